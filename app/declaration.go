@@ -1,0 +1,469 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Nature is the construction nature of a project (建设性质).
+type Nature string
+
+// Natures.
+const (
+	NatureNew      Nature = "new"      // 新建
+	NatureContinue Nature = "continue" // 续建
+	NatureOM       Nature = "om"       // 运维
+	NatureService  Nature = "service"  // 购买服务
+)
+
+// ServiceType is a kind of service a project buys (服务类型).
+type ServiceType string
+
+// Service types.
+const (
+	ServiceInfra      ServiceType = "infrastructure" // 基础设施服务
+	ServiceSoftware   ServiceType = "software_dev"   // 软件开发服务
+	ServiceOM         ServiceType = "om"             // 运维服务
+	ServiceOperation  ServiceType = "operation"      // 系统业务运营服务
+	ServiceThirdParty ServiceType = "third_party"    // 第三方服务
+)
+
+// Class is the project class (项目类别): public projects and professional
+// projects follow different flows in some jurisdictions.
+type Class string
+
+// Classes.
+const (
+	ClassPublic       Class = "public"       // 公共类
+	ClassProfessional Class = "professional" // 专业类
+)
+
+// PlanStatus says whether a project is in the annual plan (年度计划).
+type PlanStatus string
+
+// Plan statuses.
+const (
+	PlanListed    PlanStatus = "listed"     // 已列入年度计划
+	PlanUrgent    PlanStatus = "urgent"     // 紧急项目，申请补充列入
+	PlanNotListed PlanStatus = "not_listed" // 未列入
+)
+
+// DeployMode is where the system is deployed.
+type DeployMode string
+
+// Deployment modes.
+const (
+	DeployEgovCloud DeployMode = "egov_cloud" // 政务云（电子政务外网）
+	DeployExtranet  DeployMode = "extranet"   // 电子政务外网（自有资源）
+	DeployOther     DeployMode = "other"      // 其他（须说明理由）
+)
+
+// FundingKind is a source of funds (资金来源).
+type FundingKind string
+
+// Funding kinds.
+const (
+	FundLocal    FundingKind = "local_finance" // 本级财政资金
+	FundTransfer FundingKind = "transfer"      // 上级转移支付资金
+	FundSelf     FundingKind = "self_raised"   // 单位自筹
+	FundFinance  FundingKind = "gov_financing" // 政府融资
+	FundBond     FundingKind = "special_bond"  // 政府专项债
+	FundOther    FundingKind = "other"         // 其他
+)
+
+// BudgetCategory classifies a line of the itemised budget (投资概算明细).
+// Fees for supervision, testing and assessments are part of the total.
+type BudgetCategory string
+
+// Budget categories.
+const (
+	BudgetConstruction BudgetCategory = "construction"        // 建筑工程费（机房、配套设施）
+	BudgetHardware     BudgetCategory = "hardware"            // 硬件设备购置费
+	BudgetSoftwareBuy  BudgetCategory = "software_purchase"   // 软件购置费
+	BudgetSoftwareDev  BudgetCategory = "software_dev"        // 软件开发费
+	BudgetIntegration  BudgetCategory = "integration"         // 系统集成费
+	BudgetCloud        BudgetCategory = "cloud"               // 云资源租用费
+	BudgetSupervision  BudgetCategory = "supervision"         // 工程监理费
+	BudgetTesting      BudgetCategory = "software_testing"    // 第三方软件测试费
+	BudgetSecurityEval BudgetCategory = "security_assessment" // 等保测评/安全评估费
+	BudgetCryptoEval   BudgetCategory = "crypto_assessment"   // 密码应用方案及密评费
+	BudgetOM           BudgetCategory = "om"                  // 运行维护费
+	BudgetManagement   BudgetCategory = "management"          // 建设管理、咨询、招标、培训等其他费用
+)
+
+// Choice is a code with its Chinese label, for pick lists.
+type Choice struct {
+	Code  string
+	Label string
+}
+
+// Code lists, in the order a form offers them.
+var (
+	NatureChoices = []Choice{{string(NatureNew), "新建"}, {string(NatureContinue), "续建"},
+		{string(NatureOM), "运维"}, {string(NatureService), "购买服务"}}
+	ServiceTypeChoices = []Choice{{string(ServiceInfra), "基础设施服务"}, {string(ServiceSoftware), "软件开发服务"},
+		{string(ServiceOM), "运维服务"}, {string(ServiceOperation), "系统业务运营服务"}, {string(ServiceThirdParty), "第三方服务"}}
+	ClassChoices   = []Choice{{string(ClassPublic), "公共类"}, {string(ClassProfessional), "专业类"}}
+	PlanChoices    = []Choice{{string(PlanListed), "已列入年度计划"}, {string(PlanUrgent), "紧急项目，申请补充列入"}, {string(PlanNotListed), "未列入年度计划"}}
+	DeployChoices  = []Choice{{string(DeployEgovCloud), "政务云"}, {string(DeployExtranet), "电子政务外网"}, {string(DeployOther), "其他（须说明理由）"}}
+	FundingChoices = []Choice{{string(FundLocal), "本级财政资金"}, {string(FundTransfer), "上级转移支付资金"}, {string(FundSelf), "单位自筹"},
+		{string(FundFinance), "政府融资"}, {string(FundBond), "政府专项债"}, {string(FundOther), "其他"}}
+	BudgetChoices = []Choice{{string(BudgetConstruction), "建筑工程费"}, {string(BudgetHardware), "硬件设备购置费"},
+		{string(BudgetSoftwareBuy), "软件购置费"}, {string(BudgetSoftwareDev), "软件开发费"}, {string(BudgetIntegration), "系统集成费"},
+		{string(BudgetCloud), "云资源租用费"}, {string(BudgetSupervision), "工程监理费"}, {string(BudgetTesting), "第三方软件测试费"},
+		{string(BudgetSecurityEval), "等保测评及安全评估费"}, {string(BudgetCryptoEval), "密码应用方案及密评费"},
+		{string(BudgetOM), "运行维护费"}, {string(BudgetManagement), "建设管理等其他费用"}}
+	SecurityLevelChoices = []Choice{{"1", "第一级"}, {"2", "第二级"}, {"3", "第三级"}, {"4", "第四级"}}
+)
+
+// LabelOf returns the label of code in choices, or code itself when unknown.
+func LabelOf(choices []Choice, code string) string {
+	for _, c := range choices {
+		if c.Code == code {
+			return c.Label
+		}
+	}
+	return code
+}
+
+func known(choices []Choice, code string) bool {
+	for _, c := range choices {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Contact is the person the bureau calls about a filing.
+type Contact struct {
+	Leader string `json:"leader"` // 项目负责人
+	Person string `json:"person"` // 联系人
+	Phone  string `json:"phone"`
+}
+
+// Module is one function module in the construction content (功能模块).
+type Module struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// Security is the security design (安全设计).
+type Security struct {
+	Level  int    `json:"level"`  // 等保级别 1–4; 0 = not yet graded
+	Plan   string `json:"plan"`   // 安全保障方案：技术与管理措施，三同步
+	Assess bool   `json:"assess"` // 拟开展等保测评/安全风险评估
+}
+
+// CryptoPlan is the commercial cryptography application plan (密码应用方案).
+type CryptoPlan struct {
+	Level   int    `json:"level"`   // 密码应用等级 1–4
+	Summary string `json:"summary"` // 方案摘要：算法、密钥管理、产品
+	Review  bool   `json:"review"`  // 已/拟报密码管理部门（机要局）审核
+}
+
+// Deployment is where and how the system runs (部署方案).
+type Deployment struct {
+	Mode        DeployMode `json:"mode"`
+	Explanation string     `json:"explanation"` // required when Mode is other
+	Resources   string     `json:"resources"`   // CPU、内存、存储、带宽需求
+}
+
+// Xinchuang is the domestic-platform adaptation (信创适配).
+type Xinchuang struct {
+	Supported bool   `json:"supported"` // 支持国产化软硬件
+	Notes     string `json:"notes"`     // 操作系统、数据库、中间件、CPU
+}
+
+// Milestone is one step of the schedule.
+type Milestone struct {
+	Name string `json:"name"`
+	Due  string `json:"due"` // YYYY-MM
+}
+
+// BudgetItem is one line of the itemised budget.
+type BudgetItem struct {
+	Category BudgetCategory `json:"category"`
+	Name     string         `json:"name"`
+	Spec     string         `json:"spec,omitempty"`
+	Quantity int64          `json:"quantity,omitempty"`
+	Amount   Money          `json:"amount"`
+	Basis    string         `json:"basis,omitempty"` // 计算依据
+	Domestic bool           `json:"domestic,omitempty"`
+}
+
+// Funding is one source of funds with its amount.
+type Funding struct {
+	Kind   FundingKind `json:"kind"`
+	Amount Money       `json:"amount"`
+}
+
+// Declaration is a project declaration (项目申报书 / 年度需求计划): one per
+// project per plan year.
+type Declaration struct {
+	// 基本信息
+	PlanYear        int     `json:"plan_year"`
+	ProjectName     string  `json:"project_name"`
+	UnitName        string  `json:"unit_name"`
+	UnitCreditCode  string  `json:"unit_credit_code"` // 统一社会信用代码
+	SupervisingDept string  `json:"supervising_dept,omitempty"`
+	RegionCode      string  `json:"region_code,omitempty"` // GB/T 2260
+	Contact         Contact `json:"contact"`
+
+	// 性质与类别
+	Nature       Nature        `json:"nature"`
+	ServiceTypes []ServiceType `json:"service_types,omitempty"`
+	Class        Class         `json:"class"`
+	Plan         PlanStatus    `json:"plan"`
+	PlanBasis    string        `json:"plan_basis,omitempty"` // 规划依据、上级文件、会议纪要
+	PeriodStart  string        `json:"period_start"`         // YYYY-MM
+	PeriodEnd    string        `json:"period_end"`           // YYYY-MM
+
+	// 建设目标与内容
+	Goals        string   `json:"goals"`
+	Indicators   string   `json:"indicators,omitempty"` // 绩效目标及指标
+	Content      string   `json:"content"`
+	Modules      []Module `json:"modules,omitempty"`
+	CurrentState string   `json:"current_state,omitempty"` // 现有系统与整合情况
+	Integrated   bool     `json:"integrated"`              // 已完成本单位现有系统整合
+
+	// 数据资源
+	DataResources   string `json:"data_resources"`
+	SharingAnalysis string `json:"sharing_analysis,omitempty"` // 信息资源共享分析篇
+	SharesData      bool   `json:"shares_data"`                // 接入共享交换平台、提供数据共享
+
+	// 安全、密码、部署、信创、运维、进度
+	Security   Security    `json:"security"`
+	Crypto     CryptoPlan  `json:"crypto"`
+	Deployment Deployment  `json:"deployment"`
+	Xinchuang  Xinchuang   `json:"xinchuang"`
+	OMPlan     string      `json:"om_plan"`
+	OMAnnual   Money       `json:"om_annual,omitempty"` // 年运行维护经费
+	Schedule   []Milestone `json:"schedule,omitempty"`
+
+	// 投资
+	TotalInvestment Money        `json:"total_investment"` // 总投资概算
+	YearAmount      Money        `json:"year_amount,omitempty"`
+	Budget          []BudgetItem `json:"budget,omitempty"`
+	Funding         []Funding    `json:"funding,omitempty"`
+}
+
+// BudgetSum returns the sum of the itemised budget.
+func (d *Declaration) BudgetSum() Money {
+	var s Money
+	for _, b := range d.Budget {
+		s += b.Amount
+	}
+	return s
+}
+
+// BudgetOf returns the sum of the budget lines of category c.
+func (d *Declaration) BudgetOf(c BudgetCategory) Money {
+	var s Money
+	for _, b := range d.Budget {
+		if b.Category == c {
+			s += b.Amount
+		}
+	}
+	return s
+}
+
+// FundingSum returns the sum of the funding sources.
+func (d *Declaration) FundingSum() Money {
+	var s Money
+	for _, f := range d.Funding {
+		s += f.Amount
+	}
+	return s
+}
+
+var yearMonth = regexp.MustCompile(`^(19|20)\d\d-(0[1-9]|1[0-2])$`)
+
+// Validate checks the declaration's own rules (not those of a jurisdiction,
+// see Profile.Evaluate) and returns every problem at once as an EINVALID
+// *Error, or nil. It never changes the declaration.
+func (d *Declaration) Validate() error {
+	var p Problems
+	if d.PlanYear < 2000 || d.PlanYear > 2100 {
+		p.Add("plan_year", "请填写申报年度（四位年份，如 2027）")
+	}
+	switch n := runeLen(strings.TrimSpace(d.ProjectName)); {
+	case n == 0:
+		p.Add("project_name", "请填写项目名称")
+	case n > 100:
+		p.Add("project_name", "项目名称不能超过 100 个字（现有 %d 个字）", n)
+	}
+	if isBlank(d.UnitName) {
+		p.Add("unit_name", "请填写项目建设单位名称")
+	}
+	if d.UnitCreditCode != "" && !ValidCreditCode(d.UnitCreditCode) {
+		p.Add("unit_credit_code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确，请核对营业执照或事业单位法人证书", d.UnitCreditCode)
+	} else if d.UnitCreditCode == "" {
+		p.Add("unit_credit_code", "请填写建设单位的统一社会信用代码（18 位）")
+	}
+	if d.RegionCode != "" && !regexp.MustCompile(`^\d{6}$`).MatchString(d.RegionCode) {
+		p.Add("region_code", "行政区划代码应为 6 位数字")
+	}
+	if isBlank(d.Contact.Person) {
+		p.Add("contact.person", "请填写联系人")
+	}
+	if isBlank(d.Contact.Phone) {
+		p.Add("contact.phone", "请填写联系电话")
+	} else if !validPhone(d.Contact.Phone) {
+		p.Add("contact.phone", "联系电话“%s”格式不正确：请填写手机号或带区号的座机号", d.Contact.Phone)
+	}
+	if !known(NatureChoices, string(d.Nature)) {
+		p.Add("nature", "请选择建设性质（新建、续建、运维或购买服务）")
+	}
+	for i, s := range d.ServiceTypes {
+		if !known(ServiceTypeChoices, string(s)) {
+			p.Add(fmt.Sprintf("service_types[%d]", i), "未知的服务类型“%s”", s)
+		}
+	}
+	if !known(ClassChoices, string(d.Class)) {
+		p.Add("class", "请选择项目类别（公共类或专业类）")
+	}
+	if !known(PlanChoices, string(d.Plan)) {
+		p.Add("plan", "请选择是否已列入年度计划")
+	} else if d.Plan == PlanUrgent && isBlank(d.PlanBasis) {
+		p.Add("plan_basis", "申请补充列入年度计划的紧急项目，须写明依据（上级文件、会议纪要或领导批示）")
+	}
+	startOK, endOK := yearMonth.MatchString(d.PeriodStart), yearMonth.MatchString(d.PeriodEnd)
+	if !startOK {
+		p.Add("period_start", "请填写建设周期开始年月（格式 2027-01）")
+	}
+	if !endOK {
+		p.Add("period_end", "请填写建设周期结束年月（格式 2027-12）")
+	}
+	if startOK && endOK && d.PeriodEnd < d.PeriodStart {
+		p.Add("period_end", "建设周期结束（%s）不能早于开始（%s）", d.PeriodEnd, d.PeriodStart)
+	}
+	if isBlank(d.Goals) {
+		p.Add("goals", "请填写建设目标")
+	}
+	if isBlank(d.Content) {
+		p.Add("content", "请填写建设内容")
+	}
+	for i, m := range d.Modules {
+		if isBlank(m.Name) {
+			p.Add(fmt.Sprintf("modules[%d].name", i), "第 %d 个功能模块缺少名称", i+1)
+		}
+	}
+	if isBlank(d.DataResources) {
+		p.Add("data_resources", "请填写数据资源情况（产生和使用哪些数据、向谁共享）")
+	}
+	if d.Security.Level < 0 || d.Security.Level > 4 {
+		p.Add("security.level", "等级保护级别应为第一级至第四级")
+	} else if d.Security.Level == 0 {
+		p.Add("security.level", "请选择系统的等级保护级别")
+	}
+	if d.Crypto.Level < 0 || d.Crypto.Level > 4 {
+		p.Add("crypto.level", "密码应用等级应为第一级至第四级")
+	}
+	switch d.Deployment.Mode {
+	case DeployEgovCloud, DeployExtranet:
+	case DeployOther:
+		if isBlank(d.Deployment.Explanation) {
+			p.Add("deployment.explanation", "不部署在政务云或电子政务外网的，须说明理由")
+		}
+	default:
+		p.Add("deployment.mode", "请选择部署方式（政务云、电子政务外网或其他）")
+	}
+	if d.Nature != NatureOM && isBlank(d.OMPlan) {
+		p.Add("om_plan", "请填写运维方案（运维范围、服务级别、费用来源）")
+	}
+	for i, m := range d.Schedule {
+		if isBlank(m.Name) {
+			p.Add(fmt.Sprintf("schedule[%d].name", i), "第 %d 个进度节点缺少名称", i+1)
+		}
+		if !yearMonth.MatchString(m.Due) {
+			p.Add(fmt.Sprintf("schedule[%d].due", i), "进度节点“%s”的时间应为年月（格式 2027-06）", m.Name)
+		}
+	}
+	validateMoney(&p, d)
+	return p.Err()
+}
+
+func validateMoney(p *Problems, d *Declaration) {
+	if d.TotalInvestment <= 0 {
+		p.Add("total_investment", "请填写总投资概算（万元），须大于 0")
+	}
+	if d.YearAmount < 0 {
+		p.Add("year_amount", "本年度申请资金不能为负数")
+	} else if d.TotalInvestment > 0 && d.YearAmount > d.TotalInvestment {
+		p.Add("year_amount", "本年度申请资金（%s）不能超过总投资概算（%s）", d.YearAmount, d.TotalInvestment)
+	}
+	if len(d.Budget) == 0 {
+		p.Add("budget", "请填写投资概算明细：各分项金额之和须等于总投资概算")
+	}
+	for i, b := range d.Budget {
+		f := fmt.Sprintf("budget[%d]", i)
+		if !known(BudgetChoices, string(b.Category)) {
+			p.Add(f+".category", "第 %d 行投资明细请选择费用类别", i+1)
+		}
+		if isBlank(b.Name) {
+			p.Add(f+".name", "第 %d 行投资明细缺少名称", i+1)
+		}
+		if b.Amount <= 0 {
+			p.Add(f+".amount", "第 %d 行投资明细“%s”的金额须大于 0", i+1, b.Name)
+		}
+	}
+	if len(d.Budget) > 0 && d.TotalInvestment > 0 {
+		if sum := d.BudgetSum(); sum != d.TotalInvestment {
+			diff := d.TotalInvestment - sum
+			word := "少"
+			if diff < 0 {
+				word, diff = "多", -diff
+			}
+			p.Add("budget", "投资明细合计 %s，与总投资概算 %s 不一致：明细比概算%s %s（%s 元），请调整明细或概算",
+				sum, d.TotalInvestment, word, diff, diff.YuanString())
+		}
+	}
+	if len(d.Funding) == 0 {
+		p.Add("funding", "请填写资金来源")
+	}
+	for i, f := range d.Funding {
+		if !known(FundingChoices, string(f.Kind)) {
+			p.Add(fmt.Sprintf("funding[%d].kind", i), "第 %d 项资金来源请选择类别", i+1)
+		}
+		if f.Amount <= 0 {
+			p.Add(fmt.Sprintf("funding[%d].amount", i), "第 %d 项资金来源金额须大于 0", i+1)
+		}
+	}
+	if len(d.Funding) > 0 && d.TotalInvestment > 0 {
+		if sum := d.FundingSum(); sum != d.TotalInvestment {
+			p.Add("funding", "资金来源合计 %s，与总投资概算 %s 不一致", sum, d.TotalInvestment)
+		}
+	}
+}
+
+var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
+
+func validPhone(s string) bool {
+	return phonePattern.MatchString(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+}
+
+// creditAlphabet is the character set of GB 32100-2015 with the value of each
+// character as its index (I, O, S, V and Z are not used).
+const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// ValidCreditCode reports whether s is a unified social credit code
+// (统一社会信用代码) with a correct GB 32100-2015 check character.
+func ValidCreditCode(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := strings.IndexByte(creditAlphabet, s[i])
+		if v < 0 {
+			return false
+		}
+		sum += v * creditWeights[i]
+	}
+	check := (31 - sum%31) % 31
+	return s[17] == creditAlphabet[check]
+}

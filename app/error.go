@@ -1,0 +1,110 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes are stable, machine-readable identifiers of what went wrong.
+// They travel over the wire unchanged; clients branch on them, never on text.
+const (
+	ECONFLICT     = "conflict"     // the request conflicts with what is stored
+	EINTERNAL     = "internal"     // a fault on our side; details are logged, not shown
+	EINVALID      = "invalid"      // the input breaks a rule; Fields says which
+	ENOTFOUND     = "not_found"    // no such thing (or not visible to the caller)
+	EUNAUTHORIZED = "unauthorized" // not logged in, or the token is no longer valid
+	EFORBIDDEN    = "forbidden"    // logged in, but not allowed to do this
+	ETOOLARGE     = "too_large"    // a body or attachment exceeds the advertised limit
+	ETOOMANY      = "too_many"     // rate limited; retry later
+	EUNAVAILABLE  = "unavailable"  // a dependency is temporarily unavailable
+	ELOCKED       = "locked"       // a resource is held by another process
+)
+
+// Error is an error a person or an API client can act on: a stable Code,
+// a plain Chinese Message and, for validation, the problems per field.
+type Error struct {
+	Code    string
+	Message string
+	Fields  []FieldError
+}
+
+// FieldError is one problem with one field of a filing. Field is a path
+// such as "budget[2].amount"; Message says in Chinese what to fix.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error returns the message, followed by the field problems if any.
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	var b strings.Builder
+	b.WriteString(e.Message)
+	for _, f := range e.Fields {
+		b.WriteString("；")
+		b.WriteString(f.Message)
+	}
+	return b.String()
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EINTERNAL
+	}
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic Chinese message for any other error, so internal detail is never shown.
+func ErrorMessage(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	default:
+		return "系统内部错误，请稍后重试；如持续出现请联系管理员。"
+	}
+}
+
+// Problems collects field problems while a filing is checked, so that every
+// problem is reported at once rather than the first only.
+type Problems []FieldError
+
+// Add records a problem with field.
+func (p *Problems) Add(field, format string, args ...any) {
+	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when there are no problems, or an EINVALID *Error holding all of them.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("有 %d 处需要修改", len(p)), Fields: p}
+}
+
+// FieldErrors returns the field problems carried by err, or nil.
+func FieldErrors(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}

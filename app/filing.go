@@ -1,0 +1,253 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Kind is the kind of a filing.
+type Kind string
+
+// The filings a unit drafts.
+const (
+	KindDeclaration Kind = "declaration"  // 项目申报书（年度需求计划）
+	KindCatalogue   Kind = "catalogue"    // 政务数据共享资源目录（含三清单）
+	KindTrialReport Kind = "trial_report" // 试运行报告
+	KindAcceptance  Kind = "acceptance"   // 竣工验收申请
+)
+
+// Kinds lists every kind in the order the UI shows them.
+var Kinds = []Kind{KindDeclaration, KindCatalogue, KindTrialReport, KindAcceptance}
+
+// Label returns the Chinese name of the kind.
+func (k Kind) Label() string {
+	switch k {
+	case KindDeclaration:
+		return "项目申报书"
+	case KindCatalogue:
+		return "共享资源目录"
+	case KindTrialReport:
+		return "试运行报告"
+	case KindAcceptance:
+		return "竣工验收申请"
+	}
+	return string(k)
+}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, v := range Kinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Revision identifies one version of a filing's content. A filing starts at
+// revision 1; a filing returned for revision (退回修改) is edited into a new
+// revision whose BaseID names the one it revises. A submitted revision is
+// immutable: its body hash is what the bureau acknowledges.
+type Revision struct {
+	ID          string    `json:"id"`                    // UUID minted by the client
+	Number      int       `json:"number"`                // 1, 2, …
+	BaseID      string    `json:"base_id,omitempty"`     // the revision this one revises
+	SubmittedAt time.Time `json:"submitted_at,omitzero"` // zero while it is being drafted
+}
+
+// Submitted reports whether the revision has been submitted and is frozen.
+func (r Revision) Submitted() bool { return !r.SubmittedAt.IsZero() }
+
+// Attachment is a file attached to a filing, content-addressed by SHA-256.
+// Material says what it is (a code from Materials, e.g. "feasibility").
+type Attachment struct {
+	Material  string `json:"material"`
+	Name      string `json:"name"`
+	SHA256    string `json:"sha256"` // lowercase hex
+	Size      int64  `json:"size"`
+	MediaType string `json:"media_type,omitempty"`
+}
+
+// Filing is one document a unit files with the bureau, with its workflow
+// state and history. Exactly one of the body fields is set, matching Kind.
+type Filing struct {
+	ID        string    `json:"id"` // UUID minted by the client
+	Kind      Kind      `json:"kind"`
+	UnitID    string    `json:"unit_id"`
+	ProjectID string    `json:"project_id,omitempty"` // the declaration a catalogue, trial report or acceptance belongs to
+	Status    Status    `json:"status"`
+	Revision  Revision  `json:"revision"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+
+	Attachments []Attachment `json:"attachments,omitempty"`
+	History     []Transition `json:"history,omitempty"`
+
+	Declaration *Declaration `json:"declaration,omitempty"`
+	Catalogue   *Catalogue   `json:"catalogue,omitempty"`
+	TrialReport *TrialReport `json:"trial_report,omitempty"`
+	Acceptance  *Acceptance  `json:"acceptance,omitempty"`
+}
+
+// NewFiling returns a draft filing of kind k at revision 1 with an empty body.
+// id and revisionID are UUIDs minted by the caller.
+func NewFiling(k Kind, id, revisionID, unitID string, now time.Time) (*Filing, error) {
+	f := &Filing{ID: id, Kind: k, UnitID: unitID, Status: StatusDraft,
+		Revision: Revision{ID: revisionID, Number: 1}, Created: now, Updated: now}
+	switch k {
+	case KindDeclaration:
+		f.Declaration = &Declaration{}
+	case KindCatalogue:
+		f.Catalogue = &Catalogue{}
+	case KindTrialReport:
+		f.TrialReport = &TrialReport{}
+	case KindAcceptance:
+		f.Acceptance = &Acceptance{}
+	default:
+		return nil, Errorf(EINVALID, "未知的材料类型“%s”", k)
+	}
+	return f, nil
+}
+
+// Title returns the name a person knows the filing by: the project name, or the
+// catalogue's or report's title. It may be empty for a fresh draft.
+func (f *Filing) Title() string {
+	switch {
+	case f.Declaration != nil:
+		return f.Declaration.ProjectName
+	case f.Catalogue != nil:
+		return f.Catalogue.Title
+	case f.TrialReport != nil:
+		return f.TrialReport.ProjectName
+	case f.Acceptance != nil:
+		return f.Acceptance.ProjectName
+	}
+	return ""
+}
+
+// PlanYear returns the plan year of a declaration, or the year the filing was
+// created for the other kinds.
+func (f *Filing) PlanYear() int {
+	if f.Declaration != nil && f.Declaration.PlanYear != 0 {
+		return f.Declaration.PlanYear
+	}
+	return f.Created.Year()
+}
+
+// Editable reports whether the unit may change the content now: only while it
+// is a draft, or after it was returned for revision.
+func (f *Filing) Editable() bool { return f.Status.Editable() }
+
+// Body is the part of a filing that a revision freezes and the bureau receives:
+// the content and the attachments it names, without workflow state.
+type Body struct {
+	ID          string       `json:"id"`
+	Kind        Kind         `json:"kind"`
+	ProjectID   string       `json:"project_id,omitempty"`
+	Revision    int          `json:"revision"`
+	RevisionID  string       `json:"revision_id"`
+	BaseID      string       `json:"base_revision_id,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	Declaration *Declaration `json:"declaration,omitempty"`
+	Catalogue   *Catalogue   `json:"catalogue,omitempty"`
+	TrialReport *TrialReport `json:"trial_report,omitempty"`
+	Acceptance  *Acceptance  `json:"acceptance,omitempty"`
+}
+
+// Body returns the filing's current body.
+func (f *Filing) Body() Body {
+	return Body{ID: f.ID, Kind: f.Kind, ProjectID: f.ProjectID,
+		Revision: f.Revision.Number, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
+		Attachments: f.Attachments, Declaration: f.Declaration, Catalogue: f.Catalogue,
+		TrialReport: f.TrialReport, Acceptance: f.Acceptance}
+}
+
+// Encode returns the canonical JSON of the body (Go's encoder is
+// deterministic for structs) and its SHA-256 in lowercase hex.
+func (b Body) Encode() (data []byte, sum string, err error) {
+	data, err = json.Marshal(b)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode body of %s: %w", b.ID, err)
+	}
+	h := sha256.Sum256(data)
+	return data, hex.EncodeToString(h[:]), nil
+}
+
+// DecodeBody decodes and checks the shape of a body received from elsewhere
+// (the wire or disk). It fails with an EINVALID *Error in Chinese; it does not
+// run the content rules (see Validate).
+func DecodeBody(data []byte) (Body, error) {
+	var b Body
+	if err := json.Unmarshal(data, &b); err != nil {
+		return Body{}, Errorf(EINVALID, "材料内容格式错误，无法解析：%v", jsonProblem(err))
+	}
+	var p Problems
+	if b.ID == "" {
+		p.Add("id", "缺少材料编号")
+	}
+	if b.RevisionID == "" {
+		p.Add("revision_id", "缺少版本编号")
+	}
+	if b.Revision < 1 {
+		p.Add("revision", "版本号须为正整数")
+	}
+	n := 0
+	for _, set := range []bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case !b.Kind.Valid():
+		p.Add("kind", "未知的材料类型“%s”", b.Kind)
+	case n != 1:
+		p.Add("kind", "材料内容须且只能有一份（现有 %d 份）", n)
+	case b.Kind == KindDeclaration && b.Declaration == nil,
+		b.Kind == KindCatalogue && b.Catalogue == nil,
+		b.Kind == KindTrialReport && b.TrialReport == nil,
+		b.Kind == KindAcceptance && b.Acceptance == nil:
+		p.Add("kind", "材料类型“%s”与内容不符", b.Kind.Label())
+	}
+	for i, a := range b.Attachments {
+		if !validSHA256(a.SHA256) {
+			p.Add(fmt.Sprintf("attachments[%d].sha256", i), "附件“%s”的校验值不是有效的 SHA-256", a.Name)
+		}
+		if a.Size < 0 {
+			p.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”的大小不能为负数", a.Name)
+		}
+	}
+	return b, p.Err()
+}
+
+func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonProblem turns a decoding error into a short Chinese description that
+// names the field, without Go type names.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case asErr(err, &te):
+		if te.Field != "" {
+			return fmt.Sprintf("字段“%s”的类型不正确", te.Field)
+		}
+		return "内容的类型不正确"
+	case asErr(err, &se):
+		return fmt.Sprintf("第 %d 个字节处语法错误", se.Offset)
+	}
+	return "内容不是有效的 JSON"
+}

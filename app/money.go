@@ -1,0 +1,126 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Money is an exact amount in fen (分, 1/100 yuan). Amounts are never floats.
+// Users see and type 万元 (10,000 yuan); 1 万元 = 1,000,000 分.
+type Money int64
+
+// Money units.
+const (
+	Fen  Money = 1
+	Yuan Money = 100
+	Wan  Money = 1_000_000 // 万元
+)
+
+// Wans returns n 万元 as Money.
+func Wans(n int64) Money { return Money(n) * Wan }
+
+// ParseWan parses an amount in 万元 as typed by a user ("120", "99.5",
+// "1,200.123456", "１２０" is not accepted). At most six decimals are allowed,
+// which is exactly one fen. It fails with an EINVALID *Error in Chinese.
+func ParseWan(s string) (Money, error) { return parseDecimal(s, 6, "万元") }
+
+// ParseYuan parses an amount in 元 with at most two decimals.
+func ParseYuan(s string) (Money, error) { return parseDecimal(s, 2, "元") }
+
+func parseDecimal(s string, scale int, unit string) (Money, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(t, unit)
+	t = strings.ReplaceAll(strings.TrimSpace(t), ",", "")
+	if t == "" {
+		return 0, Errorf(EINVALID, "请填写金额（单位：%s）", unit)
+	}
+	neg := false
+	if t[0] == '-' {
+		neg, t = true, t[1:]
+	}
+	whole, frac, hasDot := strings.Cut(t, ".")
+	if whole == "" && !hasDot || whole == "" && frac == "" || !digits(whole) || !digits(frac) {
+		return 0, Errorf(EINVALID, "“%s”不是有效金额：只能填写数字和小数点（单位：%s）", s, unit)
+	}
+	if len(frac) > scale {
+		return 0, Errorf(EINVALID, "“%s”小数位过多：以%s为单位时最多 %d 位小数", s, unit, scale)
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	if len(whole)+scale > 17 {
+		return 0, Errorf(EINVALID, "“%s”金额过大", s)
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, Errorf(EINVALID, "“%s”不是有效金额", s)
+	}
+	// scale 6 is 万元 → fen already; scale 2 is 元 → fen already.
+	m := Money(n)
+	if neg {
+		m = -m
+	}
+	return m, nil
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// WanString formats m in 万元 without the unit, with no trailing zeros
+// ("120", "99.5", "0.000001").
+func (m Money) WanString() string { return formatDecimal(int64(m), 6) }
+
+// YuanString formats m in 元 with two decimals ("1200000.00").
+func (m Money) YuanString() string {
+	s := formatDecimal(int64(m), 2)
+	whole, frac, _ := strings.Cut(s, ".")
+	return whole + "." + (frac + "00")[:2]
+}
+
+// String formats m for people: "120万元".
+func (m Money) String() string { return m.WanString() + "万元" }
+
+func formatDecimal(n int64, scale int) string {
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = uint64(-n)
+	}
+	p := uint64(1)
+	for i := 0; i < scale; i++ {
+		p *= 10
+	}
+	whole, frac := u/p, u%p
+	s := strconv.FormatUint(whole, 10)
+	if frac != 0 {
+		f := fmt.Sprintf("%0*d", scale, frac)
+		s += "." + strings.TrimRight(f, "0")
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// MarshalJSON encodes m as an integer number of fen.
+func (m Money) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(m), 10), nil }
+
+// UnmarshalJSON decodes an integer number of fen; fractions are rejected.
+func (m *Money) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("money: %w", err)
+	}
+	i, err := n.Int64()
+	if err != nil {
+		return fmt.Errorf("money must be an integer number of fen: %w", err)
+	}
+	*m = Money(i)
+	return nil
+}
