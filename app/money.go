@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -113,13 +114,15 @@ func (m Money) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int
 
 // UnmarshalJSON decodes an integer number of fen; fractions are rejected.
 func (m *Money) UnmarshalJSON(b []byte) error {
+	// An *UnmarshalTypeError lets encoding/json name the field in the error.
+	bad := &json.UnmarshalTypeError{Value: "number " + string(b), Type: reflect.TypeFor[Money]()}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("money: %w", err)
+		return bad
 	}
 	i, err := n.Int64()
 	if err != nil {
-		return fmt.Errorf("money must be an integer number of fen: %w", err)
+		return bad
 	}
 	*m = Money(i)
 	return nil

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBodyEncodeIsStableAndDecodes(t *testing.T) {
+	f, err := NewFiling(KindDeclaration, "f1", "r1", "u1", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = declFixture()
+	f.Attachments = []Attachment{{Material: "feasibility", Name: "可研报告.pdf", SHA256: strings.Repeat("ab", 32), Size: 1024}}
+	data1, sum1, err := f.Body().Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Status = StatusSubmitted // workflow state is not part of the body
+	f.History = append(f.History, Transition{Action: ActionSubmit})
+	data2, sum2, _ := f.Body().Encode()
+	if sum1 != sum2 || string(data1) != string(data2) {
+		t.Fatal("body hash depends on workflow state")
+	}
+	f.Declaration.Goals += "。"
+	if _, sum3, _ := f.Body().Encode(); sum3 == sum1 {
+		t.Fatal("body hash does not change with content")
+	}
+	b, err := DecodeBody(data1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Declaration.ProjectName != "霍邱县城关镇智慧社区管理平台" || b.Declaration.TotalInvestment != Wans(180) {
+		t.Fatalf("decoded body = %+v", b.Declaration)
+	}
+}
+
+func TestDecodeBodyRejects(t *testing.T) {
+	tests := []struct{ name, in, says string }{
+		{"not json", `{`, "无法解析"},
+		{"wrong type", `{"id":"f","kind":"declaration","revision":"one"}`, "revision"},
+		{"no body", `{"id":"f","kind":"declaration","revision":1,"revision_id":"r"}`, "只能有一份"},
+		{"two bodies", `{"id":"f","kind":"declaration","revision":1,"revision_id":"r","declaration":{},"catalogue":{}}`, "只能有一份"},
+		{"kind mismatch", `{"id":"f","kind":"catalogue","revision":1,"revision_id":"r","declaration":{}}`, "不符"},
+		{"unknown kind", `{"id":"f","kind":"memo","revision":1,"revision_id":"r","declaration":{}}`, "未知"},
+		{"no ids", `{"kind":"declaration","declaration":{}}`, "编号"},
+		{"bad hash", `{"id":"f","kind":"declaration","revision":1,"revision_id":"r","declaration":{},"attachments":[{"name":"a.pdf","sha256":"xyz"}]}`, "SHA-256"},
+		{"money fraction", `{"id":"f","kind":"declaration","revision":1,"revision_id":"r","declaration":{"total_investment":1.5}}`, "total_investment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeBody([]byte(tt.in))
+			if err == nil || ErrorCode(err) != EINVALID {
+				t.Fatalf("err = %v, want EINVALID", err)
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Fatalf("error %q does not mention %q", err.Error(), tt.says)
+			}
+		})
+	}
+}

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestParseWan(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Money
+		ok   bool
+	}{
+		{"120", 120 * Wan, true},
+		{"99.5", 99*Wan + 500_000, true},
+		{" 1,200.123456 ", 1200*Wan + 123_456, true},
+		{"500万元", 500 * Wan, true},
+		{"9.99", 9*Wan + 990_000, true},
+		{"0.000001", 1, true},
+		{"-3", -3 * Wan, true},
+		{".5", Wan / 2, true},
+		{"5.", 5 * Wan, true},
+		{"", 0, false},
+		{".", 0, false},
+		{"1.0000001", 0, false}, // below one fen
+		{"12a", 0, false},
+		{"1e3", 0, false},
+		{"１２０", 0, false},
+		{"99999999999999999", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseWan(tt.in)
+		if (err == nil) != tt.ok {
+			t.Errorf("ParseWan(%q) error = %v, want ok=%v", tt.in, err, tt.ok)
+			continue
+		}
+		if err != nil {
+			if ErrorCode(err) != EINVALID || ErrorMessage(err) == "" {
+				t.Errorf("ParseWan(%q) error = %#v, want EINVALID with a message", tt.in, err)
+			}
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("ParseWan(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMoneyFormat(t *testing.T) {
+	tests := []struct {
+		m            Money
+		wan, yuan, s string
+	}{
+		{120 * Wan, "120", "1200000.00", "120万元"},
+		{99*Wan + 500_000, "99.5", "995000.00", "99.5万元"},
+		{1, "0.000001", "0.01", "0.000001万元"},
+		{-Wan, "-1", "-10000.00", "-1万元"},
+		{0, "0", "0.00", "0万元"},
+	}
+	for _, tt := range tests {
+		if got := tt.m.WanString(); got != tt.wan {
+			t.Errorf("%d.WanString() = %q, want %q", tt.m, got, tt.wan)
+		}
+		if got := tt.m.YuanString(); got != tt.yuan {
+			t.Errorf("%d.YuanString() = %q, want %q", tt.m, got, tt.yuan)
+		}
+		if got := tt.m.String(); got != tt.s {
+			t.Errorf("%d.String() = %q, want %q", tt.m, got, tt.s)
+		}
+		back, err := ParseWan(tt.m.WanString())
+		if err != nil || back != tt.m {
+			t.Errorf("round trip of %d through %q = %d, %v", tt.m, tt.m.WanString(), back, err)
+		}
+	}
+}
+
+func TestMoneyJSON(t *testing.T) {
+	b, err := json.Marshal(struct{ A Money }{123 * Wan})
+	if err != nil || string(b) != `{"A":123000000}` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var v struct{ A Money }
+	if err := json.Unmarshal([]byte(`{"A":1.5}`), &v); err == nil {
+		t.Fatal("fractional fen accepted")
+	}
+	if err := json.Unmarshal([]byte(`{"A":42}`), &v); err != nil || v.A != 42 {
+		t.Fatalf("Unmarshal = %d, %v", v.A, err)
+	}
+}
