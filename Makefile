@@ -1,0 +1,34 @@
+# egovdesk — common tasks. `make help` lists them.
+
+GO        ?= go
+# ci: Fyne's headless test driver (no GL needed); migrated_fynedo: the
+# threading model declared in FyneApp.toml, which plain `go build` does not read.
+TESTTAGS  := ci,migrated_fynedo
+BUILDTAGS := migrated_fynedo
+BIN       := bin
+
+.PHONY: help check test vet fmt bench bureau
+
+help:
+	@echo "make check   gofmt + go vet + all tests (what CI runs)"
+	@echo "make test    all tests"
+	@echo "make bench   benchmarks (results go in docs/benchmarks.md)"
+	@echo "make bureau  build the bureau server into $(BIN)/"
+
+check: fmt vet test
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet -tags $(TESTTAGS) ./...
+
+test:
+	$(GO) test -tags $(TESTTAGS) -count=1 -timeout 20m ./...
+
+bench:
+	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
+
+bureau:
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/bureau ./cmd/bureau
