@@ -1,0 +1,32 @@
+package protocol
+
+import (
+	"time"
+
+	"egovdesk/app"
+)
+
+// LoginRequest is the body of POST /login.
+type LoginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// LoginResponse is the answer to a successful login: an opaque bearer token
+// that stops working at Expires or when revoked, and who the caller is.
+type LoginResponse struct {
+	Token   string    `json:"token"`
+	Expires time.Time `json:"expires"`
+	Account Account   `json:"account"`
+}
+
+// Account is who a token belongs to. UnitID and UnitName are empty for the
+// bureau's own reviewers and admins.
+type Account struct {
+	ID       string   `json:"id"`
+	Login    string   `json:"login"`
+	Name     string   `json:"name"`
+	Role     app.Role `json:"role"`
+	UnitID   string   `json:"unit_id,omitempty"`
+	UnitName string   `json:"unit_name,omitempty"`
+}

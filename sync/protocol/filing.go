@@ -1,0 +1,121 @@
+package protocol
+
+import (
+	"encoding/json"
+	"time"
+
+	"egovdesk/app"
+)
+
+// SubmitRequest is the body of POST /filings/{id}/revisions/{rev}: one
+// immutable revision. Body is the canonical JSON of app.Body (see
+// app.Body.Encode) and BodySHA256 its SHA-256 in lowercase hex; the server
+// verifies the hash over the exact bytes of Body.
+type SubmitRequest struct {
+	FilingID       string          `json:"filing_id"`
+	RevisionID     string          `json:"revision_id"`
+	BaseRevisionID string          `json:"base_revision_id,omitempty"`
+	Revision       int             `json:"revision"`
+	Body           json.RawMessage `json:"body"`
+	BodySHA256     string          `json:"body_sha256"`
+	Attachments    []AttachmentRef `json:"attachments,omitempty"`
+}
+
+// AttachmentRef names an attachment by content.
+type AttachmentRef struct {
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	Name   string `json:"name"`
+}
+
+// NewSubmitRequest returns the request that submits body, with the body
+// encoded canonically and hashed. It fails only when the body cannot be encoded.
+func NewSubmitRequest(body app.Body) (SubmitRequest, error) {
+	data, sum, err := body.Encode()
+	if err != nil {
+		return SubmitRequest{}, err
+	}
+	r := SubmitRequest{FilingID: body.ID, RevisionID: body.RevisionID, BaseRevisionID: body.BaseID,
+		Revision: body.Revision, Body: data, BodySHA256: sum}
+	for _, a := range body.Attachments {
+		r.Attachments = append(r.Attachments, AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
+	}
+	return r, nil
+}
+
+// Receipt statuses.
+const (
+	ReceiptReceived            = "received"             // complete; the revision is with the bureau
+	ReceiptAwaitingAttachments = "awaiting_attachments" // stored, but Missing must be uploaded first
+)
+
+// Receipt is the bureau's acknowledgement of a revision. Resending the same
+// revision returns the same receipt (with Status updated once the missing
+// attachments have arrived). Only a receipt with Status "received" lets the
+// client drop the revision from its outbox.
+type Receipt struct {
+	FilingID     string          `json:"filing_id"`
+	RevisionID   string          `json:"revision_id"`
+	Revision     int             `json:"revision"`
+	BodySHA256   string          `json:"body_sha256"`
+	ReceivedAt   time.Time       `json:"received_at"`
+	Status       string          `json:"status"`
+	FilingStatus app.Status      `json:"filing_status"`
+	Missing      []AttachmentRef `json:"missing,omitempty"`
+}
+
+// FilingSummary is one line of a filing list.
+type FilingSummary struct {
+	ID             string     `json:"id"`
+	Kind           app.Kind   `json:"kind"`
+	Title          string     `json:"title"`
+	UnitID         string     `json:"unit_id"`
+	UnitName       string     `json:"unit_name"`
+	Status         app.Status `json:"status"`
+	RevisionID     string     `json:"revision_id"`
+	Revision       int        `json:"revision"`
+	PendingReceipt string     `json:"pending_receipt,omitempty"` // "awaiting_attachments" while the head revision lacks attachments
+	Created        time.Time  `json:"created"`
+	Updated        time.Time  `json:"updated"`
+}
+
+// FilingList is the answer of GET /filings and GET /review/queue.
+type FilingList struct {
+	Filings []FilingSummary `json:"filings"`
+}
+
+// FilingDetail is one filing with its current body, its history and its
+// attachments. Allowed lists the decisions the caller may take now (empty for units).
+type FilingDetail struct {
+	FilingSummary
+	Body        json.RawMessage  `json:"body"`
+	BodySHA256  string           `json:"body_sha256"`
+	History     []app.Transition `json:"history"`
+	Attachments []AttachmentInfo `json:"attachments"`
+	Allowed     []app.Action     `json:"allowed,omitempty"`
+}
+
+// AttachmentInfo is an attachment named by a filing's current body and whether
+// the bureau holds it complete and verified.
+type AttachmentInfo struct {
+	Material  string `json:"material"`
+	Name      string `json:"name"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	MediaType string `json:"media_type,omitempty"`
+	Complete  bool   `json:"complete"`
+}
+
+// DecisionRequest is the body of POST /review/filings/{id}/decisions. Return
+// and reject need a comment.
+type DecisionRequest struct {
+	Action  app.Action `json:"action"`
+	Comment string     `json:"comment,omitempty"`
+}
+
+// DecisionResponse is the answer to a decision: the recorded transition and
+// the filing as it now stands.
+type DecisionResponse struct {
+	Transition app.Transition `json:"transition"`
+	Filing     FilingSummary  `json:"filing"`
+}
