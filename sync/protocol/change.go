@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"egovdesk/app"
@@ -27,7 +26,7 @@ type Change struct {
 	NoticeTitle    string          `json:"notice_title,omitempty"`
 	Notice         string          `json:"notice,omitempty"`
 	ProfileID      string          `json:"profile_id,omitempty"`
-	ProfileVersion int64           `json:"profile_version,omitempty"`
+	ProfileVersion string          `json:"profile_version,omitempty"` // app.Profile.Version
 }
 
 // ChangesResponse is the answer of GET /changes. Store Cursor with the applied
@@ -69,16 +68,16 @@ type NoticeResponse struct {
 	Units int    `json:"units"`
 }
 
-// ProfileDocument is the answer of GET /profile: the bureau's rule profile as
-// app.LoadProfile reads it, with its id and version. The ETag header is
+// ProfileDocument is the answer of GET /profile: the bureau's rule profile
+// file exactly as app.LoadProfile(ID+".json", Profile) reads it. Version is
+// app.Profile.Version (the SHA-256 of Profile). The ETag header is
 // ETag(Version); send it back as If-None-Match to get 304.
 type ProfileDocument struct {
 	ID      string          `json:"id"`
-	Version int64           `json:"version"`
-	SHA256  string          `json:"sha256"`
+	Version string          `json:"version"`
 	Updated time.Time       `json:"updated"`
 	Profile json.RawMessage `json:"profile"`
 }
 
 // ETag returns the entity tag of a profile version, quoted as HTTP wants it.
-func ETag(version int64) string { return `"profile-` + strconv.FormatInt(version, 10) + `"` }
+func ETag(version string) string { return `"` + version + `"` }
