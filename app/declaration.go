@@ -247,6 +247,11 @@ type Declaration struct {
 	YearAmount      Money        `json:"year_amount,omitempty"`
 	Budget          []BudgetItem `json:"budget,omitempty"`
 	Funding         []Funding    `json:"funding,omitempty"`
+
+	// 确认事项：IDs of the rule profile's checklist items (Profile.Checklist)
+	// the commissioner has confirmed, e.g. that the project is not routine
+	// office equipment.
+	Confirmations []string `json:"confirmations,omitempty"`
 }
 
 // BudgetSum returns the sum of the itemised budget.

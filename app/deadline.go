@@ -1,0 +1,279 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Deadline anchors: the event a deadline is counted from. AnchorPlanYear and
+// AnchorYearly are fixed calendar dates; the others are events of a
+// project's life whose dates become known later.
+const (
+	AnchorPlanYear   = "plan_year"  // a date in (or before) the plan year of the declaration
+	AnchorYearly     = "yearly"     // a date every year (the next one on or after today)
+	AnchorApproval   = "approval"   // 立项批复/审批意见出具
+	AnchorCompletion = "completion" // 建设完成（建成）
+	AnchorGoLive     = "go_live"    // 投入运行
+	AnchorAcceptance = "acceptance" // 通过验收
+)
+
+var anchorChoices = []Choice{
+	{AnchorPlanYear, "计划年度"}, {AnchorYearly, "每年"}, {AnchorApproval, "立项批复"},
+	{AnchorCompletion, "建设完成"}, {AnchorGoLive, "投入运行"}, {AnchorAcceptance, "通过验收"},
+}
+
+// AnchorLabel returns the Chinese name of a deadline anchor, or the code itself when unknown.
+func AnchorLabel(anchor string) string { return LabelOf(anchorChoices, anchor) }
+
+// DeadlineRule is one deadline of a profile. A plan_year rule is a fixed
+// date: Month/Day of the plan year plus YearOffset (-1 for "the year
+// before"). A yearly rule is Month/Day of every year. An event rule is due
+// Months, Days or WorkingDays (exactly one) after its anchor; OpensMonths
+// makes it a window that opens that many months after the anchor (e.g.
+// self-evaluation 12–24 months after go-live). Dates are inclusive: a due
+// date is the last day on which the action is on time.
+type DeadlineRule struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"` // 应用效果自评价报告
+	Rule        string `json:"rule"`  // 项目通过验收后 12 个月内报送
+	Anchor      string `json:"anchor"`
+	YearOffset  int    `json:"year_offset,omitempty"`
+	Month       int    `json:"month,omitempty"`
+	Day         int    `json:"day,omitempty"`
+	Months      int    `json:"months,omitempty"`
+	Days        int    `json:"days,omitempty"`
+	WorkingDays int    `json:"working_days,omitempty"`
+	OpensMonths int    `json:"opens_months,omitempty"`
+	When        *Cond  `json:"when,omitempty"` // the deadline applies only when this holds
+	Source      string `json:"source"`
+}
+
+// Calendar lists the exceptions to "Monday to Friday are working days" for
+// working-day deadlines: statutory holidays (Holidays, "YYYY-MM-DD") and the
+// weekend days that are working days by 调休 (Workdays). The State Council
+// publishes them every November for the next year, so the lists must be
+// maintained per year; a year that is missing counts weekdays only, which
+// makes a deadline fall earlier, never later, than the true one.
+type Calendar struct {
+	Holidays []string `json:"holidays,omitempty"`
+	Workdays []string `json:"workdays,omitempty"`
+	Source   string   `json:"source,omitempty"`
+
+	holidays, workdays map[string]bool // set by validate
+}
+
+const dateLayout = "2006-01-02"
+
+func (c *Calendar) validate(p *Problems) {
+	c.holidays, c.workdays = map[string]bool{}, map[string]bool{}
+	for i, s := range c.Holidays {
+		f := fmt.Sprintf("calendar.holidays[%d]", i)
+		if _, err := time.Parse(dateLayout, s); err != nil {
+			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-01）", f, s)
+			continue
+		}
+		c.holidays[s] = true
+	}
+	for i, s := range c.Workdays {
+		f := fmt.Sprintf("calendar.workdays[%d]", i)
+		t, err := time.Parse(dateLayout, s)
+		switch {
+		case err != nil:
+			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-10）", f, s)
+		case t.Weekday() != time.Saturday && t.Weekday() != time.Sunday:
+			p.Add(f, "%s：%s 是工作日，调休上班日只能是周六或周日", f, s)
+		case c.holidays[s]:
+			p.Add(f, "%s：%s 同时列为节假日和调休上班日", f, s)
+		default:
+			c.workdays[s] = true
+		}
+	}
+	if len(c.Holidays)+len(c.Workdays) > 0 && isBlank(c.Source) {
+		p.Add("calendar.source", "calendar.source：请注明节假日安排的出处（国务院办公厅通知）")
+	}
+}
+
+// workday reports whether the day of t is a working day.
+func (c *Calendar) workday(t time.Time) bool {
+	s := t.Format(dateLayout)
+	if c.workdays[s] {
+		return true
+	}
+	if c.holidays[s] {
+		return false
+	}
+	return t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
+}
+
+// AddWorkingDays returns the n-th working day after the day of t (n ≥ 1), at
+// midnight in t's location, skipping weekends and the calendar's holidays and
+// counting its 调休 working weekend days. For n < 1 it returns the day of t.
+func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
+	d := day(t)
+	for n > 0 {
+		d = d.AddDate(0, 0, 1)
+		if c.workday(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// day returns midnight of t's day in t's location.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// addMonths adds n months to the day of t, clamping to the last day of the
+// month (31 January + 1 month is 28 or 29 February, not 3 March).
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, t.Location())
+}
+
+func (r *DeadlineRule) validate(p *Problems, f string, ids map[string]string) {
+	switch {
+	case !idPattern.MatchString(r.ID):
+		p.Add(f+".id", "%s.id：“%s”无效，应为小写字母开头的字母、数字和下划线", f, r.ID)
+	case ids["deadline:"+r.ID] != "":
+		p.Add(f+".id", "%s.id：期限编号“%s”与 %s 重复", f, r.ID, ids["deadline:"+r.ID])
+	default:
+		ids["deadline:"+r.ID] = f + ".id"
+	}
+	if isBlank(r.Label) {
+		p.Add(f+".label", "%s.label：请填写期限名称", f)
+	}
+	if isBlank(r.Rule) {
+		p.Add(f+".rule", "%s.rule：请填写规则原文或说明（期限未能算出时向用户显示）", f)
+	}
+	if isBlank(r.Source) {
+		p.Add(f+".source", "%s.source：请填写出处（条款）", f)
+	}
+	if r.When != nil {
+		r.When.validate(p, f+".when", 1)
+	}
+	offsets := 0
+	for _, v := range []int{r.Months, r.Days, r.WorkingDays} {
+		if v != 0 {
+			offsets++
+		}
+	}
+	switch r.Anchor {
+	case AnchorPlanYear, AnchorYearly:
+		if r.Month < 1 || r.Month > 12 {
+			p.Add(f+".month", "%s.month：月份应为 1–12，不是 %d", f, r.Month)
+		} else if r.Day < 1 || r.Day > time.Date(2024, time.Month(r.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			p.Add(f+".day", "%s.day：%d 月没有 %d 日", f, r.Month, r.Day)
+		}
+		if offsets > 0 || r.OpensMonths != 0 {
+			p.Add(f+".anchor", "%s：固定日期的期限（%s）不能再设 months、days、working_days 或 opens_months", f, r.Anchor)
+		}
+		if r.Anchor == AnchorYearly && r.YearOffset != 0 {
+			p.Add(f+".year_offset", "%s.year_offset：每年的期限不能设年份偏移", f)
+		}
+		if r.YearOffset < -2 || r.YearOffset > 2 {
+			p.Add(f+".year_offset", "%s.year_offset：年份偏移应在 -2 到 2 之间，不是 %d", f, r.YearOffset)
+		}
+	case AnchorApproval, AnchorCompletion, AnchorGoLive, AnchorAcceptance:
+		if r.Month != 0 || r.Day != 0 || r.YearOffset != 0 {
+			p.Add(f+".anchor", "%s：以事件（%s）起算的期限不能设 month、day 或 year_offset", f, r.Anchor)
+		}
+		if offsets != 1 {
+			p.Add(f+".months", "%s：须且只能填写 months、days、working_days 之一（现有 %d 个）", f, offsets)
+		}
+		for _, o := range []struct {
+			name     string
+			v, limit int
+		}{{"months", r.Months, 120}, {"days", r.Days, 3660}, {"working_days", r.WorkingDays, 2500}, {"opens_months", r.OpensMonths, 120}} {
+			if o.v < 0 || o.v > o.limit {
+				p.Add(f+"."+o.name, "%s.%s：%d 超出范围（0–%d）", f, o.name, o.v, o.limit)
+			}
+		}
+		if r.OpensMonths != 0 && (r.Months == 0 || r.OpensMonths >= r.Months) {
+			p.Add(f+".opens_months", "%s.opens_months：只能与 months 一起使用，且须小于 months", f)
+		}
+	default:
+		p.Add(f+".anchor", "%s.anchor：未知的起算事件“%s”（可用：%s）", f, r.Anchor, codes(anchorChoices))
+	}
+}
+
+// Deadline is one deadline of a project, computed from a rule. When its
+// anchor event has not happened yet (or its date is not given), Due and Opens
+// are zero and Rule says how it will be counted.
+type Deadline struct {
+	ID     string    `json:"id"`
+	Label  string    `json:"label"`
+	Rule   string    `json:"rule"`
+	Source string    `json:"source"`
+	Anchor string    `json:"anchor"`
+	Opens  time.Time `json:"opens,omitzero"` // first day of a window, or zero
+	Due    time.Time `json:"due,omitzero"`   // last day, inclusive; zero while the anchor is unknown
+}
+
+// Known reports whether the deadline's date could be computed.
+func (d Deadline) Known() bool { return !d.Due.IsZero() }
+
+// DeadlinesFor returns the profile's deadlines that apply to d, for a
+// project whose events happened on the dates in events (keyed by the Anchor*
+// constants, e.g. AnchorAcceptance; nil when none is known yet). Plan-year
+// deadlines are in now's location; yearly ones are the next occurrence on or
+// after now's day; event deadlines are in the event's location. Deadlines
+// whose anchor is missing from events (or, for plan-year ones, a plan year of
+// 0) are returned with zero dates. Known deadlines come first, earliest
+// first. It never fails; a nil d is treated as an empty declaration.
+func (prof *Profile) DeadlinesFor(d *Declaration, events map[string]time.Time, now time.Time) []Deadline {
+	if d == nil {
+		d = &Declaration{}
+	}
+	f := extractFacts(d, prof.routeCode(d))
+	out := make([]Deadline, 0, len(prof.Deadlines))
+	today := day(now)
+	for _, r := range prof.Deadlines {
+		if !r.When.eval(f) {
+			continue
+		}
+		planYear := d.PlanYear
+		dl := Deadline{ID: r.ID, Label: r.Label, Rule: r.Rule, Source: r.Source, Anchor: r.Anchor}
+		switch r.Anchor {
+		case AnchorPlanYear:
+			if planYear != 0 {
+				dl.Due = time.Date(planYear+r.YearOffset, time.Month(r.Month), r.Day, 0, 0, 0, 0, now.Location())
+			}
+		case AnchorYearly:
+			due := time.Date(today.Year(), time.Month(r.Month), r.Day, 0, 0, 0, 0, now.Location())
+			if due.Before(today) {
+				due = due.AddDate(1, 0, 0)
+			}
+			dl.Due = due
+		default:
+			at, ok := events[r.Anchor]
+			if !ok || at.IsZero() {
+				break
+			}
+			switch {
+			case r.WorkingDays > 0:
+				dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
+			case r.Days > 0:
+				dl.Due = day(at).AddDate(0, 0, r.Days)
+			default:
+				dl.Due = addMonths(at, r.Months)
+			}
+			if r.OpensMonths > 0 {
+				dl.Opens = addMonths(at, r.OpensMonths)
+			}
+		}
+		out = append(out, dl)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Known() != b.Known() {
+			return a.Known()
+		}
+		return a.Due.Before(b.Due)
+	})
+	return out
+}

@@ -1,0 +1,562 @@
+package app
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Profile is the rule profile of one jurisdiction: how its data bureau routes
+// declarations by investment, which obligations, sections and attachments it
+// requires, its deadlines, and what blocks a submission. Profiles are data
+// (JSON files the bureau serves and the client caches), loaded and checked by
+// LoadProfile; Evaluate applies one to a declaration.
+//
+// Every rule cites the article (条) or part of the regulation it comes from in
+// its Source, so a reviewer can check it against the seed text.
+type Profile struct {
+	ID           string `json:"id"`           // file name without .json, e.g. "huoqiu"
+	Jurisdiction string `json:"jurisdiction"` // 霍邱县
+	Bureau       string `json:"bureau"`       // 霍邱县数据资源管理局
+	Regulation   string `json:"regulation"`   // 《霍邱县电子政务项目建设管理办法》
+	Seed         string `json:"seed"`         // the seed file the rules come from
+	Year         int    `json:"year"`         // year of the regulation; 0 when the seed does not say
+	Notes        string `json:"notes,omitempty"`
+
+	Routes      []RouteRule      `json:"routes"`
+	Obligations []ObligationRule `json:"obligations,omitempty"`
+	Sections    []SectionRule    `json:"sections,omitempty"`
+	Materials   []MaterialRule   `json:"materials,omitempty"`
+	Checklist   []CheckRule      `json:"checklist,omitempty"`
+	Blockers    []BlockerRule    `json:"blockers,omitempty"`
+	Deadlines   []DeadlineRule   `json:"deadlines,omitempty"`
+	Calendar    Calendar         `json:"calendar,omitzero"`
+
+	// TrialMinMonths is the shortest trial operation (试运行) before an
+	// acceptance application, in months; 0 when the regulation sets none.
+	TrialMinMonths int `json:"trial_min_months"`
+	// AcceptanceMaterials are the material codes the completion acceptance
+	// application (竣工验收申请) must attach.
+	AcceptanceMaterials []string `json:"acceptance_materials"`
+	// AcceptanceFilingMaterials are the material codes filed with the bureau
+	// after acceptance (验收后备案), if the regulation names any.
+	AcceptanceFilingMaterials []string `json:"acceptance_filing_materials,omitempty"`
+
+	// Version is the SHA-256 of the file, in lowercase hex: the bureau serves
+	// it with the profile and the client caches by it. Set by LoadProfile.
+	Version string `json:"-"`
+	// File is the name the profile was loaded from. Set by LoadProfile.
+	File string `json:"-"`
+}
+
+// RouteRule is one investment band and how declarations in it are handled.
+// Bands run from MinWan (inclusive) to MaxWan (exclusive, empty for no upper
+// limit); together they must cover 0 to infinity without gaps or overlaps.
+type RouteRule struct {
+	MinWan   string `json:"min_wan"`
+	MaxWan   string `json:"max_wan,omitempty"`
+	Code     string `json:"code"`     // one of the Route* constants
+	Label    string `json:"label"`    // 总投资 500万元（含）以上：单位编制项目意见书及实施方案
+	Approver string `json:"approver"` // 县发改委
+	Detail   string `json:"detail,omitempty"`
+	Source   string `json:"source"`
+
+	min, max Money // set by validate; max 0 means no upper limit
+}
+
+// ObligationRule is something the unit must do or buy when When holds, such
+// as supervision (监理) above an amount.
+type ObligationRule struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"` // 总投资 ≥ 100万：须实行监理
+	Detail string `json:"detail,omitempty"`
+	When   *Cond  `json:"when,omitempty"`
+	// Budget is the budget category whose fee the total should include, if any.
+	Budget string `json:"budget,omitempty"`
+	Source string `json:"source"`
+}
+
+// SectionRule makes a declaration field mandatory (non-empty) when When holds.
+// Field is one of the paths listed by SectionFields.
+type SectionRule struct {
+	Field  string `json:"field"`
+	Label  string `json:"label,omitempty"` // defaults to the field's name
+	Fix    string `json:"fix,omitempty"`
+	When   *Cond  `json:"when,omitempty"`
+	Source string `json:"source"`
+}
+
+// MaterialRule requires an attachment when When holds: Code, or any one of
+// OneOf (e.g. 可行性研究报告 or 项目建设方案).
+type MaterialRule struct {
+	Code   string   `json:"code,omitempty"`
+	OneOf  []string `json:"one_of,omitempty"`
+	Label  string   `json:"label,omitempty"` // defaults to the material's name
+	When   *Cond    `json:"when,omitempty"`
+	Source string   `json:"source"`
+}
+
+// CheckRule is a statement the unit's commissioner must confirm before
+// submitting (e.g. "not routine office equipment"). A confirmed check is
+// recorded by ID in Declaration.Confirmations; an unconfirmed one blocks.
+type CheckRule struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"`
+	Fix    string `json:"fix,omitempty"`
+	When   *Cond  `json:"when,omitempty"`
+	Source string `json:"source"`
+}
+
+// BlockerRule prevents submission while When holds. Field is the declaration
+// path the UI should jump to.
+type BlockerRule struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"`
+	Fix    string `json:"fix"`
+	Field  string `json:"field"`
+	When   *Cond  `json:"when"`
+	Source string `json:"source"`
+}
+
+// sectionDef is a declaration field a profile may make mandatory.
+type sectionDef struct {
+	label string
+	blank func(d *Declaration) bool
+}
+
+var sectionFields = map[string]sectionDef{
+	"goals":                  {"建设目标", func(d *Declaration) bool { return isBlank(d.Goals) }},
+	"indicators":             {"绩效目标及指标", func(d *Declaration) bool { return isBlank(d.Indicators) }},
+	"content":                {"建设内容", func(d *Declaration) bool { return isBlank(d.Content) }},
+	"modules":                {"功能模块", func(d *Declaration) bool { return len(d.Modules) == 0 }},
+	"current_state":          {"现有系统与整合情况", func(d *Declaration) bool { return isBlank(d.CurrentState) }},
+	"data_resources":         {"数据资源", func(d *Declaration) bool { return isBlank(d.DataResources) }},
+	"sharing_analysis":       {"信息资源共享分析篇", func(d *Declaration) bool { return isBlank(d.SharingAnalysis) }},
+	"security.plan":          {"安全保障方案", func(d *Declaration) bool { return isBlank(d.Security.Plan) }},
+	"crypto.summary":         {"密码应用方案", func(d *Declaration) bool { return isBlank(d.Crypto.Summary) }},
+	"deployment.resources":   {"部署资源需求", func(d *Declaration) bool { return isBlank(d.Deployment.Resources) }},
+	"deployment.explanation": {"部署情况说明", func(d *Declaration) bool { return isBlank(d.Deployment.Explanation) }},
+	"xinchuang.notes":        {"信创适配与产品安全可靠说明", func(d *Declaration) bool { return isBlank(d.Xinchuang.Notes) }},
+	"om_plan":                {"运维方案", func(d *Declaration) bool { return isBlank(d.OMPlan) }},
+	"plan_basis":             {"规划依据", func(d *Declaration) bool { return isBlank(d.PlanBasis) }},
+	"schedule":               {"进度安排", func(d *Declaration) bool { return len(d.Schedule) == 0 }},
+	"funding":                {"资金来源", func(d *Declaration) bool { return len(d.Funding) == 0 }},
+}
+
+// SectionFields returns the declaration field paths a profile may make
+// mandatory, sorted.
+func SectionFields() []string {
+	names := make([]string, 0, len(sectionFields))
+	for n := range sectionFields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// blockerFieldPattern is the shape of a declaration field path a blocker may name.
+var blockerFieldPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
+
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// maxProfileSize bounds a profile file; real ones are a few kilobytes.
+const maxProfileSize = 1 << 20
+
+// LoadProfile decodes and checks the profile in data, which was read from
+// the file name (used in messages and, without ".json", as the expected ID).
+// It rejects unknown fields, unknown facts, operators and material codes,
+// gapped or overlapping investment bands, missing labels and bad deadlines.
+// It fails with an EINVALID *Error whose Message names the file and whose
+// Fields name each JSON path (e.g. "routes[1].min_wan") with the problem in
+// Chinese.
+func LoadProfile(name string, data []byte) (*Profile, error) {
+	file := path.Base(name)
+	fail := func(field, format string, args ...any) error {
+		msg := fmt.Sprintf(format, args...)
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("规则文件“%s”无法读取：%s", file, msg),
+			Fields: []FieldError{{Field: field, Message: msg}}}
+	}
+	if len(data) > maxProfileSize {
+		return nil, fail("", "文件超过 %d 字节", maxProfileSize)
+	}
+	var raw any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fail("", "不是有效的 JSON（%s）", syntaxWhere(data, err))
+	}
+	if dec.More() {
+		return nil, fail("", "JSON 对象之后还有多余内容")
+	}
+	if _, ok := raw.(map[string]any); !ok {
+		return nil, fail("", "顶层须为 JSON 对象")
+	}
+	var p Problems
+	unknownFields(&p, raw, reflect.TypeFor[Profile](), "")
+	if len(p) > 0 {
+		return nil, profileErr(file, p)
+	}
+	prof := &Profile{}
+	dec = json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(prof); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fail(te.Field, "%s：类型不正确，应为%s", te.Field, jsonTypeName(te.Type))
+		}
+		return nil, fail("", "内容无法解析（%s）", syntaxWhere(data, err))
+	}
+	prof.validate(&p, strings.TrimSuffix(file, ".json"))
+	if len(p) > 0 {
+		return nil, profileErr(file, p)
+	}
+	sum := sha256.Sum256(data)
+	prof.Version = hex.EncodeToString(sum[:])
+	prof.File = file
+	return prof, nil
+}
+
+// LoadProfiles loads every *.json file in dir of fsys (for example
+// assets.Profiles, "profiles") and returns the profiles by ID. It fails with
+// the EINVALID *Error of the first malformed file (in name order), with an
+// EINVALID *Error when two files carry the same ID or dir holds no profile,
+// or with a wrapped error when dir cannot be read.
+func LoadProfiles(fsys fs.FS, dir string) (map[string]*Profile, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
+	if err != nil {
+		return nil, fmt.Errorf("list profiles in %s: %w", dir, err)
+	}
+	if len(names) == 0 {
+		return nil, Errorf(EINVALID, "目录“%s”中没有规则文件（*.json）", dir)
+	}
+	sort.Strings(names)
+	out := make(map[string]*Profile, len(names))
+	for _, n := range names {
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, fmt.Errorf("read profile %s: %w", n, err)
+		}
+		prof, err := LoadProfile(n, data)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := out[prof.ID]; dup {
+			return nil, Errorf(EINVALID, "规则文件“%s”与“%s”的 id 都是“%s”", prev.File, prof.File, prof.ID)
+		}
+		out[prof.ID] = prof
+	}
+	return out, nil
+}
+
+func profileErr(file string, p Problems) error {
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("规则文件“%s”有 %d 处错误", file, len(p)), Fields: p}
+}
+
+// syntaxWhere describes where a JSON decoding error happened, as a line and column.
+func syntaxWhere(data []byte, err error) string {
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "文件为空"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "文件不完整，可能缺少结尾的括号或引号"
+	case !errors.As(err, &se):
+		return "语法错误"
+	}
+	off := min(max(int(se.Offset), 0), len(data))
+	line := bytes.Count(data[:off], []byte("\n")) + 1
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return fmt.Sprintf("第 %d 行第 %d 列附近语法错误", line, col)
+}
+
+func jsonTypeName(t reflect.Type) string {
+	if t == nil {
+		return "其他类型"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "字符串"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "整数"
+	case reflect.Bool:
+		return "true 或 false"
+	case reflect.Slice:
+		return "数组"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "对象"
+	}
+	return "其他类型"
+}
+
+// unknownFields records every key of v that type t has no JSON field for,
+// with its full path. Key matching is exact (encoding/json alone would also
+// accept "ID" for "id").
+func unknownFields(p *Problems, v any, t reflect.Type, at string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return // a type mismatch, reported by the strict decoder
+		}
+		fields := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" || name == "" {
+				continue
+			}
+			fields[name] = f.Type
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			sub := k
+			if at != "" {
+				sub = at + "." + k
+			}
+			ft, ok := fields[k]
+			if !ok {
+				p.Add(sub, "%s：未知字段“%s”（字段名区分大小写，请检查拼写）", sub, k)
+				continue
+			}
+			unknownFields(p, obj[k], ft, sub)
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			return
+		}
+		for i, e := range arr {
+			unknownFields(p, e, t.Elem(), fmt.Sprintf("%s[%d]", at, i))
+		}
+	}
+}
+
+// validate checks the decoded profile and parses its amounts; want is the ID
+// the file name implies.
+func (prof *Profile) validate(p *Problems, want string) {
+	required := func(field, value, what string) {
+		if isBlank(value) {
+			p.Add(field, "%s：请填写%s", field, what)
+		}
+	}
+	switch {
+	case !idPattern.MatchString(prof.ID):
+		p.Add("id", "id：“%s”无效，应为小写字母开头的字母、数字和下划线", prof.ID)
+	case prof.ID != want:
+		p.Add("id", "id：“%s”与文件名“%s.json”不一致", prof.ID, want)
+	}
+	required("jurisdiction", prof.Jurisdiction, "辖区名称")
+	required("bureau", prof.Bureau, "主管部门（数管局）名称")
+	required("regulation", prof.Regulation, "依据的管理办法名称")
+	required("seed", prof.Seed, "来源文件名")
+	if prof.Year != 0 && (prof.Year < 2000 || prof.Year > 2100) {
+		p.Add("year", "year：“%d”不是有效年份（来源未写明年份时填 0）", prof.Year)
+	}
+	prof.validateRoutes(p)
+	ids := map[string]string{}
+	uniqueID := func(field, id string) {
+		if !idPattern.MatchString(id) {
+			p.Add(field, "%s：“%s”无效，应为小写字母开头的字母、数字和下划线（至多 40 个）", field, id)
+			return
+		}
+		if prev, dup := ids[id]; dup {
+			p.Add(field, "%s：编号“%s”与 %s 重复", field, id, prev)
+			return
+		}
+		ids[id] = field
+	}
+	cond := func(c *Cond, field string) {
+		if c != nil {
+			c.validate(p, field, 1)
+		}
+	}
+	for i := range prof.Obligations {
+		o := &prof.Obligations[i]
+		f := fmt.Sprintf("obligations[%d]", i)
+		uniqueID(f+".id", o.ID)
+		required(f+".label", o.Label, "中文说明")
+		required(f+".source", o.Source, "出处（条款）")
+		cond(o.When, f+".when")
+		if o.Budget != "" && !known(BudgetChoices, o.Budget) {
+			p.Add(f+".budget", "%s.budget：未知的费用类别“%s”（可用：%s）", f, o.Budget, codes(BudgetChoices))
+		}
+	}
+	for i := range prof.Sections {
+		s := &prof.Sections[i]
+		f := fmt.Sprintf("sections[%d]", i)
+		if _, ok := sectionFields[s.Field]; !ok {
+			p.Add(f+".field", "%s.field：“%s”不是可设为必填的申报书栏目（可用：%s）", f, s.Field, strings.Join(SectionFields(), "、"))
+		}
+		required(f+".source", s.Source, "出处（条款）")
+		cond(s.When, f+".when")
+	}
+	for i := range prof.Materials {
+		m := &prof.Materials[i]
+		f := fmt.Sprintf("materials[%d]", i)
+		switch {
+		case (m.Code == "") == (len(m.OneOf) == 0):
+			p.Add(f+".code", "%s：须且只能填写 code 或 one_of 之一", f)
+		case m.Code != "" && !KnownMaterial(m.Code):
+			p.Add(f+".code", "%s.code：未知的材料代码“%s”", f, m.Code)
+		case len(m.OneOf) == 1:
+			p.Add(f+".one_of", "%s.one_of：只有一种材料时请用 code", f)
+		}
+		for j, c := range m.OneOf {
+			if !KnownMaterial(c) {
+				p.Add(fmt.Sprintf("%s.one_of[%d]", f, j), "%s.one_of[%d]：未知的材料代码“%s”", f, j, c)
+			}
+		}
+		if len(m.OneOf) > 1 && isBlank(m.Label) {
+			p.Add(f+".label", "%s.label：多选一的材料须写明中文名称", f)
+		}
+		required(f+".source", m.Source, "出处（条款）")
+		cond(m.When, f+".when")
+	}
+	for i := range prof.Checklist {
+		c := &prof.Checklist[i]
+		f := fmt.Sprintf("checklist[%d]", i)
+		uniqueID(f+".id", c.ID)
+		required(f+".label", c.Label, "须确认的中文内容")
+		required(f+".source", c.Source, "出处（条款）")
+		cond(c.When, f+".when")
+	}
+	for i := range prof.Blockers {
+		b := &prof.Blockers[i]
+		f := fmt.Sprintf("blockers[%d]", i)
+		uniqueID(f+".id", b.ID)
+		required(f+".label", b.Label, "中文说明")
+		required(f+".fix", b.Fix, "整改办法")
+		required(f+".source", b.Source, "出处（条款）")
+		if !blockerFieldPattern.MatchString(b.Field) {
+			p.Add(f+".field", "%s.field：“%s”不是申报书字段路径（如 deployment.mode）", f, b.Field)
+		}
+		if b.When == nil {
+			p.Add(f+".when", "%s.when：阻止提交的规则须写明条件", f)
+		}
+		cond(b.When, f+".when")
+	}
+	for i := range prof.Deadlines {
+		prof.Deadlines[i].validate(p, fmt.Sprintf("deadlines[%d]", i), ids)
+	}
+	prof.Calendar.validate(p)
+	if prof.TrialMinMonths < 0 || prof.TrialMinMonths > 24 {
+		p.Add("trial_min_months", "trial_min_months：试运行最短月数应在 0–24 之间，不是 %d", prof.TrialMinMonths)
+	}
+	materialList(p, "acceptance_materials", prof.AcceptanceMaterials)
+	materialList(p, "acceptance_filing_materials", prof.AcceptanceFilingMaterials)
+}
+
+func materialList(p *Problems, field string, list []string) {
+	seen := map[string]bool{}
+	for i, c := range list {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case !KnownMaterial(c):
+			p.Add(f, "%s：未知的材料代码“%s”", f, c)
+		case seen[c]:
+			p.Add(f, "%s：材料“%s”重复", f, c)
+		}
+		seen[c] = true
+	}
+}
+
+// validateRoutes checks that the investment bands are labelled and, in file
+// order, run from 0 to no upper limit, each starting where the previous ends.
+func (prof *Profile) validateRoutes(p *Problems) {
+	if len(prof.Routes) == 0 {
+		p.Add("routes", "routes：请至少填写一个审批路径（投资额分档）")
+		return
+	}
+	prev := Money(0)
+	ok := true // whether prev is meaningful
+	for i := range prof.Routes {
+		r := &prof.Routes[i]
+		f := fmt.Sprintf("routes[%d]", i)
+		if !known(routeCodes, r.Code) {
+			p.Add(f+".code", "%s.code：未知的审批路径“%s”（可用：%s）", f, r.Code, codes(routeCodes))
+		}
+		for _, req := range [][3]string{{"label", r.Label, "中文说明"}, {"approver", r.Approver, "审批或受理部门"}, {"source", r.Source, "出处（条款）"}} {
+			if isBlank(req[1]) {
+				p.Add(f+"."+req[0], "%s.%s：请填写%s", f, req[0], req[2])
+			}
+		}
+		minOK := true
+		if m, err := ParseWan(r.MinWan); err != nil {
+			p.Add(f+".min_wan", "%s.min_wan：%s", f, ErrorMessage(err))
+			minOK = false
+		} else if m < 0 {
+			p.Add(f+".min_wan", "%s.min_wan：金额不能为负数", f)
+			minOK = false
+		} else {
+			r.min = m
+		}
+		if minOK && ok {
+			switch {
+			case i == 0 && r.min != 0:
+				p.Add(f+".min_wan", "%s.min_wan：第一档须从 0 万元起（现为 %s），否则低于它的项目没有路径", f, r.min)
+			case i > 0 && r.min > prev:
+				p.Add(f+".min_wan", "%s.min_wan：与上一档的上限（%s）之间有空档，本档应从 %s 起", f, prev, prev)
+			case i > 0 && r.min < prev:
+				p.Add(f+".min_wan", "%s.min_wan：与上一档重叠（上一档到 %s 为止），本档应从 %s 起", f, prev, prev)
+			}
+		}
+		last := i == len(prof.Routes)-1
+		switch {
+		case r.MaxWan == "" && !last:
+			p.Add(f+".max_wan", "%s.max_wan：只有最后一档可以不设上限", f)
+			ok = false
+		case r.MaxWan == "":
+		default:
+			m, err := ParseWan(r.MaxWan)
+			switch {
+			case err != nil:
+				p.Add(f+".max_wan", "%s.max_wan：%s", f, ErrorMessage(err))
+				ok = false
+			case minOK && m <= r.min:
+				p.Add(f+".max_wan", "%s.max_wan：上限（%s）须大于下限（%s）", f, m, r.min)
+				ok = false
+			case last:
+				p.Add(f+".max_wan", "%s.max_wan：最后一档不能设上限（%s 以上的项目将没有路径）", f, m)
+			default:
+				r.max, prev, ok = m, m, true
+			}
+		}
+	}
+}
+
+// route returns the band d's total investment falls into, or nil when the
+// total is negative.
+func (prof *Profile) route(d *Declaration) *RouteRule {
+	for i := range prof.Routes {
+		r := &prof.Routes[i]
+		if d.TotalInvestment >= r.min && (r.max == 0 || d.TotalInvestment < r.max) {
+			return r
+		}
+	}
+	return nil
+}
+
+// routeCode returns the code of d's route, or "" when it has none.
+func (prof *Profile) routeCode(d *Declaration) string {
+	if r := prof.route(d); r != nil {
+		return r.Code
+	}
+	return ""
+}

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"time"
+)
+
+// Assessment is what a jurisdiction's profile says about one declaration:
+// how it is routed, what the unit must do and attach, its deadlines and what
+// prevents it from being submitted. Evaluate computes it; it is plain data
+// the UI shows and the server can return.
+type Assessment struct {
+	Profile     string         `json:"profile"` // profile ID
+	Version     string         `json:"version"` // profile version (SHA-256)
+	Route       Route          `json:"route"`
+	Obligations []Obligation   `json:"obligations,omitempty"`
+	Sections    []Section      `json:"sections,omitempty"`
+	Materials   []MaterialNeed `json:"materials,omitempty"`
+	Checklist   []Check        `json:"checklist,omitempty"`
+	Deadlines   []Deadline     `json:"deadlines,omitempty"`
+	Blockers    []Blocker      `json:"blockers,omitempty"`
+}
+
+// Route is how a declaration is handled, by its total investment.
+type Route struct {
+	Code     string `json:"code"` // one of the Route* constants; "" when the total is negative
+	Label    string `json:"label"`
+	Approver string `json:"approver"`
+	Detail   string `json:"detail,omitempty"`
+	Source   string `json:"source"`
+}
+
+// Obligation is something the unit must do or buy for this project. Budget
+// is the budget category its fee belongs to, if any, and Budgeted says
+// whether the declaration's budget has such a line.
+type Obligation struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Detail   string `json:"detail,omitempty"`
+	Budget   string `json:"budget,omitempty"`
+	Budgeted bool   `json:"budgeted,omitempty"`
+	Source   string `json:"source"`
+}
+
+// Section is a declaration field this jurisdiction requires to be filled in.
+type Section struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Filled bool   `json:"filled"`
+	Source string `json:"source"`
+}
+
+// MaterialNeed is an attachment the declaration must carry: Codes lists the
+// material codes that satisfy it (one, or alternatives).
+type MaterialNeed struct {
+	Codes  []string `json:"codes"`
+	Label  string   `json:"label"`
+	Source string   `json:"source"`
+}
+
+// Satisfied reports whether one of atts is a material that meets the need.
+func (m MaterialNeed) Satisfied(atts []Attachment) bool {
+	for _, a := range atts {
+		if contains(m.Codes, a.Material) {
+			return true
+		}
+	}
+	return false
+}
+
+// Check is a statement the commissioner must confirm, and whether they have.
+type Check struct {
+	ID        string `json:"id"`
+	Label     string `json:"label"`
+	Confirmed bool   `json:"confirmed"`
+	Source    string `json:"source"`
+}
+
+// Blocker is a reason the declaration cannot be submitted yet. Field is the
+// declaration path the UI should take the user to ("deployment.mode",
+// "confirmations", …); Fix says what to do.
+type Blocker struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"`
+	Fix    string `json:"fix"`
+	Field  string `json:"field"`
+	Source string `json:"source"`
+}
+
+// CanSubmit reports whether nothing blocks the declaration.
+func (a Assessment) CanSubmit() bool { return len(a.Blockers) == 0 }
+
+// MissingMaterials returns the required materials none of atts satisfies, in
+// profile order, or nil when everything is attached.
+func (a Assessment) MissingMaterials(atts []Attachment) []MaterialNeed {
+	var out []MaterialNeed
+	for _, m := range a.Materials {
+		if !m.Satisfied(atts) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Evaluate applies the profile to d at time now and returns the assessment.
+// It is pure: it neither changes d nor reads the clock, and it never fails;
+// a nil d is treated as an empty declaration. Deadlines counted from events
+// of the project's life (acceptance, go-live …) are returned with zero dates;
+// use DeadlinesFor once their dates are known. It does not run the
+// declaration's own rules (see Declaration.Validate) and does not look at
+// attachments (see Assessment.MissingMaterials).
+func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
+	if d == nil {
+		d = &Declaration{}
+	}
+	a := Assessment{Profile: prof.ID, Version: prof.Version}
+	if r := prof.route(d); r != nil {
+		a.Route = Route{Code: r.Code, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source}
+	}
+	f := extractFacts(d, a.Route.Code)
+	for _, o := range prof.Obligations {
+		if !o.When.eval(f) {
+			continue
+		}
+		ob := Obligation{ID: o.ID, Label: o.Label, Detail: o.Detail, Budget: o.Budget, Source: o.Source}
+		if o.Budget != "" {
+			ob.Budgeted = d.BudgetOf(BudgetCategory(o.Budget)) > 0
+		}
+		a.Obligations = append(a.Obligations, ob)
+	}
+	for _, s := range prof.Sections {
+		if !s.When.eval(f) {
+			continue
+		}
+		def := sectionFields[s.Field]
+		label := s.Label
+		if label == "" {
+			label = def.label
+		}
+		filled := !def.blank(d)
+		a.Sections = append(a.Sections, Section{Field: s.Field, Label: label, Filled: filled, Source: s.Source})
+		if !filled {
+			fix := s.Fix
+			if fix == "" {
+				fix = "请填写“" + label + "”"
+			}
+			a.Blockers = append(a.Blockers, Blocker{ID: "section." + s.Field, Label: "缺少" + label,
+				Fix: fix, Field: s.Field, Source: s.Source})
+		}
+	}
+	for _, m := range prof.Materials {
+		if !m.When.eval(f) {
+			continue
+		}
+		need := MaterialNeed{Codes: m.OneOf, Label: m.Label, Source: m.Source}
+		if m.Code != "" {
+			need.Codes = []string{m.Code}
+			if need.Label == "" {
+				need.Label = MaterialLabel(m.Code)
+			}
+		}
+		a.Materials = append(a.Materials, need)
+	}
+	for _, c := range prof.Checklist {
+		if !c.When.eval(f) {
+			continue
+		}
+		ok := contains(d.Confirmations, c.ID)
+		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source})
+		if !ok {
+			fix := c.Fix
+			if fix == "" {
+				fix = "请核实并勾选确认：" + c.Label
+			}
+			a.Blockers = append(a.Blockers, Blocker{ID: "check." + c.ID, Label: "尚未确认：" + c.Label,
+				Fix: fix, Field: "confirmations", Source: c.Source})
+		}
+	}
+	for _, b := range prof.Blockers {
+		if b.When.eval(f) {
+			a.Blockers = append(a.Blockers, Blocker{ID: b.ID, Label: b.Label, Fix: b.Fix, Field: b.Field, Source: b.Source})
+		}
+	}
+	a.Deadlines = prof.DeadlinesFor(d, nil, now)
+	return a
+}
