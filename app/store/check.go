@@ -1,0 +1,188 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// maxProblems bounds how many inconsistencies Check reports.
+const maxProblems = 20
+
+// Check verifies that the indexes agree with the documents: every filing has
+// its summary, its index entries (carrying that summary) and its n-gram
+// postings; every index entry and posting belongs to an existing filing; every
+// outbox item names an existing filing and its revision snapshot with the
+// same body hash. It reads one snapshot and changes nothing. It returns nil
+// when all is well, an error listing the first problems otherwise, or a
+// wrapped storage error. Reindex repairs what it finds.
+func (s *Store) Check(ctx context.Context) error {
+	var problems []string
+	add := func(format string, a ...any) {
+		if len(problems) < maxProblems {
+			problems = append(problems, fmt.Sprintf(format, a...))
+		}
+	}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		want := map[string][]byte{} // expected index and posting keys → value
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("d/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := string(it.Item().Key()[2:])
+			f, err := readFiling(txn, id)
+			if err != nil {
+				return err
+			}
+			sum, err := readSummary(txn, id)
+			if err != nil {
+				return err
+			}
+			if sum == nil {
+				add("材料 %s 缺少摘要", id)
+				continue
+			}
+			exp := summaryOf(f, sum)
+			exp.Unread = sum.Unread
+			if !bytes.Equal(exp.encode(), sum.encode()) {
+				add("材料 %s 的摘要与内容不符", id)
+			}
+			enc := sum.encode()
+			for _, k := range indexKeys(sum) {
+				want[k] = enc
+			}
+			for _, g := range grams(sum.Title) {
+				want[gramKey(g, id)] = nil
+			}
+		}
+		it.Close()
+		for _, prefix := range []string{"x/", "g/"} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+			for it.Rewind(); it.Valid(); it.Next() {
+				k := string(it.Item().Key())
+				v, ok := want[k]
+				if !ok {
+					add("多余的索引项 %q", k)
+					continue
+				}
+				delete(want, k)
+				if prefix == "x/" {
+					got, err := it.Item().ValueCopy(nil)
+					if err != nil {
+						it.Close()
+						return err
+					}
+					if !bytes.Equal(got, v) {
+						add("索引项 %q 的摘要已过时", k)
+					}
+				}
+			}
+			it.Close()
+		}
+		for k := range want {
+			add("缺少索引项 %q", k)
+		}
+		items, err := outboxItems(txn)
+		if err != nil {
+			return err
+		}
+		for _, o := range items {
+			var snap RevisionSnapshot
+			err := getJSON(txn, revisionKey(o.FilingID, o.RevisionNumber), &snap)
+			switch {
+			case errors.Is(err, badger.ErrKeyNotFound):
+				add("发送队列第 %d 项缺少版本快照", o.Seq)
+			case err != nil:
+				return err
+			case snap.BodyHash != o.BodyHash || snap.Revision.ID != o.RevisionID:
+				add("发送队列第 %d 项与版本快照不符", o.Seq)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
+	if len(problems) > 0 {
+		return app.Errorf(app.EINTERNAL, "本地数据库索引不一致（%d 处）：%s", len(problems), strings.Join(problems, "；"))
+	}
+	return nil
+}
+
+// Reindex rebuilds every summary, index entry and n-gram posting from the
+// documents, keeping the send state and unread counts of the old summaries.
+// It is the repair for what Check reports; it runs in several transactions
+// and is safe to rerun after a crash. It fails with a wrapped storage error.
+func (s *Store) Reindex(ctx context.Context) error {
+	for _, prefix := range []string{"x/", "g/"} {
+		if err := s.dropPrefix(ctx, prefix); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+	}
+	var ids []string
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("d/")})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			ids = append(ids, string(it.Item().Key()[2:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	for _, id := range ids {
+		err := s.update(ctx, false, func(txn *badger.Txn) error {
+			f, err := readFiling(txn, id)
+			if err != nil {
+				return err
+			}
+			old, err := readSummary(txn, id)
+			if err != nil {
+				return err
+			}
+			sum := summaryOf(f, old)
+			// The old entries are gone: write every key as for a new filing.
+			return writeSummary(txn, nil, &sum)
+		})
+		if err != nil {
+			return fmt.Errorf("reindex %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// dropPrefix deletes every key under prefix in transactions of bounded size.
+// (badger.DB.DropPrefix would also do, but blocks all writes while it runs.)
+func (s *Store) dropPrefix(ctx context.Context, prefix string) error {
+	for {
+		var keys [][]byte
+		err := s.view(ctx, func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+			defer it.Close()
+			for it.Rewind(); it.Valid() && len(keys) < 2000; it.Next() {
+				keys = append(keys, it.Item().KeyCopy(nil))
+			}
+			return nil
+		})
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		err = s.update(ctx, false, func(txn *badger.Txn) error {
+			for _, k := range keys {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+}

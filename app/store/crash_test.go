@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+)
+
+// crashWriter is the child process of TestCrash: it opens the store and
+// saves and submits filings forever, printing a line after each call
+// returns, until the parent kills it.
+//
+//	ACK save <id> <n>      the n-th version of filing id was saved
+//	ACK submit <id> <seq>  filing id was submitted as outbox item seq
+func crashWriter(dir string) {
+	s, err := Open(dir)
+	if err != nil {
+		fmt.Println("OPEN", err)
+		os.Exit(1)
+	}
+	ctx := context.Background()
+	for i := 0; ; i++ {
+		f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		f.Declaration.PlanYear = 2026
+		for n := 1; n <= 5; n++ {
+			f.Declaration.ProjectName = fmt.Sprintf("霍邱县智慧社区管理平台（第%d稿）", n)
+			f.Declaration.Goals = strconv.Itoa(n)
+			if err := s.Save(ctx, f); err != nil {
+				fmt.Println("ERR", err)
+				os.Exit(1)
+			}
+			fmt.Printf("ACK save %s %d\n", f.ID, n)
+		}
+		if i%2 == 0 {
+			o, err := s.Submit(ctx, f.ID, "张三", time.Now())
+			if err != nil {
+				fmt.Println("ERR", err)
+				os.Exit(1)
+			}
+			fmt.Printf("ACK submit %s %d\n", f.ID, o.Seq)
+		}
+	}
+}
+
+// TestCrash kills a writer process with SIGKILL at random moments and checks
+// after each kill that every acknowledged save and submission survived and
+// that the indexes agree with the documents.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes; skipped with -short")
+	}
+	dir := t.TempDir()
+	saved := map[string]int{}        // filing → last acknowledged version
+	submitted := map[string]uint64{} // filing → outbox seq
+	const rounds = 6
+	for round := range rounds {
+		cmd := helperCommand(t, "crash", dir)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string)
+		go func() {
+			defer close(lines)
+			r := bufio.NewReader(out)
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil {
+					return // a line cut by the kill has no newline and is dropped
+				}
+				lines <- strings.TrimSpace(l)
+			}
+		}()
+		// Kill once the writer is running, at a random moment.
+		delay := time.Duration(300+rand.IntN(900)) * time.Millisecond
+		kill := time.After(delay)
+		acks := 0
+	read:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break read
+				}
+				f := strings.Fields(l)
+				if len(f) != 4 || f[0] != "ACK" {
+					t.Fatalf("round %d: writer said %q", round, l)
+				}
+				acks++
+				n, _ := strconv.ParseUint(f[3], 10, 64)
+				if f[1] == "save" {
+					saved[f[2]] = int(n)
+				} else {
+					submitted[f[2]] = n
+				}
+			case <-kill:
+				cmd.Process.Kill()
+				kill = nil
+			}
+		}
+		cmd.Wait()
+		t.Logf("round %d: killed after %v, %d acknowledged calls", round, delay, acks)
+
+		s, err := Open(dir)
+		if err != nil {
+			t.Fatalf("round %d: reopen after kill: %v", round, err)
+		}
+		verifyCrash(t, s, saved, submitted)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(submitted) == 0 {
+		t.Fatal("no submission was acknowledged in any round")
+	}
+}
+
+func verifyCrash(t *testing.T, s *Store, saved map[string]int, submitted map[string]uint64) {
+	t.Helper()
+	ctx := context.Background()
+	for id, n := range saved {
+		f, err := s.Get(ctx, id)
+		if err != nil {
+			t.Fatalf("acknowledged save of %s lost: %v", id, err)
+		}
+		if got, _ := strconv.Atoi(f.Declaration.Goals); got < n {
+			t.Fatalf("filing %s is at version %d, but version %d was acknowledged", id, got, n)
+		}
+	}
+	items, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inOutbox := map[string]uint64{}
+	for _, o := range items {
+		inOutbox[o.FilingID] = o.Seq
+	}
+	for id, seq := range submitted {
+		if inOutbox[id] != seq {
+			t.Fatalf("acknowledged submission of %s (seq %d) is not in the outbox", id, seq)
+		}
+		f, _ := s.Get(ctx, id)
+		if f.Status != app.StatusSubmitted {
+			t.Fatalf("submitted filing %s is %s", id, f.Status)
+		}
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// RevisionSnapshot is a submitted revision as it was frozen: its metadata,
+// the exact body bytes that were sent and their SHA-256.
+type RevisionSnapshot struct {
+	FilingID string       `json:"filing_id"`
+	Revision app.Revision `json:"revision"`
+	Body     []byte       `json:"body"`      // canonical JSON of app.Body
+	BodyHash string       `json:"body_hash"` // SHA-256 of Body, lowercase hex
+}
+
+// Save stores f as the working copy of its filing and updates its index
+// entries in the same transaction. It is the autosave path: the UI calls it on
+// every edit. Save sets f.Updated to the time of the save.
+//
+// The store owns the workflow: Save keeps the stored status, history and
+// submission time, whatever f says; only Submit and ApplyChanges change them.
+// Save accepts the stored revision while it is unsubmitted, or the next
+// revision made by f.Revise after the filing was returned. It fails with an
+// EINVALID *app.Error for a filing without ID, kind or revision, or whose
+// current revision was already submitted (it is frozen), with an ECONFLICT
+// *app.Error when f is an out-of-date copy, and with a wrapped storage error.
+func (s *Store) Save(ctx context.Context, f *app.Filing) error {
+	if f == nil || f.ID == "" || f.Revision.ID == "" || !f.Kind.Valid() {
+		return app.Errorf(app.EINVALID, "材料缺少编号、类型或版本，无法保存")
+	}
+	now := s.now()
+	err := s.update(ctx, false, func(txn *badger.Txn) error {
+		old, err := readSummary(txn, f.ID)
+		if err != nil {
+			return err
+		}
+		doc := *f
+		doc.History = nil
+		doc.Updated = now
+		if old == nil {
+			doc.Status = app.StatusDraft
+			doc.Revision.SubmittedAt = time.Time{}
+			if doc.Created.IsZero() {
+				doc.Created = now
+			}
+		} else {
+			if err := checkSave(old, f); err != nil {
+				return err
+			}
+			doc.Status = old.Status
+			doc.Created = old.Created
+			if doc.Revision.ID == old.RevisionID {
+				doc.Revision.SubmittedAt = old.SubmittedAt
+			} else {
+				doc.Revision.SubmittedAt = time.Time{}
+			}
+		}
+		if err := putJSON(txn, "d/"+f.ID, &doc); err != nil {
+			return err
+		}
+		sum := summaryOf(&doc, old)
+		return writeSummary(txn, old, &sum)
+	})
+	if err != nil {
+		return fmt.Errorf("save filing %s: %w", f.ID, err)
+	}
+	f.Updated = now
+	return nil
+}
+
+// checkSave returns why f may not replace the stored filing old summarises.
+func checkSave(old *Summary, f *app.Filing) error {
+	switch {
+	case f.Kind != old.Kind:
+		return app.Errorf(app.EINVALID, "材料类型不能从“%s”改为“%s”", old.Kind.Label(), f.Kind.Label())
+	case f.Revision.ID == old.RevisionID:
+		if !old.SubmittedAt.IsZero() {
+			return app.Errorf(app.EINVALID, "第 %d 版已提交，内容不能再修改；退回后请先修订为新版本", old.RevisionNumber)
+		}
+		return nil
+	case f.Revision.BaseID == old.RevisionID && f.Revision.Number == old.RevisionNumber+1 &&
+		!old.SubmittedAt.IsZero() && old.Status == app.StatusReturned:
+		return nil // the first save of a revision made by Revise
+	}
+	return app.Errorf(app.ECONFLICT, "材料已在别处更新（当前为第 %d 版，%s），请重新打开后再编辑",
+		old.RevisionNumber, old.Status.Label())
+}
+
+// Get returns the filing with its history. It fails with an ENOTFOUND
+// *app.Error when there is no such filing and a wrapped error otherwise.
+func (s *Store) Get(ctx context.Context, id string) (*app.Filing, error) {
+	var f *app.Filing
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var err error
+		f, err = readFiling(txn, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get filing %s: %w", id, err)
+	}
+	return f, nil
+}
+
+// readFiling returns the stored filing with its history, or an ENOTFOUND *app.Error.
+func readFiling(txn *badger.Txn, id string) (*app.Filing, error) {
+	var f app.Filing
+	if err := getJSON(txn, "d/"+id, &f); err != nil {
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, notFound(id)
+		}
+		return nil, err
+	}
+	if err := getJSON(txn, "h/"+id, &f.History); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// writeFiling stores f (document and history) and its summary and indexes;
+// old is its previous summary (nil for a new filing).
+func writeFiling(txn *badger.Txn, f *app.Filing, old, sum *Summary) error {
+	doc := *f
+	doc.History = nil
+	if err := putJSON(txn, "d/"+f.ID, &doc); err != nil {
+		return err
+	}
+	if err := putJSON(txn, "h/"+f.ID, f.History); err != nil {
+		return err
+	}
+	return writeSummary(txn, old, sum)
+}
+
+func notFound(id string) error {
+	return app.Errorf(app.ENOTFOUND, "找不到材料（编号 %s），可能已被删除", id)
+}
+
+// Revisions returns the snapshots of the filing's submitted revisions, oldest
+// first; a filing never submitted has none. It fails with an ENOTFOUND
+// *app.Error when there is no such filing and a wrapped error otherwise.
+func (s *Store) Revisions(ctx context.Context, id string) ([]RevisionSnapshot, error) {
+	var out []RevisionSnapshot
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		if _, err := txn.Get([]byte("s/" + id)); errors.Is(err, badger.ErrKeyNotFound) {
+			return notFound(id)
+		} else if err != nil {
+			return err
+		}
+		prefix := []byte("r/" + id + "/")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r RevisionSnapshot
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &r) }); err != nil {
+				return fmt.Errorf("revision %s: %w", it.Item().Key(), err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("revisions of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+func revisionKey(id string, number int) string { return fmt.Sprintf("r/%s/%06d", id, number) }
+
+func putJSON(txn *badger.Txn, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return txn.Set([]byte(key), b)
+}
+
+// getJSON decodes key's value into v; it returns badger.ErrKeyNotFound as is.
+func getJSON(txn *badger.Txn, key string, v any) error {
+	item, err := txn.Get([]byte(key))
+	if err != nil {
+		return err
+	}
+	return item.Value(func(b []byte) error {
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("decode %s: %w", strings.TrimSpace(key), err)
+		}
+		return nil
+	})
+}

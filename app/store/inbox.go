@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// ChangeKind says what a pulled change is.
+type ChangeKind string
+
+// The kinds of pulled changes.
+const (
+	ChangeDecision ChangeKind = "decision" // a bureau decision on a filing
+	ChangeNotice   ChangeKind = "notice"   // a notice from the bureau to the unit
+)
+
+// Change is one change pulled from the bureau.
+type Change struct {
+	// ID is the bureau's ID of the change, if it has one. When empty, an ID is
+	// derived from the content, so applying the same change twice is harmless.
+	ID   string
+	Kind ChangeKind
+
+	// decision
+	FilingID   string
+	Transition app.Transition
+
+	// notice
+	Title string
+	Body  string
+	At    time.Time
+}
+
+// entryID returns the deterministic inbox entry ID of c.
+func (c *Change) entryID() string {
+	h := sha256.New()
+	if c.ID != "" {
+		h.Write([]byte("id\x00" + c.ID))
+	} else {
+		t := c.Transition
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%s\x00%d",
+			c.Kind, c.FilingID, t.RevisionID, t.Action, t.Actor, t.At.UnixNano(), t.Comment,
+			c.Title, c.Body, t.To, c.At.UnixNano())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// InboxEntry is one decision or notice in the in-app inbox.
+type InboxEntry struct {
+	ID          string          `json:"id"`
+	Kind        ChangeKind      `json:"kind"`
+	FilingID    string          `json:"filing_id,omitempty"`
+	FilingTitle string          `json:"filing_title,omitempty"`
+	Decision    *app.Transition `json:"decision,omitempty"`
+	Stale       bool            `json:"stale,omitempty"` // about an older revision than the filing's current one
+	Title       string          `json:"title"`
+	Body        string          `json:"body,omitempty"`
+	At          time.Time       `json:"at"`
+	Read        bool            `json:"read"`
+}
+
+// ApplyChanges applies changes pulled from the bureau together with the new
+// cursor in one transaction, synced to disk before it returns. A decision
+// about the filing's current revision sets its status and is added to its
+// history; a decision about an older revision is only added to the history,
+// so it never overwrites unsent edits of a newer revision. Every change adds
+// an inbox entry whose ID is derived from the change, so replaying changes
+// adds no duplicate entries and no duplicate history. A decision about a
+// filing this store does not hold still lands in the inbox. It fails with a
+// wrapped storage error (badger.ErrTxnTooBig when one pull is too large for a
+// transaction: pull fewer changes per page).
+func (s *Store) ApplyChanges(ctx context.Context, cursor string, changes []Change) error {
+	now := s.now()
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		for i := range changes {
+			if err := applyChange(txn, &changes[i], now); err != nil {
+				return err
+			}
+		}
+		return txn.Set([]byte(keyCursor), []byte(cursor))
+	})
+	if err != nil {
+		return fmt.Errorf("apply %d changes: %w", len(changes), err)
+	}
+	return nil
+}
+
+func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
+	e := InboxEntry{ID: c.entryID(), Kind: c.Kind, Title: c.Title, Body: c.Body, At: c.At}
+	if _, err := txn.Get([]byte("ii/" + e.ID)); err == nil {
+		return nil // applied before
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	if c.Kind == ChangeDecision {
+		t := c.Transition
+		e.FilingID, e.Decision = c.FilingID, &t
+		if e.At.IsZero() {
+			e.At = t.At
+		}
+		if e.Body == "" {
+			e.Body = t.Comment
+		}
+		f, err := readFiling(txn, c.FilingID)
+		switch {
+		case app.ErrorCode(err) == app.ENOTFOUND:
+		case err != nil:
+			return err
+		default:
+			e.FilingTitle = f.Title()
+			e.Stale = t.RevisionID != f.Revision.ID
+			if err := applyDecision(txn, f, t, now); err != nil {
+				return err
+			}
+		}
+		if e.Title == "" {
+			e.Title = decisionTitle(e.FilingTitle, &t)
+		}
+	}
+	if e.At.IsZero() {
+		e.At = now
+	}
+	key := "i/" + desc(e.At) + "/" + e.ID
+	if err := putJSON(txn, key, &e); err != nil {
+		return err
+	}
+	if err := txn.Set([]byte("ii/"+e.ID), []byte(key)); err != nil {
+		return err
+	}
+	return txn.Set([]byte("iu/"+e.ID), []byte(e.FilingID))
+}
+
+// applyDecision records t in f's history (once) and, when it is about the
+// current revision, moves f to t.To. The filing's unread count goes up.
+func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Time) error {
+	old, err := readSummary(txn, f.ID)
+	if err != nil {
+		return err
+	}
+	dup := false
+	for _, h := range f.History {
+		if h.RevisionID == t.RevisionID && h.Action == t.Action && h.At.Equal(t.At) {
+			dup = true
+			break
+		}
+	}
+	if !dup {
+		f.History = append(f.History, t)
+		if t.RevisionID == f.Revision.ID && t.To.Valid() {
+			f.Status = t.To
+			f.Updated = now
+		}
+	}
+	ns := summaryOf(f, old)
+	ns.Unread++
+	return writeFiling(txn, f, old, &ns)
+}
+
+func decisionTitle(filing string, t *app.Transition) string {
+	if filing == "" {
+		filing = "材料"
+	} else {
+		filing = "《" + filing + "》"
+	}
+	return fmt.Sprintf("%s第 %d 版：%s", filing, t.RevisionNumber, t.Action.Label())
+}
+
+// Inbox returns the inbox entries, newest first. It fails with a wrapped
+// storage error.
+func (s *Store) Inbox(ctx context.Context) ([]InboxEntry, error) {
+	var out []InboxEntry
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("i/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var e InboxEntry
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return fmt.Errorf("inbox entry %s: %w", it.Item().Key(), err)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read inbox: %w", err)
+	}
+	return out, nil
+}
+
+// MarkRead marks inbox entry id as read and lowers its filing's unread count.
+// Marking a read entry again does nothing. It fails with an ENOTFOUND
+// *app.Error for an unknown entry and a wrapped error otherwise.
+func (s *Store) MarkRead(ctx context.Context, id string) error {
+	err := s.update(ctx, false, func(txn *badger.Txn) error {
+		key, err := getValue(txn, "ii/"+id)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return app.Errorf(app.ENOTFOUND, "找不到这条消息")
+		} else if err != nil {
+			return err
+		}
+		filingID, err := getValue(txn, "iu/"+id)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		var e InboxEntry
+		if err := getJSON(txn, string(key), &e); err != nil {
+			return err
+		}
+		e.Read = true
+		if err := putJSON(txn, string(key), &e); err != nil {
+			return err
+		}
+		if err := txn.Delete([]byte("iu/" + id)); err != nil {
+			return err
+		}
+		if len(filingID) == 0 {
+			return nil
+		}
+		old, err := readSummary(txn, string(filingID))
+		if err != nil || old == nil || old.Unread == 0 {
+			return err
+		}
+		ns := *old
+		ns.Unread--
+		return writeSummary(txn, old, &ns)
+	})
+	if err != nil {
+		return fmt.Errorf("mark inbox entry %s read: %w", id, err)
+	}
+	return nil
+}
+
+// UnreadCount returns the number of unread inbox entries, counting keys only.
+// It fails with a wrapped storage error.
+func (s *Store) UnreadCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		n = countKeys(txn, "iu/")
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count unread: %w", err)
+	}
+	return n, nil
+}
+
+// Cursor returns the sync cursor stored by the last ApplyChanges, "" before
+// the first pull. It fails with a wrapped storage error.
+func (s *Store) Cursor(ctx context.Context) (string, error) {
+	var c string
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		b, err := getValue(txn, keyCursor)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		c = string(b)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("read cursor: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+)
+
+func decision(f *app.Filing, action app.Action, from, to app.Status, at time.Time, comment string) Change {
+	return Change{Kind: ChangeDecision, FilingID: f.ID, Transition: app.Transition{At: at, Actor: "李审核",
+		Role: app.RoleReviewer, Action: action, From: from, To: to, Comment: comment,
+		RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}}
+}
+
+func TestApplyChangesIdempotent(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "霍邱县智慧社区管理平台", 2026)
+	mustSave(t, s, f)
+	if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = s.Get(ctx, f.ID)
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.Local)
+	changes := []Change{
+		decision(f, app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0, ""),
+		decision(f, app.ActionReturn, app.StatusPreliminary, app.StatusReturned, t0.Add(time.Hour), "请补充密码应用方案"),
+		{Kind: ChangeNotice, Title: "关于报送2027年度项目的通知", Body: "请于12月31日前报送", At: t0.Add(2 * time.Hour)},
+	}
+	for range 2 { // the second pull replays the same page
+		if err := s.ApplyChanges(ctx, "cursor-1", changes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := s.Get(ctx, f.ID)
+	if got.Status != app.StatusReturned || len(got.History) != 3 {
+		t.Fatalf("status %s, %d history entries; want returned, 3", got.Status, len(got.History))
+	}
+	inbox, err := s.Inbox(ctx)
+	if err != nil || len(inbox) != 3 {
+		t.Fatalf("inbox: %v, %d entries", err, len(inbox))
+	}
+	if inbox[0].Kind != ChangeNotice || inbox[1].Decision.Action != app.ActionReturn ||
+		inbox[1].Body != "请补充密码应用方案" || inbox[1].Title != "《霍邱县智慧社区管理平台》第 1 版：退回修改" {
+		t.Fatalf("inbox order/content: %+v", inbox)
+	}
+	if c, _ := s.Cursor(ctx); c != "cursor-1" {
+		t.Fatalf("cursor = %q", c)
+	}
+	if n, _ := s.UnreadCount(ctx); n != 3 {
+		t.Fatalf("unread = %d", n)
+	}
+	sums, _ := s.List(ctx, Query{Status: app.StatusReturned})
+	if len(sums) != 1 || sums[0].Unread != 2 {
+		t.Fatalf("summary: %+v", sums)
+	}
+	for _, e := range inbox {
+		if err := s.MarkRead(ctx, e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.MarkRead(ctx, inbox[0].ID); err != nil {
+		t.Fatalf("mark read twice: %v", err)
+	}
+	if err := s.MarkRead(ctx, "nope"); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("mark unknown: %v", err)
+	}
+	if n, _ := s.UnreadCount(ctx); n != 0 {
+		t.Fatalf("unread after reading = %d", n)
+	}
+	if inbox, _ = s.Inbox(ctx); !inbox[1].Read {
+		t.Fatal("entry not marked read")
+	}
+	sums, _ = s.List(ctx, Query{})
+	if sums[0].Unread != 0 {
+		t.Fatalf("summary unread = %d", sums[0].Unread)
+	}
+	mustCheck(t, s)
+}
+
+// A decision about an older revision lands in history and the inbox but does
+// not touch the newer revision being edited.
+func TestApplyChangesStaleRevision(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "金寨县数字乡村平台", 2026)
+	mustSave(t, s, f)
+	s.Submit(ctx, f.ID, "张三", time.Now())
+	f, _ = s.Get(ctx, f.ID)
+	rev1 := *f
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.Local)
+	ret := decision(&rev1, app.ActionReturn, app.StatusSubmitted, app.StatusReturned, t0, "请修改")
+	if err := s.ApplyChanges(ctx, "c1", []Change{ret}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = s.Get(ctx, f.ID)
+	f.Revise(uuid.NewString(), time.Now())
+	f.Declaration.Goals = "尚未发送的修改"
+	mustSave(t, s, f)
+
+	late := decision(&rev1, app.ActionReject, app.StatusReturned, app.StatusRejected, t0.Add(time.Hour), "迟到的决定")
+	if err := s.ApplyChanges(ctx, "c2", []Change{late}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(ctx, f.ID)
+	if got.Status != app.StatusReturned || got.Declaration.Goals != "尚未发送的修改" || got.Revision.Number != 2 {
+		t.Fatalf("newer revision overwritten: %s %q rev %d", got.Status, got.Declaration.Goals, got.Revision.Number)
+	}
+	if len(got.History) != 3 || got.History[2].Action != app.ActionReject {
+		t.Fatalf("history: %+v", got.History)
+	}
+	inbox, _ := s.Inbox(ctx)
+	if len(inbox) != 2 || !inbox[0].Stale || inbox[1].Stale {
+		t.Fatalf("inbox: %+v", inbox)
+	}
+	mustCheck(t, s)
+}
+
+func TestApplyChangesUnknownFiling(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "别处的材料", 2026)
+	c := decision(f, app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, time.Now(), "")
+	if err := s.ApplyChanges(ctx, "c1", []Change{c}); err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := s.Inbox(ctx)
+	if len(inbox) != 1 || inbox[0].Title != "材料第 1 版：受理" {
+		t.Fatalf("inbox: %+v", inbox)
+	}
+	if err := s.MarkRead(ctx, inbox[0].ID); err != nil {
+		t.Fatal(err)
+	}
+}

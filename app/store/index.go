@@ -1,0 +1,393 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// indexKeys returns the ordered index keys of s; each holds the encoded summary.
+func indexKeys(s *Summary) []string {
+	d := desc(s.Updated)
+	return []string{
+		"x/upd/" + d + "/" + s.ID,
+		"x/kind/" + string(s.Kind) + "/" + d + "/" + s.ID,
+		"x/status/" + string(s.Status) + "/" + d + "/" + s.ID,
+		fmt.Sprintf("x/year/%04d/%s/%s", s.PlanYear, d, s.ID),
+	}
+}
+
+// gramKey returns the posting key of gram for filing id.
+func gramKey(gram, id string) string { return "g/" + gram + "\x00" + id }
+
+// writeSummary stores s as the summary of its filing and brings every index
+// entry up to date with it: it deletes the entries of old (nil for a new
+// filing) that changed and writes the new ones. Callers hold the transaction
+// that also writes the document, so documents and indexes never disagree.
+func writeSummary(txn *badger.Txn, old, s *Summary) error {
+	enc := s.encode()
+	if err := txn.Set([]byte("s/"+s.ID), enc); err != nil {
+		return err
+	}
+	newKeys := indexKeys(s)
+	if old != nil {
+		for _, k := range indexKeys(old) {
+			if !slices.Contains(newKeys, k) {
+				if err := txn.Delete([]byte(k)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if err := txn.Set([]byte(k), enc); err != nil {
+			return err
+		}
+	}
+	var oldGrams []string
+	if old != nil {
+		if old.Title == s.Title {
+			return nil
+		}
+		oldGrams = grams(old.Title)
+	}
+	newGrams := grams(s.Title)
+	for _, g := range oldGrams {
+		if !slices.Contains(newGrams, g) {
+			if err := txn.Delete([]byte(gramKey(g, s.ID))); err != nil {
+				return err
+			}
+		}
+	}
+	for _, g := range newGrams {
+		if !slices.Contains(oldGrams, g) {
+			if err := txn.Set([]byte(gramKey(g, s.ID)), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readSummary returns the stored summary of id, or nil when there is none.
+func readSummary(txn *badger.Txn, id string) (*Summary, error) {
+	b, err := getValue(txn, "s/"+id)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := decodeSummary(b)
+	if err != nil {
+		return nil, fmt.Errorf("summary of %s: %w", id, err)
+	}
+	return &s, nil
+}
+
+// fold returns s lower-cased, with full-width ASCII turned half-width and
+// control characters dropped, so that "ＡＰＰ" finds "app".
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		case unicode.IsControl(r):
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// grams returns the distinct unigrams and bigrams of the folded title,
+// skipping those that contain white space.
+func grams(title string) []string {
+	rs := []rune(fold(title))
+	out := make([]string, 0, 2*len(rs))
+	for i, r := range rs {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		out = append(out, string(r))
+		if i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+			out = append(out, string(rs[i:i+2]))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// queryGrams returns the grams every title matching term must contain: its
+// bigrams, or the single rune of a one-rune term.
+func queryGrams(term string) []string {
+	rs := []rune(term)
+	if len(rs) == 1 {
+		return []string{term}
+	}
+	out := make([]string, 0, len(rs)-1)
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
+}
+
+// Query selects filings for a list. Empty fields match everything; Text
+// matches titles containing every white-space separated term (case-folded,
+// substring, so "平台" finds "霍邱县智慧社区管理平台"). Results are ordered by
+// last change, newest first; Limit ≤ 0 means no limit.
+type Query struct {
+	Kind     app.Kind
+	Status   app.Status
+	PlanYear int
+	Text     string
+	Limit    int
+	Offset   int
+}
+
+func (q *Query) match(s *Summary, terms []string) bool {
+	if q.Kind != "" && s.Kind != q.Kind || q.Status != "" && s.Status != q.Status ||
+		q.PlanYear != 0 && s.PlanYear != q.PlanYear {
+		return false
+	}
+	if len(terms) > 0 {
+		t := fold(s.Title)
+		for _, term := range terms {
+			if !strings.Contains(t, term) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// prefix returns the most selective ordered index for q.
+func (q *Query) prefix() string {
+	switch {
+	case q.Status != "":
+		return "x/status/" + string(q.Status) + "/"
+	case q.Kind != "":
+		return "x/kind/" + string(q.Kind) + "/"
+	case q.PlanYear != 0:
+		return fmt.Sprintf("x/year/%04d/", q.PlanYear)
+	}
+	return "x/upd/"
+}
+
+// pointLookupMax is the number of search candidates up to which List reads
+// their summaries one by one and sorts; above it, it walks the ordered index
+// and stops at the page end.
+const pointLookupMax = 256
+
+// List returns the summaries of the filings q selects. It reads index entries
+// only: no document is decoded, and a text search intersects n-gram posting
+// lists before it reads any summary. It fails with ctx's error or a wrapped
+// storage error.
+func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
+	terms := strings.Fields(fold(q.Text))
+	var out []Summary
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var cand map[string]struct{}
+		if len(terms) > 0 {
+			var err error
+			if cand, err = candidates(txn, terms); err != nil {
+				return err
+			}
+			if len(cand) == 0 {
+				return nil
+			}
+			if len(cand) <= pointLookupMax {
+				var err error
+				out, err = lookup(txn, &q, cand, terms)
+				return err
+			}
+		}
+		var err error
+		out, err = scan(ctx, txn, &q, cand, terms)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list filings: %w", err)
+	}
+	return out, nil
+}
+
+// candidates returns the IDs of filings whose titles hold every gram of terms.
+func candidates(txn *badger.Txn, terms []string) (map[string]struct{}, error) {
+	var gs []string
+	for _, t := range terms {
+		gs = append(gs, queryGrams(t)...)
+	}
+	slices.Sort(gs)
+	gs = slices.Compact(gs)
+	var set map[string]struct{}
+	for _, g := range gs {
+		next := map[string]struct{}{}
+		prefix := []byte("g/" + g + "\x00")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := string(it.Item().Key()[len(prefix):])
+			if _, ok := set[id]; set == nil || ok {
+				next[id] = struct{}{}
+			}
+		}
+		it.Close()
+		set = next
+		if len(set) == 0 {
+			break
+		}
+	}
+	return set, nil
+}
+
+// lookup reads the summaries of a few candidates, filters and sorts them.
+func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string) ([]Summary, error) {
+	var all []Summary
+	for id := range cand {
+		s, err := readSummary(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil && q.match(s, terms) {
+			all = append(all, *s)
+		}
+	}
+	slices.SortFunc(all, func(a, b Summary) int {
+		if c := b.Updated.Compare(a.Updated); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if q.Offset > 0 {
+		all = all[min(q.Offset, len(all)):]
+	}
+	if q.Limit > 0 && len(all) > q.Limit {
+		all = all[:q.Limit]
+	}
+	return all, nil
+}
+
+// scan walks the ordered index q.prefix selects, newest first, decoding only
+// entries in cand (all when cand is nil), until the page is full.
+func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string) ([]Summary, error) {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(q.prefix())})
+	defer it.Close()
+	var out []Summary
+	skip := q.Offset
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		item := it.Item()
+		if cand != nil {
+			k := item.Key()
+			if _, ok := cand[string(k[bytes.LastIndexByte(k, '/')+1:])]; !ok {
+				continue
+			}
+		}
+		var sum Summary
+		err := item.Value(func(v []byte) error {
+			var err error
+			sum, err = decodeSummary(v)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index entry %s: %w", item.Key(), err)
+		}
+		if !q.match(&sum, terms) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		out = append(out, sum)
+		if q.Limit > 0 && len(out) == q.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Counts are the numbers the navigation shows next to each list.
+type Counts struct {
+	Total    int
+	ByKind   map[app.Kind]int
+	ByStatus map[app.Status]int
+	Drafts   int // filings in the draft state
+	Returned int // returned for revision: waiting for the unit
+	Outbox   int // submissions waiting to be delivered
+	Failed   int // of which the last attempt failed
+	Unread   int // unread inbox entries
+}
+
+// Counts returns the list counts, iterating keys only (no values, no
+// documents). It fails with a wrapped storage error.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	c := Counts{ByKind: map[app.Kind]int{}, ByStatus: map[app.Status]int{}}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		countSegments(txn, "x/kind/", func(seg string) { c.ByKind[app.Kind(seg)]++; c.Total++ })
+		countSegments(txn, "x/status/", func(seg string) { c.ByStatus[app.Status(seg)]++ })
+		c.Unread = countKeys(txn, "iu/")
+		items, err := outboxItems(txn)
+		if err != nil {
+			return err
+		}
+		c.Outbox = len(items)
+		for _, o := range items {
+			if o.State == SendFailed || o.State == SendQuarantined {
+				c.Failed++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Counts{}, fmt.Errorf("count filings: %w", err)
+	}
+	c.Drafts = c.ByStatus[app.StatusDraft]
+	c.Returned = c.ByStatus[app.StatusReturned]
+	return c, nil
+}
+
+// countSegments calls fn with the path segment after prefix of every key under it.
+func countSegments(txn *badger.Txn, prefix string, fn func(seg string)) {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	var last []byte
+	var lastSeg string
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()[len(prefix):]
+		seg := k[:max(bytes.IndexByte(k, '/'), 0)]
+		if !bytes.Equal(seg, last) {
+			last = append(last[:0], seg...)
+			lastSeg = string(seg)
+		}
+		fn(lastSeg)
+	}
+}
+
+// countKeys returns the number of keys under prefix.
+func countKeys(txn *badger.Txn, prefix string) int {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+type badgerTxn = badger.Txn
+
+func readSummaryDirect(s *Store, id string) (*Summary, error) {
+	var sum *Summary
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		sum, err = readSummary(txn, id)
+		return err
+	})
+	return sum, err
+}
+
+func TestGrams(t *testing.T) {
+	got := grams("ＡＰＰ 平台")
+	want := []string{"a", "ap", "p", "pp", "台", "平", "平台"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("grams = %q, want %q", got, want)
+	}
+	if fold("Ａbc\x00Ｄ") != "abcd" {
+		t.Fatalf("fold = %q", fold("Ａbc\x00Ｄ"))
+	}
+}
+
+func TestSummaryRoundTrip(t *testing.T) {
+	in := Summary{ID: "id", Kind: app.KindCatalogue, Status: app.StatusReturned, Title: "目录",
+		PlanYear: 2026, Created: time.Unix(100, 5), Updated: time.Unix(200, 7), RevisionID: "r",
+		RevisionNumber: 3, Send: SendFailed, SendError: "网络不通", ReceiptID: "R", Unread: 2}
+	out, err := decodeSummary(in.encode())
+	if err != nil || !slices.Equal(out.encode(), in.encode()) || out.Title != "目录" || out.Unread != 2 {
+		t.Fatalf("round trip: %v %+v", err, out)
+	}
+	if _, err := decodeSummary(in.encode()[:10]); err == nil {
+		t.Fatal("truncated summary decoded")
+	}
+	if got := out.SendLabel(); got != "发送失败：网络不通" {
+		t.Fatalf("SendLabel = %q", got)
+	}
+}
+
+func TestList(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Date(2026, 11, 1, 8, 0, 0, 0, time.Local)
+	s := MustOpen(t, WithClock(func() time.Time { clock = clock.Add(time.Minute); return clock }))
+	titles := []string{"霍邱县智慧社区管理平台", "金寨县数字乡村平台", "舒城县政务服务一体化平台",
+		"霍山县应急指挥系统", "叶集区智慧教育云", "裕安区12345热线升级", "金安区APP建设"}
+	ids := map[string]string{}
+	for i, title := range titles {
+		f := newDeclaration(t, title, 2025+i%2)
+		mustSave(t, s, f)
+		ids[title] = f.ID
+	}
+	// Renaming must move the n-gram postings.
+	f, _ := s.Get(ctx, ids["叶集区智慧教育云"])
+	f.Declaration.ProjectName = "叶集区智慧教育平台"
+	mustSave(t, s, f)
+	if _, err := s.Submit(ctx, ids["霍山县应急指挥系统"], "张三", clock.Add(-270*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+
+	names := func(q Query) []string {
+		t.Helper()
+		got, err := s.List(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range got {
+			out = append(out, s.Title)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q    Query
+		want []string
+	}{
+		{Query{Limit: 2}, []string{"叶集区智慧教育平台", "金安区APP建设"}},
+		{Query{Text: "平台"}, []string{"叶集区智慧教育平台", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
+		{Query{Text: "平台", Offset: 1, Limit: 2}, []string{"舒城县政务服务一体化平台", "金寨县数字乡村平台"}},
+		{Query{Text: "智慧 平台"}, []string{"叶集区智慧教育平台", "霍邱县智慧社区管理平台"}},
+		{Query{Text: "教育云"}, nil},
+		{Query{Text: "ａｐｐ"}, []string{"金安区APP建设"}},
+		{Query{Text: "县"}, []string{"霍山县应急指挥系统", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
+		{Query{Text: "社区管理平台"}, []string{"霍邱县智慧社区管理平台"}},
+		{Query{Status: app.StatusSubmitted}, []string{"霍山县应急指挥系统"}},
+		{Query{Status: app.StatusDraft, PlanYear: 2026, Text: "平台"}, []string{"金寨县数字乡村平台"}},
+		{Query{PlanYear: 2026}, []string{"裕安区12345热线升级", "霍山县应急指挥系统", "金寨县数字乡村平台"}},
+		{Query{Kind: app.KindCatalogue}, nil},
+	} {
+		if got := names(c.q); !slices.Equal(got, c.want) {
+			t.Errorf("List(%+v) = %q, want %q", c.q, got, c.want)
+		}
+	}
+
+	cs, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.Total != 7 || cs.ByKind[app.KindDeclaration] != 7 || cs.Drafts != 6 ||
+		cs.ByStatus[app.StatusSubmitted] != 1 || cs.Outbox != 1 || cs.Unread != 0 {
+		t.Fatalf("counts = %+v", cs)
+	}
+	mustCheck(t, s)
+}
+
+// The scan path (many candidates) and the lookup path (few) agree.
+func TestSearchManyCandidates(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	for i := range pointLookupMax + 50 {
+		mustSave(t, s, newDeclaration(t, fmt.Sprintf("第%d号智慧平台", i), 2026))
+	}
+	got, err := s.List(ctx, Query{Text: "智慧平台", Limit: 10, Offset: 5})
+	if err != nil || len(got) != 10 {
+		t.Fatalf("%v, %d results", err, len(got))
+	}
+	all, _ := s.List(ctx, Query{Text: "智慧平台"})
+	if len(all) != pointLookupMax+50 {
+		t.Fatalf("%d results, want %d", len(all), pointLookupMax+50)
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Updated.After(all[i-1].Updated) {
+			t.Fatal("not newest first")
+		}
+	}
+	if one, _ := s.List(ctx, Query{Text: "第17号"}); len(one) != 1 || one[0].Title != "第17号智慧平台" {
+		t.Fatalf("第17号: %+v", one)
+	}
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// OutboxItem is one submitted revision waiting to be delivered to the bureau.
+// It carries the frozen body so that sending never reads the working copy.
+type OutboxItem struct {
+	Seq            uint64           `json:"seq"`
+	FilingID       string           `json:"filing_id"`
+	RevisionID     string           `json:"revision_id"`
+	BaseID         string           `json:"base_revision_id,omitempty"`
+	RevisionNumber int              `json:"revision_number"`
+	Body           []byte           `json:"body"`
+	BodyHash       string           `json:"body_hash"`
+	Attachments    []app.Attachment `json:"attachments,omitempty"`
+	Transition     app.Transition   `json:"transition"`
+	State          SendState        `json:"state"`
+	Attempts       int              `json:"attempts"`
+	LastError      string           `json:"last_error,omitempty"` // Chinese, shown to the user
+	LastTried      time.Time        `json:"last_tried,omitzero"`
+	Queued         time.Time        `json:"queued"`
+}
+
+// Receipt is the bureau's acknowledgement of a delivered revision.
+type Receipt struct {
+	ID string
+	At time.Time
+}
+
+func outboxKey(seq uint64) string { return fmt.Sprintf("o/%020d", seq) }
+
+// Submit submits the filing's current revision: it applies f.Submit (the
+// workflow rules), freezes the revision as a snapshot (body JSON and SHA-256),
+// updates the filing and its indexes and enqueues an outbox item, all in one
+// transaction that is synced to disk before Submit returns. It does not run
+// the content rules; the caller validates first. It fails with an ENOTFOUND
+// or EINVALID *app.Error (not found, not submittable) and a wrapped error
+// otherwise.
+func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (OutboxItem, error) {
+	var item OutboxItem
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		f, err := readFiling(txn, id)
+		if err != nil {
+			return err
+		}
+		old, err := readSummary(txn, id)
+		if err != nil {
+			return err
+		}
+		t, err := f.Submit(now, actor)
+		if err != nil {
+			return err
+		}
+		body, sum, err := f.Body().Encode()
+		if err != nil {
+			return err
+		}
+		snap := RevisionSnapshot{FilingID: id, Revision: f.Revision, Body: body, BodyHash: sum}
+		if err := putJSON(txn, revisionKey(id, f.Revision.Number), &snap); err != nil {
+			return err
+		}
+		seq, err := nextSeq(txn)
+		if err != nil {
+			return err
+		}
+		item = OutboxItem{Seq: seq, FilingID: id, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
+			RevisionNumber: f.Revision.Number, Body: body, BodyHash: sum, Attachments: f.Attachments,
+			Transition: t, State: SendQueued, Queued: now}
+		if err := putJSON(txn, outboxKey(seq), &item); err != nil {
+			return err
+		}
+		ns := summaryOf(f, old)
+		ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
+		return writeFiling(txn, f, old, &ns)
+	})
+	if err != nil {
+		return OutboxItem{}, fmt.Errorf("submit filing %s: %w", id, err)
+	}
+	return item, nil
+}
+
+// nextSeq returns the next outbox sequence number from a counter kept in the
+// same transaction. Unlike badger.Sequence, which leases ranges and loses them
+// on a crash, it is strictly increasing across restarts and never skips
+// within a committed history; concurrent submitters conflict and retry.
+func nextSeq(txn *badger.Txn) (uint64, error) {
+	var last uint64
+	b, err := getValue(txn, keyOutSeq)
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+	case err != nil:
+		return 0, err
+	default:
+		if last, err = strconv.ParseUint(string(b), 10, 64); err != nil {
+			return 0, fmt.Errorf("bad outbox sequence %q: %w", b, err)
+		}
+	}
+	last++
+	return last, txn.Set([]byte(keyOutSeq), []byte(strconv.FormatUint(last, 10)))
+}
+
+// Outbox returns the items waiting to be delivered, oldest first. It fails
+// with a wrapped storage error.
+func (s *Store) Outbox(ctx context.Context) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var err error
+		out, err = outboxItems(txn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+func outboxItems(txn *badger.Txn) ([]OutboxItem, error) {
+	var out []OutboxItem
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("o/"), PrefetchValues: true})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var o OutboxItem
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &o) }); err != nil {
+			return nil, fmt.Errorf("outbox item %s: %w", it.Item().Key(), err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// PendingCount returns the number of items waiting to be delivered, counting
+// keys only. It fails with a wrapped storage error.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		n = countKeys(txn, "o/")
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// MarkAttempt records a delivery attempt of item seq. With errMsg empty it
+// marks the item as being sent now; otherwise it records the failure (errMsg
+// is shown to the user, in Chinese) as failed, to be retried, or with
+// quarantine set as quarantined, not to be retried until the user acts. The
+// filing's send state follows. It fails with an ENOTFOUND *app.Error when the
+// item is no longer in the outbox and a wrapped error otherwise.
+func (s *Store) MarkAttempt(ctx context.Context, seq uint64, errMsg string, quarantine bool) error {
+	now := s.now()
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		var o OutboxItem
+		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+			return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+		} else if err != nil {
+			return err
+		}
+		switch {
+		case errMsg == "" && !quarantine:
+			o.State = SendSending
+			o.Attempts++
+			o.LastTried = now
+		default:
+			if o.State != SendSending {
+				o.Attempts++
+				o.LastTried = now
+			}
+			o.State = SendFailed
+			if quarantine {
+				o.State = SendQuarantined
+			}
+			o.LastError = errMsg
+		}
+		if err := putJSON(txn, outboxKey(seq), &o); err != nil {
+			return err
+		}
+		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+			s.Send = o.State
+			s.SendError = ""
+			if o.State != SendSending {
+				s.SendError = o.LastError
+			}
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("mark outbox item %d: %w", seq, err)
+	}
+	return nil
+}
+
+// Ack removes delivered item seq from the outbox and records the bureau's
+// receipt in the filing's summary (send state 已送达), in one synced
+// transaction. Acknowledging an item that is already gone is not an error, so
+// a retried Ack is harmless. It fails with a wrapped storage error.
+func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		var o OutboxItem
+		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
+			return err
+		}
+		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+			s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("ack outbox item %d: %w", seq, err)
+	}
+	return nil
+}
+
+// setSendState applies fn to the filing's summary if its current revision is
+// revisionID (a later revision has its own send state) and rewrites the indexes.
+func setSendState(txn *badger.Txn, filingID, revisionID string, fn func(*Summary)) error {
+	old, err := readSummary(txn, filingID)
+	if err != nil || old == nil || old.RevisionID != revisionID {
+		return err
+	}
+	ns := *old
+	fn(&ns)
+	return writeSummary(txn, old, &ns)
+}
+
+// requeueSending puts items left "sending" by a previous run back to queued:
+// nobody is sending them now.
+func (s *Store) requeueSending() error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		items, err := outboxItems(txn)
+		if err != nil {
+			return err
+		}
+		for _, o := range items {
+			if o.State != SendSending {
+				continue
+			}
+			o.State = SendQueued
+			if err := putJSON(txn, outboxKey(o.Seq), &o); err != nil {
+				return err
+			}
+			err := setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) { s.Send = SendQueued })
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

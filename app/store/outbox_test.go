@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+func TestOutboxLifecycle(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir)
+	f := newDeclaration(t, "霍邱县智慧社区管理平台", 2026)
+	mustSave(t, s, f)
+	sendLabel := func() string {
+		t.Helper()
+		sums, err := s.List(ctx, Query{})
+		if err != nil || len(sums) != 1 {
+			t.Fatalf("list: %v %d", err, len(sums))
+		}
+		return sums[0].SendLabel()
+	}
+	if l := sendLabel(); l != "未提交" {
+		t.Fatalf("draft: %q", l)
+	}
+	item, err := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("second submit: %v, want EINVALID", err)
+	}
+	if l := sendLabel(); l != "待发送" {
+		t.Fatalf("queued: %q", l)
+	}
+	if err := s.MarkAttempt(ctx, item.Seq, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if l := sendLabel(); l != "发送中" {
+		t.Fatalf("sending: %q", l)
+	}
+	if err := s.MarkAttempt(ctx, item.Seq, "无法连接数管局服务器", false); err != nil {
+		t.Fatal(err)
+	}
+	if l := sendLabel(); l != "发送失败：无法连接数管局服务器" {
+		t.Fatalf("failed: %q", l)
+	}
+	if err := s.MarkAttempt(ctx, item.Seq, "", false); err != nil {
+		t.Fatal(err)
+	}
+
+	// A restart while sending puts the item back in the queue.
+	s.Close()
+	s = mustOpenDir(t, dir)
+	items, err := s.Outbox(ctx)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox after reopen: %v %+v", err, items)
+	}
+	o := items[0]
+	if o.State != SendQueued || o.Attempts != 2 || o.LastError != "无法连接数管局服务器" || o.BodyHash != item.BodyHash {
+		t.Fatalf("item after reopen: %+v", o)
+	}
+	if n, _ := s.PendingCount(ctx); n != 1 {
+		t.Fatalf("pending = %d", n)
+	}
+	if l := sendLabel(); l != "待发送" {
+		t.Fatalf("after reopen: %q", l)
+	}
+
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.Local)
+	if err := s.Ack(ctx, item.Seq, Receipt{ID: "SJJ-2026-0001", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, item.Seq, Receipt{ID: "SJJ-2026-0001", At: at}); err != nil {
+		t.Fatalf("second ack: %v", err)
+	}
+	if n, _ := s.PendingCount(ctx); n != 0 {
+		t.Fatalf("pending after ack = %d", n)
+	}
+	sums, _ := s.List(ctx, Query{})
+	if sums[0].SendLabel() != "已送达" || sums[0].ReceiptID != "SJJ-2026-0001" || !sums[0].ReceiptAt.Equal(at) {
+		t.Fatalf("after ack: %+v", sums[0])
+	}
+	if err := s.MarkAttempt(ctx, item.Seq, "x", false); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("mark acked: %v", err)
+	}
+	mustCheck(t, s)
+}
+
+func TestOutboxQuarantine(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "金寨县数字乡村平台", 2026)
+	mustSave(t, s, f)
+	item, _ := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err := s.MarkAttempt(ctx, item.Seq, "材料内容不符合要求：总投资为空", true); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.Counts(ctx)
+	if c.Outbox != 1 || c.Failed != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	items, _ := s.Outbox(ctx)
+	if items[0].State != SendQuarantined || items[0].Attempts != 1 {
+		t.Fatalf("%+v", items[0])
+	}
+}
+
+// Concurrent submitters conflict on the sequence counter; the retry helper
+// resolves it and sequence numbers stay unique and increasing.
+func TestSubmitConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	const n = 16
+	var ids []string
+	for range n {
+		f := newDeclaration(t, "并发提交", 2026)
+		mustSave(t, s, f)
+		ids = append(ids, f.ID)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for _, id := range ids {
+		wg.Go(func() {
+			_, err := s.Submit(ctx, id, "张三", time.Now())
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, _ := s.Outbox(ctx)
+	if len(items) != n {
+		t.Fatalf("%d items", len(items))
+	}
+	for i, o := range items {
+		if o.Seq != uint64(i+1) {
+			t.Fatalf("item %d has seq %d", i, o.Seq)
+		}
+	}
+	mustCheck(t, s)
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// Key layout. Every key starts with a short prefix naming what it holds; <desc>
+// is the last-change time as 16 hex digits of (MaxInt64 − UnixNano), so an
+// ascending scan lists the newest first.
+//
+//	meta/schema                   schema version (decimal)
+//	meta/cursor                   sync cursor (opaque, from the bureau)
+//	meta/outseq                   last outbox sequence number (decimal)
+//	d/<id>                        filing working copy, JSON, without History
+//	h/<id>                        filing history, JSON []app.Transition
+//	s/<id>                        summary, binary (see summary.go)
+//	r/<id>/<number %06d>          revision snapshot, JSON (written on Submit)
+//	x/upd/<desc>/<id>             → summary   all filings by last change
+//	x/kind/<kind>/<desc>/<id>     → summary
+//	x/status/<status>/<desc>/<id> → summary
+//	x/year/<yyyy>/<desc>/<id>     → summary
+//	g/<gram>\x00<id>              → empty     n-gram posting (unigrams+bigrams of the title)
+//	o/<seq %020d>                 outbox item, JSON
+//	i/<desc>/<entry id>           inbox entry, JSON
+//	ii/<entry id>                 → the entry's i/ key
+//	iu/<entry id>                 → filing ID; present while the entry is unread
+const (
+	keySchema = "meta/schema"
+	keyCursor = "meta/cursor"
+	keyOutSeq = "meta/outseq"
+)
+
+// Migration moves the store from one schema version to the next inside one
+// transaction. Migrations[i] upgrades version i to i+1. A migration larger than
+// one transaction can hold must be split into several versions.
+type Migration func(txn *badger.Txn) error
+
+// migrations are the registered schema migrations; SchemaVersion is their count.
+var migrations = []Migration{
+	// 0 → 1: the initial layout above; nothing to convert.
+	func(*badger.Txn) error { return nil },
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate runs the migrations the store has not seen yet, each in its own
+// transaction together with the version bump, so a crash leaves the store at a
+// whole version. It refuses a store written by a newer binary.
+func (s *Store) migrate(dir string, ms []Migration) error {
+	var have int
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		have, err = readSchema(txn)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read schema of %s: %w", dir, err)
+	}
+	if have > len(ms) {
+		return app.Errorf(app.EINVALID,
+			"数据目录 %s 由更新版本的 egovdesk 创建（数据格式第 %d 版，本程序只支持到第 %d 版），请升级 egovdesk 后再打开",
+			dir, have, len(ms))
+	}
+	for v := have; v < len(ms); v++ {
+		err := s.db.Update(func(txn *badger.Txn) error {
+			if err := ms[v](txn); err != nil {
+				return err
+			}
+			return txn.Set([]byte(keySchema), []byte(strconv.Itoa(v+1)))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s from schema %d to %d: %w", dir, v, v+1, err)
+		}
+		s.log.Info("store: migrated", "dir", dir, "schema", v+1)
+	}
+	return nil
+}
+
+// readSchema returns the stored schema version, 0 for a new store.
+func readSchema(txn *badger.Txn) (int, error) {
+	b, err := getValue(txn, keySchema)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.Atoi(string(b))
+	if err != nil {
+		return 0, fmt.Errorf("bad schema version %q: %w", b, err)
+	}
+	return v, nil
+}
+
+// getValue returns a copy of key's value or badger.ErrKeyNotFound.
+func getValue(txn *badger.Txn, key string) ([]byte, error) {
+	item, err := txn.Get([]byte(key))
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
