@@ -125,7 +125,7 @@ func (r *Resource) Code() string {
 }
 
 // ItemShareType returns the share type of item i: its own when set, or the
-// resource's.
+// resource's. It panics when i is not an index of r.Items.
 func (r *Resource) ItemShareType(i int) ShareType {
 	if t := r.Items[i].ShareType; t != "" {
 		return t

@@ -82,7 +82,8 @@ var (
 )
 
 // BasisPoints is a percentage in hundredths of a percent (10000 = 100%), so
-// that 99.95% is exact. Percentages are never floats.
+// that 99.95% is exact. It travels in JSON as that integer. Percentages are
+// never floats.
 type BasisPoints int
 
 // ParsePercent parses a percentage as typed ("99.95", "99.95%", "100"),
