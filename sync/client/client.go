@@ -1,0 +1,387 @@
+// Package client is the typed HTTP client of the bureau API
+// (egovdesk/sync/protocol), built on resty v2.
+//
+// Every call takes a context and runs under its own deadline; the transport
+// has dial, TLS-handshake and response-header timeouts and never uses
+// http.DefaultClient. Every answer outside 2xx is decoded as a
+// protocol.Problem and returned as an *Error whose Class says what to do:
+// retry later, log in again, show the reason to the user, or resolve a
+// conflict. The client itself never retries (resty's retries are off): the
+// syncer's loop retries with backoff, and submissions are safe to repeat
+// because the bureau deduplicates them by revision ID and body hash.
+//
+// Attachments are uploaded in chunks of Limits.ChunkBytes, streamed from an
+// io.ReaderAt with an exact Content-Length (never buffered whole), resuming
+// from the offset the bureau reports.
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"egovdesk/sync/protocol"
+)
+
+// TokenStore keeps the bearer token across restarts of the desktop app. Load
+// returns "" when no token is stored; Save("") forgets the token.
+type TokenStore interface {
+	Load(ctx context.Context) (string, error)
+	Save(ctx context.Context, token string) error
+}
+
+// MemoryTokens is a TokenStore that keeps the token in memory only.
+type MemoryTokens struct {
+	mu    sync.Mutex
+	token string
+}
+
+// Load returns the stored token; it never fails.
+func (m *MemoryTokens) Load(context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.token, nil
+}
+
+// Save stores token; it never fails.
+func (m *MemoryTokens) Save(_ context.Context, token string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.token = token
+	return nil
+}
+
+// Options configures New. Zero fields take the defaults in brackets.
+type Options struct {
+	// RootCAs is PEM of extra root certificates trusted besides the system's,
+	// for bureaus on an intranet with a private CA.
+	RootCAs []byte
+	// Tokens persists the bearer token [MemoryTokens].
+	Tokens TokenStore
+	// Logger receives one line per failed request [discard].
+	Logger *slog.Logger
+	// UserAgent is sent with every request ["egovdesk"].
+	UserAgent string
+
+	DialTimeout           time.Duration // TCP connect [10s]
+	TLSHandshakeTimeout   time.Duration // [10s]
+	ResponseHeaderTimeout time.Duration // after the request is written, longer than the long-poll [60s]
+	RequestTimeout        time.Duration // one ordinary request, end to end [30s]
+	ChunkTimeout          time.Duration // one attachment chunk, end to end [5m]
+	// ChunkBytes overrides the bureau's Limits.ChunkBytes when positive and smaller.
+	ChunkBytes int64
+
+	// Transport replaces the HTTP transport (tests); the timeouts and RootCAs
+	// above are then the caller's business.
+	Transport http.RoundTripper
+}
+
+func (o *Options) fill() {
+	if o.Tokens == nil {
+		o.Tokens = &MemoryTokens{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "egovdesk"
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.DialTimeout, 10*time.Second)
+	def(&o.TLSHandshakeTimeout, 10*time.Second)
+	def(&o.ResponseHeaderTimeout, protocol.MaxWait+30*time.Second)
+	def(&o.RequestTimeout, 30*time.Second)
+	def(&o.ChunkTimeout, 5*time.Minute)
+}
+
+// Client talks to one bureau server. It is safe for concurrent use.
+type Client struct {
+	// dependencies
+	rc     *resty.Client
+	tokens TokenStore
+	log    *slog.Logger
+
+	// config
+	base string
+	opts Options
+
+	// state
+	mu     sync.Mutex
+	token  string           // guarded by mu
+	limits *protocol.Limits // guarded by mu; fetched once
+}
+
+// New returns a client of the bureau at baseURL (scheme, host and port, e.g.
+// "https://sgj.example.gov.cn:8443"), with the token loaded from
+// opts.Tokens. It fails when baseURL is not an http(s) URL, when RootCAs
+// holds no certificate, or when the token cannot be loaded.
+func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
+	opts.fill()
+	base := strings.TrimRight(baseURL, "/")
+	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+		return nil, fmt.Errorf("bureau address %q: must start with http:// or https://", baseURL)
+	}
+	rt := opts.Transport
+	if rt == nil {
+		t, err := newTransport(&opts)
+		if err != nil {
+			return nil, err
+		}
+		rt = t
+	}
+	token, err := opts.Tokens.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load token: %w", err)
+	}
+	rc := resty.NewWithClient(&http.Client{Transport: rt}).
+		SetBaseURL(base).
+		SetRetryCount(0). // the syncer retries; see the package comment
+		SetHeader("User-Agent", opts.UserAgent).
+		SetHeader("Accept", protocol.MediaJSON+", "+protocol.MediaProblem).
+		SetResponseBodyLimit(64 << 20).
+		SetPreRequestHook(setContentLength)
+	c := &Client{rc: rc, tokens: opts.Tokens, log: opts.Logger, base: base, opts: opts, token: token}
+	return c, nil
+}
+
+// newTransport returns a transport with the timeouts of opts and, when set,
+// the extra root certificates.
+func newTransport(o *Options) (*http.Transport, error) {
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(o.RootCAs) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(o.RootCAs) {
+			return nil, errors.New("root CA: no PEM certificate found")
+		}
+		tlsConf.RootCAs = pool
+	}
+	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   o.TLSHandshakeTimeout,
+		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   4,
+		ForceAttemptHTTP2:     true,
+	}, nil
+}
+
+// BaseURL returns the bureau address the client talks to.
+func (c *Client) BaseURL() string { return c.base }
+
+// Token returns the current bearer token, "" when logged out.
+func (c *Client) Token() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token
+}
+
+// SetToken replaces the bearer token and saves it in the TokenStore. It fails
+// only when the store cannot save it; the token is used either way.
+func (c *Client) SetToken(ctx context.Context, token string) error {
+	c.mu.Lock()
+	c.token = token
+	c.mu.Unlock()
+	if err := c.tokens.Save(ctx, token); err != nil {
+		return fmt.Errorf("save token: %w", err)
+	}
+	return nil
+}
+
+// contentLengthKey carries the exact length of a streamed body to
+// setContentLength. resty's SetContentLength would read the whole reader into
+// a buffer first (middleware.go handleRequestBody), which is what streaming
+// chunks must avoid.
+type contentLengthKey struct{}
+
+// setContentLength is resty's pre-request hook: it gives a streamed body its
+// known length, so the chunk goes out with Content-Length rather than chunked.
+func setContentLength(_ *resty.Client, r *http.Request) error {
+	if n, ok := r.Context().Value(contentLengthKey{}).(int64); ok {
+		r.ContentLength = n
+		if n == 0 {
+			r.Body = http.NoBody
+		}
+	}
+	return nil
+}
+
+// request returns a resty request bound to ctx and carrying the token.
+func (c *Client) request(ctx context.Context) *resty.Request {
+	r := c.rc.R().SetContext(ctx)
+	if t := c.Token(); t != "" {
+		r.SetHeader(protocol.HeaderAuthorization, "Bearer "+t)
+	}
+	return r
+}
+
+// send executes r and decodes a 2xx JSON answer into out (when out is not
+// nil). It returns the response and nil for 2xx (and for 304); otherwise an
+// *Error with the decoded problem, or with the transport error.
+func (c *Client) send(r *resty.Request, op, method, path string, out any) (*resty.Response, error) {
+	resp, err := r.Execute(method, path)
+	if err != nil {
+		// ctx errors come back wrapped in *url.Error; keep them reachable.
+		e := &Error{Op: op, Err: err}
+		if ctxErr := r.Context().Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
+		c.log.Debug("bureau request failed", "op", op, "err", err)
+		return resp, e
+	}
+	status := resp.StatusCode()
+	if status == http.StatusNotModified {
+		return resp, nil
+	}
+	if status < 200 || status > 299 {
+		e := &Error{Op: op, Status: status,
+			RetryAfter: parseRetryAfter(resp.Header().Get(protocol.HeaderRetryAfter), time.Now())}
+		var p protocol.Problem
+		if body := resp.Body(); len(body) > 0 && json.Unmarshal(body, &p) == nil && (p.Code != "" || p.Detail != "") {
+			if p.Status == 0 {
+				p.Status = status
+			}
+			e.Problem = &p
+		}
+		c.log.Debug("bureau refused request", "op", op, "status", status, "code", e.Code())
+		return resp, e
+	}
+	if out != nil && status != http.StatusNoContent {
+		if err := json.Unmarshal(resp.Body(), out); err != nil {
+			return resp, &Error{Op: op, Status: status, Err: fmt.Errorf("decode answer: %w", err)}
+		}
+	}
+	return resp, nil
+}
+
+// call runs one ordinary JSON request under RequestTimeout: body (if not nil)
+// is sent as JSON and the answer decoded into out (if not nil). It fails with
+// an *Error.
+func (c *Client) call(ctx context.Context, op, method, path string, body, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout)
+	defer cancel()
+	r := c.request(ctx)
+	if body != nil {
+		r.SetHeader("Content-Type", protocol.MediaJSON).SetBody(body)
+	}
+	_, err := c.send(r, op, method, path, out)
+	return err
+}
+
+// Health returns the bureau's health answer. It fails with an *Error; it
+// needs no login, so it tells "unreachable" from "not logged in".
+func (c *Client) Health(ctx context.Context) (protocol.Health, error) {
+	var h protocol.Health
+	err := c.call(ctx, "health", http.MethodGet, protocol.PathHealth, nil, &h)
+	return h, err
+}
+
+// Login logs in with a login name and password and keeps the token (saving it
+// in the TokenStore). It fails with an *Error (401 with the bureau's Chinese
+// reason for a wrong password, 429 when throttled), or when the token cannot
+// be saved.
+func (c *Client) Login(ctx context.Context, login, password string) (protocol.LoginResponse, error) {
+	var lr protocol.LoginResponse
+	err := c.call(ctx, "login", http.MethodPost, protocol.PathLogin,
+		protocol.LoginRequest{Login: login, Password: password}, &lr)
+	if err != nil {
+		return protocol.LoginResponse{}, err
+	}
+	return lr, c.SetToken(ctx, lr.Token)
+}
+
+// Logout revokes the token at the bureau and forgets it locally, even when
+// the bureau cannot be reached. It returns the bureau's error (an *Error) or
+// the TokenStore's.
+func (c *Client) Logout(ctx context.Context) error {
+	err := c.call(ctx, "logout", http.MethodPost, protocol.PathLogout, nil, nil)
+	if serr := c.SetToken(ctx, ""); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// Me returns the account the token belongs to. It fails with an *Error
+// (ClassReauth when the token is no longer valid).
+func (c *Client) Me(ctx context.Context) (protocol.Account, error) {
+	var a protocol.Account
+	err := c.call(ctx, "me", http.MethodGet, protocol.PathMe, nil, &a)
+	return a, err
+}
+
+// Limits returns what the bureau accepts (sizes, chunk size). The answer is
+// fetched once and then served from memory. It fails with an *Error.
+func (c *Client) Limits(ctx context.Context) (protocol.Limits, error) {
+	c.mu.Lock()
+	if l := c.limits; l != nil {
+		c.mu.Unlock()
+		return *l, nil
+	}
+	c.mu.Unlock()
+	var l protocol.Limits
+	if err := c.call(ctx, "limits", http.MethodGet, protocol.PathLimits, nil, &l); err != nil {
+		return protocol.Limits{}, err
+	}
+	c.mu.Lock()
+	c.limits = &l
+	c.mu.Unlock()
+	return l, nil
+}
+
+// Profile returns the bureau's rule profile. With version set to the
+// version the caller holds, it sends If-None-Match and returns modified
+// false (and a zero document) when that version is still current. It fails
+// with an *Error.
+func (c *Client) Profile(ctx context.Context, version string) (doc protocol.ProfileDocument, modified bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout)
+	defer cancel()
+	r := c.request(ctx)
+	if version != "" {
+		r.SetHeader(protocol.HeaderIfNoneMatch, protocol.ETag(version))
+	}
+	resp, err := c.send(r, "get profile", http.MethodGet, protocol.PathProfile, &doc)
+	if err != nil {
+		return protocol.ProfileDocument{}, false, err
+	}
+	if resp.StatusCode() == http.StatusNotModified {
+		return protocol.ProfileDocument{}, false, nil
+	}
+	return doc, true, nil
+}
+
+// Changes returns the unit's changes after cursor ("" for the first pull),
+// waiting up to wait (at most protocol.MaxWait) for one to arrive. It fails
+// with an *Error.
+func (c *Client) Changes(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error) {
+	wait = min(max(wait, 0), protocol.MaxWait)
+	ctx, cancel := context.WithTimeout(ctx, wait+c.opts.RequestTimeout)
+	defer cancel()
+	r := c.request(ctx).SetQueryParam(protocol.ParamWait, wait.String())
+	if cursor != "" {
+		r.SetQueryParam(protocol.ParamCursor, cursor)
+	}
+	var cr protocol.ChangesResponse
+	_, err := c.send(r, "pull changes", http.MethodGet, protocol.PathChanges, &cr)
+	return cr, err
+}
