@@ -1,0 +1,318 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// feeds wakes the long polls of a unit when a change for it is committed.
+type feeds struct {
+	mu   sync.Mutex
+	wake map[string]chan struct{} // closed and replaced on each change
+}
+
+func newFeeds() *feeds { return &feeds{wake: make(map[string]chan struct{})} }
+
+// wait returns a channel closed at the unit's next change. Take it before
+// reading the feed, so a change committed in between is not missed.
+func (f *feeds) wait(unit string) <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := f.wake[unit]
+	if ch == nil {
+		ch = make(chan struct{})
+		f.wake[unit] = ch
+	}
+	return ch
+}
+
+// notify wakes the long polls of units.
+func (f *feeds) notify(units ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range units {
+		if ch := f.wake[u]; ch != nil {
+			close(ch)
+			delete(f.wake, u)
+		}
+	}
+}
+
+// appendChange adds c to the unit's feed with the next sequence number.
+// Callers hold writeMu and notify the unit after the commit.
+func appendChange(txn *badger.Txn, unit string, c protocol.Change) error {
+	seq, err := getUint(txn, key("cs", unit))
+	if err != nil {
+		return err
+	}
+	seq++
+	c.Seq = seq
+	if c.ID == "" {
+		c.ID = uuid.NewString()
+	}
+	if err := setJSON(txn, seqKey(unit, seq), c); err != nil {
+		return err
+	}
+	return setUint(txn, key("cs", unit), seq)
+}
+
+// cursor is the position in one unit's feed of one store. On the wire it is
+// base64url("v1|<epoch>|<unit>|<seq>"), opaque to clients.
+type cursor struct {
+	epoch string
+	unit  string
+	seq   uint64
+}
+
+func (c cursor) String() string {
+	return base64.RawURLEncoding.EncodeToString([]byte("v1|" + c.epoch + "|" + c.unit + "|" + strconv.FormatUint(c.seq, 10)))
+}
+
+// parseCursor decodes a cursor. ok is false for anything malformed.
+func parseCursor(s string) (c cursor, ok bool) {
+	if len(s) > 512 {
+		return c, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return c, false
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 4 || parts[0] != "v1" || parts[1] == "" || parts[2] == "" {
+		return c, false
+	}
+	seq, err := strconv.ParseUint(parts[3], 10, 64)
+	if err != nil || strconv.FormatUint(seq, 10) != parts[3] {
+		return c, false
+	}
+	return cursor{epoch: parts[1], unit: parts[2], seq: seq}, true
+}
+
+// parseWait reads the wait parameter: a Go duration, capped at the long
+// poll limit. It fails with EINVALID for a malformed or negative value.
+func parseWait(v string, limit time.Duration) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fieldErr(protocol.ParamWait, "wait 须为时长，如 30s")
+	}
+	return min(d, limit), nil
+}
+
+func parseLimit(v string) (int, error) {
+	if v == "" {
+		return 100, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fieldErr(protocol.ParamLimit, "limit 须为正整数")
+	}
+	return min(n, protocol.MaxChanges), nil
+}
+
+// Changes returns up to limit changes of unit after the cursor. An empty
+// cursor starts at the beginning of the retained feed; an unusable one
+// (malformed, from another store or unit, ahead of the feed or behind its
+// retention) answers Reset with a cursor at the head.
+func (s *Server) Changes(ctx context.Context, unit, after string, limit int) (protocol.ChangesResponse, error) {
+	resp := protocol.ChangesResponse{Changes: []protocol.Change{}}
+	err := s.db.View(func(txn *badger.Txn) error {
+		head, err := getUint(txn, key("cs", unit))
+		if err != nil {
+			return err
+		}
+		low, err := getUint(txn, key("cl", unit))
+		if err != nil {
+			return err
+		}
+		from := low
+		if after != "" {
+			c, ok := parseCursor(after)
+			if !ok || c.epoch != s.epoch || c.unit != unit || c.seq > head || c.seq < low {
+				resp.Reset = true
+				resp.Cursor = cursor{s.epoch, unit, head}.String()
+				return nil
+			}
+			from = c.seq
+		}
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("c", unit, "")
+		opts.PrefetchSize = min(limit, 100)
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		last := from
+		for it.Seek(seqKey(unit, from+1)); it.ValidForPrefix(opts.Prefix); it.Next() {
+			if len(resp.Changes) == limit {
+				resp.More = true
+				break
+			}
+			var ch protocol.Change
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &ch) }); err != nil {
+				return fmt.Errorf("decode change: %w", err)
+			}
+			resp.Changes = append(resp.Changes, ch)
+			last = binary.BigEndian.Uint64(it.Item().Key()[len(opts.Prefix):])
+		}
+		resp.Cursor = cursor{s.epoch, unit, last}.String()
+		return nil
+	})
+	if err != nil {
+		return resp, fmt.Errorf("changes of %s: %w", unit, err)
+	}
+	return resp, nil
+}
+
+// handleChanges answers a pull, waiting up to wait for a first change.
+func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller) error {
+	q := r.URL.Query()
+	wait, err := parseWait(q.Get(protocol.ParamWait), s.cfg.LongPoll)
+	if err != nil {
+		return err
+	}
+	limit, err := parseLimit(q.Get(protocol.ParamLimit))
+	if err != nil {
+		return err
+	}
+	after := q.Get(protocol.ParamCursor)
+	var timeout <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		woken := s.feeds.wait(c.UnitID)
+		resp, err := s.Changes(r.Context(), c.UnitID, after, limit)
+		if err != nil {
+			return err
+		}
+		if len(resp.Changes) > 0 || resp.Reset || wait == 0 {
+			s.writeJSON(w, http.StatusOK, resp)
+			return nil
+		}
+		after = resp.Cursor
+		select {
+		case <-woken:
+			continue
+		case <-timeout:
+		case <-s.stopping:
+		case <-r.Context().Done():
+			return nil
+		}
+		s.writeJSON(w, http.StatusOK, resp)
+		return nil
+	}
+}
+
+// PruneChanges deletes the changes older than before from every unit's
+// feed and returns how many it deleted. Cursors into the pruned range get
+// Reset on their next pull.
+func (s *Server) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+	units, err := s.Units(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, u := range units {
+		for {
+			n, done, err := s.pruneBatch(ctx, u.ID, before)
+			total += n
+			if err != nil {
+				return total, fmt.Errorf("prune changes of %s: %w", u.ID, err)
+			}
+			if done {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+func (s *Server) pruneBatch(ctx context.Context, unit string, before time.Time) (n int, done bool, err error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err = update(ctx, s.db, func(txn *badger.Txn) error {
+		n, done = 0, true
+		low, err := getUint(txn, key("cl", unit))
+		if err != nil {
+			return err
+		}
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("c", unit, "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		var dead [][]byte
+		for it.Seek(seqKey(unit, low+1)); it.ValidForPrefix(opts.Prefix); it.Next() {
+			if len(dead) == 1000 {
+				done = false
+				break
+			}
+			var ch protocol.Change
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &ch) }); err != nil {
+				return err
+			}
+			if !ch.At.Before(before) {
+				break
+			}
+			dead = append(dead, it.Item().KeyCopy(nil))
+			low = ch.Seq
+		}
+		for _, k := range dead {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(dead)
+		return setUint(txn, key("cl", unit), low)
+	})
+	return n, done, err
+}
+
+// broadcast appends c to the feed of each unit (all units when units is
+// nil) in one transaction and wakes their long polls.
+func (s *Server) broadcast(ctx context.Context, units []string, c protocol.Change) (int, error) {
+	s.writeMu.Lock()
+	var woken []string
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		list := units
+		if list == nil {
+			list = keysWithPrefix(txn, key("u", ""))
+		}
+		for _, u := range list {
+			if ok, err := exists(txn, key("u", u)); err != nil {
+				return err
+			} else if !ok {
+				return app.Errorf(app.ENOTFOUND, "没有找到单位 %s", u)
+			}
+			ch := c
+			ch.ID = uuid.NewString()
+			if err := appendChange(txn, u, ch); err != nil {
+				return err
+			}
+		}
+		woken = list
+		return nil
+	})
+	s.writeMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	s.feeds.notify(woken...)
+	return len(woken), nil
+}

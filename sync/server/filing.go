@@ -1,0 +1,345 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// filingRecord is a filing as the bureau holds it: workflow state, history
+// and the content of its head revision. The head revision is pending
+// (awaiting attachments) while Filing.Revision is not submitted.
+type filingRecord struct {
+	Filing     app.Filing `json:"filing"`
+	BodySHA256 string     `json:"body_sha256"`
+}
+
+// revisionRecord is one submitted revision, immutable but for its receipt.
+type revisionRecord struct {
+	UnitID  string           `json:"unit_id"`
+	Actor   string           `json:"actor"` // who submitted, for the transition once complete
+	Body    json.RawMessage  `json:"body"`
+	Receipt protocol.Receipt `json:"receipt"`
+}
+
+func notFound() error { return app.Errorf(app.ENOTFOUND, "材料不存在") }
+
+// handleSubmit receives one revision, exactly once.
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller) error {
+	fid, rid := r.PathValue("id"), r.PathValue("rev")
+	var req protocol.SubmitRequest
+	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	body, err := s.checkRequest(fid, rid, req)
+	if err != nil {
+		return err
+	}
+	receipt, created, err := s.submit(r.Context(), c, req, body)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		s.log.Info("revision received", "filing", fid, "revision", rid, "unit", c.UnitID, "status", receipt.Status)
+	}
+	s.writeJSON(w, status, receipt)
+	return nil
+}
+
+// submit stores a new revision or answers a resent one. It returns the
+// receipt and whether the revision is new.
+func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
+	now := s.Now()
+	// The content rules run before the store is locked; their verdict only
+	// counts for a revision the bureau has not seen (a resend of a revision
+	// received under older rules still gets its receipt).
+	invalid := checkContent(body, s.profile.Load(), now)
+	var receipt protocol.Receipt
+	created := false
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		created = false
+		var rev revisionRecord
+		err := getJSON(txn, key("r", body.ID, body.RevisionID), &rev)
+		switch {
+		case err == nil:
+			if rev.UnitID != c.UnitID {
+				return notFound()
+			}
+			if rev.Receipt.BodySHA256 != req.BodySHA256 {
+				return protocol.NewProblem(protocol.CodeRevisionConflict,
+					fmt.Sprintf("第 %d 版（%s）已用不同的内容提交过；请将修改保存为新版本", rev.Receipt.Revision, body.RevisionID))
+			}
+			if rev, err = s.refresh(txn, body.ID, body.RevisionID, now); err != nil {
+				return err
+			}
+			receipt = rev.Receipt
+			return nil
+		case !errors.Is(err, badger.ErrKeyNotFound):
+			return err
+		}
+		if invalid != nil {
+			return invalid
+		}
+		fr, err := s.advance(txn, c, req, body)
+		if err != nil {
+			return err
+		}
+		setBody(&fr.Filing, body, now)
+		fr.BodySHA256 = req.BodySHA256
+		rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Body: req.Body, Receipt: protocol.Receipt{
+			FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
+			ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: fr.Filing.Status}}
+		if err := s.settle(txn, &fr, &rev, now); err != nil {
+			return err
+		}
+		if err := txn.Set(key("fu", c.UnitID, body.ID), nil); err != nil {
+			return err
+		}
+		receipt, created = rev.Receipt, true
+		return nil
+	})
+	if err != nil {
+		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
+	}
+	return receipt, created, nil
+}
+
+// advance returns the filing record a new revision applies to: a fresh
+// filing for revision 1, or the returned filing revised. It fails with
+// stale_base when the revision does not build on the head, and with
+// ECONFLICT when the filing is not open for a new revision.
+func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest, body app.Body) (filingRecord, error) {
+	var fr filingRecord
+	err := getJSON(txn, key("f", body.ID), &fr)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		if req.BaseRevisionID != "" {
+			return fr, staleBase("")
+		}
+		if body.Revision != 1 {
+			return fr, fieldErr("revision", "新材料的版本号须为 1")
+		}
+		f, err := app.NewFiling(body.Kind, body.ID, body.RevisionID, c.UnitID, s.Now())
+		if err != nil {
+			return fr, err
+		}
+		return filingRecord{Filing: *f}, nil
+	}
+	if err != nil {
+		return fr, err
+	}
+	f := &fr.Filing
+	switch {
+	case f.UnitID != c.UnitID:
+		return fr, notFound()
+	case req.BaseRevisionID != f.Revision.ID:
+		return fr, staleBase(f.Revision.ID)
+	case !f.Revision.Submitted():
+		return fr, app.Errorf(app.ECONFLICT, "第 %d 版的附件尚未上传完整，请先完成上传", f.Revision.Number)
+	case f.Status != app.StatusReturned:
+		return fr, app.Errorf(app.ECONFLICT, "材料当前为“%s”，不能提交新版本", f.Status.Label())
+	case f.Kind != body.Kind:
+		return fr, fieldErr("kind", fmt.Sprintf("材料类型不能从“%s”改为“%s”", f.Kind.Label(), body.Kind.Label()))
+	}
+	if err := f.Revise(body.RevisionID, s.Now()); err != nil {
+		return fr, err
+	}
+	if body.Revision != f.Revision.Number {
+		return fr, fieldErr("revision", fmt.Sprintf("版本号应为 %d", f.Revision.Number))
+	}
+	return fr, nil
+}
+
+func staleBase(head string) error {
+	p := protocol.NewProblem(protocol.CodeStaleBase, "数管局的材料已有更新的版本，请先同步后再修改提交")
+	p.HeadRevisionID = head
+	return p
+}
+
+// setBody puts the content of body into f.
+func setBody(f *app.Filing, b app.Body, now time.Time) {
+	f.ProjectID = b.ProjectID
+	f.Attachments = b.Attachments
+	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = b.Declaration, b.Catalogue, b.TrialReport, b.Acceptance
+	f.Updated = now
+}
+
+// settle stores rev and its filing: received and queued for review when
+// every attachment is complete, else waiting for the missing ones.
+func (s *Server) settle(txn *badger.Txn, fr *filingRecord, rev *revisionRecord, now time.Time) error {
+	missing, err := s.missing(txn, rev.UnitID, fr.Filing.Attachments)
+	if err != nil {
+		return err
+	}
+	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
+	rev.Receipt.Missing = missing
+	if len(missing) == 0 {
+		if _, err := fr.Filing.Submit(now, rev.Actor); err != nil {
+			return err
+		}
+		rev.Receipt.Status = protocol.ReceiptReceived
+		if err := txn.Set(key("q", fid), nil); err != nil {
+			return err
+		}
+	}
+	for _, a := range fr.Filing.Attachments {
+		k := key("w", rev.UnitID, a.SHA256, fid, rid)
+		var err error
+		if len(missing) == 0 {
+			err = txn.Delete(k)
+		} else {
+			err = txn.Set(k, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rev.Receipt.FilingStatus = fr.Filing.Status
+	if err := setJSON(txn, key("f", fid), fr); err != nil {
+		return err
+	}
+	return setJSON(txn, key("r", fid, rid), rev)
+}
+
+// refresh settles a revision that was waiting for attachments, if it is
+// still the head, and returns its record.
+func (s *Server) refresh(txn *badger.Txn, fid, rid string, now time.Time) (revisionRecord, error) {
+	var rev revisionRecord
+	if err := getJSON(txn, key("r", fid, rid), &rev); err != nil {
+		return rev, err
+	}
+	if rev.Receipt.Status != protocol.ReceiptAwaitingAttachments {
+		return rev, nil
+	}
+	var fr filingRecord
+	if err := getJSON(txn, key("f", fid), &fr); err != nil {
+		return rev, err
+	}
+	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
+		return rev, nil
+	}
+	return rev, s.settle(txn, &fr, &rev, now)
+}
+
+// missing returns the attachments of atts the unit has not completed.
+func (s *Server) missing(txn *badger.Txn, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+	var out []protocol.AttachmentRef
+	seen := map[string]bool{}
+	for _, a := range atts {
+		if seen[a.SHA256] {
+			continue
+		}
+		seen[a.SHA256] = true
+		var up uploadRecord
+		err := getJSON(txn, key("up", unit, a.SHA256), &up)
+		if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, err
+		}
+		if err != nil || !up.Complete {
+			out = append(out, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
+		}
+	}
+	return out, nil
+}
+
+// handleFilings lists the caller's unit's filings, most recently updated first.
+func (s *Server) handleFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
+	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, id := range keysWithPrefix(txn, key("fu", c.UnitID, "")) {
+			var fr filingRecord
+			if err := getJSON(txn, key("f", id), &fr); err != nil {
+				return err
+			}
+			list.Filings = append(list.Filings, summary(fr, c.UnitName))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list filings of %s: %w", c.UnitID, err)
+	}
+	sort.SliceStable(list.Filings, func(i, j int) bool { return list.Filings[i].Updated.After(list.Filings[j].Updated) })
+	s.writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// handleFiling returns one of the caller's unit's filings.
+func (s *Server) handleFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
+	d, err := s.detail(r.PathValue("id"), c)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// detail returns a filing for c: a unit sees only its own filings, the
+// bureau sees every filing and the decisions it may take.
+func (s *Server) detail(id string, c *caller) (protocol.FilingDetail, error) {
+	var d protocol.FilingDetail
+	err := s.db.View(func(txn *badger.Txn) error {
+		var fr filingRecord
+		if err := getJSON(txn, key("f", id), &fr); errors.Is(err, badger.ErrKeyNotFound) {
+			return notFound()
+		} else if err != nil {
+			return err
+		}
+		f := fr.Filing
+		if c.Role == app.RoleUnit && f.UnitID != c.UnitID {
+			return notFound()
+		}
+		u, err := s.unit(txn, f.UnitID)
+		if err != nil {
+			return err
+		}
+		var rev revisionRecord
+		if err := getJSON(txn, key("r", f.ID, f.Revision.ID), &rev); err != nil {
+			return err
+		}
+		d = protocol.FilingDetail{FilingSummary: summary(fr, u.Name), Body: rev.Body, BodySHA256: fr.BodySHA256,
+			History: f.History, Attachments: []protocol.AttachmentInfo{}}
+		if d.History == nil {
+			d.History = []app.Transition{}
+		}
+		for _, a := range f.Attachments {
+			var up uploadRecord
+			err := getJSON(txn, key("up", f.UnitID, a.SHA256), &up)
+			if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+			d.Attachments = append(d.Attachments, protocol.AttachmentInfo{Material: a.Material, Name: a.Name,
+				SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType, Complete: err == nil && up.Complete})
+		}
+		if c.Role != app.RoleUnit {
+			d.Allowed = app.Allowed(f.Status, c.Role)
+		}
+		return nil
+	})
+	if err != nil {
+		return d, fmt.Errorf("filing %s: %w", id, err)
+	}
+	return d, nil
+}
+
+func summary(fr filingRecord, unitName string) protocol.FilingSummary {
+	f := fr.Filing
+	sum := protocol.FilingSummary{ID: f.ID, Kind: f.Kind, Title: strings.TrimSpace(f.Title()), UnitID: f.UnitID, UnitName: unitName,
+		Status: f.Status, RevisionID: f.Revision.ID, Revision: f.Revision.Number, Created: f.Created, Updated: f.Updated}
+	if !f.Revision.Submitted() {
+		sum.PendingReceipt = protocol.ReceiptAwaitingAttachments
+	}
+	return sum
+}

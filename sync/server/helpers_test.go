@@ -1,0 +1,315 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// clock is a test clock that only moves when told to.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// cheap argon2id parameters keep the tests fast.
+var cheapPasswords = server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+// fixture is a bureau on a loopback port with two units (A and B), a clerk
+// in each, a reviewer and an admin, all logged in.
+type fixture struct {
+	tb     testing.TB
+	srv    *server.Server
+	http   *httptest.Server
+	client *http.Client
+	clock  *clock
+	dir    string
+
+	unitA, unitB                    server.Unit
+	clerkA, clerkB, reviewer, admin string // tokens
+}
+
+const password = "correct horse battery"
+
+// MustBureau returns a running fixture, closed when the test ends.
+func MustBureau(tb testing.TB, configure ...func(*server.Config)) *fixture {
+	tb.Helper()
+	clk := &clock{now: time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+	dir := tb.TempDir()
+	cfg := server.Config{DataDir: dir, Now: clk.Now, Password: cheapPasswords, LongPoll: 5 * time.Second}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv, err := server.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("open bureau: %v", err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	tb.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close bureau: %v", err)
+		}
+	})
+	fx := &fixture{tb: tb, srv: srv, http: hs, client: &http.Client{Timeout: 20 * time.Second}, clock: clk, dir: dir}
+	ctx := context.Background()
+	if fx.unitA, err = srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U"); err != nil {
+		tb.Fatal(err)
+	}
+	if fx.unitB, err = srv.AddUnit(ctx, "霍邱县新店镇人民政府", "11341522MB1234567F"); err != nil {
+		tb.Fatal(err)
+	}
+	accounts := []server.NewAccount{
+		{Login: "clerk-a", Name: "李梅", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: password},
+		{Login: "clerk-b", Name: "张强", Role: app.RoleUnit, UnitID: fx.unitB.ID, Password: password},
+		{Login: "reviewer", Name: "王审核", Role: app.RoleReviewer, Password: password},
+		{Login: "admin", Name: "系统管理员", Role: app.RoleAdmin, Password: password},
+	}
+	for _, a := range accounts {
+		if _, err := srv.AddAccount(ctx, a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	fx.clerkA = fx.login("clerk-a").Token
+	fx.clerkB = fx.login("clerk-b").Token
+	fx.reviewer = fx.login("reviewer").Token
+	fx.admin = fx.login("admin").Token
+	return fx
+}
+
+func (fx *fixture) login(login string) protocol.LoginResponse {
+	fx.tb.Helper()
+	var resp protocol.LoginResponse
+	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: login, Password: password}, http.StatusOK, &resp)
+	return resp
+}
+
+// response is an answer read in full.
+type response struct {
+	*http.Response
+	body []byte
+}
+
+func (r response) problem(tb testing.TB) protocol.Problem {
+	tb.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != protocol.MediaProblem {
+		tb.Fatalf("%s: Content-Type %q, want problem+json; body %s", r.Request.URL.Path, ct, r.body)
+	}
+	var p protocol.Problem
+	if err := json.Unmarshal(r.body, &p); err != nil {
+		tb.Fatalf("decode problem: %v: %s", err, r.body)
+	}
+	if p.Status != r.StatusCode || p.Code == "" || p.Detail == "" {
+		tb.Fatalf("malformed problem for %d: %s", r.StatusCode, r.body)
+	}
+	return p
+}
+
+// do sends a request; body is JSON unless it is []byte.
+func (fx *fixture) do(method, path, token string, body any, header ...string) response {
+	fx.tb.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd, ct = bytes.NewReader(b), protocol.MediaChunk
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			fx.tb.Fatal(err)
+		}
+		rd, ct = bytes.NewReader(data), protocol.MediaJSON
+	}
+	req, err := http.NewRequest(method, fx.http.URL+path, rd)
+	if err != nil {
+		fx.tb.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set(protocol.HeaderAuthorization, "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := fx.client.Do(req)
+	if err != nil {
+		fx.tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		fx.tb.Fatalf("%s %s: read: %v", method, path, err)
+	}
+	return response{resp, data}
+}
+
+// mustJSON sends a request, expects status and decodes the answer into out.
+func (fx *fixture) mustJSON(method, path, token string, body any, status int, out any) response {
+	fx.tb.Helper()
+	r := fx.do(method, path, token, body)
+	if r.StatusCode != status {
+		fx.tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.StatusCode, status, r.body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.body, out); err != nil {
+			fx.tb.Fatalf("%s %s: decode: %v: %s", method, path, err, r.body)
+		}
+	}
+	return r
+}
+
+// expectProblem sends a request and expects a problem with status and code.
+func (fx *fixture) expectProblem(method, path, token string, body any, status int, code string) protocol.Problem {
+	fx.tb.Helper()
+	r := fx.do(method, path, token, body)
+	if r.StatusCode != status {
+		fx.tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.StatusCode, status, r.body)
+	}
+	p := r.problem(fx.tb)
+	if code != "" && p.Code != code {
+		fx.tb.Fatalf("%s %s: code %s, want %s: %s", method, path, p.Code, code, r.body)
+	}
+	return p
+}
+
+// declFixture returns a complete, valid declaration of a township in 霍邱县.
+func declFixture() *app.Declaration {
+	return &app.Declaration{
+		PlanYear:        2027,
+		ProjectName:     "霍邱县城关镇智慧社区管理平台",
+		UnitName:        "霍邱县城关镇人民政府",
+		UnitCreditCode:  "11341522003064951U",
+		RegionCode:      "341522",
+		Contact:         app.Contact{Leader: "王建国", Person: "李梅", Phone: "0564-6012345"},
+		Nature:          app.NatureNew,
+		ServiceTypes:    []app.ServiceType{app.ServiceSoftware, app.ServiceThirdParty},
+		Class:           app.ClassPublic,
+		Plan:            app.PlanListed,
+		PeriodStart:     "2027-03",
+		PeriodEnd:       "2027-12",
+		Goals:           "建成覆盖全镇 12 个社区的网格化管理平台，事件处置时限缩短 30%",
+		Content:         "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接",
+		Modules:         []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}},
+		Integrated:      true,
+		DataResources:   "产生社区人口、房屋、事件数据，共享至县数据共享交换平台",
+		SharesData:      true,
+		Security:        app.Security{Level: 2, Plan: "按等保二级建设，三同步", Assess: true},
+		Crypto:          app.CryptoPlan{Level: 2, Summary: "采用 SM2/SM3/SM4，身份鉴别使用数字证书", Review: true},
+		Deployment:      app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"},
+		Xinchuang:       app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"},
+		OMPlan:          "质保期一年，之后纳入县统一运维",
+		Schedule:        []app.Milestone{{Name: "招标采购", Due: "2027-04"}, {Name: "上线试运行", Due: "2027-10"}, {Name: "竣工验收", Due: "2027-12"}},
+		TotalInvestment: app.Wans(180),
+		YearAmount:      app.Wans(180),
+		Budget: []app.BudgetItem{
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120)},
+			{Category: app.BudgetHardware, Name: "移动终端", Quantity: 60, Amount: app.Wans(30)},
+			{Category: app.BudgetSupervision, Name: "工程监理", Amount: app.Wans(10)},
+			{Category: app.BudgetSecurityEval, Name: "等保测评", Amount: app.Wans(8)},
+			{Category: app.BudgetCryptoEval, Name: "密评", Amount: app.Wans(7)},
+			{Category: app.BudgetTesting, Name: "第三方软件测试", Amount: app.Wans(5)},
+		},
+		Funding: []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(150)}, {Kind: app.FundTransfer, Amount: app.Wans(30)}},
+	}
+}
+
+// newFiling returns a draft declaration of unit with the given attachments.
+func newFiling(tb testing.TB, unit string, files ...[]byte) *app.Filing {
+	tb.Helper()
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.Declaration = declFixture()
+	for i, data := range files {
+		f.Attachments = append(f.Attachments, app.Attachment{Material: "proposal", Name: "附件" + strconv.Itoa(i+1) + ".pdf",
+			SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	}
+	return f
+}
+
+func sha(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+func submitReq(tb testing.TB, f *app.Filing) protocol.SubmitRequest {
+	tb.Helper()
+	req, err := protocol.NewSubmitRequest(f.Body())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return req
+}
+
+func revPath(f *app.Filing) string {
+	return protocol.Path(protocol.PathRevision, f.ID, f.Revision.ID)
+}
+
+// submit sends f's current revision as token and expects status.
+func (fx *fixture) submit(token string, f *app.Filing, status int) protocol.Receipt {
+	fx.tb.Helper()
+	var rc protocol.Receipt
+	fx.mustJSON("POST", revPath(f), token, submitReq(fx.tb, f), status, &rc)
+	return rc
+}
+
+// upload sends data whole in chunks of n bytes as token.
+func (fx *fixture) upload(token string, data []byte, n int) protocol.UploadStatus {
+	fx.tb.Helper()
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	var st protocol.UploadStatus
+	for off := 0; ; off += n {
+		end := min(off+n, len(data))
+		r := fx.do("PATCH", path, token, data[off:end], protocol.HeaderUploadOffset, strconv.Itoa(off),
+			protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+		if r.StatusCode != http.StatusOK {
+			fx.tb.Fatalf("PATCH at %d: %d %s", off, r.StatusCode, r.body)
+		}
+		if err := json.Unmarshal(r.body, &st); err != nil {
+			fx.tb.Fatal(err)
+		}
+		if end == len(data) {
+			return st
+		}
+	}
+}
+
+// decide takes a decision as token and expects status.
+func (fx *fixture) decide(token, filingID string, action app.Action, comment string, status int) protocol.DecisionResponse {
+	fx.tb.Helper()
+	var resp protocol.DecisionResponse
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, filingID), token,
+		protocol.DecisionRequest{Action: action, Comment: comment}, status, &resp)
+	return resp
+}

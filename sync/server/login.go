@@ -1,0 +1,114 @@
+package server
+
+import (
+	"errors"
+	"math"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// handleLogin checks a login and password and issues a token. Repeated
+// failures per login and per address lock further attempts with 429.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	var req protocol.LoginRequest
+	if err := decode(w, r, 4<<10, &req); err != nil {
+		return err
+	}
+	login := strings.ToLower(strings.TrimSpace(req.Login))
+	var p app.Problems
+	if login == "" {
+		p.Add("login", "请填写登录名")
+	}
+	if req.Password == "" {
+		p.Add("password", "请填写密码")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	ip := clientIP(r)
+	lk, ik := "l:"+login, "i:"+ip
+	now := s.Now()
+	if d := s.throttle.wait(now, lk, ik); d > 0 {
+		secs := int(math.Ceil(d.Seconds()))
+		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(secs))
+		return app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
+	}
+
+	var rec accountRecord
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		rec, err = s.accountByLogin(txn, login)
+		return err
+	})
+	found := err == nil
+	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	hash := s.dummyHash()
+	if found {
+		hash = rec.Password
+	}
+	ok := s.checkPassword(req.Password, hash) && found && !rec.Disabled
+	if !ok {
+		s.throttle.fail(now, lk, s.cfg.Throttle.Free)
+		s.throttle.fail(now, ik, s.cfg.Throttle.IPFree)
+		s.log.Info("login failed", "login", login, "ip", ip)
+		return app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
+	}
+	s.throttle.succeed(lk)
+
+	var resp protocol.LoginResponse
+	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
+		var err error
+		if resp.Account, err = s.account(txn, rec); err != nil {
+			return err
+		}
+		resp.Token, resp.Expires, err = s.issue(txn, rec.ID, 0, "login from "+ip)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.log.Info("login", "login", login, "role", rec.Role, "ip", ip)
+	s.writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// handleLogout revokes the caller's token.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, c *caller) error {
+	err := update(r.Context(), s.db, func(txn *badger.Txn) error {
+		var rec tokenRecord
+		if err := getJSON(txn, key("t", c.tokenHash), &rec); err != nil {
+			return err
+		}
+		rec.Revoked = true
+		return setJSON(txn, key("t", c.tokenHash), rec)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleMe returns the caller's account.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, c *caller) error {
+	s.writeJSON(w, http.StatusOK, c.Account)
+	return nil
+}
+
+// clientIP is the address of the peer. Behind a reverse proxy every client
+// shares the proxy's address, so the per-address limit is generous.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

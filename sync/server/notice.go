@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// Notify sends a notice to one unit, or to every unit when req.UnitID is
+// empty, and returns how many feeds it was written to. It fails with
+// EINVALID for a missing or overlong title or text and with ENOTFOUND for an
+// unknown unit.
+func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
+	req.Title, req.Text = strings.TrimSpace(req.Title), strings.TrimSpace(req.Text)
+	var p app.Problems
+	if req.Title == "" || utf8.RuneCountInString(req.Title) > 100 {
+		p.Add("title", "请填写通知标题（不超过 100 个字）")
+	}
+	if req.Text == "" || utf8.RuneCountInString(req.Text) > 10000 {
+		p.Add("text", "请填写通知内容（不超过 10000 个字）")
+	}
+	if err := p.Err(); err != nil {
+		return protocol.NoticeResponse{}, err
+	}
+	var units []string
+	if req.UnitID != "" {
+		units = []string{req.UnitID}
+	}
+	c := protocol.Change{Type: protocol.ChangeNotice, At: s.Now(), NoticeTitle: req.Title, Notice: req.Text}
+	n, err := s.broadcast(ctx, units, c)
+	if err != nil {
+		return protocol.NoticeResponse{}, fmt.Errorf("notify: %w", err)
+	}
+	return protocol.NoticeResponse{ID: randomHex(8), Units: n}, nil
+}
+
+// handleNotice lets an admin send a notice.
+func (s *Server) handleNotice(w http.ResponseWriter, r *http.Request, c *caller) error {
+	var req protocol.NoticeRequest
+	if err := decode(w, r, 64<<10, &req); err != nil {
+		return err
+	}
+	resp, err := s.Notify(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	s.log.Info("notice", "by", c.Login, "units", resp.Units)
+	s.writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// profileRecord is the bureau's rule profile file as it was set.
+type profileRecord struct {
+	ID      string          `json:"id"`
+	Version string          `json:"version"`
+	Updated time.Time       `json:"updated"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// SetProfile makes the profile file data (read from name, e.g.
+// "huoqiu.json") the bureau's rule profile, checked by app.LoadProfile, and
+// tells every unit with a profile change. Setting the same file again is a
+// no-op. It fails with the EINVALID *app.Error of app.LoadProfile.
+func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (protocol.ProfileDocument, error) {
+	prof, err := app.LoadProfile(name, data)
+	if err != nil {
+		return protocol.ProfileDocument{}, err
+	}
+	if cur := s.profile.Load(); cur != nil && cur.Version == prof.Version {
+		return s.profileDocument(ctx)
+	}
+	rec := profileRecord{ID: prof.ID, Version: prof.Version, Updated: s.Now(), Data: json.RawMessage(data)}
+	if !json.Valid(data) {
+		return protocol.ProfileDocument{}, app.Errorf(app.EINVALID, "规则文件不是有效的 JSON")
+	}
+	s.writeMu.Lock()
+	err = update(ctx, s.db, func(txn *badger.Txn) error { return setJSON(txn, []byte(keyProfile), rec) })
+	s.writeMu.Unlock()
+	if err != nil {
+		return protocol.ProfileDocument{}, fmt.Errorf("set profile %s: %w", name, err)
+	}
+	s.profile.Store(prof)
+	if _, err := s.broadcast(ctx, nil, protocol.Change{Type: protocol.ChangeProfile, At: rec.Updated,
+		ProfileID: prof.ID, ProfileVersion: prof.Version}); err != nil {
+		return protocol.ProfileDocument{}, fmt.Errorf("announce profile %s: %w", name, err)
+	}
+	return document(rec), nil
+}
+
+// loadProfile reads the stored profile into memory at Open. A stored file
+// the current rules no longer accept is logged and ignored.
+func (s *Server) loadProfile() error {
+	var rec profileRecord
+	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, []byte(keyProfile), &rec) })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load profile: %w", err)
+	}
+	prof, err := app.LoadProfile(rec.ID+".json", rec.Data)
+	if err != nil {
+		s.log.Error("stored rule profile no longer loads; set it again", "profile", rec.ID, "err", err)
+		return nil
+	}
+	s.profile.Store(prof)
+	return nil
+}
+
+// profileDocument returns the bureau's profile document. It fails with ENOTFOUND
+// when none has been set.
+func (s *Server) profileDocument(ctx context.Context) (protocol.ProfileDocument, error) {
+	var rec profileRecord
+	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, []byte(keyProfile), &rec) })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return protocol.ProfileDocument{}, app.Errorf(app.ENOTFOUND, "数管局尚未设置规则配置，请联系数管局管理员")
+	}
+	if err != nil {
+		return protocol.ProfileDocument{}, fmt.Errorf("profile: %w", err)
+	}
+	return document(rec), nil
+}
+
+func document(rec profileRecord) protocol.ProfileDocument {
+	return protocol.ProfileDocument{ID: rec.ID, Version: rec.Version, Updated: rec.Updated, Profile: rec.Data}
+}
+
+// handleProfile serves the profile with its version as ETag.
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	doc, err := s.profileDocument(r.Context())
+	if err != nil {
+		return err
+	}
+	etag := protocol.ETag(doc.Version)
+	w.Header().Set(protocol.HeaderETag, etag)
+	for _, t := range strings.Split(r.Header.Get(protocol.HeaderIfNoneMatch), ",") {
+		if strings.TrimSpace(t) == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
+	s.writeJSON(w, http.StatusOK, doc)
+	return nil
+}

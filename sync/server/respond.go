@@ -1,0 +1,117 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// writeJSON sends v with status.
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encode response", "err", err)
+		status, data = http.StatusInternalServerError, mustProblemJSON(protocol.ProblemOf(err))
+		w.Header().Set("Content-Type", protocol.MediaProblem)
+	} else {
+		w.Header().Set("Content-Type", protocol.MediaJSON)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(data)
+}
+
+// fail sends err as a problem. An error that is not an *app.Error is an
+// internal fault: it is logged here, once, and the client sees a generic
+// message.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var p *protocol.Problem
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &p):
+	case errors.As(err, &mb):
+		p = protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("请求内容超过上限（%d 字节）", mb.Limit))
+	default:
+		if app.ErrorCode(err) == app.EINTERNAL {
+			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		p = protocol.ProblemOf(err)
+	}
+	s.writeProblem(w, r, p)
+}
+
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *protocol.Problem) {
+	p.Instance = r.URL.Path
+	if p.Type == "" {
+		p.Type = protocol.TypeURI(p.Code)
+	}
+	if p.Title == "" {
+		p.Title = protocol.Title(p.Code)
+	}
+	w.Header().Set("Content-Type", protocol.MediaProblem)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	w.Write(mustProblemJSON(p))
+}
+
+func mustProblemJSON(p *protocol.Problem) []byte {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return []byte(`{"type":"urn:egovdesk:problem:internal","title":"系统内部错误","status":500,"detail":"系统内部错误","code":"internal"}`)
+	}
+	return data
+}
+
+// decode reads a JSON request body of at most limit bytes into v. It fails
+// with an ETOOLARGE or EINVALID *app.Error in Chinese.
+func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, protocol.MediaJSON) {
+		return app.Errorf(app.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", mb.Limit)
+		}
+		return app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
+	}
+	return decodeBytes(data, v)
+}
+
+// decodeBytes decodes one JSON value, rejecting unknown fields and trailing data.
+func decodeBytes(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return app.Errorf(app.EINVALID, "请求内容不是有效的 JSON：%s", jsonWhere(err))
+	}
+	if dec.More() {
+		return app.Errorf(app.EINVALID, "请求内容在 JSON 之后还有多余内容")
+	}
+	return nil
+}
+
+func jsonWhere(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Sprintf("字段“%s”的类型不正确", te.Field)
+	case errors.As(err, &se):
+		return fmt.Sprintf("第 %d 个字节处语法错误", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return fmt.Sprintf("未知字段 %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "内容不完整"
+	}
+	return "格式错误"
+}

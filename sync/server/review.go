@@ -1,0 +1,167 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// maxComment bounds a reviewer's comment, in characters.
+const maxComment = 4000
+
+// handleQueue lists the filings awaiting review from every unit, oldest first.
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) error {
+	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
+	err := s.db.View(func(txn *badger.Txn) error {
+		names := map[string]string{}
+		for _, id := range keysWithPrefix(txn, key("q", "")) {
+			var fr filingRecord
+			if err := getJSON(txn, key("f", id), &fr); err != nil {
+				return err
+			}
+			name, ok := names[fr.Filing.UnitID]
+			if !ok {
+				u, err := s.unit(txn, fr.Filing.UnitID)
+				if err != nil {
+					return err
+				}
+				name, names[u.ID] = u.Name, u.Name
+			}
+			list.Filings = append(list.Filings, summary(fr, name))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("review queue: %w", err)
+	}
+	sort.SliceStable(list.Filings, func(i, j int) bool { return list.Filings[i].Updated.Before(list.Filings[j].Updated) })
+	s.writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func inQueue(st app.Status) bool {
+	return st == app.StatusSubmitted || st == app.StatusPreliminary || st == app.StatusExpert
+}
+
+// handleReviewFiling returns any filing in full for a reviewer.
+func (s *Server) handleReviewFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
+	d, err := s.detail(r.PathValue("id"), c)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// handleReviewAttachment sends an attachment named by the filing's current
+// revision, when the bureau holds it complete.
+func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, c *caller) error {
+	fid := r.PathValue("id")
+	sum, err := pathSHA256(r)
+	if err != nil {
+		return err
+	}
+	var fr filingRecord
+	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("f", fid), &fr) })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return notFound()
+	}
+	if err != nil {
+		return fmt.Errorf("attachment of %s: %w", fid, err)
+	}
+	i := slices.IndexFunc(fr.Filing.Attachments, func(a app.Attachment) bool { return a.SHA256 == sum })
+	if i < 0 {
+		return app.Errorf(app.ENOTFOUND, "材料没有这个附件")
+	}
+	a := fr.Filing.Attachments[i]
+	f, err := os.Open(s.attachmentPath(fr.Filing.UnitID, sum, true))
+	if errors.Is(err, os.ErrNotExist) {
+		return app.Errorf(app.ENOTFOUND, "附件“%s”尚未上传完整", a.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("open attachment %s: %w", sum, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat attachment %s: %w", sum, err)
+	}
+	ct := a.MediaType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
+	http.ServeContent(w, r, "", st.ModTime(), f)
+	return nil
+}
+
+// handleDecision applies a reviewer's decision with the workflow rules of
+// app and writes it to the unit's feed.
+func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *caller) error {
+	fid := r.PathValue("id")
+	var req protocol.DecisionRequest
+	if err := decode(w, r, 64<<10, &req); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(req.Comment) > maxComment {
+		return fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
+	}
+	if !req.Action.Valid() {
+		return fieldErr("action", fmt.Sprintf("未知的操作“%s”", req.Action))
+	}
+	var resp protocol.DecisionResponse
+	var unit string
+	now := s.Now()
+	s.writeMu.Lock()
+	err := update(r.Context(), s.db, func(txn *badger.Txn) error {
+		var fr filingRecord
+		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
+			return notFound()
+		} else if err != nil {
+			return err
+		}
+		t, err := fr.Filing.Decide(now, c.Name, c.Role, req.Action, req.Comment)
+		if err != nil {
+			return err
+		}
+		if err := setJSON(txn, key("f", fid), fr); err != nil {
+			return err
+		}
+		if inQueue(fr.Filing.Status) {
+			err = txn.Set(key("q", fid), nil)
+		} else {
+			err = txn.Delete(key("q", fid))
+		}
+		if err != nil {
+			return err
+		}
+		unit = fr.Filing.UnitID
+		u, err := s.unit(txn, unit)
+		if err != nil {
+			return err
+		}
+		resp = protocol.DecisionResponse{Transition: t, Filing: summary(fr, u.Name)}
+		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: now,
+			FilingID: fid, RevisionID: t.RevisionID, Transition: &t})
+	})
+	s.writeMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("decide %s: %w", fid, err)
+	}
+	s.feeds.notify(unit)
+	s.log.Info("decision", "filing", fid, "action", req.Action, "by", c.Login, "to", resp.Transition.To)
+	s.writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -1,0 +1,179 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// Access says who may call a route and whose data it touches.
+type Access string
+
+// Access levels of the routes.
+const (
+	AccessPublic   Access = "public"   // no token; no unit data
+	AccessAccount  Access = "account"  // any valid token; the caller's own account or bureau-wide data
+	AccessUnit     Access = "unit"     // unit accounts; only the caller's unit's data
+	AccessReviewer Access = "reviewer" // reviewers and admins; any unit's data
+	AccessAdmin    Access = "admin"    // admins
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Pattern string // "METHOD /path", a ServeMux pattern
+	Access  Access
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, c *caller) error
+
+type route struct {
+	Route
+	handle handlerFunc
+}
+
+// routeTable is the one route table of the server. The tests check it
+// against the OpenAPI document and run a scoping case for every entry.
+func (s *Server) routeTable() []route {
+	r := func(method, path string, access Access, h handlerFunc) route {
+		return route{Route{method + " " + path, access}, h}
+	}
+	return []route{
+		r("GET", protocol.PathHealth, AccessPublic, s.handleHealth),
+		r("GET", protocol.PathOpenAPI, AccessPublic, s.handleOpenAPI),
+		r("GET", protocol.PathLimits, AccessPublic, s.handleLimits),
+		r("POST", protocol.PathLogin, AccessPublic, s.handleLogin),
+		r("POST", protocol.PathLogout, AccessAccount, s.handleLogout),
+		r("GET", protocol.PathMe, AccessAccount, s.handleMe),
+		r("GET", protocol.PathProfile, AccessAccount, s.handleProfile),
+		r("GET", protocol.PathFilings, AccessUnit, s.handleFilings),
+		r("GET", protocol.PathFiling, AccessUnit, s.handleFiling),
+		r("POST", protocol.PathRevision, AccessUnit, s.handleSubmit),
+		r("GET", protocol.PathAttachment, AccessUnit, s.handleUploadStatus),
+		r("HEAD", protocol.PathAttachment, AccessUnit, s.handleUploadStatus),
+		r("PATCH", protocol.PathAttachment, AccessUnit, s.handleUpload),
+		r("GET", protocol.PathChanges, AccessUnit, s.handleChanges),
+		r("GET", protocol.PathReviewQueue, AccessReviewer, s.handleQueue),
+		r("GET", protocol.PathReviewFiling, AccessReviewer, s.handleReviewFiling),
+		r("GET", protocol.PathReviewAttachment, AccessReviewer, s.handleReviewAttachment),
+		r("POST", protocol.PathDecisions, AccessReviewer, s.handleDecision),
+		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),
+	}
+}
+
+// Routes returns the route table: every pattern the server serves and who
+// may call it.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = r.Route
+	}
+	return out
+}
+
+// Handler returns the HTTP handler of the API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Pattern, s.wrap(rt))
+	}
+	mux.Handle("/", s.wrap(route{Route{"/", AccessPublic}, func(w http.ResponseWriter, r *http.Request, _ *caller) error {
+		return app.Errorf(app.ENOTFOUND, "没有这个接口：%s %s", r.Method, r.URL.Path)
+	}}))
+	return mux
+}
+
+// wrap authenticates and authorises the caller for rt, runs the handler,
+// turns its error into a problem, recovers panics and logs the request.
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if !rec.wrote {
+					s.fail(rec, r, fmt.Errorf("panic: %v", v))
+				}
+			}
+			level := slog.LevelInfo
+			if rt.Pattern == "GET "+protocol.PathHealth {
+				level = slog.LevelDebug
+			}
+			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+				"status", rec.status, "ms", time.Since(start).Milliseconds())
+		}()
+		if err := s.serve(rec, r, rt); err != nil {
+			if rec.wrote {
+				s.log.Error("error after response started", "method", r.Method, "path", r.URL.Path, "err", err)
+				return
+			}
+			s.fail(rec, r, err)
+		}
+	})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
+	if rt.Access == AccessPublic {
+		return rt.handle(w, r, nil)
+	}
+	c, err := s.authenticate(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="egovdesk"`)
+		return err
+	}
+	switch {
+	case rt.Access == AccessUnit && (c.Role != app.RoleUnit || c.UnitID == ""):
+		return app.Errorf(app.EFORBIDDEN, "此功能仅供建设单位使用")
+	case rt.Access == AccessReviewer && c.Role != app.RoleReviewer && c.Role != app.RoleAdmin:
+		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
+	case rt.Access == AccessAdmin && c.Role != app.RoleAdmin:
+		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")
+	}
+	return rt.handle(w, r, c)
+}
+
+// recorder remembers the status for the log and whether a response started.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	s.writeJSON(w, http.StatusOK, protocol.Health{Status: "ok", Time: s.Now()})
+	return nil
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	w.Header().Set("Content-Type", protocol.MediaJSON)
+	w.Write(protocol.OpenAPI)
+	return nil
+}
+
+func (s *Server) handleLimits(w http.ResponseWriter, r *http.Request, _ *caller) error {
+	s.writeJSON(w, http.StatusOK, s.Limits())
+	return nil
+}

@@ -1,0 +1,271 @@
+// Package server is the bureau server (数管局): it receives filings exactly
+// once, keeps every revision and attachment, lets reviewers decide and feeds
+// the decisions back to the units, over the REST API of egovdesk/sync/protocol.
+// It stores everything in its own embedded Badger database and the attachment
+// files next to it in the data directory.
+//
+// Open a Server, mount Handler (or call Run), and Close it. The admin
+// operations (units, accounts, tokens, the rule profile) are methods the
+// bureau command calls directly.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// Config configures a Server. Zero fields take the defaults of DefaultConfig.
+type Config struct {
+	DataDir string       // holds badger/ and attachments/; created if missing
+	Logger  *slog.Logger // nil discards logs
+
+	Now func() time.Time // the clock of every rule; time.Now when nil
+
+	TokenTTL           time.Duration // how long a login token lives
+	MaxAttachmentBytes int64         // largest attachment
+	ChunkBytes         int64         // largest PATCH body
+	MaxBodyBytes       int64         // largest JSON request body
+	MaxAttachments     int           // most attachments per revision
+	LongPoll           time.Duration // longest wait of GET /changes
+	Password           PasswordParams
+	Throttle           ThrottleConfig
+	ShutdownTimeout    time.Duration // how long Run waits for requests to finish
+}
+
+// DefaultConfig returns the configuration used for zero fields.
+func DefaultConfig() Config {
+	return Config{
+		TokenTTL:           30 * 24 * time.Hour,
+		MaxAttachmentBytes: 200 << 20,
+		ChunkBytes:         8 << 20,
+		MaxBodyBytes:       4 << 20,
+		MaxAttachments:     100,
+		LongPoll:           protocol.MaxWait,
+		Password:           DefaultPasswordParams(),
+		Throttle:           DefaultThrottle(),
+		ShutdownTimeout:    15 * time.Second,
+	}
+}
+
+func (c *Config) fill() {
+	d := DefaultConfig()
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = d.TokenTTL
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = d.MaxAttachmentBytes
+	}
+	if c.ChunkBytes <= 0 {
+		c.ChunkBytes = d.ChunkBytes
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if c.MaxAttachments <= 0 {
+		c.MaxAttachments = d.MaxAttachments
+	}
+	if c.LongPoll <= 0 || c.LongPoll > protocol.MaxWait {
+		c.LongPoll = d.LongPoll
+	}
+	if c.Password == (PasswordParams{}) {
+		c.Password = d.Password
+	}
+	if c.Throttle == (ThrottleConfig{}) {
+		c.Throttle = d.Throttle
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = d.ShutdownTimeout
+	}
+}
+
+// Server is the bureau server. Its methods are safe for concurrent use.
+type Server struct {
+	// dependencies
+	db  *badger.DB
+	log *slog.Logger
+
+	// config
+	cfg   Config
+	Now   func() time.Time
+	epoch string
+	files string // directory of attachment files
+
+	// state
+	writeMu   sync.Mutex // serialises writes that read-modify-write shared records
+	profile   atomic.Pointer[app.Profile]
+	feeds     *feeds
+	throttle  *throttle
+	hashing   chan struct{} // bounds concurrent argon2id hashing (memory)
+	dummyHash func() string // checked when a login is unknown, so it takes as long as a wrong password
+	uploads   [64]sync.Mutex
+	routes    []route
+
+	stopping  chan struct{} // closed when the server stops: long polls answer, loops end
+	stopOnce  sync.Once
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// Open opens (or creates) the bureau's data directory and returns a Server.
+// It fails when the directory cannot be created or Badger cannot open it,
+// for instance because another bureau process holds it.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.fill()
+	if cfg.DataDir == "" {
+		return nil, errors.New("open bureau: no data directory")
+	}
+	files := filepath.Join(cfg.DataDir, "attachments")
+	if err := os.MkdirAll(files, 0o750); err != nil {
+		return nil, fmt.Errorf("open bureau: %w", err)
+	}
+	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("open bureau (is another bureau process using %s?): %w", cfg.DataDir, err)
+	}
+	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
+		stopping: make(chan struct{})}
+	if s.epoch, err = s.loadEpoch(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.loadProfile(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
+	s.routes = s.routeTable()
+	s.wg.Add(1)
+	go s.gcLoop()
+	return s, nil
+}
+
+// Close wakes the long polls, stops the background work and closes the
+// store. It returns the error of closing Badger.
+func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		s.stop()
+		s.wg.Wait()
+		err = s.db.Close()
+	})
+	return err
+}
+
+// Limits returns what the bureau accepts.
+func (s *Server) Limits() protocol.Limits {
+	return protocol.Limits{MaxAttachmentBytes: s.cfg.MaxAttachmentBytes, ChunkBytes: s.cfg.ChunkBytes,
+		MaxBodyBytes: s.cfg.MaxBodyBytes, MaxAttachments: s.cfg.MaxAttachments}
+}
+
+// Run serves the API on addr until ctx is cancelled, then shuts down
+// gracefully: long polls are answered at once and running requests get
+// Config.ShutdownTimeout to finish. It returns nil after a clean shutdown,
+// or the error that stopped the listener.
+func (s *Server) Run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on a listener it takes ownership of.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("bureau serving", "addr", ln.Addr().String(), "data", s.cfg.DataDir)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("bureau shutting down")
+	s.stop()
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	<-errc
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) loadEpoch(ctx context.Context) (string, error) {
+	var epoch string
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte(keyEpoch))
+		if err == nil {
+			return item.Value(func(v []byte) error { epoch = string(v); return nil })
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		epoch = randomHex(8)
+		return txn.Set([]byte(keyEpoch), []byte(epoch))
+	})
+	if err != nil {
+		return "", fmt.Errorf("load epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+// gcLoop reclaims value-log space every ten minutes until Close.
+func (s *Server) gcLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopping:
+			return
+		case <-t.C:
+			for s.db.RunValueLogGC(0.5) == nil {
+				select {
+				case <-s.stopping:
+					return
+				default:
+				}
+			}
+		}
+	}
+}
+
+// stop answers the long polls and ends the background loops; idempotent.
+func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

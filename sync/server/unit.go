@@ -1,0 +1,131 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+)
+
+// Unit is a project unit (建设单位) that files with the bureau.
+type Unit struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Code    string    `json:"code"` // 统一社会信用代码
+	Created time.Time `json:"created"`
+}
+
+// AddUnit registers a unit by name and unified social credit code. It fails
+// with EINVALID when the name is blank or the code is not a valid credit
+// code, and with ECONFLICT when the code is already registered.
+func (s *Server) AddUnit(ctx context.Context, name, code string) (Unit, error) {
+	name, code = strings.TrimSpace(name), strings.ToUpper(strings.TrimSpace(code))
+	var p app.Problems
+	if name == "" {
+		p.Add("name", "请填写单位名称")
+	}
+	if !app.ValidCreditCode(code) {
+		p.Add("code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确", code)
+	}
+	if err := p.Err(); err != nil {
+		return Unit{}, err
+	}
+	u := Unit{ID: uuid.NewString(), Name: name, Code: code, Created: s.Now()}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		if ok, err := exists(txn, key("uc", code)); err != nil || ok {
+			if ok {
+				return app.Errorf(app.ECONFLICT, "统一社会信用代码 %s 已登记", code)
+			}
+			return err
+		}
+		if err := setJSON(txn, key("u", u.ID), u); err != nil {
+			return err
+		}
+		return txn.Set(key("uc", code), []byte(u.ID))
+	})
+	if err != nil {
+		return Unit{}, fmt.Errorf("add unit %s: %w", code, err)
+	}
+	return u, nil
+}
+
+// Units returns every unit, by name.
+func (s *Server) Units(ctx context.Context) ([]Unit, error) {
+	var out []Unit
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, id := range keysWithPrefix(txn, key("u", "")) {
+			var u Unit
+			if err := getJSON(txn, key("u", id), &u); err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// FindUnit returns the unit whose id, credit code or exact name is ref. It
+// fails with ENOTFOUND when there is none and EINVALID when the name is ambiguous.
+func (s *Server) FindUnit(ctx context.Context, ref string) (Unit, error) {
+	ref = strings.TrimSpace(ref)
+	var u Unit
+	err := s.db.View(func(txn *badger.Txn) error {
+		if err := getJSON(txn, key("u", ref), &u); !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		item, err := txn.Get(key("uc", strings.ToUpper(ref)))
+		if err == nil {
+			id, _ := item.ValueCopy(nil)
+			return getJSON(txn, key("u", string(id)), &u)
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		return badger.ErrKeyNotFound
+	})
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, badger.ErrKeyNotFound) {
+		return Unit{}, fmt.Errorf("find unit %s: %w", ref, err)
+	}
+	units, err := s.Units(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	var found []Unit
+	for _, x := range units {
+		if x.Name == ref {
+			found = append(found, x)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Unit{}, app.Errorf(app.ENOTFOUND, "没有找到单位“%s”", ref)
+	case 1:
+		return found[0], nil
+	}
+	return Unit{}, app.Errorf(app.EINVALID, "有 %d 个单位名为“%s”，请用统一社会信用代码指定", len(found), ref)
+}
+
+func (s *Server) unit(txn *badger.Txn, id string) (Unit, error) {
+	var u Unit
+	if err := getJSON(txn, key("u", id), &u); err != nil {
+		return Unit{}, fmt.Errorf("unit %s: %w", id, err)
+	}
+	return u, nil
+}

@@ -1,0 +1,293 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// uploadRecord is where the upload of one attachment by one unit stands.
+// The bytes are in <data>/attachments/<unit>/<sha256>.part until complete
+// and verified, then in <data>/attachments/<unit>/<sha256>.
+type uploadRecord struct {
+	Size     int64     `json:"size"`
+	Offset   int64     `json:"offset"`
+	Complete bool      `json:"complete"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
+}
+
+func (s *Server) attachmentPath(unit, sum string, complete bool) string {
+	p := filepath.Join(s.files, unit, sum)
+	if !complete {
+		p += ".part"
+	}
+	return p
+}
+
+// uploadLock returns the lock that serialises the chunks of one upload.
+func (s *Server) uploadLock(unit, sum string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(unit + "/" + sum))
+	mu := &s.uploads[h.Sum32()%uint32(len(s.uploads))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+func (s *Server) uploadStatus(sum string, up uploadRecord) protocol.UploadStatus {
+	return protocol.UploadStatus{SHA256: sum, Size: up.Size, Offset: up.Offset, Complete: up.Complete, MaxSize: s.cfg.MaxAttachmentBytes}
+}
+
+func writeUploadHeaders(w http.ResponseWriter, st protocol.UploadStatus) {
+	h := w.Header()
+	h.Set(protocol.HeaderUploadOffset, strconv.FormatInt(st.Offset, 10))
+	if st.Size > 0 || st.Complete {
+		h.Set(protocol.HeaderUploadLength, strconv.FormatInt(st.Size, 10))
+	}
+	if st.Complete {
+		h.Set(protocol.HeaderUploadComplete, "?1")
+	} else {
+		h.Set(protocol.HeaderUploadComplete, "?0")
+	}
+}
+
+func pathSHA256(r *http.Request) (string, error) {
+	sum := r.PathValue("sha256")
+	if !validSHA256(sum) {
+		return "", app.Errorf(app.EINVALID, "附件校验值须为 64 位小写十六进制的 SHA-256")
+	}
+	return sum, nil
+}
+
+// handleUploadStatus answers GET and HEAD: how much of the attachment the
+// bureau holds for the caller's unit.
+func (s *Server) handleUploadStatus(w http.ResponseWriter, r *http.Request, c *caller) error {
+	sum, err := pathSHA256(r)
+	if err != nil {
+		return err
+	}
+	var up uploadRecord
+	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("up", c.UnitID, sum), &up) })
+	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		return fmt.Errorf("upload status %s: %w", sum, err)
+	}
+	st := s.uploadStatus(sum, up)
+	writeUploadHeaders(w, st)
+	s.writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// parseUploadHeaders reads Upload-Offset and Upload-Length of a PATCH. It
+// fails with an EINVALID *app.Error naming the header.
+func parseUploadHeaders(h http.Header) (offset, length int64, err error) {
+	num := func(name string) (int64, error) {
+		v := strings.TrimSpace(h.Get(name))
+		if v == "" {
+			return 0, fieldErr(name, fmt.Sprintf("缺少请求头 %s", name))
+		}
+		for i := 0; i < len(v); i++ {
+			if v[i] < '0' || v[i] > '9' {
+				return 0, fieldErr(name, fmt.Sprintf("请求头 %s 须为非负整数", name))
+			}
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fieldErr(name, fmt.Sprintf("请求头 %s 超出范围", name))
+		}
+		return n, nil
+	}
+	if offset, err = num(protocol.HeaderUploadOffset); err != nil {
+		return 0, 0, err
+	}
+	if length, err = num(protocol.HeaderUploadLength); err != nil {
+		return 0, 0, err
+	}
+	if offset > length {
+		return 0, 0, fieldErr(protocol.HeaderUploadOffset, "上传位置超出了附件大小")
+	}
+	return offset, length, nil
+}
+
+// handleUpload appends one chunk at the server's offset. When the last byte
+// arrives it verifies the SHA-256 and settles the revisions waiting for it.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller) error {
+	sum, err := pathSHA256(r)
+	if err != nil {
+		return err
+	}
+	if ct := r.Header.Get("Content-Type"); ct != protocol.MediaChunk {
+		return app.Errorf(app.EINVALID, "上传内容的 Content-Type 须为 %s", protocol.MediaChunk)
+	}
+	offset, length, err := parseUploadHeaders(r.Header)
+	if err != nil {
+		return err
+	}
+	if length > s.cfg.MaxAttachmentBytes {
+		return app.Errorf(app.ETOOLARGE, "附件有 %s，超过数管局允许的 %s", bytesLabel(length), bytesLabel(s.cfg.MaxAttachmentBytes))
+	}
+	unlock := s.uploadLock(c.UnitID, sum)
+	defer unlock()
+
+	var up uploadRecord
+	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("up", c.UnitID, sum), &up) })
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		up = uploadRecord{Size: length, Created: s.Now()}
+	case err != nil:
+		return fmt.Errorf("upload %s: %w", sum, err)
+	case up.Size != length:
+		return fieldErr(protocol.HeaderUploadLength, fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size))
+	}
+	if up.Complete {
+		return s.answerUpload(w, sum, up)
+	}
+	if offset != up.Offset {
+		w.Header().Set(protocol.HeaderUploadOffset, strconv.FormatInt(up.Offset, 10))
+		p := protocol.NewProblem(protocol.CodeOffsetMismatch, fmt.Sprintf("服务器已收到 %d 字节，请从该位置继续上传", up.Offset))
+		p.Offset = &up.Offset
+		return p
+	}
+
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
+	n, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length)
+	up.Offset += n
+	up.Updated = s.Now()
+	if up.Offset == length && copyErr == nil {
+		return s.finishUpload(w, r, c, sum, up)
+	}
+	if err := update(r.Context(), s.db, func(txn *badger.Txn) error { return setJSON(txn, key("up", c.UnitID, sum), up) }); err != nil {
+		return fmt.Errorf("upload %s: %w", sum, err)
+	}
+	if copyErr != nil {
+		return copyErr
+	}
+	return s.answerUpload(w, sum, up)
+}
+
+// appendChunk writes the request body at offset of the part file, at most
+// one chunk and never past length, and syncs it. It returns the bytes
+// written and, when the body was too long or broke off, why.
+func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum string, offset, length int64) (int64, error) {
+	path := s.attachmentPath(unit, sum, false)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return 0, fmt.Errorf("upload dir: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return 0, fmt.Errorf("open part: %w", err)
+	}
+	defer f.Close()
+	// Bytes past the recorded offset were never acknowledged: drop them.
+	if err := f.Truncate(offset); err != nil {
+		return 0, fmt.Errorf("truncate part: %w", err)
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("seek part: %w", err)
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
+	n, err := io.Copy(f, io.LimitReader(body, length-offset))
+	if serr := f.Sync(); serr != nil {
+		return 0, fmt.Errorf("sync part: %w", serr)
+	}
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return n, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", bytesLabel(s.cfg.ChunkBytes), n, offset+n)
+	case err != nil:
+		return n, app.Errorf(app.EINVALID, "上传中断，已保存 %d 字节，请从 %d 继续", n, offset+n)
+	}
+	if n == length-offset {
+		var one [1]byte
+		if k, _ := body.Read(one[:]); k > 0 {
+			if err := f.Truncate(offset); err != nil {
+				return 0, fmt.Errorf("truncate part: %w", err)
+			}
+			return 0, app.Errorf(app.EINVALID, "上传的内容超过了声明的附件大小（%d 字节）", length)
+		}
+	}
+	return n, nil
+}
+
+// finishUpload verifies a fully received attachment: on a match it becomes
+// complete and the revisions waiting for it are settled; on a mismatch the
+// bytes are discarded.
+func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller, sum string, up uploadRecord) error {
+	part := s.attachmentPath(c.UnitID, sum, false)
+	got, err := fileSHA256(part)
+	if err != nil {
+		return err
+	}
+	if got != sum {
+		os.Remove(part)
+		if err := update(r.Context(), s.db, func(txn *badger.Txn) error { return txn.Delete(key("up", c.UnitID, sum)) }); err != nil {
+			return fmt.Errorf("discard upload %s: %w", sum, err)
+		}
+		s.log.Warn("attachment checksum mismatch", "unit", c.UnitID, "sha256", sum, "got", got)
+		return protocol.NewProblem(protocol.CodeChecksumMismatch, "附件上传后校验不一致，服务器已丢弃收到的内容，请重新上传")
+	}
+	if err := os.Rename(part, s.attachmentPath(c.UnitID, sum, true)); err != nil {
+		return fmt.Errorf("keep attachment: %w", err)
+	}
+	up.Complete = true
+	now := s.Now()
+	s.writeMu.Lock()
+	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
+		if err := setJSON(txn, key("up", c.UnitID, sum), up); err != nil {
+			return err
+		}
+		prefix := key("w", c.UnitID, sum, "")
+		for _, rest := range keysWithPrefix(txn, prefix) {
+			fid, rid, ok := strings.Cut(rest, "/")
+			if !ok {
+				continue
+			}
+			if _, err := s.refresh(txn, fid, rid, now); err != nil {
+				return err
+			}
+			if err := txn.Delete(append(append([]byte{}, prefix...), rest...)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.writeMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("complete upload %s: %w", sum, err)
+	}
+	s.log.Info("attachment complete", "unit", c.UnitID, "sha256", sum, "size", up.Size)
+	return s.answerUpload(w, sum, up)
+}
+
+func (s *Server) answerUpload(w http.ResponseWriter, sum string, up uploadRecord) error {
+	st := s.uploadStatus(sum, up)
+	writeUploadHeaders(w, st)
+	s.writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

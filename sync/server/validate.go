@@ -1,0 +1,154 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// checkRequest checks what can be checked of a submission without the
+// store: the body hash and that the request, the path and the body agree.
+// It returns the decoded body, or an EINVALID *app.Error with field problems.
+func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest) (app.Body, error) {
+	sum := sha256.Sum256(req.Body)
+	if !validSHA256(req.BodySHA256) {
+		return app.Body{}, fieldErr("body_sha256", "内容校验值须为 64 位小写十六进制的 SHA-256")
+	}
+	if hex.EncodeToString(sum[:]) != req.BodySHA256 {
+		return app.Body{}, fieldErr("body_sha256", "内容与校验值不符：传输中可能损坏，请重新提交")
+	}
+	body, err := app.DecodeBody(req.Body)
+	if err != nil {
+		return app.Body{}, err
+	}
+	var p app.Problems
+	if req.FilingID != filingID || body.ID != filingID {
+		p.Add("filing_id", "材料编号与请求地址不一致")
+	}
+	if req.RevisionID != revisionID || body.RevisionID != revisionID {
+		p.Add("revision_id", "版本编号与请求地址不一致")
+	}
+	if req.BaseRevisionID != body.BaseID {
+		p.Add("base_revision_id", "上一版本编号与材料内容不一致")
+	}
+	if req.Revision != body.Revision {
+		p.Add("revision", "版本号与材料内容不一致")
+	}
+	if len(body.Attachments) > s.cfg.MaxAttachments {
+		p.Add("attachments", "附件不能超过 %d 个（现有 %d 个）", s.cfg.MaxAttachments, len(body.Attachments))
+	}
+	if !sameAttachments(req.Attachments, body.Attachments) {
+		p.Add("attachments", "附件清单与材料内容不一致")
+	}
+	if err := p.Err(); err != nil {
+		return app.Body{}, err
+	}
+	var big app.Problems
+	for i, a := range body.Attachments {
+		if a.Size > s.cfg.MaxAttachmentBytes {
+			big.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”有 %s，超过数管局允许的 %s", a.Name, bytesLabel(a.Size), bytesLabel(s.cfg.MaxAttachmentBytes))
+		}
+	}
+	if len(big) > 0 {
+		return app.Body{}, &app.Error{Code: app.ETOOLARGE, Message: "附件超出大小限制", Fields: big}
+	}
+	return body, nil
+}
+
+// checkContent runs the same content rules the client runs offline: the
+// body's own Validate and, when the bureau has a profile, its blockers and
+// required materials.
+func checkContent(b app.Body, prof *app.Profile, now time.Time) error {
+	var fields []app.FieldError
+	add := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		if app.ErrorCode(err) != app.EINVALID {
+			return err
+		}
+		fe := app.FieldErrors(err)
+		if len(fe) == 0 {
+			fe = []app.FieldError{{Message: app.ErrorMessage(err)}}
+		}
+		fields = append(fields, fe...)
+		return nil
+	}
+	var err error
+	switch {
+	case b.Declaration != nil:
+		err = add(b.Declaration.Validate())
+		if err == nil && prof != nil {
+			a := prof.Evaluate(b.Declaration, now)
+			for _, bl := range a.Blockers {
+				fields = append(fields, app.FieldError{Field: bl.Field, Message: bl.Label + "：" + bl.Fix})
+			}
+			for _, m := range a.MissingMaterials(b.Attachments) {
+				fields = append(fields, app.FieldError{Field: "attachments", Message: "缺少附件：" + m.Label})
+			}
+		}
+	case b.Catalogue != nil:
+		err = add(b.Catalogue.Validate())
+	case b.TrialReport != nil:
+		err = add(b.TrialReport.Validate())
+	case b.Acceptance != nil:
+		var required []string
+		months := 0
+		if prof != nil {
+			required, months = prof.AcceptanceMaterials, prof.TrialMinMonths
+		}
+		err = add(b.Acceptance.Validate(required, b.Attachments, months))
+	}
+	if err != nil {
+		return err
+	}
+	if len(fields) > 0 {
+		return &app.Error{Code: app.EINVALID, Message: fmt.Sprintf("有 %d 处需要修改", len(fields)), Fields: fields}
+	}
+	return nil
+}
+
+func sameAttachments(refs []protocol.AttachmentRef, atts []app.Attachment) bool {
+	a := make([]string, 0, len(refs))
+	for _, r := range refs {
+		a = append(a, fmt.Sprintf("%s/%d", r.SHA256, r.Size))
+	}
+	b := make([]string, 0, len(atts))
+	for _, x := range atts {
+		b = append(b, fmt.Sprintf("%s/%d", x.SHA256, x.Size))
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func fieldErr(field, msg string) error {
+	return &app.Error{Code: app.EINVALID, Message: msg, Fields: []app.FieldError{{Field: field, Message: msg}}}
+}
+
+func bytesLabel(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
