@@ -105,6 +105,13 @@ func (u *uploads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// snapshot returns the bytes held of sha, the PATCH count and the body bytes received.
+func (u *uploads) snapshot(sha string) (held []byte, patches int, received int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]byte(nil), u.held[sha]...), u.patches, u.received
+}
+
 func (u *uploads) server(tb testing.TB) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+protocol.PathLimits, u)
@@ -137,12 +144,13 @@ func TestUploadInChunksWithContentLength(t *testing.T) {
 	if err != nil || !st.Complete {
 		t.Fatalf("upload: %+v, %v", st, err)
 	}
-	if u.patches != 6 || u.received != 5500 || last != 5500 {
-		t.Fatalf("patches %d, received %d, progress %d", u.patches, u.received, last)
+	if _, patches, received := u.snapshot(sha); patches != 6 || received != 5500 || last != 5500 {
+		t.Fatalf("patches %d, received %d, progress %d", patches, received, last)
 	}
 	// Uploading a complete attachment again sends nothing.
-	if _, err := c.Upload(context.Background(), sha, 5500, bytes.NewReader(data), nil); err != nil || u.patches != 6 {
-		t.Fatalf("second upload: %v, patches %d", err, u.patches)
+	_, err = c.Upload(context.Background(), sha, 5500, bytes.NewReader(data), nil)
+	if _, patches, _ := u.snapshot(sha); err != nil || patches != 6 {
+		t.Fatalf("second upload: %v, patches %d", err, patches)
 	}
 }
 
@@ -160,19 +168,20 @@ func TestUploadResumesAfterCutConnection(t *testing.T) {
 	if client.Classify(err) != client.ClassRetry {
 		t.Fatalf("cut upload: class %v, err %v", client.Classify(err), err)
 	}
-	if got := len(u.held[sha]); got != 2400 {
-		t.Fatalf("server holds %d bytes after the cut, want 2400", got)
+	if held, _, _ := u.snapshot(sha); len(held) != 2400 {
+		t.Fatalf("server holds %d bytes after the cut, want 2400", len(held))
 	}
 	st, err := c.Upload(ctx, sha, int64(len(data)), bytes.NewReader(data), nil)
 	if err != nil || !st.Complete {
 		t.Fatalf("resumed upload: %+v, %v", st, err)
 	}
-	if !bytes.Equal(u.held[sha], data) {
+	held, _, received := u.snapshot(sha)
+	if !bytes.Equal(held, data) {
 		t.Fatal("server's copy differs from the file")
 	}
 	// 400 bytes of the cut chunk + the remaining 1800: nothing was sent twice.
-	if u.received != 2200 {
-		t.Fatalf("server received %d body bytes, want 2200", u.received)
+	if received != 2200 {
+		t.Fatalf("server received %d body bytes, want 2200", received)
 	}
 }
 
@@ -183,11 +192,12 @@ func TestUploadFollowsOffsetMismatch(t *testing.T) {
 	u.held[sha] = append([]byte(nil), data[:2000]...)
 	u.lieOnce = true // the status answer says 0, the PATCH at 0 gets offset_mismatch(2000)
 	st, err := c.Upload(context.Background(), sha, int64(len(data)), bytes.NewReader(data), nil)
-	if err != nil || !st.Complete || !bytes.Equal(u.held[sha], data) {
+	held, patches, _ := u.snapshot(sha)
+	if err != nil || !st.Complete || !bytes.Equal(held, data) {
 		t.Fatalf("upload: %+v, %v", st, err)
 	}
-	if u.patches != 2 {
-		t.Fatalf("patches = %d, want 2 (one mismatch, one chunk)", u.patches)
+	if patches != 2 {
+		t.Fatalf("patches = %d, want 2 (one mismatch, one chunk)", patches)
 	}
 }
 
@@ -215,12 +225,13 @@ func TestUploadCancelThenResume(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled upload: %v", err)
 	}
-	held := len(u.held[sha])
+	partial, _, _ := u.snapshot(sha)
+	held := len(partial)
 	if held == 0 || held >= 5000 {
 		t.Fatalf("server holds %d bytes after cancel", held)
 	}
 	st, err := c.Upload(context.Background(), sha, int64(len(data)), bytes.NewReader(data), nil)
-	if err != nil || !st.Complete || !bytes.Equal(u.held[sha], data) {
+	if full, _, _ := u.snapshot(sha); err != nil || !st.Complete || !bytes.Equal(full, data) {
 		t.Fatalf("resumed: %+v, %v", st, err)
 	}
 }
