@@ -23,7 +23,13 @@ import (
 // LoadProfile; Evaluate applies one to a declaration.
 //
 // Every rule cites the article (条) or part of the regulation it comes from in
-// its Source, so a reviewer can check it against the seed text.
+// its Source, so a reviewer can check it against the seed text. A loaded
+// Profile is never changed and is safe for concurrent use.
+//
+// The JSON file has the fields below (unknown fields are rejected): routes
+// (investment bands with min_wan/max_wan in 万元 as decimal strings), and
+// obligations, sections, materials, checklist, blockers and deadlines, each
+// rule with an optional "when" condition (see Cond) and a "source".
 type Profile struct {
 	ID           string `json:"id"`           // file name without .json, e.g. "huoqiu"
 	Jurisdiction string `json:"jurisdiction"` // 霍邱县
@@ -57,7 +63,14 @@ type Profile struct {
 	Version string `json:"-"`
 	// File is the name the profile was loaded from. Set by LoadProfile.
 	File string `json:"-"`
+
+	raw []byte // the file as loaded, which Version hashes
 }
+
+// Bytes returns a copy of the file the profile was loaded from: what the
+// bureau serves and the client caches (re-encoding the Profile would not
+// reproduce Version). It returns nil for a Profile not made by LoadProfile.
+func (prof *Profile) Bytes() []byte { return bytes.Clone(prof.raw) }
 
 // RouteRule is one investment band and how declarations in it are handled.
 // Bands run from MinWan (inclusive) to MaxWan (exclusive, empty for no upper
@@ -223,6 +236,7 @@ func LoadProfile(name string, data []byte) (*Profile, error) {
 	sum := sha256.Sum256(data)
 	prof.Version = hex.EncodeToString(sum[:])
 	prof.File = file
+	prof.raw = bytes.Clone(data)
 	return prof, nil
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"time"
 )
 
@@ -151,7 +152,7 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 		if !m.When.eval(f) {
 			continue
 		}
-		need := MaterialNeed{Codes: m.OneOf, Label: m.Label, Source: m.Source}
+		need := MaterialNeed{Codes: slices.Clone(m.OneOf), Label: m.Label, Source: m.Source}
 		if m.Code != "" {
 			need.Codes = []string{m.Code}
 			if need.Label == "" {

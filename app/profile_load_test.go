@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -62,6 +64,9 @@ func TestProfileLoadMinimal(t *testing.T) {
 	}
 	if p.File != "sample.json" || len(p.Version) != 64 {
 		t.Errorf("file %q version %q", p.File, p.Version)
+	}
+	if sum := sha256.Sum256(p.Bytes()); hex.EncodeToString(sum[:]) != p.Version {
+		t.Errorf("Version is not the SHA-256 of Bytes()")
 	}
 	q, _ := app.LoadProfile("sample.json", []byte(minimalProfile+"\n"))
 	if q.Version == p.Version {
