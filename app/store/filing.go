@@ -24,7 +24,9 @@ type RevisionSnapshot struct {
 
 // Save stores f as the working copy of its filing and updates its index
 // entries in the same transaction. It is the autosave path: the UI calls it on
-// every edit. Save sets f.Updated to the time of the save.
+// every edit. Save sets f.Updated to the time of the save. Lists show and
+// order by a time that may lag up to a minute behind during continuous
+// editing (see listGranularity); Get is always exact.
 //
 // The store owns the workflow: Save keeps the stored status, history and
 // submission time, whatever f says; only Submit and ApplyChanges change them.
@@ -68,6 +70,10 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 			return err
 		}
 		sum := summaryOf(&doc, old)
+		if old != nil && sameListing(old, &sum) && !now.Before(old.Listed) && now.Sub(old.Listed) < listGranularity {
+			sum.Listed = old.Listed // the index entries stay as they are
+			return txn.Set([]byte("s/"+f.ID), sum.encode())
+		}
 		return writeSummary(txn, old, &sum)
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -16,7 +17,7 @@ import (
 
 // indexKeys returns the ordered index keys of s; each holds the encoded summary.
 func indexKeys(s *Summary) []string {
-	d := desc(s.Updated)
+	d := desc(s.Listed)
 	return []string{
 		"x/upd/" + d + "/" + s.ID,
 		"x/kind/" + string(s.Kind) + "/" + d + "/" + s.ID,
@@ -36,6 +37,14 @@ func writeSummary(txn *badger.Txn, old, s *Summary) error {
 	enc := s.encode()
 	if err := txn.Set([]byte("s/"+s.ID), enc); err != nil {
 		return err
+	}
+	if old == nil || old.Status != s.Status || old.Kind != s.Kind {
+		if err := countFiling(txn, old, -1); err != nil {
+			return err
+		}
+		if err := countFiling(txn, s, +1); err != nil {
+			return err
+		}
 	}
 	newKeys := indexKeys(s)
 	if old != nil {
@@ -72,6 +81,46 @@ func writeSummary(txn *badger.Txn, old, s *Summary) error {
 			if err := txn.Set([]byte(gramKey(g, s.ID)), nil); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// countFiling adds d to the counters of s's kind and status (nothing for nil).
+// Only a new filing or a change of status touches them, so concurrent
+// autosaves of different filings do not conflict on them.
+func countFiling(txn *badger.Txn, s *Summary, d int) error {
+	if s == nil {
+		return nil
+	}
+	for _, k := range []string{"c/kind/" + string(s.Kind), "c/status/" + string(s.Status)} {
+		n := 0
+		b, err := getValue(txn, k)
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+		case err != nil:
+			return err
+		default:
+			if n, err = strconv.Atoi(string(b)); err != nil {
+				return fmt.Errorf("bad counter %s: %w", k, err)
+			}
+		}
+		if err := txn.Set([]byte(k), []byte(strconv.Itoa(n+d))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// iterate calls fn with the key (without prefix) and value of every key under prefix.
+func iterate(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		err := item.Value(func(v []byte) error { return fn(item.Key()[len(prefix):], v) })
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -235,6 +284,21 @@ func candidates(txn *badger.Txn, terms []string) (map[string]struct{}, error) {
 	var set map[string]struct{}
 	for _, g := range gs {
 		next := map[string]struct{}{}
+		if set != nil && len(set) <= pointLookupMax {
+			// Few candidates left: probing their postings beats scanning the list.
+			for id := range set {
+				if _, err := txn.Get([]byte(gramKey(g, id))); err == nil {
+					next[id] = struct{}{}
+				} else if !errors.Is(err, badger.ErrKeyNotFound) {
+					return nil, err
+				}
+			}
+			set = next
+			if len(set) == 0 {
+				break
+			}
+			continue
+		}
 		prefix := []byte("g/" + g + "\x00")
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -265,7 +329,7 @@ func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string)
 		}
 	}
 	slices.SortFunc(all, func(a, b Summary) int {
-		if c := b.Updated.Compare(a.Updated); c != 0 {
+		if c := b.Listed.Compare(a.Listed); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -336,25 +400,30 @@ type Counts struct {
 	Unread   int // unread inbox entries
 }
 
-// Counts returns the list counts, iterating keys only (no values, no
-// documents). It fails with a wrapped storage error.
+// Counts returns the list counts from counters kept with the indexes and
+// key-only counts of the outbox and unread keys. It fails with a wrapped
+// storage error.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	c := Counts{ByKind: map[app.Kind]int{}, ByStatus: map[app.Status]int{}}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		countSegments(txn, "x/kind/", func(seg string) { c.ByKind[app.Kind(seg)]++; c.Total++ })
-		countSegments(txn, "x/status/", func(seg string) { c.ByStatus[app.Status(seg)]++ })
-		c.Unread = countKeys(txn, "iu/")
-		items, err := outboxItems(txn)
-		if err != nil {
-			return err
-		}
-		c.Outbox = len(items)
-		for _, o := range items {
-			if o.State == SendFailed || o.State == SendQuarantined {
-				c.Failed++
+		err := iterate(txn, "c/", func(k, v []byte) error {
+			n, err := strconv.Atoi(string(v))
+			if err != nil || n == 0 {
+				return err
 			}
-		}
-		return nil
+			switch kind, name, _ := strings.Cut(string(k), "/"); kind {
+			case "kind":
+				c.ByKind[app.Kind(name)] = n
+				c.Total += n
+			case "status":
+				c.ByStatus[app.Status(name)] = n
+			}
+			return nil
+		})
+		c.Unread = countKeys(txn, "iu/")
+		c.Outbox = countKeys(txn, "o/")
+		c.Failed = countKeys(txn, "of/")
+		return err
 	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("count filings: %w", err)
@@ -362,23 +431,6 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	c.Drafts = c.ByStatus[app.StatusDraft]
 	c.Returned = c.ByStatus[app.StatusReturned]
 	return c, nil
-}
-
-// countSegments calls fn with the path segment after prefix of every key under it.
-func countSegments(txn *badger.Txn, prefix string, fn func(seg string)) {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
-	defer it.Close()
-	var last []byte
-	var lastSeg string
-	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()[len(prefix):]
-		seg := k[:max(bytes.IndexByte(k, '/'), 0)]
-		if !bytes.Equal(seg, last) {
-			last = append(last[:0], seg...)
-			lastSeg = string(seg)
-		}
-		fn(lastSeg)
-	}
 }
 
 // countKeys returns the number of keys under prefix.

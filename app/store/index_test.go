@@ -140,3 +140,46 @@ func TestSearchManyCandidates(t *testing.T) {
 		t.Fatalf("第17号: %+v", one)
 	}
 }
+
+// Autosaves within listGranularity leave the index entries in place unless
+// something a list shows changes; Get and Check stay exact.
+func TestListGranularity(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
+	s := MustOpen(t, WithClock(func() time.Time { return clock }))
+	f := newDeclaration(t, "霍邱县智慧社区管理平台", 2026)
+	other := newDeclaration(t, "金寨县数字乡村平台", 2026)
+	mustSave(t, s, f)
+	clock = clock.Add(10 * time.Second)
+	mustSave(t, s, other)
+	first := func() Summary {
+		t.Helper()
+		got, err := s.List(ctx, Query{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[0]
+	}
+	clock = clock.Add(20 * time.Second)
+	f.Declaration.Goals = "改了内容"
+	mustSave(t, s, f) // 30 s after it moved: stays behind other
+	if got := first(); got.ID != other.ID {
+		t.Fatalf("content-only autosave moved the filing: first is %s", got.Title)
+	}
+	mustCheck(t, s)
+	if g, _ := s.Get(ctx, f.ID); !g.Updated.Equal(clock) {
+		t.Fatalf("Get.Updated = %v, want %v", g.Updated, clock)
+	}
+	clock = clock.Add(time.Second)
+	f.Declaration.ProjectName = "霍邱县智慧社区综合管理平台"
+	mustSave(t, s, f) // a new title shows at once
+	if got := first(); got.ID != f.ID || got.Title != "霍邱县智慧社区综合管理平台" {
+		t.Fatalf("rename not listed first: %+v", got)
+	}
+	clock = clock.Add(2 * time.Minute)
+	mustSave(t, s, other) // a minute later the time moves it again
+	if got := first(); got.ID != other.ID || !got.Updated.Equal(clock) {
+		t.Fatalf("after a minute: %+v", got)
+	}
+	mustCheck(t, s)
+}

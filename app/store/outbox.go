@@ -187,6 +187,9 @@ func (s *Store) MarkAttempt(ctx context.Context, seq uint64, errMsg string, quar
 		if err := putJSON(txn, outboxKey(seq), &o); err != nil {
 			return err
 		}
+		if err := markFailed(txn, seq, o.State); err != nil {
+			return err
+		}
 		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
 			s.Send = o.State
 			s.SendError = ""
@@ -216,6 +219,9 @@ func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 		if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
 			return err
 		}
+		if err := markFailed(txn, seq, SendSent); err != nil {
+			return err
+		}
 		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
 			s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
 		})
@@ -224,6 +230,16 @@ func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
 	}
 	return nil
+}
+
+// markFailed keeps the key-only marker of[/seq] that Counts counts in step
+// with the item's state.
+func markFailed(txn *badger.Txn, seq uint64, st SendState) error {
+	k := []byte("of/" + outboxKey(seq)[2:])
+	if st == SendFailed || st == SendQuarantined {
+		return txn.Set(k, nil)
+	}
+	return txn.Delete(k)
 }
 
 // setSendState applies fn to the filing's summary if its current revision is

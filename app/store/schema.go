@@ -26,7 +26,9 @@ import (
 //	x/status/<status>/<desc>/<id> → summary
 //	x/year/<yyyy>/<desc>/<id>     → summary
 //	g/<gram>\x00<id>              → empty     n-gram posting (unigrams+bigrams of the title)
+//	c/kind/<kind>, c/status/<st>  number of filings (decimal), kept with the indexes
 //	o/<seq %020d>                 outbox item, JSON
+//	of/<seq %020d>                → empty     present while the item's last attempt failed
 //	i/<desc>/<entry id>           inbox entry, JSON
 //	ii/<entry id>                 → the entry's i/ key
 //	iu/<entry id>                 → filing ID; present while the entry is unread

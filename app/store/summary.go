@@ -49,7 +49,8 @@ type Summary struct {
 	Title          string
 	PlanYear       int
 	Created        time.Time
-	Updated        time.Time
+	Updated        time.Time // last change, exact
+	Listed         time.Time // the time lists order by; see listGranularity
 	RevisionID     string
 	RevisionNumber int
 	SubmittedAt    time.Time // of the current revision; zero while it is drafted
@@ -74,7 +75,7 @@ func (s Summary) SendLabel() string {
 // (nil for a new filing) while the revision is the same.
 func summaryOf(f *app.Filing, old *Summary) Summary {
 	s := Summary{ID: f.ID, Kind: f.Kind, Status: f.Status, Title: f.Title(), PlanYear: f.PlanYear(),
-		Created: f.Created, Updated: f.Updated, RevisionID: f.Revision.ID,
+		Created: f.Created, Updated: f.Updated, Listed: f.Updated, RevisionID: f.Revision.ID,
 		RevisionNumber: f.Revision.Number, SubmittedAt: f.Revision.SubmittedAt}
 	if old != nil {
 		s.Unread = old.Unread
@@ -101,6 +102,7 @@ func (s *Summary) encode() []byte {
 	b = binary.AppendVarint(b, int64(s.PlanYear))
 	b = appendTime(b, s.Created)
 	b = appendTime(b, s.Updated)
+	b = appendTime(b, s.Listed)
 	b = appendString(b, s.RevisionID)
 	b = binary.AppendVarint(b, int64(s.RevisionNumber))
 	b = appendTime(b, s.SubmittedAt)
@@ -122,16 +124,17 @@ func decodeSummary(b []byte) (Summary, error) {
 	d := decoder{b: b[1:]}
 	var s Summary
 	s.ID = d.str()
-	s.Kind = app.Kind(d.str())
-	s.Status = app.Status(d.str())
+	s.Kind = app.Kind(d.intern(kindNames))
+	s.Status = app.Status(d.intern(statusNames))
 	s.Title = d.str()
 	s.PlanYear = int(d.varint())
 	s.Created = d.time()
 	s.Updated = d.time()
+	s.Listed = d.time()
 	s.RevisionID = d.str()
 	s.RevisionNumber = int(d.varint())
 	s.SubmittedAt = d.time()
-	s.Send = SendState(d.str())
+	s.Send = SendState(d.intern(sendNames))
 	s.SendError = d.str()
 	s.ReceiptID = d.str()
 	s.ReceiptAt = d.time()
@@ -188,12 +191,66 @@ func (d *decoder) str() string {
 	return s
 }
 
+// Interned names: decoding a list of thousands of rows need not allocate
+// the same few kind, status and send-state strings again and again.
+var (
+	kindNames   = names(app.Kinds)
+	statusNames = names(app.Statuses)
+	sendNames   = names([]SendState{SendNone, SendQueued, SendSending, SendSent, SendFailed, SendQuarantined})
+)
+
+func names[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// intern reads a string like str, returning the shared copy from known when
+// it is one of them.
+func (d *decoder) intern(known []string) string {
+	if d.err != nil {
+		return ""
+	}
+	l, n := binary.Uvarint(d.b)
+	if n <= 0 || uint64(len(d.b)-n) < l {
+		d.err = errBadSummary
+		return ""
+	}
+	b := d.b[n : n+int(l)]
+	d.b = d.b[n+int(l):]
+	for _, k := range known {
+		if string(b) == k {
+			return k
+		}
+	}
+	return string(b)
+}
+
 func (d *decoder) time() time.Time {
 	v := d.varint()
 	if v == 0 {
 		return time.Time{}
 	}
 	return time.Unix(0, v)
+}
+
+// listGranularity is how far Listed may lag behind Updated. An autosave
+// that changes nothing a list shows except the time, within this long after
+// the filing last moved in the lists, rewrites the document and its summary
+// but not its index entries. Moving an entry deletes its old key, and a run of
+// thousands of autosaves would leave thousands of tombstones at the head of
+// every newest-first index, which each listing must skip until compaction
+// drops them (measured: 0.1 ms → 6–13 ms for a 50-row page after 13,000
+// saves). With this, continuous editing moves a filing at most once a minute.
+const listGranularity = time.Minute
+
+// sameListing reports whether a and b show the same in a list, times aside.
+func sameListing(a, b *Summary) bool {
+	x, y := *a, *b
+	x.Updated, x.Listed, y.Updated, y.Listed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return string(x.encode()) == string(y.encode())
 }
 
 // desc returns the 16-hex-digit key fragment that sorts newer times first.

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+)
+
+// seedN is the number of filings the benchmarks run against.
+const seedN = 10_000
+
+var (
+	seedOnce sync.Once
+	seedDir  string
+	seedErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seedDir != "" {
+		os.RemoveAll(seedDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	places  = []string{"霍邱县", "金寨县", "舒城县", "霍山县", "裕安区", "金安区", "叶集区", "六安市"}
+	topics  = []string{"智慧社区", "数字乡村", "政务服务", "城市大脑", "应急指挥", "智慧教育", "医保信息", "不动产登记", "12345热线", "网格化治理", "智慧水利", "公共资源交易"}
+	endings = []string{"管理平台", "信息系统", "一体化平台", "数据中台", "升级改造项目", "建设项目", "运维服务", "综合服务平台"}
+)
+
+// seedFiling returns a realistic filing number i: a declaration most of the
+// time, statuses spread over the workflow, plan years 2022–2027.
+func seedFiling(r *rand.Rand, i int, at time.Time) *app.Filing {
+	k := app.Kinds[0]
+	if r.IntN(4) == 0 {
+		k = app.Kinds[1+r.IntN(len(app.Kinds)-1)]
+	}
+	f, _ := app.NewFiling(k, uuid.NewString(), uuid.NewString(), "unit-1", at)
+	title := fmt.Sprintf("%s%s%s", places[r.IntN(len(places))], topics[r.IntN(len(topics))], endings[r.IntN(len(endings))])
+	if r.IntN(3) == 0 {
+		title += fmt.Sprintf("（%d期）", 1+r.IntN(3))
+	}
+	switch {
+	case f.Declaration != nil:
+		f.Declaration.ProjectName = title
+		f.Declaration.PlanYear = 2022 + r.IntN(6)
+		f.Declaration.UnitName = places[r.IntN(len(places))] + "数据资源管理局"
+		f.Declaration.Goals = "建设统一的社区管理与服务平台，实现人口、房屋、事件数据的汇聚共享与网格化管理。"
+		f.Declaration.Content = "建设内容包括：基础数据库、网格事件流转、移动端应用、领导驾驶舱、与省市平台对接。"
+		f.Declaration.TotalInvestment = app.Wans(int64(50 + r.IntN(950)))
+		f.Declaration.Budget = []app.BudgetItem{
+			{Category: "software", Name: "平台软件开发", Amount: app.Wans(120)},
+			{Category: "hardware", Name: "服务器及存储", Amount: app.Wans(60)},
+		}
+	case f.Catalogue != nil:
+		f.Catalogue.Title = title + "数据资源目录"
+	case f.TrialReport != nil:
+		f.TrialReport.ProjectName = title
+	case f.Acceptance != nil:
+		f.Acceptance.ProjectName = title
+	}
+	f.Status = app.Statuses[r.IntN(len(app.Statuses))]
+	f.Updated = at
+	return f
+}
+
+// seededDir returns a data directory holding seedN filings, built once per
+// benchmark run through the store's own write path (one transaction per 100
+// filings, no WriteBatch).
+func seededDir(b *testing.B) string {
+	b.Helper()
+	seedOnce.Do(func() {
+		seedDir, seedErr = os.MkdirTemp("", "egovdesk-store-bench-")
+		if seedErr != nil {
+			return
+		}
+		s, err := Open(seedDir)
+		if err != nil {
+			seedErr = err
+			return
+		}
+		defer s.Close()
+		r := rand.New(rand.NewPCG(1, 2))
+		t0 := time.Date(2026, 1, 1, 8, 0, 0, 0, time.Local)
+		for i := 0; i < seedN && seedErr == nil; i += 100 {
+			seedErr = s.update(context.Background(), false, func(txn *badger.Txn) error {
+				for j := i; j < i+100; j++ {
+					f := seedFiling(r, j, t0.Add(time.Duration(j)*17*time.Minute))
+					sum := summaryOf(f, nil)
+					if err := writeFiling(txn, f, nil, &sum); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+	})
+	if seedErr != nil {
+		b.Fatalf("seed: %v", seedErr)
+	}
+	return seedDir
+}
+
+// openSeeded opens the seeded store for one benchmark.
+func openSeeded(b *testing.B, opts ...Option) *Store {
+	b.Helper()
+	return mustOpenDir(b, seededDir(b), opts...)
+}
+
+// copySeed returns a private copy of the seeded directory, for benchmarks
+// that write, so that the read benchmarks always see the pristine seed.
+func copySeed(b *testing.B) string {
+	b.Helper()
+	dst := b.TempDir()
+	if err := os.CopyFS(dst, os.DirFS(seededDir(b))); err != nil {
+		b.Fatal(err)
+	}
+	return dst
+}
+
+// BenchmarkSave is the autosave path in a store of 10,000 filings: "edit"
+// changes the content (the index entries stay, see listGranularity),
+// "rename" changes the title every time (index entries move and n-gram
+// postings change), each with Badger's SyncWrites off (our choice) and on.
+func BenchmarkSave(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		rename bool
+		sync   bool
+	}{
+		{"edit/syncwrites=false", false, false},
+		{"rename/syncwrites=false", true, false},
+		{"edit/syncwrites=true", false, true},
+		{"rename/syncwrites=true", true, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := mustOpenDir(b, copySeed(b), WithSyncWrites(c.sync))
+			ctx := context.Background()
+			f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+			f.Declaration.ProjectName, f.Declaration.PlanYear = "霍邱县智慧社区管理平台", 2026
+			f.Declaration.Content = "建设内容包括：基础数据库、网格事件流转、移动端应用、领导驾驶舱、与省市平台对接。"
+			mustSave(b, s, f)
+			n := 0
+			for b.Loop() {
+				n++
+				f.Declaration.Goals = fmt.Sprintf("第 %d 次编辑：建设统一的社区管理与服务平台。", n)
+				if c.rename {
+					f.Declaration.ProjectName = fmt.Sprintf("霍邱县智慧社区管理平台（%d期）", n%7)
+				}
+				if err := s.Save(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/save")
+		})
+	}
+}
+
+// BenchmarkSubmit measures the synced submission path (snapshot, filing,
+// indexes, outbox item in one transaction, then DB.Sync).
+func BenchmarkSubmit(b *testing.B) {
+	s := mustOpenDir(b, copySeed(b))
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(5, 6))
+	for b.Loop() {
+		b.StopTimer()
+		f := seedFiling(r, 0, time.Now())
+		f.Kind, f.Declaration = app.KindDeclaration, &app.Declaration{ProjectName: "待提交项目", PlanYear: 2026}
+		f.Catalogue, f.TrialReport, f.Acceptance = nil, nil, nil
+		mustSave(b, s, f)
+		b.StartTimer()
+		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListAfterRenames is the worst case for the newest-first indexes:
+// 5,000 saves that each move one filing leave 5,000 tombstones at the head
+// of the index until compaction drops them.
+func BenchmarkListAfterRenames(b *testing.B) {
+	s := mustOpenDir(b, copySeed(b))
+	ctx := context.Background()
+	f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+	f.Declaration.PlanYear = 2026
+	for i := range 5000 {
+		f.Declaration.ProjectName = fmt.Sprintf("霍邱县智慧社区管理平台（%d期）", i%7)
+		mustSave(b, s, f)
+	}
+	for b.Loop() {
+		if _, err := s.List(ctx, Query{Status: app.StatusDraft, Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/op")
+}
+
+func BenchmarkList(b *testing.B) {
+	s := openSeeded(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		q    Query
+	}{
+		{"status/page50", Query{Status: app.StatusDraft, Limit: 50}},
+		{"status/all", Query{Status: app.StatusDraft}},
+		{"status+year/all", Query{Status: app.StatusReturned, PlanYear: 2026}},
+		{"all/page50", Query{Limit: 50}},
+		{"all/10000", Query{}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				got, err := s.List(ctx, c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(got)
+			}
+			b.ReportMetric(float64(n), "rows")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/op")
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s := openSeeded(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		q    Query
+	}{
+		{"common/平台/page50", Query{Text: "平台", Limit: 50}},
+		{"common/平台/all", Query{Text: "平台"}},
+		{"specific/霍邱县智慧社区/all", Query{Text: "霍邱县智慧社区"}},
+		{"one-rune/县/page50", Query{Text: "县", Limit: 50}},
+		{"two-terms/智慧 平台/page50", Query{Text: "智慧 平台", Limit: 50}},
+		{"none/不存在的项目", Query{Text: "不存在的项目"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				got, err := s.List(ctx, c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(got)
+			}
+			b.ReportMetric(float64(n), "rows")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/op")
+		})
+	}
+}
+
+func BenchmarkCounts(b *testing.B) {
+	s := openSeeded(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.Counts(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/op")
+}
+
+// BenchmarkSync is the cost of one explicit DB.Sync after a small write: what
+// Submit, ApplyChanges, Ack and MarkAttempt pay, and the background loop
+// pays once per second while autosaves happen.
+func BenchmarkSync(b *testing.B) {
+	s := MustOpen(b)
+	f := newDeclaration(b, "同步开销", 2026)
+	for b.Loop() {
+		b.StopTimer()
+		mustSave(b, s, f)
+		b.StartTimer()
+		if err := s.db.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpen is the start-up cost of the seeded store.
+func BenchmarkOpen(b *testing.B) {
+	dir := seededDir(b)
+	for b.Loop() {
+		s, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
