@@ -1,0 +1,63 @@
+package app
+
+import (
+	"fmt"
+	"time"
+)
+
+// CheckBody runs every content rule that decides whether b may be submitted
+// to a bureau whose rule profile is prof: the body's own rules and, for a
+// declaration, the profile's blockers and required materials; for an
+// acceptance application, the profile's required materials and minimum trial
+// period. The client runs it offline before queueing a submission and the
+// server runs it again on receipt, so both say the same thing.
+//
+// It returns nil, or an EINVALID *Error listing every problem at once (field
+// paths as in Validate; blockers carry the field the profile names). prof may
+// be nil when no profile is known yet; then only the body's own rules apply.
+func CheckBody(b Body, prof *Profile, now time.Time) error {
+	var p Problems
+	add := func(err error) {
+		if err == nil {
+			return
+		}
+		if fe := FieldErrors(err); len(fe) > 0 {
+			p = append(p, fe...)
+			return
+		}
+		p = append(p, FieldError{Message: ErrorMessage(err)})
+	}
+	switch {
+	case b.Declaration != nil:
+		add(b.Declaration.Validate())
+		if prof != nil {
+			a := prof.Evaluate(b.Declaration, now)
+			for _, bl := range a.Blockers {
+				p.Add(bl.Field, "%s：%s", bl.Label, bl.Fix)
+			}
+			for _, m := range a.MissingMaterials(b.Attachments) {
+				p.Add("attachments", "缺少附件“%s”，请上传后再提交", m.Label)
+			}
+		}
+	case b.Catalogue != nil:
+		add(b.Catalogue.Validate())
+	case b.TrialReport != nil:
+		add(b.TrialReport.Validate())
+	case b.Acceptance != nil:
+		var required []string
+		months := 0
+		if prof != nil {
+			required, months = prof.AcceptanceMaterials, prof.TrialMinMonths
+		}
+		add(b.Acceptance.Validate(required, b.Attachments, months))
+	default:
+		p.Add("kind", "材料没有内容")
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
+}
+
+// Check runs CheckBody on the filing's current content.
+func (f *Filing) Check(prof *Profile, now time.Time) error { return CheckBody(f.Body(), prof, now) }

@@ -1,0 +1,67 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+func TestCheckBodyCombinesRulesAndProfile(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	f, err := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 天宁: a declaration that breaks a body rule (no goals) and two of the
+	// district's five "不予审核" conditions (no integration, no 信创 support).
+	f.Declaration = declaration(t, "天宁区城市运行管理平台", "常州市天宁区城市管理局", "260")
+	f.Declaration.Goals = ""
+	f.Declaration.Integrated = false
+	f.Declaration.Xinchuang.Supported = false
+
+	err = f.Check(profs["tianning"], now)
+	if app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("Check = %v, want EINVALID", err)
+	}
+	fields := map[string]string{}
+	for _, fe := range app.FieldErrors(err) {
+		fields[fe.Field] += fe.Message
+	}
+	if !strings.Contains(fields["goals"], "建设目标") {
+		t.Errorf("body rule missing: %v", fields)
+	}
+	if fields["integrated"] == "" || fields["xinchuang.supported"] == "" {
+		t.Errorf("profile blockers missing: %v", fields)
+	}
+	if !strings.Contains(fields["attachments"], "缺少附件") {
+		t.Errorf("missing materials not reported: %v", fields)
+	}
+
+	// Without a profile only the body's own rules apply.
+	err = f.Check(nil, now)
+	for _, fe := range app.FieldErrors(err) {
+		if fe.Field == "integrated" || fe.Field == "attachments" {
+			t.Errorf("profile rule applied without a profile: %v", fe)
+		}
+	}
+}
+
+func TestCheckBodyAcceptanceUsesProfileMaterials(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2027, 12, 1, 0, 0, 0, 0, time.UTC)
+	f, _ := app.NewFiling(app.KindAcceptance, "a1", "r1", "u1", now)
+	f.Acceptance.ProjectName = "霍邱县城关镇智慧社区管理平台"
+	err := f.Check(profs["huoqiu"], now)
+	found := false
+	for _, fe := range app.FieldErrors(err) {
+		if strings.Contains(fe.Message, app.MaterialLabel("trial_report")) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("acceptance without the trial report passed the 霍邱 checklist: %v", err)
+	}
+}
