@@ -313,3 +313,10 @@ func (fx *fixture) decide(token, filingID string, action app.Action, comment str
 		protocol.DecisionRequest{Action: action, Comment: comment}, status, &resp)
 	return resp
 }
+
+// with returns the fixture reporting to tb, for use inside fuzz targets.
+func (fx *fixture) with(tb testing.TB) *fixture {
+	c := *fx
+	c.tb = tb
+	return &c
+}

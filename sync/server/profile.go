@@ -25,20 +25,24 @@ type profileRecord struct {
 
 // SetProfile makes the profile file data (read from name, e.g.
 // "huoqiu.json") the bureau's rule profile, checked by app.LoadProfile, and
-// tells every unit with a profile change. Setting the same file again is a
-// no-op. It fails with the EINVALID *app.Error of app.LoadProfile.
+// tells every unit with a profile change. The profile is kept and served in
+// compact JSON, so its Version is the SHA-256 of that form. Setting the same
+// profile again is a no-op. It fails with the EINVALID *app.Error of app.LoadProfile.
 func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (protocol.ProfileDocument, error) {
-	prof, err := app.LoadProfile(name, data)
+	// The file travels inside a JSON document, which compacts it; load the
+	// compact form so the version the client computes is the one served.
+	canon, err := json.Marshal(json.RawMessage(data))
+	if err != nil {
+		return protocol.ProfileDocument{}, app.Errorf(app.EINVALID, "规则文件“%s”不是有效的 JSON", name)
+	}
+	prof, err := app.LoadProfile(name, canon)
 	if err != nil {
 		return protocol.ProfileDocument{}, err
 	}
 	if cur := s.profile.Load(); cur != nil && cur.Version == prof.Version {
 		return s.profileDocument(ctx)
 	}
-	rec := profileRecord{ID: prof.ID, Version: prof.Version, Updated: s.Now(), Data: json.RawMessage(data)}
-	if !json.Valid(data) {
-		return protocol.ProfileDocument{}, app.Errorf(app.EINVALID, "规则文件不是有效的 JSON")
-	}
+	rec := profileRecord{ID: prof.ID, Version: prof.Version, Updated: s.Now(), Data: canon}
 	s.writeMu.Lock()
 	err = update(ctx, s.db, func(txn *badger.Txn) error { return setJSON(txn, []byte(keyProfile), rec) })
 	s.writeMu.Unlock()

@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+func TestLoginThrottle(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 3, IPFree: 100, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+	})
+	wrong := protocol.LoginRequest{Login: "clerk-a", Password: "guess"}
+	for i := 0; i < 4; i++ {
+		fx.expectProblem("POST", protocol.PathLogin, "", wrong, http.StatusUnauthorized, app.EUNAUTHORIZED)
+	}
+	// Locked now, even with the right password.
+	r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: password})
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || p.Code != app.ETOOMANY {
+		t.Fatalf("locked login: %d %s", r.StatusCode, r.body)
+	}
+	if secs, _ := strconv.Atoi(r.Header.Get(protocol.HeaderRetryAfter)); secs < 1 {
+		t.Errorf("Retry-After = %q", r.Header.Get(protocol.HeaderRetryAfter))
+	}
+	// Another login from the same address is not locked.
+	fx.login("clerk-b")
+	fx.clock.Advance(3 * time.Second)
+	fx.login("clerk-a")
+	// Unknown logins fail like wrong passwords.
+	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "nobody", Password: "x"}, http.StatusUnauthorized, app.EUNAUTHORIZED)
+}
+
+func TestTokensExpireAndRevoke(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.TokenTTL = time.Hour })
+	fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
+	fx.clock.Advance(time.Hour)
+	fx.expectProblem("GET", protocol.PathMe, fx.clerkA, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+
+	ctx := context.Background()
+	tok, exp, err := fx.srv.CreateToken(ctx, "reviewer", 24*time.Hour, "script")
+	if err != nil || !exp.After(fx.clock.Now()) {
+		t.Fatal(err)
+	}
+	fx.mustJSON("GET", protocol.PathReviewQueue, tok, nil, http.StatusOK, nil)
+	if err := fx.srv.RevokeToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	fx.expectProblem("GET", protocol.PathReviewQueue, tok, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+
+	b := fx.login("clerk-b").Token
+	if n, err := fx.srv.RevokeTokens(ctx, "clerk-b"); err != nil || n != 1 {
+		t.Fatalf("RevokeTokens = %d, %v", n, err) // the fixture's token expired with the clock
+	}
+	fx.expectProblem("GET", protocol.PathMe, b, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+
+	c := fx.login("clerk-a").Token
+	if r := fx.do("POST", protocol.PathLogout, c, nil); r.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout: %d", r.StatusCode)
+	}
+	fx.expectProblem("GET", protocol.PathMe, c, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+}
+
+func TestAccountRules(t *testing.T) {
+	fx := MustBureau(t)
+	ctx := context.Background()
+	for _, n := range []server.NewAccount{
+		{Login: "x", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: password},            // login too short
+		{Login: "short-pw", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: "1234"},       // password
+		{Login: "no-unit", Role: app.RoleUnit, Password: password},                           // unit missing
+		{Login: "rev-unit", Role: app.RoleReviewer, UnitID: fx.unitA.ID, Password: password}, // bureau in a unit
+		{Login: "clerk-a", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: password},      // taken
+		{Login: "ghost", Role: app.RoleUnit, UnitID: "no-such-unit", Password: password},     // unknown unit
+	} {
+		if _, err := fx.srv.AddAccount(ctx, n); err == nil {
+			t.Errorf("AddAccount(%+v) succeeded", n)
+		}
+	}
+	if _, err := fx.srv.AddUnit(ctx, "重复", fx.unitA.Code); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("duplicate unit code: %v", err)
+	}
+	if _, err := fx.srv.AddUnit(ctx, "无效", "123"); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("invalid unit code: %v", err)
+	}
+	u, err := fx.srv.FindUnit(ctx, fx.unitB.Name)
+	if err != nil || u.ID != fx.unitB.ID {
+		t.Errorf("FindUnit by name = %+v, %v", u, err)
+	}
+}

@@ -1,0 +1,225 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// TestEveryRouteIsScoped drives every route of the route table with a
+// caller who must not see unit A's data: unit B's clerk for unit routes, a
+// unit clerk for bureau routes. A route without a case fails the test, so a
+// new route cannot ship unscoped.
+func TestEveryRouteIsScoped(t *testing.T) {
+	fx := MustBureau(t)
+	att := []byte("unit A's confidential attachment")
+	f := newFiling(t, fx.unitA.ID, att)
+	fx.upload(fx.clerkA, att, 1<<20)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	// What B must never read. Ids and hashes B itself sends may be echoed
+	// (the problem's instance is the request path).
+	secrets := []string{f.Declaration.ProjectName, string(att), fx.unitA.ID, fx.unitA.Name, "李梅"}
+
+	denied := func(r response) {
+		t.Helper()
+		if r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusForbidden {
+			t.Errorf("%s %s: status %d, want 404 or 403: %s", r.Request.Method, r.Request.URL.Path, r.StatusCode, r.body)
+			return
+		}
+		r.problem(t)
+	}
+	chunk := []string{protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "32"}
+	attPath := protocol.Path(protocol.PathAttachment, sha(att))
+	cases := map[string]func() response{
+		"GET " + protocol.PathHealth:  func() response { return fx.do("GET", protocol.PathHealth, fx.clerkB, nil) },
+		"GET " + protocol.PathOpenAPI: func() response { return fx.do("GET", protocol.PathOpenAPI, fx.clerkB, nil) },
+		"GET " + protocol.PathLimits:  func() response { return fx.do("GET", protocol.PathLimits, fx.clerkB, nil) },
+		"POST " + protocol.PathLogin: func() response {
+			r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password})
+			var lr protocol.LoginResponse
+			json.Unmarshal(r.body, &lr)
+			if lr.Account.UnitID != fx.unitB.ID {
+				t.Errorf("login as B answered %+v", lr.Account)
+			}
+			return r
+		},
+		"POST " + protocol.PathLogout: func() response {
+			other := fx.login("clerk-b").Token
+			r := fx.do("POST", protocol.PathLogout, other, nil)
+			// Logging out one's own token must not touch A's.
+			fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
+			return r
+		},
+		"GET " + protocol.PathMe: func() response {
+			r := fx.do("GET", protocol.PathMe, fx.clerkB, nil)
+			var a protocol.Account
+			json.Unmarshal(r.body, &a)
+			if a.UnitID != fx.unitB.ID {
+				t.Errorf("me as B = %+v", a)
+			}
+			return r
+		},
+		"GET " + protocol.PathProfile: func() response { return fx.do("GET", protocol.PathProfile, fx.clerkB, nil) },
+		"GET " + protocol.PathFilings: func() response {
+			r := fx.do("GET", protocol.PathFilings, fx.clerkB, nil)
+			var l protocol.FilingList
+			json.Unmarshal(r.body, &l)
+			if r.StatusCode != http.StatusOK || len(l.Filings) != 0 {
+				t.Errorf("B's list: %d %s", r.StatusCode, r.body)
+			}
+			denied(fx.do("GET", protocol.PathFilings, fx.reviewer, nil))
+			return r
+		},
+		"GET " + protocol.PathFiling: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkB, nil)
+			denied(r)
+			return r
+		},
+		"POST " + protocol.PathRevision: func() response {
+			// B resends A's exact revision, then tries to revise A's filing.
+			r := fx.do("POST", revPath(f), fx.clerkB, submitReq(t, f))
+			denied(r)
+			next := *f
+			next.Revision = app.Revision{ID: "b-revision", Number: 2, BaseID: f.Revision.ID}
+			denied(fx.do("POST", revPath(&next), fx.clerkB, submitReq(t, &next)))
+			return r
+		},
+		"GET " + protocol.PathAttachment: func() response {
+			r := fx.do("GET", attPath, fx.clerkB, nil)
+			var st protocol.UploadStatus
+			json.Unmarshal(r.body, &st)
+			if st.Offset != 0 || st.Complete || st.Size != 0 {
+				t.Errorf("B sees A's upload: %s", r.body)
+			}
+			denied(fx.do("GET", attPath, fx.reviewer, nil))
+			return r
+		},
+		"HEAD " + protocol.PathAttachment: func() response {
+			r := fx.do("HEAD", attPath, fx.clerkB, nil)
+			if r.Header.Get(protocol.HeaderUploadOffset) != "0" || r.Header.Get(protocol.HeaderUploadComplete) != "?0" {
+				t.Errorf("HEAD as B: %v", r.Header)
+			}
+			return r
+		},
+		"PATCH " + protocol.PathAttachment: func() response {
+			// B's bytes never land in A's upload, and B's upload is its own.
+			r := fx.do("PATCH", attPath, fx.clerkB, []byte("x"), chunk...)
+			var st protocol.UploadStatus
+			fx.mustJSON("GET", attPath, fx.clerkA, nil, http.StatusOK, &st)
+			if !st.Complete {
+				t.Errorf("B's PATCH disturbed A's upload: %+v", st)
+			}
+			return r
+		},
+		"GET " + protocol.PathChanges: func() response {
+			r := fx.do("GET", protocol.PathChanges, fx.clerkB, nil)
+			var ch protocol.ChangesResponse
+			json.Unmarshal(r.body, &ch)
+			if len(ch.Changes) != 0 {
+				t.Errorf("B got A's changes: %s", r.body)
+			}
+			a := fx.changes(fx.clerkA, "", "")
+			denied(fx.do("GET", protocol.PathChanges+"?cursor="+a.Cursor, fx.reviewer, nil))
+			if b := fx.changes(fx.clerkB, a.Cursor, ""); !b.Reset || len(b.Changes) != 0 {
+				t.Errorf("B with A's cursor: %+v", b)
+			}
+			return r
+		},
+		"GET " + protocol.PathReviewQueue: func() response {
+			r := fx.do("GET", protocol.PathReviewQueue, fx.clerkB, nil)
+			denied(r)
+			return r
+		},
+		"GET " + protocol.PathReviewFiling: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.clerkB, nil)
+			denied(r)
+			return r
+		},
+		"GET " + protocol.PathReviewAttachment: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(att)), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(att)), fx.clerkA, nil))
+			return r
+		},
+		"POST " + protocol.PathDecisions: func() response {
+			r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.clerkB, protocol.DecisionRequest{Action: app.ActionReject, Comment: "x"})
+			denied(r)
+			return r
+		},
+		"POST " + protocol.PathNotices: func() response {
+			r := fx.do("POST", protocol.PathNotices, fx.clerkB, protocol.NoticeRequest{UnitID: fx.unitA.ID, Title: "冒充", Text: "冒充通知"})
+			denied(r)
+			denied(fx.do("POST", protocol.PathNotices, fx.reviewer, protocol.NoticeRequest{Title: "t", Text: "x"}))
+			return r
+		},
+	}
+	for _, rt := range fx.srv.Routes() {
+		c, ok := cases[rt.Pattern]
+		if !ok {
+			t.Errorf("route %s (%s) has no scoping case", rt.Pattern, rt.Access)
+			continue
+		}
+		delete(cases, rt.Pattern)
+		r := c()
+		for _, s := range secrets {
+			if s != "" && bytes.Contains(r.body, []byte(s)) && rt.Pattern != "GET "+protocol.PathOpenAPI {
+				t.Errorf("%s leaks %q: %s", rt.Pattern, s, r.body)
+			}
+		}
+		if rt.Access != "public" {
+			nr := fx.do(strings.Fields(rt.Pattern)[0], strings.NewReplacer("{id}", f.ID, "{rev}", f.Revision.ID, "{sha256}", sha(att)).Replace(strings.Fields(rt.Pattern)[1]), "", nil)
+			if nr.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s without a token: %d", rt.Pattern, nr.StatusCode)
+			}
+		}
+	}
+	for p := range cases {
+		t.Errorf("scoping case %s matches no route", p)
+	}
+	// A's filing is untouched by all of the above.
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil, http.StatusOK, &d)
+	if d.Status != app.StatusPreliminary || len(d.History) != 2 {
+		t.Errorf("A's filing changed: %s, %d transitions", d.Status, len(d.History))
+	}
+}
+
+// TestRoutesMatchOpenAPI fails when the route table and the OpenAPI
+// document disagree in either direction.
+func TestRoutesMatchOpenAPI(t *testing.T) {
+	fx := MustBureau(t)
+	ops, err := protocol.Operations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for _, r := range fx.srv.Routes() {
+		routes = append(routes, r.Pattern)
+		if !slices.Contains(ops, r.Pattern) {
+			t.Errorf("route %s is not in openapi.json", r.Pattern)
+		}
+	}
+	for _, op := range ops {
+		if !slices.Contains(routes, op) {
+			t.Errorf("openapi.json describes %s, which the server does not serve", op)
+		}
+	}
+	var doc map[string]any
+	fx.mustJSON("GET", protocol.PathOpenAPI, "", nil, http.StatusOK, &doc)
+	if doc["openapi"] != "3.1.0" {
+		t.Errorf("served document: openapi = %v", doc["openapi"])
+	}
+}
+
+func TestUnknownRouteIsAProblem(t *testing.T) {
+	fx := MustBureau(t)
+	fx.expectProblem("GET", "/api/v1/nope", "", nil, http.StatusNotFound, app.ENOTFOUND)
+	fx.expectProblem("GET", protocol.PathMe, "not-a-token", nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+}

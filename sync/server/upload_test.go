@@ -1,0 +1,149 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+func TestAttachmentsGateTheReceipt(t *testing.T) {
+	fx := MustBureau(t)
+	one := bytes.Repeat([]byte("可行性研究报告"), 5000)
+	two := []byte("%PDF-1.7 申请报告")
+	f := newFiling(t, fx.unitA.ID, one, two)
+
+	rc := fx.submit(fx.clerkA, f, http.StatusCreated)
+	if rc.Status != protocol.ReceiptAwaitingAttachments || len(rc.Missing) != 2 || rc.FilingStatus != app.StatusDraft {
+		t.Fatalf("receipt before uploads = %+v", rc)
+	}
+	var q protocol.FilingList
+	fx.mustJSON("GET", protocol.PathReviewQueue, fx.reviewer, nil, http.StatusOK, &q)
+	if len(q.Filings) != 0 {
+		t.Fatalf("an incomplete revision entered the queue: %+v", q.Filings)
+	}
+
+	fx.upload(fx.clerkA, one, 7000)
+	rc = fx.submit(fx.clerkA, f, http.StatusOK)
+	if rc.Status != protocol.ReceiptAwaitingAttachments || len(rc.Missing) != 1 || rc.Missing[0].SHA256 != sha(two) {
+		t.Fatalf("receipt after one upload = %+v", rc)
+	}
+
+	// Completing the last attachment settles the revision without a resend.
+	st := fx.upload(fx.clerkA, two, 1024)
+	if !st.Complete || st.Offset != int64(len(two)) {
+		t.Fatalf("status = %+v", st)
+	}
+	fx.mustJSON("GET", protocol.PathReviewQueue, fx.reviewer, nil, http.StatusOK, &q)
+	if len(q.Filings) != 1 {
+		t.Fatalf("queue after uploads = %+v", q.Filings)
+	}
+	rc = fx.submit(fx.clerkA, f, http.StatusOK)
+	if rc.Status != protocol.ReceiptReceived || len(rc.Missing) != 0 || rc.FilingStatus != app.StatusSubmitted {
+		t.Fatalf("final receipt = %+v", rc)
+	}
+
+	// The reviewer downloads exactly the bytes; another unit's copy is separate.
+	r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(one)), fx.reviewer, nil)
+	if r.StatusCode != http.StatusOK || !bytes.Equal(r.body, one) {
+		t.Fatalf("download: %d, %d bytes", r.StatusCode, len(r.body))
+	}
+	var other protocol.UploadStatus
+	fx.mustJSON("GET", protocol.Path(protocol.PathAttachment, sha(one)), fx.clerkB, nil, http.StatusOK, &other)
+	if other.Offset != 0 || other.Complete {
+		t.Errorf("unit B sees unit A's upload: %+v", other)
+	}
+	if _, err := os.Stat(filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(one))); err != nil {
+		t.Errorf("attachment not kept as a file: %v", err)
+	}
+}
+
+func TestUploadResumesFromServerOffset(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte{1, 2, 3, 4, 5, 6, 7}, 3000)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	length := strconv.Itoa(len(data))
+
+	r := fx.do("PATCH", path, fx.clerkA, data[:5000], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, length)
+	if r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadOffset) != "5000" {
+		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
+	}
+	// The client thinks it sent more than it did: 409 with the real offset.
+	r = fx.do("PATCH", path, fx.clerkA, data[8000:9000], protocol.HeaderUploadOffset, "8000", protocol.HeaderUploadLength, length)
+	p := r.problem(t)
+	if r.StatusCode != http.StatusConflict || p.Code != protocol.CodeOffsetMismatch || p.Offset == nil || *p.Offset != 5000 ||
+		r.Header.Get(protocol.HeaderUploadOffset) != "5000" {
+		t.Fatalf("offset mismatch: %d %s", r.StatusCode, r.body)
+	}
+	// HEAD tells where to resume.
+	h := fx.do("HEAD", path, fx.clerkA, nil)
+	if h.Header.Get(protocol.HeaderUploadOffset) != "5000" || h.Header.Get(protocol.HeaderUploadComplete) != "?0" {
+		t.Fatalf("HEAD headers = %v", h.Header)
+	}
+	r = fx.do("PATCH", path, fx.clerkA, data[5000:], protocol.HeaderUploadOffset, "5000", protocol.HeaderUploadLength, length)
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(r.body, &st); err != nil || !st.Complete || r.Header.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("last chunk: %d %s", r.StatusCode, r.body)
+	}
+	// A repeated last chunk after completion is harmless.
+	r = fx.do("PATCH", path, fx.clerkA, data[5000:], protocol.HeaderUploadOffset, "5000", protocol.HeaderUploadLength, length)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("PATCH after completion: %d %s", r.StatusCode, r.body)
+	}
+}
+
+func TestUploadChecksumMismatchDiscards(t *testing.T) {
+	fx := MustBureau(t)
+	want := []byte("the real file")
+	path := protocol.Path(protocol.PathAttachment, sha(want))
+	r := fx.do("PATCH", path, fx.clerkA, []byte("a fake file!!"), protocol.HeaderUploadOffset, "0",
+		protocol.HeaderUploadLength, strconv.Itoa(len(want)))
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || p.Code != protocol.CodeChecksumMismatch {
+		t.Fatalf("mismatch: %d %s", r.StatusCode, r.body)
+	}
+	var st protocol.UploadStatus
+	fx.mustJSON("GET", path, fx.clerkA, nil, http.StatusOK, &st)
+	if st.Offset != 0 || st.Complete {
+		t.Fatalf("status after mismatch = %+v", st)
+	}
+	if st := fx.upload(fx.clerkA, want, 4); !st.Complete {
+		t.Fatalf("re-upload = %+v", st)
+	}
+}
+
+func TestUploadLimits(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.MaxAttachmentBytes = 1000; c.ChunkBytes = 100 })
+	var lim protocol.Limits
+	fx.mustJSON("GET", protocol.PathLimits, "", nil, http.StatusOK, &lim)
+	if lim.MaxAttachmentBytes != 1000 || lim.ChunkBytes != 100 {
+		t.Fatalf("limits = %+v", lim)
+	}
+	big := bytes.Repeat([]byte("x"), 1001)
+	path := protocol.Path(protocol.PathAttachment, sha(big))
+	r := fx.do("PATCH", path, fx.clerkA, big[:10], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "1001")
+	if p := r.problem(t); p.Code != app.ETOOLARGE || r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("too large: %d %s", r.StatusCode, r.body)
+	}
+	ok := bytes.Repeat([]byte("y"), 500)
+	path = protocol.Path(protocol.PathAttachment, sha(ok))
+	r = fx.do("PATCH", path, fx.clerkA, ok[:200], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "500")
+	if p := r.problem(t); p.Code != app.ETOOLARGE {
+		t.Fatalf("oversized chunk: %d %s", r.StatusCode, r.body)
+	}
+	// What fit in one chunk was kept; resume from there.
+	var st protocol.UploadStatus
+	fx.mustJSON("GET", path, fx.clerkA, nil, http.StatusOK, &st)
+	if st.Offset != 100 || st.MaxSize != 1000 {
+		t.Fatalf("status after oversized chunk = %+v", st)
+	}
+	// A submission naming an attachment over the limit is refused up front.
+	f := newFiling(t, fx.unitA.ID, big)
+	fx.expectProblem("POST", revPath(f), fx.clerkA, submitReq(t, f), http.StatusRequestEntityTooLarge, app.ETOOLARGE)
+}
