@@ -1,0 +1,288 @@
+package syncer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+	"egovdesk/sync/syncer"
+)
+
+const password = "correct horse battery"
+
+// bureau is the real bureau server on a loopback port, with one unit, a
+// clerk of it and a reviewer. Its handler can cut the body of the next
+// attachment chunk, as a dropped connection would.
+type bureau struct {
+	srv  *server.Server
+	http *httptest.Server
+	unit server.Unit
+
+	cutAfter atomic.Int64 // >0: the next PATCH breaks after this many body bytes
+	patched  atomic.Int64 // PATCH body bytes the server has read
+}
+
+// MustBureau starts a bureau in a temporary directory, closed when the test ends.
+func MustBureau(tb testing.TB) *bureau {
+	tb.Helper()
+	ctx := context.Background()
+	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
+		Password:   server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
+		ChunkBytes: 64 << 10, LongPoll: 5 * time.Second})
+	if err != nil {
+		tb.Fatalf("open bureau: %v", err)
+	}
+	b := &bureau{srv: srv}
+	b.http = httptest.NewServer(b.wrap(srv.Handler()))
+	tb.Cleanup(func() {
+		b.http.Close()
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close bureau: %v", err)
+		}
+	})
+	if b.unit, err = srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U"); err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range []server.NewAccount{
+		{Login: "clerk", Name: "李梅", Role: app.RoleUnit, UnitID: b.unit.ID, Password: password},
+		{Login: "reviewer", Name: "王审核", Role: app.RoleReviewer, Password: password},
+	} {
+		if _, err := srv.AddAccount(ctx, a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return b
+}
+
+// wrap counts attachment bytes and cuts a chunk when told to.
+func (b *bureau) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPatch {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body := &countingBody{ReadCloser: r.Body, n: &b.patched, left: -1}
+		r.Body = body
+		cut := b.cutAfter.Swap(0)
+		if cut <= 0 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body.left = cut
+		h.ServeHTTP(&discard{header: http.Header{}}, r) // the server keeps what it read…
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close() // …and the client sees the connection drop
+		}
+	})
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n    *atomic.Int64
+	left int64 // bytes before the body breaks; -1: never
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		return 0, errors.New("connection reset by test")
+	}
+	if c.left > 0 && int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.ReadCloser.Read(p)
+	c.n.Add(int64(n))
+	if c.left > 0 {
+		c.left -= int64(n)
+	}
+	return n, err
+}
+
+type discard struct{ header http.Header }
+
+func (d *discard) Header() http.Header         { return d.header }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// MustClient returns a client of the bureau logged in as login.
+func (b *bureau) MustClient(tb testing.TB, login string) *client.Client {
+	tb.Helper()
+	ctx := context.Background()
+	c, err := client.New(ctx, b.http.URL, client.Options{RequestTimeout: 10 * time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := c.Login(ctx, login, password); err != nil {
+		tb.Fatalf("login %s: %v", login, err)
+	}
+	return c
+}
+
+// env is a desktop client (store, attachment files, syncer) of a bureau,
+// plus a reviewer's client of the same bureau.
+type env struct {
+	bureau   *bureau
+	store    *store.Store
+	blobs    *syncer.BlobDir
+	clerk    *client.Client
+	reviewer *client.Client
+	syncer   *syncer.Syncer
+}
+
+// MustEnv returns an env whose store and files live in a temporary directory.
+func MustEnv(tb testing.TB, opts ...func(*syncer.Options)) *env {
+	tb.Helper()
+	b := MustBureau(tb)
+	dir := tb.TempDir()
+	st, err := store.Open(dir + "/store")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
+	blobs, err := syncer.OpenBlobDir(dir + "/blobs")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{bureau: b, store: st, blobs: blobs, clerk: b.MustClient(tb, "clerk"), reviewer: b.MustClient(tb, "reviewer")}
+	o := syncer.Options{LongPoll: 2 * time.Second, BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond}
+	for _, f := range opts {
+		f(&o)
+	}
+	e.syncer = syncer.New(st, e.clerk, blobs, o)
+	tb.Cleanup(e.syncer.Stop)
+	return e
+}
+
+// draft saves a new valid declaration with attachments of the given sizes.
+func (e *env) draft(tb testing.TB, name string, sizes ...int) *app.Filing {
+	tb.Helper()
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), e.bureau.unit.ID, time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.Declaration = declFixture()
+	f.Declaration.ProjectName = name
+	for i, n := range sizes {
+		a, err := e.blobs.ImportReader(context.Background(), "可研报告"+string(rune('A'+i))+".pdf", bytes.NewReader(content(n, i)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		a.Material = "proposal"
+		f.Attachments = append(f.Attachments, a)
+	}
+	if err := e.store.Save(context.Background(), f); err != nil {
+		tb.Fatalf("save: %v", err)
+	}
+	return f
+}
+
+// submit submits the filing's current revision locally (the UI's 提交).
+func (e *env) submit(tb testing.TB, id string) store.OutboxItem {
+	tb.Helper()
+	it, err := e.store.Submit(context.Background(), id, "李梅", time.Now())
+	if err != nil {
+		tb.Fatalf("submit %s: %v", id, err)
+	}
+	return it
+}
+
+// mustSync runs one pass and fails the test on an error.
+func (e *env) mustSync(tb testing.TB) {
+	tb.Helper()
+	if err := e.syncer.SyncOnce(context.Background()); err != nil {
+		tb.Fatalf("sync: %v (status %+v)", err, e.syncer.Status())
+	}
+}
+
+// decide takes a reviewer's decision or fails the test.
+func (e *env) decide(tb testing.TB, id string, action app.Action, comment string) {
+	tb.Helper()
+	if _, err := e.reviewer.Decide(context.Background(), id, protocol.DecisionRequest{Action: action, Comment: comment}); err != nil {
+		tb.Fatalf("decide %s on %s: %v", action, id, err)
+	}
+}
+
+func (e *env) outbox(tb testing.TB) []store.OutboxItem {
+	tb.Helper()
+	items, err := e.store.Outbox(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return items
+}
+
+func (e *env) get(tb testing.TB, id string) *app.Filing {
+	tb.Helper()
+	f, err := e.store.Get(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// content returns n deterministic bytes, different for each seed.
+func content(n, seed int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*31 + seed*7 + i/257)
+	}
+	return b
+}
+
+// declFixture returns a complete, valid declaration of a township in 霍邱县
+// (the same as the bureau's tests use).
+func declFixture() *app.Declaration {
+	return &app.Declaration{
+		PlanYear:        2027,
+		ProjectName:     "霍邱县城关镇智慧社区管理平台",
+		UnitName:        "霍邱县城关镇人民政府",
+		UnitCreditCode:  "11341522003064951U",
+		RegionCode:      "341522",
+		Contact:         app.Contact{Leader: "王建国", Person: "李梅", Phone: "0564-6012345"},
+		Nature:          app.NatureNew,
+		ServiceTypes:    []app.ServiceType{app.ServiceSoftware, app.ServiceThirdParty},
+		Class:           app.ClassPublic,
+		Plan:            app.PlanListed,
+		PeriodStart:     "2027-03",
+		PeriodEnd:       "2027-12",
+		Goals:           "建成覆盖全镇 12 个社区的网格化管理平台，事件处置时限缩短 30%",
+		Content:         "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接",
+		Modules:         []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}},
+		Integrated:      true,
+		DataResources:   "产生社区人口、房屋、事件数据，共享至县数据共享交换平台",
+		SharesData:      true,
+		Security:        app.Security{Level: 2, Plan: "按等保二级建设，三同步", Assess: true},
+		Crypto:          app.CryptoPlan{Level: 2, Summary: "采用 SM2/SM3/SM4，身份鉴别使用数字证书", Review: true},
+		Deployment:      app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"},
+		Xinchuang:       app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"},
+		OMPlan:          "质保期一年，之后纳入县统一运维",
+		Schedule:        []app.Milestone{{Name: "招标采购", Due: "2027-04"}, {Name: "上线试运行", Due: "2027-10"}, {Name: "竣工验收", Due: "2027-12"}},
+		TotalInvestment: app.Wans(180),
+		YearAmount:      app.Wans(180),
+		Budget: []app.BudgetItem{
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120)},
+			{Category: app.BudgetHardware, Name: "移动终端", Quantity: 60, Amount: app.Wans(30)},
+			{Category: app.BudgetSupervision, Name: "工程监理", Amount: app.Wans(10)},
+			{Category: app.BudgetSecurityEval, Name: "等保测评", Amount: app.Wans(8)},
+			{Category: app.BudgetCryptoEval, Name: "密评", Amount: app.Wans(7)},
+			{Category: app.BudgetTesting, Name: "第三方软件测试", Amount: app.Wans(5)},
+		},
+		Funding: []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(150)}, {Kind: app.FundTransfer, Amount: app.Wans(30)}},
+	}
+}

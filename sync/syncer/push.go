@@ -1,0 +1,249 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+)
+
+// maxRounds bounds the submit → upload-missing → submit rounds of one item.
+const maxRounds = 3
+
+// maxChecksumFailures is how many attempts of an item may end in a checksum
+// mismatch before it is quarantined: once is a transmission fault, repeatedly
+// means the local file is not what it was named after.
+const maxChecksumFailures = 3
+
+// passResult is what the loop needs to know about a successful pass.
+type passResult struct {
+	changes int           // changes pulled
+	kicked  bool          // a Kick ended the long-poll
+	elapsed time.Duration // time spent pulling
+}
+
+// pass pushes the outbox, then pulls changes waiting at most wait.
+func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, error) {
+	s.passMu.Lock()
+	defer s.passMu.Unlock()
+	s.mu.Lock()
+	s.kicked = false
+	s.mu.Unlock()
+	s.setStatus(func(st *Status) { st.Syncing = true })
+	defer s.setStatus(func(st *Status) { st.Syncing, st.Upload = false, nil })
+
+	err := s.push(ctx)
+	s.refreshOutbox(ctx)
+	var res passResult
+	if err == nil {
+		res, err = s.pull(ctx, wait)
+	}
+	if client.Classify(err) == client.ClassReauth {
+		err = fmt.Errorf("%w: %w", ErrNeedsLogin, err)
+	}
+	return res, err
+}
+
+// refreshOutbox updates Waiting and Failures from the outbox.
+func (s *Syncer) refreshOutbox(ctx context.Context) {
+	items, err := s.local.Outbox(ctx)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.lastCount = len(items)
+	s.mu.Unlock()
+	s.setStatus(func(st *Status) { st.Waiting, st.Failures = len(items), failuresOf(items) })
+}
+
+// push sends the outbox in order. An item the bureau refuses is quarantined
+// and the later items of its filing wait (they build on it); other filings go
+// on. It stops at the first error that is not the item's own fault and
+// returns it.
+func (s *Syncer) push(ctx context.Context) error {
+	items, err := s.local.Outbox(ctx)
+	if err != nil {
+		return fmt.Errorf("read outbox: %w", err)
+	}
+	s.setStatus(func(st *Status) { st.Waiting, st.Failures = len(items), failuresOf(items) })
+	blocked := map[string]bool{} // filings with an earlier item that did not go through
+	for _, it := range items {
+		if it.State == store.SendQuarantined || blocked[it.FilingID] {
+			blocked[it.FilingID] = true
+			continue
+		}
+		if err := s.pushItem(ctx, it); err != nil {
+			if ctx.Err() != nil {
+				// Stopped: the store puts "sending" items back in the queue when it opens.
+				s.markFailed(ctx, it, "发送被中断，将自动重试", false)
+				return ctx.Err()
+			}
+			if msg, quarantine := s.refusal(it, err); msg != "" {
+				if merr := s.markFailed(ctx, it, msg, quarantine); merr != nil {
+					return merr
+				}
+				if quarantine {
+					blocked[it.FilingID] = true
+					continue
+				}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// refusal says what to record for an item whose push failed with err: the
+// Chinese reason, and whether the item is quarantined (the bureau refused it,
+// or a local file is missing) rather than retried. It returns "" for errors
+// that are not about the item (the local store failing).
+func (s *Syncer) refusal(it store.OutboxItem, err error) (msg string, quarantine bool) {
+	var le *localFileError
+	if errors.As(err, &le) {
+		return le.message(), true
+	}
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		return "", false // a local failure, not the item's
+	}
+	switch ce.Class() {
+	case client.ClassRetry:
+		return client.Message(err) + "，将自动重试", false
+	case client.ClassReauth:
+		return "登录已失效，请重新登录后自动发送", false
+	case client.ClassConflict:
+		return conflictMessage(it, err), true
+	case client.ClassPermanent:
+		if client.ProblemCode(err) == protocol.CodeChecksumMismatch && it.Attempts < maxChecksumFailures {
+			return "附件上传后校验不一致（可能传输中损坏），将重新上传", false
+		}
+		return "数管局未接收第 " + fmt.Sprint(it.RevisionNumber) + " 版：" + client.Message(err), true
+	}
+	return "", false
+}
+
+// conflictMessage explains a 409 for the item.
+func conflictMessage(it store.OutboxItem, err error) string {
+	switch client.ProblemCode(err) {
+	case protocol.CodeStaleBase:
+		return fmt.Sprintf("数管局已有这份材料更新的版本，第 %d 版未被接收（%s）。请核对材料当前状态，必要时联系数管局。",
+			it.RevisionNumber, client.Message(err))
+	case protocol.CodeRevisionConflict:
+		return fmt.Sprintf("第 %d 版的版本编号在数管局已对应另一份内容，未被接收（%s）。请联系管理员处理。",
+			it.RevisionNumber, client.Message(err))
+	}
+	return fmt.Sprintf("第 %d 版与数管局已有内容冲突，未被接收：%s", it.RevisionNumber, client.Message(err))
+}
+
+// markFailed records a failed attempt, with a context that survives the
+// cancellation of ctx so a stop still leaves the reason behind.
+func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string, quarantine bool) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.local.MarkAttempt(ctx, it.Seq, msg, quarantine); err != nil {
+		return fmt.Errorf("record failed attempt of outbox item %d: %w", it.Seq, err)
+	}
+	s.log.Info("outbox item not delivered", "seq", it.Seq, "filing", it.FilingID,
+		"revision", it.RevisionNumber, "quarantined", quarantine, "reason", msg)
+	return nil
+}
+
+// pushItem delivers one item: it uploads the attachments the bureau lacks,
+// submits the revision and acknowledges a "received" receipt. It fails with
+// the remote's error, a *localFileError, or a local store error.
+func (s *Syncer) pushItem(ctx context.Context, it store.OutboxItem) error {
+	if err := s.local.MarkAttempt(ctx, it.Seq, "", false); err != nil {
+		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
+	}
+	req := protocol.SubmitRequest{FilingID: it.FilingID, RevisionID: it.RevisionID, BaseRevisionID: it.BaseID,
+		Revision: it.RevisionNumber, Body: it.Body, BodySHA256: it.BodyHash}
+	for _, a := range it.Attachments {
+		req.Attachments = append(req.Attachments, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
+	}
+	pending := it.Attachments
+	for range maxRounds {
+		for _, a := range unique(pending) {
+			if err := s.upload(ctx, it.FilingID, a); err != nil {
+				return err
+			}
+		}
+		rc, err := s.remote.Submit(ctx, req)
+		if err != nil {
+			return fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)
+		}
+		if rc.Status == protocol.ReceiptReceived {
+			r := store.Receipt{ID: rc.RevisionID + "/" + rc.BodySHA256, At: rc.ReceivedAt}
+			if err := s.local.Ack(ctx, it.Seq, r); err != nil {
+				return fmt.Errorf("acknowledge outbox item %d: %w", it.Seq, err)
+			}
+			s.log.Info("revision delivered", "filing", it.FilingID, "revision", it.RevisionNumber)
+			return nil
+		}
+		pending = pending[:0:0]
+		for _, m := range rc.Missing {
+			pending = append(pending, app.Attachment{Name: m.Name, SHA256: m.SHA256, Size: m.Size})
+		}
+	}
+	return &client.Error{Op: "submit revision", Status: 503,
+		Err: fmt.Errorf("bureau still misses attachments of %s after %d rounds", it.FilingID, maxRounds)}
+}
+
+// upload sends one attachment, resuming where the bureau stands.
+func (s *Syncer) upload(ctx context.Context, filingID string, a app.Attachment) error {
+	b, err := s.blobs.Open(a.SHA256)
+	if err != nil {
+		return &localFileError{name: a.Name, err: err}
+	}
+	defer b.Close()
+	if b.Size() != a.Size {
+		return &localFileError{name: a.Name, err: fmt.Errorf("file has %d bytes, the filing names %d", b.Size(), a.Size)}
+	}
+	s.setStatus(func(st *Status) { st.Upload = &Progress{FilingID: filingID, Name: a.Name, Total: a.Size} })
+	_, err = s.remote.Upload(ctx, a.SHA256, a.Size, b, func(sent, total int64) {
+		s.setStatus(func(st *Status) {
+			if st.Upload != nil {
+				st.Upload.Sent, st.Upload.Total = sent, total
+			}
+		})
+	})
+	s.setStatus(func(st *Status) { st.Upload = nil })
+	if err != nil {
+		return fmt.Errorf("upload %q: %w", a.Name, err)
+	}
+	return nil
+}
+
+// unique returns the attachments with distinct hashes, in order.
+func unique(as []app.Attachment) []app.Attachment {
+	seen := map[string]bool{}
+	var out []app.Attachment
+	for _, a := range as {
+		if !seen[a.SHA256] {
+			seen[a.SHA256] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// localFileError is an attachment whose local file is missing or changed:
+// the item cannot be sent until the user restores the file.
+type localFileError struct {
+	name string
+	err  error
+}
+
+func (e *localFileError) Error() string { return fmt.Sprintf("attachment %q: %v", e.name, e.err) }
+func (e *localFileError) Unwrap() error { return e.err }
+
+func (e *localFileError) message() string {
+	if app.ErrorCode(e.err) == app.ENOTFOUND {
+		return fmt.Sprintf("附件“%s”的本地文件不见了，无法发送。请重新选择同一文件以恢复，然后重试发送。", e.name)
+	}
+	return fmt.Sprintf("附件“%s”的本地文件已被改动或无法读取，无法发送。请重新选择原文件以恢复，然后重试发送。", e.name)
+}

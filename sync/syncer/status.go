@@ -1,0 +1,121 @@
+package syncer
+
+import (
+	"fmt"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+)
+
+// Status is what the UI shows about synchronisation. It is a snapshot: the
+// slices are the caller's to keep.
+type Status struct {
+	Running     bool      // Start was called and Stop was not
+	Syncing     bool      // a pass is under way
+	Online      bool      // the last request reached the bureau and it answered
+	NeedsLogin  bool      // the bureau refused the token: log in, then Kick
+	Waiting     int       // items in the outbox (sending, failed and quarantined included)
+	LastSuccess time.Time // end of the last pass that pushed and pulled without error
+	LastError   string    // why the last pass stopped, in plain Chinese; "" after a success
+	NextRetry   time.Time // when the loop tries again after a failure; zero when not waiting on one
+	LastReset   time.Time // when the bureau last answered "reset" to our cursor
+	Failures    []Failure // outbox items that failed (to be retried) or are quarantined
+	Upload      *Progress // the attachment being uploaded, nil when none
+}
+
+// Failure is an outbox item whose last attempt failed.
+type Failure struct {
+	Seq         uint64
+	FilingID    string
+	Revision    int
+	Quarantined bool   // not retried until the user acts (validation, conflict, missing file)
+	Reason      string // in Chinese, with the bureau's field problems
+}
+
+// Progress is an attachment upload under way.
+type Progress struct {
+	FilingID string
+	Name     string
+	Sent     int64
+	Total    int64
+}
+
+// NotificationKind says what a Notification is about.
+type NotificationKind string
+
+// The kinds of notifications.
+const (
+	NotifyDecision NotificationKind = "decision" // a reviewer decided on one of the unit's filings
+	NotifyNotice   NotificationKind = "notice"   // the bureau sent a notice
+	NotifyProfile  NotificationKind = "profile"  // the bureau's rule profile changed: fetch it
+)
+
+// Notification is one newly applied change, for an OS notification. The
+// inbox entry was written by the store in the same transaction as the cursor;
+// a notification is only the hint that raises it.
+type Notification struct {
+	Kind     NotificationKind
+	ChangeID string
+	At       time.Time
+
+	// decision
+	FilingID    string
+	FilingTitle string          // "" when the store does not hold the filing
+	Decision    *app.Transition // what was decided, with the reviewer's comment
+
+	// notice
+	Title string
+	Text  string
+
+	// profile
+	ProfileVersion string
+}
+
+// Headline returns a one-line Chinese title for an OS notification.
+func (n Notification) Headline() string {
+	switch n.Kind {
+	case NotifyDecision:
+		name := "材料"
+		if n.FilingTitle != "" {
+			name = "《" + n.FilingTitle + "》"
+		}
+		if n.Decision == nil {
+			return name + "有新的审核结果"
+		}
+		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.Label())
+	case NotifyNotice:
+		if n.Title != "" {
+			return "数管局通知：" + n.Title
+		}
+		return "数管局通知"
+	case NotifyProfile:
+		return "数管局更新了填报规则"
+	}
+	return "数管局消息"
+}
+
+// failuresOf returns the failed and quarantined items of an outbox.
+func failuresOf(items []store.OutboxItem) []Failure {
+	var out []Failure
+	for _, it := range items {
+		if it.State != store.SendFailed && it.State != store.SendQuarantined {
+			continue
+		}
+		out = append(out, Failure{Seq: it.Seq, FilingID: it.FilingID, Revision: it.RevisionNumber,
+			Quarantined: it.State == store.SendQuarantined, Reason: it.LastError})
+	}
+	return out
+}
+
+// inChinese formats a wait for a message: "30 秒", "2 分钟", "1 分 30 秒".
+func inChinese(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%d 秒", max(s, 1))
+	case s%60 == 0:
+		return fmt.Sprintf("%d 分钟", s/60)
+	}
+	return fmt.Sprintf("%d 分 %d 秒", s/60, s%60)
+}
