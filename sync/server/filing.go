@@ -65,7 +65,7 @@ func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitReque
 	// The content rules run before the store is locked; their verdict only
 	// counts for a revision the bureau has not seen (a resend of a revision
 	// received under older rules still gets its receipt).
-	invalid := checkContent(body, s.profile.Load(), now)
+	invalid := app.CheckBody(body, s.profile.Load(), now)
 	var receipt protocol.Receipt
 	created := false
 	s.writeMu.Lock()

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -58,59 +57,6 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 		return app.Body{}, &app.Error{Code: app.ETOOLARGE, Message: "附件超出大小限制", Fields: big}
 	}
 	return body, nil
-}
-
-// checkContent runs the same content rules the client runs offline: the
-// body's own Validate and, when the bureau has a profile, its blockers and
-// required materials.
-func checkContent(b app.Body, prof *app.Profile, now time.Time) error {
-	var fields []app.FieldError
-	add := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		if app.ErrorCode(err) != app.EINVALID {
-			return err
-		}
-		fe := app.FieldErrors(err)
-		if len(fe) == 0 {
-			fe = []app.FieldError{{Message: app.ErrorMessage(err)}}
-		}
-		fields = append(fields, fe...)
-		return nil
-	}
-	var err error
-	switch {
-	case b.Declaration != nil:
-		err = add(b.Declaration.Validate())
-		if err == nil && prof != nil {
-			a := prof.Evaluate(b.Declaration, now)
-			for _, bl := range a.Blockers {
-				fields = append(fields, app.FieldError{Field: bl.Field, Message: bl.Label + "：" + bl.Fix})
-			}
-			for _, m := range a.MissingMaterials(b.Attachments) {
-				fields = append(fields, app.FieldError{Field: "attachments", Message: "缺少附件：" + m.Label})
-			}
-		}
-	case b.Catalogue != nil:
-		err = add(b.Catalogue.Validate())
-	case b.TrialReport != nil:
-		err = add(b.TrialReport.Validate())
-	case b.Acceptance != nil:
-		var required []string
-		months := 0
-		if prof != nil {
-			required, months = prof.AcceptanceMaterials, prof.TrialMinMonths
-		}
-		err = add(b.Acceptance.Validate(required, b.Attachments, months))
-	}
-	if err != nil {
-		return err
-	}
-	if len(fields) > 0 {
-		return &app.Error{Code: app.EINVALID, Message: fmt.Sprintf("有 %d 处需要修改", len(fields)), Fields: fields}
-	}
-	return nil
 }
 
 func sameAttachments(refs []protocol.AttachmentRef, atts []app.Attachment) bool {
