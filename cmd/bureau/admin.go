@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+	"egovdesk/sync/server"
+)
+
+// admin parses the flags of an admin command, opens the data directory and
+// runs fn with the server.
+func (e *env) admin(ctx context.Context, name string, args []string, setup func(fs *flag.FlagSet), fn func(s *server.Server) error) error {
+	fs := flag.NewFlagSet("bureau "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dataFlags
+	d.register(fs)
+	setup(fs)
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments: %v", fs.Args())
+	}
+	s, err := e.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if cerr := s.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (e *env) unitAdd(ctx context.Context, args []string) error {
+	var name, code string
+	return e.admin(ctx, "unit add", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "unit name, e.g. 城关镇人民政府")
+		fs.StringVar(&code, "code", "", "unified social credit code (18 characters)")
+	}, func(s *server.Server) error {
+		u, err := s.AddUnit(ctx, name, code)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "unit %s\t%s\t%s\n", u.ID, u.Code, u.Name)
+		return nil
+	})
+}
+
+func (e *env) unitList(ctx context.Context, args []string) error {
+	return e.admin(ctx, "unit list", args, func(*flag.FlagSet) {}, func(s *server.Server) error {
+		units, err := s.Units(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", u.ID, u.Code, u.Name)
+		}
+		return nil
+	})
+}
+
+func (e *env) accountAdd(ctx context.Context, args []string) error {
+	var n server.NewAccount
+	var unit, role string
+	var stdin bool
+	return e.admin(ctx, "account add", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&n.Login, "login", "", "login name")
+		fs.StringVar(&n.Name, "name", "", "display name (shown in decisions)")
+		fs.StringVar(&role, "role", "unit", "unit, reviewer or admin")
+		fs.StringVar(&unit, "unit", "", "the unit of a unit account: id, credit code or exact name")
+		fs.BoolVar(&stdin, "password-stdin", false, "read the password from the first line of stdin (required)")
+	}, func(s *server.Server) error {
+		if !stdin {
+			return usagef("account add: pass the password on stdin with --password-stdin")
+		}
+		pw, err := readLine(e)
+		if err != nil {
+			return err
+		}
+		n.Password, n.Role = pw, app.Role(role)
+		if unit != "" {
+			u, err := s.FindUnit(ctx, unit)
+			if err != nil {
+				return err
+			}
+			n.UnitID = u.ID
+		}
+		a, err := s.AddAccount(ctx, n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "account %s\t%s\t%s\t%s\n", a.ID, a.Login, a.Role, a.UnitName)
+		return nil
+	})
+}
+
+func readLine(e *env) (string, error) {
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("read password from stdin: empty (%v)", err)
+	}
+	return line, nil
+}
+
+func (e *env) tokenCreate(ctx context.Context, args []string) error {
+	var login, label string
+	var ttl time.Duration
+	return e.admin(ctx, "token create", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&login, "login", "", "account the token acts as")
+		fs.DurationVar(&ttl, "ttl", 0, "lifetime (default: the login token lifetime)")
+		fs.StringVar(&label, "label", "cli", "what the token is for")
+	}, func(s *server.Server) error {
+		tok, exp, err := s.CreateToken(ctx, login, ttl, label)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "token for %s, expires %s (shown once; the bureau stores only its hash):\n", login, exp.Format(time.RFC3339))
+		fmt.Fprintln(e.stdout, tok)
+		return nil
+	})
+}
+
+func (e *env) tokenRevoke(ctx context.Context, args []string) error {
+	var tok, login string
+	return e.admin(ctx, "token revoke", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&tok, "token", "", "the token to revoke")
+		fs.StringVar(&login, "login", "", "revoke every token of this account")
+	}, func(s *server.Server) error {
+		switch {
+		case tok != "" && login == "":
+			if err := s.RevokeToken(ctx, tok); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, "revoked")
+		case login != "" && tok == "":
+			n, err := s.RevokeTokens(ctx, login)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "revoked %d live tokens of %s\n", n, login)
+		default:
+			return usagef("token revoke: give exactly one of --token or --login")
+		}
+		return nil
+	})
+}
+
+// Jurisdictions are the profiles embedded in the binary.
+var Jurisdictions = []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"}
+
+func (e *env) profileSet(ctx context.Context, args []string) error {
+	// The profile is a positional argument: bureau profile set [--data D] huoqiu
+	fs := flag.NewFlagSet("bureau profile set", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dataFlags
+	d.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() != 1 {
+		return usagef("profile set: name one of %s or a JSON file", strings.Join(Jurisdictions, ", "))
+	}
+	name, data, err := profileData(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	s, err := e.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	doc, err := s.SetProfile(ctx, name, data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "profile %s version %s\n", doc.ID, doc.Version)
+	return s.Close()
+}
+
+// profileData returns the profile file named by ref: an embedded
+// jurisdiction id or a path to a JSON file.
+func profileData(ref string) (name string, data []byte, err error) {
+	for _, id := range Jurisdictions {
+		if ref == id {
+			data, err := assets.Profiles.ReadFile("profiles/" + id + ".json")
+			return id + ".json", data, err
+		}
+	}
+	data, err = os.ReadFile(ref)
+	if err != nil {
+		return "", nil, fmt.Errorf("profile %q is neither %s nor a readable file: %w", ref, strings.Join(Jurisdictions, ", "), err)
+	}
+	return filepath.Base(ref), data, nil
+}
+
+func (e *env) changesPrune(ctx context.Context, args []string) error {
+	var older time.Duration
+	return e.admin(ctx, "changes prune", args, func(fs *flag.FlagSet) {
+		fs.DurationVar(&older, "older-than", 365*24*time.Hour, "delete changes older than this")
+	}, func(s *server.Server) error {
+		n, err := s.PruneChanges(ctx, time.Now().Add(-older))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "pruned %d changes; clients behind them will reset and refetch\n", n)
+		return nil
+	})
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"egovdesk/app"
+	"egovdesk/sync/server"
+)
+
+// The demo bureau's unit and accounts. The passwords are printed on start:
+// a demo directory is for trying egovdesk out, never for real filings.
+const (
+	demoUnit    = "霍邱县城关镇人民政府"
+	demoCode    = "11341522003064951U"
+	demoProfile = "huoqiu"
+)
+
+var demoAccounts = []struct {
+	login, name, password string
+	role                  app.Role
+}{
+	{"chengguan", "城关镇项目专员", "chengguan-demo", app.RoleUnit},
+	{"shenhe", "县数管局审核员", "shenhe-demo", app.RoleReviewer},
+	{"admin", "县数管局管理员", "admin-demo-pw", app.RoleAdmin},
+}
+
+// demo creates (once) a demo bureau in its data directory and serves it.
+func (e *env) demo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bureau demo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f serveFlags
+	f.register(fs, "bureau-demo")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if !isSet(fs, "log-format") && f.logFormat == "json" {
+		f.logFormat = "text"
+	}
+	cfg, err := e.serverConfig(&f)
+	if err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := seedDemo(ctx, srv); err != nil {
+		srv.Close()
+		return err
+	}
+	fmt.Fprintf(e.stdout, `演示数管局已就绪（数据目录 %s）
+  地址      http://%s
+  建设单位  %s
+`, f.data, f.addr, demoUnit)
+	for _, a := range demoAccounts {
+		fmt.Fprintf(e.stdout, "  %-8s  登录名 %-10s 密码 %s\n", a.role.Label(), a.login, a.password)
+	}
+	fmt.Fprintf(e.stdout, `  规则配置  %s
+
+试一试：
+  curl -s http://%s/api/v1/login -H 'Content-Type: application/json' -d '{"login":"chengguan","password":"chengguan-demo"}'
+按 Ctrl+C 停止。
+`, demoProfile, f.addr)
+	runErr := srv.Run(ctx, f.addr)
+	if err := srv.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	return runErr
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// seedDemo adds the demo unit, accounts and profile unless they exist.
+func seedDemo(ctx context.Context, srv *server.Server) error {
+	u, err := srv.FindUnit(ctx, demoCode)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		u, err = srv.AddUnit(ctx, demoUnit, demoCode)
+	}
+	if err != nil {
+		return fmt.Errorf("demo unit: %w", err)
+	}
+	for _, a := range demoAccounts {
+		n := server.NewAccount{Login: a.login, Name: a.name, Role: a.role, Password: a.password}
+		if a.role == app.RoleUnit {
+			n.UnitID = u.ID
+		}
+		if _, err := srv.AddAccount(ctx, n); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+			return fmt.Errorf("demo account %s: %w", a.login, err)
+		}
+	}
+	name, data, err := profileData(demoProfile)
+	if err != nil {
+		return err
+	}
+	if _, err := srv.SetProfile(ctx, name, data); err != nil {
+		return fmt.Errorf("demo profile: %w", err)
+	}
+	return nil
+}

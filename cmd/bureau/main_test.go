@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// bureau runs the command line in-process and returns stdout.
+func bureau(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errs)
+	return out.String(), err
+}
+
+func TestAdminCommands(t *testing.T) {
+	data := "--data=" + t.TempDir()
+	steps := []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"unit", "add", data, "--name", "城关镇人民政府", "--code", "11341522003064951U"}, "城关镇人民政府"},
+		{"", []string{"unit", "list", data}, "11341522003064951U"},
+		{"secret-password\n", []string{"account", "add", data, "--unit", "11341522003064951U", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
+		{"secret-password\n", []string{"account", "add", data, "--login", "rev", "--role", "reviewer", "--password-stdin"}, "reviewer"},
+		{"", []string{"token", "create", data, "--login", "rev", "--ttl", "1h"}, ""},
+		{"", []string{"token", "revoke", data, "--login", "rev"}, "revoked 1"},
+		{"", []string{"profile", "set", data, "luan"}, "profile luan"},
+		{"", []string{"changes", "prune", data, "--older-than", "1h"}, "pruned 0"},
+	}
+	for _, s := range steps {
+		out, err := bureau(t, s.stdin, s.args...)
+		if err != nil {
+			t.Fatalf("bureau %v: %v", s.args, err)
+		}
+		if !strings.Contains(out, s.want) {
+			t.Errorf("bureau %v printed %q, want %q", s.args, out, s.want)
+		}
+	}
+	for _, bad := range [][]string{
+		{"unit", "add", data, "--name", "x", "--code", "bad"},
+		{"account", "add", data, "--login", "nopw", "--role", "unit"},
+		{"profile", "set", data, "nowhere"},
+		{"frobnicate"},
+	} {
+		if _, err := bureau(t, "", bad...); err == nil {
+			t.Errorf("bureau %v succeeded", bad)
+		}
+	}
+}
+
+func TestServeStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out, errs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--data=" + t.TempDir(), "--addr=127.0.0.1:0", "--log-level=warn"}, strings.NewReader(""), &out, &errs)
+	}()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v (%s)", err, errs.String())
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"egovdesk/sync/server"
+)
+
+// config flags shared by every command that opens the data directory.
+type dataFlags struct {
+	data string
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.data, "data", envOr("EGOV_BUREAU_DATA", "/var/lib/egov-bureau"), "data directory (env EGOV_BUREAU_DATA)")
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+func envInt(name string, def int64) int64 {
+	if n, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
+		return n
+	}
+	return def
+}
+
+// serveFlags are the flags of serve and demo.
+type serveFlags struct {
+	dataFlags
+	addr, logLevel, logFormat string
+	tokenTTL, shutdown        time.Duration
+	maxAttachMB, chunkMB      int64
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
+	d := server.DefaultConfig()
+	fs.StringVar(&f.data, "data", envOr("EGOV_BUREAU_DATA", defaultData), "data directory (env EGOV_BUREAU_DATA)")
+	fs.StringVar(&f.addr, "addr", envOr("EGOV_BUREAU_ADDR", "127.0.0.1:8440"), "listen address (env EGOV_BUREAU_ADDR)")
+	fs.StringVar(&f.logLevel, "log-level", envOr("EGOV_BUREAU_LOG_LEVEL", "info"), "debug, info, warn or error (env EGOV_BUREAU_LOG_LEVEL)")
+	fs.StringVar(&f.logFormat, "log-format", envOr("EGOV_BUREAU_LOG_FORMAT", "json"), "json or text (env EGOV_BUREAU_LOG_FORMAT)")
+	fs.DurationVar(&f.tokenTTL, "token-ttl", envDuration("EGOV_BUREAU_TOKEN_TTL", d.TokenTTL), "lifetime of a login token (env EGOV_BUREAU_TOKEN_TTL)")
+	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM")
+	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
+	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
+}
+
+func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
+	log, err := e.logger(f.logLevel, f.logFormat)
+	if err != nil {
+		return server.Config{}, err
+	}
+	if f.maxAttachMB <= 0 || f.chunkMB <= 0 {
+		return server.Config{}, usagef("--max-attachment-mb and --chunk-mb must be positive")
+	}
+	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
+		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20}, nil
+}
+
+// serve runs the server until SIGINT or SIGTERM.
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bureau serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f serveFlags
+	f.register(fs, "/var/lib/egov-bureau")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	cfg, err := e.serverConfig(&f)
+	if err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	runErr := srv.Run(ctx, f.addr)
+	if err := srv.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close: %w", err)
+	}
+	return runErr
+}
+
+// open opens the data directory for an admin command, logging only warnings.
+func (e *env) open(ctx context.Context, d dataFlags) (*server.Server, error) {
+	log, _ := e.logger("warn", "text")
+	return server.Open(ctx, server.Config{DataDir: d.data, Logger: log})
+}
