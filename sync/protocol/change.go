@@ -69,9 +69,11 @@ type NoticeResponse struct {
 }
 
 // ProfileDocument is the answer of GET /profile: the bureau's rule profile
-// file exactly as app.LoadProfile(ID+".json", Profile) reads it. Version is
-// app.Profile.Version (the SHA-256 of Profile). The ETag header is
-// ETag(Version); send it back as If-None-Match to get 304.
+// file, kept and served in compact JSON, exactly as app.LoadProfile(ID+".json",
+// Profile) reads it. Version is app.Profile.Version of those bytes (their
+// SHA-256), so it differs from the version of a pretty-printed copy of the
+// same file. The ETag header is ETag(Version); send it back as If-None-Match
+// to get 304.
 type ProfileDocument struct {
 	ID      string          `json:"id"`
 	Version string          `json:"version"`
