@@ -154,7 +154,8 @@ func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
 		SetHeader("User-Agent", opts.UserAgent).
 		SetHeader("Accept", protocol.MediaJSON+", "+protocol.MediaProblem).
 		SetResponseBodyLimit(64 << 20).
-		SetPreRequestHook(setContentLength)
+		SetPreRequestHook(setContentLength).
+		SetLogger(restyLogger{opts.Logger})
 	c := &Client{rc: rc, tokens: opts.Tokens, log: opts.Logger, base: base, opts: opts, token: token}
 	return c, nil
 }
@@ -279,7 +280,12 @@ func (c *Client) send(r *resty.Request, op, method, path string, out any) (*rest
 // is sent as JSON and the answer decoded into out (if not nil). It fails with
 // an *Error.
 func (c *Client) call(ctx context.Context, op, method, path string, body, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout)
+	return c.callWithin(ctx, c.opts.RequestTimeout, op, method, path, body, out)
+}
+
+// callWithin is call with its own end-to-end timeout.
+func (c *Client) callWithin(ctx context.Context, timeout time.Duration, op, method, path string, body, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r := c.request(ctx)
 	if body != nil {
@@ -384,4 +390,17 @@ func (c *Client) Changes(ctx context.Context, cursor string, wait time.Duration)
 	var cr protocol.ChangesResponse
 	_, err := c.send(r, "pull changes", http.MethodGet, protocol.PathChanges, &cr)
 	return cr, err
+}
+
+// restyLogger sends resty's own messages to the client's logger.
+type restyLogger struct{ l *slog.Logger }
+
+func (r restyLogger) Errorf(f string, v ...any) {
+	r.l.Warn("resty: " + strings.TrimSpace(fmt.Sprintf(f, v...)))
+}
+func (r restyLogger) Warnf(f string, v ...any) {
+	r.l.Warn("resty: " + strings.TrimSpace(fmt.Sprintf(f, v...)))
+}
+func (r restyLogger) Debugf(f string, v ...any) {
+	r.l.Debug("resty: " + strings.TrimSpace(fmt.Sprintf(f, v...)))
 }

@@ -13,10 +13,11 @@ import (
 // lists the attachments still to upload in Missing. It fails with an *Error:
 // ClassPermanent with the bureau's reason and field problems when the content
 // is refused (422), ClassConflict for protocol.CodeStaleBase and
-// protocol.CodeRevisionConflict (409).
+// protocol.CodeRevisionConflict (409). A submission may be as large as
+// Limits.MaxBodyBytes, so it runs under ChunkTimeout rather than RequestTimeout.
 func (c *Client) Submit(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error) {
 	var rc protocol.Receipt
-	err := c.call(ctx, "submit revision", http.MethodPost,
+	err := c.callWithin(ctx, c.opts.ChunkTimeout, "submit revision", http.MethodPost,
 		protocol.Path(protocol.PathRevision, req.FilingID, req.RevisionID), req, &rc)
 	return rc, err
 }

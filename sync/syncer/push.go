@@ -34,6 +34,10 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	s.mu.Lock()
 	s.kicked = false
 	s.mu.Unlock()
+	select { // this pass serves any Kick so far
+	case <-s.kickC:
+	default:
+	}
 	s.setStatus(func(st *Status) { st.Syncing = true })
 	defer s.setStatus(func(st *Status) { st.Syncing, st.Upload = false, nil })
 

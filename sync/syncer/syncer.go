@@ -271,7 +271,9 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 		switch {
 		case err == nil:
 			s.backoff.Reset()
-			if !res.kicked && res.changes == 0 && res.elapsed < s.opts.LongPoll/2 {
+			// A bureau that answers at once (no long-poll support, or a proxy
+			// in the way) is polled on a timer rather than in a tight loop.
+			if !res.kicked && res.changes == 0 && res.elapsed < min(s.opts.LongPoll/2, 5*time.Second) {
 				wait = s.opts.PollInterval
 			}
 		case errors.Is(err, ErrNeedsLogin):
