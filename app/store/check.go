@@ -30,6 +30,17 @@ func (s *Store) Check(ctx context.Context) error {
 		}
 	}
 	err := s.view(ctx, func(txn *badger.Txn) error {
+		unread := map[string]int{} // filing → unread inbox entries
+		err := iterate(txn, "iu/", func(k, v []byte) error {
+			if _, err := txn.Get([]byte("ii/" + string(k))); err != nil {
+				add("未读标记 %s 没有对应的消息", k)
+			}
+			unread[string(v)]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		want := map[string][]byte{} // expected index and posting keys → summary
 		counts := map[string]int{}  // expected counter keys → count
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("d/")})
@@ -47,6 +58,9 @@ func (s *Store) Check(ctx context.Context) error {
 			if sum == nil {
 				add("材料 %s 缺少摘要", id)
 				continue
+			}
+			if sum.Unread != unread[id] {
+				add("材料 %s 的未读数为 %d，实有 %d", id, sum.Unread, unread[id])
 			}
 			exp := summaryOf(f, sum)
 			exp.Unread = sum.Unread
@@ -95,7 +109,7 @@ func (s *Store) Check(ctx context.Context) error {
 			add("缺少索引项 %q", k)
 		}
 		got := map[string]int{}
-		err := iterate(txn, "c/", func(k, v []byte) error {
+		err = iterate(txn, "c/", func(k, v []byte) error {
 			n, err := strconv.Atoi(string(v))
 			got["c/"+string(k)] = n
 			return err

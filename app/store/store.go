@@ -185,7 +185,9 @@ func (e *lockedError) Unwrap() []error { return []error{e.appErr, e.cause} }
 // called after Close fail with an EUNAVAILABLE *app.Error.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.subMu.Lock() // no Subscribe may Add to wg once Wait has begun
 		close(s.closing)
+		s.subMu.Unlock()
 		s.wg.Wait()
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -303,9 +305,15 @@ type subscriber struct{ ch chan struct{} }
 func (s *Store) Subscribe(ctx context.Context, fn func()) {
 	sub := &subscriber{ch: make(chan struct{}, 1)}
 	s.subMu.Lock()
+	select {
+	case <-s.closing:
+		s.subMu.Unlock()
+		return // closed: nothing will change any more
+	default:
+	}
 	s.subs[sub] = struct{}{}
-	s.subMu.Unlock()
 	s.wg.Add(1)
+	s.subMu.Unlock()
 	go func() {
 		defer s.wg.Done()
 		defer func() {
