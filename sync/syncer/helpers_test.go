@@ -3,6 +3,8 @@ package syncer_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -234,6 +236,11 @@ func (e *env) get(tb testing.TB, id string) *app.Filing {
 		tb.Fatal(err)
 	}
 	return f
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // content returns n deterministic bytes, different for each seed.

@@ -25,6 +25,7 @@ type fakeRemote struct {
 	mu      sync.Mutex
 	submit  func(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error)
 	changes func(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error)
+	upload  func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error)
 }
 
 func (f *fakeRemote) Submit(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error) {
@@ -39,6 +40,12 @@ func (f *fakeRemote) Submit(ctx context.Context, req protocol.SubmitRequest) (pr
 }
 
 func (f *fakeRemote) Upload(ctx context.Context, sha string, size int64, src io.ReaderAt, progress func(int64, int64)) (protocol.UploadStatus, error) {
+	f.mu.Lock()
+	fn := f.upload
+	f.mu.Unlock()
+	if fn != nil {
+		return fn(ctx, sha, size)
+	}
 	return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
 }
 

@@ -123,8 +123,11 @@ func (s *Syncer) refusal(it store.OutboxItem, err error) (msg string, quarantine
 	case client.ClassConflict:
 		return conflictMessage(it, err), true
 	case client.ClassPermanent:
-		if client.ProblemCode(err) == protocol.CodeChecksumMismatch && it.Attempts < maxChecksumFailures {
-			return "附件上传后校验不一致（可能传输中损坏），将重新上传", false
+		if client.ProblemCode(err) == protocol.CodeChecksumMismatch {
+			if it.Attempts < maxChecksumFailures {
+				return "附件上传后校验不一致（可能传输中损坏），将重新上传", false
+			}
+			return "附件多次上传后校验仍不一致，本地文件可能已损坏，请重新选择原文件后重试发送（" + client.Message(err) + "）", true
 		}
 		return "数管局未接收第 " + fmt.Sprint(it.RevisionNumber) + " 版：" + client.Message(err), true
 	}
