@@ -22,6 +22,7 @@ import (
 //
 //	ACK save <id> <n>      the n-th version of filing id was saved
 //	ACK submit <id> <seq>  filing id was submitted as outbox item seq
+//	ACK apply <id> <i>     the bureau's acceptance of filing id was applied
 func crashWriter(dir string) {
 	s, err := Open(dir)
 	if err != nil {
@@ -48,6 +49,17 @@ func crashWriter(dir string) {
 				os.Exit(1)
 			}
 			fmt.Printf("ACK submit %s %d\n", f.ID, o.Seq)
+			if i%4 == 0 {
+				t := app.Transition{At: time.Now(), Actor: "李审核", Role: app.RoleReviewer,
+					Action: app.ActionAccept, From: app.StatusSubmitted, To: app.StatusPreliminary,
+					RevisionID: o.RevisionID, RevisionNumber: o.RevisionNumber}
+				err := s.ApplyChanges(ctx, "cursor-"+f.ID, []Change{{Kind: ChangeDecision, FilingID: f.ID, Transition: t}})
+				if err != nil {
+					fmt.Println("ERR", err)
+					os.Exit(1)
+				}
+				fmt.Printf("ACK apply %s %d\n", f.ID, i)
+			}
 		}
 	}
 }
@@ -62,6 +74,8 @@ func TestCrash(t *testing.T) {
 	dir := t.TempDir()
 	saved := map[string]int{}        // filing → last acknowledged version
 	submitted := map[string]uint64{} // filing → outbox seq
+	accepted := map[string]bool{}    // filings whose acceptance was applied
+	var cursor string                // the cursor of the last acknowledged pull
 	const rounds = 6
 	for round := range rounds {
 		cmd := helperCommand(t, "crash", dir)
@@ -101,10 +115,14 @@ func TestCrash(t *testing.T) {
 				}
 				acks++
 				n, _ := strconv.ParseUint(f[3], 10, 64)
-				if f[1] == "save" {
+				switch f[1] {
+				case "save":
 					saved[f[2]] = int(n)
-				} else {
+				case "submit":
 					submitted[f[2]] = n
+				case "apply":
+					accepted[f[2]] = true
+					cursor = "cursor-" + f[2]
 				}
 			case <-kill:
 				cmd.Process.Kill()
@@ -118,7 +136,16 @@ func TestCrash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: reopen after kill: %v", round, err)
 		}
-		verifyCrash(t, s, saved, submitted)
+		verifyCrash(t, s, saved, submitted, accepted)
+		if got, _ := s.Cursor(context.Background()); cursor != "" && got != cursor {
+			// A later pull may have committed without its ACK line; it must be a valid one.
+			if _, ok := accepted[strings.TrimPrefix(got, "cursor-")]; !ok {
+				f, err := s.Get(context.Background(), strings.TrimPrefix(got, "cursor-"))
+				if err != nil || f.Status != app.StatusPreliminary {
+					t.Fatalf("round %d: cursor %q does not match an applied pull (last acknowledged %q)", round, got, cursor)
+				}
+			}
+		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +155,7 @@ func TestCrash(t *testing.T) {
 	}
 }
 
-func verifyCrash(t *testing.T, s *Store, saved map[string]int, submitted map[string]uint64) {
+func verifyCrash(t *testing.T, s *Store, saved map[string]int, submitted map[string]uint64, accepted map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
 	for id, n := range saved {
@@ -153,8 +180,12 @@ func verifyCrash(t *testing.T, s *Store, saved map[string]int, submitted map[str
 			t.Fatalf("acknowledged submission of %s (seq %d) is not in the outbox", id, seq)
 		}
 		f, _ := s.Get(ctx, id)
-		if f.Status != app.StatusSubmitted {
-			t.Fatalf("submitted filing %s is %s", id, f.Status)
+		want := app.StatusSubmitted
+		if accepted[id] {
+			want = app.StatusPreliminary
+		}
+		if f.Status != want && !(f.Status == app.StatusPreliminary && !accepted[id]) {
+			t.Fatalf("submitted filing %s is %s, want %s", id, f.Status, want)
 		}
 	}
 	if err := s.Check(ctx); err != nil {
