@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -422,5 +423,35 @@ func TestConflictQuarantines(t *testing.T) {
 	}
 	if want := "数管局已有这份材料更新的版本，第 1 版未被接收"; len(items[0].LastError) < len(want) || items[0].LastError[:len(want)] != want {
 		t.Fatalf("reason %q", items[0].LastError)
+	}
+}
+
+// TestPullDespiteFailingPush: a server fault on one submission does not keep
+// the unit from hearing the bureau's decisions.
+func TestPullDespiteFailingPush(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	submitted(t, st)
+	remote := &fakeRemote{submit: func(context.Context, protocol.SubmitRequest) (protocol.Receipt, error) {
+		return protocol.Receipt{}, &client.Error{Op: "submit revision", Status: 500,
+			Problem: protocol.NewProblem(app.EINTERNAL, "系统内部错误")}
+	}}
+	remote.setChanges(func(_ context.Context, cursor string, _ time.Duration) (protocol.ChangesResponse, error) {
+		return protocol.ChangesResponse{Cursor: "c1", Changes: []protocol.Change{{ID: "n1", Seq: 1,
+			Type: protocol.ChangeNotice, NoticeTitle: "填报截止提醒", Notice: "请于月底前提交", At: time.Now()}}}, nil
+	})
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	if err := sy.SyncOnce(ctx); client.Classify(err) != client.ClassRetry {
+		t.Fatalf("pass: %v", err)
+	}
+	if inbox, _ := st.Inbox(ctx); len(inbox) != 1 || inbox[0].Title != "填报截止提醒" {
+		t.Fatalf("inbox %+v", inbox)
+	}
+	items, _ := st.Outbox(ctx)
+	if len(items) != 1 || items[0].State != store.SendFailed {
+		t.Fatalf("outbox %+v", items)
+	}
+	if s := sy.Status(); !s.Online || !strings.Contains(s.LastError, "系统内部错误") {
+		t.Fatalf("status %+v", s)
 	}
 }

@@ -44,8 +44,15 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	err := s.push(ctx)
 	s.refreshOutbox(ctx)
 	var res passResult
-	if err == nil {
+	switch {
+	case err == nil:
 		res, err = s.pull(ctx, wait)
+	case client.Classify(err) == client.ClassRetry && !offline(err) && ctx.Err() == nil:
+		// The bureau answers but could not take an item now (a 500 on one
+		// submission): its decisions must still reach the unit.
+		if _, perr := s.pull(ctx, 0); perr != nil {
+			s.log.Info("pull after a failed push", "err", perr)
+		}
 	}
 	if client.Classify(err) == client.ClassReauth {
 		err = fmt.Errorf("%w: %w", ErrNeedsLogin, err)
