@@ -208,7 +208,12 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	case errors.As(err, &mb):
 		return n, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", bytesLabel(s.cfg.ChunkBytes), n, offset+n)
 	case err != nil:
-		return n, app.Errorf(app.EINVALID, "上传中断，已保存 %d 字节，请从 %d 继续", n, offset+n)
+		// The body broke off (a cut connection): not the client's fault, so
+		// answer like an offset mismatch, which the client resumes from.
+		at := offset + n
+		p := protocol.NewProblem(protocol.CodeOffsetMismatch, fmt.Sprintf("上传中断，服务器已保存 %d 字节，请从该位置继续上传", at))
+		p.Offset = &at
+		return n, p
 	}
 	if n == length-offset {
 		var one [1]byte
