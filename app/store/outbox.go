@@ -278,3 +278,36 @@ func (s *Store) requeueSending() error {
 		return nil
 	})
 }
+
+// Retry puts outbox item seq back in the queue after the clerk has dealt with
+// why it was set aside (for example re-selected a missing attachment file, or
+// the bureau fixed its side): the item becomes queued again with its error
+// cleared, and the filing shows 待发送. Retrying a queued or failed item is
+// harmless. It fails with an ENOTFOUND *app.Error when the item is no longer
+// in the outbox (it was delivered) and a wrapped storage error otherwise.
+func (s *Store) Retry(ctx context.Context, seq uint64) error {
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		var o OutboxItem
+		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+			return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+		} else if err != nil {
+			return err
+		}
+		o.State = SendQueued
+		o.LastError = ""
+		if err := putJSON(txn, outboxKey(seq), &o); err != nil {
+			return err
+		}
+		if err := markFailed(txn, seq, o.State); err != nil {
+			return err
+		}
+		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+			s.Send = SendQueued
+			s.SendError = ""
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("retry outbox item %d: %w", seq, err)
+	}
+	return nil
+}

@@ -107,6 +107,29 @@ func TestOutboxQuarantine(t *testing.T) {
 	if items[0].State != SendQuarantined || items[0].Attempts != 1 {
 		t.Fatalf("%+v", items[0])
 	}
+
+	// The clerk fixes the cause and asks to send again.
+	if err := s.Retry(ctx, item.Seq); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = s.Outbox(ctx)
+	if items[0].State != SendQueued || items[0].LastError != "" {
+		t.Fatalf("after Retry: %+v", items[0])
+	}
+	c, _ = s.Counts(ctx)
+	if c.Outbox != 1 || c.Failed != 0 {
+		t.Fatalf("counts after Retry %+v", c)
+	}
+	sum, _ := s.List(ctx, Query{Text: "数字乡村"})
+	if len(sum) != 1 || sum[0].Send != SendQueued || sum[0].SendError != "" {
+		t.Fatalf("summary after Retry: %+v", sum)
+	}
+	if err := s.Ack(ctx, item.Seq, Receipt{ID: "r", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Retry(ctx, item.Seq); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("Retry of a delivered item = %v, want ENOTFOUND", err)
+	}
 }
 
 // Concurrent submitters conflict on the sequence counter; the retry helper
