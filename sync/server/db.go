@@ -57,9 +57,14 @@ func seqKey(unit string, seq uint64) []byte {
 }
 
 // openBadger opens the store in dir with options sized for a server.
+//
+// SyncWrites is on: a receipt lets the client drop the filing from its
+// outbox, so what the receipt acknowledges must survive a power cut, not
+// only a killed process. Badger batches concurrent commits into one fsync.
 func openBadger(dir string, log *slog.Logger) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
+		WithSyncWrites(true).
 		WithNumVersionsToKeep(1).
 		WithValueLogFileSize(256 << 20).
 		WithBlockCacheSize(64 << 20).
