@@ -78,7 +78,20 @@ type InboxEntry struct {
 // filing this store does not hold still lands in the inbox. It fails with a
 // wrapped storage error (badger.ErrTxnTooBig when one pull is too large for a
 // transaction: pull fewer changes per page).
+//
+// A page too large for one Badger transaction (many decisions on large
+// filings) is applied in parts: the earlier parts without the cursor, the
+// last part with it. The cursor therefore never runs ahead of what is
+// applied, and a crash between parts only means the page is pulled and
+// replayed again, which is harmless because applying is idempotent.
 func (s *Store) ApplyChanges(ctx context.Context, cursor string, changes []Change) error {
+	if err := s.applyChanges(ctx, cursor, changes, true); err != nil {
+		return fmt.Errorf("apply %d changes: %w", len(changes), err)
+	}
+	return nil
+}
+
+func (s *Store) applyChanges(ctx context.Context, cursor string, changes []Change, last bool) error {
 	now := s.now()
 	err := s.update(ctx, true, func(txn *badger.Txn) error {
 		for i := range changes {
@@ -86,12 +99,19 @@ func (s *Store) ApplyChanges(ctx context.Context, cursor string, changes []Chang
 				return err
 			}
 		}
+		if !last {
+			return nil
+		}
 		return txn.Set([]byte(keyCursor), []byte(cursor))
 	})
-	if err != nil {
-		return fmt.Errorf("apply %d changes: %w", len(changes), err)
+	if errors.Is(err, badger.ErrTxnTooBig) && len(changes) > 1 {
+		half := len(changes) / 2
+		if err := s.applyChanges(ctx, cursor, changes[:half], false); err != nil {
+			return err
+		}
+		return s.applyChanges(ctx, cursor, changes[half:], last)
 	}
-	return nil
+	return err
 }
 
 func applyChange(txn *badger.Txn, c *Change, now time.Time) error {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +136,35 @@ func TestApplyChangesUnknownFiling(t *testing.T) {
 	}
 	if err := s.MarkRead(ctx, inbox[0].ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A page larger than one Badger transaction (a unit offline for months, a
+// bureau that sent long notices) must still apply, with the cursor last.
+func TestApplyChangesLargePage(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	long := strings.Repeat("关于做好政务信息化项目年度申报工作的补充说明。", 1200) // ≈ 70 KB
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	var changes []Change
+	for i := range 60 { // ≈ 4 MB, over the 1.2 MB a desktop-sized transaction takes
+		changes = append(changes, Change{ID: fmt.Sprintf("n%03d", i), Kind: ChangeNotice,
+			Title: fmt.Sprintf("通知 %d", i), Body: long, At: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	if err := s.ApplyChanges(ctx, "cursor-big", changes); err != nil {
+		t.Fatalf("ApplyChanges of a large page: %v", err)
+	}
+	inbox, _ := s.Inbox(ctx)
+	if len(inbox) != len(changes) {
+		t.Fatalf("inbox has %d entries, want %d", len(inbox), len(changes))
+	}
+	if c, _ := s.Cursor(ctx); c != "cursor-big" {
+		t.Fatalf("cursor = %q", c)
+	}
+	if err := s.ApplyChanges(ctx, "cursor-big", changes); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.UnreadCount(ctx); n != len(changes) {
+		t.Fatalf("replay changed the unread count to %d", n)
 	}
 }
