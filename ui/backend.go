@@ -1,0 +1,201 @@
+// Package ui is egovdesk's desktop client: the Fyne screens a township
+// clerk works in all day — the list of the unit's filings, the declaration
+// editor with the rule profile's consequences beside it, submission, the
+// timeline of a filing, the inbox of bureau decisions and the connection bar.
+//
+// It imports only app, assets and Fyne. What it needs of the local store and
+// of the bureau connection it declares here as small interfaces (Store, Link)
+// with its own view types; cmd/egovdesk implements them over app/store,
+// sync/client and sync/syncer. Every widget is touched on the Fyne thread:
+// goroutines (saving, submitting, the sync link) hand their results back with
+// fyne.Do.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"egovdesk/app"
+)
+
+// Store is what the screens need of the local store. Implementations are
+// safe for concurrent use; the UI calls the writing methods off the UI thread.
+type Store interface {
+	// List returns the rows q selects, newest first.
+	List(ctx context.Context, q Query) ([]Row, error)
+	// Counts returns the numbers the header shows.
+	Counts(ctx context.Context) (Counts, error)
+	// Get returns a filing with its history; ENOTFOUND when there is none.
+	Get(ctx context.Context, id string) (*app.Filing, error)
+	// Save stores the working copy of a filing (the autosave).
+	Save(ctx context.Context, f *app.Filing) error
+	// Submit freezes the filing's current revision and queues it for the bureau.
+	Submit(ctx context.Context, id, actor string, now time.Time) error
+	// Send returns where the filing's latest revision stands on its way to
+	// the bureau.
+	Send(ctx context.Context, id string) (Send, error)
+	// Revisions returns the filing's submitted revisions, oldest first.
+	Revisions(ctx context.Context, id string) ([]RevisionInfo, error)
+	// Inbox returns the decisions and notices, newest first.
+	Inbox(ctx context.Context) ([]Message, error)
+	// MarkRead marks an inbox entry as read.
+	MarkRead(ctx context.Context, id string) error
+	// Subscribe calls fn (on a goroutine of the store) after writes, until
+	// ctx is done.
+	Subscribe(ctx context.Context, fn func())
+	// Import copies the file at path into the attachment store and returns
+	// it as an attachment (Material not set).
+	Import(ctx context.Context, path string) (app.Attachment, error)
+}
+
+// Link is the connection to the bureau: the session, the rule profile in
+// force and the sync loop. Implementations are safe for concurrent use.
+type Link interface {
+	// Session returns who is working and with which bureau; Configured is
+	// false before the first run's choice.
+	Session() Session
+	// Profile returns the rule profile in force (the bureau's cached
+	// profile or the one chosen offline), nil before the first run.
+	Profile() *app.Profile
+	// Connect logs in to the bureau at addr, caches its rule profile and
+	// starts syncing. It returns an error whose app.ErrorMessage is Chinese.
+	Connect(ctx context.Context, addr, login, password string) error
+	// WorkOffline chooses one of the embedded profiles and works without a
+	// bureau until Connect.
+	WorkOffline(profileID, unitName, actor string) error
+	// Status returns the sync status.
+	Status() SyncStatus
+	// Kick asks the sync loop for a pass now; it never blocks.
+	Kick()
+	// Updates receives a value after the status, the session or the
+	// profile changed (coalesced).
+	Updates() <-chan struct{}
+	// Decisions receives every newly arrived decision or notice, for an OS
+	// notification. The inbox (Store.Inbox) holds them too.
+	Decisions() <-chan Decision
+}
+
+// Session is who works in the client and with which bureau.
+type Session struct {
+	Configured bool
+	Bureau     string // the bureau's address; "" when working offline
+	Login      string
+	Actor      string // the clerk's display name, recorded with submissions
+	UnitID     string
+	UnitName   string
+	ProfileID  string
+}
+
+// Query selects rows of the filing list. Empty fields match everything.
+type Query struct {
+	Kind     app.Kind
+	Status   app.Status
+	PlanYear int
+	Text     string
+}
+
+// Row is one line of the filing list.
+type Row struct {
+	ID       string
+	Kind     app.Kind
+	Status   app.Status
+	Title    string
+	PlanYear int
+	Revision int
+	Updated  time.Time
+	Send     Send
+	Unread   int
+}
+
+// SendState is where a submitted revision stands on its way to the bureau.
+type SendState int
+
+// The send states.
+const (
+	SendNone        SendState = iota // never submitted
+	SendQueued                       // 待发送
+	SendSending                      // 发送中
+	SendSent                         // 已送达
+	SendFailed                       // 发送失败（将重试）
+	SendQuarantined                  // 发送失败（须处理）
+)
+
+// Send is a send state with the reason of the last failure.
+type Send struct {
+	State  SendState
+	Reason string // Chinese; set for the failed states
+}
+
+// Label returns the send state as the list and the editor show it.
+func (s Send) Label() string {
+	switch s.State {
+	case SendQueued:
+		return "待发送"
+	case SendSending:
+		return "发送中"
+	case SendSent:
+		return "已送达"
+	case SendFailed, SendQuarantined:
+		if s.Reason != "" {
+			return "发送失败：" + s.Reason
+		}
+		return "发送失败"
+	}
+	return "未提交"
+}
+
+// Counts are the numbers the header shows.
+type Counts struct {
+	Total  int
+	Drafts int
+	Outbox int // waiting to be sent
+	Failed int
+	Unread int
+}
+
+// RevisionInfo is one submitted revision of a filing.
+type RevisionInfo struct {
+	Revision app.Revision
+	BodyHash string
+}
+
+// Message is one inbox entry: a bureau decision on a filing, or a notice.
+type Message struct {
+	ID          string
+	FilingID    string // "" for a notice
+	FilingTitle string
+	Decision    *app.Transition
+	Stale       bool // about an older revision than the current one
+	Title       string
+	Body        string
+	At          time.Time
+	Read        bool
+}
+
+// Decision is a newly arrived decision or notice, for an OS notification.
+type Decision struct {
+	FilingID string
+	Headline string // one line, e.g. "霍邱县…平台：退回修改"
+	Text     string // the reviewer's comment or the notice
+}
+
+// SyncStatus is what the connection bar shows.
+type SyncStatus struct {
+	Connected   bool // a bureau is configured
+	Online      bool
+	Syncing     bool
+	NeedsLogin  bool
+	Waiting     int
+	LastSuccess time.Time
+	LastError   string // plain Chinese, "" after a success
+	NextRetry   time.Time
+	Upload      *Upload
+}
+
+// Upload is an attachment upload under way.
+type Upload struct {
+	FilingID string
+	Name     string
+	Sent     int64
+	Total    int64
+}

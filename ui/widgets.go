@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tapLabel is a wrapping label that does something when tapped: the items of
+// the assessment panel and of the problem list, which take the clerk to the
+// field concerned. Long Chinese sentences wrap instead of being cut off.
+type tapLabel struct {
+	widget.Label
+	onTapped func()
+}
+
+func newTapLabel(text string, imp widget.Importance, onTapped func()) *tapLabel {
+	l := &tapLabel{onTapped: onTapped}
+	l.Text, l.Wrapping, l.Importance = text, fyne.TextWrapWord, imp
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Tapped runs the label's action.
+func (l *tapLabel) Tapped(*fyne.PointEvent) {
+	if l.onTapped != nil {
+		l.onTapped()
+	}
+}
+
+// Cursor shows a pointing hand over labels that do something.
+func (l *tapLabel) Cursor() desktop.Cursor {
+	if l.onTapped != nil {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
+}
+
+// heading returns a bold section heading.
+func heading(text string) *widget.Label {
+	return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, SizeName: "subHeadingText"}
+}
+
+// note returns a small wrapping label of secondary importance.
+func note(text string) *widget.Label {
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+}
+
+// newID returns a random (version 4) UUID for a new filing or revision.
+func newID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never happens on supported systems
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// clock formats a time of day as the status lines show it.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	now := time.Now()
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Local().Format("15:04:05")
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// sendImportance returns how a send state is coloured.
+func sendImportance(s Send) widget.Importance {
+	switch s.State {
+	case SendFailed, SendQuarantined:
+		return widget.DangerImportance
+	case SendQueued, SendSending:
+		return widget.WarningImportance
+	case SendSent:
+		return widget.SuccessImportance
+	}
+	return widget.MediumImportance
+}
