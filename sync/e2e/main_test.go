@@ -1,0 +1,26 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// envChild names the role of a re-executed test binary: "client" runs the
+// desktop client (store + syncer) of childClient, "server" serves a bureau
+// data directory (childServer). Unset, the binary runs the tests.
+const envChild = "EGOV_E2E_CHILD"
+
+func TestMain(m *testing.M) {
+	switch role := os.Getenv(envChild); role {
+	case "":
+		os.Exit(m.Run())
+	case "client":
+		os.Exit(childClient())
+	case "server":
+		os.Exit(childServer())
+	default:
+		fmt.Fprintf(os.Stderr, "unknown %s=%q\n", envChild, role)
+		os.Exit(2)
+	}
+}
