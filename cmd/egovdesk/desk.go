@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/assets"
+	"egovdesk/sync/syncer"
+	"egovdesk/ui"
+)
+
+// desk is the client wired together: the store, the attachment files, the
+// link to the bureau and the UI.
+type desk struct {
+	store *store.Store
+	blobs *syncer.BlobDir
+	link  *link
+	ui    *ui.UI
+}
+
+type deskOptions struct {
+	log       *slog.Logger
+	loop      bool // run the sync loop
+	tray      bool
+	syncOpts  syncer.Options
+	saveDelay time.Duration
+	now       func() time.Time
+	do        func(func()) // [fyne.Do]
+}
+
+// openDesk opens the data directory dir and builds the UI in w. It fails
+// with the store's ELOCKED *app.Error when another window holds dir.
+func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, error) {
+	if o.log == nil {
+		o.log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	profiles, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(filepath.Join(dir, "store"), store.WithLogger(o.log))
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := syncer.OpenBlobDir(filepath.Join(dir, "attachments"))
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	o.syncOpts.Logger = o.log
+	l, err := openLink(dir, st, blobs, profiles, o.log, o.syncOpts, o.loop)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs}, Link: l, Profiles: profiles,
+		Tray: o.tray, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
+	return &desk{store: st, blobs: blobs, link: l, ui: u}, nil
+}
+
+// Close stops the UI (storing the last edit), the sync loop and the store.
+func (d *desk) Close() error {
+	d.ui.Stop()
+	d.link.Close()
+	return d.store.Close()
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/syncer"
+	"egovdesk/ui"
+)
+
+// local is the UI's view of the local store and the attachment files.
+type local struct {
+	st    *store.Store
+	blobs *syncer.BlobDir
+}
+
+var _ ui.Store = (*local)(nil)
+
+func (l *local) List(ctx context.Context, q ui.Query) ([]ui.Row, error) {
+	sums, err := l.st.List(ctx, store.Query{Kind: q.Kind, Status: q.Status, PlanYear: q.PlanYear, Text: q.Text})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ui.Row, len(sums))
+	for i, s := range sums {
+		rows[i] = ui.Row{ID: s.ID, Kind: s.Kind, Status: s.Status, Title: s.Title, PlanYear: s.PlanYear,
+			Revision: s.RevisionNumber, Updated: s.Updated, Unread: s.Unread,
+			Send: ui.Send{State: sendState(s.Send), Reason: s.SendError}}
+	}
+	return rows, nil
+}
+
+// sendState maps the store's send state to the UI's.
+func sendState(s store.SendState) ui.SendState {
+	switch s {
+	case store.SendQueued:
+		return ui.SendQueued
+	case store.SendSending:
+		return ui.SendSending
+	case store.SendSent:
+		return ui.SendSent
+	case store.SendFailed:
+		return ui.SendFailed
+	case store.SendQuarantined:
+		return ui.SendQuarantined
+	}
+	return ui.SendNone
+}
+
+func (l *local) Counts(ctx context.Context) (ui.Counts, error) {
+	c, err := l.st.Counts(ctx)
+	if err != nil {
+		return ui.Counts{}, err
+	}
+	return ui.Counts{Total: c.Total, Drafts: c.Drafts, Outbox: c.Outbox, Failed: c.Failed, Unread: c.Unread}, nil
+}
+
+func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { return l.st.Get(ctx, id) }
+
+func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }
+
+func (l *local) Submit(ctx context.Context, id, actor string, now time.Time) error {
+	_, err := l.st.Submit(ctx, id, actor, now)
+	return err
+}
+
+// Send returns the state of the filing's newest outbox item; a submitted
+// revision no longer in the outbox was delivered.
+func (l *local) Send(ctx context.Context, id string) (ui.Send, error) {
+	items, err := l.st.Outbox(ctx)
+	if err != nil {
+		return ui.Send{}, err
+	}
+	for i := len(items) - 1; i >= 0; i-- {
+		if it := items[i]; it.FilingID == id {
+			return ui.Send{State: sendState(it.State), Reason: it.LastError}, nil
+		}
+	}
+	f, err := l.st.Get(ctx, id)
+	if err != nil {
+		return ui.Send{}, err
+	}
+	if f.Revision.Submitted() {
+		return ui.Send{State: ui.SendSent}, nil
+	}
+	return ui.Send{}, nil
+}
+
+func (l *local) Revisions(ctx context.Context, id string) ([]ui.RevisionInfo, error) {
+	revs, err := l.st.Revisions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.RevisionInfo, len(revs))
+	for i, r := range revs {
+		out[i] = ui.RevisionInfo{Revision: r.Revision, BodyHash: r.BodyHash}
+	}
+	return out, nil
+}
+
+func (l *local) Inbox(ctx context.Context) ([]ui.Message, error) {
+	entries, err := l.st.Inbox(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Message, len(entries))
+	for i, e := range entries {
+		out[i] = ui.Message{ID: e.ID, FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision,
+			Stale: e.Stale, Title: e.Title, Body: e.Body, At: e.At, Read: e.Read}
+	}
+	return out, nil
+}
+
+func (l *local) MarkRead(ctx context.Context, id string) error { return l.st.MarkRead(ctx, id) }
+
+func (l *local) Subscribe(ctx context.Context, fn func()) { l.st.Subscribe(ctx, fn) }
+
+func (l *local) Import(ctx context.Context, path string) (app.Attachment, error) {
+	return l.blobs.Import(ctx, path)
+}

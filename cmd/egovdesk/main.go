@@ -1,0 +1,96 @@
+// Command egovdesk is the desktop client in which a township's or county
+// department's project management commissioner drafts e-government IT project
+// filings offline, submits them to the county data bureau when connected and
+// follows its decisions.
+//
+// Usage:
+//
+//	egovdesk [-data DIR]
+//
+// The data directory (env EGOVDESK_DATA) holds the local store, the
+// attachment files, the session, the cached rule profile and the login
+// token. By default it is %LOCALAPPDATA%\egovdesk on Windows and
+// $XDG_CONFIG_HOME/egovdesk (~/.config/egovdesk) elsewhere: local to the
+// machine, never a roaming profile.
+//
+// This is the only package that imports both the store and sync packages and
+// Fyne's app package; it wires them into the ui package's interfaces.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+	"egovdesk/ui"
+)
+
+func main() {
+	data := flag.String("data", os.Getenv("EGOVDESK_DATA"), "data directory (env EGOVDESK_DATA)")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	a := fyneapp.NewWithID("cn.egovdesk.client")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	a.Settings().SetTheme(ui.NewTheme())
+	if err := ui.SetupLanguage(a.Preferences().StringWithFallback(ui.PrefLanguage, ui.LangChinese)); err != nil {
+		log.Warn("translations", "err", err)
+	}
+	w := a.NewWindow(ui.T("政务信息化项目申报"))
+	w.Resize(fyne.NewSize(1360, 860))
+	w.SetMaster()
+
+	dir := *data
+	if dir == "" {
+		dir = defaultDataDir()
+	}
+	d, err := openDesk(a, w, dir, deskOptions{log: log, loop: true, tray: trayAvailable()})
+	if err != nil {
+		log.Error("start", "dir", dir, "err", err)
+		showFatal(w, err)
+		w.ShowAndRun()
+		os.Exit(1)
+	}
+	d.ui.Start()
+	w.ShowAndRun()
+	if err := d.Close(); err != nil {
+		log.Error("close", "err", err)
+		os.Exit(1)
+	}
+}
+
+// defaultDataDir returns the machine-local data directory.
+func defaultDataDir() string {
+	if runtime.GOOS == "windows" {
+		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "egovdesk")
+		}
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "egovdesk")
+	}
+	return "egovdesk-data"
+}
+
+// showFatal fills w with why the client cannot start (another window holds
+// the data directory, a newer version wrote it…) and a button that quits.
+func showFatal(w fyne.Window, err error) {
+	msg := app.ErrorMessage(err)
+	if app.ErrorCode(err) == "" {
+		msg = fmt.Sprintf("无法打开数据目录：%v", err)
+	}
+	w.Resize(fyne.NewSize(560, 220))
+	w.SetContent(container.NewPadded(container.NewBorder(nil,
+		container.NewHBox(&widget.Button{Text: "退出", Importance: widget.HighImportance, OnTapped: w.Close}), nil, nil,
+		&widget.Label{Text: "egovdesk 无法启动\n\n" + msg, Wrapping: fyne.TextWrapWord})))
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// assessmentPanel shows what the rule profile makes of the declaration as it
+// is typed: the route and who approves, the obligations, the materials still
+// missing, the statements to confirm, the deadlines and what blocks
+// submission. Every item that concerns a field takes the clerk there.
+type assessmentPanel struct {
+	e   *editorScreen
+	box *fyne.Container
+}
+
+func newAssessmentPanel(e *editorScreen) *assessmentPanel {
+	return &assessmentPanel{e: e, box: container.NewVBox()}
+}
+
+// update rebuilds the panel from a fresh assessment. It runs on the Fyne
+// thread after every edit; Evaluate is pure and takes microseconds.
+func (p *assessmentPanel) update(now time.Time) {
+	e := p.e
+	p.box.RemoveAll()
+	if e.prof == nil {
+		p.box.Add(heading(T("规则")))
+		p.box.Add(note(T("尚未选择本地区的规则：在“设置”中连接数管局或选择所在地区后，这里会显示审批路径、义务和期限。")))
+		return
+	}
+	d := e.decl()
+	a := e.prof.Evaluate(d, now)
+	p.box.Add(note(fmt.Sprintf(T("依据 %s %s"), e.prof.Jurisdiction, e.prof.Regulation)))
+
+	// What blocks submission comes first: it is what the clerk must act on.
+	blockers := len(a.Blockers)
+	missing := a.MissingMaterials(e.f.Attachments)
+	var unfilled []app.Section
+	for _, s := range a.Sections {
+		if !s.Filled {
+			unfilled = append(unfilled, s)
+		}
+	}
+	if blockers+len(missing)+len(unfilled) == 0 && e.editable {
+		p.box.Add(&widget.Label{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord})
+	}
+	if blockers > 0 {
+		p.box.Add(heading(fmt.Sprintf(T("不能提交的原因（%d）"), blockers)))
+		for _, b := range a.Blockers {
+			p.item("✗ "+b.Label+"："+b.Fix, widget.DangerImportance, b.Field)
+		}
+	}
+
+	p.box.Add(heading(T("审批路径")))
+	if a.Route.Code == "" {
+		p.box.Add(note(T("填写总投资概算后显示审批路径。")))
+	} else {
+		p.item(a.Route.Label, widget.HighImportance, "total_investment")
+		p.box.Add(&widget.Label{Text: T("审批单位：") + a.Route.Approver, Wrapping: fyne.TextWrapWord})
+		if a.Route.Detail != "" {
+			p.box.Add(note(a.Route.Detail))
+		}
+	}
+
+	if len(a.Obligations) > 0 {
+		p.box.Add(heading(fmt.Sprintf(T("须履行的义务（%d）"), len(a.Obligations))))
+		for _, o := range a.Obligations {
+			text := "• " + o.Label
+			imp := widget.MediumImportance
+			field := ""
+			if o.Budget != "" && !o.Budgeted {
+				text += fmt.Sprintf(T("（预算中尚无“%s”）"), app.LabelOf(app.BudgetChoices, o.Budget))
+				imp, field = widget.WarningImportance, "budget"
+			}
+			p.item(text, imp, field)
+		}
+	}
+
+	if len(unfilled) > 0 {
+		p.box.Add(heading(fmt.Sprintf(T("本地区要求填写（%d 项未填）"), len(unfilled))))
+		for _, s := range unfilled {
+			p.item("○ "+s.Label, widget.WarningImportance, s.Field)
+		}
+	}
+
+	needs := a.Materials
+	if len(needs) > 0 {
+		p.box.Add(heading(fmt.Sprintf(T("须附的材料（缺 %d 项）"), len(missing))))
+		for _, m := range needs {
+			if m.Satisfied(e.f.Attachments) {
+				p.item("✓ "+m.Label, widget.SuccessImportance, "attachments")
+			} else {
+				p.item("○ "+m.Label+T("（尚未上传）"), widget.WarningImportance, "attachments")
+			}
+		}
+	}
+
+	if len(a.Checklist) > 0 {
+		p.box.Add(heading(T("须确认的事项")))
+		for _, c := range a.Checklist {
+			mark, imp := "☐ ", widget.WarningImportance
+			if c.Confirmed {
+				mark, imp = "☑ ", widget.SuccessImportance
+			}
+			p.item(mark+c.Label, imp, "confirmations."+c.ID)
+		}
+	}
+
+	if len(a.Deadlines) > 0 {
+		p.box.Add(heading(T("时间要求")))
+		for _, dl := range a.Deadlines {
+			p.box.Add(deadlineView(dl, now))
+		}
+	}
+}
+
+// item adds one line; with a field it takes the clerk there when tapped.
+func (p *assessmentPanel) item(text string, imp widget.Importance, field string) {
+	var tap func()
+	if field != "" {
+		tap = func() { p.e.jump(field) }
+	}
+	p.box.Add(newTapLabel(text, imp, tap))
+}
+
+// showProblemList lists what must change before the declaration can be
+// submitted, each line taking the clerk to its field.
+func (e *editorScreen) showProblemList() {
+	list := container.NewVBox()
+	var dlg dialog.Dialog
+	for _, p := range e.problems {
+		field := p.Field
+		where := T(e.sections[e.sectionOf(field)].title)
+		list.Add(newTapLabel(fmt.Sprintf("【%s】%s", where, p.Message), widget.DangerImportance, func() {
+			dlg.Hide()
+			e.jump(field)
+		}))
+	}
+	intro := note(T("点任一条即可转到要修改的地方。改好后再点“检查并提交”。"))
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(640, 380))
+	dlg = dialog.NewCustom(fmt.Sprintf(T("还有 %d 处需要修改才能提交"), len(e.problems)), T("关闭"),
+		container.NewBorder(intro, nil, nil, nil, scroll), e.u.win)
+	dlg.Show()
+}

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// connBar is the bottom bar: online or offline, items waiting to be sent,
+// the last successful sync, the reason of the last failure in plain Chinese,
+// an upload under way and the 立即发送 button.
+type connBar struct {
+	u *UI
+
+	state    *widget.Label
+	waiting  *widget.Label
+	last     *widget.Label
+	reason   *widget.Label
+	progress *widget.ProgressBar
+	upload   *widget.Label
+	sendNow  *widget.Button
+	login    *widget.Button
+}
+
+func newConnBar(u *UI) *connBar {
+	b := &connBar{u: u,
+		state:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
+		waiting:  &widget.Label{},
+		last:     &widget.Label{Importance: widget.LowImportance},
+		reason:   &widget.Label{Importance: widget.DangerImportance, Truncation: fyne.TextTruncateEllipsis},
+		progress: &widget.ProgressBar{},
+		upload:   &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
+	}
+	b.sendNow = &widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}
+	b.login = &widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}
+	b.login.Hide()
+	b.progress.Hide()
+	b.upload.Hide()
+	return b
+}
+
+func (b *connBar) object() fyne.CanvasObject {
+	left := container.NewHBox(b.state, b.waiting, b.last)
+	right := container.NewHBox(b.upload, container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress), b.login, b.sendNow)
+	return container.NewBorder(widget.NewSeparator(), nil, left, right, b.reason)
+}
+
+func (b *connBar) onSendNow() { b.u.link.Kick() }
+
+// update shows st and c. It runs on the Fyne thread.
+func (b *connBar) update(st SyncStatus, c Counts) {
+	switch {
+	case !st.Connected:
+		b.state.SetText("● " + T("离线工作（未连接数管局）"))
+		b.state.Importance = widget.MediumImportance
+	case st.Syncing:
+		b.state.SetText("● " + T("正在同步…"))
+		b.state.Importance = widget.SuccessImportance
+	case st.Online:
+		b.state.SetText("● " + T("已连接数管局"))
+		b.state.Importance = widget.SuccessImportance
+	default:
+		b.state.SetText("● " + T("离线"))
+		b.state.Importance = widget.WarningImportance
+	}
+	b.state.Refresh()
+	waiting := st.Waiting
+	if c.Outbox > waiting {
+		waiting = c.Outbox
+	}
+	if waiting > 0 {
+		b.waiting.SetText(fmt.Sprintf(T("待发送 %d 项"), waiting))
+	} else {
+		b.waiting.SetText(T("没有待发送的材料"))
+	}
+	if st.Connected {
+		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess))
+	} else {
+		b.last.SetText(T("连接数管局后自动发送"))
+	}
+	reason := st.LastError
+	if reason != "" && !st.NextRetry.IsZero() {
+		reason += fmt.Sprintf(T("（%s 自动重试）"), clock(st.NextRetry))
+	}
+	b.reason.SetText(reason)
+	if st.NeedsLogin {
+		b.login.Show()
+	} else {
+		b.login.Hide()
+	}
+	if st.Connected {
+		b.sendNow.Enable()
+	} else {
+		b.sendNow.Disable()
+	}
+	if up := st.Upload; up != nil && up.Total > 0 {
+		b.upload.SetText(fmt.Sprintf(T("正在上传 %s"), up.Name))
+		b.progress.SetValue(float64(up.Sent) / float64(up.Total))
+		b.upload.Show()
+		b.progress.Show()
+	} else {
+		b.upload.Hide()
+		b.progress.Hide()
+	}
+}

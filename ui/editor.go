@@ -1,0 +1,395 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// editorScreen is the declaration editor: the sections of the regulations
+// on the left, the current section's fields in the middle and, on the right,
+// what the rule profile makes of the declaration as it is typed. Every edit
+// is stored by a saver within a second; there is no save button.
+type editorScreen struct {
+	u    *UI
+	f    *app.Filing // the working copy, owned by the Fyne thread
+	prof *app.Profile
+
+	saver *saver
+	stop  context.CancelFunc // ends the saver, which stores the last edit
+
+	// header
+	title    *widget.Label
+	status   *widget.Label
+	send     *widget.Label
+	saved    *widget.Label
+	banner   *fyne.Container
+	submit   *widget.Button
+	revise   *widget.Button
+	sections []*section
+	current  int
+	secList  *widget.List
+	body     *container.Scroll
+	panel    *assessmentPanel
+	obj      fyne.CanvasObject
+
+	// fields
+	targets   map[string]fyne.CanvasObject // field path → the widget that edits it
+	msgs      map[string]*widget.Label     // field path → the message shown under it
+	parseErrs map[string]string            // field path → why what was typed is not accepted
+	inputs    []fyne.Disableable
+	problems  []app.FieldError // of the last check
+	checked   bool             // the clerk tried to submit: show problems at the fields
+	loading   bool             // building widgets: ignore their change callbacks
+	editable  bool
+	// dynamic parts of sections
+	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
+	budgetSum, fundingSum                                               *widget.Label
+	checkIDs                                                            string
+}
+
+// section is one part of the declaration as the regulations order it.
+type section struct {
+	title   string
+	roots   []string // field paths (their first element) that live here
+	content *fyne.Container
+}
+
+func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
+	e := &editorScreen{u: u, f: f, prof: u.link.Profile(),
+		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*widget.Label{}, parseErrs: map[string]string{}}
+	e.editable = f.Editable() && !f.Revision.Submitted()
+	ctx, cancel := context.WithCancel(u.ctx)
+	e.stop = cancel
+	e.saver = &saver{store: u.store, delay: u.delay, kick: make(chan struct{}, 1), saved: e.onSaved}
+	u.goWait(func(context.Context) { e.saver.run(ctx) })
+
+	e.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
+	e.status = &widget.Label{}
+	e.send = &widget.Label{}
+	e.saved = &widget.Label{Importance: widget.LowImportance}
+	e.submit = &widget.Button{Text: T("检查并提交"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: e.onSubmit}
+	e.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}
+	e.banner = container.NewVBox()
+	timeline := &widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { u.OpenTimeline(f.ID) }}
+	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+
+	e.loading = true
+	e.buildSections()
+	e.loading = false
+	e.panel = newAssessmentPanel(e)
+
+	e.secList = &widget.List{
+		Length:     func() int { return len(e.sections) },
+		CreateItem: func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(e.sectionLabel(i)) },
+		OnSelected: e.showSection,
+	}
+	e.secList.ExtendBaseWidget(e.secList)
+	e.body = container.NewVScroll(container.NewStack())
+	left := container.NewStack(minWidth(170), e.secList)
+	right := container.NewVScroll(container.NewPadded(e.panel.box))
+	right.SetMinSize(fyne.NewSize(380, 0))
+
+	state := container.NewHBox(e.status, e.send, e.saved)
+	buttons := container.NewHBox(back, timeline, e.revise, e.submit)
+	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
+	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.body))
+
+	e.applyEditable()
+	e.changedView()
+	e.refreshState()
+	e.secList.Select(0)
+	return e
+}
+
+func (e *editorScreen) object() fyne.CanvasObject { return e.obj }
+
+// minWidth returns an invisible object that keeps a column at least w wide.
+func minWidth(w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 0))
+	return r
+}
+
+func (e *editorScreen) decl() *app.Declaration { return e.f.Declaration }
+
+// showSection shows section i in the middle.
+func (e *editorScreen) showSection(i widget.ListItemID) {
+	if i < 0 || i >= len(e.sections) {
+		return
+	}
+	e.current = i
+	e.body.Content = container.NewVBox(heading(T(e.sections[i].title)), e.sections[i].content)
+	e.body.Refresh()
+	e.body.ScrollToTop()
+}
+
+func (e *editorScreen) sectionLabel(i int) string {
+	s := e.sections[i]
+	n := 0
+	if e.checked {
+		for _, p := range e.problems {
+			if e.sectionOf(p.Field) == i {
+				n++
+			}
+		}
+	}
+	if n > 0 {
+		return fmt.Sprintf("%s  ⚠ %d", T(s.title), n)
+	}
+	return T(s.title)
+}
+
+// rootOf returns the first element of a field path: "budget[2].amount" → "budget".
+func rootOf(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// sectionOf returns the index of the section holding field path; unknown
+// paths go to the first section.
+func (e *editorScreen) sectionOf(path string) int {
+	root := rootOf(path)
+	for i, s := range e.sections {
+		for _, r := range s.roots {
+			if r == root {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// lookup returns the entry of m for path or its closest parent path
+// ("budget[2].amount", "budget[2]", "budget").
+func lookup[V any](m map[string]V, path string) (V, bool) {
+	for p := path; p != ""; {
+		if v, ok := m[p]; ok {
+			return v, true
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	var zero V
+	return zero, false
+}
+
+// jump takes the clerk to field path: it shows its section, scrolls to the
+// field and focuses it.
+func (e *editorScreen) jump(path string) {
+	i := e.sectionOf(path)
+	e.secList.Select(i)
+	e.showSection(i)
+	target, ok := lookup(e.targets, path)
+	if !ok {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(e.body.Content).Y
+	e.body.ScrollToOffset(fyne.NewPos(0, max(0, y-40)))
+	if f, ok := target.(fyne.Focusable); ok && e.editable {
+		if c := d.CanvasForObject(target); c != nil {
+			c.Focus(f)
+		}
+	}
+}
+
+// edited is called after every change of the working copy: it updates the
+// consequences and queues the autosave.
+func (e *editorScreen) edited() {
+	if e.loading || !e.editable {
+		return
+	}
+	e.changedView()
+	e.saver.put(e.f)
+	e.saved.SetText(T("正在保存…"))
+}
+
+// changedView recomputes the checks and the assessment and shows them.
+func (e *editorScreen) changedView() {
+	now := e.u.now()
+	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
+	title := e.f.Title()
+	if title == "" {
+		title = T("（未命名的项目申报书）")
+	}
+	e.title.SetText(title)
+	e.updateTotals()
+	e.syncChecklist()
+	e.showMessages()
+	e.panel.update(now)
+	if e.secList != nil {
+		e.secList.Refresh()
+	}
+}
+
+// showMessages puts what is wrong under each field: what was typed and not
+// accepted at once, the submission problems once the clerk tried to submit.
+func (e *editorScreen) showMessages() {
+	texts := map[*widget.Label][]string{}
+	for path, msg := range e.parseErrs {
+		if l, ok := lookup(e.msgs, path); ok {
+			texts[l] = append(texts[l], msg)
+		}
+	}
+	if e.checked {
+		for _, p := range e.problems {
+			if l, ok := lookup(e.msgs, p.Field); ok {
+				texts[l] = append(texts[l], p.Message)
+			}
+		}
+	}
+	for _, l := range e.msgs {
+		t := strings.Join(texts[l], "\n")
+		if t == "" {
+			l.Hide()
+		} else {
+			l.SetText(t)
+			l.Show()
+		}
+	}
+}
+
+func (e *editorScreen) onSaved(at time.Time, err error) {
+	e.u.do(func() {
+		if err != nil {
+			e.saved.SetText(T("自动保存失败：") + app.ErrorMessage(err))
+			e.saved.Importance = widget.DangerImportance
+		} else {
+			e.saved.SetText(T("已自动保存") + " " + at.Local().Format("15:04:05"))
+			e.saved.Importance = widget.LowImportance
+		}
+		e.saved.Refresh()
+	})
+}
+
+// close ends the saver; it stores the last edit in the background.
+func (e *editorScreen) close() { e.stop() }
+
+// applyEditable disables the fields of a submitted revision and explains why.
+func (e *editorScreen) applyEditable() {
+	for _, in := range e.inputs {
+		if e.editable {
+			in.Enable()
+		} else {
+			in.Disable()
+		}
+	}
+	e.banner.RemoveAll()
+	e.submit.Hide()
+	e.revise.Hide()
+	switch {
+	case e.editable && e.f.Status == app.StatusReturned:
+		e.banner.Add(&widget.Label{Text: T("这是退回后的修改版本：改完后点“检查并提交”重新报送。") + e.lastComment(), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
+		e.submit.Show()
+	case e.editable:
+		e.submit.Show()
+	case e.f.Status == app.StatusReturned:
+		e.banner.Add(&widget.Label{Text: T("数管局已退回修改。") + e.lastComment(), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
+		e.revise.Show()
+	case e.f.Status.Final():
+		e.banner.Add(&widget.Label{Text: fmt.Sprintf(T("数管局已作出决定：%s。本材料不能再修改。"), e.f.Status.Label()), Wrapping: fyne.TextWrapWord})
+	default:
+		e.banner.Add(&widget.Label{Text: fmt.Sprintf(T("第 %d 版已于 %s 提交，数管局处理期间不能修改。"), e.f.Revision.Number,
+			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), Wrapping: fyne.TextWrapWord})
+	}
+}
+
+// lastComment returns the reviewer's comment of the last return, quoted.
+func (e *editorScreen) lastComment() string {
+	for i := len(e.f.History) - 1; i >= 0; i-- {
+		t := e.f.History[i]
+		if t.To == app.StatusReturned && t.Comment != "" {
+			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment)
+		}
+	}
+	return ""
+}
+
+// refreshState shows the filing's workflow and send state. A decision that
+// arrived while a read-only revision is open reopens it with the new state.
+func (e *editorScreen) refreshState() {
+	ctx := e.u.ctx
+	if !e.editable {
+		if f, err := e.u.store.Get(ctx, e.f.ID); err == nil && (f.Status != e.f.Status || f.Revision.ID != e.f.Revision.ID) {
+			e.u.openEditor(f, false)
+			return
+		}
+	}
+	e.status.SetText(fmt.Sprintf(T("%s · 第 %d 版"), e.f.Status.Label(), e.f.Revision.Number))
+	s, err := e.u.store.Send(ctx, e.f.ID)
+	if err != nil {
+		return
+	}
+	e.send.SetText("· " + s.Label())
+	e.send.Importance = sendImportance(s)
+	e.send.Refresh()
+}
+
+// onSubmit checks the declaration under the profile in force; with problems
+// it lists them, each taking the clerk to its field; otherwise it asks for
+// confirmation and submits.
+func (e *editorScreen) onSubmit() {
+	e.checked = true
+	e.changedView()
+	if len(e.problems) > 0 {
+		e.showProblemList()
+		return
+	}
+	msg := T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
+	if e.prof != nil {
+		a := e.prof.Evaluate(e.decl(), e.u.now())
+		msg = fmt.Sprintf(T("审批路径：%s\n审批单位：%s\n\n"), a.Route.Label, a.Route.Approver) + msg
+	}
+	dialog.ShowConfirm(T("提交项目申报书"), msg, func(ok bool) {
+		if ok {
+			e.doSubmit()
+		}
+	}, e.u.win)
+}
+
+// doSubmit stores the last edit, queues the revision in the outbox and
+// wakes the sync loop, off the Fyne thread.
+func (e *editorScreen) doSubmit() {
+	id, actor := e.f.ID, e.u.link.Session().Actor
+	e.submit.Disable()
+	e.u.goWait(func(ctx context.Context) {
+		err := e.saver.flush()
+		if err == nil {
+			err = e.u.store.Submit(ctx, id, actor, e.u.now())
+		}
+		if err == nil {
+			e.u.link.Kick()
+		}
+		e.u.do(func() {
+			e.submit.Enable()
+			if err != nil {
+				e.u.showError(err)
+				return
+			}
+			if e.u.editor == e {
+				e.u.OpenFiling(id)
+			}
+		})
+	})
+}
+
+// onRevise makes a new editable revision of a returned filing.
+func (e *editorScreen) onRevise() { e.u.revise(e.f, e.revise) }

@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// field lays out one labelled input with the message line under it and
+// registers it as the target of path.
+func (e *editorScreen) field(path, label, hint string, input fyne.CanvasObject) fyne.CanvasObject {
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	msg.Hide()
+	e.msgs[path] = msg
+	e.targets[path] = input
+	if d, ok := input.(fyne.Disableable); ok {
+		e.inputs = append(e.inputs, d)
+	}
+	box := container.NewVBox(&widget.Label{Text: T(label), TextStyle: fyne.TextStyle{Bold: true}})
+	if hint != "" {
+		box.Add(note(T(hint)))
+	}
+	box.Add(input)
+	box.Add(msg)
+	return box
+}
+
+// text edits *ptr with an entry; multi-line entries wrap.
+func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) fyne.CanvasObject {
+	in := &widget.Entry{Text: *ptr, MultiLine: multi}
+	if multi {
+		in.Wrapping = fyne.TextWrapWord
+		in.SetMinRowsVisible(4)
+	}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		*ptr = s
+		e.edited()
+	}
+	return e.field(path, label, hint, in)
+}
+
+// number edits an integer; what is not a number is kept as typed and
+// explained under the field.
+func (e *editorScreen) number(path, label, hint string, ptr *int) fyne.CanvasObject {
+	in := &widget.Entry{}
+	if *ptr != 0 {
+		in.Text = strconv.Itoa(*ptr)
+	}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		s = strings.TrimSpace(s)
+		n, err := strconv.Atoi(s)
+		switch {
+		case s == "":
+			*ptr = 0
+			delete(e.parseErrs, path)
+		case err != nil:
+			e.parseErrs[path] = T("请填写数字，如 2027")
+		default:
+			*ptr = n
+			delete(e.parseErrs, path)
+		}
+		e.edited()
+	}
+	return e.field(path, label, hint, in)
+}
+
+// moneyEntry returns an entry of an amount in 万元 bound to *ptr. What does
+// not parse stays in the entry as typed, with the reason under the field
+// (under msgPath), and the amount keeps its last good value.
+func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
+	in := &widget.Entry{PlaceHolder: T("万元，如 120 或 9.99")}
+	if *ptr != 0 {
+		in.Text = ptr.WanString()
+	}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		if strings.TrimSpace(s) == "" {
+			*ptr = 0
+			delete(e.parseErrs, msgPath)
+		} else if m, err := app.ParseWan(s); err != nil {
+			e.parseErrs[msgPath] = app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
+		} else {
+			*ptr = m
+			delete(e.parseErrs, msgPath)
+		}
+		e.edited()
+	}
+	return in
+}
+
+// money edits an amount in 万元.
+func (e *editorScreen) money(path, label, hint string, ptr *app.Money) fyne.CanvasObject {
+	return e.field(path, label, hint, e.moneyEntry(path, ptr))
+}
+
+// choice edits a code from choices with a drop-down.
+func (e *editorScreen) choice(path, label, hint string, choices []app.Choice, get func() string, set func(string)) fyne.CanvasObject {
+	return e.field(path, label, hint, e.choiceSelect(choices, get, set))
+}
+
+func (e *editorScreen) choiceSelect(choices []app.Choice, get func() string, set func(string)) *widget.Select {
+	opts := make([]string, len(choices))
+	for i, c := range choices {
+		opts[i] = c.Label
+	}
+	sel := &widget.Select{Options: opts, PlaceHolder: T("请选择")}
+	if cur := get(); cur != "" {
+		sel.Selected = app.LabelOf(choices, cur)
+	}
+	sel.ExtendBaseWidget(sel)
+	sel.OnChanged = func(string) {
+		if i := sel.SelectedIndex(); i >= 0 {
+			set(choices[i].Code)
+			e.edited()
+		}
+	}
+	return sel
+}
+
+// level edits a level 1–4 (等保, 密码应用等级).
+func (e *editorScreen) level(path, label, hint string, ptr *int) fyne.CanvasObject {
+	return e.choice(path, label, hint, app.SecurityLevelChoices,
+		func() string {
+			if *ptr == 0 {
+				return ""
+			}
+			return strconv.Itoa(*ptr)
+		},
+		func(code string) { *ptr, _ = strconv.Atoi(code) })
+}
+
+// check edits a yes/no statement; the statement wraps beside the box.
+func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObject {
+	c := &widget.Check{Checked: *ptr}
+	c.ExtendBaseWidget(c)
+	c.OnChanged = func(b bool) {
+		*ptr = b
+		e.edited()
+	}
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	msg.Hide()
+	e.msgs[path] = msg
+	e.targets[path] = c
+	e.inputs = append(e.inputs, c)
+	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: fyne.TextWrapWord}), msg)
+}
+
+// rowMessage returns the message line of a table row, registered for path.
+func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *widget.Label {
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	msg.Hide()
+	e.msgs[path] = msg
+	e.targets[path] = target
+	return msg
+}
+
+// removeButton returns the button that removes row i of a table.
+func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
+	b := &widget.Button{Text: T("删除"), Importance: widget.LowImportance}
+	b.OnTapped = func() {
+		dialog.ShowConfirm(T("删除"), fmt.Sprintf(T("删除这一%s？"), T(what)), func(ok bool) {
+			if ok {
+				remove()
+			}
+		}, e.u.win)
+	}
+	e.inputs = append(e.inputs, b)
+	return b
+}
+
+// addButton returns a button that adds a row to a table.
+func (e *editorScreen) addButton(text string, add func()) *widget.Button {
+	b := &widget.Button{Text: T(text), OnTapped: add}
+	e.inputs = append(e.inputs, b)
+	return b
+}
+
+// forgetRows drops the targets, messages and parse errors of a rebuilt table.
+func (e *editorScreen) forgetRows(root string) {
+	prefix := root + "["
+	for p := range e.targets {
+		if strings.HasPrefix(p, prefix) {
+			delete(e.targets, p)
+			delete(e.msgs, p)
+		}
+	}
+	for p := range e.parseErrs {
+		if strings.HasPrefix(p, prefix) {
+			delete(e.parseErrs, p)
+		}
+	}
+}

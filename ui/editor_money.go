@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// investment returns the 投资 section: the total, this year's amount, the
+// itemised budget with its running total against the total, and the
+// funding sources.
+func (e *editorScreen) investment() []fyne.CanvasObject {
+	d := e.decl()
+	e.budgetBox = container.NewVBox()
+	e.fundingBox = container.NewVBox()
+	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	budgetHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
+		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
+		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
+		&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance}))
+	return []fyne.CanvasObject{
+		e.money("total_investment", "总投资概算（万元）", "决定审批路径；监理、测评、安全评估等费用计入总投资", &d.TotalInvestment),
+		e.money("year_amount", "本年度申请资金（万元）", "", &d.YearAmount),
+		e.field("budget", "投资概算明细", "各分项之和须等于总投资概算",
+			container.NewVBox(budgetHead, e.budgetBox, container.NewHBox(e.addButton("添加一行", e.addBudgetLine)), e.budgetSum)),
+		e.field("funding", "资金来源", "各来源之和须等于总投资概算",
+			container.NewVBox(e.fundingBox, container.NewHBox(e.addButton("添加资金来源", e.addFunding)), e.fundingSum)),
+	}
+}
+
+func (e *editorScreen) addBudgetLine() {
+	e.decl().Budget = append(e.decl().Budget, app.BudgetItem{})
+	e.rebuildBudget()
+	e.edited()
+	if c, ok := e.targets[fmt.Sprintf("budget[%d].category", len(e.decl().Budget)-1)]; ok {
+		if f, ok := c.(fyne.Focusable); ok && e.u.win.Canvas() != nil {
+			e.u.win.Canvas().Focus(f)
+		}
+	}
+}
+
+// rebuildBudget builds one row per budget line: category, name, amount.
+func (e *editorScreen) rebuildBudget() {
+	d := e.decl()
+	e.forgetRows("budget")
+	e.budgetBox.RemoveAll()
+	for i := range d.Budget {
+		item := &d.Budget[i]
+		path := fmt.Sprintf("budget[%d]", i)
+		cat := e.choiceSelect(app.BudgetChoices, func() string { return string(item.Category) },
+			func(c string) { item.Category = app.BudgetCategory(c) })
+		name := &widget.Entry{Text: item.Name, PlaceHolder: T("如 平台软件开发")}
+		name.OnChanged = func(s string) { item.Name = s; e.edited() }
+		amount := e.moneyEntry(path+".amount", &item.Amount)
+		e.inputs = append(e.inputs, cat, name, amount)
+		msg := e.rowMessage(path, name)
+		e.msgs[path+".amount"] = msg
+		e.targets[path+".amount"] = amount
+		e.targets[path+".category"] = cat
+		e.targets[path+".name"] = name
+		del := e.removeButton("预算明细", func() {
+			d.Budget = append(d.Budget[:i], d.Budget[i+1:]...)
+			e.rebuildBudget()
+			e.edited()
+		})
+		e.budgetBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, cat, name, amount)), msg))
+	}
+	e.budgetBox.Refresh()
+}
+
+func (e *editorScreen) addFunding() {
+	e.decl().Funding = append(e.decl().Funding, app.Funding{})
+	e.rebuildFunding()
+	e.edited()
+}
+
+func (e *editorScreen) rebuildFunding() {
+	d := e.decl()
+	e.forgetRows("funding")
+	e.fundingBox.RemoveAll()
+	for i := range d.Funding {
+		fu := &d.Funding[i]
+		path := fmt.Sprintf("funding[%d]", i)
+		kind := e.choiceSelect(app.FundingChoices, func() string { return string(fu.Kind) },
+			func(c string) { fu.Kind = app.FundingKind(c) })
+		amount := e.moneyEntry(path+".amount", &fu.Amount)
+		e.inputs = append(e.inputs, kind, amount)
+		msg := e.rowMessage(path, kind)
+		e.msgs[path+".amount"] = msg
+		e.targets[path+".amount"] = amount
+		del := e.removeButton("资金来源", func() {
+			d.Funding = append(d.Funding[:i], d.Funding[i+1:]...)
+			e.rebuildFunding()
+			e.edited()
+		})
+		e.fundingBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, kind, amount)), msg))
+	}
+	e.fundingBox.Refresh()
+}
+
+// updateTotals shows the running totals against the total investment.
+func (e *editorScreen) updateTotals() {
+	if e.budgetSum == nil {
+		return
+	}
+	d := e.decl()
+	sum := d.BudgetSum()
+	diff := d.TotalInvestment - sum
+	text := fmt.Sprintf(T("分项合计 %s 万元 · 总投资概算 %s 万元"), sum.WanString(), d.TotalInvestment.WanString())
+	switch {
+	case diff == 0 && sum > 0:
+		text += T(" · 一致")
+		e.budgetSum.Importance = widget.SuccessImportance
+	case diff > 0:
+		text += fmt.Sprintf(T(" · 尚有 %s 万元未列入明细"), diff.WanString())
+		e.budgetSum.Importance = widget.WarningImportance
+	case diff < 0:
+		text += fmt.Sprintf(T(" · 明细超出 %s 万元"), (-diff).WanString())
+		e.budgetSum.Importance = widget.DangerImportance
+	default:
+		e.budgetSum.Importance = widget.MediumImportance
+	}
+	e.budgetSum.SetText(text)
+	fs := d.FundingSum()
+	ftext := fmt.Sprintf(T("资金来源合计 %s 万元"), fs.WanString())
+	if fd := d.TotalInvestment - fs; fd != 0 && len(d.Funding) > 0 {
+		ftext += fmt.Sprintf(T(" · 与总投资概算相差 %s 万元"), fd.WanString())
+		e.fundingSum.Importance = widget.WarningImportance
+	} else {
+		e.fundingSum.Importance = widget.MediumImportance
+	}
+	e.fundingSum.SetText(ftext)
+}
+
+// attachments returns the 附件 section: the attached files with what each
+// is, and the button that picks one from disk.
+func (e *editorScreen) attachments() fyne.CanvasObject {
+	add := e.addButton("添加附件…", e.onAddAttachment)
+	add.Icon = theme.FileIcon()
+	return e.field("attachments", "附件", "PDF 为宜。附件复制到本机的附件库，提交后随材料发送给数管局。",
+		container.NewVBox(e.attachBox, container.NewHBox(add)))
+}
+
+func (e *editorScreen) rebuildAttachments() {
+	e.forgetRows("attachments")
+	e.attachBox.RemoveAll()
+	materials := make([]app.Choice, len(app.Materials))
+	for i, m := range app.Materials {
+		materials[i] = app.Choice{Code: m.Code, Label: m.Label}
+	}
+	for i := range e.f.Attachments {
+		a := &e.f.Attachments[i]
+		kind := e.choiceSelect(materials, func() string { return a.Material }, func(c string) { a.Material = c })
+		e.inputs = append(e.inputs, kind)
+		del := e.removeButton("附件", func() {
+			e.f.Attachments = append(e.f.Attachments[:i], e.f.Attachments[i+1:]...)
+			e.rebuildAttachments()
+			e.edited()
+		})
+		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, size(a.Size)), Truncation: fyne.TextTruncateEllipsis}
+		e.targets[fmt.Sprintf("attachments[%d]", i)] = kind
+		e.attachBox.Add(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, name, kind)))
+	}
+	if len(e.f.Attachments) == 0 {
+		e.attachBox.Add(note(T("还没有附件。")))
+	}
+	e.attachBox.Refresh()
+}
+
+// onAddAttachment picks a file and copies it into the attachment store off
+// the Fyne thread; the new attachment is first marked as the first material
+// still missing.
+func (e *editorScreen) onAddAttachment() {
+	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		e.saved.SetText(T("正在复制附件…"))
+		e.u.goWait(func(ctx context.Context) {
+			att, err := e.u.store.Import(ctx, path)
+			e.u.do(func() {
+				if err != nil {
+					e.u.showError(err)
+					return
+				}
+				e.attach(att)
+			})
+		})
+	}, e.u.win)
+}
+
+// attach adds an imported file to the filing.
+func (e *editorScreen) attach(att app.Attachment) {
+	if att.Material == "" && e.prof != nil {
+		if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
+			att.Material = missing[0].Codes[0]
+		}
+	}
+	e.f.Attachments = append(e.f.Attachments, att)
+	e.rebuildAttachments()
+	e.edited()
+}
+
+// size formats a file size for people.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

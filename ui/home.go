@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// homeScreen is the list of the unit's filings: counts, a search box,
+// filters by kind, status and plan year, a virtualised list (only the rows
+// on screen exist as widgets) and the profile's upcoming deadlines.
+type homeScreen struct {
+	u *UI
+
+	counts    *widget.Label
+	search    *widget.Entry
+	kind      *widget.Select
+	status    *widget.Select
+	year      *widget.Select
+	list      *widget.List
+	found     *widget.Label
+	profile   *widget.Label
+	deadlines *fyne.Container
+	obj       fyne.CanvasObject
+
+	// state, on the Fyne thread
+	rows       []Row
+	gen        uint64             // generation of the latest load
+	cancelLoad context.CancelFunc // cancels the load under way
+	loading    sync.WaitGroup     // loads not yet applied (tests wait on it)
+}
+
+var (
+	allKinds    = "全部类型"
+	allStatuses = "全部状态"
+	allYears    = "全部年度"
+)
+
+func newHomeScreen(u *UI) *homeScreen {
+	h := &homeScreen{u: u,
+		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
+		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
+		found:     &widget.Label{Importance: widget.LowImportance},
+		profile:   &widget.Label{Wrapping: fyne.TextWrapWord},
+		deadlines: container.NewVBox(),
+	}
+	h.search.OnChanged = func(string) { h.reload() }
+	kinds := []string{T(allKinds)}
+	for _, k := range app.Kinds {
+		kinds = append(kinds, k.Label())
+	}
+	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.reload() }}
+	statuses := []string{T(allStatuses)}
+	for _, s := range app.Statuses {
+		statuses = append(statuses, s.Label())
+	}
+	h.status = &widget.Select{Options: statuses, Selected: statuses[0], OnChanged: func(string) { h.reload() }}
+	years := []string{T(allYears)}
+	y := u.now().Year()
+	for i := y + 2; i >= y-3; i-- {
+		years = append(years, strconv.Itoa(i))
+	}
+	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.reload() }}
+	h.list = &widget.List{
+		Length:     func() int { return len(h.rows) },
+		CreateItem: func() fyne.CanvasObject { return newRowView() },
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(h.rows) {
+				o.(*rowView).set(h.rows[i])
+			}
+		},
+		OnSelected: h.onSelected,
+	}
+	h.list.ExtendBaseWidget(h.list)
+	newBtn := &widget.Button{Text: T("新建申报书"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.NewDeclaration}
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.kind, h.status, h.year), h.search)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
+	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
+	sideScroll := container.NewVScroll(container.NewPadded(side))
+	sideScroll.SetMinSize(fyne.NewSize(300, 0))
+	main := container.NewBorder(top, h.found, nil, nil, h.list)
+	split := container.NewHSplit(main, sideScroll)
+	split.Offset = 0.72
+	h.obj = container.NewPadded(split)
+	return h
+}
+
+func (h *homeScreen) object() fyne.CanvasObject { return h.obj }
+
+func (h *homeScreen) onSelected(i widget.ListItemID) {
+	h.list.UnselectAll()
+	if i < len(h.rows) {
+		h.u.OpenFiling(h.rows[i].ID)
+	}
+}
+
+// query returns what the filters select.
+func (h *homeScreen) query() Query {
+	q := Query{Text: h.search.Text}
+	if i := h.kind.SelectedIndex(); i > 0 {
+		q.Kind = app.Kinds[i-1]
+	}
+	if i := h.status.SelectedIndex(); i > 0 {
+		q.Status = app.Statuses[i-1]
+	}
+	if i := h.year.SelectedIndex(); i > 0 {
+		q.PlanYear, _ = strconv.Atoi(h.year.Selected)
+	}
+	return q
+}
+
+// reload lists the filings again off the Fyne thread; a newer reload
+// cancels an older one and only the newest result is shown.
+func (h *homeScreen) reload() {
+	if h.cancelLoad != nil {
+		h.cancelLoad()
+	}
+	ctx, cancel := context.WithCancel(h.u.ctx)
+	h.cancelLoad = cancel
+	h.gen++
+	gen, q := h.gen, h.query()
+	h.loading.Add(1)
+	h.u.goWait(func(context.Context) {
+		defer h.loading.Done()
+		start := time.Now()
+		rows, err := h.u.store.List(ctx, q)
+		took := time.Since(start)
+		h.u.do(func() {
+			if gen != h.gen || ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				h.found.SetText(T("读取列表失败：") + app.ErrorMessage(err))
+				return
+			}
+			h.setRows(rows, took)
+		})
+	})
+}
+
+func (h *homeScreen) setRows(rows []Row, took time.Duration) {
+	h.rows = rows
+	h.list.Refresh()
+	switch {
+	case len(rows) == 0 && h.query() == (Query{}):
+		h.found.SetText(T("还没有材料。点“新建申报书”开始填写，填写内容会自动保存。"))
+	case len(rows) == 0:
+		h.found.SetText(T("没有符合条件的材料"))
+	default:
+		h.found.SetText(fmt.Sprintf(T("共 %d 份"), len(rows)))
+	}
+	_ = took
+}
+
+// update shows the counts and the profile's deadlines. It runs on the Fyne
+// thread.
+func (h *homeScreen) update(c Counts) {
+	h.counts.SetText(fmt.Sprintf(T("草稿 %d 份 · 待发送 %d 项 · 发送失败 %d 项 · 未读批复 %d 条 · 共 %d 份"),
+		c.Drafts, c.Outbox, c.Failed, c.Unread, c.Total))
+	prof := h.u.link.Profile()
+	if prof == nil {
+		h.profile.SetText(T("尚未选择规则。请在“设置”中连接数管局或选择所在地区。"))
+		h.deadlines.RemoveAll()
+		return
+	}
+	h.profile.SetText(fmt.Sprintf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
+	now := h.u.now()
+	h.deadlines.RemoveAll()
+	for _, d := range prof.DeadlinesFor(&app.Declaration{PlanYear: now.Year() + 1}, nil, now) {
+		h.deadlines.Add(deadlineView(d, now))
+	}
+	if len(h.deadlines.Objects) == 0 {
+		h.deadlines.Add(note(T("本地区规则没有固定的申报期限")))
+	}
+}
+
+// deadlineView shows one deadline: its label, the due date and days left, or
+// how it will be counted when its anchor event has not happened.
+func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
+	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	var when string
+	imp := widget.LowImportance
+	if d.Known() {
+		days := int(d.Due.Sub(now).Hours()/24) + 1
+		when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), d.Due.Format("2006-01-02"), days)
+		if days <= 30 {
+			imp = widget.WarningImportance
+		}
+	} else {
+		when = d.Rule
+	}
+	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: fyne.TextWrapWord, Importance: imp})
+}
+
+// rowView is one row of the filing list: title, then kind, plan year,
+// status, revision, send state and unread decisions.
+type rowView struct {
+	widget.BaseWidget
+	title  *widget.Label
+	meta   *widget.Label
+	send   *widget.Label
+	unread *widget.Label
+	box    *fyne.Container
+}
+
+func newRowView() *rowView {
+	r := &rowView{
+		title:  &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		meta:   &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
+		send:   &widget.Label{Alignment: fyne.TextAlignTrailing, Truncation: fyne.TextTruncateEllipsis},
+		unread: &widget.Label{Importance: widget.WarningImportance, TextStyle: fyne.TextStyle{Bold: true}},
+	}
+	right := container.NewVBox(r.send, container.NewHBox(layout.NewSpacer(), r.unread))
+	r.box = container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(260, 2*r.title.MinSize().Height), right),
+		container.NewVBox(r.title, r.meta))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *rowView) set(row Row) {
+	title := row.Title
+	if title == "" {
+		title = T("（未命名）")
+	}
+	r.title.SetText(title)
+	r.meta.SetText(fmt.Sprintf(T("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s"),
+		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.Revision, row.Updated.Local().Format("2006-01-02 15:04")))
+	r.send.SetText(row.Send.Label())
+	r.send.Importance = sendImportance(row.Send)
+	r.send.Refresh()
+	if row.Unread > 0 {
+		r.unread.SetText(fmt.Sprintf(T("%d 条未读批复"), row.Unread))
+	} else {
+		r.unread.SetText("")
+	}
+}
+
+// CreateRenderer lays the row out.
+func (r *rowView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }

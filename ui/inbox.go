@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// inboxScreen lists the bureau's decisions and notices, unread ones marked;
+// opening one shows the filing, the decision and the reviewer's comment and
+// marks it read.
+type inboxScreen struct {
+	u *UI
+
+	list   *widget.List
+	detail *fyne.Container
+	empty  *widget.Label
+	obj    fyne.CanvasObject
+
+	// state, on the Fyne thread
+	msgs     []Message
+	selected string
+	shown    bool
+}
+
+func newInboxScreen(u *UI) *inboxScreen {
+	s := &inboxScreen{u: u, detail: container.NewVBox(), empty: note("")}
+	s.list = &widget.List{
+		Length: func() int { return len(s.msgs) },
+		CreateItem: func() fyne.CanvasObject {
+			return container.NewVBox(&widget.Label{Truncation: fyne.TextTruncateEllipsis},
+				&widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis})
+		},
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.msgs) {
+				return
+			}
+			m := s.msgs[i]
+			c := o.(*fyne.Container)
+			title := c.Objects[0].(*widget.Label)
+			title.SetText(m.headline())
+			title.TextStyle = fyne.TextStyle{Bold: !m.Read}
+			title.Refresh()
+			read := T("已读")
+			if !m.Read {
+				read = "● " + T("未读")
+			}
+			c.Objects[1].(*widget.Label).SetText(read + " · " + m.At.Local().Format("2006-01-02 15:04"))
+		},
+		OnSelected: s.onSelected,
+	}
+	s.list.ExtendBaseWidget(s.list)
+	left := container.NewBorder(heading(T("收件箱")), s.empty, nil, nil, s.list)
+	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
+	split.Offset = 0.4
+	s.obj = container.NewPadded(split)
+	return s
+}
+
+func (s *inboxScreen) object() fyne.CanvasObject { return s.obj }
+
+func (s *inboxScreen) reloadIfShown() {
+	if s.shown {
+		s.reload()
+	}
+}
+
+// reload reads the inbox (its entries are few) and shows it.
+func (s *inboxScreen) reload() {
+	msgs, err := s.u.store.Inbox(s.u.ctx)
+	if err != nil {
+		s.empty.SetText(app.ErrorMessage(err))
+		return
+	}
+	s.msgs = msgs
+	s.list.Refresh()
+	if len(msgs) == 0 {
+		s.empty.SetText(T("还没有消息。数管局的每个决定都会出现在这里，并弹出桌面通知。"))
+		s.detail.RemoveAll()
+	} else {
+		s.empty.SetText(fmt.Sprintf(T("共 %d 条"), len(msgs)))
+	}
+	for i, m := range msgs {
+		if m.ID == s.selected {
+			s.show(m)
+			s.list.Select(i)
+			return
+		}
+	}
+}
+
+// Open shows entry id (the screenshot script and tests use it).
+func (s *inboxScreen) open(id string) {
+	for i, m := range s.msgs {
+		if m.ID == id {
+			s.list.Select(i)
+			return
+		}
+	}
+}
+
+func (s *inboxScreen) onSelected(i widget.ListItemID) {
+	if i >= len(s.msgs) {
+		return
+	}
+	m := s.msgs[i]
+	if s.selected == m.ID {
+		return
+	}
+	s.selected = m.ID
+	s.show(m)
+	if !m.Read {
+		id := m.ID
+		s.u.goWait(func(ctx context.Context) {
+			if err := s.u.store.MarkRead(ctx, id); err != nil {
+				fyne.LogError("mark read", err)
+			}
+		})
+	}
+}
+
+// show shows one entry: the filing, the decision and the comment.
+func (s *inboxScreen) show(m Message) {
+	s.detail.RemoveAll()
+	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord})
+	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
+	if d := m.Decision; d != nil {
+		imp := widget.MediumImportance
+		switch d.To {
+		case app.StatusReturned:
+			imp = widget.WarningImportance
+		case app.StatusRejected:
+			imp = widget.DangerImportance
+		case app.StatusApproved, app.StatusFiled:
+			imp = widget.SuccessImportance
+		}
+		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("决定：%s（原状态：%s）"), d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
+		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("审核人：%s · 第 %d 版"), d.Actor, d.RevisionNumber)})
+		comment := d.Comment
+		if comment == "" {
+			comment = T("（无审核意见）")
+		}
+		s.detail.Add(heading(T("审核意见")))
+		s.detail.Add(&widget.Label{Text: comment, Wrapping: fyne.TextWrapWord})
+		if m.Stale {
+			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))
+		}
+	} else if m.Body != "" {
+		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: fyne.TextWrapWord})
+	}
+	if m.FilingID != "" {
+		id := m.FilingID
+		s.detail.Add(container.NewHBox(
+			&widget.Button{Text: T("打开材料"), Icon: theme.DocumentIcon(), Importance: widget.HighImportance, OnTapped: func() { s.u.OpenFiling(id) }},
+			&widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { s.u.OpenTimeline(id) }},
+		))
+	}
+}
+
+// headline returns the entry's one-line title.
+func (m Message) headline() string {
+	if m.Decision != nil {
+		t := m.FilingTitle
+		if t == "" {
+			t = T("（未命名）")
+		}
+		return t + "：" + m.Decision.To.Label()
+	}
+	if m.Title != "" {
+		return m.Title
+	}
+	return T("数管局通知")
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"egovdesk/app"
+)
+
+// saver stores the latest edit of one filing off the Fyne thread, at most
+// delay after the first unsaved edit (continuous typing still saves every
+// delay). The editor hands it deep copies, so the saving goroutine never
+// shares memory with the widgets.
+type saver struct {
+	// dependencies
+	store Store
+	delay time.Duration
+	// saved is called on the saver's goroutine after each save
+	saved func(at time.Time, err error)
+
+	kick chan struct{}
+
+	mu     sync.Mutex // guards latest
+	latest *app.Filing
+
+	saveMu sync.Mutex // one save at a time
+}
+
+// put queues f (the editor's copy) to be saved. It copies f and never blocks.
+func (s *saver) put(f *app.Filing) {
+	c, err := copyFiling(f)
+	if err != nil {
+		s.saved(time.Time{}, err)
+		return
+	}
+	s.mu.Lock()
+	s.latest = c
+	s.mu.Unlock()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// run saves queued edits until ctx is done, then saves the last one.
+func (s *saver) run(ctx context.Context) {
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			s.flush()
+			return
+		case <-s.kick:
+			if timer == nil {
+				timer = time.After(s.delay)
+			}
+		case <-timer:
+			timer = nil
+			s.flush()
+		}
+	}
+}
+
+// flush saves the queued edit now, if there is one. It blocks; call it off
+// the Fyne thread. It returns the save's error.
+func (s *saver) flush() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	s.mu.Lock()
+	f := s.latest
+	s.latest = nil
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	// Not the UI's context: the last edit must be stored even while the
+	// window is closing.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.store.Save(ctx, f)
+	s.saved(f.Updated, err)
+	return err
+}
+
+// copyFiling returns a deep copy of f.
+func copyFiling(f *app.Filing) (*app.Filing, error) {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("copy filing %s: %w", f.ID, err)
+	}
+	var c app.Filing
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("copy filing %s: %w", f.ID, err)
+	}
+	return &c, nil
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// setupScreen is the first run's choice and, later, the settings: connect
+// to the county data bureau (address, account, password), or work offline
+// under one of the embedded jurisdiction profiles; and the language.
+type setupScreen struct {
+	u     *UI
+	first bool
+
+	addr     *widget.Entry
+	login    *widget.Entry
+	password *widget.Entry
+	connect  *widget.Button
+	result   *widget.Label
+
+	profile  *widget.Select
+	unit     *widget.Entry
+	actor    *widget.Entry
+	offline  *widget.Button
+	language *widget.Select
+
+	ids []string // profile IDs in the order of profile's options
+}
+
+func newSetupScreen(u *UI, first bool) *setupScreen {
+	s := &setupScreen{u: u, first: first,
+		addr:     &widget.Entry{PlaceHolder: "https://sgj.example.gov.cn:8443"},
+		login:    &widget.Entry{PlaceHolder: T("数管局分配的账号")},
+		password: &widget.Entry{Password: true, PlaceHolder: T("密码")},
+		result:   &widget.Label{Wrapping: fyne.TextWrapWord},
+		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
+		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
+	}
+	for _, e := range []*widget.Entry{s.addr, s.login, s.password, s.unit, s.actor} {
+		e.ExtendBaseWidget(e)
+	}
+	sess := u.link.Session()
+	s.addr.SetText(sess.Bureau)
+	s.login.SetText(sess.Login)
+	s.unit.SetText(sess.UnitName)
+	s.actor.SetText(sess.Actor)
+	s.password.OnSubmitted = func(string) { s.onConnect() }
+	s.connect = &widget.Button{Text: T("连接数管局"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onConnect}
+
+	var labels []string
+	for id := range u.profiles {
+		s.ids = append(s.ids, id)
+	}
+	sort.Strings(s.ids)
+	for _, id := range s.ids {
+		p := u.profiles[id]
+		labels = append(labels, p.Jurisdiction+" · "+p.Regulation)
+	}
+	s.profile = &widget.Select{Options: labels, PlaceHolder: T("选择所在地区的规则")}
+	s.profile.ExtendBaseWidget(s.profile)
+	for i, id := range s.ids {
+		if id == sess.ProfileID {
+			s.profile.SetSelectedIndex(i)
+		}
+	}
+	s.offline = &widget.Button{Text: T("离线开始工作"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onOffline}
+	s.language = &widget.Select{Options: []string{"简体中文", "English"}, OnChanged: s.onLanguage}
+	if u.app.Preferences().StringWithFallback(PrefLanguage, LangChinese) == LangEnglish {
+		s.language.Selected = "English"
+	} else {
+		s.language.Selected = "简体中文"
+	}
+	return s
+}
+
+func (s *setupScreen) object() fyne.CanvasObject {
+	intro := T("连接本县（市）数管局后，提交的材料会自动发送，审核决定会及时通知您。没有网络时也可以先离线填写，连接后再发送。")
+	online := container.NewVBox(heading(T("连接数管局")),
+		widget.NewForm(
+			widget.NewFormItem(T("服务器地址"), s.addr),
+			widget.NewFormItem(T("账号"), s.login),
+			widget.NewFormItem(T("密码"), s.password)),
+		container.NewHBox(s.connect), s.result)
+	offline := container.NewVBox(heading(T("暂不连接，离线工作")),
+		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),
+		widget.NewForm(
+			widget.NewFormItem(T("所在地区"), s.profile),
+			widget.NewFormItem(T("单位名称"), s.unit),
+			widget.NewFormItem(T("您的姓名"), s.actor)),
+		container.NewHBox(s.offline))
+	parts := []fyne.CanvasObject{note(intro), online, widget.NewSeparator(), offline}
+	if !s.first {
+		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
+			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改语言后重新启动本程序生效。")))
+	}
+	title := T("设置")
+	if s.first {
+		title = T("欢迎使用政务信息化项目申报")
+	}
+	box := container.NewVBox(append([]fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText}}, parts...)...)
+	return container.NewVScroll(container.NewCenter(container.NewStack(minWidth(640), container.NewPadded(box))))
+}
+
+// onConnect logs in off the Fyne thread.
+func (s *setupScreen) onConnect() {
+	addr, login, pw := s.addr.Text, s.login.Text, s.password.Text
+	if addr == "" || login == "" || pw == "" {
+		s.result.Importance = widget.DangerImportance
+		s.result.SetText(T("请填写服务器地址、账号和密码"))
+		return
+	}
+	s.connect.Disable()
+	s.result.Importance = widget.MediumImportance
+	s.result.SetText(T("正在连接…"))
+	s.u.goWait(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		err := s.u.link.Connect(ctx, addr, login, pw)
+		s.u.do(func() {
+			s.connect.Enable()
+			if err != nil {
+				s.result.Importance = widget.DangerImportance
+				s.result.SetText(T("连接失败：") + app.ErrorMessage(err))
+				return
+			}
+			s.password.SetText("")
+			s.u.refresh()
+			s.u.ShowHome()
+		})
+	})
+}
+
+func (s *setupScreen) onOffline() {
+	i := s.profile.SelectedIndex()
+	if i < 0 {
+		s.result.Importance = widget.DangerImportance
+		s.result.SetText(T("请选择所在地区"))
+		return
+	}
+	if err := s.u.link.WorkOffline(s.ids[i], s.unit.Text, s.actor.Text); err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.u.refresh()
+	s.u.ShowHome()
+}
+
+func (s *setupScreen) onLanguage(v string) {
+	l := LangChinese
+	if v == "English" {
+		l = LangEnglish
+	}
+	s.u.app.Preferences().SetString(PrefLanguage, l)
+}

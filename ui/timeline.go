@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// timelineScreen is the history of one filing: every submitted revision and
+// every decision with the reviewer's comment, newest first. A filing returned
+// for revision offers 修改后重新提交.
+type timelineScreen struct {
+	u *UI
+
+	title  *widget.Label
+	state  *widget.Label
+	events *fyne.Container
+	revise *widget.Button
+	edit   *widget.Button
+	obj    fyne.CanvasObject
+
+	// state, on the Fyne thread
+	id    string
+	f     *app.Filing
+	shown bool
+}
+
+func newTimelineScreen(u *UI) *timelineScreen {
+	t := &timelineScreen{u: u,
+		title:  &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis},
+		state:  &widget.Label{},
+		events: container.NewVBox(),
+	}
+	t.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: t.onRevise}
+	t.edit = &widget.Button{Text: T("打开申报书"), Icon: theme.DocumentIcon(), OnTapped: func() { u.OpenFiling(t.id) }}
+	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(back, t.edit, t.revise), container.NewVBox(t.title, t.state))
+	t.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(t.events)))
+	return t
+}
+
+func (t *timelineScreen) object() fyne.CanvasObject { return t.obj }
+
+func (t *timelineScreen) open(id string) {
+	t.id, t.shown = id, true
+	t.reload()
+}
+
+func (t *timelineScreen) reloadIfShown() {
+	if t.shown {
+		t.reload()
+	}
+}
+
+// reload reads the filing, its revisions and its send state (small reads of
+// one filing) and shows them.
+func (t *timelineScreen) reload() {
+	ctx := t.u.ctx
+	f, err := t.u.store.Get(ctx, t.id)
+	if err != nil {
+		t.title.SetText(app.ErrorMessage(err))
+		t.events.RemoveAll()
+		return
+	}
+	t.f = f
+	revs, _ := t.u.store.Revisions(ctx, t.id)
+	send, _ := t.u.store.Send(ctx, t.id)
+	title := f.Title()
+	if title == "" {
+		title = T("（未命名）")
+	}
+	t.title.SetText(title + " · " + T("进度与批复"))
+	t.state.SetText(fmt.Sprintf(T("%s · %s · 当前第 %d 版 · %s"), f.Kind.Label(), f.Status.Label(), f.Revision.Number, send.Label()))
+	if f.Status == app.StatusReturned && f.Revision.Submitted() {
+		t.revise.Show()
+	} else {
+		t.revise.Hide()
+	}
+	if f.Kind == app.KindDeclaration {
+		t.edit.Show()
+	} else {
+		t.edit.Hide()
+	}
+
+	hashes := map[string]string{}
+	for _, r := range revs {
+		hashes[r.Revision.ID] = r.BodyHash
+	}
+	history := append([]app.Transition(nil), f.History...)
+	sort.SliceStable(history, func(i, j int) bool { return history[i].At.After(history[j].At) })
+	t.events.RemoveAll()
+	if !f.Revision.Submitted() {
+		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", widget.MediumImportance))
+	}
+	for _, h := range history {
+		t.events.Add(transitionView(h, hashes[h.RevisionID]))
+	}
+	if len(history) == 0 {
+		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
+	}
+}
+
+// transitionView shows one move of the filing: when, who, what and why.
+func transitionView(h app.Transition, hash string) fyne.CanvasObject {
+	what := fmt.Sprintf(T("第 %d 版 · %s → %s"), h.RevisionNumber, h.From.Label(), h.To.Label())
+	if h.Action == app.ActionSubmit {
+		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)
+	}
+	who := h.Actor
+	if h.Role == app.RoleUnit {
+		who += T("（本单位）")
+	} else if who != "" {
+		who += T("（数管局）")
+	}
+	extra := ""
+	if hash != "" && h.Action == app.ActionSubmit {
+		extra = T("内容摘要 SHA-256 ") + hash[:16] + "…"
+	}
+	imp := widget.MediumImportance
+	switch h.To {
+	case app.StatusReturned:
+		imp = widget.WarningImportance
+	case app.StatusRejected:
+		imp = widget.DangerImportance
+	case app.StatusApproved, app.StatusFiled:
+		imp = widget.SuccessImportance
+	}
+	v := event(h.At, what, who, h.Comment, imp)
+	if extra != "" {
+		v.(*fyne.Container).Add(note(extra))
+	}
+	return v
+}
+
+// event lays out one timeline entry.
+func event(at time.Time, what, who, comment string, imp widget.Importance) fyne.CanvasObject {
+	when := T("现在")
+	if !at.IsZero() {
+		when = at.Local().Format("2006-01-02 15:04")
+	}
+	box := container.NewVBox(
+		container.NewHBox(&widget.Label{Text: when, Importance: widget.LowImportance},
+			&widget.Label{Text: what, TextStyle: fyne.TextStyle{Bold: true}, Importance: imp},
+			&widget.Label{Text: who}),
+	)
+	if comment != "" {
+		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: fyne.TextWrapWord, Importance: imp})
+	}
+	box.Add(widget.NewSeparator())
+	return box
+}
+
+// onRevise makes the next revision of the returned filing and opens it.
+func (t *timelineScreen) onRevise() {
+	if t.f == nil {
+		return
+	}
+	t.u.revise(t.f, t.revise)
+}
+
+// revise makes a new editable revision of returned filing f off the Fyne
+// thread and opens it in the editor; btn is disabled meanwhile.
+func (u *UI) revise(f *app.Filing, btn *widget.Button) {
+	c, err := copyFiling(f)
+	if err == nil {
+		err = c.Revise(newID(), u.now())
+	}
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	btn.Disable()
+	u.goWait(func(ctx context.Context) {
+		err := u.store.Save(ctx, c)
+		u.do(func() {
+			btn.Enable()
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.openEditor(c, false)
+		})
+	})
+}

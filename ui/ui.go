@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// Options are what New needs.
+type Options struct {
+	Store    Store
+	Link     Link
+	Profiles map[string]*app.Profile // the embedded profiles, for working offline
+	Now      func() time.Time        // [time.Now]
+	// Tray says whether the desktop shows a system tray; only then does
+	// closing the window hide it to the tray.
+	Tray bool
+	// SaveDelay is how long an edit may wait before it is stored [500ms].
+	SaveDelay time.Duration
+	// Do runs a function on the Fyne thread [fyne.Do]. Tests replace it:
+	// Fyne's test driver runs fyne.Do at once on the calling goroutine.
+	Do func(func())
+}
+
+// UI is the client's main window: a navigation bar, the current screen and
+// the connection bar. Create it with New, then Start; Stop before the store
+// closes.
+type UI struct {
+	// dependencies
+	app      fyne.App
+	win      fyne.Window
+	store    Store
+	link     Link
+	profiles map[string]*app.Profile
+	now      func() time.Time
+	delay    time.Duration
+	hasTray  bool
+	do       func(func()) // every update from a goroutine goes through it
+	notified atomic.Int64 // OS notifications sent
+
+	// screens
+	bar      *connBar
+	home     *homeScreen
+	inbox    *inboxScreen
+	editor   *editorScreen // the open editor, nil when none
+	timeline *timelineScreen
+	center   *fyne.Container
+	inboxBtn *widget.Button
+	tray     *trayMenu
+
+	// lifetime
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds the main window's content in w. Nothing runs until Start.
+func New(a fyne.App, w fyne.Window, o Options) *UI {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Do == nil {
+		o.Do = fyne.Do
+	}
+	if o.SaveDelay <= 0 {
+		o.SaveDelay = 500 * time.Millisecond
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &UI{app: a, win: w, store: o.Store, link: o.Link, profiles: o.Profiles, now: o.Now,
+		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
+	u.bar = newConnBar(u)
+	u.home = newHomeScreen(u)
+	u.inbox = newInboxScreen(u)
+	u.timeline = newTimelineScreen(u)
+	u.center = container.NewStack()
+	u.inboxBtn = &widget.Button{Text: T("收件箱"), Icon: theme.MailComposeIcon(), OnTapped: u.ShowInbox}
+	nav := container.NewHBox(
+		&widget.Button{Text: T("全部材料"), Icon: theme.HomeIcon(), OnTapped: u.ShowHome},
+		u.inboxBtn,
+		&widget.Button{Text: T("新建申报书"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.NewDeclaration},
+		&widget.Button{Text: T("设置"), Icon: theme.SettingsIcon(), OnTapped: u.showSettings},
+	)
+	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
+	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
+	if o.Tray {
+		if u.tray = newTrayMenu(u); u.tray != nil {
+			w.SetCloseIntercept(w.Hide) // the tray's 退出 quits
+		}
+	}
+	return u
+}
+
+// Start shows the first screen (the first-run choice when no session is
+// configured, the filing list otherwise) and starts listening to the store
+// and the sync link. Call it on the Fyne thread.
+func (u *UI) Start() {
+	if u.link.Session().Configured {
+		u.ShowHome()
+	} else {
+		u.show(newSetupScreen(u, true).object())
+	}
+	u.refresh()
+	u.wg.Add(2)
+	go u.watchLink()
+	go u.watchDecisions()
+	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
+}
+
+// Stop ends the UI's goroutines, stores the open editor's last edits and
+// waits. Call it after the window closed and before the store closes; it
+// must not be called on the Fyne thread while an editor is open.
+func (u *UI) Stop() {
+	u.cancel()
+	u.wg.Wait()
+}
+
+// Now returns the UI's clock's time.
+func (u *UI) Now() time.Time { return u.now() }
+
+// Notified returns how many OS notifications the UI has sent.
+func (u *UI) Notified() int64 { return u.notified.Load() }
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// watchLink refreshes the connection bar and the lists after the link changed.
+func (u *UI) watchLink() {
+	defer u.wg.Done()
+	for {
+		select {
+		case <-u.ctx.Done():
+			return
+		case <-u.link.Updates():
+			u.do(u.refresh)
+		}
+	}
+}
+
+// watchDecisions raises an OS notification for every decision and notice.
+func (u *UI) watchDecisions() {
+	defer u.wg.Done()
+	for {
+		select {
+		case <-u.ctx.Done():
+			return
+		case d := <-u.link.Decisions():
+			u.do(func() {
+				u.app.SendNotification(fyne.NewNotification(d.Headline, d.Text))
+				u.notified.Add(1)
+				u.refresh()
+			})
+		}
+	}
+}
+
+// refresh brings every visible number up to date. It runs on the Fyne thread
+// and reads only counts and the status; the list reloads off the thread.
+func (u *UI) refresh() {
+	if u.ctx.Err() != nil {
+		return
+	}
+	st := u.link.Status()
+	c, err := u.store.Counts(u.ctx)
+	if err != nil {
+		fyne.LogError("counts", err)
+	}
+	u.bar.update(st, c)
+	if c.Unread > 0 {
+		u.inboxBtn.SetText(fmt.Sprintf(T("收件箱（%d 条未读）"), c.Unread))
+		u.inboxBtn.Importance = widget.WarningImportance
+	} else {
+		u.inboxBtn.SetText(T("收件箱"))
+		u.inboxBtn.Importance = widget.MediumImportance
+	}
+	u.inboxBtn.Refresh()
+	u.home.update(c)
+	u.inbox.reloadIfShown()
+	if u.editor != nil {
+		u.editor.refreshState()
+	}
+	u.timeline.reloadIfShown()
+	if u.tray != nil {
+		u.tray.update(st, c)
+	}
+}
+
+// show replaces the center screen.
+func (u *UI) show(o fyne.CanvasObject) {
+	u.center.Objects = []fyne.CanvasObject{o}
+	u.center.Refresh()
+}
+
+// leaveEditor closes the open editor; its pending edits are stored in the
+// background.
+func (u *UI) leaveEditor() {
+	if u.editor != nil {
+		u.editor.close()
+		u.editor = nil
+	}
+	u.timeline.shown = false
+	u.inbox.shown = false
+}
+
+// ShowHome shows the list of filings.
+func (u *UI) ShowHome() {
+	u.leaveEditor()
+	u.show(u.home.object())
+	u.home.reload()
+}
+
+// ShowInbox shows the inbox.
+func (u *UI) ShowInbox() {
+	u.leaveEditor()
+	u.inbox.shown = true
+	u.show(u.inbox.object())
+	u.inbox.reload()
+}
+
+// NewDeclaration starts a new project declaration and opens it. The draft is
+// stored at once, so it is in the list even if nothing is typed.
+func (u *UI) NewDeclaration() {
+	s := u.link.Session()
+	if !s.Configured {
+		u.show(newSetupScreen(u, true).object())
+		return
+	}
+	now := u.now()
+	f, err := app.NewFiling(app.KindDeclaration, newID(), newID(), s.UnitID, now)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	f.Declaration.PlanYear = now.Year() + 1
+	f.Declaration.UnitName = s.UnitName
+	f.Declaration.Contact.Person = s.Actor
+	u.openEditor(f, true)
+}
+
+// OpenFiling opens filing id: the editor for a declaration, the timeline for
+// the kinds this client does not edit yet.
+func (u *UI) OpenFiling(id string) {
+	f, err := u.store.Get(u.ctx, id)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	if f.Kind != app.KindDeclaration {
+		u.OpenTimeline(id)
+		return
+	}
+	u.openEditor(f, false)
+}
+
+func (u *UI) openEditor(f *app.Filing, fresh bool) {
+	u.leaveEditor()
+	u.editor = newEditorScreen(u, f)
+	u.show(u.editor.object())
+	if fresh {
+		u.editor.edited()
+	}
+}
+
+// Editor returns the open declaration editor, nil when none (for tests and
+// the screenshot script).
+func (u *UI) Editor() *EditorHandle {
+	if u.editor == nil {
+		return nil
+	}
+	return &EditorHandle{e: u.editor}
+}
+
+// OpenTimeline shows the timeline of filing id.
+func (u *UI) OpenTimeline(id string) {
+	u.leaveEditor()
+	u.timeline.open(id)
+	u.show(u.timeline.object())
+}
+
+// showError shows err's Chinese message in a dialog.
+func (u *UI) showError(err error) {
+	dialog.ShowInformation(T("出错了"), app.ErrorMessage(err), u.win)
+}
+
+// showSettings shows the language choice and the bureau connection.
+func (u *UI) showSettings() {
+	u.leaveEditor()
+	u.show(newSetupScreen(u, false).object())
+}
+
+// go runs fn on a goroutine the UI waits for in Stop.
+func (u *UI) goWait(fn func(ctx context.Context)) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		fn(u.ctx)
+	}()
+}
