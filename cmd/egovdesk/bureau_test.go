@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+const password = "correct horse battery"
+
+// MustBureau starts the real bureau server over Badger in a temporary
+// directory on a loopback port, with 霍邱县's profile, one unit, its clerk
+// and a reviewer. It returns the bureau's address.
+func MustBureau(tb testing.TB) string {
+	tb.Helper()
+	ctx := context.Background()
+	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
+		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
+	if err != nil {
+		tb.Fatalf("open bureau: %v", err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	tb.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close bureau: %v", err)
+		}
+	})
+	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := srv.SetProfile(ctx, "huoqiu.json", data); err != nil {
+		tb.Fatal(err)
+	}
+	unit, err := srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range []server.NewAccount{
+		{Login: "clerk", Name: "李梅", Role: app.RoleUnit, UnitID: unit.ID, Password: password},
+		{Login: "reviewer", Name: "王审核", Role: app.RoleReviewer, Password: password},
+	} {
+		if _, err := srv.AddAccount(ctx, a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return hs.URL
+}
+
+// find returns the first object under o that match accepts.
+func find[T fyne.CanvasObject](tb testing.TB, o fyne.CanvasObject, what string, match func(T) bool) T {
+	tb.Helper()
+	var found T
+	ok := false
+	walkAll(o, func(c fyne.CanvasObject) {
+		if v, is := c.(T); is && !ok && match(v) {
+			found, ok = v, true
+		}
+	})
+	if !ok {
+		tb.Fatalf("no %s on screen", what)
+	}
+	return found
+}
+
+// The whole round trip against the real bureau: the clerk connects on the
+// first-run screen, submits a declaration from the editor, the syncer
+// delivers it, a reviewer returns it with a comment, the next pass brings
+// the decision back as an OS notification and an unread inbox entry; opening
+// the entry shows the comment and marks it read; the timeline offers
+// 修改后重新提交, which opens an editable second revision.
+func TestRoundTripWithARealBureau(t *testing.T) {
+	addr := MustBureau(t)
+	d, w := MustDesk(t)
+	ctx := context.Background()
+	d.ui.Start()
+	d.pump()
+
+	// First run: connect.
+	content := w.Content()
+	entry := func(placeholder string) *widget.Entry {
+		return find(t, content, placeholder, func(e *widget.Entry) bool { return e.PlaceHolder == placeholder })
+	}
+	test.Type(entry("https://sgj.example.gov.cn:8443"), addr)
+	test.Type(entry("数管局分配的账号"), "clerk")
+	test.Type(entry("密码"), password)
+	test.Tap(find(t, content, "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" }))
+	d.eventually(t, "the login", func() bool { return d.link.Session().Configured })
+	if s := d.link.Session(); s.Actor != "李梅" || s.UnitName != "霍邱县城关镇人民政府" || d.link.Profile().ID != "huoqiu" {
+		t.Fatalf("session %+v, profile %v", s, d.link.Profile().ID)
+	}
+
+	// A declaration drafted earlier; the clerk confirms, attaches, submits.
+	f, err := app.NewFiling(app.KindDeclaration, "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f5", "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f6", d.link.Session().UnitID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = fixture()
+	if err := d.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	d.ui.OpenFiling(f.ID)
+	h := d.ui.Editor()
+	prof := d.link.Profile()
+	for _, c := range prof.Evaluate(f.Declaration, time.Now()).Checklist {
+		test.Tap(h.Check("confirmations." + c.ID))
+	}
+	for _, need := range prof.Evaluate(f.Declaration, time.Now()).MissingMaterials(nil) {
+		h.Attach(importPDF(t, d, need.Label+".pdf", need.Codes[0]))
+	}
+	test.Tap(h.SubmitButton())
+	tapDialogButton(t, w, "Yes", "是")
+	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
+
+	if err := d.link.SyncOnce(ctx); err != nil {
+		t.Fatalf("sync: %v (%+v)", err, d.link.Status())
+	}
+	d.eventually(t, "已送达 in the editor", func() bool {
+		e := d.ui.Editor()
+		return e != nil && strings.Contains(e.SendState(), "已送达")
+	})
+
+	// The reviewer returns it with a comment.
+	rc, err := client.New(ctx, addr, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.Login(ctx, "reviewer", password); err != nil {
+		t.Fatal(err)
+	}
+	const comment = "请补充与县级平台对接的接口清单，并细化密码应用方案。"
+	if _, err := rc.Decide(ctx, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
+		t.Fatal(err)
+	}
+
+	want := fyne.NewNotification("《霍邱县城关镇智慧社区管理平台》第 1 版："+app.ActionReturn.Label(), comment)
+	test.AssertNotificationSent(t, want, func() {
+		if err := d.link.SyncOnce(ctx); err != nil {
+			t.Fatalf("sync: %v", err)
+		}
+		d.eventually(t, "the notification", func() bool { return d.ui.Notified() == 1 })
+	})
+
+	// The inbox: unread, then read once opened.
+	inbox, err := d.store.Inbox(ctx)
+	if err != nil || len(inbox) != 1 || inbox[0].Read {
+		t.Fatalf("inbox %+v, %v", inbox, err)
+	}
+	if c := d.ui.Home().Counts(); !strings.Contains(c, "未读批复 1 条") {
+		t.Errorf("counts line %q", c)
+	}
+	d.ui.OpenInboxEntry(inbox[0].ID)
+	if txt := d.ui.InboxText(); !strings.Contains(txt, comment) || !strings.Contains(txt, "退回修改") {
+		t.Errorf("inbox entry shows:\n%s", txt)
+	}
+	d.eventually(t, "read", func() bool { n, _ := d.store.UnreadCount(ctx); return n == 0 })
+
+	// The timeline, and a new revision.
+	d.ui.OpenTimeline(f.ID)
+	if txt := d.ui.TimelineText(); !strings.Contains(txt, comment) {
+		t.Errorf("timeline lacks the comment:\n%s", txt)
+	}
+	test.Tap(find(t, w.Content(), "修改后重新提交", func(b *widget.Button) bool { return b.Text == "修改后重新提交" && b.Visible() }))
+	d.eventually(t, "the second revision", func() bool {
+		e := d.ui.Editor()
+		return e != nil && e.Editable()
+	})
+	g, err := d.store.Get(ctx, f.ID)
+	if err != nil || g.Revision.Number != 2 || g.Revision.Submitted() {
+		t.Fatalf("after 修改后重新提交: revision %+v, %v", g.Revision, err)
+	}
+}
