@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -258,6 +259,13 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
+// String returns everything written.
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // tail returns the last 4 KB written.
 func (s *syncBuffer) tail() string {
 	s.mu.Lock()
@@ -280,7 +288,9 @@ func childServer() int {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		cancel()
 	}()
-	srv, err := server.Open(ctx, bureauConfig(dir))
+	cfg := bureauConfig(dir)
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		fmt.Println("ERR open:", err)
 		return 1
