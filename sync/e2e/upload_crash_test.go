@@ -193,4 +193,3 @@ func TestChecksumMismatchAfterNetworkFaultsIsRetried(t *testing.T) {
 	}
 	t.Fatalf("not delivered after 6 passes")
 }
-
