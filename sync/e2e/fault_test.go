@@ -216,4 +216,3 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (the bureau sets
 // read deadlines on uploads).
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-

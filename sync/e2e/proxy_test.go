@@ -236,4 +236,3 @@ func describe(t [numFaults]int) string {
 	}
 	return s
 }
-

@@ -30,3 +30,7 @@ func testSeed(t *testing.T) uint64 {
 	})
 	return seed
 }
+
+// testingBig reports whether the slow variants (10^6 stored events) should
+// run: EGOV_E2E_BIG=1.
+func testingBig() bool { return os.Getenv("EGOV_E2E_BIG") == "1" }

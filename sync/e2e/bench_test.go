@@ -1,0 +1,353 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+	"egovdesk/sync/syncer"
+)
+
+// benchBureau is a bureau with the server's default configuration (8 MiB
+// chunks, production argon2id only for new passwords) on a loopback port.
+func benchBureau(b *testing.B) (*server.Server, accounts, string) {
+	b.Helper()
+	cfg := server.Config{DataDir: b.TempDir(), Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+	srv := mustOpenBureau(b, cfg)
+	acc := initBureau(b, srv)
+	return srv, acc, mustServe(b, srv.Handler())
+}
+
+// queueFilings drafts and submits n declarations without attachments in st
+// and returns the average body size.
+func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
+	b.Helper()
+	ctx := context.Background()
+	bytes := 0
+	for i := range n {
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Declaration = benchDeclaration(i)
+		if err := st.Save(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+		it, err := st.Submit(ctx, f.ID, "李梅", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes += len(it.Body)
+	}
+	return bytes / n
+}
+
+// benchDeclaration returns declaration i, a valid one of about 1.5 KB of
+// canonical JSON (the fixture with shorter prose).
+func benchDeclaration(i int) *app.Declaration {
+	d := declFixture()
+	d.ProjectName = fmt.Sprintf("霍邱县城关镇第%05d号政务信息化项目", i)
+	d.Goals = "建成全镇网格化管理平台"
+	d.Content = "网格事件上报、分拨、督办"
+	d.DataResources = "共享至县数据共享交换平台"
+	d.Modules = d.Modules[:1]
+	d.Schedule = d.Schedule[2:]
+	d.Security.Plan = "等保二级"
+	d.Crypto.Summary = "SM2/SM3/SM4"
+	d.Deployment.Resources = "8 核 32G"
+	d.Xinchuang.Notes = "麒麟、达梦"
+	d.OMPlan = "纳入县统一运维"
+	return d
+}
+
+// BenchmarkPush measures filings delivered per second with 1,000 queued:
+// one SyncOnce of the real syncer pushes them through the real client to
+// the real bureau, which stores each durably and exactly once (checked after
+// the timed part). The sub-benchmarks take the syncer and the client store
+// away to show where the time goes: "submit" sends the same 1,000
+// requests with the client only, one after another; "submit-8" from 8
+// goroutines.
+func BenchmarkPush(b *testing.B) {
+	const queued = 1000
+	b.Run("syncer", func(b *testing.B) {
+		srv, acc, url := benchBureau(b)
+		_ = srv
+		st, err := store.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		blobs, err := syncer.OpenBlobDir(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		cl := mustClient(b, url, acc.Clerk)
+		sy := syncer.New(st, cl, blobs, syncer.Options{})
+		ctx := context.Background()
+		if err := sy.SyncOnce(ctx); err != nil { // first pull, limits
+			b.Fatal(err)
+		}
+		body := 0
+		for b.Loop() {
+			b.StopTimer()
+			body = queueFilings(b, st, acc.Unit.ID, queued)
+			b.StartTimer()
+			if err := sy.SyncOnce(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(b.N*queued)/b.Elapsed().Seconds(), "filings/s")
+		b.ReportMetric(float64(body), "body-bytes")
+		if n, _ := st.PendingCount(ctx); n != 0 {
+			b.Fatalf("%d items left in the outbox", n)
+		}
+		list, err := cl.Filings(ctx)
+		if err != nil || len(list) != b.N*queued {
+			b.Fatalf("bureau holds %d filings, want %d (%v)", len(list), b.N*queued, err)
+		}
+	})
+	for _, workers := range []int{1, 8} {
+		name := "submit"
+		if workers > 1 {
+			name = fmt.Sprintf("submit-%d", workers)
+		}
+		b.Run(name, func(b *testing.B) {
+			_, acc, url := benchBureau(b)
+			cl := mustClient(b, url, acc.Clerk)
+			ctx := context.Background()
+			for b.Loop() {
+				b.StopTimer()
+				reqs := make(chan protocol.SubmitRequest, queued)
+				for i := range queued {
+					f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), acc.Unit.ID, time.Now())
+					f.Declaration = benchDeclaration(i)
+					if _, err := f.Submit(time.Now(), "李梅"); err != nil {
+						b.Fatal(err)
+					}
+					req, err := protocol.NewSubmitRequest(f.Body())
+					if err != nil {
+						b.Fatal(err)
+					}
+					reqs <- req
+				}
+				close(reqs)
+				b.StartTimer()
+				errs := make(chan error, workers)
+				for range workers {
+					go func() {
+						for req := range reqs {
+							rc, err := cl.Submit(ctx, req)
+							if err == nil && rc.Status != protocol.ReceiptReceived {
+								err = fmt.Errorf("receipt %s", rc.Status)
+							}
+							if err != nil {
+								errs <- err
+								return
+							}
+						}
+						errs <- nil
+					}()
+				}
+				for range workers {
+					if err := <-errs; err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.N*queued)/b.Elapsed().Seconds(), "filings/s")
+		})
+	}
+}
+
+// seedNotices writes n notices into the unit's feed through the server's
+// own Notify (the path `bureau notices send` takes) and returns how long
+// that took.
+func seedNotices(b *testing.B, srv *server.Server, unit string, n int) time.Duration {
+	b.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	for i := range n {
+		if _, err := srv.Notify(ctx, protocol.NoticeRequest{UnitID: unit, Title: "关于报送2027年度政务信息化项目的通知",
+			Text: fmt.Sprintf("第%d号通知：请各单位于 3 月 31 日前通过 egovdesk 报送项目申报书。", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+// cursorAt returns the cursor after the first k changes of the unit's feed.
+func cursorAt(b *testing.B, srv *server.Server, unit string, k int) string {
+	b.Helper()
+	cur := ""
+	for k > 0 {
+		page := min(k, 100_000)
+		resp, err := srv.Changes(context.Background(), unit, cur, page)
+		if err != nil || len(resp.Changes) != page {
+			b.Fatalf("page of %d: %d changes, %v", page, len(resp.Changes), err)
+		}
+		cur, k = resp.Cursor, k-page
+	}
+	return cur
+}
+
+// BenchmarkPullTen measures pulling the 10 newest changes over HTTP with the
+// real client, from a bureau whose unit feed holds 1,000 or 1,000,000
+// events (all in the one unit's feed: the worst case for a seek). The cost
+// must not grow with the events stored. The 10^6 case seeds through
+// Server.Notify, one transaction per event, which takes minutes; run it with
+// EGOV_E2E_BIG=1.
+func BenchmarkPullTen(b *testing.B) {
+	sizes := []int{1_000, 100_000}
+	if testingBig() {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			srv, acc, url := benchBureau(b)
+			took := seedNotices(b, srv, acc.Unit.ID, n)
+			b.Logf("seeded %d events in %v (%.0f/s)", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
+			cur := cursorAt(b, srv, acc.Unit.ID, n-10)
+			cl := mustClient(b, url, acc.Clerk)
+			ctx := context.Background()
+			b.ResetTimer()
+			for b.Loop() {
+				resp, err := cl.Changes(ctx, cur, 0)
+				if err != nil || len(resp.Changes) != 10 || resp.More {
+					b.Fatalf("%d changes (more %v), %v", len(resp.Changes), resp.More, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkChangesIdle measures requests per second on the changes feed
+// when there is nothing new (GET /changes at the head, wait=0), from 32
+// clients at once, each with its own connection pool.
+func BenchmarkChangesIdle(b *testing.B) {
+	srv, acc, url := benchBureau(b)
+	seedNotices(b, srv, acc.Unit.ID, 100)
+	head := cursorAt(b, srv, acc.Unit.ID, 100)
+	var failed atomic.Value
+	b.SetParallelism(16) // 32 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		cl, err := newClient(context.Background(), url, acc.Clerk)
+		if err != nil {
+			failed.Store(err)
+			return
+		}
+		for pb.Next() {
+			resp, err := cl.Changes(context.Background(), head, 0)
+			if err != nil || len(resp.Changes) != 0 {
+				failed.Store(fmt.Errorf("%d changes, %v", len(resp.Changes), err))
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// BenchmarkUpload measures uploading a 64 MiB attachment with the real
+// client to the bureau (default 8 MiB chunks, each synced to disk, SHA-256
+// verified at the end), next to "loopback", a plain copy of the same bytes
+// through a loopback TCP connection into io.Discard, and "loopback-file",
+// the same copy into a file that is synced at the end.
+func BenchmarkUpload(b *testing.B) {
+	const size = 64 << 20
+	data := newFile("影像资料.zip", 1, 1, size).data
+	b.Run("bureau", func(b *testing.B) {
+		_, acc, url := benchBureau(b)
+		cl := mustClient(b, url, acc.Clerk)
+		ctx := context.Background()
+		b.SetBytes(size)
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			copy(data, fmt.Sprintf("%016d", i)) // a new attachment each time
+			sha := sha256Hex(data)
+			b.StartTimer()
+			st, err := cl.Upload(ctx, sha, size, bytes.NewReader(data), nil)
+			if err != nil || !st.Complete {
+				b.Fatalf("upload: %+v, %v", st, err)
+			}
+		}
+	})
+	for _, sink := range []string{"loopback", "loopback-file"} {
+		b.Run(sink, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ln.Close()
+			dir := b.TempDir()
+			done := make(chan error)
+			go func() {
+				for i := 0; ; i++ {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					var w io.Writer = io.Discard
+					var f interface {
+						io.Writer
+						Sync() error
+						Close() error
+					}
+					if sink == "loopback-file" {
+						file, err := createFile(dir, i)
+						if err != nil {
+							done <- err
+							return
+						}
+						w, f = file, file
+					}
+					_, err = io.Copy(w, c)
+					if f != nil {
+						if serr := f.Sync(); err == nil {
+							err = serr
+						}
+						f.Close()
+					}
+					c.Close()
+					done <- err
+				}
+			}()
+			b.SetBytes(size)
+			for b.Loop() {
+				c, err := net.Dial("tcp", ln.Addr().String())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := c.Write(data); err != nil {
+					b.Fatal(err)
+				}
+				c.(*net.TCPConn).CloseWrite()
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+				c.Close()
+			}
+		})
+	}
+}
+
+func createFile(dir string, i int) (*os.File, error) {
+	return os.Create(filepath.Join(dir, fmt.Sprintf("copy-%d", i)))
+}
