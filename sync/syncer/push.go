@@ -2,8 +2,11 @@ package syncer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"egovdesk/app"
@@ -14,11 +17,6 @@ import (
 
 // maxRounds bounds the submit → upload-missing → submit rounds of one item.
 const maxRounds = 3
-
-// maxChecksumFailures is how many attempts of an item may end in a checksum
-// mismatch before it is quarantined: once is a transmission fault, repeatedly
-// means the local file is not what it was named after.
-const maxChecksumFailures = 3
 
 // passResult is what the loop needs to know about a successful pass.
 type passResult struct {
@@ -131,14 +129,36 @@ func (s *Syncer) refusal(it store.OutboxItem, err error) (msg string, quarantine
 		return conflictMessage(it, err), true
 	case client.ClassPermanent:
 		if client.ProblemCode(err) == protocol.CodeChecksumMismatch {
-			if it.Attempts < maxChecksumFailures {
-				return "附件上传后校验不一致（可能传输中损坏），将重新上传", false
+			// Decide by the local file, not by counting: if it still hashes
+			// to its name, the bytes were damaged on the way and sending
+			// again is right however many network faults came before.
+			if name := s.damagedAttachment(it); name != "" {
+				return "本地附件“" + name + "”已损坏（内容与登记的校验值不符），请重新选择原文件后重试发送", true
 			}
-			return "附件多次上传后校验仍不一致，本地文件可能已损坏，请重新选择原文件后重试发送（" + client.Message(err) + "）", true
+			return "附件上传后校验不一致（传输中损坏），将重新上传", false
 		}
 		return "数管局未接收第 " + fmt.Sprint(it.RevisionNumber) + " 版：" + client.Message(err), true
 	}
 	return "", false
+}
+
+// damagedAttachment returns the name of an attachment of it whose local file
+// no longer hashes to its SHA-256, or "" when every file is intact (or cannot
+// be read, which the next upload reports by itself).
+func (s *Syncer) damagedAttachment(it store.OutboxItem) string {
+	for _, a := range it.Attachments {
+		b, err := s.blobs.Open(a.SHA256)
+		if err != nil {
+			continue
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, io.NewSectionReader(b, 0, b.Size()))
+		b.Close()
+		if err == nil && hex.EncodeToString(h.Sum(nil)) != a.SHA256 {
+			return a.Name
+		}
+	}
+	return ""
 }
 
 // conflictMessage explains a 409 for the item.

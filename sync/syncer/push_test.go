@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -82,22 +83,24 @@ func TestAwaitingAttachmentsUploadsMissing(t *testing.T) {
 	}
 }
 
-// TestChecksumMismatchRetriesThenQuarantines: a checksum mismatch is retried
-// (a transmission fault) but quarantined when it keeps happening.
-func TestChecksumMismatchRetriesThenQuarantines(t *testing.T) {
+// TestChecksumMismatchRetriesWhileFileIsIntact: a checksum mismatch with an
+// intact local file is a transmission fault and is retried however often it
+// happens; once the local file itself no longer matches its hash, the item is
+// set aside at once with a message naming the file.
+func TestChecksumMismatchRetriesWhileFileIsIntact(t *testing.T) {
 	ctx := context.Background()
 	st := MustMemStore(t)
 	blobs, err := syncer.OpenBlobDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	withAttachment(t, st, blobs)
+	a := withAttachment(t, st, blobs)
 	remote := &fakeRemote{upload: func(context.Context, string, int64) (protocol.UploadStatus, error) {
 		return protocol.UploadStatus{}, &client.Error{Op: "upload chunk", Status: 422,
 			Problem: protocol.NewProblem(protocol.CodeChecksumMismatch, "附件内容与校验值不符，已丢弃")}
 	}}
 	sy := syncer.New(st, remote, blobs, syncer.Options{})
-	for i := range 3 {
+	for i := range 5 {
 		if err := sy.SyncOnce(ctx); client.ProblemCode(err) != protocol.CodeChecksumMismatch {
 			t.Fatalf("pass %d: %v", i, err)
 		}
@@ -106,12 +109,18 @@ func TestChecksumMismatchRetriesThenQuarantines(t *testing.T) {
 			t.Fatalf("pass %d: %+v", i, items[0])
 		}
 	}
+
+	// The local copy is damaged (disk error, edited in place).
+	if err := os.WriteFile(blobs.Path(a.SHA256), content(5000, 2), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := sy.SyncOnce(ctx); err != nil {
-		t.Fatalf("fourth pass: %v", err)
+		t.Fatalf("pass with a damaged file: %v", err)
 	}
 	items, _ := st.Outbox(ctx)
-	if items[0].State != store.SendQuarantined || !strings.Contains(items[0].LastError, "附件内容与校验值不符") {
-		t.Fatalf("after repeated mismatches: %+v", items[0])
+	if items[0].State != store.SendQuarantined || !strings.Contains(items[0].LastError, "立项批复.pdf") ||
+		!strings.Contains(items[0].LastError, "已损坏") {
+		t.Fatalf("after the local file was damaged: %+v", items[0])
 	}
 }
 
