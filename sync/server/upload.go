@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -80,10 +81,15 @@ func (s *Server) handleUploadStatus(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
+	unlock := s.uploadLock(c.UnitID, sum)
+	defer unlock()
 	var up uploadRecord
 	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("up", c.UnitID, sum), &up) })
 	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("upload status %s: %w", sum, err)
+	}
+	if up, err = s.recoverUpload(r.Context(), c.UnitID, sum, up); err != nil {
+		return err
 	}
 	st := s.uploadStatus(sum, up)
 	writeUploadHeaders(w, st)
@@ -151,6 +157,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return fmt.Errorf("upload %s: %w", sum, err)
 	case up.Size != length:
 		return fieldErr(protocol.HeaderUploadLength, fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size))
+	}
+	if up, err = s.recoverUpload(r.Context(), c.UnitID, sum, up); err != nil {
+		return err
 	}
 	if up.Complete {
 		return s.answerUpload(w, sum, up)
@@ -247,14 +256,52 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	if err := os.Rename(part, s.attachmentPath(c.UnitID, sum, true)); err != nil {
 		return fmt.Errorf("keep attachment: %w", err)
 	}
+	// A kill here leaves the file in place and the record incomplete;
+	// recoverUpload finishes the job on the next request.
+	if up, err = s.completeUpload(r.Context(), c.UnitID, sum, up); err != nil {
+		return err
+	}
+	return s.answerUpload(w, sum, up)
+}
+
+// recoverUpload finishes an upload that a crash interrupted after its file
+// was verified and renamed into place but before its record said complete:
+// the file is hashed again and, if it matches, the upload is completed; if
+// not, the file is removed and the record's offset stands. Call it with the
+// upload's lock held. It returns the record as it now stands.
+func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadRecord) (uploadRecord, error) {
+	if up.Complete || up.Size == 0 {
+		return up, nil
+	}
+	final := s.attachmentPath(unit, sum, true)
+	if _, err := os.Stat(final); err != nil {
+		return up, nil
+	}
+	got, err := fileSHA256(final)
+	if err != nil {
+		return up, err
+	}
+	if got != sum {
+		os.Remove(final)
+		return up, nil
+	}
+	s.log.Info("attachment completed after restart", "unit", unit, "sha256", sum)
+	up.Offset = up.Size
+	return s.completeUpload(ctx, unit, sum, up)
+}
+
+// completeUpload records a verified attachment as complete and settles the
+// revisions waiting for it, in one transaction.
+func (s *Server) completeUpload(ctx context.Context, unit, sum string, up uploadRecord) (uploadRecord, error) {
 	up.Complete = true
 	now := s.Now()
+	up.Updated = now
 	s.writeMu.Lock()
-	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
-		if err := setJSON(txn, key("up", c.UnitID, sum), up); err != nil {
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		if err := setJSON(txn, key("up", unit, sum), up); err != nil {
 			return err
 		}
-		prefix := key("w", c.UnitID, sum, "")
+		prefix := key("w", unit, sum, "")
 		for _, rest := range keysWithPrefix(txn, prefix) {
 			fid, rid, ok := strings.Cut(rest, "/")
 			if !ok {
@@ -271,10 +318,10 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	})
 	s.writeMu.Unlock()
 	if err != nil {
-		return fmt.Errorf("complete upload %s: %w", sum, err)
+		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
-	s.log.Info("attachment complete", "unit", c.UnitID, "sha256", sum, "size", up.Size)
-	return s.answerUpload(w, sum, up)
+	s.log.Info("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
+	return up, nil
 }
 
 func (s *Server) answerUpload(w http.ResponseWriter, sum string, up uploadRecord) error {
