@@ -7,13 +7,15 @@ TESTTAGS  := ci,migrated_fynedo
 BUILDTAGS := migrated_fynedo
 BIN       := bin
 
-.PHONY: help check test vet fmt bench bureau
+.PHONY: help check test vet fmt bench bureau run screenshots
 
 help:
 	@echo "make check   gofmt + go vet + all tests (what CI runs)"
 	@echo "make test    all tests"
 	@echo "make bench   benchmarks (results go in docs/benchmarks.md)"
 	@echo "make bureau  build the bureau server into $(BIN)/"
+	@echo "make run     install what is missing, start a demo bureau and the desktop client"
+	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
 
 check: fmt vet test
 
@@ -32,3 +34,9 @@ bench:
 
 bureau:
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/bureau ./cmd/bureau
+
+run:
+	bash scripts/run-demo
+
+screenshots:
+	bash scripts/screenshots

@@ -56,12 +56,12 @@ func (b *connBar) update(st SyncStatus, c Counts) {
 	case !st.Connected:
 		b.state.SetText("● " + T("离线工作（未连接数管局）"))
 		b.state.Importance = widget.MediumImportance
-	case st.Syncing:
-		b.state.SetText("● " + T("正在同步…"))
-		b.state.Importance = widget.SuccessImportance
 	case st.Online:
 		b.state.SetText("● " + T("已连接数管局"))
 		b.state.Importance = widget.SuccessImportance
+	case st.Syncing:
+		b.state.SetText("● " + T("正在连接…"))
+		b.state.Importance = widget.MediumImportance
 	default:
 		b.state.SetText("● " + T("离线"))
 		b.state.Importance = widget.WarningImportance
@@ -76,9 +76,14 @@ func (b *connBar) update(st SyncStatus, c Counts) {
 	} else {
 		b.waiting.SetText(T("没有待发送的材料"))
 	}
-	if st.Connected {
+	switch {
+	case st.Connected && !st.LastSuccess.IsZero():
 		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess))
-	} else {
+	case st.Connected && st.Online:
+		b.last.SetText(T("正在接收数管局的消息"))
+	case st.Connected:
+		b.last.SetText(T("尚未同步"))
+	default:
 		b.last.SetText(T("连接数管局后自动发送"))
 	}
 	reason := st.LastError

@@ -107,6 +107,31 @@ func (h *HomeHandle) Rows() []Row { return h.h.rows }
 // Counts returns the counts line.
 func (h *HomeHandle) Counts() string { return h.h.counts.Text }
 
+// Show opens a screen by name, for demos and screenshots: "inbox",
+// "filing:ID", "submit:ID" (the editor with the problem list of 检查并提交)
+// or "timeline:ID". Unknown names show the list.
+func (u *UI) Show(screen string) {
+	name, id, _ := strings.Cut(screen, ":")
+	switch name {
+	case "inbox":
+		u.ShowInbox()
+		if len(u.inbox.msgs) > 0 {
+			u.inbox.list.Select(0)
+		}
+	case "filing":
+		u.OpenFiling(id)
+	case "submit":
+		u.OpenFiling(id)
+		if u.editor != nil {
+			u.editor.onSubmit()
+		}
+	case "timeline":
+		u.OpenTimeline(id)
+	default:
+		u.ShowHome()
+	}
+}
+
 // OpenInboxEntry shows inbox entry id, as tapping it does.
 func (u *UI) OpenInboxEntry(id string) {
 	if !u.inbox.shown {

@@ -51,7 +51,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
 		found:     &widget.Label{Importance: widget.LowImportance},
-		profile:   &widget.Label{Wrapping: fyne.TextWrapWord},
+		profile:   &widget.Label{Wrapping: fyne.TextWrapBreak},
 		deadlines: container.NewVBox(),
 	}
 	h.search.OnChanged = func(string) { h.reload() }
@@ -176,7 +176,7 @@ func (h *homeScreen) update(c Counts) {
 	h.profile.SetText(fmt.Sprintf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
 	now := h.u.now()
 	h.deadlines.RemoveAll()
-	for _, d := range prof.DeadlinesFor(&app.Declaration{PlanYear: now.Year() + 1}, nil, now) {
+	for _, d := range upcoming(prof, now) {
 		h.deadlines.Add(deadlineView(d, now))
 	}
 	if len(h.deadlines.Objects) == 0 {
@@ -184,22 +184,46 @@ func (h *homeScreen) update(c Counts) {
 	}
 }
 
+// upcoming returns the profile's plan-year deadlines still ahead: those of
+// next year's plan, or of the year after once next year's have passed.
+func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
+	var out []app.Deadline
+	seen := map[string]bool{}
+	for y := now.Year() + 1; y <= now.Year()+2; y++ {
+		for _, d := range prof.DeadlinesFor(&app.Declaration{PlanYear: y}, nil, now) {
+			if !d.Known() || seen[d.ID] || d.Due.Before(now) {
+				continue
+			}
+			seen[d.ID] = true
+			d.Label = fmt.Sprintf(T("%d 年度%s"), y, d.Label)
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // deadlineView shows one deadline: its label, the due date and days left, or
 // how it will be counted when its anchor event has not happened.
 func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
-	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
 	var when string
 	imp := widget.LowImportance
 	if d.Known() {
 		days := int(d.Due.Sub(now).Hours()/24) + 1
-		when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), d.Due.Format("2006-01-02"), days)
-		if days <= 30 {
-			imp = widget.WarningImportance
+		switch {
+		case d.Due.Before(now):
+			when = fmt.Sprintf(T("截止 %s（已过期）"), d.Due.Format("2006-01-02"))
+			imp = widget.DangerImportance
+		default:
+			when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), d.Due.Format("2006-01-02"), days)
+			if days <= 30 {
+				imp = widget.WarningImportance
+			}
 		}
 	} else {
 		when = d.Rule
 	}
-	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: fyne.TextWrapWord, Importance: imp})
+	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: fyne.TextWrapBreak, Importance: imp})
 }
 
 // rowView is one row of the filing list: title, then kind, plan year,

@@ -29,11 +29,19 @@ func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
 	return cjkFont
 }
 
-// Color keeps the default colours but a darker primary, the blue of
-// government forms.
-func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNamePrimary {
+// Color returns the default theme's light colours whatever the system's
+// preference (forms read best dark on light) with a darker primary, the blue
+// of government forms.
+func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	switch n {
+	case theme.ColorNamePrimary:
 		return color.NRGBA{R: 0x1f, G: 0x5f, B: 0xbf, A: 0xff}
+	case theme.ColorNameDisabled:
+		// Hints, dates and a submitted revision's fields are read, not
+		// skipped: darker than the default grey.
+		return color.NRGBA{R: 0x6a, G: 0x6a, B: 0x6a, A: 0xff}
+	case theme.ColorNamePlaceHolder:
+		return color.NRGBA{R: 0x84, G: 0x84, B: 0x84, A: 0xff}
 	}
-	return t.Theme.Color(n, v)
+	return t.Theme.Color(n, theme.VariantLight)
 }

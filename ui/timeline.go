@@ -99,7 +99,7 @@ func (t *timelineScreen) reload() {
 	sort.SliceStable(history, func(i, j int) bool { return history[i].At.After(history[j].At) })
 	t.events.RemoveAll()
 	if !f.Revision.Submitted() {
-		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", widget.MediumImportance))
+		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
 		t.events.Add(transitionView(h, hashes[h.RevisionID]))
@@ -111,7 +111,7 @@ func (t *timelineScreen) reload() {
 
 // transitionView shows one move of the filing: when, who, what and why.
 func transitionView(h app.Transition, hash string) fyne.CanvasObject {
-	what := fmt.Sprintf(T("第 %d 版 · %s → %s"), h.RevisionNumber, h.From.Label(), h.To.Label())
+	what := fmt.Sprintf(T("第 %d 版 · %s（原为%s）"), h.RevisionNumber, h.To.Label(), h.From.Label())
 	if h.Action == app.ActionSubmit {
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)
 	}
@@ -134,15 +134,11 @@ func transitionView(h app.Transition, hash string) fyne.CanvasObject {
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	v := event(h.At, what, who, h.Comment, imp)
-	if extra != "" {
-		v.(*fyne.Container).Add(note(extra))
-	}
-	return v
+	return event(h.At, what, who, h.Comment, extra, imp)
 }
 
 // event lays out one timeline entry.
-func event(at time.Time, what, who, comment string, imp widget.Importance) fyne.CanvasObject {
+func event(at time.Time, what, who, comment, extra string, imp widget.Importance) fyne.CanvasObject {
 	when := T("现在")
 	if !at.IsZero() {
 		when = at.Local().Format("2006-01-02 15:04")
@@ -153,7 +149,10 @@ func event(at time.Time, what, who, comment string, imp widget.Importance) fyne.
 			&widget.Label{Text: who}),
 	)
 	if comment != "" {
-		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: fyne.TextWrapWord, Importance: imp})
+		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: fyne.TextWrapBreak, Importance: imp})
+	}
+	if extra != "" {
+		box.Add(note(extra))
 	}
 	box.Add(widget.NewSeparator())
 	return box

@@ -21,7 +21,7 @@ type tapLabel struct {
 
 func newTapLabel(text string, imp widget.Importance, onTapped func()) *tapLabel {
 	l := &tapLabel{onTapped: onTapped}
-	l.Text, l.Wrapping, l.Importance = text, fyne.TextWrapWord, imp
+	l.Text, l.Wrapping, l.Importance = text, fyne.TextWrapBreak, imp
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -48,7 +48,7 @@ func heading(text string) *widget.Label {
 
 // note returns a small wrapping label of secondary importance.
 func note(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance}
 }
 
 // newID returns a random (version 4) UUID for a new filing or revision.

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	egovdesk [-data DIR]
+//	egovdesk [-data DIR] [-show SCREEN]
 //
 // The data directory (env EGOVDESK_DATA) holds the local store, the
 // attachment files, the session, the cached rule profile and the login
@@ -37,6 +37,7 @@ import (
 
 func main() {
 	data := flag.String("data", os.Getenv("EGOVDESK_DATA"), "data directory (env EGOVDESK_DATA)")
+	show := flag.String("show", "", "open a screen at start, for demos and screenshots: inbox, filing:ID, submit:ID (the problem list), timeline:ID")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -62,6 +63,9 @@ func main() {
 		os.Exit(1)
 	}
 	d.ui.Start()
+	if *show != "" {
+		d.ui.Show(*show)
+	}
 	w.ShowAndRun()
 	if err := d.Close(); err != nil {
 		log.Error("close", "err", err)

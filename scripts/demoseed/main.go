@@ -1,0 +1,214 @@
+// Command demoseed fills a desktop client's data directory with a demo
+// unit's work against a running demo bureau (`bureau demo`): it logs in as
+// the demo clerk, drafts declarations, submits and delivers two of them,
+// has the demo reviewer return one with a comment and approve the other,
+// pulls the decisions into the inbox, and writes the session, the cached
+// profile and the token the client reads at start. It prints the IDs of the
+// filings as shell variables for scripts/screenshots.
+//
+//	go run ./scripts/demoseed -bureau http://127.0.0.1:8440 -data DIR
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/syncer"
+	"egovdesk/ui"
+)
+
+func main() {
+	bureau := flag.String("bureau", "http://127.0.0.1:8440", "the demo bureau's address")
+	data := flag.String("data", "", "the client's data directory (created)")
+	clerk := flag.String("login", "chengguan", "the demo clerk's login")
+	pw := flag.String("password", "chengguan-demo", "the demo clerk's password")
+	reviewer := flag.String("reviewer", "shenhe", "the demo reviewer's login")
+	rpw := flag.String("reviewer-password", "shenhe-demo", "the demo reviewer's password")
+	flag.Parse()
+	if *data == "" {
+		fmt.Fprintln(os.Stderr, "demoseed: -data is required")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *bureau, *data, *clerk, *pw, *reviewer, *rpw); err != nil {
+		fmt.Fprintln(os.Stderr, "demoseed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	c, err := client.New(ctx, addr, client.Options{})
+	if err != nil {
+		return err
+	}
+	me, err := c.Login(ctx, login, pw)
+	if err != nil {
+		return fmt.Errorf("login %s: %w", login, err)
+	}
+	doc, _, err := c.Profile(ctx, "")
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	prof, err := app.LoadProfile(doc.ID+".json", doc.Profile)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	blobs, err := syncer.OpenBlobDir(filepath.Join(dir, "attachments"))
+	if err != nil {
+		return err
+	}
+	unit := me.Account.UnitID
+	now := time.Now()
+
+	// Two complete declarations, submitted and delivered.
+	returned, err := draft(ctx, st, blobs, prof, unit, "城关镇智慧社区管理平台", 180, true, now.Add(-72*time.Hour))
+	if err != nil {
+		return err
+	}
+	approved, err := draft(ctx, st, blobs, prof, unit, "城关镇便民服务中心自助终端采购", 38, true, now.Add(-48*time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, id := range []string{returned, approved} {
+		if _, err := st.Submit(ctx, id, me.Account.Name, now.Add(-24*time.Hour)); err != nil {
+			return err
+		}
+	}
+	sy := syncer.New(st, c, blobs, syncer.Options{})
+	if err := sy.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("deliver: %w", err)
+	}
+
+	// The reviewer decides.
+	rc, err := client.New(ctx, addr, client.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := rc.Login(ctx, rlogin, rpw); err != nil {
+		return fmt.Errorf("login %s: %w", rlogin, err)
+	}
+	for _, d := range []struct {
+		id string
+		protocol.DecisionRequest
+	}{
+		{returned, protocol.DecisionRequest{Action: app.ActionAccept}},
+		{returned, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与县级网格化平台存在重复，请补充与县级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。"}},
+		{approved, protocol.DecisionRequest{Action: app.ActionAccept}},
+		{approved, protocol.DecisionRequest{Action: app.ActionFile, Comment: "同意备案。请按合同约定组织实施，项目完成后报送验收材料。"}},
+	} {
+		if _, err := rc.Decide(ctx, d.id, d.DecisionRequest); err != nil {
+			return fmt.Errorf("decide %s on %s: %w", d.Action, d.id, err)
+		}
+	}
+	if err := sy.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("pull decisions: %w", err)
+	}
+
+	// Drafts: one half filled in (the problem list), one nearly done.
+	half, err := draft(ctx, st, blobs, prof, unit, "城关镇网格化治理平台二期", 120, false, now.Add(-2*time.Hour))
+	if err != nil {
+		return err
+	}
+	editing, err := draft(ctx, st, blobs, prof, unit, "城关镇政务外网接入及安全改造", 560, true, now.Add(-30*time.Minute))
+	if err != nil {
+		return err
+	}
+	for i, name := range []string{"城关镇数字乡村综合服务平台", "城关镇应急指挥视频会商系统", "城关镇电子档案管理系统升级"} {
+		if _, err := draft(ctx, st, blobs, prof, unit, name, int64(15+i*40), false, now.Add(-time.Duration(200+i)*time.Hour)); err != nil {
+			return err
+		}
+	}
+
+	// What the client reads at start.
+	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: me.Account.Name,
+		UnitID: unit, UnitName: me.Account.UnitName, ProfileID: prof.ID}
+	for name, v := range map[string]any{"session.json": s, "profile.json": doc} {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
+		return err
+	}
+	fmt.Printf("RETURNED=%s\nFILED=%s\nHALF=%s\nEDITING=%s\n", returned, approved, half, editing)
+	return nil
+}
+
+// draft saves a declaration of the demo unit; complete ones carry every
+// field, the profile's confirmations and the materials it asks for.
+func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *app.Profile, unit, name string, wan int64, complete bool, at time.Time) (string, error) {
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	d := f.Declaration
+	d.PlanYear, d.ProjectName, d.UnitName = 2027, name, "霍邱县城关镇人民政府"
+	d.Contact = app.Contact{Leader: "王建国", Person: "李梅"}
+	d.Nature, d.Class = app.NatureNew, app.ClassPublic
+	d.TotalInvestment = app.Wans(wan)
+	d.Goals = "建成覆盖全镇 12 个社区的" + name + "，事件处置时限缩短 30%"
+	if complete {
+		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = "11341522003064951U", "341522", "0564-6012345"
+		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}
+		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, "2027-03", "2027-12"
+		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接"
+		d.Modules = []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}}
+		d.Integrated, d.SharesData = true, true
+		d.DataResources = "产生社区人口、房屋、事件数据，共享至县数据共享交换平台"
+		d.SharingAnalysis = "向县数据共享交换平台提供人口、房屋数据"
+		d.Security = app.Security{Level: 2, Plan: "按等保二级建设，三同步", Assess: true}
+		d.Crypto = app.CryptoPlan{Level: 2, Summary: "采用 SM2/SM3/SM4，身份鉴别使用数字证书", Review: true}
+		d.Deployment = app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"}
+		d.Xinchuang = app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"}
+		d.OMPlan = "质保期一年，之后纳入县统一运维"
+		d.Schedule = []app.Milestone{{Name: "招标采购", Due: "2027-04"}, {Name: "上线试运行", Due: "2027-10"}}
+		dev := app.Wans(wan) * 7 / 10
+		rest := app.Wans(wan) - dev - app.Wans(wan)/10
+		d.Budget = []app.BudgetItem{
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: dev},
+			{Category: app.BudgetHardware, Name: "终端设备", Amount: rest},
+			{Category: app.BudgetSupervision, Name: "工程监理", Amount: app.Wans(wan) / 10},
+		}
+		d.YearAmount = app.Wans(wan)
+		d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(wan)}}
+		a := prof.Evaluate(d, time.Now())
+		for _, c := range a.Checklist {
+			d.Confirmations = append(d.Confirmations, c.ID)
+		}
+		for _, m := range a.Materials {
+			att, err := blobs.ImportReader(ctx, m.Label+".pdf", bytes.NewReader([]byte("%PDF-1.4\n% "+name+" "+m.Label+"\n")))
+			if err != nil {
+				return "", err
+			}
+			att.Material = m.Codes[0]
+			f.Attachments = append(f.Attachments, att)
+		}
+	}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
