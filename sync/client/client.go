@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -154,7 +155,7 @@ func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
 		SetHeader("User-Agent", opts.UserAgent).
 		SetHeader("Accept", protocol.MediaJSON+", "+protocol.MediaProblem).
 		SetResponseBodyLimit(64 << 20).
-		SetPreRequestHook(setContentLength).
+		SetPreRequestHook(attachChunk).
 		SetLogger(restyLogger{opts.Logger})
 	c := &Client{rc: rc, tokens: opts.Tokens, log: opts.Logger, base: base, opts: opts, token: token}
 	return c, nil
@@ -210,18 +211,27 @@ func (c *Client) SetToken(ctx context.Context, token string) error {
 	return nil
 }
 
-// contentLengthKey carries the exact length of a streamed body to
-// setContentLength. resty's SetContentLength would read the whole reader into
-// a buffer first (middleware.go handleRequestBody), which is what streaming
-// chunks must avoid.
-type contentLengthKey struct{}
+// chunkKey carries the body of an attachment chunk, with its exact length,
+// past resty to attachChunk. resty v2 copies any io.Reader body into memory
+// to make it replayable (createHTTPRequest → getBodyCopy), and
+// SetContentLength reads it whole too, so a chunk handed to SetBody would be
+// buffered, not streamed, and the progress bar would jump to its end at once.
+type chunkKey struct{}
 
-// setContentLength is resty's pre-request hook: it gives a streamed body its
-// known length, so the chunk goes out with Content-Length rather than chunked.
-func setContentLength(_ *resty.Client, r *http.Request) error {
-	if n, ok := r.Context().Value(contentLengthKey{}).(int64); ok {
-		r.ContentLength = n
-		if n == 0 {
+type chunkBody struct {
+	r io.Reader
+	n int64
+}
+
+// attachChunk is resty's pre-request hook, run on the finished
+// *http.Request just before it is sent: it streams the chunk carried in the
+// context as the body, with its Content-Length.
+func attachChunk(_ *resty.Client, r *http.Request) error {
+	if b, ok := r.Context().Value(chunkKey{}).(chunkBody); ok {
+		r.ContentLength = b.n
+		r.Body = io.NopCloser(b.r)
+		r.GetBody = nil // not replayable; the upload resumes from the bureau's offset instead
+		if b.n == 0 {
 			r.Body = http.NoBody
 		}
 	}

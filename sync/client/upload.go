@@ -116,14 +116,13 @@ func (c *Client) Upload(ctx context.Context, sha string, size int64, src io.Read
 func (c *Client) patch(ctx context.Context, sha string, size, off, n int64, src io.ReaderAt, progress func(sent, total int64)) (protocol.UploadStatus, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.ChunkTimeout)
 	defer cancel()
-	ctx = context.WithValue(ctx, contentLengthKey{}, n)
 	body := &progressReader{r: io.NewSectionReader(src, off, n), sent: off, total: size, fn: progress}
 	defer body.stop()
+	ctx = context.WithValue(ctx, chunkKey{}, chunkBody{r: body, n: n})
 	r := c.request(ctx).
 		SetHeader("Content-Type", protocol.MediaChunk).
 		SetHeader(protocol.HeaderUploadOffset, strconv.FormatInt(off, 10)).
-		SetHeader(protocol.HeaderUploadLength, strconv.FormatInt(size, 10)).
-		SetBody(io.Reader(body))
+		SetHeader(protocol.HeaderUploadLength, strconv.FormatInt(size, 10))
 	var st protocol.UploadStatus
 	_, err := c.send(r, "upload chunk", http.MethodPatch, protocol.Path(protocol.PathAttachment, sha), &st)
 	return st, err
