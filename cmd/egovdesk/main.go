@@ -22,8 +22,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -66,10 +70,49 @@ func main() {
 	if *show != "" {
 		d.ui.Show(*show)
 	}
+	var once sync.Once
+	closeDesk := func() (err error) {
+		once.Do(func() { err = d.Close() })
+		return err
+	}
+	stop := exitOnSignal(closeDesk)
 	w.ShowAndRun()
-	if err := d.Close(); err != nil {
+	stop()
+	if err := closeDesk(); err != nil {
 		log.Error("close", "err", err)
 		os.Exit(1)
+	}
+}
+
+// exitOnSignal makes sure SIGINT and SIGTERM end the process with the last
+// edit stored. Fyne quits on them too, but its quit can stall (2.8.1 waits
+// for queued lifecycle events after the event loop has ended), so after a
+// grace period closeDesk runs here and the process exits. The returned
+// function stops watching.
+func exitOnSignal(closeDesk func() error) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		select {
+		case <-time.After(2 * time.Second):
+		case <-done:
+			return
+		}
+		code := 0
+		if err := closeDesk(); err != nil {
+			code = 1
+		}
+		os.Exit(code)
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
 	}
 }
 
