@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+)
+
+func TestLookupWalksUpFieldPaths(t *testing.T) {
+	m := map[string]int{"budget": 1, "budget[2].amount": 2, "contact.phone": 3}
+	for path, want := range map[string]int{
+		"budget[2].amount": 2, "budget[2].name": 1, "budget": 1, "contact.phone": 3, "contact.person": 0, "goals": 0,
+	} {
+		if got, _ := lookup(m, path); got != want {
+			t.Errorf("lookup(%q) = %d, want %d", path, got, want)
+		}
+	}
+	for path, want := range map[string]string{"budget[2].amount": "budget", "security.level": "security", "goals": "goals"} {
+		if got := rootOf(path); got != want {
+			t.Errorf("rootOf(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestSendLabel(t *testing.T) {
+	for s, want := range map[Send]string{
+		{}:                   "未提交",
+		{State: SendQueued}:  "待发送",
+		{State: SendSending}: "发送中",
+		{State: SendSent}:    "已送达",
+		{State: SendFailed, Reason: "无法连接数管局"}: "发送失败：无法连接数管局",
+		{State: SendQuarantined}:               "发送失败",
+	} {
+		if got := s.Label(); got != want {
+			t.Errorf("%+v: %q, want %q", s, got, want)
+		}
+	}
+}
+
+// Every English translation is keyed by a Chinese source string and
+// SetupLanguage loads both files.
+func TestTranslations(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { words = nil })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	if got := T("检查并提交"); got != "Check and submit" {
+		t.Errorf("T(检查并提交) = %q in English", got)
+	}
+	if got := T("没有翻译的句子"); got != "没有翻译的句子" {
+		t.Errorf("an untranslated string became %q", got)
+	}
+	if err := SetupLanguage(LangChinese); err != nil {
+		t.Fatal(err)
+	}
+	if got := T("检查并提交"); got != "检查并提交" {
+		t.Errorf("T(检查并提交) = %q in Chinese", got)
+	}
+}
+
+// The home screen's deadlines are those still ahead: next year's plan, or
+// the year after once next year's have passed.
+func TestUpcomingDeadlines(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
+	ds := upcoming(profs["huoqiu"], now)
+	if len(ds) == 0 {
+		t.Fatal("no upcoming deadline for 霍邱县")
+	}
+	for _, d := range ds {
+		if d.Due.Before(now) || !strings.HasPrefix(d.Label, "2028 年度") {
+			t.Errorf("deadline %s due %s", d.Label, d.Due.Format(time.DateOnly))
+		}
+	}
+}
