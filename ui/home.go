@@ -38,6 +38,7 @@ type homeScreen struct {
 	gen        uint64             // generation of the latest load
 	cancelLoad context.CancelFunc // cancels the load under way
 	loading    sync.WaitGroup     // loads not yet applied (tests wait on it)
+	shown      bool
 }
 
 var (

@@ -185,6 +185,9 @@ func (u *UI) refresh() {
 	}
 	u.inboxBtn.Refresh()
 	u.home.update(c)
+	if u.home.shown {
+		u.home.reload() // send states and decisions change rows
+	}
 	u.inbox.reloadIfShown()
 	if u.editor != nil {
 		u.editor.refreshState()
@@ -210,11 +213,13 @@ func (u *UI) leaveEditor() {
 	}
 	u.timeline.shown = false
 	u.inbox.shown = false
+	u.home.shown = false
 }
 
 // ShowHome shows the list of filings.
 func (u *UI) ShowHome() {
 	u.leaveEditor()
+	u.home.shown = true
 	u.show(u.home.object())
 	u.home.reload()
 }
