@@ -108,8 +108,9 @@ func (h *HomeHandle) Rows() []Row { return h.h.rows }
 func (h *HomeHandle) Counts() string { return h.h.counts.Text }
 
 // Show opens a screen by name, for demos and screenshots: "inbox",
-// "filing:ID", "submit:ID" (the editor with the problem list of 检查并提交)
-// or "timeline:ID". Unknown names show the list.
+// "filing:ID", "filing:ID:FIELD" (the editor at a field, e.g. budget),
+// "submit:ID" (the editor with the problem list of 检查并提交) or
+// "timeline:ID". Unknown names show the list.
 func (u *UI) Show(screen string) {
 	name, id, _ := strings.Cut(screen, ":")
 	switch name {
@@ -119,7 +120,11 @@ func (u *UI) Show(screen string) {
 			u.inbox.list.Select(0)
 		}
 	case "filing":
+		id, field, _ := strings.Cut(id, ":")
 		u.OpenFiling(id)
+		if u.editor != nil && field != "" {
+			u.editor.jump(field)
+		}
 	case "submit":
 		u.OpenFiling(id)
 		if u.editor != nil {

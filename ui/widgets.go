@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -43,12 +44,14 @@ func (l *tapLabel) Cursor() desktop.Cursor {
 
 // heading returns a bold section heading.
 func heading(text string) *widget.Label {
-	return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, SizeName: "subHeadingText"}
+	return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 }
 
-// note returns a small wrapping label of secondary importance.
+// note returns a small wrapping label of secondary importance: hints under
+// field names, sources, dates. Smaller than the text around it, since the
+// bundled CJK font has no bold face to set labels apart.
 func note(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance}
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
 }
 
 // newID returns a random (version 4) UUID for a new filing or revision.
