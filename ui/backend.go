@@ -34,6 +34,10 @@ type Store interface {
 	// Send returns where the filing's latest revision stands on its way to
 	// the bureau.
 	Send(ctx context.Context, id string) (Send, error)
+	// Retry puts the filing's submission that the bureau or the syncer set
+	// aside (SendQuarantined) back in the queue, after the clerk dealt with
+	// the reason.
+	Retry(ctx context.Context, id string) error
 	// Revisions returns the filing's submitted revisions, oldest first.
 	Revisions(ctx context.Context, id string) ([]RevisionInfo, error)
 	// Inbox returns the decisions and notices, newest first.

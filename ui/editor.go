@@ -37,6 +37,7 @@ type editorScreen struct {
 	banner   *fyne.Container
 	submit   *widget.Button
 	revise   *widget.Button
+	retry    *widget.Button
 	sections []*section
 	current  int
 	secList  *widget.List
@@ -81,6 +82,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.saved = &widget.Label{Importance: widget.LowImportance}
 	e.submit = &widget.Button{Text: T("检查并提交"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: e.onSubmit}
 	e.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}
+	e.retry = &widget.Button{Text: T("重新发送"), Icon: theme.MailSendIcon(), Importance: widget.WarningImportance, OnTapped: e.onRetry}
+	e.retry.Hide()
 	e.banner = container.NewVBox()
 	timeline := &widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { u.OpenTimeline(f.ID) }}
 	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
@@ -103,7 +106,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	right.SetMinSize(fyne.NewSize(380, 0))
 
 	state := container.NewHBox(e.status, e.send, e.saved)
-	buttons := container.NewHBox(back, timeline, e.revise, e.submit)
+	buttons := container.NewHBox(back, timeline, e.retry, e.revise, e.submit)
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
 	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.body))
 
@@ -341,6 +344,31 @@ func (e *editorScreen) refreshState() {
 	e.send.SetText("· " + s.Label())
 	e.send.Importance = sendImportance(s)
 	e.send.Refresh()
+	if s.State == SendQuarantined {
+		e.retry.Show()
+	} else {
+		e.retry.Hide()
+	}
+}
+
+// onRetry sends a submission the bureau refused or the syncer set aside
+// again, once the clerk has dealt with the reason (a moved attachment file
+// put back, the bureau's account fixed…).
+func (e *editorScreen) onRetry() {
+	id := e.f.ID
+	e.retry.Disable()
+	e.u.goWait(func(ctx context.Context) {
+		err := e.u.store.Retry(ctx, id)
+		if err == nil {
+			e.u.link.Kick()
+		}
+		e.u.do(func() {
+			e.retry.Enable()
+			if err != nil {
+				e.u.showError(err)
+			}
+		})
+	})
 }
 
 // onSubmit checks the declaration under the profile in force; with problems

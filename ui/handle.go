@@ -65,6 +65,9 @@ func (h *EditorHandle) SendState() string { return h.e.send.Text }
 // SubmitButton returns the 检查并提交 button.
 func (h *EditorHandle) SubmitButton() *widget.Button { return h.e.submit }
 
+// RetryButton returns the 重新发送 button of a submission set aside.
+func (h *EditorHandle) RetryButton() *widget.Button { return h.e.retry }
+
 // AddBudgetLineButton returns the button that adds a budget line.
 func (h *EditorHandle) AddBudgetLineButton() *widget.Button {
 	h.e.jump("budget")

@@ -183,3 +183,62 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 		t.Fatalf("after 修改后重新提交: revision %+v, %v", g.Revision, err)
 	}
 }
+
+// A submission whose attachment file went missing on this computer is set
+// aside with the reason; once the file is back, 重新发送 queues it again and
+// it is delivered.
+func TestRetryAfterAMissingAttachment(t *testing.T) {
+	addr := MustBureau(t)
+	d, _ := MustDesk(t)
+	ctx := context.Background()
+	if err := d.link.Connect(ctx, addr, "clerk", password); err != nil {
+		t.Fatal(err)
+	}
+	d.ui.Start()
+	d.pump()
+
+	f, err := app.NewFiling(app.KindDeclaration, "5a1d7c3e-2b4f-4e6a-9c8d-0e1f2a3b4c5d", "5a1d7c3e-2b4f-4e6a-9c8d-0e1f2a3b4c5e", d.link.Session().UnitID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = fixture()
+	prof := d.link.Profile()
+	for _, c := range prof.Evaluate(f.Declaration, time.Now()).Checklist {
+		f.Declaration.Confirmations = append(f.Declaration.Confirmations, c.ID)
+	}
+	var atts []app.Attachment
+	for _, need := range prof.Evaluate(f.Declaration, time.Now()).Materials {
+		atts = append(atts, importPDF(t, d, need.Label+".pdf", need.Codes[0]))
+	}
+	f.Attachments = atts
+	if err := d.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.store.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(d.blobs.Path(atts[0].SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.link.SyncOnce(ctx)
+
+	d.ui.OpenFiling(f.ID)
+	h := d.ui.Editor()
+	d.eventually(t, "the set-aside state", func() bool {
+		return strings.Contains(h.SendState(), "发送失败") && h.RetryButton().Visible()
+	})
+
+	importPDF(t, d, atts[0].Name, atts[0].Material) // the clerk puts the file back
+	test.Tap(h.RetryButton())
+	d.eventually(t, "queued again", func() bool {
+		items, _ := d.store.Outbox(ctx)
+		return len(items) == 1 && items[0].LastError == ""
+	})
+	if err := d.link.SyncOnce(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	d.eventually(t, "已送达", func() bool {
+		e := d.ui.Editor()
+		return e != nil && strings.Contains(e.SendState(), "已送达") && !e.RetryButton().Visible()
+	})
+}

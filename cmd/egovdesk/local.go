@@ -88,6 +88,21 @@ func (l *local) Send(ctx context.Context, id string) (ui.Send, error) {
 	return ui.Send{}, nil
 }
 
+func (l *local) Retry(ctx context.Context, id string) error {
+	items, err := l.st.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.FilingID == id && it.State == store.SendQuarantined {
+			if err := l.st.Retry(ctx, it.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (l *local) Revisions(ctx context.Context, id string) ([]ui.RevisionInfo, error) {
 	revs, err := l.st.Revisions(ctx, id)
 	if err != nil {
