@@ -32,6 +32,7 @@ const (
 	PathFilings          = Prefix + "/filings"
 	PathFiling           = Prefix + "/filings/{id}"
 	PathRevision         = Prefix + "/filings/{id}/revisions/{rev}"
+	PathSubmissions      = Prefix + "/submissions" // POST: many revisions in one request (BatchSubmitRequest)
 	PathAttachment       = Prefix + "/attachments/{sha256}"
 	PathChanges          = Prefix + "/changes"
 	PathReviewQueue      = Prefix + "/review/queue"
