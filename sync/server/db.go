@@ -61,7 +61,7 @@ func seqKey(unit string, seq uint64) []byte {
 // SyncWrites is on: a receipt lets the client drop the filing from its
 // outbox, so what the receipt acknowledges must survive a power cut, not
 // only a killed process. Badger batches concurrent commits into one fsync.
-func openBadger(dir string, log *slog.Logger) (*badger.DB, error) {
+func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true).
@@ -69,8 +69,11 @@ func openBadger(dir string, log *slog.Logger) (*badger.DB, error) {
 		WithValueLogFileSize(256 << 20).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
-		WithMemTableSize(32 << 20).
+		WithMemTableSize(memTable).
 		WithNumCompactors(2)
+	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
+		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
+	}
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger %s: %w", dir, err)
@@ -108,12 +111,13 @@ func getJSON(txn *badger.Txn, k []byte, v any) error {
 	})
 }
 
-func setJSON(txn *badger.Txn, k []byte, v any) error {
+// setJSON writes v as JSON at k through w (a transaction or a stage).
+func setJSON(w writer, k []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", k, err)
 	}
-	return txn.Set(k, data)
+	return w.Set(k, data)
 }
 
 func getUint(txn *badger.Txn, k []byte) (uint64, error) {

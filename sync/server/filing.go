@@ -59,63 +59,82 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 }
 
 // submit stores a new revision or answers a resent one. It returns the
-// receipt and whether the revision is new.
+// receipt and whether the revision is new; it fails with the problem or
+// *app.Error the client is to see, or a wrapped storage error.
 func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
 	now := s.Now()
-	// The content rules run before the store is locked; their verdict only
-	// counts for a revision the bureau has not seen (a resend of a revision
-	// received under older rules still gets its receipt).
-	invalid := app.CheckBody(body, s.profile.Load(), now)
+	// The content rules run before the store is locked.
+	sub := submission{req: req, body: body, invalid: app.CheckBody(body, s.profile.Load(), now)}
 	var receipt protocol.Receipt
 	created := false
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		created = false
-		var rev revisionRecord
-		err := getJSON(txn, key("r", body.ID, body.RevisionID), &rev)
-		switch {
-		case err == nil:
-			if rev.UnitID != c.UnitID {
-				return notFound()
-			}
-			if rev.Receipt.BodySHA256 != req.BodySHA256 {
-				return protocol.NewProblem(protocol.CodeRevisionConflict,
-					fmt.Sprintf("第 %d 版（%s）已用不同的内容提交过；请将修改保存为新版本", rev.Receipt.Revision, body.RevisionID))
-			}
-			if rev, err = s.refresh(txn, body.ID, body.RevisionID, now); err != nil {
-				return err
-			}
-			receipt = rev.Receipt
-			return nil
-		case !errors.Is(err, badger.ErrKeyNotFound):
-			return err
-		}
-		if invalid != nil {
-			return invalid
-		}
-		fr, err := s.advance(txn, c, req, body)
-		if err != nil {
-			return err
-		}
-		setBody(&fr.Filing, body, now)
-		fr.BodySHA256 = req.BodySHA256
-		rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Body: req.Body, Receipt: protocol.Receipt{
-			FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
-			ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: fr.Filing.Status}}
-		if err := s.settle(txn, &fr, &rev, now); err != nil {
-			return err
-		}
-		if err := txn.Set(key("fu", c.UnitID, body.ID), nil); err != nil {
-			return err
-		}
-		receipt, created = rev.Receipt, true
-		return nil
+		var err error
+		receipt, created, err = s.apply(txn, txn, c, sub, now)
+		return err
 	})
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}
 	return receipt, created, nil
+}
+
+// submission is a revision that passed checkRequest, with the verdict of
+// the content rules on it.
+type submission struct {
+	req  protocol.SubmitRequest
+	body app.Body
+	// invalid is the content rules' verdict; it only counts for a revision
+	// the bureau has not seen (a resend of a revision received under older
+	// rules still gets its receipt).
+	invalid error
+}
+
+// apply stores a new revision or answers a resent one, reading from txn and
+// writing through w (txn itself, or a stage that keeps the writes until the
+// caller knows the submission went through). Every refusal is decided
+// before the first write. It returns the receipt and whether the revision is
+// new, or the problem or *app.Error the client is to see, or a storage error.
+func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now time.Time) (protocol.Receipt, bool, error) {
+	req, body := sub.req, sub.body
+	var rev revisionRecord
+	err := getJSON(txn, key("r", body.ID, body.RevisionID), &rev)
+	switch {
+	case err == nil:
+		if rev.UnitID != c.UnitID {
+			return protocol.Receipt{}, false, notFound()
+		}
+		if rev.Receipt.BodySHA256 != req.BodySHA256 {
+			return protocol.Receipt{}, false, protocol.NewProblem(protocol.CodeRevisionConflict,
+				fmt.Sprintf("第 %d 版（%s）已用不同的内容提交过；请将修改保存为新版本", rev.Receipt.Revision, body.RevisionID))
+		}
+		if rev, err = s.refresh(txn, w, body.ID, body.RevisionID, now); err != nil {
+			return protocol.Receipt{}, false, err
+		}
+		return rev.Receipt, false, nil
+	case !errors.Is(err, badger.ErrKeyNotFound):
+		return protocol.Receipt{}, false, err
+	}
+	if sub.invalid != nil {
+		return protocol.Receipt{}, false, sub.invalid
+	}
+	fr, err := s.advance(txn, c, req, body)
+	if err != nil {
+		return protocol.Receipt{}, false, err
+	}
+	setBody(&fr.Filing, body, now)
+	fr.BodySHA256 = req.BodySHA256
+	rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Body: req.Body, Receipt: protocol.Receipt{
+		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
+		ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: fr.Filing.Status}}
+	if err := s.settle(txn, w, &fr, &rev, now); err != nil {
+		return protocol.Receipt{}, false, err
+	}
+	if err := w.Set(key("fu", c.UnitID, body.ID), nil); err != nil {
+		return protocol.Receipt{}, false, err
+	}
+	return rev.Receipt, true, nil
 }
 
 // advance returns the filing record a new revision applies to: a fresh
@@ -177,9 +196,11 @@ func setBody(f *app.Filing, b app.Body, now time.Time) {
 	f.Updated = now
 }
 
-// settle stores rev and its filing: received and queued for review when
-// every attachment is complete, else waiting for the missing ones.
-func (s *Server) settle(txn *badger.Txn, fr *filingRecord, rev *revisionRecord, now time.Time) error {
+// settle stores rev and its filing through w: received and queued for
+// review when every attachment is complete, else waiting for the missing
+// ones. It reads from txn and decides everything that can fail before it
+// writes.
+func (s *Server) settle(txn *badger.Txn, w writer, fr *filingRecord, rev *revisionRecord, now time.Time) error {
 	missing, err := s.missing(txn, rev.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return err
@@ -191,7 +212,7 @@ func (s *Server) settle(txn *badger.Txn, fr *filingRecord, rev *revisionRecord, 
 			return err
 		}
 		rev.Receipt.Status = protocol.ReceiptReceived
-		if err := txn.Set(key("q", fid), nil); err != nil {
+		if err := w.Set(key("q", fid), nil); err != nil {
 			return err
 		}
 	}
@@ -199,24 +220,24 @@ func (s *Server) settle(txn *badger.Txn, fr *filingRecord, rev *revisionRecord, 
 		k := key("w", rev.UnitID, a.SHA256, fid, rid)
 		var err error
 		if len(missing) == 0 {
-			err = txn.Delete(k)
+			err = w.Delete(k)
 		} else {
-			err = txn.Set(k, nil)
+			err = w.Set(k, nil)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	rev.Receipt.FilingStatus = fr.Filing.Status
-	if err := setJSON(txn, key("f", fid), fr); err != nil {
+	if err := setJSON(w, key("f", fid), fr); err != nil {
 		return err
 	}
-	return setJSON(txn, key("r", fid, rid), rev)
+	return setJSON(w, key("r", fid, rid), rev)
 }
 
 // refresh settles a revision that was waiting for attachments, if it is
-// still the head, and returns its record.
-func (s *Server) refresh(txn *badger.Txn, fid, rid string, now time.Time) (revisionRecord, error) {
+// still the head, writing through w, and returns its record.
+func (s *Server) refresh(txn *badger.Txn, w writer, fid, rid string, now time.Time) (revisionRecord, error) {
 	var rev revisionRecord
 	if err := getJSON(txn, key("r", fid, rid), &rev); err != nil {
 		return rev, err
@@ -231,7 +252,7 @@ func (s *Server) refresh(txn *badger.Txn, fid, rid string, now time.Time) (revis
 	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
 		return rev, nil
 	}
-	return rev, s.settle(txn, &fr, &rev, now)
+	return rev, s.settle(txn, w, &fr, &rev, now)
 }
 
 // missing returns the attachments of atts the unit has not completed.

@@ -57,6 +57,35 @@ func FuzzSubmit(f *testing.F) {
 	})
 }
 
+func FuzzSubmitBatch(f *testing.F) {
+	fx := MustBureau(f)
+	a, b := newFiling(f, fx.unitA.ID), newFiling(f, fx.unitA.ID, []byte("x"))
+	b.Declaration.TotalInvestment = 1
+	seed, _ := json.Marshal(protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(f, a), submitReq(f, b), submitReq(f, a)}})
+	f.Add(seed)
+	f.Add([]byte(`{"submissions":[]}`))
+	f.Add([]byte(`{"submissions":[{"filing_id":"x","revision_id":"y","revision":1,"body":{"id":"x"},"body_sha256":"00"},{}]}`))
+	f.Add([]byte(`{"submissions":[null,{"body":12}]}`))
+	f.Add([]byte(`{"submissions":{}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := raw(fx.with(t), "POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON, body)
+		fuzzAnswer(t, r)
+		if r.StatusCode != http.StatusOK {
+			return
+		}
+		var req protocol.BatchSubmitRequest
+		var resp protocol.BatchSubmitResponse
+		if json.Unmarshal(body, &req) != nil || json.Unmarshal(r.body, &resp) != nil || len(resp.Results) != len(req.Submissions) {
+			t.Fatalf("%d results for %s: %s", len(resp.Results), body, r.body)
+		}
+		for i, res := range resp.Results {
+			if (res.Receipt == nil) == (res.Problem == nil) || res.Status >= 500 {
+				t.Fatalf("result %d: %s", i, r.body)
+			}
+		}
+	})
+}
+
 func FuzzDecision(f *testing.F) {
 	fx := MustBureau(f)
 	fl := newFiling(f, fx.unitA.ID)

@@ -91,6 +91,27 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(fx.do("POST", revPath(&next), fx.clerkB, submitReq(t, &next)))
 			return r
 		},
+		"POST " + protocol.PathSubmissions: func() response {
+			// B's batch resends A's revision and revises A's filing: each
+			// item is "not found", and nothing of A's comes back.
+			next := *f
+			next.Revision = app.Revision{ID: "b-batch-revision", Number: 2, BaseID: f.Revision.ID}
+			r := fx.do("POST", protocol.PathSubmissions, fx.clerkB,
+				protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, f), submitReq(t, &next)}})
+			var resp protocol.BatchSubmitResponse
+			json.Unmarshal(r.body, &resp)
+			if r.StatusCode != http.StatusOK || len(resp.Results) != 2 {
+				t.Errorf("B's batch: %d %s", r.StatusCode, r.body)
+			}
+			for i, res := range resp.Results {
+				if res.Receipt != nil || res.Problem == nil || res.Problem.Status != http.StatusNotFound {
+					t.Errorf("B's batch, item %d: %+v", i, res)
+				}
+			}
+			denied(fx.do("POST", protocol.PathSubmissions, fx.reviewer,
+				protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, f)}}))
+			return r
+		},
 		"GET " + protocol.PathAttachment: func() response {
 			r := fx.do("GET", attPath, fx.clerkB, nil)
 			var st protocol.UploadStatus

@@ -46,6 +46,8 @@ type Config struct {
 	Password           PasswordParams
 	Throttle           ThrottleConfig
 	ShutdownTimeout    time.Duration // how long Run waits for requests to finish
+
+	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
 }
 
 // DefaultConfig returns the configuration used for zero fields.
@@ -98,6 +100,9 @@ func (c *Config) fill() {
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = d.ShutdownTimeout
 	}
+	if c.memTable <= 0 {
+		c.memTable = 32 << 20
+	}
 }
 
 // Server is the bureau server. Its methods are safe for concurrent use.
@@ -140,7 +145,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(files, 0o750); err != nil {
 		return nil, fmt.Errorf("open bureau: %w", err)
 	}
-	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.Logger)
+	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.memTable, cfg.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("open bureau (is another bureau process using %s?): %w", cfg.DataDir, err)
 	}

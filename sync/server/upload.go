@@ -307,7 +307,7 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 			if !ok {
 				continue
 			}
-			if _, err := s.refresh(txn, fid, rid, now); err != nil {
+			if _, err := s.refresh(txn, txn, fid, rid, now); err != nil {
 				return err
 			}
 			if err := txn.Delete(append(append([]byte{}, prefix...), rest...)); err != nil {

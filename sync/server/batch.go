@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// handleSubmitBatch receives up to protocol.MaxBatch revisions in one
+// request and stores the accepted ones in one transaction, one fsync for
+// all. Each gets the receipt or problem the single endpoint would give; a
+// refused revision does not affect the others. The request as a whole fails
+// only when it cannot be read, carries no or too many submissions, or the
+// store fails — and then nothing of it is stored, except when Badger made
+// the bureau split it (see applyBatch), in which case a resend is answered
+// with the original receipts.
+func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *caller) error {
+	var req protocol.BatchSubmitRequest
+	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	switch n := len(req.Submissions); {
+	case n == 0:
+		return fieldErr("submissions", "没有要提交的材料")
+	case n > protocol.MaxBatch:
+		return app.Errorf(app.ETOOLARGE, "一次最多提交 %d 份材料（本次 %d 份），请分批提交", protocol.MaxBatch, n)
+	}
+	results, err := s.submitBatch(r.Context(), c, req.Submissions)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, protocol.BatchSubmitResponse{Results: results})
+	return nil
+}
+
+// submitBatch checks every submission outside the write lock, then applies
+// the ones that passed in order, in as few transactions as Badger allows
+// (one, unless the batch is too big for it). It returns one result per
+// request, in order, or a wrapped storage error when the store failed.
+func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	now := s.Now()
+	profile := s.profile.Load()
+	results := make([]protocol.BatchResult, len(reqs))
+	subs := make([]*submission, len(reqs)) // nil where the check refused the request
+	for i, req := range reqs {
+		body, err := s.checkBatchItem(req)
+		if err != nil {
+			results[i] = refused(req, err)
+			continue
+		}
+		subs[i] = &submission{req: req, body: body, invalid: app.CheckBody(body, profile, now)}
+	}
+	s.writeMu.Lock()
+	err := s.applyBatch(ctx, c, subs, results, now)
+	s.writeMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+	}
+	for i, r := range results {
+		if r.Status == http.StatusCreated {
+			s.log.Info("revision received", "filing", reqs[i].FilingID, "revision", reqs[i].RevisionID,
+				"unit", c.UnitID, "status", r.Receipt.Status, "batch", len(reqs))
+		}
+	}
+	return results, nil
+}
+
+// checkBatchItem is checkRequest for a submission that names its filing and
+// revision in the body only.
+func (s *Server) checkBatchItem(req protocol.SubmitRequest) (app.Body, error) {
+	var p app.Problems
+	if req.FilingID == "" {
+		p.Add("filing_id", "缺少材料编号")
+	}
+	if req.RevisionID == "" {
+		p.Add("revision_id", "缺少版本编号")
+	}
+	if err := p.Err(); err != nil {
+		return app.Body{}, err
+	}
+	return s.checkRequest(req.FilingID, req.RevisionID, req)
+}
+
+// applyBatch applies subs in order in one transaction, writing each result
+// into out (entries of nil subs are left alone). A submission the bureau
+// refuses leaves no write behind: each one's writes are staged and reach the
+// transaction only once it has gone through. When the transaction grows too
+// big for Badger, the batch is split in halves, each committed on its own.
+// Callers hold writeMu. It fails only with a storage error; then nothing
+// of the failing part is stored.
+func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*submission, out []protocol.BatchResult, now time.Time) error {
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		for i, sub := range subs {
+			if sub == nil {
+				continue
+			}
+			var st stage
+			rc, created, err := s.apply(txn, &st, c, *sub, now)
+			if err != nil {
+				if !isRefusal(err) {
+					return err
+				}
+				out[i] = refused(sub.req, err)
+				continue
+			}
+			if err := st.flush(txn); err != nil {
+				return err
+			}
+			out[i] = protocol.BatchResult{Status: http.StatusOK, Receipt: &rc}
+			if created {
+				out[i].Status = http.StatusCreated
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, badger.ErrTxnTooBig) && len(subs) > 1 {
+		mid := len(subs) / 2
+		if err := s.applyBatch(ctx, c, subs[:mid], out[:mid], now); err != nil {
+			return err
+		}
+		return s.applyBatch(ctx, c, subs[mid:], out[mid:], now)
+	}
+	return err
+}
+
+// isRefusal reports whether err is the bureau's answer about a submission
+// (a problem or an *app.Error with a code the client sees) rather than a
+// fault of the store.
+func isRefusal(err error) bool {
+	var p *protocol.Problem
+	return errors.As(err, &p) || app.ErrorCode(err) != app.EINTERNAL
+}
+
+// refused returns the result of a refused submission: the problem the single
+// endpoint would have answered, with that endpoint's path as its instance.
+func refused(req protocol.SubmitRequest, err error) protocol.BatchResult {
+	var p *protocol.Problem
+	if !errors.As(err, &p) {
+		p = protocol.ProblemOf(err)
+	}
+	p.Instance = protocol.Path(protocol.PathRevision, req.FilingID, req.RevisionID)
+	return protocol.BatchResult{Status: p.Status, Problem: p}
+}
+
+// writer is where a submission's writes go: the transaction itself, or a
+// stage that holds them until the submission has gone through.
+type writer interface {
+	Set(k, v []byte) error
+	Delete(k []byte) error
+}
+
+// stage holds the writes of one submission of a batch, so that a
+// submission refused half-way leaves nothing in the transaction it shares
+// with the others. Reads go to the transaction, which holds the writes of
+// the submissions before it; a submission never reads its own writes.
+type stage struct{ writes []stagedWrite }
+
+type stagedWrite struct {
+	k, v []byte
+	del  bool
+}
+
+// Set stages k = v; it never fails.
+func (s *stage) Set(k, v []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, v: v})
+	return nil
+}
+
+// Delete stages the deletion of k; it never fails.
+func (s *stage) Delete(k []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, del: true})
+	return nil
+}
+
+// flush applies the staged writes to txn in order. It fails with Badger's
+// error, badger.ErrTxnTooBig among them.
+func (s *stage) flush(txn *badger.Txn) error {
+	for _, w := range s.writes {
+		var err error
+		if w.del {
+			err = txn.Delete(w.k)
+		} else {
+			err = txn.Set(w.k, w.v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
