@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"egovdesk/sync/protocol"
@@ -37,4 +39,68 @@ func (c *Client) Filing(ctx context.Context, id string) (protocol.FilingDetail, 
 	var d protocol.FilingDetail
 	err := c.call(ctx, "get filing", http.MethodGet, protocol.Path(protocol.PathFiling, id), nil, &d)
 	return d, err
+}
+
+// SubmitBatch sends up to protocol.MaxBatch revisions in one request; the
+// bureau stores the ones it accepts with one commit. It returns one result
+// per request, in order; turn each into the error Submit would have
+// returned with ResultError. Resending a batch is as safe as resending a
+// single revision. It fails with an *Error when the request as a whole
+// fails (ClassRetry for network and server faults and for an answer that
+// does not match reqs, ClassReauth for 401, ClassPermanent for a bureau
+// without the batch route: 404 or 405), or with a plain error, before
+// sending, for more than protocol.MaxBatch requests.
+func (c *Client) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	const op = "submit revisions"
+	if len(reqs) > protocol.MaxBatch {
+		return nil, fmt.Errorf("%s: %d revisions, at most %d per request", op, len(reqs), protocol.MaxBatch)
+	}
+	if len(reqs) == 0 {
+		return nil, nil
+	}
+	var resp protocol.BatchSubmitResponse
+	err := c.callWithin(ctx, c.opts.ChunkTimeout, op, http.MethodPost, protocol.PathSubmissions,
+		protocol.BatchSubmitRequest{Submissions: reqs}, &resp)
+	if err != nil {
+		return nil, err
+	}
+	if err := matchResults(reqs, resp.Results); err != nil {
+		return nil, &Error{Op: op, Status: http.StatusOK, Err: err}
+	}
+	return resp.Results, nil
+}
+
+// matchResults checks that results answer reqs one by one.
+func matchResults(reqs []protocol.SubmitRequest, results []protocol.BatchResult) error {
+	if len(results) != len(reqs) {
+		return fmt.Errorf("%d results for %d revisions", len(results), len(reqs))
+	}
+	for i, r := range results {
+		switch {
+		case (r.Receipt == nil) == (r.Problem == nil):
+			return fmt.Errorf("result %d: want exactly one of receipt and problem", i)
+		case r.Receipt != nil && (r.Receipt.FilingID != reqs[i].FilingID || r.Receipt.RevisionID != reqs[i].RevisionID):
+			return fmt.Errorf("result %d: receipt of %s/%s for %s/%s", i,
+				r.Receipt.FilingID, r.Receipt.RevisionID, reqs[i].FilingID, reqs[i].RevisionID)
+		}
+	}
+	return nil
+}
+
+// ResultError returns nil for a result that carries a receipt, and
+// otherwise the *Error that Submit would have returned for the same
+// revision, so that its Class, Code and Message are the same.
+func ResultError(r protocol.BatchResult) error {
+	const op = "submit revision"
+	switch {
+	case r.Problem != nil:
+		p := *r.Problem
+		if p.Status == 0 {
+			p.Status = r.Status
+		}
+		return &Error{Op: op, Status: p.Status, Problem: &p}
+	case r.Receipt == nil:
+		return &Error{Op: op, Status: http.StatusOK, Err: errors.New("result without receipt or problem")}
+	}
+	return nil
 }
