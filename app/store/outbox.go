@@ -162,41 +162,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 func (s *Store) MarkAttempt(ctx context.Context, seq uint64, errMsg string, quarantine bool) error {
 	now := s.now()
 	err := s.update(ctx, true, func(txn *badger.Txn) error {
-		var o OutboxItem
-		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
-		} else if err != nil {
-			return err
-		}
-		switch {
-		case errMsg == "" && !quarantine:
-			o.State = SendSending
-			o.Attempts++
-			o.LastTried = now
-		default:
-			if o.State != SendSending {
-				o.Attempts++
-				o.LastTried = now
-			}
-			o.State = SendFailed
-			if quarantine {
-				o.State = SendQuarantined
-			}
-			o.LastError = errMsg
-		}
-		if err := putJSON(txn, outboxKey(seq), &o); err != nil {
-			return err
-		}
-		if err := markFailed(txn, seq, o.State); err != nil {
-			return err
-		}
-		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
-			s.Send = o.State
-			s.SendError = ""
-			if o.State != SendSending {
-				s.SendError = o.LastError
-			}
-		})
+		return markAttempt(txn, seq, errMsg, quarantine, now)
 	})
 	if err != nil {
 		return fmt.Errorf("mark outbox item %d: %w", seq, err)
@@ -204,32 +170,125 @@ func (s *Store) MarkAttempt(ctx context.Context, seq uint64, errMsg string, quar
 	return nil
 }
 
+// MarkSending marks items seqs as being sent now, as MarkAttempt with an
+// empty errMsg does, in as few transactions as Badger allows and without
+// waiting for the disk: the mark is a hint for the user, and Open puts items
+// left "sending" back in the queue anyway. It fails with an ENOTFOUND
+// *app.Error when an item is no longer in the outbox (the items of that
+// transaction stay unmarked) and a wrapped error otherwise.
+func (s *Store) MarkSending(ctx context.Context, seqs []uint64) error {
+	return s.markAttempts(ctx, false, seqs, "", false)
+}
+
+// MarkAttempts is MarkAttempt for many items with the same outcome, in as
+// few transactions as Badger allows, synced to disk once before it returns.
+// It fails as MarkAttempt does; items of transactions committed before a
+// failure stay marked.
+func (s *Store) MarkAttempts(ctx context.Context, seqs []uint64, errMsg string, quarantine bool) error {
+	return s.markAttempts(ctx, true, seqs, errMsg, quarantine)
+}
+
+func (s *Store) markAttempts(ctx context.Context, durable bool, seqs []uint64, errMsg string, quarantine bool) error {
+	now := s.now()
+	err := s.updateEach(ctx, durable, len(seqs), func(txn *badger.Txn, i int) error {
+		return markAttempt(txn, seqs[i], errMsg, quarantine, now)
+	})
+	if err != nil {
+		return fmt.Errorf("mark %d outbox items: %w", len(seqs), err)
+	}
+	return nil
+}
+
+// markAttempt records an attempt of item seq in txn; see MarkAttempt.
+func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, now time.Time) error {
+	var o OutboxItem
+	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+		return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+	} else if err != nil {
+		return err
+	}
+	switch {
+	case errMsg == "" && !quarantine:
+		o.State = SendSending
+		o.Attempts++
+		o.LastTried = now
+	default:
+		if o.State != SendSending {
+			o.Attempts++
+			o.LastTried = now
+		}
+		o.State = SendFailed
+		if quarantine {
+			o.State = SendQuarantined
+		}
+		o.LastError = errMsg
+	}
+	if err := putJSON(txn, outboxKey(seq), &o); err != nil {
+		return err
+	}
+	if err := markFailed(txn, seq, o.State); err != nil {
+		return err
+	}
+	return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+		s.Send = o.State
+		s.SendError = ""
+		if o.State != SendSending {
+			s.SendError = o.LastError
+		}
+	})
+}
+
 // Ack removes delivered item seq from the outbox and records the bureau's
 // receipt in the filing's summary (send state 已送达), in one synced
 // transaction. Acknowledging an item that is already gone is not an error, so
 // a retried Ack is harmless. It fails with a wrapped storage error.
 func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
-	err := s.update(ctx, true, func(txn *badger.Txn) error {
-		var o OutboxItem
-		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
-			return err
-		}
-		if err := markFailed(txn, seq, SendSent); err != nil {
-			return err
-		}
-		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
-			s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
-		})
-	})
+	err := s.update(ctx, true, func(txn *badger.Txn) error { return ack(txn, seq, r) })
 	if err != nil {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
 	}
 	return nil
+}
+
+// AckEntry is a delivered outbox item and the bureau's receipt for it.
+type AckEntry struct {
+	Seq     uint64
+	Receipt Receipt
+}
+
+// AckMany is Ack for many items: it removes them from the outbox and
+// records their receipts in as few transactions as Badger allows (one,
+// unless they are too many for one), synced to disk once before it returns.
+// Items already gone are skipped. It fails with a wrapped storage error;
+// items of transactions committed before the failure stay acknowledged,
+// and acknowledging them again is harmless.
+func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
+	err := s.updateEach(ctx, true, len(acks), func(txn *badger.Txn, i int) error {
+		return ack(txn, acks[i].Seq, acks[i].Receipt)
+	})
+	if err != nil {
+		return fmt.Errorf("ack %d outbox items: %w", len(acks), err)
+	}
+	return nil
+}
+
+// ack removes item seq and records r in txn; see Ack.
+func ack(txn *badger.Txn, seq uint64, r Receipt) error {
+	var o OutboxItem
+	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
+		return err
+	}
+	if err := markFailed(txn, seq, SendSent); err != nil {
+		return err
+	}
+	return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+		s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
+	})
 }
 
 // markFailed keeps the key-only marker of[/seq] that Counts counts in step

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +170,66 @@ func TestSubmitConcurrent(t *testing.T) {
 		}
 	}
 	mustCheck(t, s)
+}
+
+// TestOutboxMany marks and acknowledges many items at once, more than one
+// transaction of a store with small memtables holds: every item ends in the
+// same state as with the per-item calls, and the indexes stay consistent.
+func TestOutboxMany(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, withMemTableSize(1<<20)) // ~150 KB per transaction
+	const n = 400
+	var seqs []uint64
+	for i := range n {
+		f := newDeclaration(t, fmt.Sprintf("霍邱县第%03d号政务信息化项目", i), 2026)
+		mustSave(t, s, f)
+		item, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, item.Seq)
+	}
+	if err := s.MarkSending(ctx, seqs); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := s.Outbox(ctx)
+	for _, o := range items {
+		if o.State != SendSending || o.Attempts != 1 {
+			t.Fatalf("after MarkSending: %+v", o)
+		}
+	}
+	if err := s.MarkAttempts(ctx, seqs[:10], "无法连接数管局服务器，将自动重试", false); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Counts(ctx); c.Outbox != n || c.Failed != 10 {
+		t.Fatalf("counts after MarkAttempts: %+v", c)
+	}
+	sums, _ := s.List(ctx, Query{Text: "第005号"})
+	if len(sums) != 1 || sums[0].Send != SendFailed || sums[0].SendError != "无法连接数管局服务器，将自动重试" {
+		t.Fatalf("summary after MarkAttempts: %+v", sums)
+	}
+	mustCheck(t, s)
+
+	at := time.Now()
+	acks := make([]AckEntry, 0, n+1)
+	for _, seq := range seqs {
+		acks = append(acks, AckEntry{Seq: seq, Receipt: Receipt{ID: fmt.Sprint("receipt-", seq), At: at}})
+	}
+	acks = append(acks, acks[0]) // a repeated ack is harmless
+	if err := s.AckMany(ctx, acks); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Counts(ctx); c.Outbox != 0 || c.Failed != 0 {
+		t.Fatalf("counts after AckMany: %+v", c)
+	}
+	sums, _ = s.List(ctx, Query{})
+	for _, sum := range sums {
+		if sum.Send != SendSent || sum.ReceiptID == "" || sum.SendError != "" {
+			t.Fatalf("summary after AckMany: %+v", sum)
+		}
+	}
+	mustCheck(t, s)
+	if err := s.MarkSending(ctx, seqs[:1]); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("MarkSending of a delivered item = %v, want ENOTFOUND", err)
+	}
 }

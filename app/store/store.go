@@ -16,9 +16,10 @@
 // log before the call returns, so killing the process loses nothing (the
 // crash test kills a writer with SIGKILL and checks every acknowledged write);
 // only an operating-system crash or power cut can lose writes that the kernel
-// has not yet flushed. Submit, ApplyChanges, Ack and MarkAttempt therefore sync
-// before they return, and autosaves (Save) are synced by a background loop at
-// most SyncInterval later, so the autosave path stays well under a millisecond.
+// has not yet flushed. Submit, ApplyChanges, Ack, AckMany, MarkAttempt and
+// MarkAttempts therefore sync before they return, and autosaves (Save) and the
+// "sending" hints of MarkSending are synced by a background loop at most
+// SyncInterval later, so the autosave path stays well under a millisecond.
 // See docs/benchmarks.md for the measured cost of both choices.
 package store
 
@@ -76,6 +77,7 @@ type config struct {
 	syncInterval time.Duration
 	gcInterval   time.Duration
 	migrations   []Migration
+	memTable     int64 // Badger memtable size; a transaction may hold 15% of it
 }
 
 // WithLogger sends Badger's warnings and errors, and the store's own, to l.
@@ -101,6 +103,10 @@ func WithSyncInterval(d time.Duration) Option { return func(c *config) { c.syncI
 // withMigrations replaces the registered migrations (tests).
 func withMigrations(ms []Migration) Option { return func(c *config) { c.migrations = ms } }
 
+// withMemTableSize shrinks Badger's memtables, and with them the largest
+// transaction (tests of work that outgrows one transaction).
+func withMemTableSize(n int64) Option { return func(c *config) { c.memTable = n } }
+
 // badgerOptions returns desktop-sized options: the defaults are sized for a
 // server (64 MB memtables ×5, 256 MB block cache, 1 GB value-log files that
 // Windows maps at twice their size).
@@ -108,9 +114,13 @@ func badgerOptions(dir string, c *config) badger.Options {
 	if c.inMemory {
 		dir = ""
 	}
-	return badger.DefaultOptions(dir).
+	memTable := c.memTable
+	if memTable <= 0 {
+		memTable = 8 << 20
+	}
+	opts := badger.DefaultOptions(dir).
 		WithInMemory(c.inMemory).
-		WithMemTableSize(8 << 20).WithNumMemtables(2).
+		WithMemTableSize(memTable).WithNumMemtables(2).
 		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(4).
 		WithBlockCacheSize(16 << 20).WithIndexCacheSize(8 << 20).
 		WithNumCompactors(2).WithBaseTableSize(1 << 20).WithBaseLevelSize(4 << 20).
@@ -119,6 +129,10 @@ func badgerOptions(dir string, c *config) badger.Options {
 		WithSyncWrites(c.syncWrites).
 		WithMetricsEnabled(false).
 		WithLogger(badgerLogger{c.logger})
+	if most := memTable * 15 / 100 / 4; c.memTable > 0 && opts.ValueThreshold > most {
+		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
+	}
+	return opts
 }
 
 // Open opens (creating if needed) the store in dir and brings its schema up to
@@ -248,6 +262,51 @@ func (s *Store) update(ctx context.Context, durable bool, fn func(txn *badger.Tx
 		s.dirty.Store(true)
 	}
 	s.notify()
+	return nil
+}
+
+// updateEach runs fn(txn, i) for i in [0, n), in order, in as few
+// read-write transactions as Badger allows: all in one, or, when Badger
+// finds that too big (badger.ErrTxnTooBig), each half in its own, and so
+// on. When durable is set the writes are synced to disk once, before it
+// returns. It fails with the first error of fn or of Badger; transactions
+// committed before it stay committed.
+func (s *Store) updateEach(ctx context.Context, durable bool, n int, fn func(txn *badger.Txn, i int) error) error {
+	var run func(lo, hi int) error
+	run = func(lo, hi int) error {
+		err := s.update(ctx, false, func(txn *badger.Txn) error {
+			for i := lo; i < hi; i++ {
+				if err := fn(txn, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if errors.Is(err, badger.ErrTxnTooBig) && hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if err := run(lo, mid); err != nil {
+				return err
+			}
+			return run(mid, hi)
+		}
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	if err := run(0, n); err != nil {
+		return err
+	}
+	if !durable {
+		return nil
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
 	return nil
 }
 
