@@ -101,14 +101,14 @@ func openLink(dir string, st *store.Store, blobs *syncer.BlobDir, profiles map[s
 
 // Close stops the sync loop and waits for every goroutine of the link.
 func (l *link) Close() {
+	l.cancel()
+	l.wg.Wait()
 	l.mu.Lock()
 	s := l.syncer
 	l.mu.Unlock()
 	if s != nil {
 		s.Stop()
 	}
-	l.cancel()
-	l.wg.Wait()
 }
 
 func (l *link) newClient(ctx context.Context, addr string) (*client.Client, error) {
@@ -118,18 +118,29 @@ func (l *link) newClient(ctx context.Context, addr string) (*client.Client, erro
 // startSync replaces the syncer with one of c. Call with mu held.
 func (l *link) startSync(c *client.Client) {
 	if l.syncer != nil {
-		l.syncer.Stop()
 		l.stopFwd()
+		l.syncer.Stop()
 	}
 	l.client = c
-	l.syncer = syncer.New(l.store, c, l.blobs, l.syncOpts)
+	s := syncer.New(l.store, c, l.blobs, l.syncOpts)
+	l.syncer = s
 	ctx, cancel := context.WithCancel(l.ctx)
 	l.stopFwd = cancel
 	if l.loop {
-		l.syncer.Start(ctx)
+		// The loop's passes long-poll for changes, so its first pass would
+		// leave the bar at "connecting" for up to half a minute: one quick
+		// pass first shows online and the last sync at once.
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			_ = s.SyncOnce(ctx) // its failure is in the status the bar shows
+			if ctx.Err() == nil {
+				s.Start(ctx)
+			}
+		}()
 	}
 	l.wg.Add(1)
-	go l.forward(ctx, l.syncer)
+	go l.forward(ctx, s)
 }
 
 // forward passes the syncer's status changes and notifications on to the
