@@ -159,18 +159,27 @@ func (e *env) tokenRevoke(ctx context.Context, args []string) error {
 var Jurisdictions = []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"}
 
 func (e *env) profileSet(ctx context.Context, args []string) error {
-	// The profile is a positional argument: bureau profile set [--data D] huoqiu
+	// The profile is a positional argument, before or after the flags:
+	// bureau profile set [--data D] huoqiu [--data D]
 	fs := flag.NewFlagSet("bureau profile set", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var d dataFlags
 	d.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+	var pos []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usagef("profile set: name one of %s or a JSON file", strings.Join(Jurisdictions, ", "))
 	}
-	name, data, err := profileData(fs.Arg(0))
+	name, data, err := profileData(pos[0])
 	if err != nil {
 		return err
 	}

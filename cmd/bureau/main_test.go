@@ -29,6 +29,7 @@ func TestAdminCommands(t *testing.T) {
 		{"", []string{"token", "create", data, "--login", "rev", "--ttl", "1h"}, ""},
 		{"", []string{"token", "revoke", data, "--login", "rev"}, "revoked 1"},
 		{"", []string{"profile", "set", data, "luan"}, "profile luan"},
+		{"", []string{"profile", "set", "huoqiu", data}, "profile huoqiu"}, // as the README writes it
 		{"", []string{"changes", "prune", data, "--older-than", "1h"}, "pruned 0"},
 	}
 	for _, s := range steps {
@@ -44,6 +45,7 @@ func TestAdminCommands(t *testing.T) {
 		{"unit", "add", data, "--name", "x", "--code", "bad"},
 		{"account", "add", data, "--login", "nopw", "--role", "unit"},
 		{"profile", "set", data, "nowhere"},
+		{"profile", "set", data, "huoqiu", "luan"},
 		{"frobnicate"},
 	} {
 		if _, err := bureau(t, "", bad...); err == nil {
