@@ -16,6 +16,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
@@ -170,6 +171,53 @@ func BenchmarkPush(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*queued)/b.Elapsed().Seconds(), "filings/s")
 		})
+	}
+}
+
+// BenchmarkPushBatch sends the 1,000 submissions of BenchmarkPush with the
+// client's SubmitBatch, protocol.MaxBatch at a time, one after another: the
+// bureau commits each batch in one transaction and one fsync.
+func BenchmarkPushBatch(b *testing.B) {
+	const queued = 1000
+	_, acc, url := benchBureau(b)
+	cl := mustClient(b, url, acc.Clerk)
+	ctx := context.Background()
+	total := 0
+	for b.Loop() {
+		b.StopTimer()
+		reqs := make([]protocol.SubmitRequest, 0, queued)
+		for i := range queued {
+			f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), acc.Unit.ID, time.Now())
+			f.Declaration = benchDeclaration(i)
+			if _, err := f.Submit(time.Now(), "李梅"); err != nil {
+				b.Fatal(err)
+			}
+			req, err := protocol.NewSubmitRequest(f.Body())
+			if err != nil {
+				b.Fatal(err)
+			}
+			reqs = append(reqs, req)
+		}
+		b.StartTimer()
+		for len(reqs) > 0 {
+			n := min(len(reqs), protocol.MaxBatch)
+			results, err := cl.SubmitBatch(ctx, reqs[:n])
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range results {
+				if err := client.ResultError(r); err != nil || r.Receipt.Status != protocol.ReceiptReceived {
+					b.Fatalf("result %+v: %v", r, err)
+				}
+			}
+			reqs = reqs[n:]
+		}
+		total += queued
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "filings/s")
+	if list, err := cl.Filings(ctx); err != nil || len(list) != total {
+		b.Fatalf("bureau holds %d filings, want %d (%v)", len(list), total, err)
 	}
 }
 
