@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,6 +37,10 @@ type bureau struct {
 
 	cutAfter atomic.Int64 // >0: the next PATCH breaks after this many body bytes
 	patched  atomic.Int64 // PATCH body bytes the server has read
+
+	batches    atomic.Int64 // POST /submissions requests received
+	singles    atomic.Int64 // POST /filings/{id}/revisions/{rev} requests received
+	batchFault atomic.Int64 // >0: answer POST /submissions with this status without reaching the bureau
 }
 
 // MustBureau starts a bureau in a temporary directory, closed when the test ends.
@@ -69,9 +75,24 @@ func MustBureau(tb testing.TB) *bureau {
 	return b
 }
 
-// wrap counts attachment bytes and cuts a chunk when told to.
+// wrap counts submissions and attachment bytes, cuts a chunk when told to
+// and plays an older or failing bureau on the batch route when told to.
 func (b *bureau) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == protocol.PathSubmissions {
+			b.batches.Add(1)
+			if status := int(b.batchFault.Load()); status > 0 {
+				p := protocol.NewProblem(protocol.CodeOf(status), "测试：批量接口不可用")
+				p.Status = status
+				w.Header().Set("Content-Type", protocol.MediaProblem)
+				w.WriteHeader(status)
+				json.NewEncoder(w).Encode(p)
+				return
+			}
+		}
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, protocol.Prefix+"/filings/") {
+			b.singles.Add(1)
+		}
 		if r.Method != http.MethodPatch {
 			h.ServeHTTP(w, r)
 			return

@@ -72,7 +72,8 @@ func (s *Syncer) refreshOutbox(ctx context.Context) {
 
 // push sends the outbox in order. An item the bureau refuses is quarantined
 // and the later items of its filing wait (they build on it); other filings go
-// on. It stops at the first error that is not the item's own fault and
+// on. With a BatchRemote the items go in batches (see pushRun.next), else one
+// by one. It stops at the first error that is not the item's own fault and
 // returns it.
 func (s *Syncer) push(ctx context.Context) error {
 	items, err := s.local.Outbox(ctx)
@@ -80,32 +81,35 @@ func (s *Syncer) push(ctx context.Context) error {
 		return fmt.Errorf("read outbox: %w", err)
 	}
 	s.setStatus(func(st *Status) { st.Waiting, st.Failures = len(items), failuresOf(items) })
-	blocked := map[string]bool{} // filings with an earlier item that did not go through
-	for _, it := range items {
-		if it.State == store.SendQuarantined || blocked[it.FilingID] {
-			blocked[it.FilingID] = true
+	p := &pushRun{s: s, blocked: map[string]bool{}}
+	if br, ok := s.remote.(BatchRemote); ok {
+		p.batch = br
+	}
+	for len(items) > 0 {
+		it := items[0]
+		if it.State == store.SendQuarantined || p.blocked[it.FilingID] {
+			p.blocked[it.FilingID] = true
+			items = items[1:]
 			continue
 		}
-		if err := s.pushItem(ctx, it); err != nil {
-			if ctx.Err() != nil {
-				// Stopped: the store puts "sending" items back in the queue when it opens.
-				s.markFailed(ctx, it, "发送被中断，将自动重试", false)
-				return ctx.Err()
+		if p.batch == nil {
+			if err := p.one(ctx, it); err != nil {
+				return err
 			}
-			if msg, quarantine := s.refusal(it, err); msg != "" {
-				if merr := s.markFailed(ctx, it, msg, quarantine); merr != nil {
-					return merr
-				}
-				if quarantine {
-					blocked[it.FilingID] = true
-					continue
-				}
-			}
+			items = items[1:]
+			continue
+		}
+		n, err := p.next(ctx, items)
+		if err != nil {
 			return err
 		}
+		items = items[n:]
 	}
 	return nil
 }
+
+// interrupted is the reason recorded for items a stop cut short.
+const interrupted = "发送被中断，将自动重试"
 
 // refusal says what to record for an item whose push failed with err: the
 // Chinese reason, and whether the item is quarantined (the bureau refused it,
@@ -187,20 +191,23 @@ func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string
 	return nil
 }
 
-// pushItem delivers one item: it uploads the attachments the bureau lacks,
-// submits the revision and acknowledges a "received" receipt. It fails with
-// the remote's error, a *localFileError, or a local store error.
+// pushItem delivers one item by itself: it marks it sending, uploads the
+// attachments the bureau lacks, submits the revision and acknowledges a
+// "received" receipt. It fails with the remote's error, a *localFileError,
+// or a local store error.
 func (s *Syncer) pushItem(ctx context.Context, it store.OutboxItem) error {
-	if err := s.local.MarkAttempt(ctx, it.Seq, "", false); err != nil {
+	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); err != nil {
 		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
 	}
-	req := protocol.SubmitRequest{FilingID: it.FilingID, RevisionID: it.RevisionID, BaseRevisionID: it.BaseID,
-		Revision: it.RevisionNumber, Body: it.Body, BodySHA256: it.BodyHash}
-	for _, a := range it.Attachments {
-		req.Attachments = append(req.Attachments, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
-	}
-	pending := it.Attachments
-	for range maxRounds {
+	return s.deliver(ctx, it, it.Attachments, maxRounds)
+}
+
+// deliver uploads pending, submits it and acknowledges a "received"
+// receipt; while the receipt says attachments are missing it uploads those
+// and submits again, at most rounds times in all. It fails as pushItem does.
+func (s *Syncer) deliver(ctx context.Context, it store.OutboxItem, pending []app.Attachment, rounds int) error {
+	req := submitRequest(it)
+	for range rounds {
 		for _, a := range unique(pending) {
 			if err := s.upload(ctx, it.FilingID, a); err != nil {
 				return err
@@ -211,20 +218,40 @@ func (s *Syncer) pushItem(ctx context.Context, it store.OutboxItem) error {
 			return fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)
 		}
 		if rc.Status == protocol.ReceiptReceived {
-			r := store.Receipt{ID: rc.RevisionID + "/" + rc.BodySHA256, At: rc.ReceivedAt}
-			if err := s.local.Ack(ctx, it.Seq, r); err != nil {
+			if err := s.local.Ack(ctx, it.Seq, receiptOf(rc)); err != nil {
 				return fmt.Errorf("acknowledge outbox item %d: %w", it.Seq, err)
 			}
 			s.log.Info("revision delivered", "filing", it.FilingID, "revision", it.RevisionNumber)
 			return nil
 		}
-		pending = pending[:0:0]
-		for _, m := range rc.Missing {
-			pending = append(pending, app.Attachment{Name: m.Name, SHA256: m.SHA256, Size: m.Size})
-		}
+		pending = missingOf(rc)
 	}
 	return &client.Error{Op: "submit revision", Status: 503,
 		Err: fmt.Errorf("bureau still misses attachments of %s after %d rounds", it.FilingID, maxRounds)}
+}
+
+// submitRequest returns the submission of it.
+func submitRequest(it store.OutboxItem) protocol.SubmitRequest {
+	req := protocol.SubmitRequest{FilingID: it.FilingID, RevisionID: it.RevisionID, BaseRevisionID: it.BaseID,
+		Revision: it.RevisionNumber, Body: it.Body, BodySHA256: it.BodyHash}
+	for _, a := range it.Attachments {
+		req.Attachments = append(req.Attachments, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
+	}
+	return req
+}
+
+// receiptOf returns what the store keeps of a receipt.
+func receiptOf(rc protocol.Receipt) store.Receipt {
+	return store.Receipt{ID: rc.RevisionID + "/" + rc.BodySHA256, At: rc.ReceivedAt}
+}
+
+// missingOf returns the attachments a receipt says the bureau lacks.
+func missingOf(rc protocol.Receipt) []app.Attachment {
+	var out []app.Attachment
+	for _, m := range rc.Missing {
+		out = append(out, app.Attachment{Name: m.Name, SHA256: m.SHA256, Size: m.Size})
+	}
+	return out
 }
 
 // upload sends one attachment, resuming where the bureau stands.

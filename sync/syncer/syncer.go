@@ -39,7 +39,10 @@ import (
 type Local interface {
 	Outbox(ctx context.Context) ([]store.OutboxItem, error)
 	MarkAttempt(ctx context.Context, seq uint64, errMsg string, quarantine bool) error
+	MarkAttempts(ctx context.Context, seqs []uint64, errMsg string, quarantine bool) error
+	MarkSending(ctx context.Context, seqs []uint64) error
 	Ack(ctx context.Context, seq uint64, r store.Receipt) error
+	AckMany(ctx context.Context, acks []store.AckEntry) error
 	ApplyChanges(ctx context.Context, cursor string, changes []store.Change) error
 	Cursor(ctx context.Context) (string, error)
 	Inbox(ctx context.Context) ([]store.InboxEntry, error)
@@ -59,6 +62,16 @@ type Remote interface {
 	Submit(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error)
 	Upload(ctx context.Context, sha string, size int64, src io.ReaderAt, progress func(sent, total int64)) (protocol.UploadStatus, error)
 	Changes(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error)
+}
+
+// BatchRemote is a Remote that can also submit many revisions in one request
+// (*client.Client). When the Remote given to New is a BatchRemote, the
+// outbox is pushed in batches; a wrapper that embeds Remote is not one and
+// pushes one by one.
+type BatchRemote interface {
+	Remote
+	SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error)
+	Limits(ctx context.Context) (protocol.Limits, error)
 }
 
 // ErrNeedsLogin is in the chain of a pass's error when the bureau refused the

@@ -1,0 +1,283 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+)
+
+// pushRun is the state of one push of the outbox.
+type pushRun struct {
+	s       *Syncer
+	batch   BatchRemote     // nil: one submit per item (no BatchRemote, or a bureau without the batch route)
+	budget  int64           // request bytes a batch may carry; 0 until asked
+	blocked map[string]bool // filings with an earlier item that did not go through
+}
+
+// one delivers it by itself and records a failure; see failed.
+func (p *pushRun) one(ctx context.Context, it store.OutboxItem) error {
+	if err := p.s.pushItem(ctx, it); err != nil {
+		return p.failed(ctx, it, err)
+	}
+	return nil
+}
+
+// failed records why it was not delivered (err). For an item the bureau
+// refused, or whose local file is gone, the item is quarantined, its filing
+// blocked for the rest of the push, and failed returns nil: the push goes on.
+// Otherwise it returns the error that stops the push: err, ctx's error, or
+// the store's.
+func (p *pushRun) failed(ctx context.Context, it store.OutboxItem, err error) error {
+	s := p.s
+	if ctx.Err() != nil {
+		// Stopped: the store puts "sending" items back in the queue when it opens.
+		s.markFailed(ctx, it, interrupted, false)
+		return ctx.Err()
+	}
+	msg, quarantine := s.refusal(it, err)
+	if msg == "" {
+		return err
+	}
+	if merr := s.markFailed(ctx, it, msg, quarantine); merr != nil {
+		return merr
+	}
+	if quarantine {
+		p.blocked[it.FilingID] = true
+		return nil
+	}
+	return err
+}
+
+// next pushes one batch from the front of items and returns how many items
+// it dealt with. A batch holds at most protocol.MaxBatch items that fit in
+// the bureau's MaxBodyBytes, and at most one item per filing: a later
+// revision waits for the batch after, so that it is sent only once the
+// earlier one went through. Items that are quarantined or of a blocked
+// filing are skipped. It returns the error that stops the push.
+func (p *pushRun) next(ctx context.Context, items []store.OutboxItem) (int, error) {
+	budget := p.budgetOf(ctx)
+	var sel []store.OutboxItem
+	in := map[string]bool{}
+	n, size := 0, int64(0)
+	for _, it := range items {
+		if it.State == store.SendQuarantined || p.blocked[it.FilingID] {
+			p.blocked[it.FilingID] = true
+			n++
+			continue
+		}
+		sz := requestSize(it)
+		if len(sel) == protocol.MaxBatch || in[it.FilingID] || (len(sel) > 0 && size+sz > budget) {
+			break
+		}
+		in[it.FilingID] = true
+		sel = append(sel, it)
+		size += sz
+		n++
+	}
+	return n, p.send(ctx, sel)
+}
+
+// budgetOf returns how many request bytes a batch may carry: the bureau's
+// MaxBodyBytes less room for the envelope, or 1 MiB when the bureau's limits
+// cannot be had now (the submit will then say why).
+func (p *pushRun) budgetOf(ctx context.Context) int64 {
+	if p.budget == 0 {
+		p.budget = 1 << 20
+		if l, err := p.batch.Limits(ctx); err == nil && l.MaxBodyBytes > 8<<10 {
+			p.budget = l.MaxBodyBytes - 4<<10
+		}
+	}
+	return p.budget
+}
+
+// requestSize estimates the JSON size of it's submission, on the high side.
+func requestSize(it store.OutboxItem) int64 {
+	n := int64(len(it.Body)) + 400
+	for _, a := range it.Attachments {
+		n += int64(len(a.Name))*6 + 160 // a name may be escaped
+	}
+	return n
+}
+
+// send marks sel sending, uploads the attachments of the items that have
+// any (each item's before its submission, as one by one), and submits the
+// items in one batch. An item whose upload fails is dealt with as one by
+// one; when that stops the push, the items ready by then are still
+// submitted first. It returns the error that stops the push.
+func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
+	s := p.s
+	var plain []uint64
+	for _, it := range sel {
+		if len(it.Attachments) == 0 {
+			plain = append(plain, it.Seq)
+		}
+	}
+	if err := s.local.MarkSending(ctx, plain); err != nil {
+		return fmt.Errorf("mark %d outbox items sending: %w", len(plain), err)
+	}
+	ready := make([]store.OutboxItem, 0, len(sel))
+	for i, it := range sel {
+		if len(it.Attachments) == 0 {
+			ready = append(ready, it)
+			continue
+		}
+		err := s.uploadAll(ctx, it)
+		if err == nil {
+			ready = append(ready, it)
+			continue
+		}
+		if stop := p.failed(ctx, it, err); stop != nil {
+			for _, later := range sel[i+1:] {
+				if len(later.Attachments) == 0 {
+					ready = append(ready, later)
+				}
+			}
+			if ctx.Err() != nil {
+				p.abandon(ctx, ready, ctx.Err())
+				return stop
+			}
+			if err := p.submit(ctx, ready); err != nil {
+				s.log.Info("submit after a failed upload", "err", err)
+			}
+			return stop
+		}
+	}
+	return p.submit(ctx, ready)
+}
+
+// uploadAll marks it sending and uploads its attachments. It fails as
+// pushItem does.
+func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
+	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); err != nil {
+		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
+	}
+	for _, a := range unique(it.Attachments) {
+		if err := s.upload(ctx, it.FilingID, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submit sends items in one batch and deals with each result as one by one:
+// a "received" receipt acknowledges the item (all of them in one store
+// transaction), an "awaiting_attachments" receipt uploads the missing files
+// and submits that item again by itself, and a problem quarantines the item
+// or marks it failed. When the bureau refuses the request as a whole (an
+// older bureau without the route: 404, 405), the items are sent one by one,
+// and so is the rest of the push for 404 and 405. It returns the first
+// error that stops the push, after every result has been recorded.
+func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	s := p.s
+	reqs := make([]protocol.SubmitRequest, len(items))
+	for i, it := range items {
+		reqs[i] = submitRequest(it)
+	}
+	results, err := p.batch.SubmitBatch(ctx, reqs)
+	if err != nil {
+		return p.refused(ctx, items, err)
+	}
+	var stop error
+	keep := func(err error) {
+		if err != nil && stop == nil {
+			stop = err
+		}
+	}
+	acks := make([]store.AckEntry, 0, len(items))
+	var awaiting []int
+	for i, r := range results {
+		it := items[i]
+		if err := client.ResultError(r); err != nil {
+			keep(p.failed(ctx, it, fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)))
+			continue
+		}
+		if r.Receipt.Status != protocol.ReceiptReceived {
+			awaiting = append(awaiting, i)
+			continue
+		}
+		acks = append(acks, store.AckEntry{Seq: it.Seq, Receipt: receiptOf(*r.Receipt)})
+	}
+	if len(acks) > 0 {
+		// The bureau holds these now: record it even when stopping.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := s.local.AckMany(actx, acks)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("acknowledge %d outbox items: %w", len(acks), err)
+		}
+		s.log.Info("revisions delivered", "count", len(acks), "batch", len(items))
+	}
+	for _, i := range awaiting {
+		it := items[i]
+		if err := s.deliver(ctx, it, missingOf(*results[i].Receipt), maxRounds-1); err != nil {
+			keep(p.failed(ctx, it, err))
+		}
+	}
+	return stop
+}
+
+// refused deals with a batch the bureau did not answer item by item (err).
+// Refused as a whole (4xx but 401, 408, 429): each item is sent by itself
+// and gets its own verdict, and after 404 or 405 — a bureau without the
+// batch route — the rest of the push goes one by one too. Otherwise (network
+// or server fault, login expired, stop) every item is marked failed with the
+// reason and the error returned.
+func (p *pushRun) refused(ctx context.Context, items []store.OutboxItem, err error) error {
+	if ctx.Err() != nil {
+		p.abandon(ctx, items, err)
+		return ctx.Err()
+	}
+	var ce *client.Error
+	if errors.As(err, &ce) && (ce.Status == http.StatusNotFound || ce.Status == http.StatusMethodNotAllowed) {
+		p.s.log.Info("the bureau has no batch route; submitting one by one", "status", ce.Status)
+		p.batch = nil
+	}
+	if c := client.Classify(err); c == client.ClassPermanent || c == client.ClassConflict {
+		for i, it := range items {
+			if err := p.one(ctx, it); err != nil {
+				p.abandon(ctx, items[i+1:], err)
+				return err
+			}
+		}
+		return nil
+	}
+	p.abandon(ctx, items, err)
+	return err
+}
+
+// abandon records that items, marked sending, were not delivered because
+// of err, which stops the push: as interrupted when ctx is done, else with
+// err's reason. A store failure is logged: the error that stopped the push
+// matters more.
+func (p *pushRun) abandon(ctx context.Context, items []store.OutboxItem, err error) {
+	if len(items) == 0 {
+		return
+	}
+	s := p.s
+	msg := interrupted
+	if ctx.Err() == nil {
+		if msg, _ = s.refusal(items[0], err); msg == "" {
+			return // a local failure: the items stay as they are until the next pass
+		}
+	}
+	seqs := make([]uint64, len(items))
+	for i, it := range items {
+		seqs[i] = it.Seq
+	}
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if merr := s.local.MarkAttempts(mctx, seqs, msg, false); merr != nil {
+		s.log.Warn("record failed attempts", "items", len(seqs), "err", merr)
+		return
+	}
+	s.log.Info("outbox items not delivered", "count", len(seqs), "reason", msg)
+}

@@ -1,0 +1,309 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/syncer"
+)
+
+// The real client submits in batches.
+var _ syncer.BatchRemote = (*client.Client)(nil)
+
+// queue drafts and submits n valid filings without attachments.
+func (e *env) queue(tb testing.TB, n int) []string {
+	tb.Helper()
+	var ids []string
+	for i := range n {
+		f := e.draft(tb, fmt.Sprintf("霍邱县城关镇第%03d号政务信息化项目", i))
+		e.submit(tb, f.ID)
+		ids = append(ids, f.ID)
+	}
+	return ids
+}
+
+// bureauHolds fails the test unless the bureau holds exactly n filings of
+// the unit, each submitted once.
+func (e *env) bureauHolds(tb testing.TB, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	list, err := e.clerk.Filings(ctx)
+	if err != nil || len(list) != n {
+		tb.Fatalf("bureau holds %d filings, want %d (%v)", len(list), n, err)
+	}
+	for _, f := range list {
+		d, err := e.clerk.Filing(ctx, f.ID)
+		if err != nil || countAction(d.History, app.ActionSubmit) != 1 {
+			tb.Fatalf("filing %s: %d submissions (%v)", f.ID, countAction(d.History, app.ActionSubmit), err)
+		}
+	}
+}
+
+// TestPushInBatches: a full outbox goes in batches of at most MaxBatch, a
+// filing with an attachment among them after its upload; the refused item
+// is quarantined with the same reason as one by one and the rest delivered.
+func TestPushInBatches(t *testing.T) {
+	e := MustEnv(t)
+	e.queue(t, protocol.MaxBatch+20)
+	withFile := e.draft(t, "霍邱县城关镇档案数字化", 3000)
+	e.submit(t, withFile.ID)
+	bad := e.draft(t, "霍邱县城关镇网格化平台")
+	bad.Declaration.TotalInvestment = app.Wans(999) // no longer the sum of the budget
+	if err := e.store.Save(context.Background(), bad); err != nil {
+		t.Fatal(err)
+	}
+	e.submit(t, bad.ID)
+
+	e.mustSync(t)
+	if b, s := e.bureau.batches.Load(), e.bureau.singles.Load(); b != 2 || s != 0 {
+		t.Errorf("%d batch and %d single requests, want 2 and 0", b, s)
+	}
+	items := e.outbox(t)
+	if len(items) != 1 || items[0].FilingID != bad.ID || items[0].State != store.SendQuarantined ||
+		!strings.Contains(items[0].LastError, "数管局未接收第 1 版") || !strings.Contains(items[0].LastError, "总投资") {
+		t.Fatalf("outbox: %+v", items)
+	}
+	e.bureauHolds(t, protocol.MaxBatch+21)
+	if s := summaryOf(t, e, withFile.ID); s.Send != store.SendSent || s.ReceiptID == "" {
+		t.Errorf("filing with an attachment: %+v", s)
+	}
+	if st := e.syncer.Status(); st.Waiting != 1 || len(st.Failures) != 1 {
+		t.Errorf("status: %+v", st)
+	}
+}
+
+// TestPushBatchKeepsFilingOrder: a later revision of a filing never rides
+// in the batch of an earlier one; when the earlier one is refused, the
+// later one is not sent at all.
+func TestPushBatchKeepsFilingOrder(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	f := e.draft(t, "霍邱县城关镇网格化平台")
+	f.Declaration.TotalInvestment = app.Wans(999)
+	if err := e.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	e.submit(t, f.ID)
+	// As if the bureau had returned revision 1 and the clerk revised it.
+	rev1 := e.get(t, f.ID)
+	ret := store.Change{Kind: store.ChangeDecision, FilingID: f.ID, Transition: app.Transition{At: time.Now(),
+		Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted,
+		To: app.StatusReturned, Comment: "请修改", RevisionID: rev1.Revision.ID, RevisionNumber: 1}}
+	if err := e.store.ApplyChanges(ctx, "", []store.Change{ret}); err != nil {
+		t.Fatal(err)
+	}
+	rev2 := e.get(t, f.ID)
+	if err := rev2.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rev2.Declaration.TotalInvestment = app.Wans(180)
+	if err := e.store.Save(ctx, rev2); err != nil {
+		t.Fatal(err)
+	}
+	e.submit(t, f.ID)
+	other := e.queue(t, 1)
+
+	e.mustSync(t)
+	items := e.outbox(t)
+	if len(items) != 2 || items[0].State != store.SendQuarantined || items[1].RevisionNumber != 2 ||
+		items[1].State != store.SendQueued || items[1].Attempts != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	// A batch ends at a filing's second item: revision 1 went alone, the
+	// other filing in a second batch.
+	if b, s := e.bureau.batches.Load(), e.bureau.singles.Load(); b != 2 || s != 0 {
+		t.Errorf("%d batch and %d single requests, want 2 and 0", b, s)
+	}
+	list, err := e.clerk.Filings(ctx)
+	if err != nil || len(list) != 1 || list[0].ID != other[0] {
+		t.Fatalf("bureau holds %+v (%v)", list, err)
+	}
+}
+
+// TestPushWithoutBatchRoute: an older bureau answers 404 to the batch
+// route; the pass sends every item by itself instead.
+func TestPushWithoutBatchRoute(t *testing.T) {
+	e := MustEnv(t)
+	e.bureau.batchFault.Store(http.StatusNotFound)
+	e.queue(t, 5)
+	e.mustSync(t)
+	if b, s := e.bureau.batches.Load(), e.bureau.singles.Load(); b != 1 || s != 5 {
+		t.Errorf("%d batch and %d single requests, want 1 and 5", b, s)
+	}
+	if items := e.outbox(t); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	e.bureauHolds(t, 5)
+}
+
+// TestPushBatchServerFault: a batch the bureau fails as a whole marks
+// every item of it failed with the reason, to be retried, and the next pass
+// delivers them.
+func TestPushBatchServerFault(t *testing.T) {
+	e := MustEnv(t)
+	e.bureau.batchFault.Store(http.StatusServiceUnavailable)
+	e.queue(t, 5)
+	err := e.syncer.SyncOnce(context.Background())
+	if client.Classify(err) != client.ClassRetry {
+		t.Fatalf("pass during the fault: %v", err)
+	}
+	for _, it := range e.outbox(t) {
+		if it.State != store.SendFailed || it.Attempts != 1 || !strings.Contains(it.LastError, "将自动重试") {
+			t.Fatalf("item after the fault: %+v", it)
+		}
+	}
+	e.bureau.batchFault.Store(0)
+	e.mustSync(t)
+	if items := e.outbox(t); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	e.bureauHolds(t, 5)
+}
+
+// loseBatch loses the answer to the first batch the bureau took.
+type loseBatch struct {
+	*client.Client
+	lose atomic.Bool
+}
+
+func (l *loseBatch) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	res, err := l.Client.SubmitBatch(ctx, reqs)
+	if err == nil && l.lose.Swap(false) {
+		return nil, &client.Error{Op: "submit revisions", Err: errors.New("connection reset")}
+	}
+	return res, err
+}
+
+// TestPushBatchLostAnswer: the bureau stored a batch but its answer was
+// lost; the next pass sends the batch again and gets the original receipts,
+// and nothing is stored twice.
+func TestPushBatchLostAnswer(t *testing.T) {
+	e := MustEnv(t)
+	remote := &loseBatch{Client: e.clerk}
+	remote.lose.Store(true)
+	sy := syncer.New(e.store, remote, e.blobs, syncer.Options{})
+	e.queue(t, 5)
+	if err := sy.SyncOnce(context.Background()); client.Classify(err) != client.ClassRetry {
+		t.Fatalf("pass with the lost answer: %v", err)
+	}
+	for _, it := range e.outbox(t) {
+		if it.State != store.SendFailed || !strings.Contains(it.LastError, "无法连接数管局服务器") {
+			t.Fatalf("item after the lost answer: %+v", it)
+		}
+	}
+	if err := sy.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if items := e.outbox(t); len(items) != 0 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	e.bureauHolds(t, 5)
+}
+
+// fakeBatch is a BatchRemote whose batch answers the test sets.
+type fakeBatch struct {
+	*fakeRemote
+	batch func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error)
+	calls int
+}
+
+func (f *fakeBatch) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	f.calls++
+	return f.batch(reqs)
+}
+
+func (f *fakeBatch) Limits(context.Context) (protocol.Limits, error) {
+	return protocol.Limits{MaxBodyBytes: 4 << 20}, nil
+}
+
+func receipt(req protocol.SubmitRequest, status string) *protocol.Receipt {
+	return &protocol.Receipt{FilingID: req.FilingID, RevisionID: req.RevisionID, BodySHA256: req.BodySHA256,
+		Status: status, ReceivedAt: time.Now()}
+}
+
+// TestPushBatchResultsAsOneByOne: each result of a batch is handled as the
+// same answer to a single submit would be: a stale base and a refusal
+// quarantine with their reasons, a server fault marks the item failed and
+// ends the pass, a receipt acknowledges, and a receipt awaiting an
+// attachment uploads it and submits that item again by itself.
+func TestPushBatchResultsAsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = declFixture()
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := withAttachment(t, st, blobs)
+	var uploads, submits int
+	remote := &fakeBatch{fakeRemote: &fakeRemote{
+		upload: func(_ context.Context, sha string, size int64) (protocol.UploadStatus, error) {
+			uploads++
+			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
+		},
+		submit: func(_ context.Context, req protocol.SubmitRequest) (protocol.Receipt, error) {
+			submits++
+			return *receipt(req, protocol.ReceiptReceived), nil
+		},
+	}}
+	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		stale := protocol.NewProblem(protocol.CodeStaleBase, "数管局的材料已有更新的版本")
+		invalid := protocol.NewProblem(app.EINVALID, "有 1 处需要修改")
+		invalid.Errors = []app.FieldError{{Field: "budget", Message: "总投资概算须等于各分项之和"}}
+		fault := protocol.NewProblem(app.EUNAVAILABLE, "服务暂不可用")
+		awaiting := receipt(reqs[4], protocol.ReceiptAwaitingAttachments)
+		awaiting.Missing = []protocol.AttachmentRef{{SHA256: a.SHA256, Size: a.Size, Name: a.Name}}
+		return []protocol.BatchResult{{Status: 409, Problem: stale}, {Status: 422, Problem: invalid},
+			{Status: 503, Problem: fault}, {Status: 201, Receipt: receipt(reqs[3], protocol.ReceiptReceived)},
+			{Status: 201, Receipt: awaiting}}, nil
+	}
+	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	err = sy.SyncOnce(ctx)
+	if client.Classify(err) != client.ClassRetry || client.ProblemCode(err) != app.EUNAVAILABLE {
+		t.Fatalf("pass: %v", err)
+	}
+	if remote.calls != 1 || uploads != 2 || submits != 1 {
+		t.Errorf("%d batches, %d uploads, %d single submits; want 1, 2, 1", remote.calls, uploads, submits)
+	}
+	items, _ := st.Outbox(ctx)
+	if len(items) != 3 {
+		t.Fatalf("outbox: %+v", items)
+	}
+	want := []struct {
+		state store.SendState
+		text  string
+	}{
+		{store.SendQuarantined, "数管局已有这份材料更新的版本"},
+		{store.SendQuarantined, "数管局未接收第 1 版：有 1 处需要修改；总投资概算须等于各分项之和"},
+		{store.SendFailed, "服务暂不可用，将自动重试"},
+	}
+	for i, w := range want {
+		if items[i].State != w.state || !strings.Contains(items[i].LastError, w.text) {
+			t.Errorf("item %d: %s %q, want %s %q", i, items[i].State, items[i].LastError, w.state, w.text)
+		}
+	}
+}
