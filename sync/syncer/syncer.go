@@ -8,7 +8,12 @@
 // acknowledges it, an "awaiting_attachments" receipt uploads what is missing
 // and submits again, a refusal (validation, conflict, a missing local file)
 // quarantines the item with the reason and the pass goes on with the next
-// filing, and a network or server fault stops the pass. Then it pulls changes
+// filing, and a network or server fault stops the pass. With a BatchRemote
+// (the real client) the items go in batches of up to protocol.MaxBatch, at
+// most one item per filing per batch, each item's attachments uploaded
+// before the batch that carries it, and every result is handled as the same
+// answer to a single submit; a bureau without the batch route (404, 405)
+// gets the items one by one. Then it pulls changes
 // until the bureau has no more, applying each page with its cursor in one
 // store transaction.
 //
