@@ -285,6 +285,8 @@ func (d *Declaration) FundingSum() Money {
 
 var yearMonth = regexp.MustCompile(`^(19|20)\d\d-(0[1-9]|1[0-2])$`)
 
+var regionCodePattern = regexp.MustCompile(`^\d{6}$`)
+
 // Validate checks the declaration's own rules (not those of a jurisdiction,
 // see Profile.Evaluate) and returns every problem at once as an EINVALID
 // *Error, or nil. It never changes the declaration.
@@ -307,7 +309,7 @@ func (d *Declaration) Validate() error {
 	} else if d.UnitCreditCode == "" {
 		p.Add("unit_credit_code", "请填写建设单位的统一社会信用代码（18 位）")
 	}
-	if d.RegionCode != "" && !regexp.MustCompile(`^\d{6}$`).MatchString(d.RegionCode) {
+	if d.RegionCode != "" && !regionCodePattern.MatchString(d.RegionCode) {
 		p.Add("region_code", "行政区划代码应为 6 位数字")
 	}
 	if isBlank(d.Contact.Person) {
