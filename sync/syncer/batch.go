@@ -18,6 +18,44 @@ type pushRun struct {
 	batch   BatchRemote     // nil: one submit per item (no BatchRemote, or a bureau without the batch route)
 	budget  int64           // request bytes a batch may carry; 0 until asked
 	blocked map[string]bool // filings with an earlier item that did not go through
+
+	// The store writes of a batch overlap the bureau's work on it: the
+	// sending marks are written while the batch is on its way, and the
+	// acknowledgements while the next batch is.
+	marking chan error // the MarkSending under way, nil when none
+	acking  chan error // the AckMany under way, nil when none
+}
+
+// waitMarking waits for the sending marks under way. They are a hint for
+// the user: a failure is logged, and the results are recorded regardless.
+func (p *pushRun) waitMarking() {
+	if p.marking == nil {
+		return
+	}
+	if err := <-p.marking; err != nil {
+		p.s.log.Warn("mark outbox items sending", "err", err)
+	}
+	p.marking = nil
+}
+
+// waitAcks waits for the acknowledgements under way and returns their error.
+func (p *pushRun) waitAcks() error {
+	if p.acking == nil {
+		return nil
+	}
+	err := <-p.acking
+	p.acking = nil
+	return err
+}
+
+// finish waits for the store writes under way and returns err, or their
+// error when err is nil.
+func (p *pushRun) finish(err error) error {
+	p.waitMarking()
+	if aerr := p.waitAcks(); err == nil {
+		err = aerr
+	}
+	return err
 }
 
 // one delivers it by itself and records a failure; see failed.
@@ -118,9 +156,10 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 			plain = append(plain, it.Seq)
 		}
 	}
-	if err := s.local.MarkSending(ctx, plain); err != nil {
-		return fmt.Errorf("mark %d outbox items sending: %w", len(plain), err)
-	}
+	marking := make(chan error, 1)
+	go func() { marking <- s.local.MarkSending(ctx, plain) }()
+	p.marking = marking
+	defer p.waitMarking()
 	ready := make([]store.OutboxItem, 0, len(sel))
 	for i, it := range sel {
 		if len(it.Attachments) == 0 {
@@ -183,6 +222,7 @@ func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
 		reqs[i] = submitRequest(it)
 	}
 	results, err := p.batch.SubmitBatch(ctx, reqs)
+	p.waitMarking()
 	if err != nil {
 		return p.refused(ctx, items, err)
 	}
@@ -206,15 +246,24 @@ func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
 		}
 		acks = append(acks, store.AckEntry{Seq: it.Seq, Receipt: receiptOf(*r.Receipt)})
 	}
+	if err := p.waitAcks(); err != nil {
+		return err
+	}
 	if len(acks) > 0 {
-		// The bureau holds these now: record it even when stopping.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err := s.local.AckMany(actx, acks)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("acknowledge %d outbox items: %w", len(acks), err)
-		}
-		s.log.Info("revisions delivered", "count", len(acks), "batch", len(items))
+		// The bureau holds these now: record it even when stopping, and
+		// while the next batch is on its way (finish waits for it).
+		acking := make(chan error, 1)
+		go func() {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := s.local.AckMany(actx, acks); err != nil {
+				acking <- fmt.Errorf("acknowledge %d outbox items: %w", len(acks), err)
+				return
+			}
+			s.log.Info("revisions delivered", "count", len(acks), "batch", len(items))
+			acking <- nil
+		}()
+		p.acking = acking
 	}
 	for _, i := range awaiting {
 		it := items[i]
@@ -262,6 +311,7 @@ func (p *pushRun) abandon(ctx context.Context, items []store.OutboxItem, err err
 	if len(items) == 0 {
 		return
 	}
+	p.waitMarking()
 	s := p.s
 	msg := interrupted
 	if ctx.Err() == nil {

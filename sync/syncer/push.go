@@ -94,18 +94,18 @@ func (s *Syncer) push(ctx context.Context) error {
 		}
 		if p.batch == nil {
 			if err := p.one(ctx, it); err != nil {
-				return err
+				return p.finish(err)
 			}
 			items = items[1:]
 			continue
 		}
 		n, err := p.next(ctx, items)
 		if err != nil {
-			return err
+			return p.finish(err)
 		}
 		items = items[n:]
 	}
-	return nil
+	return p.finish(nil)
 }
 
 // interrupted is the reason recorded for items a stop cut short.
