@@ -32,6 +32,33 @@ type OutboxItem struct {
 	Queued         time.Time        `json:"queued"`
 }
 
+// outboxRecord is an OutboxItem as stored, with its bulky fields kept as
+// their stored JSON, so that recording a send attempt neither decodes nor
+// re-encodes the body. Its fields and JSON names are OutboxItem's (a test
+// checks).
+type outboxRecord struct {
+	Seq            uint64          `json:"seq"`
+	FilingID       string          `json:"filing_id"`
+	RevisionID     string          `json:"revision_id"`
+	BaseID         string          `json:"base_revision_id,omitempty"`
+	RevisionNumber int             `json:"revision_number"`
+	Body           json.RawMessage `json:"body"` // base64, as encoding/json writes []byte
+	BodyHash       string          `json:"body_hash"`
+	Attachments    json.RawMessage `json:"attachments,omitempty"`
+	Transition     json.RawMessage `json:"transition"`
+	State          SendState       `json:"state"`
+	Attempts       int             `json:"attempts"`
+	LastError      string          `json:"last_error,omitempty"`
+	LastTried      time.Time       `json:"last_tried,omitzero"`
+	Queued         time.Time       `json:"queued"`
+}
+
+// outboxRef is what acknowledging an item needs of it.
+type outboxRef struct {
+	FilingID   string `json:"filing_id"`
+	RevisionID string `json:"revision_id"`
+}
+
 // Receipt is the bureau's acknowledgement of a delivered revision.
 type Receipt struct {
 	ID string
@@ -201,7 +228,7 @@ func (s *Store) markAttempts(ctx context.Context, durable bool, seqs []uint64, e
 
 // markAttempt records an attempt of item seq in txn; see MarkAttempt.
 func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, now time.Time) error {
-	var o OutboxItem
+	var o outboxRecord
 	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
 		return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
 	} else if err != nil {
@@ -274,7 +301,7 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 
 // ack removes item seq and records r in txn; see Ack.
 func ack(txn *badger.Txn, seq uint64, r Receipt) error {
-	var o OutboxItem
+	var o outboxRef
 	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
 		return nil
 	} else if err != nil {

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -231,5 +234,34 @@ func TestOutboxMany(t *testing.T) {
 	mustCheck(t, s)
 	if err := s.MarkSending(ctx, seqs[:1]); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Fatalf("MarkSending of a delivered item = %v, want ENOTFOUND", err)
+	}
+}
+
+// TestOutboxRecordMatchesItem: the stored form used to record attempts
+// names the same JSON fields as OutboxItem and keeps every value.
+func TestOutboxRecordMatchesItem(t *testing.T) {
+	names := func(typ reflect.Type) []string {
+		var out []string
+		for f := range typ.Fields() {
+			out = append(out, f.Name+" "+f.Tag.Get("json"))
+		}
+		return out
+	}
+	if a, b := names(reflect.TypeFor[OutboxItem]()), names(reflect.TypeFor[outboxRecord]()); !slices.Equal(a, b) {
+		t.Fatalf("OutboxItem has %q, outboxRecord %q", a, b)
+	}
+	in := OutboxItem{Seq: 7, FilingID: "f", RevisionID: "r", BaseID: "b", RevisionNumber: 2, Body: []byte(`{"id":"f"}`),
+		BodyHash: "h", Attachments: []app.Attachment{{Name: "a.pdf", SHA256: "s", Size: 3}},
+		Transition: app.Transition{Action: app.ActionSubmit, Comment: "提交"}, State: SendFailed, Attempts: 3,
+		LastError: "网络不通", LastTried: time.Unix(100, 0).UTC(), Queued: time.Unix(50, 0).UTC()}
+	data, _ := json.Marshal(in)
+	var rec outboxRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(rec)
+	var out OutboxItem
+	if err := json.Unmarshal(again, &out); err != nil || !reflect.DeepEqual(in, out) {
+		t.Fatalf("round trip: %v\n%+v\n%+v", err, in, out)
 	}
 }
