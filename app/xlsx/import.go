@@ -1,0 +1,303 @@
+package xlsx
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"egovdesk/app"
+)
+
+// maxReported caps the problems listed in one import error.
+const maxReported = 500
+
+// Import reads a workbook written by Export or kept by a unit in the 2017
+// template: the header row of each sheet is found by its column names, in
+// any order and among other columns; enumerations may be labels or numeric
+// codes, dates text or Excel serials. Consecutive rows with the same 信息资源
+// 代码 (or, when it is blank, the same name, or no name at all) form one
+// resource. The sheets 需求清单, 责任清单, 负面清单 and 目录信息 are optional.
+//
+// Import is all-or-nothing. When any cell is bad, or the imported catalogue
+// fails (*app.Catalogue).Validate, it returns nil and an app.EINVALID
+// *app.Error whose Fields name each bad cell ("信息资源目录!H12") with a
+// Chinese message saying what to type. A file that is not an .xlsx workbook
+// or lacks the 信息资源目录 sheet or its header gives EINVALID; one over
+// MaxFileSize bytes or MaxRows rows gives app.ETOOLARGE.
+func Import(r io.Reader) (*app.Catalogue, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("import catalogue: read: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, app.Errorf(app.ETOOLARGE, "文件超过 %d MB，请拆分后分批导入", MaxFileSize>>20)
+	}
+	book, err := readBook(data)
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{book: book, cat: &app.Catalogue{}}
+	im.readInfo()
+	im.readCatalogue()
+	im.readDemands()
+	im.readDuties()
+	im.readNegatives()
+	im.locate(im.cat.Validate())
+	if err := im.err(); err != nil {
+		return nil, err
+	}
+	return im.cat, nil
+}
+
+// book holds the sheets of a workbook read into memory.
+type book struct {
+	sheets   map[string]*sheet
+	date1904 bool
+}
+
+// sheet is one sheet: where its header is, which physical column holds
+// each logical column (-1 when absent), and its non-blank data rows.
+type sheet struct {
+	name   string
+	order  int // for sorting problems: the order of the sheets in Export
+	head   int // row number of the header row, 0 when not found
+	colmap []int
+	rows   []row
+}
+
+type row struct {
+	n     int // row number, from 1
+	cells []string
+}
+
+var errNotWorkbook = app.Errorf(app.EINVALID, "无法读取该文件：它不是 Excel 工作簿（.xlsx），或已损坏、加密。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入")
+
+// readBook opens the workbook and reads every sheet Import knows. excelize
+// may panic on a malformed package; that is reported as a bad file.
+func readBook(data []byte) (b *book, err error) {
+	defer func() {
+		if recover() != nil {
+			b, err = nil, errNotWorkbook
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: 256 << 20})
+	if err != nil {
+		return nil, errNotWorkbook
+	}
+	defer f.Close()
+	b = &book{sheets: make(map[string]*sheet)}
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		b.date1904 = *p.Date1904
+	}
+	names := make(map[string]string) // trimmed → actual sheet name
+	for _, n := range f.GetSheetList() {
+		names[cleanText(halfWidth(n))] = n
+	}
+	for i, n := range []string{SheetCatalogue, SheetDemands, SheetDuties, SheetNegatives, SheetInfo} {
+		actual, ok := names[n]
+		if !ok {
+			continue
+		}
+		s, err := readSheet(f, actual, i)
+		if err != nil {
+			return nil, err
+		}
+		s.name = n
+		b.sheets[n] = s
+	}
+	if b.sheets[SheetCatalogue] == nil {
+		return nil, app.Errorf(app.EINVALID, "工作簿中没有“%s”工作表；请使用导出的模板，或将目录所在的工作表改名为“%s”", SheetCatalogue, SheetCatalogue)
+	}
+	return b, nil
+}
+
+// readSheet reads the non-blank rows of a sheet, up to MaxRows after the
+// first maxHeadScan rows.
+func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
+	rows, err := f.Rows(name)
+	if err != nil {
+		return nil, errNotWorkbook
+	}
+	defer rows.Close()
+	s := &sheet{order: order}
+	for n := 1; rows.Next(); n++ {
+		cells, err := rows.Columns()
+		if err != nil {
+			return nil, errNotWorkbook
+		}
+		if blank(cells) {
+			continue
+		}
+		if len(s.rows) >= MaxRows+maxHeadScan {
+			return nil, app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", name, MaxRows)
+		}
+		s.rows = append(s.rows, row{n, cells})
+	}
+	if err := rows.Error(); err != nil {
+		return nil, errNotWorkbook
+	}
+	return s, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if cleanText(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// headerKey normalises a header cell: half-width, no spaces, no required
+// marks (*) and no trailing note in parentheses ("数据长度（必填项）").
+func headerKey(s string) string {
+	s = normCode(s)
+	s = strings.Trim(s, "*")
+	if i := strings.IndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+		s = s[:i]
+	}
+	return strings.Trim(s, "*")
+}
+
+// findHeader locates the header row of s among its first rows: the first
+// row naming at least half of the required columns. It keeps only the rows
+// below the header and reports each required column that is missing.
+func (im *importer) findHeader(s *sheet, cols []column) bool {
+	want := make(map[string]int)
+	required := 0
+	for i, c := range cols {
+		for _, n := range append([]string{c.name}, c.aliases...) {
+			if _, dup := want[headerKey(n)]; !dup {
+				want[headerKey(n)] = i
+			}
+		}
+		if c.required {
+			required++
+		}
+	}
+	for k, r := range s.rows {
+		if r.n > maxHeadScan {
+			break
+		}
+		colmap := slices.Repeat([]int{-1}, len(cols))
+		found := 0
+		for j, cell := range r.cells {
+			if i, ok := want[headerKey(cell)]; ok && colmap[i] < 0 {
+				colmap[i] = j
+				if cols[i].required {
+					found++
+				}
+			}
+		}
+		if found*2 < required || found == 0 {
+			continue
+		}
+		s.head, s.colmap, s.rows = r.n, colmap, s.rows[k+1:]
+		if len(s.rows) > MaxRows {
+			im.tooLarge = app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", s.name, MaxRows)
+		}
+		for i, c := range cols {
+			if c.required && colmap[i] < 0 {
+				im.addAt(s, r.n, -1, "“%s”工作表第 %d 行的表头缺少“%s”列，请补上该列", s.name, r.n, c.name)
+			}
+		}
+		return true
+	}
+	names := make([]string, 0, 3)
+	for _, c := range cols {
+		if c.required && len(names) < 3 {
+			names = append(names, "“"+c.name+"”")
+		}
+	}
+	im.addAt(s, 0, -1, "“%s”工作表中找不到表头：前 %d 行中应有一行列名，包括%s等", s.name, maxHeadScan, strings.Join(names, ""))
+	s.rows = nil
+	return false
+}
+
+// importer collects the catalogue and its problems while a book is read.
+type importer struct {
+	book     *book
+	cat      *app.Catalogue
+	problems []problem
+	bad      map[string]bool // cells already reported
+	tooLarge error
+
+	// where each part of cat came from, to report Validate's problems by cell
+	entries    []entryRows
+	infoRows   [numInfoRows]int
+	demandRows []int
+	dutyRows   []int
+	negRows    []int
+}
+
+// entryRows says where an entry came from: the row its resource-level
+// cells were read from and the row of each of its items.
+type entryRows struct {
+	first int
+	items []int
+}
+
+type problem struct {
+	order, row, col int
+	fe              app.FieldError
+}
+
+// ref returns the cell reference of a problem: "信息资源目录!H12", a row
+// ("信息资源目录!12:12") when col < 0, or the sheet when row is 0.
+func ref(sheet string, row, col int) string {
+	switch {
+	case row <= 0:
+		return sheet
+	case col < 0:
+		return fmt.Sprintf("%s!%d:%d", sheet, row, row)
+	}
+	name, _ := excelize.ColumnNumberToName(col + 1)
+	return sheet + "!" + name + strconv.Itoa(row)
+}
+
+// addAt records a problem at physical column col of row n of s.
+func (im *importer) addAt(s *sheet, n, col int, format string, args ...any) {
+	f := ref(s.name, n, col)
+	if im.bad == nil {
+		im.bad = make(map[string]bool)
+	}
+	im.bad[f] = true
+	im.problems = append(im.problems, problem{s.order, n, col, app.FieldError{Field: f, Message: fmt.Sprintf(format, args...)}})
+}
+
+// where prefixes a message with the row, and the sheet when it is not the catalogue.
+func where(s *sheet, n int) string {
+	if s.name == SheetCatalogue {
+		return fmt.Sprintf("第 %d 行", n)
+	}
+	return fmt.Sprintf("%s第 %d 行", s.name, n)
+}
+
+// err returns the problems found as one EINVALID *app.Error, or nil.
+func (im *importer) err() error {
+	if im.tooLarge != nil {
+		return im.tooLarge
+	}
+	if len(im.problems) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(im.problems, func(a, b problem) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.row, b.row), cmp.Compare(a.col, b.col))
+	})
+	n := len(im.problems)
+	msg := fmt.Sprintf("工作簿中有 %d 处需要修改，未导入任何内容", n)
+	fs := make([]app.FieldError, 0, min(n, maxReported))
+	for _, p := range im.problems[:min(n, maxReported)] {
+		fs = append(fs, p.fe)
+	}
+	if n > maxReported {
+		msg += fmt.Sprintf("（以下列出前 %d 处）", maxReported)
+	}
+	return &app.Error{Code: app.EINVALID, Message: msg, Fields: fs}
+}

@@ -1,0 +1,155 @@
+package xlsx
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"egovdesk/app"
+)
+
+// Columns of the catalogue sheet by the field names of app.Resource and
+// app.DataItem in Validate's paths.
+var (
+	resourceFieldCols = map[string]int{
+		"category": cCategory, "sequence": cCode, "name": cName, "provider_name": cProvider,
+		"provider_code": cProviderCode, "office": cOffice, "abstract": cAbstract,
+		"format_class": cFormatClass, "format_type": cFormatType, "items": cItemName,
+		"share_type": cShareType, "share_condition": cShareCondition, "share_basis": cShareBasis,
+		"share_mode_class": cShareModeClass, "share_mode_type": cShareModeType, "open": cOpen,
+		"open_condition": cOpenCondition, "update_cycle": cUpdateCycle, "publish_date": cPublishDate,
+		"related_codes": cRelated,
+	}
+	itemFieldCols = map[string]int{
+		"name": cItemName, "data_type": cDataType, "length": cLength, "share_type": cItemShareType,
+		"share_condition": cItemShareCondition, "share_basis": cItemShareBasis,
+	}
+	demandFieldCols = map[string]int{
+		"resource_name": dResourceName, "resource_code": dResourceCode, "items": dItems, "provider": dProvider,
+		"usage": dUsage, "frequency": dFrequency, "basis": dBasis, "scenario": dScenario,
+	}
+	dutyFieldCols = map[string]int{
+		"resource_code": uResourceCode, "items": uItems, "duty": uDuty, "update_cycle": uUpdateCycle,
+		"share_type": uShareType, "share_mode_class": uShareModeClass, "share_mode_type": uShareModeType,
+		"owner": uOwner, "due": uDue,
+	}
+	negativeFieldCols = map[string]int{
+		"resource_code": nResourceCode, "items": nItems, "category": nCategory, "basis": nBasis,
+		"review_date": nReviewDate, "alternative": nAlternative,
+	}
+	infoFieldRows = map[string]int{"title": iTitle, "project_name": iProject, "provider_name": iProvider, "provider_code": iProviderCode}
+)
+
+// segment is one step of a field path: "items[5]" is {"items", 5}.
+type segment struct {
+	name  string
+	index int // -1 when the step has no index
+}
+
+func parsePath(path string) []segment {
+	var segs []segment
+	for _, p := range strings.Split(path, ".") {
+		s := segment{name: p, index: -1}
+		if i := strings.IndexByte(p, '['); i > 0 && strings.HasSuffix(p, "]") {
+			if n, err := strconv.Atoi(p[i+1 : len(p)-1]); err == nil {
+				s = segment{p[:i], n}
+			}
+		}
+		segs = append(segs, s)
+	}
+	return segs
+}
+
+// locate records each problem of a Validate error at the cell the field
+// was read from, unless that cell was already reported while reading.
+func (im *importer) locate(err error) {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		return
+	}
+	for _, fe := range e.Fields {
+		name, order, n, col := im.cell(parsePath(fe.Field))
+		f := ref(name, n, col)
+		if im.bad[f] {
+			continue
+		}
+		msg := fe.Message
+		switch {
+		case n > 0 && name == SheetInfo:
+			msg = fmt.Sprintf("%s第 %d 行：%s", name, n, msg)
+		case n > 0:
+			msg = where(&sheet{name: name}, n) + "：" + msg
+		case name == SheetInfo && im.book.sheets[SheetInfo] == nil:
+			msg += "（工作簿中没有“目录信息”工作表，请补上，A 列为“目录名称”等项目，B 列为内容）"
+		}
+		im.problems = append(im.problems, problem{order, n, col, app.FieldError{Field: f, Message: msg}})
+	}
+}
+
+// cell returns the sheet, its order, the row and the physical column a
+// Validate path refers to; row 0 stands for the whole sheet, column -1 for
+// the whole row.
+func (im *importer) cell(path []segment) (string, int, int, int) {
+	top := path[0]
+	rowOf := func(rows []int) int {
+		if top.index >= 0 && top.index < len(rows) {
+			return rows[top.index]
+		}
+		return 0
+	}
+	field := fieldAt(path, 1)
+	switch top.name {
+	case "entries":
+		s := im.book.sheets[SheetCatalogue]
+		if top.index < 0 || top.index >= len(im.entries) {
+			return s.name, s.order, 0, -1
+		}
+		loc := im.entries[top.index]
+		if field == "items" && path[1].index >= 0 && path[1].index < len(loc.items) {
+			col, ok := itemFieldCols[fieldAt(path, 2)]
+			if !ok {
+				col = cItemName
+			}
+			return s.name, s.order, loc.items[path[1].index], s.colmap[col]
+		}
+		col, ok := resourceFieldCols[field]
+		switch {
+		case !ok:
+			return s.name, s.order, loc.first, -1
+		case col == cFormatType && im.cat.Entries[top.index].FormatClass.FreeText() && s.colmap[cFormatOther] >= 0:
+			col = cFormatOther
+		}
+		return s.name, s.order, loc.first, s.colmap[col]
+	case "demands":
+		return im.listCell(SheetDemands, rowOf(im.demandRows), demandFieldCols, field)
+	case "duties":
+		return im.listCell(SheetDuties, rowOf(im.dutyRows), dutyFieldCols, field)
+	case "negatives":
+		return im.listCell(SheetNegatives, rowOf(im.negRows), negativeFieldCols, field)
+	}
+	order := 4 // the order of 目录信息 in Export
+	if i, ok := infoFieldRows[top.name]; ok && im.infoRows[i] > 0 {
+		return SheetInfo, order, im.infoRows[i], 1 // column B
+	}
+	return SheetInfo, order, 0, -1
+}
+
+func fieldAt(path []segment, i int) string {
+	if i < len(path) {
+		return path[i].name
+	}
+	return ""
+}
+
+func (im *importer) listCell(name string, n int, cols map[string]int, field string) (string, int, int, int) {
+	s := im.book.sheets[name]
+	if s == nil || n == 0 {
+		return name, 0, 0, -1
+	}
+	col, ok := cols[field]
+	if !ok {
+		return name, s.order, n, -1
+	}
+	return name, s.order, n, s.colmap[col]
+}
