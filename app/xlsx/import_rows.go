@@ -24,8 +24,8 @@ func (x cursor) raw(c int) string {
 	return x.r.cells[j]
 }
 
-func (x cursor) text(c int) string { return cleanText(x.raw(c)) }
-func (x cursor) code(c int) string { return normCode(x.raw(c)) }
+func (x cursor) text(c int) string   { return cleanText(x.raw(c)) }
+func (x cursor) code(c int) string   { return normCode(x.raw(c)) }
 func (x cursor) list(c int) []string { return splitList(x.raw(c)) }
 
 // bad records a problem with the cell of logical column c.

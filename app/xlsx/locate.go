@@ -3,6 +3,7 @@ package xlsx
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -69,17 +70,20 @@ func (im *importer) locate(err error) {
 		return
 	}
 	for _, fe := range e.Fields {
-		name, order, n, col := im.cell(parsePath(fe.Field))
+		name, order, n, col, title := im.cell(parsePath(fe.Field))
 		f := ref(name, n, col)
 		if im.bad[f] {
 			continue
 		}
-		msg := fe.Message
+		msg := im.entryRowsIn(fe.Message)
+		if title != "" {
+			title = "“" + title + "”"
+		}
 		switch {
 		case n > 0 && name == SheetInfo:
-			msg = fmt.Sprintf("%s第 %d 行：%s", name, n, msg)
+			msg = fmt.Sprintf("%s第 %d 行%s：%s", name, n, title, msg)
 		case n > 0:
-			msg = where(&sheet{name: name}, n) + "：" + msg
+			msg = where(&sheet{name: name}, n) + title + "：" + msg
 		case name == SheetInfo && im.book.sheets[SheetInfo] == nil:
 			msg += "（工作簿中没有“目录信息”工作表，请补上，A 列为“目录名称”等项目，B 列为内容）"
 		}
@@ -90,7 +94,7 @@ func (im *importer) locate(err error) {
 // cell returns the sheet, its order, the row and the physical column a
 // Validate path refers to; row 0 stands for the whole sheet, column -1 for
 // the whole row.
-func (im *importer) cell(path []segment) (string, int, int, int) {
+func (im *importer) cell(path []segment) (sheet string, order, row, col int, title string) {
 	top := path[0]
 	rowOf := func(rows []int) int {
 		if top.index >= 0 && top.index < len(rows) {
@@ -103,7 +107,7 @@ func (im *importer) cell(path []segment) (string, int, int, int) {
 	case "entries":
 		s := im.book.sheets[SheetCatalogue]
 		if top.index < 0 || top.index >= len(im.entries) {
-			return s.name, s.order, 0, -1
+			return s.name, s.order, 0, -1, ""
 		}
 		loc := im.entries[top.index]
 		if field == "items" && path[1].index >= 0 && path[1].index < len(loc.items) {
@@ -111,28 +115,28 @@ func (im *importer) cell(path []segment) (string, int, int, int) {
 			if !ok {
 				col = cItemName
 			}
-			return s.name, s.order, loc.items[path[1].index], s.colmap[col]
+			return s.name, s.order, loc.items[path[1].index], s.colmap[col], catalogueCols[col].name
 		}
 		col, ok := resourceFieldCols[field]
 		switch {
 		case !ok:
-			return s.name, s.order, loc.first, -1
+			return s.name, s.order, loc.first, -1, ""
 		case col == cFormatType && im.cat.Entries[top.index].FormatClass.FreeText() && s.colmap[cFormatOther] >= 0:
 			col = cFormatOther
 		}
-		return s.name, s.order, loc.first, s.colmap[col]
+		return s.name, s.order, loc.first, s.colmap[col], catalogueCols[col].name
 	case "demands":
-		return im.listCell(SheetDemands, rowOf(im.demandRows), demandFieldCols, field)
+		return im.listCell(SheetDemands, rowOf(im.demandRows), demandFieldCols, demandCols[:], field)
 	case "duties":
-		return im.listCell(SheetDuties, rowOf(im.dutyRows), dutyFieldCols, field)
+		return im.listCell(SheetDuties, rowOf(im.dutyRows), dutyFieldCols, dutyCols[:], field)
 	case "negatives":
-		return im.listCell(SheetNegatives, rowOf(im.negRows), negativeFieldCols, field)
+		return im.listCell(SheetNegatives, rowOf(im.negRows), negativeFieldCols, negativeCols[:], field)
 	}
-	order := 4 // the order of 目录信息 in Export
+	order = 4 // the order of 目录信息 in Export
 	if i, ok := infoFieldRows[top.name]; ok && im.infoRows[i] > 0 {
-		return SheetInfo, order, im.infoRows[i], 1 // column B
+		return SheetInfo, order, im.infoRows[i], 1, infoLabels[i] // column B
 	}
-	return SheetInfo, order, 0, -1
+	return SheetInfo, order, 0, -1, ""
 }
 
 func fieldAt(path []segment, i int) string {
@@ -142,14 +146,27 @@ func fieldAt(path []segment, i int) string {
 	return ""
 }
 
-func (im *importer) listCell(name string, n int, cols map[string]int, field string) (string, int, int, int) {
+func (im *importer) listCell(name string, n int, fields map[string]int, cols []column, field string) (string, int, int, int, string) {
 	s := im.book.sheets[name]
 	if s == nil || n == 0 {
-		return name, 0, 0, -1
+		return name, 0, 0, -1, ""
 	}
-	col, ok := cols[field]
+	col, ok := fields[field]
 	if !ok {
-		return name, s.order, n, -1
+		return name, s.order, n, -1, ""
 	}
-	return name, s.order, n, s.colmap[col]
+	return name, s.order, n, s.colmap[col], cols[col].name
+}
+
+var entryNo = regexp.MustCompile(`第 (\d+) 条资源`)
+
+// entryRowsIn adds the row to Validate's "第 3 条资源", which counts entries.
+func (im *importer) entryRowsIn(msg string) string {
+	return entryNo.ReplaceAllStringFunc(msg, func(m string) string {
+		i, err := strconv.Atoi(entryNo.FindStringSubmatch(m)[1])
+		if err != nil || i < 1 || i > len(im.entries) {
+			return m
+		}
+		return fmt.Sprintf("%s（第 %d 行）", m, im.entries[i-1].first)
+	})
 }
