@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -153,15 +155,41 @@ func (s *Store) Outbox(ctx context.Context) ([]OutboxItem, error) {
 }
 
 func outboxItems(txn *badger.Txn) ([]OutboxItem, error) {
-	var out []OutboxItem
+	var keys []string
+	var vals [][]byte
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("o/"), PrefetchValues: true})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		var o OutboxItem
-		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &o) }); err != nil {
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
 			return nil, fmt.Errorf("outbox item %s: %w", it.Item().Key(), err)
 		}
-		out = append(out, o)
+		keys = append(keys, string(it.Item().Key()))
+		vals = append(vals, v)
+	}
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	out := make([]OutboxItem, len(vals))
+	errs := make([]error, len(vals))
+	// Decoding the frozen bodies is most of the work; a full outbox (the
+	// syncer reads it at the start of every push) spreads it over the cores.
+	workers := min(runtime.GOMAXPROCS(0), (len(vals)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(vals); i += workers {
+				if err := json.Unmarshal(vals[i], &out[i]); err != nil {
+					errs[i] = fmt.Errorf("outbox item %s: %w", keys[i], err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
