@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"egovdesk/app"
@@ -202,4 +203,15 @@ type Upload struct {
 	Name     string
 	Sent     int64
 	Total    int64
+}
+
+// Excel reads and writes a catalogue as an Excel workbook in the layout of
+// the 2017 national guide's template. cmd/egovdesk implements it over
+// app/xlsx; the UI hides the Excel buttons when it is nil.
+type Excel interface {
+	// Import reads a whole workbook. It changes nothing on failure and
+	// returns an EINVALID *app.Error listing every bad cell.
+	Import(r io.Reader) (*app.Catalogue, error)
+	// Export writes c as a workbook.
+	Export(w io.Writer, c *app.Catalogue) error
 }

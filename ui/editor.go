@@ -58,6 +58,12 @@ type editorScreen struct {
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
 	budgetSum, fundingSum                                               *widget.Label
 	checkIDs                                                            string
+
+	// the other kinds
+	kind   kindBody          // the catalogue, trial report or acceptance editor; nil for a declaration
+	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
+	center *fyne.Container   // holds body, or a section that fills the screen
+	side   fyne.CanvasObject // the panel on the right
 }
 
 // section is one part of the declaration as the regulations order it.
@@ -65,6 +71,7 @@ type section struct {
 	title   string
 	roots   []string // field paths (their first element) that live here
 	content *fyne.Container
+	fill    bool // shown without the scroll, filling the screen (virtualised lists)
 }
 
 func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
@@ -89,9 +96,16 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
 
 	e.loading = true
-	e.buildSections()
+	var side fyne.CanvasObject
+	if f.Kind == app.KindDeclaration {
+		e.buildSections()
+		e.panel = newAssessmentPanel(e)
+		side = e.panel.box
+	} else {
+		e.kind = newKindBody(e)
+		side = e.kind.side()
+	}
 	e.loading = false
-	e.panel = newAssessmentPanel(e)
 
 	e.secList = &widget.List{
 		Length:     func() int { return len(e.sections) },
@@ -102,13 +116,15 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.secList.ExtendBaseWidget(e.secList)
 	e.body = container.NewVScroll(container.NewStack())
 	left := container.NewStack(minWidth(170), e.secList)
-	right := container.NewVScroll(container.NewPadded(e.panel.box))
+	e.side = side
+	right := container.NewVScroll(container.NewPadded(side))
 	right.SetMinSize(fyne.NewSize(380, 0))
 
 	state := container.NewHBox(e.status, e.send, e.saved)
 	buttons := container.NewHBox(back, timeline, e.retry, e.revise, e.submit)
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
-	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.body))
+	e.center = container.NewStack(e.body)
+	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))
 
 	e.applyEditable()
 	e.changedView()
@@ -118,6 +134,13 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 }
 
 func (e *editorScreen) object() fyne.CanvasObject { return e.obj }
+
+// minHeight returns an invisible object that keeps a box at least h high.
+func minHeight(h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(0, h))
+	return r
+}
 
 // minWidth returns an invisible object that keeps a column at least w wide.
 func minWidth(w float32) fyne.CanvasObject {
@@ -134,8 +157,15 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 		return
 	}
 	e.current = i
-	e.body.Content = container.NewVBox(heading(T(e.sections[i].title)), e.sections[i].content)
-	e.body.Refresh()
+	s := e.sections[i]
+	if s.fill {
+		e.center.Objects = []fyne.CanvasObject{container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content)}
+		e.center.Refresh()
+		return
+	}
+	e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
+	e.center.Objects = []fyne.CanvasObject{e.body}
+	e.center.Refresh()
 	e.body.ScrollToTop()
 }
 
@@ -200,13 +230,18 @@ func (e *editorScreen) jump(path string) {
 	i := e.sectionOf(path)
 	e.secList.Select(i)
 	e.showSection(i)
+	if e.kind != nil {
+		e.kind.reveal(path)
+	}
 	target, ok := lookup(e.targets, path)
 	if !ok {
 		return
 	}
 	d := fyne.CurrentApp().Driver()
-	y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(e.body.Content).Y
-	e.body.ScrollToOffset(fyne.NewPos(0, max(0, y-40)))
+	if !e.sections[i].fill {
+		y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(e.body.Content).Y
+		e.body.ScrollToOffset(fyne.NewPos(0, max(0, y-40)))
+	}
 	if f, ok := target.(fyne.Focusable); ok && e.editable {
 		if c := d.CanvasForObject(target); c != nil {
 			c.Focus(f)
@@ -231,13 +266,19 @@ func (e *editorScreen) changedView() {
 	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
 	title := e.f.Title()
 	if title == "" {
-		title = T("（未命名的项目申报书）")
+		title = fmt.Sprintf(T("（未命名的%s）"), e.f.Kind.Label())
 	}
 	e.title.SetText(title)
-	e.updateTotals()
-	e.syncChecklist()
+	if e.kind != nil {
+		e.kind.changed(now)
+	} else {
+		e.updateTotals()
+		e.syncChecklist()
+	}
 	e.showMessages()
-	e.panel.update(now)
+	if e.panel != nil {
+		e.panel.update(now)
+	}
 	if e.secList != nil {
 		e.secList.Refresh()
 	}
@@ -247,16 +288,27 @@ func (e *editorScreen) changedView() {
 // accepted at once, the submission problems once the clerk tried to submit.
 func (e *editorScreen) showMessages() {
 	texts := map[*widget.Label][]string{}
-	for path, msg := range e.parseErrs {
-		if l, ok := lookup(e.msgs, path); ok {
-			texts[l] = append(texts[l], msg)
+	seen := map[*widget.Label]map[string]bool{}
+	put := func(path, msg string) {
+		l, ok := lookup(e.msgs, path)
+		if !ok || seen[l][msg] {
+			return
 		}
+		if seen[l] == nil {
+			seen[l] = map[string]bool{}
+		}
+		seen[l][msg] = true
+		texts[l] = append(texts[l], msg)
+	}
+	for path, msg := range e.parseErrs {
+		put(path, msg)
+	}
+	for _, p := range e.live {
+		put(p.Field, p.Message)
 	}
 	if e.checked {
 		for _, p := range e.problems {
-			if l, ok := lookup(e.msgs, p.Field); ok {
-				texts[l] = append(texts[l], p.Message)
-			}
+			put(p.Field, p.Message)
 		}
 	}
 	for _, l := range e.msgs {
@@ -382,11 +434,11 @@ func (e *editorScreen) onSubmit() {
 		return
 	}
 	msg := T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
-	if e.prof != nil {
+	if e.prof != nil && e.kind == nil {
 		a := e.prof.Evaluate(e.decl(), e.u.now())
 		msg = fmt.Sprintf(T("审批路径：%s\n审批单位：%s\n\n"), a.Route.Label, a.Route.Approver) + msg
 	}
-	dialog.ShowConfirm(T("提交项目申报书"), msg, func(ok bool) {
+	dialog.ShowConfirm(T("提交")+e.f.Kind.Label(), msg, func(ok bool) {
 		if ok {
 			e.doSubmit()
 		}

@@ -201,13 +201,18 @@ func (e *editorScreen) onAddAttachment() {
 
 // attach adds an imported file to the filing.
 func (e *editorScreen) attach(att app.Attachment) {
-	if att.Material == "" && e.prof != nil {
+	if att.Material == "" && e.prof != nil && e.kind == nil {
 		if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
 			att.Material = missing[0].Codes[0]
 		}
 	}
 	e.f.Attachments = append(e.f.Attachments, att)
-	e.rebuildAttachments()
+	if e.attachBox != nil {
+		e.rebuildAttachments()
+	}
+	if e.kind != nil {
+		e.kind.attached()
+	}
 	e.edited()
 }
 

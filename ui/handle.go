@@ -44,8 +44,10 @@ func (h *EditorHandle) Check(path string) *widget.Check {
 	return c
 }
 
-// Panel returns the assessment panel's text, one item a line.
-func (h *EditorHandle) Panel() string { return textOf(h.e.panel.box) }
+// Panel returns the side panel's text, one item a line: the assessment of
+// a declaration, the trial length of a trial report, the checklist of an
+// acceptance application.
+func (h *EditorHandle) Panel() string { return textOf(h.e.side) }
 
 // Message returns the message shown under field path, "" when none.
 func (h *EditorHandle) Message(path string) string {

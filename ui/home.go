@@ -83,7 +83,8 @@ func newHomeScreen(u *UI) *homeScreen {
 		OnSelected: h.onSelected,
 	}
 	h.list.ExtendBaseWidget(h.list)
-	newBtn := &widget.Button{Text: T("新建申报书"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.NewDeclaration}
+	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
+	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.kind, h.status, h.year), h.search)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
@@ -154,7 +155,7 @@ func (h *homeScreen) setRows(rows []Row, took time.Duration) {
 	h.list.Refresh()
 	switch {
 	case len(rows) == 0 && h.query() == (Query{}):
-		h.found.SetText(T("还没有材料。点“新建申报书”开始填写，填写内容会自动保存。"))
+		h.found.SetText(T("还没有材料。点“新建材料”选择要填写的材料，填写内容会自动保存。"))
 	case len(rows) == 0:
 		h.found.SetText(T("没有符合条件的材料"))
 	default:

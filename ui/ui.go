@@ -20,6 +20,7 @@ import (
 type Options struct {
 	Store    Store
 	Link     Link
+	Excel    Excel                   // nil: no Excel import and export
 	Profiles map[string]*app.Profile // the embedded profiles, for working offline
 	Now      func() time.Time        // [time.Now]
 	// Tray says whether the desktop shows a system tray; only then does
@@ -41,6 +42,7 @@ type UI struct {
 	win      fyne.Window
 	store    Store
 	link     Link
+	excel    Excel
 	profiles map[string]*app.Profile
 	now      func() time.Time
 	delay    time.Duration
@@ -76,7 +78,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.SaveDelay = 500 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, store: o.Store, link: o.Link, profiles: o.Profiles, now: o.Now,
+	u := &UI{app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
 	u.bar = newConnBar(u)
 	u.home = newHomeScreen(u)
@@ -84,10 +86,12 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	u.timeline = newTimelineScreen(u)
 	u.center = container.NewStack()
 	u.inboxBtn = &widget.Button{Text: T("收件箱"), Icon: theme.MailComposeIcon(), OnTapped: u.ShowInbox}
+	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
+	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
 	nav := container.NewHBox(
 		&widget.Button{Text: T("全部材料"), Icon: theme.HomeIcon(), OnTapped: u.ShowHome},
 		u.inboxBtn,
-		&widget.Button{Text: T("新建申报书"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.NewDeclaration},
+		newBtn,
 		&widget.Button{Text: T("设置"), Icon: theme.SettingsIcon(), OnTapped: u.showSettings},
 	)
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
@@ -252,16 +256,11 @@ func (u *UI) NewDeclaration() {
 	u.openEditor(f, true)
 }
 
-// OpenFiling opens filing id: the editor for a declaration, the timeline for
-// the kinds this client does not edit yet.
+// OpenFiling opens filing id in the editor of its kind.
 func (u *UI) OpenFiling(id string) {
 	f, err := u.store.Get(u.ctx, id)
 	if err != nil {
 		u.showError(err)
-		return
-	}
-	if f.Kind != app.KindDeclaration {
-		u.OpenTimeline(id)
 		return
 	}
 	u.openEditor(f, false)
@@ -276,7 +275,7 @@ func (u *UI) openEditor(f *app.Filing, fresh bool) {
 	}
 }
 
-// Editor returns the open declaration editor, nil when none (for tests and
+// Editor returns the open editor (of any kind), nil when none (for tests and
 // the screenshot script).
 func (u *UI) Editor() *EditorHandle {
 	if u.editor == nil {

@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// acceptanceEditor is the completion acceptance application editor (竣工验收
+// 申请): the application's fields, the trial report it rests on (its period
+// copied with CopyTrial) and the materials checklist of the jurisdiction,
+// one row per material with its state and a button that attaches the file.
+// A required material that is missing blocks the submission.
+type acceptanceEditor struct {
+	e *editorScreen
+	a *app.Acceptance
+
+	period    *widget.Label
+	checklist *fyne.Container
+	summary   *fyne.Container
+	attachBtn map[string]*widget.Button // material code → its 上传 button
+}
+
+func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
+	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &widget.Label{Wrapping: fyne.TextWrapBreak},
+		checklist: container.NewVBox(), summary: container.NewVBox(), attachBtn: map[string]*widget.Button{}}
+	a := ae.a
+	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) { e.f.ProjectID = id })
+	e.targets["project_id"] = project
+	e.addSection("基本信息", []string{"project_id", "project_name", "unit_name", "approval_ref", "contract_amount", "completed_on", "summary", "applied_on", "contact"},
+		e.field("project_id", "所属项目", "选择本单位的项目申报书", project),
+		e.text("project_name", "项目名称", "", &a.ProjectName, false),
+		e.text("unit_name", "建设单位", "", &a.UnitName, false),
+		e.text("approval_ref", "立项批复文号", "如 霍数管〔2026〕12号", &a.ApprovalRef, false),
+		e.money("contract_amount", "合同金额（万元）", "", &a.ContractAmount),
+		e.text("completed_on", "建设完成日期", "如 2027-02-28", &a.CompletedOn, false),
+		e.text("summary", "建设内容完成情况", "对照批复和合同逐项说明", &a.Summary, true),
+		e.text("applied_on", "申请日期", "如 2027-05-10", &a.AppliedOn, false),
+		container.NewGridWithColumns(2,
+			e.text("contact.person", "联系人", "", &a.Contact.Person, false),
+			e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &a.Contact.Phone, false)),
+	)
+	trial := e.filingSelect(app.KindTrialReport, a.TrialReportID, ae.onTrial)
+	e.targets["trial_report_id"] = trial
+	e.addSection("试运行", []string{"trial_report_id", "trial_start", "trial_end"},
+		e.field("trial_report_id", "试运行报告", "选择本项目的试运行报告，试运行期随之带入", trial),
+		ae.period,
+		e.rowMessage("trial_start", trial),
+		e.rowMessage("trial_end", trial),
+	)
+	e.addSection("验收材料", []string{"materials", "attachments"},
+		note(T("按本地区规则须提交的验收材料。每项点“上传”选择文件（PDF 为宜），缺少必需材料时不能提交。")),
+		ae.checklist)
+	ae.rebuildChecklist()
+	return ae
+}
+
+func (ae *acceptanceEditor) side() fyne.CanvasObject {
+	return container.NewVBox(heading(T("验收材料")), ae.summary)
+}
+
+// onTrial copies the chosen trial report's period into the application.
+func (ae *acceptanceEditor) onTrial(id string) {
+	f, err := ae.e.u.store.Get(ae.e.u.ctx, id)
+	if err != nil || f.TrialReport == nil {
+		ae.e.u.showError(app.Errorf(app.ENOTFOUND, "找不到这份试运行报告"))
+		return
+	}
+	ae.a.CopyTrial(id, f.TrialReport)
+	if ae.e.f.ProjectID == "" {
+		ae.e.f.ProjectID = f.ProjectID
+	}
+	for path, v := range map[string]string{"project_name": ae.a.ProjectName, "unit_name": ae.a.UnitName} {
+		if in, ok := ae.e.targets[path].(*widget.Entry); ok && in.Text != v {
+			in.SetText(v)
+		}
+	}
+}
+
+func (ae *acceptanceEditor) required() []string {
+	if ae.e.prof == nil {
+		return nil
+	}
+	return ae.e.prof.AcceptanceMaterials
+}
+
+// rebuildChecklist lays out one row per material: what it is, whether it is
+// required, 已上传 with the file names or 缺少, and the 上传 button.
+func (ae *acceptanceEditor) rebuildChecklist() {
+	e := ae.e
+	ae.checklist.RemoveAll()
+	ae.attachBtn = map[string]*widget.Button{}
+	items := ae.a.Checklist(ae.required(), e.f.Attachments)
+	for _, it := range items {
+		code := it.Material
+		label := it.Label
+		if it.Required {
+			label += T("（必需）")
+		}
+		name := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+		var state *widget.Label
+		if it.Present {
+			state = &widget.Label{Text: "✔ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapBreak}
+		} else if it.Required {
+			state = &widget.Label{Text: "✘ " + T("缺少"), Importance: widget.DangerImportance}
+		} else {
+			state = &widget.Label{Text: T("未上传"), Importance: widget.LowImportance}
+		}
+		btn := &widget.Button{Text: T("上传…"), Icon: theme.FileIcon(), OnTapped: func() { ae.onAttach(code) }}
+		if !e.editable {
+			btn.Disable()
+		}
+		ae.attachBtn[code] = btn
+		msg := e.rowMessage("materials."+code, btn)
+		row := container.NewBorder(nil, nil, nil, container.NewVBox(btn),
+			container.NewGridWithColumns(2, name, state))
+		ae.checklist.Add(container.NewVBox(row, msg, widget.NewSeparator()))
+	}
+	if len(items) == 0 {
+		ae.checklist.Add(note(T("本地区规则没有列出验收材料。")))
+	}
+	ae.checklist.Refresh()
+	ae.updateSummary(items)
+}
+
+func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
+	ae.summary.RemoveAll()
+	missing := 0
+	for _, it := range items {
+		imp := widget.SuccessImportance
+		if !it.Present && it.Required {
+			imp = widget.DangerImportance
+			missing++
+		} else if !it.Present {
+			imp = widget.LowImportance
+		}
+		ae.summary.Add(newTapLabel(it.String(), imp, func() { ae.e.jump("materials." + it.Material) }))
+	}
+	if missing > 0 {
+		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+	}
+}
+
+// onAttach picks a file for material code and copies it into the
+// attachment store off the Fyne thread.
+func (ae *acceptanceEditor) onAttach(code string) {
+	e := ae.e
+	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		e.saved.SetText(T("正在复制附件…"))
+		e.u.goWait(func(ctx context.Context) {
+			att, err := e.u.store.Import(ctx, path)
+			e.u.do(func() {
+				if err != nil {
+					e.u.showError(err)
+					return
+				}
+				att.Material = code
+				e.attach(att)
+			})
+		})
+	}, e.u.win)
+}
+
+// changed shows the trial period and its length against the profile's
+// minimum.
+func (ae *acceptanceEditor) changed(time.Time) {
+	e := ae.e
+	a := ae.a
+	minMonths := 0
+	if e.prof != nil {
+		minMonths = e.prof.TrialMinMonths
+	}
+	if a.TrialReportID == "" {
+		ae.period.SetText(T("尚未选择试运行报告。"))
+	} else {
+		t := app.TrialReport{TrialStart: a.TrialStart, TrialEnd: a.TrialEnd}
+		text := fmt.Sprintf(T("试运行期：%s 至 %s"), a.TrialStart, a.TrialEnd)
+		if m, ok := t.TrialMonths(); ok {
+			text += fmt.Sprintf(T("，已满 %d 个月"), m)
+		}
+		if minMonths > 0 {
+			text += fmt.Sprintf(T("（本地区要求至少 %d 个月）"), minMonths)
+		}
+		ae.period.SetText(text)
+	}
+	e.live = e.live[:0]
+	if a.TrialReportID != "" {
+		t := app.TrialReport{TrialStart: a.TrialStart, TrialEnd: a.TrialEnd}
+		e.live = append(e.live, t.CheckDuration(minMonths)...)
+	}
+}
+
+func (ae *acceptanceEditor) reveal(string) {}
+
+// attached updates the checklist after a file was attached.
+func (ae *acceptanceEditor) attached() { ae.rebuildChecklist() }

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// catalogueExcel imports a catalogue from, and exports it to, an Excel
+// workbook in the 2017 guide's layout. An import replaces the entries and
+// the three lists only when every cell is right; otherwise it lists every
+// bad cell and changes nothing.
+type catalogueExcel struct {
+	ce *catalogueEditor
+}
+
+// buttons returns 导入Excel and 导出Excel, or nothing when the client has no
+// Excel support.
+func (x *catalogueExcel) buttons() fyne.CanvasObject {
+	if x.ce.e.u.excel == nil {
+		return container.NewVBox()
+	}
+	imp := x.ce.e.addButton("导入Excel…", x.onImport)
+	imp.Icon = theme.DownloadIcon()
+	exp := &widget.Button{Text: T("导出Excel…"), Icon: theme.UploadIcon(), OnTapped: x.onExport}
+	return container.NewVBox(widget.NewSeparator(), heading(T("Excel")),
+		note(T("按《政务信息资源目录编制指南（试行）》模板导入或导出。导入会替换现有的资源和三清单；有错误时一处也不改，并列出每个出错的单元格。")),
+		container.NewHBox(imp, exp))
+}
+
+func (x *catalogueExcel) onImport() {
+	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			x.ce.e.u.showError(app.Errorf(app.EINVALID, "读取文件失败，请确认文件没有被其他程序占用"))
+			return
+		}
+		x.importData(data)
+	}, x.ce.e.u.win)
+}
+
+// importData reads a workbook off the Fyne thread and applies it.
+func (x *catalogueExcel) importData(data []byte) {
+	e := x.ce.e
+	e.saved.SetText(T("正在读取 Excel…"))
+	e.u.goWait(func(context.Context) {
+		c, err := e.u.excel.Import(bytes.NewReader(data))
+		e.u.do(func() {
+			if e.u.editor != e {
+				return
+			}
+			if err != nil {
+				e.saved.SetText("")
+				x.showImportErrors(err)
+				return
+			}
+			x.apply(c)
+		})
+	})
+}
+
+// apply replaces the entries and the three lists with those imported, and
+// the header fields the workbook has, then reopens the editor on them.
+func (x *catalogueExcel) apply(c *app.Catalogue) {
+	e := x.ce.e
+	cur := e.f.Catalogue
+	for _, s := range []struct {
+		dst *string
+		src string
+	}{
+		{&cur.Title, c.Title}, {&cur.ProjectName, c.ProjectName}, {&cur.ProviderName, c.ProviderName}, {&cur.ProviderCode, c.ProviderCode}} {
+		if strings.TrimSpace(s.src) != "" {
+			*s.dst = s.src
+		}
+	}
+	cur.Entries, cur.Demands, cur.Duties, cur.Negatives = c.Entries, c.Demands, c.Duties, c.Negatives
+	e.edited()
+	f := e.f
+	e.u.openEditor(f, false)
+	if ne := e.u.editor; ne != nil {
+		ne.saved.SetText(fmt.Sprintf(T("已导入 %d 条资源"), len(c.Entries)))
+		ne.secList.Select(1)
+	}
+}
+
+// showImportErrors lists every bad cell of a refused workbook.
+func (x *catalogueExcel) showImportErrors(err error) {
+	e := x.ce.e
+	list := container.NewVBox()
+	fields := app.FieldErrors(err)
+	for _, fe := range fields {
+		text := fe.Message
+		if fe.Field != "" {
+			text = fmt.Sprintf("【%s】%s", fe.Field, fe.Message)
+		}
+		list.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+	}
+	if len(fields) == 0 {
+		list.Add(&widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+	}
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(680, 400))
+	intro := note(T("没有导入任何内容，目录保持不变。请在 Excel 中改正以下单元格（工作表、行、列）后重新导入。"))
+	title := fmt.Sprintf(T("Excel 中有 %d 处错误"), max(len(fields), 1))
+	dialog.NewCustom(title, T("关闭"), container.NewBorder(intro, nil, nil, nil, scroll), e.u.win).Show()
+}
+
+func (x *catalogueExcel) onExport() {
+	e := x.ce.e
+	name := strings.TrimSpace(e.f.Catalogue.Title)
+	if name == "" {
+		name = T("政务数据共享资源目录")
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		var buf bytes.Buffer
+		err = e.u.excel.Export(&buf, e.f.Catalogue)
+		if err == nil {
+			_, err = wc.Write(buf.Bytes())
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			e.u.showError(err)
+			return
+		}
+		e.saved.SetText(T("已导出 ") + wc.URI().Name())
+	}, e.u.win)
+	d.SetFileName(name + ".xlsx")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	d.Show()
+}

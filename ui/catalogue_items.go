@@ -1,0 +1,288 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// itemsTable edits the information items (信息项) of one resource in a
+// virtualised list: only the rows on screen exist as widgets, so a resource
+// with hundreds of items stays quick. Each row has the item's name, data
+// type and length, buttons that move or remove it, and its problems.
+type itemsTable struct {
+	ce     *catalogueEditor
+	r      *app.Resource
+	prefix string // "entries[3]."
+
+	list  *widget.List
+	count *widget.Label
+	msg   *widget.Label    // problems of the items as a whole ("至少要有一个信息项")
+	rows  map[int]*itemRow // item index → the row widget showing it (the list pools and drops rows)
+	add   *widget.Button
+	obj   fyne.CanvasObject
+}
+
+func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTable {
+	t := &itemsTable{ce: ce, r: r, prefix: prefix,
+		count: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}, rows: map[int]*itemRow{}}
+	t.list = &widget.List{
+		Length:     func() int { return len(t.r.Items) },
+		CreateItem: func() fyne.CanvasObject { return newItemRow(t) },
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*itemRow).bind(i) },
+	}
+	t.list.ExtendBaseWidget(t.list)
+	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	ce.e.targets[prefix+"items"] = t.list
+	add := ce.e.addButton("添加信息项", t.onAdd)
+	add.Icon = theme.ContentAddIcon()
+	t.add = add
+	if !ce.e.editable {
+		add.Disable()
+	}
+	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")), widget.NewLabel(""))
+	frame := container.NewStack(minHeight(360), container.NewBorder(header, nil, nil, nil, t.list))
+	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
+		note(T("字符型C须填写长度。可用 ↑ ↓ 调整顺序。")), frame, t.msg)
+	t.updateCount()
+	return t
+}
+
+func (t *itemsTable) object() fyne.CanvasObject { return t.obj }
+
+func (t *itemsTable) updateCount() {
+	t.count.SetText(fmt.Sprintf(T("信息项（%d 项）"), len(t.r.Items)))
+}
+
+func (t *itemsTable) onAdd() {
+	t.r.Items = append(t.r.Items, app.DataItem{})
+	t.changedRows()
+	last := len(t.r.Items) - 1
+	t.list.ScrollTo(last)
+	if row := t.rows[last]; row != nil && row.idx == last {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(t.list); c != nil {
+			c.Focus(row.name)
+		}
+	}
+}
+
+// move swaps items i and j.
+func (t *itemsTable) move(i, j int) {
+	if i < 0 || j < 0 || i >= len(t.r.Items) || j >= len(t.r.Items) {
+		return
+	}
+	t.r.Items[i], t.r.Items[j] = t.r.Items[j], t.r.Items[i]
+	t.changedRows()
+}
+
+func (t *itemsTable) removeAt(i int) {
+	if i < 0 || i >= len(t.r.Items) {
+		return
+	}
+	t.r.Items = append(t.r.Items[:i], t.r.Items[i+1:]...)
+	for p := range t.ce.e.parseErrs {
+		if strings.HasPrefix(p, t.prefix+"items[") {
+			delete(t.ce.e.parseErrs, p)
+		}
+	}
+	t.changedRows()
+}
+
+// changedRows redraws the rows after items were added, moved or removed.
+func (t *itemsTable) changedRows() {
+	t.updateCount()
+	t.list.Refresh()
+	t.ce.e.edited()
+}
+
+// showMessages puts each visible row's problems under it.
+func (t *itemsTable) showMessages() {
+	for i, row := range t.rows {
+		if row.idx != i {
+			delete(t.rows, i) // the row shows another item now
+			continue
+		}
+		row.showMessage()
+	}
+	t.updateCount()
+	var whole []string
+	for _, f := range t.ce.e.live {
+		if f.Field == t.prefix+"items" {
+			whole = append(whole, f.Message)
+		}
+	}
+	t.msg.SetText(strings.Join(whole, "\n"))
+	if len(whole) == 0 {
+		t.msg.Hide()
+	} else {
+		t.msg.Show()
+	}
+}
+
+// problemsOf returns the messages of item i: what was typed and not accepted,
+// and the check's problems.
+func (t *itemsTable) problemsOf(i int) string {
+	p := fmt.Sprintf("%sitems[%d]", t.prefix, i)
+	var out []string
+	if m, ok := t.ce.e.parseErrs[p+".length"]; ok {
+		out = append(out, m)
+	}
+	for _, f := range t.ce.e.live {
+		if f.Field == p || strings.HasPrefix(f.Field, p+".") {
+			out = append(out, f.Message)
+		}
+	}
+	return strings.Join(out, "；")
+}
+
+// itemLayout lays a row out: number, name (wide), type, length, buttons.
+func itemLayout(no, name, typ, length, buttons fyne.CanvasObject) *fyne.Container {
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(150, name.MinSize().Height), typ),
+		container.NewGridWrap(fyne.NewSize(80, name.MinSize().Height), length), buttons)
+	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(44, no.MinSize().Height), no), right, name)
+}
+
+// itemRow is one row of the items table, bound to item idx by the list.
+type itemRow struct {
+	widget.BaseWidget
+	t       *itemsTable
+	idx     int
+	binding bool // setting the widgets from the item: ignore their callbacks
+
+	no      *widget.Label
+	name    *widget.Entry
+	typ     *widget.Select
+	length  *widget.Entry
+	up      *widget.Button
+	down    *widget.Button
+	del     *widget.Button
+	message *widget.Label
+	box     *fyne.Container
+}
+
+func newItemRow(t *itemsTable) *itemRow {
+	r := &itemRow{t: t, idx: -1,
+		no:      &widget.Label{},
+		name:    &widget.Entry{PlaceHolder: T("如 统一社会信用代码")},
+		length:  &widget.Entry{PlaceHolder: T("长度")},
+		message: &widget.Label{Importance: widget.DangerImportance, Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText},
+	}
+	opts := make([]string, len(app.DataTypeChoices))
+	for i, c := range app.DataTypeChoices {
+		opts[i] = c.Label
+	}
+	r.typ = &widget.Select{Options: opts, PlaceHolder: T("请选择"), OnChanged: r.onType}
+	r.name.OnChanged = r.onName
+	r.length.OnChanged = r.onLength
+	r.up = &widget.Button{Icon: theme.MoveUpIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx-1) }}
+	r.down = &widget.Button{Icon: theme.MoveDownIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx+1) }}
+	r.del = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { t.removeAt(r.idx) }}
+	r.box = container.NewVBox(itemLayout(r.no, r.name, r.typ, r.length, container.NewHBox(r.up, r.down, r.del)), r.message)
+	if !t.ce.e.editable {
+		for _, d := range []fyne.Disableable{r.name, r.typ, r.length, r.up, r.down, r.del} {
+			d.Disable()
+		}
+	}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the row out.
+func (r *itemRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// bind shows item i in the row.
+func (r *itemRow) bind(i int) {
+	items := r.t.r.Items
+	if i >= len(items) {
+		return
+	}
+	r.binding = true
+	defer func() { r.binding = false }()
+	if r.t.rows[r.idx] == r {
+		delete(r.t.rows, r.idx)
+	}
+	r.idx = i
+	r.t.rows[i] = r
+	it := items[i]
+	r.no.SetText(strconv.Itoa(i + 1))
+	if r.name.Text != it.Name {
+		r.name.SetText(it.Name)
+	}
+	if l := app.LabelOf(app.DataTypeChoices, string(it.DataType)); it.DataType == "" {
+		r.typ.ClearSelected()
+	} else if r.typ.Selected != l {
+		r.typ.SetSelected(l)
+	}
+	ln := ""
+	if it.Length != 0 {
+		ln = strconv.Itoa(it.Length)
+	}
+	if p, bad := r.t.ce.e.parseErrs[r.path("length")]; bad && p != "" {
+		ln = r.length.Text // keep what was typed
+	}
+	if r.length.Text != ln {
+		r.length.SetText(ln)
+	}
+	r.showMessage()
+}
+
+func (r *itemRow) path(field string) string {
+	return fmt.Sprintf("%sitems[%d].%s", r.t.prefix, r.idx, field)
+}
+
+func (r *itemRow) showMessage() {
+	if r.idx < 0 || r.idx >= len(r.t.r.Items) {
+		return
+	}
+	r.message.SetText(r.t.problemsOf(r.idx))
+}
+
+func (r *itemRow) item() *app.DataItem {
+	if r.binding || r.idx < 0 || r.idx >= len(r.t.r.Items) {
+		return nil
+	}
+	return &r.t.r.Items[r.idx]
+}
+
+func (r *itemRow) onName(s string) {
+	if it := r.item(); it != nil {
+		it.Name = s
+		r.t.ce.e.edited()
+	}
+}
+
+func (r *itemRow) onType(string) {
+	if it := r.item(); it != nil {
+		if i := r.typ.SelectedIndex(); i >= 0 {
+			it.DataType = app.DataType(app.DataTypeChoices[i].Code)
+			r.t.ce.e.edited()
+		}
+	}
+}
+
+func (r *itemRow) onLength(s string) {
+	it := r.item()
+	if it == nil {
+		return
+	}
+	s = strings.TrimSpace(s)
+	n, err := strconv.Atoi(s)
+	switch {
+	case s == "":
+		it.Length = 0
+		delete(r.t.ce.e.parseErrs, r.path("length"))
+	case err != nil:
+		r.t.ce.e.parseErrs[r.path("length")] = T("长度请填写整数，如 18")
+	default:
+		it.Length = n
+		delete(r.t.ce.e.parseErrs, r.path("length"))
+	}
+	r.t.ce.e.edited()
+}

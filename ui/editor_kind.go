@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// kindBody is the part of the editor that differs by kind for the filings
+// other than the declaration: it adds its sections to the editor, keeps the
+// side panel and the live messages up to date and reveals a field path the
+// sections alone cannot (a row of a virtualised list).
+type kindBody interface {
+	// side returns the panel on the right.
+	side() fyne.CanvasObject
+	// changed runs after every edit, once the editor checked the filing: it
+	// may set e.live and add problems of its own to e.problems.
+	changed(now time.Time)
+	// reveal shows the row or tab holding field path, after its section is shown.
+	reveal(path string)
+	// attached runs after an attachment was added.
+	attached()
+}
+
+// newKindBody returns the editor part of e's kind and builds its sections.
+func newKindBody(e *editorScreen) kindBody {
+	switch e.f.Kind {
+	case app.KindCatalogue:
+		return newCatalogueEditor(e)
+	case app.KindTrialReport:
+		return newTrialEditor(e)
+	default:
+		return newAcceptanceEditor(e)
+	}
+}
+
+// addSection appends a section to the editor.
+func (e *editorScreen) addSection(title string, roots []string, objs ...fyne.CanvasObject) *section {
+	s := &section{title: title, roots: roots, content: container.NewVBox(objs...)}
+	e.sections = append(e.sections, s)
+	return s
+}
+
+// NewFiling starts a new filing of kind k and opens it in its editor. The
+// draft is stored at once, so it is in the list even if nothing is typed.
+func (u *UI) NewFiling(k app.Kind) {
+	if k == app.KindDeclaration {
+		u.NewDeclaration()
+		return
+	}
+	s := u.link.Session()
+	if !s.Configured {
+		u.show(newSetupScreen(u, true).object())
+		return
+	}
+	f, err := app.NewFiling(k, newID(), newID(), s.UnitID, u.now())
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	switch k {
+	case app.KindCatalogue:
+		f.Catalogue.ProviderName = s.UnitName
+	case app.KindTrialReport:
+		f.TrialReport.UnitName = s.UnitName
+	case app.KindAcceptance:
+		f.Acceptance.UnitName = s.UnitName
+		f.Acceptance.Contact.Person = s.Actor
+		f.Acceptance.AppliedOn = u.now().Format("2006-01-02")
+	}
+	u.openEditor(f, true)
+}
+
+// newFilingMenu returns the items of the 新建 menu: one per kind.
+func (u *UI) newFilingMenu() *fyne.Menu {
+	var items []*fyne.MenuItem
+	for _, k := range app.Kinds {
+		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewFiling(k) }))
+	}
+	return fyne.NewMenu("", items...)
+}
+
+// showNewMenu pops the 新建 menu up under the button that was tapped.
+func (u *UI) showNewMenu(b *widget.Button) {
+	c := u.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
+	widget.ShowPopUpMenuAtPosition(u.newFilingMenu(), c, pos)
+}
+
+// projectChoice is a filing of the unit offered in a drop-down.
+type projectChoice struct {
+	id    string
+	label string
+}
+
+// filingsOf returns the unit's filings of kind k as drop-down choices,
+// newest first. The list is read from the local store on the Fyne thread,
+// as opening a filing does.
+func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
+	rows, err := e.u.store.List(e.u.ctx, Query{Kind: k})
+	if err != nil {
+		fyne.LogError("list "+string(k), err)
+		return nil
+	}
+	var out []projectChoice
+	for _, r := range rows {
+		if r.ID == e.f.ID {
+			continue
+		}
+		title := r.Title
+		if title == "" {
+			title = T("（未命名）")
+		}
+		out = append(out, projectChoice{id: r.ID, label: fmt.Sprintf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())})
+	}
+	return out
+}
+
+// filingSelect edits a reference to another filing of kind k (the project
+// a catalogue belongs to, the trial report of an acceptance application);
+// set receives the chosen filing's ID.
+func (e *editorScreen) filingSelect(k app.Kind, cur string, set func(id string)) *widget.Select {
+	choices := e.filingsOf(k)
+	opts := make([]string, len(choices))
+	sel := &widget.Select{PlaceHolder: fmt.Sprintf(T("请选择%s"), T(k.Label()))}
+	for i, c := range choices {
+		opts[i] = c.label
+		if c.id == cur {
+			sel.Selected = c.label
+		}
+	}
+	if sel.Selected == "" && cur != "" {
+		sel.Selected = T("（本机没有这份材料）")
+	}
+	sel.Options = opts
+	sel.ExtendBaseWidget(sel)
+	sel.OnChanged = func(string) {
+		if i := sel.SelectedIndex(); i >= 0 && i < len(choices) {
+			set(choices[i].id)
+			e.edited()
+		}
+	}
+	e.inputs = append(e.inputs, sel)
+	return sel
+}
+
+// count edits a non-negative whole number (users, minutes, calls).
+func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasObject {
+	in := &widget.Entry{}
+	if *ptr != 0 {
+		in.Text = strconv.FormatInt(*ptr, 10)
+	}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+		n, err := strconv.ParseInt(s, 10, 64)
+		switch {
+		case s == "":
+			*ptr = 0
+			delete(e.parseErrs, path)
+		case err != nil:
+			e.parseErrs[path] = T("请填写整数，如 1200")
+		default:
+			*ptr = n
+			delete(e.parseErrs, path)
+		}
+		e.edited()
+	}
+	return e.field(path, label, hint, in)
+}
+
+// percent edits a percentage with up to two decimals.
+func (e *editorScreen) percent(path, label, hint string, ptr *app.BasisPoints) fyne.CanvasObject {
+	in := &widget.Entry{PlaceHolder: T("如 99.95")}
+	if *ptr != 0 {
+		in.Text = strings.TrimSuffix(ptr.String(), "%")
+	}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		if strings.TrimSpace(s) == "" {
+			*ptr = 0
+			delete(e.parseErrs, path)
+		} else if b, err := app.ParsePercent(s); err != nil {
+			e.parseErrs[path] = app.ErrorMessage(err)
+		} else {
+			*ptr = b
+			delete(e.parseErrs, path)
+		}
+		e.edited()
+	}
+	return e.field(path, label, hint, in)
+}
