@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -24,7 +25,11 @@ import (
 // the bureau split it (see applyBatch), in which case a resend is answered
 // with the original receipts.
 func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *caller) error {
-	var req protocol.BatchSubmitRequest
+	// protocol.BatchSubmitRequest, its submissions decoded on all cores by
+	// submitBatch.
+	var req struct {
+		Submissions []json.RawMessage `json:"submissions"`
+	}
 	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
@@ -42,22 +47,29 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	return nil
 }
 
-// submitBatch checks every submission outside the write lock, then applies
-// the ones that passed in order, in as few transactions as Badger allows
-// (one, unless the batch is too big for it). It returns one result per
-// request, in order, or a wrapped storage error when the store failed.
-func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+// submitBatch decodes and checks every submission outside the write lock,
+// then applies the ones that passed in order, in as few transactions as
+// Badger allows (one, unless the batch is too big for it). It returns one
+// result per submission, in order. It fails with an EINVALID *app.Error
+// when a submission is not a SubmitRequest in JSON (nothing is stored), or
+// with a wrapped storage error when the store failed.
+func (s *Server) submitBatch(ctx context.Context, c *caller, raws []json.RawMessage) ([]protocol.BatchResult, error) {
 	now := s.Now()
 	profile := s.profile.Load()
-	results := make([]protocol.BatchResult, len(reqs))
-	subs := make([]*submission, len(reqs)) // nil where the check refused the request
+	reqs := make([]protocol.SubmitRequest, len(raws))
+	bad := make([]error, len(raws))
+	results := make([]protocol.BatchResult, len(raws))
+	subs := make([]*submission, len(raws)) // nil where the check refused the request
 	// Decoding and the content rules are most of the work, and need no lock:
 	// spread them over the cores.
-	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+15)/16)
+	workers := min(runtime.GOMAXPROCS(0), (len(raws)+15)/16)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(reqs); i += workers {
+			for i := w; i < len(raws); i += workers {
+				if bad[i] = decodeBytes(raws[i], &reqs[i]); bad[i] != nil {
+					continue
+				}
 				body, err := s.checkBatchItem(reqs[i])
 				if err != nil {
 					results[i] = refused(reqs[i], err)
@@ -68,6 +80,11 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		})
 	}
 	wg.Wait()
+	for i, err := range bad {
+		if err != nil {
+			return nil, app.Errorf(app.EINVALID, "第 %d 份：%s", i+1, app.ErrorMessage(err))
+		}
+	}
 	s.writeMu.Lock()
 	err := s.applyBatch(ctx, c, subs, results, now)
 	s.writeMu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -203,6 +204,12 @@ func TestSubmitBatchBounds(t *testing.T) {
 		http.StatusRequestEntityTooLarge, app.ETOOLARGE)
 	fx.expectProblem("POST", protocol.PathSubmissions, fx.clerkA, map[string]any{"submissions": []any{}, "extra": 1},
 		http.StatusUnprocessableEntity, app.EINVALID)
+	good, _ := json.Marshal(req)
+	r := raw(fx, "POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON,
+		[]byte(`{"submissions":[`+string(good)+`,{"filing_id":1}]}`))
+	if p := r.problem(t); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "第 2 份") {
+		t.Errorf("a batch with a malformed submission: %+v", p)
+	}
 	got := fx.submitBatch(fx.clerkA, protocol.SubmitRequest{Body: req.Body, BodySHA256: req.BodySHA256, Revision: 1})
 	if p := got[0].Problem; p == nil || len(p.Errors) != 2 || p.Errors[0].Field != "filing_id" {
 		t.Errorf("submission without ids: %+v", got[0])
