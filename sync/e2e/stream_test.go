@@ -16,12 +16,11 @@ import (
 // (headers read, body not yet): a streaming client can be ahead by what
 // the loopback socket buffers hold (a few MiB), never by the whole chunk.
 //
-// It fails: resty v2's createHTTPRequest calls getBodyCopy, which
-// io.ReadAll's any io.Reader body without GetBody to make it replayable, so
-// every chunk (8 MiB by default) is read into memory before a byte is
-// sent, and the progress bar jumps to the end of the chunk at once — on a
-// township's slow uplink it then sits there for minutes. The profile of
-// BenchmarkUpload shows the copy too (getBodyCopy ≈ 15 % of the CPU).
+// Until 5d2318a it failed: resty v2's createHTTPRequest calls getBodyCopy,
+// which io.ReadAll's any io.Reader body without GetBody to make it
+// replayable, so every chunk (8 MiB by default) was read into memory before
+// a byte was sent, and the progress bar jumped to the end of the chunk at
+// once — on a township's slow uplink it then sat there for minutes.
 func TestUploadStreamsChunks(t *testing.T) {
 	const size = 48 << 20
 	cfg := bureauConfig(t.TempDir())

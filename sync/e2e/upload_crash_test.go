@@ -26,14 +26,13 @@ import (
 // place (finishUpload: os.Rename) and before the upload record was
 // committed as complete: the record still says "offset 128 KiB, incomplete",
 // the .part file is gone and the complete file is there. TestServerCrash
-// reaches this state by itself in about one run in three.
+// reached this state by itself in about one run in three.
 //
-// Resuming must then finish the upload. It does not: the next chunk, sent
-// at the recorded offset, lands in a fresh part file that appendChunk
-// extends to the offset with zeros (os.File.Truncate grows a file), the
-// hash fails, the bureau discards everything and answers checksum_mismatch.
-// The client must send the whole file again, and the syncer counts a
-// checksum failure against the item (see TestChecksumMismatchAfterNetwork…).
+// Resuming must then finish the upload. Until dc65971 it did not: the next
+// chunk, sent at the recorded offset, landed in a fresh part file that
+// appendChunk extended to the offset with zeros (os.File.Truncate grows a
+// file), the hash failed and the bureau discarded everything
+// (checksum_mismatch), so the whole file had to be sent again.
 func TestUploadFinishedAtKillResumes(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -146,12 +145,12 @@ func (r *flipByte) ReadAt(p []byte, off int64) (int, error) {
 // TestChecksumMismatchAfterNetworkFaultsIsRetried: an item whose first
 // three attempts found the bureau unreachable, and whose fourth upload was
 // damaged once on the way, must still be delivered by the next pass. The
-// syncer is meant to quarantine an item only after repeated checksum
-// failures (maxChecksumFailures = 3), but it compares the item's Attempts —
-// every attempt, whatever ended it — so after three network failures the
-// first checksum mismatch quarantines the filing for good, with the message
-// that the local file is probably damaged. TestServerCrash runs into this
-// after a kill inside the last chunk (TestUploadFinishedAtKillResumes).
+// syncer quarantines an item only when a checksum mismatch is the local
+// file's fault. Until 83d30bf it compared the item's Attempts — every
+// attempt, whatever ended it — with maxChecksumFailures, so after three
+// network failures the first mismatch quarantined the filing for good;
+// TestServerCrash ran into that after a kill inside the last chunk
+// (TestUploadFinishedAtKillResumes).
 func TestChecksumMismatchAfterNetworkFaultsIsRetried(t *testing.T) {
 	ctx := context.Background()
 	srv := mustOpenBureau(t, bureauConfig(t.TempDir()))
