@@ -119,3 +119,6 @@ func (h *AcceptanceHandle) Attach(code string, a app.Attachment) {
 	a.Material = code
 	h.ae.e.attach(a)
 }
+
+// Entries returns the catalogue's entries as edited.
+func (h *CatalogueHandle) Entries() []app.Resource { return h.ce.c.Entries }
