@@ -109,6 +109,9 @@ func (h *HomeHandle) Wait() { h.h.loading.Wait() }
 // Rows returns the rows shown.
 func (h *HomeHandle) Rows() []Row { return h.h.rows }
 
+// Deadlines returns the text of the deadlines beside the list.
+func (h *HomeHandle) Deadlines() string { return textOf(h.h.deadlines) }
+
 // Counts returns the counts line.
 func (h *HomeHandle) Counts() string { return h.h.counts.Text }
 

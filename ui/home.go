@@ -35,6 +35,7 @@ type homeScreen struct {
 
 	// state, on the Fyne thread
 	rows       []Row
+	projectDL  []app.Deadline     // deadlines counted from the projects' events
 	gen        uint64             // generation of the latest load
 	cancelLoad context.CancelFunc // cancels the load under way
 	loading    sync.WaitGroup     // loads not yet applied (tests wait on it)
@@ -137,6 +138,10 @@ func (h *homeScreen) reload() {
 		start := time.Now()
 		rows, err := h.u.store.List(ctx, q)
 		took := time.Since(start)
+		dl, dlErr := projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
+		if dlErr != nil && ctx.Err() == nil {
+			fyne.LogError("project deadlines", dlErr)
+		}
 		h.u.do(func() {
 			if gen != h.gen || ctx.Err() != nil {
 				return
@@ -146,6 +151,10 @@ func (h *homeScreen) reload() {
 				return
 			}
 			h.setRows(rows, took)
+			if dlErr == nil {
+				h.projectDL = dl
+				h.showDeadlines()
+			}
 		})
 	})
 }
@@ -176,8 +185,21 @@ func (h *homeScreen) update(c Counts) {
 		return
 	}
 	h.profile.SetText(fmt.Sprintf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
-	now := h.u.now()
+	h.showDeadlines()
+}
+
+// showDeadlines shows the projects' deadlines whose anchor is known, then
+// the profile's plan-year and yearly ones still ahead.
+func (h *homeScreen) showDeadlines() {
+	prof := h.u.link.Profile()
 	h.deadlines.RemoveAll()
+	if prof == nil {
+		return
+	}
+	now := h.u.now()
+	for _, d := range h.projectDL {
+		h.deadlines.Add(deadlineView(d, now))
+	}
 	for _, d := range upcoming(prof, now) {
 		h.deadlines.Add(deadlineView(d, now))
 	}

@@ -25,6 +25,12 @@ const password = "correct horse battery"
 // and a reviewer. It returns the bureau's address.
 func MustBureau(tb testing.TB) string {
 	tb.Helper()
+	return mustBureauWith(tb, "huoqiu")
+}
+
+// mustBureauWith is MustBureau with the profile of assets/profiles/<profile>.json.
+func mustBureauWith(tb testing.TB, profile string) string {
+	tb.Helper()
 	ctx := context.Background()
 	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
 		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
@@ -38,11 +44,11 @@ func MustBureau(tb testing.TB) string {
 			tb.Errorf("close bureau: %v", err)
 		}
 	})
-	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	data, err := os.ReadFile("../../assets/profiles/" + profile + ".json")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := srv.SetProfile(ctx, "huoqiu.json", data); err != nil {
+	if _, err := srv.SetProfile(ctx, profile+".json", data); err != nil {
 		tb.Fatal(err)
 	}
 	unit, err := srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U")
