@@ -148,7 +148,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
-	db, err := badger.Open(badgerOptions(dir, c))
+	db, err := OpenBadger(badgerOptions(dir, c))
 	if err != nil {
 		if isDirLocked(err) {
 			return nil, &lockedError{
@@ -173,6 +173,25 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		go s.background()
 	}
 	return s, nil
+}
+
+// OpenBadger opens a Badger database like badger.Open, and survives a crash
+// Badger itself does not: a process killed while Badger rotates its memtable
+// leaves the next .mem file created but still empty, and badger.Open then
+// fails with "Create a new file" (dgraph-io/badger#2207, open in v4.9.6). That
+// failed Open sizes the file, so opening once more succeeds; the file holds no
+// entries, so nothing is lost. The directory lock is taken before memtables
+// are read, so this error means no other process holds the directory. The
+// bureau server opens its database through this too.
+func OpenBadger(opts badger.Options) (*badger.DB, error) {
+	db, err := badger.Open(opts)
+	if err != nil && strings.Contains(err.Error(), "Create a new file") {
+		if opts.Logger != nil {
+			opts.Logger.Warningf("reopening %s after an interrupted memtable rotation (badger#2207)", opts.Dir)
+		}
+		db, err = badger.Open(opts)
+	}
+	return db, err
 }
 
 // isDirLocked reports whether badger.Open failed on the directory lock. Badger

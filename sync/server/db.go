@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app/store"
 )
 
 // Key layout of the bureau's Badger store. Every record is JSON; attachment
@@ -74,7 +76,7 @@ func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error
 	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
 	}
-	db, err := badger.Open(opts)
+	db, err := store.OpenBadger(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger %s: %w", dir, err)
 	}
