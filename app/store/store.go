@@ -194,6 +194,10 @@ func OpenBadger(opts badger.Options) (*badger.DB, error) {
 	return db, err
 }
 
+// DirLocked reports whether err, from OpenBadger or badger.Open, says another
+// process holds the database directory.
+func DirLocked(err error) bool { return err != nil && isDirLocked(err) }
+
 // isDirLocked reports whether badger.Open failed on the directory lock. Badger
 // flattens the OS error into text (y.Wrapf without debug mode), so errors.Is
 // cannot see EWOULDBLOCK; both the Unix (flock) and the Windows (exclusive

@@ -27,6 +27,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 )
 
@@ -146,8 +147,11 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("open bureau: %w", err)
 	}
 	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.memTable, cfg.Logger)
+	if store.DirLocked(err) {
+		return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open bureau (is another bureau process using %s?): %w", cfg.DataDir, err)
+		return nil, fmt.Errorf("open bureau %s: %w", cfg.DataDir, err)
 	}
 	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
