@@ -307,3 +307,59 @@ func TestPushBatchResultsAsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// TestPushBatchUploadFailure: when an attachment upload of one item of a
+// batch fails with a network fault, that item is marked failed and the
+// pass stops, but the items ready by then are still submitted and
+// acknowledged.
+func TestPushBatchUploadFailure(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := func() {
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = declFixture()
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain()
+	withAttachment(t, st, blobs)
+	plain()
+	var sent []string
+	remote := &fakeBatch{fakeRemote: &fakeRemote{
+		upload: func(context.Context, string, int64) (protocol.UploadStatus, error) {
+			return protocol.UploadStatus{}, &client.Error{Op: "upload chunk", Err: errors.New("connection reset")}
+		},
+	}}
+	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		var out []protocol.BatchResult
+		for _, r := range reqs {
+			sent = append(sent, r.FilingID)
+			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
+		}
+		return out, nil
+	}
+	items, _ := st.Outbox(ctx)
+	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	if err := sy.SyncOnce(ctx); client.Classify(err) != client.ClassRetry {
+		t.Fatalf("pass: %v", err)
+	}
+	if len(sent) != 2 || sent[0] != items[0].FilingID || sent[1] != items[2].FilingID {
+		t.Fatalf("batch carried %v, want the two items without attachments", sent)
+	}
+	left, _ := st.Outbox(ctx)
+	if len(left) != 1 || left[0].Seq != items[1].Seq || left[0].State != store.SendFailed ||
+		!strings.Contains(left[0].LastError, "将自动重试") {
+		t.Fatalf("outbox: %+v", left)
+	}
+}
