@@ -170,6 +170,9 @@ func TestExportLayout(t *testing.T) {
 	if got, want := f.GetSheetList(), []string{"信息资源目录", "需求清单", "责任清单", "负面清单", "目录信息"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("active sheet %d, want 信息资源目录", i)
+	}
 	cells := map[string]string{
 		"A1": "信息资源", "K1": "信息项", "R1": "共享属性", "A2": "信息资源分类", "C2": "信息资源代码",
 		"M2": "数据类型", "R2": "共享类型",
