@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -59,5 +61,17 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
 }
 
-// Check runs CheckBody on the filing's current content.
-func (f *Filing) Check(prof *Profile, now time.Time) error { return CheckBody(f.Body(), prof, now) }
+// Check runs CheckBody on the filing's current content and adds a problem for
+// every field whose typed text could not be read (Unparsed), in field order.
+func (f *Filing) Check(prof *Profile, now time.Time) error {
+	err := CheckBody(f.Body(), prof, now)
+	if len(f.Unparsed) == 0 {
+		return err
+	}
+	var p Problems
+	for _, path := range slices.Sorted(maps.Keys(f.Unparsed)) {
+		p.Add(path, "“%s”无法识别，请改正后再提交", f.Unparsed[path])
+	}
+	p = append(p, FieldErrors(err)...)
+	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
+}

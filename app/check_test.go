@@ -65,3 +65,26 @@ func TestCheckBodyAcceptanceUsesProfileMaterials(t *testing.T) {
 		t.Fatalf("acceptance without the trial report passed the 霍邱 checklist: %v", err)
 	}
 }
+
+func TestCheckReportsUnparsedInput(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	f, _ := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", now)
+	f.Declaration = declaration(t, "霍邱县城关镇智慧社区管理平台", "霍邱县城关镇人民政府", "180")
+	f.Unparsed = map[string]string{"budget[0].amount": "12o"}
+	found := false
+	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
+		if fe.Field == "budget[0].amount" && strings.Contains(fe.Message, "12o") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("text that could not be read as an amount does not block submission")
+	}
+	if _, sum1, _ := f.Body().Encode(); true {
+		f.Unparsed = nil
+		if _, sum2, _ := f.Body().Encode(); sum1 != sum2 {
+			t.Fatal("unparsed input is part of the body sent to the bureau")
+		}
+	}
+}

@@ -86,6 +86,12 @@ type Filing struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 	History     []Transition `json:"history,omitempty"`
 
+	// Unparsed keeps, by field path, what the clerk typed into a field that
+	// could not be read as its type ("12o" for an amount), so that nothing
+	// typed is lost until it is corrected. It is saved with the working copy,
+	// is not part of the Body, and blocks submission (see Check).
+	Unparsed map[string]string `json:"unparsed,omitempty"`
+
 	Declaration *Declaration `json:"declaration,omitempty"`
 	Catalogue   *Catalogue   `json:"catalogue,omitempty"`
 	TrialReport *TrialReport `json:"trial_report,omitempty"`

@@ -308,7 +308,9 @@ func (e *editorScreen) showMessages() {
 	}
 	if e.checked {
 		for _, p := range e.problems {
-			put(p.Field, p.Message)
+			if _, typed := e.parseErrs[p.Field]; !typed { // already explained above
+				put(p.Field, p.Message)
+			}
 		}
 	}
 	for _, l := range e.msgs {

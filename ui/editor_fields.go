@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -50,27 +51,72 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 // number edits an integer; what is not a number is kept as typed and
 // explained under the field.
 func (e *editorScreen) number(path, label, hint string, ptr *int) fyne.CanvasObject {
+	const why = "请填写数字，如 2027"
 	in := &widget.Entry{}
-	if *ptr != 0 {
+	if raw, ok := e.f.Unparsed[path]; ok {
+		in.Text = raw
+		e.parseErrs[path] = T(why)
+	} else if *ptr != 0 {
 		in.Text = strconv.Itoa(*ptr)
 	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
-		s = strings.TrimSpace(s)
-		n, err := strconv.Atoi(s)
+		t := strings.TrimSpace(s)
+		n, err := strconv.Atoi(t)
 		switch {
-		case s == "":
+		case t == "":
 			*ptr = 0
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		case err != nil:
-			e.parseErrs[path] = T("请填写数字，如 2027")
+			e.badInput(path, s, T(why))
 		default:
 			*ptr = n
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		}
 		e.edited()
 	}
 	return e.field(path, label, hint, in)
+}
+
+// badInput notes that the text s typed at path cannot be read, and why. The
+// text is kept in the filing (Unparsed), so it is saved like any edit and
+// survives a crash until the clerk corrects it.
+func (e *editorScreen) badInput(path, s, why string) {
+	e.parseErrs[path] = why
+	if e.f.Unparsed == nil {
+		e.f.Unparsed = map[string]string{}
+	}
+	e.f.Unparsed[path] = s
+}
+
+// goodInput forgets that the text at path could not be read.
+func (e *editorScreen) goodInput(path string) {
+	delete(e.parseErrs, path)
+	delete(e.f.Unparsed, path)
+}
+
+// dropRow forgets the kept texts of row i of the table at root ("budget")
+// and moves those of the later rows up by one, as the rows themselves move.
+func (e *editorScreen) dropRow(root string, i int) {
+	moved := map[string]string{}
+	for p, raw := range e.f.Unparsed {
+		var n int
+		var rest string
+		if !strings.HasPrefix(p, root+"[") {
+			continue
+		}
+		if _, err := fmt.Sscanf(p[len(root)+1:], "%d", &n); err != nil {
+			continue
+		}
+		rest = p[strings.IndexByte(p, ']')+1:]
+		delete(e.f.Unparsed, p)
+		if n > i {
+			moved[fmt.Sprintf("%s[%d]%s", root, n-1, rest)] = raw
+		} else if n < i {
+			moved[p] = raw
+		}
+	}
+	maps.Copy(e.f.Unparsed, moved)
 }
 
 // moneyEntry returns an entry of an amount in 万元 bound to *ptr. What does
@@ -78,19 +124,27 @@ func (e *editorScreen) number(path, label, hint string, ptr *int) fyne.CanvasObj
 // (under msgPath), and the amount keeps its last good value.
 func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
 	in := &widget.Entry{PlaceHolder: T("万元，如 120 或 9.99")}
-	if *ptr != 0 {
+	why := func(err error) string {
+		return app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
+	}
+	if raw, ok := e.f.Unparsed[msgPath]; ok {
+		in.Text = raw
+		if _, err := app.ParseWan(raw); err != nil {
+			e.parseErrs[msgPath] = why(err)
+		}
+	} else if *ptr != 0 {
 		in.Text = ptr.WanString()
 	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
 		if strings.TrimSpace(s) == "" {
 			*ptr = 0
-			delete(e.parseErrs, msgPath)
+			e.goodInput(msgPath)
 		} else if m, err := app.ParseWan(s); err != nil {
-			e.parseErrs[msgPath] = app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
+			e.badInput(msgPath, s, why(err))
 		} else {
 			*ptr = m
-			delete(e.parseErrs, msgPath)
+			e.goodInput(msgPath)
 		}
 		e.edited()
 	}

@@ -68,6 +68,7 @@ func (e *editorScreen) rebuildBudget() {
 		e.targets[path+".name"] = name
 		del := e.removeButton("预算明细", func() {
 			d.Budget = append(d.Budget[:i], d.Budget[i+1:]...)
+			e.dropRow("budget", i)
 			e.rebuildBudget()
 			e.edited()
 		})
@@ -98,6 +99,7 @@ func (e *editorScreen) rebuildFunding() {
 		e.targets[path+".amount"] = amount
 		del := e.removeButton("资金来源", func() {
 			d.Funding = append(d.Funding[:i], d.Funding[i+1:]...)
+			e.dropRow("funding", i)
 			e.rebuildFunding()
 			e.edited()
 		})
