@@ -41,7 +41,7 @@ func BenchmarkExport(b *testing.B) {
 
 func BenchmarkImport(b *testing.B) {
 	data := mustExport(b, largeCatalogue(300, 20))
-	b.SetBytes(int64(len(data)))
+	b.ReportMetric(float64(len(data)), "workbook-bytes")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := xlsx.Import(bytes.NewReader(data)); err != nil {

@@ -98,17 +98,18 @@ func (im *importer) readCatalogue() {
 	}
 	var cur *app.Resource
 	var curCode, curName string
+	var curCells []any // resourceCells(cur), for comparing later rows
 	for _, r := range s.rows {
 		x := cursor{im, s, catalogueCols[:], r}
 		code, name := x.code(cCode), x.text(cName)
 		same := cur != nil && (code != "" && code == curCode || code == "" && (name == "" || name == curName))
 		res := x.resource()
 		if same {
-			x.compare(cur, &res)
+			x.compare(cur, curCells, &res)
 		} else {
 			im.cat.Entries = append(im.cat.Entries, res)
 			cur = &im.cat.Entries[len(im.cat.Entries)-1]
-			curCode, curName = code, name
+			curCode, curName, curCells = code, name, resourceCells(cur)
 			im.entries = append(im.entries, entryRows{first: r.n})
 		}
 		if !x.hasItem() {
@@ -187,16 +188,16 @@ func (x cursor) format(r *app.Resource) {
 
 // compare reports each non-blank resource-level cell of a later row of a
 // resource that differs from the resource's first row.
-func (x cursor) compare(first, later *app.Resource) {
-	a, b := resourceCells(first), resourceCells(later)
+func (x cursor) compare(first *app.Resource, a []any, later *app.Resource) {
+	var b []any
 	for c := range numCatalogueCols {
-		if catalogueCols[c].group == gItem || x.text(c) == "" || x.im.bad[ref(x.s.name, x.r.n, x.s.colmap[c])] {
+		if catalogueCols[c].group == gItem || x.text(c) == "" || c == cFormatType && first.FormatClass.FreeText() {
 			continue
 		}
-		if c == cFormatType && first.FormatClass.FreeText() {
-			continue
+		if b == nil {
+			b = resourceCells(later)
 		}
-		if fmt.Sprint(a[c]) != fmt.Sprint(b[c]) {
+		if a[c] != b[c] && !x.im.bad[ref(x.s.name, x.r.n, x.s.colmap[c])] {
 			x.bad(c, "为%s，与本资源第 %d 行的%s不一致；同一资源各行的资源信息须相同（可留空），信息项自己的共享类型请填在“信息项共享类型”列",
 				quoted(x.text(c)), x.im.entries[len(x.im.entries)-1].first, quoted(fmt.Sprint(a[c])))
 		}
