@@ -64,9 +64,9 @@ type book struct {
 // sheet is one sheet: where its header is, which physical column holds
 // each logical column (-1 when absent), and its non-blank data rows.
 type sheet struct {
-	name   string
-	order  int // for sorting problems: the order of the sheets in Export
-	head   int // row number of the header row, 0 when not found
+	name   string // as in the workbook
+	order  int    // for sorting problems: the order of the sheets in Export, 0 for the catalogue
+	head   int    // row number of the header row, 0 when not found
 	colmap []int
 	rows   []row
 }
@@ -99,6 +99,15 @@ func readBook(data []byte) (b *book, err error) {
 	for _, n := range f.GetSheetList() {
 		names[cleanText(halfWidth(n))] = n
 	}
+	if _, ok := names[SheetCatalogue]; !ok {
+		// a unit's own file: "政务信息资源目录", "信息资源目录表"
+		for _, n := range f.GetSheetList() {
+			if strings.Contains(n, "资源目录") {
+				names[SheetCatalogue] = n
+				break
+			}
+		}
+	}
 	for i, n := range []string{SheetCatalogue, SheetDemands, SheetDuties, SheetNegatives, SheetInfo} {
 		actual, ok := names[n]
 		if !ok {
@@ -108,11 +117,11 @@ func readBook(data []byte) (b *book, err error) {
 		if err != nil {
 			return nil, err
 		}
-		s.name = n
+		s.name = actual // problems name the sheet as the workbook does
 		b.sheets[n] = s
 	}
 	if b.sheets[SheetCatalogue] == nil {
-		return nil, app.Errorf(app.EINVALID, "工作簿中没有“%s”工作表；请使用导出的模板，或将目录所在的工作表改名为“%s”", SheetCatalogue, SheetCatalogue)
+		return nil, app.Errorf(app.EINVALID, "工作簿中没有“%s”工作表（也没有名称含“资源目录”的工作表）；请使用导出的模板，或将目录所在的工作表改名为“%s”", SheetCatalogue, SheetCatalogue)
 	}
 	return b, nil
 }
@@ -273,7 +282,7 @@ func (im *importer) addAt(s *sheet, n, col int, format string, args ...any) {
 
 // where prefixes a message with the row, and the sheet when it is not the catalogue.
 func where(s *sheet, n int) string {
-	if s.name == SheetCatalogue {
+	if s.order == 0 { // the catalogue sheet
 		return fmt.Sprintf("第 %d 行", n)
 	}
 	return fmt.Sprintf("%s第 %d 行", s.name, n)

@@ -223,6 +223,7 @@ func TestImportBadFiles(t *testing.T) {
 		{"not a workbook", []byte("姓名,公民身份号码\n张三,3415"), app.EINVALID, "不是 Excel 工作簿"},
 		{"empty", nil, app.EINVALID, "不是 Excel 工作簿"},
 		{"no catalogue sheet", mustBook(t, sheetSpec{name: "Sheet1", rows: []any{[]any{"a"}}}), app.EINVALID, "没有“信息资源目录”工作表"},
+		{"catalogue sheet of another name without header", mustBook(t, sheetSpec{name: "政务信息资源目录", rows: []any{[]any{"a"}}}), app.EINVALID, "“政务信息资源目录”工作表中找不到表头"},
 		{"no header", mustBook(t, sheetSpec{name: "信息资源目录", rows: []any{[]any{"名称", "备注"}, []any{"x", "y"}}}), app.EINVALID, "找不到表头"},
 		{"header lacks a column", mustBook(t, sheetSpec{name: "信息资源目录", rows: []any{toAny(header[:12])}}, infoSheet), app.EINVALID, "缺少“数据类型”列"},
 		{"too large", bytes.Repeat([]byte{'x'}, xlsx.MaxFileSize+1), app.ETOOLARGE, "超过 20 MB"},
@@ -266,5 +267,21 @@ func TestImportTooManyRows(t *testing.T) {
 	_, err = xlsx.Import(&buf)
 	if app.ErrorCode(err) != app.ETOOLARGE || !strings.Contains(app.ErrorMessage(err), "20000 行") {
 		t.Errorf("Import = %v, want ETOOLARGE naming the limit", err)
+	}
+}
+
+func TestImportCatalogueFieldsByCell(t *testing.T) {
+	rows := []any{toAny(header), resourceRow("101001/000001", "城关镇户籍人口信息")}
+	_, err := xlsx.Import(bytes.NewReader(mustBook(t, sheetSpec{"信息资源目录", header, rows})))
+	fs := app.FieldErrors(err)
+	if len(fs) != 3 || fs[0].Field != "目录信息" || !strings.Contains(fs[0].Message, "没有“目录信息”工作表") {
+		t.Errorf("without 目录信息: %v, want title, provider and code reported on the missing sheet", fs)
+	}
+	info := sheetSpec{name: "目录信息", rows: []any{[]any{"目录名称", " "}, []any{"信息资源提供方", "霍邱县城关镇人民政府"},
+		[]any{"信息资源提供方代码", "11341522003012345X"}}}
+	_, err = xlsx.Import(bytes.NewReader(mustBook(t, sheetSpec{"信息资源目录", header, rows}, info)))
+	fs = app.FieldErrors(err)
+	if len(fs) != 1 || fs[0].Field != "目录信息!B1" || !strings.HasPrefix(fs[0].Message, "目录信息第 1 行“目录名称”：请填写目录名称") {
+		t.Errorf("blank title: %v, want 目录信息!B1", fs)
 	}
 }

@@ -42,6 +42,9 @@ var (
 	infoFieldRows = map[string]int{"title": iTitle, "project_name": iProject, "provider_name": iProvider, "provider_code": iProviderCode}
 )
 
+// infoOrder is the order of 目录信息 among the sheets of Export.
+const infoOrder = 4
+
 // segment is one step of a field path: "items[5]" is {"items", 5}.
 type segment struct {
 	name  string
@@ -80,11 +83,11 @@ func (im *importer) locate(err error) {
 			title = "“" + title + "”"
 		}
 		switch {
-		case n > 0 && name == SheetInfo:
+		case n > 0 && order == infoOrder:
 			msg = fmt.Sprintf("%s第 %d 行%s：%s", name, n, title, msg)
 		case n > 0:
-			msg = where(&sheet{name: name}, n) + title + "：" + msg
-		case name == SheetInfo && im.book.sheets[SheetInfo] == nil:
+			msg = where(&sheet{name: name, order: order}, n) + title + "：" + msg
+		case order == infoOrder && im.book.sheets[SheetInfo] == nil:
 			msg += "（工作簿中没有“目录信息”工作表，请补上，A 列为“目录名称”等项目，B 列为内容）"
 		}
 		im.problems = append(im.problems, problem{order, n, col, app.FieldError{Field: f, Message: msg}})
@@ -132,11 +135,11 @@ func (im *importer) cell(path []segment) (sheet string, order, row, col int, tit
 	case "negatives":
 		return im.listCell(SheetNegatives, rowOf(im.negRows), negativeFieldCols, negativeCols[:], field)
 	}
-	order = 4 // the order of 目录信息 in Export
+	info := im.book.sheets[SheetInfo]
 	if i, ok := infoFieldRows[top.name]; ok && im.infoRows[i] > 0 {
-		return SheetInfo, order, im.infoRows[i], 1, infoLabels[i] // column B
+		return info.name, infoOrder, im.infoRows[i], 1, infoLabels[i] // column B
 	}
-	return SheetInfo, order, 0, -1, ""
+	return SheetInfo, infoOrder, 0, -1, ""
 }
 
 func fieldAt(path []segment, i int) string {
