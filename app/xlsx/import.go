@@ -48,7 +48,10 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 	im.readDemands()
 	im.readDuties()
 	im.readNegatives()
-	im.locate(im.cat.Validate())
+	if !im.headerBroken {
+		// with a column missing, Validate would report it again on every row
+		im.locate(im.cat.Validate())
+	}
 	if err := im.err(); err != nil {
 		return nil, err
 	}
@@ -213,6 +216,7 @@ func (im *importer) findHeader(s *sheet, cols []column) bool {
 		}
 		for i, c := range cols {
 			if c.required && colmap[i] < 0 {
+				im.headerBroken = true
 				im.addAt(s, r.n, -1, "“%s”工作表第 %d 行的表头缺少“%s”列，请补上该列", s.name, r.n, c.name)
 			}
 		}
@@ -224,6 +228,7 @@ func (im *importer) findHeader(s *sheet, cols []column) bool {
 			names = append(names, "“"+c.name+"”")
 		}
 	}
+	im.headerBroken = true
 	im.addAt(s, 0, -1, "“%s”工作表中找不到表头：前 %d 行中应有一行列名，包括%s等", s.name, maxHeadScan, strings.Join(names, ""))
 	s.rows = nil
 	return false
@@ -236,6 +241,8 @@ type importer struct {
 	problems []problem
 	bad      map[string]bool // cells already reported
 	tooLarge error
+	// headerBroken is set when a sheet lacks its header or a required column
+	headerBroken bool
 
 	// where each part of cat came from, to report Validate's problems by cell
 	entries    []entryRows

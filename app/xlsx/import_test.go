@@ -225,7 +225,8 @@ func TestImportBadFiles(t *testing.T) {
 		{"no catalogue sheet", mustBook(t, sheetSpec{name: "Sheet1", rows: []any{[]any{"a"}}}), app.EINVALID, "没有“信息资源目录”工作表"},
 		{"catalogue sheet of another name without header", mustBook(t, sheetSpec{name: "政务信息资源目录", rows: []any{[]any{"a"}}}), app.EINVALID, "“政务信息资源目录”工作表中找不到表头"},
 		{"no header", mustBook(t, sheetSpec{name: "信息资源目录", rows: []any{[]any{"名称", "备注"}, []any{"x", "y"}}}), app.EINVALID, "找不到表头"},
-		{"header lacks a column", mustBook(t, sheetSpec{name: "信息资源目录", rows: []any{toAny(header[:12])}}, infoSheet), app.EINVALID, "缺少“数据类型”列"},
+		{"header lacks a column", mustBook(t, sheetSpec{name: "信息资源目录", rows: []any{toAny(header[:12]),
+			[]any{"101001", "户籍人口", "101001/000001"}}}, infoSheet), app.EINVALID, "有 3 处需要修改，未导入任何内容；“信息资源目录”工作表第 1 行的表头缺少“数据类型”列"},
 		{"too large", bytes.Repeat([]byte{'x'}, xlsx.MaxFileSize+1), app.ETOOLARGE, "超过 20 MB"},
 	}
 	for _, tt := range tests {
