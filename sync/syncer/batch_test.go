@@ -363,3 +363,50 @@ func TestPushBatchUploadFailure(t *testing.T) {
 		t.Fatalf("outbox: %+v", left)
 	}
 }
+
+// TestStatusAfterStopMidPass: a pass cut short right after the bureau took
+// the batch still acknowledges it and leaves the status true to the outbox
+// (no failures of earlier passes left over).
+func TestStatusAfterStopMidPass(t *testing.T) {
+	st := MustMemStore(t)
+	for range 3 {
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = declFixture()
+		if err := st.Save(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(context.Background(), f.ID, "李梅", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	down := true
+	remote := &fakeBatch{fakeRemote: &fakeRemote{}}
+	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		if down {
+			return nil, &client.Error{Op: "submit revisions", Err: errors.New("connection refused")}
+		}
+		var out []protocol.BatchResult
+		for _, r := range reqs {
+			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
+		}
+		cancel() // Stop, just as the answer arrives
+		return out, nil
+	}
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	if err := sy.SyncOnce(ctx); client.Classify(err) != client.ClassRetry || len(sy.Status().Failures) != 3 {
+		t.Fatalf("pass while down: %v, status %+v", err, sy.Status())
+	}
+	down = false
+	sy.SyncOnce(ctx)
+	if n, _ := st.PendingCount(context.Background()); n != 0 {
+		t.Fatalf("%d items left", n)
+	}
+	if s := sy.Status(); s.Waiting != 0 || len(s.Failures) != 0 {
+		t.Fatalf("status after the cut pass: %+v", s)
+	}
+}

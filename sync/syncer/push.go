@@ -58,8 +58,12 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	return res, err
 }
 
-// refreshOutbox updates Waiting and Failures from the outbox.
+// refreshOutbox updates Waiting and Failures from the outbox, even when ctx
+// is done: a pass that Stop cut short still leaves the status true to what
+// it delivered.
 func (s *Syncer) refreshOutbox(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	items, err := s.local.Outbox(ctx)
 	if err != nil {
 		return
