@@ -86,8 +86,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	left := container.NewBorder(container.NewHBox(add, ce.remove), nil, nil, nil, ce.entries)
 	split := container.NewHSplit(left, ce.detail)
 	split.Offset = 0.3
-	s := e.addSection("信息资源", []string{"entries"}, split)
-	s.fill = true
+	e.addFillSection("信息资源", []string{"entries"}, split)
 
 	ce.demandBox, ce.dutyBox, ce.negBox = container.NewVBox(), container.NewVBox(), container.NewVBox()
 	tab := func(box *fyne.Container, hint, addText string, add func()) fyne.CanvasObject {
@@ -100,8 +99,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 		container.NewTabItem(T("责任清单"), tab(ce.dutyBox, "本项目必须提供的数据，对应本目录中的资源", "添加责任", ce.onAddDuty)),
 		container.NewTabItem(T("负面清单"), tab(ce.negBox, "不予共享或不予开放的数据，须写明法律法规或政策依据", "添加负面清单", ce.onAddNegative)),
 	)
-	s = e.addSection("三清单", []string{"demands", "duties", "negatives"}, ce.tabs)
-	s.fill = true
+	e.addFillSection("三清单", []string{"demands", "duties", "negatives"}, ce.tabs)
 	ce.rebuildDemands()
 	ce.rebuildDuties()
 	ce.rebuildNegatives()
@@ -447,6 +445,13 @@ func (ce *catalogueEditor) reveal(path string) {
 			if j, _, ok := idx(strings.TrimPrefix(rest, "items[")); ok {
 				ce.items.list.ScrollTo(j)
 			}
+		}
+		if target, ok := lookup(ce.e.targets, path); ok {
+			// Lay the new detail out now, as its scroll would, to know where the field is.
+			ce.detail.Content.Resize(fyne.NewSize(ce.detail.Size().Width, ce.detail.Content.MinSize().Height))
+			d := fyne.CurrentApp().Driver()
+			y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(ce.detail.Content).Y
+			ce.detail.ScrollToOffset(fyne.NewPos(0, max(0, y-60)))
 		}
 	case strings.HasPrefix(path, "demands"):
 		ce.tabs.SelectIndex(0)

@@ -48,7 +48,7 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 		add.Disable()
 	}
 	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")), widget.NewLabel(""))
-	frame := container.NewStack(minHeight(360), container.NewBorder(header, nil, nil, nil, t.list))
+	frame := container.NewStack(minHeight(300), container.NewBorder(header, nil, nil, nil, t.list))
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
 		note(T("字符型C须填写长度。可用 ↑ ↓ 调整顺序。")), frame, t.msg)
 	t.updateCount()

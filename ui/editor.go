@@ -159,14 +159,19 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	e.current = i
 	s := e.sections[i]
 	if s.fill {
-		e.center.Objects = []fyne.CanvasObject{container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content)}
-		e.center.Refresh()
+		e.setCenter(container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content))
 		return
 	}
 	e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
-	e.center.Objects = []fyne.CanvasObject{e.body}
-	e.center.Refresh()
+	e.setCenter(e.body)
 	e.body.ScrollToTop()
+}
+
+// setCenter shows o in the middle, laid out at once at the middle's size.
+func (e *editorScreen) setCenter(o fyne.CanvasObject) {
+	e.center.Objects = []fyne.CanvasObject{o}
+	o.Resize(e.center.Size())
+	e.center.Refresh()
 }
 
 func (e *editorScreen) sectionLabel(i int) string {

@@ -42,10 +42,14 @@ func newKindBody(e *editorScreen) kindBody {
 }
 
 // addSection appends a section to the editor.
-func (e *editorScreen) addSection(title string, roots []string, objs ...fyne.CanvasObject) *section {
-	s := &section{title: title, roots: roots, content: container.NewVBox(objs...)}
-	e.sections = append(e.sections, s)
-	return s
+func (e *editorScreen) addSection(title string, roots []string, objs ...fyne.CanvasObject) {
+	e.sections = append(e.sections, &section{title: title, roots: roots, content: container.NewVBox(objs...)})
+}
+
+// addFillSection appends a section that fills the middle with o (a
+// virtualised list or tabs), without the scroll of the other sections.
+func (e *editorScreen) addFillSection(title string, roots []string, o fyne.CanvasObject) {
+	e.sections = append(e.sections, &section{title: title, roots: roots, content: container.NewStack(o), fill: true})
 }
 
 // NewFiling starts a new filing of kind k and opens it in its editor. The

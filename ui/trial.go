@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -185,6 +186,8 @@ func (te *trialEditor) changed(time.Time) {
 	months, ok := te.t.TrialMonths()
 	var text string
 	switch {
+	case ok && months == 0:
+		text = T("试运行还不满 1 个月")
 	case ok:
 		text = fmt.Sprintf(T("已试运行满 %d 个月"), months)
 	default:
@@ -199,14 +202,14 @@ func (te *trialEditor) changed(time.Time) {
 	if ok && len(short) == 0 {
 		imp = widget.SuccessImportance
 	}
+	if len(short) > 0 && ok && months < minMonths {
+		te.duration.Add(&widget.Label{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
+			SizeName: theme.SizeNameSubHeadingText, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak})
+	}
 	te.duration.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: imp})
 	for _, p := range short {
 		field := p.Field
 		te.duration.Add(newTapLabel(p.Message, widget.DangerImportance, func() { e.jump(field) }))
-	}
-	if len(short) > 0 && ok && months < minMonths {
-		te.duration.Add(&widget.Label{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
-			TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak})
 	}
 	te.period.SetText(text)
 }

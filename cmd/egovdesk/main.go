@@ -67,8 +67,12 @@ func main() {
 		os.Exit(1)
 	}
 	d.ui.Start()
-	if *show != "" {
-		d.ui.Show(*show)
+	if screen := *show; screen != "" {
+		// Once the window is shown and laid out, so that a field can be
+		// scrolled to (demos and screenshots only).
+		a.Lifecycle().SetOnStarted(func() {
+			time.AfterFunc(time.Second, func() { fyne.Do(func() { d.ui.Show(screen) }) })
+		})
 	}
 	var once sync.Once
 	closeDesk := func() (err error) {

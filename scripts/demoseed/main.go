@@ -138,6 +138,21 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		}
 	}
 
+	// The other kinds, for the 便民服务中心 project that was filed and the
+	// 智慧社区 one.
+	cat, err := catalogue(ctx, st, unit, returned, now.Add(-20*time.Minute))
+	if err != nil {
+		return err
+	}
+	trial, err := trialReport(ctx, st, unit, approved, now.Add(-15*time.Minute))
+	if err != nil {
+		return err
+	}
+	acc, err := acceptance(ctx, st, blobs, unit, approved, trial, now.Add(-10*time.Minute))
+	if err != nil {
+		return err
+	}
+
 	// What the client reads at start.
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: me.Account.Name,
 		UnitID: unit, UnitName: me.Account.UnitName, ProfileID: prof.ID}
@@ -153,7 +168,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("RETURNED=%s\nFILED=%s\nHALF=%s\nEDITING=%s\n", returned, approved, half, editing)
+	fmt.Printf("RETURNED=%s\nFILED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\n", returned, approved, half, editing, cat, trial, acc)
 	return nil
 }
 

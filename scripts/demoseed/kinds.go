@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/syncer"
+)
+
+// catalogue saves a draft catalogue of project: three resources (one with
+// many items), and a line in each of the three lists. The third resource is
+// shared on conditions without the condition, so the editor shows a
+// consistency error.
+func catalogue(ctx context.Context, st *store.Store, unit, project string, at time.Time) (string, error) {
+	f, err := app.NewFiling(app.KindCatalogue, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	f.ProjectID = project
+	const prov, code = "霍邱县城关镇人民政府", "11341522003064951U"
+	c := f.Catalogue
+	c.Title, c.ProjectName, c.ProviderName, c.ProviderCode = "城关镇智慧社区管理平台政务数据共享资源目录", "城关镇智慧社区管理平台", prov, code
+	people := app.Resource{Category: "101001", Sequence: "000001", Name: "城关镇社区常住人口信息", ProviderName: prov, ProviderCode: code,
+		Office: "社会事务办", Abstract: "全镇 12 个社区常住人口的基本信息，用于网格化管理和民生服务",
+		FormatClass: app.FormatDatabase, FormatType: "302", ShareType: app.ShareConditional,
+		ShareCondition: "仅限民政、公安、卫健部门在履职范围内使用，经镇政府审批", ShareModeClass: app.ShareViaPlatform,
+		ShareModeType: app.ShareModeAPI, UpdateCycle: app.UpdateDaily, PublishDate: "2027-10-01"}
+	people.Items = []app.DataItem{{Name: "公民身份号码", DataType: app.DataChar, Length: 18}, {Name: "姓名", DataType: app.DataChar, Length: 50},
+		{Name: "性别", DataType: app.DataChar, Length: 1}, {Name: "出生日期", DataType: app.DataDate}, {Name: "民族", DataType: app.DataChar, Length: 2},
+		{Name: "户籍地址", DataType: app.DataChar, Length: 200}, {Name: "现住址", DataType: app.DataChar, Length: 200},
+		{Name: "所属社区", DataType: app.DataChar, Length: 60}, {Name: "所属网格", DataType: app.DataChar, Length: 20},
+		{Name: "联系电话", DataType: app.DataChar, Length: 20}, {Name: "登记日期", DataType: app.DataDate}}
+	for i := len(people.Items); i < 40; i++ {
+		people.Items = append(people.Items, app.DataItem{Name: fmt.Sprintf("扩展字段%02d", i-10), DataType: app.DataChar, Length: 64})
+	}
+	events := app.Resource{Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息", ProviderName: prov, ProviderCode: code,
+		Abstract: "网格员上报的社区事件及其分拨、处置、督办情况", FormatClass: app.FormatSpreadsheet, FormatType: "203",
+		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, UpdateCycle: app.UpdateWeekly,
+		Items: []app.DataItem{{Name: "事件编号", DataType: app.DataChar, Length: 32}, {Name: "上报时间", DataType: app.DataDateTime},
+			{Name: "事件类别", DataType: app.DataChar, Length: 20}, {Name: "处置结果", DataType: app.DataMemo}}}
+	help := app.Resource{Category: "307001", Sequence: "000003", Name: "城关镇困难群众救助信息", ProviderName: prov, ProviderCode: code,
+		Abstract: "低保、特困供养人员的救助情况", FormatClass: app.FormatDatabase, FormatType: "302",
+		ShareType: app.ShareConditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeDatabase, UpdateCycle: app.UpdateMonthly,
+		Items: []app.DataItem{{Name: "救助对象姓名", DataType: app.DataChar, Length: 50}, {Name: "救助类别", DataType: app.DataChar}}}
+	c.Entries = []app.Resource{people, events, help}
+	c.Demands = []app.Demand{{ResourceName: "县公安局户籍人口信息", ResourceCode: "101001/000100", Items: []string{"公民身份号码", "姓名"},
+		Provider: "霍邱县公安局", Usage: app.UsageAPI, Frequency: app.UpdateDaily, Basis: "《安徽省政务数据资源管理办法》第十九条", Scenario: "网格员核验辖区常住人口身份"}}
+	c.Duties = []app.Duty{{ResourceCode: "307001/000002", Duty: "向县数据共享交换平台提供网格事件数据", UpdateCycle: app.UpdateWeekly,
+		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, Owner: "李梅", Due: "2027-12-31"}}
+	c.Negatives = []app.Negative{{ResourceCode: "101001/000001", Items: []string{"公民身份号码", "联系电话"}, Category: app.NegativeNoOpen,
+		Basis: "《中华人民共和国个人信息保护法》第二十八条、第三十四条", ReviewDate: "2028-12-31", Alternative: "提供身份核验接口"}}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
+
+// trialReport saves a draft trial report of project whose trial has run
+// three weeks, short of 霍邱县's month.
+func trialReport(ctx context.Context, st *store.Store, unit, project string, at time.Time) (string, error) {
+	f, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	f.ProjectID = project
+	*f.TrialReport = app.TrialReport{
+		ProjectName: "城关镇便民服务中心自助终端采购", UnitName: "霍邱县城关镇人民政府", Contractor: "安徽皖通信息技术有限公司",
+		Supervisor: "六安市建设监理有限公司", TrialStart: "2027-10-08", TrialEnd: "2027-10-29",
+		Scope:       "城关镇便民服务中心及 12 个社区服务站，窗口人员 36 人，群众自助办理",
+		Environment: app.TrialEnvironment{OS: "统信 UOS V20", Database: "达梦 DM8", Middleware: "东方通 TongWeb 7", Xinchuang: true, Networks: []app.Network{app.NetworkExtranet}},
+		Modules: []app.ModuleCheck{{Function: "自助查询打印", Requirement: "社保、不动产等 12 类证明自助打印", Status: app.ImplDone},
+			{Function: "身份核验", Requirement: "身份证、人脸双重核验", Status: app.ImplDone},
+			{Function: "预约叫号", Requirement: "对接县政务服务中心叫号系统", Status: app.ImplPartial, Deviation: "县叫号系统接口升级中，已约定 12 月前完成对接"}},
+		Figures:     app.TrialFigures{Users: 1860, ActiveUsers: 1420, BusinessVolume: 5230, VolumeUnit: "件", Availability: 9985, Faults: 2, DowntimeMinutes: 45},
+		Issues:      []app.TrialIssue{{No: "1", Found: "2027-10-12", Description: "高峰期打印排队", Severity: app.SeverityNormal, Handling: "增加一台打印机", Handled: "2027-10-15", Status: app.IssueResolved}},
+		Performance: app.TrialPerformance{Concurrency: 50, AvgResponseMs: 420, PeakResponseMs: 1800},
+		Security:    app.TrialSecurity{Dengbao: app.DengbaoFiled, Crypto: app.CryptoAssessing, BackupDrill: true},
+		Training:    app.TrialTraining{Sessions: 3, People: 48},
+		Feedback:    app.UserFeedback{Satisfaction: 9620},
+		Conclusion:  app.TrialConclusion{Ready: true, Text: "系统运行稳定，达到合同要求"},
+	}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
+
+// acceptance saves a draft acceptance application resting on trial report
+// trial, with the trial report attached and the contract still missing.
+func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, unit, project, trial string, at time.Time) (string, error) {
+	tr, err := st.Get(ctx, trial)
+	if err != nil {
+		return "", err
+	}
+	f, err := app.NewFiling(app.KindAcceptance, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	f.ProjectID = project
+	a := f.Acceptance
+	a.ApprovalRef, a.ContractAmount, a.CompletedOn = "霍数管〔2027〕8号", app.Wans(36), "2027-09-30"
+	a.Summary = "按备案内容完成 13 台自助终端的采购、安装和系统对接"
+	a.AppliedOn, a.Contact = "2027-11-20", app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	a.CopyTrial(trial, tr.TrialReport)
+	att, err := blobs.ImportReader(ctx, "试运行报告（盖章版）.pdf", bytes.NewReader([]byte("%PDF-1.4\n% 试运行报告\n")))
+	if err != nil {
+		return "", err
+	}
+	att.Material = "trial_report"
+	f.Attachments = []app.Attachment{att}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
