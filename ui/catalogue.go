@@ -449,9 +449,9 @@ func (ce *catalogueEditor) reveal(path string) {
 		if target, ok := lookup(ce.e.targets, path); ok {
 			// Lay the new detail out now, as its scroll would, to know where the field is.
 			ce.detail.Content.Resize(fyne.NewSize(ce.detail.Size().Width, ce.detail.Content.MinSize().Height))
-			d := fyne.CurrentApp().Driver()
-			y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(ce.detail.Content).Y
-			ce.detail.ScrollToOffset(fyne.NewPos(0, max(0, y-60)))
+			if pos, ok := offsetIn(ce.detail.Content, target); ok {
+				ce.detail.ScrollToOffset(fyne.NewPos(0, max(0, pos.Y-110)))
+			}
 		}
 	case strings.HasPrefix(path, "demands"):
 		ce.tabs.SelectIndex(0)
@@ -463,6 +463,23 @@ func (ce *catalogueEditor) reveal(path string) {
 }
 
 func (ce *catalogueEditor) attached() {}
+
+// offsetIn returns where target is inside root, following containers.
+func offsetIn(root, target fyne.CanvasObject) (fyne.Position, bool) {
+	if root == target {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, o := range c.Objects {
+		if p, ok := offsetIn(o, target); ok {
+			return o.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
+}
 
 // splitList splits what was typed at "；", "、", "," or ";" into trimmed,
 // non-empty parts.

@@ -130,19 +130,27 @@ func (x *catalogueExcel) onExport() {
 		if err != nil || wc == nil {
 			return
 		}
-		var buf bytes.Buffer
-		err = e.u.excel.Export(&buf, e.f.Catalogue)
-		if err == nil {
-			_, err = wc.Write(buf.Bytes())
-		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
+		c, err := copyFiling(e.f) // the goroutine must not share the editor's copy
 		if err != nil {
+			wc.Close()
 			e.u.showError(err)
 			return
 		}
-		e.saved.SetText(T("已导出 ") + wc.URI().Name())
+		e.saved.SetText(T("正在导出 Excel…"))
+		e.u.goWait(func(context.Context) {
+			err := e.u.excel.Export(wc, c.Catalogue)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			e.u.do(func() {
+				if err != nil {
+					e.saved.SetText("")
+					e.u.showError(err)
+					return
+				}
+				e.saved.SetText(T("已导出 ") + wc.URI().Name())
+			})
+		})
 	}, e.u.win)
 	d.SetFileName(name + ".xlsx")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))

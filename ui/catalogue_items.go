@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,6 +29,9 @@ type itemsTable struct {
 	msg   *widget.Label    // problems of the items as a whole ("至少要有一个信息项")
 	rows  map[int]*itemRow // item index → the row widget showing it (the list pools and drops rows)
 	add   *widget.Button
+	frame *canvas.Rectangle // keeps the table as high as its rows, up to ten
+	rowH  float32
+	headH float32
 	obj   fyne.CanvasObject
 }
 
@@ -48,9 +53,12 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 		add.Disable()
 	}
 	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")), widget.NewLabel(""))
-	frame := container.NewStack(minHeight(300), container.NewBorder(header, nil, nil, nil, t.list))
+	t.rowH = newItemRow(t).MinSize().Height + theme.Padding()
+	t.headH = header.MinSize().Height
+	t.frame = canvas.NewRectangle(color.Transparent)
+	frame := container.NewStack(t.frame, container.NewBorder(header, nil, nil, nil, t.list))
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
-		note(T("字符型C须填写长度。可用 ↑ ↓ 调整顺序。")), frame, t.msg)
+		note(T("字符型C须填写长度。行末按钮可上移、下移或删除该项。")), frame, t.msg)
 	t.updateCount()
 	return t
 }
@@ -58,7 +66,13 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 func (t *itemsTable) object() fyne.CanvasObject { return t.obj }
 
 func (t *itemsTable) updateCount() {
-	t.count.SetText(fmt.Sprintf(T("信息项（%d 项）"), len(t.r.Items)))
+	n := len(t.r.Items)
+	t.count.SetText(fmt.Sprintf(T("信息项（%d 项）"), n))
+	rows := float32(min(max(n, 2), 8))
+	if h := t.headH + rows*t.rowH; t.frame.MinSize().Height != h {
+		t.frame.SetMinSize(fyne.NewSize(0, h))
+		t.obj.Refresh()
+	}
 }
 
 func (t *itemsTable) onAdd() {

@@ -135,13 +135,6 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 
 func (e *editorScreen) object() fyne.CanvasObject { return e.obj }
 
-// minHeight returns an invisible object that keeps a box at least h high.
-func minHeight(h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(0, h))
-	return r
-}
-
 // minWidth returns an invisible object that keeps a column at least w wide.
 func minWidth(w float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
