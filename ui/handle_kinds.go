@@ -122,3 +122,20 @@ func (h *AcceptanceHandle) Attach(code string, a app.Attachment) {
 
 // Entries returns the catalogue's entries as edited.
 func (h *CatalogueHandle) Entries() []app.Resource { return h.ce.c.Entries }
+
+// ItemButtons returns the move-up, move-down and remove buttons of item j
+// of the entry shown (scrolled into view); nils when it is not on screen.
+func (h *CatalogueHandle) ItemButtons(j int) (up, down, remove *widget.Button) {
+	t := h.ce.items
+	if t == nil {
+		return nil, nil, nil
+	}
+	t.list.ScrollTo(j)
+	if r := t.rows[j]; r != nil && r.idx == j {
+		return r.up, r.down, r.del
+	}
+	return nil, nil, nil
+}
+
+// ShareModeEnabled reports whether the share mode drop-down can be used.
+func (h *CatalogueHandle) ShareModeEnabled() bool { return !h.ce.mode.Disabled() }

@@ -115,6 +115,44 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 		t.Errorf("item 1 after scrolling back: %v", n)
 	}
 
+	// Reorder and remove rows.
+	up, _, _ := c.ItemButtons(1)
+	test.Tap(up)
+	if n, _, _, _ := c.ItemRow(0); n == nil || n.Text != "字段1" {
+		t.Errorf("after moving item 2 up, item 1 is %v", n)
+	}
+	_, down, _ := c.ItemButtons(0)
+	test.Tap(down)
+	_, _, del := c.ItemButtons(299)
+	test.Tap(del)
+	if n := c.ItemCount(); n != 299 {
+		t.Errorf("%d items after removing one, want 299", n)
+	}
+	test.Tap(c.AddItemButton())
+	name, typ, _, _ = c.ItemRow(299)
+	test.Type(name, "字段299")
+	typ.SetSelected("整型I")
+
+	// 不予共享 has no share mode, needs a legal basis and cannot be open.
+	h.Select("entries[0].share_type").SetSelected("不予共享")
+	if c.ShareModeEnabled() || h.Select("entries[0].share_mode_class").Selected != "" {
+		t.Error("不予共享 still offers a share mode")
+	}
+	if msg := h.Message("entries[0].share_basis"); !strings.Contains(msg, "法律法规或政策依据") {
+		t.Errorf("不予共享 without a basis: message %q", msg)
+	}
+	test.Tap(h.Check("entries[0].open"))
+	if msg := h.Message("entries[0].open"); !strings.Contains(msg, "不能向社会开放") {
+		t.Errorf("不予共享 and open: message %q", msg)
+	}
+	test.Tap(h.Check("entries[0].open"))
+	if msg := h.Message("entries[0].open"); msg != "" {
+		t.Errorf("message after unticking 向社会开放: %q", msg)
+	}
+	h.Select("entries[0].share_type").SetSelected("有条件共享")
+	h.Select("entries[0].share_mode_class").SetSelected("共享平台方式")
+	h.Select("entries[0].share_mode_type").SetSelected("文件")
+
 	// A 负面清单 line naming the entry by its code.
 	test.Tap(c.AddListLineButton(2))
 	code := h.Select("negatives[0].resource_code")
@@ -131,6 +169,7 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 	d.eventually(t, "autosave", func() bool {
 		f, err := d.store.Get(context.Background(), h.ID())
 		return err == nil && len(f.Catalogue.Entries) == 1 && len(f.Catalogue.Entries[0].Items) == 300 &&
+			f.Catalogue.Entries[0].Items[0].Name == "事件编号" && f.Catalogue.Entries[0].Items[299].Name == "字段299" &&
 			len(f.Catalogue.Negatives) == 1 && f.Catalogue.Negatives[0].ResourceCode == "307001/000001"
 	})
 	t.Logf("problems left: %v", h.Problems())
