@@ -92,6 +92,11 @@ func TestCatalogueRoundTripWithARealBureau(t *testing.T) {
 		e := d.ui.Editor()
 		return e != nil && strings.Contains(e.SendState(), "已送达")
 	})
+	if ro := d.ui.Editor(); ro.Editable() || !ro.Entry("entries[0].name").Disabled() {
+		t.Error("the submitted catalogue can still be edited")
+	} else if name, _, _, _ := ro.Catalogue().ItemRow(0); name == nil || !name.Disabled() {
+		t.Error("the submitted catalogue's items can still be edited")
+	}
 
 	const comment = "目录已审核，请按责任清单按时提供数据。"
 	decide(t, mustReviewer(t, addr), h.ID(), comment, app.ActionAccept, app.ActionApprove)
