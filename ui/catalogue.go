@@ -292,11 +292,14 @@ func (ce *catalogueEditor) showDetail() {
 	ce.linkFormat(r, p)
 	ce.linkShare(r, p)
 	e.loading = loading
+	// The detail's inputs live as long as the detail: keep them out of the
+	// editor's list, which lives as long as the editor.
 	if !e.editable {
 		for _, in := range e.inputs[first:] {
 			in.Disable()
 		}
 	}
+	e.inputs = e.inputs[:first]
 	ce.detail.Content = container.NewPadded(box)
 	ce.detail.Refresh()
 	ce.detail.ScrollToTop()
