@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -191,4 +193,49 @@ func TestCatalogueExcelImport(t *testing.T) {
 		f, err := d.store.Get(context.Background(), h.ID())
 		return err == nil && len(f.Catalogue.Entries) == 1
 	})
+}
+
+// 新建材料 offers the four kinds; choosing one opens its editor.
+func TestNewFilingMenuOffersEveryKind(t *testing.T) {
+	d, w := MustDesk(t)
+	MustOffline(t, d, "huoqiu")
+	newBtn := find(t, w.Content(), "新建材料", func(b *widget.Button) bool { return b.Text == "新建材料" })
+	for _, k := range app.Kinds {
+		test.Tap(newBtn)
+		top := w.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no menu after 新建材料")
+		}
+		label := "新建" + k.Label()
+		var item fyne.Tappable // the innermost tappable showing label: the menu item
+		walkAll(top, func(o fyne.CanvasObject) {
+			tp, ok := o.(fyne.Tappable)
+			if !ok {
+				return
+			}
+			if w, ok := o.(fyne.Widget); ok {
+				walkAll(w, func(c fyne.CanvasObject) {
+					if tx, ok := c.(*canvas.Text); ok && tx.Text == label {
+						item = tp
+					}
+				})
+			}
+		})
+		if item == nil {
+			t.Fatalf("no %s in the menu", label)
+		}
+		item.Tapped(&fyne.PointEvent{})
+		d.pump()
+		h := d.ui.Editor()
+		if h == nil {
+			t.Fatalf("%s opened no editor", label)
+		}
+		f, err := d.store.Get(context.Background(), h.ID())
+		if err != nil || f.Kind != k {
+			d.eventually(t, "the draft of "+label, func() bool {
+				f, err = d.store.Get(context.Background(), h.ID())
+				return err == nil && f.Kind == k
+			})
+		}
+	}
 }
