@@ -9,9 +9,9 @@ import (
 
 // CheckBody runs every content rule that decides whether b may be submitted
 // to a bureau whose rule profile is prof: the body's own rules and, for a
-// declaration, the profile's blockers and required materials; for an
-// acceptance application, the profile's required materials and minimum trial
-// period. The client runs it offline before queueing a submission and the
+// declaration, the profile's blockers and required materials; for a trial
+// report, the profile's minimum trial period; for an acceptance application,
+// the profile's required materials and minimum trial period. The client runs it offline before queueing a submission and the
 // server runs it again on receipt, so both say the same thing.
 //
 // It returns nil, or an EINVALID *Error listing every problem at once (field
@@ -45,6 +45,11 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 		add(b.Catalogue.Validate())
 	case b.TrialReport != nil:
 		add(b.TrialReport.Validate())
+		if prof != nil && prof.TrialMinMonths > 0 {
+			// The report is written once the trial has run its minimum; a
+			// shorter trial cannot lead to an acceptance application.
+			p = append(p, b.TrialReport.CheckDuration(prof.TrialMinMonths)...)
+		}
 	case b.Acceptance != nil:
 		var required []string
 		months := 0

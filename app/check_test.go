@@ -88,3 +88,30 @@ func TestCheckReportsUnparsedInput(t *testing.T) {
 		}
 	}
 }
+
+// 霍邱 requires a trial of at least one month before the report: the bureau
+// refuses a shorter one as the client does.
+func TestCheckBodyTrialReportMinimum(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
+	f, _ := app.NewFiling(app.KindTrialReport, "t1", "r1", "u1", now)
+	f.TrialReport.TrialStart, f.TrialReport.TrialEnd = "2027-03-01", "2027-03-20"
+	short := func(err error) bool {
+		for _, fe := range app.FieldErrors(err) {
+			if strings.Contains(fe.Message, "不足 1 个月") {
+				return true
+			}
+		}
+		return false
+	}
+	if !short(f.Check(profs["huoqiu"], now)) {
+		t.Fatal("a 19-day trial passed 霍邱's one-month minimum")
+	}
+	if short(f.Check(profs["wuhan"], now)) {
+		t.Fatal("武汉 sets no minimum, yet the trial length was refused")
+	}
+	f.TrialReport.TrialEnd = "2027-04-01"
+	if short(f.Check(profs["huoqiu"], now)) {
+		t.Fatal("a trial of exactly one month was refused")
+	}
+}

@@ -171,16 +171,14 @@ func (te *trialEditor) side() fyne.CanvasObject {
 }
 
 // changed shows the trial's length against the profile's minimum, at the
-// dates and in the side panel, and adds it to the problems: a report of a
-// trial too short cannot lead to an acceptance application.
+// dates and in the side panel, as the clerk types.
 func (te *trialEditor) changed(time.Time) {
 	e := te.e
 	minMonths := 0
 	if e.prof != nil {
 		minMonths = e.prof.TrialMinMonths
 	}
-	short := te.t.CheckDuration(minMonths)
-	e.problems = append(e.problems, short...)
+	short := te.t.CheckDuration(minMonths) // also among e.problems: app.CheckBody applies it
 	e.live = append(e.live[:0], short...)
 	te.duration.RemoveAll()
 	months, ok := te.t.TrialMonths()
