@@ -188,6 +188,7 @@ func (ce *catalogueEditor) onRemoveEntry() {
 			return
 		}
 		ce.c.Entries = append(ce.c.Entries[:i], ce.c.Entries[i+1:]...)
+		ce.e.dropRow("entries", i)
 		ce.entries.UnselectAll()
 		ce.entries.Refresh()
 		ce.cur = -1

@@ -93,6 +93,7 @@ func (t *itemsTable) move(i, j int) {
 		return
 	}
 	t.r.Items[i], t.r.Items[j] = t.r.Items[j], t.r.Items[i]
+	t.ce.e.swapRows(t.prefix+"items", i, j)
 	t.changedRows()
 }
 
@@ -101,11 +102,7 @@ func (t *itemsTable) removeAt(i int) {
 		return
 	}
 	t.r.Items = append(t.r.Items[:i], t.r.Items[i+1:]...)
-	for p := range t.ce.e.parseErrs {
-		if strings.HasPrefix(p, t.prefix+"items[") {
-			delete(t.ce.e.parseErrs, p)
-		}
-	}
+	t.ce.e.dropRow(t.prefix+"items", i)
 	t.changedRows()
 }
 
@@ -238,14 +235,18 @@ func (r *itemRow) bind(i int) {
 	if it.Length != 0 {
 		ln = strconv.Itoa(it.Length)
 	}
-	if p, bad := r.t.ce.e.parseErrs[r.path("length")]; bad && p != "" {
-		ln = r.length.Text // keep what was typed
+	if raw, bad := r.t.ce.e.f.Unparsed[r.path("length")]; bad {
+		ln = raw // keep what was typed, also after a restart
+		r.t.ce.e.parseErrs[r.path("length")] = T(lengthWhy)
 	}
 	if r.length.Text != ln {
 		r.length.SetText(ln)
 	}
 	r.showMessage()
 }
+
+// lengthWhy says what to type into a length that is not a whole number.
+const lengthWhy = "长度请填写整数，如 18"
 
 func (r *itemRow) path(field string) string {
 	return fmt.Sprintf("%sitems[%d].%s", r.t.prefix, r.idx, field)
@@ -291,12 +292,12 @@ func (r *itemRow) onLength(s string) {
 	switch {
 	case s == "":
 		it.Length = 0
-		delete(r.t.ce.e.parseErrs, r.path("length"))
+		r.t.ce.e.goodInput(r.path("length"))
 	case err != nil:
-		r.t.ce.e.parseErrs[r.path("length")] = T("长度请填写整数，如 18")
+		r.t.ce.e.badInput(r.path("length"), s, T(lengthWhy))
 	default:
 		it.Length = n
-		delete(r.t.ce.e.parseErrs, r.path("length"))
+		r.t.ce.e.goodInput(r.path("length"))
 	}
 	r.t.ce.e.edited()
 }

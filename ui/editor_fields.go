@@ -98,22 +98,46 @@ func (e *editorScreen) goodInput(path string) {
 // dropRow forgets the kept texts of row i of the table at root ("budget")
 // and moves those of the later rows up by one, as the rows themselves move.
 func (e *editorScreen) dropRow(root string, i int) {
+	e.remapRows(root, func(n int) (int, bool) {
+		switch {
+		case n < i:
+			return n, true
+		case n > i:
+			return n - 1, true
+		}
+		return 0, false
+	})
+}
+
+// swapRows exchanges the kept texts of rows i and j of the table at root.
+func (e *editorScreen) swapRows(root string, i, j int) {
+	e.remapRows(root, func(n int) (int, bool) {
+		switch n {
+		case i:
+			return j, true
+		case j:
+			return i, true
+		}
+		return n, true
+	})
+}
+
+// remapRows renumbers the kept texts (Unparsed) and their messages of the
+// rows of the table at root: to(n) gives row n's new index, or false to drop it.
+func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 	moved := map[string]string{}
 	for p, raw := range e.f.Unparsed {
-		var n int
-		var rest string
 		if !strings.HasPrefix(p, root+"[") {
 			continue
 		}
+		var n int
 		if _, err := fmt.Sscanf(p[len(root)+1:], "%d", &n); err != nil {
 			continue
 		}
-		rest = p[strings.IndexByte(p, ']')+1:]
 		delete(e.f.Unparsed, p)
-		if n > i {
-			moved[fmt.Sprintf("%s[%d]%s", root, n-1, rest)] = raw
-		} else if n < i {
-			moved[p] = raw
+		delete(e.parseErrs, p)
+		if m, ok := to(n); ok {
+			moved[fmt.Sprintf("%s[%d]%s", root, m, p[strings.IndexByte(p[len(root):], ']')+len(root)+1:])] = raw
 		}
 	}
 	maps.Copy(e.f.Unparsed, moved)

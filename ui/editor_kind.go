@@ -157,23 +157,27 @@ func (e *editorScreen) filingSelect(k app.Kind, cur string, set func(id string))
 
 // count edits a non-negative whole number (users, minutes, calls).
 func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasObject {
+	const why = "请填写整数，如 1200"
 	in := &widget.Entry{}
-	if *ptr != 0 {
+	if raw, ok := e.f.Unparsed[path]; ok {
+		in.Text = raw
+		e.parseErrs[path] = T(why)
+	} else if *ptr != 0 {
 		in.Text = strconv.FormatInt(*ptr, 10)
 	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
-		s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-		n, err := strconv.ParseInt(s, 10, 64)
+		t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+		n, err := strconv.ParseInt(t, 10, 64)
 		switch {
-		case s == "":
+		case t == "":
 			*ptr = 0
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		case err != nil:
-			e.parseErrs[path] = T("请填写整数，如 1200")
+			e.badInput(path, s, T(why))
 		default:
 			*ptr = n
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		}
 		e.edited()
 	}
@@ -183,19 +187,24 @@ func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasOb
 // percent edits a percentage with up to two decimals.
 func (e *editorScreen) percent(path, label, hint string, ptr *app.BasisPoints) fyne.CanvasObject {
 	in := &widget.Entry{PlaceHolder: T("如 99.95")}
-	if *ptr != 0 {
+	if raw, ok := e.f.Unparsed[path]; ok {
+		in.Text = raw
+		if _, err := app.ParsePercent(raw); err != nil {
+			e.parseErrs[path] = app.ErrorMessage(err)
+		}
+	} else if *ptr != 0 {
 		in.Text = strings.TrimSuffix(ptr.String(), "%")
 	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
 		if strings.TrimSpace(s) == "" {
 			*ptr = 0
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		} else if b, err := app.ParsePercent(s); err != nil {
-			e.parseErrs[path] = app.ErrorMessage(err)
+			e.badInput(path, s, app.ErrorMessage(err))
 		} else {
 			*ptr = b
-			delete(e.parseErrs, path)
+			e.goodInput(path)
 		}
 		e.edited()
 	}
