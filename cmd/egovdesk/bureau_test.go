@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
@@ -114,7 +115,7 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Declaration = fixture()
+	f.Declaration = apptest.Declaration()
 	if err := d.store.Save(ctx, f); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestRetryAfterAMissingAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Declaration = fixture()
+	f.Declaration = apptest.Declaration()
 	prof := d.link.Profile()
 	for _, c := range prof.Evaluate(f.Declaration, time.Now()).Checklist {
 		f.Declaration.Confirmations = append(f.Declaration.Confirmations, c.ID)

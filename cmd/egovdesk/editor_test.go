@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // The clerk types the total investment under 郁南县's rules and the panel
@@ -104,7 +105,7 @@ func TestSubmitShowsProblemsThenQueues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Declaration = fixture()
+	f.Declaration = apptest.Declaration()
 	f.Declaration.Contact.Phone = ""
 	f.Declaration.Budget[0].Amount = app.Wans(110) // the lines no longer sum to the total
 	if err := d.store.Save(ctx, f); err != nil {
@@ -143,7 +144,7 @@ func TestSubmitShowsProblemsThenQueues(t *testing.T) {
 				}
 			}
 		case p.Field == "attachments":
-			for _, need := range d.link.Profile().Evaluate(fixture(), d.ui.Now()).MissingMaterials(nil) {
+			for _, need := range d.link.Profile().Evaluate(apptest.Declaration(), d.ui.Now()).MissingMaterials(nil) {
 				h.Attach(importPDF(t, d, need.Label+".pdf", need.Codes[0]))
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -59,7 +60,7 @@ func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
 // benchDeclaration returns declaration i, a valid one of about 1.5 KB of
 // canonical JSON (the fixture with shorter prose).
 func benchDeclaration(i int) *app.Declaration {
-	d := declFixture()
+	d := apptest.Declaration()
 	d.ProjectName = fmt.Sprintf("霍邱县城关镇第%05d号政务信息化项目", i)
 	d.Goals = "建成全镇网格化管理平台"
 	d.Content = "网格事件上报、分拨、督办"

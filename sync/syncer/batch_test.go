@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -250,7 +251,7 @@ func TestPushBatchResultsAsOneByOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Declaration = declFixture()
+		f.Declaration = apptest.Declaration()
 		if err := st.Save(ctx, f); err != nil {
 			t.Fatal(err)
 		}
@@ -324,7 +325,7 @@ func TestPushBatchUploadFailure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Declaration = declFixture()
+		f.Declaration = apptest.Declaration()
 		if err := st.Save(ctx, f); err != nil {
 			t.Fatal(err)
 		}
@@ -374,7 +375,7 @@ func TestStatusAfterStopMidPass(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Declaration = declFixture()
+		f.Declaration = apptest.Declaration()
 		if err := st.Save(context.Background(), f); err != nil {
 			t.Fatal(err)
 		}

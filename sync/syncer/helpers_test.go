@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -199,7 +200,7 @@ func (e *env) draft(tb testing.TB, name string, sizes ...int) *app.Filing {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f.Declaration = declFixture()
+	f.Declaration = apptest.Declaration()
 	f.Declaration.ProjectName = name
 	for i, n := range sizes {
 		a, err := e.blobs.ImportReader(context.Background(), "可研报告"+string(rune('A'+i))+".pdf", bytes.NewReader(content(n, i)))
@@ -271,46 +272,4 @@ func content(n, seed int) []byte {
 		b[i] = byte(i*31 + seed*7 + i/257)
 	}
 	return b
-}
-
-// declFixture returns a complete, valid declaration of a township in 霍邱县
-// (the same as the bureau's tests use).
-func declFixture() *app.Declaration {
-	return &app.Declaration{
-		PlanYear:        2027,
-		ProjectName:     "霍邱县城关镇智慧社区管理平台",
-		UnitName:        "霍邱县城关镇人民政府",
-		UnitCreditCode:  "11341522003064951U",
-		RegionCode:      "341522",
-		Contact:         app.Contact{Leader: "王建国", Person: "李梅", Phone: "0564-6012345"},
-		Nature:          app.NatureNew,
-		ServiceTypes:    []app.ServiceType{app.ServiceSoftware, app.ServiceThirdParty},
-		Class:           app.ClassPublic,
-		Plan:            app.PlanListed,
-		PeriodStart:     "2027-03",
-		PeriodEnd:       "2027-12",
-		Goals:           "建成覆盖全镇 12 个社区的网格化管理平台，事件处置时限缩短 30%",
-		Content:         "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接",
-		Modules:         []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}},
-		Integrated:      true,
-		DataResources:   "产生社区人口、房屋、事件数据，共享至县数据共享交换平台",
-		SharesData:      true,
-		Security:        app.Security{Level: 2, Plan: "按等保二级建设，三同步", Assess: true},
-		Crypto:          app.CryptoPlan{Level: 2, Summary: "采用 SM2/SM3/SM4，身份鉴别使用数字证书", Review: true},
-		Deployment:      app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"},
-		Xinchuang:       app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"},
-		OMPlan:          "质保期一年，之后纳入县统一运维",
-		Schedule:        []app.Milestone{{Name: "招标采购", Due: "2027-04"}, {Name: "上线试运行", Due: "2027-10"}, {Name: "竣工验收", Due: "2027-12"}},
-		TotalInvestment: app.Wans(180),
-		YearAmount:      app.Wans(180),
-		Budget: []app.BudgetItem{
-			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120)},
-			{Category: app.BudgetHardware, Name: "移动终端", Quantity: 60, Amount: app.Wans(30)},
-			{Category: app.BudgetSupervision, Name: "工程监理", Amount: app.Wans(10)},
-			{Category: app.BudgetSecurityEval, Name: "等保测评", Amount: app.Wans(8)},
-			{Category: app.BudgetCryptoEval, Name: "密评", Amount: app.Wans(7)},
-			{Category: app.BudgetTesting, Name: "第三方软件测试", Amount: app.Wans(5)},
-		},
-		Funding: []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(150)}, {Kind: app.FundTransfer, Amount: app.Wans(30)}},
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -248,7 +249,7 @@ func submitted(t *testing.T, st *store.Store) (*app.Filing, store.OutboxItem) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Declaration = declFixture()
+	f.Declaration = apptest.Declaration()
 	if err := st.Save(ctx, f); err != nil {
 		t.Fatal(err)
 	}

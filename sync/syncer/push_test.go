@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -32,7 +33,7 @@ func withAttachment(t *testing.T, st *store.Store, blobs *syncer.BlobDir) app.At
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Declaration = declFixture()
+	f.Declaration = apptest.Declaration()
 	a.Material = "proposal"
 	f.Attachments = []app.Attachment{a}
 	if err := st.Save(ctx, f); err != nil {
