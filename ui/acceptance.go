@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -115,7 +113,7 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		} else {
 			state = &widget.Label{Text: T("未上传"), Importance: widget.LowImportance}
 		}
-		btn := &widget.Button{Text: T("上传…"), Icon: theme.FileIcon(), OnTapped: func() { ae.onAttach(code) }}
+		btn := &widget.Button{Text: T("上传…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}
 		if !e.editable {
 			btn.Disable()
 		}
@@ -148,31 +146,6 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 	if missing > 0 {
 		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
 	}
-}
-
-// onAttach picks a file for material code and copies it into the
-// attachment store off the Fyne thread.
-func (ae *acceptanceEditor) onAttach(code string) {
-	e := ae.e
-	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		e.saved.SetText(T("正在复制附件…"))
-		e.u.goWait(func(ctx context.Context) {
-			att, err := e.u.store.Import(ctx, path)
-			e.u.do(func() {
-				if err != nil {
-					e.u.showError(err)
-					return
-				}
-				att.Material = code
-				e.attach(att)
-			})
-		})
-	}, e.u.win)
 }
 
 // changed shows the trial period and its length against the profile's

@@ -177,10 +177,14 @@ func (e *editorScreen) rebuildAttachments() {
 	e.attachBox.Refresh()
 }
 
-// onAddAttachment picks a file and copies it into the attachment store off
-// the Fyne thread; the new attachment is first marked as the first material
-// still missing.
-func (e *editorScreen) onAddAttachment() {
+// onAddAttachment picks a file and copies it into the attachment store; the
+// new attachment is first marked as the first material still missing.
+func (e *editorScreen) onAddAttachment() { e.pickAttachment("") }
+
+// pickAttachment lets the clerk pick a file and copies it into the attachment
+// store off the Fyne thread, then attaches it as material (or, when material
+// is "", as what attach chooses).
+func (e *editorScreen) pickAttachment(material string) {
 	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
@@ -194,6 +198,9 @@ func (e *editorScreen) onAddAttachment() {
 				if err != nil {
 					e.u.showError(err)
 					return
+				}
+				if material != "" {
+					att.Material = material
 				}
 				e.attach(att)
 			})
