@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"io"
 	"net/http"
@@ -24,10 +26,18 @@ import (
 // uploadRecord is where the upload of one attachment by one unit stands.
 // The bytes are in <data>/attachments/<unit>/<sha256>.part until complete
 // and verified, then in <data>/attachments/<unit>/<sha256>.
+//
+// Hash is the SHA-256 state (crypto/sha256's MarshalBinary) over the first
+// HashedTo bytes of the part file. The bureau hashes the bytes as they
+// arrive and keeps the state here with the offset, so neither the last
+// chunk nor a restart makes it read the file again; when HashedTo is not
+// Offset (a record written without a state) it hashes the part file once.
 type uploadRecord struct {
 	Size     int64     `json:"size"`
 	Offset   int64     `json:"offset"`
 	Complete bool      `json:"complete"`
+	Hash     []byte    `json:"hash,omitempty"`
+	HashedTo int64     `json:"hashed_to,omitempty"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
 }
@@ -171,12 +181,28 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return p
 	}
 
+	h, err := s.resumeHash(c.UnitID, sum, up)
+	if err != nil {
+		return err
+	}
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
-	n, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length)
+	hw := &hashWriter{h: h}
+	n, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, hw)
 	up.Offset += n
 	up.Updated = s.Now()
+	up.Hash, up.HashedTo = nil, 0
+	if hw.n == n { // the state covers exactly the bytes kept
+		if up.Hash, err = h.(encoding.BinaryMarshaler).MarshalBinary(); err != nil {
+			return fmt.Errorf("upload %s: save hash: %w", sum, err)
+		}
+		up.HashedTo = up.Offset
+	}
 	if up.Offset == length && copyErr == nil {
-		return s.finishUpload(w, r, c, sum, up)
+		got := ""
+		if hw.n == n {
+			got = hex.EncodeToString(h.Sum(nil))
+		}
+		return s.finishUpload(w, r, c, sum, up, got)
 	}
 	if err := update(r.Context(), s.db, func(txn *badger.Txn) error { return setJSON(txn, key("up", c.UnitID, sum), up) }); err != nil {
 		return fmt.Errorf("upload %s: %w", sum, err)
@@ -187,10 +213,54 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	return s.answerUpload(w, sum, up)
 }
 
-// appendChunk writes the request body at offset of the part file, at most
-// one chunk and never past length, and syncs it. It returns the bytes
-// written and, when the body was too long or broke off, why.
-func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum string, offset, length int64) (int64, error) {
+// resumeHash returns a SHA-256 state over the first up.Offset bytes of the
+// upload: restored from the record when it holds one for that offset, else
+// computed from the part file. Call it with the upload's lock held.
+func (s *Server) resumeHash(unit, sum string, up uploadRecord) (hash.Hash, error) {
+	h := sha256.New()
+	if up.Offset == 0 {
+		return h, nil
+	}
+	if up.HashedTo == up.Offset && len(up.Hash) > 0 {
+		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.Hash); err == nil {
+			return h, nil
+		}
+		h.Reset()
+	}
+	path := s.attachmentPath(unit, sum, false)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	if n, err := io.Copy(h, io.LimitReader(f, up.Offset)); err != nil {
+		return nil, fmt.Errorf("hash %s: %w", path, err)
+	} else if n != up.Offset {
+		return nil, fmt.Errorf("hash %s: %d bytes, want %d", path, n, up.Offset)
+	}
+	s.log.Info("upload hash state rebuilt from part file", "unit", unit, "sha256", sum, "offset", up.Offset)
+	return h, nil
+}
+
+// hashWriter writes to f and hashes what f took; n counts the bytes hashed.
+type hashWriter struct {
+	f io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (w *hashWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.h.Write(p[:n])
+	w.n += int64(n)
+	return n, err
+}
+
+// appendChunk writes the request body at offset of the part file through hw
+// (which hashes it), at most one chunk and never past length, and syncs it.
+// It returns the bytes written and, when the body was too long or broke
+// off, why.
+func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum string, offset, length int64, hw *hashWriter) (int64, error) {
 	path := s.attachmentPath(unit, sum, false)
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return 0, fmt.Errorf("upload dir: %w", err)
@@ -208,7 +278,8 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 		return 0, fmt.Errorf("seek part: %w", err)
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	n, err := io.Copy(f, io.LimitReader(body, length-offset))
+	hw.f = f
+	n, err := io.Copy(hw, io.LimitReader(body, length-offset))
 	if serr := f.Sync(); serr != nil {
 		return 0, fmt.Errorf("sync part: %w", serr)
 	}
@@ -236,14 +307,17 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, nil
 }
 
-// finishUpload verifies a fully received attachment: on a match it becomes
-// complete and the revisions waiting for it are settled; on a mismatch the
-// bytes are discarded.
-func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller, sum string, up uploadRecord) error {
+// finishUpload verifies a fully received attachment whose SHA-256, hashed
+// as the bytes arrived, is got ("" when unknown: the part file is hashed):
+// on a match it becomes complete and the revisions waiting for it are
+// settled; on a mismatch the bytes are discarded.
+func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller, sum string, up uploadRecord, got string) error {
 	part := s.attachmentPath(c.UnitID, sum, false)
-	got, err := fileSHA256(part)
-	if err != nil {
-		return err
+	if got == "" {
+		var err error
+		if got, err = fileSHA256(part); err != nil {
+			return err
+		}
 	}
 	if got != sum {
 		os.Remove(part)
@@ -258,6 +332,8 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	// A kill here leaves the file in place and the record incomplete;
 	// recoverUpload finishes the job on the next request.
+	up.Hash, up.HashedTo = nil, 0
+	var err error
 	if up, err = s.completeUpload(r.Context(), c.UnitID, sum, up); err != nil {
 		return err
 	}

@@ -99,6 +99,44 @@ func TestUploadResumesFromServerOffset(t *testing.T) {
 	}
 }
 
+// The bureau hashes chunks as they arrive and keeps the state in the upload
+// record; without it (an older record) it hashes the part file once and
+// still verifies the whole attachment.
+func TestUploadHashResumesWithoutState(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("resumable "), 3000)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	length := strconv.Itoa(len(data))
+	chunk := func(from, to int) response {
+		return fx.do("PATCH", path, fx.clerkA, data[from:to], protocol.HeaderUploadOffset, strconv.Itoa(from), protocol.HeaderUploadLength, length)
+	}
+	if r := chunk(0, 7000); r.StatusCode != http.StatusOK {
+		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
+	}
+	server.ForgetUploadHash(t, fx.srv, fx.unitA.ID, sha(data))
+	if r := chunk(7000, 20000); r.StatusCode != http.StatusOK {
+		t.Fatalf("second chunk: %d %s", r.StatusCode, r.body)
+	}
+	r := chunk(20000, len(data))
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(r.body, &st); err != nil || r.StatusCode != http.StatusOK || !st.Complete {
+		t.Fatalf("last chunk: %d %s", r.StatusCode, r.body)
+	}
+
+	// A wrong byte in an early chunk is still caught at the end.
+	bad := bytes.Clone(data)
+	bad[10] ^= 1
+	r = fx.do("PATCH", path, fx.clerkB, bad[:7000], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, length)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("first chunk of B: %d %s", r.StatusCode, r.body)
+	}
+	server.ForgetUploadHash(t, fx.srv, fx.unitB.ID, sha(data))
+	r = fx.do("PATCH", path, fx.clerkB, bad[7000:], protocol.HeaderUploadOffset, "7000", protocol.HeaderUploadLength, length)
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || p.Code != protocol.CodeChecksumMismatch {
+		t.Fatalf("mismatch: %d %s", r.StatusCode, r.body)
+	}
+}
+
 func TestUploadChecksumMismatchDiscards(t *testing.T) {
 	fx := MustBureau(t)
 	want := []byte("the real file")
