@@ -75,7 +75,8 @@ type InboxEntry struct {
 // so it never overwrites unsent edits of a newer revision. Every change adds
 // an inbox entry whose ID is derived from the change, so replaying changes
 // adds no duplicate entries and no duplicate history. A decision about a
-// filing this store does not hold still lands in the inbox. It fails with a
+// filing this store does not hold still lands in the inbox. A decision that
+// Resync has already entered (by content) is not entered again. It fails with a
 // wrapped storage error (badger.ErrTxnTooBig when one pull is too large for a
 // transaction: pull fewer changes per page).
 //
@@ -121,6 +122,14 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
 		return err
 	}
+	if c.Kind == ChangeDecision && c.ID != "" {
+		// A resync may have entered the decision by content already.
+		if _, err := txn.Get([]byte("ii/" + decisionEntryID(c.FilingID, c.Transition))); err == nil {
+			return nil
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+	}
 	if c.Kind == ChangeDecision {
 		t := c.Transition
 		e.FilingID, e.Decision = c.FilingID, &t
@@ -149,14 +158,7 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 	if e.At.IsZero() {
 		e.At = now
 	}
-	key := "i/" + desc(e.At) + "/" + e.ID
-	if err := putJSON(txn, key, &e); err != nil {
-		return err
-	}
-	if err := txn.Set([]byte("ii/"+e.ID), []byte(key)); err != nil {
-		return err
-	}
-	return txn.Set([]byte("iu/"+e.ID), []byte(e.FilingID))
+	return putEntry(txn, &e)
 }
 
 // applyDecision records t in f's history (once) and, when it is about the
