@@ -28,6 +28,8 @@ type fakeRemote struct {
 	submit  func(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error)
 	changes func(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error)
 	upload  func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error)
+	filings func(ctx context.Context) ([]protocol.FilingSummary, error)
+	filing  func(ctx context.Context, id string) (protocol.FilingDetail, error)
 }
 
 func (f *fakeRemote) Submit(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error) {
@@ -59,6 +61,26 @@ func (f *fakeRemote) Changes(ctx context.Context, cursor string, wait time.Durat
 		return protocol.ChangesResponse{Cursor: cursor}, nil
 	}
 	return fn(ctx, cursor, wait)
+}
+
+func (f *fakeRemote) Filings(ctx context.Context) ([]protocol.FilingSummary, error) {
+	f.mu.Lock()
+	fn := f.filings
+	f.mu.Unlock()
+	if fn == nil {
+		return nil, nil
+	}
+	return fn(ctx)
+}
+
+func (f *fakeRemote) Filing(ctx context.Context, id string) (protocol.FilingDetail, error) {
+	f.mu.Lock()
+	fn := f.filing
+	f.mu.Unlock()
+	if fn == nil {
+		return protocol.FilingDetail{}, &client.Error{Op: "get filing", Status: 404}
+	}
+	return fn(ctx, id)
 }
 
 func (f *fakeRemote) setChanges(fn func(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error)) {

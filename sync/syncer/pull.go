@@ -9,6 +9,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 )
 
@@ -89,11 +90,16 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		}
 		notes = append(notes, note)
 	}
-	if err := s.local.ApplyChanges(ctx, resp.Cursor, changes); err != nil {
-		return 0, fmt.Errorf("apply %d changes: %w", len(changes), err)
-	}
-	if resp.Reset {
-		s.log.Warn("bureau reset the change cursor; replayed changes applied", "changes", len(changes))
+	if !resp.Reset {
+		if err := s.local.ApplyChanges(ctx, resp.Cursor, changes); err != nil {
+			return 0, fmt.Errorf("apply %d changes: %w", len(changes), err)
+		}
+	} else {
+		recovered, err := s.resync(ctx, oldCursor, resp.Cursor, changes)
+		if err != nil {
+			return 0, err
+		}
+		notes = append(notes, recovered...)
 		now := s.opts.Now()
 		s.setStatus(func(st *Status) { st.LastReset = now })
 	}
@@ -106,6 +112,68 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		s.publish(n)
 	}
 	return len(resp.Changes), nil
+}
+
+// resync handles a reset: it applies the replayed changes of the page
+// without moving the cursor, then re-synchronises the workflow state from the
+// bureau's filings and stores cursor with it. It returns the notifications
+// of the decisions recovered that way. When it fails the old cursor stays, so
+// the next pull resets and resyncs again.
+func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed []store.Change) ([]Notification, error) {
+	if len(replayed) > 0 {
+		if err := s.local.ApplyChanges(ctx, oldCursor, replayed); err != nil {
+			return nil, fmt.Errorf("apply %d replayed changes: %w", len(replayed), err)
+		}
+	}
+	remote, err := s.remoteFilings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	added, err := s.local.Resync(ctx, cursor, remote)
+	if err != nil {
+		return nil, fmt.Errorf("resync: %w", err)
+	}
+	s.log.Warn("bureau reset the change cursor; workflow state re-synchronised",
+		"replayed", len(replayed), "differing", len(remote), "recovered", len(added))
+	notes := make([]Notification, 0, len(added))
+	for _, e := range added {
+		notes = append(notes, Notification{Kind: NotifyDecision, ChangeID: e.ID, At: e.At,
+			FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision})
+	}
+	return notes, nil
+}
+
+// remoteFilings returns the bureau's copy of each of the unit's filings
+// whose status or head revision differs from the local one, with its
+// history. Filings the store does not hold are left out, and so is one the
+// bureau stops knowing between the list and its detail. It fails with the
+// remote's error or a local store error.
+func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, error) {
+	list, err := s.remote.Filings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list filings for resync: %w", err)
+	}
+	var out []store.RemoteFiling
+	for _, sum := range list {
+		f, err := s.local.Get(ctx, sum.ID)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("resync: %w", err)
+		}
+		if f.Status == sum.Status && f.Revision.ID == sum.RevisionID {
+			continue
+		}
+		d, err := s.remote.Filing(ctx, sum.ID)
+		if client.ProblemCode(err) == app.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
+		}
+		out = append(out, store.RemoteFiling{ID: d.ID, Status: d.Status, RevisionID: d.RevisionID,
+			Awaiting: d.PendingReceipt != "", History: d.History})
+	}
+	return out, nil
 }
 
 // publish hands n to the UI without ever blocking the loop.

@@ -15,7 +15,13 @@
 // answer to a single submit; a bureau without the batch route (404, 405)
 // gets the items one by one. Then it pulls changes
 // until the bureau has no more, applying each page with its cursor in one
-// store transaction.
+// store transaction. When the bureau answers "reset" (the stored cursor is
+// malformed, from another bureau epoch, or older than the bureau's pruned
+// feed), the workflow state is re-synchronised from GET /filings and, for
+// each filing whose status or revision differs from the local copy, GET
+// /filings/{id}; the store applies it with the new cursor (see
+// store.Resync), so decisions missed while the feed was pruned still reach
+// the inbox, and unsent local revisions are never overwritten.
 //
 // Start runs passes in a loop: after a success it long-polls the bureau for
 // changes; after a failure it waits with exponential backoff and full jitter
@@ -49,6 +55,7 @@ type Local interface {
 	Ack(ctx context.Context, seq uint64, r store.Receipt) error
 	AckMany(ctx context.Context, acks []store.AckEntry) error
 	ApplyChanges(ctx context.Context, cursor string, changes []store.Change) error
+	Resync(ctx context.Context, cursor string, remote []store.RemoteFiling) ([]store.InboxEntry, error)
 	Cursor(ctx context.Context) (string, error)
 	Inbox(ctx context.Context) ([]store.InboxEntry, error)
 	Get(ctx context.Context, id string) (*app.Filing, error)
@@ -67,6 +74,8 @@ type Remote interface {
 	Submit(ctx context.Context, req protocol.SubmitRequest) (protocol.Receipt, error)
 	Upload(ctx context.Context, sha string, size int64, src io.ReaderAt, progress func(sent, total int64)) (protocol.UploadStatus, error)
 	Changes(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error)
+	Filings(ctx context.Context) ([]protocol.FilingSummary, error)
+	Filing(ctx context.Context, id string) (protocol.FilingDetail, error)
 }
 
 // BatchRemote is a Remote that can also submit many revisions in one request
