@@ -2,10 +2,14 @@ package syncer_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"egovdesk/app"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 )
 
@@ -79,5 +83,82 @@ func TestResetRecoversMissedDecision(t *testing.T) {
 	}
 	if err := e.store.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResyncFailureKeepsCursor: when the bureau cannot be listed during a
+// reset, the pass fails and the old cursor stays, so the next pass resets
+// and resyncs again; only filings whose status or revision differ are
+// fetched, and one the store does not hold is skipped.
+func TestResyncFailureKeepsCursor(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	f, it := submitted(t, st)
+	same, sameItem := submitted(t, st)
+	remote := &fakeRemote{}
+	remote.setChanges(func(_ context.Context, cursor string, _ time.Duration) (protocol.ChangesResponse, error) {
+		switch cursor {
+		case "":
+			return protocol.ChangesResponse{Cursor: "old"}, nil
+		case "old":
+			return protocol.ChangesResponse{Cursor: "new", Reset: true}, nil
+		}
+		return protocol.ChangesResponse{Cursor: cursor}, nil
+	})
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	if err := sy.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	t0 := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+	submit := app.Transition{At: t0, Actor: "李梅", Role: app.RoleUnit, Action: app.ActionSubmit,
+		From: app.StatusDraft, To: app.StatusSubmitted, RevisionID: it.RevisionID, RevisionNumber: 1}
+	ret := app.Transition{At: t0.Add(time.Hour), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn,
+		From: app.StatusSubmitted, To: app.StatusReturned, Comment: "请修改", RevisionID: it.RevisionID, RevisionNumber: 1}
+	var listed, fetched atomic.Int32
+	remote.mu.Lock()
+	remote.filings = func(context.Context) ([]protocol.FilingSummary, error) {
+		if listed.Add(1) == 1 {
+			return nil, errRefused
+		}
+		return []protocol.FilingSummary{
+			{ID: f.ID, Status: app.StatusReturned, RevisionID: it.RevisionID, Revision: 1},
+			{ID: same.ID, Status: app.StatusSubmitted, RevisionID: sameItem.RevisionID, Revision: 1},
+			{ID: uuid.NewString(), Status: app.StatusSubmitted, RevisionID: uuid.NewString(), Revision: 1},
+		}, nil
+	}
+	remote.filing = func(_ context.Context, id string) (protocol.FilingDetail, error) {
+		fetched.Add(1)
+		if id != f.ID {
+			t.Errorf("fetched %s, which needs no resync", id)
+		}
+		return protocol.FilingDetail{FilingSummary: protocol.FilingSummary{ID: f.ID, Status: app.StatusReturned,
+			RevisionID: it.RevisionID, Revision: 1}, History: []app.Transition{submit, ret}}, nil
+	}
+	remote.mu.Unlock()
+
+	if err := sy.SyncOnce(ctx); err == nil {
+		t.Fatal("a reset whose resync failed passed")
+	}
+	if cur, _ := st.Cursor(ctx); cur != "old" {
+		t.Fatalf("cursor %q after a failed resync", cur)
+	}
+	if err := sy.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := st.Cursor(ctx); cur != "new" {
+		t.Fatalf("cursor %q", cur)
+	}
+	if got, _ := st.Get(ctx, f.ID); got.Status != app.StatusReturned {
+		t.Fatalf("status %s", got.Status)
+	}
+	if got, _ := st.Get(ctx, same.ID); got.Status != app.StatusSubmitted || len(got.History) != 1 {
+		t.Fatalf("untouched filing changed: %s %+v", got.Status, got.History)
+	}
+	if n := fetched.Load(); n != 1 {
+		t.Fatalf("fetched %d filings", n)
+	}
+	if n := drain(sy.Notifications()); len(n) != 1 || n[0].Decision.Action != app.ActionReturn {
+		t.Fatalf("notifications: %+v", n)
 	}
 }
