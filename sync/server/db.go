@@ -14,10 +14,16 @@ import (
 	"egovdesk/app/store"
 )
 
-// Key layout of the bureau's Badger store. Every record is JSON; attachment
-// bytes live in files under the data directory, never in Badger values.
+// Key layout of the bureau's Badger store, version m/schema. Every record is
+// JSON; attachment bytes live in files under the data directory, never in
+// Badger values.
+//
+// Schema 2 (2026-11-22) stores each revision's body once, as received
+// (rb/), instead of re-encoding it into both the filing and the revision
+// record (schema 1, which had no m/schema key). Open refuses another schema.
 //
 //	m/epoch                      random id of this store; cursors from another store reset
+//	m/schema                     layout version, decimal: storeSchema
 //	m/profile                    profileRecord
 //	u/<unit>                     Unit
 //	uc/<code>                    unit id by credit code
@@ -29,6 +35,7 @@ import (
 //	fu/<unit>/<filing>           empty: a unit's filings
 //	q/<filing>                   empty: filings awaiting review
 //	r/<filing>/<revision>        revisionRecord
+//	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
 //	c/<unit>/<seq: 8 bytes BE>   protocol.Change
 //	cs/<unit>                    last seq of the unit's feed (8 bytes BE)
 //	cl/<unit>                    lowest retained seq (8 bytes BE); older cursors reset
@@ -36,7 +43,10 @@ import (
 //	w/<unit>/<sha256>/<filing>/<revision>  empty: a revision waiting for this attachment
 const (
 	keyEpoch   = "m/epoch"
+	keySchema  = "m/schema"
 	keyProfile = "m/profile"
+
+	storeSchema = "2"
 )
 
 func key(parts ...string) []byte {

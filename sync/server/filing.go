@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,19 +15,22 @@ import (
 	"egovdesk/sync/protocol"
 )
 
-// filingRecord is a filing as the bureau holds it: workflow state, history
-// and the content of its head revision. The head revision is pending
-// (awaiting attachments) while Filing.Revision is not submitted.
+// filingRecord is a filing as the bureau holds it: workflow state, history,
+// the head revision's ID, attachments and title, but not its content, which
+// is stored once, as received, at rb/<filing>/<revision> (see db.go). The
+// head revision is pending (awaiting attachments) while Filing.Revision is
+// not submitted.
 type filingRecord struct {
-	Filing     app.Filing `json:"filing"`
+	Filing     app.Filing `json:"filing"` // Declaration, Catalogue, TrialReport and Acceptance are nil
+	Title      string     `json:"title,omitempty"`
 	BodySHA256 string     `json:"body_sha256"`
 }
 
 // revisionRecord is one submitted revision, immutable but for its receipt.
+// Its body is at rb/<filing>/<revision>.
 type revisionRecord struct {
 	UnitID  string           `json:"unit_id"`
 	Actor   string           `json:"actor"` // who submitted, for the transition once complete
-	Body    json.RawMessage  `json:"body"`
 	Receipt protocol.Receipt `json:"receipt"`
 }
 
@@ -123,12 +125,16 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 	if err != nil {
 		return protocol.Receipt{}, false, err
 	}
-	setBody(&fr.Filing, body, now)
+	setBody(&fr, body, now)
 	fr.BodySHA256 = req.BodySHA256
-	rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Body: req.Body, Receipt: protocol.Receipt{
+	rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Receipt: protocol.Receipt{
 		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
 		ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: fr.Filing.Status}}
 	if err := s.settle(txn, w, &fr, &rev, now); err != nil {
+		return protocol.Receipt{}, false, err
+	}
+	// The body as received (its hash checked): never decoded again to be stored.
+	if err := w.Set(key("rb", body.ID, body.RevisionID), req.Body); err != nil {
 		return protocol.Receipt{}, false, err
 	}
 	if err := w.Set(key("fu", c.UnitID, body.ID), nil); err != nil {
@@ -188,11 +194,16 @@ func staleBase(head string) error {
 	return p
 }
 
-// setBody puts the content of body into f.
-func setBody(f *app.Filing, b app.Body, now time.Time) {
+// setBody puts what the bureau keeps of body in fr: the project, the
+// attachments and the title. The content itself stays in the body, stored
+// as received.
+func setBody(fr *filingRecord, b app.Body, now time.Time) {
+	f := &fr.Filing
 	f.ProjectID = b.ProjectID
 	f.Attachments = b.Attachments
-	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = b.Declaration, b.Catalogue, b.TrialReport, b.Acceptance
+	content := app.Filing{Declaration: b.Declaration, Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
+	fr.Title = strings.TrimSpace(content.Title())
+	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = nil, nil, nil, nil
 	f.Updated = now
 }
 
@@ -326,11 +337,15 @@ func (s *Server) detail(id string, c *caller) (protocol.FilingDetail, error) {
 		if err != nil {
 			return err
 		}
-		var rev revisionRecord
-		if err := getJSON(txn, key("r", f.ID, f.Revision.ID), &rev); err != nil {
+		item, err := txn.Get(key("rb", f.ID, f.Revision.ID))
+		if err != nil {
 			return err
 		}
-		d = protocol.FilingDetail{FilingSummary: summary(fr, u.Name), Body: rev.Body, BodySHA256: fr.BodySHA256,
+		body, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		d = protocol.FilingDetail{FilingSummary: summary(fr, u.Name), Body: body, BodySHA256: fr.BodySHA256,
 			History: f.History, Attachments: []protocol.AttachmentInfo{}}
 		if d.History == nil {
 			d.History = []app.Transition{}
@@ -357,7 +372,7 @@ func (s *Server) detail(id string, c *caller) (protocol.FilingDetail, error) {
 
 func summary(fr filingRecord, unitName string) protocol.FilingSummary {
 	f := fr.Filing
-	sum := protocol.FilingSummary{ID: f.ID, Kind: f.Kind, Title: strings.TrimSpace(f.Title()), UnitID: f.UnitID, UnitName: unitName,
+	sum := protocol.FilingSummary{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
 		Status: f.Status, RevisionID: f.Revision.ID, Revision: f.Revision.Number, Created: f.Created, Updated: f.Updated}
 	if !f.Revision.Submitted() {
 		sum.PendingReceipt = protocol.ReceiptAwaitingAttachments

@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
@@ -153,4 +156,47 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, uuid.NewString()), fx.reviewer,
 		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusNotFound, app.ENOTFOUND)
+}
+
+// The bureau keeps each revision's body as received: the detail of a
+// filing answers the very bytes whose SHA-256 the receipt acknowledged.
+func TestFilingDetailServesBodyAsReceived(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	rc := fx.submit(fx.clerkA, f, http.StatusCreated)
+	for path, token := range map[string]string{protocol.PathFiling: fx.clerkA, protocol.PathReviewFiling: fx.reviewer} {
+		var d protocol.FilingDetail
+		fx.mustJSON("GET", protocol.Path(path, f.ID), token, nil, http.StatusOK, &d)
+		if sha(d.Body) != rc.BodySHA256 || d.BodySHA256 != rc.BodySHA256 {
+			t.Errorf("body %s hashes to %s, receipt says %s", d.Body, sha(d.Body), rc.BodySHA256)
+		}
+		if d.Title != "霍邱县城关镇智慧社区管理平台" || d.RevisionID != f.Revision.ID {
+			t.Errorf("detail = %+v", d.FilingSummary)
+		}
+	}
+}
+
+// A store of another layout (schema 1 had no m/schema key) is refused.
+func TestOpenRefusesOtherStoreLayout(t *testing.T) {
+	dir := t.TempDir()
+	cfg := server.Config{DataDir: dir, Password: cheapPasswords}
+	srv, err := server.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "badger")).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte("m/schema")) })
+	if cerr := db.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
+	if srv, err := server.Open(context.Background(), cfg); err == nil {
+		srv.Close()
+		t.Fatal("opened a store without m/schema")
+	}
 }

@@ -235,12 +235,29 @@ func (s *Server) loadEpoch(ctx context.Context) (string, error) {
 	err := update(ctx, s.db, func(txn *badger.Txn) error {
 		item, err := txn.Get([]byte(keyEpoch))
 		if err == nil {
-			return item.Value(func(v []byte) error { epoch = string(v); return nil })
+			if err := item.Value(func(v []byte) error { epoch = string(v); return nil }); err != nil {
+				return err
+			}
+			schema := "1"
+			if item, err := txn.Get([]byte(keySchema)); err == nil {
+				if err := item.Value(func(v []byte) error { schema = string(v); return nil }); err != nil {
+					return err
+				}
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+			if schema != storeSchema {
+				return fmt.Errorf("store layout %s, this bureau reads layout %s", schema, storeSchema)
+			}
+			return nil
 		}
 		if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
 		epoch = randomHex(8)
+		if err := txn.Set([]byte(keySchema), []byte(storeSchema)); err != nil {
+			return err
+		}
 		return txn.Set([]byte(keyEpoch), []byte(epoch))
 	})
 	if err != nil {
