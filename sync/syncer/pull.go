@@ -85,8 +85,11 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		if sc != nil {
 			changes = append(changes, *sc)
 		}
-		if note.Kind == NotifyDecision && known[decisionKey(c.FilingID, note.Decision)] {
-			continue
+		if note.Kind == NotifyDecision {
+			key := decisionKey(c.FilingID, note.Decision)
+			if known[key] || s.resynced[key] {
+				continue
+			}
 		}
 		notes = append(notes, note)
 	}
@@ -117,8 +120,11 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 // resync handles a reset: it applies the replayed changes of the page
 // without moving the cursor, then re-synchronises the workflow state from the
 // bureau's filings and stores cursor with it. It returns the notifications
-// of the decisions recovered that way. When it fails the old cursor stays, so
-// the next pull resets and resyncs again.
+// of the decisions recovered that way and remembers them: a decision taken
+// between the reset answer and the listing also comes through the feed
+// after cursor, and the store enters it once, so it is announced once too.
+// When it fails the old cursor stays, so the next pull resets and resyncs
+// again.
 func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed []store.Change) ([]Notification, error) {
 	if len(replayed) > 0 {
 		if err := s.local.ApplyChanges(ctx, oldCursor, replayed); err != nil {
@@ -136,7 +142,9 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 	s.log.Warn("bureau reset the change cursor; workflow state re-synchronised",
 		"replayed", len(replayed), "differing", len(remote), "recovered", len(added))
 	notes := make([]Notification, 0, len(added))
+	s.resynced = make(map[string]bool, len(added))
 	for _, e := range added {
+		s.resynced[decisionKey(e.FilingID, e.Decision)] = true
 		notes = append(notes, Notification{Kind: NotifyDecision, ChangeID: e.ID, At: e.At,
 			FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision})
 	}

@@ -162,3 +162,52 @@ func TestResyncFailureKeepsCursor(t *testing.T) {
 		t.Fatalf("notifications: %+v", n)
 	}
 }
+
+// TestResyncThenFeedAnnouncesOnce: a decision taken between the reset answer
+// and the listing is recovered by the resync and then comes through the
+// feed after the new cursor; it is entered and announced once.
+func TestResyncThenFeedAnnouncesOnce(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	f, it := submitted(t, st)
+	t0 := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+	ret := decision("d9", 9, f, it.RevisionID, 1, app.ActionReturn, app.StatusReturned, t0)
+	remote := &fakeRemote{
+		filings: func(context.Context) ([]protocol.FilingSummary, error) {
+			return []protocol.FilingSummary{{ID: f.ID, Status: app.StatusReturned, RevisionID: it.RevisionID, Revision: 1}}, nil
+		},
+		filing: func(context.Context, string) (protocol.FilingDetail, error) {
+			return protocol.FilingDetail{FilingSummary: protocol.FilingSummary{ID: f.ID, Status: app.StatusReturned,
+				RevisionID: it.RevisionID, Revision: 1}, History: []app.Transition{*ret.Transition}}, nil
+		},
+	}
+	remote.setChanges(func(_ context.Context, cursor string, _ time.Duration) (protocol.ChangesResponse, error) {
+		switch cursor {
+		case "":
+			return protocol.ChangesResponse{Cursor: "old"}, nil
+		case "old":
+			return protocol.ChangesResponse{Cursor: "new", Reset: true, More: true}, nil
+		case "new":
+			return protocol.ChangesResponse{Cursor: "new-9", Changes: []protocol.Change{ret}}, nil
+		}
+		return protocol.ChangesResponse{Cursor: cursor}, nil
+	})
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	for range 3 {
+		if err := sy.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cur, _ := st.Cursor(ctx); cur != "new-9" {
+		t.Fatalf("cursor %q", cur)
+	}
+	if n := drain(sy.Notifications()); len(n) != 1 {
+		t.Fatalf("notifications: %+v", n)
+	}
+	if inbox, _ := st.Inbox(ctx); len(inbox) != 1 {
+		t.Fatalf("inbox: %+v", inbox)
+	}
+	if got, _ := st.Get(ctx, f.ID); got.Status != app.StatusReturned {
+		t.Fatalf("status %s", got.Status)
+	}
+}

@@ -159,6 +159,10 @@ type Syncer struct {
 	updates chan struct{}
 	kickC   chan struct{}
 
+	// resynced holds the decision keys the last resync announced; the feed
+	// after the reset cursor may carry them again. Guarded by passMu.
+	resynced map[string]bool
+
 	mu         sync.Mutex
 	status     Status             // guarded by mu
 	kicked     bool               // guarded by mu: a Kick since the pass started
