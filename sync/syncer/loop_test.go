@@ -382,7 +382,7 @@ func TestResetReplaysWithoutRepeatingNotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := drain(sy.Notifications())
-	if len(n) != 1 || n[0].Decision.Action != app.ActionPass {
+	if len(n) != 2 || n[0].Decision.Action != app.ActionPass || n[1].Kind != syncer.NotifyProfile {
 		t.Fatalf("after reset notified %+v", n)
 	}
 	if cur, _ := st.Cursor(ctx); cur != "new-2" {

@@ -120,7 +120,8 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 // resync handles a reset: it applies the replayed changes of the page
 // without moving the cursor, then re-synchronises the workflow state from the
 // bureau's filings and stores cursor with it. It returns the notifications
-// of the decisions recovered that way and remembers them: a decision taken
+// of the decisions recovered that way, and one NotifyProfile so that the
+// rule profile is fetched again, and remembers the decisions: a decision taken
 // between the reset answer and the listing also comes through the feed
 // after cursor, and the store enters it once, so it is announced once too.
 // When it fails the old cursor stays, so the next pull resets and resyncs
@@ -148,6 +149,9 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 		notes = append(notes, Notification{Kind: NotifyDecision, ChangeID: e.ID, At: e.At,
 			FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision})
 	}
+	// A profile change may have been pruned as well: have the profile fetched
+	// (conditionally, by version) as after a "profile" change.
+	notes = append(notes, Notification{Kind: NotifyProfile, At: s.opts.Now()})
 	return notes, nil
 }
 

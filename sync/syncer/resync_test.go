@@ -13,6 +13,17 @@ import (
 	"egovdesk/sync/syncer"
 )
 
+// decisionsIn returns the decision notifications of notes.
+func decisionsIn(notes []syncer.Notification) []syncer.Notification {
+	var out []syncer.Notification
+	for _, n := range notes {
+		if n.Kind == syncer.NotifyDecision {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // TestResetRecoversMissedDecision: the reviewer returns a filing, and the
 // bureau prunes its feed before the client pulled the decision, so the
 // client's cursor is answered with "reset". The client re-synchronises from
@@ -57,7 +68,10 @@ func TestResetRecoversMissedDecision(t *testing.T) {
 		t.Fatalf("inbox: %+v", inbox)
 	}
 	notes := drain(e.syncer.Notifications())
-	if len(notes) != 1 || notes[0].Kind != syncer.NotifyDecision || notes[0].FilingTitle != name ||
+	if len(notes) != 2 || notes[1].Kind != syncer.NotifyProfile {
+		t.Fatalf("a reset must have the profile fetched again: %+v", notes)
+	}
+	if notes = decisionsIn(notes); len(notes) != 1 || notes[0].FilingTitle != name ||
 		notes[0].Decision.Comment != comment {
 		t.Fatalf("notifications: %+v", notes)
 	}
@@ -75,8 +89,8 @@ func TestResetRecoversMissedDecision(t *testing.T) {
 	if inbox, _ := e.store.Inbox(ctx); len(inbox) != 1 {
 		t.Fatalf("later passes changed the inbox: %+v", inbox)
 	}
-	if notes := drain(e.syncer.Notifications()); len(notes) != 0 {
-		t.Fatalf("later passes notified: %+v", notes)
+	if notes := decisionsIn(drain(e.syncer.Notifications())); len(notes) != 0 {
+		t.Fatalf("later passes announced decisions: %+v", notes)
 	}
 	if got := e.get(t, f.ID); got.Status != app.StatusReturned || len(got.History) != 2 {
 		t.Fatalf("after later passes: %s %+v", got.Status, got.History)
@@ -158,7 +172,7 @@ func TestResyncFailureKeepsCursor(t *testing.T) {
 	if n := fetched.Load(); n != 1 {
 		t.Fatalf("fetched %d filings", n)
 	}
-	if n := drain(sy.Notifications()); len(n) != 1 || n[0].Decision.Action != app.ActionReturn {
+	if n := decisionsIn(drain(sy.Notifications())); len(n) != 1 || n[0].Decision.Action != app.ActionReturn {
 		t.Fatalf("notifications: %+v", n)
 	}
 }
@@ -201,8 +215,8 @@ func TestResyncThenFeedAnnouncesOnce(t *testing.T) {
 	if cur, _ := st.Cursor(ctx); cur != "new-9" {
 		t.Fatalf("cursor %q", cur)
 	}
-	if n := drain(sy.Notifications()); len(n) != 1 {
-		t.Fatalf("notifications: %+v", n)
+	if n := decisionsIn(drain(sy.Notifications())); len(n) != 1 {
+		t.Fatalf("decisions announced: %+v", n)
 	}
 	if inbox, _ := st.Inbox(ctx); len(inbox) != 1 {
 		t.Fatalf("inbox: %+v", inbox)

@@ -21,7 +21,8 @@
 // each filing whose status or revision differs from the local copy, GET
 // /filings/{id}; the store applies it with the new cursor (see
 // store.Resync), so decisions missed while the feed was pruned still reach
-// the inbox, and unsent local revisions are never overwritten.
+// the inbox, and unsent local revisions are never overwritten; a
+// NotifyProfile notification then has the rule profile fetched again.
 //
 // Start runs passes in a loop: after a success it long-polls the bureau for
 // changes; after a failure it waits with exponential backoff and full jitter
