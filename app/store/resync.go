@@ -102,7 +102,10 @@ func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]Inbo
 			missed = append(missed, t)
 		}
 	}
-	authoritative := !r.Awaiting && r.RevisionID == f.Revision.ID && f.Revision.Submitted() && r.Status.Valid()
+	// A bureau that received the revision has at least its submission in
+	// the history; an answer without one never wipes the local history.
+	authoritative := !r.Awaiting && r.RevisionID == f.Revision.ID && f.Revision.Submitted() &&
+		r.Status.Valid() && len(r.History) > 0
 	switch {
 	case authoritative:
 		if f.Status == r.Status && sameHistory(f.History, r.History) {

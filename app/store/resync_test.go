@@ -157,6 +157,14 @@ func TestResyncAwaitingAttachments(t *testing.T) {
 	if got, _ := s.Get(ctx, f.ID); got.Status != app.StatusSubmitted || len(got.History) != 1 {
 		t.Fatalf("status %s, history %+v", got.Status, got.History)
 	}
+	r.Awaiting, r.Status = false, app.StatusPreliminary // received, but an answer without history
+	if _, err := s.Resync(ctx, "c2", []RemoteFiling{r}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(ctx, f.ID); got.Status != app.StatusSubmitted || len(got.History) != 1 {
+		t.Fatalf("status %s, history %+v", got.Status, got.History)
+	}
+	mustCheck(t, s)
 }
 
 // A resync larger than one Badger transaction applies in parts, the cursor last.
