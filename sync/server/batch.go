@@ -25,13 +25,14 @@ import (
 // the bureau split it (see applyBatch), in which case a resend is answered
 // with the original receipts.
 func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *caller) error {
-	// protocol.BatchSubmitRequest, its submissions decoded on all cores by
-	// submitBatch.
-	var req struct {
-		Submissions []json.RawMessage `json:"submissions"`
-	}
-	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
+	data, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	if err != nil {
 		return err
+	}
+	// One pass decodes the submissions, each body kept as the bytes received.
+	var req protocol.BatchSubmitRequest
+	if err := decodeBytes(data, &req); err != nil {
+		return batchDecodeError(data, err)
 	}
 	switch n := len(req.Submissions); {
 	case n == 0:
@@ -47,29 +48,23 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	return nil
 }
 
-// submitBatch decodes and checks every submission outside the write lock,
-// then applies the ones that passed in order, in as few transactions as
-// Badger allows (one, unless the batch is too big for it). It returns one
-// result per submission, in order. It fails with an EINVALID *app.Error
-// when a submission is not a SubmitRequest in JSON (nothing is stored), or
-// with a wrapped storage error when the store failed.
-func (s *Server) submitBatch(ctx context.Context, c *caller, raws []json.RawMessage) ([]protocol.BatchResult, error) {
+// submitBatch checks every submission outside the write lock, then applies
+// the ones that passed in order, in as few transactions as Badger allows
+// (one, unless the batch is too big for it). It returns one result per
+// submission, in order. It fails with a wrapped storage error when the
+// store failed.
+func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
 	now := s.Now()
 	profile := s.profile.Load()
-	reqs := make([]protocol.SubmitRequest, len(raws))
-	bad := make([]error, len(raws))
-	results := make([]protocol.BatchResult, len(raws))
-	subs := make([]*submission, len(raws)) // nil where the check refused the request
-	// Decoding and the content rules are most of the work, and need no lock:
-	// spread them over the cores.
-	workers := min(runtime.GOMAXPROCS(0), (len(raws)+15)/16)
+	results := make([]protocol.BatchResult, len(reqs))
+	subs := make([]*submission, len(reqs)) // nil where the check refused the request
+	// Decoding the bodies and the content rules are most of the work, and
+	// need no lock: spread them over the cores.
+	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+15)/16)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(raws); i += workers {
-				if bad[i] = decodeBytes(raws[i], &reqs[i]); bad[i] != nil {
-					continue
-				}
+			for i := w; i < len(reqs); i += workers {
 				body, err := s.checkBatchItem(reqs[i])
 				if err != nil {
 					results[i] = refused(reqs[i], err)
@@ -80,11 +75,6 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, raws []json.RawMess
 		})
 	}
 	wg.Wait()
-	for i, err := range bad {
-		if err != nil {
-			return nil, app.Errorf(app.EINVALID, "第 %d 份：%s", i+1, app.ErrorMessage(err))
-		}
-	}
 	s.writeMu.Lock()
 	err := s.applyBatch(ctx, c, subs, results, now)
 	s.writeMu.Unlock()
@@ -98,6 +88,25 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, raws []json.RawMess
 		}
 	}
 	return results, nil
+}
+
+// batchDecodeError returns the EINVALID *app.Error for a batch request
+// that did not decode as a whole into err: naming the first submission that
+// is not a SubmitRequest, when the request itself is well formed.
+func batchDecodeError(data []byte, err error) error {
+	var raw struct {
+		Submissions []json.RawMessage `json:"submissions"`
+	}
+	if decodeBytes(data, &raw) != nil {
+		return err
+	}
+	for i, item := range raw.Submissions {
+		var req protocol.SubmitRequest
+		if err := decodeBytes(item, &req); err != nil {
+			return app.Errorf(app.EINVALID, "第 %d 份：%s", i+1, app.ErrorMessage(err))
+		}
+	}
+	return err
 }
 
 // checkBatchItem is checkRequest for a submission that names its filing and

@@ -72,19 +72,29 @@ func mustProblemJSON(p *protocol.Problem) []byte {
 // decode reads a JSON request body of at most limit bytes into v. It fails
 // with an ETOOLARGE or EINVALID *app.Error in Chinese.
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	data, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return decodeBytes(data, v)
+}
+
+// readBody reads a JSON request body of at most limit bytes. It fails with
+// an ETOOLARGE or EINVALID *app.Error in Chinese.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, protocol.MediaJSON) {
-		return app.Errorf(app.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
+		return nil, app.Errorf(app.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
 	}
 	body := http.MaxBytesReader(w, r.Body, limit)
 	data, err := io.ReadAll(body)
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", mb.Limit)
+			return nil, app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", mb.Limit)
 		}
-		return app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
+		return nil, app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
 	}
-	return decodeBytes(data, v)
+	return data, nil
 }
 
 // decodeBytes decodes one JSON value, rejecting unknown fields and trailing data.
