@@ -10,6 +10,7 @@ import (
 	"hash"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -174,6 +175,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if up.Complete {
 		return s.answerUpload(w, sum, up)
 	}
+	if up, err = s.checkPart(c.UnitID, sum, up); err != nil {
+		return err
+	}
 	if offset != up.Offset {
 		w.Header().Set(protocol.HeaderUploadOffset, strconv.FormatInt(up.Offset, 10))
 		p := protocol.NewProblem(protocol.CodeOffsetMismatch, fmt.Sprintf("服务器已收到 %d 字节，请从该位置继续上传", up.Offset))
@@ -211,6 +215,27 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return copyErr
 	}
 	return s.answerUpload(w, sum, up)
+}
+
+// checkPart returns up with its offset back at 0 when the part file no
+// longer holds the bytes the record counts (a crash between discarding a
+// part file and its record): the hash state kept in the record must never
+// vouch for bytes that are not on disk. Call it with the upload's lock held.
+func (s *Server) checkPart(unit, sum string, up uploadRecord) (uploadRecord, error) {
+	if up.Offset == 0 {
+		return up, nil
+	}
+	path := s.attachmentPath(unit, sum, false)
+	fi, err := os.Stat(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return up, fmt.Errorf("stat part: %w", err)
+	}
+	if err == nil && fi.Size() >= up.Offset {
+		return up, nil
+	}
+	s.log.Warn("upload part file shorter than its record; starting over", "unit", unit, "sha256", sum, "offset", up.Offset)
+	up.Offset, up.Hash, up.HashedTo = 0, nil, 0
+	return up, nil
 }
 
 // resumeHash returns a SHA-256 state over the first up.Offset bytes of the

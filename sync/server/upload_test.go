@@ -137,6 +137,29 @@ func TestUploadHashResumesWithoutState(t *testing.T) {
 	}
 }
 
+// When the part file lost the bytes its record counts, the bureau starts
+// the upload over instead of vouching for bytes it does not have.
+func TestUploadRestartsWhenPartFileIsGone(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("lost part "), 2000)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	length := strconv.Itoa(len(data))
+	r := fx.do("PATCH", path, fx.clerkA, data[:5000], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, length)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
+	}
+	if err := os.Remove(filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(data)+".part")); err != nil {
+		t.Fatal(err)
+	}
+	r = fx.do("PATCH", path, fx.clerkA, data[5000:], protocol.HeaderUploadOffset, "5000", protocol.HeaderUploadLength, length)
+	if p := r.problem(t); r.StatusCode != http.StatusConflict || p.Code != protocol.CodeOffsetMismatch || p.Offset == nil || *p.Offset != 0 {
+		t.Fatalf("chunk after the part file went: %d %s", r.StatusCode, r.body)
+	}
+	if st := fx.upload(fx.clerkA, data, 6000); !st.Complete {
+		t.Fatalf("upload from 0 = %+v", st)
+	}
+}
+
 func TestUploadChecksumMismatchDiscards(t *testing.T) {
 	fx := MustBureau(t)
 	want := []byte("the real file")
