@@ -29,7 +29,7 @@ const password = "correct horse battery"
 // several requests and kills and cuts land between and inside them.
 func bureauConfig(dir string) server.Config {
 	return server.Config{DataDir: dir, Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
-		ChunkBytes: 64 << 10, LongPoll: 2 * time.Second, ShutdownTimeout: time.Second}
+		ChunkBytes: 64 << 10, LongPoll: 2 * time.Second, ShutdownTimeout: 5 * time.Second}
 }
 
 // accounts are what initBureau registers: one unit, the tokens of its clerk
@@ -213,7 +213,10 @@ func (c *child) stop(timeout time.Duration) error {
 	c.stdin.Close()
 	select {
 	case <-c.done:
-		return c.err
+		if c.err != nil {
+			return fmt.Errorf("%s: %w; stdout and stderr end:\n%s", c.name, c.err, c.stderr.tail())
+		}
+		return nil
 	case <-time.After(timeout):
 		c.kill()
 		return fmt.Errorf("%s did not stop within %v", c.name, timeout)
@@ -311,6 +314,7 @@ func childServer() int {
 	}
 	fmt.Println("READY")
 	if err := srv.Serve(ctx, ln); err != nil {
+		fmt.Fprintln(os.Stderr, "ERR serve:", err)
 		fmt.Println("ERR serve:", err)
 		return 1
 	}
