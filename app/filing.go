@@ -74,14 +74,17 @@ type Attachment struct {
 // Filing is one document a unit files with the bureau, with its workflow
 // state and history. Exactly one of the body fields is set, matching Kind.
 type Filing struct {
-	ID        string    `json:"id"` // UUID minted by the client
-	Kind      Kind      `json:"kind"`
-	UnitID    string    `json:"unit_id"`
-	ProjectID string    `json:"project_id,omitempty"` // the declaration a catalogue, trial report or acceptance belongs to
-	Status    Status    `json:"status"`
-	Revision  Revision  `json:"revision"`
-	Created   time.Time `json:"created"`
-	Updated   time.Time `json:"updated"`
+	ID        string `json:"id"` // UUID minted by the client
+	Kind      Kind   `json:"kind"`
+	UnitID    string `json:"unit_id"`
+	ProjectID string `json:"project_id,omitempty"` // the declaration a catalogue, trial report or acceptance belongs to
+	// ProjectYear is the plan year of that declaration, so the filing is
+	// listed under its project's year; the client's store fills it in on save.
+	ProjectYear int       `json:"project_year,omitempty"`
+	Status      Status    `json:"status"`
+	Revision    Revision  `json:"revision"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
 
 	Attachments []Attachment `json:"attachments,omitempty"`
 	History     []Transition `json:"history,omitempty"`
@@ -134,11 +137,15 @@ func (f *Filing) Title() string {
 	return ""
 }
 
-// PlanYear returns the plan year of a declaration, or the year the filing was
-// created for the other kinds.
+// PlanYear returns the plan year of a declaration; for the other kinds, that
+// of the project they belong to (ProjectYear), or else the year the filing was
+// created.
 func (f *Filing) PlanYear() int {
-	if f.Declaration != nil && f.Declaration.PlanYear != 0 {
+	switch {
+	case f.Declaration != nil && f.Declaration.PlanYear != 0:
 		return f.Declaration.PlanYear
+	case f.Declaration == nil && f.ProjectYear != 0:
+		return f.ProjectYear
 	}
 	return f.Created.Year()
 }

@@ -66,6 +66,12 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 				doc.Revision.SubmittedAt = time.Time{}
 			}
 		}
+		if doc.Declaration == nil && doc.ProjectID != "" {
+			// List a catalogue or report under its project's plan year.
+			if p, err := readSummary(txn, doc.ProjectID); err == nil && p != nil && p.Kind == app.KindDeclaration {
+				doc.ProjectYear = p.PlanYear
+			}
+		}
 		if err := putJSON(txn, "d/"+f.ID, &doc); err != nil {
 			return err
 		}

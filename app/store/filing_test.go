@@ -159,3 +159,30 @@ func TestCheckAndReindex(t *testing.T) {
 		t.Fatalf("search after reindex: %d results", len(got))
 	}
 }
+
+// A trial report created in 2026 for a project of plan year 2027 is listed
+// under 2027, the year the clerk files the project under.
+func TestReportListedUnderItsProjectsYear(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithClock(func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }))
+	project := newDeclaration(t, "霍邱县城关镇智慧社区管理平台", 2027)
+	mustSave(t, s, project)
+	report, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), "unit-1",
+		time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report.ProjectID = project.ID
+	report.TrialReport.ProjectName = "霍邱县城关镇智慧社区管理平台"
+	mustSave(t, s, report)
+	got, err := s.List(ctx, Query{Kind: app.KindTrialReport})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("List = %v, %v", got, err)
+	}
+	if got[0].PlanYear != 2027 {
+		t.Fatalf("trial report listed under %d, want its project's 2027", got[0].PlanYear)
+	}
+	if byYear, _ := s.List(ctx, Query{PlanYear: 2027}); len(byYear) != 2 {
+		t.Fatalf("filings of 2027: %d, want the declaration and its report", len(byYear))
+	}
+}
