@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -254,12 +255,12 @@ func jsonProblem(err error) string {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
-	case asErr(err, &te):
+	case errors.As(err, &te):
 		if te.Field != "" {
 			return fmt.Sprintf("字段“%s”的类型不正确", te.Field)
 		}
 		return "内容的类型不正确"
-	case asErr(err, &se):
+	case errors.As(err, &se):
 		return fmt.Sprintf("第 %d 个字节处语法错误", se.Offset)
 	}
 	return "内容不是有效的 JSON"
