@@ -68,7 +68,11 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 		}
 		if doc.Declaration == nil && doc.ProjectID != "" {
 			// List a catalogue or report under its project's plan year.
-			if p, err := readSummary(txn, doc.ProjectID); err == nil && p != nil && p.Kind == app.KindDeclaration {
+			p, err := readSummary(txn, doc.ProjectID)
+			if err != nil {
+				return err
+			}
+			if p != nil && p.Kind == app.KindDeclaration {
 				doc.ProjectYear = p.PlanYear
 			}
 		}
