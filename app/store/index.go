@@ -249,8 +249,8 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 	var out []Summary
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var cand map[string]struct{}
+		var err error
 		if len(terms) > 0 {
-			var err error
 			if cand, err = candidates(txn, terms); err != nil {
 				return err
 			}
@@ -258,12 +258,10 @@ func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 				return nil
 			}
 			if len(cand) <= pointLookupMax {
-				var err error
 				out, err = lookup(txn, &q, cand, terms)
 				return err
 			}
 		}
-		var err error
 		out, err = scan(ctx, txn, &q, cand, terms)
 		return err
 	})
