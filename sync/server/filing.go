@@ -121,7 +121,7 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 	if sub.invalid != nil {
 		return protocol.Receipt{}, false, sub.invalid
 	}
-	fr, err := s.advance(txn, c, req, body)
+	fr, err := s.advance(txn, c, req, body, now)
 	if err != nil {
 		return protocol.Receipt{}, false, err
 	}
@@ -147,7 +147,7 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 // filing for revision 1, or the returned filing revised. It fails with
 // stale_base when the revision does not build on the head, and with
 // ECONFLICT when the filing is not open for a new revision.
-func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest, body app.Body) (filingRecord, error) {
+func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest, body app.Body, now time.Time) (filingRecord, error) {
 	var fr filingRecord
 	err := getJSON(txn, key("f", body.ID), &fr)
 	if errors.Is(err, badger.ErrKeyNotFound) {
@@ -157,7 +157,7 @@ func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest,
 		if body.Revision != 1 {
 			return fr, fieldErr("revision", "新材料的版本号须为 1")
 		}
-		f, err := app.NewFiling(body.Kind, body.ID, body.RevisionID, c.UnitID, s.Now())
+		f, err := app.NewFiling(body.Kind, body.ID, body.RevisionID, c.UnitID, now)
 		if err != nil {
 			return fr, err
 		}
@@ -179,7 +179,7 @@ func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest,
 	case f.Kind != body.Kind:
 		return fr, fieldErr("kind", fmt.Sprintf("材料类型不能从“%s”改为“%s”", f.Kind.Label(), body.Kind.Label()))
 	}
-	if err := f.Revise(body.RevisionID, s.Now()); err != nil {
+	if err := f.Revise(body.RevisionID, now); err != nil {
 		return fr, err
 	}
 	if body.Revision != f.Revision.Number {
