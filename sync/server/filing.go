@@ -308,7 +308,9 @@ func (s *Server) handleFilings(w http.ResponseWriter, r *http.Request, c *caller
 	return nil
 }
 
-// handleFiling returns one of the caller's unit's filings.
+// handleFiling returns a filing as detail scopes it: for a unit one of its
+// own, for a reviewer any filing with the decisions open to them. It serves
+// both GET /filings/{id} and GET /review/filings/{id}.
 func (s *Server) handleFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
 	d, err := s.detail(r.PathValue("id"), c)
 	if err != nil {

@@ -53,16 +53,6 @@ func inQueue(st app.Status) bool {
 	return st == app.StatusSubmitted || st == app.StatusPreliminary || st == app.StatusExpert
 }
 
-// handleReviewFiling returns any filing in full for a reviewer.
-func (s *Server) handleReviewFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
-	d, err := s.detail(r.PathValue("id"), c)
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, http.StatusOK, d)
-	return nil
-}
-
 // handleReviewAttachment sends an attachment named by the filing's current
 // revision, when the bureau holds it complete.
 func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, c *caller) error {
