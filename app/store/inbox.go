@@ -168,14 +168,7 @@ func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Ti
 	if err != nil {
 		return err
 	}
-	dup := false
-	for _, h := range f.History {
-		if h.RevisionID == t.RevisionID && h.Action == t.Action && h.At.Equal(t.At) {
-			dup = true
-			break
-		}
-	}
-	if !dup {
+	if !hasTransition(f.History, t) {
 		f.History = append(f.History, t)
 		if t.RevisionID == f.Revision.ID && t.To.Valid() {
 			f.Status = t.To

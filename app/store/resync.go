@@ -176,8 +176,8 @@ func putEntry(txn *badger.Txn, e *InboxEntry) error {
 	return txn.Set([]byte("iu/"+e.ID), []byte(e.FilingID))
 }
 
-// hasTransition reports whether h records t, by the rule applyDecision
-// uses: the same revision, action and time.
+// hasTransition reports whether h records t: the same revision, action and
+// time. ApplyChanges and Resync both decide by it.
 func hasTransition(h []app.Transition, t app.Transition) bool {
 	for _, x := range h {
 		if x.RevisionID == t.RevisionID && x.Action == t.Action && x.At.Equal(t.At) {
