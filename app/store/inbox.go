@@ -77,8 +77,8 @@ type InboxEntry struct {
 // adds no duplicate entries and no duplicate history. A decision about a
 // filing this store does not hold still lands in the inbox. A decision that
 // Resync has already entered (by content) is not entered again. It fails with a
-// wrapped storage error (badger.ErrTxnTooBig when one pull is too large for a
-// transaction: pull fewer changes per page).
+// wrapped storage error (badger.ErrTxnTooBig only when a single change is too
+// large for a transaction).
 //
 // A page too large for one Badger transaction (many decisions on large
 // filings) is applied in parts: the earlier parts without the cursor, the
