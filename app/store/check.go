@@ -177,23 +177,24 @@ func (s *Store) Reindex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	for _, id := range ids {
-		err := s.update(ctx, false, func(txn *badger.Txn) error {
-			f, err := readFiling(txn, id)
-			if err != nil {
-				return err
-			}
-			old, err := readSummary(txn, id)
-			if err != nil {
-				return err
-			}
-			sum := summaryOf(f, old)
-			// The old entries are gone: write every key as for a new filing.
-			return writeSummary(txn, nil, &sum)
-		})
+	err = s.updateEach(ctx, false, len(ids), func(txn *badger.Txn, i int) error {
+		f, err := readFiling(txn, ids[i])
 		if err != nil {
-			return fmt.Errorf("reindex %s: %w", id, err)
+			return err
 		}
+		old, err := readSummary(txn, ids[i])
+		if err != nil {
+			return err
+		}
+		sum := summaryOf(f, old)
+		// The old entries are gone: write every key as for a new filing.
+		if err := writeSummary(txn, nil, &sum); err != nil {
+			return fmt.Errorf("filing %s: %w", ids[i], err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	return nil
 }
