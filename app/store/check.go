@@ -17,9 +17,9 @@ const maxProblems = 20
 
 // Check verifies that the indexes agree with the documents: every filing has
 // its summary, its index entries (carrying that summary) and its n-gram
-// postings; every index entry and posting belongs to an existing filing; every
-// outbox item names an existing filing and its revision snapshot with the
-// same body hash. It reads one snapshot and changes nothing. It returns nil
+// postings; every index entry and posting belongs to an existing filing; the
+// counters match the filings; every outbox item has its revision snapshot, with
+// the same revision ID and body hash. It reads one snapshot and changes nothing. It returns nil
 // when all is well, an error listing the first problems otherwise, or a
 // wrapped storage error. Reindex repairs what it finds.
 func (s *Store) Check(ctx context.Context) error {

@@ -39,7 +39,7 @@ const (
 )
 
 // Migration moves the store from one schema version to the next inside one
-// transaction. Migrations[i] upgrades version i to i+1. A migration larger than
+// transaction. The i-th registered migration upgrades version i to i+1. A migration larger than
 // one transaction can hold must be split into several versions.
 type Migration func(txn *badger.Txn) error
 
