@@ -60,26 +60,26 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 	return nil
 }
 
-// submit stores a new revision or answers a resent one. It returns the
-// receipt and whether the revision is new; it fails with the problem or
-// *app.Error the client is to see, or a wrapped storage error.
+// submit stores a new revision or answers a resent one, through the same
+// applyBatch as a batch of one. It returns the receipt and whether the
+// revision is new; it fails with the problem the client is to see, or a
+// wrapped storage error.
 func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
 	now := s.Now()
 	// The content rules run before the store is locked.
-	sub := submission{req: req, body: body, invalid: app.CheckBody(body, s.profile.Load(), now)}
-	var receipt protocol.Receipt
-	created := false
+	sub := &submission{req: req, body: body, invalid: app.CheckBody(body, s.profile.Load(), now)}
+	var out [1]protocol.BatchResult
 	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		var err error
-		receipt, created, err = s.apply(txn, txn, c, sub, now)
-		return err
-	})
+	err := s.applyBatch(ctx, c, []*submission{sub}, out[:], now)
+	s.writeMu.Unlock()
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}
-	return receipt, created, nil
+	res := out[0]
+	if res.Problem != nil {
+		return protocol.Receipt{}, false, res.Problem
+	}
+	return *res.Receipt, res.Status == http.StatusCreated, nil
 }
 
 // submission is a revision that passed checkRequest, with the verdict of
@@ -94,8 +94,8 @@ type submission struct {
 }
 
 // apply stores a new revision or answers a resent one, reading from txn and
-// writing through w (txn itself, or a stage that keeps the writes until the
-// caller knows the submission went through). Every refusal is decided
+// writing through w, the stage of applyBatch that keeps the writes until it
+// knows the submission went through. Every refusal is decided
 // before the first write. It returns the receipt and whether the revision is
 // new, or the problem or *app.Error the client is to see, or a storage error.
 func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now time.Time) (protocol.Receipt, bool, error) {
