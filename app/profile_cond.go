@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,7 +229,7 @@ func (c *Cond) validate(p *Problems, path string, depth int) {
 		factFlag:  {"=", "!="},
 		factSet:   {"contains", "not_contains"},
 	}[def.kind]
-	if !contains(ops, c.Op) {
+	if !slices.Contains(ops, c.Op) {
 		p.Add(path+".op", "%s.op：事实“%s”不支持运算符“%s”（可用：%s）", path, c.Fact, c.Op, strings.Join(ops, " "))
 		return
 	}
@@ -332,12 +333,12 @@ func (c *Cond) eval(f map[string]factValue) bool {
 		case "!=":
 			return v.code != c.Value
 		case "in":
-			return contains(c.Values, v.code)
+			return slices.Contains(c.Values, v.code)
 		case "not_in":
-			return !contains(c.Values, v.code)
+			return !slices.Contains(c.Values, v.code)
 		}
 	case factSet:
-		return contains(v.set, c.Value) == (c.Op == "contains")
+		return slices.Contains(v.set, c.Value) == (c.Op == "contains")
 	}
 	return false
 }

@@ -61,7 +61,7 @@ type MaterialNeed struct {
 // Satisfied reports whether one of atts is a material that meets the need.
 func (m MaterialNeed) Satisfied(atts []Attachment) bool {
 	for _, a := range atts {
-		if contains(m.Codes, a.Material) {
+		if slices.Contains(m.Codes, a.Material) {
 			return true
 		}
 	}
@@ -165,7 +165,7 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 		if !c.When.eval(f) {
 			continue
 		}
-		ok := contains(d.Confirmations, c.ID)
+		ok := slices.Contains(d.Confirmations, c.ID)
 		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source})
 		if !ok {
 			fix := c.Fix

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -49,14 +50,7 @@ func (s Status) Label() string {
 }
 
 // Valid reports whether s is a known state.
-func (s Status) Valid() bool {
-	for _, v := range Statuses {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // Editable reports whether the unit may change a filing's content in this state.
 func (s Status) Editable() bool { return s == StatusDraft || s == StatusReturned }
@@ -128,7 +122,7 @@ func (a Action) Label() string {
 }
 
 // Valid reports whether a is a known action.
-func (a Action) Valid() bool { return a == ActionSubmit || contains(Decisions, a) }
+func (a Action) Valid() bool { return a == ActionSubmit || slices.Contains(Decisions, a) }
 
 type rule struct {
 	action          Action
@@ -165,7 +159,7 @@ func Next(from Status, role Role, action Action, comment string) (Status, error)
 		if r.role != role {
 			return "", Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), action.Label())
 		}
-		if !contains(r.from, from) {
+		if !slices.Contains(r.from, from) {
 			return "", Errorf(EINVALID, "材料当前为“%s”，不能执行“%s”", from.Label(), action.Label())
 		}
 		if r.commentRequired && isBlank(comment) {
@@ -184,7 +178,7 @@ func Allowed(s Status, role Role) []Action {
 	}
 	var out []Action
 	for _, r := range rules {
-		if r.role == role && contains(r.from, s) {
+		if r.role == role && slices.Contains(r.from, s) {
 			out = append(out, r.action)
 		}
 	}
@@ -255,13 +249,4 @@ func (f *Filing) Revise(newID string, at time.Time) error {
 	f.Revision = Revision{ID: newID, Number: f.Revision.Number + 1, BaseID: f.Revision.ID}
 	f.Updated = at
 	return nil
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -88,7 +89,7 @@ func TestAllowedMatchesNext(t *testing.T) {
 			allowed := Allowed(s, r)
 			for _, a := range append([]Action{ActionSubmit}, Decisions...) {
 				_, err := Next(s, r, a, "意见")
-				if got := contains(allowed, a); got != (err == nil) {
+				if got := slices.Contains(allowed, a); got != (err == nil) {
 					t.Errorf("Allowed(%s, %s) has %s = %v, but Next error = %v", s, r, a, got, err)
 				}
 			}
