@@ -11,8 +11,9 @@ import (
 // to a bureau whose rule profile is prof: the body's own rules and, for a
 // declaration, the profile's blockers and required materials; for a trial
 // report, the profile's minimum trial period; for an acceptance application,
-// the profile's required materials and minimum trial period. The client runs it offline before queueing a submission and the
-// server runs it again on receipt, so both say the same thing.
+// the profile's required materials and minimum trial period. The client runs
+// it offline before queueing a submission and the server runs it again on
+// receipt, so both say the same thing.
 //
 // It returns nil, or an EINVALID *Error listing every problem at once (field
 // paths as in Validate; blockers carry the field the profile names). prof may
@@ -63,7 +64,7 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
+	return notSubmittable(p)
 }
 
 // Check runs CheckBody on the filing's current content and adds a problem for
@@ -78,5 +79,10 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 		p.Add(path, "“%s”无法识别，请改正后再提交", f.Unparsed[path])
 	}
 	p = append(p, FieldErrors(err)...)
+	return notSubmittable(p)
+}
+
+// notSubmittable returns the EINVALID *Error of CheckBody and Check for p.
+func notSubmittable(p Problems) error {
 	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
 }
