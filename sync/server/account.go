@@ -202,9 +202,18 @@ func tokenHash(tok string) string {
 // RevokeToken revokes one token. It fails with ENOTFOUND for a token the
 // bureau never issued.
 func (s *Server) RevokeToken(ctx context.Context, token string) error {
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	if err := s.revoke(ctx, tokenHash(strings.TrimSpace(token))); err != nil {
+		return fmt.Errorf("revoke token: %w", err)
+	}
+	return nil
+}
+
+// revoke marks the token stored under hash revoked. It fails with
+// ENOTFOUND when there is none.
+func (s *Server) revoke(ctx context.Context, hash string) error {
+	return update(ctx, s.db, func(txn *badger.Txn) error {
 		var rec tokenRecord
-		k := key("t", tokenHash(strings.TrimSpace(token)))
+		k := key("t", hash)
 		if err := getJSON(txn, k, &rec); errors.Is(err, badger.ErrKeyNotFound) {
 			return app.Errorf(app.ENOTFOUND, "没有这个令牌")
 		} else if err != nil {
@@ -213,10 +222,6 @@ func (s *Server) RevokeToken(ctx context.Context, token string) error {
 		rec.Revoked = true
 		return setJSON(txn, k, rec)
 	})
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	return nil
 }
 
 // RevokeTokens revokes every token of login and returns how many were live.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -82,16 +83,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 
 // handleLogout revokes the caller's token.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, c *caller) error {
-	err := update(r.Context(), s.db, func(txn *badger.Txn) error {
-		var rec tokenRecord
-		if err := getJSON(txn, key("t", c.tokenHash), &rec); err != nil {
-			return err
-		}
-		rec.Revoked = true
-		return setJSON(txn, key("t", c.tokenHash), rec)
-	})
-	if err != nil {
-		return err
+	if err := s.revoke(r.Context(), c.tokenHash); err != nil {
+		return fmt.Errorf("logout: %w", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
