@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,8 +156,18 @@ func (e *env) tokenRevoke(ctx context.Context, args []string) error {
 	})
 }
 
-// Jurisdictions are the profiles embedded in the binary.
-var Jurisdictions = []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"}
+// jurisdictions returns the ids of the profiles embedded in the binary, as
+// assets.Profiles holds them (profiles/<id>.json), sorted.
+func jurisdictions() []string {
+	entries, _ := assets.Profiles.ReadDir("profiles") // embedded: cannot fail
+	var ids []string
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
 
 func (e *env) profileSet(ctx context.Context, args []string) error {
 	// The profile is a positional argument, before or after the flags:
@@ -177,7 +188,7 @@ func (e *env) profileSet(ctx context.Context, args []string) error {
 		rest = fs.Args()[1:]
 	}
 	if len(pos) != 1 {
-		return usagef("profile set: name one of %s or a JSON file", strings.Join(Jurisdictions, ", "))
+		return usagef("profile set: name one of %s or a JSON file", strings.Join(jurisdictions(), ", "))
 	}
 	name, data, err := profileData(pos[0])
 	if err != nil {
@@ -199,15 +210,13 @@ func (e *env) profileSet(ctx context.Context, args []string) error {
 // profileData returns the profile file named by ref: an embedded
 // jurisdiction id or a path to a JSON file.
 func profileData(ref string) (name string, data []byte, err error) {
-	for _, id := range Jurisdictions {
-		if ref == id {
-			data, err := assets.Profiles.ReadFile("profiles/" + id + ".json")
-			return id + ".json", data, err
-		}
+	if slices.Contains(jurisdictions(), ref) {
+		data, err := assets.Profiles.ReadFile("profiles/" + ref + ".json")
+		return ref + ".json", data, err
 	}
 	data, err = os.ReadFile(ref)
 	if err != nil {
-		return "", nil, fmt.Errorf("profile %q is neither %s nor a readable file: %w", ref, strings.Join(Jurisdictions, ", "), err)
+		return "", nil, fmt.Errorf("profile %q is neither %s nor a readable file: %w", ref, strings.Join(jurisdictions(), ", "), err)
 	}
 	return filepath.Base(ref), data, nil
 }
