@@ -369,17 +369,25 @@ func setSendState(txn *badger.Txn, filingID, revisionID string, fn func(*Summary
 }
 
 // requeueSending puts items left "sending" by a previous run back to queued:
-// nobody is sending them now.
+// nobody is sending them now. It runs on every Open, so it reads the items as
+// outboxRecords and never decodes or re-encodes a body.
 func (s *Store) requeueSending() error {
 	return s.db.Update(func(txn *badger.Txn) error {
-		items, err := outboxItems(txn)
+		var sending []outboxRecord
+		err := iterate(txn, "o/", func(k, v []byte) error {
+			var o outboxRecord
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("outbox item o/%s: %w", k, err)
+			}
+			if o.State == SendSending {
+				sending = append(sending, o)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		for _, o := range items {
-			if o.State != SendSending {
-				continue
-			}
+		for _, o := range sending {
 			o.State = SendQueued
 			if err := putJSON(txn, outboxKey(o.Seq), &o); err != nil {
 				return err
@@ -401,7 +409,7 @@ func (s *Store) requeueSending() error {
 // in the outbox (it was delivered) and a wrapped storage error otherwise.
 func (s *Store) Retry(ctx context.Context, seq uint64) error {
 	err := s.update(ctx, true, func(txn *badger.Txn) error {
-		var o OutboxItem
+		var o outboxRecord
 		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
 			return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
 		} else if err != nil {

@@ -265,3 +265,47 @@ func TestOutboxRecordMatchesItem(t *testing.T) {
 		t.Fatalf("round trip: %v\n%+v\n%+v", err, in, out)
 	}
 }
+
+// TestOpenRequeuesSending checks that Open puts an item left "sending" back
+// in the queue, body intact, and leaves the other items alone.
+func TestOpenRequeuesSending(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir)
+	var items []OutboxItem
+	for _, title := range []string{"金寨县数字乡村平台", "霍山县智慧园区平台"} {
+		f := newDeclaration(t, title, 2026)
+		mustSave(t, s, f)
+		item, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item)
+	}
+	if err := s.MarkSending(ctx, []uint64{items[0].Seq}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkAttempt(ctx, items[1].Seq, "无法连接数管局服务器", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = mustOpenDir(t, dir)
+	got, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].State != SendQueued || got[1].State != SendFailed {
+		t.Fatalf("after reopen: %+v", got)
+	}
+	if string(got[0].Body) != string(items[0].Body) || got[0].BodyHash != items[0].BodyHash || got[0].Attempts != 1 {
+		t.Fatalf("requeued item changed: %+v", got[0])
+	}
+	sum, _ := s.List(ctx, Query{Text: "数字乡村"})
+	if len(sum) != 1 || sum[0].Send != SendQueued {
+		t.Fatalf("summary after reopen: %+v", sum)
+	}
+	mustCheck(t, s)
+}
