@@ -14,9 +14,10 @@ import (
 	"egovdesk/app/store"
 )
 
-// Key layout of the bureau's Badger store, version m/schema. Every record is
-// JSON; attachment bytes live in files under the data directory, never in
-// Badger values.
+// Key layout of the bureau's Badger store, version m/schema. Records are
+// JSON (rb/ the body's bytes as received), counters 8-byte big-endian, m/
+// values and lookups (uc/, al/) plain text, index keys empty; attachment
+// bytes live in files under the data directory, never in Badger values.
 //
 // Schema 2 (2026-11-22) stores each revision's body once, as received
 // (rb/), instead of re-encoding it into both the filing and the revision
