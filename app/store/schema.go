@@ -43,14 +43,12 @@ const (
 // one transaction can hold must be split into several versions.
 type Migration func(txn *badger.Txn) error
 
-// migrations are the registered schema migrations; SchemaVersion is their count.
+// migrations are the registered schema migrations; their count is the schema
+// version this binary writes.
 var migrations = []Migration{
 	// 0 → 1: the initial layout above; nothing to convert.
 	func(*badger.Txn) error { return nil },
 }
-
-// SchemaVersion is the schema version this binary writes.
-func SchemaVersion() int { return len(migrations) }
 
 // migrate runs the migrations the store has not seen yet, each in its own
 // transaction together with the version bump, so a crash leaves the store at a
