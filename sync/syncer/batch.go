@@ -190,8 +190,8 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 	return p.submit(ctx, ready)
 }
 
-// uploadAll marks it sending and uploads its attachments. It fails as
-// pushItem does.
+// uploadAll marks it sending and uploads its attachments. It fails with the
+// remote's error, a *localFileError, or a local store error.
 func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
 	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); err != nil {
 		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)

@@ -195,15 +195,15 @@ func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string
 	return nil
 }
 
-// pushItem delivers one item by itself: it marks it sending, uploads the
-// attachments the bureau lacks, submits the revision and acknowledges a
-// "received" receipt. It fails with the remote's error, a *localFileError,
-// or a local store error.
+// pushItem delivers one item by itself: it marks it sending and uploads its
+// attachments (uploadAll, as a batch does), then submits the revision and
+// acknowledges a "received" receipt (deliver). It fails with the remote's
+// error, a *localFileError, or a local store error.
 func (s *Syncer) pushItem(ctx context.Context, it store.OutboxItem) error {
-	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); err != nil {
-		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
+	if err := s.uploadAll(ctx, it); err != nil {
+		return err
 	}
-	return s.deliver(ctx, it, it.Attachments, maxRounds)
+	return s.deliver(ctx, it, nil, maxRounds)
 }
 
 // deliver uploads pending, submits it and acknowledges a "received"
