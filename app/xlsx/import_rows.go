@@ -71,8 +71,9 @@ func (im *importer) readInfo() {
 		if len(r.cells) < 2 {
 			continue
 		}
+		label := headerKey(r.cells[0])
 		for i, l := range infoLabels {
-			if headerKey(r.cells[0]) == l && im.infoRows[i] == 0 {
+			if label == l && im.infoRows[i] == 0 {
 				im.infoRows[i] = r.n
 				v := cleanText(r.cells[1])
 				switch i {
