@@ -22,12 +22,14 @@ const (
 // Wans returns n 万元 as Money.
 func Wans(n int64) Money { return Money(n) * Wan }
 
-// ParseWan parses an amount in 万元 as typed by a user ("120", "99.5",
-// "1,200.123456", "１２０" is not accepted). At most six decimals are allowed,
-// which is exactly one fen. It fails with an EINVALID *Error in Chinese.
+// ParseWan parses an amount in 万元 as typed by a user: "120", "99.5",
+// "1,200.123456" (full-width digits such as "１２０" are not accepted). At
+// most six decimals are allowed, which is exactly one fen. It fails with an
+// EINVALID *Error in Chinese.
 func ParseWan(s string) (Money, error) { return parseDecimal(s, 6, "万元") }
 
-// ParseYuan parses an amount in 元 with at most two decimals.
+// ParseYuan parses an amount in 元 with at most two decimals. It fails with
+// an EINVALID *Error in Chinese.
 func ParseYuan(s string) (Money, error) { return parseDecimal(s, 2, "元") }
 
 func parseDecimal(s string, scale int, unit string) (Money, error) {
