@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -276,4 +277,31 @@ func (e *editorScreen) forgetRows(root string) {
 			delete(e.parseErrs, p)
 		}
 	}
+}
+
+// checkGroup returns one box for each of choices, ticked for the codes in
+// *codes. Ticking or clearing a box sets *codes to the chosen codes in the
+// order of choices (nil when none) and calls edited.
+func checkGroup[C ~string](choices []app.Choice, codes *[]C, edited func()) *widget.CheckGroup {
+	opts := make([]string, len(choices))
+	var sel []string
+	for i, c := range choices {
+		opts[i] = c.Label
+		if slices.Contains(*codes, C(c.Code)) {
+			sel = append(sel, c.Label)
+		}
+	}
+	g := &widget.CheckGroup{Options: opts, Selected: sel, Horizontal: true}
+	g.ExtendBaseWidget(g)
+	g.OnChanged = func(selected []string) {
+		var out []C
+		for _, c := range choices {
+			if slices.Contains(selected, c.Label) {
+				out = append(out, C(c.Code))
+			}
+		}
+		*codes = out
+		edited()
+	}
+	return g
 }

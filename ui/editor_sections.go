@@ -100,30 +100,7 @@ func (e *editorScreen) table(path, label string, rows *fyne.Container, addText s
 
 // serviceTypes edits the service types with one box each.
 func (e *editorScreen) serviceTypes() fyne.CanvasObject {
-	d := e.decl()
-	opts := make([]string, len(app.ServiceTypeChoices))
-	var sel []string
-	for i, c := range app.ServiceTypeChoices {
-		opts[i] = c.Label
-		for _, s := range d.ServiceTypes {
-			if string(s) == c.Code {
-				sel = append(sel, c.Label)
-			}
-		}
-	}
-	g := &widget.CheckGroup{Options: opts, Selected: sel, Horizontal: true}
-	g.ExtendBaseWidget(g)
-	g.OnChanged = func(selected []string) {
-		d.ServiceTypes = d.ServiceTypes[:0]
-		for _, c := range app.ServiceTypeChoices {
-			for _, s := range selected {
-				if s == c.Label {
-					d.ServiceTypes = append(d.ServiceTypes, app.ServiceType(c.Code))
-				}
-			}
-		}
-		e.edited()
-	}
+	g := checkGroup(app.ServiceTypeChoices, &e.decl().ServiceTypes, e.edited)
 	return e.field("service_types", "服务类型", "可多选", g)
 }
 

@@ -139,30 +139,7 @@ func (te *trialEditor) onProject(id string) {
 
 // networks edits the networks the system runs on.
 func (te *trialEditor) networks() fyne.CanvasObject {
-	env := &te.t.Environment
-	opts := make([]string, len(app.NetworkChoices))
-	var sel []string
-	for i, c := range app.NetworkChoices {
-		opts[i] = c.Label
-		for _, n := range env.Networks {
-			if string(n) == c.Code {
-				sel = append(sel, c.Label)
-			}
-		}
-	}
-	g := &widget.CheckGroup{Options: opts, Selected: sel, Horizontal: true}
-	g.ExtendBaseWidget(g)
-	g.OnChanged = func(selected []string) {
-		env.Networks = nil
-		for _, c := range app.NetworkChoices {
-			for _, s := range selected {
-				if s == c.Label {
-					env.Networks = append(env.Networks, app.Network(c.Code))
-				}
-			}
-		}
-		te.e.edited()
-	}
+	g := checkGroup(app.NetworkChoices, &te.t.Environment.Networks, te.e.edited)
 	return te.e.field("environment.networks", "网络环境", "可多选", g)
 }
 
