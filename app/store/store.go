@@ -16,10 +16,11 @@
 // log before the call returns, so killing the process loses nothing (the
 // crash test kills a writer with SIGKILL and checks every acknowledged write);
 // only an operating-system crash or power cut can lose writes that the kernel
-// has not yet flushed. Submit, ApplyChanges, Ack, AckMany, MarkAttempt and
-// MarkAttempts therefore sync before they return, and autosaves (Save) and the
-// "sending" hints of MarkSending are synced by a background loop at most
-// SyncInterval later, so the autosave path stays well under a millisecond.
+// has not yet flushed. Submit, ApplyChanges, Resync, Ack, AckMany,
+// MarkAttempt, MarkAttempts and Retry therefore sync before they return, and
+// autosaves (Save), the "sending" hints of MarkSending, MarkRead and Reindex
+// are synced by a background loop at most SyncInterval later, so the autosave
+// path stays well under a millisecond.
 // See docs/benchmarks.md for the measured cost of both choices.
 package store
 
