@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -352,14 +353,14 @@ func (s *Server) detail(id string, c *caller) (protocol.FilingDetail, error) {
 		if d.History == nil {
 			d.History = []app.Transition{}
 		}
+		missing, err := s.missing(txn, f.UnitID, f.Attachments)
+		if err != nil {
+			return err
+		}
 		for _, a := range f.Attachments {
-			var up uploadRecord
-			err := getJSON(txn, key("up", f.UnitID, a.SHA256), &up)
-			if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
-				return err
-			}
+			complete := !slices.ContainsFunc(missing, func(m protocol.AttachmentRef) bool { return m.SHA256 == a.SHA256 })
 			d.Attachments = append(d.Attachments, protocol.AttachmentInfo{Material: a.Material, Name: a.Name,
-				SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType, Complete: err == nil && up.Complete})
+				SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType, Complete: complete})
 		}
 		if c.Role != app.RoleUnit {
 			d.Allowed = app.Allowed(f.Status, c.Role)

@@ -208,3 +208,21 @@ func TestUploadLimits(t *testing.T) {
 	f := newFiling(t, fx.unitA.ID, big)
 	fx.expectProblem("POST", revPath(f), fx.clerkA, submitReq(t, f), http.StatusRequestEntityTooLarge, app.ETOOLARGE)
 }
+
+func TestFilingDetailSaysWhichAttachmentsAreComplete(t *testing.T) {
+	fx := MustBureau(t)
+	one, two := []byte("可行性研究报告"), []byte("%PDF-1.7 申请报告")
+	f := newFiling(t, fx.unitA.ID, one, two)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, one, 1024)
+
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil, http.StatusOK, &d)
+	got := map[string]bool{}
+	for _, a := range d.Attachments {
+		got[a.SHA256] = a.Complete
+	}
+	if len(d.Attachments) != 2 || !got[sha(one)] || got[sha(two)] {
+		t.Fatalf("attachments = %+v", d.Attachments)
+	}
+}
