@@ -240,9 +240,10 @@ func (q *Query) prefix() string {
 // and stops at the page end.
 const pointLookupMax = 256
 
-// List returns the summaries of the filings q selects. It reads index entries
-// only: no document is decoded, and a text search intersects n-gram posting
-// lists before it reads any summary. It fails with ctx's error or a wrapped
+// List returns the summaries of the filings q selects. It reads summaries
+// only, from the ordered index entries or, for a search with few candidates,
+// one by one: no document is decoded, and a text search intersects n-gram
+// posting lists before it reads any summary. It fails with ctx's error or a wrapped
 // storage error.
 func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
 	terms := strings.Fields(fold(q.Text))
