@@ -4,7 +4,7 @@ import "time"
 
 // Backoff computes the waits between failed passes: exponential from Base,
 // capped at Max, with full jitter (a uniform wait in [0, ceiling]), never
-// shorter than the server's Retry-After. The zero value is not usable; fill
+// shorter than Base/2 nor than the server's Retry-After. The zero value is not usable; fill
 // Base, Max and Jitter.
 type Backoff struct {
 	Base   time.Duration
@@ -31,6 +31,3 @@ func (b *Backoff) Next(retryAfter time.Duration) time.Duration {
 
 // Reset forgets the failures: the next wait starts from Base again.
 func (b *Backoff) Reset() { b.failures = 0 }
-
-// Failures returns the failures since the last Reset.
-func (b *Backoff) Failures() int { return b.failures }
