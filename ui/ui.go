@@ -302,7 +302,8 @@ func (u *UI) showSettings() {
 	u.show(newSetupScreen(u, false).object())
 }
 
-// go runs fn on a goroutine the UI waits for in Stop.
+// goWait runs fn on a goroutine the UI waits for in Stop; fn gets the
+// context Stop cancels.
 func (u *UI) goWait(fn func(ctx context.Context)) {
 	u.wg.Add(1)
 	go func() {
