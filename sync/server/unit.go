@@ -88,14 +88,14 @@ func (s *Server) FindUnit(ctx context.Context, ref string) (Unit, error) {
 			return err
 		}
 		item, err := txn.Get(key("uc", strings.ToUpper(ref)))
-		if err == nil {
-			id, _ := item.ValueCopy(nil)
-			return getJSON(txn, key("u", string(id)), &u)
+		if err != nil {
+			return err // badger.ErrKeyNotFound: try the names
 		}
-		if !errors.Is(err, badger.ErrKeyNotFound) {
+		id, err := item.ValueCopy(nil)
+		if err != nil {
 			return err
 		}
-		return badger.ErrKeyNotFound
+		return getJSON(txn, key("u", string(id)), &u)
 	})
 	if err == nil {
 		return u, nil
