@@ -258,7 +258,7 @@ func (s *Store) markAttempts(ctx context.Context, durable bool, seqs []uint64, e
 func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, now time.Time) error {
 	var o outboxRecord
 	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
-		return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+		return notQueued(seq)
 	} else if err != nil {
 		return err
 	}
@@ -346,6 +346,11 @@ func ack(txn *badger.Txn, seq uint64, r Receipt) error {
 	})
 }
 
+// notQueued is the ENOTFOUND *app.Error for an item no longer in the outbox.
+func notQueued(seq uint64) error {
+	return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+}
+
 // markFailed keeps the key-only marker of[/seq] that Counts counts in step
 // with the item's state.
 func markFailed(txn *badger.Txn, seq uint64, st SendState) error {
@@ -411,7 +416,7 @@ func (s *Store) Retry(ctx context.Context, seq uint64) error {
 	err := s.update(ctx, true, func(txn *badger.Txn) error {
 		var o outboxRecord
 		if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "发送队列中没有第 %d 项（可能已送达）", seq)
+			return notQueued(seq)
 		} else if err != nil {
 			return err
 		}
