@@ -35,6 +35,12 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
+	// Demo accounts have printed passwords: only an explicit --data may put
+	// them anywhere but ./bureau-demo, never EGOV_BUREAU_DATA (which may
+	// name the real bureau's directory).
+	if !isSet(fs, "data") {
+		f.data = "bureau-demo"
+	}
 	if !isSet(fs, "log-format") && f.logFormat == "json" {
 		f.logFormat = "text"
 	}

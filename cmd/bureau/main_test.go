@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,23 @@ func TestServeStopsOnCancel(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v (%s)", err, errs.String())
+	}
+}
+
+func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
+	real := t.TempDir()
+	t.Setenv("EGOV_BUREAU_DATA", real)
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // seed, then stop at once
+	var out, errs bytes.Buffer
+	if err := run(ctx, []string{"demo", "--addr=127.0.0.1:0", "--log-level=warn"}, strings.NewReader(""), &out, &errs); err != nil {
+		t.Fatalf("demo: %v (%s)", err, errs.String())
+	}
+	if entries, _ := os.ReadDir(real); len(entries) > 0 {
+		t.Fatalf("demo wrote into EGOV_BUREAU_DATA: %v", entries)
+	}
+	if _, err := os.Stat(filepath.Join("bureau-demo", "badger")); err != nil {
+		t.Fatalf("demo data directory: %v", err)
 	}
 }
