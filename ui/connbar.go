@@ -78,7 +78,7 @@ func (b *connBar) update(st SyncStatus, c Counts) {
 	}
 	switch {
 	case st.Connected && !st.LastSuccess.IsZero():
-		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess))
+		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess, b.u.now()))
 	case st.Connected && st.Online:
 		b.last.SetText(T("正在接收数管局的消息"))
 	case st.Connected:
@@ -88,7 +88,7 @@ func (b *connBar) update(st SyncStatus, c Counts) {
 	}
 	reason := st.LastError
 	if reason != "" && !st.NextRetry.IsZero() {
-		reason += fmt.Sprintf(T("（%s 自动重试）"), clock(st.NextRetry))
+		reason += fmt.Sprintf(T("（%s 自动重试）"), clock(st.NextRetry, b.u.now()))
 	}
 	b.reason.SetText(reason)
 	if st.NeedsLogin {

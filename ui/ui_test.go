@@ -82,3 +82,22 @@ func TestUpcomingDeadlines(t *testing.T) {
 		}
 	}
 }
+
+// The status lines show the time of day for today, by the UI's clock, and
+// the date for other days.
+func TestClock(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "—"},
+		{time.Date(2026, 3, 2, 8, 30, 5, 0, time.Local), "08:30:05"},
+		{time.Date(2026, 3, 1, 23, 59, 0, 0, time.Local), "2026-03-01 23:59"},
+		{time.Date(2025, 3, 2, 8, 30, 0, 0, time.Local), "2025-03-02 08:30"},
+	} {
+		if got := clock(c.t, now); got != c.want {
+			t.Errorf("clock(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}

@@ -66,16 +66,17 @@ func newID() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// clock formats a time of day as the status lines show it.
-func clock(t time.Time) string {
+// clock formats t as the status lines show it: the time of day when t
+// falls on now's local date, else the date and minute; "—" for a zero t.
+func clock(t, now time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	now := time.Now()
+	t, now = t.Local(), now.Local()
 	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
-		return t.Local().Format("15:04:05")
+		return t.Format("15:04:05")
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.Format("2006-01-02 15:04")
 }
 
 // sendImportance returns how a send state is coloured.
