@@ -64,10 +64,14 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 func (s *Syncer) refreshOutbox(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	items, err := s.local.Outbox(ctx)
-	if err != nil {
-		return
+	if items, err := s.local.Outbox(ctx); err == nil {
+		s.showOutbox(items)
 	}
+}
+
+// showOutbox records items as the outbox last seen: in Waiting and Failures,
+// and as the size the watcher compares against.
+func (s *Syncer) showOutbox(items []store.OutboxItem) {
 	s.mu.Lock()
 	s.lastCount = len(items)
 	s.mu.Unlock()
@@ -84,7 +88,7 @@ func (s *Syncer) push(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read outbox: %w", err)
 	}
-	s.setStatus(func(st *Status) { st.Waiting, st.Failures = len(items), failuresOf(items) })
+	s.showOutbox(items)
 	p := &pushRun{s: s, blocked: map[string]bool{}}
 	if br, ok := s.remote.(BatchRemote); ok {
 		p.batch = br
