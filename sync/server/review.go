@@ -90,7 +90,10 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
+	// The media type is the unit's word: a browser must neither sniff nor
+	// render it in the bureau's origin.
 	w.Header().Set("Content-Type", ct)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	http.ServeContent(w, r, "", st.ModTime(), f)

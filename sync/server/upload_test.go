@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"egovdesk/app"
@@ -54,6 +55,9 @@ func TestAttachmentsGateTheReceipt(t *testing.T) {
 	r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(one)), fx.reviewer, nil)
 	if r.StatusCode != http.StatusOK || !bytes.Equal(r.body, one) {
 		t.Fatalf("download: %d, %d bytes", r.StatusCode, len(r.body))
+	}
+	if r.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download headers = %v", r.Header)
 	}
 	var other protocol.UploadStatus
 	fx.mustJSON("GET", protocol.Path(protocol.PathAttachment, sha(one)), fx.clerkB, nil, http.StatusOK, &other)
