@@ -52,31 +52,43 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 // number edits an integer; what is not a number is kept as typed and
 // explained under the field.
 func (e *editorScreen) number(path, label, hint string, ptr *int) fyne.CanvasObject {
-	const why = "请填写数字，如 2027"
-	in := &widget.Entry{}
+	why := func(error) string { return T("请填写数字，如 2027") }
+	in := parsedEntry(e, path, "", ptr, strconv.Itoa, func(s string) (int, error) {
+		return strconv.Atoi(strings.TrimSpace(s))
+	}, why)
+	return e.field(path, label, hint, in)
+}
+
+// parsedEntry returns an entry bound to *ptr through parse and format. Blank
+// text sets the zero value; text that does not parse stays in the entry as
+// typed and in the filing's Unparsed under path, with why(err) under the
+// field, and *ptr keeps its last good value.
+func parsedEntry[V comparable](e *editorScreen, path, placeholder string, ptr *V,
+	format func(V) string, parse func(string) (V, error), why func(error) string) *widget.Entry {
+	var zero V
+	in := &widget.Entry{PlaceHolder: placeholder}
 	if raw, ok := e.f.Unparsed[path]; ok {
 		in.Text = raw
-		e.parseErrs[path] = T(why)
-	} else if *ptr != 0 {
-		in.Text = strconv.Itoa(*ptr)
+		if _, err := parse(raw); err != nil {
+			e.parseErrs[path] = why(err)
+		}
+	} else if *ptr != zero {
+		in.Text = format(*ptr)
 	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
-		t := strings.TrimSpace(s)
-		n, err := strconv.Atoi(t)
-		switch {
-		case t == "":
-			*ptr = 0
+		if strings.TrimSpace(s) == "" {
+			*ptr = zero
 			e.goodInput(path)
-		case err != nil:
-			e.badInput(path, s, T(why))
-		default:
-			*ptr = n
+		} else if v, err := parse(s); err != nil {
+			e.badInput(path, s, why(err))
+		} else {
+			*ptr = v
 			e.goodInput(path)
 		}
 		e.edited()
 	}
-	return e.field(path, label, hint, in)
+	return in
 }
 
 // badInput notes that the text s typed at path cannot be read, and why. The
@@ -148,32 +160,10 @@ func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 // not parse stays in the entry as typed, with the reason under the field
 // (under msgPath), and the amount keeps its last good value.
 func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
-	in := &widget.Entry{PlaceHolder: T("万元，如 120 或 9.99")}
 	why := func(err error) string {
 		return app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
 	}
-	if raw, ok := e.f.Unparsed[msgPath]; ok {
-		in.Text = raw
-		if _, err := app.ParseWan(raw); err != nil {
-			e.parseErrs[msgPath] = why(err)
-		}
-	} else if *ptr != 0 {
-		in.Text = ptr.WanString()
-	}
-	in.ExtendBaseWidget(in)
-	in.OnChanged = func(s string) {
-		if strings.TrimSpace(s) == "" {
-			*ptr = 0
-			e.goodInput(msgPath)
-		} else if m, err := app.ParseWan(s); err != nil {
-			e.badInput(msgPath, s, why(err))
-		} else {
-			*ptr = m
-			e.goodInput(msgPath)
-		}
-		e.edited()
-	}
-	return in
+	return parsedEntry(e, msgPath, T("万元，如 120 或 9.99"), ptr, app.Money.WanString, app.ParseWan, why)
 }
 
 // money edits an amount in 万元.

@@ -157,56 +157,21 @@ func (e *editorScreen) filingSelect(k app.Kind, cur string, set func(id string))
 
 // count edits a non-negative whole number (users, minutes, calls).
 func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasObject {
-	const why = "请填写整数，如 1200"
-	in := &widget.Entry{}
-	if raw, ok := e.f.Unparsed[path]; ok {
-		in.Text = raw
-		e.parseErrs[path] = T(why)
-	} else if *ptr != 0 {
-		in.Text = strconv.FormatInt(*ptr, 10)
-	}
-	in.ExtendBaseWidget(in)
-	in.OnChanged = func(s string) {
-		t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-		n, err := strconv.ParseInt(t, 10, 64)
-		switch {
-		case t == "":
-			*ptr = 0
-			e.goodInput(path)
-		case err != nil:
-			e.badInput(path, s, T(why))
-		default:
-			*ptr = n
-			e.goodInput(path)
-		}
-		e.edited()
-	}
+	why := func(error) string { return T("请填写整数，如 1200") }
+	in := parsedEntry(e, path, "", ptr, func(n int64) string { return strconv.FormatInt(n, 10) },
+		func(s string) (int64, error) {
+			t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+			if t == "" {
+				return 0, nil
+			}
+			return strconv.ParseInt(t, 10, 64)
+		}, why)
 	return e.field(path, label, hint, in)
 }
 
 // percent edits a percentage with up to two decimals.
 func (e *editorScreen) percent(path, label, hint string, ptr *app.BasisPoints) fyne.CanvasObject {
-	in := &widget.Entry{PlaceHolder: T("如 99.95")}
-	if raw, ok := e.f.Unparsed[path]; ok {
-		in.Text = raw
-		if _, err := app.ParsePercent(raw); err != nil {
-			e.parseErrs[path] = app.ErrorMessage(err)
-		}
-	} else if *ptr != 0 {
-		in.Text = strings.TrimSuffix(ptr.String(), "%")
-	}
-	in.ExtendBaseWidget(in)
-	in.OnChanged = func(s string) {
-		if strings.TrimSpace(s) == "" {
-			*ptr = 0
-			e.goodInput(path)
-		} else if b, err := app.ParsePercent(s); err != nil {
-			e.badInput(path, s, app.ErrorMessage(err))
-		} else {
-			*ptr = b
-			e.goodInput(path)
-		}
-		e.edited()
-	}
+	format := func(b app.BasisPoints) string { return strings.TrimSuffix(b.String(), "%") }
+	in := parsedEntry(e, path, T("如 99.95"), ptr, format, app.ParsePercent, app.ErrorMessage)
 	return e.field(path, label, hint, in)
 }
