@@ -220,7 +220,7 @@ func DecodeBody(data []byte) (Body, error) {
 		p.Add("kind", "材料类型“%s”与内容不符", b.Kind.Label())
 	}
 	for i, a := range b.Attachments {
-		if !validSHA256(a.SHA256) {
+		if !ValidSHA256(a.SHA256) {
 			p.Add(fmt.Sprintf("attachments[%d].sha256", i), "附件“%s”的校验值不是有效的 SHA-256", a.Name)
 		}
 		if a.Size < 0 {
@@ -230,7 +230,9 @@ func DecodeBody(data []byte) (Body, error) {
 	return b, p.Err()
 }
 
-func validSHA256(s string) bool {
+// ValidSHA256 reports whether s is a SHA-256 in lowercase hex, the form
+// attachments are named by.
+func ValidSHA256(s string) bool {
 	if len(s) != 64 {
 		return false
 	}

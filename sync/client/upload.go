@@ -55,7 +55,7 @@ func (c *Client) Upload(ctx context.Context, sha string, size int64, src io.Read
 	if lim.MaxAttachmentBytes > 0 && size > lim.MaxAttachmentBytes {
 		return protocol.UploadStatus{}, &Error{Op: op, Status: http.StatusRequestEntityTooLarge,
 			Problem: protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("附件大小 %s 超过数管局允许的上限 %s",
-				humanBytes(size), humanBytes(lim.MaxAttachmentBytes)))}
+				app.SizeLabel(size), app.SizeLabel(lim.MaxAttachmentBytes)))}
 	}
 	chunk := lim.ChunkBytes
 	if c.opts.ChunkBytes > 0 && (chunk <= 0 || c.opts.ChunkBytes < chunk) {
@@ -153,16 +153,3 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 func (p *progressReader) stop() { p.stopped.Store(true) }
-
-// humanBytes formats a size for a Chinese message: "12.5 MB".
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d 字节", n)
-}

@@ -79,7 +79,7 @@ func writeUploadHeaders(w http.ResponseWriter, st protocol.UploadStatus) {
 
 func pathSHA256(r *http.Request) (string, error) {
 	sum := r.PathValue("sha256")
-	if !validSHA256(sum) {
+	if !app.ValidSHA256(sum) {
 		return "", app.Errorf(app.EINVALID, "附件校验值须为 64 位小写十六进制的 SHA-256")
 	}
 	return sum, nil
@@ -154,7 +154,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return err
 	}
 	if length > s.cfg.MaxAttachmentBytes {
-		return app.Errorf(app.ETOOLARGE, "附件有 %s，超过数管局允许的 %s", bytesLabel(length), bytesLabel(s.cfg.MaxAttachmentBytes))
+		return app.Errorf(app.ETOOLARGE, "附件有 %s，超过数管局允许的 %s", app.SizeLabel(length), app.SizeLabel(s.cfg.MaxAttachmentBytes))
 	}
 	unlock := s.uploadLock(c.UnitID, sum)
 	defer unlock()
@@ -311,7 +311,7 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &mb):
-		return n, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", bytesLabel(s.cfg.ChunkBytes), n, offset+n)
+		return n, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", app.SizeLabel(s.cfg.ChunkBytes), n, offset+n)
 	case err != nil:
 		// The body broke off (a cut connection): not the client's fault, so
 		// answer like an offset mismatch, which the client resumes from.

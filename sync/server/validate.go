@@ -15,7 +15,7 @@ import (
 // It returns the decoded body, or an EINVALID *app.Error with field problems.
 func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest) (app.Body, error) {
 	sum := sha256.Sum256(req.Body)
-	if !validSHA256(req.BodySHA256) {
+	if !app.ValidSHA256(req.BodySHA256) {
 		return app.Body{}, fieldErr("body_sha256", "内容校验值须为 64 位小写十六进制的 SHA-256")
 	}
 	if hex.EncodeToString(sum[:]) != req.BodySHA256 {
@@ -50,7 +50,7 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 	var big app.Problems
 	for i, a := range body.Attachments {
 		if a.Size > s.cfg.MaxAttachmentBytes {
-			big.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”有 %s，超过数管局允许的 %s", a.Name, bytesLabel(a.Size), bytesLabel(s.cfg.MaxAttachmentBytes))
+			big.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”有 %s，超过数管局允许的 %s", a.Name, app.SizeLabel(a.Size), app.SizeLabel(s.cfg.MaxAttachmentBytes))
 		}
 	}
 	if len(big) > 0 {
@@ -73,28 +73,6 @@ func sameAttachments(refs []protocol.AttachmentRef, atts []app.Attachment) bool 
 	return slices.Equal(a, b)
 }
 
-func validSHA256(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 func fieldErr(field, msg string) error {
 	return &app.Error{Code: app.EINVALID, Message: msg, Fields: []app.FieldError{{Field: field, Message: msg}}}
-}
-
-func bytesLabel(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d 字节", n)
 }

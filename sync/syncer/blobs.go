@@ -50,7 +50,7 @@ func OpenBlobDir(dir string) (*BlobDir, error) {
 // Path returns where attachment sha is kept, or "" when sha is not a
 // lowercase hex SHA-256.
 func (d *BlobDir) Path(sha string) string {
-	if !validSHA256(sha) {
+	if !app.ValidSHA256(sha) {
 		return ""
 	}
 	return filepath.Join(d.dir, sha)
@@ -142,16 +142,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-func validSHA256(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }
