@@ -151,30 +151,23 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 // changed shows the trial period and its length against the profile's
 // minimum.
 func (ae *acceptanceEditor) changed(time.Time) {
-	e := ae.e
 	a := ae.a
-	minMonths := 0
-	if e.prof != nil {
-		minMonths = e.prof.TrialMinMonths
-	}
+	minMonths := ae.e.trialMinMonths()
+	ae.e.live = ae.e.live[:0]
 	if a.TrialReportID == "" {
 		ae.period.SetText(T("尚未选择试运行报告。"))
-	} else {
-		t := app.TrialReport{TrialStart: a.TrialStart, TrialEnd: a.TrialEnd}
-		text := fmt.Sprintf(T("试运行期：%s 至 %s"), a.TrialStart, a.TrialEnd)
-		if m, ok := t.TrialMonths(); ok {
-			text += fmt.Sprintf(T("，已满 %d 个月"), m)
-		}
-		if minMonths > 0 {
-			text += fmt.Sprintf(T("（本地区要求至少 %d 个月）"), minMonths)
-		}
-		ae.period.SetText(text)
+		return
 	}
-	e.live = e.live[:0]
-	if a.TrialReportID != "" {
-		t := app.TrialReport{TrialStart: a.TrialStart, TrialEnd: a.TrialEnd}
-		e.live = append(e.live, t.CheckDuration(minMonths)...)
+	t := app.TrialReport{TrialStart: a.TrialStart, TrialEnd: a.TrialEnd}
+	text := fmt.Sprintf(T("试运行期：%s 至 %s"), a.TrialStart, a.TrialEnd)
+	if m, ok := t.TrialMonths(); ok {
+		text += fmt.Sprintf(T("，已满 %d 个月"), m)
 	}
+	if minMonths > 0 {
+		text += fmt.Sprintf(T("（本地区要求至少 %d 个月）"), minMonths)
+	}
+	ae.period.SetText(text)
+	ae.e.live = append(ae.e.live, t.CheckDuration(minMonths)...)
 }
 
 func (ae *acceptanceEditor) reveal(string) {}

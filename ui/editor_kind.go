@@ -175,3 +175,12 @@ func (e *editorScreen) percent(path, label, hint string, ptr *app.BasisPoints) f
 	in := parsedEntry(e, path, T("如 99.95"), ptr, format, app.ParsePercent, app.ErrorMessage)
 	return e.field(path, label, hint, in)
 }
+
+// trialMinMonths returns the profile's shortest trial period in months, or 0
+// without a profile.
+func (e *editorScreen) trialMinMonths() int {
+	if e.prof == nil {
+		return 0
+	}
+	return e.prof.TrialMinMonths
+}

@@ -151,10 +151,7 @@ func (te *trialEditor) side() fyne.CanvasObject {
 // dates and in the side panel, as the clerk types.
 func (te *trialEditor) changed(time.Time) {
 	e := te.e
-	minMonths := 0
-	if e.prof != nil {
-		minMonths = e.prof.TrialMinMonths
-	}
+	minMonths := e.trialMinMonths()
 	short := te.t.CheckDuration(minMonths) // also among e.problems: app.CheckBody applies it
 	e.live = append(e.live[:0], short...)
 	te.duration.RemoveAll()
