@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -259,6 +260,54 @@ func (s *Server) RevokeTokens(ctx context.Context, login string) (int, error) {
 		return 0, fmt.Errorf("revoke tokens of %s: %w", login, err)
 	}
 	return n, nil
+}
+
+// PruneTokens deletes the records of tokens that have expired or were
+// revoked: every login writes one, so without this the store grows for ever.
+// A pruned token is refused as an unknown one, as it was before. It returns
+// how many it deleted, and fails with a wrapped storage error.
+func (s *Server) PruneTokens(ctx context.Context) (int, error) {
+	now := s.Now()
+	var dead [][2]string // token hash, account
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("t", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var rec tokenRecord
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &rec) }); err != nil {
+				return err
+			}
+			if rec.Revoked || !rec.Expires.After(now) {
+				dead = append(dead, [2]string{string(it.Item().Key()[len(opts.Prefix):]), rec.AccountID})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune tokens: %w", err)
+	}
+	total := len(dead)
+	for len(dead) > 0 {
+		n := min(len(dead), 500)
+		err := update(ctx, s.db, func(txn *badger.Txn) error {
+			for _, d := range dead[:n] {
+				if err := txn.Delete(key("t", d[0])); err != nil {
+					return err
+				}
+				if err := txn.Delete(key("ta", d[1], d[0])); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("prune tokens: %w", err)
+		}
+		dead = dead[n:]
+	}
+	return total, nil
 }
 
 // caller is who made a request.

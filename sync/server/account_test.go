@@ -92,3 +92,34 @@ func TestAccountRules(t *testing.T) {
 		t.Errorf("FindUnit by name = %+v, %v", u, err)
 	}
 }
+
+// Expired and revoked token records are deleted; live ones keep working.
+func TestPruneTokens(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.TokenTTL = time.Hour })
+	ctx := context.Background()
+	revoked := fx.login("clerk-b").Token
+	if err := fx.srv.RevokeToken(ctx, revoked); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := fx.srv.PruneTokens(ctx); err != nil || n != 1 {
+		t.Fatalf("PruneTokens with one revoked token = %d, %v", n, err)
+	}
+	fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
+	fx.expectProblem("GET", protocol.PathMe, revoked, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+
+	fx.clock.Advance(time.Hour) // the fixture's four logins and the second clerk-b login expire
+	live, _, err := fx.srv.CreateToken(ctx, "reviewer", 24*time.Hour, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := fx.srv.PruneTokens(ctx); err != nil || n != 4 {
+		t.Fatalf("PruneTokens after expiry = %d, %v; want the 4 expired", n, err)
+	}
+	fx.mustJSON("GET", protocol.PathReviewQueue, live, nil, http.StatusOK, nil)
+	if n, _ := fx.srv.PruneTokens(ctx); n != 0 {
+		t.Fatalf("second PruneTokens deleted %d", n)
+	}
+	if _, err := fx.srv.RevokeTokens(ctx, "reviewer"); err != nil {
+		t.Fatalf("RevokeTokens after pruning: %v", err)
+	}
+}

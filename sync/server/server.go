@@ -276,6 +276,11 @@ func (s *Server) gcLoop() {
 		case <-s.stopping:
 			return
 		case <-t.C:
+			if n, err := s.PruneTokens(context.Background()); err != nil {
+				s.log.Error("prune tokens", "err", err)
+			} else if n > 0 {
+				s.log.Info("pruned expired and revoked tokens", "count", n)
+			}
 			for s.db.RunValueLogGC(0.5) == nil {
 				select {
 				case <-s.stopping:
