@@ -135,9 +135,7 @@ func (h *homeScreen) reload() {
 	h.loading.Add(1)
 	h.u.goWait(func(context.Context) {
 		defer h.loading.Done()
-		start := time.Now()
 		rows, err := h.u.store.List(ctx, q)
-		took := time.Since(start)
 		dl, dlErr := projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
 		if dlErr != nil && ctx.Err() == nil {
 			fyne.LogError("project deadlines", dlErr)
@@ -150,7 +148,7 @@ func (h *homeScreen) reload() {
 				h.found.SetText(T("读取列表失败：") + app.ErrorMessage(err))
 				return
 			}
-			h.setRows(rows, took)
+			h.setRows(rows)
 			if dlErr == nil {
 				h.projectDL = dl
 				h.showDeadlines()
@@ -159,7 +157,7 @@ func (h *homeScreen) reload() {
 	})
 }
 
-func (h *homeScreen) setRows(rows []Row, took time.Duration) {
+func (h *homeScreen) setRows(rows []Row) {
 	h.rows = rows
 	h.list.Refresh()
 	switch {
@@ -170,7 +168,6 @@ func (h *homeScreen) setRows(rows []Row, took time.Duration) {
 	default:
 		h.found.SetText(fmt.Sprintf(T("共 %d 份"), len(rows)))
 	}
-	_ = took
 }
 
 // update shows the counts and the profile's deadlines. It runs on the Fyne
