@@ -36,6 +36,7 @@ type homeScreen struct {
 	// state, on the Fyne thread
 	rows       []Row
 	projectDL  []app.Deadline     // deadlines counted from the projects' events
+	dlStale    bool               // projectDL predates a store or profile change
 	gen        uint64             // generation of the latest load
 	cancelLoad context.CancelFunc // cancels the load under way
 	loading    sync.WaitGroup     // loads not yet applied (tests wait on it)
@@ -56,23 +57,23 @@ func newHomeScreen(u *UI) *homeScreen {
 		profile:   &widget.Label{Wrapping: fyne.TextWrapBreak},
 		deadlines: container.NewVBox(),
 	}
-	h.search.OnChanged = func(string) { h.reload() }
+	h.search.OnChanged = func(string) { h.load() }
 	kinds := []string{T(allKinds)}
 	for _, k := range app.Kinds {
 		kinds = append(kinds, k.Label())
 	}
-	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.reload() }}
+	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.load() }}
 	statuses := []string{T(allStatuses)}
 	for _, s := range app.Statuses {
 		statuses = append(statuses, s.Label())
 	}
-	h.status = &widget.Select{Options: statuses, Selected: statuses[0], OnChanged: func(string) { h.reload() }}
+	h.status = &widget.Select{Options: statuses, Selected: statuses[0], OnChanged: func(string) { h.load() }}
 	years := []string{T(allYears)}
 	y := u.now().Year()
 	for i := y + 2; i >= y-3; i-- {
 		years = append(years, strconv.Itoa(i))
 	}
-	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.reload() }}
+	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.load() }}
 	h.list = &widget.List{
 		Length:     func() int { return len(h.rows) },
 		CreateItem: func() fyne.CanvasObject { return newRowView() },
@@ -122,21 +123,34 @@ func (h *homeScreen) query() Query {
 	return q
 }
 
-// reload lists the filings again off the Fyne thread; a newer reload
-// cancels an older one and only the newest result is shown.
+// reload lists the filings and counts the projects' deadlines again, after
+// the store or the profile changed.
 func (h *homeScreen) reload() {
+	h.dlStale = true
+	h.load()
+}
+
+// load lists the filings off the Fyne thread, and the projects' deadlines
+// too when they are stale: a change of the search or a filter lists the
+// filings only. A newer load cancels an older one and only the newest
+// result is shown; deadlines a cancelled load did not show stay stale.
+func (h *homeScreen) load() {
 	if h.cancelLoad != nil {
 		h.cancelLoad()
 	}
 	ctx, cancel := context.WithCancel(h.u.ctx)
 	h.cancelLoad = cancel
 	h.gen++
-	gen, q := h.gen, h.query()
+	gen, q, withDL := h.gen, h.query(), h.dlStale
 	h.loading.Add(1)
 	h.u.goWait(func(context.Context) {
 		defer h.loading.Done()
 		rows, err := h.u.store.List(ctx, q)
-		dl, dlErr := projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
+		var dl []app.Deadline
+		var dlErr error
+		if withDL {
+			dl, dlErr = projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
+		}
 		if dlErr != nil && ctx.Err() == nil {
 			fyne.LogError("project deadlines", dlErr)
 		}
@@ -149,8 +163,8 @@ func (h *homeScreen) reload() {
 				return
 			}
 			h.setRows(rows)
-			if dlErr == nil {
-				h.projectDL = dl
+			if withDL && dlErr == nil {
+				h.projectDL, h.dlStale = dl, false
 				h.showDeadlines()
 			}
 		})
