@@ -319,17 +319,7 @@ func (ce *catalogueEditor) linkFormat(r *app.Resource, p string) {
 		ce.fmtText.Show()
 		ce.e.targets[p+"format_type"] = ce.fmtText
 	} else {
-		opts := make([]string, len(types))
-		found := false
-		for i, t := range types {
-			opts[i] = t.Label
-			found = found || t.Code == r.FormatType
-		}
-		if !found && !ce.e.loading {
-			r.FormatType = ""
-		}
-		ce.fmtType.Options = opts
-		ce.setSelected(ce.fmtType, app.LabelOf(types, r.FormatType), r.FormatType != "")
+		offer(ce, ce.fmtType, types, &r.FormatType)
 		ce.fmtText.Hide()
 		ce.fmtType.Show()
 		ce.e.targets[p+"format_type"] = ce.fmtType
@@ -350,22 +340,28 @@ func (ce *catalogueEditor) linkShare(r *app.Resource, p string) {
 		ce.mode.Enable()
 	}
 	allowed := app.AllowedShareModeTypes(r.FormatClass, r.ShareModeClass)
-	opts := make([]string, len(allowed))
-	found := false
-	for i, t := range allowed {
-		opts[i] = t.Label
-		found = found || t.Code == string(r.ShareModeType)
-	}
-	if !found && !ce.e.loading {
-		r.ShareModeType = ""
-	}
-	ce.modeTyp.Options = opts
-	ce.setSelected(ce.modeTyp, app.LabelOf(allowed, string(r.ShareModeType)), r.ShareModeType != "")
+	offer(ce, ce.modeTyp, allowed, &r.ShareModeType)
 	if len(allowed) == 0 || !ce.e.editable {
 		ce.modeTyp.Disable()
 	} else {
 		ce.modeTyp.Enable()
 	}
+}
+
+// offer sets sel's options to choices and shows *code in it. A code not
+// among choices is cleared, except while the editor loads a filing.
+func offer[C ~string](ce *catalogueEditor, sel *widget.Select, choices []app.Choice, code *C) {
+	opts := make([]string, len(choices))
+	found := false
+	for i, c := range choices {
+		opts[i] = c.Label
+		found = found || C(c.Code) == *code
+	}
+	if !found && !ce.e.loading {
+		*code = ""
+	}
+	sel.Options = opts
+	ce.setSelected(sel, app.LabelOf(choices, string(*code)), *code != "")
 }
 
 // setSelected shows label in sel without running its OnChanged.
