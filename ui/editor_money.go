@@ -167,7 +167,7 @@ func (e *editorScreen) rebuildAttachments() {
 			e.rebuildAttachments()
 			e.edited()
 		})
-		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, size(a.Size)), Truncation: fyne.TextTruncateEllipsis}
+		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, app.SizeLabel(a.Size)), Truncation: fyne.TextTruncateEllipsis}
 		e.targets[fmt.Sprintf("attachments[%d]", i)] = kind
 		e.attachBox.Add(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, name, kind)))
 	}
@@ -223,15 +223,4 @@ func (e *editorScreen) attach(att app.Attachment) {
 		e.kind.attached()
 	}
 	e.edited()
-}
-
-// size formats a file size for people.
-func size(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d 字节", n)
 }
