@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -129,7 +131,9 @@ func (s *Store) Check(ctx context.Context) error {
 			}
 		}
 		items, err := outboxItems(txn)
-		if err != nil {
+		if errors.Is(err, errBadRecord) {
+			add("%v", err)
+		} else if err != nil {
 			return err
 		}
 		for _, o := range items {
@@ -142,6 +146,9 @@ func (s *Store) Check(ctx context.Context) error {
 				return err
 			case snap.BodyHash != o.BodyHash || snap.Revision.ID != o.RevisionID:
 				add("发送队列第 %d 项与版本快照不符", o.Seq)
+			}
+			if sum := sha256.Sum256(o.Body); hex.EncodeToString(sum[:]) != o.BodyHash {
+				add("发送队列第 %d 项的内容与其校验值不符", o.Seq)
 			}
 		}
 		return nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,7 +24,7 @@ type OutboxItem struct {
 	RevisionID     string           `json:"revision_id"`
 	BaseID         string           `json:"base_revision_id,omitempty"`
 	RevisionNumber int              `json:"revision_number"`
-	Body           []byte           `json:"body"`
+	Body           []byte           `json:"body,omitempty"` // stored under ob/<seq> since schema 2; see outboxBodyKey
 	BodyHash       string           `json:"body_hash"`
 	Attachments    []app.Attachment `json:"attachments,omitempty"`
 	Transition     app.Transition   `json:"transition"`
@@ -44,7 +45,7 @@ type outboxRecord struct {
 	RevisionID     string          `json:"revision_id"`
 	BaseID         string          `json:"base_revision_id,omitempty"`
 	RevisionNumber int             `json:"revision_number"`
-	Body           json.RawMessage `json:"body"` // base64, as encoding/json writes []byte
+	Body           json.RawMessage `json:"body,omitempty"` // base64, in items written before schema 2
 	BodyHash       string          `json:"body_hash"`
 	Attachments    json.RawMessage `json:"attachments,omitempty"`
 	Transition     json.RawMessage `json:"transition"`
@@ -68,6 +69,13 @@ type Receipt struct {
 }
 
 func outboxKey(seq uint64) string { return fmt.Sprintf("o/%020d", seq) }
+
+// outboxBodyKey is where item seq keeps its body, as the raw canonical JSON
+// (schema 2 on). The item's record under outboxKey is then small: reading
+// the outbox, recording an attempt and acknowledging never copy, decode or
+// re-encode a body as base64 inside JSON. Items written before schema 2 carry
+// their body in the record and have no body key; both are read.
+func outboxBodyKey(seq uint64) string { return fmt.Sprintf("ob/%020d", seq) }
 
 // Submit submits the filing's current revision: it applies f.Submit (the
 // workflow rules), freezes the revision as a snapshot (body JSON and SHA-256),
@@ -104,11 +112,15 @@ func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (Ou
 			return err
 		}
 		item = OutboxItem{Seq: seq, FilingID: id, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
-			RevisionNumber: f.Revision.Number, Body: body, BodyHash: sum, Attachments: f.Attachments,
+			RevisionNumber: f.Revision.Number, BodyHash: sum, Attachments: f.Attachments,
 			Transition: t, State: SendQueued, Queued: now}
 		if err := putJSON(txn, outboxKey(seq), &item); err != nil {
 			return err
 		}
+		if err := txn.Set([]byte(outboxBodyKey(seq)), body); err != nil {
+			return err
+		}
+		item.Body = body
 		ns := summaryOf(f, old)
 		ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
 		return writeFiling(txn, f, old, &ns)
@@ -172,9 +184,9 @@ func outboxItems(txn *badger.Txn) ([]OutboxItem, error) {
 	}
 	out := make([]OutboxItem, len(vals))
 	errs := make([]error, len(vals))
-	// Decoding the frozen bodies is most of the work; a full outbox (the
-	// syncer reads it at the start of every push) spreads it over the cores.
-	workers := min(runtime.GOMAXPROCS(0), (len(vals)+63)/64)
+	// A full outbox (the syncer reads it at the start of every push) spreads
+	// the decoding over the cores.
+	workers := min(runtime.GOMAXPROCS(0), (len(vals)+255)/256)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -186,13 +198,40 @@ func outboxItems(txn *badger.Txn) ([]OutboxItem, error) {
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	return out, nil
+	return out, outboxBodies(txn, out)
 }
+
+// outboxBodies fills in the bodies kept under ob/ (schema 2) of items, which
+// are in outbox order. Both key ranges are in sequence order, so one pass of
+// an iterator over ob/ meets them in turn.
+func outboxBodies(txn *badger.Txn, items []OutboxItem) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("ob/"), PrefetchValues: true})
+	defer it.Close()
+	it.Rewind()
+	for i := range items {
+		o := &items[i]
+		if o.Body != nil {
+			continue // written before schema 2
+		}
+		key := []byte(outboxBodyKey(o.Seq))
+		it.Seek(key)
+		if !it.Valid() || !bytes.Equal(it.Item().Key(), key) {
+			return fmt.Errorf("%w：发送队列第 %d 项缺少材料内容（%s）", errBadRecord, o.Seq, key)
+		}
+		b, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("outbox item %d: %w", o.Seq, err)
+		}
+		o.Body = b
+	}
+	return nil
+}
+
+// errBadRecord marks a record the store cannot make sense of.
+var errBadRecord = errors.New("本地数据损坏")
 
 // PendingCount returns the number of items waiting to be delivered, counting
 // keys only. It fails with a wrapped storage error.
@@ -336,6 +375,9 @@ func ack(txn *badger.Txn, seq uint64, r Receipt) error {
 		return err
 	}
 	if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
+		return err
+	}
+	if err := txn.Delete([]byte(outboxBodyKey(seq))); err != nil {
 		return err
 	}
 	if err := markFailed(txn, seq, SendSent); err != nil {

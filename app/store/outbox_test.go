@@ -1,14 +1,19 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
 )
@@ -308,4 +313,115 @@ func TestOpenRequeuesSending(t *testing.T) {
 		t.Fatalf("summary after reopen: %+v", sum)
 	}
 	mustCheck(t, s)
+}
+
+// TestOutboxBodyKeptApart: since schema 2 an item's record holds no body
+// (the body is under ob/, as the exact bytes submitted), so that reading
+// the outbox and recording attempts and receipts handle a few hundred
+// bytes per item; an acknowledgement removes both keys, and an item
+// queued by an older egovdesk, with its body inside the record, is still
+// read, marked and acknowledged.
+func TestOutboxBodyKeptApart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := mustOpenDir(t, dir)
+	var items []OutboxItem
+	for _, title := range []string{"金寨县数字乡村平台", "霍山县智慧园区平台"} {
+		f := newDeclaration(t, title, 2026)
+		mustSave(t, s, f)
+		item, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item)
+	}
+	raw := func(key string) ([]byte, bool) {
+		t.Helper()
+		var v []byte
+		err := s.db.View(func(txn *badger.Txn) error {
+			var err error
+			v, err = getValue(txn, key)
+			return err
+		})
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, true
+	}
+	rec, _ := raw(outboxKey(items[0].Seq))
+	if body, ok := raw(outboxBodyKey(items[0].Seq)); !ok || !bytes.Equal(body, items[0].Body) {
+		t.Fatalf("body key holds %q, want the submitted body", body)
+	}
+	if bytes.Contains(rec, []byte(`"body"`)) || len(rec) > 600 {
+		t.Fatalf("the record carries the body (%d bytes): %s", len(rec), rec)
+	}
+
+	// Item 1 as an egovdesk before schema 2 wrote it: body in the record.
+	old := items[1]
+	oldRec, _ := json.Marshal(struct {
+		OutboxItem
+		Body []byte `json:"body"`
+	}{old, old.Body})
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set([]byte(outboxKey(old.Seq)), oldRec); err != nil {
+			return err
+		}
+		return txn.Delete([]byte(outboxBodyKey(old.Seq)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkAttempts(ctx, []uint64{items[0].Seq, old.Seq}, "无法连接数管局服务器", false); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = mustOpenDir(t, dir)
+	got, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range got {
+		if !bytes.Equal(it.Body, items[i].Body) || it.State != SendFailed || it.Attempts != 1 {
+			t.Fatalf("item %d after a failed attempt and a restart: %+v", i, it)
+		}
+	}
+	mustCheck(t, s)
+	acks := []AckEntry{{Seq: items[0].Seq, Receipt: Receipt{ID: "r0", At: time.Now()}}, {Seq: old.Seq, Receipt: Receipt{ID: "r1", At: time.Now()}}}
+	if err := s.AckMany(ctx, acks); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		for _, k := range []string{outboxKey(it.Seq), outboxBodyKey(it.Seq)} {
+			if _, ok := raw(k); ok {
+				t.Errorf("%s left after the acknowledgement", k)
+			}
+		}
+	}
+	mustCheck(t, s)
+}
+
+// TestCheckFindsAMissingOutboxBody: Check reports a queued item whose
+// body is gone instead of failing.
+func TestCheckFindsAMissingOutboxBody(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenDir(t, t.TempDir())
+	f := newDeclaration(t, "金寨县数字乡村平台", 2026)
+	mustSave(t, s, f)
+	item, err := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(outboxBodyKey(item.Seq))) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); app.ErrorCode(err) != app.EINTERNAL || !strings.Contains(err.Error(), "第 1 项缺少材料内容") {
+		t.Fatalf("check: %v, want the missing body reported", err)
+	}
+	if _, err := s.Outbox(ctx); err == nil {
+		t.Fatal("Outbox read an item without its body")
+	}
 }

@@ -27,7 +27,8 @@ import (
 //	x/year/<yyyy>/<desc>/<id>     → summary
 //	g/<gram>\x00<id>              → empty     n-gram posting (unigrams+bigrams of the title)
 //	c/kind/<kind>, c/status/<st>  number of filings (decimal), kept with the indexes
-//	o/<seq %020d>                 outbox item, JSON
+//	o/<seq %020d>                 outbox item, JSON (with the body, base64, before schema 2)
+//	ob/<seq %020d>                outbox item's body, the canonical JSON as sent (schema 2)
 //	of/<seq %020d>                → empty     present while the item's last attempt failed
 //	i/<desc>/<entry id>           inbox entry, JSON
 //	ii/<entry id>                 → the entry's i/ key
@@ -47,6 +48,11 @@ type Migration func(txn *badger.Txn) error
 // version this binary writes.
 var migrations = []Migration{
 	// 0 → 1: the initial layout above; nothing to convert.
+	func(*badger.Txn) error { return nil },
+	// 1 → 2: new outbox items keep their body under ob/<seq>, not in the
+	// record. Items already queued keep theirs (both forms are read), so
+	// nothing is converted; the version keeps older binaries, which would
+	// send such an item without its body, out of the directory.
 	func(*badger.Txn) error { return nil },
 }
 
