@@ -19,23 +19,10 @@ type pushRun struct {
 	budget  int64           // request bytes a batch may carry; 0 until asked
 	blocked map[string]bool // filings with an earlier item that did not go through
 
-	// The store writes of a batch overlap the bureau's work on it: the
-	// sending marks are written while the batch is on its way, and the
-	// acknowledgements while the next batch is.
-	marking chan error // the MarkSending under way, nil when none
-	acking  chan error // the AckMany under way, nil when none
-}
-
-// waitMarking waits for the sending marks under way. They are a hint for
-// the user: a failure is logged, and the results are recorded regardless.
-func (p *pushRun) waitMarking() {
-	if p.marking == nil {
-		return
-	}
-	if err := <-p.marking; err != nil {
-		p.s.log.Warn("mark outbox items sending", "err", err)
-	}
-	p.marking = nil
+	// The acknowledgements of a batch are written while the next batch is
+	// on its way.
+	acking chan error // the AckMany under way, nil when none
+	flight *flight    // the batch on its way, nil when none
 }
 
 // waitAcks waits for the acknowledgements under way and returns their error.
@@ -50,8 +37,10 @@ func (p *pushRun) waitAcks() error {
 
 // finish waits for the store writes under way and returns err, or their
 // error when err is nil.
-func (p *pushRun) finish(err error) error {
-	p.waitMarking()
+func (p *pushRun) finish(ctx context.Context, err error) error {
+	if ferr := p.landFlight(ctx); err == nil {
+		err = ferr
+	}
 	if aerr := p.waitAcks(); err == nil {
 		err = aerr
 	}
@@ -92,13 +81,15 @@ func (p *pushRun) failed(ctx context.Context, it store.OutboxItem, err error) er
 	return err
 }
 
-// next pushes one batch from the front of items and returns how many items
-// it dealt with. A batch holds at most protocol.MaxBatch items that fit in
-// the bureau's MaxBodyBytes, and at most one item per filing: a later
-// revision waits for the batch after, so that it is sent only once the
+// pick chooses the next batch from the front of items and returns how many
+// items it dealt with and the batch. A batch holds at most protocol.MaxBatch
+// items that fit in the bureau's MaxBodyBytes, and at most one item per
+// filing, none of a filing in the batch on its way (p.flight): a later
+// revision waits for a batch after, so that it is sent only once the
 // earlier one went through. Items that are quarantined or of a blocked
-// filing are skipped. It returns the error that stops the push.
-func (p *pushRun) next(ctx context.Context, items []store.OutboxItem) (int, error) {
+// filing are skipped (and counted). The batch is empty only when the first
+// item to send belongs to a filing in flight.
+func (p *pushRun) pick(ctx context.Context, items []store.OutboxItem) (int, []store.OutboxItem) {
 	budget := p.budgetOf(ctx)
 	var sel []store.OutboxItem
 	in := map[string]bool{}
@@ -110,7 +101,8 @@ func (p *pushRun) next(ctx context.Context, items []store.OutboxItem) (int, erro
 			continue
 		}
 		sz := requestSize(it)
-		if len(sel) == protocol.MaxBatch || in[it.FilingID] || (len(sel) > 0 && size+sz > budget) {
+		if len(sel) == protocol.MaxBatch || in[it.FilingID] || p.flight.has(it.FilingID) ||
+			(len(sel) > 0 && size+sz > budget) {
 			break
 		}
 		in[it.FilingID] = true
@@ -118,7 +110,78 @@ func (p *pushRun) next(ctx context.Context, items []store.OutboxItem) (int, erro
 		size += sz
 		n++
 	}
-	return n, p.send(ctx, sel)
+	return n, sel
+}
+
+// flight is a batch of plain items (no attachments) on its way to the
+// bureau. While it travels the push picks and sends the next batch, so
+// that the bureau works on one batch while it commits the other, and the
+// client prepares and acknowledges batches meanwhile.
+type flight struct {
+	items   []store.OutboxItem
+	filings map[string]bool
+	results []protocol.BatchResult
+	err     error
+	done    chan struct{}
+}
+
+// has reports whether f (nil: no flight) carries an item of filing id.
+func (f *flight) has(id string) bool { return f != nil && f.filings[id] }
+
+// plain reports whether no item of sel has attachments.
+func plain(sel []store.OutboxItem) bool {
+	for _, it := range sel {
+		if len(it.Attachments) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// launch sends sel in one batch without waiting for the answer: land
+// deals with it. The batch before, if any, is landed first, after this
+// one is on its way; its error stops the push, once this one has landed
+// too, so that whatever the bureau answered for it is recorded.
+func (p *pushRun) launch(ctx context.Context, sel []store.OutboxItem) error {
+	f := &flight{items: sel, filings: make(map[string]bool, len(sel)), done: make(chan struct{})}
+	reqs := make([]protocol.SubmitRequest, len(sel))
+	for i, it := range sel {
+		reqs[i] = submitRequest(it)
+		f.filings[it.FilingID] = true
+	}
+	go func() {
+		defer close(f.done)
+		f.results, f.err = p.batch.SubmitBatch(ctx, reqs)
+	}()
+	prev := p.flight
+	p.flight = f
+	if prev == nil {
+		return nil
+	}
+	if err := p.land(ctx, prev); err != nil {
+		if lerr := p.landFlight(ctx); lerr != nil && lerr != err {
+			p.s.log.Info("batch after a failed one", "err", lerr)
+		}
+		return err
+	}
+	return nil
+}
+
+// landFlight waits for the batch in flight, if any, and deals with its
+// answer as submit does; it returns the error that stops the push.
+func (p *pushRun) landFlight(ctx context.Context) error {
+	f := p.flight
+	if f == nil {
+		return nil
+	}
+	p.flight = nil
+	return p.land(ctx, f)
+}
+
+// land waits for f's answer and deals with it (see settle).
+func (p *pushRun) land(ctx context.Context, f *flight) error {
+	<-f.done
+	return p.settle(ctx, f.items, f.results, f.err)
 }
 
 // budgetOf returns how many request bytes a batch may carry: the bureau's
@@ -143,23 +206,19 @@ func requestSize(it store.OutboxItem) int64 {
 	return n
 }
 
-// send marks sel sending, uploads the attachments of the items that have
-// any (each item's before its submission, as one by one), and submits the
-// items in one batch. An item whose upload fails is dealt with as one by
-// one; when that stops the push, the items ready by then are still
-// submitted first. It returns the error that stops the push.
+// send uploads the attachments of the items of sel that have any (each
+// item's before its submission, as one by one) and submits the items in one
+// batch. An item whose upload fails is dealt with as one by one; when that
+// stops the push, the items ready by then are still submitted first. It
+// returns the error that stops the push.
+//
+// Only items with attachments are marked "sending" (by uploadAll): an upload
+// can take minutes, and the clerk sees which filing is on its way. A batch
+// of plain items is answered within a second; marking each of them would
+// double the store's work per item for a state nobody gets to see, and an
+// attempt that fails is recorded anyway (MarkAttempts).
 func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 	s := p.s
-	var plain []uint64
-	for _, it := range sel {
-		if len(it.Attachments) == 0 {
-			plain = append(plain, it.Seq)
-		}
-	}
-	marking := make(chan error, 1)
-	go func() { marking <- s.local.MarkSending(ctx, plain) }()
-	p.marking = marking
-	defer p.waitMarking()
 	ready := make([]store.OutboxItem, 0, len(sel))
 	for i, it := range sel {
 		if len(it.Attachments) == 0 {
@@ -216,13 +275,18 @@ func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	s := p.s
 	reqs := make([]protocol.SubmitRequest, len(items))
 	for i, it := range items {
 		reqs[i] = submitRequest(it)
 	}
 	results, err := p.batch.SubmitBatch(ctx, reqs)
-	p.waitMarking()
+	return p.settle(ctx, items, results, err)
+}
+
+// settle deals with the bureau's answer to a batch of items: results, or
+// err when the request as a whole failed. See submit.
+func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results []protocol.BatchResult, err error) error {
+	s := p.s
 	if err != nil {
 		return p.refused(ctx, items, err)
 	}
@@ -311,7 +375,6 @@ func (p *pushRun) abandon(ctx context.Context, items []store.OutboxItem, err err
 	if len(items) == 0 {
 		return
 	}
-	p.waitMarking()
 	s := p.s
 	msg := interrupted
 	if ctx.Err() == nil {

@@ -100,20 +100,40 @@ func (s *Syncer) push(ctx context.Context) error {
 			items = items[1:]
 			continue
 		}
+		if p.batch == nil && p.flight != nil {
+			// The bureau has no batch route after all: land the batch
+			// under way first (it may block the filing of it).
+			if err := p.landFlight(ctx); err != nil {
+				return p.finish(ctx, err)
+			}
+			continue
+		}
 		if p.batch == nil {
 			if err := p.one(ctx, it); err != nil {
-				return p.finish(err)
+				return p.finish(ctx, err)
 			}
 			items = items[1:]
 			continue
 		}
-		n, err := p.next(ctx, items)
+		n, sel := p.pick(ctx, items)
+		var err error
+		switch {
+		case len(sel) == 0 && n == 0: // the first item's filing is in flight
+			err = p.landFlight(ctx)
+		case len(sel) == 0:
+		case plain(sel):
+			err = p.launch(ctx, sel)
+		default: // uploads first: one batch at a time
+			if err = p.landFlight(ctx); err == nil {
+				err = p.send(ctx, sel)
+			}
+		}
 		if err != nil {
-			return p.finish(err)
+			return p.finish(ctx, err)
 		}
 		items = items[n:]
 	}
-	return p.finish(nil)
+	return p.finish(ctx, nil)
 }
 
 // interrupted is the reason recorded for items a stop cut short.
