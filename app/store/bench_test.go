@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"testing"
 	"time"
@@ -299,4 +300,33 @@ func BenchmarkOpen(b *testing.B) {
 		}
 		s.Close()
 	}
+}
+
+// BenchmarkAckBatch measures acknowledging a batch of 200 delivered items
+// (protocol.MaxBatch) in one AckMany: per item the outbox keys go, and the
+// filing's summary and index entries record the receipt.
+func BenchmarkAckBatch(b *testing.B) {
+	const batch = 200
+	s := mustOpenDir(b, b.TempDir())
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		acks := make([]AckEntry, 0, batch)
+		pprof.Do(ctx, pprof.Labels("phase", "setup"), func(context.Context) {
+			for range batch {
+				f := newDeclaration(b, "霍邱县城关镇网格化管理平台", 2026)
+				mustSave(b, s, f)
+				it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+				if err != nil {
+					b.Fatal(err)
+				}
+				acks = append(acks, AckEntry{Seq: it.Seq, Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
+			}
+		})
+		b.StartTimer()
+		if err := s.AckMany(ctx, acks); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/item")
 }

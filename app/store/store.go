@@ -110,7 +110,12 @@ func withMemTableSize(n int64) Option { return func(c *config) { c.memTable = n 
 
 // badgerOptions returns desktop-sized options: the defaults are sized for a
 // server (64 MB memtables ×5, 256 MB block cache, 1 GB value-log files that
-// Windows maps at twice their size).
+// Windows maps at twice their size). Values of 1 KiB and more (documents,
+// revision bodies, history) go to the value log rather than into the LSM
+// tree, whose compactions would otherwise copy them over and over: queueing
+// 1,000 filings left so much compaction that pushing them right after cost
+// half again as much CPU (docs/benchmarks.md). Summaries, index entries and
+// outbox records stay in the tree, where lists and the syncer read them.
 func badgerOptions(dir string, c *config) badger.Options {
 	if c.inMemory {
 		dir = ""
@@ -126,6 +131,7 @@ func badgerOptions(dir string, c *config) badger.Options {
 		WithBlockCacheSize(16 << 20).WithIndexCacheSize(8 << 20).
 		WithNumCompactors(2).WithBaseTableSize(1 << 20).WithBaseLevelSize(4 << 20).
 		WithValueLogFileSize(64 << 20).
+		WithValueThreshold(1 << 10).
 		WithNumVersionsToKeep(1).
 		WithSyncWrites(c.syncWrites).
 		WithMetricsEnabled(false).
