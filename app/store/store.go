@@ -131,11 +131,14 @@ func badgerOptions(dir string, c *config) badger.Options {
 		WithBlockCacheSize(16 << 20).WithIndexCacheSize(8 << 20).
 		WithNumCompactors(2).WithBaseTableSize(1 << 20).WithBaseLevelSize(4 << 20).
 		WithValueLogFileSize(64 << 20).
-		WithValueThreshold(1 << 10).
 		WithNumVersionsToKeep(1).
 		WithSyncWrites(c.syncWrites).
 		WithMetricsEnabled(false).
 		WithLogger(badgerLogger{c.logger})
+	if !c.inMemory {
+		// An in-memory store has no value log: every value stays in the tree.
+		opts = opts.WithValueThreshold(1 << 10)
+	}
 	if most := memTable * 15 / 100 / 4; c.memTable > 0 && opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
 	}
