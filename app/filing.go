@@ -193,6 +193,14 @@ func DecodeBody(data []byte) (Body, error) {
 	if err := json.Unmarshal(data, &b); err != nil {
 		return Body{}, Errorf(EINVALID, "材料内容格式错误，无法解析：%v", jsonProblem(err))
 	}
+	return b, b.CheckShape()
+}
+
+// CheckShape checks the shape of a body as DecodeBody does after decoding
+// it, for a body that was decoded as part of a larger JSON document (the
+// bureau decodes a batch of submissions in one pass). It fails with an
+// EINVALID *Error listing the field problems.
+func (b *Body) CheckShape() error {
 	var p Problems
 	if b.ID == "" {
 		p.Add("id", "缺少材料编号")
@@ -204,7 +212,7 @@ func DecodeBody(data []byte) (Body, error) {
 		p.Add("revision", "版本号须为正整数")
 	}
 	n := 0
-	for _, set := range []bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
+	for _, set := range [...]bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
 		if set {
 			n++
 		}
@@ -228,7 +236,7 @@ func DecodeBody(data []byte) (Body, error) {
 			p.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”的大小不能为负数", a.Name)
 		}
 	}
-	return b, p.Err()
+	return p.Err()
 }
 
 // ValidSHA256 reports whether s is a SHA-256 in lowercase hex, the form

@@ -99,13 +99,27 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 
 // decodeBytes decodes one JSON value, rejecting unknown fields and trailing data.
 func decodeBytes(data []byte, v any) error {
+	switch err := decodeJSON(data, v); {
+	case err == errTrailing:
+		return app.Errorf(app.EINVALID, "请求内容在 JSON 之后还有多余内容")
+	case err != nil:
+		return app.Errorf(app.EINVALID, "请求内容不是有效的 JSON：%s", jsonWhere(err))
+	}
+	return nil
+}
+
+var errTrailing = errors.New("data after the JSON value")
+
+// decodeJSON is decodeBytes failing with encoding/json's error, or
+// errTrailing.
+func decodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return app.Errorf(app.EINVALID, "请求内容不是有效的 JSON：%s", jsonWhere(err))
+		return err
 	}
 	if dec.More() {
-		return app.Errorf(app.EINVALID, "请求内容在 JSON 之后还有多余内容")
+		return errTrailing
 	}
 	return nil
 }
