@@ -120,7 +120,15 @@ func batchSeeds(tb testing.TB) [][]byte {
 	}
 	body := string(reqs[0].Body)
 	one := func(format string) []byte { return []byte(fmt.Sprintf(format, body)) }
-	return [][]byte{
+	var edited [][]byte
+	for _, e := range bodyEdits {
+		if !strings.Contains(body, e[0]) {
+			tb.Fatalf("body has no %s", e[0])
+		}
+		b := strings.Replace(body, e[0], e[1], 1)
+		edited = append(edited, []byte(`{"submissions":[{"filing_id":"f-0","body":`+b+`},{"filing_id":"f-1","body":`+body+`}]}`))
+	}
+	return append([][]byte{
 		plain,
 		indented,
 		[]byte(`{"submissions":[]}`),
@@ -151,6 +159,9 @@ func batchSeeds(tb testing.TB) [][]byte {
 		one(`{"submissions":[{"body":%s}]`),
 		one(` { "submissions" : [ { "body" : %s , "revision" : 1 } , { "body":{}} ] } `),
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x"}},{"body":{}} ]}`),
+		one("{\"submissions\":[{\"body\":%s,\"filing_id\":\"\xff\"}]}"),
+		one(`{"submissions":[{"body":%s,"attachments":[{"sha256":"a","size":1,"name":"n","x":1}]}]}`),
+		one(`{"submissions":[{"body":%s,"attachments":[{"sha256":"a","SIZE":1,"name":"n"}]}]}`),
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x"}} {"body":{}} ]}`),
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x"}},,{"body":{}} ]}`),
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x"},{"body":{}} ]}`),
@@ -158,7 +169,50 @@ func batchSeeds(tb testing.TB) [][]byte {
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x\"}},{"body":{}} ]}`),
 		one(`{"submissions":[{"body":%s},{"body":{}},{"body":{"id":"x}"}},{"body":{}} ]}`),
 		one(`{"submissions":[{"filing_id":"f-0","revision_id":"r-0","revision":1,"body":%s,"body_sha256":"00","attachments":[{"sha256":"a","size":1,"name":"n"}]}]}`),
-	}
+	}, edited...)
+}
+
+// bodyEdits change the client's body in ways the decoders could read
+// differently: keys in other cases, escapes, invalid UTF-8 and UTF-16,
+// numbers in other forms, nulls, repeated and unknown fields.
+var bodyEdits = [][2]string{
+	{`"kind":`, `"\u212aind":`}, // KELVIN SIGN folds to k
+	{`"kind":`, `"KIND":`},
+	{`"kind":`, `"\u006bind":`},
+	{`"security":`, `"ſecurity":`}, // LATIN SMALL LETTER LONG S folds to s
+	{`"declaration":`, `"Declaration":`},
+	{`"project_name":"`, `"project_name":"\ud800`},
+	{`"project_name":"`, `"project_name":"\udc00\ud800x`},
+	{`"project_name":"`, `"project_name":"\ud83d\ude00`},
+	{`"project_name":"`, "\"project_name\":\"\xff\xfe"},
+	{`"project_name":"`, "\"project_name\":\"\xed\xa0\x80"},
+	{`"project_name":"`, `"project_name":"\u0000\t\/\b\f`},
+	{`"plan_year":2027`, `"plan_year":2027.0`},
+	{`"plan_year":2027`, `"plan_year":-0`},
+	{`"plan_year":2027`, `"plan_year":2e3`},
+	{`"plan_year":2027`, `"plan_year":null`},
+	{`"plan_year":2027`, `"plan_year":"2027"`},
+	{`"plan_year":2027`, `"plan_year":99999999999999999999`},
+	{`"plan_year":2027`, `"plan_year":2027,"plan_year":2028`},
+	{`"revision":1`, `"revision":1e0`},
+	{`"revision":1`, `"revision":1,"declaration":null`},
+	{`"total_investment":`, `"total_investment":1.5,"x":`},
+	{`"total_investment":`, `"total_investment":-9223372036854775808,"total_investment":`},
+	{`"total_investment":`, `"total_investment":"1","total_investment":`},
+	{`"security":{`, `"security":null,"security":{`},
+	{`"security":{`, `"security":{"level":null,`},
+	{`"modules":[`, `"modules":null,"modules":[`},
+	{`"modules":[`, `"modules":[{"name":"a","x":1},`},
+	{`"modules":[`, `"modules":[null,`},
+	{`"integrated":true`, `"integrated":"true"`},
+	{`"integrated":true`, `"integrated":1`},
+	{`"integrated":true`, `"integrated":null`},
+	{`"service_types":[`, `"service_types":{},"service_types":[`},
+	{`"attachments":[{`, `"attachments":[{"size":1.5,`},
+	{`"attachments":[{`, `"attachments":[{"size":-1,`},
+	{`"attachments":[{`, `"attachments":[null,{`},
+	{`"declaration":{`, `"declaration":{"budget":[{"amount":1}],`},
+	{`"declaration":{`, `"declaration":{"Budget":[{"AMOUNT":1}],`},
 }
 
 func TestDecodeBatchAgrees(t *testing.T) {
