@@ -164,11 +164,12 @@ func checkBatchIDs(req protocol.SubmitRequest) error {
 // of the failing part is stored.
 func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*submission, out []protocol.BatchResult, now time.Time) error {
 	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		var st stage
 		for i, sub := range subs {
 			if sub == nil {
 				continue
 			}
-			var st stage
+			st.writes = st.writes[:0] // flush copied the last one's into txn
 			rc, created, err := s.apply(txn, &st, c, *sub, now)
 			if err != nil {
 				if !isRefusal(err) {
