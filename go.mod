@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.8.1
 	github.com/dgraph-io/badger/v4 v4.9.6
 	github.com/go-resty/resty/v2 v2.17.2
+	github.com/goccy/go-json v0.12.0
 	github.com/godbus/dbus/v5 v5.2.2
 	github.com/google/uuid v1.6.0
 	github.com/xuri/excelize/v2 v2.10.0

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -192,6 +193,14 @@ func DecodeBody(data []byte) (Body, error) {
 	if err := json.Unmarshal(data, &b); err != nil {
 		return Body{}, Errorf(EINVALID, "材料内容格式错误，无法解析：%v", jsonProblem(err))
 	}
+	return b, b.CheckShape()
+}
+
+// CheckShape checks the shape of a body as DecodeBody does after decoding
+// it, for a body that was decoded as part of a larger JSON document (the
+// bureau decodes a batch of submissions in one pass). It fails with an
+// EINVALID *Error listing the field problems.
+func (b *Body) CheckShape() error {
 	var p Problems
 	if b.ID == "" {
 		p.Add("id", "缺少材料编号")
@@ -203,7 +212,7 @@ func DecodeBody(data []byte) (Body, error) {
 		p.Add("revision", "版本号须为正整数")
 	}
 	n := 0
-	for _, set := range []bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
+	for _, set := range [...]bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
 		if set {
 			n++
 		}
@@ -227,7 +236,7 @@ func DecodeBody(data []byte) (Body, error) {
 			p.Add(fmt.Sprintf("attachments[%d].size", i), "附件“%s”的大小不能为负数", a.Name)
 		}
 	}
-	return b, p.Err()
+	return p.Err()
 }
 
 // ValidSHA256 reports whether s is a SHA-256 in lowercase hex, the form
@@ -253,11 +262,36 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.As(err, &te):
 		if te.Field != "" {
-			return fmt.Sprintf("字段“%s”的类型不正确", te.Field)
+			return fmt.Sprintf("字段“%s”的类型不正确%s", te.Field, wantJSON(te.Type))
 		}
 		return "内容的类型不正确"
 	case errors.As(err, &se):
 		return fmt.Sprintf("第 %d 个字节处语法错误", se.Offset)
 	}
 	return "内容不是有效的 JSON"
+}
+
+// wantJSON says what a value of type t must look like in JSON, for a
+// person fixing a body: "", when there is nothing useful to say.
+func wantJSON(t reflect.Type) string {
+	if t == nil {
+		return ""
+	}
+	if t == reflect.TypeFor[Money]() {
+		return "：金额须为以分为单位的整数（不带小数点和引号）"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "：须为整数"
+	case reflect.String:
+		return "：须为带引号的文字"
+	case reflect.Bool:
+		return "：须为 true 或 false"
+	case reflect.Slice, reflect.Array:
+		return "：须为列表 [...]"
+	case reflect.Struct, reflect.Map:
+		return "：须为对象 {...}"
+	}
+	return ""
 }

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +61,43 @@ func TestDecodeBodyRejects(t *testing.T) {
 				t.Fatalf("error %q does not mention %q", err.Error(), tt.says)
 			}
 		})
+	}
+}
+
+// TestCanonicalBodiesHashTheSame decodes bodies encoded by earlier versions
+// (testdata/canonical-bodies.txt: each body's canonical JSON, then its
+// SHA-256) and encodes them again: the bytes and so the hashes that client
+// and bureau agreed on must not change, whatever the decoder or the types
+// behind the body (app.Money) do.
+func TestCanonicalBodiesHashTheSame(t *testing.T) {
+	data, err := os.ReadFile("testdata/canonical-bodies.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 8 || len(lines)%2 != 0 {
+		t.Fatalf("%d lines, want body and hash pairs", len(lines))
+	}
+	kinds := map[Kind]bool{}
+	for i := 0; i < len(lines); i += 2 {
+		old, want := []byte(lines[i]), lines[i+1]
+		if h := sha256.Sum256(old); hex.EncodeToString(h[:]) != want {
+			t.Fatalf("line %d: testdata hash does not match its body", i+1)
+		}
+		b, err := DecodeBody(old)
+		if err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		kinds[b.Kind] = true
+		again, sum, err := b.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(old) || sum != want {
+			t.Errorf("line %d: %s body encodes differently now:\n got %s\nwant %s", i+1, b.Kind, again, old)
+		}
+	}
+	if len(kinds) != len(Kinds) {
+		t.Errorf("testdata covers kinds %v, want all of %v", kinds, Kinds)
 	}
 }

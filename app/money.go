@@ -1,15 +1,21 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 )
 
 // Money is an exact amount in fen (分, 1/100 yuan). Amounts are never floats.
 // Users see and type 万元 (10,000 yuan); 1 万元 = 1,000,000 分.
+//
+// In JSON it is an integer number of fen, encoded and decoded as the int64
+// it is: encoding/json then rejects fractions, exponents, strings and
+// numbers out of range with an *json.UnmarshalTypeError naming the field
+// (see jsonProblem), and writes the same digits strconv.AppendInt does, so
+// canonical bodies and their hashes are as they were with the MarshalJSON
+// and UnmarshalJSON it used to have (which cost the bureau a second JSON
+// decode per amount).
 type Money int64
 
 // Money units.
@@ -109,23 +115,4 @@ func formatDecimal(n int64, scale int) string {
 		s = "-" + s
 	}
 	return s
-}
-
-// MarshalJSON encodes m as an integer number of fen.
-func (m Money) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(m), 10), nil }
-
-// UnmarshalJSON decodes an integer number of fen; fractions are rejected.
-func (m *Money) UnmarshalJSON(b []byte) error {
-	// An *UnmarshalTypeError lets encoding/json name the field in the error.
-	bad := &json.UnmarshalTypeError{Value: "number " + string(b), Type: reflect.TypeFor[Money]()}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return bad
-	}
-	i, err := n.Int64()
-	if err != nil {
-		return bad
-	}
-	*m = Money(i)
-	return nil
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +87,32 @@ func TestMoneyJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"A":42}`), &v); err != nil || v.A != 42 {
 		t.Fatalf("Unmarshal = %d, %v", v.A, err)
+	}
+	if err := json.Unmarshal([]byte(`{"A":-9223372036854775808}`), &v); err != nil || v.A != math.MinInt64 {
+		t.Fatalf("Unmarshal of the smallest amount = %d, %v", v.A, err)
+	}
+	for _, in := range []string{`1.5`, `1e3`, `1.0`, `"42"`, `9223372036854775808`, `true`, `[]`} {
+		if err := json.Unmarshal([]byte(`{"A":`+in+`}`), &v); err == nil {
+			t.Errorf("amount %s accepted as %d", in, v.A)
+		}
+	}
+	b, err = json.Marshal(struct {
+		A Money `json:"a,omitempty"`
+		B Money `json:"b"`
+	}{0, -7})
+	if err != nil || string(b) != `{"b":-7}` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+}
+
+// A wrong amount in a body is refused naming the field and saying what an
+// amount must be.
+func TestDecodeBodyMoneyProblem(t *testing.T) {
+	for _, in := range []string{`1.5`, `"180"`, `1e6`} {
+		_, err := DecodeBody([]byte(`{"id":"f","kind":"declaration","revision":1,"revision_id":"r","declaration":{"budget":[{"amount":` + in + `}]}}`))
+		msg := ErrorMessage(err)
+		if ErrorCode(err) != EINVALID || !strings.Contains(msg, "declaration.budget.amount") || !strings.Contains(msg, "以分为单位的整数") {
+			t.Errorf("amount %s: %v", in, err)
+		}
 	}
 }

@@ -116,9 +116,14 @@ func getJSON(txn *badger.Txn, k []byte, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeItem(item, v)
+}
+
+// decodeItem reads the JSON record of item into v.
+func decodeItem(item *badger.Item, v any) error {
 	return item.Value(func(val []byte) error {
 		if err := json.Unmarshal(val, v); err != nil {
-			return fmt.Errorf("decode %s: %w", k, err)
+			return fmt.Errorf("decode %s: %w", item.Key(), err)
 		}
 		return nil
 	})

@@ -101,8 +101,22 @@ type submission struct {
 // new, or the problem or *app.Error the client is to see, or a storage error.
 func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now time.Time) (protocol.Receipt, bool, error) {
 	req, body := sub.req, sub.body
+	// A revision record is only ever written with its filing's record, and
+	// filing records are never deleted: when there is no filing record,
+	// this is a new filing and the revision is not looked up (one read of
+	// the store less for each new filing).
+	fitem, err := txn.Get(key("f", body.ID))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		fitem, err = nil, nil
+	}
+	if err != nil {
+		return protocol.Receipt{}, false, err
+	}
 	var rev revisionRecord
-	err := getJSON(txn, key("r", body.ID, body.RevisionID), &rev)
+	err = badger.ErrKeyNotFound
+	if fitem != nil {
+		err = getJSON(txn, key("r", body.ID, body.RevisionID), &rev)
+	}
 	switch {
 	case err == nil:
 		if rev.UnitID != c.UnitID {
@@ -122,7 +136,7 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 	if sub.invalid != nil {
 		return protocol.Receipt{}, false, sub.invalid
 	}
-	fr, err := s.advance(txn, c, req, body, now)
+	fr, err := s.advance(c, req, body, now, fitem)
 	if err != nil {
 		return protocol.Receipt{}, false, err
 	}
@@ -145,12 +159,16 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 }
 
 // advance returns the filing record a new revision applies to: a fresh
-// filing for revision 1, or the returned filing revised. It fails with
-// stale_base when the revision does not build on the head, and with
-// ECONFLICT when the filing is not open for a new revision.
-func (s *Server) advance(txn *badger.Txn, c *caller, req protocol.SubmitRequest, body app.Body, now time.Time) (filingRecord, error) {
+// filing for revision 1 when fitem, the filing's record in the store, is
+// nil, or the returned filing revised. It fails with stale_base when the
+// revision does not build on the head, and with ECONFLICT when the filing
+// is not open for a new revision.
+func (s *Server) advance(c *caller, req protocol.SubmitRequest, body app.Body, now time.Time, fitem *badger.Item) (filingRecord, error) {
 	var fr filingRecord
-	err := getJSON(txn, key("f", body.ID), &fr)
+	err := badger.ErrKeyNotFound
+	if fitem != nil {
+		err = decodeItem(fitem, &fr)
+	}
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		if req.BaseRevisionID != "" {
 			return fr, staleBase("")

@@ -14,17 +14,34 @@ import (
 // store: the body hash and that the request, the path and the body agree.
 // It returns the decoded body, or an EINVALID *app.Error with field problems.
 func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest) (app.Body, error) {
-	sum := sha256.Sum256(req.Body)
-	if !app.ValidSHA256(req.BodySHA256) {
-		return app.Body{}, fieldErr("body_sha256", "内容校验值须为 64 位小写十六进制的 SHA-256")
-	}
-	if hex.EncodeToString(sum[:]) != req.BodySHA256 {
-		return app.Body{}, fieldErr("body_sha256", "内容与校验值不符：传输中可能损坏，请重新提交")
+	if err := checkHash(req); err != nil {
+		return app.Body{}, err
 	}
 	body, err := app.DecodeBody(req.Body)
 	if err != nil {
 		return app.Body{}, err
 	}
+	if err := s.checkAgreement(filingID, revisionID, req, &body); err != nil {
+		return app.Body{}, err
+	}
+	return body, nil
+}
+
+// checkHash checks that the body of req hashes to its body_sha256.
+func checkHash(req protocol.SubmitRequest) error {
+	if !app.ValidSHA256(req.BodySHA256) {
+		return fieldErr("body_sha256", "内容校验值须为 64 位小写十六进制的 SHA-256")
+	}
+	var want [sha256.Size]byte
+	if _, err := hex.Decode(want[:], []byte(req.BodySHA256)); err != nil || sha256.Sum256(req.Body) != want {
+		return fieldErr("body_sha256", "内容与校验值不符：传输中可能损坏，请重新提交")
+	}
+	return nil
+}
+
+// checkAgreement checks that the request, the path and the decoded body
+// agree, and the attachments' number and sizes.
+func (s *Server) checkAgreement(filingID, revisionID string, req protocol.SubmitRequest, body *app.Body) error {
 	var p app.Problems
 	if req.FilingID != filingID || body.ID != filingID {
 		p.Add("filing_id", "材料编号与请求地址不一致")
@@ -45,7 +62,7 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 		p.Add("attachments", "附件清单与材料内容不一致")
 	}
 	if err := p.Err(); err != nil {
-		return app.Body{}, err
+		return err
 	}
 	var big app.Problems
 	for i, a := range body.Attachments {
@@ -54,12 +71,18 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 		}
 	}
 	if len(big) > 0 {
-		return app.Body{}, &app.Error{Code: app.ETOOLARGE, Message: "附件超出大小限制", Fields: big}
+		return &app.Error{Code: app.ETOOLARGE, Message: "附件超出大小限制", Fields: big}
 	}
-	return body, nil
+	return nil
 }
 
 func sameAttachments(refs []protocol.AttachmentRef, atts []app.Attachment) bool {
+	if len(refs) != len(atts) {
+		return false
+	}
+	if len(refs) == 0 {
+		return true
+	}
 	a := make([]string, 0, len(refs))
 	for _, r := range refs {
 		a = append(a, fmt.Sprintf("%s/%d", r.SHA256, r.Size))
