@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -190,12 +192,11 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return err
 	}
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
-	hw := &hashWriter{h: h}
-	n, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, hw)
+	n, hashed, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, h)
 	up.Offset += n
 	up.Updated = s.Now()
 	up.Hash, up.HashedTo = nil, 0
-	if hw.n == n { // the state covers exactly the bytes kept
+	if hashed == n { // the state covers exactly the bytes kept
 		if up.Hash, err = h.(encoding.BinaryMarshaler).MarshalBinary(); err != nil {
 			return fmt.Errorf("upload %s: save hash: %w", sum, err)
 		}
@@ -203,7 +204,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	if up.Offset == length && copyErr == nil {
 		got := ""
-		if hw.n == n {
+		if hashed == n {
 			got = hex.EncodeToString(h.Sum(nil))
 		}
 		return s.finishUpload(w, r, c, sum, up, got)
@@ -267,69 +268,181 @@ func (s *Server) resumeHash(unit, sum string, up uploadRecord) (hash.Hash, error
 	return h, nil
 }
 
-// hashWriter writes to f and hashes what f took; n counts the bytes hashed.
-type hashWriter struct {
-	f io.Writer
-	h hash.Hash
-	n int64
+// chunkBufSize and chunkBufs size the pipeline a chunk goes through in
+// receiveChunk: at most chunkBufs buffers of chunkBufSize per upload are
+// being read into, hashed or written at a time.
+const (
+	chunkBufSize = 1 << 20
+	chunkBufs    = 4
+)
+
+var chunkBufPool = sync.Pool{New: func() any { return new([chunkBufSize]byte) }}
+
+// piece is a filled part of a pipeline buffer, handed to both the hasher
+// and the writer; the last of the two to finish with it frees the buffer.
+type piece struct {
+	b    *[chunkBufSize]byte
+	n    int
+	refs *atomic.Int32
 }
 
-func (w *hashWriter) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	w.h.Write(p[:n])
-	w.n += int64(n)
-	return n, err
+// fill reads from r into b until b is full or r fails; unlike io.ReadFull
+// it returns r's error as it is (io.EOF included), so that a body cut short
+// (io.ErrUnexpectedEOF from net/http) is not mistaken for its end.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := r.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
-// appendChunk writes the request body at offset of the part file through hw
-// (which hashes it), at most one chunk and never past length, and syncs it.
-// It returns the bytes written and, when the body was too long or broke
-// off, why.
-func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum string, offset, length int64, hw *hashWriter) (int64, error) {
+// receiveChunk copies src to f, which is positioned at offset, hashes the
+// bytes into h and syncs f. One goroutine reads the socket into buffers;
+// another hashes them while the caller's writes them to the file and starts
+// their writeback at once, then syncs the file while the hash catches up:
+// SHA-256 is the slowest stage, and neither the socket nor the disk waits
+// for it. Once synced, the chunk's pages leave the page cache. It returns the bytes written to f, the bytes
+// hashed (not fewer than written; more when a write failed), src's error
+// (nil at io.EOF) and the write's or sync's. abort is called once when a
+// write fails, to make a read blocked on src return.
+func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, abort func()) (written, hashed int64, readErr, writeErr error) {
+	free := make(chan *[chunkBufSize]byte, chunkBufs)
+	for range chunkBufs {
+		free <- chunkBufPool.Get().(*[chunkBufSize]byte)
+	}
+	defer func() {
+		for range chunkBufs {
+			chunkBufPool.Put(<-free)
+		}
+	}()
+	release := func(p piece) {
+		if p.refs.Add(-1) == 0 {
+			free <- p.b
+		}
+	}
+	toHash := make(chan piece, chunkBufs)
+	toWrite := make(chan piece, chunkBufs)
+	var stopped atomic.Bool
+	go func() { // reader; sets readErr before closing the channels
+		defer close(toWrite)
+		defer close(toHash)
+		for {
+			b := <-free
+			if stopped.Load() {
+				free <- b
+				return
+			}
+			n, err := fill(src, b[:])
+			if n > 0 {
+				p := piece{b: b, n: n, refs: new(atomic.Int32)}
+				p.refs.Store(2)
+				toHash <- p
+				toWrite <- p
+			} else {
+				free <- b
+			}
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				return
+			}
+		}
+	}()
+	hashDone := make(chan struct{})
+	go func() { // hasher
+		defer close(hashDone)
+		for p := range toHash {
+			h.Write(p.b[:p.n])
+			hashed += int64(p.n)
+			release(p)
+		}
+	}()
+	for p := range toWrite {
+		if writeErr == nil {
+			k, err := f.Write(p.b[:p.n])
+			startWriteback(f, offset+written, int64(k))
+			written += int64(k)
+			if err != nil {
+				writeErr = fmt.Errorf("write part: %w", err)
+				stopped.Store(true)
+				abort()
+			}
+		}
+		release(p)
+	}
+	// The reader is done; the hasher may not be.
+	if err := syncData(f); err != nil && writeErr == nil {
+		writeErr = fmt.Errorf("sync part: %w", err)
+	} else if err == nil {
+		dropCache(f, offset, written)
+	}
+	<-hashDone
+	return written, hashed, readErr, writeErr
+}
+
+// appendChunk writes the request body at offset of the part file, hashing
+// it into h, at most one chunk and never past length, and syncs it. It
+// returns the bytes kept and the bytes hashed (h is only a state for the
+// kept bytes when the two are equal) and, when the body was too long or
+// broke off or the disk failed, why.
+func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum string, offset, length int64, h hash.Hash) (int64, int64, error) {
 	path := s.attachmentPath(unit, sum, false)
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return 0, fmt.Errorf("upload dir: %w", err)
+		return 0, 0, fmt.Errorf("upload dir: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
 	if err != nil {
-		return 0, fmt.Errorf("open part: %w", err)
+		return 0, 0, fmt.Errorf("open part: %w", err)
 	}
 	defer f.Close()
 	// Bytes past the recorded offset were never acknowledged: drop them.
 	if err := f.Truncate(offset); err != nil {
-		return 0, fmt.Errorf("truncate part: %w", err)
+		return 0, 0, fmt.Errorf("truncate part: %w", err)
 	}
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return 0, fmt.Errorf("seek part: %w", err)
+		return 0, 0, fmt.Errorf("seek part: %w", err)
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	hw.f = f
-	n, err := io.Copy(hw, io.LimitReader(body, length-offset))
-	if serr := f.Sync(); serr != nil {
-		return 0, fmt.Errorf("sync part: %w", serr)
+	rc := http.NewResponseController(w)
+	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, func() {
+		_ = rc.SetReadDeadline(time.Now())
+	})
+	if werr != nil {
+		// What was written may not be on disk: keep none of it. The hash
+		// state, which covers more than is kept, is then not saved.
+		if err := f.Truncate(offset); err != nil {
+			return 0, hashed, fmt.Errorf("%w; truncate part: %w", werr, err)
+		}
+		return 0, hashed, werr
 	}
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &mb):
-		return n, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", app.SizeLabel(s.cfg.ChunkBytes), n, offset+n)
+		return n, hashed, app.Errorf(app.ETOOLARGE, "每段上传不能超过 %s；已保存前 %d 字节，请从 %d 继续", app.SizeLabel(s.cfg.ChunkBytes), n, offset+n)
 	case err != nil:
 		// The body broke off (a cut connection): not the client's fault, so
 		// answer like an offset mismatch, which the client resumes from.
 		at := offset + n
 		p := protocol.NewProblem(protocol.CodeOffsetMismatch, fmt.Sprintf("上传中断，服务器已保存 %d 字节，请从该位置继续上传", at))
 		p.Offset = &at
-		return n, p
+		return n, hashed, p
 	}
 	if n == length-offset {
 		var one [1]byte
 		if k, _ := body.Read(one[:]); k > 0 {
 			if err := f.Truncate(offset); err != nil {
-				return 0, fmt.Errorf("truncate part: %w", err)
+				return 0, hashed, fmt.Errorf("truncate part: %w", err)
 			}
-			return 0, app.Errorf(app.EINVALID, "上传的内容超过了声明的附件大小（%d 字节）", length)
+			return 0, hashed, app.Errorf(app.EINVALID, "上传的内容超过了声明的附件大小（%d 字节）", length)
 		}
 	}
-	return n, nil
+	return n, hashed, nil
 }
 
 // finishUpload verifies a fully received attachment whose SHA-256, hashed

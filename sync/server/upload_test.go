@@ -3,12 +3,15 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -228,5 +231,51 @@ func TestFilingDetailSaysWhichAttachmentsAreComplete(t *testing.T) {
 	}
 	if len(d.Attachments) != 2 || !got[sha(one)] || got[sha(two)] {
 		t.Fatalf("attachments = %+v", d.Attachments)
+	}
+}
+
+// A chunk whose connection is cut keeps every byte that arrived, across the
+// buffers the bureau reads a chunk into and up to the last partial one, with
+// a hash state for exactly those bytes: the rest of the upload then
+// completes, verified, from the bureau's offset.
+func TestUploadKeepsBytesOfCutChunk(t *testing.T) {
+	fx := MustBureau(t)
+	data := make([]byte, 3<<20+777)
+	for i := range data {
+		data[i] = byte(i*31 + i>>11)
+	}
+	sum := sha(data)
+	path := protocol.Path(protocol.PathAttachment, sum)
+	cut := 2<<20 + 300<<10 + 5
+
+	conn, err := net.Dial("tcp", fx.http.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := fmt.Sprintf("PATCH %s HTTP/1.1\r\nHost: bureau\r\n%s: Bearer %s\r\nContent-Type: %s\r\n%s: 0\r\n%s: %d\r\nContent-Length: %d\r\n\r\n",
+		path, protocol.HeaderAuthorization, fx.clerkA, protocol.MediaChunk,
+		protocol.HeaderUploadOffset, protocol.HeaderUploadLength, len(data), len(data))
+	if _, err := conn.Write(append([]byte(head), data[:cut]...)); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+
+	var off string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if off = fx.do("HEAD", path, fx.clerkA, nil).Header.Get(protocol.HeaderUploadOffset); off == strconv.Itoa(cut) {
+			break
+		}
+	}
+	if off != strconv.Itoa(cut) {
+		t.Fatalf("offset after a chunk cut at %d = %s", cut, off)
+	}
+	r := fx.do("PATCH", path, fx.clerkA, data[cut:], protocol.HeaderUploadOffset, off, protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(r.body, &st); err != nil || r.StatusCode != http.StatusOK || !st.Complete {
+		t.Fatalf("rest of the upload: %d %s", r.StatusCode, r.body)
+	}
+	got, err := os.ReadFile(filepath.Join(fx.dir, "attachments", fx.unitA.ID, sum))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("attachment kept: %d bytes, %v", len(got), err)
 	}
 }
