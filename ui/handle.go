@@ -99,6 +99,9 @@ type HomeHandle struct{ h *homeScreen }
 // Home returns the filing list's handle.
 func (u *UI) Home() *HomeHandle { return &HomeHandle{h: u.home} }
 
+// Shown reports whether the list is the screen shown.
+func (h *HomeHandle) Shown() bool { return h.h.shown }
+
 // Search returns the search box.
 func (h *HomeHandle) Search() *widget.Entry { return h.h.search }
 

@@ -105,7 +105,9 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 	test.Type(entry("数管局分配的账号"), "clerk")
 	test.Type(entry("密码"), password)
 	test.Tap(find(t, content, "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" }))
-	d.eventually(t, "the login", func() bool { return d.link.Session().Configured })
+	// The session is stored before the setup screen hands over to the list;
+	// wait for the list too, or it would close the editor opened below.
+	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && d.ui.Home().Shown() })
 	if s := d.link.Session(); s.Actor != "李梅" || s.UnitName != "霍邱县城关镇人民政府" || d.link.Profile().ID != "huoqiu" {
 		t.Fatalf("session %+v, profile %v", s, d.link.Profile().ID)
 	}
