@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"egovdesk/app/store"
@@ -19,20 +20,83 @@ type pushRun struct {
 	budget  int64           // request bytes a batch may carry; 0 until asked
 	blocked map[string]bool // filings with an earlier item that did not go through
 
-	// The acknowledgements of a batch are written while the next batch is
-	// on its way.
-	acking chan error // the AckMany under way, nil when none
-	flight *flight    // the batch on its way, nil when none
+	// The acknowledgements of a batch are written while the next batches
+	// are on their way.
+	acks   *acker  // nil until a batch was received
+	flight *flight // the batch on its way, nil when none
 }
 
-// waitAcks waits for the acknowledgements under way and returns their error.
+// acker writes the acknowledgements of the batches the bureau received, one
+// batch after another in the order they landed, while the push goes on.
+// Holding at most one batch besides the one it writes, it slows the push
+// down only when the store falls behind.
+type acker struct {
+	queue chan ackJob
+	done  chan struct{}
+	mu    sync.Mutex
+	err   error // the first failure; the acker writes nothing after it
+}
+
+type ackJob struct {
+	acks  []store.AckEntry
+	batch int // items in the batch, for the log
+}
+
+func (s *Syncer) newAcker(ctx context.Context) *acker {
+	a := &acker{queue: make(chan ackJob, 1), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		for j := range a.queue {
+			if a.failed() != nil {
+				continue
+			}
+			// The bureau holds these now: record it even when stopping.
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			err := s.local.AckMany(actx, j.acks)
+			cancel()
+			if err != nil {
+				a.mu.Lock()
+				a.err = fmt.Errorf("acknowledge %d outbox items: %w", len(j.acks), err)
+				a.mu.Unlock()
+				continue
+			}
+			s.log.Info("revisions delivered", "count", len(j.acks), "batch", j.batch)
+		}
+	}()
+	return a
+}
+
+// failed returns the acker's first failure, nil while all went well.
+func (a *acker) failed() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// ack queues the acknowledgements of a batch of n items. It returns an
+// earlier batch's failure to acknowledge, which stops the push.
+func (p *pushRun) ack(ctx context.Context, acks []store.AckEntry, n int) error {
+	if p.acks == nil {
+		p.acks = p.s.newAcker(ctx)
+	}
+	if err := p.acks.failed(); err != nil {
+		return err
+	}
+	p.acks.queue <- ackJob{acks: acks, batch: n}
+	return nil
+}
+
+// waitAcks waits until every acknowledgement queued is written and returns
+// the first failure.
 func (p *pushRun) waitAcks() error {
-	if p.acking == nil {
+	a := p.acks
+	if a == nil {
 		return nil
 	}
-	err := <-p.acking
-	p.acking = nil
-	return err
+	p.acks = nil
+	close(a.queue)
+	<-a.done
+	return a.failed()
 }
 
 // finish waits for the store writes under way and returns err, or their
@@ -310,24 +374,11 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 		}
 		acks = append(acks, store.AckEntry{Seq: it.Seq, Receipt: receiptOf(*r.Receipt)})
 	}
-	if err := p.waitAcks(); err != nil {
-		return err
-	}
 	if len(acks) > 0 {
-		// The bureau holds these now: record it even when stopping, and
-		// while the next batch is on its way (finish waits for it).
-		acking := make(chan error, 1)
-		go func() {
-			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			if err := s.local.AckMany(actx, acks); err != nil {
-				acking <- fmt.Errorf("acknowledge %d outbox items: %w", len(acks), err)
-				return
-			}
-			s.log.Info("revisions delivered", "count", len(acks), "batch", len(items))
-			acking <- nil
-		}()
-		p.acking = acking
+		// Written while the push goes on; finish waits for them.
+		if err := p.ack(ctx, acks, len(items)); err != nil {
+			return err
+		}
 	}
 	for _, i := range awaiting {
 		it := items[i]
