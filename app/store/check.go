@@ -130,7 +130,7 @@ func (s *Store) Check(ctx context.Context) error {
 				add("计数 %s 为 %d，实有 0", k, n)
 			}
 		}
-		items, err := outboxItems(txn)
+		items, err := outboxItems(txn, 0, 0)
 		if errors.Is(err, errBadRecord) {
 			add("%v", err)
 		} else if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -154,10 +155,18 @@ func nextSeq(txn *badger.Txn) (uint64, error) {
 // Outbox returns the items waiting to be delivered, oldest first. It fails
 // with a wrapped storage error.
 func (s *Store) Outbox(ctx context.Context) ([]OutboxItem, error) {
+	return s.OutboxFrom(ctx, 0, 0)
+}
+
+// OutboxFrom returns at most limit (0: all) of the items waiting to be
+// delivered whose Seq is from or later, oldest first: a page of the outbox,
+// so that the syncer can start sending a long outbox before it has read
+// all of it. It fails with a wrapped storage error.
+func (s *Store) OutboxFrom(ctx context.Context, from uint64, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
-		out, err = outboxItems(txn)
+		out, err = outboxItems(txn, from, limit)
 		return err
 	})
 	if err != nil {
@@ -166,12 +175,13 @@ func (s *Store) Outbox(ctx context.Context) ([]OutboxItem, error) {
 	return out, nil
 }
 
-func outboxItems(txn *badger.Txn) ([]OutboxItem, error) {
+func outboxItems(txn *badger.Txn, from uint64, limit int) ([]OutboxItem, error) {
 	var keys []string
 	var vals [][]byte
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("o/"), PrefetchValues: true})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("o/"), PrefetchValues: true,
+		PrefetchSize: cmp.Or(min(limit, 100), 100)})
 	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
+	for it.Seek([]byte(outboxKey(from))); it.Valid() && (limit <= 0 || len(vals) < limit); it.Next() {
 		v, err := it.Item().ValueCopy(nil)
 		if err != nil {
 			return nil, fmt.Errorf("outbox item %s: %w", it.Item().Key(), err)

@@ -425,3 +425,50 @@ func TestCheckFindsAMissingOutboxBody(t *testing.T) {
 		t.Fatal("Outbox read an item without its body")
 	}
 }
+
+// TestOutboxFrom: pages of the outbox, read one after another from the
+// sequence after the last item of the page before, give every item once, in
+// order, with its body, and nothing past the end.
+func TestOutboxFrom(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	const n = 7
+	for i := range n {
+		f := newDeclaration(t, fmt.Sprintf("霍邱县第%03d号政务信息化项目", i), 2026)
+		mustSave(t, s, f)
+		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil || len(all) != n {
+		t.Fatalf("outbox: %d items, %v", len(all), err)
+	}
+	var got []OutboxItem
+	var from uint64
+	for pages := 0; ; pages++ {
+		page, err := s.OutboxFrom(ctx, from, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 3 || pages > n {
+			t.Fatalf("page %d has %d items", pages, len(page))
+		}
+		if len(page) == 0 {
+			break
+		}
+		got = append(got, page...)
+		from = page[len(page)-1].Seq + 1
+	}
+	if len(got) != n {
+		t.Fatalf("pages gave %d items, want %d", len(got), n)
+	}
+	for i := range all {
+		if got[i].Seq != all[i].Seq || !bytes.Equal(got[i].Body, all[i].Body) || len(got[i].Body) == 0 {
+			t.Fatalf("item %d: seq %d body %d bytes, want seq %d body %d bytes", i, got[i].Seq, len(got[i].Body), all[i].Seq, len(all[i].Body))
+		}
+	}
+	if rest, err := s.OutboxFrom(ctx, all[n-1].Seq, 0); err != nil || len(rest) != 1 || rest[0].Seq != all[n-1].Seq {
+		t.Fatalf("from the last item: %d items, %v", len(rest), err)
+	}
+}

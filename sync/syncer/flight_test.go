@@ -199,3 +199,105 @@ func TestPushLandsTheBatchAfterAFailedOne(t *testing.T) {
 		}
 	}
 }
+
+// pagedLocal records the pages push asks the store for.
+type pagedLocal struct {
+	*store.Store
+	mu     sync.Mutex
+	limits []int
+}
+
+func (p *pagedLocal) OutboxFrom(ctx context.Context, from uint64, limit int) ([]store.OutboxItem, error) {
+	p.mu.Lock()
+	p.limits = append(p.limits, limit)
+	p.mu.Unlock()
+	return p.Store.OutboxFrom(ctx, from, limit)
+}
+
+// orderRemote is a BatchRemote that receives everything and records the
+// revisions in the order they arrived.
+type orderRemote struct {
+	*fakeRemote
+	mu   sync.Mutex
+	revs []string
+}
+
+func (o *orderRemote) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	out := make([]protocol.BatchResult, len(reqs))
+	o.mu.Lock()
+	for i, r := range reqs {
+		o.revs = append(o.revs, r.RevisionID)
+		out[i] = protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)}
+	}
+	o.mu.Unlock()
+	return out, nil
+}
+
+func (o *orderRemote) Limits(context.Context) (protocol.Limits, error) {
+	return protocol.Limits{MaxBodyBytes: 4 << 20}, nil
+}
+
+// TestPushReadsTheOutboxInPages: a long outbox is read a page at a time, the
+// first no longer than a batch so that sending starts at once, and every
+// item of every page is sent exactly once, a filing's revisions in order
+// even when they are pages apart; an outbox of exactly one page, whose
+// next page is empty, ends the push too.
+func TestPushReadsTheOutboxInPages(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{protocol.MaxBatch, 3*protocol.MaxBatch + 37} {
+		st := MustMemStore(t)
+		blobs, err := syncer.OpenBlobDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := queueLocal(t, st, n)
+		if n > protocol.MaxBatch {
+			resubmit(t, st, ids[3]) // revision 2, three pages after revision 1
+		}
+		want, err := st.Outbox(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		local := &pagedLocal{Store: st}
+		remote := &orderRemote{fakeRemote: &fakeRemote{}}
+		if err := syncer.New(local, remote, blobs, syncer.Options{}).SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(local.limits) == 0 || local.limits[0] <= 0 || local.limits[0] > protocol.MaxBatch {
+			t.Fatalf("%d items: pages asked for %v, want the first one batch long", n, local.limits)
+		}
+		if n > protocol.MaxBatch && len(local.limits) < 3 {
+			t.Fatalf("%d items: pages asked for %v, want several", n, local.limits)
+		}
+		if len(remote.revs) != len(want) {
+			t.Fatalf("%d items: %d revisions sent, want %d", n, len(remote.revs), len(want))
+		}
+		seen, pos := map[string]int{}, map[string]int{}
+		for i, rev := range remote.revs {
+			seen[rev]++
+			pos[rev] = i
+		}
+		for _, it := range want {
+			if seen[it.RevisionID] != 1 {
+				t.Fatalf("item %d (revision %s) sent %d times", it.Seq, it.RevisionID, seen[it.RevisionID])
+			}
+		}
+		if n > protocol.MaxBatch {
+			var first, second string
+			for _, it := range want {
+				if it.FilingID == ids[3] && it.RevisionNumber == 1 {
+					first = it.RevisionID
+				}
+				if it.FilingID == ids[3] && it.RevisionNumber == 2 {
+					second = it.RevisionID
+				}
+			}
+			if pos[first] > pos[second] {
+				t.Fatalf("revision 2 of %s sent before revision 1", ids[3])
+			}
+		}
+		if left, _ := st.PendingCount(ctx); left != 0 {
+			t.Fatalf("%d items: %d left in the outbox", n, left)
+		}
+	}
+}

@@ -15,6 +15,90 @@ import (
 	"egovdesk/sync/protocol"
 )
 
+// outboxPage is how many outbox items push reads at a time.
+const outboxPage = 2 * protocol.MaxBatch
+
+// outboxReader reads the outbox for push a page at a time, the first page
+// one batch long so that the first batch leaves at once, and each next page
+// in the background.
+type outboxReader struct {
+	s     *Syncer
+	from  uint64 // the Seq the next page starts at
+	more  bool   // the last page read was full: there may be more
+	ahead chan outboxPageResult
+}
+
+type outboxPageResult struct {
+	items []store.OutboxItem
+	err   error
+}
+
+// read reads the page at r.from of at most limit items. It does not touch
+// r: a prefetch runs it in the background.
+func (r *outboxReader) read(ctx context.Context, from uint64, limit int) ([]store.OutboxItem, error) {
+	page, err := r.s.local.OutboxFrom(ctx, from, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return page, nil
+}
+
+// took moves r past page, read with limit.
+func (r *outboxReader) took(page []store.OutboxItem, limit int) {
+	if len(page) > 0 {
+		r.from = page[len(page)-1].Seq + 1
+	}
+	r.more = len(page) == limit
+}
+
+// first reads the first page.
+func (r *outboxReader) first(ctx context.Context) ([]store.OutboxItem, error) {
+	page, err := r.read(ctx, 0, protocol.MaxBatch)
+	if err == nil {
+		r.took(page, protocol.MaxBatch)
+	}
+	return page, err
+}
+
+// prefetch starts reading the next page, unless there is none or it is
+// under way.
+func (r *outboxReader) prefetch(ctx context.Context) {
+	if !r.more || r.ahead != nil {
+		return
+	}
+	ahead := make(chan outboxPageResult, 1)
+	r.ahead = ahead
+	from := r.from
+	go func() {
+		items, err := r.read(ctx, from, outboxPage)
+		ahead <- outboxPageResult{items, err}
+	}()
+}
+
+// next returns the next page, waiting for the prefetch under way or reading
+// it now. r.more says afterwards whether there may be more.
+func (r *outboxReader) next(ctx context.Context) ([]store.OutboxItem, error) {
+	r.prefetch(ctx)
+	if r.ahead == nil {
+		return nil, nil
+	}
+	res := <-r.ahead
+	r.ahead = nil
+	if res.err != nil {
+		return nil, res.err
+	}
+	r.took(res.items, outboxPage)
+	return res.items, nil
+}
+
+// wait waits for a prefetch under way, so that none outlives the push.
+func (r *outboxReader) wait() {
+	if r.ahead != nil {
+		<-r.ahead
+		r.ahead = nil
+	}
+}
+
 // maxRounds bounds the submit → upload-missing → submit rounds of one item.
 const maxRounds = 3
 
@@ -84,16 +168,36 @@ func (s *Syncer) showOutbox(items []store.OutboxItem) {
 // by one. It stops at the first error that is not the item's own fault and
 // returns it.
 func (s *Syncer) push(ctx context.Context) error {
-	items, err := s.local.Outbox(ctx)
+	// A long outbox is read a page at a time, the next page while the
+	// batches of the one before travel: reading 1,000 items before sending
+	// any took a tenth of the time the whole push did.
+	r := &outboxReader{s: s}
+	defer r.wait()
+	items, err := r.first(ctx)
 	if err != nil {
-		return fmt.Errorf("read outbox: %w", err)
+		return err
 	}
-	s.showOutbox(items)
+	if !r.more {
+		s.showOutbox(items) // the whole outbox; a longer one is shown when the pass ends
+	}
 	p := &pushRun{s: s, blocked: map[string]bool{}}
 	if br, ok := s.remote.(BatchRemote); ok {
 		p.batch = br
 	}
-	for len(items) > 0 {
+	for {
+		if len(items) <= 2*protocol.MaxBatch {
+			r.prefetch(ctx)
+		}
+		if len(items) < protocol.MaxBatch && r.more {
+			page, err := r.next(ctx)
+			if err != nil {
+				return p.finish(ctx, err)
+			}
+			items = append(items, page...)
+		}
+		if len(items) == 0 {
+			break
+		}
 		it := items[0]
 		if it.State == store.SendQuarantined || p.blocked[it.FilingID] {
 			p.blocked[it.FilingID] = true

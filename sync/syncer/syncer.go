@@ -50,6 +50,7 @@ import (
 // Local is what the syncer needs of the local store (*store.Store).
 type Local interface {
 	Outbox(ctx context.Context) ([]store.OutboxItem, error)
+	OutboxFrom(ctx context.Context, from uint64, limit int) ([]store.OutboxItem, error)
 	MarkAttempt(ctx context.Context, seq uint64, errMsg string, quarantine bool) error
 	MarkAttempts(ctx context.Context, seqs []uint64, errMsg string, quarantine bool) error
 	MarkSending(ctx context.Context, seqs []uint64) error
