@@ -190,9 +190,11 @@ func benchPushSyncer(b *testing.B, queued int, reopen bool) {
 		})
 		b.StartTimer()
 		c0 := cpuTime()
+		stop := profilePush(b)
 		if err := sy.SyncOnce(ctx); err != nil {
 			b.Fatal(err)
 		}
+		stop()
 		cpu += cpuTime() - c0
 	}
 	b.StopTimer()
@@ -205,6 +207,31 @@ func benchPushSyncer(b *testing.B, queued int, reopen bool) {
 	list, err := cl.Filings(ctx)
 	if err != nil || len(list) != b.N*queued {
 		b.Fatalf("bureau holds %d filings, want %d (%v)", len(list), b.N*queued, err)
+	}
+}
+
+// profilePush profiles the CPU until the function it returns is called,
+// into a new file in $EGOV_PUSH_PROFILE when that is set: unlike
+// -cpuprofile it leaves out the setup, including the work Badger's own
+// goroutines do for it. Read all the files at once:
+// go tool pprof -top e2e.test $EGOV_PUSH_PROFILE/*.pprof
+func profilePush(b *testing.B) (stop func()) {
+	dir := os.Getenv("EGOV_PUSH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.CreateTemp(dir, "push-*.pprof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
