@@ -135,8 +135,12 @@ func badgerOptions(dir string, c *config) badger.Options {
 		WithSyncWrites(c.syncWrites).
 		WithMetricsEnabled(false).
 		WithLogger(badgerLogger{c.logger})
-	if !c.inMemory {
-		// An in-memory store has no value log: every value stays in the tree.
+	if !c.inMemory && !c.syncWrites {
+		// An in-memory store has no value log: every value stays in the
+		// tree. With SyncWrites on, Badger 4.9 syncs the value log after
+		// each write but only logs a failure (valueLog.write), so the value
+		// log is used only with SyncWrites off, where DB.Sync — which the
+		// store calls before it reports a write durable — returns it.
 		opts = opts.WithValueThreshold(1 << 10)
 	}
 	if most := memTable * 15 / 100 / 4; c.memTable > 0 && opts.ValueThreshold > most {
