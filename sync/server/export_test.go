@@ -29,3 +29,14 @@ func ForgetUploadHash(tb interface{ Fatal(...any) }, s *Server, unit, sum string
 		tb.Fatal(err)
 	}
 }
+
+// WatchSyncDir calls seen with each directory the bureau syncs, before
+// syncing it, until the test ends.
+func WatchSyncDir(tb interface{ Cleanup(func()) }, seen func(dir string)) {
+	old := syncDir
+	syncDir = func(dir string) error {
+		seen(dir)
+		return old(dir)
+	}
+	tb.Cleanup(func() { syncDir = old })
+}

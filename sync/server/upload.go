@@ -23,6 +23,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 )
 
@@ -445,6 +446,9 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, hashed, nil
 }
 
+// syncDir is store.SyncDir; tests watch it.
+var syncDir = store.SyncDir
+
 // finishUpload verifies a fully received attachment whose SHA-256, hashed
 // as the bytes arrived, is got ("" when unknown: the part file is hashed):
 // on a match it becomes complete and the revisions waiting for it are
@@ -465,7 +469,16 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 		s.log.Warn("attachment checksum mismatch", "unit", c.UnitID, "sha256", sum, "got", got)
 		return protocol.NewProblem(protocol.CodeChecksumMismatch, "附件上传后校验不一致，服务器已丢弃收到的内容，请重新上传")
 	}
-	if err := os.Rename(part, s.attachmentPath(c.UnitID, sum, true)); err != nil {
+	final := s.attachmentPath(c.UnitID, sum, true)
+	if err := os.Rename(part, final); err != nil {
+		return fmt.Errorf("keep attachment: %w", err)
+	}
+	// The record is about to say complete: the rename, and the unit's
+	// directory if this upload made it, must survive a power cut first.
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("keep attachment: %w", err)
+	}
+	if err := syncDir(s.files); err != nil {
 		return fmt.Errorf("keep attachment: %w", err)
 	}
 	// A kill here leaves the file in place and the record incomplete;

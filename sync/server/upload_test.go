@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -277,5 +278,33 @@ func TestUploadKeepsBytesOfCutChunk(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(fx.dir, "attachments", fx.unitA.ID, sum))
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("attachment kept: %d bytes, %v", len(got), err)
+	}
+}
+
+// TestUploadSyncsTheDirectoryAfterTheRename: a verified attachment is
+// renamed into place and the rename made durable (its directory synced,
+// and the directory above, which holds a unit's new directory) before the
+// upload is recorded complete: otherwise a power cut could leave a
+// "complete" record and no file.
+func TestUploadSyncsTheDirectoryAfterTheRename(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("可行性研究报告"), 3000)
+	sum := sha(data)
+	final := filepath.Join(fx.dir, "attachments", fx.unitA.ID, sum)
+	var synced []string
+	server.WatchSyncDir(t, func(dir string) {
+		if _, err := os.Stat(final); err != nil {
+			t.Errorf("directory %s synced before the attachment was in place: %v", dir, err)
+		}
+		synced = append(synced, dir)
+	})
+	r := fx.do("PATCH", protocol.Path(protocol.PathAttachment, sum), fx.clerkA, data,
+		protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+	if r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+	}
+	want := []string{filepath.Dir(final), filepath.Join(fx.dir, "attachments")}
+	if !slices.Equal(synced, want) {
+		t.Fatalf("directories synced %v, want %v", synced, want)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"egovdesk/app"
+	"egovdesk/app/store"
 )
 
 // Blobs gives the syncer the bytes of attachments by content hash. The
@@ -127,9 +128,16 @@ func (d *BlobDir) ImportReader(ctx context.Context, name string, r io.Reader) (a
 	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, sum)); err != nil {
 		return app.Attachment{}, fmt.Errorf("store attachment: %w", err)
 	}
+	// The filing will name the file: its name must survive a power cut.
+	if err := syncDir(d.dir); err != nil {
+		return app.Attachment{}, fmt.Errorf("store attachment: %w", err)
+	}
 	return app.Attachment{Name: name, SHA256: sum, Size: n,
 		MediaType: mime.TypeByExtension(strings.ToLower(filepath.Ext(name)))}, nil
 }
+
+// syncDir is store.SyncDir; tests watch it.
+var syncDir = store.SyncDir
 
 // ctxReader stops a copy when ctx is done.
 type ctxReader struct {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,14 +129,26 @@ func TestChecksumMismatchRetriesWhileFileIsIntact(t *testing.T) {
 
 func TestBlobDir(t *testing.T) {
 	ctx := context.Background()
-	d, err := syncer.OpenBlobDir(t.TempDir() + "/blobs")
+	dir := t.TempDir() + "/blobs"
+	d, err := syncer.OpenBlobDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := content(70000, 3)
+	// The imported file's name must survive a power cut before a filing names it.
+	var synced []string
+	syncer.WatchSyncDir(t, func(got string) {
+		if _, err := os.Stat(filepath.Join(got, sha256Hex(data))); err != nil {
+			t.Errorf("directory %s synced before the file was in place: %v", got, err)
+		}
+		synced = append(synced, got)
+	})
 	a, err := d.ImportReader(ctx, "预算明细.XLSX", bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(synced, []string{dir}) {
+		t.Fatalf("directories synced %v, want %v", synced, []string{dir})
 	}
 	if a.Size != int64(len(data)) || a.SHA256 != sha256Hex(data) || a.Name != "预算明细.XLSX" || a.MediaType == "" {
 		t.Fatalf("attachment %+v", a)
