@@ -126,6 +126,26 @@ func (s *Store) Get(ctx context.Context, id string) (*app.Filing, error) {
 	return f, nil
 }
 
+// Summary returns the list row of filing id — among others the send state
+// of its current revision — without reading the document. It fails with an
+// ENOTFOUND *app.Error when there is no such filing and a wrapped error
+// otherwise.
+func (s *Store) Summary(ctx context.Context, id string) (Summary, error) {
+	var sum *Summary
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var err error
+		sum, err = readSummary(txn, id)
+		return err
+	})
+	if err == nil && sum == nil {
+		err = notFound(id)
+	}
+	if err != nil {
+		return Summary{}, fmt.Errorf("summary of filing %s: %w", id, err)
+	}
+	return *sum, nil
+}
+
 // readFiling returns the stored filing with its history, or an ENOTFOUND *app.Error.
 func readFiling(txn *badger.Txn, id string) (*app.Filing, error) {
 	var f app.Filing

@@ -472,3 +472,37 @@ func TestOutboxFrom(t *testing.T) {
 		t.Fatalf("from the last item: %d items, %v", len(rest), err)
 	}
 }
+
+// TestSummaryFollowsTheSendState: Summary gives a filing's row, whose send
+// state follows its current revision through submit, a failed attempt and
+// the acknowledgement, and ENOTFOUND for a filing the store does not hold.
+func TestSummaryFollowsTheSendState(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "霍邱县城关镇网格化管理平台", 2026)
+	mustSave(t, s, f)
+	state := func(want SendState, reason string) {
+		t.Helper()
+		sum, err := s.Summary(ctx, f.ID)
+		if err != nil || sum.ID != f.ID || sum.Send != want || sum.SendError != reason {
+			t.Fatalf("summary %+v, %v; want send state %q (%q)", sum, err, want, reason)
+		}
+	}
+	state(SendNone, "")
+	it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	state(SendQueued, "")
+	if err := s.MarkAttempt(ctx, it.Seq, "无法连接数管局服务器，将自动重试", false); err != nil {
+		t.Fatal(err)
+	}
+	state(SendFailed, "无法连接数管局服务器，将自动重试")
+	if err := s.Ack(ctx, it.Seq, Receipt{ID: "r-1", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	state(SendSent, "")
+	if _, err := s.Summary(ctx, "no-such-filing"); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("summary of a missing filing: %v, want ENOTFOUND", err)
+	}
+}

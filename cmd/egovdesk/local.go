@@ -66,26 +66,20 @@ func (l *local) Submit(ctx context.Context, id, actor string, now time.Time) err
 	return err
 }
 
-// Send returns the state of the filing's newest outbox item; a submitted
-// revision no longer in the outbox was delivered.
+// Send returns the send state of the filing's current revision, as its row
+// in the list shows it: from its summary, which every submit, attempt and
+// acknowledgement keeps up to date, rather than from the outbox, which the
+// open editor would otherwise read whole (bodies and all) on every change
+// the syncer makes.
 func (l *local) Send(ctx context.Context, id string) (ui.Send, error) {
-	items, err := l.st.Outbox(ctx)
+	sum, err := l.st.Summary(ctx, id)
 	if err != nil {
 		return ui.Send{}, err
 	}
-	for i := len(items) - 1; i >= 0; i-- {
-		if it := items[i]; it.FilingID == id {
-			return ui.Send{State: sendState(it.State), Reason: it.LastError}, nil
-		}
+	if sum.Send == store.SendNone && !sum.SubmittedAt.IsZero() {
+		return ui.Send{State: ui.SendSent}, nil // submitted, no send state recorded
 	}
-	f, err := l.st.Get(ctx, id)
-	if err != nil {
-		return ui.Send{}, err
-	}
-	if f.Revision.Submitted() {
-		return ui.Send{State: ui.SendSent}, nil
-	}
-	return ui.Send{}, nil
+	return ui.Send{State: sendState(sum.Send), Reason: sum.SendError}, nil
 }
 
 func (l *local) Retry(ctx context.Context, id string) error {
