@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,19 @@ func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("bureau-demo", "badger")); err != nil {
 		t.Fatalf("demo data directory: %v", err)
+	}
+}
+
+// TestServeRefusesBadSizesAndDurations: flags that would make the bureau
+// refuse every upload or discard uploads at once are refused before it starts.
+func TestServeRefusesBadSizesAndDurations(t *testing.T) {
+	for _, bad := range []string{"--max-attachment-mb=0", "--chunk-mb=-1", "--part-retention=0s"} {
+		var out, errs bytes.Buffer
+		err := run(context.Background(), []string{"serve", "--data=" + t.TempDir(), "--addr=127.0.0.1:0", bad},
+			strings.NewReader(""), &out, &errs)
+		var u usageError
+		if !errors.As(err, &u) {
+			t.Errorf("serve %s: %v, want a usage error", bad, err)
+		}
 	}
 }

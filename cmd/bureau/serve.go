@@ -46,6 +46,7 @@ type serveFlags struct {
 	dataFlags
 	addr, logLevel, logFormat string
 	tokenTTL, shutdown        time.Duration
+	partRetention             time.Duration
 	maxAttachMB, chunkMB      int64
 }
 
@@ -57,6 +58,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.logFormat, "log-format", envOr("EGOV_BUREAU_LOG_FORMAT", "json"), "json or text (env EGOV_BUREAU_LOG_FORMAT)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", envDuration("EGOV_BUREAU_TOKEN_TTL", d.TokenTTL), "lifetime of a login token (env EGOV_BUREAU_TOKEN_TTL)")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM")
+	fs.DurationVar(&f.partRetention, "part-retention", envDuration("EGOV_BUREAU_PART_RETENTION", d.PartRetention), "how long an unfinished upload is kept without progress (env EGOV_BUREAU_PART_RETENTION)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
 }
@@ -69,8 +71,11 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.maxAttachMB <= 0 || f.chunkMB <= 0 {
 		return server.Config{}, usagef("--max-attachment-mb and --chunk-mb must be positive")
 	}
+	if f.partRetention <= 0 {
+		return server.Config{}, usagef("--part-retention must be positive")
+	}
 	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
-		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20}, nil
+		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention}, nil
 }
 
 // serve runs the server until SIGINT or SIGTERM.

@@ -47,6 +47,7 @@ type Config struct {
 	Password           PasswordParams
 	Throttle           ThrottleConfig
 	ShutdownTimeout    time.Duration // how long Run waits for requests to finish
+	PartRetention      time.Duration // how long an unfinished upload is kept without progress
 
 	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
 }
@@ -63,6 +64,7 @@ func DefaultConfig() Config {
 		Password:           DefaultPasswordParams(),
 		Throttle:           DefaultThrottle(),
 		ShutdownTimeout:    15 * time.Second,
+		PartRetention:      30 * 24 * time.Hour,
 	}
 }
 
@@ -100,6 +102,9 @@ func (c *Config) fill() {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = d.ShutdownTimeout
+	}
+	if c.PartRetention <= 0 {
+		c.PartRetention = d.PartRetention
 	}
 	if c.memTable <= 0 {
 		c.memTable = 32 << 20
@@ -266,7 +271,8 @@ func (s *Server) loadEpoch(ctx context.Context) (string, error) {
 	return epoch, nil
 }
 
-// gcLoop reclaims value-log space every ten minutes until Close.
+// gcLoop prunes dead tokens and abandoned uploads and reclaims value-log
+// space every ten minutes until Close.
 func (s *Server) gcLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(10 * time.Minute)
@@ -280,6 +286,9 @@ func (s *Server) gcLoop() {
 				s.log.Error("prune tokens", "err", err)
 			} else if n > 0 {
 				s.log.Info("pruned expired and revoked tokens", "count", n)
+			}
+			if _, err := s.PruneUploads(context.Background()); err != nil {
+				s.log.Error("prune uploads", "err", err)
 			}
 			for s.db.RunValueLogGC(0.5) == nil {
 				select {

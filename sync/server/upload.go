@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -569,4 +570,80 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// PruneUploads discards the uploads left unfinished for longer than
+// Config.PartRetention: their records and their part files. A client that
+// comes back later starts that attachment again from offset 0; complete
+// attachments are never touched. It returns how many it discarded. The
+// background loop runs it every ten minutes.
+func (s *Server) PruneUploads(ctx context.Context) (int, error) {
+	cutoff := s.Now().Add(-s.cfg.PartRetention)
+	var stale [][2]string // unit, sha256
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("up", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var up uploadRecord
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &up) }); err != nil {
+				return fmt.Errorf("upload %s: %w", it.Item().Key(), err)
+			}
+			if up.Complete || !up.Updated.Before(cutoff) {
+				continue
+			}
+			unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/")
+			if ok {
+				stale = append(stale, [2]string{unit, sum})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune uploads: %w", err)
+	}
+	n := 0
+	for _, u := range stale {
+		done, err := s.pruneUpload(ctx, u[0], u[1], cutoff)
+		if err != nil {
+			return n, fmt.Errorf("prune uploads: %w", err)
+		}
+		if done {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// pruneUpload discards unit's upload of sum if it is still unfinished and
+// untouched since cutoff, holding the upload's lock: the record first, so
+// that a crash in between leaves only a part file that the next upload
+// truncates.
+func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
+	unlock := s.uploadLock(unit, sum)
+	defer unlock()
+	pruned := false
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		pruned = false
+		var up uploadRecord
+		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if up.Complete || !up.Updated.Before(cutoff) {
+			return nil
+		}
+		pruned = true
+		return txn.Delete(key("up", unit, sum))
+	})
+	if err != nil || !pruned {
+		return false, err
+	}
+	if err := os.Remove(s.attachmentPath(unit, sum, false)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Warn("remove abandoned upload", "unit", unit, "sha256", sum, "err", err)
+	}
+	s.log.Info("discarded an abandoned upload", "unit", unit, "sha256", sum)
+	return true, nil
 }

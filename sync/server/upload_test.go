@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -306,5 +307,59 @@ func TestUploadSyncsTheDirectoryAfterTheRename(t *testing.T) {
 	want := []string{filepath.Dir(final), filepath.Join(fx.dir, "attachments")}
 	if !slices.Equal(synced, want) {
 		t.Fatalf("directories synced %v, want %v", synced, want)
+	}
+}
+
+// TestPruneUploadsDiscardsOnlyAbandonedOnes: an upload left unfinished for
+// longer than PartRetention loses its record and part file, and the client
+// that comes back starts it again from 0 and completes it; a complete
+// attachment and an unfinished upload that moved recently stay.
+func TestPruneUploadsDiscardsOnlyAbandonedOnes(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.PartRetention = 7 * 24 * time.Hour })
+	chunk := func(data []byte, from, to int) response {
+		t.Helper()
+		return fx.do("PATCH", protocol.Path(protocol.PathAttachment, sha(data)), fx.clerkA, data[from:to],
+			protocol.HeaderUploadOffset, strconv.Itoa(from), protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+	}
+	offset := func(data []byte) string {
+		t.Helper()
+		return fx.do("HEAD", protocol.Path(protocol.PathAttachment, sha(data)), fx.clerkA, nil).Header.Get(protocol.HeaderUploadOffset)
+	}
+	abandoned := bytes.Repeat([]byte("可行性研究报告"), 4000)
+	complete := bytes.Repeat([]byte("初步设计方案"), 3000)
+	recent := bytes.Repeat([]byte("项目申请报告"), 3000)
+	if r := chunk(abandoned, 0, 10000); r.StatusCode != http.StatusOK {
+		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
+	}
+	if r := chunk(complete, 0, len(complete)); r.StatusCode != http.StatusOK {
+		t.Fatalf("complete upload: %d %s", r.StatusCode, r.body)
+	}
+	fx.clock.Advance(6 * 24 * time.Hour)
+	if r := chunk(recent, 0, 5000); r.StatusCode != http.StatusOK {
+		t.Fatalf("recent chunk: %d %s", r.StatusCode, r.body)
+	}
+	if n, err := fx.srv.PruneUploads(context.Background()); err != nil || n != 0 {
+		t.Fatalf("prune after 6 days: %d, %v; want nothing", n, err)
+	}
+	fx.clock.Advance(2 * 24 * time.Hour) // the first upload is now 8 days old, the recent one 2
+	if n, err := fx.srv.PruneUploads(context.Background()); err != nil || n != 1 {
+		t.Fatalf("prune after 8 days: %d, %v; want 1", n, err)
+	}
+	part := filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(abandoned)+".part")
+	if _, err := os.Stat(part); !os.IsNotExist(err) {
+		t.Fatalf("part file of the abandoned upload: %v", err)
+	}
+	if got := offset(abandoned); got != "0" {
+		t.Fatalf("abandoned upload resumes at %s, want 0", got)
+	}
+	if got := offset(recent); got != "5000" {
+		t.Fatalf("recent upload at %s, want 5000", got)
+	}
+	if h := fx.do("HEAD", protocol.Path(protocol.PathAttachment, sha(complete)), fx.clerkA, nil); h.Header.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("complete attachment after pruning: %v", h.Header)
+	}
+	// The clerk's client comes back and sends the whole file again.
+	if r := chunk(abandoned, 0, len(abandoned)); r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("upload again: %d %s", r.StatusCode, r.body)
 	}
 }
