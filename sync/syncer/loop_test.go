@@ -371,6 +371,10 @@ func TestResetReplaysWithoutRepeatingNotifications(t *testing.T) {
 		}
 		return protocol.ChangesResponse{Cursor: cursor}, nil
 	})
+	// The restored bureau still holds the filing (it decided on it).
+	remote.filings = func(context.Context) ([]protocol.FilingSummary, error) {
+		return []protocol.FilingSummary{{ID: f.ID, RevisionID: it.RevisionID, Revision: 1, Status: app.StatusExpert}}, nil
+	}
 	sy := syncer.New(st, remote, nil, syncer.Options{})
 	if err := sy.SyncOnce(ctx); err != nil {
 		t.Fatal(err)

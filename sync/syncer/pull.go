@@ -132,7 +132,7 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 			return nil, fmt.Errorf("apply %d replayed changes: %w", len(replayed), err)
 		}
 	}
-	remote, err := s.remoteFilings(ctx)
+	remote, heads, err := s.remoteFilings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -140,14 +140,28 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 	if err != nil {
 		return nil, fmt.Errorf("resync: %w", err)
 	}
+	// A cursor ahead of the bureau's feed means the bureau went back in
+	// time (an older backup restored): what it received since is gone, and
+	// the clients, which dropped those revisions on their receipts, must send
+	// them again.
+	requeued, err := s.local.RequeueLost(ctx, heads)
+	if err != nil {
+		return nil, err
+	}
 	s.log.Warn("bureau reset the change cursor; workflow state re-synchronised",
-		"replayed", len(replayed), "differing", len(remote), "recovered", len(added))
-	notes := make([]Notification, 0, len(added))
+		"replayed", len(replayed), "differing", len(remote), "recovered", len(added), "requeued", len(requeued))
+	notes := make([]Notification, 0, len(added)+len(requeued)+1)
 	s.resynced = make(map[string]bool, len(added))
 	for _, e := range added {
 		s.resynced[decisionKey(e.FilingID, e.Decision)] = true
 		notes = append(notes, Notification{Kind: NotifyDecision, ChangeID: e.ID, At: e.At,
 			FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision})
+	}
+	for _, e := range requeued {
+		notes = append(notes, Notification{Kind: NotifyNotice, ChangeID: e.ID, At: e.At, Title: e.Title, Text: e.Body})
+	}
+	if len(requeued) > 0 {
+		s.Kick() // send them on the next pass, not after the next long poll
 	}
 	// A profile change may have been pruned as well: have the profile fetched
 	// (conditionally, by version) as after a "profile" change.
@@ -157,21 +171,24 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 
 // remoteFilings returns the bureau's copy of each of the unit's filings
 // whose status or head revision differs from the local one, with its
-// history. Filings the store does not hold are left out, and so is one the
-// bureau stops knowing between the list and its detail. It fails with the
+// history, and the head revision number of every filing the bureau lists.
+// Filings the store does not hold are left out, and so is one the bureau
+// stops knowing between the list and its detail. It fails with the
 // remote's error or a local store error.
-func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, error) {
+func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[string]int, error) {
 	list, err := s.remote.Filings(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list filings for resync: %w", err)
+		return nil, nil, fmt.Errorf("list filings for resync: %w", err)
 	}
+	heads := make(map[string]int, len(list))
 	var out []store.RemoteFiling
 	for _, sum := range list {
+		heads[sum.ID] = sum.Revision
 		f, err := s.local.Get(ctx, sum.ID)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			continue
 		} else if err != nil {
-			return nil, fmt.Errorf("resync: %w", err)
+			return nil, nil, fmt.Errorf("resync: %w", err)
 		}
 		if f.Status == sum.Status && f.Revision.ID == sum.RevisionID {
 			continue
@@ -180,12 +197,12 @@ func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, error
 		if client.ProblemCode(err) == app.ENOTFOUND {
 			continue
 		} else if err != nil {
-			return nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
+			return nil, nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
 		}
 		out = append(out, store.RemoteFiling{ID: d.ID, Status: d.Status, RevisionID: d.RevisionID,
 			Awaiting: d.PendingReceipt != "", History: d.History})
 	}
-	return out, nil
+	return out, heads, nil
 }
 
 // publish hands n to the UI without ever blocking the loop.

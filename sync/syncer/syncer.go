@@ -58,6 +58,7 @@ type Local interface {
 	AckMany(ctx context.Context, acks []store.AckEntry) error
 	ApplyChanges(ctx context.Context, cursor string, changes []store.Change) error
 	Resync(ctx context.Context, cursor string, remote []store.RemoteFiling) ([]store.InboxEntry, error)
+	RequeueLost(ctx context.Context, heads map[string]int) ([]store.InboxEntry, error)
 	Cursor(ctx context.Context) (string, error)
 	Inbox(ctx context.Context) ([]store.InboxEntry, error)
 	Get(ctx context.Context, id string) (*app.Filing, error)
