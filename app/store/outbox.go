@@ -355,9 +355,13 @@ func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 }
 
 // AckEntry is a delivered outbox item and the bureau's receipt for it.
+// FilingID and RevisionID, when given, are the item's own (the syncer has
+// them from Outbox): AckMany then does not read the item back.
 type AckEntry struct {
-	Seq     uint64
-	Receipt Receipt
+	Seq        uint64
+	FilingID   string
+	RevisionID string
+	Receipt    Receipt
 }
 
 // AckMany is Ack for many items: it removes them from the outbox and
@@ -368,7 +372,15 @@ type AckEntry struct {
 // and acknowledging them again is harmless.
 func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	err := s.updateEach(ctx, true, len(acks), func(txn *badger.Txn, i int) error {
-		return ack(txn, acks[i].Seq, acks[i].Receipt)
+		a := acks[i]
+		if a.FilingID == "" || a.RevisionID == "" {
+			return ack(txn, a.Seq, a.Receipt)
+		}
+		// Reading the item back (and decoding its JSON) was a third of an
+		// acknowledgement. An item already gone leaves only tombstones and
+		// its receipt recorded again; the summary is marked sent only
+		// while it shows this revision, which the bureau holds.
+		return ackRef(txn, a.Seq, outboxRef{FilingID: a.FilingID, RevisionID: a.RevisionID}, a.Receipt)
 	})
 	if err != nil {
 		return fmt.Errorf("ack %d outbox items: %w", len(acks), err)
@@ -384,6 +396,11 @@ func ack(txn *badger.Txn, seq uint64, r Receipt) error {
 	} else if err != nil {
 		return err
 	}
+	return ackRef(txn, seq, o, r)
+}
+
+// ackRef is ack of item seq, of o's filing and revision.
+func ackRef(txn *badger.Txn, seq uint64, o outboxRef, r Receipt) error {
 	if err := txn.Delete([]byte(outboxKey(seq))); err != nil {
 		return err
 	}

@@ -506,3 +506,42 @@ func TestSummaryFollowsTheSendState(t *testing.T) {
 		t.Fatalf("summary of a missing filing: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestAckManyWithTheItemsIDs: acknowledgements that name the item's filing
+// and revision (as the syncer's do) are recorded without reading the item
+// back, with the same result; one repeated for an item already gone only
+// records its receipt again (the bureau answers a repeat with the original
+// receipt), and one for a revision the filing has moved past changes
+// nothing.
+func TestAckManyWithTheItemsIDs(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "霍邱县城关镇网格化管理平台", 2026)
+	mustSave(t, s, f)
+	it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	ack := AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID, Receipt: Receipt{ID: "r-1", At: at}}
+	if err := s.AckMany(ctx, []AckEntry{ack}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Summary(ctx, f.ID)
+	if err != nil || sum.Send != SendSent || sum.ReceiptID != "r-1" {
+		t.Fatalf("summary after the ack: %+v, %v", sum, err)
+	}
+	if c, _ := s.Counts(ctx); c.Outbox != 0 || c.Failed != 0 {
+		t.Fatalf("counts after the ack: %+v", c)
+	}
+	// Again, and for a revision the filing no longer shows: nothing moves.
+	stale := AckEntry{Seq: it.Seq + 100, FilingID: it.FilingID, RevisionID: "an-older-revision", Receipt: Receipt{ID: "r-x", At: at}}
+	ack.Receipt.ID = "r-2"
+	if err := s.AckMany(ctx, []AckEntry{ack, stale}); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := s.Summary(ctx, f.ID); sum.Send != SendSent || sum.ReceiptID != "r-2" {
+		t.Fatalf("summary after repeated and stale acks: %+v", sum)
+	}
+	mustCheck(t, s)
+}

@@ -372,7 +372,7 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 			awaiting = append(awaiting, i)
 			continue
 		}
-		acks = append(acks, store.AckEntry{Seq: it.Seq, Receipt: receiptOf(*r.Receipt)})
+		acks = append(acks, store.AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID, Receipt: receiptOf(*r.Receipt)})
 	}
 	if len(acks) > 0 {
 		// Written while the push goes on; finish waits for them.
