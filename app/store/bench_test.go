@@ -303,8 +303,9 @@ func BenchmarkOpen(b *testing.B) {
 }
 
 // BenchmarkAckBatch measures acknowledging a batch of 200 delivered items
-// (protocol.MaxBatch) in one AckMany: per item the outbox keys go, and the
-// filing's summary and index entries record the receipt.
+// (protocol.MaxBatch) in one AckMany, the entries naming their filing and
+// revision as the syncer's do: per item the outbox keys go, and the filing's
+// summary and index entries record the receipt.
 func BenchmarkAckBatch(b *testing.B) {
 	const batch = 200
 	s := mustOpenDir(b, b.TempDir())
@@ -320,7 +321,8 @@ func BenchmarkAckBatch(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				acks = append(acks, AckEntry{Seq: it.Seq, Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
+				acks = append(acks, AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID,
+					Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
 			}
 		})
 		b.StartTimer()
