@@ -91,7 +91,8 @@ func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
 // TestServeRefusesBadSizesAndDurations: flags that would make the bureau
 // refuse every upload or discard uploads at once are refused before it starts.
 func TestServeRefusesBadSizesAndDurations(t *testing.T) {
-	for _, bad := range []string{"--max-attachment-mb=0", "--chunk-mb=-1", "--part-retention=0s"} {
+	for _, bad := range []string{"--max-attachment-mb=0", "--chunk-mb=-1", "--part-retention=0s",
+		"--trusted-proxies=10.0.0.0/33", "--trusted-proxies=nginx"} {
 		var out, errs bytes.Buffer
 		err := run(context.Background(), []string{"serve", "--data=" + t.TempDir(), "--addr=127.0.0.1:0", bad},
 			strings.NewReader(""), &out, &errs)
@@ -99,5 +100,24 @@ func TestServeRefusesBadSizesAndDurations(t *testing.T) {
 		if !errors.As(err, &u) {
 			t.Errorf("serve %s: %v, want a usage error", bad, err)
 		}
+	}
+}
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := parsePrefixes(" 127.0.0.1, 10.8.0.0/16 ,::1,,192.168.1.9/24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"127.0.0.1/32", "10.8.0.0/16", "::1/128", "192.168.1.0/24"}
+	if len(got) != len(want) {
+		t.Fatalf("parsed %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Fatalf("parsed %v, want %v", got, want)
+		}
+	}
+	if got, err := parsePrefixes(""); err != nil || len(got) != 0 {
+		t.Fatalf("empty list: %v, %v", got, err)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"egovdesk/sync/server"
@@ -47,6 +49,7 @@ type serveFlags struct {
 	addr, logLevel, logFormat string
 	tokenTTL, shutdown        time.Duration
 	partRetention             time.Duration
+	trustedProxies            string
 	maxAttachMB, chunkMB      int64
 }
 
@@ -59,6 +62,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.DurationVar(&f.tokenTTL, "token-ttl", envDuration("EGOV_BUREAU_TOKEN_TTL", d.TokenTTL), "lifetime of a login token (env EGOV_BUREAU_TOKEN_TTL)")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM")
 	fs.DurationVar(&f.partRetention, "part-retention", envDuration("EGOV_BUREAU_PART_RETENTION", d.PartRetention), "how long an unfinished upload is kept without progress (env EGOV_BUREAU_PART_RETENTION)")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", envOr("EGOV_BUREAU_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env EGOV_BUREAU_TRUSTED_PROXIES)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
 }
@@ -74,8 +78,40 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.partRetention <= 0 {
 		return server.Config{}, usagef("--part-retention must be positive")
 	}
+	proxies, err := parsePrefixes(f.trustedProxies)
+	if err != nil {
+		return server.Config{}, usagef("--trusted-proxies: %v", err)
+	}
 	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
-		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention}, nil
+		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
+		TrustedProxies: proxies}, nil
+}
+
+// parsePrefixes reads a comma-separated list of addresses (one host each)
+// and CIDR prefixes.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // serve runs the server until SIGINT or SIGTERM.

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -121,5 +123,54 @@ func TestPruneTokens(t *testing.T) {
 	}
 	if _, err := fx.srv.RevokeTokens(ctx, "reviewer"); err != nil {
 		t.Fatalf("RevokeTokens after pruning: %v", err)
+	}
+}
+
+// TestLoginLimitPerClientBehindAProxy: behind a trusted reverse proxy the
+// per-address login limit counts each client by its X-Forwarded-For
+// address, so one clerk's failures do not lock out the whole county; a
+// header from a peer that is not a trusted proxy is ignored, so nobody
+// escapes the limit by inventing addresses.
+func TestLoginLimitPerClientBehindAProxy(t *testing.T) {
+	limits := server.ThrottleConfig{Free: 100, IPFree: 3, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+	fail := func(fx *fixture, from string, n int) {
+		t.Helper()
+		for i := range n {
+			wrong := protocol.LoginRequest{Login: fmt.Sprintf("guess-%d", i), Password: "guess"}
+			r := fx.do("POST", protocol.PathLogin, "", wrong, "X-Forwarded-For", from)
+			if r.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("failure %d from %s: %d %s", i, from, r.StatusCode, r.body)
+			}
+		}
+	}
+	status := func(fx *fixture, from string) int {
+		t.Helper()
+		return fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password},
+			"X-Forwarded-For", from).StatusCode
+	}
+
+	// The proxy (the test's loopback peer) is trusted.
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Throttle = limits
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	})
+	fail(fx, "10.1.1.7", 4)
+	if got := status(fx, "10.1.1.7"); got != http.StatusTooManyRequests {
+		t.Fatalf("login from the failing client: %d, want 429", got)
+	}
+	if got := status(fx, "10.1.1.8"); got != http.StatusOK {
+		t.Fatalf("login from another client behind the proxy: %d, want 200", got)
+	}
+	if got := status(fx, "10.1.1.7, 10.1.1.9"); got != http.StatusOK {
+		t.Fatalf("login whose proxy saw another client: %d, want 200", got)
+	}
+
+	// Without trusted proxies the header counts for nothing.
+	fx = MustBureau(t, func(c *server.Config) { c.Throttle = limits })
+	for i := range 4 {
+		fail(fx, fmt.Sprintf("10.2.2.%d", i), 1)
+	}
+	if got := status(fx, "10.2.2.200"); got != http.StatusTooManyRequests {
+		t.Fatalf("invented addresses escaped the limit: %d, want 429", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -32,7 +33,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	if err := p.Err(); err != nil {
 		return err
 	}
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	lk, ik := "l:"+login, "i:"+ip
 	now := s.Now()
 	if d := s.throttle.wait(now, lk, ik); d > 0 {
@@ -96,12 +97,47 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, c *caller) err
 	return nil
 }
 
-// clientIP is the address of the peer. Behind a reverse proxy every client
-// shares the proxy's address, so the per-address limit is generous.
-func clientIP(r *http.Request) string {
+// clientIP is the address of the client: the peer's, or, when the peer is
+// one of Config.TrustedProxies, the last address in X-Forwarded-For that
+// is not a trusted proxy (each proxy appends the address it saw, so the
+// entries left of it are whatever the client claimed). Without trusted
+// proxies the header is ignored: anyone could send one.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+// trusted reports whether addr is one of Config.TrustedProxies.
+func (s *Server) trusted(addr string) bool {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return false
+	}
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -109,7 +109,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				level = slog.LevelDebug
 			}
 			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-				"status", rec.status, "ms", time.Since(start).Milliseconds())
+				"status", rec.status, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
 		}()
 		if err := s.serve(rec, r, rt); err != nil {
 			if rec.wrote {

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -48,6 +49,10 @@ type Config struct {
 	Throttle           ThrottleConfig
 	ShutdownTimeout    time.Duration // how long Run waits for requests to finish
 	PartRetention      time.Duration // how long an unfinished upload is kept without progress
+	// TrustedProxies are the reverse proxies in front of the server: for a
+	// request from one of them the client's address (for the login limits
+	// and the logs) is taken from X-Forwarded-For. None by default.
+	TrustedProxies []netip.Prefix
 
 	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
 }
