@@ -13,10 +13,11 @@ import (
 // app.ECONFLICT, app.ENOTFOUND, app.EUNAUTHORIZED, app.EFORBIDDEN,
 // app.ETOOLARGE, app.ETOOMANY, app.EUNAVAILABLE, app.EINTERNAL).
 const (
-	CodeOffsetMismatch   = "offset_mismatch"   // 409: resume the upload from Problem.Offset
-	CodeChecksumMismatch = "checksum_mismatch" // 422: the uploaded bytes do not hash to the name; the server discarded them, upload again
-	CodeStaleBase        = "stale_base"        // 409: the revision's base is not the filing's head (Problem.HeadRevisionID)
-	CodeRevisionConflict = "revision_conflict" // 409: this revision id was already submitted with a different body
+	CodeOffsetMismatch   = "offset_mismatch"    // 409: resume the upload from Problem.Offset
+	CodeChecksumMismatch = "checksum_mismatch"  // 422: the uploaded bytes do not hash to the name; the server discarded them, upload again
+	CodeStaleBase        = "stale_base"         // 409: the revision's base is not the filing's head (Problem.HeadRevisionID)
+	CodeRevisionConflict = "revision_conflict"  // 409: this revision id was already submitted with a different body
+	CodeMethodNotAllowed = "method_not_allowed" // 405: the path exists, the method does not (the Allow header lists those that do)
 )
 
 // Problem is an RFC 9457 problem details object, sent as
@@ -49,6 +50,8 @@ func (p *Problem) AppError() *app.Error {
 		code = app.ECONFLICT
 	case CodeChecksumMismatch:
 		code = app.EINVALID
+	case CodeMethodNotAllowed:
+		code = app.ENOTFOUND
 	case "":
 		code = CodeOf(p.Status)
 	}
@@ -90,6 +93,8 @@ func StatusOf(code string) int {
 		return http.StatusServiceUnavailable
 	case app.ELOCKED:
 		return http.StatusLocked
+	case CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -149,6 +154,8 @@ func Title(code string) string {
 		return "材料已有更新的版本"
 	case CodeRevisionConflict:
 		return "版本编号已被使用"
+	case CodeMethodNotAllowed:
+		return "不支持的请求方法"
 	}
 	return "系统内部错误"
 }

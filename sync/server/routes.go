@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -82,7 +84,30 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}
+	// A path that exists with other methods answers 405 with Allow.
+	probe, allow := http.NewServeMux(), map[string][]string{}
+	for _, rt := range s.routes {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if _, ok := allow[path]; !ok {
+			probe.Handle(path, http.NotFoundHandler())
+		}
+		methods := []string{method}
+		if method == http.MethodGet {
+			methods = append(methods, http.MethodHead) // ServeMux answers HEAD with GET
+		}
+		for _, m := range methods {
+			if !slices.Contains(allow[path], m) {
+				allow[path] = append(allow[path], m)
+			}
+		}
+	}
 	mux.Handle("/", s.wrap(route{Route{"/", AccessPublic}, func(w http.ResponseWriter, r *http.Request, _ *caller) error {
+		if _, path := probe.Handler(r); path != "" {
+			methods := strings.Join(allow[path], ", ")
+			w.Header().Set("Allow", methods)
+			return protocol.NewProblem(protocol.CodeMethodNotAllowed,
+				fmt.Sprintf("接口 %s 不支持 %s 请求，可用：%s", r.URL.Path, r.Method, methods))
+		}
 		return app.Errorf(app.ENOTFOUND, "没有这个接口：%s %s", r.Method, r.URL.Path)
 	}}))
 	return mux

@@ -244,3 +244,22 @@ func TestUnknownRouteIsAProblem(t *testing.T) {
 	fx.expectProblem("GET", "/api/v1/nope", "", nil, http.StatusNotFound, app.ENOTFOUND)
 	fx.expectProblem("GET", protocol.PathMe, "not-a-token", nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
 }
+
+// TestWrongMethodIsA405: a path that exists with other methods answers 405
+// method_not_allowed with an Allow header naming them, before any
+// authentication; a path with a parameter too.
+func TestWrongMethodIsA405(t *testing.T) {
+	fx := MustBureau(t)
+	for _, tc := range []struct{ method, path, allow string }{
+		{"GET", protocol.PathLogin, "POST"},
+		{"DELETE", protocol.PathChanges, "GET, HEAD"},
+		{"PUT", "/api/v1/attachments/" + strings.Repeat("a", 64), "GET, HEAD, PATCH"},
+	} {
+		r := fx.do(tc.method, tc.path, "", nil)
+		if p := r.problem(t); r.StatusCode != http.StatusMethodNotAllowed || p.Code != protocol.CodeMethodNotAllowed ||
+			r.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d %s, Allow %q; want 405 %s, Allow %q", tc.method, tc.path, r.StatusCode, r.body,
+				r.Header.Get("Allow"), protocol.CodeMethodNotAllowed, tc.allow)
+		}
+	}
+}
