@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"os"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -39,4 +41,22 @@ func WatchSyncDir(tb interface{ Cleanup(func()) }, seen func(dir string)) {
 		return old(dir)
 	}
 	tb.Cleanup(func() { syncDir = old })
+}
+
+// FailPartSyncs makes the next n syncs of a part file fail with err, as a
+// failing disk would, until the test ends.
+func FailPartSyncs(tb interface{ Cleanup(func()) }, n int, err error) {
+	old := syncPart
+	var mu sync.Mutex
+	syncPart = func(f *os.File) error {
+		mu.Lock()
+		fail := n > 0
+		n--
+		mu.Unlock()
+		if fail {
+			return err
+		}
+		return old(f)
+	}
+	tb.Cleanup(func() { syncPart = old })
 }

@@ -379,7 +379,7 @@ func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, abort fu
 		release(p)
 	}
 	// The reader is done; the hasher may not be.
-	if err := syncData(f); err != nil && writeErr == nil {
+	if err := syncPart(f); err != nil && writeErr == nil {
 		writeErr = fmt.Errorf("sync part: %w", err)
 	} else if err == nil {
 		dropCache(f, offset, written)
@@ -447,8 +447,12 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, hashed, nil
 }
 
-// syncDir is store.SyncDir; tests watch it.
-var syncDir = store.SyncDir
+// syncDir is store.SyncDir and syncPart is syncData; tests watch and fail
+// them.
+var (
+	syncDir  = store.SyncDir
+	syncPart = syncData
+)
 
 // finishUpload verifies a fully received attachment whose SHA-256, hashed
 // as the bytes arrived, is got ("" when unknown: the part file is hashed):

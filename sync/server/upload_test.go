@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -361,5 +362,41 @@ func TestPruneUploadsDiscardsOnlyAbandonedOnes(t *testing.T) {
 	// The clerk's client comes back and sends the whole file again.
 	if r := chunk(abandoned, 0, len(abandoned)); r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadComplete) != "?1" {
 		t.Fatalf("upload again: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// TestUploadKeepsNothingOfAChunkTheDiskFailed: when the disk fails to
+// sync a chunk, the bureau answers with a server error, keeps none of the
+// chunk (the part file and the offset stay where they were, and the hash
+// state does not cover the lost bytes), and the same chunk sent again
+// completes an upload that verifies.
+func TestUploadKeepsNothingOfAChunkTheDiskFailed(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("初步设计方案及投资概算"), 3000)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	length := strconv.Itoa(len(data))
+	part := filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(data)+".part")
+	chunk := func(from, to int) response {
+		t.Helper()
+		return fx.do("PATCH", path, fx.clerkA, data[from:to],
+			protocol.HeaderUploadOffset, strconv.Itoa(from), protocol.HeaderUploadLength, length)
+	}
+	if r := chunk(0, 20000); r.StatusCode != http.StatusOK {
+		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
+	}
+	server.FailPartSyncs(t, 1, errors.New("input/output error"))
+	r := chunk(20000, 45000)
+	if r.StatusCode < 500 {
+		t.Fatalf("chunk the disk failed: %d %s, want a server error", r.StatusCode, r.body)
+	}
+	if got := fx.do("HEAD", path, fx.clerkA, nil).Header.Get(protocol.HeaderUploadOffset); got != "20000" {
+		t.Fatalf("offset after the failed chunk: %s, want 20000", got)
+	}
+	if fi, err := os.Stat(part); err != nil || fi.Size() != 20000 {
+		t.Fatalf("part file after the failed chunk: %v, %v; want 20000 bytes", fi, err)
+	}
+	r = chunk(20000, len(data))
+	if r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("the chunk again: %d %s", r.StatusCode, r.body)
 	}
 }
