@@ -234,3 +234,15 @@ func (e *env) changesPrune(ctx context.Context, args []string) error {
 		return nil
 	})
 }
+
+// changesReset makes every client re-synchronise on its next pull; see
+// server.ResetFeeds. Run it after restoring an older backup, before serve.
+func (e *env) changesReset(ctx context.Context, args []string) error {
+	return e.admin(ctx, "changes reset", args, func(*flag.FlagSet) {}, func(s *server.Server) error {
+		if _, err := s.ResetFeeds(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, "change feeds reset: every client re-synchronises on its next pull and sends again what the bureau no longer holds")
+		return nil
+	})
+}

@@ -74,6 +74,7 @@ commands:
   token create|revoke   issue or revoke bearer tokens
   profile set           set the bureau's rule profile
   changes prune         delete old changes from the feeds
+  changes reset         after restoring a backup: make every client re-synchronise
 
 Run "bureau <command> -h" for the flags of a command.`
 
@@ -107,6 +108,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.profileSet(ctx, rest[1:])
 	case cmd == "changes" && sub == "prune":
 		return e.changesPrune(ctx, rest[1:])
+	case cmd == "changes" && sub == "reset":
+		return e.changesReset(ctx, rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

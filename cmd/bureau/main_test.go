@@ -34,6 +34,7 @@ func TestAdminCommands(t *testing.T) {
 		{"", []string{"profile", "set", data, "luan"}, "profile luan"},
 		{"", []string{"profile", "set", "huoqiu", data}, "profile huoqiu"}, // as the README writes it
 		{"", []string{"changes", "prune", data, "--older-than", "1h"}, "pruned 0"},
+		{"", []string{"changes", "reset", data}, "change feeds reset"},
 	}
 	for _, s := range steps {
 		out, err := bureau(t, s.stdin, s.args...)

@@ -26,6 +26,30 @@ import (
 // the revision again, as it was, and tells the clerk. Afterwards the bureau
 // holds every filing exactly once and the client shows the truth.
 func TestRestoredBureauGetsLostFilingsAgain(t *testing.T) {
+	restoreScenario(t, nil)
+}
+
+// TestRestoredBureauWithResetFeeds: the same, but the restored bureau wrote
+// a notice to the unit before the client pulled, so the client's cursor is
+// no longer ahead of the feed and it would not notice by itself; `bureau
+// changes reset` (ResetFeeds), as docs/bureau.md says to run after a
+// restore, makes it re-synchronise all the same.
+func TestRestoredBureauWithResetFeeds(t *testing.T) {
+	restoreScenario(t, func(srv *server.Server, unit string) {
+		if _, err := srv.Notify(context.Background(), protocol.NoticeRequest{UnitID: unit,
+			Title: "系统维护通知", Text: "数管局服务器已恢复运行。"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.ResetFeeds(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// restoreScenario runs the restore of TestRestoredBureauGetsLostFilingsAgain,
+// calling afterRestore (when not nil) on the restored bureau before the
+// client pulls from it.
+func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit string)) {
 	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "bureau")
 	backup := filepath.Join(t.TempDir(), "backup")
@@ -125,8 +149,11 @@ func TestRestoredBureauGetsLostFilingsAgain(t *testing.T) {
 	if err := os.CopyFS(data, os.DirFS(backup)); err != nil {
 		t.Fatal(err)
 	}
-	_, stop = open()
+	srv, stop = open()
 	defer stop()
+	if afterRestore != nil {
+		afterRestore(srv, acc.Unit.ID)
+	}
 	cl := mustClient(t, url, acc.Clerk)
 	if list, err := cl.Filings(ctx); err != nil || len(list) != 1 {
 		t.Fatalf("restored bureau lists %d filings (%v), want the one before the backup", len(list), err)

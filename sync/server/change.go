@@ -132,6 +132,7 @@ func parseLimit(v string) (int, error) {
 // retention) answers Reset with a cursor at the head.
 func (s *Server) Changes(ctx context.Context, unit, after string, limit int) (protocol.ChangesResponse, error) {
 	resp := protocol.ChangesResponse{Changes: []protocol.Change{}}
+	epoch := *s.epoch.Load()
 	err := s.db.View(func(txn *badger.Txn) error {
 		head, err := getUint(txn, key("cs", unit))
 		if err != nil {
@@ -144,9 +145,9 @@ func (s *Server) Changes(ctx context.Context, unit, after string, limit int) (pr
 		from := low
 		if after != "" {
 			c, ok := parseCursor(after)
-			if !ok || c.epoch != s.epoch || c.unit != unit || c.seq > head || c.seq < low {
+			if !ok || c.epoch != epoch || c.unit != unit || c.seq > head || c.seq < low {
 				resp.Reset = true
-				resp.Cursor = cursor{s.epoch, unit, head}.String()
+				resp.Cursor = cursor{epoch, unit, head}.String()
 				return nil
 			}
 			from = c.seq
@@ -169,7 +170,7 @@ func (s *Server) Changes(ctx context.Context, unit, after string, limit int) (pr
 			resp.Changes = append(resp.Changes, ch)
 			last = binary.BigEndian.Uint64(it.Item().Key()[len(opts.Prefix):])
 		}
-		resp.Cursor = cursor{s.epoch, unit, last}.String()
+		resp.Cursor = cursor{epoch, unit, last}.String()
 		return nil
 	})
 	if err != nil {
@@ -315,4 +316,20 @@ func (s *Server) broadcast(ctx context.Context, units []string, c protocol.Chang
 	}
 	s.feeds.notify(woken...)
 	return len(woken), nil
+}
+
+// ResetFeeds makes every client's change cursor unusable, so that each
+// client's next pull answers Reset: run it after restoring an older backup.
+// The clients then re-synchronise the workflow state from the filings and
+// send again every revision they had delivered that the bureau no longer
+// holds — which they notice by themselves only while their cursor is ahead
+// of the restored feed. The feeds keep their changes; only their epoch,
+// which every cursor carries, changes. It returns the new epoch.
+func (s *Server) ResetFeeds(ctx context.Context) (string, error) {
+	epoch := randomHex(8)
+	if err := update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set([]byte(keyEpoch), []byte(epoch)) }); err != nil {
+		return "", fmt.Errorf("reset feeds: %w", err)
+	}
+	s.epoch.Store(&epoch)
+	return epoch, nil
 }

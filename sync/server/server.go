@@ -125,8 +125,8 @@ type Server struct {
 	// config
 	cfg   Config
 	Now   func() time.Time
-	epoch string
-	files string // directory of attachment files
+	epoch atomic.Pointer[string] // of the change cursors; see ResetFeeds
+	files string                 // directory of attachment files
 
 	// state
 	writeMu   sync.Mutex // serialises writes that read-modify-write shared records
@@ -166,10 +166,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
-	if s.epoch, err = s.loadEpoch(ctx); err != nil {
+	epoch, err := s.loadEpoch(ctx)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.epoch.Store(&epoch)
 	if err := s.loadProfile(); err != nil {
 		db.Close()
 		return nil, err
