@@ -89,12 +89,22 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	if err != nil {
 		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
 	}
+	// One line per batch at Info (a full push is thousands of revisions a
+	// second, past journald's default rate limit); each revision at Debug.
+	// The receipts themselves are in the store.
+	created, refused := 0, 0
 	for i, r := range results {
-		if r.Status == http.StatusCreated {
-			s.log.Info("revision received", "filing", reqs[i].FilingID, "revision", reqs[i].RevisionID,
-				"unit", c.UnitID, "status", r.Receipt.Status, "batch", len(reqs))
+		switch {
+		case r.Status == http.StatusCreated:
+			created++
+			s.log.Debug("revision received", "filing", reqs[i].FilingID, "revision", reqs[i].RevisionID,
+				"unit", c.UnitID, "status", r.Receipt.Status)
+		case r.Problem != nil:
+			refused++
 		}
 	}
+	s.log.Info("submissions received", "unit", c.UnitID, "by", c.Login, "batch", len(reqs), "new", created,
+		"refused", refused, "repeated", len(reqs)-created-refused)
 	return results, nil
 }
 

@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -244,4 +247,50 @@ func TestSubmitBatchOutgrowsTransaction(t *testing.T) {
 	if len(list.Filings) != len(reqs) {
 		t.Errorf("stored %d filings, want %d", len(list.Filings), len(reqs))
 	}
+}
+
+// TestSubmitBatchLogsOneLinePerBatch: a batch is one Info line with its
+// counts (a full push is thousands of revisions a second, past journald's
+// default rate limit); each revision is logged at Debug only.
+func TestSubmitBatchLogsOneLinePerBatch(t *testing.T) {
+	var logs safeBuffer
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	f, g := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID)
+	fx.submitBatch(fx.clerkA, submitReq(t, f), submitReq(t, g), submitReq(t, f))
+	var batch []map[string]any
+	for line := range strings.Lines(logs.String()) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		switch rec["msg"] {
+		case "revision received":
+			t.Errorf("a revision logged at Info: %s", line)
+		case "submissions received":
+			batch = append(batch, rec)
+		}
+	}
+	if len(batch) != 1 || batch[0]["batch"] != 3.0 || batch[0]["new"] != 2.0 || batch[0]["repeated"] != 1.0 || batch[0]["refused"] != 0.0 {
+		t.Fatalf("batch log lines %v, want one with batch 3, new 2, repeated 1", batch)
+	}
+}
+
+// safeBuffer is a bytes.Buffer for a logger written from several goroutines.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
