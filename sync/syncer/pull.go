@@ -136,17 +136,18 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 	if err != nil {
 		return nil, err
 	}
-	added, err := s.local.Resync(ctx, cursor, remote)
-	if err != nil {
-		return nil, fmt.Errorf("resync: %w", err)
-	}
-	// A cursor ahead of the bureau's feed means the bureau went back in
-	// time (an older backup restored): what it received since is gone, and
-	// the clients, which dropped those revisions on their receipts, must send
-	// them again.
+	// A reset may mean the bureau went back in time (an older backup
+	// restored): what it received since is gone, and the clients, which
+	// dropped those revisions on their receipts, must send them again.
+	// Before Resync stores the new cursor: should either fail, the next
+	// pull resets again, and requeueing twice adds nothing.
 	requeued, err := s.local.RequeueLost(ctx, heads)
 	if err != nil {
 		return nil, err
+	}
+	added, err := s.local.Resync(ctx, cursor, remote)
+	if err != nil {
+		return nil, fmt.Errorf("resync: %w", err)
 	}
 	s.log.Warn("bureau reset the change cursor; workflow state re-synchronised",
 		"replayed", len(replayed), "differing", len(remote), "recovered", len(added), "requeued", len(requeued))
