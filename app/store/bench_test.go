@@ -332,3 +332,36 @@ func BenchmarkAckBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/item")
 }
+
+// BenchmarkOutboxPage reads the outbox of 1,000 queued submissions as the
+// syncer does, 400 items at a time.
+func BenchmarkOutboxPage(b *testing.B) {
+	const queued, page = 1000, 400
+	s := mustOpenDir(b, b.TempDir())
+	ctx := context.Background()
+	for range queued {
+		f := newDeclaration(b, "霍邱县城关镇网格化管理平台", 2026)
+		mustSave(b, s, f)
+		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		n := 0
+		for from := uint64(0); ; {
+			items, err := s.OutboxFrom(ctx, from, page)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(items)
+			if len(items) < page {
+				break
+			}
+			from = items[len(items)-1].Seq + 1
+		}
+		if n != queued {
+			b.Fatalf("read %d items, want %d", n, queued)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*queued), "µs/item")
+}

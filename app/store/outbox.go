@@ -216,18 +216,27 @@ func outboxItems(txn *badger.Txn, from uint64, limit int) ([]OutboxItem, error) 
 
 // outboxBodies fills in the bodies kept under ob/ (schema 2) of items, which
 // are in outbox order. Both key ranges are in sequence order, so one pass of
-// an iterator over ob/ meets them in turn.
+// an iterator over ob/ meets them in turn: a seek for the first, then Next.
+// (A Seek per item would throw away and prefetch again up to a hundred
+// values each time.)
 func outboxBodies(txn *badger.Txn, items []OutboxItem) error {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("ob/"), PrefetchValues: true})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("ob/"), PrefetchValues: true,
+		PrefetchSize: max(min(len(items), 100), 2)})
 	defer it.Close()
-	it.Rewind()
+	seeked := false
 	for i := range items {
 		o := &items[i]
 		if o.Body != nil {
 			continue // written before schema 2
 		}
 		key := []byte(outboxBodyKey(o.Seq))
-		it.Seek(key)
+		if !seeked {
+			it.Seek(key)
+			seeked = true
+		}
+		for it.Valid() && bytes.Compare(it.Item().Key(), key) < 0 {
+			it.Next()
+		}
 		if !it.Valid() || !bytes.Equal(it.Item().Key(), key) {
 			return fmt.Errorf("%w：发送队列第 %d 项缺少材料内容（%s）", errBadRecord, o.Seq, key)
 		}
