@@ -33,16 +33,6 @@ type outboxPageResult struct {
 	err   error
 }
 
-// read reads the page at r.from of at most limit items. It does not touch
-// r: a prefetch runs it in the background.
-func (r *outboxReader) read(ctx context.Context, from uint64, limit int) ([]store.OutboxItem, error) {
-	page, err := r.s.local.OutboxFrom(ctx, from, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
-	}
-	return page, nil
-}
-
 // took moves r past page, read with limit.
 func (r *outboxReader) took(page []store.OutboxItem, limit int) {
 	if len(page) > 0 {
@@ -53,7 +43,7 @@ func (r *outboxReader) took(page []store.OutboxItem, limit int) {
 
 // first reads the first page.
 func (r *outboxReader) first(ctx context.Context) ([]store.OutboxItem, error) {
-	page, err := r.read(ctx, 0, protocol.MaxBatch)
+	page, err := r.s.local.OutboxFrom(ctx, 0, protocol.MaxBatch)
 	if err == nil {
 		r.took(page, protocol.MaxBatch)
 	}
@@ -68,9 +58,9 @@ func (r *outboxReader) prefetch(ctx context.Context) {
 	}
 	ahead := make(chan outboxPageResult, 1)
 	r.ahead = ahead
-	from := r.from
+	local, from := r.s.local, r.from // the goroutine does not touch r
 	go func() {
-		items, err := r.read(ctx, from, outboxPage)
+		items, err := local.OutboxFrom(ctx, from, outboxPage)
 		ahead <- outboxPageResult{items, err}
 	}()
 }
