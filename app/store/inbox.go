@@ -117,16 +117,12 @@ func (s *Store) applyChanges(ctx context.Context, cursor string, changes []Chang
 
 func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 	e := InboxEntry{ID: c.entryID(), Kind: c.Kind, Title: c.Title, Body: c.Body, At: c.At}
-	if _, err := txn.Get([]byte("ii/" + e.ID)); err == nil {
-		return nil // applied before
-	} else if !errors.Is(err, badger.ErrKeyNotFound) {
-		return err
+	if seen, err := entered(txn, e.ID); err != nil || seen {
+		return err // applied before when seen
 	}
 	if c.Kind == ChangeDecision && c.ID != "" {
 		// A resync may have entered the decision by content already.
-		if _, err := txn.Get([]byte("ii/" + decisionEntryID(c.FilingID, c.Transition))); err == nil {
-			return nil
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		if seen, err := entered(txn, decisionEntryID(c.FilingID, c.Transition)); err != nil || seen {
 			return err
 		}
 	}

@@ -108,20 +108,9 @@ func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (Ou
 		if err := putJSON(txn, revisionKey(id, f.Revision.Number), &snap); err != nil {
 			return err
 		}
-		seq, err := nextSeq(txn)
-		if err != nil {
+		if item, err = enqueue(txn, f, t, body, sum, now); err != nil {
 			return err
 		}
-		item = OutboxItem{Seq: seq, FilingID: id, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
-			RevisionNumber: f.Revision.Number, BodyHash: sum, Attachments: f.Attachments,
-			Transition: t, State: SendQueued, Queued: now}
-		if err := putJSON(txn, outboxKey(seq), &item); err != nil {
-			return err
-		}
-		if err := txn.Set([]byte(outboxBodyKey(seq)), body); err != nil {
-			return err
-		}
-		item.Body = body
 		ns := summaryOf(f, old)
 		ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
 		return writeFiling(txn, f, old, &ns)
@@ -129,6 +118,27 @@ func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (Ou
 	if err != nil {
 		return OutboxItem{}, fmt.Errorf("submit filing %s: %w", id, err)
 	}
+	return item, nil
+}
+
+// enqueue adds an outbox item for f's current revision, submitted by t,
+// whose canonical body is body with SHA-256 sum: the record under o/, the
+// body under ob/. It returns the item with its body.
+func enqueue(txn *badger.Txn, f *app.Filing, t app.Transition, body []byte, sum string, now time.Time) (OutboxItem, error) {
+	seq, err := nextSeq(txn)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	item := OutboxItem{Seq: seq, FilingID: f.ID, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
+		RevisionNumber: f.Revision.Number, BodyHash: sum, Attachments: f.Attachments,
+		Transition: t, State: SendQueued, Queued: now}
+	if err := putJSON(txn, outboxKey(seq), &item); err != nil {
+		return OutboxItem{}, err
+	}
+	if err := txn.Set([]byte(outboxBodyKey(seq)), body); err != nil {
+		return OutboxItem{}, err
+	}
+	item.Body = body
 	return item, nil
 }
 

@@ -45,22 +45,22 @@ func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]InboxE
 		return nil, wrapRequeue(err)
 	}
 	now := s.now()
-	var added []InboxEntry
-	part := map[int]*InboxEntry{}
+	entries := make([]*InboxEntry, len(ids)) // by filing; a retried transaction sets its own again
 	err = s.updateEach(ctx, true, len(ids), func(txn *badger.Txn, i int) error {
-		delete(part, i)
-		e, err := requeue(txn, ids[i], heads, now)
-		if e != nil {
-			part[i] = e
-		}
+		var err error
+		entries[i], err = requeue(txn, ids[i], heads, now)
 		return err
 	})
-	for i := range ids {
-		if e := part[i]; e != nil {
+	if err != nil {
+		return nil, wrapRequeue(err)
+	}
+	var added []InboxEntry
+	for _, e := range entries {
+		if e != nil {
 			added = append(added, *e)
 		}
 	}
-	return added, wrapRequeue(err)
+	return added, nil
 }
 
 func wrapRequeue(err error) error {
@@ -105,17 +105,7 @@ func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*
 	if snap.Revision.ID != f.Revision.ID || snap.BodyHash == "" || submit == nil {
 		return nil, nil
 	}
-	seq, err := nextSeq(txn)
-	if err != nil {
-		return nil, err
-	}
-	item := OutboxItem{Seq: seq, FilingID: id, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
-		RevisionNumber: f.Revision.Number, BodyHash: snap.BodyHash, Attachments: f.Attachments,
-		Transition: *submit, State: SendQueued, Queued: now}
-	if err := putJSON(txn, outboxKey(seq), &item); err != nil {
-		return nil, err
-	}
-	if err := txn.Set([]byte(outboxBodyKey(seq)), snap.Body); err != nil {
+	if _, err := enqueue(txn, f, *submit, snap.Body, snap.BodyHash, now); err != nil {
 		return nil, err
 	}
 	ns := *old
@@ -125,10 +115,10 @@ func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*
 		Title: fmt.Sprintf("“%s”第 %d 版已重新发送", f.Title(), f.Revision.Number),
 		Body: fmt.Sprintf("数管局的记录中已没有这份材料的第 %d 版（数管局可能恢复了较早的备份数据）。"+
 			"egovdesk 已自动重新发送这一版；如数管局不能接收，发送状态中会写明原因，请按提示处理或联系数管局。", f.Revision.Number)}
-	if _, err := txn.Get([]byte("ii/" + e.ID)); err == nil {
-		return nil, writeSummary(txn, old, &ns) // noticed before
-	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+	if seen, err := entered(txn, e.ID); err != nil {
 		return nil, err
+	} else if seen {
+		return nil, writeSummary(txn, old, &ns) // noticed before
 	}
 	if err := putEntry(txn, &e); err != nil {
 		return nil, err

@@ -133,10 +133,10 @@ func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]Inbo
 		if e.At.IsZero() {
 			e.At = now
 		}
-		if _, err := txn.Get([]byte("ii/" + e.ID)); err == nil {
-			continue // entered before
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		if seen, err := entered(txn, e.ID); err != nil {
 			return err
+		} else if seen {
+			continue
 		}
 		if err := putEntry(txn, &e); err != nil {
 			return err
@@ -162,6 +162,15 @@ func decisionEntry(f *app.Filing, t app.Transition) InboxEntry {
 func decisionEntryID(filingID string, t app.Transition) string {
 	c := Change{Kind: ChangeDecision, FilingID: filingID, Transition: t, At: t.At}
 	return c.entryID()
+}
+
+// entered reports whether the inbox holds an entry with ID id.
+func entered(txn *badger.Txn, id string) (bool, error) {
+	_, err := txn.Get([]byte("ii/" + id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // putEntry writes inbox entry e, unread, with its lookup keys.
