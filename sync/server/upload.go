@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -591,10 +590,10 @@ func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			var up uploadRecord
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &up) }); err != nil {
-				return fmt.Errorf("upload %s: %w", it.Item().Key(), err)
+			if err := decodeItem(it.Item(), &up); err != nil {
+				return err
 			}
-			if up.Complete || !up.Updated.Before(cutoff) {
+			if !up.abandoned(cutoff) {
 				continue
 			}
 			unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/")
@@ -620,6 +619,12 @@ func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// abandoned reports whether the upload is unfinished and has not moved
+// since cutoff.
+func (up *uploadRecord) abandoned(cutoff time.Time) bool {
+	return !up.Complete && up.Updated.Before(cutoff)
+}
+
 // pruneUpload discards unit's upload of sum if it is still unfinished and
 // untouched since cutoff, holding the upload's lock: the record first, so
 // that a crash in between leaves only a part file that the next upload
@@ -636,7 +641,7 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 		} else if err != nil {
 			return err
 		}
-		if up.Complete || !up.Updated.Before(cutoff) {
+		if !up.abandoned(cutoff) {
 			return nil
 		}
 		pruned = true
