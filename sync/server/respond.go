@@ -101,23 +101,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // a body of the announced length (a batch is a few hundred KiB) is read
 // without growing and copying the buffer as it comes in.
 func readAll(r io.Reader, size int64) ([]byte, error) {
-	if size <= 0 {
-		return io.ReadAll(r)
+	var b bytes.Buffer
+	if size > 0 {
+		b.Grow(int(size) + bytes.MinRead) // MinRead: room for the read that returns io.EOF
 	}
-	b := make([]byte, 0, size+1) // +1: the read that returns io.EOF
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // more than announced: grow
-		}
-	}
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // decodeBytes decodes one JSON value, rejecting unknown fields and trailing data.
