@@ -67,13 +67,11 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(reqs); i += workers {
-				var body app.Body
-				var err error
+				var decoded *app.Body
 				if bodies != nil {
-					body, err = s.checkBatchDecoded(reqs[i], &bodies[i])
-				} else {
-					body, err = s.checkBatchItem(reqs[i])
+					decoded = &bodies[i]
 				}
+				body, err := s.checkBatchItem(reqs[i], decoded)
 				if err != nil {
 					results[i] = refused(reqs[i], err)
 					continue
@@ -128,30 +126,13 @@ func batchDecodeError(data []byte, err error) error {
 }
 
 // checkBatchItem is checkRequest for a submission that names its filing and
-// revision in the body only.
-func (s *Server) checkBatchItem(req protocol.SubmitRequest) (app.Body, error) {
+// revision in the body only; decoded is its body when decodeBatch decoded
+// it, else nil.
+func (s *Server) checkBatchItem(req protocol.SubmitRequest, decoded *app.Body) (app.Body, error) {
 	if err := checkBatchIDs(req); err != nil {
 		return app.Body{}, err
 	}
-	return s.checkRequest(req.FilingID, req.RevisionID, req)
-}
-
-// checkBatchDecoded is checkBatchItem for a submission whose body decodeBatch
-// decoded already: the same checks in the same order, and the same answers.
-func (s *Server) checkBatchDecoded(req protocol.SubmitRequest, body *app.Body) (app.Body, error) {
-	if err := checkBatchIDs(req); err != nil {
-		return app.Body{}, err
-	}
-	if err := checkHash(req); err != nil {
-		return app.Body{}, err
-	}
-	if err := body.CheckShape(); err != nil {
-		return app.Body{}, err
-	}
-	if err := s.checkAgreement(req.FilingID, req.RevisionID, req, body); err != nil {
-		return app.Body{}, err
-	}
-	return *body, nil
+	return s.checkRequest(req.FilingID, req.RevisionID, req, decoded)
 }
 
 func checkBatchIDs(req protocol.SubmitRequest) error {

@@ -44,7 +44,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	body, err := s.checkRequest(fid, rid, req)
+	body, err := s.checkRequest(fid, rid, req, nil)
 	if err != nil {
 		return err
 	}

@@ -13,11 +13,21 @@ import (
 // checkRequest checks what can be checked of a submission without the
 // store: the body hash and that the request, the path and the body agree.
 // It returns the decoded body, or an EINVALID *app.Error with field problems.
-func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest) (app.Body, error) {
+//
+// decoded, when not nil, is the body decoded already together with the
+// request (see decodeBatch); its shape is still checked here, as
+// app.DecodeBody checks it.
+func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest, decoded *app.Body) (app.Body, error) {
 	if err := checkHash(req); err != nil {
 		return app.Body{}, err
 	}
-	body, err := app.DecodeBody(req.Body)
+	var body app.Body
+	var err error
+	if decoded != nil {
+		body, err = *decoded, decoded.CheckShape()
+	} else {
+		body, err = app.DecodeBody(req.Body)
+	}
 	if err != nil {
 		return app.Body{}, err
 	}
