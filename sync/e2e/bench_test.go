@@ -45,7 +45,7 @@ func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Declaration = benchDeclaration(i)
+		f.Declaration = apptest.ShortDeclaration(i)
 		if err := st.Save(ctx, f); err != nil {
 			b.Fatal(err)
 		}
@@ -56,24 +56,6 @@ func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
 		bytes += len(it.Body)
 	}
 	return bytes / n
-}
-
-// benchDeclaration returns declaration i, a valid one of about 1.5 KB of
-// canonical JSON (the fixture with shorter prose).
-func benchDeclaration(i int) *app.Declaration {
-	d := apptest.Declaration()
-	d.ProjectName = fmt.Sprintf("霍邱县城关镇第%05d号政务信息化项目", i)
-	d.Goals = "建成全镇网格化管理平台"
-	d.Content = "网格事件上报、分拨、督办"
-	d.DataResources = "共享至县数据共享交换平台"
-	d.Modules = d.Modules[:1]
-	d.Schedule = d.Schedule[2:]
-	d.Security.Plan = "等保二级"
-	d.Crypto.Summary = "SM2/SM3/SM4"
-	d.Deployment.Resources = "8 核 32G"
-	d.Xinchuang.Notes = "麒麟、达梦"
-	d.OMPlan = "纳入县统一运维"
-	return d
 }
 
 // BenchmarkPush measures filings delivered per second with 1,000 queued:
@@ -110,7 +92,7 @@ func BenchmarkPush(b *testing.B) {
 				reqs := make(chan protocol.SubmitRequest, queued)
 				for i := range queued {
 					f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), acc.Unit.ID, time.Now())
-					f.Declaration = benchDeclaration(i)
+					f.Declaration = apptest.ShortDeclaration(i)
 					if _, err := f.Submit(time.Now(), "李梅"); err != nil {
 						b.Fatal(err)
 					}
@@ -189,13 +171,13 @@ func benchPushSyncer(b *testing.B, queued int, reopen bool) {
 			sy = syncer.New(st, cl, blobs, syncer.Options{})
 		})
 		b.StartTimer()
-		c0 := cpuTime()
+		c0 := apptest.CPUTime()
 		stop := profilePush(b)
 		if err := sy.SyncOnce(ctx); err != nil {
 			b.Fatal(err)
 		}
 		stop()
-		cpu += cpuTime() - c0
+		cpu += apptest.CPUTime() - c0
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*queued)/b.Elapsed().Seconds(), "filings/s")
@@ -260,7 +242,7 @@ func BenchmarkPushBatch(b *testing.B) {
 		pprof.Do(context.Background(), pprof.Labels("phase", "setup"), func(context.Context) {
 			for i := range queued {
 				f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), acc.Unit.ID, time.Now())
-				f.Declaration = benchDeclaration(i)
+				f.Declaration = apptest.ShortDeclaration(i)
 				if _, err := f.Submit(time.Now(), "李梅"); err != nil {
 					b.Fatal(err)
 				}
@@ -272,7 +254,7 @@ func BenchmarkPushBatch(b *testing.B) {
 			}
 		})
 		b.StartTimer()
-		c0 := cpuTime()
+		c0 := apptest.CPUTime()
 		for len(reqs) > 0 {
 			n := min(len(reqs), protocol.MaxBatch)
 			results, err := cl.SubmitBatch(ctx, reqs[:n])
@@ -286,7 +268,7 @@ func BenchmarkPushBatch(b *testing.B) {
 			}
 			reqs = reqs[n:]
 		}
-		cpu += cpuTime() - c0
+		cpu += apptest.CPUTime() - c0
 		total += queued
 	}
 	b.StopTimer()

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime/pprof"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,34 +16,6 @@ import (
 	"egovdesk/app/apptest"
 	"egovdesk/sync/protocol"
 )
-
-// benchDeclaration is declaration i of about 1.5 KB of canonical JSON, as
-// in sync/e2e's BenchmarkPushBatch.
-func benchDeclaration(i int) *app.Declaration {
-	d := apptest.Declaration()
-	d.ProjectName = fmt.Sprintf("霍邱县城关镇第%05d号政务信息化项目", i)
-	d.Goals = "建成全镇网格化管理平台"
-	d.Content = "网格事件上报、分拨、督办"
-	d.DataResources = "共享至县数据共享交换平台"
-	d.Modules = d.Modules[:1]
-	d.Schedule = d.Schedule[2:]
-	d.Security.Plan = "等保二级"
-	d.Crypto.Summary = "SM2/SM3/SM4"
-	d.Deployment.Resources = "8 核 32G"
-	d.Xinchuang.Notes = "麒麟、达梦"
-	d.OMPlan = "纳入县统一运维"
-	return d
-}
-
-// cpuTime is the CPU time of the process so far, user and system, every
-// goroutine and Badger's included.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkSubmitBatch posts batches of protocol.MaxBatch new declarations
 // straight to the bureau's handler (no network, no client): the bureau's
@@ -68,7 +38,7 @@ func BenchmarkSubmitBatch(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				f.Declaration = benchDeclaration(i*n + j)
+				f.Declaration = apptest.ShortDeclaration(i*n + j)
 				reqs[j] = submitReq(b, f)
 			}
 			var err error
@@ -80,11 +50,11 @@ func BenchmarkSubmitBatch(b *testing.B) {
 		r.Header.Set("Content-Type", protocol.MediaJSON)
 		r.Header.Set(protocol.HeaderAuthorization, "Bearer "+fx.clerkA)
 		w := httptest.NewRecorder()
-		start := cpuTime(b)
+		start := apptest.CPUTime()
 		b.StartTimer()
 		h.ServeHTTP(w, r)
 		b.StopTimer()
-		cpu += cpuTime(b) - start
+		cpu += apptest.CPUTime() - start
 		if w.Code != http.StatusOK {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}
