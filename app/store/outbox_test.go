@@ -325,16 +325,7 @@ func TestOutboxBodyKeptApart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := mustOpenDir(t, dir)
-	var items []OutboxItem
-	for _, title := range []string{"金寨县数字乡村平台", "霍山县智慧园区平台"} {
-		f := newDeclaration(t, title, 2026)
-		mustSave(t, s, f)
-		item, err := s.Submit(ctx, f.ID, "张三", time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, item)
-	}
+	items := []OutboxItem{mustSubmit(t, s, "金寨县数字乡村平台"), mustSubmit(t, s, "霍山县智慧园区平台")}
 	raw := func(key string) ([]byte, bool) {
 		t.Helper()
 		var v []byte
@@ -408,13 +399,8 @@ func TestOutboxBodyKeptApart(t *testing.T) {
 func TestCheckFindsAMissingOutboxBody(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpenDir(t, t.TempDir())
-	f := newDeclaration(t, "金寨县数字乡村平台", 2026)
-	mustSave(t, s, f)
-	item, err := s.Submit(ctx, f.ID, "张三", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(outboxBodyKey(item.Seq))) })
+	item := mustSubmit(t, s, "金寨县数字乡村平台")
+	err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(outboxBodyKey(item.Seq))) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,11 +420,7 @@ func TestOutboxFrom(t *testing.T) {
 	s := MustOpen(t)
 	const n = 7
 	for i := range n {
-		f := newDeclaration(t, fmt.Sprintf("霍邱县第%03d号政务信息化项目", i), 2026)
-		mustSave(t, s, f)
-		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		mustSubmit(t, s, fmt.Sprintf("霍邱县第%03d号政务信息化项目", i))
 	}
 	all, err := s.Outbox(ctx)
 	if err != nil || len(all) != n {
@@ -516,18 +498,13 @@ func TestSummaryFollowsTheSendState(t *testing.T) {
 func TestAckManyWithTheItemsIDs(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
-	f := newDeclaration(t, "霍邱县城关镇网格化管理平台", 2026)
-	mustSave(t, s, f)
-	it, err := s.Submit(ctx, f.ID, "张三", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	it := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
 	at := time.Now()
 	ack := AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID, Receipt: Receipt{ID: "r-1", At: at}}
 	if err := s.AckMany(ctx, []AckEntry{ack}); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := s.Summary(ctx, f.ID)
+	sum, err := s.Summary(ctx, it.FilingID)
 	if err != nil || sum.Send != SendSent || sum.ReceiptID != "r-1" {
 		t.Fatalf("summary after the ack: %+v, %v", sum, err)
 	}
@@ -540,7 +517,7 @@ func TestAckManyWithTheItemsIDs(t *testing.T) {
 	if err := s.AckMany(ctx, []AckEntry{ack, stale}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, _ := s.Summary(ctx, f.ID); sum.Send != SendSent || sum.ReceiptID != "r-2" {
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendSent || sum.ReceiptID != "r-2" {
 		t.Fatalf("summary after repeated and stale acks: %+v", sum)
 	}
 	mustCheck(t, s)

@@ -16,18 +16,13 @@ func TestRequeueLost(t *testing.T) {
 	s := MustOpen(t)
 	submitAck := func(title string, ack bool) (OutboxItem, string) {
 		t.Helper()
-		f := newDeclaration(t, title, 2026)
-		mustSave(t, s, f)
-		it, err := s.Submit(ctx, f.ID, "张三", time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		it := mustSubmit(t, s, title)
 		if ack {
 			if err := s.Ack(ctx, it.Seq, Receipt{ID: "receipt-" + it.RevisionID, At: time.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		return it, f.ID
+		return it, it.FilingID
 	}
 	_, kept := submitAck("霍邱县城关镇网格化管理平台", true)
 	lostItem, lostID := submitAck("霍邱县智慧社区管理平台", true)

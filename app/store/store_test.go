@@ -50,6 +50,19 @@ func newDeclaration(tb testing.TB, title string, year int) *app.Filing {
 	return f
 }
 
+// mustSubmit saves a new declaration named title and submits it, or fails
+// the test; it returns the outbox item.
+func mustSubmit(tb testing.TB, s *Store, title string) OutboxItem {
+	tb.Helper()
+	f := newDeclaration(tb, title, 2026)
+	mustSave(tb, s, f)
+	it, err := s.Submit(context.Background(), f.ID, "张三", time.Now())
+	if err != nil {
+		tb.Fatalf("submit %s: %v", f.ID, err)
+	}
+	return it
+}
+
 // mustSave saves f or fails the test.
 func mustSave(tb testing.TB, s *Store, f *app.Filing) {
 	tb.Helper()
