@@ -213,15 +213,16 @@ func TestPushBatchLostAnswer(t *testing.T) {
 	e.bureauHolds(t, 5)
 }
 
-// fakeBatch is a BatchRemote whose batch answers the test sets.
+// fakeBatch is a BatchRemote whose batch answers the test sets. Two
+// batches may be on their way at once: batch must be safe for that.
 type fakeBatch struct {
 	*fakeRemote
 	batch func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error)
-	calls int
+	calls atomic.Int64
 }
 
 func (f *fakeBatch) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
-	f.calls++
+	f.calls.Add(1)
 	return f.batch(reqs)
 }
 
@@ -287,8 +288,8 @@ func TestPushBatchResultsAsOneByOne(t *testing.T) {
 	if client.Classify(err) != client.ClassRetry || client.ProblemCode(err) != app.EUNAVAILABLE {
 		t.Fatalf("pass: %v", err)
 	}
-	if remote.calls != 1 || uploads != 2 || submits != 1 {
-		t.Errorf("%d batches, %d uploads, %d single submits; want 1, 2, 1", remote.calls, uploads, submits)
+	if remote.calls.Load() != 1 || uploads != 2 || submits != 1 {
+		t.Errorf("%d batches, %d uploads, %d single submits; want 1, 2, 1", remote.calls.Load(), uploads, submits)
 	}
 	items, _ := st.Outbox(ctx)
 	if len(items) != 3 {

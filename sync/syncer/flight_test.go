@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
-	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -22,8 +21,8 @@ import (
 // are on their way at once. With fail set, the batch of protocol.MaxBatch
 // items (the first one sent) fails as a lost connection would.
 type overlapRemote struct {
-	*fakeRemote
-	fail bool
+	*fakeBatch // Limits
+	fail       bool
 
 	mu       sync.Mutex
 	calls    int
@@ -35,7 +34,7 @@ type overlapRemote struct {
 }
 
 func newOverlapRemote() *overlapRemote {
-	return &overlapRemote{fakeRemote: &fakeRemote{}, inFlight: map[string]bool{}, second: make(chan struct{})}
+	return &overlapRemote{fakeBatch: &fakeBatch{fakeRemote: &fakeRemote{}}, inFlight: map[string]bool{}, second: make(chan struct{})}
 }
 
 func (o *overlapRemote) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
@@ -77,28 +76,13 @@ func (o *overlapRemote) SubmitBatch(ctx context.Context, reqs []protocol.SubmitR
 	return out, nil
 }
 
-func (o *overlapRemote) Limits(context.Context) (protocol.Limits, error) {
-	return protocol.Limits{MaxBodyBytes: 4 << 20}, nil
-}
-
 // queueLocal submits n new declarations in st and returns their IDs.
 func queueLocal(tb testing.TB, st *store.Store, n int) []string {
 	tb.Helper()
-	ctx := context.Background()
-	var ids []string
-	for range n {
-		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		f.Declaration = apptest.Declaration()
-		if err := st.Save(ctx, f); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
-			tb.Fatal(err)
-		}
-		ids = append(ids, f.ID)
+	ids := make([]string, n)
+	for i := range ids {
+		f, _ := submitted(tb, st)
+		ids[i] = f.ID
 	}
 	return ids
 }
@@ -214,27 +198,26 @@ func (p *pagedLocal) OutboxFrom(ctx context.Context, from uint64, limit int) ([]
 	return p.Store.OutboxFrom(ctx, from, limit)
 }
 
-// orderRemote is a BatchRemote that receives everything and records the
-// revisions in the order they arrived.
-type orderRemote struct {
-	*fakeRemote
-	mu   sync.Mutex
-	revs []string
-}
-
-func (o *orderRemote) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
-	out := make([]protocol.BatchResult, len(reqs))
-	o.mu.Lock()
-	for i, r := range reqs {
-		o.revs = append(o.revs, r.RevisionID)
-		out[i] = protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)}
+// orderRemote returns a BatchRemote that receives everything, and the
+// revisions it received, in the order they arrived.
+func orderRemote() (*fakeBatch, func() []string) {
+	var mu sync.Mutex
+	var revs []string
+	remote := &fakeBatch{fakeRemote: &fakeRemote{}, batch: func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		out := make([]protocol.BatchResult, len(reqs))
+		mu.Lock()
+		defer mu.Unlock()
+		for i, r := range reqs {
+			revs = append(revs, r.RevisionID)
+			out[i] = protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)}
+		}
+		return out, nil
+	}}
+	return remote, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return revs
 	}
-	o.mu.Unlock()
-	return out, nil
-}
-
-func (o *orderRemote) Limits(context.Context) (protocol.Limits, error) {
-	return protocol.Limits{MaxBodyBytes: 4 << 20}, nil
 }
 
 // TestPushReadsTheOutboxInPages: a long outbox is read a page at a time, the
@@ -259,21 +242,22 @@ func TestPushReadsTheOutboxInPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		local := &pagedLocal{Store: st}
-		remote := &orderRemote{fakeRemote: &fakeRemote{}}
+		remote, received := orderRemote()
 		if err := syncer.New(local, remote, blobs, syncer.Options{}).SyncOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
+		revs := received()
 		if len(local.limits) == 0 || local.limits[0] <= 0 || local.limits[0] > protocol.MaxBatch {
 			t.Fatalf("%d items: pages asked for %v, want the first one batch long", n, local.limits)
 		}
 		if n > protocol.MaxBatch && len(local.limits) < 3 {
 			t.Fatalf("%d items: pages asked for %v, want several", n, local.limits)
 		}
-		if len(remote.revs) != len(want) {
-			t.Fatalf("%d items: %d revisions sent, want %d", n, len(remote.revs), len(want))
+		if len(revs) != len(want) {
+			t.Fatalf("%d items: %d revisions sent, want %d", n, len(revs), len(want))
 		}
 		seen, pos := map[string]int{}, map[string]int{}
-		for i, rev := range remote.revs {
+		for i, rev := range revs {
 			seen[rev]++
 			pos[rev] = i
 		}

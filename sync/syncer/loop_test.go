@@ -264,7 +264,7 @@ func TestKickEndsLongPoll(t *testing.T) {
 }
 
 // submitted returns a filing of st submitted once, and its outbox item.
-func submitted(t *testing.T, st *store.Store) (*app.Filing, store.OutboxItem) {
+func submitted(t testing.TB, st *store.Store) (*app.Filing, store.OutboxItem) {
 	t.Helper()
 	ctx := context.Background()
 	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
