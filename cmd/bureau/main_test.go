@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -120,5 +121,20 @@ func TestParsePrefixes(t *testing.T) {
 	}
 	if got, err := parsePrefixes(""); err != nil || len(got) != 0 {
 		t.Fatalf("empty list: %v, %v", got, err)
+	}
+}
+
+// TestBureauDoesNotLinkFyne: the bureau server is deployed on machines
+// without a desktop; nothing it links may pull in the GUI toolkit. (The
+// test binary links the bureau and its tests, a superset.)
+func TestBureauDoesNotLinkFyne(t *testing.T) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || len(bi.Deps) == 0 {
+		t.Skip("no build information in this binary")
+	}
+	for _, d := range bi.Deps {
+		if strings.HasPrefix(d.Path, "fyne.io/") || strings.Contains(d.Path, "go-gl") {
+			t.Errorf("the bureau links %s", d.Path)
+		}
 	}
 }
