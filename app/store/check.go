@@ -53,7 +53,9 @@ func (s *Store) Check(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			sum, err := readSummary(txn, id)
+			// As stored: the index entries carry the stored summary, not
+			// the receipt recorded since (receipt.go).
+			sum, err := readStoredSummary(txn, id)
 			if err != nil {
 				return err
 			}
@@ -197,6 +199,9 @@ func (s *Store) Reindex(ctx context.Context) error {
 		// The old entries are gone: write every key as for a new filing.
 		if err := writeSummary(txn, nil, &sum); err != nil {
 			return fmt.Errorf("filing %s: %w", ids[i], err)
+		}
+		if old != nil && old.receiptFolded {
+			return txn.Delete(receiptKey(old.ID, old.RevisionID))
 		}
 		return nil
 	})

@@ -143,6 +143,7 @@ func (s *Store) Summary(ctx context.Context, id string) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("summary of filing %s: %w", id, err)
 	}
+	sum.receiptFolded = false
 	return *sum, nil
 }
 

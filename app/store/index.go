@@ -34,6 +34,12 @@ func gramKey(gram, id string) string { return "g/" + gram + "\x00" + id }
 // filing) that changed and writes the new ones. Callers hold the transaction
 // that also writes the document, so documents and indexes never disagree.
 func writeSummary(txn *badger.Txn, old, s *Summary) error {
+	if old != nil && old.receiptFolded {
+		// s was made from old, receipt and all.
+		if err := txn.Delete(receiptKey(old.ID, old.RevisionID)); err != nil {
+			return err
+		}
+	}
 	enc := s.encode()
 	if err := txn.Set([]byte("s/"+s.ID), enc); err != nil {
 		return err
@@ -126,8 +132,23 @@ func iterate(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {
 	return nil
 }
 
-// readSummary returns the stored summary of id, or nil when there is none.
+// readSummary returns the summary of id with its receipt applied (see
+// receipt.go), or nil when there is none. A summary that took its receipt
+// from a receipt key says so (receiptFolded), and writeSummary removes it.
 func readSummary(txn *badger.Txn, id string) (*Summary, error) {
+	s, err := readStoredSummary(txn, id)
+	if err != nil || s == nil {
+		return s, err
+	}
+	if s.receiptFolded, err = applyReceipt(txn, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readStoredSummary returns the summary of id as stored under s/, or nil
+// when there is none.
+func readStoredSummary(txn *badger.Txn, id string) (*Summary, error) {
 	b, err := getValue(txn, "s/"+id)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, nil
@@ -324,6 +345,7 @@ func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string)
 			return nil, err
 		}
 		if s != nil && q.match(s, terms) {
+			s.receiptFolded = false
 			all = append(all, *s)
 		}
 	}
@@ -378,6 +400,9 @@ func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct
 		if skip > 0 {
 			skip--
 			continue
+		}
+		if _, err := applyReceipt(txn, &sum); err != nil {
+			return nil, err
 		}
 		out = append(out, sum)
 		if q.Limit > 0 && len(out) == q.Limit {

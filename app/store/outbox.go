@@ -366,6 +366,7 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 // transaction. Acknowledging an item that is already gone is not an error, so
 // a retried Ack is harmless. It fails with a wrapped storage error.
 func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
+	s.noteAck()
 	err := s.update(ctx, true, func(txn *badger.Txn) error { return ack(txn, seq, r) })
 	if err != nil {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
@@ -390,6 +391,7 @@ type AckEntry struct {
 // items of transactions committed before the failure stay acknowledged,
 // and acknowledging them again is harmless.
 func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
+	s.noteAck()
 	err := s.updateEach(ctx, true, len(acks), func(txn *badger.Txn, i int) error {
 		a := acks[i]
 		if a.FilingID == "" || a.RevisionID == "" {
@@ -406,6 +408,11 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	}
 	return nil
 }
+
+// noteAck tells the background loop that receipts are being recorded; it
+// folds them once they stop (foldWhenQuiet). Noted before the write, so
+// a fold running meanwhile cannot clear the note of this one.
+func (s *Store) noteAck() { s.lastAck.Store(time.Now().UnixNano()) }
 
 // ack removes item seq and records r in txn; see Ack.
 func ack(txn *badger.Txn, seq uint64, r Receipt) error {
@@ -429,9 +436,8 @@ func ackRef(txn *badger.Txn, seq uint64, o outboxRef, r Receipt) error {
 	if err := markFailed(txn, seq, SendSent); err != nil {
 		return err
 	}
-	return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
-		s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
-	})
+	// Not into the summary and its four index copies: see receipt.go.
+	return recordReceipt(txn, o.FilingID, o.RevisionID, r)
 }
 
 // notQueued is the ENOTFOUND *app.Error for an item no longer in the outbox.

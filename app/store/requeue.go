@@ -35,6 +35,9 @@ func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]InboxE
 			if err != nil {
 				return fmt.Errorf("summary of %s: %w", k, err)
 			}
+			if _, err := applyReceipt(txn, &sum); err != nil {
+				return err
+			}
 			if lost(&sum, heads) {
 				ids = append(ids, sum.ID)
 			}

@@ -52,9 +52,11 @@ type Store struct {
 	dir          string
 	syncInterval time.Duration
 	gcInterval   time.Duration
+	foldDelay    time.Duration
 
 	// state
 	dirty     atomic.Bool   // an unsynced write was committed
+	lastAck   atomic.Int64  // Unix nanoseconds of the last acknowledgement with receipts not folded yet; 0: none
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
 	closeErr  error
@@ -77,6 +79,7 @@ type config struct {
 	now          func() time.Time
 	syncInterval time.Duration
 	gcInterval   time.Duration
+	foldDelay    time.Duration
 	migrations   []Migration
 	memTable     int64 // Badger memtable size; a transaction may hold 15% of it
 }
@@ -100,6 +103,10 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // WithSyncInterval sets how long an autosave may stay unsynced to disk at most
 // (default one second). Zero or less disables the background sync.
 func WithSyncInterval(d time.Duration) Option { return func(c *config) { c.syncInterval = d } }
+
+// withFoldDelay sets how long after the last acknowledgement the background
+// loop folds receipts (tests; foldDelay by default).
+func withFoldDelay(d time.Duration) Option { return func(c *config) { c.foldDelay = d } }
 
 // withMigrations replaces the registered migrations (tests).
 func withMigrations(ms []Migration) Option { return func(c *config) { c.migrations = ms } }
@@ -155,7 +162,7 @@ func badgerOptions(dir string, c *config) badger.Options {
 // and with a wrapped error otherwise.
 func Open(dir string, opts ...Option) (*Store, error) {
 	c := &config{now: time.Now, syncInterval: time.Second, gcInterval: 10 * time.Minute,
-		migrations: migrations}
+		foldDelay: foldDelay, migrations: migrations}
 	for _, o := range opts {
 		o(c)
 	}
@@ -172,7 +179,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{db: db, log: c.logger, now: c.now, dir: dir,
-		syncInterval: c.syncInterval, gcInterval: c.gcInterval,
+		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay,
 		closing: make(chan struct{}), subs: map[*subscriber]struct{}{}}
 	if err := s.migrate(dir, c.migrations); err != nil {
 		db.Close()
@@ -181,6 +188,12 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err := s.requeueSending(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if pending, err := s.hasReceipts(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	} else if pending {
+		s.lastAck.Store(1) // left by the last run: fold on the first tick
 	}
 	if !c.inMemory {
 		s.wg.Add(1)
@@ -382,12 +395,39 @@ func (s *Store) background() {
 					s.log.Warn("store: background sync", "err", err)
 				}
 			}
+			s.foldWhenQuiet()
 		case <-gc.C:
 			// One call removes at most one value-log file; loop while it finds work.
 			for s.db.RunValueLogGC(0.5) == nil {
 			}
 		}
 	}
+}
+
+// foldWhenQuiet folds recorded receipts into summaries (FoldReceipts) once
+// no acknowledgement has come for foldDelay. A failure is logged and tried
+// again on a later tick; reads are right either way.
+func (s *Store) foldWhenQuiet() {
+	last := s.lastAck.Load()
+	if last == 0 || time.Since(time.Unix(0, last)) < s.foldDelay {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if _, err := s.FoldReceipts(ctx); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("store: fold receipts", "err", err)
+		}
+		return
+	}
+	s.lastAck.CompareAndSwap(last, 0) // an acknowledgement since then folds next time
 }
 
 // subscriber is one Subscribe callback with its coalescing mailbox.

@@ -60,6 +60,8 @@ type Summary struct {
 	ReceiptID string    // the bureau's receipt once delivered
 	ReceiptAt time.Time // when the bureau received it
 	Unread    int       // unread inbox entries about this filing
+
+	receiptFolded bool // its receipt was read from a receipt key (receipt.go), which writeSummary removes
 }
 
 // SendLabel returns the send state as the list shows it, with the reason on

@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// storedSummary returns the summary of id as written under s/, without the
+// receipts recorded since.
+func storedSummary(t *testing.T, s *Store, id string) Summary {
+	t.Helper()
+	var sum *Summary
+	err := s.view(context.Background(), func(txn *badger.Txn) error {
+		var err error
+		sum, err = readStoredSummary(txn, id)
+		return err
+	})
+	if err != nil || sum == nil {
+		t.Fatalf("stored summary of %s: %v, %v", id, sum, err)
+	}
+	return *sum
+}
+
+// receiptKeys counts the receipts waiting to be folded.
+func receiptKeys(t *testing.T, s *Store) int {
+	t.Helper()
+	n := 0
+	if err := s.view(context.Background(), func(txn *badger.Txn) error {
+		n = countKeys(txn, "rc/")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// ackAll acknowledges items as the syncer does, naming filing and revision.
+func ackAll(t *testing.T, s *Store, items ...OutboxItem) {
+	t.Helper()
+	acks := make([]AckEntry, len(items))
+	for i, it := range items {
+		acks[i] = AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID,
+			Receipt: Receipt{ID: "receipt-" + it.RevisionID, At: time.Now()}}
+	}
+	if err := s.AckMany(context.Background(), acks); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantSent fails unless every read of the filing of it shows it delivered
+// with its receipt: the summary, the list of all filings and the list of its
+// status.
+func wantSent(t *testing.T, s *Store, it OutboxItem) {
+	t.Helper()
+	ctx := context.Background()
+	want := "receipt-" + it.RevisionID
+	sum, err := s.Summary(ctx, it.FilingID)
+	if err != nil || sum.Send != SendSent || sum.ReceiptID != want || sum.ReceiptAt.IsZero() {
+		t.Fatalf("summary %+v, %v; want sent with %s", sum, err, want)
+	}
+	for _, q := range []Query{{}, {Status: sum.Status}, {Text: sum.Title}} {
+		rows, err := s.List(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rows {
+			if r.ID == it.FilingID {
+				found = true
+				if r != sum {
+					t.Fatalf("list %+v row %+v, want %+v", q, r, sum)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("list %+v lacks %s", q, it.FilingID)
+		}
+	}
+}
+
+// TestAckRecordsReceiptsApart: an acknowledgement records the receipt under
+// a key of its own and leaves the summary and its index entries as they
+// were (rewriting them was a quarter of a push's CPU); every read shows the
+// filing delivered all the same, before and after FoldReceipts writes the
+// receipts into the summaries.
+func TestAckRecordsReceiptsApart(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithSyncInterval(0))
+	a := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	b := mustSubmit(t, s, "霍邱县智慧社区管理平台")
+	waiting := mustSubmit(t, s, "霍邱县政务数据共享平台")
+	ackAll(t, s, a, b)
+
+	if got := storedSummary(t, s, a.FilingID); got.Send != SendQueued || got.ReceiptID != "" {
+		t.Fatalf("the ack rewrote the summary: %+v", got)
+	}
+	if n := receiptKeys(t, s); n != 2 {
+		t.Fatalf("%d receipt keys, want 2", n)
+	}
+	wantSent(t, s, a)
+	wantSent(t, s, b)
+	if sum, _ := s.Summary(ctx, waiting.FilingID); sum.Send != SendQueued {
+		t.Fatalf("the unacknowledged filing: %+v", sum)
+	}
+	mustCheck(t, s)
+
+	n, err := s.FoldReceipts(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("fold: %d, %v; want 2", n, err)
+	}
+	if n := receiptKeys(t, s); n != 0 {
+		t.Fatalf("%d receipt keys left after the fold", n)
+	}
+	if got := storedSummary(t, s, a.FilingID); got.Send != SendSent || got.ReceiptID != "receipt-"+a.RevisionID {
+		t.Fatalf("stored summary after the fold: %+v", got)
+	}
+	wantSent(t, s, a)
+	wantSent(t, s, b)
+	mustCheck(t, s)
+	if n, err := s.FoldReceipts(ctx); err != nil || n != 0 {
+		t.Fatalf("second fold: %d, %v", n, err)
+	}
+}
+
+// TestWriteFoldsReceipt: the next write of a summary (here the bureau's
+// decision arriving) takes the receipt with it and removes the key.
+func TestWriteFoldsReceipt(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithSyncInterval(0))
+	it := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	ackAll(t, s, it)
+	accept := app.Transition{At: time.Now(), Actor: "李审核", Role: app.RoleReviewer, Action: app.ActionAccept,
+		From: app.StatusSubmitted, To: app.StatusPreliminary, RevisionID: it.RevisionID, RevisionNumber: 1}
+	if err := s.ApplyChanges(ctx, "c1", []Change{{Kind: ChangeDecision, FilingID: it.FilingID, Transition: accept}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := receiptKeys(t, s); n != 0 {
+		t.Fatalf("%d receipt keys after the decision", n)
+	}
+	got := storedSummary(t, s, it.FilingID)
+	if got.Status != app.StatusPreliminary || got.Send != SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
+		t.Fatalf("stored summary after the decision: %+v", got)
+	}
+	wantSent(t, s, it)
+	mustCheck(t, s)
+}
+
+// TestStaleReceiptIsDropped: a late acknowledgement of a revision the
+// filing has moved past neither shows nor stays.
+func TestStaleReceiptIsDropped(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithSyncInterval(0))
+	it := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	stale := it
+	stale.Seq, stale.RevisionID = it.Seq+100, "an-older-revision"
+	ackAll(t, s, stale)
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued {
+		t.Fatalf("a stale receipt shows: %+v", sum)
+	}
+	if n, err := s.FoldReceipts(ctx); err != nil || n != 1 {
+		t.Fatalf("fold: %d, %v", n, err)
+	}
+	if n := receiptKeys(t, s); n != 0 {
+		t.Fatalf("%d receipt keys after the fold", n)
+	}
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued {
+		t.Fatalf("after the fold: %+v", sum)
+	}
+	mustCheck(t, s)
+}
+
+// TestRequeueLostSeesUnfoldedReceipts: a filing delivered but not yet
+// folded is as delivered to RequeueLost as a folded one; a bureau restored
+// from an older backup gets both again.
+func TestRequeueLostSeesUnfoldedReceipts(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithSyncInterval(0))
+	folded := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	ackAll(t, s, folded)
+	if _, err := s.FoldReceipts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unfolded := mustSubmit(t, s, "霍邱县智慧社区管理平台")
+	ackAll(t, s, unfolded)
+	added, err := s.RequeueLost(ctx, map[string]int{})
+	if err != nil || len(added) != 2 {
+		t.Fatalf("requeued %d (%v), want both", len(added), err)
+	}
+	for _, it := range []OutboxItem{folded, unfolded} {
+		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued || sum.ReceiptID != "" {
+			t.Fatalf("requeued filing: %+v", sum)
+		}
+	}
+	if n := receiptKeys(t, s); n != 0 {
+		t.Fatalf("%d receipt keys after the requeue", n)
+	}
+	mustCheck(t, s)
+}
+
+// TestBackgroundFoldsReceipts: the background loop folds receipts once the
+// acknowledgements stop, and after a restart folds what the last run left.
+func TestBackgroundFoldsReceipts(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, WithSyncInterval(0)) // no background loop
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	ackAll(t, s, left)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpenDir(t, dir, WithSyncInterval(10*time.Millisecond), withFoldDelay(50*time.Millisecond))
+	waitFolded := func() {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for receiptKeys(t, s) > 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("receipts not folded after 10 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitFolded()
+	if got := storedSummary(t, s, left.FilingID); got.Send != SendSent {
+		t.Fatalf("left by the last run, after the fold: %+v", got)
+	}
+	it := mustSubmit(t, s, "霍邱县智慧社区管理平台")
+	ackAll(t, s, it)
+	waitFolded()
+	if got := storedSummary(t, s, it.FilingID); got.Send != SendSent {
+		t.Fatalf("after the fold: %+v", got)
+	}
+	wantSent(t, s, it)
+	mustCheck(t, s)
+}
