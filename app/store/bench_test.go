@@ -304,8 +304,9 @@ func BenchmarkOpen(b *testing.B) {
 
 // BenchmarkAckBatch measures acknowledging a batch of 200 delivered items
 // (protocol.MaxBatch) in one AckMany, the entries naming their filing and
-// revision as the syncer's do: per item the outbox keys go, and the filing's
-// summary and index entries record the receipt.
+// revision as the syncer's do: per item the outbox keys go and the receipt
+// is recorded under its own key (receipt.go; BenchmarkFoldReceipts is the
+// later fold into the summaries).
 func BenchmarkAckBatch(b *testing.B) {
 	const batch = 200
 	s := mustOpenDir(b, b.TempDir())
@@ -331,6 +332,73 @@ func BenchmarkAckBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/item")
+}
+
+// queueAcked submits n declarations in s and acknowledges them in one
+// AckMany, as a push does, leaving their receipts to be folded.
+func queueAcked(b *testing.B, s *Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	acks := make([]AckEntry, 0, n)
+	for range n {
+		f := newDeclaration(b, "霍邱县城关镇网格化管理平台", 2026)
+		mustSave(b, s, f)
+		it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		acks = append(acks, AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID,
+			Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
+	}
+	if err := s.AckMany(ctx, acks); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkFoldReceipts measures what an acknowledgement leaves for later:
+// the background fold of 200 receipts into their filings' summaries and
+// index entries, once a push is over.
+func BenchmarkFoldReceipts(b *testing.B) {
+	const batch = 200
+	s := mustOpenDir(b, b.TempDir(), WithSyncInterval(0))
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		queueAcked(b, s, batch)
+		b.StartTimer()
+		if n, err := s.FoldReceipts(ctx); err != nil || n != batch {
+			b.Fatalf("folded %d, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/item")
+}
+
+// BenchmarkListDelivered lists 1,000 delivered filings whose receipts are
+// still to be folded (each row looks its receipt up) and once folded.
+func BenchmarkListDelivered(b *testing.B) {
+	const n = 1000
+	for _, folded := range []bool{false, true} {
+		name := "unfolded"
+		if folded {
+			name = "folded"
+		}
+		b.Run(name, func(b *testing.B) {
+			s := mustOpenDir(b, b.TempDir(), WithSyncInterval(0))
+			ctx := context.Background()
+			queueAcked(b, s, n)
+			if folded {
+				if _, err := s.FoldReceipts(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				rows, err := s.List(ctx, Query{})
+				if err != nil || len(rows) != n || rows[0].Send != SendSent {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkOutboxPage reads the outbox of 1,000 queued submissions as the
