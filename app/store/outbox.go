@@ -362,7 +362,7 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 }
 
 // Ack removes delivered item seq from the outbox and records the bureau's
-// receipt in the filing's summary (send state 已送达), in one synced
+// receipt for the filing (send state 已送达, see receipt.go), in one synced
 // transaction. Acknowledging an item that is already gone is not an error, so
 // a retried Ack is harmless. It fails with a wrapped storage error.
 func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {

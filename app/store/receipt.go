@@ -11,10 +11,10 @@ import (
 )
 
 // An acknowledgement records the bureau's receipt under a key of its own,
-// rc/<filing>, instead of rewriting the filing's summary: the summary is
-// copied into the four index entries lists read (so that a list never
-// decodes a document), and rewriting all five for every delivered filing was
-// a quarter of the CPU a push cost (docs/benchmarks.md). The receipt is
+// rc/<filing>/<revision>, instead of rewriting the filing's summary: the
+// summary is copied into the four index entries lists read (so that a list
+// never decodes a document), and rewriting all five for every delivered
+// filing was a quarter of the CPU a push cost (docs/benchmarks.md). The receipt is
 // folded into the summary and its index entries later — by the next write of
 // the summary (an edit, a decision, a new revision) or by FoldReceipts,
 // which the background loop runs once the acknowledgements have stopped for
