@@ -313,19 +313,8 @@ func BenchmarkAckBatch(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
-		acks := make([]AckEntry, 0, batch)
-		pprof.Do(ctx, pprof.Labels("phase", "setup"), func(context.Context) {
-			for range batch {
-				f := newDeclaration(b, "霍邱县城关镇网格化管理平台", 2026)
-				mustSave(b, s, f)
-				it, err := s.Submit(ctx, f.ID, "张三", time.Now())
-				if err != nil {
-					b.Fatal(err)
-				}
-				acks = append(acks, AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID,
-					Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
-			}
-		})
+		var acks []AckEntry
+		pprof.Do(ctx, pprof.Labels("phase", "setup"), func(context.Context) { acks = submitted(b, s, batch) })
 		b.StartTimer()
 		if err := s.AckMany(ctx, acks); err != nil {
 			b.Fatal(err)
@@ -334,23 +323,29 @@ func BenchmarkAckBatch(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/item")
 }
 
-// queueAcked submits n declarations in s and acknowledges them in one
-// AckMany, as a push does, leaving their receipts to be folded.
-func queueAcked(b *testing.B, s *Store, n int) {
+// submitted submits n declarations in s and returns their
+// acknowledgements as the syncer makes them.
+func submitted(b *testing.B, s *Store, n int) []AckEntry {
 	b.Helper()
-	ctx := context.Background()
 	acks := make([]AckEntry, 0, n)
 	for range n {
 		f := newDeclaration(b, "霍邱县城关镇网格化管理平台", 2026)
 		mustSave(b, s, f)
-		it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		it, err := s.Submit(context.Background(), f.ID, "张三", time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
 		acks = append(acks, AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID,
 			Receipt: Receipt{ID: it.RevisionID + "/" + it.BodyHash, At: time.Now()}})
 	}
-	if err := s.AckMany(ctx, acks); err != nil {
+	return acks
+}
+
+// queueAcked submits n declarations in s and acknowledges them in one
+// AckMany, as a push does, leaving their receipts to be folded.
+func queueAcked(b *testing.B, s *Store, n int) {
+	b.Helper()
+	if err := s.AckMany(context.Background(), submitted(b, s, n)); err != nil {
 		b.Fatal(err)
 	}
 }
