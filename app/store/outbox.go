@@ -367,6 +367,7 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 // a retried Ack is harmless. It fails with a wrapped storage error.
 func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 	s.noteAck()
+	defer s.noteAck()
 	err := s.update(ctx, true, func(txn *badger.Txn) error { return ack(txn, seq, r) })
 	if err != nil {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
@@ -392,6 +393,7 @@ type AckEntry struct {
 // and acknowledging them again is harmless.
 func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	s.noteAck()
+	defer s.noteAck()
 	err := s.updateEach(ctx, true, len(acks), func(txn *badger.Txn, i int) error {
 		a := acks[i]
 		if a.FilingID == "" || a.RevisionID == "" {
@@ -410,9 +412,10 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 }
 
 // noteAck tells the background loop that receipts are being recorded; it
-// folds them once they stop (foldWhenQuiet). Noted before the write, so
-// a fold running meanwhile cannot clear the note of this one.
-func (s *Store) noteAck() { s.lastAck.Store(time.Now().UnixNano()) }
+// folds them once they stop (foldWhenQuiet). Ack and AckMany note before
+// and after their write, so a fold that ran meanwhile, and may have missed
+// the receipts not yet committed, cannot clear the note of them.
+func (s *Store) noteAck() { s.lastAck.Store(int64(time.Since(s.started)) + 1) }
 
 // ack removes item seq and records r in txn; see Ack.
 func ack(txn *badger.Txn, seq uint64, r Receipt) error {

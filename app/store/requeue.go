@@ -111,6 +111,11 @@ func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*
 	if _, err := enqueue(txn, f, *submit, snap.Body, snap.BodyHash, now); err != nil {
 		return nil, err
 	}
+	// The revision is on its way again: a receipt of it recorded by a
+	// repeated acknowledgement after the fold must not mark it sent.
+	if err := txn.Delete(receiptKey(id, f.Revision.ID)); err != nil {
+		return nil, err
+	}
 	ns := *old
 	ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
 	e := InboxEntry{ID: "lost/" + f.Revision.ID + "/" + old.ReceiptID, Kind: ChangeNotice, FilingID: id,

@@ -56,7 +56,8 @@ type Store struct {
 
 	// state
 	dirty     atomic.Bool   // an unsynced write was committed
-	lastAck   atomic.Int64  // Unix nanoseconds of the last acknowledgement with receipts not folded yet; 0: none
+	started   time.Time     // when Open ran: lastAck counts from it, on the monotonic clock
+	lastAck   atomic.Int64  // time since started of the last acknowledgement with receipts not folded yet, +1; 0: none
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
 	closeErr  error
@@ -178,7 +179,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: c.logger, now: c.now, dir: dir,
+	s := &Store{db: db, log: c.logger, now: c.now, dir: dir, started: time.Now(),
 		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay,
 		closing: make(chan struct{}), subs: map[*subscriber]struct{}{}}
 	if err := s.migrate(dir, c.migrations); err != nil {
@@ -193,7 +194,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	} else if pending {
-		s.lastAck.Store(1) // left by the last run: fold on the first tick
+		s.lastAck.Store(1 - int64(c.foldDelay)) // left by the last run: fold on the first tick
 	}
 	if !c.inMemory {
 		s.wg.Add(1)
@@ -409,7 +410,7 @@ func (s *Store) background() {
 // again on a later tick; reads are right either way.
 func (s *Store) foldWhenQuiet() {
 	last := s.lastAck.Load()
-	if last == 0 || time.Since(time.Unix(0, last)) < s.foldDelay {
+	if last == 0 || time.Since(s.started)-time.Duration(last) < s.foldDelay {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
