@@ -296,3 +296,23 @@ func TestOlderBinaryRefusesReceipts(t *testing.T) {
 		t.Fatalf("open by a schema-2 binary: %v, want EINVALID", err)
 	}
 }
+
+// TestReindexKeepsUnfoldedReceipt: rebuilding the indexes writes the
+// receipt into the rebuilt summary and removes its key.
+func TestReindexKeepsUnfoldedReceipt(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, WithSyncInterval(0))
+	it := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
+	ackAll(t, s, it)
+	if err := s.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := receiptKeys(t, s); n != 0 {
+		t.Fatalf("%d receipt keys after the reindex", n)
+	}
+	if got := storedSummary(t, s, it.FilingID); got.Send != SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
+		t.Fatalf("stored summary after the reindex: %+v", got)
+	}
+	wantSent(t, s, it)
+	mustCheck(t, s)
+}
