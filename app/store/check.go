@@ -200,10 +200,7 @@ func (s *Store) Reindex(ctx context.Context) error {
 		if err := writeSummary(txn, nil, &sum); err != nil {
 			return fmt.Errorf("filing %s: %w", ids[i], err)
 		}
-		if old != nil && old.receiptFolded {
-			return txn.Delete(receiptKey(old.ID, old.RevisionID))
-		}
-		return nil
+		return dropFoldedReceipt(txn, old)
 	})
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)

@@ -34,11 +34,8 @@ func gramKey(gram, id string) string { return "g/" + gram + "\x00" + id }
 // filing) that changed and writes the new ones. Callers hold the transaction
 // that also writes the document, so documents and indexes never disagree.
 func writeSummary(txn *badger.Txn, old, s *Summary) error {
-	if old != nil && old.receiptFolded {
-		// s was made from old, receipt and all.
-		if err := txn.Delete(receiptKey(old.ID, old.RevisionID)); err != nil {
-			return err
-		}
+	if err := dropFoldedReceipt(txn, old); err != nil { // s was made from old, receipt and all
+		return err
 	}
 	enc := s.encode()
 	if err := txn.Set([]byte("s/"+s.ID), enc); err != nil {

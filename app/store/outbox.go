@@ -366,7 +366,6 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 // transaction. Acknowledging an item that is already gone is not an error, so
 // a retried Ack is harmless. It fails with a wrapped storage error.
 func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
-	s.noteAck()
 	defer s.noteAck()
 	err := s.update(ctx, true, func(txn *badger.Txn) error { return ack(txn, seq, r) })
 	if err != nil {
@@ -392,8 +391,7 @@ type AckEntry struct {
 // items of transactions committed before the failure stay acknowledged,
 // and acknowledging them again is harmless.
 func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
-	s.noteAck()
-	defer s.noteAck()
+	defer s.noteAck() // after the commit: a fold running meanwhile may have missed these receipts
 	err := s.updateEach(ctx, true, len(acks), func(txn *badger.Txn, i int) error {
 		a := acks[i]
 		if a.FilingID == "" || a.RevisionID == "" {
@@ -410,12 +408,6 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	}
 	return nil
 }
-
-// noteAck tells the background loop that receipts are being recorded; it
-// folds them once they stop (foldWhenQuiet). Ack and AckMany note before
-// and after their write, so a fold that ran meanwhile, and may have missed
-// the receipts not yet committed, cannot clear the note of them.
-func (s *Store) noteAck() { s.lastAck.Store(int64(time.Since(s.started)) + 1) }
 
 // ack removes item seq and records r in txn; see Ack.
 func ack(txn *badger.Txn, seq uint64, r Receipt) error {

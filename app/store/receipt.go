@@ -16,9 +16,9 @@ import (
 // never decodes a document), and rewriting all five for every delivered
 // filing was a quarter of the CPU a push cost (docs/benchmarks.md). The receipt is
 // folded into the summary and its index entries later — by the next write of
-// the summary (an edit, a decision, a new revision) or by FoldReceipts,
-// which the background loop runs once the acknowledgements have stopped for
-// foldDelay — and until then every read of a summary that is not yet marked
+// the summary (a decision, a new revision) or by the background loop, which
+// once the acknowledgements have stopped for foldDelay folds a batch per
+// tick until none is left (foldWhenQuiet) — and until then every read of a summary that is not yet marked
 // sent looks for it (readSummary, List, RequeueLost). Rows already sent, the
 // great majority, never look.
 //
@@ -107,58 +107,53 @@ func recordReceipt(txn *badger.Txn, id, rev string, r Receipt) error {
 }
 
 // FoldReceipts writes every recorded receipt into its filing's summary and
-// index entries and removes the receipt key, a bounded number per
-// transaction. Reads are the same before and after: it only saves later
-// reads the lookup. The background loop calls it; it returns how many
-// receipts it folded and fails with ctx's error or a wrapped storage error.
+// index entries and removes the receipt key, foldBatch per transaction.
+// Reads are the same before and after: it only saves later reads the
+// lookup. (The background loop folds the same way, a batch per tick.) It
+// returns how many receipts it folded and fails with ctx's error or a
+// wrapped storage error.
 func (s *Store) FoldReceipts(ctx context.Context) (int, error) {
 	folded := 0
 	for {
-		var keys []string // <filing>/<revision>
-		err := s.view(ctx, func(txn *badger.Txn) error {
-			opts := badger.IteratorOptions{Prefix: []byte("rc/")} // keys only
-			it := txn.NewIterator(opts)
-			defer it.Close()
-			for it.Rewind(); it.Valid() && len(keys) < foldBatch; it.Next() {
-				keys = append(keys, string(it.Item().Key()[len("rc/"):]))
-			}
-			return nil
-		})
-		if err != nil || len(keys) == 0 {
-			return folded, wrapFold(err)
-		}
-		err = s.updateEach(ctx, false, len(keys), func(txn *badger.Txn, i int) error {
-			id, rev, _ := strings.Cut(keys[i], "/")
-			return foldReceipt(txn, id, rev)
-		})
-		if err != nil {
-			return folded, wrapFold(err)
-		}
-		folded += len(keys)
-		if err := ctx.Err(); err != nil {
+		n, err := s.foldBatch(ctx)
+		folded += n
+		if err != nil || n < foldBatch {
 			return folded, err
 		}
 	}
 }
 
-// hasReceipts reports whether any receipt is waiting to be folded.
-func (s *Store) hasReceipts() (bool, error) {
-	found := false
-	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("rc/")})
+// foldBatch folds up to foldBatch receipts in one transaction and returns
+// how many it folded.
+func (s *Store) foldBatch(ctx context.Context) (int, error) {
+	var keys []string // <filing>/<revision>
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("rc/")}) // keys only
 		defer it.Close()
-		it.Rewind()
-		found = it.Valid()
+		for it.Rewind(); it.Valid() && len(keys) < foldBatch; it.Next() {
+			keys = append(keys, string(it.Item().Key()[len("rc/"):]))
+		}
 		return nil
 	})
-	return found, err
+	if err == nil && len(keys) > 0 {
+		err = s.updateEach(ctx, false, len(keys), func(txn *badger.Txn, i int) error {
+			id, rev, _ := strings.Cut(keys[i], "/")
+			return foldReceipt(txn, id, rev)
+		})
+	}
+	if err != nil {
+		return 0, fmt.Errorf("fold receipts: %w", err)
+	}
+	return len(keys), nil
 }
 
-func wrapFold(err error) error {
-	if err != nil {
-		return fmt.Errorf("fold receipts: %w", err)
+// dropFoldedReceipt removes the receipt key old took its receipt from, if
+// any: the summary written in its place carries the receipt itself.
+func dropFoldedReceipt(txn *badger.Txn, old *Summary) error {
+	if old == nil || !old.receiptFolded {
+		return nil
 	}
-	return nil
+	return txn.Delete(receiptKey(old.ID, old.RevisionID))
 }
 
 // foldReceipt folds the receipt of revision rev of filing id into the

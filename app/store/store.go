@@ -56,8 +56,8 @@ type Store struct {
 
 	// state
 	dirty     atomic.Bool   // an unsynced write was committed
-	started   time.Time     // when Open ran: lastAck counts from it, on the monotonic clock
-	lastAck   atomic.Int64  // time since started of the last acknowledgement with receipts not folded yet, +1; 0: none
+	foldMu    sync.Mutex    // guards foldDue
+	foldDue   time.Time     // guarded by foldMu: when receipts are next to be folded (see foldWhenQuiet); zero: none
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
 	closeErr  error
@@ -179,7 +179,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{db: db, log: c.logger, now: c.now, dir: dir, started: time.Now(),
+	s := &Store{db: db, log: c.logger, now: c.now, dir: dir,
 		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay,
 		closing: make(chan struct{}), subs: map[*subscriber]struct{}{}}
 	if err := s.migrate(dir, c.migrations); err != nil {
@@ -190,12 +190,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	if pending, err := s.hasReceipts(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	} else if pending {
-		s.lastAck.Store(1 - int64(c.foldDelay)) // left by the last run: fold on the first tick
-	}
+	s.foldDue = time.Now() // receipts the last run left: on the first tick, off the start-up path
 	if !c.inMemory {
 		s.wg.Add(1)
 		go s.background()
@@ -405,30 +400,38 @@ func (s *Store) background() {
 	}
 }
 
-// foldWhenQuiet folds recorded receipts into summaries (FoldReceipts) once
-// no acknowledgement has come for foldDelay. A failure is logged and tried
-// again on a later tick; reads are right either way.
+// noteAck tells the background loop that receipts were recorded: it folds
+// them once no acknowledgement has come for foldDelay (foldWhenQuiet).
+func (s *Store) noteAck() {
+	s.foldMu.Lock()
+	s.foldDue = time.Now().Add(s.foldDelay)
+	s.foldMu.Unlock()
+}
+
+// foldWhenQuiet folds one batch of recorded receipts into their summaries
+// once the fold is due, and more on the next ticks until none is left: a
+// tick stays short, so the autosave sync beside it is never held up for
+// long. A failure is logged and tried again on a later tick; reads are
+// right either way.
 func (s *Store) foldWhenQuiet() {
-	last := s.lastAck.Load()
-	if last == 0 || time.Since(s.started)-time.Duration(last) < s.foldDelay {
+	s.foldMu.Lock()
+	due := s.foldDue
+	s.foldMu.Unlock()
+	if due.IsZero() || time.Now().Before(due) {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	if _, err := s.FoldReceipts(ctx); err != nil {
-		if ctx.Err() == nil {
-			s.log.Warn("store: fold receipts", "err", err)
-		}
+	n, err := s.foldBatch(context.Background())
+	if err != nil {
+		s.log.Warn("store: fold receipts", "err", err)
 		return
 	}
-	s.lastAck.CompareAndSwap(last, 0) // an acknowledgement since then folds next time
+	if n < foldBatch {
+		s.foldMu.Lock()
+		if s.foldDue.Equal(due) { // else an acknowledgement since: fold after it
+			s.foldDue = time.Time{}
+		}
+		s.foldMu.Unlock()
+	}
 }
 
 // subscriber is one Subscribe callback with its coalescing mailbox.
