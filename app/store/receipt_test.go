@@ -52,6 +52,24 @@ func ackAll(t *testing.T, s *Store, items ...OutboxItem) {
 	}
 }
 
+// mustFold folds every recorded receipt in s.
+func mustFold(t *testing.T, s *Store) {
+	t.Helper()
+	if _, err := s.FoldReceipts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deliveredFolded submits a declaration titled title, acknowledges it and
+// folds its receipt, as a filing delivered a while ago.
+func deliveredFolded(t *testing.T, s *Store, title string) OutboxItem {
+	t.Helper()
+	it := mustSubmit(t, s, title)
+	ackAll(t, s, it)
+	mustFold(t, s)
+	return it
+}
+
 // wantSent fails unless every read of the filing of it shows it delivered
 // with its receipt: the summary, the list of all filings and the list of its
 // status.
@@ -180,11 +198,7 @@ func TestStaleReceiptIsDropped(t *testing.T) {
 func TestRequeueLostSeesUnfoldedReceipts(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t, WithSyncInterval(0))
-	folded := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
-	ackAll(t, s, folded)
-	if _, err := s.FoldReceipts(ctx); err != nil {
-		t.Fatal(err)
-	}
+	folded := deliveredFolded(t, s, "霍邱县城关镇网格化管理平台")
 	unfolded := mustSubmit(t, s, "霍邱县智慧社区管理平台")
 	ackAll(t, s, unfolded)
 	added, err := s.RequeueLost(ctx, map[string]int{})
@@ -247,11 +261,7 @@ func TestBackgroundFoldsReceipts(t *testing.T) {
 func TestRequeueLostAfterRepeatedAck(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t, WithSyncInterval(0))
-	it := mustSubmit(t, s, "霍邱县城关镇网格化管理平台")
-	ackAll(t, s, it)
-	if _, err := s.FoldReceipts(ctx); err != nil {
-		t.Fatal(err)
-	}
+	it := deliveredFolded(t, s, "霍邱县城关镇网格化管理平台")
 	ackAll(t, s, it) // the item is gone: only the receipt is recorded again
 	for round := range 2 {
 		added, err := s.RequeueLost(ctx, map[string]int{})
@@ -264,9 +274,7 @@ func TestRequeueLostAfterRepeatedAck(t *testing.T) {
 		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued || sum.ReceiptID != "" {
 			t.Fatalf("round %d: requeued filing shows %+v", round, sum)
 		}
-		if _, err := s.FoldReceipts(ctx); err != nil {
-			t.Fatal(err)
-		}
+		mustFold(t, s)
 	}
 	if n, _ := s.PendingCount(ctx); n != 1 {
 		t.Fatalf("%d items queued, want 1", n)
