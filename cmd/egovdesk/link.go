@@ -386,6 +386,10 @@ func writeJSON(path string, v any) error {
 	return writeFile(path, b)
 }
 
+// writeTemp writes the new content into the temporary file; tests replace it
+// to fail as a full disk does.
+var writeTemp = (*os.File).Write
+
 // writeFile writes data to path through a synced temporary file and a
 // rename, so a crash leaves the old or the new file, never half of one.
 func writeFile(path string, data []byte) error {
@@ -394,8 +398,9 @@ func writeFile(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(data)
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = writeTemp(tmp, data)
 	}
 	if err == nil {
 		err = tmp.Sync()
