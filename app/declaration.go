@@ -412,7 +412,9 @@ func validateMoney(p *Problems, d *Declaration) {
 		if isBlank(b.Name) {
 			p.Add(f+".name", "第 %d 行投资明细缺少名称", i+1)
 		}
-		if b.Amount <= 0 {
+		if b.Amount <= 0 && isBlank(b.Name) {
+			p.Add(f+".amount", "第 %d 行投资明细的金额须大于 0", i+1)
+		} else if b.Amount <= 0 {
 			p.Add(f+".amount", "第 %d 行投资明细“%s”的金额须大于 0", i+1, b.Name)
 		}
 	}

@@ -92,8 +92,9 @@ func (m Money) YuanString() string {
 	return whole + "." + (frac + "00")[:2]
 }
 
-// String formats m for people: "120万元".
-func (m Money) String() string { return m.WanString() + "万元" }
+// String formats m for people as the screens write amounts, with a space
+// before the unit: "120 万元".
+func (m Money) String() string { return m.WanString() + " 万元" }
 
 func formatDecimal(n int64, scale int) string {
 	neg := n < 0
