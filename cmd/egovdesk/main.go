@@ -52,7 +52,7 @@ func main() {
 		log.Warn("translations", "err", err)
 	}
 	w := a.NewWindow(ui.T("政务信息化项目申报"))
-	w.Resize(fyne.NewSize(1360, 860))
+	w.Resize(windowSize)
 	w.SetMaster()
 
 	dir := *data
@@ -67,13 +67,14 @@ func main() {
 		os.Exit(1)
 	}
 	d.ui.Start()
-	if screen := *show; screen != "" {
-		// Once the window is shown and laid out, so that a field can be
-		// scrolled to (demos and screenshots only).
-		a.Lifecycle().SetOnStarted(func() {
+	a.Lifecycle().SetOnStarted(func() {
+		fitToScreen(w)
+		if screen := *show; screen != "" {
+			// Once the window is shown and laid out, so that a field can be
+			// scrolled to (demos and screenshots only).
 			time.AfterFunc(time.Second, func() { fyne.Do(func() { d.ui.Show(screen) }) })
-		})
-	}
+		}
+	})
 	var once sync.Once
 	closeDesk := func() (err error) {
 		once.Do(func() { err = d.Close() })
