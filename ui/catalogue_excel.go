@@ -5,12 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,18 +41,14 @@ func (x *catalogueExcel) buttons() fyne.CanvasObject {
 }
 
 func (x *catalogueExcel) onImport() {
-	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
+	x.ce.e.u.openFile("选择要导入的 Excel 目录", filterWorkbook, func(path string) {
+		data, err := os.ReadFile(path)
 		if err != nil {
 			x.ce.e.u.showError(app.Errorf(app.EINVALID, "读取文件失败，请确认文件没有被其他程序占用"))
 			return
 		}
 		x.importData(data)
-	}, x.ce.e.u.win)
+	})
 }
 
 // importData reads a workbook off the Fyne thread and applies it.
@@ -126,33 +123,40 @@ func (x *catalogueExcel) onExport() {
 	if name == "" {
 		name = T("政务数据共享资源目录")
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			return
-		}
+	e.u.saveFile("导出 Excel 目录", name+".xlsx", filterWorkbook, func(path string) {
 		c, err := copyFiling(e.f) // the goroutine must not share the editor's copy
 		if err != nil {
-			wc.Close()
 			e.u.showError(err)
 			return
 		}
 		e.saved.SetText(T("正在导出 Excel…"))
 		e.u.goWait(func(context.Context) {
-			err := e.u.excel.Export(wc, c.Catalogue)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
+			err := writeWith(path, func(w io.Writer) error { return e.u.excel.Export(w, c.Catalogue) })
 			e.u.do(func() {
 				if err != nil {
 					e.saved.SetText("")
 					e.u.showError(err)
 					return
 				}
-				e.saved.SetText(T("已导出 ") + wc.URI().Name())
+				e.saved.SetText(T("已导出 ") + filepath.Base(path))
 			})
 		})
-	}, e.u.win)
-	d.SetFileName(name + ".xlsx")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Show()
+	})
+}
+
+// writeWith creates the file at path and writes it with write; a failed
+// write leaves no half-written file behind.
+func writeWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "无法写入“%s”：请确认文件没有在 WPS 或 Excel 中打开，且该文件夹可以写入", filepath.Base(path))
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }

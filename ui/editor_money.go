@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -114,6 +117,35 @@ func (e *editorScreen) updateTotals() {
 		return
 	}
 	d := e.decl()
+	// An amount typed wrongly ("8o") keeps its last good value underneath;
+	// a total made of it would be wrong, so none is shown until it is fixed.
+	if e.unreadable("total_investment") || e.unreadable("budget[") {
+		e.budgetSum.Importance = widget.DangerImportance
+		e.budgetSum.SetText(T("有金额不是有效数字（见红字），改正后再计算分项合计"))
+	} else {
+		e.showBudgetSum(d)
+	}
+	if e.unreadable("total_investment") || e.unreadable("funding[") {
+		e.fundingSum.Importance = widget.DangerImportance
+		e.fundingSum.SetText(T("有金额不是有效数字（见红字），改正后再计算资金来源合计"))
+	} else {
+		e.showFundingSum(d)
+	}
+}
+
+// unreadable reports whether text that is not a number was typed at a path
+// starting with prefix.
+func (e *editorScreen) unreadable(prefix string) bool {
+	for p := range e.parseErrs {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// showBudgetSum shows the budget lines' total against the total investment.
+func (e *editorScreen) showBudgetSum(d *app.Declaration) {
 	sum := d.BudgetSum()
 	diff := d.TotalInvestment - sum
 	text := fmt.Sprintf(T("分项合计 %s 万元 · 总投资概算 %s 万元"), sum.WanString(), d.TotalInvestment.WanString())
@@ -131,6 +163,11 @@ func (e *editorScreen) updateTotals() {
 		e.budgetSum.Importance = widget.MediumImportance
 	}
 	e.budgetSum.SetText(text)
+}
+
+// showFundingSum shows the funding sources' total against the total
+// investment.
+func (e *editorScreen) showFundingSum(d *app.Declaration) {
 	fs := d.FundingSum()
 	ftext := fmt.Sprintf(T("资金来源合计 %s 万元"), fs.WanString())
 	if fd := d.TotalInvestment - fs; fd != 0 && len(d.Funding) > 0 {
@@ -181,39 +218,89 @@ func (e *editorScreen) rebuildAttachments() {
 // new attachment is first marked as the first material still missing.
 func (e *editorScreen) onAddAttachment() { e.pickAttachment("") }
 
-// pickAttachment lets the clerk pick a file and copies it into the attachment
-// store off the Fyne thread, then attaches it as material (or, when material
-// is "", as what attach chooses).
+// pickAttachment lets the clerk pick a file, shows what will be attached
+// and as what, and on 附加 copies it into the attachment store off the Fyne
+// thread and attaches it as material (or, when material is "", as the
+// material the clerk chose in the question, first the first one missing).
 func (e *editorScreen) pickAttachment(material string) {
-	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
-			return
+	e.u.openFile("选择要附加的材料", filterMaterials, func(path string) { e.confirmAttachment(path, material) })
+}
+
+// confirmAttachment asks before the file at path is attached, naming the
+// file, its size and folder, and the material it will count as.
+func (e *editorScreen) confirmAttachment(path, material string) {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		e.u.showError(app.Errorf(app.EINVALID, "无法读取“%s”：请确认文件存在、不是文件夹且没有被其他程序占用", filepath.Base(path)))
+		return
+	}
+	choices := make([]app.Choice, len(app.Materials))
+	for i, m := range app.Materials {
+		choices[i] = app.Choice{Code: m.Code, Label: m.Label}
+	}
+	if material == "" {
+		material = e.missingMaterial()
+	}
+	as := &widget.Select{Options: make([]string, len(choices)), PlaceHolder: T("请选择")}
+	for i, c := range choices {
+		as.Options[i] = T(c.Label)
+	}
+	as.Selected = T(app.LabelOf(choices, material))
+	as.OnChanged = func(string) {
+		if i := as.SelectedIndex(); i >= 0 {
+			material = choices[i].Code
 		}
-		path := rc.URI().Path()
-		rc.Close()
-		e.saved.SetText(T("正在复制附件…"))
-		e.u.goWait(func(ctx context.Context) {
-			att, err := e.u.store.Import(ctx, path)
-			e.u.do(func() {
-				if err != nil {
-					e.u.showError(err)
-					return
-				}
-				if material != "" {
-					att.Material = material
-				}
-				e.attach(att)
-			})
-		})
+	}
+	if e.kind != nil && material != "" {
+		as.Disable() // a material's own 上传 button: it is that material
+	}
+	content := container.NewVBox(
+		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), app.SizeLabel(st.Size())), Wrapping: fyne.TextWrapBreak},
+		note(fmt.Sprintf(T("位置：%s"), filepath.Dir(path))),
+		&widget.Label{Text: T("作为：")}, as,
+	)
+	d := dialog.NewCustomConfirm(T("附加这个文件？"), T("附加"), T("取消"), content, func(ok bool) {
+		if ok {
+			e.importAttachment(path, material)
+		}
 	}, e.u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// importAttachment copies the file at path into the attachment store off the
+// Fyne thread and attaches it as material.
+func (e *editorScreen) importAttachment(path, material string) {
+	e.saved.SetText(T("正在复制附件…"))
+	e.u.goWait(func(ctx context.Context) {
+		att, err := e.u.store.Import(ctx, path)
+		e.u.do(func() {
+			if err != nil {
+				e.u.showError(err)
+				return
+			}
+			att.Material = material
+			e.attach(att)
+		})
+	})
+}
+
+// missingMaterial returns the first material the declaration's profile asks
+// for that no attachment is yet, "" when none is missing.
+func (e *editorScreen) missingMaterial() string {
+	if e.prof == nil || e.kind != nil {
+		return ""
+	}
+	if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
+		return missing[0].Codes[0]
+	}
+	return ""
 }
 
 // attach adds an imported file to the filing.
 func (e *editorScreen) attach(att app.Attachment) {
-	if att.Material == "" && e.prof != nil && e.kind == nil {
-		if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
-			att.Material = missing[0].Codes[0]
-		}
+	if att.Material == "" {
+		att.Material = e.missingMaterial()
 	}
 	e.f.Attachments = append(e.f.Attachments, att)
 	if e.attachBox != nil {

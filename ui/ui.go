@@ -21,6 +21,7 @@ type Options struct {
 	Store    Store
 	Link     Link
 	Excel    Excel                   // nil: no Excel import and export
+	Files    Files                   // the desktop's file dialogs; nil: Fyne's
 	Profiles map[string]*app.Profile // the embedded profiles, for working offline
 	Now      func() time.Time        // [time.Now]
 	// Tray says whether the desktop shows a system tray; only then does
@@ -43,6 +44,7 @@ type UI struct {
 	store    Store
 	link     Link
 	excel    Excel
+	files    Files
 	profiles map[string]*app.Profile
 	now      func() time.Time
 	delay    time.Duration
@@ -78,7 +80,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.SaveDelay = 500 * time.Millisecond
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, profiles: o.Profiles, now: o.Now,
+	u := &UI{app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
 	u.bar = newConnBar(u)
 	u.home = newHomeScreen(u)
@@ -115,9 +117,10 @@ func (u *UI) Start() {
 		u.show(newSetupScreen(u, true).object())
 	}
 	u.refresh()
-	u.wg.Add(2)
+	u.wg.Add(3)
 	go u.watchLink()
 	go u.watchDecisions()
+	go u.followFocus()
 	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
 }
 

@@ -62,13 +62,23 @@ func MustDesk(tb testing.TB) (*harness, fyne.Window) {
 
 func mustDeskIn(tb testing.TB, dir string) (*harness, fyne.Window) {
 	tb.Helper()
+	return mustDeskWith(tb, dir, nil)
+}
+
+// mustDeskWith is mustDeskIn with set changing the desk's options first.
+func mustDeskWith(tb testing.TB, dir string, set func(*deskOptions)) (*harness, fyne.Window) {
+	tb.Helper()
 	a := test.NewTempApp(tb)
 	a.Settings().SetTheme(ui.NewTheme())
 	w := a.NewWindow("egovdesk")
 	w.Resize(fyne.NewSize(1360, 860))
 	h := &harness{w: w, queue: make(chan func(), 1<<16)}
-	d, err := openDesk(a, w, dir, deskOptions{saveDelay: 20 * time.Millisecond, do: h.do,
-		syncOpts: syncer.Options{BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond}})
+	o := deskOptions{saveDelay: 20 * time.Millisecond, do: h.do,
+		syncOpts: syncer.Options{BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond}}
+	if set != nil {
+		set(&o)
+	}
+	d, err := openDesk(a, w, dir, o)
 	if err != nil {
 		tb.Fatalf("open desk: %v", err)
 	}

@@ -59,7 +59,7 @@ func main() {
 	if dir == "" {
 		dir = defaultDataDir()
 	}
-	d, err := openDesk(a, w, dir, deskOptions{log: log, loop: true, tray: trayAvailable()})
+	d, err := openDesk(a, w, dir, deskOptions{log: log, loop: true, tray: trayAvailable(), files: newFiles()})
 	if err != nil {
 		log.Error("start", "dir", dir, "err", err)
 		showFatal(w, err)

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// FileFilter names the kinds of file a dialog offers: "PDF 或扫描件" with
+// its extensions (".pdf", ".ofd", …).
+type FileFilter struct {
+	Name string
+	Exts []string
+}
+
+// The filters of the client's dialogs.
+var (
+	// Materials are what a bureau accepts as attachments: scans and
+	// documents, OFD (the national fixed-layout format) among them.
+	filterMaterials = FileFilter{Name: "材料文件（PDF、OFD、图片、Word、Excel）",
+		Exts: []string{".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".zip"}}
+	filterWorkbook = FileFilter{Name: "Excel 工作簿（.xlsx）", Exts: []string{".xlsx"}}
+)
+
+// accepts reports whether path has one of f's extensions.
+func (f FileFilter) accepts(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	for _, e := range f.Exts {
+		if ext == e {
+			return true
+		}
+	}
+	return len(f.Exts) == 0
+}
+
+// Files shows the desktop's own file dialogs (the Windows or UOS/Kylin file
+// chooser a clerk knows). cmd/egovdesk implements it; without it, or when
+// it fails, the UI uses Fyne's dialog. Its methods block until the clerk
+// has chosen or ctx is done (the dialog then closes), and are called off the
+// Fyne thread.
+type Files interface {
+	// Open returns the path of an existing file the clerk chose, "" when
+	// the dialog was cancelled. An error means no native dialog could be
+	// shown.
+	Open(ctx context.Context, title string, filter FileFilter) (string, error)
+	// Save returns the path the clerk chose to write name to, "" when
+	// cancelled. An error means no native dialog could be shown.
+	Save(ctx context.Context, title, name string, filter FileFilter) (string, error)
+}
+
+// openFile asks the clerk for a file to read and calls then with its path
+// on the Fyne thread; a file of another type is refused with a message.
+// Nothing is called when the clerk cancels.
+func (u *UI) openFile(title string, filter FileFilter, then func(path string)) {
+	accept := func(path string) {
+		if !filter.accepts(path) {
+			dialog.ShowInformation(T("文件类型不对"), fmt.Sprintf(T("“%s”不是可选的文件类型。请选择%s。"),
+				filepath.Base(path), T(filter.Name)), u.win)
+			return
+		}
+		then(path)
+	}
+	if u.files == nil {
+		u.fyneOpen(title, filter, accept)
+		return
+	}
+	u.goWait(func(ctx context.Context) {
+		path, err := u.files.Open(ctx, T(title), filter)
+		u.do(func() {
+			switch {
+			case err != nil:
+				fyne.LogError("native file dialog", err)
+				u.fyneOpen(title, filter, accept)
+			case path != "":
+				accept(path)
+			}
+		})
+	})
+}
+
+// saveFile asks the clerk where to write name and calls then with the path
+// on the Fyne thread. Nothing is called when the clerk cancels.
+func (u *UI) saveFile(title, name string, filter FileFilter, then func(path string)) {
+	if u.files == nil {
+		u.fyneSave(title, name, filter, then)
+		return
+	}
+	u.goWait(func(ctx context.Context) {
+		path, err := u.files.Save(ctx, T(title), name, filter)
+		u.do(func() {
+			switch {
+			case err != nil:
+				fyne.LogError("native file dialog", err)
+				u.fyneSave(title, name, filter, then)
+			case path != "":
+				then(path)
+			}
+		})
+	})
+}
+
+// dialogSize is how large Fyne's file dialog opens: most of the window, so
+// that a folder shows more than a few rows.
+func (u *UI) dialogSize() fyne.Size {
+	s := u.win.Canvas().Size()
+	return fyne.NewSize(max(600, s.Width*0.85), max(420, s.Height*0.85))
+}
+
+// fyneOpen is openFile with Fyne's dialog, opened large, in the user's
+// documents folder, offering only the filter's files.
+func (u *UI) fyneOpen(title string, filter FileFilter, then func(path string)) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		then(path)
+	}, u.win)
+	d.SetTitleText(T(title))
+	d.SetFilter(storage.NewExtensionFileFilter(filter.Exts))
+	startIn(d)
+	d.Show()
+	d.Resize(u.dialogSize()) // only once shown: before, it has no window to size
+
+}
+
+// fyneSave is saveFile with Fyne's dialog.
+func (u *UI) fyneSave(title, name string, filter FileFilter, then func(path string)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		path := wc.URI().Path()
+		wc.Close()
+		then(path)
+	}, u.win)
+	d.SetTitleText(T(title))
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter(filter.Exts))
+	startIn(d)
+	d.Show()
+	d.Resize(u.dialogSize()) // only once shown: before, it has no window to size
+
+}
+
+// startIn opens d in the user's documents folder when there is one.
+func startIn(d *dialog.FileDialog) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return
+	}
+	for _, dir := range []string{"Documents", "文档", "Desktop", "桌面", ""} {
+		p := filepath.Join(home, dir)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if l, err := storage.ListerForURI(storage.NewFileURI(p)); err == nil {
+				d.SetLocation(l)
+				return
+			}
+		}
+	}
+}
