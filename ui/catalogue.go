@@ -25,17 +25,18 @@ type catalogueEditor struct {
 	c *app.Catalogue
 
 	// 信息资源
-	entries  *widget.List
-	cur      int // the entry shown in the detail pane; -1 when none
-	detail   *container.Scroll
-	remove   *widget.Button
-	addEntry *widget.Button
-	code     *widget.Label // 资源代码 of the entry shown
-	fmtType  *widget.Select
-	fmtText  *widget.Entry
-	mode     *widget.Select // 共享方式分类
-	modeTyp  *widget.Select // 共享方式类型, linked to the format and the mode class
-	items    *itemsTable
+	entries    *widget.List
+	cur        int // the entry shown in the detail pane; -1 when none
+	detailForm *formScroll
+	detail     *container.Scroll // detailForm's scroll
+	remove     *widget.Button
+	addEntry   *widget.Button
+	code       *widget.Label // 资源代码 of the entry shown
+	fmtType    *widget.Select
+	fmtText    *widget.Entry
+	mode       *widget.Select // 共享方式分类
+	modeTyp    *widget.Select // 共享方式类型, linked to the format and the mode class
+	items      *itemsTable
 
 	// 三清单
 	tabs                       *container.AppTabs
@@ -82,9 +83,10 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	ce.addEntry = add
 	ce.remove = &widget.Button{Text: T("删除资源"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: ce.onRemoveEntry}
 	e.inputs = append(e.inputs, ce.remove)
-	ce.detail = container.NewVScroll(container.NewVBox())
+	ce.detailForm = newFormScroll(container.NewVBox())
+	ce.detail = ce.detailForm.Scroll
 	left := container.NewBorder(container.NewHBox(add, ce.remove), nil, nil, nil, ce.entries)
-	split := container.NewHSplit(left, ce.detail)
+	split := container.NewHSplit(left, ce.detailForm)
 	split.Offset = 0.3
 	e.addFillSection("信息资源", []string{"entries"}, split)
 
@@ -262,6 +264,7 @@ func (ce *catalogueEditor) showDetail() {
 	related := &widget.Entry{Text: strings.Join(r.RelatedCodes, "；"), PlaceHolder: T("如 101001/000001；多个用“；”分隔")}
 	related.OnChanged = func(s string) { r.RelatedCodes = splitList(s); e.edited() }
 	ce.items = newItemsTable(ce, r, p)
+	ce.detailForm.lists = []*widget.List{ce.items.list}
 
 	box := container.NewVBox(ce.code,
 		container.NewGridWithColumns(2,
@@ -463,6 +466,8 @@ func (ce *catalogueEditor) reveal(path string) {
 }
 
 func (ce *catalogueEditor) attached() {}
+
+func (ce *catalogueEditor) forms() []*formScroll { return []*formScroll{ce.detailForm} }
 
 // offsetIn returns where target is inside root, following containers.
 func offsetIn(root, target fyne.CanvasObject) (fyne.Position, bool) {

@@ -41,7 +41,8 @@ type editorScreen struct {
 	sections []*section
 	current  int
 	secList  *widget.List
-	body     *container.Scroll
+	form     *formScroll       // the middle column of ordinary sections
+	body     *container.Scroll // form's scroll
 	panel    *assessmentPanel
 	obj      fyne.CanvasObject
 
@@ -114,7 +115,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		OnSelected: e.showSection,
 	}
 	e.secList.ExtendBaseWidget(e.secList)
-	e.body = container.NewVScroll(container.NewStack())
+	e.form = newFormScroll(container.NewStack())
+	e.body = e.form.Scroll
 	left := container.NewStack(minWidth(170), e.secList)
 	e.side = side
 	right := container.NewVScroll(container.NewPadded(side))
@@ -123,7 +125,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	state := container.NewHBox(e.status, e.send, e.saved)
 	buttons := container.NewHBox(back, timeline, e.retry, e.revise, e.submit)
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
-	e.center = container.NewStack(e.body)
+	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))
 
 	e.applyEditable()
@@ -134,6 +136,14 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 }
 
 func (e *editorScreen) object() fyne.CanvasObject { return e.obj }
+
+// forms returns the scrolling forms of the editor, for following the focus.
+func (e *editorScreen) forms() []*formScroll {
+	if k, ok := e.kind.(interface{ forms() []*formScroll }); ok {
+		return append(k.forms(), e.form)
+	}
+	return []*formScroll{e.form}
+}
 
 // minWidth returns an invisible object that keeps a column at least w wide.
 func minWidth(w float32) fyne.CanvasObject {
@@ -156,7 +166,7 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 		return
 	}
 	e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
-	e.setCenter(e.body)
+	e.setCenter(e.form)
 	e.body.ScrollToTop()
 }
 
@@ -235,15 +245,21 @@ func (e *editorScreen) jump(path string) {
 	if !ok {
 		return
 	}
-	d := fyne.CurrentApp().Driver()
 	if !e.sections[i].fill {
-		y := d.AbsolutePositionForObject(target).Y - d.AbsolutePositionForObject(e.body.Content).Y
-		e.body.ScrollToOffset(fyne.NewPos(0, max(0, y-40)))
-	}
-	if f, ok := target.(fyne.Focusable); ok && e.editable {
-		if c := d.CanvasForObject(target); c != nil {
-			c.Focus(f)
+		// Lay the section out now, as its scroll will, to know where the
+		// field is before it has been drawn.
+		c := e.body.Content
+		c.Resize(fyne.NewSize(e.body.Size().Width, c.MinSize().Height))
+		if pos, ok := offsetIn(c, target); ok {
+			e.body.ScrollToOffset(fyne.NewPos(0, max(0, pos.Y-40)))
+		} else {
+			e.form.reveal(target)
 		}
+	}
+	// The field may not have been drawn yet, so it has no canvas of its
+	// own: focus it through the window's.
+	if f, ok := target.(fyne.Focusable); ok && e.editable {
+		e.u.win.Canvas().Focus(f)
 	}
 }
 
@@ -312,12 +328,8 @@ func (e *editorScreen) showMessages() {
 		}
 	}
 	for _, l := range e.msgs {
-		t := strings.Join(texts[l], "\n")
-		if t == "" {
-			l.Hide()
-		} else {
-			l.SetText(t)
-			l.Show()
+		if t := strings.Join(texts[l], "\n"); t != l.Text {
+			l.SetText(t) // empty keeps the line's room: see newMessage
 		}
 	}
 }

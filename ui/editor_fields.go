@@ -2,6 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"image/color"
 	"maps"
 	"slices"
 	"strconv"
@@ -18,8 +21,13 @@ import (
 // field lays out one labelled input with the message line under it and
 // registers it as the target of path.
 func (e *editorScreen) field(path, label, hint string, input fyne.CanvasObject) fyne.CanvasObject {
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
-	msg.Hide()
+	return e.fieldShown(path, label, hint, input, input)
+}
+
+// fieldShown is field for an input shown inside shown (a frame that keeps
+// it at a size).
+func (e *editorScreen) fieldShown(path, label, hint string, input, shown fyne.CanvasObject) fyne.CanvasObject {
+	msg := newMessage()
 	e.msgs[path] = msg
 	e.targets[path] = input
 	if d, ok := input.(fyne.Disableable); ok {
@@ -29,22 +37,41 @@ func (e *editorScreen) field(path, label, hint string, input fyne.CanvasObject) 
 	if hint != "" {
 		box.Add(note(T(hint)))
 	}
-	box.Add(input)
+	box.Add(shown)
 	box.Add(msg)
 	return box
+}
+
+// newMessage returns the line under a field that says what is wrong with
+// it. The line keeps its room when empty, so that a message appearing or
+// going as the clerk types does not move the fields below under the mouse.
+func newMessage() *widget.Label {
+	return &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak, SizeName: theme.SizeNameCaptionText}
+}
+
+// growing returns a multi-line entry that grows with its text instead of
+// scrolling inside itself, at least rows lines high: the form around it
+// scrolls, with the wheel too, and the whole text stays readable.
+func growing(in *widget.Entry, rows int) fyne.CanvasObject {
+	probe := &widget.Entry{MultiLine: true}
+	probe.SetMinRowsVisible(rows)
+	in.Scroll = container.ScrollNone
+	floor := canvas.NewRectangle(color.Transparent)
+	floor.SetMinSize(fyne.NewSize(0, probe.MinSize().Height))
+	return container.NewStack(floor, in)
 }
 
 // text edits *ptr with an entry; multi-line entries wrap.
 func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) fyne.CanvasObject {
 	in := &widget.Entry{Text: *ptr, MultiLine: multi}
-	if multi {
-		in.Wrapping = fyne.TextWrapBreak
-		in.SetMinRowsVisible(4)
-	}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
 		*ptr = s
 		e.edited()
+	}
+	if multi {
+		in.Wrapping = fyne.TextWrapBreak
+		return e.fieldShown(path, label, hint, in, growing(in, 4))
 	}
 	return e.field(path, label, hint, in)
 }
@@ -215,8 +242,7 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 		*ptr = b
 		e.edited()
 	}
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
-	msg.Hide()
+	msg := newMessage()
 	e.msgs[path] = msg
 	e.targets[path] = c
 	e.inputs = append(e.inputs, c)
@@ -225,8 +251,7 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 
 // rowMessage returns the message line of a table row, registered for path.
 func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *widget.Label {
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
-	msg.Hide()
+	msg := newMessage()
 	e.msgs[path] = msg
 	e.targets[path] = target
 	return msg

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// wheelStep is how far one notch of the mouse wheel moves a form, as a
+// multiple of Fyne's own step (25 units on Linux and Windows): about three
+// lines, as in a browser or WPS, instead of a few pixels.
+const wheelStep = 3
+
+// formScroll is a vertically scrolling form that the mouse wheel moves
+// wherever the pointer is. Fyne gives a wheel event to the innermost
+// scrollable under the pointer; every entry holds a scroller of its own, so
+// over a field the wheel did nothing. A transparent layer above the form
+// takes the wheel instead (it takes nothing else: taps, hover and drags pass
+// to the fields below) and moves the form, or the list under the pointer
+// when one of the form's lists can still move that way.
+type formScroll struct {
+	widget.BaseWidget
+	Scroll *container.Scroll
+
+	lists []*widget.List // lists inside the form that scroll on their own
+}
+
+// newFormScroll returns a form scrolling content vertically.
+func newFormScroll(content fyne.CanvasObject) *formScroll {
+	f := &formScroll{Scroll: container.NewVScroll(content)}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// CreateRenderer shows the scroll with the wheel layer over it.
+func (f *formScroll) CreateRenderer() fyne.WidgetRenderer {
+	layer := &wheelLayer{f: f}
+	layer.ExtendBaseWidget(layer)
+	return widget.NewSimpleRenderer(container.NewStack(f.Scroll, layer))
+}
+
+// wheel moves what is under the pointer at abs (absolute) by dy.
+func (f *formScroll) wheel(abs fyne.Position, dy float32) {
+	d := fyne.CurrentApp().Driver()
+	for _, l := range f.lists {
+		if !l.Visible() || !inside(d, l, abs) {
+			continue
+		}
+		before := l.GetScrollOffset()
+		l.ScrollToOffset(before - dy)
+		if l.GetScrollOffset() != before {
+			return
+		}
+	}
+	f.Scroll.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: dy}})
+}
+
+// inside reports whether the absolute position abs falls on o.
+func inside(d fyne.Driver, o fyne.CanvasObject, abs fyne.Position) bool {
+	p := d.AbsolutePositionForObject(o)
+	s := o.Size()
+	return abs.X >= p.X && abs.Y >= p.Y && abs.X < p.X+s.Width && abs.Y < p.Y+s.Height
+}
+
+// reveal scrolls the form so that o, an object inside it, is in view with a
+// little room around it. Objects outside the form are left alone.
+func (f *formScroll) reveal(o fyne.CanvasObject) {
+	if f.Scroll.Content == nil || !f.Visible() {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(o) == nil || d.CanvasForObject(f) == nil {
+		return
+	}
+	at := d.AbsolutePositionForObject(o)
+	if at.IsZero() || !inside(d, f.Scroll, at) && !inside(d, f.Scroll.Content, at) {
+		return // not in this form
+	}
+	y := at.Y - d.AbsolutePositionForObject(f.Scroll.Content).Y
+	const room = 40
+	view := f.Scroll.Size().Height
+	off := f.Scroll.Offset.Y
+	switch {
+	case y-room < off:
+		off = max(0, y-room)
+	case y+o.Size().Height+room > off+view:
+		off = y + o.Size().Height + room - view
+	default:
+		return
+	}
+	f.Scroll.ScrollToOffset(fyne.NewPos(0, off))
+}
+
+// wheelLayer is the transparent layer that takes the wheel for a formScroll.
+// It is only Scrollable, so every other event finds the widget below it.
+type wheelLayer struct {
+	widget.BaseWidget
+	f *formScroll
+}
+
+// CreateRenderer draws nothing.
+func (w *wheelLayer) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+// Scrolled moves the form (or a list in it) by a few lines per notch.
+func (w *wheelLayer) Scrolled(ev *fyne.ScrollEvent) {
+	dy := ev.Scrolled.DY
+	if dy == 0 {
+		dy = ev.Scrolled.DX // shift+wheel and horizontal wheels still move a form
+	}
+	w.f.wheel(ev.AbsolutePosition, dy*wheelStep)
+}
+
+// focusPoll is how often the UI looks where the keyboard focus went. Fyne
+// 2.8 tells no one when Tab moves the focus (its canvas's focus hook is
+// internal), so the UI asks; the look is one pointer comparison.
+const focusPoll = 150 * time.Millisecond
+
+// followFocus scrolls the field that took the keyboard focus (Tab,
+// Shift+Tab, a jump from the problem list) into view in the open editor.
+func (u *UI) followFocus() {
+	defer u.wg.Done()
+	t := time.NewTicker(focusPoll)
+	defer t.Stop()
+	var last fyne.Focusable
+	for {
+		select {
+		case <-u.ctx.Done():
+			return
+		case <-t.C:
+			u.do(func() {
+				f := u.win.Canvas().Focused()
+				if f == last || u.editor == nil {
+					return
+				}
+				last = f
+				if o, ok := f.(fyne.CanvasObject); ok {
+					for _, form := range u.editor.forms() {
+						form.reveal(o)
+					}
+				}
+			})
+		}
+	}
+}
