@@ -121,8 +121,8 @@ const (
 	SendQueued                       // 待发送
 	SendSending                      // 发送中
 	SendSent                         // 已送达
-	SendFailed                       // 发送失败（将重试）
-	SendQuarantined                  // 发送失败（须处理）
+	SendFailed                       // 等待发送（上次未成功，将自动重试）
+	SendQuarantined                  // 未能发送（不再重试，须处理）
 )
 
 // Send is a send state with the reason of the last failure.
@@ -140,11 +140,18 @@ func (s Send) Label() string {
 		return "发送中"
 	case SendSent:
 		return "已送达"
-	case SendFailed, SendQuarantined:
+	case SendFailed:
+		// Not a failure the clerk must act on: offline, or the bureau busy.
+		// The filing waits in the outbox and goes by itself.
 		if s.Reason != "" {
-			return "发送失败：" + s.Reason
+			return "等待发送 · 将自动重试（" + s.Reason + "）"
 		}
-		return "发送失败"
+		return "等待发送 · 联网后自动发送"
+	case SendQuarantined:
+		if s.Reason != "" {
+			return "未能发送，须处理：" + s.Reason
+		}
+		return "未能发送，须处理"
 	}
 	return "未提交"
 }

@@ -84,8 +84,7 @@ func (e *editorScreen) buildSections() {
 	add("附件", []string{"attachments"}, e.attachments())
 	e.checksBox = container.NewVBox()
 	add("确认事项", []string{"confirmations"},
-		note(T("本地区规定申报前须确认以下事项。请逐项核实后勾选。")), e.checksBox,
-		e.rowMessage("confirmations", e.checksBox))
+		e.checksBox, e.rowMessage("confirmations", e.checksBox))
 	e.rebuildModules()
 	e.rebuildSchedule()
 	e.rebuildBudget()
@@ -166,11 +165,19 @@ func (e *editorScreen) rebuildSchedule() {
 // declaration; items come and go with the declaration (a check may apply
 // only above some investment).
 func (e *editorScreen) syncChecklist() {
-	if e.prof == nil || e.checksBox == nil {
+	if e.checksBox == nil {
+		return
+	}
+	if e.prof == nil {
+		if e.checkIDs != "none" {
+			e.checkIDs = "none"
+			e.checksBox.Objects = []fyne.CanvasObject{note(T("尚未选择所在地区的规则，无法列出须确认的事项。请在“设置”中连接数管局或选择所在地区。"))}
+			e.checksBox.Refresh()
+		}
 		return
 	}
 	a := e.prof.Evaluate(e.decl(), e.u.now())
-	ids := ""
+	ids := "list\n" // never "" (nothing shown yet) nor "none" (no profile)
 	for _, c := range a.Checklist {
 		ids += c.ID + "\n"
 	}
@@ -179,6 +186,9 @@ func (e *editorScreen) syncChecklist() {
 	}
 	e.checkIDs = ids
 	e.checksBox.RemoveAll()
+	if len(a.Checklist) > 0 {
+		e.checksBox.Add(note(T("本地区规定申报前须确认以下事项。请逐项核实后勾选。")))
+	}
 	d := e.decl()
 	for _, c := range a.Checklist {
 		id := c.ID

@@ -187,8 +187,8 @@ func (h *homeScreen) setRows(rows []Row) {
 // update shows the counts and the profile's deadlines. It runs on the Fyne
 // thread.
 func (h *homeScreen) update(c Counts) {
-	h.counts.SetText(fmt.Sprintf(T("草稿 %d 份 · 待发送 %d 项 · 发送失败 %d 项 · 未读批复 %d 条 · 共 %d 份"),
-		c.Drafts, c.Outbox, c.Failed, c.Unread, c.Total))
+	h.counts.SetText(fmt.Sprintf(T("草稿 %d 份 · 待发送 %d 项 · 未读批复 %d 条 · 共 %d 份"),
+		c.Drafts, c.Outbox, c.Unread, c.Total))
 	prof := h.u.link.Profile()
 	if prof == nil {
 		h.profile.SetText(T("尚未选择规则。请在“设置”中连接数管局或选择所在地区。"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -123,7 +124,9 @@ func transitionView(h app.Transition, hash string) fyne.CanvasObject {
 	}
 	extra := ""
 	if hash != "" && h.Action == app.ActionSubmit {
-		extra = T("内容摘要 SHA-256 ") + hash[:16] + "…"
+		// The digest as a short code a clerk can read out over the phone
+		// to check that the bureau holds what was sent, not as a hash.
+		extra = fmt.Sprintf(T("校验码 %s（与数管局核对所收内容时使用）"), strings.ToUpper(hash[:4]+"-"+hash[4:8]))
 	}
 	imp := widget.MediumImportance
 	switch h.To {

@@ -33,8 +33,10 @@ func TestSendLabel(t *testing.T) {
 		{State: SendQueued}:  "待发送",
 		{State: SendSending}: "发送中",
 		{State: SendSent}:    "已送达",
-		{State: SendFailed, Reason: "无法连接数管局"}: "发送失败：无法连接数管局",
-		{State: SendQuarantined}:               "发送失败",
+		{State: SendFailed}:  "等待发送 · 联网后自动发送",
+		{State: SendFailed, Reason: "无法连接数管局"}:     "等待发送 · 将自动重试（无法连接数管局）",
+		{State: SendQuarantined}:                   "未能发送，须处理",
+		{State: SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
 	} {
 		if got := s.Label(); got != want {
 			t.Errorf("%+v: %q, want %q", s, got, want)

@@ -82,9 +82,9 @@ func clock(t, now time.Time) string {
 // sendImportance returns how a send state is coloured.
 func sendImportance(s Send) widget.Importance {
 	switch s.State {
-	case SendFailed, SendQuarantined:
-		return widget.DangerImportance
-	case SendQueued, SendSending:
+	case SendQuarantined:
+		return widget.DangerImportance // only what needs the clerk is red
+	case SendQueued, SendSending, SendFailed:
 		return widget.WarningImportance
 	case SendSent:
 		return widget.SuccessImportance

@@ -234,7 +234,7 @@ func TestRetryAfterAMissingAttachment(t *testing.T) {
 	d.ui.OpenFiling(f.ID)
 	h := d.ui.Editor()
 	d.eventually(t, "the set-aside state", func() bool {
-		return strings.Contains(h.SendState(), "发送失败") && h.RetryButton().Visible()
+		return strings.Contains(h.SendState(), "未能发送，须处理") && h.RetryButton().Visible()
 	})
 
 	importPDF(t, d, atts[0].Name, atts[0].Material) // the clerk puts the file back
