@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -126,11 +127,22 @@ func (f *Filing) Title() string {
 	case f.Catalogue != nil:
 		return f.Catalogue.Title
 	case f.TrialReport != nil:
-		return f.TrialReport.ProjectName
+		return titled(f.TrialReport.ProjectName, "试运行报告")
 	case f.Acceptance != nil:
-		return f.Acceptance.ProjectName
+		return titled(f.Acceptance.ProjectName, "竣工验收申请")
 	}
 	return ""
+}
+
+// titled names a filing about project as documents are titled: the
+// project's name and what the document is ("…平台试运行报告"), so that a
+// project's trial report and its acceptance application read apart in a
+// list. A project not named yet gives "".
+func titled(project, what string) string {
+	if project = strings.TrimSpace(project); project == "" {
+		return ""
+	}
+	return project + what
 }
 
 // PlanYear returns the plan year of a declaration; for the other kinds, that

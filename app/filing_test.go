@@ -101,3 +101,21 @@ func TestCanonicalBodiesHashTheSame(t *testing.T) {
 		t.Errorf("testdata covers kinds %v, want all of %v", kinds, Kinds)
 	}
 }
+
+// A project's trial report and its acceptance application read apart in a
+// list: each is titled with the project and what it is.
+func TestTitleNamesTheDocument(t *testing.T) {
+	for _, tt := range []struct {
+		f    Filing
+		want string
+	}{
+		{Filing{TrialReport: &TrialReport{ProjectName: " 城关镇智慧社区管理平台 "}}, "城关镇智慧社区管理平台试运行报告"},
+		{Filing{Acceptance: &Acceptance{ProjectName: "城关镇智慧社区管理平台"}}, "城关镇智慧社区管理平台竣工验收申请"},
+		{Filing{TrialReport: &TrialReport{}}, ""},
+		{Filing{Declaration: &Declaration{ProjectName: "城关镇智慧社区管理平台"}}, "城关镇智慧社区管理平台"},
+	} {
+		if got := tt.f.Title(); got != tt.want {
+			t.Errorf("Title() = %q, want %q", got, tt.want)
+		}
+	}
+}

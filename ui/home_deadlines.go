@@ -56,7 +56,7 @@ func projectDeadlines(ctx context.Context, s Store, prof *app.Profile, now time.
 			}
 			p := get(id)
 			if p.name == "" {
-				p.name = f.Title()
+				p.name = f.Acceptance.ProjectName
 			}
 			if t, err := time.ParseInLocation("2006-01-02", f.Acceptance.CompletedOn, now.Location()); err == nil {
 				p.events[app.AnchorCompletion] = t
