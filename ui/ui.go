@@ -99,6 +99,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
+	w.SetMainMenu(u.mainMenu())
 	if o.Tray {
 		if u.tray = newTrayMenu(u); u.tray != nil {
 			w.SetCloseIntercept(w.Hide) // the tray's 退出 quits

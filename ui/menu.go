@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// quitShortcut is Ctrl+Q (⌘Q on a Mac). As a main-menu shortcut it works
+// while a field has the keyboard, where a canvas shortcut would not.
+var quitShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+
+// mainMenu returns the window's menu bar: 文件 (new filings, settings,
+// 退出 Ctrl+Q) and 帮助 (the version, for a call to the bureau's help desk).
+func (u *UI) mainMenu() *fyne.MainMenu {
+	file := u.newFilingMenu()
+	file.Label = T("文件")
+	file.Items = append(file.Items,
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: T("设置"), Action: u.showSettings},
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.app.Quit},
+	)
+	help := fyne.NewMenu(T("帮助"), &fyne.MenuItem{Label: T("关于"), Action: u.showAbout})
+	return fyne.NewMainMenu(file, help)
+}
+
+// showAbout tells the version and build, which the bureau's help desk asks
+// for first.
+func (u *UI) showAbout() {
+	m := u.app.Metadata()
+	dialog.ShowInformation(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目申报、共享资源目录、试运行报告和竣工验收申请。"),
+		m.Version, m.Build), u.win)
+}
