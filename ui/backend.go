@@ -88,7 +88,17 @@ type Session struct {
 	Actor      string // the clerk's display name, recorded with submissions
 	UnitID     string
 	UnitName   string
+	UnitCode   string // 统一社会信用代码; "" when working offline
 	ProfileID  string
+}
+
+// creditCode returns the unit's 统一社会信用代码 as the bureau knows it, ""
+// when unknown (working offline, or a session from before the bureau said).
+func (s Session) creditCode() string {
+	if app.ValidCreditCode(s.UnitCode) {
+		return s.UnitCode
+	}
+	return ""
 }
 
 // Query selects rows of the filing list. Empty fields match everything.

@@ -72,6 +72,7 @@ func (u *UI) NewFiling(k app.Kind) {
 	switch k {
 	case app.KindCatalogue:
 		f.Catalogue.ProviderName = s.UnitName
+		f.Catalogue.ProviderCode = s.creditCode()
 	case app.KindTrialReport:
 		f.TrialReport.UnitName = s.UnitName
 	case app.KindAcceptance:

@@ -256,6 +256,7 @@ func (u *UI) NewDeclaration() {
 	}
 	f.Declaration.PlanYear = now.Year() + 1
 	f.Declaration.UnitName = s.UnitName
+	f.Declaration.UnitCreditCode = s.creditCode()
 	f.Declaration.Contact.Person = s.Actor
 	u.openEditor(f, true)
 }

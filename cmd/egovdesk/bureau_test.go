@@ -251,3 +251,31 @@ func TestRetryAfterAMissingAttachment(t *testing.T) {
 		return e != nil && strings.Contains(e.SendState(), "已送达") && !e.RetryButton().Visible()
 	})
 }
+
+// The unit's 统一社会信用代码 is known once connected (the bureau names units
+// by it): a new declaration and a new catalogue start with it filled in.
+func TestNewFilingsKnowTheUnitsCode(t *testing.T) {
+	addr := MustBureau(t)
+	d, _ := MustDesk(t)
+	if err := d.link.Connect(context.Background(), addr, "clerk", password); err != nil {
+		t.Fatal(err)
+	}
+	d.ui.Start()
+	d.pump()
+	d.ui.NewDeclaration()
+	if got := d.ui.Editor().Entry("unit_credit_code").Text; got != "11341522003064951U" {
+		t.Errorf("a new declaration's 统一社会信用代码 is %q", got)
+	}
+	d.ui.NewFiling(app.KindCatalogue)
+	h := d.ui.Editor()
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := d.store.Get(context.Background(), h.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Catalogue.ProviderCode != "11341522003064951U" {
+		t.Errorf("a new catalogue's 提供方代码 is %q", f.Catalogue.ProviderCode)
+	}
+}

@@ -256,7 +256,7 @@ func (l *link) Connect(ctx context.Context, addr, login, password string) error 
 		return fmt.Errorf("cache profile: %w", err)
 	}
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: resp.Account.Name,
-		UnitID: resp.Account.UnitID, UnitName: resp.Account.UnitName, ProfileID: p.ID}
+		UnitID: resp.Account.UnitID, UnitName: resp.Account.UnitName, UnitCode: resp.Account.UnitCode, ProfileID: p.ID}
 	if err := writeJSON(filepath.Join(l.dir, sessionFile), s); err != nil {
 		return err
 	}

@@ -20,8 +20,8 @@ type LoginResponse struct {
 	Account Account   `json:"account"`
 }
 
-// Account is who a token belongs to. UnitID and UnitName are empty for the
-// bureau's own reviewers and admins.
+// Account is who a token belongs to. UnitID, UnitName and UnitCode (the
+// unit's 统一社会信用代码) are empty for the bureau's own reviewers and admins.
 type Account struct {
 	ID       string   `json:"id"`
 	Login    string   `json:"login"`
@@ -29,4 +29,5 @@ type Account struct {
 	Role     app.Role `json:"role"`
 	UnitID   string   `json:"unit_id,omitempty"`
 	UnitName string   `json:"unit_name,omitempty"`
+	UnitCode string   `json:"unit_code,omitempty"`
 }

@@ -134,7 +134,7 @@ func (s *Server) account(txn *badger.Txn, rec accountRecord) (protocol.Account, 
 		if err != nil {
 			return protocol.Account{}, err
 		}
-		a.UnitName = u.Name
+		a.UnitName, a.UnitCode = u.Name, u.Code
 	}
 	return a, nil
 }
