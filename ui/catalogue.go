@@ -422,7 +422,10 @@ func (ce *catalogueEditor) updateSide() {
 		field := p.Field
 		ce.problems.Add(newTapLabel(p.Message, widget.DangerImportance, func() { ce.e.jump(field) }))
 	}
-	if len(ce.e.problems) == 0 {
+	switch {
+	case !ce.e.editable:
+		ce.problems.Add(&widget.Label{Text: T("本版本已提交，内容不能再修改。"), Wrapping: fyne.TextWrapWord})
+	case len(ce.e.problems) == 0:
 		ce.problems.Add(&widget.Label{Text: T("没有发现问题，可以提交。"), Importance: widget.SuccessImportance})
 	}
 }

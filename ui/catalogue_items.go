@@ -155,9 +155,9 @@ func (t *itemsTable) problemsOf(i int) string {
 
 // itemLayout lays a row out: number, name (wide), type, length, buttons.
 func itemLayout(no, name, typ, length, buttons fyne.CanvasObject) *fyne.Container {
-	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(150, name.MinSize().Height), typ),
-		container.NewGridWrap(fyne.NewSize(80, name.MinSize().Height), length), buttons)
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(44, no.MinSize().Height), no), right, name)
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(124, name.MinSize().Height), typ),
+		container.NewGridWrap(fyne.NewSize(64, name.MinSize().Height), length), buttons)
+	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(36, no.MinSize().Height), no), right, name)
 }
 
 // itemRow is one row of the items table, bound to item idx by the list.
@@ -181,7 +181,7 @@ type itemRow struct {
 func newItemRow(t *itemsTable) *itemRow {
 	r := &itemRow{t: t, idx: -1,
 		no:      &widget.Label{},
-		name:    &widget.Entry{PlaceHolder: T("如 统一社会信用代码")},
+		name:    &widget.Entry{PlaceHolder: T("信息项名称")},
 		length:  &widget.Entry{PlaceHolder: T("长度")},
 		message: &widget.Label{Importance: widget.DangerImportance, Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText},
 	}

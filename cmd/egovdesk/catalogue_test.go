@@ -104,7 +104,7 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 	}
 	rows := 0
 	walkAll(w.Content(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "如 统一社会信用代码" {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "信息项名称" {
 			rows++
 		}
 	})
