@@ -140,8 +140,8 @@ func TestNotifierFallsBackToFyne(t *testing.T) {
 	}
 }
 
-// The tray counts decisions, not notices, as 批复, in its menu, title and
-// tooltip; the unread item opens the inbox.
+// The tray counts decisions, not notices, as 批复, in its menu and tooltip;
+// the unread item opens the inbox.
 func TestTrayCountsDecisions(t *testing.T) {
 	x := newNotifyFixture(t, nil, true)
 	if x.app.menu == nil {
@@ -152,14 +152,14 @@ func TestTrayCountsDecisions(t *testing.T) {
 	if got := x.u.tray.unread.Label; got != "未读批复 1 条、通知 2 条" {
 		t.Errorf("unread item %q", got)
 	}
-	want := [2]string{"政务信息化项目申报（1 条未读批复）", "政务信息化项目申报：未读批复 1 条、通知 2 条；待发送 2 项"}
+	want := [2]string{"政务信息化项目申报", "政务信息化项目申报：未读批复 1 条、通知 2 条；待发送 2 项"}
 	if len(x.texts) == 0 || x.texts[len(x.texts)-1] != want {
 		t.Errorf("title and tooltip %q, want %q", x.texts, want)
 	}
 	x.store.counts = Counts{Unread: 2}
 	x.u.refresh()
-	if got, text := x.u.tray.unread.Label, x.texts[len(x.texts)-1]; got != "未读通知 2 条" || text[0] != "政务信息化项目申报" {
-		t.Errorf("notices only: item %q, title %q", got, text[0])
+	if got, text := x.u.tray.unread.Label, x.texts[len(x.texts)-1]; got != "未读通知 2 条" || text[1] != "政务信息化项目申报：未读通知 2 条" {
+		t.Errorf("notices only: item %q, tooltip %q", got, text[1])
 	}
 	n := len(x.texts)
 	x.u.refresh()

@@ -8,8 +8,8 @@ import (
 )
 
 // trayMenu is the system tray icon and its menu: what waits to be sent and
-// what is unread, and 打开 / 立即发送 / 退出. The icon's title and tooltip name
-// the client and the unread decisions.
+// what is unread, and 打开 / 立即发送 / 退出. The icon's title names the client;
+// its tooltip also says what is unread and waiting.
 type trayMenu struct {
 	u       *UI
 	desk    desktop.App
@@ -126,11 +126,11 @@ func (t *trayMenu) update(st SyncStatus, c Counts) {
 	if t.text == nil {
 		return
 	}
-	name := T("政务信息化项目申报")
-	title, tooltip := name, name
-	if decisions > 0 {
-		title = fmt.Sprintf(T("%s（%d 条未读批复）"), name, decisions)
-	}
+	// The title stays the name: no Linux tray host shows it as text (they
+	// show the tooltip), it is the item's Id when it registers, and Fyne
+	// sets it again, racing, when its loop starts the tray.
+	title := T("政务信息化项目申报")
+	tooltip := title
 	if decisions+notices > 0 {
 		tooltip += T("：") + t.unread.Label
 	}

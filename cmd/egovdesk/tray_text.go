@@ -1,15 +1,16 @@
 package main
 
 import (
+	"runtime"
 	"sync"
 
 	"fyne.io/systray"
 )
 
-// trayText sets the tray icon's title and tooltip through fyne.io/systray,
-// which Fyne's desktop.App does not expose. Fyne sets the title to the app's
-// name when its loop starts the tray, after the UI's first counts: apply
-// sets the last ones again once the app has started.
+// trayText sets the tray icon's title (on Linux) and tooltip through
+// fyne.io/systray, which Fyne's desktop.App does not expose. The UI's first
+// counts come before Fyne's loop starts the tray (and Fyne sets the title to
+// the app's name then): apply sets the last ones again once it has started.
 type trayText struct {
 	mu             sync.Mutex
 	title, tooltip string
@@ -20,7 +21,9 @@ func (t *trayText) set(title, tooltip string) {
 	t.mu.Lock()
 	t.title, t.tooltip = title, tooltip
 	t.mu.Unlock()
-	systray.SetTitle(title)
+	if runtime.GOOS == "linux" {
+		systray.SetTitle(title) // on macOS the title is text in the menu bar
+	}
 	systray.SetTooltip(tooltip)
 }
 
