@@ -173,6 +173,8 @@ type Counts struct {
 	Outbox int // waiting to be sent
 	Failed int
 	Unread int
+	// UnreadDecisions are the unread bureau decisions (批复), not notices.
+	UnreadDecisions int
 }
 
 // RevisionInfo is one submitted revision of a filing.
@@ -197,8 +199,9 @@ type Message struct {
 // Decision is a newly arrived decision or notice, for an OS notification.
 type Decision struct {
 	FilingID string
-	Headline string // one line, e.g. "霍邱县…平台：退回修改"
-	Text     string // the reviewer's comment or the notice
+	Action   app.Action // what the bureau decided; "" for a notice
+	Headline string     // one line, e.g. "霍邱县…平台：退回修改"
+	Text     string     // the reviewer's comment or the notice
 }
 
 // SyncStatus is what the connection bar shows.

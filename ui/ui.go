@@ -24,9 +24,16 @@ type Options struct {
 	Files    Files                   // the desktop's file dialogs; nil: Fyne's
 	Profiles map[string]*app.Profile // the embedded profiles, for working offline
 	Now      func() time.Time        // [time.Now]
-	// Tray says whether the desktop shows a system tray; only then does
-	// closing the window hide it to the tray.
+	// Tray says whether the desktop shows a system tray at start; only
+	// while it does does closing the window hide it to the tray. Call
+	// UI.SetTrayShown when that changes.
 	Tray bool
+	// TrayText sets the tray icon's title and tooltip, which Fyne's
+	// desktop.App cannot; nil leaves Fyne's title.
+	TrayText func(title, tooltip string)
+	// Notifier shows the OS notifications of decisions [Fyne's, which cannot
+	// be clicked].
+	Notifier Notifier
 	// SaveDelay is how long an edit may wait before it is stored [500ms].
 	SaveDelay time.Duration
 	// Do runs a function on the Fyne thread [fyne.Do]. Tests replace it:
@@ -49,6 +56,7 @@ type UI struct {
 	now      func() time.Time
 	delay    time.Duration
 	hasTray  bool
+	notifier Notifier
 	do       func(func()) // every update from a goroutine goes through it
 	notified atomic.Int64 // OS notifications sent
 
@@ -79,8 +87,11 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	if o.SaveDelay <= 0 {
 		o.SaveDelay = 500 * time.Millisecond
 	}
+	if o.Notifier == nil {
+		o.Notifier = fyneNotifier{app: a, do: o.Do}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, profiles: o.Profiles, now: o.Now,
+	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
 	u.bar = newConnBar(u)
 	u.home = newHomeScreen(u)
@@ -100,11 +111,8 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
 	w.SetMainMenu(u.mainMenu())
-	if o.Tray {
-		if u.tray = newTrayMenu(u); u.tray != nil {
-			w.SetCloseIntercept(w.Hide) // the tray's 退出 quits
-		}
-	}
+	u.tray = newTrayMenu(u, o.TrayText)
+	u.setTrayShown(o.Tray)
 	return u
 }
 
@@ -155,7 +163,8 @@ func (u *UI) watchLink() {
 	}
 }
 
-// watchDecisions raises an OS notification for every decision and notice.
+// watchDecisions raises an OS notification for every decision and notice;
+// clicking it opens what it is about (openNotice).
 func (u *UI) watchDecisions() {
 	defer u.wg.Done()
 	for {
@@ -163,8 +172,12 @@ func (u *UI) watchDecisions() {
 		case <-u.ctx.Done():
 			return
 		case d := <-u.link.Decisions():
+			n := u.notice(d)
+			if err := u.notifier.Notify(n); err != nil {
+				fyne.LogError("notification", err)
+				_ = fyneNotifier{app: u.app, do: u.do}.Notify(n)
+			}
 			u.do(func() {
-				u.app.SendNotification(fyne.NewNotification(d.Headline, d.Text))
 				u.notified.Add(1)
 				u.refresh()
 			})

@@ -419,10 +419,14 @@ type Counts struct {
 	Outbox   int // submissions waiting to be delivered
 	Failed   int // of which the last attempt failed
 	Unread   int // unread inbox entries
+	// UnreadDecisions are the unread entries that are bureau decisions on
+	// filings (批复), not notices.
+	UnreadDecisions int
 }
 
-// Counts returns the list counts from counters kept with the indexes and
-// key-only counts of the outbox and unread keys. It fails with a wrapped
+// Counts returns the list counts from counters kept with the indexes,
+// key-only counts of the outbox and a count of the unread markers (whose
+// small values tell decisions from notices). It fails with a wrapped
 // storage error.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	c := Counts{ByKind: map[app.Kind]int{}, ByStatus: map[app.Status]int{}}
@@ -441,7 +445,16 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 			}
 			return nil
 		})
-		c.Unread = countKeys(txn, "iu/")
+		if err != nil {
+			return err
+		}
+		err = iterate(txn, "iu/", func(k, v []byte) error {
+			c.Unread++
+			if unreadDecision(string(k), v) {
+				c.UnreadDecisions++
+			}
+			return nil
+		})
 		c.Outbox = countKeys(txn, "o/")
 		c.Failed = countKeys(txn, "of/")
 		return err
@@ -452,6 +465,14 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	c.Drafts = c.ByStatus[app.StatusDraft]
 	c.Returned = c.ByStatus[app.StatusReturned]
 	return c, nil
+}
+
+// unreadDecision reports whether the unread marker of inbox entry id, whose
+// value is the entry's filing ID, marks a decision: notices to the unit have
+// no filing, and the notices RequeueLost writes about a filing have IDs
+// under "lost/" (decisions' IDs are hex digests).
+func unreadDecision(id string, filingID []byte) bool {
+	return len(filingID) > 0 && !strings.HasPrefix(id, "lost/")
 }
 
 // countKeys returns the number of keys under prefix.

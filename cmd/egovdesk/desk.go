@@ -28,8 +28,10 @@ type desk struct {
 
 type deskOptions struct {
 	log       *slog.Logger
-	loop      bool // run the sync loop
-	tray      bool
+	loop      bool                        // run the sync loop
+	tray      bool                        // a tray host shows the tray icon at start
+	trayText  func(title, tooltip string) // nil: Fyne's tray title
+	notifier  ui.Notifier                 // nil: Fyne's notifications
 	syncOpts  syncer.Options
 	saveDelay time.Duration
 	now       func() time.Time
@@ -64,7 +66,7 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 		return nil, errors.Join(err, st.Close())
 	}
 	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs}, Link: l, Excel: workbooks{}, Files: o.files, Profiles: profiles,
-		Tray: o.tray, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
+		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
 	return &desk{store: st, blobs: blobs, link: l, ui: u}, nil
 }
 

@@ -162,7 +162,7 @@ func (l *link) forward(ctx context.Context, s *syncer.Syncer) {
 			}
 			d := ui.Decision{FilingID: n.FilingID, Headline: n.Headline(), Text: n.Text}
 			if n.Decision != nil {
-				d.Text = n.Decision.Comment
+				d.Text, d.Action = n.Decision.Comment, n.Decision.Action
 			}
 			select {
 			case l.decisions <- d:

@@ -54,7 +54,8 @@ func (l *local) Counts(ctx context.Context) (ui.Counts, error) {
 	if err != nil {
 		return ui.Counts{}, err
 	}
-	return ui.Counts{Total: c.Total, Drafts: c.Drafts, Outbox: c.Outbox, Failed: c.Failed, Unread: c.Unread}, nil
+	return ui.Counts{Total: c.Total, Drafts: c.Drafts, Outbox: c.Outbox, Failed: c.Failed, Unread: c.Unread,
+		UnreadDecisions: c.UnreadDecisions}, nil
 }
 
 func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { return l.st.Get(ctx, id) }

@@ -51,6 +51,10 @@ func main() {
 	if err := ui.SetupLanguage(a.Preferences().StringWithFallback(ui.PrefLanguage, ui.LangChinese)); err != nil {
 		log.Warn("translations", "err", err)
 	}
+	// The tray's title is the app's name (not its ID) from the start.
+	meta := a.Metadata()
+	meta.ID, meta.Name = a.UniqueID(), ui.T("政务信息化项目申报")
+	fyneapp.SetMetadata(meta)
 	w := a.NewWindow(ui.T("政务信息化项目申报"))
 	w.Resize(windowSize)
 	w.SetMaster()
@@ -59,7 +63,12 @@ func main() {
 	if dir == "" {
 		dir = defaultDataDir()
 	}
-	d, err := openDesk(a, w, dir, deskOptions{log: log, loop: true, tray: trayAvailable(), files: newFiles()})
+	services := startDeskServices(log)
+	defer services.Close()
+	tray := &trayText{}
+	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles()}
+	services.options(&o)
+	d, err := openDesk(a, w, dir, o)
 	if err != nil {
 		log.Error("start", "dir", dir, "err", err)
 		showFatal(w, err)
@@ -67,8 +76,10 @@ func main() {
 		os.Exit(1)
 	}
 	d.ui.Start()
+	services.follow(d.ui)
 	a.Lifecycle().SetOnStarted(func() {
 		fitToScreen(w)
+		tray.apply() // Fyne named the tray when it started it
 		if screen := *show; screen != "" {
 			// Once the window is shown and laid out, so that a field can be
 			// scrolled to (demos and screenshots only).

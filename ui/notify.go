@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	"egovdesk/app"
+)
+
+// Notice is an OS notification of a bureau decision or notice.
+type Notice struct {
+	FilingID string // the filing decided on; "" for a notice to the unit
+	Title    string // one line, e.g. 《项目》第 2 版：退回修改
+	Body     string // the reviewer's comment, or what the decision means; never empty
+	// Open shows what the notice is about — the filing's timeline with the
+	// reviewer's comment, or the inbox for a notice — and raises the window.
+	// A Notifier calls it when the clerk clicks the notification; it is safe
+	// to call from any goroutine.
+	Open func()
+}
+
+// Notifier shows OS notifications. cmd/egovdesk implements it over the
+// desktop's notification service so that clicking one opens its filing;
+// without it (Options.Notifier nil) the UI uses Fyne's notifications, which
+// cannot be clicked.
+type Notifier interface {
+	// Notify shows n. It is called on a goroutine of the UI, never on the
+	// Fyne thread. An error means n was not shown: the UI then falls back
+	// to Fyne's notification.
+	Notify(n Notice) error
+}
+
+// fyneNotifier shows notifications with Fyne's SendNotification.
+type fyneNotifier struct {
+	app fyne.App
+	do  func(func())
+}
+
+func (f fyneNotifier) Notify(n Notice) error {
+	f.do(func() { f.app.SendNotification(fyne.NewNotification(n.Title, n.Body)) })
+	return nil
+}
+
+// notice returns the OS notification of decision d.
+func (u *UI) notice(d Decision) Notice {
+	id := d.FilingID
+	return Notice{FilingID: id, Title: d.Headline, Body: noticeBody(d),
+		Open: func() { u.do(func() { u.openNotice(id) }) }}
+}
+
+// noticeBody returns the reviewer's comment or the notice's text, and when
+// there is none (受理 and 初审通过 usually come without a comment) what the
+// decision means for the clerk.
+func noticeBody(d Decision) string {
+	if d.Text != "" {
+		return d.Text
+	}
+	switch d.Action {
+	case app.ActionAccept:
+		return T("数管局已受理，正在审核；有结果会再通知您。")
+	case app.ActionPass:
+		return T("初审通过，已转专家论证；有结果会再通知您。")
+	case app.ActionApprove:
+		return T("已批复立项。")
+	case app.ActionFile:
+		return T("已予以备案。")
+	case "":
+		return T("请在收件箱查看。")
+	}
+	return T("点击查看进度与批复。")
+}
+
+// openNotice raises the window on what a clicked notification is about: a
+// decision opens its filing's timeline, which shows every decision with the
+// reviewer's comment, and marks the filing's unread decisions read, as
+// opening them in the inbox does; a notice, or a decision on a filing this
+// client does not hold, opens the inbox.
+func (u *UI) openNotice(filingID string) {
+	if u.ctx.Err() != nil {
+		return
+	}
+	u.raise()
+	if filingID == "" {
+		u.ShowInbox()
+		return
+	}
+	if _, err := u.store.Get(u.ctx, filingID); err != nil {
+		u.ShowInbox()
+		return
+	}
+	u.OpenTimeline(filingID)
+	u.goWait(func(ctx context.Context) {
+		msgs, err := u.store.Inbox(ctx)
+		if err != nil {
+			fyne.LogError("read inbox", err)
+			return
+		}
+		for _, m := range msgs {
+			if m.FilingID == filingID && m.Decision != nil && !m.Read {
+				if err := u.store.MarkRead(ctx, m.ID); err != nil {
+					fyne.LogError("mark read", err)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,334 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+)
+
+// notifyFixture is a UI over fakes at its seams: the store, the link, the
+// notifier, the desktop app's tray and the window. UI updates from
+// goroutines wait in a queue the test goroutine runs (pump).
+type notifyFixture struct {
+	u     *UI
+	store *fakeStore
+	link  *fakeLink
+	note  *fakeNotifier
+	app   *fakeDesktopApp
+	win   *fakeWindow
+	texts [][2]string // what the tray's title and tooltip were set to
+	queue chan func()
+}
+
+func newNotifyFixture(t *testing.T, notifier Notifier, tray bool) *notifyFixture {
+	t.Helper()
+	a := &fakeDesktopApp{App: test.NewTempApp(t)}
+	x := &notifyFixture{store: &fakeStore{filings: map[string]*app.Filing{}}, link: &fakeLink{decisions: make(chan Decision, 4)},
+		app: a, win: &fakeWindow{Window: a.NewWindow("t")}, queue: make(chan func(), 64)}
+	if n, ok := notifier.(*fakeNotifier); ok {
+		x.note = n
+	}
+	x.u = New(a, x.win, Options{Store: x.store, Link: x.link, Notifier: notifier, Tray: tray,
+		Do: func(f func()) { x.queue <- f }, TrayText: func(title, tooltip string) { x.texts = append(x.texts, [2]string{title, tooltip}) }})
+	x.u.wg.Add(1)
+	go x.u.watchDecisions()
+	t.Cleanup(x.u.Stop)
+	return x
+}
+
+func (x *notifyFixture) pump() {
+	for {
+		select {
+		case f := <-x.queue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+func (x *notifyFixture) eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for x.pump(); !cond(); x.pump() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A decision becomes a notice that carries its filing ID, its headline and
+// a body that is never empty; clicking it opens the filing's timeline,
+// raises the window and marks that filing's unread decisions read (and
+// nothing else).
+func TestDecisionNoticeOpensFiling(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{}, false)
+	f := x.store.add(t, "霍邱县智慧社区管理平台")
+	other := x.store.add(t, "霍邱县应急指挥平台")
+	x.store.inbox = []Message{
+		{ID: "m1", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionAccept}},
+		{ID: "m2", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionReturn}, Read: true},
+		{ID: "m3", FilingID: other.ID, Decision: &app.Transition{Action: app.ActionAccept}},
+		{ID: "m4", FilingID: f.ID, Title: "材料已重新发送"}, // a notice about the filing
+	}
+	x.link.decisions <- Decision{FilingID: f.ID, Action: app.ActionAccept, Headline: "《霍邱县智慧社区管理平台》第 1 版：受理"}
+	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
+	n := x.note.last(t)
+	if n.FilingID != f.ID || n.Title != "《霍邱县智慧社区管理平台》第 1 版：受理" || n.Body != "数管局已受理，正在审核；有结果会再通知您。" {
+		t.Fatalf("notice %+v", n)
+	}
+	if x.app.sent != nil {
+		t.Fatal("Fyne's notification was sent as well")
+	}
+
+	x.u.ShowHome()
+	x.win.hides, x.win.shows, x.win.focus = 1, 0, 0 // as if hidden to the tray
+	n.Open()                                        // as the notifier does on a click, from its goroutine
+	x.pump()
+	if !x.u.timeline.shown || x.u.timeline.id != f.ID {
+		t.Fatalf("timeline shown %v of %q, want %s", x.u.timeline.shown, x.u.timeline.id, f.ID)
+	}
+	if x.win.shows == 0 || x.win.focus == 0 {
+		t.Fatal("the window was not raised")
+	}
+	x.eventually(t, "marking read", func() bool { return len(x.store.readIDs()) > 0 })
+	x.u.Stop()
+	if got := x.store.readIDs(); !slices.Equal(got, []string{"m1"}) {
+		t.Fatalf("marked read %v, want only the filing's unread decision m1", got)
+	}
+}
+
+// A notice to the unit, and a decision on a filing this client does not
+// hold, open the inbox; a comment is the body as it is.
+func TestNoticeOpensInbox(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{}, false)
+	x.link.decisions <- Decision{Headline: "数管局通知：关于报送2027年度项目的通知"}
+	x.link.decisions <- Decision{FilingID: "unknown", Action: app.ActionReturn, Headline: "材料第 1 版：退回修改", Text: "请补充密码应用方案"}
+	x.eventually(t, "two notifications", func() bool { return x.u.Notified() == 2 })
+	ns := x.note.all()
+	if ns[0].FilingID != "" || ns[0].Body != "请在收件箱查看。" || ns[1].Body != "请补充密码应用方案" {
+		t.Fatalf("notices %+v", ns)
+	}
+	for _, n := range ns {
+		x.u.ShowHome()
+		n.Open()
+		x.pump()
+		if !x.u.inbox.shown {
+			t.Fatalf("%q did not open the inbox", n.Title)
+		}
+	}
+}
+
+// When the notifier fails (no notification service after all), Fyne's
+// notification is sent instead.
+func TestNotifierFallsBackToFyne(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{err: errors.New("org.freedesktop.Notifications was not provided")}, false)
+	x.link.decisions <- Decision{FilingID: "f", Action: app.ActionApprove, Headline: "《平台》第 2 版：批复立项"}
+	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
+	x.pump()
+	if x.app.sent == nil || x.app.sent.Title != "《平台》第 2 版：批复立项" || x.app.sent.Content != "已批复立项。" {
+		t.Fatalf("Fyne notification %+v", x.app.sent)
+	}
+}
+
+// The tray counts decisions, not notices, as 批复, in its menu and tooltip;
+// the unread item opens the inbox.
+func TestTrayCountsDecisions(t *testing.T) {
+	x := newNotifyFixture(t, nil, true)
+	if x.app.menu == nil {
+		t.Fatal("no tray menu")
+	}
+	x.store.counts = Counts{Unread: 3, UnreadDecisions: 1, Outbox: 2}
+	x.u.refresh()
+	if got := x.u.tray.unread.Label; got != "未读批复 1 条、通知 2 条" {
+		t.Errorf("unread item %q", got)
+	}
+	want := [2]string{"政务信息化项目申报", "政务信息化项目申报：未读批复 1 条、通知 2 条；待发送 2 项"}
+	if len(x.texts) == 0 || x.texts[len(x.texts)-1] != want {
+		t.Errorf("title and tooltip %q, want %q", x.texts, want)
+	}
+	x.store.counts = Counts{Unread: 2}
+	x.u.refresh()
+	if got, text := x.u.tray.unread.Label, x.texts[len(x.texts)-1]; got != "未读通知 2 条" || text[1] != "政务信息化项目申报：未读通知 2 条" {
+		t.Errorf("notices only: item %q, tooltip %q", got, text[1])
+	}
+	n := len(x.texts)
+	x.u.refresh()
+	if len(x.texts) != n {
+		t.Error("unchanged title and tooltip were set again")
+	}
+	item := x.u.tray.unread
+	if item.Disabled || item.Action == nil {
+		t.Fatal("the unread item cannot be clicked")
+	}
+	item.Action()
+	if !x.u.inbox.shown || x.win.shows == 0 {
+		t.Fatal("the unread item did not open the inbox")
+	}
+}
+
+// Closing hides the window only while a tray shows the icon; a tray that
+// appears later turns that on, and one that leaves turns it off and shows
+// the window it had hidden.
+func TestTrayAppearsAndLeaves(t *testing.T) {
+	x := newNotifyFixture(t, nil, false)
+	if x.app.menu == nil {
+		t.Fatal("the tray menu is not set up while no tray shows it")
+	}
+	if x.win.intercept != nil || x.u.TrayShown() {
+		t.Fatal("closing hides the window with no tray")
+	}
+	x.u.SetTrayShown(true) // from the bus watcher's goroutine
+	x.pump()
+	if x.win.intercept == nil || !x.u.TrayShown() {
+		t.Fatal("a tray appeared, but closing still quits")
+	}
+	x.win.intercept() // the clerk closes the window
+	if x.win.hides != 1 {
+		t.Fatal("closing did not hide the window")
+	}
+	shows := x.win.shows
+	x.u.SetTrayShown(false)
+	x.pump()
+	if x.win.intercept != nil || x.u.TrayShown() {
+		t.Fatal("the tray left, but closing still hides the window")
+	}
+	if x.win.shows != shows+1 {
+		t.Fatal("the window hidden to a tray that left was not shown")
+	}
+	x.u.SetTrayShown(true)
+	x.u.SetTrayShown(false)
+	x.pump()
+	if x.win.shows != shows+1 {
+		t.Fatal("a visible window was raised when the tray left")
+	}
+}
+
+type fakeNotifier struct {
+	mu      sync.Mutex
+	notices []Notice
+	err     error
+}
+
+func (f *fakeNotifier) Notify(n Notice) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notices = append(f.notices, n)
+	return f.err
+}
+
+func (f *fakeNotifier) all() []Notice {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.notices)
+}
+
+func (f *fakeNotifier) last(t *testing.T) Notice {
+	t.Helper()
+	ns := f.all()
+	if len(ns) == 0 {
+		t.Fatal("no notice")
+	}
+	return ns[len(ns)-1]
+}
+
+// fakeDesktopApp is Fyne's test app with a tray (which it lacks) and a
+// record of Fyne's notifications.
+type fakeDesktopApp struct {
+	fyne.App
+	menu *fyne.Menu
+	sent *fyne.Notification
+}
+
+func (a *fakeDesktopApp) SetSystemTrayMenu(m *fyne.Menu)        { a.menu = m }
+func (a *fakeDesktopApp) SetSystemTrayIcon(fyne.Resource)       {}
+func (a *fakeDesktopApp) SetSystemTrayWindow(fyne.Window)       {}
+func (a *fakeDesktopApp) SendNotification(n *fyne.Notification) { a.sent = n }
+
+// fakeWindow records what the UI does to the window.
+type fakeWindow struct {
+	fyne.Window
+	intercept           func()
+	shows, hides, focus int
+}
+
+func (w *fakeWindow) SetCloseIntercept(f func()) { w.intercept = f }
+func (w *fakeWindow) Show()                      { w.shows++ }
+func (w *fakeWindow) Hide()                      { w.hides++ }
+func (w *fakeWindow) RequestFocus()              { w.focus++ }
+
+// fakeStore holds filings and inbox entries in memory.
+type fakeStore struct {
+	mu      sync.Mutex
+	filings map[string]*app.Filing
+	inbox   []Message
+	read    []string
+	counts  Counts
+}
+
+func (s *fakeStore) add(t *testing.T, title string) *app.Filing {
+	t.Helper()
+	f, err := app.NewFiling(app.KindDeclaration, newID(), newID(), "unit-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = title
+	s.filings[f.ID] = f
+	return f
+}
+
+func (s *fakeStore) readIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.read)
+}
+
+func (s *fakeStore) List(context.Context, Query) ([]Row, error) { return nil, nil }
+func (s *fakeStore) Counts(context.Context) (Counts, error)     { return s.counts, nil }
+func (s *fakeStore) Get(_ context.Context, id string) (*app.Filing, error) {
+	if f, ok := s.filings[id]; ok {
+		return f, nil
+	}
+	return nil, app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
+}
+func (s *fakeStore) Save(context.Context, *app.Filing) error                   { return nil }
+func (s *fakeStore) Submit(context.Context, string, string, time.Time) error   { return nil }
+func (s *fakeStore) Send(context.Context, string) (Send, error)                { return Send{}, nil }
+func (s *fakeStore) Retry(context.Context, string) error                       { return nil }
+func (s *fakeStore) Revisions(context.Context, string) ([]RevisionInfo, error) { return nil, nil }
+func (s *fakeStore) Inbox(context.Context) ([]Message, error)                  { return slices.Clone(s.inbox), nil }
+func (s *fakeStore) Subscribe(context.Context, func())                         {}
+func (s *fakeStore) Import(context.Context, string) (app.Attachment, error) {
+	return app.Attachment{}, nil
+}
+func (s *fakeStore) MarkRead(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.read = append(s.read, id)
+	return nil
+}
+
+// fakeLink is a configured offline session whose decisions the test sends.
+type fakeLink struct {
+	decisions chan Decision
+}
+
+func (l *fakeLink) Session() Session {
+	return Session{Configured: true, UnitName: "霍邱县数据资源局"}
+}
+func (l *fakeLink) Profile() *app.Profile                                 { return nil }
+func (l *fakeLink) Connect(context.Context, string, string, string) error { return nil }
+func (l *fakeLink) WorkOffline(string, string, string) error              { return nil }
+func (l *fakeLink) Status() SyncStatus                                    { return SyncStatus{} }
+func (l *fakeLink) Kick()                                                 {}
+func (l *fakeLink) Updates() <-chan struct{}                              { return nil }
+func (l *fakeLink) Decisions() <-chan Decision                            { return l.decisions }
