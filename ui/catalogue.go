@@ -52,7 +52,7 @@ type catalogueEditor struct {
 
 func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	ce := &catalogueEditor{e: e, c: e.f.Catalogue, cur: -1,
-		summary: &widget.Label{Wrapping: fyne.TextWrapBreak}, problems: container.NewVBox()}
+		summary: &widget.Label{Wrapping: wrapping()}, problems: container.NewVBox()}
 	ce.excel = &catalogueExcel{ce: ce}
 	c := ce.c
 

@@ -108,10 +108,10 @@ func (x *catalogueExcel) showImportErrors(err error) {
 		if fe.Field != "" {
 			text = fmt.Sprintf("【%s】%s", fe.Field, fe.Message)
 		}
-		list.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+		list.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: widget.DangerImportance})
 	}
 	if len(fields) == 0 {
-		list.Add(&widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+		list.Add(&widget.Label{Text: app.ErrorMessage(err), Wrapping: wrapping(), Importance: widget.DangerImportance})
 	}
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(680, 400))

@@ -44,7 +44,7 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*itemRow).bind(i) },
 	}
 	t.list.ExtendBaseWidget(t.list)
-	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
 	ce.e.targets[prefix+"items"] = t.list
 	add := ce.e.addButton("添加信息项", t.onAdd)
 	add.Icon = theme.ContentAddIcon()

@@ -18,7 +18,7 @@ import (
 // field lays out one labelled input with the message line under it and
 // registers it as the target of path.
 func (e *editorScreen) field(path, label, hint string, input fyne.CanvasObject) fyne.CanvasObject {
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
 	msg.Hide()
 	e.msgs[path] = msg
 	e.targets[path] = input
@@ -38,7 +38,7 @@ func (e *editorScreen) field(path, label, hint string, input fyne.CanvasObject) 
 func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) fyne.CanvasObject {
 	in := &widget.Entry{Text: *ptr, MultiLine: multi}
 	if multi {
-		in.Wrapping = fyne.TextWrapBreak
+		in.Wrapping = wrapping()
 		in.SetMinRowsVisible(4)
 	}
 	in.ExtendBaseWidget(in)
@@ -215,17 +215,17 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 		*ptr = b
 		e.edited()
 	}
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
 	msg.Hide()
 	e.msgs[path] = msg
 	e.targets[path] = c
 	e.inputs = append(e.inputs, c)
-	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: fyne.TextWrapBreak}), msg)
+	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: wrapping()}), msg)
 }
 
 // rowMessage returns the message line of a table row, registered for path.
 func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *widget.Label {
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
 	msg.Hide()
 	e.msgs[path] = msg
 	e.targets[path] = target

@@ -20,8 +20,8 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	d := e.decl()
 	e.budgetBox = container.NewVBox()
 	e.fundingBox = container.NewVBox()
-	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
-	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
+	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 	budgetHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
 		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},

@@ -54,7 +54,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
 		found:     &widget.Label{Importance: widget.LowImportance},
-		profile:   &widget.Label{Wrapping: fyne.TextWrapBreak},
+		profile:   &widget.Label{Wrapping: wrapping()},
 		deadlines: container.NewVBox(),
 	}
 	h.search.OnChanged = func(string) { h.load() }
@@ -240,7 +240,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 // deadlineView shows one deadline: its label, the due date and days left, or
 // how it will be counted when its anchor event has not happened.
 func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
-	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 	var when string
 	imp := widget.LowImportance
 	if d.Known() {
@@ -258,7 +258,7 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	} else {
 		when = d.Rule
 	}
-	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: fyne.TextWrapBreak, Importance: imp})
+	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: wrapping(), Importance: imp})
 }
 
 // rowView is one row of the filing list: title, then kind, plan year,

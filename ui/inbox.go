@@ -128,7 +128,7 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 // show shows one entry: the filing, the decision and the comment.
 func (s *inboxScreen) show(m Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapBreak})
+	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: wrapping()})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -147,12 +147,12 @@ func (s *inboxScreen) show(m Message) {
 			comment = T("（无审核意见）")
 		}
 		s.detail.Add(heading(T("审核意见")))
-		s.detail.Add(&widget.Label{Text: comment, Wrapping: fyne.TextWrapBreak})
+		s.detail.Add(&widget.Label{Text: comment, Wrapping: wrapping()})
 		if m.Stale {
 			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))
 		}
 	} else if m.Body != "" {
-		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: fyne.TextWrapBreak})
+		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: wrapping()})
 	}
 	if m.FilingID != "" {
 		id := m.FilingID

@@ -40,7 +40,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		addr:     &widget.Entry{PlaceHolder: "https://sgj.example.gov.cn:8443"},
 		login:    &widget.Entry{PlaceHolder: T("数管局分配的账号")},
 		password: &widget.Entry{Password: true, PlaceHolder: T("密码")},
-		result:   &widget.Label{Wrapping: fyne.TextWrapBreak},
+		result:   &widget.Label{Wrapping: wrapping()},
 		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
 	}
@@ -62,7 +62,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 	sort.Strings(s.ids)
 	for _, id := range s.ids {
 		p := u.profiles[id]
-		labels = append(labels, p.Jurisdiction+" · "+p.Regulation)
+		labels = append(labels, T(p.Jurisdiction)+" · "+T(p.Regulation))
 	}
 	s.profile = &widget.Select{Options: labels, PlaceHolder: T("选择所在地区的规则")}
 	s.profile.ExtendBaseWidget(s.profile)
@@ -99,7 +99,7 @@ func (s *setupScreen) object() fyne.CanvasObject {
 	parts := []fyne.CanvasObject{note(intro), online, widget.NewSeparator(), offline}
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
-			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改语言后重新启动本程序生效。")))
+			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改后界面立即切换语言。")))
 	}
 	title := T("设置")
 	if s.first {
@@ -158,5 +158,7 @@ func (s *setupScreen) onLanguage(v string) {
 	if v == "English" {
 		l = LangEnglish
 	}
-	s.u.app.Preferences().SetString(PrefLanguage, l)
+	if err := s.u.SetLanguage(l); err != nil {
+		s.u.showError(err)
+	}
 }

@@ -149,7 +149,7 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 			&widget.Label{Text: who}),
 	)
 	if comment != "" {
-		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: fyne.TextWrapBreak, Importance: imp})
+		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: wrapping(), Importance: imp})
 	}
 	if extra != "" {
 		box.Add(note(extra))

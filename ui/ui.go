@@ -80,6 +80,17 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
+	u.build()
+	if o.Tray && u.tray != nil {
+		w.SetCloseIntercept(w.Hide) // the tray's 退出 quits
+	}
+	return u
+}
+
+// build makes the window's content and the tray menu in the current
+// language.
+func (u *UI) build() {
+	w := u.win
 	u.bar = newConnBar(u)
 	u.home = newHomeScreen(u)
 	u.inbox = newInboxScreen(u)
@@ -97,12 +108,9 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
-	if o.Tray {
-		if u.tray = newTrayMenu(u); u.tray != nil {
-			w.SetCloseIntercept(w.Hide) // the tray's 退出 quits
-		}
+	if u.hasTray {
+		u.tray = newTrayMenu(u)
 	}
-	return u
 }
 
 // Start shows the first screen (the first-run choice when no session is
