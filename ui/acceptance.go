@@ -100,7 +100,7 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 	items := ae.a.Checklist(ae.required(), e.f.Attachments)
 	for _, it := range items {
 		code := it.Material
-		label := it.Label
+		label := T(it.Label)
 		if it.Required {
 			label += T("（必需）")
 		}

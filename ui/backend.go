@@ -135,18 +135,18 @@ type Send struct {
 func (s Send) Label() string {
 	switch s.State {
 	case SendQueued:
-		return "待发送"
+		return T("待发送")
 	case SendSending:
-		return "发送中"
+		return T("发送中")
 	case SendSent:
-		return "已送达"
+		return T("已送达")
 	case SendFailed, SendQuarantined:
-		if s.Reason != "" {
-			return "发送失败：" + s.Reason
+		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
+			return T("发送失败：") + r
 		}
-		return "发送失败"
+		return T("发送失败")
 	}
-	return "未提交"
+	return T("未提交")
 }
 
 // Counts are the numbers the header shows.

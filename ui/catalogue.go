@@ -354,14 +354,14 @@ func offer[C ~string](ce *catalogueEditor, sel *widget.Select, choices []app.Cho
 	opts := make([]string, len(choices))
 	found := false
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 		found = found || C(c.Code) == *code
 	}
 	if !found && !ce.e.loading {
 		*code = ""
 	}
 	sel.Options = opts
-	ce.setSelected(sel, app.LabelOf(choices, string(*code)), *code != "")
+	ce.setSelected(sel, T(app.LabelOf(choices, string(*code))), *code != "")
 }
 
 // setSelected shows label in sel without running its OnChanged.
@@ -417,7 +417,7 @@ func (ce *catalogueEditor) updateSide() {
 			break
 		}
 		field := p.Field
-		ce.problems.Add(newTapLabel(p.Message, widget.DangerImportance, func() { ce.e.jump(field) }))
+		ce.problems.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { ce.e.jump(field) }))
 	}
 	if len(ce.e.problems) == 0 {
 		ce.problems.Add(&widget.Label{Text: T("没有发现问题，可以提交。"), Importance: widget.SuccessImportance})

@@ -161,7 +161,7 @@ func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 // (under msgPath), and the amount keeps its last good value.
 func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
 	why := func(err error) string {
-		return app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
+		return errorText(err) + T("（已保留您输入的内容，请改正）")
 	}
 	return parsedEntry(e, msgPath, T("万元，如 120 或 9.99"), ptr, app.Money.WanString, app.ParseWan, why)
 }
@@ -179,11 +179,11 @@ func (e *editorScreen) choice(path, label, hint string, choices []app.Choice, ge
 func (e *editorScreen) choiceSelect(choices []app.Choice, get func() string, set func(string)) *widget.Select {
 	opts := make([]string, len(choices))
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 	}
 	sel := &widget.Select{Options: opts, PlaceHolder: T("请选择")}
 	if cur := get(); cur != "" {
-		sel.Selected = app.LabelOf(choices, cur)
+		sel.Selected = T(app.LabelOf(choices, cur))
 	}
 	sel.ExtendBaseWidget(sel)
 	sel.OnChanged = func(string) {
@@ -276,9 +276,9 @@ func checkGroup[C ~string](choices []app.Choice, codes *[]C, edited func()) *wid
 	opts := make([]string, len(choices))
 	var sel []string
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 		if slices.Contains(*codes, C(c.Code)) {
-			sel = append(sel, c.Label)
+			sel = append(sel, T(c.Label))
 		}
 	}
 	g := &widget.CheckGroup{Options: opts, Selected: sel, Horizontal: true}
@@ -286,7 +286,7 @@ func checkGroup[C ~string](choices []app.Choice, codes *[]C, edited func()) *wid
 	g.OnChanged = func(selected []string) {
 		var out []C
 		for _, c := range choices {
-			if slices.Contains(selected, c.Label) {
+			if slices.Contains(selected, T(c.Label)) {
 				out = append(out, C(c.Code))
 			}
 		}

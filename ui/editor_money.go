@@ -156,7 +156,7 @@ func (e *editorScreen) rebuildAttachments() {
 	e.attachBox.RemoveAll()
 	materials := make([]app.Choice, len(app.Materials))
 	for i, m := range app.Materials {
-		materials[i] = app.Choice{Code: m.Code, Label: m.Label}
+		materials[i] = app.Choice{Code: m.Code, Label: T(m.Label)}
 	}
 	for i := range e.f.Attachments {
 		a := &e.f.Attachments[i]

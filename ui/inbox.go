@@ -75,7 +75,7 @@ func (s *inboxScreen) reloadIfShown() {
 func (s *inboxScreen) reload() {
 	msgs, err := s.u.store.Inbox(s.u.ctx)
 	if err != nil {
-		s.empty.SetText(app.ErrorMessage(err))
+		s.empty.SetText(errorText(err))
 		return
 	}
 	s.msgs = msgs
@@ -140,7 +140,7 @@ func (s *inboxScreen) show(m Message) {
 		case app.StatusApproved, app.StatusFiled:
 			imp = widget.SuccessImportance
 		}
-		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("决定：%s（原状态：%s）"), d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
+		s.detail.Add(&widget.Label{Text: Tf("决定：%s（原状态：%s）", d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("审核人：%s · 第 %d 版"), d.Actor, d.RevisionNumber)})
 		comment := d.Comment
 		if comment == "" {
@@ -170,7 +170,7 @@ func (m Message) headline() string {
 		if t == "" {
 			t = T("（未命名）")
 		}
-		return t + "：" + m.Decision.To.Label()
+		return t + T("：") + T(m.Decision.To.Label())
 	}
 	if m.Title != "" {
 		return m.Title

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"unicode"
 
@@ -120,10 +121,37 @@ func T(s string) string {
 	langMu.RLock()
 	ok := known[s]
 	langMu.RUnlock()
-	if !ok {
-		return s
+	if ok {
+		return lang.L(s)
 	}
-	return lang.L(s)
+	for _, c := range composed {
+		if inner, ok := c.match(s); ok {
+			return Tf(c.format, inner)
+		}
+	}
+	return s
+}
+
+// composition is a message app builds by concatenation rather than a
+// format (a prefix, a term, a suffix): T translates it as format with the
+// term translated.
+type composition struct{ format, prefix, suffix string }
+
+func (c composition) match(s string) (string, bool) {
+	if len(s) <= len(c.prefix)+len(c.suffix) || !strings.HasPrefix(s, c.prefix) || !strings.HasSuffix(s, c.suffix) {
+		return "", false
+	}
+	return s[len(c.prefix) : len(s)-len(c.suffix)], true
+}
+
+// composed are the concatenations of app.Profile.Evaluate (blockers of
+// unfilled sections and unconfirmed statements) and of the catalogue checks.
+var composed = []composition{
+	{"缺少%s", "缺少", ""},
+	{"尚未确认：%s", "尚未确认：", ""},
+	{"请核实并勾选确认：%s", "请核实并勾选确认：", ""},
+	{"请填写“%s”", "请填写“", "”"},
+	{"资源“%s”", "资源“", "”"},
 }
 
 // Tf formats the translation of format with args, translating the string

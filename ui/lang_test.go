@@ -91,7 +91,7 @@ func verbs(s string) string {
 		for j < len(s) && (s[j] == '.' || s[j] == '+' || s[j] == '-' || (s[j] >= '0' && s[j] <= '9')) {
 			j++
 		}
-		if j < len(s) {
+		if j < len(s) && (s[j] == '%' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
 			out = append(out, s[i:j+1]...)
 		}
 		i = j

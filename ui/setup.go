@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"egovdesk/app"
 )
 
 // setupScreen is the first run's choice and, later, the settings: connect
@@ -73,7 +72,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 	}
 	s.offline = &widget.Button{Text: T("离线开始工作"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onOffline}
 	s.language = &widget.Select{Options: []string{"简体中文", "English"}, OnChanged: s.onLanguage}
-	if u.app.Preferences().StringWithFallback(PrefLanguage, LangChinese) == LangEnglish {
+	if Language() == LangEnglish {
 		s.language.Selected = "English"
 	} else {
 		s.language.Selected = "简体中文"
@@ -128,7 +127,7 @@ func (s *setupScreen) onConnect() {
 			s.connect.Enable()
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
-				s.result.SetText(T("连接失败：") + app.ErrorMessage(err))
+				s.result.SetText(T("连接失败：") + errorText(err))
 				return
 			}
 			s.password.SetText("")

@@ -181,7 +181,7 @@ func (te *trialEditor) changed(time.Time) {
 	te.duration.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: imp})
 	for _, p := range short {
 		field := p.Field
-		te.duration.Add(newTapLabel(p.Message, widget.DangerImportance, func() { e.jump(field) }))
+		te.duration.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { e.jump(field) }))
 	}
 	te.period.SetText(text)
 }

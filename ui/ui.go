@@ -301,7 +301,7 @@ func (u *UI) OpenTimeline(id string) {
 
 // showError shows err's Chinese message in a dialog.
 func (u *UI) showError(err error) {
-	dialog.ShowInformation(T("出错了"), app.ErrorMessage(err), u.win)
+	dialog.ShowInformation(T("出错了"), errorText(err), u.win)
 }
 
 // showSettings shows the language choice and the bureau connection.
