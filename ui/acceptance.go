@@ -141,7 +141,7 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 		} else if !it.Present {
 			imp = widget.LowImportance
 		}
-		ae.summary.Add(newTapLabel(it.String(), imp, func() { ae.e.jump("materials." + it.Material) }))
+		ae.summary.Add(newTapLabel(checklistText(it), imp, func() { ae.e.jump("materials." + it.Material) }))
 	}
 	if missing > 0 {
 		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: wrapping(), Importance: widget.DangerImportance})

@@ -287,3 +287,17 @@ func (u *UI) SetLanguage(language string) error {
 	u.refresh()
 	return nil
 }
+
+// checklistText is app.ChecklistItem.String in the UI's language: "✘
+// 合同（必需）".
+func checklistText(c app.ChecklistItem) string {
+	mark := "✘"
+	if c.Present {
+		mark = "✔"
+	}
+	req := ""
+	if c.Required {
+		req = T("（必需）")
+	}
+	return mark + " " + T(c.Label) + req
+}

@@ -154,3 +154,45 @@ func TestWrappingFollowsTheLanguage(t *testing.T) {
 		t.Error("Chinese labels do not wrap anywhere")
 	}
 }
+
+// Every text of the embedded rule profiles has an English translation: the
+// assessment panel, the deadlines and the settings show them.
+func TestProfileTermsTranslated(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	files, err := assets.Profiles.ReadDir("profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := assets.Profiles.ReadFile("profiles/" + f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			case string:
+				if hasHan(T(x)) {
+					t.Errorf("%s: no English for %q", f.Name(), x)
+				}
+			}
+		}
+		walk(v)
+	}
+}
