@@ -119,14 +119,17 @@ func Language() string {
 // are, so T may be given user data and server text too.
 func T(s string) string {
 	langMu.RLock()
-	ok := known[s]
+	ok, english := known[s], current == LangEnglish
 	langMu.RUnlock()
 	if ok {
 		return lang.L(s)
 	}
-	for _, c := range composed {
-		if inner, ok := c.match(s); ok {
-			return Tf(c.format, inner)
+	if english {
+		for _, c := range composed {
+			// inner is shorter than s: the recursion ends.
+			if inner, ok := c.match(s); ok {
+				return fmt.Sprintf(T(c.format), T(inner))
+			}
 		}
 	}
 	return s
@@ -135,23 +138,34 @@ func T(s string) string {
 // composition is a message app builds by concatenation rather than a
 // format (a prefix, a term, a suffix): T translates it as format with the
 // term translated.
-type composition struct{ format, prefix, suffix string }
+type composition struct {
+	format, prefix, suffix string
+	number                 bool // the term is a number
+}
 
 func (c composition) match(s string) (string, bool) {
 	if len(s) <= len(c.prefix)+len(c.suffix) || !strings.HasPrefix(s, c.prefix) || !strings.HasSuffix(s, c.suffix) {
 		return "", false
 	}
-	return s[len(c.prefix) : len(s)-len(c.suffix)], true
+	inner := s[len(c.prefix) : len(s)-len(c.suffix)]
+	if c.number && strings.Trim(inner, "-0123456789.,") != "" {
+		return "", false
+	}
+	return inner, true
 }
 
 // composed are the concatenations of app.Profile.Evaluate (blockers of
-// unfilled sections and unconfirmed statements) and of the catalogue checks.
+// unfilled sections and unconfirmed statements), of the catalogue checks
+// (第 1 项) and of amounts (app.Money's 8万元).
 var composed = []composition{
-	{"缺少%s", "缺少", ""},
-	{"尚未确认：%s", "尚未确认：", ""},
-	{"请核实并勾选确认：%s", "请核实并勾选确认：", ""},
-	{"请填写“%s”", "请填写“", "”"},
-	{"资源“%s”", "资源“", "”"},
+	{"缺少%s", "缺少", "", false},
+	{"尚未确认：%s", "尚未确认：", "", false},
+	{"请核实并勾选确认：%s", "请核实并勾选确认：", "", false},
+	{"请填写“%s”", "请填写“", "”", false},
+	{"资源“%s”", "资源“", "”", false},
+	{"第 %s 项", "第 ", " 项", true},
+	{"%s万元", "", "万元", true},
+	{"%s 万元", "", " 万元", true},
 }
 
 // Tf formats the translation of format with args, translating the string
@@ -163,6 +177,12 @@ func Tf(format string, args ...any) string {
 		switch v := a.(type) {
 		case string:
 			targs[i] = T(v)
+		case fmt.Stringer: // an amount: 8万元
+			if s := v.String(); hasHan(s) {
+				targs[i] = T(s)
+			} else {
+				targs[i] = a
+			}
 		default:
 			targs[i] = a
 		}
@@ -205,12 +225,12 @@ func translate(code, msg, format string, args []any) string {
 	if Language() != LangEnglish || !hasHan(msg) {
 		return msg
 	}
-	if format != "" {
-		if s := Tf(format, args...); !hasHan(s) {
-			return s
-		}
+	// Only the template decides: the arguments may be user data, which stays
+	// as typed.
+	if format != "" && !hasHan(T(format)) {
+		return Tf(format, args...)
 	}
-	if s := T(msg); !hasHan(s) {
+	if s := T(msg); s != msg {
 		return s
 	}
 	if s, ok := codeMessages[code]; ok {

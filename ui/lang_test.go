@@ -117,6 +117,14 @@ func TestErrorsInEnglish(t *testing.T) {
 	if got := fieldText(p[0]); got != "The project name may have at most 100 characters (it has 120)" {
 		t.Errorf("field problem in English: %q", got)
 	}
+	var q app.Problems
+	q.Add("items", "请选择信息项“%s”的数据类型", "救助类别")
+	if got := fieldText(q[0]); got != "Choose the data type of data item \"救助类别\"" {
+		t.Errorf("field problem about user data in English: %q", got)
+	}
+	if got := T("请填写“建设目标”"); got != "Fill in \"Goals\"" {
+		t.Errorf("composed message in English: %q", got)
+	}
 	if got := errorText(local); got != "1 thing(s) need correcting" {
 		t.Errorf("problems in English: %q", got)
 	}
@@ -131,6 +139,9 @@ func TestErrorsInEnglish(t *testing.T) {
 	}
 	if got := errorText(wrapped); got != server.Message {
 		t.Errorf("server message in Chinese: %q", got)
+	}
+	if got := T("请填写“建设目标”"); got != "请填写“建设目标”" {
+		t.Errorf("composed message in Chinese: %q", got)
 	}
 	if got := fieldText(p[0]); got != p[0].Message {
 		t.Errorf("field problem in Chinese: %q", got)
