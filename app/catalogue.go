@@ -380,7 +380,8 @@ func nameKey(s string) string {
 
 func appendPrefixed(p *Problems, prefix string, fs []FieldError) {
 	for _, f := range fs {
-		*p = append(*p, FieldError{Field: prefix + "." + f.Field, Message: f.Message})
+		f.Field = prefix + "." + f.Field
+		*p = append(*p, f)
 	}
 }
 

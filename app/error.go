@@ -27,6 +27,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+
+	format string // Message's format and arguments, for a client to translate
+	args   []any
 }
 
 // FieldError is one problem with one field of a filing. Field is a path
@@ -34,7 +37,19 @@ type Error struct {
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+
+	format string // Message's format and arguments, for a client to translate
+	args   []any
 }
+
+// Template returns the format and arguments Message was made of, "" when
+// unknown (a message decoded from the wire). The client translates
+// messages by their format; the wire and the server keep the Chinese text.
+func (f FieldError) Template() (format string, args []any) { return f.format, f.args }
+
+// Template returns the format and arguments Message was made of, "" when
+// unknown (a message decoded from the wire).
+func (e *Error) Template() (format string, args []any) { return e.format, e.args }
 
 // Error returns the message, followed by the field problems if any.
 func (e *Error) Error() string {
@@ -52,7 +67,7 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
@@ -89,7 +104,7 @@ type Problems []FieldError
 
 // Add records a problem with field.
 func (p *Problems) Add(field, format string, args ...any) {
-	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 // Err returns nil when there are no problems, or an EINVALID *Error holding all of them.
@@ -97,7 +112,7 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: fmt.Sprintf("有 %d 处需要修改", len(p)), Fields: p}
+	return Errorf(EINVALID, "有 %d 处需要修改", len(p)).withFields(p)
 }
 
 // FieldErrors returns the field problems carried by err, or nil.
@@ -107,4 +122,10 @@ func FieldErrors(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// withFields sets e's field problems and returns e.
+func (e *Error) withFields(f []FieldError) *Error {
+	e.Fields = f
+	return e
 }

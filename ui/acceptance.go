@@ -29,7 +29,7 @@ type acceptanceEditor struct {
 }
 
 func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
-	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &widget.Label{Wrapping: fyne.TextWrapBreak},
+	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &widget.Label{Wrapping: wrapping()},
 		checklist: container.NewVBox(), summary: container.NewVBox(), attachBtn: map[string]*widget.Button{}}
 	a := ae.a
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) { e.f.ProjectID = id })
@@ -100,14 +100,14 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 	items := ae.a.Checklist(ae.required(), e.f.Attachments)
 	for _, it := range items {
 		code := it.Material
-		label := it.Label
+		label := T(it.Label)
 		if it.Required {
 			label += T("（必需）")
 		}
-		name := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+		name := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 		var state *widget.Label
 		if it.Present {
-			state = &widget.Label{Text: "✔ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapBreak}
+			state = &widget.Label{Text: "✔ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: wrapping()}
 		} else if it.Required {
 			state = &widget.Label{Text: "✘ " + T("缺少"), Importance: widget.DangerImportance}
 		} else {
@@ -141,10 +141,10 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 		} else if !it.Present {
 			imp = widget.LowImportance
 		}
-		ae.summary.Add(newTapLabel(it.String(), imp, func() { ae.e.jump("materials." + it.Material) }))
+		ae.summary.Add(newTapLabel(checklistText(it), imp, func() { ae.e.jump("materials." + it.Material) }))
 	}
 	if missing > 0 {
-		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: wrapping(), Importance: widget.DangerImportance})
 	}
 }
 

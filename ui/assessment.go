@@ -37,7 +37,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	}
 	d := e.decl()
 	a := e.prof.Evaluate(d, now)
-	p.box.Add(note(fmt.Sprintf(T("依据 %s %s"), e.prof.Jurisdiction, e.prof.Regulation)))
+	p.box.Add(note(Tf("依据 %s %s", e.prof.Jurisdiction, e.prof.Regulation)))
 
 	// What blocks submission comes first: it is what the clerk must act on.
 	blockers := len(a.Blockers)
@@ -49,12 +49,12 @@ func (p *assessmentPanel) update(now time.Time) {
 		}
 	}
 	if blockers+len(missing)+len(unfilled) == 0 && e.editable {
-		p.box.Add(&widget.Label{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapBreak})
+		p.box.Add(&widget.Label{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance, Wrapping: wrapping()})
 	}
 	if blockers > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("不能提交的原因（%d）"), blockers)))
 		for _, b := range a.Blockers {
-			p.item("✗ "+b.Label+"："+b.Fix, widget.DangerImportance, b.Field)
+			p.item("✗ "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
 	}
 
@@ -62,21 +62,21 @@ func (p *assessmentPanel) update(now time.Time) {
 	if a.Route.Code == "" {
 		p.box.Add(note(T("填写总投资概算后显示审批路径。")))
 	} else {
-		p.item(a.Route.Label, widget.HighImportance, "total_investment")
-		p.box.Add(&widget.Label{Text: T("审批单位：") + a.Route.Approver, Wrapping: fyne.TextWrapBreak})
+		p.item(T(a.Route.Label), widget.HighImportance, "total_investment")
+		p.box.Add(&widget.Label{Text: T("审批单位：") + T(a.Route.Approver), Wrapping: wrapping()})
 		if a.Route.Detail != "" {
-			p.box.Add(note(a.Route.Detail))
+			p.box.Add(note(T(a.Route.Detail)))
 		}
 	}
 
 	if len(a.Obligations) > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("须履行的义务（%d）"), len(a.Obligations))))
 		for _, o := range a.Obligations {
-			text := "• " + o.Label
+			text := "• " + T(o.Label)
 			imp := widget.MediumImportance
 			field := ""
 			if o.Budget != "" && !o.Budgeted {
-				text += fmt.Sprintf(T("（预算中尚无“%s”）"), app.LabelOf(app.BudgetChoices, o.Budget))
+				text += Tf("（预算中尚无“%s”）", app.LabelOf(app.BudgetChoices, o.Budget))
 				imp, field = widget.WarningImportance, "budget"
 			}
 			p.item(text, imp, field)
@@ -86,7 +86,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	if len(unfilled) > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("本地区要求填写（%d 项未填）"), len(unfilled))))
 		for _, s := range unfilled {
-			p.item("○ "+s.Label, widget.WarningImportance, s.Field)
+			p.item("○ "+T(s.Label), widget.WarningImportance, s.Field)
 		}
 	}
 
@@ -95,9 +95,9 @@ func (p *assessmentPanel) update(now time.Time) {
 		p.box.Add(heading(fmt.Sprintf(T("须附的材料（缺 %d 项）"), len(missing))))
 		for _, m := range needs {
 			if m.Satisfied(e.f.Attachments) {
-				p.item("✓ "+m.Label, widget.SuccessImportance, "attachments")
+				p.item("✓ "+T(m.Label), widget.SuccessImportance, "attachments")
 			} else {
-				p.item("○ "+m.Label+T("（尚未上传）"), widget.WarningImportance, "attachments")
+				p.item("○ "+T(m.Label)+T("（尚未上传）"), widget.WarningImportance, "attachments")
 			}
 		}
 	}
@@ -109,7 +109,7 @@ func (p *assessmentPanel) update(now time.Time) {
 			if c.Confirmed {
 				mark, imp = "☑ ", widget.SuccessImportance
 			}
-			p.item(mark+c.Label, imp, "confirmations."+c.ID)
+			p.item(mark+T(c.Label), imp, "confirmations."+c.ID)
 		}
 	}
 
@@ -138,7 +138,7 @@ func (e *editorScreen) showProblemList() {
 	for _, p := range e.problems {
 		field := p.Field
 		where := T(e.sections[e.sectionOf(field)].title)
-		list.Add(newTapLabel(fmt.Sprintf("【%s】%s", where, p.Message), widget.DangerImportance, func() {
+		list.Add(newTapLabel(fmt.Sprintf(T("【%s】%s"), where, fieldText(p)), widget.DangerImportance, func() {
 			dlg.Hide()
 			e.jump(field)
 		}))

@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -145,25 +146,25 @@ type Send struct {
 func (s Send) Label() string {
 	switch s.State {
 	case SendQueued:
-		return "待发送"
+		return T("待发送")
 	case SendSending:
-		return "发送中"
+		return T("发送中")
 	case SendSent:
-		return "已送达"
+		return T("已送达")
 	case SendFailed:
 		// Not a failure the clerk must act on: offline, or the bureau busy.
 		// The filing waits in the outbox and goes by itself.
-		if s.Reason != "" {
-			return "等待发送 · 将自动重试（" + s.Reason + "）"
+		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
+			return fmt.Sprintf(T("等待发送 · 将自动重试（%s）"), r)
 		}
-		return "等待发送 · 联网后自动发送"
+		return T("等待发送 · 联网后自动发送")
 	case SendQuarantined:
-		if s.Reason != "" {
-			return "未能发送，须处理：" + s.Reason
+		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
+			return T("未能发送，须处理：") + r
 		}
-		return "未能发送，须处理"
+		return T("未能发送，须处理")
 	}
-	return "未提交"
+	return T("未提交")
 }
 
 // Counts are the numbers the header shows.

@@ -53,7 +53,7 @@ type catalogueEditor struct {
 
 func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	ce := &catalogueEditor{e: e, c: e.f.Catalogue, cur: -1,
-		summary: &widget.Label{Wrapping: fyne.TextWrapBreak}, problems: container.NewVBox()}
+		summary: &widget.Label{Wrapping: wrapping()}, problems: container.NewVBox()}
 	ce.excel = &catalogueExcel{ce: ce}
 	c := ce.c
 
@@ -357,14 +357,14 @@ func offer[C ~string](ce *catalogueEditor, sel *widget.Select, choices []app.Cho
 	opts := make([]string, len(choices))
 	found := false
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 		found = found || C(c.Code) == *code
 	}
 	if !found && !ce.e.loading {
 		*code = ""
 	}
 	sel.Options = opts
-	ce.setSelected(sel, app.LabelOf(choices, string(*code)), *code != "")
+	ce.setSelected(sel, T(app.LabelOf(choices, string(*code))), *code != "")
 }
 
 // setSelected shows label in sel without running its OnChanged.
@@ -420,7 +420,7 @@ func (ce *catalogueEditor) updateSide() {
 			break
 		}
 		field := p.Field
-		ce.problems.Add(newTapLabel(p.Message, widget.DangerImportance, func() { ce.e.jump(field) }))
+		ce.problems.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { ce.e.jump(field) }))
 	}
 	switch {
 	case !ce.e.editable:

@@ -101,14 +101,14 @@ func (x *catalogueExcel) showImportErrors(err error) {
 	list := container.NewVBox()
 	fields := app.FieldErrors(err)
 	for _, fe := range fields {
-		text := fe.Message
+		text := fieldText(fe)
 		if fe.Field != "" {
-			text = fmt.Sprintf("【%s】%s", fe.Field, fe.Message)
+			text = fmt.Sprintf(T("【%s】%s"), fe.Field, fieldText(fe))
 		}
-		list.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+		list.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: widget.DangerImportance})
 	}
 	if len(fields) == 0 {
-		list.Add(&widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapBreak, Importance: widget.DangerImportance})
+		list.Add(&widget.Label{Text: errorText(err), Wrapping: wrapping(), Importance: widget.DangerImportance})
 	}
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(680, 400))

@@ -44,7 +44,7 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*itemRow).bind(i) },
 	}
 	t.list.ExtendBaseWidget(t.list)
-	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak}
+	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
 	ce.e.targets[prefix+"items"] = t.list
 	add := ce.e.addButton("添加信息项", t.onAdd)
 	add.Icon = theme.ContentAddIcon()
@@ -126,7 +126,7 @@ func (t *itemsTable) showMessages() {
 	var whole []string
 	for _, f := range t.ce.e.live {
 		if f.Field == t.prefix+"items" {
-			whole = append(whole, f.Message)
+			whole = append(whole, fieldText(f))
 		}
 	}
 	t.msg.SetText(strings.Join(whole, "\n"))
@@ -147,7 +147,7 @@ func (t *itemsTable) problemsOf(i int) string {
 	}
 	for _, f := range t.ce.e.live {
 		if f.Field == p || strings.HasPrefix(f.Field, p+".") {
-			out = append(out, f.Message)
+			out = append(out, fieldText(f))
 		}
 	}
 	return strings.Join(out, "；")
@@ -187,7 +187,7 @@ func newItemRow(t *itemsTable) *itemRow {
 	}
 	opts := make([]string, len(app.DataTypeChoices))
 	for i, c := range app.DataTypeChoices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 	}
 	r.typ = &widget.Select{Options: opts, PlaceHolder: T("请选择"), OnChanged: r.onType}
 	r.name.OnChanged = r.onName
@@ -226,7 +226,7 @@ func (r *itemRow) bind(i int) {
 	if r.name.Text != it.Name {
 		r.name.SetText(it.Name)
 	}
-	if l := app.LabelOf(app.DataTypeChoices, string(it.DataType)); it.DataType == "" {
+	if l := T(app.LabelOf(app.DataTypeChoices, string(it.DataType))); it.DataType == "" {
 		r.typ.ClearSelected()
 	} else if r.typ.Selected != l {
 		r.typ.SetSelected(l)

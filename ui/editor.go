@@ -280,7 +280,7 @@ func (e *editorScreen) changedView() {
 	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
 	title := e.f.Title()
 	if title == "" {
-		title = fmt.Sprintf(T("（未命名的%s）"), e.f.Kind.Label())
+		title = Tf("（未命名的%s）", e.f.Kind.Label())
 	}
 	e.title.SetText(title)
 	if e.kind != nil {
@@ -318,12 +318,12 @@ func (e *editorScreen) showMessages() {
 		put(path, msg)
 	}
 	for _, p := range e.live {
-		put(p.Field, p.Message)
+		put(p.Field, fieldText(p))
 	}
 	if e.checked {
 		for _, p := range e.problems {
 			if _, typed := e.parseErrs[p.Field]; !typed { // already explained above
-				put(p.Field, p.Message)
+				put(p.Field, fieldText(p))
 			}
 		}
 	}
@@ -337,7 +337,7 @@ func (e *editorScreen) showMessages() {
 func (e *editorScreen) onSaved(at time.Time, err error) {
 	e.u.do(func() {
 		if err != nil {
-			e.saved.SetText(T("自动保存失败：") + app.ErrorMessage(err))
+			e.saved.SetText(T("自动保存失败：") + errorText(err))
 			e.saved.Importance = widget.DangerImportance
 		} else {
 			e.saved.SetText(T("已自动保存") + " " + at.Local().Format("15:04:05"))
@@ -364,18 +364,18 @@ func (e *editorScreen) applyEditable() {
 	e.revise.Hide()
 	switch {
 	case e.editable && e.f.Status == app.StatusReturned:
-		e.banner.Add(&widget.Label{Text: T("这是退回后的修改版本：改完后点“检查并提交”重新报送。") + e.lastComment(), Wrapping: fyne.TextWrapBreak, Importance: widget.WarningImportance})
+		e.banner.Add(&widget.Label{Text: T("这是退回后的修改版本：改完后点“检查并提交”重新报送。") + e.lastComment(), Wrapping: wrapping(), Importance: widget.WarningImportance})
 		e.submit.Show()
 	case e.editable:
 		e.submit.Show()
 	case e.f.Status == app.StatusReturned:
-		e.banner.Add(&widget.Label{Text: T("数管局已退回修改。") + e.lastComment(), Wrapping: fyne.TextWrapBreak, Importance: widget.WarningImportance})
+		e.banner.Add(&widget.Label{Text: T("数管局已退回修改。") + e.lastComment(), Wrapping: wrapping(), Importance: widget.WarningImportance})
 		e.revise.Show()
 	case e.f.Status.Final():
-		e.banner.Add(&widget.Label{Text: fmt.Sprintf(T("数管局已作出决定：%s。本材料不能再修改。"), e.f.Status.Label()), Wrapping: fyne.TextWrapBreak})
+		e.banner.Add(&widget.Label{Text: Tf("数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), Wrapping: wrapping()})
 	default:
 		e.banner.Add(&widget.Label{Text: fmt.Sprintf(T("第 %d 版已于 %s 提交，数管局处理期间不能修改。"), e.f.Revision.Number,
-			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), Wrapping: fyne.TextWrapBreak})
+			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), Wrapping: wrapping()})
 	}
 }
 
@@ -400,7 +400,7 @@ func (e *editorScreen) refreshState() {
 			return
 		}
 	}
-	e.status.SetText(fmt.Sprintf(T("%s · 第 %d 版"), e.f.Status.Label(), e.f.Revision.Number))
+	e.status.SetText(Tf("%s · 第 %d 版", e.f.Status.Label(), e.f.Revision.Number))
 	s, err := e.u.store.Send(ctx, e.f.ID)
 	if err != nil {
 		return
@@ -448,9 +448,9 @@ func (e *editorScreen) onSubmit() {
 	msg := T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
 	if e.prof != nil && e.kind == nil {
 		a := e.prof.Evaluate(e.decl(), e.u.now())
-		msg = fmt.Sprintf(T("审批路径：%s\n审批单位：%s\n\n"), a.Route.Label, a.Route.Approver) + msg
+		msg = Tf("审批路径：%s\n审批单位：%s\n\n", a.Route.Label, a.Route.Approver) + msg
 	}
-	dialog.ShowConfirm(T("提交")+e.f.Kind.Label(), msg, func(ok bool) {
+	dialog.ShowConfirm(T("提交")+T(e.f.Kind.Label()), msg, func(ok bool) {
 		if ok {
 			e.doSubmit()
 		}

@@ -46,7 +46,7 @@ func (e *editorScreen) fieldShown(path, label, hint string, input, shown fyne.Ca
 // it. The line keeps its room when empty, so that a message appearing or
 // going as the clerk types does not move the fields below under the mouse.
 func newMessage() *widget.Label {
-	return &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak, SizeName: theme.SizeNameCaptionText}
+	return &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping(), SizeName: theme.SizeNameCaptionText}
 }
 
 // growing returns a multi-line entry that grows with its text instead of
@@ -70,7 +70,7 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 		e.edited()
 	}
 	if multi {
-		in.Wrapping = fyne.TextWrapBreak
+		in.Wrapping = wrapping()
 		return e.fieldShown(path, label, hint, in, growing(in, 4))
 	}
 	return e.field(path, label, hint, in)
@@ -188,7 +188,7 @@ func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 // (under msgPath), and the amount keeps its last good value.
 func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
 	why := func(err error) string {
-		return app.ErrorMessage(err) + T("（已保留您输入的内容，请改正）")
+		return errorText(err) + T("（已保留您输入的内容，请改正）")
 	}
 	return parsedEntry(e, msgPath, T("万元，如 120 或 9.99"), ptr, app.Money.WanString, app.ParseWan, why)
 }
@@ -206,11 +206,11 @@ func (e *editorScreen) choice(path, label, hint string, choices []app.Choice, ge
 func (e *editorScreen) choiceSelect(choices []app.Choice, get func() string, set func(string)) *widget.Select {
 	opts := make([]string, len(choices))
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 	}
 	sel := &widget.Select{Options: opts, PlaceHolder: T("请选择")}
 	if cur := get(); cur != "" {
-		sel.Selected = app.LabelOf(choices, cur)
+		sel.Selected = T(app.LabelOf(choices, cur))
 	}
 	sel.ExtendBaseWidget(sel)
 	sel.OnChanged = func(string) {
@@ -246,7 +246,7 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 	e.msgs[path] = msg
 	e.targets[path] = c
 	e.inputs = append(e.inputs, c)
-	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: fyne.TextWrapBreak}), msg)
+	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: wrapping()}), msg)
 }
 
 // rowMessage returns the message line of a table row, registered for path.
@@ -301,9 +301,9 @@ func checkGroup[C ~string](choices []app.Choice, codes *[]C, edited func()) *wid
 	opts := make([]string, len(choices))
 	var sel []string
 	for i, c := range choices {
-		opts[i] = c.Label
+		opts[i] = T(c.Label)
 		if slices.Contains(*codes, C(c.Code)) {
-			sel = append(sel, c.Label)
+			sel = append(sel, T(c.Label))
 		}
 	}
 	g := &widget.CheckGroup{Options: opts, Selected: sel, Horizontal: true}
@@ -311,7 +311,7 @@ func checkGroup[C ~string](choices []app.Choice, codes *[]C, edited func()) *wid
 	g.OnChanged = func(selected []string) {
 		var out []C
 		for _, c := range choices {
-			if slices.Contains(selected, c.Label) {
+			if slices.Contains(selected, T(c.Label)) {
 				out = append(out, C(c.Code))
 			}
 		}

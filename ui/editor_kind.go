@@ -123,7 +123,7 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 		if title == "" {
 			title = T("（未命名）")
 		}
-		out = append(out, projectChoice{id: r.ID, label: fmt.Sprintf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())})
+		out = append(out, projectChoice{id: r.ID, label: Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())})
 	}
 	return out
 }
@@ -173,7 +173,7 @@ func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasOb
 // percent edits a percentage with up to two decimals.
 func (e *editorScreen) percent(path, label, hint string, ptr *app.BasisPoints) fyne.CanvasObject {
 	format := func(b app.BasisPoints) string { return strings.TrimSuffix(b.String(), "%") }
-	in := parsedEntry(e, path, T("如 99.95"), ptr, format, app.ParsePercent, app.ErrorMessage)
+	in := parsedEntry(e, path, T("如 99.95"), ptr, format, app.ParsePercent, errorText)
 	return e.field(path, label, hint, in)
 }
 

@@ -23,8 +23,8 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	d := e.decl()
 	e.budgetBox = container.NewVBox()
 	e.fundingBox = container.NewVBox()
-	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
-	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
+	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 	budgetHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
 		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
@@ -193,7 +193,7 @@ func (e *editorScreen) rebuildAttachments() {
 	e.attachBox.RemoveAll()
 	materials := make([]app.Choice, len(app.Materials))
 	for i, m := range app.Materials {
-		materials[i] = app.Choice{Code: m.Code, Label: m.Label}
+		materials[i] = app.Choice{Code: m.Code, Label: T(m.Label)}
 	}
 	for i := range e.f.Attachments {
 		a := &e.f.Attachments[i]
@@ -255,7 +255,7 @@ func (e *editorScreen) confirmAttachment(path, material string) {
 		as.Disable() // a material's own 上传 button: it is that material
 	}
 	content := container.NewVBox(
-		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), app.SizeLabel(st.Size())), Wrapping: fyne.TextWrapBreak},
+		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), app.SizeLabel(st.Size())), Wrapping: wrapping()},
 		note(fmt.Sprintf(T("位置：%s"), filepath.Dir(path))),
 		&widget.Label{Text: T("作为：")}, as,
 	)

@@ -54,18 +54,18 @@ func newHomeScreen(u *UI) *homeScreen {
 		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
 		found:     &widget.Label{Importance: widget.LowImportance},
-		profile:   &widget.Label{Wrapping: fyne.TextWrapBreak},
+		profile:   &widget.Label{Wrapping: wrapping()},
 		deadlines: container.NewVBox(),
 	}
 	h.search.OnChanged = func(string) { h.load() }
 	kinds := []string{T(allKinds)}
 	for _, k := range app.Kinds {
-		kinds = append(kinds, k.Label())
+		kinds = append(kinds, T(k.Label()))
 	}
 	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.load() }}
 	statuses := []string{T(allStatuses)}
 	for _, s := range app.Statuses {
-		statuses = append(statuses, s.Label())
+		statuses = append(statuses, T(s.Label()))
 	}
 	h.status = &widget.Select{Options: statuses, Selected: statuses[0], OnChanged: func(string) { h.load() }}
 	years := []string{T(allYears)}
@@ -159,7 +159,7 @@ func (h *homeScreen) load() {
 				return
 			}
 			if err != nil {
-				h.found.SetText(T("读取列表失败：") + app.ErrorMessage(err))
+				h.found.SetText(T("读取列表失败：") + errorText(err))
 				return
 			}
 			h.setRows(rows)
@@ -195,7 +195,7 @@ func (h *homeScreen) update(c Counts) {
 		h.deadlines.RemoveAll()
 		return
 	}
-	h.profile.SetText(fmt.Sprintf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
+	h.profile.SetText(Tf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
 	h.showDeadlines()
 }
 
@@ -230,7 +230,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 				continue
 			}
 			seen[d.ID] = true
-			d.Label = fmt.Sprintf(T("%d 年度%s"), y, d.Label)
+			d.Label = Tf("%d 年度%s", y, d.Label)
 			out = append(out, d)
 		}
 	}
@@ -240,7 +240,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 // deadlineView shows one deadline: its label, the due date and days left, or
 // how it will be counted when its anchor event has not happened.
 func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
-	title := &widget.Label{Text: d.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapBreak}
+	title := &widget.Label{Text: T(d.Label), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 	var when string
 	imp := widget.LowImportance
 	if d.Known() {
@@ -258,7 +258,7 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	} else {
 		when = d.Rule
 	}
-	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: fyne.TextWrapBreak, Importance: imp})
+	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: wrapping(), Importance: imp})
 }
 
 // rowView is one row of the filing list: title, then kind, plan year,
@@ -292,7 +292,7 @@ func (r *rowView) set(row Row) {
 		title = T("（未命名）")
 	}
 	r.title.SetText(title)
-	r.meta.SetText(fmt.Sprintf(T("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s"),
+	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
 		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.Revision, row.Updated.Local().Format("2006-01-02 15:04")))
 	r.send.SetText(row.Send.Label())
 	r.send.Importance = sendImportance(row.Send)

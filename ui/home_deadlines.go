@@ -75,7 +75,7 @@ func projectDeadlines(ctx context.Context, s Store, prof *app.Profile, now time.
 			if _, event := p.events[d.Anchor]; !event || !d.Known() {
 				continue
 			}
-			d.Label = fmt.Sprintf(T("《%s》%s"), p.name, d.Label)
+			d.Label = Tf("《%s》%s", p.name, d.Label)
 			out = append(out, d)
 		}
 	}

@@ -75,7 +75,7 @@ func (s *inboxScreen) reloadIfShown() {
 func (s *inboxScreen) reload() {
 	msgs, err := s.u.store.Inbox(s.u.ctx)
 	if err != nil {
-		s.empty.SetText(app.ErrorMessage(err))
+		s.empty.SetText(errorText(err))
 		return
 	}
 	s.msgs = msgs
@@ -128,7 +128,7 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 // show shows one entry: the filing, the decision and the comment.
 func (s *inboxScreen) show(m Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapBreak})
+	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: wrapping()})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -140,19 +140,19 @@ func (s *inboxScreen) show(m Message) {
 		case app.StatusApproved, app.StatusFiled:
 			imp = widget.SuccessImportance
 		}
-		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("决定：%s（原状态：%s）"), d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
+		s.detail.Add(&widget.Label{Text: Tf("决定：%s（原状态：%s）", d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("审核人：%s · 第 %d 版"), d.Actor, d.RevisionNumber)})
 		comment := d.Comment
 		if comment == "" {
 			comment = T("（无审核意见）")
 		}
 		s.detail.Add(heading(T("审核意见")))
-		s.detail.Add(&widget.Label{Text: comment, Wrapping: fyne.TextWrapBreak})
+		s.detail.Add(&widget.Label{Text: comment, Wrapping: wrapping()})
 		if m.Stale {
 			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))
 		}
 	} else if m.Body != "" {
-		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: fyne.TextWrapBreak})
+		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: wrapping()})
 	}
 	if m.FilingID != "" {
 		id := m.FilingID
@@ -170,7 +170,7 @@ func (m Message) headline() string {
 		if t == "" {
 			t = T("（未命名）")
 		}
-		return t + "：" + m.Decision.To.Label()
+		return t + T("：") + T(m.Decision.To.Label())
 	}
 	if m.Title != "" {
 		return m.Title

@@ -2,11 +2,16 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"sync"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"egovdesk/app"
 	"egovdesk/assets"
 )
 
@@ -19,53 +24,300 @@ const (
 // PrefLanguage is the preference key of the chosen language.
 const PrefLanguage = "language"
 
-// words maps the Chinese source strings of the user interface to the chosen
-// language; nil for Chinese. Written once by SetupLanguage before any window
-// exists, read only afterwards.
-var words map[string]string
+// The client's strings are written in Chinese and translated by Fyne's lang
+// package: translations/en.json maps each Chinese source string (and Fyne's
+// own keys: OK, Cancel, the file dialog's words) to English;
+// translations/zh_Hans.json holds Chinese for Fyne's own keys.
+//
+// Fyne 2.8.1 has no API to choose the language: it matches the system's
+// locales (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on Linux; the user's UI
+// languages on Windows) against the files it was given. So SetupLanguage
+// registers the chosen language's messages under the name of the system's
+// own locale, which then matches exactly (the trick supersonic uses), and
+// re-registers on every switch: a registration overwrites the messages of
+// that locale key by key, so each one carries every key of both files (the
+// Chinese one maps the client's strings to themselves). T calls lang.L only
+// for keys the files hold, so strings without a translation (a term of a
+// profile the bureau added) show as they are instead of logging a
+// translation failure at every frame.
+var (
+	langMu  sync.RWMutex
+	current = LangChinese
+	known   map[string]bool // keys of translations/en.json
+)
 
-// SetupLanguage loads the translations of language (LangChinese or
-// LangEnglish; anything else is Chinese). The client's own strings are
-// written in Chinese and looked up by T in translations/<lang>.json. Fyne's
-// own words (OK, Cancel, the file dialog) come from its lang package, which
-// in 2.8 has no API to choose a language: the chosen file is registered under
-// the name of the system's locale, which then matches best (the trick
-// supersonic uses). Call it before building any window; a change applies
-// after a restart. It fails when the embedded file is missing or malformed.
+// SetupLanguage makes language (LangChinese or LangEnglish; anything else is
+// Chinese) the language of T and of Fyne's own words. Call it before
+// building a window, or through UI.SetLanguage, which rebuilds the window.
+// It fails when an embedded file is missing or malformed.
 func SetupLanguage(language string) error {
-	file := "translations/zh_Hans.json"
-	if language == LangEnglish {
-		file = "translations/en.json"
-	}
-	data, err := assets.Translations.ReadFile(file)
+	en, err := readTranslations("translations/en.json")
 	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+		return err
 	}
-	name := lang.SystemLocale().LanguageString() + ".json"
-	if err := lang.AddTranslations(fyne.NewStaticResource(name, data)); err != nil {
-		return fmt.Errorf("load %s as %s: %w", file, name, err)
+	zh, err := readTranslations("translations/zh_Hans.json")
+	if err != nil {
+		return err
 	}
-	words = nil
-	if language == LangEnglish {
-		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("read %s: %w", file, err)
-		}
-		words = make(map[string]string, len(m))
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				words[k] = s
+	msgs := en
+	if language != LangEnglish {
+		language = LangChinese
+		msgs = make(map[string]json.RawMessage, len(en))
+		for k := range en {
+			if v, ok := zh[k]; ok {
+				msgs[k] = v
+			} else if q, err := json.Marshal(k); err == nil {
+				msgs[k] = q
 			}
 		}
 	}
+	for k := range zh {
+		if _, ok := msgs[k]; !ok {
+			return fmt.Errorf("translations/en.json lacks Fyne's key %q", k)
+		}
+	}
+	data, err := json.Marshal(msgs)
+	if err != nil {
+		return fmt.Errorf("encode %s messages: %w", language, err)
+	}
+	keys := make(map[string]bool, len(en))
+	for k := range en {
+		keys[k] = true
+	}
+	langMu.Lock()
+	defer langMu.Unlock()
+	name := lang.SystemLocale().LanguageString() + ".json"
+	if err := lang.AddTranslations(fyne.NewStaticResource(name, data)); err != nil {
+		return fmt.Errorf("load %s messages as %s: %w", language, name, err)
+	}
+	current, known = language, keys
 	return nil
 }
 
+// readTranslations reads an embedded translation file as key → message.
+func readTranslations(file string) (map[string]json.RawMessage, error) {
+	data, err := assets.Translations.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return m, nil
+}
+
+// Language returns the language T translates to (LangChinese or LangEnglish).
+func Language() string {
+	langMu.RLock()
+	defer langMu.RUnlock()
+	return current
+}
+
 // T translates a source string of the user interface (Chinese). Strings
-// without a translation, and every string in Chinese, are returned as they are.
+// without a translation, and every string in Chinese, are returned as they
+// are, so T may be given user data and server text too.
 func T(s string) string {
-	if w, ok := words[s]; ok {
-		return w
+	langMu.RLock()
+	ok, english := known[s], current == LangEnglish
+	langMu.RUnlock()
+	if ok {
+		return lang.L(s)
+	}
+	if english {
+		for _, c := range composed {
+			// inner is shorter than s: the recursion ends.
+			if inner, ok := c.match(s); ok {
+				return fmt.Sprintf(T(c.format), T(inner))
+			}
+		}
 	}
 	return s
+}
+
+// composition is a message app builds by concatenation rather than a
+// format (a prefix, a term, a suffix): T translates it as format with the
+// term translated.
+type composition struct {
+	format, prefix, suffix string
+	number                 bool // the term is a number
+}
+
+func (c composition) match(s string) (string, bool) {
+	if len(s) <= len(c.prefix)+len(c.suffix) || !strings.HasPrefix(s, c.prefix) || !strings.HasSuffix(s, c.suffix) {
+		return "", false
+	}
+	inner := s[len(c.prefix) : len(s)-len(c.suffix)]
+	if c.number && strings.Trim(inner, "-0123456789.,") != "" {
+		return "", false
+	}
+	return inner, true
+}
+
+// composed are the concatenations of app.Profile.Evaluate (blockers of
+// unfilled sections and unconfirmed statements), of the catalogue checks
+// (第 1 项) and of amounts (app.Money's 8万元).
+var composed = []composition{
+	{"缺少%s", "缺少", "", false},
+	{"尚未确认：%s", "尚未确认：", "", false},
+	{"请核实并勾选确认：%s", "请核实并勾选确认：", "", false},
+	{"请填写“%s”", "请填写“", "”", false},
+	{"资源“%s”", "资源“", "”", false},
+	{"第 %s 项", "第 ", " 项", true},
+	{"%s万元", "", "万元", true},
+	{"%s 万元", "", " 万元", true},
+}
+
+// Tf formats the translation of format with args, translating the string
+// args too (terms such as 监理 or a field's label; user data without a
+// translation stays as it is).
+func Tf(format string, args ...any) string {
+	targs := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			targs[i] = T(v)
+		case fmt.Stringer: // an amount: 8万元
+			if s := v.String(); hasHan(s) {
+				targs[i] = T(s)
+			} else {
+				targs[i] = a
+			}
+		default:
+			targs[i] = a
+		}
+	}
+	return fmt.Sprintf(T(format), targs...)
+}
+
+// hasHan reports whether s holds a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeMessages say in English what an error of each app code means, for
+// messages that came as Chinese text only (from the bureau) and have no
+// translation.
+var codeMessages = map[string]string{
+	app.ECONFLICT:     "This conflicts with what the bureau already holds.",
+	app.EINTERNAL:     "Internal error; please try again later, or contact the administrator if it persists.",
+	app.EINVALID:      "Some fields need correcting.",
+	app.ENOTFOUND:     "Not found, or not visible to this account.",
+	app.EUNAUTHORIZED: "Wrong login or password, or the session has expired; please log in again.",
+	app.EFORBIDDEN:    "This account is not allowed to do this.",
+	app.ETOOLARGE:     "Too large for the bureau's limit.",
+	app.ETOOMANY:      "Too many attempts; please wait a moment and try again.",
+	app.EUNAVAILABLE:  "The bureau cannot be reached; please check the network and try again.",
+	app.ELOCKED:       "Another egovdesk is using these files; close it first.",
+}
+
+// translate renders a message of app in the UI's language: from its format
+// and arguments when app kept them (checks run on this machine), else the
+// message itself when it is a known string, else, in English, the meaning of
+// code, so that a Chinese message from the server is never mixed into an
+// English sentence.
+func translate(code, msg, format string, args []any) string {
+	if Language() != LangEnglish || !hasHan(msg) {
+		return msg
+	}
+	// Only the template decides: the arguments may be user data, which stays
+	// as typed.
+	if format != "" && !hasHan(T(format)) {
+		return Tf(format, args...)
+	}
+	if s := T(msg); s != msg {
+		return s
+	}
+	if s, ok := codeMessages[code]; ok {
+		return s
+	}
+	return codeMessages[app.EINTERNAL]
+}
+
+// errorText returns err's message in the UI's language (app.ErrorMessage
+// in Chinese).
+func errorText(err error) string {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		return translate(app.EINTERNAL, app.ErrorMessage(err), "", nil)
+	}
+	format, args := e.Template()
+	return translate(e.Code, e.Message, format, args)
+}
+
+// fieldText returns a field problem's message in the UI's language.
+func fieldText(f app.FieldError) string {
+	format, args := f.Template()
+	return translate(app.EINVALID, f.Message, format, args)
+}
+
+// wrapping returns how long labels wrap in the UI's language: at spaces in
+// English, so words are not cut; anywhere in Chinese, where Fyne's word
+// wrapping would break at the few spaces (around numbers) and leave lines
+// half empty.
+func wrapping() fyne.TextWrap {
+	if Language() == LangEnglish {
+		return fyne.TextWrapWord
+	}
+	return fyne.TextWrapBreak
+}
+
+// SetLanguage switches the client to language (LangChinese or LangEnglish)
+// without a restart: it stores the choice, loads the translations, rebuilds
+// the window's content and the tray menu and shows the same screen again
+// (an open filing at the same section, with its edits). Call it on the Fyne
+// thread.
+func (u *UI) SetLanguage(language string) error {
+	if err := SetupLanguage(language); err != nil {
+		return err
+	}
+	u.app.Preferences().SetString(PrefLanguage, Language())
+	var reopen func()
+	switch {
+	case u.editor != nil:
+		f, err := copyFiling(u.editor.f)
+		if err != nil {
+			return err
+		}
+		sec := u.editor.current
+		reopen = func() {
+			u.openEditor(f, false)
+			u.editor.secList.Select(sec)
+		}
+	case u.home.shown:
+		reopen = u.ShowHome
+	case u.inbox.shown:
+		reopen = u.ShowInbox
+	case u.timeline.shown:
+		id := u.timeline.id
+		reopen = func() { u.OpenTimeline(id) }
+	default: // the first-run screen or the settings
+		first := !u.link.Session().Configured
+		reopen = func() { u.show(newSetupScreen(u, first).object()) }
+	}
+	u.leaveEditor()
+	u.build()
+	u.win.SetTitle(T("政务信息化项目申报"))
+	reopen()
+	u.refresh()
+	return nil
+}
+
+// checklistText is app.ChecklistItem.String in the UI's language: "✘
+// 合同（必需）".
+func checklistText(c app.ChecklistItem) string {
+	mark := "✘"
+	if c.Present {
+		mark = "✔"
+	}
+	req := ""
+	if c.Required {
+		req = T("（必需）")
+	}
+	return mark + " " + T(c.Label) + req
 }

@@ -9,8 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"egovdesk/app"
 )
 
 // setupScreen is the first run's choice and, later, the settings: connect
@@ -40,7 +38,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		addr:     &widget.Entry{PlaceHolder: "https://sgj.example.gov.cn:8443"},
 		login:    &widget.Entry{PlaceHolder: T("数管局分配的账号")},
 		password: &widget.Entry{Password: true, PlaceHolder: T("密码")},
-		result:   &widget.Label{Wrapping: fyne.TextWrapBreak},
+		result:   &widget.Label{Wrapping: wrapping()},
 		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
 	}
@@ -62,7 +60,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 	sort.Strings(s.ids)
 	for _, id := range s.ids {
 		p := u.profiles[id]
-		labels = append(labels, p.Jurisdiction+" · "+p.Regulation)
+		labels = append(labels, T(p.Jurisdiction)+" · "+T(p.Regulation))
 	}
 	s.profile = &widget.Select{Options: labels, PlaceHolder: T("选择所在地区的规则")}
 	s.profile.ExtendBaseWidget(s.profile)
@@ -73,7 +71,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 	}
 	s.offline = &widget.Button{Text: T("离线开始工作"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onOffline}
 	s.language = &widget.Select{Options: []string{"简体中文", "English"}, OnChanged: s.onLanguage}
-	if u.app.Preferences().StringWithFallback(PrefLanguage, LangChinese) == LangEnglish {
+	if Language() == LangEnglish {
 		s.language.Selected = "English"
 	} else {
 		s.language.Selected = "简体中文"
@@ -99,7 +97,7 @@ func (s *setupScreen) object() fyne.CanvasObject {
 	parts := []fyne.CanvasObject{note(intro), online, widget.NewSeparator(), offline}
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
-			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改语言后重新启动本程序生效。")))
+			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改后界面立即切换语言。")))
 	}
 	title := T("设置")
 	if s.first {
@@ -128,7 +126,7 @@ func (s *setupScreen) onConnect() {
 			s.connect.Enable()
 			if err != nil {
 				s.result.Importance = widget.DangerImportance
-				s.result.SetText(T("连接失败：") + app.ErrorMessage(err))
+				s.result.SetText(T("连接失败：") + errorText(err))
 				return
 			}
 			s.password.SetText("")
@@ -158,5 +156,7 @@ func (s *setupScreen) onLanguage(v string) {
 	if v == "English" {
 		l = LangEnglish
 	}
-	s.u.app.Preferences().SetString(PrefLanguage, l)
+	if err := s.u.SetLanguage(l); err != nil {
+		s.u.showError(err)
+	}
 }

@@ -68,7 +68,7 @@ func (t *timelineScreen) reload() {
 	ctx := t.u.ctx
 	f, err := t.u.store.Get(ctx, t.id)
 	if err != nil {
-		t.title.SetText(app.ErrorMessage(err))
+		t.title.SetText(errorText(err))
 		t.events.RemoveAll()
 		return
 	}
@@ -80,7 +80,7 @@ func (t *timelineScreen) reload() {
 		title = T("（未命名）")
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
-	t.state.SetText(fmt.Sprintf(T("%s · %s · 当前第 %d 版 · %s"), f.Kind.Label(), f.Status.Label(), f.Revision.Number, send.Label()))
+	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", f.Kind.Label(), f.Status.Label(), f.Revision.Number, send.Label()))
 	if f.Status == app.StatusReturned && f.Revision.Submitted() {
 		t.revise.Show()
 	} else {
@@ -112,7 +112,7 @@ func (t *timelineScreen) reload() {
 
 // transitionView shows one move of the filing: when, who, what and why.
 func transitionView(h app.Transition, hash string) fyne.CanvasObject {
-	what := fmt.Sprintf(T("第 %d 版 · %s（原为%s）"), h.RevisionNumber, h.To.Label(), h.From.Label())
+	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
 	if h.Action == app.ActionSubmit {
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)
 	}
@@ -152,7 +152,7 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 			&widget.Label{Text: who}),
 	)
 	if comment != "" {
-		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: fyne.TextWrapBreak, Importance: imp})
+		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: wrapping(), Importance: imp})
 	}
 	if extra != "" {
 		box.Add(note(extra))

@@ -29,7 +29,7 @@ type trialEditor struct {
 func newTrialEditor(e *editorScreen) *trialEditor {
 	te := &trialEditor{e: e, t: e.f.TrialReport,
 		moduleBox: container.NewVBox(), issueBox: container.NewVBox(), opinionBox: container.NewVBox(),
-		period: &widget.Label{Wrapping: fyne.TextWrapBreak}, duration: container.NewVBox()}
+		period: &widget.Label{Wrapping: wrapping()}, duration: container.NewVBox()}
 	t := te.t
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, te.onProject)
 	e.targets["project_id"] = project
@@ -176,12 +176,12 @@ func (te *trialEditor) changed(time.Time) {
 	}
 	if len(short) > 0 && ok && months < minMonths {
 		te.duration.Add(&widget.Label{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
-			SizeName: theme.SizeNameSubHeadingText, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapBreak})
+			SizeName: theme.SizeNameSubHeadingText, Importance: widget.DangerImportance, Wrapping: wrapping()})
 	}
-	te.duration.Add(&widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: imp})
+	te.duration.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: imp})
 	for _, p := range short {
 		field := p.Field
-		te.duration.Add(newTapLabel(p.Message, widget.DangerImportance, func() { e.jump(field) }))
+		te.duration.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { e.jump(field) }))
 	}
 	te.period.SetText(text)
 }

@@ -55,7 +55,7 @@ type UI struct {
 	profiles map[string]*app.Profile
 	now      func() time.Time
 	delay    time.Duration
-	hasTray  bool
+	trayText func(title, tooltip string)
 	notifier Notifier
 	do       func(func()) // every update from a goroutine goes through it
 	notified atomic.Int64 // OS notifications sent
@@ -92,7 +92,16 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, profiles: o.Profiles, now: o.Now,
-		delay: o.SaveDelay, hasTray: o.Tray, do: o.Do, ctx: ctx, cancel: cancel}
+		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
+	u.build()
+	u.setTrayShown(o.Tray)
+	return u
+}
+
+// build makes the window's content and the tray menu in the current
+// language.
+func (u *UI) build() {
+	w := u.win
 	u.bar = newConnBar(u)
 	u.home = newHomeScreen(u)
 	u.inbox = newInboxScreen(u)
@@ -111,9 +120,11 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
 	w.SetMainMenu(u.mainMenu())
-	u.tray = newTrayMenu(u, o.TrayText)
-	u.setTrayShown(o.Tray)
-	return u
+	prev := u.tray
+	u.tray = newTrayMenu(u, u.trayText)
+	if prev != nil {
+		u.setTrayShown(prev.shown) // a rebuild in another language keeps it
+	}
 }
 
 // Start shows the first screen (the first-run choice when no session is
@@ -311,7 +322,7 @@ func (u *UI) OpenTimeline(id string) {
 
 // showError shows err's Chinese message in a dialog.
 func (u *UI) showError(err error) {
-	dialog.ShowInformation(T("出错了"), app.ErrorMessage(err), u.win)
+	dialog.ShowInformation(T("出错了"), errorText(err), u.win)
 }
 
 // showSettings shows the language choice and the bureau connection.

@@ -48,7 +48,7 @@ func TestSendLabel(t *testing.T) {
 // SetupLanguage loads both files.
 func TestTranslations(t *testing.T) {
 	test.NewTempApp(t)
-	t.Cleanup(func() { words = nil })
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}

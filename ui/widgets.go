@@ -22,7 +22,7 @@ type tapLabel struct {
 
 func newTapLabel(text string, imp widget.Importance, onTapped func()) *tapLabel {
 	l := &tapLabel{onTapped: onTapped}
-	l.Text, l.Wrapping, l.Importance = text, fyne.TextWrapBreak, imp
+	l.Text, l.Wrapping, l.Importance = text, wrapping(), imp
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -51,7 +51,7 @@ func heading(text string) *widget.Label {
 // field names, sources, dates. Smaller than the text around it, since the
 // bundled CJK font has no bold face to set labels apart.
 func note(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+	return &widget.Label{Text: text, Wrapping: wrapping(), Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
 }
 
 // newID returns a random (version 4) UUID for a new filing or revision.

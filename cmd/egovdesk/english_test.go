@@ -1,0 +1,392 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+	"egovdesk/sync/server"
+	"egovdesk/ui"
+)
+
+// hasHan reports whether s holds a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// chineseOn returns every Chinese text under o (the window's content and
+// its dialogs and menus): the text drawn (labels, buttons, entries, rich
+// text, hyperlinks, cards, tabs, the list rows and table cells on screen,
+// check boxes), the placeholders of entries and the options of drop-downs
+// and radio and check groups, which are drawn only when opened.
+func chineseOn(o fyne.CanvasObject) []string {
+	var bad []string
+	add := func(what, s string) {
+		if hasHan(s) {
+			bad = append(bad, what+" "+s)
+		}
+	}
+	walkAll(o, func(c fyne.CanvasObject) {
+		switch v := c.(type) {
+		case *canvas.Text:
+			add("text", v.Text)
+		case *widget.Entry:
+			add("placeholder", v.PlaceHolder)
+		case *widget.Select:
+			add("select", v.PlaceHolder)
+			if slices.Contains(v.Options, "English") {
+				break // the languages, each in its own
+			}
+			for _, op := range v.Options {
+				add("option", op)
+			}
+		case *widget.RadioGroup:
+			for _, op := range v.Options {
+				add("radio", op)
+			}
+		case *widget.CheckGroup:
+			for _, op := range v.Options {
+				add("check", op)
+			}
+		}
+	})
+	return bad
+}
+
+// english is the state of an English-walking test: the client, its window
+// and what was found in Chinese, by screen.
+type english struct {
+	tb    testing.TB
+	d     *harness
+	w     fyne.Window
+	found map[string]bool
+}
+
+// look records the Chinese text on the window now, as screen.
+func (en *english) look(screen string) {
+	en.tb.Helper()
+	en.d.pump()
+	objs := []fyne.CanvasObject{en.w.Content()}
+	objs = append(objs, en.w.Canvas().Overlays().List()...)
+	for _, o := range objs {
+		for _, s := range chineseOn(o) {
+			if !en.found[s] {
+				en.found[s] = true
+				en.tb.Errorf("%s shows Chinese in English: %s", screen, s)
+			}
+		}
+	}
+	if hasHan(en.w.Title()) {
+		en.tb.Errorf("window title %q", en.w.Title())
+	}
+}
+
+// closeDialogs hides every dialog and menu.
+func (en *english) closeDialogs() {
+	for _, o := range en.w.Canvas().Overlays().List() {
+		o.Hide()
+		en.w.Canvas().Overlays().Remove(o)
+	}
+}
+
+// button returns the visible button labelled text.
+func (en *english) button(text string) *widget.Button {
+	en.tb.Helper()
+	return find(en.tb, en.w.Content(), text, func(b *widget.Button) bool { return b.Text == text && b.Visible() })
+}
+
+// openSelects pops up the drop-downs under o, one after the other, so
+// the menus they draw are looked at too.
+func (en *english) openSelects(screen string, o fyne.CanvasObject) {
+	var sels []*widget.Select
+	walkAll(o, func(c fyne.CanvasObject) {
+		if s, ok := c.(*widget.Select); ok && s.Visible() && !s.Disabled() {
+			sels = append(sels, s)
+		}
+	})
+	for _, s := range sels[:min(len(sels), 3)] {
+		test.Tap(s)
+		en.look(screen + " (drop-down)")
+		en.closeDialogs()
+	}
+}
+
+// asciiOnly replaces the Chinese strings in the struct v points to with
+// ASCII, so a fixture shows no Chinese as user data.
+func asciiOnly(v any) {
+	var walk func(r reflect.Value)
+	walk = func(r reflect.Value) {
+		switch r.Kind() {
+		case reflect.Pointer:
+			if !r.IsNil() {
+				walk(r.Elem())
+			}
+		case reflect.Struct:
+			for i := 0; i < r.NumField(); i++ {
+				if r.Type().Field(i).IsExported() {
+					walk(r.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < r.Len(); i++ {
+				walk(r.Index(i))
+			}
+		case reflect.String:
+			if hasHan(r.String()) && r.CanSet() {
+				r.SetString("Sample text " + strings.Repeat("x", len([]rune(r.String()))%7))
+			}
+		}
+	}
+	walk(reflect.ValueOf(v))
+}
+
+// mustASCIIBureau starts the real bureau with 霍邱县's profile and a unit,
+// clerk and reviewer whose names are ASCII.
+func mustASCIIBureau(tb testing.TB) string {
+	tb.Helper()
+	ctx := context.Background()
+	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
+		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
+	if err != nil {
+		tb.Fatalf("open bureau: %v", err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	tb.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close bureau: %v", err)
+		}
+	})
+	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := srv.SetProfile(ctx, "huoqiu.json", data); err != nil {
+		tb.Fatal(err)
+	}
+	unit, err := srv.AddUnit(ctx, "Chengguan Town Government", "11341522003064951U")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range []server.NewAccount{
+		{Login: "clerk", Name: "Li Mei", Role: app.RoleUnit, UnitID: unit.ID, Password: password},
+		{Login: "reviewer", Name: "Wang Shen", Role: app.RoleReviewer, Password: password},
+	} {
+		if _, err := srv.AddAccount(ctx, a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return hs.URL
+}
+
+// Every screen in English shows no Chinese outside user data (all ASCII
+// here): the first run with a refused login, the list and its filters, the
+// new-filing menu, every section of a new declaration and its problem list,
+// the catalogue editor with a resource, an item and the 三清单 tabs, a trial
+// report too short, an acceptance application, a submitted declaration
+// returned by the real bureau with the inbox and the timeline, and the
+// settings.
+func TestEveryScreenInEnglish(t *testing.T) {
+	if err := ui.SetupLanguage(ui.LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ui.SetupLanguage(ui.LangChinese) })
+	addr := mustASCIIBureau(t)
+	d, w := MustDesk(t)
+	en := &english{tb: t, d: d, w: w, found: map[string]bool{}}
+	ctx := context.Background()
+	d.ui.Start()
+	en.look("first run")
+
+	// A refused login says why in English.
+	content := w.Content()
+	entry := func(placeholder string) *widget.Entry {
+		return find(t, content, placeholder, func(e *widget.Entry) bool { return e.PlaceHolder == placeholder })
+	}
+	test.Type(entry("https://sgj.example.gov.cn:8443"), addr)
+	test.Type(find(t, content, "login", func(e *widget.Entry) bool { return !e.Password && e.PlaceHolder != "" && e.Text == "" }), "clerk")
+	pw := find(t, content, "password", func(e *widget.Entry) bool { return e.Password })
+	test.Type(pw, "wrong password")
+	connect := en.button("Connect to the bureau")
+	test.Tap(connect)
+	d.eventually(t, "the refusal", func() bool { return !connect.Disabled() })
+	en.look("first run, login refused")
+	retype(pw, password)
+	test.Tap(connect)
+	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && d.ui.Home().Shown() })
+	d.ui.Home().Wait()
+	en.look("home")
+	en.openSelects("home", w.Content())
+	test.Tap(en.button("New filing"))
+	en.look("new filing menu")
+	en.closeDialogs()
+
+	// A new declaration, every section, then its problem list.
+	d.ui.NewDeclaration()
+	var secs *widget.List
+	walkAll(w.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.List); ok && secs == nil {
+			secs = l
+		}
+	})
+	for i := 0; i < secs.Length(); i++ {
+		secs.Select(i)
+		en.look("declaration section " + d.ui.Editor().Section())
+		en.openSelects("declaration section "+d.ui.Editor().Section(), w.Content())
+	}
+	h := d.ui.Editor()
+	test.Tap(h.AddBudgetLineButton())
+	test.Type(h.Entry("total_investment"), "8o")
+	en.look("declaration with a bad amount")
+	test.Tap(h.SubmitButton())
+	en.look("declaration problem list")
+	en.closeDialogs()
+
+	// The catalogue, a resource with an item, the three lists.
+	d.ui.NewFiling(app.KindCatalogue)
+	h = d.ui.Editor()
+	c := h.Catalogue()
+	test.Tap(c.AddResourceButton())
+	test.Tap(c.AddItemButton())
+	en.look("catalogue resource")
+	en.openSelects("catalogue resource", w.Content())
+	for i := 0; i < 3; i++ {
+		test.Tap(c.AddListLineButton(i))
+		en.look("catalogue list " + []string{"demands", "duties", "negatives"}[i])
+	}
+	test.Tap(h.SubmitButton())
+	en.look("catalogue problem list")
+	en.closeDialogs()
+
+	// A trial report too short, and an acceptance application.
+	d.ui.NewFiling(app.KindTrialReport)
+	h = d.ui.Editor()
+	test.Type(h.Entry("trial_start"), "2027-03-01")
+	test.Type(h.Entry("trial_end"), "2027-03-20")
+	en.look("trial report")
+	test.Tap(h.SubmitButton())
+	en.look("trial report problem list")
+	en.closeDialogs()
+	d.ui.NewFiling(app.KindAcceptance)
+	en.look("acceptance")
+	test.Tap(d.ui.Editor().SubmitButton())
+	en.look("acceptance problem list")
+	en.closeDialogs()
+
+	// A declaration submitted, delivered, returned: inbox and timeline.
+	f, err := app.NewFiling(app.KindDeclaration, "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f5", "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f6", d.link.Session().UnitID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	asciiOnly(f.Declaration)
+	f.Declaration.ProjectName = "Chengguan Smart Community Platform"
+	if err := d.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	d.ui.OpenFiling(f.ID)
+	h = d.ui.Editor()
+	prof := d.link.Profile()
+	for _, c := range prof.Evaluate(f.Declaration, time.Now()).Checklist {
+		test.Tap(h.Check("confirmations." + c.ID))
+	}
+	for _, need := range prof.Evaluate(f.Declaration, time.Now()).MissingMaterials(nil) {
+		h.Attach(importPDF(t, d, need.Codes[0]+".pdf", need.Codes[0]))
+	}
+	en.look("complete declaration")
+	test.Tap(h.SubmitButton())
+	en.look("submit confirmation")
+	tapDialogButton(t, w, "Yes")
+	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
+	en.look("declaration queued")
+	if err := d.link.SyncOnce(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	d.pump()
+	en.look("declaration delivered")
+	decide(t, mustReviewer(t, addr), f.ID, "Please add the interface list.", app.ActionReturn)
+	if err := d.link.SyncOnce(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	d.eventually(t, "the notification", func() bool { return d.ui.Notified() == 1 })
+	d.ui.ShowHome()
+	d.ui.Home().Wait()
+	d.pump()
+	en.look("home with a returned filing")
+	inbox, err := d.store.Inbox(ctx)
+	if err != nil || len(inbox) != 1 {
+		t.Fatalf("inbox %+v, %v", inbox, err)
+	}
+	d.ui.ShowInbox()
+	en.look("inbox")
+	d.ui.OpenInboxEntry(inbox[0].ID)
+	en.look("inbox entry")
+	d.ui.OpenTimeline(f.ID)
+	en.look("timeline")
+	d.ui.OpenFiling(f.ID)
+	en.look("returned declaration")
+
+	test.Tap(en.button("Settings"))
+	en.look("settings")
+	if len(en.found) > 0 {
+		var all []string
+		for s := range en.found {
+			all = append(all, s)
+		}
+		sort.Strings(all)
+		t.Logf("%d Chinese texts:\n%s", len(all), strings.Join(all, "\n"))
+	}
+}
+
+// Choosing English in the settings turns the whole window English at once,
+// on the settings screen still; choosing 简体中文 turns it back.
+func TestLanguageSwitchWithoutRestart(t *testing.T) {
+	t.Cleanup(func() { _ = ui.SetupLanguage(ui.LangChinese) })
+	d, w := MustDesk(t)
+	if err := d.link.WorkOffline("huoqiu", "Chengguan Town Government", "Li Mei"); err != nil {
+		t.Fatal(err)
+	}
+	d.ui.Start()
+	d.pump()
+	test.Tap(find(t, w.Content(), "设置", func(b *widget.Button) bool { return b.Text == "设置" }))
+	lang := find(t, w.Content(), "the language", func(s *widget.Select) bool { return s.Selected == "简体中文" })
+	lang.SetSelected("English")
+	d.pump()
+	if got := d.ui.Window().Content(); got != w.Content() {
+		t.Fatal("the window changed")
+	}
+	if bad := chineseOn(w.Content()); len(bad) > 0 {
+		t.Errorf("after choosing English:\n%s", strings.Join(bad, "\n"))
+	}
+	find(t, w.Content(), "the settings in English", func(s *widget.Select) bool { return s.Selected == "English" })
+	if a := fyne.CurrentApp().Preferences().String(ui.PrefLanguage); a != ui.LangEnglish {
+		t.Errorf("preference %q", a)
+	}
+	test.Tap(find(t, w.Content(), "All filings", func(b *widget.Button) bool { return b.Text == "All filings" }))
+	if !d.ui.Home().Shown() {
+		t.Error("the list does not open after the switch")
+	}
+	test.Tap(find(t, w.Content(), "Settings", func(b *widget.Button) bool { return b.Text == "Settings" }))
+	find(t, w.Content(), "the language", func(s *widget.Select) bool { return s.Selected == "English" }).SetSelected("简体中文")
+	d.pump()
+	find(t, w.Content(), "全部材料", func(b *widget.Button) bool { return b.Text == "全部材料" })
+}

@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+)
+
+// Switching the language back and forth at run time gives every string of
+// translations/en.json in the language chosen, through Fyne's lang package,
+// Fyne's own words included; no key keeps the other language's text.
+func TestLanguageSwitchesAtRunTime(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	var en map[string]any
+	data, err := assets.Translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &en); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ {
+		if err := SetupLanguage(LangEnglish); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range en {
+			if s, ok := v.(string); ok && T(k) != s {
+				t.Errorf("round %d, English: T(%q) = %q, want %q", round, k, T(k), s)
+			}
+		}
+		if got := lang.L("OK"); got != "OK" {
+			t.Errorf("round %d, English: Fyne's OK is %q", round, got)
+		}
+		if err := SetupLanguage(LangChinese); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range en {
+			if _, ok := v.(string); ok && hasHan(k) && T(k) != k {
+				t.Errorf("round %d, Chinese: T(%q) = %q", round, k, T(k))
+			}
+		}
+		if got := lang.L("OK"); got != "确定" {
+			t.Errorf("round %d, Chinese: Fyne's OK is %q", round, got)
+		}
+	}
+}
+
+// Every format string of translations/en.json keeps the verbs of its
+// Chinese source in order, so fmt.Sprintf(T(format), args...) never prints
+// %!d(string=…).
+func TestTranslationsKeepFormatVerbs(t *testing.T) {
+	data, err := assets.Translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en map[string]any
+	if err := json.Unmarshal(data, &en); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range en {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		if a, b := verbs(k), verbs(s); a != b {
+			t.Errorf("%q has verbs %q, its translation %q has %q", k, a, s, b)
+		}
+		if hasHan(s) {
+			t.Errorf("the English of %q is %q", k, s)
+		}
+	}
+}
+
+// verbs returns the fmt verbs of s in order.
+func verbs(s string) string {
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' || i+1 >= len(s) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '.' || s[j] == '+' || s[j] == '-' || (s[j] >= '0' && s[j] <= '9')) {
+			j++
+		}
+		if j < len(s) && (s[j] == '%' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+			out = append(out, s[i:j+1]...)
+		}
+		i = j
+	}
+	return string(out)
+}
+
+// App's messages show in English from their format and arguments; a
+// Chinese message from the server without a translation shows as what its
+// code means, never mixed into an English sentence; Chinese stays as app
+// wrote it.
+func TestErrorsInEnglish(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	var p app.Problems
+	p.Add("project_name", "项目名称不能超过 100 个字（现有 %d 个字）", 120)
+	local := p.Err()
+	server := &app.Error{Code: app.EUNAUTHORIZED, Message: "登录名或密码不正确，还可尝试 3 次"}
+	wrapped := fmt.Errorf("connect: %w", server)
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	if got := fieldText(p[0]); got != "The project name may have at most 100 characters (it has 120)" {
+		t.Errorf("field problem in English: %q", got)
+	}
+	var q app.Problems
+	q.Add("items", "请选择信息项“%s”的数据类型", "救助类别")
+	if got := fieldText(q[0]); got != "Choose the data type of data item \"救助类别\"" {
+		t.Errorf("field problem about user data in English: %q", got)
+	}
+	if got := T("请填写“建设目标”"); got != "Fill in \"Goals\"" {
+		t.Errorf("composed message in English: %q", got)
+	}
+	if got := errorText(local); got != "1 thing(s) need correcting" {
+		t.Errorf("problems in English: %q", got)
+	}
+	if got := errorText(wrapped); hasHan(got) || got != codeMessages[app.EUNAUTHORIZED] {
+		t.Errorf("server message in English: %q", got)
+	}
+	if got := errorText(errors.New("disk full")); hasHan(got) {
+		t.Errorf("internal error in English: %q", got)
+	}
+	if err := SetupLanguage(LangChinese); err != nil {
+		t.Fatal(err)
+	}
+	if got := errorText(wrapped); got != server.Message {
+		t.Errorf("server message in Chinese: %q", got)
+	}
+	if got := T("请填写“建设目标”"); got != "请填写“建设目标”" {
+		t.Errorf("composed message in Chinese: %q", got)
+	}
+	if got := fieldText(p[0]); got != p[0].Message {
+		t.Errorf("field problem in Chinese: %q", got)
+	}
+}
+
+// Labels wrap at spaces in English and anywhere in Chinese.
+func TestWrappingFollowsTheLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	if wrapping() != fyne.TextWrapWord || note("x").Wrapping != fyne.TextWrapWord {
+		t.Error("English labels do not wrap at words")
+	}
+	if err := SetupLanguage(LangChinese); err != nil {
+		t.Fatal(err)
+	}
+	if wrapping() != wrapping() {
+		t.Error("Chinese labels do not wrap anywhere")
+	}
+}
+
+// Every text of the embedded rule profiles has an English translation: the
+// assessment panel, the deadlines and the settings show them.
+func TestProfileTermsTranslated(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	files, err := assets.Profiles.ReadDir("profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := assets.Profiles.ReadFile("profiles/" + f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			case string:
+				if hasHan(T(x)) {
+					t.Errorf("%s: no English for %q", f.Name(), x)
+				}
+			}
+		}
+		walk(v)
+	}
+}
