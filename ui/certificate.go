@@ -112,13 +112,14 @@ func describe(c Certificate) string {
 	return b.String()
 }
 
-// fingerprintLines returns the fingerprint in four lines of eight groups,
-// to be read out over the phone line by line.
-func fingerprintLines(fp string) string {
+// fingerprintLines returns the fingerprint in lines of n groups: four lines
+// of eight to be read out over the phone line by line, or two of sixteen in
+// the list, where a line may not break inside a group.
+func fingerprintLines(fp string, n int) string {
 	groups := strings.Split(fp, ":")
 	var lines []string
-	for i := 0; i < len(groups); i += 8 {
-		lines = append(lines, strings.Join(groups[i:min(i+8, len(groups))], ":"))
+	for i := 0; i < len(groups); i += n {
+		lines = append(lines, strings.Join(groups[i:min(i+n, len(groups))], ":"))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -137,8 +138,11 @@ func (p *certPanel) showRefused(e *CertificateError) {
 		if e.Problem == CertChanged {
 			confirm = T("核对新证书的指纹…")
 		}
-		objs = append(objs,
-			note(T("请选择一种方式：导入数管局提供的证书文件；或者打电话给数管局，核对证书指纹后信任此证书。")),
+		how := T("请选择一种方式：导入数管局提供的证书文件；或者打电话给数管局，核对证书指纹后信任此证书。")
+		if e.Problem == CertChanged {
+			how = T("数管局确认更换了证书后，请导入数管局提供的证书文件，或者打电话核对新证书的指纹后信任它。")
+		}
+		objs = append(objs, note(how),
 			container.NewHBox(
 				&widget.Button{Text: T("导入证书…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onImport},
 				&widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), OnTapped: p.onConfirm}))
@@ -184,9 +188,9 @@ func (p *certPanel) onConfirm() {
 	if e == nil {
 		return
 	}
-	fp := &widget.Label{Text: fingerprintLines(e.Presented.Fingerprint), TextStyle: fyne.TextStyle{Monospace: true},
+	fp := &widget.Label{Text: fingerprintLines(e.Presented.Fingerprint, 8), TextStyle: fyne.TextStyle{Monospace: true},
 		SizeName: theme.SizeNameSubHeadingText, Alignment: fyne.TextAlignCenter}
-	intro := T("请打电话给数管局（不要用本程序或邮件里提供的号码，用您平时联系数管局的电话），请对方读出服务器证书的 SHA-256 指纹，与下面逐组核对：")
+	intro := T("请用您平时联系数管局的电话打给数管局，请对方读出服务器证书的 SHA-256 指纹，与下面逐组核对：")
 	if e.Problem == CertChanged {
 		intro = T("服务器出示的证书与之前确认的不同。请打电话给数管局，确认数管局确实更换了证书，并请对方读出新证书的 SHA-256 指纹，与下面逐组核对：")
 	}
@@ -234,8 +238,8 @@ func (p *certPanel) reloadTrusted() {
 		case len(t.Certs) == 0:
 			continue
 		case t.Pinned:
-			what = fmt.Sprintf(T("已核对指纹并信任服务器证书“%s”（有效期至 %s）\nSHA-256 %s"),
-				t.Certs[0].Subject, t.Certs[0].NotAfter.Local().Format(dateOnly), t.Certs[0].Fingerprint)
+			what = fmt.Sprintf(T("已核对指纹并信任服务器证书“%s”（有效期至 %s）\nSHA-256 指纹：\n%s"),
+				t.Certs[0].Subject, t.Certs[0].NotAfter.Local().Format(dateOnly), fingerprintLines(t.Certs[0].Fingerprint, 16))
 		default:
 			var names []string
 			for _, c := range t.Certs {
@@ -294,5 +298,7 @@ func pickCertificateFile(win fyne.Window, done func(data []byte, err error)) {
 		done(data, nil)
 	}, win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".crt", ".cer", ".pem", ".der"}))
-	d.Show()
+	d.Show() // before Resize: a FileDialog not yet shown panics in Resize
+	size := win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, size.Width-40), min(600, size.Height-40)))
 }

@@ -210,7 +210,7 @@ func TestSetupPinsAConfirmedCertificate(t *testing.T) {
 
 	r.tap(t, "核对指纹后信任…")
 	shown := r.dialogText()
-	for _, want := range []string{"打电话", "3A:1F:00:9C:D2:47:B8:65\n10:2E:FF:A3:4B:7C:90:11\n", "全部一致才信任"} {
+	for _, want := range []string{"电话打给数管局", "3A:1F:00:9C:D2:47:B8:65\n10:2E:FF:A3:4B:7C:90:11\n", "全部一致才信任"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the fingerprint dialog lacks %q:\n%s", want, shown)
 		}
@@ -227,7 +227,7 @@ func TestSetupPinsAConfirmedCertificate(t *testing.T) {
 	if strings.Contains(txt, "无法安全连接") || !strings.Contains(txt, "连接失败：登录名或密码不正确") {
 		t.Errorf("after pinning the screen shows:\n%s", txt)
 	}
-	if !strings.Contains(txt, "信任的数管局证书") || !strings.Contains(txt, "SHA-256 "+presented.Fingerprint) {
+	if !strings.Contains(txt, "信任的数管局证书") || !strings.Contains(txt, "SHA-256 指纹：\n"+presented.Fingerprint[:47]+"\n"+presented.Fingerprint[48:]) {
 		t.Errorf("the pinned certificate is not listed:\n%s", txt)
 	}
 
@@ -286,5 +286,35 @@ func TestSetupShowsAnUnusableCertificate(t *testing.T) {
 	r.settle()
 	if txt := r.text(); !strings.Contains(txt, "已于 2026年1月15日 过期") || r.button("导入证书…") != nil || r.button("核对指纹后信任…") != nil {
 		t.Errorf("an unusable certificate shows:\n%s", txt)
+	}
+}
+
+// The certificate file dialog opens over the window, larger than Fyne's
+// default, and cancelling it calls nothing.
+func TestPickCertificateFileOpens(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("egovdesk")
+	w.Resize(fyne.NewSize(1366, 768))
+	called := false
+	pickCertificateFile(w, func([]byte, error) { called = true })
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no file dialog shown")
+	}
+	if s := top.Size(); s.Width < 800 || s.Height < 550 {
+		t.Errorf("file dialog of %v", s)
+	}
+	var cancel *widget.Button
+	walkWidgets(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && (b.Text == "Cancel" || b.Text == "取消") {
+			cancel = b
+		}
+	})
+	if cancel == nil {
+		t.Fatal("no cancel button in the file dialog")
+	}
+	test.Tap(cancel)
+	if called {
+		t.Error("cancelling the dialog reported a file")
 	}
 }
