@@ -257,7 +257,7 @@ func (l *link) Profile() *app.Profile {
 // Connect logs in, caches the bureau's profile, saves the session and starts
 // syncing. Its errors carry the bureau's or the client's Chinese message.
 func (l *link) Connect(ctx context.Context, addr, login, password string) error {
-	if a := strings.ToLower(addr); !strings.HasPrefix(a, "http://") && !strings.HasPrefix(a, "https://") {
+	if !strings.HasPrefix(addr, "http://") && !strings.HasPrefix(addr, "https://") { // as client.New requires
 		return app.Errorf(app.EINVALID, "服务器地址“%s”无效：应以 http:// 或 https:// 开头", addr)
 	}
 	c, err := l.newClient(ctx, addr)
