@@ -79,6 +79,21 @@ type Link interface {
 	// Decisions receives every newly arrived decision or notice, for an OS
 	// notification. The inbox (Store.Inbox) holds them too.
 	Decisions() <-chan Decision
+
+	// Trusted returns what the clerk trusts for bureaus besides the
+	// system's certificate roots.
+	Trusted() []Trust
+	// TrustCA trusts the CA certificates in data (a .crt/.cer/.pem/.der
+	// file, PEM or DER) for the bureau at addr, for every later connection,
+	// instead of what was trusted for it before. It fails with a Chinese
+	// message when data holds no certificate or cannot be stored.
+	TrustCA(addr string, data []byte) (Trust, error)
+	// Pin trusts exactly the certificate c for the bureau at addr, after the
+	// clerk confirmed its fingerprint with the bureau, instead of what was
+	// trusted for it before. Any other certificate is then refused.
+	Pin(addr string, c Certificate) (Trust, error)
+	// Untrust forgets what is trusted for the bureau at addr.
+	Untrust(addr string) error
 }
 
 // Session is who works in the client and with which bureau.

@@ -242,6 +242,10 @@ func translate(code, msg, format string, args []any) string {
 // errorText returns err's message in the UI's language (app.ErrorMessage
 // in Chinese).
 func errorText(err error) string {
+	var ce *CertificateError
+	if errors.As(err, &ce) && Language() == LangEnglish {
+		return certProblemText[ce.Problem] // the Chinese message is composed, not a template
+	}
 	var e *app.Error
 	if !errors.As(err, &e) {
 		return translate(app.EINTERNAL, app.ErrorMessage(err), "", nil)
@@ -320,4 +324,12 @@ func checklistText(c app.ChecklistItem) string {
 		req = T("（必需）")
 	}
 	return mark + " " + T(c.Label) + req
+}
+
+// certProblemText says in English what is wrong with a refused certificate
+// and what to do; the Chinese message gives the details (dates, names).
+var certProblemText = map[CertProblem]string{
+	CertUntrusted: "This computer cannot confirm that the server is the bureau's: its certificate was issued by an authority this computer does not know, or by the server itself. Import the certificate file the bureau gives you, or confirm the certificate's fingerprint with the bureau by phone and trust it.",
+	CertChanged:   "The bureau's certificate is not the one confirmed earlier. The bureau may have changed it, or someone may be posing as the bureau: confirm the new fingerprint with the bureau by phone before connecting.",
+	CertUnusable:  "The bureau's certificate cannot be used: it has expired, is not valid yet (check this computer's date and time) or was issued for another address. Check the address, or ask the bureau to renew the certificate.",
 }

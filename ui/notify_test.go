@@ -332,3 +332,7 @@ func (l *fakeLink) Status() SyncStatus                                    { retu
 func (l *fakeLink) Kick()                                                 {}
 func (l *fakeLink) Updates() <-chan struct{}                              { return nil }
 func (l *fakeLink) Decisions() <-chan Decision                            { return l.decisions }
+func (l *fakeLink) Trusted() []Trust                                      { return nil }
+func (l *fakeLink) TrustCA(string, []byte) (Trust, error)                 { return Trust{}, nil }
+func (l *fakeLink) Pin(string, Certificate) (Trust, error)                { return Trust{}, nil }
+func (l *fakeLink) Untrust(string) error                                  { return nil }

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +25,9 @@ type setupScreen struct {
 	password *widget.Entry
 	connect  *widget.Button
 	result   *widget.Label
+	cert     *certPanel
+	// pick asks for a certificate file [pickCertificateFile]; tests replace it.
+	pick func(win fyne.Window, done func(data []byte, err error))
 
 	profile  *widget.Select
 	unit     *widget.Entry
@@ -41,7 +46,9 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		result:   &widget.Label{Wrapping: wrapping()},
 		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
+		pick:     pickCertificateFile,
 	}
+	s.cert = newCertPanel(s)
 	for _, e := range []*widget.Entry{s.addr, s.login, s.password, s.unit, s.actor} {
 		e.ExtendBaseWidget(e)
 	}
@@ -86,7 +93,9 @@ func (s *setupScreen) object() fyne.CanvasObject {
 			widget.NewFormItem(T("服务器地址"), s.addr),
 			widget.NewFormItem(T("账号"), s.login),
 			widget.NewFormItem(T("密码"), s.password)),
-		container.NewHBox(s.connect), s.result)
+		container.NewHBox(s.connect,
+			&widget.Button{Text: T("导入数管局证书…"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: s.cert.onImport}),
+		s.result, s.cert.problem, s.cert.trusted)
 	offline := container.NewVBox(heading(T("暂不连接，离线工作")),
 		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),
 		widget.NewForm(
@@ -109,12 +118,12 @@ func (s *setupScreen) object() fyne.CanvasObject {
 
 // onConnect logs in off the Fyne thread.
 func (s *setupScreen) onConnect() {
-	addr, login, pw := s.addr.Text, s.login.Text, s.password.Text
+	addr, login, pw := strings.TrimSpace(s.addr.Text), s.login.Text, s.password.Text
 	if addr == "" || login == "" || pw == "" {
-		s.result.Importance = widget.DangerImportance
-		s.result.SetText(T("请填写服务器地址、账号和密码"))
+		s.fail(T("请填写服务器地址、账号和密码"))
 		return
 	}
+	s.cert.clearRefused()
 	s.connect.Disable()
 	s.result.Importance = widget.MediumImportance
 	s.result.SetText(T("正在连接…"))
@@ -124,9 +133,14 @@ func (s *setupScreen) onConnect() {
 		err := s.u.link.Connect(ctx, addr, login, pw)
 		s.u.do(func() {
 			s.connect.Enable()
-			if err != nil {
-				s.result.Importance = widget.DangerImportance
-				s.result.SetText(T("连接失败：") + errorText(err))
+			var ce *CertificateError
+			switch {
+			case errors.As(err, &ce):
+				s.fail(T("连接失败：数管局服务器的证书未通过检查，见下方说明"))
+				s.cert.showRefused(ce)
+				return
+			case err != nil:
+				s.fail(T("连接失败：") + errorText(err))
 				return
 			}
 			s.password.SetText("")
@@ -136,11 +150,16 @@ func (s *setupScreen) onConnect() {
 	})
 }
 
+// fail shows msg as the result, in red.
+func (s *setupScreen) fail(msg string) {
+	s.result.Importance = widget.DangerImportance
+	s.result.SetText(msg)
+}
+
 func (s *setupScreen) onOffline() {
 	i := s.profile.SelectedIndex()
 	if i < 0 {
-		s.result.Importance = widget.DangerImportance
-		s.result.SetText(T("请选择所在地区"))
+		s.fail(T("请选择所在地区"))
 		return
 	}
 	if err := s.u.link.WorkOffline(s.ids[i], s.unit.Text, s.actor.Text); err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"egovdesk/app"
@@ -20,8 +21,9 @@ import (
 
 // link is the UI's connection to the bureau: the session (session.json in
 // the data directory), the rule profile in force (the bureau's, cached in
-// profile.json, or an embedded one chosen offline), the resty client with its
-// token (the token file) and the sync loop.
+// profile.json, or an embedded one chosen offline), the certificates the
+// clerk trusts (trust.json, see trust.go), the resty client with its token
+// (the token file) and the sync loop.
 type link struct {
 	// dependencies
 	dir      string
@@ -41,6 +43,7 @@ type link struct {
 
 	mu      sync.Mutex // guards what follows
 	session ui.Session
+	trust   trusted
 	profile *app.Profile
 	client  *client.Client
 	syncer  *syncer.Syncer
@@ -65,6 +68,10 @@ func openLink(dir string, st *store.Store, blobs *syncer.BlobDir, profiles map[s
 	l := &link{dir: dir, store: st, blobs: blobs, profiles: profiles, log: log, syncOpts: opts, loop: loop,
 		updates: make(chan struct{}, 1), decisions: make(chan ui.Decision, 64), ctx: ctx, cancel: cancel}
 	if err := readJSON(filepath.Join(dir, sessionFile), &l.session); err != nil {
+		cancel()
+		return nil, err
+	}
+	if err := readJSON(filepath.Join(dir, trustFile), &l.trust); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -111,8 +118,22 @@ func (l *link) Close() {
 	}
 }
 
+// newClient returns a client of the bureau at addr with the saved token and
+// what the clerk trusts for it.
 func (l *link) newClient(ctx context.Context, addr string) (*client.Client, error) {
-	return client.New(ctx, addr, client.Options{Tokens: &fileTokens{path: filepath.Join(l.dir, tokenFile)}, Logger: l.log})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.newClientLocked(ctx, addr)
+}
+
+// newClientLocked is newClient with mu held.
+func (l *link) newClientLocked(ctx context.Context, addr string) (*client.Client, error) {
+	o, err := l.clientTrust(addr)
+	if err != nil {
+		return nil, err
+	}
+	o.Tokens, o.Logger = &fileTokens{path: filepath.Join(l.dir, tokenFile)}, l.log
+	return client.New(ctx, addr, o)
 }
 
 // startSync replaces the syncer with one of c. Call with mu held.
@@ -236,20 +257,23 @@ func (l *link) Profile() *app.Profile {
 // Connect logs in, caches the bureau's profile, saves the session and starts
 // syncing. Its errors carry the bureau's or the client's Chinese message.
 func (l *link) Connect(ctx context.Context, addr, login, password string) error {
+	if !strings.HasPrefix(addr, "http://") && !strings.HasPrefix(addr, "https://") { // as client.New requires
+		return app.Errorf(app.EINVALID, "服务器地址“%s”无效：应以 http:// 或 https:// 开头", addr)
+	}
 	c, err := l.newClient(ctx, addr)
 	if err != nil {
-		return app.Errorf(app.EINVALID, "服务器地址“%s”无效：应以 http:// 或 https:// 开头", addr)
+		return fmt.Errorf("connect %s: %w", addr, err)
 	}
 	resp, err := c.Login(ctx, login, password)
 	if err != nil {
-		return userError(err)
+		return userError(c.BaseURL(), err)
 	}
 	if resp.Account.Role != app.RoleUnit {
 		return app.Errorf(app.EFORBIDDEN, "账号“%s”不是项目单位的账号，不能在本程序中申报", login)
 	}
 	doc, _, err := c.Profile(ctx, "")
 	if err != nil {
-		return userError(err)
+		return userError(c.BaseURL(), err)
 	}
 	p, err := l.cacheProfile(doc)
 	if err != nil {
@@ -268,9 +292,14 @@ func (l *link) Connect(ctx context.Context, addr, login, password string) error 
 	return nil
 }
 
-// userError turns a failed bureau request into an error whose message is the
-// client's Chinese explanation (the detail was logged by the client).
-func userError(err error) error {
+// userError turns a failed request to the bureau at addr into an error
+// whose message is the client's Chinese explanation (the detail was logged
+// by the client): a *ui.CertificateError when the bureau's certificate was
+// refused, an *app.Error otherwise.
+func userError(addr string, err error) error {
+	if ce := certificateError(addr, err); ce != nil {
+		return ce
+	}
 	code := app.ErrorCode(err)
 	if code == "" || code == app.EINTERNAL {
 		code = app.EUNAVAILABLE

@@ -17,8 +17,6 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -66,8 +65,17 @@ func (m *MemoryTokens) Save(_ context.Context, token string) error {
 // Options configures New. Zero fields take the defaults in brackets.
 type Options struct {
 	// RootCAs is PEM of extra root certificates trusted besides the system's,
-	// for bureaus on an intranet with a private CA.
+	// for bureaus on an intranet with a private CA. The bureau's certificate
+	// is verified as usual against them: chain, validity and name.
 	RootCAs []byte
+	// Pins are SHA-256 fingerprints (hex, colons optional; see Fingerprint)
+	// of bureau certificates trusted as they are, for a self-signed
+	// certificate the clerk confirmed with the bureau. When set, the
+	// bureau's own certificate must be one of them and within its validity;
+	// its chain and names are not checked. Any other certificate is refused
+	// with a *CertError of reason CertPinMismatch, even one the system or
+	// RootCAs would trust: a pin never silently gives way.
+	Pins []string
 	// Tokens persists the bearer token [MemoryTokens].
 	Tokens TokenStore
 	// Logger receives one line per failed request [discard].
@@ -83,8 +91,8 @@ type Options struct {
 	// ChunkBytes overrides the bureau's Limits.ChunkBytes when positive and smaller.
 	ChunkBytes int64
 
-	// Transport replaces the HTTP transport (tests); the timeouts and RootCAs
-	// above are then the caller's business.
+	// Transport replaces the HTTP transport (tests); the timeouts, RootCAs
+	// and Pins above are then the caller's business.
 	Transport http.RoundTripper
 }
 
@@ -119,6 +127,7 @@ type Client struct {
 
 	// config
 	base string
+	host string // base's host name or IP address, without the port
 	opts Options
 
 	// state
@@ -130,7 +139,8 @@ type Client struct {
 // New returns a client of the bureau at baseURL (scheme, host and port, e.g.
 // "https://sgj.example.gov.cn:8443"), with the token loaded from
 // opts.Tokens. It fails when baseURL is not an http(s) URL, when RootCAs
-// holds no certificate, or when the token cannot be loaded.
+// holds no certificate, when a pin is not a SHA-256 fingerprint, or when the
+// token cannot be loaded.
 func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
 	opts.fill()
 	base := strings.TrimRight(baseURL, "/")
@@ -158,22 +168,18 @@ func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
 		SetPreRequestHook(attachChunk).
 		SetLogger(restyLogger{opts.Logger})
 	c := &Client{rc: rc, tokens: opts.Tokens, log: opts.Logger, base: base, opts: opts, token: token}
+	if u, err := url.Parse(base); err == nil {
+		c.host = u.Hostname()
+	}
 	return c, nil
 }
 
 // newTransport returns a transport with the timeouts of opts and, when set,
-// the extra root certificates.
+// the extra root certificates or the pinned certificates.
 func newTransport(o *Options) (*http.Transport, error) {
-	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
-	if len(o.RootCAs) > 0 {
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(o.RootCAs) {
-			return nil, errors.New("root CA: no PEM certificate found")
-		}
-		tlsConf.RootCAs = pool
+	tlsConf, err := tlsConfig(o)
+	if err != nil {
+		return nil, err
 	}
 	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -255,8 +261,11 @@ func (c *Client) send(r *resty.Request, op, method, path string, out any) (*rest
 	if err != nil {
 		// ctx errors come back wrapped in *url.Error; keep them reachable.
 		e := &Error{Op: op, Err: err}
+		if ce := certError(err, c.host, time.Now()); ce != nil {
+			e.Err = ce
+		}
 		if ctxErr := r.Context().Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			e.Err = fmt.Errorf("%w: %w", ctxErr, err)
+			e.Err = fmt.Errorf("%w: %w", ctxErr, e.Err)
 		}
 		c.log.Debug("bureau request failed", "op", op, "err", err)
 		return resp, e

@@ -123,13 +123,17 @@ func (e *Error) Class() Class {
 }
 
 // Message returns what to tell the user, in Chinese: the bureau's own reason
-// with its field problems for a refused request, or a plain description of
-// the network or server fault. It never contains internal detail.
+// with its field problems for a refused request, what is wrong with the
+// bureau's TLS certificate (see CertError), or a plain description of the
+// network or server fault. It never contains internal detail.
 func (e *Error) Message() string {
 	if e.Problem != nil {
 		return e.Problem.AppError().Error()
 	}
+	var ce *CertError
 	switch {
+	case errors.As(e.Err, &ce):
+		return ce.Message()
 	case e.Status == 0 && errors.Is(e.Err, context.DeadlineExceeded):
 		return "连接数管局服务器超时（网络缓慢或服务器无响应）"
 	case e.Status == 0:

@@ -141,7 +141,7 @@ func TestProblemRoundTrip(t *testing.T) {
 		t.Fatalf("ProblemOf = %+v", p)
 	}
 	back := p.AppError()
-	if back.Code != app.EINVALID || back.Message != err.Message || back.Fields[0] != err.Fields[0] {
+	if back.Code != app.EINVALID || back.Message != err.Message || back.Fields[0].Field != err.Fields[0].Field || back.Fields[0].Message != err.Fields[0].Message {
 		t.Errorf("AppError = %+v", back)
 	}
 	internal := protocol.ProblemOf(errors.New("badger: disk on fire"))
