@@ -7,17 +7,19 @@ TESTTAGS  := ci,migrated_fynedo
 BUILDTAGS := migrated_fynedo
 BIN       := bin
 
-.PHONY: help check test vet fmt bench bureau run screenshots
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: help check test vet lint fmt bench bureau run screenshots
 
 help:
-	@echo "make check   gofmt + go vet + all tests (what CI runs)"
+	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
 	@echo "make test    all tests"
 	@echo "make bench   benchmarks (results go in docs/benchmarks.md)"
 	@echo "make bureau  build the bureau server into $(BIN)/"
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
 
-check: fmt vet test
+check: fmt vet lint test
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -25,6 +27,10 @@ fmt:
 
 vet:
 	$(GO) vet -tags $(TESTTAGS) ./...
+
+# staticcheck at a pinned version, fetched by the go command like a module.
+lint:
+	$(GO) run $(STATICCHECK) -tags $(TESTTAGS) ./...
 
 test:
 	$(GO) test -tags $(TESTTAGS) -count=1 -timeout 20m ./...

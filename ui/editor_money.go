@@ -234,10 +234,7 @@ func (e *editorScreen) confirmAttachment(path, material string) {
 		e.u.showError(app.Errorf(app.EINVALID, "无法读取“%s”：请确认文件存在、不是文件夹且没有被其他程序占用", filepath.Base(path)))
 		return
 	}
-	choices := make([]app.Choice, len(app.Materials))
-	for i, m := range app.Materials {
-		choices[i] = app.Choice{Code: m.Code, Label: m.Label}
-	}
+	choices := materialChoices()
 	if material == "" {
 		material = e.missingMaterial()
 	}
@@ -283,6 +280,15 @@ func (e *editorScreen) importAttachment(path, material string) {
 			e.attach(att)
 		})
 	})
+}
+
+// materialChoices returns the materials a file can be attached as.
+func materialChoices() []app.Choice {
+	choices := make([]app.Choice, len(app.Materials))
+	for i, m := range app.Materials {
+		choices[i] = app.Choice(m)
+	}
+	return choices
 }
 
 // missingMaterial returns the first material the declaration's profile asks

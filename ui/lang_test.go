@@ -161,7 +161,7 @@ func TestWrappingFollowsTheLanguage(t *testing.T) {
 	if err := SetupLanguage(LangChinese); err != nil {
 		t.Fatal(err)
 	}
-	if wrapping() != wrapping() {
+	if wrapping() != fyne.TextWrapBreak || note("x").Wrapping != fyne.TextWrapBreak {
 		t.Error("Chinese labels do not wrap anywhere")
 	}
 }

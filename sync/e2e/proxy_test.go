@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -73,13 +72,6 @@ func startProxy(tb testing.TB, target string, seed uint64) *faultProxy {
 
 // URL returns the proxy's address as a base URL.
 func (p *faultProxy) URL() string { return "http://" + p.ln.Addr().String() }
-
-// stopFaults makes the proxy forward every later connection faithfully.
-func (p *faultProxy) stopFaults() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.off = true
-}
 
 // counts returns how many connections got each fault.
 func (p *faultProxy) tally() [numFaults]int {
@@ -224,9 +216,6 @@ func (p *faultProxy) close() {
 	}
 	p.wg.Wait()
 }
-
-// errCut is what the upload log records for a chunk whose body broke off.
-var errCut = errors.New("chunk cut")
 
 // describe formats the tally for a log line.
 func describe(t [numFaults]int) string {
