@@ -3,13 +3,13 @@ package ui
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -276,29 +276,23 @@ func (p *certPanel) onRemove(bureau string) {
 		}, p.s.u.win)
 }
 
-// pickCertificateFile asks for a certificate file with Fyne's file dialog
-// and passes its content (at most 1 MiB) to done, on the Fyne thread; done
-// is not called when the clerk cancels. It is the one place that opens the
-// dialog, so a native one can replace it.
-func pickCertificateFile(win fyne.Window, done func(data []byte, err error)) {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			done(nil, err)
-			return
+// filterCertificates offers the files a bureau hands out as its certificate.
+var filterCertificates = FileFilter{Name: "证书文件（.crt、.cer、.pem、.der）", Exts: []string{".crt", ".cer", ".pem", ".der"}}
+
+// pickCertificate asks for a certificate file with the desktop's file
+// dialog (Fyne's where there is none) and gives done its content, at most
+// 1 MiB; cancelling calls nothing.
+func (u *UI) pickCertificate(done func(data []byte, err error)) {
+	u.openFile("选择数管局的证书文件", filterCertificates, func(path string) {
+		f, err := os.Open(path)
+		if err == nil {
+			defer f.Close()
+			var data []byte
+			if data, err = io.ReadAll(io.LimitReader(f, 1<<20)); err == nil {
+				done(data, nil)
+				return
+			}
 		}
-		if rc == nil {
-			return
-		}
-		defer rc.Close()
-		data, err := io.ReadAll(io.LimitReader(rc, 1<<20))
-		if err != nil {
-			done(nil, app.Errorf(app.EINVALID, "读取证书文件失败，请确认文件没有被其他程序占用"))
-			return
-		}
-		done(data, nil)
-	}, win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".crt", ".cer", ".pem", ".der"}))
-	d.Show() // before Resize: a FileDialog not yet shown panics in Resize
-	size := win.Canvas().Size()
-	d.Resize(fyne.NewSize(min(900, size.Width-40), min(600, size.Height-40)))
+		done(nil, app.Errorf(app.EINVALID, "读取证书文件失败，请确认文件没有被其他程序占用"))
+	})
 }

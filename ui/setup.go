@@ -26,7 +26,7 @@ type setupScreen struct {
 	connect  *widget.Button
 	result   *widget.Label
 	cert     *certPanel
-	// pick asks for a certificate file [pickCertificateFile]; tests replace it.
+	// pick asks for a certificate file [UI.pickCertificate]; tests replace it.
 	pick func(win fyne.Window, done func(data []byte, err error))
 
 	profile  *widget.Select
@@ -46,8 +46,8 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		result:   &widget.Label{Wrapping: wrapping()},
 		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
-		pick:     pickCertificateFile,
 	}
+	s.pick = func(_ fyne.Window, done func([]byte, error)) { u.pickCertificate(done) }
 	s.cert = newCertPanel(s)
 	for _, e := range []*widget.Entry{s.addr, s.login, s.password, s.unit, s.actor} {
 		e.ExtendBaseWidget(e)
