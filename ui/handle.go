@@ -1,3 +1,9 @@
+//go:build ci
+
+// The handles in this file and handle_kinds.go let the end-to-end tests in
+// cmd/egovdesk reach the widgets of a screen by field path. They are built
+// only with the ci tag the tests use, so the client does not ship them.
+
 package ui
 
 import (
@@ -11,7 +17,7 @@ import (
 
 // EditorHandle gives tests and the screenshot script the widgets of the open
 // declaration editor by field path, so they can type and tap as a clerk
-// would. It is not used by the client itself.
+// would. Only in test builds (the ci tag).
 type EditorHandle struct{ e *editorScreen }
 
 // ID returns the ID of the filing being edited.
@@ -118,36 +124,6 @@ func (h *HomeHandle) Deadlines() string { return textOf(h.h.deadlines) }
 // Counts returns the counts line.
 func (h *HomeHandle) Counts() string { return h.h.counts.Text }
 
-// Show opens a screen by name, for demos and screenshots: "inbox",
-// "filing:ID", "filing:ID:FIELD" (the editor at a field, e.g. budget),
-// "submit:ID" (the editor with the problem list of 检查并提交) or
-// "timeline:ID". Unknown names show the list.
-func (u *UI) Show(screen string) {
-	name, id, _ := strings.Cut(screen, ":")
-	switch name {
-	case "inbox":
-		u.ShowInbox()
-		if len(u.inbox.msgs) > 0 {
-			u.inbox.list.Select(0)
-		}
-	case "filing":
-		id, field, _ := strings.Cut(id, ":")
-		u.OpenFiling(id)
-		if u.editor != nil && field != "" {
-			u.editor.jump(field)
-		}
-	case "submit":
-		u.OpenFiling(id)
-		if u.editor != nil {
-			u.editor.onSubmit()
-		}
-	case "timeline":
-		u.OpenTimeline(id)
-	default:
-		u.ShowHome()
-	}
-}
-
 // OpenInboxEntry shows inbox entry id, as tapping it does.
 func (u *UI) OpenInboxEntry(id string) {
 	if !u.inbox.shown {
@@ -195,4 +171,12 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 			walk(ch, fn)
 		}
 	}
+}
+
+// Editor returns the open editor (of any kind), nil when none.
+func (u *UI) Editor() *EditorHandle {
+	if u.editor == nil {
+		return nil
+	}
+	return &EditorHandle{e: u.editor}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -304,15 +305,6 @@ func (u *UI) openEditor(f *app.Filing, fresh bool) {
 	}
 }
 
-// Editor returns the open editor (of any kind), nil when none (for tests and
-// the screenshot script).
-func (u *UI) Editor() *EditorHandle {
-	if u.editor == nil {
-		return nil
-	}
-	return &EditorHandle{e: u.editor}
-}
-
 // OpenTimeline shows the timeline of filing id.
 func (u *UI) OpenTimeline(id string) {
 	u.leaveEditor()
@@ -339,4 +331,34 @@ func (u *UI) goWait(fn func(ctx context.Context)) {
 		defer u.wg.Done()
 		fn(u.ctx)
 	}()
+}
+
+// Show opens a screen by name, for demos and screenshots: "inbox",
+// "filing:ID", "filing:ID:FIELD" (the editor at a field, e.g. budget),
+// "submit:ID" (the editor with the problem list of 检查并提交) or
+// "timeline:ID". Unknown names show the list.
+func (u *UI) Show(screen string) {
+	name, id, _ := strings.Cut(screen, ":")
+	switch name {
+	case "inbox":
+		u.ShowInbox()
+		if len(u.inbox.msgs) > 0 {
+			u.inbox.list.Select(0)
+		}
+	case "filing":
+		id, field, _ := strings.Cut(id, ":")
+		u.OpenFiling(id)
+		if u.editor != nil && field != "" {
+			u.editor.jump(field)
+		}
+	case "submit":
+		u.OpenFiling(id)
+		if u.editor != nil {
+			u.editor.onSubmit()
+		}
+	case "timeline":
+		u.OpenTimeline(id)
+	default:
+		u.ShowHome()
+	}
 }
