@@ -174,3 +174,6 @@ func (ae *acceptanceEditor) reveal(string) {}
 
 // attached updates the checklist after a file was attached.
 func (ae *acceptanceEditor) attached() { ae.rebuildChecklist() }
+
+func (ae *acceptanceEditor) material() string     { return "" }
+func (ae *acceptanceEditor) confirmation() string { return "" }

@@ -470,6 +470,9 @@ func (ce *catalogueEditor) reveal(path string) {
 
 func (ce *catalogueEditor) attached() {}
 
+func (ce *catalogueEditor) material() string     { return "" }
+func (ce *catalogueEditor) confirmation() string { return "" }
+
 func (ce *catalogueEditor) forms() []*formScroll { return []*formScroll{ce.detailForm} }
 
 // offsetIn returns where target is inside root, following containers.

@@ -43,7 +43,6 @@ type editorScreen struct {
 	secList  *widget.List
 	form     *formScroll       // the middle column of ordinary sections
 	body     *container.Scroll // form's scroll
-	panel    *assessmentPanel
 	obj      fyne.CanvasObject
 
 	// fields
@@ -60,8 +59,8 @@ type editorScreen struct {
 	budgetSum, fundingSum                                               *widget.Label
 	checkIDs                                                            string
 
-	// the other kinds
-	kind   kindBody          // the catalogue, trial report or acceptance editor; nil for a declaration
+	// the kinds
+	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
 	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
 	center *fyne.Container   // holds body, or a section that fills the screen
 	side   fyne.CanvasObject // the panel on the right
@@ -97,15 +96,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
 
 	e.loading = true
-	var side fyne.CanvasObject
-	if f.Kind == app.KindDeclaration {
-		e.buildSections()
-		e.panel = newAssessmentPanel(e)
-		side = e.panel.box
-	} else {
-		e.kind = newKindBody(e)
-		side = e.kind.side()
-	}
+	e.kind = newKindBody(e)
+	side := e.kind.side()
 	e.loading = false
 
 	e.secList = &widget.List{
@@ -238,9 +230,7 @@ func (e *editorScreen) jump(path string) {
 	i := e.sectionOf(path)
 	e.secList.Select(i)
 	e.showSection(i)
-	if e.kind != nil {
-		e.kind.reveal(path)
-	}
+	e.kind.reveal(path)
 	target, ok := lookup(e.targets, path)
 	if !ok {
 		return
@@ -283,16 +273,8 @@ func (e *editorScreen) changedView() {
 		title = Tf("（未命名的%s）", e.f.Kind.Label())
 	}
 	e.title.SetText(title)
-	if e.kind != nil {
-		e.kind.changed(now)
-	} else {
-		e.updateTotals()
-		e.syncChecklist()
-	}
+	e.kind.changed(now)
 	e.showMessages()
-	if e.panel != nil {
-		e.panel.update(now)
-	}
 	if e.secList != nil {
 		e.secList.Refresh()
 	}
@@ -445,11 +427,7 @@ func (e *editorScreen) onSubmit() {
 		e.showProblemList()
 		return
 	}
-	msg := T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
-	if e.prof != nil && e.kind == nil {
-		a := e.prof.Evaluate(e.decl(), e.u.now())
-		msg = Tf("审批路径：%s\n审批单位：%s\n\n", a.Route.Label, a.Route.Approver) + msg
-	}
+	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
 	dialog.ShowConfirm(T("提交")+T(e.f.Kind.Label()), msg, func(ok bool) {
 		if ok {
 			e.doSubmit()

@@ -13,10 +13,10 @@ import (
 	"egovdesk/app"
 )
 
-// kindBody is the part of the editor that differs by kind for the filings
-// other than the declaration: it adds its sections to the editor, keeps the
-// side panel and the live messages up to date and reveals a field path the
-// sections alone cannot (a row of a virtualised list).
+// kindBody is the part of the editor that differs by kind: it adds its
+// sections to the editor, keeps the side panel and the live messages up to
+// date and reveals a field path the sections alone cannot (a row of a
+// virtualised list).
 type kindBody interface {
 	// side returns the panel on the right.
 	side() fyne.CanvasObject
@@ -27,11 +27,19 @@ type kindBody interface {
 	reveal(path string)
 	// attached runs after an attachment was added.
 	attached()
+	// material returns what a newly picked file is first offered as, ""
+	// for no proposal.
+	material() string
+	// confirmation returns what the submit question says before asking,
+	// "" for nothing.
+	confirmation() string
 }
 
 // newKindBody returns the editor part of e's kind and builds its sections.
 func newKindBody(e *editorScreen) kindBody {
 	switch e.f.Kind {
+	case app.KindDeclaration:
+		return newDeclarationEditor(e)
 	case app.KindCatalogue:
 		return newCatalogueEditor(e)
 	case app.KindTrialReport:

@@ -223,12 +223,13 @@ func (e *editorScreen) onAddAttachment() { e.pickAttachment("") }
 // thread and attaches it as material (or, when material is "", as the
 // material the clerk chose in the question, first the first one missing).
 func (e *editorScreen) pickAttachment(material string) {
-	e.u.openFile("选择要附加的材料", filterMaterials, func(path string) { e.confirmAttachment(path, material) })
+	fixed := material != "" // a material's own 上传 button: it is that material
+	e.u.openFile("选择要附加的材料", filterMaterials, func(path string) { e.confirmAttachment(path, material, fixed) })
 }
 
 // confirmAttachment asks before the file at path is attached, naming the
 // file, its size and folder, and the material it will count as.
-func (e *editorScreen) confirmAttachment(path, material string) {
+func (e *editorScreen) confirmAttachment(path, material string, fixed bool) {
 	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
 		e.u.showError(app.Errorf(app.EINVALID, "无法读取“%s”：请确认文件存在、不是文件夹且没有被其他程序占用", filepath.Base(path)))
@@ -236,7 +237,7 @@ func (e *editorScreen) confirmAttachment(path, material string) {
 	}
 	choices := materialChoices()
 	if material == "" {
-		material = e.missingMaterial()
+		material = e.kind.material()
 	}
 	as := &widget.Select{Options: make([]string, len(choices)), PlaceHolder: T("请选择")}
 	for i, c := range choices {
@@ -248,8 +249,8 @@ func (e *editorScreen) confirmAttachment(path, material string) {
 			material = choices[i].Code
 		}
 	}
-	if e.kind != nil && material != "" {
-		as.Disable() // a material's own 上传 button: it is that material
+	if fixed {
+		as.Disable()
 	}
 	content := container.NewVBox(
 		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), app.SizeLabel(st.Size())), Wrapping: wrapping()},
@@ -291,29 +292,12 @@ func materialChoices() []app.Choice {
 	return choices
 }
 
-// missingMaterial returns the first material the declaration's profile asks
-// for that no attachment is yet, "" when none is missing.
-func (e *editorScreen) missingMaterial() string {
-	if e.prof == nil || e.kind != nil {
-		return ""
-	}
-	if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
-		return missing[0].Codes[0]
-	}
-	return ""
-}
-
 // attach adds an imported file to the filing.
 func (e *editorScreen) attach(att app.Attachment) {
 	if att.Material == "" {
-		att.Material = e.missingMaterial()
+		att.Material = e.kind.material()
 	}
 	e.f.Attachments = append(e.f.Attachments, att)
-	if e.attachBox != nil {
-		e.rebuildAttachments()
-	}
-	if e.kind != nil {
-		e.kind.attached()
-	}
+	e.kind.attached()
 	e.edited()
 }

@@ -190,6 +190,9 @@ func (te *trialEditor) reveal(string) {}
 
 func (te *trialEditor) attached() {}
 
+func (te *trialEditor) material() string     { return "" }
+func (te *trialEditor) confirmation() string { return "" }
+
 func (te *trialEditor) onAddModule() {
 	te.t.Modules = append(te.t.Modules, app.ModuleCheck{Status: app.ImplDone})
 	te.rebuildModules()
