@@ -346,18 +346,18 @@ func (e *editorScreen) applyEditable() {
 	e.revise.Hide()
 	switch {
 	case e.editable && e.f.Status == app.StatusReturned:
-		e.banner.Add(&widget.Label{Text: T("这是退回后的修改版本：改完后点“检查并提交”重新报送。") + e.lastComment(), Wrapping: wrapping(), Importance: widget.WarningImportance})
+		e.banner.Add(banner(theme.DocumentCreateIcon(), T("这是退回后的修改版本：改完后点“检查并提交”重新报送。")+e.lastComment(), widget.WarningImportance))
 		e.submit.Show()
 	case e.editable:
 		e.submit.Show()
 	case e.f.Status == app.StatusReturned:
-		e.banner.Add(&widget.Label{Text: T("数管局已退回修改。") + e.lastComment(), Wrapping: wrapping(), Importance: widget.WarningImportance})
+		e.banner.Add(banner(theme.WarningIcon(), T("只读 · 数管局已退回修改。")+e.lastComment(), widget.WarningImportance))
 		e.revise.Show()
 	case e.f.Status.Final():
-		e.banner.Add(&widget.Label{Text: Tf("数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), Wrapping: wrapping()})
+		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), widget.MediumImportance))
 	default:
-		e.banner.Add(&widget.Label{Text: fmt.Sprintf(T("第 %d 版已于 %s 提交，数管局处理期间不能修改。"), e.f.Revision.Number,
-			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), Wrapping: wrapping()})
+		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 第 %d 版已于 %s 提交，数管局处理期间不能修改。", e.f.Revision.Number,
+			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), widget.MediumImportance))
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -40,6 +43,20 @@ func (l *tapLabel) Cursor() desktop.Cursor {
 		return desktop.PointerCursor
 	}
 	return desktop.DefaultCursor
+}
+
+// banner returns a tinted strip with an icon and text that says what state
+// a screen is in ("只读：…"), so a read-only filing does not look like a
+// form to fill in.
+func banner(icon fyne.Resource, text string, imp widget.Importance) fyne.CanvasObject {
+	tint := color.NRGBA{R: 0xe8, G: 0xf0, B: 0xfb, A: 0xff} // the primary blue, light
+	if imp == widget.WarningImportance {
+		tint = color.NRGBA{R: 0xfd, G: 0xf1, B: 0xdc, A: 0xff}
+	}
+	bg := canvas.NewRectangle(tint)
+	bg.CornerRadius = theme.InputRadiusSize()
+	label := &widget.Label{Text: text, Wrapping: wrapping(), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}}
+	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil, label))
 }
 
 // heading returns a bold section heading.
