@@ -1256,7 +1256,12 @@ static void processEvent(XEvent *event)
                 //       (the server never sends a timestamp of zero)
                 // NOTE: Timestamp difference is compared to handle wrap-around
                 Time diff = event->xkey.time - window->x11.keyPressTimes[keycode];
-                if (diff == event->xkey.time || (diff > 0 && diff < ((Time)1 << 31)))
+                // PATCH (egovdesk, Fyne #5757): a key press consumed by the input method
+                //       (XFilterEvent returned True) must not reach the app;
+                //       if the IM does not use it, it is forwarded back
+                //       unfiltered and is reported then.
+                if (!filtered &&
+                    (diff == event->xkey.time || (diff > 0 && diff < ((Time)1 << 31))))
                 {
                     if (keycode)
                         _glfwInputKey(window, key, keycode, GLFW_PRESS, mods);
