@@ -7,7 +7,7 @@ TESTTAGS  := ci,migrated_fynedo
 BUILDTAGS := migrated_fynedo
 BIN       := bin
 
-.PHONY: help check test vet fmt bench bureau run screenshots
+.PHONY: help check test vet fmt bench bureau run screenshots imetest
 
 help:
 	@echo "make check   gofmt + go vet + all tests (what CI runs)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bureau  build the bureau server into $(BIN)/"
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
+	@echo "make imetest pinyin typed through a real fcitx5 into the real client under Xvfb (docs/ime.md)"
 
 check: fmt vet test
 
@@ -40,3 +41,10 @@ run:
 
 screenshots:
 	bash scripts/screenshots
+
+# Chinese input through a real input method: Xvfb + D-Bus + fcitx5 (pinyin),
+# xdotool types into the real client; checks what the client saved.
+# Needs xvfb xdotool fcitx5 fcitx5-chinese-addons dbus-x11 imagemagick locales.
+# Screenshots and the client's log go to bin/imetest/.
+imetest:
+	bash scripts/imetest
