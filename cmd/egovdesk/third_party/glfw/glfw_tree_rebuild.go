@@ -9,4 +9,4 @@ package glfw
 // inputs.
 //
 //lint:ignore U1000 ^
-const upstreamTreeSHA = "a4a3bc8c0f4e37695a4de3f51cd7123bc186043b"
+const upstreamTreeSHA = "8c4af4a2a7184a3f86903c8d7aa6ab0df595eea6"

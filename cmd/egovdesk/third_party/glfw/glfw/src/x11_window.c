@@ -3358,5 +3358,33 @@ GLFWAPI const char* glfwGetX11SelectionString(void)
     return getSelectionString(_glfw.x11.PRIMARY);
 }
 
+
+// PATCH (egovdesk, Fyne #618): moves the input method's spot (where its
+// candidate window opens) for the GLFW window whose X11 window is handle to
+// x, y in the window's pixels: the bottom-left of the text cursor. GLFW's
+// input context stays XIMPreeditNothing; Xlib passes XNSpotLocation on and
+// fcitx5 places its popup there. Returns GLFW_FALSE when the window has no
+// input context or the IM refused. Must be called on the main thread.
+GLFWAPI int glfwSetX11InputSpot(unsigned long handle, int x, int y)
+{
+    _GLFWwindow* window = NULL;
+
+    _GLFW_REQUIRE_INIT_OR_RETURN(GLFW_FALSE);
+
+    if (_glfw.platform.platformID != GLFW_PLATFORM_X11)
+        return GLFW_FALSE;
+    if (XFindContext(_glfw.x11.display, (Window) handle, _glfw.x11.context,
+                     (XPointer*) &window) != 0 || !window->x11.ic)
+        return GLFW_FALSE;
+
+    XPoint spot = { (short) x, (short) y };
+    XVaNestedList preedit = XVaCreateNestedList(0, XNSpotLocation, &spot, NULL);
+    if (!preedit)
+        return GLFW_FALSE;
+    char* failed = XSetICValues(window->x11.ic, XNPreeditAttributes, preedit, NULL);
+    XFree(preedit);
+    return failed == NULL;
+}
+
 #endif // _GLFW_X11
 
