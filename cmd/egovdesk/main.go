@@ -56,6 +56,7 @@ func main() {
 	w := a.NewWindow(ui.T("政务信息化项目申报"))
 	w.Resize(fyne.NewSize(1360, 860))
 	w.SetMaster()
+	startInputSpot(a, w)
 
 	dir := *data
 	if dir == "" {
