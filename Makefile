@@ -9,7 +9,7 @@ BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help check test vet lint fmt bench bureau run screenshots
+.PHONY: help check test vet lint fmt bench bureau run screenshots imetest
 
 help:
 	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bureau  build the bureau server into $(BIN)/"
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
+	@echo "make imetest pinyin typed through a real fcitx5 into the real client under Xvfb (docs/ime.md)"
 
 check: fmt vet lint test
 
@@ -46,3 +47,10 @@ run:
 
 screenshots:
 	bash scripts/screenshots
+
+# Chinese input through a real input method: Xvfb + D-Bus + fcitx5 (pinyin),
+# xdotool types into the real client; checks what the client saved.
+# Needs xvfb xdotool fcitx5 fcitx5-chinese-addons dbus-x11 imagemagick locales.
+# Screenshots and the client's log go to bin/imetest/.
+imetest:
+	bash scripts/imetest

@@ -70,3 +70,5 @@ require (
 	google.golang.org/protobuf v1.36.7 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+replace github.com/go-gl/glfw/v3.4/glfw => ./cmd/egovdesk/third_party/glfw

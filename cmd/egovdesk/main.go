@@ -44,6 +44,8 @@ func main() {
 	show := flag.String("show", "", "open a screen at start, for demos and screenshots: inbox, filing:ID, submit:ID (the problem list), timeline:ID")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Before Fyne starts GLFW, which reads the locale and XMODIFIERS once.
+	prepareInputEnv(log)
 
 	a := fyneapp.NewWithID("cn.egovdesk.client")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
@@ -58,6 +60,7 @@ func main() {
 	w := a.NewWindow(ui.T("政务信息化项目申报"))
 	w.Resize(windowSize)
 	w.SetMaster()
+	startInputSpot(a, w)
 
 	dir := *data
 	if dir == "" {
