@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -17,9 +19,10 @@ import (
 //	meta/schema                   schema version (decimal)
 //	meta/cursor                   sync cursor (opaque, from the bureau)
 //	meta/outseq                   last outbox sequence number (decimal)
+//	meta/reindex                  present while a migration's reindex is to run (schema 4)
 //	d/<id>                        filing working copy, JSON, without History
 //	h/<id>                        filing history, JSON []app.Transition
-//	s/<id>                        summary, binary (see summary.go)
+//	s/<id>                        summary, binary, with the deadline anchors (schema 4; see summary.go)
 //	r/<id>/<number %06d>          revision snapshot, JSON (written on Submit)
 //	x/upd/<desc>/<id>             → summary   all filings by last change
 //	x/kind/<kind>/<desc>/<id>     → summary
@@ -35,9 +38,10 @@ import (
 //	iu/<entry id>                 → filing ID; present while the entry is unread
 //	rc/<id>/<revision id>         the bureau's receipt, not yet folded into s/ and x/ (schema 3; see receipt.go)
 const (
-	keySchema = "meta/schema"
-	keyCursor = "meta/cursor"
-	keyOutSeq = "meta/outseq"
+	keySchema  = "meta/schema"
+	keyCursor  = "meta/cursor"
+	keyOutSeq  = "meta/outseq"
+	keyReindex = "meta/reindex"
 )
 
 // Migration moves the store from one schema version to the next inside one
@@ -60,6 +64,40 @@ var migrations = []Migration{
 	// version keeps older binaries, which would show a delivered filing as
 	// 待发送 for good, out of the directory.
 	func(*badger.Txn) error { return nil },
+	// 3 → 4: summaries under s/ carry the deadline anchors of declarations
+	// and acceptance applications (summary.go), which the summaries
+	// written before lack. Too many to rewrite in one transaction, so the
+	// migration only asks for a reindex, which Open runs before it returns
+	// (reindexIfAsked); the version keeps older binaries, which would write
+	// summaries without anchors, out of the directory.
+	func(txn *badger.Txn) error { return txn.Set([]byte(keyReindex), []byte("schema 4")) },
+}
+
+// reindexIfAsked runs Reindex when a migration asked for it (keyReindex),
+// then clears the request. A crash in between leaves the request, and the
+// next Open reindexes again, which is safe.
+func (s *Store) reindexIfAsked() error {
+	var asked bool
+	err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte(keyReindex))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		asked = err == nil
+		return err
+	})
+	if err != nil || !asked {
+		return err
+	}
+	start := time.Now()
+	if err := s.Reindex(context.Background()); err != nil {
+		return err
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyReindex)) }); err != nil {
+		return err
+	}
+	s.log.Info("store: reindexed", "dir", s.dir, "took", time.Since(start))
+	return nil
 }
 
 // migrate runs the migrations the store has not seen yet, each in its own
