@@ -96,7 +96,7 @@ func (f *DeclarationFacts) UnmarshalBinary(b []byte) error {
 		*f = DeclarationFacts{}
 		return nil
 	}
-	if _, err := decodeFacts(b); err != nil {
+	if err := walkFacts(b, nil); err != nil {
 		return err
 	}
 	*f = DeclarationFacts{enc: string(b)}
@@ -108,11 +108,21 @@ var errBadFacts = errors.New("malformed declaration facts")
 // decodeFacts returns the facts b encodes; without a route.
 func decodeFacts(b []byte) (map[string]factValue, error) {
 	out := map[string]factValue{}
+	err := walkFacts(b, func(name string, v factValue) { out[name] = v })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walkFacts checks the facts b encodes and calls fn (unless nil) with each
+// one this program knows.
+func walkFacts(b []byte, fn func(name string, v factValue)) error {
 	if len(b) == 0 {
-		return out, nil
+		return nil
 	}
 	if b[0] != factsVersion {
-		return nil, errBadFacts
+		return errBadFacts
 	}
 	b = b[1:]
 	str := func() (string, bool) {
@@ -135,7 +145,7 @@ func decodeFacts(b []byte) (map[string]factValue, error) {
 	for len(b) > 0 {
 		num, n := binary.Uvarint(b)
 		if n <= 0 || len(b) == n {
-			return nil, errBadFacts
+			return errBadFacts
 		}
 		name := ""
 		if num >= 1 && num <= uint64(len(factNumbers)) {
@@ -149,41 +159,41 @@ func decodeFacts(b []byte) (map[string]factValue, error) {
 		case factMoney, factInt:
 			var x int64
 			if x, ok = varint(); !ok {
-				return nil, errBadFacts
+				return errBadFacts
 			}
 			v.money, v.num = Money(x), int(x)
 		case factCode:
 			if v.code, ok = str(); !ok {
-				return nil, errBadFacts
+				return errBadFacts
 			}
 		case factFlag:
 			v.flag = true
 		case factSet:
 			n, m := binary.Uvarint(b)
 			if m <= 0 || n > uint64(len(b)) {
-				return nil, errBadFacts
+				return errBadFacts
 			}
 			b = b[m:]
 			for range n {
 				s, ok := str()
 				if !ok {
-					return nil, errBadFacts
+					return errBadFacts
 				}
 				v.set = append(v.set, s)
 			}
 		default:
-			return nil, errBadFacts // a kind this program cannot skip
+			return errBadFacts // a kind this program cannot skip
 		}
-		if def, known := facts[name]; known && def.kind == kind {
+		if def, known := facts[name]; known && def.kind == kind && fn != nil {
 			if kind == factMoney {
 				v.num = 0
 			} else if kind == factInt {
 				v.money = 0
 			}
-			out[name] = v
+			fn(name, v)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // values returns the facts with the route their total investment takes

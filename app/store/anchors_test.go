@@ -223,3 +223,19 @@ func stripAnchors(tb testing.TB, s *Store, ids ...string) {
 		tb.Fatal(err)
 	}
 }
+
+// Reading the deadline anchors of 10,000 filings, as the home screen does
+// on every change.
+func BenchmarkAnchors(b *testing.B) {
+	s := openSeeded(b)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		all, err := s.Anchors(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(all)
+	}
+	b.ReportMetric(float64(n), "filings")
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -196,20 +197,7 @@ func decodeSummary(b []byte) (Summary, error) {
 	s.ReceiptID = d.str()
 	s.ReceiptAt = d.time()
 	s.Unread = int(d.varint())
-	if len(d.b) > 0 && d.err == nil { // the anchors of a summary under s/
-		a := &s.anchors
-		a.Kind = s.Kind
-		a.Project = d.str()
-		a.Name = d.str()
-		a.ApprovedAt = d.zonedTime()
-		a.CompletedOn = d.str()
-		a.AcceptedAt = d.zonedTime()
-		if facts := d.str(); d.err == nil {
-			if err := a.Facts.UnmarshalBinary([]byte(facts)); err != nil {
-				d.err = err
-			}
-		}
-	}
+	s.anchors = d.anchors(s.Kind)
 	if d.err != nil {
 		return Summary{}, fmt.Errorf("decode summary: %w", d.err)
 	}
@@ -307,6 +295,72 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, v)
 }
 
+// anchors reads the anchors appendAnchors wrote after the fields of a
+// summary of kind under s/; none when there are no more bytes.
+func (d *decoder) anchors(kind app.Kind) app.FilingAnchors {
+	if len(d.b) == 0 || d.err != nil {
+		return app.FilingAnchors{}
+	}
+	a := app.FilingAnchors{Kind: kind}
+	a.Project = d.str()
+	a.Name = d.str()
+	a.ApprovedAt = d.zonedTime()
+	a.CompletedOn = d.str()
+	a.AcceptedAt = d.zonedTime()
+	if facts := d.bytes(); d.err == nil {
+		if err := a.Facts.UnmarshalBinary(facts); err != nil {
+			d.err = err
+		}
+	}
+	return a
+}
+
+// decodeAnchors reads from an encoded summary under s/ only what Anchors
+// needs, skipping the rest without copying it: decoding whole summaries
+// took most of the home screen's deadline count.
+func decodeAnchors(b []byte) (id string, listed time.Time, a app.FilingAnchors, err error) {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return "", time.Time{}, a, errBadSummary
+	}
+	d := decoder{b: b[1:]}
+	id = d.str()
+	kind := app.Kind(d.intern(kindNames))
+	d.bytes()  // status
+	d.bytes()  // title
+	d.varint() // plan year
+	d.varint() // created
+	d.varint() // updated
+	listed = d.time()
+	d.bytes()  // revision ID
+	d.varint() // revision number
+	d.varint() // submitted at
+	d.bytes()  // send state
+	d.bytes()  // send error
+	d.bytes()  // receipt ID
+	d.varint() // receipt at
+	d.varint() // unread
+	a = d.anchors(kind)
+	if d.err != nil {
+		return "", time.Time{}, app.FilingAnchors{}, fmt.Errorf("decode summary: %w", d.err)
+	}
+	return id, listed, a, nil
+}
+
+// bytes reads a string like str, without copying it.
+func (d *decoder) bytes() []byte {
+	if d.err != nil {
+		return nil
+	}
+	l, n := binary.Uvarint(d.b)
+	if n <= 0 || uint64(len(d.b)-n) < l {
+		d.err = errBadSummary
+		return nil
+	}
+	b := d.b[n : n+int(l)]
+	d.b = d.b[n+int(l):]
+	return b
+}
+
 // zonedTime reads what appendZonedTime wrote. A time whose offset is the
 // local zone's then is in time.Local, as encoding/json reads it.
 func (d *decoder) zonedTime() time.Time {
@@ -339,12 +393,15 @@ func sameListing(a, b *Summary) bool {
 }
 
 // desc returns the 16-hex-digit key fragment that sorts newer times first.
-func desc(t time.Time) string {
+func desc(t time.Time) string { return fmt.Sprintf("%016x", listOrder(t)) }
+
+// listOrder returns the number desc writes: smaller for newer times.
+func listOrder(t time.Time) uint64 {
 	n := int64(0)
 	if !t.IsZero() && t.Unix() > 0 && t.Year() < 2262 {
 		n = t.UnixNano()
 	}
-	return fmt.Sprintf("%016x", uint64(math.MaxInt64-n))
+	return uint64(math.MaxInt64 - n)
 }
 
 // Anchors returns what every declaration and acceptance application tells
@@ -355,10 +412,12 @@ func desc(t time.Time) string {
 // a wrapped storage error.
 func (s *Store) Anchors(ctx context.Context) ([]app.FilingAnchors, error) {
 	type row struct {
-		order string
-		a     app.FilingAnchors
+		order uint64 // listOrder
+		id    string
+		i     int // in all
 	}
 	var rows []row
+	var all []app.FilingAnchors
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		n := 0
 		return iterate(txn, "s/", func(k, v []byte) error {
@@ -372,21 +431,24 @@ func (s *Store) Anchors(ctx context.Context) ([]app.FilingAnchors, error) {
 			default:
 				return nil
 			}
-			sum, err := decodeSummary(v)
+			id, listed, a, err := decodeAnchors(v)
 			if err != nil {
 				return fmt.Errorf("summary of %s: %w", k, err)
 			}
-			rows = append(rows, row{desc(sum.Listed) + "/" + sum.ID, sum.anchors})
+			rows = append(rows, row{listOrder(listed), id, len(all)})
+			all = append(all, a)
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read deadline anchors: %w", err)
 	}
-	slices.SortFunc(rows, func(a, b row) int { return strings.Compare(a.order, b.order) })
+	slices.SortFunc(rows, func(a, b row) int { // as the x/ index keys: desc(Listed)/ID
+		return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.id, b.id))
+	})
 	out := make([]app.FilingAnchors, len(rows))
-	for i := range rows {
-		out[i] = rows[i].a
+	for i, r := range rows {
+		out[i] = all[r.i]
 	}
 	return out, nil
 }
