@@ -229,14 +229,18 @@ func (prof *Profile) DeadlinesFor(d *Declaration, events map[string]time.Time, n
 	if d == nil {
 		d = &Declaration{}
 	}
-	f := extractFacts(d, prof.routeCode(d))
+	return prof.deadlines(extractFacts(d, prof.routeCode(d)), d.PlanYear, events, now)
+}
+
+// deadlines is DeadlinesFor for a declaration with facts f (route included)
+// and plan year planYear.
+func (prof *Profile) deadlines(f map[string]factValue, planYear int, events map[string]time.Time, now time.Time) []Deadline {
 	out := make([]Deadline, 0, len(prof.Deadlines))
 	today := day(now)
 	for _, r := range prof.Deadlines {
 		if !r.When.eval(f) {
 			continue
 		}
-		planYear := d.PlanYear
 		dl := Deadline{ID: r.ID, Label: r.Label, Rule: r.Rule, Source: r.Source, Anchor: r.Anchor}
 		switch r.Anchor {
 		case AnchorPlanYear:

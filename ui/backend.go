@@ -27,6 +27,10 @@ type Store interface {
 	List(ctx context.Context, q Query) ([]Row, error)
 	// Counts returns the numbers the header shows.
 	Counts(ctx context.Context) (Counts, error)
+	// Anchors returns what each declaration and acceptance application
+	// tells about its project's deadlines, newest first, without decoding
+	// documents (app.Profile.ProjectDeadlines counts from them).
+	Anchors(ctx context.Context) ([]app.FilingAnchors, error)
 	// Get returns a filing with its history; ENOTFOUND when there is none.
 	Get(ctx context.Context, id string) (*app.Filing, error)
 	// Save stores the working copy of a filing (the autosave).

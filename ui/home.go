@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ type homeScreen struct {
 	rows       []Row
 	projectDL  []app.Deadline     // deadlines counted from the projects' events
 	dlStale    bool               // projectDL predates a store or profile change
+	dlShown    deadlinesShown     // what the deadline panel shows
 	gen        uint64             // generation of the latest load
 	cancelLoad context.CancelFunc // cancels the load under way
 	loading    sync.WaitGroup     // loads not yet applied (tests wait on it)
@@ -192,31 +194,57 @@ func (h *homeScreen) update(c Counts) {
 	prof := h.u.link.Profile()
 	if prof == nil {
 		h.profile.SetText(T("尚未选择规则。请在“设置”中连接数管局或选择所在地区。"))
-		h.deadlines.RemoveAll()
+		h.showDeadlines()
 		return
 	}
 	h.profile.SetText(Tf("%s · %s\n%s", prof.Jurisdiction, prof.Bureau, prof.Regulation))
 	h.showDeadlines()
 }
 
+// deadlinesShown is what the deadline panel was built from.
+type deadlinesShown struct {
+	prof    *app.Profile
+	day     string // the day counted from ("还有 N 天")
+	lang    string // a word in the language shown
+	project []app.Deadline
+}
+
 // showDeadlines shows the projects' deadlines whose anchor is known, then
-// the profile's plan-year and yearly ones still ahead.
+// the profile's plan-year and yearly ones still ahead. It builds the panel
+// again only when what it shows changed: a unit with thousands of projects
+// has thousands of deadlines, and every refresh would build them all on
+// the Fyne thread.
 func (h *homeScreen) showDeadlines() {
 	prof := h.u.link.Profile()
-	h.deadlines.RemoveAll()
 	if prof == nil {
+		h.dlShown = deadlinesShown{}
+		h.deadlines.RemoveAll()
 		return
 	}
 	now := h.u.now()
+	shown := deadlinesShown{prof: prof, day: now.Format(time.DateOnly), lang: T("时间要求"), project: h.projectDL}
+	if h.dlShown.prof == shown.prof && h.dlShown.day == shown.day && h.dlShown.lang == shown.lang && len(h.deadlines.Objects) > 0 &&
+		slices.EqualFunc(h.dlShown.project, shown.project, sameDeadline) {
+		return
+	}
+	h.dlShown = shown
+	var objs []fyne.CanvasObject
 	for _, d := range h.projectDL {
-		h.deadlines.Add(deadlineView(d, now))
+		objs = append(objs, deadlineView(d, now))
 	}
 	for _, d := range upcoming(prof, now) {
-		h.deadlines.Add(deadlineView(d, now))
+		objs = append(objs, deadlineView(d, now))
 	}
-	if len(h.deadlines.Objects) == 0 {
-		h.deadlines.Add(note(T("本地区规则没有固定的申报期限")))
+	if len(objs) == 0 {
+		objs = append(objs, note(T("本地区规则没有固定的申报期限")))
 	}
+	h.deadlines.Objects = objs // at once: Add lays the box out again for each one
+	h.deadlines.Refresh()
+}
+
+// sameDeadline reports whether a and b show the same.
+func sameDeadline(a, b app.Deadline) bool {
+	return a.ID == b.ID && a.Label == b.Label && a.Rule == b.Rule && a.Due.Equal(b.Due) && a.Opens.Equal(b.Opens)
 }
 
 // upcoming returns the profile's plan-year deadlines still ahead: those of

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,6 +54,13 @@ func (x *notifyFixture) pump() {
 			return
 		}
 	}
+}
+
+// refresh refreshes the UI as a store change does and waits until it is shown.
+func (x *notifyFixture) refresh(t *testing.T) {
+	t.Helper()
+	x.u.refresh()
+	x.eventually(t, "the refresh", func() bool { return !x.u.refreshing })
 }
 
 func (x *notifyFixture) eventually(t *testing.T, what string, cond func() bool) {
@@ -148,7 +156,7 @@ func TestTrayCountsDecisions(t *testing.T) {
 		t.Fatal("no tray menu")
 	}
 	x.store.counts = Counts{Unread: 3, UnreadDecisions: 1, Outbox: 2}
-	x.u.refresh()
+	x.refresh(t)
 	if got := x.u.tray.unread.Label; got != "未读批复 1 条、通知 2 条" {
 		t.Errorf("unread item %q", got)
 	}
@@ -157,12 +165,12 @@ func TestTrayCountsDecisions(t *testing.T) {
 		t.Errorf("title and tooltip %q, want %q", x.texts, want)
 	}
 	x.store.counts = Counts{Unread: 2}
-	x.u.refresh()
+	x.refresh(t)
 	if got, text := x.u.tray.unread.Label, x.texts[len(x.texts)-1]; got != "未读通知 2 条" || text[1] != "政务信息化项目申报：未读通知 2 条" {
 		t.Errorf("notices only: item %q, tooltip %q", got, text[1])
 	}
 	n := len(x.texts)
-	x.u.refresh()
+	x.refresh(t)
 	if len(x.texts) != n {
 		t.Error("unchanged title and tooltip were set again")
 	}
@@ -273,6 +281,10 @@ type fakeStore struct {
 	inbox   []Message
 	read    []string
 	counts  Counts
+
+	countsGate  chan struct{} // when set, Counts waits for it
+	countsCalls atomic.Int32
+	anchors     []app.FilingAnchors
 }
 
 func (s *fakeStore) add(t *testing.T, title string) *app.Filing {
@@ -293,7 +305,18 @@ func (s *fakeStore) readIDs() []string {
 }
 
 func (s *fakeStore) List(context.Context, Query) ([]Row, error) { return nil, nil }
-func (s *fakeStore) Counts(context.Context) (Counts, error)     { return s.counts, nil }
+func (s *fakeStore) Counts(context.Context) (Counts, error) {
+	s.countsCalls.Add(1)
+	if s.countsGate != nil {
+		<-s.countsGate
+	}
+	return s.counts, nil
+}
+func (s *fakeStore) Anchors(context.Context) ([]app.FilingAnchors, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.anchors), nil
+}
 func (s *fakeStore) Get(_ context.Context, id string) (*app.Filing, error) {
 	if f, ok := s.filings[id]; ok {
 		return f, nil
@@ -320,12 +343,13 @@ func (s *fakeStore) MarkRead(_ context.Context, id string) error {
 // fakeLink is a configured offline session whose decisions the test sends.
 type fakeLink struct {
 	decisions chan Decision
+	profile   *app.Profile
 }
 
 func (l *fakeLink) Session() Session {
 	return Session{Configured: true, UnitName: "霍邱县数据资源局"}
 }
-func (l *fakeLink) Profile() *app.Profile                                 { return nil }
+func (l *fakeLink) Profile() *app.Profile                                 { return l.profile }
 func (l *fakeLink) Connect(context.Context, string, string, string) error { return nil }
 func (l *fakeLink) WorkOffline(string, string, string) error              { return nil }
 func (l *fakeLink) Status() SyncStatus                                    { return SyncStatus{} }

@@ -71,6 +71,10 @@ type UI struct {
 	inboxBtn *widget.Button
 	tray     *trayMenu
 
+	// refresh state, on the Fyne thread
+	refreshing   bool // counts are being read
+	refreshAgain bool // refresh was called meanwhile: read again
+
 	// lifetime
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -197,17 +201,43 @@ func (u *UI) watchDecisions() {
 	}
 }
 
-// refresh brings every visible number up to date. It runs on the Fyne thread
-// and reads only counts and the status; the list reloads off the thread.
+// refresh brings every visible number up to date after the store or the
+// link changed. Call it on the Fyne thread: it reads the counts and the
+// status off the thread and then shows them, and the screens reload off the
+// thread too. Calls while a read is under way make one more read after it,
+// so a burst of store notifications costs two reads, not one each.
 func (u *UI) refresh() {
 	if u.ctx.Err() != nil {
 		return
 	}
-	st := u.link.Status()
-	c, err := u.store.Counts(u.ctx)
-	if err != nil {
-		fyne.LogError("counts", err)
+	if u.refreshing {
+		u.refreshAgain = true
+		return
 	}
+	u.refreshing = true
+	u.goWait(func(ctx context.Context) {
+		st := u.link.Status()
+		c, err := u.store.Counts(ctx)
+		u.do(func() {
+			u.refreshing = false
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				fyne.LogError("counts", err)
+			}
+			u.showCounts(st, c)
+			if u.refreshAgain {
+				u.refreshAgain = false
+				u.refresh()
+			}
+		})
+	})
+}
+
+// showCounts shows the status and counts refresh read, and reloads the
+// screens shown. It runs on the Fyne thread.
+func (u *UI) showCounts(st SyncStatus, c Counts) {
 	u.bar.update(st, c)
 	if c.Unread > 0 {
 		u.inboxBtn.SetText(fmt.Sprintf(T("收件箱（%d 条未读）"), c.Unread))

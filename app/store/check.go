@@ -68,7 +68,7 @@ func (s *Store) Check(ctx context.Context) error {
 			}
 			exp := summaryOf(f, sum)
 			exp.Unread = sum.Unread
-			if !sameListing(&exp, sum) || !exp.Updated.Equal(sum.Updated) ||
+			if !sameListing(&exp, sum) || !sameAnchors(&exp, sum) || !exp.Updated.Equal(sum.Updated) ||
 				sum.Listed.After(sum.Updated) || sum.Updated.Sub(sum.Listed) >= listGranularity {
 				add("材料 %s 的摘要与内容不符", id)
 			}

@@ -80,9 +80,12 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 			return err
 		}
 		sum := summaryOf(&doc, old)
+		if old != nil { // doc has no history: the decisions are old's
+			sum.anchors.ApprovedAt, sum.anchors.AcceptedAt = old.anchors.ApprovedAt, old.anchors.AcceptedAt
+		}
 		if old != nil && sameListing(old, &sum) && !now.Before(old.Listed) && now.Sub(old.Listed) < listGranularity {
 			sum.Listed = old.Listed // the index entries stay as they are
-			return txn.Set([]byte("s/"+f.ID), sum.encode())
+			return txn.Set([]byte("s/"+f.ID), sum.encodeStored())
 		}
 		return writeSummary(txn, old, &sum)
 	})
@@ -143,7 +146,7 @@ func (s *Store) Summary(ctx context.Context, id string) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("summary of filing %s: %w", id, err)
 	}
-	sum.receiptFolded = false
+	sum.receiptFolded, sum.anchors = false, app.FilingAnchors{} // a list row: see Store.Anchors
 	return *sum, nil
 }
 

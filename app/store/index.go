@@ -37,10 +37,10 @@ func writeSummary(txn *badger.Txn, old, s *Summary) error {
 	if err := dropFoldedReceipt(txn, old); err != nil { // s was made from old, receipt and all
 		return err
 	}
-	enc := s.encode()
-	if err := txn.Set([]byte("s/"+s.ID), enc); err != nil {
+	if err := txn.Set([]byte("s/"+s.ID), s.encodeStored()); err != nil {
 		return err
 	}
+	enc := s.encode() // what lists show: the anchors stay under s/
 	if old == nil || old.Status != s.Status || old.Kind != s.Kind {
 		if err := countFiling(txn, old, -1); err != nil {
 			return err
@@ -343,6 +343,7 @@ func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string)
 		}
 		if s != nil && q.match(s, terms) {
 			s.receiptFolded = false
+			s.anchors = app.FilingAnchors{} // index entries do not carry them either
 			all = append(all, *s)
 		}
 	}

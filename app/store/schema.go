@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -17,9 +19,10 @@ import (
 //	meta/schema                   schema version (decimal)
 //	meta/cursor                   sync cursor (opaque, from the bureau)
 //	meta/outseq                   last outbox sequence number (decimal)
+//	meta/fill-anchors             present while summaries lack the deadline anchors (schema 4)
 //	d/<id>                        filing working copy, JSON, without History
 //	h/<id>                        filing history, JSON []app.Transition
-//	s/<id>                        summary, binary (see summary.go)
+//	s/<id>                        summary, binary, with the deadline anchors (schema 4; see summary.go)
 //	r/<id>/<number %06d>          revision snapshot, JSON (written on Submit)
 //	x/upd/<desc>/<id>             → summary   all filings by last change
 //	x/kind/<kind>/<desc>/<id>     → summary
@@ -35,9 +38,10 @@ import (
 //	iu/<entry id>                 → filing ID; present while the entry is unread
 //	rc/<id>/<revision id>         the bureau's receipt, not yet folded into s/ and x/ (schema 3; see receipt.go)
 const (
-	keySchema = "meta/schema"
-	keyCursor = "meta/cursor"
-	keyOutSeq = "meta/outseq"
+	keySchema      = "meta/schema"
+	keyCursor      = "meta/cursor"
+	keyOutSeq      = "meta/outseq"
+	keyFillAnchors = "meta/fill-anchors"
 )
 
 // Migration moves the store from one schema version to the next inside one
@@ -60,6 +64,85 @@ var migrations = []Migration{
 	// version keeps older binaries, which would show a delivered filing as
 	// 待发送 for good, out of the directory.
 	func(*badger.Txn) error { return nil },
+	// 3 → 4: summaries under s/ carry the deadline anchors of declarations
+	// and acceptance applications (summary.go), which the summaries
+	// written before lack. Too many to rewrite in one transaction, so the
+	// migration only asks for them (keyFillAnchors), and Open fills them in
+	// before it returns (fillAnchorsIfAsked); the version keeps older
+	// binaries, which would write summaries without anchors, out of the
+	// directory.
+	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 4")) },
+}
+
+// fillAnchorsIfAsked runs fillAnchors when a migration asked for it, then
+// clears the request. A crash in between leaves the request, and the next
+// Open fills them in again, which changes nothing more.
+func (s *Store) fillAnchorsIfAsked() error {
+	var asked bool
+	err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte(keyFillAnchors))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		asked = err == nil
+		return err
+	})
+	if err != nil || !asked {
+		return err
+	}
+	start := time.Now()
+	n, err := s.fillAnchors(context.Background())
+	if err != nil {
+		return err
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyFillAnchors)) }); err != nil {
+		return err
+	}
+	s.log.Info("store: deadline anchors filled in", "dir", s.dir, "filings", n, "took", time.Since(start))
+	return nil
+}
+
+// fillBatch is how many summaries fillAnchors writes in one transaction.
+const fillBatch = 500
+
+// fillAnchors writes the deadline anchors of every declaration and
+// acceptance application into its summary under s/, from its document and
+// history, in transactions of bounded size. Nothing else changes: index
+// entries do not carry anchors. It returns how many summaries it wrote.
+func (s *Store) fillAnchors(ctx context.Context) (n int, err error) {
+	var ids []string
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		return iterate(txn, "s/", func(k, v []byte) error {
+			if kind := app.Kind(peekKind(v)); kind == app.KindDeclaration || kind == app.KindAcceptance {
+				ids = append(ids, string(k))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fill in deadline anchors: %w", err)
+	}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), fillBatch)] // a size that fits: updateEach would try all first
+		ids = ids[len(batch):]
+		err = s.updateEach(ctx, false, len(batch), func(txn *badger.Txn, i int) error {
+			f, err := readFiling(txn, batch[i])
+			if err != nil {
+				return err
+			}
+			sum, err := readStoredSummary(txn, batch[i])
+			if err != nil || sum == nil {
+				return err
+			}
+			sum.anchors = app.AnchorsOf(f)
+			return txn.Set([]byte("s/"+batch[i]), sum.encodeStored())
+		})
+		if err != nil {
+			return 0, fmt.Errorf("fill in deadline anchors: %w", err)
+		}
+		n += len(batch)
+	}
+	return n, nil
 }
 
 // migrate runs the migrations the store has not seen yet, each in its own

@@ -1,11 +1,17 @@
 package store
 
 import (
+	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
 )
@@ -61,6 +67,14 @@ type Summary struct {
 	ReceiptAt time.Time // when the bureau received it
 	Unread    int       // unread inbox entries about this filing
 
+	// anchors is what a declaration or acceptance application tells about
+	// its project's deadlines (app.AnchorsOf); the zero value for the other
+	// kinds. Only the summary under s/ carries it, not the index entries:
+	// lists do not show it, and an autosave that changes only it (the
+	// amounts of a draft) must not move the filing in the lists. Rows that
+	// List and Summary return leave it out; Store.Anchors returns it.
+	anchors app.FilingAnchors
+
 	receiptFolded bool // its receipt was read from a receipt key (receipt.go), which writeSummary removes
 }
 
@@ -78,7 +92,7 @@ func (s Summary) SendLabel() string {
 func summaryOf(f *app.Filing, old *Summary) Summary {
 	s := Summary{ID: f.ID, Kind: f.Kind, Status: f.Status, Title: f.Title(), PlanYear: f.PlanYear(),
 		Created: f.Created, Updated: f.Updated, Listed: f.Updated, RevisionID: f.Revision.ID,
-		RevisionNumber: f.Revision.Number, SubmittedAt: f.Revision.SubmittedAt}
+		RevisionNumber: f.Revision.Number, SubmittedAt: f.Revision.SubmittedAt, anchors: app.AnchorsOf(f)}
 	if old != nil {
 		s.Unread = old.Unread
 		if old.RevisionID == f.Revision.ID {
@@ -91,9 +105,10 @@ func summaryOf(f *app.Filing, old *Summary) Summary {
 // summaryVersion is the first byte of an encoded summary.
 const summaryVersion = 1
 
-// encode returns the compact binary form: a version byte, then each field as a
-// uvarint-prefixed string or a varint. It is several times faster to decode
-// than JSON, which matters when a list decodes thousands of rows.
+// encode returns the compact binary form of what lists show, as index
+// entries carry it: a version byte, then each field as a uvarint-prefixed
+// string or a varint. It is several times faster to decode than JSON,
+// which matters when a list decodes thousands of rows.
 func (s *Summary) encode() []byte {
 	b := make([]byte, 0, 96+len(s.ID)+len(s.Title)+len(s.RevisionID)+len(s.SendError)+len(s.ReceiptID))
 	b = append(b, summaryVersion)
@@ -114,6 +129,47 @@ func (s *Summary) encode() []byte {
 	b = appendTime(b, s.ReceiptAt)
 	b = binary.AppendVarint(b, int64(s.Unread))
 	return b
+}
+
+// encodeStored returns the form stored under s/: encode's, then the anchors
+// when there are any (see appendAnchors).
+func (s *Summary) encodeStored() []byte {
+	b := s.encode()
+	if s.anchors == (app.FilingAnchors{}) {
+		return b
+	}
+	return appendAnchors(b, &s.anchors)
+}
+
+// appendAnchors appends a's fields but its kind (the summary's): strings,
+// times with their zone offset (appendZonedTime) and the declaration's
+// facts as a string.
+func appendAnchors(b []byte, a *app.FilingAnchors) []byte {
+	b = appendString(b, a.Project)
+	b = appendString(b, a.Name)
+	b = appendZonedTime(b, a.ApprovedAt)
+	b = appendString(b, a.CompletedOn)
+	b = appendZonedTime(b, a.AcceptedAt)
+	facts, _ := a.Facts.AppendBinary(nil) // never fails
+	return appendString(b, string(facts))
+}
+
+// sameAnchors reports whether a and b hold the same anchors, as stored.
+func sameAnchors(a, b *Summary) bool {
+	return string(appendAnchors(nil, &a.anchors)) == string(appendAnchors(nil, &b.anchors)) &&
+		(a.anchors == app.FilingAnchors{}) == (b.anchors == app.FilingAnchors{})
+}
+
+// appendZonedTime writes t like appendTime, then, unless t is zero, its
+// zone's offset in seconds: a deadline counted from a decision counts days
+// in the zone the bureau wrote its time in, as it did from the document.
+func appendZonedTime(b []byte, t time.Time) []byte {
+	b = appendTime(b, t)
+	if t.IsZero() {
+		return b
+	}
+	_, off := t.Zone()
+	return binary.AppendVarint(b, int64(off))
 }
 
 var errBadSummary = errors.New("malformed summary")
@@ -141,6 +197,7 @@ func decodeSummary(b []byte) (Summary, error) {
 	s.ReceiptID = d.str()
 	s.ReceiptAt = d.time()
 	s.Unread = int(d.varint())
+	s.anchors = d.anchors(s.Kind)
 	if d.err != nil {
 		return Summary{}, fmt.Errorf("decode summary: %w", d.err)
 	}
@@ -238,6 +295,86 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, v)
 }
 
+// anchors reads the anchors appendAnchors wrote after the fields of a
+// summary of kind under s/; none when there are no more bytes.
+func (d *decoder) anchors(kind app.Kind) app.FilingAnchors {
+	if len(d.b) == 0 || d.err != nil {
+		return app.FilingAnchors{}
+	}
+	a := app.FilingAnchors{Kind: kind}
+	a.Project = d.str()
+	a.Name = d.str()
+	a.ApprovedAt = d.zonedTime()
+	a.CompletedOn = d.str()
+	a.AcceptedAt = d.zonedTime()
+	if facts := d.bytes(); d.err == nil {
+		if err := a.Facts.UnmarshalBinary(facts); err != nil {
+			d.err = err
+		}
+	}
+	return a
+}
+
+// decodeAnchors reads from an encoded summary under s/ only what Anchors
+// needs, skipping the rest without copying it: decoding whole summaries
+// took most of the home screen's deadline count.
+func decodeAnchors(b []byte) (id string, listed time.Time, a app.FilingAnchors, err error) {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return "", time.Time{}, a, errBadSummary
+	}
+	d := decoder{b: b[1:]}
+	id = d.str()
+	kind := app.Kind(d.intern(kindNames))
+	d.bytes()  // status
+	d.bytes()  // title
+	d.varint() // plan year
+	d.varint() // created
+	d.varint() // updated
+	listed = d.time()
+	d.bytes()  // revision ID
+	d.varint() // revision number
+	d.varint() // submitted at
+	d.bytes()  // send state
+	d.bytes()  // send error
+	d.bytes()  // receipt ID
+	d.varint() // receipt at
+	d.varint() // unread
+	a = d.anchors(kind)
+	if d.err != nil {
+		return "", time.Time{}, app.FilingAnchors{}, fmt.Errorf("decode summary: %w", d.err)
+	}
+	return id, listed, a, nil
+}
+
+// bytes reads a string like str, without copying it.
+func (d *decoder) bytes() []byte {
+	if d.err != nil {
+		return nil
+	}
+	l, n := binary.Uvarint(d.b)
+	if n <= 0 || uint64(len(d.b)-n) < l {
+		d.err = errBadSummary
+		return nil
+	}
+	b := d.b[n : n+int(l)]
+	d.b = d.b[n+int(l):]
+	return b
+}
+
+// zonedTime reads what appendZonedTime wrote. A time whose offset is the
+// local zone's then is in time.Local, as encoding/json reads it.
+func (d *decoder) zonedTime() time.Time {
+	t := d.time()
+	if t.IsZero() {
+		return t
+	}
+	off := int(d.varint())
+	if _, local := t.Zone(); local == off {
+		return t
+	}
+	return t.In(time.FixedZone("", off))
+}
+
 // listGranularity is how far Listed may lag behind Updated. An autosave
 // that changes nothing a list shows except the time, within this long after
 // the filing last moved in the lists, rewrites the document and its summary
@@ -256,10 +393,81 @@ func sameListing(a, b *Summary) bool {
 }
 
 // desc returns the 16-hex-digit key fragment that sorts newer times first.
-func desc(t time.Time) string {
+func desc(t time.Time) string { return fmt.Sprintf("%016x", listOrder(t)) }
+
+// listOrder returns the number desc writes: smaller for newer times.
+func listOrder(t time.Time) uint64 {
 	n := int64(0)
 	if !t.IsZero() && t.Unix() > 0 && t.Year() < 2262 {
 		n = t.UnixNano()
 	}
-	return fmt.Sprintf("%016x", uint64(math.MaxInt64-n))
+	return uint64(math.MaxInt64 - n)
+}
+
+// Anchors returns what every declaration and acceptance application tells
+// about its project's deadlines (app.AnchorsOf, as of its last save or
+// decision), newest first as lists order filings. It reads the summaries
+// under s/ only, never a document, so the home screen can count the
+// deadlines of 10,000 filings on every change. It fails with ctx's error or
+// a wrapped storage error.
+func (s *Store) Anchors(ctx context.Context) ([]app.FilingAnchors, error) {
+	type row struct {
+		order uint64 // listOrder
+		id    string
+		i     int // in all
+	}
+	var rows []row
+	var all []app.FilingAnchors
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		n := 0
+		return iterate(txn, "s/", func(k, v []byte) error {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			switch app.Kind(peekKind(v)) {
+			case app.KindDeclaration, app.KindAcceptance, "": // "": malformed, which decodeSummary reports
+			default:
+				return nil
+			}
+			id, listed, a, err := decodeAnchors(v)
+			if err != nil {
+				return fmt.Errorf("summary of %s: %w", k, err)
+			}
+			rows = append(rows, row{listOrder(listed), id, len(all)})
+			all = append(all, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read deadline anchors: %w", err)
+	}
+	slices.SortFunc(rows, func(a, b row) int { // as the x/ index keys: desc(Listed)/ID
+		return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.id, b.id))
+	})
+	out := make([]app.FilingAnchors, len(rows))
+	for i, r := range rows {
+		out[i] = all[r.i]
+	}
+	return out, nil
+}
+
+// peekKind returns the kind of the encoded summary b without decoding it,
+// "" when b is malformed (decodeSummary then says so).
+func peekKind(b []byte) string {
+	if len(b) == 0 || b[0] != summaryVersion {
+		return ""
+	}
+	b = b[1:]
+	l, n := binary.Uvarint(b) // the ID
+	if n <= 0 || uint64(len(b)-n) < l {
+		return ""
+	}
+	b = b[n+int(l):]
+	l, n = binary.Uvarint(b)
+	if n <= 0 || uint64(len(b)-n) < l {
+		return ""
+	}
+	return string(b[n : n+int(l)])
 }

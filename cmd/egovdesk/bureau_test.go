@@ -168,9 +168,9 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 	if err != nil || len(inbox) != 1 || inbox[0].Read {
 		t.Fatalf("inbox %+v, %v", inbox, err)
 	}
-	if c := d.ui.Home().Counts(); !strings.Contains(c, "未读批复 1 条") {
-		t.Errorf("counts line %q", c)
-	}
+	d.eventually(t, "the counts line with the decision", func() bool { // read off the Fyne thread
+		return strings.Contains(d.ui.Home().Counts(), "未读批复 1 条")
+	})
 	d.ui.OpenInboxEntry(inbox[0].ID)
 	if txt := d.ui.InboxText(); !strings.Contains(txt, comment) || !strings.Contains(txt, "退回修改") {
 		t.Errorf("inbox entry shows:\n%s", txt)

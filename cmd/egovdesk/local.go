@@ -58,6 +58,8 @@ func (l *local) Counts(ctx context.Context) (ui.Counts, error) {
 		UnreadDecisions: c.UnreadDecisions}, nil
 }
 
+func (l *local) Anchors(ctx context.Context) ([]app.FilingAnchors, error) { return l.st.Anchors(ctx) }
+
 func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { return l.st.Get(ctx, id) }
 
 func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }

@@ -1,0 +1,157 @@
+package app_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+func TestProjectDeadlines(t *testing.T) {
+	ps := MustProfiles(t)
+	at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 30, 0, 0, cst) }
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, cst)
+	decl := func(id, total string, approved time.Time) app.FilingAnchors {
+		d := declaration(t, "项目"+id, "示范单位", total)
+		return app.FilingAnchors{Kind: app.KindDeclaration, Project: id, Name: d.ProjectName,
+			ApprovedAt: approved, Facts: app.FactsOf(d)}
+	}
+	acc := func(project, name, completed string, accepted time.Time) app.FilingAnchors {
+		return app.FilingAnchors{Kind: app.KindAcceptance, Project: project, Name: name,
+			CompletedOn: completed, AcceptedAt: accepted}
+	}
+	tests := []struct {
+		name, profile string
+		filings       []app.FilingAnchors
+		want          []string // "project name/deadline ID/opens/due"
+	}{
+		{seedYunan + "/立项审批的项目：批复后24个月有效期", "yunan",
+			[]app.FilingAnchors{decl("p1", "120", at(2025, 3, 15, 10))},
+			[]string{"项目p1/approval_expiry//2027-03-15"}},
+		{seedYunan + "/备案的项目没有立项有效期（条件读申报书的事实）", "yunan",
+			[]app.FilingAnchors{decl("p1", "30", at(2025, 3, 15, 10))},
+			nil},
+		{seedYunan + "/未批复的项目没有以批复起算的期限", "yunan",
+			[]app.FilingAnchors{decl("p1", "120", time.Time{})},
+			nil},
+		{seedYunan + "/验收通过后12个月自评价，项目名取自申报书", "yunan",
+			[]app.FilingAnchors{acc("p1", "验收申请里的名称", "", at(2026, 1, 31, 15)), decl("p1", "120", time.Time{})},
+			[]string{"项目p1/self_evaluation//2027-01-31"}},
+		{seedYunan + "/本机没有申报书：按空申报书（单位自行管理）判断，不自评价", "yunan",
+			[]app.FilingAnchors{acc("p9", "外单位项目", "", at(2026, 1, 31, 15))},
+			nil},
+		{seedTianning + "/验收后10个工作日备案，项目名取自验收申请", "tianning",
+			[]app.FilingAnchors{acc("p2", "天宁区智慧城管平台", "2026-09-01", at(2026, 9, 24, 16))},
+			[]string{"天宁区智慧城管平台/acceptance_filing//2026-10-15"}},
+		{seedWuhan + "/建成后半年内验收：建设完成日期按本地日期", "wuhan",
+			[]app.FilingAnchors{acc("p3", "武汉项目", "2025-08-31", time.Time{})},
+			[]string{"武汉项目/acceptance//2026-02-28"}},
+		{seedWuhan + "/建设完成日期无效：没有期限", "wuhan",
+			[]app.FilingAnchors{acc("p3", "武汉项目", "2025-8-31", time.Time{})},
+			nil},
+		{seedWuhan + "/同一项目多份验收申请：后给出的日期为准，无效日期不覆盖", "wuhan",
+			[]app.FilingAnchors{acc("p3", "", "2025-08-31", time.Time{}), acc("p3", "第二份", "2025-09-30", time.Time{}),
+				acc("p3", "第三份", "不是日期", time.Time{})},
+			[]string{"第二份/acceptance//2026-03-30"}},
+		{seedYunan + "/多个项目按截止日期排序", "yunan",
+			[]app.FilingAnchors{decl("b", "120", at(2025, 6, 1, 9)), decl("a", "200", at(2025, 3, 1, 9)),
+				{Kind: app.KindCatalogue}, acc("a", "", "", at(2026, 2, 1, 9))},
+			[]string{"项目a/self_evaluation//2027-02-01", "项目a/approval_expiry//2027-03-01", "项目b/approval_expiry//2027-06-01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, d := range ps[tt.profile].ProjectDeadlines(tt.filings, now) {
+				opens := ""
+				if !d.Opens.IsZero() {
+					opens = d.Opens.Format(time.DateOnly)
+				}
+				got = append(got, fmt.Sprintf("%s/%s/%s/%s", d.Name, d.ID, opens, d.Due.Format(time.DateOnly)))
+				if d.Project == "" || d.Label == "" || d.Rule == "" {
+					t.Errorf("deadline %+v lacks its project, label or rule", d)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// The deadlines counted from a project's anchors are those DeadlinesFor
+// counts from its declaration and events: the facts kept for a declaration
+// decide as the declaration itself does.
+func TestProjectDeadlinesMatchDeadlinesFor(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, cst)
+	approved := time.Date(2025, 5, 20, 23, 30, 0, 0, time.UTC) // 5月21日 in 北京时间: the event's own zone counts
+	accepted := time.Date(2026, 3, 2, 10, 0, 0, 0, cst)
+	for name, p := range MustProfiles(t) {
+		for _, total := range []string{"0", "5", "30", "120", "5000"} {
+			d := declaration(t, "项目", "单位", total)
+			events := map[string]time.Time{app.AnchorApproval: approved, app.AnchorAcceptance: accepted}
+			var want []string
+			for _, dl := range p.DeadlinesFor(d, events, now) {
+				if _, ok := events[dl.Anchor]; ok && dl.Known() {
+					want = append(want, dl.ID+" "+dl.Due.String())
+				}
+			}
+			filings := []app.FilingAnchors{
+				{Kind: app.KindDeclaration, Project: "p", Name: "项目", ApprovedAt: approved, Facts: app.FactsOf(d)},
+				{Kind: app.KindAcceptance, Project: "p", AcceptedAt: accepted},
+			}
+			var got []string
+			for _, dl := range p.ProjectDeadlines(filings, now) {
+				got = append(got, dl.ID+" "+dl.Due.String())
+			}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("%s, %s 万元: got %v, want %v", name, total, got, want)
+			}
+		}
+	}
+}
+
+func TestAnchorsOf(t *testing.T) {
+	approve := func(to app.Status, at time.Time) app.Transition { return app.Transition{To: to, At: at} }
+	t1 := time.Date(2026, 3, 1, 9, 0, 0, 0, cst)
+	t2 := time.Date(2026, 4, 1, 9, 0, 0, 0, cst)
+
+	d, err := app.NewFiling(app.KindDeclaration, "d1", "r1", "unit", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "120")
+	d.History = []app.Transition{approve(app.StatusSubmitted, t1), approve(app.StatusApproved, t1),
+		approve(app.StatusReturned, t2), approve(app.StatusApproved, t2), approve(app.StatusFiled, t2.Add(time.Hour))}
+	got := app.AnchorsOf(d)
+	if got.Kind != app.KindDeclaration || got.Project != "d1" || got.Name != "郁南县智慧农业平台" ||
+		!got.ApprovedAt.Equal(t2) || got.Facts != app.FactsOf(d.Declaration) || got.Facts.IsZero() {
+		t.Errorf("declaration anchors = %+v", got)
+	}
+
+	a, err := app.NewFiling(app.KindAcceptance, "a1", "r2", "unit", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Acceptance.ProjectName, a.Acceptance.CompletedOn = "郁南县智慧农业平台", "2026-02-28"
+	a.History = []app.Transition{approve(app.StatusFiled, t1), approve(app.StatusSubmitted, t2)}
+	got = app.AnchorsOf(a)
+	if got.Project != "a1" || got.Name != "郁南县智慧农业平台" || got.CompletedOn != "2026-02-28" ||
+		!got.AcceptedAt.Equal(t1) || !got.ApprovedAt.IsZero() {
+		t.Errorf("acceptance without project anchors = %+v", got)
+	}
+	a.ProjectID = "d1"
+	if got := app.AnchorsOf(a); got.Project != "d1" {
+		t.Errorf("acceptance of d1: project %q", got.Project)
+	}
+
+	c, err := app.NewFiling(app.KindCatalogue, "c1", "r3", "unit", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.History = []app.Transition{approve(app.StatusApproved, t1)}
+	if got := app.AnchorsOf(c); got != (app.FilingAnchors{}) {
+		t.Errorf("catalogue anchors = %+v", got)
+	}
+}
