@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -258,7 +259,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 				continue
 			}
 			seen[d.ID] = true
-			d.Label = Tf("%d 年度%s", y, d.Label)
+			d.Label = Tf("%d 年度%s", y, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
 			out = append(out, d)
 		}
 	}

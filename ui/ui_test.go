@@ -83,6 +83,13 @@ func TestUpcomingDeadlines(t *testing.T) {
 			t.Errorf("deadline %s due %s", d.Label, d.Due.Format(time.DateOnly))
 		}
 	}
+	for _, id := range []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"} {
+		for _, d := range upcoming(profs[id], now) {
+			if strings.Contains(d.Label, "年度年度") {
+				t.Errorf("%s: %q says 年度 twice", id, d.Label)
+			}
+		}
+	}
 }
 
 // The status lines show the time of day for today, by the UI's clock, and
