@@ -48,6 +48,7 @@ type editorScreen struct {
 	// fields
 	targets   map[string]fyne.CanvasObject // field path → the widget that edits it
 	msgs      map[string]*widget.Label     // field path → the message shown under it
+	rowMsgs   map[*widget.Label]bool       // the messages of table rows, hidden when empty
 	parseErrs map[string]string            // field path → why what was typed is not accepted
 	inputs    []fyne.Disableable
 	problems  []app.FieldError // of the last check
@@ -76,7 +77,7 @@ type section struct {
 
 func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e := &editorScreen{u: u, f: f, prof: u.link.Profile(),
-		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*widget.Label{}, parseErrs: map[string]string{}}
+		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*widget.Label{}, rowMsgs: map[*widget.Label]bool{}, parseErrs: map[string]string{}}
 	e.editable = f.Editable() && !f.Revision.Submitted()
 	ctx, cancel := context.WithCancel(u.ctx)
 	e.stop = cancel
@@ -310,8 +311,13 @@ func (e *editorScreen) showMessages() {
 		}
 	}
 	for _, l := range e.msgs {
-		if t := strings.Join(texts[l], "\n"); t != l.Text {
-			l.SetText(t) // empty keeps the line's room: see newMessage
+		t := strings.Join(texts[l], "\n")
+		if t != l.Text {
+			l.SetText(t) // a field's empty message keeps its room: see newMessage
+		}
+		if e.rowMsgs[l] && l.Visible() != (t != "") {
+			l.Hidden = t == ""
+			l.Refresh()
 		}
 	}
 }

@@ -252,6 +252,8 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 // rowMessage returns the message line of a table row, registered for path.
 func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *widget.Label {
 	msg := newMessage()
+	msg.Hide() // rows stay compact: a row's message shows only when there is one
+	e.rowMsgs[msg] = true
 	e.msgs[path] = msg
 	e.targets[path] = target
 	return msg
@@ -284,6 +286,11 @@ func (e *editorScreen) forgetRows(root string) {
 	for p := range e.targets {
 		if strings.HasPrefix(p, prefix) {
 			delete(e.targets, p)
+		}
+	}
+	for p, l := range e.msgs {
+		if strings.HasPrefix(p, prefix) {
+			delete(e.rowMsgs, l)
 			delete(e.msgs, p)
 		}
 	}
