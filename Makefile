@@ -7,7 +7,7 @@ TESTTAGS  := ci,migrated_fynedo
 BUILDTAGS := migrated_fynedo
 BIN       := bin
 
-.PHONY: help check test vet fmt bench bureau run screenshots
+.PHONY: help check test vet fmt bench bureau run screenshots uitest
 
 help:
 	@echo "make check   gofmt + go vet + all tests (what CI runs)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bureau  build the bureau server into $(BIN)/"
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
+	@echo "make uitest  drive the real client under Xvfb with xdotool through a clerk's whole job"
 
 check: fmt vet test
 
@@ -40,3 +41,6 @@ run:
 
 screenshots:
 	bash scripts/screenshots
+
+uitest:
+	bash scripts/uitest
