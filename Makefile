@@ -9,7 +9,7 @@ BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help check test vet lint fmt bench bureau run screenshots imetest
+.PHONY: help check test vet lint fmt bench bureau run screenshots imetest uitest
 
 help:
 	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
@@ -19,6 +19,7 @@ help:
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
 	@echo "make imetest pinyin typed through a real fcitx5 into the real client under Xvfb (docs/ime.md)"
+	@echo "make uitest  drive the real client under Xvfb with xdotool through a clerk's whole job"
 
 check: fmt vet lint test
 
@@ -54,3 +55,9 @@ screenshots:
 # Screenshots and the client's log go to bin/imetest/.
 imetest:
 	bash scripts/imetest
+
+# The clerk's whole job in the real client under Xvfb, driven by xdotool:
+# first run, a declaration, wheel scrolling, problem-list jumps, attaching,
+# submitting, a return, the offline queue. Results in /tmp/egovdesk-uitest.
+uitest:
+	bash scripts/uitest
