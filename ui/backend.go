@@ -174,7 +174,7 @@ func (s Send) Label() string {
 		// Not a failure the clerk must act on: offline, or the bureau busy.
 		// The filing waits in the outbox and goes by itself.
 		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
-			return fmt.Sprintf(T("等待发送 · 将自动重试（%s）"), r)
+			return fmt.Sprintf(T("等待发送（%s）"), r) // the reason says when it is retried
 		}
 		return T("等待发送 · 联网后自动发送")
 	case SendQuarantined:

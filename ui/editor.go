@@ -248,10 +248,29 @@ func (e *editorScreen) jump(path string) {
 		}
 	}
 	// The field may not have been drawn yet, so it has no canvas of its
-	// own: focus it through the window's.
-	if f, ok := target.(fyne.Focusable); ok && e.editable {
+	// own: focus it through the window's. A table's problem (投资明细,
+	// 资金来源, 附件) focuses its first input, or its add button when empty.
+	if f := firstFocusable(target); f != nil && e.editable {
 		e.u.win.Canvas().Focus(f)
 	}
+}
+
+// firstFocusable returns o when it takes the keyboard, else the first enabled
+// widget that does inside the containers under o; nil when none.
+func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
+	if f, ok := o.(fyne.Focusable); ok {
+		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
+			return f
+		}
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			if f := firstFocusable(child); f != nil && child.Visible() {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // edited is called after every change of the working copy: it updates the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 	"egovdesk/assets"
@@ -34,7 +35,7 @@ func TestSendLabel(t *testing.T) {
 		{State: SendSending}: "发送中",
 		{State: SendSent}:    "已送达",
 		{State: SendFailed}:  "等待发送 · 联网后自动发送",
-		{State: SendFailed, Reason: "无法连接数管局"}:     "等待发送 · 将自动重试（无法连接数管局）",
+		{State: SendFailed, Reason: "无法连接数管局"}:     "等待发送（无法连接数管局）",
 		{State: SendQuarantined}:                   "未能发送，须处理",
 		{State: SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
 	} {
@@ -108,5 +109,21 @@ func TestClock(t *testing.T) {
 		if got := clock(c.t, now); got != c.want {
 			t.Errorf("clock(%v) = %q, want %q", c.t, got, c.want)
 		}
+	}
+}
+
+// Offline, the connection bar says why calmly: red is for what the clerk
+// must do (log in again).
+func TestConnBarKeepsRedForTheClerk(t *testing.T) {
+	test.NewTempApp(t)
+	b := newConnBar(&UI{now: time.Now})
+	retry := time.Now().Add(30 * time.Second)
+	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器", NextRetry: retry}, Counts{Outbox: 1})
+	if b.reason.Importance == widget.DangerImportance {
+		t.Errorf("a failure retried by itself is red: %q", b.reason.Text)
+	}
+	b.update(SyncStatus{Connected: true, NeedsLogin: true, LastError: "登录已过期，请重新登录"}, Counts{Outbox: 1})
+	if b.reason.Importance != widget.DangerImportance {
+		t.Errorf("a failure that needs the clerk is not red: %q", b.reason.Text)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
@@ -166,4 +167,23 @@ func TestSubmitShowsProblemsThenQueues(t *testing.T) {
 		e := d.ui.Editor()
 		return e != nil && !e.Editable() && strings.Contains(e.SendState(), "待发送")
 	})
+}
+
+// A problem with a table as a whole (no 投资明细 yet, 资金来源, 附件) takes the
+// clerk to the table with the keyboard in it: its first input, or its add
+// button while it is empty, so what is typed next goes somewhere.
+func TestJumpToTableFocusesIt(t *testing.T) {
+	d, w := MustDesk(t)
+	MustOffline(t, d, "huoqiu")
+	d.ui.NewDeclaration()
+	h := d.ui.Editor()
+	h.Target("attachments")
+	if b, ok := w.Canvas().Focused().(*widget.Button); !ok || b.Text != "添加附件…" {
+		t.Fatalf("after jumping to 附件 the focus is on %T %v, want the 添加附件… button", w.Canvas().Focused(), w.Canvas().Focused())
+	}
+	test.Tap(h.AddBudgetLineButton())
+	h.Target("budget")
+	if _, ok := w.Canvas().Focused().(*widget.Select); !ok {
+		t.Fatalf("after jumping to 投资明细 with a row the focus is on %T, want the row's 费用类别", w.Canvas().Focused())
+	}
 }
