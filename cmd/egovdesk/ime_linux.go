@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -27,6 +28,9 @@ var utf8Fallbacks = []string{"zh_CN.UTF-8", "C.UTF-8", "en_US.UTF-8"}
 // reason it is logged with.
 type envChange struct {
 	Name, Value, Why string
+	// Routine changes are what any session of its kind gets, logged only
+	// at Info: they say nothing about the machine worth a warning.
+	Routine bool
 }
 
 // imeSystem is what decideInputEnv may ask about the machine, so that the
@@ -52,8 +56,14 @@ func decideInputEnv(sys imeSystem) []envChange {
 	// Fyne 2.8.1 reads FYNE_PLATFORM (x11|wayland) before glfw.Init; without
 	// it GLFW picks Wayland when WAYLAND_DISPLAY is set. X11 needs DISPLAY
 	// (XWayland): without it there is nothing to fall back to.
-	if sys.getenv("FYNE_PLATFORM") == "" && sys.getenv("WAYLAND_DISPLAY") != "" && sys.getenv("DISPLAY") != "" {
-		out = append(out, envChange{"FYNE_PLATFORM", "x11", "GLFW has no input method support on Wayland; XWayland has XIM"})
+	switch {
+	case sys.getenv("FYNE_PLATFORM") != "" || sys.getenv("DISPLAY") == "":
+	case sys.getenv("WAYLAND_DISPLAY") != "":
+		out = append(out, envChange{Name: "FYNE_PLATFORM", Value: "x11", Why: "GLFW has no input method support on Wayland; XWayland has XIM"})
+	default:
+		// An X11 session: without the hint GLFW probes Wayland first, and
+		// libwayland prints "XDG_RUNTIME_DIR is invalid" on every start.
+		out = append(out, envChange{Name: "FYNE_PLATFORM", Value: "x11", Why: "an X11 session", Routine: true})
 	}
 	return out
 }
@@ -87,7 +97,7 @@ func decideLocale(sys imeSystem) (envChange, bool) {
 			if from == "" {
 				why = "no locale is set; committed Chinese text would be lost"
 			}
-			return envChange{target, c, why}, true
+			return envChange{Name: target, Value: c, Why: why}, true
 		}
 	}
 	return envChange{}, false
@@ -102,11 +112,11 @@ func decideXModifiers(sys imeSystem) (envChange, bool) {
 	}
 	for _, v := range []string{"INPUT_METHOD", "GTK_IM_MODULE", "QT_IM_MODULE"} {
 		if im := imFamily(sys.getenv(v)); im != "" {
-			return envChange{"XMODIFIERS", "@im=" + im, v + " names " + im}, true
+			return envChange{Name: "XMODIFIERS", Value: "@im=" + im, Why: v + " names " + im}, true
 		}
 	}
 	if im := sys.runningIM(); im != "" {
-		return envChange{"XMODIFIERS", "@im=" + im, im + " is running"}, true
+		return envChange{Name: "XMODIFIERS", Value: "@im=" + im, Why: im + " is running"}, true
 	}
 	return envChange{}, false
 }
@@ -212,6 +222,10 @@ func prepareInputEnv(log *slog.Logger) {
 			log.Warn("input method environment", "var", c.Name, "err", err)
 			continue
 		}
-		log.Warn("input method environment set for this process", "var", c.Name, "value", c.Value, "why", c.Why)
+		level := slog.LevelWarn
+		if c.Routine {
+			level = slog.LevelInfo
+		}
+		log.Log(context.Background(), level, "input method environment set for this process", "var", c.Name, "value", c.Value, "why", c.Why)
 	}
 }

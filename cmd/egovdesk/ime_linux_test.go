@@ -18,8 +18,8 @@ func TestDecideInputEnv(t *testing.T) {
 		running string
 		want    map[string]string // variable → value set; nil: nothing
 	}{
-		{"a working session is left alone",
-			map[string]string{"LANG": "zh_CN.UTF-8", "XMODIFIERS": "@im=fcitx", "DISPLAY": ":0"}, debian, "fcitx", nil},
+		{"a working X11 session only gets the X11 hint",
+			map[string]string{"LANG": "zh_CN.UTF-8", "XMODIFIERS": "@im=fcitx", "DISPLAY": ":0"}, debian, "fcitx", map[string]string{"FYNE_PLATFORM": "x11"}},
 		{"LANG=C gets a UTF-8 LC_CTYPE, Chinese first",
 			map[string]string{"LANG": "C", "XMODIFIERS": "@im=fcitx"}, debian, "", map[string]string{"LC_CTYPE": "zh_CN.UTF-8"}},
 		{"no locale at all",
@@ -58,6 +58,8 @@ func TestDecideInputEnv(t *testing.T) {
 			map[string]string{"LANG": "C.UTF-8", "XMODIFIERS": "@im=fcitx", "WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, debian, "", map[string]string{"FYNE_PLATFORM": "x11"}},
 		{"Wayland without XWayland stays on Wayland",
 			map[string]string{"LANG": "C.UTF-8", "XMODIFIERS": "@im=fcitx", "WAYLAND_DISPLAY": "wayland-0"}, debian, "", nil},
+		{"an X11 session does not probe Wayland",
+			map[string]string{"LANG": "C.UTF-8", "XMODIFIERS": "@im=fcitx", "DISPLAY": ":0"}, debian, "", map[string]string{"FYNE_PLATFORM": "x11"}},
 		{"an explicit FYNE_PLATFORM is kept",
 			map[string]string{"LANG": "C.UTF-8", "XMODIFIERS": "@im=fcitx", "WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "FYNE_PLATFORM": "wayland"}, debian, "", nil},
 		{"everything at once",
@@ -125,6 +127,7 @@ func TestPrepareInputEnvSetsProcessEnv(t *testing.T) {
 	t.Setenv("GTK_IM_MODULE", "ibus")
 	t.Setenv("QT_IM_MODULE", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("DISPLAY", "")
 	t.Setenv("FYNE_PLATFORM", "")
 	prepareInputEnv(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if got := os.Getenv("LC_CTYPE"); !isUTF8Locale(got) {
@@ -134,6 +137,6 @@ func TestPrepareInputEnvSetsProcessEnv(t *testing.T) {
 		t.Errorf("XMODIFIERS = %q, want @im=ibus", got)
 	}
 	if got := os.Getenv("FYNE_PLATFORM"); got != "" {
-		t.Errorf("FYNE_PLATFORM = %q set without Wayland", got)
+		t.Errorf("FYNE_PLATFORM = %q set without a display", got)
 	}
 }
