@@ -111,7 +111,7 @@ func populateCompat(t *testing.T, s *Store, clock *compatClock) {
 	must(err)
 	at := time.Date(2027, 3, 2, 10, 0, 0, 0, cst)
 	dec := func(action app.Action, from, to app.Status, at time.Time, comment string) Change {
-		return Change{Kind: ChangeDecision, FilingID: f.ID, Transition: app.Transition{At: at, Actor: "李审核",
+		return Change{Kind: app.MessageDecision, FilingID: f.ID, Transition: app.Transition{At: at, Actor: "李审核",
 			Role: app.RoleReviewer, Action: action, From: from, To: to, Comment: comment,
 			RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}}
 	}
@@ -119,7 +119,7 @@ func populateCompat(t *testing.T, s *Store, clock *compatClock) {
 	must(s.ApplyChanges(ctx, "cursor-1", []Change{
 		dec(app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, at, ""),
 		dec(app.ActionReturn, app.StatusPreliminary, app.StatusReturned, at.Add(time.Hour), "请补充密码应用方案"),
-		{ID: "notice-1", Kind: ChangeNotice, Title: "关于报送2028年度项目的通知", Body: "请于12月31日前报送", At: at.Add(2 * time.Hour)},
+		{ID: "notice-1", Kind: app.MessageNotice, Title: "关于报送2028年度项目的通知", Body: "请于12月31日前报送", At: at.Add(2 * time.Hour)},
 	}))
 	inbox, err := s.Inbox(ctx)
 	must(err)
@@ -253,30 +253,30 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	loadDump(t, s, string(want))
 	mustCheck(t, s)
 
-	rows, err := s.List(ctx, Query{Kind: app.KindDeclaration})
+	rows, err := s.List(ctx, app.Query{Kind: app.KindDeclaration})
 	if err != nil {
 		t.Fatal(err)
 	}
 	type send struct {
-		state  SendState
+		state  app.SendState
 		reason string
 	}
 	wantSend := map[string]send{
-		"filing-1": {SendNone, ""},
-		"filing-2": {SendNone, ""}, // revision 2 is a draft
-		"filing-3": {SendSent, ""},
-		"filing-4": {SendFailed, "无法连接数管局服务器，将自动重试"},
-		"filing-5": {SendQuarantined, "附件“立项批复.pdf”已被删除"},
-		"filing-6": {SendSending, ""},
-		"filing-7": {SendQueued, ""},
-		"filing-8": {SendQueued, ""},
+		"filing-1": {app.SendNone, ""},
+		"filing-2": {app.SendNone, ""}, // revision 2 is a draft
+		"filing-3": {app.SendSent, ""},
+		"filing-4": {app.SendFailed, "无法连接数管局服务器，将自动重试"},
+		"filing-5": {app.SendQuarantined, "附件“立项批复.pdf”已被删除"},
+		"filing-6": {app.SendSending, ""},
+		"filing-7": {app.SendQueued, ""},
+		"filing-8": {app.SendQueued, ""},
 	}
 	if len(rows) != len(wantSend) {
 		t.Fatalf("%d declarations, want %d: %+v", len(rows), len(wantSend), rows)
 	}
 	for _, r := range rows {
-		if w := wantSend[r.ID]; r.Send != w.state || r.SendError != w.reason {
-			t.Errorf("%s: send %q %q, want %q %q", r.ID, r.Send, r.SendError, w.state, w.reason)
+		if w := wantSend[r.ID]; r.Send.State != w.state || r.Send.Reason != w.reason {
+			t.Errorf("%s: send %q %q, want %q %q", r.ID, r.Send.State, r.Send.Reason, w.state, w.reason)
 		}
 	}
 	if rows[0].ID != "filing-2" || rows[0].Status != app.StatusReturned || rows[0].RevisionNumber != 2 ||
@@ -307,9 +307,9 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	var notices, decisions, read int
 	for _, e := range inbox {
 		switch e.Kind {
-		case ChangeNotice:
+		case app.MessageNotice:
 			notices++
-		case ChangeDecision:
+		case app.MessageDecision:
 			decisions++
 			if e.FilingID != "filing-2" || e.FilingTitle != "金寨县数字乡村平台" || e.Decision == nil || e.Stale {
 				t.Errorf("decision entry: %+v", e)
@@ -327,12 +327,12 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	states := map[string]SendState{}
+	states := map[string]app.SendState{}
 	for _, it := range items {
 		states[it.FilingID] = it.State
 	}
-	wantStates := map[string]SendState{"filing-4": SendFailed, "filing-5": SendQuarantined,
-		"filing-6": SendSending, "filing-7": SendQueued, "filing-8": SendQueued, "filing-9": SendQueued}
+	wantStates := map[string]app.SendState{"filing-4": app.SendFailed, "filing-5": app.SendQuarantined,
+		"filing-6": app.SendSending, "filing-7": app.SendQueued, "filing-8": app.SendQueued, "filing-9": app.SendQueued}
 	if len(states) != len(wantStates) {
 		t.Errorf("outbox: %+v", items)
 	}

@@ -19,7 +19,7 @@ type local struct {
 var _ ui.Store = (*local)(nil)
 
 func (l *local) List(ctx context.Context, q ui.Query) ([]ui.Row, error) {
-	sums, err := l.st.List(ctx, store.Query{Kind: q.Kind, Status: q.Status, PlanYear: q.PlanYear, Text: q.Text})
+	sums, err := l.st.List(ctx, app.Query{Kind: q.Kind, Status: q.Status, PlanYear: q.PlanYear, Text: q.Text})
 	if err != nil {
 		return nil, err
 	}
@@ -27,23 +27,23 @@ func (l *local) List(ctx context.Context, q ui.Query) ([]ui.Row, error) {
 	for i, s := range sums {
 		rows[i] = ui.Row{ID: s.ID, Kind: s.Kind, Status: s.Status, Title: s.Title, PlanYear: s.PlanYear,
 			Revision: s.RevisionNumber, Updated: s.Updated, Unread: s.Unread,
-			Send: ui.Send{State: sendState(s.Send), Reason: s.SendError}}
+			Send: ui.Send{State: sendState(s.Send.State), Reason: s.Send.Reason}}
 	}
 	return rows, nil
 }
 
 // sendState maps the store's send state to the UI's.
-func sendState(s store.SendState) ui.SendState {
+func sendState(s app.SendState) ui.SendState {
 	switch s {
-	case store.SendQueued:
+	case app.SendQueued:
 		return ui.SendQueued
-	case store.SendSending:
+	case app.SendSending:
 		return ui.SendSending
-	case store.SendSent:
+	case app.SendSent:
 		return ui.SendSent
-	case store.SendFailed:
+	case app.SendFailed:
 		return ui.SendFailed
-	case store.SendQuarantined:
+	case app.SendQuarantined:
 		return ui.SendQuarantined
 	}
 	return ui.SendNone
@@ -79,10 +79,10 @@ func (l *local) Send(ctx context.Context, id string) (ui.Send, error) {
 	if err != nil {
 		return ui.Send{}, err
 	}
-	if sum.Send == store.SendNone && !sum.SubmittedAt.IsZero() {
+	if sum.Send.State == app.SendNone && !sum.SubmittedAt.IsZero() {
 		return ui.Send{State: ui.SendSent}, nil // submitted, no send state recorded
 	}
-	return ui.Send{State: sendState(sum.Send), Reason: sum.SendError}, nil
+	return ui.Send{State: sendState(sum.Send.State), Reason: sum.Send.Reason}, nil
 }
 
 func (l *local) Retry(ctx context.Context, id string) error {
@@ -91,7 +91,7 @@ func (l *local) Retry(ctx context.Context, id string) error {
 		return err
 	}
 	for _, it := range items {
-		if it.FilingID == id && it.State == store.SendQuarantined {
+		if it.FilingID == id && it.State == app.SendQuarantined {
 			if err := l.st.Retry(ctx, it.Seq); err != nil {
 				return err
 			}
