@@ -28,17 +28,17 @@ func TestLookupWalksUpFieldPaths(t *testing.T) {
 }
 
 func TestSendLabel(t *testing.T) {
-	for s, want := range map[Send]string{
-		{}:                   "未提交",
-		{State: SendQueued}:  "待发送",
-		{State: SendSending}: "发送中",
-		{State: SendSent}:    "已送达",
-		{State: SendFailed}:  "等待发送 · 联网后自动发送",
-		{State: SendFailed, Reason: "无法连接数管局"}:     "等待发送 · 将自动重试（无法连接数管局）",
-		{State: SendQuarantined}:                   "未能发送，须处理",
-		{State: SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
+	for s, want := range map[app.Send]string{
+		{}:                       "未提交",
+		{State: app.SendQueued}:  "待发送",
+		{State: app.SendSending}: "发送中",
+		{State: app.SendSent}:    "已送达",
+		{State: app.SendFailed}:  "等待发送 · 联网后自动发送",
+		{State: app.SendFailed, Reason: "无法连接数管局"}:     "等待发送 · 将自动重试（无法连接数管局）",
+		{State: app.SendQuarantined}:                   "未能发送，须处理",
+		{State: app.SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
 	} {
-		if got := s.Label(); got != want {
+		if got := sendLabel(s); got != want {
 			t.Errorf("%+v: %q, want %q", s, got, want)
 		}
 	}
