@@ -5,15 +5,15 @@
 //
 // It imports only app, assets and Fyne. What it needs of the local store and
 // of the bureau connection it declares here as small interfaces (Store, Link)
-// with its own view types; cmd/egovdesk implements them over app/store,
-// sync/client and sync/syncer. Every widget is touched on the Fyne thread:
+// over app's types — the list rows, send states and inbox entries are the
+// store's own — and a few view types of the connection; cmd/egovdesk
+// implements them over app/store, sync/client and sync/syncer. Every widget is touched on the Fyne thread:
 // goroutines (saving, submitting, the sync link) hand their results back with
 // fyne.Do.
 package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -24,9 +24,9 @@ import (
 // safe for concurrent use; the UI calls the writing methods off the UI thread.
 type Store interface {
 	// List returns the rows q selects, newest first.
-	List(ctx context.Context, q Query) ([]Row, error)
+	List(ctx context.Context, q app.Query) ([]app.FilingRow, error)
 	// Counts returns the numbers the header shows.
-	Counts(ctx context.Context) (Counts, error)
+	Counts(ctx context.Context) (app.Counts, error)
 	// Anchors returns what each declaration and acceptance application
 	// tells about its project's deadlines, newest first, without decoding
 	// documents (app.Profile.ProjectDeadlines counts from them).
@@ -39,15 +39,15 @@ type Store interface {
 	Submit(ctx context.Context, id, actor string, now time.Time) error
 	// Send returns where the filing's latest revision stands on its way to
 	// the bureau.
-	Send(ctx context.Context, id string) (Send, error)
+	Send(ctx context.Context, id string) (app.Send, error)
 	// Retry puts the filing's submission that the bureau or the syncer set
-	// aside (SendQuarantined) back in the queue, after the clerk dealt with
+	// aside (app.SendQuarantined) back in the queue, after the clerk dealt with
 	// the reason.
 	Retry(ctx context.Context, id string) error
 	// Revisions returns the filing's submitted revisions, oldest first.
-	Revisions(ctx context.Context, id string) ([]RevisionInfo, error)
+	Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error)
 	// Inbox returns the decisions and notices, newest first.
-	Inbox(ctx context.Context) ([]Message, error)
+	Inbox(ctx context.Context) ([]app.Message, error)
 	// MarkRead marks an inbox entry as read.
 	MarkRead(ctx context.Context, id string) error
 	// Subscribe calls fn (on a goroutine of the store) after writes, until
@@ -119,101 +119,6 @@ func (s Session) creditCode() string {
 		return s.UnitCode
 	}
 	return ""
-}
-
-// Query selects rows of the filing list. Empty fields match everything.
-type Query struct {
-	Kind     app.Kind
-	Status   app.Status
-	PlanYear int
-	Text     string
-}
-
-// Row is one line of the filing list.
-type Row struct {
-	ID       string
-	Kind     app.Kind
-	Status   app.Status
-	Title    string
-	PlanYear int
-	Revision int
-	Updated  time.Time
-	Send     Send
-	Unread   int
-}
-
-// SendState is where a submitted revision stands on its way to the bureau.
-type SendState int
-
-// The send states.
-const (
-	SendNone        SendState = iota // never submitted
-	SendQueued                       // 待发送
-	SendSending                      // 发送中
-	SendSent                         // 已送达
-	SendFailed                       // 等待发送（上次未成功，将自动重试）
-	SendQuarantined                  // 未能发送（不再重试，须处理）
-)
-
-// Send is a send state with the reason of the last failure.
-type Send struct {
-	State  SendState
-	Reason string // Chinese; set for the failed states
-}
-
-// Label returns the send state as the list and the editor show it.
-func (s Send) Label() string {
-	switch s.State {
-	case SendQueued:
-		return T("待发送")
-	case SendSending:
-		return T("发送中")
-	case SendSent:
-		return T("已送达")
-	case SendFailed:
-		// Not a failure the clerk must act on: offline, or the bureau busy.
-		// The filing waits in the outbox and goes by itself.
-		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
-			return fmt.Sprintf(T("等待发送（%s）"), r) // the reason says when it is retried
-		}
-		return T("等待发送 · 联网后自动发送")
-	case SendQuarantined:
-		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
-			return T("未能发送，须处理：") + r
-		}
-		return T("未能发送，须处理")
-	}
-	return T("未提交")
-}
-
-// Counts are the numbers the header shows.
-type Counts struct {
-	Total  int
-	Drafts int
-	Outbox int // waiting to be sent
-	Failed int
-	Unread int
-	// UnreadDecisions are the unread bureau decisions (批复), not notices.
-	UnreadDecisions int
-}
-
-// RevisionInfo is one submitted revision of a filing.
-type RevisionInfo struct {
-	Revision app.Revision
-	BodyHash string
-}
-
-// Message is one inbox entry: a bureau decision on a filing, or a notice.
-type Message struct {
-	ID          string
-	FilingID    string // "" for a notice
-	FilingTitle string
-	Decision    *app.Transition
-	Stale       bool // about an older revision than the current one
-	Title       string
-	Body        string
-	At          time.Time
-	Read        bool
 }
 
 // Decision is a newly arrived decision or notice, for an OS notification.

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
 )
 
 // connBar is the bottom bar: online or offline, items waiting to be sent,
@@ -51,7 +53,7 @@ func (b *connBar) object() fyne.CanvasObject {
 func (b *connBar) onSendNow() { b.u.link.Kick() }
 
 // update shows st and c. It runs on the Fyne thread.
-func (b *connBar) update(st SyncStatus, c Counts) {
+func (b *connBar) update(st SyncStatus, c app.Counts) {
 	switch {
 	case !st.Connected:
 		b.state.SetText("● " + T("离线工作（未连接数管局）"))

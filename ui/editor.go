@@ -412,10 +412,10 @@ func (e *editorScreen) refreshState() {
 	if err != nil {
 		return
 	}
-	e.send.SetText("· " + s.Label())
+	e.send.SetText("· " + sendLabel(s))
 	e.send.Importance = sendImportance(s)
 	e.send.Refresh()
-	if s.State == SendQuarantined {
+	if s.State == app.SendQuarantined {
 		e.retry.Show()
 	} else {
 		e.retry.Hide()

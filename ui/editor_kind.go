@@ -117,7 +117,7 @@ type projectChoice struct {
 // newest first. The list is read from the local store on the Fyne thread,
 // as opening a filing does.
 func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
-	rows, err := e.u.store.List(e.u.ctx, Query{Kind: k})
+	rows, err := e.u.store.List(e.u.ctx, app.Query{Kind: k})
 	if err != nil {
 		fyne.LogError("list "+string(k), err)
 		return nil

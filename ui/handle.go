@@ -116,7 +116,7 @@ func (h *HomeHandle) Search() *widget.Entry { return h.h.search }
 func (h *HomeHandle) Wait() { h.h.loading.Wait() }
 
 // Rows returns the rows shown.
-func (h *HomeHandle) Rows() []Row { return h.h.rows }
+func (h *HomeHandle) Rows() []app.FilingRow { return h.h.rows }
 
 // Deadlines returns the text of the deadlines beside the list.
 func (h *HomeHandle) Deadlines() string { return textOf(h.h.deadlines) }

@@ -36,7 +36,7 @@ type homeScreen struct {
 	obj       fyne.CanvasObject
 
 	// state, on the Fyne thread
-	rows       []Row
+	rows       []app.FilingRow
 	projectDL  []app.Deadline     // deadlines counted from the projects' events
 	dlStale    bool               // projectDL predates a store or profile change
 	dlShown    deadlinesShown     // what the deadline panel shows
@@ -112,8 +112,8 @@ func (h *homeScreen) onSelected(i widget.ListItemID) {
 }
 
 // query returns what the filters select.
-func (h *homeScreen) query() Query {
-	q := Query{Text: h.search.Text}
+func (h *homeScreen) query() app.Query {
+	q := app.Query{Text: h.search.Text}
 	if i := h.kind.SelectedIndex(); i > 0 {
 		q.Kind = app.Kinds[i-1]
 	}
@@ -174,11 +174,11 @@ func (h *homeScreen) load() {
 	})
 }
 
-func (h *homeScreen) setRows(rows []Row) {
+func (h *homeScreen) setRows(rows []app.FilingRow) {
 	h.rows = rows
 	h.list.Refresh()
 	switch {
-	case len(rows) == 0 && h.query() == (Query{}):
+	case len(rows) == 0 && h.query() == (app.Query{}):
 		h.found.SetText(T("还没有材料。点“新建材料”选择要填写的材料，填写内容会自动保存。"))
 	case len(rows) == 0:
 		h.found.SetText(T("没有符合条件的材料"))
@@ -189,7 +189,7 @@ func (h *homeScreen) setRows(rows []Row) {
 
 // update shows the counts and the profile's deadlines. It runs on the Fyne
 // thread.
-func (h *homeScreen) update(c Counts) {
+func (h *homeScreen) update(c app.Counts) {
 	h.counts.SetText(fmt.Sprintf(T("草稿 %d 份 · 待发送 %d 项 · 未读批复 %d 条 · 共 %d 份"),
 		c.Drafts, c.Outbox, c.Unread, c.Total))
 	prof := h.u.link.Profile()
@@ -315,15 +315,15 @@ func newRowView() *rowView {
 	return r
 }
 
-func (r *rowView) set(row Row) {
+func (r *rowView) set(row app.FilingRow) {
 	title := row.Title
 	if title == "" {
 		title = T("（未命名）")
 	}
 	r.title.SetText(title)
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
-		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.Revision, row.Updated.Local().Format("2006-01-02 15:04")))
-	r.send.SetText(row.Send.Label())
+		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
+	r.send.SetText(sendLabel(row.Send))
 	r.send.Importance = sendImportance(row.Send)
 	r.send.Refresh()
 	if row.Unread > 0 {

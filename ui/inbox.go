@@ -24,7 +24,7 @@ type inboxScreen struct {
 	obj    fyne.CanvasObject
 
 	// state, on the Fyne thread
-	msgs     []Message
+	msgs     []app.Message
 	selected string
 	shown    bool
 }
@@ -44,7 +44,7 @@ func newInboxScreen(u *UI) *inboxScreen {
 			m := s.msgs[i]
 			c := o.(*fyne.Container)
 			title := c.Objects[0].(*widget.Label)
-			title.SetText(m.headline())
+			title.SetText(headline(m))
 			title.TextStyle = fyne.TextStyle{Bold: !m.Read}
 			title.Refresh()
 			read := T("已读")
@@ -126,9 +126,9 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 }
 
 // show shows one entry: the filing, the decision and the comment.
-func (s *inboxScreen) show(m Message) {
+func (s *inboxScreen) show(m app.Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&widget.Label{Text: m.headline(), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: wrapping()})
+	s.detail.Add(&widget.Label{Text: headline(m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: wrapping()})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -164,7 +164,7 @@ func (s *inboxScreen) show(m Message) {
 }
 
 // headline returns the entry's one-line title.
-func (m Message) headline() string {
+func headline(m app.Message) string {
 	if m.Decision != nil {
 		t := m.FilingTitle
 		if t == "" {

@@ -82,7 +82,7 @@ func TestDecisionNoticeOpensFiling(t *testing.T) {
 	x := newNotifyFixture(t, &fakeNotifier{}, false)
 	f := x.store.add(t, "霍邱县智慧社区管理平台")
 	other := x.store.add(t, "霍邱县应急指挥平台")
-	x.store.inbox = []Message{
+	x.store.inbox = []app.Message{
 		{ID: "m1", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionAccept}},
 		{ID: "m2", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionReturn}, Read: true},
 		{ID: "m3", FilingID: other.ID, Decision: &app.Transition{Action: app.ActionAccept}},
@@ -155,7 +155,7 @@ func TestTrayCountsDecisions(t *testing.T) {
 	if x.app.menu == nil {
 		t.Fatal("no tray menu")
 	}
-	x.store.counts = Counts{Unread: 3, UnreadDecisions: 1, Outbox: 2}
+	x.store.counts = app.Counts{Unread: 3, UnreadDecisions: 1, Outbox: 2}
 	x.refresh(t)
 	if got := x.u.tray.unread.Label; got != "未读批复 1 条、通知 2 条" {
 		t.Errorf("unread item %q", got)
@@ -164,7 +164,7 @@ func TestTrayCountsDecisions(t *testing.T) {
 	if len(x.texts) == 0 || x.texts[len(x.texts)-1] != want {
 		t.Errorf("title and tooltip %q, want %q", x.texts, want)
 	}
-	x.store.counts = Counts{Unread: 2}
+	x.store.counts = app.Counts{Unread: 2}
 	x.refresh(t)
 	if got, text := x.u.tray.unread.Label, x.texts[len(x.texts)-1]; got != "未读通知 2 条" || text[1] != "政务信息化项目申报：未读通知 2 条" {
 		t.Errorf("notices only: item %q, tooltip %q", got, text[1])
@@ -278,11 +278,11 @@ func (w *fakeWindow) RequestFocus()              { w.focus++ }
 type fakeStore struct {
 	mu      sync.Mutex
 	filings map[string]*app.Filing
-	inbox   []Message
+	inbox   []app.Message
 	read    []string
-	counts  Counts
+	counts  app.Counts
 
-	countsGate  chan struct{} // when set, Counts waits for it
+	countsGate  chan struct{} // when set, app.Counts waits for it
 	countsCalls atomic.Int32
 	anchors     []app.FilingAnchors
 }
@@ -304,8 +304,8 @@ func (s *fakeStore) readIDs() []string {
 	return slices.Clone(s.read)
 }
 
-func (s *fakeStore) List(context.Context, Query) ([]Row, error) { return nil, nil }
-func (s *fakeStore) Counts(context.Context) (Counts, error) {
+func (s *fakeStore) List(context.Context, app.Query) ([]app.FilingRow, error) { return nil, nil }
+func (s *fakeStore) Counts(context.Context) (app.Counts, error) {
 	s.countsCalls.Add(1)
 	if s.countsGate != nil {
 		<-s.countsGate
@@ -323,13 +323,13 @@ func (s *fakeStore) Get(_ context.Context, id string) (*app.Filing, error) {
 	}
 	return nil, app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
 }
-func (s *fakeStore) Save(context.Context, *app.Filing) error                   { return nil }
-func (s *fakeStore) Submit(context.Context, string, string, time.Time) error   { return nil }
-func (s *fakeStore) Send(context.Context, string) (Send, error)                { return Send{}, nil }
-func (s *fakeStore) Retry(context.Context, string) error                       { return nil }
-func (s *fakeStore) Revisions(context.Context, string) ([]RevisionInfo, error) { return nil, nil }
-func (s *fakeStore) Inbox(context.Context) ([]Message, error)                  { return slices.Clone(s.inbox), nil }
-func (s *fakeStore) Subscribe(context.Context, func())                         {}
+func (s *fakeStore) Save(context.Context, *app.Filing) error                       { return nil }
+func (s *fakeStore) Submit(context.Context, string, string, time.Time) error       { return nil }
+func (s *fakeStore) Send(context.Context, string) (app.Send, error)                { return app.Send{}, nil }
+func (s *fakeStore) Retry(context.Context, string) error                           { return nil }
+func (s *fakeStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) { return nil, nil }
+func (s *fakeStore) Inbox(context.Context) ([]app.Message, error)                  { return slices.Clone(s.inbox), nil }
+func (s *fakeStore) Subscribe(context.Context, func())                             {}
 func (s *fakeStore) Import(context.Context, string) (app.Attachment, error) {
 	return app.Attachment{}, nil
 }

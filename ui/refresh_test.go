@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 	"time"
+
+	"egovdesk/app"
 )
 
 // refresh reads the counts off the Fyne thread, and a burst of store
@@ -10,7 +12,7 @@ import (
 func TestRefreshReadsOffTheFyneThreadOnce(t *testing.T) {
 	x := newNotifyFixture(t, nil, false)
 	gate := make(chan struct{})
-	x.store.countsGate, x.store.counts = gate, Counts{Unread: 1, UnreadDecisions: 1}
+	x.store.countsGate, x.store.counts = gate, app.Counts{Unread: 1, UnreadDecisions: 1}
 	returned := make(chan struct{})
 	go func() { // as the Fyne thread: it must not wait for the store
 		x.u.refresh()

@@ -80,7 +80,7 @@ func (t *timelineScreen) reload() {
 		title = T("（未命名）")
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
-	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", f.Kind.Label(), f.Status.Label(), f.Revision.Number, send.Label()))
+	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", f.Kind.Label(), f.Status.Label(), f.Revision.Number, sendLabel(send)))
 	if f.Status == app.StatusReturned && f.Revision.Submitted() {
 		t.revise.Show()
 	} else {

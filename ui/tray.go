@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"egovdesk/app"
 )
 
 // trayMenu is the system tray icon and its menu: what waits to be sent and
@@ -102,7 +104,7 @@ func (t *trayMenu) onInbox() {
 
 // update shows the counts in the menu, the title and the tooltip. Only
 // decisions count as 批复; unread notices are named apart.
-func (t *trayMenu) update(st SyncStatus, c Counts) {
+func (t *trayMenu) update(st SyncStatus, c app.Counts) {
 	if t == nil {
 		return
 	}

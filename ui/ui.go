@@ -237,7 +237,7 @@ func (u *UI) refresh() {
 
 // showCounts shows the status and counts refresh read, and reloads the
 // screens shown. It runs on the Fyne thread.
-func (u *UI) showCounts(st SyncStatus, c Counts) {
+func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	u.bar.update(st, c)
 	if c.Unread > 0 {
 		u.inboxBtn.SetText(fmt.Sprintf(T("收件箱（%d 条未读）"), c.Unread))

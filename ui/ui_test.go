@@ -29,17 +29,17 @@ func TestLookupWalksUpFieldPaths(t *testing.T) {
 }
 
 func TestSendLabel(t *testing.T) {
-	for s, want := range map[Send]string{
-		{}:                   "未提交",
-		{State: SendQueued}:  "待发送",
-		{State: SendSending}: "发送中",
-		{State: SendSent}:    "已送达",
-		{State: SendFailed}:  "等待发送 · 联网后自动发送",
-		{State: SendFailed, Reason: "无法连接数管局"}:     "等待发送（无法连接数管局）",
-		{State: SendQuarantined}:                   "未能发送，须处理",
-		{State: SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
+	for s, want := range map[app.Send]string{
+		{}:                       "未提交",
+		{State: app.SendQueued}:  "待发送",
+		{State: app.SendSending}: "发送中",
+		{State: app.SendSent}:    "已送达",
+		{State: app.SendFailed}:  "等待发送 · 联网后自动发送",
+		{State: app.SendFailed, Reason: "无法连接数管局"}:     "等待发送（无法连接数管局）",
+		{State: app.SendQuarantined}:                   "未能发送，须处理",
+		{State: app.SendQuarantined, Reason: "附件已被删除"}: "未能发送，须处理：附件已被删除",
 	} {
-		if got := s.Label(); got != want {
+		if got := sendLabel(s); got != want {
 			t.Errorf("%+v: %q, want %q", s, got, want)
 		}
 	}
@@ -118,11 +118,11 @@ func TestConnBarKeepsRedForTheClerk(t *testing.T) {
 	test.NewTempApp(t)
 	b := newConnBar(&UI{now: time.Now})
 	retry := time.Now().Add(30 * time.Second)
-	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器", NextRetry: retry}, Counts{Outbox: 1})
+	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器", NextRetry: retry}, app.Counts{Outbox: 1})
 	if b.reason.Importance == widget.DangerImportance {
 		t.Errorf("a failure retried by itself is red: %q", b.reason.Text)
 	}
-	b.update(SyncStatus{Connected: true, NeedsLogin: true, LastError: "登录已过期，请重新登录"}, Counts{Outbox: 1})
+	b.update(SyncStatus{Connected: true, NeedsLogin: true, LastError: "登录已过期，请重新登录"}, app.Counts{Outbox: 1})
 	if b.reason.Importance != widget.DangerImportance {
 		t.Errorf("a failure that needs the clerk is not red: %q", b.reason.Text)
 	}

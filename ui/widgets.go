@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
 )
 
 // tapLabel is a wrapping label that does something when tapped: the items of
@@ -96,14 +98,39 @@ func clock(t, now time.Time) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// sendImportance returns how a send state is coloured.
-func sendImportance(s Send) widget.Importance {
+// sendLabel returns a send state as the list and the editor show it.
+func sendLabel(s app.Send) string {
 	switch s.State {
-	case SendQuarantined:
+	case app.SendQueued:
+		return T("待发送")
+	case app.SendSending:
+		return T("发送中")
+	case app.SendSent:
+		return T("已送达")
+	case app.SendFailed:
+		// Not a failure the clerk must act on: offline, or the bureau busy.
+		// The filing waits in the outbox and goes by itself.
+		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
+			return fmt.Sprintf(T("等待发送（%s）"), r) // the reason says when it is retried
+		}
+		return T("等待发送 · 联网后自动发送")
+	case app.SendQuarantined:
+		if r := T(s.Reason); s.Reason != "" && (Language() != LangEnglish || !hasHan(r)) {
+			return T("未能发送，须处理：") + r
+		}
+		return T("未能发送，须处理")
+	}
+	return T("未提交")
+}
+
+// sendImportance returns how a send state is coloured.
+func sendImportance(s app.Send) widget.Importance {
+	switch s.State {
+	case app.SendQuarantined:
 		return widget.DangerImportance // only what needs the clerk is red
-	case SendQueued, SendSending, SendFailed:
+	case app.SendQueued, app.SendSending, app.SendFailed:
 		return widget.WarningImportance
-	case SendSent:
+	case app.SendSent:
 		return widget.SuccessImportance
 	}
 	return widget.MediumImportance

@@ -199,7 +199,7 @@ func BenchmarkListAfterRenames(b *testing.B) {
 		mustSave(b, s, f)
 	}
 	for b.Loop() {
-		if _, err := s.List(ctx, Query{Status: app.StatusDraft, Limit: 50}); err != nil {
+		if _, err := s.List(ctx, app.Query{Status: app.StatusDraft, Limit: 50}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -211,13 +211,13 @@ func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		q    Query
+		q    app.Query
 	}{
-		{"status/page50", Query{Status: app.StatusDraft, Limit: 50}},
-		{"status/all", Query{Status: app.StatusDraft}},
-		{"status+year/all", Query{Status: app.StatusReturned, PlanYear: 2026}},
-		{"all/page50", Query{Limit: 50}},
-		{"all/10000", Query{}},
+		{"status/page50", app.Query{Status: app.StatusDraft, Limit: 50}},
+		{"status/all", app.Query{Status: app.StatusDraft}},
+		{"status+year/all", app.Query{Status: app.StatusReturned, PlanYear: 2026}},
+		{"all/page50", app.Query{Limit: 50}},
+		{"all/10000", app.Query{}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var n int
@@ -239,14 +239,14 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
-		q    Query
+		q    app.Query
 	}{
-		{"common/平台/page50", Query{Text: "平台", Limit: 50}},
-		{"common/平台/all", Query{Text: "平台"}},
-		{"specific/霍邱县智慧社区/all", Query{Text: "霍邱县智慧社区"}},
-		{"one-rune/县/page50", Query{Text: "县", Limit: 50}},
-		{"two-terms/智慧 平台/page50", Query{Text: "智慧 平台", Limit: 50}},
-		{"none/不存在的项目", Query{Text: "不存在的项目"}},
+		{"common/平台/page50", app.Query{Text: "平台", Limit: 50}},
+		{"common/平台/all", app.Query{Text: "平台"}},
+		{"specific/霍邱县智慧社区/all", app.Query{Text: "霍邱县智慧社区"}},
+		{"one-rune/县/page50", app.Query{Text: "县", Limit: 50}},
+		{"two-terms/智慧 平台/page50", app.Query{Text: "智慧 平台", Limit: 50}},
+		{"none/不存在的项目", app.Query{Text: "不存在的项目"}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var n int
@@ -387,8 +387,8 @@ func BenchmarkListDelivered(b *testing.B) {
 				}
 			}
 			for b.Loop() {
-				rows, err := s.List(ctx, Query{})
-				if err != nil || len(rows) != n || rows[0].Send != SendSent {
+				rows, err := s.List(ctx, app.Query{})
+				if err != nil || len(rows) != n || rows[0].Send.State != app.SendSent {
 					b.Fatalf("%d rows, %v", len(rows), err)
 				}
 			}

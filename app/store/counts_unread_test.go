@@ -25,7 +25,7 @@ func TestCountsUnreadDecisions(t *testing.T) {
 	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.Local)
 	if err := s.ApplyChanges(ctx, "c1", []Change{
 		decision(f, app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0, ""),
-		{Kind: ChangeNotice, Title: "关于报送2027年度项目的通知", Body: "请于12月31日前报送", At: t0.Add(time.Hour)},
+		{Kind: app.MessageNotice, Title: "关于报送2027年度项目的通知", Body: "请于12月31日前报送", At: t0.Add(time.Hour)},
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func crashWriter(dir string) {
 				t := app.Transition{At: time.Now(), Actor: "李审核", Role: app.RoleReviewer,
 					Action: app.ActionAccept, From: app.StatusSubmitted, To: app.StatusPreliminary,
 					RevisionID: o.RevisionID, RevisionNumber: o.RevisionNumber}
-				err := s.ApplyChanges(ctx, "cursor-"+f.ID, []Change{{Kind: ChangeDecision, FilingID: f.ID, Transition: t}})
+				err := s.ApplyChanges(ctx, "cursor-"+f.ID, []Change{{Kind: app.MessageDecision, FilingID: f.ID, Transition: t}})
 				if err != nil {
 					fmt.Println("ERR", err)
 					os.Exit(1)

@@ -133,7 +133,7 @@ func (s *Store) Get(ctx context.Context, id string) (*app.Filing, error) {
 // of its current revision — without reading the document. It fails with an
 // ENOTFOUND *app.Error when there is no such filing and a wrapped error
 // otherwise.
-func (s *Store) Summary(ctx context.Context, id string) (Summary, error) {
+func (s *Store) Summary(ctx context.Context, id string) (app.FilingRow, error) {
 	var sum *Summary
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
@@ -144,10 +144,9 @@ func (s *Store) Summary(ctx context.Context, id string) (Summary, error) {
 		err = notFound(id)
 	}
 	if err != nil {
-		return Summary{}, fmt.Errorf("summary of filing %s: %w", id, err)
+		return app.FilingRow{}, fmt.Errorf("summary of filing %s: %w", id, err)
 	}
-	sum.receiptFolded, sum.anchors = false, app.FilingAnchors{} // a list row: see Store.Anchors
-	return *sum, nil
+	return sum.FilingRow, nil
 }
 
 // readFiling returns the stored filing with its history, or an ENOTFOUND *app.Error.
@@ -183,11 +182,12 @@ func notFound(id string) error {
 	return app.Errorf(app.ENOTFOUND, "找不到材料（编号 %s），可能已被删除", id)
 }
 
-// Revisions returns the snapshots of the filing's submitted revisions, oldest
-// first; a filing never submitted has none. It fails with an ENOTFOUND
-// *app.Error when there is no such filing and a wrapped error otherwise.
-func (s *Store) Revisions(ctx context.Context, id string) ([]RevisionSnapshot, error) {
-	var out []RevisionSnapshot
+// Revisions returns the filing's submitted revisions with the hashes of
+// their frozen bodies (the snapshots' without their bodies), oldest first; a
+// filing never submitted has none. It fails with an ENOTFOUND *app.Error when
+// there is no such filing and a wrapped error otherwise.
+func (s *Store) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error) {
+	var out []app.RevisionInfo
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get([]byte("s/" + id)); errors.Is(err, badger.ErrKeyNotFound) {
 			return notFound(id)
@@ -198,7 +198,7 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]RevisionSnapshot, e
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			var r RevisionSnapshot
+			var r app.RevisionInfo // a RevisionSnapshot's JSON, but for the body
 			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &r) }); err != nil {
 				return fmt.Errorf("revision %s: %w", it.Item().Key(), err)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
@@ -82,7 +83,7 @@ func TestReviseKeepsSnapshot(t *testing.T) {
 	ret := app.Transition{At: time.Date(2026, 4, 2, 10, 0, 0, 0, time.Local), Actor: "李审核",
 		Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted, To: app.StatusReturned,
 		Comment: "预算明细不全", RevisionID: item.RevisionID, RevisionNumber: 1}
-	if err := s.ApplyChanges(ctx, "c1", []Change{{Kind: ChangeDecision, FilingID: f.ID, Transition: ret}}); err != nil {
+	if err := s.ApplyChanges(ctx, "c1", []Change{{Kind: app.MessageDecision, FilingID: f.ID, Transition: ret}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -97,8 +98,8 @@ func TestReviseKeepsSnapshot(t *testing.T) {
 		len(got.History) != 2 {
 		t.Fatalf("after revise: %+v", got)
 	}
-	sums, _ := s.List(ctx, Query{})
-	if len(sums) != 1 || sums[0].Send != SendNone || sums[0].RevisionNumber != 2 {
+	sums, _ := s.List(ctx, app.Query{})
+	if len(sums) != 1 || sums[0].Send.State != app.SendNone || sums[0].RevisionNumber != 2 {
 		t.Fatalf("summary after revise: %+v", sums)
 	}
 
@@ -106,12 +107,17 @@ func TestReviseKeepsSnapshot(t *testing.T) {
 	if err != nil || len(revs) != 1 {
 		t.Fatalf("revisions: %v %+v", err, revs)
 	}
-	body, err := app.DecodeBody(revs[0].Body)
+	var snap RevisionSnapshot
+	if err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, revisionKey(f.ID, 1), &snap) }); err != nil {
+		t.Fatal(err)
+	}
+	body, err := app.DecodeBody(snap.Body)
 	if err != nil || body.Declaration.Goals != "v1" || body.Revision != 1 {
 		t.Fatalf("snapshot body: %v %+v", err, body)
 	}
-	h := sha256.Sum256(revs[0].Body)
-	if hex.EncodeToString(h[:]) != revs[0].BodyHash || revs[0].BodyHash != item.BodyHash {
+	h := sha256.Sum256(snap.Body)
+	if hex.EncodeToString(h[:]) != revs[0].BodyHash || revs[0].BodyHash != item.BodyHash ||
+		revs[0].Revision != snap.Revision {
 		t.Fatal("snapshot hash does not match its body")
 	}
 
@@ -155,7 +161,7 @@ func TestCheckAndReindex(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCheck(t, s)
-	if got, _ := s.List(ctx, Query{Text: "平台"}); len(got) != 2 {
+	if got, _ := s.List(ctx, app.Query{Text: "平台"}); len(got) != 2 {
 		t.Fatalf("search after reindex: %d results", len(got))
 	}
 }
@@ -175,14 +181,14 @@ func TestReportListedUnderItsProjectsYear(t *testing.T) {
 	report.ProjectID = project.ID
 	report.TrialReport.ProjectName = "霍邱县城关镇智慧社区管理平台"
 	mustSave(t, s, report)
-	got, err := s.List(ctx, Query{Kind: app.KindTrialReport})
+	got, err := s.List(ctx, app.Query{Kind: app.KindTrialReport})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("List = %v, %v", got, err)
 	}
 	if got[0].PlanYear != 2027 {
 		t.Fatalf("trial report listed under %d, want its project's 2027", got[0].PlanYear)
 	}
-	if byYear, _ := s.List(ctx, Query{PlanYear: 2027}); len(byYear) != 2 {
+	if byYear, _ := s.List(ctx, app.Query{PlanYear: 2027}); len(byYear) != 2 {
 		t.Fatalf("filings of 2027: %d, want the declaration and its report", len(byYear))
 	}
 }

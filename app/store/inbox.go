@@ -14,21 +14,12 @@ import (
 	"egovdesk/app"
 )
 
-// ChangeKind says what a pulled change is.
-type ChangeKind string
-
-// The kinds of pulled changes.
-const (
-	ChangeDecision ChangeKind = "decision" // a bureau decision on a filing
-	ChangeNotice   ChangeKind = "notice"   // a notice from the bureau to the unit
-)
-
 // Change is one change pulled from the bureau.
 type Change struct {
 	// ID is the bureau's ID of the change, if it has one. When empty, an ID is
 	// derived from the content, so applying the same change twice is harmless.
 	ID   string
-	Kind ChangeKind
+	Kind app.MessageKind
 
 	// decision
 	FilingID   string
@@ -52,20 +43,6 @@ func (c *Change) entryID() string {
 			c.Title, c.Body, t.To, c.At.UnixNano())
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// InboxEntry is one decision or notice in the in-app inbox.
-type InboxEntry struct {
-	ID          string          `json:"id"`
-	Kind        ChangeKind      `json:"kind"`
-	FilingID    string          `json:"filing_id,omitempty"`
-	FilingTitle string          `json:"filing_title,omitempty"`
-	Decision    *app.Transition `json:"decision,omitempty"`
-	Stale       bool            `json:"stale,omitempty"` // about an older revision than the filing's current one
-	Title       string          `json:"title"`
-	Body        string          `json:"body,omitempty"`
-	At          time.Time       `json:"at"`
-	Read        bool            `json:"read"`
 }
 
 // ApplyChanges applies changes pulled from the bureau together with the new
@@ -116,17 +93,17 @@ func (s *Store) applyChanges(ctx context.Context, cursor string, changes []Chang
 }
 
 func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
-	e := InboxEntry{ID: c.entryID(), Kind: c.Kind, Title: c.Title, Body: c.Body, At: c.At}
+	e := app.Message{ID: c.entryID(), Kind: c.Kind, Title: c.Title, Body: c.Body, At: c.At}
 	if seen, err := entered(txn, e.ID); err != nil || seen {
 		return err // applied before when seen
 	}
-	if c.Kind == ChangeDecision && c.ID != "" {
+	if c.Kind == app.MessageDecision && c.ID != "" {
 		// A resync may have entered the decision by content already.
 		if seen, err := entered(txn, decisionEntryID(c.FilingID, c.Transition)); err != nil || seen {
 			return err
 		}
 	}
-	if c.Kind == ChangeDecision {
+	if c.Kind == app.MessageDecision {
 		t := c.Transition
 		e.FilingID, e.Decision = c.FilingID, &t
 		if e.At.IsZero() {
@@ -187,13 +164,13 @@ func decisionTitle(filing string, t *app.Transition) string {
 
 // Inbox returns the inbox entries, newest first. It fails with a wrapped
 // storage error.
-func (s *Store) Inbox(ctx context.Context) ([]InboxEntry, error) {
-	var out []InboxEntry
+func (s *Store) Inbox(ctx context.Context) ([]app.Message, error) {
+	var out []app.Message
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("i/"), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			var e InboxEntry
+			var e app.Message
 			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
 				return fmt.Errorf("inbox entry %s: %w", it.Item().Key(), err)
 			}
@@ -224,7 +201,7 @@ func (s *Store) MarkRead(ctx context.Context, id string) error {
 		} else if err != nil {
 			return err
 		}
-		var e InboxEntry
+		var e app.Message
 		if err := getJSON(txn, string(key), &e); err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 func decision(f *app.Filing, action app.Action, from, to app.Status, at time.Time, comment string) Change {
-	return Change{Kind: ChangeDecision, FilingID: f.ID, Transition: app.Transition{At: at, Actor: "李审核",
+	return Change{Kind: app.MessageDecision, FilingID: f.ID, Transition: app.Transition{At: at, Actor: "李审核",
 		Role: app.RoleReviewer, Action: action, From: from, To: to, Comment: comment,
 		RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}}
 }
@@ -31,7 +31,7 @@ func TestApplyChangesIdempotent(t *testing.T) {
 	changes := []Change{
 		decision(f, app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0, ""),
 		decision(f, app.ActionReturn, app.StatusPreliminary, app.StatusReturned, t0.Add(time.Hour), "请补充密码应用方案"),
-		{Kind: ChangeNotice, Title: "关于报送2027年度项目的通知", Body: "请于12月31日前报送", At: t0.Add(2 * time.Hour)},
+		{Kind: app.MessageNotice, Title: "关于报送2027年度项目的通知", Body: "请于12月31日前报送", At: t0.Add(2 * time.Hour)},
 	}
 	for range 2 { // the second pull replays the same page
 		if err := s.ApplyChanges(ctx, "cursor-1", changes); err != nil {
@@ -46,7 +46,7 @@ func TestApplyChangesIdempotent(t *testing.T) {
 	if err != nil || len(inbox) != 3 {
 		t.Fatalf("inbox: %v, %d entries", err, len(inbox))
 	}
-	if inbox[0].Kind != ChangeNotice || inbox[1].Decision.Action != app.ActionReturn ||
+	if inbox[0].Kind != app.MessageNotice || inbox[1].Decision.Action != app.ActionReturn ||
 		inbox[1].Body != "请补充密码应用方案" || inbox[1].Title != "《霍邱县智慧社区管理平台》第 1 版：退回修改" {
 		t.Fatalf("inbox order/content: %+v", inbox)
 	}
@@ -56,7 +56,7 @@ func TestApplyChangesIdempotent(t *testing.T) {
 	if n, _ := s.UnreadCount(ctx); n != 3 {
 		t.Fatalf("unread = %d", n)
 	}
-	sums, _ := s.List(ctx, Query{Status: app.StatusReturned})
+	sums, _ := s.List(ctx, app.Query{Status: app.StatusReturned})
 	if len(sums) != 1 || sums[0].Unread != 2 {
 		t.Fatalf("summary: %+v", sums)
 	}
@@ -77,7 +77,7 @@ func TestApplyChangesIdempotent(t *testing.T) {
 	if inbox, _ = s.Inbox(ctx); !inbox[1].Read {
 		t.Fatal("entry not marked read")
 	}
-	sums, _ = s.List(ctx, Query{})
+	sums, _ = s.List(ctx, app.Query{})
 	if sums[0].Unread != 0 {
 		t.Fatalf("summary unread = %d", sums[0].Unread)
 	}
@@ -148,7 +148,7 @@ func TestApplyChangesLargePage(t *testing.T) {
 	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	var changes []Change
 	for i := range 60 { // ≈ 4 MB, over the 1.2 MB a desktop-sized transaction takes
-		changes = append(changes, Change{ID: fmt.Sprintf("n%03d", i), Kind: ChangeNotice,
+		changes = append(changes, Change{ID: fmt.Sprintf("n%03d", i), Kind: app.MessageNotice,
 			Title: fmt.Sprintf("通知 %d", i), Body: long, At: t0.Add(time.Duration(i) * time.Minute)})
 	}
 	if err := s.ApplyChanges(ctx, "cursor-big", changes); err != nil {

@@ -211,20 +211,9 @@ func queryGrams(term string) []string {
 	return out
 }
 
-// Query selects filings for a list. Empty fields match everything; Text
-// matches titles containing every white-space separated term (case-folded,
-// substring, so "平台" finds "霍邱县智慧社区管理平台"). Results are ordered by
-// last change, newest first; Limit ≤ 0 means no limit.
-type Query struct {
-	Kind     app.Kind
-	Status   app.Status
-	PlanYear int
-	Text     string
-	Limit    int
-	Offset   int
-}
-
-func (q *Query) match(s *Summary, terms []string) bool {
+// matches reports whether the row s is one q selects, terms being q.Text's
+// folded terms.
+func matches(q *app.Query, s *app.FilingRow, terms []string) bool {
 	if q.Kind != "" && s.Kind != q.Kind || q.Status != "" && s.Status != q.Status ||
 		q.PlanYear != 0 && s.PlanYear != q.PlanYear {
 		return false
@@ -240,8 +229,8 @@ func (q *Query) match(s *Summary, terms []string) bool {
 	return true
 }
 
-// prefix returns the most selective ordered index for q.
-func (q *Query) prefix() string {
+// indexPrefix returns the most selective ordered index for q.
+func indexPrefix(q *app.Query) string {
 	switch {
 	case q.Status != "":
 		return "x/status/" + string(q.Status) + "/"
@@ -258,14 +247,14 @@ func (q *Query) prefix() string {
 // and stops at the page end.
 const pointLookupMax = 256
 
-// List returns the summaries of the filings q selects. It reads summaries
+// List returns the rows of the filings q selects. It reads summaries
 // only, from the ordered index entries or, for a search with few candidates,
 // one by one: no document is decoded, and a text search intersects n-gram
 // posting lists before it reads any summary. It fails with ctx's error or a wrapped
 // storage error.
-func (s *Store) List(ctx context.Context, q Query) ([]Summary, error) {
+func (s *Store) List(ctx context.Context, q app.Query) ([]app.FilingRow, error) {
 	terms := strings.Fields(fold(q.Text))
-	var out []Summary
+	var out []app.FilingRow
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var cand map[string]struct{}
 		var err error
@@ -334,20 +323,18 @@ func candidates(txn *badger.Txn, terms []string) (map[string]struct{}, error) {
 }
 
 // lookup reads the summaries of a few candidates, filters and sorts them.
-func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string) ([]Summary, error) {
-	var all []Summary
+func lookup(txn *badger.Txn, q *app.Query, cand map[string]struct{}, terms []string) ([]app.FilingRow, error) {
+	var all []app.FilingRow
 	for id := range cand {
 		s, err := readSummary(txn, id)
 		if err != nil {
 			return nil, err
 		}
-		if s != nil && q.match(s, terms) {
-			s.receiptFolded = false
-			s.anchors = app.FilingAnchors{} // index entries do not carry them either
-			all = append(all, *s)
+		if s != nil && matches(q, &s.FilingRow, terms) {
+			all = append(all, s.FilingRow) // without the anchors, as index entries
 		}
 	}
-	slices.SortFunc(all, func(a, b Summary) int {
+	slices.SortFunc(all, func(a, b app.FilingRow) int {
 		if c := b.Listed.Compare(a.Listed); c != 0 {
 			return c
 		}
@@ -362,12 +349,12 @@ func lookup(txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string)
 	return all, nil
 }
 
-// scan walks the ordered index q.prefix selects, newest first, decoding only
+// scan walks the ordered index indexPrefix(q) selects, newest first, decoding only
 // entries in cand (all when cand is nil), until the page is full.
-func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct{}, terms []string) ([]Summary, error) {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(q.prefix())})
+func scan(ctx context.Context, txn *badger.Txn, q *app.Query, cand map[string]struct{}, terms []string) ([]app.FilingRow, error) {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(indexPrefix(q))})
 	defer it.Close()
-	var out []Summary
+	var out []app.FilingRow
 	skip := q.Offset
 	n := 0
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -392,7 +379,7 @@ func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct
 		if err != nil {
 			return nil, fmt.Errorf("index entry %s: %w", item.Key(), err)
 		}
-		if !q.match(&sum, terms) {
+		if !matches(q, &sum.FilingRow, terms) {
 			continue
 		}
 		if skip > 0 {
@@ -402,7 +389,7 @@ func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct
 		if _, err := applyReceipt(txn, &sum); err != nil {
 			return nil, err
 		}
-		out = append(out, sum)
+		out = append(out, sum.FilingRow)
 		if q.Limit > 0 && len(out) == q.Limit {
 			break
 		}
@@ -410,27 +397,12 @@ func scan(ctx context.Context, txn *badger.Txn, q *Query, cand map[string]struct
 	return out, nil
 }
 
-// Counts are the numbers the navigation shows next to each list.
-type Counts struct {
-	Total    int
-	ByKind   map[app.Kind]int
-	ByStatus map[app.Status]int
-	Drafts   int // filings in the draft state
-	Returned int // returned for revision: waiting for the unit
-	Outbox   int // submissions waiting to be delivered
-	Failed   int // of which the last attempt failed
-	Unread   int // unread inbox entries
-	// UnreadDecisions are the unread entries that are bureau decisions on
-	// filings (批复), not notices.
-	UnreadDecisions int
-}
-
 // Counts returns the list counts from counters kept with the indexes,
 // key-only counts of the outbox and a count of the unread markers (whose
 // small values tell decisions from notices). It fails with a wrapped
 // storage error.
-func (s *Store) Counts(ctx context.Context) (Counts, error) {
-	c := Counts{ByKind: map[app.Kind]int{}, ByStatus: map[app.Status]int{}}
+func (s *Store) Counts(ctx context.Context) (app.Counts, error) {
+	c := app.Counts{ByKind: map[app.Kind]int{}, ByStatus: map[app.Status]int{}}
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		err := iterate(txn, "c/", func(k, v []byte) error {
 			n, err := strconv.Atoi(string(v))
@@ -461,7 +433,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 		return err
 	})
 	if err != nil {
-		return Counts{}, fmt.Errorf("count filings: %w", err)
+		return app.Counts{}, fmt.Errorf("count filings: %w", err)
 	}
 	c.Drafts = c.ByStatus[app.StatusDraft]
 	c.Returned = c.ByStatus[app.StatusReturned]

@@ -36,9 +36,9 @@ func TestGrams(t *testing.T) {
 }
 
 func TestSummaryRoundTrip(t *testing.T) {
-	in := Summary{ID: "id", Kind: app.KindCatalogue, Status: app.StatusReturned, Title: "目录",
-		PlanYear: 2026, Created: time.Unix(100, 5), Updated: time.Unix(200, 7), RevisionID: "r",
-		RevisionNumber: 3, Send: SendFailed, SendError: "网络不通", ReceiptID: "R", Unread: 2}
+	in := Summary{FilingRow: app.FilingRow{ID: "id", Kind: app.KindCatalogue, Status: app.StatusReturned,
+		Title: "目录", PlanYear: 2026, Created: time.Unix(100, 5), Updated: time.Unix(200, 7), RevisionID: "r",
+		RevisionNumber: 3, Send: app.Send{State: app.SendFailed, Reason: "网络不通"}, ReceiptID: "R", Unread: 2}}
 	out, err := decodeSummary(in.encode())
 	if err != nil || !slices.Equal(out.encode(), in.encode()) || out.Title != "目录" || out.Unread != 2 {
 		t.Fatalf("round trip: %v %+v", err, out)
@@ -46,8 +46,8 @@ func TestSummaryRoundTrip(t *testing.T) {
 	if _, err := decodeSummary(in.encode()[:10]); err == nil {
 		t.Fatal("truncated summary decoded")
 	}
-	if got := out.SendLabel(); got != "发送失败：网络不通" {
-		t.Fatalf("SendLabel = %q", got)
+	if out.Send != (app.Send{State: app.SendFailed, Reason: "网络不通"}) {
+		t.Fatalf("send = %+v", out.Send)
 	}
 }
 
@@ -71,7 +71,7 @@ func TestList(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	names := func(q Query) []string {
+	names := func(q app.Query) []string {
 		t.Helper()
 		got, err := s.List(ctx, q)
 		if err != nil {
@@ -84,21 +84,21 @@ func TestList(t *testing.T) {
 		return out
 	}
 	for _, c := range []struct {
-		q    Query
+		q    app.Query
 		want []string
 	}{
-		{Query{Limit: 2}, []string{"叶集区智慧教育平台", "金安区APP建设"}},
-		{Query{Text: "平台"}, []string{"叶集区智慧教育平台", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
-		{Query{Text: "平台", Offset: 1, Limit: 2}, []string{"舒城县政务服务一体化平台", "金寨县数字乡村平台"}},
-		{Query{Text: "智慧 平台"}, []string{"叶集区智慧教育平台", "霍邱县智慧社区管理平台"}},
-		{Query{Text: "教育云"}, nil},
-		{Query{Text: "ａｐｐ"}, []string{"金安区APP建设"}},
-		{Query{Text: "县"}, []string{"霍山县应急指挥系统", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
-		{Query{Text: "社区管理平台"}, []string{"霍邱县智慧社区管理平台"}},
-		{Query{Status: app.StatusSubmitted}, []string{"霍山县应急指挥系统"}},
-		{Query{Status: app.StatusDraft, PlanYear: 2026, Text: "平台"}, []string{"金寨县数字乡村平台"}},
-		{Query{PlanYear: 2026}, []string{"裕安区12345热线升级", "霍山县应急指挥系统", "金寨县数字乡村平台"}},
-		{Query{Kind: app.KindCatalogue}, nil},
+		{app.Query{Limit: 2}, []string{"叶集区智慧教育平台", "金安区APP建设"}},
+		{app.Query{Text: "平台"}, []string{"叶集区智慧教育平台", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
+		{app.Query{Text: "平台", Offset: 1, Limit: 2}, []string{"舒城县政务服务一体化平台", "金寨县数字乡村平台"}},
+		{app.Query{Text: "智慧 平台"}, []string{"叶集区智慧教育平台", "霍邱县智慧社区管理平台"}},
+		{app.Query{Text: "教育云"}, nil},
+		{app.Query{Text: "ａｐｐ"}, []string{"金安区APP建设"}},
+		{app.Query{Text: "县"}, []string{"霍山县应急指挥系统", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
+		{app.Query{Text: "社区管理平台"}, []string{"霍邱县智慧社区管理平台"}},
+		{app.Query{Status: app.StatusSubmitted}, []string{"霍山县应急指挥系统"}},
+		{app.Query{Status: app.StatusDraft, PlanYear: 2026, Text: "平台"}, []string{"金寨县数字乡村平台"}},
+		{app.Query{PlanYear: 2026}, []string{"裕安区12345热线升级", "霍山县应急指挥系统", "金寨县数字乡村平台"}},
+		{app.Query{Kind: app.KindCatalogue}, nil},
 	} {
 		if got := names(c.q); !slices.Equal(got, c.want) {
 			t.Errorf("List(%+v) = %q, want %q", c.q, got, c.want)
@@ -123,11 +123,11 @@ func TestSearchManyCandidates(t *testing.T) {
 	for i := range pointLookupMax + 50 {
 		mustSave(t, s, newDeclaration(t, fmt.Sprintf("第%d号智慧平台", i), 2026))
 	}
-	got, err := s.List(ctx, Query{Text: "智慧平台", Limit: 10, Offset: 5})
+	got, err := s.List(ctx, app.Query{Text: "智慧平台", Limit: 10, Offset: 5})
 	if err != nil || len(got) != 10 {
 		t.Fatalf("%v, %d results", err, len(got))
 	}
-	all, _ := s.List(ctx, Query{Text: "智慧平台"})
+	all, _ := s.List(ctx, app.Query{Text: "智慧平台"})
 	if len(all) != pointLookupMax+50 {
 		t.Fatalf("%d results, want %d", len(all), pointLookupMax+50)
 	}
@@ -136,7 +136,7 @@ func TestSearchManyCandidates(t *testing.T) {
 			t.Fatal("not newest first")
 		}
 	}
-	if one, _ := s.List(ctx, Query{Text: "第17号"}); len(one) != 1 || one[0].Title != "第17号智慧平台" {
+	if one, _ := s.List(ctx, app.Query{Text: "第17号"}); len(one) != 1 || one[0].Title != "第17号智慧平台" {
 		t.Fatalf("第17号: %+v", one)
 	}
 }
@@ -152,9 +152,9 @@ func TestListGranularity(t *testing.T) {
 	mustSave(t, s, f)
 	clock = clock.Add(10 * time.Second)
 	mustSave(t, s, other)
-	first := func() Summary {
+	first := func() app.FilingRow {
 		t.Helper()
-		got, err := s.List(ctx, Query{Limit: 1})
+		got, err := s.List(ctx, app.Query{Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,7 @@ type OutboxItem struct {
 	BodyHash       string           `json:"body_hash"`
 	Attachments    []app.Attachment `json:"attachments,omitempty"`
 	Transition     app.Transition   `json:"transition"`
-	State          SendState        `json:"state"`
+	State          app.SendState    `json:"state"`
 	Attempts       int              `json:"attempts"`
 	LastError      string           `json:"last_error,omitempty"` // Chinese, shown to the user
 	LastTried      time.Time        `json:"last_tried,omitzero"`
@@ -50,7 +50,7 @@ type outboxRecord struct {
 	BodyHash       string          `json:"body_hash"`
 	Attachments    json.RawMessage `json:"attachments,omitempty"`
 	Transition     json.RawMessage `json:"transition"`
-	State          SendState       `json:"state"`
+	State          app.SendState   `json:"state"`
 	Attempts       int             `json:"attempts"`
 	LastError      string          `json:"last_error,omitempty"`
 	LastTried      time.Time       `json:"last_tried,omitzero"`
@@ -112,7 +112,7 @@ func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (Ou
 			return err
 		}
 		ns := summaryOf(f, old)
-		ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
+		ns.Send, ns.ReceiptID, ns.ReceiptAt = app.Send{State: app.SendQueued}, "", time.Time{}
 		return writeFiling(txn, f, old, &ns)
 	})
 	if err != nil {
@@ -131,7 +131,7 @@ func enqueue(txn *badger.Txn, f *app.Filing, t app.Transition, body []byte, sum 
 	}
 	item := OutboxItem{Seq: seq, FilingID: f.ID, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
 		RevisionNumber: f.Revision.Number, BodyHash: sum, Attachments: f.Attachments,
-		Transition: t, State: SendQueued, Queued: now}
+		Transition: t, State: app.SendQueued, Queued: now}
 	if err := putJSON(txn, outboxKey(seq), &item); err != nil {
 		return OutboxItem{}, err
 	}
@@ -332,17 +332,17 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 	}
 	switch {
 	case errMsg == "" && !quarantine:
-		o.State = SendSending
+		o.State = app.SendSending
 		o.Attempts++
 		o.LastTried = now
 	default:
-		if o.State != SendSending {
+		if o.State != app.SendSending {
 			o.Attempts++
 			o.LastTried = now
 		}
-		o.State = SendFailed
+		o.State = app.SendFailed
 		if quarantine {
-			o.State = SendQuarantined
+			o.State = app.SendQuarantined
 		}
 		o.LastError = errMsg
 	}
@@ -353,10 +353,9 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 		return err
 	}
 	return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
-		s.Send = o.State
-		s.SendError = ""
-		if o.State != SendSending {
-			s.SendError = o.LastError
+		s.Send = app.Send{State: o.State}
+		if o.State != app.SendSending {
+			s.Send.Reason = o.LastError
 		}
 	})
 }
@@ -428,7 +427,7 @@ func ackRef(txn *badger.Txn, seq uint64, o outboxRef, r Receipt) error {
 	if err := txn.Delete([]byte(outboxBodyKey(seq))); err != nil {
 		return err
 	}
-	if err := markFailed(txn, seq, SendSent); err != nil {
+	if err := markFailed(txn, seq, app.SendSent); err != nil {
 		return err
 	}
 	// Not into the summary and its four index copies: see receipt.go.
@@ -442,9 +441,9 @@ func notQueued(seq uint64) error {
 
 // markFailed keeps the key-only marker of[/seq] that Counts counts in step
 // with the item's state.
-func markFailed(txn *badger.Txn, seq uint64, st SendState) error {
+func markFailed(txn *badger.Txn, seq uint64, st app.SendState) error {
 	k := []byte("of/" + outboxKey(seq)[2:])
-	if st == SendFailed || st == SendQuarantined {
+	if st == app.SendFailed || st == app.SendQuarantined {
 		return txn.Set(k, nil)
 	}
 	return txn.Delete(k)
@@ -473,7 +472,7 @@ func (s *Store) requeueSending() error {
 			if err := json.Unmarshal(v, &o); err != nil {
 				return fmt.Errorf("outbox item o/%s: %w", k, err)
 			}
-			if o.State == SendSending {
+			if o.State == app.SendSending {
 				sending = append(sending, o)
 			}
 			return nil
@@ -482,11 +481,11 @@ func (s *Store) requeueSending() error {
 			return err
 		}
 		for _, o := range sending {
-			o.State = SendQueued
+			o.State = app.SendQueued
 			if err := putJSON(txn, outboxKey(o.Seq), &o); err != nil {
 				return err
 			}
-			err := setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) { s.Send = SendQueued })
+			err := setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) { s.Send.State = app.SendQueued })
 			if err != nil {
 				return err
 			}
@@ -509,7 +508,7 @@ func (s *Store) Retry(ctx context.Context, seq uint64) error {
 		} else if err != nil {
 			return err
 		}
-		o.State = SendQueued
+		o.State = app.SendQueued
 		o.LastError = ""
 		if err := putJSON(txn, outboxKey(seq), &o); err != nil {
 			return err
@@ -518,8 +517,7 @@ func (s *Store) Retry(ctx context.Context, seq uint64) error {
 			return err
 		}
 		return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
-			s.Send = SendQueued
-			s.SendError = ""
+			s.Send = app.Send{State: app.SendQueued}
 		})
 	})
 	if err != nil {

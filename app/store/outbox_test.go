@@ -24,16 +24,16 @@ func TestOutboxLifecycle(t *testing.T) {
 	s := mustOpenDir(t, dir)
 	f := newDeclaration(t, "霍邱县智慧社区管理平台", 2026)
 	mustSave(t, s, f)
-	sendLabel := func() string {
+	send := func() app.Send {
 		t.Helper()
-		sums, err := s.List(ctx, Query{})
+		sums, err := s.List(ctx, app.Query{})
 		if err != nil || len(sums) != 1 {
 			t.Fatalf("list: %v %d", err, len(sums))
 		}
-		return sums[0].SendLabel()
+		return sums[0].Send
 	}
-	if l := sendLabel(); l != "未提交" {
-		t.Fatalf("draft: %q", l)
+	if l := send(); l != (app.Send{}) {
+		t.Fatalf("draft: %+v", l)
 	}
 	item, err := s.Submit(ctx, f.ID, "张三", time.Now())
 	if err != nil {
@@ -42,20 +42,20 @@ func TestOutboxLifecycle(t *testing.T) {
 	if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("second submit: %v, want EINVALID", err)
 	}
-	if l := sendLabel(); l != "待发送" {
-		t.Fatalf("queued: %q", l)
+	if l := send(); l != (app.Send{State: app.SendQueued}) {
+		t.Fatalf("queued: %+v", l)
 	}
 	if err := s.MarkAttempt(ctx, item.Seq, "", false); err != nil {
 		t.Fatal(err)
 	}
-	if l := sendLabel(); l != "发送中" {
-		t.Fatalf("sending: %q", l)
+	if l := send(); l != (app.Send{State: app.SendSending}) {
+		t.Fatalf("sending: %+v", l)
 	}
 	if err := s.MarkAttempt(ctx, item.Seq, "无法连接数管局服务器", false); err != nil {
 		t.Fatal(err)
 	}
-	if l := sendLabel(); l != "发送失败：无法连接数管局服务器" {
-		t.Fatalf("failed: %q", l)
+	if l := send(); l != (app.Send{State: app.SendFailed, Reason: "无法连接数管局服务器"}) {
+		t.Fatalf("failed: %+v", l)
 	}
 	if err := s.MarkAttempt(ctx, item.Seq, "", false); err != nil {
 		t.Fatal(err)
@@ -69,14 +69,14 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatalf("outbox after reopen: %v %+v", err, items)
 	}
 	o := items[0]
-	if o.State != SendQueued || o.Attempts != 2 || o.LastError != "无法连接数管局服务器" || o.BodyHash != item.BodyHash {
+	if o.State != app.SendQueued || o.Attempts != 2 || o.LastError != "无法连接数管局服务器" || o.BodyHash != item.BodyHash {
 		t.Fatalf("item after reopen: %+v", o)
 	}
 	if n, _ := s.PendingCount(ctx); n != 1 {
 		t.Fatalf("pending = %d", n)
 	}
-	if l := sendLabel(); l != "待发送" {
-		t.Fatalf("after reopen: %q", l)
+	if l := send(); l != (app.Send{State: app.SendQueued}) {
+		t.Fatalf("after reopen: %+v", l)
 	}
 
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.Local)
@@ -89,8 +89,8 @@ func TestOutboxLifecycle(t *testing.T) {
 	if n, _ := s.PendingCount(ctx); n != 0 {
 		t.Fatalf("pending after ack = %d", n)
 	}
-	sums, _ := s.List(ctx, Query{})
-	if sums[0].SendLabel() != "已送达" || sums[0].ReceiptID != "SJJ-2026-0001" || !sums[0].ReceiptAt.Equal(at) {
+	sums, _ := s.List(ctx, app.Query{})
+	if sums[0].Send != (app.Send{State: app.SendSent}) || sums[0].ReceiptID != "SJJ-2026-0001" || !sums[0].ReceiptAt.Equal(at) {
 		t.Fatalf("after ack: %+v", sums[0])
 	}
 	if err := s.MarkAttempt(ctx, item.Seq, "x", false); app.ErrorCode(err) != app.ENOTFOUND {
@@ -113,7 +113,7 @@ func TestOutboxQuarantine(t *testing.T) {
 		t.Fatalf("counts %+v", c)
 	}
 	items, _ := s.Outbox(ctx)
-	if items[0].State != SendQuarantined || items[0].Attempts != 1 {
+	if items[0].State != app.SendQuarantined || items[0].Attempts != 1 {
 		t.Fatalf("%+v", items[0])
 	}
 
@@ -122,15 +122,15 @@ func TestOutboxQuarantine(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, _ = s.Outbox(ctx)
-	if items[0].State != SendQueued || items[0].LastError != "" {
+	if items[0].State != app.SendQueued || items[0].LastError != "" {
 		t.Fatalf("after Retry: %+v", items[0])
 	}
 	c, _ = s.Counts(ctx)
 	if c.Outbox != 1 || c.Failed != 0 {
 		t.Fatalf("counts after Retry %+v", c)
 	}
-	sum, _ := s.List(ctx, Query{Text: "数字乡村"})
-	if len(sum) != 1 || sum[0].Send != SendQueued || sum[0].SendError != "" {
+	sum, _ := s.List(ctx, app.Query{Text: "数字乡村"})
+	if len(sum) != 1 || sum[0].Send.State != app.SendQueued || sum[0].Send.Reason != "" {
 		t.Fatalf("summary after Retry: %+v", sum)
 	}
 	if err := s.Ack(ctx, item.Seq, Receipt{ID: "r", At: time.Now()}); err != nil {
@@ -202,7 +202,7 @@ func TestOutboxMany(t *testing.T) {
 	}
 	items, _ := s.Outbox(ctx)
 	for _, o := range items {
-		if o.State != SendSending || o.Attempts != 1 {
+		if o.State != app.SendSending || o.Attempts != 1 {
 			t.Fatalf("after MarkSending: %+v", o)
 		}
 	}
@@ -212,8 +212,8 @@ func TestOutboxMany(t *testing.T) {
 	if c, _ := s.Counts(ctx); c.Outbox != n || c.Failed != 10 {
 		t.Fatalf("counts after MarkAttempts: %+v", c)
 	}
-	sums, _ := s.List(ctx, Query{Text: "第005号"})
-	if len(sums) != 1 || sums[0].Send != SendFailed || sums[0].SendError != "无法连接数管局服务器，将自动重试" {
+	sums, _ := s.List(ctx, app.Query{Text: "第005号"})
+	if len(sums) != 1 || sums[0].Send.State != app.SendFailed || sums[0].Send.Reason != "无法连接数管局服务器，将自动重试" {
 		t.Fatalf("summary after MarkAttempts: %+v", sums)
 	}
 	mustCheck(t, s)
@@ -230,9 +230,9 @@ func TestOutboxMany(t *testing.T) {
 	if c, _ := s.Counts(ctx); c.Outbox != 0 || c.Failed != 0 {
 		t.Fatalf("counts after AckMany: %+v", c)
 	}
-	sums, _ = s.List(ctx, Query{})
+	sums, _ = s.List(ctx, app.Query{})
 	for _, sum := range sums {
-		if sum.Send != SendSent || sum.ReceiptID == "" || sum.SendError != "" {
+		if sum.Send.State != app.SendSent || sum.ReceiptID == "" || sum.Send.Reason != "" {
 			t.Fatalf("summary after AckMany: %+v", sum)
 		}
 	}
@@ -257,7 +257,7 @@ func TestOutboxRecordMatchesItem(t *testing.T) {
 	}
 	in := OutboxItem{Seq: 7, FilingID: "f", RevisionID: "r", BaseID: "b", RevisionNumber: 2, Body: []byte(`{"id":"f"}`),
 		BodyHash: "h", Attachments: []app.Attachment{{Name: "a.pdf", SHA256: "s", Size: 3}},
-		Transition: app.Transition{Action: app.ActionSubmit, Comment: "提交"}, State: SendFailed, Attempts: 3,
+		Transition: app.Transition{Action: app.ActionSubmit, Comment: "提交"}, State: app.SendFailed, Attempts: 3,
 		LastError: "网络不通", LastTried: time.Unix(100, 0).UTC(), Queued: time.Unix(50, 0).UTC()}
 	data, _ := json.Marshal(in)
 	var rec outboxRecord
@@ -302,14 +302,14 @@ func TestOpenRequeuesSending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].State != SendQueued || got[1].State != SendFailed {
+	if len(got) != 2 || got[0].State != app.SendQueued || got[1].State != app.SendFailed {
 		t.Fatalf("after reopen: %+v", got)
 	}
 	if string(got[0].Body) != string(items[0].Body) || got[0].BodyHash != items[0].BodyHash || got[0].Attempts != 1 {
 		t.Fatalf("requeued item changed: %+v", got[0])
 	}
-	sum, _ := s.List(ctx, Query{Text: "数字乡村"})
-	if len(sum) != 1 || sum[0].Send != SendQueued {
+	sum, _ := s.List(ctx, app.Query{Text: "数字乡村"})
+	if len(sum) != 1 || sum[0].Send.State != app.SendQueued {
 		t.Fatalf("summary after reopen: %+v", sum)
 	}
 	mustCheck(t, s)
@@ -375,7 +375,7 @@ func TestOutboxBodyKeptApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, it := range got {
-		if !bytes.Equal(it.Body, items[i].Body) || it.State != SendFailed || it.Attempts != 1 {
+		if !bytes.Equal(it.Body, items[i].Body) || it.State != app.SendFailed || it.Attempts != 1 {
 			t.Fatalf("item %d after a failed attempt and a restart: %+v", i, it)
 		}
 	}
@@ -463,27 +463,27 @@ func TestSummaryFollowsTheSendState(t *testing.T) {
 	s := MustOpen(t)
 	f := newDeclaration(t, "霍邱县城关镇网格化管理平台", 2026)
 	mustSave(t, s, f)
-	state := func(want SendState, reason string) {
+	state := func(want app.SendState, reason string) {
 		t.Helper()
 		sum, err := s.Summary(ctx, f.ID)
-		if err != nil || sum.ID != f.ID || sum.Send != want || sum.SendError != reason {
+		if err != nil || sum.ID != f.ID || sum.Send.State != want || sum.Send.Reason != reason {
 			t.Fatalf("summary %+v, %v; want send state %q (%q)", sum, err, want, reason)
 		}
 	}
-	state(SendNone, "")
+	state(app.SendNone, "")
 	it, err := s.Submit(ctx, f.ID, "张三", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	state(SendQueued, "")
+	state(app.SendQueued, "")
 	if err := s.MarkAttempt(ctx, it.Seq, "无法连接数管局服务器，将自动重试", false); err != nil {
 		t.Fatal(err)
 	}
-	state(SendFailed, "无法连接数管局服务器，将自动重试")
+	state(app.SendFailed, "无法连接数管局服务器，将自动重试")
 	if err := s.Ack(ctx, it.Seq, Receipt{ID: "r-1", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	state(SendSent, "")
+	state(app.SendSent, "")
 	if _, err := s.Summary(ctx, "no-such-filing"); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Fatalf("summary of a missing filing: %v, want ENOTFOUND", err)
 	}
@@ -505,7 +505,7 @@ func TestAckManyWithTheItemsIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum, err := s.Summary(ctx, it.FilingID)
-	if err != nil || sum.Send != SendSent || sum.ReceiptID != "r-1" {
+	if err != nil || sum.Send.State != app.SendSent || sum.ReceiptID != "r-1" {
 		t.Fatalf("summary after the ack: %+v, %v", sum, err)
 	}
 	if c, _ := s.Counts(ctx); c.Outbox != 0 || c.Failed != 0 {
@@ -517,7 +517,7 @@ func TestAckManyWithTheItemsIDs(t *testing.T) {
 	if err := s.AckMany(ctx, []AckEntry{ack, stale}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendSent || sum.ReceiptID != "r-2" {
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send.State != app.SendSent || sum.ReceiptID != "r-2" {
 		t.Fatalf("summary after repeated and stale acks: %+v", sum)
 	}
 	mustCheck(t, s)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
 )
 
 // An acknowledgement records the bureau's receipt under a key of its own,
@@ -67,8 +69,8 @@ func decodeReceipt(b []byte) (Receipt, error) {
 // not show yet: only a revision on its way (queued, sending, failed) can
 // have been acknowledged since its summary was written.
 func mayHaveReceipt(s *Summary) bool {
-	switch s.Send {
-	case SendQueued, SendSending, SendFailed, SendQuarantined:
+	switch s.Send.State {
+	case app.SendQueued, app.SendSending, app.SendFailed, app.SendQuarantined:
 		return true
 	}
 	return false
@@ -96,7 +98,7 @@ func applyReceipt(txn *badger.Txn, s *Summary) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("receipt of %s: %w", s.ID, err)
 	}
-	s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = SendSent, "", r.ID, r.At
+	s.Send, s.ReceiptID, s.ReceiptAt = app.Send{State: app.SendSent}, r.ID, r.At
 	return true, nil
 }
 

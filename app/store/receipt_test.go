@@ -78,10 +78,10 @@ func wantSent(t *testing.T, s *Store, it OutboxItem) {
 	ctx := context.Background()
 	want := "receipt-" + it.RevisionID
 	sum, err := s.Summary(ctx, it.FilingID)
-	if err != nil || sum.Send != SendSent || sum.ReceiptID != want || sum.ReceiptAt.IsZero() {
+	if err != nil || sum.Send.State != app.SendSent || sum.ReceiptID != want || sum.ReceiptAt.IsZero() {
 		t.Fatalf("summary %+v, %v; want sent with %s", sum, err, want)
 	}
-	for _, q := range []Query{{}, {Status: sum.Status}, {Text: sum.Title}} {
+	for _, q := range []app.Query{{}, {Status: sum.Status}, {Text: sum.Title}} {
 		rows, err := s.List(ctx, q)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +114,7 @@ func TestAckRecordsReceiptsApart(t *testing.T) {
 	waiting := mustSubmit(t, s, "霍邱县政务数据共享平台")
 	ackAll(t, s, a, b)
 
-	if got := storedSummary(t, s, a.FilingID); got.Send != SendQueued || got.ReceiptID != "" {
+	if got := storedSummary(t, s, a.FilingID); got.Send.State != app.SendQueued || got.ReceiptID != "" {
 		t.Fatalf("the ack rewrote the summary: %+v", got)
 	}
 	if n := receiptKeys(t, s); n != 2 {
@@ -122,7 +122,7 @@ func TestAckRecordsReceiptsApart(t *testing.T) {
 	}
 	wantSent(t, s, a)
 	wantSent(t, s, b)
-	if sum, _ := s.Summary(ctx, waiting.FilingID); sum.Send != SendQueued {
+	if sum, _ := s.Summary(ctx, waiting.FilingID); sum.Send.State != app.SendQueued {
 		t.Fatalf("the unacknowledged filing: %+v", sum)
 	}
 	mustCheck(t, s)
@@ -134,7 +134,7 @@ func TestAckRecordsReceiptsApart(t *testing.T) {
 	if n := receiptKeys(t, s); n != 0 {
 		t.Fatalf("%d receipt keys left after the fold", n)
 	}
-	if got := storedSummary(t, s, a.FilingID); got.Send != SendSent || got.ReceiptID != "receipt-"+a.RevisionID {
+	if got := storedSummary(t, s, a.FilingID); got.Send.State != app.SendSent || got.ReceiptID != "receipt-"+a.RevisionID {
 		t.Fatalf("stored summary after the fold: %+v", got)
 	}
 	wantSent(t, s, a)
@@ -154,14 +154,14 @@ func TestWriteFoldsReceipt(t *testing.T) {
 	ackAll(t, s, it)
 	accept := app.Transition{At: time.Now(), Actor: "李审核", Role: app.RoleReviewer, Action: app.ActionAccept,
 		From: app.StatusSubmitted, To: app.StatusPreliminary, RevisionID: it.RevisionID, RevisionNumber: 1}
-	if err := s.ApplyChanges(ctx, "c1", []Change{{Kind: ChangeDecision, FilingID: it.FilingID, Transition: accept}}); err != nil {
+	if err := s.ApplyChanges(ctx, "c1", []Change{{Kind: app.MessageDecision, FilingID: it.FilingID, Transition: accept}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := receiptKeys(t, s); n != 0 {
 		t.Fatalf("%d receipt keys after the decision", n)
 	}
 	got := storedSummary(t, s, it.FilingID)
-	if got.Status != app.StatusPreliminary || got.Send != SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
+	if got.Status != app.StatusPreliminary || got.Send.State != app.SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
 		t.Fatalf("stored summary after the decision: %+v", got)
 	}
 	wantSent(t, s, it)
@@ -177,7 +177,7 @@ func TestStaleReceiptIsDropped(t *testing.T) {
 	stale := it
 	stale.Seq, stale.RevisionID = it.Seq+100, "an-older-revision"
 	ackAll(t, s, stale)
-	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued {
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send.State != app.SendQueued {
 		t.Fatalf("a stale receipt shows: %+v", sum)
 	}
 	if n, err := s.FoldReceipts(ctx); err != nil || n != 1 {
@@ -186,7 +186,7 @@ func TestStaleReceiptIsDropped(t *testing.T) {
 	if n := receiptKeys(t, s); n != 0 {
 		t.Fatalf("%d receipt keys after the fold", n)
 	}
-	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued {
+	if sum, _ := s.Summary(ctx, it.FilingID); sum.Send.State != app.SendQueued {
 		t.Fatalf("after the fold: %+v", sum)
 	}
 	mustCheck(t, s)
@@ -206,7 +206,7 @@ func TestRequeueLostSeesUnfoldedReceipts(t *testing.T) {
 		t.Fatalf("requeued %d (%v), want both", len(added), err)
 	}
 	for _, it := range []OutboxItem{folded, unfolded} {
-		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued || sum.ReceiptID != "" {
+		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send.State != app.SendQueued || sum.ReceiptID != "" {
 			t.Fatalf("requeued filing: %+v", sum)
 		}
 	}
@@ -241,13 +241,13 @@ func TestBackgroundFoldsReceipts(t *testing.T) {
 		}
 	}
 	waitFolded()
-	if got := storedSummary(t, s, left.FilingID); got.Send != SendSent {
+	if got := storedSummary(t, s, left.FilingID); got.Send.State != app.SendSent {
 		t.Fatalf("left by the last run, after the fold: %+v", got)
 	}
 	it := mustSubmit(t, s, "霍邱县智慧社区管理平台")
 	ackAll(t, s, it)
 	waitFolded()
-	if got := storedSummary(t, s, it.FilingID); got.Send != SendSent {
+	if got := storedSummary(t, s, it.FilingID); got.Send.State != app.SendSent {
 		t.Fatalf("after the fold: %+v", got)
 	}
 	wantSent(t, s, it)
@@ -271,7 +271,7 @@ func TestRequeueLostAfterRepeatedAck(t *testing.T) {
 		if want := 1 - round; len(added) != want {
 			t.Fatalf("round %d: requeued %d, want %d", round, len(added), want)
 		}
-		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send != SendQueued || sum.ReceiptID != "" {
+		if sum, _ := s.Summary(ctx, it.FilingID); sum.Send.State != app.SendQueued || sum.ReceiptID != "" {
 			t.Fatalf("round %d: requeued filing shows %+v", round, sum)
 		}
 		mustFold(t, s)
@@ -318,7 +318,7 @@ func TestReindexKeepsUnfoldedReceipt(t *testing.T) {
 	if n := receiptKeys(t, s); n != 0 {
 		t.Fatalf("%d receipt keys after the reindex", n)
 	}
-	if got := storedSummary(t, s, it.FilingID); got.Send != SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
+	if got := storedSummary(t, s, it.FilingID); got.Send.State != app.SendSent || got.ReceiptID != "receipt-"+it.RevisionID {
 		t.Fatalf("stored summary after the reindex: %+v", got)
 	}
 	wantSent(t, s, it)

@@ -27,7 +27,7 @@ import (
 // queued gets one inbox notice, whose ID is derived from the lost receipt,
 // so running this again adds nothing. It returns the notices added and
 // fails with a wrapped storage error.
-func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]InboxEntry, error) {
+func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]app.Message, error) {
 	var ids []string
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		return iterate(txn, "s/", func(k, v []byte) error {
@@ -48,7 +48,7 @@ func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]InboxE
 		return nil, wrapRequeue(err)
 	}
 	now := s.now()
-	entries := make([]*InboxEntry, len(ids)) // by filing; a retried transaction sets its own again
+	entries := make([]*app.Message, len(ids)) // by filing; a retried transaction sets its own again
 	err = s.updateEach(ctx, true, len(ids), func(txn *badger.Txn, i int) error {
 		var err error
 		entries[i], err = requeue(txn, ids[i], heads, now)
@@ -57,7 +57,7 @@ func (s *Store) RequeueLost(ctx context.Context, heads map[string]int) ([]InboxE
 	if err != nil {
 		return nil, wrapRequeue(err)
 	}
-	var added []InboxEntry
+	var added []app.Message
 	for _, e := range entries {
 		if e != nil {
 			added = append(added, *e)
@@ -76,14 +76,14 @@ func wrapRequeue(err error) error {
 // lost reports whether the bureau, as heads lists it, lacks the delivered
 // current revision of the filing of sum.
 func lost(sum *Summary, heads map[string]int) bool {
-	return sum.Send == SendSent && sum.ReceiptID != "" && sum.RevisionNumber > heads[sum.ID]
+	return sum.Send.State == app.SendSent && sum.ReceiptID != "" && sum.RevisionNumber > heads[sum.ID]
 }
 
 // requeue queues the current revision of filing id again in txn if it is
 // still lost (see RequeueLost) and returns the inbox notice it added, if
 // any. A filing whose snapshot or submission cannot be found is left as it
 // is: there is nothing to send again.
-func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*InboxEntry, error) {
+func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*app.Message, error) {
 	old, err := readSummary(txn, id)
 	if err != nil || old == nil || !lost(old, heads) {
 		return nil, err
@@ -117,8 +117,8 @@ func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*
 		return nil, err
 	}
 	ns := *old
-	ns.Send, ns.SendError, ns.ReceiptID, ns.ReceiptAt = SendQueued, "", "", time.Time{}
-	e := InboxEntry{ID: "lost/" + f.Revision.ID + "/" + old.ReceiptID, Kind: ChangeNotice, FilingID: id,
+	ns.Send, ns.ReceiptID, ns.ReceiptAt = app.Send{State: app.SendQueued}, "", time.Time{}
+	e := app.Message{ID: "lost/" + f.Revision.ID + "/" + old.ReceiptID, Kind: app.MessageNotice, FilingID: id,
 		FilingTitle: f.Title(), At: now,
 		Title: fmt.Sprintf("“%s”第 %d 版已重新发送", f.Title(), f.Revision.Number),
 		Body: fmt.Sprintf("数管局的记录中已没有这份材料的第 %d 版（数管局可能恢复了较早的备份数据）。"+

@@ -5,6 +5,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"egovdesk/app"
 )
 
 // TestRequeueLost: after the bureau restored an older backup, a delivered
@@ -35,7 +37,7 @@ func TestRequeueLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(added) != 1 || added[0].FilingID != lostID || added[0].Kind != ChangeNotice || added[0].Title == "" {
+	if len(added) != 1 || added[0].FilingID != lostID || added[0].Kind != app.MessageNotice || added[0].Title == "" {
 		t.Fatalf("notices %+v, want one about %s", added, lostID)
 	}
 	items, err := s.Outbox(ctx)
@@ -56,15 +58,15 @@ func TestRequeueLost(t *testing.T) {
 		}
 	}
 	if again == nil || again.RevisionID != lostItem.RevisionID || again.BodyHash != lostItem.BodyHash ||
-		!bytes.Equal(again.Body, lostItem.Body) || again.State != SendQueued || again.Transition.RevisionID != lostItem.RevisionID ||
+		!bytes.Equal(again.Body, lostItem.Body) || again.State != app.SendQueued || again.Transition.RevisionID != lostItem.RevisionID ||
 		again.RevisionNumber != 1 || again.Seq <= lostItem.Seq {
 		t.Fatalf("requeued item %+v, want revision %s as submitted", again, lostItem.RevisionID)
 	}
 	sum, err := s.Summary(ctx, lostID)
-	if err != nil || sum.Send != SendQueued || sum.ReceiptID != "" || sum.Unread != 1 {
+	if err != nil || sum.Send.State != app.SendQueued || sum.ReceiptID != "" || sum.Unread != 1 {
 		t.Fatalf("summary of the lost filing: %+v, %v", sum, err)
 	}
-	if sum, _ := s.Summary(ctx, kept); sum.Send != SendSent {
+	if sum, _ := s.Summary(ctx, kept); sum.Send.State != app.SendSent {
 		t.Fatalf("summary of the filing the bureau holds: %+v", sum)
 	}
 	mustCheck(t, s)

@@ -48,17 +48,17 @@ type RemoteFiling struct {
 // large for Badger, in parts with the cursor in the last; a crash between
 // parts leaves the old cursor, and the next pull resets and resyncs again,
 // which adds nothing twice. It fails with a wrapped storage error.
-func (s *Store) Resync(ctx context.Context, cursor string, remote []RemoteFiling) ([]InboxEntry, error) {
-	var added []InboxEntry
+func (s *Store) Resync(ctx context.Context, cursor string, remote []RemoteFiling) ([]app.Message, error) {
+	var added []app.Message
 	if err := s.resync(ctx, cursor, remote, true, &added); err != nil {
 		return added, fmt.Errorf("resync %d filings: %w", len(remote), err)
 	}
 	return added, nil
 }
 
-func (s *Store) resync(ctx context.Context, cursor string, remote []RemoteFiling, last bool, added *[]InboxEntry) error {
+func (s *Store) resync(ctx context.Context, cursor string, remote []RemoteFiling, last bool, added *[]app.Message) error {
 	now := s.now()
-	var part []InboxEntry
+	var part []app.Message
 	err := s.update(ctx, true, func(txn *badger.Txn) error {
 		part = part[:0]
 		for i := range remote {
@@ -85,7 +85,7 @@ func (s *Store) resync(ctx context.Context, cursor string, remote []RemoteFiling
 }
 
 // resyncFiling applies r to the stored filing in txn; see Resync.
-func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]InboxEntry) error {
+func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]app.Message) error {
 	f, err := readFiling(txn, r.ID)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil
@@ -150,8 +150,8 @@ func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]Inbo
 // decisionEntry returns the inbox entry of decision t on f that Resync
 // writes. Its ID is the one ApplyChanges derives for the decision as a
 // change without bureau ID (see decisionEntryID).
-func decisionEntry(f *app.Filing, t app.Transition) InboxEntry {
-	e := InboxEntry{ID: decisionEntryID(f.ID, t), Kind: ChangeDecision, FilingID: f.ID, FilingTitle: f.Title(),
+func decisionEntry(f *app.Filing, t app.Transition) app.Message {
+	e := app.Message{ID: decisionEntryID(f.ID, t), Kind: app.MessageDecision, FilingID: f.ID, FilingTitle: f.Title(),
 		Decision: &t, Stale: t.RevisionID != f.Revision.ID, Body: t.Comment, At: t.At}
 	e.Title = decisionTitle(e.FilingTitle, &t)
 	return e
@@ -160,7 +160,7 @@ func decisionEntry(f *app.Filing, t app.Transition) InboxEntry {
 // decisionEntryID returns the inbox entry ID of decision t on filing
 // filingID when it is known by content only, as after a resync.
 func decisionEntryID(filingID string, t app.Transition) string {
-	c := Change{Kind: ChangeDecision, FilingID: filingID, Transition: t, At: t.At}
+	c := Change{Kind: app.MessageDecision, FilingID: filingID, Transition: t, At: t.At}
 	return c.entryID()
 }
 
@@ -174,7 +174,7 @@ func entered(txn *badger.Txn, id string) (bool, error) {
 }
 
 // putEntry writes inbox entry e, unread, with its lookup keys.
-func putEntry(txn *badger.Txn, e *InboxEntry) error {
+func putEntry(txn *badger.Txn, e *app.Message) error {
 	key := "i/" + desc(e.At) + "/" + e.ID
 	if err := putJSON(txn, key, e); err != nil {
 		return err

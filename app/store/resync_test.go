@@ -87,7 +87,7 @@ func TestResyncRecoversMissedDecision(t *testing.T) {
 	if got, _ := s.Get(ctx, f.ID); len(got.History) != 2 {
 		t.Fatalf("history after the feed: %+v", got.History)
 	}
-	sums, _ := s.List(ctx, Query{Status: app.StatusReturned})
+	sums, _ := s.List(ctx, app.Query{Status: app.StatusReturned})
 	if len(sums) != 1 || sums[0].Unread != 1 {
 		t.Fatalf("summary: %+v", sums)
 	}
@@ -195,7 +195,7 @@ func TestResyncLarge(t *testing.T) {
 	if n, _ := s.UnreadCount(ctx); n != len(remote) {
 		t.Fatalf("unread = %d", n)
 	}
-	if sums, _ := s.List(ctx, Query{Status: app.StatusReturned}); len(sums) != len(remote) {
+	if sums, _ := s.List(ctx, app.Query{Status: app.StatusReturned}); len(sums) != len(remote) {
 		t.Fatalf("%d returned", len(sums))
 	}
 	mustCheck(t, s)

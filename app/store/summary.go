@@ -16,56 +16,11 @@ import (
 	"egovdesk/app"
 )
 
-// SendState is where a filing's latest revision stands on its way to the bureau.
-type SendState string
-
-// The send states. SendNone is a revision that was never submitted.
-const (
-	SendNone        SendState = ""            // 未提交
-	SendQueued      SendState = "queued"      // 待发送
-	SendSending     SendState = "sending"     // 发送中
-	SendSent        SendState = "sent"        // 已送达
-	SendFailed      SendState = "failed"      // 发送失败（将重试）
-	SendQuarantined SendState = "quarantined" // 发送失败（不再重试，须处理）
-)
-
-// Label returns the Chinese name of the state.
-func (s SendState) Label() string {
-	switch s {
-	case SendNone:
-		return "未提交"
-	case SendQueued:
-		return "待发送"
-	case SendSending:
-		return "发送中"
-	case SendSent:
-		return "已送达"
-	case SendFailed, SendQuarantined:
-		return "发送失败"
-	}
-	return string(s)
-}
-
-// Summary is what a list row shows about a filing. Index entries carry it, so
-// listing never decodes a document.
+// Summary is a filing's list row as the store keeps it under s/ and copies
+// it into each of its index entries, with what only the store needs. Index
+// entries carry it, so listing never decodes a document.
 type Summary struct {
-	ID             string
-	Kind           app.Kind
-	Status         app.Status
-	Title          string
-	PlanYear       int
-	Created        time.Time
-	Updated        time.Time // last change, exact
-	Listed         time.Time // the time lists order by; see listGranularity
-	RevisionID     string
-	RevisionNumber int
-	SubmittedAt    time.Time // of the current revision; zero while it is drafted
-
-	Send      SendState
-	SendError string    // the reason of the last failure, in Chinese
-	ReceiptID string    // the bureau's receipt once delivered
-	ReceiptAt time.Time // when the bureau received it
-	Unread    int       // unread inbox entries about this filing
+	app.FilingRow
 
 	// anchors is what a declaration or acceptance application tells about
 	// its project's deadlines (app.AnchorsOf); the zero value for the other
@@ -78,25 +33,16 @@ type Summary struct {
 	receiptFolded bool // its receipt was read from a receipt key (receipt.go), which writeSummary removes
 }
 
-// SendLabel returns the send state as the list shows it, with the reason on
-// failure: 未提交 / 待发送 / 发送中 / 已送达 / 发送失败：原因.
-func (s Summary) SendLabel() string {
-	if (s.Send == SendFailed || s.Send == SendQuarantined) && s.SendError != "" {
-		return "发送失败：" + s.SendError
-	}
-	return s.Send.Label()
-}
-
 // summaryOf returns the summary of f, keeping the send and inbox fields of old
 // (nil for a new filing) while the revision is the same.
 func summaryOf(f *app.Filing, old *Summary) Summary {
-	s := Summary{ID: f.ID, Kind: f.Kind, Status: f.Status, Title: f.Title(), PlanYear: f.PlanYear(),
-		Created: f.Created, Updated: f.Updated, Listed: f.Updated, RevisionID: f.Revision.ID,
-		RevisionNumber: f.Revision.Number, SubmittedAt: f.Revision.SubmittedAt, anchors: app.AnchorsOf(f)}
+	s := Summary{FilingRow: app.FilingRow{ID: f.ID, Kind: f.Kind, Status: f.Status, Title: f.Title(),
+		PlanYear: f.PlanYear(), Created: f.Created, Updated: f.Updated, Listed: f.Updated, RevisionID: f.Revision.ID,
+		RevisionNumber: f.Revision.Number, SubmittedAt: f.Revision.SubmittedAt}, anchors: app.AnchorsOf(f)}
 	if old != nil {
 		s.Unread = old.Unread
 		if old.RevisionID == f.Revision.ID {
-			s.Send, s.SendError, s.ReceiptID, s.ReceiptAt = old.Send, old.SendError, old.ReceiptID, old.ReceiptAt
+			s.Send, s.ReceiptID, s.ReceiptAt = old.Send, old.ReceiptID, old.ReceiptAt
 		}
 	}
 	return s
@@ -110,7 +56,7 @@ const summaryVersion = 1
 // string or a varint. It is several times faster to decode than JSON,
 // which matters when a list decodes thousands of rows.
 func (s *Summary) encode() []byte {
-	b := make([]byte, 0, 96+len(s.ID)+len(s.Title)+len(s.RevisionID)+len(s.SendError)+len(s.ReceiptID))
+	b := make([]byte, 0, 96+len(s.ID)+len(s.Title)+len(s.RevisionID)+len(s.Send.Reason)+len(s.ReceiptID))
 	b = append(b, summaryVersion)
 	b = appendString(b, s.ID)
 	b = appendString(b, string(s.Kind))
@@ -123,8 +69,8 @@ func (s *Summary) encode() []byte {
 	b = appendString(b, s.RevisionID)
 	b = binary.AppendVarint(b, int64(s.RevisionNumber))
 	b = appendTime(b, s.SubmittedAt)
-	b = appendString(b, string(s.Send))
-	b = appendString(b, s.SendError)
+	b = appendString(b, string(s.Send.State))
+	b = appendString(b, s.Send.Reason)
 	b = appendString(b, s.ReceiptID)
 	b = appendTime(b, s.ReceiptAt)
 	b = binary.AppendVarint(b, int64(s.Unread))
@@ -192,8 +138,8 @@ func decodeSummary(b []byte) (Summary, error) {
 	s.RevisionID = d.str()
 	s.RevisionNumber = int(d.varint())
 	s.SubmittedAt = d.time()
-	s.Send = SendState(d.intern(sendNames))
-	s.SendError = d.str()
+	s.Send.State = app.SendState(d.intern(sendNames))
+	s.Send.Reason = d.str()
 	s.ReceiptID = d.str()
 	s.ReceiptAt = d.time()
 	s.Unread = int(d.varint())
@@ -255,7 +201,8 @@ func (d *decoder) str() string {
 var (
 	kindNames   = names(app.Kinds)
 	statusNames = names(app.Statuses)
-	sendNames   = names([]SendState{SendNone, SendQueued, SendSending, SendSent, SendFailed, SendQuarantined})
+	sendNames   = names([]app.SendState{app.SendNone, app.SendQueued, app.SendSending, app.SendSent, app.SendFailed,
+		app.SendQuarantined})
 )
 
 func names[T ~string](list []T) []string {

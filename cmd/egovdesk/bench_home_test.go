@@ -52,7 +52,7 @@ func seedProjects(dir string) error {
 	base := time.Date(2025, 1, 1, 9, 0, 0, 0, time.Local)
 	var changes []store.Change
 	decide := func(f *app.Filing, action app.Action, to app.Status, at time.Time) {
-		changes = append(changes, store.Change{Kind: store.ChangeDecision, FilingID: f.ID, Transition: app.Transition{
+		changes = append(changes, store.Change{Kind: app.MessageDecision, FilingID: f.ID, Transition: app.Transition{
 			At: at, Actor: "李审核", Role: app.RoleReviewer, Action: action, From: app.StatusExpert, To: to,
 			RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}})
 	}

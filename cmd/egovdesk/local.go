@@ -10,7 +10,8 @@ import (
 	"egovdesk/ui"
 )
 
-// local is the UI's view of the local store and the attachment files.
+// local is the UI's view of the local store and the attachment files. The
+// store speaks app's types, as the UI does: most methods only delegate.
 type local struct {
 	st    *store.Store
 	blobs *syncer.BlobDir
@@ -18,45 +19,11 @@ type local struct {
 
 var _ ui.Store = (*local)(nil)
 
-func (l *local) List(ctx context.Context, q ui.Query) ([]ui.Row, error) {
-	sums, err := l.st.List(ctx, store.Query{Kind: q.Kind, Status: q.Status, PlanYear: q.PlanYear, Text: q.Text})
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]ui.Row, len(sums))
-	for i, s := range sums {
-		rows[i] = ui.Row{ID: s.ID, Kind: s.Kind, Status: s.Status, Title: s.Title, PlanYear: s.PlanYear,
-			Revision: s.RevisionNumber, Updated: s.Updated, Unread: s.Unread,
-			Send: ui.Send{State: sendState(s.Send), Reason: s.SendError}}
-	}
-	return rows, nil
+func (l *local) List(ctx context.Context, q app.Query) ([]app.FilingRow, error) {
+	return l.st.List(ctx, q)
 }
 
-// sendState maps the store's send state to the UI's.
-func sendState(s store.SendState) ui.SendState {
-	switch s {
-	case store.SendQueued:
-		return ui.SendQueued
-	case store.SendSending:
-		return ui.SendSending
-	case store.SendSent:
-		return ui.SendSent
-	case store.SendFailed:
-		return ui.SendFailed
-	case store.SendQuarantined:
-		return ui.SendQuarantined
-	}
-	return ui.SendNone
-}
-
-func (l *local) Counts(ctx context.Context) (ui.Counts, error) {
-	c, err := l.st.Counts(ctx)
-	if err != nil {
-		return ui.Counts{}, err
-	}
-	return ui.Counts{Total: c.Total, Drafts: c.Drafts, Outbox: c.Outbox, Failed: c.Failed, Unread: c.Unread,
-		UnreadDecisions: c.UnreadDecisions}, nil
-}
+func (l *local) Counts(ctx context.Context) (app.Counts, error) { return l.st.Counts(ctx) }
 
 func (l *local) Anchors(ctx context.Context) ([]app.FilingAnchors, error) { return l.st.Anchors(ctx) }
 
@@ -74,15 +41,15 @@ func (l *local) Submit(ctx context.Context, id, actor string, now time.Time) err
 // acknowledgement keeps up to date, rather than from the outbox, which the
 // open editor would otherwise read whole (bodies and all) on every change
 // the syncer makes.
-func (l *local) Send(ctx context.Context, id string) (ui.Send, error) {
+func (l *local) Send(ctx context.Context, id string) (app.Send, error) {
 	sum, err := l.st.Summary(ctx, id)
 	if err != nil {
-		return ui.Send{}, err
+		return app.Send{}, err
 	}
-	if sum.Send == store.SendNone && !sum.SubmittedAt.IsZero() {
-		return ui.Send{State: ui.SendSent}, nil // submitted, no send state recorded
+	if sum.Send.State == app.SendNone && !sum.SubmittedAt.IsZero() {
+		return app.Send{State: app.SendSent}, nil // submitted, no send state recorded
 	}
-	return ui.Send{State: sendState(sum.Send), Reason: sum.SendError}, nil
+	return sum.Send, nil
 }
 
 func (l *local) Retry(ctx context.Context, id string) error {
@@ -91,7 +58,7 @@ func (l *local) Retry(ctx context.Context, id string) error {
 		return err
 	}
 	for _, it := range items {
-		if it.FilingID == id && it.State == store.SendQuarantined {
+		if it.FilingID == id && it.State == app.SendQuarantined {
 			if err := l.st.Retry(ctx, it.Seq); err != nil {
 				return err
 			}
@@ -100,30 +67,11 @@ func (l *local) Retry(ctx context.Context, id string) error {
 	return nil
 }
 
-func (l *local) Revisions(ctx context.Context, id string) ([]ui.RevisionInfo, error) {
-	revs, err := l.st.Revisions(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ui.RevisionInfo, len(revs))
-	for i, r := range revs {
-		out[i] = ui.RevisionInfo{Revision: r.Revision, BodyHash: r.BodyHash}
-	}
-	return out, nil
+func (l *local) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error) {
+	return l.st.Revisions(ctx, id)
 }
 
-func (l *local) Inbox(ctx context.Context) ([]ui.Message, error) {
-	entries, err := l.st.Inbox(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ui.Message, len(entries))
-	for i, e := range entries {
-		out[i] = ui.Message{ID: e.ID, FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision,
-			Stale: e.Stale, Title: e.Title, Body: e.Body, At: e.At, Read: e.Read}
-	}
-	return out, nil
-}
+func (l *local) Inbox(ctx context.Context) ([]app.Message, error) { return l.st.Inbox(ctx) }
 
 func (l *local) MarkRead(ctx context.Context, id string) error { return l.st.MarkRead(ctx, id) }
 

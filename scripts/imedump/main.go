@@ -37,7 +37,7 @@ func run(ctx context.Context, dir string) error {
 		return fmt.Errorf("open the store in %s (is the client still running?): %w", dir, err)
 	}
 	defer st.Close()
-	sums, err := st.List(ctx, store.Query{Kind: app.KindDeclaration})
+	sums, err := st.List(ctx, app.Query{Kind: app.KindDeclaration})
 	if err != nil {
 		return err
 	}

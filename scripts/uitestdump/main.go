@@ -55,9 +55,9 @@ func main() {
 
 // Dump is the printed document.
 type Dump struct {
-	Filings []Filing           `json:"filings"`
-	Outbox  []Outbox           `json:"outbox"`
-	Inbox   []store.InboxEntry `json:"inbox"`
+	Filings []Filing      `json:"filings"`
+	Outbox  []Outbox      `json:"outbox"`
+	Inbox   []app.Message `json:"inbox"`
 }
 
 // Filing is one filing as the list and the editor show it.
@@ -67,8 +67,7 @@ type Filing struct {
 	Status      app.Status        `json:"status"`
 	Title       string            `json:"title"`
 	Revision    int               `json:"revision"`
-	Send        store.SendState   `json:"send"`
-	SendLabel   string            `json:"send_label"`
+	Send        app.SendState     `json:"send"`
 	SendError   string            `json:"send_error,omitempty"`
 	ReceiptID   string            `json:"receipt_id,omitempty"`
 	Unparsed    map[string]string `json:"unparsed,omitempty"`
@@ -82,12 +81,12 @@ type Filing struct {
 
 // Outbox is an outbox item without its body.
 type Outbox struct {
-	Seq       uint64          `json:"seq"`
-	FilingID  string          `json:"filing_id"`
-	Revision  int             `json:"revision"`
-	State     store.SendState `json:"state"`
-	Attempts  int             `json:"attempts"`
-	LastError string          `json:"last_error,omitempty"`
+	Seq       uint64        `json:"seq"`
+	FilingID  string        `json:"filing_id"`
+	Revision  int           `json:"revision"`
+	State     app.SendState `json:"state"`
+	Attempts  int           `json:"attempts"`
+	LastError string        `json:"last_error,omitempty"`
 }
 
 func dump(ctx context.Context, dir string) (*Dump, error) {
@@ -109,8 +108,8 @@ func dump(ctx context.Context, dir string) (*Dump, error) {
 		return nil, err
 	}
 
-	out := &Dump{Filings: []Filing{}, Outbox: []Outbox{}, Inbox: []store.InboxEntry{}}
-	rows, err := st.List(ctx, store.Query{})
+	out := &Dump{Filings: []Filing{}, Outbox: []Outbox{}, Inbox: []app.Message{}}
+	rows, err := st.List(ctx, app.Query{})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +119,7 @@ func dump(ctx context.Context, dir string) (*Dump, error) {
 			return nil, err
 		}
 		d := Filing{ID: r.ID, Kind: r.Kind, Status: r.Status, Title: r.Title, Revision: r.RevisionNumber,
-			Send: r.Send, SendLabel: r.SendLabel(), SendError: r.SendError, ReceiptID: r.ReceiptID,
+			Send: r.Send.State, SendError: r.Send.Reason, ReceiptID: r.ReceiptID,
 			Unparsed: f.Unparsed, Declaration: f.Declaration, Attachments: f.Attachments, History: f.History,
 			Problems: app.FieldErrors(f.Check(prof, time.Now()))}
 		if d.Problems == nil {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/sync/syncer"
 )
@@ -105,7 +106,7 @@ func childClient() int {
 			return fail("outbox: %v", err)
 		}
 		for _, it := range items {
-			if it.State == store.SendQuarantined && !reported[it.Seq] {
+			if it.State == app.SendQuarantined && !reported[it.Seq] {
 				reported[it.Seq] = true
 				fmt.Println("QUARANTINED", it.Seq, it.LastError)
 			}

@@ -118,7 +118,7 @@ func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit st
 		if err := sy.SyncOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if sum, err := st.Summary(ctx, f.ID); err != nil || sum.Send != store.SendSent {
+		if sum, err := st.Summary(ctx, f.ID); err != nil || sum.Send.State != app.SendSent {
 			t.Fatalf("%s after sync: %+v, %v", title, sum, err)
 		}
 		return f.ID, f.Revision.ID
@@ -181,7 +181,7 @@ func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit st
 	if n, _ := st.PendingCount(ctx); n != 0 {
 		t.Fatalf("%d items left in the outbox", n)
 	}
-	if sum, err := st.Summary(ctx, lost); err != nil || sum.Send != store.SendSent {
+	if sum, err := st.Summary(ctx, lost); err != nil || sum.Send.State != app.SendSent {
 		t.Fatalf("the lost filing after the second delivery: %+v, %v", sum, err)
 	}
 	// The bureau lost the acceptance too: the client follows it.
@@ -194,7 +194,7 @@ func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit st
 	}
 	var told bool
 	for _, e := range inbox {
-		if e.FilingID == lost && e.Kind == store.ChangeNotice && strings.Contains(e.Title, "已重新发送") {
+		if e.FilingID == lost && e.Kind == app.MessageNotice && strings.Contains(e.Title, "已重新发送") {
 			told = true
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -186,7 +187,7 @@ func TestChecksumMismatchAfterNetworkFaultsIsRetried(t *testing.T) {
 			return
 		}
 		t.Logf("pass %d: %v; item: %s", pass+1, err, brief(items[0]))
-		if items[0].State == store.SendQuarantined {
+		if items[0].State == app.SendQuarantined {
 			t.Fatalf("one damaged transfer after %d network failures quarantined the filing: %q", items[0].Attempts-1, items[0].LastError)
 		}
 	}

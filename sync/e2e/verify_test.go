@@ -42,13 +42,13 @@ func verifyExactlyOnce(t *testing.T, st *store.Store, url string, acc accounts, 
 	if err := st.Check(ctx); err != nil {
 		t.Errorf("store.Check: %v", err)
 	}
-	sums, err := st.List(ctx, store.Query{})
+	sums, err := st.List(ctx, app.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	send := map[string]store.SendState{}
+	send := map[string]app.SendState{}
 	for _, s := range sums {
-		send[s.ID] = s.Send
+		send[s.ID] = s.Send.State
 	}
 	if len(sums) != p.n {
 		t.Errorf("client holds %d filings, planned %d", len(sums), p.n)
@@ -90,7 +90,7 @@ func verifyExactlyOnce(t *testing.T, st *store.Store, url string, acc accounts, 
 			continue
 		}
 		snap := revs[0]
-		if send[pf.id] != store.SendSent {
+		if send[pf.id] != app.SendSent {
 			errorf("client send state %q, want sent", send[pf.id])
 		}
 		if _, ok := onServer[pf.id]; !ok {

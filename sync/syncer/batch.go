@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -159,7 +160,7 @@ func (p *pushRun) pick(ctx context.Context, items []store.OutboxItem) (int, []st
 	in := map[string]bool{}
 	n, size := 0, int64(0)
 	for _, it := range items {
-		if it.State == store.SendQuarantined || p.blocked[it.FilingID] {
+		if it.State == app.SendQuarantined || p.blocked[it.FilingID] {
 			p.blocked[it.FilingID] = true
 			n++
 			continue

@@ -72,12 +72,12 @@ func TestPushInBatches(t *testing.T) {
 		t.Errorf("%d batch and %d single requests, want 2 and 0", b, s)
 	}
 	items := e.outbox(t)
-	if len(items) != 1 || items[0].FilingID != bad.ID || items[0].State != store.SendQuarantined ||
+	if len(items) != 1 || items[0].FilingID != bad.ID || items[0].State != app.SendQuarantined ||
 		!strings.Contains(items[0].LastError, "数管局未接收第 1 版") || !strings.Contains(items[0].LastError, "总投资") {
 		t.Fatalf("outbox: %+v", items)
 	}
 	e.bureauHolds(t, protocol.MaxBatch+21)
-	if s := summaryOf(t, e, withFile.ID); s.Send != store.SendSent || s.ReceiptID == "" {
+	if s := summaryOf(t, e, withFile.ID); s.Send.State != app.SendSent || s.ReceiptID == "" {
 		t.Errorf("filing with an attachment: %+v", s)
 	}
 	if st := e.syncer.Status(); st.Waiting != 1 || len(st.Failures) != 1 {
@@ -99,7 +99,7 @@ func TestPushBatchKeepsFilingOrder(t *testing.T) {
 	e.submit(t, f.ID)
 	// As if the bureau had returned revision 1 and the clerk revised it.
 	rev1 := e.get(t, f.ID)
-	ret := store.Change{Kind: store.ChangeDecision, FilingID: f.ID, Transition: app.Transition{At: time.Now(),
+	ret := store.Change{Kind: app.MessageDecision, FilingID: f.ID, Transition: app.Transition{At: time.Now(),
 		Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted,
 		To: app.StatusReturned, Comment: "请修改", RevisionID: rev1.Revision.ID, RevisionNumber: 1}}
 	if err := e.store.ApplyChanges(ctx, "", []store.Change{ret}); err != nil {
@@ -118,8 +118,8 @@ func TestPushBatchKeepsFilingOrder(t *testing.T) {
 
 	e.mustSync(t)
 	items := e.outbox(t)
-	if len(items) != 2 || items[0].State != store.SendQuarantined || items[1].RevisionNumber != 2 ||
-		items[1].State != store.SendQueued || items[1].Attempts != 0 {
+	if len(items) != 2 || items[0].State != app.SendQuarantined || items[1].RevisionNumber != 2 ||
+		items[1].State != app.SendQueued || items[1].Attempts != 0 {
 		t.Fatalf("outbox: %+v", items)
 	}
 	// A batch ends at a filing's second item: revision 1 went alone, the
@@ -161,7 +161,7 @@ func TestPushBatchServerFault(t *testing.T) {
 		t.Fatalf("pass during the fault: %v", err)
 	}
 	for _, it := range e.outbox(t) {
-		if it.State != store.SendFailed || it.Attempts != 1 || !strings.Contains(it.LastError, "将自动重试") {
+		if it.State != app.SendFailed || it.Attempts != 1 || !strings.Contains(it.LastError, "将自动重试") {
 			t.Fatalf("item after the fault: %+v", it)
 		}
 	}
@@ -200,7 +200,7 @@ func TestPushBatchLostAnswer(t *testing.T) {
 		t.Fatalf("pass with the lost answer: %v", err)
 	}
 	for _, it := range e.outbox(t) {
-		if it.State != store.SendFailed || !strings.Contains(it.LastError, "无法连接数管局服务器") {
+		if it.State != app.SendFailed || !strings.Contains(it.LastError, "无法连接数管局服务器") {
 			t.Fatalf("item after the lost answer: %+v", it)
 		}
 	}
@@ -296,12 +296,12 @@ func TestPushBatchResultsAsOneByOne(t *testing.T) {
 		t.Fatalf("outbox: %+v", items)
 	}
 	want := []struct {
-		state store.SendState
+		state app.SendState
 		text  string
 	}{
-		{store.SendQuarantined, "数管局已有这份材料更新的版本"},
-		{store.SendQuarantined, "数管局未接收第 1 版：有 1 处需要修改；总投资概算须等于各分项之和"},
-		{store.SendFailed, "服务暂不可用，将自动重试"},
+		{app.SendQuarantined, "数管局已有这份材料更新的版本"},
+		{app.SendQuarantined, "数管局未接收第 1 版：有 1 处需要修改；总投资概算须等于各分项之和"},
+		{app.SendFailed, "服务暂不可用，将自动重试"},
 	}
 	for i, w := range want {
 		if items[i].State != w.state || !strings.Contains(items[i].LastError, w.text) {
@@ -360,7 +360,7 @@ func TestPushBatchUploadFailure(t *testing.T) {
 		t.Fatalf("batch carried %v, want the two items without attachments", sent)
 	}
 	left, _ := st.Outbox(ctx)
-	if len(left) != 1 || left[0].Seq != items[1].Seq || left[0].State != store.SendFailed ||
+	if len(left) != 1 || left[0].Seq != items[1].Seq || left[0].State != app.SendFailed ||
 		!strings.Contains(left[0].LastError, "将自动重试") {
 		t.Fatalf("outbox: %+v", left)
 	}

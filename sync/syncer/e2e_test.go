@@ -40,9 +40,9 @@ func drain(ch <-chan syncer.Notification) []syncer.Notification {
 	}
 }
 
-func summaryOf(tb testing.TB, e *env, id string) store.Summary {
+func summaryOf(tb testing.TB, e *env, id string) app.FilingRow {
 	tb.Helper()
-	list, err := e.store.List(context.Background(), store.Query{})
+	list, err := e.store.List(context.Background(), app.Query{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func summaryOf(tb testing.TB, e *env, id string) store.Summary {
 		}
 	}
 	tb.Fatalf("filing %s not in the list", id)
-	return store.Summary{}
+	return app.FilingRow{}
 }
 
 // TestReturnReviseApprove is the whole loop: a filing with an attachment is
@@ -73,7 +73,7 @@ func TestReturnReviseApprove(t *testing.T) {
 	if items := e.outbox(t); len(items) != 0 {
 		t.Fatalf("outbox after sync: %+v", items)
 	}
-	if s := summaryOf(t, e, f.ID); s.Send != store.SendSent || s.ReceiptID == "" {
+	if s := summaryOf(t, e, f.ID); s.Send.State != app.SendSent || s.ReceiptID == "" {
 		t.Fatalf("send state %q receipt %q", s.Send, s.ReceiptID)
 	}
 	detail, err := e.reviewer.ReviewFiling(ctx, f.ID)
@@ -186,7 +186,7 @@ func TestLostAnswerResubmitsWithoutDuplicate(t *testing.T) {
 		t.Fatalf("first pass: %v", err)
 	}
 	items := e.outbox(t)
-	if len(items) != 1 || items[0].State != store.SendFailed || !strings.Contains(items[0].LastError, "无法连接数管局服务器") {
+	if len(items) != 1 || items[0].State != app.SendFailed || !strings.Contains(items[0].LastError, "无法连接数管局服务器") {
 		t.Fatalf("outbox after the lost answer: %+v", items)
 	}
 	if st := sy.Status(); st.Online || len(st.Failures) != 1 || st.Waiting != 1 {
@@ -326,7 +326,7 @@ func TestValidationFailureQuarantines(t *testing.T) {
 		t.Fatalf("a refused item must not fail the pass: %v", err)
 	}
 	items := e.outbox(t)
-	if len(items) != 1 || items[0].FilingID != bad.ID || items[0].State != store.SendQuarantined {
+	if len(items) != 1 || items[0].FilingID != bad.ID || items[0].State != app.SendQuarantined {
 		t.Fatalf("outbox: %+v", items)
 	}
 	reason := items[0].LastError
@@ -337,8 +337,8 @@ func TestValidationFailureQuarantines(t *testing.T) {
 	if len(st.Failures) != 1 || !st.Failures[0].Quarantined || st.Failures[0].Reason != reason || st.LastError != "" {
 		t.Fatalf("status: %+v", st)
 	}
-	if s := summaryOf(t, e, bad.ID); s.Send != store.SendQuarantined || s.SendError != reason {
-		t.Fatalf("bad filing's send state %q %q", s.Send, s.SendError)
+	if s := summaryOf(t, e, bad.ID); s.Send.State != app.SendQuarantined || s.Send.Reason != reason {
+		t.Fatalf("bad filing's send state %q %q", s.Send.State, s.Send.Reason)
 	}
 	list, err := e.clerk.Filings(ctx)
 	if err != nil || len(list) != 1 || list[0].ID != good.ID {
@@ -363,7 +363,7 @@ func TestMissingLocalFileQuarantines(t *testing.T) {
 	}
 	e.mustSync(t)
 	items := e.outbox(t)
-	if len(items) != 1 || items[0].State != store.SendQuarantined || !strings.Contains(items[0].LastError, "本地文件不见了") {
+	if len(items) != 1 || items[0].State != app.SendQuarantined || !strings.Contains(items[0].LastError, "本地文件不见了") {
 		t.Fatalf("outbox: %+v", items)
 	}
 }
@@ -385,7 +385,7 @@ func TestRevokedTokenNeedsLogin(t *testing.T) {
 		t.Fatalf("status: %+v", st)
 	}
 	items := e.outbox(t)
-	if len(items) != 1 || items[0].State != store.SendFailed || !strings.Contains(items[0].LastError, "重新登录") {
+	if len(items) != 1 || items[0].State != app.SendFailed || !strings.Contains(items[0].LastError, "重新登录") {
 		t.Fatalf("outbox: %+v", items)
 	}
 	if _, err := e.clerk.Login(ctx, "clerk", password); err != nil {

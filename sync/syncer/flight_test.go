@@ -95,7 +95,7 @@ func resubmit(tb testing.TB, st *store.Store, id string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ret := store.Change{Kind: store.ChangeDecision, FilingID: id, Transition: app.Transition{At: time.Now(),
+	ret := store.Change{Kind: app.MessageDecision, FilingID: id, Transition: app.Transition{At: time.Now(),
 		Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted,
 		To: app.StatusReturned, Comment: "请修改", RevisionID: f.Revision.ID, RevisionNumber: 1}}
 	if err := st.ApplyChanges(ctx, "", []store.Change{ret}); err != nil {
@@ -178,7 +178,7 @@ func TestPushLandsTheBatchAfterAFailedOne(t *testing.T) {
 		t.Fatalf("%d items left, want the first batch's %d", len(items), protocol.MaxBatch)
 	}
 	for _, it := range items {
-		if it.State != store.SendFailed || it.Attempts != 1 {
+		if it.State != app.SendFailed || it.Attempts != 1 {
 			t.Fatalf("item of the failed batch: %+v", it)
 		}
 	}

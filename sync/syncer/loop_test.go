@@ -445,7 +445,7 @@ func TestConflictQuarantines(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, _ := st.Outbox(ctx)
-	if len(items) != 1 || items[0].Seq != it.Seq || items[0].State != store.SendQuarantined {
+	if len(items) != 1 || items[0].Seq != it.Seq || items[0].State != app.SendQuarantined {
 		t.Fatalf("outbox %+v", items)
 	}
 	if want := "数管局已有这份材料更新的版本，第 1 版未被接收"; len(items[0].LastError) < len(want) || items[0].LastError[:len(want)] != want {
@@ -475,7 +475,7 @@ func TestPullDespiteFailingPush(t *testing.T) {
 		t.Fatalf("inbox %+v", inbox)
 	}
 	items, _ := st.Outbox(ctx)
-	if len(items) != 1 || items[0].State != store.SendFailed {
+	if len(items) != 1 || items[0].State != app.SendFailed {
 		t.Fatalf("outbox %+v", items)
 	}
 	if s := sy.Status(); !s.Online || !strings.Contains(s.LastError, "系统内部错误") {

@@ -226,10 +226,10 @@ func convert(c protocol.Change) (sc *store.Change, n Notification, ok bool) {
 		}
 		t := *c.Transition
 		n.Kind, n.FilingID, n.Decision = NotifyDecision, c.FilingID, &t
-		return &store.Change{ID: c.ID, Kind: store.ChangeDecision, FilingID: c.FilingID, Transition: t, At: c.At}, n, true
+		return &store.Change{ID: c.ID, Kind: app.MessageDecision, FilingID: c.FilingID, Transition: t, At: c.At}, n, true
 	case protocol.ChangeNotice:
 		n.Kind, n.Title, n.Text = NotifyNotice, c.NoticeTitle, c.Notice
-		return &store.Change{ID: c.ID, Kind: store.ChangeNotice, Title: c.NoticeTitle, Body: c.Notice, At: c.At}, n, true
+		return &store.Change{ID: c.ID, Kind: app.MessageNotice, Title: c.NoticeTitle, Body: c.Notice, At: c.At}, n, true
 	case protocol.ChangeProfile:
 		n.Kind, n.ProfileVersion = NotifyProfile, c.ProfileVersion
 		return nil, n, true

@@ -189,7 +189,7 @@ func (s *Syncer) push(ctx context.Context) error {
 			break
 		}
 		it := items[0]
-		if it.State == store.SendQuarantined || p.blocked[it.FilingID] {
+		if it.State == app.SendQuarantined || p.blocked[it.FilingID] {
 			p.blocked[it.FilingID] = true
 			items = items[1:]
 			continue

@@ -108,7 +108,7 @@ func TestChecksumMismatchRetriesWhileFileIsIntact(t *testing.T) {
 			t.Fatalf("pass %d: %v", i, err)
 		}
 		items, _ := st.Outbox(ctx)
-		if items[0].State != store.SendFailed || !strings.Contains(items[0].LastError, "将重新上传") {
+		if items[0].State != app.SendFailed || !strings.Contains(items[0].LastError, "将重新上传") {
 			t.Fatalf("pass %d: %+v", i, items[0])
 		}
 	}
@@ -121,7 +121,7 @@ func TestChecksumMismatchRetriesWhileFileIsIntact(t *testing.T) {
 		t.Fatalf("pass with a damaged file: %v", err)
 	}
 	items, _ := st.Outbox(ctx)
-	if items[0].State != store.SendQuarantined || !strings.Contains(items[0].LastError, "立项批复.pdf") ||
+	if items[0].State != app.SendQuarantined || !strings.Contains(items[0].LastError, "立项批复.pdf") ||
 		!strings.Contains(items[0].LastError, "已损坏") {
 		t.Fatalf("after the local file was damaged: %+v", items[0])
 	}

@@ -99,11 +99,11 @@ func (n Notification) Headline() string {
 func failuresOf(items []store.OutboxItem) []Failure {
 	var out []Failure
 	for _, it := range items {
-		if it.State != store.SendFailed && it.State != store.SendQuarantined {
+		if it.State != app.SendFailed && it.State != app.SendQuarantined {
 			continue
 		}
 		out = append(out, Failure{Seq: it.Seq, FilingID: it.FilingID, Revision: it.RevisionNumber,
-			Quarantined: it.State == store.SendQuarantined, Reason: it.LastError})
+			Quarantined: it.State == app.SendQuarantined, Reason: it.LastError})
 	}
 	return out
 }

@@ -57,10 +57,10 @@ type Local interface {
 	Ack(ctx context.Context, seq uint64, r store.Receipt) error
 	AckMany(ctx context.Context, acks []store.AckEntry) error
 	ApplyChanges(ctx context.Context, cursor string, changes []store.Change) error
-	Resync(ctx context.Context, cursor string, remote []store.RemoteFiling) ([]store.InboxEntry, error)
-	RequeueLost(ctx context.Context, heads map[string]int) ([]store.InboxEntry, error)
+	Resync(ctx context.Context, cursor string, remote []store.RemoteFiling) ([]app.Message, error)
+	RequeueLost(ctx context.Context, heads map[string]int) ([]app.Message, error)
 	Cursor(ctx context.Context) (string, error)
-	Inbox(ctx context.Context) ([]store.InboxEntry, error)
+	Inbox(ctx context.Context) ([]app.Message, error)
 	Get(ctx context.Context, id string) (*app.Filing, error)
 }
 

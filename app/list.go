@@ -1,0 +1,104 @@
+package app
+
+import "time"
+
+// SendState is where a filing's current revision stands on its way to the
+// bureau. The local store keeps these values in its summaries, indexes and
+// outbox records: they must never change.
+type SendState string
+
+// The send states.
+const (
+	SendNone        SendState = ""            // never submitted (未提交)
+	SendQueued      SendState = "queued"      // waiting in the outbox (待发送)
+	SendSending     SendState = "sending"     // being sent now (发送中)
+	SendSent        SendState = "sent"        // the bureau received it (已送达)
+	SendFailed      SendState = "failed"      // the last attempt failed; it is retried by itself
+	SendQuarantined SendState = "quarantined" // set aside, not retried until the clerk deals with the reason
+)
+
+// Send is a send state with the reason of the last failure.
+type Send struct {
+	State  SendState
+	Reason string // in Chinese; set for SendFailed and SendQuarantined
+}
+
+// Query selects filings for a list. Empty fields match everything; Text
+// matches titles containing every white-space separated term (case-folded,
+// substring, so "平台" finds "霍邱县智慧社区管理平台"). Results are ordered by
+// last change, newest first; Limit ≤ 0 means no limit.
+type Query struct {
+	Kind     Kind
+	Status   Status
+	PlanYear int
+	Text     string
+	Limit    int
+	Offset   int
+}
+
+// FilingRow is what a list row shows about a filing. The local store keeps
+// it with its index entries, so listing never decodes a document.
+type FilingRow struct {
+	ID             string
+	Kind           Kind
+	Status         Status
+	Title          string
+	PlanYear       int
+	Created        time.Time
+	Updated        time.Time // last change, exact
+	Listed         time.Time // the time lists order by: lags Updated by up to a minute while a draft is edited
+	RevisionID     string
+	RevisionNumber int
+	SubmittedAt    time.Time // of the current revision; zero while it is drafted
+
+	Send      Send      // of the current revision
+	ReceiptID string    // the bureau's receipt once delivered
+	ReceiptAt time.Time // when the bureau received it
+	Unread    int       // unread inbox entries about this filing
+}
+
+// Counts are the numbers the navigation and the header show.
+type Counts struct {
+	Total    int
+	ByKind   map[Kind]int
+	ByStatus map[Status]int
+	Drafts   int // filings in the draft state
+	Returned int // returned for revision: waiting for the unit
+	Outbox   int // submissions waiting to be delivered
+	Failed   int // of which the last attempt failed
+	Unread   int // unread inbox entries
+	// UnreadDecisions are the unread entries that are bureau decisions on
+	// filings (批复), not notices.
+	UnreadDecisions int
+}
+
+// MessageKind says what an inbox entry is.
+type MessageKind string
+
+// The kinds of inbox entries.
+const (
+	MessageDecision MessageKind = "decision" // a bureau decision on a filing
+	MessageNotice   MessageKind = "notice"   // a notice from the bureau to the unit, or from the client about a filing
+)
+
+// Message is one entry of the in-app inbox: a bureau decision on a filing,
+// or a notice. The local store keeps it as this JSON.
+type Message struct {
+	ID          string      `json:"id"`
+	Kind        MessageKind `json:"kind"`
+	FilingID    string      `json:"filing_id,omitempty"` // "" for a notice to the unit
+	FilingTitle string      `json:"filing_title,omitempty"`
+	Decision    *Transition `json:"decision,omitempty"` // nil for a notice
+	Stale       bool        `json:"stale,omitempty"`    // about an older revision than the filing's current one
+	Title       string      `json:"title"`
+	Body        string      `json:"body,omitempty"`
+	At          time.Time   `json:"at"`
+	Read        bool        `json:"read"`
+}
+
+// RevisionInfo is one submitted revision of a filing: its metadata and the
+// SHA-256 of the body that was sent.
+type RevisionInfo struct {
+	Revision Revision `json:"revision"`
+	BodyHash string   `json:"body_hash"` // lowercase hex
+}
