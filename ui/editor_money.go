@@ -184,8 +184,10 @@ func (e *editorScreen) showFundingSum(d *app.Declaration) {
 func (e *editorScreen) attachments() fyne.CanvasObject {
 	add := e.addButton("添加附件…", e.onAddAttachment)
 	add.Icon = theme.FileIcon()
-	return e.field("attachments", "附件", "PDF 为宜。附件复制到本机的附件库，提交后随材料发送给数管局。",
-		container.NewVBox(e.attachBox, container.NewHBox(add)))
+	// A missing material takes the clerk to 添加附件…, not to the files
+	// already attached.
+	return e.fieldShown("attachments", "附件", "PDF 为宜。附件复制到本机的附件库，提交后随材料发送给数管局。",
+		add, container.NewVBox(e.attachBox, container.NewHBox(add)))
 }
 
 func (e *editorScreen) rebuildAttachments() {
