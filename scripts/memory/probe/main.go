@@ -69,8 +69,9 @@ func run(fbPath, name, region string, ink int, at string, timeout time.Duration,
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{}) // closed when the program has ended, with waitErr set
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	defer func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -86,6 +87,9 @@ func run(fbPath, name, region string, ink int, at string, timeout time.Duration,
 	mappedc := make(chan time.Duration, 1)
 	go func() { mappedc <- waitMapped(ctx, name, start) }()
 	drawn, err := waitDrawn(ctx, fbPath, r, ink, start, exited)
+	if errors.Is(err, errExited) {
+		return fmt.Errorf("%w: %v", err, waitErr)
+	}
 	if err != nil {
 		return err
 	}
@@ -96,8 +100,8 @@ func run(fbPath, name, region string, ink int, at string, timeout time.Duration,
 	out := []string{ms(mapped), ms(drawn)}
 	for _, t := range times {
 		select {
-		case err := <-exited:
-			return fmt.Errorf("the program ended before %v: %v", t, err)
+		case <-exited:
+			return fmt.Errorf("the program ended before %v: %v", t, waitErr)
 		case <-time.After(time.Until(start.Add(t))):
 		}
 		m, err := smapsRollup(cmd.Process.Pid)
@@ -109,6 +113,8 @@ func run(fbPath, name, region string, ink int, at string, timeout time.Duration,
 	fmt.Println(strings.Join(out, "\t"))
 	return nil
 }
+
+var errExited = errors.New("the program ended before it was drawn")
 
 type rect struct{ x, y, w, h int }
 
@@ -130,7 +136,7 @@ func waitMapped(ctx context.Context, name string, start time.Time) time.Duration
 
 // waitDrawn samples the framebuffer every 5 ms until r shows the window
 // painted with at least minInk pixels of ink.
-func waitDrawn(ctx context.Context, fbPath string, r rect, minInk int, start time.Time, exited chan error) (time.Duration, error) {
+func waitDrawn(ctx context.Context, fbPath string, r rect, minInk int, start time.Time, exited <-chan struct{}) (time.Duration, error) {
 	f, err := os.Open(fbPath)
 	if err != nil {
 		return 0, err
@@ -155,8 +161,8 @@ func waitDrawn(ctx context.Context, fbPath string, r rect, minInk int, start tim
 		select {
 		case <-ctx.Done():
 			return 0, fmt.Errorf("region %v never showed %d pixels of ink on a painted window: has the layout changed?", r, minInk)
-		case err := <-exited:
-			return 0, fmt.Errorf("the program ended before it was drawn: %v", err)
+		case <-exited:
+			return 0, errExited
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
