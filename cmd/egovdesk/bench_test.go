@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -137,43 +132,10 @@ func BenchmarkFilterClear10k(b *testing.B) {
 	}
 }
 
-// Resident memory of the process with the main window open on 10,000
-// filings (target ≤ 150 MB), reported as MB-rss; heap in use as MB-heap.
-func BenchmarkResidentMemory10k(b *testing.B) {
-	dir := seeded(b)
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(ui.NewTheme())
-	h := openSeeded(b, a, dir)
-	defer closeSeeded(b, h)
-	for b.Loop() {
-		h.ui.Home().Search().SetText("")
-		h.ui.Home().Wait()
-		h.pump()
-	}
-	debug.FreeOSMemory() // give back what seeding the store used in this process
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(vmRSS())/(1<<20), "MB-rss")
-	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap")
-}
-
-// vmRSS returns the process's resident set size in bytes from
-// /proc/self/status, 0 where there is none.
-func vmRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
+// The client's memory is measured on the real binary under Xvfb, beside a
+// bare Fyne app: `make memory` (scripts/memory/run, docs/benchmarks.md).
+// A benchmark here would read the test process, with the headless driver's
+// software painter, the seeding and the other benchmarks' garbage in it.
 
 // TestMain removes the benchmarks' seeded store.
 func TestMain(m *testing.M) {
