@@ -9,12 +9,13 @@ BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help check test vet lint fmt bench bureau run screenshots imetest uitest
+.PHONY: help check test vet lint fmt bench memory bureau run screenshots imetest uitest
 
 help:
 	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
 	@echo "make test    all tests"
 	@echo "make bench   benchmarks (results go in docs/benchmarks.md)"
+	@echo "make memory  the real client's start-up time and memory under Xvfb, beside a bare Fyne app (RUNS=5)"
 	@echo "make bureau  build the bureau server into $(BIN)/"
 	@echo "make run     install what is missing, start a demo bureau and the desktop client"
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
@@ -39,6 +40,9 @@ test:
 
 bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
+
+memory:
+	bash scripts/memory/run
 
 bureau:
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/bureau ./cmd/bureau

@@ -149,14 +149,8 @@ func (h *homeScreen) load() {
 	h.u.goWait(func(context.Context) {
 		defer h.loading.Done()
 		rows, err := h.u.store.List(ctx, q)
-		var dl []app.Deadline
-		var dlErr error
-		if withDL {
-			dl, dlErr = projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
-		}
-		if dlErr != nil && ctx.Err() == nil {
-			fyne.LogError("project deadlines", dlErr)
-		}
+		// The rows first: the list must not wait for the deadlines (their
+		// anchors are one more read of every project's summary).
 		h.u.do(func() {
 			if gen != h.gen || ctx.Err() != nil {
 				return
@@ -166,10 +160,23 @@ func (h *homeScreen) load() {
 				return
 			}
 			h.setRows(rows)
-			if withDL && dlErr == nil {
-				h.projectDL, h.dlStale = dl, false
-				h.showDeadlines()
+		})
+		if err != nil || !withDL {
+			return
+		}
+		dl, dlErr := projectDeadlines(ctx, h.u.store, h.u.link.Profile(), h.u.now())
+		if dlErr != nil {
+			if ctx.Err() == nil {
+				fyne.LogError("project deadlines", dlErr)
 			}
+			return
+		}
+		h.u.do(func() {
+			if gen != h.gen || ctx.Err() != nil {
+				return
+			}
+			h.projectDL, h.dlStale = dl, false
+			h.showDeadlines()
 		})
 	})
 }

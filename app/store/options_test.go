@@ -21,3 +21,19 @@ func TestValueLogOnlyWhereItIsSafe(t *testing.T) {
 		}
 	}
 }
+
+// The caches Badger keeps in the Go heap stay within the client's memory
+// budget (docs/benchmarks.md): a 4 MB block cache, no index cache (it only
+// serves encrypted tables), whatever the store holds.
+func TestCachesFitTheDesktopBudget(t *testing.T) {
+	opts := badgerOptions(t.TempDir(), &config{})
+	if opts.BlockCacheSize > 4<<20 {
+		t.Errorf("block cache %d MB, want at most 4 MB", opts.BlockCacheSize>>20)
+	}
+	if opts.IndexCacheSize != 0 {
+		t.Errorf("index cache %d MB, want none: the client's tables are not encrypted", opts.IndexCacheSize>>20)
+	}
+	if len(opts.EncryptionKey) != 0 {
+		t.Error("an encryption key would need the index cache")
+	}
+}

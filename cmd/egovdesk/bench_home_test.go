@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/ui"
 )
@@ -65,7 +66,7 @@ func seedProjects(dir string) error {
 			if err != nil {
 				return err
 			}
-			f.Declaration.ProjectName = fmt.Sprintf("%s%s%s（%d）", towns[i%len(towns)], subjects[(i/7)%len(subjects)], tails[(i/3)%len(tails)], i)
+			f.Declaration.ProjectName = apptest.ProjectName(i)
 			f.Declaration.PlanYear = 2024 + i%4
 			f.Declaration.TotalInvestment = app.Wans(int64(5 + i%500))
 			f.Declaration.Budget = []app.BudgetItem{{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(int64(5 + i%500))}}
