@@ -330,6 +330,9 @@ func (u *UI) openEditor(f *app.Filing, fresh bool) {
 	u.leaveEditor()
 	u.editor = newEditorScreen(u, f)
 	u.show(u.editor.object())
+	// Selecting the first section before the list had its size left it
+	// scrolled by part of a row, under a read-only banner most visibly.
+	u.editor.secList.ScrollToTop()
 	if fresh {
 		u.editor.edited()
 	}
