@@ -32,6 +32,15 @@ func MustBureau(tb testing.TB) string {
 // mustBureauWith is MustBureau with the profile of assets/profiles/<profile>.json.
 func mustBureauWith(tb testing.TB, profile string) string {
 	tb.Helper()
+	return mustBureauNamed(tb, profile, bureauNames{unit: "霍邱县城关镇人民政府", clerk: "李梅", reviewer: "王审核"})
+}
+
+// bureauNames are the names of the test bureau's unit and accounts.
+type bureauNames struct{ unit, clerk, reviewer string }
+
+// mustBureauNamed is mustBureauWith with the unit and accounts named n.
+func mustBureauNamed(tb testing.TB, profile string, n bureauNames) string {
+	tb.Helper()
 	ctx := context.Background()
 	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
 		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
@@ -52,13 +61,13 @@ func mustBureauWith(tb testing.TB, profile string) string {
 	if _, err := srv.SetProfile(ctx, profile+".json", data); err != nil {
 		tb.Fatal(err)
 	}
-	unit, err := srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U")
+	unit, err := srv.AddUnit(ctx, n.unit, "11341522003064951U")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	for _, a := range []server.NewAccount{
-		{Login: "clerk", Name: "李梅", Role: app.RoleUnit, UnitID: unit.ID, Password: password},
-		{Login: "reviewer", Name: "王审核", Role: app.RoleReviewer, Password: password},
+		{Login: "clerk", Name: n.clerk, Role: app.RoleUnit, UnitID: unit.ID, Password: password},
+		{Login: "reviewer", Name: n.reviewer, Role: app.RoleReviewer, Password: password},
 	} {
 		if _, err := srv.AddAccount(ctx, a); err != nil {
 			tb.Fatal(err)

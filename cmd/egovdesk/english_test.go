@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
-	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -19,7 +17,6 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/sync/server"
 	"egovdesk/ui"
 )
 
@@ -163,39 +160,7 @@ func asciiOnly(v any) {
 // clerk and reviewer whose names are ASCII.
 func mustASCIIBureau(tb testing.TB) string {
 	tb.Helper()
-	ctx := context.Background()
-	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
-		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
-	if err != nil {
-		tb.Fatalf("open bureau: %v", err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			tb.Errorf("close bureau: %v", err)
-		}
-	})
-	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := srv.SetProfile(ctx, "huoqiu.json", data); err != nil {
-		tb.Fatal(err)
-	}
-	unit, err := srv.AddUnit(ctx, "Chengguan Town Government", "11341522003064951U")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, a := range []server.NewAccount{
-		{Login: "clerk", Name: "Li Mei", Role: app.RoleUnit, UnitID: unit.ID, Password: password},
-		{Login: "reviewer", Name: "Wang Shen", Role: app.RoleReviewer, Password: password},
-	} {
-		if _, err := srv.AddAccount(ctx, a); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return hs.URL
+	return mustBureauNamed(tb, "huoqiu", bureauNames{unit: "Chengguan Town Government", clerk: "Li Mei", reviewer: "Wang Shen"})
 }
 
 // Every screen in English shows no Chinese outside user data (all ASCII
