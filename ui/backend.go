@@ -123,10 +123,30 @@ func (s Session) creditCode() string {
 
 // Decision is a newly arrived decision or notice, for an OS notification.
 type Decision struct {
-	FilingID string
-	Action   app.Action // what the bureau decided; "" for a notice
-	Headline string     // one line, e.g. "霍邱县…平台：退回修改"
-	Text     string     // the reviewer's comment or the notice
+	FilingID    string
+	FilingTitle string     // "" when the store does not hold the filing
+	Revision    int        // the revision decided on
+	Action      app.Action // what the bureau decided; "" for a notice
+	Title       string     // a notice's title
+	Text        string     // the reviewer's comment or the notice
+}
+
+// headline returns d as one line in the UI's language, the title of its
+// OS notification: "《…平台》第 2 版：退回修改", "数管局通知：…".
+func (d Decision) headline() string {
+	switch {
+	case d.FilingID != "" && d.Action != "":
+		name := T("材料")
+		if d.FilingTitle != "" {
+			name = Tf("《%s》", d.FilingTitle)
+		}
+		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
+	case d.FilingID != "":
+		return Tf("《%s》有新的审核结果", d.FilingTitle)
+	case d.Title != "":
+		return T("数管局通知：") + d.Title
+	}
+	return T("数管局通知")
 }
 
 // SyncStatus is what the connection bar shows.

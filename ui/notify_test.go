@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -88,7 +89,7 @@ func TestDecisionNoticeOpensFiling(t *testing.T) {
 		{ID: "m3", FilingID: other.ID, Decision: &app.Transition{Action: app.ActionAccept}},
 		{ID: "m4", FilingID: f.ID, Title: "材料已重新发送"}, // a notice about the filing
 	}
-	x.link.decisions <- Decision{FilingID: f.ID, Action: app.ActionAccept, Headline: "《霍邱县智慧社区管理平台》第 1 版：受理"}
+	x.link.decisions <- Decision{FilingID: f.ID, FilingTitle: "霍邱县智慧社区管理平台", Revision: 1, Action: app.ActionAccept}
 	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
 	n := x.note.last(t)
 	if n.FilingID != f.ID || n.Title != "《霍邱县智慧社区管理平台》第 1 版：受理" || n.Body != "数管局已受理，正在审核；有结果会再通知您。" {
@@ -119,8 +120,8 @@ func TestDecisionNoticeOpensFiling(t *testing.T) {
 // hold, open the inbox; a comment is the body as it is.
 func TestNoticeOpensInbox(t *testing.T) {
 	x := newNotifyFixture(t, &fakeNotifier{}, false)
-	x.link.decisions <- Decision{Headline: "数管局通知：关于报送2027年度项目的通知"}
-	x.link.decisions <- Decision{FilingID: "unknown", Action: app.ActionReturn, Headline: "材料第 1 版：退回修改", Text: "请补充密码应用方案"}
+	x.link.decisions <- Decision{Title: "关于报送2027年度项目的通知"}
+	x.link.decisions <- Decision{FilingID: "unknown", Revision: 1, Action: app.ActionReturn, Text: "请补充密码应用方案"}
 	x.eventually(t, "two notifications", func() bool { return x.u.Notified() == 2 })
 	ns := x.note.all()
 	if ns[0].FilingID != "" || ns[0].Body != "请在收件箱查看。" || ns[1].Body != "请补充密码应用方案" {
@@ -140,7 +141,7 @@ func TestNoticeOpensInbox(t *testing.T) {
 // notification is sent instead.
 func TestNotifierFallsBackToFyne(t *testing.T) {
 	x := newNotifyFixture(t, &fakeNotifier{err: errors.New("org.freedesktop.Notifications was not provided")}, false)
-	x.link.decisions <- Decision{FilingID: "f", Action: app.ActionApprove, Headline: "《平台》第 2 版：批复立项"}
+	x.link.decisions <- Decision{FilingID: "f", FilingTitle: "平台", Revision: 2, Action: app.ActionApprove}
 	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
 	x.pump()
 	if x.app.sent == nil || x.app.sent.Title != "《平台》第 2 版：批复立项" || x.app.sent.Content != "已批复立项。" {
@@ -360,3 +361,21 @@ func (l *fakeLink) Trusted() []Trust                                      { retu
 func (l *fakeLink) TrustCA(string, []byte) (Trust, error)                 { return Trust{}, nil }
 func (l *fakeLink) Pin(string, Certificate) (Trust, error)                { return Trust{}, nil }
 func (l *fakeLink) Untrust(string) error                                  { return nil }
+
+// A notification's title is composed in the UI's language: in English only
+// the filing's own name stays Chinese.
+func TestDecisionHeadlineInEnglish(t *testing.T) {
+	d := Decision{FilingID: "f", FilingTitle: "平台", Revision: 2, Action: app.ActionReturn}
+	if got := d.headline(); got != "《平台》第 2 版：退回修改" {
+		t.Errorf("Chinese headline %q", got)
+	}
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	for _, d := range []Decision{d, {Title: "2027 plan"}, {}} {
+		if got := strings.ReplaceAll(d.headline(), "平台", ""); hasHan(got) {
+			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline())
+		}
+	}
+}

@@ -181,9 +181,9 @@ func (l *link) forward(ctx context.Context, s *syncer.Syncer) {
 				}
 				continue
 			}
-			d := ui.Decision{FilingID: n.FilingID, Headline: n.Headline(), Text: n.Text}
+			d := ui.Decision{FilingID: n.FilingID, FilingTitle: n.FilingTitle, Title: n.Title, Text: n.Text}
 			if n.Decision != nil {
-				d.Text, d.Action = n.Decision.Comment, n.Decision.Action
+				d.Text, d.Action, d.Revision = n.Decision.Comment, n.Decision.Action, n.Decision.RevisionNumber
 			}
 			select {
 			case l.decisions <- d:
