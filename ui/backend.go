@@ -157,7 +157,7 @@ type SyncStatus struct {
 	NeedsLogin  bool
 	Waiting     int
 	LastSuccess time.Time
-	LastError   string // plain Chinese, "" after a success
+	LastError   string // plain Chinese, "" after a success; NextRetry says when it is retried
 	NextRetry   time.Time
 	Upload      *Upload
 }

@@ -180,6 +180,9 @@ func TestBackoffGrowsAndResets(t *testing.T) {
 	set(&client.Error{Op: "pull changes", Status: 503, RetryAfter: 42 * time.Second})
 	fire <- time.Time{}
 	expect(42 * time.Second)
+	if st := sy.Status(); st.Cause != "数管局服务器暂时出现故障（HTTP 503）" {
+		t.Errorf("cause %q: the reason alone, without when it is retried", st.Cause)
+	}
 	if st := sy.Status(); st.LastError != "数管局服务器暂时出现故障（HTTP 503），将在 42 秒后自动重试" {
 		t.Fatalf("LastError %q", st.LastError)
 	}

@@ -17,7 +17,8 @@ type Status struct {
 	NeedsLogin  bool      // the bureau refused the token: log in, then Kick
 	Waiting     int       // items in the outbox (sending, failed and quarantined included)
 	LastSuccess time.Time // end of the last pass that pushed and pulled without error
-	LastError   string    // why the last pass stopped, in plain Chinese; "" after a success
+	LastError   string    // why the last pass stopped, in plain Chinese, and when it is retried; "" after a success
+	Cause       string    // LastError without when it is retried, for a screen that shows NextRetry itself
 	NextRetry   time.Time // when the loop tries again after a failure; zero when not waiting on one
 	LastReset   time.Time // when the bureau last answered "reset" to our cursor
 	Failures    []Failure // outbox items that failed (to be retried) or are quarantined

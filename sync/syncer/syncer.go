@@ -346,10 +346,10 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		if err == nil {
-			st.Online, st.NeedsLogin, st.LastError, st.LastSuccess = true, false, "", now
+			st.Online, st.NeedsLogin, st.LastError, st.Cause, st.LastSuccess = true, false, "", "", now
 			return
 		}
-		st.LastError = describe(err, wait)
+		st.LastError, st.Cause = describe(err, wait), describe(err, 0)
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
