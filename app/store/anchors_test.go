@@ -248,3 +248,52 @@ func BenchmarkFillAnchors(b *testing.B) {
 		}
 	}
 }
+
+// Trial reports saved before they were titled "…试运行报告" get the new
+// title in their summary and the indexes when the store is upgraded, so the
+// list, the search and Check agree with the document; a filing whose
+// document cannot be read does not keep the store from opening.
+func TestOpenRetitlesAndSkipsUnreadable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, withMigrations(migrations[:3]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), "unit-1", time.Date(2026, 3, 1, 9, 0, 0, 0, time.Local))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport.ProjectName = "天宁区智慧城管平台"
+	mustSave(t, s, tr)
+	// As an older binary wrote it: titled with the project alone.
+	err = s.update(ctx, false, func(txn *badger.Txn) error {
+		old, err := readSummary(txn, tr.ID)
+		if err != nil {
+			return err
+		}
+		sum := *old
+		sum.Title = "天宁区智慧城管平台"
+		return writeSummary(txn, old, &sum)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := newAcceptance(t, uuid.NewString(), "坏了的项目", "2026-09-01")
+	mustSave(t, s, broken)
+	if err := s.update(ctx, false, func(txn *badger.Txn) error { return txn.Delete([]byte("d/" + broken.ID)) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = mustOpenDir(t, dir) // schema 4: the fill runs, the broken filing is skipped
+	rows, err := s.List(ctx, app.Query{Text: "试运行报告"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].ID != tr.ID || rows[0].Title != "天宁区智慧城管平台试运行报告" {
+		t.Fatalf("search for 试运行报告 after the upgrade: %+v", rows)
+	}
+}

@@ -95,6 +95,11 @@ func (s *Store) fillAnchorsIfAsked() error {
 	if err != nil {
 		return err
 	}
+	// The summaries on disk before the marker goes: after a power cut the
+	// delete must not survive writes that did not.
+	if err := s.db.Sync(); err != nil {
+		return err
+	}
 	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyFillAnchors)) }); err != nil {
 		return err
 	}
@@ -107,13 +112,17 @@ const fillBatch = 500
 
 // fillAnchors writes the deadline anchors of every declaration and
 // acceptance application into its summary under s/, from its document and
-// history, in transactions of bounded size. Nothing else changes: index
-// entries do not carry anchors. It returns how many summaries it wrote.
+// history, in transactions of bounded size; index entries do not carry
+// anchors. Trial reports and acceptance applications whose title changed in
+// this version ("…试运行报告") get their whole summary, index entries
+// included, written again. A filing whose document cannot be read is logged
+// and left as it was (Check reports it), so that one bad filing does not
+// keep the store from opening. It returns how many summaries it wrote.
 func (s *Store) fillAnchors(ctx context.Context) (n int, err error) {
 	var ids []string
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		return iterate(txn, "s/", func(k, v []byte) error {
-			if kind := app.Kind(peekKind(v)); kind == app.KindDeclaration || kind == app.KindAcceptance {
+			if kind := app.Kind(peekKind(v)); kind == app.KindDeclaration || kind == app.KindAcceptance || kind == app.KindTrialReport {
 				ids = append(ids, string(k))
 			}
 			return nil
@@ -128,7 +137,16 @@ func (s *Store) fillAnchors(ctx context.Context) (n int, err error) {
 		err = s.updateEach(ctx, false, len(batch), func(txn *badger.Txn, i int) error {
 			f, err := readFiling(txn, batch[i])
 			if err != nil {
-				return err
+				s.log.Warn("store: deadline anchors not filled in: the filing cannot be read", "filing", batch[i], "err", err)
+				return nil
+			}
+			if f.Kind != app.KindDeclaration {
+				old, err := readSummary(txn, batch[i])
+				if err != nil || old == nil || f.Kind == app.KindTrialReport && old.Title == f.Title() {
+					return err
+				}
+				sum := summaryOf(f, old)
+				return writeSummary(txn, old, &sum)
 			}
 			sum, err := readStoredSummary(txn, batch[i])
 			if err != nil || sum == nil {
