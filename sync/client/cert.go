@@ -336,6 +336,9 @@ func verifyPinned(cs tls.ConnectionState, pins map[[sha256.Size]byte]bool, now t
 func certError(err error, host string, now time.Time) *CertError {
 	var ce *CertError
 	if errors.As(err, &ce) {
+		if ce.Host == "" {
+			ce.Host = host // a pinned connection to an IP address has no ServerName
+		}
 		return ce
 	}
 	var ve *tls.CertificateVerificationError
