@@ -120,10 +120,14 @@ func Language() string {
 func T(s string) string {
 	langMu.RLock()
 	ok, english := known[s], current == LangEnglish
-	langMu.RUnlock()
 	if ok {
+		// Still under the lock: SetupLanguage changes Fyne's bundle, which
+		// is not safe to read meanwhile, and T runs off the Fyne thread too
+		// (notifications, file dialogs).
+		defer langMu.RUnlock()
 		return lang.L(s)
 	}
+	langMu.RUnlock()
 	if english {
 		for _, c := range composed {
 			// inner is shorter than s: the recursion ends.
