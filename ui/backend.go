@@ -141,8 +141,10 @@ func (d Decision) headline() string {
 			name = Tf("《%s》", d.FilingTitle)
 		}
 		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
-	case d.FilingID != "":
+	case d.FilingID != "" && d.FilingTitle != "":
 		return Tf("《%s》有新的审核结果", d.FilingTitle)
+	case d.FilingID != "":
+		return T("材料有新的审核结果")
 	case d.Title != "":
 		return T("数管局通知：") + d.Title
 	}

@@ -424,7 +424,7 @@ func (ce *catalogueEditor) updateSide() {
 	}
 	switch {
 	case !ce.e.editable:
-		ce.problems.Add(&widget.Label{Text: T("本版本已提交，内容不能再修改。"), Wrapping: fyne.TextWrapWord})
+		ce.problems.Add(&widget.Label{Text: T("本版本已提交，内容不能再修改。"), Wrapping: wrapping()})
 	case len(ce.e.problems) == 0:
 		ce.problems.Add(&widget.Label{Text: T("没有发现问题，可以提交。"), Importance: widget.SuccessImportance})
 	}

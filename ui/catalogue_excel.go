@@ -41,13 +41,18 @@ func (x *catalogueExcel) buttons() fyne.CanvasObject {
 }
 
 func (x *catalogueExcel) onImport() {
-	x.ce.e.u.openFile("选择要导入的 Excel 目录", filterWorkbook, func(path string) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			x.ce.e.u.showError(app.Errorf(app.EINVALID, "读取文件失败，请确认文件没有被其他程序占用"))
-			return
-		}
-		x.importData(data)
+	u := x.ce.e.u
+	u.openFile("选择要导入的 Excel 目录", filterWorkbook, func(path string) {
+		u.goWait(func(context.Context) { // a workbook on a network share can take a while
+			data, err := os.ReadFile(path)
+			u.do(func() {
+				if err != nil {
+					u.showError(app.Errorf(app.EINVALID, "读取文件失败，请确认文件没有被其他程序占用"))
+					return
+				}
+				x.importData(data)
+			})
+		})
 	})
 }
 

@@ -128,10 +128,10 @@ func fingerprintLines(fp string, n int) string {
 // clerk can trust it, the two remedies. It runs on the Fyne thread.
 func (p *certPanel) showRefused(e *CertificateError) {
 	p.refused = e
-	msg := &widget.Label{Text: e.Message, Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	msg := &widget.Label{Text: errorText(e), Wrapping: wrapping(), Importance: widget.DangerImportance}
 	objs := []fyne.CanvasObject{
 		heading(T("无法安全连接数管局服务器")), msg,
-		&widget.Label{Text: describe(e.Presented), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: describe(e.Presented), Wrapping: wrapping()},
 	}
 	if e.Problem != CertUnusable {
 		confirm := T("核对指纹后信任…")
@@ -195,11 +195,11 @@ func (p *certPanel) onConfirm() {
 		intro = T("服务器出示的证书与之前确认的不同。请打电话给数管局，确认数管局确实更换了证书，并请对方读出新证书的 SHA-256 指纹，与下面逐组核对：")
 	}
 	content := container.NewVBox(
-		&widget.Label{Text: intro, Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: intro, Wrapping: wrapping()},
 		widget.NewCard("", "", fp),
-		&widget.Label{Text: describe(e.Presented), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+		&widget.Label{Text: describe(e.Presented), Wrapping: wrapping(), Importance: widget.LowImportance},
 		&widget.Label{Text: T("全部一致才信任。只要有一组不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"),
-			Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
+			Wrapping: wrapping(), Importance: widget.WarningImportance},
 	)
 	d := dialog.NewCustomConfirm(T("核对证书指纹"), T("指纹一致，信任此证书"), T("取消"),
 		container.NewStack(minWidth(560), content), func(ok bool) {

@@ -154,7 +154,8 @@ func (l *link) setTrust(e trustEntry) (ui.Trust, error) {
 // syncing again with a client that trusts what doc says. Call with mu held.
 func (l *link) saveTrust(doc trusted, changed string) error {
 	if err := writeJSON(filepath.Join(l.dir, trustFile), doc); err != nil {
-		return app.Errorf(app.EINTERNAL, "无法保存信任的证书：%v", err)
+		l.log.Error("save trusted certificates", "err", err)
+		return app.Errorf(app.EINTERNAL, "无法保存信任的证书：请确认本机磁盘未满、数据目录可以写入")
 	}
 	l.trust = doc
 	if l.session.Bureau == "" || origin(l.session.Bureau) != changed || l.syncer == nil {
