@@ -114,10 +114,11 @@ func (w *wheelLayer) Scrolled(ev *fyne.ScrollEvent) {
 	w.f.wheel(ev.AbsolutePosition, dy*wheelStep)
 }
 
-// focusPoll is how often the UI looks where the keyboard focus went. Fyne
-// 2.8 tells no one when Tab moves the focus (its canvas's focus hook is
-// internal), so the UI asks; the look is one pointer comparison.
-const focusPoll = 150 * time.Millisecond
+// focusPoll is how often the UI looks where the keyboard focus and the text
+// cursor went. Fyne 2.8 tells no one when Tab moves the focus (its canvas's
+// focus hook is internal), so the UI asks; the look is one pointer
+// comparison, and nothing at all while the window is hidden to the tray.
+const focusPoll = 100 * time.Millisecond
 
 // followFocus scrolls the field that took the keyboard focus (Tab,
 // Shift+Tab, a jump from the problem list) into view in the open editor.
@@ -132,6 +133,12 @@ func (u *UI) followFocus() {
 			return
 		case <-t.C:
 			u.do(func() {
+				if u.tray != nil && u.tray.hidden {
+					return
+				}
+				if u.focusTick != nil {
+					u.focusTick()
+				}
 				f := u.win.Canvas().Focused()
 				if f == last || u.editor == nil {
 					return

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -84,5 +85,31 @@ func TestRevealScrollsFieldIntoView(t *testing.T) {
 	f.reveal(widget.NewLabel("elsewhere")) // not in the form: nothing moves
 	if f.Scroll.Offset.Y != 0 {
 		t.Fatalf("reveal of an object outside the form moved it to %v", f.Scroll.Offset.Y)
+	}
+}
+
+// The one focus poll also moves what follows the text cursor (the input
+// method's candidates, Options.FocusTick), and looks at nothing while the
+// window is hidden to the tray.
+func TestFocusPollRunsTickUnlessHidden(t *testing.T) {
+	x := newNotifyFixture(t, nil, true)
+	ticks := 0
+	x.u.focusTick = func() { ticks++ }
+	x.u.wg.Add(1)
+	go x.u.followFocus()
+	pumpFor := func(d time.Duration) {
+		for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+			x.pump()
+		}
+	}
+	pumpFor(350 * time.Millisecond)
+	if ticks == 0 {
+		t.Fatal("the focus poll never ran the tick")
+	}
+	x.u.tray.hide()
+	ticks = 0
+	pumpFor(350 * time.Millisecond)
+	if ticks != 0 {
+		t.Fatalf("the tick ran %d times while the window was hidden to the tray", ticks)
 	}
 }

@@ -19,12 +19,16 @@ import (
 
 // Options are what New needs.
 type Options struct {
-	Store    Store
-	Link     Link
-	Excel    Excel                   // nil: no Excel import and export
-	Files    Files                   // the desktop's file dialogs; nil: Fyne's
-	Profiles map[string]*app.Profile // the embedded profiles, for working offline
-	Now      func() time.Time        // [time.Now]
+	Store Store
+	Link  Link
+	Excel Excel // nil: no Excel import and export
+	Files Files // the desktop's file dialogs; nil: Fyne's
+	// FocusTick runs on the Fyne thread at every look at the focus (see
+	// followFocus), for what else follows the text cursor: the input
+	// method's candidate window. nil: nothing.
+	FocusTick func()
+	Profiles  map[string]*app.Profile // the embedded profiles, for working offline
+	Now       func() time.Time        // [time.Now]
 	// Tray says whether the desktop shows a system tray at start; only
 	// while it does does closing the window hide it to the tray. Call
 	// UI.SetTrayShown when that changes.
@@ -47,19 +51,20 @@ type Options struct {
 // closes.
 type UI struct {
 	// dependencies
-	app      fyne.App
-	win      fyne.Window
-	store    Store
-	link     Link
-	excel    Excel
-	files    Files
-	profiles map[string]*app.Profile
-	now      func() time.Time
-	delay    time.Duration
-	trayText func(title, tooltip string)
-	notifier Notifier
-	do       func(func()) // every update from a goroutine goes through it
-	notified atomic.Int64 // OS notifications sent
+	app       fyne.App
+	win       fyne.Window
+	store     Store
+	link      Link
+	excel     Excel
+	files     Files
+	focusTick func()
+	profiles  map[string]*app.Profile
+	now       func() time.Time
+	delay     time.Duration
+	trayText  func(title, tooltip string)
+	notifier  Notifier
+	do        func(func()) // every update from a goroutine goes through it
+	notified  atomic.Int64 // OS notifications sent
 
 	// screens
 	bar      *connBar
@@ -96,7 +101,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.Notifier = fyneNotifier{app: a, do: o.Do}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, profiles: o.Profiles, now: o.Now,
+	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)

@@ -13,6 +13,6 @@ import (
 // (WM_CHAR, NSTextInputClient), whatever the environment.
 func prepareInputEnv(*slog.Logger) {}
 
-// startInputSpot has nothing to do outside Linux: GLFW's Windows and macOS
+// inputSpotTick has nothing to do outside Linux: GLFW's Windows and macOS
 // backends do not place the IME's candidate window (see docs/ime.md).
-func startInputSpot(fyne.App, fyne.Window) {}
+func inputSpotTick(fyne.App, fyne.Window) func() { return nil }

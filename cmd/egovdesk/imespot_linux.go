@@ -1,7 +1,7 @@
 package main
 
 import (
-	"time"
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -11,11 +11,6 @@ import (
 // application gives it; GLFW (patched, cmd/egovdesk/third_party/glfw) can now
 // pass one on, but Fyne does not know about it. A light poll tells it where
 // the focused entry's text cursor is, whenever that changes.
-
-// spotInterval is how often the focused entry's cursor is looked at: well
-// under the time between two keys, so the first pinyin letter typed after a
-// click already opens its candidates by the cursor.
-const spotInterval = 100 * time.Millisecond
 
 // cursorWidget is a widget with a text cursor (widget.Entry and widgets
 // extending it).
@@ -67,17 +62,16 @@ func (t *spotTracker) update() {
 	t.apply(x, y)
 }
 
-// startInputSpot keeps the X input method's spot at the text cursor of w's
-// focused entry, when the window runs on X11 with an input method.
-func startInputSpot(a fyne.App, w fyne.Window) {
+// inputSpotTick returns what keeps the X input method's spot at the text cursor
+// of w's focused entry, for the UI's focus poll (ui.Options.FocusTick; it
+// looks well under the time between two keys, so the first pinyin letter
+// typed after a click already opens its candidates by the cursor); nil when
+// the window does not run on X11 with an input method.
+func inputSpotTick(a fyne.App, w fyne.Window) func() {
 	apply := x11SpotSetter(w)
-	if apply == nil {
-		return
+	if apply == nil || os.Getenv("XMODIFIERS") == "" {
+		return nil
 	}
 	t := &spotTracker{canvas: w.Canvas(), abs: a.Driver().AbsolutePositionForObject, apply: apply}
-	go func() {
-		for range time.Tick(spotInterval) {
-			fyne.Do(t.update)
-		}
-	}()
+	return t.update
 }

@@ -60,7 +60,6 @@ func main() {
 	w := a.NewWindow(ui.T("政务信息化项目申报"))
 	w.Resize(windowSize)
 	w.SetMaster()
-	startInputSpot(a, w)
 
 	dir := *data
 	if dir == "" {
@@ -69,7 +68,7 @@ func main() {
 	services := startDeskServices(log)
 	defer services.Close()
 	tray := &trayText{}
-	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles()}
+	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles(), focusTick: inputSpotTick(a, w)}
 	services.options(&o)
 	d, err := openDesk(a, w, dir, o)
 	if err != nil {
