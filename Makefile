@@ -55,7 +55,7 @@ screenshots:
 
 # Chinese input through a real input method: Xvfb + D-Bus + fcitx5 (pinyin),
 # xdotool types into the real client; checks what the client saved.
-# Needs xvfb xdotool fcitx5 fcitx5-chinese-addons dbus-x11 imagemagick locales.
+# Needs xvfb xdotool fcitx5 fcitx5-chinese-addons dbus-x11 imagemagick locales jq.
 # Screenshots and the client's log go to bin/imetest/.
 imetest:
 	bash scripts/imetest
