@@ -453,11 +453,7 @@ func (ce *catalogueEditor) reveal(path string) {
 			}
 		}
 		if target, ok := lookup(ce.e.targets, path); ok {
-			// Lay the new detail out now, as its scroll would, to know where the field is.
-			ce.detail.Content.Resize(fyne.NewSize(ce.detail.Size().Width, ce.detail.Content.MinSize().Height))
-			if pos, ok := offsetIn(ce.detail.Content, target); ok {
-				ce.detail.ScrollToOffset(fyne.NewPos(0, max(0, pos.Y-110)))
-			}
+			ce.detailForm.scrollTo(target, 110)
 		}
 	case strings.HasPrefix(path, "demands"):
 		ce.tabs.SelectIndex(0)
@@ -474,23 +470,6 @@ func (ce *catalogueEditor) material() string     { return "" }
 func (ce *catalogueEditor) confirmation() string { return "" }
 
 func (ce *catalogueEditor) forms() []*formScroll { return []*formScroll{ce.detailForm} }
-
-// offsetIn returns where target is inside root, following containers.
-func offsetIn(root, target fyne.CanvasObject) (fyne.Position, bool) {
-	if root == target {
-		return fyne.Position{}, true
-	}
-	c, ok := root.(*fyne.Container)
-	if !ok {
-		return fyne.Position{}, false
-	}
-	for _, o := range c.Objects {
-		if p, ok := offsetIn(o, target); ok {
-			return o.Position().Add(p), true
-		}
-	}
-	return fyne.Position{}, false
-}
 
 // splitList splits what was typed at "；", "、", "," or ";" into trimmed,
 // non-empty parts.

@@ -237,13 +237,7 @@ func (e *editorScreen) jump(path string) {
 		return
 	}
 	if !e.sections[i].fill {
-		// Lay the section out now, as its scroll will, to know where the
-		// field is before it has been drawn.
-		c := e.body.Content
-		c.Resize(fyne.NewSize(e.body.Size().Width, c.MinSize().Height))
-		if pos, ok := offsetIn(c, target); ok {
-			e.body.ScrollToOffset(fyne.NewPos(0, max(0, pos.Y-40)))
-		} else {
+		if !e.form.scrollTo(target, 40) {
 			e.form.reveal(target)
 		}
 	}

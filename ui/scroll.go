@@ -64,6 +64,37 @@ func inside(d fyne.Driver, o fyne.CanvasObject, abs fyne.Position) bool {
 	return abs.X >= p.X && abs.Y >= p.Y && abs.X < p.X+s.Width && abs.Y < p.Y+s.Height
 }
 
+// scrollTo scrolls the form so that target, inside its containers, is room
+// below the top. It lays the content out first, as the scroll will, so that
+// a field just built (a section just shown) can be found before it has been
+// drawn. It reports whether target was found.
+func (f *formScroll) scrollTo(target fyne.CanvasObject, room float32) bool {
+	c := f.Scroll.Content
+	c.Resize(fyne.NewSize(f.Scroll.Size().Width, c.MinSize().Height))
+	pos, ok := offsetIn(c, target)
+	if ok {
+		f.Scroll.ScrollToOffset(fyne.NewPos(0, max(0, pos.Y-room)))
+	}
+	return ok
+}
+
+// offsetIn returns where target is inside root, following containers.
+func offsetIn(root, target fyne.CanvasObject) (fyne.Position, bool) {
+	if root == target {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, o := range c.Objects {
+		if p, ok := offsetIn(o, target); ok {
+			return o.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
+}
+
 // reveal scrolls the form so that o, an object inside it, is in view with a
 // little room around it. Objects outside the form are left alone.
 func (f *formScroll) reveal(o fyne.CanvasObject) {
