@@ -204,6 +204,15 @@ func (e *editorScreen) choice(path, label, hint string, choices []app.Choice, ge
 }
 
 func (e *editorScreen) choiceSelect(choices []app.Choice, get func() string, set func(string)) *widget.Select {
+	return selectOf(choices, get, func(code string) {
+		set(code)
+		e.edited()
+	})
+}
+
+// selectOf returns a drop-down of choices in the UI's language showing get()
+// and passing the chosen code to set.
+func selectOf(choices []app.Choice, get func() string, set func(string)) *widget.Select {
 	opts := make([]string, len(choices))
 	for i, c := range choices {
 		opts[i] = T(c.Label)
@@ -216,7 +225,6 @@ func (e *editorScreen) choiceSelect(choices []app.Choice, get func() string, set
 	sel.OnChanged = func(string) {
 		if i := sel.SelectedIndex(); i >= 0 {
 			set(choices[i].Code)
-			e.edited()
 		}
 	}
 	return sel

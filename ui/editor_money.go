@@ -193,10 +193,7 @@ func (e *editorScreen) attachments() fyne.CanvasObject {
 func (e *editorScreen) rebuildAttachments() {
 	e.forgetRows("attachments")
 	e.attachBox.RemoveAll()
-	materials := make([]app.Choice, len(app.Materials))
-	for i, m := range app.Materials {
-		materials[i] = app.Choice{Code: m.Code, Label: T(m.Label)}
-	}
+	materials := materialChoices()
 	for i := range e.f.Attachments {
 		a := &e.f.Attachments[i]
 		kind := e.choiceSelect(materials, func() string { return a.Material }, func(c string) { a.Material = c })
@@ -237,20 +234,10 @@ func (e *editorScreen) confirmAttachment(path, material string, fixed bool) {
 		e.u.showError(app.Errorf(app.EINVALID, "无法读取“%s”：请确认文件存在、不是文件夹且没有被其他程序占用", filepath.Base(path)))
 		return
 	}
-	choices := materialChoices()
 	if material == "" {
 		material = e.kind.material()
 	}
-	as := &widget.Select{Options: make([]string, len(choices)), PlaceHolder: T("请选择")}
-	for i, c := range choices {
-		as.Options[i] = T(c.Label)
-	}
-	as.Selected = T(app.LabelOf(choices, material))
-	as.OnChanged = func(string) {
-		if i := as.SelectedIndex(); i >= 0 {
-			material = choices[i].Code
-		}
-	}
+	as := selectOf(materialChoices(), func() string { return material }, func(code string) { material = code })
 	if fixed {
 		as.Disable()
 	}
