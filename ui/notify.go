@@ -85,7 +85,7 @@ func (u *UI) openNotice(filingID string) {
 		u.ShowInbox()
 		return
 	}
-	if _, err := u.store.Get(u.ctx, filingID); err != nil {
+	if _, err := u.store.Send(u.ctx, filingID); err != nil { // its summary: held here or not
 		u.ShowInbox()
 		return
 	}

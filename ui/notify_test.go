@@ -324,9 +324,12 @@ func (s *fakeStore) Get(_ context.Context, id string) (*app.Filing, error) {
 	}
 	return nil, app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
 }
-func (s *fakeStore) Save(context.Context, *app.Filing) error                       { return nil }
-func (s *fakeStore) Submit(context.Context, string, string, time.Time) error       { return nil }
-func (s *fakeStore) Send(context.Context, string) (app.Send, error)                { return app.Send{}, nil }
+func (s *fakeStore) Save(context.Context, *app.Filing) error                 { return nil }
+func (s *fakeStore) Submit(context.Context, string, string, time.Time) error { return nil }
+func (s *fakeStore) Send(ctx context.Context, id string) (app.Send, error) {
+	_, err := s.Get(ctx, id) // like the real store: no summary, no send state
+	return app.Send{}, err
+}
 func (s *fakeStore) Retry(context.Context, string) error                           { return nil }
 func (s *fakeStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) { return nil, nil }
 func (s *fakeStore) Inbox(context.Context) ([]app.Message, error)                  { return slices.Clone(s.inbox), nil }
