@@ -394,15 +394,41 @@ func (e *editorScreen) lastComment() string {
 // refreshState shows the filing's workflow and send state. A decision that
 // arrived while a read-only revision is open reopens it with the new state.
 func (e *editorScreen) refreshState() {
-	ctx := e.u.ctx
+	latest, send, err := e.readState(e.u.ctx)
+	e.showState(latest, send, err)
+}
+
+// refreshStateLater is refreshState with the store read off the Fyne thread,
+// for a store change: during a push the store changes many times a second.
+func (e *editorScreen) refreshStateLater() {
+	e.u.goWait(func(ctx context.Context) {
+		latest, send, err := e.readState(ctx)
+		e.u.do(func() {
+			if e.u.editor == e {
+				e.showState(latest, send, err)
+			}
+		})
+	})
+}
+
+// readState reads the filing's send state and, for a read-only revision,
+// the filing as stored now (nil when it cannot be read).
+func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send app.Send, err error) {
 	if !e.editable {
-		if f, err := e.u.store.Get(ctx, e.f.ID); err == nil && (f.Status != e.f.Status || f.Revision.ID != e.f.Revision.ID) {
-			e.u.openEditor(f, false)
-			return
-		}
+		latest, _ = e.u.store.Get(ctx, e.f.ID)
+	}
+	send, err = e.u.store.Send(ctx, e.f.ID)
+	return latest, send, err
+}
+
+// showState shows the state read by readState. A decision that arrived
+// while a read-only revision is open reopens it with the new state.
+func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
+	if latest != nil && (latest.Status != e.f.Status || latest.Revision.ID != e.f.Revision.ID) {
+		e.u.openEditor(latest, false)
+		return
 	}
 	e.status.SetText(Tf("%s · 第 %d 版", e.f.Status.Label(), e.f.Revision.Number))
-	s, err := e.u.store.Send(ctx, e.f.ID)
 	if err != nil {
 		return
 	}

@@ -258,7 +258,7 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	}
 	u.inbox.reloadIfShown()
 	if u.editor != nil {
-		u.editor.refreshState()
+		u.editor.refreshStateLater()
 	}
 	u.timeline.reloadIfShown()
 	if u.tray != nil {
