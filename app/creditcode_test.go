@@ -21,10 +21,10 @@ func TestCreditCodeProblem(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct{ code, why string }{
-		{"91440300708461163T", "校验位不符"},     // two digits swapped
-		{"9144030071526762XG", "校验位不符"},     // two digits swapped
-		{"914403001922038000", "校验位不符"},     // the last digits lost to a number cell (15 significant digits)
-		{"91440300708461136A", "校验位不符"},     // wrong check character
+		{"91440300708461163T", "校验位不符"},         // two digits swapped
+		{"9144030071526762XG", "校验位不符"},         // two digits swapped
+		{"914403001922038000", "校验位不符"},         // the last digits lost to a number cell (15 significant digits)
+		{"91440300708461136A", "校验位不符"},         // wrong check character
 		{"9144030070846113", "应为 18 位，现为 16 位"}, // truncated
 		{"1.14403001922038E+17", "应为 18 位，现为 20 位"},
 		{"", "应为 18 位，现为 0 位"},
