@@ -20,10 +20,10 @@ func sampleCatalogue() *app.Catalogue {
 		Title:        "城关镇智慧社区综合服务平台政务数据共享资源目录",
 		ProjectName:  "城关镇智慧社区综合服务平台",
 		ProviderName: "霍邱县城关镇人民政府",
-		ProviderCode: "11341522003012345X",
+		ProviderCode: "113415220030123450",
 		Entries: []app.Resource{{
 			Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "户政管理大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "户政管理大队",
 			Abstract:    "城关镇辖区户籍人口的姓名、身份号码、出生日期和户籍地址，用于社区居民服务事项办理。",
 			FormatClass: app.FormatDatabase, FormatType: "301",
 			Items: []app.DataItem{
@@ -38,7 +38,7 @@ func sampleCatalogue() *app.Catalogue {
 			UpdateCycle: app.UpdateDaily, PublishDate: "2027-03-01", RelatedCodes: []string{"203001/000003", "101001/000004"},
 		}, {
 			Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息",
-			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X", Office: "社会事务办公室",
+			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450", Office: "社会事务办公室",
 			Abstract:    "网格员上报的社区事件及其办理情况。",
 			FormatClass: app.FormatSpreadsheet, FormatType: "203",
 			Items: []app.DataItem{
@@ -52,7 +52,7 @@ func sampleCatalogue() *app.Catalogue {
 			Open: true, OpenCondition: "按月公开汇总统计数据，不含个人信息", UpdateCycle: app.UpdateMonthly,
 		}, {
 			Category: "203001", Sequence: "000003", Name: "城关镇低保对象家庭经济状况核对信息",
-			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876K",
+			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876L",
 			Abstract:    "低保申请家庭的收入、财产核对结果。",
 			FormatClass: app.FormatDatabase, FormatType: "302",
 			Items: []app.DataItem{
@@ -63,7 +63,7 @@ func sampleCatalogue() *app.Catalogue {
 			ShareType: app.ShareNone, ShareBasis: "《社会救助家庭经济状况核对办法》第二十条", UpdateCycle: app.UpdateMonthly,
 		}, {
 			Category: "101001", Sequence: "000004", Name: "霍邱县机动车驾驶人信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "交通警察大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "交通警察大队",
 			Abstract:    "本县机动车驾驶人的驾驶证、准驾车型和记分情况。",
 			FormatClass: app.FormatDocument, FormatType: "108",
 			Items: []app.DataItem{
@@ -78,7 +78,7 @@ func sampleCatalogue() *app.Catalogue {
 			UpdateCycle: app.UpdateWeekly, PublishDate: "2026-12-15",
 		}, {
 			Category: "212", Sequence: "5", Name: "城关镇应急物资储备信息",
-			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X",
+			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450",
 			Abstract:    "镇级应急物资仓库的物资种类、数量和价格。",
 			FormatClass: app.FormatOther, FormatType: "MySQL 8.0",
 			Items: []app.DataItem{
@@ -91,7 +91,7 @@ func sampleCatalogue() *app.Catalogue {
 			Open: true, OpenCondition: "公开物资种类和数量", UpdateCycle: app.UpdateIrregular,
 		}, {
 			Category: "30700103", Sequence: "000006", Name: "城关镇公共视频监控点位信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F",
 			Abstract:    "城关镇公共区域视频监控点位编号和位置。",
 			FormatClass: app.FormatSelfDesc, FormatType: "GeoJSON",
 			Items: []app.DataItem{
