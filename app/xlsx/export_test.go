@@ -174,7 +174,7 @@ func TestExportLayout(t *testing.T) {
 		t.Errorf("active sheet %d, want 信息资源目录", i)
 	}
 	cells := map[string]string{
-		"A1": "信息资源", "K1": "信息项", "R1": "共享属性", "A2": "信息资源分类", "C2": "信息资源代码",
+		"A1": "信息资源", "K1": "信息项", "R1": "共享属性", "A2": "信息资源\n分类", "C2": "信息资源代码",
 		"M2": "数据类型", "R2": "共享类型",
 		// first resource, first item; the resource columns repeat on its fifth item (row 7)
 		"C3": "101001/000001", "H3": "数据库", "I3": "Dm", "L3": "姓名", "M3": "字符型C", "N3": "50",

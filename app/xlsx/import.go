@@ -73,7 +73,7 @@ type sheet struct {
 	colmap []int
 	// headCells are the cells of the header row
 	headCells []string
-	rows   []row
+	rows      []row
 
 	numeric map[pos]bool // cells holding a number, not text
 	merged  []area
