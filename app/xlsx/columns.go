@@ -197,7 +197,7 @@ var dutyCols = [numDutyCols]column{
 	uUpdateCycle:    {name: "更新周期", width: 10, list: labels(app.UpdateCycleChoices), required: true},
 	uShareType:      {name: "共享类型", width: 12, list: labels(app.ShareTypeChoices), required: true},
 	uShareModeClass: {name: "共享方式分类", width: 13, list: labels(app.ShareModeClassChoices)},
-	uShareModeType:  {name: "共享方式类型", width: 12, list: labels(app.ShareModeTypeChoices(app.ShareViaPlatform))},
+	uShareModeType:  {name: "共享方式类型", width: 13, list: labels(app.ShareModeTypeChoices(app.ShareViaPlatform))},
 	uOwner:          {name: "责任人", width: 10, aliases: []string{"质量责任人"}, required: true},
 	uDue:            {name: "完成时限", width: 12, required: true, date: true},
 }

@@ -17,7 +17,10 @@ import (
 // header row and one row per information item (a resource without items
 // gets one row), the sheets 需求清单, 责任清单 and 负面清单, and 目录信息 with
 // the catalogue's title and provider. Codes are written as the labels a
-// person types, with drop-downs on the enumerated columns. Export does not
+// person types, with drop-downs on the enumerated columns. Code columns
+// are text cells and the columns keep the text format for rows added below,
+// dates are date cells; the sheets print landscape, one page wide, with
+// their header rows repeated (see printSetup). Export does not
 // validate c; it returns an error only when building or writing the
 // workbook fails, wrapping the cause.
 func Export(w io.Writer, c *app.Catalogue) error {

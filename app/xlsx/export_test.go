@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -232,5 +233,88 @@ func TestExportResourceWithoutItems(t *testing.T) {
 	_, err = xlsx.Import(bytes.NewReader(mustExport(t, c)))
 	if fs := app.FieldErrors(err); len(fs) != 1 || fs[0].Field != "信息资源目录!L8" {
 		t.Errorf("Import = %v, want one problem at 信息资源目录!L8 (no items)", fs)
+	}
+}
+
+// TestExportCellFormats checks what issue 17 found missing: code columns
+// in the text format, on the cells written and on the rows a clerk adds
+// below them (on the catalogue, 目录信息 and the lists); dates as date
+// cells; borders and wrapping on data cells; the print setup.
+func TestExportCellFormats(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(mustExport(t, sampleCatalogue())), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	style := func(sheet, cell string) *excelize.Style {
+		t.Helper()
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// A 信息资源分类, C 信息资源代码, E 提供方代码, AA 关联资源代码; row 3 written, row 500 blank
+	for _, c := range []struct{ sheet, cell string }{
+		{"信息资源目录", "A3"}, {"信息资源目录", "C3"}, {"信息资源目录", "E3"}, {"信息资源目录", "AA3"},
+		{"信息资源目录", "A500"}, {"信息资源目录", "C500"}, {"信息资源目录", "E500"}, {"信息资源目录", "AA500"},
+		{"目录信息", "B4"}, {"需求清单", "C2"}, {"需求清单", "C50"}, {"责任清单", "B50"}, {"负面清单", "B2"}, {"负面清单", "B50"},
+	} {
+		if s := style(c.sheet, c.cell); s.NumFmt != 49 {
+			t.Errorf("%s!%s has number format %d, want 49 (text)", c.sheet, c.cell, s.NumFmt)
+		}
+	}
+	for _, c := range []struct{ sheet, cell, serial string }{
+		{"信息资源目录", "Z3", "46447"}, {"责任清单", "K2", "46568"}, {"负面清单", "G2", "46753"},
+	} {
+		if typ, _ := f.GetCellType(c.sheet, c.cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("%s!%s is a string cell, want a date", c.sheet, c.cell)
+		}
+		if v, _ := f.GetCellValue(c.sheet, c.cell); v != c.serial {
+			t.Errorf("%s!%s = %q, want the date serial %s", c.sheet, c.cell, v, c.serial)
+		}
+		if s := style(c.sheet, c.cell); s.CustomNumFmt == nil || *s.CustomNumFmt != "yyyy-mm-dd" {
+			t.Errorf("%s!%s has no yyyy-mm-dd format: %+v", c.sheet, c.cell, s)
+		}
+	}
+	if s := style("信息资源目录", "Z500"); s.CustomNumFmt == nil || *s.CustomNumFmt != "yyyy-mm-dd" {
+		t.Errorf("a blank 发布日期 cell below the data has no date format")
+	}
+	for _, cell := range []string{"G3", "S3", "O3", "A26"} { // 摘要, 共享条件, a blank cell in a data row, the last row
+		s := style("信息资源目录", cell)
+		if len(s.Border) != 4 || s.Alignment == nil || !s.Alignment.WrapText {
+			t.Errorf("信息资源目录!%s: borders %v, alignment %+v; want four borders and wrapping", cell, s.Border, s.Alignment)
+		}
+	}
+	if h, _ := f.GetRowHeight("信息资源目录", 3); h < 3*13 {
+		t.Errorf("row 3 is %.1f pt high; its 共享条件 wraps to three lines", h)
+	}
+	for sheet, paper := range map[string]int{"信息资源目录": 8, "需求清单": 9, "责任清单": 9, "负面清单": 9} {
+		l, err := f.GetPageLayout(sheet)
+		if err != nil || l.Orientation == nil || *l.Orientation != "landscape" || l.Size == nil || *l.Size != paper ||
+			l.FitToWidth == nil || *l.FitToWidth != 1 || l.FitToHeight == nil || *l.FitToHeight != 0 {
+			t.Errorf("%s page layout %+v, %v; want landscape, paper %d, one page wide", sheet, l, err, paper)
+		}
+		p, _ := f.GetSheetProps(sheet)
+		if p.FitToPage == nil || !*p.FitToPage {
+			t.Errorf("%s: fit to page is off, so the fit width is ignored", sheet)
+		}
+	}
+	titles := make(map[string]string)
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm.Print_Titles" {
+			titles[d.Scope] = d.RefersTo
+		}
+	}
+	if titles["信息资源目录"] != "'信息资源目录'!$1:$2" || titles["负面清单"] != "'负面清单'!$1:$1" {
+		t.Errorf("print titles %v, want the header rows repeated", titles)
+	}
+	hf, err := f.GetHeaderFooter("信息资源目录")
+	if err != nil || !strings.Contains(hf.OddHeader, "城关镇智慧社区综合服务平台政务数据共享资源目录") || !strings.Contains(hf.OddFooter, "第 &P 页，共 &N 页") {
+		t.Errorf("header and footer %+v, %v; want the title and page numbers", hf, err)
 	}
 }

@@ -24,6 +24,18 @@ const maxReported = 500
 // 代码 (or, when it is blank, the same name, or no name at all) form one
 // resource. The sheets 需求清单, 责任清单, 负面清单 and 目录信息 are optional.
 //
+// A clerk's spreadsheet is read as the clerk sees it: of several sheets
+// named like 信息资源目录 the visible one is taken (several visible ones
+// are refused, naming them); a range merged down one column is that value
+// on each of its rows. The widely circulated template's headers are
+// accepted: 资源提供方代码, 提供方内部部门 (内设科室), one column
+// 共享条件/不予共享依据 (the basis for a resource not shared, else the
+// condition), and 类, 项, 目, 细目 in place of 信息资源分类. A code a
+// spreadsheet has turned into a number (scientific notation, or a number
+// cell that loses leading zeros and digits after the 15th) is refused, as
+// is an 18-character 提供方代码 that is not a well-formed 统一社会信用代码
+// (app.CreditCodeProblem), and a range merged across columns.
+//
 // Import is all-or-nothing. When any cell is bad, or the imported catalogue
 // fails (*app.Catalogue).Validate, it returns nil and an app.EINVALID
 // *app.Error whose Fields name each bad cell ("信息资源目录!H12") with a

@@ -162,6 +162,11 @@ func (im *importer) fillMerged(s *sheet) {
 				what = "跨表头和数据行"
 			}
 			im.addAt(s, from, s.colmap[cols[0]], "%s的 %s 是合并单元格（%s），%s，无法确定其中的内容属于哪个单元格。请选中它，点“合并后居中”取消合并，再在每个单元格分别填写", s.name, a.ref, rows, what)
+			for n := from; n <= a.to.row; n++ {
+				for j := a.from.col; j <= a.to.col; j++ {
+					im.bad[ref(s.name, n, j)] = true // the range is the problem, not each of its cells
+				}
+			}
 			continue
 		}
 		top, ok := byRow[a.from.row]

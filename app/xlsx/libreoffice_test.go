@@ -127,7 +127,7 @@ func TestLibreOfficePrint(t *testing.T) {
 		}
 		sizes = append(sizes, m[3]+" "+orient)
 	}
-	// the catalogue (34 rows) on one A3 page, the three lists on one A4
+	// the catalogue (26 rows) on one A3 page, the three lists on one A4
 	// page each, 目录信息 on one A4 portrait page
 	want := []string{"A3 landscape", "A4 landscape", "A4 landscape", "A4 landscape", "A4 portrait"}
 	if !reflect.DeepEqual(sizes, want) {

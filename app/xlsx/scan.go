@@ -20,10 +20,6 @@ type area struct {
 	from, to pos
 }
 
-func (a area) contains(p pos) bool {
-	return p.row >= a.from.row && p.row <= a.to.row && p.col >= a.from.col && p.col <= a.to.col
-}
-
 // sheetFacts is what excelize's row reader does not tell: which sheets
 // are hidden, which cells hold numbers rather than text, and the merged
 // ranges of each sheet.
