@@ -115,7 +115,10 @@ func readBook(data []byte) (b *book, err error) {
 		return nil, errNotWorkbook
 	}
 	defer f.Close()
-	facts := scanBook(data)
+	facts := scanBook(data, func(n string) bool {
+		n = cleanText(halfWidth(n))
+		return strings.Contains(n, "资源目录") || slices.Contains([]string{SheetDemands, SheetDuties, SheetNegatives, SheetInfo}, n)
+	})
 	b = &book{sheets: make(map[string]*sheet)}
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		b.date1904 = *p.Date1904

@@ -1,8 +1,10 @@
 package xlsx
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -128,9 +130,15 @@ func (s *sheet) combineShare() {
 // header and the data, is reported: which of the columns holds the value
 // is not known.
 func (im *importer) fillMerged(s *sheet) {
-	byRow := make(map[int]int, len(s.rows))
-	for i, r := range s.rows {
-		byRow[r.n] = i
+	// rowsIn returns the indexes in s.rows of the rows from..to, which are
+	// in order; a range may span a million rows a crafted file leaves empty.
+	rowsIn := func(from, to int) []int {
+		i, _ := slices.BinarySearchFunc(s.rows, from, func(r row, n int) int { return cmp.Compare(r.n, n) })
+		var is []int
+		for ; i < len(s.rows) && s.rows[i].n <= to; i++ {
+			is = append(is, i)
+		}
+		return is
 	}
 	for _, a := range s.merged {
 		if a.to.row <= s.head {
@@ -162,30 +170,27 @@ func (im *importer) fillMerged(s *sheet) {
 				what = "跨表头和数据行"
 			}
 			im.addAt(s, from, s.colmap[cols[0]], "%s的 %s 是合并单元格（%s），%s，无法确定其中的内容属于哪个单元格。请选中它，点“合并后居中”取消合并，再在每个单元格分别填写", s.name, a.ref, rows, what)
-			for n := from; n <= a.to.row; n++ {
-				for j := a.from.col; j <= a.to.col; j++ {
-					im.bad[ref(s.name, n, j)] = true // the range is the problem, not each of its cells
+			for _, i := range rowsIn(from, a.to.row) {
+				for _, c := range cols {
+					// the range is the problem, not each of its cells
+					im.bad[ref(s.name, s.rows[i].n, s.colmap[c])] = true
 				}
 			}
 			continue
 		}
-		top, ok := byRow[a.from.row]
-		if !ok {
+		is := rowsIn(a.from.row, a.to.row)
+		if len(is) == 0 || s.rows[is[0]].n != a.from.row {
 			continue // the range's value is blank
 		}
-		v := cellAt(s.rows[top].cells, a.from.col)
+		v := cellAt(s.rows[is[0]].cells, a.from.col)
 		j := s.colmap[cols[0]]
-		if j != a.from.col {
-			s.rows[top].cells = setCell(s.rows[top].cells, j, v)
-		}
-		for n := a.from.row + 1; n <= a.to.row; n++ {
-			if i, ok := byRow[n]; ok {
-				s.rows[i].cells = setCell(s.rows[i].cells, j, v)
-				if s.filled == nil {
-					s.filled = make(map[pos]bool)
-				}
-				s.filled[pos{n, j}] = true
+		s.rows[is[0]].cells = setCell(s.rows[is[0]].cells, j, v)
+		for _, i := range is[1:] {
+			s.rows[i].cells = setCell(s.rows[i].cells, j, v)
+			if s.filled == nil {
+				s.filled = make(map[pos]bool)
 			}
+			s.filled[pos{s.rows[i].n, j}] = true
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -120,10 +121,11 @@ func TestImportRetypedNumericCodes(t *testing.T) {
 	must(t, f.SetCellInt("目录信息", "B4", 3415220)) // 003415220 typed into a General cell
 	must(t, f.SetCellStr("需求清单", "C2", "1.02001E+11"))
 	data := saveBook(t, f)
-	// LibreOffice stores the retyped 18 digits as a double in scientific notation
-	data = rewritePart(t, data, "xl/worksheets/sheet1.xml", "<v>113415220036123456</v>", "<v>1.13415220036123E+17</v>")
+	// LibreOffice 7.4 stores the retyped 18 digits as a double in scientific
+	// notation (see TestImportLibreOfficeNumbers)
+	data = rewritePart(t, data, "xl/worksheets/sheet1.xml", "<v>113415220036123456</v>", "<v>1.13415220036123E+017</v>")
 	wantProblems(t, refused(t, data),
-		[2]string{"信息资源目录!E3", "第 3 行“信息资源提供方代码”为科学计数法“1.13415220036123E+17”：代码被表格软件当成了数字，只剩前 15 位。请选中该列，右键“设置单元格格式”设为“文本”，再重新输入完整的代码"},
+		[2]string{"信息资源目录!E3", "第 3 行“信息资源提供方代码”为科学计数法“1.13415220036123E+017”：代码被表格软件当成了数字，只剩前 15 位。请选中该列，右键“设置单元格格式”设为“文本”，再重新输入完整的代码"},
 		[2]string{"需求清单!C2", "需求清单第 2 行“所需信息资源代码”为科学计数法“1.02001E+11”"},
 		[2]string{"目录信息!B4", "目录信息第 4 行“信息资源提供方代码”是数字单元格“3415220”：代码被表格软件当成了数字，开头的 0 会被去掉"},
 	)
@@ -303,4 +305,24 @@ func TestImportCirculatedTemplateErrors(t *testing.T) {
 		[2]string{"信息资源目录!Q3", "第 3 行“共享条件”：资源“城关镇居住证信息”为有条件共享，请填写共享条件"},
 		[2]string{"信息资源目录!Q4", "第 4 行“不予共享依据”：资源“城关镇流动人口信息”为不予共享，请填写法律法规或政策依据"},
 	)
+}
+
+// testdata/libreoffice-csv-numbers.xlsx was written by LibreOffice 7.4
+// (soffice --headless --convert-to xlsx 信息资源目录.csv): a catalogue row
+// whose codes and date it read as numbers, as it does for a clerk typing
+// them into General cells. 信息资源分类 101001 is a number cell and fine;
+// 提供方代码 113415220036123456 was kept as 1.13415220036123E+017.
+func TestImportLibreOfficeNumbers(t *testing.T) {
+	data, err := os.ReadFile("testdata/libreoffice-csv-numbers.xlsx")
+	must(t, err)
+	fs := refused(t, data)
+	if len(fs) == 0 || fs[0].Field != "信息资源目录!E2" ||
+		!strings.Contains(fs[0].Message, "“信息资源提供方代码”为科学计数法“1.13415220036123E+017”") {
+		t.Errorf("problems %v, want the 提供方代码 in E2 first", fs)
+	}
+	for _, fe := range fs[1:] {
+		if fe.Field != "目录信息" { // the file has no 目录信息 sheet; nothing else is wrong
+			t.Errorf("unexpected problem %s: %s", fe.Field, fe.Message)
+		}
+	}
 }

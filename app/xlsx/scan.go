@@ -30,9 +30,10 @@ type sheetFacts struct {
 }
 
 // scanBook reads the sheet facts of an .xlsx package straight from its XML,
-// keyed by sheet name. A part it cannot read is left out: the facts only
+// keyed by sheet name: whether each sheet is hidden, and the cells of the
+// sheets wanted names. A part it cannot read is left out: the facts only
 // sharpen messages and checks, and excelize has already opened the file.
-func scanBook(data []byte) map[string]*sheetFacts {
+func scanBook(data []byte, wanted func(sheet string) bool) map[string]*sheetFacts {
 	facts := make(map[string]*sheetFacts)
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -44,9 +45,7 @@ func scanBook(data []byte) map[string]*sheetFacts {
 	}
 	var wb struct {
 		Sheets []struct {
-			Name  string `xml:"name,attr"`
-			State string `xml:"state,attr"`
-			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			Attrs []xml.Attr `xml:",any,attr"` // r:id in the transitional or the strict namespace
 		} `xml:"sheets>sheet"`
 	}
 	var rels struct {
@@ -69,11 +68,22 @@ func scanBook(data []byte) map[string]*sheetFacts {
 		targets[r.ID] = t
 	}
 	for _, s := range wb.Sheets {
-		sf := &sheetFacts{hidden: s.State == "hidden" || s.State == "veryHidden"}
-		if f := files[targets[s.RID]]; f != nil {
+		var name, state, rid string
+		for _, a := range s.Attrs {
+			switch a.Name.Local {
+			case "name":
+				name = a.Value
+			case "state":
+				state = a.Value
+			case "id":
+				rid = a.Value
+			}
+		}
+		sf := &sheetFacts{hidden: state == "hidden" || state == "veryHidden"}
+		if f := files[targets[rid]]; f != nil && wanted(name) {
 			sf.numeric, sf.merged = scanSheet(f)
 		}
-		facts[s.Name] = sf
+		facts[name] = sf
 	}
 	return facts
 }
@@ -89,6 +99,12 @@ func decodePart(f *zip.File, v any) error {
 	defer rc.Close()
 	return xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v)
 }
+
+// maxNumericCells bounds the number cells scanSheet records: 8 a row on
+// MaxRows rows, and more. Beyond it a number cell in a code column goes
+// unnoticed unless in scientific notation; such a sheet is too large to
+// import anyway.
+const maxNumericCells = 1 << 20
 
 // scanSheet returns the positions of the number cells of a worksheet part
 // (<c> without a t attribute, or t="n") and its merged ranges.
@@ -130,7 +146,7 @@ func scanSheet(f *zip.File) (map[pos]bool, []area) {
 					typ = a.Value
 				}
 			}
-			if typ == "" || typ == "n" {
+			if (typ == "" || typ == "n") && len(numeric) < maxNumericCells {
 				numeric[pos{row, col}] = true
 			}
 		case "mergeCell":
