@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"egovdesk/app"
 	"egovdesk/app/xlsx"
 )
@@ -88,6 +90,26 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 	got, err := xlsx.Import(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("Import after LibreOffice: %v\n%v", err, app.FieldErrors(err))
+	}
+	// the text format of the code columns survives on the blank rows below,
+	// so that a code typed there after LibreOffice saved the file stays text
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, cell := range []string{"C3", "E3", "E500", "C500"} {
+		id, err := f.GetCellStyle("信息资源目录", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.NumFmt != 49 && (st.CustomNumFmt == nil || *st.CustomNumFmt != "@") {
+			t.Errorf("after LibreOffice, 信息资源目录!%s has number format %d %v, want text", cell, st.NumFmt, st.CustomNumFmt)
+		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		for i := range min(len(got.Entries), len(want.Entries)) {
