@@ -156,7 +156,7 @@ func TestLibreOfficePrint(t *testing.T) {
 		t.Errorf("printed pages = %v, want %v", sizes, want)
 	}
 	if png := os.Getenv("EGOVDESK_PRINT_PNG"); png != "" {
-		out, err := exec.Command(tool(t, "pdftoppm"), "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", pdf,
+		out, err := exec.Command(tool(t, "pdftoppm"), "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", pdf,
 			strings.TrimSuffix(png, ".png")).CombinedOutput()
 		if err != nil {
 			t.Fatalf("pdftoppm: %v\n%s", err, out)
