@@ -145,9 +145,14 @@ func TestImportOneRetypedCell(t *testing.T) {
 	t.Run("wrong check character", func(t *testing.T) {
 		f := openExport(t)
 		must(t, f.SetCellStr("信息资源目录", "E3", "11341522003612345X"))
+		// a resource with the wrong code on each row: reported on its first row
+		for n := 8; n <= 12; n++ {
+			must(t, f.SetCellStr("信息资源目录", "E"+strconv.Itoa(n), "113415220030123451"))
+		}
 		must(t, f.SetCellStr("目录信息", "B4", "9144030070846113"))
 		wantProblems(t, refused(t, saveBook(t, f)),
 			[2]string{"信息资源目录!E3", "第 3 行“信息资源提供方代码”为“11341522003612345X”，不是有效的统一社会信用代码：第 18 位校验位不符"},
+			[2]string{"信息资源目录!E8", "第 8 行“信息资源提供方代码”为“113415220030123451”，不是有效的统一社会信用代码：第 18 位校验位不符"},
 			[2]string{"目录信息!B4", "“9144030070846113”，不是有效的统一社会信用代码：应为 18 位，现为 16 位"})
 	})
 	t.Run("a province's own code", func(t *testing.T) {

@@ -13,6 +13,9 @@ type cursor struct {
 	s    *sheet
 	cols []column
 	r    row
+	// later is set on a later row of a catalogue resource, whose resource
+	// cells are compared with the first row's rather than checked again
+	later bool
 }
 
 // raw returns the cell of logical column c, "" when the column is absent.
@@ -55,10 +58,11 @@ func (x cursor) codeText(c int, zeros bool) (string, bool) {
 
 // providerCode returns the 信息资源提供方代码 in the cell of column c and
 // reports a mangled one (see codeText) or an 18-character one that is not
-// a well-formed 统一社会信用代码.
+// a well-formed 统一社会信用代码, the latter on a resource's first row only:
+// the later rows repeat it.
 func (x cursor) providerCode(c int) string {
 	v, ok := x.codeText(c, true)
-	if ok && v != "" && !x.s.filled[x.at(c)] {
+	if ok && v != "" && !x.later && !x.s.filled[x.at(c)] {
 		if why := providerCodeProblem(v); why != "" {
 			x.bad(c, "为%s，%s", quoted(v), why)
 		}
@@ -163,9 +167,10 @@ func (im *importer) readCatalogue() {
 	var curCode, curName string
 	var curCells []any // resourceCells(cur), for comparing later rows
 	for _, r := range s.rows {
-		x := cursor{im, s, catalogueImportCols, r}
+		x := cursor{im: im, s: s, cols: catalogueImportCols, r: r}
 		code, name := x.code(cCode), x.text(cName)
 		same := cur != nil && (code != "" && code == curCode || code == "" && (name == "" || name == curName))
+		x.later = same
 		res := x.resource()
 		if same {
 			x.compare(cur, curCells, &res)
@@ -335,7 +340,7 @@ func (im *importer) listSheet(name string, cols []column) (*sheet, []row) {
 func (im *importer) readDemands() {
 	s, rows := im.listSheet(SheetDemands, demandCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, demandCols[:], r}
+		x := cursor{im: im, s: s, cols: demandCols[:], r: r}
 		im.cat.Demands = append(im.cat.Demands, app.Demand{
 			ResourceName: x.text(dResourceName),
 			ResourceCode: x.listCode(dResourceCode),
@@ -353,7 +358,7 @@ func (im *importer) readDemands() {
 func (im *importer) readDuties() {
 	s, rows := im.listSheet(SheetDuties, dutyCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, dutyCols[:], r}
+		x := cursor{im: im, s: s, cols: dutyCols[:], r: r}
 		im.cat.Duties = append(im.cat.Duties, app.Duty{
 			ResourceCode:   x.listCode(uResourceCode),
 			Items:          x.list(uItems),
@@ -372,7 +377,7 @@ func (im *importer) readDuties() {
 func (im *importer) readNegatives() {
 	s, rows := im.listSheet(SheetNegatives, negativeCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, negativeCols[:], r}
+		x := cursor{im: im, s: s, cols: negativeCols[:], r: r}
 		im.cat.Negatives = append(im.cat.Negatives, app.Negative{
 			ResourceCode: x.listCode(nResourceCode),
 			Items:        x.list(nItems),
