@@ -48,14 +48,16 @@ func tool(t *testing.T, name string) string {
 	return p
 }
 
-// convert runs soffice --headless --convert-to to on in, with a profile of
-// its own (so that it neither meets a LibreOffice the user has open nor
-// leaves one behind), and returns the path of the file written in dir.
-func convert(t *testing.T, bin, in, to, dir string) string {
+// convert runs soffice --headless --convert-to to on in, with a profile in
+// the test's directory work (so that it neither meets a LibreOffice the user
+// has open nor leaves one behind; made once, it saves seconds on the next
+// run), and returns the path of the file written in work/sub.
+func convert(t *testing.T, bin, in, to, work, sub string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	profile := "file://" + filepath.Join(t.TempDir(), "profile")
+	dir := filepath.Join(work, sub)
+	profile := "file://" + filepath.Join(work, "profile")
 	cmd := exec.CommandContext(ctx, bin, "-env:UserInstallation="+profile, "--headless", "--norestore",
 		"--convert-to", to, "--outdir", dir, in)
 	out, err := cmd.CombinedOutput()
@@ -81,8 +83,8 @@ func TestLibreOfficeRoundTrip(t *testing.T) {
 	if err := os.WriteFile(in, mustExport(t, want), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ods := convert(t, bin, in, "ods", filepath.Join(dir, "ods"))
-	back := convert(t, bin, ods, `xlsx:Calc MS Excel 2007 XML`, filepath.Join(dir, "xlsx"))
+	ods := convert(t, bin, in, "ods", dir, "ods")
+	back := convert(t, bin, ods, `xlsx:Calc MS Excel 2007 XML`, dir, "xlsx")
 	data, err := os.ReadFile(back)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +135,7 @@ func TestLibreOfficePrint(t *testing.T) {
 	if err := os.WriteFile(in, mustExport(t, sampleCatalogue()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pdf := convert(t, bin, in, "pdf", filepath.Join(dir, "pdf"))
+	pdf := convert(t, bin, in, "pdf", dir, "pdf")
 	info, err := exec.Command(tool(t, "pdfinfo"), "-f", "1", "-l", "100", pdf).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdfinfo: %v\n%s", err, info)
