@@ -304,8 +304,8 @@ func (d *Declaration) Validate() error {
 	if isBlank(d.UnitName) {
 		p.Add("unit_name", "请填写项目建设单位名称")
 	}
-	if d.UnitCreditCode != "" && !ValidCreditCode(d.UnitCreditCode) {
-		p.Add("unit_credit_code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确，请核对营业执照或事业单位法人证书", d.UnitCreditCode)
+	if why := CreditCodeProblem(d.UnitCreditCode); d.UnitCreditCode != "" && why != "" {
+		p.Add("unit_credit_code", "统一社会信用代码“%s”无效：%s，请核对营业执照或事业单位法人证书", d.UnitCreditCode, why)
 	} else if d.UnitCreditCode == "" {
 		p.Add("unit_credit_code", "请填写建设单位的统一社会信用代码（18 位）")
 	}
@@ -451,28 +451,4 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 
 func validPhone(s string) bool {
 	return phonePattern.MatchString(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
-}
-
-// creditAlphabet is the character set of GB 32100-2015 with the value of each
-// character as its index (I, O, S, V and Z are not used).
-const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-
-// ValidCreditCode reports whether s is a unified social credit code
-// (统一社会信用代码) with a correct GB 32100-2015 check character.
-func ValidCreditCode(s string) bool {
-	if len(s) != 18 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := strings.IndexByte(creditAlphabet, s[i])
-		if v < 0 {
-			return false
-		}
-		sum += v * creditWeights[i]
-	}
-	check := (31 - sum%31) % 31
-	return s[17] == creditAlphabet[check]
 }

@@ -133,16 +133,3 @@ func TestDeclarationReportsEverythingAtOnce(t *testing.T) {
 		}
 	}
 }
-
-func TestValidCreditCode(t *testing.T) {
-	for _, c := range []string{"91440300708461136T", "91330100799655058B", "11341522003064951U"} {
-		if !ValidCreditCode(c) {
-			t.Errorf("ValidCreditCode(%s) = false", c)
-		}
-	}
-	for _, c := range []string{"91440300708461136A", "9144030070846113", "9144030070846113IT", "", "91440300708461136t"} {
-		if ValidCreditCode(c) {
-			t.Errorf("ValidCreditCode(%s) = true", c)
-		}
-	}
-}

@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -20,10 +21,10 @@ func sampleCatalogue() *app.Catalogue {
 		Title:        "城关镇智慧社区综合服务平台政务数据共享资源目录",
 		ProjectName:  "城关镇智慧社区综合服务平台",
 		ProviderName: "霍邱县城关镇人民政府",
-		ProviderCode: "11341522003012345X",
+		ProviderCode: "113415220030123450",
 		Entries: []app.Resource{{
 			Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "户政管理大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "户政管理大队",
 			Abstract:    "城关镇辖区户籍人口的姓名、身份号码、出生日期和户籍地址，用于社区居民服务事项办理。",
 			FormatClass: app.FormatDatabase, FormatType: "301",
 			Items: []app.DataItem{
@@ -38,7 +39,7 @@ func sampleCatalogue() *app.Catalogue {
 			UpdateCycle: app.UpdateDaily, PublishDate: "2027-03-01", RelatedCodes: []string{"203001/000003", "101001/000004"},
 		}, {
 			Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息",
-			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X", Office: "社会事务办公室",
+			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450", Office: "社会事务办公室",
 			Abstract:    "网格员上报的社区事件及其办理情况。",
 			FormatClass: app.FormatSpreadsheet, FormatType: "203",
 			Items: []app.DataItem{
@@ -52,7 +53,7 @@ func sampleCatalogue() *app.Catalogue {
 			Open: true, OpenCondition: "按月公开汇总统计数据，不含个人信息", UpdateCycle: app.UpdateMonthly,
 		}, {
 			Category: "203001", Sequence: "000003", Name: "城关镇低保对象家庭经济状况核对信息",
-			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876K",
+			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876L",
 			Abstract:    "低保申请家庭的收入、财产核对结果。",
 			FormatClass: app.FormatDatabase, FormatType: "302",
 			Items: []app.DataItem{
@@ -63,7 +64,7 @@ func sampleCatalogue() *app.Catalogue {
 			ShareType: app.ShareNone, ShareBasis: "《社会救助家庭经济状况核对办法》第二十条", UpdateCycle: app.UpdateMonthly,
 		}, {
 			Category: "101001", Sequence: "000004", Name: "霍邱县机动车驾驶人信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "交通警察大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "交通警察大队",
 			Abstract:    "本县机动车驾驶人的驾驶证、准驾车型和记分情况。",
 			FormatClass: app.FormatDocument, FormatType: "108",
 			Items: []app.DataItem{
@@ -78,7 +79,7 @@ func sampleCatalogue() *app.Catalogue {
 			UpdateCycle: app.UpdateWeekly, PublishDate: "2026-12-15",
 		}, {
 			Category: "212", Sequence: "5", Name: "城关镇应急物资储备信息",
-			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X",
+			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450",
 			Abstract:    "镇级应急物资仓库的物资种类、数量和价格。",
 			FormatClass: app.FormatOther, FormatType: "MySQL 8.0",
 			Items: []app.DataItem{
@@ -91,7 +92,7 @@ func sampleCatalogue() *app.Catalogue {
 			Open: true, OpenCondition: "公开物资种类和数量", UpdateCycle: app.UpdateIrregular,
 		}, {
 			Category: "30700103", Sequence: "000006", Name: "城关镇公共视频监控点位信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F",
 			Abstract:    "城关镇公共区域视频监控点位编号和位置。",
 			FormatClass: app.FormatSelfDesc, FormatType: "GeoJSON",
 			Items: []app.DataItem{
@@ -174,7 +175,7 @@ func TestExportLayout(t *testing.T) {
 		t.Errorf("active sheet %d, want 信息资源目录", i)
 	}
 	cells := map[string]string{
-		"A1": "信息资源", "K1": "信息项", "R1": "共享属性", "A2": "信息资源分类", "C2": "信息资源代码",
+		"A1": "信息资源", "K1": "信息项", "R1": "共享属性", "A2": "信息资源\n分类", "C2": "信息资源代码",
 		"M2": "数据类型", "R2": "共享类型",
 		// first resource, first item; the resource columns repeat on its fifth item (row 7)
 		"C3": "101001/000001", "H3": "数据库", "I3": "Dm", "L3": "姓名", "M3": "字符型C", "N3": "50",
@@ -232,5 +233,88 @@ func TestExportResourceWithoutItems(t *testing.T) {
 	_, err = xlsx.Import(bytes.NewReader(mustExport(t, c)))
 	if fs := app.FieldErrors(err); len(fs) != 1 || fs[0].Field != "信息资源目录!L8" {
 		t.Errorf("Import = %v, want one problem at 信息资源目录!L8 (no items)", fs)
+	}
+}
+
+// TestExportCellFormats checks what issue 17 found missing: code columns
+// in the text format, on the cells written and on the rows a clerk adds
+// below them (on the catalogue, 目录信息 and the lists); dates as date
+// cells; borders and wrapping on data cells; the print setup.
+func TestExportCellFormats(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(mustExport(t, sampleCatalogue())), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	style := func(sheet, cell string) *excelize.Style {
+		t.Helper()
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// A 信息资源分类, C 信息资源代码, E 提供方代码, AA 关联资源代码; row 3 written, row 500 blank
+	for _, c := range []struct{ sheet, cell string }{
+		{"信息资源目录", "A3"}, {"信息资源目录", "C3"}, {"信息资源目录", "E3"}, {"信息资源目录", "AA3"},
+		{"信息资源目录", "A500"}, {"信息资源目录", "C500"}, {"信息资源目录", "E500"}, {"信息资源目录", "AA500"},
+		{"目录信息", "B4"}, {"需求清单", "C2"}, {"需求清单", "C50"}, {"责任清单", "B50"}, {"负面清单", "B2"}, {"负面清单", "B50"},
+	} {
+		if s := style(c.sheet, c.cell); s.NumFmt != 49 {
+			t.Errorf("%s!%s has number format %d, want 49 (text)", c.sheet, c.cell, s.NumFmt)
+		}
+	}
+	for _, c := range []struct{ sheet, cell, serial string }{
+		{"信息资源目录", "Z3", "46447"}, {"责任清单", "K2", "46568"}, {"负面清单", "G2", "46753"},
+	} {
+		if typ, _ := f.GetCellType(c.sheet, c.cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("%s!%s is a string cell, want a date", c.sheet, c.cell)
+		}
+		if v, _ := f.GetCellValue(c.sheet, c.cell); v != c.serial {
+			t.Errorf("%s!%s = %q, want the date serial %s", c.sheet, c.cell, v, c.serial)
+		}
+		if s := style(c.sheet, c.cell); s.CustomNumFmt == nil || *s.CustomNumFmt != "yyyy-mm-dd" {
+			t.Errorf("%s!%s has no yyyy-mm-dd format: %+v", c.sheet, c.cell, s)
+		}
+	}
+	if s := style("信息资源目录", "Z500"); s.CustomNumFmt == nil || *s.CustomNumFmt != "yyyy-mm-dd" {
+		t.Errorf("a blank 发布日期 cell below the data has no date format")
+	}
+	for _, cell := range []string{"G3", "S3", "O3", "A26"} { // 摘要, 共享条件, a blank cell in a data row, the last row
+		s := style("信息资源目录", cell)
+		if len(s.Border) != 4 || s.Alignment == nil || !s.Alignment.WrapText {
+			t.Errorf("信息资源目录!%s: borders %v, alignment %+v; want four borders and wrapping", cell, s.Border, s.Alignment)
+		}
+	}
+	if h, _ := f.GetRowHeight("信息资源目录", 3); h < 3*13 {
+		t.Errorf("row 3 is %.1f pt high; its 共享条件 wraps to three lines", h)
+	}
+	for sheet, paper := range map[string]int{"信息资源目录": 8, "需求清单": 9, "责任清单": 9, "负面清单": 9} {
+		l, err := f.GetPageLayout(sheet)
+		if err != nil || l.Orientation == nil || *l.Orientation != "landscape" || l.Size == nil || *l.Size != paper ||
+			l.FitToWidth == nil || *l.FitToWidth != 1 || l.FitToHeight == nil || *l.FitToHeight != 0 {
+			t.Errorf("%s page layout %+v, %v; want landscape, paper %d, one page wide", sheet, l, err, paper)
+		}
+		p, _ := f.GetSheetProps(sheet)
+		if p.FitToPage == nil || !*p.FitToPage {
+			t.Errorf("%s: fit to page is off, so the fit width is ignored", sheet)
+		}
+	}
+	titles := make(map[string]string)
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm.Print_Titles" {
+			titles[d.Scope] = d.RefersTo
+		}
+	}
+	if titles["信息资源目录"] != "'信息资源目录'!$1:$2" || titles["负面清单"] != "'负面清单'!$1:$1" {
+		t.Errorf("print titles %v, want the header rows repeated", titles)
+	}
+	hf, err := f.GetHeaderFooter("信息资源目录")
+	if err != nil || !strings.Contains(hf.OddHeader, "城关镇智慧社区综合服务平台政务数据共享资源目录") || !strings.Contains(hf.OddFooter, "第 &P 页，共 &N 页") {
+		t.Errorf("header and footer %+v, %v; want the title and page numbers", hf, err)
 	}
 }

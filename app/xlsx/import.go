@@ -24,6 +24,18 @@ const maxReported = 500
 // 代码 (or, when it is blank, the same name, or no name at all) form one
 // resource. The sheets 需求清单, 责任清单, 负面清单 and 目录信息 are optional.
 //
+// A clerk's spreadsheet is read as the clerk sees it: of several sheets
+// named like 信息资源目录 the visible one is taken (several visible ones
+// are refused, naming them); a range merged down one column is that value
+// on each of its rows. The widely circulated template's headers are
+// accepted: 资源提供方代码, 提供方内部部门 (内设科室), one column
+// 共享条件/不予共享依据 (the basis for a resource not shared, else the
+// condition), and 类, 项, 目, 细目 in place of 信息资源分类. A code a
+// spreadsheet has turned into a number (scientific notation, or a number
+// cell that loses leading zeros and digits after the 15th) is refused, as
+// is an 18-character 提供方代码 that is not a well-formed 统一社会信用代码
+// (app.CreditCodeProblem), and a range merged across columns.
+//
 // Import is all-or-nothing. When any cell is bad, or the imported catalogue
 // fails (*app.Catalogue).Validate, it returns nil and an app.EINVALID
 // *app.Error whose Fields name each bad cell ("信息资源目录!H12") with a
@@ -71,7 +83,16 @@ type sheet struct {
 	order  int    // for sorting problems: the order of the sheets in Export, 0 for the catalogue
 	head   int    // row number of the header row, 0 when not found
 	colmap []int
-	rows   []row
+	// headCells are the cells of the header row
+	headCells []string
+	rows      []row
+
+	numeric map[pos]bool // cells holding a number, not text
+	merged  []area
+	filled  map[pos]bool // cells given the value of the merged range they are in
+	// combined marks 共享条件 (or 信息项共享条件) read from one column
+	// 共享条件/不予共享依据: a condition or, for 不予共享, the legal basis.
+	combined map[int]bool
 }
 
 type row struct {
@@ -94,39 +115,95 @@ func readBook(data []byte) (b *book, err error) {
 		return nil, errNotWorkbook
 	}
 	defer f.Close()
+	facts := scanBook(data, func(n string) bool {
+		n = cleanText(halfWidth(n))
+		return strings.Contains(n, "资源目录") || slices.Contains([]string{SheetDemands, SheetDuties, SheetNegatives, SheetInfo}, n)
+	})
 	b = &book{sheets: make(map[string]*sheet)}
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		b.date1904 = *p.Date1904
+	}
+	read := func(actual string, order int) (*sheet, error) {
+		s, err := readSheet(f, actual, order)
+		if err != nil {
+			return nil, err
+		}
+		s.name = actual // problems name the sheet as the workbook does
+		if sf := facts[actual]; sf != nil {
+			s.numeric, s.merged = sf.numeric, sf.merged
+		}
+		return s, nil
 	}
 	names := make(map[string]string) // trimmed → actual sheet name
 	for _, n := range f.GetSheetList() {
 		names[cleanText(halfWidth(n))] = n
 	}
-	if _, ok := names[SheetCatalogue]; !ok {
-		// a unit's own file: "政务信息资源目录", "信息资源目录表"
-		for _, n := range f.GetSheetList() {
-			if strings.Contains(n, "资源目录") {
-				names[SheetCatalogue] = n
-				break
-			}
-		}
-	}
-	for i, n := range []string{SheetCatalogue, SheetDemands, SheetDuties, SheetNegatives, SheetInfo} {
+	for i, n := range []string{SheetDemands, SheetDuties, SheetNegatives, SheetInfo} {
 		actual, ok := names[n]
 		if !ok {
 			continue
 		}
-		s, err := readSheet(f, actual, i)
+		if b.sheets[n], err = read(actual, i+1); err != nil {
+			return nil, err
+		}
+	}
+	b.sheets[SheetCatalogue], err = catalogueSheet(f, facts, read)
+	return b, err
+}
+
+// catalogueSheet finds the catalogue among the sheets named 信息资源目录 or
+// like it (政务信息资源目录, 信息资源目录 (2)). A hidden sheet is passed
+// over when a visible one is there: a clerk who copies the sheet, edits the
+// copy and hides the original means the copy. Among several visible ones
+// the one with a catalogue header is taken; when that leaves more than one,
+// or none, Import refuses and names them.
+func catalogueSheet(f *excelize.File, facts map[string]*sheetFacts, read func(string, int) (*sheet, error)) (*sheet, error) {
+	var visible, hidden []string
+	for _, n := range f.GetSheetList() {
+		if t := cleanText(halfWidth(n)); t != SheetCatalogue && !strings.Contains(t, "资源目录") {
+			continue
+		}
+		if sf := facts[n]; sf != nil && sf.hidden {
+			hidden = append(hidden, n)
+		} else {
+			visible = append(visible, n)
+		}
+	}
+	switch {
+	case len(visible) == 0 && len(hidden) == 0:
+		return nil, app.Errorf(app.EINVALID, "工作簿中没有“%s”工作表（也没有名称含“资源目录”的工作表）；请使用导出的模板，或将目录所在的工作表改名为“%s”", SheetCatalogue, SheetCatalogue)
+	case len(visible) == 0:
+		return nil, app.Errorf(app.EINVALID, "目录所在的工作表%s是隐藏的。请在 Excel 或 WPS 中取消隐藏（右键工作表标签→取消隐藏），核对无误后再导入", sheetNames(hidden))
+	case len(visible) == 1:
+		return read(visible[0], 0)
+	}
+	var withHeader []*sheet
+	for _, n := range visible {
+		s, err := read(n, 0)
 		if err != nil {
 			return nil, err
 		}
-		s.name = actual // problems name the sheet as the workbook does
-		b.sheets[n] = s
+		if _, _, ok := matchHeader(s, catalogueImportCols); ok {
+			withHeader = append(withHeader, s)
+		}
 	}
-	if b.sheets[SheetCatalogue] == nil {
-		return nil, app.Errorf(app.EINVALID, "工作簿中没有“%s”工作表（也没有名称含“资源目录”的工作表）；请使用导出的模板，或将目录所在的工作表改名为“%s”", SheetCatalogue, SheetCatalogue)
+	if len(withHeader) == 1 {
+		return withHeader[0], nil
 	}
-	return b, nil
+	msg := fmt.Sprintf("工作簿中有 %d 个可见的目录工作表：%s，无法确定导入哪一个。请只保留要导入的一个（删除其余的，或把它们改名为不含“资源目录”的名称）后再导入", len(visible), sheetNames(visible))
+	if len(hidden) > 0 {
+		msg += fmt.Sprintf("；另有隐藏的%s不会导入", sheetNames(hidden))
+	}
+	return nil, app.Errorf(app.EINVALID, "%s", msg)
+}
+
+// sheetNames quotes sheet names for a message: “信息资源目录”、“信息资源目录 (2)”.
+func sheetNames(ns []string) string {
+	q := make([]string, len(ns))
+	for i, n := range ns {
+		q[i] = "“" + n + "”"
+	}
+	return strings.Join(q, "、")
 }
 
 // readSheet reads the non-blank rows of a sheet, up to MaxRows after the
@@ -177,10 +254,24 @@ func headerKey(s string) string {
 	return strings.Trim(s, "*")
 }
 
-// findHeader locates the header row of s among its first rows: the first
-// row naming at least half of the required columns. It keeps only the rows
-// below the header and reports each required column that is missing.
-func (im *importer) findHeader(s *sheet, cols []column) bool {
+// combinedShare returns the logical column of a header naming both the
+// share condition and the legal basis for not sharing
+// (“共享条件/不予共享依据”, “信息项共享条件（不予共享依据）”).
+func combinedShare(cell string) (int, bool) {
+	k := normCode(cell)
+	if !strings.Contains(k, "共享条件") || !strings.Contains(k, "依据") {
+		return 0, false
+	}
+	if strings.Contains(k, "信息项") {
+		return cItemShareCondition, true
+	}
+	return cShareCondition, true
+}
+
+// matchHeader finds the header row of s among its first rows: the first
+// row naming at least half of the required columns. It returns the row's
+// index in s.rows and the physical column of each logical column.
+func matchHeader(s *sheet, cols []column) (int, []int, bool) {
 	want := make(map[string]int)
 	required := 0
 	for i, c := range cols {
@@ -193,45 +284,78 @@ func (im *importer) findHeader(s *sheet, cols []column) bool {
 			required++
 		}
 	}
+	catalogue := &cols[0] == &catalogueImportCols[0]
 	for k, r := range s.rows {
 		if r.n > maxHeadScan {
 			break
 		}
 		colmap := slices.Repeat([]int{-1}, len(cols))
-		found := 0
 		for j, cell := range r.cells {
-			if i, ok := want[headerKey(cell)]; ok && colmap[i] < 0 {
+			i, ok := want[headerKey(cell)]
+			if c, comb := combinedShare(cell); catalogue && comb {
+				i, ok = c, true
+			}
+			if ok && colmap[i] < 0 {
 				colmap[i] = j
-				if cols[i].required {
-					found++
-				}
+			}
+		}
+		found := 0
+		for i, c := range cols {
+			if c.required && present(colmap, i, cols) {
+				found++
 			}
 		}
 		if found*2 < required || found == 0 {
 			continue
 		}
-		s.head, s.colmap, s.rows = r.n, colmap, s.rows[k+1:]
-		if len(s.rows) > MaxRows {
-			im.tooLarge = app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", s.name, MaxRows)
-		}
-		for i, c := range cols {
-			if c.required && colmap[i] < 0 {
-				im.headerBroken = true
-				im.addAt(s, r.n, -1, "“%s”工作表第 %d 行的表头缺少“%s”列，请补上该列", s.name, r.n, c.name)
-			}
-		}
+		return k, colmap, true
+	}
+	return 0, nil, false
+}
+
+// present reports whether logical column i is in colmap, or stood in for
+// by its anyOf columns.
+func present(colmap []int, i int, cols []column) bool {
+	if colmap[i] >= 0 {
 		return true
 	}
-	names := make([]string, 0, 3)
-	for _, c := range cols {
-		if c.required && len(names) < 3 {
-			names = append(names, "“"+c.name+"”")
+	for _, j := range cols[i].anyOf {
+		if colmap[j] < 0 {
+			return false
 		}
 	}
-	im.headerBroken = true
-	im.addAt(s, 0, -1, "“%s”工作表中找不到表头：前 %d 行中应有一行列名，包括%s等", s.name, maxHeadScan, strings.Join(names, ""))
-	s.rows = nil
-	return false
+	return cols[i].anyOf != nil
+}
+
+// findHeader locates the header row of s among its first rows (see
+// matchHeader). It keeps only the rows below the header and reports each
+// required column that is missing.
+func (im *importer) findHeader(s *sheet, cols []column) bool {
+	k, colmap, ok := matchHeader(s, cols)
+	if !ok {
+		names := make([]string, 0, 3)
+		for _, c := range cols {
+			if c.required && len(names) < 3 {
+				names = append(names, "“"+c.name+"”")
+			}
+		}
+		im.headerBroken = true
+		im.addAt(s, 0, -1, "“%s”工作表中找不到表头：前 %d 行中应有一行列名，包括%s等", s.name, maxHeadScan, strings.Join(names, ""))
+		s.rows = nil
+		return false
+	}
+	r := s.rows[k]
+	s.head, s.headCells, s.colmap, s.rows = r.n, r.cells, colmap, s.rows[k+1:]
+	if len(s.rows) > MaxRows {
+		im.tooLarge = app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", s.name, MaxRows)
+	}
+	for i, c := range cols {
+		if c.required && !present(colmap, i, cols) {
+			im.headerBroken = true
+			im.addAt(s, r.n, -1, "“%s”工作表第 %d 行的表头缺少“%s”列，请补上该列", s.name, r.n, c.name)
+		}
+	}
+	return true
 }
 
 // importer collects the catalogue and its problems while a book is read.

@@ -13,6 +13,9 @@ type cursor struct {
 	s    *sheet
 	cols []column
 	r    row
+	// later is set on a later row of a catalogue resource, whose resource
+	// cells are compared with the first row's rather than checked again
+	later bool
 }
 
 // raw returns the cell of logical column c, "" when the column is absent.
@@ -27,6 +30,45 @@ func (x cursor) raw(c int) string {
 func (x cursor) text(c int) string   { return cleanText(x.raw(c)) }
 func (x cursor) code(c int) string   { return normCode(x.raw(c)) }
 func (x cursor) list(c int) []string { return splitList(x.raw(c)) }
+
+// at returns the position of the cell of logical column c.
+func (x cursor) at(c int) pos { return pos{x.r.n, x.s.colmap[c]} }
+
+// codeText returns the code in the cell of column c, "" when blank, and
+// reports a code a spreadsheet program has turned into a number: written
+// in scientific notation, or held in a number cell, which drops leading
+// zeros and every digit after the 15th. A number cell is accepted where
+// the code cannot start with 0 (zeros false: 信息资源分类, whose 类 is 1–3).
+// It returns false when it reported the cell.
+func (x cursor) codeText(c int, zeros bool) (string, bool) {
+	v := x.code(c)
+	if v == "" || x.s.filled[x.at(c)] {
+		return v, true
+	}
+	switch {
+	case sciNotation.MatchString(v):
+		x.bad(c, "为科学计数法“%s”：代码被表格软件当成了数字，只剩前 15 位。请选中该列，右键“设置单元格格式”设为“文本”，再重新输入完整的代码", v)
+	case x.s.numeric[x.at(c)] && (zeros || len(v) > 15):
+		x.bad(c, "是数字单元格“%s”：代码被表格软件当成了数字，开头的 0 会被去掉、第 15 位以后的数字会变成 0，这个代码可能已不是原来的。请选中该列，右键“设置单元格格式”设为“文本”，再重新输入完整的代码", v)
+	default:
+		return v, true
+	}
+	return v, false
+}
+
+// providerCode returns the 信息资源提供方代码 in the cell of column c and
+// reports a mangled one (see codeText) or an 18-character one that is not
+// a well-formed 统一社会信用代码, the latter on a resource's first row only:
+// the later rows repeat it.
+func (x cursor) providerCode(c int) string {
+	v, ok := x.codeText(c, true)
+	if ok && v != "" && !x.later && !x.s.filled[x.at(c)] {
+		if why := providerCodeProblem(v); why != "" {
+			x.bad(c, "为%s，%s", quoted(v), why)
+		}
+	}
+	return v
+}
 
 // bad records a problem with the cell of logical column c.
 func (x cursor) bad(c int, format string, args ...any) {
@@ -85,25 +127,50 @@ func (im *importer) readInfo() {
 					im.cat.ProviderName = v
 				case iProviderCode:
 					im.cat.ProviderCode = normCode(v)
+					im.checkInfoCode(s, r.n, im.cat.ProviderCode)
 				}
 			}
 		}
 	}
 }
 
+// checkInfoCode reports a mangled or malformed 信息资源提供方代码 in
+// column B of row n of the 目录信息 sheet.
+func (im *importer) checkInfoCode(s *sheet, n int, v string) {
+	msg := ""
+	switch {
+	case v == "":
+		return
+	case sciNotation.MatchString(v):
+		msg = fmt.Sprintf("为科学计数法“%s”：代码被表格软件当成了数字，只剩前 15 位。请把 B%d 单元格设为文本格式（右键“设置单元格格式”→“文本”），再重新输入完整的代码", v, n)
+	case s.numeric[pos{n, 1}]:
+		msg = fmt.Sprintf("是数字单元格“%s”：代码被表格软件当成了数字，开头的 0 会被去掉、第 15 位以后的数字会变成 0。请把 B%d 单元格设为文本格式（右键“设置单元格格式”→“文本”），再重新输入完整的代码", v, n)
+	default:
+		if why := providerCodeProblem(v); why != "" {
+			msg = fmt.Sprintf("为%s，%s", quoted(v), why)
+		}
+	}
+	if msg != "" {
+		im.addAt(s, n, 1, "%s第 %d 行“%s”%s", s.name, n, infoLabels[iProviderCode], msg)
+	}
+}
+
 // readCatalogue groups the rows of the catalogue sheet into resources.
 func (im *importer) readCatalogue() {
 	s := im.book.sheets[SheetCatalogue]
-	if !im.findHeader(s, catalogueCols[:]) {
+	if !im.findHeader(s, catalogueImportCols) {
 		return
 	}
+	s.combineShare()
+	im.fillMerged(s)
 	var cur *app.Resource
 	var curCode, curName string
 	var curCells []any // resourceCells(cur), for comparing later rows
 	for _, r := range s.rows {
-		x := cursor{im, s, catalogueCols[:], r}
+		x := cursor{im: im, s: s, cols: catalogueImportCols, r: r}
 		code, name := x.code(cCode), x.text(cName)
 		same := cur != nil && (code != "" && code == curCode || code == "" && (name == "" || name == curName))
+		x.later = same
 		res := x.resource()
 		if same {
 			x.compare(cur, curCells, &res)
@@ -125,10 +192,10 @@ func (im *importer) readCatalogue() {
 // resource reads the resource-level cells of a row.
 func (x cursor) resource() app.Resource {
 	r := app.Resource{
-		Category:       x.code(cCategory),
+		Category:       x.category(),
 		Name:           x.text(cName),
 		ProviderName:   x.text(cProvider),
-		ProviderCode:   x.code(cProviderCode),
+		ProviderCode:   x.providerCode(cProviderCode),
 		Office:         x.text(cOffice),
 		Abstract:       x.text(cAbstract),
 		FormatClass:    app.FormatClass(x.enum(cFormatClass, formatClasses)),
@@ -141,7 +208,7 @@ func (x cursor) resource() app.Resource {
 		UpdateCycle:    app.UpdateCycle(x.enum(cUpdateCycle, updateCycles)),
 		PublishDate:    x.date(cPublishDate),
 	}
-	if code := x.code(cCode); code != "" {
+	if code, ok := x.codeText(cCode, true); code != "" && ok {
 		cat, seq, ok := strings.Cut(code, "/")
 		switch {
 		case !ok:
@@ -154,6 +221,9 @@ func (x cursor) resource() app.Resource {
 			r.Sequence = seq
 		}
 	}
+	if x.s.combined[cShareCondition] {
+		r.ShareCondition, r.ShareBasis = splitCombined(r.ShareType, r.ShareCondition)
+	}
 	x.format(&r)
 	if v := x.text(cOpen); v != "" {
 		open, ok := openValues[key(v)]
@@ -162,10 +232,21 @@ func (x cursor) resource() app.Resource {
 		}
 		r.Open = open
 	}
-	for _, c := range x.list(cRelated) {
-		r.RelatedCodes = append(r.RelatedCodes, normCode(c))
+	if _, ok := x.codeText(cRelated, true); ok {
+		for _, c := range x.list(cRelated) {
+			r.RelatedCodes = append(r.RelatedCodes, normCode(c))
+		}
 	}
 	return r
+}
+
+// splitCombined divides the cell of a 共享条件/不予共享依据 column: the
+// legal basis of a resource or item not shared, else the condition.
+func splitCombined(t app.ShareType, v string) (condition, basis string) {
+	if t == app.ShareNone {
+		return "", v
+	}
+	return v, ""
 }
 
 // format reads the format type: from 其他格式描述 (or 格式类型) for the
@@ -198,7 +279,17 @@ func (x cursor) compare(first *app.Resource, a []any, later *app.Resource) {
 		if b == nil {
 			b = resourceCells(later)
 		}
-		if a[c] != b[c] && !x.im.bad[ref(x.s.name, x.r.n, x.s.colmap[c])] {
+		firstRow := x.im.entries[len(x.im.entries)-1].first
+		if x.im.bad[ref(x.s.name, firstRow, x.s.colmap[c])] || x.im.bad[ref(x.s.name, x.r.n, x.s.colmap[c])] {
+			continue // the first row's cell is wrong: the later rows are not what to change
+		}
+		if x.s.combined[cShareCondition] && (c == cShareCondition || c == cShareBasis) {
+			if want := first.ShareCondition + first.ShareBasis; c == cShareCondition && x.text(c) != want {
+				x.bad(c, "为%s，与本资源第 %d 行的%s不一致；同一资源各行的资源信息须相同（可留空）", quoted(x.text(c)), firstRow, quoted(want))
+			}
+			continue
+		}
+		if a[c] != b[c] {
 			x.bad(c, "为%s，与本资源第 %d 行的%s不一致；同一资源各行的资源信息须相同（可留空），信息项自己的共享类型请填在“信息项共享类型”列",
 				quoted(x.text(c)), x.im.entries[len(x.im.entries)-1].first, quoted(fmt.Sprint(a[c])))
 		}
@@ -223,6 +314,9 @@ func (x cursor) item() app.DataItem {
 		ShareCondition: x.text(cItemShareCondition),
 		ShareBasis:     x.text(cItemShareBasis),
 	}
+	if x.s.combined[cItemShareCondition] {
+		it.ShareCondition, it.ShareBasis = splitCombined(it.ShareType, it.ShareCondition)
+	}
 	if v := x.text(cLength); v != "" {
 		n, ok := parseLength(v)
 		if !ok {
@@ -246,10 +340,10 @@ func (im *importer) listSheet(name string, cols []column) (*sheet, []row) {
 func (im *importer) readDemands() {
 	s, rows := im.listSheet(SheetDemands, demandCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, demandCols[:], r}
+		x := cursor{im: im, s: s, cols: demandCols[:], r: r}
 		im.cat.Demands = append(im.cat.Demands, app.Demand{
 			ResourceName: x.text(dResourceName),
-			ResourceCode: x.code(dResourceCode),
+			ResourceCode: x.listCode(dResourceCode),
 			Items:        x.list(dItems),
 			Provider:     x.text(dProvider),
 			Usage:        app.DemandUsage(x.enum(dUsage, demandUsages)),
@@ -264,9 +358,9 @@ func (im *importer) readDemands() {
 func (im *importer) readDuties() {
 	s, rows := im.listSheet(SheetDuties, dutyCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, dutyCols[:], r}
+		x := cursor{im: im, s: s, cols: dutyCols[:], r: r}
 		im.cat.Duties = append(im.cat.Duties, app.Duty{
-			ResourceCode:   x.code(uResourceCode),
+			ResourceCode:   x.listCode(uResourceCode),
 			Items:          x.list(uItems),
 			Duty:           x.text(uDuty),
 			UpdateCycle:    app.UpdateCycle(x.enum(uUpdateCycle, updateCycles)),
@@ -283,9 +377,9 @@ func (im *importer) readDuties() {
 func (im *importer) readNegatives() {
 	s, rows := im.listSheet(SheetNegatives, negativeCols[:])
 	for _, r := range rows {
-		x := cursor{im, s, negativeCols[:], r}
+		x := cursor{im: im, s: s, cols: negativeCols[:], r: r}
 		im.cat.Negatives = append(im.cat.Negatives, app.Negative{
-			ResourceCode: x.code(nResourceCode),
+			ResourceCode: x.listCode(nResourceCode),
 			Items:        x.list(nItems),
 			Category:     app.NegativeCategory(x.enum(nCategory, negativeClasses)),
 			Basis:        x.text(nBasis),
@@ -294,4 +388,11 @@ func (im *importer) readNegatives() {
 		})
 		im.negRows = append(im.negRows, r.n)
 	}
+}
+
+// listCode returns the resource code in the cell of column c of a list
+// sheet, reporting one a spreadsheet program has mangled.
+func (x cursor) listCode(c int) string {
+	v, _ := x.codeText(c, true)
+	return v
 }

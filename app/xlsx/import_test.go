@@ -83,7 +83,7 @@ func resourceRow(code, name string) map[string]any {
 	cat, _, _ := strings.Cut(code, "/")
 	return map[string]any{
 		"信息资源分类": cat, "信息资源名称": name, "信息资源代码": code, "信息资源提供方": "霍邱县公安局",
-		"信息资源提供方代码": "113415220036123456", "信息资源摘要": name + "，用于社区服务。",
+		"信息资源提供方代码": "11341522003612345F", "信息资源摘要": name + "，用于社区服务。",
 		"信息资源格式分类": "数据库", "信息资源格式类型": "Dm", "信息项名称": "姓名", "数据类型": "字符型C", "数据长度": 50,
 		"共享类型": "无条件共享", "共享方式分类": "共享平台方式", "共享方式类型": "接口", "是否向社会开放": "否", "更新周期": "每日",
 	}
@@ -99,7 +99,7 @@ func with(m map[string]any, kv ...any) map[string]any {
 var infoSheet = sheetSpec{name: "目录信息", rows: []any{
 	[]any{"目录名称", "城关镇智慧社区项目政务数据共享资源目录"},
 	[]any{"信息资源提供方", "霍邱县城关镇人民政府"},
-	[]any{"信息资源提供方代码", "11341522003012345X"},
+	[]any{"信息资源提供方代码", "113415220030123450"},
 }}
 
 func TestImportReportsEveryBadCell(t *testing.T) {
@@ -160,12 +160,12 @@ func TestImportTolerance(t *testing.T) {
 			[]any{},
 			toAny(shuffled),
 			[]any{"姓名", "C", "城关镇户籍人口信息", " １０１００１／０００００１ ", "核对过", "101001", "霍邱县公安局",
-				"113415220036123456", "城关镇户籍人口信息。", "3", "301", 50, "2", "仅限政务部门使用", "1", "3", "否", "2", 46082},
+				"11341522003612345F", "城关镇户籍人口信息。", "3", "301", 50, "2", "仅限政务部门使用", "1", "3", "否", "2", 46082},
 			// a merged-cell style continuation: resource cells left blank
 			[]any{"公民身份号码", "字符型", "", "", "", "", "", "", "", "", "", "18.0"},
 			[]any{"出生日期", "d"},
 			[]any{"事件数量", "数值型N", "城关镇社区网格事件信息", "307001/000002", "", "", "霍邱县城关镇人民政府",
-				"11341522003012345X", "网格事件统计。", "电子表格", "XLSX", "", " 无条件共享 ", "", "共享平台", "文件", "是",
+				"113415220030123450", "网格事件统计。", "电子表格", "XLSX", "", " 无条件共享 ", "", "共享平台", "文件", "是",
 				"每月", "2027/3/1", "公开月度汇总"},
 		}},
 		infoSheet,
@@ -176,14 +176,14 @@ func TestImportTolerance(t *testing.T) {
 	}
 	want := []app.Resource{{
 		Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息", ProviderName: "霍邱县公安局",
-		ProviderCode: "113415220036123456", Abstract: "城关镇户籍人口信息。", FormatClass: app.FormatDatabase, FormatType: "301",
+		ProviderCode: "11341522003612345F", Abstract: "城关镇户籍人口信息。", FormatClass: app.FormatDatabase, FormatType: "301",
 		Items: []app.DataItem{{Name: "姓名", DataType: app.DataChar, Length: 50}, {Name: "公民身份号码", DataType: app.DataChar, Length: 18},
 			{Name: "出生日期", DataType: app.DataDate}},
 		ShareType: app.ShareConditional, ShareCondition: "仅限政务部门使用", ShareModeClass: app.ShareViaPlatform,
 		ShareModeType: app.ShareModeAPI, UpdateCycle: app.UpdateDaily, PublishDate: "2026-03-01",
 	}, {
 		Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息", ProviderName: "霍邱县城关镇人民政府",
-		ProviderCode: "11341522003012345X", Abstract: "网格事件统计。", FormatClass: app.FormatSpreadsheet, FormatType: "203",
+		ProviderCode: "113415220030123450", Abstract: "网格事件统计。", FormatClass: app.FormatSpreadsheet, FormatType: "203",
 		Items:     []app.DataItem{{Name: "事件数量", DataType: app.DataNumber}},
 		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile,
 		Open: true, OpenCondition: "公开月度汇总", UpdateCycle: app.UpdateMonthly, PublishDate: "2027-03-01",
@@ -279,7 +279,7 @@ func TestImportCatalogueFieldsByCell(t *testing.T) {
 		t.Errorf("without 目录信息: %v, want title, provider and code reported on the missing sheet", fs)
 	}
 	info := sheetSpec{name: "目录信息", rows: []any{[]any{"目录名称", " "}, []any{"信息资源提供方", "霍邱县城关镇人民政府"},
-		[]any{"信息资源提供方代码", "11341522003012345X"}}}
+		[]any{"信息资源提供方代码", "113415220030123450"}}}
 	_, err = xlsx.Import(bytes.NewReader(mustBook(t, sheetSpec{"信息资源目录", header, rows}, info)))
 	fs = app.FieldErrors(err)
 	if len(fs) != 1 || fs[0].Field != "目录信息!B1" || !strings.HasPrefix(fs[0].Message, "目录信息第 1 行“目录名称”：请填写目录名称") {

@@ -126,8 +126,10 @@ func (im *importer) cell(path []segment) (sheet string, order, row, col int, tit
 			return s.name, s.order, loc.first, -1, ""
 		case col == cFormatType && im.cat.Entries[top.index].FormatClass.FreeText() && s.colmap[cFormatOther] >= 0:
 			col = cFormatOther
+		case col == cCategory && s.colmap[cCategory] < 0 && s.colmap[cClass] >= 0:
+			col = cClass // the template's split classification
 		}
-		return s.name, s.order, loc.first, s.colmap[col], catalogueCols[col].name
+		return s.name, s.order, loc.first, s.colmap[col], catalogueImportCols[col].name
 	case "demands":
 		return im.listCell(SheetDemands, rowOf(im.demandRows), demandFieldCols, demandCols[:], field)
 	case "duties":
