@@ -153,6 +153,7 @@ type writer struct {
 	missing map[rune]bool
 	font    string
 	size    float64
+	widths  map[string]map[rune]float64
 	rowFn   func(cells []string, font string, fill bool) // the table being printed, to repeat its head on a new page
 }
 
@@ -180,7 +181,7 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 	if fonts.fallback != nil {
 		f.AddUTF8FontFromBytes(fontFallback, "", fonts.fallback)
 	}
-	w := &writer{f: f, fonts: fonts, missing: map[rune]bool{}}
+	w := &writer{f: f, fonts: fonts, missing: map[rune]bool{}, widths: map[string]map[rune]float64{}}
 	w.cover(doc)
 	tocPages := (len(doc.Chapters) + tocPerPage - 1) / tocPerPage
 	tocStart := f.PageCount() + 1
@@ -290,12 +291,34 @@ func (w *writer) runs(s string, main string) [][2]string {
 
 func (w *writer) width(s, font string, size float64) float64 {
 	total := 0.0
-	for _, r := range w.runs(s, font) {
-		w.f.SetFont(r[0], "", size)
-		total += w.f.GetStringWidth(r[1])
+	for _, r := range s {
+		f := font
+		if w.fonts.face(r) == 2 {
+			f = fontFallback
+		}
+		total += w.runeWidth(f, r)
 	}
-	w.f.SetFont(w.font, "", w.size)
-	return total
+	return total * size
+}
+
+// runeWidth is the advance of r in font at size 1, measured by fpdf once
+// per document (wrapping measures every character many times).
+func (w *writer) runeWidth(font string, r rune) float64 {
+	m := w.widths[font]
+	if m == nil {
+		m = map[rune]float64{}
+		w.widths[font] = m
+	}
+	if v, ok := m[r]; ok {
+		return v
+	}
+	w.f.SetFont(font, "", 1000)
+	v := w.f.GetStringWidth(string(r)) / 1000
+	if w.font != "" {
+		w.f.SetFont(w.font, "", w.size)
+	}
+	m[r] = v
+	return v
 }
 
 // line prints s with its baseline at y, switching to the fallback face
@@ -304,7 +327,7 @@ func (w *writer) line(x, y float64, s, font string, size float64) {
 	for _, r := range w.runs(s, font) {
 		w.f.SetFont(r[0], "", size)
 		w.f.Text(x, y, r[1])
-		x += w.f.GetStringWidth(r[1])
+		x += w.width(r[1], r[0], size)
 	}
 	w.setFont(font, size)
 }
@@ -456,7 +479,7 @@ func (w *writer) cover(doc *paper.Document) {
 	w.line((pageW-tw)/2, 80, title, fontBold, titleSize)
 	rows := []struct{ Label, Value string }{{"项目名称", doc.Project}, {"项目建设单位", doc.Unit}, {"主管部门", orDash(doc.Dept)}, {"编制日期", orDash(doc.Date)}}
 	y := 130.0
-	labelW := 34.0
+	labelW := 40.0
 	x := marginL + 12
 	valueW := contentW - 24 - labelW
 	for i, r := range rows {
