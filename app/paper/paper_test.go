@@ -56,3 +56,10 @@ func TestDeclarationLayout(t *testing.T) {
 		t.Errorf("a body without content: %v", err)
 	}
 }
+
+func TestChineseDateIsBeijingDay(t *testing.T) {
+	// 17:30 UTC on 14 March is already 15 March in Beijing.
+	if got := ChineseDate(time.Date(2027, 3, 14, 17, 30, 0, 0, time.UTC)); got != "2027年3月15日" {
+		t.Errorf("ChineseDate = %s", got)
+	}
+}

@@ -409,31 +409,33 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 			lines[i] = w.wrap(s, font, tableSize, cols[i]-2*cellPad)
 			n = max(n, len(lines[i]))
 		}
-		h := float64(n)*tableLineH + 2*cellPad
-		if w.y+h > pageH-marginB && w.y > marginT {
+		for {
+			fit := int((pageH - marginB - w.y - 2*cellPad) / tableLineH)
+			if fit < min(n, 2) && w.y > marginT+tableLineH*3 {
+				// Not even two lines fit: the row starts on the next page,
+				// under the table's head again.
+				w.newPage()
+				if len(t.Head) > 0 && font != fontBold {
+					w.headRow(t, cols)
+				}
+				continue
+			}
+			k := min(n, max(fit, 1))
+			w.cells(t, cols, lines, k, font, fill, labels)
+			if k == n {
+				return
+			}
+			// A row taller than what is left of the page goes on over the
+			// page break, its cells cut between lines.
+			for i := range lines {
+				lines[i] = lines[i][min(k, len(lines[i])):]
+			}
+			n -= k
 			w.newPage()
 			if len(t.Head) > 0 && font != fontBold {
 				w.headRow(t, cols)
 			}
 		}
-		x := marginL
-		for i, c := range cols {
-			style := "D"
-			if fill || labels && i == 0 {
-				f.SetFillColor(235, 238, 242)
-				style = "FD"
-			}
-			f.Rect(x, w.y, c, h, style)
-			for k, l := range lines[i] {
-				lx := x + cellPad
-				if t.Right != nil && i < len(t.Right) && t.Right[i] {
-					lx = x + c - cellPad - w.width(l, font, tableSize)
-				}
-				w.line(lx, w.y+cellPad+float64(k)*tableLineH+tableSize*0.3528+0.6, l, font, tableSize)
-			}
-			x += c
-		}
-		w.y += h
 	}
 	w.rowFn = row
 	if len(t.Head) > 0 {
@@ -462,6 +464,31 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 		w.y += 2
 	}
 	w.y += 2
+}
+
+// cells prints the first k lines of each cell of a row as one band of
+// boxes at w.y and moves below it.
+func (w *writer) cells(t *paper.Table, cols []float64, lines [][]string, k int, font string, fill, labels bool) {
+	f := w.f
+	h := float64(k)*tableLineH + 2*cellPad
+	x := marginL
+	for i, c := range cols {
+		style := "D"
+		if fill || labels && i == 0 {
+			f.SetFillColor(235, 238, 242)
+			style = "FD"
+		}
+		f.Rect(x, w.y, c, h, style)
+		for j, l := range lines[i][:min(k, len(lines[i]))] {
+			lx := x + cellPad
+			if t.Right != nil && i < len(t.Right) && t.Right[i] {
+				lx = x + c - cellPad - w.width(l, font, tableSize)
+			}
+			w.line(lx, w.y+cellPad+float64(j)*tableLineH+tableSize*0.3528+0.6, l, font, tableSize)
+		}
+		x += c
+	}
+	w.y += h
 }
 
 func (w *writer) headRow(t *paper.Table, _ []float64) {
@@ -506,6 +533,18 @@ func (w *writer) cover(doc *paper.Document) {
 		}
 		y = last + 16
 	}
+}
+
+// truncate shortens s with an ellipsis to fit width.
+func (w *writer) truncate(s, font string, size, width float64) string {
+	if w.width(s, font, size) <= width {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 0 && w.width(string(rs)+"…", font, size) > width {
+		rs = rs[:len(rs)-1]
+	}
+	return string(rs) + "…"
 }
 
 func orDash(s string) string {
@@ -555,7 +594,7 @@ func (w *writer) pageFrame(doc *paper.Document, p, total int, code *app.PrintCod
 		w.forceFont(fontRegular, 9)
 		h := doc.Project + " " + doc.Name
 		if w.width(h, fontRegular, 9) > contentW {
-			h = doc.Project
+			h = w.truncate(doc.Project, fontRegular, 9, contentW)
 		}
 		w.line((pageW-w.width(h, fontRegular, 9))/2, 20, h, fontRegular, 9)
 		f.SetLineWidth(0.3)

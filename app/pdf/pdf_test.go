@@ -221,3 +221,36 @@ func readPNG(t *testing.T, path string) image.Image {
 	}
 	return img
 }
+
+// TestLongCellsBreakAcrossPages: a table cell longer than a page goes on
+// over the page break instead of running into the footer, the page's band
+// just above the footer rule stays empty, and no text is lost.
+func TestLongCellsBreakAcrossPages(t *testing.T) {
+	needPoppler(t)
+	b := declarationBody()
+	long := strings.Repeat("依据《霍邱县政务信息化项目建设管理办法》及市场询价，按三家报价的中间价计取。", 60)
+	b.Declaration.Budget[0].Basis = long
+	b.Declaration.ProjectName = strings.Repeat("霍邱县城关镇智慧社区", 9) // a header too long for one line
+	res, err := Render(b, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, res.PDF)
+	for p := 1; p <= res.Pages; p++ {
+		// From the bottom margin (267 mm) to the footer rule (273 mm), in points.
+		band := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), "-x", "0", "-y", "757", "-W", "595", "-H", "15", path, "-")
+		if strings.TrimSpace(strings.ReplaceAll(band, "\f", "")) != "" {
+			t.Errorf("page %d: text below the body: %q", p, band)
+		}
+		header := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), "-x", "0", "-y", "40", "-W", "595", "-H", "20", path, "-")
+		if p > 1 && !strings.Contains(header, "…") {
+			t.Errorf("page %d: the long header is not shortened: %q", p, header)
+		}
+	}
+	body := squeeze(run(t, "pdftotext", "-raw", "-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-"))
+	// The table's head is printed again on the next page, inside the cut row.
+	body = strings.ReplaceAll(body, "序号费用类别名称规格数量金额（万元）计算依据", "")
+	if !strings.Contains(body, squeeze(long)) {
+		t.Errorf("the long cell's text is not all there, in order: %s", body)
+	}
+}

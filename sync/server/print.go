@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -24,9 +23,6 @@ import (
 var printFonts = sync.OnceValues(func() (*pdf.Fonts, error) {
 	return pdf.NewFonts(assets.PrintRegular, assets.PrintBold, pdf.SystemFallback())
 })
-
-// chinaTime is the zone the printed 编制日期 is written in.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // handleVerify answers a verification code printed on paper with the
 // revision it belongs to and whether that is still the current one. A code
@@ -90,14 +86,15 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 	fid, rev := r.PathValue("id"), r.PathValue("rev")
 	var (
 		rec  revisionRecord
+		fr   filingRecord
 		rid  string
 		data []byte
 	)
 	err := s.db.View(func(txn *badger.Txn) error {
-		if ok, err := exists(txn, key("f", fid)); err != nil {
-			return err
-		} else if !ok {
+		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
 			return notFound()
+		} else if err != nil {
+			return err
 		}
 		err := getJSON(txn, key("r", fid, rev), &rec)
 		switch {
@@ -142,7 +139,15 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 	if err != nil {
 		return err
 	}
-	o := pdf.Options{Options: paper.Options{Date: rec.Receipt.ReceivedAt.In(chinaTime)},
+	// 编制日期 is when the unit submitted the revision, as the client prints
+	// it; the time of receipt when the history does not say.
+	date := rec.Receipt.ReceivedAt
+	for _, tr := range fr.Filing.History {
+		if tr.Action == app.ActionSubmit && tr.RevisionID == rid {
+			date = tr.At
+		}
+	}
+	o := pdf.Options{Options: paper.Options{Date: date},
 		Code: &app.PrintCode{RevisionID: rid, Revision: rec.Receipt.Revision, BodySHA256: rec.Receipt.BodySHA256}}
 	if p := s.profile.Load(); p != nil {
 		o.Required = p.AcceptanceMaterials
