@@ -9,6 +9,7 @@ package pdf
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -49,6 +50,9 @@ func NewFonts(regular, bold, fallback []byte) (*Fonts, error) {
 		return nil, fmt.Errorf("pdf: bold font: %w", err)
 	}
 	if fallback != nil {
+		if !trueType(fallback) {
+			return nil, errors.New("pdf: the fallback font has no TrueType outlines")
+		}
 		if f.fbCover, err = sfnt.Parse(fallback); err != nil {
 			return nil, fmt.Errorf("pdf: fallback font: %w", err)
 		}
@@ -56,26 +60,46 @@ func NewFonts(regular, bold, fallback []byte) (*Fonts, error) {
 	return f, nil
 }
 
-// SystemFallbackPaths are TrueType faces with a wide CJK repertoire that
-// SystemFallback looks for, in order (TrueType collections are not read).
+// SystemFallbackPaths are fonts with TrueType outlines and a wide CJK
+// repertoire (GBK and beyond, for rare characters of names) that
+// SystemFallback looks for, in order; of a collection (.ttc) the first
+// face is used. Faces with CFF outlines (Noto CJK's .ttc) cannot be
+// embedded by the renderer and are skipped.
 var SystemFallbackPaths = []string{
-	`C:\Windows\Fonts\simhei.ttf`, `C:\Windows\Fonts\simkai.ttf`, `C:\Windows\Fonts\simfang.ttf`,
+	`C:\Windows\Fonts\simsun.ttc`, `C:\Windows\Fonts\msyh.ttc`, `C:\Windows\Fonts\simhei.ttf`,
+	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+	"/usr/share/fonts/truetype/arphic/uming.ttc",
 	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-	"/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
-	"/usr/share/fonts/truetype/unifont/unifont.ttf",
 }
 
-// SystemFallback returns the first of SystemFallbackPaths that can be read,
-// or nil when none is installed.
+// SystemFallback returns the first of SystemFallbackPaths installed here as
+// a standalone TrueType font, or nil when there is none.
 func SystemFallback() []byte {
 	for _, p := range SystemFallbackPaths {
-		if b, err := os.ReadFile(p); err == nil {
-			if _, err := sfnt.Parse(b); err == nil {
-				return b
-			}
+		if b, err := readFallback(p); err == nil {
+			return b
 		}
 	}
 	return nil
+}
+
+// readFallback reads the font at path as a fallback face: the first face of
+// a collection, TrueType outlines only.
+func readFallback(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if b, err = collectionFace(b, 0); err != nil {
+		return nil, err
+	}
+	if !trueType(b) {
+		return nil, fmt.Errorf("pdf: %s has no TrueType outlines", path)
+	}
+	if _, err := sfnt.Parse(b); err != nil {
+		return nil, fmt.Errorf("pdf: %s: %w", path, err)
+	}
+	return b, nil
 }
 
 // face says which face prints r: 1 regular, 2 fallback, -1 none.
@@ -154,7 +178,9 @@ type writer struct {
 	font    string
 	size    float64
 	widths  map[string]map[rune]float64
-	rowFn   func(cells []string, font string, fill bool) // the table being printed, to repeat its head on a new page
+	// hasFallback is set once the fallback face was added to the document.
+	hasFallback bool
+	rowFn       func(cells []string, font string, fill bool) // the table being printed, to repeat its head on a new page
 }
 
 // Render prints body b.
@@ -178,9 +204,6 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 	f.SetCreator("egovdesk", true)
 	f.AddUTF8FontFromBytes(fontRegular, "", fonts.regular)
 	f.AddUTF8FontFromBytes(fontBold, "", fonts.bold)
-	if fonts.fallback != nil {
-		f.AddUTF8FontFromBytes(fontFallback, "", fonts.fallback)
-	}
 	w := &writer{f: f, fonts: fonts, missing: map[rune]bool{}, widths: map[string]map[rune]float64{}}
 	w.cover(doc)
 	tocPages := (len(doc.Chapters) + tocPerPage - 1) / tocPerPage
@@ -257,6 +280,16 @@ func (w *writer) setFont(name string, size float64) {
 	w.f.SetFont(name, "", size)
 }
 
+// addFallback adds the fallback face to the document the first time a
+// character needs it: parsing a large system font costs more than the
+// rest of a document, and most documents never need it.
+func (w *writer) addFallback() {
+	if !w.hasFallback {
+		w.hasFallback = true
+		w.f.AddUTF8FontFromBytes(fontFallback, "", w.fonts.fallback)
+	}
+}
+
 // forceFont sets the font even if fpdf believes it is set: after SetPage to
 // an earlier page, that page's content may have ended with another font.
 func (w *writer) forceFont(name string, size float64) {
@@ -273,6 +306,7 @@ func (w *writer) runs(s string, main string) [][2]string {
 		switch w.fonts.face(r) {
 		case 2:
 			font = fontFallback
+			w.addFallback()
 		case -1:
 			w.missing[r] = true
 		}
@@ -295,6 +329,7 @@ func (w *writer) width(s, font string, size float64) float64 {
 		f := font
 		if w.fonts.face(r) == 2 {
 			f = fontFallback
+			w.addFallback()
 		}
 		total += w.runeWidth(f, r)
 	}
