@@ -259,14 +259,14 @@ func catalogue(c *app.Catalogue, o Options) *Document {
 			app.LabelOf(app.DemandUsageChoices, string(d.Usage)), v(d.Basis), v(d.Scenario)})
 	}
 	duty := &Table{Head: []string{"序号", "资源代码", "信息项", "对应职责", "更新周期", "共享类型", "责任人", "完成时限"},
-		Widths: []float64{1.3, 3, 2.6, 3, 1.6, 2, 1.6, 2.4}}
+		Widths: []float64{1.3, 3.2, 2.2, 2.8, 1.5, 1.9, 1.5, 2.9}}
 	for i, d := range c.Duties {
 		duty.Rows = append(duty.Rows, []string{strconv.Itoa(i + 1), v(d.ResourceCode), itemList(d.Items), v(d.Duty),
 			app.LabelOf(app.UpdateCycleChoices, string(d.UpdateCycle)), app.LabelOf(app.ShareTypeChoices, string(d.ShareType)),
 			v(d.Owner), v(d.Due)})
 	}
 	neg := &Table{Head: []string{"序号", "资源代码", "信息项", "类别", "法律法规或政策依据", "复核日期", "替代方式"},
-		Widths: []float64{1.3, 3, 2.4, 2, 4.5, 2.2, 3}}
+		Widths: []float64{1.3, 3.2, 2.3, 1.8, 4.2, 2.6, 2.9}}
 	for i, n := range c.Negatives {
 		neg.Rows = append(neg.Rows, []string{strconv.Itoa(i + 1), v(n.ResourceCode), itemList(n.Items),
 			app.LabelOf(app.NegativeCategoryChoices, string(n.Category)), v(n.Basis), v(n.ReviewDate), v(n.Alternative)})

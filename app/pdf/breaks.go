@@ -18,7 +18,7 @@ func opening(r rune) bool { return strings.ContainsRune(noLineEnd, r) }
 
 // unit is a piece of text a line may not break inside: one CJK character,
 // or a run of Latin letters and digits with the punctuation inside it
-// ("SM2/SM3", "0564-6012345", "99.95%").
+// ("SM4-GCM", "0564-6012345", "99.95%"), up to and including a slash.
 type unit struct {
 	s     string
 	first rune
@@ -47,7 +47,9 @@ func units(s string) []unit {
 			i = j
 			continue
 		case wordRune(r):
-			for j < len(rs) && wordRune(rs[j]) {
+			// A slash ends a unit: codes and paths ("101001/000001")
+			// may break after it.
+			for j < len(rs) && wordRune(rs[j]) && rs[j-1] != '/' {
 				j++
 			}
 		}

@@ -22,7 +22,9 @@ func TestWrapKinsoku(t *testing.T) {
 		// 《 would end line 1: it moves down.
 		{"一二三《四五》六", 4, []string{"一二三", "《四五》", "六"}},
 		// a Latin word is not cut; spaces vanish at a line end.
-		{"采用 SM2/SM3 算法", 8, []string{"采用", "SM2/SM3", "算法"}},
+		{"采用 SM4-GCM 算法", 8, []string{"采用", "SM4-GCM", "算法"}},
+		// a code may break after its slash.
+		{"代码 101001/000001", 9, []string{"代码", "101001/", "000001"}},
 		// a word wider than the line is cut by characters.
 		{"0123456789", 4, []string{"0123", "4567", "89"}},
 		{"", 4, []string{""}},
