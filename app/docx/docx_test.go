@@ -3,6 +3,7 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -107,4 +108,13 @@ func TestLibreOfficeReadsIt(t *testing.T) {
 	if !strings.Contains(string(info), "(A4)") {
 		t.Errorf("LibreOffice did not lay it out on A4:\n%s", info)
 	}
+	// The header and the page numbers, filled in by LibreOffice, on the last page.
+	pages := strings.Split(string(out), "\f")
+	last := strings.Join(strings.Fields(pages[len(pages)-2]), "")
+	n := strings.Count(string(out), "\f")
+	if want := fmt.Sprintf("第%d页共%d页", n, n); !strings.Contains(last, want) || !strings.Contains(last, squeeze(doc.Project)) {
+		t.Errorf("last page (%d) lacks %s or the header %s: %.300s", n, want, doc.Project, last)
+	}
 }
+
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
