@@ -9,7 +9,7 @@ BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help check test vet lint fmt bench memory bureau run screenshots imetest uitest
+.PHONY: help check test vet lint fmt bench memory bureau run screenshots imetest uitest docx-check
 
 help:
 	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
@@ -21,6 +21,7 @@ help:
 	@echo "make screenshots  the client's screens under Xvfb into docs/screenshots/"
 	@echo "make imetest pinyin typed through a real fcitx5 into the real client under Xvfb (docs/ime.md)"
 	@echo "make uitest  drive the real client under Xvfb with xdotool through a clerk's whole job"
+	@echo "make docx-check  the Word export converted by LibreOffice headless, its text checked"
 
 check: fmt vet lint test
 
@@ -80,3 +81,10 @@ xlsx-print:
 	EGOVDESK_NEED_SOFFICE=1 EGOVDESK_PRINT_PNG=$(CURDIR)/docs/catalogue-print.png \
 		$(GO) test -tags $(TESTTAGS) -count=1 -run 'TestLibreOfficePrint' -v ./app/xlsx/
 	convert docs/catalogue-print.png -colorspace Gray -depth 4 docs/catalogue-print.png
+
+# The declaration's Word export (app/docx) converted to PDF by LibreOffice
+# headless and its text checked with pdftotext. Needs libreoffice-writer-nogui
+# and poppler-utils; `make check` runs it too but skips it without soffice.
+docx-check:
+	@command -v soffice >/dev/null || { echo "docx-check needs soffice (apt install libreoffice-writer-nogui)"; exit 1; }
+	$(GO) test -count=1 -run 'TestLibreOfficeReadsIt' -v ./app/docx

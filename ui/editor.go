@@ -116,7 +116,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	right.SetMinSize(fyne.NewSize(380, 0))
 
 	state := container.NewHBox(e.status, e.send, e.saved)
-	buttons := container.NewHBox(back, timeline, e.retry, e.revise, e.submit)
+	buttons := container.NewHBox(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))

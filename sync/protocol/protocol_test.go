@@ -45,6 +45,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"ProfileDocument":     reflect.TypeFor[protocol.ProfileDocument](),
 		"FieldError":          reflect.TypeFor[app.FieldError](),
 		"Problem":             reflect.TypeFor[protocol.Problem](),
+		"Verification":        reflect.TypeFor[protocol.Verification](),
 	}
 	var doc struct {
 		Components struct {

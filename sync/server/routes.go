@@ -65,6 +65,8 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathReviewAttachment, AccessReviewer, s.handleReviewAttachment),
 		r("POST", protocol.PathDecisions, AccessReviewer, s.handleDecision),
 		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),
+		r("GET", protocol.PathVerify, AccessReviewer, s.handleVerify),
+		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
 	}
 }
 

@@ -180,6 +180,12 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(fx.do("POST", protocol.PathNotices, fx.reviewer, protocol.NoticeRequest{Title: "t", Text: "x"}))
 			return r
 		},
+		"GET " + protocol.PathVerify: func() response {
+			return fx.do("GET", protocol.Path(protocol.PathVerify, app.CodeID(f.Revision.ID)+"-1-000000000000"), fx.clerkB, nil)
+		},
+		"GET " + protocol.PathReviewPDF: func() response {
+			return fx.do("GET", protocol.Path(protocol.PathReviewPDF, f.ID, f.Revision.ID), fx.clerkB, nil)
+		},
 	}
 	for _, rt := range fx.srv.Routes() {
 		c, ok := cases[rt.Pattern]

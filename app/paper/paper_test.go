@@ -1,0 +1,65 @@
+package paper
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+)
+
+func TestNumeral(t *testing.T) {
+	for n, want := range map[int]string{1: "一", 9: "九", 10: "十", 11: "十一", 12: "十二", 20: "二十", 23: "二十三"} {
+		if got := Numeral(n); got != want {
+			t.Errorf("Numeral(%d) = %s, want %s", n, got, want)
+		}
+	}
+}
+
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		part, whole app.Money
+		want        string
+	}{{app.Wans(150), app.Wans(180), "83.3%"}, {app.Wans(30), app.Wans(180), "16.7%"}, {1, 3, "33.3%"}, {5, 5, "100.0%"}, {1, 0, "—"}} {
+		if got := share(c.part, c.whole); got != c.want {
+			t.Errorf("share(%d, %d) = %s, want %s", c.part, c.whole, got, c.want)
+		}
+	}
+}
+
+// The declaration's chapters follow the editor's sections, and its
+// investment chapter totals the budget and funding with their 大写 amounts.
+func TestDeclarationLayout(t *testing.T) {
+	d := apptest.Declaration()
+	doc, err := Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{Date: time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, c := range doc.Chapters {
+		titles = append(titles, c.Title)
+	}
+	want := []string{"基本信息", "项目性质与类别", "建设目标与内容", "数据资源", "安全保障", "密码应用方案", "部署方案", "信创适配",
+		"运行维护", "实施进度", "投资估算与资金来源", "申报材料"}
+	if !slices.Equal(titles, want) {
+		t.Errorf("chapters %v, want %v", titles, want)
+	}
+	text := strings.Join(doc.Text(), "\n")
+	for _, w := range []string{"人民币壹佰捌拾万元整", "合计（大写）：人民币壹佰捌拾万元整", "2027年3月5日", "83.3%", "平台软件开发"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("layout lacks %q", w)
+		}
+	}
+	if _, err := Build(app.Body{Kind: app.KindDeclaration}, Options{}); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("a body without content: %v", err)
+	}
+}
+
+func TestChineseDateIsBeijingDay(t *testing.T) {
+	// 17:30 UTC on 14 March is already 15 March in Beijing.
+	if got := ChineseDate(time.Date(2027, 3, 14, 17, 30, 0, 0, time.UTC)); got != "2027年3月15日" {
+		t.Errorf("ChineseDate = %s", got)
+	}
+}

@@ -1,0 +1,153 @@
+package pdf
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Chinese line-breaking rules (禁则处理, GB/T 15834 and common typesetting
+// practice): no line may start with a closing mark and none may end with an
+// opening one.
+const (
+	noLineStart = "，。、；：？！）》」』】〕〉’”…—·%‰℃,.;:?!)]}>％、～"
+	noLineEnd   = "（《「『【〔〈‘“([{<"
+)
+
+func closing(r rune) bool { return strings.ContainsRune(noLineStart, r) }
+func opening(r rune) bool { return strings.ContainsRune(noLineEnd, r) }
+
+// unit is a piece of text a line may not break inside: one CJK character,
+// or a run of Latin letters and digits with the punctuation inside it
+// ("SM4-GCM", "0564-6012345", "99.95%"), up to and including a slash.
+type unit struct {
+	s     string
+	first rune
+	last  rune
+	space bool // a run of spaces: a break opportunity that vanishes at a line end
+}
+
+func wordRune(r rune) bool {
+	return r < 0x2E80 && !unicode.IsSpace(r) && r != '(' && r != ')' && !(r >= 0x2000 && r <= 0x206F) &&
+		!strings.ContainsRune("（），。、；：？！", r)
+}
+
+// units splits one paragraph (no newlines) into units.
+func units(s string) []unit {
+	var out []unit
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		j := i + 1
+		switch {
+		case unicode.IsSpace(r):
+			for j < len(rs) && unicode.IsSpace(rs[j]) {
+				j++
+			}
+			out = append(out, unit{s: " ", first: ' ', last: ' ', space: true})
+			i = j
+			continue
+		case wordRune(r):
+			// A slash ends a unit: codes and paths ("101001/000001")
+			// may break after it.
+			for j < len(rs) && wordRune(rs[j]) && rs[j-1] != '/' {
+				j++
+			}
+		}
+		out = append(out, unit{s: string(rs[i:j]), first: r, last: rs[j-1]})
+		i = j
+	}
+	return out
+}
+
+// wrap breaks text into lines no wider than width by measure, keeping the
+// 禁则: a line that would start with a closing mark takes the last unit
+// of the line before with it (推出), and an opening mark at a line's end
+// moves to the next line. A word wider than a whole line is cut by
+// characters; a closing mark after such a word hangs past the line's end.
+// Newlines in text end lines; an empty text gives one empty line.
+func wrap(text string, width float64, measure func(string) float64) []string {
+	var lines []string
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		lines = append(lines, wrapPara(para, width, measure)...)
+	}
+	return lines
+}
+
+func wrapPara(para string, width float64, measure func(string) float64) []string {
+	us := units(para)
+	// Cut words wider than a line into characters.
+	for i := 0; i < len(us); i++ {
+		if !us[i].space && len([]rune(us[i].s)) > 1 && measure(us[i].s) > width {
+			var cut []unit
+			for _, r := range us[i].s {
+				cut = append(cut, unit{s: string(r), first: r, last: r})
+			}
+			us = append(us[:i], append(cut, us[i+1:]...)...)
+		}
+	}
+	var lines [][]unit
+	var cur []unit
+	w := 0.0
+	for i := 0; i < len(us); i++ {
+		u := us[i]
+		uw := measure(u.s)
+		if len(cur) > 0 && w+uw > width && !u.space {
+			if closing(u.first) && len(trimSpace(cur)) <= 1 {
+				// Nothing to take down with it (a word as wide as the
+				// line): the mark hangs past the end instead (悬挂).
+				cur = append(trimSpace(cur), u)
+				w += uw
+				continue
+			}
+			next := []unit{}
+			// 推出: pull units down while the new line would start with a
+			// closing mark or the old one would end with an opening mark.
+			for len(cur) > 1 {
+				last := cur[len(cur)-1]
+				startsBad := closing(u.first) && len(next) == 0 || len(next) > 0 && closing(next[0].first)
+				endsBad := opening(last.last)
+				if last.space {
+					cur = cur[:len(cur)-1]
+					continue
+				}
+				if !startsBad && !endsBad {
+					break
+				}
+				next = append([]unit{last}, next...)
+				cur = cur[:len(cur)-1]
+				if !closing(next[0].first) && !opening(cur[len(cur)-1].last) {
+					break
+				}
+			}
+			lines = append(lines, trimSpace(cur))
+			cur = append(next, u)
+			w = 0
+			for _, c := range cur {
+				w += measure(c.s)
+			}
+			continue
+		}
+		if u.space && len(cur) == 0 && len(lines) > 0 {
+			continue // no space at the start of a wrapped line
+		}
+		cur = append(cur, u)
+		w += uw
+	}
+	lines = append(lines, trimSpace(cur))
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		var b strings.Builder
+		for _, u := range l {
+			b.WriteString(u.s)
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+func trimSpace(us []unit) []unit {
+	for len(us) > 0 && us[len(us)-1].space {
+		us = us[:len(us)-1]
+	}
+	return us
+}

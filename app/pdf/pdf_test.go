@@ -1,0 +1,261 @@
+package pdf
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/app/paper"
+)
+
+func needPoppler(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"pdftotext", "pdffonts", "pdfinfo", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (poppler-utils) is not installed", tool)
+		}
+	}
+}
+
+func writePDF(t *testing.T, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "filing.pdf")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// TestRenderEveryKind prints each kind with a verification code and reads
+// the PDF back with poppler: every field's text in the order of the
+// document, the page count, A4, embedded subset fonts, and on every page
+// the header, "第 X 页 共 Y 页" and the code.
+func TestRenderEveryKind(t *testing.T) {
+	needPoppler(t)
+	for _, b := range []app.Body{declarationBody(), catalogueBody(), trialBody(), acceptanceBody()} {
+		t.Run(string(b.Kind), func(t *testing.T) {
+			o := testOptions(true)
+			o.Required = []string{"trial_report", "test_report"}
+			res, err := Render(b, fonts(t), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Missing) > 0 {
+				t.Errorf("characters not printed: %q", string(res.Missing))
+			}
+			path := writePDF(t, res.PDF)
+			info := run(t, "pdfinfo", path)
+			if !strings.Contains(info, fmt.Sprintf("Pages:           %d\n", res.Pages)) || !strings.Contains(info, "(A4)") {
+				t.Errorf("pdfinfo, want %d A4 pages:\n%s", res.Pages, info)
+			}
+			fontsOut := run(t, "pdffonts", path)
+			lines := strings.Split(strings.TrimSpace(fontsOut), "\n")[2:]
+			if len(lines) != 2 {
+				t.Errorf("want the regular and the bold face:\n%s", fontsOut)
+			}
+			for _, l := range lines {
+				f := strings.Fields(l)
+				// name type… encoding emb sub uni
+				if n := len(f); !strings.HasPrefix(f[0], "EGVDA") || f[n-5] != "yes" || f[n-4] != "yes" || f[n-3] != "yes" {
+					t.Errorf("font not an embedded subset with Unicode: %s", l)
+				}
+			}
+			doc, err := paper.Build(b, o.Options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The body area only (no header, footer), in content order.
+			body := squeeze(run(t, "pdftotext", "-raw", "-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-"))
+			at := 0
+			for _, want := range doc.Text() {
+				w := squeeze(want)
+				i := strings.Index(body[at:], w)
+				if i < 0 {
+					t.Fatalf("%q not found after offset %d (in order); text there: %.200s", want, at, body[at:])
+				}
+				at += i + len(w)
+			}
+			code := o.Code.String()
+			for p := 1; p <= res.Pages; p++ {
+				page := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), path, "-")
+				for _, want := range []string{fmt.Sprintf("第 %d 页 共 %d 页", p, res.Pages), "核验码 " + code,
+					"回执 " + o.Code.RevisionID, "第 2 版"} {
+					if !strings.Contains(squeeze(page), squeeze(want)) {
+						t.Errorf("page %d lacks %q", p, want)
+					}
+				}
+				if p > 1 && !strings.Contains(page, doc.Project) {
+					t.Errorf("page %d lacks the header %q", p, doc.Project)
+				}
+				if strings.Contains(page, "草稿") {
+					t.Errorf("page %d of a received filing is marked as a draft", p)
+				}
+			}
+		})
+	}
+}
+
+// TestDraftWatermark: a filing the bureau has not received is marked on
+// every page and carries no verification code.
+func TestDraftWatermark(t *testing.T) {
+	needPoppler(t)
+	res, err := Render(declarationBody(), fonts(t), testOptions(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, res.PDF)
+	for p := 1; p <= res.Pages; p++ {
+		page := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), path, "-")
+		if !strings.Contains(page, watermark) || !strings.Contains(page, "本件未经数管局接收") {
+			t.Errorf("draft page %d lacks the watermark or the draft footer", p)
+		}
+		if strings.Contains(page, "核验码") {
+			t.Errorf("draft page %d carries a verification code", p)
+		}
+	}
+}
+
+// TestMissingCharacters: a character no font has is reported, not dropped
+// silently; with a fallback face that has it, it is printed from that face.
+func TestMissingCharacters(t *testing.T) {
+	needPoppler(t)
+	b := declarationBody()
+	b.Declaration.Contact.Leader = "王㛃♞" // ext. A and a symbol: not in the GB 2312 cut
+	res, err := Render(b, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Missing) != "♞㛃" {
+		t.Errorf("Missing = %q, want ♞㛃", string(res.Missing))
+	}
+	dejavu, err := os.ReadFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+	if err != nil {
+		t.Skip("no DejaVu Sans to fall back on (fonts-dejavu-core)")
+	}
+	// As SystemFallback finds it on Windows or with WenQuanYi: a face of a collection.
+	face, err := collectionFace(collect(dejavu), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := NewFonts(fonts(t).regular, fonts(t).bold, face)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Render(b, fb, testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Missing) != "㛃" {
+		t.Errorf("with DejaVu, Missing = %q, want only 㛃", string(res.Missing))
+	}
+	path := writePDF(t, res.PDF)
+	if out := run(t, "pdffonts", path); !strings.Contains(out, "EGVDAC+fallback") {
+		t.Errorf("fallback face not embedded:\n%s", out)
+	}
+	if out := run(t, "pdftotext", "-f", "3", "-l", "3", path, "-"); !strings.Contains(out, "王") || !strings.Contains(out, "♞") {
+		t.Errorf("the leader's name lost its fallback character:\n%s", out)
+	}
+}
+
+// TestCoverMatchesReference renders the cover of the fixture declaration
+// and compares it with testdata/cover.png, reviewed by eye, pixel by pixel
+// with a tolerance for anti-aliasing differences between poppler versions.
+// UPDATE_REFERENCE=1 writes a new reference (look at it before committing).
+func TestCoverMatchesReference(t *testing.T) {
+	needPoppler(t)
+	res, err := Render(declarationBody(), fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, res.PDF)
+	prefix := filepath.Join(t.TempDir(), "cover")
+	run(t, "pdftoppm", "-r", "50", "-png", "-gray", "-singlefile", "-f", "1", "-l", "1", path, prefix)
+	if os.Getenv("UPDATE_REFERENCE") != "" {
+		data, _ := os.ReadFile(prefix + ".png")
+		if err := os.WriteFile("testdata/cover.png", data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, want := readPNG(t, prefix+".png"), readPNG(t, "testdata/cover.png")
+	if got.Bounds() != want.Bounds() {
+		t.Fatalf("cover is %v, reference %v", got.Bounds(), want.Bounds())
+	}
+	differ, total := 0, 0
+	for y := got.Bounds().Min.Y; y < got.Bounds().Max.Y; y++ {
+		for x := got.Bounds().Min.X; x < got.Bounds().Max.X; x++ {
+			a, _, _, _ := got.At(x, y).RGBA()
+			b, _, _, _ := want.At(x, y).RGBA()
+			if d := int(a>>8) - int(b>>8); d > 64 || d < -64 {
+				differ++
+			}
+			total++
+		}
+	}
+	if differ > total/200 { // 0.5% of the pixels
+		t.Errorf("cover differs from testdata/cover.png in %d of %d pixels", differ, total)
+	}
+}
+
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestLongCellsBreakAcrossPages: a table cell longer than a page goes on
+// over the page break instead of running into the footer, the page's band
+// just above the footer rule stays empty, and no text is lost.
+func TestLongCellsBreakAcrossPages(t *testing.T) {
+	needPoppler(t)
+	b := declarationBody()
+	long := strings.Repeat("依据《霍邱县政务信息化项目建设管理办法》及市场询价，按三家报价的中间价计取。", 60)
+	b.Declaration.Budget[0].Basis = long
+	b.Declaration.ProjectName = strings.Repeat("霍邱县城关镇智慧社区", 9) // a header too long for one line
+	res, err := Render(b, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, res.PDF)
+	for p := 1; p <= res.Pages; p++ {
+		// From the bottom margin (267 mm) to the footer rule (273 mm), in points.
+		band := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), "-x", "0", "-y", "757", "-W", "595", "-H", "15", path, "-")
+		if strings.TrimSpace(strings.ReplaceAll(band, "\f", "")) != "" {
+			t.Errorf("page %d: text below the body: %q", p, band)
+		}
+		header := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), "-x", "0", "-y", "40", "-W", "595", "-H", "20", path, "-")
+		if p > 1 && !strings.Contains(header, "…") {
+			t.Errorf("page %d: the long header is not shortened: %q", p, header)
+		}
+	}
+	body := squeeze(run(t, "pdftotext", "-raw", "-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-"))
+	// The table's head is printed again on the next page, inside the cut row.
+	body = strings.ReplaceAll(body, "序号费用类别名称规格数量金额（万元）计算依据", "")
+	if !strings.Contains(body, squeeze(long)) {
+		t.Errorf("the long cell's text is not all there, in order: %s", body)
+	}
+}

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// PrintCode is what a printed filing carries so that a paper copy can be
+// checked against what the bureau received: the bureau's receipt (the
+// revision ID the receipt acknowledges), the revision number and the body's
+// SHA-256. Its String form is the code printed in every page's footer and
+// in the QR code, short enough to be typed from paper:
+//
+//	3f2a9c1e-2-9f86d081884c
+//
+// the first 8 characters of the revision ID without dashes, the revision
+// number, and the first 12 hex digits (48 bits) of the body's SHA-256.
+type PrintCode struct {
+	RevisionID string // the full ID when made from a receipt; the 8-character prefix when parsed
+	Revision   int
+	BodySHA256 string // the full hash when made from a receipt; the 12-digit prefix when parsed
+}
+
+// Lengths of the parts of a printed verification code.
+const (
+	printCodeIDLen     = 8
+	printCodeDigestLen = 12
+)
+
+// CodeID returns the revision part of a printed code for revision ID id:
+// its first 8 characters without dashes, in lower case.
+func CodeID(id string) string {
+	s := strings.ToLower(strings.ReplaceAll(id, "-", ""))
+	if len(s) > printCodeIDLen {
+		s = s[:printCodeIDLen]
+	}
+	return s
+}
+
+// String returns the code as printed.
+func (c PrintCode) String() string {
+	d := strings.ToLower(c.BodySHA256)
+	if len(d) > printCodeDigestLen {
+		d = d[:printCodeDigestLen]
+	}
+	return CodeID(c.RevisionID) + "-" + strconv.Itoa(c.Revision) + "-" + d
+}
+
+// Digest returns the short digest of the body as printed.
+func (c PrintCode) Digest() string {
+	d := strings.ToLower(c.BodySHA256)
+	if len(d) > printCodeDigestLen {
+		d = d[:printCodeDigestLen]
+	}
+	return d
+}
+
+// Matches reports whether the code c, as parsed from paper, names the
+// revision id with number rev and body hash sum.
+func (c PrintCode) Matches(id string, rev int, sum string) bool {
+	return c.Revision == rev && CodeID(id) == c.RevisionID &&
+		strings.HasPrefix(strings.ToLower(sum), c.BodySHA256)
+}
+
+// ParsePrintCode reads a code typed or scanned from paper: spaces are
+// ignored and letters may be in either case. It fails with an EINVALID
+// *Error in Chinese that says what the code should look like.
+func ParsePrintCode(s string) (PrintCode, error) {
+	t := strings.ToLower(strings.Join(strings.Fields(s), ""))
+	bad := Errorf(EINVALID, "核验码“%s”格式不正确：应为页脚“核验码”后的三段，如 3f2a9c1e-2-9f86d081884c", s)
+	i := strings.LastIndexByte(t, '-')
+	if i < 0 {
+		return PrintCode{}, bad
+	}
+	j := strings.LastIndexByte(t[:i], '-')
+	if j <= 0 {
+		return PrintCode{}, bad
+	}
+	id, num, digest := t[:j], t[j+1:i], t[i+1:]
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || len(digest) != printCodeDigestLen || !isHex(digest) ||
+		len(id) == 0 || len(id) > printCodeIDLen || strings.Contains(id, "-") {
+		return PrintCode{}, bad
+	}
+	return PrintCode{RevisionID: id, Revision: n, BodySHA256: digest}, nil
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Label returns the line a page footer carries: the code, and the receipt,
+// revision and digest it is made of, for a reader without a scanner.
+func (c PrintCode) Label() string {
+	return fmt.Sprintf("核验码 %s（回执 %s，第 %d 版，正文摘要 %s）", c, c.RevisionID, c.Revision, c.Digest())
+}

@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+var codeInText = regexp.MustCompile(`核验码 ([0-9a-z]{1,8}-[0-9]+-[0-9a-f]{12})`)
+
+// printedCode downloads the PDF of revision rev of filing id as a reviewer
+// and reads the verification code back from its text, as from paper.
+func (fx *fixture) printedCode(t *testing.T, id, rev string) string {
+	t.Helper()
+	r := fx.do("GET", protocol.Path(protocol.PathReviewPDF, id, rev), fx.reviewer, nil)
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != protocol.MediaPDF {
+		t.Fatalf("PDF of %s/%s: %d %s: %.300s", id, rev, r.StatusCode, r.Header.Get("Content-Type"), r.body)
+	}
+	path := filepath.Join(t.TempDir(), "filing.pdf")
+	if err := os.WriteFile(path, r.body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-f", "3", "-l", "3", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	m := codeInText.FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no verification code in page 3's text:\n%s", out)
+	}
+	return m[1]
+}
+
+// TestPrintVerifyRoundTrip prints a received revision, reads its code from
+// the PDF's text, and checks it at the bureau: it names the right revision
+// while current, still names it after a new revision (no longer current),
+// the new revision prints a different code, and a code whose digest was
+// altered is not found.
+func TestPrintVerifyRoundTrip(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	rc1 := fx.submit(fx.clerkA, f, http.StatusCreated)
+	code1 := fx.printedCode(t, f.ID, "1")
+	if want := (app.PrintCode{RevisionID: f.Revision.ID, Revision: 1, BodySHA256: rc1.BodySHA256}).String(); code1 != want {
+		t.Fatalf("printed code %s, want %s", code1, want)
+	}
+	var v protocol.Verification
+	fx.mustJSON("GET", protocol.Path(protocol.PathVerify, code1), fx.reviewer, nil, http.StatusOK, &v)
+	if v.FilingID != f.ID || v.Revision != 1 || v.RevisionID != f.Revision.ID || !v.Current || v.BodySHA256 != rc1.BodySHA256 ||
+		v.UnitName != fx.unitA.Name || v.Title != f.Declaration.ProjectName {
+		t.Fatalf("verify %s = %+v", code1, v)
+	}
+
+	// Returned and revised: the first paper still verifies, as not current.
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充绩效指标", http.StatusOK)
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Indicators = "事件按时办结率不低于 95%"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	code2 := fx.printedCode(t, f.ID, f.Revision.ID)
+	if code2 == code1 {
+		t.Fatalf("a changed body printed the same code %s", code2)
+	}
+	fx.mustJSON("GET", protocol.Path(protocol.PathVerify, code1), fx.reviewer, nil, http.StatusOK, &v)
+	if v.Revision != 1 || v.Current || v.CurrentRevision != 2 || v.CurrentRevisionID != f.Revision.ID {
+		t.Fatalf("old code after revision 2: %+v", v)
+	}
+	fx.mustJSON("GET", protocol.Path(protocol.PathVerify, code2), fx.reviewer, nil, http.StatusOK, &v)
+	if v.Revision != 2 || !v.Current {
+		t.Fatalf("new code: %+v", v)
+	}
+
+	// Paper that differs from the electronic copy: same revision, other digest.
+	parsed, _ := app.ParsePrintCode(code2)
+	parsed.BodySHA256 = "000000000000"
+	p := fx.expectProblem("GET", protocol.Path(protocol.PathVerify, parsed.String()), fx.reviewer, nil, http.StatusNotFound, "")
+	if !regexp.MustCompile(`正文摘要不符`).MatchString(p.Detail) {
+		t.Errorf("altered digest: %s", p.Detail)
+	}
+	fx.expectProblem("GET", protocol.Path(protocol.PathVerify, "nonsense"), fx.reviewer, nil, http.StatusUnprocessableEntity, "")
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewPDF, f.ID, "9"), fx.reviewer, nil, http.StatusNotFound, "")
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewPDF, f.ID, strconv.Itoa(2)), fx.clerkA, nil, http.StatusForbidden, "")
+}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+	"egovdesk/assets"
+)
+
+// sentStore says every filing was received by the bureau, with body hash sum.
+type sentStore struct {
+	*fakeStore
+	sent bool
+	sum  string
+}
+
+func (s *sentStore) Send(context.Context, string) (app.Send, error) {
+	if s.sent {
+		return app.Send{State: app.SendSent}, nil
+	}
+	return app.Send{State: app.SendQueued}, nil
+}
+
+func (s *sentStore) Revisions(_ context.Context, id string) ([]app.RevisionInfo, error) {
+	f := s.filings[id]
+	return []app.RevisionInfo{{Revision: f.Revision, BodyHash: s.sum}}, nil
+}
+
+// saveTo is a Files whose save dialog answers path.
+type saveTo struct{ path string }
+
+func (s saveTo) Open(context.Context, string, FileFilter) (string, error) { return "", nil }
+func (s saveTo) Save(context.Context, string, string, FileFilter) (string, error) {
+	return s.path, nil
+}
+
+// TestPrintFromEditor taps 打印/导出 PDF and 导出 Word in the editor of a
+// submitted declaration: the files are written where the save dialog
+// said and opened in the viewer; the PDF carries the verification code
+// once the bureau has the revision, and the draft watermark before.
+func TestPrintFromEditor(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sent := range []bool{true, false} {
+		st := &sentStore{fakeStore: &fakeStore{filings: map[string]*app.Filing{}}, sent: sent, sum: strings.Repeat("9f", 32)}
+		f := st.add(t, "")
+		f.Declaration = apptest.Declaration()
+		f.Status, f.Revision.SubmittedAt = app.StatusSubmitted, time.Date(2027, 3, 15, 9, 0, 0, 0, time.UTC)
+		dir := t.TempDir()
+		files := &saveTo{}
+		a := test.NewTempApp(t)
+		queue := make(chan func(), 64)
+		u := New(a, a.NewWindow("t"), Options{Store: st, Files: files, Do: func(f func()) { queue <- f },
+			Link: &profileLink{fakeLink: &fakeLink{decisions: make(chan Decision)}, prof: profs["huoqiu"]}})
+		opened := make(chan string, 2)
+		openInViewer = func(path string) error { opened <- path; return nil }
+		u.OpenFiling(f.ID)
+		for _, label := range []string{"打印/导出 PDF", "导出 Word"} {
+			ext := map[string]string{"打印/导出 PDF": ".pdf", "导出 Word": ".docx"}[label]
+			files.path = filepath.Join(dir, "out"+ext)
+			b := findButton(u.editor.obj, label)
+			if b == nil {
+				t.Fatalf("no %s button in the editor", label)
+			}
+			test.Tap(b)
+			deadline := time.After(20 * time.Second)
+		wait:
+			for {
+				select {
+				case fn := <-queue:
+					fn()
+				case p := <-opened:
+					if p != files.path {
+						t.Errorf("opened %s, want %s", p, files.path)
+					}
+					break wait
+				case <-deadline:
+					t.Fatalf("%s: nothing opened", label)
+				}
+			}
+		}
+		out, err := exec.Command("pdftotext", "-l", "1", filepath.Join(dir, "out.pdf"), "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := (app.PrintCode{RevisionID: f.Revision.ID, Revision: 1, BodySHA256: st.sum}).String()
+		if got := strings.Contains(string(out), "核验码 "+code); got != sent {
+			t.Errorf("sent=%v: code %s printed: %v\n%s", sent, code, got, out)
+		}
+		if got := strings.Contains(string(out), "草稿"); got == sent {
+			t.Errorf("sent=%v: draft watermark printed: %v", sent, got)
+		}
+		if data, err := os.ReadFile(filepath.Join(dir, "out.docx")); err != nil || !strings.HasPrefix(string(data), "PK") {
+			t.Errorf("Word file not written: %v", err)
+		}
+		u.Stop()
+	}
+}
