@@ -94,7 +94,7 @@ func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
 // refuse every upload or discard uploads at once are refused before it starts.
 func TestServeRefusesBadSizesAndDurations(t *testing.T) {
 	for _, bad := range []string{"--max-attachment-mb=0", "--chunk-mb=-1", "--part-retention=0s",
-		"--trusted-proxies=10.0.0.0/33", "--trusted-proxies=nginx"} {
+		"--trusted-proxies=10.0.0.0/33", "--trusted-proxies=nginx", "--max-conns=0", "--max-conns-per-addr=-5", "--min-free-mb=0"} {
 		var out, errs bytes.Buffer
 		err := run(context.Background(), []string{"serve", "--data=" + t.TempDir(), "--addr=127.0.0.1:0", bad},
 			strings.NewReader(""), &out, &errs)

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -38,6 +40,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &p):
 	case errors.As(err, &mb):
 		p = protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("请求内容超过上限（%d 字节）", mb.Limit))
+	case app.ErrorCode(err) == app.EINTERNAL && noSpace(err):
+		s.log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
+		errors.As(diskFull(), &p)
 	default:
 		if app.ErrorCode(err) == app.EINTERNAL {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -81,20 +86,62 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 
 // readBody reads a JSON request body of at most limit bytes. It fails with
 // an ETOOLARGE or EINVALID *app.Error in Chinese.
+//
+// The body must be declared application/json (in any case, with
+// parameters; charset, if given, utf-8), else it fails with 415. Its text
+// is checked before it is decoded (see checkJSONText): valid UTF-8, no
+// U+0000, no lone surrogate escape, nested at most maxJSONDepth deep.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, protocol.MediaJSON) {
-		return nil, app.Errorf(app.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
+	if err := checkContentType(r.Header, protocol.MediaJSON); err != nil {
+		return nil, err
 	}
 	body := http.MaxBytesReader(w, r.Body, limit)
 	data, err := readAll(body, min(r.ContentLength, limit))
 	if err != nil {
 		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
+		switch {
+		case errors.As(err, &mb):
 			return nil, app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", mb.Limit)
+		case timedOut(err):
+			return nil, bodyTimeout()
 		}
 		return nil, app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
 	}
+	if err := checkJSONText(data); err != nil {
+		return nil, err
+	}
 	return data, nil
+}
+
+// checkContentType checks that the request declares its body as want: the
+// media type compared as RFC 9110 says (case-insensitive, parameters
+// apart), the charset, if any, utf-8. It fails with 415.
+func checkContentType(h http.Header, want string) error {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求缺少 Content-Type，应为 %s", want))
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != want {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求内容的类型须为 %s（收到的是“%s”）", want, clip(ct, 100)))
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求内容须为 UTF-8 编码（收到的是 charset=%s）", clip(cs, 40)))
+	}
+	return nil
+}
+
+// clip shortens s, which a client sent, to at most n bytes of valid UTF-8
+// for a message.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // readAll is io.ReadAll into a buffer of size bytes to start with, so that

@@ -149,8 +149,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
-	if ct := r.Header.Get("Content-Type"); ct != protocol.MediaChunk {
-		return app.Errorf(app.EINVALID, "上传内容的 Content-Type 须为 %s", protocol.MediaChunk)
+	if err := checkContentType(r.Header, protocol.MediaChunk); err != nil {
+		return err
 	}
 	offset, length, err := parseUploadHeaders(r.Header)
 	if err != nil {
@@ -192,7 +192,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
+	// A chunk may take its time as long as it keeps coming: UploadIdle of
+	// silence at most, MaxChunkTime in all.
+	if b, ok := r.Body.(*deadlineBody); ok {
+		b.set(s.cfg.UploadIdle, time.Now().Add(s.cfg.MaxChunkTime))
+	} else {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.MaxChunkTime))
+	}
 	n, hashed, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, h)
 	up.Offset += n
 	up.Updated = s.Now()
@@ -409,11 +415,12 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return 0, 0, fmt.Errorf("seek part: %w", err)
 	}
+	abort := func() { _ = http.NewResponseController(w).SetReadDeadline(time.Now()) }
+	if b, ok := r.Body.(*deadlineBody); ok {
+		abort = b.abort
+	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	rc := http.NewResponseController(w)
-	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, func() {
-		_ = rc.SetReadDeadline(time.Now())
-	})
+	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, abort)
 	if werr != nil {
 		// What was written may not be on disk: keep none of it. The hash
 		// state, which covers more than is kept, is then not saved.
@@ -551,7 +558,7 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
-	s.log.Info("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
+	s.log.Debug("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
 	return up, nil
 }
 
