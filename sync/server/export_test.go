@@ -60,3 +60,6 @@ func FailPartSyncs(tb interface{ Cleanup(func()) }, n int, err error) {
 	}
 	tb.Cleanup(func() { syncPart = old })
 }
+
+// ParkedPolls returns how many long polls of unit are waiting for a change.
+func ParkedPolls(s *Server, unit string) int { return s.feeds.waiting(unit) }
