@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/sync/protocol"
 )
 
@@ -98,6 +99,32 @@ func TestNoSpaceIsA507(t *testing.T) {
 		s.fail(w, httptest.NewRequest("POST", "/x", nil), err)
 		if w.Code != http.StatusInsufficientStorage || !strings.Contains(w.Body.String(), protocol.CodeInsufficientStorage) {
 			t.Errorf("%v: %d %s", err, w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkCheckJSONText measures the text check on a batch of 200
+// declarations, the largest request a client sends.
+func BenchmarkCheckJSONText(b *testing.B) {
+	d := apptest.Declaration()
+	body, _, err := (app.Body{ID: "f", Kind: app.KindDeclaration, Revision: 1, RevisionID: "r", Declaration: d}).Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	sb.WriteString(`{"submissions":[`)
+	for i := range 200 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"filing_id":"f","revision_id":"r","revision":1,"body":%s,"body_sha256":"x"}`, body)
+	}
+	sb.WriteString(`]}`)
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if err := checkJSONText(data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
