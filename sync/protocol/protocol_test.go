@@ -45,6 +45,14 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"ProfileDocument":     reflect.TypeFor[protocol.ProfileDocument](),
 		"FieldError":          reflect.TypeFor[app.FieldError](),
 		"Problem":             reflect.TypeFor[protocol.Problem](),
+		"AdminUnitRequest":    reflect.TypeFor[protocol.AdminUnitRequest](),
+		"Unit":                reflect.TypeFor[protocol.Unit](),
+		"AdminAccountRequest": reflect.TypeFor[protocol.AdminAccountRequest](),
+		"AdminTokenRequest":   reflect.TypeFor[protocol.AdminTokenRequest](),
+		"AdminTokenResponse":  reflect.TypeFor[protocol.AdminTokenResponse](),
+		"AdminRevokeRequest":  reflect.TypeFor[protocol.AdminRevokeRequest](),
+		"AdminPruneRequest":   reflect.TypeFor[protocol.AdminPruneRequest](),
+		"AdminCount":          reflect.TypeFor[protocol.AdminCount](),
 	}
 	var doc struct {
 		Components struct {

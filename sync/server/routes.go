@@ -44,7 +44,7 @@ func (s *Server) routeTable() []route {
 	r := func(method, path string, access Access, h handlerFunc) route {
 		return route{Route{method + " " + path, access}, h}
 	}
-	return []route{
+	table := []route{
 		r("GET", protocol.PathHealth, AccessPublic, s.handleHealth),
 		r("GET", protocol.PathOpenAPI, AccessPublic, s.handleOpenAPI),
 		r("GET", protocol.PathLimits, AccessPublic, s.handleLimits),
@@ -66,6 +66,11 @@ func (s *Server) routeTable() []route {
 		r("POST", protocol.PathDecisions, AccessReviewer, s.handleDecision),
 		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),
 	}
+	for _, op := range s.adminOps() {
+		table = append(table, r(op.method, protocol.Prefix+op.path, AccessAdmin,
+			func(w http.ResponseWriter, r *http.Request, _ *caller) error { return op.handle(w, r) }))
+	}
+	return table
 }
 
 // Routes returns the route table: every pattern the server serves and who

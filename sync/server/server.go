@@ -301,6 +301,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	stopAdmin := s.serveAdmin(ctx)
+	defer stopAdmin()
 	s.log.Info("bureau serving", "addr", ln.Addr().String(), "data", s.cfg.DataDir)
 	select {
 	case err := <-errc:
