@@ -82,6 +82,9 @@ func CheckText(b Body) Problems {
 	if content != nil {
 		walkText(reflect.ValueOf(content), "", "", &p)
 	}
+	if msg := checkString(b.ProjectID, 64); msg != "" {
+		p.Add("project_id", "所属项目编号%s", msg)
+	}
 	for i, a := range b.Attachments {
 		f := fmt.Sprintf("attachments[%d]", i)
 		if msg := checkString(a.Name, MaxAttachmentName); msg != "" {

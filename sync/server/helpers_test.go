@@ -209,6 +209,7 @@ func (fx *fixture) do(method, path, token string, body any, header ...string) re
 	if err != nil {
 		fx.tb.Fatalf("%s %s: read: %v", method, path, err)
 	}
+	checkAnswer(fx.tb, method, path, resp.StatusCode, resp.Header, data)
 	return response{resp, data}
 }
 

@@ -61,6 +61,9 @@ func (fx *fixture) raw(req string) response {
 		fx.tb.Fatal(err)
 	}
 	resp.Request, _ = http.NewRequest("GET", fx.url, nil)
+	if f := strings.Fields(req); len(f) >= 2 {
+		checkAnswer(fx.tb, f[0], f[1], resp.StatusCode, resp.Header, body)
+	}
 	return response{resp, body}
 }
 
