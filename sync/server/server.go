@@ -162,6 +162,13 @@ func (c *Config) fill() {
 	}
 }
 
+// syncFuncs are the syncs that make an attachment durable: its part file's
+// bytes, and the directories of its rename into place.
+type syncFuncs struct {
+	dir  func(dir string) error
+	part func(f *os.File) error
+}
+
 // Server is the bureau server. Its methods are safe for concurrent use.
 type Server struct {
 	// dependencies
@@ -186,6 +193,8 @@ type Server struct {
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
 	disk       *diskGuard
+
+	syncs atomic.Pointer[syncFuncs] // store.SyncDir and syncData; tests watch and fail them per server
 
 	stopping  chan struct{} // closed when the server stops: long polls answer, loops end
 	stopOnce  sync.Once
@@ -215,6 +224,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
+	s.syncs.Store(&syncFuncs{dir: store.SyncDir, part: syncData})
 	if cfg.MinFreeBytes > 0 {
 		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: freeBytes}
 	}

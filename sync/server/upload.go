@@ -23,7 +23,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
-	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 )
 
@@ -317,7 +316,7 @@ func fill(r io.Reader, b []byte) (int, error) {
 // hashed (not fewer than written; more when a write failed), src's error
 // (nil at io.EOF) and the write's or sync's. abort is called once when a
 // write fails, to make a read blocked on src return.
-func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, abort func()) (written, hashed int64, readErr, writeErr error) {
+func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart func(*os.File) error, abort func()) (written, hashed int64, readErr, writeErr error) {
 	free := make(chan *[chunkBufSize]byte, chunkBufs)
 	for range chunkBufs {
 		free <- chunkBufPool.Get().(*[chunkBufSize]byte)
@@ -420,7 +419,7 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 		abort = b.abort
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, abort)
+	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, s.syncs.Load().part, abort)
 	if werr != nil {
 		// What was written may not be on disk: keep none of it. The hash
 		// state, which covers more than is kept, is then not saved.
@@ -453,13 +452,6 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, hashed, nil
 }
 
-// syncDir is store.SyncDir and syncPart is syncData; tests watch and fail
-// them.
-var (
-	syncDir  = store.SyncDir
-	syncPart = syncData
-)
-
 // finishUpload verifies a fully received attachment whose SHA-256, hashed
 // as the bytes arrived, is got ("" when unknown: the part file is hashed):
 // on a match it becomes complete and the revisions waiting for it are
@@ -486,6 +478,7 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	// The record is about to say complete: the rename, and the unit's
 	// directory if this upload made it, must survive a power cut first.
+	syncDir := s.syncs.Load().dir
 	if err := syncDir(filepath.Dir(final)); err != nil {
 		return fmt.Errorf("keep attachment: %w", err)
 	}
