@@ -94,7 +94,7 @@ func (s *Server) Backup(ctx context.Context, w io.Writer) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("backup attachments: %w", err)
 	}
-	mw, err := zw.Create(backupManifestName)
+	mw, err := zw.CreateHeader(&zip.FileHeader{Name: backupManifestName, Method: zip.Deflate, Modified: started})
 	if err != nil {
 		return n, fmt.Errorf("backup: %w", err)
 	}

@@ -647,3 +647,74 @@ func TestDecisionRaceIsAConflict(t *testing.T) {
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, g.ID), fx.admin,
 		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID)
 }
+
+// TestUploadDeadlineFollowsProgress: an upload chunk has its own deadline,
+// which moves with progress: one that pauses longer than a JSON body may
+// but keeps coming is received whole; one that stops is cut after
+// UploadIdle and answered with the offset the bureau kept, to resume from.
+func TestUploadDeadlineFollowsProgress(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.BodyIdle = 500 * time.Millisecond
+		c.MinBodyRate = 1 << 30
+		c.UploadIdle = 2 * time.Second
+	})
+	data := bytes.Repeat([]byte("试运行报告"), 2000) // 30,000 bytes
+	sum := sha(data)
+	stall := func(parts [][]byte) (*http.Response, []byte) {
+		t.Helper()
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 0\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n",
+			protocol.Path(protocol.PathAttachment, sum), fx.clerkA, protocol.MediaChunk, len(data), len(data))
+		for _, p := range parts {
+			c.Write(p)
+		}
+		time.Sleep(3 * time.Second) // past UploadIdle, the rest never comes
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	// Stops after 10,000 bytes: cut, with the offset kept.
+	resp, body := stall([][]byte{data[:10000]})
+	var p protocol.Problem
+	json.Unmarshal(body, &p)
+	if resp.StatusCode != http.StatusConflict || p.Code != protocol.CodeOffsetMismatch || p.Offset == nil || *p.Offset != 10000 {
+		t.Fatalf("stalled chunk: %d %s", resp.StatusCode, body)
+	}
+	// Pauses of 1 s (twice BodyIdle) while it comes: received whole.
+	var parts [][]byte
+	for off := 10000; off < len(data); off += 5000 {
+		parts = append(parts, data[off:min(off+5000, len(data))])
+	}
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rest := len(data) - 10000
+	fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 10000\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n",
+		protocol.Path(protocol.PathAttachment, sum), fx.clerkA, protocol.MediaChunk, len(data), rest)
+	for i, part := range parts {
+		if i > 0 {
+			time.Sleep(time.Second)
+		}
+		c.Write(part)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(body, &st); err != nil || resp.StatusCode != http.StatusOK || !st.Complete {
+		t.Fatalf("slow but steady chunk: %d %s", resp.StatusCode, body)
+	}
+}
