@@ -124,7 +124,7 @@ func (s *Server) adminOps() []adminOp {
 			return nil
 		}},
 		{"PUT", adminPath(protocol.PathAdminProfile), func(w http.ResponseWriter, r *http.Request) error {
-			data, err := readBody(w, r, 4<<20)
+			data, err := readBody(w, r, 4<<20, nil) // app.LoadProfile checks it
 			if err != nil {
 				return err
 			}

@@ -122,9 +122,42 @@ func BenchmarkCheckJSONText(b *testing.B) {
 	sb.WriteString(`]}`)
 	data := []byte(sb.String())
 	b.SetBytes(int64(len(data)))
+	t := reflect.TypeFor[protocol.BatchSubmitRequest]()
 	for b.Loop() {
-		if err := checkJSONText(data); err != nil {
+		// As the bureau checks a batch: the request, then each body.
+		if err := checkJSON(data, t); err != nil {
 			b.Fatal(err)
 		}
+		for range 200 {
+			if err := checkBodyKeys(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestCheckJSONKeys(t *testing.T) {
+	req := reflect.TypeFor[protocol.SubmitRequest]()
+	for _, tc := range []struct {
+		in, field string
+	}{
+		{`{"filing_id":"f","body":{"Anything":[1,{"x":"\u0000"}]},"body_sha256":"x"}`, ""}, // the body is checkBodyKeys' job
+		{`{"filing_\u0069d":"f"}`, ""},
+		{`{"Filing_ID":"f"}`, "Filing_ID"},
+		{`{"filing_id":"f","filing_id":"g"}`, "filing_id"},
+		{`{"nope":1}`, "nope"},
+		{`{"attachments":[{"sha256":"a","SHA256":"b"}]}`, "attachments[0].SHA256"},
+	} {
+		err := checkJSON([]byte(tc.in), req)
+		fields := app.FieldErrors(err)
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: %v", tc.in, err)
+		case tc.field != "" && (len(fields) != 1 || fields[0].Field != tc.field):
+			t.Errorf("%s: %v, want field %s", tc.in, err, tc.field)
+		}
+	}
+	if err := checkBodyKeys([]byte(`{"declaration":{"Goals":"x"}}`)); len(app.FieldErrors(err)) != 1 || app.FieldErrors(err)[0].Field != "body.declaration.Goals" {
+		t.Errorf("body key: %v", err)
 	}
 }

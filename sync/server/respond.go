@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -77,21 +78,23 @@ func mustProblemJSON(p *protocol.Problem) []byte {
 // decode reads a JSON request body of at most limit bytes into v. It fails
 // with an ETOOLARGE or EINVALID *app.Error in Chinese.
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	data, err := readBody(w, r, limit)
+	data, err := readBody(w, r, limit, reflect.TypeOf(v))
 	if err != nil {
 		return err
 	}
 	return decodeBytes(data, v)
 }
 
-// readBody reads a JSON request body of at most limit bytes. It fails with
-// an ETOOLARGE or EINVALID *app.Error in Chinese.
+// readBody reads a JSON request body of at most limit bytes, which is to
+// decode into a t (nil: any JSON). It fails with an ETOOLARGE or EINVALID
+// *app.Error in Chinese.
 //
 // The body must be declared application/json (in any case, with
 // parameters; charset, if given, utf-8), else it fails with 415. Its text
-// is checked before it is decoded (see checkJSONText): valid UTF-8, no
-// U+0000, no lone surrogate escape, nested at most maxJSONDepth deep.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// is checked before it is decoded (see checkJSON): valid UTF-8, no U+0000,
+// no lone surrogate escape, nested at most maxJSONDepth deep, and each key
+// one of t's field names, exactly and once.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, t reflect.Type) ([]byte, error) {
 	if err := checkContentType(r.Header, protocol.MediaJSON); err != nil {
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		}
 		return nil, app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
 	}
-	if err := checkJSONText(data); err != nil {
+	if err := checkJSON(data, t); err != nil {
 		return nil, err
 	}
 	return data, nil

@@ -24,6 +24,9 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 	if err := checkIDs(filingID, revisionID, req.BaseRevisionID); err != nil {
 		return app.Body{}, err
 	}
+	if err := checkBodyKeys(req.Body); err != nil {
+		return app.Body{}, err
+	}
 	var body app.Body
 	var err error
 	if decoded != nil {
