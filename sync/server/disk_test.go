@@ -75,7 +75,8 @@ func TestDiskFull(t *testing.T) {
 
 	full := func(r response, what string) {
 		t.Helper()
-		if p := r.problem(t); r.StatusCode != http.StatusInsufficientStorage || p.Code != protocol.CodeInsufficientStorage {
+		if p := r.problem(t); r.StatusCode != http.StatusInsufficientStorage || p.Code != protocol.CodeInsufficientStorage ||
+			r.Header.Get(protocol.HeaderRetryAfter) == "" {
 			t.Errorf("%s on a full disk: %d %s", what, r.StatusCode, r.body)
 		}
 	}

@@ -63,6 +63,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *protoco
 	}
 	w.Header().Set("Content-Type", protocol.MediaProblem)
 	w.Header().Set("Cache-Control", "no-store")
+	if p.Code == protocol.CodeInsufficientStorage && w.Header().Get(protocol.HeaderRetryAfter) == "" {
+		w.Header().Set(protocol.HeaderRetryAfter, "60") // space comes back when an admin frees it
+	}
 	w.WriteHeader(p.Status)
 	w.Write(mustProblemJSON(p))
 }
