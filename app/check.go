@@ -11,7 +11,8 @@ import (
 // to a bureau whose rule profile is prof: the body's own rules and, for a
 // declaration, the profile's blockers and required materials; for a trial
 // report, the profile's minimum trial period; for an acceptance application,
-// the profile's required materials and minimum trial period. The client runs
+// the profile's required materials and minimum trial period; for every kind
+// the text limits of CheckText. The client runs
 // it offline before queueing a submission and the server runs it again on
 // receipt, so both say the same thing.
 //
@@ -61,6 +62,7 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 	default:
 		p.Add("kind", "材料没有内容")
 	}
+	p = append(p, CheckText(b)...)
 	if len(p) == 0 {
 		return nil
 	}

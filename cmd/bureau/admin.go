@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,13 +14,49 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/store"
 	"egovdesk/assets"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
 
-// admin parses the flags of an admin command, opens the data directory and
-// runs fn with the server.
-func (e *env) admin(ctx context.Context, name string, args []string, setup func(fs *flag.FlagSet), fn func(s *server.Server) error) error {
+// adminAPI is what the admin commands need of a bureau: *server.Server
+// over a stopped bureau's data directory, or *server.AdminClient through
+// the socket of the bureau serving it.
+type adminAPI interface {
+	AddUnit(ctx context.Context, name, code string) (server.Unit, error)
+	Units(ctx context.Context) ([]server.Unit, error)
+	FindUnit(ctx context.Context, ref string) (server.Unit, error)
+	AddAccount(ctx context.Context, n server.NewAccount) (protocol.Account, error)
+	CreateToken(ctx context.Context, login string, ttl time.Duration, label string) (string, time.Time, error)
+	RevokeToken(ctx context.Context, token string) error
+	RevokeTokens(ctx context.Context, login string) (int, error)
+	SetProfile(ctx context.Context, name string, data []byte) (protocol.ProfileDocument, error)
+	PruneChanges(ctx context.Context, before time.Time) (int, error)
+	Backup(ctx context.Context, w io.Writer) (int, error)
+	Close() error
+}
+
+// connect opens the data directory, or, when a running bureau holds it,
+// reaches that bureau through its admin socket.
+func (e *env) connect(ctx context.Context, d dataFlags) (adminAPI, error) {
+	s, err := e.open(ctx, d)
+	if err == nil {
+		return s, nil
+	}
+	if !store.DirLocked(err) {
+		return nil, err
+	}
+	c, cerr := server.DialAdmin(ctx, d.data)
+	if cerr != nil {
+		return nil, fmt.Errorf("%w (and the running bureau's admin socket: %v)", err, cerr)
+	}
+	return c, nil
+}
+
+// admin parses the flags of an admin command, reaches the bureau (see
+// connect) and runs fn with it.
+func (e *env) admin(ctx context.Context, name string, args []string, setup func(fs *flag.FlagSet), fn func(s adminAPI) error) error {
 	fs := flag.NewFlagSet("bureau "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var d dataFlags
@@ -30,7 +68,7 @@ func (e *env) admin(ctx context.Context, name string, args []string, setup func(
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments: %v", fs.Args())
 	}
-	s, err := e.open(ctx, d)
+	s, err := e.connect(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -46,7 +84,7 @@ func (e *env) unitAdd(ctx context.Context, args []string) error {
 	return e.admin(ctx, "unit add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "unit name, e.g. 城关镇人民政府")
 		fs.StringVar(&code, "code", "", "unified social credit code (18 characters)")
-	}, func(s *server.Server) error {
+	}, func(s adminAPI) error {
 		u, err := s.AddUnit(ctx, name, code)
 		if err != nil {
 			return err
@@ -57,7 +95,7 @@ func (e *env) unitAdd(ctx context.Context, args []string) error {
 }
 
 func (e *env) unitList(ctx context.Context, args []string) error {
-	return e.admin(ctx, "unit list", args, func(*flag.FlagSet) {}, func(s *server.Server) error {
+	return e.admin(ctx, "unit list", args, func(*flag.FlagSet) {}, func(s adminAPI) error {
 		units, err := s.Units(ctx)
 		if err != nil {
 			return err
@@ -79,7 +117,7 @@ func (e *env) accountAdd(ctx context.Context, args []string) error {
 		fs.StringVar(&role, "role", "unit", "unit, reviewer or admin")
 		fs.StringVar(&unit, "unit", "", "the unit of a unit account: id, credit code or exact name")
 		fs.BoolVar(&stdin, "password-stdin", false, "read the password from the first line of stdin (required)")
-	}, func(s *server.Server) error {
+	}, func(s adminAPI) error {
 		if !stdin {
 			return usagef("account add: pass the password on stdin with --password-stdin")
 		}
@@ -120,7 +158,7 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 		fs.StringVar(&login, "login", "", "account the token acts as")
 		fs.DurationVar(&ttl, "ttl", 0, "lifetime (default: the login token lifetime)")
 		fs.StringVar(&label, "label", "cli", "what the token is for")
-	}, func(s *server.Server) error {
+	}, func(s adminAPI) error {
 		tok, exp, err := s.CreateToken(ctx, login, ttl, label)
 		if err != nil {
 			return err
@@ -136,7 +174,7 @@ func (e *env) tokenRevoke(ctx context.Context, args []string) error {
 	return e.admin(ctx, "token revoke", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&tok, "token", "", "the token to revoke")
 		fs.StringVar(&login, "login", "", "revoke every token of this account")
-	}, func(s *server.Server) error {
+	}, func(s adminAPI) error {
 		switch {
 		case tok != "" && login == "":
 			if err := s.RevokeToken(ctx, tok); err != nil {
@@ -194,7 +232,7 @@ func (e *env) profileSet(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := e.open(ctx, d)
+	s, err := e.connect(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -225,7 +263,7 @@ func (e *env) changesPrune(ctx context.Context, args []string) error {
 	var older time.Duration
 	return e.admin(ctx, "changes prune", args, func(fs *flag.FlagSet) {
 		fs.DurationVar(&older, "older-than", 365*24*time.Hour, "delete changes older than this")
-	}, func(s *server.Server) error {
+	}, func(s adminAPI) error {
 		n, err := s.PruneChanges(ctx, time.Now().Add(-older))
 		if err != nil {
 			return err
@@ -238,11 +276,82 @@ func (e *env) changesPrune(ctx context.Context, args []string) error {
 // changesReset makes every client re-synchronise on its next pull; see
 // server.ResetFeeds. Run it after restoring an older backup, before serve.
 func (e *env) changesReset(ctx context.Context, args []string) error {
-	return e.admin(ctx, "changes reset", args, func(*flag.FlagSet) {}, func(s *server.Server) error {
+	return e.admin(ctx, "changes reset", args, func(*flag.FlagSet) {}, func(a adminAPI) error {
+		s, ok := a.(*server.Server)
+		if !ok {
+			return errors.New("changes reset is for a restored data directory before it is served: stop the bureau first")
+		}
 		if _, err := s.ResetFeeds(ctx); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, "change feeds reset: every client re-synchronises on its next pull and sends again what the bureau no longer holds")
 		return nil
 	})
+}
+
+// backup writes a consistent backup of the bureau to --out: through the
+// running bureau's admin socket while it serves, or from the stopped data
+// directory. The file is written beside --out and renamed into place once
+// it is whole.
+func (e *env) backup(ctx context.Context, args []string) error {
+	var out string
+	return e.admin(ctx, "backup", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "the backup file to write (a zip), e.g. /srv/backup/bureau-2027-03-01.zip")
+	}, func(s adminAPI) error {
+		if out == "" {
+			return usagef("backup: name the file with --out")
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(out), ".bureau-backup-*")
+		if err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		defer os.Remove(tmp.Name())
+		n, err := s.Backup(ctx, tmp)
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if m, err := server.CheckBackup(tmp.Name()); err != nil {
+			return err
+		} else if m != n {
+			return fmt.Errorf("backup: the manifest lists %d attachments, the bureau sent %d", m, n)
+		}
+		if err := os.Rename(tmp.Name(), out); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		if err := store.SyncDir(filepath.Dir(out)); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "backup %s: the store and %d attachments\n", out, n)
+		return nil
+	})
+}
+
+// restore makes --data, a new or empty directory, the data directory of the
+// bureau backed up in --from.
+func (e *env) restore(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bureau restore", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dataFlags
+	d.register(fs)
+	var from string
+	fs.StringVar(&from, "from", "", "the backup file (written by bureau backup)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if from == "" || fs.NArg() > 0 {
+		return usagef("restore: bureau restore --from FILE --data NEW-DIR")
+	}
+	n, err := server.Restore(ctx, from, d.data)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "restored the store and %d attachments into %s\n", n, d.data)
+	fmt.Fprintln(e.stdout, "if clients have sent anything since the backup: run bureau changes reset on it before serve")
+	return nil
 }

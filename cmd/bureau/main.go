@@ -9,10 +9,13 @@
 //	bureau token revoke --token T | --login L
 //	bureau profile set huoqiu|luan|yunan|tianning|wuhan|FILE.json
 //	bureau changes prune --older-than 8760h
+//	bureau backup --out FILE.zip
+//	bureau restore --from FILE.zip --data NEW-DIR
 //
-// Admin commands open the data directory directly; Badger allows one process
-// at a time, so stop the server (systemctl stop egov-bureau) before running
-// them, or use the API (notices, decisions) while it runs.
+// Admin commands open the data directory directly when no bureau serves it;
+// while one does (Badger allows one process at a time), they reach it
+// through the admin socket in the data directory (server.AdminSocket).
+// changes reset and restore are for a stopped bureau.
 package main
 
 import (
@@ -75,6 +78,8 @@ commands:
   profile set           set the bureau's rule profile
   changes prune         delete old changes from the feeds
   changes reset         after restoring a backup: make every client re-synchronise
+  backup --out FILE     a consistent backup, also of a running bureau
+  restore --from FILE   restore a backup into a new data directory (--data)
 
 Run "bureau <command> -h" for the flags of a command.`
 
@@ -110,6 +115,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.changesPrune(ctx, rest[1:])
 	case cmd == "changes" && sub == "reset":
 		return e.changesReset(ctx, rest[1:])
+	case cmd == "backup":
+		return e.backup(ctx, rest)
+	case cmd == "restore":
+		return e.restore(ctx, rest)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
+
+	"egovdesk/sync/server"
 )
 
 // bureau runs the command line in-process and returns stdout.
@@ -94,7 +98,7 @@ func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
 // refuse every upload or discard uploads at once are refused before it starts.
 func TestServeRefusesBadSizesAndDurations(t *testing.T) {
 	for _, bad := range []string{"--max-attachment-mb=0", "--chunk-mb=-1", "--part-retention=0s",
-		"--trusted-proxies=10.0.0.0/33", "--trusted-proxies=nginx"} {
+		"--trusted-proxies=10.0.0.0/33", "--trusted-proxies=nginx", "--max-conns=0", "--max-conns-per-addr=-5", "--min-free-mb=0"} {
 		var out, errs bytes.Buffer
 		err := run(context.Background(), []string{"serve", "--data=" + t.TempDir(), "--addr=127.0.0.1:0", bad},
 			strings.NewReader(""), &out, &errs)
@@ -137,5 +141,66 @@ func TestBureauDoesNotLinkFyne(t *testing.T) {
 		if strings.HasPrefix(d.Path, "fyne.io/") || strings.Contains(d.Path, "go-gl") {
 			t.Errorf("the bureau links %s", d.Path)
 		}
+	}
+}
+
+// TestAdminCommandsWhileServing runs the admin commands against a data
+// directory a running bureau holds: they go through its admin socket, the
+// running bureau sees the result at once; a backup taken meanwhile
+// restores into a new directory that a stopped-bureau command then reads.
+func TestAdminCommandsWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	data := "--data=" + dir
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		served <- run(ctx, []string{"serve", data, "--addr=127.0.0.1:0", "--log-level=error"}, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, server.AdminSocket)); err == nil {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("the bureau never opened its admin socket")
+		}
+	}
+	backup := filepath.Join(t.TempDir(), "bureau.zip")
+	restored := filepath.Join(t.TempDir(), "restored")
+	steps := []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"unit", "add", data, "--name", "城关镇人民政府", "--code", "11341522003064951U"}, "城关镇人民政府"},
+		{"", []string{"unit", "list", data}, "11341522003064951U"},
+		{"secret-password\n", []string{"account", "add", data, "--unit", "城关镇人民政府", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
+		{"", []string{"token", "create", data, "--login", "clerk", "--ttl", "1h"}, ""},
+		{"", []string{"token", "revoke", data, "--login", "clerk"}, "revoked 1"},
+		{"", []string{"profile", "set", data, "luan"}, "profile luan"},
+		{"", []string{"changes", "prune", data, "--older-than", "1h"}, "pruned 0"},
+		{"", []string{"backup", data, "--out", backup}, "the store and 0 attachments"},
+		{"", []string{"restore", "--from", backup, "--data", restored}, "restored"},
+		{"", []string{"unit", "list", "--data", restored}, "城关镇人民政府"},
+	}
+	for _, s := range steps {
+		out, err := bureau(t, s.stdin, s.args...)
+		if err != nil {
+			t.Fatalf("bureau %v: %v", s.args, err)
+		}
+		if !strings.Contains(out, s.want) {
+			t.Errorf("bureau %v printed %q, want %q", s.args, out, s.want)
+		}
+	}
+	if _, err := bureau(t, "", "changes", "reset", data); err == nil || !strings.Contains(err.Error(), "stop the bureau") {
+		t.Errorf("changes reset while serving: %v", err)
+	}
+	if _, err := bureau(t, "", "unit", "add", data, "--name", "x", "--code", "bad"); err == nil || !strings.Contains(message(err), "统一社会信用代码") {
+		t.Errorf("a refused unit through the socket: %v", err)
 	}
 }

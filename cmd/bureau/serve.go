@@ -51,6 +51,8 @@ type serveFlags struct {
 	partRetention             time.Duration
 	trustedProxies            string
 	maxAttachMB, chunkMB      int64
+	maxConns, maxConnsPerAddr int64
+	minFreeMB                 int64
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -65,6 +67,9 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", envOr("EGOV_BUREAU_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env EGOV_BUREAU_TRUSTED_PROXIES)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
+	fs.Int64Var(&f.maxConns, "max-conns", envInt("EGOV_BUREAU_MAX_CONNS", int64(d.MaxConns)), "most connections held at once (env EGOV_BUREAU_MAX_CONNS)")
+	fs.Int64Var(&f.maxConnsPerAddr, "max-conns-per-addr", envInt("EGOV_BUREAU_MAX_CONNS_PER_ADDR", int64(d.MaxConnsPerAddr)), "most connections from one address, trusted proxies excepted (env EGOV_BUREAU_MAX_CONNS_PER_ADDR)")
+	fs.Int64Var(&f.minFreeMB, "min-free-mb", envInt("EGOV_BUREAU_MIN_FREE_MB", d.MinFreeBytes>>20), "free disk space kept in MiB: below it writes answer 507 (env EGOV_BUREAU_MIN_FREE_MB)")
 }
 
 func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
@@ -78,13 +83,17 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.partRetention <= 0 {
 		return server.Config{}, usagef("--part-retention must be positive")
 	}
+	if f.maxConns <= 0 || f.maxConnsPerAddr <= 0 || f.minFreeMB <= 0 {
+		return server.Config{}, usagef("--max-conns, --max-conns-per-addr and --min-free-mb must be positive")
+	}
 	proxies, err := parsePrefixes(f.trustedProxies)
 	if err != nil {
 		return server.Config{}, usagef("--trusted-proxies: %v", err)
 	}
 	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
 		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
-		TrustedProxies: proxies}, nil
+		TrustedProxies: proxies, MaxConns: int(f.maxConns), MaxConnsPerAddr: int(f.maxConnsPerAddr),
+		MinFreeBytes: f.minFreeMB << 20}, nil
 }
 
 // parsePrefixes reads a comma-separated list of addresses (one host each)

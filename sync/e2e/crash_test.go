@@ -101,6 +101,9 @@ func TestClientCrash(t *testing.T) {
 			round, held, queued, delay.Milliseconds(), submitted, busy)
 	}
 	t.Logf("%d kills, %d of them while filings were still being submitted or sent; %v in all", kills, busyKills, time.Since(start).Round(time.Millisecond))
+	if busyKills < minBusyKills {
+		t.Fatalf("only %d of %d kills landed while there was work; the test needs %d to say anything", busyKills, kills, minBusyKills)
+	}
 
 	storeDir, _ := clientDirs(clientDir)
 	st, err := store.Open(storeDir)

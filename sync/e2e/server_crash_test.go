@@ -79,9 +79,12 @@ func TestServerCrash(t *testing.T) {
 		drafted <- nil
 	}()
 
-	const kills = 8
-	busy := 0
-	for k := range kills {
+	// At least 6 kills while the client has items waiting to be sent (at
+	// most 16 kills in all): kills after the outbox emptied test nothing.
+	const minBusy, maxKills = 6, 16
+	kills, busy := 0, 0
+	for k := 0; busy < minBusy && k < maxKills; k++ {
+		kills++
 		up := time.Duration(100+rng.IntN(400)) * time.Millisecond
 		if err := bureau.watch(up, nil); err != nil {
 			t.Fatal(err)
@@ -100,6 +103,9 @@ func TestServerCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d kills, %d with items waiting to be sent", kills, busy)
+	if busy < minBusy {
+		t.Fatalf("only %d of %d kills landed while items were waiting to be sent; the test needs %d", busy, kills, minBusy)
+	}
 
 	deadline := time.Now().Add(60 * time.Second)
 	for {

@@ -111,6 +111,12 @@ type AttachmentInfo struct {
 type DecisionRequest struct {
 	Action  app.Action `json:"action"`
 	Comment string     `json:"comment,omitempty"`
+	// From is the status the reviewer saw the filing in, optional: when
+	// set and the filing has moved on since, the decision is refused with
+	// 409 "已由他人处理" instead of being applied to a state the reviewer
+	// did not see. Without it, a decision the status no longer allows but
+	// the previous one did is refused with the same 409.
+	From app.Status `json:"from,omitempty"`
 }
 
 // DecisionResponse is the answer to a decision: the recorded transition and

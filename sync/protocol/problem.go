@@ -18,6 +18,17 @@ const (
 	CodeStaleBase        = "stale_base"         // 409: the revision's base is not the filing's head (Problem.HeadRevisionID)
 	CodeRevisionConflict = "revision_conflict"  // 409: this revision id was already submitted with a different body
 	CodeMethodNotAllowed = "method_not_allowed" // 405: the path exists, the method does not (the Allow header lists those that do)
+	// CodeUnsupportedMedia (415): the body is not of the media type the
+	// endpoint reads (application/json, or the chunk type for uploads), or
+	// has none.
+	CodeUnsupportedMedia = "unsupported_media_type"
+	// CodeRequestTimeout (408): the body came too slowly or stopped; the
+	// server stopped waiting and closed the connection. Retry.
+	CodeRequestTimeout = "request_timeout"
+	// CodeInsufficientStorage (507): the bureau's disk is (nearly) full; it
+	// refuses writes, keeps what it acknowledged, and accepts them again
+	// once space is freed. Retry later.
+	CodeInsufficientStorage = "insufficient_storage"
 )
 
 // Problem is an RFC 9457 problem details object, sent as
@@ -52,6 +63,10 @@ func (p *Problem) AppError() *app.Error {
 		code = app.EINVALID
 	case CodeMethodNotAllowed:
 		code = app.ENOTFOUND
+	case CodeUnsupportedMedia:
+		code = app.EINVALID
+	case CodeRequestTimeout, CodeInsufficientStorage:
+		code = app.EUNAVAILABLE
 	case "":
 		code = CodeOf(p.Status)
 	}
@@ -95,6 +110,12 @@ func StatusOf(code string) int {
 		return http.StatusLocked
 	case CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case CodeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case CodeRequestTimeout:
+		return http.StatusRequestTimeout
+	case CodeInsufficientStorage:
+		return http.StatusInsufficientStorage
 	}
 	return http.StatusInternalServerError
 }
@@ -119,7 +140,10 @@ func CodeOf(status int) string {
 		return app.ETOOMANY
 	case status == http.StatusLocked:
 		return app.ELOCKED
-	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
+	case status == http.StatusUnsupportedMediaType:
+		return app.EINVALID
+	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout ||
+		status == http.StatusInsufficientStorage || status == http.StatusRequestTimeout:
 		return app.EUNAVAILABLE
 	}
 	return app.EINTERNAL
@@ -156,6 +180,12 @@ func Title(code string) string {
 		return "版本编号已被使用"
 	case CodeMethodNotAllowed:
 		return "不支持的请求方法"
+	case CodeUnsupportedMedia:
+		return "不支持的内容类型"
+	case CodeRequestTimeout:
+		return "请求超时"
+	case CodeInsufficientStorage:
+		return "服务器存储空间不足"
 	}
 	return "系统内部错误"
 }

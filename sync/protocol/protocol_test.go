@@ -46,6 +46,14 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"FieldError":          reflect.TypeFor[app.FieldError](),
 		"Problem":             reflect.TypeFor[protocol.Problem](),
 		"Verification":        reflect.TypeFor[protocol.Verification](),
+		"AdminUnitRequest":    reflect.TypeFor[protocol.AdminUnitRequest](),
+		"Unit":                reflect.TypeFor[protocol.Unit](),
+		"AdminAccountRequest": reflect.TypeFor[protocol.AdminAccountRequest](),
+		"AdminTokenRequest":   reflect.TypeFor[protocol.AdminTokenRequest](),
+		"AdminTokenResponse":  reflect.TypeFor[protocol.AdminTokenResponse](),
+		"AdminRevokeRequest":  reflect.TypeFor[protocol.AdminRevokeRequest](),
+		"AdminPruneRequest":   reflect.TypeFor[protocol.AdminPruneRequest](),
+		"AdminCount":          reflect.TypeFor[protocol.AdminCount](),
 	}
 	var doc struct {
 		Components struct {
@@ -171,3 +179,57 @@ func TestNewSubmitRequest(t *testing.T) {
 }
 
 var testTime = time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// TestOpenAPIStatesTheLimits fails when a limit the server enforces and
+// the client checks differs from what openapi.json states.
+func TestOpenAPIStatesTheLimits(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					MaxLength int    `json:"maxLength"`
+					Pattern   string `json:"pattern"`
+				} `json:"properties"`
+				TextLimits struct {
+					Short          int      `json:"short"`
+					Long           int      `json:"long"`
+					AttachmentName int      `json:"attachment_name"`
+					MaxDepth       int      `json:"max_depth"`
+					ShortFields    []string `json:"short_fields"`
+					MediaTypes     []string `json:"media_types"`
+				} `json:"x-egovdesk-text-limits"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(protocol.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	tl := s["Body"].TextLimits
+	short := app.ShortTextFields()
+	sort.Strings(short)
+	sort.Strings(tl.ShortFields)
+	if tl.Short != app.MaxShortText || tl.Long != app.MaxLongText || tl.AttachmentName != app.MaxAttachmentName ||
+		tl.MaxDepth != protocol.MaxJSONDepth || !slices.Equal(tl.ShortFields, short) || !slices.Equal(tl.MediaTypes, app.AllowedMediaTypes()) {
+		t.Errorf("x-egovdesk-text-limits = %+v\nwant short %d long %d name %d depth %d fields %v types %v", tl, app.MaxShortText,
+			app.MaxLongText, app.MaxAttachmentName, protocol.MaxJSONDepth, short, app.AllowedMediaTypes())
+	}
+	for _, c := range []struct {
+		schema, prop string
+		max          int
+	}{
+		{"SubmitRequest", "filing_id", protocol.MaxID},
+		{"SubmitRequest", "revision_id", protocol.MaxID},
+		{"SubmitRequest", "base_revision_id", protocol.MaxID},
+		{"NoticeRequest", "unit_id", protocol.MaxID},
+		{"LoginRequest", "login", protocol.MaxLogin},
+		{"DecisionRequest", "comment", protocol.MaxComment},
+		{"NoticeRequest", "title", protocol.MaxNoticeTitle},
+		{"NoticeRequest", "text", protocol.MaxNoticeText},
+		{"AttachmentRef", "name", app.MaxAttachmentName},
+	} {
+		if got := s[c.schema].Properties[c.prop].MaxLength; got != c.max {
+			t.Errorf("%s.%s maxLength = %d, want %d", c.schema, c.prop, got, c.max)
+		}
+	}
+}

@@ -319,9 +319,8 @@ type caller struct {
 // authenticate returns the caller of r. It fails with EUNAUTHORIZED for a
 // missing, unknown, expired or revoked token or a disabled account.
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
-	h := r.Header.Get(protocol.HeaderAuthorization)
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || tok == "" || len(tok) > 256 {
+	tok, ok := bearerToken(r.Header.Get(protocol.HeaderAuthorization))
+	if !ok || len(tok) > 256 {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
 	c := &caller{tokenHash: tokenHash(tok)}
@@ -351,4 +350,16 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	return c, nil
+}
+
+// bearerToken returns the token of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1),
+// separated from the token by one or more spaces.
+func bearerToken(h string) (string, bool) {
+	scheme, rest, ok := strings.Cut(strings.TrimLeft(h, " "), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok := strings.Trim(rest, " ")
+	return tok, tok != "" && !strings.ContainsAny(tok, " \t,")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"runtime"
 	"sync"
 	"time"
@@ -25,7 +26,7 @@ import (
 // the bureau split it (see applyBatch), in which case a resend is answered
 // with the original receipts.
 func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *caller) error {
-	data, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	data, err := readBody(w, r, s.cfg.MaxBodyBytes, reflect.TypeFor[protocol.BatchSubmitRequest]())
 	if err != nil {
 		return err
 	}

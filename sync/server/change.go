@@ -21,11 +21,31 @@ import (
 
 // feeds wakes the long polls of a unit when a change for it is committed.
 type feeds struct {
-	mu   sync.Mutex
-	wake map[string]chan struct{} // closed and replaced on each change
+	mu     sync.Mutex
+	wake   map[string]chan struct{} // closed and replaced on each change
+	parked map[string]int           // long polls waiting, per unit (for the tests)
 }
 
-func newFeeds() *feeds { return &feeds{wake: make(map[string]chan struct{})} }
+func newFeeds() *feeds {
+	return &feeds{wake: make(map[string]chan struct{}), parked: make(map[string]int)}
+}
+
+// park counts a long poll of unit waiting for a change (by n = 1), or done
+// waiting (n = -1).
+func (f *feeds) park(unit string, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.parked[unit] += n; f.parked[unit] <= 0 {
+		delete(f.parked, unit)
+	}
+}
+
+// waiting returns how many long polls of unit wait for a change.
+func (f *feeds) waiting(unit string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.parked[unit]
+}
 
 // wait returns a channel closed at the unit's next change. Take it before
 // reading the feed, so a change committed in between is not missed.
@@ -208,14 +228,18 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller
 			return nil
 		}
 		after = resp.Cursor
+		s.feeds.park(c.UnitID, 1)
 		select {
 		case <-woken:
+			s.feeds.park(c.UnitID, -1)
 			continue
 		case <-timeout:
 		case <-s.stopping:
 		case <-r.Context().Done():
+			s.feeds.park(c.UnitID, -1)
 			return nil
 		}
+		s.feeds.park(c.UnitID, -1)
 		s.writeJSON(w, http.StatusOK, resp)
 		return nil
 	}

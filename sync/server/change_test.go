@@ -47,7 +47,12 @@ func TestLongPollWakesOnDecision(t *testing.T) {
 		fx.mustJSON("GET", changesPath(start.Cursor, "30s"), fx.clerkA, nil, http.StatusOK, &resp)
 		got <- resp
 	}()
-	time.Sleep(100 * time.Millisecond) // let the poll block; the wake-up path is what is tested
+	// Decide only once the poll waits: the wake-up path is what is tested.
+	for parked := time.Now(); server.ParkedPolls(fx.srv, fx.unitA.ID) == 0; time.Sleep(time.Millisecond) {
+		if time.Since(parked) > 10*time.Second {
+			t.Fatal("the long poll never waited")
+		}
+	}
 	began := time.Now()
 	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充建设依据", http.StatusOK)
 	var resp protocol.ChangesResponse
@@ -217,7 +222,7 @@ func TestSubmitUsesTheProfile(t *testing.T) {
 	f := newFiling(t, fx.unitA.ID)
 	a := p.Evaluate(f.Declaration, fx.clock.Now())
 	if a.CanSubmit() && len(a.MissingMaterials(f.Attachments)) == 0 {
-		t.Skip("the fixture meets every huoqiu rule; nothing to refuse")
+		t.Fatal("the fixture meets every huoqiu rule, so this test refuses nothing: give it a declaration huoqiu refuses")
 	}
 	pr := fx.expectProblem("POST", revPath(f), fx.clerkA, submitReq(t, f), http.StatusUnprocessableEntity, app.EINVALID)
 	if len(pr.Errors) != len(a.Blockers)+len(a.MissingMaterials(f.Attachments)) {

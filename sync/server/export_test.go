@@ -32,23 +32,21 @@ func ForgetUploadHash(tb interface{ Fatal(...any) }, s *Server, unit, sum string
 	}
 }
 
-// WatchSyncDir calls seen with each directory the bureau syncs, before
-// syncing it, until the test ends.
-func WatchSyncDir(tb interface{ Cleanup(func()) }, seen func(dir string)) {
-	old := syncDir
-	syncDir = func(dir string) error {
+// WatchSyncDir calls seen with each directory s syncs, before syncing it.
+func WatchSyncDir(s *Server, seen func(dir string)) {
+	old := *s.syncs.Load()
+	s.syncs.Store(&syncFuncs{part: old.part, dir: func(dir string) error {
 		seen(dir)
-		return old(dir)
-	}
-	tb.Cleanup(func() { syncDir = old })
+		return old.dir(dir)
+	}})
 }
 
-// FailPartSyncs makes the next n syncs of a part file fail with err, as a
-// failing disk would, until the test ends.
-func FailPartSyncs(tb interface{ Cleanup(func()) }, n int, err error) {
-	old := syncPart
+// FailPartSyncs makes the next n syncs of a part file by s fail with err,
+// as a failing disk would.
+func FailPartSyncs(s *Server, n int, err error) {
+	old := *s.syncs.Load()
 	var mu sync.Mutex
-	syncPart = func(f *os.File) error {
+	s.syncs.Store(&syncFuncs{dir: old.dir, part: func(f *os.File) error {
 		mu.Lock()
 		fail := n > 0
 		n--
@@ -56,7 +54,9 @@ func FailPartSyncs(tb interface{ Cleanup(func()) }, n int, err error) {
 		if fail {
 			return err
 		}
-		return old(f)
-	}
-	tb.Cleanup(func() { syncPart = old })
+		return old.part(f)
+	}})
 }
+
+// ParkedPolls returns how many long polls of unit are waiting for a change.
+func ParkedPolls(s *Server, unit string) int { return s.feeds.waiting(unit) }

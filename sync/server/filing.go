@@ -55,7 +55,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
-		s.log.Info("revision received", "filing", fid, "revision", rid, "unit", c.UnitID, "status", receipt.Status)
+		s.log.Debug("revision received", "filing", fid, "revision", rid, "unit", c.UnitID, "status", receipt.Status)
 	}
 	s.writeJSON(w, status, receipt)
 	return nil

@@ -52,7 +52,11 @@ func TestSubmitChecksHashAndPath(t *testing.T) {
 	}
 	other := protocol.Path(protocol.PathRevision, f.ID, uuid.NewString())
 	fx.expectProblem("POST", other, fx.clerkA, submitReq(t, f), http.StatusUnprocessableEntity, app.EINVALID)
-	fx.expectProblem("POST", revPath(f), fx.clerkA, []byte("{"), http.StatusUnprocessableEntity, app.EINVALID)
+	// Not JSON by its Content-Type: 415; JSON that does not parse: 422.
+	fx.expectProblem("POST", revPath(f), fx.clerkA, []byte("{"), http.StatusUnsupportedMediaType, protocol.CodeUnsupportedMedia)
+	if r := fx.do("POST", revPath(f), fx.clerkA, []byte("{"), "Content-Type", protocol.MediaJSON); r.StatusCode != http.StatusUnprocessableEntity || r.problem(t).Code != app.EINVALID {
+		t.Errorf("truncated JSON: %d %s", r.StatusCode, r.body)
+	}
 }
 
 func TestSubmitRevalidatesWithAppRules(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -48,7 +49,9 @@ var cheapPasswords = server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}
 type fixture struct {
 	tb     testing.TB
 	srv    *server.Server
-	http   *httptest.Server
+	http   *httptest.Server // nil for MustServedBureau
+	url    string           // of the API's root
+	addr   string           // host:port of the listener
 	client *http.Client
 	clock  *clock
 	dir    string
@@ -62,6 +65,19 @@ const password = "correct horse battery"
 // MustBureau returns a running fixture, closed when the test ends.
 func MustBureau(tb testing.TB, configure ...func(*server.Config)) *fixture {
 	tb.Helper()
+	return newFixture(tb, false, configure...)
+}
+
+// MustServedBureau is MustBureau served by Server.Serve on a loopback port,
+// as `bureau serve` runs it: with its connection limits and timeouts,
+// which httptest's server does not have.
+func MustServedBureau(tb testing.TB, configure ...func(*server.Config)) *fixture {
+	tb.Helper()
+	return newFixture(tb, true, configure...)
+}
+
+func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *fixture {
+	tb.Helper()
 	clk := &clock{now: time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
 	dir := tb.TempDir()
 	cfg := server.Config{DataDir: dir, Now: clk.Now, Password: cheapPasswords, LongPoll: 5 * time.Second}
@@ -72,14 +88,36 @@ func MustBureau(tb testing.TB, configure ...func(*server.Config)) *fixture {
 	if err != nil {
 		tb.Fatalf("open bureau: %v", err)
 	}
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			tb.Errorf("close bureau: %v", err)
+	fx := &fixture{tb: tb, srv: srv, client: &http.Client{Timeout: 20 * time.Second}, clock: clk, dir: dir}
+	if served {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
 		}
-	})
-	fx := &fixture{tb: tb, srv: srv, http: hs, client: &http.Client{Timeout: 20 * time.Second}, clock: clk, dir: dir}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, ln) }()
+		fx.addr = ln.Addr().String()
+		tb.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				tb.Errorf("serve: %v", err)
+			}
+			if err := srv.Close(); err != nil {
+				tb.Errorf("close bureau: %v", err)
+			}
+		})
+	} else {
+		hs := httptest.NewServer(srv.Handler())
+		tb.Cleanup(func() {
+			hs.Close()
+			if err := srv.Close(); err != nil {
+				tb.Errorf("close bureau: %v", err)
+			}
+		})
+		fx.http, fx.addr = hs, hs.Listener.Addr().String()
+	}
+	fx.url = "http://" + fx.addr
 	ctx := context.Background()
 	if fx.unitA, err = srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U"); err != nil {
 		tb.Fatal(err)
@@ -149,7 +187,7 @@ func (fx *fixture) do(method, path, token string, body any, header ...string) re
 		}
 		rd, ct = bytes.NewReader(data), protocol.MediaJSON
 	}
-	req, err := http.NewRequest(method, fx.http.URL+path, rd)
+	req, err := http.NewRequest(method, fx.url+path, rd)
 	if err != nil {
 		fx.tb.Fatal(err)
 	}
@@ -171,6 +209,7 @@ func (fx *fixture) do(method, path, token string, body any, header ...string) re
 	if err != nil {
 		fx.tb.Fatalf("%s %s: read: %v", method, path, err)
 	}
+	checkAnswer(fx.tb, method, path, resp.StatusCode, resp.Header, data)
 	return response{resp, data}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -16,7 +17,8 @@ import (
 )
 
 // handleLogin checks a login and password and issues a token. Repeated
-// failures per login and per address lock further attempts with 429.
+// failures of a login from an address, and from an address whatever the
+// login, lock further attempts with 429 (see ThrottleConfig).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	var req protocol.LoginRequest
 	if err := decode(w, r, 4<<10, &req); err != nil {
@@ -26,6 +28,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	var p app.Problems
 	if login == "" {
 		p.Add("login", "请填写登录名")
+	} else if utf8.RuneCountInString(login) > protocol.MaxLogin {
+		p.Add("login", "登录名不能超过 %d 个字符", protocol.MaxLogin)
 	}
 	if req.Password == "" {
 		p.Add("password", "请填写密码")
@@ -34,9 +38,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 		return err
 	}
 	ip := s.clientIP(r)
-	lk, ik := "l:"+login, "i:"+ip
 	now := s.Now()
-	if d := s.throttle.wait(now, lk, ik); d > 0 {
+	keys, _ := s.throttle.loginKeys(now, login, ip)
+	if d := s.throttle.wait(now, keys...); d > 0 {
 		secs := int(math.Ceil(d.Seconds()))
 		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(secs))
 		return app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
@@ -58,12 +62,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	}
 	ok := s.checkPassword(req.Password, hash) && found && !rec.Disabled
 	if !ok {
-		s.throttle.fail(now, lk, s.cfg.Throttle.Free)
-		s.throttle.fail(now, ik, s.cfg.Throttle.IPFree)
-		s.log.Info("login failed", "login", login, "ip", ip)
+		s.throttle.failed(now, keys)
+		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
 		return app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
 	}
-	s.throttle.succeed(lk)
+	s.throttle.succeeded(now, login, ip)
 
 	var resp protocol.LoginResponse
 	err = update(r.Context(), s.db, func(txn *badger.Txn) error {

@@ -18,11 +18,14 @@ import (
 func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
 	req.Title, req.Text = strings.TrimSpace(req.Title), strings.TrimSpace(req.Text)
 	var p app.Problems
-	if req.Title == "" || utf8.RuneCountInString(req.Title) > 100 {
-		p.Add("title", "请填写通知标题（不超过 100 个字）")
+	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {
+		p.Add("title", "请填写通知标题（不超过 %d 个字）", protocol.MaxNoticeTitle)
 	}
-	if req.Text == "" || utf8.RuneCountInString(req.Text) > 10000 {
-		p.Add("text", "请填写通知内容（不超过 10000 个字）")
+	if req.Text == "" || utf8.RuneCountInString(req.Text) > protocol.MaxNoticeText {
+		p.Add("text", "请填写通知内容（不超过 %d 个字）", protocol.MaxNoticeText)
+	}
+	if req.UnitID != "" && !validID(req.UnitID) {
+		p.Add("unit_id", "单位编号须为 1–%d 个字母、数字或 - _ .", protocol.MaxID)
 	}
 	if err := p.Err(); err != nil {
 		return protocol.NoticeResponse{}, err

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -38,6 +41,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &p):
 	case errors.As(err, &mb):
 		p = protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("请求内容超过上限（%d 字节）", mb.Limit))
+	case app.ErrorCode(err) == app.EINTERNAL && noSpace(err):
+		s.log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
+		errors.As(diskFull(), &p)
 	default:
 		if app.ErrorCode(err) == app.EINTERNAL {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -57,6 +63,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *protoco
 	}
 	w.Header().Set("Content-Type", protocol.MediaProblem)
 	w.Header().Set("Cache-Control", "no-store")
+	if p.Code == protocol.CodeInsufficientStorage && w.Header().Get(protocol.HeaderRetryAfter) == "" {
+		w.Header().Set(protocol.HeaderRetryAfter, "60") // space comes back when an admin frees it
+	}
 	w.WriteHeader(p.Status)
 	w.Write(mustProblemJSON(p))
 }
@@ -72,29 +81,73 @@ func mustProblemJSON(p *protocol.Problem) []byte {
 // decode reads a JSON request body of at most limit bytes into v. It fails
 // with an ETOOLARGE or EINVALID *app.Error in Chinese.
 func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	data, err := readBody(w, r, limit)
+	data, err := readBody(w, r, limit, reflect.TypeOf(v))
 	if err != nil {
 		return err
 	}
 	return decodeBytes(data, v)
 }
 
-// readBody reads a JSON request body of at most limit bytes. It fails with
-// an ETOOLARGE or EINVALID *app.Error in Chinese.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, protocol.MediaJSON) {
-		return nil, app.Errorf(app.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
+// readBody reads a JSON request body of at most limit bytes, which is to
+// decode into a t (nil: any JSON). It fails with an ETOOLARGE or EINVALID
+// *app.Error in Chinese.
+//
+// The body must be declared application/json (in any case, with
+// parameters; charset, if given, utf-8), else it fails with 415. Its text
+// is checked before it is decoded (see checkJSON): valid UTF-8, no U+0000,
+// no lone surrogate escape, nested at most maxJSONDepth deep, and each key
+// one of t's field names, exactly and once.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, t reflect.Type) ([]byte, error) {
+	if err := checkContentType(r.Header, protocol.MediaJSON); err != nil {
+		return nil, err
 	}
 	body := http.MaxBytesReader(w, r.Body, limit)
 	data, err := readAll(body, min(r.ContentLength, limit))
 	if err != nil {
 		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
+		switch {
+		case errors.As(err, &mb):
 			return nil, app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", mb.Limit)
+		case timedOut(err):
+			return nil, bodyTimeout()
 		}
 		return nil, app.Errorf(app.EINVALID, "请求内容读取失败，请重试")
 	}
+	if err := checkJSON(data, t); err != nil {
+		return nil, err
+	}
 	return data, nil
+}
+
+// checkContentType checks that the request declares its body as want: the
+// media type compared as RFC 9110 says (case-insensitive, parameters
+// apart), the charset, if any, utf-8. It fails with 415.
+func checkContentType(h http.Header, want string) error {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求缺少 Content-Type，应为 %s", want))
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != want {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求内容的类型须为 %s（收到的是“%s”）", want, clip(ct, 100)))
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求内容须为 UTF-8 编码（收到的是 charset=%s）", clip(cs, 40)))
+	}
+	return nil
+}
+
+// clip shortens s, which a client sent, to at most n bytes of valid UTF-8
+// for a message.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // readAll is io.ReadAll into a buffer of size bytes to start with, so that

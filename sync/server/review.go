@@ -3,11 +3,12 @@ package server
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
@@ -17,7 +18,7 @@ import (
 )
 
 // maxComment bounds a reviewer's comment, in characters.
-const maxComment = 4000
+const maxComment = protocol.MaxComment
 
 // handleQueue lists the filings awaiting review from every unit, oldest first.
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -87,17 +88,83 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 		return fmt.Errorf("stat attachment %s: %w", sum, err)
 	}
 	ct := a.MediaType
-	if ct == "" {
+	if ct == "" || !app.AllowedMediaType(ct) { // a revision stored before the allow-list
 		ct = "application/octet-stream"
 	}
 	// The media type is the unit's word: a browser must neither sniff nor
 	// render it in the bureau's origin.
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+	w.Header().Set("Content-Disposition", contentDisposition(a.Name))
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	http.ServeContent(w, r, "", st.ModTime(), f)
 	return nil
+}
+
+// decidedMeanwhile returns the 409 for a decision that another decision
+// got ahead of: the last decision was taken from the status the reviewer
+// saw (req.From), or, when the request does not say, from a status that
+// allowed this action (two reviewers on one filing, or one reviewer's
+// second click). It returns nil for any other refusal.
+func decidedMeanwhile(f app.Filing, c *caller, req protocol.DecisionRequest) error {
+	if len(f.History) == 0 {
+		return nil
+	}
+	last := f.History[len(f.History)-1]
+	if last.Role == app.RoleUnit {
+		return nil
+	}
+	if req.From != "" {
+		if req.From != last.From {
+			return nil
+		}
+	} else if _, err := app.Next(last.From, c.Role, req.Action, req.Comment); err != nil {
+		return nil
+	}
+	who := "他人"
+	if last.Actor == c.Name {
+		who = "您本人"
+	}
+	return app.Errorf(app.ECONFLICT, "已由%s处理：%s 于 %s 已将此材料处理为“%s”，请刷新后查看", who, last.Actor,
+		last.At.Format("2006-01-02 15:04"), last.To.Label())
+}
+
+// contentDisposition returns the Content-Disposition of an attachment
+// named name, as RFC 6266 says: filename* with the name percent-encoded in
+// UTF-8 (RFC 8187), and filename with an ASCII stand-in for clients that
+// do not read filename*. The name is cut to app.MaxAttachmentName
+// characters and stripped of control characters, quotes and path
+// separators first (a revision stored before the limits may hold any).
+func contentDisposition(name string) string {
+	name = strings.ToValidUTF8(name, "_")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '/' || r == '\\' || r == '"' {
+			return '_'
+		}
+		return r
+	}, name)
+	if rs := []rune(name); len(rs) > app.MaxAttachmentName {
+		name = string(rs[:app.MaxAttachmentName])
+	}
+	if strings.TrimSpace(name) == "" {
+		name = "attachment"
+	}
+	var ascii strings.Builder
+	for _, r := range name {
+		if r < 0x20 || r > 0x7e || r == '%' {
+			r = '_'
+		}
+		ascii.WriteRune(r)
+	}
+	var enc strings.Builder
+	for _, b := range []byte(name) {
+		if b < 0x80 && (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0) {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii.String(), enc.String())
 }
 
 // handleDecision applies a reviewer's decision with the workflow rules of
@@ -112,7 +179,10 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *calle
 		return fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
 	}
 	if !req.Action.Valid() {
-		return fieldErr("action", fmt.Sprintf("未知的操作“%s”", req.Action))
+		return fieldErr("action", fmt.Sprintf("未知的操作“%s”", clip(string(req.Action), 40)))
+	}
+	if req.From != "" && !req.From.Valid() {
+		return fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
 	var resp protocol.DecisionResponse
 	var unit string
@@ -125,8 +195,17 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *calle
 		} else if err != nil {
 			return err
 		}
+		if req.From != "" && req.From != fr.Filing.Status {
+			if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
+				return raced
+			}
+			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), fr.Filing.Status.Label())
+		}
 		t, err := fr.Filing.Decide(now, c.Name, c.Role, req.Action, req.Comment)
 		if err != nil {
+			if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
+				return raced
+			}
 			return err
 		}
 		if err := setJSON(txn, key("f", fid), fr); err != nil {

@@ -44,7 +44,7 @@ func (s *Server) routeTable() []route {
 	r := func(method, path string, access Access, h handlerFunc) route {
 		return route{Route{method + " " + path, access}, h}
 	}
-	return []route{
+	table := []route{
 		r("GET", protocol.PathHealth, AccessPublic, s.handleHealth),
 		r("GET", protocol.PathOpenAPI, AccessPublic, s.handleOpenAPI),
 		r("GET", protocol.PathLimits, AccessPublic, s.handleLimits),
@@ -68,6 +68,11 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathVerify, AccessReviewer, s.handleVerify),
 		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
 	}
+	for _, op := range s.adminOps() {
+		table = append(table, r(op.method, protocol.Prefix+op.path, AccessAdmin,
+			func(w http.ResponseWriter, r *http.Request, _ *caller) error { return op.handle(w, r) }))
+	}
+	return table
 }
 
 // Routes returns the route table: every pattern the server serves and who
@@ -121,6 +126,7 @@ func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		s.limitBody(w, r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -131,9 +137,13 @@ func (s *Server) wrap(rt route) http.Handler {
 					s.fail(rec, r, fmt.Errorf("panic: %v", v))
 				}
 			}
-			level := slog.LevelInfo
-			if rt.Pattern == "GET "+protocol.PathHealth {
-				level = slog.LevelDebug
+			// One line per request at Debug: at Info a busy bureau would
+			// write hundreds a second, past journald's rate limit. What an
+			// admin needs is at Info where it happens (logins, decisions,
+			// batches received) and failures at Warn or Error.
+			level := slog.LevelDebug
+			if rec.status >= 500 {
+				level = slog.LevelWarn
 			}
 			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
 				"status", rec.status, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
@@ -149,6 +159,9 @@ func (s *Server) wrap(rt route) http.Handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
+	if err := s.checkDisk(r); err != nil {
+		return err
+	}
 	if rt.Access == AccessPublic {
 		return rt.handle(w, r, nil)
 	}

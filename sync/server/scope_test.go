@@ -174,6 +174,14 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(r)
 			return r
 		},
+		"GET " + protocol.PathAdminUnits:         adminDenied(fx, denied, "GET", protocol.PathAdminUnits, nil),
+		"POST " + protocol.PathAdminUnits:        adminDenied(fx, denied, "POST", protocol.PathAdminUnits, protocol.AdminUnitRequest{Name: "x", Code: "91330100799655058B"}),
+		"POST " + protocol.PathAdminAccounts:     adminDenied(fx, denied, "POST", protocol.PathAdminAccounts, protocol.AdminAccountRequest{Login: "evil", Role: "admin", Password: "password1"}),
+		"POST " + protocol.PathAdminTokens:       adminDenied(fx, denied, "POST", protocol.PathAdminTokens, protocol.AdminTokenRequest{Login: "clerk-a"}),
+		"POST " + protocol.PathAdminTokensRevoke: adminDenied(fx, denied, "POST", protocol.PathAdminTokensRevoke, protocol.AdminRevokeRequest{Login: "clerk-a"}),
+		"PUT " + protocol.PathAdminProfile:       adminDenied(fx, denied, "PUT", protocol.PathAdminProfile+"?name=x.json", map[string]string{"id": "x"}),
+		"POST " + protocol.PathAdminPrune:        adminDenied(fx, denied, "POST", protocol.PathAdminPrune, protocol.AdminPruneRequest{Before: fx.clock.Now()}),
+		"GET " + protocol.PathAdminBackup:        adminDenied(fx, denied, "GET", protocol.PathAdminBackup, nil),
 		"POST " + protocol.PathNotices: func() response {
 			r := fx.do("POST", protocol.PathNotices, fx.clerkB, protocol.NoticeRequest{UnitID: fx.unitA.ID, Title: "冒充", Text: "冒充通知"})
 			denied(r)
@@ -267,5 +275,17 @@ func TestWrongMethodIsA405(t *testing.T) {
 			t.Errorf("%s %s: %d %s, Allow %q; want 405 %s, Allow %q", tc.method, tc.path, r.StatusCode, r.body,
 				r.Header.Get("Allow"), protocol.CodeMethodNotAllowed, tc.allow)
 		}
+	}
+}
+
+// adminDenied is the scoping case of an admin route: unit B's clerk and the
+// reviewer are refused, and unit A's clerk can still work afterwards.
+func adminDenied(fx *fixture, denied func(response), method, path string, body any) func() response {
+	return func() response {
+		r := fx.do(method, path, fx.clerkB, body)
+		denied(r)
+		denied(fx.do(method, path, fx.reviewer, body))
+		fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
+		return r
 	}
 }

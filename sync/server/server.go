@@ -54,6 +54,21 @@ type Config struct {
 	// and the logs) is taken from X-Forwarded-For. None by default.
 	TrustedProxies []netip.Prefix
 
+	// Slow and stalled clients (see Serve and docs/bureau.md, "Limits").
+	HeaderTimeout   time.Duration // longest time to send a request's headers
+	BodyIdle        time.Duration // longest silence within a JSON request body
+	MinBodyRate     int64         // bytes/s a JSON body must average: it gets BodyIdle + length/MinBodyRate in all
+	MaxBodyTime     time.Duration // longest time for any JSON body
+	UploadIdle      time.Duration // longest silence within an upload chunk
+	MaxChunkTime    time.Duration // longest time for one upload chunk
+	MaxConns        int           // most connections held at once
+	MaxConnsPerAddr int           // most connections from one address (trusted proxies excepted)
+
+	// MinFreeBytes is the free space the data directory's filesystem must
+	// keep: below it, requests that write answer 507 until space returns
+	// (see diskGuard). Negative: no guard.
+	MinFreeBytes int64
+
 	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
 }
 
@@ -70,6 +85,15 @@ func DefaultConfig() Config {
 		Throttle:           DefaultThrottle(),
 		ShutdownTimeout:    15 * time.Second,
 		PartRetention:      30 * 24 * time.Hour,
+		HeaderTimeout:      10 * time.Second,
+		BodyIdle:           20 * time.Second,
+		MinBodyRate:        8 << 10,
+		MaxBodyTime:        10 * time.Minute,
+		UploadIdle:         60 * time.Second,
+		MaxChunkTime:       10 * time.Minute,
+		MaxConns:           8192,
+		MaxConnsPerAddr:    1024,
+		MinFreeBytes:       256 << 20,
 	}
 }
 
@@ -111,9 +135,38 @@ func (c *Config) fill() {
 	if c.PartRetention <= 0 {
 		c.PartRetention = d.PartRetention
 	}
+	positive := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	positive(&c.HeaderTimeout, d.HeaderTimeout)
+	positive(&c.BodyIdle, d.BodyIdle)
+	positive(&c.MaxBodyTime, d.MaxBodyTime)
+	positive(&c.UploadIdle, d.UploadIdle)
+	positive(&c.MaxChunkTime, d.MaxChunkTime)
+	if c.MinBodyRate <= 0 {
+		c.MinBodyRate = d.MinBodyRate
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = d.MaxConns
+	}
+	if c.MaxConnsPerAddr <= 0 {
+		c.MaxConnsPerAddr = d.MaxConnsPerAddr
+	}
+	if c.MinFreeBytes == 0 {
+		c.MinFreeBytes = d.MinFreeBytes
+	}
 	if c.memTable <= 0 {
 		c.memTable = 32 << 20
 	}
+}
+
+// syncFuncs are the syncs that make an attachment durable: its part file's
+// bytes, and the directories of its rename into place.
+type syncFuncs struct {
+	dir  func(dir string) error
+	part func(f *os.File) error
 }
 
 // Server is the bureau server. Its methods are safe for concurrent use.
@@ -129,14 +182,19 @@ type Server struct {
 	files string                 // directory of attachment files
 
 	// state
-	writeMu   sync.Mutex // serialises writes that read-modify-write shared records
-	profile   atomic.Pointer[app.Profile]
-	feeds     *feeds
-	throttle  *throttle
-	hashing   chan struct{} // bounds concurrent argon2id hashing (memory)
-	dummyHash func() string // checked when a login is unknown, so it takes as long as a wrong password
-	uploads   [64]sync.Mutex
-	routes    []route
+	writeMu    sync.Mutex // serialises writes that read-modify-write shared records
+	profile    atomic.Pointer[app.Profile]
+	feeds      *feeds
+	throttle   *throttle
+	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
+	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
+	uploads    [64]sync.Mutex
+	routes     []route
+	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
+	refusedLog atomic.Int64                // unix time of the last "connections refused" line
+	disk       *diskGuard
+
+	syncs atomic.Pointer[syncFuncs] // store.SyncDir and syncData; tests watch and fail them per server
 
 	stopping  chan struct{} // closed when the server stops: long polls answer, loops end
 	stopOnce  sync.Once
@@ -166,6 +224,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
+	s.syncs.Store(&syncFuncs{dir: store.SyncDir, part: syncData})
+	if cfg.MinFreeBytes > 0 {
+		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: freeBytes}
+	}
 	epoch, err := s.loadEpoch(ctx)
 	if err != nil {
 		db.Close()
@@ -201,6 +263,14 @@ func (s *Server) Limits() protocol.Limits {
 		MaxBodyBytes: s.cfg.MaxBodyBytes, MaxAttachments: s.cfg.MaxAttachments}
 }
 
+// OpenConns returns the number of connections Serve holds open.
+func (s *Server) OpenConns() int {
+	if l := s.conns.Load(); l != nil {
+		return l.open()
+	}
+	return 0
+}
+
 // Run serves the API on addr until ctx is cancelled, then shuts down
 // gracefully: long polls are answered at once and running requests get
 // Config.ShutdownTimeout to finish. It returns nil after a clean shutdown,
@@ -213,17 +283,36 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
-// Serve is Run on a listener it takes ownership of.
+// Serve is Run on a listener it takes ownership of. It holds at most
+// Config.MaxConns connections, and Config.MaxConnsPerAddr from one address;
+// one over a limit is answered 503 and closed. A client gets
+// Config.HeaderTimeout to send its headers; the read deadlines of the
+// bodies are set per request (see limitBody and handleUpload).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	lim := newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerAddr,
+		func(a netip.Addr) bool { return s.trusted(a.String()) },
+		func(a netip.Addr, total bool) {
+			// At most one line a minute: a flood must not flood the log.
+			now := time.Now().Unix()
+			if last := s.refusedLog.Load(); now-last >= 60 && s.refusedLog.CompareAndSwap(last, now) {
+				s.log.Warn("connections refused over the limit", "ip", a.String(), "total_limit", total,
+					"max_conns", s.cfg.MaxConns, "max_conns_per_addr", s.cfg.MaxConnsPerAddr)
+			}
+		})
+	s.conns.Store(lim)
+	ln = lim
 	hs := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.HeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	stopAdmin := s.serveAdmin(ctx)
+	defer stopAdmin()
 	s.log.Info("bureau serving", "addr", ln.Addr().String(), "data", s.cfg.DataDir)
 	select {
 	case err := <-errc:

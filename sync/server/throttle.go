@@ -5,31 +5,47 @@ import (
 	"time"
 )
 
-// ThrottleConfig slows down password guessing. After Free failures for a
-// login (or IPFree from one address) every further failure locks it for
-// Base, doubling up to Max. Failures are forgotten after Forget without one.
+// ThrottleConfig slows down password guessing without letting a stranger
+// lock anyone out (see docs/bureau.md, "Login limits"):
+//
+//   - Free failures of one login from one address, then every further
+//     failure of that login from that address locks it, from that address
+//     only, for Base, doubling up to Max;
+//   - IPFree failures from one address, whatever the logins, then the same
+//     for every login from that address — except a login that has
+//     succeeded from that address within KnownFor: a colleague behind the
+//     same office NAT is not locked out by someone else's failures there.
+//
+// Successful logins never count. Failures are forgotten after Forget
+// without one; a success clears its login's failures from that address.
 type ThrottleConfig struct {
-	Free   int
-	IPFree int
-	Base   time.Duration
-	Max    time.Duration
-	Forget time.Duration
+	Free     int
+	IPFree   int
+	Base     time.Duration
+	Max      time.Duration
+	Forget   time.Duration
+	KnownFor time.Duration // 0: DefaultThrottle's
 }
 
-// DefaultThrottle returns 5 free failures per login, 20 per address, then
-// 2 s doubling to 15 min, forgotten after an hour.
+// DefaultThrottle returns 5 free failures per login and address, 30 per
+// address, then 2 s doubling to 15 min, forgotten after an hour; an address
+// a login succeeded from stays known for 30 days.
 func DefaultThrottle() ThrottleConfig {
-	return ThrottleConfig{Free: 5, IPFree: 20, Base: 2 * time.Second, Max: 15 * time.Minute, Forget: time.Hour}
+	return ThrottleConfig{Free: 5, IPFree: 30, Base: 2 * time.Second, Max: 15 * time.Minute, Forget: time.Hour,
+		KnownFor: 30 * 24 * time.Hour}
 }
 
-// throttle counts failed logins per key ("l:<login>", "i:<address>") in
-// memory. A restart forgets the counts, which only gives an attacker a few
-// more guesses.
+// throttle counts failed logins per key ("l:<login>|<address>",
+// "i:<address>") and remembers the addresses logins succeeded from, in
+// memory. A restart forgets both, which gives an attacker a few more
+// guesses and makes a NAT's colleagues log in once more before they are
+// known there again.
 type throttle struct {
 	cfg ThrottleConfig
 
 	mu      sync.Mutex
 	strikes map[string]*strike
+	known   map[string]time.Time // "<login>|<address>" → last success
 }
 
 type strike struct {
@@ -39,7 +55,24 @@ type strike struct {
 }
 
 func newThrottle(cfg ThrottleConfig) *throttle {
-	return &throttle{cfg: cfg, strikes: make(map[string]*strike)}
+	if cfg.KnownFor <= 0 {
+		cfg.KnownFor = DefaultThrottle().KnownFor
+	}
+	return &throttle{cfg: cfg, strikes: make(map[string]*strike), known: make(map[string]time.Time)}
+}
+
+// loginKeys returns the keys a login attempt of login from ip counts
+// under, and whether the address is known for the login.
+func (t *throttle) loginKeys(now time.Time, login, ip string) (keys []string, known bool) {
+	t.mu.Lock()
+	at, ok := t.known[login+"|"+ip]
+	t.mu.Unlock()
+	known = ok && now.Sub(at) < t.cfg.KnownFor
+	keys = []string{"l:" + login + "|" + ip}
+	if !known {
+		keys = append(keys, "i:"+ip)
+	}
+	return keys, known
 }
 
 // wait returns how long the keys are still locked at now; 0 when free.
@@ -53,6 +86,17 @@ func (t *throttle) wait(now time.Time, keys ...string) time.Duration {
 		}
 	}
 	return d
+}
+
+// failed records a failed attempt under keys (from loginKeys).
+func (t *throttle) failed(now time.Time, keys []string) {
+	for _, k := range keys {
+		free := t.cfg.Free
+		if k[0] == 'i' {
+			free = t.cfg.IPFree
+		}
+		t.fail(now, k, free)
+	}
 }
 
 // fail records a failure of key, which is free for free failures.
@@ -78,11 +122,20 @@ func (t *throttle) fail(now time.Time, key string, free int) {
 	}
 }
 
-// succeed forgets the failures of key.
-func (t *throttle) succeed(key string) {
+// succeeded forgets the failures of login from ip and remembers ip as
+// known for login. The address's own count stays.
+func (t *throttle) succeeded(now time.Time, login, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.strikes, key)
+	delete(t.strikes, "l:"+login+"|"+ip)
+	if len(t.known) > 100_000 {
+		for k, at := range t.known {
+			if now.Sub(at) >= t.cfg.KnownFor {
+				delete(t.known, k)
+			}
+		}
+	}
+	t.known[login+"|"+ip] = now
 }
 
 func (t *throttle) prune(now time.Time) {

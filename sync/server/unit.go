@@ -6,21 +6,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/sync/protocol"
 )
 
-// Unit is a project unit (建设单位) that files with the bureau.
-type Unit struct {
-	ID      string    `json:"id"`
-	Name    string    `json:"name"`
-	Code    string    `json:"code"` // 统一社会信用代码
-	Created time.Time `json:"created"`
-}
+// Unit is a project unit (建设单位) that files with the bureau; Code is its
+// 统一社会信用代码.
+type Unit = protocol.Unit
 
 // AddUnit registers a unit by name and unified social credit code. It fails
 // with EINVALID when the name is blank or the code is not a valid credit

@@ -23,7 +23,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
-	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 )
 
@@ -149,8 +148,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
-	if ct := r.Header.Get("Content-Type"); ct != protocol.MediaChunk {
-		return app.Errorf(app.EINVALID, "上传内容的 Content-Type 须为 %s", protocol.MediaChunk)
+	if err := checkContentType(r.Header, protocol.MediaChunk); err != nil {
+		return err
 	}
 	offset, length, err := parseUploadHeaders(r.Header)
 	if err != nil {
@@ -192,7 +191,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(10 * time.Minute))
+	// A chunk may take its time as long as it keeps coming: UploadIdle of
+	// silence at most, MaxChunkTime in all.
+	if b, ok := r.Body.(*deadlineBody); ok {
+		b.set(s.cfg.UploadIdle, time.Now().Add(s.cfg.MaxChunkTime))
+	} else {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.MaxChunkTime))
+	}
 	n, hashed, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, h)
 	up.Offset += n
 	up.Updated = s.Now()
@@ -311,7 +316,7 @@ func fill(r io.Reader, b []byte) (int, error) {
 // hashed (not fewer than written; more when a write failed), src's error
 // (nil at io.EOF) and the write's or sync's. abort is called once when a
 // write fails, to make a read blocked on src return.
-func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, abort func()) (written, hashed int64, readErr, writeErr error) {
+func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart func(*os.File) error, abort func()) (written, hashed int64, readErr, writeErr error) {
 	free := make(chan *[chunkBufSize]byte, chunkBufs)
 	for range chunkBufs {
 		free <- chunkBufPool.Get().(*[chunkBufSize]byte)
@@ -409,11 +414,12 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return 0, 0, fmt.Errorf("seek part: %w", err)
 	}
+	abort := func() { _ = http.NewResponseController(w).SetReadDeadline(time.Now()) }
+	if b, ok := r.Body.(*deadlineBody); ok {
+		abort = b.abort
+	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	rc := http.NewResponseController(w)
-	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, func() {
-		_ = rc.SetReadDeadline(time.Now())
-	})
+	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, s.syncs.Load().part, abort)
 	if werr != nil {
 		// What was written may not be on disk: keep none of it. The hash
 		// state, which covers more than is kept, is then not saved.
@@ -446,13 +452,6 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, hashed, nil
 }
 
-// syncDir is store.SyncDir and syncPart is syncData; tests watch and fail
-// them.
-var (
-	syncDir  = store.SyncDir
-	syncPart = syncData
-)
-
 // finishUpload verifies a fully received attachment whose SHA-256, hashed
 // as the bytes arrived, is got ("" when unknown: the part file is hashed):
 // on a match it becomes complete and the revisions waiting for it are
@@ -479,6 +478,7 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	// The record is about to say complete: the rename, and the unit's
 	// directory if this upload made it, must survive a power cut first.
+	syncDir := s.syncs.Load().dir
 	if err := syncDir(filepath.Dir(final)); err != nil {
 		return fmt.Errorf("keep attachment: %w", err)
 	}
@@ -551,7 +551,7 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
-	s.log.Info("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
+	s.log.Debug("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
 	return up, nil
 }
 

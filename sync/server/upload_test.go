@@ -294,7 +294,7 @@ func TestUploadSyncsTheDirectoryAfterTheRename(t *testing.T) {
 	sum := sha(data)
 	final := filepath.Join(fx.dir, "attachments", fx.unitA.ID, sum)
 	var synced []string
-	server.WatchSyncDir(t, func(dir string) {
+	server.WatchSyncDir(fx.srv, func(dir string) {
 		if _, err := os.Stat(final); err != nil {
 			t.Errorf("directory %s synced before the attachment was in place: %v", dir, err)
 		}
@@ -384,7 +384,7 @@ func TestUploadKeepsNothingOfAChunkTheDiskFailed(t *testing.T) {
 	if r := chunk(0, 20000); r.StatusCode != http.StatusOK {
 		t.Fatalf("first chunk: %d %s", r.StatusCode, r.body)
 	}
-	server.FailPartSyncs(t, 1, errors.New("input/output error"))
+	server.FailPartSyncs(fx.srv, 1, errors.New("input/output error"))
 	r := chunk(20000, 45000)
 	if r.StatusCode < 500 {
 		t.Fatalf("chunk the disk failed: %d %s, want a server error", r.StatusCode, r.body)

@@ -21,12 +21,18 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 	if err := checkHash(req); err != nil {
 		return app.Body{}, err
 	}
+	if err := checkIDs(filingID, revisionID, req.BaseRevisionID); err != nil {
+		return app.Body{}, err
+	}
+	if err := checkBodyKeys(req.Body); err != nil {
+		return app.Body{}, err
+	}
 	var body app.Body
 	var err error
 	if decoded != nil {
 		body, err = *decoded, decoded.CheckShape()
 	} else {
-		body, err = app.DecodeBody(req.Body)
+		body, err = decodeBody(req.Body)
 	}
 	if err != nil {
 		return app.Body{}, err
@@ -35,6 +41,54 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 		return app.Body{}, err
 	}
 	return body, nil
+}
+
+// decodeBody decodes a submitted body strictly: the body is stored and
+// served to reviewers as received, so a field the bureau does not know (or
+// anything after the object) is refused, not left in it unread. The fast
+// batch path (decodeBatch) is as strict. It fails with an EINVALID
+// *app.Error naming the field.
+func decodeBody(data []byte) (app.Body, error) {
+	var b app.Body
+	if err := decodeJSON(data, &b); err != nil {
+		if err == errTrailing {
+			return app.Body{}, fieldErr("body", "材料内容在 JSON 之后还有多余内容")
+		}
+		return app.Body{}, fieldErr("body", "材料内容有误："+jsonWhere(err))
+	}
+	return b, b.CheckShape()
+}
+
+// maxID is the longest filing or revision id; the client mints UUIDs (36).
+const maxID = protocol.MaxID
+
+// checkIDs checks the ids a submission names: each at most maxID
+// characters of letters, digits, '-', '_' and '.', as they become parts of
+// the store's keys.
+func checkIDs(filingID, revisionID, baseID string) error {
+	var p app.Problems
+	for _, f := range [...]struct{ name, id string }{{"filing_id", filingID}, {"revision_id", revisionID}, {"base_revision_id", baseID}} {
+		if f.id == "" && f.name == "base_revision_id" {
+			continue
+		}
+		if !validID(f.id) {
+			p.Add(f.name, "编号须为 1–%d 个字母、数字或 - _ .（客户端生成的 UUID）", maxID)
+		}
+	}
+	return p.Err()
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > maxID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkHash checks that the body of req hashes to its body_sha256.

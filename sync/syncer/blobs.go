@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"egovdesk/app"
 	"egovdesk/app/store"
@@ -89,7 +87,7 @@ func (b *blobFile) Size() int64 { return b.size }
 
 // Import copies the file at path (one the user picked) into the directory
 // while hashing it and returns it as an attachment named after the file, with
-// its media type guessed from the extension; the caller sets Material. It
+// its media type from the extension (app.AttachmentMediaType); the caller sets Material. It
 // fails when the file cannot be read or the copy cannot be written, or with
 // ctx's error when cancelled.
 func (d *BlobDir) Import(ctx context.Context, path string) (app.Attachment, error) {
@@ -132,8 +130,9 @@ func (d *BlobDir) ImportReader(ctx context.Context, name string, r io.Reader) (a
 	if err := syncDir(d.dir); err != nil {
 		return app.Attachment{}, fmt.Errorf("store attachment: %w", err)
 	}
-	return app.Attachment{Name: name, SHA256: sum, Size: n,
-		MediaType: mime.TypeByExtension(strings.ToLower(filepath.Ext(name)))}, nil
+	// The media type from the bureau's allow-list (not the system's table,
+	// which may name a type the bureau refuses); "" for other files.
+	return app.Attachment{Name: name, SHA256: sum, Size: n, MediaType: app.AttachmentMediaType(name)}, nil
 }
 
 // syncDir is store.SyncDir; tests watch it.

@@ -1,0 +1,273 @@
+package app
+
+import (
+	"fmt"
+	"mime"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text limits, in characters. Every text field of a filing's content has
+// one: MaxShortText for the one-line fields named in shortTextFields
+// (names, codes, dates, people, telephone numbers), MaxLongText for every
+// other, narrative, field. The client checks them before a submission is
+// queued (CheckBody), the bureau again on receipt, and the OpenAPI document
+// states them (x-egovdesk-text-limits), so all three say the same thing.
+// Some fields have a stricter rule of their own (a project name is at most
+// 100 characters).
+const (
+	MaxShortText      = 200
+	MaxLongText       = 20000
+	MaxAttachmentName = 255 // characters of an attachment's file name
+)
+
+// shortTextFields are the JSON names of the one-line text fields of the
+// content; a name means the same kind of field wherever it appears.
+var shortTextFields = map[string]bool{
+	// people, units, names
+	"project_name": true, "unit_name": true, "unit_credit_code": true, "supervising_dept": true,
+	"region_code": true, "leader": true, "person": true, "phone": true, "name": true, "title": true,
+	"provider_name": true, "provider_code": true, "provider": true, "owner": true, "contractor": true,
+	"supervisor": true, "office": true, "resource_name": true, "resource_code": true, "related_codes": true,
+	"items": true, "spec": true, "label": true, "no": true, "approval_ref": true, "trial_report_id": true,
+	"function": true, "os": true, "database": true, "middleware": true, "versions": true, "volume_unit": true,
+	"category": true, "sequence": true, "format_type": true, "confirmations": true, "material": true,
+	// dates YYYY-MM(-DD)
+	"period_start": true, "period_end": true, "due": true, "publish_date": true, "review_date": true,
+	"found": true, "handled": true, "trial_start": true, "trial_end": true, "completed_on": true,
+	"applied_on": true,
+}
+
+// TextLimit returns the longest text, in characters, the content field
+// with JSON name field may hold.
+func TextLimit(field string) int {
+	if shortTextFields[field] {
+		return MaxShortText
+	}
+	return MaxLongText
+}
+
+// ShortTextFields returns the JSON names of the fields limited to
+// MaxShortText, for the OpenAPI document's test.
+func ShortTextFields() []string {
+	out := make([]string, 0, len(shortTextFields))
+	for f := range shortTextFields {
+		out = append(out, f)
+	}
+	return out
+}
+
+// CheckText checks every text of b's content and attachments against the
+// limits: length (TextLimit), valid UTF-8 without U+0000, and for the
+// attachments a file name of at most MaxAttachmentName characters without
+// control characters or path separators and a media type from MediaTypes.
+// It returns the problems with the field paths of Validate.
+func CheckText(b Body) Problems {
+	var p Problems
+	var content any
+	switch {
+	case b.Declaration != nil:
+		content = b.Declaration
+	case b.Catalogue != nil:
+		content = b.Catalogue
+	case b.TrialReport != nil:
+		content = b.TrialReport
+	case b.Acceptance != nil:
+		content = b.Acceptance
+	}
+	if content != nil {
+		walkText(reflect.ValueOf(content), "", "", &p)
+	}
+	if msg := checkString(b.ProjectID, 64); msg != "" {
+		p.Add("project_id", "所属项目编号%s", msg)
+	}
+	for i, a := range b.Attachments {
+		f := fmt.Sprintf("attachments[%d]", i)
+		if msg := checkString(a.Name, MaxAttachmentName); msg != "" {
+			p.Add(f+".name", "附件文件名%s", msg)
+		} else if strings.TrimSpace(a.Name) == "" {
+			p.Add(f+".name", "附件缺少文件名")
+		} else if strings.ContainsFunc(a.Name, func(r rune) bool { return unicode.IsControl(r) || r == '/' || r == '\\' }) {
+			p.Add(f+".name", "附件文件名“%s”含有控制字符或路径分隔符（/ \\），请重命名文件后重新添加", strings.Map(printable, a.Name))
+		}
+		if msg := checkString(a.Material, MaxShortText); msg != "" {
+			p.Add(f+".material", "附件材料类别%s", msg)
+		}
+		if a.MediaType != "" && !AllowedMediaType(a.MediaType) {
+			p.Add(f+".media_type", "附件“%s”的类型“%s”不在数管局接受的范围内（PDF、OFD、Word、Excel、PowerPoint、WPS、图片、文本、压缩包）", clipText(a.Name, 60), clipText(strings.Map(printable, a.MediaType), 60))
+		}
+	}
+	return p
+}
+
+// walkText checks the strings of v, the value at path (JSON field name
+// name), recursively.
+func walkText(v reflect.Value, path, name string, p *Problems) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkText(v.Elem(), path, name, p)
+		}
+	case reflect.String:
+		if msg := checkString(v.String(), TextLimit(name)); msg != "" {
+			p.Add(path, "%s", msg)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		for i := range v.Len() {
+			walkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), name, p)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			ks := fmt.Sprint(k.Interface())
+			if msg := checkString(ks, MaxShortText); msg != "" {
+				p.Add(path, "%s", msg)
+			}
+			walkText(v.MapIndex(k), path+"."+ks, name, p)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if tag == "-" {
+				continue
+			}
+			if tag == "" {
+				tag = sf.Name
+			}
+			fp := tag
+			if path != "" {
+				fp = path + "." + tag
+			}
+			walkText(v.Field(i), fp, tag, p)
+		}
+	}
+}
+
+// checkString returns why s breaks the text rules with limit characters,
+// or "".
+func checkString(s string, limit int) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "含有无效的 UTF-8 字节"
+	case strings.IndexByte(s, 0) >= 0:
+		return "含有空字符（U+0000），请删除"
+	case len(s) > limit && runeLen(s) > limit: // len first: most text is far below
+		return fmt.Sprintf("不能超过 %d 个字（现有 %d 个字）", limit, runeLen(s))
+	}
+	return ""
+}
+
+func printable(r rune) rune {
+	if unicode.IsControl(r) {
+		return '?'
+	}
+	return r
+}
+
+func clipText(s string, n int) string {
+	if runeLen(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// MediaTypes are the media types the bureau accepts for an attachment (a
+// charset parameter aside), by the file extensions the client gives them.
+var MediaTypes = map[string]string{
+	".pdf":  "application/pdf",
+	".ofd":  "application/ofd",
+	".doc":  "application/msword",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xls":  "application/vnd.ms-excel",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".ppt":  "application/vnd.ms-powerpoint",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".wps":  "application/vnd.ms-works",
+	".et":   "application/vnd.ms-excel",
+	".dps":  "application/vnd.ms-powerpoint",
+	".odt":  "application/vnd.oasis.opendocument.text",
+	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
+	".odp":  "application/vnd.oasis.opendocument.presentation",
+	".rtf":  "application/rtf",
+	".txt":  "text/plain",
+	".csv":  "text/csv",
+	".xml":  "application/xml",
+	".json": "application/json",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".png":  "image/png",
+	".gif":  "image/gif",
+	".bmp":  "image/bmp",
+	".tif":  "image/tiff",
+	".tiff": "image/tiff",
+	".webp": "image/webp",
+	".zip":  "application/zip",
+	".rar":  "application/vnd.rar",
+	".7z":   "application/x-7z-compressed",
+	".gz":   "application/gzip",
+	".tar":  "application/x-tar",
+	".dwg":  "image/vnd.dwg",
+	".bin":  "application/octet-stream",
+}
+
+var allowedMedia = func() map[string]bool {
+	m := map[string]bool{
+		// what other tools name the same formats
+		"application/x-zip-compressed": true, "application/x-rar-compressed": true, "text/xml": true,
+		"application/kswps": true, "application/wps-office.docx": true, "application/wps-office.xlsx": true,
+	}
+	for _, t := range MediaTypes {
+		m[t] = true
+	}
+	return m
+}()
+
+// AllowedMediaTypes returns every media type AllowedMediaType accepts
+// (without parameters), sorted.
+func AllowedMediaTypes() []string {
+	out := make([]string, 0, len(allowedMedia))
+	for t := range allowedMedia {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AllowedMediaType reports whether t is a media type the bureau accepts for
+// an attachment: one of MediaTypes (or a common alias), in any case, with
+// at most a charset parameter.
+func AllowedMediaType(t string) bool {
+	if len(t) > 200 {
+		return false
+	}
+	mt, params, err := mime.ParseMediaType(t)
+	if err != nil || !allowedMedia[mt] {
+		return false
+	}
+	for k, v := range params {
+		if k != "charset" || len(v) > 40 || strings.ContainsFunc(v, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// AttachmentMediaType returns the media type the client gives a file named
+// name: the one MediaTypes lists for its extension, or "" (sent as
+// application/octet-stream) for any other.
+func AttachmentMediaType(name string) string {
+	return MediaTypes[strings.ToLower(filepath.Ext(name))]
+}

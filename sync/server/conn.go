@@ -1,0 +1,219 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// connLimiter is a listener that holds at most max connections at a time,
+// and at most perAddr from one peer address (the trusted proxies excepted:
+// every client behind one comes from its address). A connection over a
+// limit is answered 503 with a problem body and closed at once, so that a
+// client that opens connections and sends nothing, or sends slowly, cannot
+// take every file descriptor of the process.
+type connLimiter struct {
+	net.Listener
+	max, perAddr int
+	exempt       func(netip.Addr) bool
+	onRefuse     func(addr netip.Addr, total bool)
+
+	mu     sync.Mutex
+	total  int
+	byAddr map[netip.Addr]int
+}
+
+func newConnLimiter(ln net.Listener, max, perAddr int, exempt func(netip.Addr) bool, onRefuse func(netip.Addr, bool)) *connLimiter {
+	return &connLimiter{Listener: ln, max: max, perAddr: perAddr, exempt: exempt, onRefuse: onRefuse,
+		byAddr: make(map[netip.Addr]int)}
+}
+
+// Accept returns the next connection within the limits; the others are
+// refused as they come.
+func (l *connLimiter) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		addr := peerAddr(c.RemoteAddr())
+		total, ok := l.admit(addr)
+		if !ok {
+			if l.onRefuse != nil {
+				l.onRefuse(addr, total)
+			}
+			go refuseConn(c, total)
+			continue
+		}
+		return &limitedConn{Conn: c, l: l, addr: addr}, nil
+	}
+}
+
+// admit counts a new connection from addr; it reports false, and whether
+// it was the total limit, when a limit is reached.
+func (l *connLimiter) admit(addr netip.Addr) (total, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.total >= l.max {
+		return true, false
+	}
+	if l.perAddr > 0 && !l.exempt(addr) && l.byAddr[addr] >= l.perAddr {
+		return false, false
+	}
+	l.total++
+	l.byAddr[addr]++
+	return false, true
+}
+
+func (l *connLimiter) release(addr netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total--
+	if l.byAddr[addr]--; l.byAddr[addr] <= 0 {
+		delete(l.byAddr, addr)
+	}
+}
+
+// open returns the number of connections held.
+func (l *connLimiter) open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
+func peerAddr(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(ta.IP)
+		return ip.Unmap()
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// limitedConn gives its place back when closed.
+type limitedConn struct {
+	net.Conn
+	l    *connLimiter
+	addr netip.Addr
+	once sync.Once
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(func() { c.l.release(c.addr) })
+	return c.Conn.Close()
+}
+
+// refuseConn answers a connection over the limits with 503 and a problem,
+// then closes it. It gives the peer a second to take the answer.
+func refuseConn(c net.Conn, total bool) {
+	defer c.Close()
+	detail := "来自您所在地址的连接过多，请稍后再试"
+	if total {
+		detail = "服务器当前连接已满，请稍后再试"
+	}
+	p := protocol.NewProblem(app.EUNAVAILABLE, detail)
+	p.Type, p.Title = protocol.TypeURI(p.Code), protocol.Title(p.Code)
+	body := mustProblemJSON(p)
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	fmt.Fprintf(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: %s\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s",
+		protocol.MediaProblem, len(body), body)
+	// Half-close and read what the peer sent, so that closing does not
+	// reset the connection before the peer has read the answer.
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+}
+
+// deadlineBody is a request body under a read deadline that moves with
+// progress: each read that brings bytes allows another idle of silence,
+// never past end. Once the body is read to its end the deadline is lifted,
+// so that the connection's watch for the client going away (a long poll's)
+// does not time out. A body that stalls fails its read with
+// os.ErrDeadlineExceeded and the connection is closed after the answer.
+type deadlineBody struct {
+	io.ReadCloser
+	rc *http.ResponseController
+
+	mu      sync.Mutex
+	idle    time.Duration
+	end     time.Time
+	stopped bool // abort was called: the deadline stays in the past
+}
+
+// limitBody puts r's body, if it has one, under a deadline: idle between
+// bytes, and at most idle plus the time to send the announced length at
+// Config.MinBodyRate in all (MaxBodyTime when the length is not announced).
+func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	total := s.cfg.MaxBodyTime
+	if r.ContentLength >= 0 {
+		total = min(total, s.cfg.BodyIdle+time.Duration(float64(r.ContentLength)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
+	}
+	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w)}
+	b.set(s.cfg.BodyIdle, time.Now().Add(total))
+	r.Body = b
+}
+
+// set gives the body idle between bytes and end in all, from now.
+func (b *deadlineBody) set(idle time.Duration, end time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.idle, b.end = idle, end
+	if !b.stopped {
+		_ = b.rc.SetReadDeadline(earlier(end, time.Now().Add(idle)))
+	}
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.stopped:
+	case err == io.EOF:
+		_ = b.rc.SetReadDeadline(time.Time{})
+	case n > 0:
+		_ = b.rc.SetReadDeadline(earlier(b.end, time.Now().Add(b.idle)))
+	}
+	return n, err
+}
+
+// abort makes a read blocked on the body return now, and keeps it so.
+func (b *deadlineBody) abort() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	_ = b.rc.SetReadDeadline(time.Now())
+}
+
+// timedOut reports whether err is a body read that ran past its deadline.
+func timedOut(err error) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// bodyTimeout is the problem for a body that stalled.
+func bodyTimeout() error {
+	return protocol.NewProblem(protocol.CodeRequestTimeout, "请求内容发送过慢或中断，服务器已停止等待，请检查网络后重试")
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

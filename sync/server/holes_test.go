@@ -1,0 +1,733 @@
+package server_test
+
+// The holes an outside test of the running bureau found (issue 12, section
+// 1), each sent as the hostile or careless client sent it: over a real
+// socket to the server as Server.Serve runs it.
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// dialFrom connects to the fixture's server from source address ip (any
+// 127.x.y.z reaches a loopback listener on Linux).
+func (fx *fixture) dialFrom(ip string) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	return d.Dial("tcp", fx.addr)
+}
+
+// clientFrom returns an HTTP client whose connections come from ip.
+func (fx *fixture) clientFrom(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	return &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+}
+
+// raw sends req, the bytes of a whole HTTP request, on a new connection
+// and reads the answer.
+func (fx *fixture) raw(req string) response {
+	fx.tb.Helper()
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		fx.tb.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.WriteString(c, req); err != nil {
+		fx.tb.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		fx.tb.Fatalf("read answer: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		fx.tb.Fatal(err)
+	}
+	resp.Request, _ = http.NewRequest("GET", fx.url, nil)
+	if f := strings.Fields(req); len(f) >= 2 {
+		checkAnswer(fx.tb, f[0], f[1], resp.StatusCode, resp.Header, body)
+	}
+	return response{resp, body}
+}
+
+// rawJSON is the request line, headers and body of a JSON request.
+func rawJSON(method, path, token, contentType string, body []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: bureau\r\nConnection: close\r\n", method, path)
+	if token != "" {
+		fmt.Fprintf(&b, "Authorization: Bearer %s\r\n", token)
+	}
+	if contentType != "" {
+		fmt.Fprintf(&b, "Content-Type: %s\r\n", contentType)
+	}
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", len(body))
+	b.Write(body)
+	return b.String()
+}
+
+// TestStalledConnectionsAreClosed holds 1,000 connections that stall (no
+// bytes, half a header, a header and part of a body, a header and no body)
+// from eight addresses, shows the server still answers others at once and
+// closes every stalled one at its deadline, giving back the descriptors.
+func TestStalledConnectionsAreClosed(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.HeaderTimeout = 4 * time.Second
+		c.BodyIdle = 4 * time.Second
+		c.MaxConnsPerAddr = 200
+		c.MaxConns = 1500
+	})
+	fds := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skipf("no /proc/self/fd: %v", err)
+		}
+		return len(ents)
+	}
+	before := fds()
+	const n = 1000
+	login := "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+	stalls := []string{"", "POST /api/v1/login HTTP/1.1\r\nHost: x\r\n", login + `{"login":`, login}
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%8))
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		defer c.Close()
+		if _, err := io.WriteString(c, stalls[i%len(stalls)]); err != nil {
+			t.Fatal(err)
+		}
+		conns[i] = c
+	}
+	opened := time.Now()
+	for fx.srv.OpenConns() < n {
+		if time.Since(opened) > 3*time.Second {
+			t.Fatalf("server holds %d connections, want %d", fx.srv.OpenConns(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := fds() - before; got < 2*n {
+		t.Fatalf("%d descriptors more than before, want the %d of both ends", got, 2*n)
+	}
+
+	// The server answers others while it holds them.
+	start := time.Now()
+	var h protocol.Health
+	fx.mustJSON("GET", protocol.PathHealth, "", nil, http.StatusOK, &h)
+	fx.login("reviewer")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("answering took %v while 1,000 connections stalled", d)
+	}
+	if held := fx.srv.OpenConns(); held < n {
+		t.Fatalf("the stalled connections were closed before the others were answered (%d held)", held)
+	}
+
+	// Every stalled connection is closed at its deadline; those that sent
+	// a whole header are answered 408 first.
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i, c := range conns {
+		wg.Go(func() {
+			c.SetReadDeadline(time.Now().Add(15 * time.Second))
+			got, err := io.ReadAll(c)
+			if err != nil && !strings.Contains(err.Error(), "reset") {
+				errs <- fmt.Errorf("connection %d (%q…) still open: %v", i, stalls[i%len(stalls)], err)
+				return
+			}
+			if i%len(stalls) >= 2 && !bytes.HasPrefix(got, []byte("HTTP/1.1 408 ")) {
+				errs <- fmt.Errorf("connection %d with a stalled body: answer %.60q, want 408", i, got)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	bad := 0
+	for err := range errs {
+		if bad++; bad <= 5 {
+			t.Error(err)
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%d of %d stalled connections not closed as they should be", bad, n)
+	}
+	if d := time.Since(opened); d > 12*time.Second {
+		t.Errorf("closing the stalled connections took %v", d)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	fx.client.CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for fx.srv.OpenConns() > 0 || fds()-before > 20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after closing: %d connections held, %d descriptors more than before", fx.srv.OpenConns(), fds()-before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTricklingBodyIsCut: a body that keeps coming a byte at a time, never
+// silent for long, is still cut once it has had BodyIdle plus its length at
+// MinBodyRate.
+func TestTricklingBodyIsCut(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.BodyIdle = time.Second
+		c.MinBodyRate = 100 // a 100-byte body gets 2 s in all
+	})
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+	start := time.Now()
+	cut := make(chan []byte)
+	go func() {
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		got, _ := io.ReadAll(c)
+		cut <- got
+	}()
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case got := <-cut:
+			if d := time.Since(start); d < 1900*time.Millisecond || d > 6*time.Second {
+				t.Errorf("cut after %v, want about 2 s", d)
+			}
+			if !bytes.HasPrefix(got, []byte("HTTP/1.1 408 ")) || !bytes.Contains(got, []byte(protocol.CodeRequestTimeout)) {
+				t.Errorf("answer %.200q, want 408 request_timeout", got)
+			}
+			return
+		case <-tick.C:
+			c.Write([]byte(" ")) // JSON whitespace, one byte
+		}
+	}
+}
+
+// TestConnectionLimits: past MaxConnsPerAddr from one address, or MaxConns
+// in all, a connection is answered 503 with a problem and closed; others
+// are served.
+func TestConnectionLimits(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.MaxConnsPerAddr = 5
+		c.MaxConns = 8
+	})
+	refused := func(from string) bool {
+		t.Helper()
+		c, err := fx.dialFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET "+protocol.PathHealth+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("from %s: %v", from, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			var p protocol.Problem
+			if err := json.Unmarshal(body, &p); err != nil || p.Code != app.EUNAVAILABLE || p.Detail == "" ||
+				resp.Header.Get("Content-Type") != protocol.MediaProblem {
+				t.Errorf("503 answer: %s %s", resp.Header.Get("Content-Type"), body)
+			}
+			return true
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("from %s: %d %s", from, resp.StatusCode, body)
+		}
+		return false
+	}
+	var held []net.Conn
+	hold := func(from string) {
+		c, err := fx.dialFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	fx.client.CloseIdleConnections() // the fixture's logins' connection
+	waitConns(t, fx, 0)
+	for range 5 {
+		hold("127.0.0.2")
+	}
+	waitConns(t, fx, 5)
+	if !refused("127.0.0.2") {
+		t.Error("a sixth connection from one address was served")
+	}
+	if refused("127.0.0.3") {
+		t.Error("another address was refused")
+	}
+	for range 3 {
+		hold("127.0.0.4")
+	}
+	waitConns(t, fx, 8)
+	if !refused("127.0.0.5") {
+		t.Error("a connection past MaxConns was served")
+	}
+	held[0].Close()
+	waitConns(t, fx, 7)
+	if refused("127.0.0.5") {
+		t.Error("still refused after a connection closed")
+	}
+}
+
+func waitConns(t *testing.T, fx *fixture, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for fx.srv.OpenConns() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("server holds %d connections, want %d", fx.srv.OpenConns(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// submitRaw submits body (the bytes of a revision's body, hashed as they
+// are) for filing f as clerk A, on a new connection, with contentType.
+func (fx *fixture) submitRaw(f *app.Filing, body []byte, contentType string) response {
+	fx.tb.Helper()
+	h := sha256.Sum256(body)
+	req := fmt.Sprintf(`{"filing_id":%q,"revision_id":%q,"revision":1,"body":%s,"body_sha256":%q}`,
+		f.ID, f.Revision.ID, body, hex.EncodeToString(h[:]))
+	return fx.raw(rawJSON("POST", revPath(f), fx.clerkA, contentType, []byte(req)))
+}
+
+// bodyWith returns f's body as JSON with the string value of the key
+// "project_name" replaced by raw (bytes between the quotes, as sent).
+func bodyWith(t *testing.T, f *app.Filing, key, raw string) []byte {
+	t.Helper()
+	data, _, err := f.Body().Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	old, _ := json.Marshal(m["declaration"].(map[string]any)[key])
+	out := bytes.Replace(data, append([]byte(`"`+key+`":`), old...), []byte(`"`+key+`":"`+raw+`"`), 1)
+	if bytes.Equal(out, data) {
+		t.Fatalf("no %s in %s", key, data)
+	}
+	return out
+}
+
+// TestTextIsCheckedAsSent: invalid UTF-8, an escaped U+0000 or a lone
+// surrogate in a field is refused with 422 naming the field, and nothing is
+// stored; the hash was right, so it is the text that is refused.
+func TestTextIsCheckedAsSent(t *testing.T) {
+	fx := MustServedBureau(t)
+	for _, tc := range []struct{ name, raw, want string }{
+		{"invalid UTF-8", "项目\xff\xfe", "UTF-8"},
+		{"escaped NUL", `项目\u0000名称`, "空字符"},
+		{"lone surrogate", `项目\ud800名称`, "代理项"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFiling(t, fx.unitA.ID)
+			r := fx.submitRaw(f, bodyWith(t, f, "project_name", tc.raw), protocol.MediaJSON)
+			p := r.problem(t)
+			if r.StatusCode != http.StatusUnprocessableEntity || p.Code != app.EINVALID || len(p.Errors) != 1 ||
+				p.Errors[0].Field != "body.declaration.project_name" || !strings.Contains(p.Detail, tc.want) {
+				t.Fatalf("%d %s", r.StatusCode, r.body)
+			}
+			if !json.Valid(r.body) {
+				t.Errorf("the problem is not valid JSON: %q", r.body)
+			}
+			fx.expectProblem("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+		})
+	}
+	// The same in a batch, and in a login.
+	f := newFiling(t, fx.unitA.ID)
+	body := bodyWith(t, f, "project_name", "\xff")
+	h := sha256.Sum256(body)
+	batch := fmt.Sprintf(`{"submissions":[{"filing_id":%q,"revision_id":%q,"revision":1,"body":%s,"body_sha256":%q}]}`,
+		f.ID, f.Revision.ID, body, hex.EncodeToString(h[:]))
+	r := fx.raw(rawJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON, []byte(batch)))
+	var br protocol.BatchSubmitResponse
+	if err := json.Unmarshal(r.body, &br); err != nil || r.StatusCode != 200 || len(br.Results) != 1 || br.Results[0].Status != 422 ||
+		br.Results[0].Problem.Errors[0].Field != "body.declaration.project_name" {
+		t.Errorf("batch: %d %s", r.StatusCode, r.body)
+	}
+	r = fx.raw(rawJSON("POST", protocol.PathLogin, "", protocol.MediaJSON, []byte(`{"login":"clerk-a\u0000","password":"x"}`)))
+	if p := r.problem(t); r.StatusCode != 422 || p.Errors[0].Field != "login" {
+		t.Errorf("login: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// TestBodyIsDecodedStrictly: an unknown field or deep nesting inside the
+// hashed body is refused, not stored and served to reviewers; so is deep
+// nesting anywhere in a request.
+func TestBodyIsDecodedStrictly(t *testing.T) {
+	fx := MustServedBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	data, _, err := f.Body().Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := append([]byte(`{"x_script":"<script>",`), data[1:]...)
+	r := fx.submitRaw(f, unknown, protocol.MediaJSON)
+	if p := r.problem(t); r.StatusCode != 422 || !strings.Contains(p.Detail, "x_script") {
+		t.Errorf("unknown field: %d %s", r.StatusCode, r.body)
+	}
+	inner := bytes.Replace(data, []byte(`"declaration":{`), []byte(`"declaration":{"extra":{"a":1},`), 1)
+	r = fx.submitRaw(f, inner, protocol.MediaJSON)
+	if p := r.problem(t); r.StatusCode != 422 || !strings.Contains(p.Detail, "extra") {
+		t.Errorf("unknown nested field: %d %s", r.StatusCode, r.body)
+	}
+	deep := append(append([]byte(`{"attachments":`), bytes.Repeat([]byte("["), 9000)...), bytes.Repeat([]byte("]"), 9000)...)
+	deep = append(append(deep, ','), data[1:]...)
+	r = fx.submitRaw(f, deep, protocol.MediaJSON)
+	if p := r.problem(t); r.StatusCode != 422 || !strings.Contains(p.Detail, "嵌套") || !strings.HasPrefix(p.Errors[0].Field, "body.attachments[0][0]") {
+		t.Errorf("deep nesting: %d %s", r.StatusCode, r.body)
+	}
+	// In a batch (the slow path: the fast one refuses unknown fields too).
+	h := sha256.Sum256(inner)
+	batch := fmt.Sprintf(`{"submissions":[{"filing_id":%q,"revision_id":%q,"revision":1,"body":%s,"body_sha25\u0036":%q}]}`,
+		f.ID, f.Revision.ID, inner, hex.EncodeToString(h[:]))
+	var resp protocol.BatchSubmitResponse
+	r = fx.raw(rawJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON, []byte(batch)))
+	if err := json.Unmarshal(r.body, &resp); err != nil || r.StatusCode != 200 || len(resp.Results) != 1 ||
+		resp.Results[0].Status != 422 || !strings.Contains(resp.Results[0].Problem.Detail, "extra") {
+		t.Errorf("batch with an unknown field in a body: %d %s", r.StatusCode, r.body)
+	}
+	// A key in another case, or twice: encoding/json would take them, the
+	// stored bytes would say something else to a stricter reader.
+	for name, body := range map[string][]byte{
+		"other case": bytes.Replace(data, []byte(`"project_name":`), []byte(`"Project_Name":`), 1),
+		"twice":      bytes.Replace(data, []byte(`"declaration":{`), []byte(`"declaration":{"project_name":"别的项目",`), 1),
+	} {
+		r := fx.submitRaw(f, body, protocol.MediaJSON)
+		if p := r.problem(t); r.StatusCode != 422 || len(p.Errors) != 1 || !strings.HasPrefix(p.Errors[0].Field, "body.declaration.") {
+			t.Errorf("%s: %d %s", name, r.StatusCode, r.body)
+		}
+	}
+	fx.expectProblem("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+	// The same filing, well formed, goes through.
+	if r := fx.submitRaw(f, data, protocol.MediaJSON); r.StatusCode != http.StatusCreated {
+		t.Fatalf("well formed: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// TestFieldsAreBounded: every text field has its limit (app.TextLimit);
+// attachment names are bounded and the media type comes from the
+// allow-list; ids are short and plain.
+func TestFieldsAreBounded(t *testing.T) {
+	fx := MustServedBureau(t)
+	fields := func(r response) []string {
+		t.Helper()
+		p := r.problem(t)
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%d %s", r.StatusCode, r.body)
+		}
+		var out []string
+		for _, e := range p.Errors {
+			out = append(out, e.Field)
+		}
+		return out
+	}
+	f := newFiling(t, fx.unitA.ID, []byte("pdf"))
+	f.Declaration.Goals = strings.Repeat("a", 1_200_000)
+	f.Declaration.Contact.Person = strings.Repeat("李", app.MaxShortText+1)
+	f.Attachments[0].Name = strings.Repeat("名", 200_000) + ".pdf"
+	req := submitReq(t, f)
+	data, _ := json.Marshal(req)
+	got := fields(fx.raw(rawJSON("POST", revPath(f), fx.clerkA, protocol.MediaJSON, data)))
+	for _, want := range []string{"goals", "contact.person", "attachments[0].name"} {
+		if !strings.Contains(strings.Join(got, " "), want) {
+			t.Errorf("fields %v, want %s among them", got, want)
+		}
+	}
+
+	f = newFiling(t, fx.unitA.ID, []byte("pdf"))
+	f.Attachments[0].MediaType = "text/html\r\nSet-Cookie: session=stolen"
+	data, _ = json.Marshal(submitReq(t, f))
+	if got := fields(fx.raw(rawJSON("POST", revPath(f), fx.clerkA, protocol.MediaJSON, data))); len(got) != 1 || got[0] != "attachments[0].media_type" {
+		t.Errorf("media type: fields %v", got)
+	}
+	f.Attachments[0].MediaType = "text/html"
+	data, _ = json.Marshal(submitReq(t, f))
+	if got := fields(fx.raw(rawJSON("POST", revPath(f), fx.clerkA, protocol.MediaJSON, data))); len(got) != 1 || got[0] != "attachments[0].media_type" {
+		t.Errorf("text/html: fields %v", got)
+	}
+	f.Attachments[0].MediaType = "APPLICATION/PDF"
+	data, _ = json.Marshal(submitReq(t, f))
+	if r := fx.raw(rawJSON("POST", revPath(f), fx.clerkA, protocol.MediaJSON, data)); r.StatusCode != http.StatusCreated {
+		t.Errorf("application/pdf in upper case: %d %s", r.StatusCode, r.body)
+	}
+
+	f = newFiling(t, fx.unitA.ID)
+	f.ID = strings.Repeat("a", 100)
+	data, _ = json.Marshal(submitReq(t, f))
+	if got := fields(fx.raw(rawJSON("POST", revPath(f), fx.clerkA, protocol.MediaJSON, data))); !strings.Contains(strings.Join(got, " "), "filing_id") {
+		t.Errorf("long id: fields %v", got)
+	}
+}
+
+// TestAttachmentDisposition: the name comes back in a Content-Disposition
+// as RFC 6266 builds it (filename* percent-encoded UTF-8, an ASCII
+// filename), whatever it holds.
+func TestAttachmentDisposition(t *testing.T) {
+	fx := MustServedBureau(t)
+	pdf := []byte("%PDF-1.7 test")
+	f := newFiling(t, fx.unitA.ID, pdf)
+	f.Attachments[0].Name = `可研报告 "终稿";100%.pdf`
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, pdf, 1024)
+	r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(pdf)), fx.reviewer, nil)
+	if r.StatusCode != http.StatusOK || !bytes.Equal(r.body, pdf) {
+		t.Fatalf("%d %q", r.StatusCode, r.body)
+	}
+	want := `attachment; filename="____ ____;100_.pdf"; filename*=UTF-8''%E5%8F%AF%E7%A0%94%E6%8A%A5%E5%91%8A%20_%E7%BB%88%E7%A8%BF_%3B100%25.pdf`
+	if got := r.Header.Get("Content-Disposition"); got != want {
+		t.Errorf("Content-Disposition\n got %s\nwant %s", got, want)
+	}
+	if got := r.Header.Get("Content-Type"); got != "application/pdf" {
+		t.Errorf("Content-Type %q", got)
+	}
+}
+
+// TestMediaTypeAndAuthorizationAsTheRFCsSay: Content-Type is parsed
+// (case-insensitive, exact type, parameters apart; none at all is 415), and
+// the Bearer scheme is case-insensitive.
+func TestMediaTypeAndAuthorizationAsTheRFCsSay(t *testing.T) {
+	fx := MustServedBureau(t)
+	login := []byte(`{"login":"clerk-a","password":"` + password + `"}`)
+	for _, tc := range []struct {
+		ct   string
+		want int
+	}{
+		{"application/json", 200},
+		{"APPLICATION/JSON", 200},
+		{"Application/Json; charset=UTF-8", 200},
+		{"application/json;charset=gbk", 415},
+		{"application/jsonx", 415},
+		{"text/plain", 415},
+		{"application/json garbage", 415},
+		{"", 415},
+	} {
+		r := fx.raw(rawJSON("POST", protocol.PathLogin, "", tc.ct, login))
+		if r.StatusCode != tc.want {
+			t.Errorf("Content-Type %q: %d %s", tc.ct, r.StatusCode, r.body)
+		}
+		if tc.want == 415 && r.problem(t).Code != protocol.CodeUnsupportedMedia {
+			t.Errorf("Content-Type %q: %s", tc.ct, r.body)
+		}
+	}
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{
+		{"Bearer " + fx.clerkA, 200},
+		{"bearer " + fx.clerkA, 200},
+		{"BEARER   " + fx.clerkA, 200},
+		{"Basic " + fx.clerkA, 401},
+		{"Bearer", 401},
+		{"Bearer " + fx.clerkA + " extra", 401},
+		{fx.clerkA, 401},
+	} {
+		r := fx.raw("GET " + protocol.PathMe + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: " + tc.auth + "\r\n\r\n")
+		if r.StatusCode != tc.want {
+			t.Errorf("Authorization %.12q…: %d %s", tc.auth, r.StatusCode, r.body)
+		}
+	}
+	// An upload chunk of another type is 415 too.
+	sum := sha([]byte("x"))
+	r := fx.raw("PATCH " + protocol.Path(protocol.PathAttachment, sum) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + fx.clerkA +
+		"\r\nContent-Type: application/json\r\nUpload-Offset: 0\r\nUpload-Length: 1\r\nContent-Length: 1\r\n\r\nx")
+	if r.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("chunk as JSON: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// TestLoginLimitsStrangerCannotLockOut: a stranger guessing a user's
+// password is slowed down, from the stranger's address; the user logs in
+// from elsewhere, and from the stranger's own office NAT once the user has
+// logged in from there before.
+func TestLoginLimitsStrangerCannotLockOut(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 3, IPFree: 10, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+	})
+	try := func(from, login, pw string) (int, string) {
+		t.Helper()
+		data, _ := json.Marshal(protocol.LoginRequest{Login: login, Password: pw})
+		resp, err := fx.clientFrom(from).Post(fx.url+protocol.PathLogin, protocol.MediaJSON, bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, resp.Header.Get(protocol.HeaderRetryAfter)
+	}
+	const stranger, office = "127.0.0.66", "127.0.0.77"
+
+	// Guessing is slowed: after 3 failures the stranger waits, even with
+	// the right password, and the wait doubles with each further failure.
+	for i := range 3 {
+		if st, _ := try(stranger, "reviewer", fmt.Sprint("guess", i)); st != 401 {
+			t.Fatalf("guess %d: %d", i, st)
+		}
+	}
+	st, _ := try(stranger, "reviewer", "guess3")
+	if st != 401 {
+		t.Fatalf("4th guess: %d", st)
+	}
+	if st, after := try(stranger, "reviewer", password); st != 429 || after != "2" {
+		t.Fatalf("right password from the guessing address while locked: %d Retry-After %s, want 429 after 2", st, after)
+	}
+	fx.clock.Advance(2 * time.Second)
+	try(stranger, "reviewer", "guess4")
+	if st, after := try(stranger, "reviewer", password); st != 429 || after != "4" {
+		t.Fatalf("after the 5th guess: %d Retry-After %s, want 429 after 4", st, after)
+	}
+
+	// The reviewer is not locked out: from another address at once.
+	if st, _ := try("127.0.0.1", "reviewer", password); st != 200 {
+		t.Fatalf("reviewer from their own address while the stranger is locked: %d", st)
+	}
+
+	// Behind one NAT: the reviewer has logged in from the office before; a
+	// stranger in the office fails against many logins until the office
+	// address is limited…
+	if st, _ := try(office, "reviewer", password); st != 200 {
+		t.Fatal(st)
+	}
+	for i := range 11 { // the 11th locks the address
+		if st, _ := try(office, fmt.Sprintf("nobody-%d", i), "x"); st != 401 {
+			t.Fatalf("office failure %d: %d", i, st)
+		}
+	}
+	if st, _ := try(office, "nobody-x", "x"); st != 429 {
+		t.Fatalf("office address past its limit: %d, want 429", st)
+	}
+	if st, _ := try(office, "clerk-b", password); st != 429 {
+		t.Fatalf("a login never seen at the office, past the office's limit: %d, want 429", st)
+	}
+	// …and the reviewer still logs in there: a successful login does not
+	// count, and the office is known for them.
+	for range 3 {
+		if st, _ := try(office, "reviewer", password); st != 200 {
+			t.Fatalf("reviewer from the office after a stranger's failures there: %d, want 200", st)
+		}
+	}
+}
+
+// TestDecisionRaceIsAConflict: of two reviewers deciding one filing, the
+// second gets 409 "已由他人处理", not 422.
+func TestDecisionRaceIsAConflict(t *testing.T) {
+	fx := MustServedBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.admin,
+		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusConflict, app.ECONFLICT)
+	if !strings.Contains(p.Detail, "已由他人处理") || !strings.Contains(p.Detail, "王审核") {
+		t.Errorf("detail %q", p.Detail)
+	}
+	// With the status the reviewer saw, any action on a filing that has
+	// moved on is the conflict, even one the new status allows.
+	p = fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.admin,
+		protocol.DecisionRequest{Action: app.ActionFile, From: app.StatusSubmitted}, http.StatusConflict, app.ECONFLICT)
+	if !strings.Contains(p.Detail, "已由他人处理") {
+		t.Errorf("detail %q", p.Detail)
+	}
+	fx.decide(fx.admin, f.ID, app.ActionPass, "", http.StatusOK) // from the status it is in: applied
+	// An action the status never allowed after a unit's step stays 422.
+	g := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, g, http.StatusCreated)
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, g.ID), fx.admin,
+		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID)
+}
+
+// TestUploadDeadlineFollowsProgress: an upload chunk has its own deadline,
+// which moves with progress: one that pauses longer than a JSON body may
+// but keeps coming is received whole; one that stops is cut after
+// UploadIdle and answered with the offset the bureau kept, to resume from.
+func TestUploadDeadlineFollowsProgress(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.BodyIdle = 500 * time.Millisecond
+		c.MinBodyRate = 1 << 30
+		c.UploadIdle = 2 * time.Second
+	})
+	data := bytes.Repeat([]byte("试运行报告"), 2000) // 30,000 bytes
+	sum := sha(data)
+	stall := func(parts [][]byte) (*http.Response, []byte) {
+		t.Helper()
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 0\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n",
+			protocol.Path(protocol.PathAttachment, sum), fx.clerkA, protocol.MediaChunk, len(data), len(data))
+		for _, p := range parts {
+			c.Write(p)
+		}
+		time.Sleep(3 * time.Second) // past UploadIdle, the rest never comes
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	// Stops after 10,000 bytes: cut, with the offset kept.
+	resp, body := stall([][]byte{data[:10000]})
+	var p protocol.Problem
+	json.Unmarshal(body, &p)
+	if resp.StatusCode != http.StatusConflict || p.Code != protocol.CodeOffsetMismatch || p.Offset == nil || *p.Offset != 10000 {
+		t.Fatalf("stalled chunk: %d %s", resp.StatusCode, body)
+	}
+	// Pauses of 1 s (twice BodyIdle) while it comes: received whole.
+	var parts [][]byte
+	for off := 10000; off < len(data); off += 5000 {
+		parts = append(parts, data[off:min(off+5000, len(data))])
+	}
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rest := len(data) - 10000
+	fmt.Fprintf(c, "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 10000\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n",
+		protocol.Path(protocol.PathAttachment, sum), fx.clerkA, protocol.MediaChunk, len(data), rest)
+	for i, part := range parts {
+		if i > 0 {
+			time.Sleep(time.Second)
+		}
+		c.Write(part)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(body, &st); err != nil || resp.StatusCode != http.StatusOK || !st.Complete {
+		t.Fatalf("slow but steady chunk: %d %s", resp.StatusCode, body)
+	}
+}
