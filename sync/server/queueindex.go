@@ -1,0 +1,260 @@
+package server
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/server/console"
+)
+
+// The review queue's keyset index, for the console's paged queue. This file
+// is the index's only Badger access: indexQueue (called in the transactions
+// that set or delete q/<filing>), queuePage and rebuildQueueIndex.
+//
+//	qx/<since: 16 hex, ns since 1970>/<filing>  console.QueueItem, JSON
+//	qxp/<filing>                               the filing's qx/ key
+//	m/queueindex                               "1" once qx/ holds every q/ filing
+//
+// Entries are ordered by the time the filing reached its current step,
+// oldest first: the order a reviewer works in, and the order in which the
+// review time limit runs out, so "overdue only" is a prefix of the index.
+const (
+	keyQueueIndex     = "m/queueindex"
+	queueIndexVersion = "1"
+	// queueScanBudget bounds the entries one page reads, so a filter that
+	// matches little of a long queue answers in bounded time with a
+	// partial page and a cursor to continue.
+	queueScanBudget = 20000
+)
+
+func queueKey(since time.Time, fid string) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(max(since.UnixNano(), 0)))
+	return key("qx", hex.EncodeToString(b[:]), fid)
+}
+
+// indexQueue keeps fr's entry of the queue index up to date, reading from
+// txn and writing through w: an entry keyed by fr's last change when it is
+// in the queue, none otherwise. body is the revision's content when the
+// caller holds it decoded (it is read from the store otherwise); unitName
+// is looked up when empty.
+func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName string, body *app.Body) error {
+	f := fr.Filing
+	var old []byte
+	if item, err := txn.Get(key("qxp", f.ID)); err == nil {
+		if old, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	if !inQueue(f.Status) {
+		if old == nil {
+			return nil
+		}
+		if err := w.Delete(old); err != nil {
+			return err
+		}
+		return w.Delete(key("qxp", f.ID))
+	}
+	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
+		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+	// A decision keeps the revision: its content's facts are those of the
+	// entry it replaces, without decoding the body again.
+	var prev console.QueueItem
+	if old != nil && body == nil {
+		if err := getJSON(txn, old, &prev); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+	}
+	if prev.ID == f.ID && prev.Revision == f.Revision.Number {
+		e.Year, e.Route, e.RouteLabel, e.Total = prev.Year, prev.Route, prev.RouteLabel, prev.Total
+		if e.UnitName == "" {
+			e.UnitName = prev.UnitName
+		}
+	} else {
+		if body == nil {
+			item, err := txn.Get(key("rb", f.ID, f.Revision.ID))
+			if err != nil {
+				return fmt.Errorf("queue index of %s: %w", f.ID, err)
+			}
+			var b app.Body
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &b) }); err != nil {
+				return fmt.Errorf("queue index of %s: %w", f.ID, err)
+			}
+			body = &b
+		}
+		s.contentFacts(&e, f, body)
+	}
+	if e.UnitName == "" {
+		u, err := s.unit(txn, f.UnitID)
+		if err != nil {
+			return err
+		}
+		e.UnitName = u.Name
+	}
+	k := queueKey(e.Since, f.ID)
+	if old != nil && !bytes.Equal(old, k) {
+		if err := w.Delete(old); err != nil {
+			return err
+		}
+	}
+	if err := setJSON(w, k, e); err != nil {
+		return err
+	}
+	return w.Set(key("qxp", f.ID), k)
+}
+
+// contentFacts fills in what the queue filters on from the revision's
+// content: the plan year, and for a declaration its total and its route
+// under the bureau's profile (app's own evaluation).
+func (s *Server) contentFacts(e *console.QueueItem, f app.Filing, b *app.Body) {
+	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
+		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
+	e.Year = content.PlanYear()
+	if b.Declaration != nil {
+		e.Total = b.Declaration.TotalInvestment
+		if prof := s.profile.Load(); prof != nil {
+			r := prof.Evaluate(b.Declaration, s.Now()).Route
+			e.Route, e.RouteLabel = r.Code, r.Label
+		}
+	}
+}
+
+// rebuildQueueIndex indexes every queued filing once, for a store written
+// before the index existed. Writers hold writeMu, so nothing moves meanwhile.
+func (s *Server) rebuildQueueIndex() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var done bool
+	if err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		done, err = exists(txn, []byte(keyQueueIndex))
+		return err
+	}); err != nil || done {
+		return err
+	}
+	var ids []string
+	if err := s.db.View(func(txn *badger.Txn) error {
+		ids = keysWithPrefix(txn, key("q", ""))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 200)
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for _, id := range ids[:n] {
+				var fr filingRecord
+				if err := getJSON(txn, key("f", id), &fr); err != nil {
+					return err
+				}
+				if err := s.indexQueue(txn, txn, fr, "", nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rebuild queue index: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyQueueIndex), []byte(queueIndexVersion)) })
+}
+
+// queuePage returns the entries of the queue index that match q, oldest
+// first, after q.After, reading at most queueScanBudget entries. due is the
+// review time limit of an entry.
+func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time) (console.QueuePage, error) {
+	var page console.QueuePage
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	prefix := key("qx", "")
+	start := prefix
+	if !q.From.IsZero() {
+		start = queueKey(q.From, "")
+	}
+	if q.After != "" {
+		after, err := base64.RawURLEncoding.DecodeString(q.After)
+		if err != nil || !bytes.HasPrefix(after, prefix) || len(after) > 200 {
+			return page, app.Errorf(app.EINVALID, "翻页位置无效，请回到第一页")
+		}
+		if bytes.Compare(after, start) >= 0 {
+			start = append(after, 0) // the first key after it
+		}
+	}
+	var end []byte
+	if !q.To.IsZero() {
+		end = queueKey(q.To, "")
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	now := s.Now()
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = prefix
+		opts.PrefetchSize = 64
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		var last []byte
+		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+			k := it.Item().Key()
+			if end != nil && bytes.Compare(k, end) >= 0 {
+				return nil
+			}
+			if page.Scanned == queueScanBudget {
+				page.Partial = len(page.Items) < limit
+				page.Next = base64.RawURLEncoding.EncodeToString(last)
+				return nil
+			}
+			page.Scanned++
+			last = it.Item().KeyCopy(last[:0])
+			var e console.QueueItem
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			e.Due = due(e.Since)
+			if q.Overdue && !e.Due.Before(now) {
+				return nil // the index is in due order: no later entry is overdue
+			}
+			if !matches(q, text, e) {
+				continue
+			}
+			if len(page.Items) == limit {
+				// One more match: there is a next page, after the last item.
+				page.Next = base64.RawURLEncoding.EncodeToString(queueKey(page.Items[limit-1].Since, page.Items[limit-1].ID))
+				return nil
+			}
+			page.Items = append(page.Items, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return page, fmt.Errorf("review queue: %w", err)
+	}
+	return page, nil
+}
+
+func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
+	switch {
+	case q.Kind != "" && e.Kind != q.Kind,
+		q.UnitID != "" && e.UnitID != q.UnitID,
+		q.Year != 0 && e.Year != q.Year,
+		q.Route != "" && e.Route != q.Route,
+		q.Status != "" && e.Status != q.Status:
+		return false
+	}
+	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)
+}
