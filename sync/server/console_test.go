@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/assets"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
@@ -298,6 +300,22 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	if !strings.Contains(b.last, "超期") {
 		t.Error("no overdue mark")
 	}
+	// Routes are the profile's, by each declaration's total, under the
+	// profile of the day.
+	check("route=approval", 0)
+	prof, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu", prof); err != nil {
+		t.Fatal(err)
+	}
+	check("route=bundled_proposal", 50) // 180 万元 each: the first page
+	check("route=approval", 0)
+	if !strings.Contains(b.last, "500 万元（含）以上") {
+		t.Error("the route filter does not offer the profile's routes")
+	}
+
 }
 
 func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {

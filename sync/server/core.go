@@ -105,10 +105,22 @@ func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (co
 		return console.QueuePage{}, err
 	}
 	cal := &app.Calendar{}
+	var route func(app.Money) app.Route
 	if prof := c.s.profile.Load(); prof != nil {
 		cal = &prof.Calendar
+		// The route is app's evaluation of the total, worked out once per
+		// distinct total of the page.
+		now, seen := c.s.Now(), map[app.Money]app.Route{}
+		route = func(total app.Money) app.Route {
+			r, ok := seen[total]
+			if !ok {
+				r = prof.Evaluate(&app.Declaration{TotalInvestment: total}, now).Route
+				seen[total] = r
+			}
+			return r
+		}
 	}
-	return c.s.queuePage(q, func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) })
+	return c.s.queuePage(q, func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }, route)
 }
 
 func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error) {

@@ -78,7 +78,7 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		}
 	}
 	if prev.ID == f.ID && prev.Revision == f.Revision.Number {
-		e.Year, e.Route, e.RouteLabel, e.Total = prev.Year, prev.Route, prev.RouteLabel, prev.Total
+		e.Year, e.Total = prev.Year, prev.Total
 		if e.UnitName == "" {
 			e.UnitName = prev.UnitName
 		}
@@ -116,18 +116,15 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 }
 
 // contentFacts fills in what the queue filters on from the revision's
-// content: the plan year, and for a declaration its total and its route
-// under the bureau's profile (app's own evaluation).
+// content: the plan year, and for a declaration its total, which decides
+// its route (worked out when the queue is read, under the profile of the
+// day).
 func (s *Server) contentFacts(e *console.QueueItem, f app.Filing, b *app.Body) {
 	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
 		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
 	e.Year = content.PlanYear()
 	if b.Declaration != nil {
 		e.Total = b.Declaration.TotalInvestment
-		if prof := s.profile.Load(); prof != nil {
-			r := prof.Evaluate(b.Declaration, s.Now()).Route
-			e.Route, e.RouteLabel = r.Code, r.Label
-		}
 	}
 }
 
@@ -175,8 +172,9 @@ func (s *Server) rebuildQueueIndex() error {
 
 // queuePage returns the entries of the queue index that match q, oldest
 // first, after q.After, reading at most queueScanBudget entries. due is the
-// review time limit of an entry.
-func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time) (console.QueuePage, error) {
+// review time limit of an entry; route is the route of a declaration's
+// total under the bureau's profile (nil without one).
+func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
 	var page console.QueuePage
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {
@@ -226,6 +224,10 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
 			e.Due = due(e.Since)
+			if route != nil && e.Kind == app.KindDeclaration {
+				r := route(e.Total)
+				e.Route, e.RouteLabel = r.Code, r.Label
+			}
 			if q.Overdue && !e.Due.Before(now) {
 				return nil // the index is in due order: no later entry is overdue
 			}

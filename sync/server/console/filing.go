@@ -53,8 +53,11 @@ type actionView struct {
 	CommentRequired bool
 }
 
+// change is one changed field: its JSON path, its name for people and
+// the two values as the reviewer reads them.
 type change struct {
 	Path     string
+	Label    string
 	Old, New string
 }
 
@@ -214,6 +217,8 @@ func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
 		if skip[c.Path] {
 			continue
 		}
+		c.Label = fieldLabel(c.Path)
+		c.Old, c.New = fieldValue(c.Path, c.Old), fieldValue(c.Path, c.New)
 		kept = append(kept, c)
 		p := c.Path
 		for {

@@ -106,6 +106,11 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"add": func(a, b int) int { return a + b },
+	// short is a route's label up to its colon: "总投资概算 500 万元以下".
+	"short": func(s string) string {
+		before, _, _ := strings.Cut(s, "：")
+		return before
+	},
 	// dict2 and row pass a part of the document and the changed paths to
 	// a sub-template.
 	"dict2": func(v any, c map[string]bool) docPart { return docPart{V: v, C: c} },
