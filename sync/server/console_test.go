@@ -427,3 +427,43 @@ func TestConsoleShowsChangesSinceReturn(t *testing.T) {
 		t.Error("history lacks the return's comment")
 	}
 }
+
+func TestConsoleIndexesAnOlderStore(t *testing.T) {
+	fx := MustBureau(t)
+	var ids []string
+	for range 3 {
+		f := newFiling(t, fx.unitA.ID)
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+		fx.clock.Advance(time.Minute)
+	}
+	fx.decide(fx.reviewer, ids[1], app.ActionFile, "", http.StatusOK) // out of the queue
+	server.DropQueueIndex(t, fx.srv)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if got := rows(b.last); len(got) != 2 || got[0] != ids[0] || got[1] != ids[2] {
+		t.Fatalf("queue of a store without the index: %v, want %v and %v", got, ids[0], ids[2])
+	}
+}
+
+func TestConsoleLoginThrottle(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	for i := range 5 {
+		b.get("/console/login")
+		if r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"guess"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, r.StatusCode)
+		}
+	}
+	b.get("/console/login")
+	b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"guess"}})
+	// Locked now: even the right password waits, through the console as through the API.
+	b.get("/console/login")
+	r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {password}})
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(b.last, "登录失败次数过多") {
+		t.Fatalf("locked login: %d %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: password},
+		http.StatusTooManyRequests, app.ETOOMANY)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -217,9 +218,9 @@ func (c core) SecureRequest(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	host, _, _ := strings.Cut(r.RemoteAddr, ":")
-	if i := strings.LastIndex(r.RemoteAddr, ":"); i >= 0 {
-		host = strings.Trim(r.RemoteAddr[:i], "[]")
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
 	}
 	return c.s.trusted(host) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

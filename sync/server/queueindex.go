@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -34,7 +36,7 @@ const (
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
-	queueScanBudget = 20000
+	queueScanBudget = 10000
 )
 
 func queueKey(since time.Time, fid string) []byte {
@@ -199,11 +201,25 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 		end = queueKey(q.To, "")
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
+	needles := prefilter(q, text)
 	now := s.Now()
+	dues := map[int64]time.Time{} // by the day a filing arrived: many share one
+	dueOf := func(since time.Time) time.Time {
+		y, m, d := since.Date()
+		k := int64(y)*10000 + int64(m)*100 + int64(d)
+		t, ok := dues[k]
+		if !ok {
+			t = due(since)
+			dues[k] = t
+		}
+		return t
+	}
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = prefix
-		opts.PrefetchSize = 64
+		// Entries are small and kept in the LSM tree, not the value log:
+		// prefetching them in goroutines costs more than it saves.
+		opts.PrefetchValues = false
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		var last []byte
@@ -219,17 +235,38 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 			}
 			page.Scanned++
 			last = it.Item().KeyCopy(last[:0])
+			// The key says when the filing arrived: overdue ends there
+			// without reading the record.
+			since, ok := keySince(k)
+			if !ok {
+				return fmt.Errorf("queue index key %q", k)
+			}
+			d := dueOf(since.In(now.Location())) // working days count in the bureau's zone
+			if q.Overdue && !d.Before(now) {
+				return nil // the index is in due order: no later entry is overdue
+			}
 			var e console.QueueItem
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			skip := false
+			if err := it.Item().Value(func(v []byte) error {
+				// Entries that cannot match are not decoded (the bulk of a
+				// search): each filter's field must be in the raw record.
+				for _, n := range needles {
+					if !n.in(v) {
+						skip = true
+						return nil
+					}
+				}
+				return json.Unmarshal(v, &e)
+			}); err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
-			e.Due = due(e.Since)
+			if skip {
+				continue
+			}
+			e.Due = d
 			if route != nil && e.Kind == app.KindDeclaration {
 				r := route(e.Total)
 				e.Route, e.RouteLabel = r.Code, r.Label
-			}
-			if q.Overdue && !e.Due.Before(now) {
-				return nil // the index is in due order: no later entry is overdue
 			}
 			if !matches(q, text, e) {
 				continue
@@ -249,6 +286,19 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 	return page, nil
 }
 
+// keySince reads the arrival time out of a qx/ key.
+func keySince(k []byte) (time.Time, bool) {
+	const p = len("qx/")
+	if len(k) < p+16 {
+		return time.Time{}, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], k[p:p+16]); err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:]))), true
+}
+
 func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
 	switch {
 	case q.Kind != "" && e.Kind != q.Kind,
@@ -259,4 +309,45 @@ func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
 		return false
 	}
 	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)
+}
+
+// needle is a byte string an entry's JSON must hold to match a filter.
+type needle struct {
+	b    []byte
+	fold bool // compare with the record's ASCII letters in lower case
+}
+
+func (n needle) in(v []byte) bool {
+	if n.fold {
+		return bytes.Contains(bytes.ToLower(v), n.b)
+	}
+	return bytes.Contains(v, n.b)
+}
+
+// prefilter returns the needles of q's equality filters and search text
+// in an entry's JSON encoding (encoding/json writes CJK as is and escapes
+// only <, >, & and control characters, which the text is checked for).
+// They are a necessary condition; matches decides.
+func prefilter(q console.QueueQuery, text string) []needle {
+	var out []needle
+	field := func(name, value string) {
+		out = append(out, needle{b: []byte(`"` + name + `":` + value)})
+	}
+	if q.Kind != "" {
+		field("kind", strconv.Quote(string(q.Kind)))
+	}
+	if q.UnitID != "" && !strings.ContainsAny(q.UnitID, "\\\"<>&") {
+		field("unit_id", strconv.Quote(q.UnitID))
+	}
+	if q.Year != 0 {
+		field("year", strconv.Itoa(q.Year)+",")
+	}
+	if q.Status != "" {
+		field("status", strconv.Quote(string(q.Status)))
+	}
+	if text != "" && !strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || strings.ContainsRune("\\\"<>&", r) }) {
+		fold := strings.ContainsFunc(text, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
+		out = append(out, needle{b: []byte(text), fold: fold})
+	}
+	return out
 }
