@@ -467,3 +467,20 @@ func TestConsoleLoginThrottle(t *testing.T) {
 	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: password},
 		http.StatusTooManyRequests, app.ETOOMANY)
 }
+
+func TestConsoleLoginReturnsOnlyToConsolePages(t *testing.T) {
+	fx := MustBureau(t)
+	for next, want := range map[string]string{
+		"/console/queue?kind=declaration": "/console/queue?kind=declaration",
+		"https://evil.example/":           "/console/queue",
+		"//evil.example/console/":         "/console/queue",
+		"/console/\\evil":                 "/console/queue",
+	} {
+		b := fx.browser()
+		b.get("/console/login?next=" + url.QueryEscape(next))
+		r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {password}, "next": {next}})
+		if got := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("next %q: %d to %q, want %q", next, r.StatusCode, got, want)
+		}
+	}
+}
