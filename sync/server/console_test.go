@@ -484,3 +484,38 @@ func TestConsoleLoginReturnsOnlyToConsolePages(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleQueueCSV(t *testing.T) {
+	fx := MustBureau(t)
+	for i := range 60 {
+		f := newFiling(t, fx.unitA.ID)
+		f.Declaration.ProjectName = fmt.Sprintf("平台%02d", i)
+		if i == 7 {
+			f.Declaration.ProjectName = "=HYPERLINK(\"http://evil\")平台"
+		}
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		fx.clock.Advance(time.Minute)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if !strings.Contains(b.last, `href="/console/queue.csv?"`) {
+		t.Error("no export link")
+	}
+	r := b.get("/console/queue.csv")
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
+		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
+		t.Fatalf("export: %d %v", r.StatusCode, r.Header)
+	}
+	lines := strings.Split(strings.TrimSpace(b.last), "\r\n")
+	if len(lines) != 61 || !strings.HasPrefix(lines[0], "\ufeff材料名称,") || !strings.HasPrefix(lines[1], "平台00,项目申报书,霍邱县城关镇人民政府,2027,") {
+		t.Fatalf("%d lines: %q", len(lines), lines[:2])
+	}
+	if !strings.HasPrefix(lines[8], `"'=HYPERLINK(`) {
+		t.Errorf("a formula cell: %q", lines[8])
+	}
+	b.get("/console/queue.csv?q=" + url.QueryEscape("平台0"))
+	if n := len(strings.Split(strings.TrimSpace(b.last), "\r\n")); n != 10 {
+		t.Errorf("filtered export: %d lines, want 10", n)
+	}
+}

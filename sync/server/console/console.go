@@ -80,6 +80,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
 	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
 	c.mux.Handle("GET /console/queue", c.authed(c.queue))
+	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))
 	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))

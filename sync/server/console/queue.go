@@ -22,6 +22,7 @@ type queueView struct {
 	Now      time.Time
 	NextURL  string
 	FirstURL string
+	CSVURL   string
 	Error    string
 }
 
@@ -60,6 +61,9 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		next.Set("after", v.Page.Next)
 		v.NextURL = "/console/queue?" + next.Encode()
 	}
+	export := cloneValues(form)
+	export.Del("after")
+	v.CSVURL = "/console/queue.csv?" + export.Encode()
 	if form.Get("after") != "" {
 		first := cloneValues(form)
 		first.Del("after")
