@@ -103,6 +103,7 @@ func BenchmarkConsoleQueue(b *testing.B) {
 		{"unitB", "/console/queue?unit=" + fx.unitB.ID},
 		{"search", "/console/queue?q=" + url.QueryEscape("第00777号")},
 		{"overdue", "/console/queue?overdue=1"},
+		{"overview", "/console/overview"}, // reads the whole queue
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			rows0 := 0

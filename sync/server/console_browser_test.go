@@ -100,7 +100,7 @@ func TestConsoleBrowser(t *testing.T) {
 	fx.mustJSON("GET", protocol.PathChanges, fx.clerkB, nil, http.StatusOK, &before)
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8"))...)
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
@@ -149,6 +149,14 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("queue:\n%s", q)
 	}
 	shot("console-queue.png")
+	step("the overview", chromedp.Click(chromedp.CSS(`nav a[href="/console/overview"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.tiles`)))
+	if o := text(`.tiles`); !strings.Contains(o, "超期") {
+		t.Errorf("overview: %s", o)
+	}
+	shot("console-overview.png")
+	step("back to the queue", chromedp.Click(chromedp.CSS(`nav a[href="/console/queue"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.list`)))
 
 	step("open the revised filing",
 		chromedp.Click(chromedp.CSS(`a[href="/console/filings/`+revised.ID+`"]`)),

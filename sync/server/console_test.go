@@ -519,3 +519,40 @@ func TestConsoleQueueCSV(t *testing.T) {
 		t.Errorf("filtered export: %d lines, want 10", n)
 	}
 }
+
+func TestConsoleOverview(t *testing.T) {
+	fx := MustBureau(t)
+	var ids []string
+	for i := range 5 {
+		tok, unit := fx.clerkA, fx.unitA.ID
+		if i >= 3 {
+			tok, unit = fx.clerkB, fx.unitB.ID
+		}
+		f := newFiling(t, unit)
+		fx.submit(tok, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+	}
+	fx.decide(fx.reviewer, ids[0], app.ActionAccept, "", http.StatusOK)
+	fx.clock.Advance(20 * 24 * time.Hour) // all overdue …
+	fx.clerkB = fx.login("clerk-b").Token
+	fx.submit(fx.clerkB, newFiling(t, fx.unitB.ID), http.StatusCreated) // … but this one
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	if r := b.get("/console/overview"); r.StatusCode != http.StatusOK {
+		t.Fatalf("overview: %d", r.StatusCode)
+	}
+	page := regexp.MustCompile(`\s+`).ReplaceAllString(b.last, " ")
+	for _, want := range []string{
+		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中`, `<strong>5</strong>超期`,
+		// Unit A has 3 overdue, unit B 2 of 3: A first.
+		`>` + fx.unitA.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitA.ID + `&amp;overdue=1">3</a>`,
+		`>` + fx.unitB.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitB.ID + `&amp;overdue=1">2</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %s", want)
+		}
+	}
+	if strings.Index(page, fx.unitA.Name) > strings.Index(page, fx.unitB.Name) {
+		t.Error("the unit with more overdue filings is not first")
+	}
+}

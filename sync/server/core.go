@@ -98,6 +98,26 @@ func (c core) Logout(ctx context.Context, token string) error {
 	return c.s.revoke(ctx, who.tokenHash)
 }
 
+func (c core) Overview(ctx context.Context, token string) (console.Overview, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return console.Overview{}, err
+	}
+	if err := c.s.rebuildQueueIndex(); err != nil {
+		return console.Overview{}, err
+	}
+	return c.s.queueOverview(c.reviewDue())
+}
+
+// reviewDue is the review time limit of a filing that reached its step at
+// since: consoleReviewDays working days of the profile's calendar.
+func (c core) reviewDue() func(since time.Time) time.Time {
+	cal := &app.Calendar{}
+	if prof := c.s.profile.Load(); prof != nil {
+		cal = &prof.Calendar
+	}
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
+}
+
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return console.QueuePage{}, err
@@ -105,10 +125,8 @@ func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (co
 	if err := c.s.rebuildQueueIndex(); err != nil {
 		return console.QueuePage{}, err
 	}
-	cal := &app.Calendar{}
 	var route func(app.Money) app.Route
 	if prof := c.s.profile.Load(); prof != nil {
-		cal = &prof.Calendar
 		// The route is app's evaluation of the total, worked out once per
 		// distinct total of the page.
 		now, seen := c.s.Now(), map[app.Money]app.Route{}
@@ -121,7 +139,7 @@ func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (co
 			return r
 		}
 	}
-	return c.s.queuePage(q, func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }, route)
+	return c.s.queuePage(q, c.reviewDue(), route)
 }
 
 func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error) {

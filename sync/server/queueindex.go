@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -350,4 +351,68 @@ func prefilter(q console.QueueQuery, text string) []needle {
 		out = append(out, needle{b: []byte(text), fold: fold})
 	}
 	return out
+}
+
+// queueOverview counts every entry of the queue index by status and by
+// unit, with the overdue (due is the review time limit), reading each
+// entry once.
+func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Overview, error) {
+	ov := console.Overview{ByStatus: map[app.Status]int{}}
+	now := s.Now()
+	units := map[string]*console.UnitLoad{}
+	dues := map[string]time.Time{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("qx", "")
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			since, ok := keySince(it.Item().Key())
+			if !ok {
+				return fmt.Errorf("queue index key %q", it.Item().Key())
+			}
+			since = since.In(now.Location())
+			var e struct {
+				UnitID   string     `json:"unit_id"`
+				UnitName string     `json:"unit_name"`
+				Status   app.Status `json:"status"`
+			}
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return err
+			}
+			day := since.Format(time.DateOnly)
+			d, ok := dues[day]
+			if !ok {
+				d = due(since)
+				dues[day] = d
+			}
+			u := units[e.UnitID]
+			if u == nil {
+				u = &console.UnitLoad{UnitID: e.UnitID, UnitName: e.UnitName, Oldest: since}
+				units[e.UnitID] = u
+			}
+			ov.Total++
+			ov.ByStatus[e.Status]++
+			u.Waiting++
+			if d.Before(now) {
+				ov.Overdue++
+				u.Overdue++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ov, fmt.Errorf("queue overview: %w", err)
+	}
+	for _, u := range units {
+		ov.Units = append(ov.Units, *u)
+	}
+	slices.SortFunc(ov.Units, func(a, b console.UnitLoad) int {
+		if a.Overdue != b.Overdue {
+			return b.Overdue - a.Overdue
+		}
+		return a.Oldest.Compare(b.Oldest)
+	})
+	return ov, nil
 }

@@ -31,6 +31,8 @@ type Backend interface {
 	Logout(ctx context.Context, token string) error
 	// Queue returns one page of the review queue.
 	Queue(ctx context.Context, token string, q QueueQuery) (QueuePage, error)
+	// Overview counts the queue by status and by unit, with the overdue.
+	Overview(ctx context.Context, token string) (Overview, error)
 	// Filing returns a filing with the decisions the session's account may take.
 	Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error)
 	// RevisionBody returns the body of an earlier revision of a filing, as received.
@@ -99,4 +101,22 @@ type QueuePage struct {
 type Unit struct {
 	ID   string
 	Name string
+}
+
+// Overview is the queue in numbers: by status, and by unit with how many
+// are overdue and since when the oldest waits.
+type Overview struct {
+	Total    int
+	Overdue  int
+	ByStatus map[app.Status]int
+	Units    []UnitLoad // most overdue first
+}
+
+// UnitLoad is one unit's filings in the queue.
+type UnitLoad struct {
+	UnitID   string
+	UnitName string
+	Waiting  int
+	Overdue  int
+	Oldest   time.Time
 }
