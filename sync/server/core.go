@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -36,9 +37,21 @@ type core struct{ s *Server }
 
 var _ console.Backend = core{}
 
-// consoleHandler is the console mounted under /console/.
+// consoleHandler is the console mounted under /console/, its requests
+// logged as the API's are (without the session cookie).
 func (s *Server) consoleHandler() http.Handler {
-	return console.New(core{s}, s.log)
+	h := console.New(core{s}, s.log)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if strings.HasPrefix(r.URL.Path, console.Prefix+"static/") {
+			level = slog.LevelDebug
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+	})
 }
 
 func (c core) Login(ctx context.Context, r *http.Request, login, password string) (string, protocol.Account, time.Duration, error) {
