@@ -556,3 +556,34 @@ func TestConsoleOverview(t *testing.T) {
 		t.Error("the unit with more overdue filings is not first")
 	}
 }
+
+// TestDecisionIfMatch: the API's decisions take the review detail's ETag in
+// If-Match, the same check as the console's form.
+func TestDecisionIfMatch(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	r := fx.do("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil)
+	tag := r.Header.Get("ETag")
+	if tag != protocol.DecisionETag(f.Revision.ID, 1) {
+		t.Fatalf("ETag %q", tag)
+	}
+	path := protocol.Path(protocol.PathDecisions, f.ID)
+	fx.decide(fx.admin, f.ID, app.ActionAccept, "", http.StatusOK) // someone else first
+	r = fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充"}, "If-Match", tag)
+	if r.StatusCode != http.StatusConflict || !strings.Contains(string(r.body), "已由他人处理") {
+		t.Fatalf("stale If-Match: %d %s", r.StatusCode, r.body)
+	}
+	r = fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionPass}, "If-Match", `"not a tag"`)
+	if r.StatusCode != http.StatusBadRequest && r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("malformed If-Match: %d", r.StatusCode)
+	}
+	fresh := fx.do("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil).Header.Get("ETag")
+	if r := fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionPass}, "If-Match", fresh); r.StatusCode != http.StatusOK {
+		t.Fatalf("fresh If-Match: %d %s", r.StatusCode, r.body)
+	}
+	// A unit's own view carries no decision ETag.
+	if tag := fx.do("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil).Header.Get("ETag"); tag != "" {
+		t.Errorf("unit detail ETag %q", tag)
+	}
+}

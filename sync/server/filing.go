@@ -339,6 +339,9 @@ func (s *Server) handleFiling(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
+	if c.Role != app.RoleUnit {
+		w.Header().Set(protocol.HeaderETag, protocol.DecisionETag(d.RevisionID, len(d.History)))
+	}
 	s.writeJSON(w, http.StatusOK, d)
 	return nil
 }

@@ -108,7 +108,15 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *calle
 	if err := decode(w, r, 64<<10, &req); err != nil {
 		return err
 	}
-	resp, err := s.decide(r.Context(), c, r.PathValue("id"), req, nil)
+	var want *seen
+	if tag := r.Header.Get(protocol.HeaderIfMatch); tag != "" && tag != "*" {
+		rid, n, ok := protocol.ParseDecisionETag(tag)
+		if !ok {
+			return app.Errorf(app.EINVALID, "If-Match 应为审核详情返回的 ETag")
+		}
+		want = &seen{revisionID: rid, transitions: n}
+	}
+	resp, err := s.decide(r.Context(), c, r.PathValue("id"), req, want)
 	if err != nil {
 		return err
 	}
