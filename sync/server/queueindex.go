@@ -134,14 +134,21 @@ func (s *Server) contentFacts(e *console.QueueItem, f app.Filing, b *app.Body) {
 // rebuildQueueIndex indexes every queued filing once, for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
 func (s *Server) rebuildQueueIndex() error {
+	indexed := func() (bool, error) {
+		var done bool
+		err := s.db.View(func(txn *badger.Txn) error {
+			var err error
+			done, err = exists(txn, []byte(keyQueueIndex))
+			return err
+		})
+		return done, err
+	}
+	if done, err := indexed(); err != nil || done {
+		return err // the common case: no lock taken
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var done bool
-	if err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		done, err = exists(txn, []byte(keyQueueIndex))
-		return err
-	}); err != nil || done {
+	if done, err := indexed(); err != nil || done {
 		return err
 	}
 	var ids []string
