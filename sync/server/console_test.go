@@ -587,3 +587,51 @@ func TestDecisionIfMatch(t *testing.T) {
 		t.Errorf("unit detail ETag %q", tag)
 	}
 }
+
+func TestConsoleNotices(t *testing.T) {
+	fx := MustBureau(t)
+	var before protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkB, nil, http.StatusOK, &before)
+
+	rv := fx.browser()
+	rv.login("reviewer", http.StatusSeeOther)
+	if r := rv.get("/console/notices"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer opens the notice form: %d", r.StatusCode)
+	}
+	rv.get("/console/queue")
+	if strings.Contains(rv.last, "发布通知") {
+		t.Error("a reviewer is offered 发布通知")
+	}
+	if r := rv.post("/console/notices", url.Values{"csrf": {rv.csrf()}, "title": {"t"}, "text": {"x"}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer posts a notice: %d", r.StatusCode)
+	}
+
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/queue")
+	if !strings.Contains(ad.last, `<a href="/console/notices">发布通知</a>`) {
+		t.Error("an admin is not offered 发布通知")
+	}
+	ad.get("/console/notices")
+	if r := ad.post("/console/notices", url.Values{"title": {"t"}, "text": {"x"}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("notice without csrf: %d", r.StatusCode)
+	}
+	ad.get("/console/notices")
+	if r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {""}, "text": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请填写通知标题") {
+		t.Errorf("notice without title: %d", r.StatusCode)
+	}
+	r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitB.ID}, "title": {"年度计划报送"}, "text": {"请于 3 月 31 日前报送。"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/notices?done=1" {
+		t.Fatalf("notice: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	var after protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkB, nil, http.StatusOK, &after)
+	if len(after.Changes) != 1 || after.Changes[0].Type != protocol.ChangeNotice || after.Changes[0].NoticeTitle != "年度计划报送" {
+		t.Fatalf("unit B's feed: %+v", after.Changes)
+	}
+	var a protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkA, nil, http.StatusOK, &a)
+	if len(a.Changes) != 0 {
+		t.Errorf("unit A got %+v", a.Changes)
+	}
+}

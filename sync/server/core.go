@@ -228,6 +228,22 @@ func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attach
 	return a, f, st.ModTime(), nil
 }
 
+func (c core) Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
+	who, err := c.reviewer(token)
+	if err != nil {
+		return protocol.NoticeResponse{}, err
+	}
+	if who.Role != app.RoleAdmin {
+		return protocol.NoticeResponse{}, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")
+	}
+	resp, err := c.s.Notify(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	c.s.log.Info("notice", "by", who.Login, "units", resp.Units, "via", "console")
+	return resp, nil
+}
+
 func (c core) Units(ctx context.Context) ([]console.Unit, error) {
 	us, err := c.s.Units(ctx)
 	if err != nil {

@@ -43,6 +43,9 @@ type Backend interface {
 	Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, revisionID string, transitions int) (protocol.DecisionResponse, error)
 	// Attachment opens an attachment of a filing's current revision.
 	Attachment(ctx context.Context, token, id, sha256 string) (app.Attachment, io.ReadSeekCloser, time.Time, error)
+	// Notify sends a notice to one unit or, with an empty UnitID, to all,
+	// as POST /notices does; only an admin session may.
+	Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error)
 	// Units lists the units that file with the bureau, by name.
 	Units(ctx context.Context) ([]Unit, error)
 	// Profile returns the bureau's rule profile, nil when none is set.

@@ -69,7 +69,7 @@ func New(b Backend, log *slog.Logger) *Console {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, p := range []string{"login", "queue", "filing", "overview", "error"} {
+	for _, p := range []string{"login", "queue", "filing", "overview", "notices", "error"} {
 		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/doc.html", "templates/"+p+".html"))
 	}
 	static, _ := fs.Sub(files, "static")
@@ -82,6 +82,8 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/queue", c.authed(c.queue))
 	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
 	c.mux.Handle("GET /console/overview", c.authed(c.overview))
+	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))
+	c.mux.Handle("POST /console/notices", cop.Handler(c.authed(c.notice)))
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))
 	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
