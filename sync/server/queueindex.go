@@ -380,12 +380,26 @@ func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Ove
 				return fmt.Errorf("queue index key %q", it.Item().Key())
 			}
 			since = since.In(now.Location())
-			var e struct {
-				UnitID   string     `json:"unit_id"`
-				UnitName string     `json:"unit_name"`
-				Status   app.Status `json:"status"`
-			}
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			// Unit and status are plain strings (an id, a code): read them
+			// out of the JSON without decoding it; the unit's name only
+			// the first time the unit comes up.
+			var unit string
+			var status app.Status
+			var name *string
+			if err := it.Item().Value(func(v []byte) error {
+				unit, status = string(plainField(v, "unit_id")), app.Status(plainField(v, "status"))
+				if unit == "" || status == "" {
+					return fmt.Errorf("queue index entry %s: no unit or status", it.Item().Key())
+				}
+				if units[unit] == nil {
+					var e console.QueueItem
+					if err := json.Unmarshal(v, &e); err != nil {
+						return err
+					}
+					name = &e.UnitName
+				}
+				return nil
+			}); err != nil {
 				return err
 			}
 			day := since.Format(time.DateOnly)
@@ -394,13 +408,13 @@ func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Ove
 				d = due(since)
 				dues[day] = d
 			}
-			u := units[e.UnitID]
+			u := units[unit]
 			if u == nil {
-				u = &console.UnitLoad{UnitID: e.UnitID, UnitName: e.UnitName, Oldest: since}
-				units[e.UnitID] = u
+				u = &console.UnitLoad{UnitID: unit, UnitName: *name, Oldest: since}
+				units[unit] = u
 			}
 			ov.Total++
-			ov.ByStatus[e.Status]++
+			ov.ByStatus[status]++
 			u.Waiting++
 			if d.Before(now) {
 				ov.Overdue++
@@ -422,4 +436,20 @@ func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Ove
 		return a.Oldest.Compare(b.Oldest)
 	})
 	return ov, nil
+}
+
+// plainField returns the value of the string field name in the JSON object
+// v when it holds no escapes (ids and codes), or nil.
+func plainField(v []byte, name string) []byte {
+	k := []byte(`"` + name + `":"`)
+	i := bytes.Index(v, k)
+	if i < 0 {
+		return nil
+	}
+	rest := v[i+len(k):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 || bytes.IndexByte(rest[:j], '\\') >= 0 {
+		return nil
+	}
+	return rest[:j]
 }
