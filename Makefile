@@ -9,7 +9,7 @@ BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help check test vet lint fmt bench memory bureau run screenshots imetest uitest docx-check
+.PHONY: help check test vet lint fmt bench memory bureau run screenshots imetest uitest docx-check console-test console-screenshots
 
 help:
 	@echo "make check   gofmt + go vet + staticcheck + all tests (what CI runs)"
@@ -22,6 +22,8 @@ help:
 	@echo "make imetest pinyin typed through a real fcitx5 into the real client under Xvfb (docs/ime.md)"
 	@echo "make uitest  drive the real client under Xvfb with xdotool through a clerk's whole job"
 	@echo "make docx-check  the Word export converted by LibreOffice headless, its text checked"
+	@echo "make console-test  drive the bureau's review console in a headless Chromium (apt: chromium)"
+	@echo "make console-screenshots  the review console's pages at 1366x768 into docs/screenshots/"
 
 check: fmt vet lint test
 
@@ -88,3 +90,13 @@ xlsx-print:
 docx-check:
 	@command -v soffice >/dev/null || { echo "docx-check needs soffice (apt install libreoffice-writer-nogui)"; exit 1; }
 	$(GO) test -count=1 -run 'TestLibreOfficeReadsIt' -v ./app/docx
+
+# The bureau's review console in a real headless Chromium (chromedp): log in,
+# queue, a filing with its PDF, a return that reaches the clerk's feed, a
+# stale decision refused. Needs the distribution's chromium; skips without it.
+console-test:
+	$(GO) vet -tags $(TESTTAGS),browser ./sync/server/
+	$(GO) test -tags $(TESTTAGS),browser -count=1 -run 'Console' ./sync/server/
+
+console-screenshots:
+	CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TESTTAGS),browser -count=1 -run 'ConsoleBrowser' ./sync/server/

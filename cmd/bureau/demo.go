@@ -63,6 +63,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	for _, a := range demoAccounts {
 		fmt.Fprintf(e.stdout, "  %-8s  登录名 %-10s 密码 %s\n", a.role.Label(), a.login, a.password)
 	}
+	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用审核人员或管理员账号登录）\n", f.addr)
 	fmt.Fprintf(e.stdout, `  规则配置  %s
 
 试一试：

@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -117,6 +119,31 @@ type DecisionRequest struct {
 	// did not see. Without it, a decision the status no longer allows but
 	// the previous one did is refused with the same 409.
 	From app.Status `json:"from,omitempty"`
+}
+
+// DecisionETag is the ETag of a filing's review detail: its revision and
+// the number of transitions in its history. A decision sent with it in
+// If-Match is refused (409 conflict) if the filing moved on meanwhile.
+func DecisionETag(revisionID string, transitions int) string {
+	return `"` + revisionID + "." + strconv.Itoa(transitions) + `"`
+}
+
+// ParseDecisionETag reads a DecisionETag. ok is false for anything else.
+func ParseDecisionETag(tag string) (revisionID string, transitions int, ok bool) {
+	tag = strings.TrimSpace(tag)
+	if len(tag) < 4 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+		return "", 0, false
+	}
+	tag = tag[1 : len(tag)-1]
+	i := strings.LastIndexByte(tag, '.')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(tag[i+1:])
+	if err != nil || n < 0 || strconv.Itoa(n) != tag[i+1:] {
+		return "", 0, false
+	}
+	return tag[:i], n, true
 }
 
 // DecisionResponse is the answer to a decision: the recorded transition and

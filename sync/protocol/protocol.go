@@ -74,6 +74,7 @@ const (
 	HeaderRetryAfter     = "Retry-After"     // seconds to wait before retrying (429, 503)
 	HeaderETag           = "ETag"
 	HeaderIfNoneMatch    = "If-None-Match"
+	HeaderIfMatch        = "If-Match" // on a decision: the ETag of the review detail it was taken on
 
 	MediaJSON    = "application/json"
 	MediaProblem = "application/problem+json"

@@ -145,7 +145,7 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 	rev = revisionRecord{UnitID: c.UnitID, Actor: c.Name, Receipt: protocol.Receipt{
 		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
 		ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: fr.Filing.Status}}
-	if err := s.settle(txn, w, &fr, &rev, now); err != nil {
+	if err := s.settle(txn, w, &fr, &rev, now, &body); err != nil {
 		return protocol.Receipt{}, false, err
 	}
 	// The body as received (its hash checked): never decoded again to be stored.
@@ -229,8 +229,9 @@ func setBody(fr *filingRecord, b app.Body, now time.Time) {
 // settle stores rev and its filing through w: received and queued for
 // review when every attachment is complete, else waiting for the missing
 // ones. It reads from txn and decides everything that can fail before it
-// writes.
-func (s *Server) settle(txn *badger.Txn, w writer, fr *filingRecord, rev *revisionRecord, now time.Time) error {
+// writes. body is the revision's content when the caller has it decoded
+// (for the queue index; read from the store when nil).
+func (s *Server) settle(txn *badger.Txn, w writer, fr *filingRecord, rev *revisionRecord, now time.Time, body *app.Body) error {
 	missing, err := s.missing(txn, rev.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return err
@@ -243,6 +244,9 @@ func (s *Server) settle(txn *badger.Txn, w writer, fr *filingRecord, rev *revisi
 		}
 		rev.Receipt.Status = protocol.ReceiptReceived
 		if err := w.Set(key("q", fid), nil); err != nil {
+			return err
+		}
+		if err := s.indexQueue(txn, w, *fr, "", body); err != nil {
 			return err
 		}
 	}
@@ -282,7 +286,7 @@ func (s *Server) refresh(txn *badger.Txn, w writer, fid, rid string, now time.Ti
 	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
 		return rev, nil
 	}
-	return rev, s.settle(txn, w, &fr, &rev, now)
+	return rev, s.settle(txn, w, &fr, &rev, now, nil)
 }
 
 // missing returns the attachments of atts the unit has not completed.
@@ -334,6 +338,9 @@ func (s *Server) handleFiling(w http.ResponseWriter, r *http.Request, c *caller)
 	d, err := s.detail(r.PathValue("id"), c)
 	if err != nil {
 		return err
+	}
+	if c.Role != app.RoleUnit {
+		w.Header().Set(protocol.HeaderETag, protocol.DecisionETag(d.RevisionID, len(d.History)))
 	}
 	s.writeJSON(w, http.StatusOK, d)
 	return nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
@@ -38,35 +39,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 		return err
 	}
 	ip := s.clientIP(r)
-	now := s.Now()
-	keys, _ := s.throttle.loginKeys(now, login, ip)
-	if d := s.throttle.wait(now, keys...); d > 0 {
-		secs := int(math.Ceil(d.Seconds()))
-		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(secs))
-		return app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
+	rec, wait, err := s.checkLogin(login, req.Password, ip)
+	if wait > 0 {
+		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(int(math.Ceil(wait.Seconds()))))
 	}
-
-	var rec accountRecord
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		rec, err = s.accountByLogin(txn, login)
-		return err
-	})
-	found := err == nil
-	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	if err != nil {
 		return err
 	}
-	hash := s.dummyHash()
-	if found {
-		hash = rec.Password
-	}
-	ok := s.checkPassword(req.Password, hash) && found && !rec.Disabled
-	if !ok {
-		s.throttle.failed(now, keys)
-		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
-		return app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
-	}
-	s.throttle.succeeded(now, login, ip)
 
 	var resp protocol.LoginResponse
 	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
@@ -83,6 +62,41 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	s.log.Info("login", "login", login, "role", rec.Role, "ip", ip)
 	s.writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// checkLogin checks login (trimmed, lower case) and password from the
+// client at ip under the login limits, for the API and the console alike.
+// It returns the account, or wait > 0 with ETOOMANY while the login or the
+// address is locked, or EUNAUTHORIZED for a wrong login or password or a
+// disabled account (indistinguishable, and as slow as each other).
+func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait time.Duration, err error) {
+	now := s.Now()
+	keys, _ := s.throttle.loginKeys(now, login, ip)
+	if d := s.throttle.wait(now, keys...); d > 0 {
+		secs := int(math.Ceil(d.Seconds()))
+		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		var err error
+		rec, err = s.accountByLogin(txn, login)
+		return err
+	})
+	found := err == nil
+	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+		return rec, 0, err
+	}
+	hash := s.dummyHash()
+	if found {
+		hash = rec.Password
+	}
+	ok := s.checkPassword(password, hash) && found && !rec.Disabled
+	if !ok {
+		s.throttle.failed(now, keys)
+		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
+		return accountRecord{}, 0, app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
+	}
+	s.throttle.succeeded(now, login, ip)
+	return rec, 0, nil
 }
 
 // handleLogout revokes the caller's token.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -170,25 +171,60 @@ func contentDisposition(name string) string {
 // handleDecision applies a reviewer's decision with the workflow rules of
 // app and writes it to the unit's feed.
 func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *caller) error {
-	fid := r.PathValue("id")
 	var req protocol.DecisionRequest
 	if err := decode(w, r, 64<<10, &req); err != nil {
 		return err
 	}
+	var want *seen
+	if tag := r.Header.Get(protocol.HeaderIfMatch); tag != "" && tag != "*" {
+		rid, n, ok := protocol.ParseDecisionETag(tag)
+		if !ok {
+			return app.Errorf(app.EINVALID, "If-Match 应为审核详情返回的 ETag")
+		}
+		want = &seen{revisionID: rid, transitions: n}
+	}
+	resp, err := s.decide(r.Context(), c, r.PathValue("id"), req, want)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// seen is the state of a filing a reviewer decided on: the revision and the
+// number of transitions they were shown. A decision on a filing that moved
+// on since (another reviewer decided, or a new revision came in) is refused.
+type seen struct {
+	revisionID  string
+	transitions int
+}
+
+// errStale is the ECONFLICT of a decision taken on a view another decision
+// or revision has overtaken.
+func errStale() error {
+	return app.Errorf(app.ECONFLICT, "已由他人处理：材料在您查看后已有新的决定或版本，请刷新后再看")
+}
+
+// decide applies c's decision req to filing fid with the workflow rules of
+// app, in one transaction with the review queue and the unit's change feed,
+// and wakes the unit's long polls. It is the one decision path of the API
+// and the console. When want is not nil the filing must still be as the
+// reviewer saw it, or decide fails with ECONFLICT (errStale).
+func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, want *seen) (protocol.DecisionResponse, error) {
 	if utf8.RuneCountInString(req.Comment) > maxComment {
-		return fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
+		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
 	}
 	if !req.Action.Valid() {
-		return fieldErr("action", fmt.Sprintf("未知的操作“%s”", clip(string(req.Action), 40)))
+		return protocol.DecisionResponse{}, fieldErr("action", fmt.Sprintf("未知的操作“%s”", clip(string(req.Action), 40)))
 	}
 	if req.From != "" && !req.From.Valid() {
-		return fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
+		return protocol.DecisionResponse{}, fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
 	var resp protocol.DecisionResponse
 	var unit string
 	now := s.Now()
 	s.writeMu.Lock()
-	err := update(r.Context(), s.db, func(txn *badger.Txn) error {
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
 		var fr filingRecord
 		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
 			return notFound()
@@ -200,6 +236,9 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *calle
 				return raced
 			}
 			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), fr.Filing.Status.Label())
+		}
+		if want != nil && (fr.Filing.Revision.ID != want.revisionID || len(fr.Filing.History) != want.transitions) {
+			return errStale()
 		}
 		t, err := fr.Filing.Decide(now, c.Name, c.Role, req.Action, req.Comment)
 		if err != nil {
@@ -224,16 +263,18 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *calle
 		if err != nil {
 			return err
 		}
+		if err := s.indexQueue(txn, txn, fr, u.Name, nil); err != nil {
+			return err
+		}
 		resp = protocol.DecisionResponse{Transition: t, Filing: summary(fr, u.Name)}
 		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: now,
 			FilingID: fid, RevisionID: t.RevisionID, Transition: &t})
 	})
 	s.writeMu.Unlock()
 	if err != nil {
-		return fmt.Errorf("decide %s: %w", fid, err)
+		return resp, fmt.Errorf("decide %s: %w", fid, err)
 	}
 	s.feeds.notify(unit)
 	s.log.Info("decision", "filing", fid, "action", req.Action, "by", c.Login, "to", resp.Transition.To)
-	s.writeJSON(w, http.StatusOK, resp)
-	return nil
+	return resp, nil
 }

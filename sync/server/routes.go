@@ -11,6 +11,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
 )
 
 // Access says who may call a route and whose data it touches.
@@ -88,6 +89,7 @@ func (s *Server) Routes() []Route {
 // Handler returns the HTTP handler of the API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle(console.Prefix, s.consoleHandler()) // the review console: its own routes, see core.go
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}

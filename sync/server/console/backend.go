@@ -1,0 +1,125 @@
+package console
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// Backend is what the console needs of the bureau server: the same login
+// checks and limits, the same filings and the same decision path as the
+// API. *server.Server implements it; the console never opens the store
+// itself, so it cannot have a second copy of a rule or a transaction.
+//
+// Every call that acts for a reviewer takes the session token the console
+// keeps in its cookie; the server resolves it as it resolves a bearer token
+// and refuses an expired, revoked or non-bureau one with EUNAUTHORIZED or
+// EFORBIDDEN.
+type Backend interface {
+	// Login checks login and password from r's client under the server's
+	// login limits and opens a console session for a bureau account
+	// (reviewer or admin). wait > 0 comes with ETOOMANY while the login or
+	// the address is locked; a unit account is refused with EFORBIDDEN.
+	Login(ctx context.Context, r *http.Request, login, password string) (token string, acct protocol.Account, wait time.Duration, err error)
+	// Session returns the account of a live console session.
+	Session(ctx context.Context, token string) (protocol.Account, error)
+	// Logout ends the session.
+	Logout(ctx context.Context, token string) error
+	// Queue returns one page of the review queue.
+	Queue(ctx context.Context, token string, q QueueQuery) (QueuePage, error)
+	// Overview counts the queue by status and by unit, with the overdue.
+	Overview(ctx context.Context, token string) (Overview, error)
+	// Filing returns a filing with the decisions the session's account may take.
+	Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error)
+	// RevisionBody returns the body of an earlier revision of a filing, as received.
+	RevisionBody(ctx context.Context, token, id, revisionID string) ([]byte, error)
+	// Decide takes a decision through the server's one decision path. The
+	// filing must still be at revisionID with transitions history entries,
+	// as the reviewer saw it, or it fails with ECONFLICT.
+	Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, revisionID string, transitions int) (protocol.DecisionResponse, error)
+	// Attachment opens an attachment of a filing's current revision.
+	Attachment(ctx context.Context, token, id, sha256 string) (app.Attachment, io.ReadSeekCloser, time.Time, error)
+	// Notify sends a notice to one unit or, with an empty UnitID, to all,
+	// as POST /notices does; only an admin session may.
+	Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error)
+	// Units lists the units that file with the bureau, by name.
+	Units(ctx context.Context) ([]Unit, error)
+	// Profile returns the bureau's rule profile, nil when none is set.
+	Profile() *app.Profile
+	// Now is the server's clock.
+	Now() time.Time
+	// SecureRequest reports whether r reached the bureau over TLS, directly
+	// or through a trusted proxy that says so.
+	SecureRequest(r *http.Request) bool
+}
+
+// QueueQuery selects one page of the review queue. Zero fields match
+// everything.
+type QueueQuery struct {
+	Kind    app.Kind
+	UnitID  string
+	Year    int
+	Route   string // a route code of the profile
+	Status  app.Status
+	From    time.Time // waiting since, inclusive
+	To      time.Time // waiting since, exclusive
+	Overdue bool      // only filings past their review time limit
+	Text    string    // part of the title or the unit's name
+	After   string    // the Next of the page before
+	Limit   int       // page size; 50 when 0
+}
+
+// QueueItem is one line of the review queue.
+type QueueItem struct {
+	ID         string     `json:"id"`
+	Kind       app.Kind   `json:"kind"`
+	Title      string     `json:"title"`
+	UnitID     string     `json:"unit_id"`
+	UnitName   string     `json:"unit_name"`
+	Year       int        `json:"year"`
+	Route      string     `json:"route,omitempty"`
+	RouteLabel string     `json:"route_label,omitempty"`
+	Total      app.Money  `json:"total,omitempty"`
+	Status     app.Status `json:"status"`
+	Revision   int        `json:"revision"`
+	Since      time.Time  `json:"since"` // when it reached its current step
+	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+}
+
+// QueuePage is a page of the queue. Next continues after it ("" at the
+// end); Partial says the page stopped at the scan budget before it was full
+// (a rare filter over a long queue), and Next continues the search.
+type QueuePage struct {
+	Items   []QueueItem
+	Next    string
+	Partial bool
+	Scanned int
+}
+
+// Unit is a unit as the queue's filter offers it.
+type Unit struct {
+	ID   string
+	Name string
+}
+
+// Overview is the queue in numbers: by status, and by unit with how many
+// are overdue and since when the oldest waits.
+type Overview struct {
+	Total    int
+	Overdue  int
+	ByStatus map[app.Status]int
+	Units    []UnitLoad // most overdue first
+}
+
+// UnitLoad is one unit's filings in the queue.
+type UnitLoad struct {
+	UnitID   string
+	UnitName string
+	Waiting  int
+	Overdue  int
+	Oldest   time.Time
+}

@@ -1,0 +1,294 @@
+// Package console is the bureau's review console: web pages served by the
+// bureau binary under /console/, where reviewers log in, work through the
+// review queue, read a filing as a document with the server's own rule
+// verdict and its attachments, and decide.
+//
+// It is plain html/template with one embedded style sheet and no script at
+// all: nothing is fetched at run time, and the Content-Security-Policy
+// allows no inline code. Every form carries a CSRF token; the session is a
+// bureau token in an HttpOnly, SameSite=Strict cookie (Secure over TLS).
+//
+// The console holds no storage and no rule: it calls the bureau through
+// Backend, whose implementation in package server is the API's own login,
+// filing and decision functions, and app's workflow and rule profile.
+package console
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"egovdesk/app"
+)
+
+// Prefix is where the console is mounted.
+const Prefix = "/console/"
+
+const (
+	sessionCookie = "egovdesk_console"
+	preCookie     = "egovdesk_console_login" // double-submit token of the login form
+	csrfField     = "csrf"
+)
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// securityHeaders are sent with every page: no script but the console's
+// own (there is none today), no framing, no sniffing, no referrer outside.
+var securityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	"X-Frame-Options":        "DENY",
+	"X-Content-Type-Options": "nosniff",
+	"Referrer-Policy":        "same-origin",
+	"Cache-Control":          "no-store",
+}
+
+// Console serves the review console.
+type Console struct {
+	b     Backend
+	log   *slog.Logger
+	pages map[string]*template.Template
+	mux   *http.ServeMux
+}
+
+// New returns the console over b. log may be nil.
+func New(b Backend, log *slog.Logger) *Console {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	for _, p := range []string{"login", "queue", "filing", "overview", "notices", "error"} {
+		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/doc.html", "templates/"+p+".html"))
+	}
+	static, _ := fs.Sub(files, "static")
+	cop := http.NewCrossOriginProtection() // Sec-Fetch-Site / Origin, on top of the tokens
+	c.mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	c.mux.HandleFunc("GET /console/{$}", c.home)
+	c.mux.HandleFunc("GET /console/login", c.loginForm)
+	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
+	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
+	c.mux.Handle("GET /console/queue", c.authed(c.queue))
+	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
+	c.mux.Handle("GET /console/overview", c.authed(c.overview))
+	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))
+	c.mux.Handle("POST /console/notices", cop.Handler(c.authed(c.notice)))
+	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))
+	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
+	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
+	c.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
+		c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
+	})
+	return c
+}
+
+// ServeHTTP serves the console with its security headers.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for k, v := range securityHeaders {
+		w.Header().Set(k, v)
+	}
+	c.mux.ServeHTTP(w, r)
+}
+
+// session is a logged-in request.
+type session struct {
+	token string
+	Name  string
+	Role  app.Role
+	CSRF  string
+}
+
+type sessionHandler func(w http.ResponseWriter, r *http.Request, s *session)
+
+// authed runs h for a live bureau session: GET without one goes to the
+// login page, POST without one or without its CSRF token is refused.
+func (c *Console) authed(h sessionHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ck, err := r.Cookie(sessionCookie)
+		var s *session
+		if err == nil && ck.Value != "" {
+			if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
+				s = &session{token: ck.Value, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value)}
+			} else if app.ErrorCode(err) == app.EINTERNAL {
+				c.fail(w, r, err)
+				return
+			}
+		}
+		if s == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			c.errorPage(w, r, http.StatusUnauthorized, "登录已失效", "请重新登录后再操作。")
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
+				c.errorPage(w, r, http.StatusForbidden, "请求已被拒绝", "表单已过期或不是从审核台提交的（缺少校验码）。请刷新页面后重试。")
+				return
+			}
+		}
+		h(w, r, s)
+	})
+}
+
+// csrfToken is the synchronizer token of a session: a hash of the session
+// token, which is HttpOnly and never in a page, so another site can
+// neither read nor compute it.
+func csrfToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("egovdesk console csrf\x00" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+func sameToken(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: Prefix, MaxAge: maxAge, HttpOnly: true,
+		Secure: c.b.SecureRequest(r), SameSite: http.SameSiteStrictMode}
+}
+
+func (c *Console) home(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+}
+
+type loginView struct {
+	CSRF, Login, Next, Error string
+}
+
+func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
+	c.renderLogin(w, r, http.StatusOK, loginView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (c *Console) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
+	v.CSRF = randomToken()
+	http.SetCookie(w, c.cookie(r, preCookie, v.CSRF, 3600))
+	c.render(w, r, status, "login", page{Title: "登录", Data: v})
+}
+
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	v := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: safeNext(r.PostFormValue("next"))}
+	pre, err := r.Cookie(preCookie)
+	if err != nil || !sameToken(r.PostFormValue(csrfField), pre.Value) {
+		v.Error = "登录表单已过期，请重新输入。"
+		c.renderLogin(w, r, http.StatusForbidden, v)
+		return
+	}
+	password := r.PostFormValue("password")
+	if v.Login == "" || password == "" {
+		v.Error = "请填写登录名和密码。"
+		c.renderLogin(w, r, http.StatusUnprocessableEntity, v)
+		return
+	}
+	token, _, wait, err := c.b.Login(r.Context(), r, v.Login, password)
+	if err != nil {
+		status := http.StatusUnauthorized
+		switch app.ErrorCode(err) {
+		case app.ETOOMANY:
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		case app.EFORBIDDEN:
+			status = http.StatusForbidden
+		case app.EUNAUTHORIZED:
+		default:
+			c.fail(w, r, err)
+			return
+		}
+		v.Error = app.ErrorMessage(err)
+		c.renderLogin(w, r, status, v)
+		return
+	}
+	http.SetCookie(w, c.cookie(r, preCookie, "", -1))
+	http.SetCookie(w, c.cookie(r, sessionCookie, token, 0))
+	next := v.Next
+	if next == "" {
+		next = "/console/queue"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// safeNext keeps a return address only when it is a console page of this
+// origin, so the login form cannot send anyone elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, Prefix) || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return ""
+	}
+	return next
+}
+
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
+	if err := c.b.Logout(r.Context(), s.token); err != nil {
+		c.log.Warn("console logout", "err", err)
+	}
+	http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+}
+
+// page is what the layout needs around a page's own data.
+type page struct {
+	Title   string
+	Session *session
+	Data    any
+}
+
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	var buf strings.Builder
+	if err := c.pages[name].Execute(&buf, p); err != nil {
+		c.log.Error("console template", "page", name, "err", err)
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("页面生成失败，请联系数管局管理员。"))
+		return
+	}
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}
+
+type errorView struct{ Heading, Text string }
+
+func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
+	c.render(w, r, status, "error", page{Title: heading, Data: errorView{heading, text}})
+}
+
+// fail shows err: its message for a problem the reviewer can act on, a
+// generic one (and a log line) for an internal fault.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch app.ErrorCode(err) {
+	case app.ENOTFOUND:
+		c.errorPage(w, r, http.StatusNotFound, "没有找到", app.ErrorMessage(err))
+	case app.EFORBIDDEN:
+		c.errorPage(w, r, http.StatusForbidden, "无权访问", app.ErrorMessage(err))
+	case app.EUNAUTHORIZED:
+		c.errorPage(w, r, http.StatusUnauthorized, "登录已失效", "请重新登录。")
+	case app.EINVALID, app.ECONFLICT:
+		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法完成", app.ErrorMessage(err))
+	default:
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", "提交的内容超过上限。")
+			return
+		}
+		c.log.Error("console", "method", r.Method, "path", r.URL.Path, "err", err)
+		c.errorPage(w, r, http.StatusInternalServerError, "出错了", "审核台内部错误，已记录日志；请稍后重试或联系数管局管理员。")
+	}
+}

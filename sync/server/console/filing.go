@@ -1,0 +1,269 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// filingView is a filing as a document, with the rule verdict, the
+// difference from the revision it revises and the decision form.
+type filingView struct {
+	D       protocol.FilingDetail
+	Body    app.Body
+	Verdict *verdict
+	// Changes are the fields that differ from the revision this one
+	// revises (nil for a first revision); Changed holds their paths.
+	Changes   []change
+	Changed   map[string]bool
+	BaseNo    int
+	Actions   []actionView
+	Comment   string
+	Action    app.Action
+	Error     string // the decision was refused
+	Lost      bool   // someone else decided first
+	Done      string // the decision just taken
+	Checklist []app.ChecklistItem
+	CSRF      string
+}
+
+// verdict is the server's own rule verdict under the bureau's profile:
+// app's evaluation and check, as the server runs them on receipt.
+type verdict struct {
+	Profile    string
+	Assessment *app.Assessment
+	Missing    []app.MaterialNeed
+	Problems   []app.FieldError
+}
+
+// actionView is a decision the reviewer may take now.
+type actionView struct {
+	Action          app.Action
+	Label           string
+	CommentRequired bool
+}
+
+// change is one changed field: its JSON path, its name for people and
+// the two values as the reviewer reads them.
+type change struct {
+	Path     string
+	Label    string
+	Old, New string
+}
+
+func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
+	v, err := c.filingView(r, s, r.PathValue("id"))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if a := r.URL.Query().Get("done"); a != "" {
+		v.Done = app.Action(a).Label()
+	}
+	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
+}
+
+func (c *Console) filingView(r *http.Request, s *session, id string) (*filingView, error) {
+	d, err := c.b.Filing(r.Context(), s.token, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &filingView{D: d, CSRF: s.CSRF}
+	if err := json.Unmarshal(d.Body, &v.Body); err != nil {
+		return nil, fmt.Errorf("decode body of %s: %w", id, err)
+	}
+	for _, a := range d.Allowed {
+		_, err := app.Next(d.Status, s.Role, a, "") // the workflow says whether a comment is required
+		required := false
+		for _, fe := range app.FieldErrors(err) {
+			required = required || fe.Field == "comment"
+		}
+		v.Actions = append(v.Actions, actionView{Action: a, Label: a.Label(), CommentRequired: required})
+	}
+	prof := c.b.Profile()
+	if prof != nil {
+		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
+		if v.Body.Declaration != nil {
+			a := prof.Evaluate(v.Body.Declaration, c.b.Now())
+			vd.Assessment = &a
+			vd.Missing = a.MissingMaterials(v.Body.Attachments)
+		}
+		vd.Problems = app.FieldErrors(app.CheckBody(v.Body, prof, c.b.Now()))
+		v.Verdict = vd
+		if v.Body.Acceptance != nil {
+			v.Checklist = v.Body.Acceptance.Checklist(prof.AcceptanceMaterials, v.Body.Attachments)
+		}
+	} else if v.Body.Acceptance != nil {
+		v.Checklist = v.Body.Acceptance.Checklist(nil, v.Body.Attachments)
+	}
+	if v.Body.BaseID != "" {
+		old, err := c.b.RevisionBody(r.Context(), s.token, id, v.Body.BaseID)
+		if err != nil {
+			return nil, err
+		}
+		v.BaseNo = d.Revision - 1
+		v.Changes, v.Changed = diff(old, d.Body)
+	}
+	return v, nil
+}
+
+// decide takes the reviewer's decision through the server's decision path,
+// on the revision and history the page showed.
+func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	action := app.Action(r.PostFormValue("action"))
+	comment := strings.TrimSpace(r.PostFormValue("comment"))
+	transitions, err := strconv.Atoi(r.PostFormValue("transitions"))
+	if err != nil || transitions < 0 {
+		c.errorPage(w, r, http.StatusBadRequest, "无法完成", "表单不完整，请刷新页面后重试。")
+		return
+	}
+	_, err = c.b.Decide(r.Context(), s.token, id, protocol.DecisionRequest{Action: action, Comment: comment},
+		r.PostFormValue("revision"), transitions)
+	if err == nil {
+		http.Redirect(w, r, "/console/filings/"+id+"?done="+string(action), http.StatusSeeOther)
+		return
+	}
+	code := app.ErrorCode(err)
+	if code != app.EINVALID && code != app.ECONFLICT {
+		c.fail(w, r, err)
+		return
+	}
+	v, verr := c.filingView(r, s, id)
+	if verr != nil {
+		c.fail(w, r, verr)
+		return
+	}
+	status := http.StatusUnprocessableEntity
+	if code == app.ECONFLICT {
+		v.Lost, status = true, http.StatusConflict
+	} else {
+		v.Error, v.Action, v.Comment = app.ErrorMessage(err), action, comment
+		for _, fe := range app.FieldErrors(err) {
+			v.Error = fe.Message
+		}
+	}
+	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
+}
+
+// attachment sends an attachment: a PDF inline, to be read in the
+// browser's viewer; anything else as a download. The media type is the
+// unit's word, so a file is shown inline only when it is a PDF by its
+// first bytes, never sniffed, and never rendered as a page of the console.
+func (c *Console) attachment(w http.ResponseWriter, r *http.Request, s *session) {
+	a, f, mod, err := c.b.Attachment(r.Context(), s.token, r.PathValue("id"), r.PathValue("sha256"))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	head := make([]byte, 5)
+	n, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Del("Content-Security-Policy")
+	if bytes.Equal(head[:n], []byte("%PDF-")) {
+		h.Set("Content-Type", "application/pdf")
+		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": a.Name}))
+	} else {
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	http.ServeContent(w, r, "", mod, f)
+}
+
+// diff compares two bodies field by field and returns what changed, by
+// JSON path ("declaration.budget.2.amount"), in path order, and the set of
+// changed paths with every prefix of them.
+func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
+	var o, n any
+	if json.Unmarshal(oldBody, &o) != nil || json.Unmarshal(newBody, &n) != nil {
+		return nil, nil
+	}
+	a, b := map[string]string{}, map[string]string{}
+	flatten("", o, a)
+	flatten("", n, b)
+	var out []change
+	for k, nv := range b {
+		if ov, ok := a[k]; !ok || ov != nv {
+			out = append(out, change{Path: k, Old: a[k], New: nv})
+		}
+	}
+	for k, ov := range a {
+		if _, ok := b[k]; !ok {
+			out = append(out, change{Path: k, Old: ov})
+		}
+	}
+	skip := map[string]bool{"revision": true, "revision_id": true, "base_revision_id": true}
+	set := map[string]bool{}
+	kept := out[:0]
+	for _, c := range out {
+		if skip[c.Path] {
+			continue
+		}
+		c.Label = fieldLabel(c.Path)
+		c.Old, c.New = fieldValue(c.Path, c.Old), fieldValue(c.Path, c.New)
+		kept = append(kept, c)
+		p := c.Path
+		for {
+			set[p] = true
+			i := strings.LastIndexByte(p, '.')
+			if i < 0 {
+				break
+			}
+			p = p[:i]
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Path < kept[j].Path })
+	return kept, set
+}
+
+func flatten(prefix string, v any, out map[string]string) {
+	join := func(k string) string {
+		if prefix == "" {
+			return k
+		}
+		return prefix + "." + k
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			flatten(join(k), x, out)
+		}
+	case []any:
+		for i, x := range t {
+			flatten(join(strconv.Itoa(i)), x, out)
+		}
+	case nil:
+	default:
+		b, _ := json.Marshal(t)
+		s := strings.Trim(string(b), `"`)
+		if s != "" && s != "false" && s != "0" {
+			out[prefix] = s
+		}
+	}
+}
+
+// fmtTime writes a time as the reviewer reads it, in the server's zone.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04")
+}

@@ -1,0 +1,135 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+)
+
+// choiceLists name app's code lists for the label template function.
+var choiceLists = map[string][]app.Choice{
+	"nature": app.NatureChoices, "service": app.ServiceTypeChoices, "class": app.ClassChoices,
+	"plan": app.PlanChoices, "deploy": app.DeployChoices, "funding": app.FundingChoices,
+	"budget": app.BudgetChoices, "level": app.SecurityLevelChoices,
+	"format": app.FormatClassChoices, "datatype": app.DataTypeChoices, "share": app.ShareTypeChoices,
+	"sharemode": app.ShareModeClassChoices, "cycle": app.UpdateCycleChoices, "usage": app.DemandUsageChoices,
+	"negative": app.NegativeCategoryChoices, "impl": app.ImplStatusChoices, "severity": app.SeverityChoices,
+	"issue": app.IssueStatusChoices, "network": app.NetworkChoices, "dengbao": app.DengbaoChoices,
+	"crypto": app.CryptoStatusChoices,
+}
+
+var funcs = template.FuncMap{
+	// label is the Chinese label of a code in one of app's lists.
+	"label": func(list string, code any) string {
+		c := fmt.Sprint(code)
+		if c == "" || c == "0" {
+			return ""
+		}
+		return app.LabelOf(choiceLists[list], c)
+	},
+	"kindLabel":     func(k app.Kind) string { return k.Label() },
+	"statusLabel":   func(s app.Status) string { return s.Label() },
+	"actionLabel":   func(a app.Action) string { return a.Label() },
+	"roleLabel":     func(r app.Role) string { return r.Label() },
+	"materialLabel": app.MaterialLabel,
+	// wan and yuan are app's own formatting of integer fen.
+	"wan":  func(m app.Money) string { return m.WanString() },
+	"yuan": func(m app.Money) string { return m.YuanString() },
+	"time": fmtTime,
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(dateLayout)
+	},
+	"yesno": func(b bool) string {
+		if b {
+			return "是"
+		}
+		return "否"
+	},
+	"size": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d 字节", n)
+	},
+	"join": func(xs any) string {
+		switch t := xs.(type) {
+		case []string:
+			return strings.Join(t, "、")
+		case []app.ServiceType:
+			var out []string
+			for _, s := range t {
+				out = append(out, app.LabelOf(app.ServiceTypeChoices, string(s)))
+			}
+			return strings.Join(out, "、")
+		case []app.Network:
+			var out []string
+			for _, s := range t {
+				out = append(out, app.LabelOf(app.NetworkChoices, string(s)))
+			}
+			return strings.Join(out, "、")
+		}
+		return fmt.Sprint(xs)
+	},
+	// chg is the CSS class of a field that changed since the revision
+	// before: path is the body's JSON path, a prefix for a whole table.
+	"chg": func(set map[string]bool, path ...any) string {
+		p := fmt.Sprint(path...)
+		if set[p] {
+			return "chg"
+		}
+		return ""
+	},
+	"path": func(parts ...any) string {
+		var s []string
+		for _, p := range parts {
+			s = append(s, fmt.Sprint(p))
+		}
+		return strings.Join(s, ".")
+	},
+	"overdue": func(due, now time.Time) bool { return !due.IsZero() && due.Before(now) },
+	"selected": func(form map[string][]string, key, value string) bool {
+		return len(form[key]) > 0 && form[key][0] == value
+	},
+	"get": func(form map[string][]string, key string) string {
+		if len(form[key]) > 0 {
+			return form[key][0]
+		}
+		return ""
+	},
+	"add": func(a, b int) int { return a + b },
+	// short is a route's label up to its colon: "总投资概算 500 万元以下".
+	"short": func(s string) string {
+		before, _, _ := strings.Cut(s, "：")
+		return before
+	},
+	// dict2 and row pass a part of the document and the changed paths to
+	// a sub-template.
+	"dict2": func(v any, c map[string]bool) docPart { return docPart{V: v, C: c} },
+	"row": func(c map[string]bool, path, label string, v any) rowView {
+		return rowView{C: c, P: path, L: label, V: v}
+	},
+	"isPDF": func(name, mediaType string) bool {
+		return mediaType == "application/pdf" || strings.HasSuffix(strings.ToLower(name), ".pdf")
+	},
+}
+
+type docPart struct {
+	V any
+	C map[string]bool
+}
+
+type rowView struct {
+	C map[string]bool
+	P string
+	L string
+	V any
+}

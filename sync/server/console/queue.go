@@ -1,0 +1,122 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+)
+
+// queueView is the queue page: the filters as typed, the page and the
+// choices of the filter form.
+type queueView struct {
+	Form     url.Values
+	Kinds    []app.Kind
+	Statuses []app.Status
+	Units    []Unit
+	Routes   []app.Choice
+	Page     QueuePage
+	Now      time.Time
+	NextURL  string
+	FirstURL string
+	CSVURL   string
+	Error    string
+}
+
+// queueStatuses are the states a filing waits for the bureau in.
+var queueStatuses = []app.Status{app.StatusSubmitted, app.StatusPreliminary, app.StatusExpert}
+
+const dateLayout = "2006-01-02"
+
+func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
+	form := r.URL.Query()
+	v := queueView{Form: form, Kinds: app.Kinds, Statuses: queueStatuses, Now: c.b.Now()}
+	q, problem := parseQueueQuery(form, c.b.Now().Location())
+	units, err := c.b.Units(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	v.Units = units
+	if prof := c.b.Profile(); prof != nil {
+		for _, rt := range prof.Routes {
+			v.Routes = append(v.Routes, app.Choice{Code: rt.Code, Label: rt.Label})
+		}
+	}
+	status := http.StatusOK
+	if problem != "" {
+		v.Error, status = problem, http.StatusUnprocessableEntity
+	} else if v.Page, err = c.b.Queue(r.Context(), s.token, q); err != nil {
+		if app.ErrorCode(err) != app.EINVALID {
+			c.fail(w, r, err)
+			return
+		}
+		v.Error, status = app.ErrorMessage(err), http.StatusUnprocessableEntity
+	}
+	if v.Page.Next != "" {
+		next := cloneValues(form)
+		next.Set("after", v.Page.Next)
+		v.NextURL = "/console/queue?" + next.Encode()
+	}
+	export := cloneValues(form)
+	export.Del("after")
+	v.CSVURL = "/console/queue.csv?" + export.Encode()
+	if form.Get("after") != "" {
+		first := cloneValues(form)
+		first.Del("after")
+		v.FirstURL = "/console/queue?" + first.Encode()
+	}
+	c.render(w, r, status, "queue", page{Title: "待审核", Session: s, Data: v})
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if len(vs) > 0 && vs[0] != "" {
+			out.Set(k, vs[0])
+		}
+	}
+	return out
+}
+
+// parseQueueQuery reads the filter form. It returns a Chinese message
+// for a value it cannot read.
+func parseQueueQuery(f url.Values, loc *time.Location) (QueueQuery, string) {
+	q := QueueQuery{Kind: app.Kind(f.Get("kind")), UnitID: f.Get("unit"), Route: f.Get("route"),
+		Status: app.Status(f.Get("status")), Overdue: f.Get("overdue") == "1", Text: f.Get("q"), After: f.Get("after")}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return q, "未知的材料类型"
+	}
+	if q.Status != "" && !q.Status.Valid() {
+		return q, "未知的状态"
+	}
+	if len([]rune(q.Text)) > 100 {
+		return q, "搜索内容不能超过 100 个字"
+	}
+	if y := strings.TrimSpace(f.Get("year")); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2100 {
+			return q, "计划年度应为四位年份，如 2027"
+		}
+		q.Year = n
+	}
+	for _, d := range []struct {
+		name string
+		to   *time.Time
+		add  int
+	}{{"from", &q.From, 0}, {"to", &q.To, 1}} {
+		s := strings.TrimSpace(f.Get(d.name))
+		if s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(dateLayout, s, loc)
+		if err != nil {
+			return q, "日期应写作 2027-03-01"
+		}
+		*d.to = t.AddDate(0, 0, d.add) // "to" includes its day
+	}
+	return q, ""
+}

@@ -1,0 +1,637 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/netip"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// browser is a console user: a cookie jar that does not follow redirects.
+type browser struct {
+	tb   testing.TB
+	fx   *fixture
+	c    *http.Client
+	last string // body of the last page
+}
+
+func (fx *fixture) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{tb: fx.tb, fx: fx, c: &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) send(req *http.Request) *http.Response {
+	b.tb.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.tb.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	b.last = string(data)
+	return resp
+}
+
+func (b *browser) get(path string) *http.Response {
+	b.tb.Helper()
+	req, _ := http.NewRequest("GET", b.fx.http.URL+path, nil)
+	return b.send(req)
+}
+
+func (b *browser) post(path string, form url.Values, header ...string) *http.Response {
+	b.tb.Helper()
+	req, _ := http.NewRequest("POST", b.fx.http.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.send(req)
+}
+
+var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf returns the CSRF token of the last page.
+func (b *browser) csrf() string {
+	b.tb.Helper()
+	m := csrfPattern.FindStringSubmatch(b.last)
+	if m == nil {
+		b.tb.Fatalf("no csrf field in page:\n%s", b.last)
+	}
+	return m[1]
+}
+
+// login logs in through the form and expects status.
+func (b *browser) login(login string, status int, header ...string) *http.Response {
+	b.tb.Helper()
+	b.get("/console/login")
+	resp := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {login}, "password": {password}}, header...)
+	if resp.StatusCode != status {
+		b.tb.Fatalf("login %s: status %d, want %d:\n%s", login, resp.StatusCode, status, b.last)
+	}
+	return resp
+}
+
+func sessionCookieOf(resp *http.Response) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == "egovdesk_console" && c.Value != "" {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestConsoleLoginCookieAndHeaders(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	if r := b.get("/console/queue"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/console/login") {
+		t.Fatalf("queue without session: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	r := b.get("/console/login")
+	csp := r.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "default-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || r.Header.Get("X-Frame-Options") != "DENY" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("headers: CSP %q, XFO %q, nosniff %q", csp, r.Header.Get("X-Frame-Options"), r.Header.Get("X-Content-Type-Options"))
+	}
+	if strings.Contains(b.last, "<script") {
+		t.Error("login page has a script")
+	}
+
+	// Without the form's token, no login even with the right password.
+	r = b.post("/console/login", url.Values{"login": {"reviewer"}, "password": {password}})
+	if r.StatusCode != http.StatusForbidden || sessionCookieOf(r) != nil {
+		t.Fatalf("login without csrf: %d", r.StatusCode)
+	}
+	// A wrong password.
+	b.get("/console/login")
+	r = b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"wrong password"}})
+	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录名或密码不正确") || sessionCookieOf(r) != nil {
+		t.Fatalf("wrong password: %d\n%s", r.StatusCode, b.last)
+	}
+
+	r = b.login("reviewer", http.StatusSeeOther)
+	ck := sessionCookieOf(r)
+	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure || ck.Path != "/console/" {
+		t.Fatalf("session cookie = %+v", ck)
+	}
+	if r.Header.Get("Location") != "/console/queue" {
+		t.Errorf("after login to %q", r.Header.Get("Location"))
+	}
+	if r := b.get("/console/queue"); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "王审核") {
+		t.Fatalf("queue after login: %d", r.StatusCode)
+	}
+
+	// A client that is not a trusted proxy cannot claim TLS.
+	b2 := fx.browser()
+	if ck := sessionCookieOf(b2.login("admin", http.StatusSeeOther, "X-Forwarded-Proto", "https")); ck.Secure {
+		t.Error("untrusted X-Forwarded-Proto made the cookie Secure")
+	}
+
+	// Logout needs the token, then ends the session.
+	b.get("/console/queue")
+	if r := b.post("/console/logout", url.Values{}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("logout without csrf: %d", r.StatusCode)
+	}
+	b.get("/console/queue")
+	if r := b.post("/console/logout", url.Values{"csrf": {b.csrf()}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", r.StatusCode)
+	}
+	b.c.Jar.SetCookies(mustURL(fx.http.URL+"/console/"), []*http.Cookie{ck}) // the old cookie, replayed
+	if r := b.get("/console/queue"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("queue with a logged-out session: %d", r.StatusCode)
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+func TestConsoleSecureBehindTrustedProxy(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	})
+	b := fx.browser()
+	b.get("/console/login")
+	r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {password}},
+		"X-Forwarded-Proto", "https")
+	if ck := sessionCookieOf(r); ck == nil || !ck.Secure {
+		t.Fatalf("behind a trusted TLS proxy the cookie is not Secure: %+v", ck)
+	}
+}
+
+func TestConsoleRefusesUnitAccounts(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	r := b.login("clerk-a", http.StatusForbidden)
+	if sessionCookieOf(r) != nil || !strings.Contains(b.last, "审核台仅供数管局") {
+		t.Fatalf("clerk login: cookie %v\n%s", r.Cookies(), b.last)
+	}
+	// A clerk's API token in the console's cookie opens nothing.
+	b.c.Jar.SetCookies(mustURL(fx.http.URL+"/console/"), []*http.Cookie{{Name: "egovdesk_console", Value: fx.clerkA, Path: "/console/"}})
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	for _, p := range []string{"/console/queue", "/console/filings/" + f.ID} {
+		if r := b.get(p); r.StatusCode != http.StatusSeeOther || strings.Contains(b.last, f.Declaration.ProjectName) {
+			t.Errorf("%s with a clerk's token: %d", p, r.StatusCode)
+		}
+	}
+}
+
+// rows returns the filing links of a queue page, in order.
+func rows(page string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<a href="/console/filings/([0-9a-f-]{36})">`).FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+var nextLink = regexp.MustCompile(`<a href="(/console/queue\?[^"]*after=[^"]*)">`)
+
+func TestConsoleQueuePagingAndFilters(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	})
+	var ids []string
+	for i := range 55 {
+		tok, unit := fx.clerkA, fx.unitA.ID
+		if i%2 == 1 {
+			tok, unit = fx.clerkB, fx.unitB.ID
+		}
+		f := newFiling(t, unit)
+		f.Declaration.ProjectName = fmt.Sprintf("智慧城关第%02d期平台", i)
+		fx.submit(tok, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+		fx.clock.Advance(time.Hour)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	first := rows(b.last)
+	if len(first) != 50 || first[0] != ids[0] || first[49] != ids[49] {
+		t.Fatalf("first page: %d rows", len(first))
+	}
+	m := nextLink.FindStringSubmatch(b.last)
+	if m == nil {
+		t.Fatal("no next page link")
+	}
+	b.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if second := rows(b.last); len(second) != 5 || second[0] != ids[50] || nextLink.MatchString(b.last) {
+		t.Fatalf("second page: %v", second)
+	}
+
+	check := func(query string, want int) []string {
+		t.Helper()
+		if r := b.get("/console/queue?" + query); r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, r.StatusCode, b.last)
+		}
+		got := rows(b.last)
+		if len(got) != want {
+			t.Errorf("%s: %d rows, want %d", query, len(got), want)
+		}
+		return got
+	}
+	check("unit="+fx.unitB.ID, 27)
+	check("q="+url.QueryEscape("第07期"), 1)
+	check("q="+url.QueryEscape("新店镇")+"&kind=declaration", 27)
+	check("kind=catalogue", 0)
+	check("year=2026", 0)
+	check("year="+fmt.Sprint(newFiling(t, fx.unitA.ID).Declaration.PlanYear), 50)
+	// The clock started on 2027-03-01 09:00 in the bureau's zone: 15 arrived that day.
+	day := fx.clock.Now().Add(-55 * time.Hour).Format("2006-01-02")
+	check("from="+day+"&to="+day, 15)
+	check("from="+day, 50)
+	if r := b.get("/console/queue?year=abc"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "计划年度") {
+		t.Errorf("bad year: %d", r.StatusCode)
+	}
+
+	// A decision moves the filing to the end (it reached a new step) and
+	// changes its status.
+	fx.decide(fx.reviewer, ids[3], app.ActionAccept, "", http.StatusOK)
+	got := check("status=preliminary_review", 1)
+	if got[0] != ids[3] {
+		t.Errorf("preliminary = %v", got)
+	}
+	fx.decide(fx.reviewer, ids[4], app.ActionReject, "重复建设", http.StatusOK)
+	check("status=submitted", 50)
+	check("unit="+fx.unitA.ID, 27) // 28 of unit A, one rejected
+
+	// Twenty days on, everything waiting is overdue but what came today.
+	fx.clock.Advance(20 * 24 * time.Hour)
+	late := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, late, http.StatusCreated)
+	if r := b.get("/console/queue"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a console session outlived its day: %d", r.StatusCode)
+	}
+	b.login("reviewer", http.StatusSeeOther)
+	overdue := check("overdue=1", 50)
+	if overdue[0] != ids[0] {
+		t.Errorf("overdue starts with %s", overdue[0])
+	}
+	for _, id := range overdue {
+		if id == late.ID {
+			t.Error("today's filing marked overdue")
+		}
+	}
+	if !strings.Contains(b.last, "超期") {
+		t.Error("no overdue mark")
+	}
+	// Routes are the profile's, by each declaration's total, under the
+	// profile of the day.
+	check("route=approval", 0)
+	prof, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu", prof); err != nil {
+		t.Fatal(err)
+	}
+	check("route=bundled_proposal", 50) // 180 万元 each: the first page
+	check("route=approval", 0)
+	if !strings.Contains(b.last, "500 万元（含）以上") {
+		t.Error("the route filter does not offer the profile's routes")
+	}
+
+}
+
+func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
+	fx := MustBureau(t)
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	f := newFiling(t, fx.unitA.ID, pdf)
+	fx.upload(fx.clerkA, pdf, 1<<20)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	var before protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkA, nil, http.StatusOK, &before)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	if r := b.get(page); r.StatusCode != http.StatusOK {
+		t.Fatalf("filing page: %d %s", r.StatusCode, b.last)
+	}
+	for _, want := range []string{f.Declaration.ProjectName, "投资概算明细", "合计", "受理", "退回修改", "附件1.pdf", "办理记录"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("filing page lacks %q", want)
+		}
+	}
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"}}
+
+	// Without the CSRF token nothing happens.
+	noToken := url.Values{"revision": form["revision"], "transitions": {"1"}, "action": {"accept"}}
+	if r := b.post(page+"/decision", noToken); r.StatusCode != http.StatusForbidden {
+		t.Errorf("decision without csrf: %d", r.StatusCode)
+	}
+	// Return needs a comment, as the workflow says.
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "请填写退回修改的意见") {
+		t.Errorf("return without comment: %d", r.StatusCode)
+	}
+	form.Set("action", "accept")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", r.StatusCode, b.last)
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	last := d.History[len(d.History)-1]
+	if d.Status != app.StatusPreliminary || last.Actor != "王审核" || last.Action != app.ActionAccept {
+		t.Fatalf("after the console's accept: %s, %+v", d.Status, last)
+	}
+	// The unit's feed carries it, as for a decision through the API.
+	var after protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkA, nil, http.StatusOK, &after)
+	if len(after.Changes) != 1 || after.Changes[0].Type != protocol.ChangeDecision || after.Changes[0].Transition.Action != app.ActionAccept {
+		t.Fatalf("clerk's changes = %+v", after.Changes)
+	}
+
+	// A second reviewer opened the page before: their decision loses.
+	b.get(page)
+	stale := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"}, "action": {"return"}, "comment": {"请补充"}}
+	fx.decide(fx.admin, f.ID, app.ActionPass, "", http.StatusOK)
+	if r := b.post(page+"/decision", stale); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "已由他人处理") {
+		t.Fatalf("stale decision: %d\n%s", r.StatusCode, b.last)
+	}
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	if d.Status != app.StatusExpert {
+		t.Errorf("after the lost race: %s", d.Status)
+	}
+
+	// The PDF opens in the browser, never sniffed.
+	r := b.get(page + "/attachments/" + sha(pdf))
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" || b.last != string(pdf) ||
+		r.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "inline;") ||
+		!strings.Contains(r.Header.Get("Content-Disposition"), "filename*=utf-8''%E9%99%84") {
+		t.Errorf("attachment: %d %v", r.StatusCode, r.Header)
+	}
+}
+
+func TestConsoleAttachmentNotPDFIsDownloaded(t *testing.T) {
+	fx := MustBureau(t)
+	html := []byte("<html><script>alert(1)</script></html>")
+	f := newFiling(t, fx.unitA.ID, html) // named .pdf, typed application/pdf
+	fx.upload(fx.clerkA, html, 1<<20)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	r := b.get("/console/filings/" + f.ID + "/attachments/" + sha(html))
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") || !strings.Contains(r.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("non-PDF attachment: %d %v", r.StatusCode, r.Header)
+	}
+	if r := b.get("/console/filings/" + f.ID + "/attachments/" + strings.Repeat("0", 64)); r.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown attachment: %d", r.StatusCode)
+	}
+}
+
+func TestConsoleShowsChangesSinceReturn(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "总投资请核实", http.StatusOK)
+	next := *f
+	decl := *f.Declaration
+	next.Declaration = &decl
+	next.Declaration.ProjectName += "（修订）"
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if !strings.Contains(b.last, "与第 1 版相比的修改（1 处") || !strings.Contains(b.last, `<tr class="chg"><th>项目名称</th>`) {
+		t.Errorf("no highlighted change:\n%s", b.last)
+	}
+	if !strings.Contains(b.last, "总投资请核实") {
+		t.Error("history lacks the return's comment")
+	}
+}
+
+func TestConsoleIndexesAnOlderStore(t *testing.T) {
+	fx := MustBureau(t)
+	var ids []string
+	for range 3 {
+		f := newFiling(t, fx.unitA.ID)
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+		fx.clock.Advance(time.Minute)
+	}
+	fx.decide(fx.reviewer, ids[1], app.ActionFile, "", http.StatusOK) // out of the queue
+	server.DropQueueIndex(t, fx.srv)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if got := rows(b.last); len(got) != 2 || got[0] != ids[0] || got[1] != ids[2] {
+		t.Fatalf("queue of a store without the index: %v, want %v and %v", got, ids[0], ids[2])
+	}
+}
+
+func TestConsoleLoginThrottle(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	for i := range 5 {
+		b.get("/console/login")
+		if r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"guess"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, r.StatusCode)
+		}
+	}
+	b.get("/console/login")
+	b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"guess"}})
+	// Locked now: even the right password waits, through the console as through the API.
+	b.get("/console/login")
+	r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {password}})
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(b.last, "登录失败次数过多") {
+		t.Fatalf("locked login: %d %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: password},
+		http.StatusTooManyRequests, app.ETOOMANY)
+}
+
+func TestConsoleLoginReturnsOnlyToConsolePages(t *testing.T) {
+	fx := MustBureau(t)
+	for next, want := range map[string]string{
+		"/console/queue?kind=declaration": "/console/queue?kind=declaration",
+		"https://evil.example/":           "/console/queue",
+		"//evil.example/console/":         "/console/queue",
+		"/console/\\evil":                 "/console/queue",
+	} {
+		b := fx.browser()
+		b.get("/console/login?next=" + url.QueryEscape(next))
+		r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {password}, "next": {next}})
+		if got := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("next %q: %d to %q, want %q", next, r.StatusCode, got, want)
+		}
+	}
+}
+
+func TestConsoleQueueCSV(t *testing.T) {
+	fx := MustBureau(t)
+	for i := range 60 {
+		f := newFiling(t, fx.unitA.ID)
+		f.Declaration.ProjectName = fmt.Sprintf("平台%02d", i)
+		if i == 7 {
+			f.Declaration.ProjectName = "=HYPERLINK(\"http://evil\")平台"
+		}
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		fx.clock.Advance(time.Minute)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if !strings.Contains(b.last, `href="/console/queue.csv?"`) {
+		t.Error("no export link")
+	}
+	r := b.get("/console/queue.csv")
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
+		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
+		t.Fatalf("export: %d %v", r.StatusCode, r.Header)
+	}
+	lines := strings.Split(strings.TrimSpace(b.last), "\r\n")
+	if len(lines) != 61 || !strings.HasPrefix(lines[0], "\ufeff材料名称,") || !strings.HasPrefix(lines[1], "平台00,项目申报书,霍邱县城关镇人民政府,2027,") {
+		t.Fatalf("%d lines: %q", len(lines), lines[:2])
+	}
+	if !strings.HasPrefix(lines[8], `"'=HYPERLINK(`) {
+		t.Errorf("a formula cell: %q", lines[8])
+	}
+	b.get("/console/queue.csv?q=" + url.QueryEscape("平台0"))
+	if n := len(strings.Split(strings.TrimSpace(b.last), "\r\n")); n != 10 {
+		t.Errorf("filtered export: %d lines, want 10", n)
+	}
+}
+
+func TestConsoleOverview(t *testing.T) {
+	fx := MustBureau(t)
+	var ids []string
+	for i := range 5 {
+		tok, unit := fx.clerkA, fx.unitA.ID
+		if i >= 3 {
+			tok, unit = fx.clerkB, fx.unitB.ID
+		}
+		f := newFiling(t, unit)
+		fx.submit(tok, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+	}
+	fx.decide(fx.reviewer, ids[0], app.ActionAccept, "", http.StatusOK)
+	fx.clock.Advance(20 * 24 * time.Hour) // all overdue …
+	fx.clerkB = fx.login("clerk-b").Token
+	fx.submit(fx.clerkB, newFiling(t, fx.unitB.ID), http.StatusCreated) // … but this one
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	if r := b.get("/console/overview"); r.StatusCode != http.StatusOK {
+		t.Fatalf("overview: %d", r.StatusCode)
+	}
+	page := regexp.MustCompile(`\s+`).ReplaceAllString(b.last, " ")
+	for _, want := range []string{
+		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中`, `<strong>5</strong>超期`,
+		// Unit A has 3 overdue, unit B 2 of 3: A first.
+		`>` + fx.unitA.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitA.ID + `&amp;overdue=1">3</a>`,
+		`>` + fx.unitB.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitB.ID + `&amp;overdue=1">2</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %s", want)
+		}
+	}
+	if strings.Index(page, fx.unitA.Name) > strings.Index(page, fx.unitB.Name) {
+		t.Error("the unit with more overdue filings is not first")
+	}
+}
+
+// TestDecisionIfMatch: the API's decisions take the review detail's ETag in
+// If-Match, the same check as the console's form.
+func TestDecisionIfMatch(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	r := fx.do("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil)
+	tag := r.Header.Get("ETag")
+	if tag != protocol.DecisionETag(f.Revision.ID, 1) {
+		t.Fatalf("ETag %q", tag)
+	}
+	path := protocol.Path(protocol.PathDecisions, f.ID)
+	fx.decide(fx.admin, f.ID, app.ActionAccept, "", http.StatusOK) // someone else first
+	r = fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充"}, "If-Match", tag)
+	if r.StatusCode != http.StatusConflict || !strings.Contains(string(r.body), "已由他人处理") {
+		t.Fatalf("stale If-Match: %d %s", r.StatusCode, r.body)
+	}
+	r = fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionPass}, "If-Match", `"not a tag"`)
+	if r.StatusCode != http.StatusBadRequest && r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("malformed If-Match: %d", r.StatusCode)
+	}
+	fresh := fx.do("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil).Header.Get("ETag")
+	if r := fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionPass}, "If-Match", fresh); r.StatusCode != http.StatusOK {
+		t.Fatalf("fresh If-Match: %d %s", r.StatusCode, r.body)
+	}
+	// A unit's own view carries no decision ETag.
+	if tag := fx.do("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil).Header.Get("ETag"); tag != "" {
+		t.Errorf("unit detail ETag %q", tag)
+	}
+}
+
+func TestConsoleNotices(t *testing.T) {
+	fx := MustBureau(t)
+	var before protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkB, nil, http.StatusOK, &before)
+
+	rv := fx.browser()
+	rv.login("reviewer", http.StatusSeeOther)
+	if r := rv.get("/console/notices"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer opens the notice form: %d", r.StatusCode)
+	}
+	rv.get("/console/queue")
+	if strings.Contains(rv.last, "发布通知") {
+		t.Error("a reviewer is offered 发布通知")
+	}
+	if r := rv.post("/console/notices", url.Values{"csrf": {rv.csrf()}, "title": {"t"}, "text": {"x"}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer posts a notice: %d", r.StatusCode)
+	}
+
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/queue")
+	if !strings.Contains(ad.last, `<a href="/console/notices">发布通知</a>`) {
+		t.Error("an admin is not offered 发布通知")
+	}
+	ad.get("/console/notices")
+	if r := ad.post("/console/notices", url.Values{"title": {"t"}, "text": {"x"}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("notice without csrf: %d", r.StatusCode)
+	}
+	ad.get("/console/notices")
+	if r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {""}, "text": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请填写通知标题") {
+		t.Errorf("notice without title: %d", r.StatusCode)
+	}
+	r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitB.ID}, "title": {"年度计划报送"}, "text": {"请于 3 月 31 日前报送。"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/notices?done=1" {
+		t.Fatalf("notice: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	var after protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkB, nil, http.StatusOK, &after)
+	if len(after.Changes) != 1 || after.Changes[0].Type != protocol.ChangeNotice || after.Changes[0].NoticeTitle != "年度计划报送" {
+		t.Fatalf("unit B's feed: %+v", after.Changes)
+	}
+	var a protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkA, nil, http.StatusOK, &a)
+	if len(a.Changes) != 0 {
+		t.Errorf("unit A got %+v", a.Changes)
+	}
+}

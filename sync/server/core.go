@@ -1,0 +1,273 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
+)
+
+// consoleSessionTTL is how long a console login lasts: a working day.
+const consoleSessionTTL = 12 * time.Hour
+
+// consoleReviewDays is the review time limit the console marks overdue
+// filings by, in working days of the profile's calendar since the filing
+// reached its current step.
+const consoleReviewDays = 10
+
+// core is the server as the review console sees it (console.Backend): the
+// console lives in its own package, with its templates, cookies and CSRF,
+// and reaches the store only through these calls, which are the API's own
+// functions (checkLogin, byToken, detail, decide), so a decision in the
+// console is the API's decision, transaction and change-feed event.
+type core struct{ s *Server }
+
+var _ console.Backend = core{}
+
+// consoleHandler is the console mounted under /console/, its requests
+// logged as the API's are (without the session cookie).
+func (s *Server) consoleHandler() http.Handler {
+	h := console.New(core{s}, s.log)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if strings.HasPrefix(r.URL.Path, console.Prefix+"static/") {
+			level = slog.LevelDebug
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
+	})
+}
+
+func (c core) Login(ctx context.Context, r *http.Request, login, password string) (string, protocol.Account, time.Duration, error) {
+	s := c.s
+	login = strings.ToLower(strings.TrimSpace(login))
+	ip := s.clientIP(r)
+	rec, wait, err := s.checkLogin(login, password, ip)
+	if err != nil {
+		return "", protocol.Account{}, wait, err
+	}
+	if rec.Role != app.RoleReviewer && rec.Role != app.RoleAdmin {
+		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
+		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
+	}
+	var tok string
+	var acct protocol.Account
+	err = update(ctx, s.db, func(txn *badger.Txn) error {
+		var err error
+		if acct, err = s.account(txn, rec); err != nil {
+			return err
+		}
+		tok, _, err = s.issue(txn, rec.ID, consoleSessionTTL, "console from "+ip)
+		return err
+	})
+	if err != nil {
+		return "", protocol.Account{}, 0, fmt.Errorf("console login: %w", err)
+	}
+	s.log.Info("console login", "login", login, "role", rec.Role, "ip", ip)
+	return tok, acct, 0, nil
+}
+
+// reviewer returns the bureau account holding a console session token.
+func (c core) reviewer(token string) (*caller, error) {
+	who, err := c.s.byToken(token)
+	if err != nil {
+		return nil, err
+	}
+	if who.Role != app.RoleReviewer && who.Role != app.RoleAdmin {
+		return nil, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
+	}
+	return who, nil
+}
+
+func (c core) Session(ctx context.Context, token string) (protocol.Account, error) {
+	who, err := c.reviewer(token)
+	if err != nil {
+		return protocol.Account{}, err
+	}
+	return who.Account, nil
+}
+
+func (c core) Logout(ctx context.Context, token string) error {
+	who, err := c.s.byToken(token)
+	if err != nil {
+		return nil // already over
+	}
+	return c.s.revoke(ctx, who.tokenHash)
+}
+
+func (c core) Overview(ctx context.Context, token string) (console.Overview, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return console.Overview{}, err
+	}
+	if err := c.s.rebuildQueueIndex(); err != nil {
+		return console.Overview{}, err
+	}
+	return c.s.queueOverview(c.reviewDue())
+}
+
+// reviewDue is the review time limit of a filing that reached its step at
+// since: consoleReviewDays working days of the profile's calendar.
+func (c core) reviewDue() func(since time.Time) time.Time {
+	cal := &app.Calendar{}
+	if prof := c.s.profile.Load(); prof != nil {
+		cal = &prof.Calendar
+	}
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
+}
+
+func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return console.QueuePage{}, err
+	}
+	if err := c.s.rebuildQueueIndex(); err != nil {
+		return console.QueuePage{}, err
+	}
+	var route func(app.Money) app.Route
+	if prof := c.s.profile.Load(); prof != nil {
+		// The route is app's evaluation of the total, worked out once per
+		// distinct total of the page.
+		now, seen := c.s.Now(), map[app.Money]app.Route{}
+		route = func(total app.Money) app.Route {
+			r, ok := seen[total]
+			if !ok {
+				r = prof.Evaluate(&app.Declaration{TotalInvestment: total}, now).Route
+				seen[total] = r
+			}
+			return r
+		}
+	}
+	return c.s.queuePage(q, c.reviewDue(), route)
+}
+
+func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error) {
+	who, err := c.reviewer(token)
+	if err != nil {
+		return protocol.FilingDetail{}, err
+	}
+	return c.s.detail(id, who)
+}
+
+func (c core) RevisionBody(ctx context.Context, token, id, rid string) ([]byte, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return nil, err
+	}
+	var body []byte
+	err := c.s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(key("rb", id, rid))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return notFound()
+		}
+		if err != nil {
+			return err
+		}
+		body, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("revision %s/%s: %w", id, rid, err)
+	}
+	return body, nil
+}
+
+func (c core) Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, rid string, transitions int) (protocol.DecisionResponse, error) {
+	who, err := c.reviewer(token)
+	if err != nil {
+		return protocol.DecisionResponse{}, err
+	}
+	return c.s.decide(ctx, who, id, req, &seen{revisionID: rid, transitions: transitions})
+}
+
+func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attachment, io.ReadSeekCloser, time.Time, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return app.Attachment{}, nil, time.Time{}, err
+	}
+	if !app.ValidSHA256(sum) {
+		return app.Attachment{}, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "材料没有这个附件")
+	}
+	var fr filingRecord
+	err := c.s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("f", id), &fr) })
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return app.Attachment{}, nil, time.Time{}, notFound()
+	}
+	if err != nil {
+		return app.Attachment{}, nil, time.Time{}, fmt.Errorf("attachment of %s: %w", id, err)
+	}
+	i := slices.IndexFunc(fr.Filing.Attachments, func(a app.Attachment) bool { return a.SHA256 == sum })
+	if i < 0 {
+		return app.Attachment{}, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "材料没有这个附件")
+	}
+	a := fr.Filing.Attachments[i]
+	f, err := os.Open(c.s.attachmentPath(fr.Filing.UnitID, sum, true))
+	if errors.Is(err, os.ErrNotExist) {
+		return a, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "附件“%s”尚未上传完整", a.Name)
+	}
+	if err != nil {
+		return a, nil, time.Time{}, fmt.Errorf("open attachment %s: %w", sum, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return a, nil, time.Time{}, fmt.Errorf("stat attachment %s: %w", sum, err)
+	}
+	return a, f, st.ModTime(), nil
+}
+
+func (c core) Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
+	who, err := c.reviewer(token)
+	if err != nil {
+		return protocol.NoticeResponse{}, err
+	}
+	if who.Role != app.RoleAdmin {
+		return protocol.NoticeResponse{}, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")
+	}
+	resp, err := c.s.Notify(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	c.s.log.Info("notice", "by", who.Login, "units", resp.Units, "via", "console")
+	return resp, nil
+}
+
+func (c core) Units(ctx context.Context) ([]console.Unit, error) {
+	us, err := c.s.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]console.Unit, len(us))
+	for i, u := range us {
+		out[i] = console.Unit{ID: u.ID, Name: u.Name}
+	}
+	return out, nil
+}
+
+func (c core) Profile() *app.Profile { return c.s.profile.Load() }
+
+func (c core) Now() time.Time { return c.s.Now() }
+
+// SecureRequest: TLS here, or a trusted proxy's X-Forwarded-Proto: https.
+func (c core) SecureRequest(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return c.s.trusted(host) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}

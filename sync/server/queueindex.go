@@ -1,0 +1,455 @@
+package server
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/server/console"
+)
+
+// The review queue's keyset index, for the console's paged queue. This file
+// is the index's only Badger access: indexQueue (called in the transactions
+// that set or delete q/<filing>), queuePage and rebuildQueueIndex.
+//
+//	qx/<since: 16 hex, ns since 1970>/<filing>  console.QueueItem, JSON
+//	qxp/<filing>                               the filing's qx/ key
+//	m/queueindex                               "1" once qx/ holds every q/ filing
+//
+// Entries are ordered by the time the filing reached its current step,
+// oldest first: the order a reviewer works in, and the order in which the
+// review time limit runs out, so "overdue only" is a prefix of the index.
+const (
+	keyQueueIndex     = "m/queueindex"
+	queueIndexVersion = "1"
+	// queueScanBudget bounds the entries one page reads, so a filter that
+	// matches little of a long queue answers in bounded time with a
+	// partial page and a cursor to continue.
+	queueScanBudget = 10000
+)
+
+func queueKey(since time.Time, fid string) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(max(since.UnixNano(), 0)))
+	return key("qx", hex.EncodeToString(b[:]), fid)
+}
+
+// indexQueue keeps fr's entry of the queue index up to date, reading from
+// txn and writing through w: an entry keyed by fr's last change when it is
+// in the queue, none otherwise. body is the revision's content when the
+// caller holds it decoded (it is read from the store otherwise); unitName
+// is looked up when empty.
+func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName string, body *app.Body) error {
+	f := fr.Filing
+	var old []byte
+	if item, err := txn.Get(key("qxp", f.ID)); err == nil {
+		if old, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	if !inQueue(f.Status) {
+		if old == nil {
+			return nil
+		}
+		if err := w.Delete(old); err != nil {
+			return err
+		}
+		return w.Delete(key("qxp", f.ID))
+	}
+	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
+		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+	// A decision keeps the revision: its content's facts are those of the
+	// entry it replaces, without decoding the body again.
+	var prev console.QueueItem
+	if old != nil && body == nil {
+		if err := getJSON(txn, old, &prev); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+	}
+	if prev.ID == f.ID && prev.Revision == f.Revision.Number {
+		e.Year, e.Total = prev.Year, prev.Total
+		if e.UnitName == "" {
+			e.UnitName = prev.UnitName
+		}
+	} else {
+		if body == nil {
+			item, err := txn.Get(key("rb", f.ID, f.Revision.ID))
+			if err != nil {
+				return fmt.Errorf("queue index of %s: %w", f.ID, err)
+			}
+			var b app.Body
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &b) }); err != nil {
+				return fmt.Errorf("queue index of %s: %w", f.ID, err)
+			}
+			body = &b
+		}
+		s.contentFacts(&e, f, body)
+	}
+	if e.UnitName == "" {
+		u, err := s.unit(txn, f.UnitID)
+		if err != nil {
+			return err
+		}
+		e.UnitName = u.Name
+	}
+	k := queueKey(e.Since, f.ID)
+	if old != nil && !bytes.Equal(old, k) {
+		if err := w.Delete(old); err != nil {
+			return err
+		}
+	}
+	if err := setJSON(w, k, e); err != nil {
+		return err
+	}
+	return w.Set(key("qxp", f.ID), k)
+}
+
+// contentFacts fills in what the queue filters on from the revision's
+// content: the plan year, and for a declaration its total, which decides
+// its route (worked out when the queue is read, under the profile of the
+// day).
+func (s *Server) contentFacts(e *console.QueueItem, f app.Filing, b *app.Body) {
+	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
+		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
+	e.Year = content.PlanYear()
+	if b.Declaration != nil {
+		e.Total = b.Declaration.TotalInvestment
+	}
+}
+
+// rebuildQueueIndex indexes every queued filing once, for a store written
+// before the index existed. Writers hold writeMu, so nothing moves meanwhile.
+func (s *Server) rebuildQueueIndex() error {
+	indexed := func() (bool, error) {
+		var done bool
+		err := s.db.View(func(txn *badger.Txn) error {
+			var err error
+			done, err = exists(txn, []byte(keyQueueIndex))
+			return err
+		})
+		return done, err
+	}
+	if done, err := indexed(); err != nil || done {
+		return err // the common case: no lock taken
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if done, err := indexed(); err != nil || done {
+		return err
+	}
+	var ids []string
+	if err := s.db.View(func(txn *badger.Txn) error {
+		ids = keysWithPrefix(txn, key("q", ""))
+		return nil
+	}); err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 200)
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for _, id := range ids[:n] {
+				var fr filingRecord
+				if err := getJSON(txn, key("f", id), &fr); err != nil {
+					return err
+				}
+				if err := s.indexQueue(txn, txn, fr, "", nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rebuild queue index: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyQueueIndex), []byte(queueIndexVersion)) })
+}
+
+// queuePage returns the entries of the queue index that match q, oldest
+// first, after q.After, reading at most queueScanBudget entries. due is the
+// review time limit of an entry; route is the route of a declaration's
+// total under the bureau's profile (nil without one).
+func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
+	var page console.QueuePage
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	prefix := key("qx", "")
+	start := prefix
+	if !q.From.IsZero() {
+		start = queueKey(q.From, "")
+	}
+	if q.After != "" {
+		after, err := base64.RawURLEncoding.DecodeString(q.After)
+		if err != nil || !bytes.HasPrefix(after, prefix) || len(after) > 200 {
+			return page, app.Errorf(app.EINVALID, "翻页位置无效，请回到第一页")
+		}
+		if bytes.Compare(after, start) >= 0 {
+			start = append(after, 0) // the first key after it
+		}
+	}
+	var end []byte
+	if !q.To.IsZero() {
+		end = queueKey(q.To, "")
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	needles := prefilter(q, text)
+	now := s.Now()
+	dues := map[int64]time.Time{} // by the day a filing arrived: many share one
+	dueOf := func(since time.Time) time.Time {
+		y, m, d := since.Date()
+		k := int64(y)*10000 + int64(m)*100 + int64(d)
+		t, ok := dues[k]
+		if !ok {
+			t = due(since)
+			dues[k] = t
+		}
+		return t
+	}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = prefix
+		// Entries are small and kept in the LSM tree, not the value log:
+		// prefetching them in goroutines costs more than it saves.
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		var last []byte
+		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+			k := it.Item().Key()
+			if end != nil && bytes.Compare(k, end) >= 0 {
+				return nil
+			}
+			if page.Scanned == queueScanBudget {
+				page.Partial = len(page.Items) < limit
+				page.Next = base64.RawURLEncoding.EncodeToString(last)
+				return nil
+			}
+			page.Scanned++
+			last = it.Item().KeyCopy(last[:0])
+			// The key says when the filing arrived: overdue ends there
+			// without reading the record.
+			since, ok := keySince(k)
+			if !ok {
+				return fmt.Errorf("queue index key %q", k)
+			}
+			d := dueOf(since.In(now.Location())) // working days count in the bureau's zone
+			if q.Overdue && !d.Before(now) {
+				return nil // the index is in due order: no later entry is overdue
+			}
+			var e console.QueueItem
+			skip := false
+			if err := it.Item().Value(func(v []byte) error {
+				// Entries that cannot match are not decoded (the bulk of a
+				// search): each filter's field must be in the raw record.
+				for _, n := range needles {
+					if !n.in(v) {
+						skip = true
+						return nil
+					}
+				}
+				return json.Unmarshal(v, &e)
+			}); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			if skip {
+				continue
+			}
+			e.Due = d
+			if route != nil && e.Kind == app.KindDeclaration {
+				r := route(e.Total)
+				e.Route, e.RouteLabel = r.Code, r.Label
+			}
+			if !matches(q, text, e) {
+				continue
+			}
+			if len(page.Items) == limit {
+				// One more match: there is a next page, after the last item.
+				page.Next = base64.RawURLEncoding.EncodeToString(queueKey(page.Items[limit-1].Since, page.Items[limit-1].ID))
+				return nil
+			}
+			page.Items = append(page.Items, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return page, fmt.Errorf("review queue: %w", err)
+	}
+	return page, nil
+}
+
+// keySince reads the arrival time out of a qx/ key.
+func keySince(k []byte) (time.Time, bool) {
+	const p = len("qx/")
+	if len(k) < p+16 {
+		return time.Time{}, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], k[p:p+16]); err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:]))), true
+}
+
+func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
+	switch {
+	case q.Kind != "" && e.Kind != q.Kind,
+		q.UnitID != "" && e.UnitID != q.UnitID,
+		q.Year != 0 && e.Year != q.Year,
+		q.Route != "" && e.Route != q.Route,
+		q.Status != "" && e.Status != q.Status:
+		return false
+	}
+	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)
+}
+
+// needle is a byte string an entry's JSON must hold to match a filter.
+type needle struct {
+	b    []byte
+	fold bool // compare with the record's ASCII letters in lower case
+}
+
+func (n needle) in(v []byte) bool {
+	if n.fold {
+		return bytes.Contains(bytes.ToLower(v), n.b)
+	}
+	return bytes.Contains(v, n.b)
+}
+
+// prefilter returns the needles of q's equality filters and search text
+// in an entry's JSON encoding (encoding/json writes CJK as is and escapes
+// only <, >, & and control characters, which the text is checked for).
+// They are a necessary condition; matches decides.
+func prefilter(q console.QueueQuery, text string) []needle {
+	var out []needle
+	field := func(name, value string) {
+		out = append(out, needle{b: []byte(`"` + name + `":` + value)})
+	}
+	if q.Kind != "" {
+		field("kind", strconv.Quote(string(q.Kind)))
+	}
+	if q.UnitID != "" && !strings.ContainsAny(q.UnitID, "\\\"<>&") {
+		field("unit_id", strconv.Quote(q.UnitID))
+	}
+	if q.Year != 0 {
+		field("year", strconv.Itoa(q.Year)+",")
+	}
+	if q.Status != "" {
+		field("status", strconv.Quote(string(q.Status)))
+	}
+	if text != "" && !strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || strings.ContainsRune("\\\"<>&", r) }) {
+		fold := strings.ContainsFunc(text, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
+		out = append(out, needle{b: []byte(text), fold: fold})
+	}
+	return out
+}
+
+// queueOverview counts every entry of the queue index by status and by
+// unit, with the overdue (due is the review time limit), reading each
+// entry once.
+func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Overview, error) {
+	ov := console.Overview{ByStatus: map[app.Status]int{}}
+	now := s.Now()
+	units := map[string]*console.UnitLoad{}
+	dues := map[string]time.Time{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("qx", "")
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			since, ok := keySince(it.Item().Key())
+			if !ok {
+				return fmt.Errorf("queue index key %q", it.Item().Key())
+			}
+			since = since.In(now.Location())
+			// Unit and status are plain strings (an id, a code): read them
+			// out of the JSON without decoding it; the unit's name only
+			// the first time the unit comes up.
+			var unit string
+			var status app.Status
+			var name *string
+			if err := it.Item().Value(func(v []byte) error {
+				unit, status = string(plainField(v, "unit_id")), app.Status(plainField(v, "status"))
+				if unit == "" || status == "" {
+					return fmt.Errorf("queue index entry %s: no unit or status", it.Item().Key())
+				}
+				if units[unit] == nil {
+					var e console.QueueItem
+					if err := json.Unmarshal(v, &e); err != nil {
+						return err
+					}
+					name = &e.UnitName
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			day := since.Format(time.DateOnly)
+			d, ok := dues[day]
+			if !ok {
+				d = due(since)
+				dues[day] = d
+			}
+			u := units[unit]
+			if u == nil {
+				u = &console.UnitLoad{UnitID: unit, UnitName: *name, Oldest: since}
+				units[unit] = u
+			}
+			ov.Total++
+			ov.ByStatus[status]++
+			u.Waiting++
+			if d.Before(now) {
+				ov.Overdue++
+				u.Overdue++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ov, fmt.Errorf("queue overview: %w", err)
+	}
+	for _, u := range units {
+		ov.Units = append(ov.Units, *u)
+	}
+	slices.SortFunc(ov.Units, func(a, b console.UnitLoad) int {
+		if a.Overdue != b.Overdue {
+			return b.Overdue - a.Overdue
+		}
+		return a.Oldest.Compare(b.Oldest)
+	})
+	return ov, nil
+}
+
+// plainField returns the value of the string field name in the JSON object
+// v when it holds no escapes (ids and codes), or nil.
+func plainField(v []byte, name string) []byte {
+	k := []byte(`"` + name + `":"`)
+	i := bytes.Index(v, k)
+	if i < 0 {
+		return nil
+	}
+	rest := v[i+len(k):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 || bytes.IndexByte(rest[:j], '\\') >= 0 {
+		return nil
+	}
+	return rest[:j]
+}
