@@ -387,6 +387,34 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	}
 }
 
+// TestConsolePrintsTheRevision: the filing page links the bureau's printed
+// copy of the revision shown, and the link serves that PDF inline, with the
+// verification code of the revision in its text.
+func TestConsolePrintsTheRevision(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	link := page + "/revisions/1/pdf"
+	if r := b.get(page); r.StatusCode != http.StatusOK || !strings.Contains(b.last, `href="`+link+`"`) {
+		t.Fatalf("filing page (%d) has no link to %s", r.StatusCode, link)
+	}
+	r := b.get(link)
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "inline;") || !strings.HasPrefix(b.last, "%PDF-") {
+		t.Fatalf("printed copy: %d %v", r.StatusCode, r.Header)
+	}
+	if r := b.get(page + "/revisions/9/pdf"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("a revision that does not exist: %d", r.StatusCode)
+	}
+	// A unit's clerk has no console session, so no printed copy either.
+	if r := fx.browser().get(link); r.StatusCode == http.StatusOK {
+		t.Errorf("printed copy without a session: %d", r.StatusCode)
+	}
+}
+
 func TestConsoleAttachmentNotPDFIsDownloaded(t *testing.T) {
 	fx := MustBureau(t)
 	html := []byte("<html><script>alert(1)</script></html>")

@@ -228,6 +228,14 @@ func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attach
 	return a, f, st.ModTime(), nil
 }
 
+func (c core) PDF(ctx context.Context, token, id, rev string) ([]byte, string, []rune, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return nil, "", nil, err
+	}
+	p, err := c.s.printRevision(id, rev)
+	return p.PDF, p.Name, p.Missing, err
+}
+
 func (c core) Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
 	who, err := c.reviewer(token)
 	if err != nil {

@@ -83,7 +83,33 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request, c *caller)
 // handleReviewPDF prints one received revision of a filing, with its
 // verification code, for a reviewer.
 func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *caller) error {
-	fid, rev := r.PathValue("id"), r.PathValue("rev")
+	p, err := s.printRevision(r.PathValue("id"), r.PathValue("rev"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", protocol.MediaPDF)
+	w.Header().Set("Content-Disposition", "attachment; filename=\"filing.pdf\"; filename*=UTF-8''"+url.PathEscape(p.Name))
+	if len(p.Missing) > 0 {
+		w.Header().Set(protocol.HeaderUnprintable, url.QueryEscape(string(p.Missing)))
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.PDF)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(p.PDF)
+	return nil
+}
+
+// printed is one revision printed: the PDF, a file name for it
+// ("项目申报书-第2版.pdf") and the characters no font could print.
+type printed struct {
+	PDF     []byte
+	Name    string
+	Missing []rune
+}
+
+// printRevision prints revision rev of filing fid — a revision ID or its
+// number — as received, with its verification code. The API and the
+// review console both serve it.
+func (s *Server) printRevision(fid, rev string) (printed, error) {
 	var (
 		rec  revisionRecord
 		fr   filingRecord
@@ -129,15 +155,15 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("print %s/%s: %w", fid, rev, err)
+		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rev, err)
 	}
 	body, err := app.DecodeBody(data)
 	if err != nil {
-		return fmt.Errorf("print %s/%s: %w", fid, rid, err)
+		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rid, err)
 	}
 	fonts, err := printFonts()
 	if err != nil {
-		return err
+		return printed{}, err
 	}
 	// 编制日期 is when the unit submitted the revision, as the client prints
 	// it; the time of receipt when the history does not say.
@@ -154,16 +180,8 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 	}
 	res, err := pdf.Render(body, fonts, o)
 	if err != nil {
-		return fmt.Errorf("print %s/%s: %w", fid, rid, err)
+		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rid, err)
 	}
 	name := fmt.Sprintf("%s-第%d版.pdf", body.Kind.Label(), rec.Receipt.Revision)
-	w.Header().Set("Content-Type", protocol.MediaPDF)
-	w.Header().Set("Content-Disposition", "attachment; filename=\"filing.pdf\"; filename*=UTF-8''"+url.PathEscape(name))
-	if len(res.Missing) > 0 {
-		w.Header().Set(protocol.HeaderUnprintable, url.QueryEscape(string(res.Missing)))
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(res.PDF)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(res.PDF)
-	return nil
+	return printed{PDF: res.PDF, Name: name, Missing: res.Missing}, nil
 }

@@ -43,6 +43,10 @@ type Backend interface {
 	Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, revisionID string, transitions int) (protocol.DecisionResponse, error)
 	// Attachment opens an attachment of a filing's current revision.
 	Attachment(ctx context.Context, token, id, sha256 string) (app.Attachment, io.ReadSeekCloser, time.Time, error)
+	// PDF prints revision rev of a filing (its number, "2") as received,
+	// with its verification code: the file, a name for it and the
+	// characters no font could print.
+	PDF(ctx context.Context, token, id, rev string) (pdf []byte, name string, missing []rune, err error)
 	// Notify sends a notice to one unit or, with an empty UnitID, to all,
 	// as POST /notices does; only an admin session may.
 	Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error)

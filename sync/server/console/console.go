@@ -87,6 +87,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))
 	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
+	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
 	c.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
 	})

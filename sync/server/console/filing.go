@@ -188,6 +188,26 @@ func (c *Console) attachment(w http.ResponseWriter, r *http.Request, s *session)
 	http.ServeContent(w, r, "", mod, f)
 }
 
+// pdf sends the printed copy of one revision, with its verification code,
+// inline for the browser's PDF viewer. The file is the bureau's own
+// rendering, never the unit's bytes, so it is served as a PDF without a
+// sandbox.
+func (c *Console) pdf(w http.ResponseWriter, r *http.Request, s *session) {
+	data, name, _, err := c.b.PDF(r.Context(), s.token, r.PathValue("id"), r.PathValue("rev"))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Del("Content-Security-Policy")
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}
+
 // diff compares two bodies field by field and returns what changed, by
 // JSON path ("declaration.budget.2.amount"), in path order, and the set of
 // changed paths with every prefix of them.
