@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -593,4 +594,25 @@ func topRow(l *widget.List) string {
 		return ""
 	}
 	return textOf(top)
+}
+
+// notices is the desktop's notification service at the seam: it records
+// what the client shows.
+type notices struct {
+	mu  sync.Mutex
+	got []ui.Notice
+}
+
+func (n *notices) Notify(x ui.Notice) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.got = append(n.got, x)
+	return nil
+}
+
+// all returns the notifications shown so far.
+func (n *notices) all() []ui.Notice {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.got)
 }
