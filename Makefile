@@ -64,7 +64,8 @@ imetest:
 	bash scripts/imetest
 
 # The clerk's whole job in the real client under Xvfb, driven by xdotool:
-# first run, a declaration, wheel scrolling, problem-list jumps, attaching,
+# first run, a declaration (its Chinese typed through fcitx5's pinyin, the rig
+# of imetest), wheel scrolling, problem-list jumps, attaching,
 # submitting, a return, the offline queue. Results in /tmp/egovdesk-uitest.
 uitest:
 	bash scripts/uitest

@@ -203,7 +203,7 @@ func (e *editorScreen) rebuildAttachments() {
 			e.rebuildAttachments()
 			e.edited()
 		})
-		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, app.SizeLabel(a.Size)), Truncation: fyne.TextTruncateEllipsis}
+		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, sizeText(a.Size)), Truncation: fyne.TextTruncateEllipsis}
 		e.targets[fmt.Sprintf("attachments[%d]", i)] = kind
 		e.attachBox.Add(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, name, kind)))
 	}
@@ -242,7 +242,7 @@ func (e *editorScreen) confirmAttachment(path, material string, fixed bool) {
 		as.Disable()
 	}
 	content := container.NewVBox(
-		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), app.SizeLabel(st.Size())), Wrapping: wrapping()},
+		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), sizeText(st.Size())), Wrapping: wrapping()},
 		note(fmt.Sprintf(T("位置：%s"), filepath.Dir(path))),
 		&widget.Label{Text: T("作为：")}, as,
 	)
@@ -289,4 +289,13 @@ func (e *editorScreen) attach(att app.Attachment) {
 	e.f.Attachments = append(e.f.Attachments, att)
 	e.kind.attached()
 	e.edited()
+}
+
+// sizeText is app.SizeLabel in the UI's language: "800 字节" is "800 bytes"
+// in English.
+func sizeText(n int64) string {
+	if n < 1<<10 {
+		return Tf("%d 字节", n)
+	}
+	return app.SizeLabel(n)
 }

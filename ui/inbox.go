@@ -95,16 +95,6 @@ func (s *inboxScreen) reload() {
 	}
 }
 
-// Open shows entry id (the screenshot script and tests use it).
-func (s *inboxScreen) open(id string) {
-	for i, m := range s.msgs {
-		if m.ID == id {
-			s.list.Select(i)
-			return
-		}
-	}
-}
-
 func (s *inboxScreen) onSelected(i widget.ListItemID) {
 	if i >= len(s.msgs) {
 		return

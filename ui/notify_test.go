@@ -90,7 +90,7 @@ func TestDecisionNoticeOpensFiling(t *testing.T) {
 		{ID: "m4", FilingID: f.ID, Title: "材料已重新发送"}, // a notice about the filing
 	}
 	x.link.decisions <- Decision{FilingID: f.ID, FilingTitle: "霍邱县智慧社区管理平台", Revision: 1, Action: app.ActionAccept}
-	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
+	x.eventually(t, "the notification", func() bool { return len(x.note.all()) == 1 })
 	n := x.note.last(t)
 	if n.FilingID != f.ID || n.Title != "《霍邱县智慧社区管理平台》第 1 版：受理" || n.Body != "数管局已受理，正在审核；有结果会再通知您。" {
 		t.Fatalf("notice %+v", n)
@@ -122,7 +122,7 @@ func TestNoticeOpensInbox(t *testing.T) {
 	x := newNotifyFixture(t, &fakeNotifier{}, false)
 	x.link.decisions <- Decision{Title: "关于报送2027年度项目的通知"}
 	x.link.decisions <- Decision{FilingID: "unknown", Revision: 1, Action: app.ActionReturn, Text: "请补充密码应用方案"}
-	x.eventually(t, "two notifications", func() bool { return x.u.Notified() == 2 })
+	x.eventually(t, "two notifications", func() bool { return len(x.note.all()) == 2 })
 	ns := x.note.all()
 	if ns[0].FilingID != "" || ns[0].Body != "请在收件箱查看。" || ns[1].Body != "请补充密码应用方案" {
 		t.Fatalf("notices %+v", ns)
@@ -142,8 +142,7 @@ func TestNoticeOpensInbox(t *testing.T) {
 func TestNotifierFallsBackToFyne(t *testing.T) {
 	x := newNotifyFixture(t, &fakeNotifier{err: errors.New("org.freedesktop.Notifications was not provided")}, false)
 	x.link.decisions <- Decision{FilingID: "f", FilingTitle: "平台", Revision: 2, Action: app.ActionApprove}
-	x.eventually(t, "the notification", func() bool { return x.u.Notified() == 1 })
-	x.pump()
+	x.eventually(t, "Fyne's notification", func() bool { return x.app.sent != nil })
 	if x.app.sent == nil || x.app.sent.Title != "《平台》第 2 版：批复立项" || x.app.sent.Content != "已批复立项。" {
 		t.Fatalf("Fyne notification %+v", x.app.sent)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,7 +63,6 @@ type UI struct {
 	trayText  func(title, tooltip string)
 	notifier  Notifier
 	do        func(func()) // every update from a goroutine goes through it
-	notified  atomic.Int64 // OS notifications sent
 
 	// screens
 	bar      *connBar
@@ -165,12 +163,6 @@ func (u *UI) Stop() {
 // Now returns the UI's clock's time.
 func (u *UI) Now() time.Time { return u.now() }
 
-// Notified returns how many OS notifications the UI has sent.
-func (u *UI) Notified() int64 { return u.notified.Load() }
-
-// Window returns the main window.
-func (u *UI) Window() fyne.Window { return u.win }
-
 // watchLink refreshes the connection bar and the lists after the link changed.
 func (u *UI) watchLink() {
 	defer u.wg.Done()
@@ -198,10 +190,7 @@ func (u *UI) watchDecisions() {
 				fyne.LogError("notification", err)
 				_ = fyneNotifier{app: u.app, do: u.do}.Notify(n)
 			}
-			u.do(func() {
-				u.notified.Add(1)
-				u.refresh()
-			})
+			u.do(u.refresh)
 		}
 	}
 }

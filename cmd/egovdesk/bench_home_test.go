@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
@@ -134,7 +135,11 @@ func (h *timedHarness) pump() {
 // "projects" is seededProjects' (郁南县: 2,000 approved declarations and
 // 1,000 filed acceptance applications, about 2,800 project deadlines).
 // ms-ui/op is the part of it spent on the Fyne thread, which no input or
-// drawing can use meanwhile.
+// drawing can use meanwhile. An op ends when the list shows the new name and
+// no UI update is queued, as a clerk sees it: the recount of the projects'
+// deadlines, off the Fyne thread, may still be finishing then, and its
+// update is counted in the next op (the numbers of 2026-12-03 in
+// docs/benchmarks.md waited for it through a test handle since removed).
 func BenchmarkHomeRefresh10k(b *testing.B) {
 	b.Run("drafts", func(b *testing.B) { benchHomeRefresh(b, seeded(b), "") })
 	b.Run("projects", func(b *testing.B) {
@@ -157,11 +162,10 @@ func benchHomeRefresh(b *testing.B, dir, want string) {
 	h.desk = d
 	defer closeSeeded(b, h.harness)
 	d.ui.Start()
+	c := clerkOf(b, h.harness)
 	settle := func(done func() bool) {
 		deadline := time.Now().Add(time.Minute)
 		for {
-			h.pump()
-			d.ui.Home().Wait()
 			h.pump()
 			if done() && len(h.queue) == 0 {
 				return
@@ -172,8 +176,15 @@ func benchHomeRefresh(b *testing.B, dir, want string) {
 			time.Sleep(50 * time.Microsecond)
 		}
 	}
-	settle(func() bool { return len(d.ui.Home().Rows()) == benchFilings })
-	if dl := d.ui.Home().Deadlines(); !strings.Contains(dl, want) {
+	var list *widget.List
+	settle(func() bool {
+		if list == nil && c.homeShown() {
+			list = c.homeList()
+		}
+		// The projects' deadlines follow the rows (a second load).
+		return list != nil && list.Length() == benchFilings && strings.Contains(c.below("时间要求"), want)
+	})
+	if dl := c.below("时间要求"); !strings.Contains(dl, want) {
 		b.Fatalf("deadlines shown lack %s:\n%.300s", want, dl)
 	}
 	ctx := context.Background()
@@ -190,7 +201,7 @@ func benchHomeRefresh(b *testing.B, dir, want string) {
 		if err := d.store.Save(ctx, f); err != nil {
 			b.Fatal(err)
 		}
-		settle(func() bool { rows := d.ui.Home().Rows(); return len(rows) > 0 && rows[0].Title == name })
+		settle(func() bool { return strings.Contains(topRow(list), name) })
 	}
 	b.ReportMetric(float64(h.busy.Microseconds())/1000/float64(b.N), "ms-ui/op")
 }

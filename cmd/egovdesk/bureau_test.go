@@ -102,7 +102,9 @@ func find[T fyne.CanvasObject](tb testing.TB, o fyne.CanvasObject, what string, 
 // 修改后重新提交, which opens an editable second revision.
 func TestRoundTripWithARealBureau(t *testing.T) {
 	addr := MustBureau(t)
-	d, w := MustDesk(t)
+	files, notes := &pickedFiles{}, &notices{}
+	d, w := mustDeskWith(t, t.TempDir(), func(o *deskOptions) { o.files, o.notifier = files, notes })
+	c := clerkOf(t, d)
 	ctx := context.Background()
 	d.ui.Start()
 	d.pump()
@@ -118,7 +120,7 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 	test.Tap(find(t, content, "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" }))
 	// The session is stored before the setup screen hands over to the list;
 	// wait for the list too, or it would close the editor opened below.
-	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && d.ui.Home().Shown() })
+	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && c.homeShown() })
 	if s := d.link.Session(); s.Actor != "李梅" || s.UnitName != "霍邱县城关镇人民政府" || d.link.Profile().ID != "huoqiu" {
 		t.Fatalf("session %+v, profile %v", s, d.link.Profile().ID)
 	}
@@ -133,25 +135,18 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.ui.OpenFiling(f.ID)
-	h := d.ui.Editor()
-	prof := d.link.Profile()
-	for _, c := range prof.Evaluate(f.Declaration, time.Now()).Checklist {
-		test.Tap(h.Check("confirmations." + c.ID))
+	tickConfirmations(c)
+	attachMissing(c, files, f.ID)
+	if ps := c.submit(); ps != "" {
+		t.Fatalf("problems left:\n%s", ps)
 	}
-	for _, need := range prof.Evaluate(f.Declaration, time.Now()).MissingMaterials(nil) {
-		h.Attach(importPDF(t, d, need.Label+".pdf", need.Codes[0]))
-	}
-	test.Tap(h.SubmitButton())
 	tapDialogButton(t, w, "Yes", "是")
 	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
 
 	if err := d.link.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v (%+v)", err, d.link.Status())
 	}
-	d.eventually(t, "已送达 in the editor", func() bool {
-		e := d.ui.Editor()
-		return e != nil && strings.Contains(e.SendState(), "已送达")
-	})
+	d.eventually(t, "已送达 in the editor", func() bool { return strings.Contains(c.text(), "已送达") })
 
 	// The reviewer returns it with a comment.
 	rc, err := client.New(ctx, addr, client.Options{})
@@ -166,38 +161,36 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	want := fyne.NewNotification("《霍邱县城关镇智慧社区管理平台》第 1 版："+app.ActionReturn.Label(), comment)
-	test.AssertNotificationSent(t, want, func() {
-		if err := d.link.SyncOnce(ctx); err != nil {
-			t.Fatalf("sync: %v", err)
-		}
-		d.eventually(t, "the notification", func() bool { return d.ui.Notified() == 1 })
-	})
+	if err := d.link.SyncOnce(ctx); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	d.eventually(t, "the notification", func() bool { return len(notes.all()) == 1 })
+	if n := notes.all()[0]; n.Title != "《霍邱县城关镇智慧社区管理平台》第 1 版："+app.ActionReturn.Label() || n.Body != comment || n.FilingID != f.ID {
+		t.Errorf("notification %q: %q about %s, want the return of %s with the comment", n.Title, n.Body, n.FilingID, f.ID)
+	}
 
 	// The inbox: unread, then read once opened.
 	inbox, err := d.store.Inbox(ctx)
 	if err != nil || len(inbox) != 1 || inbox[0].Read {
 		t.Fatalf("inbox %+v, %v", inbox, err)
 	}
+	d.ui.ShowHome()
 	d.eventually(t, "the counts line with the decision", func() bool { // read off the Fyne thread
-		return strings.Contains(d.ui.Home().Counts(), "未读批复 1 条")
+		return strings.Contains(c.text(), "未读批复 1 条")
 	})
-	d.ui.OpenInboxEntry(inbox[0].ID)
-	if txt := d.ui.InboxText(); !strings.Contains(txt, comment) || !strings.Contains(txt, "退回修改") {
+	openInboxEntry(c, inbox[0])
+	if txt := c.pane(comment); !strings.Contains(txt, comment) || !strings.Contains(txt, "退回修改") {
 		t.Errorf("inbox entry shows:\n%s", txt)
 	}
 	d.eventually(t, "read", func() bool { n, _ := d.store.UnreadCount(ctx); return n == 0 })
 
 	// The timeline, and a new revision.
 	d.ui.OpenTimeline(f.ID)
-	if txt := d.ui.TimelineText(); !strings.Contains(txt, comment) {
+	if txt := c.pane(comment); !strings.Contains(txt, comment) {
 		t.Errorf("timeline lacks the comment:\n%s", txt)
 	}
 	test.Tap(find(t, w.Content(), "修改后重新提交", func(b *widget.Button) bool { return b.Text == "修改后重新提交" && b.Visible() }))
-	d.eventually(t, "the second revision", func() bool {
-		e := d.ui.Editor()
-		return e != nil && e.Editable()
-	})
+	d.eventually(t, "the second revision", c.editable)
 	g, err := d.store.Get(ctx, f.ID)
 	if err != nil || g.Revision.Number != 2 || g.Revision.Submitted() {
 		t.Fatalf("after 修改后重新提交: revision %+v, %v", g.Revision, err)
@@ -243,13 +236,13 @@ func TestRetryAfterAMissingAttachment(t *testing.T) {
 	_ = d.link.SyncOnce(ctx)
 
 	d.ui.OpenFiling(f.ID)
-	h := d.ui.Editor()
+	c := clerkOf(t, d)
 	d.eventually(t, "the set-aside state", func() bool {
-		return strings.Contains(h.SendState(), "未能发送，须处理") && h.RetryButton().Visible()
+		return strings.Contains(c.text(), "未能发送，须处理") && c.hasButton("重新发送")
 	})
 
 	importPDF(t, d, atts[0].Name, atts[0].Material) // the clerk puts the file back
-	test.Tap(h.RetryButton())
+	c.tap("重新发送")
 	d.eventually(t, "queued again", func() bool {
 		items, _ := d.store.Outbox(ctx)
 		return len(items) == 1 && items[0].LastError == ""
@@ -258,8 +251,7 @@ func TestRetryAfterAMissingAttachment(t *testing.T) {
 		t.Fatalf("sync: %v", err)
 	}
 	d.eventually(t, "已送达", func() bool {
-		e := d.ui.Editor()
-		return e != nil && strings.Contains(e.SendState(), "已送达") && !e.RetryButton().Visible()
+		return strings.Contains(c.text(), "已送达") && !c.hasButton("重新发送")
 	})
 }
 
@@ -273,16 +265,13 @@ func TestNewFilingsKnowTheUnitsCode(t *testing.T) {
 	}
 	d.ui.Start()
 	d.pump()
-	d.ui.NewDeclaration()
-	if got := d.ui.Editor().Entry("unit_credit_code").Text; got != "11341522003064951U" {
+	c := clerkOf(t, d)
+	c.newFiling(d.ui.NewDeclaration)
+	if got := c.entry("统一社会信用代码").Text; got != "11341522003064951U" {
 		t.Errorf("a new declaration's 统一社会信用代码 is %q", got)
 	}
-	d.ui.NewFiling(app.KindCatalogue)
-	h := d.ui.Editor()
-	if err := h.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := d.store.Get(context.Background(), h.ID())
+	id := c.newFiling(func() { d.ui.NewFiling(app.KindCatalogue) })
+	f, err := d.store.Get(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,10 +32,9 @@ func TestClosingStoresTheLastEdit(t *testing.T) {
 	dir := t.TempDir()
 	d, _ := mustDeskIn(t, dir)
 	MustOffline(t, d, "wuhan")
-	d.ui.NewDeclaration()
-	h := d.ui.Editor()
-	test.Type(h.Entry("project_name"), "武汉市某区智慧城管平台")
-	id := h.ID()
+	c := clerkOf(t, d)
+	id := c.newFiling(d.ui.NewDeclaration)
+	test.Type(c.entry("项目名称"), "武汉市某区智慧城管平台")
 	if err := d.Close(); err != nil { // what main does after the window closed
 		t.Fatal(err)
 	}

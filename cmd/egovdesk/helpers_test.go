@@ -41,6 +41,13 @@ func (h *harness) pump() {
 	}
 }
 
+// pumpNext waits for the next queued UI update, runs it and those queued
+// after it: what a load's result does once it is back.
+func (h *harness) pumpNext() {
+	(<-h.queue)()
+	h.pump()
+}
+
 // eventually pumps UI updates until cond holds, for up to five seconds.
 func (h *harness) eventually(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 )
@@ -52,56 +53,54 @@ func TestCatalogueRoundTripWithARealBureau(t *testing.T) {
 	d.ui.Start()
 	d.pump()
 
-	d.ui.NewFiling(app.KindCatalogue)
-	h := d.ui.Editor()
-	c := catalogueFixture()
-	retype(h.Entry("title"), c.Title)
-	retype(h.Entry("project_name"), c.ProjectName)
-	retype(h.Entry("provider_name"), c.ProviderName)
-	retype(h.Entry("provider_code"), c.ProviderCode)
-	test.Tap(h.Catalogue().AddResourceButton())
+	k := clerkOf(t, d)
+	id := k.newFiling(func() { d.ui.NewFiling(app.KindCatalogue) })
+	c := apptest.Catalogue()
+	retype(k.entry("目录名称"), c.Title)
+	retype(k.entry("项目名称"), c.ProjectName)
+	retype(k.entry("信息资源提供方"), c.ProviderName)
+	retype(k.entry("提供方代码"), c.ProviderCode)
+	k.section("信息资源")
+	k.tap("添加资源")
 	r := c.Entries[0]
-	for path, v := range map[string]string{"category": r.Category, "sequence": r.Sequence, "name": r.Name, "abstract": r.Abstract,
-		"share_condition": r.ShareCondition} {
-		retype(h.Entry("entries[0]."+path), v)
+	for label, v := range map[string]string{"分类码": r.Category, "顺序码": r.Sequence, "信息资源名称": r.Name, "摘要": r.Abstract,
+		"共享条件": r.ShareCondition} {
+		retype(k.entry(label), v)
 	}
-	h.Select("entries[0].format_class").SetSelected("数据库")
-	h.Select("entries[0].format_type").SetSelected("KingbaseES")
-	h.Select("entries[0].share_type").SetSelected("有条件共享")
-	h.Select("entries[0].share_mode_class").SetSelected("共享平台方式")
-	h.Select("entries[0].share_mode_type").SetSelected("接口")
-	h.Select("entries[0].update_cycle").SetSelected("每日")
-	cat := h.Catalogue()
+	k.sel("格式分类").SetSelected("数据库")
+	k.sel("格式类型").SetSelected("KingbaseES")
+	k.sel("共享类型").SetSelected("有条件共享")
+	k.sel("共享方式").SetSelected("共享平台方式")
+	k.sel("共享方式类型").SetSelected("接口")
+	k.sel("更新周期").SetSelected("每日")
 	for i, it := range r.Items {
-		test.Tap(cat.AddItemButton())
-		name, typ, length, _ := cat.ItemRow(i)
+		k.tap("添加信息项")
+		name, typ, length := itemRow(k, i)
 		test.Type(name, it.Name)
 		typ.SetSelected(app.LabelOf(app.DataTypeChoices, string(it.DataType)))
 		if it.Length > 0 {
 			test.Type(length, "32")
 		}
 	}
-	if p := h.Problems(); len(p) != 0 {
-		t.Fatalf("problems left: %v", p)
+	if ps := k.submit(); ps != "" {
+		t.Fatalf("problems left:\n%s", ps)
 	}
-	test.Tap(h.SubmitButton())
 	tapDialogButton(t, w, "Yes", "是")
 	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
 	if err := d.link.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v (%+v)", err, d.link.Status())
 	}
-	d.eventually(t, "已送达", func() bool {
-		e := d.ui.Editor()
-		return e != nil && strings.Contains(e.SendState(), "已送达")
-	})
-	if ro := d.ui.Editor(); ro.Editable() || !ro.Entry("entries[0].name").Disabled() {
+	d.eventually(t, "已送达", func() bool { return strings.Contains(k.text(), "已送达") })
+	k.section("信息资源")
+	k.tapText("the resource", func(s string) bool { return s == r.Name })
+	if k.editable() || !k.entry("信息资源名称").Disabled() {
 		t.Error("the submitted catalogue can still be edited")
-	} else if name, _, _, _ := ro.Catalogue().ItemRow(0); name == nil || !name.Disabled() {
+	} else if name, _, _ := itemRow(k, 0); name == nil || !name.Disabled() {
 		t.Error("the submitted catalogue's items can still be edited")
 	}
 
 	const comment = "目录已审核，请按责任清单按时提供数据。"
-	decide(t, mustReviewer(t, addr), h.ID(), comment, app.ActionAccept, app.ActionApprove)
+	decide(t, mustReviewer(t, addr), id, comment, app.ActionAccept, app.ActionApprove)
 	if err := d.link.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
@@ -110,11 +109,11 @@ func TestCatalogueRoundTripWithARealBureau(t *testing.T) {
 	if err != nil || len(inbox) == 0 {
 		t.Fatalf("inbox %+v, %v", inbox, err)
 	}
-	d.ui.OpenInboxEntry(inbox[0].ID)
-	if txt := d.ui.InboxText(); !strings.Contains(txt, comment) || !strings.Contains(txt, c.Title) {
+	openInboxEntry(k, inbox[0])
+	if txt := k.pane(comment); !strings.Contains(txt, comment) || !strings.Contains(txt, c.Title) {
 		t.Errorf("inbox entry shows:\n%s", txt)
 	}
-	f, err := d.store.Get(ctx, h.ID())
+	f, err := d.store.Get(ctx, id)
 	if err != nil || f.Status != app.StatusApproved {
 		t.Errorf("catalogue status %v, %v", f.Status, err)
 	}
@@ -126,7 +125,9 @@ func TestCatalogueRoundTripWithARealBureau(t *testing.T) {
 // deadline counted from the acceptance (10 working days).
 func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 	addr := mustBureauWith(t, "tianning")
-	d, w := MustDesk(t)
+	files := &pickedFiles{}
+	d, w := mustDeskWith(t, t.TempDir(), func(o *deskOptions) { o.files = files })
+	c := clerkOf(t, d)
 	ctx := context.Background()
 	if err := d.link.Connect(ctx, addr, "clerk", password); err != nil {
 		t.Fatal(err)
@@ -137,27 +138,21 @@ func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr.TrialReport = trialFixture()
+	tr.TrialReport = apptest.TrialReport()
 	if err := d.store.Save(ctx, tr); err != nil {
 		t.Fatal(err)
 	}
 
-	d.ui.NewFiling(app.KindAcceptance)
-	h := d.ui.Editor()
-	fillAcceptance(t, h)
-	ac := h.Acceptance()
-	test.Tap(h.SubmitButton())
-	if txt := dialogText(w); !strings.Contains(txt, "缺少验收材料") {
+	id := c.newFiling(func() { d.ui.NewFiling(app.KindAcceptance) })
+	fillAcceptance(c)
+	if txt := c.submit(); !strings.Contains(txt, "缺少验收材料") {
 		t.Fatalf("no missing materials in the problem list:\n%s", txt)
 	}
 	w.Canvas().Overlays().Top().Hide()
-	for _, code := range d.link.Profile().AcceptanceMaterials {
-		ac.Attach(code, importPDF(t, d, app.MaterialLabel(code)+".pdf", ""))
+	attachMaterials(c, files, d.link.Profile().AcceptanceMaterials...)
+	if ps := c.submit(); ps != "" {
+		t.Fatalf("problems left:\n%s", ps)
 	}
-	if p := h.Problems(); len(p) != 0 {
-		t.Fatalf("problems left: %v", p)
-	}
-	test.Tap(h.SubmitButton())
 	tapDialogButton(t, w, "Yes", "是")
 	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
 	if err := d.link.SyncOnce(ctx); err != nil {
@@ -165,7 +160,7 @@ func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 	}
 
 	const comment = "验收通过。请于 10 个工作日内报送备案材料。"
-	decide(t, mustReviewer(t, addr), h.ID(), comment, app.ActionAccept, app.ActionApprove)
+	decide(t, mustReviewer(t, addr), id, comment, app.ActionAccept, app.ActionApprove)
 	if err := d.link.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
@@ -174,17 +169,16 @@ func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 	if err != nil || len(inbox) == 0 {
 		t.Fatalf("inbox %+v, %v", inbox, err)
 	}
-	d.ui.OpenInboxEntry(inbox[0].ID)
-	if txt := d.ui.InboxText(); !strings.Contains(txt, comment) {
+	openInboxEntry(c, inbox[0])
+	if txt := c.pane(comment); !strings.Contains(txt, comment) {
 		t.Errorf("inbox entry shows:\n%s", txt)
 	}
 
-	d.ui.ShowHome()
+	c.tap("全部材料")
 	d.eventually(t, "the acceptance deadline", func() bool {
-		d.ui.Home().Wait()
-		return strings.Contains(d.ui.Home().Deadlines(), "验收后向区数据局备案")
+		return strings.Contains(c.below("时间要求"), "验收后向区数据局备案")
 	})
-	if txt := d.ui.Home().Deadlines(); !strings.Contains(txt, "截止") {
+	if txt := c.below("时间要求"); !strings.Contains(txt, "截止") {
 		t.Errorf("the acceptance deadline has no date:\n%s", txt)
 	}
 }

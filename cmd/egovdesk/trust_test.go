@@ -123,7 +123,7 @@ func TestBureauWithItsOwnCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.Tap(find(t, w.Content(), "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" }))
-	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && d.ui.Home().Shown() })
+	d.eventually(t, "the login", func() bool { return d.link.Session().Configured && clerkOf(t, d).homeShown() })
 	if d.link.Profile().ID != "huoqiu" {
 		t.Fatalf("profile %v", d.link.Profile().ID)
 	}
@@ -173,7 +173,7 @@ func TestPinnedSelfSignedBureau(t *testing.T) {
 		t.Fatalf("the fingerprint dialog shows:\n%s\nwant %s", shown, fp)
 	}
 	tapDialogButton(t, w, "指纹一致，信任此证书")
-	d.eventually(t, "the login after pinning", func() bool { return d.link.Session().Configured && d.ui.Home().Shown() })
+	d.eventually(t, "the login after pinning", func() bool { return d.link.Session().Configured && clerkOf(t, d).homeShown() })
 
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
@@ -214,7 +214,7 @@ func TestPinnedSelfSignedBureau(t *testing.T) {
 		t.Fatalf("the new fingerprint dialog shows:\n%s", shown)
 	}
 	tapDialogButton(t, w2, "指纹一致，信任此证书")
-	d2.eventually(t, "the login with the new certificate", func() bool { return d2.ui.Home().Shown() })
+	d2.eventually(t, "the login with the new certificate", func() bool { return clerkOf(t, d2).homeShown() })
 	if err := d2.link.SyncOnce(context.Background()); err != nil {
 		t.Fatalf("sync with the new certificate pinned: %v", err)
 	}

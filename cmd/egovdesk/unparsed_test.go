@@ -17,11 +17,11 @@ func TestTypedTextSurvivesReopening(t *testing.T) {
 	dir := t.TempDir()
 	d, _ := mustDeskIn(t, dir)
 	MustOffline(t, d, "yunan")
-	d.ui.NewDeclaration()
-	h := d.ui.Editor()
-	test.Type(h.Entry("project_name"), "郁南县智慧林业监测平台")
-	test.Type(h.Entry("total_investment"), "12o")
-	id := h.ID()
+	c := clerkOf(t, d)
+	id := c.newFiling(d.ui.NewDeclaration)
+	test.Type(c.entry("项目名称"), "郁南县智慧林业监测平台")
+	c.section("投资")
+	test.Type(c.entry("总投资概算（万元）"), "12o")
 	if err := d.Close(); err != nil { // what main does after the window closed
 		t.Fatal(err)
 	}
@@ -35,12 +35,13 @@ func TestTypedTextSurvivesReopening(t *testing.T) {
 		t.Fatalf("stored unparsed input = %v, want the typed 12o", f.Unparsed)
 	}
 	d2.ui.OpenFiling(id)
-	h2 := d2.ui.Editor()
-	total := h2.Entry("total_investment")
+	c2 := clerkOf(t, d2)
+	c2.section("投资")
+	total := c2.entry("总投资概算（万元）")
 	if total.Text != "12o" {
 		t.Fatalf("after reopening the total shows %q, want what was typed", total.Text)
 	}
-	if msg := h2.Message("total_investment"); !strings.Contains(msg, "已保留您输入的内容") {
+	if msg := c2.message("总投资概算（万元）"); !strings.Contains(msg, "已保留您输入的内容") {
 		t.Errorf("message at the total after reopening = %q", msg)
 	}
 	retype(total, "120")

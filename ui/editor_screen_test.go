@@ -1,0 +1,491 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+	"egovdesk/app/xlsx"
+)
+
+// The clerk types the total investment under 郁南县's rules and the panel
+// follows: 120万 must be supervised (监理) and needs approval; 9.99万 is
+// managed by the unit itself; what does not parse stays as typed with a
+// Chinese message at the field, and every edit is stored without a save
+// button.
+func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+
+	total := h.entry("total_investment")
+	test.Type(total, "120")
+	panel := h.panel()
+	for _, want := range []string{"须实行监理", "报县政务和数据局立项审批"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("total 120: panel lacks %q:\n%s", want, panel)
+		}
+	}
+	if h.section() != "投资" {
+		t.Errorf("typing the total shows section %q, want 投资", h.section())
+	}
+
+	retype(total, "9.99")
+	panel = h.panel()
+	if !strings.Contains(panel, "由建设单位自行管理") {
+		t.Errorf("total 9.99: panel lacks the unit's own management:\n%s", panel)
+	}
+	if strings.Contains(panel, "须实行监理") {
+		t.Errorf("total 9.99: panel still asks for supervision:\n%s", panel)
+	}
+
+	// A typo: kept as typed, explained at the field, the last good amount
+	// (12, typed before the letter o) kept.
+	retype(total, "12o")
+	if total.Text != "12o" {
+		t.Errorf("entry text = %q, want what was typed", total.Text)
+	}
+	if msg := h.message("total_investment"); !strings.Contains(msg, "已保留您输入的内容") {
+		t.Errorf("message at the total = %q", msg)
+	}
+	if !strings.Contains(h.panel(), "报县政务和数据局备案") {
+		t.Errorf("after 12o the route is not that of 12万:\n%s", h.panel())
+	}
+	retype(total, "120")
+	if msg := h.message("total_investment"); msg != "" {
+		t.Errorf("message after correcting = %q", msg)
+	}
+
+	// The budget: add a line, pick its category, type an amount; the running
+	// total shows the difference against 总投资概算.
+	test.Tap(h.addBudgetLine())
+	h.sel("budget[0].category").SetSelectedIndex(3) // 软件开发费
+	test.Type(h.entry("budget[0].name"), "平台软件开发")
+	amount := h.entry("budget[0].amount")
+	test.Type(amount, "1OO")
+	if msg := h.message("budget[0].amount"); msg == "" {
+		t.Error("no message under a budget amount that does not parse")
+	}
+	retype(amount, "100")
+	if msg := h.message("budget[0].amount"); msg != "" {
+		t.Errorf("message under a good amount: %q", msg)
+	}
+	if !strings.Contains(h.panel(), "第三方测试") {
+		t.Errorf("software development of 100万 needs third-party testing:\n%s", h.panel())
+	}
+	if !strings.Contains(h.panel(), "预算中尚无“工程监理费”") {
+		t.Errorf("the panel does not say the budget lacks supervision:\n%s", h.panel())
+	}
+
+	// Autosave: no save button, the store has every edit within a second.
+	x.saved(t, "autosave", func(f *app.Filing) bool {
+		return f.Declaration.TotalInvestment == app.Wans(120) &&
+			len(f.Declaration.Budget) == 1 && f.Declaration.Budget[0].Amount == app.Wans(100)
+	})
+	x.eventually(t, "已自动保存", func() bool { return strings.HasPrefix(h.e.saved.Text, "已自动保存") })
+}
+
+// A problem with a table as a whole (no 投资明细 yet, 资金来源, 附件) takes the
+// clerk to the table with the keyboard in it: its first input, or its add
+// button while it is empty, so what is typed next goes somewhere.
+func TestJumpToTableFocusesIt(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+	w := x.w
+	h.target("attachments")
+	if b, ok := w.Canvas().Focused().(*widget.Button); !ok || b.Text != "添加附件…" {
+		t.Fatalf("after jumping to 附件 the focus is on %T %v, want the 添加附件… button", w.Canvas().Focused(), w.Canvas().Focused())
+	}
+	test.Tap(h.addBudgetLine())
+	h.target("budget")
+	if _, ok := w.Canvas().Focused().(*widget.Select); !ok {
+		t.Fatalf("after jumping to 投资明细 with a row the focus is on %T, want the row's 费用类别", w.Canvas().Focused())
+	}
+}
+
+// The clerk builds a catalogue: a resource typed field by field shows its
+// code, the linked drop-downs follow the format class and the share mode,
+// a consistency error (有条件共享 without a condition, 字符型C without a
+// length) appears as it is made and clears when fixed; items are added to
+// a virtualised table; a 负面清单 line picks the entry by its code.
+func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	if c == nil {
+		t.Fatal("新建共享资源目录 did not open the catalogue editor")
+	}
+	test.Type(h.entry("title"), "都城镇智慧社区项目政务数据共享资源目录")
+	test.Type(h.entry("provider_code"), "11445322007083123X")
+
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	if c.cur != 0 {
+		t.Fatalf("the new resource is not shown (selected %d)", c.cur)
+	}
+	test.Type(h.entry("entries[0].category"), "307001")
+	test.Type(h.entry("entries[0].sequence"), "000001")
+	if got := c.code.Text; !strings.Contains(got, "307001/000001") {
+		t.Errorf("resource code line %q", got)
+	}
+	test.Type(h.entry("entries[0].name"), "社区网格事件信息")
+	test.Type(h.entry("entries[0].abstract"), "网格员上报的社区事件及其处置情况")
+
+	// Linked choices: 数据库 offers database types, and under 共享平台方式
+	// only 数据库 or 接口.
+	h.sel("entries[0].format_class").SetSelected("数据库")
+	if got := strings.Join(c.fmtType.Options, ","); !strings.Contains(got, "KingbaseES") || strings.Contains(got, "pdf") {
+		t.Errorf("format types under 数据库: %s", got)
+	}
+	h.sel("entries[0].format_type").SetSelected("KingbaseES")
+	h.sel("entries[0].share_mode_class").SetSelected("共享平台方式")
+	if got := strings.Join(c.modeTyp.Options, ","); got != "数据库,接口" {
+		t.Errorf("share mode types of a database = %s, want 数据库,接口", got)
+	}
+	h.sel("entries[0].share_mode_type").SetSelected("接口")
+	h.sel("entries[0].format_class").SetSelected("电子表格")
+	if got := strings.Join(c.modeTyp.Options, ","); got != "文件" {
+		t.Errorf("share mode types of a spreadsheet = %s, want 文件", got)
+	}
+	if f := h.sel("entries[0].share_mode_type"); f.Selected != "" {
+		t.Errorf("接口 is still chosen for a spreadsheet: %q", f.Selected)
+	}
+	h.sel("entries[0].format_type").SetSelected("xlsx")
+	h.sel("entries[0].share_mode_type").SetSelected("文件")
+	h.sel("entries[0].update_cycle").SetSelected("每日")
+
+	// 有条件共享 without a condition: the message appears at once, and goes.
+	h.sel("entries[0].share_type").SetSelected("有条件共享")
+	if msg := h.message("entries[0].share_condition"); !strings.Contains(msg, "请填写共享条件") {
+		t.Errorf("有条件共享 without a condition: message %q", msg)
+	}
+	test.Type(h.entry("entries[0].share_condition"), "仅限社区治理用途，经审批后使用")
+	if msg := h.message("entries[0].share_condition"); msg != "" {
+		t.Errorf("message after the condition: %q", msg)
+	}
+
+	// Items: a character item without a length, then with one.
+	test.Tap(c.items.add)
+	name, typ, length, _ := shownItem(c, 0)
+	if name == nil {
+		t.Fatal("no row for item 1")
+	}
+	test.Type(name, "事件编号")
+	typ.SetSelected("字符型C")
+	if _, _, _, msg := shownItem(c, 0); !strings.Contains(msg, "请填写数据长度") {
+		t.Errorf("字符型C without a length: row message %q", msg)
+	}
+	test.Type(length, "32")
+	if _, _, _, msg := shownItem(c, 0); msg != "" {
+		t.Errorf("row message after the length: %q", msg)
+	}
+	for i := 1; i < 300; i++ {
+		test.Tap(c.items.add)
+		name, typ, _, _ := shownItem(c, i)
+		if name == nil {
+			t.Fatalf("no row for item %d", i+1)
+		}
+		test.Type(name, fmt.Sprintf("字段%d", i))
+		typ.SetSelected("整型I")
+	}
+	if n := itemCount(c); n != 300 {
+		t.Errorf("%d items, want 300", n)
+	}
+	rows := 0
+	walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "信息项名称" {
+			rows++
+		}
+	})
+	if rows == 0 || rows > 40 {
+		t.Errorf("%d item rows on screen for 300 items: the table is not virtualised", rows)
+	}
+	if n, typ, _, _ := shownItem(c, 0); n == nil || n.Text != "事件编号" || typ.Selected != "字符型C" {
+		t.Errorf("item 1 after scrolling back: %v", n)
+	}
+
+	// Reorder and remove rows.
+	up, _, _ := itemButtons(c, 1)
+	test.Tap(up)
+	if n, _, _, _ := shownItem(c, 0); n == nil || n.Text != "字段1" {
+		t.Errorf("after moving item 2 up, item 1 is %v", n)
+	}
+	_, down, _ := itemButtons(c, 0)
+	test.Tap(down)
+	_, _, del := itemButtons(c, 299)
+	test.Tap(del)
+	if n := itemCount(c); n != 299 {
+		t.Errorf("%d items after removing one, want 299", n)
+	}
+	test.Tap(c.items.add)
+	name, typ, _, _ = shownItem(c, 299)
+	test.Type(name, "字段299")
+	typ.SetSelected("整型I")
+
+	// 不予共享 has no share mode, needs a legal basis and cannot be open.
+	h.sel("entries[0].share_type").SetSelected("不予共享")
+	if !c.mode.Disabled() || h.sel("entries[0].share_mode_class").Selected != "" {
+		t.Error("不予共享 still offers a share mode")
+	}
+	if msg := h.message("entries[0].share_basis"); !strings.Contains(msg, "法律法规或政策依据") {
+		t.Errorf("不予共享 without a basis: message %q", msg)
+	}
+	test.Tap(h.check("entries[0].open"))
+	if msg := h.message("entries[0].open"); !strings.Contains(msg, "不能向社会开放") {
+		t.Errorf("不予共享 and open: message %q", msg)
+	}
+	test.Tap(h.check("entries[0].open"))
+	if msg := h.message("entries[0].open"); msg != "" {
+		t.Errorf("message after unticking 向社会开放: %q", msg)
+	}
+	h.sel("entries[0].share_type").SetSelected("有条件共享")
+	h.sel("entries[0].share_mode_class").SetSelected("共享平台方式")
+	h.sel("entries[0].share_mode_type").SetSelected("文件")
+
+	// A 负面清单 line naming the entry by its code.
+	test.Tap(showList(c, 2))
+	code := h.sel("negatives[0].resource_code")
+	if code == nil || len(code.Options) != 1 || !strings.HasPrefix(code.Options[0], "307001/000001") {
+		t.Fatalf("code drop-down of the 负面清单: %v", code)
+	}
+	code.SetSelectedIndex(0)
+	test.Type(h.entry("negatives[0].items"), "事件编号")
+	if msg := h.message("negatives[0].basis"); !strings.Contains(msg, "法律法规") {
+		t.Errorf("负面清单 line without basis: message %q", msg)
+	}
+	test.Type(h.entry("negatives[0].basis"), "《个人信息保护法》第二十八条")
+
+	x.saved(t, "autosave", func(f *app.Filing) bool {
+		return len(f.Catalogue.Entries) == 1 && len(f.Catalogue.Entries[0].Items) == 300 &&
+			f.Catalogue.Entries[0].Items[0].Name == "事件编号" && f.Catalogue.Entries[0].Items[299].Name == "字段299" &&
+			len(f.Catalogue.Negatives) == 1 && f.Catalogue.Negatives[0].ResourceCode == "307001/000001"
+	})
+	t.Logf("problems left: %v", h.e.problems)
+}
+
+// A trial that is too short says so at once, beside the dates and in the
+// panel, and blocks the submission; a long enough one clears it.
+func TestTrialReportTooShortBlocks(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindTrialReport)
+	h := x.editor(t)
+	test.Type(h.entry("trial_start"), "2027-03-01")
+	test.Type(h.entry("trial_end"), "2027-03-20")
+	if p := h.panel(); !strings.Contains(p, "试运行期不足 1 个月，不能申请竣工验收") {
+		t.Errorf("panel of a 19-day trial:\n%s", p)
+	}
+	if msg := h.message("trial_end"); !strings.Contains(msg, "不足 1 个月") {
+		t.Errorf("message at the end date: %q", msg)
+	}
+	test.Tap(h.e.submit)
+	if txt := x.dialogText(); !strings.Contains(txt, "不足 1 个月，不能申请竣工验收") {
+		t.Errorf("the problem list does not block the short trial:\n%s", txt)
+	}
+	x.w.Canvas().Overlays().Top().Hide()
+
+	retype(h.entry("trial_end"), "2027-04-01")
+	if p := h.panel(); strings.Contains(p, "不足") || !strings.Contains(p, "已试运行满 1 个月") {
+		t.Errorf("panel of a month's trial:\n%s", p)
+	}
+	if msg := h.message("trial_end"); strings.Contains(msg, "不足") {
+		t.Errorf("message at the end date after the fix: %q", msg)
+	}
+}
+
+// The acceptance application takes its trial period from the chosen trial
+// report; a missing required material blocks 提交 and the problem list says
+// which; attaching it with its 上传 button marks it 已上传 and the
+// application is queued.
+func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for _, name := range []string{"合同.pdf", "试运行报告.pdf"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("%PDF-1.4 "+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	x := newScreens(t, "huoqiu", &pickedFiles{paths: paths})
+	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000001", "3c2b1a09-8f7e-4d6c-9b5a-000000000002", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport = apptest.TrialReport()
+	x.store.put(tr)
+
+	x.u.NewFiling(app.KindAcceptance)
+	h := x.editor(t)
+	h.sel("trial_report_id").SetSelectedIndex(0)
+	for path, v := range map[string]string{
+		"approval_ref": "霍数管〔2027〕12号", "contract_amount": "165", "completed_on": "2027-09-30",
+		"summary": "按批复和合同完成网格事件上报、分拨、督办等全部建设内容", "applied_on": "2027-11-20",
+		"contact.phone": "0564-6012345",
+	} {
+		retype(h.entry(path), v)
+	}
+	if h.entry("contact.person").Text == "" {
+		test.Type(h.entry("contact.person"), "李梅")
+	}
+	ac := h.acceptance()
+	if txt := textOf(ac.checklist); !strings.Contains(txt, "合同（必需）") || !strings.Contains(txt, "缺少") {
+		t.Errorf("checklist:\n%s", txt)
+	}
+	test.Tap(h.e.submit)
+	txt := x.dialogText()
+	if !strings.Contains(txt, "缺少验收材料“合同”") || !strings.Contains(txt, "缺少验收材料“试运行报告”") {
+		t.Errorf("problem list does not name the missing materials:\n%s", txt)
+	}
+	x.w.Canvas().Overlays().Top().Hide()
+
+	for _, code := range []string{"contract", "trial_report"} {
+		h.e.jump("materials." + code)
+		b := ac.attachBtn[code]
+		if b == nil || b.Disabled() {
+			t.Fatalf("no 上传 button for %s", code)
+		}
+		test.Tap(b)
+		x.eventually(t, "the question for "+code, func() bool { return strings.Contains(x.dialogText(), "附加这个文件？") })
+		x.tapDialogButton(t, "附加")
+		x.eventually(t, code+" attached", func() bool {
+			return slices.ContainsFunc(h.e.f.Attachments, func(a app.Attachment) bool { return a.Material == code })
+		})
+	}
+	if txt := textOf(ac.checklist); strings.Contains(txt, "缺少") || !strings.Contains(txt, "已上传：合同.pdf") {
+		t.Errorf("checklist after attaching:\n%s", txt)
+	}
+	if len(h.e.problems) != 0 {
+		t.Fatalf("problems left: %v", h.e.problems)
+	}
+	test.Tap(h.e.submit)
+	x.tapDialogButton(t, "Yes", "是")
+	x.eventually(t, "the submission", func() bool { return slices.Equal(x.store.queued(), []string{h.id()}) })
+}
+
+// 导入Excel: a workbook with bad cells lists every one by sheet, row and
+// column and changes nothing; a good one replaces the entries.
+func TestCatalogueExcelImport(t *testing.T) {
+	dir := t.TempDir()
+	bad := apptest.Catalogue()
+	bad.Entries[0].ShareCondition = ""
+	bad.Entries[0].Items[0].Length = 0
+	var paths []string
+	for i, c := range []*app.Catalogue{bad, apptest.Catalogue()} {
+		var buf bytes.Buffer
+		if err := xlsx.Export(&buf, c); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("目录%d.xlsx", i))
+		if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	x := newScreens(t, "huoqiu", &pickedFiles{paths: paths})
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	test.Type(h.entry("title"), "草稿目录")
+
+	tapButton(t, x.w.Content(), "导入Excel…")
+	x.eventually(t, "the error list", func() bool { return strings.Contains(x.dialogText(), "Excel 中有") })
+	txt := x.dialogText()
+	for _, want := range []string{"信息资源目录!", "共享条件", "数据长度", "目录保持不变"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("error list lacks %q:\n%s", want, txt)
+		}
+	}
+	x.w.Canvas().Overlays().Top().Hide()
+	if h := x.editor(t); len(h.catalogue().c.Entries) != 0 || h.entry("title").Text != "草稿目录" {
+		t.Errorf("a refused workbook changed the catalogue")
+	}
+
+	tapButton(t, x.w.Content(), "导入Excel…")
+	x.eventually(t, "the import", func() bool {
+		return x.u.editor != nil && len(x.editor(t).catalogue().c.Entries) == 1
+	})
+	h = x.editor(t)
+	if got := h.entry("entries[0].name").Text; got != "城关镇社区网格事件信息" {
+		t.Errorf("imported entry name %q", got)
+	}
+	x.saved(t, "saved", func(f *app.Filing) bool { return len(f.Catalogue.Entries) == 1 })
+}
+
+// 添加附件… asks the desktop's own dialog for materials only, refuses a file
+// of another type (a log picked by a slip of the mouse) with a message, and
+// attaches nothing before the clerk has seen the file and what it counts as.
+func TestAttachmentIsShownBeforeItIsAttached(t *testing.T) {
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "sync.log")
+	scan := filepath.Join(dir, "申请报告扫描件.PDF")
+	for _, p := range []string{logFile, scan} {
+		if err := os.WriteFile(p, []byte("%PDF-1.4 x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := &pickedFiles{paths: []string{logFile, scan, scan}}
+	x := newScreens(t, "huoqiu", files)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+	add := h.target("attachments")
+	stored := func() []app.Attachment {
+		x.pump()
+		if err := h.e.saver.flush(); err != nil {
+			t.Fatal(err)
+		}
+		f := x.store.stored(h.id())
+		if f == nil {
+			t.Fatal("the new declaration was never stored")
+		}
+		return f.Attachments
+	}
+
+	tapButton(t, add, "添加附件…")
+	x.eventually(t, "the type refusal", func() bool { return strings.Contains(x.dialogText(), "不是可选的文件类型") })
+	if !strings.Contains(strings.Join(files.filter.Exts, " "), ".pdf") || !strings.Contains(strings.Join(files.filter.Exts, " "), ".ofd") {
+		t.Errorf("the dialog offered %v, want PDF and OFD among them", files.filter.Exts)
+	}
+	x.tapDialogButton(t, "OK", "确定")
+
+	tapButton(t, add, "添加附件…")
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "申请报告扫描件.PDF") })
+	if txt := x.dialogText(); !strings.Contains(txt, "作为") || !strings.Contains(txt, dir) {
+		t.Errorf("the question does not say where the file is and what it counts as:\n%s", txt)
+	}
+	x.tapDialogButton(t, "取消", "Cancel")
+	if n := len(stored()); n != 0 {
+		t.Fatalf("%d attachments after 取消", n)
+	}
+
+	tapButton(t, add, "添加附件…")
+	x.eventually(t, "the question again", func() bool { return strings.Contains(x.dialogText(), "申请报告扫描件.PDF") })
+	x.tapDialogButton(t, "附加")
+	x.eventually(t, "the attachment", func() bool { return len(stored()) == 1 })
+	if a := stored()[0]; a.Name != "申请报告扫描件.PDF" || a.Material == "" {
+		t.Fatalf("attached %+v, want the scan as a material", a)
+	}
+}
+
+// Without a desktop dialog program the client falls back to Fyne's own file
+// dialog, opened large over most of the window.
+func TestFileDialogFallsBackToFyne(t *testing.T) {
+	x := newScreens(t, "huoqiu", &pickedFiles{err: os.ErrNotExist})
+	x.u.NewDeclaration()
+	tapButton(t, x.editor(t).target("attachments"), "添加附件…")
+	x.eventually(t, "Fyne's file dialog", func() bool { return x.w.Canvas().Overlays().Top() != nil })
+	top := x.w.Canvas().Overlays().Top()
+	if got, win := top.Size(), x.w.Canvas().Size(); got.Width < win.Width*0.8 || got.Height < win.Height*0.8 {
+		t.Fatalf("Fyne's file dialog is %v in a window of %v, want most of it", got, win)
+	}
+}

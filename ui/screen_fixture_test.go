@@ -1,0 +1,403 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/app/xlsx"
+	"egovdesk/assets"
+)
+
+// This file holds what the screen tests of this package stand on: a store
+// in memory (memStore), an offline session under one of the embedded rule
+// profiles (offlineLink), the UI built over them in Fyne's headless test app
+// (screenFixture), and a probe that reaches the open editor's widgets by
+// field path, as the problem list's jumps do.
+
+// memStore is the local store in memory: filings kept as copies (the editor
+// owns its working copy, as with the real store), submissions queued, the
+// attachment store a map of the files imported.
+type memStore struct {
+	mu        sync.Mutex
+	filings   map[string]*app.Filing
+	send      map[string]app.Send
+	submitted []string // IDs, in the order submitted
+	imported  []string // paths imported into the attachment store
+	subs      []func()
+}
+
+func newMemStore() *memStore {
+	return &memStore{filings: map[string]*app.Filing{}, send: map[string]app.Send{}}
+}
+
+// clone copies f through JSON, as the store encodes it.
+func clone(f *app.Filing) *app.Filing {
+	b, err := json.Marshal(f)
+	if err != nil {
+		panic(err)
+	}
+	var g app.Filing
+	if err := json.Unmarshal(b, &g); err != nil {
+		panic(err)
+	}
+	return &g
+}
+
+func (s *memStore) changed() {
+	s.mu.Lock()
+	subs := slices.Clone(s.subs)
+	s.mu.Unlock()
+	for _, fn := range subs {
+		fn()
+	}
+}
+
+// put stores f as it is, as a test fixture.
+func (s *memStore) put(f *app.Filing) {
+	s.mu.Lock()
+	s.filings[f.ID] = clone(f)
+	s.mu.Unlock()
+	s.changed()
+}
+
+// stored returns the stored copy of filing id, nil when none.
+func (s *memStore) stored(id string) *app.Filing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.filings[id]; ok {
+		return clone(f)
+	}
+	return nil
+}
+
+// queued returns the IDs submitted so far.
+func (s *memStore) queued() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.submitted)
+}
+
+func (s *memStore) List(_ context.Context, q app.Query) ([]app.FilingRow, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rows []app.FilingRow
+	for _, f := range s.filings {
+		if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status ||
+			q.Text != "" && !strings.Contains(f.Title(), q.Text) {
+			continue
+		}
+		rows = append(rows, app.FilingRow{ID: f.ID, Kind: f.Kind, Status: f.Status, Title: f.Title(), PlanYear: f.PlanYear(),
+			Created: f.Created, Updated: f.Updated, Listed: f.Updated, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number,
+			SubmittedAt: f.Revision.SubmittedAt, Send: s.send[f.ID]})
+	}
+	slices.SortFunc(rows, func(a, b app.FilingRow) int { return b.Created.Compare(a.Created) })
+	return rows, nil
+}
+
+func (s *memStore) Counts(ctx context.Context) (app.Counts, error) {
+	rows, _ := s.List(ctx, app.Query{})
+	c := app.Counts{Total: len(rows)}
+	for _, r := range rows {
+		if r.Status == app.StatusDraft {
+			c.Drafts++
+		}
+	}
+	return c, nil
+}
+
+func (s *memStore) Anchors(context.Context) ([]app.FilingAnchors, error) { return nil, nil }
+
+func (s *memStore) Get(_ context.Context, id string) (*app.Filing, error) {
+	if f := s.stored(id); f != nil {
+		return f, nil
+	}
+	return nil, app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
+}
+
+func (s *memStore) Save(_ context.Context, f *app.Filing) error {
+	s.put(f)
+	return nil
+}
+
+func (s *memStore) Submit(_ context.Context, id, actor string, now time.Time) error {
+	s.mu.Lock()
+	f, ok := s.filings[id]
+	if !ok {
+		s.mu.Unlock()
+		return app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
+	}
+	f = clone(f)
+	if _, err := f.Submit(now, actor); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.filings[id] = f
+	s.send[id] = app.Send{State: app.SendQueued}
+	s.submitted = append(s.submitted, id)
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+func (s *memStore) Send(_ context.Context, id string) (app.Send, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.send[id], nil
+}
+
+func (s *memStore) Retry(context.Context, string) error { return nil }
+func (s *memStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) {
+	return nil, nil
+}
+func (s *memStore) Inbox(context.Context) ([]app.Message, error) { return nil, nil }
+func (s *memStore) MarkRead(context.Context, string) error       { return nil }
+func (s *memStore) Subscribe(_ context.Context, fn func()) {
+	s.mu.Lock()
+	s.subs = append(s.subs, fn)
+	s.mu.Unlock()
+}
+
+// Import reads the file at path as the attachment store copies it.
+func (s *memStore) Import(_ context.Context, path string) (app.Attachment, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return app.Attachment{}, app.Errorf(app.EINVALID, "无法读取“%s”", filepath.Base(path))
+	}
+	s.mu.Lock()
+	s.imported = append(s.imported, path)
+	s.mu.Unlock()
+	return app.Attachment{Name: filepath.Base(path), Size: int64(len(b)), SHA256: strings.Repeat("0", 64)}, nil
+}
+
+// offlineLink is a clerk working offline under one embedded rule profile.
+type offlineLink struct{ prof *app.Profile }
+
+func (l offlineLink) Session() Session {
+	return Session{Configured: true, UnitID: "local", UnitName: "郁南县都城镇人民政府", Actor: "陈晓", ProfileID: l.prof.ID}
+}
+func (l offlineLink) Profile() *app.Profile                                 { return l.prof }
+func (l offlineLink) Connect(context.Context, string, string, string) error { return nil }
+func (l offlineLink) WorkOffline(string, string, string) error              { return nil }
+func (l offlineLink) Status() SyncStatus                                    { return SyncStatus{} }
+func (l offlineLink) Kick()                                                 {}
+func (l offlineLink) Updates() <-chan struct{}                              { return nil }
+func (l offlineLink) Decisions() <-chan Decision                            { return nil }
+func (l offlineLink) Trusted() []Trust                                      { return nil }
+func (l offlineLink) TrustCA(string, []byte) (Trust, error)                 { return Trust{}, nil }
+func (l offlineLink) Pin(string, Certificate) (Trust, error)                { return Trust{}, nil }
+func (l offlineLink) Untrust(string) error                                  { return nil }
+
+// xlsxBooks is the Excel seam over app/xlsx, as the client has it.
+type xlsxBooks struct{}
+
+func (xlsxBooks) Import(r io.Reader) (*app.Catalogue, error) { return xlsx.Import(r) }
+func (xlsxBooks) Export(w io.Writer, c *app.Catalogue) error { return xlsx.Export(w, c) }
+
+// pickedFiles is the desktop's file dialog: it answers with the next path,
+// or fails as a desktop without a dialog program does.
+type pickedFiles struct {
+	paths  []string
+	err    error
+	filter FileFilter
+}
+
+func (p *pickedFiles) Open(_ context.Context, _ string, f FileFilter) (string, error) {
+	p.filter = f
+	if p.err != nil || len(p.paths) == 0 {
+		return "", p.err
+	}
+	path := p.paths[0]
+	p.paths = p.paths[1:]
+	return path, nil
+}
+
+func (p *pickedFiles) Save(context.Context, string, string, FileFilter) (string, error) {
+	return "", p.err
+}
+
+// screenFixture is the UI over memStore and an offline link in Fyne's
+// headless test app, started. UI updates from goroutines wait in a queue
+// the test goroutine runs (pump), as the real driver runs them on its one
+// UI goroutine.
+type screenFixture struct {
+	u     *UI
+	w     fyne.Window
+	store *memStore
+	prof  *app.Profile
+	queue chan func()
+}
+
+// newScreens starts the UI working offline under profile id; files is the
+// desktop's file dialog (nil: Fyne's).
+func newScreens(t testing.TB, profile string, files Files) *screenFixture {
+	t.Helper()
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := profs[profile]
+	if prof == nil {
+		t.Fatalf("no profile %s", profile)
+	}
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	w := a.NewWindow("egovdesk")
+	w.Resize(fyne.NewSize(1360, 860))
+	x := &screenFixture{w: w, store: newMemStore(), prof: prof, queue: make(chan func(), 1<<14)}
+	var o Options
+	o.Store, o.Link, o.Excel, o.Profiles, o.SaveDelay = x.store, offlineLink{prof: prof}, xlsxBooks{}, profs, 20*time.Millisecond
+	o.Do = func(f func()) { x.queue <- f }
+	if files != nil {
+		o.Files = files
+	}
+	x.u = New(a, w, o)
+	x.u.Start()
+	t.Cleanup(func() {
+		// Stop waits for the editor's saver, whose last word goes through
+		// the queue: keep running it meanwhile.
+		done := make(chan struct{})
+		go func() { x.u.Stop(); close(done) }()
+		for {
+			select {
+			case <-done:
+				return
+			case f := <-x.queue:
+				f()
+			}
+		}
+	})
+	x.pump()
+	return x
+}
+
+// pump runs the queued UI updates.
+func (x *screenFixture) pump() {
+	for {
+		select {
+		case f := <-x.queue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// eventually pumps UI updates until cond holds, for up to five seconds.
+func (x *screenFixture) eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for x.pump(); !cond(); x.pump() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// editor returns a probe of the open editor; it fails the test when none
+// is open.
+func (x *screenFixture) editor(t testing.TB) *probe {
+	t.Helper()
+	if x.u.editor == nil {
+		t.Fatal("no editor open")
+	}
+	return &probe{e: x.u.editor}
+}
+
+// saved waits until the open filing is stored as cond wants it and returns
+// the stored copy.
+func (x *screenFixture) saved(t testing.TB, what string, cond func(*app.Filing) bool) *app.Filing {
+	t.Helper()
+	id := x.editor(t).e.f.ID
+	var f *app.Filing
+	x.eventually(t, what, func() bool {
+		f = x.store.stored(id)
+		return f != nil && cond(f)
+	})
+	return f
+}
+
+// dialogText returns the text of every label in the topmost dialog.
+func (x *screenFixture) dialogText() string {
+	top := x.w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var b strings.Builder
+	walkRendered(top, func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RichText); ok { // inside every label
+			b.WriteString(r.String() + "\n")
+		}
+	})
+	return b.String()
+}
+
+// tapDialogButton taps the button labelled one of texts in the topmost
+// dialog.
+func (x *screenFixture) tapDialogButton(t testing.TB, texts ...string) {
+	t.Helper()
+	top := x.w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	var found *widget.Button
+	walkRendered(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && slices.Contains(texts, b.Text) {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q in the dialog", texts)
+	}
+	test.Tap(found)
+}
+
+// walkRendered calls fn for o and everything under it, widgets' renderers
+// included.
+func walkRendered(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkRendered(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkRendered(c, fn)
+		}
+	}
+}
+
+// tapButton taps the button labelled text inside o.
+func tapButton(t testing.TB, o fyne.CanvasObject, text string) {
+	t.Helper()
+	var found *widget.Button
+	walkRendered(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	test.Tap(found)
+}
+
+// retype replaces the text of an entry as a clerk does: select all, type.
+func retype(e *widget.Entry, text string) {
+	e.SetText("")
+	test.Type(e, text)
+}
