@@ -9,6 +9,7 @@
 //	bureau token revoke --token T | --login L
 //	bureau profile set huoqiu|luan|yunan|tianning|wuhan|FILE.json
 //	bureau changes prune --older-than 8760h
+//	bureau --version
 //
 // Admin commands open the data directory directly; Badger allows one process
 // at a time, so stop the server (systemctl stop egov-bureau) before running
@@ -26,6 +27,7 @@ import (
 	"syscall"
 
 	"egovdesk/app"
+	"egovdesk/version"
 )
 
 func main() {
@@ -75,6 +77,7 @@ commands:
   profile set           set the bureau's rule profile
   changes prune         delete old changes from the feeds
   changes reset         after restoring a backup: make every client re-synchronise
+  version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
 
@@ -110,6 +113,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.changesPrune(ctx, rest[1:])
 	case cmd == "changes" && sub == "reset":
 		return e.changesReset(ctx, rest[1:])
+	case cmd == "version" || cmd == "-version" || cmd == "--version":
+		fmt.Fprintln(stdout, version.String("bureau"))
+		return nil
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

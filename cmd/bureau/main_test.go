@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -137,5 +138,17 @@ func TestBureauDoesNotLinkFyne(t *testing.T) {
 		if strings.HasPrefix(d.Path, "fyne.io/") || strings.Contains(d.Path, "go-gl") {
 			t.Errorf("the bureau links %s", d.Path)
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		out, err := bureau(t, "", arg)
+		if err != nil || !strings.HasPrefix(out, "bureau ") || !strings.Contains(out, runtime.Version()) {
+			t.Errorf("bureau %s: %q, %v", arg, out, err)
+		}
+	}
+	if _, err := bureau(t, "", "serve", "--data", t.TempDir(), "--min-client-version", "soon"); err == nil || exitCode(err) != 2 {
+		t.Errorf("serve --min-client-version soon: %v, want a usage error", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"egovdesk/sync/server"
+	"egovdesk/version"
 )
 
 // config flags shared by every command that opens the data directory.
@@ -51,6 +52,7 @@ type serveFlags struct {
 	partRetention             time.Duration
 	trustedProxies            string
 	maxAttachMB, chunkMB      int64
+	release                   server.Release
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -65,6 +67,9 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", envOr("EGOV_BUREAU_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env EGOV_BUREAU_TRUSTED_PROXIES)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
+	fs.StringVar(&f.release.MinClientVersion, "min-client-version", envOr("EGOV_BUREAU_MIN_CLIENT_VERSION", ""), "refuse desktop clients older than this release, e.g. 0.2.0, telling clerks where to download (env EGOV_BUREAU_MIN_CLIENT_VERSION)")
+	fs.StringVar(&f.release.DownloadDir, "downloads", envOr("EGOV_BUREAU_DOWNLOADS", ""), "directory of client packages served at /download/ (env EGOV_BUREAU_DOWNLOADS)")
+	fs.StringVar(&f.release.DownloadURL, "download-url", envOr("EGOV_BUREAU_DOWNLOAD_URL", ""), "the download page as clerks reach it, e.g. https://sgj.example.gov.cn/download/ (env EGOV_BUREAU_DOWNLOAD_URL)")
 }
 
 func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
@@ -78,13 +83,18 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.partRetention <= 0 {
 		return server.Config{}, usagef("--part-retention must be positive")
 	}
+	if v := f.release.MinClientVersion; v != "" {
+		if _, err := version.Parse(v); err != nil {
+			return server.Config{}, usagef("--min-client-version: %v", err)
+		}
+	}
 	proxies, err := parsePrefixes(f.trustedProxies)
 	if err != nil {
 		return server.Config{}, usagef("--trusted-proxies: %v", err)
 	}
 	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
 		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
-		TrustedProxies: proxies}, nil
+		TrustedProxies: proxies, Release: f.release}, nil
 }
 
 // parsePrefixes reads a comma-separated list of addresses (one host each)
