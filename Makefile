@@ -74,7 +74,7 @@ uitest:
 # its .deb, SHA256SUMS. Tools are fetched at pinned versions into
 # ~/.cache/egovdesk-dist (DIST_CACHE). Needs gcc-mingw-w64-x86-64 nsis zip rpm
 # npm. A cold build takes about 25 minutes on 2 cores.
-.PHONY: dist dist-check dist-ci
+.PHONY: dist dist-check dist-ci dist-repro
 dist:
 	bash scripts/dist all
 
@@ -83,6 +83,16 @@ dist:
 DIST_TARGETS ?= all
 dist-check:
 	DIST_TARGETS="$(DIST_TARGETS)" $(GO) test -tags dist -count=1 -v ./scripts/distcheck/
+
+# The same commit gives the same bytes: build DIST_REPRO_TARGETS again into
+# dist/repro and compare with dist/SHA256SUMS (run after make dist or dist-ci).
+DIST_REPRO_TARGETS ?= ci
+dist-repro:
+	rm -rf dist/repro
+	DIST_OUT=$(CURDIR)/dist/repro bash scripts/dist $(DIST_REPRO_TARGETS)
+	@if grep -vxFf dist/SHA256SUMS dist/repro/SHA256SUMS; then \
+		echo "dist-repro: the artifacts above differ from dist/ (same commit)"; exit 1; fi
+	@echo "dist-repro: $$(wc -l <dist/repro/SHA256SUMS) artifacts identical to dist/"
 
 # What CI builds and checks on every run: the Linux amd64 client packages and
 # the bureau binaries and .deb.
