@@ -147,6 +147,8 @@ type download struct {
 func packageFor(name string) string {
 	n := strings.ToLower(name)
 	switch {
+	case strings.Contains(n, "bureau"):
+		return "数管局服务器程序（管理员用，不是客户端）"
 	case strings.HasSuffix(n, ".exe") || strings.HasSuffix(n, ".msi"):
 		return "Windows 10/11（64 位）安装程序"
 	case strings.HasSuffix(n, ".zip") && strings.Contains(n, "windows"):

@@ -87,6 +87,7 @@ func TestDownloadPage(t *testing.T) {
 	files := map[string]string{
 		"egovdesk-0.2.0-windows-amd64-setup.exe": "MZ installer",
 		"egovdesk_0.2.0_arm64.deb":               "deb arm64",
+		"egov-bureau_0.2.0_amd64.deb":            "bureau",
 		".hidden":                                "not listed",
 	}
 	for name, body := range files {
@@ -117,6 +118,7 @@ func TestDownloadPage(t *testing.T) {
 	for _, want := range []string{
 		`href="egovdesk-0.2.0-windows-amd64-setup.exe"`, "Windows 10/11（64 位）安装程序",
 		`href="egovdesk_0.2.0_arm64.deb"`, "ARM64",
+		`egov-bureau_0.2.0_amd64.deb</a></td><td>数管局服务器程序（管理员用，不是客户端）`,
 		"不支持 Windows 7",
 	} {
 		if !strings.Contains(page, want) {
