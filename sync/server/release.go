@@ -83,9 +83,11 @@ func (s *Server) checkClientVersion(next http.Handler) http.Handler {
 			Title:  "客户端版本过低",
 			Status: http.StatusForbidden,
 			Code:   protocol.CodeClientOutdated,
-			Detail: fmt.Sprintf("本机的 egovdesk 客户端版本（%s）低于数管局要求的最低版本 %s，数管局暂不接收它的请求。"+
-				"请从数管局下载页面 %s 下载并安装新版本（覆盖安装即可，本机已填写和待发送的材料都会保留，安装后自动发送）",
-				got, min.String(), s.downloadURL(r)),
+			// The action and the address first: a status bar may show only
+			// the start of it.
+			Detail: fmt.Sprintf("请更新客户端：从 %s 下载安装新版本（数管局要求 %s 或更高，本机为 %s）。"+
+				"覆盖安装即可，本机的材料都会保留，待发送的在安装后自动发出",
+				s.downloadURL(r), min.String(), got),
 		})
 	})
 }

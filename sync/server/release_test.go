@@ -41,7 +41,7 @@ func TestMinimumClientVersion(t *testing.T) {
 		t.Fatalf("0.1.9 against a minimum of 0.2.0: %v", err)
 	}
 	msg := client.Message(err)
-	for _, want := range []string{"0.1.9", "0.2.0", fx.http.URL + "/download/", "下载并安装新版本"} {
+	for _, want := range []string{"0.1.9", "0.2.0", fx.http.URL + "/download/", "请更新客户端"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the clerk reads %q; want it to name %q", msg, want)
 		}
