@@ -73,7 +73,8 @@ uitest:
 # glibc 2.28 (.deb, .rpm), the static bureau for linux amd64/arm64/loong64 and
 # its .deb, SHA256SUMS. Tools are fetched at pinned versions into
 # ~/.cache/egovdesk-dist (DIST_CACHE). Needs gcc-mingw-w64-x86-64 nsis zip rpm
-# npm. A cold build takes about 25 minutes on 2 cores.
+# npm. Cold, the Windows client alone takes 10-40 minutes on 2 cores (cgo
+# compiling go-gl with mingw); warm, the whole of it about 4 minutes.
 .PHONY: dist dist-check dist-ci dist-repro
 dist:
 	bash scripts/dist all
