@@ -11,6 +11,7 @@
 //	bureau changes prune --older-than 8760h
 //	bureau backup --out FILE.zip
 //	bureau restore --from FILE.zip --data NEW-DIR
+//	bureau --version
 //
 // Admin commands open the data directory directly when no bureau serves it;
 // while one does (Badger allows one process at a time), they reach it
@@ -29,6 +30,7 @@ import (
 	"syscall"
 
 	"egovdesk/app"
+	"egovdesk/version"
 )
 
 func main() {
@@ -80,6 +82,7 @@ commands:
   changes reset         after restoring a backup: make every client re-synchronise
   backup --out FILE     a consistent backup, also of a running bureau
   restore --from FILE   restore a backup into a new data directory (--data)
+  version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
 
@@ -119,6 +122,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.backup(ctx, rest)
 	case cmd == "restore":
 		return e.restore(ctx, rest)
+	case cmd == "version" || cmd == "-version" || cmd == "--version":
+		fmt.Fprintln(stdout, version.String("bureau"))
+		return nil
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -202,5 +203,17 @@ func TestAdminCommandsWhileServing(t *testing.T) {
 	}
 	if _, err := bureau(t, "", "unit", "add", data, "--name", "x", "--code", "bad"); err == nil || !strings.Contains(message(err), "统一社会信用代码") {
 		t.Errorf("a refused unit through the socket: %v", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		out, err := bureau(t, "", arg)
+		if err != nil || !strings.HasPrefix(out, "bureau ") || !strings.Contains(out, runtime.Version()) {
+			t.Errorf("bureau %s: %q, %v", arg, out, err)
+		}
+	}
+	if _, err := bureau(t, "", "serve", "--data", t.TempDir(), "--min-client-version", "soon"); err == nil || exitCode(err) != 2 {
+		t.Errorf("serve --min-client-version soon: %v, want a usage error", err)
 	}
 }

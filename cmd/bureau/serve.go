@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"egovdesk/sync/server"
+	"egovdesk/version"
 )
 
 // config flags shared by every command that opens the data directory.
@@ -53,6 +54,7 @@ type serveFlags struct {
 	maxAttachMB, chunkMB      int64
 	maxConns, maxConnsPerAddr int64
 	minFreeMB                 int64
+	release                   server.Release
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -70,6 +72,9 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.Int64Var(&f.maxConns, "max-conns", envInt("EGOV_BUREAU_MAX_CONNS", int64(d.MaxConns)), "most connections held at once (env EGOV_BUREAU_MAX_CONNS)")
 	fs.Int64Var(&f.maxConnsPerAddr, "max-conns-per-addr", envInt("EGOV_BUREAU_MAX_CONNS_PER_ADDR", int64(d.MaxConnsPerAddr)), "most connections from one address, trusted proxies excepted (env EGOV_BUREAU_MAX_CONNS_PER_ADDR)")
 	fs.Int64Var(&f.minFreeMB, "min-free-mb", envInt("EGOV_BUREAU_MIN_FREE_MB", d.MinFreeBytes>>20), "free disk space kept in MiB: below it writes answer 507 (env EGOV_BUREAU_MIN_FREE_MB)")
+	fs.StringVar(&f.release.MinClientVersion, "min-client-version", envOr("EGOV_BUREAU_MIN_CLIENT_VERSION", ""), "refuse desktop clients older than this release, e.g. 0.2.0, telling clerks where to download (env EGOV_BUREAU_MIN_CLIENT_VERSION)")
+	fs.StringVar(&f.release.DownloadDir, "downloads", envOr("EGOV_BUREAU_DOWNLOADS", ""), "directory of client packages served at /download/ (env EGOV_BUREAU_DOWNLOADS)")
+	fs.StringVar(&f.release.DownloadURL, "download-url", envOr("EGOV_BUREAU_DOWNLOAD_URL", ""), "the download page as clerks reach it, e.g. https://sgj.example.gov.cn/download/ (env EGOV_BUREAU_DOWNLOAD_URL)")
 }
 
 func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
@@ -86,6 +91,11 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.maxConns <= 0 || f.maxConnsPerAddr <= 0 || f.minFreeMB <= 0 {
 		return server.Config{}, usagef("--max-conns, --max-conns-per-addr and --min-free-mb must be positive")
 	}
+	if v := f.release.MinClientVersion; v != "" {
+		if _, err := version.Parse(v); err != nil {
+			return server.Config{}, usagef("--min-client-version: %v", err)
+		}
+	}
 	proxies, err := parsePrefixes(f.trustedProxies)
 	if err != nil {
 		return server.Config{}, usagef("--trusted-proxies: %v", err)
@@ -93,7 +103,7 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
 		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
 		TrustedProxies: proxies, MaxConns: int(f.maxConns), MaxConnsPerAddr: int(f.maxConnsPerAddr),
-		MinFreeBytes: f.minFreeMB << 20}, nil
+		MinFreeBytes: f.minFreeMB << 20, Release: f.release}, nil
 }
 
 // parsePrefixes reads a comma-separated list of addresses (one host each)

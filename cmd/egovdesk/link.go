@@ -17,6 +17,7 @@ import (
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
+	"egovdesk/version"
 )
 
 // link is the UI's connection to the bureau: the session (session.json in
@@ -133,6 +134,7 @@ func (l *link) newClientLocked(ctx context.Context, addr string) (*client.Client
 		return nil, err
 	}
 	o.Tokens, o.Logger = &fileTokens{path: filepath.Join(l.dir, tokenFile)}, l.log
+	o.Version = version.Number() // the bureau may refuse an outdated client, saying where to get a new one
 	return client.New(ctx, addr, o)
 }
 

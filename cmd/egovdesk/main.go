@@ -6,6 +6,7 @@
 // Usage:
 //
 //	egovdesk [-data DIR] [-show SCREEN]
+//	egovdesk -version
 //
 // The data directory (env EGOVDESK_DATA) holds the local store, the
 // attachment files, the session, the cached rule profile and the login
@@ -37,12 +38,18 @@ import (
 	"egovdesk/app"
 	"egovdesk/assets"
 	"egovdesk/ui"
+	"egovdesk/version"
 )
 
 func main() {
 	data := flag.String("data", os.Getenv("EGOVDESK_DATA"), "data directory (env EGOVDESK_DATA)")
 	show := flag.String("show", "", "open a screen at start, for demos and screenshots: inbox, filing:ID, submit:ID (the problem list), timeline:ID")
+	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println(version.String("egovdesk"))
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Before Fyne starts GLFW, which reads the locale and XMODIFIERS once.
 	prepareInputEnv(log)

@@ -80,8 +80,12 @@ type Options struct {
 	Tokens TokenStore
 	// Logger receives one line per failed request [discard].
 	Logger *slog.Logger
-	// UserAgent is sent with every request ["egovdesk"].
+	// UserAgent is sent with every request ["egovdesk/" + Version].
 	UserAgent string
+	// Version is the client's release number, sent with every request as
+	// protocol.HeaderClientVersion so that the bureau can refuse an outdated
+	// client plainly; not sent when empty.
+	Version string
 
 	DialTimeout           time.Duration // TCP connect [10s]
 	TLSHandshakeTimeout   time.Duration // [10s]
@@ -104,7 +108,7 @@ func (o *Options) fill() {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.UserAgent == "" {
-		o.UserAgent = "egovdesk"
+		o.UserAgent = strings.TrimSuffix("egovdesk/"+o.Version, "/")
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -167,6 +171,9 @@ func New(ctx context.Context, baseURL string, opts Options) (*Client, error) {
 		SetResponseBodyLimit(64 << 20).
 		SetPreRequestHook(attachChunk).
 		SetLogger(restyLogger{opts.Logger})
+	if opts.Version != "" {
+		rc.SetHeader(protocol.HeaderClientVersion, opts.Version)
+	}
 	c := &Client{rc: rc, tokens: opts.Tokens, log: opts.Logger, base: base, opts: opts, token: token}
 	if u, err := url.Parse(base); err == nil {
 		c.host = u.Hostname()

@@ -21,8 +21,10 @@ const (
 	// ClassNone is the class of a nil error.
 	ClassNone Class = iota
 	// ClassRetry: the bureau could not be reached or had a temporary fault
-	// (network error, timeout, 5xx, 408, 429). Retry later with backoff,
-	// waiting at least Error.RetryAfter.
+	// (network error, timeout, 5xx, 408, 429), or refused this client as
+	// older than its minimum version (protocol.CodeClientOutdated: nothing is
+	// wrong with the request, it goes through once the new version is
+	// installed). Retry later with backoff, waiting at least Error.RetryAfter.
 	ClassRetry
 	// ClassReauth: the token is missing, expired or revoked (401). Log in
 	// again; retrying with the same token cannot succeed.
@@ -118,6 +120,10 @@ func (e *Error) Class() Class {
 		return ClassRetry
 	case s >= 200 && s < 300:
 		return ClassRetry // a 2xx we could not decode: a proxy or captive portal in the way
+	case e.Code() == protocol.CodeClientOutdated:
+		// Not the request's fault: it goes through once the clerk has
+		// installed the version the message names, so keep it queued.
+		return ClassRetry
 	}
 	return ClassPermanent
 }

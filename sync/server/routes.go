@@ -119,7 +119,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		return app.Errorf(app.ENOTFOUND, "没有这个接口：%s %s", r.Method, r.URL.Path)
 	}}))
-	return mux
+	return s.withRelease(mux)
 }
 
 // wrap authenticates and authorises the caller for rt, runs the handler,

@@ -53,6 +53,9 @@ type Config struct {
 	// request from one of them the client's address (for the login limits
 	// and the logs) is taken from X-Forwarded-For. None by default.
 	TrustedProxies []netip.Prefix
+	// Release sets the oldest client version accepted and the download page
+	// (release.go).
+	Release Release
 
 	// Slow and stalled clients (see Serve and docs/bureau.md, "Limits").
 	HeaderTimeout   time.Duration // longest time to send a request's headers
@@ -209,6 +212,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.fill()
 	if cfg.DataDir == "" {
 		return nil, errors.New("open bureau: no data directory")
+	}
+	if err := cfg.Release.check(); err != nil {
+		return nil, fmt.Errorf("open bureau: %w", err)
 	}
 	files := filepath.Join(cfg.DataDir, "attachments")
 	if err := os.MkdirAll(files, 0o750); err != nil {
