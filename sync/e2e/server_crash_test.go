@@ -66,10 +66,21 @@ func TestServerCrash(t *testing.T) {
 	sy.Start(ctx)
 	t.Cleanup(sy.Stop)
 
-	// The clerk drafts and submits while the bureau goes down and comes back.
+	// The clerk drafts and submits while the bureau goes down and comes back,
+	// in bursts the kill loop lets through, so that work is still waiting
+	// to be sent when the kills land however fast this machine drafts.
+	const minBusy, maxKills = 6, 16
+	burst := p.n/minBusy + 1
+	permits := make(chan struct{}, p.n+burst*maxKills)
 	drafted := make(chan error, 1)
 	go func() {
 		for i := range p.n {
+			select {
+			case <-permits:
+			case <-ctx.Done():
+				drafted <- ctx.Err()
+				return
+			}
 			if err := ensureSubmitted(ctx, st, blobs, acc.Unit.ID, p.filing(i)); err != nil {
 				drafted <- err
 				return
@@ -81,11 +92,18 @@ func TestServerCrash(t *testing.T) {
 
 	// At least 6 kills while the client has items waiting to be sent (at
 	// most 16 kills in all): kills after the outbox emptied test nothing.
-	const minBusy, maxKills = 6, 16
 	kills, busy := 0, 0
 	for k := 0; busy < minBusy && k < maxKills; k++ {
 		kills++
-		up := time.Duration(100+rng.IntN(400)) * time.Millisecond
+		for range burst {
+			permits <- struct{}{}
+		}
+		// Kill within 300 ms of the burst reaching the outbox: while the
+		// client sends it, not after it is all at the bureau.
+		for start := time.Now(); sy.Status().Waiting == 0 && time.Since(start) < 2*time.Second; {
+			time.Sleep(2 * time.Millisecond)
+		}
+		up := time.Duration(rng.IntN(300)) * time.Millisecond
 		if err := bureau.watch(up, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -98,6 +116,9 @@ func TestServerCrash(t *testing.T) {
 		t.Logf("kill %d after %3d ms up: %3d items waiting, uploading=%v; down for %3d ms", k, up.Milliseconds(), s.Waiting, s.Upload != nil, down.Milliseconds())
 		time.Sleep(down)
 		bureau = startBureau()
+	}
+	for range p.n { // the rest of the filings, if the kills are done first
+		permits <- struct{}{}
 	}
 	if err := <-drafted; err != nil {
 		t.Fatal(err)
