@@ -3,8 +3,11 @@
 GO        ?= go
 # ci: Fyne's headless test driver (no GL needed); migrated_fynedo: the
 # threading model declared in FyneApp.toml, which plain `go build` does not read.
+# The client is built with no_emoji: Fyne's colour emoji font (4 MB) is parsed
+# once per text style, ~10 MB of heap for characters no form needs (an emoji a
+# clerk pastes is drawn from a system font); docs/benchmarks.md.
 TESTTAGS  := ci,migrated_fynedo
-BUILDTAGS := migrated_fynedo
+BUILDTAGS := migrated_fynedo,no_emoji
 BIN       := bin
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -167,11 +167,11 @@ func (a *Acceptance) validateTrial(p *Problems, applied calDate, okApplied bool,
 	}
 }
 
-// String returns the checklist line as a person reads it, e.g. "✔ 试运行报告（必需）".
+// String returns the checklist line as a person reads it, e.g. "✓ 试运行报告（必需）".
 func (c ChecklistItem) String() string {
-	mark := "✘"
+	mark := "×"
 	if c.Present {
-		mark = "✔"
+		mark = "✓"
 	}
 	req := ""
 	if c.Required {

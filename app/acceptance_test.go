@@ -71,10 +71,10 @@ func TestAcceptanceChecklist(t *testing.T) {
 	if got[1].Label != "第三方软件测试报告" || got[7].Label != "weird_code" {
 		t.Errorf("labels = %q, %q", got[1].Label, got[7].Label)
 	}
-	if s := got[0].String(); s != "✔ 试运行报告（必需）" {
+	if s := got[0].String(); s != "✓ 试运行报告（必需）" {
 		t.Errorf("String() = %q", s)
 	}
-	if s := got[2].String(); !strings.HasPrefix(s, "✘ ") {
+	if s := got[2].String(); !strings.HasPrefix(s, "× ") {
 		t.Errorf("String() = %q", s)
 	}
 	// A material required twice is listed once; no requirements and no attachments is an empty list.

@@ -1,8 +1,9 @@
 // Package assets holds the files egovdesk embeds in its binaries: the rule
 // profiles of the five jurisdictions (profiles/*.json), loaded and checked by
 // app.LoadProfiles. It imports nothing of egovdesk, so both the client and
-// the bureau server can embed it. The client also embeds a CJK font, its
-// translations and the icon (the bureau server never references them).
+// the bureau server can embed it. The client also embeds its translations and
+// the icon (the bureau server never references them); both embed the fonts,
+// the bureau to print filings.
 package assets
 
 import "embed"
@@ -13,12 +14,20 @@ import "embed"
 //go:embed profiles/*.json
 var Profiles embed.FS
 
-// CJKFont is Droid Sans Fallback, a single TrueType face covering Latin and
-// CJK (Apache-2.0, see fonts/README.md). The client's theme uses it for all
-// non-monospace text so Chinese renders without CJK system fonts.
+// FontRegular and FontBold are Noto Sans CJK SC Regular and Bold, cut to
+// GB 2312, Latin and every character of the repository's own text, with
+// TrueType outlines (OFL, see fonts/README.md). The client's theme uses them
+// for all non-monospace text so Chinese renders the same on every machine;
+// app/pdf embeds subsets of them in the printed filings of the client and of
+// the bureau.
 //
-//go:embed fonts/DroidSansFallbackFull.ttf
-var CJKFont []byte
+//go:embed fonts/NotoSansSC-Regular.ttf
+var FontRegular []byte
+
+// FontBold is the bold face of FontRegular.
+//
+//go:embed fonts/NotoSansSC-Bold.ttf
+var FontBold []byte
 
 // Translations holds the client's translation files as translations/<lang>.json
 // in go-i18n's flat JSON form, keyed by the Chinese source text.

@@ -107,9 +107,9 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		name := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
 		var state *widget.Label
 		if it.Present {
-			state = &widget.Label{Text: "✔ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: wrapping()}
+			state = &widget.Label{Text: "✓ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: wrapping()}
 		} else if it.Required {
-			state = &widget.Label{Text: "✘ " + T("缺少"), Importance: widget.DangerImportance}
+			state = &widget.Label{Text: "× " + T("缺少"), Importance: widget.DangerImportance}
 		} else {
 			state = &widget.Label{Text: T("未上传"), Importance: widget.LowImportance}
 		}

@@ -54,7 +54,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	if blockers > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("不能提交的原因（%d）"), blockers)))
 		for _, b := range a.Blockers {
-			p.item("✗ "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
+			p.item("× "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
 	}
 
@@ -105,9 +105,9 @@ func (p *assessmentPanel) update(now time.Time) {
 	if len(a.Checklist) > 0 {
 		p.box.Add(heading(T("须确认的事项")))
 		for _, c := range a.Checklist {
-			mark, imp := "☐ ", widget.WarningImportance
+			mark, imp := "□ ", widget.WarningImportance
 			if c.Confirmed {
-				mark, imp = "☑ ", widget.SuccessImportance
+				mark, imp = "✓ ", widget.SuccessImportance
 			}
 			p.item(mark+T(c.Label), imp, "confirmations."+c.ID)
 		}

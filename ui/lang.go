@@ -316,12 +316,12 @@ func (u *UI) SetLanguage(language string) error {
 	return nil
 }
 
-// checklistText is app.ChecklistItem.String in the UI's language: "✘
+// checklistText is app.ChecklistItem.String in the UI's language: "×
 // 合同（必需）".
 func checklistText(c app.ChecklistItem) string {
-	mark := "✘"
+	mark := "×"
 	if c.Present {
-		mark = "✔"
+		mark = "✓"
 	}
 	req := ""
 	if c.Required {

@@ -32,7 +32,7 @@ var (
 // printFonts are parsed once per run: the bundled faces and, for rare
 // characters of names, a system face when one is installed.
 var printFonts = sync.OnceValues(func() (*pdf.Fonts, error) {
-	return pdf.NewFonts(assets.PrintRegular, assets.PrintBold, pdf.SystemFallback())
+	return pdf.NewFonts(assets.FontRegular, assets.FontBold, pdf.SystemFallback())
 })
 
 // openInViewer shows a written file in the system's viewer; tests replace it.

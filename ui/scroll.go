@@ -96,7 +96,9 @@ func offsetIn(root, target fyne.CanvasObject) (fyne.Position, bool) {
 }
 
 // reveal scrolls the form so that o, an object inside it, is in view with a
-// little room around it. Objects outside the form are left alone.
+// little room around it (the field's label above it); near the top it goes
+// to the top, so the first label is never cut by a pixel or two. Objects
+// outside the form are left alone.
 func (f *formScroll) reveal(o fyne.CanvasObject) {
 	if f.Scroll.Content == nil || !f.Visible() {
 		return
@@ -115,7 +117,10 @@ func (f *formScroll) reveal(o fyne.CanvasObject) {
 	off := f.Scroll.Offset.Y
 	switch {
 	case y-room < off:
-		off = max(0, y-room)
+		off = y - room
+		if off < room {
+			off = 0
+		}
 	case y+o.Size().Height+room > off+view:
 		off = y + o.Size().Height + room - view
 	default:

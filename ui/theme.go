@@ -9,24 +9,33 @@ import (
 	"egovdesk/assets"
 )
 
-// cjkFont is the bundled CJK face (Droid Sans Fallback).
-var cjkFont = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.CJKFont)
+// The bundled faces, Noto Sans CJK SC cut to what a form needs (see
+// assets/fonts/README.md).
+var (
+	textFont     = fyne.NewStaticResource("NotoSansSC-Regular.ttf", assets.FontRegular)
+	textBoldFont = fyne.NewStaticResource("NotoSansSC-Bold.ttf", assets.FontBold)
+)
 
 // Theme is egovdesk's theme: Fyne's default colours and sizes with the bundled
-// CJK font for every non-monospace text, so Chinese renders the same on every
+// CJK faces for every non-monospace text, so Chinese renders the same on every
 // machine and in headless tests. Monospace and symbol text keep the default
-// theme's fonts.
+// theme's fonts. A character outside the bundled cut (a rare name character)
+// is drawn from a system font by Fyne's fallback.
 type Theme struct{ fyne.Theme }
 
 // NewTheme returns the theme; set it with App.Settings().SetTheme.
 func NewTheme() fyne.Theme { return &Theme{Theme: theme.DefaultTheme()} }
 
-// Font returns the bundled CJK font except for monospace and symbol text.
+// Font returns the bundled bold face for bold text, the regular face for other
+// text, and the default theme's fonts for monospace and symbol text.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Monospace || s.Symbol {
+	switch {
+	case s.Monospace || s.Symbol:
 		return t.Theme.Font(s)
+	case s.Bold:
+		return textBoldFont
 	}
-	return cjkFont
+	return textFont
 }
 
 // Color returns the default theme's light colours whatever the system's

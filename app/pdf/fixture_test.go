@@ -19,7 +19,7 @@ var (
 
 func fonts(t testing.TB) *Fonts {
 	fontsOnce.Do(func() {
-		f, err := NewFonts(assets.PrintRegular, assets.PrintBold, nil)
+		f, err := NewFonts(assets.FontRegular, assets.FontBold, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,7 @@ import (
 // printFonts are the faces the bureau prints with, parsed once: the bundled
 // Noto Sans CJK SC and, for rare characters, a system face when installed.
 var printFonts = sync.OnceValues(func() (*pdf.Fonts, error) {
-	return pdf.NewFonts(assets.PrintRegular, assets.PrintBold, pdf.SystemFallback())
+	return pdf.NewFonts(assets.FontRegular, assets.FontBold, pdf.SystemFallback())
 })
 
 // handleVerify answers a verification code printed on paper with the
