@@ -252,7 +252,14 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	if len(certs) > 0 {
 		return certs, nil
 	}
-	c, err := x509.ParseCertificate(bytes.TrimSpace(data))
+	// DER as it is first: its last byte may well be one TrimSpace would
+	// cut (0x20, 0x0a, …); then without the line end an editor may add.
+	c, err := x509.ParseCertificate(data)
+	if err != nil {
+		if c2, err2 := x509.ParseCertificate(bytes.TrimSpace(data)); err2 == nil {
+			c, err = c2, nil
+		}
+	}
 	if err != nil {
 		return nil, errors.Join(app.Errorf(app.EINVALID,
 			"所选文件不是证书文件（应为数管局提供的 .crt、.cer 或 .pem 文件）"), err)

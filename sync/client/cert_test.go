@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -161,6 +162,21 @@ func TestCertificateFiles(t *testing.T) {
 		if err != nil || len(certs) != 1 || !certs[0].Equal(ca.Cert) {
 			t.Errorf("%s: %d certificates, %v", name, len(certs), err)
 		}
+	}
+	// A DER certificate ends with its signature's last byte, which may be
+	// one TrimSpace cuts (1 certificate in about 40): it must still read.
+	for i := 0; ; i++ {
+		c := certtest.NewCA(t, "内部CA")
+		if len(bytes.TrimSpace(c.Cert.Raw)) == len(c.Cert.Raw) {
+			if i < 5000 {
+				continue
+			}
+			t.Fatal("no certificate ending in a space byte in 5000")
+		}
+		if certs, err := client.ParseCertificates(c.Cert.Raw); err != nil || !certs[0].Equal(c.Cert) {
+			t.Errorf("DER ending in %#x: %v", c.Cert.Raw[len(c.Cert.Raw)-1], err)
+		}
+		break
 	}
 	if certs, err := client.ParseCertificates(bundle); err != nil || len(certs) != 2 {
 		t.Errorf("bundle: %d certificates, %v", len(certs), err)
