@@ -663,3 +663,45 @@ func TestConsoleNotices(t *testing.T) {
 		t.Errorf("unit A got %+v", a.Changes)
 	}
 }
+
+// TestConsoleVerifiesPrintedCodes: a reviewer types a printed filing's
+// verification code into the console and learns which revision it is and
+// whether it is still current; a paper whose digest differs is refused.
+func TestConsoleVerifiesPrintedCodes(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	rc1 := fx.submit(fx.clerkA, f, http.StatusCreated)
+	code1 := app.PrintCode{RevisionID: f.Revision.ID, Revision: 1, BodySHA256: rc1.BodySHA256}.String()
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	check := func(code string, want ...string) {
+		t.Helper()
+		if r := b.get("/console/verify?code=" + url.QueryEscape(code)); r.StatusCode != http.StatusOK {
+			t.Fatalf("verify %s: %d", code, r.StatusCode)
+		}
+		for _, w := range want {
+			if !strings.Contains(b.last, w) {
+				t.Errorf("verify %s: the page lacks %q", code, w)
+			}
+		}
+	}
+	check(code1, "核验通过", "第 1 版", f.Declaration.ProjectName, fx.unitA.Name, "/console/filings/"+f.ID)
+
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充绩效指标", http.StatusOK)
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Indicators = "事件按时办结率不低于 95%"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	check(code1, "不是现行版本", "现为第 2 版")
+
+	altered, _ := app.ParsePrintCode(code1)
+	altered.BodySHA256 = "000000000000"
+	check(altered.String(), "正文摘要不符")
+	check("nonsense", "核验码")
+	if strings.Contains(b.last, "核验通过") {
+		t.Error("a malformed code verified")
+	}
+}

@@ -228,6 +228,13 @@ func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attach
 	return a, f, st.ModTime(), nil
 }
 
+func (c core) Verify(ctx context.Context, token, code string) (protocol.Verification, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return protocol.Verification{}, err
+	}
+	return c.s.verify(code)
+}
+
 func (c core) PDF(ctx context.Context, token, id, rev string) ([]byte, string, []rune, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, "", nil, err

@@ -29,9 +29,20 @@ var printFonts = sync.OnceValues(func() (*pdf.Fonts, error) {
 // that matches no received revision, or whose digest differs from the
 // revision's body, is not found: the paper is not what the bureau received.
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request, c *caller) error {
-	code, err := app.ParsePrintCode(r.PathValue("code"))
+	v, err := s.verify(r.PathValue("code"))
 	if err != nil {
 		return err
+	}
+	s.writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// verify finds the received revision a printed verification code belongs
+// to; the API and the review console both ask it.
+func (s *Server) verify(text string) (protocol.Verification, error) {
+	code, err := app.ParsePrintCode(text)
+	if err != nil {
+		return protocol.Verification{}, err
 	}
 	var v protocol.Verification
 	err = s.db.View(func(txn *badger.Txn) error {
@@ -74,10 +85,9 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request, c *caller)
 		return app.Errorf(app.ENOTFOUND, "核验码 %s 不对应数管局收到的任何材料：请核对核验码，或该纸质件不是报送的版本", code)
 	})
 	if err != nil {
-		return fmt.Errorf("verify %s: %w", code, err)
+		return protocol.Verification{}, fmt.Errorf("verify %s: %w", code, err)
 	}
-	s.writeJSON(w, http.StatusOK, v)
-	return nil
+	return v, nil
 }
 
 // handleReviewPDF prints one received revision of a filing, with its

@@ -43,6 +43,9 @@ type Backend interface {
 	Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, revisionID string, transitions int) (protocol.DecisionResponse, error)
 	// Attachment opens an attachment of a filing's current revision.
 	Attachment(ctx context.Context, token, id, sha256 string) (app.Attachment, io.ReadSeekCloser, time.Time, error)
+	// Verify finds the received revision a printed verification code
+	// belongs to, and whether it is still the filing's current one.
+	Verify(ctx context.Context, token, code string) (protocol.Verification, error)
 	// PDF prints revision rev of a filing (its number, "2") as received,
 	// with its verification code: the file, a name for it and the
 	// characters no font could print.

@@ -69,7 +69,7 @@ func New(b Backend, log *slog.Logger) *Console {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, p := range []string{"login", "queue", "filing", "overview", "notices", "error"} {
+	for _, p := range []string{"login", "queue", "filing", "overview", "notices", "verify", "error"} {
 		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/doc.html", "templates/"+p+".html"))
 	}
 	static, _ := fs.Sub(files, "static")
@@ -88,6 +88,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
+	c.mux.Handle("GET /console/verify", c.authed(c.verify))
 	c.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
 	})
