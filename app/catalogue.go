@@ -194,6 +194,8 @@ func (r *Resource) Validate() []FieldError {
 	}
 	if isBlank(r.ProviderCode) {
 		p.Add("provider_code", "请填写%s的提供方代码（统一社会信用代码或机构代码）", who)
+	} else if why := ProviderCodeProblem(r.ProviderCode); why != "" {
+		p.Add("provider_code", "%s的提供方代码%s", who, why)
 	}
 	switch n := runeLen(strings.TrimSpace(r.Abstract)); {
 	case n == 0:
@@ -398,6 +400,8 @@ func (c *Catalogue) Validate() error {
 	}
 	if isBlank(c.ProviderCode) {
 		p.Add("provider_code", "请填写提供方代码（统一社会信用代码或机构代码）")
+	} else if why := ProviderCodeProblem(c.ProviderCode); why != "" {
+		p.Add("provider_code", "提供方代码%s", why)
 	}
 	if len(c.Entries) == 0 {
 		p.Add("entries", "请至少登记一条信息资源")

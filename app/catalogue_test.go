@@ -16,10 +16,10 @@ func validCatalogue() *Catalogue {
 		Title:        "城关镇智慧社区综合服务平台政务数据共享资源目录",
 		ProjectName:  "城关镇智慧社区综合服务平台",
 		ProviderName: "霍邱县城关镇人民政府",
-		ProviderCode: "11341522003012345X",
+		ProviderCode: "113415220030123450",
 		Entries: []Resource{{
 			Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "户政管理大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "户政管理大队",
 			Abstract:    "城关镇辖区户籍人口的姓名、身份号码、出生日期和户籍地址，用于社区居民服务事项办理。",
 			FormatClass: FormatDatabase, FormatType: "301",
 			Items: []DataItem{
@@ -34,7 +34,7 @@ func validCatalogue() *Catalogue {
 			UpdateCycle: UpdateDaily, PublishDate: "2027-03-01", RelatedCodes: []string{"203001/000003"},
 		}, {
 			Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息",
-			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X", Office: "社会事务办公室",
+			ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450", Office: "社会事务办公室",
 			Abstract:    "网格员上报的社区事件及其办理情况。",
 			FormatClass: FormatSpreadsheet, FormatType: "203",
 			Items: []DataItem{
@@ -47,7 +47,7 @@ func validCatalogue() *Catalogue {
 			Open: true, OpenCondition: "按月公开汇总统计数据，不含个人信息", UpdateCycle: UpdateMonthly,
 		}, {
 			Category: "203001", Sequence: "000003", Name: "城关镇低保对象家庭经济状况核对信息",
-			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876K",
+			ProviderName: "霍邱县民政局", ProviderCode: "11341522003039876L",
 			Abstract:    "低保申请家庭的收入、财产核对结果。",
 			FormatClass: FormatDatabase, FormatType: "302",
 			Items: []DataItem{
@@ -268,6 +268,11 @@ func TestCatalogueValidate(t *testing.T) {
 		{"demand code optional", func(c *Catalogue) { c.Demands[0].ResourceCode = "" }, "", nil},
 		{"demand frequency unknown", func(c *Catalogue) { c.Demands[0].Frequency = "hourly" }, "频度", []string{"demands[0].frequency"}},
 		{"demand usage unknown", func(c *Catalogue) { c.Demands[0].Usage = "ftp" }, "使用方式", []string{"demands[0].usage"}},
+		{"provider code with a wrong check character", func(c *Catalogue) { c.ProviderCode = "11341522003012345X" },
+			"提供方代码不是有效的统一社会信用代码：第 18 位校验位不符", []string{"provider_code"}},
+		{"resource provider code mistyped", func(c *Catalogue) { c.Entries[0].ProviderCode = "11341522003612345E" },
+			"的提供方代码不是有效的统一社会信用代码", []string{"entries[0].provider_code"}},
+		{"province institution code", func(c *Catalogue) { c.Entries[0].ProviderCode = "34152200-1" }, "", nil},
 		{"no lists at all", func(c *Catalogue) {
 			c.Demands, c.Duties, c.Negatives = nil, nil, nil
 			c.Entries = c.Entries[1:2]

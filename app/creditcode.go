@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // creditAlphabet is the character set of GB 32100-2015 with the value of each
@@ -45,4 +46,30 @@ func CreditCodeProblem(s string) string {
 		return "第 18 位校验位不符，代码中可能有字符输错，请逐位核对"
 	}
 	return ""
+}
+
+// ProviderCodeProblem checks a 信息资源提供方代码: a code of 18 characters,
+// or one of 15 to 20 letters and digits, is taken for a 统一社会信用代码 and
+// must have its form (CreditCodeProblem); other codes are the province's
+// own institution codes (省定机构代码), whose form is not known here. It
+// returns "" or what is wrong.
+func ProviderCodeProblem(v string) string {
+	v = strings.TrimSpace(v)
+	n := utf8.RuneCountInString(v)
+	if n != 18 && (n < 15 || n > 20 || !alnum(v)) {
+		return ""
+	}
+	if why := CreditCodeProblem(v); why != "" {
+		return "不是有效的统一社会信用代码：" + why
+	}
+	return ""
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }

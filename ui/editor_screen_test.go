@@ -128,7 +128,7 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 		t.Fatal("新建共享资源目录 did not open the catalogue editor")
 	}
 	test.Type(h.entry("title"), "都城镇智慧社区项目政务数据共享资源目录")
-	test.Type(h.entry("provider_code"), "11445322007083123X")
+	test.Type(h.entry("provider_code"), "11445322007083123G")
 
 	h.e.jump("entries")
 	test.Tap(c.addEntry)

@@ -11,10 +11,10 @@ import (
 func catalogueBody() app.Body {
 	c := &app.Catalogue{
 		Title: "城关镇智慧社区综合服务平台政务数据共享资源目录", ProjectName: "城关镇智慧社区综合服务平台",
-		ProviderName: "霍邱县城关镇人民政府", ProviderCode: "11341522003012345X",
+		ProviderName: "霍邱县城关镇人民政府", ProviderCode: "113415220030123450",
 		Entries: []app.Resource{{
 			Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息",
-			ProviderName: "霍邱县公安局", ProviderCode: "113415220036123456", Office: "户政管理大队",
+			ProviderName: "霍邱县公安局", ProviderCode: "11341522003612345F", Office: "户政管理大队",
 			Abstract:    "城关镇辖区户籍人口的姓名、身份号码、出生日期和户籍地址，用于社区居民服务事项办理。",
 			FormatClass: app.FormatDatabase, FormatType: "301",
 			Items: []app.DataItem{{Name: "姓名", DataType: app.DataChar, Length: 50},

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"egovdesk/app"
 )
@@ -15,29 +14,13 @@ import (
 // shows or stores a long code typed into a number cell: 1.13415220036123E+17.
 var sciNotation = regexp.MustCompile(`^[+-]?\d+(\.\d+)?[eE][+-]?\d+$`)
 
-// providerCodeProblem checks a 信息资源提供方代码: a code of 18 characters,
-// or one of 15 to 20 letters and digits, is taken for a 统一社会信用代码 and
-// must have its form (app.CreditCodeProblem); other codes are the
-// province's own institution codes (省定机构代码), whose form Import does
-// not know. It returns "" or what is wrong, to follow the cell's value.
+// providerCodeProblem is app.ProviderCodeProblem with what the clerk does
+// next, to follow the cell's value.
 func providerCodeProblem(v string) string {
-	n := utf8.RuneCountInString(v)
-	if n != 18 && (n < 15 || n > 20 || !alnum(v)) {
-		return ""
-	}
-	if why := app.CreditCodeProblem(v); why != "" {
-		return "不是有效的统一社会信用代码：" + why + "。请按营业执照或事业单位法人证书核对后重新输入"
+	if why := app.ProviderCodeProblem(v); why != "" {
+		return why + "。请按营业执照或事业单位法人证书核对后重新输入"
 	}
 	return ""
-}
-
-func alnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			return false
-		}
-	}
-	return true
 }
 
 // classLevels are the split classification columns of the widely
