@@ -157,6 +157,7 @@ type SyncStatus struct {
 	Online      bool
 	Syncing     bool
 	NeedsLogin  bool
+	NeedsAction bool // retried, but the clerk (or the bureau's IT) must act: a certificate, a new version
 	Waiting     int
 	LastSuccess time.Time
 	LastError   string // plain Chinese, "" after a success; NextRetry says when it is retried

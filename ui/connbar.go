@@ -92,10 +92,11 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	if reason != "" && !st.NextRetry.IsZero() {
 		reason += fmt.Sprintf(T("（%s 自动重试）"), clock(st.NextRetry, b.u.now()))
 	}
-	// Red only for what the clerk must do (log in again); a failure the
-	// loop retries by itself (offline, the bureau busy) waits calmly.
+	// Red only for what the clerk must do (log in again, trust the bureau's
+	// certificate, install the new version); a failure the loop retries by
+	// itself (offline, the bureau busy) waits calmly.
 	b.reason.Importance = widget.WarningImportance
-	if st.NeedsLogin {
+	if st.NeedsLogin || st.NeedsAction {
 		b.reason.Importance = widget.DangerImportance
 	}
 	b.reason.SetText(reason)

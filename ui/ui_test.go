@@ -126,4 +126,8 @@ func TestConnBarKeepsRedForTheClerk(t *testing.T) {
 	if b.reason.Importance != widget.DangerImportance {
 		t.Errorf("a failure that needs the clerk is not red: %q", b.reason.Text)
 	}
+	b.update(SyncStatus{Connected: true, NeedsAction: true, LastError: "数管局服务器的证书不受信任", NextRetry: retry}, app.Counts{Outbox: 1})
+	if b.reason.Importance != widget.DangerImportance {
+		t.Errorf("a certificate the clerk must trust is not red: %q", b.reason.Text)
+	}
 }

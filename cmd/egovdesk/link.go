@@ -337,7 +337,7 @@ func (l *link) Status() ui.SyncStatus {
 	}
 	st := s.Status()
 	out := ui.SyncStatus{Connected: true, Online: st.Online, Syncing: st.Syncing, NeedsLogin: st.NeedsLogin,
-		Waiting: st.Waiting, LastSuccess: st.LastSuccess, LastError: st.Cause, NextRetry: st.NextRetry}
+		NeedsAction: st.NeedsAction, Waiting: st.Waiting, LastSuccess: st.LastSuccess, LastError: st.Cause, NextRetry: st.NextRetry}
 	if st.NeedsLogin && out.LastError == "" {
 		out.LastError = "登录已失效，请重新登录"
 	}

@@ -154,6 +154,20 @@ func (e *Error) Message() string {
 	return protocol.Title(protocol.CodeOf(e.Status))
 }
 
+// NeedsAction reports whether err, though retried, will not mend by itself:
+// the bureau's TLS certificate is not trusted (expired, another name, an
+// unknown issuer: the clerk must import or confirm it, or the bureau's IT
+// must renew it) or the bureau requires a newer client (the clerk must
+// install it). The UI shows these in red, as what the clerk has to act on.
+func NeedsAction(err error) bool {
+	var ce *CertError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var e *Error
+	return errors.As(err, &e) && e.Code() == protocol.CodeClientOutdated
+}
+
 // Classify returns the class of err: ClassNone for nil, the class of the
 // *Error in its chain, ClassRetry for a context deadline (a timeout), and
 // ClassPermanent for anything else — a local fault that retrying will not

@@ -15,6 +15,7 @@ type Status struct {
 	Syncing     bool      // a pass is under way
 	Online      bool      // the last request reached the bureau and it answered
 	NeedsLogin  bool      // the bureau refused the token: log in, then Kick
+	NeedsAction bool      // the last failure is retried but will not mend by itself (client.NeedsAction)
 	Waiting     int       // items in the outbox (sending, failed and quarantined included)
 	LastSuccess time.Time // end of the last pass that pushed and pulled without error
 	LastError   string    // why the last pass stopped, in plain Chinese, and when it is retried; "" after a success

@@ -346,10 +346,11 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		if err == nil {
-			st.Online, st.NeedsLogin, st.LastError, st.Cause, st.LastSuccess = true, false, "", "", now
+			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, false, "", "", now
 			return
 		}
 		st.LastError, st.Cause = describe(err, wait), describe(err, 0)
+		st.NeedsAction = client.NeedsAction(err)
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
