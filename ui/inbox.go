@@ -71,9 +71,20 @@ func (s *inboxScreen) reloadIfShown() {
 	}
 }
 
-// reload reads the inbox (its entries are few) and shows it.
+// reload reads the inbox off the Fyne thread and shows it.
 func (s *inboxScreen) reload() {
-	msgs, err := s.u.store.Inbox(s.u.ctx)
+	s.u.goWait(func(ctx context.Context) {
+		msgs, err := s.u.store.Inbox(ctx)
+		s.u.do(func() {
+			if s.shown {
+				s.showAll(msgs, err)
+			}
+		})
+	})
+}
+
+// showAll shows what reload read.
+func (s *inboxScreen) showAll(msgs []app.Message, err error) {
 	if err != nil {
 		s.empty.SetText(errorText(err))
 		return

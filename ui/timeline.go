@@ -53,6 +53,12 @@ func (t *timelineScreen) object() fyne.CanvasObject { return t.obj }
 
 func (t *timelineScreen) open(id string) {
 	t.id, t.shown = id, true
+	// Nothing of the filing shown before shows while this one is read.
+	t.title.SetText(T("正在读取…"))
+	t.state.SetText("")
+	t.events.RemoveAll()
+	t.revise.Hide()
+	t.edit.Hide()
 	t.reload()
 }
 
@@ -62,19 +68,36 @@ func (t *timelineScreen) reloadIfShown() {
 	}
 }
 
-// reload reads the filing, its revisions and its send state (small reads of
-// one filing) and shows them.
+// reload reads the filing, its revisions and its send state off the Fyne
+// thread and shows them, unless another filing was opened meanwhile.
 func (t *timelineScreen) reload() {
-	ctx := t.u.ctx
-	f, err := t.u.store.Get(ctx, t.id)
+	id := t.id
+	t.u.goWait(func(ctx context.Context) {
+		f, err := t.u.store.Get(ctx, id)
+		var (
+			revs []app.RevisionInfo
+			send app.Send
+		)
+		if err == nil {
+			revs, _ = t.u.store.Revisions(ctx, id)
+			send, _ = t.u.store.Send(ctx, id)
+		}
+		t.u.do(func() {
+			if t.id == id && t.shown {
+				t.show(f, revs, send, err)
+			}
+		})
+	})
+}
+
+// show shows what reload read.
+func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.Send, err error) {
 	if err != nil {
 		t.title.SetText(errorText(err))
 		t.events.RemoveAll()
 		return
 	}
 	t.f = f
-	revs, _ := t.u.store.Revisions(ctx, t.id)
-	send, _ := t.u.store.Send(ctx, t.id)
 	title := f.Title()
 	if title == "" {
 		title = T("（未命名）")

@@ -186,6 +186,7 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 
 	// The timeline, and a new revision.
 	d.ui.OpenTimeline(f.ID)
+	d.eventually(t, "the timeline read", func() bool { return c.hasButton("修改后重新提交") }) // read off the Fyne thread
 	if txt := c.pane(comment); !strings.Contains(txt, comment) {
 		t.Errorf("timeline lacks the comment:\n%s", txt)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -117,12 +118,18 @@ func (c *clerk) hasButton(label string) bool {
 // button returns the button labelled label, in the topmost dialog first.
 func (c *clerk) button(label string) *widget.Button {
 	c.tb.Helper()
-	c.d.pump()
-	b := first(c, func(b *widget.Button) bool { return b.Text == label })
-	if b == nil {
-		c.tb.Fatalf("no button %q on screen:\n%s", label, c.text())
+	var b *widget.Button
+	// A screen reads the store off the Fyne thread: wait for it, as a
+	// clerk waits for the screen to fill.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		c.d.pump()
+		if b = first(c, func(b *widget.Button) bool { return b.Text == label }); b != nil {
+			return b
+		}
+		if time.Now().After(deadline) {
+			c.tb.Fatalf("no button %q on screen:\n%s", label, c.text())
+		}
 	}
-	return b
 }
 
 // tap taps the button labelled label and runs what it queued.
@@ -169,13 +176,16 @@ func (c *clerk) tapText(what string, match func(string) bool) {
 			}
 		}
 	}
-	for _, l := range c.layers() {
-		if visit(l, nil); hit != nil {
-			break
+	for deadline := time.Now().Add(5 * time.Second); hit == nil; time.Sleep(2 * time.Millisecond) {
+		c.d.pump()
+		for _, l := range c.layers() {
+			if visit(l, nil); hit != nil {
+				break
+			}
 		}
-	}
-	if hit == nil {
-		c.tb.Fatalf("nothing to tap showing %s:\n%s", what, c.text())
+		if hit == nil && time.Now().After(deadline) {
+			c.tb.Fatalf("nothing to tap showing %s:\n%s", what, c.text())
+		}
 	}
 	hit.Tapped(&fyne.PointEvent{})
 	c.d.pump()
