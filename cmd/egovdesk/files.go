@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
 	"github.com/ncruces/zenity"
 
 	"egovdesk/ui"
@@ -14,33 +16,57 @@ import (
 // nativeFiles shows the desktop's own file dialogs through zenity: the
 // Windows common dialog, and on UOS/Kylin/Debian the GTK chooser of the
 // zenity (or qarma, matedialog) program. Where neither exists it fails and
-// the UI falls back to Fyne's dialog.
-type nativeFiles struct{}
+// the UI falls back to Fyne's dialog. The dialogs are modal to the
+// client's window (attached to it), so they stay above it and cannot be
+// lost behind it.
+type nativeFiles struct{ win fyne.Window }
 
 var _ ui.Files = nativeFiles{}
 
-// newFiles returns the native dialogs, or nil when the desktop has none.
-func newFiles() ui.Files {
+// newFiles returns the native dialogs for w, or nil when the desktop has
+// none.
+func newFiles(w fyne.Window) ui.Files {
 	if !zenity.IsAvailable() {
 		return nil
 	}
-	return nativeFiles{}
+	return nativeFiles{win: w}
 }
 
-// Open implements ui.Files.
-func (nativeFiles) Open(ctx context.Context, title string, f ui.FileFilter) (string, error) {
-	path, err := zenity.SelectFile(zenity.Context(ctx), zenity.Title(title), filters(f))
+// Open implements ui.Files. It is called off the Fyne thread.
+func (n nativeFiles) Open(ctx context.Context, title string, f ui.FileFilter) (string, error) {
+	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), filters(f))
+	path, err := zenity.SelectFile(opts...)
 	return chosen(path, err)
 }
 
-// Save implements ui.Files.
-func (nativeFiles) Save(ctx context.Context, title, name string, f ui.FileFilter) (string, error) {
-	path, err := zenity.SelectFileSave(zenity.Context(ctx), zenity.Title(title), zenity.Filename(name),
+// Save implements ui.Files. It is called off the Fyne thread.
+func (n nativeFiles) Save(ctx context.Context, title, name string, f ui.FileFilter) (string, error) {
+	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), zenity.Filename(name),
 		zenity.ConfirmOverwrite(), filters(f))
+	path, err := zenity.SelectFileSave(opts...)
 	if err == nil && path != "" && len(f.Exts) > 0 && filepath.Ext(path) == "" {
 		path += f.Exts[0] // the GTK chooser does not add the extension
 	}
 	return chosen(path, err)
+}
+
+// parent returns the options that make a dialog modal to the client's
+// window: its X11 window ID or Windows HWND, read on the Fyne thread. On
+// Wayland, macOS or without a window the dialog is only a modal hint.
+func (n nativeFiles) parent() []zenity.Option {
+	opts := []zenity.Option{zenity.Modal()}
+	nw, ok := n.win.(driver.NativeWindow)
+	if !ok {
+		return opts
+	}
+	fyne.DoAndWait(func() {
+		nw.RunNative(func(ctx any) {
+			if o := attachOption(ctx); o != nil {
+				opts = append(opts, o)
+			}
+		})
+	})
+	return opts
 }
 
 // chosen turns a dialog's answer into Files' form: "" for a cancel.

@@ -75,7 +75,7 @@ func main() {
 	services := startDeskServices(log)
 	defer services.Close()
 	tray := &trayText{}
-	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles(), focusTick: inputSpotTick(a, w)}
+	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles(w), focusTick: inputSpotTick(a, w)}
 	services.options(&o)
 	d, err := openDesk(a, w, dir, o)
 	if err != nil {
