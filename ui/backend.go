@@ -44,6 +44,10 @@ type Store interface {
 	// aside (app.SendQuarantined) back in the queue, after the clerk dealt with
 	// the reason.
 	Retry(ctx context.Context, id string) error
+	// DeleteDraft moves a draft that was never submitted to the trash
+	// (EINVALID for any other filing); RestoreDraft takes it back.
+	DeleteDraft(ctx context.Context, id string) error
+	RestoreDraft(ctx context.Context, id string) error
 	// Revisions returns the filing's submitted revisions, oldest first.
 	Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error)
 	// Inbox returns the decisions and notices, newest first.

@@ -22,7 +22,8 @@ import (
 // filters by kind, status and plan year, a virtualised list (only the rows
 // on screen exist as widgets) and the profile's upcoming deadlines.
 type homeScreen struct {
-	u *UI
+	undo *undoBar // 撤销 after a draft was deleted
+	u    *UI
 
 	counts    *widget.Label
 	search    *widget.Entry
@@ -91,7 +92,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.kind, h.status, h.year), h.search)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
+	h.undo = newUndoBar(u)
+	top := container.NewVBox(h.undo.obj, container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
 	sideScroll := container.NewVScroll(container.NewPadded(side))
 	sideScroll.SetMinSize(fyne.NewSize(300, 0))

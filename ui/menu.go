@@ -19,6 +19,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file.Label = T("文件")
 	file.Items = append(file.Items,
 		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: T("删除当前草稿…"), Action: u.deleteCurrentDraft},
+		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("设置"), Action: u.showSettings},
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.app.Quit},

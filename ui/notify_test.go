@@ -329,7 +329,13 @@ func (s *fakeStore) Send(ctx context.Context, id string) (app.Send, error) {
 	_, err := s.Get(ctx, id) // like the real store: no summary, no send state
 	return app.Send{}, err
 }
-func (s *fakeStore) Retry(context.Context, string) error                           { return nil }
+func (s *fakeStore) Retry(context.Context, string) error { return nil }
+func (s *fakeStore) DeleteDraft(context.Context, string) error {
+	return app.Errorf(app.EINVALID, "not in this fake")
+}
+func (s *fakeStore) RestoreDraft(context.Context, string) error {
+	return app.Errorf(app.ENOTFOUND, "not in this fake")
+}
 func (s *fakeStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) { return nil, nil }
 func (s *fakeStore) Inbox(context.Context) ([]app.Message, error)                  { return slices.Clone(s.inbox), nil }
 func (s *fakeStore) Subscribe(context.Context, func())                             {}

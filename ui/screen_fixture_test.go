@@ -36,6 +36,7 @@ type memStore struct {
 	send      map[string]app.Send
 	submitted []string // IDs, in the order submitted
 	imported  []string // paths imported into the attachment store
+	trash     map[string]*app.Filing
 	subs      []func()
 }
 
@@ -156,6 +157,42 @@ func (s *memStore) Send(_ context.Context, id string) (app.Send, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.send[id], nil
+}
+
+func (s *memStore) DeleteDraft(_ context.Context, id string) error {
+	s.mu.Lock()
+	f, ok := s.filings[id]
+	switch {
+	case !ok:
+		s.mu.Unlock()
+		return app.Errorf(app.ENOTFOUND, "没有这份材料")
+	case f.Status != app.StatusDraft || f.Revision.Submitted():
+		s.mu.Unlock()
+		return app.Errorf(app.EINVALID, "已提交过，不能删除")
+	}
+	if s.trash == nil {
+		s.trash = map[string]*app.Filing{}
+	}
+	s.trash[id] = f
+	delete(s.filings, id)
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+func (s *memStore) RestoreDraft(_ context.Context, id string) error {
+	s.mu.Lock()
+	f, ok := s.trash[id]
+	if ok {
+		s.filings[id] = f
+		delete(s.trash, id)
+	}
+	s.mu.Unlock()
+	if !ok {
+		return app.Errorf(app.ENOTFOUND, "回收站里没有这份草稿")
+	}
+	s.changed()
+	return nil
 }
 
 func (s *memStore) Retry(context.Context, string) error { return nil }

@@ -37,6 +37,7 @@ import (
 //	ii/<entry id>                 → the entry's i/ key
 //	iu/<entry id>                 → filing ID; present while the entry is unread
 //	rc/<id>/<revision id>         the bureau's receipt, not yet folded into s/ and x/ (schema 3; see receipt.go)
+//	t/<id>                        a deleted draft: deletion time and its d/ value (see trash.go)
 const (
 	keySchema      = "meta/schema"
 	keyCursor      = "meta/cursor"

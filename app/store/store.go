@@ -201,6 +201,10 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	if _, err := s.emptyTrash(context.Background(), s.now().Add(-TrashRetention)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	s.foldDue = time.Now() // receipts the last run left: on the first tick, off the start-up path
 	if !c.inMemory {
 		s.wg.Add(1)

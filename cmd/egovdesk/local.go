@@ -31,6 +31,10 @@ func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { retur
 
 func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }
 
+func (l *local) DeleteDraft(ctx context.Context, id string) error { return l.st.DeleteDraft(ctx, id) }
+
+func (l *local) RestoreDraft(ctx context.Context, id string) error { return l.st.RestoreDraft(ctx, id) }
+
 func (l *local) Submit(ctx context.Context, id, actor string, now time.Time) error {
 	_, err := l.st.Submit(ctx, id, actor, now)
 	return err
