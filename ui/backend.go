@@ -44,6 +44,9 @@ type Store interface {
 	// aside (app.SendQuarantined) back in the queue, after the clerk dealt with
 	// the reason.
 	Retry(ctx context.Context, id string) error
+	// Backup writes a backup of everything this computer holds (filings,
+	// attachments, the bureau's address and certificates) to path.
+	Backup(ctx context.Context, path string) error
 	// DeleteDraft moves a draft that was never submitted to the trash
 	// (EINVALID for any other filing); RestoreDraft takes it back.
 	DeleteDraft(ctx context.Context, id string) error

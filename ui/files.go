@@ -26,6 +26,7 @@ var (
 	filterMaterials = FileFilter{Name: "材料文件（PDF、OFD、图片、Word、Excel）",
 		Exts: []string{".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".zip"}}
 	filterWorkbook = FileFilter{Name: "Excel 工作簿（.xlsx）", Exts: []string{".xlsx"}}
+	filterBackup   = FileFilter{Name: "egovdesk 备份文件（.egovbak）", Exts: []string{".egovbak"}}
 )
 
 // accepts reports whether path has one of f's extensions.

@@ -20,6 +20,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file.Items = append(file.Items,
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("删除当前草稿…"), Action: u.deleteCurrentDraft},
+		&fyne.MenuItem{Label: T("备份到文件…"), Action: u.backupToFile},
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("设置"), Action: u.showSettings},
 		fyne.NewMenuItemSeparator(),

@@ -330,6 +330,10 @@ func (s *fakeStore) Send(ctx context.Context, id string) (app.Send, error) {
 	return app.Send{}, err
 }
 func (s *fakeStore) Retry(context.Context, string) error { return nil }
+func (s *fakeStore) Backup(context.Context, string) error {
+	return app.Errorf(app.EUNAVAILABLE, "no backups in this fake")
+}
+
 func (s *fakeStore) DeleteDraft(context.Context, string) error {
 	return app.Errorf(app.EINVALID, "not in this fake")
 }

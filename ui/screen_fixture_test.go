@@ -159,6 +159,10 @@ func (s *memStore) Send(_ context.Context, id string) (app.Send, error) {
 	return s.send[id], nil
 }
 
+func (s *memStore) Backup(context.Context, string) error {
+	return app.Errorf(app.EUNAVAILABLE, "no backups in this fake")
+}
+
 func (s *memStore) DeleteDraft(_ context.Context, id string) error {
 	s.mu.Lock()
 	f, ok := s.filings[id]

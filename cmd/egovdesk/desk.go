@@ -66,7 +66,7 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 	if err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
-	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs}, Link: l, Excel: workbooks{}, Files: o.files, FocusTick: o.focusTick, Profiles: profiles,
+	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, FocusTick: o.focusTick, Profiles: profiles,
 		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
 	return &desk{store: st, blobs: blobs, link: l, ui: u}, nil
 }

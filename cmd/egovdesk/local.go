@@ -15,6 +15,7 @@ import (
 type local struct {
 	st    *store.Store
 	blobs *syncer.BlobDir
+	dir   string // the data directory
 }
 
 var _ ui.Store = (*local)(nil)
@@ -30,6 +31,8 @@ func (l *local) Anchors(ctx context.Context) ([]app.FilingAnchors, error) { retu
 func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { return l.st.Get(ctx, id) }
 
 func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }
+
+func (l *local) Backup(_ context.Context, path string) error { return writeBackup(path, l.dir, l.st) }
 
 func (l *local) DeleteDraft(ctx context.Context, id string) error { return l.st.DeleteDraft(ctx, id) }
 

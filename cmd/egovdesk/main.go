@@ -45,10 +45,22 @@ func main() {
 	data := flag.String("data", os.Getenv("EGOVDESK_DATA"), "data directory (env EGOVDESK_DATA)")
 	show := flag.String("show", "", "open a screen at start, for demos and screenshots: inbox, filing:ID, submit:ID (the problem list), timeline:ID")
 	showVersion := flag.Bool("version", false, "print the version and exit")
+	restore := flag.String("restore", "", "restore a backup file (.egovbak, from 文件 → 备份到文件…) into the data directory, which must hold no filings yet, then start")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version.String("egovdesk"))
 		return
+	}
+	if *restore != "" {
+		dir := *data
+		if dir == "" {
+			dir = defaultDataDir()
+		}
+		if err := restoreBackup(*restore, dir); err != nil {
+			fmt.Fprintln(os.Stderr, "恢复失败："+app.ErrorMessage(err))
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "已从 %s 恢复到 %s\n", *restore, dir)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Before Fyne starts GLFW, which reads the locale and XMODIFIERS once.

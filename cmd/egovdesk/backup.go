@@ -1,0 +1,234 @@
+package main
+
+import (
+	"archive/zip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/version"
+)
+
+// A backup file (.egovbak) is a zip of one data directory:
+//
+//	manifest.json         what and when (backupManifest)
+//	store.badger          the store, in Badger's backup format (store.Backup)
+//	attachments/<sha256>  every attachment file, named by its content hash
+//	session.json, profile.json, trust.json
+//	                      the bureau's address, the cached rule profile and
+//	                      the trusted certificates; never the login token
+//
+// The store is one consistent snapshot; attachments are written once and
+// never change, so copying them after the snapshot loses none it names.
+const backupExt = ".egovbak"
+
+var backupSettings = []string{sessionFile, profileFile, trustFile}
+
+type backupManifest struct {
+	Format      int       `json:"format"` // 1
+	Created     time.Time `json:"created"`
+	Client      string    `json:"client"`
+	Attachments int       `json:"attachments"`
+}
+
+var shaName = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// writeBackup writes the backup of the data directory dir, whose store st
+// is open, to path: through a temporary file renamed into place, so a
+// failed or interrupted backup never leaves a truncated file under the name.
+func writeBackup(path, dir string, st *store.Store) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".egovdesk-backup-*")
+	if err != nil {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	z := zip.NewWriter(tmp)
+	w, err := z.Create("store.badger")
+	if err != nil {
+		return err
+	}
+	if err := st.Backup(w); err != nil {
+		return err
+	}
+	n := 0
+	ents, err := os.ReadDir(filepath.Join(dir, "attachments"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !shaName.MatchString(e.Name()) {
+			continue // a temporary file of an import under way
+		}
+		if err := copyInto(z, "attachments/"+e.Name(), filepath.Join(dir, "attachments", e.Name())); err != nil {
+			return err
+		}
+		n++
+	}
+	for _, name := range backupSettings {
+		if err := copyInto(z, name, filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	m, _ := json.MarshalIndent(backupManifest{Format: 1, Created: time.Now(), Client: version.String("egovdesk"), Attachments: n}, "", "  ")
+	if w, err = z.Create("manifest.json"); err != nil {
+		return err
+	}
+	if _, err := w.Write(m); err != nil {
+		return err
+	}
+	if err := z.Close(); err != nil {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write backup: %w", err)
+	}
+	return nil
+}
+
+func copyInto(z *zip.Writer, name, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w, err := z.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		return fmt.Errorf("write backup: %s: %w", name, err)
+	}
+	return nil
+}
+
+// restoreBackup restores the backup file at path into the data directory
+// dir, which must not hold a store yet (a new computer, or a store moved
+// aside). Every attachment is checked against its hash. On any failure
+// nothing is left in dir that was not there before.
+func restoreBackup(path, dir string) (err error) {
+	if _, err := os.Stat(filepath.Join(dir, "store")); err == nil {
+		return app.Errorf(app.EINVALID, "数据目录 %s 中已有材料，不能在其上恢复：请换一个空目录（--data），或先把现有的 store 目录移走", dir)
+	}
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "%s 不是 egovdesk 的备份文件（%v）", path, err)
+	}
+	defer z.Close()
+	var m backupManifest
+	files := map[string]*zip.File{}
+	for _, f := range z.File {
+		files[f.Name] = f
+	}
+	if mf := files["manifest.json"]; mf == nil || files["store.badger"] == nil {
+		return app.Errorf(app.EINVALID, "%s 不是 egovdesk 的备份文件（缺少 manifest.json 或 store.badger）", path)
+	} else if err := readZipJSON(mf, &m); err != nil || m.Format != 1 {
+		return app.Errorf(app.EINVALID, "%s 的备份格式无法识别（%v）", path, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	var written []string
+	defer func() {
+		if err != nil {
+			for _, p := range written {
+				os.RemoveAll(p)
+			}
+		}
+	}()
+	sf, err := files["store.badger"].Open()
+	if err != nil {
+		return err
+	}
+	written = append(written, filepath.Join(dir, "store"))
+	err = store.Restore(filepath.Join(dir, "store"), sf)
+	sf.Close()
+	if err != nil {
+		return err
+	}
+	att := filepath.Join(dir, "attachments")
+	if err := os.MkdirAll(att, 0o750); err != nil {
+		return err
+	}
+	for _, f := range z.File {
+		name, ok := strings.CutPrefix(f.Name, "attachments/")
+		if !ok {
+			continue
+		}
+		if !shaName.MatchString(name) {
+			return app.Errorf(app.EINVALID, "备份中的附件名 %q 不是内容摘要", f.Name)
+		}
+		dst := filepath.Join(att, name)
+		written = append(written, dst)
+		if err := extractChecked(f, dst, name); err != nil {
+			return err
+		}
+	}
+	for _, name := range backupSettings {
+		if f := files[name]; f != nil {
+			dst := filepath.Join(dir, name)
+			if _, err := os.Stat(dst); err == nil {
+				continue // this computer's own setting stays
+			}
+			written = append(written, dst)
+			if err := extractChecked(f, dst, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// extractChecked writes f to dst; with sum set, the bytes must hash to it.
+func extractChecked(f *zip.File, dst, sum string) error {
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), r); err != nil {
+		out.Close()
+		return fmt.Errorf("restore %s: %w", f.Name, err)
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if sum != "" && hex.EncodeToString(h.Sum(nil)) != sum {
+		return app.Errorf(app.EINVALID, "备份中的附件 %s 已损坏（内容与摘要不符）", sum[:12])
+	}
+	return nil
+}
+
+func readZipJSON(f *zip.File, v any) error {
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+}
