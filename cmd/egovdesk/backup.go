@@ -30,7 +30,7 @@ import (
 //
 // The store is one consistent snapshot; attachments are written once and
 // never change, so copying them after the snapshot loses none it names.
-const backupExt = ".egovbak"
+// The file's extension is .egovbak (ui's backup filter).
 
 var backupSettings = []string{sessionFile, profileFile, trustFile}
 
