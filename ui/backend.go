@@ -190,3 +190,14 @@ type Excel interface {
 	// Export writes c as a workbook.
 	Export(w io.Writer, c *app.Catalogue) error
 }
+
+// Backups are the automatic backups: once a day, into a folder the clerk
+// chose (a U disk, the unit's shared folder), the newest seven kept.
+type Backups interface {
+	// Auto returns the folder ("" when off), when the last automatic
+	// backup was written and why the last one failed ("" when it did not).
+	Auto() (folder string, last time.Time, problem string)
+	// SetAuto turns automatic backups on into folder, writing one at once,
+	// or off with "". It is called off the Fyne thread.
+	SetAuto(folder string) error
+}

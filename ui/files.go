@@ -53,6 +53,9 @@ type Files interface {
 	// Save returns the path the clerk chose to write name to, "" when
 	// cancelled. An error means no native dialog could be shown.
 	Save(ctx context.Context, title, name string, filter FileFilter) (string, error)
+	// Folder returns the path of a folder the clerk chose, "" when
+	// cancelled. An error means no native dialog could be shown.
+	Folder(ctx context.Context, title string) (string, error)
 }
 
 // openFile asks the clerk for a file to read and calls then with its path
@@ -166,4 +169,38 @@ func startIn(d *dialog.FileDialog) {
 			}
 		}
 	}
+}
+
+// chooseFolder asks the clerk for a folder and calls then with its path on
+// the Fyne thread. Nothing is called when the clerk cancels.
+func (u *UI) chooseFolder(title string, then func(path string)) {
+	if u.files == nil {
+		u.fyneFolder(title, then)
+		return
+	}
+	u.goWait(func(ctx context.Context) {
+		path, err := u.files.Folder(ctx, T(title))
+		u.do(func() {
+			switch {
+			case err != nil:
+				fyne.LogError("native folder dialog", err)
+				u.fyneFolder(title, then)
+			case path != "":
+				then(path)
+			}
+		})
+	})
+}
+
+// fyneFolder is chooseFolder with Fyne's dialog, opened large.
+func (u *UI) fyneFolder(title string, then func(path string)) {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		then(l.Path())
+	}, u.win)
+	d.SetTitleText(T(title))
+	d.Resize(u.dialogSize())
+	d.Show()
 }

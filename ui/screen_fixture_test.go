@@ -265,6 +265,8 @@ func (p *pickedFiles) Open(_ context.Context, _ string, f FileFilter) (string, e
 	return path, nil
 }
 
+func (p *pickedFiles) Folder(context.Context, string) (string, error) { return "", nil }
+
 func (p *pickedFiles) Save(context.Context, string, string, FileFilter) (string, error) {
 	return "", p.err
 }

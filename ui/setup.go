@@ -107,6 +107,9 @@ func (s *setupScreen) object() fyne.CanvasObject {
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
 			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改后界面立即切换语言。")))
+		if s.u.backups != nil {
+			parts = append(parts, widget.NewSeparator(), newAutoBackupPanel(s.u).obj)
+		}
 	}
 	title := T("设置")
 	if s.first {

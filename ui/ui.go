@@ -22,6 +22,9 @@ type Options struct {
 	Link  Link
 	Excel Excel // nil: no Excel import and export
 	Files Files // the desktop's file dialogs; nil: Fyne's
+	// Backups keeps a backup in a folder the clerk chose, once a day; nil:
+	// settings offer no automatic backup.
+	Backups Backups
 	// FocusTick runs on the Fyne thread at every look at the focus (see
 	// followFocus), for what else follows the text cursor: the input
 	// method's candidate window. nil: nothing.
@@ -56,6 +59,7 @@ type UI struct {
 	link      Link
 	excel     Excel
 	files     Files
+	backups   Backups
 	focusTick func()
 	profiles  map[string]*app.Profile
 	now       func() time.Time
@@ -99,7 +103,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.Notifier = fyneNotifier{app: a, do: o.Do}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
+	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)

@@ -23,6 +23,8 @@ import (
 type savedTo struct{ path string }
 
 func (s savedTo) Open(context.Context, string, ui.FileFilter) (string, error) { return "", nil }
+func (s savedTo) Folder(context.Context, string) (string, error)              { return "", nil }
+
 func (s savedTo) Save(context.Context, string, string, ui.FileFilter) (string, error) {
 	return s.path, nil
 }

@@ -513,6 +513,8 @@ func (p *pickedFiles) Open(_ context.Context, _ string, f ui.FileFilter) (string
 	return path, nil
 }
 
+func (p *pickedFiles) Folder(context.Context, string) (string, error) { return "", nil }
+
 func (p *pickedFiles) Save(context.Context, string, string, ui.FileFilter) (string, error) {
 	return "", p.err
 }

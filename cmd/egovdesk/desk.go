@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,10 +22,13 @@ import (
 // desk is the client wired together: the store, the attachment files, the
 // link to the bureau and the UI.
 type desk struct {
-	store *store.Store
-	blobs *syncer.BlobDir
-	link  *link
-	ui    *ui.UI
+	store   *store.Store
+	blobs   *syncer.BlobDir
+	link    *link
+	ui      *ui.UI
+	backups *autoBackup
+	stop    context.CancelFunc // the automatic backups' loop
+	loops   sync.WaitGroup
 }
 
 type deskOptions struct {
@@ -66,13 +71,30 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 	if err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
-	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, FocusTick: o.focusTick, Profiles: profiles,
+	backups, err := openAutoBackup(dir, st, o.now)
+	if err != nil {
+		l.Close()
+		return nil, errors.Join(err, st.Close())
+	}
+	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, FocusTick: o.focusTick, Profiles: profiles,
 		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
-	return &desk{store: st, blobs: blobs, link: l, ui: u}, nil
+	d := &desk{store: st, blobs: blobs, link: l, ui: u, backups: backups, stop: func() {}}
+	if o.loop {
+		ctx, cancel := context.WithCancel(context.Background())
+		d.stop = cancel
+		d.loops.Add(1)
+		go func() {
+			defer d.loops.Done()
+			backups.run(ctx, time.Hour)
+		}()
+	}
+	return d, nil
 }
 
 // Close stops the UI (storing the last edit), the sync loop and the store.
 func (d *desk) Close() error {
+	d.stop()
+	d.loops.Wait()
 	d.ui.Stop()
 	d.link.Close()
 	return d.store.Close()

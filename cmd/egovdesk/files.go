@@ -50,6 +50,13 @@ func (n nativeFiles) Save(ctx context.Context, title, name string, f ui.FileFilt
 	return chosen(path, err)
 }
 
+// Folder implements ui.Files. It is called off the Fyne thread.
+func (n nativeFiles) Folder(ctx context.Context, title string) (string, error) {
+	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), zenity.Directory())
+	path, err := zenity.SelectFile(opts...)
+	return chosen(path, err)
+}
+
 // parent returns the options that make a dialog modal to the client's
 // window: its X11 window ID or Windows HWND, read on the Fyne thread. On
 // Wayland, macOS or without a window the dialog is only a modal hint.

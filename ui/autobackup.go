@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// autoBackupPanel is the settings' 自动备份: where the daily backup goes,
+// when it last went, and why it failed.
+type autoBackupPanel struct {
+	u      *UI
+	obj    *fyne.Container
+	state  *widget.Label
+	choose *widget.Button
+	off    *widget.Button
+}
+
+func newAutoBackupPanel(u *UI) *autoBackupPanel {
+	p := &autoBackupPanel{u: u, state: &widget.Label{Wrapping: wrapping()}}
+	p.choose = &widget.Button{Text: T("选择备份文件夹…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onChoose}
+	p.off = &widget.Button{Text: T("停止自动备份"), Importance: widget.LowImportance, OnTapped: func() { p.set("") }}
+	p.obj = container.NewVBox(heading(T("自动备份")),
+		note(T("每天把本机的全部材料和附件备份一次到所选文件夹（U 盘或单位的共享文件夹），保留最近 7 份。换电脑后用 egovdesk --restore 恢复。")),
+		p.state, container.NewHBox(p.choose, p.off))
+	p.show()
+	return p
+}
+
+func (p *autoBackupPanel) show() {
+	folder, last, problem := p.u.backups.Auto()
+	switch {
+	case folder == "":
+		p.state.Importance = widget.MediumImportance
+		p.state.SetText(T("未开启自动备份。"))
+		p.off.Hide()
+	case problem != "":
+		p.state.Importance = widget.DangerImportance
+		p.state.SetText(Tf("备份到 %s 失败：%s", folder, problem))
+		p.off.Show()
+	case last.IsZero():
+		p.state.Importance = widget.MediumImportance
+		p.state.SetText(Tf("备份到 %s", folder))
+		p.off.Show()
+	default:
+		p.state.Importance = widget.SuccessImportance
+		p.state.SetText(Tf("备份到 %s，上次备份 %s", folder, clock(last, p.u.now())))
+		p.off.Show()
+	}
+}
+
+func (p *autoBackupPanel) onChoose() {
+	p.u.chooseFolder(T("选择备份文件夹"), p.set)
+}
+
+// set turns automatic backups on into folder (writing the first one now)
+// or off, off the Fyne thread.
+func (p *autoBackupPanel) set(folder string) {
+	p.choose.Disable()
+	if folder != "" {
+		p.state.SetText(T("正在备份…"))
+	}
+	p.u.goWait(func(context.Context) {
+		err := p.u.backups.SetAuto(folder)
+		p.u.do(func() {
+			p.choose.Enable()
+			p.show()
+			if err != nil {
+				p.u.showError(err)
+			}
+		})
+	})
+}
