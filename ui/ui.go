@@ -25,6 +25,10 @@ type Options struct {
 	// Backups keeps a backup in a folder the clerk chose, once a day; nil:
 	// settings offer no automatic backup.
 	Backups Backups
+	// Restore checks that the backup file at path can be restored here (a
+	// client with no filings yet) and has the client restore it and open
+	// again; nil: 文件 → 从备份恢复… only says how to restore.
+	Restore func(path string) error
 	// FocusTick runs on the Fyne thread at every look at the focus (see
 	// followFocus), for what else follows the text cursor: the input
 	// method's candidate window. nil: nothing.
@@ -60,6 +64,7 @@ type UI struct {
 	excel     Excel
 	files     Files
 	backups   Backups
+	restore   func(path string) error
 	focusTick func()
 	profiles  map[string]*app.Profile
 	now       func() time.Time
@@ -103,7 +108,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.Notifier = fyneNotifier{app: a, do: o.Do}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
+	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -128,7 +129,17 @@ func copyInto(z *zip.Writer, name, path string) error {
 // nothing is left in dir that was not there before.
 func restoreBackup(path, dir string) (err error) {
 	if _, err := os.Stat(filepath.Join(dir, "store")); err == nil {
-		return app.Errorf(app.EINVALID, "数据目录 %s 中已有材料，不能在其上恢复：请换一个空目录（--data），或先把现有的 store 目录移走", dir)
+		empty, err := storeEmpty(filepath.Join(dir, "store"))
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return app.Errorf(app.EINVALID, "数据目录 %s 中已有材料，不能在其上恢复：请换一个空目录（--data），或先把现有的 store 目录移走", dir)
+		}
+		// A first run made an empty store: nothing is lost by replacing it.
+		if err := os.RemoveAll(filepath.Join(dir, "store")); err != nil {
+			return err
+		}
 	}
 	z, err := zip.OpenReader(path)
 	if err != nil {
@@ -231,4 +242,59 @@ func readZipJSON(f *zip.File, v any) error {
 	}
 	defer r.Close()
 	return json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+}
+
+// storeEmpty reports whether the store in dir holds no filing and nothing
+// waiting to be sent.
+func storeEmpty(dir string) (bool, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return false, err
+	}
+	ctx := context.Background()
+	c, err := st.Counts(ctx)
+	n, perr := st.PendingCount(ctx)
+	if cerr := st.Close(); err == nil {
+		err = errors.Join(perr, cerr)
+	}
+	return err == nil && c.Total == 0 && n == 0, err
+}
+
+// checkRestorable reports, in the clerk's words, why the backup at path
+// cannot be restored into the running client whose store is st: the file
+// is not a backup, or this client already holds filings.
+func checkRestorable(path string, st *store.Store) error {
+	ctx := context.Background()
+	c, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := st.PendingCount(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Total > 0 || n > 0 {
+		return app.Errorf(app.EINVALID, "本机已有 %d 份材料，不能用备份覆盖。从备份恢复只用于新电脑或新安装的客户端；本机的材料请用“备份到文件”保存", c.Total)
+	}
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "所选文件不是 egovdesk 的备份文件（.egovbak）")
+	}
+	defer z.Close()
+	var m backupManifest
+	var hasStore bool
+	for _, f := range z.File {
+		switch f.Name {
+		case "manifest.json":
+			if err := readZipJSON(f, &m); err != nil {
+				return app.Errorf(app.EINVALID, "备份文件已损坏（清单无法读取）")
+			}
+		case "store.badger":
+			hasStore = true
+		}
+	}
+	if m.Format != 1 || !hasStore {
+		return app.Errorf(app.EINVALID, "所选文件不是 egovdesk 的备份文件（.egovbak）")
+	}
+	return nil
 }

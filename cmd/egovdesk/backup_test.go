@@ -108,8 +108,11 @@ func TestBackupToAnotherComputer(t *testing.T) {
 	}
 
 	// Never over a computer's own filings.
-	if err := restoreBackup(backup, dirA); app.ErrorCode(err) != app.EINVALID {
-		t.Errorf("restore over filings: %v", err)
+	if err := restoreBackup(backup, dirA); err == nil {
+		t.Error("restored over a running client's filings")
+	}
+	if _, err := d.store.Get(ctx, ids[1]); err != nil {
+		t.Errorf("a refused restore lost a filing: %v", err)
 	}
 }
 
@@ -160,5 +163,50 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 	}
 	if len(names) != 0 {
 		t.Errorf("a failed restore left %v", names)
+	}
+}
+
+// TestRestoreFromTheMenuChecksFirst: 文件 → 从备份恢复… is offered only
+// where nothing is lost — a client with no filings — and only for a real
+// backup; the restore then replaces the first run's empty store.
+func TestRestoreFromTheMenuChecksFirst(t *testing.T) {
+	ctx := context.Background()
+	backup := filepath.Join(t.TempDir(), "b.egovbak")
+	full, w := mustDeskWith(t, t.TempDir(), func(o *deskOptions) { o.files = savedTo{backup} })
+	MustOffline(t, full, "yunan")
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.ShortDeclaration(2)
+	if err := full.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	menuAction(t, w, ui.T("备份到文件…"))()
+	full.eventually(t, "the backup written", func() bool { _, err := os.Stat(backup); return err == nil })
+
+	if err := checkRestorable(backup, full.store); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "已有 1 份材料") {
+		t.Errorf("restore over filings: %v", err)
+	}
+	freshDir := t.TempDir()
+	fresh, _ := mustDeskIn(t, freshDir)
+	notBackup := filepath.Join(t.TempDir(), "申请报告.pdf")
+	os.WriteFile(notBackup, []byte("%PDF-1.4"), 0o600)
+	if err := checkRestorable(notBackup, fresh.store); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("a PDF taken for a backup: %v", err)
+	}
+	if err := checkRestorable(backup, fresh.store); err != nil {
+		t.Fatalf("a backup refused on a fresh client: %v", err)
+	}
+	// What main does once the fresh client closed.
+	if err := fresh.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := restoreBackup(backup, freshDir); err != nil {
+		t.Fatalf("restore over the first run's empty store: %v", err)
+	}
+	again, _ := mustDeskIn(t, freshDir)
+	if g, err := again.store.Get(ctx, f.ID); err != nil || g.Title() != f.Title() {
+		t.Errorf("after the restore: %v", err)
 	}
 }

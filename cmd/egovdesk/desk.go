@@ -40,9 +40,10 @@ type deskOptions struct {
 	syncOpts  syncer.Options
 	saveDelay time.Duration
 	now       func() time.Time
-	do        func(func()) // [fyne.Do]
-	files     ui.Files     // the desktop's file dialogs; nil: Fyne's
-	focusTick func()       // runs at the UI's focus poll (the IME's spot); nil: none
+	do        func(func())            // [fyne.Do]
+	files     ui.Files                // the desktop's file dialogs; nil: Fyne's
+	focusTick func()                  // runs at the UI's focus poll (the IME's spot); nil: none
+	restore   func(path string) error // 文件 → 从备份恢复…; nil: the menu says how
 }
 
 // openDesk opens the data directory dir and builds the UI in w. It fails
@@ -76,7 +77,7 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 		l.Close()
 		return nil, errors.Join(err, st.Close())
 	}
-	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, FocusTick: o.focusTick, Profiles: profiles,
+	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, Restore: o.restore, FocusTick: o.focusTick, Profiles: profiles,
 		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
 	d := &desk{store: st, blobs: blobs, link: l, ui: u, backups: backups, stop: func() {}}
 	if o.loop {

@@ -19,10 +19,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"fyne.io/fyne/v2/dialog"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -46,6 +49,7 @@ func main() {
 	show := flag.String("show", "", "open a screen at start, for demos and screenshots: inbox, filing:ID, submit:ID (the problem list), timeline:ID")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	restore := flag.String("restore", "", "restore a backup file (.egovbak, from 文件 → 备份到文件…) into the data directory, which must hold no filings yet, then start")
+	restoreFailed := flag.String("restore-failed", "", "internal: the message of a restore that failed before this start")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version.String("egovdesk"))
@@ -89,6 +93,18 @@ func main() {
 	tray := &trayText{}
 	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles(w), focusTick: inputSpotTick(a, w)}
 	services.options(&o)
+	// 文件 → 从备份恢复…: checked while running, restored once the store is
+	// closed, then this program starts again on the restored directory.
+	var restoreAfter string
+	var d *desk
+	o.restore = func(path string) error {
+		if err := checkRestorable(path, d.store); err != nil {
+			return err
+		}
+		restoreAfter = path
+		fyne.Do(a.Quit)
+		return nil
+	}
 	d, err := openDesk(a, w, dir, o)
 	if err != nil {
 		log.Error("start", "dir", dir, "err", err)
@@ -98,6 +114,9 @@ func main() {
 	}
 	d.ui.Start()
 	services.follow(d.ui)
+	if *restoreFailed != "" {
+		dialog.ShowError(errors.New("从备份恢复失败："+*restoreFailed), w)
+	}
 	a.Lifecycle().SetOnStarted(func() {
 		fitToScreen(w)
 		tray.apply() // Fyne named the tray when it started it
@@ -113,12 +132,37 @@ func main() {
 		return err
 	}
 	stop := exitOnSignal(closeDesk)
-	w.ShowAndRun()
+	if err := showAndRun(w); err != nil {
+		log.Warn("the window's event loop ended in a panic; closing the store all the same", "err", err)
+	}
 	stop()
 	if err := closeDesk(); err != nil {
 		log.Error("close", "err", err)
 		os.Exit(1)
 	}
+	if restoreAfter != "" {
+		args := []string{"--data", dir}
+		if err := restoreBackup(restoreAfter, dir); err != nil {
+			log.Error("restore", "from", restoreAfter, "err", err)
+			args = append(args, "--restore-failed", app.ErrorMessage(err))
+		}
+		if err := startAgain(args); err != nil {
+			log.Error("start again after the restore", "err", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// startAgain starts this program again with args, detached, as the clerk
+// would open it.
+func startAgain(args []string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Start()
 }
 
 // exitOnSignal makes sure SIGINT and SIGTERM end the process with the last
@@ -177,4 +221,18 @@ func showFatal(w fyne.Window, err error) {
 	w.SetContent(container.NewPadded(container.NewBorder(nil,
 		container.NewHBox(&widget.Button{Text: "退出", Importance: widget.HighImportance, OnTapped: w.Close}), nil, nil,
 		&widget.Label{Text: "egovdesk 无法启动\n\n" + msg, Wrapping: fyne.TextWrapWord})))
+}
+
+// showAndRun runs the window until the app quits. Fyne 2.8.1 panics in
+// App.Quit when its settings watcher could not start (inotify exhausted:
+// "too many open files"), which would skip storing the last edit and a
+// restore chosen in 文件 → 从备份恢复…; the panic is returned instead.
+func showAndRun(w fyne.Window) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	w.ShowAndRun()
+	return nil
 }
