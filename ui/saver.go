@@ -81,6 +81,15 @@ func (s *saver) flush() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.store.Save(ctx, f)
+	if app.ErrorCode(err) == app.EUNAVAILABLE {
+		// The disk is full or the store is busy: keep the edit queued, so
+		// the next edit, or closing the editor, tries it again.
+		s.mu.Lock()
+		if s.latest == nil {
+			s.latest = f
+		}
+		s.mu.Unlock()
+	}
 	s.saved(f.Updated, err)
 	return err
 }

@@ -50,6 +50,7 @@ type Store struct {
 
 	// config
 	dir          string
+	minFree      int64
 	syncInterval time.Duration
 	gcInterval   time.Duration
 	foldDelay    time.Duration
@@ -83,7 +84,12 @@ type config struct {
 	foldDelay    time.Duration
 	migrations   []Migration
 	memTable     int64 // Badger memtable size; a transaction may hold 15% of it
+	minFree      int64 // writes refused below this free space; see guardDisk
 }
+
+// WithMinFree sets the free space the store keeps on its filesystem
+// [DefaultMinFree]; writes are refused below it. 0 turns the guard off.
+func WithMinFree(n int64) Option { return func(c *config) { c.minFree = n } }
 
 // WithLogger sends Badger's warnings and errors, and the store's own, to l.
 // By default they are discarded.
@@ -170,7 +176,7 @@ func badgerOptions(dir string, c *config) badger.Options {
 // and with a wrapped error otherwise.
 func Open(dir string, opts ...Option) (*Store, error) {
 	c := &config{now: time.Now, syncInterval: time.Second, gcInterval: 10 * time.Minute,
-		foldDelay: foldDelay, migrations: migrations}
+		foldDelay: foldDelay, migrations: migrations, minFree: DefaultMinFree}
 	for _, o := range opts {
 		o(c)
 	}
@@ -187,7 +193,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{db: db, log: c.logger, now: c.now, dir: dir,
-		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay,
+		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay, minFree: c.minFree,
 		closing: make(chan struct{}), subs: map[*subscriber]struct{}{}}
 	if err := s.migrate(dir, c.migrations); err != nil {
 		db.Close()
@@ -300,6 +306,9 @@ func (s *Store) update(ctx context.Context, durable bool, fn func(txn *badger.Tx
 		return err
 	}
 	defer s.mu.RUnlock()
+	if err := s.guardDisk(); err != nil {
+		return err
+	}
 	var err error
 	for i := range maxAttempts {
 		if err = ctx.Err(); err != nil {

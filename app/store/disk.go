@@ -1,0 +1,38 @@
+package store
+
+import (
+	"fmt"
+
+	"egovdesk/app"
+)
+
+// DefaultMinFree is the free space the store keeps on its filesystem: below
+// it, writes are refused with a message instead of risking the crash of a
+// full disk (see guardDisk).
+const DefaultMinFree = 64 << 20
+
+// guardDisk refuses a write while the store's filesystem has less than the
+// reserve free. Badger writes its memtable log through a memory map: on a
+// full filesystem a page of it cannot be had and the process dies of
+// SIGBUS, losing the last edit and showing nothing. Refusing while there is
+// still room keeps everything already stored and lets the clerk free space;
+// writes go on once there is room again. A statfs costs about a
+// microsecond, so it is asked at every write rather than cached.
+func (s *Store) guardDisk() error {
+	if s.minFree <= 0 || s.dir == "" {
+		return nil
+	}
+	free, err := freeBytes(s.dir)
+	if err != nil || free >= s.minFree {
+		return nil // cannot tell: let the write find out
+	}
+	return app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足（剩余 %s，至少需要 %s）：为防止数据损坏已暂停保存。请删除不需要的文件或清空回收站，刚才输入的内容仍在窗口中，有空间后会自动保存",
+		mib(free), mib(s.minFree))
+}
+
+func mib(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d MB", n>>20)
+}

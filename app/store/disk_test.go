@@ -1,0 +1,61 @@
+//go:build linux
+
+package store
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"egovdesk/app"
+)
+
+// TestFullDiskRefusesWritesAndRecovers: on a small tmpfs filled nearly to
+// the end, a save is refused with a message that says what to do (rather
+// than Badger dying of SIGBUS on its memory-mapped log), everything stored
+// stays readable, and saving works again once space is freed.
+func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("SKIPPED, NOT TESTED: cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	ctx := context.Background()
+	st := mustOpenDir(t, filepath.Join(mnt, "store"), WithMinFree(64<<20))
+	f := newDeclaration(t, "城关镇智慧停车管理平台", 2027)
+	mustSave(t, st, f)
+
+	// Fill the disk until less than the reserve is free.
+	var fs unix.Statfs_t
+	if err := unix.Statfs(mnt, &fs); err != nil {
+		t.Fatal(err)
+	}
+	free := int64(fs.Bavail) * int64(fs.Bsize)
+	filler := filepath.Join(mnt, "filler")
+	if err := os.WriteFile(filler, make([]byte, free-32<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
+	err := st.Save(ctx, f)
+	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "磁盘空间不足") {
+		t.Fatalf("a save on a full disk: %v", err)
+	}
+	if g, err := st.Get(ctx, f.ID); err != nil || g.Title() != "城关镇智慧停车管理平台" {
+		t.Fatalf("what was stored before: %v", err)
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(ctx, f); err != nil {
+		t.Fatalf("a save once space is back: %v", err)
+	}
+	if g, _ := st.Get(ctx, f.ID); g.Declaration.Goals != "建成覆盖全镇的停车诱导系统" {
+		t.Errorf("the saved goals: %q", g.Declaration.Goals)
+	}
+}

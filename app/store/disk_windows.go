@@ -1,0 +1,18 @@
+//go:build windows
+
+package store
+
+import "golang.org/x/sys/windows"
+
+// freeBytes returns the bytes of dir's volume available to this user.
+func freeBytes(dir string) (int64, error) {
+	p, err := windows.UTF16PtrFromString(dir)
+	if err != nil {
+		return 0, err
+	}
+	var avail, total, free uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &avail, &total, &free); err != nil {
+		return 0, err
+	}
+	return int64(avail), nil
+}
