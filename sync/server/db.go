@@ -73,7 +73,12 @@ func seqKey(unit string, seq uint64) []byte {
 //
 // SyncWrites is on: a receipt lets the client drop the filing from its
 // outbox, so what the receipt acknowledges must survive a power cut, not
-// only a killed process. Badger batches concurrent commits into one fsync.
+// only a killed process. Each Badger commit then waits for its own fsync;
+// Badger would share one between commits that reach it at the same time,
+// but the bureau's writers take writeMu, so their commits never do. The
+// bureau groups them itself instead: the hot writes (submissions,
+// decisions, upload completions) go through commit (groupcommit.go), which
+// runs the writes of every waiting request in one transaction, synced once.
 func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
@@ -94,7 +99,9 @@ func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error
 	return db, nil
 }
 
-// update runs fn in a read-write transaction, retrying on conflicts.
+// update runs fn in a read-write transaction of its own, retrying on
+// conflicts: one commit, and with SyncWrites one fsync, per call. Writes on
+// a request's hot path use Server.commit instead.
 func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) error {
 	for i := 0; ; i++ {
 		err := db.Update(fn)

@@ -223,8 +223,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	var resp protocol.DecisionResponse
 	var unit string
 	now := s.Now()
-	s.writeMu.Lock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.commit(ctx, func(txn *badger.Txn) error {
 		var fr filingRecord
 		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
 			return notFound()
@@ -270,7 +269,6 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: now,
 			FilingID: fid, RevisionID: t.RevisionID, Transition: &t})
 	})
-	s.writeMu.Unlock()
 	if err != nil {
 		return resp, fmt.Errorf("decide %s: %w", fid, err)
 	}

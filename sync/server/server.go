@@ -185,7 +185,8 @@ type Server struct {
 	files string                 // directory of attachment files
 
 	// state
-	writeMu    sync.Mutex // serialises writes that read-modify-write shared records
+	writeMu    sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
+	committer  committer  // groups the hot writes (submissions, decisions, uploads) into one commit
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
