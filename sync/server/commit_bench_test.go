@@ -69,16 +69,33 @@ func clerks(tb testing.TB, fx *fixture, units int) []string {
 // One op is one filing; filings/s is the throughput over the run and
 // p50-ms/p99-ms the clerk's wait for the receipt. reviewers=2 adds two
 // reviewers listing the review queue (GET /review/queue, first page) in a
-// loop meanwhile: their calls must not move the clerks' latency. Run it
-// with a fixed count, e.g. -benchtime=20000x.
+// loop meanwhile: their calls must not move the clerks' latency.
+// cpu-µs/filing is the whole process's CPU (clients included) per filing;
+// writes/commit the mean size of the bureau's group commits. Run it with a
+// fixed count, e.g. -benchtime=10000x.
 func BenchmarkSubmitConcurrent(b *testing.B) {
 	for _, reviewers := range []int{0, 2} {
 		b.Run(fmt.Sprintf("reviewers=%d", reviewers), func(b *testing.B) { benchSubmitConcurrent(b, 100, reviewers) })
 	}
 }
 
-func benchSubmitConcurrent(b *testing.B, clients, reviewers int) {
-	fx := MustServedBureau(b)
+// BenchmarkSubmitMemtable is BenchmarkSubmitConcurrent (no reviewers)
+// with other Badger memtable options: memtable size × how many may wait
+// for their flush, and level-0 tables before compaction. Run it long
+// enough for several flushes (-benchtime=40000x): max-ms and p999-ms show
+// the stalls.
+func BenchmarkSubmitMemtable(b *testing.B) {
+	for _, o := range []struct {
+		mb, tables, l0 int
+	}{{32, 5, 5}, {64, 5, 5}, {16, 5, 5}, {8, 5, 5}, {8, 10, 10}} {
+		b.Run(fmt.Sprintf("memtable=%dMBx%d/l0=%d", o.mb, o.tables, o.l0), func(b *testing.B) {
+			benchSubmitConcurrent(b, 100, 0, func(c *server.Config) { server.TuneBadger(c, int64(o.mb)<<20, o.tables, o.l0) })
+		})
+	}
+}
+
+func benchSubmitConcurrent(b *testing.B, clients, reviewers int, configure ...func(*server.Config)) {
+	fx := MustServedBureau(b, configure...)
 	tokens := clerks(b, fx, clients/2)
 	type job struct {
 		path, token string
@@ -171,8 +188,9 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int) {
 
 	lat := make([]time.Duration, b.N)
 	var next atomic.Int64
+	g0, w0 := server.CommitGroups(fx.srv)
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), apptest.CPUTime()
 	for range clients {
 		wg.Go(func() {
 			for {
@@ -190,8 +208,9 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int) {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), apptest.CPUTime()-cpu0
 	b.StopTimer()
+	g1, w1 := server.CommitGroups(fx.srv)
 	close(stop)
 	rwg.Wait()
 	slices.Sort(lat)
@@ -199,7 +218,14 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "filings/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(pct(0.999), "p999-ms")
 	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	// The CPU of the whole process: the clerks' and reviewers' HTTP
+	// clients as well as the bureau.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/filing")
+	if g1 > g0 {
+		b.ReportMetric(float64(w1-w0)/float64(g1-g0), "writes/commit")
+	}
 	if reviewers > 0 {
 		b.ReportMetric(float64(listed.Load())/elapsed.Seconds(), "queue-calls/s")
 	}

@@ -79,7 +79,9 @@ func seqKey(unit string, seq uint64) []byte {
 // bureau groups them itself instead: the hot writes (submissions,
 // decisions, upload completions) go through commit (groupcommit.go), which
 // runs the writes of every waiting request in one transaction, synced once.
-func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error) {
+//
+// tune, when not nil, changes the options last (benchmarks).
+func openBadger(dir string, memTable int64, log *slog.Logger, tune ...func(badger.Options) badger.Options) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true).
@@ -91,6 +93,11 @@ func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error
 		WithNumCompactors(2)
 	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
+	}
+	for _, t := range tune {
+		if t != nil {
+			opts = t(opts)
+		}
 	}
 	db, err := store.OpenBadger(opts)
 	if err != nil {
