@@ -181,23 +181,12 @@ func (s *Server) rebuildQueueIndex() error {
 }
 
 // queuePage returns the entries of the queue index that match q, oldest
-// first, after q.After, reading at most queueScanBudget entries. due is the
-// review time limit of an entry; route is the route of a declaration's
-// total under the bureau's profile (nil without one). It reads in a
-// snapshot of its own; reviewQueue (the API's and the console's one
-// query) reads with queuePageTxn in the snapshot it reads the filings in.
-func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
-	var page console.QueuePage
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		page, err = s.queuePageTxn(txn, q, due, route)
-		return err
-	})
-	return page, err
-}
-
-// queuePageTxn is queuePage reading from txn.
-func (s *Server) queuePageTxn(txn *badger.Txn, q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
+// first, after q.After, reading at most queueScanBudget entries from txn.
+// due is the review time limit of an entry; route is the route of a
+// declaration's total under the bureau's profile (nil without one).
+// reviewQueue (review.go), the one query of the API and the console,
+// calls it in the snapshot it reads the page's filings in.
+func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
 	var page console.QueuePage
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {

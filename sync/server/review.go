@@ -106,7 +106,7 @@ func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
 }
 
 // reviewQueue is the one query of the review queue, for the API and the
-// console: the page of the queue index that q selects (queuePageTxn, with
+// console: the page of the queue index that q selects (queuePage, with
 // the review time limits and the routes of the bureau's profile), then
 // each, when not nil, reading from the same snapshot. It fails with
 // EINVALID for a cursor that is not one.
@@ -131,7 +131,7 @@ func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, pa
 	var page console.QueuePage
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		if page, err = s.queuePageTxn(txn, q, s.reviewDue(), route); err != nil || each == nil {
+		if page, err = s.queuePage(txn, q, s.reviewDue(), route); err != nil || each == nil {
 			return err
 		}
 		return each(txn, page)
