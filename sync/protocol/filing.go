@@ -81,9 +81,39 @@ type FilingSummary struct {
 	Updated        time.Time  `json:"updated"`
 }
 
-// FilingList is the answer of GET /filings and GET /review/queue.
+// FilingList is the answer of GET /filings.
 type FilingList struct {
 	Filings []FilingSummary `json:"filings"`
+}
+
+// Query parameters of GET /review/queue, besides ParamCursor and
+// ParamLimit (a page of QueueDefaultLimit filings when absent, at most
+// QueueMaxLimit).
+const (
+	ParamKind    = "kind"
+	ParamStatus  = "status"
+	ParamUnit    = "unit_id"
+	ParamYear    = "year"
+	ParamRoute   = "route"
+	ParamOverdue = "overdue" // "true": only filings past their review time limit
+	ParamText    = "q"       // part of the title or of the unit's name
+
+	QueueDefaultLimit = 50
+	QueueMaxLimit     = 500
+	MaxQueueText      = 100 // characters of ParamText
+)
+
+// QueuePage is the answer of GET /review/queue: one page of the filings
+// awaiting review, oldest first (by when they reached their current step).
+// Its Filings field makes it a FilingList, so a client that reads only that
+// gets the first page. Next is the cursor of the next page, empty on the
+// last one. Partial says the bureau stopped reading the queue before the
+// page was full (a rare filter over a long queue): Next continues the
+// search.
+type QueuePage struct {
+	Filings []FilingSummary `json:"filings"`
+	Next    string          `json:"next,omitempty"`
+	Partial bool            `json:"partial,omitempty"`
 }
 
 // FilingDetail is one filing with its current body, its history and its

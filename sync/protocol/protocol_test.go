@@ -32,6 +32,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"BatchResult":         reflect.TypeFor[protocol.BatchResult](),
 		"FilingSummary":       reflect.TypeFor[protocol.FilingSummary](),
 		"FilingList":          reflect.TypeFor[protocol.FilingList](),
+		"QueuePage":           reflect.TypeFor[protocol.QueuePage](),
 		"FilingDetail":        reflect.TypeFor[protocol.FilingDetail](),
 		"AttachmentInfo":      reflect.TypeFor[protocol.AttachmentInfo](),
 		"Transition":          reflect.TypeFor[app.Transition](),

@@ -50,7 +50,7 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	return nil
 }
 
-// submitBatch checks every submission outside the write lock, then applies
+// submitBatch checks every submission before its write is queued, then applies
 // the ones that passed in order, in as few transactions as Badger allows
 // (one, unless the batch is too big for it). bodies holds the bodies of
 // reqs decoded, or is nil when each is still to be decoded. It returns one
@@ -82,9 +82,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		})
 	}
 	wg.Wait()
-	s.writeMu.Lock()
 	err := s.applyBatch(ctx, c, subs, results, now)
-	s.writeMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
 	}
@@ -148,14 +146,16 @@ func checkBatchIDs(req protocol.SubmitRequest) error {
 }
 
 // applyBatch applies subs in order in one transaction, writing each result
-// into out (entries of nil subs are left alone). A submission the bureau
-// refuses leaves no write behind: each one's writes are staged and reach the
-// transaction only once it has gone through. When the transaction grows too
-// big for Badger, the batch is split in halves, each committed on its own.
-// Callers hold writeMu. It fails only with a storage error; then nothing
-// of the failing part is stored.
+// into out (entries of nil subs are left alone), through the group commit:
+// the transaction may also hold other requests' writes, and applyBatch
+// returns once it is synced. A submission the bureau refuses leaves no
+// write behind: each one's writes are staged and reach the transaction only
+// once it has gone through. When the transaction grows too big for Badger,
+// the batch is split in halves, each committed on its own. Callers must not
+// hold writeMu. It fails only with a storage error; then nothing of the
+// failing part is stored.
 func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*submission, out []protocol.BatchResult, now time.Time) error {
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.commit(ctx, func(txn *badger.Txn) error {
 		var st stage
 		for i, sub := range subs {
 			if sub == nil {

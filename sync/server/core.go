@@ -118,41 +118,14 @@ func (c core) Overview(ctx context.Context, token string) (console.Overview, err
 	if err := c.s.rebuildQueueIndex(); err != nil {
 		return console.Overview{}, err
 	}
-	return c.s.queueOverview(c.reviewDue())
-}
-
-// reviewDue is the review time limit of a filing that reached its step at
-// since: consoleReviewDays working days of the profile's calendar.
-func (c core) reviewDue() func(since time.Time) time.Time {
-	cal := &app.Calendar{}
-	if prof := c.s.profile.Load(); prof != nil {
-		cal = &prof.Calendar
-	}
-	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
+	return c.s.queueOverview(c.s.reviewDue())
 }
 
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return console.QueuePage{}, err
 	}
-	if err := c.s.rebuildQueueIndex(); err != nil {
-		return console.QueuePage{}, err
-	}
-	var route func(app.Money) app.Route
-	if prof := c.s.profile.Load(); prof != nil {
-		// The route is app's evaluation of the total, worked out once per
-		// distinct total of the page.
-		now, seen := c.s.Now(), map[app.Money]app.Route{}
-		route = func(total app.Money) app.Route {
-			r, ok := seen[total]
-			if !ok {
-				r = prof.Evaluate(&app.Declaration{TotalInvestment: total}, now).Route
-				seen[total] = r
-			}
-			return r
-		}
-	}
-	return c.s.queuePage(q, c.reviewDue(), route)
+	return c.s.reviewQueue(q, nil)
 }
 
 func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error) {

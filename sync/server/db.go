@@ -73,8 +73,15 @@ func seqKey(unit string, seq uint64) []byte {
 //
 // SyncWrites is on: a receipt lets the client drop the filing from its
 // outbox, so what the receipt acknowledges must survive a power cut, not
-// only a killed process. Badger batches concurrent commits into one fsync.
-func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error) {
+// only a killed process. Each Badger commit then waits for its own fsync;
+// Badger would share one between commits that reach it at the same time,
+// but the bureau's writers take writeMu, so their commits never do. The
+// bureau groups them itself instead: the hot writes (submissions,
+// decisions, upload completions) go through commit (groupcommit.go), which
+// runs the writes of every waiting request in one transaction, synced once.
+//
+// tune, when not nil, changes the options last (benchmarks).
+func openBadger(dir string, memTable int64, log *slog.Logger, tune ...func(badger.Options) badger.Options) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true).
@@ -87,6 +94,11 @@ func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error
 	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
 	}
+	for _, t := range tune {
+		if t != nil {
+			opts = t(opts)
+		}
+	}
 	db, err := store.OpenBadger(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open badger %s: %w", dir, err)
@@ -94,7 +106,9 @@ func openBadger(dir string, memTable int64, log *slog.Logger) (*badger.DB, error
 	return db, nil
 }
 
-// update runs fn in a read-write transaction, retrying on conflicts.
+// update runs fn in a read-write transaction of its own, retrying on
+// conflicts: one commit, and with SyncWrites one fsync, per call. Writes on
+// a request's hot path use Server.commit instead.
 func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) error {
 	for i := 0; ; i++ {
 		err := db.Update(fn)

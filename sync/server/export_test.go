@@ -60,3 +60,17 @@ func FailPartSyncs(s *Server, n int, err error) {
 
 // ParkedPolls returns how many long polls of unit are waiting for a change.
 func ParkedPolls(s *Server, unit string) int { return s.feeds.waiting(unit) }
+
+// CommitGroups returns how many group commits s has run and how many
+// writes they held in all.
+func CommitGroups(s *Server) (groups, writes int64) { return s.commitStats() }
+
+// TuneBadger makes the bureau opened with cfg use memtables of memTable
+// bytes, numMemtables of them, and start compacting level 0 at l0 tables
+// (stalling writes at 3×l0): the options the memtable benchmark compares.
+func TuneBadger(cfg *Config, memTable int64, numMemtables, l0 int) {
+	cfg.memTable = memTable
+	cfg.tune = func(o badger.Options) badger.Options {
+		return o.WithNumMemtables(numMemtables).WithNumLevelZeroTables(l0).WithNumLevelZeroTablesStall(3 * l0)
+	}
+}

@@ -67,12 +67,10 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 // wrapped storage error.
 func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
 	now := s.Now()
-	// The content rules run before the store is locked.
+	// The content rules run before the write is queued.
 	sub := &submission{req: req, body: body, invalid: app.CheckBody(body, s.profile.Load(), now)}
 	var out [1]protocol.BatchResult
-	s.writeMu.Lock()
 	err := s.applyBatch(ctx, c, []*submission{sub}, out[:], now)
-	s.writeMu.Unlock()
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}

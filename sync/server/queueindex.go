@@ -181,10 +181,12 @@ func (s *Server) rebuildQueueIndex() error {
 }
 
 // queuePage returns the entries of the queue index that match q, oldest
-// first, after q.After, reading at most queueScanBudget entries. due is the
-// review time limit of an entry; route is the route of a declaration's
-// total under the bureau's profile (nil without one).
-func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
+// first, after q.After, reading at most queueScanBudget entries from txn.
+// due is the review time limit of an entry; route is the route of a
+// declaration's total under the bureau's profile (nil without one).
+// reviewQueue (review.go), the one query of the API and the console,
+// calls it in the snapshot it reads the page's filings in.
+func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
 	var page console.QueuePage
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {
@@ -222,7 +224,7 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 		}
 		return t
 	}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := func() error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = prefix
 		// Entries are small and kept in the LSM tree, not the value log:
@@ -287,7 +289,7 @@ func (s *Server) queuePage(q console.QueueQuery, due func(since time.Time) time.
 			page.Items = append(page.Items, e)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return page, fmt.Errorf("review queue: %w", err)
 	}

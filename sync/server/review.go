@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,39 +18,135 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
 )
 
 // maxComment bounds a reviewer's comment, in characters.
 const maxComment = protocol.MaxComment
 
-// handleQueue lists the filings awaiting review from every unit, oldest first.
+// handleQueue answers GET /review/queue: one page of the filings awaiting
+// review from every unit, oldest first, filtered as the query says (see
+// protocol.QueuePage). A request without parameters gets the first page.
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) error {
-	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
-	err := s.db.View(func(txn *badger.Txn) error {
-		names := map[string]string{}
-		for _, id := range keysWithPrefix(txn, key("q", "")) {
+	q, err := parseQueueQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page := protocol.QueuePage{Filings: []protocol.FilingSummary{}}
+	_, err = s.reviewQueue(q, func(txn *badger.Txn, p console.QueuePage) error {
+		page.Next, page.Partial = p.Next, p.Partial
+		for _, e := range p.Items {
 			var fr filingRecord
-			if err := getJSON(txn, key("f", id), &fr); err != nil {
+			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
 				return err
 			}
-			name, ok := names[fr.Filing.UnitID]
-			if !ok {
-				u, err := s.unit(txn, fr.Filing.UnitID)
-				if err != nil {
-					return err
-				}
-				name, names[u.ID] = u.Name, u.Name
-			}
-			list.Filings = append(list.Filings, summary(fr, name))
+			page.Filings = append(page.Filings, summary(fr, e.UnitName))
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("review queue: %w", err)
+		return err
 	}
-	sort.SliceStable(list.Filings, func(i, j int) bool { return list.Filings[i].Updated.Before(list.Filings[j].Updated) })
-	s.writeJSON(w, http.StatusOK, list)
+	s.writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// parseQueueQuery reads the query of GET /review/queue. It fails with
+// EINVALID naming the parameter that is malformed.
+func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
+	q := console.QueueQuery{Limit: protocol.QueueDefaultLimit, After: v.Get(protocol.ParamCursor),
+		UnitID: v.Get(protocol.ParamUnit), Route: v.Get(protocol.ParamRoute), Text: v.Get(protocol.ParamText)}
+	var p app.Problems
+	if l := v.Get(protocol.ParamLimit); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > protocol.QueueMaxLimit {
+			p.Add(protocol.ParamLimit, "limit 须为 1 至 %d 的整数", protocol.QueueMaxLimit)
+		}
+		q.Limit = n
+	}
+	if k := app.Kind(v.Get(protocol.ParamKind)); k != "" {
+		if !slices.Contains(app.Kinds, k) {
+			p.Add(protocol.ParamKind, "未知的材料类型“%s”", clip(string(k), 40))
+		}
+		q.Kind = k
+	}
+	if st := app.Status(v.Get(protocol.ParamStatus)); st != "" {
+		if !inQueue(st) {
+			p.Add(protocol.ParamStatus, "“%s”不是审核队列中的状态（可选 submitted、preliminary_review、expert_review）", clip(string(st), 40))
+		}
+		q.Status = st
+	}
+	if y := v.Get(protocol.ParamYear); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2100 {
+			p.Add(protocol.ParamYear, "year 须为 2000 至 2100 的年份")
+		}
+		q.Year = n
+	}
+	switch v.Get(protocol.ParamOverdue) {
+	case "", "false":
+	case "true":
+		q.Overdue = true
+	default:
+		p.Add(protocol.ParamOverdue, "overdue 须为 true 或 false")
+	}
+	if utf8.RuneCountInString(q.Text) > protocol.MaxQueueText || !utf8.ValidString(q.Text) {
+		p.Add(protocol.ParamText, "q 须为不超过 %d 个字的文字", protocol.MaxQueueText)
+	}
+	if len(q.UnitID) > 100 {
+		p.Add(protocol.ParamUnit, "unit_id 过长")
+	}
+	if len(q.Route) > 100 {
+		p.Add(protocol.ParamRoute, "route 过长")
+	}
+	if len(q.After) > 300 {
+		p.Add(protocol.ParamCursor, "翻页位置无效，请回到第一页")
+	}
+	return q, p.Err()
+}
+
+// reviewQueue is the one query of the review queue, for the API and the
+// console: the page of the queue index that q selects (queuePage, with
+// the review time limits and the routes of the bureau's profile), then
+// each, when not nil, reading from the same snapshot. It fails with
+// EINVALID for a cursor that is not one.
+func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, page console.QueuePage) error) (console.QueuePage, error) {
+	if err := s.rebuildQueueIndex(); err != nil {
+		return console.QueuePage{}, err
+	}
+	var route func(app.Money) app.Route
+	if prof := s.profile.Load(); prof != nil {
+		// The route is app's evaluation of the total, worked out once per
+		// distinct total of the page.
+		now, seen := s.Now(), map[app.Money]app.Route{}
+		route = func(total app.Money) app.Route {
+			r, ok := seen[total]
+			if !ok {
+				r = prof.Evaluate(&app.Declaration{TotalInvestment: total}, now).Route
+				seen[total] = r
+			}
+			return r
+		}
+	}
+	var page console.QueuePage
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		if page, err = s.queuePage(txn, q, s.reviewDue(), route); err != nil || each == nil {
+			return err
+		}
+		return each(txn, page)
+	})
+	return page, err
+}
+
+// reviewDue is the review time limit of a filing that reached its step at
+// since: consoleReviewDays working days of the profile's calendar.
+func (s *Server) reviewDue() func(since time.Time) time.Time {
+	cal := &app.Calendar{}
+	if prof := s.profile.Load(); prof != nil {
+		cal = &prof.Calendar
+	}
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
 }
 
 func inQueue(st app.Status) bool {
@@ -223,8 +321,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	var resp protocol.DecisionResponse
 	var unit string
 	now := s.Now()
-	s.writeMu.Lock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.commit(ctx, func(txn *badger.Txn) error {
 		var fr filingRecord
 		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
 			return notFound()
@@ -270,7 +367,6 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: now,
 			FilingID: fid, RevisionID: t.RevisionID, Transition: &t})
 	})
-	s.writeMu.Unlock()
 	if err != nil {
 		return resp, fmt.Errorf("decide %s: %w", fid, err)
 	}

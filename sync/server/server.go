@@ -73,6 +73,9 @@ type Config struct {
 	MinFreeBytes int64
 
 	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
+	// tune changes Badger's options before the store opens (benchmarks of
+	// the options; nil in production).
+	tune func(badger.Options) badger.Options
 }
 
 // DefaultConfig returns the configuration used for zero fields.
@@ -185,7 +188,8 @@ type Server struct {
 	files string                 // directory of attachment files
 
 	// state
-	writeMu    sync.Mutex // serialises writes that read-modify-write shared records
+	writeMu    sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
+	committer  committer  // groups the hot writes (submissions, decisions, uploads) into one commit
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
@@ -220,7 +224,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(files, 0o750); err != nil {
 		return nil, fmt.Errorf("open bureau: %w", err)
 	}
-	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.memTable, cfg.Logger)
+	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.memTable, cfg.Logger, cfg.tune)
 	if store.DirLocked(err) {
 		return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)
 	}

@@ -527,8 +527,7 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 	up.Complete = true
 	now := s.Now()
 	up.Updated = now
-	s.writeMu.Lock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.commit(ctx, func(txn *badger.Txn) error {
 		if err := setJSON(txn, key("up", unit, sum), up); err != nil {
 			return err
 		}
@@ -547,7 +546,6 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 		}
 		return nil
 	})
-	s.writeMu.Unlock()
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
