@@ -42,6 +42,9 @@ type bureau struct {
 	batches    atomic.Int64 // POST /submissions requests received
 	singles    atomic.Int64 // POST /filings/{id}/revisions/{rev} requests received
 	batchFault atomic.Int64 // >0: answer POST /submissions with this status without reaching the bureau
+
+	down  atomic.Bool // answer every request 503, as a bureau behind a proxy that is down
+	waits chan string // the wait of every GET /changes, when not nil
 }
 
 // MustBureau starts a bureau in a temporary directory, closed when the test ends.
@@ -80,6 +83,16 @@ func MustBureau(tb testing.TB) *bureau {
 // and plays an older or failing bureau on the batch route when told to.
 func (b *bureau) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b.down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		if r.URL.Path == protocol.PathChanges && b.waits != nil {
+			select {
+			case b.waits <- r.URL.Query().Get(protocol.ParamWait):
+			default:
+			}
+		}
 		if r.Method == http.MethodPost && r.URL.Path == protocol.PathSubmissions {
 			b.batches.Add(1)
 			if status := int(b.batchFault.Load()); status > 0 {

@@ -113,10 +113,18 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	s.setStatus(func(st *Status) { st.Syncing = true })
 	defer s.setStatus(func(st *Status) { st.Syncing, st.Upload = false, nil })
 
+	s.mu.Lock()
+	recovering := s.status.LastError != ""
+	s.mu.Unlock()
 	err := s.push(ctx)
 	s.refreshOutbox(ctx)
 	var res passResult
 	switch {
+	case err == nil && recovering:
+		// The last pass failed: ask without waiting, so that the status
+		// (and the clerk's connection bar) says the bureau is back now, not
+		// when a long poll ends; the loop's next pass waits as usual.
+		res, err = s.pull(ctx, 0)
 	case err == nil:
 		res, err = s.pull(ctx, wait)
 	case client.Classify(err) == client.ClassRetry && !offline(err) && ctx.Err() == nil:
