@@ -163,6 +163,16 @@ func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDeta
 	return c.s.detail(id, who)
 }
 
+func (c core) Similar(ctx context.Context, token, id string) ([]console.SimilarItem, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return nil, err
+	}
+	if err := c.s.rebuildSimilarIndex(); err != nil {
+		return nil, err
+	}
+	return c.s.similar(id)
+}
+
 func (c core) RevisionBody(ctx context.Context, token, id, rid string) ([]byte, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, err
