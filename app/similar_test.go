@@ -12,8 +12,8 @@ func TestBigrams(t *testing.T) {
 		same bool
 	}{
 		{"智慧社区平台", "智慧社区，平台", false}, // the comma splits 区平
-		{"ＡＢＣ系统", "abc系统", true},      // full width and case fold
-		{"网格化 管理", "网格化、管理", true},    // any separator is one
+		{"ＡＢＣ系统", "abc系统", true},     // full width and case fold
+		{"网格化 管理", "网格化、管理", true},   // any separator is one
 		{"平台", "台平", false},
 	} {
 		a, b := Bigrams(c.a), Bigrams(c.b)
