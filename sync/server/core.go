@@ -23,11 +23,6 @@ import (
 // consoleSessionTTL is how long a console login lasts: a working day.
 const consoleSessionTTL = 12 * time.Hour
 
-// consoleReviewDays is the review time limit the console marks overdue
-// filings by, in working days of the profile's calendar since the filing
-// reached its current step.
-const consoleReviewDays = 10
-
 // core is the server as the review console sees it (console.Backend): the
 // console lives in its own package, with its templates, cookies and CSRF,
 // and reaches the store only through these calls, which are the API's own
@@ -122,13 +117,16 @@ func (c core) Overview(ctx context.Context, token string) (console.Overview, err
 }
 
 // reviewDue is the review time limit of a filing that reached its step at
-// since: consoleReviewDays working days of the profile's calendar.
+// since: the profile's review days (app's default without a profile or a
+// limit in it) of the profile's calendar.
 func (c core) reviewDue() func(since time.Time) time.Time {
 	cal := &app.Calendar{}
-	if prof := c.s.profile.Load(); prof != nil {
+	prof := c.s.profile.Load()
+	if prof != nil {
 		cal = &prof.Calendar
 	}
-	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
+	days := prof.ReviewDays()
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, days) }
 }
 
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/assets"
 	"egovdesk/sync/server"
 )
 
@@ -81,4 +84,38 @@ func TestConsoleOverviewCountsFollowTheQueue(t *testing.T) {
 	// A store whose index predates the counters is indexed again.
 	server.MarkQueueIndexVersion1(t, fx.srv)
 	step("rebuilt", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 2, "+a+" 2/2")
+}
+
+// TestConsoleReviewLimitFromProfile: the overdue marks follow the review
+// time limit of the bureau's profile, and app's default without one.
+func TestConsoleReviewLimitFromProfile(t *testing.T) {
+	fx := MustBureau(t)
+	data, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated) // Monday 1 March 2027, 09:00
+	fx.clock.Advance(3*24*time.Hour + 3*time.Hour)
+	br := fx.browser()
+	br.login("reviewer", http.StatusSeeOther)
+	for _, c := range []struct {
+		profile      []byte
+		overdue, why string
+	}{
+		{data, "超期 0", "10 个工作日（所用办法未规定审核时限，按系统默认）"},
+		{bytes.Replace(data, []byte(`{`), []byte(`{"review": {"working_days": 3, "source": "第九条"},`), 1),
+			"超期 1", "3 个工作日（《霍邱县"},
+	} {
+		if _, err := fx.srv.SetProfile(context.Background(), "huoqiu.json", c.profile); err != nil {
+			t.Fatal(err)
+		}
+		if got := overviewCounts(t, br); !strings.Contains(got, c.overdue) || !strings.Contains(br.last, c.why) {
+			t.Errorf("overview: %s; want %s and %q in:\n%s", got, c.overdue, c.why, br.last)
+		}
+		br.get("/console/queue")
+		if marked := strings.Contains(br.last, `class="late"`); marked != (c.overdue == "超期 1") {
+			t.Errorf("queue marks overdue %v, want %s", marked, c.overdue)
+		}
+	}
 }
