@@ -41,7 +41,7 @@ const (
 	// similarShown is how many similar projects the console lists, and
 	// similarFloor the score under which a project is not listed.
 	similarShown = 8
-	similarFloor = 0.15
+	similarFloor = 0.3
 )
 
 func gramHex(g uint32) string { return fmt.Sprintf("%08x", g) }
@@ -82,6 +82,29 @@ func (s *Server) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decl
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
 	return setJSON(w, key("sgp", fid), similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
+}
+
+// newSimilarIndex marks the similar-projects index complete in a store
+// that holds no filing yet, so a new bureau never rebuilds it: from the
+// first filing on, every revision is indexed as it is received.
+func (s *Server) newSimilarIndex() error {
+	err := s.db.Update(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		opts.Prefix = key("f", "")
+		it := txn.NewIterator(opts)
+		it.Rewind()
+		filed := it.Valid()
+		it.Close()
+		if filed {
+			return nil // indexed now, or on first use (rebuildSimilarIndex)
+		}
+		return txn.Set([]byte(keySimilarIndex), []byte(similarIndexVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("similar-projects index: %w", err)
+	}
+	return nil
 }
 
 // rebuildSimilarIndex indexes every declaration once, for a store written

@@ -43,7 +43,7 @@ func BenchmarkConsoleSimilar(b *testing.B) {
 	b.Logf("seeded %d declarations in %s", n, time.Since(start).Round(time.Second))
 	br := fx.browser()
 	br.login("reviewer", http.StatusSeeOther)
-	br.get("/console/filings/" + ids[99]) // the first query marks the index complete
+	br.get("/console/filings/" + ids[99])
 	cookies := br.c.Jar.Cookies(mustURL(fx.http.URL + "/console/"))
 	h := fx.srv.Handler()
 	b.ResetTimer()
