@@ -15,12 +15,21 @@ const SketchSize = 64
 // Fingerprint is what two declarations are compared on to flag possible
 // duplicate construction (重复建设): the character bigrams of the project
 // name, all of them, and a bottom-k sketch of the bigrams of what it
-// builds (goals, content, modules, data resources). Bigrams are hashed to
-// 32 bits; both lists are sorted and hold no duplicates.
+// builds (goals, content, modules, data resources). Clauses are the
+// hashes of its name and of every clause of those texts (at least
+// MinClause characters between punctuation): not for the score, but to
+// find candidates fast, since a copied text shares its rare clauses,
+// where common bigrams are shared by every declaration of a kind. Values
+// are hashed to 32 bits; every list is sorted and holds no duplicates.
 type Fingerprint struct {
 	Name    []uint32 `json:"n"`
 	Content []uint32 `json:"c"`
+	Clauses []uint32 `json:"k,omitempty"`
 }
+
+// MinClause is the length, in characters, under which a clause is too
+// common to tell declarations apart (系统建设, 数据共享).
+const MinClause = 6
 
 // DeclarationFingerprint returns d's fingerprint.
 func DeclarationFingerprint(d *Declaration) Fingerprint {
@@ -32,7 +41,42 @@ func DeclarationFingerprint(d *Declaration) Fingerprint {
 	if len(c) > SketchSize {
 		c = c[:SketchSize] // sorted: the k smallest hashes
 	}
-	return Fingerprint{Name: Bigrams(d.ProjectName), Content: c}
+	return Fingerprint{Name: Bigrams(d.ProjectName), Content: c, Clauses: Clauses(append(content, d.ProjectName)...)}
+}
+
+// Clauses returns the hashes of the clauses of texts, sorted and unique: the
+// runs between punctuation, with spaces dropped and letters folded as
+// Bigrams folds them, of at least MinClause characters.
+func Clauses(texts ...string) []uint32 {
+	var out []uint32
+	h := fnv.New32a()
+	for _, text := range texts {
+		var run []rune
+		flush := func() {
+			if len(run) >= MinClause {
+				h.Reset()
+				h.Write([]byte{0}) // apart from the bigrams' hashes
+				h.Write([]byte(string(run)))
+				out = append(out, h.Sum32())
+			}
+			run = run[:0]
+		}
+		for _, r := range text {
+			if r >= 0xFF01 && r <= 0xFF5E {
+				r -= 0xFEE0
+			}
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				run = append(run, unicode.ToLower(r))
+			case unicode.IsSpace(r) && r != '\n':
+			default:
+				flush()
+			}
+		}
+		flush()
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Bigrams returns the hashed character bigrams of texts, sorted and

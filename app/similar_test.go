@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -84,5 +85,18 @@ func TestSimilaritySketchEstimates(t *testing.T) {
 	_, est := Similarity(DeclarationFingerprint(&Declaration{Content: string(a)}), DeclarationFingerprint(&Declaration{Content: string(b)}))
 	if math.Abs(est-exact) > 0.15 {
 		t.Errorf("estimate %.3f, exact %.3f", est, exact)
+	}
+}
+
+func TestClauses(t *testing.T) {
+	a := Clauses("建设社区事项受理模块，居民在小程序上提交申请；系统建设")
+	b := Clauses("建设社区事项受理 模块。居民在小程序上提交申请")
+	if len(a) != 2 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("clauses %v and %v: want the same two (系统建设 is too short; spaces do not count)", a, b)
+	}
+	for _, g := range Bigrams("建设社区事项受理模块") {
+		if slices.Contains(a, g) {
+			t.Errorf("a clause hash equals a bigram hash")
+		}
 	}
 }

@@ -24,18 +24,19 @@ import (
 //	sgp/<filing>                 app.Fingerprint of the current revision, JSON
 //	m/similarindex               "1" once every declaration is indexed
 //
-// A query reads the postings of the declaration's rarer bigrams (the
-// common ones, 系统, 建设, 平台…, say nothing of duplication and have long
-// lists), ranks the declarations met there by the rare bigrams they share,
-// and scores the best of them exactly with app.Similarity.
+// A query reads the postings of the declaration's rarest bigrams (the
+// common ones, 系统, 建设, 平台…, say little of duplication and have long
+// lists) up to a budget, ranks the declarations met there by the rare
+// bigrams they share, and scores the best of them exactly with
+// app.Similarity.
 const (
 	keySimilarIndex     = "m/similarindex"
 	similarIndexVersion = "1"
-	// similarCommon is the number of declarations past which a bigram is
-	// not read to find candidates (it still counts in their score).
-	similarCommon = 500
-	// similarPostingBudget bounds the postings one query reads.
-	similarPostingBudget = 8000
+	// similarPostingBudget bounds the postings one query reads: the
+	// bigrams are read rarest first until the next would pass it (a bigram
+	// held by more declarations is never read; it still counts in the
+	// score of the candidates).
+	similarPostingBudget = 10000
 	// similarCandidates is how many candidates are scored exactly.
 	similarCandidates = 100
 	// similarShown is how many similar projects the console lists, and
@@ -46,10 +47,12 @@ const (
 
 func gramHex(g uint32) string { return fmt.Sprintf("%08x", g) }
 
-// grams returns the bigrams of a fingerprint, name and content together,
-// sorted and unique.
+// grams returns what a fingerprint is indexed by: its bigrams, name and
+// content, and its clauses, sorted and unique.
 func grams(fp app.Fingerprint) []uint32 {
-	return slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(fp.Name), fp.Content...))))
+	all := append(append(slices.Clone(fp.Name), fp.Content...), fp.Clauses...)
+	slices.Sort(all)
+	return slices.Compact(all)
 }
 
 // indexSimilar keeps declaration fid's entry of the similar-projects index
@@ -195,7 +198,7 @@ func (s *Server) similar(fid string) ([]console.SimilarItem, error) {
 			if err != nil {
 				return err
 			}
-			if n > 1 && n <= similarCommon { // 1: only this declaration
+			if n > 1 { // 1: only this declaration
 				gs = append(gs, gram{h, n})
 			}
 		}
