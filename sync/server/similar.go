@@ -36,7 +36,7 @@ const (
 	// bigrams are read rarest first until the next would pass it (a bigram
 	// held by more declarations is never read; it still counts in the
 	// score of the candidates).
-	similarPostingBudget = 10000
+	similarPostingBudget = 4000
 	// similarCandidates is how many candidates are scored exactly.
 	similarCandidates = 100
 	// similarShown is how many similar projects the console lists, and
