@@ -47,6 +47,9 @@ type Profile struct {
 	Blockers    []BlockerRule    `json:"blockers,omitempty"`
 	Deadlines   []DeadlineRule   `json:"deadlines,omitempty"`
 	Calendar    Calendar         `json:"calendar,omitzero"`
+	// Review is the bureau's review time limit (办理时限), nil when the
+	// regulation sets none: see ReviewDays.
+	Review *ReviewLimit `json:"review,omitempty"`
 
 	// TrialMinMonths is the shortest trial operation (试运行) before an
 	// acceptance application, in months; 0 when the regulation sets none.
@@ -71,6 +74,28 @@ type Profile struct {
 // bureau serves and the client caches (re-encoding the Profile would not
 // reproduce Version). It returns nil for a Profile not made by LoadProfile.
 func (prof *Profile) Bytes() []byte { return bytes.Clone(prof.raw) }
+
+// DefaultReviewDays is the review time limit, in working days, of a
+// profile whose regulation sets none (none of the five seed regulations
+// does): the bureau's own working rule, kept here and nowhere else.
+const DefaultReviewDays = 10
+
+// ReviewLimit is how long a filing may wait at one review step before the
+// console marks it overdue: WorkingDays of the profile's calendar since it
+// reached the step, as the regulation's Source says.
+type ReviewLimit struct {
+	WorkingDays int    `json:"working_days"`
+	Source      string `json:"source"`
+}
+
+// ReviewDays returns the review time limit in working days: the profile's
+// own, or DefaultReviewDays when it sets none (or prof is nil).
+func (prof *Profile) ReviewDays() int {
+	if prof == nil || prof.Review == nil {
+		return DefaultReviewDays
+	}
+	return prof.Review.WorkingDays
+}
 
 // RouteRule is one investment band and how declarations in it are handled.
 // Bands run from MinWan (inclusive) to MaxWan (exclusive, empty for no upper
@@ -470,6 +495,12 @@ func (prof *Profile) validate(p *Problems, want string) {
 		prof.Deadlines[i].validate(p, fmt.Sprintf("deadlines[%d]", i), ids)
 	}
 	prof.Calendar.validate(p)
+	if r := prof.Review; r != nil {
+		if r.WorkingDays < 1 || r.WorkingDays > 60 {
+			p.Add("review.working_days", "review.working_days：办理时限应在 1–60 个工作日之间，不是 %d", r.WorkingDays)
+		}
+		required("review.source", r.Source, "出处（条款）")
+	}
 	if prof.TrialMinMonths < 0 || prof.TrialMinMonths > 24 {
 		p.Add("trial_min_months", "trial_min_months：试运行最短月数应在 0–24 之间，不是 %d", prof.TrialMinMonths)
 	}

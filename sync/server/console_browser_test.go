@@ -84,6 +84,13 @@ func TestConsoleBrowser(t *testing.T) {
 	next.Declaration = &decl
 	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: revised.Revision.ID}
 	fx.submit(fx.clerkB, &next, http.StatusCreated)
+	// Last year 城关镇 filed much the same platform: a duplicate to flag.
+	twin := newFiling(t, fx.unitA.ID)
+	twinDecl := decl
+	twinDecl.ProjectName, twinDecl.PlanYear = "霍邱县城关镇数字乡村综合服务平台", decl.PlanYear-1
+	twinDecl.Goals = "建成覆盖全镇 12 个社区和行政村的数字乡村服务平台，村级事项网上办理率达到 80%"
+	twin.Declaration = &twinDecl
+	fx.submit(fx.clerkA, twin, http.StatusCreated)
 	// The bureau's profile, so the page shows its verdict.
 	prof, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
 	if err != nil {
@@ -173,6 +180,14 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Errorf("budget section: %s", inv)
 	}
 	shot("console-budget.png")
+	step("scroll to the similar projects", chromedp.ScrollIntoView(chromedp.CSS(`section.similar`)))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("section.similar").scrollIntoView({block: "start"}), true`)); err != nil {
+		t.Fatalf("scroll: %v", err)
+	}
+	if sim := text(`ol.similar li`); !strings.Contains(sim, twinDecl.ProjectName) || !strings.Contains(sim, fx.unitA.Name) {
+		t.Errorf("similar projects, first: %s", sim)
+	}
+	shot("console-similar.png")
 
 	step("return it with a comment",
 		chromedp.Click(chromedp.CSS(`input[name=action][value=return]`)),

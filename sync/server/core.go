@@ -23,11 +23,6 @@ import (
 // consoleSessionTTL is how long a console login lasts: a working day.
 const consoleSessionTTL = 12 * time.Hour
 
-// consoleReviewDays is the review time limit the console marks overdue
-// filings by, in working days of the profile's calendar since the filing
-// reached its current step.
-const consoleReviewDays = 10
-
 // core is the server as the review console sees it (console.Backend): the
 // console lives in its own package, with its templates, cookies and CSRF,
 // and reaches the store only through these calls, which are the API's own
@@ -134,6 +129,16 @@ func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDeta
 		return protocol.FilingDetail{}, err
 	}
 	return c.s.detail(id, who)
+}
+
+func (c core) Similar(ctx context.Context, token, id string) ([]console.SimilarItem, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return nil, err
+	}
+	if err := c.s.rebuildSimilarIndex(); err != nil {
+		return nil, err
+	}
+	return c.s.similar(id)
 }
 
 func (c core) RevisionBody(ctx context.Context, token, id, rid string) ([]byte, error) {

@@ -146,6 +146,11 @@ func (s *Server) apply(txn *badger.Txn, w writer, c *caller, sub submission, now
 	if err := s.settle(txn, w, &fr, &rev, now, &body); err != nil {
 		return protocol.Receipt{}, false, err
 	}
+	if body.Declaration != nil {
+		if err := s.indexSimilar(txn, w, body.ID, body.Declaration); err != nil {
+			return protocol.Receipt{}, false, err
+		}
+	}
 	// The body as received (its hash checked): never decoded again to be stored.
 	if err := w.Set(key("rb", body.ID, body.RevisionID), req.Body); err != nil {
 		return protocol.Receipt{}, false, err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -26,14 +27,21 @@ import (
 //
 //	qx/<since: 16 hex, ns since 1970>/<filing>  console.QueueItem, JSON
 //	qxp/<filing>                               the filing's qx/ key
-//	m/queueindex                               "1" once qx/ holds every q/ filing
+//	qc/s/<status>                              how many entries have that status (8 bytes)
+//	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
+//	m/queueindex                               queueIndexVersion once qx/ holds every q/ filing
 //
 // Entries are ordered by the time the filing reached its current step,
 // oldest first: the order a reviewer works in, and the order in which the
 // review time limit runs out, so "overdue only" is a prefix of the index.
+// The counters, kept in the same transactions, give the overview without
+// reading the entries: only those of the day or two whose filings are
+// running out of time now are read, to split them exactly.
 const (
-	keyQueueIndex     = "m/queueindex"
-	queueIndexVersion = "1"
+	keyQueueIndex = "m/queueindex"
+	// queueIndexVersion 2 added the counters: an index of version 1 is
+	// rebuilt.
+	queueIndexVersion = "2"
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
@@ -61,6 +69,20 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
 		return err
 	}
+	// The entry it replaces: its counts go, and a decision (which keeps
+	// the revision) keeps its content's facts without decoding the body
+	// again.
+	var prev console.QueueItem
+	deltas := map[string]int64{}
+	if old != nil {
+		if err := getJSON(txn, old, &prev); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		if prev.ID == f.ID {
+			since, _ := keySince(old)
+			s.count(deltas, prev.Status, prev.UnitID, since, -1)
+		}
+	}
 	if !inQueue(f.Status) {
 		if old == nil {
 			return nil
@@ -68,17 +90,15 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		if err := w.Delete(old); err != nil {
 			return err
 		}
-		return w.Delete(key("qxp", f.ID))
+		if err := w.Delete(key("qxp", f.ID)); err != nil {
+			return err
+		}
+		return addCounts(txn, w, deltas)
 	}
 	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
 		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
-	// A decision keeps the revision: its content's facts are those of the
-	// entry it replaces, without decoding the body again.
-	var prev console.QueueItem
-	if old != nil && body == nil {
-		if err := getJSON(txn, old, &prev); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
-		}
+	if body != nil {
+		prev = console.QueueItem{} // the revision is new: its facts are read from body
 	}
 	if prev.ID == f.ID && prev.Revision == f.Revision.Number {
 		e.Year, e.Total = prev.Year, prev.Total
@@ -115,7 +135,18 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 	if err := setJSON(w, k, e); err != nil {
 		return err
 	}
-	return w.Set(key("qxp", f.ID), k)
+	if err := w.Set(key("qxp", f.ID), k); err != nil {
+		return err
+	}
+	s.count(deltas, e.Status, e.UnitID, e.Since, 1)
+	return addCounts(txn, w, deltas)
+}
+
+// count adds n to the counters of an entry of the queue index: by status,
+// and by unit and the day (in the bureau's zone) it arrived.
+func (s *Server) count(deltas map[string]int64, st app.Status, unit string, since time.Time, n int64) {
+	deltas[string(key("qc", "s", string(st)))] += n
+	deltas[string(key("qc", "u", unit, since.In(s.Now().Location()).Format("20060102")))] += n
 }
 
 // contentFacts fills in what the queue filters on from the revision's
@@ -137,9 +168,17 @@ func (s *Server) rebuildQueueIndex() error {
 	indexed := func() (bool, error) {
 		var done bool
 		err := s.db.View(func(txn *badger.Txn) error {
-			var err error
-			done, err = exists(txn, []byte(keyQueueIndex))
-			return err
+			item, err := txn.Get([]byte(keyQueueIndex))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return item.Value(func(v []byte) error {
+				done = string(v) == queueIndexVersion
+				return nil
+			})
 		})
 		return done, err
 	}
@@ -150,6 +189,30 @@ func (s *Server) rebuildQueueIndex() error {
 	defer s.writeMu.Unlock()
 	if done, err := indexed(); err != nil || done {
 		return err
+	}
+	// An index of an earlier version goes first: its entries have no counts.
+	for _, p := range []string{"qx/", "qxp/", "qc/"} {
+		var ks []string
+		if err := s.db.View(func(txn *badger.Txn) error {
+			ks = keysWithPrefix(txn, []byte(p))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for len(ks) > 0 {
+			n := min(len(ks), 1000)
+			if err := s.db.Update(func(txn *badger.Txn) error {
+				for _, k := range ks[:n] {
+					if err := txn.Delete([]byte(p + k)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				return fmt.Errorf("drop queue index: %w", err)
+			}
+			ks = ks[n:]
+		}
 	}
 	var ids []string
 	if err := s.db.View(func(txn *badger.Txn) error {
@@ -362,82 +425,127 @@ func prefilter(q console.QueueQuery, text string) []needle {
 	return out
 }
 
-// queueOverview counts every entry of the queue index by status and by
-// unit, with the overdue (due is the review time limit), reading each
-// entry once.
+// queueOverview counts the queue by status and by unit, with the overdue
+// (due is the review time limit), from the counters of the queue index:
+// a day's arrivals are overdue together, but for the days whose limit runs
+// out between their first and last moment, whose entries are read to
+// split them.
 func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Overview, error) {
 	ov := console.Overview{ByStatus: map[app.Status]int{}}
 	now := s.Now()
+	loc := now.Location()
 	units := map[string]*console.UnitLoad{}
-	dues := map[string]time.Time{}
+	var order []string
 	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("qx", "")
-		opts.PrefetchValues = false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			since, ok := keySince(it.Item().Key())
-			if !ok {
-				return fmt.Errorf("queue index key %q", it.Item().Key())
+		byStatus := key("qc", "s", "")
+		if err := eachCount(txn, byStatus, func(k []byte, n int) error {
+			ov.ByStatus[app.Status(k[len(byStatus):])] += n
+			ov.Total += n
+			return nil
+		}); err != nil {
+			return err
+		}
+		byUnit := key("qc", "u", "")
+		split := map[string]map[string]int{} // day → unit → overdue, for the days read
+		return eachCount(txn, byUnit, func(k []byte, n int) error {
+			unit, day, ok := bytes.Cut(k[len(byUnit):], []byte("/"))
+			start, err := time.ParseInLocation("20060102", string(day), loc)
+			if !ok || err != nil {
+				return fmt.Errorf("queue counter %q", k)
 			}
-			since = since.In(now.Location())
-			// Unit and status are plain strings (an id, a code): read them
-			// out of the JSON without decoding it; the unit's name only
-			// the first time the unit comes up.
-			var unit string
-			var status app.Status
-			var name *string
-			if err := it.Item().Value(func(v []byte) error {
-				unit, status = string(plainField(v, "unit_id")), app.Status(plainField(v, "status"))
-				if unit == "" || status == "" {
-					return fmt.Errorf("queue index entry %s: no unit or status", it.Item().Key())
+			u := units[string(unit)]
+			if u == nil {
+				un, err := s.unit(txn, string(unit))
+				if err != nil {
+					return err
 				}
-				if units[unit] == nil {
-					var e console.QueueItem
-					if err := json.Unmarshal(v, &e); err != nil {
+				u = &console.UnitLoad{UnitID: un.ID, UnitName: un.Name, Oldest: start} // the first day is the oldest
+				units[string(unit)] = u
+				order = append(order, string(unit))
+			}
+			u.Waiting += n
+			end := start.AddDate(0, 0, 1)
+			switch {
+			case due(end.Add(-time.Nanosecond)).Before(now):
+				u.Overdue += n
+			case !due(start).Before(now):
+			default:
+				d, ok := split[string(day)]
+				if !ok {
+					var err error
+					if d, err = s.overdueOn(txn, start, end, due, now); err != nil {
 						return err
 					}
-					name = &e.UnitName
+					split[string(day)] = d
 				}
-				return nil
-			}); err != nil {
-				return err
+				u.Overdue += d[string(unit)]
 			}
-			day := since.Format(time.DateOnly)
-			d, ok := dues[day]
-			if !ok {
-				d = due(since)
-				dues[day] = d
-			}
-			u := units[unit]
-			if u == nil {
-				u = &console.UnitLoad{UnitID: unit, UnitName: *name, Oldest: since}
-				units[unit] = u
-			}
-			ov.Total++
-			ov.ByStatus[status]++
-			u.Waiting++
-			if d.Before(now) {
-				ov.Overdue++
-				u.Overdue++
-			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return ov, fmt.Errorf("queue overview: %w", err)
 	}
-	for _, u := range units {
-		ov.Units = append(ov.Units, *u)
+	for _, id := range order {
+		ov.Overdue += units[id].Overdue
+		ov.Units = append(ov.Units, *units[id])
 	}
 	slices.SortFunc(ov.Units, func(a, b console.UnitLoad) int {
-		if a.Overdue != b.Overdue {
-			return b.Overdue - a.Overdue
-		}
-		return a.Oldest.Compare(b.Oldest)
+		return cmp.Or(b.Overdue-a.Overdue, a.Oldest.Compare(b.Oldest), b.Waiting-a.Waiting, strings.Compare(a.UnitName, b.UnitName))
 	})
 	return ov, nil
+}
+
+// overdueOn counts by unit the entries of the queue index that arrived in
+// [start, end) and are past their limit at now.
+func (s *Server) overdueOn(txn *badger.Txn, start, end time.Time, due func(time.Time) time.Time, now time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = key("qx", "")
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	stop := queueKey(end, "")
+	for it.Seek(queueKey(start, "")); it.Valid() && bytes.Compare(it.Item().Key(), stop) < 0; it.Next() {
+		since, ok := keySince(it.Item().Key())
+		if !ok {
+			return nil, fmt.Errorf("queue index key %q", it.Item().Key())
+		}
+		if !due(since.In(now.Location())).Before(now) {
+			break // in due order: none after is overdue
+		}
+		if err := it.Item().Value(func(v []byte) error {
+			out[string(plainField(v, "unit_id"))]++
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// eachCount calls fn with each counter under prefix and its count.
+func eachCount(txn *badger.Txn, prefix []byte, fn func(k []byte, n int) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var n uint64
+		if err := it.Item().Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("counter %s: %d bytes", it.Item().Key(), len(v))
+			}
+			n = binary.BigEndian.Uint64(v)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := fn(it.Item().Key(), int(n)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // plainField returns the value of the string field name in the JSON object

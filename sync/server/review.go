@@ -140,13 +140,16 @@ func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, pa
 }
 
 // reviewDue is the review time limit of a filing that reached its step at
-// since: consoleReviewDays working days of the profile's calendar.
+// since: the profile's review days (app's default without a profile or a
+// limit in it) of the profile's calendar.
 func (s *Server) reviewDue() func(since time.Time) time.Time {
 	cal := &app.Calendar{}
-	if prof := s.profile.Load(); prof != nil {
+	prof := s.profile.Load()
+	if prof != nil {
 		cal = &prof.Calendar
 	}
-	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, consoleReviewDays) }
+	days := prof.ReviewDays()
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, days) }
 }
 
 func inQueue(st app.Status) bool {

@@ -248,6 +248,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.newSimilarIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
 	s.routes = s.routeTable()
 	s.wg.Add(1)

@@ -35,6 +35,10 @@ type Backend interface {
 	Overview(ctx context.Context, token string) (Overview, error)
 	// Filing returns a filing with the decisions the session's account may take.
 	Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error)
+	// Similar returns the declarations most like declaration id across
+	// all units and years (避免重复建设), best first; none for a filing
+	// that is not a declaration.
+	Similar(ctx context.Context, token, id string) ([]SimilarItem, error)
 	// RevisionBody returns the body of an earlier revision of a filing, as received.
 	RevisionBody(ctx context.Context, token, id, revisionID string) ([]byte, error)
 	// Decide takes a decision through the server's one decision path. The
@@ -105,6 +109,21 @@ type QueuePage struct {
 	Next    string
 	Partial bool
 	Scanned int
+}
+
+// SimilarItem is a declaration like the one on the page: how alike their
+// names and what they build are, from 0 to 1, and Score, which ranks them.
+type SimilarItem struct {
+	ID       string
+	Title    string
+	UnitID   string
+	UnitName string
+	Year     int
+	Total    app.Money
+	Status   app.Status
+	Name     float64
+	Content  float64
+	Score    float64
 }
 
 // Unit is a unit as the queue's filter offers it.

@@ -34,7 +34,9 @@ type filingView struct {
 	Lost      bool   // someone else decided first
 	Done      string // the decision just taken
 	Checklist []app.ChecklistItem
-	CSRF      string
+	// Similar are the most similar declarations (declarations only).
+	Similar []SimilarItem
+	CSRF    string
 }
 
 // verdict is the server's own rule verdict under the bureau's profile:
@@ -105,6 +107,11 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 	} else if v.Body.Acceptance != nil {
 		v.Checklist = v.Body.Acceptance.Checklist(nil, v.Body.Attachments)
+	}
+	if d.Kind == app.KindDeclaration {
+		if v.Similar, err = c.b.Similar(r.Context(), s.token, id); err != nil {
+			return nil, err
+		}
 	}
 	if v.Body.BaseID != "" {
 		old, err := c.b.RevisionBody(r.Context(), s.token, id, v.Body.BaseID)

@@ -39,6 +39,8 @@ var funcs = template.FuncMap{
 	"wan":  func(m app.Money) string { return m.WanString() },
 	"yuan": func(m app.Money) string { return m.YuanString() },
 	"time": fmtTime,
+	// percent writes a similarity from 0 to 1 as a whole percentage.
+	"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -8,9 +8,11 @@ import (
 )
 
 type overviewView struct {
-	O        Overview
-	Statuses []app.Status
-	Now      time.Time
+	O          Overview
+	Statuses   []app.Status
+	Now        time.Time
+	ReviewDays int    // the review time limit in working days
+	Source     string // where the limit comes from
 }
 
 // overview shows the queue in numbers, each linking to the queue filtered.
@@ -20,6 +22,12 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, err)
 		return
 	}
+	v := overviewView{O: o, Statuses: queueStatuses, Now: c.b.Now()}
+	prof := c.b.Profile()
+	v.ReviewDays, v.Source = prof.ReviewDays(), "所用办法未规定审核时限，按系统默认"
+	if prof != nil && prof.Review != nil {
+		v.Source = prof.Regulation + prof.Review.Source
+	}
 	c.render(w, r, http.StatusOK, "overview", page{Title: "概况", Session: s,
-		Data: overviewView{O: o, Statuses: queueStatuses, Now: c.b.Now()}})
+		Data: v})
 }
