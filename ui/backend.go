@@ -164,7 +164,8 @@ type SyncStatus struct {
 	Online      bool
 	Syncing     bool
 	NeedsLogin  bool
-	NeedsAction bool // retried, but the clerk (or the bureau's IT) must act: a certificate, a new version
+	NeedsAction bool   // retried, but the clerk (or the bureau's IT) must act: a certificate, a new version
+	DiskWarning string // the disk is nearly full (plain Chinese), "" when it is not
 	Waiting     int
 	LastSuccess time.Time
 	LastError   string // plain Chinese, "" after a success; NextRetry says when it is retried

@@ -99,6 +99,13 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	if st.NeedsLogin || st.NeedsAction {
 		b.reason.Importance = widget.DangerImportance
 	}
+	if w := T(st.DiskWarning); st.DiskWarning != "" {
+		if reason != "" {
+			w += T("；") + reason
+		}
+		reason = w
+		b.reason.Importance = widget.DangerImportance
+	}
 	b.reason.SetText(reason)
 	if st.NeedsLogin {
 		b.login.Show()

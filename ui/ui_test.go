@@ -130,4 +130,8 @@ func TestConnBarKeepsRedForTheClerk(t *testing.T) {
 	if b.reason.Importance != widget.DangerImportance {
 		t.Errorf("a certificate the clerk must trust is not red: %q", b.reason.Text)
 	}
+	b.update(SyncStatus{DiskWarning: "本机磁盘只剩 300 MB：请尽快删除不需要的文件；不足 64 MB 时将暂停保存"}, app.Counts{})
+	if b.reason.Importance != widget.DangerImportance || !strings.Contains(b.reason.Text, "本机磁盘只剩 300 MB") {
+		t.Errorf("a nearly full disk: %q", b.reason.Text)
+	}
 }

@@ -30,6 +30,31 @@ func (s *Store) guardDisk() error {
 		mib(free), mib(s.minFree))
 }
 
+// DiskSpace returns the free space of the store's filesystem and whether it
+// is low enough to warn the clerk: under eight times the reserve below which
+// writes stop (512 MB by default), long before saving is refused. ok is
+// false when the space cannot be known.
+func (s *Store) DiskSpace() (free int64, low, ok bool) {
+	if s.minFree <= 0 || s.dir == "" {
+		return 0, false, false
+	}
+	free, err := freeBytes(s.dir)
+	if err != nil {
+		return 0, false, false
+	}
+	return free, free < 8*s.minFree, true
+}
+
+// DiskWarning is the clerk's warning for free bytes left, "" when there is
+// no need for one.
+func (s *Store) DiskWarning() string {
+	free, low, ok := s.DiskSpace()
+	if !ok || !low {
+		return ""
+	}
+	return fmt.Sprintf("本机磁盘只剩 %s：请尽快删除不需要的文件；不足 %s 时将暂停保存", mib(free), mib(s.minFree))
+}
+
 func mib(n int64) string {
 	if n < 1<<20 {
 		return fmt.Sprintf("%d KB", n>>10)

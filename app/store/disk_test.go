@@ -40,6 +40,9 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	if err := os.WriteFile(filler, make([]byte, free-32<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if w := st.DiskWarning(); !strings.Contains(w, "本机磁盘只剩") {
+		t.Errorf("no warning with %d bytes free: %q", free-(free-32<<20), w)
+	}
 	f.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
 	err := st.Save(ctx, f)
 	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "磁盘空间不足") {
@@ -57,5 +60,16 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	}
 	if g, _ := st.Get(ctx, f.ID); g.Declaration.Goals != "建成覆盖全镇的停车诱导系统" {
 		t.Errorf("the saved goals: %q", g.Declaration.Goals)
+	}
+}
+
+// TestNoDiskWarningWithRoom: a filesystem with room gives no warning.
+func TestNoDiskWarningWithRoom(t *testing.T) {
+	st := MustOpen(t, WithMinFree(1)) // 8 bytes would be "low"
+	if w := st.DiskWarning(); w != "" {
+		t.Errorf("a warning with room: %q", w)
+	}
+	if _, _, ok := st.DiskSpace(); !ok {
+		t.Error("the free space of a temp dir is unknown")
 	}
 }

@@ -333,11 +333,12 @@ func (l *link) Status() ui.SyncStatus {
 	l.mu.Unlock()
 	if s == nil {
 		n, _ := l.store.PendingCount(l.ctx)
-		return ui.SyncStatus{Waiting: n}
+		return ui.SyncStatus{Waiting: n, DiskWarning: l.store.DiskWarning()}
 	}
 	st := s.Status()
 	out := ui.SyncStatus{Connected: true, Online: st.Online, Syncing: st.Syncing, NeedsLogin: st.NeedsLogin,
 		NeedsAction: st.NeedsAction, Waiting: st.Waiting, LastSuccess: st.LastSuccess, LastError: st.Cause, NextRetry: st.NextRetry}
+	out.DiskWarning = l.store.DiskWarning()
 	if st.NeedsLogin && out.LastError == "" {
 		out.LastError = "登录已失效，请重新登录"
 	}
