@@ -3,8 +3,6 @@ package main
 import (
 	"archive/zip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/sync/syncer"
 	"egovdesk/version"
 )
 
@@ -177,8 +176,10 @@ func restoreBackup(path, dir string) (err error) {
 	if err != nil {
 		return err
 	}
-	att := filepath.Join(dir, "attachments")
-	if err := os.MkdirAll(att, 0o750); err != nil {
+	// Attachments go in through the client's own content-addressed store,
+	// which hashes, syncs and names each file as an import does.
+	blobs, err := syncer.OpenBlobDir(filepath.Join(dir, "attachments"))
+	if err != nil {
 		return err
 	}
 	for _, f := range z.File {
@@ -189,11 +190,10 @@ func restoreBackup(path, dir string) (err error) {
 		if !shaName.MatchString(name) {
 			return app.Errorf(app.EINVALID, "备份中的附件名 %q 不是内容摘要", f.Name)
 		}
-		dst := filepath.Join(att, name)
-		written = append(written, dst)
-		if err := extractChecked(f, dst, name); err != nil {
+		if err := restoreBlob(blobs, f, name); err != nil {
 			return err
 		}
+		written = append(written, blobs.Path(name))
 	}
 	for _, name := range backupSettings {
 		if f := files[name]; f != nil {
@@ -201,8 +201,12 @@ func restoreBackup(path, dir string) (err error) {
 			if _, err := os.Stat(dst); err == nil {
 				continue // this computer's own setting stays
 			}
+			data, err := readZipFile(f)
+			if err != nil {
+				return err
+			}
 			written = append(written, dst)
-			if err := extractChecked(f, dst, ""); err != nil {
+			if err := writeFile(dst, data); err != nil {
 				return err
 			}
 		}
@@ -210,38 +214,41 @@ func restoreBackup(path, dir string) (err error) {
 	return nil
 }
 
-// extractChecked writes f to dst; with sum set, the bytes must hash to it.
-func extractChecked(f *zip.File, dst, sum string) error {
+// restoreBlob imports the zip entry f into blobs; its bytes must hash to
+// sum, its name in the backup, or it is removed again.
+func restoreBlob(blobs *syncer.BlobDir, f *zip.File, sum string) error {
 	r, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	a, err := blobs.ImportReader(context.Background(), sum, r)
 	if err != nil {
-		return err
-	}
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(out, h), r); err != nil {
-		out.Close()
 		return fmt.Errorf("restore %s: %w", f.Name, err)
 	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	if sum != "" && hex.EncodeToString(h.Sum(nil)) != sum {
+	if a.SHA256 != sum {
+		os.Remove(blobs.Path(a.SHA256))
 		return app.Errorf(app.EINVALID, "备份中的附件 %s 已损坏（内容与摘要不符）", sum[:12])
 	}
 	return nil
 }
 
-func readZipJSON(f *zip.File, v any) error {
+// readZipFile returns the bytes of a small zip entry (a settings file).
+func readZipFile(f *zip.File) ([]byte, error) {
 	r, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, 1<<20))
+}
+
+func readZipJSON(f *zip.File, v any) error {
+	data, err := readZipFile(f)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	return json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+	return json.Unmarshal(data, v)
 }
 
 // storeEmpty reports whether the store in dir holds no filing and nothing
