@@ -214,31 +214,11 @@ func (s *Server) rebuildQueueIndex() error {
 			ks = ks[n:]
 		}
 	}
-	var ids []string
-	if err := s.db.View(func(txn *badger.Txn) error {
-		ids = keysWithPrefix(txn, key("q", ""))
-		return nil
-	}); err != nil {
-		return err
-	}
-	for len(ids) > 0 {
-		n := min(len(ids), 200)
-		err := s.db.Update(func(txn *badger.Txn) error {
-			for _, id := range ids[:n] {
-				var fr filingRecord
-				if err := getJSON(txn, key("f", id), &fr); err != nil {
-					return err
-				}
-				if err := s.indexQueue(txn, txn, fr, "", nil); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("rebuild queue index: %w", err)
-		}
-		ids = ids[n:]
+	err := s.eachFiling(key("q", ""), func(txn *badger.Txn, _ string, fr filingRecord) error {
+		return s.indexQueue(txn, txn, fr, "", nil)
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild queue index: %w", err)
 	}
 	return s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyQueueIndex), []byte(queueIndexVersion)) })
 }
@@ -562,4 +542,37 @@ func plainField(v []byte, name string) []byte {
 		return nil
 	}
 	return rest[:j]
+}
+
+// eachFiling calls fn, in write transactions of 200 filings, with each
+// filing whose ID is a key under prefix (q/ for the queue, f/ for all): how
+// an index kept with the filings is built for a store from before it.
+func (s *Server) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr filingRecord) error) error {
+	var ids []string
+	if err := s.db.View(func(txn *badger.Txn) error {
+		ids = keysWithPrefix(txn, prefix)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 200)
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for _, id := range ids[:n] {
+				var fr filingRecord
+				if err := getJSON(txn, key("f", id), &fr); err != nil {
+					return err
+				}
+				if err := fn(txn, id, fr); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
 }

@@ -130,43 +130,23 @@ func (s *Server) rebuildSimilarIndex() error {
 	if done, err := indexed(); err != nil || done {
 		return err
 	}
-	var ids []string
-	if err := s.db.View(func(txn *badger.Txn) error {
-		ids = keysWithPrefix(txn, key("f", ""))
-		return nil
-	}); err != nil {
-		return err
-	}
-	for len(ids) > 0 {
-		n := min(len(ids), 200)
-		err := s.db.Update(func(txn *badger.Txn) error {
-			for _, id := range ids[:n] {
-				var fr filingRecord
-				if err := getJSON(txn, key("f", id), &fr); err != nil {
-					return err
-				}
-				if fr.Filing.Kind != app.KindDeclaration || fr.Filing.Revision.ID == "" {
-					continue
-				}
-				var b app.Body
-				if err := getJSON(txn, key("rb", id, fr.Filing.Revision.ID), &b); errors.Is(err, badger.ErrKeyNotFound) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				if b.Declaration == nil {
-					continue
-				}
-				if err := s.indexSimilar(txn, txn, id, b.Declaration); err != nil {
-					return err
-				}
-			}
+	err := s.eachFiling(key("f", ""), func(txn *badger.Txn, id string, fr filingRecord) error {
+		if fr.Filing.Kind != app.KindDeclaration || fr.Filing.Revision.ID == "" {
 			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("rebuild similar index: %w", err)
 		}
-		ids = ids[n:]
+		var b app.Body
+		if err := getJSON(txn, key("rb", id, fr.Filing.Revision.ID), &b); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if b.Declaration == nil {
+			return nil
+		}
+		return s.indexSimilar(txn, txn, id, b.Declaration)
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild similar index: %w", err)
 	}
 	return s.db.Update(func(txn *badger.Txn) error {
 		return txn.Set([]byte(keySimilarIndex), []byte(similarIndexVersion))
