@@ -68,7 +68,7 @@ func (c PrintCode) Matches(id string, rev int, sum string) bool {
 // *Error in Chinese that says what the code should look like.
 func ParsePrintCode(s string) (PrintCode, error) {
 	t := strings.ToLower(strings.Join(strings.Fields(s), ""))
-	bad := Errorf(EINVALID, "核验码“%s”格式不正确：应为页脚“核验码”后的三段，如 3f2a9c1e-2-9f86d081884c", s)
+	bad := Errorf(EINVALID, "核验码“%s”格式不正确：应为页脚“核验码”后的三段，如 3f2a9c1e-2-9f86d081884c", echoCode(s))
 	i := strings.LastIndexByte(t, '-')
 	if i < 0 {
 		return PrintCode{}, bad
@@ -99,4 +99,14 @@ func isHex(s string) bool {
 // revision and digest it is made of, for a reader without a scanner.
 func (c PrintCode) Label() string {
 	return fmt.Sprintf("核验码 %s（回执 %s，第 %d 版，正文摘要 %s）", c, c.RevisionID, c.Revision, c.Digest())
+}
+
+// echoCode is what a refused code is quoted as: valid UTF-8, at most 40
+// characters, as typed or scanned text may be neither.
+func echoCode(s string) string {
+	s = strings.ToValidUTF8(s, "�")
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestPrintCode(t *testing.T) {
@@ -32,6 +33,18 @@ func TestPrintCode(t *testing.T) {
 		"3f2a9c1e-2-9f86d08188", "3f2a9c1e-2-9f86d081884g", "-2-9f86d081884c", "3f2a9c1e00-2-9f86d081884c"} {
 		if _, err := ParsePrintCode(bad); ErrorCode(err) != EINVALID {
 			t.Errorf("ParsePrintCode(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+}
+
+// TestPrintCodeErrorQuotesSafely: a refused code is quoted as valid UTF-8
+// and cut short, whatever bytes or length were typed or scanned.
+func TestPrintCodeErrorQuotesSafely(t *testing.T) {
+	for _, in := range []string{"\xff\xfe", strings.Repeat("a", 5000)} {
+		_, err := ParsePrintCode(in)
+		msg := ErrorMessage(err)
+		if ErrorCode(err) != EINVALID || !utf8.ValidString(msg) || utf8.RuneCountInString(msg) > 120 {
+			t.Errorf("ParsePrintCode(%.20q): %q", in, msg)
 		}
 	}
 }
