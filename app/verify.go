@@ -104,7 +104,7 @@ func (c PrintCode) Label() string {
 // echoCode is what a refused code is quoted as: valid UTF-8, at most 40
 // characters, as typed or scanned text may be neither.
 func echoCode(s string) string {
-	s = strings.ToValidUTF8(s, "�")
+	s = strings.ToValidUTF8(s, "?")
 	if r := []rune(s); len(r) > 40 {
 		return string(r[:40]) + "…"
 	}
