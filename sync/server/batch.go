@@ -187,6 +187,9 @@ func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*submission, 
 		}
 		return s.applyBatch(ctx, c, subs[mid:], out[mid:], now)
 	}
+	if err == nil {
+		s.feeds.notify(c.UnitID) // the revisions received are in the unit's feed
+	}
 	return err
 }
 

@@ -242,10 +242,14 @@ func (s *Server) settle(txn *badger.Txn, w writer, fr *filingRecord, rev *revisi
 	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
 	rev.Receipt.Missing = missing
 	if len(missing) == 0 {
-		if _, err := fr.Filing.Submit(now, rev.Actor); err != nil {
+		t, err := fr.Filing.Submit(now, rev.Actor)
+		if err != nil {
 			return err
 		}
 		rev.Receipt.Status = protocol.ReceiptReceived
+		if err := appendRevisionChange(txn, w, rev.UnitID, t, fid); err != nil {
+			return err
+		}
 		if err := w.Set(key("q", fid), nil); err != nil {
 			return err
 		}

@@ -549,6 +549,7 @@ func (s *Server) completeUpload(ctx context.Context, unit, sum string, up upload
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
+	s.feeds.notify(unit) // revisions it completed are in the unit's feed
 	s.log.Debug("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
 	return up, nil
 }
