@@ -52,6 +52,7 @@ type RestoreFiling struct {
 	ID        string            `json:"id"`
 	Kind      app.Kind          `json:"kind"`
 	Title     string            `json:"title"`
+	UnitID    string            `json:"unit_id"`
 	ProjectID string            `json:"project_id,omitempty"`
 	Status    app.Status        `json:"status"`
 	Created   time.Time         `json:"created"`

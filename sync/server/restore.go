@@ -132,7 +132,7 @@ func (s *Server) restoreFiling(txn *badger.Txn, unit, id string, budget *int64, 
 	if f.UnitID != unit {
 		return protocol.RestoreFiling{}, notFound()
 	}
-	out := protocol.RestoreFiling{ID: f.ID, Kind: f.Kind, Title: fr.Title, ProjectID: f.ProjectID, Status: f.Status,
+	out := protocol.RestoreFiling{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, ProjectID: f.ProjectID, Status: f.Status,
 		Created: f.Created, Updated: f.Updated, History: f.History, Revisions: []protocol.RestoreRevision{}}
 	if out.History == nil {
 		out.History = []app.Transition{}

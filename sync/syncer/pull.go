@@ -85,6 +85,9 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		if sc != nil {
 			changes = append(changes, *sc)
 		}
+		if note.Kind == "" {
+			continue // nothing to tell (a revision: taken over by adoptRevisions)
+		}
 		if note.Kind == NotifyDecision {
 			key := decisionKey(c.FilingID, note.Decision)
 			if known[key] || s.resynced[key] {
@@ -92,6 +95,10 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 			}
 		}
 		notes = append(notes, note)
+	}
+	// Revisions from the unit's other machines, before the cursor moves on.
+	if err := s.adoptRevisions(ctx, resp.Changes); err != nil {
+		return 0, err
 	}
 	if !resp.Reset {
 		if err := s.local.ApplyChanges(ctx, resp.Cursor, changes); err != nil {
@@ -233,6 +240,8 @@ func convert(c protocol.Change) (sc *store.Change, n Notification, ok bool) {
 	case protocol.ChangeProfile:
 		n.Kind, n.ProfileVersion = NotifyProfile, c.ProfileVersion
 		return nil, n, true
+	case protocol.ChangeRevision:
+		return nil, n, c.FilingID != ""
 	}
 	return nil, n, false
 }

@@ -116,6 +116,14 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	s.mu.Lock()
 	recovering := s.status.LastError != ""
 	s.mu.Unlock()
+	if err := s.restoreIfDue(ctx); err != nil {
+		// Neither push nor pull before the restore is in: a pull would
+		// take the feed from its start as news.
+		if client.Classify(err) == client.ClassReauth {
+			err = fmt.Errorf("%w: %w", ErrNeedsLogin, err)
+		}
+		return passResult{}, err
+	}
 	err := s.push(ctx)
 	s.refreshOutbox(ctx)
 	var res passResult

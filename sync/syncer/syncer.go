@@ -39,6 +39,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"egovdesk/app"
@@ -166,6 +167,9 @@ type Syncer struct {
 	// after the reset cursor may carry them again. Guarded by passMu.
 	resynced map[string]bool
 
+	// restoreChecked is set once no restore is due (see restoreIfDue).
+	restoreChecked atomic.Bool
+
 	mu         sync.Mutex
 	status     Status             // guarded by mu
 	kicked     bool               // guarded by mu: a Kick since the pass started
@@ -204,6 +208,10 @@ func (s *Syncer) Status() Status {
 		p := *st.Upload
 		st.Upload = &p
 	}
+	if st.Restore != nil {
+		p := *st.Restore
+		st.Restore = &p
+	}
 	return st
 }
 
@@ -224,6 +232,9 @@ func (s *Syncer) setStatus(fn func(st *Status)) {
 func (s *Syncer) Kick() {
 	s.mu.Lock()
 	s.kicked = true
+	if s.status.Conflict != "" { // the clerk acted since: the inbox keeps the conflict
+		s.status.Conflict, s.status.NeedsAction = "", false
+	}
 	if s.cancelPull != nil {
 		s.cancelPull()
 	}
@@ -346,11 +357,11 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		if err == nil {
-			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, false, "", "", now
+			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, st.Conflict != "", "", "", now
 			return
 		}
 		st.LastError, st.Cause = describe(err, wait), describe(err, 0)
-		st.NeedsAction = client.NeedsAction(err)
+		st.NeedsAction = client.NeedsAction(err) || st.Conflict != ""
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
