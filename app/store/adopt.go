@@ -310,7 +310,7 @@ func adoptedFiling(bf *BureauFiling, head BureauRevision) (*app.Filing, error) {
 	}
 	return &app.Filing{ID: bf.ID, Kind: b.Kind, UnitID: bf.UnitID, ProjectID: b.ProjectID, Status: bf.Status,
 		Revision: head.Revision, Created: bf.Created, Updated: bf.Updated, Attachments: b.Attachments,
-		History: append([]app.Transition(nil), bf.History...),
+		History:     append([]app.Transition(nil), bf.History...),
 		Declaration: b.Declaration, Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}, nil
 }
 
