@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -61,9 +62,6 @@ type RestoreStatus struct {
 	Restored, Total int
 }
 
-// restorePageSize is how many filings a restore asks for at a time.
-const restorePageSize = 200
-
 // restorer returns the remote and local of restoring, or false when either
 // cannot.
 func (s *Syncer) restorer() (RestoreRemote, restoreLocal, bool) {
@@ -101,7 +99,7 @@ func (s *Syncer) restoreIfDue(ctx context.Context) error {
 	s.setStatus(func(st *Status) { st.Restore = &RestoreStatus{Restored: p.Restored, Total: p.Total} })
 	defer s.setStatus(func(st *Status) { st.Restore = nil })
 	for !p.Done {
-		page, err := rr.RestorePage(ctx, p.Cursor, restorePageSize)
+		page, err := rr.RestorePage(ctx, p.Cursor, cmp.Or(s.opts.RestorePage, 200))
 		if err != nil {
 			return fmt.Errorf("restore from the bureau: %w", err)
 		}

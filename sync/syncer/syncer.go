@@ -110,6 +110,7 @@ type Options struct {
 	PollInterval time.Duration // pause between pulls when the bureau answers at once without changes [30s]
 	OnceWait     time.Duration // how long SyncOnce's pull waits [0: answer at once]
 	MaxPages     int           // pages of changes pulled in one pass [50]
+	RestorePage  int           // filings asked for per page when restoring from the bureau [200]
 }
 
 func (o *Options) fill() {
