@@ -121,12 +121,13 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		b.sendNow.Disable()
 	}
 	if r := st.Restore; r != nil {
-		b.upload.SetText(restoreText(r))
+		// In place of 上次同步: the left side has room for the count.
+		b.last.SetText(restoreText(r))
 		b.progress.SetValue(0)
 		if r.Total > 0 {
 			b.progress.SetValue(float64(r.Restored) / float64(r.Total))
 		}
-		b.upload.Show()
+		b.upload.Hide()
 		b.progress.Show()
 	} else if up := st.Upload; up != nil && up.Total > 0 {
 		b.upload.SetText(fmt.Sprintf(T("正在上传 %s"), up.Name))

@@ -118,7 +118,10 @@ func (s *Syncer) restoreIfDue(ctx context.Context) error {
 		if _, err := rl.AdoptPage(ctx, fs, p, page.FeedCursor); err != nil {
 			return err
 		}
-		s.setStatus(func(st *Status) { st.Restore = &RestoreStatus{Restored: p.Restored, Total: max(p.Total, p.Restored)} })
+		s.setStatus(func(st *Status) {
+			st.Online = true // the bureau answers: the bar says connected, not "connecting", while it restores
+			st.Restore = &RestoreStatus{Restored: p.Restored, Total: max(p.Total, p.Restored)}
+		})
 	}
 	s.restoreChecked.Store(true)
 	s.log.Info("restored from the bureau", "filings", p.Restored)
