@@ -122,12 +122,60 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // parts, p and the cursor with the last: a crash in between leaves the old
 // progress, and the page is taken over again, which adds nothing twice. It
 // returns how many filings it wrote and fails with a wrapped storage error.
+//
+// With the last page (p.Done), the filings taken over before the
+// declaration of their project (a catalogue in an earlier page) get its
+// plan year, as Save gives it, so that they are listed under it.
 func (s *Store) AdoptPage(ctx context.Context, page []BureauFiling, p RestoreProgress, feedCursor string) (int, error) {
 	n, err := s.adoptPage(ctx, page, &p, feedCursor)
+	if err == nil && p.Done {
+		err = s.fillProjectYears(ctx)
+	}
 	if err != nil {
 		return n, fmt.Errorf("restore %d filings: %w", len(page), err)
 	}
 	return n, nil
+}
+
+// fillProjectYears gives every filing that belongs to a declaration the
+// store holds, and lacks its plan year, that year. It reads the summaries,
+// and the documents of the filings that are not declarations.
+func (s *Store) fillProjectYears(ctx context.Context) error {
+	var ids []string
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		return iterate(txn, "s/", func(k, v []byte) error {
+			if app.Kind(peekKind(v)) != app.KindDeclaration {
+				ids = append(ids, string(k))
+			}
+			return nil
+		})
+	})
+	for err == nil && len(ids) > 0 {
+		batch := ids[:min(len(ids), fillBatch)]
+		ids = ids[len(batch):]
+		err = s.updateEach(ctx, true, len(batch), func(txn *badger.Txn, i int) error {
+			f, err := readFiling(txn, batch[i])
+			if err != nil || f.Declaration != nil || f.ProjectID == "" || f.ProjectYear != 0 {
+				return err
+			}
+			p, err := readSummary(txn, f.ProjectID)
+			if err != nil || p == nil || p.Kind != app.KindDeclaration {
+				return err
+			}
+			old, err := readSummary(txn, f.ID)
+			if err != nil || old == nil {
+				return err
+			}
+			f.ProjectYear = p.PlanYear
+			sum := summaryOf(f, old)
+			sum.Listed = old.Listed
+			return writeFiling(txn, f, old, &sum)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("fill in project years: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) adoptPage(ctx context.Context, page []BureauFiling, p *RestoreProgress, feedCursor string) (int, error) {
