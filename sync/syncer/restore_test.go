@@ -308,3 +308,48 @@ func mustOutbox(tb testing.TB, st *store.Store) []store.OutboxItem {
 	}
 	return items
 }
+
+// An attachment download that stopped part way resumes from the bytes on
+// disk; one whose bytes do not hash to the attachment's SHA-256 (a damaged
+// partial file) is discarded, not kept, and the next try starts over.
+func TestFetchAttachmentResumesAndVerifies(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	f := e.draft(t, "城关镇智慧社区平台", 200<<10)
+	e.submit(t, f.ID)
+	e.mustSync(t)
+	b := e.machine(t)
+	b.mustSync(t)
+	a := f.Attachments[0]
+	data := content(200<<10, 0)
+	part := b.blobs.Path(a.SHA256) + ".download"
+	if err := os.WriteFile(part, data[:70<<10], 0o640); err != nil {
+		t.Fatal(err)
+	}
+	path, err := b.syncer.FetchAttachment(ctx, b.blobs, f.ID, a)
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if got, _ := os.ReadFile(path); sha256Hex(got) != a.SHA256 {
+		t.Fatalf("resumed file hashes to %s", sha256Hex(got))
+	}
+	if _, err := os.Stat(part); !os.IsNotExist(err) {
+		t.Errorf("partial file left behind: %v", err)
+	}
+
+	os.Remove(path)
+	bad := append([]byte(nil), data[:70<<10]...)
+	bad[100] ^= 0xff
+	if err := os.WriteFile(part, bad, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.syncer.FetchAttachment(ctx, b.blobs, f.ID, a); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("a damaged partial file: %v, want EINVALID", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("a file that does not match its hash was kept")
+	}
+	if _, err := b.syncer.FetchAttachment(ctx, b.blobs, f.ID, a); err != nil {
+		t.Fatalf("after the damaged try: %v", err)
+	}
+}
