@@ -396,6 +396,9 @@ func missingOf(rc protocol.Receipt) []app.Attachment {
 func (s *Syncer) upload(ctx context.Context, filingID string, a app.Attachment) error {
 	b, err := s.blobs.Open(a.SHA256)
 	if err != nil {
+		if app.ErrorCode(err) == app.ENOTFOUND && s.heldByBureau(ctx, a.SHA256) {
+			return nil // restored from the bureau and never opened here: the bureau has it
+		}
 		return &localFileError{name: a.Name, err: err}
 	}
 	defer b.Close()

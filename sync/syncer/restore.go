@@ -343,3 +343,18 @@ func (s *Syncer) RestoreNow(ctx context.Context) error {
 	s.Kick()
 	return nil
 }
+
+// heldByBureau reports whether the bureau holds attachment sha of the unit
+// complete and verified: an attachment of a restored filing, which this
+// machine downloads only when it is opened, need not be sent again when a
+// revision of the filing is. False when it cannot tell.
+func (s *Syncer) heldByBureau(ctx context.Context, sha string) bool {
+	r, ok := s.remote.(interface {
+		UploadStatus(ctx context.Context, sha string) (protocol.UploadStatus, error)
+	})
+	if !ok {
+		return false
+	}
+	st, err := r.UploadStatus(ctx, sha)
+	return err == nil && st.Complete
+}

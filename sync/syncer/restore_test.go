@@ -353,3 +353,42 @@ func TestFetchAttachmentResumesAndVerifies(t *testing.T) {
 		t.Fatalf("after the damaged try: %v", err)
 	}
 }
+
+// A filing restored with attachments the machine never opened can be
+// revised and sent from there: the bureau holds the attachments already,
+// so they are not looked for on this machine.
+func TestRestoredFilingResubmitsWithoutItsAttachmentsHere(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	f := e.draft(t, "城关镇智慧社区平台", 5000)
+	e.submit(t, f.ID)
+	e.mustSync(t)
+	e.decide(t, f.ID, app.ActionReturn, "请补充建设依据")
+	b := e.machine(t)
+	b.mustSync(t)
+	g, err := b.store.Get(ctx, f.ID)
+	if err != nil || g.Status != app.StatusReturned {
+		t.Fatalf("B: %v %v", g, err)
+	}
+	if _, err := b.blobs.Open(f.Attachments[0].SHA256); err == nil {
+		t.Fatal("the attachment is on B before it was opened")
+	}
+	if err := g.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	g.Declaration.Goals = "B 机补充的建设依据"
+	if err := b.store.Save(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	b.mustSync(t)
+	if items := mustOutbox(t, b.store); len(items) != 0 {
+		t.Fatalf("B's revision not delivered: %+v", items)
+	}
+	e.mustSync(t)
+	if a := e.get(t, f.ID); a.Revision.Number != 2 || a.Status != app.StatusSubmitted || a.Declaration.Goals != "B 机补充的建设依据" {
+		t.Errorf("A after B's revision: %d %s %q", a.Revision.Number, a.Status, a.Declaration.Goals)
+	}
+}
