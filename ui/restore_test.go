@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // A restore under way shows calmly in the connection bar, with how many
@@ -81,5 +82,27 @@ func TestOpenAttachmentFetchesIt(t *testing.T) {
 	}
 	if (&UI{link: offlineLink{}}).openAttachmentButton("x", a) != nil {
 		t.Error("a link that cannot fetch attachments gets a 打开 button")
+	}
+}
+
+// A draft revision kept after another computer of the unit submitted the
+// filing first is read-only while the bureau reviews the other revision,
+// and says so, rather than claiming it was submitted.
+func TestReconciledDraftSaysWhatItIs(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, "reconciled", "rev-3", "unit", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	f.Status = app.StatusSubmitted
+	f.Revision = app.Revision{ID: "rev-3", Number: 3, BaseID: "rev-2-other-computer"}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	text := textOf(x.editor(t).e.banner)
+	if !strings.Contains(text, "第 3 版是本机未被数管局接收的修改") || !strings.Contains(text, "第 2 版") ||
+		strings.Contains(text, "0001") {
+		t.Errorf("banner of a reconciled draft: %q", text)
 	}
 }
