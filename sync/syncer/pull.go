@@ -139,8 +139,13 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 			return nil, fmt.Errorf("apply %d replayed changes: %w", len(replayed), err)
 		}
 	}
-	remote, heads, err := s.remoteFilings(ctx)
+	remote, heads, unknown, err := s.remoteFilings(ctx)
 	if err != nil {
+		return nil, err
+	}
+	// Filings this machine never had (another machine's, whose revisions
+	// the pruned feed no longer tells of) are taken over as in a restore.
+	if err := s.adoptFilings(ctx, unknown); err != nil {
 		return nil, err
 	}
 	// A reset may mean the bureau went back in time (an older backup
@@ -179,24 +184,26 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 
 // remoteFilings returns the bureau's copy of each of the unit's filings
 // whose status or head revision differs from the local one, with its
-// history, and the head revision number of every filing the bureau lists.
-// Filings the store does not hold are left out, and so is one the bureau
-// stops knowing between the list and its detail. It fails with the
-// remote's error or a local store error.
-func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[string]int, error) {
+// history, the head revision number of every filing the bureau lists, and
+// the IDs of the filings the store does not hold (left out of the first);
+// one the bureau stops knowing between the list and its detail is left out
+// too. It fails with the remote's error or a local store error.
+func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[string]int, []string, error) {
 	list, err := s.remote.Filings(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list filings for resync: %w", err)
+		return nil, nil, nil, fmt.Errorf("list filings for resync: %w", err)
 	}
+	var unknown []string
 	heads := make(map[string]int, len(list))
 	var out []store.RemoteFiling
 	for _, sum := range list {
 		heads[sum.ID] = sum.Revision
 		f, err := s.local.Get(ctx, sum.ID)
 		if app.ErrorCode(err) == app.ENOTFOUND {
+			unknown = append(unknown, sum.ID)
 			continue
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("resync: %w", err)
+			return nil, nil, nil, fmt.Errorf("resync: %w", err)
 		}
 		if f.Status == sum.Status && f.Revision.ID == sum.RevisionID {
 			continue
@@ -205,12 +212,12 @@ func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[s
 		if client.ProblemCode(err) == app.ENOTFOUND {
 			continue
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
+			return nil, nil, nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
 		}
 		out = append(out, store.RemoteFiling{ID: d.ID, Status: d.Status, RevisionID: d.RevisionID,
 			Awaiting: d.PendingReceipt != "", History: d.History})
 	}
-	return out, heads, nil
+	return out, heads, unknown, nil
 }
 
 // publish hands n to the UI without ever blocking the loop.

@@ -200,6 +200,35 @@ func (s *Syncer) adoptRevisions(ctx context.Context, changes []protocol.Change) 
 	return nil
 }
 
+// adoptFilings takes over the filings ids the store does not hold, fetched
+// one by one from the bureau. It fails with the remote's error or a local
+// store error; one the bureau no longer has is skipped.
+func (s *Syncer) adoptFilings(ctx context.Context, ids []string) error {
+	rr, rl, ok := s.restorer()
+	if !ok {
+		return nil
+	}
+	for _, id := range ids {
+		f, err := rr.RestoreFiling(ctx, id)
+		if client.ProblemCode(err) == app.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("fetch filing %s: %w", id, err)
+		}
+		bf, err := s.bureauFiling(ctx, rr, f)
+		if err != nil {
+			return err
+		}
+		if _, err := rl.Adopt(ctx, bf); err != nil {
+			return err
+		}
+	}
+	if len(ids) > 0 {
+		s.log.Info("filings of the unit's other machines taken over after a reset", "filings", len(ids))
+	}
+	return nil
+}
+
 // holdsRevision reports whether the store holds revision rid of filing id:
 // as its current revision or a submitted one.
 func (s *Syncer) holdsRevision(ctx context.Context, rl restoreLocal, id, rid string) (bool, error) {

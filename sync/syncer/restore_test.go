@@ -392,3 +392,32 @@ func TestRestoredFilingResubmitsWithoutItsAttachmentsHere(t *testing.T) {
 		t.Errorf("A after B's revision: %d %s %q", a.Revision.Number, a.Status, a.Declaration.Goals)
 	}
 }
+
+// When the bureau pruned its feed before this machine pulled (a reset), a
+// filing another machine submitted meanwhile is still taken over: the
+// resync lists the unit's filings and fetches the ones this machine never
+// had.
+func TestResetTakesOverOtherMachinesFilings(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	first := e.draft(t, "城关镇智慧社区平台")
+	e.submit(t, first.ID)
+	e.mustSync(t)
+	b := e.machine(t)
+	b.mustSync(t)
+	later := e.draft(t, "城关镇应急广播系统")
+	e.submit(t, later.ID)
+	e.mustSync(t)
+	if _, err := e.bureau.srv.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b.mustSync(t)
+	if st := b.syncer.Status(); st.LastReset.IsZero() {
+		t.Fatal("B's pull was not reset")
+	}
+	got, err := b.store.Get(ctx, later.ID)
+	if err != nil || got.Title() != "城关镇应急广播系统" || got.Status != app.StatusSubmitted {
+		t.Fatalf("B after the reset: %v, %v", got, err)
+	}
+	sameView(t, viewOf(t, e.store), viewOf(t, b.store))
+}
