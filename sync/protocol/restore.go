@@ -31,7 +31,9 @@ const (
 // RestorePage is the answer of GET /restore: one page of every filing the
 // bureau holds for the caller's unit, in a fixed order (by filing ID), each
 // with all its revisions and its history. Next is the cursor of the next
-// page, empty on the last. Total is how many filings the unit has now.
+// page, empty on the last. Total is how many filings the unit has, on the
+// first page (no cursor) only: 0 on the others, so that a page costs the
+// same however many filings the unit has.
 // FeedCursor is the unit's change-feed cursor as the page was read: a
 // client restoring into an empty store stores it (from the first page) as
 // its change cursor, so that the decisions the restore brings back are not

@@ -76,21 +76,30 @@ func (s *Server) restorePage(unit, after string, limit int) (protocol.RestorePag
 			return err
 		}
 		page.FeedCursor = cursor{epoch, unit, head}.String()
-		ids := keysWithPrefix(txn, key("fu", unit, ""))
-		page.Total = len(ids)
-		i, _ := slices.BinarySearch(ids, after)
-		if i < len(ids) && ids[i] == after {
-			i++
+		prefix := key("fu", unit, "")
+		if after == "" {
+			page.Total = len(keysWithPrefix(txn, prefix))
+		}
+		// The unit's filings from the one after the cursor, keys only.
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		opts.Prefix = prefix
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		it.Seek(append(append([]byte{}, prefix...), after...))
+		if it.Valid() && string(it.Item().Key()[len(prefix):]) == after {
+			it.Next()
 		}
 		budget := int64(protocol.RestorePageBytes)
-		for ; i < len(ids) && len(page.Filings) < limit; i++ {
-			f, err := s.restoreFiling(txn, unit, ids[i], &budget, len(page.Filings) == 0)
+		for ; it.Valid() && len(page.Filings) < limit; it.Next() {
+			id := string(it.Item().Key()[len(prefix):])
+			f, err := s.restoreFiling(txn, unit, id, &budget, len(page.Filings) == 0)
 			if err != nil {
 				return err
 			}
 			page.Filings = append(page.Filings, f)
 		}
-		if i < len(ids) && len(page.Filings) > 0 {
+		if it.Valid() && len(page.Filings) > 0 {
 			page.Next = base64.RawURLEncoding.EncodeToString([]byte(page.Filings[len(page.Filings)-1].ID))
 		}
 		return nil

@@ -111,7 +111,10 @@ func (s *Syncer) restoreIfDue(ctx context.Context) error {
 			}
 			fs = append(fs, bf)
 		}
-		p.Cursor, p.Total, p.Restored, p.Done = page.Next, page.Total, p.Restored+len(page.Filings), page.Next == ""
+		if page.Total > 0 { // the first page's
+			p.Total = page.Total
+		}
+		p.Cursor, p.Restored, p.Done = page.Next, p.Restored+len(page.Filings), page.Next == ""
 		if p.Done {
 			p.Total = p.Restored
 		}
