@@ -100,6 +100,15 @@ func (s *Syncer) restoreIfDue(ctx context.Context) error {
 	defer s.setStatus(func(st *Status) { st.Restore = nil })
 	for !p.Done {
 		page, err := rr.RestorePage(ctx, p.Cursor, cmp.Or(s.opts.RestorePage, 200))
+		var ce *client.Error
+		if errors.As(err, &ce) && (ce.Status == 404 || ce.Status == 405) {
+			// A bureau older than restoring: work on without it (this
+			// syncer asks no more; a new one, after the next start or
+			// login, asks again).
+			s.log.Warn("the bureau cannot restore filings (an older version); nothing restored")
+			s.restoreChecked.Store(true)
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("restore from the bureau: %w", err)
 		}

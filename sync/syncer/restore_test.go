@@ -2,6 +2,9 @@ package syncer_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 )
 
@@ -420,4 +424,43 @@ func TestResetTakesOverOtherMachinesFilings(t *testing.T) {
 		t.Fatalf("B after the reset: %v, %v", got, err)
 	}
 	sameView(t, viewOf(t, e.store), viewOf(t, b.store))
+}
+
+// A bureau older than restoring answers 404 to GET /restore: a new machine
+// works on with it — pushes and pulls — instead of failing every pass.
+func TestOlderBureauWithoutRestore(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	old := http.NewServeMux()
+	old.Handle("/", e.bureau.srv.Handler())
+	old.HandleFunc("/api/v1/restore", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", protocol.MediaProblem)
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"type":"about:blank","title":"not found","status":404,"code":"not_found","detail":"没有这个接口"}`)
+	})
+	hs := httptest.NewServer(old)
+	t.Cleanup(hs.Close)
+	c, err := client.New(ctx, hs.URL, client.Options{RequestTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(ctx, "clerk", password); err != nil {
+		t.Fatal(err)
+	}
+	sy := syncer.New(e.store, c, e.blobs, syncer.Options{})
+	t.Cleanup(sy.Stop)
+	if err := sy.SyncOnce(ctx); err != nil { // an empty store: a restore is due
+		t.Fatalf("a pass against a bureau without restore: %v", err)
+	}
+	if cur, _ := e.store.Cursor(ctx); cur == "" {
+		t.Error("nothing pulled after the restore was skipped")
+	}
+	f := e.draft(t, "城关镇智慧社区平台")
+	e.submit(t, f.ID)
+	if err := sy.SyncOnce(ctx); err != nil {
+		t.Fatalf("the next pass: %v", err)
+	}
+	if items := e.outbox(t); len(items) != 0 {
+		t.Errorf("not pushed: %d items", len(items))
+	}
 }
