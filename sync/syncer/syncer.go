@@ -24,6 +24,12 @@
 // the inbox, and unsent local revisions are never overwritten; a
 // NotifyProfile notification then has the rule profile fetched again.
 //
+// A machine whose store holds no filing first restores the unit's filings
+// from the bureau, a page at a time and resumable; a revision another
+// machine of the unit submitted is taken over from the change feed; and a
+// revision refused because another machine revised the filing first is
+// kept as a new draft revision (see restore.go).
+//
 // Start runs passes in a loop: after a success it long-polls the bureau for
 // changes; after a failure it waits with exponential backoff and full jitter
 // (1 s, 2 s, 4 s … capped at 5 minutes, never less than the bureau's
