@@ -95,11 +95,11 @@ func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
 		Basis: basis, Amount: amount}
 	switch line := prof.approvedLine(); {
 	case basis == BasisApproved:
-		out.Note = fmt.Sprintf("按批复核定的投资 %s 确定", amount)
+		out.Note = fmt.Sprintf("按批复核定的投资 %s确定", amount)
 	case line != nil:
-		out.Note = fmt.Sprintf("按申报的总投资概算 %s 确定；批复核定投资后，%s 的界线按核定投资计（%s）", amount, line.min, line.Source)
+		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定；批复核定投资后，%s的界线按核定投资计（%s）", amount, line.min, line.Source)
 	default:
-		out.Note = fmt.Sprintf("按申报的总投资概算 %s 确定", amount)
+		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定", amount)
 	}
 	return out
 }
