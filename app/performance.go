@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 )
 
@@ -55,7 +56,10 @@ func (r *Performance) what() string {
 	if known(PerformanceTypeChoices, string(r.Type)) {
 		label = LabelOf(PerformanceTypeChoices, string(r.Type))
 	}
-	return yearLabel(r.Year) + label
+	if r.Year == 0 {
+		return label
+	}
+	return yearLabel(r.Year) + strings.TrimPrefix(label, "年度")
 }
 
 // Validate checks the report's own rules and returns every problem at once
