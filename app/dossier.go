@@ -166,10 +166,15 @@ func projectName(fs []*Filing, id string) string {
 	return ""
 }
 
-// sent reports whether the filing's content reached the bureau and was not
-// refused: a submitted revision not rejected.
+// sent reports whether the filing is with the bureau or decided in its
+// favour: submitted and neither returned for revision nor rejected. A
+// returned filing meets no deadline until its revision is sent.
 func sent(f *Filing) bool {
-	return f.Revision.Submitted() && f.Status != StatusRejected || f.Status.Final() && f.Status != StatusRejected
+	switch f.Status {
+	case StatusDraft, StatusReturned, StatusRejected:
+		return false
+	}
+	return f.Status.Valid()
 }
 
 // events sets the project's event dates from its filings (ordered by

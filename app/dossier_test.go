@@ -200,9 +200,16 @@ func TestDossierTianningAcceptanceFiling(t *testing.T) {
 	if a := af.AcceptanceFiling; a.AcceptedOn != "2026-09-24" || a.AcceptanceID != "tn-acc" || a.FiledOn != "2026-10-09" || a.ProjectName != "天宁区智慧城管综合指挥平台" {
 		t.Fatalf("pre-filled acceptance filing %+v", a)
 	}
-	submitAt(t, af, day(2026, 10, 9))
+	submitAt(t, af, day(2026, 10, 9), app.ActionReturn)
 	all = append(all, af)
-	ds = p.Dossier("tn", all, day(2026, 10, 10))
+	if dl, _ := dueOf(p.Dossier("tn", all, day(2026, 10, 10)), "acceptance_filing"); dl.Met {
+		t.Errorf("a filing returned for revision meets nothing: %+v", dl)
+	}
+	if err := af.Revise("tn-af-r2", day(2026, 10, 10)); err != nil {
+		t.Fatal(err)
+	}
+	submitAt(t, af, day(2026, 10, 10), app.ActionFile)
+	ds = p.Dossier("tn", all, day(2026, 10, 12))
 	if dl, _ := dueOf(ds, "acceptance_filing"); !dl.Met {
 		t.Errorf("filed on 2026-10-09: %+v", dl)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -116,5 +117,23 @@ func TestTitlesOfLifecycleFilings(t *testing.T) {
 		if got := f.Title(); got != want[b.Kind] {
 			t.Errorf("%s: %q, want %q", b.Kind, got, want[b.Kind])
 		}
+	}
+}
+
+// The sums of an adjustment's lines stay exact: MaxAdjustLines lines of
+// MaxAmount each fit in int64 with room for the share's arithmetic.
+func TestAdjustmentLimitsKeepSumsExact(t *testing.T) {
+	if int64(MaxAmount) > math.MaxInt64/int64(MaxAdjustLines)/20 {
+		t.Fatalf("%d lines of %s can overflow", MaxAdjustLines, MaxAmount)
+	}
+	a := &Adjustment{ApprovedTotal: MaxAmount, Type: AdjustContent}
+	for range MaxAdjustLines {
+		a.Before = append(a.Before, BudgetItem{Category: BudgetHardware, Name: "x", Amount: MaxAmount})
+	}
+	if got := a.Moved(); got != Money(MaxAdjustLines)*MaxAmount {
+		t.Errorf("moved %d", got)
+	}
+	if bp := a.MovedBasisPoints(); bp != int64(MaxAdjustLines)*10000 {
+		t.Errorf("share %d bp", bp)
 	}
 }

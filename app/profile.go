@@ -27,9 +27,14 @@ import (
 // Profile is never changed and is safe for concurrent use.
 //
 // The JSON file has the fields below (unknown fields are rejected): routes
-// (investment bands with min_wan/max_wan in 万元 as decimal strings), and
-// obligations, sections, materials, checklist, blockers and deadlines, each
-// rule with an optional "when" condition (see Cond) and a "source".
+// (investment bands with min_wan/max_wan in 万元 as decimal strings, a band
+// with "basis": "approved" measured against the approved investment once
+// known), route_overrides (routes by another fact, such as the unit's
+// type), obligations, sections, materials, checklist, blockers and
+// deadlines, each rule with an optional "when" condition (see Cond) and a
+// "source", and lifecycle (the filings after the declaration, see
+// LifecycleRule). A rule no clause states carries "addition": true and says
+// so in its source; the bureau switches any rule off with "off": true.
 type Profile struct {
 	ID           string `json:"id"`           // file name without .json, e.g. "huoqiu"
 	Jurisdiction string `json:"jurisdiction"` // 霍邱县
