@@ -41,7 +41,8 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 // life-cycle filing is checked against the profile's lifecycle rule for it
 // (refused when the profile has none), its materials and its timing (a
 // self-evaluation before its window opens). Conditions of lifecycle rules
-// are evaluated on decl; with decl nil the first rule of the kind applies.
+// are evaluated on decl; with decl nil the first rule of the kind applies,
+// asking only for the materials every rule of the kind asks for.
 func CheckProjectBody(b Body, prof *Profile, decl *Declaration, now time.Time) error {
 	if p := checkBody(b, prof, decl, now); len(p) > 0 {
 		return notSubmittable(p)
@@ -144,6 +145,19 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 		return nil
 	}
 	r := rules[0]
+	if decl == nil && len(rules) > 1 {
+		// Which rule applies depends on the project (郁南 第二十一条: the
+		// route): without its declaration only what every rule asks for.
+		common := prof.FilingMaterials(&r)
+		for i := 1; i < len(rules); i++ {
+			other := prof.FilingMaterials(&rules[i])
+			common = slices.DeleteFunc(slices.Clone(common), func(c string) bool { return !contains(other, c) })
+		}
+		r.Materials = common
+		if len(common) == 0 {
+			r.Materials = []string{} // FilingMaterials must not fall back to the profile's list
+		}
+	}
 	if len(prof.FilingMaterials(&r)) > 0 && k != KindAcceptanceFiling {
 		missingMaterials(p, prof.FilingMaterials(&r), nil, atts, "材料")
 	}

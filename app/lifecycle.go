@@ -178,10 +178,10 @@ func (prof *Profile) LifecycleRules(k Kind, typ string, d *Declaration) []Lifecy
 }
 
 // FilingMaterials returns the materials a filing under rule r must attach:
-// the rule's own, or for an acceptance filing without its own the
-// profile's acceptance_filing_materials.
+// the rule's own, or for an acceptance filing whose rule names none (nil)
+// the profile's acceptance_filing_materials.
 func (prof *Profile) FilingMaterials(r *LifecycleRule) []string {
-	if len(r.Materials) == 0 && r.Kind == KindAcceptanceFiling {
+	if r.Materials == nil && r.Kind == KindAcceptanceFiling {
 		return prof.AcceptanceFilingMaterials
 	}
 	return r.Materials

@@ -225,6 +225,13 @@ func TestAcceptanceFilingMaterials(t *testing.T) {
 	}
 	b := body(app.KindAcceptanceFiling)
 	b.AcceptanceFiling = acceptanceFiling()
+	var missing []string
+	for _, f := range app.FieldErrors(app.CheckProjectBody(b, ps["yunan"], nil, now)) {
+		missing = append(missing, f.Field)
+	}
+	if !slices.Equal(missing, []string{"materials.acceptance_report"}) {
+		t.Errorf("%s without the declaration only the report every route needs: %v", seedYunan, missing)
+	}
 	if err := app.CheckProjectBody(b, ps["huoqiu"], nil, now); !strings.Contains(problemOn(err, "kind"), "不受理") {
 		t.Errorf("%s names no filing after acceptance: %v", seedHuoqiu, err)
 	}
