@@ -26,10 +26,11 @@ import (
 // receives one answers 422 instead of storing what it cannot show; its
 // rules are those of CheckProjectBody.
 func CheckBody(b Body, prof *Profile, now time.Time) error {
-	p := checkBody(b, prof, nil, now)
+	var p Problems
 	if b.Kind.Valid() && !b.Kind.Offered() {
-		p = append(Problems{{Field: "kind", Message: fmt.Sprintf("数管局暂不受理“%s”：本版本尚未开通此类材料的报送", b.Kind.Label())}}, p...)
+		p.Add("kind", "数管局暂不受理“%s”：本版本尚未开通此类材料的报送", b.Kind.Label())
 	}
+	p = append(p, checkBody(b, prof, nil, now)...)
 	if len(p) == 0 {
 		return nil
 	}
@@ -92,15 +93,10 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 			p = append(p, b.TrialReport.CheckDuration(prof.TrialMinMonths)...)
 		}
 	case b.Acceptance != nil:
-		var required []string
-		months := 0
 		if prof != nil {
-			required, months = prof.AcceptanceMaterials, prof.TrialMinMonths
-		}
-		if prof != nil {
-			add(b.Acceptance.validate(required, prof.AcceptanceAdditions, b.Attachments, months))
+			add(b.Acceptance.validate(prof.AcceptanceMaterials, prof.AcceptanceAdditions, b.Attachments, prof.TrialMinMonths))
 		} else {
-			add(b.Acceptance.Validate(required, b.Attachments, months))
+			add(b.Acceptance.Validate(nil, b.Attachments, 0))
 		}
 	case b.GoLive != nil:
 		add(b.GoLive.Validate(now))

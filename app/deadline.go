@@ -31,16 +31,6 @@ var anchorChoices = []Choice{
 	{AnchorConstructionYearly, "建设期内每年"}, {AnchorOperationYearly, "投入运行后每年"},
 }
 
-// calendarAnchor reports whether anchor is a date of the year (Month/Day)
-// rather than an offset from an event.
-func calendarAnchor(anchor string) bool {
-	switch anchor {
-	case AnchorPlanYear, AnchorYearly, AnchorConstructionYearly, AnchorOperationYearly:
-		return true
-	}
-	return false
-}
-
 // AnchorLabel returns the Chinese name of a deadline anchor, or the code itself when unknown.
 func AnchorLabel(anchor string) string { return LabelOf(anchorChoices, anchor) }
 

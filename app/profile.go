@@ -656,10 +656,6 @@ func (prof *Profile) validateRoutes(p *Problems) {
 	}
 }
 
-// route returns the band d's total investment falls into, or nil when the
-// total is negative.
-func (prof *Profile) route(d *Declaration) *RouteRule { return prof.band(d.TotalInvestment) }
-
 // band returns the band amount falls into, or nil when it is negative.
 func (prof *Profile) band(amount Money) *RouteRule {
 	for i := range prof.Routes {
@@ -669,9 +665,4 @@ func (prof *Profile) band(amount Money) *RouteRule {
 		}
 	}
 	return nil
-}
-
-// routeCode returns the code of d's route, or "" when it has none.
-func (prof *Profile) routeCode(d *Declaration) string {
-	return prof.routing(extractFacts(d, ""), 0).Code
 }
