@@ -40,7 +40,22 @@ var shortTextFields = map[string]bool{
 	"period_start": true, "period_end": true, "due": true, "publish_date": true, "review_date": true,
 	"found": true, "handled": true, "trial_start": true, "trial_end": true, "completed_on": true,
 	"applied_on": true,
+	// the life-cycle filings (go-live, adjustments, filings after acceptance)
+	"go_live_on": true, "accepted_on": true, "filed_on": true, "acceptance_id": true, "type": true,
+	"situation": true, "new_due_on": true, "terminated_on": true, "period_from": true, "period_to": true,
+	"declaration_id": true, "unit_type": true,
 }
+
+// Limits of the life-cycle filings.
+const (
+	// MaxAdjustLines bounds the budget lines of each side of an adjustment
+	// (调整前、调整后), as a declaration's budget is bounded by the body size.
+	MaxAdjustLines = 500
+	// MaxAmount is the largest amount any one money field or budget line
+	// may hold: 1000 亿元, far above any county or city project, so that
+	// sums of MaxAdjustLines lines stay exact in int64.
+	MaxAmount Money = 10_000_000 * Wan
+)
 
 // TextLimit returns the longest text, in characters, the content field
 // with JSON name field may hold.
@@ -68,18 +83,7 @@ func ShortTextFields() []string {
 // It returns the problems with the field paths of Validate.
 func CheckText(b Body) Problems {
 	var p Problems
-	var content any
-	switch {
-	case b.Declaration != nil:
-		content = b.Declaration
-	case b.Catalogue != nil:
-		content = b.Catalogue
-	case b.TrialReport != nil:
-		content = b.TrialReport
-	case b.Acceptance != nil:
-		content = b.Acceptance
-	}
-	if content != nil {
+	if _, content := b.content(); content != nil {
 		walkText(reflect.ValueOf(content), "", "", &p)
 	}
 	if msg := checkString(b.ProjectID, 64); msg != "" {

@@ -197,6 +197,10 @@ type Transition struct {
 	Comment        string    `json:"comment,omitempty"`
 	RevisionID     string    `json:"revision_id"`
 	RevisionNumber int       `json:"revision_number"`
+	// ApprovedInvestment is the investment an approval (批复) fixes (核定投资),
+	// when the bureau gives one; 0 otherwise. A route measured against the
+	// approved investment uses it from then on (see Profile.RouteFor).
+	ApprovedInvestment Money `json:"approved_investment,omitempty"`
 }
 
 // Submit freezes the filing's current revision and moves it to submitted.
