@@ -34,6 +34,8 @@ type Unit struct {
 	Name    string    `json:"name"`
 	Code    string    `json:"code"`
 	Created time.Time `json:"created"`
+	// Disabled: the unit's accounts cannot log in and their tokens are refused.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // AdminAccountRequest creates an account; UnitID is required for the unit

@@ -76,9 +76,13 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 		secs := int(math.Ceil(d.Seconds()))
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
+	live := false
 	err = s.db.View(func(txn *badger.Txn) error {
 		var err error
-		rec, err = s.accountByLogin(txn, login)
+		if rec, err = s.accountByLogin(txn, login); err != nil {
+			return err
+		}
+		live, err = s.accountLive(txn, rec)
 		return err
 	})
 	found := err == nil
@@ -89,7 +93,7 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 	if found {
 		hash = rec.Password
 	}
-	ok := s.checkPassword(password, hash) && found && !rec.Disabled
+	ok := s.checkPassword(password, hash) && found && live
 	if !ok {
 		s.throttle.failed(now, keys)
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)

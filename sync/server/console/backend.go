@@ -20,6 +20,8 @@ import (
 // and refuses an expired, revoked or non-bureau one with EUNAUTHORIZED or
 // EFORBIDDEN.
 type Backend interface {
+	AdminBackend    // the admin pages (admin.go)
+	RegisterBackend // the register of existing systems (register.go)
 	// Login checks login and password from r's client under the server's
 	// login limits and opens a console session for a bureau account
 	// (reviewer or admin). wait > 0 comes with ETOOMANY while the login or
@@ -124,6 +126,10 @@ type SimilarItem struct {
 	Name     float64
 	Content  float64
 	Score    float64
+	// Registered marks a system of the bureau's register of existing
+	// systems (已建系统), not a filing: UnitName is then its 建设单位 as
+	// the register writes it, and ID no filing's.
+	Registered bool
 }
 
 // Unit is a unit as the queue's filter offers it.
