@@ -33,6 +33,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"FilingSummary":       reflect.TypeFor[protocol.FilingSummary](),
 		"FilingList":          reflect.TypeFor[protocol.FilingList](),
 		"QueuePage":           reflect.TypeFor[protocol.QueuePage](),
+		"QueueCounts":         reflect.TypeFor[protocol.QueueCounts](),
 		"FilingDetail":        reflect.TypeFor[protocol.FilingDetail](),
 		"AttachmentInfo":      reflect.TypeFor[protocol.AttachmentInfo](),
 		"Transition":          reflect.TypeFor[app.Transition](),

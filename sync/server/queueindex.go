@@ -29,6 +29,7 @@ import (
 //	qxp/<filing>                               the filing's qx/ key
 //	qc/s/<status>                              how many entries have that status (8 bytes)
 //	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
+//	qc/k/<kind>/<status>                       how many entries have that kind and status
 //	m/queueindex                               queueIndexVersion once qx/ holds every q/ filing
 //
 // Entries are ordered by the time the filing reached its current step,
@@ -39,9 +40,9 @@ import (
 // running out of time now are read, to split them exactly.
 const (
 	keyQueueIndex = "m/queueindex"
-	// queueIndexVersion 2 added the counters: an index of version 1 is
-	// rebuilt.
-	queueIndexVersion = "2"
+	// queueIndexVersion 2 added the counters, 3 those by kind and status
+	// (queuecounts.go): an index of an earlier version is rebuilt.
+	queueIndexVersion = "3"
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
@@ -80,7 +81,7 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		}
 		if prev.ID == f.ID {
 			since, _ := keySince(old)
-			s.count(deltas, prev.Status, prev.UnitID, since, -1)
+			s.count(deltas, prev.Kind, prev.Status, prev.UnitID, since, -1)
 		}
 	}
 	if !inQueue(f.Status) {
@@ -138,14 +139,15 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 	if err := w.Set(key("qxp", f.ID), k); err != nil {
 		return err
 	}
-	s.count(deltas, e.Status, e.UnitID, e.Since, 1)
+	s.count(deltas, e.Kind, e.Status, e.UnitID, e.Since, 1)
 	return addCounts(txn, w, deltas)
 }
 
 // count adds n to the counters of an entry of the queue index: by status,
-// and by unit and the day (in the bureau's zone) it arrived.
-func (s *Server) count(deltas map[string]int64, st app.Status, unit string, since time.Time, n int64) {
+// by kind and status, and by unit and the day (in the bureau's zone) it arrived.
+func (s *Server) count(deltas map[string]int64, kind app.Kind, st app.Status, unit string, since time.Time, n int64) {
 	deltas[string(key("qc", "s", string(st)))] += n
+	deltas[string(key("qc", "k", string(kind), string(st)))] += n
 	deltas[string(key("qc", "u", unit, since.In(s.Now().Location()).Format("20060102")))] += n
 }
 

@@ -34,7 +34,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 	}
 	page := protocol.QueuePage{Filings: []protocol.FilingSummary{}}
 	_, err = s.reviewQueue(q, func(txn *badger.Txn, p console.QueuePage) error {
-		page.Next, page.Partial = p.Next, p.Partial
+		page.Next, page.Partial, page.Counts = p.Next, p.Partial, p.Counts.Wire()
 		for _, e := range p.Items {
 			var fr filingRecord
 			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
@@ -131,7 +131,10 @@ func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, pa
 	var page console.QueuePage
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		if page, err = s.queuePage(txn, q, s.reviewDue(), route); err != nil || each == nil {
+		if page, err = s.queuePage(txn, q, s.reviewDue(), route); err != nil {
+			return err
+		}
+		if page.Counts, err = queueCounts(txn, q); err != nil || each == nil {
 			return err
 		}
 		return each(txn, page)

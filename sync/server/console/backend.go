@@ -111,6 +111,34 @@ type QueuePage struct {
 	Next    string
 	Partial bool
 	Scanned int
+	Counts  QueueCounts
+}
+
+// QueueCounts counts the whole queue, from the counters of its index
+// (never by reading the filings): by status and by kind, and Matching, the
+// filings the query selects, when the counters can tell (MatchingKnown: a
+// query by kind and status only).
+type QueueCounts struct {
+	Total         int
+	ByStatus      map[app.Status]int
+	ByKind        map[app.Kind]int
+	Matching      int
+	MatchingKnown bool
+}
+
+// Wire is c as GET /review/queue answers it.
+func (c QueueCounts) Wire() *protocol.QueueCounts {
+	w := &protocol.QueueCounts{Total: c.Total, ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{}}
+	for k, n := range c.ByStatus {
+		w.ByStatus[k] = n
+	}
+	for k, n := range c.ByKind {
+		w.ByKind[k] = n
+	}
+	if c.MatchingKnown {
+		w.Matching = &c.Matching
+	}
+	return w
 }
 
 // SimilarItem is a declaration like the one on the page: how alike their
