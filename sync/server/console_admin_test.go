@@ -190,7 +190,7 @@ func TestConsoleAdminAccounts(t *testing.T) {
 
 	// Reset clerk A's password: mismatched, too short, then done; the old token dies.
 	ad.get("/console/admin/accounts/clerk-a")
-	if !strings.Contains(ad.last, "李梅") || !strings.Contains(ad.last, "有效") {
+	if !strings.Contains(ad.last, "李梅") || !strings.Contains(ad.last, "有效") || !strings.Contains(ad.last, "客户端登录，来自 127.0.0.1") {
 		t.Fatalf("account page:\n%s", ad.last)
 	}
 	r = ad.post("/console/admin/accounts/clerk-a/password", url.Values{"csrf": {tok}, "password": {"abcdefgh1"}, "password2": {"abcdefgh2"}})

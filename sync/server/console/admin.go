@@ -485,4 +485,19 @@ func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *sessi
 		Extra: app.FieldErrors(err)})
 }
 
-func init() { funcs["hasPrefix"] = strings.HasPrefix }
+func init() {
+	funcs["hasPrefix"] = strings.HasPrefix
+	funcs["tokenLabel"] = tokenLabel
+}
+
+// tokenLabel says in Chinese what the server's token labels say: "login
+// from <address>" (the API's login), "console from <address>"; any other
+// label (bureau token --label) as it is.
+func tokenLabel(l string) string {
+	for _, p := range [][2]string{{"login from ", "客户端登录，来自 "}, {"console from ", "审核台登录，来自 "}} {
+		if rest, ok := strings.CutPrefix(l, p[0]); ok {
+			return p[1] + rest
+		}
+	}
+	return l
+}
