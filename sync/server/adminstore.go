@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -24,22 +23,6 @@ import (
 // (checkUnit, passwordRule) as the API's, so the console and any caller
 // of the server share them.
 
-// AccountInfo is an account as the admin lists it.
-type AccountInfo struct {
-	protocol.Account
-	Created  time.Time
-	Disabled bool
-}
-
-// TokenInfo is a token of an account as the admin lists it: ID is the
-// hash it is stored under (never the token itself, which is shown once).
-type TokenInfo struct {
-	ID      string
-	Label   string
-	Created time.Time
-	Expires time.Time
-	Revoked bool
-}
 
 // accountLive reports whether rec may log in and use its tokens: it is not
 // disabled, nor is its unit.
@@ -182,8 +165,8 @@ func (s *Server) unitOrNotFound(txn *badger.Txn, id string) (Unit, error) {
 }
 
 // Accounts returns every account: the bureau's first, then by unit and login.
-func (s *Server) Accounts(ctx context.Context) ([]AccountInfo, error) {
-	var out []AccountInfo
+func (s *Server) Accounts(ctx context.Context) ([]protocol.AdminAccount, error) {
+	var out []protocol.AdminAccount
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = key("a", "")
@@ -198,14 +181,14 @@ func (s *Server) Accounts(ctx context.Context) ([]AccountInfo, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, AccountInfo{Account: a, Created: rec.Created, Disabled: rec.Disabled})
+			out = append(out, protocol.AdminAccount{Account: a, Created: rec.Created, Disabled: rec.Disabled})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	slices.SortFunc(out, func(a, b AccountInfo) int {
+	slices.SortFunc(out, func(a, b protocol.AdminAccount) int {
 		return cmp.Or(cmp.Compare(a.UnitName, b.UnitName), cmp.Compare(a.Login, b.Login))
 	})
 	return out, nil
@@ -300,8 +283,8 @@ func (s *Server) dropTokens(txn *badger.Txn, accountID string) error {
 
 // Tokens lists the tokens of login that are not pruned yet, newest first.
 // It fails with ENOTFOUND for an unknown login.
-func (s *Server) Tokens(ctx context.Context, login string) ([]TokenInfo, error) {
-	var out []TokenInfo
+func (s *Server) Tokens(ctx context.Context, login string) ([]protocol.AdminToken, error) {
+	var out []protocol.AdminToken
 	err := s.db.View(func(txn *badger.Txn) error {
 		rec, err := s.accountByLogin(txn, login)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -317,19 +300,19 @@ func (s *Server) Tokens(ctx context.Context, login string) ([]TokenInfo, error) 
 			} else if err != nil {
 				return err
 			}
-			out = append(out, TokenInfo{ID: h, Label: t.Label, Created: t.Created, Expires: t.Expires, Revoked: t.Revoked})
+			out = append(out, protocol.AdminToken{ID: h, Label: t.Label, Created: t.Created, Expires: t.Expires, Revoked: t.Revoked})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tokens of %s: %w", login, err)
 	}
-	slices.SortFunc(out, func(a, b TokenInfo) int { return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b protocol.AdminToken) int { return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.ID, b.ID)) })
 	return out, nil
 }
 
 // RevokeAccountToken revokes the token of login stored under id (a
-// TokenInfo.ID). It fails with ENOTFOUND when login holds no such token.
+// protocol.AdminToken.ID). It fails with ENOTFOUND when login holds no such token.
 func (s *Server) RevokeAccountToken(ctx context.Context, login, id string) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

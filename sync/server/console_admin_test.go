@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -419,4 +420,66 @@ func TestConsoleRegisterImport(t *testing.T) {
 	if strings.Contains(rv.last, "已建系统</span>") {
 		t.Errorf("a replaced register's system is still listed")
 	}
+}
+
+// TestAdminAPIUnitsAccountsTokens: the admin API's own operations on
+// units, accounts and tokens, the console's pages' (one Server method
+// each), with their refusals.
+func TestAdminAPIUnitsAccountsTokens(t *testing.T) {
+	fx := MustBureau(t)
+	var u protocol.Unit
+	fx.mustJSON("PUT", protocol.Path(protocol.PathAdminUnit, fx.unitB.ID), fx.admin,
+		protocol.AdminUnitRequest{Name: " 霍邱县新店镇 ", Code: "11341522mb1234567f"}, http.StatusOK, &u)
+	if u.Name != "霍邱县新店镇" || u.Code != "11341522MB1234567F" {
+		t.Errorf("updated unit: %+v", u)
+	}
+	p := fx.expectProblem("PUT", protocol.Path(protocol.PathAdminUnit, fx.unitB.ID), fx.admin,
+		protocol.AdminUnitRequest{Name: "", Code: "123"}, http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 2 {
+		t.Errorf("bad unit: %+v", p.Errors)
+	}
+	fx.expectProblem("PUT", protocol.Path(protocol.PathAdminUnit, fx.unitB.ID), fx.admin,
+		protocol.AdminUnitRequest{Name: "x", Code: fx.unitA.Code}, http.StatusConflict, app.ECONFLICT)
+	fx.expectProblem("PUT", protocol.Path(protocol.PathAdminUnit, "nope"), fx.admin,
+		protocol.AdminUnitRequest{Name: "x", Code: "12341522MB0000010M"}, http.StatusNotFound, app.ENOTFOUND)
+	// The old code is free again, the new one taken.
+	fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "y", Code: "12341522MB0000010M"}, http.StatusCreated, nil)
+
+	fx.mustJSON("POST", protocol.Path(protocol.PathAdminUnitDisable, fx.unitB.ID), fx.admin, protocol.AdminDisableRequest{Disabled: true}, http.StatusOK, &u)
+	if !u.Disabled {
+		t.Error("unit not disabled")
+	}
+	fx.mustJSON("GET", protocol.PathMe, fx.clerkB, nil, http.StatusUnauthorized, nil)
+	fx.mustJSON("POST", protocol.Path(protocol.PathAdminUnitDisable, fx.unitB.ID), fx.admin, protocol.AdminDisableRequest{Disabled: false}, http.StatusOK, &u)
+	fx.mustJSON("GET", protocol.PathMe, fx.clerkB, nil, http.StatusOK, nil)
+
+	var accts []protocol.AdminAccount
+	fx.mustJSON("GET", protocol.PathAdminAccounts, fx.admin, nil, http.StatusOK, &accts)
+	if len(accts) != 4 || accts[0].Login != "admin" || accts[0].Created.IsZero() {
+		t.Errorf("accounts: %+v", accts)
+	}
+	fx.expectProblem("POST", protocol.Path(protocol.PathAdminPassword, "clerk-a"), fx.admin, protocol.AdminPasswordRequest{Password: "short"},
+		http.StatusUnprocessableEntity, app.EINVALID)
+	fx.mustJSON("POST", protocol.Path(protocol.PathAdminPassword, "clerk-a"), fx.admin, protocol.AdminPasswordRequest{Password: "another-2027"}, http.StatusNoContent, nil)
+	fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusUnauthorized, nil)
+	var lr protocol.LoginResponse
+	fx.clock.Advance(time.Minute)
+	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: "another-2027"}, http.StatusOK, &lr)
+
+	var toks []protocol.AdminToken
+	fx.mustJSON("GET", protocol.Path(protocol.PathAdminAcctTokens, "clerk-a"), fx.admin, nil, http.StatusOK, &toks)
+	if len(toks) != 2 || toks[0].Revoked || !toks[1].Revoked {
+		t.Fatalf("clerk A's tokens, newest first: %+v", toks)
+	}
+	var n protocol.AdminCount
+	fx.mustJSON("POST", protocol.PathAdminTokensRevoke, fx.admin, protocol.AdminRevokeRequest{Login: "clerk-a", ID: toks[0].ID}, http.StatusOK, &n)
+	fx.mustJSON("GET", protocol.PathMe, lr.Token, nil, http.StatusUnauthorized, nil)
+	fx.expectProblem("POST", protocol.PathAdminTokensRevoke, fx.admin, protocol.AdminRevokeRequest{Login: "clerk-b", ID: toks[0].ID},
+		http.StatusNotFound, app.ENOTFOUND)
+
+	fx.mustJSON("POST", protocol.Path(protocol.PathAdminAcctDisable, "reviewer"), fx.admin, protocol.AdminDisableRequest{Disabled: true}, http.StatusNoContent, nil)
+	fx.mustJSON("GET", protocol.PathMe, fx.reviewer, nil, http.StatusUnauthorized, nil)
+	fx.expectProblem("POST", protocol.Path(protocol.PathAdminAcctDisable, "admin"), fx.admin, protocol.AdminDisableRequest{Disabled: true},
+		http.StatusUnprocessableEntity, app.EINVALID)
+	fx.expectProblem("GET", protocol.Path(protocol.PathAdminAcctTokens, "nobody"), fx.admin, nil, http.StatusNotFound, app.ENOTFOUND)
 }

@@ -81,11 +81,7 @@ func (c core) Accounts(ctx context.Context, token string) ([]console.AdminAccoun
 	if err != nil {
 		return nil, err
 	}
-	out := make([]console.AdminAccount, len(as))
-	for i, a := range as {
-		out[i] = console.AdminAccount{Account: a.Account, Created: a.Created, Disabled: a.Disabled}
-	}
-	return out, nil
+	return as, nil
 }
 
 func (c core) AddAccount(ctx context.Context, token string, req protocol.AdminAccountRequest) (protocol.Account, error) {
@@ -136,8 +132,7 @@ func (c core) Tokens(ctx context.Context, token, login string) ([]console.AdminT
 	}
 	out := make([]console.AdminToken, len(ts))
 	for i, t := range ts {
-		out[i] = console.AdminToken{ID: t.ID, Label: t.Label, Created: t.Created, Expires: t.Expires,
-			Revoked: t.Revoked, Current: t.ID == who.tokenHash}
+		out[i] = console.AdminToken{AdminToken: t, Current: t.ID == who.tokenHash}
 	}
 	return out, nil
 }

@@ -50,20 +50,11 @@ type AdminBackend interface {
 }
 
 // AdminAccount is an account as the admin pages list it.
-type AdminAccount struct {
-	protocol.Account
-	Created  time.Time
-	Disabled bool
-}
+type AdminAccount = protocol.AdminAccount
 
-// AdminToken is a token of an account: ID names it (a hash, not the
-// token); Current is the admin's own session.
+// AdminToken is a token of an account; Current is the admin's own session.
 type AdminToken struct {
-	ID      string
-	Label   string
-	Created time.Time
-	Expires time.Time
-	Revoked bool
+	protocol.AdminToken
 	Current bool
 }
 
