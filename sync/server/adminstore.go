@@ -23,7 +23,6 @@ import (
 // (checkUnit, passwordRule) as the API's, so the console and any caller
 // of the server share them.
 
-
 // accountLive reports whether rec may log in and use its tokens: it is not
 // disabled, nor is its unit.
 func (s *Server) accountLive(txn *badger.Txn, rec accountRecord) (bool, error) {
@@ -307,7 +306,9 @@ func (s *Server) Tokens(ctx context.Context, login string) ([]protocol.AdminToke
 	if err != nil {
 		return nil, fmt.Errorf("tokens of %s: %w", login, err)
 	}
-	slices.SortFunc(out, func(a, b protocol.AdminToken) int { return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b protocol.AdminToken) int {
+		return cmp.Or(b.Created.Compare(a.Created), strings.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -482,4 +483,61 @@ func TestAdminAPIUnitsAccountsTokens(t *testing.T) {
 	fx.expectProblem("POST", protocol.Path(protocol.PathAdminAcctDisable, "admin"), fx.admin, protocol.AdminDisableRequest{Disabled: true},
 		http.StatusUnprocessableEntity, app.EINVALID)
 	fx.expectProblem("GET", protocol.Path(protocol.PathAdminAcctTokens, "nobody"), fx.admin, nil, http.StatusNotFound, app.ENOTFOUND)
+}
+
+// TestSimilarRanksRegisteredSystemsFirst seeds 1,000 declarations of
+// realistic variety, imports a register of 40 existing systems drawn from
+// the same topics, then files 10 declarations that rebuild a registered
+// system (another place's name, a sentence rewritten): each lists the
+// system it rebuilds first, marked 已建系统.
+func TestSimilarRanksRegisteredSystemsFirst(t *testing.T) {
+	fx := MustBureau(t)
+	rng := rand.New(rand.NewPCG(29, 3))
+	const n, systems, rebuilt = 1000, 40, 10
+	names := map[string]bool{}
+	fresh := func(i int) *app.Declaration {
+		var d *app.Declaration
+		for d == nil || names[d.ProjectName] {
+			d = variedDeclaration(rng, i)
+		}
+		names[d.ProjectName] = true
+		return d
+	}
+	decls := make([]*app.Declaration, n)
+	for i := range decls {
+		decls[i] = fresh(i)
+	}
+	fx.seedDeclarations(t, decls)
+
+	var reg []app.ExistingSystem
+	var origins []*app.Declaration
+	for i := range systems {
+		d := fresh(n + i)
+		origins = append(origins, d)
+		reg = append(reg, app.ExistingSystem{Name: d.ProjectName, Owner: "霍邱县数据资源管理局", Content: d.Goals + d.Content,
+			Data: d.DataResources, Year: 2018 + i%5})
+	}
+	if err := fx.srv.ImportRegister(context.Background(), reg, "admin", "register.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	var copies []*app.Declaration
+	for k := range rebuilt {
+		copies = append(copies, nearCopy(rng, origins[k*3], simPlaces[(k*5+2)%len(simPlaces)]))
+	}
+	ids := fx.seedDeclarations(t, copies)
+	br := fx.browser()
+	br.login("reviewer", http.StatusSeeOther)
+	for k, id := range ids {
+		br.get("/console/filings/" + id)
+		i := strings.Index(br.last, `<ol class="similar">`)
+		if i < 0 {
+			t.Errorf("%s: no similar projects", copies[k].ProjectName)
+			continue
+		}
+		first := br.last[i:]
+		first = first[:strings.Index(first, "</li>")]
+		if want := reg[k*3].Name; !strings.Contains(first, "已建系统") || !strings.Contains(first, "<strong>"+want+"</strong>") {
+			t.Errorf("%s: first similar is not the registered %s:\n%s", copies[k].ProjectName, want, first)
+		}
+	}
 }
