@@ -366,6 +366,10 @@ func TestConsoleRegisterImport(t *testing.T) {
 	if reg, _ := fx.srv.Register(context.Background()); len(reg.Systems) != 0 {
 		t.Fatalf("a refused register imported %d systems", len(reg.Systems))
 	}
+	r = ad.upload("/console/admin/register", url.Values{"csrf": {tok}}, "huge.xlsx", make([]byte, 22<<20))
+	if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(ad.last, "超过 21 MB 的上限") {
+		t.Errorf("a register too large: %d", r.StatusCode)
+	}
 	r = ad.upload("/console/admin/register", url.Values{"csrf": {tok}}, "note.xlsx", []byte("not a workbook"))
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "不是 Excel 工作簿") {
 		t.Errorf("not a workbook: %d", r.StatusCode)

@@ -103,6 +103,20 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 	c.registerRoutes(cop)
 }
 
+// tooLarge parses a POST's form and reports whether its body passed the
+// limit, so that an upload too large is said to be, not taken for a form
+// without its CSRF token.
+func tooLarge(r *http.Request) bool {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20) // parts past 1 MB go to temporary files
+	} else {
+		err = r.ParseForm()
+	}
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
 // maxProfileUpload bounds an uploaded profile file with its form.
 const maxProfileUpload = 1 << 20
 

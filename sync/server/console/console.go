@@ -20,6 +20,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -146,6 +147,11 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if tooLarge(r) {
+				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长",
+					fmt.Sprintf("提交的内容超过 %d MB 的上限，未作处理。请拆分或压缩后重试。", max(limit>>20, 1)))
+				return
+			}
 			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
 				c.errorPage(w, r, http.StatusForbidden, "请求已被拒绝", "表单已过期或不是从审核台提交的（缺少校验码）。请刷新页面后重试。")
 				return

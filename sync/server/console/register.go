@@ -33,6 +33,15 @@ type Register struct {
 	File     string // the workbook's name
 }
 
+// registerView is the register page: the register and the systems listed.
+type registerView struct {
+	Register
+	Shown []app.ExistingSystem
+}
+
+// registerShown is how many systems the page lists.
+const registerShown = 500
+
 // maxRegisterUpload bounds an uploaded register with its form.
 const maxRegisterUpload = 21 << 20
 
@@ -52,7 +61,7 @@ func (c *Console) renderRegister(w http.ResponseWriter, r *http.Request, s *sess
 		c.fail(w, r, err)
 		return
 	}
-	v.Data = reg
+	v.Data = registerView{Register: reg, Shown: reg.Systems[:min(len(reg.Systems), registerShown)]}
 	c.renderAdmin(w, r, s, status, "admin-register", "已建系统登记", v)
 }
 
