@@ -72,7 +72,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	for _, p := range append([]string{"login", "queue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
 		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
-		if strings.HasPrefix(p, "admin-") {
+		if strings.HasPrefix(p, "admin-") || p == "notices" {
 			parts = append(parts, "templates/adminnav.html")
 		}
 		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, parts...))
