@@ -114,6 +114,18 @@ type QueuePage struct {
 	Filings []FilingSummary `json:"filings"`
 	Next    string          `json:"next,omitempty"`
 	Partial bool            `json:"partial,omitempty"`
+	Counts  *QueueCounts    `json:"counts,omitempty"`
+}
+
+// QueueCounts counts the whole review queue, whatever the page's filters:
+// by status and by kind (statuses and kinds with none are left out), and
+// Matching, how many filings the filters select, when the bureau can tell
+// without reading them (filters by kind and status only; absent otherwise).
+type QueueCounts struct {
+	Total    int                `json:"total"`
+	ByStatus map[app.Status]int `json:"by_status"`
+	ByKind   map[app.Kind]int   `json:"by_kind"`
+	Matching *int               `json:"matching,omitempty"`
 }
 
 // FilingDetail is one filing with its current body, its history and its

@@ -52,9 +52,7 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 	if !loginPattern.MatchString(n.Login) {
 		p.Add("login", "登录名须为 2–64 个小写字母、数字或 . _ @ -，以字母或数字开头")
 	}
-	if len([]rune(n.Password)) < 8 {
-		p.Add("password", "密码至少 8 个字符")
-	}
+	passwordRule(&p, n.Password)
 	switch n.Role {
 	case app.RoleUnit:
 		if n.UnitID == "" {
@@ -77,6 +75,14 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 		return protocol.Account{}, fmt.Errorf("add account %s: %w", n.Login, err)
 	}
 	return acct, nil
+}
+
+// passwordRule adds the problem of a password too short to be set: the one
+// rule for new accounts and reset passwords.
+func passwordRule(p *app.Problems, pw string) {
+	if len([]rune(pw)) < 8 {
+		p.Add("password", "密码至少 8 个字符")
+	}
 }
 
 func (s *Server) hashPassword(pw string) string {

@@ -36,7 +36,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 	if err != nil {
 		return err
 	}
-	page.Next, page.Partial = res.Page.Next, res.Page.Partial
+	page.Next, page.Partial, page.Counts = res.Page.Next, res.Page.Partial, res.Page.Counts.Wire()
 	for i, e := range res.Page.Items {
 		page.Filings = append(page.Filings, summary(res.Filings[i], e.UnitName))
 	}

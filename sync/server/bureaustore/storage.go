@@ -198,7 +198,7 @@ type Storage interface {
 	IssueToken(ctx context.Context, hash string, t Token) (protocol.Account, error)
 	// TokenAccount returns the account holding the token stored under
 	// hash: ErrNotFound when the token is unknown, revoked or expired at
-	// now, or its account disabled.
+	// now, or its account not live (AccountLive: disabled, or its unit).
 	TokenAccount(ctx context.Context, hash string, now time.Time) (protocol.Account, error)
 	// RevokeToken marks a token revoked: ErrNotFound when unknown.
 	RevokeToken(ctx context.Context, hash string) error
@@ -229,6 +229,56 @@ type Storage interface {
 	// log GC); the server calls it every few minutes. stop closes when the
 	// server stops.
 	Maintain(ctx context.Context, stop <-chan struct{}) error
+
+	// ---- Administration (console admin pages) ----
+	//
+	// The rules every backend applies alike are the pure functions of
+	// admin.go (AccountLive, DisableAccount, the refusals). Queue fills
+	// QueueResult.Page.Counts in the page's snapshot (NewQueueCounts).
+
+	// UpdateUnit sets the name and credit code of unit id (checked by the
+	// HTTP layer) and returns the unit as stored: ErrNotFound (UnitNotFound)
+	// for an unknown unit, ErrDuplicate (CodeTaken) when another unit holds
+	// the code. The review queue's entries show the new name from then on.
+	UpdateUnit(ctx context.Context, id, name, code string) (protocol.Unit, error)
+	// SetUnitDisabled disables unit id, or enables it again, and returns
+	// it: ErrNotFound for an unknown unit. The accounts of a disabled unit
+	// are not live (AccountLive): TokenAccount refuses their tokens. Its
+	// filings stay.
+	SetUnitDisabled(ctx context.Context, id string, disabled bool) (protocol.Unit, error)
+	// Accounts returns every account with its unit's name and code, in no
+	// order.
+	Accounts(ctx context.Context) ([]protocol.AdminAccount, error)
+	// SetAccountPassword stores password (an argon2id PHC string) for
+	// login and revokes every token of the account, in one commit:
+	// ErrNotFound (AccountNotFound) for an unknown login.
+	SetAccountPassword(ctx context.Context, login, password string) error
+	// SetAccountDisabled disables login, or enables it again, under
+	// DisableAccount's rule with the enabled admins counted in the same
+	// transaction (so two admins disabling each other at once cannot both
+	// succeed): ErrInvalid for the last enabled admin, ErrNotFound for an
+	// unknown login. TokenAccount refuses a disabled account's tokens.
+	SetAccountDisabled(ctx context.Context, login string, disabled bool) error
+	// AccountTokens lists the tokens of login not yet pruned (revoked and
+	// expired ones too), in no order, each with ID the hash it is stored
+	// under: ErrNotFound for an unknown login.
+	AccountTokens(ctx context.Context, login string) ([]protocol.AdminToken, error)
+	// RevokeAccountToken marks the token of login stored under hash
+	// revoked: ErrNotFound (TokenNotFound) for an unknown login, or a hash
+	// that is not one of login's tokens.
+	RevokeAccountToken(ctx context.Context, login, hash string) error
+	// ReplaceRegister replaces the register of existing systems with
+	// systems and meta. Each system gets an ID of the store's own starting
+	// with RegisteredPrefix (the IDs given are ignored) and joins the
+	// similar-projects index: Similar ranks it beside the declarations, as
+	// a console.SimilarItem with Registered set, Title its name, UnitName
+	// its owner and Year its year. A backend that cannot replace the
+	// register in one transaction may let a Similar meanwhile see part of
+	// the new one.
+	ReplaceRegister(ctx context.Context, systems []app.ExistingSystem, meta RegisterMeta) error
+	// Register returns the register as last replaced (the zero Register
+	// before the first), its systems in no order.
+	Register(ctx context.Context) (console.Register, error)
 }
 
 // Actor is who submits: the unit and the name in the history.

@@ -20,6 +20,8 @@ import (
 // and refuses an expired, revoked or non-bureau one with EUNAUTHORIZED or
 // EFORBIDDEN.
 type Backend interface {
+	AdminBackend    // the admin pages (admin.go)
+	RegisterBackend // the register of existing systems (register.go)
 	// Login checks login and password from r's client under the server's
 	// login limits and opens a console session for a bureau account
 	// (reviewer or admin). wait > 0 comes with ETOOMANY while the login or
@@ -109,6 +111,34 @@ type QueuePage struct {
 	Next    string
 	Partial bool
 	Scanned int
+	Counts  QueueCounts
+}
+
+// QueueCounts counts the whole queue, from the counters of its index
+// (never by reading the filings): by status and by kind, and Matching, the
+// filings the query selects, when the counters can tell (MatchingKnown: a
+// query by kind and status only).
+type QueueCounts struct {
+	Total         int
+	ByStatus      map[app.Status]int
+	ByKind        map[app.Kind]int
+	Matching      int
+	MatchingKnown bool
+}
+
+// Wire is c as GET /review/queue answers it.
+func (c QueueCounts) Wire() *protocol.QueueCounts {
+	w := &protocol.QueueCounts{Total: c.Total, ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{}}
+	for k, n := range c.ByStatus {
+		w.ByStatus[k] = n
+	}
+	for k, n := range c.ByKind {
+		w.ByKind[k] = n
+	}
+	if c.MatchingKnown {
+		w.Matching = &c.Matching
+	}
+	return w
 }
 
 // SimilarItem is a declaration like the one on the page: how alike their
@@ -124,6 +154,10 @@ type SimilarItem struct {
 	Name     float64
 	Content  float64
 	Score    float64
+	// Registered marks a system of the bureau's register of existing
+	// systems (已建系统), not a filing: UnitName is then its 建设单位 as
+	// the register writes it, and ID no filing's.
+	Registered bool
 }
 
 // Unit is a unit as the queue's filter offers it.

@@ -10,7 +10,9 @@
 // (t.Cleanup). The suite pins what the HTTP layer relies on: exactly-once
 // submission, revision conflicts, attachments that a revision waits for,
 // the change feeds' order, cursors, epochs and retention, review
-// decisions against a stale view, unit scoping, and the queue's pages.
+// decisions against a stale view, unit scoping, and the queue's pages;
+// admin.go the console's admin pages (units, accounts, tokens, the
+// register of existing systems) and the queue's counts.
 package storetest
 
 import (
@@ -56,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Backup", testBackup},
 		{"DecisionWakesFeed", testDecisionWakes},
 	}
+	cases = append(cases, adminCases...) // admin.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
