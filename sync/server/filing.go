@@ -391,7 +391,9 @@ func (s *Server) detail(id string, c *caller) (protocol.FilingDetail, error) {
 				SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType, Complete: complete})
 		}
 		if c.Role != app.RoleUnit {
-			d.Allowed = app.Allowed(f.Status, c.Role)
+			if d.Allowed, err = s.allowed(&f, body, c.Role); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -96,7 +96,7 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		return addCounts(txn, w, deltas)
 	}
 	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated, Concurred: app.Concurred(f.History, f.Status)}
 	if body != nil {
 		prev = console.QueueItem{} // the revision is new: its facts are read from body
 	}
@@ -358,7 +358,8 @@ func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
 		q.UnitID != "" && e.UnitID != q.UnitID,
 		q.Year != 0 && e.Year != q.Year,
 		q.Route != "" && e.Route != q.Route,
-		q.Status != "" && e.Status != q.Status:
+		q.Status != "" && e.Status != q.Status,
+		q.Waiting != nil && !q.Waiting(e):
 		return false
 	}
 	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)

@@ -273,7 +273,7 @@ func contentDisposition(name string) string {
 // app and writes it to the unit's feed.
 func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *caller) error {
 	var req protocol.DecisionRequest
-	if err := decode(w, r, 64<<10, &req); err != nil {
+	if err := decode(w, r, maxDecisionBytes, &req); err != nil {
 		return err
 	}
 	var want *seen
@@ -340,10 +340,19 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		if want != nil && (fr.Filing.Revision.ID != want.revisionID || len(fr.Filing.History) != want.transitions) {
 			return errStale()
 		}
-		t, err := fr.Filing.Decide(now, c.Name, c.Role, req.Action, req.Comment)
+		body, err := revisionBody(txn, fr.Filing)
 		if err != nil {
-			if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
-				return raced
+			return err
+		}
+		t, err := fr.Filing.Review(s.profile.Load(), body, now, c.Name, c.Role,
+			app.Decision{Action: req.Action, Comment: req.Comment, Approved: req.Approved, Remarks: req.Remarks})
+		if err != nil {
+			// A step that is not this account's is refused as such,
+			// whatever came before.
+			if app.ErrorCode(err) != app.EFORBIDDEN {
+				if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
+					return raced
+				}
 			}
 			return err
 		}
@@ -363,7 +372,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		if err != nil {
 			return err
 		}
-		if err := s.indexQueue(txn, txn, fr, u.Name, nil); err != nil {
+		if err := s.indexQueue(txn, txn, fr, u.Name, body); err != nil {
 			return err
 		}
 		resp = protocol.DecisionResponse{Transition: t, Filing: summary(fr, u.Name)}
