@@ -104,7 +104,7 @@ type QueueItem struct {
 	// Concurred are the departments that concurred at the joint review
 	// step the filing waits at (app.Concurred).
 	Concurred []app.Role `json:"concurred,omitempty"`
-	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+	Due       time.Time  `json:"-"` // the review time limit, filled in by the query
 }
 
 // QueuePage is a page of the queue. Next continues after it ("" at the
