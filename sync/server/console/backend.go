@@ -101,10 +101,11 @@ type QueueItem struct {
 	Status     app.Status `json:"status"`
 	Revision   int        `json:"revision"`
 	Since      time.Time  `json:"since"` // when it reached its current step
+	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+
 	// Concurred are the departments that concurred at the joint review
 	// step the filing waits at (app.Concurred).
 	Concurred []app.Role `json:"concurred,omitempty"`
-	Due       time.Time  `json:"-"` // the review time limit, filled in by the query
 }
 
 // QueuePage is a page of the queue. Next continues after it ("" at the
