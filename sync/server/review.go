@@ -347,9 +347,10 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		t, err := fr.Filing.Review(s.profile.Load(), body, now, c.Name, c.Role,
 			app.Decision{Action: req.Action, Comment: req.Comment, Approved: req.Approved, Remarks: req.Remarks})
 		if err != nil {
-			// A step that is not this account's is refused as such,
-			// whatever came before.
-			if app.ErrorCode(err) != app.EFORBIDDEN {
+			// Only a decision the status no longer allows may have been
+			// overtaken; a step that is not this account's, an amount or a
+			// remark is refused as such.
+			if _, serr := app.Next(fr.Filing.Status, c.Role, req.Action, req.Comment); serr != nil && app.ErrorCode(err) != app.EFORBIDDEN {
 				if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
 					return raced
 				}

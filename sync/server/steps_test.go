@@ -99,6 +99,9 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
 		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN)
+	// Refused for its amount, not as a decision overtaken by the concurrences.
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID)
 	approved := declared - app.Wans(20)
 	fx.decideReq(tok[app.RoleApprover], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Approved: approved}, http.StatusOK)
 
