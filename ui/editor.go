@@ -51,6 +51,7 @@ type editorScreen struct {
 	rowMsgs   map[*widget.Label]bool       // the messages of table rows, hidden when empty
 	parseErrs map[string]string            // field path → why what was typed is not accepted
 	inputs    []fyne.Disableable
+	remarked  map[string]*widget.Label // field path → the bureau's remark shown under it (remarks.go)
 	problems  []app.FieldError // of the last check
 	checked   bool             // the clerk tried to submit: show problems at the fields
 	loading   bool             // building widgets: ignore their change callbacks
@@ -385,7 +386,7 @@ func (e *editorScreen) lastComment() string {
 	for i := len(e.f.History) - 1; i >= 0; i-- {
 		t := e.f.History[i]
 		if t.To == app.StatusReturned && t.Comment != "" {
-			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment)
+			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment) + e.remarksElsewhere()
 		}
 	}
 	return ""
