@@ -51,7 +51,6 @@ type editorScreen struct {
 	rowMsgs   map[*widget.Label]bool       // the messages of table rows, hidden when empty
 	parseErrs map[string]string            // field path → why what was typed is not accepted
 	inputs    []fyne.Disableable
-	remarked  map[string]*widget.Label // field path → the bureau's remark shown under it (remarks.go)
 	problems  []app.FieldError // of the last check
 	checked   bool             // the clerk tried to submit: show problems at the fields
 	loading   bool             // building widgets: ignore their change callbacks
@@ -60,6 +59,10 @@ type editorScreen struct {
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
 	budgetSum, fundingSum                                               *widget.Label
 	checkIDs                                                            string
+
+	// remarked holds, by field path, the bureau's remark shown under the
+	// field (remarks.go).
+	remarked map[string]*widget.Label
 
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
