@@ -99,3 +99,18 @@ func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 		}
 	}
 }
+
+// The inbox's entry of a decision shows its 核定 amount and remarks too.
+func TestInboxShowsApprovedAndRemarks(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr := returnedWithRemarks(t).History[1]
+	tr.Approved = app.Wans(36)
+	s := newInboxScreen(x.u)
+	s.show(app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f-remarks", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At})
+	got := textOf(s.detail)
+	for _, want := range []string{"核定金额：36 万元", "审核意见（goals）：建设目标请量化到可考核的指标"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("inbox entry lacks %q:\n%s", want, got)
+		}
+	}
+}
