@@ -103,6 +103,9 @@ func TestConsoleBrowserSteps(t *testing.T) {
 	if q := queue(); !strings.Contains(q, joint.Declaration.ProjectName) || strings.Contains(q, intake.Declaration.ProjectName) {
 		t.Fatalf("finance's queue:\n%s", q)
 	}
+	if s := text(`p.mine`); !strings.Contains(s, "只列出等待您（财政部门（联审））办理") {
+		t.Errorf("the queue does not say whose it is: %q", s)
+	}
 	step("open the joint review", chromedp.Click(chromedp.CSS(`a[href="/console/filings/`+joint.ID+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`section.decide`)))
 	if s := text(`p.step`); !strings.Contains(s, "专家论证/联审") || !strings.Contains(s, "待：财政部门（联审）、发展改革部门（联审）、密码管理部门（联审）") {

@@ -337,7 +337,8 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 			}
 			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), fr.Filing.Status.Label())
 		}
-		if want != nil && (fr.Filing.Revision.ID != want.revisionID || len(fr.Filing.History) != want.transitions) {
+		if want != nil && (fr.Filing.Revision.ID != want.revisionID || len(fr.Filing.History) != want.transitions) &&
+			!onlyConcurredSince(fr.Filing, want) {
 			return errStale()
 		}
 		body, err := revisionBody(txn, fr.Filing)

@@ -51,3 +51,19 @@ func (s *Server) waitingFor(role app.Role) func(console.QueueItem) bool {
 		return prof.Waiting(e.Kind, e.Route, e.Status, e.Concurred, role)
 	}
 }
+
+// onlyConcurredSince reports whether f moved on from the view want only
+// by concurrences of departments at a joint review (联审同意): those leave
+// the filing as it was, so a department that decides on a view without
+// another's concurrence decided on what is still there.
+func onlyConcurredSince(f app.Filing, want *seen) bool {
+	if f.Revision.ID != want.revisionID || want.transitions >= len(f.History) {
+		return false
+	}
+	for _, t := range f.History[want.transitions:] {
+		if t.Action != app.ActionConcur {
+			return false
+		}
+	}
+	return true
+}

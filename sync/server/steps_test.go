@@ -94,8 +94,15 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
 		protocol.DecisionRequest{Action: app.ActionApprove}, http.StatusForbidden, app.EFORBIDDEN)
-	for _, role := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+	// Finance looks first and concurs last: the others' concurrences
+	// meanwhile leave the filing as finance saw it.
+	seen := fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), tok[app.RoleFinance], nil, http.StatusOK, nil).Header.Get(protocol.HeaderETag)
+	for _, role := range []app.Role{app.RoleNDRC, app.RoleCrypto} {
 		fx.decideReq(tok[role], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: "同意"}, http.StatusOK)
+	}
+	if r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
+		protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实"}, protocol.HeaderIfMatch, seen); r.StatusCode != http.StatusOK {
+		t.Fatalf("finance concurring on a view without the others' concurrences: %d %s", r.StatusCode, r.body)
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
 		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN)
@@ -113,8 +120,8 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleApprover || last.Actor != "审批负责人张" {
 		t.Errorf("approval in the feed: %+v", last)
 	}
-	if feed[2].Action != app.ActionConcur || feed[2].Role != app.RoleFinance || feed[2].To != app.StatusExpert {
-		t.Errorf("finance's concurrence in the feed: %+v", feed[2])
+	if feed[4].Action != app.ActionConcur || feed[4].Role != app.RoleFinance || feed[4].To != app.StatusExpert || feed[4].Comment != "资金来源已落实" {
+		t.Errorf("finance's concurrence in the feed: %+v", feed[4])
 	}
 }
 
