@@ -66,7 +66,8 @@ func (e *env) demo(ctx context.Context, args []string) error {
   建设单位  %s
 `, f.data, f.addr, demoUnit)
 	for _, a := range demoAccounts {
-		fmt.Fprintf(e.stdout, "  %-8s  登录名 %-10s 密码 %s\n", a.role.Label(), a.login, a.password)
+		// The login first: the roles' Chinese names are of uneven width.
+		fmt.Fprintf(e.stdout, "  登录名 %-10s 密码 %-15s %s\n", a.login, a.password, a.role.Label())
 	}
 	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用上面任一数管局账号登录，各看各的待办步骤）\n", f.addr)
 	fmt.Fprintf(e.stdout, `  规则配置  %s
