@@ -1,7 +1,8 @@
-package server
+package badgerstore
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -41,8 +43,8 @@ const (
 	similarCandidates = 100
 	// similarShown is how many similar projects the console lists, and
 	// similarFloor the score under which a project is not listed.
-	similarShown = 8
-	similarFloor = 0.3
+	similarShown = bureaustore.SimilarShown
+	similarFloor = bureaustore.SimilarFloor
 )
 
 func gramHex(g uint32) string { return fmt.Sprintf("%08x", g) }
@@ -57,7 +59,7 @@ func grams(fp app.Fingerprint) []uint32 {
 
 // indexSimilar keeps declaration fid's entry of the similar-projects index
 // up to date with its revision d, reading from txn and writing through w.
-func (s *Server) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
+func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
 	var old similarRecord
 	if err := getJSON(txn, key("sgp", fid), &old); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
@@ -90,7 +92,7 @@ func (s *Server) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decl
 // newSimilarIndex marks the similar-projects index complete in a store
 // that holds no filing yet, so a new bureau never rebuilds it: from the
 // first filing on, every revision is indexed as it is received.
-func (s *Server) newSimilarIndex() error {
+func (s *Store) newSimilarIndex() error {
 	err := s.db.Update(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
@@ -112,7 +114,7 @@ func (s *Server) newSimilarIndex() error {
 
 // rebuildSimilarIndex indexes every declaration once, for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
-func (s *Server) rebuildSimilarIndex() error {
+func (s *Store) rebuildSimilarIndex() error {
 	indexed := func() (bool, error) {
 		var done bool
 		err := s.db.View(func(txn *badger.Txn) error {
@@ -130,7 +132,7 @@ func (s *Server) rebuildSimilarIndex() error {
 	if done, err := indexed(); err != nil || done {
 		return err
 	}
-	err := s.eachFiling(key("f", ""), func(txn *badger.Txn, id string, fr filingRecord) error {
+	err := s.eachFiling(key("f", ""), func(txn *badger.Txn, id string, fr bureaustore.Filing) error {
 		if fr.Filing.Kind != app.KindDeclaration || fr.Filing.Revision.ID == "" {
 			return nil
 		}
@@ -157,7 +159,7 @@ func (s *Server) rebuildSimilarIndex() error {
 // units and years, best first: at most similarShown, each scoring at least
 // similarFloor. It returns nil for a filing that is not an indexed
 // declaration.
-func (s *Server) similar(fid string) ([]console.SimilarItem, error) {
+func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 	var out []console.SimilarItem
 	err := s.db.View(func(txn *badger.Txn) error {
 		var rec similarRecord
@@ -231,7 +233,7 @@ func (s *Server) similar(fid string) ([]console.SimilarItem, error) {
 		units := map[string]string{}
 		for i := range out {
 			e := &out[i]
-			var fr filingRecord
+			var fr bureaustore.Filing
 			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
 				return err
 			}
@@ -261,4 +263,13 @@ type similarRecord struct {
 	app.Fingerprint
 	Year  int       `json:"y,omitempty"`
 	Total app.Money `json:"t,omitempty"`
+}
+
+// Similar returns the declarations most like declaration fid. An index
+// left by an older bureau is built first.
+func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem, error) {
+	if err := s.rebuildSimilarIndex(); err != nil {
+		return nil, err
+	}
+	return s.similar(fid)
 }
