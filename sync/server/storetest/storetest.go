@@ -10,7 +10,10 @@
 // (t.Cleanup). The suite pins what the HTTP layer relies on: exactly-once
 // submission, revision conflicts, attachments that a revision waits for,
 // the change feeds' order, cursors, epochs and retention, review
-// decisions against a stale view, unit scoping, and the queue's pages.
+// decisions against a stale view, unit scoping, and the queue's pages;
+// and of a profile's review steps (steps.go): a joint step's
+// concurrences, the queue's Waiting filter, 核定 amounts and remarks on
+// decisions, and views that concurrences leave current.
 package storetest
 
 import (
@@ -56,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Backup", testBackup},
 		{"DecisionWakesFeed", testDecisionWakes},
 	}
+	cases = append(cases, stepCases...) // the review steps' cases, steps.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
