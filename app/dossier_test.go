@@ -63,7 +63,7 @@ func TestDossierWuhanProject(t *testing.T) {
 		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-06"
 	})
 	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove) // approved 2026-11-07
-	d.History[len(d.History)-1].ApprovedInvestment = app.Wans(3100)
+	d.History[len(d.History)-1].Approved = app.Wans(3100)
 	other := newFiling(t, app.KindDeclaration, "p2", "", day(2026, 11, 2), func(f *app.Filing) {
 		f.Declaration = declaration(t, "另一个项目", "另一个单位", "10")
 	})

@@ -411,7 +411,7 @@ func TestProfileCorrections(t *testing.T) {
 				t.Errorf("declared %s approved %s: %+v", c.declared, c.approved, r)
 			}
 		}
-		h := []app.Transition{{Action: app.ActionApprove, ApprovedInvestment: app.Wans(3100)}, {Action: app.ActionReturn}}
+		h := []app.Transition{{Action: app.ActionApprove, Approved: app.Wans(3100)}, {Action: app.ActionReturn}}
 		if app.ApprovedInvestment(h) != app.Wans(3100) || app.ApprovedInvestment(nil) != 0 {
 			t.Errorf("approved investment of a history")
 		}

@@ -25,6 +25,17 @@ const (
 	MaxAttachmentName = 255 // characters of an attachment's file name
 )
 
+// Limits of the remarks on single fields a 退回修改 decision may carry
+// (Decision.Remarks): how many, how long each, and the shape and length of
+// the field path each is keyed by. The OpenAPI document states them on
+// DecisionRequest.remarks.
+const (
+	MaxRemarks      = 100 // fields one decision may remark on
+	MaxRemarkText   = 500 // characters of one remark
+	MaxRemarkField  = 200 // characters of a remark's field path
+	RemarkFieldExpr = `^[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?(\.[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?)*$`
+)
+
 // shortTextFields are the JSON names of the one-line text fields of the
 // content; a name means the same kind of field wherever it appears.
 var shortTextFields = map[string]bool{

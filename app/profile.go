@@ -65,6 +65,14 @@ type Profile struct {
 	// regulation sets none: see ReviewDays.
 	Review *ReviewLimit `json:"review,omitempty"`
 
+	// Flows are the review steps filings go through at the bureau and
+	// who takes each (see ReviewFlow); none: the single-reviewer flow.
+	Flows []ReviewFlow `json:"review_flows,omitempty"`
+	// ApprovedAboveDeclared allows an approved (核定) amount above the
+	// declared total investment; by default the bureau may only approve
+	// as much as was declared or less.
+	ApprovedAboveDeclared bool `json:"approved_above_declared,omitempty"`
+
 	// TrialMinMonths is the shortest trial operation (试运行) before an
 	// acceptance application, in months; 0 when the regulation sets none.
 	TrialMinMonths int `json:"trial_min_months"`
@@ -552,6 +560,7 @@ func (prof *Profile) validate(p *Problems, want string) {
 		prof.Deadlines[i].validate(p, fmt.Sprintf("deadlines[%d]", i), ids)
 	}
 	prof.Calendar.validate(p)
+	prof.validateFlows(p)
 	if r := prof.Review; r != nil {
 		if r.WorkingDays < 1 || r.WorkingDays > 60 {
 			p.Add("review.working_days", "review.working_days：办理时限应在 1–60 个工作日之间，不是 %d", r.WorkingDays)

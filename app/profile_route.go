@@ -120,8 +120,8 @@ func (prof *Profile) approvedLine() *RouteRule {
 func ApprovedInvestment(history []Transition) Money {
 	for i := len(history) - 1; i >= 0; i-- {
 		t := history[i]
-		if t.Action == ActionApprove && t.ApprovedInvestment > 0 {
-			return t.ApprovedInvestment
+		if t.Action == ActionApprove && t.Approved > 0 {
+			return t.Approved
 		}
 	}
 	return 0

@@ -58,12 +58,12 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 		if n.UnitID == "" {
 			p.Add("unit", "建设单位账号须指定所属单位")
 		}
-	case app.RoleReviewer, app.RoleAdmin:
+	case app.RoleReviewer, app.RoleAdmin, app.RoleApprover, app.RoleFinance, app.RoleNDRC, app.RoleCrypto:
 		if n.UnitID != "" {
-			p.Add("unit", "数管局账号不属于任何建设单位")
+			p.Add("unit", "数管局账号（含联审部门、审批负责人）不属于任何建设单位")
 		}
 	default:
-		p.Add("role", "角色须为 unit、reviewer 或 admin")
+		p.Add("role", "角色须为 unit、reviewer、approver、finance、ndrc、crypto 或 admin")
 	}
 	if err := p.Err(); err != nil {
 		return protocol.Account{}, err

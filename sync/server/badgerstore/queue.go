@@ -98,8 +98,7 @@ func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, uni
 		}
 		return addCounts(txn, w, deltas)
 	}
-	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+	e := bureaustore.QueueEntry(fr, unitName)
 	if body != nil {
 		prev = console.QueueItem{} // the revision is new: its facts are read from body
 	}

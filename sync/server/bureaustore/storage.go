@@ -121,18 +121,24 @@ type Storage interface {
 
 	// ---- Review ----
 
-	// Decide applies a reviewer's decision to a filing with
-	// app.Filing.Decide, in one durable commit with the review queue and
-	// a change in the unit's feed. It fails with ErrNotFound for an
-	// unknown filing, and with a *DecisionRefused (matching ErrConflict
-	// when the filing is not as d.From or d.Expected say) when it refuses.
+	// Decide applies a bureau account's decision to a filing with
+	// ApplyDecision (app.Filing.Review under d.Profile's review steps,
+	// with the head revision's content), in one durable commit with the
+	// review queue and a change in the unit's feed carrying the
+	// transition whole (its step, 核定 amount and remarks). It fails with
+	// ErrNotFound for an unknown filing, and with a *DecisionRefused
+	// (matching ErrConflict when the filing is not as d.From or
+	// d.Expected say) when it refuses.
 	Decide(ctx context.Context, d Decision) (DecisionResult, error)
 	// Queue returns one page of the filings awaiting review (status
 	// submitted, preliminary or expert review) that q selects, oldest
 	// arrival at their current step first, with their records. It reads at
 	// most a bounded number of entries, answering Partial with a Next
 	// cursor when the budget ran out. It fails with ErrInvalid for a
-	// cursor (q.After) that is not one of its own.
+	// cursor (q.After) that is not one of its own. Entries carry the
+	// departments that concurred at the joint step the filing waits at
+	// (QueueEntry), and q.Waiting filters with QueueMatches, after the
+	// route is filled in.
 	Queue(ctx context.Context, q console.QueueQuery, rules QueueRules) (QueueResult, error)
 	// QueueOverview counts the queue by status and by unit, with the
 	// overdue ones, without reading every entry.
@@ -340,7 +346,7 @@ type RevisionView struct {
 	Unit       protocol.Unit
 }
 
-// Decision is a reviewer's decision as the store applies it.
+// Decision is a bureau account's decision as the store applies it.
 type Decision struct {
 	FilingID string
 	Actor    string
@@ -351,10 +357,21 @@ type Decision struct {
 	// another status is refused.
 	From app.Status
 	// Expected, when not nil, is the view the reviewer decided on: a
-	// filing whose head revision or number of transitions differs is
-	// refused.
+	// filing whose head revision differs, or that has transitions since
+	// other than departments' concurrences at a joint step (see
+	// OnlyConcurredSince), is refused.
 	Expected *Expected
 	Now      time.Time
+
+	// Approved is the approved (核定) amount, 0 for none; Remarks are
+	// remarks on single fields by field path (see app.Decision). Review
+	// checks both and the transition carries them.
+	Approved app.Money
+	Remarks  map[string]string
+	// Profile is the bureau's rule profile the decision is taken under:
+	// its review steps say which role takes which step, and its rules
+	// bound the approved amount. nil is the single-reviewer flow.
+	Profile *app.Profile
 }
 
 // Expected is the state of a filing a reviewer saw (the decision ETag).
@@ -373,7 +390,7 @@ type DecisionResult struct {
 // DecisionRefused is a decision the store did not apply. Current is the
 // filing as it stands; Reason is ErrConflict when it is not as
 // Decision.From or Decision.Expected say, or the error of
-// app.Filing.Decide. The HTTP layer words the answer ("已由他人处理").
+// app.Filing.Review. The HTTP layer words the answer ("已由他人处理").
 type DecisionRefused struct {
 	Current app.Filing
 	Reason  error

@@ -84,6 +84,9 @@ type QueueQuery struct {
 	Text    string    // part of the title or the unit's name
 	After   string    // the Next of the page before
 	Limit   int       // page size; 50 when 0
+	// Waiting, when set, keeps only the filings waiting at a review step
+	// of the account asking (the server sets it from the session).
+	Waiting func(QueueItem) bool
 }
 
 // QueueItem is one line of the review queue.
@@ -101,6 +104,10 @@ type QueueItem struct {
 	Revision   int        `json:"revision"`
 	Since      time.Time  `json:"since"` // when it reached its current step
 	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+
+	// Concurred are the departments that concurred at the joint review
+	// step the filing waits at (app.Concurred).
+	Concurred []app.Role `json:"concurred,omitempty"`
 }
 
 // QueuePage is a page of the queue. Next continues after it ("" at the
