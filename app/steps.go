@@ -78,7 +78,7 @@ func (prof *Profile) FlowOf(b *Body) *ReviewFlow {
 	}
 	route := ""
 	if b.Declaration != nil {
-		route = prof.routeCode(b.Declaration)
+		route = prof.RouteFor(b.Declaration, 0).Code
 	}
 	return prof.Flow(b.Kind, route)
 }

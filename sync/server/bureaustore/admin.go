@@ -70,7 +70,7 @@ func TokenNotFound(login string) error {
 func NewQueueCounts(q console.QueueQuery) console.QueueCounts {
 	return console.QueueCounts{ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{},
 		MatchingKnown: q.UnitID == "" && q.Year == 0 && q.Route == "" && q.From.IsZero() && q.To.IsZero() && !q.Overdue && q.Text == "" &&
-		q.Waiting == nil}
+			q.Waiting == nil}
 }
 
 // AddQueueCount counts n filings of kind in status st into c, read under q.
