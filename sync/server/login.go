@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -11,10 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // handleLogin checks a login and password and issues a token. Repeated
@@ -48,14 +48,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	}
 
 	var resp protocol.LoginResponse
-	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
-		var err error
-		if resp.Account, err = s.account(txn, rec); err != nil {
-			return err
-		}
-		resp.Token, resp.Expires, err = s.issue(txn, rec.ID, 0, "login from "+ip)
-		return err
-	})
+	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec.ID, 0, "login from "+ip)
 	if err != nil {
 		return err
 	}
@@ -67,8 +60,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 // checkLogin checks login (trimmed, lower case) and password from the
 // client at ip under the login limits, for the API and the console alike.
 // It returns the account, or wait > 0 with ETOOMANY while the login or the
-// address is locked, or EUNAUTHORIZED for a wrong login or password or a
-// disabled account (indistinguishable, and as slow as each other).
+// address is locked, or EUNAUTHORIZED for a wrong login or password or an
+// account that is not live (disabled, or its unit: bureaustore.AccountLive) (indistinguishable, and as slow as each other).
 func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
@@ -76,20 +69,22 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 		secs := int(math.Ceil(d.Seconds()))
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
-	err = s.db.View(func(txn *badger.Txn) error {
-		var err error
-		rec, err = s.accountByLogin(txn, login)
-		return err
-	})
+	rec, err = s.store.AccountByLogin(context.Background(), login)
+	live := err == nil && bureaustore.AccountLive(rec, nil)
+	if live && rec.UnitID != "" {
+		var u Unit
+		u, err = s.store.Unit(context.Background(), rec.UnitID)
+		live = err == nil && bureaustore.AccountLive(rec, &u)
+	}
 	found := err == nil
-	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	if err != nil && !errors.Is(err, bureaustore.ErrNotFound) {
 		return rec, 0, err
 	}
 	hash := s.dummyHash()
 	if found {
 		hash = rec.Password
 	}
-	ok := s.checkPassword(password, hash) && found && !rec.Disabled
+	ok := s.checkPassword(password, hash) && found && live
 	if !ok {
 		s.throttle.failed(now, keys)
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)

@@ -2,28 +2,27 @@ package server
 
 import (
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
-
-	"github.com/dgraph-io/badger/v4"
-	"github.com/google/uuid"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // Restoring a unit's filings on a new machine: the unit's clerk pages
 // through every filing the bureau holds for the unit (GET /restore), with
 // all revisions, bodies as received and history, fetches a body left out of
 // a page (GET /filings/{id}/revisions/{rev}) and an attachment when the
-// clerk opens it (GET /filings/{id}/attachments/{sha256}). A unit sees only
-// its own: every read checks the filing's unit against the caller's, and a
-// filing of another unit is "not found", as everywhere else.
+// clerk opens it (GET /filings/{id}/attachments/{sha256}). The store reads
+// the records (bureaustore.Storage's Restore block: RestorePage,
+// RestoreFiling) and this layer words them for the wire. A unit sees only
+// its own: every read is scoped to the caller's unit, and a filing of
+// another unit is "not found", as everywhere else.
 
 // restoreRoutes are the routes of restoring, added to the route table.
 func (s *Server) restoreRoutes() []route {
@@ -57,171 +56,80 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 		}
 		after = string(raw)
 	}
-	page, err := s.restorePage(c.UnitID, after, limit)
+	p, err := s.store.RestorePage(r.Context(), c.UnitID, after, limit, protocol.RestorePageBytes)
 	if err != nil {
 		return err
+	}
+	page := protocol.RestorePage{Filings: make([]protocol.RestoreFiling, 0, len(p.Filings)), Total: p.Total,
+		FeedCursor: cursor{p.Epoch, c.UnitID, p.FeedSeq}.String()}
+	for _, f := range p.Filings {
+		page.Filings = append(page.Filings, restoreFiling(f))
+	}
+	if p.Next != "" {
+		page.Next = base64.RawURLEncoding.EncodeToString([]byte(p.Next))
 	}
 	s.writeJSON(w, http.StatusOK, page)
 	return nil
 }
 
-// restorePage reads up to limit filings of unit after the filing ID after,
-// with their bodies inline up to protocol.RestorePageBytes.
-func (s *Server) restorePage(unit, after string, limit int) (protocol.RestorePage, error) {
-	page := protocol.RestorePage{Filings: []protocol.RestoreFiling{}}
-	epoch := *s.epoch.Load()
-	err := s.db.View(func(txn *badger.Txn) error {
-		head, err := getUint(txn, key("cs", unit))
-		if err != nil {
-			return err
-		}
-		page.FeedCursor = cursor{epoch, unit, head}.String()
-		prefix := key("fu", unit, "")
-		if after == "" {
-			page.Total = len(keysWithPrefix(txn, prefix))
-		}
-		// The unit's filings from the one after the cursor, keys only.
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		opts.Prefix = prefix
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		it.Seek(append(append([]byte{}, prefix...), after...))
-		if it.Valid() && string(it.Item().Key()[len(prefix):]) == after {
-			it.Next()
-		}
-		budget := int64(protocol.RestorePageBytes)
-		for ; it.Valid() && len(page.Filings) < limit; it.Next() {
-			id := string(it.Item().Key()[len(prefix):])
-			f, err := s.restoreFiling(txn, unit, id, &budget, len(page.Filings) == 0)
-			if err != nil {
-				return err
-			}
-			page.Filings = append(page.Filings, f)
-		}
-		if it.Valid() && len(page.Filings) > 0 {
-			page.Next = base64.RawURLEncoding.EncodeToString([]byte(page.Filings[len(page.Filings)-1].ID))
-		}
-		return nil
-	})
-	if err != nil {
-		return page, fmt.Errorf("restore page of %s: %w", unit, err)
-	}
-	return page, nil
-}
-
 // handleRestoreFiling answers one filing as a page holds it, all its
 // bodies inline.
 func (s *Server) handleRestoreFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
-	var f protocol.RestoreFiling
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		budget := int64(protocol.RestorePageBytes)
-		f, err = s.restoreFiling(txn, c.UnitID, r.PathValue("id"), &budget, true)
-		return err
-	})
+	f, err := s.store.RestoreFiling(r.Context(), c.UnitID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	s.writeJSON(w, http.StatusOK, f)
+	s.writeJSON(w, http.StatusOK, restoreFiling(f))
 	return nil
 }
 
-// restoreFiling reads filing id of unit with its revisions, oldest first,
-// and their bodies while budget lasts (always, when all is set). It fails
-// with ENOTFOUND for a filing of another unit or none.
-func (s *Server) restoreFiling(txn *badger.Txn, unit, id string, budget *int64, all bool) (protocol.RestoreFiling, error) {
-	var fr filingRecord
-	if err := getJSON(txn, key("f", id), &fr); errors.Is(err, badger.ErrKeyNotFound) {
-		return protocol.RestoreFiling{}, notFound()
-	} else if err != nil {
-		return protocol.RestoreFiling{}, err
-	}
-	f := fr.Filing
-	if f.UnitID != unit {
-		return protocol.RestoreFiling{}, notFound()
-	}
-	out := protocol.RestoreFiling{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, ProjectID: f.ProjectID, Status: f.Status,
-		Created: f.Created, Updated: f.Updated, History: f.History, Revisions: []protocol.RestoreRevision{}}
+// restoreFiling is the wire form of a filing the store read for a
+// restore: each revision's base is the one before it, and its submission
+// time that of its submit transition.
+func restoreFiling(rf bureaustore.RestoreFiling) protocol.RestoreFiling {
+	f := rf.Filing.Filing
+	out := protocol.RestoreFiling{ID: f.ID, Kind: f.Kind, Title: rf.Filing.Title, UnitID: f.UnitID, ProjectID: f.ProjectID,
+		Status: f.Status, Created: f.Created, Updated: f.Updated, History: f.History,
+		Revisions: make([]protocol.RestoreRevision, 0, len(rf.Revisions))}
 	if out.History == nil {
 		out.History = []app.Transition{}
 	}
-	submitted := map[string]app.Transition{}
+	submitted := map[string]time.Time{}
 	for _, t := range f.History {
 		if t.Action == app.ActionSubmit {
-			submitted[t.RevisionID] = t
+			submitted[t.RevisionID] = t.At
 		}
 	}
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = key("r", id, "")
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		var rev revisionRecord
-		if err := decodeItem(it.Item(), &rev); err != nil {
-			return out, err
-		}
-		rc := rev.Receipt
-		rr := protocol.RestoreRevision{ID: rc.RevisionID, Number: rc.Revision, BodySHA256: rc.BodySHA256,
-			ReceivedAt: rc.ReceivedAt, Status: rc.Status}
-		if t, ok := submitted[rc.RevisionID]; ok {
-			rr.SubmittedAt = t.At
+	for i, r := range rf.Revisions {
+		rc := r.Revision.Receipt
+		rr := protocol.RestoreRevision{ID: r.ID, Number: rc.Revision, BodySHA256: rc.BodySHA256,
+			ReceivedAt: rc.ReceivedAt, SubmittedAt: submitted[r.ID], Status: rc.Status, Body: r.Body}
+		if i > 0 {
+			rr.BaseID = rf.Revisions[i-1].ID
 		}
 		out.Revisions = append(out.Revisions, rr)
 	}
-	slices.SortFunc(out.Revisions, func(a, b protocol.RestoreRevision) int { return a.Number - b.Number })
-	for i := range out.Revisions {
-		rr := &out.Revisions[i]
-		if i > 0 {
-			rr.BaseID = out.Revisions[i-1].ID
-		}
-		item, err := txn.Get(key("rb", id, rr.ID))
-		if err != nil {
-			return out, fmt.Errorf("body of %s/%s: %w", id, rr.ID, err)
-		}
-		if size := item.ValueSize(); all || size <= *budget {
-			if rr.Body, err = item.ValueCopy(nil); err != nil {
-				return out, err
-			}
-			*budget -= int64(size)
-		}
-	}
-	return out, nil
+	return out
 }
 
 // handleRevisionBody answers GET /filings/{id}/revisions/{rev}: the body as
-// received, the bytes whose SHA-256 the receipt holds.
+// received, the bytes whose SHA-256 the receipt holds. {rev} is the
+// revision's ID only.
 func (s *Server) handleRevisionBody(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id, rid := r.PathValue("id"), r.PathValue("rev")
-	var body []byte
-	var sum string
-	err := s.db.View(func(txn *badger.Txn) error {
-		var rev revisionRecord
-		if err := getJSON(txn, key("r", id, rid), &rev); errors.Is(err, badger.ErrKeyNotFound) {
-			return notFound()
-		} else if err != nil {
-			return err
-		}
-		if rev.UnitID != c.UnitID {
-			return notFound()
-		}
-		sum = rev.Receipt.BodySHA256
-		item, err := txn.Get(key("rb", id, rid))
-		if err != nil {
-			return err
-		}
-		body, err = item.ValueCopy(nil)
-		return err
-	})
+	v, err := s.store.Revision(r.Context(), id, rid)
 	if err != nil {
-		return fmt.Errorf("revision body %s/%s: %w", id, rid, err)
+		return err
+	}
+	if v.RevisionID != rid || v.Filing.Filing.UnitID != c.UnitID || v.Revision.UnitID != c.UnitID {
+		return notFound()
 	}
 	h := w.Header()
 	h.Set("Content-Type", protocol.MediaJSON)
-	h.Set(protocol.HeaderETag, `"`+sum+`"`)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set(protocol.HeaderETag, `"`+v.Revision.Receipt.BodySHA256+`"`)
+	h.Set("Content-Length", strconv.Itoa(len(v.Body)))
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(body)
+	_, err = w.Write(v.Body)
 	return err
 }
 
@@ -236,12 +144,7 @@ func (s *Server) handleFilingAttachment(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	var fr filingRecord
-	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("f", id), &fr) })
-	if errors.Is(err, badger.ErrKeyNotFound) || err == nil && fr.Filing.UnitID != c.UnitID {
-		return notFound()
-	}
-	if err != nil {
+	if _, err := s.store.Filing(r.Context(), c.UnitID, id); err != nil {
 		return fmt.Errorf("attachment of %s: %w", id, err)
 	}
 	f, err := os.Open(s.attachmentPath(c.UnitID, sum, true))
@@ -260,23 +163,4 @@ func (s *Server) handleFilingAttachment(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("Content-Type", "application/octet-stream")
 	http.ServeContent(w, r, "", st.ModTime(), f)
 	return nil
-}
-
-// appendRevisionChange adds a ChangeRevision for the submission t of
-// filing fid to unit's feed, reading the feed's head from txn and writing
-// through w (a submission's stage), so that the unit's other machines
-// learn of a revision sent from one of them. Callers hold writeMu (the
-// group commit) and notify the unit's feed after the commit.
-func appendRevisionChange(txn *badger.Txn, w writer, unit string, t app.Transition, fid string) error {
-	seq, err := getUint(txn, key("cs", unit))
-	if err != nil {
-		return err
-	}
-	seq++
-	c := protocol.Change{ID: uuid.NewString(), Seq: seq, Type: protocol.ChangeRevision, At: t.At,
-		FilingID: fid, RevisionID: t.RevisionID, Transition: &t}
-	if err := setJSON(w, seqKey(unit, seq), c); err != nil {
-		return err
-	}
-	return w.Set(key("cs", unit), binary.BigEndian.AppendUint64(nil, seq))
 }

@@ -1,8 +1,9 @@
-package server
+package badgerstore
 
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -29,6 +31,7 @@ import (
 //	qxp/<filing>                               the filing's qx/ key
 //	qc/s/<status>                              how many entries have that status (8 bytes)
 //	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
+//	qc/k/<kind>/<status>                       how many entries have that kind and status
 //	m/queueindex                               queueIndexVersion once qx/ holds every q/ filing
 //
 // Entries are ordered by the time the filing reached its current step,
@@ -39,9 +42,9 @@ import (
 // running out of time now are read, to split them exactly.
 const (
 	keyQueueIndex = "m/queueindex"
-	// queueIndexVersion 2 added the counters: an index of version 1 is
-	// rebuilt.
-	queueIndexVersion = "2"
+	// queueIndexVersion 2 added the counters, 3 those by kind and status
+	// (queueCounts): an index of an earlier version is rebuilt.
+	queueIndexVersion = "3"
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
@@ -59,7 +62,7 @@ func queueKey(since time.Time, fid string) []byte {
 // in the queue, none otherwise. body is the revision's content when the
 // caller holds it decoded (it is read from the store otherwise); unitName
 // is looked up when empty.
-func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName string, body *app.Body) error {
+func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, unitName string, body *app.Body) error {
 	f := fr.Filing
 	var old []byte
 	if item, err := txn.Get(key("qxp", f.ID)); err == nil {
@@ -80,10 +83,10 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		}
 		if prev.ID == f.ID {
 			since, _ := keySince(old)
-			s.count(deltas, prev.Status, prev.UnitID, since, -1)
+			s.count(deltas, prev.Kind, prev.Status, prev.UnitID, since, -1)
 		}
 	}
-	if !inQueue(f.Status) {
+	if !bureaustore.InQueue(f.Status) {
 		if old == nil {
 			return nil
 		}
@@ -95,8 +98,7 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 		}
 		return addCounts(txn, w, deltas)
 	}
-	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+	e := bureaustore.QueueEntry(fr, unitName)
 	if body != nil {
 		prev = console.QueueItem{} // the revision is new: its facts are read from body
 	}
@@ -117,7 +119,7 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 			}
 			body = &b
 		}
-		s.contentFacts(&e, f, body)
+		e.Year, e.Total = bureaustore.QueueFacts(f, body)
 	}
 	if e.UnitName == "" {
 		u, err := s.unit(txn, f.UnitID)
@@ -138,33 +140,21 @@ func (s *Server) indexQueue(txn *badger.Txn, w writer, fr filingRecord, unitName
 	if err := w.Set(key("qxp", f.ID), k); err != nil {
 		return err
 	}
-	s.count(deltas, e.Status, e.UnitID, e.Since, 1)
+	s.count(deltas, e.Kind, e.Status, e.UnitID, e.Since, 1)
 	return addCounts(txn, w, deltas)
 }
 
 // count adds n to the counters of an entry of the queue index: by status,
-// and by unit and the day (in the bureau's zone) it arrived.
-func (s *Server) count(deltas map[string]int64, st app.Status, unit string, since time.Time, n int64) {
+// by kind and status, and by unit and the day (in the bureau's zone) it arrived.
+func (s *Store) count(deltas map[string]int64, kind app.Kind, st app.Status, unit string, since time.Time, n int64) {
 	deltas[string(key("qc", "s", string(st)))] += n
-	deltas[string(key("qc", "u", unit, since.In(s.Now().Location()).Format("20060102")))] += n
-}
-
-// contentFacts fills in what the queue filters on from the revision's
-// content: the plan year, and for a declaration its total, which decides
-// its route (worked out when the queue is read, under the profile of the
-// day).
-func (s *Server) contentFacts(e *console.QueueItem, f app.Filing, b *app.Body) {
-	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
-		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
-	e.Year = content.PlanYear()
-	if b.Declaration != nil {
-		e.Total = b.Declaration.TotalInvestment
-	}
+	deltas[string(key("qc", "k", string(kind), string(st)))] += n
+	deltas[string(key("qc", "u", unit, since.In(s.loc).Format("20060102")))] += n
 }
 
 // rebuildQueueIndex indexes every queued filing once, for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
-func (s *Server) rebuildQueueIndex() error {
+func (s *Store) rebuildQueueIndex() error {
 	indexed := func() (bool, error) {
 		var done bool
 		err := s.db.View(func(txn *badger.Txn) error {
@@ -214,7 +204,7 @@ func (s *Server) rebuildQueueIndex() error {
 			ks = ks[n:]
 		}
 	}
-	err := s.eachFiling(key("q", ""), func(txn *badger.Txn, _ string, fr filingRecord) error {
+	err := s.eachFiling(key("q", ""), func(txn *badger.Txn, _ string, fr bureaustore.Filing) error {
 		return s.indexQueue(txn, txn, fr, "", nil)
 	})
 	if err != nil {
@@ -227,9 +217,8 @@ func (s *Server) rebuildQueueIndex() error {
 // first, after q.After, reading at most queueScanBudget entries from txn.
 // due is the review time limit of an entry; route is the route of a
 // declaration's total under the bureau's profile (nil without one).
-// reviewQueue (review.go), the one query of the API and the console,
-// calls it in the snapshot it reads the page's filings in.
-func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
+// Queue calls it in the snapshot it reads the page's filings in.
+func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, due func(since time.Time) time.Time, route func(app.Money) app.Route) (console.QueuePage, error) {
 	var page console.QueuePage
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {
@@ -243,7 +232,7 @@ func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since
 	if q.After != "" {
 		after, err := base64.RawURLEncoding.DecodeString(q.After)
 		if err != nil || !bytes.HasPrefix(after, prefix) || len(after) > 200 {
-			return page, app.Errorf(app.EINVALID, "翻页位置无效，请回到第一页")
+			return page, bureaustore.Refuse(bureaustore.ErrInvalid, app.Errorf(app.EINVALID, "翻页位置无效，请回到第一页"))
 		}
 		if bytes.Compare(after, start) >= 0 {
 			start = append(after, 0) // the first key after it
@@ -255,7 +244,6 @@ func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	needles := prefilter(q, text)
-	now := s.Now()
 	dues := map[int64]time.Time{} // by the day a filing arrived: many share one
 	dueOf := func(since time.Time) time.Time {
 		y, m, d := since.Date()
@@ -321,7 +309,7 @@ func (s *Server) queuePage(txn *badger.Txn, q console.QueueQuery, due func(since
 				r := route(e.Total)
 				e.Route, e.RouteLabel = r.Code, r.Label
 			}
-			if !matches(q, text, e) {
+			if !bureaustore.QueueMatches(q, text, e) {
 				continue
 			}
 			if len(page.Items) == limit {
@@ -350,18 +338,6 @@ func keySince(k []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:]))), true
-}
-
-func matches(q console.QueueQuery, text string, e console.QueueItem) bool {
-	switch {
-	case q.Kind != "" && e.Kind != q.Kind,
-		q.UnitID != "" && e.UnitID != q.UnitID,
-		q.Year != 0 && e.Year != q.Year,
-		q.Route != "" && e.Route != q.Route,
-		q.Status != "" && e.Status != q.Status:
-		return false
-	}
-	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)
 }
 
 // needle is a byte string an entry's JSON must hold to match a filter.
@@ -410,9 +386,8 @@ func prefilter(q console.QueueQuery, text string) []needle {
 // a day's arrivals are overdue together, but for the days whose limit runs
 // out between their first and last moment, whose entries are read to
 // split them.
-func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Overview, error) {
+func (s *Store) queueOverview(now time.Time, due func(since time.Time) time.Time) (console.Overview, error) {
 	ov := console.Overview{ByStatus: map[app.Status]int{}}
-	now := s.Now()
 	loc := now.Location()
 	units := map[string]*console.UnitLoad{}
 	var order []string
@@ -478,7 +453,7 @@ func (s *Server) queueOverview(due func(since time.Time) time.Time) (console.Ove
 
 // overdueOn counts by unit the entries of the queue index that arrived in
 // [start, end) and are past their limit at now.
-func (s *Server) overdueOn(txn *badger.Txn, start, end time.Time, due func(time.Time) time.Time, now time.Time) (map[string]int, error) {
+func (s *Store) overdueOn(txn *badger.Txn, start, end time.Time, due func(time.Time) time.Time, now time.Time) (map[string]int, error) {
 	out := map[string]int{}
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = key("qx", "")
@@ -547,7 +522,7 @@ func plainField(v []byte, name string) []byte {
 // eachFiling calls fn, in write transactions of 200 filings, with each
 // filing whose ID is a key under prefix (q/ for the queue, f/ for all): how
 // an index kept with the filings is built for a store from before it.
-func (s *Server) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr filingRecord) error) error {
+func (s *Store) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr bureaustore.Filing) error) error {
 	var ids []string
 	if err := s.db.View(func(txn *badger.Txn) error {
 		ids = keysWithPrefix(txn, prefix)
@@ -559,7 +534,7 @@ func (s *Server) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, f
 		n := min(len(ids), 200)
 		err := s.db.Update(func(txn *badger.Txn) error {
 			for _, id := range ids[:n] {
-				var fr filingRecord
+				var fr bureaustore.Filing
 				if err := getJSON(txn, key("f", id), &fr); err != nil {
 					return err
 				}
@@ -575,4 +550,53 @@ func (s *Server) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, f
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// Queue returns a page of the review queue, its filings' records and the
+// whole queue's counts, read in one snapshot. An index left by an older
+// bureau is rebuilt first.
+func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureaustore.QueueRules) (bureaustore.QueueResult, error) {
+	var res bureaustore.QueueResult
+	if err := s.rebuildQueueIndex(); err != nil {
+		return res, err
+	}
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		if res.Page, err = s.queuePage(txn, q, rules.Now, rules.Due, rules.Route); err != nil {
+			return err
+		}
+		if res.Page.Counts, err = queueCounts(txn, q); err != nil {
+			return err
+		}
+		res.Filings = make([]bureaustore.Filing, len(res.Page.Items))
+		for i, e := range res.Page.Items {
+			if err := getJSON(txn, key("f", e.ID), &res.Filings[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// QueueOverview counts the queue from the index's counters.
+func (s *Store) QueueOverview(ctx context.Context, rules bureaustore.QueueRules) (console.Overview, error) {
+	if err := s.rebuildQueueIndex(); err != nil {
+		return console.Overview{}, err
+	}
+	return s.queueOverview(rules.Now, rules.Due)
+}
+
+// queueCounts counts the review queue from the index's counters by kind
+// and status (qc/k/<kind>/<status>, kept with every entry by indexQueue):
+// at most one counter per kind and status is read, however long the queue.
+func queueCounts(txn *badger.Txn, q console.QueueQuery) (console.QueueCounts, error) {
+	c := bureaustore.NewQueueCounts(q)
+	prefix := key("qc", "k", "")
+	err := eachCount(txn, prefix, func(k []byte, n int) error {
+		kind, st, _ := bytes.Cut(k[len(prefix):], []byte("/"))
+		bureaustore.AddQueueCount(&c, q, app.Kind(kind), app.Status(st), n)
+		return nil
+	})
+	return c, err
 }

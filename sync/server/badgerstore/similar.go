@@ -1,7 +1,8 @@
-package server
+package badgerstore
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -23,6 +25,9 @@ import (
 //	sgn/<bigram: 8 hex>          how many declarations hold it (8 bytes)
 //	sgp/<filing>                 app.Fingerprint of the current revision, JSON
 //	m/similarindex               "1" once every declaration is indexed
+//
+// A system of the register of existing systems (register.go) is an entry
+// too, under its ID (bureaustore.RegisteredPrefix) in place of a filing's.
 //
 // A query reads the postings of the declaration's rarest bigrams (the
 // common ones, 系统, 建设, 平台…, say little of duplication and have long
@@ -41,8 +46,8 @@ const (
 	similarCandidates = 100
 	// similarShown is how many similar projects the console lists, and
 	// similarFloor the score under which a project is not listed.
-	similarShown = 8
-	similarFloor = 0.3
+	similarShown = bureaustore.SimilarShown
+	similarFloor = bureaustore.SimilarFloor
 )
 
 func gramHex(g uint32) string { return fmt.Sprintf("%08x", g) }
@@ -57,12 +62,18 @@ func grams(fp app.Fingerprint) []uint32 {
 
 // indexSimilar keeps declaration fid's entry of the similar-projects index
 // up to date with its revision d, reading from txn and writing through w.
-func (s *Server) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
+func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
+	return s.indexFingerprint(txn, w, fid, similarRecord{Fingerprint: app.DeclarationFingerprint(d), Year: d.PlanYear, Total: d.TotalInvestment})
+}
+
+// indexFingerprint keeps entry fid of the similar-projects index (a
+// declaration, or a registered system: register.go) up to date with rec.
+func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec similarRecord) error {
 	var old similarRecord
 	if err := getJSON(txn, key("sgp", fid), &old); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
-	fp := app.DeclarationFingerprint(d)
+	fp := rec.Fingerprint
 	was, now := grams(old.Fingerprint), grams(fp)
 	deltas := map[string]int64{}
 	for _, g := range was {
@@ -84,13 +95,13 @@ func (s *Server) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decl
 	if err := addCounts(txn, w, deltas); err != nil {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
-	return setJSON(w, key("sgp", fid), similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
+	return setJSON(w, key("sgp", fid), rec)
 }
 
 // newSimilarIndex marks the similar-projects index complete in a store
 // that holds no filing yet, so a new bureau never rebuilds it: from the
 // first filing on, every revision is indexed as it is received.
-func (s *Server) newSimilarIndex() error {
+func (s *Store) newSimilarIndex() error {
 	err := s.db.Update(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
@@ -112,7 +123,7 @@ func (s *Server) newSimilarIndex() error {
 
 // rebuildSimilarIndex indexes every declaration once, for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
-func (s *Server) rebuildSimilarIndex() error {
+func (s *Store) rebuildSimilarIndex() error {
 	indexed := func() (bool, error) {
 		var done bool
 		err := s.db.View(func(txn *badger.Txn) error {
@@ -130,7 +141,7 @@ func (s *Server) rebuildSimilarIndex() error {
 	if done, err := indexed(); err != nil || done {
 		return err
 	}
-	err := s.eachFiling(key("f", ""), func(txn *badger.Txn, id string, fr filingRecord) error {
+	err := s.eachFiling(key("f", ""), func(txn *badger.Txn, id string, fr bureaustore.Filing) error {
 		if fr.Filing.Kind != app.KindDeclaration || fr.Filing.Revision.ID == "" {
 			return nil
 		}
@@ -157,7 +168,7 @@ func (s *Server) rebuildSimilarIndex() error {
 // units and years, best first: at most similarShown, each scoring at least
 // similarFloor. It returns nil for a filing that is not an indexed
 // declaration.
-func (s *Server) similar(fid string) ([]console.SimilarItem, error) {
+func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 	var out []console.SimilarItem
 	err := s.db.View(func(txn *badger.Txn) error {
 		var rec similarRecord
@@ -231,7 +242,13 @@ func (s *Server) similar(fid string) ([]console.SimilarItem, error) {
 		units := map[string]string{}
 		for i := range out {
 			e := &out[i]
-			var fr filingRecord
+			if registered(e.ID) {
+				if err := fillRegistered(txn, e); err != nil {
+					return err
+				}
+				continue
+			}
+			var fr bureaustore.Filing
 			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
 				return err
 			}
@@ -261,4 +278,13 @@ type similarRecord struct {
 	app.Fingerprint
 	Year  int       `json:"y,omitempty"`
 	Total app.Money `json:"t,omitempty"`
+}
+
+// Similar returns the declarations most like declaration fid. An index
+// left by an older bureau is built first.
+func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem, error) {
+	if err := s.rebuildSimilarIndex(); err != nil {
+		return nil, err
+	}
+	return s.similar(fid)
 }

@@ -1,8 +1,11 @@
-package server
+package badgerstore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,7 +51,7 @@ type pendingWrite struct {
 // a conflict), as with update; only its last run counts. Writers that
 // read-modify-write shared records use commit (or hold writeMu around
 // update).
-func (s *Server) commit(ctx context.Context, fn func(txn *badger.Txn) error) error {
+func (s *Store) commit(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan struct{})}
 	c := &s.committer
 	c.mu.Lock()
@@ -80,6 +83,7 @@ func (s *Server) commit(ctx context.Context, fn func(txn *badger.Txn) error) err
 
 		mine := false
 		for _, g := range group {
+			g.err = unavailable(g.err)
 			if g == w {
 				mine = true
 			} else {
@@ -112,7 +116,7 @@ func (s *Server) commit(ctx context.Context, fn func(txn *badger.Txn) error) err
 // transaction gets badger.ErrTxnTooBig (applyBatch splits its batch). A
 // conflict with a writer outside the committer retries the group as update
 // does.
-func (s *Server) runGroup(group []*pendingWrite) {
+func (s *Store) runGroup(group []*pendingWrite) {
 	live := make([]*pendingWrite, 0, len(group))
 	for _, w := range group {
 		if err := w.ctx.Err(); err != nil {
@@ -158,4 +162,79 @@ func (s *Server) runGroup(group []*pendingWrite) {
 		}
 		return
 	}
+}
+
+// writer is where a submission's writes go: the transaction itself, or a
+// stage that holds them until the submission has gone through.
+type writer interface {
+	Set(k, v []byte) error
+	Delete(k []byte) error
+}
+
+// stage holds the writes of one submission of a batch, so that a
+// submission refused half-way leaves nothing in the transaction it shares
+// with the others. Reads go to the transaction, which holds the writes of
+// the submissions before it; a submission never reads its own writes.
+type stage struct{ writes []stagedWrite }
+
+type stagedWrite struct {
+	k, v []byte
+	del  bool
+}
+
+// Set stages k = v; it never fails.
+func (s *stage) Set(k, v []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, v: v})
+	return nil
+}
+
+// Delete stages the deletion of k; it never fails.
+func (s *stage) Delete(k []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, del: true})
+	return nil
+}
+
+// flush applies the staged writes to txn in order. It fails with Badger's
+// error, badger.ErrTxnTooBig among them.
+func (s *stage) flush(txn *badger.Txn) error {
+	for _, w := range s.writes {
+		var err error
+		if w.del {
+			err = txn.Delete(w.k)
+		} else {
+			err = txn.Set(w.k, w.v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addCounts adds deltas to the counters they name, reading from txn and
+// writing through w: each counter once, with its net change, so that a
+// stage (which never reads its own writes) sees them right. A counter that
+// reaches zero is deleted. Counters are 8-byte big-endian, as getUint reads
+// them; the writers hold writeMu, so read-modify-write is safe.
+func addCounts(txn *badger.Txn, w writer, deltas map[string]int64) error {
+	for _, k := range slices.Sorted(maps.Keys(deltas)) {
+		d := deltas[k]
+		if d == 0 {
+			continue
+		}
+		n, err := getUint(txn, []byte(k))
+		if err != nil {
+			return err
+		}
+		v := int64(n) + d
+		if v <= 0 {
+			err = w.Delete([]byte(k))
+		} else {
+			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(v)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
