@@ -15,7 +15,9 @@
 // register of existing systems) and the queue's counts, steps.go a
 // profile's review steps: a joint step's
 // concurrences, the queue's Waiting filter, 核定 amounts and remarks on
-// decisions, and views that concurrences leave current.
+// decisions, and views that concurrences leave current; restore.go a
+// unit's filings read for a restore on a new machine and the revision
+// change every received revision adds to its unit's feed.
 package storetest
 
 import (
@@ -63,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 	}
 	cases = append(cases, adminCases...) // admin.go
 	cases = append(cases, stepCases...)  // the review steps' cases, steps.go
+	cases = append(cases, restoreCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
