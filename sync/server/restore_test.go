@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // TestRestorePagesEveryFilingWithItsRevisions: a unit's clerk pages
@@ -139,5 +141,54 @@ func TestRevisionChangeReachesTheUnitsFeed(t *testing.T) {
 	}
 	if b := fx.changes(fx.clerkB, "", ""); len(b.Changes) != 0 {
 		t.Errorf("B's feed: %+v", b.Changes)
+	}
+}
+
+// TestLongPollWakesOnRevision: a machine of the unit waiting in a long
+// poll is woken, through the store's OnChange, by a revision sent from
+// another machine, and by the upload that completes a revision waiting
+// for its attachment, each bringing that revision's change.
+func TestLongPollWakesOnRevision(t *testing.T) {
+	fx := MustBureau(t)
+	start := fx.changes(fx.clerkA, "", "")
+	poll := func(cursor string, act func()) protocol.ChangesResponse {
+		t.Helper()
+		got := make(chan protocol.ChangesResponse, 1)
+		go func() {
+			var resp protocol.ChangesResponse
+			fx.mustJSON("GET", changesPath(cursor, "30s"), fx.clerkA, nil, http.StatusOK, &resp)
+			got <- resp
+		}()
+		for parked := time.Now(); server.ParkedPolls(fx.srv, fx.unitA.ID) == 0; time.Sleep(time.Millisecond) {
+			if time.Since(parked) > 10*time.Second {
+				t.Fatal("the long poll never waited")
+			}
+		}
+		began := time.Now()
+		act()
+		select {
+		case resp := <-got:
+			if waited := time.Since(began); waited > 3*time.Second {
+				t.Errorf("long poll answered after %v", waited)
+			}
+			return resp
+		case <-time.After(10 * time.Second):
+			t.Fatal("long poll did not wake")
+		}
+		return protocol.ChangesResponse{}
+	}
+	f := newFiling(t, fx.unitA.ID)
+	resp := poll(start.Cursor, func() { fx.submit(fx.clerkA, f, http.StatusCreated) })
+	if len(resp.Changes) != 1 || resp.Changes[0].Type != protocol.ChangeRevision || resp.Changes[0].RevisionID != f.Revision.ID {
+		t.Fatalf("woken by a submission: %+v", resp.Changes)
+	}
+	att := []byte("%PDF-1.4 the study, uploaded after its revision")
+	g := newFiling(t, fx.unitA.ID, att)
+	if rc := fx.submit(fx.clerkA, g, http.StatusCreated); rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("receipt before the upload: %+v", rc)
+	}
+	resp = poll(resp.Cursor, func() { fx.upload(fx.clerkA, att, 1<<20) })
+	if len(resp.Changes) != 1 || resp.Changes[0].Type != protocol.ChangeRevision || resp.Changes[0].FilingID != g.ID {
+		t.Fatalf("woken by the upload: %+v", resp.Changes)
 	}
 }
