@@ -70,6 +70,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
 	}
 	table = append(table, s.restoreRoutes()...)
+	table = append(table, s.draftRoutes()...)
 	for _, op := range s.adminOps() {
 		table = append(table, r(op.method, protocol.Prefix+op.path, AccessAdmin,
 			func(w http.ResponseWriter, r *http.Request, _ *caller) error { return op.handle(w, r) }))
