@@ -3,9 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"egovdesk/assets"
 	"encoding/json"
 	"net/http"
-	"egovdesk/assets"
 	"strings"
 	"testing"
 
