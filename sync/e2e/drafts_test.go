@@ -305,3 +305,68 @@ func TestDraftsOnTwoMachines(t *testing.T) {
 		t.Errorf("the bureau holds %d drafts after C's sync under the switch, %d before", n, before)
 	}
 }
+
+// TestDraftCopyWaitsForThePause: with the sync loop running, a draft saved
+// every 50 ms for a second (a clerk typing) is not sent on each save: its
+// copy goes up once, soon after the saves stop (the settle timer wakes
+// the loop from its long poll), at version 1.
+func TestDraftCopyWaitsForThePause(t *testing.T) {
+	ctx := context.Background()
+	// Long polls of 30 s: only the settle timer's kick can send the copy
+	// within the deadline below.
+	cfg := bureauConfig(t.TempDir())
+	cfg.LongPoll = 30 * time.Second
+	srv := mustOpenBureau(t, cfg)
+	acc := initBureau(t, srv)
+	url := mustServe(t, srv.Handler())
+	clerk := mustClient(t, url, acc.Clerk)
+	storeDir, blobDir := clientDirs(t.TempDir())
+	st, err := store.Open(storeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := syncer.OpenBlobDir(blobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := syncOptions()
+	o.DraftSettle, o.LongPoll = 400*time.Millisecond, 30*time.Second
+	s := syncer.New(st, mustClient(t, url, acc.Clerk), blobs, o)
+	if err := s.SyncOnce(ctx); err != nil { // as the client's first pass
+		t.Fatal(err)
+	}
+	s.Start(ctx)
+	t.Cleanup(s.Stop)
+
+	m := &draftMachine{name: "A", st: st, sync: s}
+	f := m.draft(t, acc.Unit.ID, "城")
+	for i := range 20 {
+		time.Sleep(50 * time.Millisecond)
+		f.Declaration.ProjectName += string([]rune("关镇智慧社区管理平台建设项目一期二期三期")[i])
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(bureauDrafts(t, clerk)); n != 0 {
+			t.Fatalf("a copy went up while the clerk typed (save %d)", i)
+		}
+	}
+	deadline := time.Now().Add(8 * time.Second)
+	for {
+		p, err := clerk.Drafts(ctx, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Drafts) == 1 {
+			d := p.Drafts[0]
+			if d.Version != 1 || !strings.Contains(string(d.Body), f.Declaration.ProjectName) {
+				t.Fatalf("the copy: version %d, %s; want version 1 with the last text %q", d.Version, d.Body, f.Declaration.ProjectName)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the copy never went up after the clerk paused")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
