@@ -42,8 +42,9 @@ func TestDraftVersions(t *testing.T) {
 	fx.expectProblem("DELETE", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
 }
 
-// TestDraftPagesAndLimits: GET /drafts pages by ID with a cursor, and a
-// draft over the size limit is refused with the limit named.
+// TestDraftPagesAndLimits: GET /drafts pages by ID with a cursor; a draft
+// just under the size limit is kept, one over it refused with the limit
+// named.
 func TestDraftPagesAndLimits(t *testing.T) {
 	fx := MustBureau(t)
 	for _, id := range []string{"d3", "d1", "d5", "d2", "d4"} {
@@ -64,6 +65,10 @@ func TestDraftPagesAndLimits(t *testing.T) {
 	}
 	if strings.Join(ids, " ") != "d1 d2 d3 d4 d5" {
 		t.Fatalf("pages: %v", ids)
+	}
+	fits, _ := json.Marshal(map[string]string{"text": strings.Repeat("长", bureaustore.MaxDraftBytes/3-10)})
+	if r := fx.do("PUT", protocol.Path(protocol.PathDraft, "fits"), fx.clerkA, protocol.DraftPut{SHA256: sha(fits), Body: fits}); r.StatusCode != http.StatusCreated {
+		t.Fatalf("a draft of %d bytes, under the limit: %d %s", len(fits), r.StatusCode, r.body)
 	}
 	big, _ := json.Marshal(map[string]string{"text": strings.Repeat("长", bureaustore.MaxDraftBytes/3+10)})
 	r := fx.do("PUT", protocol.Path(protocol.PathDraft, "big"), fx.clerkA, protocol.DraftPut{SHA256: sha(big), Body: big})
