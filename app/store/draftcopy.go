@@ -68,14 +68,6 @@ func deletable(sum *Summary) bool {
 	return sum != nil && sum.Status == app.StatusDraft && sum.SubmittedAt.IsZero() && sum.RevisionNumber <= 1
 }
 
-func hasKey(txn *badger.Txn, key string) (bool, error) {
-	_, err := txn.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 func sha(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
