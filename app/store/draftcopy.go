@@ -192,18 +192,25 @@ func (s *Store) DraftDropped(ctx context.Context, id string) error {
 }
 
 // KeptDrafts returns the drafts whose copy the bureau held when this
-// machine last looked, with that copy's version.
+// machine last looked, with that copy's version: the drafts here, and
+// those deleted here whose copy is yet to be deleted there.
 func (s *Store) KeptDrafts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		return iterate(txn, "dc/", func(k, v []byte) error {
-			var c draftCopy
-			if err := json.Unmarshal(v, &c); err != nil {
+		for _, prefix := range []string{"dc/", "dx/"} {
+			err := iterate(txn, prefix, func(k, v []byte) error {
+				var c draftCopy
+				if err := json.Unmarshal(v, &c); err != nil {
+					return err
+				}
+				out[string(k)] = c.Version
+				return nil
+			})
+			if err != nil {
 				return err
 			}
-			out[string(k)] = c.Version
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kept drafts: %w", err)

@@ -2,6 +2,9 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,7 +14,7 @@ import (
 
 // Drafts returns one page of the drafts the unit keeps at the bureau,
 // after cursor ("" for the first page), at most limit (0: the bureau's
-// default), with their bodies. It fails with an *Error; 403 (ClassPermanent,
+// default), without their bodies (see Draft). It fails with an *Error; 403 (ClassPermanent,
 // app.EFORBIDDEN) when the bureau keeps no drafts.
 func (c *Client) Drafts(ctx context.Context, cursor string, limit int) (protocol.DraftPage, error) {
 	q := url.Values{}
@@ -28,6 +31,21 @@ func (c *Client) Drafts(ctx context.Context, cursor string, limit int) (protocol
 	var p protocol.DraftPage
 	err := c.callWithin(ctx, c.opts.ChunkTimeout, "list drafts", http.MethodGet, path, nil, &p)
 	return p, err
+}
+
+// Draft returns the unit's draft id at the bureau with its body, checked
+// against its SHA-256. It fails with an *Error: 404 when the bureau holds
+// none; ClassRetry when the body does not hash to its sum.
+func (c *Client) Draft(ctx context.Context, id string) (protocol.Draft, error) {
+	const op = "get draft"
+	var d protocol.Draft
+	if err := c.callWithin(ctx, c.opts.ChunkTimeout, op, http.MethodGet, protocol.Path(protocol.PathDraft, id), nil, &d); err != nil {
+		return d, err
+	}
+	if h := sha256.Sum256(d.Body); hex.EncodeToString(h[:]) != d.SHA256 {
+		return d, &Error{Op: op, Status: http.StatusBadGateway, Err: fmt.Errorf("draft %s does not hash to %s", id, d.SHA256)}
+	}
+	return d, nil
 }
 
 // PutDraft stores the unit's draft id at the bureau over the version put

@@ -358,7 +358,10 @@ func TestDraftCopyWaitsForThePause(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(p.Drafts) == 1 {
-			d := p.Drafts[0]
+			d, err := clerk.Draft(ctx, p.Drafts[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if d.Version != 1 || !strings.Contains(string(d.Body), f.Declaration.ProjectName) {
 				t.Fatalf("the copy: version %d, %s; want version 1 with the last text %q", d.Version, d.Body, f.Declaration.ProjectName)
 			}

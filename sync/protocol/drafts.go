@@ -9,7 +9,8 @@ import (
 // private copy of each unsent draft, so that a clerk's dead laptop loses
 // none. The bureau's reviewers cannot read them: they are in no queue,
 // console page or change feed. GET PathDrafts pages through the unit's
-// drafts (ParamCursor, ParamLimit); PUT PathDraft stores one over the
+// drafts without their bodies (ParamCursor, ParamLimit); GET PathDraft
+// answers one with its body; PUT PathDraft stores one over the
 // version the client last saw (DraftPut); DELETE PathDraft?version=N
 // deletes it (N 0 or absent: whatever its version). A bureau whose profile
 // switches drafts off (app.Profile.KeepsDrafts) answers every one 403.
@@ -25,8 +26,8 @@ const (
 // number a unit may keep are bureaustore.MaxDraftBytes (1 MiB) and
 // bureaustore.MaxDraftsPerUnit (2000), as the OpenAPI document states.
 const (
-	DraftsDefaultLimit = 20
-	DraftsMaxLimit     = 100
+	DraftsDefaultLimit = 100
+	DraftsMaxLimit     = 500
 )
 
 // DraftPut is the body of PUT PathDraft: the draft's document (JSON, opaque
@@ -39,8 +40,8 @@ type DraftPut struct {
 	Body        json.RawMessage `json:"body"`
 }
 
-// Draft is one draft kept at the bureau, as PUT answers it (without Body)
-// and GET PathDrafts lists it (with Body).
+// Draft is one draft kept at the bureau, as GET PathDraft answers it (with
+// Body), and PUT answers and GET PathDrafts lists it (without).
 type Draft struct {
 	ID      string          `json:"id"`
 	Version int64           `json:"version"`
@@ -50,7 +51,7 @@ type Draft struct {
 }
 
 // DraftPage is the answer of GET PathDrafts: one page of the unit's
-// drafts by ID; Next is the cursor of the next page, empty on the last;
+// drafts by ID, without their bodies; Next is the cursor of the next page, empty on the last;
 // Total is how many the unit keeps, on the first page only.
 type DraftPage struct {
 	Drafts []Draft `json:"drafts"`

@@ -28,6 +28,7 @@ func (s *Server) draftRoutes() []route {
 	}
 	return []route{
 		r("GET", protocol.PathDrafts, s.draftsOn(s.handleDrafts)),
+		r("GET", protocol.PathDraft, s.draftsOn(s.handleDraft)),
 		r("PUT", protocol.PathDraft, s.draftsOn(s.handlePutDraft)),
 		r("DELETE", protocol.PathDraft, s.draftsOn(s.handleDeleteDraft)),
 	}
@@ -43,7 +44,7 @@ func (s *Server) draftsOn(h handlerFunc) handlerFunc {
 	}
 }
 
-// handleDrafts answers one page of the unit's drafts, with their bodies.
+// handleDrafts answers one page of the unit's drafts, without their bodies.
 func (s *Server) handleDrafts(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
 	limit := protocol.DraftsDefaultLimit
@@ -68,12 +69,22 @@ func (s *Server) handleDrafts(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	page := protocol.DraftPage{Drafts: make([]protocol.Draft, 0, len(p.Drafts)), Total: p.Total}
 	for _, d := range p.Drafts {
-		page.Drafts = append(page.Drafts, protocol.Draft{ID: d.ID, Version: d.Version, SHA256: d.SHA256, Updated: d.Updated, Body: d.Body})
+		page.Drafts = append(page.Drafts, protocol.Draft{ID: d.ID, Version: d.Version, SHA256: d.SHA256, Updated: d.Updated})
 	}
 	if p.Next != "" {
 		page.Next = base64.RawURLEncoding.EncodeToString([]byte(p.Next))
 	}
 	s.writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// handleDraft answers one of the unit's drafts with its body.
+func (s *Server) handleDraft(w http.ResponseWriter, r *http.Request, c *caller) error {
+	d, err := s.store.Draft(r.Context(), c.UnitID, r.PathValue("id"))
+	if err != nil {
+		return draftProblem(err)
+	}
+	s.writeJSON(w, http.StatusOK, protocol.Draft{ID: d.ID, Version: d.Version, SHA256: d.SHA256, Updated: d.Updated, Body: d.Body})
 	return nil
 }
 

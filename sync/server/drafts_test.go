@@ -32,14 +32,19 @@ func TestDraftVersions(t *testing.T) {
 	fx.expectProblem("DELETE", protocol.Path(protocol.PathDraft, "d1")+"?version=1", fx.clerkA, nil, http.StatusConflict, app.ECONFLICT)
 	var pg protocol.DraftPage
 	fx.mustJSON("GET", protocol.PathDrafts, fx.clerkA, nil, http.StatusOK, &pg)
-	if len(pg.Drafts) != 1 || pg.Drafts[0].Version != 2 || !strings.Contains(string(pg.Drafts[0].Body), "第二稿") ||
-		strings.Contains(string(pg.Drafts[0].Body), "另一台") {
-		t.Fatalf("after the refusals: %+v", pg.Drafts)
+	if len(pg.Drafts) != 1 || pg.Drafts[0].Version != 2 || pg.Drafts[0].Body != nil {
+		t.Fatalf("after the refusals, the list: %+v", pg.Drafts)
+	}
+	var d protocol.Draft
+	fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusOK, &d)
+	if d.Version != 2 || !strings.Contains(string(d.Body), "第二稿") || d.SHA256 != sha(d.Body) {
+		t.Fatalf("after the refusals, the draft: %+v", d)
 	}
 	if r := fx.do("DELETE", protocol.Path(protocol.PathDraft, "d1")+"?version=2", fx.clerkA, nil); r.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", r.StatusCode, r.body)
 	}
 	fx.expectProblem("DELETE", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+	fx.expectProblem("GET", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
 }
 
 // TestDraftPagesAndLimits: GET /drafts pages by ID with a cursor; a draft
@@ -103,6 +108,7 @@ func TestDraftsSwitchedOff(t *testing.T) {
 		body         any
 	}{
 		{"GET", protocol.PathDrafts, nil},
+		{"GET", protocol.Path(protocol.PathDraft, "d1"), nil},
 		{"PUT", protocol.Path(protocol.PathDraft, "d2"), draftPut(t, 0, "关了以后")},
 		{"DELETE", protocol.Path(protocol.PathDraft, "d1"), nil},
 	} {

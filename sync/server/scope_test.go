@@ -244,15 +244,29 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			}
 			return r
 		},
+		"GET " + protocol.PathDraft: func() response {
+			// A's draft is not B's to read, nor the bureau's.
+			fx.putDraft(fx.clerkA, "draft-g", 0, draftSecret, http.StatusCreated)
+			r := fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.reviewer, nil))
+			denied(fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.admin, nil))
+			var d protocol.Draft
+			fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.clerkA, nil, http.StatusOK, &d)
+			if !strings.Contains(string(d.Body), draftSecret) {
+				t.Errorf("A's own draft: %+v", d)
+			}
+			return r
+		},
 		"PUT " + protocol.PathDraft: func() response {
 			// B writing A's draft ID makes B a draft of its own; A's stays.
 			r := fx.putDraft(fx.clerkB, "draft-a", 0, "B 的草稿", http.StatusCreated)
 			denied(fx.do("PUT", protocol.Path(protocol.PathDraft, "draft-a"), fx.reviewer, draftPut(t, 0, "审核人员")))
 			denied(fx.do("PUT", protocol.Path(protocol.PathDraft, "draft-a"), fx.admin, draftPut(t, 0, "管理员")))
-			var pg protocol.DraftPage
-			fx.mustJSON("GET", protocol.PathDrafts, fx.clerkA, nil, http.StatusOK, &pg)
-			if len(pg.Drafts) != 1 || pg.Drafts[0].Version != 1 || !strings.Contains(string(pg.Drafts[0].Body), draftSecret) {
-				t.Errorf("A's drafts after B's and the bureau's puts: %+v", pg.Drafts)
+			var d protocol.Draft
+			fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "draft-a"), fx.clerkA, nil, http.StatusOK, &d)
+			if d.Version != 1 || !strings.Contains(string(d.Body), draftSecret) {
+				t.Errorf("A's draft after B's and the bureau's puts: %+v", d)
 			}
 			return r
 		},

@@ -38,6 +38,7 @@ import (
 // DraftRemote is a Remote that can keep drafts (*client.Client).
 type DraftRemote interface {
 	Drafts(ctx context.Context, cursor string, limit int) (protocol.DraftPage, error)
+	Draft(ctx context.Context, id string) (protocol.Draft, error)
 	PutDraft(ctx context.Context, id string, put protocol.DraftPut) (protocol.Draft, error)
 	DeleteDraft(ctx context.Context, id string, version int64) error
 }
@@ -269,8 +270,9 @@ func (s *Syncer) copyDrafts(ctx context.Context, dr DraftRemote, dl draftLocal, 
 	return nil
 }
 
-// listDrafts takes over every copy the bureau keeps for the unit and
-// drops here the drafts whose copy is gone from it.
+// listDrafts takes over every copy the bureau keeps for the unit that
+// this machine has not seen at its version (fetching only those bodies),
+// and drops here the drafts whose copy is gone from it.
 func (s *Syncer) listDrafts(ctx context.Context, dr DraftRemote, dl draftLocal) error {
 	kept, err := dl.KeptDrafts(ctx)
 	if err != nil {
@@ -285,7 +287,19 @@ func (s *Syncer) listDrafts(ctx context.Context, dr DraftRemote, dl draftLocal) 
 		}
 		for _, d := range page.Drafts {
 			seen[d.ID] = true
-			msg, err := dl.AdoptDraft(ctx, store.BureauDraft{ID: d.ID, Version: d.Version, SHA256: d.SHA256, Body: d.Body})
+			if v, ok := kept[d.ID]; ok && v == d.Version {
+				continue // this machine holds that copy (and what changed since goes up)
+			}
+			full, err := dr.Draft(ctx, d.ID)
+			var ce *client.Error
+			if errors.As(err, &ce) && ce.Status == http.StatusNotFound {
+				delete(seen, d.ID) // deleted since it was listed
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			msg, err := dl.AdoptDraft(ctx, store.BureauDraft{ID: full.ID, Version: full.Version, SHA256: full.SHA256, Body: full.Body})
 			if app.ErrorCode(err) == app.EINVALID {
 				s.log.Warn("a draft copy cannot be read", "draft", d.ID, "err", err)
 				continue

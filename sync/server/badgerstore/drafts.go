@@ -12,7 +12,8 @@ import (
 
 // Drafts kept for units (bureaustore.Storage's block of that name):
 //
-//	dr/<unit>/<draft>   bureaustore.Draft
+//	dr/<unit>/<draft>    bureaustore.Draft without its body
+//	drb/<unit>/<draft>   the draft's body, the bytes received
 //
 // Nothing else points at them: they are in no index, queue or feed.
 
@@ -38,7 +39,12 @@ func (s *Store) PutDraft(ctx context.Context, unit string, d bureaustore.Draft, 
 			return err
 		}
 		d.Version = expected + 1
-		return setJSON(txn, key("dr", unit, d.ID), d)
+		rec := d
+		rec.Body = nil
+		if err := setJSON(txn, key("dr", unit, d.ID), rec); err != nil {
+			return err
+		}
+		return txn.Set(key("drb", unit, d.ID), d.Body)
 	})
 	if err != nil {
 		return bureaustore.Draft{}, fmt.Errorf("put draft %s of %s: %w", d.ID, unit, err)
@@ -80,6 +86,29 @@ func (s *Store) Drafts(ctx context.Context, unit, after string, limit int) (bure
 	return page, nil
 }
 
+// Draft returns a unit's draft with its body.
+func (s *Store) Draft(ctx context.Context, unit, id string) (bureaustore.Draft, error) {
+	var d bureaustore.Draft
+	err := s.db.View(func(txn *badger.Txn) error {
+		err := getJSON(txn, key("dr", unit, id), &d)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return bureaustore.Refuse(bureaustore.ErrNotFound, bureaustore.DraftNotFound())
+		} else if err != nil {
+			return err
+		}
+		item, err := txn.Get(key("drb", unit, id))
+		if err != nil {
+			return fmt.Errorf("body of draft %s: %w", id, err)
+		}
+		d.Body, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return bureaustore.Draft{}, fmt.Errorf("draft %s of %s: %w", id, unit, err)
+	}
+	return d, nil
+}
+
 // DeleteDraft deletes a unit's draft at version expected (0: any).
 func (s *Store) DeleteDraft(ctx context.Context, unit, id string, expected int64) error {
 	s.writeMu.Lock()
@@ -94,7 +123,10 @@ func (s *Store) DeleteDraft(ctx context.Context, unit, id string, expected int64
 		if expected != 0 && cur.Version != expected {
 			return &bureaustore.DraftConflict{Current: cur.Version}
 		}
-		return txn.Delete(key("dr", unit, id))
+		if err := txn.Delete(key("dr", unit, id)); err != nil {
+			return err
+		}
+		return txn.Delete(key("drb", unit, id))
 	})
 	if err != nil {
 		return fmt.Errorf("delete draft %s of %s: %w", id, unit, err)

@@ -30,7 +30,8 @@ type Draft struct {
 	Body    []byte    `json:"body"`
 }
 
-// DraftPage is one page of a unit's drafts, in byte order of their IDs.
+// DraftPage is one page of a unit's drafts, in byte order of their IDs,
+// without their bodies.
 type DraftPage struct {
 	Drafts []Draft
 	Next   string // the last ID when more follow, "" on the last page

@@ -324,10 +324,13 @@ type Storage interface {
 	// MaxDraftsPerUnit, with ErrInvalid.
 	PutDraft(ctx context.Context, unit string, d Draft, expected int64) (Draft, error)
 	// Drafts reads one page of unit's drafts in one snapshot: at most
-	// limit (≥ 1) whose IDs come after after in byte order, with their
-	// bodies; Next is the last ID when more follow. Another unit's drafts
-	// are never read.
+	// limit (≥ 1) whose IDs come after after in byte order, without their
+	// bodies (Body nil); Next is the last ID when more follow, Total the
+	// unit's count on the first page. Another unit's drafts are never read.
 	Drafts(ctx context.Context, unit, after string, limit int) (DraftPage, error)
+	// Draft returns unit's draft id with its body: ErrNotFound when unit
+	// keeps none under that ID.
+	Draft(ctx context.Context, unit, id string) (Draft, error)
 	// DeleteDraft deletes unit's draft id when it is at version expected
 	// (0: whatever its version): ErrNotFound when unit has no such draft,
 	// ErrConflict when it moved on.

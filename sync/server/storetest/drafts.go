@@ -62,8 +62,8 @@ func allDrafts(t *testing.T, st bureaustore.Storage, unit string, limit int) []b
 	}
 }
 
-// testDraftsScoping: a unit reads, overwrites and deletes only its own
-// drafts; the same draft ID in two units is two drafts; drafts touch no
+// testDraftsScoping: a unit lists, reads, overwrites and deletes only its
+// own drafts, listed without their bodies; the same draft ID in two units is two drafts; drafts touch no
 // filing, queue or feed.
 func testDraftsScoping(t *testing.T, st bureaustore.Storage) {
 	ctx := context.Background()
@@ -72,8 +72,17 @@ func testDraftsScoping(t *testing.T, st bureaustore.Storage) {
 	putDraft(t, st, "u1", draft("d1", "一"), 0)
 	putDraft(t, st, "u2", draft("d1", "二"), 0) // another unit's d1 is not u1's: version 1 again
 	got := allDrafts(t, st, "u1", 10)
-	if len(got) != 1 || !bytes.Equal(got[0].Body, []byte(`{"text":"一"}`)) || got[0].SHA256 != "sha-一" {
-		t.Fatalf("u1 reads %+v, want its own d1 only", got)
+	if len(got) != 1 || got[0].ID != "d1" || got[0].SHA256 != "sha-一" || got[0].Version != 1 || got[0].Body != nil {
+		t.Fatalf("u1 lists %+v, want its own d1 only, without its body", got)
+	}
+	for unit, want := range map[string]string{"u1": `{"text":"一"}`, "u2": `{"text":"二"}`} {
+		d, err := st.Draft(ctx, unit, "d1")
+		if err != nil || !bytes.Equal(d.Body, []byte(want)) || d.Version != 1 || d.ID != "d1" {
+			t.Fatalf("Draft(%s, d1): %+v, %v; want %s", unit, d, err, want)
+		}
+	}
+	if _, err := st.Draft(ctx, "u3", "d1"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("another unit reads d1: %v, want ErrNotFound", err)
 	}
 	if got := allDrafts(t, st, "u3", 10); len(got) != 0 {
 		t.Fatalf("a unit without drafts reads %d", len(got))
@@ -109,9 +118,9 @@ func testDraftConflict(t *testing.T, st bureaustore.Storage) {
 			t.Fatalf("put over version %d of 2: %v, want a DraftConflict at 2", expected, err)
 		}
 	}
-	got := allDrafts(t, st, "u1", 10)
-	if len(got) != 1 || got[0].Version != 2 || !bytes.Contains(got[0].Body, []byte("乙")) {
-		t.Fatalf("after the refused puts: %+v, want 乙 at version 2", got)
+	got, err := st.Draft(ctx, "u1", "d1")
+	if err != nil || got.Version != 2 || !bytes.Contains(got.Body, []byte("乙")) || got.SHA256 != "sha-乙" {
+		t.Fatalf("after the refused puts: %+v, %v; want 乙 at version 2", got, err)
 	}
 	if _, err := st.PutDraft(ctx, "u1", draft("d9", "丁"), 4); !errors.Is(err, bureaustore.ErrConflict) {
 		t.Fatalf("put over version 4 of a draft not kept: %v, want ErrConflict", err)
@@ -141,6 +150,9 @@ func testDraftDelete(t *testing.T, st bureaustore.Storage) {
 	}
 	if got := allDrafts(t, st, "u1", 10); len(got) != 0 {
 		t.Fatalf("after the deletes: %+v", got)
+	}
+	if _, err := st.Draft(ctx, "u1", "d1"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("a deleted draft reads: %v, want ErrNotFound", err)
 	}
 	putDraft(t, st, "u1", draft("d1", "戊"), 0)
 }
@@ -200,6 +212,9 @@ func testDraftLimits(t *testing.T, st bureaustore.Storage) {
 	}
 	big.Body = big.Body[:bureaustore.MaxDraftBytes]
 	putDraft(t, st, "u1", big, 0)
+	if d, err := st.Draft(ctx, "u1", "big"); err != nil || len(d.Body) != bureaustore.MaxDraftBytes {
+		t.Fatalf("the draft at the limit: %d bytes, %v", len(d.Body), err)
+	}
 	for i := 1; i < bureaustore.MaxDraftsPerUnit; i++ {
 		putDraft(t, st, "u1", draft(fmt.Sprintf("n%05d", i), "x"), 0)
 	}
