@@ -373,3 +373,50 @@ func TestDraftCopyWaitsForThePause(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestDraftTooBigForTheBureau: a draft over the bureau's size limit is not
+// kept; the others are; the status says why, calmly, pass after pass, and
+// the refused text is not sent again until the draft changes.
+func TestDraftTooBigForTheBureau(t *testing.T) {
+	srv := mustOpenBureau(t, bureauConfig(t.TempDir()))
+	acc := initBureau(t, srv)
+	var puts atomic.Int32
+	url := mustServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			puts.Add(1)
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	clerk := mustClient(t, url, acc.Clerk)
+	a := newDraftMachine(t, "A", url, acc.Clerk)
+	a.draft(t, acc.Unit.ID, "普通草稿")
+	big := a.draft(t, acc.Unit.ID, "超大草稿")
+	big.Declaration.Goals = strings.Repeat("建设目标", 100_000) // 1.2 MB of text
+	if err := a.st.Save(context.Background(), big); err != nil {
+		t.Fatal(err)
+	}
+	for pass := range 3 {
+		if err := a.syncOnce(t); err != nil {
+			t.Fatal(err)
+		}
+		st := a.sync.Status()
+		if !strings.Contains(st.DraftsProblem, "有草稿未能在数管局保留副本") || !strings.Contains(st.DraftsProblem, "上限") {
+			t.Errorf("pass %d: DraftsProblem %q", pass, st.DraftsProblem)
+		}
+	}
+	if n := puts.Load(); n != 2 {
+		t.Errorf("%d PUTs in three passes, want 2 (the normal draft, and the big one once)", n)
+	}
+	if kept := bureauDrafts(t, clerk); len(kept) != 1 {
+		t.Errorf("the bureau keeps %d drafts, want the normal one", len(kept))
+	}
+	// Cut down, it goes.
+	big.Declaration.Goals = "建设目标"
+	if err := a.st.Save(context.Background(), big); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync(t)
+	if kept := bureauDrafts(t, clerk); len(kept) != 2 {
+		t.Errorf("after the cut the bureau keeps %d drafts, want 2", len(kept))
+	}
+}

@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -74,8 +73,22 @@ type draftState struct {
 	bureauOff  string    // why the bureau keeps none ("" while it does)
 	lastList   time.Time // when the copies were last listed; zero: list next pass
 	timer      *time.Timer
-	lastRemote bool // the remote can keep drafts
+	lastRemote bool              // the remote can keep drafts
+	refused    map[string]refusedCopy // drafts whose text the bureau refused (too big, too many): not sent again
 }
+
+// refusedCopy is a text of a draft the bureau refused, and why.
+type refusedCopy struct {
+	sha string
+	err error
+}
+
+// draftRefused is a copy the bureau will not keep as it is (422, 413):
+// trying again does not help until the draft changes.
+type draftRefused struct{ err error }
+
+func (e *draftRefused) Error() string { return "a draft the bureau cannot keep: " + e.err.Error() }
+func (e *draftRefused) Unwrap() error { return e.err }
 
 // SetKeepDrafts switches the copies on or off (the clerk's setting). On
 // again, the next pass lists and uploads.
@@ -194,6 +207,10 @@ func (s *Syncer) syncDrafts(ctx context.Context) error {
 		return err
 	}
 	msg := "草稿副本暂未保存到数管局：" + describe(err, 0) + "；草稿仍在本机，稍后自动重试"
+	var refused *draftRefused
+	if errors.As(err, &refused) {
+		msg = "有草稿未能在数管局保留副本：" + client.Message(refused.err) + "；这份草稿仍保存在本机"
+	}
 	s.log.Warn("draft copies", "err", err)
 	s.showDrafts(msg)
 	return nil
@@ -240,6 +257,13 @@ func (s *Syncer) copyDrafts(ctx context.Context, dr DraftRemote, dl draftLocal, 
 		}
 		conflict := false
 		for _, u := range ups {
+			s.mu.Lock()
+			r, skip := s.drafts.refused[u.ID]
+			s.mu.Unlock()
+			if skip && r.sha == u.SHA256 {
+				lastProblem = r.err // still the text it refused: still not kept
+				continue
+			}
 			d, err := dr.PutDraft(ctx, u.ID, protocol.DraftPut{BaseVersion: u.BaseVersion, SHA256: u.SHA256, Body: u.Body})
 			var ce *client.Error
 			switch {
@@ -247,10 +271,19 @@ func (s *Syncer) copyDrafts(ctx context.Context, dr DraftRemote, dl draftLocal, 
 				if err := dl.DraftKept(ctx, u.ID, d.Version, u.SHA256); err != nil {
 					return err
 				}
+				s.mu.Lock()
+				delete(s.drafts.refused, u.ID)
+				s.mu.Unlock()
 			case errors.As(err, &ce) && ce.Status == http.StatusConflict:
 				conflict = true
 			case errors.As(err, &ce) && (ce.Status == http.StatusUnprocessableEntity || ce.Status == http.StatusRequestEntityTooLarge):
 				lastProblem = err // this one cannot go (too big, too many): the others still do
+				s.mu.Lock()
+				if s.drafts.refused == nil {
+					s.drafts.refused = map[string]refusedCopy{}
+				}
+				s.drafts.refused[u.ID] = refusedCopy{u.SHA256, err}
+				s.mu.Unlock()
 			default:
 				return err
 			}
@@ -265,7 +298,7 @@ func (s *Syncer) copyDrafts(ctx context.Context, dr DraftRemote, dl draftLocal, 
 		}
 	}
 	if lastProblem != nil {
-		return fmt.Errorf("a draft the bureau cannot keep: %w", lastProblem)
+		return &draftRefused{lastProblem}
 	}
 	return nil
 }
