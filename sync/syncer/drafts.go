@@ -73,7 +73,7 @@ type draftState struct {
 	bureauOff  string    // why the bureau keeps none ("" while it does)
 	lastList   time.Time // when the copies were last listed; zero: list next pass
 	timer      *time.Timer
-	lastRemote bool              // the remote can keep drafts
+	lastRemote bool                   // the remote can keep drafts
 	refused    map[string]refusedCopy // drafts whose text the bureau refused (too big, too many): not sent again
 }
 
