@@ -25,6 +25,7 @@ import (
 //
 //	dc/<id>   draftCopy: the version and hash of the bureau's copy as last seen
 //	dx/<id>   draftCopy: a deleted draft's copy, to be deleted at the bureau after the undo window
+//	da/<id>   draftAdopted: the draft's text was replaced by another machine's copy (see keepAdoptedText)
 //
 // A draft is due to go up when its text's hash is not its copy's (no dc/:
 // none went up yet). Nothing is written on the autosave path: the drafts
@@ -276,39 +277,89 @@ func (s *Store) AdoptDraft(ctx context.Context, d BureauDraft) (*app.Message, er
 		case d.Version <= c.Version:
 			return nil // changed here only: its copy goes up
 		case mine == c.SHA256:
+			// An editor open on the text replaced may save it again:
+			// Save then keeps both (keepAdoptedText).
+			if err := putJSON(txn, "da/"+d.ID, draftAdopted{Updated: doc.Updated}); err != nil {
+				return err
+			}
 			return putDraftCopy(txn, d.ID, d.Body, &doc, old, draftCopy{Version: d.Version, SHA256: d.SHA256}, 0)
 		}
-		// Changed on both machines: keep both texts.
-		other := doc
-		other.ID = uuid.NewString()
-		other.Revision = app.Revision{ID: uuid.NewString(), Number: 1}
-		other.Updated = now
-		data, err := json.Marshal(&other)
-		if err != nil {
-			return err
-		}
-		if err := putDraftCopy(txn, other.ID, data, &other, nil, draftCopy{}, 1); err != nil {
-			return err
-		}
-		// This machine's text replaces the bureau's copy next.
+		// Changed on both machines: keep both texts. This machine's
+		// replaces the bureau's copy next.
 		if err := putJSON(txn, "dc/"+d.ID, draftCopy{Version: d.Version, SHA256: d.SHA256}); err != nil {
 			return err
 		}
-		title := strings.TrimSpace(doc.Title())
-		if title == "" {
-			title = "未命名草稿"
-		}
-		m := app.Message{ID: "draft-copy-" + other.ID, Kind: app.MessageNotice, FilingID: other.ID, FilingTitle: other.Title(), At: now,
-			Title: fmt.Sprintf("草稿“%s”在另一台电脑上也改过", title),
-			Body: "这份草稿在本机和本单位的另一台电脑上都做了修改。两份内容都已保留：本机的仍是原草稿，" +
-				"另一台电脑上的另存为一份新草稿。请对照核对，合并后删除不需要的一份。"}
-		msg = &m
-		return putEntry(txn, &m)
+		msg, err = keepOtherText(txn, doc, now)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("adopt draft %s: %w", d.ID, err)
 	}
 	return msg, nil
+}
+
+// keepOtherText stores doc, another machine's text of a draft this
+// machine changed too, as a separate new draft, with an unread inbox entry
+// that says so, and returns the entry.
+func keepOtherText(txn *badger.Txn, doc app.Filing, now time.Time) (*app.Message, error) {
+	other := doc
+	other.ID = uuid.NewString()
+	other.Revision = app.Revision{ID: uuid.NewString(), Number: 1}
+	other.Updated = now
+	data, err := json.Marshal(&other)
+	if err != nil {
+		return nil, err
+	}
+	if err := putDraftCopy(txn, other.ID, data, &other, nil, draftCopy{}, 1); err != nil {
+		return nil, err
+	}
+	title := strings.TrimSpace(doc.Title())
+	if title == "" {
+		title = "未命名草稿"
+	}
+	m := app.Message{ID: "draft-copy-" + other.ID, Kind: app.MessageNotice, FilingID: other.ID, FilingTitle: other.Title(), At: now,
+		Title: fmt.Sprintf("草稿“%s”在另一台电脑上也改过", title),
+		Body: "这份草稿在本机和本单位的另一台电脑上都做了修改。两份内容都已保留：本机的仍是原草稿，" +
+			"另一台电脑上的另存为一份新草稿。请对照核对，合并后删除不需要的一份。"}
+	if err := putEntry(txn, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// draftAdopted marks a draft whose text AdoptDraft replaced with another
+// machine's newer copy (da/<id>): Updated is that copy's document time,
+// the time an editor opened on it since holds.
+type draftAdopted struct {
+	Updated time.Time `json:"updated"`
+}
+
+// keepAdoptedText runs in Save before f replaces draft f.ID. When the
+// draft's text was replaced by another machine's copy (da/<id>) and f was
+// not read from that copy (an editor opened before on the older text, its
+// Updated another time), the other machine's text is kept as a separate
+// draft first, with an inbox entry, so that neither text is lost. A save
+// based on the copy just clears the mark. No mark: one read, nothing written.
+func keepAdoptedText(txn *badger.Txn, f *app.Filing, old *Summary, now time.Time) error {
+	var a draftAdopted
+	if err := getJSON(txn, "da/"+f.ID, &a); errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := txn.Delete([]byte("da/" + f.ID)); err != nil {
+		return err
+	}
+	if f.Updated.Equal(a.Updated) || !deletable(old) || f.Revision.ID != old.RevisionID {
+		return nil // read from the copy, or no longer that draft (submitted since)
+	}
+	theirs, err := readFiling(txn, f.ID)
+	if err != nil {
+		return err
+	}
+	theirs.History = nil
+	_, err = keepOtherText(txn, *theirs, now)
+	return err
 }
 
 // putDraftCopy stores body (doc decoded) as draft id, over old (nil: new),

@@ -189,3 +189,68 @@ func TestAdoptDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEditorOnAReplacedDraft: an editor opened on a draft before another
+// machine's newer copy replaced it saves its text as the draft, and the
+// other machine's text is kept as a separate draft with an inbox entry;
+// an editor opened after the replacement saves as usual.
+func TestEditorOnAReplacedDraft(t *testing.T) {
+	ctx := context.Background()
+	clk := &draftClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	src := MustOpen(t, WithClock(clk.now))
+	st := MustOpen(t, WithClock(clk.now))
+	a := draftNamed(t, src, "原来的名称")
+	c1 := uploads(t, src, clk.t)[a.ID]
+	if _, err := st.AdoptDraft(ctx, BureauDraft{ID: a.ID, Version: 1, SHA256: c1.SHA256, Body: c1.Body}); err != nil {
+		t.Fatal(err)
+	}
+	editor, err := st.Get(ctx, a.ID) // opened here, on version 1
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.t = clk.t.Add(time.Minute)
+	a.Declaration.ProjectName = "另一台电脑改的名称"
+	mustSave(t, src, a)
+	c2 := uploads(t, src, clk.t)[a.ID]
+	if msg, err := st.AdoptDraft(ctx, BureauDraft{ID: a.ID, Version: 2, SHA256: c2.SHA256, Body: c2.Body}); err != nil || msg != nil {
+		t.Fatalf("adopt version 2 over an unchanged draft: %v, %v", msg, err)
+	}
+	clk.t = clk.t.Add(time.Second)
+	editor.Declaration.ProjectName = "本机编辑器里改的名称"
+	mustSave(t, st, editor)
+	if got, _ := st.Get(ctx, a.ID); got.Declaration.ProjectName != "本机编辑器里改的名称" {
+		t.Fatalf("the editor's save: %q", got.Declaration.ProjectName)
+	}
+	inbox, err := st.Inbox(ctx)
+	if err != nil || len(inbox) != 1 {
+		t.Fatalf("inbox: %+v, %v", inbox, err)
+	}
+	if other, err := st.Get(ctx, inbox[0].FilingID); err != nil || other.Declaration.ProjectName != "另一台电脑改的名称" {
+		t.Fatalf("the other machine's text: %+v, %v", other, err)
+	}
+	// Opened after the replacement: no second copy.
+	fresh, _ := st.Get(ctx, a.ID)
+	fresh.Declaration.ProjectName += "（再改）"
+	mustSave(t, st, fresh)
+	mustSave(t, st, fresh)
+	if inbox, _ := st.Inbox(ctx); len(inbox) != 1 {
+		t.Fatalf("later saves made more copies: %d inbox entries", len(inbox))
+	}
+	// A replacement, then a save from an editor opened on it: no copy.
+	b := draftNamed(t, src, "乙")
+	b1 := uploads(t, src, clk.t.Add(time.Hour))[b.ID]
+	st.AdoptDraft(ctx, BureauDraft{ID: b.ID, Version: 1, SHA256: b1.SHA256, Body: b1.Body})
+	b.Declaration.ProjectName = "乙改"
+	mustSave(t, src, b)
+	b2 := uploads(t, src, clk.t.Add(time.Hour))[b.ID]
+	st.AdoptDraft(ctx, BureauDraft{ID: b.ID, Version: 2, SHA256: b2.SHA256, Body: b2.Body})
+	onCopy, _ := st.Get(ctx, b.ID)
+	onCopy.Declaration.ProjectName = "乙再改"
+	mustSave(t, st, onCopy)
+	if inbox, _ := st.Inbox(ctx); len(inbox) != 1 {
+		t.Fatalf("a save from the copy made a copy: %d inbox entries", len(inbox))
+	}
+	if err := st.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
