@@ -124,10 +124,24 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 }
 
 // DraftKept records that the bureau keeps draft id at version with the
-// text whose hash is sum.
+// text whose hash is sum. A draft deleted here while its copy went up has
+// that copy deleted there after the undo window, as if it had been there
+// when the draft was deleted.
 func (s *Store) DraftKept(ctx context.Context, id string, version int64, sum string) error {
 	err := s.update(ctx, false, func(txn *badger.Txn) error {
-		return putJSON(txn, "dc/"+id, draftCopy{Version: version, SHA256: sum})
+		c := draftCopy{Version: version, SHA256: sum}
+		if old, err := readSummary(txn, id); err != nil {
+			return err
+		} else if old == nil {
+			var t trashed
+			if err := getJSON(txn, "t/"+id, &t); err == nil {
+				c.Deleted = t.Deleted
+				return putJSON(txn, "dx/"+id, c)
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+		}
+		return putJSON(txn, "dc/"+id, c)
 	})
 	if err != nil {
 		return fmt.Errorf("draft %s kept: %w", id, err)
@@ -160,7 +174,7 @@ func (s *Store) DraftDeletions(ctx context.Context, cutoff time.Time) ([]DraftDe
 			if err != nil {
 				return err
 			}
-			if sum != nil && !deletable(sum) {
+			if !deletable(sum) { // submitted since, or gone
 				var c draftCopy
 				if err := json.Unmarshal(v, &c); err != nil {
 					return err

@@ -254,3 +254,36 @@ func TestEditorOnAReplacedDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDraftDeletedWhileItsCopyWentUp: a draft deleted here while its copy
+// was on its way to the bureau has that copy deleted there after the undo
+// window, and an undo keeps it.
+func TestDraftDeletedWhileItsCopyWentUp(t *testing.T) {
+	ctx := context.Background()
+	clk := &draftClock{t: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	st := MustOpen(t, WithClock(clk.now))
+	a := draftNamed(t, st, "上传途中删除的草稿")
+	up := uploads(t, st, clk.t)[a.ID]
+	if err := st.DeleteDraft(ctx, a.ID); err != nil { // the clerk, while the PUT is under way
+		t.Fatal(err)
+	}
+	if err := st.DraftKept(ctx, a.ID, 1, up.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if dels, _ := st.DraftDeletions(ctx, clk.t.Add(-time.Second)); len(dels) != 0 {
+		t.Fatalf("within the undo window: %+v", dels)
+	}
+	dels, err := st.DraftDeletions(ctx, clk.t.Add(time.Second))
+	if err != nil || len(dels) != 1 || dels[0] != (DraftDeletion{ID: a.ID, Version: 1}) {
+		t.Fatalf("after the undo window: %+v, %v", dels, err)
+	}
+	if err := st.RestoreDraft(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if dels, _ := st.DraftDeletions(ctx, clk.t.Add(time.Hour)); len(dels) != 0 {
+		t.Fatalf("after the undo: %+v", dels)
+	}
+	if due := uploads(t, st, clk.t.Add(time.Hour)); len(due) != 0 {
+		t.Fatalf("after the undo the copy is due again: %+v", due)
+	}
+}
