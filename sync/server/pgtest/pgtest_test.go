@@ -1,0 +1,94 @@
+package pgtest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestMain(m *testing.M) { Main(m) }
+
+// Each test gets its own empty database on a real server.
+func TestDBIsFreshAndSeparate(t *testing.T) {
+	ctx := context.Background()
+	a, b := DB(t), DB(t)
+	if a == b {
+		t.Fatalf("two tests share database %s", a)
+	}
+	ca, err := pgx.Connect(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ca.Close(ctx)
+	if _, err := ca.Exec(ctx, "CREATE TABLE x (v int); INSERT INTO x VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := pgx.Connect(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cb.Close(ctx)
+	var n int
+	if err := cb.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE tablename = 'x'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("database %s sees the other test's table", b)
+	}
+	var on string
+	if err := ca.QueryRow(ctx, "SHOW synchronous_commit").Scan(&on); err != nil || on != "on" {
+		t.Fatalf("synchronous_commit = %q, %v; want on", on, err)
+	}
+}
+
+// A killed server comes back with what was committed.
+func TestKillRestart(t *testing.T) {
+	if Off() {
+		t.Skip("PostgreSQL tests skipped: EGOVDESK_PG=off")
+	}
+	if os.Getenv(EnvURL) != "" {
+		t.Skip("EGOVDESK_PG_URL: the server is not ours to kill")
+	}
+	ctx := context.Background()
+	url := DB(t)
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "CREATE TABLE x (v int); INSERT INTO x VALUES (7)"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
+	if err := shared.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgx.Connect(ctx, url); err == nil {
+		t.Fatal("connected to a killed server")
+	}
+	if err := shared.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var v int
+	if err := c.QueryRow(ctx, "SELECT v FROM x").Scan(&v); err != nil || v != 7 {
+		t.Fatalf("after restart: v = %d, %v", v, err)
+	}
+}
+
+func TestWithDatabase(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u@h:5/postgres?sslmode=disable": "postgres://u@h:5/d1?sslmode=disable",
+		"postgresql://u:p@h/":                       "postgresql://u:p@h/d1",
+		"host=/tmp port=5":                          "host=/tmp port=5 dbname=d1",
+	} {
+		if got := withDatabase(in, "d1"); got != want {
+			t.Errorf("withDatabase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
