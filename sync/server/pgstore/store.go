@@ -1,0 +1,228 @@
+// Package pgstore is the bureau's store on PostgreSQL: the second
+// implementation of the storage seam beside the embedded Badger default,
+// for a city or province bureau that keeps its filings in the database it
+// already backs up, replicates and audits.
+//
+// The schema is embedded (migrations/) and brought up to date when the
+// store opens. Every commit is durable before it is acknowledged
+// (synchronous_commit on for the store's sessions, whatever the server's
+// default). Several bureau processes may share one database: a change
+// committed by any of them wakes the long polls of all (LISTEN/NOTIFY on
+// the channel ChangesChannel).
+package pgstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ChangesChannel is the notification channel a commit that appends to a
+// unit's change feed notifies, with the unit's id as payload.
+const ChangesChannel = "egovdesk_changes"
+
+// Store is the bureau's data in one PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	url  string
+
+	epoch string
+
+	mu        sync.Mutex
+	onChange  []func(units ...string)
+	stop      context.CancelFunc
+	done      chan struct{}
+	listening chan struct{} // closed once the listener has issued LISTEN the first time
+}
+
+// Options tune Open.
+type Options struct {
+	Logger   *slog.Logger // nil discards
+	MaxConns int32        // pool size; 0: pgxpool's default (max(4, cores))
+}
+
+// IsURL reports whether s names a PostgreSQL database rather than a
+// directory: a postgres:// or postgresql:// URL.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the database at url, brings its schema up to date and
+// starts listening for other processes' changes.
+func Open(ctx context.Context, url string, o Options) (*Store, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("数据库地址无效（应为 postgres://用户@主机:端口/库名）: %w", err)
+	}
+	// A receipt lets the client drop its copy: what it acknowledges must
+	// be on disk, whatever the server's or the role's default says.
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "egovdesk-bureau"
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", redact(url), err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to %s: %w", redact(url), err)
+	}
+	steps, err := loadMigrations(migrations)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	applied, err := migrate(ctx, pool, steps)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("schema of %s: %w", redact(url), err)
+	}
+	if len(applied) > 0 {
+		log.Info("database schema updated", "steps", applied)
+	}
+	s := &Store{pool: pool, log: log, url: url, done: make(chan struct{}), listening: make(chan struct{})}
+	if s.epoch, err = s.ensureEpoch(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	lctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	go s.listen(lctx, cfg.ConnConfig)
+	return s, nil
+}
+
+// Pool is the store's connection pool.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close stops listening and closes the pool.
+func (s *Store) Close() error {
+	s.stop()
+	<-s.done
+	s.pool.Close()
+	return nil
+}
+
+// ensureEpoch returns the store's epoch, creating it on first open.
+func (s *Store) ensureEpoch(ctx context.Context) (string, error) {
+	_, err := s.pool.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING", randomHex(8))
+	if err != nil {
+		return "", fmt.Errorf("epoch: %w", err)
+	}
+	var e string
+	if err := s.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&e); err != nil {
+		return "", fmt.Errorf("epoch: %w", err)
+	}
+	return e, nil
+}
+
+// OnChange registers fn to be called with the units whose feeds changed,
+// by this process or another one on the same database; with no units
+// when notifications may have been missed (the listening connection was
+// lost), meaning any unit may have changed.
+func (s *Store) OnChange(fn func(units ...string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onChange = append(s.onChange, fn)
+}
+
+func (s *Store) changed(units ...string) {
+	s.mu.Lock()
+	fns := append([]func(...string){}, s.onChange...)
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(units...)
+	}
+}
+
+// listen holds a connection of its own in LISTEN on ChangesChannel and
+// passes each notification on to the OnChange functions, reconnecting
+// when the connection is lost (after which every feed counts as changed).
+func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig) {
+	defer close(s.done)
+	first := true
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		conn, err := pgx.ConnectConfig(ctx, cc)
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+ChangesChannel)
+		}
+		if err != nil {
+			if conn != nil {
+				conn.Close(context.Background())
+			}
+			if ctx.Err() == nil {
+				s.log.Warn("listen for changes", "err", err, "retry", backoff)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		if first {
+			close(s.listening)
+			first = false
+		} else {
+			s.changed() // what happened while not listening is unknown
+		}
+		for {
+			n, err := conn.WaitForNotification(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("listen for changes: connection lost", "err", err)
+				}
+				break
+			}
+			s.changed(n.Payload)
+		}
+		conn.Close(context.Background())
+	}
+}
+
+// Listening returns a channel closed once the store listens for changes.
+func (s *Store) Listening() <-chan struct{} { return s.listening }
+
+// Epoch is the store's epoch (of the change cursors).
+func (s *Store) Epoch() string { return s.epoch }
+
+// redact returns url without its password, for messages.
+func redact(url string) string {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return "(数据库地址)"
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

@@ -1,0 +1,181 @@
+package pgstore
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func open(t *testing.T, url string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Bureau processes started at once on a fresh database apply each step of
+// the schema once, and a second open changes nothing.
+func TestMigrateConcurrently(t *testing.T) {
+	url := pgtest.DB(t)
+	const n = 4
+	stores := make([]*Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { stores[i], errs[i] = Open(context.Background(), url, Options{}) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("open %d: %v", i, errs[i])
+		}
+		defer stores[i].Close()
+	}
+	steps, err := loadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows, max int
+	if err := stores[0].pool.QueryRow(context.Background(),
+		"SELECT count(*), max(version) FROM schema_migrations").Scan(&rows, &max); err != nil {
+		t.Fatal(err)
+	}
+	if rows != len(steps) || max != len(steps) {
+		t.Fatalf("schema_migrations has %d rows up to %d, want %d", rows, max, len(steps))
+	}
+	for i := 1; i < n; i++ {
+		if stores[i].Epoch() != stores[0].Epoch() {
+			t.Fatalf("store %d has epoch %s, store 0 %s", i, stores[i].Epoch(), stores[0].Epoch())
+		}
+	}
+}
+
+// A database migrated by a newer bureau is refused, not written to.
+func TestNewerSchemaRefused(t *testing.T) {
+	url := pgtest.DB(t)
+	s := open(t, url)
+	if _, err := s.pool.Exec(context.Background(), "INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future.sql')"); err != nil {
+		t.Fatal(err)
+	}
+	if s2, err := Open(context.Background(), url, Options{}); err == nil {
+		s2.Close()
+		t.Fatal("opened a database of a newer schema")
+	}
+}
+
+func TestLoadMigrationsRejectsGaps(t *testing.T) {
+	steps, err := loadMigrations(migrations)
+	if err != nil || len(steps) == 0 || steps[0].version != 1 {
+		t.Fatalf("embedded steps: %v, %v", steps, err)
+	}
+}
+
+func addUnit(t *testing.T, s *Store, id string) {
+	t.Helper()
+	if _, err := s.pool.Exec(context.Background(), "INSERT INTO units (id, record) VALUES ($1, '{}')", id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Appends from many transactions at once get gapless seqs, read back in
+// order; a reader never sees a later seq before an earlier one commits.
+func TestFeedOrder(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.DB(t))
+	addUnit(t, s, "u1")
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			errs <- pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+				_, err := AppendChange(ctx, tx, "u1", protocol.Change{Type: protocol.ChangeDecision, At: time.Unix(int64(i), 0)})
+				return err
+			})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, low, err := FeedBounds(ctx, s.pool, "u1")
+	if err != nil || head != n || low != 0 {
+		t.Fatalf("bounds %d, %d, %v; want %d, 0", head, low, err, n)
+	}
+	var got []uint64
+	after := uint64(0)
+	for {
+		cs, more, err := ReadChanges(ctx, s.pool, "u1", after, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			got = append(got, c.Seq)
+			after = c.Seq
+		}
+		if !more {
+			break
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("read %d changes, want %d", len(got), n)
+	}
+	for i, seq := range got {
+		if seq != uint64(i+1) {
+			t.Fatalf("change %d has seq %d", i, seq)
+		}
+	}
+}
+
+// A change committed through one store wakes the listeners of another
+// store on the same database (two bureau processes), and only at commit.
+func TestNotifyAcrossStores(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	a, b := open(t, url), open(t, url)
+	addUnit(t, a, "u1")
+	got := make(chan []string, 10)
+	b.OnChange(func(units ...string) { got <- units })
+	select {
+	case <-b.Listening():
+	case <-time.After(10 * time.Second):
+		t.Fatal("store b never listened")
+	}
+	tx, err := a.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AppendChange(ctx, tx, "u1", protocol.Change{Type: protocol.ChangeDecision, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case u := <-got:
+		t.Fatalf("woken before the commit: %v", u)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case u := <-got:
+		if len(u) != 1 || u[0] != "u1" {
+			t.Fatalf("woken for %v, want [u1]", u)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("store b not woken by store a's change")
+	}
+}
