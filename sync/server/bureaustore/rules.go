@@ -1,0 +1,190 @@
+package bureaustore
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
+)
+
+// The bureau's rules that every implementation applies inside its
+// transactions, so that all backends answer alike: pure functions of the
+// records read, with the messages the client sees.
+
+// NotFound is the refusal for a filing that does not exist, or is
+// another unit's.
+func NotFound() error {
+	return Refuse(ErrNotFound, app.Errorf(app.ENOTFOUND, "材料不存在"))
+}
+
+// RevisionConflict is the refusal of a body resent under a revision ID
+// that holds another body (rev is the stored revision).
+func RevisionConflict(rev Revision) error {
+	return Refuse(ErrConflict, protocol.NewProblem(protocol.CodeRevisionConflict,
+		fmt.Sprintf("第 %d 版（%s）已用不同的内容提交过；请将修改保存为新版本", rev.Receipt.Revision, rev.Receipt.RevisionID)))
+}
+
+// StaleBase is the refusal of a revision that does not build on the head
+// revision head ("" when the bureau has no such filing).
+func StaleBase(head string) error {
+	p := protocol.NewProblem(protocol.CodeStaleBase, "数管局的材料已有更新的版本，请先同步后再修改提交")
+	p.HeadRevisionID = head
+	return Refuse(ErrConflict, p)
+}
+
+func fieldErr(field, msg string) error {
+	return Refuse(ErrInvalid, &app.Error{Code: app.EINVALID, Message: msg, Fields: []app.FieldError{{Field: field, Message: msg}}})
+}
+
+// Advance returns the filing record a new revision applies to: a fresh
+// filing for revision 1 when cur, the stored record, is nil, or *cur
+// revised. It refuses with StaleBase when the revision does not build on
+// the head, ErrConflict when the filing is not open for a new revision,
+// ErrInvalid for a revision number out of sequence or a changed kind, and
+// NotFound for another unit's filing.
+func Advance(cur *Filing, by Actor, req protocol.SubmitRequest, body app.Body, now time.Time) (Filing, error) {
+	if cur == nil {
+		if req.BaseRevisionID != "" {
+			return Filing{}, StaleBase("")
+		}
+		if body.Revision != 1 {
+			return Filing{}, fieldErr("revision", "新材料的版本号须为 1")
+		}
+		f, err := app.NewFiling(body.Kind, body.ID, body.RevisionID, by.UnitID, now)
+		if err != nil {
+			return Filing{}, Refuse(ErrInvalid, err)
+		}
+		return Filing{Filing: *f}, nil
+	}
+	fr := *cur
+	fr.Filing.History = append([]app.Transition(nil), cur.Filing.History...)
+	f := &fr.Filing
+	switch {
+	case f.UnitID != by.UnitID:
+		return fr, NotFound()
+	case req.BaseRevisionID != f.Revision.ID:
+		return fr, StaleBase(f.Revision.ID)
+	case !f.Revision.Submitted():
+		return fr, Refuse(ErrConflict, app.Errorf(app.ECONFLICT, "第 %d 版的附件尚未上传完整，请先完成上传", f.Revision.Number))
+	case f.Status != app.StatusReturned:
+		return fr, Refuse(ErrConflict, app.Errorf(app.ECONFLICT, "材料当前为“%s”，不能提交新版本", f.Status.Label()))
+	case f.Kind != body.Kind:
+		return fr, fieldErr("kind", fmt.Sprintf("材料类型不能从“%s”改为“%s”", f.Kind.Label(), body.Kind.Label()))
+	}
+	if err := f.Revise(body.RevisionID, now); err != nil {
+		return fr, Refuse(ErrConflict, err)
+	}
+	if body.Revision != f.Revision.Number {
+		return fr, fieldErr("revision", fmt.Sprintf("版本号应为 %d", f.Revision.Number))
+	}
+	return fr, nil
+}
+
+// NewRevision returns fr with what the bureau keeps of body (project,
+// attachments, title; the content stays in the body) and the revision
+// record of body, awaiting attachments until Settle says otherwise.
+func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body, now time.Time) (Filing, Revision) {
+	f := &fr.Filing
+	f.ProjectID = body.ProjectID
+	f.Attachments = body.Attachments
+	content := app.Filing{Declaration: body.Declaration, Catalogue: body.Catalogue, TrialReport: body.TrialReport, Acceptance: body.Acceptance}
+	fr.Title = strings.TrimSpace(content.Title())
+	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = nil, nil, nil, nil
+	f.Updated = now
+	fr.BodySHA256 = req.BodySHA256
+	rev := Revision{UnitID: by.UnitID, Actor: by.Name, Receipt: protocol.Receipt{
+		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
+		ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: f.Status}}
+	return fr, rev
+}
+
+// Settle updates a revision and its filing (the head) for missing, the
+// attachments of the revision not yet complete: none missing, the filing
+// is submitted and the receipt says received; else both wait. It reports
+// whether the filing is now in the review queue.
+func Settle(fr *Filing, rev *Revision, missing []protocol.AttachmentRef, now time.Time) (queued bool, err error) {
+	rev.Receipt.Missing = missing
+	if len(missing) == 0 {
+		if _, err := fr.Filing.Submit(now, rev.Actor); err != nil {
+			return false, err
+		}
+		rev.Receipt.Status = protocol.ReceiptReceived
+	}
+	rev.Receipt.FilingStatus = fr.Filing.Status
+	return len(missing) == 0, nil
+}
+
+// Missing returns the attachments of atts (each once) for which complete
+// reports false.
+func Missing(atts []app.Attachment, complete func(sum string) (bool, error)) ([]protocol.AttachmentRef, error) {
+	var out []protocol.AttachmentRef
+	seen := map[string]bool{}
+	for _, a := range atts {
+		if seen[a.SHA256] {
+			continue
+		}
+		seen[a.SHA256] = true
+		ok, err := complete(a.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			out = append(out, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
+		}
+	}
+	return out, nil
+}
+
+// ApplyDecision applies d to f (the stored filing, changed in place) and
+// returns the transition, or a *DecisionRefused.
+func ApplyDecision(f *app.Filing, d Decision) (app.Transition, error) {
+	if d.From != "" && d.From != f.Status {
+		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
+	}
+	if d.Expected != nil && (f.Revision.ID != d.Expected.RevisionID || len(f.History) != d.Expected.Transitions) {
+		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
+	}
+	before := *f
+	before.History = append([]app.Transition(nil), f.History...)
+	t, err := f.Decide(d.Now, d.Actor, d.Role, d.Action, d.Comment)
+	if err != nil {
+		*f = before
+		return app.Transition{}, &DecisionRefused{Current: before, Reason: err}
+	}
+	return t, nil
+}
+
+// InQueue reports whether a filing in status st awaits review.
+func InQueue(st app.Status) bool {
+	return st == app.StatusSubmitted || st == app.StatusPreliminary || st == app.StatusExpert
+}
+
+// QueueFacts returns what the queue filters on from a revision's content:
+// the plan year, and for a declaration its total (whose route is worked
+// out when the queue is read, under the profile of the day).
+func QueueFacts(f app.Filing, b *app.Body) (year int, total app.Money) {
+	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
+		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
+	year = content.PlanYear()
+	if b.Declaration != nil {
+		total = b.Declaration.TotalInvestment
+	}
+	return year, total
+}
+
+// QueueMatches reports whether the queue entry e (with its route filled
+// in) matches q; text is q.Text trimmed and in lower case.
+func QueueMatches(q console.QueueQuery, text string, e console.QueueItem) bool {
+	switch {
+	case q.Kind != "" && e.Kind != q.Kind,
+		q.UnitID != "" && e.UnitID != q.UnitID,
+		q.Year != 0 && e.Year != q.Year,
+		q.Route != "" && e.Route != q.Route,
+		q.Status != "" && e.Status != q.Status:
+		return false
+	}
+	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)
+}

@@ -1,0 +1,423 @@
+// Package bureaustore is the storage seam of the bureau server: the
+// interface the HTTP layer (egovdesk/sync/server) asks its store through,
+// the records it speaks in and the errors it maps to status codes. The
+// layer owns it, as the domain package does in Ben Johnson's wtf and
+// litestream: implementations live in packages of their own
+// (sync/server/badgerstore, the embedded default; a PostgreSQL one) and
+// must pass the conformance suite of sync/server/storetest.
+//
+// It is a package of its own, not part of sync/server, only because
+// server.Open opens the Badger store by default: server imports
+// badgerstore, which imports this package.
+//
+// Every method is a business operation in one transaction of the backend
+// (a submission, a decision, a page of the queue), never a get or put of a
+// key. Writes that acknowledge something to a client (Submit, Decide,
+// CompleteUpload) are durable when they return. The methods are safe for
+// concurrent use.
+package bureaustore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
+)
+
+// Sentinel errors. An implementation wraps them (with %w or by a type whose
+// Unwrap returns one) so that errors.Is finds them; the HTTP layer maps
+// them to status codes. Refusals that carry the bureau's own message (a
+// *protocol.Problem or an *app.Error, see Refusal) are passed through as
+// they are, and also match the sentinel of their kind.
+var (
+	// ErrNotFound: no such record, or one the caller's unit may not see
+	// (a unit never learns that another unit's filing exists). → 404.
+	ErrNotFound = errors.New("bureaustore: not found")
+	// ErrConflict: the record moved on since the caller read it (a
+	// decision on a stale view, a body resent under a revision ID that
+	// holds another one, a filing not open for a new revision). → 409.
+	ErrConflict = errors.New("bureaustore: conflict")
+	// ErrDuplicate: a unique name is taken (a login, a credit code). → 409.
+	ErrDuplicate = errors.New("bureaustore: duplicate")
+	// ErrInvalid: the request breaks a rule of the records (a revision
+	// number out of sequence, a kind changed). → 422.
+	ErrInvalid = errors.New("bureaustore: invalid")
+	// ErrUnavailable: the backend cannot take writes now (a full disk, a
+	// database that is down or read-only); what it acknowledged before is
+	// kept. The client is to retry later. → 503 / 507.
+	ErrUnavailable = errors.New("bureaustore: unavailable")
+)
+
+// Refusal is a refusal of the bureau's rules with the message the client
+// sees: Err is a *protocol.Problem or an *app.Error, Kind the sentinel it
+// also matches (ErrNotFound, ErrConflict, ErrInvalid).
+type Refusal struct {
+	Kind error
+	Err  error
+}
+
+func (r *Refusal) Error() string { return r.Err.Error() }
+
+// Unwrap lets errors.Is and errors.As see both the message and the kind.
+func (r *Refusal) Unwrap() []error { return []error{r.Err, r.Kind} }
+
+// Refuse wraps err, a refusal with the bureau's message, as one of kind.
+func Refuse(kind, err error) error { return &Refusal{Kind: kind, Err: err} }
+
+// Storage is what the bureau server needs of its store.
+type Storage interface {
+	// Close releases the store. Nothing may be called after it.
+	Close() error
+
+	// Epoch returns the id of this store's change feeds: a cursor from
+	// another epoch resets. ResetEpoch replaces it with a new random one
+	// (after a restore) and returns it.
+	Epoch(ctx context.Context) (string, error)
+	ResetEpoch(ctx context.Context) (string, error)
+
+	// OnChange registers fn, called after each commit that appended
+	// changes, with the units whose feeds grew (also for commits of other
+	// processes sharing the store, where the backend can tell). The server
+	// wakes those units' long polls. Register before serving; fn must not
+	// block.
+	OnChange(fn func(units []string))
+
+	// ---- Submissions ----
+
+	// Submit stores the new revisions of subs, for the unit of by, exactly
+	// once, in order, as one durable commit (or a few, when too big for
+	// one), and returns one result per submission (a zero result where
+	// subs holds nil). A revision already stored under the same ID with
+	// the same body hash is answered with its receipt as it now stands
+	// (Created false, no second change); with another hash it is refused
+	// (ErrConflict, protocol.CodeRevisionConflict). Each refusal is in its
+	// result's Err and leaves nothing stored; the error returned is a
+	// failure of the store, and then nothing of the failing part is stored.
+	// A revision whose attachments are not all complete is stored waiting
+	// for them (protocol.ReceiptAwaitingAttachments); CompleteUpload
+	// settles it. A complete one enters the review queue.
+	Submit(ctx context.Context, by Actor, now time.Time, subs []*Submission) ([]SubmitResult, error)
+
+	// ---- Filings ----
+
+	// Filing returns filing id as seen by unit ("" for the bureau, which
+	// sees all): ErrNotFound when it does not exist or is another unit's.
+	Filing(ctx context.Context, unit, id string) (FilingView, error)
+	// UnitFilings returns the filing records of unit, in no order.
+	UnitFilings(ctx context.Context, unit string) ([]Filing, error)
+	// Revision returns revision rev of filing fid — a revision ID or its
+	// number in decimal — with its body as received: ErrNotFound when
+	// there is no such filing or revision.
+	Revision(ctx context.Context, fid, rev string) (RevisionView, error)
+	// RevisionsByCode returns every stored revision whose ID has the
+	// verification code id app.CodeID(revisionID) == codeID, with its
+	// filing and unit.
+	RevisionsByCode(ctx context.Context, codeID string) ([]RevisionView, error)
+
+	// ---- Review ----
+
+	// Decide applies a reviewer's decision to a filing with
+	// app.Filing.Decide, in one durable commit with the review queue and
+	// a change in the unit's feed. It fails with ErrNotFound for an
+	// unknown filing, and with a *DecisionRefused (matching ErrConflict
+	// when the filing is not as d.From or d.Expected say) when it refuses.
+	Decide(ctx context.Context, d Decision) (DecisionResult, error)
+	// Queue returns one page of the filings awaiting review (status
+	// submitted, preliminary or expert review) that q selects, oldest
+	// arrival at their current step first, with their records. It reads at
+	// most a bounded number of entries, answering Partial with a Next
+	// cursor when the budget ran out. It fails with ErrInvalid for a
+	// cursor (q.After) that is not one of its own.
+	Queue(ctx context.Context, q console.QueueQuery, rules QueueRules) (QueueResult, error)
+	// QueueOverview counts the queue by status and by unit, with the
+	// overdue ones, without reading every entry.
+	QueueOverview(ctx context.Context, rules QueueRules) (console.Overview, error)
+	// Similar returns the declarations most like declaration fid across
+	// all units and years (避免重复建设), best first, at most
+	// SimilarShown, each scoring at least SimilarFloor by
+	// app.Similarity; nil for a filing that is not a declaration.
+	Similar(ctx context.Context, fid string) ([]console.SimilarItem, error)
+
+	// ---- Change feeds ----
+
+	// Changes reads unit's feed after a cursor's position, up to q.Limit
+	// changes, in one snapshot (see ChangesQuery).
+	Changes(ctx context.Context, q ChangesQuery) (ChangesPage, error)
+	// Broadcast appends c (each copy with an ID of its own) to the feed of
+	// each of units, or of every unit when units is nil, in one commit,
+	// and returns the units written to. ErrNotFound names an unknown unit;
+	// then nothing is written.
+	Broadcast(ctx context.Context, units []string, c protocol.Change) ([]string, error)
+	// PruneChanges deletes the changes older than before from every feed,
+	// raising its retention floor, and returns how many it deleted.
+	PruneChanges(ctx context.Context, before time.Time) (int, error)
+
+	// ---- Uploads (the bytes are files; the store keeps where they stand) ----
+
+	// Upload returns unit's upload record of attachment sum: ErrNotFound
+	// when there is none.
+	Upload(ctx context.Context, unit, sum string) (Upload, error)
+	// PutUpload records an unfinished upload's progress.
+	PutUpload(ctx context.Context, unit, sum string, up Upload) error
+	// DeleteUpload forgets an upload (a checksum mismatch); none is fine.
+	DeleteUpload(ctx context.Context, unit, sum string) error
+	// CompleteUpload records the upload complete (up with Complete set)
+	// and settles every revision of the unit waiting for it, in one
+	// durable commit; it returns the record stored.
+	CompleteUpload(ctx context.Context, unit, sum string, up Upload, now time.Time) (Upload, error)
+	// AbandonedUploads lists the unfinished uploads not updated since cutoff.
+	AbandonedUploads(ctx context.Context, cutoff time.Time) ([]UploadRef, error)
+	// DeleteAbandonedUpload deletes the record of an upload if it is
+	// still unfinished and not updated since cutoff, and reports whether it did.
+	DeleteAbandonedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error)
+
+	// ---- Units, accounts, tokens ----
+
+	// AddUnit stores a new unit: ErrDuplicate when its code is registered.
+	AddUnit(ctx context.Context, u protocol.Unit) error
+	// Unit returns a unit by ID, UnitByCode by credit code: ErrNotFound.
+	Unit(ctx context.Context, id string) (protocol.Unit, error)
+	UnitByCode(ctx context.Context, code string) (protocol.Unit, error)
+	// Units returns every unit, in no order.
+	Units(ctx context.Context) ([]protocol.Unit, error)
+
+	// AddAccount stores a new account and returns its wire form:
+	// ErrDuplicate when the login is taken, ErrNotFound when its unit is
+	// unknown.
+	AddAccount(ctx context.Context, a Account) (protocol.Account, error)
+	// AccountByLogin returns an account by its login (lower case):
+	// ErrNotFound.
+	AccountByLogin(ctx context.Context, login string) (Account, error)
+	// IssueToken stores a token (by the SHA-256 of its text, hex) for
+	// t.AccountID and returns the account's wire form.
+	IssueToken(ctx context.Context, hash string, t Token) (protocol.Account, error)
+	// TokenAccount returns the account holding the token stored under
+	// hash: ErrNotFound when the token is unknown, revoked or expired at
+	// now, or its account disabled.
+	TokenAccount(ctx context.Context, hash string, now time.Time) (protocol.Account, error)
+	// RevokeToken marks a token revoked: ErrNotFound when unknown.
+	RevokeToken(ctx context.Context, hash string) error
+	// RevokeTokens deletes every token of the account with that login and
+	// returns how many were live at now: ErrNotFound for an unknown login.
+	RevokeTokens(ctx context.Context, login string, now time.Time) (int, error)
+	// PruneTokens deletes the tokens expired at now or revoked and
+	// returns how many.
+	PruneTokens(ctx context.Context, now time.Time) (int, error)
+
+	// ---- Profile ----
+
+	// Profile returns the bureau's rule profile: ErrNotFound when none is set.
+	Profile(ctx context.Context) (Profile, error)
+	// SetProfile stores the rule profile and appends c (ChangeProfile) to
+	// every unit's feed in the same commit.
+	SetProfile(ctx context.Context, p Profile, c protocol.Change) error
+
+	// ---- Operations ----
+
+	// Backup writes a consistent snapshot of the store to w in the
+	// backend's own format (Badger's backup stream) while it serves. The
+	// attachment files are the server's to copy, after it.
+	Backup(ctx context.Context, w io.Writer) error
+	// Schema is the layout version of the store, written in backups.
+	Schema() string
+	// Maintain does the backend's periodic housekeeping (Badger's value
+	// log GC); the server calls it every few minutes. stop closes when the
+	// server stops.
+	Maintain(ctx context.Context, stop <-chan struct{}) error
+}
+
+// Actor is who submits: the unit and the name in the history.
+type Actor struct {
+	UnitID string
+	Name   string
+}
+
+// Submission is one revision that passed the HTTP layer's checks.
+type Submission struct {
+	Request protocol.SubmitRequest // Body is the bytes received, BodySHA256 their hash
+	Body    app.Body               // Request.Body decoded
+	// Invalid is the content rules' verdict: it refuses a revision the
+	// store has not seen, and is ignored for a resend of a stored one.
+	Invalid error
+}
+
+// SubmitResult is what became of one submission: a receipt, or a refusal
+// in Err.
+type SubmitResult struct {
+	Receipt protocol.Receipt
+	Created bool // the revision is new (201), not a resend (200)
+	Err     error
+}
+
+// Filing is a filing as the bureau keeps it: workflow state, history, the
+// head revision's ID, attachments and title, but not its content, which is
+// the head revision's body. The head revision is pending (awaiting
+// attachments) while Filing.Revision is not submitted. The JSON form is
+// the Badger store's record; do not change it.
+type Filing struct {
+	Filing     app.Filing `json:"filing"` // Declaration, Catalogue, TrialReport and Acceptance are nil
+	Title      string     `json:"title,omitempty"`
+	BodySHA256 string     `json:"body_sha256"`
+}
+
+// Revision is one stored revision, immutable but for its receipt.
+type Revision struct {
+	UnitID  string           `json:"unit_id"`
+	Actor   string           `json:"actor"` // who submitted, for the transition once complete
+	Receipt protocol.Receipt `json:"receipt"`
+}
+
+// FilingView is a filing with what the detail view shows of it, read in
+// one snapshot.
+type FilingView struct {
+	Filing
+	Unit    protocol.Unit
+	Body    []byte                   // the head revision's body as received
+	Missing []protocol.AttachmentRef // attachments of the head revision not complete
+}
+
+// RevisionView is one revision with its filing, body and unit.
+type RevisionView struct {
+	Filing     Filing
+	RevisionID string
+	Revision   Revision
+	Body       []byte // as received; nil from RevisionsByCode
+	Unit       protocol.Unit
+}
+
+// Decision is a reviewer's decision as the store applies it.
+type Decision struct {
+	FilingID string
+	Actor    string
+	Role     app.Role
+	Action   app.Action
+	Comment  string
+	// From, when not empty, is the status the reviewer saw: a filing in
+	// another status is refused.
+	From app.Status
+	// Expected, when not nil, is the view the reviewer decided on: a
+	// filing whose head revision or number of transitions differs is
+	// refused.
+	Expected *Expected
+	Now      time.Time
+}
+
+// Expected is the state of a filing a reviewer saw (the decision ETag).
+type Expected struct {
+	RevisionID  string
+	Transitions int
+}
+
+// DecisionResult is an applied decision.
+type DecisionResult struct {
+	Transition app.Transition
+	Filing     Filing
+	UnitName   string
+}
+
+// DecisionRefused is a decision the store did not apply. Current is the
+// filing as it stands; Reason is ErrConflict when it is not as
+// Decision.From or Decision.Expected say, or the error of
+// app.Filing.Decide. The HTTP layer words the answer ("已由他人处理").
+type DecisionRefused struct {
+	Current app.Filing
+	Reason  error
+}
+
+func (e *DecisionRefused) Error() string { return "decision refused: " + e.Reason.Error() }
+
+// Unwrap returns Reason.
+func (e *DecisionRefused) Unwrap() error { return e.Reason }
+
+// QueueRules are the bureau's rules the queue is read under.
+type QueueRules struct {
+	Now time.Time // in the bureau's zone: working days count there
+	// Due is the review time limit of a filing that reached its step at since.
+	Due func(since time.Time) time.Time
+	// Route is the route of a declaration's total under the profile; nil
+	// without a profile.
+	Route func(total app.Money) app.Route
+}
+
+// QueueResult is a page of the queue and the records of its items, in order.
+type QueueResult struct {
+	Page    console.QueuePage
+	Filings []Filing
+}
+
+// ChangesQuery reads a unit's feed. HasCursor false starts at the
+// retention floor; otherwise a cursor of another epoch, or whose Seq is
+// ahead of the feed's head or behind its floor, answers Reset.
+type ChangesQuery struct {
+	Unit      string
+	HasCursor bool
+	Epoch     string
+	Seq       uint64
+	Limit     int
+}
+
+// ChangesPage is what Changes read. Last is the sequence number of the
+// last change returned (the cursor's when none), or the head on Reset.
+type ChangesPage struct {
+	Epoch   string
+	Changes []protocol.Change
+	Last    uint64
+	More    bool
+	Reset   bool
+}
+
+// Upload is where the upload of one attachment by one unit stands. Hash is
+// the SHA-256 state (crypto/sha256's MarshalBinary) over the first
+// HashedTo bytes of the part file.
+type Upload struct {
+	Size     int64     `json:"size"`
+	Offset   int64     `json:"offset"`
+	Complete bool      `json:"complete"`
+	Hash     []byte    `json:"hash,omitempty"`
+	HashedTo int64     `json:"hashed_to,omitempty"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
+}
+
+// UploadRef names an upload.
+type UploadRef struct{ Unit, SHA256 string }
+
+// Account is an account as stored; Password is an argon2id PHC string.
+type Account struct {
+	ID       string    `json:"id"`
+	Login    string    `json:"login"`
+	Name     string    `json:"name"`
+	Role     app.Role  `json:"role"`
+	UnitID   string    `json:"unit_id,omitempty"`
+	Password string    `json:"password"`
+	Created  time.Time `json:"created"`
+	Disabled bool      `json:"disabled,omitempty"`
+}
+
+// Token is a bearer token as stored (by its hash).
+type Token struct {
+	AccountID string    `json:"account_id"`
+	Label     string    `json:"label,omitempty"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
+	Revoked   bool      `json:"revoked,omitempty"`
+}
+
+// Profile is the bureau's rule profile file as it was set.
+type Profile struct {
+	ID      string          `json:"id"`
+	Version string          `json:"version"`
+	Updated time.Time       `json:"updated"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// How many similar projects Similar lists, and the least score listed.
+const (
+	SimilarShown = 8
+	SimilarFloor = 0.3
+)

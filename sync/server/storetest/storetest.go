@@ -1,0 +1,773 @@
+// Package storetest is the conformance suite of the bureau's storage seam
+// (egovdesk/sync/server/bureaustore): every implementation runs it from a
+// test of its own,
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) bureaustore.Storage { return open(t, t.TempDir()) })
+//	}
+//
+// open returns a new, empty store for each subtest and arranges its Close
+// (t.Cleanup). The suite pins what the HTTP layer relies on: exactly-once
+// submission, revision conflicts, attachments that a revision waits for,
+// the change feeds' order, cursors, epochs and retention, review
+// decisions against a stale view, unit scoping, and the queue's pages.
+package storetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/console"
+)
+
+// Run runs the suite, each case on a fresh store from open.
+func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, st bureaustore.Storage)
+	}{
+		{"SubmitExactlyOnce", testSubmitExactlyOnce},
+		{"SubmitConcurrentResends", testSubmitConcurrentResends},
+		{"RevisionConflict", testRevisionConflict},
+		{"SubmitRefusalLeavesNothing", testSubmitRefusal},
+		{"NewRevisionOfReturnedFiling", testNewRevision},
+		{"Attachments", testAttachments},
+		{"ChangeFeed", testChangeFeed},
+		{"ChangeFeedEpochAndRetention", testChangeEpoch},
+		{"Review", testReview},
+		{"UnitScoping", testUnitScoping},
+		{"QueuePaging", testQueuePaging},
+		{"Accounts", testAccounts},
+		{"Tokens", testTokens},
+		{"Profile", testProfile},
+		{"Uploads", testUploads},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
+	}
+}
+
+var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// credit codes with a valid check digit are not needed by the store: it
+// takes units as given.
+func addUnit(t *testing.T, st bureaustore.Storage, id string) protocol.Unit {
+	t.Helper()
+	u := protocol.Unit{ID: id, Name: "单位" + id, Code: "CODE-" + id, Created: t0}
+	if err := st.AddUnit(context.Background(), u); err != nil {
+		t.Fatalf("AddUnit %s: %v", id, err)
+	}
+	return u
+}
+
+// sub returns a submission of revision n (ID rid) of declaration fid, on
+// base, with the attachments atts.
+func sub(t *testing.T, fid, rid, base string, n int, name string, atts ...app.Attachment) *bureaustore.Submission {
+	t.Helper()
+	b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: n, RevisionID: rid, BaseID: base,
+		Attachments: atts, Declaration: &app.Declaration{PlanYear: 2027, ProjectName: name, TotalInvestment: 1000000}}
+	data, sum, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: fid, RevisionID: rid,
+		BaseRevisionID: base, Revision: n, Body: data, BodySHA256: sum}}
+}
+
+func submitOne(t *testing.T, st bureaustore.Storage, unit string, s *bureaustore.Submission, now time.Time) bureaustore.SubmitResult {
+	t.Helper()
+	res, err := st.Submit(context.Background(), bureaustore.Actor{UnitID: unit, Name: "填报人"}, now, []*bureaustore.Submission{s})
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if len(res) != 1 {
+		t.Fatalf("Submit: %d results for 1", len(res))
+	}
+	return res[0]
+}
+
+func mustSubmit(t *testing.T, st bureaustore.Storage, unit string, s *bureaustore.Submission, now time.Time) protocol.Receipt {
+	t.Helper()
+	r := submitOne(t, st, unit, s, now)
+	if r.Err != nil {
+		t.Fatalf("Submit %s/%s refused: %v", s.Body.ID, s.Body.RevisionID, r.Err)
+	}
+	return r.Receipt
+}
+
+func rules(now time.Time) bureaustore.QueueRules {
+	return bureaustore.QueueRules{Now: now, Due: func(since time.Time) time.Time { return since.Add(10 * 24 * time.Hour) }}
+}
+
+func queueIDs(t *testing.T, st bureaustore.Storage, q console.QueueQuery) []string {
+	t.Helper()
+	var ids []string
+	for range 100 {
+		res, err := st.Queue(context.Background(), q, rules(t0.Add(time.Hour)))
+		if err != nil {
+			t.Fatalf("Queue: %v", err)
+		}
+		if len(res.Filings) != len(res.Page.Items) {
+			t.Fatalf("Queue: %d records for %d items", len(res.Filings), len(res.Page.Items))
+		}
+		for i, e := range res.Page.Items {
+			if res.Filings[i].Filing.ID != e.ID {
+				t.Fatalf("Queue: record %d is %s, item %s", i, res.Filings[i].Filing.ID, e.ID)
+			}
+			ids = append(ids, e.ID)
+		}
+		if res.Page.Next == "" {
+			return ids
+		}
+		q.After = res.Page.Next
+	}
+	t.Fatal("Queue: more than 100 pages")
+	return nil
+}
+
+func changes(t *testing.T, st bureaustore.Storage, q bureaustore.ChangesQuery) bureaustore.ChangesPage {
+	t.Helper()
+	if q.Limit == 0 {
+		q.Limit = 100
+	}
+	p, err := st.Changes(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Changes: %v", err)
+	}
+	return p
+}
+
+func wantErr(t *testing.T, what string, err, kind error) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Fatalf("%s: got %v, want %v", what, err, kind)
+	}
+}
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func testSubmitExactlyOnce(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	s := sub(t, "f1", "r1", "", 1, "政务云平台")
+	first := submitOne(t, st, "u1", s, t0)
+	if first.Err != nil || !first.Created {
+		t.Fatalf("first submit: %+v", first)
+	}
+	if first.Receipt.Status != protocol.ReceiptReceived || first.Receipt.FilingStatus != app.StatusSubmitted ||
+		first.Receipt.BodySHA256 != s.Request.BodySHA256 || !first.Receipt.ReceivedAt.Equal(t0) {
+		t.Fatalf("first receipt: %+v", first.Receipt)
+	}
+	// The resend, later, even under rules that would now refuse it.
+	s2 := sub(t, "f1", "r1", "", 1, "政务云平台")
+	s2.Invalid = errors.New("rules changed")
+	again := submitOne(t, st, "u1", s2, t0.Add(time.Hour))
+	if again.Err != nil || again.Created {
+		t.Fatalf("resend: %+v", again)
+	}
+	if !again.Receipt.ReceivedAt.Equal(first.Receipt.ReceivedAt) || again.Receipt.RevisionID != "r1" ||
+		again.Receipt.BodySHA256 != first.Receipt.BodySHA256 || again.Receipt.Status != first.Receipt.Status {
+		t.Fatalf("resend receipt %+v, first %+v", again.Receipt, first.Receipt)
+	}
+	fs, err := st.UnitFilings(ctx, "u1")
+	if err != nil || len(fs) != 1 || len(fs[0].Filing.History) != 1 {
+		t.Fatalf("UnitFilings after a resend: %+v, %v", fs, err)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f1"}) {
+		t.Fatalf("queue after a resend: %v", ids)
+	}
+	v, err := st.Filing(ctx, "u1", "f1")
+	if err != nil || string(v.Body) != string(s.Request.Body) || v.BodySHA256 != s.Request.BodySHA256 || v.Title != "政务云平台" {
+		t.Fatalf("Filing: %+v, %v", v, err)
+	}
+	// A new revision refused by the content rules is not stored.
+	bad := sub(t, "f2", "r2", "", 1, "x")
+	bad.Invalid = app.Errorf(app.EINVALID, "项目名称太短")
+	if r := submitOne(t, st, "u1", bad, t0); r.Err == nil || app.ErrorCode(r.Err) != app.EINVALID {
+		t.Fatalf("invalid new revision: %+v", r)
+	}
+	if _, err := st.Filing(ctx, "", "f2"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("refused filing stored: %v", err)
+	}
+}
+
+func testSubmitConcurrentResends(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	var wg sync.WaitGroup
+	results := make([]bureaustore.SubmitResult, 8)
+	for i := range results {
+		wg.Go(func() {
+			res, err := st.Submit(context.Background(), bureaustore.Actor{UnitID: "u1", Name: "a"}, t0,
+				[]*bureaustore.Submission{sub(t, "f1", "r1", "", 1, "同一份")})
+			if err != nil {
+				t.Errorf("Submit: %v", err)
+				return
+			}
+			results[i] = res[0]
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatalf("concurrent resend refused: %v", r.Err)
+		}
+		if r.Created {
+			created++
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d of 8 concurrent sends created the revision, want 1", created)
+	}
+}
+
+func testRevisionConflict(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "甲项目"), t0)
+	r := submitOne(t, st, "u1", sub(t, "f1", "r1", "", 1, "乙项目"), t0.Add(time.Minute))
+	wantErr(t, "another body under one revision", r.Err, bureaustore.ErrConflict)
+	var p *protocol.Problem
+	if !errors.As(r.Err, &p) || p.Code != protocol.CodeRevisionConflict {
+		t.Fatalf("revision conflict: %v, want problem %s", r.Err, protocol.CodeRevisionConflict)
+	}
+	v, err := st.Filing(context.Background(), "u1", "f1")
+	if err != nil || v.Title != "甲项目" {
+		t.Fatalf("the first body must stand: %+v, %v", v.Filing, err)
+	}
+}
+
+func testSubmitRefusal(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	// In one batch: a good one, a stale base, a bad number, a good one.
+	subs := []*bureaustore.Submission{
+		sub(t, "f1", "r1", "", 1, "一"),
+		sub(t, "f2", "r2", "nope", 1, "二"),
+		sub(t, "f3", "r3", "", 2, "三"),
+		nil,
+		sub(t, "f4", "r4", "", 1, "四"),
+	}
+	res, err := st.Submit(context.Background(), bureaustore.Actor{UnitID: "u1", Name: "a"}, t0, subs)
+	if err != nil || len(res) != len(subs) {
+		t.Fatalf("Submit: %d results, %v", len(res), err)
+	}
+	if res[0].Err != nil || res[4].Err != nil || !res[0].Created || !res[4].Created {
+		t.Fatalf("good submissions: %+v %+v", res[0], res[4])
+	}
+	wantErr(t, "stale base", res[1].Err, bureaustore.ErrConflict)
+	var p *protocol.Problem
+	if !errors.As(res[1].Err, &p) || p.Code != protocol.CodeStaleBase {
+		t.Fatalf("stale base: %v", res[1].Err)
+	}
+	wantErr(t, "revision 2 of a new filing", res[2].Err, bureaustore.ErrInvalid)
+	if res[3].Err != nil || res[3].Created || res[3].Receipt.FilingID != "" {
+		t.Fatalf("nil submission got %+v", res[3])
+	}
+	fs, err := st.UnitFilings(context.Background(), "u1")
+	if err != nil || len(fs) != 2 {
+		t.Fatalf("stored %d filings, want 2: %v", len(fs), err)
+	}
+}
+
+// decide applies a decision and fails the test when it is refused.
+func decide(t *testing.T, st bureaustore.Storage, d bureaustore.Decision) bureaustore.DecisionResult {
+	t.Helper()
+	if d.Actor == "" {
+		d.Actor, d.Role = "审核员", app.RoleReviewer
+	}
+	if d.Now.IsZero() {
+		d.Now = t0.Add(time.Hour)
+	}
+	res, err := st.Decide(context.Background(), d)
+	if err != nil {
+		t.Fatalf("Decide %s %s: %v", d.FilingID, d.Action, err)
+	}
+	return res
+}
+
+func testNewRevision(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "一"), t0)
+	// Not returned yet: no new revision.
+	r := submitOne(t, st, "u1", sub(t, "f1", "r2", "r1", 2, "一改"), t0.Add(time.Minute))
+	wantErr(t, "new revision of a submitted filing", r.Err, bureaustore.ErrConflict)
+	decide(t, st, bureaustore.Decision{FilingID: "f1", Action: app.ActionReturn, Comment: "补充材料"})
+	if ids := queueIDs(t, st, console.QueueQuery{}); len(ids) != 0 {
+		t.Fatalf("returned filing still queued: %v", ids)
+	}
+	r = submitOne(t, st, "u1", sub(t, "f1", "r2", "", 2, "一改"), t0.Add(2*time.Hour))
+	wantErr(t, "new revision on no base", r.Err, bureaustore.ErrConflict)
+	rc := mustSubmit(t, st, "u1", sub(t, "f1", "r2", "r1", 2, "一改"), t0.Add(2*time.Hour))
+	if rc.Revision != 2 || rc.FilingStatus != app.StatusSubmitted {
+		t.Fatalf("revision 2 receipt: %+v", rc)
+	}
+	v, err := st.Revision(context.Background(), "f1", "1")
+	if err != nil || v.RevisionID != "r1" || v.Revision.Receipt.Revision != 1 || len(v.Body) == 0 || v.Unit.ID != "u1" {
+		t.Fatalf("Revision by number: %+v, %v", v, err)
+	}
+	if v, err = st.Revision(context.Background(), "f1", "r2"); err != nil || v.Filing.Title != "一改" {
+		t.Fatalf("Revision by ID: %+v, %v", v, err)
+	}
+	if _, err := st.Revision(context.Background(), "f1", "3"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Revision 3: %v", err)
+	}
+	vs, err := st.RevisionsByCode(context.Background(), app.CodeID("r2"))
+	if err != nil || !slices.ContainsFunc(vs, func(v bureaustore.RevisionView) bool { return v.RevisionID == "r2" && v.Filing.Filing.ID == "f1" }) {
+		t.Fatalf("RevisionsByCode: %+v, %v", vs, err)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f1"}) {
+		t.Fatalf("queue after revision 2: %v", ids)
+	}
+}
+
+func testAttachments(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	a := app.Attachment{Material: "可研报告", Name: "可研.pdf", SHA256: sha("pdf"), Size: 3, MediaType: "application/pdf"}
+	b := app.Attachment{Material: "图纸", Name: "图.png", SHA256: sha("png"), Size: 3, MediaType: "image/png"}
+	// b is complete before the revision arrives.
+	if _, err := st.CompleteUpload(ctx, "u1", b.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	rc := mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "带附件", a, b), t0)
+	if rc.Status != protocol.ReceiptAwaitingAttachments || len(rc.Missing) != 1 || rc.Missing[0].SHA256 != a.SHA256 {
+		t.Fatalf("receipt of a revision waiting for a: %+v", rc)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); len(ids) != 0 {
+		t.Fatalf("waiting revision queued: %v", ids)
+	}
+	v, err := st.Filing(ctx, "", "f1")
+	if err != nil || len(v.Missing) != 1 || v.Filing.Filing.Revision.Submitted() {
+		t.Fatalf("waiting filing: %+v, %v", v, err)
+	}
+	// Another unit's upload of the same bytes does not complete u1's.
+	if _, err := st.CompleteUpload(ctx, "u2", a.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if r := submitOne(t, st, "u1", sub(t, "f1", "r1", "", 1, "带附件", a, b), t0); r.Err != nil || r.Receipt.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("resend after another unit's upload: %+v", r)
+	}
+	up, err := st.CompleteUpload(ctx, "u1", a.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: t0, Updated: t0}, t0.Add(time.Minute))
+	if err != nil || !up.Complete {
+		t.Fatalf("CompleteUpload: %+v, %v", up, err)
+	}
+	r := submitOne(t, st, "u1", sub(t, "f1", "r1", "", 1, "带附件", a, b), t0.Add(2*time.Minute))
+	if r.Err != nil || r.Created || r.Receipt.Status != protocol.ReceiptReceived || len(r.Receipt.Missing) != 0 ||
+		r.Receipt.FilingStatus != app.StatusSubmitted {
+		t.Fatalf("resend after the upload completed: %+v", r)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f1"}) {
+		t.Fatalf("queue after completion: %v", ids)
+	}
+	if v, err = st.Filing(ctx, "u1", "f1"); err != nil || len(v.Missing) != 0 || !v.Filing.Filing.Revision.Submitted() {
+		t.Fatalf("settled filing: %+v, %v", v, err)
+	}
+}
+
+func testUploads(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	sum := sha("x")
+	if _, err := st.Upload(ctx, "u1", sum); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Upload before any: %v", err)
+	}
+	up := bureaustore.Upload{Size: 10, Offset: 4, Hash: []byte{1, 2, 3}, HashedTo: 4, Created: t0, Updated: t0}
+	if err := st.PutUpload(ctx, "u1", sum, up); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Upload(ctx, "u1", sum)
+	if err != nil || got.Offset != 4 || got.Size != 10 || string(got.Hash) != string(up.Hash) || got.HashedTo != 4 || !got.Updated.Equal(t0) {
+		t.Fatalf("Upload: %+v, %v", got, err)
+	}
+	if _, err := st.Upload(ctx, "u2", sum); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("another unit's upload: %v", err)
+	}
+	// Abandoned: not updated since the cutoff.
+	refs, err := st.AbandonedUploads(ctx, t0.Add(time.Hour))
+	if err != nil || !slices.Equal(refs, []bureaustore.UploadRef{{Unit: "u1", SHA256: sum}}) {
+		t.Fatalf("AbandonedUploads: %v, %v", refs, err)
+	}
+	if refs, _ := st.AbandonedUploads(ctx, t0); len(refs) != 0 {
+		t.Fatalf("AbandonedUploads before cutoff: %v", refs)
+	}
+	if ok, err := st.DeleteAbandonedUpload(ctx, "u1", sum, t0); err != nil || ok {
+		t.Fatalf("DeleteAbandonedUpload of a live upload: %v, %v", ok, err)
+	}
+	if ok, err := st.DeleteAbandonedUpload(ctx, "u1", sum, t0.Add(time.Hour)); err != nil || !ok {
+		t.Fatalf("DeleteAbandonedUpload: %v, %v", ok, err)
+	}
+	if _, err := st.Upload(ctx, "u1", sum); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Upload after pruning: %v", err)
+	}
+	// Complete uploads are never abandoned; DeleteUpload forgets any.
+	if _, err := st.CompleteUpload(ctx, "u1", sum, bureaustore.Upload{Size: 1, Offset: 1, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if refs, _ := st.AbandonedUploads(ctx, t0.Add(time.Hour)); len(refs) != 0 {
+		t.Fatalf("complete upload listed abandoned: %v", refs)
+	}
+	if err := st.DeleteUpload(ctx, "u1", sum); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteUpload(ctx, "u1", sum); err != nil {
+		t.Fatalf("DeleteUpload of none: %v", err)
+	}
+}
+
+func testChangeFeed(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	var mu sync.Mutex
+	var woken []string
+	st.OnChange(func(units []string) {
+		mu.Lock()
+		woken = append(woken, units...)
+		mu.Unlock()
+	})
+	for i := range 3 {
+		if _, err := st.Broadcast(ctx, []string{"u1"}, protocol.Change{Type: protocol.ChangeNotice, At: t0, NoticeTitle: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	units, err := st.Broadcast(ctx, nil, protocol.Change{Type: protocol.ChangeNotice, At: t0, NoticeTitle: "all"})
+	if err != nil || len(units) != 2 {
+		t.Fatalf("Broadcast to all: %v, %v", units, err)
+	}
+	if _, err := st.Broadcast(ctx, []string{"u1", "nope"}, protocol.Change{Type: protocol.ChangeNotice, At: t0}); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Broadcast to an unknown unit: %v", err)
+	}
+	p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"})
+	if len(p.Changes) != 4 || p.Reset || p.More || p.Last != 4 {
+		t.Fatalf("u1 feed: %+v", p)
+	}
+	ids := map[string]bool{}
+	for i, c := range p.Changes {
+		if c.Seq != uint64(i+1) || c.ID == "" || ids[c.ID] {
+			t.Fatalf("change %d: seq %d id %q", i, c.Seq, c.ID)
+		}
+		ids[c.ID] = true
+	}
+	if p.Changes[0].NoticeTitle != "0" || p.Changes[3].NoticeTitle != "all" {
+		t.Fatalf("feed order: %+v", p.Changes)
+	}
+	if p2 := changes(t, st, bureaustore.ChangesQuery{Unit: "u2"}); len(p2.Changes) != 1 || p2.Changes[0].Seq != 1 {
+		t.Fatalf("u2 feed is its own: %+v", p2)
+	}
+	// Cursors: after 2, limit 1.
+	q := bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: p.Epoch, Seq: 2, Limit: 1}
+	p = changes(t, st, q)
+	if len(p.Changes) != 1 || p.Changes[0].Seq != 3 || !p.More || p.Last != 3 || p.Reset {
+		t.Fatalf("after 2, limit 1: %+v", p)
+	}
+	q.Seq, q.Limit = 4, 10
+	if p = changes(t, st, q); len(p.Changes) != 0 || p.Last != 4 || p.Reset || p.More {
+		t.Fatalf("at the head: %+v", p)
+	}
+	q.Seq = 9
+	if p = changes(t, st, q); !p.Reset || p.Last != 4 || len(p.Changes) != 0 {
+		t.Fatalf("ahead of the head: %+v", p)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(woken, "u1") || !slices.Contains(woken, "u2") {
+		t.Fatalf("OnChange saw %v", woken)
+	}
+}
+
+func testChangeEpoch(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	for i := range 5 {
+		if _, err := st.Broadcast(ctx, []string{"u1"}, protocol.Change{Type: protocol.ChangeNotice, At: t0.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	epoch, err := st.Epoch(ctx)
+	if err != nil || epoch == "" {
+		t.Fatalf("Epoch: %q, %v", epoch, err)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: "other", Seq: 1}); !p.Reset || p.Last != 5 || p.Epoch != epoch {
+		t.Fatalf("cursor of another epoch: %+v", p)
+	}
+	// Retention: the changes before 02:00 go; a cursor behind the floor resets.
+	n, err := st.PruneChanges(ctx, t0.Add(2*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("PruneChanges: %d, %v", n, err)
+	}
+	p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"})
+	if len(p.Changes) != 3 || p.Changes[0].Seq != 3 {
+		t.Fatalf("feed after pruning: %+v", p)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: epoch, Seq: 1}); !p.Reset {
+		t.Fatalf("cursor behind the floor: %+v", p)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: epoch, Seq: 2}); p.Reset || len(p.Changes) != 3 {
+		t.Fatalf("cursor at the floor: %+v", p)
+	}
+	// Sequence numbers go on after pruning.
+	if _, err := st.Broadcast(ctx, []string{"u1"}, protocol.Change{Type: protocol.ChangeNotice, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: epoch, Seq: 5}); len(p.Changes) != 1 || p.Changes[0].Seq != 6 {
+		t.Fatalf("after pruning: %+v", p)
+	}
+	next, err := st.ResetEpoch(ctx)
+	if err != nil || next == epoch || next == "" {
+		t.Fatalf("ResetEpoch: %q, %v", next, err)
+	}
+	if got, _ := st.Epoch(ctx); got != next {
+		t.Fatalf("Epoch after reset %q, want %q", got, next)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: epoch, Seq: 6}); !p.Reset || p.Epoch != next || p.Last != 6 {
+		t.Fatalf("old epoch's cursor: %+v", p)
+	}
+}
+
+func testReview(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "审核"), t0)
+	seen := &bureaustore.Expected{RevisionID: "r1", Transitions: 1}
+	res := decide(t, st, bureaustore.Decision{FilingID: "f1", Action: app.ActionAccept, From: app.StatusSubmitted, Expected: seen})
+	if res.Transition.To != app.StatusPreliminary || res.Filing.Filing.Status != app.StatusPreliminary || res.UnitName != "单位u1" {
+		t.Fatalf("accept: %+v", res)
+	}
+	// A second reviewer on the same view is refused, with the filing as it stands.
+	_, err := st.Decide(ctx, bureaustore.Decision{FilingID: "f1", Actor: "乙", Role: app.RoleReviewer,
+		Action: app.ActionAccept, Expected: seen, Now: t0.Add(2 * time.Hour)})
+	var refused *bureaustore.DecisionRefused
+	if !errors.Is(err, bureaustore.ErrConflict) || !errors.As(err, &refused) || refused.Current.Status != app.StatusPreliminary {
+		t.Fatalf("stale decision: %v", err)
+	}
+	_, err = st.Decide(ctx, bureaustore.Decision{FilingID: "f1", Actor: "乙", Role: app.RoleReviewer,
+		Action: app.ActionPass, From: app.StatusSubmitted, Now: t0.Add(2 * time.Hour)})
+	wantErr(t, "decision from a status the filing left", err, bureaustore.ErrConflict)
+	// Not allowed by the workflow: refused with app's error, nothing stored.
+	_, err = st.Decide(ctx, bureaustore.Decision{FilingID: "f1", Actor: "乙", Role: app.RoleReviewer,
+		Action: app.ActionAccept, Now: t0.Add(2 * time.Hour)})
+	if !errors.As(err, &refused) || app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("impossible decision: %v", err)
+	}
+	if _, err := st.Decide(ctx, bureaustore.Decision{FilingID: "nope", Actor: "a", Role: app.RoleReviewer, Action: app.ActionAccept, Now: t0}); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("decision on an unknown filing: %v", err)
+	}
+	v, err := st.Filing(ctx, "", "f1")
+	if err != nil || len(v.Filing.Filing.History) != 2 {
+		t.Fatalf("history after refused decisions: %+v, %v", v.Filing.Filing.History, err)
+	}
+	// The decision is in the unit's feed, once.
+	p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"})
+	if len(p.Changes) != 1 || p.Changes[0].Type != protocol.ChangeDecision || p.Changes[0].FilingID != "f1" ||
+		p.Changes[0].Transition == nil || p.Changes[0].Transition.To != app.StatusPreliminary {
+		t.Fatalf("feed after a decision: %+v", p.Changes)
+	}
+	decide(t, st, bureaustore.Decision{FilingID: "f1", Action: app.ActionApprove,
+		Expected: &bureaustore.Expected{RevisionID: "r1", Transitions: 2}})
+	if ids := queueIDs(t, st, console.QueueQuery{}); len(ids) != 0 {
+		t.Fatalf("approved filing still queued: %v", ids)
+	}
+	ov, err := st.QueueOverview(ctx, rules(t0))
+	if err != nil || ov.Total != 0 {
+		t.Fatalf("overview after approval: %+v, %v", ov, err)
+	}
+}
+
+func testUnitScoping(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "甲的"), t0)
+	if _, err := st.Filing(ctx, "u2", "f1"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("u2 reads u1's filing: %v", err)
+	}
+	if v, err := st.Filing(ctx, "u1", "f1"); err != nil || v.Unit.ID != "u1" {
+		t.Fatalf("u1 reads its filing: %+v, %v", v.Unit, err)
+	}
+	if fs, err := st.UnitFilings(ctx, "u2"); err != nil || len(fs) != 0 {
+		t.Fatalf("u2's filings: %d, %v", len(fs), err)
+	}
+	// u2 resending u1's revision, or revising u1's filing, learns nothing.
+	r := submitOne(t, st, "u2", sub(t, "f1", "r1", "", 1, "甲的"), t0)
+	wantErr(t, "u2 resends u1's revision", r.Err, bureaustore.ErrNotFound)
+	r = submitOne(t, st, "u2", sub(t, "f1", "r9", "r1", 2, "乙改"), t0)
+	wantErr(t, "u2 revises u1's filing", r.Err, bureaustore.ErrNotFound)
+	if v, _ := st.Filing(ctx, "", "f1"); v.Title != "甲的" {
+		t.Fatalf("u1's filing changed: %q", v.Title)
+	}
+	if _, err := st.Filing(ctx, "", "nope"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("unknown filing: %v", err)
+	}
+}
+
+func testQueuePaging(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	var want []string
+	for i := range 7 {
+		unit := []string{"u1", "u2"}[i%2]
+		fid := fmt.Sprintf("f%d", i)
+		mustSubmit(t, st, unit, sub(t, fid, "r"+fid, "", 1, "项目"+fid), t0.Add(time.Duration(7-i)*time.Minute))
+		want = append([]string{fid}, want...) // later i arrived earlier: oldest first
+	}
+	all := queueIDs(t, st, console.QueueQuery{Limit: 3})
+	if !slices.Equal(all, want) {
+		t.Fatalf("queue in pages of 3: %v, want %v", all, want)
+	}
+	res, err := st.Queue(ctx, console.QueueQuery{Limit: 3}, rules(t0))
+	if err != nil || len(res.Page.Items) != 3 || res.Page.Next == "" {
+		t.Fatalf("first page: %+v, %v", res.Page, err)
+	}
+	if e := res.Page.Items[0]; e.UnitName == "" || e.Title == "" || e.Year != 2027 || !e.Due.Equal(e.Since.Add(10*24*time.Hour)) {
+		t.Fatalf("queue item: %+v", e)
+	}
+	var u2 []string
+	for _, id := range want {
+		if id[1]%2 == 1 {
+			u2 = append(u2, id)
+		}
+	}
+	if got := queueIDs(t, st, console.QueueQuery{UnitID: "u2", Limit: 2}); !slices.Equal(got, u2) {
+		t.Fatalf("u2's queue: %v, want %v", got, u2)
+	}
+	if got := queueIDs(t, st, console.QueueQuery{Text: "项目f3"}); !slices.Equal(got, []string{"f3"}) {
+		t.Fatalf("search: %v", got)
+	}
+	if _, err := st.Queue(ctx, console.QueueQuery{After: "not-a-cursor"}, rules(t0)); !errors.Is(err, bureaustore.ErrInvalid) {
+		t.Fatalf("bad cursor: %v", err)
+	}
+	ov, err := st.QueueOverview(ctx, rules(t0.Add(time.Hour)))
+	if err != nil || ov.Total != 7 || ov.ByStatus[app.StatusSubmitted] != 7 || len(ov.Units) != 2 || ov.Overdue != 0 {
+		t.Fatalf("overview: %+v, %v", ov, err)
+	}
+	if ov, _ := st.QueueOverview(ctx, rules(t0.Add(30*24*time.Hour))); ov.Overdue != 7 {
+		t.Fatalf("overview a month later: %d overdue, want 7", ov.Overdue)
+	}
+}
+
+func testAccounts(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	u := addUnit(t, st, "u1")
+	if err := st.AddUnit(ctx, protocol.Unit{ID: "u9", Name: "重名", Code: u.Code}); !errors.Is(err, bureaustore.ErrDuplicate) {
+		t.Fatalf("unit with a registered code: %v", err)
+	}
+	if got, err := st.UnitByCode(ctx, u.Code); err != nil || got.ID != "u1" {
+		t.Fatalf("UnitByCode: %+v, %v", got, err)
+	}
+	if _, err := st.Unit(ctx, "u9"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Unit u9: %v", err)
+	}
+	if us, err := st.Units(ctx); err != nil || len(us) != 1 {
+		t.Fatalf("Units: %v, %v", us, err)
+	}
+	acct := bureaustore.Account{ID: "a1", Login: "clerk", Name: "张三", Role: app.RoleUnit, UnitID: "u1", Password: "$argon2id$x", Created: t0}
+	wire, err := st.AddAccount(ctx, acct)
+	if err != nil || wire.UnitName != u.Name || wire.UnitCode != u.Code || wire.Login != "clerk" {
+		t.Fatalf("AddAccount: %+v, %v", wire, err)
+	}
+	dup := acct
+	dup.ID = "a2"
+	if _, err := st.AddAccount(ctx, dup); !errors.Is(err, bureaustore.ErrDuplicate) {
+		t.Fatalf("taken login: %v", err)
+	}
+	lost := bureaustore.Account{ID: "a3", Login: "lost", Role: app.RoleUnit, UnitID: "nope", Created: t0}
+	if _, err := st.AddAccount(ctx, lost); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("account of an unknown unit: %v", err)
+	}
+	if _, err := st.AccountByLogin(ctx, "lost"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("refused account stored: %v", err)
+	}
+	got, err := st.AccountByLogin(ctx, "clerk")
+	if err != nil || got != acct {
+		t.Fatalf("AccountByLogin: %+v, %v", got, err)
+	}
+}
+
+func testTokens(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	if _, err := st.AddAccount(ctx, bureaustore.Account{ID: "a1", Login: "clerk", Name: "张三", Role: app.RoleUnit, UnitID: "u1", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddAccount(ctx, bureaustore.Account{ID: "a2", Login: "rev", Name: "李四", Role: app.RoleReviewer, Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	issue := func(hash, acct string, exp time.Time) {
+		t.Helper()
+		if _, err := st.IssueToken(ctx, hash, bureaustore.Token{AccountID: acct, Created: t0, Expires: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issue(sha("t1"), "a1", t0.Add(time.Hour))
+	issue(sha("t2"), "a1", t0.Add(time.Minute))
+	issue(sha("t3"), "a2", t0.Add(time.Hour))
+	a, err := st.TokenAccount(ctx, sha("t1"), t0)
+	if err != nil || a.ID != "a1" || a.UnitName != "单位u1" {
+		t.Fatalf("TokenAccount: %+v, %v", a, err)
+	}
+	if _, err := st.TokenAccount(ctx, sha("t2"), t0.Add(time.Minute)); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("expired token: %v", err)
+	}
+	if _, err := st.TokenAccount(ctx, sha("nope"), t0); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("unknown token: %v", err)
+	}
+	if err := st.RevokeToken(ctx, sha("t3")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TokenAccount(ctx, sha("t3"), t0); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("revoked token: %v", err)
+	}
+	if err := st.RevokeToken(ctx, sha("nope")); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("revoke an unknown token: %v", err)
+	}
+	// t2 expired, t3 revoked.
+	if n, err := st.PruneTokens(ctx, t0.Add(2*time.Minute)); err != nil || n != 2 {
+		t.Fatalf("PruneTokens: %d, %v", n, err)
+	}
+	if n, err := st.RevokeTokens(ctx, "clerk", t0); err != nil || n != 1 {
+		t.Fatalf("RevokeTokens: %d, %v", n, err)
+	}
+	if _, err := st.TokenAccount(ctx, sha("t1"), t0); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("token after RevokeTokens: %v", err)
+	}
+	if _, err := st.RevokeTokens(ctx, "nobody", t0); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("RevokeTokens of an unknown login: %v", err)
+	}
+}
+
+func testProfile(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	if _, err := st.Profile(ctx); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Profile before any: %v", err)
+	}
+	p := bureaustore.Profile{ID: "huoqiu", Version: "v1", Updated: t0, Data: []byte(`{"id":"huoqiu"}`)}
+	if err := st.SetProfile(ctx, p, protocol.Change{Type: protocol.ChangeProfile, At: t0, ProfileID: "huoqiu", ProfileVersion: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Profile(ctx)
+	if err != nil || got.ID != p.ID || got.Version != p.Version || string(got.Data) != string(p.Data) || !got.Updated.Equal(t0) {
+		t.Fatalf("Profile: %+v, %v", got, err)
+	}
+	for _, u := range []string{"u1", "u2"} {
+		c := changes(t, st, bureaustore.ChangesQuery{Unit: u}).Changes
+		if len(c) != 1 || c[0].Type != protocol.ChangeProfile || c[0].ProfileVersion != "v1" {
+			t.Fatalf("%s feed after SetProfile: %+v", u, c)
+		}
+	}
+}
