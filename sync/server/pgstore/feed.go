@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // AppendChange adds c to unit's feed with the next sequence number, in tx,
@@ -94,4 +98,177 @@ func ReadChanges(ctx context.Context, q Querier, unit string, after uint64, limi
 type Querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// epochOf reads the store's epoch in q's snapshot.
+func epochOf(ctx context.Context, q Querier) (string, error) {
+	var e string
+	if err := q.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&e); err != nil {
+		return "", fmt.Errorf("epoch: %w", err)
+	}
+	return e, nil
+}
+
+// Epoch returns the id of this store's change feeds.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	e, err := epochOf(ctx, s.pool)
+	return e, storeErr(err)
+}
+
+// ResetEpoch replaces the epoch with a new random one and returns it.
+func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
+	e := randomHex(8)
+	if _, err := s.pool.Exec(ctx, "UPDATE meta SET value = $1 WHERE key = 'epoch'", e); err != nil {
+		return "", storeErr(fmt.Errorf("reset epoch: %w", err))
+	}
+	return e, nil
+}
+
+// Changes reads a unit's feed after a cursor's position, in one snapshot.
+func (s *Store) Changes(ctx context.Context, q bureaustore.ChangesQuery) (bureaustore.ChangesPage, error) {
+	var page bureaustore.ChangesPage
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if page.Epoch, err = epochOf(ctx, tx); err != nil {
+			return err
+		}
+		head, low, err := FeedBounds(ctx, tx, q.Unit)
+		if err != nil {
+			return err
+		}
+		from := low
+		if q.HasCursor {
+			if q.Epoch != page.Epoch || q.Seq > head || q.Seq < low {
+				page.Reset, page.Last = true, head
+				page.Changes = []protocol.Change{}
+				return nil
+			}
+			from = q.Seq
+		}
+		limit := q.Limit
+		if limit <= 0 {
+			limit = 100
+		}
+		if page.Changes, page.More, err = ReadChanges(ctx, tx, q.Unit, from, limit); err != nil {
+			return err
+		}
+		page.Last = from
+		if n := len(page.Changes); n > 0 {
+			page.Last = page.Changes[n-1].Seq
+		}
+		return nil
+	})
+	if err != nil {
+		return page, fmt.Errorf("changes of %s: %w", q.Unit, err)
+	}
+	return page, nil
+}
+
+// Broadcast appends c (each copy with an ID of its own) to the feed of
+// each of units, or of every unit when units is nil, in one commit.
+func (s *Store) Broadcast(ctx context.Context, units []string, c protocol.Change) ([]string, error) {
+	var out []string
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = broadcast(ctx, tx, units, c)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("broadcast: %w", err)
+	}
+	s.changed(out)
+	return out, nil
+}
+
+// broadcast is Broadcast in tx. The feeds are locked in the order of
+// their units' IDs, so two broadcasts never wait for each other in a ring.
+func broadcast(ctx context.Context, tx pgx.Tx, units []string, c protocol.Change) ([]string, error) {
+	list := units
+	if list == nil {
+		rows, err := tx.Query(ctx, "SELECT id FROM units")
+		if err != nil {
+			return nil, err
+		}
+		if list, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+			return nil, err
+		}
+	} else {
+		var known []string
+		rows, err := tx.Query(ctx, "SELECT id FROM units WHERE id = ANY($1)", list)
+		if err != nil {
+			return nil, err
+		}
+		if known, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+			return nil, err
+		}
+		for _, u := range list {
+			if !slices.Contains(known, u) {
+				return nil, bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "没有找到单位 %s", u))
+			}
+		}
+	}
+	sorted := slices.Clone(list)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	for _, u := range sorted {
+		ch := c
+		ch.ID = uuid.NewString()
+		if _, err := AppendChange(ctx, tx, u, ch); err != nil {
+			return nil, err
+		}
+	}
+	if list == nil {
+		list = []string{}
+	}
+	return list, nil
+}
+
+// PruneChanges deletes the changes older than before from every feed,
+// raising its retention floor, and returns how many it deleted. Each feed
+// loses its changes from the oldest up to the first one not older than
+// before.
+func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+	rows, err := s.pool.Query(ctx, "SELECT unit_id FROM feeds")
+	if err != nil {
+		return 0, storeErr(fmt.Errorf("prune changes: %w", err))
+	}
+	units, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, storeErr(fmt.Errorf("prune changes: %w", err))
+	}
+	total := 0
+	for _, u := range units {
+		var n int
+		err := s.write(ctx, func(tx pgx.Tx) error {
+			n = 0
+			var head, low int64
+			if err := tx.QueryRow(ctx, "SELECT head, low FROM feeds WHERE unit_id = $1 FOR UPDATE", u).Scan(&head, &low); err != nil {
+				return err
+			}
+			var keep *int64 // the first change not older than before
+			if err := tx.QueryRow(ctx, "SELECT min(seq) FROM changes WHERE unit_id = $1 AND seq > $2 AND at >= $3",
+				u, low, before).Scan(&keep); err != nil {
+				return err
+			}
+			newLow := head
+			if keep != nil {
+				newLow = *keep - 1
+			}
+			if newLow <= low {
+				return nil
+			}
+			tag, err := tx.Exec(ctx, "DELETE FROM changes WHERE unit_id = $1 AND seq <= $2", u, newLow)
+			if err != nil {
+				return err
+			}
+			n = int(tag.RowsAffected())
+			_, err = tx.Exec(ctx, "UPDATE feeds SET low = $2 WHERE unit_id = $1", u, newLow)
+			return err
+		})
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("prune changes of %s: %w", u, err)
+		}
+	}
+	return total, nil
 }

@@ -37,10 +37,8 @@ type Store struct {
 	log  *slog.Logger
 	url  string
 
-	epoch string
-
 	mu        sync.Mutex
-	onChange  []func(units ...string)
+	onChange  []func(units []string)
 	stop      context.CancelFunc
 	done      chan struct{}
 	listening chan struct{} // closed once the listener has issued LISTEN the first time
@@ -98,13 +96,24 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		log.Info("database schema updated", "steps", applied)
 	}
 	s := &Store{pool: pool, log: log, url: url, done: make(chan struct{}), listening: make(chan struct{})}
-	if s.epoch, err = s.ensureEpoch(ctx); err != nil {
+	if err = s.ensureEpoch(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	lctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go s.listen(lctx, cfg.ConnConfig)
+	// Serve only once other processes' changes are heard: a long poll
+	// parked before that would miss them.
+	select {
+	case <-s.listening:
+	case <-ctx.Done():
+		s.Close()
+		return nil, ctx.Err()
+	case <-time.After(30 * time.Second):
+		s.Close()
+		return nil, fmt.Errorf("listen for changes on %s: no connection within 30 s", redact(url))
+	}
 	return s, nil
 }
 
@@ -119,36 +128,46 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// ensureEpoch returns the store's epoch, creating it on first open.
-func (s *Store) ensureEpoch(ctx context.Context) (string, error) {
+// ensureEpoch gives the store its epoch on first open.
+func (s *Store) ensureEpoch(ctx context.Context) error {
 	_, err := s.pool.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING", randomHex(8))
 	if err != nil {
-		return "", fmt.Errorf("epoch: %w", err)
+		return fmt.Errorf("epoch: %w", err)
 	}
-	var e string
-	if err := s.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&e); err != nil {
-		return "", fmt.Errorf("epoch: %w", err)
-	}
-	return e, nil
+	return nil
 }
 
-// OnChange registers fn to be called with the units whose feeds changed,
-// by this process or another one on the same database; with no units
-// when notifications may have been missed (the listening connection was
-// lost), meaning any unit may have changed.
-func (s *Store) OnChange(fn func(units ...string)) {
+// OnChange registers fn to be called with the units whose feeds grew, by
+// this process or another one on the same database (LISTEN/NOTIFY); after
+// the listening connection was lost and is back, with every unit, as
+// notifications may have been missed meanwhile.
+func (s *Store) OnChange(fn func(units []string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onChange = append(s.onChange, fn)
 }
 
-func (s *Store) changed(units ...string) {
+func (s *Store) changed(units []string) {
 	s.mu.Lock()
-	fns := append([]func(...string){}, s.onChange...)
+	fns := append([]func([]string){}, s.onChange...)
 	s.mu.Unlock()
 	for _, fn := range fns {
-		fn(units...)
+		fn(units)
 	}
+}
+
+// changedAll calls the OnChange functions with every unit.
+func (s *Store) changedAll(ctx context.Context) {
+	var units []string
+	rows, err := s.pool.Query(ctx, "SELECT id FROM units")
+	if err == nil {
+		units, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		s.log.Warn("listen for changes: list units", "err", err)
+		return
+	}
+	s.changed(units)
 }
 
 // listen holds a connection of its own in LISTEN on ChangesChannel and
@@ -182,7 +201,7 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig) {
 			close(s.listening)
 			first = false
 		} else {
-			s.changed() // what happened while not listening is unknown
+			s.changedAll(ctx) // what happened while not listening is unknown
 		}
 		for {
 			n, err := conn.WaitForNotification(ctx)
@@ -192,7 +211,7 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig) {
 				}
 				break
 			}
-			s.changed(n.Payload)
+			s.changed([]string{n.Payload})
 		}
 		conn.Close(context.Background())
 	}
@@ -200,9 +219,6 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig) {
 
 // Listening returns a channel closed once the store listens for changes.
 func (s *Store) Listening() <-chan struct{} { return s.listening }
-
-// Epoch is the store's epoch (of the change cursors).
-func (s *Store) Epoch() string { return s.epoch }
 
 // redact returns url without its password, for messages.
 func redact(url string) string {

@@ -46,10 +46,12 @@ CREATE TABLE revisions (
 	revision_id text NOT NULL,
 	unit_id     text NOT NULL REFERENCES units (id),
 	body_sha256 text NOT NULL,
+	code_id     text NOT NULL,            -- app.CodeID(revision_id): printed verification codes
 	body        bytea NOT NULL,
 	record      jsonb NOT NULL,
 	PRIMARY KEY (filing_id, revision_id)
 );
+CREATE INDEX revisions_code ON revisions (code_id);
 
 -- A unit's change feed: ordered by seq within the unit, the cursor being
 -- the key (unit_id, seq). feeds holds the head (last seq) and the lowest
@@ -86,20 +88,26 @@ CREATE TABLE upload_waits (
 );
 
 -- The review queue (q/ and its index qx/): one row per filing awaiting
--- review, ordered by the time it reached its step.
+-- review, in the order of the time it reached its step (since_ns,
+-- nanoseconds since 1970: the order a reviewer works in and the review
+-- time limits run out in), with what the queue shows and filters on.
 CREATE TABLE queue (
 	filing_id text PRIMARY KEY REFERENCES filings (id),
-	since     timestamptz NOT NULL,
+	since_ns  bigint NOT NULL,
 	unit_id   text NOT NULL,
+	unit_name text NOT NULL,
 	status    text NOT NULL,
 	kind      text NOT NULL,
-	year      integer NOT NULL DEFAULT 0,
-	item      jsonb NOT NULL
+	title     text NOT NULL,
+	year      integer NOT NULL,
+	total     bigint NOT NULL,
+	revision  integer NOT NULL
 );
-CREATE INDEX queue_since ON queue (since, filing_id);
-CREATE INDEX queue_unit ON queue (unit_id, since);
+CREATE INDEX queue_since ON queue (since_ns, filing_id);
+CREATE INDEX queue_unit ON queue (unit_id, since_ns, filing_id);
 
--- The similar-projects index: fingerprints and postings by bigram.
+-- The similar-projects index: each declaration's fingerprint (with its
+-- plan year and total), and the postings of its bigrams.
 CREATE TABLE similar_prints (
 	filing_id text PRIMARY KEY REFERENCES filings (id),
 	record    jsonb NOT NULL

@@ -1,0 +1,277 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// Submit stores the new revisions of subs exactly once, in order, in one
+// durable commit. The idempotency key of a revision is the primary key of
+// revisions, (filing_id, revision_id), written in the transaction that
+// holds its receipt; each submission runs in a savepoint of its own, so a
+// refused one leaves nothing behind. PostgreSQL shares one WAL flush
+// between the commits of concurrent requests (group commit), so many
+// clerks each sending one filing do not each wait for a disk flush of
+// their own.
+func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time, subs []*bureaustore.Submission) ([]bureaustore.SubmitResult, error) {
+	var out []bureaustore.SubmitResult
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		out = make([]bureaustore.SubmitResult, len(subs))
+		// Attachments first, in one order for every transaction: a
+		// revision and the upload that completes it never miss each other.
+		if err := lockUploads(ctx, tx, by.UnitID, attachmentSums(subs)); err != nil {
+			return err
+		}
+		unitName := ""
+		for i, sub := range subs {
+			if sub == nil {
+				continue
+			}
+			sp, err := tx.Begin(ctx) // a savepoint
+			if err != nil {
+				return err
+			}
+			res, err := s.apply(ctx, sp, by, &unitName, sub, now)
+			if err != nil {
+				if rerr := sp.Rollback(ctx); rerr != nil {
+					return rerr
+				}
+				var inv invalid
+				switch {
+				case errors.As(err, &inv):
+					err = inv.err
+				case !isRefusal(err):
+					return err
+				}
+				out[i] = bureaustore.SubmitResult{Err: err}
+				continue
+			}
+			if err := sp.Commit(ctx); err != nil {
+				return err
+			}
+			out[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
+	}
+	return out, nil
+}
+
+// invalid carries the content rules' verdict on a new revision out of
+// apply: a refusal whatever its type.
+type invalid struct{ err error }
+
+func (e invalid) Error() string { return e.err.Error() }
+
+// isRefusal reports whether err is the bureau's answer about a submission
+// rather than a fault of the store.
+func isRefusal(err error) bool {
+	var r *bureaustore.Refusal
+	var p *protocol.Problem
+	return !errors.Is(err, errRetry) && (errors.As(err, &r) || errors.As(err, &p) || app.ErrorCode(err) != app.EINTERNAL)
+}
+
+func attachmentSums(subs []*bureaustore.Submission) []string {
+	var sums []string
+	for _, sub := range subs {
+		if sub == nil {
+			continue
+		}
+		for _, a := range sub.Body.Attachments {
+			sums = append(sums, a.SHA256)
+		}
+	}
+	slices.Sort(sums)
+	return slices.Compact(sums)
+}
+
+// lockUploads takes, to the end of tx, the lock of each of unit's uploads
+// in sums, which must be sorted.
+func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) error {
+	for _, sum := range sums {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", unit+"/"+sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply stores one submission in tx, or answers its resend.
+func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unitName *string, sub *bureaustore.Submission, now time.Time) (bureaustore.SubmitResult, error) {
+	req, body := sub.Request, sub.Body
+	cur, err := lockFiling(ctx, tx, body.ID)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	if cur != nil {
+		var unit string
+		var rec []byte
+		err := tx.QueryRow(ctx, "SELECT unit_id, record FROM revisions WHERE filing_id = $1 AND revision_id = $2",
+			body.ID, body.RevisionID).Scan(&unit, &rec)
+		switch {
+		case err == nil:
+			var rev bureaustore.Revision
+			if err := json.Unmarshal(rec, &rev); err != nil {
+				return bureaustore.SubmitResult{}, fmt.Errorf("decode revision: %w", err)
+			}
+			if rev.UnitID != by.UnitID {
+				return bureaustore.SubmitResult{}, bureaustore.NotFound()
+			}
+			if rev.Receipt.BodySHA256 != req.BodySHA256 {
+				return bureaustore.SubmitResult{}, bureaustore.RevisionConflict(rev)
+			}
+			if rev, err = refresh(ctx, tx, cur, body.RevisionID, rev, now); err != nil {
+				return bureaustore.SubmitResult{}, err
+			}
+			return bureaustore.SubmitResult{Receipt: rev.Receipt}, nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return bureaustore.SubmitResult{}, err
+		}
+	}
+	if sub.Invalid != nil {
+		return bureaustore.SubmitResult{}, invalid{sub.Invalid}
+	}
+	fr, err := bureaustore.Advance(cur, by, req, body, now)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	fr, rev := bureaustore.NewRevision(fr, by, req, body, now)
+	if *unitName == "" {
+		u, err := unitBy(ctx, tx, "id", by.UnitID)
+		if err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		*unitName = u.Name
+	}
+	if cur == nil {
+		// A new filing: another transaction may be creating it too.
+		tag, err := tx.Exec(ctx, "INSERT INTO filings (id, unit_id, updated, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+			fr.Filing.ID, fr.Filing.UnitID, fr.Filing.Updated, mustJSON(fr))
+		if err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		if tag.RowsAffected() == 0 {
+			return bureaustore.SubmitResult{}, errRetry
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
+		app.CodeID(body.RevisionID), req.Body, mustJSON(rev)); err != nil {
+		if isUnique(err) {
+			return bureaustore.SubmitResult{}, errRetry
+		}
+		return bureaustore.SubmitResult{}, err
+	}
+	if err := settle(ctx, tx, &fr, &rev, now, &body, *unitName); err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	if body.Declaration != nil {
+		if err := indexSimilar(ctx, tx, body.ID, body.Declaration); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+	}
+	return bureaustore.SubmitResult{Receipt: rev.Receipt, Created: true}, nil
+}
+
+// lockFiling reads filing id's record, locked to the end of tx; nil when
+// there is none.
+func lockFiling(ctx context.Context, tx pgx.Tx, id string) (*bureaustore.Filing, error) {
+	var data []byte
+	err := tx.QueryRow(ctx, "SELECT record FROM filings WHERE id = $1 FOR UPDATE", id).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var fr bureaustore.Filing
+	if err := json.Unmarshal(data, &fr); err != nil {
+		return nil, fmt.Errorf("decode filing %s: %w", id, err)
+	}
+	return &fr, nil
+}
+
+// settle stores rev and its filing fr (the head, already in filings):
+// received and queued when every attachment is complete, else waiting for
+// the missing ones. body is the revision's content when the caller has it
+// decoded (read from the store when nil); unitName is the unit's name
+// ("" to look it up).
+func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) error {
+	missing, err := missingOf(ctx, tx, rev.UnitID, fr.Filing.Attachments)
+	if err != nil {
+		return err
+	}
+	queued, err := bureaustore.Settle(fr, rev, missing, now)
+	if err != nil {
+		return err
+	}
+	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
+	if queued {
+		if err := indexQueue(ctx, tx, *fr, unitName, body); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM upload_waits WHERE filing_id = $1 AND revision_id = $2", fid, rid); err != nil {
+			return err
+		}
+	} else {
+		for _, a := range missing {
+			if _, err := tx.Exec(ctx, `INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
+				VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, rev.UnitID, a.SHA256, fid, rid); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE filings SET updated = $2, record = $3 WHERE id = $1",
+		fid, fr.Filing.Updated, mustJSON(fr)); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "UPDATE revisions SET record = $3 WHERE filing_id = $1 AND revision_id = $2", fid, rid, mustJSON(rev))
+	return err
+}
+
+// refresh settles revision rid of fr (locked) when it waits for
+// attachments and is still the head, and returns its record.
+func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string, rev bureaustore.Revision, now time.Time) (bureaustore.Revision, error) {
+	if rev.Receipt.Status != protocol.ReceiptAwaitingAttachments {
+		return rev, nil
+	}
+	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
+		return rev, nil
+	}
+	f := *fr
+	f.Filing.History = slices.Clone(fr.Filing.History)
+	return rev, settle(ctx, tx, &f, &rev, now, nil, "")
+}
+
+// missingOf returns the attachments of atts that unit has not completed.
+func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+	if len(atts) == 0 {
+		return nil, nil
+	}
+	sums := make([]string, len(atts))
+	for i, a := range atts {
+		sums[i] = a.SHA256
+	}
+	rows, err := q.Query(ctx, `SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`, unit, sums)
+	if err != nil {
+		return nil, err
+	}
+	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	return bureaustore.Missing(atts, func(sum string) (bool, error) { return slices.Contains(done, sum), nil })
+}
