@@ -38,6 +38,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
+	"egovdesk/internal/badgerutil"
 )
 
 // Store is the client's local database. It is safe for concurrent use.
@@ -227,16 +228,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 // entries, so nothing is lost. The directory lock is taken before memtables
 // are read, so this error means no other process holds the directory. The
 // bureau server opens its database through this too.
-func OpenBadger(opts badger.Options) (*badger.DB, error) {
-	db, err := badger.Open(opts)
-	if err != nil && strings.Contains(err.Error(), "Create a new file") {
-		if opts.Logger != nil {
-			opts.Logger.Warningf("reopening %s after an interrupted memtable rotation (badger#2207)", opts.Dir)
-		}
-		db, err = badger.Open(opts)
-	}
-	return db, err
-}
+func OpenBadger(opts badger.Options) (*badger.DB, error) { return badgerutil.Open(opts) }
 
 // DirLocked reports whether err, from OpenBadger or badger.Open, says another
 // process holds the database directory.
@@ -246,9 +238,7 @@ func DirLocked(err error) bool { return err != nil && isDirLocked(err) }
 // flattens the OS error into text (y.Wrapf without debug mode), so errors.Is
 // cannot see EWOULDBLOCK; both the Unix (flock) and the Windows (exclusive
 // LOCK file) paths say "Another process is using this Badger database".
-func isDirLocked(err error) bool {
-	return strings.Contains(err.Error(), "Another process is using this Badger database")
-}
+func isDirLocked(err error) bool { return badgerutil.DirLocked(err) }
 
 // lockedError is the ELOCKED *app.Error for a held data directory that also
 // wraps Badger's error, so errors.As finds the *app.Error and the log keeps the cause.

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"fmt"
-	"os"
-	"runtime"
-)
+import "egovdesk/internal/badgerutil"
 
 // SyncDir makes the entries of directory dir durable — files created,
 // renamed into or removed from it — as File.Sync does for a file's bytes:
@@ -12,20 +8,4 @@ import (
 // name, or gone with a directory that was new. On Windows, where a
 // directory cannot be opened for syncing and NTFS journals renames, it does
 // nothing.
-func SyncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync directory: %w", err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
-	}
-	return nil
-}
+func SyncDir(dir string) error { return badgerutil.SyncDir(dir) }

@@ -1,0 +1,239 @@
+package badgerstore
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// maxGroup bounds the writes one group commit runs, so that one commit
+// stays well inside a Badger transaction and a writer's wait stays short.
+const maxGroup = 256
+
+// committer groups the writes of concurrent requests into one synced Badger
+// commit (group commit). Each writer queues its write function and waits;
+// the first writer to find no group running leads: it takes every write
+// waiting (up to maxGroup), runs them in order in one transaction under
+// writeMu, commits it once (one fsync with SyncWrites), answers each
+// writer, and hands the lead to the first writer that queued meanwhile.
+// A writer is answered only after the commit that made its writes durable.
+type committer struct {
+	mu    sync.Mutex
+	queue []*pendingWrite
+	busy  bool // a leader is running a group
+	// groups and grouped count the commits and the writes they held
+	// (for the tests and the benchmarks).
+	groups, grouped int64
+}
+
+// pendingWrite is one writer's function waiting for its group.
+type pendingWrite struct {
+	ctx  context.Context
+	fn   func(txn *badger.Txn) error
+	err  error
+	lead bool          // set with done closed: the writer is to lead the next group
+	done chan struct{} // closed when err is final, or lead is set
+}
+
+// commit runs fn in a read-write transaction shared with the writes of
+// other requests waiting at the same time, and returns once that
+// transaction is committed and synced, or fn or the commit failed. fn runs
+// under writeMu, after the writes queued before it (it reads their writes,
+// as if each ran in its own transaction one after the other). An error of
+// fn fails only its own writer: the group is run again without it, so none
+// of its writes are committed. fn may run more than once (a retried group,
+// a conflict), as with update; only its last run counts. Writers that
+// read-modify-write shared records use commit (or hold writeMu around
+// update).
+func (s *Store) commit(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan struct{})}
+	c := &s.committer
+	c.mu.Lock()
+	c.queue = append(c.queue, w)
+	if c.busy {
+		c.mu.Unlock()
+		<-w.done
+		if !w.lead {
+			return w.err
+		}
+		c.mu.Lock()
+	}
+	c.busy = true
+	// Lead: run groups until this writer's own is done, then hand over.
+	for {
+		n := min(len(c.queue), maxGroup)
+		group := c.queue[:n:n]
+		c.queue = c.queue[n:]
+		if len(c.queue) == 0 {
+			c.queue = nil // let the old backing array go
+		}
+		c.groups++
+		c.grouped += int64(n)
+		c.mu.Unlock()
+
+		s.writeMu.Lock()
+		s.runGroup(group)
+		s.writeMu.Unlock()
+
+		mine := false
+		for _, g := range group {
+			if g == w {
+				mine = true
+			} else {
+				close(g.done)
+			}
+		}
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			c.busy = false
+			c.mu.Unlock()
+			return w.err
+		}
+		if mine {
+			next := c.queue[0]
+			next.lead = true
+			c.mu.Unlock()
+			close(next.done)
+			return w.err
+		}
+	}
+}
+
+// runGroup runs the writes of group in order in one transaction and
+// commits it, setting each writer's err. A writer whose function fails is
+// left out and the rest run again from the start in a fresh transaction:
+// Badger has no savepoints, and this way none of the failed writer's
+// writes reach the store. When the transaction grows too big for Badger,
+// the writes before the one that overflowed commit on their own and the
+// rest follow in a group of their own; a single write too big for a
+// transaction gets badger.ErrTxnTooBig (applyBatch splits its batch). A
+// conflict with a writer outside the committer retries the group as update
+// does.
+func (s *Store) runGroup(group []*pendingWrite) {
+	live := make([]*pendingWrite, 0, len(group))
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.err = err // gone before its write ran: nothing of it is stored
+			continue
+		}
+		live = append(live, w)
+	}
+	for attempt := 0; len(live) > 0; {
+		txn := s.db.NewTransaction(true)
+		failed, tooBig := -1, -1
+		for i, w := range live {
+			err := w.fn(txn)
+			if err == nil {
+				continue
+			}
+			if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
+				tooBig = i
+			} else {
+				w.err, failed = err, i
+			}
+			break
+		}
+		switch {
+		case failed >= 0:
+			txn.Discard()
+			live = append(live[:failed:failed], live[failed+1:]...)
+			continue
+		case tooBig >= 0:
+			txn.Discard()
+			s.runGroup(live[:tooBig])
+			s.runGroup(live[tooBig:])
+			return
+		}
+		err := txn.Commit()
+		if errors.Is(err, badger.ErrConflict) && attempt < 9 {
+			attempt++
+			time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
+			continue
+		}
+		for _, w := range live {
+			w.err = err
+		}
+		return
+	}
+}
+
+// writer is where a submission's writes go: the transaction itself, or a
+// stage that holds them until the submission has gone through.
+type writer interface {
+	Set(k, v []byte) error
+	Delete(k []byte) error
+}
+
+// stage holds the writes of one submission of a batch, so that a
+// submission refused half-way leaves nothing in the transaction it shares
+// with the others. Reads go to the transaction, which holds the writes of
+// the submissions before it; a submission never reads its own writes.
+type stage struct{ writes []stagedWrite }
+
+type stagedWrite struct {
+	k, v []byte
+	del  bool
+}
+
+// Set stages k = v; it never fails.
+func (s *stage) Set(k, v []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, v: v})
+	return nil
+}
+
+// Delete stages the deletion of k; it never fails.
+func (s *stage) Delete(k []byte) error {
+	s.writes = append(s.writes, stagedWrite{k: k, del: true})
+	return nil
+}
+
+// flush applies the staged writes to txn in order. It fails with Badger's
+// error, badger.ErrTxnTooBig among them.
+func (s *stage) flush(txn *badger.Txn) error {
+	for _, w := range s.writes {
+		var err error
+		if w.del {
+			err = txn.Delete(w.k)
+		} else {
+			err = txn.Set(w.k, w.v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addCounts adds deltas to the counters they name, reading from txn and
+// writing through w: each counter once, with its net change, so that a
+// stage (which never reads its own writes) sees them right. A counter that
+// reaches zero is deleted. Counters are 8-byte big-endian, as getUint reads
+// them; the writers hold writeMu, so read-modify-write is safe.
+func addCounts(txn *badger.Txn, w writer, deltas map[string]int64) error {
+	for _, k := range slices.Sorted(maps.Keys(deltas)) {
+		d := deltas[k]
+		if d == 0 {
+			continue
+		}
+		n, err := getUint(txn, []byte(k))
+		if err != nil {
+			return err
+		}
+		v := int64(n) + d
+		if v <= 0 {
+			err = w.Delete([]byte(k))
+		} else {
+			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(v)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

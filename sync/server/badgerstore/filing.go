@@ -1,0 +1,157 @@
+package badgerstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// Filing returns filing id as unit sees it ("" for the bureau).
+func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.FilingView, error) {
+	var v bureaustore.FilingView
+	err := s.db.View(func(txn *badger.Txn) error {
+		if err := getJSON(txn, key("f", id), &v.Filing); errors.Is(err, badger.ErrKeyNotFound) {
+			return bureaustore.NotFound()
+		} else if err != nil {
+			return err
+		}
+		f := v.Filing.Filing
+		if unit != "" && f.UnitID != unit {
+			return bureaustore.NotFound()
+		}
+		var err error
+		if v.Unit, err = s.unit(txn, f.UnitID); err != nil {
+			return err
+		}
+		item, err := txn.Get(key("rb", f.ID, f.Revision.ID))
+		if err != nil {
+			return err
+		}
+		if v.Body, err = item.ValueCopy(nil); err != nil {
+			return err
+		}
+		v.Missing, err = s.missing(txn, f.UnitID, f.Attachments)
+		return err
+	})
+	if err != nil {
+		return bureaustore.FilingView{}, fmt.Errorf("filing %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// UnitFilings returns the records of unit's filings.
+func (s *Store) UnitFilings(ctx context.Context, unit string) ([]bureaustore.Filing, error) {
+	var out []bureaustore.Filing
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, id := range keysWithPrefix(txn, key("fu", unit, "")) {
+			var fr bureaustore.Filing
+			if err := getJSON(txn, key("f", id), &fr); err != nil {
+				return err
+			}
+			out = append(out, fr)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list filings of %s: %w", unit, err)
+	}
+	return out, nil
+}
+
+// Revision returns revision rev (ID or number) of filing fid with its body.
+func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.RevisionView, error) {
+	var v bureaustore.RevisionView
+	err := s.db.View(func(txn *badger.Txn) error {
+		if err := getJSON(txn, key("f", fid), &v.Filing); errors.Is(err, badger.ErrKeyNotFound) {
+			return bureaustore.NotFound()
+		} else if err != nil {
+			return err
+		}
+		err := getJSON(txn, key("r", fid, rev), &v.Revision)
+		switch {
+		case err == nil:
+			v.RevisionID = rev
+		case !errors.Is(err, badger.ErrKeyNotFound):
+			return err
+		default:
+			n, convErr := strconv.Atoi(rev)
+			if convErr != nil {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有版本 %s", rev))
+			}
+			for _, id := range keysWithPrefix(txn, key("r", fid, "")) {
+				var cand bureaustore.Revision
+				if err := getJSON(txn, key("r", fid, id), &cand); err != nil {
+					return err
+				}
+				if cand.Receipt.Revision == n {
+					v.Revision, v.RevisionID = cand, id
+					break
+				}
+			}
+			if v.RevisionID == "" {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有第 %d 版", n))
+			}
+		}
+		if v.Unit, err = s.unit(txn, v.Filing.Filing.UnitID); err != nil {
+			return err
+		}
+		item, err := txn.Get(key("rb", fid, v.RevisionID))
+		if err != nil {
+			return err
+		}
+		v.Body, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return bureaustore.RevisionView{}, fmt.Errorf("revision %s/%s: %w", fid, rev, err)
+	}
+	return v, nil
+}
+
+// RevisionsByCode returns the revisions whose ID has verification code id
+// codeID, reading every revision key (verification is rare).
+func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureaustore.RevisionView, error) {
+	var out []bureaustore.RevisionView
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, k := range keysWithPrefix(txn, key("r", "")) {
+			i := strings.LastIndexByte(k, '/')
+			if i < 0 || app.CodeID(k[i+1:]) != codeID {
+				continue
+			}
+			fid, rid := k[:i], k[i+1:]
+			v := bureaustore.RevisionView{RevisionID: rid}
+			if err := getJSON(txn, key("r", fid, rid), &v.Revision); err != nil {
+				return err
+			}
+			if err := getJSON(txn, key("f", fid), &v.Filing); err != nil {
+				return err
+			}
+			var err error
+			if v.Unit, err = s.unit(txn, v.Filing.Filing.UnitID); err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("revisions by code %s: %w", codeID, err)
+	}
+	return out, nil
+}
+
+func (s *Store) unit(txn *badger.Txn, id string) (protocol.Unit, error) {
+	var u protocol.Unit
+	if err := getJSON(txn, key("u", id), &u); err != nil {
+		return protocol.Unit{}, fmt.Errorf("unit %s: %w", id, notFound(err))
+	}
+	return u, nil
+}

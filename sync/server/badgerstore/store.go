@@ -1,0 +1,446 @@
+// Package badgerstore is the bureau's embedded store on Badger, the
+// default implementation of bureaustore.Storage: one process, one data
+// directory, nothing to install. It holds the whole key layout; the HTTP
+// layer (sync/server) never sees a key.
+package badgerstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/internal/badgerutil"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// Key layout of the bureau's Badger store, version m/schema. Records are
+// JSON (rb/ the body's bytes as received), counters 8-byte big-endian, m/
+// values and lookups (uc/, al/) plain text, index keys empty; attachment
+// bytes live in files under the data directory, never in Badger values.
+//
+// Schema 2 (2026-11-22) stores each revision's body once, as received
+// (rb/), instead of re-encoding it into both the filing and the revision
+// record (schema 1, which had no m/schema key). Open refuses another schema.
+//
+//	m/epoch                      random id of this store; cursors from another store reset
+//	m/schema                     layout version, decimal: Schema
+//	m/profile                    bureaustore.Profile
+//	u/<unit>                     protocol.Unit
+//	uc/<code>                    unit id by credit code
+//	a/<account>                  bureaustore.Account
+//	al/<login>                   account id by login
+//	t/<sha256(token)>            bureaustore.Token
+//	ta/<account>/<sha256(token)> empty: the account's tokens, for revocation
+//	f/<filing>                   bureaustore.Filing
+//	fu/<unit>/<filing>           empty: a unit's filings
+//	q/<filing>                   empty: filings awaiting review
+//	r/<filing>/<revision>        bureaustore.Revision
+//	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
+//	c/<unit>/<seq: 8 bytes BE>   protocol.Change
+//	cs/<unit>                    last seq of the unit's feed (8 bytes BE)
+//	cl/<unit>                    lowest retained seq (8 bytes BE); older cursors reset
+//	up/<unit>/<sha256>           bureaustore.Upload
+//	w/<unit>/<sha256>/<filing>/<revision>  empty: a revision waiting for this attachment
+//
+// The queue index (queue.go) and the similar-projects index (similar.go)
+// describe their own keys.
+const (
+	keyEpoch   = "m/epoch"
+	keySchema  = "m/schema"
+	keyProfile = "m/profile"
+
+	// Schema is the layout version this package reads and writes.
+	Schema = "2"
+)
+
+// Tune changes Badger's options before the store opens (benchmarks).
+type Tune func(badger.Options) badger.Options
+
+// Options configures Open. Zero fields take defaults.
+type Options struct {
+	Logger   *slog.Logger   // nil discards
+	MemTable int64          // Badger memtable size (32 MB); a transaction may hold 15% of it
+	Location *time.Location // the bureau's zone, for the queue's per-day counters (Local)
+	Tune     Tune
+}
+
+// Store is the Badger implementation of bureaustore.Storage.
+type Store struct {
+	db  *badger.DB
+	log *slog.Logger
+	loc *time.Location
+
+	writeMu   sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
+	committer committer  // groups the hot writes (submissions, decisions, uploads) into one commit
+
+	onChange func(units []string)
+}
+
+var _ bureaustore.Storage = (*Store)(nil)
+
+// Open opens (or creates) the store in dir. It fails when Badger cannot
+// open it (badgerutil.DirLocked tells when another process holds it), or
+// the store has another layout.
+func Open(ctx context.Context, dir string, o Options) (*Store, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MemTable <= 0 {
+		o.MemTable = 32 << 20
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	db, err := openBadger(dir, o.MemTable, o.Logger, o.Tune)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}}
+	if _, err := s.loadEpoch(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.newSimilarIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB returns the Badger database, for tests that write what an older
+// bureau would have left.
+func (s *Store) DB() *badger.DB { return s.db }
+
+// Close closes Badger.
+func (s *Store) Close() error { return s.db.Close() }
+
+// OnChange registers fn (see bureaustore.Storage).
+func (s *Store) OnChange(fn func(units []string)) { s.onChange = fn }
+
+func (s *Store) notify(units ...string) {
+	if len(units) > 0 {
+		s.onChange(units)
+	}
+}
+
+// Schema returns the layout version.
+func (s *Store) Schema() string { return Schema }
+
+// CommitStats returns how many group commits the store has run and how
+// many writes they held in all.
+func (s *Store) CommitStats() (groups, writes int64) {
+	s.committer.mu.Lock()
+	defer s.committer.mu.Unlock()
+	return s.committer.groups, s.committer.grouped
+}
+
+// openBadger opens the store in dir with options sized for a server.
+//
+// SyncWrites is on: a receipt lets the client drop the filing from its
+// outbox, so what the receipt acknowledges must survive a power cut, not
+// only a killed process. Each Badger commit then waits for its own fsync;
+// Badger would share one between commits that reach it at the same time,
+// but the store's writers take writeMu, so their commits never do. The
+// store groups them itself instead: the hot writes (submissions,
+// decisions, upload completions) go through commit (commit.go), which
+// runs the writes of every waiting request in one transaction, synced once.
+func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune) (*badger.DB, error) {
+	opts := badger.DefaultOptions(dir).
+		WithLogger(badgerLogger{log}).
+		WithSyncWrites(true).
+		WithNumVersionsToKeep(1).
+		WithValueLogFileSize(256 << 20).
+		WithBlockCacheSize(64 << 20).
+		WithIndexCacheSize(32 << 20).
+		WithMemTableSize(memTable).
+		WithNumCompactors(2)
+	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
+		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
+	}
+	if tune != nil {
+		opts = tune(opts)
+	}
+	db, err := badgerutil.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open badger %s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// Load fills the empty store in dir from a backup stream that Backup
+// wrote (a restore).
+func Load(dir string, r io.Reader) error {
+	db, err := openBadger(dir, 32<<20, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		return err
+	}
+	err = db.Load(r, 256)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Backup writes Badger's backup stream of one snapshot to w.
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	_, err := s.db.Backup(ctxWriter{ctx, w}, 0)
+	return err
+}
+
+// ctxWriter stops a copy when ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// Maintain reclaims value-log space until there is nothing to reclaim or
+// stop closes.
+func (s *Store) Maintain(ctx context.Context, stop <-chan struct{}) error {
+	for s.db.RunValueLogGC(0.5) == nil {
+		select {
+		case <-stop:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+	}
+	return nil
+}
+
+// Epoch returns the store's epoch.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var epoch string
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		epoch, err = getString(txn, []byte(keyEpoch))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+// ResetEpoch gives the store a new epoch.
+func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
+	epoch := randomHex(8)
+	if err := update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set([]byte(keyEpoch), []byte(epoch)) }); err != nil {
+		return "", fmt.Errorf("reset feeds: %w", err)
+	}
+	return epoch, nil
+}
+
+func (s *Store) loadEpoch(ctx context.Context) (string, error) {
+	var epoch string
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte(keyEpoch))
+		if err == nil {
+			if err := item.Value(func(v []byte) error { epoch = string(v); return nil }); err != nil {
+				return err
+			}
+			schema := "1"
+			if item, err := txn.Get([]byte(keySchema)); err == nil {
+				if err := item.Value(func(v []byte) error { schema = string(v); return nil }); err != nil {
+					return err
+				}
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+			if schema != Schema {
+				return fmt.Errorf("store layout %s, this bureau reads layout %s", schema, Schema)
+			}
+			return nil
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		epoch = randomHex(8)
+		if err := txn.Set([]byte(keySchema), []byte(Schema)); err != nil {
+			return err
+		}
+		return txn.Set([]byte(keyEpoch), []byte(epoch))
+	})
+	if err != nil {
+		return "", fmt.Errorf("load epoch: %w", err)
+	}
+	return epoch, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func key(parts ...string) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+func seqKey(unit string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(key("c", unit, ""), seq)
+}
+
+// update runs fn in a read-write transaction of its own, retrying on
+// conflicts: one commit, and with SyncWrites one fsync, per call. Writes on
+// a request's hot path use Store.commit instead.
+func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) error {
+	for i := 0; ; i++ {
+		err := db.Update(fn)
+		if !errors.Is(err, badger.ErrConflict) || i == 9 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// notFound maps Badger's missing key to the seam's ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return fmt.Errorf("%w: %w", bureaustore.ErrNotFound, err)
+	}
+	return err
+}
+
+// getJSON reads the record at k into v. It returns badger.ErrKeyNotFound
+// when there is none.
+func getJSON(txn *badger.Txn, k []byte, v any) error {
+	item, err := txn.Get(k)
+	if err != nil {
+		return err
+	}
+	return decodeItem(item, v)
+}
+
+// decodeItem reads the JSON record of item into v.
+func decodeItem(item *badger.Item, v any) error {
+	return item.Value(func(val []byte) error {
+		if err := json.Unmarshal(val, v); err != nil {
+			return fmt.Errorf("decode %s: %w", item.Key(), err)
+		}
+		return nil
+	})
+}
+
+// setJSON writes v as JSON at k through w (a transaction or a stage).
+func setJSON(w writer, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", k, err)
+	}
+	return w.Set(k, data)
+}
+
+func getString(txn *badger.Txn, k []byte) (string, error) {
+	item, err := txn.Get(k)
+	if err != nil {
+		return "", err
+	}
+	v, err := item.ValueCopy(nil)
+	return string(v), err
+}
+
+func getUint(txn *badger.Txn, k []byte) (uint64, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = item.Value(func(val []byte) error {
+		if len(val) != 8 {
+			return fmt.Errorf("counter %s: %d bytes", k, len(val))
+		}
+		n = binary.BigEndian.Uint64(val)
+		return nil
+	})
+	return n, err
+}
+
+func setUint(txn *badger.Txn, k []byte, n uint64) error {
+	return txn.Set(k, binary.BigEndian.AppendUint64(nil, n))
+}
+
+func exists(txn *badger.Txn, k []byte) (bool, error) {
+	_, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// keysWithPrefix returns the keys under prefix with the prefix cut off,
+// reading keys only.
+func keysWithPrefix(txn *badger.Txn, prefix []byte) []string {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	var out []string
+	for it.Rewind(); it.Valid(); it.Next() {
+		out = append(out, string(it.Item().Key()[len(prefix):]))
+	}
+	return out
+}
+
+// KeysWithPrefix returns the keys of the store under prefix, the prefix
+// cut off (tests of the layout).
+func (s *Store) KeysWithPrefix(prefix string) ([]string, error) {
+	var out []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		out = keysWithPrefix(txn, []byte(prefix))
+		return nil
+	})
+	return out, err
+}
+
+// badgerLogger sends Badger's logs to slog, its chatty info lines as debug.
+type badgerLogger struct{ log *slog.Logger }
+
+func (l badgerLogger) Errorf(f string, a ...any) {
+	l.log.Error(fmt.Sprintf(f, a...), "component", "badger")
+}
+func (l badgerLogger) Warningf(f string, a ...any) {
+	l.log.Warn(fmt.Sprintf(f, a...), "component", "badger")
+}
+func (l badgerLogger) Infof(f string, a ...any) {
+	l.log.Debug(fmt.Sprintf(f, a...), "component", "badger")
+}
+func (l badgerLogger) Debugf(f string, a ...any) {
+	l.log.Debug(fmt.Sprintf(f, a...), "component", "badger")
+}

@@ -1,0 +1,23 @@
+package badgerstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/storetest"
+)
+
+// TestConformance runs the storage seam's conformance suite on Badger.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) bureaustore.Storage {
+		st, err := badgerstore.Open(context.Background(), t.TempDir(), badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}
