@@ -139,3 +139,8 @@ dist-repro:
 dist-ci:
 	bash scripts/dist ci
 	DIST_TARGETS=ci $(GO) test -tags dist -count=1 -v ./scripts/distcheck/
+
+# The bureau's storage seam: the conformance suite (sync/server/storetest)
+# on every implementation in the tree (seconds; also part of `make test`).
+store-conformance:
+	$(GO) test -tags $(TESTTAGS) -count=1 -run 'Conformance' ./sync/server/...

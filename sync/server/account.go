@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,31 +13,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
-type accountRecord struct {
-	ID       string    `json:"id"`
-	Login    string    `json:"login"`
-	Name     string    `json:"name"`
-	Role     app.Role  `json:"role"`
-	UnitID   string    `json:"unit_id,omitempty"`
-	Password string    `json:"password"` // argon2id PHC string
-	Created  time.Time `json:"created"`
-	Disabled bool      `json:"disabled,omitempty"`
-}
-
-type tokenRecord struct {
-	AccountID string    `json:"account_id"`
-	Label     string    `json:"label,omitempty"`
-	Created   time.Time `json:"created"`
-	Expires   time.Time `json:"expires"`
-	Revoked   bool      `json:"revoked,omitempty"`
-}
+// The records of accounts and tokens (see bureaustore).
+type (
+	accountRecord = bureaustore.Account
+	tokenRecord   = bureaustore.Token
+)
 
 // NewAccount is what AddAccount needs. UnitID is required for RoleUnit and
 // must be empty for the bureau's reviewers and admins.
@@ -86,28 +72,7 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 	}
 	rec := accountRecord{ID: uuid.NewString(), Login: n.Login, Name: n.Name, Role: n.Role, UnitID: n.UnitID,
 		Password: s.hashPassword(n.Password), Created: s.Now()}
-	var acct protocol.Account
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		if ok, err := exists(txn, key("al", n.Login)); err != nil || ok {
-			if ok {
-				return app.Errorf(app.ECONFLICT, "登录名“%s”已被使用", n.Login)
-			}
-			return err
-		}
-		var err error
-		if acct, err = s.account(txn, rec); err != nil {
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				return app.Errorf(app.ENOTFOUND, "没有找到单位 %s", n.UnitID)
-			}
-			return err
-		}
-		if err := setJSON(txn, key("a", rec.ID), rec); err != nil {
-			return err
-		}
-		return txn.Set(key("al", n.Login), []byte(rec.ID))
-	})
+	acct, err := s.store.AddAccount(ctx, rec)
 	if err != nil {
 		return protocol.Account{}, fmt.Errorf("add account %s: %w", n.Login, err)
 	}
@@ -126,57 +91,27 @@ func (s *Server) checkPassword(pw, encoded string) bool {
 	return checkPassword(pw, encoded)
 }
 
-// account returns the wire form of rec with its unit's name.
-func (s *Server) account(txn *badger.Txn, rec accountRecord) (protocol.Account, error) {
-	a := protocol.Account{ID: rec.ID, Login: rec.Login, Name: rec.Name, Role: rec.Role, UnitID: rec.UnitID}
-	if rec.UnitID != "" {
-		u, err := s.unit(txn, rec.UnitID)
-		if err != nil {
-			return protocol.Account{}, err
-		}
-		a.UnitName, a.UnitCode = u.Name, u.Code
-	}
-	return a, nil
-}
-
-func (s *Server) accountByLogin(txn *badger.Txn, login string) (accountRecord, error) {
-	var rec accountRecord
-	item, err := txn.Get(key("al", strings.ToLower(strings.TrimSpace(login))))
-	if err != nil {
-		return rec, err
-	}
-	id, err := item.ValueCopy(nil)
-	if err != nil {
-		return rec, err
-	}
-	return rec, getJSON(txn, key("a", string(id)), &rec)
-}
-
 // CreateToken issues a bearer token for login that expires after ttl (the
 // configured login TTL when ttl is 0). It returns the token, which is shown
 // once and stored only hashed. It fails with ENOTFOUND for an unknown login.
 func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duration, label string) (string, time.Time, error) {
-	var tok string
-	var exp time.Time
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		rec, err := s.accountByLogin(txn, login)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "没有账号“%s”", login)
-		}
-		if err != nil {
-			return err
-		}
-		tok, exp, err = s.issue(txn, rec.ID, ttl, label)
-		return err
-	})
+	rec, err := s.store.AccountByLogin(ctx, login)
+	if errors.Is(err, bureaustore.ErrNotFound) {
+		return "", time.Time{}, app.Errorf(app.ENOTFOUND, "没有账号“%s”", login)
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("create token for %s: %w", login, err)
+	}
+	tok, exp, _, err := s.issue(ctx, rec.ID, ttl, label)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("create token for %s: %w", login, err)
 	}
 	return tok, exp, nil
 }
 
-// issue stores a new token for account and returns it.
-func (s *Server) issue(txn *badger.Txn, accountID string, ttl time.Duration, label string) (string, time.Time, error) {
+// issue stores a new token for account and returns it, when it expires
+// and the account's wire form.
+func (s *Server) issue(ctx context.Context, accountID string, ttl time.Duration, label string) (string, time.Time, protocol.Account, error) {
 	if ttl <= 0 {
 		ttl = s.cfg.TokenTTL
 	}
@@ -185,14 +120,11 @@ func (s *Server) issue(txn *badger.Txn, accountID string, ttl time.Duration, lab
 	tok := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.Now()
 	rec := tokenRecord{AccountID: accountID, Label: label, Created: now, Expires: now.Add(ttl)}
-	h := tokenHash(tok)
-	if err := setJSON(txn, key("t", h), rec); err != nil {
-		return "", time.Time{}, err
+	acct, err := s.store.IssueToken(ctx, tokenHash(tok), rec)
+	if err != nil {
+		return "", time.Time{}, protocol.Account{}, err
 	}
-	if err := txn.Set(key("ta", accountID, h), nil); err != nil {
-		return "", time.Time{}, err
-	}
-	return tok, rec.Expires, nil
+	return tok, rec.Expires, acct, nil
 }
 
 func tokenHash(tok string) string {
@@ -212,50 +144,13 @@ func (s *Server) RevokeToken(ctx context.Context, token string) error {
 // revoke marks the token stored under hash revoked. It fails with
 // ENOTFOUND when there is none.
 func (s *Server) revoke(ctx context.Context, hash string) error {
-	return update(ctx, s.db, func(txn *badger.Txn) error {
-		var rec tokenRecord
-		k := key("t", hash)
-		if err := getJSON(txn, k, &rec); errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "没有这个令牌")
-		} else if err != nil {
-			return err
-		}
-		rec.Revoked = true
-		return setJSON(txn, k, rec)
-	})
+	return s.store.RevokeToken(ctx, hash)
 }
 
 // RevokeTokens revokes every token of login and returns how many were live.
 // It fails with ENOTFOUND for an unknown login.
 func (s *Server) RevokeTokens(ctx context.Context, login string) (int, error) {
-	n := 0
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		n = 0
-		acct, err := s.accountByLogin(txn, login)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "没有账号“%s”", login)
-		}
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		for _, h := range keysWithPrefix(txn, key("ta", acct.ID, "")) {
-			var rec tokenRecord
-			if err := getJSON(txn, key("t", h), &rec); err != nil {
-				return err
-			}
-			if !rec.Revoked && rec.Expires.After(now) {
-				n++
-			}
-			if err := txn.Delete(key("t", h)); err != nil {
-				return err
-			}
-			if err := txn.Delete(key("ta", acct.ID, h)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	n, err := s.store.RevokeTokens(ctx, login, s.Now())
 	if err != nil {
 		return 0, fmt.Errorf("revoke tokens of %s: %w", login, err)
 	}
@@ -267,47 +162,7 @@ func (s *Server) RevokeTokens(ctx context.Context, login string) (int, error) {
 // A pruned token is refused as an unknown one, as it was before. It returns
 // how many it deleted, and fails with a wrapped storage error.
 func (s *Server) PruneTokens(ctx context.Context) (int, error) {
-	now := s.Now()
-	var dead [][2]string // token hash, account
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("t", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var rec tokenRecord
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &rec) }); err != nil {
-				return err
-			}
-			if rec.Revoked || !rec.Expires.After(now) {
-				dead = append(dead, [2]string{string(it.Item().Key()[len(opts.Prefix):]), rec.AccountID})
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("prune tokens: %w", err)
-	}
-	total := len(dead)
-	for len(dead) > 0 {
-		n := min(len(dead), 500)
-		err := update(ctx, s.db, func(txn *badger.Txn) error {
-			for _, d := range dead[:n] {
-				if err := txn.Delete(key("t", d[0])); err != nil {
-					return err
-				}
-				if err := txn.Delete(key("ta", d[1], d[0])); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, fmt.Errorf("prune tokens: %w", err)
-		}
-		dead = dead[n:]
-	}
-	return total, nil
+	return s.store.PruneTokens(ctx, s.Now())
 }
 
 // caller is who made a request.
@@ -333,26 +188,9 @@ func (s *Server) byToken(tok string) (*caller, error) {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
 	c := &caller{tokenHash: tokenHash(tok)}
-	err := s.db.View(func(txn *badger.Txn) error {
-		var t tokenRecord
-		if err := getJSON(txn, key("t", c.tokenHash), &t); err != nil {
-			return err
-		}
-		if t.Revoked || !s.Now().Before(t.Expires) {
-			return badger.ErrKeyNotFound
-		}
-		var rec accountRecord
-		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
-			return err
-		}
-		if rec.Disabled {
-			return badger.ErrKeyNotFound
-		}
-		var err error
-		c.Account, err = s.account(txn, rec)
-		return err
-	})
-	if errors.Is(err, badger.ErrKeyNotFound) {
+	var err error
+	c.Account, err = s.store.TokenAccount(context.Background(), c.tokenHash, s.Now())
+	if errors.Is(err, bureaustore.ErrNotFound) {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "登录已失效，请重新登录")
 	}
 	if err != nil {

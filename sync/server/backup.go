@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,7 +17,8 @@ import (
 	"time"
 
 	"egovdesk/app"
-	"egovdesk/app/store"
+	"egovdesk/internal/badgerutil"
+	"egovdesk/sync/server/badgerstore"
 )
 
 // A backup is a zip file:
@@ -58,7 +58,7 @@ func (s *Server) Backup(ctx context.Context, w io.Writer) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
 	}
-	if _, err := s.db.Backup(ctxWriter{ctx, sw}, 0); err != nil {
+	if err := s.store.Backup(ctx, ctxWriter{ctx, sw}); err != nil {
 		return 0, fmt.Errorf("backup store: %w", err)
 	}
 	n := 0
@@ -99,7 +99,7 @@ func (s *Server) Backup(ctx context.Context, w io.Writer) (int, error) {
 		return n, fmt.Errorf("backup: %w", err)
 	}
 	if err := json.NewEncoder(mw).Encode(backupManifest{Format: backupFormat, Created: started,
-		StoreSchema: storeSchema, Attachments: n}); err != nil {
+		StoreSchema: s.store.Schema(), Attachments: n}); err != nil {
 		return n, fmt.Errorf("backup: %w", err)
 	}
 	if err := zw.Close(); err != nil {
@@ -149,8 +149,8 @@ func Restore(ctx context.Context, from, dir string) (int, error) {
 	if man.Format != backupFormat || storeFile == nil {
 		return 0, fmt.Errorf("restore: %s is not a bureau backup (%q)", from, man.Format)
 	}
-	if man.StoreSchema != storeSchema {
-		return 0, fmt.Errorf("restore: the backup has store layout %s, this bureau reads layout %s", man.StoreSchema, storeSchema)
+	if man.StoreSchema != badgerstore.Schema {
+		return 0, fmt.Errorf("restore: the backup has store layout %s, this bureau reads layout %s", man.StoreSchema, badgerstore.Schema)
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return 0, fmt.Errorf("restore: %s is not empty; restore into a new directory", dir)
@@ -161,17 +161,10 @@ func Restore(ctx context.Context, from, dir string) (int, error) {
 	if err := os.MkdirAll(files, 0o750); err != nil {
 		return 0, fmt.Errorf("restore: %w", err)
 	}
-	db, err := openBadger(filepath.Join(dir, "badger"), 32<<20, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return 0, fmt.Errorf("restore: %w", err)
-	}
 	rc, err := storeFile.Open()
 	if err == nil {
-		err = db.Load(rc, 256)
+		err = badgerstore.Load(filepath.Join(dir, "badger"), rc)
 		rc.Close()
-	}
-	if cerr := db.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		return 0, fmt.Errorf("restore store: %w", err)
@@ -203,11 +196,11 @@ func Restore(ctx context.Context, from, dir string) (int, error) {
 		n++
 	}
 	for d := range dirs {
-		if err := store.SyncDir(d); err != nil {
+		if err := badgerutil.SyncDir(d); err != nil {
 			return n, fmt.Errorf("restore: %w", err)
 		}
 	}
-	if err := store.SyncDir(files); err != nil {
+	if err := badgerutil.SyncDir(files); err != nil {
 		return n, fmt.Errorf("restore: %w", err)
 	}
 	if man.Attachments != n {

@@ -11,10 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // handleSubmitBatch receives up to protocol.MaxBatch revisions in one
@@ -60,7 +59,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	now := s.Now()
 	profile := s.profile.Load()
 	results := make([]protocol.BatchResult, len(reqs))
-	subs := make([]*submission, len(reqs)) // nil where the check refused the request
+	subs := make([]*bureaustore.Submission, len(reqs)) // nil where the check refused the request
 	// Decoding the bodies and the content rules are most of the work, and
 	// need no lock: spread them over the cores.
 	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+15)/16)
@@ -77,7 +76,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 					results[i] = refused(reqs[i], err)
 					continue
 				}
-				subs[i] = &submission{req: reqs[i], body: body, invalid: app.CheckBody(body, profile, now)}
+				subs[i] = &bureaustore.Submission{Request: reqs[i], Body: body, Invalid: app.CheckBody(body, profile, now)}
 			}
 		})
 	}
@@ -145,57 +144,28 @@ func checkBatchIDs(req protocol.SubmitRequest) error {
 	return p.Err()
 }
 
-// applyBatch applies subs in order in one transaction, writing each result
-// into out (entries of nil subs are left alone), through the group commit:
-// the transaction may also hold other requests' writes, and applyBatch
-// returns once it is synced. A submission the bureau refuses leaves no
-// write behind: each one's writes are staged and reach the transaction only
-// once it has gone through. When the transaction grows too big for Badger,
-// the batch is split in halves, each committed on its own. Callers must not
-// hold writeMu. It fails only with a storage error; then nothing of the
-// failing part is stored.
-func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*submission, out []protocol.BatchResult, now time.Time) error {
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		var st stage
-		for i, sub := range subs {
-			if sub == nil {
-				continue
-			}
-			st.writes = st.writes[:0] // flush copied the last one's into txn
-			rc, created, err := s.apply(txn, &st, c, *sub, now)
-			if err != nil {
-				if !isRefusal(err) {
-					return err
-				}
-				out[i] = refused(sub.req, err)
-				continue
-			}
-			if err := st.flush(txn); err != nil {
-				return err
-			}
-			out[i] = protocol.BatchResult{Status: http.StatusOK, Receipt: &rc}
-			if created {
-				out[i].Status = http.StatusCreated
-			}
-		}
-		return nil
-	})
-	if errors.Is(err, badger.ErrTxnTooBig) && len(subs) > 1 {
-		mid := len(subs) / 2
-		if err := s.applyBatch(ctx, c, subs[:mid], out[:mid], now); err != nil {
-			return err
-		}
-		return s.applyBatch(ctx, c, subs[mid:], out[mid:], now)
+// applyBatch has the store apply subs in order, writing each result into
+// out (entries of nil subs are left alone): exactly once, each refusal
+// leaving nothing stored, durable when it returns (the store's group
+// commit may share the commit with other requests' writes). It fails only
+// with a storage error; then nothing of the failing part is stored.
+func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*bureaustore.Submission, out []protocol.BatchResult, now time.Time) error {
+	res, err := s.store.Submit(ctx, bureaustore.Actor{UnitID: c.UnitID, Name: c.Name}, now, subs)
+	if err != nil {
+		return err
 	}
-	return err
-}
-
-// isRefusal reports whether err is the bureau's answer about a submission
-// (a problem or an *app.Error with a code the client sees) rather than a
-// fault of the store.
-func isRefusal(err error) bool {
-	var p *protocol.Problem
-	return errors.As(err, &p) || app.ErrorCode(err) != app.EINTERNAL
+	for i, sub := range subs {
+		switch r := res[i]; {
+		case sub == nil:
+		case r.Err != nil:
+			out[i] = refused(sub.Request, r.Err)
+		case r.Created:
+			out[i] = protocol.BatchResult{Status: http.StatusCreated, Receipt: &r.Receipt}
+		default:
+			out[i] = protocol.BatchResult{Status: http.StatusOK, Receipt: &r.Receipt}
+		}
+	}
+	return nil
 }
 
 // refused returns the result of a refused submission: the problem the single
@@ -207,51 +177,4 @@ func refused(req protocol.SubmitRequest, err error) protocol.BatchResult {
 	}
 	p.Instance = protocol.Path(protocol.PathRevision, req.FilingID, req.RevisionID)
 	return protocol.BatchResult{Status: p.Status, Problem: p}
-}
-
-// writer is where a submission's writes go: the transaction itself, or a
-// stage that holds them until the submission has gone through.
-type writer interface {
-	Set(k, v []byte) error
-	Delete(k []byte) error
-}
-
-// stage holds the writes of one submission of a batch, so that a
-// submission refused half-way leaves nothing in the transaction it shares
-// with the others. Reads go to the transaction, which holds the writes of
-// the submissions before it; a submission never reads its own writes.
-type stage struct{ writes []stagedWrite }
-
-type stagedWrite struct {
-	k, v []byte
-	del  bool
-}
-
-// Set stages k = v; it never fails.
-func (s *stage) Set(k, v []byte) error {
-	s.writes = append(s.writes, stagedWrite{k: k, v: v})
-	return nil
-}
-
-// Delete stages the deletion of k; it never fails.
-func (s *stage) Delete(k []byte) error {
-	s.writes = append(s.writes, stagedWrite{k: k, del: true})
-	return nil
-}
-
-// flush applies the staged writes to txn in order. It fails with Badger's
-// error, badger.ErrTxnTooBig among them.
-func (s *stage) flush(txn *badger.Txn) error {
-	for _, w := range s.writes {
-		var err error
-		if w.del {
-			err = txn.Delete(w.k)
-		} else {
-			err = txn.Set(w.k, w.v)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -3,20 +3,14 @@ package server
 import (
 	"context"
 	"encoding/base64"
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-	"github.com/google/uuid"
-
-	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // feeds wakes the long polls of a unit when a change for it is committed.
@@ -70,24 +64,6 @@ func (f *feeds) notify(units ...string) {
 			delete(f.wake, u)
 		}
 	}
-}
-
-// appendChange adds c to the unit's feed with the next sequence number.
-// Callers hold writeMu and notify the unit after the commit.
-func appendChange(txn *badger.Txn, unit string, c protocol.Change) error {
-	seq, err := getUint(txn, key("cs", unit))
-	if err != nil {
-		return err
-	}
-	seq++
-	c.Seq = seq
-	if c.ID == "" {
-		c.ID = uuid.NewString()
-	}
-	if err := setJSON(txn, seqKey(unit, seq), c); err != nil {
-		return err
-	}
-	return setUint(txn, key("cs", unit), seq)
 }
 
 // cursor is the position in one unit's feed of one store. On the wire it is
@@ -152,50 +128,23 @@ func parseLimit(v string) (int, error) {
 // retention) answers Reset with a cursor at the head.
 func (s *Server) Changes(ctx context.Context, unit, after string, limit int) (protocol.ChangesResponse, error) {
 	resp := protocol.ChangesResponse{Changes: []protocol.Change{}}
-	epoch := *s.epoch.Load()
-	err := s.db.View(func(txn *badger.Txn) error {
-		head, err := getUint(txn, key("cs", unit))
-		if err != nil {
-			return err
+	q := bureaustore.ChangesQuery{Unit: unit, Limit: limit}
+	if after != "" {
+		c, ok := parseCursor(after)
+		q.HasCursor, q.Epoch, q.Seq = true, c.epoch, c.seq
+		if !ok || c.unit != unit {
+			q.Epoch = "" // no store's epoch: Reset
 		}
-		low, err := getUint(txn, key("cl", unit))
-		if err != nil {
-			return err
-		}
-		from := low
-		if after != "" {
-			c, ok := parseCursor(after)
-			if !ok || c.epoch != epoch || c.unit != unit || c.seq > head || c.seq < low {
-				resp.Reset = true
-				resp.Cursor = cursor{epoch, unit, head}.String()
-				return nil
-			}
-			from = c.seq
-		}
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("c", unit, "")
-		opts.PrefetchSize = min(limit, 100)
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		last := from
-		for it.Seek(seqKey(unit, from+1)); it.ValidForPrefix(opts.Prefix); it.Next() {
-			if len(resp.Changes) == limit {
-				resp.More = true
-				break
-			}
-			var ch protocol.Change
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &ch) }); err != nil {
-				return fmt.Errorf("decode change: %w", err)
-			}
-			resp.Changes = append(resp.Changes, ch)
-			last = binary.BigEndian.Uint64(it.Item().Key()[len(opts.Prefix):])
-		}
-		resp.Cursor = cursor{epoch, unit, last}.String()
-		return nil
-	})
-	if err != nil {
-		return resp, fmt.Errorf("changes of %s: %w", unit, err)
 	}
+	p, err := s.store.Changes(ctx, q)
+	if err != nil {
+		return resp, err
+	}
+	if p.Changes != nil {
+		resp.Changes = p.Changes
+	}
+	resp.More, resp.Reset = p.More, p.Reset
+	resp.Cursor = cursor{p.Epoch, unit, p.Last}.String()
 	return resp, nil
 }
 
@@ -249,97 +198,14 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller
 // feed and returns how many it deleted. Cursors into the pruned range get
 // Reset on their next pull.
 func (s *Server) PruneChanges(ctx context.Context, before time.Time) (int, error) {
-	units, err := s.Units(ctx)
-	if err != nil {
-		return 0, err
-	}
-	total := 0
-	for _, u := range units {
-		for {
-			n, done, err := s.pruneBatch(ctx, u.ID, before)
-			total += n
-			if err != nil {
-				return total, fmt.Errorf("prune changes of %s: %w", u.ID, err)
-			}
-			if done {
-				break
-			}
-		}
-	}
-	return total, nil
-}
-
-func (s *Server) pruneBatch(ctx context.Context, unit string, before time.Time) (n int, done bool, err error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	err = update(ctx, s.db, func(txn *badger.Txn) error {
-		n, done = 0, true
-		low, err := getUint(txn, key("cl", unit))
-		if err != nil {
-			return err
-		}
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("c", unit, "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		var dead [][]byte
-		for it.Seek(seqKey(unit, low+1)); it.ValidForPrefix(opts.Prefix); it.Next() {
-			if len(dead) == 1000 {
-				done = false
-				break
-			}
-			var ch protocol.Change
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &ch) }); err != nil {
-				return err
-			}
-			if !ch.At.Before(before) {
-				break
-			}
-			dead = append(dead, it.Item().KeyCopy(nil))
-			low = ch.Seq
-		}
-		for _, k := range dead {
-			if err := txn.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(dead)
-		return setUint(txn, key("cl", unit), low)
-	})
-	return n, done, err
+	return s.store.PruneChanges(ctx, before)
 }
 
 // broadcast appends c to the feed of each unit (all units when units is
-// nil) in one transaction and wakes their long polls.
+// nil) in one transaction; the store wakes their long polls.
 func (s *Server) broadcast(ctx context.Context, units []string, c protocol.Change) (int, error) {
-	s.writeMu.Lock()
-	var woken []string
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		list := units
-		if list == nil {
-			list = keysWithPrefix(txn, key("u", ""))
-		}
-		for _, u := range list {
-			if ok, err := exists(txn, key("u", u)); err != nil {
-				return err
-			} else if !ok {
-				return app.Errorf(app.ENOTFOUND, "没有找到单位 %s", u)
-			}
-			ch := c
-			ch.ID = uuid.NewString()
-			if err := appendChange(txn, u, ch); err != nil {
-				return err
-			}
-		}
-		woken = list
-		return nil
-	})
-	s.writeMu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	s.feeds.notify(woken...)
-	return len(woken), nil
+	woken, err := s.store.Broadcast(ctx, units, c)
+	return len(woken), err
 }
 
 // ResetFeeds makes every client's change cursor unusable, so that each
@@ -350,10 +216,5 @@ func (s *Server) broadcast(ctx context.Context, units []string, c protocol.Chang
 // of the restored feed. The feeds keep their changes; only their epoch,
 // which every cursor carries, changes. It returns the new epoch.
 func (s *Server) ResetFeeds(ctx context.Context) (string, error) {
-	epoch := randomHex(8)
-	if err := update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set([]byte(keyEpoch), []byte(epoch)) }); err != nil {
-		return "", fmt.Errorf("reset feeds: %w", err)
-	}
-	s.epoch.Store(&epoch)
-	return epoch, nil
+	return s.store.ResetEpoch(ctx)
 }

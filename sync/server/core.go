@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/console"
@@ -61,16 +59,7 @@ func (c core) Login(ctx context.Context, r *http.Request, login, password string
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
 	}
-	var tok string
-	var acct protocol.Account
-	err = update(ctx, s.db, func(txn *badger.Txn) error {
-		var err error
-		if acct, err = s.account(txn, rec); err != nil {
-			return err
-		}
-		tok, _, err = s.issue(txn, rec.ID, consoleSessionTTL, "console from "+ip)
-		return err
-	})
+	tok, _, acct, err := s.issue(ctx, rec.ID, consoleSessionTTL, "console from "+ip)
 	if err != nil {
 		return "", protocol.Account{}, 0, fmt.Errorf("console login: %w", err)
 	}
@@ -110,17 +99,15 @@ func (c core) Overview(ctx context.Context, token string) (console.Overview, err
 	if _, err := c.reviewer(token); err != nil {
 		return console.Overview{}, err
 	}
-	if err := c.s.rebuildQueueIndex(); err != nil {
-		return console.Overview{}, err
-	}
-	return c.s.queueOverview(c.s.reviewDue())
+	return c.s.store.QueueOverview(ctx, c.s.queueRules())
 }
 
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return console.QueuePage{}, err
 	}
-	return c.s.reviewQueue(q, nil)
+	res, err := c.s.reviewQueue(ctx, q)
+	return res.Page, err
 }
 
 func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDetail, error) {
@@ -128,39 +115,28 @@ func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDeta
 	if err != nil {
 		return protocol.FilingDetail{}, err
 	}
-	return c.s.detail(id, who)
+	return c.s.detail(ctx, id, who)
 }
 
 func (c core) Similar(ctx context.Context, token, id string) ([]console.SimilarItem, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, err
 	}
-	if err := c.s.rebuildSimilarIndex(); err != nil {
-		return nil, err
-	}
-	return c.s.similar(id)
+	return c.s.store.Similar(ctx, id)
 }
 
 func (c core) RevisionBody(ctx context.Context, token, id, rid string) ([]byte, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, err
 	}
-	var body []byte
-	err := c.s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(key("rb", id, rid))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return notFound()
+	v, err := c.s.store.Revision(ctx, id, rid)
+	if err != nil || v.RevisionID != rid { // rid is an ID, not a number
+		if err == nil {
+			err = notFound()
 		}
-		if err != nil {
-			return err
-		}
-		body, err = item.ValueCopy(nil)
-		return err
-	})
-	if err != nil {
 		return nil, fmt.Errorf("revision %s/%s: %w", id, rid, err)
 	}
-	return body, nil
+	return v.Body, nil
 }
 
 func (c core) Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, rid string, transitions int) (protocol.DecisionResponse, error) {
@@ -178,14 +154,11 @@ func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attach
 	if !app.ValidSHA256(sum) {
 		return app.Attachment{}, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "材料没有这个附件")
 	}
-	var fr filingRecord
-	err := c.s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("f", id), &fr) })
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return app.Attachment{}, nil, time.Time{}, notFound()
-	}
+	v, err := c.s.store.Filing(ctx, "", id)
 	if err != nil {
 		return app.Attachment{}, nil, time.Time{}, fmt.Errorf("attachment of %s: %w", id, err)
 	}
+	fr := v.Filing
 	i := slices.IndexFunc(fr.Filing.Attachments, func(a app.Attachment) bool { return a.SHA256 == sum })
 	if i < 0 {
 		return app.Attachment{}, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "材料没有这个附件")

@@ -1,55 +1,65 @@
 package server
 
-import "github.com/dgraph-io/badger/v4"
+import (
+	"github.com/dgraph-io/badger/v4"
 
-// DropQueueIndex deletes the console's queue index and its marker, as in a
-// store written before the index existed.
-func DropQueueIndex(tb interface{ Fatal(...any) }, s *Server) {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		for _, p := range []string{"qx/", "qxp/", "qc/"} {
-			for _, k := range keysWithPrefix(txn, []byte(p)) {
-				if err := txn.Delete([]byte(p + k)); err != nil {
+	"egovdesk/sync/server/badgerstore"
+)
+
+// badgerDB is the Badger database of s's default store.
+func badgerDB(s *Server) *badger.DB { return s.store.(*badgerstore.Store).DB() }
+
+// dropKeys deletes the keys under each prefix and then the keys named in
+// del, and sets the keys of set, in one transaction.
+func dropKeys(tb interface{ Fatal(...any) }, s *Server, prefixes []string, del []string, set map[string]string) {
+	err := badgerDB(s).Update(func(txn *badger.Txn) error {
+		for _, p := range prefixes {
+			opts := badger.DefaultIteratorOptions
+			opts.PrefetchValues = false
+			opts.Prefix = []byte(p)
+			it := txn.NewIterator(opts)
+			var ks [][]byte
+			for it.Rewind(); it.Valid(); it.Next() {
+				ks = append(ks, it.Item().KeyCopy(nil))
+			}
+			it.Close()
+			for _, k := range ks {
+				if err := txn.Delete(k); err != nil {
 					return err
 				}
 			}
 		}
-		return txn.Delete([]byte(keyQueueIndex))
+		for _, k := range del {
+			if err := txn.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+		for k, v := range set {
+			if err := txn.Set([]byte(k), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// DropQueueIndex deletes the console's queue index and its marker, as in a
+// store written before the index existed.
+func DropQueueIndex(tb interface{ Fatal(...any) }, s *Server) {
+	dropKeys(tb, s, []string{"qx/", "qxp/", "qc/"}, []string{"m/queueindex"}, nil)
 }
 
 // DropSimilarIndex deletes the similar-projects index and its marker, as
 // in a store written before the index existed.
 func DropSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		for _, p := range []string{"sg/", "sgn/", "sgp/"} {
-			for _, k := range keysWithPrefix(txn, []byte(p)) {
-				if err := txn.Delete([]byte(p + k)); err != nil {
-					return err
-				}
-			}
-		}
-		return txn.Delete([]byte(keySimilarIndex))
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dropKeys(tb, s, []string{"sg/", "sgn/", "sgp/"}, []string{"m/similarindex"}, nil)
 }
 
 // MarkQueueIndexVersion1 marks the queue index as written by a bureau
 // before its counters, which kept no qc/ keys.
 func MarkQueueIndexVersion1(tb interface{ Fatal(...any) }, s *Server) {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		for _, k := range keysWithPrefix(txn, []byte("qc/")) {
-			if err := txn.Delete([]byte("qc/" + k)); err != nil {
-				return err
-			}
-		}
-		return txn.Set([]byte(keyQueueIndex), []byte("1"))
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	dropKeys(tb, s, []string{"qc/"}, nil, map[string]string{"m/queueindex": "1"})
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sync"
@@ -16,18 +17,16 @@ func SetMemTableSize(cfg *Config, n int64) { cfg.memTable = n }
 // ForgetUploadHash drops the SHA-256 state kept in the record of unit's
 // upload of sum, as a record written before the bureau kept one would be.
 func ForgetUploadHash(tb interface{ Fatal(...any) }, s *Server, unit, sum string) {
-	err := s.db.Update(func(txn *badger.Txn) error {
-		var up uploadRecord
-		if err := getJSON(txn, key("up", unit, sum), &up); err != nil {
-			return err
-		}
-		if len(up.Hash) == 0 || up.HashedTo != up.Offset {
-			return fmt.Errorf("no hash state for offset %d: %+v", up.Offset, up)
-		}
-		up.Hash, up.HashedTo = nil, 0
-		return setJSON(txn, key("up", unit, sum), up)
-	})
+	ctx := context.Background()
+	up, err := s.store.Upload(ctx, unit, sum)
 	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(up.Hash) == 0 || up.HashedTo != up.Offset {
+		tb.Fatal(fmt.Errorf("no hash state for offset %d: %+v", up.Offset, up))
+	}
+	up.Hash, up.HashedTo = nil, 0
+	if err := s.store.PutUpload(ctx, unit, sum, up); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -63,7 +62,9 @@ func ParkedPolls(s *Server, unit string) int { return s.feeds.waiting(unit) }
 
 // CommitGroups returns how many group commits s has run and how many
 // writes they held in all.
-func CommitGroups(s *Server) (groups, writes int64) { return s.commitStats() }
+func CommitGroups(s *Server) (groups, writes int64) {
+	return s.store.(interface{ CommitStats() (int64, int64) }).CommitStats()
+}
 
 // TuneBadger makes the bureau opened with cfg use memtables of memTable
 // bytes, numMemtables of them, and start compacting level 0 at l0 tables

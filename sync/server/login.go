@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -11,10 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // handleLogin checks a login and password and issues a token. Repeated
@@ -48,14 +48,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	}
 
 	var resp protocol.LoginResponse
-	err = update(r.Context(), s.db, func(txn *badger.Txn) error {
-		var err error
-		if resp.Account, err = s.account(txn, rec); err != nil {
-			return err
-		}
-		resp.Token, resp.Expires, err = s.issue(txn, rec.ID, 0, "login from "+ip)
-		return err
-	})
+	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec.ID, 0, "login from "+ip)
 	if err != nil {
 		return err
 	}
@@ -76,13 +69,9 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 		secs := int(math.Ceil(d.Seconds()))
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
-	err = s.db.View(func(txn *badger.Txn) error {
-		var err error
-		rec, err = s.accountByLogin(txn, login)
-		return err
-	})
+	rec, err = s.store.AccountByLogin(context.Background(), login)
 	found := err == nil
-	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	if err != nil && !errors.Is(err, bureaustore.ErrNotFound) {
 		return rec, 0, err
 	}
 	hash := s.dummyHash()

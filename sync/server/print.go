@@ -1,15 +1,12 @@
 package server
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
 	"egovdesk/app/paper"
@@ -45,49 +42,31 @@ func (s *Server) verify(text string) (protocol.Verification, error) {
 		return protocol.Verification{}, err
 	}
 	var v protocol.Verification
-	err = s.db.View(func(txn *badger.Txn) error {
-		digestDiffers := 0
-		for _, k := range keysWithPrefix(txn, key("r", "")) {
-			i := strings.LastIndexByte(k, '/')
-			if i < 0 || app.CodeID(k[i+1:]) != code.RevisionID {
-				continue
-			}
-			fid, rid := k[:i], k[i+1:]
-			var rec revisionRecord
-			if err := getJSON(txn, key("r", fid, rid), &rec); err != nil {
-				return err
-			}
-			if rec.Receipt.Revision != code.Revision {
-				continue
-			}
-			if !code.Matches(rid, rec.Receipt.Revision, rec.Receipt.BodySHA256) {
-				digestDiffers = rec.Receipt.Revision
-				continue
-			}
-			var fr filingRecord
-			if err := getJSON(txn, key("f", fid), &fr); err != nil {
-				return err
-			}
-			u, err := s.unit(txn, fr.Filing.UnitID)
-			if err != nil {
-				return err
-			}
-			v = protocol.Verification{Code: code.String(), FilingID: fid, Kind: fr.Filing.Kind, Title: fr.Title,
-				UnitID: u.ID, UnitName: u.Name, Revision: rec.Receipt.Revision, RevisionID: rid,
-				BodySHA256: rec.Receipt.BodySHA256, ReceivedAt: rec.Receipt.ReceivedAt,
-				Current: fr.Filing.Revision.ID == rid, CurrentRevision: fr.Filing.Revision.Number,
-				CurrentRevisionID: fr.Filing.Revision.ID, Status: fr.Filing.Status}
-			return nil
-		}
-		if digestDiffers > 0 {
-			return app.Errorf(app.ENOTFOUND, "核验码 %s 与数管局收到的第 %d 版正文摘要不符：纸质件与电子件不一致，请以电子件为准并核查纸质件", code, digestDiffers)
-		}
-		return app.Errorf(app.ENOTFOUND, "核验码 %s 不对应数管局收到的任何材料：请核对核验码，或该纸质件不是报送的版本", code)
-	})
+	revs, err := s.store.RevisionsByCode(context.Background(), code.RevisionID)
 	if err != nil {
 		return protocol.Verification{}, fmt.Errorf("verify %s: %w", code, err)
 	}
-	return v, nil
+	digestDiffers := 0
+	for _, r := range revs {
+		rec, rid, fr, u := r.Revision, r.RevisionID, r.Filing, r.Unit
+		if rec.Receipt.Revision != code.Revision {
+			continue
+		}
+		if !code.Matches(rid, rec.Receipt.Revision, rec.Receipt.BodySHA256) {
+			digestDiffers = rec.Receipt.Revision
+			continue
+		}
+		v = protocol.Verification{Code: code.String(), FilingID: fr.Filing.ID, Kind: fr.Filing.Kind, Title: fr.Title,
+			UnitID: u.ID, UnitName: u.Name, Revision: rec.Receipt.Revision, RevisionID: rid,
+			BodySHA256: rec.Receipt.BodySHA256, ReceivedAt: rec.Receipt.ReceivedAt,
+			Current: fr.Filing.Revision.ID == rid, CurrentRevision: fr.Filing.Revision.Number,
+			CurrentRevisionID: fr.Filing.Revision.ID, Status: fr.Filing.Status}
+		return v, nil
+	}
+	if digestDiffers > 0 {
+		return v, app.Errorf(app.ENOTFOUND, "核验码 %s 与数管局收到的第 %d 版正文摘要不符：纸质件与电子件不一致，请以电子件为准并核查纸质件", code, digestDiffers)
+	}
+	return v, app.Errorf(app.ENOTFOUND, "核验码 %s 不对应数管局收到的任何材料：请核对核验码，或该纸质件不是报送的版本", code)
 }
 
 // handleReviewPDF prints one received revision of a filing, with its
@@ -120,53 +99,11 @@ type printed struct {
 // number — as received, with its verification code. The API and the
 // review console both serve it.
 func (s *Server) printRevision(fid, rev string) (printed, error) {
-	var (
-		rec  revisionRecord
-		fr   filingRecord
-		rid  string
-		data []byte
-	)
-	err := s.db.View(func(txn *badger.Txn) error {
-		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
-			return notFound()
-		} else if err != nil {
-			return err
-		}
-		err := getJSON(txn, key("r", fid, rev), &rec)
-		switch {
-		case err == nil:
-			rid = rev
-		case !errors.Is(err, badger.ErrKeyNotFound):
-			return err
-		default:
-			n, convErr := strconv.Atoi(rev)
-			if convErr != nil {
-				return app.Errorf(app.ENOTFOUND, "材料没有版本 %s", rev)
-			}
-			for _, id := range keysWithPrefix(txn, key("r", fid, "")) {
-				var cand revisionRecord
-				if err := getJSON(txn, key("r", fid, id), &cand); err != nil {
-					return err
-				}
-				if cand.Receipt.Revision == n {
-					rec, rid = cand, id
-					break
-				}
-			}
-			if rid == "" {
-				return app.Errorf(app.ENOTFOUND, "材料没有第 %d 版", n)
-			}
-		}
-		item, err := txn.Get(key("rb", fid, rid))
-		if err != nil {
-			return err
-		}
-		data, err = item.ValueCopy(nil)
-		return err
-	})
+	v, err := s.store.Revision(context.Background(), fid, rev)
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rev, err)
 	}
+	rec, fr, rid, data := v.Revision, v.Filing, v.RevisionID, v.Body
 	body, err := app.DecodeBody(data)
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rid, err)

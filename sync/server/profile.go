@@ -7,21 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // profileRecord is the bureau's rule profile file as it was set.
-type profileRecord struct {
-	ID      string          `json:"id"`
-	Version string          `json:"version"`
-	Updated time.Time       `json:"updated"`
-	Data    json.RawMessage `json:"data"`
-}
+type profileRecord = bureaustore.Profile
 
 // SetProfile makes the profile file data (read from name, e.g.
 // "huoqiu.json") the bureau's rule profile, checked by app.LoadProfile, and
@@ -43,26 +36,20 @@ func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (prot
 		return s.profileDocument(ctx)
 	}
 	rec := profileRecord{ID: prof.ID, Version: prof.Version, Updated: s.Now(), Data: canon}
-	s.writeMu.Lock()
-	err = update(ctx, s.db, func(txn *badger.Txn) error { return setJSON(txn, []byte(keyProfile), rec) })
-	s.writeMu.Unlock()
+	err = s.store.SetProfile(ctx, rec, protocol.Change{Type: protocol.ChangeProfile, At: rec.Updated,
+		ProfileID: prof.ID, ProfileVersion: prof.Version})
 	if err != nil {
 		return protocol.ProfileDocument{}, fmt.Errorf("set profile %s: %w", name, err)
 	}
 	s.profile.Store(prof)
-	if _, err := s.broadcast(ctx, nil, protocol.Change{Type: protocol.ChangeProfile, At: rec.Updated,
-		ProfileID: prof.ID, ProfileVersion: prof.Version}); err != nil {
-		return protocol.ProfileDocument{}, fmt.Errorf("announce profile %s: %w", name, err)
-	}
 	return document(rec), nil
 }
 
 // loadProfile reads the stored profile into memory at Open. A stored file
 // the current rules no longer accept is logged and ignored.
-func (s *Server) loadProfile() error {
-	var rec profileRecord
-	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, []byte(keyProfile), &rec) })
-	if errors.Is(err, badger.ErrKeyNotFound) {
+func (s *Server) loadProfile(ctx context.Context) error {
+	rec, err := s.store.Profile(ctx)
+	if errors.Is(err, bureaustore.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -80,9 +67,8 @@ func (s *Server) loadProfile() error {
 // profileDocument returns the bureau's profile document. It fails with ENOTFOUND
 // when none has been set.
 func (s *Server) profileDocument(ctx context.Context) (protocol.ProfileDocument, error) {
-	var rec profileRecord
-	err := s.db.View(func(txn *badger.Txn) error { return getJSON(txn, []byte(keyProfile), &rec) })
-	if errors.Is(err, badger.ErrKeyNotFound) {
+	rec, err := s.store.Profile(ctx)
+	if errors.Is(err, bureaustore.ErrNotFound) {
 		return protocol.ProfileDocument{}, app.Errorf(app.ENOTFOUND, "数管局尚未设置规则配置，请联系数管局管理员")
 	}
 	if err != nil {

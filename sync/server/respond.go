@@ -14,6 +14,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // writeJSON sends v with status.
@@ -41,6 +42,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &p):
 	case errors.As(err, &mb):
 		p = protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("请求内容超过上限（%d 字节）", mb.Limit))
+	case app.ErrorCode(err) == app.EINTERNAL && storeProblem(err) != nil:
+		p = storeProblem(err)
+		if p.Status >= 500 {
+			s.log.Error("store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
 	case app.ErrorCode(err) == app.EINTERNAL && noSpace(err):
 		s.log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
 		errors.As(diskFull(), &p)
@@ -203,4 +209,20 @@ func jsonWhere(err error) string {
 		return "内容不完整"
 	}
 	return "格式错误"
+}
+
+// storeProblem maps a bare sentinel error of the store (one without the
+// bureau's own message) to its problem, or returns nil for any other error.
+func storeProblem(err error) *protocol.Problem {
+	switch {
+	case errors.Is(err, bureaustore.ErrUnavailable):
+		return protocol.NewProblem(app.EUNAVAILABLE, "数管局服务器的存储暂时不可用；已收到的材料不受影响，请稍后重试")
+	case errors.Is(err, bureaustore.ErrNotFound):
+		return protocol.NewProblem(app.ENOTFOUND, "没有找到")
+	case errors.Is(err, bureaustore.ErrConflict), errors.Is(err, bureaustore.ErrDuplicate):
+		return protocol.NewProblem(app.ECONFLICT, "已由他人更改，请刷新后再试")
+	case errors.Is(err, bureaustore.ErrInvalid):
+		return protocol.NewProblem(app.EINVALID, "请求无效")
+	}
+	return nil
 }

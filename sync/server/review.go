@@ -14,10 +14,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -33,19 +32,13 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 		return err
 	}
 	page := protocol.QueuePage{Filings: []protocol.FilingSummary{}}
-	_, err = s.reviewQueue(q, func(txn *badger.Txn, p console.QueuePage) error {
-		page.Next, page.Partial = p.Next, p.Partial
-		for _, e := range p.Items {
-			var fr filingRecord
-			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
-				return err
-			}
-			page.Filings = append(page.Filings, summary(fr, e.UnitName))
-		}
-		return nil
-	})
+	res, err := s.reviewQueue(r.Context(), q)
 	if err != nil {
 		return err
+	}
+	page.Next, page.Partial = res.Page.Next, res.Page.Partial
+	for i, e := range res.Page.Items {
+		page.Filings = append(page.Filings, summary(res.Filings[i], e.UnitName))
 	}
 	s.writeJSON(w, http.StatusOK, page)
 	return nil
@@ -106,20 +99,22 @@ func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
 }
 
 // reviewQueue is the one query of the review queue, for the API and the
-// console: the page of the queue index that q selects (queuePage, with
-// the review time limits and the routes of the bureau's profile), then
-// each, when not nil, reading from the same snapshot. It fails with
-// EINVALID for a cursor that is not one.
-func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, page console.QueuePage) error) (console.QueuePage, error) {
-	if err := s.rebuildQueueIndex(); err != nil {
-		return console.QueuePage{}, err
-	}
-	var route func(app.Money) app.Route
+// console: the page of the queue that q selects, under the review time
+// limits and the routes of the bureau's profile, with the page's filing
+// records. It fails with EINVALID for a cursor that is not one.
+func (s *Server) reviewQueue(ctx context.Context, q console.QueueQuery) (bureaustore.QueueResult, error) {
+	return s.store.Queue(ctx, q, s.queueRules())
+}
+
+// queueRules are the rules the queue is read under now: the review time
+// limit and, with a profile, the route of a declaration's total (worked
+// out once per distinct total).
+func (s *Server) queueRules() bureaustore.QueueRules {
+	now := s.Now()
+	rules := bureaustore.QueueRules{Now: now, Due: s.reviewDue()}
 	if prof := s.profile.Load(); prof != nil {
-		// The route is app's evaluation of the total, worked out once per
-		// distinct total of the page.
-		now, seen := s.Now(), map[app.Money]app.Route{}
-		route = func(total app.Money) app.Route {
+		seen := map[app.Money]app.Route{}
+		rules.Route = func(total app.Money) app.Route {
 			r, ok := seen[total]
 			if !ok {
 				r = prof.Evaluate(&app.Declaration{TotalInvestment: total}, now).Route
@@ -128,15 +123,7 @@ func (s *Server) reviewQueue(q console.QueueQuery, each func(txn *badger.Txn, pa
 			return r
 		}
 	}
-	var page console.QueuePage
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		if page, err = s.queuePage(txn, q, s.reviewDue(), route); err != nil || each == nil {
-			return err
-		}
-		return each(txn, page)
-	})
-	return page, err
+	return rules
 }
 
 // reviewDue is the review time limit of a filing that reached its step at
@@ -152,9 +139,7 @@ func (s *Server) reviewDue() func(since time.Time) time.Time {
 	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, days) }
 }
 
-func inQueue(st app.Status) bool {
-	return st == app.StatusSubmitted || st == app.StatusPreliminary || st == app.StatusExpert
-}
+func inQueue(st app.Status) bool { return bureaustore.InQueue(st) }
 
 // handleReviewAttachment sends an attachment named by the filing's current
 // revision, when the bureau holds it complete.
@@ -164,14 +149,11 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	var fr filingRecord
-	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("f", fid), &fr) })
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return notFound()
-	}
+	v, err := s.store.Filing(r.Context(), "", fid)
 	if err != nil {
 		return fmt.Errorf("attachment of %s: %w", fid, err)
 	}
+	fr := v.Filing
 	i := slices.IndexFunc(fr.Filing.Attachments, func(a app.Attachment) bool { return a.SHA256 == sum })
 	if i < 0 {
 		return app.Errorf(app.ENOTFOUND, "材料没有这个附件")
@@ -321,59 +303,39 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if req.From != "" && !req.From.Valid() {
 		return protocol.DecisionResponse{}, fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
-	var resp protocol.DecisionResponse
-	var unit string
-	now := s.Now()
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		var fr filingRecord
-		if err := getJSON(txn, key("f", fid), &fr); errors.Is(err, badger.ErrKeyNotFound) {
-			return notFound()
-		} else if err != nil {
-			return err
-		}
-		if req.From != "" && req.From != fr.Filing.Status {
-			if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
-				return raced
-			}
-			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), fr.Filing.Status.Label())
-		}
-		if want != nil && (fr.Filing.Revision.ID != want.revisionID || len(fr.Filing.History) != want.transitions) {
-			return errStale()
-		}
-		t, err := fr.Filing.Decide(now, c.Name, c.Role, req.Action, req.Comment)
-		if err != nil {
-			if raced := decidedMeanwhile(fr.Filing, c, req); raced != nil {
-				return raced
-			}
-			return err
-		}
-		if err := setJSON(txn, key("f", fid), fr); err != nil {
-			return err
-		}
-		if inQueue(fr.Filing.Status) {
-			err = txn.Set(key("q", fid), nil)
-		} else {
-			err = txn.Delete(key("q", fid))
-		}
-		if err != nil {
-			return err
-		}
-		unit = fr.Filing.UnitID
-		u, err := s.unit(txn, unit)
-		if err != nil {
-			return err
-		}
-		if err := s.indexQueue(txn, txn, fr, u.Name, nil); err != nil {
-			return err
-		}
-		resp = protocol.DecisionResponse{Transition: t, Filing: summary(fr, u.Name)}
-		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: now,
-			FilingID: fid, RevisionID: t.RevisionID, Transition: &t})
-	})
-	if err != nil {
-		return resp, fmt.Errorf("decide %s: %w", fid, err)
+	d := bureaustore.Decision{FilingID: fid, Actor: c.Name, Role: c.Role, Action: req.Action, Comment: req.Comment,
+		From: req.From, Now: s.Now()}
+	if want != nil {
+		d.Expected = &bureaustore.Expected{RevisionID: want.revisionID, Transitions: want.transitions}
 	}
-	s.feeds.notify(unit)
+	res, err := s.store.Decide(ctx, d)
+	var refused *bureaustore.DecisionRefused
+	if errors.As(err, &refused) {
+		err = decisionRefusal(refused.Current, c, req, refused.Reason)
+	}
+	if err != nil {
+		return protocol.DecisionResponse{}, fmt.Errorf("decide %s: %w", fid, err)
+	}
+	resp := protocol.DecisionResponse{Transition: res.Transition, Filing: summary(res.Filing, res.UnitName)}
 	s.log.Info("decision", "filing", fid, "action", req.Action, "by", c.Login, "to", resp.Transition.To)
 	return resp, nil
+}
+
+// decisionRefusal words the store's refusal of c's decision req on f, the
+// filing as it stands: ErrConflict when it is not in the status req.From
+// says or not as the reviewer saw it, or app's refusal of the transition.
+func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reason error) error {
+	if errors.Is(reason, bureaustore.ErrConflict) {
+		if req.From != "" && req.From != f.Status {
+			if raced := decidedMeanwhile(f, c, req); raced != nil {
+				return raced
+			}
+			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), f.Status.Label())
+		}
+		return errStale()
+	}
+	if raced := decidedMeanwhile(f, c, req); raced != nil {
+		return raced
+	}
+	return reason
 }

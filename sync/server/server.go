@@ -1,8 +1,9 @@
 // Package server is the bureau server (数管局): it receives filings exactly
 // once, keeps every revision and attachment, lets reviewers decide and feeds
 // the decisions back to the units, over the REST API of egovdesk/sync/protocol.
-// It stores everything in its own embedded Badger database and the attachment
-// files next to it in the data directory.
+// It keeps its records in a bureaustore.Storage — by default its own
+// embedded Badger database (badgerstore) in the data directory — and the
+// attachment files next to it in the data directory.
 //
 // Open a Server, mount Handler (or call Run), and Close it. The admin
 // operations (units, accounts, tokens, the rule profile) are methods the
@@ -25,11 +26,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
-	"egovdesk/app/store"
+	"egovdesk/internal/badgerutil"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // Config configures a Server. Zero fields take the defaults of DefaultConfig.
@@ -72,10 +73,14 @@ type Config struct {
 	// (see diskGuard). Negative: no guard.
 	MinFreeBytes int64
 
+	// Storage is the store of the records; nil opens the embedded Badger
+	// store in DataDir/badger. The server closes it on Close.
+	Storage bureaustore.Storage
+
 	memTable int64 // Badger memtable size; a transaction may hold 15% of it (tests shrink it)
 	// tune changes Badger's options before the store opens (benchmarks of
 	// the options; nil in production).
-	tune func(badger.Options) badger.Options
+	tune badgerstore.Tune
 }
 
 // DefaultConfig returns the configuration used for zero fields.
@@ -178,18 +183,15 @@ type syncFuncs struct {
 // Server is the bureau server. Its methods are safe for concurrent use.
 type Server struct {
 	// dependencies
-	db  *badger.DB
-	log *slog.Logger
+	store bureaustore.Storage
+	log   *slog.Logger
 
 	// config
 	cfg   Config
 	Now   func() time.Time
-	epoch atomic.Pointer[string] // of the change cursors; see ResetFeeds
-	files string                 // directory of attachment files
+	files string // directory of attachment files
 
 	// state
-	writeMu    sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
-	committer  committer  // groups the hot writes (submissions, decisions, uploads) into one commit
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
@@ -201,7 +203,7 @@ type Server struct {
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
 	disk       *diskGuard
 
-	syncs atomic.Pointer[syncFuncs] // store.SyncDir and syncData; tests watch and fail them per server
+	syncs atomic.Pointer[syncFuncs] // badgerutil.SyncDir and syncData; tests watch and fail them per server
 
 	stopping  chan struct{} // closed when the server stops: long polls answer, loops end
 	stopOnce  sync.Once
@@ -210,8 +212,9 @@ type Server struct {
 }
 
 // Open opens (or creates) the bureau's data directory and returns a Server.
-// It fails when the directory cannot be created or Badger cannot open it,
-// for instance because another bureau process holds it.
+// It fails when the directory cannot be created or the store cannot be
+// opened, for instance because another bureau process holds its Badger
+// directory.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.fill()
 	if cfg.DataDir == "" {
@@ -224,32 +227,28 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(files, 0o750); err != nil {
 		return nil, fmt.Errorf("open bureau: %w", err)
 	}
-	db, err := openBadger(filepath.Join(cfg.DataDir, "badger"), cfg.memTable, cfg.Logger, cfg.tune)
-	if store.DirLocked(err) {
-		return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)
+	st := cfg.Storage
+	if st == nil {
+		bs, err := badgerstore.Open(ctx, filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{
+			Logger: cfg.Logger, MemTable: cfg.memTable, Location: cfg.Now().Location(), Tune: cfg.tune})
+		if badgerutil.DirLocked(err) {
+			return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open bureau %s: %w", cfg.DataDir, err)
+		}
+		st = bs
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open bureau %s: %w", cfg.DataDir, err)
-	}
-	s := &Server{db: db, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
+	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
-	s.syncs.Store(&syncFuncs{dir: store.SyncDir, part: syncData})
+	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	if cfg.MinFreeBytes > 0 {
 		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: freeBytes}
 	}
-	epoch, err := s.loadEpoch(ctx)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	s.epoch.Store(&epoch)
-	if err := s.loadProfile(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := s.newSimilarIndex(); err != nil {
-		db.Close()
+	st.OnChange(func(units []string) { s.feeds.notify(units...) })
+	if err := s.loadProfile(ctx); err != nil {
+		st.Close()
 		return nil, err
 	}
 	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
@@ -260,13 +259,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // Close wakes the long polls, stops the background work and closes the
-// store. It returns the error of closing Badger.
+// store. It returns the error of closing the store.
 func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		s.stop()
 		s.wg.Wait()
-		err = s.db.Close()
+		err = s.store.Close()
 	})
 	return err
 }
@@ -345,42 +344,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-func (s *Server) loadEpoch(ctx context.Context) (string, error) {
-	var epoch string
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte(keyEpoch))
-		if err == nil {
-			if err := item.Value(func(v []byte) error { epoch = string(v); return nil }); err != nil {
-				return err
-			}
-			schema := "1"
-			if item, err := txn.Get([]byte(keySchema)); err == nil {
-				if err := item.Value(func(v []byte) error { schema = string(v); return nil }); err != nil {
-					return err
-				}
-			} else if !errors.Is(err, badger.ErrKeyNotFound) {
-				return err
-			}
-			if schema != storeSchema {
-				return fmt.Errorf("store layout %s, this bureau reads layout %s", schema, storeSchema)
-			}
-			return nil
-		}
-		if !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
-		}
-		epoch = randomHex(8)
-		if err := txn.Set([]byte(keySchema), []byte(storeSchema)); err != nil {
-			return err
-		}
-		return txn.Set([]byte(keyEpoch), []byte(epoch))
-	})
-	if err != nil {
-		return "", fmt.Errorf("load epoch: %w", err)
-	}
-	return epoch, nil
-}
-
 // gcLoop prunes dead tokens and abandoned uploads and reclaims value-log
 // space every ten minutes until Close.
 func (s *Server) gcLoop() {
@@ -400,12 +363,8 @@ func (s *Server) gcLoop() {
 			if _, err := s.PruneUploads(context.Background()); err != nil {
 				s.log.Error("prune uploads", "err", err)
 			}
-			for s.db.RunValueLogGC(0.5) == nil {
-				select {
-				case <-s.stopping:
-					return
-				default:
-				}
+			if err := s.store.Maintain(context.Background(), s.stopping); err != nil {
+				s.log.Error("store maintenance", "err", err)
 			}
 		}
 	}

@@ -7,11 +7,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // Unit is a project unit (建设单位) that files with the bureau; Code is its
@@ -34,41 +34,17 @@ func (s *Server) AddUnit(ctx context.Context, name, code string) (Unit, error) {
 		return Unit{}, err
 	}
 	u := Unit{ID: uuid.NewString(), Name: name, Code: code, Created: s.Now()}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		if ok, err := exists(txn, key("uc", code)); err != nil || ok {
-			if ok {
-				return app.Errorf(app.ECONFLICT, "统一社会信用代码 %s 已登记", code)
-			}
-			return err
-		}
-		if err := setJSON(txn, key("u", u.ID), u); err != nil {
-			return err
-		}
-		return txn.Set(key("uc", code), []byte(u.ID))
-	})
-	if err != nil {
-		return Unit{}, fmt.Errorf("add unit %s: %w", code, err)
+	if err := s.store.AddUnit(ctx, u); err != nil {
+		return Unit{}, err
 	}
 	return u, nil
 }
 
 // Units returns every unit, by name.
 func (s *Server) Units(ctx context.Context) ([]Unit, error) {
-	var out []Unit
-	err := s.db.View(func(txn *badger.Txn) error {
-		for _, id := range keysWithPrefix(txn, key("u", "")) {
-			var u Unit
-			if err := getJSON(txn, key("u", id), &u); err != nil {
-				return err
-			}
-			out = append(out, u)
-		}
-		return nil
-	})
+	out, err := s.store.Units(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -78,25 +54,14 @@ func (s *Server) Units(ctx context.Context) ([]Unit, error) {
 // fails with ENOTFOUND when there is none and EINVALID when the name is ambiguous.
 func (s *Server) FindUnit(ctx context.Context, ref string) (Unit, error) {
 	ref = strings.TrimSpace(ref)
-	var u Unit
-	err := s.db.View(func(txn *badger.Txn) error {
-		if err := getJSON(txn, key("u", ref), &u); !errors.Is(err, badger.ErrKeyNotFound) {
-			return err
-		}
-		item, err := txn.Get(key("uc", strings.ToUpper(ref)))
-		if err != nil {
-			return err // badger.ErrKeyNotFound: try the names
-		}
-		id, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		return getJSON(txn, key("u", string(id)), &u)
-	})
+	u, err := s.store.Unit(ctx, ref)
+	if errors.Is(err, bureaustore.ErrNotFound) {
+		u, err = s.store.UnitByCode(ctx, strings.ToUpper(ref))
+	}
 	if err == nil {
 		return u, nil
 	}
-	if !errors.Is(err, badger.ErrKeyNotFound) {
+	if !errors.Is(err, bureaustore.ErrNotFound) {
 		return Unit{}, fmt.Errorf("find unit %s: %w", ref, err)
 	}
 	units, err := s.Units(ctx)
@@ -116,12 +81,4 @@ func (s *Server) FindUnit(ctx context.Context, ref string) (Unit, error) {
 		return found[0], nil
 	}
 	return Unit{}, app.Errorf(app.EINVALID, "有 %d 个单位名为“%s”，请用统一社会信用代码指定", len(found), ref)
-}
-
-func (s *Server) unit(txn *badger.Txn, id string) (Unit, error) {
-	var u Unit
-	if err := getJSON(txn, key("u", id), &u); err != nil {
-		return Unit{}, fmt.Errorf("unit %s: %w", id, err)
-	}
-	return u, nil
 }

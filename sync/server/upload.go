@@ -20,30 +20,21 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
-// uploadRecord is where the upload of one attachment by one unit stands.
-// The bytes are in <data>/attachments/<unit>/<sha256>.part until complete
-// and verified, then in <data>/attachments/<unit>/<sha256>.
+// uploadRecord is where the upload of one attachment by one unit stands
+// (bureaustore.Upload). The bytes are in <data>/attachments/<unit>/<sha256>.part
+// until complete and verified, then in <data>/attachments/<unit>/<sha256>.
 //
 // Hash is the SHA-256 state (crypto/sha256's MarshalBinary) over the first
 // HashedTo bytes of the part file. The bureau hashes the bytes as they
-// arrive and keeps the state here with the offset, so neither the last
-// chunk nor a restart makes it read the file again; when HashedTo is not
-// Offset (a record written without a state) it hashes the part file once.
-type uploadRecord struct {
-	Size     int64     `json:"size"`
-	Offset   int64     `json:"offset"`
-	Complete bool      `json:"complete"`
-	Hash     []byte    `json:"hash,omitempty"`
-	HashedTo int64     `json:"hashed_to,omitempty"`
-	Created  time.Time `json:"created"`
-	Updated  time.Time `json:"updated"`
-}
+// arrive and keeps the state in the record with the offset, so neither the
+// last chunk nor a restart makes it read the file again; when HashedTo is
+// not Offset (a record written without a state) it hashes the part file once.
+type uploadRecord = bureaustore.Upload
 
 func (s *Server) attachmentPath(unit, sum string, complete bool) string {
 	p := filepath.Join(s.files, unit, sum)
@@ -96,9 +87,8 @@ func (s *Server) handleUploadStatus(w http.ResponseWriter, r *http.Request, c *c
 	}
 	unlock := s.uploadLock(c.UnitID, sum)
 	defer unlock()
-	var up uploadRecord
-	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("up", c.UnitID, sum), &up) })
-	if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	up, err := s.store.Upload(r.Context(), c.UnitID, sum)
+	if err != nil && !errors.Is(err, bureaustore.ErrNotFound) {
 		return fmt.Errorf("upload status %s: %w", sum, err)
 	}
 	if up, err = s.recoverUpload(r.Context(), c.UnitID, sum, up); err != nil {
@@ -161,10 +151,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	unlock := s.uploadLock(c.UnitID, sum)
 	defer unlock()
 
-	var up uploadRecord
-	err = s.db.View(func(txn *badger.Txn) error { return getJSON(txn, key("up", c.UnitID, sum), &up) })
+	up, err := s.store.Upload(r.Context(), c.UnitID, sum)
 	switch {
-	case errors.Is(err, badger.ErrKeyNotFound):
+	case errors.Is(err, bureaustore.ErrNotFound):
 		up = uploadRecord{Size: length, Created: s.Now()}
 	case err != nil:
 		return fmt.Errorf("upload %s: %w", sum, err)
@@ -215,8 +204,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 		return s.finishUpload(w, r, c, sum, up, got)
 	}
-	if err := update(r.Context(), s.db, func(txn *badger.Txn) error { return setJSON(txn, key("up", c.UnitID, sum), up) }); err != nil {
-		return fmt.Errorf("upload %s: %w", sum, err)
+	if err := s.store.PutUpload(r.Context(), c.UnitID, sum, up); err != nil {
+		return err
 	}
 	if copyErr != nil {
 		return copyErr
@@ -466,8 +455,8 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	if got != sum {
 		os.Remove(part)
-		if err := update(r.Context(), s.db, func(txn *badger.Txn) error { return txn.Delete(key("up", c.UnitID, sum)) }); err != nil {
-			return fmt.Errorf("discard upload %s: %w", sum, err)
+		if err := s.store.DeleteUpload(r.Context(), c.UnitID, sum); err != nil {
+			return err
 		}
 		s.log.Warn("attachment checksum mismatch", "unit", c.UnitID, "sha256", sum, "got", got)
 		return protocol.NewProblem(protocol.CodeChecksumMismatch, "附件上传后校验不一致，服务器已丢弃收到的内容，请重新上传")
@@ -524,30 +513,11 @@ func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadR
 // completeUpload records a verified attachment as complete and settles the
 // revisions waiting for it, in one transaction.
 func (s *Server) completeUpload(ctx context.Context, unit, sum string, up uploadRecord) (uploadRecord, error) {
-	up.Complete = true
 	now := s.Now()
-	up.Updated = now
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		if err := setJSON(txn, key("up", unit, sum), up); err != nil {
-			return err
-		}
-		prefix := key("w", unit, sum, "")
-		for _, rest := range keysWithPrefix(txn, prefix) {
-			fid, rid, ok := strings.Cut(rest, "/")
-			if !ok {
-				continue
-			}
-			if _, err := s.refresh(txn, txn, fid, rid, now); err != nil {
-				return err
-			}
-			if err := txn.Delete(append(append([]byte{}, prefix...), rest...)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	up.Complete, up.Updated = true, now
+	up, err := s.store.CompleteUpload(ctx, unit, sum, up, now)
 	if err != nil {
-		return up, fmt.Errorf("complete upload %s: %w", sum, err)
+		return up, err
 	}
 	s.log.Debug("attachment complete", "unit", unit, "sha256", sum, "size", up.Size)
 	return up, nil
@@ -580,33 +550,13 @@ func fileSHA256(path string) (string, error) {
 // background loop runs it every ten minutes.
 func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 	cutoff := s.Now().Add(-s.cfg.PartRetention)
-	var stale [][2]string // unit, sha256
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("up", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var up uploadRecord
-			if err := decodeItem(it.Item(), &up); err != nil {
-				return err
-			}
-			if !up.abandoned(cutoff) {
-				continue
-			}
-			unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/")
-			if ok {
-				stale = append(stale, [2]string{unit, sum})
-			}
-		}
-		return nil
-	})
+	stale, err := s.store.AbandonedUploads(ctx, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("prune uploads: %w", err)
 	}
 	n := 0
 	for _, u := range stale {
-		done, err := s.pruneUpload(ctx, u[0], u[1], cutoff)
+		done, err := s.pruneUpload(ctx, u.Unit, u.SHA256, cutoff)
 		if err != nil {
 			return n, fmt.Errorf("prune uploads: %w", err)
 		}
@@ -617,12 +567,6 @@ func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// abandoned reports whether the upload is unfinished and has not moved
-// since cutoff.
-func (up *uploadRecord) abandoned(cutoff time.Time) bool {
-	return !up.Complete && up.Updated.Before(cutoff)
-}
-
 // pruneUpload discards unit's upload of sum if it is still unfinished and
 // untouched since cutoff, holding the upload's lock: the record first, so
 // that a crash in between leaves only a part file that the next upload
@@ -630,21 +574,7 @@ func (up *uploadRecord) abandoned(cutoff time.Time) bool {
 func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
 	unlock := s.uploadLock(unit, sum)
 	defer unlock()
-	pruned := false
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
-		pruned = false
-		var up uploadRecord
-		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if !up.abandoned(cutoff) {
-			return nil
-		}
-		pruned = true
-		return txn.Delete(key("up", unit, sum))
-	})
+	pruned, err := s.store.DeleteAbandonedUpload(ctx, unit, sum, cutoff)
 	if err != nil || !pruned {
 		return false, err
 	}

@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"bytes"
 	"fmt"
 	"slices"
 	"sync"
@@ -51,6 +52,9 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Tokens", testTokens},
 		{"Profile", testProfile},
 		{"Uploads", testUploads},
+		{"Similar", testSimilar},
+		{"Backup", testBackup},
+		{"DecisionWakesFeed", testDecisionWakes},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
@@ -769,5 +773,72 @@ func testProfile(t *testing.T, st bureaustore.Storage) {
 		if len(c) != 1 || c[0].Type != protocol.ChangeProfile || c[0].ProfileVersion != "v1" {
 			t.Fatalf("%s feed after SetProfile: %+v", u, c)
 		}
+	}
+}
+
+func declaration(t *testing.T, fid, name, goals string) *bureaustore.Submission {
+	t.Helper()
+	s := sub(t, fid, "r"+fid, "", 1, name)
+	s.Body.Declaration.Goals = goals
+	s.Body.Declaration.Content = goals
+	data, sum, err := s.Body.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Request.Body, s.Request.BodySHA256 = data, sum
+	return s
+}
+
+func testSimilar(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	goals := "建设全市统一的政务云平台，整合各部门的计算和存储资源，提供弹性扩容和统一运维能力。"
+	mustSubmit(t, st, "u1", declaration(t, "f1", "市级政务云平台扩容项目", goals), t0)
+	mustSubmit(t, st, "u2", declaration(t, "f2", "市级政务云平台扩容项目", goals), t0)
+	mustSubmit(t, st, "u2", declaration(t, "f3", "中小学食堂视频监控改造", "为全区中小学食堂安装高清摄像头，接入教育局监管系统。"), t0)
+	got, err := st.Similar(ctx, "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "f2" || got[0].UnitID != "u2" || got[0].UnitName != "单位u2" ||
+		got[0].Score < bureaustore.SimilarFloor || got[0].Title != "市级政务云平台扩容项目" {
+		t.Fatalf("Similar(f1): %+v, want f2 alone", got)
+	}
+	if got, err := st.Similar(ctx, "nope"); err != nil || len(got) != 0 {
+		t.Fatalf("Similar of an unknown filing: %v, %v", got, err)
+	}
+}
+
+func testBackup(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "备份"), t0)
+	var buf bytes.Buffer
+	if err := st.Backup(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() == 0 || st.Schema() == "" {
+		t.Fatalf("Backup wrote %d bytes, schema %q", buf.Len(), st.Schema())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := st.Backup(ctx, &bytes.Buffer{}); err == nil {
+		t.Fatal("Backup with a cancelled context succeeded")
+	}
+}
+
+func testDecisionWakes(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "唤醒"), t0)
+	woken := make(chan []string, 10)
+	st.OnChange(func(units []string) { woken <- units })
+	decide(t, st, bureaustore.Decision{FilingID: "f1", Action: app.ActionAccept})
+	select {
+	case units := <-woken:
+		if !slices.Equal(units, []string{"u1"}) {
+			t.Fatalf("OnChange after a decision: %v", units)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no OnChange after a decision")
 	}
 }

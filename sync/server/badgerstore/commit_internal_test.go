@@ -1,4 +1,4 @@
-package server
+package badgerstore
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-func openTestServer(t *testing.T, memTable int64) *Server {
+func openTestServer(t *testing.T, memTable int64) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Config{DataDir: t.TempDir(), memTable: memTable})
+	s, err := Open(context.Background(), t.TempDir(), Options{MemTable: memTable})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func openTestServer(t *testing.T, memTable int64) *Server {
 
 // holdLead queues a write that blocks until release is closed, and returns
 // once it runs: later writers queue behind it and form the next group.
-func holdLead(t *testing.T, s *Server) (release chan struct{}, done chan error) {
+func holdLead(t *testing.T, s *Store) (release chan struct{}, done chan error) {
 	t.Helper()
 	release, done, running := make(chan struct{}), make(chan error, 1), make(chan struct{})
 	go func() {
@@ -39,7 +39,7 @@ func holdLead(t *testing.T, s *Server) (release chan struct{}, done chan error) 
 }
 
 // waitQueued waits until n writers wait in the committer's queue.
-func waitQueued(t *testing.T, s *Server, n int) {
+func waitQueued(t *testing.T, s *Store, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		s.committer.mu.Lock()
@@ -55,13 +55,9 @@ func waitQueued(t *testing.T, s *Server, n int) {
 	}
 }
 
-func (s *Server) commitStats() (groups, grouped int64) {
-	s.committer.mu.Lock()
-	defer s.committer.mu.Unlock()
-	return s.committer.groups, s.committer.grouped
-}
+func (s *Store) commitStats() (groups, grouped int64) { return s.CommitStats() }
 
-func get(t *testing.T, s *Server, k string) (string, bool) {
+func get(t *testing.T, s *Store, k string) (string, bool) {
 	t.Helper()
 	var v []byte
 	err := s.db.View(func(txn *badger.Txn) error {
