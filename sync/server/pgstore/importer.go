@@ -226,4 +226,3 @@ func rebuildSimilar(ctx context.Context, tx pgx.Tx, counts map[string]int) error
 	}
 	return nil
 }
-
