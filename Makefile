@@ -144,3 +144,12 @@ dist-ci:
 # on every implementation in the tree (seconds; also part of `make test`).
 store-conformance:
 	$(GO) test -tags $(TESTTAGS) -count=1 -run 'Conformance' ./sync/server/...
+
+# The bureau on PostgreSQL: the SIGKILL crash tests and the fault-proxy test
+# of sync/e2e with every bureau's records in PostgreSQL (a throwaway cluster
+# the tests start; apt: postgresql). About a minute. The conformance suite,
+# the migration and the two-process test on PostgreSQL are part of `make test`.
+.PHONY: bureau-pg-e2e
+bureau-pg-e2e:
+	EGOV_E2E_STORE=postgres $(GO) test -tags $(TESTTAGS) -count=1 -timeout 15m \
+		-run 'TestServerCrash|TestFaultProxy|TestClientCrash|TestUploadFinishedAtKillResumes|TestChecksumMismatchAfterNetworkFaultsIsRetried|TestUploadStreamsChunks' ./sync/e2e/

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/pgtest"
 )
 
@@ -172,5 +173,28 @@ func TestNotifyAcrossStores(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("store b not woken by store a's change")
+	}
+}
+
+// An upload's progress is recorded even when the request's context is
+// gone: the chunk's bytes are in the part file whether or not the client
+// stayed for the answer (a cut connection), and a resume must not send
+// them again (the fault-proxy test, on PostgreSQL).
+func TestUploadProgressOfACancelledRequest(t *testing.T) {
+	s := open(t, pgtest.DB(t))
+	addUnit(t, s, "u1")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.PutUpload(ctx, "u1", "abc", bureaustore.Upload{Size: 10, Offset: 7}); err != nil {
+		t.Fatalf("PutUpload with a cancelled context: %v", err)
+	}
+	if up, err := s.Upload(context.Background(), "u1", "abc"); err != nil || up.Offset != 7 {
+		t.Fatalf("Upload: %+v, %v", up, err)
+	}
+	if _, err := s.CompleteUpload(ctx, "u1", "abc", bureaustore.Upload{Size: 10, Offset: 10}, time.Now()); err != nil {
+		t.Fatalf("CompleteUpload with a cancelled context: %v", err)
+	}
+	if err := s.DeleteUpload(ctx, "u1", "abc"); err != nil {
+		t.Fatalf("DeleteUpload with a cancelled context: %v", err)
 	}
 }

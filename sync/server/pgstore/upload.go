@@ -19,8 +19,20 @@ func (s *Store) Upload(ctx context.Context, unit, sum string) (bureaustore.Uploa
 	return up, storeErr(err)
 }
 
-// PutUpload records an unfinished upload's progress.
+// detached returns a context for recording what is already on disk: the
+// bytes of a chunk are in the part file whether or not the client is still
+// there (a cut connection cancels the request's context), and the record
+// must say so, or the client's resume would send them again. It keeps the
+// values of ctx and gives the write 30 s.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// PutUpload records an unfinished upload's progress, even when ctx is
+// cancelled (see detached).
 func (s *Store) PutUpload(ctx context.Context, unit, sum string, up bureaustore.Upload) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	_, err := s.pool.Exec(ctx, `INSERT INTO uploads (unit_id, sha256, record) VALUES ($1, $2, $3)
 		ON CONFLICT (unit_id, sha256) DO UPDATE SET record = excluded.record`, unit, sum, mustJSON(up))
 	if err != nil {
@@ -29,8 +41,11 @@ func (s *Store) PutUpload(ctx context.Context, unit, sum string, up bureaustore.
 	return nil
 }
 
-// DeleteUpload forgets an upload; none is fine.
+// DeleteUpload forgets an upload; none is fine. It runs even when ctx
+// is cancelled (see detached).
 func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	if _, err := s.pool.Exec(ctx, "DELETE FROM uploads WHERE unit_id = $1 AND sha256 = $2", unit, sum); err != nil {
 		return storeErr(fmt.Errorf("delete upload %s: %w", sum, err))
 	}
@@ -38,8 +53,11 @@ func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
 }
 
 // CompleteUpload records the upload complete and settles every revision
-// of the unit waiting for it, in one durable commit.
+// of the unit waiting for it, in one durable commit, even when ctx is
+// cancelled (see detached).
 func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaustore.Upload, now time.Time) (bureaustore.Upload, error) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	up.Complete = true
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockUploads(ctx, tx, unit, []string{sum}); err != nil {

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Env variables read by the package.
@@ -104,6 +105,25 @@ func DB(t testing.TB) string {
 		}
 	})
 	return withDatabase(admin, name)
+}
+
+// ServerURL returns the URL of the maintenance database of the tests'
+// server (EGOVDESK_PG_URL, or the shared cluster, started on first use),
+// for tests that name their databases themselves (Database).
+func ServerURL() (string, error) { return serverURL() }
+
+// Database returns the URL of database name on the server at admin,
+// creating it when it does not exist. Unlike DB's, it is not dropped when
+// a test ends (the cluster Main started goes at the end of the run).
+func Database(admin, name string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := exec1(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	var pe *pgconn.PgError
+	if err != nil && !(errors.As(err, &pe) && pe.Code == "42P04") { // duplicate_database
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return withDatabase(admin, name), nil
 }
 
 // serverURL returns the URL of the server's maintenance database, starting
