@@ -142,6 +142,7 @@ dist-ci:
 
 # The bureau's storage seam: the conformance suite (sync/server/storetest)
 # on every implementation in the tree (seconds; also part of `make test`).
+.PHONY: store-conformance
 store-conformance:
 	$(GO) test -tags $(TESTTAGS) -count=1 -run 'Conformance' ./sync/server/...
 

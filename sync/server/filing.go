@@ -12,11 +12,8 @@ import (
 	"egovdesk/sync/server/bureaustore"
 )
 
-// The records the store keeps (see bureaustore).
-type (
-	filingRecord   = bureaustore.Filing
-	revisionRecord = bureaustore.Revision
-)
+// filingRecord is a filing as the store keeps it (see bureaustore.Filing).
+type filingRecord = bureaustore.Filing
 
 func notFound() error { return bureaustore.NotFound() }
 

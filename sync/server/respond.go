@@ -42,14 +42,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &p):
 	case errors.As(err, &mb):
 		p = protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("请求内容超过上限（%d 字节）", mb.Limit))
+	case app.ErrorCode(err) == app.EINTERNAL && noSpace(err):
+		s.log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
+		errors.As(diskFull(), &p)
 	case app.ErrorCode(err) == app.EINTERNAL && storeProblem(err) != nil:
 		p = storeProblem(err)
 		if p.Status >= 500 {
 			s.log.Error("store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
-	case app.ErrorCode(err) == app.EINTERNAL && noSpace(err):
-		s.log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
-		errors.As(diskFull(), &p)
 	default:
 		if app.ErrorCode(err) == app.EINTERNAL {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

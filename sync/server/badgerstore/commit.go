@@ -83,6 +83,7 @@ func (s *Store) commit(ctx context.Context, fn func(txn *badger.Txn) error) erro
 
 		mine := false
 		for _, g := range group {
+			g.err = unavailable(g.err)
 			if g == w {
 				mine = true
 			} else {

@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"egovdesk/sync/server/bureaustore"
 	"errors"
 	"fmt"
 	"strings"
@@ -221,5 +222,21 @@ func TestGroupCommitSkipsCancelled(t *testing.T) {
 	<-leadDone
 	if err := <-errc; !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("cancelled writer: err %v, ran %v; want context.Canceled and not run", err, ran)
+	}
+}
+
+// A write that fails for want of space is ErrUnavailable, with Badger's
+// text kept (the HTTP layer answers 507 from it); other errors are not.
+func TestUnavailableOnFullDisk(t *testing.T) {
+	full := errors.New("While appending to memtable: write /data/badger/00001.mem: no space left on device")
+	err := unavailable(full)
+	if !errors.Is(err, bureaustore.ErrUnavailable) || !strings.Contains(err.Error(), "no space left on device") {
+		t.Fatalf("full disk: %v", err)
+	}
+	if err := unavailable(badger.ErrConflict); errors.Is(err, bureaustore.ErrUnavailable) {
+		t.Fatalf("conflict marked unavailable: %v", err)
+	}
+	if unavailable(nil) != nil {
+		t.Fatal("nil marked unavailable")
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -316,7 +318,7 @@ func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) 
 	for i := 0; ; i++ {
 		err := db.Update(fn)
 		if !errors.Is(err, badger.ErrConflict) || i == 9 {
-			return err
+			return unavailable(err)
 		}
 		select {
 		case <-ctx.Done():
@@ -324,6 +326,18 @@ func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) 
 		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
 		}
 	}
+}
+
+// unavailable marks a write that failed for want of disk space with
+// bureaustore.ErrUnavailable (keeping Badger's text, which is all Badger
+// keeps of the OS error): what was committed before stays, and the write
+// can be retried once space is back.
+func unavailable(err error) error {
+	if err != nil && !errors.Is(err, bureaustore.ErrUnavailable) &&
+		(errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "no space left on device")) {
+		return fmt.Errorf("%w: %w", bureaustore.ErrUnavailable, err)
+	}
+	return err
 }
 
 // notFound maps Badger's missing key to the seam's ErrNotFound.

@@ -14,11 +14,11 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"bytes"
 	"fmt"
 	"slices"
 	"sync"
