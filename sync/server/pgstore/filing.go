@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"egovdesk/app"
 	"egovdesk/sync/server/bureaustore"
 )
 
@@ -79,13 +80,15 @@ func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.Revi
 		err = tx.QueryRow(ctx, "SELECT revision_id, record, body FROM revisions WHERE filing_id = $1 AND revision_id = $2",
 			fid, rev).Scan(&v.RevisionID, &rrec, &v.Body)
 		if errors.Is(err, pgx.ErrNoRows) {
-			if n, nerr := strconv.Atoi(rev); nerr == nil && n > 0 {
-				err = tx.QueryRow(ctx, `SELECT revision_id, record, body FROM revisions WHERE filing_id = $1
-					AND (record->'receipt'->>'revision')::int = $2`, fid, n).Scan(&v.RevisionID, &rrec, &v.Body)
+			n, nerr := strconv.Atoi(rev)
+			if nerr != nil || n <= 0 {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有版本 %s", rev))
 			}
-		}
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("revision " + rev)
+			err = tx.QueryRow(ctx, `SELECT revision_id, record, body FROM revisions WHERE filing_id = $1
+				AND (record->'receipt'->>'revision')::int = $2`, fid, n).Scan(&v.RevisionID, &rrec, &v.Body)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有第 %d 版", n))
+			}
 		}
 		if err != nil {
 			return err

@@ -18,12 +18,12 @@
 //     of starting one; the user must be allowed to create databases.
 //   - EGOVDESK_PG_PORT picks the port of the throwaway cluster (default: a
 //     free one chosen by the kernel).
-//   - EGOVDESK_PG_BIN is the directory of initdb and pg_ctl (default:
+//   - EGOVDESK_PG_BIN is the directory of initdb and postgres (default:
 //     `pg_config --bindir`, else the newest /usr/lib/postgresql/*/bin).
 //
-// The cluster cannot run as root (initdb and pg_ctl refuse): when the tests
-// run as root, the cluster runs as the user postgres (created by Debian's
-// postgresql package) through runuser, in a directory owned by that user.
+// The cluster cannot run as root (initdb and postgres refuse): when the
+// tests run as root, the cluster runs as the user postgres (created by
+// Debian's postgresql package), in a directory owned by that user.
 package pgtest
 
 import (
@@ -41,6 +41,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ const (
 	EnvSwitch = "EGOVDESK_PG"      // "off" skips the PostgreSQL tests
 	EnvURL    = "EGOVDESK_PG_URL"  // an existing server to use
 	EnvPort   = "EGOVDESK_PG_PORT" // port of the throwaway cluster
-	EnvBin    = "EGOVDESK_PG_BIN"  // directory of initdb and pg_ctl
+	EnvBin    = "EGOVDESK_PG_BIN"  // directory of initdb and postgres
 )
 
 var (
@@ -162,16 +163,20 @@ func withDatabase(u, name string) string {
 	return p.String()
 }
 
-// Cluster is a throwaway PostgreSQL cluster.
+// Cluster is a throwaway PostgreSQL cluster. Its server runs as a child
+// of the test process that dies with it (Linux: a parent-death signal), so
+// a test binary that panics or is killed leaves no server behind.
 type Cluster struct {
-	Dir  string // data directory, also the socket directory
+	Dir  string // holds data/ and the server's socket and log
 	Port int
 	URL  string // of the postgres database, as superuser postgres over TCP
 
-	bin    string
-	runAs  string // OS user running the cluster; "" for the current user
-	stopMu sync.Mutex
-	done   bool
+	bin  string
+	cred *syscall.Credential // of the cluster's user when the tests run as root
+	mu   sync.Mutex
+	proc *exec.Cmd     // the running server; nil when stopped
+	exit chan struct{} // closed when proc has exited
+	done bool
 }
 
 // Start creates a cluster in a new temporary directory and starts it on
@@ -185,10 +190,16 @@ func Start(port string) (*Cluster, error) {
 	}
 	c := &Cluster{bin: bin}
 	if os.Geteuid() == 0 {
-		c.runAs = "postgres"
-		if _, err := user.Lookup(c.runAs); err != nil {
-			return nil, fmt.Errorf("running as root, and there is no user %q to run the cluster as (initdb refuses root): %w", c.runAs, err)
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("running as root, and there is no user postgres to run the cluster as (initdb refuses root): %w", err)
 		}
+		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("user postgres: %w", err)
+		}
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
 	if port == "" {
 		p, err := freePort()
@@ -204,94 +215,141 @@ func Start(port string) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.runAs != "" {
+	if c.cred != nil {
 		// the user must reach the directory through its parents (os.TempDir is /tmp)
-		if err := chown(c.Dir, c.runAs); err != nil {
+		if err := os.Chown(c.Dir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
 			os.RemoveAll(c.Dir)
-			return nil, err
+			return nil, fmt.Errorf("give %s to postgres: %w", c.Dir, err)
 		}
 	}
-	data := filepath.Join(c.Dir, "data")
-	if out, err := c.run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-		"--locale=C", "--no-sync", "--no-instructions"); err != nil {
+	initdb := c.command("initdb", "-D", filepath.Join(c.Dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+		"--locale=C", "--no-sync")
+	if out, err := initdb.CombinedOutput(); err != nil {
 		os.RemoveAll(c.Dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB",
-		c.Port, c.Dir)
-	logFile := filepath.Join(c.Dir, "server.log")
-	if out, err := c.run("pg_ctl", "-D", data, "-l", logFile, "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(logFile)
-		os.RemoveAll(c.Dir)
-		return nil, fmt.Errorf("pg_ctl start on port %d: %w\n%s\n%s", c.Port, err, out, log)
-	}
 	c.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.Port)
+	if err := c.Restart(); err != nil {
+		os.RemoveAll(c.Dir)
+		return nil, err
+	}
 	return c, nil
 }
 
-// Kill stops the server at once, as a crash would (pg_ctl stop -m
-// immediate: no checkpoint, recovery from the WAL at the next start).
-func (c *Cluster) Kill() error {
-	if out, err := c.run("pg_ctl", "-D", filepath.Join(c.Dir, "data"), "-m", "immediate", "-w", "stop"); err != nil {
-		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
+// command returns the PostgreSQL program prog of the cluster's
+// installation, to run as the cluster's user.
+func (c *Cluster) command(prog string, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(c.bin, prog), args...)
+	cmd.Dir = c.Dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	return cmd
+}
+
+// Restart starts the server (again, after Kill) with the same settings,
+// and waits until it takes connections.
+func (c *Cluster) Restart() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc != nil {
+		return errors.New("pgtest: the server is running")
 	}
+	logf, err := os.OpenFile(filepath.Join(c.Dir, "server.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := c.command("postgres", "-D", filepath.Join(c.Dir, "data"), "-p", strconv.Itoa(c.Port), "-k", c.Dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	// SIGQUIT is PostgreSQL's immediate shutdown: the server and its
+	// backends go at once when the test process dies.
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	exit := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exit)
+	}()
+	c.proc, c.exit = cmd, exit
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		conn, err := pgx.Connect(ctx, c.URL)
+		cancel()
+		if err == nil {
+			conn.Close(context.Background())
+			return nil
+		}
+		select {
+		case <-exit:
+			log, _ := os.ReadFile(filepath.Join(c.Dir, "server.log"))
+			c.proc = nil
+			return fmt.Errorf("postgres on port %d exited at start:\n%s", c.Port, log)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			c.kill()
+			log, _ := os.ReadFile(filepath.Join(c.Dir, "server.log"))
+			return fmt.Errorf("postgres on port %d: no connection within 60 s: %w\n%s", c.Port, err, log)
+		}
+	}
+}
+
+// Kill stops the server at once, as a crash would (SIGQUIT, PostgreSQL's
+// immediate shutdown: no checkpoint, recovery from the WAL at the next
+// start).
+func (c *Cluster) Kill() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc == nil {
+		return errors.New("pgtest: the server is not running")
+	}
+	c.kill()
 	return nil
 }
 
-// Restart starts a killed or stopped server again with the same settings.
-func (c *Cluster) Restart() error {
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB",
-		c.Port, c.Dir)
-	data := filepath.Join(c.Dir, "data")
-	if out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.Dir, "server.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		return fmt.Errorf("pg_ctl start: %w\n%s", err, out)
+func (c *Cluster) kill() {
+	c.proc.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-c.exit:
+	case <-time.After(30 * time.Second):
+		c.proc.Process.Kill()
+		<-c.exit
 	}
-	return nil
+	c.proc = nil
 }
 
 // Stop stops the server and removes its directory.
 func (c *Cluster) Stop() error {
-	c.stopMu.Lock()
-	defer c.stopMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.done {
 		return nil
 	}
 	c.done = true
-	err := c.Kill()
-	if rerr := os.RemoveAll(c.Dir); rerr != nil && err == nil {
-		err = rerr
+	if c.proc != nil {
+		c.kill()
 	}
-	return err
+	return os.RemoveAll(c.Dir)
 }
 
-// run runs a PostgreSQL program of the cluster's installation, as the
-// cluster's user.
-func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
-	path := filepath.Join(c.bin, prog)
-	var cmd *exec.Cmd
-	if c.runAs != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", c.runAs, "--", path}, args...)...)
-	} else {
-		cmd = exec.Command(path, args...)
-	}
-	cmd.Dir = c.Dir
-	return cmd.CombinedOutput()
-}
-
-// binDir finds the directory holding initdb and pg_ctl.
+// binDir finds the directory holding initdb and postgres.
 func binDir() (string, error) {
 	var tried []string
 	ok := func(dir string) bool {
 		tried = append(tried, dir)
 		_, e1 := os.Stat(filepath.Join(dir, "initdb"))
-		_, e2 := os.Stat(filepath.Join(dir, "pg_ctl"))
+		_, e2 := os.Stat(filepath.Join(dir, "postgres"))
 		return e1 == nil && e2 == nil
 	}
 	if d := os.Getenv(EnvBin); d != "" {
 		if ok(d) {
 			return d, nil
 		}
-		return "", fmt.Errorf("%s=%s has no initdb and pg_ctl", EnvBin, d)
+		return "", fmt.Errorf("%s=%s has no initdb and postgres", EnvBin, d)
 	}
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
 		if d := strings.TrimSpace(string(out)); ok(d) {
@@ -305,9 +363,9 @@ func binDir() (string, error) {
 			return d, nil
 		}
 	}
-	for _, p := range []string{"initdb", "pg_ctl"} {
+	for _, p := range []string{"initdb", "postgres"} {
 		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("no PostgreSQL server programs found (initdb, pg_ctl; looked in %s and PATH)", strings.Join(tried, ", "))
+			return "", fmt.Errorf("no PostgreSQL server programs found (initdb, postgres; looked in %s and PATH)", strings.Join(tried, ", "))
 		}
 	}
 	p, _ := exec.LookPath("initdb")
@@ -327,20 +385,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func chown(dir, name string) error {
-	u, err := user.Lookup(name)
-	if err != nil {
-		return err
-	}
-	uid, err1 := strconv.Atoi(u.Uid)
-	gid, err2 := strconv.Atoi(u.Gid)
-	if err := errors.Join(err1, err2); err != nil {
-		return fmt.Errorf("user %s: %w", name, err)
-	}
-	if err := os.Chown(dir, uid, gid); err != nil {
-		return fmt.Errorf("give %s to %s: %w", dir, name, err)
-	}
-	return nil
 }

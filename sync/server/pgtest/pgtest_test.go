@@ -2,8 +2,12 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
+	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -89,6 +93,46 @@ func TestWithDatabase(t *testing.T) {
 	} {
 		if got := withDatabase(in, "d1"); got != want {
 			t.Errorf("withDatabase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A test binary that dies without stopping its cluster (a panic, a kill)
+// leaves no server running: the next run would find its port taken.
+func TestServerDiesWithTheTests(t *testing.T) {
+	if Off() {
+		t.Skip("PostgreSQL tests skipped: EGOVDESK_PG=off")
+	}
+	if os.Getenv("PGTEST_CHILD") == "1" {
+		c, err := Start("")
+		if err != nil {
+			fmt.Println("ERR", err)
+			os.Exit(2)
+		}
+		fmt.Printf("STARTED %d %s\n", c.Port, c.Dir)
+		os.Exit(3) // as a panic would: no Stop
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestServerDiesWithTheTests$")
+	cmd.Env = append(os.Environ(), "PGTEST_CHILD=1")
+	out, _ := cmd.Output()
+	var port int
+	var dir string
+	if _, err := fmt.Sscanf(string(out), "STARTED %d %s", &port, &dir); err != nil {
+		t.Fatalf("child: %q", out)
+	}
+	defer os.RemoveAll(dir)
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err != nil {
+			break // nobody listens: the server went with its test process
+		}
+		c.Close()
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("the server on port %d outlived its test process", port)
 		}
 	}
 }
