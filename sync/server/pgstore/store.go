@@ -47,7 +47,7 @@ type Store struct {
 // Options tune Open.
 type Options struct {
 	Logger   *slog.Logger // nil discards
-	MaxConns int32        // pool size; 0: pgxpool's default (max(4, cores))
+	MaxConns int32        // pool size; 0: 16
 }
 
 // IsURL reports whether s names a PostgreSQL database rather than a
@@ -71,6 +71,10 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	// be on disk, whatever the server's or the role's default says.
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "egovdesk-bureau"
+	// Concurrent requests' commits share a WAL flush only if they reach
+	// the server together: more connections than pgxpool's default of
+	// max(4, cores), well inside max_connections (100) for two processes.
+	cfg.MaxConns = 16
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}

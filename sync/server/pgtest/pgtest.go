@@ -18,6 +18,9 @@
 //     of starting one; the user must be allowed to create databases.
 //   - EGOVDESK_PG_PORT picks the port of the throwaway cluster (default: a
 //     free one chosen by the kernel).
+//   - EGOVDESK_PG_FSYNC=on makes the throwaway cluster durable (fsync and
+//     full-page writes on, as in production): for benchmarks. Tests run
+//     without, which loses nothing when the server process is killed.
 //   - EGOVDESK_PG_BIN is the directory of initdb and postgres (default:
 //     `pg_config --bindir`, else the newest /usr/lib/postgresql/*/bin).
 //
@@ -51,10 +54,11 @@ import (
 
 // Env variables read by the package.
 const (
-	EnvSwitch = "EGOVDESK_PG"      // "off" skips the PostgreSQL tests
-	EnvURL    = "EGOVDESK_PG_URL"  // an existing server to use
-	EnvPort   = "EGOVDESK_PG_PORT" // port of the throwaway cluster
-	EnvBin    = "EGOVDESK_PG_BIN"  // directory of initdb and postgres
+	EnvSwitch = "EGOVDESK_PG"       // "off" skips the PostgreSQL tests
+	EnvURL    = "EGOVDESK_PG_URL"   // an existing server to use
+	EnvPort   = "EGOVDESK_PG_PORT"  // port of the throwaway cluster
+	EnvBin    = "EGOVDESK_PG_BIN"   // directory of initdb and postgres
+	EnvFsync  = "EGOVDESK_PG_FSYNC" // "on": a durable cluster, for benchmarks
 )
 
 var (
@@ -181,8 +185,9 @@ type Cluster struct {
 
 // Start creates a cluster in a new temporary directory and starts it on
 // 127.0.0.1 at port (a free one when empty). Settings favour speed over
-// crash safety of the machine (fsync off): a killed server process still
-// loses nothing that was committed, which is what the tests check.
+// crash safety of the machine (fsync off unless EGOVDESK_PG_FSYNC=on): a
+// killed server process still loses nothing that was committed, which is
+// what the tests check.
 func Start(port string) (*Cluster, error) {
 	bin, err := binDir()
 	if err != nil {
@@ -258,9 +263,12 @@ func (c *Cluster) Restart() error {
 		return err
 	}
 	defer logf.Close()
-	cmd := c.command("postgres", "-D", filepath.Join(c.Dir, "data"), "-p", strconv.Itoa(c.Port), "-k", c.Dir,
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200", "-c", "shared_buffers=32MB")
+	args := []string{"-D", filepath.Join(c.Dir, "data"), "-p", strconv.Itoa(c.Port), "-k", c.Dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "shared_buffers=128MB"}
+	if os.Getenv(EnvFsync) != "on" {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
+	}
+	cmd := c.command("postgres", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// SIGQUIT is PostgreSQL's immediate shutdown: the server and its
 	// backends go at once when the test process dies.
