@@ -218,11 +218,18 @@ func rebuildSimilar(ctx context.Context, tx pgx.Tx, counts map[string]int) error
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	b := &pgx.Batch{}
 	for _, d := range ds {
-		if err := indexSimilar(ctx, tx, d.id, d.d); err != nil {
+		if err := indexSimilar(ctx, tx, b, d.id, d.d, true); err != nil {
 			return err
 		}
 		counts["similar_prints"]++
+		if b.Len() >= 3000 {
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return err
+			}
+			b = &pgx.Batch{}
+		}
 	}
-	return nil
+	return tx.SendBatch(ctx, b).Close()
 }

@@ -111,14 +111,21 @@ func indexQueue(ctx context.Context, tx pgx.Tx, fr bureaustore.Filing, unitName 
 		}
 		unitName = u.Name
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
+	b := &pgx.Batch{}
+	queueUpsert(b, fr, unitName, year, total)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueUpsert queues the write of fr's row of the review queue into b.
+func queueUpsert(b *pgx.Batch, fr bureaustore.Filing, unitName string, year int, total int64) {
+	f := fr.Filing
+	b.Queue(`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (filing_id) DO UPDATE SET since_ns = excluded.since_ns, unit_name = excluded.unit_name,
 			status = excluded.status, kind = excluded.kind, title = excluded.title, year = excluded.year,
 			total = excluded.total, revision = excluded.revision`,
 		f.ID, max(f.Updated.UnixNano(), 0), f.UnitID, unitName, string(f.Status), string(f.Kind), fr.Title,
 		year, total, f.Revision.Number)
-	return err
 }
 
 // queueCursor is the position after an entry of the queue: since_ns and

@@ -48,46 +48,15 @@ func int64s(gs []uint32) []int64 {
 	return out
 }
 
-// indexSimilar keeps declaration fid's entry up to date with d.
-func indexSimilar(ctx context.Context, tx pgx.Tx, fid string, d *app.Declaration) error {
-	var old similarRecord
-	var data []byte
-	err := tx.QueryRow(ctx, "SELECT record FROM similar_prints WHERE filing_id = $1", fid).Scan(&data)
-	if err == nil {
-		if err := json.Unmarshal(data, &old); err != nil {
-			return fmt.Errorf("similar index of %s: %w", fid, err)
-		}
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
+// indexSimilar queues into b the write of declaration fid's entry for d.
+// tx and fresh are not needed by this layout (the entry is one row,
+// replaced whole); they stay for the callers' sake.
+func indexSimilar(_ context.Context, _ pgx.Tx, b *pgx.Batch, fid string, d *app.Declaration, _ bool) error {
 	fp := app.DeclarationFingerprint(d)
-	was, now := grams(old.Fingerprint), grams(fp)
-	var gone, added []uint32
-	for _, g := range was {
-		if _, ok := slices.BinarySearch(now, g); !ok {
-			gone = append(gone, g)
-		}
-	}
-	for _, g := range now {
-		if _, ok := slices.BinarySearch(was, g); !ok {
-			added = append(added, g)
-		}
-	}
-	if len(gone) > 0 {
-		if _, err := tx.Exec(ctx, "DELETE FROM similar_postings WHERE filing_id = $1 AND gram = ANY($2)", fid, int64s(gone)); err != nil {
-			return err
-		}
-	}
-	if len(added) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO similar_postings (gram, filing_id) SELECT g, $1 FROM unnest($2::bigint[]) g
-			ON CONFLICT DO NOTHING`, fid, int64s(added)); err != nil {
-			return err
-		}
-	}
 	rec := mustJSON(similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
-	_, err = tx.Exec(ctx, `INSERT INTO similar_prints (filing_id, record) VALUES ($1, $2)
-		ON CONFLICT (filing_id) DO UPDATE SET record = excluded.record`, fid, rec)
-	return err
+	b.Queue(`INSERT INTO similar_prints (filing_id, grams, record) VALUES ($1, $2, $3)
+		ON CONFLICT (filing_id) DO UPDATE SET grams = excluded.grams, record = excluded.record`, fid, int64s(grams(fp)), rec)
+	return nil
 }
 
 // Similar returns the declarations most like declaration fid, best first.
@@ -103,7 +72,7 @@ func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem,
 		fp := rec.Fingerprint
 		// How many declarations hold each bigram, counted up to the
 		// budget: a bigram held by more is never read.
-		rows, err := tx.Query(ctx, `SELECT g, (SELECT count(*) FROM (SELECT 1 FROM similar_postings p WHERE p.gram = g LIMIT $2) x)
+		rows, err := tx.Query(ctx, `SELECT g, (SELECT count(*) FROM (SELECT 1 FROM similar_prints p WHERE p.grams @> ARRAY[g] LIMIT $2) x)
 			FROM unnest($1::bigint[]) g`, int64s(grams(fp)), similarPostingBudget+1)
 		if err != nil {
 			return err
@@ -131,7 +100,7 @@ func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem,
 			if read+int(g.n) > similarPostingBudget {
 				break
 			}
-			rows, err := tx.Query(ctx, "SELECT filing_id FROM similar_postings WHERE gram = $1", g.g)
+			rows, err := tx.Query(ctx, "SELECT filing_id FROM similar_prints WHERE grams @> ARRAY[$1::bigint]", g.g)
 			if err != nil {
 				return err
 			}

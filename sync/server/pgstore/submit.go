@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -33,19 +34,16 @@ func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time,
 			return err
 		}
 		unitName := ""
+		// Every refusal is decided before a submission writes anything
+		// (apply reads, decides, then sends its writes in one batch), so a
+		// refused one leaves nothing behind without a savepoint; a failed
+		// write fails the whole transaction.
 		for i, sub := range subs {
 			if sub == nil {
 				continue
 			}
-			sp, err := tx.Begin(ctx) // a savepoint
+			res, err := s.apply(ctx, tx, by, &unitName, sub, now)
 			if err != nil {
-				return err
-			}
-			res, err := s.apply(ctx, sp, by, &unitName, sub, now)
-			if err != nil {
-				if rerr := sp.Rollback(ctx); rerr != nil {
-					return rerr
-				}
 				var inv invalid
 				switch {
 				case errors.As(err, &inv):
@@ -55,9 +53,6 @@ func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time,
 				}
 				out[i] = bureaustore.SubmitResult{Err: err}
 				continue
-			}
-			if err := sp.Commit(ctx); err != nil {
-				return err
 			}
 			out[i] = res
 		}
@@ -148,6 +143,14 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unit
 		return bureaustore.SubmitResult{}, err
 	}
 	fr, rev := bureaustore.NewRevision(fr, by, req, body, now)
+	missing, err := missingOf(ctx, tx, by.UnitID, fr.Filing.Attachments)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	queued, err := bureaustore.Settle(&fr, &rev, missing, now)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
 	if *unitName == "" {
 		u, err := unitBy(ctx, tx, "id", by.UnitID)
 		if err != nil {
@@ -155,34 +158,52 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unit
 		}
 		*unitName = u.Name
 	}
+	// Decided: the writes go in one round trip.
+	b := &pgx.Batch{}
+	f := fr.Filing
 	if cur == nil {
 		// A new filing: another transaction may be creating it too.
-		tag, err := tx.Exec(ctx, "INSERT INTO filings (id, unit_id, updated, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-			fr.Filing.ID, fr.Filing.UnitID, fr.Filing.Updated, mustJSON(fr))
-		if err != nil {
-			return bureaustore.SubmitResult{}, err
-		}
-		if tag.RowsAffected() == 0 {
-			return bureaustore.SubmitResult{}, errRetry
-		}
+		b.Queue("INSERT INTO filings (id, unit_id, updated, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+			f.ID, f.UnitID, f.Updated, mustJSON(fr)).Exec(mustInsert)
+	} else {
+		b.Queue("UPDATE filings SET updated = $2, record = $3 WHERE id = $1", f.ID, f.Updated, mustJSON(fr))
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
-		app.CodeID(body.RevisionID), req.Body, mustJSON(rev)); err != nil {
-		if isUnique(err) {
-			return bureaustore.SubmitResult{}, errRetry
+	b.Queue(`INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
+		app.CodeID(body.RevisionID), req.Body, mustJSON(rev)).Exec(mustInsert)
+	if queued {
+		year, total := bureaustore.QueueFacts(f, &body)
+		queueUpsert(b, fr, *unitName, year, int64(total))
+	} else {
+		b.Queue("DELETE FROM queue WHERE filing_id = $1", f.ID)
+		sums := make([]string, len(missing))
+		for i, m := range missing {
+			sums[i] = m.SHA256
 		}
-		return bureaustore.SubmitResult{}, err
-	}
-	if err := settle(ctx, tx, &fr, &rev, now, &body, *unitName); err != nil {
-		return bureaustore.SubmitResult{}, err
+		b.Queue(`INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
+			SELECT $1, s, $3, $4 FROM unnest($2::text[]) s ON CONFLICT DO NOTHING`, by.UnitID, sums, f.ID, body.RevisionID)
 	}
 	if body.Declaration != nil {
-		if err := indexSimilar(ctx, tx, body.ID, body.Declaration); err != nil {
+		if err := indexSimilar(ctx, tx, b, body.ID, body.Declaration, cur == nil); err != nil {
 			return bureaustore.SubmitResult{}, err
 		}
 	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		if errors.Is(err, errRetry) || isUnique(err) {
+			return bureaustore.SubmitResult{}, errRetry
+		}
+		return bureaustore.SubmitResult{}, err
+	}
 	return bureaustore.SubmitResult{Receipt: rev.Receipt, Created: true}, nil
+}
+
+// mustInsert makes a batch's INSERT … ON CONFLICT DO NOTHING that inserted
+// nothing fail with errRetry: another transaction wrote the row first.
+func mustInsert(ct pgconn.CommandTag) error {
+	if ct.RowsAffected() == 0 {
+		return errRetry
+	}
+	return nil
 }
 
 // lockFiling reads filing id's record, locked to the end of tx; nil when
