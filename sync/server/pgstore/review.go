@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -168,6 +169,17 @@ func overdueBefore(rules bureaustore.QueueRules, lo int64) int64 {
 	return hi
 }
 
+// caseless reports whether no character of s has a case (Chinese,
+// digits, punctuation): then lower case changes none of it.
+func caseless(s string) bool {
+	for _, r := range s {
+		if unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
 // Queue returns one page of the filings awaiting review that q selects,
 // oldest first. The equality filters, the time range and "overdue only"
 // are the query's; the text and the route (worked out under the day's
@@ -213,6 +225,13 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 	}
 	if q.Route != "" {
 		where = append(where, "kind = "+arg(string(app.KindDeclaration)))
+	}
+	if text != "" && caseless(text) {
+		// A necessary condition the database checks: where the text's
+		// characters have no case (Chinese, digits), the title or the
+		// unit's name holds them as they are. QueueMatches decides.
+		t := arg(text)
+		where = append(where, "(strpos(title, "+t+") > 0 OR strpos(unit_name, "+t+") > 0)")
 	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		if q.Overdue {

@@ -2,14 +2,17 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/console"
 	"egovdesk/sync/server/pgtest"
 )
 
@@ -196,5 +199,50 @@ func TestUploadProgressOfACancelledRequest(t *testing.T) {
 	}
 	if err := s.DeleteUpload(ctx, "u1", "abc"); err != nil {
 		t.Fatalf("DeleteUpload with a cancelled context: %v", err)
+	}
+}
+
+// A queue search for Chinese text is checked by the database (the title
+// or the unit's name holds it); one with letters by the bureau, as on
+// Badger: both find the same filings.
+func TestQueueSearch(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.DB(t))
+	for _, u := range []protocol.Unit{{ID: "u1", Name: "城关镇人民政府", Code: "C1"}, {ID: "u2", Name: "教育局", Code: "C2"}} {
+		if err := s.AddUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i, f := range []struct{ unit, id, name string }{
+		{"u1", "f1", "市级政务云平台扩容"}, {"u2", "f2", "中小学食堂视频监控"}, {"u1", "f3", "OA 系统升级"},
+	} {
+		b := app.Body{ID: f.id, Kind: app.KindDeclaration, Revision: 1, RevisionID: "r" + f.id,
+			Declaration: &app.Declaration{PlanYear: 2027, ProjectName: f.name, TotalInvestment: 100}}
+		data, sum, err := b.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Submit(ctx, bureaustore.Actor{UnitID: f.unit, Name: "填报人"}, t0.Add(time.Duration(i)*time.Minute),
+			[]*bureaustore.Submission{{Body: b, Request: protocol.SubmitRequest{FilingID: f.id, RevisionID: b.RevisionID, Revision: 1, Body: data, BodySHA256: sum}}})
+		if err != nil || res[0].Err != nil {
+			t.Fatalf("submit %s: %v %+v", f.id, err, res)
+		}
+	}
+	rules := bureaustore.QueueRules{Now: t0.Add(time.Hour), Due: func(s time.Time) time.Time { return s.Add(240 * time.Hour) }}
+	for text, want := range map[string][]string{
+		"政务云": {"f1"}, "教育局": {"f2"}, "城关镇": {"f1", "f3"}, "oa": {"f3"}, "OA 系统": {"f3"}, "监控2": nil,
+	} {
+		res, err := s.Queue(ctx, console.QueueQuery{Text: text}, rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range res.Page.Items {
+			got = append(got, e.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("search %q: %v, want %v", text, got, want)
+		}
 	}
 }
