@@ -19,8 +19,9 @@ import (
 // Submit stores the new revisions of subs exactly once, in order, in one
 // durable commit. The idempotency key of a revision is the primary key of
 // revisions, (filing_id, revision_id), written in the transaction that
-// holds its receipt; each submission runs in a savepoint of its own, so a
-// refused one leaves nothing behind. PostgreSQL shares one WAL flush
+// holds its receipt. The filings of the batch are read and locked in one
+// query, and the writes of all its new revisions go to the server in one
+// pipelined batch at the end. PostgreSQL shares one WAL flush
 // between the commits of concurrent requests (group commit), so many
 // clerks each sending one filing do not each wait for a disk flush of
 // their own.
@@ -33,16 +34,19 @@ func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time,
 		if err := lockUploads(ctx, tx, by.UnitID, attachmentSums(subs)); err != nil {
 			return err
 		}
-		unitName := ""
+		st, err := prefetch(ctx, tx, subs)
+		if err != nil {
+			return err
+		}
 		// Every refusal is decided before a submission writes anything
-		// (apply reads, decides, then sends its writes in one batch), so a
-		// refused one leaves nothing behind without a savepoint; a failed
-		// write fails the whole transaction.
+		// (apply reads, decides, then queues its writes), so a refused one
+		// leaves nothing behind without a savepoint; a failed write fails
+		// the whole transaction.
 		for i, sub := range subs {
 			if sub == nil {
 				continue
 			}
-			res, err := s.apply(ctx, tx, by, &unitName, sub, now)
+			res, err := s.apply(ctx, st, by, sub, now)
 			if err != nil {
 				var inv invalid
 				switch {
@@ -56,7 +60,7 @@ func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time,
 			}
 			out[i] = res
 		}
-		return nil
+		return st.flush(ctx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
@@ -103,37 +107,146 @@ func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) err
 	return nil
 }
 
-// apply stores one submission in tx, or answers its resend.
-func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unitName *string, sub *bureaustore.Submission, now time.Time) (bureaustore.SubmitResult, error) {
-	req, body := sub.Request, sub.Body
-	cur, err := lockFiling(ctx, tx, body.ID)
-	if err != nil {
-		return bureaustore.SubmitResult{}, err
+// submitState is what Submit's submissions share in its transaction: the
+// filings and revisions read up front, and the writes not yet sent.
+type submitState struct {
+	tx       pgx.Tx
+	b        *pgx.Batch
+	filings  map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
+	revs     map[[2]string]revisionRow
+	touched  map[string]bool // filings written in this transaction: read them again, after a flush
+	unitName string
+}
+
+type revisionRow struct {
+	unit string
+	rec  bureaustore.Revision
+}
+
+// prefetch reads and locks, in the order of their IDs, the filings subs
+// name, and reads their revisions.
+func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*submitState, error) {
+	st := &submitState{tx: tx, b: &pgx.Batch{}, filings: map[string]*bureaustore.Filing{},
+		revs: map[[2]string]revisionRow{}, touched: map[string]bool{}}
+	var ids []string
+	for _, sub := range subs {
+		if sub != nil {
+			ids = append(ids, sub.Body.ID)
+		}
 	}
-	if cur != nil {
-		var unit string
-		var rec []byte
-		err := tx.QueryRow(ctx, "SELECT unit_id, record FROM revisions WHERE filing_id = $1 AND revision_id = $2",
-			body.ID, body.RevisionID).Scan(&unit, &rec)
+	rows, err := tx.Query(ctx, "SELECT id, record FROM filings WHERE id = ANY($1) ORDER BY id FOR UPDATE", ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var fr bureaustore.Filing
+		if err := json.Unmarshal(data, &fr); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode filing %s: %w", id, err)
+		}
+		st.filings[id] = &fr
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(st.filings) == 0 {
+		return st, nil
+	}
+	rows, err = tx.Query(ctx, "SELECT filing_id, revision_id, unit_id, record FROM revisions WHERE filing_id = ANY($1)", ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var fid, rid string
+		var r revisionRow
+		var data []byte
+		if err := rows.Scan(&fid, &rid, &r.unit, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &r.rec); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode revision: %w", err)
+		}
+		st.revs[[2]string{fid, rid}] = r
+	}
+	rows.Close()
+	return st, rows.Err()
+}
+
+// flush sends the writes queued so far.
+func (st *submitState) flush(ctx context.Context) error {
+	if st.b.Len() == 0 {
+		return nil
+	}
+	err := st.tx.SendBatch(ctx, st.b).Close()
+	st.b = &pgx.Batch{}
+	if err != nil && (errors.Is(err, errRetry) || isUnique(err)) {
+		return errRetry
+	}
+	return err
+}
+
+// apply stores one submission, or answers its resend.
+func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor, sub *bureaustore.Submission, now time.Time) (bureaustore.SubmitResult, error) {
+	tx := st.tx
+	req, body := sub.Request, sub.Body
+	var cur *bureaustore.Filing
+	var rev *revisionRow
+	if st.touched[body.ID] {
+		// Written earlier in this transaction: read it back as it now stands.
+		if err := st.flush(ctx); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		var err error
+		if cur, err = lockFiling(ctx, tx, body.ID); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		var r revisionRow
+		var data []byte
+		err = tx.QueryRow(ctx, "SELECT unit_id, record FROM revisions WHERE filing_id = $1 AND revision_id = $2",
+			body.ID, body.RevisionID).Scan(&r.unit, &data)
 		switch {
 		case err == nil:
-			var rev bureaustore.Revision
-			if err := json.Unmarshal(rec, &rev); err != nil {
+			if err := json.Unmarshal(data, &r.rec); err != nil {
 				return bureaustore.SubmitResult{}, fmt.Errorf("decode revision: %w", err)
 			}
-			if rev.UnitID != by.UnitID {
-				return bureaustore.SubmitResult{}, bureaustore.NotFound()
-			}
-			if rev.Receipt.BodySHA256 != req.BodySHA256 {
-				return bureaustore.SubmitResult{}, bureaustore.RevisionConflict(rev)
-			}
-			if rev, err = refresh(ctx, tx, cur, body.RevisionID, rev, now); err != nil {
-				return bureaustore.SubmitResult{}, err
-			}
-			return bureaustore.SubmitResult{Receipt: rev.Receipt}, nil
+			rev = &r
 		case !errors.Is(err, pgx.ErrNoRows):
 			return bureaustore.SubmitResult{}, err
 		}
+	} else {
+		cur = st.filings[body.ID]
+		if r, ok := st.revs[[2]string{body.ID, body.RevisionID}]; ok {
+			rev = &r
+		}
+	}
+	if cur != nil && rev != nil {
+		r := rev.rec
+		if r.UnitID != by.UnitID {
+			return bureaustore.SubmitResult{}, bureaustore.NotFound()
+		}
+		if r.Receipt.BodySHA256 != req.BodySHA256 {
+			return bureaustore.SubmitResult{}, bureaustore.RevisionConflict(r)
+		}
+		if r.Receipt.Status == protocol.ReceiptAwaitingAttachments {
+			if err := st.flush(ctx); err != nil {
+				return bureaustore.SubmitResult{}, err
+			}
+			var err error
+			if r, err = refresh(ctx, tx, cur, body.RevisionID, r, now); err != nil {
+				return bureaustore.SubmitResult{}, err
+			}
+			st.touched[body.ID] = true
+		}
+		return bureaustore.SubmitResult{Receipt: r.Receipt}, nil
 	}
 	if sub.Invalid != nil {
 		return bureaustore.SubmitResult{}, invalid{sub.Invalid}
@@ -142,24 +255,25 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unit
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	fr, rev := bureaustore.NewRevision(fr, by, req, body, now)
+	fr, newRev := bureaustore.NewRevision(fr, by, req, body, now)
 	missing, err := missingOf(ctx, tx, by.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	queued, err := bureaustore.Settle(&fr, &rev, missing, now)
+	queued, err := bureaustore.Settle(&fr, &newRev, missing, now)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	if *unitName == "" {
+	if st.unitName == "" {
 		u, err := unitBy(ctx, tx, "id", by.UnitID)
 		if err != nil {
 			return bureaustore.SubmitResult{}, err
 		}
-		*unitName = u.Name
+		st.unitName = u.Name
 	}
-	// Decided: the writes go in one round trip.
-	b := &pgx.Batch{}
+	// Decided: the writes are queued, to go with the others'.
+	b := st.b
+	st.touched[body.ID] = true
 	f := fr.Filing
 	if cur == nil {
 		// A new filing: another transaction may be creating it too.
@@ -170,10 +284,10 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unit
 	}
 	b.Queue(`INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
-		app.CodeID(body.RevisionID), req.Body, mustJSON(rev)).Exec(mustInsert)
+		app.CodeID(body.RevisionID), req.Body, mustJSON(newRev)).Exec(mustInsert)
 	if queued {
 		year, total := bureaustore.QueueFacts(f, &body)
-		queueUpsert(b, fr, *unitName, year, int64(total))
+		queueUpsert(b, fr, st.unitName, year, int64(total))
 	} else {
 		b.Queue("DELETE FROM queue WHERE filing_id = $1", f.ID)
 		sums := make([]string, len(missing))
@@ -188,13 +302,7 @@ func (s *Store) apply(ctx context.Context, tx pgx.Tx, by bureaustore.Actor, unit
 			return bureaustore.SubmitResult{}, err
 		}
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		if errors.Is(err, errRetry) || isUnique(err) {
-			return bureaustore.SubmitResult{}, errRetry
-		}
-		return bureaustore.SubmitResult{}, err
-	}
-	return bureaustore.SubmitResult{Receipt: rev.Receipt, Created: true}, nil
+	return bureaustore.SubmitResult{Receipt: newRev.Receipt, Created: true}, nil
 }
 
 // mustInsert makes a batch's INSERT … ON CONFLICT DO NOTHING that inserted
