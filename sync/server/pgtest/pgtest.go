@@ -216,6 +216,7 @@ func Start(port string) (*Cluster, error) {
 	if c.Port, err = strconv.Atoi(port); err != nil {
 		return nil, fmt.Errorf("%s=%q: %w", EnvPort, port, err)
 	}
+	sweep()
 	c.Dir, err = os.MkdirTemp("", "egovdesk-pg-")
 	if err != nil {
 		return nil, err
@@ -393,4 +394,24 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// sweep removes the directories of clusters whose test process died
+// without removing them (a panic, a kill: their server went with it): an
+// hour old, and no live server in them.
+func sweep() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "egovdesk-pg-*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Hour {
+			continue
+		}
+		if pid, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			first, _, _ := strings.Cut(string(pid), "\n")
+			if n, err := strconv.Atoi(strings.TrimSpace(first)); err == nil && syscall.Kill(n, 0) == nil {
+				continue // a server still runs there
+			}
+		}
+		os.RemoveAll(d)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -133,6 +135,39 @@ func TestServerDiesWithTheTests(t *testing.T) {
 		c.Close()
 		if time.Since(start) > 20*time.Second {
 			t.Fatalf("the server on port %d outlived its test process", port)
+		}
+	}
+}
+
+// The directory of a cluster whose test process died is removed by a
+// later run, once it is an hour old and no server runs in it.
+func TestSweep(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	old := time.Now().Add(-2 * time.Hour)
+	mk := func(name, pid string, mtime time.Time) string {
+		d := filepath.Join(tmp, name)
+		if err := os.MkdirAll(filepath.Join(d, "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			if err := os.WriteFile(filepath.Join(d, "data", "postmaster.pid"), []byte(pid+"\n/x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(d, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	dead := mk("egovdesk-pg-dead", "", old)
+	live := mk("egovdesk-pg-live", strconv.Itoa(os.Getpid()), old)
+	fresh := mk("egovdesk-pg-fresh", "", time.Now())
+	other := mk("something-else", "", old)
+	sweep()
+	for d, want := range map[string]bool{dead: false, live: true, fresh: true, other: true} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(d), err == nil, want)
 		}
 	}
 }
