@@ -124,42 +124,66 @@ func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
 	return e, nil
 }
 
+// changesSQL reads, in one statement and so one snapshot, the epoch, the
+// unit's feed bounds and up to $4 changes after $3 (or after the floor when
+// $2 is false): one round trip a pull.
+const changesSQL = `WITH b AS (
+	SELECT (SELECT value FROM meta WHERE key = 'epoch') AS epoch,
+		coalesce((SELECT head FROM feeds WHERE unit_id = $1), 0) AS head,
+		coalesce((SELECT low FROM feeds WHERE unit_id = $1), 0) AS low)
+SELECT b.epoch, b.head, b.low, c.seq, c.change FROM b LEFT JOIN LATERAL (
+	SELECT seq, change FROM changes WHERE unit_id = $1
+		AND seq > CASE WHEN $2::boolean THEN $3::bigint ELSE b.low END
+	ORDER BY seq LIMIT $4) c ON true
+ORDER BY c.seq`
+
 // Changes reads a unit's feed after a cursor's position, in one snapshot.
 func (s *Store) Changes(ctx context.Context, q bureaustore.ChangesQuery) (bureaustore.ChangesPage, error) {
-	var page bureaustore.ChangesPage
-	err := s.read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if page.Epoch, err = epochOf(ctx, tx); err != nil {
-			return err
-		}
-		head, low, err := FeedBounds(ctx, tx, q.Unit)
-		if err != nil {
-			return err
-		}
-		from := low
-		if q.HasCursor {
-			if q.Epoch != page.Epoch || q.Seq > head || q.Seq < low {
-				page.Reset, page.Last = true, head
-				page.Changes = []protocol.Change{}
-				return nil
-			}
-			from = q.Seq
-		}
-		limit := q.Limit
-		if limit <= 0 {
-			limit = 100
-		}
-		if page.Changes, page.More, err = ReadChanges(ctx, tx, q.Unit, from, limit); err != nil {
-			return err
-		}
-		page.Last = from
-		if n := len(page.Changes); n > 0 {
-			page.Last = page.Changes[n-1].Seq
-		}
-		return nil
-	})
+	page := bureaustore.ChangesPage{Changes: []protocol.Change{}}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.pool.Query(ctx, changesSQL, q.Unit, q.HasCursor, int64(q.Seq), limit+1)
 	if err != nil {
-		return page, fmt.Errorf("changes of %s: %w", q.Unit, err)
+		return page, storeErr(fmt.Errorf("changes of %s: %w", q.Unit, err))
+	}
+	defer rows.Close()
+	var head, low int64
+	for rows.Next() {
+		var seq *int64
+		var data []byte
+		if err := rows.Scan(&page.Epoch, &head, &low, &seq, &data); err != nil {
+			return page, storeErr(fmt.Errorf("changes of %s: %w", q.Unit, err))
+		}
+		if seq == nil {
+			continue // no change after the position: the bounds alone
+		}
+		if len(page.Changes) == limit {
+			page.More = true
+			continue
+		}
+		var c protocol.Change
+		if err := json.Unmarshal(data, &c); err != nil {
+			return page, fmt.Errorf("decode change: %w", err)
+		}
+		page.Changes = append(page.Changes, c)
+	}
+	if err := rows.Err(); err != nil {
+		return page, storeErr(fmt.Errorf("changes of %s: %w", q.Unit, err))
+	}
+	from := uint64(low)
+	if q.HasCursor {
+		if q.Epoch != page.Epoch || q.Seq > uint64(head) || q.Seq < uint64(low) {
+			page.Reset, page.Last, page.More = true, uint64(head), false
+			page.Changes = []protocol.Change{}
+			return page, nil
+		}
+		from = q.Seq
+	}
+	page.Last = from
+	if n := len(page.Changes); n > 0 {
+		page.Last = page.Changes[n-1].Seq
 	}
 	return page, nil
 }
