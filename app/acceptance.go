@@ -97,6 +97,12 @@ func (a *Acceptance) Checklist(required []string, attachments []Attachment) []Ch
 // least trialMinMonths (see TrialReport.CheckDuration for the month rule).
 // required and trialMinMonths come from the jurisdiction's rule profile.
 func (a *Acceptance) Validate(required []string, attachments []Attachment, trialMinMonths int) error {
+	return a.validate(required, nil, attachments, trialMinMonths)
+}
+
+// validate is Validate, additions being the codes of required that are the
+// bureau's own addition, which the messages say.
+func (a *Acceptance) validate(required, additions []string, attachments []Attachment, trialMinMonths int) error {
 	var p Problems
 	switch n := runeLen(strings.TrimSpace(a.ProjectName)); {
 	case n == 0:
@@ -137,7 +143,10 @@ func (a *Acceptance) Validate(required []string, attachments []Attachment, trial
 	}
 	a.validateTrial(&p, applied, okApplied, trialMinMonths)
 	for _, it := range a.Checklist(required, attachments) {
-		if it.Required && !it.Present {
+		switch {
+		case it.Required && !it.Present && contains(additions, it.Material):
+			p.Add("materials."+it.Material, "缺少验收材料“%s”（%s），请上传后再提交", it.Label, AdditionNote)
+		case it.Required && !it.Present:
 			p.Add("materials."+it.Material, "缺少验收材料“%s”，请上传后再提交", it.Label)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,7 +20,38 @@ import (
 // It returns nil, or an EINVALID *Error listing every problem at once (field
 // paths as in Validate; blockers carry the field the profile names). prof may
 // be nil when no profile is known yet; then only the body's own rules apply.
+//
+// A kind app knows but the client does not offer yet (LifecycleKinds, see
+// Kind.Offered) is refused with a problem on "kind", so a bureau that
+// receives one answers 422 instead of storing what it cannot show; its
+// rules are those of CheckProjectBody.
 func CheckBody(b Body, prof *Profile, now time.Time) error {
+	var p Problems
+	if b.Kind.Valid() && !b.Kind.Offered() {
+		p.Add("kind", "数管局暂不受理“%s”：本版本尚未开通此类材料的报送", b.Kind.Label())
+	}
+	p = append(p, checkBody(b, prof, nil, now)...)
+	if len(p) == 0 {
+		return nil
+	}
+	return notSubmittable(p)
+}
+
+// CheckProjectBody is CheckBody for a filing of the project whose
+// declaration is decl (nil when not at hand), for every kind app knows: a
+// life-cycle filing is checked against the profile's lifecycle rule for it
+// (refused when the profile has none), its materials and its timing (a
+// self-evaluation before its window opens). Conditions of lifecycle rules
+// are evaluated on decl; with decl nil the first rule of the kind applies,
+// asking only for the materials every rule of the kind asks for.
+func CheckProjectBody(b Body, prof *Profile, decl *Declaration, now time.Time) error {
+	if p := checkBody(b, prof, decl, now); len(p) > 0 {
+		return notSubmittable(p)
+	}
+	return nil
+}
+
+func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems {
 	var p Problems
 	add := func(err error) {
 		if err == nil {
@@ -37,10 +69,18 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 		if prof != nil {
 			a := prof.Evaluate(b.Declaration, now)
 			for _, bl := range a.Blockers {
-				p.Add(bl.Field, "%s：%s", bl.Label, bl.Fix)
+				if bl.Addition {
+					p.Add(bl.Field, "%s（%s）：%s", bl.Label, AdditionNote, bl.Fix)
+				} else {
+					p.Add(bl.Field, "%s：%s", bl.Label, bl.Fix)
+				}
 			}
 			for _, m := range a.MissingMaterials(b.Attachments) {
-				p.Add("attachments", "缺少附件“%s”，请上传后再提交", m.Label)
+				if m.Addition {
+					p.Add("attachments", "缺少附件“%s”（%s），请上传后再提交", m.Label, AdditionNote)
+				} else {
+					p.Add("attachments", "缺少附件“%s”，请上传后再提交", m.Label)
+				}
 			}
 		}
 	case b.Catalogue != nil:
@@ -53,20 +93,113 @@ func CheckBody(b Body, prof *Profile, now time.Time) error {
 			p = append(p, b.TrialReport.CheckDuration(prof.TrialMinMonths)...)
 		}
 	case b.Acceptance != nil:
-		var required []string
-		months := 0
 		if prof != nil {
-			required, months = prof.AcceptanceMaterials, prof.TrialMinMonths
+			add(b.Acceptance.validate(prof.AcceptanceMaterials, prof.AcceptanceAdditions, b.Attachments, prof.TrialMinMonths))
+		} else {
+			add(b.Acceptance.Validate(nil, b.Attachments, 0))
 		}
-		add(b.Acceptance.Validate(required, b.Attachments, months))
+	case b.GoLive != nil:
+		add(b.GoLive.Validate(now))
+		lifecycleRule(&p, prof, KindGoLive, "", decl, b.Attachments)
+	case b.Adjustment != nil:
+		add(b.Adjustment.Validate())
+		if prof != nil {
+			checkAdjustment(&p, prof, b.Adjustment, decl)
+		}
+	case b.AcceptanceFiling != nil:
+		var required []string
+		if r := lifecycleRule(&p, prof, KindAcceptanceFiling, "", decl, b.Attachments); r != nil {
+			required = prof.FilingMaterials(r)
+		}
+		add(b.AcceptanceFiling.Validate(required, b.Attachments))
+	case b.OMFiling != nil:
+		add(b.OMFiling.Validate(now))
+		lifecycleRule(&p, prof, KindOMFiling, "", decl, b.Attachments)
+	case b.Performance != nil:
+		add(b.Performance.Validate())
+		if r := lifecycleRule(&p, prof, KindPerformance, string(b.Performance.Type), decl, b.Attachments); r != nil {
+			checkPerformanceTiming(&p, prof, r, b.Performance, now)
+		}
 	default:
 		p.Add("kind", "材料没有内容")
 	}
-	p = append(p, CheckText(b)...)
-	if len(p) == 0 {
+	return append(p, CheckText(b)...)
+}
+
+// lifecycleRule returns the profile's rule for a filing of kind k and type
+// typ, adding a problem when it has none and prof is not nil; nil then.
+func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declaration, atts []Attachment) *LifecycleRule {
+	if prof == nil {
 		return nil
 	}
-	return notSubmittable(p)
+	rules := prof.LifecycleRules(k, typ, decl)
+	if len(rules) == 0 {
+		if len(typeChoices(k)) > 0 && !known(typeChoices(k), typ) {
+			return nil // the body's own rules ask for the type
+		}
+		*p = append(*p, FieldErrors(prof.notAccepted(k, LabelOf(typeChoices(k), typ), "kind"))...)
+		return nil
+	}
+	r := rules[0]
+	if decl == nil && len(rules) > 1 {
+		// Which rule applies depends on the project (郁南 第二十一条: the
+		// route): without its declaration only what every rule asks for.
+		common := prof.FilingMaterials(&r)
+		for i := 1; i < len(rules); i++ {
+			other := prof.FilingMaterials(&rules[i])
+			common = slices.DeleteFunc(slices.Clone(common), func(c string) bool { return !contains(other, c) })
+		}
+		r.Materials = common
+		if len(common) == 0 {
+			r.Materials = []string{} // FilingMaterials must not fall back to the profile's list
+		}
+	}
+	if len(prof.FilingMaterials(&r)) > 0 && k != KindAcceptanceFiling {
+		missingMaterials(p, prof.FilingMaterials(&r), nil, atts, "材料")
+	}
+	return &r
+}
+
+// checkAdjustment checks an adjustment against the profile: that it has a
+// rule for its type and that a situation named is one the rule lists.
+func checkAdjustment(p *Problems, prof *Profile, a *Adjustment, decl *Declaration) {
+	if !known(AdjustTypeChoices, string(a.Type)) {
+		return
+	}
+	rules := prof.LifecycleRules(KindAdjustment, string(a.Type), decl)
+	if len(rules) == 0 {
+		*p = append(*p, FieldErrors(prof.notAccepted(KindAdjustment, LabelOf(AdjustTypeChoices, string(a.Type)), "type"))...)
+		return
+	}
+	if s := rules[0].SelfAdjust; s != nil && a.Situation != "" && !slices.ContainsFunc(s.Situations, func(x Situation) bool { return x.Code == a.Situation }) {
+		p.Add("situation", "“%s”不是%s列出的可自行调整情形，请重新选择（不符合任何情形的留空，按重新报批处理）",
+			clipText(strings.Map(printable, strings.ToValidUTF8(a.Situation, "?")), 40), s.Source)
+	}
+}
+
+// checkPerformanceTiming refuses a report the profile's deadline does not
+// allow yet: a self-evaluation before its window opens (武汉 第二十二条: 12
+// months after go-live), counted from the date the report carries.
+func checkPerformanceTiming(p *Problems, prof *Profile, r *LifecycleRule, rep *Performance, now time.Time) {
+	dr := prof.deadlineRule(r.Deadline)
+	if dr == nil || dr.OpensMonths == 0 {
+		return
+	}
+	from, field, what := rep.GoLiveOn, "go_live_on", "投入运行日期"
+	if dr.Anchor == AnchorAcceptance {
+		from, field, what = rep.AcceptedOn, "accepted_on", "验收通过日期"
+	} else if dr.Anchor != AnchorGoLive {
+		return
+	}
+	at, ok := parseCalDate(from)
+	if !ok {
+		p.Add(field, "请填写%s：%s（%s）", what, dr.Rule, dr.Source)
+		return
+	}
+	opens := at.addMonths(dr.OpensMonths)
+	if today(now).before(opens) {
+		p.Add(field, "%s自 %s 起才能开展（%s %s 后满 %d 个月，%s）", dr.Label, opens, what, at, dr.OpensMonths, dr.Source)
+	}
 }
 
 // Check runs CheckBody on the filing's current content and adds a problem for

@@ -16,11 +16,19 @@ const (
 	AnchorCompletion = "completion" // 建设完成（建成）
 	AnchorGoLive     = "go_live"    // 投入运行
 	AnchorAcceptance = "acceptance" // 通过验收
+	// AnchorConstructionYearly is a date every year whose date lies within
+	// the construction period of the declaration (period_start..period_end),
+	// as 武汉 第二十条's yearly performance report "在建设期内每年年末之前".
+	AnchorConstructionYearly = "construction_yearly"
+	// AnchorOperationYearly is a date every year from the year the system
+	// went into operation on (the O&M years of 霍邱县、六安市's 运维备案).
+	AnchorOperationYearly = "operation_yearly"
 )
 
 var anchorChoices = []Choice{
 	{AnchorPlanYear, "计划年度"}, {AnchorYearly, "每年"}, {AnchorApproval, "立项批复"},
 	{AnchorCompletion, "建设完成"}, {AnchorGoLive, "投入运行"}, {AnchorAcceptance, "通过验收"},
+	{AnchorConstructionYearly, "建设期内每年"}, {AnchorOperationYearly, "投入运行后每年"},
 }
 
 // AnchorLabel returns the Chinese name of a deadline anchor, or the code itself when unknown.
@@ -47,6 +55,7 @@ type DeadlineRule struct {
 	OpensMonths int    `json:"opens_months,omitempty"`
 	When        *Cond  `json:"when,omitempty"` // the deadline applies only when this holds
 	Source      string `json:"source"`
+	Own
 }
 
 // Calendar lists the exceptions to "Monday to Friday are working days" for
@@ -163,7 +172,7 @@ func (r *DeadlineRule) validate(p *Problems, f string, ids map[string]string) {
 		}
 	}
 	switch r.Anchor {
-	case AnchorPlanYear, AnchorYearly:
+	case AnchorPlanYear, AnchorYearly, AnchorConstructionYearly, AnchorOperationYearly:
 		if r.Month < 1 || r.Month > 12 {
 			p.Add(f+".month", "%s.month：月份应为 1–12，不是 %d", f, r.Month)
 		} else if r.Day < 1 || r.Day > time.Date(2024, time.Month(r.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
@@ -172,7 +181,7 @@ func (r *DeadlineRule) validate(p *Problems, f string, ids map[string]string) {
 		if offsets > 0 || r.OpensMonths != 0 {
 			p.Add(f+".anchor", "%s：固定日期的期限（%s）不能再设 months、days、working_days 或 opens_months", f, r.Anchor)
 		}
-		if r.Anchor == AnchorYearly && r.YearOffset != 0 {
+		if r.Anchor != AnchorPlanYear && r.YearOffset != 0 {
 			p.Add(f+".year_offset", "%s.year_offset：每年的期限不能设年份偏移", f)
 		}
 		if r.YearOffset < -2 || r.YearOffset > 2 {
@@ -212,6 +221,8 @@ type Deadline struct {
 	Anchor string    `json:"anchor"`
 	Opens  time.Time `json:"opens,omitzero"` // first day of a window, or zero
 	Due    time.Time `json:"due,omitzero"`   // last day, inclusive; zero while the anchor is unknown
+	// Addition marks a deadline no clause states (AdditionNote).
+	Addition bool `json:"addition,omitempty"`
 }
 
 // Known reports whether the deadline's date could be computed.
@@ -221,56 +232,42 @@ func (d Deadline) Known() bool { return !d.Due.IsZero() }
 // project whose events happened on the dates in events (keyed by the Anchor*
 // constants, e.g. AnchorAcceptance; nil when none is known yet). Plan-year
 // deadlines are in now's location; yearly ones are the next occurrence on or
-// after now's day; event deadlines are in the event's location. Deadlines
+// after now's day; construction-yearly ones the next within d's construction
+// period (none once it is over); operation-yearly ones the next from the
+// go-live year on; event deadlines are in the event's location. Deadlines
 // whose anchor is missing from events (or, for plan-year ones, a plan year of
-// 0) are returned with zero dates. Known deadlines come first, earliest
-// first. It never fails; a nil d is treated as an empty declaration.
+// 0, for construction-yearly ones a period that cannot be read) are returned
+// with zero dates. Known deadlines come first, earliest first. Rules switched
+// off are left out. It never fails; a nil d is treated as an empty declaration.
 func (prof *Profile) DeadlinesFor(d *Declaration, events map[string]time.Time, now time.Time) []Deadline {
 	if d == nil {
 		d = &Declaration{}
 	}
-	return prof.deadlines(extractFacts(d, prof.routeCode(d)), d.PlanYear, events, now)
+	f := extractFacts(d, "")
+	f["route"] = factValue{code: prof.routing(f, 0).Code}
+	return prof.deadlines(f, projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}, events, now)
+}
+
+// projectDates are the dates of a declaration that calendar deadlines are
+// fixed by; the zero value knows none.
+type projectDates struct {
+	planYear               int
+	periodStart, periodEnd string // YYYY-MM
 }
 
 // deadlines is DeadlinesFor for a declaration with facts f (route included)
-// and plan year planYear.
-func (prof *Profile) deadlines(f map[string]factValue, planYear int, events map[string]time.Time, now time.Time) []Deadline {
+// and dates dates.
+func (prof *Profile) deadlines(f map[string]factValue, dates projectDates, events map[string]time.Time, now time.Time) []Deadline {
 	out := make([]Deadline, 0, len(prof.Deadlines))
 	today := day(now)
 	for _, r := range prof.Deadlines {
-		if !r.When.eval(f) {
+		if r.Off || !r.When.eval(f) {
 			continue
 		}
-		dl := Deadline{ID: r.ID, Label: r.Label, Rule: r.Rule, Source: r.Source, Anchor: r.Anchor}
-		switch r.Anchor {
-		case AnchorPlanYear:
-			if planYear != 0 {
-				dl.Due = time.Date(planYear+r.YearOffset, time.Month(r.Month), r.Day, 0, 0, 0, 0, now.Location())
-			}
-		case AnchorYearly:
-			due := time.Date(today.Year(), time.Month(r.Month), r.Day, 0, 0, 0, 0, now.Location())
-			if due.Before(today) {
-				due = due.AddDate(1, 0, 0)
-			}
-			dl.Due = due
-		default:
-			at, ok := events[r.Anchor]
-			if !ok || at.IsZero() {
-				break
-			}
-			switch {
-			case r.WorkingDays > 0:
-				dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
-			case r.Days > 0:
-				dl.Due = day(at).AddDate(0, 0, r.Days)
-			default:
-				dl.Due = addMonths(at, r.Months)
-			}
-			if r.OpensMonths > 0 {
-				dl.Opens = addMonths(at, r.OpensMonths)
-			}
+		dl, ok := prof.deadline(&r, dates, events, today)
+		if ok {
+			out = append(out, dl)
 		}
-		out = append(out, dl)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -280,4 +277,75 @@ func (prof *Profile) deadlines(f map[string]factValue, planYear int, events map[
 		return a.Due.Before(b.Due)
 	})
 	return out
+}
+
+// deadline computes rule r for a project with dates and events at day
+// today; false when it no longer applies (a construction period that is over).
+func (prof *Profile) deadline(r *DeadlineRule, dates projectDates, events map[string]time.Time, today time.Time) (Deadline, bool) {
+	dl := Deadline{ID: r.ID, Label: r.Label, Rule: r.Rule, Source: r.Source, Anchor: r.Anchor, Addition: r.Addition}
+	next := func(from time.Time) time.Time {
+		due := time.Date(from.Year(), time.Month(r.Month), r.Day, 0, 0, 0, 0, today.Location())
+		if due.Before(from) {
+			due = due.AddDate(1, 0, 0)
+		}
+		return due
+	}
+	switch r.Anchor {
+	case AnchorPlanYear:
+		if dates.planYear != 0 {
+			dl.Due = time.Date(dates.planYear+r.YearOffset, time.Month(r.Month), r.Day, 0, 0, 0, 0, today.Location())
+		}
+	case AnchorYearly:
+		dl.Due = next(today)
+	case AnchorConstructionYearly:
+		start, okS := parseYearMonth(dates.periodStart)
+		end, okE := parseYearMonth(dates.periodEnd)
+		if !okS || !okE {
+			break
+		}
+		for _, t := range yearEnds(start, end, r.Month, r.Day, today.Location()) {
+			if !t.Before(today) {
+				dl.Due = t
+				return dl, true
+			}
+		}
+		return dl, false
+	case AnchorOperationYearly:
+		at, ok := events[AnchorGoLive]
+		if !ok || at.IsZero() {
+			break
+		}
+		from := today
+		if g := day(at).In(today.Location()); g.After(from) {
+			from = g
+		}
+		dl.Due = next(from)
+	default:
+		at, ok := events[r.Anchor]
+		if !ok || at.IsZero() {
+			break
+		}
+		switch {
+		case r.WorkingDays > 0:
+			dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
+		case r.Days > 0:
+			dl.Due = day(at).AddDate(0, 0, r.Days)
+		default:
+			dl.Due = addMonths(at, r.Months)
+		}
+		if r.OpensMonths > 0 {
+			dl.Opens = addMonths(at, r.OpensMonths)
+		}
+	}
+	return dl, true
+}
+
+// deadlineRule returns the rule of the profile with ID id, or nil.
+func (prof *Profile) deadlineRule(id string) *DeadlineRule {
+	for i := range prof.Deadlines {
+		if prof.Deadlines[i].ID == id {
+			return &prof.Deadlines[i]
+		}
+	}
+	return nil
 }

@@ -33,6 +33,7 @@ var factNumbers = []string{
 	"current_state", "deployment.explanation", "deployment.mode", "indicators", "integrated", "nature", "om_annual",
 	"plan", "plan_basis", "security.assess", "security.level", "security.plan", "service_types", "shares_data",
 	"sharing_analysis", "total_investment", "xinchuang.notes", "xinchuang.supported", "year_amount",
+	"unit_type",
 }
 
 // FactsOf returns the facts of d (of an empty declaration when d is nil).
@@ -205,7 +206,7 @@ func (f DeclarationFacts) values(prof *Profile) map[string]factValue {
 	}
 	route := ""
 	if prof != nil {
-		route = prof.routeCode(&Declaration{TotalInvestment: m["total_investment"].money})
+		route = prof.routing(m, 0).Code
 	}
 	m["route"] = factValue{code: route}
 	return m

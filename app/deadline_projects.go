@@ -136,7 +136,7 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			facts = p.decl.Facts
 		}
 		// No plan year: the deadlines it fixes have no event and are left out.
-		for _, d := range prof.deadlines(facts.values(prof), 0, p.events, now) {
+		for _, d := range prof.deadlines(facts.values(prof), projectDates{}, p.events, now) {
 			if _, event := p.events[d.Anchor]; event && d.Known() {
 				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: d})
 			}

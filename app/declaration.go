@@ -39,6 +39,21 @@ const (
 	ClassProfessional Class = "professional" // 专业类
 )
 
+// UnitType is what kind of body the project unit is (建设单位类型): some
+// jurisdictions route by it (武汉 第九条: schools and medical institutions
+// are approved by their 行业主管部门 and filed with the bureau).
+type UnitType string
+
+// Unit types.
+const (
+	UnitGovernment  UnitType = "government"  // 党政机关
+	UnitInstitution UnitType = "institution" // 事业单位（学校、医疗机构除外）
+	UnitSchool      UnitType = "school"      // 学校
+	UnitMedical     UnitType = "medical"     // 医疗机构
+	UnitPeopleOrg   UnitType = "people_org"  // 人民团体
+	UnitOther       UnitType = "other"       // 其他（中央和省驻地单位等）
+)
+
 // PlanStatus says whether a project is in the annual plan (年度计划).
 type PlanStatus string
 
@@ -104,7 +119,9 @@ var (
 		{string(NatureOM), "运维"}, {string(NatureService), "购买服务"}}
 	ServiceTypeChoices = []Choice{{string(ServiceInfra), "基础设施服务"}, {string(ServiceSoftware), "软件开发服务"},
 		{string(ServiceOM), "运维服务"}, {string(ServiceOperation), "系统业务运营服务"}, {string(ServiceThirdParty), "第三方服务"}}
-	ClassChoices   = []Choice{{string(ClassPublic), "公共类"}, {string(ClassProfessional), "专业类"}}
+	ClassChoices    = []Choice{{string(ClassPublic), "公共类"}, {string(ClassProfessional), "专业类"}}
+	UnitTypeChoices = []Choice{{string(UnitGovernment), "党政机关"}, {string(UnitInstitution), "事业单位"},
+		{string(UnitSchool), "学校"}, {string(UnitMedical), "医疗机构"}, {string(UnitPeopleOrg), "人民团体"}, {string(UnitOther), "其他"}}
 	PlanChoices    = []Choice{{string(PlanListed), "已列入年度计划"}, {string(PlanUrgent), "紧急项目，申请补充列入"}, {string(PlanNotListed), "未列入年度计划"}}
 	DeployChoices  = []Choice{{string(DeployEgovCloud), "政务云"}, {string(DeployExtranet), "电子政务外网"}, {string(DeployOther), "其他（须说明理由）"}}
 	FundingChoices = []Choice{{string(FundLocal), "本级财政资金"}, {string(FundTransfer), "上级转移支付资金"}, {string(FundSelf), "单位自筹"},
@@ -203,13 +220,15 @@ type Funding struct {
 // project per plan year.
 type Declaration struct {
 	// 基本信息
-	PlanYear        int     `json:"plan_year"`
-	ProjectName     string  `json:"project_name"`
-	UnitName        string  `json:"unit_name"`
-	UnitCreditCode  string  `json:"unit_credit_code"` // 统一社会信用代码
-	SupervisingDept string  `json:"supervising_dept,omitempty"`
-	RegionCode      string  `json:"region_code,omitempty"` // GB/T 2260
-	Contact         Contact `json:"contact"`
+	PlanYear        int    `json:"plan_year"`
+	ProjectName     string `json:"project_name"`
+	UnitName        string `json:"unit_name"`
+	UnitCreditCode  string `json:"unit_credit_code"` // 统一社会信用代码
+	SupervisingDept string `json:"supervising_dept,omitempty"`
+	// UnitType is the kind of body the unit is; "" when not given.
+	UnitType   UnitType `json:"unit_type,omitempty"`
+	RegionCode string   `json:"region_code,omitempty"` // GB/T 2260
+	Contact    Contact  `json:"contact"`
 
 	// 性质与类别
 	Nature       Nature        `json:"nature"`
@@ -309,6 +328,9 @@ func (d *Declaration) Validate() error {
 	} else if d.UnitCreditCode == "" {
 		p.Add("unit_credit_code", "请填写建设单位的统一社会信用代码（18 位）")
 	}
+	if d.UnitType != "" && !known(UnitTypeChoices, string(d.UnitType)) {
+		p.Add("unit_type", "未知的建设单位类型“%s”，请重新选择", clipText(d.UnitType.String(), 40))
+	}
 	if d.RegionCode != "" && !regionCodePattern.MatchString(d.RegionCode) {
 		p.Add("region_code", "行政区划代码应为 6 位数字")
 	}
@@ -360,10 +382,10 @@ func (d *Declaration) Validate() error {
 	if isBlank(d.DataResources) {
 		p.Add("data_resources", "请填写数据资源情况（产生和使用哪些数据、向谁共享）")
 	}
+	// A level is not demanded here: no seed regulation demands one with the
+	// declaration; a profile may (section "security.level").
 	if d.Security.Level < 0 || d.Security.Level > 4 {
 		p.Add("security.level", "等级保护级别应为第一级至第四级")
-	} else if d.Security.Level == 0 {
-		p.Add("security.level", "请选择系统的等级保护级别")
 	}
 	if d.Crypto.Level < 0 || d.Crypto.Level > 4 {
 		p.Add("crypto.level", "密码应用等级应为第一级至第四级")
@@ -452,3 +474,6 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 func validPhone(s string) bool {
 	return phonePattern.MatchString(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
 }
+
+// String returns the code.
+func (u UnitType) String() string { return strings.Map(printable, strings.ToValidUTF8(string(u), "?")) }

@@ -78,7 +78,8 @@ func TestDeclarationProblems(t *testing.T) {
 		{"no content", func(d *Declaration) { d.Content = "" }, "content", "建设内容"},
 		{"module without name", func(d *Declaration) { d.Modules[1].Name = "" }, "modules[1].name", "第 2 个"},
 		{"no data resources", func(d *Declaration) { d.DataResources = "" }, "data_resources", "数据资源"},
-		{"no security level", func(d *Declaration) { d.Security.Level = 0 }, "security.level", "等级保护"},
+		{"security level out of range", func(d *Declaration) { d.Security.Level = 5 }, "security.level", "第一级至第四级"},
+		{"unknown unit type", func(d *Declaration) { d.UnitType = "hospital" }, "unit_type", "建设单位类型"},
 		{"other deployment unexplained", func(d *Declaration) { d.Deployment.Mode = DeployOther }, "deployment.explanation", "说明理由"},
 		{"no deployment", func(d *Declaration) { d.Deployment.Mode = "" }, "deployment.mode", "部署方式"},
 		{"no om plan", func(d *Declaration) { d.OMPlan = "" }, "om_plan", "运维方案"},
@@ -126,7 +127,7 @@ func TestDeclarationReportsEverythingAtOnce(t *testing.T) {
 		fields[f.Field] = true
 	}
 	for _, want := range []string{"plan_year", "project_name", "unit_name", "unit_credit_code", "contact.person",
-		"nature", "class", "plan", "period_start", "goals", "content", "data_resources", "security.level",
+		"nature", "class", "plan", "period_start", "goals", "content", "data_resources",
 		"deployment.mode", "total_investment", "budget", "funding"} {
 		if !fields[want] {
 			t.Errorf("empty declaration: no problem reported on %s", want)

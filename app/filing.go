@@ -23,8 +23,28 @@ const (
 	KindAcceptance  Kind = "acceptance"   // 竣工验收申请
 )
 
-// Kinds lists every kind in the order the UI shows them.
+// The filings of the rest of a project's life (see LifecycleKinds).
+const (
+	KindGoLive           Kind = "go_live"           // 投入运行
+	KindAdjustment       Kind = "adjustment"        // 项目调整、变更、逾期、终止
+	KindAcceptanceFiling Kind = "acceptance_filing" // 验收后备案（验收报告备案）
+	KindOMFiling         Kind = "om_filing"         // 运维备案
+	KindPerformance      Kind = "performance"       // 绩效自评价 / 年度绩效评价报告
+)
+
+// Kinds lists the kinds the client offers and the bureau accepts today, in
+// the order the UI shows them. Stores, menus and the bureau's filters range
+// over it.
 var Kinds = []Kind{KindDeclaration, KindCatalogue, KindTrialReport, KindAcceptance}
+
+// LifecycleKinds lists the kinds of the later life of a project, whose
+// bodies, rules and deadlines app knows but which the client and the bureau
+// do not offer yet: CheckBody refuses them (see Kind.Offered) until they
+// are moved into Kinds.
+var LifecycleKinds = []Kind{KindGoLive, KindAdjustment, KindAcceptanceFiling, KindOMFiling, KindPerformance}
+
+// AllKinds returns every kind app knows: Kinds, then LifecycleKinds.
+func AllKinds() []Kind { return slices.Concat(Kinds, LifecycleKinds) }
 
 // Label returns the Chinese name of the kind.
 func (k Kind) Label() string {
@@ -37,12 +57,27 @@ func (k Kind) Label() string {
 		return "试运行报告"
 	case KindAcceptance:
 		return "竣工验收申请"
+	case KindGoLive:
+		return "投入运行"
+	case KindAdjustment:
+		return "项目调整（变更、终止）"
+	case KindAcceptanceFiling:
+		return "验收后备案"
+	case KindOMFiling:
+		return "运维备案"
+	case KindPerformance:
+		return "绩效评价"
 	}
 	return string(k)
 }
 
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+// Valid reports whether k is a kind app knows (one of AllKinds): its body
+// decodes and its rules run.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) || slices.Contains(LifecycleKinds, k) }
+
+// Offered reports whether k is one of Kinds, which the client offers and
+// the bureau accepts today.
+func (k Kind) Offered() bool { return slices.Contains(Kinds, k) }
 
 // Revision identifies one version of a filing's content. A filing starts at
 // revision 1; a filing returned for revision (退回修改) is edited into a new
@@ -96,6 +131,12 @@ type Filing struct {
 	Catalogue   *Catalogue   `json:"catalogue,omitempty"`
 	TrialReport *TrialReport `json:"trial_report,omitempty"`
 	Acceptance  *Acceptance  `json:"acceptance,omitempty"`
+
+	GoLive           *GoLive           `json:"go_live,omitempty"`
+	Adjustment       *Adjustment       `json:"adjustment,omitempty"`
+	AcceptanceFiling *AcceptanceFiling `json:"acceptance_filing,omitempty"`
+	OMFiling         *OMFiling         `json:"om_filing,omitempty"`
+	Performance      *Performance      `json:"performance,omitempty"`
 }
 
 // NewFiling returns a draft filing of kind k at revision 1 with an empty body.
@@ -112,6 +153,16 @@ func NewFiling(k Kind, id, revisionID, unitID string, now time.Time) (*Filing, e
 		f.TrialReport = &TrialReport{}
 	case KindAcceptance:
 		f.Acceptance = &Acceptance{}
+	case KindGoLive:
+		f.GoLive = &GoLive{}
+	case KindAdjustment:
+		f.Adjustment = &Adjustment{}
+	case KindAcceptanceFiling:
+		f.AcceptanceFiling = &AcceptanceFiling{}
+	case KindOMFiling:
+		f.OMFiling = &OMFiling{}
+	case KindPerformance:
+		f.Performance = &Performance{}
 	default:
 		return nil, Errorf(EINVALID, "未知的材料类型“%s”", k)
 	}
@@ -130,6 +181,20 @@ func (f *Filing) Title() string {
 		return titled(f.TrialReport.ProjectName, "试运行报告")
 	case f.Acceptance != nil:
 		return titled(f.Acceptance.ProjectName, "竣工验收申请")
+	case f.GoLive != nil:
+		return titled(f.GoLive.ProjectName, "投入运行")
+	case f.Adjustment != nil:
+		return titled(f.Adjustment.ProjectName, LabelOf(AdjustTypeChoices, string(f.Adjustment.Type))+"备案")
+	case f.AcceptanceFiling != nil:
+		return titled(f.AcceptanceFiling.ProjectName, "验收后备案")
+	case f.OMFiling != nil:
+		what := "运维备案"
+		if f.OMFiling.Year != 0 {
+			what = fmt.Sprintf("%d 年度运维备案", f.OMFiling.Year)
+		}
+		return titled(f.OMFiling.ProjectName, what)
+	case f.Performance != nil:
+		return titled(f.Performance.ProjectName, f.Performance.what())
 	}
 	return ""
 }
@@ -176,6 +241,12 @@ type Body struct {
 	Catalogue   *Catalogue   `json:"catalogue,omitempty"`
 	TrialReport *TrialReport `json:"trial_report,omitempty"`
 	Acceptance  *Acceptance  `json:"acceptance,omitempty"`
+
+	GoLive           *GoLive           `json:"go_live,omitempty"`
+	Adjustment       *Adjustment       `json:"adjustment,omitempty"`
+	AcceptanceFiling *AcceptanceFiling `json:"acceptance_filing,omitempty"`
+	OMFiling         *OMFiling         `json:"om_filing,omitempty"`
+	Performance      *Performance      `json:"performance,omitempty"`
 }
 
 // Body returns the filing's current body.
@@ -183,7 +254,41 @@ func (f *Filing) Body() Body {
 	return Body{ID: f.ID, Kind: f.Kind, ProjectID: f.ProjectID,
 		Revision: f.Revision.Number, RevisionID: f.Revision.ID, BaseID: f.Revision.BaseID,
 		Attachments: f.Attachments, Declaration: f.Declaration, Catalogue: f.Catalogue,
-		TrialReport: f.TrialReport, Acceptance: f.Acceptance}
+		TrialReport: f.TrialReport, Acceptance: f.Acceptance, GoLive: f.GoLive, Adjustment: f.Adjustment,
+		AcceptanceFiling: f.AcceptanceFiling, OMFiling: f.OMFiling, Performance: f.Performance}
+}
+
+// content returns the kind the body's content is of and the content, or
+// "" and nil when no content is set. With more than one set it returns the
+// first; CheckShape refuses such a body.
+func (b *Body) content() (Kind, any) {
+	for _, c := range b.contents() {
+		if c.set {
+			return c.kind, c.v
+		}
+	}
+	return "", nil
+}
+
+type bodyContent struct {
+	kind Kind
+	set  bool
+	v    any
+}
+
+// contents lists every content field of the body with its kind.
+func (b *Body) contents() []bodyContent {
+	return []bodyContent{
+		{KindDeclaration, b.Declaration != nil, b.Declaration},
+		{KindCatalogue, b.Catalogue != nil, b.Catalogue},
+		{KindTrialReport, b.TrialReport != nil, b.TrialReport},
+		{KindAcceptance, b.Acceptance != nil, b.Acceptance},
+		{KindGoLive, b.GoLive != nil, b.GoLive},
+		{KindAdjustment, b.Adjustment != nil, b.Adjustment},
+		{KindAcceptanceFiling, b.AcceptanceFiling != nil, b.AcceptanceFiling},
+		{KindOMFiling, b.OMFiling != nil, b.OMFiling},
+		{KindPerformance, b.Performance != nil, b.Performance},
+	}
 }
 
 // Encode returns the canonical JSON of the body (Go's encoder is
@@ -224,20 +329,17 @@ func (b *Body) CheckShape() error {
 		p.Add("revision", "版本号须为正整数")
 	}
 	n := 0
-	for _, set := range [...]bool{b.Declaration != nil, b.Catalogue != nil, b.TrialReport != nil, b.Acceptance != nil} {
-		if set {
+	for _, c := range b.contents() {
+		if c.set {
 			n++
 		}
 	}
-	switch {
+	switch kind, _ := b.content(); {
 	case !b.Kind.Valid():
-		p.Add("kind", "未知的材料类型“%s”", b.Kind)
+		p.Add("kind", "未知的材料类型“%s”", clipText(strings.Map(printable, strings.ToValidUTF8(string(b.Kind), "?")), 40))
 	case n != 1:
 		p.Add("kind", "材料内容须且只能有一份（现有 %d 份）", n)
-	case b.Kind == KindDeclaration && b.Declaration == nil,
-		b.Kind == KindCatalogue && b.Catalogue == nil,
-		b.Kind == KindTrialReport && b.TrialReport == nil,
-		b.Kind == KindAcceptance && b.Acceptance == nil:
+	case kind != b.Kind:
 		p.Add("kind", "材料类型“%s”与内容不符", b.Kind.Label())
 	}
 	for i, a := range b.Attachments {

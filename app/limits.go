@@ -25,6 +25,17 @@ const (
 	MaxAttachmentName = 255 // characters of an attachment's file name
 )
 
+// Limits of the remarks on single fields a 退回修改 decision may carry
+// (Decision.Remarks): how many, how long each, and the shape and length of
+// the field path each is keyed by. The OpenAPI document states them on
+// DecisionRequest.remarks.
+const (
+	MaxRemarks      = 100 // fields one decision may remark on
+	MaxRemarkText   = 500 // characters of one remark
+	MaxRemarkField  = 200 // characters of a remark's field path
+	RemarkFieldExpr = `^[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?(\.[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?)*$`
+)
+
 // shortTextFields are the JSON names of the one-line text fields of the
 // content; a name means the same kind of field wherever it appears.
 var shortTextFields = map[string]bool{
@@ -40,7 +51,22 @@ var shortTextFields = map[string]bool{
 	"period_start": true, "period_end": true, "due": true, "publish_date": true, "review_date": true,
 	"found": true, "handled": true, "trial_start": true, "trial_end": true, "completed_on": true,
 	"applied_on": true,
+	// the life-cycle filings (go-live, adjustments, filings after acceptance)
+	"go_live_on": true, "accepted_on": true, "filed_on": true, "acceptance_id": true, "type": true,
+	"situation": true, "new_due_on": true, "terminated_on": true, "period_from": true, "period_to": true,
+	"declaration_id": true, "unit_type": true,
 }
+
+// Limits of the life-cycle filings.
+const (
+	// MaxAdjustLines bounds the budget lines of each side of an adjustment
+	// (调整前、调整后), as a declaration's budget is bounded by the body size.
+	MaxAdjustLines = 500
+	// MaxAmount is the largest amount any one money field or budget line
+	// may hold: 1000 亿元, far above any county or city project, so that
+	// sums of MaxAdjustLines lines stay exact in int64.
+	MaxAmount Money = 10_000_000 * Wan
+)
 
 // TextLimit returns the longest text, in characters, the content field
 // with JSON name field may hold.
@@ -68,18 +94,7 @@ func ShortTextFields() []string {
 // It returns the problems with the field paths of Validate.
 func CheckText(b Body) Problems {
 	var p Problems
-	var content any
-	switch {
-	case b.Declaration != nil:
-		content = b.Declaration
-	case b.Catalogue != nil:
-		content = b.Catalogue
-	case b.TrialReport != nil:
-		content = b.TrialReport
-	case b.Acceptance != nil:
-		content = b.Acceptance
-	}
-	if content != nil {
+	if _, content := b.content(); content != nil {
 		walkText(reflect.ValueOf(content), "", "", &p)
 	}
 	if msg := checkString(b.ProjectID, 64); msg != "" {

@@ -27,9 +27,14 @@ import (
 // Profile is never changed and is safe for concurrent use.
 //
 // The JSON file has the fields below (unknown fields are rejected): routes
-// (investment bands with min_wan/max_wan in 万元 as decimal strings), and
-// obligations, sections, materials, checklist, blockers and deadlines, each
-// rule with an optional "when" condition (see Cond) and a "source".
+// (investment bands with min_wan/max_wan in 万元 as decimal strings, a band
+// with "basis": "approved" measured against the approved investment once
+// known), route_overrides (routes by another fact, such as the unit's
+// type), obligations, sections, materials, checklist, blockers and
+// deadlines, each rule with an optional "when" condition (see Cond) and a
+// "source", and lifecycle (the filings after the declaration, see
+// LifecycleRule). A rule no clause states carries "addition": true and says
+// so in its source; the bureau switches any rule off with "off": true.
 type Profile struct {
 	ID           string `json:"id"`           // file name without .json, e.g. "huoqiu"
 	Jurisdiction string `json:"jurisdiction"` // 霍邱县
@@ -46,10 +51,27 @@ type Profile struct {
 	Checklist   []CheckRule      `json:"checklist,omitempty"`
 	Blockers    []BlockerRule    `json:"blockers,omitempty"`
 	Deadlines   []DeadlineRule   `json:"deadlines,omitempty"`
-	Calendar    Calendar         `json:"calendar,omitzero"`
+	// RouteOverrides route a declaration by a fact other than its
+	// investment (武汉 第九条: schools and medical institutions are approved
+	// by their 行业主管部门); the first that holds replaces the band's route.
+	RouteOverrides []RouteOverride `json:"route_overrides,omitempty"`
+	// Lifecycle lists the filings of the project's later life this
+	// jurisdiction has (go-live, adjustments, filings after acceptance, O&M
+	// filings, performance reports), with their routes, materials and
+	// deadlines. A kind without a rule here is not accepted.
+	Lifecycle []LifecycleRule `json:"lifecycle,omitempty"`
+	Calendar  Calendar        `json:"calendar,omitzero"`
 	// Review is the bureau's review time limit (办理时限), nil when the
 	// regulation sets none: see ReviewDays.
 	Review *ReviewLimit `json:"review,omitempty"`
+
+	// Flows are the review steps filings go through at the bureau and
+	// who takes each (see ReviewFlow); none: the single-reviewer flow.
+	Flows []ReviewFlow `json:"review_flows,omitempty"`
+	// ApprovedAboveDeclared allows an approved (核定) amount above the
+	// declared total investment; by default the bureau may only approve
+	// as much as was declared or less.
+	ApprovedAboveDeclared bool `json:"approved_above_declared,omitempty"`
 
 	// TrialMinMonths is the shortest trial operation (试运行) before an
 	// acceptance application, in months; 0 when the regulation sets none.
@@ -60,6 +82,11 @@ type Profile struct {
 	// AcceptanceFilingMaterials are the material codes filed with the bureau
 	// after acceptance (验收后备案), if the regulation names any.
 	AcceptanceFilingMaterials []string `json:"acceptance_filing_materials,omitempty"`
+	// AcceptanceAdditions are the codes of AcceptanceMaterials that no
+	// clause of the regulation demands: the bureau's own addition, shown to
+	// the clerk as such. The bureau switches one off by taking it out of
+	// AcceptanceMaterials.
+	AcceptanceAdditions []string `json:"acceptance_additions,omitempty"`
 
 	// Version is the SHA-256 of the file, in lowercase hex: the bureau serves
 	// it with the profile and the client caches by it. Set by LoadProfile.
@@ -107,10 +134,20 @@ type RouteRule struct {
 	Label    string `json:"label"`    // 总投资 500万元（含）以上：单位编制项目意见书及实施方案
 	Approver string `json:"approver"` // 县发改委
 	Detail   string `json:"detail,omitempty"`
-	Source   string `json:"source"`
+	// Basis "approved" says the band is measured against the approved
+	// (核定) investment once a decision carries it (武汉 第十五条); "" (or
+	// "declared") against the declared total always.
+	Basis  string `json:"basis,omitempty"`
+	Source string `json:"source"`
 
 	min, max Money // set by validate; max 0 means no upper limit
 }
+
+// Route bases: what amount a band is measured against.
+const (
+	BasisDeclared = "declared" // 申报的总投资概算
+	BasisApproved = "approved" // 批复核定的投资
+)
 
 // ObligationRule is something the unit must do or buy when When holds, such
 // as supervision (监理) above an amount.
@@ -122,7 +159,20 @@ type ObligationRule struct {
 	// Budget is the budget category whose fee the total should include, if any.
 	Budget string `json:"budget,omitempty"`
 	Source string `json:"source"`
+	Own
 }
+
+// Own marks a rule that no clause of the regulation states: the bureau's
+// own addition (本局补充要求), which the clerk is told about and the bureau
+// may switch off (Off) without deleting it. Every rule type embeds it.
+type Own struct {
+	Addition bool `json:"addition,omitempty"`
+	Off      bool `json:"off,omitempty"`
+}
+
+// AdditionNote is what the clerk is told about a requirement that is the
+// bureau's own addition.
+const AdditionNote = "本局补充要求，管理办法未作规定"
 
 // SectionRule makes a declaration field mandatory (non-empty) when When holds.
 // Field is one of the paths listed by SectionFields.
@@ -132,6 +182,7 @@ type SectionRule struct {
 	Fix    string `json:"fix,omitempty"`
 	When   *Cond  `json:"when,omitempty"`
 	Source string `json:"source"`
+	Own
 }
 
 // MaterialRule requires an attachment when When holds: Code, or any one of
@@ -142,6 +193,7 @@ type MaterialRule struct {
 	Label  string   `json:"label,omitempty"` // defaults to the material's name
 	When   *Cond    `json:"when,omitempty"`
 	Source string   `json:"source"`
+	Own
 }
 
 // CheckRule is a statement the unit's commissioner must confirm before
@@ -153,6 +205,7 @@ type CheckRule struct {
 	Fix    string `json:"fix,omitempty"`
 	When   *Cond  `json:"when,omitempty"`
 	Source string `json:"source"`
+	Own
 }
 
 // BlockerRule prevents submission while When holds. Field is the declaration
@@ -164,6 +217,7 @@ type BlockerRule struct {
 	Field  string `json:"field"`
 	When   *Cond  `json:"when"`
 	Source string `json:"source"`
+	Own
 }
 
 // sectionDef is a declaration field a profile may make mandatory.
@@ -181,6 +235,7 @@ var sectionFields = map[string]sectionDef{
 	"data_resources":         {"数据资源", func(d *Declaration) bool { return isBlank(d.DataResources) }},
 	"sharing_analysis":       {"信息资源共享分析篇", func(d *Declaration) bool { return isBlank(d.SharingAnalysis) }},
 	"security.plan":          {"安全保障方案", func(d *Declaration) bool { return isBlank(d.Security.Plan) }},
+	"security.level":         {"等级保护级别", func(d *Declaration) bool { return d.Security.Level == 0 }},
 	"crypto.summary":         {"密码应用方案", func(d *Declaration) bool { return isBlank(d.Crypto.Summary) }},
 	"deployment.resources":   {"部署资源需求", func(d *Declaration) bool { return isBlank(d.Deployment.Resources) }},
 	"deployment.explanation": {"部署情况说明", func(d *Declaration) bool { return isBlank(d.Deployment.Explanation) }},
@@ -351,14 +406,7 @@ func unknownFields(p *Problems, v any, t reflect.Type, at string) {
 			return // a type mismatch, reported by the strict decoder
 		}
 		fields := map[string]reflect.Type{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" || name == "" {
-				continue
-			}
-			fields[name] = f.Type
-		}
+		jsonFieldTypes(t, fields)
 		keys := make([]string, 0, len(obj))
 		for k := range obj {
 			keys = append(keys, k)
@@ -384,6 +432,23 @@ func unknownFields(p *Problems, v any, t reflect.Type, at string) {
 		for i, e := range arr {
 			unknownFields(p, e, t.Elem(), fmt.Sprintf("%s[%d]", at, i))
 		}
+	}
+}
+
+// jsonFieldTypes adds the JSON field names of struct type t to fields,
+// with those of its embedded structs (Own), as encoding/json flattens them.
+func jsonFieldTypes(t reflect.Type, fields map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			jsonFieldTypes(f.Type, fields)
+			continue
+		}
+		if !f.IsExported() || name == "-" || name == "" {
+			continue
+		}
+		fields[name] = f.Type
 	}
 }
 
@@ -495,6 +560,7 @@ func (prof *Profile) validate(p *Problems, want string) {
 		prof.Deadlines[i].validate(p, fmt.Sprintf("deadlines[%d]", i), ids)
 	}
 	prof.Calendar.validate(p)
+	prof.validateFlows(p)
 	if r := prof.Review; r != nil {
 		if r.WorkingDays < 1 || r.WorkingDays > 60 {
 			p.Add("review.working_days", "review.working_days：办理时限应在 1–60 个工作日之间，不是 %d", r.WorkingDays)
@@ -506,6 +572,16 @@ func (prof *Profile) validate(p *Problems, want string) {
 	}
 	materialList(p, "acceptance_materials", prof.AcceptanceMaterials)
 	materialList(p, "acceptance_filing_materials", prof.AcceptanceFilingMaterials)
+	materialList(p, "acceptance_additions", prof.AcceptanceAdditions)
+	for i, c := range prof.AcceptanceAdditions {
+		if !contains(prof.AcceptanceMaterials, c) {
+			p.Add(fmt.Sprintf("acceptance_additions[%d]", i), "acceptance_additions[%d]：“%s”不在 acceptance_materials 中", i, c)
+		}
+	}
+	for i := range prof.RouteOverrides {
+		prof.RouteOverrides[i].validate(p, fmt.Sprintf("route_overrides[%d]", i))
+	}
+	prof.validateLifecycle(p, ids)
 }
 
 func materialList(p *Problems, field string, list []string) {
@@ -541,6 +617,9 @@ func (prof *Profile) validateRoutes(p *Problems) {
 			if isBlank(req[1]) {
 				p.Add(f+"."+req[0], "%s.%s：请填写%s", f, req[0], req[2])
 			}
+		}
+		if r.Basis != "" && r.Basis != BasisDeclared && r.Basis != BasisApproved {
+			p.Add(f+".basis", "%s.basis：应为 declared（申报总投资）或 approved（核定投资），不是“%s”", f, r.Basis)
 		}
 		minOK := true
 		if m, err := ParseWan(r.MinWan); err != nil {
@@ -586,22 +665,13 @@ func (prof *Profile) validateRoutes(p *Problems) {
 	}
 }
 
-// route returns the band d's total investment falls into, or nil when the
-// total is negative.
-func (prof *Profile) route(d *Declaration) *RouteRule {
+// band returns the band amount falls into, or nil when it is negative.
+func (prof *Profile) band(amount Money) *RouteRule {
 	for i := range prof.Routes {
 		r := &prof.Routes[i]
-		if d.TotalInvestment >= r.min && (r.max == 0 || d.TotalInvestment < r.max) {
+		if amount >= r.min && (r.max == 0 || amount < r.max) {
 			return r
 		}
 	}
 	return nil
-}
-
-// routeCode returns the code of d's route, or "" when it has none.
-func (prof *Profile) routeCode(d *Declaration) string {
-	if r := prof.route(d); r != nil {
-		return r.Code
-	}
-	return ""
 }

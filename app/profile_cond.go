@@ -59,12 +59,15 @@ const (
 	RouteFiling          = "filing"           // 备案
 	RouteSelfManaged     = "self_managed"     // 单位自行管理，无需报送
 	RouteReview          = "review"           // 数据局评审（年度计划制）
+	// RouteSectorApproval is approval by the unit's 行业主管部门 with a
+	// filing at the bureau (武汉 第九条: schools, medical institutions).
+	RouteSectorApproval = "sector_approval"
 )
 
 var routeCodes = []Choice{
 	{RouteBundledProposal, "打捆编制项目建议书"}, {RouteApproval, "立项审批"},
 	{RouteCityGovernment, "报政府批准"}, {RouteFiling, "备案"},
-	{RouteSelfManaged, "单位自行管理"}, {RouteReview, "评审"},
+	{RouteSelfManaged, "单位自行管理"}, {RouteReview, "评审"}, {RouteSectorApproval, "行业主管部门审批"},
 }
 
 // flagChoices are the operands a flag fact accepts.
@@ -85,6 +88,7 @@ var facts = map[string]factDef{
 	"year_amount":            {factMoney, "本年度申请资金", nil},
 	"om_annual":              {factMoney, "年运行维护经费", nil},
 	"class":                  {factCode, "项目类别", ClassChoices},
+	"unit_type":              {factCode, "建设单位类型", UnitTypeChoices},
 	"nature":                 {factCode, "建设性质", NatureChoices},
 	"plan":                   {factCode, "年度计划", PlanChoices},
 	"deployment.mode":        {factCode, "部署方式", DeployChoices},
@@ -146,6 +150,7 @@ func extractFacts(d *Declaration, route string) map[string]factValue {
 		"year_amount":            {money: d.YearAmount},
 		"om_annual":              {money: d.OMAnnual},
 		"class":                  {code: string(d.Class)},
+		"unit_type":              {code: string(d.UnitType)},
 		"nature":                 {code: string(d.Nature)},
 		"plan":                   {code: string(d.Plan)},
 		"deployment.mode":        {code: string(d.Deployment.Mode)},

@@ -28,6 +28,13 @@ type Route struct {
 	Approver string `json:"approver"`
 	Detail   string `json:"detail,omitempty"`
 	Source   string `json:"source"`
+	// Basis says which amount decided the route: "declared" (申报的总投资概算),
+	// "approved" (批复核定的投资) or "unit_type" (by the unit's type, see
+	// Profile.RouteOverrides); Amount is that amount and Note says it to the clerk.
+	Basis    string `json:"basis,omitempty"`
+	Amount   Money  `json:"amount,omitempty"`
+	Note     string `json:"note,omitempty"`
+	Addition bool   `json:"addition,omitempty"`
 }
 
 // Obligation is something the unit must do or buy for this project. Budget
@@ -40,22 +47,25 @@ type Obligation struct {
 	Budget   string `json:"budget,omitempty"`
 	Budgeted bool   `json:"budgeted,omitempty"`
 	Source   string `json:"source"`
+	Addition bool   `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
 }
 
 // Section is a declaration field this jurisdiction requires to be filled in.
 type Section struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Filled bool   `json:"filled"`
-	Source string `json:"source"`
+	Field    string `json:"field"`
+	Label    string `json:"label"`
+	Filled   bool   `json:"filled"`
+	Source   string `json:"source"`
+	Addition bool   `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
 }
 
 // MaterialNeed is an attachment the declaration must carry: Codes lists the
 // material codes that satisfy it (one, or alternatives).
 type MaterialNeed struct {
-	Codes  []string `json:"codes"`
-	Label  string   `json:"label"`
-	Source string   `json:"source"`
+	Codes    []string `json:"codes"`
+	Label    string   `json:"label"`
+	Source   string   `json:"source"`
+	Addition bool     `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
 }
 
 // Satisfied reports whether one of atts is a material that meets the need.
@@ -74,17 +84,19 @@ type Check struct {
 	Label     string `json:"label"`
 	Confirmed bool   `json:"confirmed"`
 	Source    string `json:"source"`
+	Addition  bool   `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
 }
 
 // Blocker is a reason the declaration cannot be submitted yet. Field is the
 // declaration path the UI should take the user to ("deployment.mode",
 // "confirmations", …); Fix says what to do.
 type Blocker struct {
-	ID     string `json:"id"`
-	Label  string `json:"label"`
-	Fix    string `json:"fix"`
-	Field  string `json:"field"`
-	Source string `json:"source"`
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Fix      string `json:"fix"`
+	Field    string `json:"field"`
+	Source   string `json:"source"`
+	Addition bool   `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
 }
 
 // CanSubmit reports whether nothing blocks the declaration.
@@ -108,28 +120,36 @@ func (a Assessment) MissingMaterials(atts []Attachment) []MaterialNeed {
 // of the project's life (acceptance, go-live …) are returned with zero dates;
 // use DeadlinesFor once their dates are known. It does not run the
 // declaration's own rules (see Declaration.Validate) and does not look at
-// attachments (see Assessment.MissingMaterials).
+// attachments (see Assessment.MissingMaterials). The route is decided on
+// the declared total (see EvaluateApproved).
 func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
+	return prof.EvaluateApproved(d, 0, now)
+}
+
+// EvaluateApproved is Evaluate once the bureau's decision carries the
+// approved (核定) investment approved: the route is decided as RouteFor
+// decides it. Rules switched off (Off) are left out; those that are the
+// bureau's own addition are marked so.
+func (prof *Profile) EvaluateApproved(d *Declaration, approved Money, now time.Time) Assessment {
 	if d == nil {
 		d = &Declaration{}
 	}
 	a := Assessment{Profile: prof.ID, Version: prof.Version}
-	if r := prof.route(d); r != nil {
-		a.Route = Route{Code: r.Code, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source}
-	}
-	f := extractFacts(d, a.Route.Code)
+	f := extractFacts(d, "")
+	a.Route = prof.routing(f, approved)
+	f["route"] = factValue{code: a.Route.Code}
 	for _, o := range prof.Obligations {
-		if !o.When.eval(f) {
+		if o.Off || !o.When.eval(f) {
 			continue
 		}
-		ob := Obligation{ID: o.ID, Label: o.Label, Detail: o.Detail, Budget: o.Budget, Source: o.Source}
+		ob := Obligation{ID: o.ID, Label: o.Label, Detail: o.Detail, Budget: o.Budget, Source: o.Source, Addition: o.Addition}
 		if o.Budget != "" {
 			ob.Budgeted = d.BudgetOf(BudgetCategory(o.Budget)) > 0
 		}
 		a.Obligations = append(a.Obligations, ob)
 	}
 	for _, s := range prof.Sections {
-		if !s.When.eval(f) {
+		if s.Off || !s.When.eval(f) {
 			continue
 		}
 		def := sectionFields[s.Field]
@@ -138,21 +158,21 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 			label = def.label
 		}
 		filled := !def.blank(d)
-		a.Sections = append(a.Sections, Section{Field: s.Field, Label: label, Filled: filled, Source: s.Source})
+		a.Sections = append(a.Sections, Section{Field: s.Field, Label: label, Filled: filled, Source: s.Source, Addition: s.Addition})
 		if !filled {
 			fix := s.Fix
 			if fix == "" {
 				fix = "请填写“" + label + "”"
 			}
 			a.Blockers = append(a.Blockers, Blocker{ID: "section." + s.Field, Label: "缺少" + label,
-				Fix: fix, Field: s.Field, Source: s.Source})
+				Fix: fix, Field: s.Field, Source: s.Source, Addition: s.Addition})
 		}
 	}
 	for _, m := range prof.Materials {
-		if !m.When.eval(f) {
+		if m.Off || !m.When.eval(f) {
 			continue
 		}
-		need := MaterialNeed{Codes: slices.Clone(m.OneOf), Label: m.Label, Source: m.Source}
+		need := MaterialNeed{Codes: slices.Clone(m.OneOf), Label: m.Label, Source: m.Source, Addition: m.Addition}
 		if m.Code != "" {
 			need.Codes = []string{m.Code}
 			if need.Label == "" {
@@ -162,25 +182,25 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 		a.Materials = append(a.Materials, need)
 	}
 	for _, c := range prof.Checklist {
-		if !c.When.eval(f) {
+		if c.Off || !c.When.eval(f) {
 			continue
 		}
 		ok := slices.Contains(d.Confirmations, c.ID)
-		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source})
+		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source, Addition: c.Addition})
 		if !ok {
 			fix := c.Fix
 			if fix == "" {
 				fix = "请核实并勾选确认：" + c.Label
 			}
 			a.Blockers = append(a.Blockers, Blocker{ID: "check." + c.ID, Label: "尚未确认：" + c.Label,
-				Fix: fix, Field: "confirmations", Source: c.Source})
+				Fix: fix, Field: "confirmations", Source: c.Source, Addition: c.Addition})
 		}
 	}
 	for _, b := range prof.Blockers {
-		if b.When.eval(f) {
-			a.Blockers = append(a.Blockers, Blocker{ID: b.ID, Label: b.Label, Fix: b.Fix, Field: b.Field, Source: b.Source})
+		if !b.Off && b.When.eval(f) {
+			a.Blockers = append(a.Blockers, Blocker{ID: b.ID, Label: b.Label, Fix: b.Fix, Field: b.Field, Source: b.Source, Addition: b.Addition})
 		}
 	}
-	a.Deadlines = prof.DeadlinesFor(d, nil, now)
+	a.Deadlines = prof.deadlines(f, projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}, nil, now)
 	return a
 }

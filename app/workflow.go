@@ -66,9 +66,29 @@ type Role string
 // Roles.
 const (
 	RoleUnit     Role = "unit"     // 项目建设单位（项目管理专员）
-	RoleReviewer Role = "reviewer" // 数管局审核人员
+	RoleReviewer Role = "reviewer" // 数管局审核人员（受理、初审）
 	RoleAdmin    Role = "admin"    // 数管局系统管理员
+	// The roles of the review steps a profile may name (see ReviewFlow)
+	// besides RoleReviewer: the one who approves, and the departments
+	// the bureau reviews jointly with (会同) in the expert round.
+	RoleApprover Role = "approver" // 审批负责人（批复立项、备案）
+	RoleFinance  Role = "finance"  // 财政部门（联审）
+	RoleNDRC     Role = "ndrc"     // 发展改革部门（联审）
+	RoleCrypto   Role = "crypto"   // 密码管理部门（联审）
 )
+
+// Roles lists every role, the unit's first.
+var Roles = []Role{RoleUnit, RoleReviewer, RoleApprover, RoleFinance, RoleNDRC, RoleCrypto, RoleAdmin}
+
+// StepRoles are the roles a profile's review step may name.
+var StepRoles = []Role{RoleReviewer, RoleApprover, RoleFinance, RoleNDRC, RoleCrypto}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Bureau reports whether r is one of the bureau's roles: anyone who works
+// in the review console, as opposed to a unit's clerk.
+func (r Role) Bureau() bool { return r != RoleUnit && r.Valid() }
 
 // Label returns the Chinese name of the role.
 func (r Role) Label() string {
@@ -79,6 +99,14 @@ func (r Role) Label() string {
 		return "审核人员"
 	case RoleAdmin:
 		return "管理员"
+	case RoleApprover:
+		return "审批负责人"
+	case RoleFinance:
+		return "财政部门（联审）"
+	case RoleNDRC:
+		return "发展改革部门（联审）"
+	case RoleCrypto:
+		return "密码管理部门（联审）"
 	}
 	return string(r)
 }
@@ -95,10 +123,14 @@ const (
 	ActionFile    Action = "file"    // 予以备案
 	ActionReturn  Action = "return"  // 退回修改（须写明意见）
 	ActionReject  Action = "reject"  // 不予立项（须写明理由）
+	// ActionConcur is one department's assent in a joint review step
+	// (联审): the filing stays where it is until every department of the
+	// step has concurred, then the next step takes it.
+	ActionConcur Action = "concur" // 联审同意
 )
 
 // Decisions lists the bureau's actions in the order a reviewer is offered them.
-var Decisions = []Action{ActionAccept, ActionPass, ActionApprove, ActionFile, ActionReturn, ActionReject}
+var Decisions = []Action{ActionAccept, ActionPass, ActionConcur, ActionApprove, ActionFile, ActionReturn, ActionReject}
 
 // Label returns the Chinese name of the action as a button or a timeline shows it.
 func (a Action) Label() string {
@@ -117,6 +149,8 @@ func (a Action) Label() string {
 		return "退回修改"
 	case ActionReject:
 		return "不予立项"
+	case ActionConcur:
+		return "联审同意"
 	}
 	return string(a)
 }
@@ -132,8 +166,10 @@ type rule struct {
 	commentRequired bool
 }
 
-// rules is the whole workflow. A reviewer and an admin of the bureau may take
-// every bureau action; only the unit submits.
+// rules is the whole state machine. Only the unit submits; which of the
+// bureau's roles takes which bureau action is the profile's review flow's
+// word (see Filing.Review), or, without one, the reviewer's and admin's.
+// ActionConcur is no rule: it keeps the state, in a joint step only.
 var rules = []rule{
 	{ActionSubmit, RoleUnit, []Status{StatusDraft, StatusReturned}, StatusSubmitted, false},
 	{ActionAccept, RoleReviewer, []Status{StatusSubmitted}, StatusPreliminary, false},
@@ -145,11 +181,13 @@ var rules = []rule{
 }
 
 // Next returns the state a filing moves to when role takes action in state from.
-// It fails with EFORBIDDEN when the role may not take the action, and with
-// EINVALID when the action is not possible from this state or a required
-// comment is missing. It has no side effects.
+// It fails with EFORBIDDEN when the role may not take the action (a unit
+// deciding, the bureau submitting), and with EINVALID when the action is
+// not possible from this state or a required comment is missing. Every
+// bureau role is the reviewer here: which one takes a step is decided by
+// the profile's review flow (see Filing.Review). It has no side effects.
 func Next(from Status, role Role, action Action, comment string) (Status, error) {
-	if role == RoleAdmin {
+	if role.Bureau() {
 		role = RoleReviewer
 	}
 	for _, r := range rules {
@@ -171,7 +209,9 @@ func Next(from Status, role Role, action Action, comment string) (Status, error)
 	return "", Errorf(EINVALID, "未知的操作“%s”", action)
 }
 
-// Allowed returns the actions role may take on a filing in state s.
+// Allowed returns the actions role may take on a filing in state s in the
+// single-reviewer flow (a profile without review steps): every bureau
+// action for a reviewer or admin, none for the other bureau roles.
 func Allowed(s Status, role Role) []Action {
 	if role == RoleAdmin {
 		role = RoleReviewer
@@ -197,6 +237,16 @@ type Transition struct {
 	Comment        string    `json:"comment,omitempty"`
 	RevisionID     string    `json:"revision_id"`
 	RevisionNumber int       `json:"revision_number"`
+	// Step is the label of the profile's review step the decision was
+	// taken at ("初审"), empty in the single-reviewer flow.
+	Step string `json:"step,omitempty"`
+	// Approved is the amount the bureau approved (核定) with 批复立项 or
+	// 初审通过, in fen; 0 when the decision names none.
+	Approved Money `json:"approved,omitempty"`
+	// Remarks are the reviewer's remarks on single fields of the content
+	// with 退回修改, by the field path Validate uses ("goals",
+	// "contact.phone", "budget[2].amount").
+	Remarks map[string]string `json:"remarks,omitempty"`
 }
 
 // Submit freezes the filing's current revision and moves it to submitted.
@@ -215,12 +265,11 @@ func (f *Filing) Submit(at time.Time, actor string) (Transition, error) {
 	return t, nil
 }
 
-// Decide applies a bureau decision to the filing and records it.
+// Decide applies a bureau decision to the filing and records it, in the
+// single-reviewer flow (see Review for a profile's steps, amounts and
+// remarks).
 func (f *Filing) Decide(at time.Time, actor string, role Role, action Action, comment string) (Transition, error) {
-	if action == ActionSubmit {
-		return Transition{}, Errorf(EINVALID, "提交须由建设单位进行")
-	}
-	return f.apply(at, actor, role, action, comment)
+	return f.Review(nil, nil, at, actor, role, Decision{Action: action, Comment: comment})
 }
 
 func (f *Filing) apply(at time.Time, actor string, role Role, action Action, comment string) (Transition, error) {
@@ -228,12 +277,16 @@ func (f *Filing) apply(at time.Time, actor string, role Role, action Action, com
 	if err != nil {
 		return Transition{}, err
 	}
-	t := Transition{At: at, Actor: actor, Role: role, Action: action, From: f.Status, To: to,
-		Comment: comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}
-	f.Status = to
-	f.Updated = at
+	return f.record(Transition{At: at, Actor: actor, Role: role, Action: action, From: f.Status, To: to,
+		Comment: comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}), nil
+}
+
+// record moves the filing as t says and appends t to its history.
+func (f *Filing) record(t Transition) Transition {
+	f.Status = t.To
+	f.Updated = t.At
 	f.History = append(f.History, t)
-	return t, nil
+	return t
 }
 
 // Revise starts a new revision of a returned filing, so that the submitted one

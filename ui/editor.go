@@ -60,6 +60,10 @@ type editorScreen struct {
 	budgetSum, fundingSum                                               *widget.Label
 	checkIDs                                                            string
 
+	// remarked holds, by field path, the bureau's remark shown under the
+	// field (remarks.go).
+	remarked map[string]*widget.Label
+
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
 	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
@@ -385,7 +389,7 @@ func (e *editorScreen) lastComment() string {
 	for i := len(e.f.History) - 1; i >= 0; i-- {
 		t := e.f.History[i]
 		if t.To == app.StatusReturned && t.Comment != "" {
-			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment)
+			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment) + e.remarksElsewhere()
 		}
 	}
 	return ""

@@ -39,6 +39,9 @@ func (e *editorScreen) fieldShown(path, label, hint string, input, shown fyne.Ca
 	}
 	box.Add(shown)
 	box.Add(msg)
+	if r := e.remarkLine(path); r != nil {
+		box.Add(r)
+	}
 	return box
 }
 

@@ -294,7 +294,7 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 			}
 		}
 	} else {
-		when = d.Rule
+		when = T(d.Rule)
 	}
 	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: wrapping(), Importance: imp})
 }

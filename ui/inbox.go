@@ -149,6 +149,9 @@ func (s *inboxScreen) show(m app.Message) {
 		}
 		s.detail.Add(heading(T("审核意见")))
 		s.detail.Add(&widget.Label{Text: comment, Wrapping: wrapping()})
+		for _, l := range decisionLines(*d) { // step, 核定 amount, remarks on fields
+			s.detail.Add(&widget.Label{Text: l, Wrapping: wrapping(), Importance: widget.HighImportance})
+		}
 		if m.Stale {
 			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -103,5 +104,24 @@ func (u *UI) openNotice(filingID string) {
 				}
 			}
 		}
+	})
+}
+
+// Activate raises the window, as a second start of the program does, and
+// when target names what a notification was about ("notice:" and a filing
+// ID, or "notice:" alone for the inbox) opens it as clicking that
+// notification does. It is safe to call from any goroutine; cmd/egovdesk
+// calls it when a second start hands over to this one (a click on a Windows
+// toast starts the program with the notification's link).
+func (u *UI) Activate(target string) {
+	u.do(func() {
+		if u.ctx.Err() != nil {
+			return
+		}
+		if id, ok := strings.CutPrefix(target, "notice:"); ok {
+			u.openNotice(id)
+			return
+		}
+		u.raise()
 	})
 }

@@ -391,3 +391,34 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// A second start hands over to the running client: with a notification's
+// target it opens what the notification was about, without one it only
+// raises the window (hidden to the tray, or behind others).
+func TestActivate(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{}, true)
+	f := x.store.add(t, "霍邱县智慧社区管理平台")
+
+	x.u.ShowHome()
+	x.win.hides, x.win.shows, x.win.focus = 1, 0, 0 // as if hidden to the tray
+	x.u.Activate("")
+	x.pump()
+	if x.win.shows == 0 || x.win.focus == 0 {
+		t.Fatal("a second start did not raise the window")
+	}
+	if x.u.timeline.shown || x.u.inbox.shown {
+		t.Fatal("a plain second start changed the screen")
+	}
+
+	x.u.Activate("notice:" + f.ID)
+	x.pump()
+	if !x.u.timeline.shown || x.u.timeline.id != f.ID {
+		t.Fatalf("timeline shown %v of %q, want %s", x.u.timeline.shown, x.u.timeline.id, f.ID)
+	}
+	x.u.ShowHome()
+	x.u.Activate("notice:")
+	x.pump()
+	if !x.u.inbox.shown {
+		t.Fatal("a notice to the unit did not open the inbox")
+	}
+}

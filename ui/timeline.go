@@ -136,8 +136,11 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 // transitionView shows one move of the filing: when, who, what and why.
 func transitionView(h app.Transition, hash string) fyne.CanvasObject {
 	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
-	if h.Action == app.ActionSubmit {
+	switch {
+	case h.Action == app.ActionSubmit:
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)
+	case h.Action == app.ActionConcur:
+		what = fmt.Sprintf(T("第 %d 版 · 联审同意（%s）"), h.RevisionNumber, h.From.Label())
 	}
 	who := h.Actor
 	if h.Role == app.RoleUnit {
@@ -160,11 +163,12 @@ func transitionView(h app.Transition, hash string) fyne.CanvasObject {
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	return event(h.At, what, who, h.Comment, extra, imp)
+	return event(h.At, what, who, h.Comment, extra, imp, decisionLines(h)...)
 }
 
 // event lays out one timeline entry.
-func event(at time.Time, what, who, comment, extra string, imp widget.Importance) fyne.CanvasObject {
+// Lines are what a decision carries besides its comment (decisionLines).
+func event(at time.Time, what, who, comment, extra string, imp widget.Importance, lines ...string) fyne.CanvasObject {
 	when := T("现在")
 	if !at.IsZero() {
 		when = at.Local().Format("2006-01-02 15:04")
@@ -176,6 +180,9 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 	)
 	if comment != "" {
 		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: wrapping(), Importance: imp})
+	}
+	for _, l := range lines {
+		box.Add(&widget.Label{Text: l, Wrapping: wrapping(), Importance: widget.HighImportance})
 	}
 	if extra != "" {
 		box.Add(note(extra))

@@ -24,6 +24,11 @@ var demoAccounts = []struct {
 	{"chengguan", "城关镇项目专员", "chengguan-demo", app.RoleUnit},
 	{"shenhe", "县数管局审核员", "shenhe-demo", app.RoleReviewer},
 	{"admin", "县数管局管理员", "admin-demo-pw", app.RoleAdmin},
+	// the other steps of 霍邱's review flow: the joint review and approval
+	{"caizheng", "县财政局联审员", "caizheng-demo", app.RoleFinance},
+	{"fagai", "县发改委联审员", "fagai-demo", app.RoleNDRC},
+	{"mima", "县密码管理局联审员", "mima-demo", app.RoleCrypto},
+	{"pizhun", "县数管局审批负责人", "pizhun-demo", app.RoleApprover},
 }
 
 // demo creates (once) a demo bureau in its data directory and serves it.
@@ -70,9 +75,10 @@ func (e *env) demo(ctx context.Context, args []string) error {
   建设单位  %s
 `, f.data, f.addr, demoUnit)
 	for _, a := range demoAccounts {
-		fmt.Fprintf(e.stdout, "  %-8s  登录名 %-10s 密码 %s\n", a.role.Label(), a.login, a.password)
+		// The login first: the roles' Chinese names are of uneven width.
+		fmt.Fprintf(e.stdout, "  登录名 %-10s 密码 %-15s %s\n", a.login, a.password, a.role.Label())
 	}
-	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用审核人员或管理员账号登录）\n", f.addr)
+	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用上面任一数管局账号登录，各看各的待办步骤）\n", f.addr)
 	fmt.Fprintf(e.stdout, `  规则配置  %s
 
 试一试：

@@ -4,7 +4,7 @@
 //	bureau demo                          create a demo data directory and serve it
 //	bureau unit add --name N --code C    register a unit (统一社会信用代码)
 //	bureau unit list
-//	bureau account add --login L --role unit|reviewer|admin [--unit U] [--name N] --password-stdin
+//	bureau account add --login L --role unit|reviewer|approver|finance|ndrc|crypto|admin [--unit U] [--name N] --password-stdin
 //	bureau token create --login L [--ttl 720h] [--label L]
 //	bureau token revoke --token T | --login L
 //	bureau profile set huoqiu|luan|yunan|tianning|wuhan|FILE.json

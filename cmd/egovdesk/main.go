@@ -55,11 +55,11 @@ func main() {
 		fmt.Println(version.String("egovdesk"))
 		return
 	}
+	dir := *data
+	if dir == "" {
+		dir = defaultDataDir()
+	}
 	if *restore != "" {
-		dir := *data
-		if dir == "" {
-			dir = defaultDataDir()
-		}
 		if err := restoreBackup(*restore, dir); err != nil {
 			fmt.Fprintln(os.Stderr, "恢复失败："+app.ErrorMessage(err))
 			os.Exit(1)
@@ -67,6 +67,23 @@ func main() {
 		fmt.Fprintf(os.Stderr, "已从 %s 恢复到 %s\n", *restore, dir)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// egovdesk://notice/<filing>: a click on a Windows toast starts the
+	// program with its link.
+	var target string
+	if flag.NArg() > 0 {
+		var err error
+		if target, err = parseLink(flag.Arg(0)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	}
+	// A client already running on the data directory shows the window (and
+	// the link's filing) instead; this start ends here.
+	if err := handOver(dir, target); err == nil {
+		return
+	} else if !errors.Is(err, errNoInstance) {
+		log.Warn("the running client did not take over", "err", err)
+	}
 	// Before Fyne starts GLFW, which reads the locale and XMODIFIERS once.
 	prepareInputEnv(log)
 
@@ -84,11 +101,7 @@ func main() {
 	w.Resize(windowSize)
 	w.SetMaster()
 
-	dir := *data
-	if dir == "" {
-		dir = defaultDataDir()
-	}
-	services := startDeskServices(log)
+	services := startDeskServices(log, dir)
 	defer services.Close()
 	tray := &trayText{}
 	o := deskOptions{log: log, loop: true, trayText: tray.set, files: newFiles(w), focusTick: inputSpotTick(a, w)}
@@ -114,12 +127,19 @@ func main() {
 	}
 	d.ui.Start()
 	services.follow(d.ui)
+	inst, err := serveInstance(dir, d.ui.Activate, log)
+	if err != nil {
+		log.Warn("a second start will not find this window", "err", err)
+	}
 	if *restoreFailed != "" {
 		dialog.ShowError(errors.New("从备份恢复失败："+*restoreFailed), w)
 	}
 	a.Lifecycle().SetOnStarted(func() {
 		fitToScreen(w)
 		tray.apply() // Fyne named the tray when it started it
+		if target != "" {
+			d.ui.Activate(target)
+		}
 		if screen := *show; screen != "" {
 			// Once the window is shown and laid out, so that a field can be
 			// scrolled to (demos and screenshots only).
@@ -136,6 +156,11 @@ func main() {
 		log.Warn("the window's event loop ended in a panic; closing the store all the same", "err", err)
 	}
 	stop()
+	// Before a restart after a restore, which must not hand over to this
+	// process on its way out.
+	if inst != nil {
+		inst.Close()
+	}
 	if err := closeDesk(); err != nil {
 		log.Error("close", "err", err)
 		os.Exit(1)

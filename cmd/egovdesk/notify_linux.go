@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/godbus/dbus/v5"
 
-	"egovdesk/assets"
 	"egovdesk/ui"
 )
 
@@ -163,7 +159,7 @@ type deskServices struct {
 
 // startDeskServices connects to the session bus on a connection of its own.
 // Whatever is missing is logged; the client then works without it.
-func startDeskServices(log *slog.Logger) *deskServices {
+func startDeskServices(log *slog.Logger, _ string) *deskServices {
 	s := &deskServices{}
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
@@ -204,24 +200,4 @@ func (s *deskServices) Close() {
 	if s.conn != nil {
 		s.conn.Close()
 	}
-}
-
-// writeIcon writes the client's icon where the notification daemon can
-// read it, and returns its path.
-func writeIcon() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("cache directory: %w", err)
-	}
-	path := filepath.Join(dir, "egovdesk", "icon.png")
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, assets.Icon) {
-		return path, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", fmt.Errorf("write icon: %w", err)
-	}
-	if err := os.WriteFile(path, assets.Icon, 0o600); err != nil {
-		return "", fmt.Errorf("write icon: %w", err)
-	}
-	return path, nil
 }

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package main
 
@@ -8,12 +8,11 @@ import (
 	"egovdesk/ui"
 )
 
-// deskServices: on Windows and macOS the tray is always there, and the
-// notifications are Fyne's (on Windows a toast; opening the filing from it
-// would need the toast's launch argument, which Fyne does not pass on).
+// deskServices: on macOS the tray is always there, and the notifications
+// are Fyne's, which cannot be clicked.
 type deskServices struct{}
 
-func startDeskServices(*slog.Logger) *deskServices { return &deskServices{} }
+func startDeskServices(*slog.Logger, string) *deskServices { return &deskServices{} }
 
 func (s *deskServices) options(o *deskOptions) { o.tray = true }
 

@@ -96,4 +96,8 @@ Section "uninstall"
 	Delete "$INSTDIR\uninstall.exe"
 	RMDir "$INSTDIR"
 	DeleteRegKey HKCU "${UNINSTKEY}"
+	; Written by the client at each start (cmd/egovdesk/notify_windows.go):
+	; the egovdesk: link a toast starts, and the toasts' sender name.
+	DeleteRegKey HKCU "Software\Classes\egovdesk"
+	DeleteRegKey HKCU "Software\Classes\AppUserModelId\cn.egovdesk.client"
 SectionEnd

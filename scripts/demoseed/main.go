@@ -1,8 +1,10 @@
 // Command demoseed fills a desktop client's data directory with a demo
 // unit's work against a running demo bureau (`bureau demo`): it logs in as
 // the demo clerk, drafts declarations, submits and delivers two of them,
-// has the demo reviewer return one with a comment and approve the other,
-// pulls the decisions into the inbox, and writes the session, the cached
+// has the demo reviewer return one with a comment and remarks on two of
+// its fields, takes the other through the profile's review steps (受理 and
+// 初审 by the reviewer, 联审 by the finance, development-and-reform and
+// cryptography departments, 批复立项 with a 核定 amount by the approver), pulls the decisions into the inbox, and writes the session, the cached
 // profile and the token the client reads at start. It prints the IDs of the
 // filings as shell variables for scripts/screenshots.
 //
@@ -98,24 +100,40 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		return fmt.Errorf("deliver: %w", err)
 	}
 
-	// The reviewer decides.
-	rc, err := client.New(ctx, addr, client.Options{})
-	if err != nil {
-		return err
-	}
-	if _, err := rc.Login(ctx, rlogin, rpw); err != nil {
-		return fmt.Errorf("login %s: %w", rlogin, err)
+	// The bureau decides: the reviewer, and the accounts of the other
+	// review steps of the demo profile (cmd/bureau/demo.go).
+	accounts := map[string]string{rlogin: rpw, "caizheng": "caizheng-demo", "fagai": "fagai-demo",
+		"mima": "mima-demo", "pizhun": "pizhun-demo"}
+	clients := map[string]*client.Client{}
+	for l, p := range accounts {
+		rc, err := client.New(ctx, addr, client.Options{})
+		if err != nil {
+			return err
+		}
+		if _, err := rc.Login(ctx, l, p); err != nil {
+			return fmt.Errorf("login %s: %w", l, err)
+		}
+		clients[l] = rc
 	}
 	for _, d := range []struct {
-		id string
+		id, by string
 		protocol.DecisionRequest
 	}{
-		{returned, protocol.DecisionRequest{Action: app.ActionAccept}},
-		{returned, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与县级网格化平台存在重复，请补充与县级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。"}},
-		{approved, protocol.DecisionRequest{Action: app.ActionAccept}},
-		{approved, protocol.DecisionRequest{Action: app.ActionFile, Comment: "同意备案。请按合同约定组织实施，项目完成后报送验收材料。"}},
+		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionAccept}},
+		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与县级网格化平台存在重复，请补充与县级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。",
+			Remarks: map[string]string{
+				"goals":          "建设目标请量化到可考核的指标（如事件处置时限、覆盖社区数）。",
+				"crypto.summary": "请写明密钥的生成、存储、分发和销毁方式，以及使用的密码产品型号。",
+			}}},
+		{approved, rlogin, protocol.DecisionRequest{Action: app.ActionAccept}},
+		{approved, rlogin, protocol.DecisionRequest{Action: app.ActionPass, Approved: app.Wans(36)}},
+		{approved, "caizheng", protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实。"}},
+		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionConcur}},
+		{approved, "mima", protocol.DecisionRequest{Action: app.ActionConcur}},
+		{approved, "pizhun", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
+			Comment: "同意立项，核定投资 36 万元。请按合同约定组织实施，项目完成后报送验收材料。"}},
 	} {
-		if _, err := rc.Decide(ctx, d.id, d.DecisionRequest); err != nil {
+		if _, err := clients[d.by].Decide(ctx, d.id, d.DecisionRequest); err != nil {
 			return fmt.Errorf("decide %s on %s: %w", d.Action, d.id, err)
 		}
 	}
@@ -168,7 +186,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("RETURNED=%s\nFILED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\n", returned, approved, half, editing, cat, trial, acc)
+	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\n", returned, approved, half, editing, cat, trial, acc)
 	return nil
 }
 

@@ -21,6 +21,17 @@ const (
 	HeaderBackupAttachments = "Egov-Backup-Attachments"
 )
 
+// The admin operations the console's admin pages also use (units edited
+// and disabled, accounts listed, reset and disabled, an account's tokens).
+// GET PathAdminAccounts lists the accounts ([]AdminAccount).
+const (
+	PathAdminUnit        = Prefix + "/admin/units/{id}"                // PUT AdminUnitRequest: edit name and code
+	PathAdminUnitDisable = Prefix + "/admin/units/{id}/disable"        // POST AdminDisableRequest
+	PathAdminPassword    = Prefix + "/admin/accounts/{login}/password" // POST AdminPasswordRequest
+	PathAdminAcctDisable = Prefix + "/admin/accounts/{login}/disable"  // POST AdminDisableRequest
+	PathAdminAcctTokens  = Prefix + "/admin/accounts/{login}/tokens"   // GET: []AdminToken
+)
+
 // AdminUnitRequest registers a unit (建设单位) by name and unified social
 // credit code.
 type AdminUnitRequest struct {
@@ -34,6 +45,8 @@ type Unit struct {
 	Name    string    `json:"name"`
 	Code    string    `json:"code"`
 	Created time.Time `json:"created"`
+	// Disabled: the unit's accounts cannot log in and their tokens are refused.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // AdminAccountRequest creates an account; UnitID is required for the unit
@@ -60,10 +73,40 @@ type AdminTokenResponse struct {
 	Expires time.Time `json:"expires"`
 }
 
-// AdminRevokeRequest revokes one token, or every token of a login.
+// AdminRevokeRequest revokes one token, or every token of a login, or
+// with Login and ID the token of that login an AdminToken names.
 type AdminRevokeRequest struct {
 	Token string `json:"token,omitempty"`
 	Login string `json:"login,omitempty"`
+	ID    string `json:"id,omitempty"`
+}
+
+// AdminDisableRequest disables a unit or an account, or enables it again.
+type AdminDisableRequest struct {
+	Disabled bool `json:"disabled"`
+}
+
+// AdminPasswordRequest sets a new password for an account; every token of
+// the account is revoked.
+type AdminPasswordRequest struct {
+	Password string `json:"password"`
+}
+
+// AdminAccount is an account as the admin lists it.
+type AdminAccount struct {
+	Account
+	Created  time.Time `json:"created"`
+	Disabled bool      `json:"disabled,omitempty"`
+}
+
+// AdminToken is a token of an account: ID names it for AdminRevokeRequest
+// (the hash it is stored under, not the token, which was shown once).
+type AdminToken struct {
+	ID      string    `json:"id"`
+	Label   string    `json:"label,omitempty"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	Revoked bool      `json:"revoked,omitempty"`
 }
 
 // AdminPruneRequest deletes the changes older than Before from every feed.

@@ -114,6 +114,18 @@ type QueuePage struct {
 	Filings []FilingSummary `json:"filings"`
 	Next    string          `json:"next,omitempty"`
 	Partial bool            `json:"partial,omitempty"`
+	Counts  *QueueCounts    `json:"counts,omitempty"`
+}
+
+// QueueCounts counts the whole review queue, whatever the page's filters:
+// by status and by kind (statuses and kinds with none are left out), and
+// Matching, how many filings the filters select, when the bureau can tell
+// without reading them (filters by kind and status only; absent otherwise).
+type QueueCounts struct {
+	Total    int                `json:"total"`
+	ByStatus map[app.Status]int `json:"by_status"`
+	ByKind   map[app.Kind]int   `json:"by_kind"`
+	Matching *int               `json:"matching,omitempty"`
 }
 
 // FilingDetail is one filing with its current body, its history and its
@@ -149,6 +161,16 @@ type DecisionRequest struct {
 	// did not see. Without it, a decision the status no longer allows but
 	// the previous one did is refused with the same 409.
 	From app.Status `json:"from,omitempty"`
+	// Approved is the approved (核定) amount in fen with 批复立项 or
+	// 初审通过 of a declaration, optional: at most the declared total
+	// investment unless the profile allows more.
+	Approved app.Money `json:"approved,omitempty"`
+	// Remarks are remarks on single fields of the content with 退回修改,
+	// optional, by the field path the client's checks use ("goals",
+	// "budget[2].amount"): at most app.MaxRemarks of app.MaxRemarkText
+	// characters each, paths of app.MaxRemarkField characters that match
+	// app.RemarkFieldExpr. The clerk sees each next to its field.
+	Remarks map[string]string `json:"remarks,omitempty"`
 }
 
 // DecisionETag is the ETag of a filing's review detail: its revision and

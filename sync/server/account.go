@@ -52,20 +52,18 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 	if !loginPattern.MatchString(n.Login) {
 		p.Add("login", "登录名须为 2–64 个小写字母、数字或 . _ @ -，以字母或数字开头")
 	}
-	if len([]rune(n.Password)) < 8 {
-		p.Add("password", "密码至少 8 个字符")
-	}
+	passwordRule(&p, n.Password)
 	switch n.Role {
 	case app.RoleUnit:
 		if n.UnitID == "" {
 			p.Add("unit", "建设单位账号须指定所属单位")
 		}
-	case app.RoleReviewer, app.RoleAdmin:
+	case app.RoleReviewer, app.RoleAdmin, app.RoleApprover, app.RoleFinance, app.RoleNDRC, app.RoleCrypto:
 		if n.UnitID != "" {
-			p.Add("unit", "数管局账号不属于任何建设单位")
+			p.Add("unit", "数管局账号（含联审部门、审批负责人）不属于任何建设单位")
 		}
 	default:
-		p.Add("role", "角色须为 unit、reviewer 或 admin")
+		p.Add("role", "角色须为 unit、reviewer、approver、finance、ndrc、crypto 或 admin")
 	}
 	if err := p.Err(); err != nil {
 		return protocol.Account{}, err
@@ -77,6 +75,14 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 		return protocol.Account{}, fmt.Errorf("add account %s: %w", n.Login, err)
 	}
 	return acct, nil
+}
+
+// passwordRule adds the problem of a password too short to be set: the one
+// rule for new accounts and reset passwords.
+func passwordRule(p *app.Problems, pw string) {
+	if len([]rune(pw)) < 8 {
+		p.Add("password", "密码至少 8 个字符")
+	}
 }
 
 func (s *Server) hashPassword(pw string) string {

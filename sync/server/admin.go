@@ -38,7 +38,7 @@ func adminPath(p string) string { return strings.TrimPrefix(p, protocol.Prefix) 
 // adminOps returns the operations of the admin API, served with an admin's
 // token in the route table and without one on AdminSocket.
 func (s *Server) adminOps() []adminOp {
-	return []adminOp{
+	return append([]adminOp{
 		{"GET", adminPath(protocol.PathAdminUnits), func(w http.ResponseWriter, r *http.Request) error {
 			if ref := r.URL.Query().Get("ref"); ref != "" {
 				u, err := s.FindUnit(r.Context(), ref)
@@ -109,6 +109,8 @@ func (s *Server) adminOps() []adminOp {
 			n := 1
 			var err error
 			switch {
+			case req.ID != "" && req.Login != "":
+				n, err = s.revokeByID(r, req)
 			case req.Login != "" && req.Token == "":
 				n, err = s.RevokeTokens(r.Context(), req.Login)
 			case req.Token != "" && req.Login == "":
@@ -164,7 +166,7 @@ func (s *Server) adminOps() []adminOp {
 			w.Header().Set(protocol.HeaderBackupAttachments, strconv.Itoa(n))
 			return nil
 		}},
-	}
+	}, s.moreAdminOps()...)
 }
 
 // AdminHandler returns the handler of the admin API as the bureau serves

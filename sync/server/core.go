@@ -55,7 +55,7 @@ func (c core) Login(ctx context.Context, r *http.Request, login, password string
 	if err != nil {
 		return "", protocol.Account{}, wait, err
 	}
-	if rec.Role != app.RoleReviewer && rec.Role != app.RoleAdmin {
+	if !rec.Role.Bureau() {
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
 	}
@@ -73,7 +73,7 @@ func (c core) reviewer(token string) (*caller, error) {
 	if err != nil {
 		return nil, err
 	}
-	if who.Role != app.RoleReviewer && who.Role != app.RoleAdmin {
+	if !who.Role.Bureau() {
 		return nil, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
 	}
 	return who, nil
@@ -103,9 +103,11 @@ func (c core) Overview(ctx context.Context, token string) (console.Overview, err
 }
 
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {
-	if _, err := c.reviewer(token); err != nil {
+	who, err := c.reviewer(token)
+	if err != nil {
 		return console.QueuePage{}, err
 	}
+	q.Waiting = c.s.waitingFor(who.Role)
 	res, err := c.s.reviewQueue(ctx, q)
 	return res.Page, err
 }

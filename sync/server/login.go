@@ -60,8 +60,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 // checkLogin checks login (trimmed, lower case) and password from the
 // client at ip under the login limits, for the API and the console alike.
 // It returns the account, or wait > 0 with ETOOMANY while the login or the
-// address is locked, or EUNAUTHORIZED for a wrong login or password or a
-// disabled account (indistinguishable, and as slow as each other).
+// address is locked, or EUNAUTHORIZED for a wrong login or password or an
+// account that is not live (disabled, or its unit: bureaustore.AccountLive) (indistinguishable, and as slow as each other).
 func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
@@ -70,6 +70,12 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
 	rec, err = s.store.AccountByLogin(context.Background(), login)
+	live := err == nil && bureaustore.AccountLive(rec, nil)
+	if live && rec.UnitID != "" {
+		var u Unit
+		u, err = s.store.Unit(context.Background(), rec.UnitID)
+		live = err == nil && bureaustore.AccountLive(rec, &u)
+	}
 	found := err == nil
 	if err != nil && !errors.Is(err, bureaustore.ErrNotFound) {
 		return rec, 0, err
@@ -78,7 +84,7 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 	if found {
 		hash = rec.Password
 	}
-	ok := s.checkPassword(password, hash) && found && !rec.Disabled
+	ok := s.checkPassword(password, hash) && found && live
 	if !ok {
 		s.throttle.failed(now, keys)
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)

@@ -36,7 +36,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 	if err != nil {
 		return err
 	}
-	page.Next, page.Partial = res.Page.Next, res.Page.Partial
+	page.Next, page.Partial, page.Counts = res.Page.Next, res.Page.Partial, res.Page.Counts.Wire()
 	for i, e := range res.Page.Items {
 		page.Filings = append(page.Filings, summary(res.Filings[i], e.UnitName))
 	}
@@ -255,7 +255,7 @@ func contentDisposition(name string) string {
 // app and writes it to the unit's feed.
 func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request, c *caller) error {
 	var req protocol.DecisionRequest
-	if err := decode(w, r, 64<<10, &req); err != nil {
+	if err := decode(w, r, maxDecisionBytes, &req); err != nil {
 		return err
 	}
 	var want *seen
@@ -304,7 +304,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 		return protocol.DecisionResponse{}, fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
 	d := bureaustore.Decision{FilingID: fid, Actor: c.Name, Role: c.Role, Action: req.Action, Comment: req.Comment,
-		From: req.From, Now: s.Now()}
+		From: req.From, Now: s.Now(), Approved: req.Approved, Remarks: req.Remarks, Profile: s.profile.Load()}
 	if want != nil {
 		d.Expected = &bureaustore.Expected{RevisionID: want.revisionID, Transitions: want.transitions}
 	}
@@ -323,7 +323,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 
 // decisionRefusal words the store's refusal of c's decision req on f, the
 // filing as it stands: ErrConflict when it is not in the status req.From
-// says or not as the reviewer saw it, or app's refusal of the transition.
+// says or not as the reviewer saw it, or app's refusal of the decision.
 func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reason error) error {
 	if errors.Is(reason, bureaustore.ErrConflict) {
 		if req.From != "" && req.From != f.Status {
@@ -334,8 +334,13 @@ func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reas
 		}
 		return errStale()
 	}
-	if raced := decidedMeanwhile(f, c, req); raced != nil {
-		return raced
+	// Only a decision the status no longer allows may have been
+	// overtaken; a step that is not this account's, an amount or a remark
+	// is refused as such.
+	if _, serr := app.Next(f.Status, c.Role, req.Action, req.Comment); serr != nil && app.ErrorCode(reason) != app.EFORBIDDEN {
+		if raced := decidedMeanwhile(f, c, req); raced != nil {
+			return raced
+		}
 	}
 	return reason
 }

@@ -175,7 +175,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 	switch {
 	case rt.Access == AccessUnit && (c.Role != app.RoleUnit || c.UnitID == ""):
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供建设单位使用")
-	case rt.Access == AccessReviewer && c.Role != app.RoleReviewer && c.Role != app.RoleAdmin:
+	case rt.Access == AccessReviewer && !c.Role.Bureau():
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
 	case rt.Access == AccessAdmin && c.Role != app.RoleAdmin:
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")

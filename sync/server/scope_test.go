@@ -182,6 +182,17 @@ func TestEveryRouteIsScoped(t *testing.T) {
 		"PUT " + protocol.PathAdminProfile:       adminDenied(fx, denied, "PUT", protocol.PathAdminProfile+"?name=x.json", map[string]string{"id": "x"}),
 		"POST " + protocol.PathAdminPrune:        adminDenied(fx, denied, "POST", protocol.PathAdminPrune, protocol.AdminPruneRequest{Before: fx.clock.Now()}),
 		"GET " + protocol.PathAdminBackup:        adminDenied(fx, denied, "GET", protocol.PathAdminBackup, nil),
+		// The admin operations the console's admin pages also take (adminops.go).
+		"PUT " + protocol.PathAdminUnit: adminDenied(fx, denied, "PUT", protocol.Path(protocol.PathAdminUnit, fx.unitB.ID),
+			protocol.AdminUnitRequest{Name: "x", Code: fx.unitB.Code}),
+		"POST " + protocol.PathAdminUnitDisable: adminDenied(fx, denied, "POST", protocol.Path(protocol.PathAdminUnitDisable, fx.unitB.ID),
+			protocol.AdminDisableRequest{Disabled: true}),
+		"GET " + protocol.PathAdminAccounts: adminDenied(fx, denied, "GET", protocol.PathAdminAccounts, nil),
+		"POST " + protocol.PathAdminPassword: adminDenied(fx, denied, "POST", strings.Replace(protocol.PathAdminPassword, "{login}", "clerk-a", 1),
+			protocol.AdminPasswordRequest{Password: "password-evil"}),
+		"POST " + protocol.PathAdminAcctDisable: adminDenied(fx, denied, "POST", strings.Replace(protocol.PathAdminAcctDisable, "{login}", "clerk-a", 1),
+			protocol.AdminDisableRequest{Disabled: true}),
+		"GET " + protocol.PathAdminAcctTokens: adminDenied(fx, denied, "GET", strings.Replace(protocol.PathAdminAcctTokens, "{login}", "clerk-a", 1), nil),
 		"POST " + protocol.PathNotices: func() response {
 			r := fx.do("POST", protocol.PathNotices, fx.clerkB, protocol.NoticeRequest{UnitID: fx.unitA.ID, Title: "冒充", Text: "冒充通知"})
 			denied(r)

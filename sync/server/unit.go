@@ -22,15 +22,8 @@ type Unit = protocol.Unit
 // with EINVALID when the name is blank or the code is not a valid credit
 // code, and with ECONFLICT when the code is already registered.
 func (s *Server) AddUnit(ctx context.Context, name, code string) (Unit, error) {
-	name, code = strings.TrimSpace(name), strings.ToUpper(strings.TrimSpace(code))
-	var p app.Problems
-	if name == "" {
-		p.Add("name", "请填写单位名称")
-	}
-	if !app.ValidCreditCode(code) {
-		p.Add("code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确", code)
-	}
-	if err := p.Err(); err != nil {
+	name, code, err := checkUnit(name, code)
+	if err != nil {
 		return Unit{}, err
 	}
 	u := Unit{ID: uuid.NewString(), Name: name, Code: code, Created: s.Now()}
@@ -38,6 +31,23 @@ func (s *Server) AddUnit(ctx context.Context, name, code string) (Unit, error) {
 		return Unit{}, err
 	}
 	return u, nil
+}
+
+// checkUnit returns a unit's name and credit code as stored (trimmed, the
+// code in upper case), or the EINVALID field problems of a blank name or
+// an invalid code: the one rule for adding and editing a unit.
+func checkUnit(name, code string) (string, string, error) {
+	name, code = strings.TrimSpace(name), strings.ToUpper(strings.TrimSpace(code))
+	var p app.Problems
+	if name == "" {
+		p.Add("name", "请填写单位名称")
+	} else if len([]rune(name)) > 100 {
+		p.Add("name", "单位名称不能超过 100 个字")
+	}
+	if !app.ValidCreditCode(code) {
+		p.Add("code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确", code)
+	}
+	return name, code, p.Err()
 }
 
 // Units returns every unit, by name.

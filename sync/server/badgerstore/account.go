@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -187,8 +188,8 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
 			return notFound(err)
 		}
-		if rec.Disabled {
-			return bureaustore.ErrNotFound
+		if live, err := s.live(txn, rec); err != nil || !live {
+			return cmp.Or(err, bureaustore.ErrNotFound)
 		}
 		var err error
 		acct, err = s.account(txn, rec)

@@ -31,6 +31,7 @@ import (
 //	qxp/<filing>                               the filing's qx/ key
 //	qc/s/<status>                              how many entries have that status (8 bytes)
 //	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
+//	qc/k/<kind>/<status>                       how many entries have that kind and status
 //	m/queueindex                               queueIndexVersion once qx/ holds every q/ filing
 //
 // Entries are ordered by the time the filing reached its current step,
@@ -41,9 +42,9 @@ import (
 // running out of time now are read, to split them exactly.
 const (
 	keyQueueIndex = "m/queueindex"
-	// queueIndexVersion 2 added the counters: an index of version 1 is
-	// rebuilt.
-	queueIndexVersion = "2"
+	// queueIndexVersion 2 added the counters, 3 those by kind and status
+	// (queueCounts): an index of an earlier version is rebuilt.
+	queueIndexVersion = "3"
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
@@ -82,7 +83,7 @@ func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, uni
 		}
 		if prev.ID == f.ID {
 			since, _ := keySince(old)
-			s.count(deltas, prev.Status, prev.UnitID, since, -1)
+			s.count(deltas, prev.Kind, prev.Status, prev.UnitID, since, -1)
 		}
 	}
 	if !bureaustore.InQueue(f.Status) {
@@ -97,8 +98,7 @@ func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, uni
 		}
 		return addCounts(txn, w, deltas)
 	}
-	e := console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated}
+	e := bureaustore.QueueEntry(fr, unitName)
 	if body != nil {
 		prev = console.QueueItem{} // the revision is new: its facts are read from body
 	}
@@ -140,14 +140,15 @@ func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, uni
 	if err := w.Set(key("qxp", f.ID), k); err != nil {
 		return err
 	}
-	s.count(deltas, e.Status, e.UnitID, e.Since, 1)
+	s.count(deltas, e.Kind, e.Status, e.UnitID, e.Since, 1)
 	return addCounts(txn, w, deltas)
 }
 
 // count adds n to the counters of an entry of the queue index: by status,
-// and by unit and the day (in the bureau's zone) it arrived.
-func (s *Store) count(deltas map[string]int64, st app.Status, unit string, since time.Time, n int64) {
+// by kind and status, and by unit and the day (in the bureau's zone) it arrived.
+func (s *Store) count(deltas map[string]int64, kind app.Kind, st app.Status, unit string, since time.Time, n int64) {
 	deltas[string(key("qc", "s", string(st)))] += n
+	deltas[string(key("qc", "k", string(kind), string(st)))] += n
 	deltas[string(key("qc", "u", unit, since.In(s.loc).Format("20060102")))] += n
 }
 
@@ -551,8 +552,9 @@ func (s *Store) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr
 	return nil
 }
 
-// Queue returns a page of the review queue and its filings' records, read
-// in one snapshot. An index left by an older bureau is rebuilt first.
+// Queue returns a page of the review queue, its filings' records and the
+// whole queue's counts, read in one snapshot. An index left by an older
+// bureau is rebuilt first.
 func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureaustore.QueueRules) (bureaustore.QueueResult, error) {
 	var res bureaustore.QueueResult
 	if err := s.rebuildQueueIndex(); err != nil {
@@ -561,6 +563,9 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
 		if res.Page, err = s.queuePage(txn, q, rules.Now, rules.Due, rules.Route); err != nil {
+			return err
+		}
+		if res.Page.Counts, err = queueCounts(txn, q); err != nil {
 			return err
 		}
 		res.Filings = make([]bureaustore.Filing, len(res.Page.Items))
@@ -580,4 +585,18 @@ func (s *Store) QueueOverview(ctx context.Context, rules bureaustore.QueueRules)
 		return console.Overview{}, err
 	}
 	return s.queueOverview(rules.Now, rules.Due)
+}
+
+// queueCounts counts the review queue from the index's counters by kind
+// and status (qc/k/<kind>/<status>, kept with every entry by indexQueue):
+// at most one counter per kind and status is read, however long the queue.
+func queueCounts(txn *badger.Txn, q console.QueueQuery) (console.QueueCounts, error) {
+	c := bureaustore.NewQueueCounts(q)
+	prefix := key("qc", "k", "")
+	err := eachCount(txn, prefix, func(k []byte, n int) error {
+		kind, st, _ := bytes.Cut(k[len(prefix):], []byte("/"))
+		bureaustore.AddQueueCount(&c, q, app.Kind(kind), app.Status(st), n)
+		return nil
+	})
+	return c, err
 }

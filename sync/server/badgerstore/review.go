@@ -7,11 +7,13 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 )
 
-// Decide applies a decision in one group commit with the review queue, its
+// Decide applies a decision (under the review steps of d.Profile, with the
+// head revision's content) in one group commit with the review queue, its
 // index and the unit's change feed, and wakes the unit's feed.
 func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore.DecisionResult, error) {
 	var res bureaustore.DecisionResult
@@ -22,7 +24,13 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 		} else if err != nil {
 			return err
 		}
-		t, err := bureaustore.ApplyDecision(&fr.Filing, d)
+		// The steps of the filing's flow, and the 核定 amount's bound,
+		// are read from its head revision's content.
+		var body app.Body
+		if err := getJSON(txn, key("rb", fr.Filing.ID, fr.Filing.Revision.ID), &body); err != nil {
+			return fmt.Errorf("body of %s: %w", d.FilingID, err)
+		}
+		t, err := bureaustore.ApplyDecision(&fr.Filing, &body, d)
 		if err != nil {
 			return err
 		}
@@ -42,7 +50,7 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 		if err != nil {
 			return err
 		}
-		if err := s.indexQueue(txn, txn, fr, u.Name, nil); err != nil {
+		if err := s.indexQueue(txn, txn, fr, u.Name, &body); err != nil {
 			return err
 		}
 		res = bureaustore.DecisionResult{Transition: t, Filing: fr, UnitName: u.Name}

@@ -26,6 +26,9 @@ import (
 //	sgp/<filing>                 app.Fingerprint of the current revision, JSON
 //	m/similarindex               "1" once every declaration is indexed
 //
+// A system of the register of existing systems (register.go) is an entry
+// too, under its ID (bureaustore.RegisteredPrefix) in place of a filing's.
+//
 // A query reads the postings of the declaration's rarest bigrams (the
 // common ones, 系统, 建设, 平台…, say little of duplication and have long
 // lists) up to a budget, ranks the declarations met there by the rare
@@ -60,11 +63,17 @@ func grams(fp app.Fingerprint) []uint32 {
 // indexSimilar keeps declaration fid's entry of the similar-projects index
 // up to date with its revision d, reading from txn and writing through w.
 func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
+	return s.indexFingerprint(txn, w, fid, similarRecord{Fingerprint: app.DeclarationFingerprint(d), Year: d.PlanYear, Total: d.TotalInvestment})
+}
+
+// indexFingerprint keeps entry fid of the similar-projects index (a
+// declaration, or a registered system: register.go) up to date with rec.
+func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec similarRecord) error {
 	var old similarRecord
 	if err := getJSON(txn, key("sgp", fid), &old); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
-	fp := app.DeclarationFingerprint(d)
+	fp := rec.Fingerprint
 	was, now := grams(old.Fingerprint), grams(fp)
 	deltas := map[string]int64{}
 	for _, g := range was {
@@ -86,7 +95,7 @@ func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decla
 	if err := addCounts(txn, w, deltas); err != nil {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
-	return setJSON(w, key("sgp", fid), similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
+	return setJSON(w, key("sgp", fid), rec)
 }
 
 // newSimilarIndex marks the similar-projects index complete in a store
@@ -233,6 +242,12 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 		units := map[string]string{}
 		for i := range out {
 			e := &out[i]
+			if registered(e.ID) {
+				if err := fillRegistered(txn, e); err != nil {
+					return err
+				}
+				continue
+			}
 			var fr bureaustore.Filing
 			if err := getJSON(txn, key("f", e.ID), &fr); err != nil {
 				return err

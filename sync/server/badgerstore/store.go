@@ -54,8 +54,8 @@ import (
 //	up/<unit>/<sha256>           bureaustore.Upload
 //	w/<unit>/<sha256>/<filing>/<revision>  empty: a revision waiting for this attachment
 //
-// The queue index (queue.go) and the similar-projects index (similar.go)
-// describe their own keys.
+// The queue index (queue.go), the similar-projects index (similar.go) and
+// the register of existing systems (register.go) describe their own keys.
 const (
 	keyEpoch   = "m/epoch"
 	keySchema  = "m/schema"

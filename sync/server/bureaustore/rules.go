@@ -138,18 +138,23 @@ func Missing(atts []app.Attachment, complete func(sum string) (bool, error)) ([]
 	return out, nil
 }
 
-// ApplyDecision applies d to f (the stored filing, changed in place) and
-// returns the transition, or a *DecisionRefused.
-func ApplyDecision(f *app.Filing, d Decision) (app.Transition, error) {
+// ApplyDecision applies d to f (the stored filing, changed in place),
+// whose head revision's content is body, with app.Filing.Review under
+// d.Profile, and returns the transition, or a *DecisionRefused. A view
+// (d.Expected) that only departments' concurrences have overtaken is not
+// stale (OnlyConcurredSince).
+func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, error) {
 	if d.From != "" && d.From != f.Status {
 		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
 	}
-	if d.Expected != nil && (f.Revision.ID != d.Expected.RevisionID || len(f.History) != d.Expected.Transitions) {
+	if d.Expected != nil && (f.Revision.ID != d.Expected.RevisionID || len(f.History) != d.Expected.Transitions) &&
+		!OnlyConcurredSince(*f, *d.Expected) {
 		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
 	}
 	before := *f
 	before.History = append([]app.Transition(nil), f.History...)
-	t, err := f.Decide(d.Now, d.Actor, d.Role, d.Action, d.Comment)
+	t, err := f.Review(d.Profile, body, d.Now, d.Actor, d.Role,
+		app.Decision{Action: d.Action, Comment: d.Comment, Approved: d.Approved, Remarks: d.Remarks})
 	if err != nil {
 		*f = before
 		return app.Transition{}, &DecisionRefused{Current: before, Reason: err}
@@ -176,14 +181,16 @@ func QueueFacts(f app.Filing, b *app.Body) (year int, total app.Money) {
 }
 
 // QueueMatches reports whether the queue entry e (with its route filled
-// in) matches q; text is q.Text trimmed and in lower case.
+// in) matches q, q.Waiting included; text is q.Text trimmed and in lower
+// case.
 func QueueMatches(q console.QueueQuery, text string, e console.QueueItem) bool {
 	switch {
 	case q.Kind != "" && e.Kind != q.Kind,
 		q.UnitID != "" && e.UnitID != q.UnitID,
 		q.Year != 0 && e.Year != q.Year,
 		q.Route != "" && e.Route != q.Route,
-		q.Status != "" && e.Status != q.Status:
+		q.Status != "" && e.Status != q.Status,
+		q.Waiting != nil && !q.Waiting(e):
 		return false
 	}
 	return text == "" || strings.Contains(strings.ToLower(e.Title), text) || strings.Contains(strings.ToLower(e.UnitName), text)

@@ -121,18 +121,24 @@ type Storage interface {
 
 	// ---- Review ----
 
-	// Decide applies a reviewer's decision to a filing with
-	// app.Filing.Decide, in one durable commit with the review queue and
-	// a change in the unit's feed. It fails with ErrNotFound for an
-	// unknown filing, and with a *DecisionRefused (matching ErrConflict
-	// when the filing is not as d.From or d.Expected say) when it refuses.
+	// Decide applies a bureau account's decision to a filing with
+	// ApplyDecision (app.Filing.Review under d.Profile's review steps,
+	// with the head revision's content), in one durable commit with the
+	// review queue and a change in the unit's feed carrying the
+	// transition whole (its step, 核定 amount and remarks). It fails with
+	// ErrNotFound for an unknown filing, and with a *DecisionRefused
+	// (matching ErrConflict when the filing is not as d.From or
+	// d.Expected say) when it refuses.
 	Decide(ctx context.Context, d Decision) (DecisionResult, error)
 	// Queue returns one page of the filings awaiting review (status
 	// submitted, preliminary or expert review) that q selects, oldest
 	// arrival at their current step first, with their records. It reads at
 	// most a bounded number of entries, answering Partial with a Next
 	// cursor when the budget ran out. It fails with ErrInvalid for a
-	// cursor (q.After) that is not one of its own.
+	// cursor (q.After) that is not one of its own. Entries carry the
+	// departments that concurred at the joint step the filing waits at
+	// (QueueEntry), and q.Waiting filters with QueueMatches, after the
+	// route is filled in.
 	Queue(ctx context.Context, q console.QueueQuery, rules QueueRules) (QueueResult, error)
 	// QueueOverview counts the queue by status and by unit, with the
 	// overdue ones, without reading every entry.
@@ -198,7 +204,7 @@ type Storage interface {
 	IssueToken(ctx context.Context, hash string, t Token) (protocol.Account, error)
 	// TokenAccount returns the account holding the token stored under
 	// hash: ErrNotFound when the token is unknown, revoked or expired at
-	// now, or its account disabled.
+	// now, or its account not live (AccountLive: disabled, or its unit).
 	TokenAccount(ctx context.Context, hash string, now time.Time) (protocol.Account, error)
 	// RevokeToken marks a token revoked: ErrNotFound when unknown.
 	RevokeToken(ctx context.Context, hash string) error
@@ -229,6 +235,56 @@ type Storage interface {
 	// log GC); the server calls it every few minutes. stop closes when the
 	// server stops.
 	Maintain(ctx context.Context, stop <-chan struct{}) error
+
+	// ---- Administration (console admin pages) ----
+	//
+	// The rules every backend applies alike are the pure functions of
+	// admin.go (AccountLive, DisableAccount, the refusals). Queue fills
+	// QueueResult.Page.Counts in the page's snapshot (NewQueueCounts).
+
+	// UpdateUnit sets the name and credit code of unit id (checked by the
+	// HTTP layer) and returns the unit as stored: ErrNotFound (UnitNotFound)
+	// for an unknown unit, ErrDuplicate (CodeTaken) when another unit holds
+	// the code. The review queue's entries show the new name from then on.
+	UpdateUnit(ctx context.Context, id, name, code string) (protocol.Unit, error)
+	// SetUnitDisabled disables unit id, or enables it again, and returns
+	// it: ErrNotFound for an unknown unit. The accounts of a disabled unit
+	// are not live (AccountLive): TokenAccount refuses their tokens. Its
+	// filings stay.
+	SetUnitDisabled(ctx context.Context, id string, disabled bool) (protocol.Unit, error)
+	// Accounts returns every account with its unit's name and code, in no
+	// order.
+	Accounts(ctx context.Context) ([]protocol.AdminAccount, error)
+	// SetAccountPassword stores password (an argon2id PHC string) for
+	// login and revokes every token of the account, in one commit:
+	// ErrNotFound (AccountNotFound) for an unknown login.
+	SetAccountPassword(ctx context.Context, login, password string) error
+	// SetAccountDisabled disables login, or enables it again, under
+	// DisableAccount's rule with the enabled admins counted in the same
+	// transaction (so two admins disabling each other at once cannot both
+	// succeed): ErrInvalid for the last enabled admin, ErrNotFound for an
+	// unknown login. TokenAccount refuses a disabled account's tokens.
+	SetAccountDisabled(ctx context.Context, login string, disabled bool) error
+	// AccountTokens lists the tokens of login not yet pruned (revoked and
+	// expired ones too), in no order, each with ID the hash it is stored
+	// under: ErrNotFound for an unknown login.
+	AccountTokens(ctx context.Context, login string) ([]protocol.AdminToken, error)
+	// RevokeAccountToken marks the token of login stored under hash
+	// revoked: ErrNotFound (TokenNotFound) for an unknown login, or a hash
+	// that is not one of login's tokens.
+	RevokeAccountToken(ctx context.Context, login, hash string) error
+	// ReplaceRegister replaces the register of existing systems with
+	// systems and meta. Each system gets an ID of the store's own starting
+	// with RegisteredPrefix (the IDs given are ignored) and joins the
+	// similar-projects index: Similar ranks it beside the declarations, as
+	// a console.SimilarItem with Registered set, Title its name, UnitName
+	// its owner and Year its year. A backend that cannot replace the
+	// register in one transaction may let a Similar meanwhile see part of
+	// the new one.
+	ReplaceRegister(ctx context.Context, systems []app.ExistingSystem, meta RegisterMeta) error
+	// Register returns the register as last replaced (the zero Register
+	// before the first), its systems in no order.
+	Register(ctx context.Context) (console.Register, error)
 }
 
 // Actor is who submits: the unit and the name in the history.
@@ -290,7 +346,7 @@ type RevisionView struct {
 	Unit       protocol.Unit
 }
 
-// Decision is a reviewer's decision as the store applies it.
+// Decision is a bureau account's decision as the store applies it.
 type Decision struct {
 	FilingID string
 	Actor    string
@@ -301,10 +357,21 @@ type Decision struct {
 	// another status is refused.
 	From app.Status
 	// Expected, when not nil, is the view the reviewer decided on: a
-	// filing whose head revision or number of transitions differs is
-	// refused.
+	// filing whose head revision differs, or that has transitions since
+	// other than departments' concurrences at a joint step (see
+	// OnlyConcurredSince), is refused.
 	Expected *Expected
 	Now      time.Time
+
+	// Approved is the approved (核定) amount, 0 for none; Remarks are
+	// remarks on single fields by field path (see app.Decision). Review
+	// checks both and the transition carries them.
+	Approved app.Money
+	Remarks  map[string]string
+	// Profile is the bureau's rule profile the decision is taken under:
+	// its review steps say which role takes which step, and its rules
+	// bound the approved amount. nil is the single-reviewer flow.
+	Profile *app.Profile
 }
 
 // Expected is the state of a filing a reviewer saw (the decision ETag).
@@ -323,7 +390,7 @@ type DecisionResult struct {
 // DecisionRefused is a decision the store did not apply. Current is the
 // filing as it stands; Reason is ErrConflict when it is not as
 // Decision.From or Decision.Expected say, or the error of
-// app.Filing.Decide. The HTTP layer words the answer ("已由他人处理").
+// app.Filing.Review. The HTTP layer words the answer ("已由他人处理").
 type DecisionRefused struct {
 	Current app.Filing
 	Reason  error

@@ -20,6 +20,8 @@ import (
 // and refuses an expired, revoked or non-bureau one with EUNAUTHORIZED or
 // EFORBIDDEN.
 type Backend interface {
+	AdminBackend    // the admin pages (admin.go)
+	RegisterBackend // the register of existing systems (register.go)
 	// Login checks login and password from r's client under the server's
 	// login limits and opens a console session for a bureau account
 	// (reviewer or admin). wait > 0 comes with ETOOMANY while the login or
@@ -82,6 +84,9 @@ type QueueQuery struct {
 	Text    string    // part of the title or the unit's name
 	After   string    // the Next of the page before
 	Limit   int       // page size; 50 when 0
+	// Waiting, when set, keeps only the filings waiting at a review step
+	// of the account asking (the server sets it from the session).
+	Waiting func(QueueItem) bool
 }
 
 // QueueItem is one line of the review queue.
@@ -99,6 +104,10 @@ type QueueItem struct {
 	Revision   int        `json:"revision"`
 	Since      time.Time  `json:"since"` // when it reached its current step
 	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+
+	// Concurred are the departments that concurred at the joint review
+	// step the filing waits at (app.Concurred).
+	Concurred []app.Role `json:"concurred,omitempty"`
 }
 
 // QueuePage is a page of the queue. Next continues after it ("" at the
@@ -109,6 +118,34 @@ type QueuePage struct {
 	Next    string
 	Partial bool
 	Scanned int
+	Counts  QueueCounts
+}
+
+// QueueCounts counts the whole queue, from the counters of its index
+// (never by reading the filings): by status and by kind, and Matching, the
+// filings the query selects, when the counters can tell (MatchingKnown: a
+// query by kind and status only).
+type QueueCounts struct {
+	Total         int
+	ByStatus      map[app.Status]int
+	ByKind        map[app.Kind]int
+	Matching      int
+	MatchingKnown bool
+}
+
+// Wire is c as GET /review/queue answers it.
+func (c QueueCounts) Wire() *protocol.QueueCounts {
+	w := &protocol.QueueCounts{Total: c.Total, ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{}}
+	for k, n := range c.ByStatus {
+		w.ByStatus[k] = n
+	}
+	for k, n := range c.ByKind {
+		w.ByKind[k] = n
+	}
+	if c.MatchingKnown {
+		w.Matching = &c.Matching
+	}
+	return w
 }
 
 // SimilarItem is a declaration like the one on the page: how alike their
@@ -124,6 +161,10 @@ type SimilarItem struct {
 	Name     float64
 	Content  float64
 	Score    float64
+	// Registered marks a system of the bureau's register of existing
+	// systems (已建系统), not a filing: UnitName is then its 建设单位 as
+	// the register writes it, and ID no filing's.
+	Registered bool
 }
 
 // Unit is a unit as the queue's filter offers it.

@@ -20,6 +20,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -69,8 +70,12 @@ func New(b Backend, log *slog.Logger) *Console {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, p := range []string{"login", "queue", "filing", "overview", "notices", "verify", "error"} {
-		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/doc.html", "templates/"+p+".html"))
+	for _, p := range append([]string{"login", "queue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
+		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
+		if strings.HasPrefix(p, "admin-") || p == "notices" {
+			parts = append(parts, "templates/adminnav.html")
+		}
+		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, parts...))
 	}
 	static, _ := fs.Sub(files, "static")
 	cop := http.NewCrossOriginProtection() // Sec-Fetch-Site / Origin, on top of the tokens
@@ -89,6 +94,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
 	c.mux.Handle("GET /console/verify", c.authed(c.verify))
+	c.adminRoutes(cop)
 	c.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
 	})
@@ -106,6 +112,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // session is a logged-in request.
 type session struct {
 	token string
+	Login string
 	Name  string
 	Role  app.Role
 	CSRF  string
@@ -115,13 +122,16 @@ type sessionHandler func(w http.ResponseWriter, r *http.Request, s *session)
 
 // authed runs h for a live bureau session: GET without one goes to the
 // login page, POST without one or without its CSRF token is refused.
-func (c *Console) authed(h sessionHandler) http.Handler {
+func (c *Console) authed(h sessionHandler) http.Handler { return c.authedLimit(h, 64<<10) }
+
+// authedLimit is authed for a form of up to limit bytes (an upload).
+func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ck, err := r.Cookie(sessionCookie)
 		var s *session
 		if err == nil && ck.Value != "" {
 			if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
-				s = &session{token: ck.Value, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value)}
+				s = &session{token: ck.Value, Login: acct.Login, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value)}
 			} else if app.ErrorCode(err) == app.EINTERNAL {
 				c.fail(w, r, err)
 				return
@@ -136,7 +146,12 @@ func (c *Console) authed(h sessionHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if tooLarge(r) {
+				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长",
+					fmt.Sprintf("提交的内容超过 %d MB 的上限，未作处理。请拆分或压缩后重试。", max(limit>>20, 1)))
+				return
+			}
 			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
 				c.errorPage(w, r, http.StatusForbidden, "请求已被拒绝", "表单已过期或不是从审核台提交的（缺少校验码）。请刷新页面后重试。")
 				return

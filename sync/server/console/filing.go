@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +35,15 @@ type filingView struct {
 	Lost      bool   // someone else decided first
 	Done      string // the decision just taken
 	Checklist []app.ChecklistItem
+	// Doc is the document's context: changes and remark boxes.
+	Doc *docCtx
+	// Step is the review step the filing waits at (nil in the
+	// single-reviewer flow).
+	Step *stepView
+	// Approve: a decision offered may carry the 核定 amount (a
+	// declaration's 批复立项 or 初审通过); Approved is what was typed.
+	Approve  bool
+	Approved string
 	// Similar are the most similar declarations (declarations only).
 	Similar []SimilarItem
 	CSRF    string
@@ -121,6 +131,11 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.BaseNo = d.Revision - 1
 		v.Changes, v.Changed = diff(old, d.Body)
 	}
+	v.Doc = &docCtx{Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
+	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))
+	if prof != nil {
+		v.Step = stepOf(prof, v)
+	}
 	return v, nil
 }
 
@@ -135,8 +150,11 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		c.errorPage(w, r, http.StatusBadRequest, "无法完成", "表单不完整，请刷新页面后重试。")
 		return
 	}
-	_, err = c.b.Decide(r.Context(), s.token, id, protocol.DecisionRequest{Action: action, Comment: comment},
-		r.PostFormValue("revision"), transitions)
+	approved, typed, remarks, err := decisionForm(r)
+	if err == nil {
+		_, err = c.b.Decide(r.Context(), s.token, id, protocol.DecisionRequest{Action: action, Comment: comment,
+			Approved: approved, Remarks: remarks}, r.PostFormValue("revision"), transitions)
+	}
 	if err == nil {
 		http.Redirect(w, r, "/console/filings/"+id+"?done="+string(action), http.StatusSeeOther)
 		return
@@ -159,6 +177,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		for _, fe := range app.FieldErrors(err) {
 			v.Error = fe.Message
 		}
+		v.Approved, v.Doc.Values = typed, remarks
 	}
 	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }

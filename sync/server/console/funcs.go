@@ -83,9 +83,9 @@ var funcs = template.FuncMap{
 	},
 	// chg is the CSS class of a field that changed since the revision
 	// before: path is the body's JSON path, a prefix for a whole table.
-	"chg": func(set map[string]bool, path ...any) string {
+	"chg": func(c *docCtx, path ...any) string {
 		p := fmt.Sprint(path...)
-		if set[p] {
+		if c.Changed[p] {
 			return "chg"
 		}
 		return ""
@@ -115,8 +115,8 @@ var funcs = template.FuncMap{
 	},
 	// dict2 and row pass a part of the document and the changed paths to
 	// a sub-template.
-	"dict2": func(v any, c map[string]bool) docPart { return docPart{V: v, C: c} },
-	"row": func(c map[string]bool, path, label string, v any) rowView {
+	"dict2": func(v any, c *docCtx) docPart { return docPart{V: v, C: c} },
+	"row": func(c *docCtx, path, label string, v any) rowView {
 		return rowView{C: c, P: path, L: label, V: v}
 	},
 	"isPDF": func(name, mediaType string) bool {
@@ -126,11 +126,11 @@ var funcs = template.FuncMap{
 
 type docPart struct {
 	V any
-	C map[string]bool
+	C *docCtx
 }
 
 type rowView struct {
-	C map[string]bool
+	C *docCtx
 	P string
 	L string
 	V any

@@ -14,6 +14,8 @@ type noticeView struct {
 	UnitID            string
 	Title, Text       string
 	Error, Done, CSRF string
+	Nav               []struct{ Href, Label string } // the admin pages' menu
+	Here              string
 }
 
 // noticeForm is the admin's form for a notice to all units or one; the
@@ -32,7 +34,7 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 		c.fail(w, r, err)
 		return
 	}
-	v.Units, v.CSRF = units, s.CSRF
+	v.Units, v.CSRF, v.Nav, v.Here = units, s.CSRF, adminNav, "/console/notices"
 	c.render(w, r, status, "notices", page{Title: "发布通知", Session: s, Data: v})
 }
 

@@ -24,6 +24,7 @@ type queueView struct {
 	FirstURL string
 	CSVURL   string
 	Error    string
+	Stepped  bool // the profile has review steps: the queue is the account's own
 }
 
 // queueStatuses are the states a filing waits for the bureau in.
@@ -42,6 +43,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	v.Units = units
 	if prof := c.b.Profile(); prof != nil {
+		v.Stepped = len(prof.Flows) > 0
 		for _, rt := range prof.Routes {
 			v.Routes = append(v.Routes, app.Choice{Code: rt.Code, Label: rt.Label})
 		}

@@ -10,7 +10,12 @@
 // (t.Cleanup). The suite pins what the HTTP layer relies on: exactly-once
 // submission, revision conflicts, attachments that a revision waits for,
 // the change feeds' order, cursors, epochs and retention, review
-// decisions against a stale view, unit scoping, and the queue's pages.
+// decisions against a stale view, unit scoping, and the queue's pages;
+// admin.go pins the console's admin pages (units, accounts, tokens, the
+// register of existing systems) and the queue's counts, steps.go a
+// profile's review steps: a joint step's
+// concurrences, the queue's Waiting filter, 核定 amounts and remarks on
+// decisions, and views that concurrences leave current.
 package storetest
 
 import (
@@ -56,6 +61,8 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Backup", testBackup},
 		{"DecisionWakesFeed", testDecisionWakes},
 	}
+	cases = append(cases, adminCases...) // admin.go
+	cases = append(cases, stepCases...)  // the review steps' cases, steps.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

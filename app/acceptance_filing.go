@@ -1,0 +1,77 @@
+package app
+
+// AcceptanceFiling files a project with the bureau after it passed
+// acceptance (验收后备案): 天宁区 within 10 working days with the review
+// opinion, tender documents, winning bid, contract and acceptance report
+// (解读 三、（二）); 郁南县's 验收报告备案 (第二十一条); 武汉市's 备案 with
+// the approving department (第二十一条). The materials come from the
+// jurisdiction's rule profile (see Profile.FilingMaterials).
+type AcceptanceFiling struct {
+	ProjectName  string  `json:"project_name"`
+	UnitName     string  `json:"unit_name"`
+	ApprovalRef  string  `json:"approval_ref,omitempty"`  // 立项批复文号
+	AcceptanceID string  `json:"acceptance_id,omitempty"` // 竣工验收申请的材料编号
+	AcceptedOn   string  `json:"accepted_on"`             // 验收通过日期 YYYY-MM-DD
+	Conclusion   string  `json:"conclusion"`              // 验收结论及专家意见摘要
+	FiledOn      string  `json:"filed_on"`                // 报送日期 YYYY-MM-DD
+	Contact      Contact `json:"contact"`
+}
+
+// Validate checks the filing before it is submitted and returns every
+// problem at once as an EINVALID *Error, or nil: its own fields and each
+// required material that is not attached (field "materials.<code>").
+// required comes from the jurisdiction's rule profile. A filing later than
+// the profile's deadline is not refused (it is still owed); the project's
+// dossier shows it as late.
+func (a *AcceptanceFiling) Validate(required []string, attachments []Attachment) error {
+	var p Problems
+	projectHead(&p, a.ProjectName, a.UnitName)
+	acc, okAcc := parseCalDate(a.AcceptedOn)
+	if !okAcc {
+		p.Add("accepted_on", "请填写验收通过日期（验收报告落款日期，如 2027-12-20）")
+	}
+	filed, okFiled := parseCalDate(a.FiledOn)
+	if !okFiled {
+		p.Add("filed_on", "请填写报送日期（如 2027-12-28）")
+	}
+	if okAcc && okFiled && filed.before(acc) {
+		p.Add("filed_on", "报送日期 %s 早于验收通过日期 %s：验收通过后才能备案，请核对", filed, acc)
+	}
+	if isBlank(a.Conclusion) {
+		p.Add("conclusion", "请填写验收结论（通过/不通过）及专家意见摘要")
+	}
+	contactProblems(&p, a.Contact)
+	missingMaterials(&p, required, nil, attachments, "备案材料")
+	return p.Err()
+}
+
+// missingMaterials adds a problem for every material of required none of
+// attachments is; additions are the codes that are the bureau's own
+// addition, which the message says.
+func missingMaterials(p *Problems, required, additions []string, attachments []Attachment, what string) {
+	have := map[string]bool{}
+	for _, a := range attachments {
+		have[a.Material] = true
+	}
+	done := map[string]bool{}
+	for _, code := range required {
+		if have[code] || done[code] {
+			continue
+		}
+		done[code] = true
+		if contains(additions, code) {
+			p.Add("materials."+code, "缺少%s“%s”（%s），请上传后再提交", what, MaterialLabel(code), AdditionNote)
+		} else {
+			p.Add("materials."+code, "缺少%s“%s”，请上传后再提交", what, MaterialLabel(code))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

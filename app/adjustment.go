@@ -1,0 +1,256 @@
+package app
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// AdjustType is what an adjustment filing reports (调整类型).
+type AdjustType string
+
+// Adjustment types.
+const (
+	// AdjustContent is an adjustment of the main construction content and
+	// its money within the approved estimate (武汉 第十九条).
+	AdjustContent AdjustType = "adjust"
+	// AdjustMajorChange is a major change (重大变更、重大设计变更), e.g. for a
+	// change of law or policy (郁南 第二十条, 天宁 解读 三、（九）).
+	AdjustMajorChange AdjustType = "major_change"
+	// AdjustOverdue is a delivery later than contracted (逾期交付, 郁南 第二十条).
+	AdjustOverdue AdjustType = "overdue"
+	// AdjustTerminate is the termination of the project's contract because
+	// its goal cannot be fully reached (终止, 郁南 第二十条).
+	AdjustTerminate AdjustType = "terminate"
+)
+
+// AdjustTypeChoices lists the adjustment types in the order a form offers them.
+var AdjustTypeChoices = []Choice{{string(AdjustContent), "项目调整"}, {string(AdjustMajorChange), "重大变更"},
+	{string(AdjustOverdue), "逾期交付"}, {string(AdjustTerminate), "项目终止"}}
+
+// Adjustment is a filing about a change to an approved project (项目调整、
+// 变更、逾期、终止): the approved budget lines and the adjusted ones, so the
+// money moved and its share of the approved estimate are computed exactly,
+// and the rule profile decides whether the unit may adjust by itself and
+// file it (自行调整并备案) or needs a new approval (see
+// Profile.AdjustmentRoute).
+type Adjustment struct {
+	ProjectName string     `json:"project_name"`
+	UnitName    string     `json:"unit_name"`
+	ApprovalRef string     `json:"approval_ref,omitempty"` // 原立项批复文号
+	Type        AdjustType `json:"type"`
+	Reason      string     `json:"reason"` // 调整原因及依据
+
+	// ApprovedTotal is the approved estimate (批复概算总投资 / 核定投资).
+	ApprovedTotal Money `json:"approved_total,omitempty"`
+	// GoalUnchanged says the construction goal stays as approved (建设目标不变).
+	GoalUnchanged bool `json:"goal_unchanged,omitempty"`
+	// Situation is the code of the situation the profile lists for a
+	// self-adjustment that applies (武汉 第十九条所列情形), "" for none.
+	Situation string       `json:"situation,omitempty"`
+	Before    []BudgetItem `json:"before,omitempty"` // 原批复概算明细
+	After     []BudgetItem `json:"after,omitempty"`  // 调整后概算明细
+
+	NewDueOn     string `json:"new_due_on,omitempty"`    // 逾期交付：预计交付日期 YYYY-MM-DD
+	TerminatedOn string `json:"terminated_on,omitempty"` // 终止：合同终止日期 YYYY-MM-DD
+
+	AppliedOn string  `json:"applied_on"` // 报送日期 YYYY-MM-DD
+	Contact   Contact `json:"contact"`
+}
+
+// BudgetChange is one budget line of an adjustment, before and after: a
+// line is the same line on both sides when its category and its name
+// (spaces trimmed) are the same.
+type BudgetChange struct {
+	Category BudgetCategory
+	Name     string
+	Before   Money // 0 for a new line
+	After    Money // 0 for a line removed
+}
+
+// Delta returns After - Before.
+func (c BudgetChange) Delta() Money { return c.After - c.Before }
+
+// BeforeSum returns the sum of the approved lines.
+func (a *Adjustment) BeforeSum() Money { return sumItems(a.Before) }
+
+// AfterSum returns the sum of the adjusted lines.
+func (a *Adjustment) AfterSum() Money { return sumItems(a.After) }
+
+func sumItems(items []BudgetItem) Money {
+	var s Money
+	for _, b := range items {
+		s += b.Amount
+	}
+	return s
+}
+
+func lineKey(c BudgetCategory, name string) string {
+	return string(c) + "\x00" + strings.TrimSpace(name)
+}
+
+// Changes returns the lines old and new side by side: the approved lines in
+// their order, then the lines only the adjusted budget has, in its order.
+// Lines repeated on one side are added up.
+func (a *Adjustment) Changes() []BudgetChange {
+	var out []BudgetChange
+	at := map[string]int{}
+	line := func(b BudgetItem) *BudgetChange {
+		k := lineKey(b.Category, b.Name)
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, BudgetChange{Category: b.Category, Name: strings.TrimSpace(b.Name)})
+		}
+		return &out[i]
+	}
+	for _, b := range a.Before {
+		line(b).Before += b.Amount
+	}
+	for _, b := range a.After {
+		line(b).After += b.Amount
+	}
+	return out
+}
+
+// Moved returns the money the adjustment moves (资金调整数额): the larger of
+// what the lines that grow gain and what the lines that shrink lose. When
+// the total stays the same the two are equal; money cut from the project
+// counts as moved as well.
+func (a *Adjustment) Moved() Money {
+	var up, down Money
+	for _, c := range a.Changes() {
+		if d := c.Delta(); d > 0 {
+			up += d
+		} else {
+			down -= d
+		}
+	}
+	return max(up, down)
+}
+
+// MovedBasisPoints returns the money moved as a share of the approved
+// estimate in basis points (1/100 of a per cent), rounded up so that a share
+// shown as 15.00% is never above 15 %; -1 when the approved estimate is not
+// positive.
+func (a *Adjustment) MovedBasisPoints() int64 {
+	if a.ApprovedTotal <= 0 {
+		return -1
+	}
+	n := new(big.Int).Mul(big.NewInt(int64(a.Moved())), big.NewInt(10000))
+	d := big.NewInt(int64(a.ApprovedTotal))
+	q, r := new(big.Int).QuoRem(n, d, new(big.Int))
+	if r.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if !q.IsInt64() {
+		return 1 << 62
+	}
+	return q.Int64()
+}
+
+// movedWithin reports whether the money moved is at most bp basis points
+// of the approved estimate, compared exactly.
+func (a *Adjustment) movedWithin(bp int64) bool {
+	if a.ApprovedTotal <= 0 {
+		return false
+	}
+	l := new(big.Int).Mul(big.NewInt(int64(a.Moved())), big.NewInt(10000))
+	r := new(big.Int).Mul(big.NewInt(int64(a.ApprovedTotal)), big.NewInt(bp))
+	return l.Cmp(r) <= 0
+}
+
+// PercentText formats basis points as a person reads a share: "12.5%",
+// "15%"; "—" for a negative value.
+func PercentText(bp int64) string {
+	if bp < 0 {
+		return "—"
+	}
+	return formatDecimal(bp, 2) + "%"
+}
+
+// Validate checks the filing's own rules (not those of a jurisdiction, see
+// Profile.AdjustmentRoute) and returns every problem at once as an EINVALID
+// *Error, or nil. An adjustment of content (AdjustContent) must give the
+// approved estimate and both budgets, the approved lines adding up to it; a
+// major change may give them; an overdue delivery gives the new date; a
+// termination the date of the termination.
+func (a *Adjustment) Validate() error {
+	var p Problems
+	projectHead(&p, a.ProjectName, a.UnitName)
+	if !known(AdjustTypeChoices, string(a.Type)) {
+		p.Add("type", "请选择调整类型（项目调整、重大变更、逾期交付或项目终止）")
+	}
+	if isBlank(a.Reason) {
+		p.Add("reason", "请写明调整原因及依据（上级要求、政策调整、业务发展需要等）")
+	}
+	lines := a.Type == AdjustContent || len(a.Before)+len(a.After) > 0
+	if lines {
+		a.validateBudgets(&p)
+	} else if a.ApprovedTotal < 0 || a.ApprovedTotal > MaxAmount {
+		p.Add("approved_total", "批复概算总投资应在 0 至 %s 之间", MaxAmount)
+	}
+	switch a.Type {
+	case AdjustOverdue:
+		if _, ok := parseCalDate(a.NewDueOn); !ok {
+			p.Add("new_due_on", "请填写预计交付日期（如 2028-03-31）")
+		}
+	case AdjustTerminate:
+		if _, ok := parseCalDate(a.TerminatedOn); !ok {
+			p.Add("terminated_on", "请填写合同终止日期（如 2028-03-31）")
+		}
+	}
+	if _, ok := parseCalDate(a.AppliedOn); !ok {
+		p.Add("applied_on", "请填写报送日期（如 2028-01-15）")
+	}
+	contactProblems(&p, a.Contact)
+	return p.Err()
+}
+
+func (a *Adjustment) validateBudgets(p *Problems) {
+	switch {
+	case a.ApprovedTotal <= 0:
+		p.Add("approved_total", "请填写批复概算总投资（万元），须大于 0")
+	case a.ApprovedTotal > MaxAmount:
+		p.Add("approved_total", "批复概算总投资不能超过 %s，请核对单位（万元）", MaxAmount)
+	}
+	for _, side := range []struct {
+		field, what string
+		items       []BudgetItem
+	}{{"before", "原批复概算明细", a.Before}, {"after", "调整后概算明细", a.After}} {
+		if len(side.items) == 0 {
+			p.Add(side.field, "请填写%s（逐项列出费用类别、名称和金额）", side.what)
+			continue
+		}
+		if len(side.items) > MaxAdjustLines {
+			p.Add(side.field, "%s不能超过 %d 行（现有 %d 行）", side.what, MaxAdjustLines, len(side.items))
+			continue
+		}
+		seen := map[string]int{}
+		for i, b := range side.items {
+			f := fmt.Sprintf("%s[%d]", side.field, i)
+			if !known(BudgetChoices, string(b.Category)) {
+				p.Add(f+".category", "%s第 %d 行请选择费用类别", side.what, i+1)
+			}
+			if isBlank(b.Name) {
+				p.Add(f+".name", "%s第 %d 行缺少名称", side.what, i+1)
+			} else if j, dup := seen[lineKey(b.Category, b.Name)]; dup {
+				p.Add(f+".name", "%s第 %d 行与第 %d 行的类别和名称相同，请合并为一行", side.what, i+1, j+1)
+			} else {
+				seen[lineKey(b.Category, b.Name)] = i
+			}
+			switch {
+			case b.Amount <= 0:
+				p.Add(f+".amount", "%s第 %d 行的金额须大于 0（删去的分项不必列出）", side.what, i+1)
+			case b.Amount > MaxAmount:
+				p.Add(f+".amount", "%s第 %d 行的金额不能超过 %s，请核对单位（万元）", side.what, i+1, MaxAmount)
+			}
+		}
+	}
+	if len(a.Before) > 0 && len(a.Before) <= MaxAdjustLines && a.ApprovedTotal > 0 {
+		if sum := a.BeforeSum(); sum != a.ApprovedTotal {
+			p.Add("before", "原批复概算明细合计 %s，与批复概算总投资 %s 不一致：请按批复逐项填写", sum, a.ApprovedTotal)
+		}
+	}
+}

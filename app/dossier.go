@@ -1,0 +1,354 @@
+package app
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Dossier is one project's whole file (项目档案): every filing of the
+// project in the order of its life, with its state and the bureau's
+// decisions, the events its deadlines are counted from, and its deadlines,
+// each one met or still owed. Profile.Dossier makes it.
+type Dossier struct {
+	Project string // the project's ID: its declaration's
+	Name    string // the project's name
+	// Declaration is the project's declaration, nil when it is not among
+	// the filings.
+	Declaration *Filing
+	// Route is how the declaration is routed, on the approved investment
+	// once a decision carries it (see Profile.RouteFor).
+	Route Route
+	// Approved is the approved (核定) investment a decision carries, 0 when none.
+	Approved Money
+	Entries  []DossierEntry
+	// Events are the dates of the project's events by Anchor* constant
+	// (approval, completion, go_live, acceptance), those known.
+	Events    map[string]time.Time
+	Deadlines []DossierDeadline
+}
+
+// DossierEntry is one filing of a dossier.
+type DossierEntry struct {
+	FilingID    string
+	Kind        Kind
+	Type        string // an adjustment's or a performance report's type
+	Title       string
+	Status      Status
+	Revision    int
+	Created     time.Time
+	SubmittedAt time.Time    // of the current revision; zero while drafted
+	Decisions   []Transition // the bureau's decisions, oldest first
+}
+
+// DossierDeadline is one deadline of a project: the profile's deadline,
+// the filing kind (and type) that meets it ("" for one met by another act,
+// e.g. 组织验收), whether a filing met it and, for a filing owed without a
+// date (武汉 第二十一条 "及时"), a zero Due.
+type DossierDeadline struct {
+	Deadline
+	Kind    Kind
+	Type    string
+	Met     bool
+	MetBy   string // the filing that met it
+	Overdue bool   // due before today and not met
+}
+
+// stage orders the kinds in a dossier as a project lives them.
+var stage = map[Kind]int{KindDeclaration: 0, KindCatalogue: 1, KindTrialReport: 2, KindAcceptance: 3,
+	KindAdjustment: 4, KindGoLive: 5, KindAcceptanceFiling: 6, KindPerformance: 7, KindOMFiling: 8}
+
+// inProject reports whether f belongs to project.
+func inProject(f *Filing, project string) bool {
+	return f.ID == project && f.Kind == KindDeclaration || f.ProjectID == project && f.ID != project
+}
+
+// Dossier returns the dossier of project (its declaration's ID) from
+// filings, which may hold other projects' filings too, at time now: the
+// project's filings ordered by stage (declaration, catalogue, trial report,
+// acceptance, adjustments, go-live, filing after acceptance, performance
+// reports, O&M filings) and within a stage by creation; and its deadlines,
+// known ones first, earliest first. It never fails; a nil profile gives
+// the entries and events without deadlines.
+func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) Dossier {
+	ds := Dossier{Project: project, Events: map[string]time.Time{}}
+	var mine []*Filing
+	for _, f := range filings {
+		if f != nil && inProject(f, project) {
+			mine = append(mine, f)
+		}
+	}
+	slices.SortStableFunc(mine, func(a, b *Filing) int {
+		return cmp.Or(cmp.Compare(stage[a.Kind], stage[b.Kind]), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
+	})
+	for _, f := range mine {
+		e := DossierEntry{FilingID: f.ID, Kind: f.Kind, Type: filingType(f), Title: f.Title(), Status: f.Status,
+			Revision: f.Revision.Number, Created: f.Created, SubmittedAt: f.Revision.SubmittedAt}
+		for _, t := range f.History {
+			if t.Role != RoleUnit {
+				e.Decisions = append(e.Decisions, t)
+			}
+		}
+		ds.Entries = append(ds.Entries, e)
+		if f.Kind == KindDeclaration && f.Declaration != nil {
+			ds.Declaration = f
+		}
+	}
+	ds.events(mine, now.Location())
+	for _, e := range ds.Entries {
+		if ds.Name = strings.TrimSpace(projectName(mine, e.FilingID)); ds.Name != "" {
+			break
+		}
+	}
+	decl := &Declaration{}
+	if ds.Declaration != nil {
+		decl = ds.Declaration.Declaration
+		ds.Approved = ApprovedInvestment(ds.Declaration.History)
+	}
+	if prof == nil {
+		return ds
+	}
+	ds.Route = prof.RouteFor(decl, ds.Approved)
+	ds.Deadlines = prof.dossierDeadlines(decl, ds.Approved, mine, ds.Events, now)
+	return ds
+}
+
+// Next returns the first deadline still owed with a date (overdue ones
+// first, as they come earliest), and false when none is.
+func (ds *Dossier) Next() (DossierDeadline, bool) {
+	for _, d := range ds.Deadlines {
+		if !d.Met && d.Known() {
+			return d, true
+		}
+	}
+	return DossierDeadline{}, false
+}
+
+// filingType returns the type of an adjustment or performance report.
+func filingType(f *Filing) string {
+	switch {
+	case f.Adjustment != nil:
+		return string(f.Adjustment.Type)
+	case f.Performance != nil:
+		return string(f.Performance.Type)
+	}
+	return ""
+}
+
+// projectName returns the project name the filing id gives.
+func projectName(fs []*Filing, id string) string {
+	for _, f := range fs {
+		if f.ID != id {
+			continue
+		}
+		switch {
+		case f.Declaration != nil:
+			return f.Declaration.ProjectName
+		case f.Catalogue != nil:
+			return f.Catalogue.ProjectName
+		case f.TrialReport != nil:
+			return f.TrialReport.ProjectName
+		case f.Acceptance != nil:
+			return f.Acceptance.ProjectName
+		case f.GoLive != nil:
+			return f.GoLive.ProjectName
+		case f.Adjustment != nil:
+			return f.Adjustment.ProjectName
+		case f.AcceptanceFiling != nil:
+			return f.AcceptanceFiling.ProjectName
+		case f.OMFiling != nil:
+			return f.OMFiling.ProjectName
+		case f.Performance != nil:
+			return f.Performance.ProjectName
+		}
+	}
+	return ""
+}
+
+// sent reports whether the filing is with the bureau or decided in its
+// favour: submitted and neither returned for revision nor rejected. A
+// returned filing meets no deadline until its revision is sent.
+func sent(f *Filing) bool {
+	switch f.Status {
+	case StatusDraft, StatusReturned, StatusRejected:
+		return false
+	}
+	return f.Status.Valid()
+}
+
+// events sets the project's event dates from its filings (ordered by
+// stage): 立项批复 from the bureau's approval of the declaration, 建设完成
+// from an acceptance application's completion date (in loc), 通过验收 from
+// the bureau's approval or filing of an acceptance application, else from a
+// sent acceptance filing's acceptance date, and 投入运行 from the last sent
+// go-live record.
+func (ds *Dossier) events(fs []*Filing, loc *time.Location) {
+	date := func(s string) (time.Time, bool) {
+		d, ok := parseCalDate(s)
+		return d.time(loc), ok
+	}
+	for _, f := range fs {
+		switch {
+		case f.Declaration != nil:
+			if t, ok := decidedAt(f.History, StatusApproved); ok {
+				ds.Events[AnchorApproval] = t
+			}
+		case f.Acceptance != nil:
+			if t, ok := date(f.Acceptance.CompletedOn); ok {
+				ds.Events[AnchorCompletion] = t
+			}
+			if t, ok := decidedAt(f.History, StatusApproved, StatusFiled); ok {
+				ds.Events[AnchorAcceptance] = t
+			}
+		case f.GoLive != nil && sent(f):
+			if t, ok := date(f.GoLive.GoLiveOn); ok {
+				ds.Events[AnchorGoLive] = t
+			}
+		}
+	}
+	if _, ok := ds.Events[AnchorAcceptance]; !ok {
+		for _, f := range fs {
+			if f.AcceptanceFiling != nil && sent(f) {
+				if t, ok := date(f.AcceptanceFiling.AcceptedOn); ok {
+					ds.Events[AnchorAcceptance] = t
+				}
+			}
+		}
+	}
+}
+
+// dossierDeadlines returns the deadlines of a project with declaration d
+// and filings fs, each marked met when a sent filing meets it.
+func (prof *Profile) dossierDeadlines(d *Declaration, approved Money, fs []*Filing, events map[string]time.Time, now time.Time) []DossierDeadline {
+	f := extractFacts(d, "")
+	f["route"] = factValue{code: prof.routing(f, approved).Code}
+	dates := projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}
+	meets := map[string]LifecycleRule{} // deadline ID → the rule of the filing that meets it
+	var undated []LifecycleRule
+	for _, r := range prof.Lifecycle {
+		if r.Off || !r.When.eval(f) {
+			continue
+		}
+		if r.Deadline != "" {
+			meets[r.Deadline] = r
+		} else if r.Kind == KindAcceptanceFiling {
+			undated = append(undated, r)
+		}
+	}
+	today := day(now)
+	var out []DossierDeadline
+	for _, rule := range prof.Deadlines {
+		if rule.Off || !rule.When.eval(f) {
+			continue
+		}
+		dl, ok := prof.deadline(&rule, dates, events, today)
+		if !ok {
+			continue
+		}
+		dd := DossierDeadline{Deadline: dl}
+		lr, owned := meets[rule.ID]
+		if owned {
+			dd.Kind = lr.Kind
+			if len(lr.Types) == 1 {
+				dd.Type = lr.Types[0]
+			}
+		}
+		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events)
+		// A yearly deadline met for this year is owed next year.
+		for i := 0; dd.MetBy != "" && yearlyAnchor(rule.Anchor) && dl.Known() && i < 50; i++ {
+			next, ok := prof.deadline(&rule, dates, events, dl.Due.AddDate(0, 0, 1))
+			if !ok {
+				break
+			}
+			dl = next
+			if by := metBy(&rule, lr, owned, fs, dl, events); by == "" {
+				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type}
+				break
+			}
+		}
+		dd.Met = dd.MetBy != ""
+		dd.Overdue = !dd.Met && dd.Known() && dd.Due.Before(today)
+		out = append(out, dd)
+	}
+	for _, r := range undated {
+		if _, accepted := events[AnchorAcceptance]; !accepted {
+			continue
+		}
+		dd := DossierDeadline{Deadline: Deadline{ID: r.ID, Label: r.Label, Rule: r.Label, Source: r.Source,
+			Anchor: AnchorAcceptance, Addition: r.Addition}, Kind: r.Kind}
+		dd.MetBy = firstSent(fs, r.Kind, "", 0)
+		dd.Met = dd.MetBy != ""
+		out = append(out, dd)
+	}
+	slices.SortStableFunc(out, func(a, b DossierDeadline) int {
+		if a.Known() != b.Known() {
+			if a.Known() {
+				return -1
+			}
+			return 1
+		}
+		return a.Due.Compare(b.Due)
+	})
+	return out
+}
+
+func yearlyAnchor(a string) bool {
+	return a == AnchorYearly || a == AnchorConstructionYearly || a == AnchorOperationYearly
+}
+
+// metBy returns the ID of the sent filing that meets deadline dl of rule
+// (whose lifecycle rule is lr when owned), or "".
+func metBy(rule *DeadlineRule, lr LifecycleRule, owned bool, fs []*Filing, dl Deadline, events map[string]time.Time) string {
+	if owned {
+		typ := ""
+		if len(lr.Types) == 1 {
+			typ = lr.Types[0]
+		}
+		year := 0
+		if yearlyAnchor(rule.Anchor) && dl.Known() {
+			year = dl.Due.Year()
+		}
+		return firstSent(fs, lr.Kind, typ, year)
+	}
+	switch rule.Anchor {
+	case AnchorPlanYear:
+		return firstSent(fs, KindDeclaration, "", 0)
+	case AnchorCompletion:
+		return firstSent(fs, KindAcceptance, "", 0)
+	case AnchorApproval:
+		// Counted from the approval, such as the approval's validity (郁南
+		// 第十二条): over once the project passed acceptance.
+		if _, ok := events[AnchorAcceptance]; ok {
+			return firstSent(fs, KindAcceptance, "", 0)
+		}
+	}
+	return ""
+}
+
+// firstSent returns the ID of the first sent filing of kind k (of type typ
+// when not "", for year when not 0), or "".
+func firstSent(fs []*Filing, k Kind, typ string, year int) string {
+	for _, f := range fs {
+		if f.Kind != k || !sent(f) || typ != "" && filingType(f) != typ {
+			continue
+		}
+		if year != 0 && filingYear(f) != year {
+			continue
+		}
+		return f.ID
+	}
+	return ""
+}
+
+// filingYear returns the year a yearly filing is for: its Year, else the
+// year it was submitted.
+func filingYear(f *Filing) int {
+	switch {
+	case f.OMFiling != nil && f.OMFiling.Year != 0:
+		return f.OMFiling.Year
+	case f.Performance != nil && f.Performance.Year != 0:
+		return f.Performance.Year
+	}
+	return f.Revision.SubmittedAt.Year()
+}

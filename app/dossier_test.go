@@ -1,0 +1,265 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 10, 0, 0, 0, cst) }
+
+// newFiling makes a draft of kind k in project (none for a declaration),
+// created at, with fill applied to it.
+func newFiling(t *testing.T, k app.Kind, id, project string, at time.Time, fill func(f *app.Filing)) *app.Filing {
+	t.Helper()
+	f, err := app.NewFiling(k, id, id+"-r1", "unit-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ProjectID = project
+	if fill != nil {
+		fill(f)
+	}
+	return f
+}
+
+// submitAt submits f at at and applies the bureau's actions, each a day later.
+func submitAt(t *testing.T, f *app.Filing, at time.Time, actions ...app.Action) {
+	t.Helper()
+	if _, err := f.Submit(at, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range actions {
+		if _, err := f.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func dueOf(ds app.Dossier, id string) (app.DossierDeadline, bool) {
+	i := slices.IndexFunc(ds.Deadlines, func(d app.DossierDeadline) bool { return d.ID == id })
+	if i < 0 {
+		return app.DossierDeadline{}, false
+	}
+	return ds.Deadlines[i], true
+}
+
+func ymd(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format("2006-01-02")
+}
+
+// A 武汉 project from declaration to self-evaluation: the dossier's order,
+// events and deadlines against dates counted by hand from 第十五条、第二十条、
+// 第二十一条、第二十二条.
+func TestDossierWuhanProject(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-06"
+	})
+	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove) // approved 2026-11-07
+	d.History[len(d.History)-1].Approved = app.Wans(3100)
+	other := newFiling(t, app.KindDeclaration, "p2", "", day(2026, 11, 2), func(f *app.Filing) {
+		f.Declaration = declaration(t, "另一个项目", "另一个单位", "10")
+	})
+	all := []*app.Filing{d, other}
+
+	ds := p.Dossier("p1", all, day(2027, 5, 1))
+	if ds.Name != "武汉城市大脑" || len(ds.Entries) != 1 || ds.Approved != app.Wans(3100) {
+		t.Fatalf("dossier %+v", ds)
+	}
+	if ds.Route.Code != app.RouteCityGovernment || ds.Route.Basis != app.BasisApproved {
+		t.Errorf("第十五条: 核定 3100 万元 goes to the city government: %+v", ds.Route)
+	}
+	if got := ymd(ds.Events[app.AnchorApproval]); got != "2026-11-07" {
+		t.Errorf("approval event %s", got)
+	}
+	next, ok := ds.Next()
+	if !ok || next.ID != "performance_report" || ymd(next.Due) != "2027-12-31" || next.Kind != app.KindPerformance || next.Type != "annual_report" {
+		t.Fatalf("第二十条: next deadline %+v", next)
+	}
+
+	// Pre-fill of an adjustment: the approved investment, no lines (the
+	// declared ones add up to 2900, not the approved 3100).
+	pre := ds.Prefill(all, cst)
+	adj, err := pre.NewFiling(app.KindAdjustment, "adj", "adj-r1", "unit-1", day(2027, 9, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := adj.Adjustment; adj.ProjectID != "p1" || a.ProjectName != "武汉城市大脑" || a.ApprovedTotal != app.Wans(3100) ||
+		a.Before != nil || a.UnitName != "武汉市政务服务和大数据管理局" || a.AppliedOn != "2027-09-01" || a.Contact.Person != "李娟" {
+		t.Errorf("pre-filled adjustment %+v", a)
+	}
+
+	annual := newFiling(t, app.KindPerformance, "perf2027", "p1", day(2027, 12, 1), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceAnnual)
+		f.Performance.Year = 2027
+	})
+	submitAt(t, annual, day(2027, 12, 20))
+	all = append(all, annual)
+	ds = p.Dossier("p1", all, day(2027, 12, 21))
+	if dl, ok := dueOf(ds, "performance_report"); !ok || !dl.Met || dl.MetBy != "perf2027" {
+		t.Errorf("the 2027 report meets 2027's year-end: %+v", dl)
+	}
+	if next, ok := ds.Next(); ok {
+		t.Errorf("nothing dated is owed before completion, got %+v", next)
+	}
+
+	acc := newFiling(t, app.KindAcceptance, "acc", "p1", day(2028, 7, 1), func(f *app.Filing) {
+		f.Acceptance.ProjectName, f.Acceptance.CompletedOn, f.Acceptance.ApprovalRef = "武汉城市大脑", "2028-05-31", "武政〔2027〕3号"
+	})
+	submitAt(t, acc, day(2028, 8, 18), app.ActionAccept, app.ActionApprove) // accepted 2028-08-20
+	golive := newFiling(t, app.KindGoLive, "live", "p1", day(2028, 3, 15), func(f *app.Filing) { f.GoLive.GoLiveOn = "2028-03-15" })
+	submitAt(t, golive, day(2028, 3, 16))
+	adj.Adjustment.Type = app.AdjustContent
+	submitAt(t, adj, day(2027, 9, 2))
+	all = append(all, acc, golive, adj)
+	ds = p.Dossier("p1", all, day(2028, 9, 1))
+	var kinds []app.Kind
+	for _, e := range ds.Entries {
+		kinds = append(kinds, e.Kind)
+	}
+	want := []app.Kind{app.KindDeclaration, app.KindAcceptance, app.KindAdjustment, app.KindGoLive, app.KindPerformance}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("order %v, want %v", kinds, want)
+	}
+	if e := ds.Entries[0]; len(e.Decisions) != 2 || e.Decisions[1].Action != app.ActionApprove {
+		t.Errorf("the declaration's decisions %+v", e.Decisions)
+	}
+	for id, wantDue := range map[string]string{"acceptance": "2028-11-30", "self_evaluation": "2030-03-15"} {
+		dl, ok := dueOf(ds, id)
+		if !ok || ymd(dl.Due) != wantDue {
+			t.Errorf("%s due %s, want %s", id, ymd(dl.Due), wantDue)
+		}
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Opens) != "2029-03-15" || dl.Met {
+		t.Errorf("第二十二条 window opens %s", ymd(dl.Opens))
+	}
+	if dl, _ := dueOf(ds, "acceptance"); !dl.Met {
+		t.Errorf("第二十一条: the acceptance application met the six months")
+	}
+	if _, ok := dueOf(ds, "performance_report"); ok {
+		t.Errorf("第二十条: no report after the construction period")
+	}
+	if dl, ok := dueOf(ds, "acceptance_filing"); !ok || dl.Known() || dl.Met || dl.Kind != app.KindAcceptanceFiling {
+		t.Errorf("第二十一条 备案 after acceptance is owed, undated (及时): %+v", dl)
+	}
+	if next, _ := ds.Next(); next.ID != "self_evaluation" {
+		t.Errorf("next %+v", next)
+	}
+	pre = ds.Prefill(all, cst)
+	if pre.AcceptedOn != "2028-08-20" || pre.GoLiveOn != "2028-03-15" || pre.CompletedOn != "2028-05-31" ||
+		pre.ApprovalRef != "武政〔2027〕3号" || pre.AcceptanceID != "acc" {
+		t.Errorf("prefill %+v", pre)
+	}
+	self, _ := pre.NewFiling(app.KindPerformance, "self", "self-r1", "unit-1", day(2029, 4, 1))
+	self.Performance.Type = app.PerformanceSelf
+	if self.Performance.GoLiveOn != "2028-03-15" || self.Performance.PeriodEnd != "2028-06" {
+		t.Errorf("pre-filled report %+v", self.Performance)
+	}
+	submitAt(t, self, day(2029, 4, 1))
+	ds = p.Dossier("p1", append(all, self), day(2029, 4, 2))
+	if dl, _ := dueOf(ds, "self_evaluation"); !dl.Met || dl.MetBy != "self" {
+		t.Errorf("self-evaluation met: %+v", dl)
+	}
+}
+
+// A 天宁 project to its post-acceptance 备案: 10 working days of the 2026
+// calendar (解读 三、（二）), counted by hand: accepted Thu 2026-09-24;
+// 09-25..27 and 10-01..07 are holidays, Sat 10-10 a working day: 09-28,
+// 29, 30, 10-08, 09, 10, 12, 13, 14, 15.
+func TestDossierTianningAcceptanceFiling(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	d := newFiling(t, app.KindDeclaration, "tn", "", day(2026, 1, 5), func(f *app.Filing) {
+		f.Declaration = declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+	})
+	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
+	acc := newFiling(t, app.KindAcceptance, "tn-acc", "tn", day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
+	submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24
+	all := []*app.Filing{d, acc}
+
+	ds := p.Dossier("tn", all, day(2026, 9, 25))
+	next, ok := ds.Next()
+	if !ok || next.ID != "acceptance_filing" || ymd(next.Due) != "2026-10-15" || next.Kind != app.KindAcceptanceFiling {
+		t.Fatalf("next %+v", next)
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2026-11-30" || dl.Type != "self_evaluation" {
+		t.Errorf("解读 三、（二）（六） self-evaluation %+v", dl)
+	}
+	if late := p.Dossier("tn", all, day(2026, 10, 16)); !late.Deadlines[0].Overdue {
+		t.Errorf("a day after the 10th working day it is overdue: %+v", late.Deadlines[0])
+	}
+
+	pre := ds.Prefill(all, cst)
+	af, _ := pre.NewFiling(app.KindAcceptanceFiling, "tn-af", "tn-af-r1", "unit-1", day(2026, 10, 9))
+	if a := af.AcceptanceFiling; a.AcceptedOn != "2026-09-24" || a.AcceptanceID != "tn-acc" || a.FiledOn != "2026-10-09" || a.ProjectName != "天宁区智慧城管综合指挥平台" {
+		t.Fatalf("pre-filled acceptance filing %+v", a)
+	}
+	submitAt(t, af, day(2026, 10, 9), app.ActionReturn)
+	all = append(all, af)
+	if dl, _ := dueOf(p.Dossier("tn", all, day(2026, 10, 10)), "acceptance_filing"); dl.Met {
+		t.Errorf("a filing returned for revision meets nothing: %+v", dl)
+	}
+	if err := af.Revise("tn-af-r2", day(2026, 10, 10)); err != nil {
+		t.Fatal(err)
+	}
+	submitAt(t, af, day(2026, 10, 10), app.ActionFile)
+	ds = p.Dossier("tn", all, day(2026, 10, 12))
+	if dl, _ := dueOf(ds, "acceptance_filing"); !dl.Met {
+		t.Errorf("filed on 2026-10-09: %+v", dl)
+	}
+	if next, _ := ds.Next(); next.ID != "self_evaluation" || ymd(next.Due) != "2026-11-30" {
+		t.Errorf("next %+v", next)
+	}
+	self := newFiling(t, app.KindPerformance, "tn-self", "tn", day(2026, 11, 20), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceSelf)
+		f.Performance.Year = 2026
+	})
+	submitAt(t, self, day(2026, 11, 25))
+	ds = p.Dossier("tn", append(all, self), day(2026, 11, 26))
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2027-11-30" || dl.Met {
+		t.Errorf("2026's self-evaluation filed, 2027's is owed: %+v", dl)
+	}
+}
+
+// 霍邱 六、第四部分: O&M filed by year from go-live; the date is the
+// bureau's own (addition).
+func TestDossierHuoqiuOMYears(t *testing.T) {
+	p := MustProfiles(t)["huoqiu"]
+	d := newFiling(t, app.KindDeclaration, "hq", "", day(2026, 5, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "霍邱县城关镇智慧社区管理平台", "霍邱县城关镇人民政府", "180")
+	})
+	ds := p.Dossier("hq", []*app.Filing{d}, day(2027, 7, 1))
+	if dl, ok := dueOf(ds, "om_filing"); !ok || dl.Known() || !dl.Addition {
+		t.Fatalf("before go-live the O&M filing is undated: %+v", dl)
+	}
+	if pre := ds.Prefill([]*app.Filing{d}, cst); pre.Estimate != app.Wans(180) || len(pre.Budget) != 1 || pre.Approved {
+		t.Errorf("without an approved investment the declared total and lines: %+v", pre)
+	}
+	live := newFiling(t, app.KindGoLive, "hq-live", "hq", day(2027, 6, 1), func(f *app.Filing) { f.GoLive.GoLiveOn = "2027-06-01" })
+	draft := newFiling(t, app.KindGoLive, "hq-live2", "hq", day(2027, 6, 2), func(f *app.Filing) { f.GoLive.GoLiveOn = "2027-01-01" })
+	submitAt(t, live, day(2027, 6, 2))
+	all := []*app.Filing{d, live, draft}
+	ds = p.Dossier("hq", all, day(2027, 7, 1))
+	if ymd(ds.Events[app.AnchorGoLive]) != "2027-06-01" {
+		t.Errorf("a draft go-live does not count: %s", ymd(ds.Events[app.AnchorGoLive]))
+	}
+	if dl, _ := dueOf(ds, "om_filing"); ymd(dl.Due) != "2027-12-31" || !dl.Addition || dl.Kind != app.KindOMFiling {
+		t.Errorf("first O&M year: %+v", dl)
+	}
+	om := newFiling(t, app.KindOMFiling, "hq-om", "hq", day(2027, 12, 1), func(f *app.Filing) { f.OMFiling.Year = 2027 })
+	submitAt(t, om, day(2027, 12, 10))
+	ds = p.Dossier("hq", append(all, om), day(2027, 12, 11))
+	if dl, _ := dueOf(ds, "om_filing"); ymd(dl.Due) != "2028-12-31" || dl.Met {
+		t.Errorf("2027 filed, 2028 owed: %+v", dl)
+	}
+	var nilProf *app.Profile
+	if ds := nilProf.Dossier("hq", all, day(2027, 7, 1)); len(ds.Entries) != 3 || ds.Deadlines != nil {
+		t.Errorf("without a profile: entries only, %+v", ds)
+	}
+}

@@ -1,0 +1,266 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+)
+
+// LifecycleRule says that a jurisdiction has a filing of Kind (of the
+// Types listed, or any type) in the later life of a project: to whom it
+// goes and how (Route, Approver), what it must attach (Materials; for an
+// acceptance filing the profile's acceptance_filing_materials when empty),
+// which of the profile's deadlines it meets (Deadline) and, for an
+// adjustment, when the unit may adjust by itself (SelfAdjust). When, on the
+// facts of the project's declaration, limits it (郁南 第二十条 concerns
+// 专业类 projects).
+type LifecycleRule struct {
+	ID         string          `json:"id"`
+	Kind       Kind            `json:"kind"`
+	Types      []string        `json:"types,omitempty"`
+	Label      string          `json:"label"`
+	Route      string          `json:"route"`
+	Approver   string          `json:"approver"`
+	Detail     string          `json:"detail,omitempty"`
+	Materials  []string        `json:"materials,omitempty"`
+	Deadline   string          `json:"deadline,omitempty"`
+	When       *Cond           `json:"when,omitempty"`
+	SelfAdjust *SelfAdjustRule `json:"self_adjust,omitempty"`
+	Source     string          `json:"source"`
+	Own
+}
+
+// SelfAdjustRule is when a unit may adjust an approved project by itself
+// and file the adjustment (武汉 第十九条): the investment stays within the
+// approved estimate, the goal is unchanged, the money moved is at most
+// MaxPercent of the approved estimate, and one of Situations applies.
+// Otherwise the rule's own route (a new approval) applies.
+type SelfAdjustRule struct {
+	MaxPercent string      `json:"max_percent"` // "15": per cent, at most two decimals
+	Situations []Situation `json:"situations"`
+	Route      string      `json:"route"`
+	Label      string      `json:"label"`
+	Approver   string      `json:"approver"`
+	Source     string      `json:"source"`
+
+	maxBP int64 // set by validate
+}
+
+// Situation is one of the listed situations of a self-adjustment.
+type Situation struct {
+	Code   string `json:"code"`
+	Label  string `json:"label"`
+	Source string `json:"source"`
+}
+
+// typeChoices are the types a lifecycle kind has, nil for a kind without types.
+func typeChoices(k Kind) []Choice {
+	switch k {
+	case KindAdjustment:
+		return AdjustTypeChoices
+	case KindPerformance:
+		return PerformanceTypeChoices
+	}
+	return nil
+}
+
+func (prof *Profile) validateLifecycle(p *Problems, ids map[string]string) {
+	for i := range prof.Lifecycle {
+		r := &prof.Lifecycle[i]
+		f := fmt.Sprintf("lifecycle[%d]", i)
+		switch {
+		case !idPattern.MatchString(r.ID):
+			p.Add(f+".id", "%s.id：“%s”无效，应为小写字母开头的字母、数字和下划线", f, r.ID)
+		case ids["lifecycle:"+r.ID] != "":
+			p.Add(f+".id", "%s.id：编号“%s”与 %s 重复", f, r.ID, ids["lifecycle:"+r.ID])
+		default:
+			ids["lifecycle:"+r.ID] = f + ".id"
+		}
+		if !slices.Contains(LifecycleKinds, r.Kind) {
+			p.Add(f+".kind", "%s.kind：“%s”不是项目后续阶段的材料类型（可用：%s）", f, r.Kind, kindCodes(LifecycleKinds))
+		}
+		types := typeChoices(r.Kind)
+		for j, t := range r.Types {
+			if !known(types, t) {
+				p.Add(fmt.Sprintf("%s.types[%d]", f, j), "%s.types[%d]：“%s”不是%s的类型（可用：%s）", f, j, t, r.Kind.Label(), codes(types))
+			}
+		}
+		if !known(routeCodes, r.Route) {
+			p.Add(f+".route", "%s.route：未知的审批路径“%s”（可用：%s）", f, r.Route, codes(routeCodes))
+		}
+		for _, req := range [][3]string{{"label", r.Label, "中文说明"}, {"approver", r.Approver, "报送或审批部门"}, {"source", r.Source, "出处（条款）"}} {
+			if isBlank(req[1]) {
+				p.Add(f+"."+req[0], "%s.%s：请填写%s", f, req[0], req[2])
+			}
+		}
+		materialList(p, f+".materials", r.Materials)
+		if r.Deadline != "" && prof.deadlineRule(r.Deadline) == nil {
+			p.Add(f+".deadline", "%s.deadline：deadlines 中没有编号为“%s”的期限", f, r.Deadline)
+		}
+		if r.When != nil {
+			r.When.validate(p, f+".when", 1)
+		}
+		if s := r.SelfAdjust; s != nil {
+			s.validate(p, f+".self_adjust", r.Kind)
+		}
+	}
+}
+
+func (s *SelfAdjustRule) validate(p *Problems, f string, k Kind) {
+	if k != KindAdjustment {
+		p.Add(f, "%s：只有项目调整（adjustment）可以设自行调整条件", f)
+	}
+	bp, err := parseDecimal(s.MaxPercent, 2, "%")
+	switch {
+	case err != nil:
+		p.Add(f+".max_percent", "%s.max_percent：%s", f, ErrorMessage(err))
+	case bp <= 0 || bp > 10000:
+		p.Add(f+".max_percent", "%s.max_percent：比例应在 0 到 100 之间（不含 0），不是 %s", f, s.MaxPercent)
+	default:
+		s.maxBP = int64(bp)
+	}
+	if len(s.Situations) == 0 {
+		p.Add(f+".situations", "%s.situations：请列出可以自行调整的情形", f)
+	}
+	seen := map[string]bool{}
+	for i, sit := range s.Situations {
+		sf := fmt.Sprintf("%s.situations[%d]", f, i)
+		switch {
+		case !idPattern.MatchString(sit.Code):
+			p.Add(sf+".code", "%s.code：“%s”无效，应为小写字母开头的字母、数字和下划线", sf, sit.Code)
+		case seen[sit.Code]:
+			p.Add(sf+".code", "%s.code：情形“%s”重复", sf, sit.Code)
+		}
+		seen[sit.Code] = true
+		if isBlank(sit.Label) || isBlank(sit.Source) {
+			p.Add(sf, "%s：请填写情形的原文（label）和出处（source）", sf)
+		}
+	}
+	if !known(routeCodes, s.Route) {
+		p.Add(f+".route", "%s.route：未知的审批路径“%s”（可用：%s）", f, s.Route, codes(routeCodes))
+	}
+	for _, req := range [][3]string{{"label", s.Label, "中文说明"}, {"approver", s.Approver, "备案部门"}, {"source", s.Source, "出处（条款）"}} {
+		if isBlank(req[1]) {
+			p.Add(f+"."+req[0], "%s.%s：请填写%s", f, req[0], req[2])
+		}
+	}
+}
+
+func kindCodes(ks []Kind) string {
+	s := make([]Choice, len(ks))
+	for i, k := range ks {
+		s[i] = Choice{Code: string(k)}
+	}
+	return codes(s)
+}
+
+// LifecycleRules returns the rules of the profile for a filing of kind k
+// and type typ ("" for a kind without types) of a project whose
+// declaration is d, in profile order, switched-off rules left out. With a
+// nil d (the declaration is not at hand) conditions are not evaluated:
+// every rule of the kind and type is returned.
+func (prof *Profile) LifecycleRules(k Kind, typ string, d *Declaration) []LifecycleRule {
+	var f map[string]factValue
+	if d != nil {
+		f = extractFacts(d, "")
+		f["route"] = factValue{code: prof.routing(f, 0).Code}
+	}
+	var out []LifecycleRule
+	for _, r := range prof.Lifecycle {
+		if r.Off || r.Kind != k || len(r.Types) > 0 && !slices.Contains(r.Types, typ) {
+			continue
+		}
+		if f != nil && !r.When.eval(f) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// FilingMaterials returns the materials a filing under rule r must attach:
+// the rule's own, or for an acceptance filing whose rule names none (nil)
+// the profile's acceptance_filing_materials.
+func (prof *Profile) FilingMaterials(r *LifecycleRule) []string {
+	if r.Materials == nil && r.Kind == KindAcceptanceFiling {
+		return prof.AcceptanceFilingMaterials
+	}
+	return r.Materials
+}
+
+// AdjustCondition is one condition of a self-adjustment and whether the
+// adjustment meets it.
+type AdjustCondition struct {
+	Label  string
+	Met    bool
+	Source string
+}
+
+// AdjustVerdict is how the profile routes an adjustment: Self when the unit
+// may adjust by itself and file it (自行调整并备案), otherwise by the rule's
+// own route (e.g. a new approval). Conditions are the self-adjustment's,
+// each met or not, in the order of the clause; empty when the rule has no
+// self-adjustment. Moved and ShareBP are the money moved and its share of the
+// approved estimate (basis points, rounded up); LimitBP the limit.
+type AdjustVerdict struct {
+	Rule       string
+	Route      Route
+	Self       bool
+	Conditions []AdjustCondition
+	Moved      Money
+	ShareBP    int64
+	LimitBP    int64
+}
+
+// AdjustmentRoute returns how the profile routes adjustment a of a project
+// whose declaration is d (nil when not at hand: see LifecycleRules). It
+// fails with an EINVALID *Error, field "type", when the profile has no rule
+// for this type of adjustment.
+func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdict, error) {
+	rules := prof.LifecycleRules(KindAdjustment, string(a.Type), d)
+	if len(rules) == 0 {
+		return AdjustVerdict{}, prof.notAccepted(KindAdjustment, LabelOf(AdjustTypeChoices, string(a.Type)), "type")
+	}
+	r := rules[0]
+	v := AdjustVerdict{Rule: r.ID, Moved: a.Moved(), ShareBP: a.MovedBasisPoints(),
+		Route: Route{Code: r.Route, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source, Addition: r.Addition}}
+	s := r.SelfAdjust
+	if s == nil {
+		return v, nil
+	}
+	v.LimitBP = s.maxBP
+	situation := ""
+	for _, sit := range s.Situations {
+		if sit.Code == a.Situation {
+			situation = sit.Label
+		}
+	}
+	sitLabel := "符合所列情形之一"
+	if situation != "" {
+		sitLabel += "：" + situation
+	}
+	v.Conditions = []AdjustCondition{
+		{fmt.Sprintf("项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal), a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source},
+		{"建设目标不变", a.GoalUnchanged, s.Source},
+		{fmt.Sprintf("资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)), a.movedWithin(s.maxBP), s.Source},
+		{sitLabel, situation != "", s.Source},
+	}
+	v.Self = true
+	for _, c := range v.Conditions {
+		v.Self = v.Self && c.Met
+	}
+	if v.Self {
+		v.Route = Route{Code: s.Route, Label: s.Label, Approver: s.Approver, Source: s.Source, Addition: r.Addition}
+	}
+	return v, nil
+}
+
+// notAccepted is the problem of a filing the profile has no rule for.
+func (prof *Profile) notAccepted(k Kind, what, field string) error {
+	label := k.Label()
+	if what != "" && what != label {
+		label += "（" + what + "）"
+	}
+	var p Problems
+	p.Add(field, "%s的规则中没有“%s”：%s不受理此类材料；如确需报送，请先与数管局联系", prof.Jurisdiction, label, prof.Bureau)
+	return p.Err()
+}

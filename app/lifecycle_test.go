@@ -1,0 +1,529 @@
+package app_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+)
+
+// problemOn returns the message of the first problem of err on field, or "".
+func problemOn(err error, field string) string {
+	for _, f := range app.FieldErrors(err) {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+func item(cat app.BudgetCategory, name, wan string, tb testing.TB) app.BudgetItem {
+	return app.BudgetItem{Category: cat, Name: name, Amount: MustWan(tb, wan)}
+}
+
+// wuhanAdjustment is an adjustment of a 100 万元 武汉 project that moves
+// moved 万元 from hardware to software development.
+func wuhanAdjustment(t *testing.T, moved string) *app.Adjustment {
+	m := MustWan(t, moved)
+	return &app.Adjustment{
+		ProjectName: "武汉市民政局养老服务信息平台", UnitName: "武汉市民政局", ApprovalRef: "武数审〔2027〕8号",
+		Type: app.AdjustContent, Reason: "根据市政府工作部署增加养老补贴对接功能", ApprovedTotal: app.Wans(100),
+		GoalUnchanged: true, Situation: "superior_request",
+		Before: []app.BudgetItem{item(app.BudgetHardware, "服务器", "40", t), item(app.BudgetSoftwareDev, "平台开发", "60", t)},
+		After: []app.BudgetItem{{Category: app.BudgetHardware, Name: "服务器", Amount: app.Wans(40) - m},
+			{Category: app.BudgetSoftwareDev, Name: " 平台开发 ", Amount: app.Wans(60) + m}},
+		AppliedOn: "2027-09-01", Contact: app.Contact{Person: "李娟", Phone: "027-85551234"},
+	}
+}
+
+// 武汉 第十九条: the money moved and its share are exact in 分, and 15 %
+// of the approved estimate is still a self-adjustment, one 分 more is not.
+func TestAdjustmentMovedShareIsExact(t *testing.T) {
+	a := wuhanAdjustment(t, "15")
+	if err := a.Validate(); err != nil {
+		t.Fatalf("valid adjustment: %v", err)
+	}
+	ch := a.Changes()
+	if len(ch) != 2 || ch[0].Delta() != -app.Wans(15) || ch[1].Name != "平台开发" || ch[1].Delta() != app.Wans(15) {
+		t.Fatalf("changes %+v: lines are matched by category and trimmed name", ch)
+	}
+	if a.Moved() != app.Wans(15) || a.MovedBasisPoints() != 1500 || app.PercentText(a.MovedBasisPoints()) != "15%" {
+		t.Fatalf("moved %s, %d bp", a.Moved(), a.MovedBasisPoints())
+	}
+	a.After[0].Amount--
+	a.After[1].Amount++ // one 分 more
+	if a.Moved() != app.Wans(15)+1 || a.MovedBasisPoints() != 1501 {
+		t.Fatalf("one fen more: moved %s, %d bp (rounded up, never shown below the truth)", a.Moved(), a.MovedBasisPoints())
+	}
+	cut := wuhanAdjustment(t, "0")
+	cut.After = cut.After[1:] // hardware dropped: 40 万 cut, nothing added
+	if cut.Moved() != app.Wans(40) {
+		t.Errorf("a cut moves what it cuts: %s", cut.Moved())
+	}
+}
+
+func TestAdjustmentRouteWuhan(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	tests := []struct {
+		name   string
+		change func(a *app.Adjustment)
+		self   bool
+		failed string // the condition that is not met
+	}{
+		{seedWuhan + "/第十九条 四项条件均满足：自行调整并备案", func(a *app.Adjustment) {}, true, ""},
+		{seedWuhan + "/第十九条 资金调整恰为 15%", func(a *app.Adjustment) {}, true, ""},
+		{seedWuhan + "/第十九条 超出 15% 一分：重新报批", func(a *app.Adjustment) { a.After[0].Amount--; a.After[1].Amount++ }, false, "资金调整数额"},
+		{seedWuhan + "/第十九条 超出概算批复：重新报批", func(a *app.Adjustment) { a.After[1].Amount += app.Wans(1) }, false, "未超出概算批复"},
+		{seedWuhan + "/第十九条 建设目标改变：重新报批", func(a *app.Adjustment) { a.GoalUnchanged = false }, false, "建设目标不变"},
+		{seedWuhan + "/第十九条 不属所列情形：重新报批", func(a *app.Adjustment) { a.Situation = "" }, false, "所列情形"},
+		{seedWuhan + "/第十九条第（三）项 业务发展需要", func(a *app.Adjustment) { a.Situation = "business_need" }, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := wuhanAdjustment(t, "15")
+			tt.change(a)
+			v, err := p.AdjustmentRoute(a, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Self != tt.self {
+				t.Fatalf("self = %v, conditions %+v", v.Self, v.Conditions)
+			}
+			if tt.self && (v.Route.Code != app.RouteFiling || !strings.Contains(v.Route.Approver, "备案") || v.Route.Source != "第十九条") {
+				t.Errorf("self route %+v", v.Route)
+			}
+			if !tt.self {
+				if v.Route.Code != app.RouteApproval || !strings.Contains(v.Route.Source, "第十九条") {
+					t.Errorf("beyond the limits the route is a new approval: %+v", v.Route)
+				}
+				for _, c := range v.Conditions {
+					if strings.Contains(c.Label, tt.failed) && c.Met {
+						t.Errorf("condition %q reported met", c.Label)
+					}
+				}
+			}
+			if v.LimitBP != 1500 || len(v.Conditions) != 4 {
+				t.Errorf("limit %d, %d conditions", v.LimitBP, len(v.Conditions))
+			}
+		})
+	}
+	t.Run(seedWuhan+"/第十九条 未列出的情形被拒", func(t *testing.T) {
+		a := wuhanAdjustment(t, "5")
+		a.Situation = "second" // the reworded seed has no 第（二）项
+		err := app.CheckProjectBody(app.Body{ID: "f", Kind: app.KindAdjustment, Revision: 1, RevisionID: "r", Adjustment: a}, p, nil, now)
+		if !strings.Contains(problemOn(err, "situation"), "第十九条") {
+			t.Fatalf("unknown situation: %v", err)
+		}
+	})
+}
+
+func TestAdjustmentValidate(t *testing.T) {
+	a := wuhanAdjustment(t, "5")
+	a.Before[1].Amount -= 1 // approved lines no longer add up to the estimate
+	a.After = append(a.After, a.After[0])
+	a.Type = app.AdjustOverdue
+	err := a.Validate()
+	for field, says := range map[string]string{"before": "不一致", "after[2].name": "请合并为一行", "new_due_on": "预计交付日期"} {
+		if !strings.Contains(problemOn(err, field), says) {
+			t.Errorf("no problem on %s saying %q in %v", field, says, app.FieldErrors(err))
+		}
+	}
+	term := &app.Adjustment{ProjectName: "x", UnitName: "y", Type: app.AdjustTerminate, Reason: "目标无法实现", AppliedOn: "2027-01-02",
+		Contact: app.Contact{Person: "张", Phone: "13800000000"}}
+	if !strings.Contains(problemOn(term.Validate(), "terminated_on"), "终止日期") {
+		t.Errorf("a termination needs its date: %v", term.Validate())
+	}
+	term.TerminatedOn = "2027-01-01"
+	if err := term.Validate(); err != nil {
+		t.Errorf("a termination without budget lines is complete: %v", err)
+	}
+}
+
+// 郁南 第二十条: 专业类 projects file major changes and overdue delivery
+// with the bureau, terminations with the bureau and the finance bureau;
+// other jurisdictions without such a rule do not accept them.
+func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
+	ps := MustProfiles(t)
+	yn := ps["yunan"]
+	prof := declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "120")
+	for _, typ := range []app.AdjustType{app.AdjustMajorChange, app.AdjustOverdue, app.AdjustTerminate} {
+		v, err := yn.AdjustmentRoute(&app.Adjustment{Type: typ}, prof)
+		if err != nil || v.Self || v.Route.Code != app.RouteFiling || v.Route.Source != "第二十条" {
+			t.Errorf("%s 郁南 %s: %+v %v", seedYunan, typ, v, err)
+		}
+		if typ == app.AdjustTerminate && !strings.Contains(v.Route.Approver, "县财政局") {
+			t.Errorf("%s termination is filed with 县财政局 too: %q", seedYunan, v.Route.Approver)
+		}
+	}
+	public := declaration(t, "郁南县政务云扩容", "郁南县政务和数据局", "120")
+	public.Class = app.ClassPublic
+	if _, err := yn.AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, public); !strings.Contains(problemOn(err, "type"), "不受理") {
+		t.Errorf("%s 第二十条 concerns 专业类 projects only: %v", seedYunan, err)
+	}
+	if _, err := ps["huoqiu"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "霍邱县的规则中没有") {
+		t.Errorf("%s has no adjustment rule: %v", seedHuoqiu, err)
+	}
+	v, err := ps["tianning"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, nil)
+	if err != nil || v.Route.Code != app.RouteApproval || v.Route.Source != "政策解读 三、（九）" {
+		t.Errorf("%s 重大设计变更须经批准: %+v %v", seedTianning, v, err)
+	}
+}
+
+func body(k app.Kind) app.Body {
+	return app.Body{ID: "f-1", Kind: k, ProjectID: "p-1", Revision: 1, RevisionID: "r-1"}
+}
+
+func pdf(material string) app.Attachment {
+	return app.Attachment{Material: material, Name: material + ".pdf", SHA256: strings.Repeat("ab", 32), Size: 10}
+}
+
+func acceptanceFiling() *app.AcceptanceFiling {
+	return &app.AcceptanceFiling{ProjectName: "天宁区智慧城管综合指挥平台", UnitName: "天宁区城市管理局", AcceptedOn: "2026-09-24",
+		Conclusion: "验收通过", FiledOn: "2026-10-09", Contact: app.Contact{Person: "周敏", Phone: "0519-88001234"}}
+}
+
+// The materials of a filing after acceptance come from the profile: 天宁
+// 解读 三、（二）, 郁南 第二十一条 by route, 武汉 第二十一条.
+func TestAcceptanceFilingMaterials(t *testing.T) {
+	ps := MustProfiles(t)
+	approval := declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "120")
+	filed := declaration(t, "郁南县农机补贴系统", "郁南县农业农村局", "30")
+	tests := []struct {
+		name, prof string
+		decl       *app.Declaration
+		want       []string
+	}{
+		{seedTianning + "/解读 三、（二）五项材料", "tianning", nil, []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report"}},
+		{seedYunan + "/第二十一条第一款 立项项目", "yunan", approval, []string{"acceptance_report", "test_report", "security_assessment", "review_opinion"}},
+		{seedYunan + "/第二十一条第二款 备案项目只报验收报告", "yunan", filed, []string{"acceptance_report"}},
+		{seedWuhan + "/第二十一条", "wuhan", nil, []string{"acceptance_report"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := body(app.KindAcceptanceFiling)
+			b.AcceptanceFiling = acceptanceFiling()
+			var got []string
+			for _, f := range app.FieldErrors(app.CheckProjectBody(b, ps[tt.prof], tt.decl, now)) {
+				if m, ok := strings.CutPrefix(f.Field, "materials."); ok {
+					got = append(got, m)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("missing materials %v, want %v", got, tt.want)
+			}
+			for _, m := range tt.want {
+				b.Attachments = append(b.Attachments, pdf(m))
+			}
+			if err := app.CheckProjectBody(b, ps[tt.prof], tt.decl, now); err != nil {
+				t.Fatalf("with every material: %v", err)
+			}
+		})
+	}
+	b := body(app.KindAcceptanceFiling)
+	b.AcceptanceFiling = acceptanceFiling()
+	var missing []string
+	for _, f := range app.FieldErrors(app.CheckProjectBody(b, ps["yunan"], nil, now)) {
+		missing = append(missing, f.Field)
+	}
+	if !slices.Equal(missing, []string{"materials.acceptance_report"}) {
+		t.Errorf("%s without the declaration only the report every route needs: %v", seedYunan, missing)
+	}
+	if err := app.CheckProjectBody(b, ps["huoqiu"], nil, now); !strings.Contains(problemOn(err, "kind"), "不受理") {
+		t.Errorf("%s names no filing after acceptance: %v", seedHuoqiu, err)
+	}
+}
+
+// Until the client and the bureau offer a life-cycle kind, CheckBody (what
+// the bureau runs on receipt) refuses it on "kind", so the bureau answers
+// 422 rather than storing what it cannot show.
+func TestCheckBodyRefusesKindsNotOfferedYet(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	b := body(app.KindAcceptanceFiling)
+	b.AcceptanceFiling = acceptanceFiling()
+	for _, m := range p.AcceptanceFilingMaterials {
+		b.Attachments = append(b.Attachments, pdf(m))
+	}
+	if err := app.CheckProjectBody(b, p, nil, now); err != nil {
+		t.Fatalf("complete filing: %v", err)
+	}
+	err := app.CheckBody(b, p, now)
+	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(problemOn(err, "kind"), "暂不受理“验收后备案”") {
+		t.Fatalf("CheckBody: %v", err)
+	}
+	for _, k := range app.LifecycleKinds {
+		if !k.Valid() || k.Offered() || slices.Contains(app.Kinds, k) || !slices.Contains(app.AllKinds(), k) || k.Label() == string(k) {
+			t.Errorf("%s: valid %v offered %v", k, k.Valid(), k.Offered())
+		}
+	}
+}
+
+func TestGoLiveAndOMFiling(t *testing.T) {
+	at := time.Date(2027, 6, 10, 9, 0, 0, 0, cst)
+	g := &app.GoLive{ProjectName: "霍邱县城关镇智慧社区管理平台", UnitName: "霍邱县城关镇人民政府", GoLiveOn: "2027-06-11",
+		Scope: "12 个社区", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	if !strings.Contains(problemOn(g.Validate(at), "go_live_on"), "晚于今天") {
+		t.Errorf("a go-live tomorrow: %v", g.Validate(at))
+	}
+	g.GoLiveOn = "2027-06-10"
+	if err := g.Validate(at); err != nil {
+		t.Errorf("go-live today: %v", err)
+	}
+	o := &app.OMFiling{ProjectName: g.ProjectName, UnitName: g.UnitName, Year: 2026, GoLiveOn: "2027-06-10", Provider: "安徽某信息技术有限公司",
+		Amount: app.Wans(12), Situation: "运行稳定", Contact: g.Contact}
+	if !strings.Contains(problemOn(o.Validate(at), "year"), "早于投入运行") {
+		t.Errorf("O&M year before go-live: %v", o.Validate(at))
+	}
+	o.Year = 2028
+	if !strings.Contains(problemOn(o.Validate(at), "year"), "尚未开始") {
+		t.Errorf("O&M year to come: %v", o.Validate(at))
+	}
+	o.Year = 2027
+	b := body(app.KindOMFiling)
+	b.OMFiling = o
+	ps := MustProfiles(t)
+	if err := app.CheckProjectBody(b, ps["huoqiu"], nil, at); err != nil {
+		t.Errorf("%s 六、第四部分 运维备案: %v", seedHuoqiu, err)
+	}
+	if err := app.CheckProjectBody(b, ps["wuhan"], nil, at); !strings.Contains(problemOn(err, "kind"), "不受理") {
+		t.Errorf("%s has no yearly O&M filing: %v", seedWuhan, err)
+	}
+}
+
+func performance(typ app.PerformanceType) *app.Performance {
+	return &app.Performance{ProjectName: "武汉市民政局养老服务信息平台", UnitName: "武汉市民政局", Type: typ,
+		PeriodStart: "2027-03", PeriodEnd: "2028-06", Goals: "完成", Progress: "已完成 60%", Investment: "已支付 300 万元",
+		Opinions: "使用单位、监理单位无异议", Effect: "日均办件 300 件", Conclusion: "良好", FiledOn: "2027-12-20",
+		Contact: app.Contact{Person: "李娟", Phone: "027-85551234"}}
+}
+
+// 武汉 第二十条: the yearly report is formed before each year-end within
+// the construction period only; 第二十二条: the self-evaluation 12 to 24
+// months after go-live.
+func TestPerformanceWuhan(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	r := performance(app.PerformanceAnnual)
+	r.Year = 2027
+	if err := r.Validate(); err != nil {
+		t.Fatalf("2027 report of a 2027-03..2028-06 project: %v", err)
+	}
+	r.Year = 2028
+	if !strings.Contains(problemOn(r.Validate(), "year"), "第二十条") {
+		t.Errorf("2028's year-end is after the construction period: %v", r.Validate())
+	}
+	r.Progress = ""
+	if !strings.Contains(problemOn(r.Validate(), "progress"), "建设进度") {
+		t.Errorf("第二十条: the report covers progress: %v", r.Validate())
+	}
+
+	self := performance(app.PerformanceSelf)
+	self.GoLiveOn = "2028-03-15"
+	b := body(app.KindPerformance)
+	b.Performance = self
+	early := time.Date(2029, 3, 14, 10, 0, 0, 0, cst)
+	if msg := problemOn(app.CheckProjectBody(b, p, nil, early), "go_live_on"); !strings.Contains(msg, "2029-03-15") || !strings.Contains(msg, "第二十二条") {
+		t.Errorf("self-evaluation a day before the window opens: %q", msg)
+	}
+	if err := app.CheckProjectBody(b, p, nil, early.AddDate(0, 0, 1)); err != nil {
+		t.Errorf("self-evaluation on the day the window opens: %v", err)
+	}
+	self.GoLiveOn = ""
+	if !strings.Contains(problemOn(app.CheckProjectBody(b, p, nil, early), "go_live_on"), "投入运行日期") {
+		t.Errorf("the window is counted from go-live, which must be given")
+	}
+}
+
+// The corrections from review, each against its clause.
+func TestProfileCorrections(t *testing.T) {
+	ps := MustProfiles(t)
+	t.Run(seedTianning+"/解读 三、（三）外网部署要求只适用于新建、改建、扩建项目", func(t *testing.T) {
+		p := ps["tianning"]
+		for nature, blocked := range map[app.Nature]bool{app.NatureNew: true, app.NatureContinue: true, app.NatureOM: false, app.NatureService: false} {
+			d := declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+			d.Nature, d.Deployment = nature, app.Deployment{Mode: app.DeployExtranet}
+			if got := slices.Contains(blockerIDs(p.Evaluate(d, now)), "not_on_cloud"); got != blocked {
+				t.Errorf("%s: blocked %v, want %v", nature, got, blocked)
+			}
+		}
+	})
+	t.Run(seedWuhan+"/第二十条 年度绩效评价报告只在建设期内", func(t *testing.T) {
+		p := ps["wuhan"]
+		d := declaration(t, "武汉市民政局养老服务信息平台", "武汉市民政局", "680")
+		d.PeriodStart, d.PeriodEnd = "2027-03", "2028-06"
+		due := func(at time.Time) string {
+			for _, dl := range p.DeadlinesFor(d, nil, at) {
+				if dl.ID == "performance_report" {
+					return dl.Due.Format("2006-01-02")
+				}
+			}
+			return "none"
+		}
+		for _, c := range []struct {
+			at   time.Time
+			want string
+		}{
+			{time.Date(2026, 12, 1, 0, 0, 0, 0, cst), "2027-12-31"},
+			{time.Date(2027, 5, 1, 0, 0, 0, 0, cst), "2027-12-31"},
+			{time.Date(2027, 12, 31, 18, 0, 0, 0, cst), "2027-12-31"},
+			{time.Date(2028, 1, 1, 0, 0, 0, 0, cst), "none"}, // 2028-12-31 is after the period
+		} {
+			if got := due(c.at); got != c.want {
+				t.Errorf("on %s: due %s, want %s", c.at.Format("2006-01-02"), got, c.want)
+			}
+		}
+		d.PeriodEnd = "2028-12"
+		if got := due(time.Date(2028, 1, 1, 0, 0, 0, 0, cst)); got != "2028-12-31" {
+			t.Errorf("period to 2028-12: due %s", got)
+		}
+		d.PeriodEnd = "2028年"
+		if dls := p.DeadlinesFor(d, nil, now); !slices.ContainsFunc(dls, func(x app.Deadline) bool { return x.ID == "performance_report" && !x.Known() }) {
+			t.Errorf("an unreadable period leaves the deadline undated, with its rule: %+v", dls)
+		}
+	})
+	t.Run(seedWuhan+"/第九条 学校、医疗机构由行业主管部门审批并向数据局备案", func(t *testing.T) {
+		p := ps["wuhan"]
+		d := declaration(t, "武汉市第一中学智慧校园平台", "武汉市第一中学", "680")
+		d.UnitType = app.UnitSchool
+		a := p.Evaluate(d, now)
+		if a.Route.Code != app.RouteSectorApproval || !strings.Contains(a.Route.Approver, "行业主管部门") ||
+			!strings.Contains(a.Route.Approver, "备案") || a.Route.Source != "第九条" || a.Route.Basis != "unit_type" {
+			t.Fatalf("route %+v", a.Route)
+		}
+		d.UnitType = app.UnitGovernment
+		if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
+			t.Errorf("a 党政机关 of 680 万元: %+v", a.Route)
+		}
+	})
+	t.Run(seedWuhan+"/第十五条 3000 万元界线按核定投资", func(t *testing.T) {
+		p := ps["wuhan"]
+		for _, c := range []struct{ declared, approved, code, basis, note string }{
+			{"3100", "0", app.RouteCityGovernment, app.BasisDeclared, "按核定投资计（第十五条）"},
+			{"2900", "3100", app.RouteCityGovernment, app.BasisApproved, "按批复核定的投资 3100 万元确定"},
+			{"3100", "2900", app.RouteApproval, app.BasisApproved, "按批复核定的投资 2900 万元确定"},
+			{"60", "45", app.RouteApproval, app.BasisDeclared, "按申报的总投资概算 60 万元确定"}, // 第八条's 50万 is on the declared amount
+		} {
+			d := declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", c.declared)
+			r := p.EvaluateApproved(d, MustWan(t, c.approved), now).Route
+			if r.Code != c.code || r.Basis != c.basis || !strings.Contains(r.Note, c.note) {
+				t.Errorf("declared %s approved %s: %+v", c.declared, c.approved, r)
+			}
+		}
+		h := []app.Transition{{Action: app.ActionApprove, Approved: app.Wans(3100)}, {Action: app.ActionReturn}}
+		if app.ApprovedInvestment(h) != app.Wans(3100) || app.ApprovedInvestment(nil) != 0 {
+			t.Errorf("approved investment of a history")
+		}
+	})
+	t.Run("无条款依据的要求标为本局补充要求", func(t *testing.T) {
+		// 霍邱/六安: the 申请报告 with every declaration.
+		for _, id := range []string{"huoqiu", "luan"} {
+			a := ps[id].Evaluate(declaration(t, "智慧社区", "城关镇", "100"), now)
+			if i := slices.IndexFunc(a.Materials, func(m app.MaterialNeed) bool { return m.Codes[0] == "application_report" }); i < 0 || !a.Materials[i].Addition {
+				t.Errorf("%s: application report %+v", id, a.Materials)
+			}
+		}
+		// 霍邱: the contract at acceptance; 天宁: the post-acceptance materials at the application.
+		for id, codes := range map[string][]string{"huoqiu": {"contract"}, "luan": {"contract"}, "tianning": {"review_opinion", "tender_docs", "bid_docs", "contract"}} {
+			if !slices.Equal(ps[id].AcceptanceAdditions, codes) {
+				t.Errorf("%s additions %v", id, ps[id].AcceptanceAdditions)
+			}
+		}
+		b := body(app.KindAcceptance)
+		b.Acceptance = &app.Acceptance{ProjectName: "x"}
+		if msg := problemOn(app.CheckBody(b, ps["huoqiu"], now), "materials.contract"); !strings.Contains(msg, app.AdditionNote) {
+			t.Errorf("missing contract at 霍邱 acceptance: %q", msg)
+		}
+		if msg := problemOn(app.CheckBody(b, ps["huoqiu"], now), "materials.trial_report"); msg == "" || strings.Contains(msg, app.AdditionNote) {
+			t.Errorf("the trial report is the clause's (六、第三部分): %q", msg)
+		}
+		// Every jurisdiction: a 等保 level on every declaration.
+		for id, p := range ps {
+			d := declaration(t, "平台", "单位", "100")
+			d.Security.Level = 0
+			a := p.Evaluate(d, now)
+			i := slices.IndexFunc(a.Blockers, func(b app.Blocker) bool { return b.ID == "section.security.level" })
+			if i < 0 || !a.Blockers[i].Addition {
+				t.Errorf("%s: 等保 level blocker %+v", id, a.Blockers)
+			}
+		}
+		// 郁南: blocking projects under 10万 (第十条 only says they manage themselves).
+		d := declaration(t, "郁南县某镇办公网络改造", "某镇人民政府", "9.99")
+		a := ps["yunan"].Evaluate(d, now)
+		i := slices.IndexFunc(a.Blockers, func(b app.Blocker) bool { return b.ID == "self_managed" })
+		if i < 0 || !a.Blockers[i].Addition {
+			t.Fatalf("郁南 self-managed blocker %+v", a.Blockers)
+		}
+		b = body(app.KindDeclaration)
+		b.Declaration = d
+		if msg := problemOn(app.CheckBody(b, ps["yunan"], now), "total_investment"); !strings.Contains(msg, app.AdditionNote) {
+			t.Errorf("the clerk is told it is the bureau's own: %q", msg)
+		}
+	})
+}
+
+// A bureau switches its own addition off in its profile ("off": true).
+func TestBureauSwitchesAdditionOff(t *testing.T) {
+	data, err := assetsProfile("yunan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range raw["blockers"].([]any) {
+		if b := b.(map[string]any); b["id"] == "self_managed" {
+			b["off"] = true
+		}
+	}
+	data, _ = json.Marshal(raw)
+	p, err := app.LoadProfile("yunan.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := declaration(t, "郁南县某镇办公网络改造", "某镇人民政府", "9.99")
+	confirmAll(d, p)
+	if a := p.Evaluate(d, now); slices.Contains(blockerIDs(a), "self_managed") {
+		t.Errorf("switched off, still blocks: %v", blockerIDs(a))
+	}
+}
+
+func TestEveryLifecycleRuleCitesItsClause(t *testing.T) {
+	for id, p := range MustProfiles(t) {
+		for _, r := range p.Lifecycle {
+			if !hasHan(r.Source) || !hasHan(r.Label) || !hasHan(r.Approver) {
+				t.Errorf("%s %s: source %q label %q", id, r.ID, r.Source, r.Label)
+			}
+			if r.Addition && !strings.Contains(r.Source, "本局") {
+				t.Errorf("%s %s: an addition must say it is the bureau's own in its source: %q", id, r.ID, r.Source)
+			}
+		}
+		for _, d := range p.Deadlines {
+			if d.Addition && !strings.Contains(d.Source+d.Rule, "本局") {
+				t.Errorf("%s deadline %s: addition without saying so", id, d.ID)
+			}
+		}
+	}
+	kinds := map[string][]app.Kind{
+		"huoqiu":   {app.KindGoLive, app.KindOMFiling},
+		"luan":     {app.KindGoLive, app.KindOMFiling},
+		"yunan":    {app.KindAdjustment, app.KindAcceptanceFiling, app.KindPerformance},
+		"tianning": {app.KindAcceptanceFiling, app.KindPerformance, app.KindAdjustment},
+		"wuhan":    {app.KindGoLive, app.KindAdjustment, app.KindAcceptanceFiling, app.KindPerformance},
+	}
+	for id, want := range kinds {
+		var got []app.Kind
+		for _, r := range MustProfiles(t)[id].Lifecycle {
+			if !slices.Contains(got, r.Kind) {
+				got = append(got, r.Kind)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s lifecycle kinds %v, want %v", id, got, want)
+		}
+	}
+}
+
+func assetsProfile(name string) ([]byte, error) { return assets.Profiles.ReadFile("profiles/" + name) }

@@ -1,0 +1,128 @@
+package app
+
+import "fmt"
+
+// RouteOverride routes a declaration by a fact other than its investment:
+// when When holds (it may not use the route fact), the declaration takes
+// this route whatever its amount, as 武汉 第九条 routes the projects of
+// schools and medical institutions to their 行业主管部门.
+type RouteOverride struct {
+	When     *Cond  `json:"when"`
+	Code     string `json:"code"`
+	Label    string `json:"label"`
+	Approver string `json:"approver"`
+	Detail   string `json:"detail,omitempty"`
+	Source   string `json:"source"`
+	Own
+}
+
+func (o *RouteOverride) validate(p *Problems, f string) {
+	if !known(routeCodes, o.Code) {
+		p.Add(f+".code", "%s.code：未知的审批路径“%s”（可用：%s）", f, o.Code, codes(routeCodes))
+	}
+	for _, req := range [][3]string{{"label", o.Label, "中文说明"}, {"approver", o.Approver, "审批或受理部门"}, {"source", o.Source, "出处（条款）"}} {
+		if isBlank(req[1]) {
+			p.Add(f+"."+req[0], "%s.%s：请填写%s", f, req[0], req[2])
+		}
+	}
+	if o.When == nil {
+		p.Add(f+".when", "%s.when：按其他事实改变路径的规则须写明条件", f)
+		return
+	}
+	o.When.validate(p, f+".when", 1)
+	if o.When.uses("route") {
+		p.Add(f+".when", "%s.when：改变路径的条件不能使用 route（审批路径本身）", f)
+	}
+}
+
+// uses reports whether c or any condition inside it reads fact.
+func (c *Cond) uses(fact string) bool {
+	if c == nil {
+		return false
+	}
+	if c.Fact == fact || c.Not.uses(fact) {
+		return true
+	}
+	for i := range c.All {
+		if c.All[i].uses(fact) {
+			return true
+		}
+	}
+	for i := range c.Any {
+		if c.Any[i].uses(fact) {
+			return true
+		}
+	}
+	return false
+}
+
+// RouteFor returns how a declaration d is routed once the bureau's decision
+// carries the approved (核定) investment approved (0 while none does): a
+// band measured against the approved investment (basis "approved", 武汉
+// 第十五条) then takes the approved amount instead of the declared total.
+// Route.Basis and Route.Note tell the clerk which amount was used. A nil d
+// is an empty declaration.
+func (prof *Profile) RouteFor(d *Declaration, approved Money) Route {
+	if d == nil {
+		d = &Declaration{}
+	}
+	return prof.routing(extractFacts(d, ""), approved)
+}
+
+// routing is RouteFor on the facts f of a declaration.
+func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
+	for _, o := range prof.RouteOverrides {
+		if !o.Off && o.When.eval(f) {
+			note := "按建设单位类型确定，与投资额无关"
+			if o.Addition {
+				note += "（" + AdditionNote + "）"
+			}
+			return Route{Code: o.Code, Label: o.Label, Approver: o.Approver, Detail: o.Detail, Source: o.Source,
+				Basis: "unit_type", Note: note, Addition: o.Addition}
+		}
+	}
+	declared := f["total_investment"].money
+	r, basis, amount := prof.band(declared), BasisDeclared, declared
+	if approved > 0 {
+		if ra := prof.band(approved); ra != nil && (ra.Basis == BasisApproved || r != nil && r.Basis == BasisApproved) {
+			r, basis, amount = ra, BasisApproved, approved
+		}
+	}
+	if r == nil {
+		return Route{}
+	}
+	out := Route{Code: r.Code, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source,
+		Basis: basis, Amount: amount}
+	switch line := prof.approvedLine(); {
+	case basis == BasisApproved:
+		out.Note = fmt.Sprintf("按批复核定的投资 %s确定", amount)
+	case line != nil:
+		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定；批复核定投资后，%s的界线按核定投资计（%s）", amount, line.min, line.Source)
+	default:
+		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定", amount)
+	}
+	return out
+}
+
+// approvedLine returns the first band measured against the approved
+// investment, or nil.
+func (prof *Profile) approvedLine() *RouteRule {
+	for i := range prof.Routes {
+		if prof.Routes[i].Basis == BasisApproved {
+			return &prof.Routes[i]
+		}
+	}
+	return nil
+}
+
+// ApprovedInvestment returns the approved (核定) investment the bureau's
+// last approval in history carries, or 0 when none carries one.
+func ApprovedInvestment(history []Transition) Money {
+	for i := len(history) - 1; i >= 0; i-- {
+		t := history[i]
+		if t.Action == ActionApprove && t.Approved > 0 {
+			return t.Approved
+		}
+	}
+	return 0
+}

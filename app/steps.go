@@ -1,0 +1,435 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ReviewFlow is the review steps the filings of some kinds and routes go
+// through at the bureau, as the jurisdiction's regulation lays them out:
+// 受理 by the bureau, 初审 by the bureau, 专家论证/联审 with the finance,
+// development-and-reform and cryptography departments, 批复立项 by the
+// approver. It is data in the profile ("review_flows"); the first flow
+// whose kinds and routes match a filing is its flow. A filing no flow
+// matches (and every filing under a profile without flows) is reviewed in
+// the single-reviewer flow: a reviewer or admin takes every decision.
+type ReviewFlow struct {
+	Kinds  []Kind       `json:"kinds,omitempty"`  // empty: every kind
+	Routes []string     `json:"routes,omitempty"` // route codes of a declaration; empty: every route
+	Steps  []ReviewStep `json:"steps"`
+	Source string       `json:"source"`
+}
+
+// ReviewStep is one step of a ReviewFlow: the status a filing waits in
+// while at the step, the roles that take it, and the decisions it allows.
+// A joint step (联审) is taken by each of its roles in turn with
+// ActionConcur (or ended early by one of them returning the filing); when
+// all have concurred, the next step of the same status takes the filing.
+type ReviewStep struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"` // 初审
+	Status Status `json:"status"`
+	Roles  []Role `json:"roles"`
+	Joint  bool   `json:"joint,omitempty"`
+	// Actions are the decisions of the step: for an ordinary step all
+	// that Status allows when empty; for a joint step those besides
+	// ActionConcur (none when empty).
+	Actions []Action `json:"actions,omitempty"`
+}
+
+// Decision is what a bureau account decides on a filing.
+type Decision struct {
+	Action  Action
+	Comment string
+	// Approved is the approved (核定) amount with 批复立项 or 初审通过 of a
+	// declaration, 0 for none.
+	Approved Money
+	// Remarks are remarks on single fields with 退回修改, by field path.
+	Remarks map[string]string
+}
+
+var remarkField = regexp.MustCompile(RemarkFieldExpr)
+
+// Flow returns the review flow of a filing of kind k on route (a
+// declaration's route code, "" for the other kinds), or nil for the
+// single-reviewer flow. prof may be nil.
+func (prof *Profile) Flow(k Kind, route string) *ReviewFlow {
+	if prof == nil {
+		return nil
+	}
+	for i := range prof.Flows {
+		fl := &prof.Flows[i]
+		if (len(fl.Kinds) == 0 || slices.Contains(fl.Kinds, k)) && (len(fl.Routes) == 0 || slices.Contains(fl.Routes, route)) {
+			return fl
+		}
+	}
+	return nil
+}
+
+// FlowOf returns the review flow of a filing whose current content is
+// body, or nil for the single-reviewer flow.
+func (prof *Profile) FlowOf(b *Body) *ReviewFlow {
+	if prof == nil || b == nil {
+		return nil
+	}
+	route := ""
+	if b.Declaration != nil {
+		route = prof.RouteFor(b.Declaration, 0).Code
+	}
+	return prof.Flow(b.Kind, route)
+}
+
+// StepAt returns the step a filing in status st waits at, when the roles
+// in concurred have concurred at its joint step already: the first step of
+// st not fully concurred. It returns nil when the flow has no step for st
+// (a final or editable status).
+func (fl *ReviewFlow) StepAt(st Status, concurred []Role) *ReviewStep {
+	for i := range fl.Steps {
+		s := &fl.Steps[i]
+		if s.Status != st {
+			continue
+		}
+		if s.Joint && !slices.ContainsFunc(s.Roles, func(r Role) bool { return !slices.Contains(concurred, r) }) {
+			continue // every department has concurred
+		}
+		return s
+	}
+	return nil
+}
+
+// Takes reports whether an account of role takes step s (an admin takes
+// the reviewer's steps).
+func (s *ReviewStep) Takes(role Role) bool {
+	return slices.Contains(s.Roles, role) || role == RoleAdmin && slices.Contains(s.Roles, RoleReviewer)
+}
+
+// RoleLabels names the step's roles for people: "财政部门（联审）、发展改革部门（联审）".
+func (s *ReviewStep) RoleLabels() string {
+	var out []string
+	for _, r := range s.Roles {
+		out = append(out, r.Label())
+	}
+	return strings.Join(out, "、")
+}
+
+// actions returns the decisions of the step.
+func (s *ReviewStep) actions() []Action {
+	if s.Joint {
+		return append([]Action{ActionConcur}, s.Actions...)
+	}
+	if len(s.Actions) > 0 {
+		return s.Actions
+	}
+	var out []Action
+	for _, r := range rules {
+		if r.role == RoleReviewer && slices.Contains(r.from, s.Status) {
+			out = append(out, r.action)
+		}
+	}
+	return out
+}
+
+// Concurred returns the roles that have concurred (ActionConcur) at the
+// joint step a filing in status st waits at, from its history: the
+// concurrences since it last moved.
+func Concurred(history []Transition, st Status) []Role {
+	var out []Role
+	for i := len(history) - 1; i >= 0; i-- {
+		t := history[i]
+		if t.Action != ActionConcur || t.From != st {
+			break
+		}
+		out = append(out, t.Role)
+	}
+	return out
+}
+
+// Waiting reports whether a filing of kind k on route, in status st, with
+// the concurrences concurred, waits for an account of role: at a step of
+// its flow that role takes and has not concurred at yet, or, in the
+// single-reviewer flow, for any reviewer or admin.
+func (prof *Profile) Waiting(k Kind, route string, st Status, concurred []Role, role Role) bool {
+	fl := prof.Flow(k, route)
+	if fl == nil {
+		return role == RoleReviewer || role == RoleAdmin
+	}
+	s := fl.StepAt(st, concurred)
+	return s != nil && s.Takes(role) && !(s.Joint && slices.Contains(concurred, role))
+}
+
+// AllowedFor returns the decisions an account of role may take now on f,
+// whose current content is body, under prof (nil: the single-reviewer
+// flow).
+func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
+	fl := prof.FlowOf(body)
+	if fl == nil {
+		if role != RoleReviewer && role != RoleAdmin {
+			return nil
+		}
+		return Allowed(f.Status, role)
+	}
+	concurred := Concurred(f.History, f.Status)
+	s := fl.StepAt(f.Status, concurred)
+	if s == nil || !s.Takes(role) || s.Joint && slices.Contains(concurred, role) {
+		return nil
+	}
+	return s.actions()
+}
+
+// StepNow returns the step f waits at under prof, or nil in the
+// single-reviewer flow or a status without a step.
+func (prof *Profile) StepNow(f *Filing, body *Body) *ReviewStep {
+	fl := prof.FlowOf(body)
+	if fl == nil {
+		return nil
+	}
+	return fl.StepAt(f.Status, Concurred(f.History, f.Status))
+}
+
+// Review applies the decision d of actor, an account of role, to f, whose
+// current content is body (as received), under prof's review flow, and
+// records it. prof nil, or a profile without a flow for the filing, is the
+// single-reviewer flow: a reviewer or admin takes every decision. In a
+// flow, only an account with the role of the step the filing waits at
+// takes it, and only with the step's decisions.
+//
+// An approved amount (核定) goes with 批复立项 or 初审通过 of a
+// declaration: positive, and not above the declared total investment
+// unless the profile allows it (approved_above_declared). Remarks on fields
+// go with 退回修改 only, within MaxRemarks, MaxRemarkText and
+// MaxRemarkField. It fails with EFORBIDDEN for a role that does not take
+// the step, with EINVALID (naming the field) for anything else the rules
+// refuse, and with ECONFLICT for a department concurring twice.
+func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, role Role, d Decision) (Transition, error) {
+	if d.Action == ActionSubmit {
+		return Transition{}, Errorf(EINVALID, "提交须由建设单位进行")
+	}
+	if !role.Bureau() {
+		return Transition{}, Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), d.Action.Label())
+	}
+	t := Transition{At: at, Actor: actor, Role: role, Action: d.Action, From: f.Status,
+		Comment: d.Comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}
+	fl := prof.FlowOf(body)
+	switch {
+	case fl == nil && role != RoleReviewer && role != RoleAdmin:
+		return Transition{}, Errorf(EFORBIDDEN, "%s没有可办理的审核步骤：本局规则未设联审、审批步骤，决定由审核人员作出", role.Label())
+	case fl == nil && d.Action == ActionConcur:
+		return Transition{}, Errorf(EINVALID, "“联审同意”只用于联审步骤，本材料没有联审步骤")
+	case fl != nil:
+		concurred := Concurred(f.History, f.Status)
+		s := fl.StepAt(f.Status, concurred)
+		if s == nil {
+			if _, err := Next(f.Status, role, d.Action, d.Comment); err != nil {
+				return Transition{}, err
+			}
+			return Transition{}, Errorf(EINVALID, "材料当前为“%s”，不在审核步骤中", f.Status.Label())
+		}
+		if !s.Takes(role) {
+			return Transition{}, Errorf(EFORBIDDEN, "“%s”须由%s办理，您的账号是%s", s.Label, s.RoleLabels(), role.Label())
+		}
+		if s.Joint && slices.Contains(concurred, role) {
+			return Transition{}, Errorf(ECONFLICT, "%s已在“%s”中表示同意，正等待%s", role.Label(), s.Label, pendingLabels(s, concurred))
+		}
+		if !slices.Contains(s.actions(), d.Action) {
+			var can []string
+			for _, a := range s.actions() {
+				can = append(can, "“"+a.Label()+"”")
+			}
+			return Transition{}, Errorf(EINVALID, "“%s”这一步不能“%s”，可以%s", s.Label, d.Action.Label(), strings.Join(can, "、"))
+		}
+		t.Step = s.Label
+	}
+	if d.Action == ActionConcur {
+		t.To = f.Status
+	} else {
+		to, err := Next(f.Status, role, d.Action, d.Comment)
+		if err != nil {
+			return Transition{}, err
+		}
+		t.To = to
+	}
+	if err := checkApproved(prof, body, d); err != nil {
+		return Transition{}, err
+	}
+	if err := checkRemarks(d); err != nil {
+		return Transition{}, err
+	}
+	t.Approved = d.Approved
+	if len(d.Remarks) > 0 {
+		t.Remarks = d.Remarks
+	}
+	return f.record(t), nil
+}
+
+// pendingLabels names the roles of joint step s that have not concurred.
+func pendingLabels(s *ReviewStep, concurred []Role) string {
+	var out []string
+	for _, r := range s.Roles {
+		if !slices.Contains(concurred, r) {
+			out = append(out, r.Label())
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// checkApproved checks the approved amount of d against the declaration in
+// body and prof's rule.
+func checkApproved(prof *Profile, body *Body, d Decision) error {
+	if d.Approved == 0 {
+		return nil
+	}
+	fail := func(format string, args ...any) error {
+		msg := fmt.Sprintf(format, args...)
+		return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Field: "approved", Message: msg}}}
+	}
+	switch {
+	case d.Action != ActionApprove && d.Action != ActionPass:
+		return fail("核定金额只能随“批复立项”或“初审通过”填写，“%s”不需要", d.Action.Label())
+	case body == nil || body.Declaration == nil:
+		return fail("只有项目申报书可以核定金额")
+	case d.Approved < 0:
+		return fail("核定金额不能为负数，请填写批准的投资额（万元）")
+	case d.Approved > body.Declaration.TotalInvestment && (prof == nil || !prof.ApprovedAboveDeclared):
+		return fail("核定金额 %s 超过了申报的总投资概算 %s：请核减到申报额以内（本辖区规则不允许核增）",
+			d.Approved, body.Declaration.TotalInvestment)
+	}
+	return nil
+}
+
+// checkRemarks checks the remarks on fields of d.
+func checkRemarks(d Decision) error {
+	if len(d.Remarks) == 0 {
+		return nil
+	}
+	var p Problems
+	if d.Action != ActionReturn {
+		p.Add("remarks", "逐项审核意见只能随“退回修改”填写，“%s”不需要", d.Action.Label())
+		return p.Err()
+	}
+	if len(d.Remarks) > MaxRemarks {
+		p.Add("remarks", "逐项审核意见最多 %d 条（现有 %d 条），请合并到总的审核意见中", MaxRemarks, len(d.Remarks))
+		return p.Err()
+	}
+	keys := make([]string, 0, len(d.Remarks))
+	for k := range d.Remarks {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		f := "remarks." + k
+		if len(k) > MaxRemarkField || !remarkField.MatchString(k) {
+			p.Add("remarks", "“%s”不是材料的字段路径（如 goals、contact.phone、budget[2].amount）", clipText(strings.Map(printable, strings.ToValidUTF8(k, "?")), 60))
+			continue
+		}
+		v := d.Remarks[k]
+		switch {
+		case !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0:
+			p.Add(f, "对“%s”的意见含有无效字符", k)
+		case isBlank(v):
+			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", k)
+		case runeLen(v) > MaxRemarkText:
+			p.Add(f, "对“%s”的意见不能超过 %d 个字（现有 %d 个字）", k, MaxRemarkText, runeLen(v))
+		}
+	}
+	return p.Err()
+}
+
+// LastRemarks returns the remarks on fields of the decision that returned
+// f for revision, while it is returned (being revised), or nil.
+func (f *Filing) LastRemarks() map[string]string {
+	if f.Status != StatusReturned {
+		return nil
+	}
+	for i := len(f.History) - 1; i >= 0; i-- {
+		if t := f.History[i]; t.Action == ActionReturn {
+			return t.Remarks
+		}
+	}
+	return nil
+}
+
+// validateFlows checks the profile's review flows: known kinds, routes,
+// statuses, roles and decisions; a joint step of two roles or more that
+// an ordinary step of the same status follows; one ordinary step per
+// status; and a step for every queued status a step's decision leads to.
+func (prof *Profile) validateFlows(p *Problems) {
+	for i := range prof.Flows {
+		fl := &prof.Flows[i]
+		f := fmt.Sprintf("review_flows[%d]", i)
+		for j, k := range fl.Kinds {
+			if !k.Valid() {
+				p.Add(fmt.Sprintf("%s.kinds[%d]", f, j), "%s.kinds[%d]：未知的材料类型“%s”", f, j, k)
+			}
+		}
+		for j, r := range fl.Routes {
+			if !slices.ContainsFunc(prof.Routes, func(rr RouteRule) bool { return rr.Code == r }) {
+				p.Add(fmt.Sprintf("%s.routes[%d]", f, j), "%s.routes[%d]：本规则没有审批路径“%s”", f, j, r)
+			}
+		}
+		if isBlank(fl.Source) {
+			p.Add(f+".source", "%s.source：请填写出处（条款）", f)
+		}
+		if len(fl.Steps) == 0 {
+			p.Add(f+".steps", "%s.steps：请至少填写一个审核步骤", f)
+			continue
+		}
+		ids := map[string]bool{}
+		ordinary := map[Status]int{}
+		for j := range fl.Steps {
+			s := &fl.Steps[j]
+			sf := fmt.Sprintf("%s.steps[%d]", f, j)
+			if !idPattern.MatchString(s.ID) || ids[s.ID] {
+				p.Add(sf+".id", "%s.id：“%s”无效或重复，应为小写字母开头的字母、数字和下划线", sf, s.ID)
+			}
+			ids[s.ID] = true
+			if isBlank(s.Label) {
+				p.Add(sf+".label", "%s.label：请填写步骤的中文名称", sf)
+			}
+			if s.Status != StatusSubmitted && s.Status != StatusPreliminary && s.Status != StatusExpert {
+				p.Add(sf+".status", "%s.status：“%s”不是审核中的状态（可用 submitted、preliminary_review、expert_review）", sf, s.Status)
+				continue
+			}
+			if len(s.Roles) == 0 {
+				p.Add(sf+".roles", "%s.roles：请写明由哪个角色办理", sf)
+			}
+			for k, r := range s.Roles {
+				if !slices.Contains(StepRoles, r) || slices.Index(s.Roles, r) != k {
+					p.Add(fmt.Sprintf("%s.roles[%d]", sf, k), "%s.roles[%d]：“%s”不是审核步骤的角色或重复（可用 reviewer、approver、finance、ndrc、crypto）", sf, k, r)
+				}
+			}
+			for k, a := range s.Actions {
+				if _, err := Next(s.Status, RoleReviewer, a, "意见"); err != nil || a == ActionConcur {
+					p.Add(fmt.Sprintf("%s.actions[%d]", sf, k), "%s.actions[%d]：“%s”不能在“%s”时作出", sf, k, a.Label(), s.Status.Label())
+				}
+			}
+			if s.Joint {
+				if len(s.Roles) < 2 {
+					p.Add(sf+".roles", "%s.roles：联审步骤须有两个以上的角色", sf)
+				}
+				next := slices.IndexFunc(fl.Steps[j+1:], func(n ReviewStep) bool { return n.Status == s.Status && !n.Joint })
+				if next < 0 {
+					p.Add(sf+".joint", "%s.joint：联审之后须有同一状态下的普通步骤（如批复立项），否则联审结束后无人办理", sf)
+				}
+				continue
+			}
+			ordinary[s.Status]++
+			if ordinary[s.Status] > 1 {
+				p.Add(sf+".status", "%s.status：“%s”已有一个普通步骤，同一状态只能有一个", sf, s.Status.Label())
+			}
+		}
+		for j := range fl.Steps {
+			s := &fl.Steps[j]
+			for _, a := range s.actions() {
+				to, err := Next(s.Status, RoleReviewer, a, "意见")
+				if err == nil && (to == StatusSubmitted || to == StatusPreliminary || to == StatusExpert) &&
+					!slices.ContainsFunc(fl.Steps, func(n ReviewStep) bool { return n.Status == to }) {
+					p.Add(fmt.Sprintf("%s.steps[%d].actions", f, j), "%s.steps[%d]：“%s”之后材料为“%s”，但没有这一状态的步骤", f, j, a.Label(), to.Label())
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package app_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+)
+
+func loadProfile(t *testing.T, id string) *app.Profile {
+	t.Helper()
+	data, err := assets.Profiles.ReadFile("profiles/" + id + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := app.LoadProfile(id+".json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prof
+}
+
+func submittedDeclaration(total app.Money) (*app.Filing, *app.Body) {
+	f := &app.Filing{ID: "f1", Kind: app.KindDeclaration, Status: app.StatusSubmitted,
+		Revision: app.Revision{ID: "r1", Number: 1, SubmittedAt: time.Unix(1, 0)}}
+	b := &app.Body{ID: "f1", Kind: app.KindDeclaration, Revision: 1, RevisionID: "r1",
+		Declaration: &app.Declaration{ProjectName: "城关镇智慧社区", TotalInvestment: total}}
+	return f, b
+}
+
+// TestReviewStepsTakenByTheirRoles walks a 霍邱 declaration through the
+// profile's steps: each step only by its role, the joint review by each
+// department once, the approval only after all of them, with the step's
+// label recorded.
+func TestReviewStepsTakenByTheirRoles(t *testing.T) {
+	prof := loadProfile(t, "huoqiu")
+	f, b := submittedDeclaration(app.Wans(600))
+	at := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	decide := func(role app.Role, d app.Decision) (app.Transition, error) {
+		at = at.Add(time.Hour)
+		return f.Review(prof, b, at, string(role)+"-person", role, d)
+	}
+	mustCode := func(err error, code string, what string) {
+		t.Helper()
+		if app.ErrorCode(err) != code {
+			t.Fatalf("%s: err %v, want %s", what, err, code)
+		}
+	}
+	_, err := decide(app.RoleFinance, app.Decision{Action: app.ActionAccept})
+	mustCode(err, app.EFORBIDDEN, "finance accepting")
+	if !strings.Contains(app.ErrorMessage(err), "“受理”须由审核人员办理") {
+		t.Errorf("message %q does not name the step and its role", app.ErrorMessage(err))
+	}
+	_, err = decide(app.RoleReviewer, app.Decision{Action: app.ActionFile})
+	mustCode(err, app.EINVALID, "filing at intake, which the step does not allow")
+	tr, err := decide(app.RoleReviewer, app.Decision{Action: app.ActionAccept})
+	if err != nil || tr.Step != "受理" || f.Status != app.StatusPreliminary {
+		t.Fatalf("accept: %v %+v", err, tr)
+	}
+	_, err = decide(app.RoleReviewer, app.Decision{Action: app.ActionApprove})
+	mustCode(err, app.EINVALID, "approving at 初审")
+	if _, err = decide(app.RoleReviewer, app.Decision{Action: app.ActionPass}); err != nil {
+		t.Fatal(err)
+	}
+	if got := prof.AllowedFor(f, b, app.RoleReviewer); len(got) != 0 {
+		t.Errorf("reviewer at the joint review may take %v", got)
+	}
+	if !prof.Waiting(f.Kind, app.RouteApproval, f.Status, nil, app.RoleFinance) || prof.Waiting(f.Kind, app.RouteApproval, f.Status, nil, app.RoleApprover) {
+		t.Error("at the joint review the filing waits for finance, not the approver")
+	}
+	_, err = decide(app.RoleApprover, app.Decision{Action: app.ActionApprove})
+	mustCode(err, app.EFORBIDDEN, "approving before the joint review is over")
+	tr, err = decide(app.RoleFinance, app.Decision{Action: app.ActionConcur, Comment: "资金来源可行"})
+	if err != nil || tr.To != app.StatusExpert || !strings.HasPrefix(tr.Step, "专家论证/联审") {
+		t.Fatalf("finance concurs: %v %+v", err, tr)
+	}
+	_, err = decide(app.RoleFinance, app.Decision{Action: app.ActionConcur})
+	mustCode(err, app.ECONFLICT, "finance concurring twice")
+	if prof.Waiting(f.Kind, app.RouteApproval, f.Status, app.Concurred(f.History, f.Status), app.RoleFinance) {
+		t.Error("the filing still waits for finance after it concurred")
+	}
+	for _, r := range []app.Role{app.RoleNDRC, app.RoleCrypto} {
+		if _, err := decide(r, app.Decision{Action: app.ActionConcur}); err != nil {
+			t.Fatalf("%s concurs: %v", r, err)
+		}
+	}
+	_, err = decide(app.RoleFinance, app.Decision{Action: app.ActionReturn, Comment: "补充"})
+	mustCode(err, app.EFORBIDDEN, "a department after the joint review")
+	if got := fmt.Sprint(prof.AllowedFor(f, b, app.RoleApprover)); got != "[approve return reject]" {
+		t.Errorf("approver may %s", got)
+	}
+	tr, err = decide(app.RoleApprover, app.Decision{Action: app.ActionApprove, Approved: app.Wans(550)})
+	if err != nil || tr.Step != "批复立项" || tr.Approved != app.Wans(550) || f.Status != app.StatusApproved {
+		t.Fatalf("approve: %v %+v", err, tr)
+	}
+	if len(f.History) != 6 { // accept, pass, three concurrences, approve
+		t.Errorf("history has %d transitions, want 6", len(f.History))
+	}
+}
+
+// TestSingleReviewerFlow: a profile without steps (天宁) and no profile at
+// all keep the reviewer taking every decision; the step roles take none.
+func TestSingleReviewerFlow(t *testing.T) {
+	for _, prof := range []*app.Profile{loadProfile(t, "tianning"), nil} {
+		f, b := submittedDeclaration(app.Wans(80))
+		if _, err := f.Review(prof, b, time.Now(), "财政", app.RoleFinance, app.Decision{Action: app.ActionAccept}); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Errorf("finance in the single-reviewer flow: %v", err)
+		}
+		if got := prof.AllowedFor(f, b, app.RoleApprover); got != nil {
+			t.Errorf("approver may %v", got)
+		}
+		if _, err := f.Review(prof, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionConcur}); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("concur without a joint step: %v", err)
+		}
+		for _, a := range []app.Action{app.ActionAccept, app.ActionPass} {
+			tr, err := f.Review(prof, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: a})
+			if err != nil || tr.Step != "" {
+				t.Fatalf("%s: %v %+v", a, err, tr)
+			}
+		}
+		tr, err := f.Decide(time.Now(), "管理员", app.RoleAdmin, app.ActionApprove, "")
+		if err != nil || tr.To != app.StatusApproved {
+			t.Fatalf("admin approves: %v", err)
+		}
+	}
+}
+
+// TestApprovedAmount: 核定 goes with 批复立项 or 初审通过 of a declaration,
+// positive, at most the declared total unless the profile allows more.
+func TestApprovedAmount(t *testing.T) {
+	prof := loadProfile(t, "tianning")
+	for _, c := range []struct {
+		name     string
+		action   app.Action
+		approved app.Money
+		kind     app.Kind
+		field    string
+		msg      string
+	}{
+		{"more than declared", app.ActionPass, app.Wans(81), app.KindDeclaration, "approved", "核定金额 81 万元 超过了申报的总投资概算 80 万元"},
+		{"with a return", app.ActionReturn, app.Wans(10), app.KindDeclaration, "approved", "核定金额只能随“批复立项”或“初审通过”填写"},
+		{"negative", app.ActionPass, -app.Yuan, app.KindDeclaration, "approved", "不能为负数"},
+		{"of a catalogue", app.ActionPass, app.Wans(1), app.KindCatalogue, "approved", "只有项目申报书可以核定金额"},
+		{"less", app.ActionPass, app.Wans(79) + 1, app.KindDeclaration, "", ""},
+		{"all of it", app.ActionPass, app.Wans(80), app.KindDeclaration, "", ""},
+	} {
+		f, b := submittedDeclaration(app.Wans(80))
+		f.Status = app.StatusPreliminary
+		if c.kind == app.KindCatalogue {
+			f.Kind, b.Kind, b.Declaration, b.Catalogue = c.kind, c.kind, nil, &app.Catalogue{}
+		}
+		tr, err := f.Review(prof, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: c.action, Comment: "意见", Approved: c.approved})
+		if c.field == "" {
+			if err != nil || tr.Approved != c.approved {
+				t.Errorf("%s: %v, approved %v", c.name, err, tr.Approved)
+			}
+			continue
+		}
+		fe := app.FieldErrors(err)
+		if len(fe) != 1 || fe[0].Field != c.field || !strings.Contains(fe[0].Message, c.msg) || f.Status != app.StatusPreliminary {
+			t.Errorf("%s: %v (%+v), want %s: %s", c.name, err, fe, c.field, c.msg)
+		}
+	}
+	data, _ := assets.Profiles.ReadFile("profiles/tianning.json")
+	more, err := app.LoadProfile("tianning.json", bytes.Replace(data, []byte("{"), []byte(`{"approved_above_declared": true,`), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, b := submittedDeclaration(app.Wans(80))
+	f.Status = app.StatusPreliminary
+	if _, err := f.Review(more, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionApprove, Approved: app.Wans(90)}); err != nil {
+		t.Errorf("a profile that allows more: %v", err)
+	}
+}
+
+// TestRemarks: remarks on fields go with 退回修改 only, keyed by field
+// paths, within the limits, and are read back while the filing is returned.
+func TestRemarks(t *testing.T) {
+	long := strings.Repeat("改", app.MaxRemarkText+1)
+	many := map[string]string{}
+	for i := range app.MaxRemarks + 1 {
+		many[fmt.Sprintf("budget[%d].amount", i)] = "核实"
+	}
+	for _, c := range []struct {
+		name    string
+		action  app.Action
+		remarks map[string]string
+		field   string
+	}{
+		{"with approve", app.ActionApprove, map[string]string{"goals": "好"}, "remarks"},
+		{"not a path", app.ActionReturn, map[string]string{"Goals; drop": "x"}, "remarks"},
+		{"blank", app.ActionReturn, map[string]string{"goals": "  "}, "remarks.goals"},
+		{"too long", app.ActionReturn, map[string]string{"goals": long}, "remarks.goals"},
+		{"too many", app.ActionReturn, many, "remarks"},
+	} {
+		f, b := submittedDeclaration(app.Wans(80))
+		f.Status = app.StatusPreliminary
+		_, err := f.Review(nil, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: c.action, Comment: "意见", Remarks: c.remarks})
+		if fe := app.FieldErrors(err); len(fe) == 0 || fe[0].Field != c.field {
+			t.Errorf("%s: %v, want a problem at %s", c.name, err, c.field)
+		}
+	}
+	f, b := submittedDeclaration(app.Wans(80))
+	want := map[string]string{"goals": "建设目标请量化", "budget[1].amount": "单价偏高，请附询价单"}
+	tr, err := f.Review(nil, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn, Comment: "请按意见修改", Remarks: want})
+	if err != nil || fmt.Sprint(tr.Remarks) != fmt.Sprint(want) {
+		t.Fatalf("return with remarks: %v %v", err, tr.Remarks)
+	}
+	if got := f.LastRemarks(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("LastRemarks %v", got)
+	}
+	f.Status = app.StatusSubmitted
+	if f.LastRemarks() != nil {
+		t.Error("remarks of a filing resubmitted")
+	}
+}
+
+// TestReviewFlowsChecked: the profile's flows are checked when it loads.
+func TestReviewFlowsChecked(t *testing.T) {
+	data, _ := assets.Profiles.ReadFile("profiles/tianning.json")
+	for _, c := range []struct{ flows, bad string }{
+		{`[{"steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["clerk"]}], "source": "x"}]`, "review_flows[0].steps[0].roles[0]"},
+		{`[{"steps": [{"id": "a", "label": "受理", "status": "approved", "roles": ["reviewer"]}], "source": "x"}]`, "review_flows[0].steps[0].status"},
+		{`[{"routes": ["nowhere"], "steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["return"]}], "source": "x"}]`, "review_flows[0].routes[0]"},
+		{`[{"steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["accept"]}], "source": "x"}]`, "review_flows[0].steps[0].actions"},
+		{`[{"steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["approve"]}], "source": "x"}]`, "review_flows[0].steps[0].actions[0]"},
+		{`[{"steps": [{"id": "a", "label": "联审", "status": "submitted", "roles": ["finance", "ndrc"], "joint": true}], "source": "x"}]`, "review_flows[0].steps[0].joint"},
+		{`[{"steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["return"]}]}]`, "review_flows[0].source"},
+	} {
+		_, err := app.LoadProfile("tianning.json", bytes.Replace(data, []byte("{"), []byte(`{"review_flows": `+c.flows+`,`), 1))
+		found := false
+		for _, fe := range app.FieldErrors(err) {
+			found = found || fe.Field == c.bad
+		}
+		if !found {
+			t.Errorf("%s: %v, want a problem at %s", c.flows, err, c.bad)
+		}
+	}
+	for _, id := range []string{"huoqiu", "luan"} {
+		if p := loadProfile(t, id); len(p.Flows) != 1 || len(p.Flows[0].Steps) != 4 {
+			t.Errorf("%s: flows %+v", id, p.Flows)
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package bureaustore
+
+import (
+	"egovdesk/app"
+	"egovdesk/sync/server/console"
+)
+
+// The rules of a profile's review steps (app.ReviewFlow) that the stores
+// apply: what a queue entry says of a joint step, whom it waits for, and
+// which views concurrences leave current. Pure functions, like rules.go.
+
+// QueueEntry returns the queue entry of fr, a filing awaiting review, as
+// far as its record says: everything but the facts of its content (Year,
+// Total: QueueFacts) and the route and time limit the queue works out when
+// read. Concurred are the departments that concurred at the joint step it
+// waits at (app.Concurred), which Waiting needs. unitName may be empty
+// for the store to fill in.
+func QueueEntry(fr Filing, unitName string) console.QueueItem {
+	f := fr.Filing
+	return console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
+		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated, Concurred: app.Concurred(f.History, f.Status)}
+}
+
+// Waiting returns the queue's filter (console.QueueQuery.Waiting) for an
+// account of role under prof: the entries waiting at a step of their
+// review flow that role takes and, at a joint step, has not concurred at
+// yet. Entries no flow of prof covers (every entry when prof is nil or
+// has no flows) wait for the reviewers and admins. Entries must carry
+// their route (filled in under the same profile) and Concurred.
+func Waiting(prof *app.Profile, role app.Role) func(console.QueueItem) bool {
+	return func(e console.QueueItem) bool {
+		return prof.Waiting(e.Kind, e.Route, e.Status, e.Concurred, role)
+	}
+}
+
+// OnlyConcurredSince reports whether f moved on from the view seen only
+// by concurrences of departments at a joint step (联审同意): those leave
+// the filing as it was, so a department that decides on a view without
+// another's concurrence decided on what is still there.
+func OnlyConcurredSince(f app.Filing, seen Expected) bool {
+	if f.Revision.ID != seen.RevisionID || seen.Transitions < 0 || seen.Transitions >= len(f.History) {
+		return false
+	}
+	for _, t := range f.History[seen.Transitions:] {
+		if t.Action != app.ActionConcur {
+			return false
+		}
+	}
+	return true
+}

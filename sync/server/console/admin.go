@@ -1,0 +1,508 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+)
+
+// AdminBackend is what the admin pages need of the bureau: the admin API's
+// own operations on units, accounts, tokens and the rule profile. Every
+// call takes the session token and fails with EFORBIDDEN unless it is an
+// admin's; the rules (the credit-code check, the password rule, the
+// profile loader) are the server's, so a page can never accept what the
+// API refuses.
+type AdminBackend interface {
+	// AdminUnits lists every unit, disabled ones too, by name.
+	AdminUnits(ctx context.Context, token string) ([]protocol.Unit, error)
+	// AddUnit registers a unit, as POST /admin/units does.
+	AddUnit(ctx context.Context, token, name, code string) (protocol.Unit, error)
+	// UpdateUnit sets a unit's name and credit code under AddUnit's rules.
+	UpdateUnit(ctx context.Context, token, id, name, code string) (protocol.Unit, error)
+	// SetUnitDisabled disables a unit (its accounts cannot log in) or enables it.
+	SetUnitDisabled(ctx context.Context, token, id string, disabled bool) error
+	// Accounts lists every account.
+	Accounts(ctx context.Context, token string) ([]AdminAccount, error)
+	// AddAccount creates an account, as POST /admin/accounts does.
+	AddAccount(ctx context.Context, token string, req protocol.AdminAccountRequest) (protocol.Account, error)
+	// SetPassword resets an account's password and revokes its tokens.
+	SetPassword(ctx context.Context, token, login, password string) error
+	// SetAccountDisabled disables an account or enables it.
+	SetAccountDisabled(ctx context.Context, token, login string, disabled bool) error
+	// Tokens lists an account's tokens, newest first.
+	Tokens(ctx context.Context, token, login string) ([]AdminToken, error)
+	// RevokeToken revokes the token id of an account.
+	RevokeToken(ctx context.Context, token, login, id string) error
+	// SetProfile makes a profile file the bureau's, checked by
+	// app.LoadProfile, as PUT /admin/profile does; an empty data sets the
+	// built-in profile whose id is name.
+	SetProfile(ctx context.Context, token, name string, data []byte) (protocol.ProfileDocument, error)
+	// BuiltinProfiles are the jurisdictions' profiles the bureau binary holds.
+	BuiltinProfiles() []ProfileChoice
+}
+
+// AdminAccount is an account as the admin pages list it.
+type AdminAccount = protocol.AdminAccount
+
+// AdminToken is a token of an account; Current is the admin's own session.
+type AdminToken struct {
+	protocol.AdminToken
+	Current bool
+}
+
+// ProfileChoice is a built-in rule profile.
+type ProfileChoice struct {
+	ID           string
+	Jurisdiction string
+	Bureau       string
+}
+
+// adminNav is the admin pages' own menu.
+var adminNav = []struct{ Href, Label string }{
+	{"/console/admin/units", "建设单位"},
+	{"/console/admin/accounts", "账号与令牌"},
+	{"/console/admin/profile", "规则配置"},
+	{"/console/admin/register", "已建系统登记"},
+	{"/console/notices", "发布通知"},
+}
+
+// adminPages are the templates of the admin pages.
+var adminPages = []string{"admin-units", "admin-unit", "admin-accounts", "admin-account", "admin-profile", "admin-register"}
+
+// adminRoutes adds the admin pages to the console's mux; cop guards every POST.
+func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
+	post := func(pattern string, h sessionHandler) {
+		c.mux.Handle("POST "+pattern, cop.Handler(c.authed(c.admin(h))))
+	}
+	get := func(pattern string, h sessionHandler) { c.mux.Handle("GET "+pattern, c.authed(c.admin(h))) }
+	get("/console/admin/{$}", func(w http.ResponseWriter, r *http.Request, s *session) {
+		http.Redirect(w, r, "/console/admin/units", http.StatusSeeOther)
+	})
+	get("/console/admin/units", c.units)
+	post("/console/admin/units", c.addUnit)
+	get("/console/admin/units/{id}", c.unitForm)
+	post("/console/admin/units/{id}", c.editUnit)
+	post("/console/admin/units/{id}/disable", c.disableUnit)
+	get("/console/admin/accounts", c.accounts)
+	post("/console/admin/accounts", c.addAccount)
+	get("/console/admin/accounts/{login}", c.accountPage)
+	post("/console/admin/accounts/{login}/password", c.resetPassword)
+	post("/console/admin/accounts/{login}/disable", c.disableAccount)
+	post("/console/admin/accounts/{login}/tokens/revoke", c.revokeToken)
+	get("/console/admin/profile", c.profilePage)
+	post("/console/admin/profile", c.setProfile)
+	c.mux.Handle("POST /console/admin/profile/upload", cop.Handler(c.authedLimit(c.admin(c.uploadProfile), maxProfileUpload)))
+	c.registerRoutes(cop)
+}
+
+// tooLarge parses a POST's form and reports whether its body passed the
+// limit, so that an upload too large is said to be, not taken for a form
+// without its CSRF token.
+func tooLarge(r *http.Request) bool {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20) // parts past 1 MB go to temporary files
+	} else {
+		err = r.ParseForm()
+	}
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
+// maxProfileUpload bounds an uploaded profile file with its form.
+const maxProfileUpload = 1 << 20
+
+// admin runs h for an admin session and shows anyone else a 403 page.
+func (c *Console) admin(h sessionHandler) sessionHandler {
+	return func(w http.ResponseWriter, r *http.Request, s *session) {
+		if s.Role != app.RoleAdmin {
+			c.errorPage(w, r, http.StatusForbidden, "无权访问", "单位、账号、令牌和规则配置仅供数管局管理员管理。")
+			return
+		}
+		h(w, r, s)
+	}
+}
+
+func (c *Console) ab() AdminBackend { return c.b }
+
+// formError is a refused form: a message for the page and one per field.
+type formError struct {
+	Message string
+	Fields  map[string]string
+}
+
+// problem turns err into a formError when the admin can fix it (EINVALID,
+// ECONFLICT, ENOTFOUND) and returns false for anything else.
+func problem(err error) (formError, bool) {
+	switch app.ErrorCode(err) {
+	case app.EINVALID, app.ECONFLICT, app.ENOTFOUND:
+	default:
+		return formError{}, false
+	}
+	fe := formError{Fields: map[string]string{}}
+	var msgs []string
+	for _, f := range app.FieldErrors(err) {
+		fe.Fields[f.Field] = f.Message
+		msgs = append(msgs, f.Message)
+	}
+	if len(msgs) == 0 {
+		msgs = append(msgs, app.ErrorMessage(err))
+	}
+	fe.Message = strings.Join(msgs, "；")
+	return fe, true
+}
+
+// adminView is around every admin page: the menu, the CSRF token, the
+// refused form if any and what was done.
+type adminView struct {
+	Nav     []struct{ Href, Label string }
+	Here    string
+	CSRF    string
+	Err     formError
+	Done    string
+	Data    any
+	Form    url.Values
+	Extra   any
+	Current string // the admin's own login
+}
+
+func (c *Console) renderAdmin(w http.ResponseWriter, r *http.Request, s *session, status int, name, title string, v adminView) {
+	v.Nav, v.Here, v.CSRF, v.Current = adminNav, r.URL.Path, s.CSRF, s.Login
+	if v.Form == nil {
+		v.Form = url.Values{}
+	}
+	if v.Done == "" {
+		v.Done = doneMessages[r.URL.Query().Get("done")]
+	}
+	c.render(w, r, status, name, page{Title: title, Session: s, Data: v})
+}
+
+// doneMessages are the confirmations of the ?done= codes the forms
+// redirect to (a code, so that no text can be injected through the URL).
+var doneMessages = map[string]string{
+	"unit-added": "已添加单位。", "unit-saved": "已保存单位信息。", "unit-disabled": "已停用该单位：其账号不能再登录。",
+	"unit-enabled": "已启用该单位。", "account-added": "已添加账号。", "password": "已重设密码，该账号原有的登录均已失效。",
+	"account-disabled": "已停用该账号。", "account-enabled": "已启用该账号。", "revoked": "已吊销令牌。",
+	"profile": "已切换规则配置，各建设单位的客户端将收到新的规则。", "register": "已导入已建系统登记表。",
+}
+
+func redirectDone(w http.ResponseWriter, r *http.Request, to, done string) {
+	http.Redirect(w, r, to+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+}
+
+// units lists the units with the form to add one.
+func (c *Console) units(w http.ResponseWriter, r *http.Request, s *session) {
+	c.renderUnits(w, r, s, http.StatusOK, adminView{})
+}
+
+func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
+	units, err := c.ab().AdminUnits(r.Context(), s.token)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	v.Data = units
+	c.renderAdmin(w, r, s, status, "admin-units", "建设单位", v)
+}
+
+func (c *Console) addUnit(w http.ResponseWriter, r *http.Request, s *session) {
+	_, err := c.ab().AddUnit(r.Context(), s.token, r.PostFormValue("name"), r.PostFormValue("code"))
+	if err == nil {
+		redirectDone(w, r, "/console/admin/units", "unit-added")
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	c.renderUnits(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe, Form: r.PostForm})
+}
+
+func (c *Console) findUnit(r *http.Request, s *session) (protocol.Unit, error) {
+	units, err := c.ab().AdminUnits(r.Context(), s.token)
+	if err != nil {
+		return protocol.Unit{}, err
+	}
+	for _, u := range units {
+		if u.ID == r.PathValue("id") {
+			return u, nil
+		}
+	}
+	return protocol.Unit{}, app.Errorf(app.ENOTFOUND, "没有找到这个单位")
+}
+
+// unitForm edits a unit's name and credit code.
+func (c *Console) unitForm(w http.ResponseWriter, r *http.Request, s *session) {
+	u, err := c.findUnit(r, s)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.renderAdmin(w, r, s, http.StatusOK, "admin-unit", "编辑单位", adminView{Data: u,
+		Form: url.Values{"name": {u.Name}, "code": {u.Code}}})
+}
+
+func (c *Console) editUnit(w http.ResponseWriter, r *http.Request, s *session) {
+	u, err := c.findUnit(r, s)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	_, err = c.ab().UpdateUnit(r.Context(), s.token, u.ID, r.PostFormValue("name"), r.PostFormValue("code"))
+	if err == nil {
+		redirectDone(w, r, "/console/admin/units", "unit-saved")
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	c.renderAdmin(w, r, s, http.StatusUnprocessableEntity, "admin-unit", "编辑单位", adminView{Data: u, Err: fe, Form: r.PostForm})
+}
+
+func (c *Console) disableUnit(w http.ResponseWriter, r *http.Request, s *session) {
+	disable := r.PostFormValue("disabled") == "1"
+	if err := c.ab().SetUnitDisabled(r.Context(), s.token, r.PathValue("id"), disable); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	done := "unit-enabled"
+	if disable {
+		done = "unit-disabled"
+	}
+	redirectDone(w, r, "/console/admin/units", done)
+}
+
+// accountsData is the accounts page: the list, and the units and roles of
+// the form that adds one.
+type accountsData struct {
+	Accounts []AdminAccount
+	Units    []protocol.Unit
+	Roles    []app.Role
+}
+
+func (c *Console) accounts(w http.ResponseWriter, r *http.Request, s *session) {
+	c.renderAccounts(w, r, s, http.StatusOK, adminView{Form: url.Values{"role": {string(app.RoleUnit)}}})
+}
+
+func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
+	accts, err := c.ab().Accounts(r.Context(), s.token)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	units, err := c.ab().AdminUnits(r.Context(), s.token)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	v.Data = accountsData{Accounts: accts, Units: units, Roles: []app.Role{app.RoleUnit, app.RoleReviewer, app.RoleAdmin}}
+	c.renderAdmin(w, r, s, status, "admin-accounts", "账号与令牌", v)
+}
+
+func (c *Console) addAccount(w http.ResponseWriter, r *http.Request, s *session) {
+	req := protocol.AdminAccountRequest{Login: r.PostFormValue("login"), Name: r.PostFormValue("name"),
+		Role: r.PostFormValue("role"), Password: r.PostFormValue("password")}
+	if app.Role(req.Role) == app.RoleUnit {
+		req.UnitID = r.PostFormValue("unit")
+	}
+	_, err := c.ab().AddAccount(r.Context(), s.token, req)
+	if err == nil {
+		redirectDone(w, r, "/console/admin/accounts", "account-added")
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	form := cloneValues(r.PostForm)
+	form.Del("password") // never sent back into a page
+	form.Del(csrfField)
+	c.renderAccounts(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe, Form: form})
+}
+
+// accountData is one account's page: its password, state and tokens.
+type accountData struct {
+	Account AdminAccount
+	Tokens  []AdminToken
+	Now     time.Time
+}
+
+func (c *Console) accountPage(w http.ResponseWriter, r *http.Request, s *session) {
+	c.renderAccount(w, r, s, http.StatusOK, adminView{})
+}
+
+func (c *Console) renderAccount(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
+	login := r.PathValue("login")
+	accts, err := c.ab().Accounts(r.Context(), s.token)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var d accountData
+	found := false
+	for _, a := range accts {
+		if a.Login == login {
+			d.Account, found = a, true
+		}
+	}
+	if !found {
+		c.fail(w, r, app.Errorf(app.ENOTFOUND, "没有账号“%s”", login))
+		return
+	}
+	if d.Tokens, err = c.ab().Tokens(r.Context(), s.token, login); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.Now = c.b.Now()
+	v.Data = d
+	c.renderAdmin(w, r, s, status, "admin-account", "账号 "+login, v)
+}
+
+func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request, s *session) {
+	login := r.PathValue("login")
+	pw := r.PostFormValue("password")
+	var err error
+	if pw != r.PostFormValue("password2") {
+		err = &app.Error{Code: app.EINVALID, Message: "两次输入的密码不一致",
+			Fields: []app.FieldError{{Field: "password2", Message: "两次输入的密码不一致，请重新输入"}}}
+	} else {
+		err = c.ab().SetPassword(r.Context(), s.token, login, pw)
+	}
+	if err == nil {
+		if login == s.Login { // the admin's own session went with the old password
+			http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
+			http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+			return
+		}
+		redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), "password")
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	c.renderAccount(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe})
+}
+
+func (c *Console) disableAccount(w http.ResponseWriter, r *http.Request, s *session) {
+	login := r.PathValue("login")
+	disable := r.PostFormValue("disabled") == "1"
+	err := c.ab().SetAccountDisabled(r.Context(), s.token, login, disable)
+	if err == nil {
+		done := "account-enabled"
+		if disable {
+			done = "account-disabled"
+		}
+		redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), done)
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	c.renderAccount(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe})
+}
+
+func (c *Console) revokeToken(w http.ResponseWriter, r *http.Request, s *session) {
+	login := r.PathValue("login")
+	if err := c.ab().RevokeToken(r.Context(), s.token, login, r.PostFormValue("id")); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), "revoked")
+}
+
+// profileData is the profile page: the profile in force and the built-in ones.
+type profileData struct {
+	Active   *app.Profile
+	Builtins []ProfileChoice
+}
+
+func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session) {
+	c.renderProfile(w, r, s, http.StatusOK, adminView{})
+}
+
+func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
+	v.Data = profileData{Active: c.b.Profile(), Builtins: c.ab().BuiltinProfiles()}
+	c.renderAdmin(w, r, s, status, "admin-profile", "规则配置", v)
+}
+
+// setProfile switches to a built-in profile.
+func (c *Console) setProfile(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PostFormValue("builtin")
+	c.profileResult(w, r, s, id, nil)
+}
+
+// uploadProfile sets a profile file uploaded from the admin's computer.
+func (c *Console) uploadProfile(w http.ResponseWriter, r *http.Request, s *session) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: "请选择要上传的规则文件（.json）",
+			Fields: map[string]string{"file": "请选择文件"}}})
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if len(data) == 0 {
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: fmt.Sprintf("规则文件“%s”是空的", hdr.Filename)}})
+		return
+	}
+	c.profileResult(w, r, s, hdr.Filename, data)
+}
+
+func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *session, name string, data []byte) {
+	_, err := c.ab().SetProfile(r.Context(), s.token, name, data)
+	if err == nil {
+		redirectDone(w, r, "/console/admin/profile", "profile")
+		return
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		c.fail(w, r, err)
+		return
+	}
+	fe, ok := problem(err)
+	if !ok {
+		c.fail(w, r, err)
+		return
+	}
+	// app.LoadProfile names the file and every JSON path: show them all.
+	fe.Message = app.ErrorMessage(err)
+	c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe, Form: url.Values{"builtin": {name}},
+		Extra: app.FieldErrors(err)})
+}
+
+func init() {
+	funcs["hasPrefix"] = strings.HasPrefix
+	funcs["tokenLabel"] = tokenLabel
+}
+
+// tokenLabel says in Chinese what the server's token labels say: "login
+// from <address>" (the API's login), "console from <address>"; any other
+// label (bureau token --label) as it is.
+func tokenLabel(l string) string {
+	for _, p := range [][2]string{{"login from ", "客户端登录，来自 "}, {"console from ", "审核台登录，来自 "}} {
+		if rest, ok := strings.CutPrefix(l, p[0]); ok {
+			return p[1] + rest
+		}
+	}
+	return l
+}

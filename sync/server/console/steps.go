@@ -1,0 +1,121 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"egovdesk/app"
+)
+
+// remarkPrefix starts the form name of a remark box beside a field of the
+// document: "remark:" and the field's path as the client's checks name it
+// ("goals", "contact.phone").
+const remarkPrefix = "remark:"
+
+// docCtx is what the document's templates need besides the content: the
+// fields changed since the revision before, and whether and with what
+// text a remark box stands beside each field.
+type docCtx struct {
+	Changed map[string]bool
+	// Remarks: the reviewer may return the filing, so each field has a
+	// remark box (part of the decision form).
+	Remarks bool
+	// Values are the remarks typed before a refused decision, by path.
+	Values map[string]string
+}
+
+// stepView is the review step a filing waits at under the bureau's
+// profile, with who takes it and which departments have concurred.
+type stepView struct {
+	Label     string
+	Roles     string
+	Joint     bool
+	Concurred []app.Role
+	Pending   string
+}
+
+// remarkView is one remark of a decision, for the filing's history.
+type remarkView struct {
+	Path, Label, Text string
+}
+
+func init() {
+	// remarkPath is the client's path of a document field written as the
+	// console's rows name it: "declaration.contact.phone" → "contact.phone".
+	funcs["remarkPath"] = remarkPath
+	funcs["remarkValue"] = func(c *docCtx, path string) string { return c.Values[remarkPath(path)] }
+	funcs["remarks"] = func(m map[string]string) []remarkView {
+		var out []remarkView
+		for p, t := range m {
+			out = append(out, remarkView{Path: p, Label: remarkLabel(p), Text: t})
+		}
+		slices.SortFunc(out, func(a, b remarkView) int { return strings.Compare(a.Path, b.Path) })
+		return out
+	}
+	funcs["money"] = func(m app.Money) string { return m.String() }
+}
+
+func remarkPath(p string) string {
+	_, rest, ok := strings.Cut(p, ".")
+	if !ok {
+		return p
+	}
+	return rest
+}
+
+// remarkLabel names a remark's field for people, as the changes list does:
+// "budget[2].amount" → "投资概算明细 第 3 行 · 金额".
+func remarkLabel(p string) string {
+	p = strings.NewReplacer("[", ".", "]", "").Replace(p)
+	return fieldLabel("declaration." + p)
+}
+
+// stepOf returns the step v's filing waits at, nil in the single-reviewer
+// flow.
+func stepOf(prof *app.Profile, v *filingView) *stepView {
+	f := &app.Filing{Status: v.D.Status, History: v.D.History}
+	s := prof.StepNow(f, &v.Body)
+	if s == nil {
+		return nil
+	}
+	sv := &stepView{Label: s.Label, Roles: s.RoleLabels(), Joint: s.Joint}
+	if s.Joint {
+		sv.Concurred = app.Concurred(v.D.History, v.D.Status)
+		var pending []string
+		for _, r := range s.Roles {
+			if !slices.Contains(sv.Concurred, r) {
+				pending = append(pending, r.Label())
+			}
+		}
+		sv.Pending = strings.Join(pending, "、")
+	}
+	return sv
+}
+
+// decisionForm reads the 核定 amount (in 万元, blank for none) and the
+// remarks typed beside the fields from a decision's form. It fails with
+// app's EINVALID for an amount that is not one.
+func decisionForm(r *http.Request) (app.Money, string, map[string]string, error) {
+	typed := strings.TrimSpace(r.PostFormValue("approved"))
+	var approved app.Money
+	if typed != "" {
+		m, err := app.ParseWan(typed)
+		if err != nil {
+			return 0, typed, nil, err
+		}
+		approved = m
+	}
+	var remarks map[string]string
+	for k, vs := range r.PostForm {
+		p, ok := strings.CutPrefix(k, remarkPrefix)
+		if !ok || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			continue
+		}
+		if remarks == nil {
+			remarks = map[string]string{}
+		}
+		remarks[p] = strings.TrimSpace(vs[0])
+	}
+	return approved, typed, remarks, nil
+}

@@ -1,0 +1,150 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// stepAccounts adds the other roles of 霍邱's review flow to fx, sets the
+// 霍邱 profile, and returns their tokens by role.
+func stepAccounts(t *testing.T, fx *fixture) map[app.Role]string {
+	t.Helper()
+	ctx := context.Background()
+	data, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetProfile(ctx, "huoqiu.json", data); err != nil {
+		t.Fatal(err)
+	}
+	tokens := map[app.Role]string{app.RoleReviewer: fx.reviewer, app.RoleAdmin: fx.admin}
+	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto, app.RoleApprover} {
+		if _, err := fx.srv.AddAccount(ctx, server.NewAccount{Login: string(r), Name: r.Label() + "张", Role: r, Password: password}); err != nil {
+			t.Fatal(err)
+		}
+		tokens[r] = fx.login(string(r)).Token
+	}
+	return tokens
+}
+
+// decideReq posts a decision as token and expects status.
+func (fx *fixture) decideReq(token, id string, req protocol.DecisionRequest, status int) protocol.DecisionResponse {
+	fx.tb.Helper()
+	var resp protocol.DecisionResponse
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, id), token, req, status, &resp)
+	return resp
+}
+
+// decisionsOf returns the transitions the unit's change feed carries for filing id.
+func (fx *fixture) decisionsOf(token, id string) []app.Transition {
+	fx.tb.Helper()
+	var page protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges+"?limit=500", token, nil, http.StatusOK, &page)
+	var out []app.Transition
+	for _, c := range page.Changes {
+		if c.Type == protocol.ChangeDecision && c.FilingID == id {
+			out = append(out, *c.Transition)
+		}
+	}
+	return out
+}
+
+// TestReviewStepsOverHTTP: under 霍邱's profile each step is taken by the
+// account of its role only, the joint review by each department, and the
+// approval with its approved amount reaches the clerk through the feed.
+func TestReviewStepsOverHTTP(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated) // before the profile, which wants more attachments
+	tok := stepAccounts(t, fx)
+	declared := f.Declaration.TotalInvestment
+
+	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
+		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, app.EFORBIDDEN)
+	if p.Detail != "“受理”须由审核人员办理，您的账号是财政部门（联审）" {
+		t.Errorf("refusal %q", p.Detail)
+	}
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+
+	p = fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleReviewer],
+		protocol.DecisionRequest{Action: app.ActionPass, Approved: declared + 1}, http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "approved" {
+		t.Errorf("approved above declared: %+v", p)
+	}
+	r := fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: declared - app.Wans(10)}, http.StatusOK)
+	if r.Transition.Step != "初审" || r.Transition.Approved != declared-app.Wans(10) {
+		t.Errorf("pass: %+v", r.Transition)
+	}
+
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), tok[app.RoleApprover], nil, http.StatusOK, &d)
+	if len(d.Allowed) != 0 {
+		t.Errorf("the approver may %v during the joint review", d.Allowed)
+	}
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), tok[app.RoleNDRC], nil, http.StatusOK, &d)
+	if !slices.Equal(d.Allowed, []app.Action{app.ActionConcur, app.ActionReturn}) {
+		t.Errorf("ndrc may %v", d.Allowed)
+	}
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
+		protocol.DecisionRequest{Action: app.ActionApprove}, http.StatusForbidden, app.EFORBIDDEN)
+	// Finance looks first and concurs last: the others' concurrences
+	// meanwhile leave the filing as finance saw it.
+	seen := fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), tok[app.RoleFinance], nil, http.StatusOK, nil).Header.Get(protocol.HeaderETag)
+	for _, role := range []app.Role{app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[role], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: "同意"}, http.StatusOK)
+	}
+	if r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
+		protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实"}, protocol.HeaderIfMatch, seen); r.StatusCode != http.StatusOK {
+		t.Fatalf("finance concurring on a view without the others' concurrences: %d %s", r.StatusCode, r.body)
+	}
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
+		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN)
+	// Refused for its amount, not as a decision overtaken by the concurrences.
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID)
+	approved := declared - app.Wans(20)
+	fx.decideReq(tok[app.RoleApprover], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Approved: approved}, http.StatusOK)
+
+	feed := fx.decisionsOf(fx.clerkA, f.ID)
+	if len(feed) != 6 {
+		t.Fatalf("the clerk's feed has %d decisions, want 6: %+v", len(feed), feed)
+	}
+	last := feed[5]
+	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleApprover || last.Actor != "审批负责人张" {
+		t.Errorf("approval in the feed: %+v", last)
+	}
+	if feed[4].Action != app.ActionConcur || feed[4].Role != app.RoleFinance || feed[4].To != app.StatusExpert || feed[4].Comment != "资金来源已落实" {
+		t.Errorf("finance's concurrence in the feed: %+v", feed[4])
+	}
+}
+
+// TestReturnWithRemarksOverHTTP: a 退回修改 carries remarks on fields to
+// the clerk's feed; remarks out of the limits are refused naming the field.
+func TestReturnWithRemarksOverHTTP(t *testing.T) {
+	fx := MustBureau(t) // no profile: the single-reviewer flow
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	path := protocol.Path(protocol.PathDecisions, f.ID)
+	p := fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请修改",
+		Remarks: map[string]string{"goals": string(make([]rune, app.MaxRemarkText+1))}}, http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) == 0 || p.Errors[0].Field != "remarks.goals" {
+		t.Errorf("a remark too long: %+v", p)
+	}
+	fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept,
+		Remarks: map[string]string{"goals": "好"}}, http.StatusUnprocessableEntity, app.EINVALID)
+	fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept,
+		Approved: app.Wans(1)}, http.StatusUnprocessableEntity, app.EINVALID)
+	remarks := map[string]string{"goals": "建设目标请量化到可考核的指标", "budget[0].amount": "请附三家询价"}
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改", Remarks: remarks}, http.StatusOK)
+	feed := fx.decisionsOf(fx.clerkA, f.ID)
+	if len(feed) != 1 || feed[0].Remarks["goals"] != remarks["goals"] || feed[0].Remarks["budget[0].amount"] != remarks["budget[0].amount"] || feed[0].Step != "" {
+		t.Errorf("feed %+v", feed)
+	}
+}

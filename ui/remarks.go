@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"image/color"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// remarkTint is the background of a reviewer's remark under a field: the
+// primary blue, lighter than the banners', so that it reads as advice
+// beside the field and not as an error (those are red).
+var remarkTint = color.NRGBA{R: 0xee, G: 0xf4, B: 0xfc, A: 0xff}
+
+// remarkLine returns the strip shown under the field at path with the
+// bureau's remark on it (审核意见) from the return the filing is being
+// revised after, or nil when the bureau remarked nothing on the field.
+func (e *editorScreen) remarkLine(path string) fyne.CanvasObject {
+	text, ok := e.f.LastRemarks()[path]
+	if !ok {
+		return nil
+	}
+	if e.remarked == nil {
+		e.remarked = map[string]*widget.Label{}
+	}
+	l := &widget.Label{Text: T("审核意见：") + text, Wrapping: wrapping(), Importance: widget.HighImportance}
+	e.remarked[path] = l
+	bg := canvas.NewRectangle(remarkTint)
+	bg.CornerRadius = theme.InputRadiusSize()
+	icon := widget.NewIcon(theme.NewPrimaryThemedResource(theme.InfoIcon()))
+	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(icon), nil, l))
+}
+
+// remarksElsewhere returns, for the banner, the remarks of the last return
+// on fields that have no line of their own in the editor (a row of a
+// table, for one), each on a line of its own; "" when there are none.
+func (e *editorScreen) remarksElsewhere() string {
+	r := e.f.LastRemarks()
+	var paths []string
+	for p := range r {
+		if _, shown := e.remarked[p]; !shown {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	var b strings.Builder
+	for _, p := range paths {
+		b.WriteString("\n" + Tf("审核意见（%s）：%s", p, r[p]))
+	}
+	return b.String()
+}
+
+// decisionLines returns what a decision carries besides its comment, for
+// the timeline: the step it was taken at, the approved (核定) amount and
+// the remarks on fields, one a line.
+func decisionLines(h app.Transition) []string {
+	var out []string
+	if h.Step != "" {
+		out = append(out, Tf("审核步骤：%s", h.Step))
+	}
+	if h.Approved != 0 {
+		out = append(out, Tf("核定金额：%s", h.Approved.String()))
+	}
+	paths := make([]string, 0, len(h.Remarks))
+	for p := range h.Remarks {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		out = append(out, Tf("审核意见（%s）：%s", p, h.Remarks[p]))
+	}
+	return out
+}

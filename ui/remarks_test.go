@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+)
+
+// returnedWithRemarks is a declaration the bureau returned with remarks on
+// 建设目标 and on a budget line, and with the approved amount of an
+// earlier 初审通过 in its history.
+func returnedWithRemarks(t *testing.T) *app.Filing {
+	t.Helper()
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	f, err := app.NewFiling(app.KindDeclaration, "f-remarks", "r1", "u1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	f.Revision.SubmittedAt = at
+	f.Status = app.StatusReturned
+	f.History = []app.Transition{
+		{At: at, Actor: "李梅", Role: app.RoleUnit, Action: app.ActionSubmit, From: app.StatusDraft, To: app.StatusSubmitted, RevisionID: "r1", RevisionNumber: 1},
+		{At: at.Add(time.Hour), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted, To: app.StatusReturned,
+			Comment: "请按逐项意见修改", RevisionID: "r1", RevisionNumber: 1, Step: "受理",
+			Remarks: map[string]string{"goals": "建设目标请量化到可考核的指标", "budget[0].amount": "请附三家询价"}},
+	}
+	return f
+}
+
+// A returned declaration shows the reviewer's remark on 建设目标 under that
+// field, labelled 审核意见 and not in the red of a problem, both read-only
+// and in the revision being edited; a remark on a budget line, which has
+// no line of its own, is in the banner.
+func TestRemarkShownBesideTheField(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	check := func(when string) {
+		t.Helper()
+		l, ok := h.e.remarked["goals"]
+		if !ok {
+			t.Fatalf("%s: no remark under 建设目标", when)
+		}
+		if l.Text != "审核意见：建设目标请量化到可考核的指标" || l.Importance == widget.DangerImportance {
+			t.Errorf("%s: remark %q importance %v", when, l.Text, l.Importance)
+		}
+		// In the field's own box, after its message line.
+		h.e.jump("goals")
+		msg := h.e.msgs["goals"]
+		var box *fyne.Container
+		walk(h.e.body.Content, func(o fyne.CanvasObject) {
+			if c, ok := o.(*fyne.Container); ok {
+				for _, ch := range c.Objects {
+					if ch == msg {
+						box = c
+					}
+				}
+			}
+		})
+		if box == nil {
+			t.Fatalf("%s: 建设目标's message line is not shown", when)
+		}
+		last := box.Objects[len(box.Objects)-1]
+		if !strings.Contains(textOf(last), "审核意见：建设目标请量化到可考核的指标") {
+			t.Errorf("%s: the field's box ends with %q, not the remark", when, textOf(last))
+		}
+		if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（budget[0].amount）：请附三家询价") || !strings.Contains(b, "请按逐项意见修改") {
+			t.Errorf("%s: banner %q", when, b)
+		}
+	}
+	check("read-only")
+	test.Tap(h.e.revise)
+	x.eventually(t, "the revision in the editor", func() bool {
+		return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable
+	})
+	h = x.editor(t)
+	check("revising")
+}
+
+// The timeline shows a decision's step, approved amount and remarks.
+func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
+	tr := returnedWithRemarks(t).History[1]
+	tr.Approved = app.Wans(150) + app.Wan/2
+	got := textOf(transitionView(tr, ""))
+	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（goals）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("timeline entry lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// The inbox's entry of a decision shows its 核定 amount and remarks too.
+func TestInboxShowsApprovedAndRemarks(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr := returnedWithRemarks(t).History[1]
+	tr.Approved = app.Wans(36)
+	s := newInboxScreen(x.u)
+	s.show(app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f-remarks", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At})
+	got := textOf(s.detail)
+	for _, want := range []string{"核定金额：36 万元", "审核意见（goals）：建设目标请量化到可考核的指标"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("inbox entry lacks %q:\n%s", want, got)
+		}
+	}
+}
