@@ -165,11 +165,12 @@ func (s *Store) IssueToken(ctx context.Context, hash string, t bureaustore.Token
 
 // TokenAccount returns the account holding the token stored under hash:
 // ErrNotFound when the token is unknown, revoked or expired at now, or its
-// account disabled.
+// account not live (bureaustore.AccountLive: disabled, or its unit), all
+// read in one statement.
 func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (protocol.Account, error) {
-	var tok, acct []byte
-	err := s.pool.QueryRow(ctx, `SELECT t.record, a.record FROM tokens t JOIN accounts a ON a.id = t.account_id
-		WHERE t.hash = $1`, hash).Scan(&tok, &acct)
+	var tok, acct, unit []byte
+	err := s.pool.QueryRow(ctx, `SELECT t.record, a.record, u.record FROM tokens t JOIN accounts a ON a.id = t.account_id
+		LEFT JOIN units u ON u.id = a.unit_id WHERE t.hash = $1`, hash).Scan(&tok, &acct, &unit)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return protocol.Account{}, notFound("token")
 	}
@@ -181,11 +182,22 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 	if err := errors.Join(json.Unmarshal(tok, &t), json.Unmarshal(acct, &a)); err != nil {
 		return protocol.Account{}, fmt.Errorf("decode token: %w", err)
 	}
-	if t.Revoked || !now.Before(t.Expires) || a.Disabled {
+	if t.Revoked || !now.Before(t.Expires) {
 		return protocol.Account{}, notFound("token")
 	}
-	out, err := wireAccount(ctx, s.pool, a)
-	return out, storeErr(err)
+	out := protocol.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: a.Role, UnitID: a.UnitID}
+	var u *protocol.Unit
+	if unit != nil {
+		u = new(protocol.Unit)
+		if err := json.Unmarshal(unit, u); err != nil {
+			return protocol.Account{}, fmt.Errorf("decode unit of token: %w", err)
+		}
+		out.UnitName, out.UnitCode = u.Name, u.Code
+	}
+	if !bureaustore.AccountLive(a, u) {
+		return protocol.Account{}, notFound("token")
+	}
+	return out, nil
 }
 
 // RevokeToken marks a token revoked: ErrNotFound when unknown.

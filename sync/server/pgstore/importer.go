@@ -37,6 +37,7 @@ var importColumns = map[string][]string{
 	"feeds":        {"unit_id", "head", "low"},
 	"uploads":      {"unit_id", "sha256", "record"},
 	"upload_waits": {"unit_id", "sha256", "filing_id", "revision_id"},
+	"register":     {"id", "record"},
 }
 
 const importBatch = 5000
@@ -134,6 +135,21 @@ func (im *Importer) Wait(unit, sum, fid, rid string) error {
 	return im.add("upload_waits", unit, sum, fid, rid)
 }
 
+// RegisteredSystem imports a system of the register of existing systems,
+// under its ID (bureaustore.RegisteredPrefix); its entry of the
+// similar-projects index is built at the end.
+func (im *Importer) RegisteredSystem(sys app.ExistingSystem) error {
+	return im.add("register", sys.ID, json.RawMessage(mustJSON(sys)))
+}
+
+// RegisterMeta imports when, by whom and from which workbook the register
+// was last replaced.
+func (im *Importer) RegisterMeta(m bureaustore.RegisterMeta) error {
+	_, err := im.tx.Exec(im.ctx, `INSERT INTO meta (key, value) VALUES ('register', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(mustJSON(m)))
+	return err
+}
+
 // Import runs fn with an Importer on this store, which must hold no unit
 // yet, in one transaction: the store gets all of it or nothing. After fn
 // it builds the review queue and the similar-projects index from the
@@ -185,7 +201,8 @@ func (s *Store) Import(ctx context.Context, fn func(im *Importer) error) (map[st
 	return counts, nil
 }
 
-// rebuildSimilar indexes every declaration's head revision.
+// rebuildSimilar indexes every declaration's head revision and every
+// system of the register.
 func rebuildSimilar(ctx context.Context, tx pgx.Tx, counts map[string]int) error {
 	rows, err := tx.Query(ctx, `SELECT f.id, r.body FROM filings f JOIN revisions r
 		ON r.filing_id = f.id AND r.revision_id = f.record->'filing'->'revision'->>'id'
@@ -219,6 +236,23 @@ func rebuildSimilar(ctx context.Context, tx pgx.Tx, counts map[string]int) error
 		return err
 	}
 	b := &pgx.Batch{}
+	rows, err = tx.Query(ctx, "SELECT record FROM register")
+	if err != nil {
+		return err
+	}
+	systems, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.ExistingSystem, error) {
+		var sys app.ExistingSystem
+		return sys, scanJSON(r, "registered system", &sys)
+	})
+	if err != nil {
+		return err
+	}
+	for _, sys := range systems {
+		fp := sys.Fingerprint()
+		b.Queue("INSERT INTO similar_prints (filing_id, grams, record) VALUES ($1, $2, $3)",
+			sys.ID, int64s(grams(fp)), mustJSON(similarRecord{Fingerprint: fp, Year: sys.Year}))
+		counts["similar_prints"]++
+	}
 	for _, d := range ds {
 		if err := indexSimilar(ctx, tx, b, d.id, d.d, true); err != nil {
 			return err

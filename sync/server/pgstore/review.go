@@ -25,8 +25,9 @@ import (
 // a partial page and a cursor to continue.
 const queueScanBudget = 10000
 
-// Decide applies a reviewer's decision in one durable commit with the
-// review queue and a change in the unit's feed.
+// Decide applies a reviewer's decision (under the review steps of
+// d.Profile, with the head revision's content) in one durable commit with
+// the review queue and a change in the unit's feed.
 func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore.DecisionResult, error) {
 	var res bureaustore.DecisionResult
 	err := s.write(ctx, func(tx pgx.Tx) error {
@@ -37,7 +38,18 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 		if fr == nil {
 			return bureaustore.NotFound()
 		}
-		t, err := bureaustore.ApplyDecision(&fr.Filing, d)
+		// The steps of the filing's flow, and the 核定 amount's bound, are
+		// read from its head revision's content.
+		var data []byte
+		if err := tx.QueryRow(ctx, "SELECT body FROM revisions WHERE filing_id = $1 AND revision_id = $2",
+			fr.Filing.ID, fr.Filing.Revision.ID).Scan(&data); err != nil {
+			return fmt.Errorf("body of %s: %w", d.FilingID, err)
+		}
+		var body app.Body
+		if err := json.Unmarshal(data, &body); err != nil {
+			return fmt.Errorf("body of %s: %w", d.FilingID, err)
+		}
+		t, err := bureaustore.ApplyDecision(&fr.Filing, &body, d)
 		if err != nil {
 			return err
 		}
@@ -49,7 +61,7 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 		if err != nil {
 			return err
 		}
-		if err := indexQueue(ctx, tx, *fr, u.Name, nil); err != nil {
+		if err := indexQueue(ctx, tx, *fr, u.Name, &body); err != nil {
 			return err
 		}
 		if _, err := AppendChange(ctx, tx, u.ID, protocol.Change{Type: protocol.ChangeDecision, At: d.Now,
@@ -117,16 +129,22 @@ func indexQueue(ctx context.Context, tx pgx.Tx, fr bureaustore.Filing, unitName 
 	return tx.SendBatch(ctx, b).Close()
 }
 
-// queueUpsert queues the write of fr's row of the review queue into b.
+// queueUpsert queues the write of fr's row of the review queue into b,
+// with the departments that concurred at its joint step
+// (bureaustore.QueueEntry).
 func queueUpsert(b *pgx.Batch, fr bureaustore.Filing, unitName string, year int, total int64) {
-	f := fr.Filing
-	b.Queue(`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	e := bureaustore.QueueEntry(fr, unitName)
+	concurred := make([]string, len(e.Concurred))
+	for i, r := range e.Concurred {
+		concurred[i] = string(r)
+	}
+	b.Queue(`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision, concurred)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (filing_id) DO UPDATE SET since_ns = excluded.since_ns, unit_name = excluded.unit_name,
 			status = excluded.status, kind = excluded.kind, title = excluded.title, year = excluded.year,
-			total = excluded.total, revision = excluded.revision`,
-		f.ID, max(f.Updated.UnixNano(), 0), f.UnitID, unitName, string(f.Status), string(f.Kind), fr.Title,
-		year, total, f.Revision.Number)
+			total = excluded.total, revision = excluded.revision, concurred = excluded.concurred`,
+		e.ID, max(e.Since.UnixNano(), 0), e.UnitID, e.UnitName, string(e.Status), string(e.Kind), e.Title,
+		year, total, e.Revision, concurred)
 }
 
 // queueCursor is the position after an entry of the queue: since_ns and
@@ -234,6 +252,26 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		where = append(where, "(strpos(title, "+t+") > 0 OR strpos(unit_name, "+t+") > 0)")
 	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
+		// The whole queue's counts by kind and status, in the page's
+		// snapshot: one aggregate over the queue's rows.
+		res.Page.Counts = bureaustore.NewQueueCounts(q)
+		rows, err := tx.Query(ctx, "SELECT kind, status, count(*) FROM queue GROUP BY kind, status")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var kind, st string
+			var n int
+			if err := rows.Scan(&kind, &st, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			bureaustore.AddQueueCount(&res.Page.Counts, q, app.Kind(kind), app.Status(st), n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		if q.Overdue {
 			var oldest *int64
 			if err := tx.QueryRow(ctx, "SELECT min(since_ns) FROM queue").Scan(&oldest); err != nil {
@@ -247,11 +285,11 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		// Filters read here take the entries in chunks; without them a
 		// page is one query of limit+1 rows.
 		chunk := limit + 1
-		local := text != "" || q.Route != ""
+		local := text != "" || q.Route != "" || q.Waiting != nil
 		if local {
 			chunk = 500
 		}
-		sql := `SELECT filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision
+		sql := `SELECT filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision, concurred
 			FROM queue WHERE ` + strings.Join(where, " AND ") + " ORDER BY since_ns, filing_id LIMIT " + arg(chunk)
 		routes := map[app.Money]app.Route{}
 		var lastNS int64
@@ -268,7 +306,8 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 				var e console.QueueItem
 				var since, total int64
 				var status, kind string
-				if err := rows.Scan(&e.ID, &since, &e.UnitID, &e.UnitName, &status, &kind, &e.Title, &e.Year, &total, &e.Revision); err != nil {
+				var concurred []string
+				if err := rows.Scan(&e.ID, &since, &e.UnitID, &e.UnitName, &status, &kind, &e.Title, &e.Year, &total, &e.Revision, &concurred); err != nil {
 					rows.Close()
 					return err
 				}
@@ -281,6 +320,9 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 				}
 				res.Page.Scanned++
 				e.Status, e.Kind, e.Total = app.Status(status), app.Kind(kind), app.Money(total)
+				for _, r := range concurred {
+					e.Concurred = append(e.Concurred, app.Role(r))
+				}
 				e.Since = time.Unix(0, since)
 				e.Due = rules.Due(e.Since.In(rules.Now.Location()))
 				if rules.Route != nil && e.Kind == app.KindDeclaration {
@@ -318,7 +360,7 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		for i, e := range res.Page.Items {
 			ids[i] = e.ID
 		}
-		rows, err := tx.Query(ctx, "SELECT id, record FROM filings WHERE id = ANY($1)", ids)
+		rows, err = tx.Query(ctx, "SELECT id, record FROM filings WHERE id = ANY($1)", ids)
 		if err != nil {
 			return err
 		}

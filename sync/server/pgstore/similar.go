@@ -125,33 +125,54 @@ func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem,
 		if len(ids) == 0 {
 			return nil
 		}
-		rows, err = tx.Query(ctx, `SELECT s.filing_id, s.record, f.record, u.record FROM similar_prints s
-			JOIN filings f ON f.id = s.filing_id JOIN units u ON u.id = f.unit_id WHERE s.filing_id = ANY($1)`, ids)
+		// An entry is a declaration (with its filing and unit) or a system
+		// of the register (register.go).
+		rows, err = tx.Query(ctx, `SELECT s.filing_id, s.record, f.record, u.record, r.record FROM similar_prints s
+			LEFT JOIN filings f ON f.id = s.filing_id LEFT JOIN units u ON u.id = f.unit_id
+			LEFT JOIN register r ON r.id = s.filing_id WHERE s.filing_id = ANY($1)`, ids)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id string
-			var srec, frec, urec []byte
-			if err := rows.Scan(&id, &srec, &frec, &urec); err != nil {
+			var srec, frec, urec, rrec []byte
+			if err := rows.Scan(&id, &srec, &frec, &urec, &rrec); err != nil {
 				rows.Close()
 				return err
 			}
 			var other similarRecord
-			var f bureaustore.Filing
-			var u struct {
-				Name string `json:"name"`
-			}
-			if err := errors.Join(json.Unmarshal(srec, &other), json.Unmarshal(frec, &f), json.Unmarshal(urec, &u)); err != nil {
+			if err := json.Unmarshal(srec, &other); err != nil {
 				rows.Close()
 				return fmt.Errorf("decode %s: %w", id, err)
 			}
 			name, content := app.Similarity(fp, other.Fingerprint)
-			if score := app.SimilarityScore(name, content); score >= bureaustore.SimilarFloor {
-				out = append(out, console.SimilarItem{ID: id, Name: name, Content: content, Score: score,
-					Year: other.Year, Total: other.Total, Title: f.Title, UnitID: f.Filing.UnitID,
-					UnitName: u.Name, Status: f.Filing.Status})
+			score := app.SimilarityScore(name, content)
+			if score < bureaustore.SimilarFloor {
+				continue
 			}
+			e := console.SimilarItem{ID: id, Name: name, Content: content, Score: score, Year: other.Year, Total: other.Total}
+			switch {
+			case rrec != nil:
+				var sys app.ExistingSystem
+				if err := json.Unmarshal(rrec, &sys); err != nil {
+					rows.Close()
+					return fmt.Errorf("decode registered system %s: %w", id, err)
+				}
+				e.Title, e.UnitName, e.Year, e.Registered = sys.Name, sys.Owner, sys.Year, true
+			case frec != nil && urec != nil:
+				var f bureaustore.Filing
+				var u struct {
+					Name string `json:"name"`
+				}
+				if err := errors.Join(json.Unmarshal(frec, &f), json.Unmarshal(urec, &u)); err != nil {
+					rows.Close()
+					return fmt.Errorf("decode %s: %w", id, err)
+				}
+				e.Title, e.UnitID, e.UnitName, e.Status = f.Title, f.Filing.UnitID, u.Name, f.Filing.Status
+			default:
+				continue // an entry of neither: not listed
+			}
+			out = append(out, e)
 		}
 		rows.Close()
 		return rows.Err()

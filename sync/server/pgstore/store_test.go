@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -70,6 +71,49 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if s2, err := Open(context.Background(), url, Options{}); err == nil {
 		s2.Close()
 		t.Fatal("opened a database of a newer schema")
+	}
+}
+
+// A database of schema 1 (a bureau before the admin pages and the review
+// steps) with a queued filing is brought to the current schema when a
+// newer bureau opens it: the queue row has no concurrences, and the
+// register of existing systems joins the similar-projects index.
+func TestUpgradeFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	steps, err := loadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := migrate(ctx, pool, steps[:1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO units (id, record) VALUES ('u1', '{"id":"u1","name":"单位"}')`,
+		`INSERT INTO filings (id, unit_id, updated, record) VALUES ('f1', 'u1', now(), '{}')`,
+		`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
+			VALUES ('f1', 1, 'u1', '单位', 'submitted', 'declaration', '政务云', 2027, 100, 1)`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, url)
+	var concurred []string
+	if err := s.pool.QueryRow(ctx, "SELECT concurred FROM queue WHERE filing_id = 'f1'").Scan(&concurred); err != nil || len(concurred) != 0 {
+		t.Fatalf("queue row after the upgrade: %v, %v", concurred, err)
+	}
+	if err := s.ReplaceRegister(ctx, []app.ExistingSystem{{Name: "政务云平台", Owner: "大数据局", Content: "计算存储资源"}},
+		bureaustore.RegisterMeta{File: "register.xlsx"}); err != nil {
+		t.Fatalf("register after the upgrade: %v", err)
+	}
+	if reg, err := s.Register(ctx); err != nil || len(reg.Systems) != 1 || reg.File != "register.xlsx" {
+		t.Fatalf("register after the upgrade: %+v, %v", reg, err)
 	}
 }
 

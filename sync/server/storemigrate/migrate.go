@@ -15,6 +15,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/badgerstore"
 	"egovdesk/sync/server/bureaustore"
@@ -181,12 +182,34 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 	}); err != nil {
 		return err
 	}
-	return each(txn, "w/", func(k string, _ []byte) error {
+	if err := each(txn, "w/", func(k string, _ []byte) error {
 		p := strings.Split(k, "/")
 		if len(p) != 4 {
 			return fmt.Errorf("wait key %q", k)
 		}
 		return im.Wait(p[0], p[1], p[2], p[3])
+	}); err != nil {
+		return err
+	}
+	// The register of existing systems (badgerstore/register.go); its
+	// entries of the similar-projects index are rebuilt from it.
+	if v, err := value(txn, "m/register"); err != nil {
+		return err
+	} else if v != nil {
+		var m bureaustore.RegisterMeta
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("register: %w", err)
+		}
+		if err := im.RegisterMeta(m); err != nil {
+			return err
+		}
+	}
+	return each(txn, "rg/", func(_ string, v []byte) error {
+		var sys app.ExistingSystem
+		if err := json.Unmarshal(v, &sys); err != nil {
+			return fmt.Errorf("registered system: %w", err)
+		}
+		return im.RegisteredSystem(sys)
 	})
 }
 

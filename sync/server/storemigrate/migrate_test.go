@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +84,27 @@ func TestBadgerToPostgres(t *testing.T) {
 	must(src.PutUpload(ctx, "u1", sha("part"), bureaustore.Upload{Size: 10, Offset: 4, Created: t0, Updated: t0}))
 	_, err = src.Broadcast(ctx, []string{"u2"}, protocol.Change{Type: protocol.ChangeNotice, At: t0, NoticeTitle: "通知"})
 	must(err)
+	// The admin pages' state: a disabled unit (whose clerk's token is
+	// refused), a disabled account, a revoked token, the register of
+	// existing systems.
+	_, err = src.AddAccount(ctx, bureaustore.Account{ID: "a2", Login: "clerk2", Name: "李四", Role: app.RoleUnit, UnitID: "u2", Password: "$argon2id$y", Created: t0})
+	must(err)
+	_, err = src.IssueToken(ctx, sha("tok2"), bureaustore.Token{AccountID: "a2", Created: t0, Expires: t0.Add(24 * time.Hour)})
+	must(err)
+	_, err = src.UpdateUnit(ctx, "u2", "单位u2（改名）", "CODE-u2b")
+	must(err)
+	_, err = src.SetUnitDisabled(ctx, "u2", true)
+	must(err)
+	_, err = src.AddAccount(ctx, bureaustore.Account{ID: "a3", Login: "rev", Name: "王五", Role: app.RoleReviewer, Password: "$argon2id$z", Created: t0})
+	must(err)
+	must(src.SetAccountDisabled(ctx, "rev", true))
+	_, err = src.IssueToken(ctx, sha("tok3"), bureaustore.Token{AccountID: "a1", Label: "第二个", Created: t0, Expires: t0.Add(24 * time.Hour)})
+	must(err)
+	must(src.RevokeAccountToken(ctx, "clerk", sha("tok3")))
+	must(src.ReplaceRegister(ctx, []app.ExistingSystem{
+		{Name: "市级政务云平台建设", Owner: "市大数据局", Content: "整合全市各部门的计算、存储和网络资源，提供统一的政务云服务和安全保障", Year: 2020},
+		{Name: "智慧水务监测系统", Owner: "市水务局", Content: "水质水压在线监测", Year: 2019},
+	}, bureaustore.RegisterMeta{Imported: t0, By: "管理员", File: "已建系统.xlsx"}))
 	must(src.Close())
 
 	url := pgtest.DB(t)
@@ -161,6 +184,53 @@ func TestBadgerToPostgres(t *testing.T) {
 	}
 	if v, err := dst.Filing(ctx, "u1", "f3"); err != nil || len(v.Missing) != 0 || v.Filing.Filing.Status != app.StatusSubmitted {
 		t.Fatalf("waiting revision after its upload on PostgreSQL: %+v, %v", v.Filing.Filing, err)
+	}
+	as, err1 := src.Accounts(ctx)
+	bs, err2 := dst.Accounts(ctx)
+	must(err1)
+	must(err2)
+	byLogin := func(a, b protocol.AdminAccount) int { return strings.Compare(a.Login, b.Login) }
+	slices.SortFunc(as, byLogin)
+	slices.SortFunc(bs, byLogin)
+	same("accounts", as, bs)
+	if len(bs) != 3 || !bs[2].Disabled || bs[1].UnitName != "单位u2（改名）" {
+		t.Fatalf("accounts after migration: %+v", bs)
+	}
+	ua, err1 := src.Units(ctx)
+	ub, err2 := dst.Units(ctx)
+	must(err1)
+	must(err2)
+	byID := func(a, b protocol.Unit) int { return strings.Compare(a.ID, b.ID) }
+	slices.SortFunc(ua, byID)
+	slices.SortFunc(ub, byID)
+	same("units", ua, ub)
+	if u, err := dst.UnitByCode(ctx, "CODE-u2b"); err != nil || !u.Disabled {
+		t.Fatalf("disabled unit after migration: %+v, %v", u, err)
+	}
+	if _, err := dst.TokenAccount(ctx, sha("tok2"), t0); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("token of a disabled unit's account after migration: %v", err)
+	}
+	ta, err1 := src.AccountTokens(ctx, "clerk")
+	tb, err2 := dst.AccountTokens(ctx, "clerk")
+	must(err1)
+	must(err2)
+	byHash := func(a, b protocol.AdminToken) int { return strings.Compare(a.ID, b.ID) }
+	slices.SortFunc(ta, byHash)
+	slices.SortFunc(tb, byHash)
+	same("tokens of clerk", ta, tb)
+	ra, err1 := src.Register(ctx)
+	rb, err2 := dst.Register(ctx)
+	must(err1)
+	must(err2)
+	bySys := func(a, b app.ExistingSystem) int { return strings.Compare(a.ID, b.ID) }
+	slices.SortFunc(ra.Systems, bySys)
+	slices.SortFunc(rb.Systems, bySys)
+	same("register", ra, rb)
+	if len(rb.Systems) != 2 || rb.File != "已建系统.xlsx" {
+		t.Fatalf("register after migration: %+v", rb)
+	}
+	if !slices.ContainsFunc(sb, func(e console.SimilarItem) bool { return e.Registered && e.Title == "市级政务云平台建设" }) {
+		t.Fatalf("similar projects on PostgreSQL lack the registered system: %+v", sb)
 	}
 	if _, err := BadgerToPostgres(ctx, dir, dst, nil); err == nil {
 		t.Fatal("migrated into a database that has data")
