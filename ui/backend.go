@@ -171,6 +171,11 @@ type SyncStatus struct {
 	LastError   string // plain Chinese, "" after a success; NextRetry says when it is retried
 	NextRetry   time.Time
 	Upload      *Upload
+	Restore     *RestoreProgress // a restore from the bureau under way, nil when none
+	// Conflict says that another machine of the unit revised a filing
+	// first and this machine's text was kept as a new draft revision
+	// (NeedsAction is set; the inbox says which filing).
+	Conflict string
 }
 
 // Upload is an attachment upload under way.

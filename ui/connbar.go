@@ -95,6 +95,9 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	// Red only for what the clerk must do (log in again, trust the bureau's
 	// certificate, install the new version); a failure the loop retries by
 	// itself (offline, the bureau busy) waits calmly.
+	if st.Conflict != "" && reason == "" {
+		reason = T(st.Conflict) + T("：本机的修改已另存为新版本草稿，请查看消息")
+	}
 	b.reason.Importance = widget.WarningImportance
 	if st.NeedsLogin || st.NeedsAction {
 		b.reason.Importance = widget.DangerImportance
@@ -117,7 +120,16 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	} else {
 		b.sendNow.Disable()
 	}
-	if up := st.Upload; up != nil && up.Total > 0 {
+	if r := st.Restore; r != nil {
+		// In place of 上次同步: the left side has room for the count.
+		b.last.SetText(restoreText(r))
+		b.progress.SetValue(0)
+		if r.Total > 0 {
+			b.progress.SetValue(float64(r.Restored) / float64(r.Total))
+		}
+		b.upload.Hide()
+		b.progress.Show()
+	} else if up := st.Upload; up != nil && up.Total > 0 {
 		b.upload.SetText(fmt.Sprintf(T("正在上传 %s"), up.Name))
 		b.progress.SetValue(float64(up.Sent) / float64(up.Total))
 		b.upload.Show()

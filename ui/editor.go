@@ -376,6 +376,11 @@ func (e *editorScreen) applyEditable() {
 	case e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.WarningIcon(), T("只读 · 数管局已退回修改。")+e.lastComment(), widget.WarningImportance))
 		e.revise.Show()
+	case !e.f.Revision.Submitted() && e.f.Revision.Number > 1 && !e.f.Status.Final():
+		// A draft revision on top of one the bureau is reviewing: kept when
+		// another computer of the unit revised the filing first.
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机未被数管局接收的修改，已保存为草稿：本单位另一台电脑先提交了第 %d 版，数管局正在处理。请在“进度与批复”中对照第 %d 版核对；数管局退回修改后即可在此编辑并提交。",
+			e.f.Revision.Number, e.f.Revision.Number-1, e.f.Revision.Number-1), widget.WarningImportance))
 	case e.f.Status.Final():
 		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), widget.MediumImportance))
 	default:

@@ -205,7 +205,11 @@ func (e *editorScreen) rebuildAttachments() {
 		})
 		name := &widget.Label{Text: fmt.Sprintf("%s（%s）", a.Name, sizeText(a.Size)), Truncation: fyne.TextTruncateEllipsis}
 		e.targets[fmt.Sprintf("attachments[%d]", i)] = kind
-		e.attachBox.Add(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, name, kind)))
+		var right fyne.CanvasObject = del
+		if open := e.u.openAttachmentButton(e.f.ID, *a); open != nil {
+			right = container.NewHBox(open, del)
+		}
+		e.attachBox.Add(container.NewBorder(nil, nil, nil, right, container.NewGridWithColumns(2, name, kind)))
 	}
 	if len(e.f.Attachments) == 0 {
 		e.attachBox.Add(note(T("还没有附件。")))

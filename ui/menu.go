@@ -22,6 +22,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: T("删除当前草稿…"), Action: u.deleteCurrentDraft},
 		&fyne.MenuItem{Label: T("备份到文件…"), Action: u.backupToFile},
 		&fyne.MenuItem{Label: T("从备份恢复…"), Action: u.restoreFromFile},
+		&fyne.MenuItem{Label: T("从数管局恢复…"), Action: u.restoreFromBureau},
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("设置"), Action: u.showSettings},
 		fyne.NewMenuItemSeparator(),

@@ -143,7 +143,7 @@ func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Ti
 	}
 	if !hasTransition(f.History, t) {
 		f.History = append(f.History, t)
-		if t.RevisionID == f.Revision.ID && t.To.Valid() {
+		if movesStatus(f, t) {
 			f.Status = t.To
 			f.Updated = now
 		}

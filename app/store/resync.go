@@ -121,7 +121,7 @@ func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]app.
 	default:
 		for _, t := range missed {
 			f.History = append(f.History, t)
-			if t.RevisionID == f.Revision.ID && t.To.Valid() {
+			if movesStatus(f, t) {
 				f.Status = t.To
 				f.Updated = now
 			}

@@ -345,6 +345,10 @@ func (l *link) Status() ui.SyncStatus {
 	if up := st.Upload; up != nil {
 		out.Upload = &ui.Upload{FilingID: up.FilingID, Name: up.Name, Sent: up.Sent, Total: up.Total}
 	}
+	if r := st.Restore; r != nil {
+		out.Restore = &ui.RestoreProgress{Restored: r.Restored, Total: r.Total}
+	}
+	out.Conflict = st.Conflict
 	return out
 }
 

@@ -9,7 +9,8 @@ import (
 )
 
 // envChild names the role of a re-executed test binary: "client" runs the
-// desktop client (store + syncer) of childClient, "server" serves a bureau
+// desktop client (store + syncer) of childClient, "restorer" a new machine
+// restoring from the bureau (childRestorer), "server" serves a bureau
 // data directory (childServer). Unset, the binary runs the tests.
 const envChild = "EGOV_E2E_CHILD"
 
@@ -21,6 +22,8 @@ func TestMain(m *testing.M) {
 		os.Exit(childClient())
 	case "server":
 		os.Exit(childServer())
+	case "restorer":
+		os.Exit(childRestorer())
 	default:
 		fmt.Fprintf(os.Stderr, "unknown %s=%q\n", envChild, role)
 		os.Exit(2)

@@ -60,6 +60,9 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"AdminRevokeRequest":   reflect.TypeFor[protocol.AdminRevokeRequest](),
 		"AdminPruneRequest":    reflect.TypeFor[protocol.AdminPruneRequest](),
 		"AdminCount":           reflect.TypeFor[protocol.AdminCount](),
+		"RestorePage":          reflect.TypeFor[protocol.RestorePage](),
+		"RestoreFiling":        reflect.TypeFor[protocol.RestoreFiling](),
+		"RestoreRevision":      reflect.TypeFor[protocol.RestoreRevision](),
 	}
 	var doc struct {
 		Components struct {

@@ -37,7 +37,7 @@ func TestLongPollWakesOnDecision(t *testing.T) {
 	f := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	start := fx.changes(fx.clerkA, "", "")
-	if len(start.Changes) != 0 || start.Reset || start.Cursor == "" {
+	if len(start.Changes) != 1 || start.Changes[0].Type != protocol.ChangeRevision || start.Reset || start.Cursor == "" {
 		t.Fatalf("first pull = %+v", start)
 	}
 

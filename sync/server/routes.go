@@ -69,6 +69,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathVerify, AccessReviewer, s.handleVerify),
 		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
 	}
+	table = append(table, s.restoreRoutes()...)
 	for _, op := range s.adminOps() {
 		table = append(table, r(op.method, protocol.Prefix+op.path, AccessAdmin,
 			func(w http.ResponseWriter, r *http.Request, _ *caller) error { return op.handle(w, r) }))

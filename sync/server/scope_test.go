@@ -199,6 +199,33 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(fx.do("POST", protocol.PathNotices, fx.reviewer, protocol.NoticeRequest{Title: "t", Text: "x"}))
 			return r
 		},
+		"GET " + protocol.PathRestore: func() response {
+			r := fx.do("GET", protocol.PathRestore, fx.clerkB, nil)
+			var pg protocol.RestorePage
+			json.Unmarshal(r.body, &pg)
+			if r.StatusCode != http.StatusOK || len(pg.Filings) != 0 || pg.Total != 0 {
+				t.Errorf("B's restore: %d %s", r.StatusCode, r.body)
+			}
+			denied(fx.do("GET", protocol.PathRestore, fx.reviewer, nil))
+			return r
+		},
+		"GET " + protocol.PathRestoreFiling: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathRestoreFiling, f.ID), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathRestoreFiling, f.ID), fx.reviewer, nil))
+			return r
+		},
+		"GET " + protocol.PathRevision: func() response {
+			r := fx.do("GET", revPath(f), fx.clerkB, nil)
+			denied(r)
+			return r
+		},
+		"GET " + protocol.PathFilingAttachment: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(att)), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(att)), fx.reviewer, nil))
+			return r
+		},
 		"GET " + protocol.PathVerify: func() response {
 			return fx.do("GET", protocol.Path(protocol.PathVerify, app.CodeID(f.Revision.ID)+"-1-000000000000"), fx.clerkB, nil)
 		},

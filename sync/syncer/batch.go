@@ -132,6 +132,10 @@ func (p *pushRun) failed(ctx context.Context, it store.OutboxItem, err error) er
 		s.markFailed(ctx, it, interrupted, false)
 		return ctx.Err()
 	}
+	if s.reconcile(ctx, it, err) {
+		p.blocked[it.FilingID] = true // our text is now a draft revision
+		return nil
+	}
 	msg, quarantine := s.refusal(it, err)
 	if msg == "" {
 		return err

@@ -85,6 +85,9 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		if sc != nil {
 			changes = append(changes, *sc)
 		}
+		if note.Kind == "" {
+			continue // nothing to tell (a revision: taken over by adoptRevisions)
+		}
 		if note.Kind == NotifyDecision {
 			key := decisionKey(c.FilingID, note.Decision)
 			if known[key] || s.resynced[key] {
@@ -92,6 +95,10 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 			}
 		}
 		notes = append(notes, note)
+	}
+	// Revisions from the unit's other machines, before the cursor moves on.
+	if err := s.adoptRevisions(ctx, resp.Changes); err != nil {
+		return 0, err
 	}
 	if !resp.Reset {
 		if err := s.local.ApplyChanges(ctx, resp.Cursor, changes); err != nil {
@@ -132,8 +139,13 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 			return nil, fmt.Errorf("apply %d replayed changes: %w", len(replayed), err)
 		}
 	}
-	remote, heads, err := s.remoteFilings(ctx)
+	remote, heads, unknown, err := s.remoteFilings(ctx)
 	if err != nil {
+		return nil, err
+	}
+	// Filings this machine never had (another machine's, whose revisions
+	// the pruned feed no longer tells of) are taken over as in a restore.
+	if err := s.adoptFilings(ctx, unknown); err != nil {
 		return nil, err
 	}
 	// A reset may mean the bureau went back in time (an older backup
@@ -172,24 +184,26 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 
 // remoteFilings returns the bureau's copy of each of the unit's filings
 // whose status or head revision differs from the local one, with its
-// history, and the head revision number of every filing the bureau lists.
-// Filings the store does not hold are left out, and so is one the bureau
-// stops knowing between the list and its detail. It fails with the
-// remote's error or a local store error.
-func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[string]int, error) {
+// history, the head revision number of every filing the bureau lists, and
+// the IDs of the filings the store does not hold (left out of the first);
+// one the bureau stops knowing between the list and its detail is left out
+// too. It fails with the remote's error or a local store error.
+func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[string]int, []string, error) {
 	list, err := s.remote.Filings(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list filings for resync: %w", err)
+		return nil, nil, nil, fmt.Errorf("list filings for resync: %w", err)
 	}
+	var unknown []string
 	heads := make(map[string]int, len(list))
 	var out []store.RemoteFiling
 	for _, sum := range list {
 		heads[sum.ID] = sum.Revision
 		f, err := s.local.Get(ctx, sum.ID)
 		if app.ErrorCode(err) == app.ENOTFOUND {
+			unknown = append(unknown, sum.ID)
 			continue
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("resync: %w", err)
+			return nil, nil, nil, fmt.Errorf("resync: %w", err)
 		}
 		if f.Status == sum.Status && f.Revision.ID == sum.RevisionID {
 			continue
@@ -198,12 +212,12 @@ func (s *Syncer) remoteFilings(ctx context.Context) ([]store.RemoteFiling, map[s
 		if client.ProblemCode(err) == app.ENOTFOUND {
 			continue
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
+			return nil, nil, nil, fmt.Errorf("get filing %s for resync: %w", sum.ID, err)
 		}
 		out = append(out, store.RemoteFiling{ID: d.ID, Status: d.Status, RevisionID: d.RevisionID,
 			Awaiting: d.PendingReceipt != "", History: d.History})
 	}
-	return out, heads, nil
+	return out, heads, unknown, nil
 }
 
 // publish hands n to the UI without ever blocking the loop.
@@ -233,6 +247,8 @@ func convert(c protocol.Change) (sc *store.Change, n Notification, ok bool) {
 	case protocol.ChangeProfile:
 		n.Kind, n.ProfileVersion = NotifyProfile, c.ProfileVersion
 		return nil, n, true
+	case protocol.ChangeRevision:
+		return nil, n, c.FilingID != ""
 	}
 	return nil, n, false
 }

@@ -116,6 +116,14 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	s.mu.Lock()
 	recovering := s.status.LastError != ""
 	s.mu.Unlock()
+	if err := s.restoreIfDue(ctx); err != nil {
+		// Neither push nor pull before the restore is in: a pull would
+		// take the feed from its start as news.
+		if client.Classify(err) == client.ClassReauth {
+			err = fmt.Errorf("%w: %w", ErrNeedsLogin, err)
+		}
+		return passResult{}, err
+	}
 	err := s.push(ctx)
 	s.refreshOutbox(ctx)
 	var res passResult
@@ -388,6 +396,9 @@ func missingOf(rc protocol.Receipt) []app.Attachment {
 func (s *Syncer) upload(ctx context.Context, filingID string, a app.Attachment) error {
 	b, err := s.blobs.Open(a.SHA256)
 	if err != nil {
+		if app.ErrorCode(err) == app.ENOTFOUND && s.heldByBureau(ctx, a.SHA256) {
+			return nil // restored from the bureau and never opened here: the bureau has it
+		}
 		return &localFileError{name: a.Name, err: err}
 	}
 	defer b.Close()

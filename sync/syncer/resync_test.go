@@ -44,7 +44,7 @@ func TestResetRecoversMissedDecision(t *testing.T) {
 	const comment = "请补充项目建设必要性论证，并细化预算明细"
 	e.decide(t, f.ID, app.ActionReturn, comment)
 	n, err := e.bureau.srv.PruneChanges(ctx, time.Now().Add(time.Hour))
-	if err != nil || n != 1 {
+	if err != nil || n != 2 { // the revision received and the return
 		t.Fatalf("prune: %d changes, %v", n, err)
 	}
 

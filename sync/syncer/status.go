@@ -24,6 +24,13 @@ type Status struct {
 	LastReset   time.Time // when the bureau last answered "reset" to our cursor
 	Failures    []Failure // outbox items that failed (to be retried) or are quarantined
 	Upload      *Progress // the attachment being uploaded, nil when none
+	// Restore is the restore from the bureau under way, nil when none.
+	Restore *RestoreStatus
+	// Conflict says that a revision of ours was refused because another
+	// machine of the unit revised the filing first, and that our text was
+	// kept as a new draft revision (the inbox says which); NeedsAction is
+	// set with it. Cleared by the next Kick.
+	Conflict string
 }
 
 // Failure is an outbox item whose last attempt failed.

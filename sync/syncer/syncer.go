@@ -24,6 +24,12 @@
 // the inbox, and unsent local revisions are never overwritten; a
 // NotifyProfile notification then has the rule profile fetched again.
 //
+// A machine whose store holds no filing first restores the unit's filings
+// from the bureau, a page at a time and resumable; a revision another
+// machine of the unit submitted is taken over from the change feed; and a
+// revision refused because another machine revised the filing first is
+// kept as a new draft revision (see restore.go).
+//
 // Start runs passes in a loop: after a success it long-polls the bureau for
 // changes; after a failure it waits with exponential backoff and full jitter
 // (1 s, 2 s, 4 s … capped at 5 minutes, never less than the bureau's
@@ -39,6 +45,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"egovdesk/app"
@@ -109,6 +116,7 @@ type Options struct {
 	PollInterval time.Duration // pause between pulls when the bureau answers at once without changes [30s]
 	OnceWait     time.Duration // how long SyncOnce's pull waits [0: answer at once]
 	MaxPages     int           // pages of changes pulled in one pass [50]
+	RestorePage  int           // filings asked for per page when restoring from the bureau [200]
 }
 
 func (o *Options) fill() {
@@ -166,6 +174,9 @@ type Syncer struct {
 	// after the reset cursor may carry them again. Guarded by passMu.
 	resynced map[string]bool
 
+	// restoreChecked is set once no restore is due (see restoreIfDue).
+	restoreChecked atomic.Bool
+
 	mu         sync.Mutex
 	status     Status             // guarded by mu
 	kicked     bool               // guarded by mu: a Kick since the pass started
@@ -204,6 +215,10 @@ func (s *Syncer) Status() Status {
 		p := *st.Upload
 		st.Upload = &p
 	}
+	if st.Restore != nil {
+		p := *st.Restore
+		st.Restore = &p
+	}
 	return st
 }
 
@@ -224,6 +239,9 @@ func (s *Syncer) setStatus(fn func(st *Status)) {
 func (s *Syncer) Kick() {
 	s.mu.Lock()
 	s.kicked = true
+	if s.status.Conflict != "" { // the clerk acted since: the inbox keeps the conflict
+		s.status.Conflict, s.status.NeedsAction = "", false
+	}
 	if s.cancelPull != nil {
 		s.cancelPull()
 	}
@@ -346,11 +364,11 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		if err == nil {
-			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, false, "", "", now
+			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, st.Conflict != "", "", "", now
 			return
 		}
 		st.LastError, st.Cause = describe(err, wait), describe(err, 0)
-		st.NeedsAction = client.NeedsAction(err)
+		st.NeedsAction = client.NeedsAction(err) || st.Conflict != ""
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)

@@ -15,9 +15,11 @@ import (
 	"egovdesk/sync/server/bureaustore"
 )
 
-// appendChange adds c to the unit's feed with the next sequence number.
-// Callers hold writeMu and notify the unit after the commit.
-func appendChange(txn *badger.Txn, unit string, c protocol.Change) error {
+// appendChange adds c to the unit's feed with the next sequence number,
+// reading the feed's head from txn and writing through w (txn, or the
+// stage of a submission). Callers hold writeMu and notify the unit after
+// the commit.
+func appendChange(txn *badger.Txn, w writer, unit string, c protocol.Change) error {
 	seq, err := getUint(txn, key("cs", unit))
 	if err != nil {
 		return err
@@ -27,10 +29,10 @@ func appendChange(txn *badger.Txn, unit string, c protocol.Change) error {
 	if c.ID == "" {
 		c.ID = uuid.NewString()
 	}
-	if err := setJSON(txn, seqKey(unit, seq), c); err != nil {
+	if err := setJSON(w, seqKey(unit, seq), c); err != nil {
 		return err
 	}
-	return setUint(txn, key("cs", unit), seq)
+	return setUint(w, key("cs", unit), seq)
 }
 
 // Changes reads a unit's feed in one snapshot.
@@ -178,7 +180,7 @@ func broadcast(txn *badger.Txn, units []string, c protocol.Change) ([]string, er
 		}
 		ch := c
 		ch.ID = uuid.NewString()
-		if err := appendChange(txn, u, ch); err != nil {
+		if err := appendChange(txn, txn, u, ch); err != nil {
 			return nil, err
 		}
 	}

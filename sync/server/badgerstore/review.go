@@ -54,7 +54,7 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 			return err
 		}
 		res = bureaustore.DecisionResult{Transition: t, Filing: fr, UnitName: u.Name}
-		return appendChange(txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: d.Now,
+		return appendChange(txn, txn, unit, protocol.Change{Type: protocol.ChangeDecision, At: d.Now,
 			FilingID: d.FilingID, RevisionID: t.RevisionID, Transition: &t})
 	})
 	if err != nil {

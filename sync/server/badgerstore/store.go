@@ -405,8 +405,9 @@ func getUint(txn *badger.Txn, k []byte) (uint64, error) {
 	return n, err
 }
 
-func setUint(txn *badger.Txn, k []byte, n uint64) error {
-	return txn.Set(k, binary.BigEndian.AppendUint64(nil, n))
+// setUint writes the counter n at k through w (a transaction or a stage).
+func setUint(w writer, k []byte, n uint64) error {
+	return w.Set(k, binary.BigEndian.AppendUint64(nil, n))
 }
 
 func exists(txn *badger.Txn, k []byte) (bool, error) {

@@ -19,17 +19,30 @@ import (
 // each one's writes are staged and reach the transaction only once it has
 // gone through. When the transaction grows too big for Badger, the batch
 // is split in halves, each committed on its own. It fails only with a
-// storage error; then nothing of the failing part is stored.
+// storage error; then nothing of the failing part is stored. Every
+// revision received adds its ChangeRevision to the unit's feed in the same
+// commit (settle), and Submit wakes the unit's feed when one did.
 func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time, subs []*bureaustore.Submission) ([]bureaustore.SubmitResult, error) {
 	out := make([]bureaustore.SubmitResult, len(subs))
-	if err := s.applyBatch(ctx, by, subs, out, now); err != nil {
+	grew, err := s.applyBatch(ctx, by, subs, out, now)
+	if grew {
+		s.notify(by.UnitID) // a failing half may follow a committed one
+	}
+	if err != nil {
 		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
 	}
 	return out, nil
 }
 
-func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bureaustore.Submission, out []bureaustore.SubmitResult, now time.Time) error {
-	err := s.commit(ctx, func(txn *badger.Txn) error {
+// applyBatch commits subs and reports whether the unit's feed grew in
+// what it committed.
+func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bureaustore.Submission, out []bureaustore.SubmitResult, now time.Time) (grew bool, err error) {
+	err = s.commit(ctx, func(txn *badger.Txn) error {
+		grew = false // fn may run again; only its last run counts
+		head, err := getUint(txn, key("cs", by.UnitID))
+		if err != nil {
+			return err
+		}
 		var st stage
 		for i, sub := range subs {
 			if sub == nil {
@@ -49,16 +62,23 @@ func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bu
 			}
 			out[i] = bureaustore.SubmitResult{Receipt: rc, Created: created}
 		}
-		return nil
+		after, err := getUint(txn, key("cs", by.UnitID))
+		grew = after != head
+		return err
 	})
+	if err != nil {
+		grew = false
+	}
 	if errors.Is(err, badger.ErrTxnTooBig) && len(subs) > 1 {
 		mid := len(subs) / 2
-		if err := s.applyBatch(ctx, by, subs[:mid], out[:mid], now); err != nil {
-			return err
+		g1, err := s.applyBatch(ctx, by, subs[:mid], out[:mid], now)
+		if err != nil {
+			return g1, err
 		}
-		return s.applyBatch(ctx, by, subs[mid:], out[mid:], now)
+		g2, err := s.applyBatch(ctx, by, subs[mid:], out[mid:], now)
+		return g1 || g2, err
 	}
-	return err
+	return grew, err
 }
 
 // isRefusal reports whether err is the bureau's answer about a submission
@@ -141,9 +161,10 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 }
 
 // settle stores rev and its filing through w: received and queued for
-// review when every attachment is complete, else waiting for the missing
-// ones. It reads from txn and decides everything that can fail before it
-// writes. body is the revision's content when the caller has it decoded
+// review when every attachment is complete, with the revision's change in
+// the unit's feed (bureaustore.RevisionChange), else waiting for the
+// missing ones. It reads from txn and decides everything that can fail
+// before it writes. body is the revision's content when the caller has it decoded
 // (for the queue index; read from the store when nil).
 func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body) error {
 	missing, err := s.missing(txn, rev.UnitID, fr.Filing.Attachments)
@@ -156,6 +177,9 @@ func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *b
 	}
 	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
 	if queued {
+		if err := appendChange(txn, w, rev.UnitID, bureaustore.RevisionChange(*fr)); err != nil {
+			return err
+		}
 		if err := w.Set(key("q", fid), nil); err != nil {
 			return err
 		}

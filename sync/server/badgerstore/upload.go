@@ -39,10 +39,16 @@ func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
 }
 
 // CompleteUpload records a verified attachment as complete and settles
-// the revisions waiting for it, in one group commit.
+// the revisions waiting for it, in one group commit, and wakes the unit's
+// feed when that received any (their changes are in it).
 func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaustore.Upload, now time.Time) (bureaustore.Upload, error) {
 	up.Complete = true
+	grew := false
 	err := s.commit(ctx, func(txn *badger.Txn) error {
+		head, err := getUint(txn, key("cs", unit))
+		if err != nil {
+			return err
+		}
 		if err := setJSON(txn, key("up", unit, sum), up); err != nil {
 			return err
 		}
@@ -59,10 +65,15 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 				return err
 			}
 		}
-		return nil
+		after, err := getUint(txn, key("cs", unit))
+		grew = after != head
+		return err
 	})
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
+	}
+	if grew {
+		s.notify(unit)
 	}
 	return up, nil
 }

@@ -285,6 +285,28 @@ type Storage interface {
 	// Register returns the register as last replaced (the zero Register
 	// before the first), its systems in no order.
 	Register(ctx context.Context) (console.Register, error)
+
+	// ---- Restore (a unit's filings on a new machine) ----
+	//
+	// Submit and CompleteUpload append RevisionChange to the unit's feed
+	// for every revision received, in the commit that receives it, and
+	// call OnChange after it; a resend appends none. The unit's other
+	// machines learn from it of a revision sent from one of them.
+
+	// RestorePage reads one page of unit's filings in one snapshot: at
+	// most limit of them (limit ≥ 1) whose IDs come after after in byte
+	// order ("" for the first page; a PostgreSQL store orders with
+	// COLLATE "C"), each with its record and every revision, oldest
+	// first. The bodies go inline as Inline decides, from a budget of
+	// inlineBudget bytes; the others are left nil. Total is the unit's
+	// number of filings on the first page only; Epoch and FeedSeq are the
+	// unit's feed in the same snapshot. after need not be an existing
+	// filing's ID. Another unit's filings are never read.
+	RestorePage(ctx context.Context, unit, after string, limit int, inlineBudget int64) (RestorePage, error)
+	// RestoreFiling reads filing id of unit with every revision and all
+	// their bodies: ErrNotFound when there is no such filing or it is
+	// another unit's.
+	RestoreFiling(ctx context.Context, unit, id string) (RestoreFiling, error)
 }
 
 // Actor is who submits: the unit and the name in the history.

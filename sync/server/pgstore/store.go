@@ -42,6 +42,10 @@ type Store struct {
 	stop      context.CancelFunc
 	done      chan struct{}
 	listening chan struct{} // closed once the listener has issued LISTEN the first time
+	// own holds the backend PIDs of the pool's connections: the listener
+	// passes on only other processes' notifications, this process having
+	// called the OnChange functions itself after its commit.
+	own *sync.Map
 }
 
 // Options tune Open.
@@ -78,6 +82,12 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}
+	own := &sync.Map{}
+	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
+		own.Store(c.PgConn().PID(), struct{}{})
+		return nil
+	}
+	cfg.BeforeClose = func(c *pgx.Conn) { own.Delete(c.PgConn().PID()) }
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", redact(url), err)
@@ -99,7 +109,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if len(applied) > 0 {
 		log.Info("database schema updated", "steps", applied)
 	}
-	s := &Store{pool: pool, log: log, url: url, done: make(chan struct{}), listening: make(chan struct{})}
+	s := &Store{pool: pool, log: log, url: url, done: make(chan struct{}), listening: make(chan struct{}), own: own}
 	if err = s.ensureEpoch(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -214,6 +224,9 @@ func (s *Store) listen(ctx context.Context, cc *pgx.ConnConfig) {
 					s.log.Warn("listen for changes: connection lost", "err", err)
 				}
 				break
+			}
+			if _, mine := s.own.Load(n.PID); mine {
+				continue // this process's commit: its writer woke the feed
 			}
 			s.changed([]string{n.Payload})
 		}

@@ -27,8 +27,10 @@ import (
 // their own.
 func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time, subs []*bureaustore.Submission) ([]bureaustore.SubmitResult, error) {
 	var out []bureaustore.SubmitResult
+	grew := false
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		out = make([]bureaustore.SubmitResult, len(subs))
+		grew = false // fn may run again; only its last run counts
 		// Attachments first, in one order for every transaction: a
 		// revision and the upload that completes it never miss each other.
 		if err := lockUploads(ctx, tx, by.UnitID, attachmentSums(subs)); err != nil {
@@ -60,10 +62,14 @@ func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time,
 			}
 			out[i] = res
 		}
+		grew = st.grew
 		return st.flush(ctx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
+	}
+	if grew {
+		s.changed([]string{by.UnitID})
 	}
 	return out, nil
 }
@@ -116,6 +122,7 @@ type submitState struct {
 	revs     map[[2]string]revisionRow
 	touched  map[string]bool // filings written in this transaction: read them again, after a flush
 	unitName string
+	grew     bool // a revision received: its change is in the unit's feed
 }
 
 type revisionRow struct {
@@ -241,9 +248,11 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 				return bureaustore.SubmitResult{}, err
 			}
 			var err error
-			if r, err = refresh(ctx, tx, cur, body.RevisionID, r, now); err != nil {
+			var received bool
+			if r, received, err = refresh(ctx, tx, cur, body.RevisionID, r, now); err != nil {
 				return bureaustore.SubmitResult{}, err
 			}
+			st.grew = st.grew || received
 			st.touched[body.ID] = true
 		}
 		return bureaustore.SubmitResult{Receipt: r.Receipt}, nil
@@ -288,6 +297,9 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	if queued {
 		year, total := bureaustore.QueueFacts(f, &body)
 		queueUpsert(b, fr, st.unitName, year, int64(total))
+		// received: the revision's change, in the commit of its receipt
+		queueAppendChange(b, by.UnitID, bureaustore.RevisionChange(fr))
+		st.grew = true
 	} else {
 		b.Queue("DELETE FROM queue WHERE filing_id = $1", f.ID)
 		sums := make([]string, len(missing))
@@ -333,55 +345,62 @@ func lockFiling(ctx context.Context, tx pgx.Tx, id string) (*bureaustore.Filing,
 }
 
 // settle stores rev and its filing fr (the head, already in filings):
-// received and queued when every attachment is complete, else waiting for
-// the missing ones. body is the revision's content when the caller has it
+// received and queued, with the revision's change in the unit's feed
+// (bureaustore.RevisionChange), when every attachment is complete, else
+// waiting for the missing ones; it reports whether it received the
+// revision. body is the revision's content when the caller has it
 // decoded (read from the store when nil); unitName is the unit's name
 // ("" to look it up).
-func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) error {
+func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) (bool, error) {
 	missing, err := missingOf(ctx, tx, rev.UnitID, fr.Filing.Attachments)
 	if err != nil {
-		return err
+		return false, err
 	}
 	queued, err := bureaustore.Settle(fr, rev, missing, now)
 	if err != nil {
-		return err
+		return false, err
 	}
 	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
 	if queued {
+		if _, err := AppendChange(ctx, tx, rev.UnitID, bureaustore.RevisionChange(*fr)); err != nil {
+			return false, err
+		}
 		if err := indexQueue(ctx, tx, *fr, unitName, body); err != nil {
-			return err
+			return false, err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM upload_waits WHERE filing_id = $1 AND revision_id = $2", fid, rid); err != nil {
-			return err
+			return false, err
 		}
 	} else {
 		for _, a := range missing {
 			if _, err := tx.Exec(ctx, `INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
 				VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, rev.UnitID, a.SHA256, fid, rid); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
 	if _, err := tx.Exec(ctx, "UPDATE filings SET updated = $2, record = $3 WHERE id = $1",
 		fid, fr.Filing.Updated, mustJSON(fr)); err != nil {
-		return err
+		return false, err
 	}
 	_, err = tx.Exec(ctx, "UPDATE revisions SET record = $3 WHERE filing_id = $1 AND revision_id = $2", fid, rid, mustJSON(rev))
-	return err
+	return queued, err
 }
 
 // refresh settles revision rid of fr (locked) when it waits for
-// attachments and is still the head, and returns its record.
-func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string, rev bureaustore.Revision, now time.Time) (bureaustore.Revision, error) {
+// attachments and is still the head, and returns its record and whether
+// it received it.
+func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string, rev bureaustore.Revision, now time.Time) (bureaustore.Revision, bool, error) {
 	if rev.Receipt.Status != protocol.ReceiptAwaitingAttachments {
-		return rev, nil
+		return rev, false, nil
 	}
 	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
-		return rev, nil
+		return rev, false, nil
 	}
 	f := *fr
 	f.Filing.History = slices.Clone(fr.Filing.History)
-	return rev, settle(ctx, tx, &f, &rev, now, nil, "")
+	received, err := settle(ctx, tx, &f, &rev, now, nil, "")
+	return rev, received, err
 }
 
 // missingOf returns the attachments of atts that unit has not completed.

@@ -53,12 +53,14 @@ func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
 }
 
 // CompleteUpload records the upload complete and settles every revision
-// of the unit waiting for it, in one durable commit, even when ctx is
-// cancelled (see detached).
+// of the unit waiting for it, each with its change in the unit's feed, in
+// one durable commit, even when ctx is cancelled (see detached), and wakes
+// the unit's feed when it received any.
 func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaustore.Upload, now time.Time) (bureaustore.Upload, error) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	up.Complete = true
+	grew := false
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		if err := lockUploads(ctx, tx, unit, []string{sum}); err != nil {
 			return err
@@ -80,6 +82,18 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 		if err != nil {
 			return err
 		}
+		// The filings first, in the order of their IDs, as Submit locks
+		// them, and only then the feed (settle appends each revision's
+		// change): a submission of the unit at the same time waits for
+		// this commit rather than deadlocking with it.
+		fids := make([]string, len(waits))
+		for i, w := range waits {
+			fids[i] = w.fid
+		}
+		if _, err := tx.Exec(ctx, "SELECT 1 FROM filings WHERE id = ANY($1) ORDER BY id FOR UPDATE", fids); err != nil {
+			return err
+		}
+		grew = false // fn may run again; only its last run counts
 		for _, w := range waits {
 			fr, err := lockFiling(ctx, tx, w.fid)
 			if err != nil {
@@ -99,14 +113,19 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 			if err := json.Unmarshal(data, &rev); err != nil {
 				return fmt.Errorf("decode revision: %w", err)
 			}
-			if _, err := refresh(ctx, tx, fr, w.rid, rev, now); err != nil {
+			_, received, err := refresh(ctx, tx, fr, w.rid, rev, now)
+			if err != nil {
 				return err
 			}
+			grew = grew || received
 		}
 		return nil
 	})
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
+	}
+	if grew {
+		s.changed([]string{unit})
 	}
 	return up, nil
 }

@@ -15,7 +15,9 @@
 // register of existing systems) and the queue's counts, steps.go a
 // profile's review steps: a joint step's
 // concurrences, the queue's Waiting filter, 核定 amounts and remarks on
-// decisions, and views that concurrences leave current.
+// decisions, and views that concurrences leave current; restore.go a
+// unit's filings read for a restore on a new machine and the revision
+// change every received revision adds to its unit's feed.
 package storetest
 
 import (
@@ -63,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 	}
 	cases = append(cases, adminCases...) // admin.go
 	cases = append(cases, stepCases...)  // the review steps' cases, steps.go
+	cases = append(cases, restoreCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
@@ -197,6 +200,11 @@ func testSubmitExactlyOnce(t *testing.T, st bureaustore.Storage) {
 	if err != nil || len(fs) != 1 || len(fs[0].Filing.History) != 1 {
 		t.Fatalf("UnitFilings after a resend: %+v, %v", fs, err)
 	}
+	// The revision is in the unit's feed once: the resend added nothing.
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"}); len(p.Changes) != 1 || p.Last != 1 ||
+		p.Changes[0].Type != protocol.ChangeRevision || p.Changes[0].FilingID != "f1" || p.Changes[0].RevisionID != "r1" {
+		t.Fatalf("feed after a submission and its resend: %+v", p.Changes)
+	}
 	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f1"}) {
 		t.Fatalf("queue after a resend: %v", ids)
 	}
@@ -212,6 +220,9 @@ func testSubmitExactlyOnce(t *testing.T, st bureaustore.Storage) {
 	}
 	if _, err := st.Filing(ctx, "", "f2"); !errors.Is(err, bureaustore.ErrNotFound) {
 		t.Fatalf("refused filing stored: %v", err)
+	}
+	if p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"}); len(p.Changes) != 1 {
+		t.Fatalf("a refused submission changed the feed: %+v", p.Changes)
 	}
 }
 
@@ -580,10 +591,10 @@ func testReview(t *testing.T, st bureaustore.Storage) {
 	if err != nil || len(v.Filing.Filing.History) != 2 {
 		t.Fatalf("history after refused decisions: %+v, %v", v.Filing.Filing.History, err)
 	}
-	// The decision is in the unit's feed, once.
+	// The decision is in the unit's feed, once, after the revision's change.
 	p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"})
-	if len(p.Changes) != 1 || p.Changes[0].Type != protocol.ChangeDecision || p.Changes[0].FilingID != "f1" ||
-		p.Changes[0].Transition == nil || p.Changes[0].Transition.To != app.StatusPreliminary {
+	if len(p.Changes) != 2 || p.Changes[0].Type != protocol.ChangeRevision || p.Changes[1].Type != protocol.ChangeDecision ||
+		p.Changes[1].FilingID != "f1" || p.Changes[1].Transition == nil || p.Changes[1].Transition.To != app.StatusPreliminary {
 		t.Fatalf("feed after a decision: %+v", p.Changes)
 	}
 	decide(t, st, bureaustore.Decision{FilingID: "f1", Action: app.ActionApprove,
