@@ -81,6 +81,23 @@ func TestBadgerToPostgres(t *testing.T) {
 	}
 	_, err = src.Decide(ctx, bureaustore.Decision{FilingID: "f1", Actor: "审核员", Role: app.RoleReviewer, Action: app.ActionAccept, Now: t0.Add(time.Hour)})
 	must(err)
+	// f2 goes through review steps to a joint review, where finance has
+	// concurred: the queue on PostgreSQL must know whom it still waits for.
+	prof := &app.Profile{ID: "steps", Flows: []app.ReviewFlow{{Kinds: []app.Kind{app.KindDeclaration}, Steps: []app.ReviewStep{
+		{ID: "intake", Label: "受理", Status: app.StatusSubmitted, Roles: []app.Role{app.RoleReviewer}},
+		{ID: "preliminary", Label: "初审", Status: app.StatusPreliminary, Roles: []app.Role{app.RoleReviewer}},
+		{ID: "joint", Label: "联审", Status: app.StatusExpert, Roles: []app.Role{app.RoleFinance, app.RoleNDRC},
+			Joint: true, Actions: []app.Action{app.ActionReturn}},
+		{ID: "approval", Label: "批复立项", Status: app.StatusExpert, Roles: []app.Role{app.RoleApprover}},
+	}}}}
+	for i, d := range []struct {
+		role   app.Role
+		action app.Action
+	}{{app.RoleReviewer, app.ActionAccept}, {app.RoleReviewer, app.ActionPass}, {app.RoleFinance, app.ActionConcur}} {
+		_, err = src.Decide(ctx, bureaustore.Decision{FilingID: "f2", Actor: string(d.role), Role: d.role, Action: d.action,
+			Now: t0.Add(time.Duration(i+2) * time.Minute), Profile: prof})
+		must(err)
+	}
 	must(src.PutUpload(ctx, "u1", sha("part"), bureaustore.Upload{Size: 10, Offset: 4, Created: t0, Updated: t0}))
 	_, err = src.Broadcast(ctx, []string{"u2"}, protocol.Change{Type: protocol.ChangeNotice, At: t0, NoticeTitle: "通知"})
 	must(err)
@@ -114,8 +131,9 @@ func TestBadgerToPostgres(t *testing.T) {
 	counts, err := BadgerToPostgres(ctx, dir, dst, nil)
 	must(err)
 	// changes: the revision changes of f1 and f2 (f3 waits for its
-	// attachment), f1's decision, the profile in both feeds, the notice
-	if counts["filings"] != 3 || counts["revisions"] != 3 || counts["units"] != 2 || counts["queue"] != 2 || counts["changes"] != 6 ||
+	// attachment), f1's decision and f2's three, the profile in both
+	// feeds, the notice
+	if counts["filings"] != 3 || counts["revisions"] != 3 || counts["units"] != 2 || counts["queue"] != 2 || counts["changes"] != 9 ||
 		counts["register"] != 2 {
 		t.Fatalf("counts: %v", counts)
 	}
@@ -162,6 +180,10 @@ func TestBadgerToPostgres(t *testing.T) {
 	must(err2)
 	qa.Page.Next, qb.Page.Next = "", "" // each backend's own cursor
 	same("queue", qa, qb)
+	if i := slices.IndexFunc(qb.Page.Items, func(e console.QueueItem) bool { return e.ID == "f2" }); i < 0 ||
+		!slices.Equal(qb.Page.Items[i].Concurred, []app.Role{app.RoleFinance}) {
+		t.Fatalf("queue on PostgreSQL lost finance's concurrence: %+v", qb.Page.Items)
+	}
 	acct, err := dst.TokenAccount(ctx, sha("tok"), t0)
 	if err != nil || acct.Login != "clerk" || acct.UnitName != "单位u1" {
 		t.Fatalf("token after migration: %+v, %v", acct, err)
