@@ -204,12 +204,34 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 			return err
 		}
 	}
-	return each(txn, "rg/", func(_ string, v []byte) error {
+	if err := each(txn, "rg/", func(_ string, v []byte) error {
 		var sys app.ExistingSystem
 		if err := json.Unmarshal(v, &sys); err != nil {
 			return fmt.Errorf("registered system: %w", err)
 		}
 		return im.RegisteredSystem(sys)
+	}); err != nil {
+		return err
+	}
+	// The drafts kept for units: dr/<unit>/<draft>, the body at drb/.
+	return each(txn, "dr/", func(k string, v []byte) error {
+		unit, _, ok := strings.Cut(k, "/")
+		if !ok {
+			return fmt.Errorf("draft key %q", k)
+		}
+		var d bureaustore.Draft
+		if err := json.Unmarshal(v, &d); err != nil {
+			return fmt.Errorf("draft: %w", err)
+		}
+		body, err := value(txn, "drb/"+k)
+		if err != nil {
+			return err
+		}
+		if body == nil {
+			return fmt.Errorf("draft %s has no body", k)
+		}
+		d.Body = body
+		return im.Draft(unit, d)
 	})
 }
 
