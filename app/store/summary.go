@@ -295,8 +295,8 @@ func decodeAnchors(b []byte) (id string, listed time.Time, a app.FilingAnchors, 
 	d := decoder{b: b[1:]}
 	id = d.str()
 	kind := app.Kind(d.intern(kindNames))
-	d.bytes()  // status
-	d.bytes()  // title
+	d.bytes() // status
+	d.bytes() // title
 	planYear := int(d.varint())
 	d.varint() // created
 	d.varint() // updated
