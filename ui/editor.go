@@ -121,6 +121,9 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 
 	state := container.NewHBox(e.status, e.send, e.saved)
 	buttons := container.NewHBox(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
+	if f.Kind == app.KindDeclaration {
+		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID)}, buttons.Objects...) // dossier.go
+	}
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))
