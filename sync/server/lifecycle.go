@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 )
 
@@ -54,4 +56,40 @@ func (s *Server) projectDeclaration(ctx context.Context, unit, project string, b
 		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
 	}
 	return b.Declaration, nil
+}
+
+// handleProjectFilings lists a project's filings for the bureau: its
+// declaration and every filing that names it, in the order of the
+// project's life (app.Profile.Dossier's: declaration, catalogue, trial
+// report, acceptance, adjustments, go-live, filing after acceptance,
+// performance reports, O&M filings; within a kind by creation). The
+// project is found through its declaration, whose unit's filings are
+// read: no index by project is needed.
+func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
+	id := r.PathValue("id")
+	v, err := s.store.Filing(r.Context(), "", id)
+	if err != nil {
+		return err
+	}
+	if v.Filing.Filing.Kind != app.KindDeclaration {
+		return app.Errorf(app.ENOTFOUND, "%s 不是项目申报书：请用项目申报书的材料编号", clip(id, 40))
+	}
+	frs, err := s.store.UnitFilings(r.Context(), v.Filing.Filing.UnitID)
+	if err != nil {
+		return err
+	}
+	byID := map[string]filingRecord{}
+	var fs []*app.Filing
+	for _, fr := range frs {
+		byID[fr.Filing.ID] = fr
+		fs = append(fs, &fr.Filing)
+	}
+	var prof *app.Profile // the order needs no rules
+	ds := prof.Dossier(id, fs, s.Now())
+	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
+	for _, e := range ds.Entries {
+		list.Filings = append(list.Filings, summary(byID[e.FilingID], v.Unit.Name))
+	}
+	s.writeJSON(w, http.StatusOK, list)
+	return nil
 }

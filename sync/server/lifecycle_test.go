@@ -123,6 +123,19 @@ func TestLifecycleFilingsAreReceivedAndDecided(t *testing.T) {
 	if strings.Contains(b.last, "可自行调整") || !strings.Contains(b.last, "✗ 资金调整数额") {
 		t.Error("an adjustment over 15 % is shown as a self-adjustment")
 	}
+
+	// The review API lists the project's filings in the order of its life.
+	var list protocol.FilingList
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewProject, decl.ID), fx.reviewer, nil, http.StatusOK, &list)
+	var got []string
+	for _, f := range list.Filings {
+		got = append(got, f.ID)
+	}
+	if want := []string{decl.ID, adj.ID, over.ID, live.ID}; !slices.Equal(got, want) {
+		t.Errorf("project %s lists %v, want %v", decl.ID, got, want)
+	}
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewProject, live.ID), fx.reviewer, nil, http.StatusNotFound, app.ENOTFOUND)
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewProject, decl.ID), fx.clerkA, nil, http.StatusForbidden, "forbidden")
 }
 
 // A later filing is checked against the project's declaration as the
