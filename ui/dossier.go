@@ -169,7 +169,7 @@ func newDossierScreen(u *UI, project string) *dossierScreen {
 		state: &widget.Label{Wrapping: wrapping()},
 		body:  container.NewVBox()}
 	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(back, u.projectButton(project)), container.NewVBox(d.title, d.state))
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project))), container.NewVBox(d.title, d.state))
 	d.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(d.body)))
 	return d

@@ -177,8 +177,7 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.field("after", "调整后概算明细", "删去的分项不必列出；新增的分项加一行",
 			container.NewVBox(le.afterBox, container.NewHBox(e.addButton("添加一行", func() { le.addLine(&a.After) })))),
 		heading(T("调整前后对照")),
-		le.compare,
-		le.moved)
+		le.compare)
 	le.rebuildLines()
 }
 
@@ -340,12 +339,13 @@ func (le *lifecycleEditor) showAdjustment() {
 	le.conditions.Refresh()
 }
 
+// side shows the profile's rule; for an adjustment, the money moved and
+// the route with the conditions of a self-adjustment, each met or not.
 func (le *lifecycleEditor) side() fyne.CanvasObject {
-	objs := []fyne.CanvasObject{heading(T("本地区规则")), le.rule}
 	if le.adj != nil {
-		objs = append(objs, heading(T("调整路径")), le.route, le.conditions)
+		return container.NewVBox(heading(T("调整路径")), le.moved, le.route, le.conditions)
 	}
-	return container.NewVBox(objs...)
+	return container.NewVBox(heading(T("本地区规则")), le.rule)
 }
 
 // changed checks the filing against the project's declaration, as the
