@@ -109,6 +109,9 @@ func TestLifecycleFilingsAreReceivedAndDecided(t *testing.T) {
 			t.Errorf("adjustment page lacks %q", want)
 		}
 	}
+	if resp := b.get("/console/filings/" + adj.ID + "/revisions/1/pdf"); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the adjustment's print: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	b.get("/console/filings/" + live.ID)
 	if !strings.Contains(b.last, "2027-02-20") || !strings.Contains(b.last, "运行范围") {
 		t.Error("go-live page lacks its date or scope")
