@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"egovdesk/app/apptest"
 	"egovdesk/app/store"
 	"egovdesk/assets"
+	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
@@ -151,5 +154,160 @@ func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 		return dl.Project == d.ID && dl.ID == "self_evaluation" && dl.Due.Format("2006-01-02") == want
 	}) {
 		t.Errorf("home deadlines lack the self-evaluation due %s: %+v", want, dls)
+	}
+}
+
+// TestTianningProjectToItsAcceptanceFiling: a 天宁 project from declaration
+// to its post-acceptance 备案 through the real bureau, its clock on the
+// days of the walk. The home screen's deadline of the 备案 is 10 working
+// days of the 2026 calendar after the bureau's acceptance (解读 三、（二）),
+// counted by hand: accepted Thu 2026-09-24; 09-25..27 and 10-01..07 are
+// holidays, Sat 10-10 a working day: 09-28, 29, 30, 10-08, 09, 10, 12, 13,
+// 14, 15. Once the 备案 is sent it is no longer owed. (The bureau takes
+// its profile, here asking for no materials, which this walk does not
+// upload, once the declaration and the acceptance are in.)
+func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
+	ctx := context.Background()
+	cst := time.FixedZone("CST", 8*3600)
+	var clock time.Time
+	at := func(y, m, d int) time.Time {
+		clock = time.Date(y, time.Month(m), d, 10, 0, 0, 0, cst)
+		return clock
+	}
+	at(2026, 1, 10)
+	cfg := bureauConfig(t.TempDir())
+	cfg.Now = func() time.Time { return clock }
+	srv, err := server.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	url := mustServe(t, srv.Handler())
+	acc := initBureau(t, srv)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sy *syncer.Syncer
+	var rc *client.Client
+	// Tokens last an hour of the bureau's clock: new ones on each day of the walk.
+	at = func(y, m, d int) time.Time {
+		clock = time.Date(y, time.Month(m), d, 10, 0, 0, 0, cst)
+		clerk, _, err := srv.CreateToken(ctx, "clerk", time.Hour, "e2e")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviewer, _, err := srv.CreateToken(ctx, "reviewer", time.Hour, "e2e")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sy, rc = syncer.New(st, mustClient(t, url, clerk), blobs, syncer.Options{}), mustClient(t, url, reviewer)
+		return clock
+	}
+	at(2026, 1, 10)
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := profs["tianning"]
+	prof.AcceptanceMaterials, prof.AcceptanceAdditions, prof.AcceptanceFilingMaterials = nil, nil, nil
+	data, err := json.Marshal(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(f *app.Filing) {
+		t.Helper()
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, f.ID, "李梅", clock); err != nil {
+			t.Fatal(err)
+		}
+		if err := sy.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if row, _ := st.Summary(ctx, f.ID); row.ReceiptID == "" {
+			t.Fatalf("%s not received: %+v", f.Kind, row)
+		}
+	}
+	decide := func(id string, actions ...app.Action) {
+		t.Helper()
+		for _, a := range actions {
+			if _, err := rc.Decide(ctx, id, protocol.DecisionRequest{Action: a, Comment: "同意"}); err != nil {
+				t.Fatalf("%s %s: %v", a, id, err)
+			}
+		}
+		if err := sy.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := func(now time.Time) []string {
+		t.Helper()
+		anchors, err := st.Anchors(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, dl := range prof.ProjectDeadlines(anchors, now) {
+			out = append(out, dl.ID+" "+dl.Due.Format("2006-01-02"))
+		}
+		return out
+	}
+
+	d, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), acc.Unit.ID, clock)
+	d.Declaration = apptest.Declaration()
+	d.Declaration.ProjectName, d.Declaration.UnitName = "天宁区智慧城管综合指挥平台", "天宁区城市管理局"
+	d.Declaration.Deployment.Mode = app.DeployEgovCloud // 解读 3.(3): on the e-gov cloud
+	send(d)
+	decide(d.ID, app.ActionAccept, app.ActionApprove)
+	if got := home(clock); len(got) != 0 {
+		t.Errorf("approved, nothing dated is owed yet: %v", got)
+	}
+
+	at(2026, 9, 1)
+	a, _ := app.NewFiling(app.KindAcceptance, uuid.NewString(), uuid.NewString(), acc.Unit.ID, clock)
+	a.ProjectID = d.ID
+	a.Acceptance.ProjectName, a.Acceptance.UnitName, a.Acceptance.ApprovalRef = d.Declaration.ProjectName, d.Declaration.UnitName, "天数审〔2026〕3号"
+	a.Acceptance.ContractAmount, a.Acceptance.CompletedOn, a.Acceptance.AppliedOn = app.Wans(170), "2026-08-20", "2026-09-01"
+	a.Acceptance.Summary = "按批复和合同完成全部建设内容"
+	a.Acceptance.Contact = app.Contact{Person: "李梅", Phone: "0519-85551234"}
+	send(a)
+	at(2026, 9, 24)
+	decide(a.ID, app.ActionAccept, app.ActionApprove)
+	if got := home(time.Date(2026, 9, 25, 9, 0, 0, 0, cst)); !slices.Contains(got, "acceptance_filing 2026-10-15") {
+		t.Fatalf("home deadlines after acceptance: %v, want the 备案 by 2026-10-15", got)
+	}
+
+	// The bureau checks the 备案 by its profile (the declaration and the
+	// acceptance went in before it had one).
+	if _, err := srv.SetProfile(ctx, "tianning.json", data); err != nil {
+		t.Fatal(err)
+	}
+	at(2026, 10, 9)
+	decl, _ := st.Get(ctx, d.ID)
+	accepted, _ := st.Get(ctx, a.ID)
+	fs := []*app.Filing{decl, accepted}
+	ds := prof.Dossier(d.ID, fs, clock)
+	af, err := ds.Prefill(fs, cst).NewFiling(app.KindAcceptanceFiling, uuid.NewString(), uuid.NewString(), acc.Unit.ID, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if af.AcceptanceFiling.AcceptedOn != "2026-09-24" || af.AcceptanceFiling.AcceptanceID != a.ID {
+		t.Fatalf("pre-filled 备案 %+v", af.AcceptanceFiling)
+	}
+	af.AcceptanceFiling.Conclusion = "验收组同意通过验收"
+	af.AcceptanceFiling.Contact.Phone = "0519-85551234"
+	send(af)
+	if got := home(clock); slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "acceptance_filing") }) {
+		t.Errorf("the sent 备案 is still owed: %v", got)
+	}
+	decide(af.ID, app.ActionFile)
+	if f, _ := st.Get(ctx, af.ID); f.Status != app.StatusFiled {
+		t.Errorf("备案 in the client: %s", f.Status)
 	}
 }
