@@ -179,6 +179,7 @@ func newDossierScreen(u *UI, project string) *dossierScreen {
 func (u *UI) OpenDossier(project string) {
 	u.leaveEditor()
 	d := newDossierScreen(u, project)
+	u.dossier = d
 	u.show(d.obj)
 	d.reload()
 }
@@ -191,6 +192,9 @@ func (d *dossierScreen) reload() {
 		fs, err := projectFilings(ctx, u.store, d.project)
 		ds := prof.Dossier(d.project, fs, now)
 		u.do(func() {
+			if u.dossier != d {
+				return // another screen was opened meanwhile
+			}
 			if err != nil {
 				d.title.SetText(T("无法读取项目档案"))
 				d.state.SetText(errorText(err))

@@ -108,6 +108,14 @@ func TestGoLiveAndTheDossier(t *testing.T) {
 			t.Errorf("dossier lacks %q:\n%s", want, txt)
 		}
 	}
+
+	// The bureau's decision arrives while the dossier is shown.
+	g := x.store.stored(x.store.queued()[0])
+	if _, err := g.Decide(x.u.Now(), "王审核", app.RoleReviewer, app.ActionFile, "已备案"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(g)
+	x.eventually(t, "the decision in the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "予以备案：已备案") })
 }
 
 // scrolledText is textOf, reading the content of scrolls too.

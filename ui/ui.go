@@ -79,6 +79,7 @@ type UI struct {
 	inbox    *inboxScreen
 	editor   *editorScreen // the open editor, nil when none
 	timeline *timelineScreen
+	dossier  *dossierScreen // the project dossier shown, nil when none (dossier.go)
 	center   *fyne.Container
 	inboxBtn *widget.Button
 	tray     *trayMenu
@@ -259,6 +260,9 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 		u.editor.refreshStateLater()
 	}
 	u.timeline.reloadIfShown()
+	if u.dossier != nil {
+		u.dossier.reload() // a decision or a sent filing changes it
+	}
 	if u.tray != nil {
 		u.tray.update(st, c)
 	}
@@ -278,6 +282,7 @@ func (u *UI) leaveEditor() {
 		u.editor = nil
 	}
 	u.timeline.shown = false
+	u.dossier = nil
 	u.inbox.shown = false
 	u.home.shown = false
 }
