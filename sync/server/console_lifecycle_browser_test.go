@@ -16,11 +16,11 @@ import (
 	"egovdesk/app"
 )
 
-// TestConsoleAdjustmentInBrowser: a reviewer sees an adjustment's approved
+// TestConsoleBrowserAdjustment: a reviewer sees an adjustment's approved
 // and adjusted lines and, in the rule panel, its route and moved share
 // (武汉 第十九条), then files it. With CONSOLE_SCREENSHOTS set to a
 // directory it saves the page at 1366×768 there (console-adjustment.png).
-func TestConsoleAdjustmentInBrowser(t *testing.T) {
+func TestConsoleBrowserAdjustment(t *testing.T) {
 	exe := chromium(t)
 	fx := MustBureau(t)
 	shots := os.Getenv("CONSOLE_SCREENSHOTS")
