@@ -121,6 +121,7 @@ func TestLifecycleFilingsAreReceivedAndDecided(t *testing.T) {
 	over.Adjustment = adjustmentOf(app.AdjustContent, 27)
 	over.Adjustment.After[0].Amount--
 	over.Adjustment.After[1].Amount++
+	fx.clock.Advance(time.Minute) // received after adj: the project lists it after
 	fx.submit(fx.clerkA, over, http.StatusCreated)
 	b.get("/console/filings/" + over.ID)
 	if strings.Contains(b.last, "可自行调整") || !strings.Contains(b.last, "✗ 资金调整数额") {
