@@ -25,7 +25,8 @@ import (
 // store, go through the syncer to the real bureau, are filed (予以备案) by
 // the reviewer, and come back filed; the go-live then counts the
 // 第二十二条 self-evaluation on the home screen's deadlines: 24 months
-// after the go-live date, counted by hand.
+// after the go-live date, counted by hand. The self-evaluation, 13 months
+// after the go-live, is filed too and is no longer owed.
 func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 	ctx := context.Background()
 	srv, err := server.Open(ctx, bureauConfig(t.TempDir()))
@@ -100,7 +101,7 @@ func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golive := now.AddDate(0, -2, 0)
+	golive := now.AddDate(-1, -1, 0) // 13 months ago: the self-evaluation's window (12–24 months) is open
 	live.GoLive.GoLiveOn, live.GoLive.Scope = golive.Format("2006-01-02"), "全镇 12 个社区上线受理、办件和统计功能"
 	live.GoLive.Contact.Phone = "0564-6012345"
 	adj, err := pre.NewFiling(app.KindAdjustment, uuid.NewString(), uuid.NewString(), acc.Unit.ID, now)
@@ -154,6 +155,46 @@ func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 		return dl.Project == d.ID && dl.ID == "self_evaluation" && dl.Due.Format("2006-01-02") == want
 	}) {
 		t.Errorf("home deadlines lack the self-evaluation due %s: %+v", want, dls)
+	}
+
+	// The self-evaluation, pre-filled with the go-live date from the
+	// dossier, is filed and meets the deadline.
+	var fs []*app.Filing
+	for _, id := range []string{d.ID, live.ID, adj.ID} {
+		f, err := st.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	ds = prof.Dossier(d.ID, fs, now)
+	self, err := ds.Prefill(fs, now.Location()).NewFiling(app.KindPerformance, uuid.NewString(), uuid.NewString(), acc.Unit.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := self.Performance
+	if r.GoLiveOn != live.GoLive.GoLiveOn {
+		t.Fatalf("pre-filled go-live %q, want %q", r.GoLiveOn, live.GoLive.GoLiveOn)
+	}
+	r.Type, r.Goals, r.Effect, r.Conclusion = app.PerformanceSelf, "绩效目标全部完成", "全镇 12 个社区使用，办件量 3.2 万件", "达到预期，无需整改"
+	r.Contact.Phone = "0564-6012345"
+	if err := st.Save(ctx, self); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Submit(ctx, self.ID, "李梅", now); err != nil {
+		t.Fatal(err)
+	}
+	sync()
+	decide(self.ID, app.ActionFile)
+	sync()
+	if got, _ := st.Get(ctx, self.ID); got.Status != app.StatusFiled {
+		t.Errorf("self-evaluation in the client: %s", got.Status)
+	}
+	if anchors, err = st.Anchors(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(prof.ProjectDeadlines(anchors, now), func(dl app.ProjectDeadline) bool { return dl.ID == "self_evaluation" }) {
+		t.Errorf("the filed self-evaluation is still owed on the home screen")
 	}
 }
 
