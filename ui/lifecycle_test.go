@@ -128,3 +128,21 @@ func scrolledText(o fyne.CanvasObject) string {
 	})
 	return textOf(o) + b.String()
 }
+
+// 新建 of a later filing asks which project it is for and starts it from
+// that project's dossier.
+func TestNewLaterFilingAsksForTheProject(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.NewFiling(app.KindOMFiling)
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "the O&M filing editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindOMFiling })
+	f := x.u.editor.f
+	if f.ProjectID != d.ID || f.OMFiling.ProjectName != d.Declaration.ProjectName || f.OMFiling.Year != x.u.Now().Year() {
+		t.Errorf("O&M filing from the project: project %s, %+v", f.ProjectID, f.OMFiling)
+	}
+	if !strings.Contains(textOf(x.u.editor.side), "政策解读 六、第四部分") {
+		t.Errorf("side panel does not name 霍邱's rule:\n%s", textOf(x.u.editor.side))
+	}
+}
