@@ -347,6 +347,9 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	if from == "" || fs.NArg() > 0 {
 		return usagef("restore: bureau restore --from FILE --data NEW-DIR")
 	}
+	if d.database != "" {
+		return usagef("restore: a bureau on PostgreSQL is restored with pg_restore into an empty database and its attachments/ copied into --data (docs/bureau.md, \"Running the bureau on PostgreSQL\")")
+	}
 	n, err := server.Restore(ctx, from, d.data)
 	if err != nil {
 		return err

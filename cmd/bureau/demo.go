@@ -46,6 +46,9 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if !isSet(fs, "data") {
 		f.data = "bureau-demo"
 	}
+	if !isSet(fs, "database") {
+		f.database = "" // nor EGOVDESK_DATABASE
+	}
 	if !isSet(fs, "log-format") && f.logFormat == "json" {
 		f.logFormat = "text"
 	}
@@ -53,8 +56,14 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Storage, err = openStorage(ctx, f.database, cfg.Logger); err != nil {
+		return err
+	}
 	srv, err := server.Open(ctx, cfg)
 	if err != nil {
+		if cfg.Storage != nil {
+			cfg.Storage.Close()
+		}
 		return err
 	}
 	if err := seedDemo(ctx, srv); err != nil {

@@ -11,6 +11,7 @@
 //	bureau changes prune --older-than 8760h
 //	bureau backup --out FILE.zip
 //	bureau restore --from FILE.zip --data NEW-DIR
+//	bureau migrate --from DATA-DIR --to postgres://user@host/db
 //	bureau --version
 //
 // Admin commands open the data directory directly when no bureau serves it;
@@ -82,6 +83,7 @@ commands:
   changes reset         after restoring a backup: make every client re-synchronise
   backup --out FILE     a consistent backup, also of a running bureau
   restore --from FILE   restore a backup into a new data directory (--data)
+  migrate --from DIR --to postgres://…   move a stopped bureau's records to PostgreSQL
   version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
@@ -122,6 +124,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.backup(ctx, rest)
 	case cmd == "restore":
 		return e.restore(ctx, rest)
+	case cmd == "migrate":
+		return e.migrate(ctx, rest)
 	case cmd == "version" || cmd == "-version" || cmd == "--version":
 		fmt.Fprintln(stdout, version.String("bureau"))
 		return nil

@@ -16,11 +16,13 @@ import (
 
 // config flags shared by every command that opens the data directory.
 type dataFlags struct {
-	data string
+	data     string
+	database string // PostgreSQL URL; empty: Badger in data
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", envOr("EGOV_BUREAU_DATA", "/var/lib/egov-bureau"), "data directory (env EGOV_BUREAU_DATA)")
+	registerDatabase(fs, &d.database)
 }
 
 func envOr(name, def string) string {
@@ -60,6 +62,7 @@ type serveFlags struct {
 func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	d := server.DefaultConfig()
 	fs.StringVar(&f.data, "data", envOr("EGOV_BUREAU_DATA", defaultData), "data directory (env EGOV_BUREAU_DATA)")
+	registerDatabase(fs, &f.database)
 	fs.StringVar(&f.addr, "addr", envOr("EGOV_BUREAU_ADDR", "127.0.0.1:8440"), "listen address (env EGOV_BUREAU_ADDR)")
 	fs.StringVar(&f.logLevel, "log-level", envOr("EGOV_BUREAU_LOG_LEVEL", "info"), "debug, info, warn or error (env EGOV_BUREAU_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", envOr("EGOV_BUREAU_LOG_FORMAT", "json"), "json or text (env EGOV_BUREAU_LOG_FORMAT)")
@@ -146,8 +149,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Storage, err = openStorage(ctx, f.database, cfg.Logger); err != nil {
+		return err
+	}
 	srv, err := server.Open(ctx, cfg)
 	if err != nil {
+		if cfg.Storage != nil {
+			cfg.Storage.Close()
+		}
 		return err
 	}
 	runErr := srv.Run(ctx, f.addr)
@@ -160,5 +169,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // open opens the data directory for an admin command, logging only warnings.
 func (e *env) open(ctx context.Context, d dataFlags) (*server.Server, error) {
 	log, _ := e.logger("warn", "text")
-	return server.Open(ctx, server.Config{DataDir: d.data, Logger: log})
+	st, err := openStorage(ctx, d.database, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := server.Open(ctx, server.Config{DataDir: d.data, Logger: log, Storage: st})
+	if err != nil && st != nil {
+		st.Close()
+	}
+	return s, err
 }

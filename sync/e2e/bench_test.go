@@ -28,7 +28,9 @@ import (
 // chunks, production argon2id only for new passwords) on a loopback port.
 func benchBureau(b *testing.B) (*server.Server, accounts, string) {
 	b.Helper()
-	cfg := server.Config{DataDir: b.TempDir(), Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}}
+	dir := b.TempDir()
+	cfg := server.Config{DataDir: dir, Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
+		Storage: storageFor(dir)}
 	srv := mustOpenBureau(b, cfg)
 	acc := initBureau(b, srv)
 	return srv, acc, mustServe(b, srv.Handler())

@@ -29,7 +29,8 @@ const password = "correct horse battery"
 // several requests and kills and cuts land between and inside them.
 func bureauConfig(dir string) server.Config {
 	return server.Config{DataDir: dir, Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
-		ChunkBytes: 64 << 10, LongPoll: 2 * time.Second, ShutdownTimeout: 5 * time.Second}
+		ChunkBytes: 64 << 10, LongPoll: 2 * time.Second, ShutdownTimeout: 5 * time.Second,
+		Storage: storageFor(dir)}
 }
 
 // accounts are what initBureau registers: one unit, the tokens of its clerk

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"egovdesk/sync/server/pgtest"
 )
 
 // envChild names the role of a re-executed test binary: "client" runs the
@@ -15,7 +17,7 @@ const envChild = "EGOV_E2E_CHILD"
 func TestMain(m *testing.M) {
 	switch role := os.Getenv(envChild); role {
 	case "":
-		os.Exit(m.Run())
+		pgtest.Main(m) // stops the PostgreSQL server of EGOV_E2E_STORE=postgres, if it started one
 	case "client":
 		os.Exit(childClient())
 	case "server":

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -83,6 +84,9 @@ func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *
 	cfg := server.Config{DataDir: dir, Now: clk.Now, Password: cheapPasswords, LongPoll: 5 * time.Second}
 	for _, f := range configure {
 		f(&cfg)
+	}
+	if cfg.Storage == nil && os.Getenv("EGOVDESK_TEST_STORE") == "postgres" {
+		cfg.Storage = pgStorage(tb)
 	}
 	srv, err := server.Open(context.Background(), cfg)
 	if err != nil {

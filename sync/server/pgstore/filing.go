@@ -1,0 +1,130 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// Filing returns filing id as seen by unit ("" for the bureau).
+func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.FilingView, error) {
+	var v bureaustore.FilingView
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var rec, urec, body []byte
+		err := tx.QueryRow(ctx, `SELECT f.record, u.record, r.body FROM filings f
+			JOIN units u ON u.id = f.unit_id
+			LEFT JOIN revisions r ON r.filing_id = f.id AND r.revision_id = f.record->'filing'->'revision'->>'id'
+			WHERE f.id = $1`, id).Scan(&rec, &urec, &body)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return bureaustore.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := errors.Join(json.Unmarshal(rec, &v.Filing), json.Unmarshal(urec, &v.Unit)); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		if unit != "" && v.Filing.Filing.UnitID != unit {
+			return bureaustore.NotFound()
+		}
+		v.Body = body
+		v.Missing, err = missingOf(ctx, tx, v.Filing.Filing.UnitID, v.Filing.Filing.Attachments)
+		return err
+	})
+	if err != nil {
+		return v, fmt.Errorf("filing %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// UnitFilings returns the filing records of unit, in no order.
+func (s *Store) UnitFilings(ctx context.Context, unit string) ([]bureaustore.Filing, error) {
+	rows, err := s.pool.Query(ctx, "SELECT record FROM filings WHERE unit_id = $1", unit)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("filings of %s: %w", unit, err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.Filing, error) {
+		var f bureaustore.Filing
+		return f, scanJSON(r, "filing", &f)
+	})
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("filings of %s: %w", unit, err))
+	}
+	return out, nil
+}
+
+// Revision returns revision rev of filing fid (an ID, or its number in
+// decimal) with its body as received.
+func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.RevisionView, error) {
+	var v bureaustore.RevisionView
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var frec, urec []byte
+		err := tx.QueryRow(ctx, "SELECT f.record, u.record FROM filings f JOIN units u ON u.id = f.unit_id WHERE f.id = $1", fid).Scan(&frec, &urec)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return bureaustore.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := errors.Join(json.Unmarshal(frec, &v.Filing), json.Unmarshal(urec, &v.Unit)); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		var rrec []byte
+		err = tx.QueryRow(ctx, "SELECT revision_id, record, body FROM revisions WHERE filing_id = $1 AND revision_id = $2",
+			fid, rev).Scan(&v.RevisionID, &rrec, &v.Body)
+		if errors.Is(err, pgx.ErrNoRows) {
+			n, nerr := strconv.Atoi(rev)
+			if nerr != nil || n <= 0 {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有版本 %s", rev))
+			}
+			err = tx.QueryRow(ctx, `SELECT revision_id, record, body FROM revisions WHERE filing_id = $1
+				AND (record->'receipt'->>'revision')::int = $2`, fid, n).Scan(&v.RevisionID, &rrec, &v.Body)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return bureaustore.Refuse(bureaustore.ErrNotFound, app.Errorf(app.ENOTFOUND, "材料没有第 %d 版", n))
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(rrec, &v.Revision)
+	})
+	if err != nil {
+		return v, fmt.Errorf("revision %s/%s: %w", fid, rev, err)
+	}
+	return v, nil
+}
+
+// RevisionsByCode returns every stored revision whose ID has the
+// verification code id codeID, with its filing and unit (no body).
+func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureaustore.RevisionView, error) {
+	var out []bureaustore.RevisionView
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT r.revision_id, r.record, f.record, u.record FROM revisions r
+			JOIN filings f ON f.id = r.filing_id JOIN units u ON u.id = f.unit_id
+			WHERE r.code_id = $1 ORDER BY r.filing_id, r.revision_id`, codeID)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.RevisionView, error) {
+			var v bureaustore.RevisionView
+			var rrec, frec, urec []byte
+			if err := r.Scan(&v.RevisionID, &rrec, &frec, &urec); err != nil {
+				return v, err
+			}
+			err := errors.Join(json.Unmarshal(rrec, &v.Revision), json.Unmarshal(frec, &v.Filing), json.Unmarshal(urec, &v.Unit))
+			return v, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("revisions of code %s: %w", codeID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,425 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// Submit stores the new revisions of subs exactly once, in order, in one
+// durable commit. The idempotency key of a revision is the primary key of
+// revisions, (filing_id, revision_id), written in the transaction that
+// holds its receipt. The filings of the batch are read and locked in one
+// query, and the writes of all its new revisions go to the server in one
+// pipelined batch at the end. PostgreSQL shares one WAL flush
+// between the commits of concurrent requests (group commit), so many
+// clerks each sending one filing do not each wait for a disk flush of
+// their own.
+func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time, subs []*bureaustore.Submission) ([]bureaustore.SubmitResult, error) {
+	var out []bureaustore.SubmitResult
+	grew := false
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		out = make([]bureaustore.SubmitResult, len(subs))
+		grew = false // fn may run again; only its last run counts
+		// Attachments first, in one order for every transaction: a
+		// revision and the upload that completes it never miss each other.
+		if err := lockUploads(ctx, tx, by.UnitID, attachmentSums(subs)); err != nil {
+			return err
+		}
+		st, err := prefetch(ctx, tx, subs)
+		if err != nil {
+			return err
+		}
+		// Every refusal is decided before a submission writes anything
+		// (apply reads, decides, then queues its writes), so a refused one
+		// leaves nothing behind without a savepoint; a failed write fails
+		// the whole transaction.
+		for i, sub := range subs {
+			if sub == nil {
+				continue
+			}
+			res, err := s.apply(ctx, st, by, sub, now)
+			if err != nil {
+				var inv invalid
+				switch {
+				case errors.As(err, &inv):
+					err = inv.err
+				case !isRefusal(err):
+					return err
+				}
+				out[i] = bureaustore.SubmitResult{Err: err}
+				continue
+			}
+			out[i] = res
+		}
+		grew = st.grew
+		return st.flush(ctx)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
+	}
+	if grew {
+		s.changed([]string{by.UnitID})
+	}
+	return out, nil
+}
+
+// invalid carries the content rules' verdict on a new revision out of
+// apply: a refusal whatever its type.
+type invalid struct{ err error }
+
+func (e invalid) Error() string { return e.err.Error() }
+
+// isRefusal reports whether err is the bureau's answer about a submission
+// rather than a fault of the store.
+func isRefusal(err error) bool {
+	var r *bureaustore.Refusal
+	var p *protocol.Problem
+	return !errors.Is(err, errRetry) && (errors.As(err, &r) || errors.As(err, &p) || app.ErrorCode(err) != app.EINTERNAL)
+}
+
+func attachmentSums(subs []*bureaustore.Submission) []string {
+	var sums []string
+	for _, sub := range subs {
+		if sub == nil {
+			continue
+		}
+		for _, a := range sub.Body.Attachments {
+			sums = append(sums, a.SHA256)
+		}
+	}
+	slices.Sort(sums)
+	return slices.Compact(sums)
+}
+
+// lockUploads takes, to the end of tx, the lock of each of unit's uploads
+// in sums, which must be sorted.
+func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) error {
+	for _, sum := range sums {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", unit+"/"+sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submitState is what Submit's submissions share in its transaction: the
+// filings and revisions read up front, and the writes not yet sent.
+type submitState struct {
+	tx       pgx.Tx
+	b        *pgx.Batch
+	filings  map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
+	revs     map[[2]string]revisionRow
+	touched  map[string]bool // filings written in this transaction: read them again, after a flush
+	unitName string
+	grew     bool // a revision received: its change is in the unit's feed
+}
+
+type revisionRow struct {
+	unit string
+	rec  bureaustore.Revision
+}
+
+// prefetch reads and locks, in the order of their IDs, the filings subs
+// name, and reads their revisions.
+func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*submitState, error) {
+	st := &submitState{tx: tx, b: &pgx.Batch{}, filings: map[string]*bureaustore.Filing{},
+		revs: map[[2]string]revisionRow{}, touched: map[string]bool{}}
+	var ids []string
+	for _, sub := range subs {
+		if sub != nil {
+			ids = append(ids, sub.Body.ID)
+		}
+	}
+	rows, err := tx.Query(ctx, "SELECT id, record FROM filings WHERE id = ANY($1) ORDER BY id FOR UPDATE", ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var fr bureaustore.Filing
+		if err := json.Unmarshal(data, &fr); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode filing %s: %w", id, err)
+		}
+		st.filings[id] = &fr
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(st.filings) == 0 {
+		return st, nil
+	}
+	rows, err = tx.Query(ctx, "SELECT filing_id, revision_id, unit_id, record FROM revisions WHERE filing_id = ANY($1)", ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var fid, rid string
+		var r revisionRow
+		var data []byte
+		if err := rows.Scan(&fid, &rid, &r.unit, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &r.rec); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode revision: %w", err)
+		}
+		st.revs[[2]string{fid, rid}] = r
+	}
+	rows.Close()
+	return st, rows.Err()
+}
+
+// flush sends the writes queued so far.
+func (st *submitState) flush(ctx context.Context) error {
+	if st.b.Len() == 0 {
+		return nil
+	}
+	err := st.tx.SendBatch(ctx, st.b).Close()
+	st.b = &pgx.Batch{}
+	if err != nil && (errors.Is(err, errRetry) || isUnique(err)) {
+		return errRetry
+	}
+	return err
+}
+
+// apply stores one submission, or answers its resend.
+func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor, sub *bureaustore.Submission, now time.Time) (bureaustore.SubmitResult, error) {
+	tx := st.tx
+	req, body := sub.Request, sub.Body
+	var cur *bureaustore.Filing
+	var rev *revisionRow
+	if st.touched[body.ID] {
+		// Written earlier in this transaction: read it back as it now stands.
+		if err := st.flush(ctx); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		var err error
+		if cur, err = lockFiling(ctx, tx, body.ID); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		var r revisionRow
+		var data []byte
+		err = tx.QueryRow(ctx, "SELECT unit_id, record FROM revisions WHERE filing_id = $1 AND revision_id = $2",
+			body.ID, body.RevisionID).Scan(&r.unit, &data)
+		switch {
+		case err == nil:
+			if err := json.Unmarshal(data, &r.rec); err != nil {
+				return bureaustore.SubmitResult{}, fmt.Errorf("decode revision: %w", err)
+			}
+			rev = &r
+		case !errors.Is(err, pgx.ErrNoRows):
+			return bureaustore.SubmitResult{}, err
+		}
+	} else {
+		cur = st.filings[body.ID]
+		if r, ok := st.revs[[2]string{body.ID, body.RevisionID}]; ok {
+			rev = &r
+		}
+	}
+	if cur != nil && rev != nil {
+		r := rev.rec
+		if r.UnitID != by.UnitID {
+			return bureaustore.SubmitResult{}, bureaustore.NotFound()
+		}
+		if r.Receipt.BodySHA256 != req.BodySHA256 {
+			return bureaustore.SubmitResult{}, bureaustore.RevisionConflict(r)
+		}
+		if r.Receipt.Status == protocol.ReceiptAwaitingAttachments {
+			if err := st.flush(ctx); err != nil {
+				return bureaustore.SubmitResult{}, err
+			}
+			var err error
+			var received bool
+			if r, received, err = refresh(ctx, tx, cur, body.RevisionID, r, now); err != nil {
+				return bureaustore.SubmitResult{}, err
+			}
+			st.grew = st.grew || received
+			st.touched[body.ID] = true
+		}
+		return bureaustore.SubmitResult{Receipt: r.Receipt}, nil
+	}
+	if sub.Invalid != nil {
+		return bureaustore.SubmitResult{}, invalid{sub.Invalid}
+	}
+	fr, err := bureaustore.Advance(cur, by, req, body, now)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	fr, newRev := bureaustore.NewRevision(fr, by, req, body, now)
+	missing, err := missingOf(ctx, tx, by.UnitID, fr.Filing.Attachments)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	queued, err := bureaustore.Settle(&fr, &newRev, missing, now)
+	if err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
+	if st.unitName == "" {
+		u, err := unitBy(ctx, tx, "id", by.UnitID)
+		if err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+		st.unitName = u.Name
+	}
+	// Decided: the writes are queued, to go with the others'.
+	b := st.b
+	st.touched[body.ID] = true
+	f := fr.Filing
+	if cur == nil {
+		// A new filing: another transaction may be creating it too.
+		b.Queue("INSERT INTO filings (id, unit_id, updated, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+			f.ID, f.UnitID, f.Updated, mustJSON(fr)).Exec(mustInsert)
+	} else {
+		b.Queue("UPDATE filings SET updated = $2, record = $3 WHERE id = $1", f.ID, f.Updated, mustJSON(fr))
+	}
+	b.Queue(`INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
+		app.CodeID(body.RevisionID), req.Body, mustJSON(newRev)).Exec(mustInsert)
+	if queued {
+		year, total := bureaustore.QueueFacts(f, &body)
+		queueUpsert(b, fr, st.unitName, year, int64(total))
+		// received: the revision's change, in the commit of its receipt
+		queueAppendChange(b, by.UnitID, bureaustore.RevisionChange(fr))
+		st.grew = true
+	} else {
+		b.Queue("DELETE FROM queue WHERE filing_id = $1", f.ID)
+		sums := make([]string, len(missing))
+		for i, m := range missing {
+			sums[i] = m.SHA256
+		}
+		b.Queue(`INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
+			SELECT $1, s, $3, $4 FROM unnest($2::text[]) s ON CONFLICT DO NOTHING`, by.UnitID, sums, f.ID, body.RevisionID)
+	}
+	if body.Declaration != nil {
+		if err := indexSimilar(ctx, tx, b, body.ID, body.Declaration, cur == nil); err != nil {
+			return bureaustore.SubmitResult{}, err
+		}
+	}
+	return bureaustore.SubmitResult{Receipt: newRev.Receipt, Created: true}, nil
+}
+
+// mustInsert makes a batch's INSERT … ON CONFLICT DO NOTHING that inserted
+// nothing fail with errRetry: another transaction wrote the row first.
+func mustInsert(ct pgconn.CommandTag) error {
+	if ct.RowsAffected() == 0 {
+		return errRetry
+	}
+	return nil
+}
+
+// lockFiling reads filing id's record, locked to the end of tx; nil when
+// there is none.
+func lockFiling(ctx context.Context, tx pgx.Tx, id string) (*bureaustore.Filing, error) {
+	var data []byte
+	err := tx.QueryRow(ctx, "SELECT record FROM filings WHERE id = $1 FOR UPDATE", id).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var fr bureaustore.Filing
+	if err := json.Unmarshal(data, &fr); err != nil {
+		return nil, fmt.Errorf("decode filing %s: %w", id, err)
+	}
+	return &fr, nil
+}
+
+// settle stores rev and its filing fr (the head, already in filings):
+// received and queued, with the revision's change in the unit's feed
+// (bureaustore.RevisionChange), when every attachment is complete, else
+// waiting for the missing ones; it reports whether it received the
+// revision. body is the revision's content when the caller has it
+// decoded (read from the store when nil); unitName is the unit's name
+// ("" to look it up).
+func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) (bool, error) {
+	missing, err := missingOf(ctx, tx, rev.UnitID, fr.Filing.Attachments)
+	if err != nil {
+		return false, err
+	}
+	queued, err := bureaustore.Settle(fr, rev, missing, now)
+	if err != nil {
+		return false, err
+	}
+	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
+	if queued {
+		if _, err := AppendChange(ctx, tx, rev.UnitID, bureaustore.RevisionChange(*fr)); err != nil {
+			return false, err
+		}
+		if err := indexQueue(ctx, tx, *fr, unitName, body); err != nil {
+			return false, err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM upload_waits WHERE filing_id = $1 AND revision_id = $2", fid, rid); err != nil {
+			return false, err
+		}
+	} else {
+		for _, a := range missing {
+			if _, err := tx.Exec(ctx, `INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
+				VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, rev.UnitID, a.SHA256, fid, rid); err != nil {
+				return false, err
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE filings SET updated = $2, record = $3 WHERE id = $1",
+		fid, fr.Filing.Updated, mustJSON(fr)); err != nil {
+		return false, err
+	}
+	_, err = tx.Exec(ctx, "UPDATE revisions SET record = $3 WHERE filing_id = $1 AND revision_id = $2", fid, rid, mustJSON(rev))
+	return queued, err
+}
+
+// refresh settles revision rid of fr (locked) when it waits for
+// attachments and is still the head, and returns its record and whether
+// it received it.
+func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string, rev bureaustore.Revision, now time.Time) (bureaustore.Revision, bool, error) {
+	if rev.Receipt.Status != protocol.ReceiptAwaitingAttachments {
+		return rev, false, nil
+	}
+	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
+		return rev, false, nil
+	}
+	f := *fr
+	f.Filing.History = slices.Clone(fr.Filing.History)
+	received, err := settle(ctx, tx, &f, &rev, now, nil, "")
+	return rev, received, err
+}
+
+// missingOf returns the attachments of atts that unit has not completed.
+func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+	if len(atts) == 0 {
+		return nil, nil
+	}
+	sums := make([]string, len(atts))
+	for i, a := range atts {
+		sums[i] = a.SHA256
+	}
+	rows, err := q.Query(ctx, `SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`, unit, sums)
+	if err != nil {
+		return nil, err
+	}
+	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	return bureaustore.Missing(atts, func(sum string) (bool, error) { return slices.Contains(done, sum), nil })
+}
