@@ -63,6 +63,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathChanges, AccessUnit, s.handleChanges),
 		r("GET", protocol.PathReviewQueue, AccessReviewer, s.handleQueue),
 		r("GET", protocol.PathReviewFiling, AccessReviewer, s.handleFiling),
+		r("GET", protocol.PathReviewProject, AccessReviewer, s.handleProjectFilings),
 		r("GET", protocol.PathReviewAttachment, AccessReviewer, s.handleReviewAttachment),
 		r("POST", protocol.PathDecisions, AccessReviewer, s.handleDecision),
 		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),

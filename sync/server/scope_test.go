@@ -163,6 +163,12 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(r)
 			return r
 		},
+		"GET " + protocol.PathReviewProject: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathReviewProject, f.ID), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathReviewProject, f.ID), fx.clerkA, nil))
+			return r
+		},
 		"GET " + protocol.PathReviewAttachment: func() response {
 			r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(att)), fx.clerkB, nil)
 			denied(r)
