@@ -159,4 +159,4 @@ PG_BADGER_ONLY := TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderSto
 bureau-pg:
 	EGOVDESK_TEST_STORE=postgres $(GO) test -tags $(TESTTAGS) -count=1 -timeout 15m -skip '$(PG_BADGER_ONLY)' ./sync/server/
 	EGOV_E2E_STORE=postgres $(GO) test -tags $(TESTTAGS) -count=1 -timeout 15m \
-		-run 'TestServerCrash|TestFaultProxy|TestClientCrash|TestUploadFinishedAtKillResumes|TestChecksumMismatchAfterNetworkFaultsIsRetried|TestUploadStreamsChunks|TestRestoreOnAFreshMachine|TestRestoreThroughAFaultyNetwork' ./sync/e2e/
+		-run 'TestServerCrash|TestFaultProxy|TestClientCrash|TestUploadFinishedAtKillResumes|TestChecksumMismatchAfterNetworkFaultsIsRetried|TestUploadStreamsChunks|TestRestoreOnAFreshMachine|TestRestoreThroughAFaultyNetwork|TestDraftsOnTwoMachines|TestDraftCopyWaitsForThePause|TestDraftTooBigForTheBureau|TestLifecycleFilingsThroughTheBureau|TestTianningProjectToItsAcceptanceFiling' ./sync/e2e/
