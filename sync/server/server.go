@@ -202,6 +202,7 @@ type Server struct {
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
 	disk       *diskGuard
+	trail      auditState // the security audit trail, audit.go
 
 	syncs atomic.Pointer[syncFuncs] // badgerutil.SyncDir and syncData; tests watch and fail them per server
 
