@@ -367,3 +367,27 @@ func (c core) AuditRecords(ctx context.Context, token string, f console.AuditFil
 	}
 	return out, p.More, nil
 }
+
+// VerifyAudit walks the bureau's trail and checks its checkpoints against
+// the key in the data directory (none yet: no checkpoint can be signed by
+// it, and any found is reported).
+func (s *Server) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	key, err := LoadAuditKey(s.cfg.DataDir, false)
+	var pub ed25519.PublicKey
+	if err == nil {
+		pub = key.Public().(ed25519.PublicKey)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return AuditReport{}, err
+	}
+	return VerifyAudit(ctx, s.store, pub)
+}
+
+// AuditPublicKey is the checkpoints' public key, base64, making the key
+// pair when there is none.
+func (s *Server) AuditPublicKey() (string, error) {
+	key, err := s.auditKey()
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)), nil
+}

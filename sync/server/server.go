@@ -266,6 +266,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.stop()
 		s.wg.Wait()
+		if cerr := s.AuditCheckpoint(context.Background()); cerr != nil { // the trail's head, signed (audit.go)
+			s.log.Error("security audit checkpoint at stop", "err", cerr)
+		}
 		err = s.store.Close()
 	})
 	return err
