@@ -123,7 +123,7 @@ func (s *Server) auditReady() error {
 // action done but not recorded answers 503.
 func (s *Server) audited(ctx context.Context, action, target string, errp *error) {
 	if err := s.audit(ctx, action, target, *errp, ""); err != nil && *errp == nil {
-		*errp = fmt.Errorf("%s 已执行，但%w", action, err)
+		*errp = app.Errorf(app.EUNAVAILABLE, "操作已执行，但安全审计记录未能写入（详见服务器日志）；请不要重复操作，待管理员检查服务器存储后再继续")
 	}
 }
 

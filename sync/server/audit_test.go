@@ -2,7 +2,10 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"path/filepath"
+	"sync/atomic"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
+	"egovdesk/sync/server/badgerstore"
 	"egovdesk/sync/server/bureaustore"
 )
 
@@ -175,5 +179,60 @@ func TestAuditRoles(t *testing.T) {
 		if strings.Contains(rt.Pattern, "audit") {
 			t.Errorf("an API route touches the trail: %s", rt.Pattern)
 		}
+	}
+}
+
+// failingTrail is a store whose trail can be made to refuse appends.
+type failingTrail struct {
+	bureaustore.Storage
+	fail atomic.Bool
+}
+
+func (f *failingTrail) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bureaustore.AuditEvent, error) {
+	if f.fail.Load() {
+		return bureaustore.AuditEvent{}, fmt.Errorf("%w: the disk is full", bureaustore.ErrUnavailable)
+	}
+	return f.Storage.AppendAudit(ctx, e)
+}
+
+// TestAdminActionsWaitForTheTrail: an admin action whose record cannot be
+// written answers 503 saying it was done; while the trail fails, admin
+// actions are refused and not done; logins go on; once a record is
+// written again, admin actions are back.
+func TestAdminActionsWaitForTheTrail(t *testing.T) {
+	var st *failingTrail
+	fx := MustBureau(t, func(cfg *server.Config) {
+		bs, err := badgerstore.Open(context.Background(), filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = &failingTrail{Storage: bs}
+		cfg.Storage = st
+	})
+	units := func() int {
+		us, err := fx.srv.Units(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(us)
+	}
+	st.fail.Store(true)
+	p := fx.expectProblem("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县冯井镇人民政府", Code: "12341522MB0000010M"},
+		http.StatusServiceUnavailable, "unavailable")
+	if units() != 3 || !strings.Contains(p.Detail, "操作已执行") {
+		t.Fatalf("an action whose record failed: %d units, %q", units(), p.Detail)
+	}
+	fx.expectProblem("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县孟集镇人民政府", Code: "12341522MB0000029J"},
+		http.StatusServiceUnavailable, "unavailable")
+	if units() != 3 {
+		t.Fatal("an admin action was done while the trail failed")
+	}
+	fx.login("reviewer") // logins go on, unrecorded (logged at ERROR)
+	st.fail.Store(false)
+	fx.login("reviewer")
+	fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县孟集镇人民政府", Code: "12341522MB0000029J"},
+		http.StatusCreated, nil)
+	if units() != 4 {
+		t.Fatal("admin actions did not come back with the trail")
 	}
 }
