@@ -362,7 +362,7 @@ func (c core) AuditRecords(ctx context.Context, token string, f console.AuditFil
 	}
 	out := make([]console.AuditRecord, len(p.Events))
 	for i, e := range p.Events {
-		out[i] = console.AuditRecord{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Role: e.Role, Address: e.Address,
+		out[i] = console.AuditRecord{Seq: e.Seq, Time: e.Time.In(c.s.Now().Location()), Actor: e.Actor, Role: e.Role, Address: e.Address,
 			Action: e.Action, Target: e.Target, Outcome: e.Outcome, Detail: e.Detail}
 	}
 	return out, p.More, nil
