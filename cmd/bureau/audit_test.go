@@ -103,3 +103,22 @@ func TestAuditVerifyFindsATamperedPostgresRecord(t *testing.T) {
 	}
 	verifyNames(t, flags...)
 }
+
+// bureau migrate carries the trail to PostgreSQL as it is: it verifies
+// there, with its checkpoints, and goes on from its head.
+func TestAuditSurvivesMigrate(t *testing.T) {
+	dir := t.TempDir()
+	auditSteps(t, "--data="+dir)
+	url := pgtest.DB(t)
+	if out, err := bureau(t, "", "migrate", "--from", dir, "--to", url); err != nil {
+		t.Fatalf("migrate: %q, %v", out, err)
+	}
+	flags := []string{"--data=" + dir, "--database=" + url}
+	if out, err := bureau(t, "", "unit", "add", "--name", "新店镇人民政府", "--code", "11341522MB1234567F", flags[0], flags[1]); err != nil {
+		t.Fatalf("unit add after migrate: %q, %v", out, err)
+	}
+	out, err := bureau(t, "", "audit", "verify", flags[0], flags[1])
+	if err != nil || !strings.HasPrefix(out, "OK: 4 records") || strings.Contains(out, " 0 signed") {
+		t.Fatalf("audit verify after migrate: %q, %v", out, err)
+	}
+}

@@ -204,13 +204,16 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 			return err
 		}
 	}
-	return each(txn, "rg/", func(_ string, v []byte) error {
+	if err := each(txn, "rg/", func(_ string, v []byte) error {
 		var sys app.ExistingSystem
 		if err := json.Unmarshal(v, &sys); err != nil {
 			return fmt.Errorf("registered system: %w", err)
 		}
 		return im.RegisteredSystem(sys)
-	})
+	}); err != nil {
+		return err
+	}
+	return copyAudit(txn, im) // the security audit trail, audit.go
 }
 
 // value returns the value at k, nil when there is none.
