@@ -102,6 +102,14 @@ func TestAuditVerifyFindsATamperedPostgresRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	verifyNames(t, flags...)
+	// And one removed from the head of the trail.
+	if _, err := conn.Exec(context.Background(), `DELETE FROM audit WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	out, err := bureau(t, "", append([]string{"audit", "verify"}, flags...)...)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(out, "BROKEN at record 1 ") {
+		t.Fatalf("audit verify of a trail without its first record: %q, %v", out, err)
+	}
 }
 
 // bureau migrate carries the trail to PostgreSQL as it is: it verifies

@@ -205,7 +205,9 @@ type AuditReport struct {
 // VerifyAudit walks the whole trail of st and its checkpoints against pub.
 func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.PublicKey) (AuditReport, error) {
 	var rep AuditReport
-	var v bureaustore.AuditVerifier
+	// Nothing prunes the trail yet (PruneAudit has no command): it must
+	// start at record 1, or records were deleted from its head.
+	v := bureaustore.AuditVerifier{Floor: 1}
 	digests := map[uint64]string{}
 	cps, err := st.AuditCheckpoints(ctx)
 	if err != nil {
@@ -298,8 +300,14 @@ func (s *Server) auditConsole(r *http.Request) *http.Request {
 
 // auditExport records a console export that was served.
 func (s *Server) auditExport(r *http.Request, status int) {
-	if r.Method == http.MethodGet && r.URL.Path == console.Prefix+"queue.csv" && status == http.StatusOK {
+	if r.Method != http.MethodGet || status != http.StatusOK {
+		return
+	}
+	switch r.URL.Path {
+	case console.Prefix + "queue.csv":
 		s.audit(r.Context(), "export.queue_csv", r.URL.RawQuery, nil, "")
+	case console.Prefix + "audit.csv":
+		s.audit(r.Context(), "export.audit_csv", r.URL.RawQuery, nil, "")
 	}
 }
 

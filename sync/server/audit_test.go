@@ -154,6 +154,9 @@ func TestAuditRoles(t *testing.T) {
 		strings.Contains(au.last, "unit.create") {
 		t.Fatalf("auditor's export: %d\n%s", r.StatusCode, au.last)
 	}
+	if got := server.AuditTrail(t, fx.srv); got[len(got)-1].Action != "export.audit_csv" || got[len(got)-1].Actor != "auditor" {
+		t.Fatalf("the auditor's export is not recorded: %+v", got[len(got)-1])
+	}
 	for _, p := range []string{"/console/queue", "/console/filings/" + f.ID, "/console/admin/units"} {
 		if r := au.get(p); r.StatusCode != http.StatusForbidden {
 			t.Errorf("auditor GET %s: %d", p, r.StatusCode)

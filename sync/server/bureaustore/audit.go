@@ -24,8 +24,9 @@ const (
 )
 
 // AuditRetention is how long the trail is kept at least: six months
-// (网络安全法 第二十一条). PruneAudit refuses to remove anything younger.
-const AuditRetention = 6 * 30 * 24 * time.Hour
+// (网络安全法 第二十一条), counted as the longest six calendar months run
+// (184 days). PruneAudit refuses to remove anything younger.
+const AuditRetention = 184 * 24 * time.Hour
 
 // AuditGenesis is the previous digest of the first record ever appended:
 // 32 zero bytes, hex.
@@ -157,6 +158,10 @@ func (b *AuditBreak) Error() string {
 // are gone; a trail that was never pruned starts at Seq 1 from
 // AuditGenesis, which Start checks).
 type AuditVerifier struct {
+	// Floor, when not 0, is the Seq the chain must start at (1 for a
+	// trail never pruned): records missing before the first one fed are
+	// a break.
+	Floor   uint64
 	head    AuditHead
 	started bool
 	// Count is how many records were checked.
@@ -167,6 +172,9 @@ type AuditVerifier struct {
 func (v *AuditVerifier) Next(e AuditEvent) *AuditBreak {
 	if !v.started {
 		v.started = true
+		if v.Floor > 0 && e.Seq != v.Floor {
+			return &AuditBreak{v.Floor, e.Time, fmt.Sprintf("第 %d 至 %d 条记录缺失", v.Floor, e.Seq-1)}
+		}
 		if e.Seq == 1 && e.Prev != AuditGenesis {
 			return &AuditBreak{e.Seq, e.Time, "第一条记录的前序摘要不是初始值"}
 		}
