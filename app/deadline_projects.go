@@ -30,6 +30,32 @@ type FilingAnchors struct {
 	AcceptedAt time.Time
 	// Facts are a declaration's facts, which decide which deadlines apply.
 	Facts DeclarationFacts
+
+	// A declaration's plan year, construction period (YYYY-MM) and the
+	// approved (核定) investment a decision carries, which the deadlines of
+	// a project's later life count from and route on. A store may keep
+	// the plan year only (then the yearly report of the construction
+	// period is not counted, and the route is on the declared amount).
+	PlanYear               int
+	PeriodStart, PeriodEnd string
+	Approved               Money
+
+	// The fields below are a later filing's (LifecycleKinds).
+
+	// ID is the filing's ID, which a deadline it meets names. A store
+	// need not keep it: it has the filing's ID already.
+	ID string
+	// Sent says the filing is with the bureau or decided in its favour:
+	// only then does it meet a deadline or record an event.
+	Sent bool
+	// On is the date the filing records (YYYY-MM-DD as entered): a
+	// go-live's 投入运行日期, an acceptance filing's 验收通过日期.
+	On string
+	// Type is an adjustment's or a performance report's type.
+	Type string
+	// Year is the year a yearly filing (O&M filing, performance report) is
+	// for.
+	Year int
 }
 
 // AnchorsOf returns what f tells about its project's deadline events; its
@@ -38,7 +64,9 @@ type FilingAnchors struct {
 func AnchorsOf(f *Filing) FilingAnchors {
 	switch {
 	case f.Kind == KindDeclaration && f.Declaration != nil:
-		a := FilingAnchors{Kind: f.Kind, Project: f.ID, Name: f.Title(), Facts: FactsOf(f.Declaration)}
+		d := f.Declaration
+		a := FilingAnchors{Kind: f.Kind, Project: f.ID, Name: f.Title(), Facts: FactsOf(d),
+			PlanYear: d.PlanYear, PeriodStart: d.PeriodStart, PeriodEnd: d.PeriodEnd, Approved: ApprovedInvestment(f.History)}
 		a.ApprovedAt, _ = decidedAt(f.History, StatusApproved)
 		return a
 	case f.Kind == KindAcceptance && f.Acceptance != nil:
@@ -46,8 +74,44 @@ func AnchorsOf(f *Filing) FilingAnchors {
 			CompletedOn: f.Acceptance.CompletedOn}
 		a.AcceptedAt, _ = decidedAt(f.History, StatusApproved, StatusFiled)
 		return a
+	case slices.Contains(LifecycleKinds, f.Kind):
+		a := FilingAnchors{Kind: f.Kind, Project: f.ProjectID, Name: projectName([]*Filing{f}, f.ID), ID: f.ID,
+			Sent: sent(f), Type: filingType(f)}
+		switch {
+		case f.GoLive != nil:
+			a.On = f.GoLive.GoLiveOn
+		case f.AcceptanceFiling != nil:
+			a.On = f.AcceptanceFiling.AcceptedOn
+		case f.OMFiling != nil, f.Performance != nil:
+			a.Year = filingYear(f)
+		}
+		return a
 	}
 	return FilingAnchors{}
+}
+
+// skeleton returns a filing with what the deadlines of a dossier read of
+// a later filing (see dossierDeadlines), from its anchors.
+func (a *FilingAnchors) skeleton() *Filing {
+	f := &Filing{ID: a.ID, Kind: a.Kind, ProjectID: a.Project, Status: StatusDraft}
+	if a.Sent {
+		f.Status = StatusSubmitted
+	}
+	switch a.Kind {
+	case KindGoLive:
+		f.GoLive = &GoLive{GoLiveOn: a.On}
+	case KindAdjustment:
+		f.Adjustment = &Adjustment{Type: AdjustType(a.Type)}
+	case KindAcceptanceFiling:
+		f.AcceptanceFiling = &AcceptanceFiling{AcceptedOn: a.On}
+	case KindOMFiling:
+		f.OMFiling = &OMFiling{Year: a.Year}
+	case KindPerformance:
+		f.Performance = &Performance{Type: PerformanceType(a.Type), Year: a.Year}
+	default:
+		return nil
+	}
+	return f
 }
 
 // decidedAt returns when history last moved the filing to one of statuses.
@@ -125,20 +189,67 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			p.events[AnchorAcceptance] = f.AcceptedAt
 		}
 	}
+	// The later filings: 投入运行 from the last sent go-live, 通过验收 from
+	// a sent acceptance filing when no decision gave it, as Dossier does.
+	later := map[string][]*Filing{}
+	for i := range filings {
+		f := &filings[i]
+		sk := f.skeleton()
+		if sk == nil || f.Project == "" {
+			continue
+		}
+		p := get(f.Project)
+		if p.name == "" {
+			p.name = f.Name
+		}
+		later[f.Project] = append(later[f.Project], sk)
+	}
 	var out []ProjectDeadline
 	for _, id := range order {
 		p := projects[id]
+		fs := later[id]
+		slices.SortStableFunc(fs, func(a, b *Filing) int { return cmp.Compare(stage[a.Kind], stage[b.Kind]) })
+		ds := Dossier{Events: p.events}
+		ds.events(fs, now.Location())
 		if len(p.events) == 0 {
 			continue
 		}
 		var facts DeclarationFacts
+		var approved Money
+		dates := projectDates{}
 		if p.decl != nil {
-			facts = p.decl.Facts
+			facts, approved = p.decl.Facts, p.decl.Approved
+			dates = projectDates{planYear: p.decl.PlanYear, periodStart: p.decl.PeriodStart, periodEnd: p.decl.PeriodEnd}
 		}
-		// No plan year: the deadlines it fixes have no event and are left out.
-		for _, d := range prof.deadlines(facts.values(prof), projectDates{}, p.events, now) {
-			if _, event := p.events[d.Anchor]; event && d.Known() {
+		values := facts.values(prof)
+		values["route"] = factValue{code: prof.routing(values, approved).Code}
+		// A deadline a later filing owns is shown until a sent filing meets it.
+		owned := map[string]DossierDeadline{}
+		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
+			if dd.Kind != "" {
+				owned[dd.ID] = dd
+			}
+		}
+		// Deadlines counted from an event known, or from the project's own
+		// years (a yearly report in the construction period, a yearly O&M
+		// filing after go-live); not those of the calendar: without a plan
+		// year the deadlines it fixes have no event and are left out.
+		counted := func(d Deadline) bool {
+			_, event := p.events[d.Anchor]
+			_, live := p.events[AnchorGoLive]
+			return d.Known() && (event || d.Anchor == AnchorConstructionYearly || d.Anchor == AnchorOperationYearly && live)
+		}
+		for _, d := range prof.deadlines(values, projectDates{}, p.events, now) {
+			if _, ok := owned[d.ID]; ok {
+				continue // below, with whether a filing met it
+			}
+			if counted(d) {
 				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: d})
+			}
+		}
+		for _, dd := range owned {
+			if counted(dd.Deadline) && !dd.Met {
+				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: dd.Deadline})
 			}
 		}
 	}

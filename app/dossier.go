@@ -110,7 +110,10 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 		return ds
 	}
 	ds.Route = prof.RouteFor(decl, ds.Approved)
-	ds.Deadlines = prof.dossierDeadlines(decl, ds.Approved, mine, ds.Events, now)
+	f := extractFacts(decl, "")
+	f["route"] = factValue{code: prof.routing(f, ds.Approved).Code}
+	dates := projectDates{planYear: decl.PlanYear, periodStart: decl.PeriodStart, periodEnd: decl.PeriodEnd}
+	ds.Deadlines = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
 	return ds
 }
 
@@ -218,12 +221,9 @@ func (ds *Dossier) events(fs []*Filing, loc *time.Location) {
 	}
 }
 
-// dossierDeadlines returns the deadlines of a project with declaration d
-// and filings fs, each marked met when a sent filing meets it.
-func (prof *Profile) dossierDeadlines(d *Declaration, approved Money, fs []*Filing, events map[string]time.Time, now time.Time) []DossierDeadline {
-	f := extractFacts(d, "")
-	f["route"] = factValue{code: prof.routing(f, approved).Code}
-	dates := projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}
+// dossierDeadlines returns the deadlines of a project whose declaration
+// has facts f (the route among them) and dates, and filings fs, each marked met when a sent filing meets it.
+func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates, fs []*Filing, events map[string]time.Time, now time.Time) []DossierDeadline {
 	meets := map[string]LifecycleRule{} // deadline ID → the rule of the filing that meets it
 	var undated []LifecycleRule
 	for _, r := range prof.Lifecycle {

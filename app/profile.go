@@ -88,6 +88,12 @@ type Profile struct {
 	// AcceptanceMaterials.
 	AcceptanceAdditions []string `json:"acceptance_additions,omitempty"`
 
+	// KeepDrafts says whether the bureau keeps a private copy of each
+	// unit's unsent drafts (the draft area, GET/PUT /drafts), so that a
+	// clerk's dead laptop loses none; nil is on. A bureau that may not
+	// hold unsent work switches it off with false.
+	KeepDrafts *bool `json:"keep_drafts,omitempty"`
+
 	// Version is the SHA-256 of the file, in lowercase hex: the bureau serves
 	// it with the profile and the client caches by it. Set by LoadProfile.
 	Version string `json:"-"`
@@ -675,3 +681,7 @@ func (prof *Profile) band(amount Money) *RouteRule {
 	}
 	return nil
 }
+
+// KeepsDrafts reports whether the bureau keeps units' drafts (on unless
+// the profile switches it off; on without a profile).
+func (p *Profile) KeepsDrafts() bool { return p == nil || p.KeepDrafts == nil || *p.KeepDrafts }

@@ -117,6 +117,10 @@ type Session struct {
 	UnitName   string
 	UnitCode   string // 统一社会信用代码; "" when working offline
 	ProfileID  string
+	// DraftsLocalOnly is the clerk's 设置→在数管局保留草稿副本 switched
+	// off: the drafts stay on this machine only. Off by default (the
+	// copies are kept).
+	DraftsLocalOnly bool `json:",omitempty"`
 }
 
 // creditCode returns the unit's 统一社会信用代码 as the bureau knows it, ""
@@ -176,6 +180,21 @@ type SyncStatus struct {
 	// first and this machine's text was kept as a new draft revision
 	// (NeedsAction is set; the inbox says which filing).
 	Conflict string
+	// DraftsOff says why the drafts are not kept at the bureau (the
+	// clerk's setting, the bureau's profile), "" while they are.
+	DraftsOff string
+	// DraftsProblem is why the drafts' copies did not reach the bureau
+	// last time (plain Chinese, retried by itself), "" when they did.
+	DraftsProblem string
+}
+
+// DraftKeeper is a Link that can keep a private copy of the unit's
+// drafts at the bureau (设置→在数管局保留草稿副本). The settings show the
+// switch when the Link is one and a bureau is configured.
+type DraftKeeper interface {
+	// SetKeepDrafts switches the copies on or off and remembers it. It
+	// returns an error whose app.ErrorMessage is Chinese.
+	SetKeepDrafts(on bool) error
 }
 
 // Upload is an attachment upload under way.

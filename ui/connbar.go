@@ -98,6 +98,9 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	if st.Conflict != "" && reason == "" {
 		reason = T(st.Conflict) + T("：本机的修改已另存为新版本草稿，请查看消息")
 	}
+	if st.DraftsProblem != "" && reason == "" {
+		reason = T(st.DraftsProblem) // calm: the filings still go, the copies are retried
+	}
 	b.reason.Importance = widget.WarningImportance
 	if st.NeedsLogin || st.NeedsAction {
 		b.reason.Importance = widget.DangerImportance

@@ -121,6 +121,13 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 
 	state := container.NewHBox(e.status, e.send, e.saved)
 	buttons := container.NewHBox(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
+	switch { // dossier.go
+	case f.Kind == app.KindDeclaration:
+		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID)}, buttons.Objects...)
+	case f.ProjectID != "":
+		dossier := &widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}
+		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)
+	}
 	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))

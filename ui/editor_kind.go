@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,10 @@ func newKindBody(e *editorScreen) kindBody {
 		return newCatalogueEditor(e)
 	case app.KindTrialReport:
 		return newTrialEditor(e)
-	default:
+	case app.KindAcceptance:
 		return newAcceptanceEditor(e)
+	default:
+		return newLifecycleEditor(e)
 	}
 }
 
@@ -65,6 +68,10 @@ func (e *editorScreen) addFillSection(title string, roots []string, o fyne.Canva
 func (u *UI) NewFiling(k app.Kind) {
 	if k == app.KindDeclaration {
 		u.NewDeclaration()
+		return
+	}
+	if slices.Contains(app.LifecycleKinds, k) {
+		u.chooseProject(k) // a later filing starts from its project's dossier
 		return
 	}
 	s := u.link.Session()
@@ -91,10 +98,14 @@ func (u *UI) NewFiling(k app.Kind) {
 	u.openEditor(f, true)
 }
 
-// newFilingMenu returns the items of the 新建 menu: one per kind.
+// newFilingMenu returns the items of the 新建 menu: one per kind, the
+// later filings of a project after the first four.
 func (u *UI) newFilingMenu() *fyne.Menu {
 	var items []*fyne.MenuItem
-	for _, k := range app.Kinds {
+	for _, k := range app.AllKinds() {
+		if k == app.KindGoLive {
+			items = append(items, fyne.NewMenuItemSeparator())
+		}
 		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewFiling(k) }))
 	}
 	return fyne.NewMenu("", items...)

@@ -63,7 +63,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.search.OnChanged = func(string) { h.load() }
 	kinds := []string{T(allKinds)}
-	for _, k := range app.Kinds {
+	for _, k := range app.AllKinds() {
 		kinds = append(kinds, T(k.Label()))
 	}
 	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.load() }}
@@ -117,7 +117,7 @@ func (h *homeScreen) onSelected(i widget.ListItemID) {
 func (h *homeScreen) query() app.Query {
 	q := app.Query{Text: h.search.Text}
 	if i := h.kind.SelectedIndex(); i > 0 {
-		q.Kind = app.Kinds[i-1]
+		q.Kind = app.AllKinds()[i-1]
 	}
 	if i := h.status.SelectedIndex(); i > 0 {
 		q.Status = app.Statuses[i-1]

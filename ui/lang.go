@@ -304,6 +304,9 @@ func (u *UI) SetLanguage(language string) error {
 	case u.timeline.shown:
 		id := u.timeline.id
 		reopen = func() { u.OpenTimeline(id) }
+	case u.dossier != nil:
+		project := u.dossier.project
+		reopen = func() { u.OpenDossier(project) }
 	default: // the first-run screen or the settings
 		first := !u.link.Session().Configured
 		reopen = func() { u.show(newSetupScreen(u, first).object()) }

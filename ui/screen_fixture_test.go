@@ -38,6 +38,7 @@ type memStore struct {
 	imported  []string // paths imported into the attachment store
 	trash     map[string]*app.Filing
 	subs      []func()
+	anchored  bool // Anchors gives the filings' anchors, as the real store (else none)
 }
 
 func newMemStore() *memStore {
@@ -119,7 +120,20 @@ func (s *memStore) Counts(ctx context.Context) (app.Counts, error) {
 	return c, nil
 }
 
-func (s *memStore) Anchors(context.Context) ([]app.FilingAnchors, error) { return nil, nil }
+func (s *memStore) Anchors(context.Context) ([]app.FilingAnchors, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.anchored {
+		return nil, nil
+	}
+	var out []app.FilingAnchors
+	for _, f := range s.filings {
+		if a := app.AnchorsOf(f); a.Kind != "" {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
 
 func (s *memStore) Get(_ context.Context, id string) (*app.Filing, error) {
 	if f := s.stored(id); f != nil {

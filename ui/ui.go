@@ -79,6 +79,7 @@ type UI struct {
 	inbox    *inboxScreen
 	editor   *editorScreen // the open editor, nil when none
 	timeline *timelineScreen
+	dossier  *dossierScreen // the project dossier shown, nil when none (dossier.go)
 	center   *fyne.Container
 	inboxBtn *widget.Button
 	tray     *trayMenu
@@ -259,6 +260,9 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 		u.editor.refreshStateLater()
 	}
 	u.timeline.reloadIfShown()
+	if u.dossier != nil {
+		u.dossier.reload() // a decision or a sent filing changes it
+	}
 	if u.tray != nil {
 		u.tray.update(st, c)
 	}
@@ -278,6 +282,7 @@ func (u *UI) leaveEditor() {
 		u.editor = nil
 	}
 	u.timeline.shown = false
+	u.dossier = nil
 	u.inbox.shown = false
 	u.home.shown = false
 }
@@ -372,7 +377,7 @@ func (u *UI) goWait(fn func(ctx context.Context)) {
 // Show opens a screen by name, for demos and screenshots: "inbox",
 // "filing:ID", "filing:ID:FIELD" (the editor at a field, e.g. budget),
 // "submit:ID" (the editor with the problem list of 检查并提交) or
-// "timeline:ID". Unknown names show the list.
+// "timeline:ID" or "dossier:ID" (a project's dossier). Unknown names show the list.
 func (u *UI) Show(screen string) {
 	name, id, _ := strings.Cut(screen, ":")
 	switch name {
@@ -394,6 +399,8 @@ func (u *UI) Show(screen string) {
 		}
 	case "timeline":
 		u.OpenTimeline(id)
+	case "dossier":
+		u.OpenDossier(id)
 	default:
 		u.ShowHome()
 	}

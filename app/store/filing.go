@@ -58,6 +58,9 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 			if err := checkSave(old, f); err != nil {
 				return err
 			}
+			if err := keepAdoptedText(txn, f, old, now); err != nil { // draftcopy.go
+				return err
+			}
 			doc.Status = old.Status
 			doc.Created = old.Created
 			if doc.Revision.ID == old.RevisionID {

@@ -38,6 +38,7 @@ import (
 //	iu/<entry id>                 → filing ID; present while the entry is unread
 //	rc/<id>/<revision id>         the bureau's receipt, not yet folded into s/ and x/ (schema 3; see receipt.go)
 //	t/<id>                        a deleted draft: deletion time and its d/ value (see trash.go)
+//	dc/<id>, dx/<id>, da/<id>     a draft's copy at the bureau: held, to delete there, taken over (see draftcopy.go)
 const (
 	keySchema      = "meta/schema"
 	keyCursor      = "meta/cursor"

@@ -97,7 +97,23 @@ func appendAnchors(b []byte, a *app.FilingAnchors) []byte {
 	b = appendString(b, a.CompletedOn)
 	b = appendZonedTime(b, a.AcceptedAt)
 	facts, _ := a.Facts.AppendBinary(nil) // never fails
-	return appendString(b, string(facts))
+	b = appendString(b, string(facts))
+	// A later filing's (app.LifecycleKinds) sent flag, date, type and
+	// year follow. Declarations and acceptance applications end here, as
+	// in schema 4: their construction period and approved amount are not
+	// kept (they would need a new schema version and a refill), their
+	// plan year is the summary's.
+	if !slices.Contains(app.LifecycleKinds, a.Kind) {
+		return b
+	}
+	sent := int64(0)
+	if a.Sent {
+		sent = 1
+	}
+	b = binary.AppendVarint(b, sent)
+	b = appendString(b, a.On)
+	b = appendString(b, a.Type)
+	return binary.AppendVarint(b, int64(a.Year))
 }
 
 // sameAnchors reports whether a and b hold the same anchors, as stored.
@@ -199,7 +215,7 @@ func (d *decoder) str() string {
 // Interned names: decoding a list of thousands of rows need not allocate
 // the same few kind, status and send-state strings again and again.
 var (
-	kindNames   = names(app.Kinds)
+	kindNames   = names(app.AllKinds())
 	statusNames = names(app.Statuses)
 	sendNames   = names([]app.SendState{app.SendNone, app.SendQueued, app.SendSending, app.SendSent, app.SendFailed,
 		app.SendQuarantined})
@@ -259,6 +275,13 @@ func (d *decoder) anchors(kind app.Kind) app.FilingAnchors {
 			d.err = err
 		}
 	}
+	if len(d.b) == 0 || d.err != nil { // a declaration's or an acceptance application's
+		return a
+	}
+	a.Sent = d.varint() == 1
+	a.On = d.str()
+	a.Type = d.str()
+	a.Year = int(d.varint())
 	return a
 }
 
@@ -272,9 +295,9 @@ func decodeAnchors(b []byte) (id string, listed time.Time, a app.FilingAnchors, 
 	d := decoder{b: b[1:]}
 	id = d.str()
 	kind := app.Kind(d.intern(kindNames))
-	d.bytes()  // status
-	d.bytes()  // title
-	d.varint() // plan year
+	d.bytes() // status
+	d.bytes() // title
+	planYear := int(d.varint())
 	d.varint() // created
 	d.varint() // updated
 	listed = d.time()
@@ -287,6 +310,12 @@ func decodeAnchors(b []byte) (id string, listed time.Time, a app.FilingAnchors, 
 	d.varint() // receipt at
 	d.varint() // unread
 	a = d.anchors(kind)
+	switch {
+	case a.Kind == app.KindDeclaration:
+		a.PlanYear = planYear
+	case a.Kind != app.KindAcceptance && a.Kind != "":
+		a.ID = id // a later filing's, which a deadline it meets names
+	}
 	if d.err != nil {
 		return "", time.Time{}, app.FilingAnchors{}, fmt.Errorf("decode summary: %w", d.err)
 	}
@@ -351,8 +380,8 @@ func listOrder(t time.Time) uint64 {
 	return uint64(math.MaxInt64 - n)
 }
 
-// Anchors returns what every declaration and acceptance application tells
-// about its project's deadlines (app.AnchorsOf, as of its last save or
+// Anchors returns what every declaration, acceptance application and
+// later filing (app.LifecycleKinds) tells about its project's deadlines (app.AnchorsOf, as of its last save or
 // decision), newest first as lists order filings. It reads the summaries
 // under s/ only, never a document, so the home screen can count the
 // deadlines of 10,000 filings on every change. It fails with ctx's error or
@@ -373,8 +402,9 @@ func (s *Store) Anchors(ctx context.Context) ([]app.FilingAnchors, error) {
 					return err
 				}
 			}
-			switch app.Kind(peekKind(v)) {
-			case app.KindDeclaration, app.KindAcceptance, "": // "": malformed, which decodeSummary reports
+			switch k := app.Kind(peekKind(v)); {
+			case k == app.KindDeclaration, k == app.KindAcceptance, k == "": // "": malformed, which decodeSummary reports
+			case slices.Contains(app.LifecycleKinds, k):
 			default:
 				return nil
 			}

@@ -51,6 +51,9 @@ func (s *Store) DeleteDraft(ctx context.Context, id string) error {
 		if err := putJSON(txn, "t/"+id, trashed{Deleted: now, Doc: doc}); err != nil {
 			return err
 		}
+		if err := trashCopy(txn, id, now); err != nil {
+			return err
+		}
 		return dropFiling(txn, old)
 	})
 	if err != nil {
@@ -83,6 +86,9 @@ func (s *Store) RestoreDraft(ctx context.Context, id string) error {
 		}
 		sum := summaryOf(&doc, nil)
 		if err := writeSummary(txn, nil, &sum); err != nil {
+			return err
+		}
+		if err := untrashCopy(txn, id); err != nil {
 			return err
 		}
 		return txn.Delete([]byte("t/" + id))

@@ -147,6 +147,10 @@ func (l *link) startSync(c *client.Client) {
 	l.client = c
 	s := syncer.New(l.store, c, l.blobs, l.syncOpts)
 	l.syncer = s
+	s.SetKeepDrafts(!l.session.DraftsLocalOnly)
+	if l.profile != nil {
+		s.SetBureauKeepsDrafts(l.profile.KeepsDrafts())
+	}
 	ctx, cancel := context.WithCancel(l.ctx)
 	l.stopFwd = cancel
 	if l.loop {
@@ -226,7 +230,33 @@ func (l *link) refreshProfile(ctx context.Context) error {
 	l.mu.Lock()
 	l.profile = p
 	l.session.ProfileID = p.ID
+	sy := l.syncer
 	l.mu.Unlock()
+	if sy != nil {
+		sy.SetBureauKeepsDrafts(p.KeepsDrafts())
+	}
+	l.notify()
+	return nil
+}
+
+var _ ui.DraftKeeper = (*link)(nil)
+
+// SetKeepDrafts switches the copies of the drafts at the bureau on or off
+// (设置→在数管局保留草稿副本) and remembers it in the session.
+func (l *link) SetKeepDrafts(on bool) error {
+	l.mu.Lock()
+	s := l.session
+	s.DraftsLocalOnly = !on
+	if err := writeJSON(filepath.Join(l.dir, sessionFile), s); err != nil {
+		l.mu.Unlock()
+		return err
+	}
+	l.session = s
+	sy := l.syncer
+	l.mu.Unlock()
+	if sy != nil {
+		sy.SetKeepDrafts(on)
+	}
 	l.notify()
 	return nil
 }
@@ -282,7 +312,8 @@ func (l *link) Connect(ctx context.Context, addr, login, password string) error 
 		return fmt.Errorf("cache profile: %w", err)
 	}
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: resp.Account.Name,
-		UnitID: resp.Account.UnitID, UnitName: resp.Account.UnitName, UnitCode: resp.Account.UnitCode, ProfileID: p.ID}
+		UnitID: resp.Account.UnitID, UnitName: resp.Account.UnitName, UnitCode: resp.Account.UnitCode, ProfileID: p.ID,
+		DraftsLocalOnly: l.Session().DraftsLocalOnly}
 	if err := writeJSON(filepath.Join(l.dir, sessionFile), s); err != nil {
 		return err
 	}
@@ -349,6 +380,7 @@ func (l *link) Status() ui.SyncStatus {
 		out.Restore = &ui.RestoreProgress{Restored: r.Restored, Total: r.Total}
 	}
 	out.Conflict = st.Conflict
+	out.DraftsOff, out.DraftsProblem = st.DraftsOff, st.DraftsProblem
 	return out
 }
 

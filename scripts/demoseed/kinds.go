@@ -119,3 +119,31 @@ func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, uni
 	}
 	return f.ID, nil
 }
+
+// goLive records that project went into operation a month ago, made from
+// the project's dossier as the client makes it, and submits it (the
+// reviewer files it in main), so the project's dossier and the home
+// screen's O&M deadline have something to show.
+func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, project, actor string, at time.Time) (string, error) {
+	decl, err := st.Get(ctx, project)
+	if err != nil {
+		return "", err
+	}
+	fs := []*app.Filing{decl}
+	ds := prof.Dossier(project, fs, at)
+	f, err := ds.Prefill(fs, at.Location()).NewFiling(app.KindGoLive, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	g := f.GoLive
+	g.GoLiveOn, g.ApprovalRef = at.AddDate(0, -1, 0).Format("2006-01-02"), "霍数管〔2027〕8号"
+	g.Scope = "城关镇便民服务中心 13 台自助终端上线，覆盖社保、医保、不动产登记查询等 23 项业务"
+	g.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	if _, err := st.Submit(ctx, f.ID, actor, at); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}

@@ -171,6 +171,21 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		return err
 	}
 
+	// The 便民服务中心 project went into operation; the bureau files it.
+	live, err := goLive(ctx, st, prof, unit, approved, me.Account.Name, now.Add(-5*time.Minute))
+	if err != nil {
+		return err
+	}
+	if err := sy.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("deliver the go-live: %w", err)
+	}
+	if _, err := clients[rlogin].Decide(ctx, live, protocol.DecisionRequest{Action: app.ActionFile, Comment: "已备案。请于每年年底前报送运维情况。"}); err != nil {
+		return fmt.Errorf("file the go-live: %w", err)
+	}
+	if err := sy.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("pull the go-live's decision: %w", err)
+	}
+
 	// What the client reads at start.
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: me.Account.Name,
 		UnitID: unit, UnitName: me.Account.UnitName, ProfileID: prof.ID}
@@ -186,7 +201,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\n", returned, approved, half, editing, cat, trial, acc)
+	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\n", returned, approved, half, editing, cat, trial, acc, live)
 	return nil
 }
 

@@ -39,6 +39,7 @@ const (
 	PathReviewFiling     = Prefix + "/review/filings/{id}"
 	PathReviewAttachment = Prefix + "/review/filings/{id}/attachments/{sha256}"
 	PathDecisions        = Prefix + "/review/filings/{id}/decisions"
+	PathReviewProject    = Prefix + "/review/projects/{id}" // GET: a project's filings (FilingList), in the order of its life
 	PathNotices          = Prefix + "/notices"
 )
 

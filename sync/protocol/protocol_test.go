@@ -63,6 +63,9 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"RestorePage":          reflect.TypeFor[protocol.RestorePage](),
 		"RestoreFiling":        reflect.TypeFor[protocol.RestoreFiling](),
 		"RestoreRevision":      reflect.TypeFor[protocol.RestoreRevision](),
+		"Draft":                reflect.TypeFor[protocol.Draft](),
+		"DraftPut":             reflect.TypeFor[protocol.DraftPut](),
+		"DraftPage":            reflect.TypeFor[protocol.DraftPage](),
 	}
 	var doc struct {
 		Components struct {

@@ -63,6 +63,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	// Decoding the bodies and the content rules are most of the work, and
 	// need no lock: spread them over the cores.
 	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+15)/16)
+	checked := make([]app.Body, len(reqs)) // zero where refused
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -76,11 +77,34 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 					results[i] = refused(reqs[i], err)
 					continue
 				}
-				subs[i] = &bureaustore.Submission{Request: reqs[i], Body: body, Invalid: app.CheckBody(body, profile, now)}
+				checked[i] = body
 			}
 		})
 	}
 	wg.Wait()
+	// The rules run once every body is decoded: a later filing of a
+	// project is checked against the declaration, which may come in the
+	// same batch.
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(reqs); i += workers {
+				if results[i].Problem != nil {
+					continue
+				}
+				invalid, err := s.contentRules(ctx, c.UnitID, checked[i], profile, now, checked[:i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				subs[i] = &bureaustore.Submission{Request: reqs[i], Body: checked[i], Invalid: invalid}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+	}
 	err := s.applyBatch(ctx, c, subs, results, now)
 	if err != nil {
 		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)

@@ -15,6 +15,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -101,7 +102,20 @@ func (c core) Overview(ctx context.Context, token string) (console.Overview, err
 	if _, err := c.reviewer(token); err != nil {
 		return console.Overview{}, err
 	}
-	return c.s.store.QueueOverview(ctx, c.s.queueRules())
+	o, err := c.s.store.QueueOverview(ctx, c.s.queueRules())
+	if err != nil {
+		return o, err
+	}
+	// By review step: from the counters by kind and status that a page of
+	// the queue carries (one entry read, whatever the queue's length).
+	if prof := c.s.profile.Load(); prof != nil && len(prof.Flows) > 0 {
+		res, err := c.s.store.Queue(ctx, console.QueueQuery{Limit: 1}, c.s.queueRules())
+		if err != nil {
+			return o, err
+		}
+		o.Steps = bureaustore.StepLoads(prof, res.Page.Counts.ByKindStatus)
+	}
+	return o, nil
 }
 
 func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (console.QueuePage, error) {

@@ -48,9 +48,13 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
 	now := s.Now()
 	// The content rules run before the write is queued.
-	sub := &bureaustore.Submission{Request: req, Body: body, Invalid: app.CheckBody(body, s.profile.Load(), now)}
+	invalid, err := s.contentRules(ctx, c.UnitID, body, s.profile.Load(), now, nil)
+	if err != nil {
+		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
+	}
+	sub := &bureaustore.Submission{Request: req, Body: body, Invalid: invalid}
 	var out [1]protocol.BatchResult
-	err := s.applyBatch(ctx, c, []*bureaustore.Submission{sub}, out[:], now)
+	err = s.applyBatch(ctx, c, []*bureaustore.Submission{sub}, out[:], now)
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}

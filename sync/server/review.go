@@ -58,7 +58,7 @@ func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
 		q.Limit = n
 	}
 	if k := app.Kind(v.Get(protocol.ParamKind)); k != "" {
-		if !slices.Contains(app.Kinds, k) {
+		if !k.Valid() {
 			p.Add(protocol.ParamKind, "未知的材料类型“%s”", clip(string(k), 40))
 		}
 		q.Kind = k

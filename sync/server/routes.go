@@ -63,6 +63,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathChanges, AccessUnit, s.handleChanges),
 		r("GET", protocol.PathReviewQueue, AccessReviewer, s.handleQueue),
 		r("GET", protocol.PathReviewFiling, AccessReviewer, s.handleFiling),
+		r("GET", protocol.PathReviewProject, AccessReviewer, s.handleProjectFilings),
 		r("GET", protocol.PathReviewAttachment, AccessReviewer, s.handleReviewAttachment),
 		r("POST", protocol.PathDecisions, AccessReviewer, s.handleDecision),
 		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),
@@ -70,6 +71,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
 	}
 	table = append(table, s.restoreRoutes()...)
+	table = append(table, s.draftRoutes()...)
 	for _, op := range s.adminOps() {
 		table = append(table, r(op.method, protocol.Prefix+op.path, AccessAdmin,
 			func(w http.ResponseWriter, r *http.Request, _ *caller) error { return op.handle(w, r) }))

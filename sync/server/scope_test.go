@@ -163,6 +163,12 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(r)
 			return r
 		},
+		"GET " + protocol.PathReviewProject: func() response {
+			r := fx.do("GET", protocol.Path(protocol.PathReviewProject, f.ID), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathReviewProject, f.ID), fx.clerkA, nil))
+			return r
+		},
 		"GET " + protocol.PathReviewAttachment: func() response {
 			r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(att)), fx.clerkB, nil)
 			denied(r)
@@ -224,6 +230,61 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			r := fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(att)), fx.clerkB, nil)
 			denied(r)
 			denied(fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(att)), fx.reviewer, nil))
+			return r
+		},
+		"GET " + protocol.PathDrafts: func() response {
+			// A keeps a draft; B lists its own (none), the bureau's
+			// accounts cannot list drafts at all, and the reviewers'
+			// queue does not hold the draft's text.
+			fx.putDraft(fx.clerkA, "draft-a", 0, draftSecret, http.StatusCreated)
+			r := fx.do("GET", protocol.PathDrafts, fx.clerkB, nil)
+			var pg protocol.DraftPage
+			json.Unmarshal(r.body, &pg)
+			if r.StatusCode != http.StatusOK || len(pg.Drafts) != 0 || pg.Total != 0 {
+				t.Errorf("B's drafts: %d %s", r.StatusCode, r.body)
+			}
+			denied(fx.do("GET", protocol.PathDrafts, fx.reviewer, nil))
+			denied(fx.do("GET", protocol.PathDrafts, fx.admin, nil))
+			if q := fx.do("GET", protocol.PathReviewQueue, fx.reviewer, nil); bytes.Contains(q.body, []byte(draftSecret)) {
+				t.Errorf("a unit's draft is in the reviewers' queue: %s", q.body)
+			}
+			return r
+		},
+		"GET " + protocol.PathDraft: func() response {
+			// A's draft is not B's to read, nor the bureau's.
+			fx.putDraft(fx.clerkA, "draft-g", 0, draftSecret, http.StatusCreated)
+			r := fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.reviewer, nil))
+			denied(fx.do("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.admin, nil))
+			var d protocol.Draft
+			fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "draft-g"), fx.clerkA, nil, http.StatusOK, &d)
+			if !strings.Contains(string(d.Body), draftSecret) {
+				t.Errorf("A's own draft: %+v", d)
+			}
+			return r
+		},
+		"PUT " + protocol.PathDraft: func() response {
+			// B writing A's draft ID makes B a draft of its own; A's stays.
+			r := fx.putDraft(fx.clerkB, "draft-a", 0, "B 的草稿", http.StatusCreated)
+			denied(fx.do("PUT", protocol.Path(protocol.PathDraft, "draft-a"), fx.reviewer, draftPut(t, 0, "审核人员")))
+			denied(fx.do("PUT", protocol.Path(protocol.PathDraft, "draft-a"), fx.admin, draftPut(t, 0, "管理员")))
+			var d protocol.Draft
+			fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "draft-a"), fx.clerkA, nil, http.StatusOK, &d)
+			if d.Version != 1 || !strings.Contains(string(d.Body), draftSecret) {
+				t.Errorf("A's draft after B's and the bureau's puts: %+v", d)
+			}
+			return r
+		},
+		"DELETE " + protocol.PathDraft: func() response {
+			fx.putDraft(fx.clerkA, "draft-d", 0, draftSecret, http.StatusCreated)
+			r := fx.do("DELETE", protocol.Path(protocol.PathDraft, "draft-d"), fx.clerkB, nil)
+			denied(r)
+			denied(fx.do("DELETE", protocol.Path(protocol.PathDraft, "draft-d"), fx.reviewer, nil))
+			denied(fx.do("DELETE", protocol.Path(protocol.PathDraft, "draft-d"), fx.admin, nil))
+			if r := fx.putDraft(fx.clerkA, "draft-d", 1, draftSecret+"，改过", http.StatusOK); r.StatusCode != http.StatusOK {
+				t.Errorf("A's draft after the others' deletes: %d %s", r.StatusCode, r.body)
+			}
 			return r
 		},
 		"GET " + protocol.PathVerify: func() response {
@@ -326,4 +387,26 @@ func adminDenied(fx *fixture, denied func(response), method, path string, body a
 		fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
 		return r
 	}
+}
+
+const draftSecret = "甲单位未提交的草稿：智慧社区平台"
+
+// draftPut is the body of PUT /drafts/{id} for a draft holding text.
+func draftPut(t *testing.T, base int64, text string) protocol.DraftPut {
+	t.Helper()
+	body, err := json.Marshal(map[string]string{"text": text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return protocol.DraftPut{BaseVersion: base, SHA256: sha(body), Body: body}
+}
+
+// putDraft stores a draft of the caller's unit and checks the status.
+func (fx *fixture) putDraft(token, id string, base int64, text string, want int) response {
+	fx.tb.Helper()
+	r := fx.do("PUT", protocol.Path(protocol.PathDraft, id), token, draftPut(fx.tb.(*testing.T), base, text))
+	if r.StatusCode != want {
+		fx.tb.Errorf("PUT draft %s over %d: %d %s, want %d", id, base, r.StatusCode, r.body, want)
+	}
+	return r
 }

@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"egovdesk/app"
@@ -146,5 +148,43 @@ func TestReturnWithRemarksOverHTTP(t *testing.T) {
 	feed := fx.decisionsOf(fx.clerkA, f.ID)
 	if len(feed) != 1 || feed[0].Remarks["goals"] != remarks["goals"] || feed[0].Remarks["budget[0].amount"] != remarks["budget[0].amount"] || feed[0].Step != "" {
 		t.Errorf("feed %+v", feed)
+	}
+}
+
+// TestConsoleOverviewBySteps: under 霍邱's review steps the overview counts
+// the declarations waiting at each step (受理, 初审, the joint review and
+// the approval after it together) from the queue's counters by kind and
+// status. Without steps the section is not there.
+func TestConsoleOverviewBySteps(t *testing.T) {
+	fx := MustBureau(t)
+	var ids []string
+	for range 4 {
+		f := newFiling(t, fx.unitA.ID)
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/overview")
+	if strings.Contains(b.last, "按审核步骤") {
+		t.Fatal("an overview by steps under a profile without steps")
+	}
+
+	tok := stepAccounts(t, fx)
+	fx.decideReq(tok[app.RoleReviewer], ids[0], protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], ids[1], protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], ids[1], protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	fx.decideReq(tok[app.RoleFinance], ids[1], protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
+
+	b.get("/console/overview")
+	page := regexp.MustCompile(`\s+`).ReplaceAllString(b.last, " ")
+	for _, want := range []string{
+		`<td>受理</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=submitted">2</a></td>`,
+		`<td>初审</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=preliminary_review">1</a></td>`,
+		`批复立项</td> <td>财政部门（联审）、发展改革部门（联审）、密码管理部门（联审）、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review">1</a></td>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %s", want)
+		}
 	}
 }

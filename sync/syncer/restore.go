@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -381,6 +382,9 @@ func (s *Syncer) RestoreNow(ctx context.Context) error {
 		return err
 	}
 	s.restoreChecked.Store(false)
+	s.mu.Lock()
+	s.drafts.lastList = time.Time{} // and the drafts kept at the bureau (drafts.go), in the same pass
+	s.mu.Unlock()
 	s.Kick()
 	return nil
 }

@@ -31,6 +31,12 @@ type Status struct {
 	// kept as a new draft revision (the inbox says which); NeedsAction is
 	// set with it. Cleared by the next Kick.
 	Conflict string
+	// DraftsOff says, in Chinese, why the drafts are not kept at the
+	// bureau (the clerk's setting, or the bureau's profile); "" while they are.
+	DraftsOff string
+	// DraftsProblem is why the last copies of the drafts did not reach the
+	// bureau, in Chinese; "" after they did. The filings are not held up by it.
+	DraftsProblem string
 }
 
 // Failure is an outbox item whose last attempt failed.

@@ -117,6 +117,10 @@ type Options struct {
 	OnceWait     time.Duration // how long SyncOnce's pull waits [0: answer at once]
 	MaxPages     int           // pages of changes pulled in one pass [50]
 	RestorePage  int           // filings asked for per page when restoring from the bureau [200]
+
+	DraftSettle time.Duration // a draft's copy goes up once it was not saved for this long [5s]
+	DraftUndo   time.Duration // a deleted draft's copy is deleted at the bureau this long after [30s]
+	DraftList   time.Duration // how often the unit's draft copies are listed from the bureau [2m]
 }
 
 func (o *Options) fill() {
@@ -146,6 +150,9 @@ func (o *Options) fill() {
 	def(&o.BackoffMax, 5*time.Minute)
 	def(&o.LongPoll, protocol.MaxWait)
 	def(&o.PollInterval, 30*time.Second)
+	def(&o.DraftSettle, defaultDraftSettle)
+	def(&o.DraftUndo, defaultDraftUndo)
+	def(&o.DraftList, defaultDraftList)
 	if o.MaxPages <= 0 {
 		o.MaxPages = 50
 	}
@@ -184,6 +191,7 @@ type Syncer struct {
 	stop       context.CancelFunc // guarded by mu: ends the loop
 	done       chan struct{}      // guarded by mu: closed when the loop has returned
 	lastCount  int                // guarded by mu: outbox size last seen by the watcher
+	drafts     draftState         // guarded by mu: the drafts kept at the bureau (drafts.go)
 }
 
 // New returns a syncer of local with remote, reading attachments from blobs.
@@ -304,6 +312,7 @@ func (s *Syncer) localChanged(ctx context.Context, w watcher) {
 	s.lastCount = n
 	s.mu.Unlock()
 	s.setStatus(func(st *Status) { st.Waiting = n })
+	s.draftSaved()
 	if grew {
 		s.Kick()
 	}

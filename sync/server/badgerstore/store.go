@@ -53,6 +53,8 @@ import (
 //	cl/<unit>                    lowest retained seq (8 bytes BE); older cursors reset
 //	up/<unit>/<sha256>           bureaustore.Upload
 //	w/<unit>/<sha256>/<filing>/<revision>  empty: a revision waiting for this attachment
+//	dr/<unit>/<draft>            bureaustore.Draft without its body: a draft kept for its unit (drafts.go)
+//	drb/<unit>/<draft>           that draft's body as received
 //
 // The queue index (queue.go), the similar-projects index (similar.go) and
 // the register of existing systems (register.go) describe their own keys.

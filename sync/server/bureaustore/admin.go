@@ -68,7 +68,7 @@ func TokenNotFound(login string) error {
 // under q: Matching is known only when q filters by nothing but kind and
 // status, which counters by kind and status can tell.
 func NewQueueCounts(q console.QueueQuery) console.QueueCounts {
-	return console.QueueCounts{ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{},
+	return console.QueueCounts{ByStatus: map[app.Status]int{}, ByKind: map[app.Kind]int{}, ByKindStatus: map[app.Kind]map[app.Status]int{},
 		MatchingKnown: q.UnitID == "" && q.Year == 0 && q.Route == "" && q.From.IsZero() && q.To.IsZero() && !q.Overdue && q.Text == "" &&
 			q.Waiting == nil}
 }
@@ -81,6 +81,10 @@ func AddQueueCount(c *console.QueueCounts, q console.QueueQuery, kind app.Kind, 
 	c.Total += n
 	c.ByKind[kind] += n
 	c.ByStatus[st] += n
+	if c.ByKindStatus[kind] == nil {
+		c.ByKindStatus[kind] = map[app.Status]int{}
+	}
+	c.ByKindStatus[kind][st] += n
 	if c.MatchingKnown && (q.Kind == "" || q.Kind == kind) && (q.Status == "" || q.Status == st) {
 		c.Matching += n
 	}

@@ -90,9 +90,11 @@ func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body,
 	f := &fr.Filing
 	f.ProjectID = body.ProjectID
 	f.Attachments = body.Attachments
-	content := app.Filing{Declaration: body.Declaration, Catalogue: body.Catalogue, TrialReport: body.TrialReport, Acceptance: body.Acceptance}
+	content := app.Filing{Declaration: body.Declaration, Catalogue: body.Catalogue, TrialReport: body.TrialReport, Acceptance: body.Acceptance,
+		GoLive: body.GoLive, Adjustment: body.Adjustment, AcceptanceFiling: body.AcceptanceFiling, OMFiling: body.OMFiling, Performance: body.Performance}
 	fr.Title = strings.TrimSpace(content.Title())
 	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = nil, nil, nil, nil
+	f.GoLive, f.Adjustment, f.AcceptanceFiling, f.OMFiling, f.Performance = nil, nil, nil, nil, nil
 	f.Updated = now
 	fr.BodySHA256 = req.BodySHA256
 	rev := Revision{UnitID: by.UnitID, Actor: by.Name, Receipt: protocol.Receipt{

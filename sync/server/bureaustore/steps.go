@@ -1,6 +1,8 @@
 package bureaustore
 
 import (
+	"slices"
+
 	"egovdesk/app"
 	"egovdesk/sync/server/console"
 )
@@ -47,4 +49,51 @@ func OnlyConcurredSince(f app.Filing, seen Expected) bool {
 		}
 	}
 	return true
+}
+
+// StepLoads counts the queue by the review steps of prof's flows, from
+// the queue's counts by kind and status: each flow's steps grouped by the
+// status they wait in (a joint review and the approval after it share
+// one), with the filings of the kinds the flow covers in that status. A
+// kind belongs to the first flow that names it (or names no kinds). A
+// flow limited to some routes is not counted (Waiting -1): the counters
+// do not know a declaration's route.
+func StepLoads(prof *app.Profile, byKindStatus map[app.Kind]map[app.Status]int) []console.StepLoad {
+	if prof == nil {
+		return nil
+	}
+	owner := func(k app.Kind) int {
+		for i, fl := range prof.Flows {
+			if len(fl.Kinds) == 0 || slices.Contains(fl.Kinds, k) {
+				return i
+			}
+		}
+		return -1
+	}
+	var out []console.StepLoad
+	for i, fl := range prof.Flows {
+		for _, s := range fl.Steps {
+			roles := make([]string, 0, len(s.Roles))
+			for _, r := range s.Roles {
+				roles = append(roles, r.Label())
+			}
+			if n := len(out); n > 0 && out[n-1].Status == s.Status && out[n-1].Flow == i {
+				out[n-1].Steps = append(out[n-1].Steps, s.Label)
+				out[n-1].Roles = append(out[n-1].Roles, roles...)
+				continue
+			}
+			l := console.StepLoad{Flow: i, Steps: []string{s.Label}, Roles: roles, Status: s.Status}
+			if len(fl.Routes) > 0 {
+				l.Waiting = -1
+			} else {
+				for k, byStatus := range byKindStatus {
+					if owner(k) == i {
+						l.Waiting += byStatus[s.Status]
+					}
+				}
+			}
+			out = append(out, l)
+		}
+	}
+	return out
 }

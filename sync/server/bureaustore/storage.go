@@ -308,6 +308,34 @@ type Storage interface {
 	// another unit's.
 	RestoreFiling(ctx context.Context, unit, id string) (RestoreFiling, error)
 
+	// ---- Drafts kept for units (private to the unit) ----
+	//
+	// A unit's clerks may keep copies of their unsent drafts at the
+	// bureau, so that a dead laptop loses none (drafts.go). The draft area
+	// is the unit's alone: nothing of it enters the review queue, the
+	// similar-projects index, the console or any change feed, and only
+	// the unit's own accounts reach it.
+
+	// PutDraft stores d (its ID, Body and SHA256 set) for unit when the
+	// stored copy is at version expected (0: there is none yet), and
+	// returns the record stored, at version expected+1. A stale expected
+	// fails with ErrConflict (the *DraftConflict carries the stored
+	// version); a body over MaxDraftBytes, or a new draft beyond
+	// MaxDraftsPerUnit, with ErrInvalid.
+	PutDraft(ctx context.Context, unit string, d Draft, expected int64) (Draft, error)
+	// Drafts reads one page of unit's drafts in one snapshot: at most
+	// limit (≥ 1) whose IDs come after after in byte order, without their
+	// bodies (Body nil); Next is the last ID when more follow, Total the
+	// unit's count on the first page. Another unit's drafts are never read.
+	Drafts(ctx context.Context, unit, after string, limit int) (DraftPage, error)
+	// Draft returns unit's draft id with its body: ErrNotFound when unit
+	// keeps none under that ID.
+	Draft(ctx context.Context, unit, id string) (Draft, error)
+	// DeleteDraft deletes unit's draft id when it is at version expected
+	// (0: whatever its version): ErrNotFound when unit has no such draft,
+	// ErrConflict when it moved on.
+	DeleteDraft(ctx context.Context, unit, id string, expected int64) error
+
 	// ---- Security audit (安全审计) ----
 	//
 	// The trail is append-only: no method changes or removes a record

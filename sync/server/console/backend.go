@@ -126,9 +126,12 @@ type QueuePage struct {
 // filings the query selects, when the counters can tell (MatchingKnown: a
 // query by kind and status only).
 type QueueCounts struct {
-	Total         int
-	ByStatus      map[app.Status]int
-	ByKind        map[app.Kind]int
+	Total    int
+	ByStatus map[app.Status]int
+	ByKind   map[app.Kind]int
+	// ByKindStatus counts by kind and status together (the overview's
+	// counts by review step come from it).
+	ByKindStatus  map[app.Kind]map[app.Status]int
 	Matching      int
 	MatchingKnown bool
 }
@@ -180,6 +183,21 @@ type Overview struct {
 	Overdue  int
 	ByStatus map[app.Status]int
 	Units    []UnitLoad // most overdue first
+	// Steps counts the filings waiting at the profile's review steps, in
+	// the flows' order; empty under a profile without steps.
+	Steps []StepLoad
+}
+
+// StepLoad is how many filings wait at the review steps of one status of
+// a flow: the steps that share a status (a joint review and the approval
+// after it) are counted together, as the counters by kind and status
+// cannot tell them apart.
+type StepLoad struct {
+	Flow    int      // which of the profile's flows
+	Steps   []string // the steps' labels, in order
+	Roles   []string // who takes them, in Chinese
+	Status  app.Status
+	Waiting int // -1: not known (a flow limited to some routes)
 }
 
 // UnitLoad is one unit's filings in the queue.

@@ -56,6 +56,7 @@ type verdict struct {
 	Assessment *app.Assessment
 	Missing    []app.MaterialNeed
 	Problems   []app.FieldError
+	Adjust     *app.AdjustVerdict // an adjustment's route and the money it moves
 }
 
 // actionView is a decision the reviewer may take now.
@@ -110,7 +111,22 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			vd.Assessment = &a
 			vd.Missing = a.MissingMaterials(v.Body.Attachments)
 		}
-		vd.Problems = app.FieldErrors(app.CheckBody(v.Body, prof, c.b.Now()))
+		if v.Body.Kind.Offered() {
+			vd.Problems = app.FieldErrors(app.CheckBody(v.Body, prof, c.b.Now()))
+		} else {
+			// A later filing of a project is checked, as the bureau
+			// checked it on receipt, against the project's declaration.
+			decl, err := c.projectDeclaration(r, s, v.Body.ProjectID)
+			if err != nil {
+				return nil, err
+			}
+			vd.Problems = app.FieldErrors(app.CheckProjectBody(v.Body, prof, decl, c.b.Now()))
+			if v.Body.Adjustment != nil {
+				if av, err := prof.AdjustmentRoute(v.Body.Adjustment, decl); err == nil {
+					vd.Adjust = &av
+				}
+			}
+		}
 		v.Verdict = vd
 		if v.Body.Acceptance != nil {
 			v.Checklist = v.Body.Acceptance.Checklist(prof.AcceptanceMaterials, v.Body.Attachments)
@@ -312,4 +328,24 @@ func fmtTime(t time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02 15:04")
+}
+
+// projectDeclaration returns the current declaration of project for a
+// later filing's rules, or nil when there is none to be read.
+func (c *Console) projectDeclaration(r *http.Request, s *session, project string) (*app.Declaration, error) {
+	if project == "" {
+		return nil, nil
+	}
+	d, err := c.b.Filing(r.Context(), s.token, project)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var b app.Body
+	if err := json.Unmarshal(d.Body, &b); err != nil {
+		return nil, fmt.Errorf("decode body of %s: %w", project, err)
+	}
+	return b.Declaration, nil
 }

@@ -18,7 +18,7 @@ var choiceLists = map[string][]app.Choice{
 	"sharemode": app.ShareModeClassChoices, "cycle": app.UpdateCycleChoices, "usage": app.DemandUsageChoices,
 	"negative": app.NegativeCategoryChoices, "impl": app.ImplStatusChoices, "severity": app.SeverityChoices,
 	"issue": app.IssueStatusChoices, "network": app.NetworkChoices, "dengbao": app.DengbaoChoices,
-	"crypto": app.CryptoStatusChoices,
+	"crypto": app.CryptoStatusChoices, "adjust": app.AdjustTypeChoices, "perf": app.PerformanceTypeChoices,
 }
 
 var funcs = template.FuncMap{
@@ -41,6 +41,8 @@ var funcs = template.FuncMap{
 	"time": fmtTime,
 	// percent writes a similarity from 0 to 1 as a whole percentage.
 	"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
+	// percentBP is a share in basis points as app words it ("12.5%").
+	"percentBP": app.PercentText,
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -34,7 +34,7 @@ const dateLayout = "2006-01-02"
 
 func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	form := r.URL.Query()
-	v := queueView{Form: form, Kinds: app.Kinds, Statuses: queueStatuses, Now: c.b.Now()}
+	v := queueView{Form: form, Kinds: app.AllKinds(), Statuses: queueStatuses, Now: c.b.Now()}
 	q, problem := parseQueueQuery(form, c.b.Now().Location())
 	units, err := c.b.Units(r.Context())
 	if err != nil {

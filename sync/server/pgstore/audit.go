@@ -13,7 +13,7 @@ import (
 
 // The security audit trail: table audit, its head in audit_head (one row,
 // locked FOR UPDATE by each append), signed checkpoints in
-// audit_checkpoints (migration 0004).
+// audit_checkpoints (migration 0005).
 
 // AppendAudit chains e after the locked head.
 func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bureaustore.AuditEvent, error) {

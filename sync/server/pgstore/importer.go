@@ -38,6 +38,7 @@ var importColumns = map[string][]string{
 	"uploads":      {"unit_id", "sha256", "record"},
 	"upload_waits": {"unit_id", "sha256", "filing_id", "revision_id"},
 	"register":     {"id", "record"},
+	"unit_drafts":  {"unit_id", "draft_id", "version", "sha256", "updated", "body"},
 }
 
 const importBatch = 5000
@@ -133,6 +134,11 @@ func (im *Importer) Upload(unit, sum string, up bureaustore.Upload) error {
 // Wait imports a revision waiting for an attachment.
 func (im *Importer) Wait(unit, sum, fid, rid string) error {
 	return im.add("upload_waits", unit, sum, fid, rid)
+}
+
+// Draft imports a draft kept for unit, with its body.
+func (im *Importer) Draft(unit string, d bureaustore.Draft) error {
+	return im.add("unit_drafts", unit, d.ID, d.Version, d.SHA256, d.Updated, d.Body)
 }
 
 // RegisteredSystem imports a system of the register of existing systems,

@@ -213,6 +213,28 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 	}); err != nil {
 		return err
 	}
+	// The drafts kept for units: dr/<unit>/<draft>, the body at drb/.
+	if err := each(txn, "dr/", func(k string, v []byte) error {
+		unit, _, ok := strings.Cut(k, "/")
+		if !ok {
+			return fmt.Errorf("draft key %q", k)
+		}
+		var d bureaustore.Draft
+		if err := json.Unmarshal(v, &d); err != nil {
+			return fmt.Errorf("draft: %w", err)
+		}
+		body, err := value(txn, "drb/"+k)
+		if err != nil {
+			return err
+		}
+		if body == nil {
+			return fmt.Errorf("draft %s has no body", k)
+		}
+		d.Body = body
+		return im.Draft(unit, d)
+	}); err != nil {
+		return err
+	}
 	return copyAudit(txn, im) // the security audit trail, audit.go
 }
 

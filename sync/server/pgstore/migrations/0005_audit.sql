@@ -1,4 +1,4 @@
--- Schema 4: the security audit trail (安全审计), append-only and chained
+-- Schema 5: the security audit trail (安全审计), append-only and chained
 -- (bureaustore.ChainAudit). audit_head is one row, locked by every append
 -- so that appends are serialized.
 CREATE TABLE audit (

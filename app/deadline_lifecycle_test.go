@@ -1,0 +1,69 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+// The home screen's deadlines come from the anchors a store keeps, never
+// a document: they carry the go-live date, the construction period and
+// which later filings were sent, so a 武汉 project's deadlines appear and
+// go as the dossier's do (第二十条 yearly report in the construction
+// period, 第二十二条 self-evaluation 12–24 months after go-live).
+func TestProjectDeadlinesFromLaterFilings(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-06"
+	})
+	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove)
+	due := func(fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range p.ProjectDeadlines(anchors, now) {
+			out = append(out, dl.ID+" "+ymd(dl.Due))
+		}
+		return out
+	}
+	all := []*app.Filing{d}
+	if got := due(all, day(2027, 5, 1)); !slices.Contains(got, "performance_report 2027-12-31") {
+		t.Errorf("第二十条: the 2027 report is due by the year-end: %v", got)
+	}
+	annual := newFiling(t, app.KindPerformance, "perf2027", "p1", day(2027, 12, 1), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceAnnual)
+		f.Performance.Year = 2027
+	})
+	all = append(all, annual)
+	if got := due(all, day(2027, 12, 21)); !slices.Contains(got, "performance_report 2027-12-31") {
+		t.Errorf("a draft report meets nothing: %v", got)
+	}
+	submitAt(t, annual, day(2027, 12, 20))
+	if got := due(all, day(2027, 12, 21)); slices.ContainsFunc(got, func(s string) bool { return s[:18] == "performance_report" }) {
+		t.Errorf("the sent 2027 report met the year-end: %v", got)
+	}
+
+	golive := newFiling(t, app.KindGoLive, "live", "p1", day(2028, 3, 15), func(f *app.Filing) { f.GoLive.GoLiveOn = "2028-03-15" })
+	all = append(all, golive)
+	if got := due(all, day(2028, 4, 1)); slices.ContainsFunc(got, func(s string) bool { return s[:15] == "self_evaluation" }) {
+		t.Errorf("a go-live still drafted records no go-live: %v", got)
+	}
+	submitAt(t, golive, day(2028, 3, 16))
+	if got := due(all, day(2028, 4, 1)); !slices.Contains(got, "self_evaluation 2030-03-15") {
+		t.Errorf("第二十二条: self-evaluation 24 months after go-live: %v", got)
+	}
+	self := newFiling(t, app.KindPerformance, "self", "p1", day(2029, 4, 1), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceSelf)
+		f.Performance.GoLiveOn = "2028-03-15"
+	})
+	submitAt(t, self, day(2029, 4, 1))
+	all = append(all, self)
+	if got := due(all, day(2029, 4, 2)); slices.ContainsFunc(got, func(s string) bool { return s[:15] == "self_evaluation" }) {
+		t.Errorf("the sent self-evaluation met it: %v", got)
+	}
+}

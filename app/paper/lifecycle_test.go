@@ -1,0 +1,48 @@
+package paper
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+// Each later filing prints (the bureau's PDF with its verification code,
+// the client's PDF and Word): an adjustment with its approved and adjusted
+// lines and the share moved, exact.
+func TestLaterFilingsLayout(t *testing.T) {
+	c := app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	adj := &app.Adjustment{ProjectName: "城关镇智慧社区管理平台", UnitName: "霍邱县城关镇人民政府", Type: app.AdjustContent,
+		ApprovedTotal: app.Wans(180), GoalUnchanged: true, Contact: c,
+		Before: []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(60)},
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120)}},
+		After: []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(33)},
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(147)}}}
+	for _, tc := range []struct {
+		b    app.Body
+		want []string
+	}{
+		{app.Body{Kind: app.KindGoLive, GoLive: &app.GoLive{ProjectName: "平台", GoLiveOn: "2027-06-01", Scope: "全镇 12 个社区", Contact: c}},
+			[]string{"投入运行报告", "2027-06-01", "全镇 12 个社区"}},
+		{app.Body{Kind: app.KindAdjustment, Adjustment: adj},
+			[]string{"项目调整备案表", "移动终端", "-27", "147", "资金调整数额 27 万元，占批复概算总投资 15%"}},
+		{app.Body{Kind: app.KindAcceptanceFiling, AcceptanceFiling: &app.AcceptanceFiling{ProjectName: "平台", AcceptedOn: "2027-09-24", Conclusion: "同意通过验收"}},
+			[]string{"验收备案表", "2027-09-24", "同意通过验收"}},
+		{app.Body{Kind: app.KindOMFiling, OMFiling: &app.OMFiling{ProjectName: "平台", Year: 2027, Provider: "某运维公司", Amount: app.Wans(8)}},
+			[]string{"运维情况备案表", "2027", "某运维公司", "8"}},
+		{app.Body{Kind: app.KindPerformance, Performance: &app.Performance{ProjectName: "平台", Type: app.PerformanceSelf, GoLiveOn: "2027-06-01", Goals: "目标全部完成"}},
+			[]string{"绩效自评价报告", "2027-06-01", "目标全部完成"}},
+	} {
+		doc, err := Build(tc.b, Options{Date: time.Date(2027, 10, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.b.Kind, err)
+		}
+		text := doc.Name + "\n" + strings.Join(doc.Text(), "\n")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", tc.b.Kind, w, text)
+			}
+		}
+	}
+}

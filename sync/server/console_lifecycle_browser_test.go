@@ -1,0 +1,91 @@
+//go:build browser
+
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"egovdesk/app"
+)
+
+// TestConsoleBrowserAdjustment: a reviewer sees an adjustment's approved
+// and adjusted lines and, in the rule panel, its route and moved share
+// (武汉 第十九条), then files it. With CONSOLE_SCREENSHOTS set to a
+// directory it saves the page at 1366×768 there (console-adjustment.png).
+func TestConsoleBrowserAdjustment(t *testing.T) {
+	exe := chromium(t)
+	fx := MustBureau(t)
+	shots := os.Getenv("CONSOLE_SCREENSHOTS")
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustContent, 27)
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	step("log in",
+		chromedp.EmulateViewport(1366, 768),
+		chromedp.Navigate(fx.http.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "reviewer"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	step("open the adjustment",
+		chromedp.Navigate(fx.http.URL+"/console/filings/"+adj.ID),
+		chromedp.WaitVisible(chromedp.CSS(`section.verdict`)))
+	if v := text(`section.verdict`); !strings.Contains(v, "可自行调整") || !strings.Contains(v, "占批复概算 15%") {
+		t.Errorf("verdict: %s", v)
+	}
+	if doc := text(`article.doc`); !strings.Contains(doc, "概算明细调整") || !strings.Contains(doc, "调整数额 27") {
+		t.Errorf("document: %s", doc)
+	}
+	if shots != "" {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, "console-adjustment.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step("file it",
+		chromedp.Click(chromedp.CSS(`input[name=action][value=file]`)),
+		chromedp.Click(chromedp.CSS(`section.decide button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
+	if s := text(`p.ok`); !strings.Contains(s, "予以备案") {
+		t.Errorf("after filing: %q", s)
+	}
+}

@@ -1,0 +1,137 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"egovdesk/assets"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// TestDraftVersions: a draft is written over the version the client saw;
+// a stale one answers 409 in Chinese and keeps what the bureau has; a
+// body whose hash is not the one sent is refused; a delete over a stale
+// version too, over the current one it goes.
+func TestDraftVersions(t *testing.T) {
+	fx := MustBureau(t)
+	fx.putDraft(fx.clerkA, "d1", 0, "第一稿", http.StatusCreated)
+	fx.putDraft(fx.clerkA, "d1", 1, "第二稿", http.StatusOK)
+	r := fx.putDraft(fx.clerkA, "d1", 1, "另一台电脑上的第二稿", http.StatusConflict)
+	if p := r.problem(t); p.Code != app.ECONFLICT || !strings.Contains(p.Detail, "第 2 版") {
+		t.Errorf("stale put: %+v", p)
+	}
+	bad := draftPut(t, 2, "第三稿")
+	bad.SHA256 = sha([]byte("别的内容"))
+	fx.expectProblem("PUT", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, bad, http.StatusUnprocessableEntity, app.EINVALID)
+	fx.expectProblem("DELETE", protocol.Path(protocol.PathDraft, "d1")+"?version=1", fx.clerkA, nil, http.StatusConflict, app.ECONFLICT)
+	var pg protocol.DraftPage
+	fx.mustJSON("GET", protocol.PathDrafts, fx.clerkA, nil, http.StatusOK, &pg)
+	if len(pg.Drafts) != 1 || pg.Drafts[0].Version != 2 || pg.Drafts[0].Body != nil {
+		t.Fatalf("after the refusals, the list: %+v", pg.Drafts)
+	}
+	var d protocol.Draft
+	fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusOK, &d)
+	if d.Version != 2 || !strings.Contains(string(d.Body), "第二稿") || d.SHA256 != sha(d.Body) {
+		t.Fatalf("after the refusals, the draft: %+v", d)
+	}
+	if r := fx.do("DELETE", protocol.Path(protocol.PathDraft, "d1")+"?version=2", fx.clerkA, nil); r.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", r.StatusCode, r.body)
+	}
+	fx.expectProblem("DELETE", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+	fx.expectProblem("GET", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+}
+
+// TestDraftPagesAndLimits: GET /drafts pages by ID with a cursor; a draft
+// just under the size limit is kept, one over it refused with the limit
+// named.
+func TestDraftPagesAndLimits(t *testing.T) {
+	fx := MustBureau(t)
+	for _, id := range []string{"d3", "d1", "d5", "d2", "d4"} {
+		fx.putDraft(fx.clerkA, id, 0, id, http.StatusCreated)
+	}
+	var ids []string
+	path := protocol.PathDrafts + "?limit=2"
+	for i := 0; i < 5; i++ {
+		var pg protocol.DraftPage
+		fx.mustJSON("GET", path, fx.clerkA, nil, http.StatusOK, &pg)
+		for _, d := range pg.Drafts {
+			ids = append(ids, d.ID)
+		}
+		if pg.Next == "" {
+			break
+		}
+		path = protocol.PathDrafts + "?limit=2&cursor=" + pg.Next
+	}
+	if strings.Join(ids, " ") != "d1 d2 d3 d4 d5" {
+		t.Fatalf("pages: %v", ids)
+	}
+	fits, _ := json.Marshal(map[string]string{"text": strings.Repeat("长", bureaustore.MaxDraftBytes/3-10)})
+	if r := fx.do("PUT", protocol.Path(protocol.PathDraft, "fits"), fx.clerkA, protocol.DraftPut{SHA256: sha(fits), Body: fits}); r.StatusCode != http.StatusCreated {
+		t.Fatalf("a draft of %d bytes, under the limit: %d %s", len(fits), r.StatusCode, r.body)
+	}
+	big, _ := json.Marshal(map[string]string{"text": strings.Repeat("长", bureaustore.MaxDraftBytes/3+10)})
+	r := fx.do("PUT", protocol.Path(protocol.PathDraft, "big"), fx.clerkA, protocol.DraftPut{SHA256: sha(big), Body: big})
+	if r.StatusCode != http.StatusRequestEntityTooLarge && r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a draft of %d bytes: %d %s", len(big), r.StatusCode, r.body)
+	}
+	if p := r.problem(t); !strings.Contains(p.Detail, "上限") {
+		t.Errorf("the refusal does not name the limit: %+v", p)
+	}
+}
+
+// TestDraftsSwitchedOff: a profile with keep_drafts false closes the
+// draft area: every route answers 403 with a Chinese problem saying the
+// drafts stay on the clerk's computer, and the profile the client reads
+// says so too.
+func TestDraftsSwitchedOff(t *testing.T) {
+	fx := MustBureau(t)
+	fx.putDraft(fx.clerkA, "d1", 0, "开着时保存的", http.StatusCreated)
+	data, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := bytes.Replace(data, []byte(`"keep_drafts": true`), []byte(`"keep_drafts": false`), 1)
+	if bytes.Equal(off, data) {
+		t.Fatal("huoqiu.json has no keep_drafts switch")
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu.json", off); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", protocol.PathDrafts, nil},
+		{"GET", protocol.Path(protocol.PathDraft, "d1"), nil},
+		{"PUT", protocol.Path(protocol.PathDraft, "d2"), draftPut(t, 0, "关了以后")},
+		{"DELETE", protocol.Path(protocol.PathDraft, "d1"), nil},
+	} {
+		p := fx.expectProblem(c.method, c.path, fx.clerkA, c.body, http.StatusForbidden, app.EFORBIDDEN)
+		if !strings.Contains(p.Detail, "不保留草稿") {
+			t.Errorf("%s %s: %q does not say drafts are off", c.method, c.path, p.Detail)
+		}
+	}
+	var doc protocol.ProfileDocument
+	fx.mustJSON("GET", protocol.PathProfile, fx.clerkA, nil, http.StatusOK, &doc)
+	prof, err := app.LoadProfile("huoqiu.json", doc.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prof.KeepsDrafts() {
+		t.Error("the profile the client reads keeps drafts")
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu.json", data); err != nil {
+		t.Fatal(err)
+	}
+	var pg protocol.DraftPage
+	fx.mustJSON("GET", protocol.PathDrafts, fx.clerkA, nil, http.StatusOK, &pg)
+	if len(pg.Drafts) != 1 {
+		t.Errorf("switched on again, the draft kept before: %+v", pg.Drafts)
+	}
+}

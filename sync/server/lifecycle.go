@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// contentRules runs the content rules on body for the caller's unit: the
+// four first kinds through app.CheckBody, a filing of a project's later
+// life (app.LifecycleKinds) through app.CheckProjectBody against the
+// project's declaration, found among batch (the bodies of the same
+// request, which may carry the declaration with it) or else in the store.
+// It returns the refusal for the client (nil when the body passes) and
+// fails only with a wrapped storage error.
+func (s *Server) contentRules(ctx context.Context, unit string, body app.Body, prof *app.Profile, now time.Time, batch []app.Body) (invalid, err error) {
+	if body.Kind.Offered() || !body.Kind.Valid() {
+		return app.CheckBody(body, prof, now), nil
+	}
+	decl, err := s.projectDeclaration(ctx, unit, body.ProjectID, batch)
+	if err != nil {
+		return nil, err
+	}
+	return app.CheckProjectBody(body, prof, decl, now), nil
+}
+
+// projectDeclaration returns the declaration of project as unit last
+// submitted it, or nil when the unit has no such declaration (the rules
+// then apply what every rule of the kind asks).
+func (s *Server) projectDeclaration(ctx context.Context, unit, project string, batch []app.Body) (*app.Declaration, error) {
+	if project == "" {
+		return nil, nil
+	}
+	for i := len(batch) - 1; i >= 0; i-- {
+		if b := batch[i]; b.ID == project && b.Declaration != nil {
+			return b.Declaration, nil
+		}
+	}
+	v, err := s.store.Filing(ctx, unit, project)
+	switch {
+	case errors.Is(err, bureaustore.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
+	case v.Filing.Filing.Kind != app.KindDeclaration:
+		return nil, nil
+	}
+	b, err := decodeBody(v.Body)
+	if err != nil {
+		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
+	}
+	return b.Declaration, nil
+}
+
+// handleProjectFilings lists a project's filings for the bureau: its
+// declaration and every filing that names it, in the order of the
+// project's life (app.Profile.Dossier's: declaration, catalogue, trial
+// report, acceptance, adjustments, go-live, filing after acceptance,
+// performance reports, O&M filings; within a kind by creation). The
+// project is found through its declaration, whose unit's filings are
+// read: no index by project is needed.
+func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
+	id := r.PathValue("id")
+	v, err := s.store.Filing(r.Context(), "", id)
+	if err != nil {
+		return err
+	}
+	if v.Filing.Filing.Kind != app.KindDeclaration {
+		return app.Errorf(app.ENOTFOUND, "%s 不是项目申报书：请用项目申报书的材料编号", clip(id, 40))
+	}
+	frs, err := s.store.UnitFilings(r.Context(), v.Filing.Filing.UnitID)
+	if err != nil {
+		return err
+	}
+	byID := map[string]filingRecord{}
+	var fs []*app.Filing
+	for _, fr := range frs {
+		byID[fr.Filing.ID] = fr
+		fs = append(fs, &fr.Filing)
+	}
+	var prof *app.Profile // the order needs no rules
+	ds := prof.Dossier(id, fs, s.Now())
+	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
+	for _, e := range ds.Entries {
+		list.Filings = append(list.Filings, summary(byID[e.FilingID], v.Unit.Name))
+	}
+	s.writeJSON(w, http.StatusOK, list)
+	return nil
+}

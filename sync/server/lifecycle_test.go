@@ -1,0 +1,178 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/assets"
+	"egovdesk/sync/protocol"
+)
+
+// setProfile sets one of the shipped rule profiles on fx's bureau.
+func setProfile(t *testing.T, fx *fixture, name string) {
+	t.Helper()
+	data, err := assets.Profiles.ReadFile("profiles/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), name+".json", data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// laterFiling returns a draft of kind k in the project of decl.
+func laterFiling(t *testing.T, k app.Kind, decl *app.Filing) *app.Filing {
+	t.Helper()
+	f, err := app.NewFiling(k, uuid.NewString(), uuid.NewString(), decl.UnitID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ProjectID = decl.ID
+	return f
+}
+
+// messages joins a problem's detail and field messages.
+func messages(p protocol.Problem) string {
+	s := p.Detail
+	for _, fe := range p.Errors {
+		s += "；" + fe.Message
+	}
+	return s
+}
+
+// adjustmentOf is an adjustment of the apptest declaration's 180 万元
+// estimate that moves moved 万元 from hardware to software development.
+func adjustmentOf(typ app.AdjustType, moved int64) *app.Adjustment {
+	return &app.Adjustment{ProjectName: "城关镇智慧社区综合服务平台", UnitName: "霍邱县城关镇人民政府", ApprovalRef: "武数审〔2027〕8号",
+		Type: typ, Reason: "根据市政府工作部署增加养老补贴对接功能", ApprovedTotal: app.Wans(180), GoalUnchanged: true,
+		Situation: "superior_request",
+		Before: []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(60)},
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120)}},
+		After: []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(60 - moved)},
+			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(120 + moved)}},
+		AppliedOn: "2027-02-27", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+}
+
+// A go-live and an adjustment of a declared project are received over a
+// real socket, listed in the review queue by their kind, decided, and the
+// adjustment's route and moved share are in the console's verdict panel.
+// Before the life-cycle kinds were offered the bureau answered 422.
+func TestLifecycleFilingsAreReceivedAndDecided(t *testing.T) {
+	fx := MustBureau(t) // served by httptest on a loopback socket, which the console's browser needs
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+
+	live := laterFiling(t, app.KindGoLive, decl)
+	live.GoLive = &app.GoLive{ProjectName: decl.Declaration.ProjectName, UnitName: decl.Declaration.UnitName,
+		GoLiveOn: "2027-02-20", Scope: "全镇 12 个社区上线受理、办件和统计功能", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	if rc := fx.submit(fx.clerkA, live, http.StatusCreated); rc.FilingStatus != app.StatusSubmitted {
+		t.Fatalf("go-live receipt: %+v", rc)
+	}
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustContent, 27) // 27 of 180 万元: exactly 15 %
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+
+	var page protocol.QueuePage
+	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=adjustment", fx.reviewer, nil, http.StatusOK, &page)
+	if len(page.Filings) != 1 || page.Filings[0].ID != adj.ID || !strings.Contains(page.Filings[0].Title, "项目调整备案") {
+		t.Fatalf("queue by kind adjustment: %+v", page.Filings)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?" + url.Values{"kind": {"go_live"}}.Encode())
+	if !strings.Contains(b.last, live.ID) || strings.Contains(b.last, adj.ID) {
+		t.Error("console queue filtered by go_live does not list exactly the go-live")
+	}
+	for _, f := range []*app.Filing{live, adj} {
+		var d protocol.FilingDetail
+		fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+		if !slices.Contains(d.Allowed, app.ActionFile) {
+			t.Fatalf("%s: allowed %v", f.Kind, d.Allowed)
+		}
+		if r := fx.decide(fx.reviewer, f.ID, app.ActionFile, "予以备案", http.StatusOK); r.Filing.Status != app.StatusFiled {
+			t.Fatalf("%s decided: %+v", f.Kind, r)
+		}
+	}
+
+	b.get("/console/filings/" + adj.ID)
+	for _, want := range []string{"概算明细调整", "可自行调整", "占批复概算 15%", "✓ 建设目标不变", "按现行规则校验通过"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("adjustment page lacks %q", want)
+		}
+	}
+	if resp := b.get("/console/filings/" + adj.ID + "/revisions/1/pdf"); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the adjustment's print: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	b.get("/console/filings/" + live.ID)
+	if !strings.Contains(b.last, "2027-02-20") || !strings.Contains(b.last, "运行范围") {
+		t.Error("go-live page lacks its date or scope")
+	}
+	// One 分 over 15 % goes to a new approval: the route, not a refusal.
+	over := laterFiling(t, app.KindAdjustment, decl)
+	over.Adjustment = adjustmentOf(app.AdjustContent, 27)
+	over.Adjustment.After[0].Amount--
+	over.Adjustment.After[1].Amount++
+	fx.clock.Advance(time.Minute) // received after adj: the project lists it after
+	fx.submit(fx.clerkA, over, http.StatusCreated)
+	b.get("/console/filings/" + over.ID)
+	if strings.Contains(b.last, "可自行调整") || !strings.Contains(b.last, "✗ 资金调整数额") {
+		t.Error("an adjustment over 15 % is shown as a self-adjustment")
+	}
+
+	// The review API lists the project's filings in the order of its life.
+	var list protocol.FilingList
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewProject, decl.ID), fx.reviewer, nil, http.StatusOK, &list)
+	var got []string
+	for _, f := range list.Filings {
+		got = append(got, f.ID)
+	}
+	if want := []string{decl.ID, adj.ID, over.ID, live.ID}; !slices.Equal(got, want) {
+		t.Errorf("project %s lists %v, want %v", decl.ID, got, want)
+	}
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewProject, live.ID), fx.reviewer, nil, http.StatusNotFound, app.ENOTFOUND)
+	fx.expectProblem("GET", protocol.Path(protocol.PathReviewProject, decl.ID), fx.clerkA, nil, http.StatusForbidden, "forbidden")
+}
+
+// A later filing is checked against the project's declaration as the
+// bureau stored it: 郁南 第二十条 takes change filings of 专业类 projects
+// only, so the same adjustment is refused for a 公共类 project and received
+// for a 专业类 one, each submitted alone and in one batch with its
+// declaration.
+func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
+	fx := MustServedBureau(t)
+	public := newFiling(t, fx.unitA.ID)
+	professional := newFiling(t, fx.unitA.ID)
+	professional.Declaration.Class = app.ClassProfessional
+	fx.submit(fx.clerkA, public, http.StatusCreated)
+	fx.submit(fx.clerkA, professional, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+
+	bad := laterFiling(t, app.KindAdjustment, public)
+	bad.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	if p := fx.expectProblem("POST", revPath(bad), fx.clerkA, submitReq(t, bad), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "不受理") {
+		t.Errorf("公共类 project's change: %+v", p)
+	}
+	good := laterFiling(t, app.KindAdjustment, professional)
+	good.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	fx.submit(fx.clerkA, good, http.StatusCreated)
+
+	// In a batch, the declaration sent with it counts.
+	decl := newFiling(t, fx.unitA.ID)
+	withDecl := laterFiling(t, app.KindAdjustment, decl)
+	withDecl.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	var resp protocol.BatchSubmitResponse
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
+		submitReq(t, decl), submitReq(t, withDecl)}}, http.StatusOK, &resp)
+	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "不受理") {
+		t.Errorf("adjustment batched with its 公共类 declaration: %d %+v", r.Status, r.Problem)
+	}
+}

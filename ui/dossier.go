@@ -1,0 +1,288 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// projectFilings reads every filing of project (its declaration's ID)
+// from the local store: the declaration, the acceptance applications and
+// the later filings the deadline anchors name, and the catalogues and
+// trial reports whose document names it. It runs off the Fyne thread; the
+// documents it decodes are those of one unit's catalogues and trial
+// reports, read only when a project is opened, not on every refresh.
+func projectFilings(ctx context.Context, s Store, project string) ([]*app.Filing, error) {
+	anchors, err := s.Anchors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{project}
+	for _, a := range anchors {
+		if a.Project != project || a.Kind == app.KindDeclaration {
+			continue
+		}
+		if a.ID != "" {
+			ids = append(ids, a.ID)
+		}
+	}
+	var out []*app.Filing
+	for _, k := range []app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance} {
+		rows, err := s.List(ctx, app.Query{Kind: k})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			f, err := s.Get(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			if f.ProjectID == project {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, id := range ids {
+		f, err := s.Get(ctx, id)
+		if err != nil {
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// NewForProject starts a filing of kind k for project (its declaration's
+// ID), pre-filled with what the project's dossier knows (app.Prefill), and
+// opens it in its editor. The project's filings are read off the Fyne
+// thread.
+func (u *UI) NewForProject(project string, k app.Kind) {
+	s := u.link.Session()
+	if !s.Configured {
+		u.show(newSetupScreen(u, true).object())
+		return
+	}
+	prof, now := u.link.Profile(), u.now()
+	u.goWait(func(ctx context.Context) {
+		fs, err := projectFilings(ctx, u.store, project)
+		var f *app.Filing
+		if err == nil {
+			ds := prof.Dossier(project, fs, now)
+			pre := ds.Prefill(fs, now.Location())
+			if pre.UnitName == "" {
+				pre.UnitName = s.UnitName
+			}
+			if pre.Contact.Person == "" {
+				pre.Contact.Person = s.Actor
+			}
+			f, err = pre.NewFiling(k, newID(), newID(), s.UnitID, now)
+		}
+		u.do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.openEditor(f, true)
+		})
+	})
+}
+
+// chooseProject asks which of the unit's projects a new filing of kind k
+// is for, then starts it with NewForProject.
+func (u *UI) chooseProject(k app.Kind) {
+	rows, err := u.store.List(u.ctx, app.Query{Kind: app.KindDeclaration})
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	if len(rows) == 0 {
+		dialog.ShowInformation(T("新建")+T(k.Label()), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
+		return
+	}
+	opts := make([]string, len(rows))
+	for i, r := range rows {
+		title := r.Title
+		if title == "" {
+			title = T("（未命名）")
+		}
+		opts[i] = Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())
+	}
+	sel := widget.NewSelect(opts, nil)
+	sel.SetSelectedIndex(0)
+	dialog.ShowCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
+		container.NewVBox(&widget.Label{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。"), Wrapping: wrapping()}, sel),
+		func(ok bool) {
+			if i := sel.SelectedIndex(); ok && i >= 0 {
+				u.NewForProject(rows[i].ID, k)
+			}
+		}, u.win)
+}
+
+// projectMenu returns the items of 为此项目新建…: one per kind of a
+// project's later filings, and the project's dossier.
+func (u *UI) projectMenu(project string) *fyne.Menu {
+	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
+	for _, k := range slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds) {
+		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewForProject(project, k) }))
+	}
+	return fyne.NewMenu("", items...)
+}
+
+// projectButton returns the 为此项目新建… button of a declaration.
+func (u *UI) projectButton(project string) *widget.Button {
+	b := &widget.Button{Text: T("为此项目新建…"), Icon: theme.ContentAddIcon()}
+	b.OnTapped = func() {
+		c := u.win.Canvas()
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
+		widget.ShowPopUpMenuAtPosition(u.projectMenu(project), c, pos)
+	}
+	return b
+}
+
+// dossierScreen is one project's dossier (项目档案): every filing of the
+// project in the order of its life with its state and the bureau's
+// decisions, and the project's deadlines with the next one first.
+type dossierScreen struct {
+	u       *UI
+	project string
+	title   *widget.Label
+	state   *widget.Label
+	body    *fyne.Container
+	obj     fyne.CanvasObject
+}
+
+func newDossierScreen(u *UI, project string) *dossierScreen {
+	d := &dossierScreen{u: u, project: project,
+		title: &widget.Label{Text: T("正在读取…"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis},
+		state: &widget.Label{Wrapping: wrapping()},
+		body:  container.NewVBox()}
+	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project))), container.NewVBox(d.title, d.state))
+	d.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(container.NewPadded(d.body)))
+	return d
+}
+
+// OpenDossier shows the dossier of project (its declaration's ID).
+func (u *UI) OpenDossier(project string) {
+	u.leaveEditor()
+	d := newDossierScreen(u, project)
+	u.dossier = d
+	u.show(d.obj)
+	d.reload()
+}
+
+// reload reads the project's filings off the Fyne thread and shows them.
+func (d *dossierScreen) reload() {
+	u := d.u
+	prof, now := u.link.Profile(), u.now()
+	u.goWait(func(ctx context.Context) {
+		fs, err := projectFilings(ctx, u.store, d.project)
+		ds := prof.Dossier(d.project, fs, now)
+		u.do(func() {
+			if u.dossier != d {
+				return // another screen was opened meanwhile
+			}
+			if err != nil {
+				d.title.SetText(T("无法读取项目档案"))
+				d.state.SetText(errorText(err))
+				return
+			}
+			d.show(ds)
+		})
+	})
+}
+
+// show lays the dossier out: the next deadline, the filings in order and
+// every deadline.
+func (d *dossierScreen) show(ds app.Dossier) {
+	name := ds.Name
+	if name == "" {
+		name = T("（未命名）")
+	}
+	d.title.SetText(T("项目档案：") + name)
+	var facts []string
+	if ds.Route.Label != "" {
+		facts = append(facts, T("审批路径：")+ds.Route.Label)
+	}
+	if ds.Approved > 0 {
+		facts = append(facts, T("核定投资 ")+ds.Approved.String())
+	}
+	for _, ev := range []struct{ anchor, label string }{{app.AnchorApproval, "立项批复"}, {app.AnchorCompletion, "建设完成"},
+		{app.AnchorGoLive, "投入运行"}, {app.AnchorAcceptance, "通过验收"}} {
+		if t, ok := ds.Events[ev.anchor]; ok {
+			facts = append(facts, T(ev.label)+" "+t.Format("2006-01-02"))
+		}
+	}
+	d.state.SetText(strings.Join(facts, " · "))
+
+	d.body.RemoveAll()
+	if next, ok := ds.Next(); ok {
+		imp := widget.WarningImportance
+		if next.Overdue {
+			imp = widget.DangerImportance
+		}
+		text := fmt.Sprintf(T("下一个期限：%s，%s 前"), next.Label, next.Due.Format("2006-01-02"))
+		if next.Overdue {
+			text = fmt.Sprintf(T("已逾期：%s，应于 %s 前"), next.Label, next.Due.Format("2006-01-02"))
+		}
+		d.body.Add(&widget.Label{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()})
+	}
+	d.body.Add(heading(Tf("本项目的材料（%d 份）", len(ds.Entries))))
+	for _, e := range ds.Entries {
+		id := e.FilingID
+		title := e.Title
+		if title == "" {
+			title = T(e.Kind.Label())
+		}
+		state := Tf("%s · 第 %d 版 · %s", e.Kind.Label(), e.Revision, e.Status.Label())
+		if !e.SubmittedAt.IsZero() {
+			state += " · " + T("提交于 ") + e.SubmittedAt.Format("2006-01-02")
+		}
+		rows := []fyne.CanvasObject{newTapLabel(title, widget.HighImportance, func() { d.u.OpenFiling(id) }),
+			&widget.Label{Text: state, Importance: widget.LowImportance, Wrapping: wrapping()}}
+		for _, t := range e.Decisions {
+			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), t.Action.Label())
+			if t.Comment != "" {
+				line += "：" + t.Comment
+			}
+			rows = append(rows, &widget.Label{Text: "    " + line, Wrapping: wrapping()})
+		}
+		d.body.Add(container.NewVBox(rows...))
+		d.body.Add(widget.NewSeparator())
+	}
+	if len(ds.Deadlines) > 0 {
+		d.body.Add(heading(T("期限")))
+	}
+	for _, dl := range ds.Deadlines {
+		due := T("及时（无固定日期）")
+		if dl.Known() {
+			due = dl.Due.Format("2006-01-02")
+		}
+		text := fmt.Sprintf("%s　%s", due, dl.Label)
+		imp := widget.MediumImportance
+		switch {
+		case dl.Met:
+			text, imp = "✓ "+text+T("（已完成）"), widget.SuccessImportance
+		case dl.Overdue:
+			text, imp = "× "+text+T("（已逾期）"), widget.DangerImportance
+		}
+		if dl.Source != "" {
+			text += "　" + dl.Source
+		}
+		d.body.Add(&widget.Label{Text: text, Importance: imp, Wrapping: wrapping()})
+	}
+	d.body.Refresh()
+}

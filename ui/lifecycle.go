@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// lifecycleEditor is the editor of a filing of a project's later life
+// (app.LifecycleKinds): 投入运行, 项目调整（变更、终止）, 验收后备案, 运维备案 and
+// 绩效评价. Each is checked as the bureau checks it, against the project's
+// declaration (app.CheckProjectBody); the side panel names the rule of the
+// profile that asks for it. An adjustment shows its approved and adjusted
+// budget lines side by side, the money moved and its share of the approved
+// estimate (exact, in 分) and the route that follows, as the clerk types.
+type lifecycleEditor struct {
+	e    *editorScreen
+	decl *app.Declaration // the project's declaration, nil when not on this machine
+
+	rule *widget.Label // the profile's rule for this filing
+
+	// an adjustment's
+	adj                 *app.Adjustment
+	beforeBox, afterBox *fyne.Container
+	compare             *fyne.Container
+	moved, route        *widget.Label
+	conditions          *fyne.Container
+	situation           *widget.Select
+	situationCodes      []string
+	lastType            string
+}
+
+func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
+	le := &lifecycleEditor{e: e, rule: &widget.Label{Wrapping: wrapping()}}
+	le.readDeclaration()
+	e.attachBox = container.NewVBox()
+	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) {
+		e.f.ProjectID = id
+		le.readDeclaration()
+	})
+	e.targets["project_id"] = project
+	projectField := e.field("project_id", "所属项目", "选择本单位的项目申报书，按其内容适用本地区规则", project)
+	f := e.f
+	switch {
+	case f.GoLive != nil:
+		g := f.GoLive
+		e.addSection("投入运行", []string{"project_id", "project_name", "unit_name", "approval_ref", "go_live_on", "scope", "contact"},
+			projectField,
+			e.text("project_name", "项目名称", "", &g.ProjectName, false),
+			e.text("unit_name", "建设单位", "", &g.UnitName, false),
+			e.text("approval_ref", "立项批复文号", "", &g.ApprovalRef, false),
+			e.text("go_live_on", "投入运行日期", "系统实际投入运行的日期，如 2027-06-01；绩效自评价、运维年度由此起算", &g.GoLiveOn, false),
+			e.text("scope", "运行范围", "哪些单位、多少用户在使用，上线了哪些功能", &g.Scope, true),
+			le.contact(&g.Contact))
+	case f.Adjustment != nil:
+		le.buildAdjustment(projectField)
+	case f.AcceptanceFiling != nil:
+		a := f.AcceptanceFiling
+		e.addSection("验收后备案", []string{"project_id", "project_name", "unit_name", "approval_ref", "accepted_on", "conclusion", "filed_on", "contact"},
+			projectField,
+			e.text("project_name", "项目名称", "", &a.ProjectName, false),
+			e.text("unit_name", "建设单位", "", &a.UnitName, false),
+			e.text("approval_ref", "立项批复文号", "", &a.ApprovalRef, false),
+			e.text("accepted_on", "验收通过日期", "验收报告落款日期，如 2027-12-20；备案时限由此起算", &a.AcceptedOn, false),
+			e.text("conclusion", "验收结论", "验收结论及专家意见摘要", &a.Conclusion, true),
+			e.text("filed_on", "报送日期", "", &a.FiledOn, false),
+			le.contact(&a.Contact))
+	case f.OMFiling != nil:
+		o := f.OMFiling
+		e.addSection("运维备案", []string{"project_id", "project_name", "unit_name", "year", "go_live_on", "provider", "amount", "situation", "plan", "contact"},
+			projectField,
+			e.text("project_name", "项目名称", "", &o.ProjectName, false),
+			e.text("unit_name", "建设单位", "", &o.UnitName, false),
+			e.number("year", "运维年度", "四位年份，如 2027", &o.Year),
+			e.text("go_live_on", "投入运行日期", "", &o.GoLiveOn, false),
+			e.text("provider", "运维服务单位", "自行运维的填本单位名称", &o.Provider, false),
+			e.money("amount", "本年度运维经费（万元）", "", &o.Amount),
+			e.text("situation", "运行维护情况", "运行是否稳定、故障及处理、安全事件、数据更新", &o.Situation, true),
+			e.text("plan", "下一年度运维计划", "", &o.Plan, true),
+			le.contact(&o.Contact))
+	case f.Performance != nil:
+		p := f.Performance
+		e.addSection("绩效评价", []string{"project_id", "type", "project_name", "unit_name", "year", "period_start", "period_end", "go_live_on", "accepted_on", "filed_on", "contact"},
+			projectField,
+			e.choice("type", "报告类型", "", app.PerformanceTypeChoices, func() string { return string(p.Type) },
+				func(c string) { p.Type = app.PerformanceType(c) }),
+			e.text("project_name", "项目名称", "", &p.ProjectName, false),
+			e.text("unit_name", "建设单位", "", &p.UnitName, false),
+			e.number("year", "评价年度", "年度绩效评价报告填报告所属年度", &p.Year),
+			container.NewGridWithColumns(2,
+				e.text("period_start", "建设周期开始", "如 2027-01", &p.PeriodStart, false),
+				e.text("period_end", "建设周期结束", "如 2028-12", &p.PeriodEnd, false)),
+			container.NewGridWithColumns(2,
+				e.text("go_live_on", "投入运行日期", "", &p.GoLiveOn, false),
+				e.text("accepted_on", "验收通过日期", "", &p.AcceptedOn, false)),
+			e.text("filed_on", "报送日期", "", &p.FiledOn, false),
+			le.contact(&p.Contact))
+		e.addSection("评价内容", []string{"goals", "progress", "investment", "effect", "opinions", "conclusion"},
+			e.text("goals", "绩效目标完成情况", "对照申报的绩效目标及指标逐项说明", &p.Goals, true),
+			e.text("progress", "建设进度", "", &p.Progress, true),
+			e.text("investment", "投资计划执行情况", "", &p.Investment, true),
+			e.text("effect", "应用效果", "系统使用、数据共享、运行质效", &p.Effect, true),
+			e.text("opinions", "使用单位和监理单位意见", "", &p.Opinions, true),
+			e.text("conclusion", "评价结论及整改措施", "", &p.Conclusion, true))
+	}
+	e.addSection("附件", []string{"attachments"}, e.attachments())
+	e.rebuildAttachments()
+	return le
+}
+
+// contact edits a filing's contact person and phone.
+func (le *lifecycleEditor) contact(c *app.Contact) fyne.CanvasObject {
+	return container.NewGridWithColumns(2,
+		le.e.text("contact.person", "联系人", "", &c.Person, false),
+		le.e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &c.Phone, false))
+}
+
+// readDeclaration reads the project's declaration from the local store,
+// as opening a filing does, for the rules that depend on it.
+func (le *lifecycleEditor) readDeclaration() {
+	le.decl = nil
+	if le.e.f.ProjectID == "" {
+		return
+	}
+	if d, err := le.e.u.store.Get(le.e.u.ctx, le.e.f.ProjectID); err == nil && d.Declaration != nil {
+		le.decl = d.Declaration
+	}
+}
+
+// buildAdjustment lays out an adjustment: its facts, the situation the
+// profile lists, and the approved and adjusted budget lines.
+func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
+	e := le.e
+	a := e.f.Adjustment
+	le.adj = a
+	le.beforeBox, le.afterBox, le.compare, le.conditions = container.NewVBox(), container.NewVBox(), container.NewVBox(), container.NewVBox()
+	le.moved = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
+	le.route = &widget.Label{Wrapping: wrapping()}
+	le.situation = &widget.Select{PlaceHolder: T("不属所列情形（按重新报批处理）")}
+	le.situation.ExtendBaseWidget(le.situation)
+	le.situation.OnChanged = func(string) {
+		i := le.situation.SelectedIndex()
+		if i < 0 || i >= len(le.situationCodes) || le.situationCodes[i] == a.Situation {
+			return
+		}
+		a.Situation = le.situationCodes[i]
+		e.edited()
+	}
+	e.inputs = append(e.inputs, le.situation)
+	e.targets["situation"] = le.situation
+	le.fillSituations()
+	e.addSection("调整事项", []string{"project_id", "project_name", "unit_name", "approval_ref", "type", "reason", "goal_unchanged", "situation", "new_due_on", "terminated_on", "applied_on", "contact"},
+		projectField,
+		e.text("project_name", "项目名称", "", &a.ProjectName, false),
+		e.text("unit_name", "建设单位", "", &a.UnitName, false),
+		e.text("approval_ref", "原立项批复文号", "", &a.ApprovalRef, false),
+		e.choice("type", "调整类型", "", app.AdjustTypeChoices, func() string { return string(a.Type) },
+			func(c string) { a.Type = app.AdjustType(c) }),
+		e.text("reason", "调整原因及依据", "上级要求、政策调整、业务发展需要等", &a.Reason, true),
+		e.check("goal_unchanged", "建设目标不变", &a.GoalUnchanged),
+		e.field("situation", "所属情形", "本地区规则列出的可自行调整情形", le.situation),
+		container.NewGridWithColumns(2,
+			e.text("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn, false),
+			e.text("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn, false)),
+		e.text("applied_on", "报送日期", "", &a.AppliedOn, false),
+		le.contact(&a.Contact))
+	e.addSection("概算调整", []string{"approved_total", "before", "after"},
+		e.money("approved_total", "批复概算总投资（万元）", "核定投资；调整数额占它的比例决定能否自行调整", &a.ApprovedTotal),
+		e.field("before", "原批复概算明细", "按批复逐项填写，合计须等于批复概算总投资",
+			container.NewVBox(le.beforeBox, container.NewHBox(e.addButton("添加一行", func() { le.addLine(&a.Before) })))),
+		e.field("after", "调整后概算明细", "删去的分项不必列出；新增的分项加一行",
+			container.NewVBox(le.afterBox, container.NewHBox(e.addButton("添加一行", func() { le.addLine(&a.After) })))),
+		heading(T("调整前后对照")),
+		le.compare)
+	le.rebuildLines()
+}
+
+// fillSituations offers the situations of the profile's self-adjustment
+// for the adjustment's type, "" (none applies) first.
+func (le *lifecycleEditor) fillSituations() {
+	a := le.adj
+	le.situationCodes = []string{""}
+	opts := []string{T("不属所列情形（按重新报批处理）")}
+	if le.e.prof != nil {
+		if rules := le.e.prof.LifecycleRules(app.KindAdjustment, string(a.Type), le.decl); len(rules) > 0 && rules[0].SelfAdjust != nil {
+			for _, s := range rules[0].SelfAdjust.Situations {
+				le.situationCodes = append(le.situationCodes, s.Code)
+				opts = append(opts, s.Label)
+			}
+		}
+	}
+	le.situation.Options = opts
+	le.situation.Selected = ""
+	for i, c := range le.situationCodes {
+		if c == a.Situation && (c != "" || i == 0) {
+			le.situation.Selected = opts[i]
+		}
+	}
+	if a.Situation != "" && le.situation.Selected == "" {
+		le.situation.Selected = a.Situation
+	}
+	le.situation.Refresh()
+	le.lastType = string(a.Type)
+}
+
+func (le *lifecycleEditor) addLine(lines *[]app.BudgetItem) {
+	*lines = append(*lines, app.BudgetItem{})
+	le.rebuildLines()
+	le.e.edited()
+}
+
+// rebuildLines builds one row per budget line of either side: category,
+// name, amount.
+func (le *lifecycleEditor) rebuildLines() {
+	a := le.adj
+	for _, side := range []struct {
+		root  string
+		lines *[]app.BudgetItem
+		box   *fyne.Container
+	}{{"before", &a.Before, le.beforeBox}, {"after", &a.After, le.afterBox}} {
+		e := le.e
+		e.forgetRows(side.root)
+		side.box.RemoveAll()
+		for i := range *side.lines {
+			item := &(*side.lines)[i]
+			path := fmt.Sprintf("%s[%d]", side.root, i)
+			cat := e.choiceSelect(app.BudgetChoices, func() string { return string(item.Category) },
+				func(c string) { item.Category = app.BudgetCategory(c) })
+			name := &widget.Entry{Text: item.Name, PlaceHolder: T("如 平台软件开发")}
+			name.OnChanged = func(s string) { item.Name = s; e.edited() }
+			amount := e.moneyEntry(path+".amount", &item.Amount)
+			e.inputs = append(e.inputs, cat, name, amount)
+			msg := e.rowMessage(path, name)
+			e.msgs[path+".amount"] = msg
+			e.targets[path+".amount"] = amount
+			e.targets[path+".category"] = cat
+			e.targets[path+".name"] = name
+			lines := side.lines
+			del := e.removeButton("预算明细", func() {
+				*lines = append((*lines)[:i], (*lines)[i+1:]...)
+				e.dropRow(side.root, i)
+				le.rebuildLines()
+				e.edited()
+			})
+			side.box.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, cat, name, amount)), msg))
+		}
+		if len(*side.lines) == 0 {
+			side.box.Add(note(T("还没有明细。")))
+		}
+		side.box.Refresh()
+	}
+}
+
+// showAdjustment shows the lines old and new side by side, the money
+// moved, its share of the approved estimate and the route that follows.
+func (le *lifecycleEditor) showAdjustment() {
+	a := le.adj
+	if string(a.Type) != le.lastType {
+		le.fillSituations()
+	}
+	le.compare.RemoveAll()
+	cell := func(s string, imp widget.Importance) *widget.Label {
+		return &widget.Label{Text: s, Importance: imp, Truncation: fyne.TextTruncateEllipsis}
+	}
+	le.compare.Add(container.NewGridWithColumns(4, cell(T("分项"), widget.LowImportance), cell(T("原批复（万元）"), widget.LowImportance),
+		cell(T("调整后（万元）"), widget.LowImportance), cell(T("增减（万元）"), widget.LowImportance)))
+	for _, c := range a.Changes() {
+		imp := widget.MediumImportance
+		delta := c.Delta().WanString()
+		switch {
+		case c.Delta() > 0:
+			imp, delta = widget.WarningImportance, "+"+delta
+		case c.Delta() < 0:
+			imp = widget.WarningImportance
+		}
+		name := T(app.LabelOf(app.BudgetChoices, string(c.Category)))
+		if c.Name != "" {
+			name += "：" + c.Name
+		}
+		le.compare.Add(container.NewGridWithColumns(4, cell(name, widget.MediumImportance), cell(c.Before.WanString(), widget.MediumImportance),
+			cell(c.After.WanString(), widget.MediumImportance), cell(delta, imp)))
+	}
+	le.compare.Add(container.NewGridWithColumns(4, cell(T("合计"), widget.MediumImportance), cell(a.BeforeSum().WanString(), widget.MediumImportance),
+		cell(a.AfterSum().WanString(), widget.MediumImportance), cell("", widget.MediumImportance)))
+	le.compare.Refresh()
+
+	if le.e.unreadable("before[") || le.e.unreadable("after[") || le.e.unreadable("approved_total") {
+		le.moved.Importance = widget.DangerImportance
+		le.moved.SetText(T("有金额不是有效数字（见红字），改正后再计算调整数额"))
+	} else {
+		text := fmt.Sprintf(T("资金调整数额 %s，占批复概算 %s"), a.Moved(), app.PercentText(a.MovedBasisPoints()))
+		le.moved.Importance = widget.MediumImportance
+		le.moved.SetText(text)
+	}
+	le.conditions.RemoveAll()
+	if le.e.prof == nil {
+		le.route.SetText(T("尚未取得本地区规则，联网后显示调整路径。"))
+		return
+	}
+	v, err := le.e.prof.AdjustmentRoute(a, le.decl)
+	if err != nil {
+		le.route.Importance = widget.DangerImportance
+		le.route.SetText(app.ErrorMessage(err))
+		for _, fe := range app.FieldErrors(err) {
+			le.route.SetText(fe.Message)
+		}
+		return
+	}
+	route := v.Route.Label
+	if v.Route.Approver != "" {
+		route += "（" + v.Route.Approver + "）"
+	}
+	if v.Self {
+		le.route.Importance = widget.SuccessImportance
+		le.route.SetText(T("可自行调整并备案：") + route)
+	} else {
+		le.route.Importance = widget.WarningImportance
+		le.route.SetText(T("调整路径：") + route)
+	}
+	if v.LimitBP > 0 {
+		le.moved.SetText(le.moved.Text + fmt.Sprintf(T("（自行调整上限 %s）"), app.PercentText(v.LimitBP)))
+	}
+	for _, c := range v.Conditions {
+		mark, imp := "✓ ", widget.SuccessImportance
+		if !c.Met {
+			mark, imp = "× ", widget.DangerImportance
+		}
+		le.conditions.Add(&widget.Label{Text: mark + c.Label, Importance: imp, Wrapping: wrapping()})
+	}
+	if v.Route.Source != "" {
+		le.conditions.Add(note(v.Route.Source))
+	}
+	le.conditions.Refresh()
+}
+
+// side shows the profile's rule; for an adjustment, the money moved and
+// the route with the conditions of a self-adjustment, each met or not.
+func (le *lifecycleEditor) side() fyne.CanvasObject {
+	if le.adj != nil {
+		return container.NewVBox(heading(T("调整路径")), le.moved, le.route, le.conditions)
+	}
+	return container.NewVBox(heading(T("本地区规则")), le.rule)
+}
+
+// changed checks the filing against the project's declaration, as the
+// bureau will, and shows the rule and, for an adjustment, its route.
+func (le *lifecycleEditor) changed(now time.Time) {
+	e := le.e
+	var p app.Problems
+	for path, raw := range e.f.Unparsed {
+		p.Add(path, "“%s”无法识别，请改正后再提交", raw)
+	}
+	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
+	e.problems = p
+	le.rule.SetText(le.ruleText())
+	if le.adj != nil {
+		le.showAdjustment()
+	}
+}
+
+// ruleText names the profile's rule that asks for this filing.
+func (le *lifecycleEditor) ruleText() string {
+	prof := le.e.prof
+	if prof == nil {
+		return T("尚未取得本地区规则，联网后按规则检查。")
+	}
+	typ := ""
+	switch {
+	case le.e.f.Adjustment != nil:
+		typ = string(le.e.f.Adjustment.Type)
+	case le.e.f.Performance != nil:
+		typ = string(le.e.f.Performance.Type)
+	}
+	rules := prof.LifecycleRules(le.e.f.Kind, typ, le.decl)
+	if len(rules) == 0 {
+		return fmt.Sprintf(T("%s的规则中没有这类材料；如确需报送，请先与数管局联系。"), prof.Jurisdiction)
+	}
+	var b strings.Builder
+	for i, r := range rules {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(r.Label)
+		if r.Source != "" {
+			b.WriteString("（" + r.Source + "）")
+		}
+		if r.Addition {
+			b.WriteString("（" + app.AdditionNote + "）")
+		}
+	}
+	if le.decl == nil {
+		b.WriteString("\n" + T("所属项目的申报书不在本机：按本类材料的一般要求检查。"))
+	}
+	return b.String()
+}
+
+func (le *lifecycleEditor) reveal(string) {}
+
+func (le *lifecycleEditor) attached() { le.e.rebuildAttachments() }
+
+func (le *lifecycleEditor) material() string { return "" }
+
+func (le *lifecycleEditor) confirmation() string {
+	if le.adj == nil || le.e.prof == nil {
+		return ""
+	}
+	if v, err := le.e.prof.AdjustmentRoute(le.adj, le.decl); err == nil && !v.Self {
+		return T("按本地区规则，这项调整须重新报批，不能自行调整。") + "\n"
+	}
+	return ""
+}

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+)
+
+// declared puts an approved declaration of the apptest project (180 万元,
+// six budget lines) into x's store and returns it.
+func declared(t *testing.T, x *screenFixture) *app.Filing {
+	t.Helper()
+	x.store.anchored = true
+	d, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-000000000001", "5d2b1a09-8f7e-4d6c-9b5a-000000000002", "local", x.u.Now().AddDate(-1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	at := x.u.Now().AddDate(0, -10, 0)
+	if _, err := d.Submit(at, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	return d
+}
+
+// 武汉 第十九条 in the editor: an adjustment started from its project
+// carries the approved lines; moving exactly 15 % of the approved estimate
+// is a self-adjustment to file, one 分 more needs a new approval, and the
+// editor says so as the clerk types.
+func TestAdjustmentEditorShowsMovedShareAndRoute(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	x.u.NewForProject(d.ID, app.KindAdjustment)
+	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
+	h := x.editor(t)
+	le := h.e.kind.(*lifecycleEditor)
+	a := h.e.f.Adjustment
+	if h.e.f.ProjectID != d.ID || a.ProjectName != d.Declaration.ProjectName || a.ApprovedTotal != app.Wans(180) || len(a.Before) != len(d.Declaration.Budget) || len(a.After) != len(a.Before) {
+		t.Fatalf("pre-filled adjustment: project %s, %+v", h.e.f.ProjectID, a)
+	}
+	h.sel("type").SetSelectedIndex(0) // 项目调整
+	test.Tap(h.e.targets["goal_unchanged"].(*widget.Check))
+	le.situation.SetSelectedIndex(1)
+	retype(h.entry("reason"), "根据市政府工作部署增加养老补贴对接功能")
+	// 平台软件开发 120 → 147, 移动终端 30 → 3: 27 of 180 万元 moved.
+	retype(h.entry("after[0].amount"), "147")
+	retype(h.entry("after[1].amount"), "3")
+	if !strings.Contains(le.moved.Text, "资金调整数额 27 万元，占批复概算 15%（自行调整上限 15%）") || !strings.Contains(le.route.Text, "可自行调整并备案") {
+		t.Errorf("15 %%: %q / %q", le.moved.Text, le.route.Text)
+	}
+	if txt := textOf(le.compare); !strings.Contains(txt, "+27") || !strings.Contains(txt, "-27") {
+		t.Errorf("old and new lines side by side:\n%s", txt)
+	}
+	retype(h.entry("after[0].amount"), "147.000001")
+	retype(h.entry("after[1].amount"), "2.999999")
+	if !strings.Contains(le.moved.Text, "15.01%") || strings.Contains(le.route.Text, "可自行调整") || !strings.Contains(textOf(le.conditions), "× 资金调整数额") {
+		t.Errorf("one 分 over 15 %%: %q / %q\n%s", le.moved.Text, le.route.Text, textOf(le.conditions))
+	}
+	x.saved(t, "the adjusted lines", func(f *app.Filing) bool {
+		return f.Adjustment != nil && f.Adjustment.After[0].Amount == app.Wans(147)+1
+	})
+}
+
+// A go-live started from 为此项目新建… is checked against its project and,
+// once sent, is in the project's dossier with the deadline it starts.
+func TestGoLiveAndTheDossier(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	x.u.OpenFiling(d.ID)
+	if findButton(x.u.editor.object(), "为此项目新建…") == nil {
+		t.Fatal("a declaration has no 为此项目新建…")
+	}
+	x.u.NewForProject(d.ID, app.KindGoLive)
+	x.eventually(t, "the go-live editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindGoLive })
+	h := x.editor(t)
+	live := x.u.Now().AddDate(0, -1, 0).Format("2006-01-02")
+	retype(h.entry("go_live_on"), live)
+	retype(h.entry("scope"), "全镇 12 个社区上线受理、办件和统计功能")
+	retype(h.entry("contact.phone"), "0564-6012345")
+	if len(h.e.problems) != 0 {
+		t.Fatalf("problems: %v", h.e.problems)
+	}
+	test.Tap(h.e.submit)
+	x.tapDialogButton(t, "Yes", "是")
+	x.eventually(t, "the submission", func() bool { return len(x.store.queued()) == 1 })
+
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "投入运行 "+live) })
+	txt := scrolledText(x.u.center)
+	golive, _ := time.Parse("2006-01-02", live)
+	due := golive.AddDate(2, 0, 0).Format("2006-01-02")
+	for _, want := range []string{"本项目的材料（2 份）", "批复立项", "已提交", due + "　绩效自评价报告报送"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("dossier lacks %q:\n%s", want, txt)
+		}
+	}
+
+	// The bureau's decision arrives while the dossier is shown.
+	g := x.store.stored(x.store.queued()[0])
+	if _, err := g.Decide(x.u.Now(), "王审核", app.RoleReviewer, app.ActionFile, "已备案"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(g)
+	x.eventually(t, "the decision in the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "予以备案：已备案") })
+}
+
+// scrolledText is textOf, reading the content of scrolls too.
+func scrolledText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	walk(o, func(o fyne.CanvasObject) {
+		if sc, ok := o.(*container.Scroll); ok {
+			b.WriteString(scrolledText(sc.Content))
+		}
+	})
+	return textOf(o) + b.String()
+}
+
+// 新建 of a later filing asks which project it is for and starts it from
+// that project's dossier.
+func TestNewLaterFilingAsksForTheProject(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.NewFiling(app.KindOMFiling)
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "the O&M filing editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindOMFiling })
+	f := x.u.editor.f
+	if f.ProjectID != d.ID || f.OMFiling.ProjectName != d.Declaration.ProjectName || f.OMFiling.Year != x.u.Now().Year() {
+		t.Errorf("O&M filing from the project: project %s, %+v", f.ProjectID, f.OMFiling)
+	}
+	if !strings.Contains(textOf(x.u.editor.side), "政策解读 六、第四部分") {
+		t.Errorf("side panel does not name 霍邱's rule:\n%s", textOf(x.u.editor.side))
+	}
+}
