@@ -68,6 +68,9 @@ const (
 	RoleUnit     Role = "unit"     // 项目建设单位（项目管理专员）
 	RoleReviewer Role = "reviewer" // 数管局审核人员（受理、初审）
 	RoleAdmin    Role = "admin"    // 数管局系统管理员
+	// RoleAuditor reads and exports the security audit trail and nothing
+	// else: no filing, no decision, no admin page.
+	RoleAuditor Role = "auditor" // 安全审计员
 	// The roles of the review steps a profile may name (see ReviewFlow)
 	// besides RoleReviewer: the one who approves, and the departments
 	// the bureau reviews jointly with (会同) in the expert round.
@@ -78,7 +81,7 @@ const (
 )
 
 // Roles lists every role, the unit's first.
-var Roles = []Role{RoleUnit, RoleReviewer, RoleApprover, RoleFinance, RoleNDRC, RoleCrypto, RoleAdmin}
+var Roles = []Role{RoleUnit, RoleReviewer, RoleApprover, RoleFinance, RoleNDRC, RoleCrypto, RoleAdmin, RoleAuditor}
 
 // StepRoles are the roles a profile's review step may name.
 var StepRoles = []Role{RoleReviewer, RoleApprover, RoleFinance, RoleNDRC, RoleCrypto}
@@ -88,7 +91,7 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // Bureau reports whether r is one of the bureau's roles: anyone who works
 // in the review console, as opposed to a unit's clerk.
-func (r Role) Bureau() bool { return r != RoleUnit && r.Valid() }
+func (r Role) Bureau() bool { return r != RoleUnit && r != RoleAuditor && r.Valid() }
 
 // Label returns the Chinese name of the role.
 func (r Role) Label() string {
@@ -99,6 +102,8 @@ func (r Role) Label() string {
 		return "审核人员"
 	case RoleAdmin:
 		return "管理员"
+	case RoleAuditor:
+		return "审计员"
 	case RoleApprover:
 		return "审批负责人"
 	case RoleFinance:

@@ -84,6 +84,8 @@ commands:
   backup --out FILE     a consistent backup, also of a running bureau
   restore --from FILE   restore a backup into a new data directory (--data)
   migrate --from DIR --to postgres://…   move a stopped bureau's records to PostgreSQL
+  audit verify          check the security audit trail's chain and signed checkpoints
+  audit key             print the public key of the audit checkpoints
   version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
@@ -126,6 +128,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.restore(ctx, rest)
 	case cmd == "migrate":
 		return e.migrate(ctx, rest)
+	case cmd == "audit" && sub == "verify":
+		return e.auditVerify(ctx, rest[1:])
+	case cmd == "audit" && sub == "key":
+		return e.auditKey(ctx, rest[1:])
 	case cmd == "version" || cmd == "-version" || cmd == "--version":
 		fmt.Fprintln(stdout, version.String("bureau"))
 		return nil

@@ -42,7 +42,11 @@ var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{1,63}$`)
 // problems) for a malformed login, a password shorter than 8 characters, an
 // unknown role or a unit that does not fit the role, with ENOTFOUND for an
 // unknown unit and with ECONFLICT when the login is taken.
-func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account, error) {
+func (s *Server) AddAccount(ctx context.Context, n NewAccount) (_ protocol.Account, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "account.create", n.Login+" ("+string(n.Role)+")", &err)
 	n.Login = strings.ToLower(strings.TrimSpace(n.Login))
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" {
@@ -58,12 +62,12 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (protocol.Account
 		if n.UnitID == "" {
 			p.Add("unit", "建设单位账号须指定所属单位")
 		}
-	case app.RoleReviewer, app.RoleAdmin, app.RoleApprover, app.RoleFinance, app.RoleNDRC, app.RoleCrypto:
+	case app.RoleReviewer, app.RoleAdmin, app.RoleApprover, app.RoleFinance, app.RoleNDRC, app.RoleCrypto, app.RoleAuditor:
 		if n.UnitID != "" {
 			p.Add("unit", "数管局账号（含联审部门、审批负责人）不属于任何建设单位")
 		}
 	default:
-		p.Add("role", "角色须为 unit、reviewer、approver、finance、ndrc、crypto 或 admin")
+		p.Add("role", "角色须为 unit、reviewer、approver、finance、ndrc、crypto、admin 或 auditor")
 	}
 	if err := p.Err(); err != nil {
 		return protocol.Account{}, err
@@ -100,7 +104,11 @@ func (s *Server) checkPassword(pw, encoded string) bool {
 // CreateToken issues a bearer token for login that expires after ttl (the
 // configured login TTL when ttl is 0). It returns the token, which is shown
 // once and stored only hashed. It fails with ENOTFOUND for an unknown login.
-func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duration, label string) (string, time.Time, error) {
+func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duration, label string) (_ string, _ time.Time, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "token.issue", login, &err)
 	rec, err := s.store.AccountByLogin(ctx, login)
 	if errors.Is(err, bureaustore.ErrNotFound) {
 		return "", time.Time{}, app.Errorf(app.ENOTFOUND, "没有账号“%s”", login)
@@ -149,13 +157,18 @@ func (s *Server) RevokeToken(ctx context.Context, token string) error {
 
 // revoke marks the token stored under hash revoked. It fails with
 // ENOTFOUND when there is none.
-func (s *Server) revoke(ctx context.Context, hash string) error {
+func (s *Server) revoke(ctx context.Context, hash string) (err error) {
+	defer s.audited(ctx, "token.revoke", tokenRef(hash), &err)
 	return s.store.RevokeToken(ctx, hash)
 }
 
 // RevokeTokens revokes every token of login and returns how many were live.
 // It fails with ENOTFOUND for an unknown login.
-func (s *Server) RevokeTokens(ctx context.Context, login string) (int, error) {
+func (s *Server) RevokeTokens(ctx context.Context, login string) (_ int, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "token.revoke_all", login, &err)
 	n, err := s.store.RevokeTokens(ctx, login, s.Now())
 	if err != nil {
 		return 0, fmt.Errorf("revoke tokens of %s: %w", login, err)

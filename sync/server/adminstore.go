@@ -23,8 +23,12 @@ import (
 // AddUnit. It fails with ENOTFOUND for an unknown unit and ECONFLICT when
 // another unit holds the code. A new name reaches the review queue's
 // entries of the unit at once.
-func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (Unit, error) {
-	name, code, err := checkUnit(name, code)
+func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (_ Unit, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "unit.update", id, &err)
+	name, code, err = checkUnit(name, code)
 	if err != nil {
 		return Unit{}, err
 	}
@@ -38,7 +42,11 @@ func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (Unit, e
 // SetUnitDisabled disables unit id (its accounts can no longer log in and
 // their tokens are refused; its filings stay) or enables it again. It fails
 // with ENOTFOUND for an unknown unit.
-func (s *Server) SetUnitDisabled(ctx context.Context, id string, disabled bool) (Unit, error) {
+func (s *Server) SetUnitDisabled(ctx context.Context, id string, disabled bool) (_ Unit, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, onOff(disabled, "unit.disable", "unit.enable"), id, &err)
 	u, err := s.store.SetUnitDisabled(ctx, id, disabled)
 	if err != nil {
 		return Unit{}, fmt.Errorf("disable unit %s: %w", id, err)
@@ -62,7 +70,11 @@ func (s *Server) Accounts(ctx context.Context) ([]protocol.AdminAccount, error) 
 // and revokes every token of the account: whoever held the old password
 // is logged out. It fails with EINVALID for a short password and ENOTFOUND
 // for an unknown login.
-func (s *Server) SetPassword(ctx context.Context, login, password string) error {
+func (s *Server) SetPassword(ctx context.Context, login, password string) (err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "account.password_reset", login, &err)
 	var p app.Problems
 	passwordRule(&p, password)
 	if err := p.Err(); err != nil {
@@ -78,7 +90,11 @@ func (s *Server) SetPassword(ctx context.Context, login, password string) error 
 // are refused) or enables it again. It refuses with EINVALID to disable the
 // last enabled admin account, which would leave nobody to enable the
 // others online, and fails with ENOTFOUND for an unknown login.
-func (s *Server) SetAccountDisabled(ctx context.Context, login string, disabled bool) error {
+func (s *Server) SetAccountDisabled(ctx context.Context, login string, disabled bool) (err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, onOff(disabled, "account.disable", "account.enable"), login, &err)
 	if err := s.store.SetAccountDisabled(ctx, login, disabled); err != nil {
 		return fmt.Errorf("disable account %s: %w", login, err)
 	}
@@ -100,7 +116,11 @@ func (s *Server) Tokens(ctx context.Context, login string) ([]protocol.AdminToke
 
 // RevokeAccountToken revokes the token of login stored under id (a
 // protocol.AdminToken.ID). It fails with ENOTFOUND when login holds no such token.
-func (s *Server) RevokeAccountToken(ctx context.Context, login, id string) error {
+func (s *Server) RevokeAccountToken(ctx context.Context, login, id string) (err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "token.revoke", login, &err)
 	if err := s.store.RevokeAccountToken(ctx, login, id); err != nil {
 		return fmt.Errorf("revoke token of %s: %w", login, err)
 	}

@@ -50,7 +50,11 @@ type backupManifest struct {
 // format above) and returns how many attachments it holds. It reads while
 // the bureau serves; writes go on meanwhile. It fails with the error of w
 // or of the store, and with ctx's when cancelled.
-func (s *Server) Backup(ctx context.Context, w io.Writer) (int, error) {
+func (s *Server) Backup(ctx context.Context, w io.Writer) (_ int, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "export.backup", "", &err)
 	zw := zip.NewWriter(w)
 	started := s.Now()
 	// The store first: its snapshot decides which attachments it counts.

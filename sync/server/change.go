@@ -197,7 +197,11 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller
 // PruneChanges deletes the changes older than before from every unit's
 // feed and returns how many it deleted. Cursors into the pruned range get
 // Reset on their next pull.
-func (s *Server) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+func (s *Server) PruneChanges(ctx context.Context, before time.Time) (_ int, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "changes.prune", before.Format(time.RFC3339), &err)
 	return s.store.PruneChanges(ctx, before)
 }
 

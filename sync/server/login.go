@@ -63,6 +63,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 // address is locked, or EUNAUTHORIZED for a wrong login or password or an
 // account that is not live (disabled, or its unit: bureaustore.AccountLive) (indistinguishable, and as slow as each other).
 func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait time.Duration, err error) {
+	defer func() { s.auditLogin(login, ip, rec, err) }()
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
 	if d := s.throttle.wait(now, keys...); d > 0 {

@@ -15,7 +15,11 @@ import (
 // empty, and returns how many feeds it was written to. It fails with
 // EINVALID for a missing or overlong title or text and with ENOTFOUND for an
 // unknown unit.
-func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (protocol.NoticeResponse, error) {
+func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ protocol.NoticeResponse, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "notice.send", req.Title, &err)
 	req.Title, req.Text = strings.TrimSpace(req.Title), strings.TrimSpace(req.Text)
 	var p app.Problems
 	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {

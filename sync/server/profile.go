@@ -21,7 +21,11 @@ type profileRecord = bureaustore.Profile
 // tells every unit with a profile change. The profile is kept and served in
 // compact JSON, so its Version is the SHA-256 of that form. Setting the same
 // profile again is a no-op. It fails with the EINVALID *app.Error of app.LoadProfile.
-func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (protocol.ProfileDocument, error) {
+func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (_ protocol.ProfileDocument, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "profile.set", name, &err)
 	// The file travels inside a JSON document, which compacts it; load the
 	// compact form so the version the client computes is the one served.
 	canon, err := json.Marshal(json.RawMessage(data))

@@ -21,7 +21,11 @@ import (
 // (read by xlsx.ReadRegister), imported by login from file, and indexes
 // them for the similar projects. A similar-projects query during the
 // import may list part of the new register.
-func (s *Server) ImportRegister(ctx context.Context, systems []app.ExistingSystem, by, file string) error {
+func (s *Server) ImportRegister(ctx context.Context, systems []app.ExistingSystem, by, file string) (err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "register.import", file, &err)
 	meta := bureaustore.RegisterMeta{Imported: s.Now(), By: by, File: file}
 	if err := s.store.ReplaceRegister(ctx, systems, meta); err != nil {
 		return fmt.Errorf("import register: %w", err)

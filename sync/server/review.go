@@ -181,6 +181,7 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", contentDisposition(a.Name))
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
+	s.auditDownload(r.Context(), fid, a)
 	http.ServeContent(w, r, "", st.ModTime(), f)
 	return nil
 }
@@ -293,7 +294,8 @@ func errStale() error {
 // and wakes the unit's long polls. It is the one decision path of the API
 // and the console. When want is not nil the filing must still be as the
 // reviewer saw it, or decide fails with ECONFLICT (errStale).
-func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, want *seen) (protocol.DecisionResponse, error) {
+func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, want *seen) (resp protocol.DecisionResponse, err error) {
+	defer s.auditDecision(ctx, c, fid, req, &resp, &err) // the security audit trail (audit.go)
 	if utf8.RuneCountInString(req.Comment) > maxComment {
 		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
 	}
@@ -316,7 +318,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if err != nil {
 		return protocol.DecisionResponse{}, fmt.Errorf("decide %s: %w", fid, err)
 	}
-	resp := protocol.DecisionResponse{Transition: res.Transition, Filing: summary(res.Filing, res.UnitName)}
+	resp = protocol.DecisionResponse{Transition: res.Transition, Filing: summary(res.Filing, res.UnitName)}
 	s.log.Info("decision", "filing", fid, "action", req.Action, "by", c.Login, "to", resp.Transition.To)
 	return resp, nil
 }

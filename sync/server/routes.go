@@ -175,6 +175,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="egovdesk"`)
 		return err
 	}
+	r = s.auditRequest(r, c) // who acts, for the security audit trail (audit.go)
 	switch {
 	case rt.Access == AccessUnit && (c.Role != app.RoleUnit || c.UnitID == ""):
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供建设单位使用")

@@ -202,6 +202,7 @@ type Server struct {
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
 	disk       *diskGuard
+	trail      auditState // the security audit trail, audit.go
 
 	syncs atomic.Pointer[syncFuncs] // badgerutil.SyncDir and syncData; tests watch and fail them per server
 
@@ -265,6 +266,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.stop()
 		s.wg.Wait()
+		if cerr := s.AuditCheckpoint(context.Background()); cerr != nil { // the trail's head, signed (audit.go)
+			s.log.Error("security audit checkpoint at stop", "err", cerr)
+		}
 		err = s.store.Close()
 	})
 	return err

@@ -21,8 +21,12 @@ type Unit = protocol.Unit
 // AddUnit registers a unit by name and unified social credit code. It fails
 // with EINVALID when the name is blank or the code is not a valid credit
 // code, and with ECONFLICT when the code is already registered.
-func (s *Server) AddUnit(ctx context.Context, name, code string) (Unit, error) {
-	name, code, err := checkUnit(name, code)
+func (s *Server) AddUnit(ctx context.Context, name, code string) (_ Unit, err error) {
+	if err = s.auditReady(); err != nil {
+		return
+	}
+	defer s.audited(ctx, "unit.create", code, &err)
+	name, code, err = checkUnit(name, code)
 	if err != nil {
 		return Unit{}, err
 	}

@@ -335,6 +335,28 @@ type Storage interface {
 	// (0: whatever its version): ErrNotFound when unit has no such draft,
 	// ErrConflict when it moved on.
 	DeleteDraft(ctx context.Context, unit, id string, expected int64) error
+
+	// ---- Security audit (安全审计) ----
+	//
+	// The trail is append-only: no method changes or removes a record
+	// but PruneAudit, which removes only records older than
+	// AuditRetention. The chain rule is audit.go's (ChainAudit).
+
+	// AppendAudit appends e as the record after the chain's head, chained
+	// by ChainAudit in the same transaction that reads the head (appends
+	// are serialized), durable when it returns, and returns it as stored.
+	AppendAudit(ctx context.Context, e AuditEvent) (AuditEvent, error)
+	// AuditEvents reads a page of the records q matches, in Seq order.
+	AuditEvents(ctx context.Context, q AuditQuery) (AuditPage, error)
+	// AuditHead returns the chain's head.
+	AuditHead(ctx context.Context) (AuditHead, error)
+	// AddAuditCheckpoint keeps c (a signed head); AuditCheckpoints returns
+	// them all in Seq order.
+	AddAuditCheckpoint(ctx context.Context, c AuditCheckpoint) error
+	AuditCheckpoints(ctx context.Context) ([]AuditCheckpoint, error)
+	// PruneAudit removes the records older than before and returns how
+	// many: ErrInvalid unless CanPruneAudit(before, now).
+	PruneAudit(ctx context.Context, before, now time.Time) (int, error)
 }
 
 // Actor is who submits: the unit and the name in the history.

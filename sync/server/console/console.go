@@ -95,6 +95,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
 	c.mux.Handle("GET /console/verify", c.authed(c.verify))
 	c.adminRoutes(cop)
+	c.auditRoutes() // 安全审计, audit.go
 	c.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
 	})
@@ -217,7 +218,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.renderLogin(w, r, http.StatusUnprocessableEntity, v)
 		return
 	}
-	token, _, wait, err := c.b.Login(r.Context(), r, v.Login, password)
+	token, acct, wait, err := c.b.Login(r.Context(), r, v.Login, password)
 	if err != nil {
 		status := http.StatusUnauthorized
 		switch app.ErrorCode(err) {
@@ -239,7 +240,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, c.cookie(r, sessionCookie, token, 0))
 	next := v.Next
 	if next == "" {
-		next = "/console/queue"
+		next = homeOf(acct.Role) // an auditor's is 安全审计
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

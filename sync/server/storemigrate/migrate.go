@@ -214,7 +214,7 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 		return err
 	}
 	// The drafts kept for units: dr/<unit>/<draft>, the body at drb/.
-	return each(txn, "dr/", func(k string, v []byte) error {
+	if err := each(txn, "dr/", func(k string, v []byte) error {
 		unit, _, ok := strings.Cut(k, "/")
 		if !ok {
 			return fmt.Errorf("draft key %q", k)
@@ -232,7 +232,10 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 		}
 		d.Body = body
 		return im.Draft(unit, d)
-	})
+	}); err != nil {
+		return err
+	}
+	return copyAudit(txn, im) // the security audit trail, audit.go
 }
 
 // value returns the value at k, nil when there is none.

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 	cases = append(cases, stepCases...)  // the review steps' cases, steps.go
 	cases = append(cases, restoreCases...)
 	cases = append(cases, draftCases...) // drafts kept for units, drafts.go
+	cases = append(cases, auditCases...) // audit.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

@@ -1,0 +1,401 @@
+package server
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/console"
+
+	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// The security audit trail (安全审计): every security-relevant event — a
+// login or a failed one, a token issued or revoked, a decision, an admin
+// action, an attachment downloaded or the queue exported by a bureau
+// account — is appended to the store's chained trail
+// (bureaustore.Storage.AppendAudit) with who, when, from where, what and
+// how it ended, in the server's own operation that the API and the console
+// share.
+//
+// A failure to record is never silent: it is logged at ERROR. An admin
+// action is not done while the trail cannot be written: after a failed
+// append every admin action is refused with 503 until an append succeeds
+// again (a login, a decision or the admin action's own record); and an
+// admin action whose own record fails after it was done answers 503 saying
+// so. Logins, decisions and downloads go on when the trail fails (the
+// bureau's work must not stop), each failure logged at ERROR.
+
+// AuditKeyFile is the checkpoint signing key in the data directory: an
+// ed25519 private key, base64, mode 0600, made at the first start.
+const AuditKeyFile = "audit-ed25519.key"
+
+// auditCheckpointEvery: a checkpoint is signed after every so many records.
+const auditCheckpointEvery = 100
+
+// auditState is the server's part of the trail.
+type auditState struct {
+	down    atomic.Bool // the last append failed
+	keyOnce sync.Once
+	key     ed25519.PrivateKey
+	keyErr  error
+}
+
+// auditWho is who acts in a request: the login and role (empty before a
+// login) and the client's address.
+type auditWho struct{ Actor, Role, Addr string }
+
+type auditWhoKey struct{}
+
+// withWho marks ctx with who acts.
+func withWho(ctx context.Context, w auditWho) context.Context {
+	return context.WithValue(ctx, auditWhoKey{}, w)
+}
+
+// whoOf is who acts in ctx; without a mark, the bureau's own command line
+// or admin socket on this machine.
+func whoOf(ctx context.Context) auditWho {
+	if w, ok := ctx.Value(auditWhoKey{}).(auditWho); ok {
+		return w
+	}
+	return auditWho{Actor: "(本机管理命令)", Addr: "local"}
+}
+
+// auditOutcome is the outcome of an operation that ended with err.
+func auditOutcome(err error) string {
+	switch {
+	case err == nil:
+		return bureaustore.AuditOK
+	case app.ErrorCode(err) == app.EUNAUTHORIZED || app.ErrorCode(err) == app.EFORBIDDEN:
+		return bureaustore.AuditDenied
+	}
+	return bureaustore.AuditFailed
+}
+
+// audit appends an event by ctx's actor. It returns the append's error
+// (already logged at ERROR).
+func (s *Server) audit(ctx context.Context, action, target string, opErr error, detail string) error {
+	w := whoOf(ctx)
+	return s.auditAs(ctx, w, action, target, opErr, detail)
+}
+
+// auditAs appends an event by w.
+func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string, opErr error, detail string) error {
+	if opErr != nil && detail == "" {
+		detail = clip(opErr.Error(), 200)
+	}
+	e := bureaustore.AuditEvent{Time: s.Now(), Actor: w.Actor, Role: w.Role, Address: w.Addr, Action: action,
+		Target: target, Outcome: auditOutcome(opErr), Detail: detail}
+	// The request may be over (a client gone); the record must still land.
+	rec, err := s.store.AppendAudit(context.WithoutCancel(ctx), e)
+	if err != nil {
+		s.trail.down.Store(true)
+		s.log.Error("security audit record not written", "action", action, "actor", w.Actor, "target", target, "err", err)
+		return fmt.Errorf("%w: 安全审计记录未能写入，请检查存储后重试：%w", bureaustore.ErrUnavailable, err)
+	}
+	s.trail.down.Store(false)
+	if rec.Seq%auditCheckpointEvery == 0 {
+		s.checkpoint(context.WithoutCancel(ctx), bureaustore.AuditHead{Seq: rec.Seq, Digest: rec.Digest})
+	}
+	return nil
+}
+
+// auditReady refuses an admin action while the trail cannot be written.
+func (s *Server) auditReady() error {
+	if s.trail.down.Load() {
+		return app.Errorf(app.EUNAVAILABLE, "安全审计记录暂时无法写入，管理操作已暂停；请检查服务器存储（详见服务器日志）后重试")
+	}
+	return nil
+}
+
+// audited records the admin action that ends with *errp, for a defer: an
+// action done but not recorded answers 503.
+func (s *Server) audited(ctx context.Context, action, target string, errp *error) {
+	if err := s.audit(ctx, action, target, *errp, ""); err != nil && *errp == nil {
+		*errp = app.Errorf(app.EUNAVAILABLE, "操作已执行，但安全审计记录未能写入（详见服务器日志）；请不要重复操作，待管理员检查服务器存储后再继续")
+	}
+}
+
+// auditKey loads the checkpoint signing key, making it at the first start.
+func (s *Server) auditKey() (ed25519.PrivateKey, error) {
+	s.trail.keyOnce.Do(func() { s.trail.key, s.trail.keyErr = LoadAuditKey(s.cfg.DataDir, true) })
+	return s.trail.key, s.trail.keyErr
+}
+
+// checkpoint signs head and keeps it; failures are logged at ERROR.
+func (s *Server) checkpoint(ctx context.Context, head bureaustore.AuditHead) {
+	key, err := s.auditKey()
+	if err == nil {
+		err = s.store.AddAuditCheckpoint(ctx, bureaustore.SignCheckpoint(key, head, s.Now()))
+	}
+	if err != nil {
+		s.log.Error("security audit checkpoint not written", "seq", head.Seq, "err", err)
+	}
+}
+
+// AuditCheckpoint signs the trail's head now (the bureau does at start and
+// every auditCheckpointEvery records).
+func (s *Server) AuditCheckpoint(ctx context.Context) error {
+	h, err := s.store.AuditHead(ctx)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	if h.Seq == 0 {
+		return nil
+	}
+	key, err := s.auditKey()
+	if err != nil {
+		return err
+	}
+	return s.store.AddAuditCheckpoint(ctx, bureaustore.SignCheckpoint(key, h, s.Now()))
+}
+
+// LoadAuditKey reads the checkpoint signing key of data directory dir;
+// with create, it makes one (0600) when there is none.
+func LoadAuditKey(dir string, create bool) (ed25519.PrivateKey, error) {
+	path := filepath.Join(dir, AuditKeyFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && create {
+		_, key, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("安全审计签名密钥无法写入 %s：%w", path, err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("安全审计签名密钥 %s 无法读取：%w", path, err)
+	}
+	key, err := base64.StdEncoding.DecodeString(string(trimSpace(data)))
+	if err != nil || len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("安全审计签名密钥 %s 已损坏（应为 base64 的 ed25519 私钥）", path)
+	}
+	return ed25519.PrivateKey(key), nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// AuditReport is what VerifyAudit found.
+type AuditReport struct {
+	Records       int
+	Head          bureaustore.AuditHead
+	Checkpoints   int
+	Break         *bureaustore.AuditBreak // nil when the chain is sound
+	BadCheckpoint string                  // why a checkpoint failed, "" when all verify
+}
+
+// VerifyAudit walks the whole trail of st and its checkpoints against pub.
+func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.PublicKey) (AuditReport, error) {
+	var rep AuditReport
+	// Nothing prunes the trail yet (PruneAudit has no command): it must
+	// start at record 1, or records were deleted from its head.
+	v := bureaustore.AuditVerifier{Floor: 1}
+	digests := map[uint64]string{}
+	cps, err := st.AuditCheckpoints(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("audit checkpoints: %w", err)
+	}
+	for _, c := range cps {
+		digests[c.Seq] = ""
+	}
+	q := bureaustore.AuditQuery{Limit: 1000}
+	for {
+		p, err := st.AuditEvents(ctx, q)
+		if err != nil {
+			return rep, fmt.Errorf("audit events: %w", err)
+		}
+		for _, e := range p.Events {
+			if b := v.Next(e); b != nil {
+				rep.Break = b
+				rep.Records = v.Count
+				return rep, nil
+			}
+			if _, ok := digests[e.Seq]; ok {
+				digests[e.Seq] = e.Digest
+			}
+		}
+		if !p.More || len(p.Events) == 0 {
+			break
+		}
+		q.After = p.Events[len(p.Events)-1].Seq
+	}
+	rep.Records, rep.Head, rep.Checkpoints = v.Count, v.Head(), len(cps)
+	// The head as stored must be the last record: records cut off the end
+	// would leave a shorter chain that verifies.
+	if h, err := st.AuditHead(ctx); err == nil && h != rep.Head && v.Count > 0 {
+		rep.Break = &bureaustore.AuditBreak{Seq: rep.Head.Seq + 1, Reason: fmt.Sprintf("链尾缺失：最后一条是第 %d 条，但记录头是第 %d 条", rep.Head.Seq, h.Seq)}
+		return rep, nil
+	}
+	for _, c := range cps {
+		switch d := digests[c.Seq]; {
+		case !bureaustore.VerifyCheckpoint(pub, c):
+			rep.BadCheckpoint = fmt.Sprintf("第 %d 条处的签名检查点签名无效", c.Seq)
+		case d != "" && d != c.Digest:
+			rep.BadCheckpoint = fmt.Sprintf("第 %d 条的摘要与签名检查点不符", c.Seq)
+		case d == "" && c.Seq > rep.Head.Seq:
+			rep.BadCheckpoint = fmt.Sprintf("签名检查点在第 %d 条，记录只到第 %d 条：链尾被截去", c.Seq, rep.Head.Seq)
+		}
+		if rep.BadCheckpoint != "" {
+			if rep.Break == nil {
+				rep.Break = &bureaustore.AuditBreak{Seq: c.Seq, Time: c.Time, Reason: rep.BadCheckpoint}
+			}
+			break
+		}
+	}
+	return rep, nil
+}
+
+// onOff is on when b, else off: an action's name by a flag.
+func onOff(b bool, on, off string) string {
+	if b {
+		return on
+	}
+	return off
+}
+
+// tokenRef names a token in the trail by the start of its hash, never the
+// token.
+func tokenRef(hash string) string { return "token " + hash[:min(12, len(hash))] }
+
+// auditRequest marks r's context with its caller c (nil before a login)
+// and the client's address.
+func (s *Server) auditRequest(r *http.Request, c *caller) *http.Request {
+	w := auditWho{Addr: s.clientIP(r)}
+	if c != nil {
+		w.Actor, w.Role = c.Login, string(c.Role)
+	}
+	return r.WithContext(withWho(r.Context(), w))
+}
+
+// auditConsole marks a console request's context with the session's
+// account, when it has a live one, and the client's address.
+func (s *Server) auditConsole(r *http.Request) *http.Request {
+	if strings.HasPrefix(r.URL.Path, console.Prefix+"static/") {
+		return r
+	}
+	var c *caller
+	if ck, err := r.Cookie(console.SessionCookie); err == nil && ck.Value != "" {
+		c, _ = s.byToken(ck.Value)
+	}
+	return s.auditRequest(r, c)
+}
+
+// auditExport records a console export that was served.
+func (s *Server) auditExport(r *http.Request, status int) {
+	if r.Method != http.MethodGet || status != http.StatusOK {
+		return
+	}
+	switch r.URL.Path {
+	case console.Prefix + "queue.csv":
+		s.audit(r.Context(), "export.queue_csv", r.URL.RawQuery, nil, "")
+	case console.Prefix + "audit.csv":
+		s.audit(r.Context(), "export.audit_csv", r.URL.RawQuery, nil, "")
+	}
+}
+
+// auditLogin records a login checked by checkLogin: the login tried (a
+// failed one for an unknown login too; never the password), the address,
+// and the outcome. A successful login is followed by its token's issue.
+func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
+	w := auditWho{Actor: clip(login, 64), Addr: ip}
+	if err == nil {
+		w.Role = string(rec.Role)
+	}
+	s.auditAs(context.Background(), w, "login", "", err, "")
+}
+
+// auditDecision records c's decision on filing fid with the revision it
+// was taken on.
+func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, resp *protocol.DecisionResponse, err *error) {
+	target, detail := fid, string(req.Action)
+	if t := resp.Transition; *err == nil {
+		target = fmt.Sprintf("%s 第%d版 (%s)", fid, t.RevisionNumber, t.RevisionID)
+		detail = fmt.Sprintf("%s：%s → %s", req.Action, t.From, t.To)
+	}
+	w := whoOf(ctx)
+	w.Actor, w.Role = c.Login, string(c.Role)
+	s.auditAs(ctx, w, "decide", target, *err, detail)
+}
+
+// auditDownload records an attachment a bureau account downloaded.
+func (s *Server) auditDownload(ctx context.Context, fid string, a app.Attachment) {
+	s.audit(ctx, "attachment.download", fid+" "+a.SHA256, nil, a.Name)
+}
+
+// auditorOrReviewer returns the bureau account or auditor holding a
+// console session token.
+func (c core) auditorOrReviewer(token string) (*caller, error) {
+	who, err := c.s.byToken(token)
+	if err != nil {
+		return nil, err
+	}
+	if !who.Role.Bureau() && who.Role != app.RoleAuditor {
+		return nil, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
+	}
+	return who, nil
+}
+
+// AuditRecords is a page of the trail for an admin's or an auditor's
+// console session (console.AuditBackend).
+func (c core) AuditRecords(ctx context.Context, token string, f console.AuditFilter) ([]console.AuditRecord, bool, error) {
+	who, err := c.s.byToken(token)
+	if err != nil {
+		return nil, false, err
+	}
+	if who.Role != app.RoleAdmin && who.Role != app.RoleAuditor {
+		return nil, false, app.Errorf(app.EFORBIDDEN, "安全审计仅供管理员和审计员查阅")
+	}
+	p, err := c.s.store.AuditEvents(ctx, bureaustore.AuditQuery{From: f.From, To: f.To, Actor: f.Actor, Action: f.Action,
+		Outcome: f.Outcome, After: f.After, Limit: f.Limit})
+	if err != nil {
+		return nil, false, fmt.Errorf("audit records: %w", err)
+	}
+	out := make([]console.AuditRecord, len(p.Events))
+	for i, e := range p.Events {
+		out[i] = console.AuditRecord{Seq: e.Seq, Time: e.Time.In(c.s.Now().Location()), Actor: e.Actor, Role: e.Role, Address: e.Address,
+			Action: e.Action, Target: e.Target, Outcome: e.Outcome, Detail: e.Detail}
+	}
+	return out, p.More, nil
+}
+
+// VerifyAudit walks the bureau's trail and checks its checkpoints against
+// the key in the data directory (none yet: no checkpoint can be signed by
+// it, and any found is reported).
+func (s *Server) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	key, err := LoadAuditKey(s.cfg.DataDir, false)
+	var pub ed25519.PublicKey
+	if err == nil {
+		pub = key.Public().(ed25519.PublicKey)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return AuditReport{}, err
+	}
+	return VerifyAudit(ctx, s.store, pub)
+}
+
+// AuditPublicKey is the checkpoints' public key, base64, making the key
+// pair when there is none.
+func (s *Server) AuditPublicKey() (string, error) {
+	key, err := s.auditKey()
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)), nil
+}

@@ -1,0 +1,241 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
+)
+
+// auditSince returns the records after the first n of the trail with
+// action.
+func auditSince(t *testing.T, fx *fixture, n int, action string) []bureaustore.AuditEvent {
+	t.Helper()
+	var out []bureaustore.AuditEvent
+	for _, e := range server.AuditTrail(t, fx.srv)[n:] {
+		if e.Action == action {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// one wants exactly one record of action since n, from the loopback
+// client, by actor with outcome, and returns it.
+func one(t *testing.T, fx *fixture, n int, action, actor, outcome string) bureaustore.AuditEvent {
+	t.Helper()
+	got := auditSince(t, fx, n, action)
+	if len(got) != 1 {
+		t.Fatalf("%s: %d records, want 1: %+v", action, len(got), got)
+	}
+	e := got[0]
+	if e.Actor != actor || e.Outcome != outcome || e.Address != "127.0.0.1" {
+		t.Fatalf("%s: %+v, want actor %s, outcome %s, address 127.0.0.1", action, e, actor, outcome)
+	}
+	return e
+}
+
+// TestAuditRecordsOverHTTP: a failed and a successful login, a decision,
+// an admin action, an attachment download and an export each leave one
+// record with who, from where and how it ended; the password is nowhere.
+func TestAuditRecordsOverHTTP(t *testing.T) {
+	fx := MustBureau(t)
+	n := len(server.AuditTrail(t, fx.srv))
+
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: "wrong-password-123"})
+	e := one(t, fx, n, "login", "reviewer", bureaustore.AuditDenied)
+	n = int(e.Seq)
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "nobody", Password: "wrong-password-123"})
+	one(t, fx, n, "login", "nobody", bureaustore.AuditDenied)
+	n++
+	fx.login("reviewer")
+	if e := one(t, fx, n, "login", "reviewer", bureaustore.AuditOK); e.Role != string(app.RoleReviewer) {
+		t.Fatalf("login record without the role: %+v", e)
+	}
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if strings.Contains(e.Detail+e.Target, "wrong-password") || strings.Contains(e.Detail+e.Target, password) {
+			t.Fatalf("a password in the trail: %+v", e)
+		}
+	}
+
+	n = len(server.AuditTrail(t, fx.srv))
+	var u protocol.Unit
+	fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县冯井镇人民政府", Code: "12341522MB0000010M"}, http.StatusCreated, &u)
+	one(t, fx, n, "unit.create", "admin", bureaustore.AuditOK)
+
+	pdf := []byte("%PDF-1.4 audited attachment")
+	f := newFiling(t, fx.unitA.ID, pdf)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, pdf, 1<<20)
+	n = len(server.AuditTrail(t, fx.srv))
+	if r := fx.do("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(pdf)), fx.reviewer, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("download: %d", r.StatusCode)
+	}
+	if e := one(t, fx, n, "attachment.download", "reviewer", bureaustore.AuditOK); !strings.Contains(e.Target, f.ID) || e.Detail != "附件1.pdf" {
+		t.Fatalf("download record: %+v", e)
+	}
+
+	n = len(server.AuditTrail(t, fx.srv))
+	resp := fx.decide(fx.reviewer, f.ID, app.ActionAccept, "受理", http.StatusOK)
+	e = one(t, fx, n, "decide", "reviewer", bureaustore.AuditOK)
+	if !strings.Contains(e.Target, f.ID) || !strings.Contains(e.Target, resp.Transition.RevisionID) || !strings.Contains(e.Detail, string(app.ActionAccept)) {
+		t.Fatalf("decision record: %+v", e)
+	}
+	// A refused decision is recorded with its outcome.
+	n = int(e.Seq)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理一次", http.StatusConflict)
+	if got := auditSince(t, fx, n, "decide"); len(got) != 1 || got[0].Outcome != bureaustore.AuditFailed {
+		t.Fatalf("refused decision: %+v", got)
+	}
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	n = len(server.AuditTrail(t, fx.srv))
+	if r := b.get("/console/queue.csv"); r.StatusCode != http.StatusOK {
+		t.Fatalf("queue export: %d", r.StatusCode)
+	}
+	one(t, fx, n, "export.queue_csv", "reviewer", bureaustore.AuditOK)
+	n = len(server.AuditTrail(t, fx.srv))
+	if r := b.get("/console/filings/" + f.ID + "/attachments/" + sha(pdf)); r.StatusCode != http.StatusOK {
+		t.Fatalf("console download: %d", r.StatusCode)
+	}
+	one(t, fx, n, "attachment.download", "reviewer", bureaustore.AuditOK)
+
+	// An admin action from the console is recorded once, by the admin.
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/units")
+	n = len(server.AuditTrail(t, fx.srv))
+	ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {ad.csrf()}, "disabled": {"1"}})
+	one(t, fx, n, "unit.disable", "admin", bureaustore.AuditOK)
+}
+
+// TestAuditRoles: the 安全审计 page is for admins and auditors; an auditor
+// sees nothing else and cannot decide; no route edits the trail.
+func TestAuditRoles(t *testing.T) {
+	fx := MustBureau(t)
+	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "auditor", Name: "审计员甲", Role: app.RoleAuditor, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+
+	rv := fx.browser()
+	rv.login("reviewer", http.StatusSeeOther)
+	for _, p := range []string{"/console/audit", "/console/audit.csv"} {
+		if r := rv.get(p); r.StatusCode != http.StatusForbidden {
+			t.Errorf("reviewer GET %s: %d", p, r.StatusCode)
+		}
+	}
+	rv.get("/console/queue")
+	if strings.Contains(rv.last, "/console/audit") {
+		t.Error("a reviewer is offered 安全审计")
+	}
+
+	au := fx.browser()
+	if r := au.login("auditor", http.StatusSeeOther); r.Header.Get("Location") != "/console/audit" {
+		t.Errorf("an auditor lands on %q", r.Header.Get("Location"))
+	}
+	if r := au.get("/console/audit?actor=reviewer"); r.StatusCode != http.StatusOK || !strings.Contains(au.last, "login") ||
+		!strings.Contains(au.last, "127.0.0.1") || strings.Contains(au.last, "/console/queue\">待审核") {
+		t.Fatalf("auditor's 安全审计: %d\n%s", r.StatusCode, au.last)
+	}
+	if r := au.get("/console/audit.csv?action=login"); r.StatusCode != http.StatusOK || !strings.Contains(au.last, "reviewer") ||
+		strings.Contains(au.last, "unit.create") {
+		t.Fatalf("auditor's export: %d\n%s", r.StatusCode, au.last)
+	}
+	if got := server.AuditTrail(t, fx.srv); got[len(got)-1].Action != "export.audit_csv" || got[len(got)-1].Actor != "auditor" {
+		t.Fatalf("the auditor's export is not recorded: %+v", got[len(got)-1])
+	}
+	for _, p := range []string{"/console/queue", "/console/filings/" + f.ID, "/console/admin/units"} {
+		if r := au.get(p); r.StatusCode != http.StatusForbidden {
+			t.Errorf("auditor GET %s: %d", p, r.StatusCode)
+		}
+	}
+	tok := fx.login("auditor").Token
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, "forbidden")
+	fx.expectProblem("GET", protocol.PathReviewQueue, tok, nil, http.StatusForbidden, "forbidden")
+
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	if r := ad.get("/console/audit?outcome=ok"); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "account.create") {
+		t.Fatalf("admin's 安全审计: %d", r.StatusCode)
+	}
+	// Nothing edits the trail: no route but GET under /console/audit.
+	for _, m := range []string{"POST", "PUT", "DELETE"} {
+		req, _ := http.NewRequest(m, fx.http.URL+"/console/audit", nil)
+		if r := ad.send(req); r.StatusCode != http.StatusMethodNotAllowed && r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusForbidden {
+			t.Errorf("%s /console/audit: %d", m, r.StatusCode)
+		}
+	}
+	for _, rt := range fx.srv.Routes() {
+		if strings.Contains(rt.Pattern, "audit") {
+			t.Errorf("an API route touches the trail: %s", rt.Pattern)
+		}
+	}
+}
+
+// failingTrail is a store whose trail can be made to refuse appends.
+type failingTrail struct {
+	bureaustore.Storage
+	fail atomic.Bool
+}
+
+func (f *failingTrail) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bureaustore.AuditEvent, error) {
+	if f.fail.Load() {
+		return bureaustore.AuditEvent{}, fmt.Errorf("%w: the disk is full", bureaustore.ErrUnavailable)
+	}
+	return f.Storage.AppendAudit(ctx, e)
+}
+
+// TestAdminActionsWaitForTheTrail: an admin action whose record cannot be
+// written answers 503 saying it was done; while the trail fails, admin
+// actions are refused and not done; logins go on; once a record is
+// written again, admin actions are back.
+func TestAdminActionsWaitForTheTrail(t *testing.T) {
+	var st *failingTrail
+	fx := MustBureau(t, func(cfg *server.Config) {
+		bs, err := badgerstore.Open(context.Background(), filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = &failingTrail{Storage: bs}
+		cfg.Storage = st
+	})
+	units := func() int {
+		us, err := fx.srv.Units(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(us)
+	}
+	st.fail.Store(true)
+	p := fx.expectProblem("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县冯井镇人民政府", Code: "12341522MB0000010M"},
+		http.StatusServiceUnavailable, "unavailable")
+	if units() != 3 || !strings.Contains(p.Detail, "操作已执行") {
+		t.Fatalf("an action whose record failed: %d units, %q", units(), p.Detail)
+	}
+	fx.expectProblem("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县孟集镇人民政府", Code: "12341522MB0000029J"},
+		http.StatusServiceUnavailable, "unavailable")
+	if units() != 3 {
+		t.Fatal("an admin action was done while the trail failed")
+	}
+	fx.login("reviewer") // logins go on, unrecorded (logged at ERROR)
+	st.fail.Store(false)
+	fx.login("reviewer")
+	fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县孟集镇人民政府", Code: "12341522MB0000029J"},
+		http.StatusCreated, nil)
+	if units() != 4 {
+		t.Fatal("admin actions did not come back with the trail")
+	}
+}

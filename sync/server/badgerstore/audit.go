@@ -1,0 +1,171 @@
+package badgerstore
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/sync/server/bureaustore"
+)
+
+// The security audit trail's keys:
+//
+//	m/audithead              bureaustore.AuditHead (JSON)
+//	au/<seq: 8 bytes BE>     bureaustore.AuditEvent (JSON)
+//	ak/<seq: 8 bytes BE>     bureaustore.AuditCheckpoint (JSON)
+const keyAuditHead = "m/audithead"
+
+func auditKey(prefix string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefix+"/"), seq)
+}
+
+func readHead(txn *badger.Txn) (bureaustore.AuditHead, error) {
+	h := bureaustore.AuditHead{Digest: bureaustore.AuditGenesis}
+	item, err := txn.Get([]byte(keyAuditHead))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return h, nil
+	}
+	if err != nil {
+		return h, err
+	}
+	err = item.Value(func(v []byte) error { return json.Unmarshal(v, &h) })
+	return h, err
+}
+
+// AppendAudit chains e after the head in one transaction; two appends at
+// once conflict on m/audithead and the loser retries.
+func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bureaustore.AuditEvent, error) {
+	var out bureaustore.AuditEvent
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		h, err := readHead(txn)
+		if err != nil {
+			return err
+		}
+		out = bureaustore.ChainAudit(h, e)
+		rec, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		if err := txn.Set(auditKey("au", out.Seq), rec); err != nil {
+			return err
+		}
+		head, _ := json.Marshal(bureaustore.AuditHead{Seq: out.Seq, Digest: out.Digest})
+		return txn.Set([]byte(keyAuditHead), head)
+	})
+	if err != nil {
+		return bureaustore.AuditEvent{}, fmt.Errorf("append audit %s: %w", e.Action, err)
+	}
+	return out, nil
+}
+
+// AuditEvents scans the records after q.After in Seq order.
+func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bureaustore.AuditPage, error) {
+	var p bureaustore.AuditPage
+	limit := q.PageLimit()
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		for it.Seek(auditKey("au", q.After+1)); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var e bureaustore.AuditEvent
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return fmt.Errorf("audit record %x: %w", it.Item().Key(), err)
+			}
+			if !q.Match(e) {
+				continue
+			}
+			if len(p.Events) == limit {
+				p.More = true
+				return nil
+			}
+			p.Events = append(p.Events, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return bureaustore.AuditPage{}, fmt.Errorf("audit events: %w", err)
+	}
+	return p, nil
+}
+
+// AuditHead reads m/audithead.
+func (s *Store) AuditHead(ctx context.Context) (bureaustore.AuditHead, error) {
+	var h bureaustore.AuditHead
+	err := s.db.View(func(txn *badger.Txn) (err error) { h, err = readHead(txn); return err })
+	return h, err
+}
+
+// AddAuditCheckpoint keeps c under its Seq.
+func (s *Store) AddAuditCheckpoint(ctx context.Context, c bureaustore.AuditCheckpoint) error {
+	rec, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set(auditKey("ak", c.Seq), rec) })
+}
+
+// AuditCheckpoints reads every checkpoint.
+func (s *Store) AuditCheckpoints(ctx context.Context) ([]bureaustore.AuditCheckpoint, error) {
+	var out []bureaustore.AuditCheckpoint
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("ak/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var c bureaustore.AuditCheckpoint
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &c) }); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PruneAudit deletes the oldest records, in batches, while they are older
+// than before.
+func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (int, error) {
+	if !bureaustore.CanPruneAudit(before, now) {
+		return 0, fmt.Errorf("%w: 安全审计记录至少保存六个月，不能删除 %s 之后的记录", bureaustore.ErrInvalid, now.Add(-bureaustore.AuditRetention).Format("2006-01-02"))
+	}
+	n := 0
+	for {
+		var keys [][]byte
+		err := s.db.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true})
+			defer it.Close()
+			for it.Rewind(); it.Valid() && len(keys) < 1000; it.Next() {
+				var e bureaustore.AuditEvent
+				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+					return err
+				}
+				if !e.Time.Before(before) {
+					break
+				}
+				keys = append(keys, it.Item().KeyCopy(nil))
+			}
+			return nil
+		})
+		if err != nil || len(keys) == 0 {
+			return n, err
+		}
+		if err := update(ctx, s.db, func(txn *badger.Txn) error {
+			for _, k := range keys {
+				if err := txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return n, err
+		}
+		n += len(keys)
+	}
+}

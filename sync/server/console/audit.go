@@ -1,0 +1,194 @@
+package console
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"egovdesk/app"
+)
+
+// SessionCookie is the name of the console's session cookie, for the
+// server to know whose request it is (the security audit trail).
+const SessionCookie = sessionCookie
+
+// AuditRecord is a record of the security audit trail as the page shows it.
+type AuditRecord struct {
+	Seq     uint64
+	Time    time.Time
+	Actor   string
+	Role    string
+	Address string
+	Action  string
+	Target  string
+	Outcome string
+	Detail  string
+}
+
+// AuditFilter is a search of the trail: zero fields do not filter; After
+// is the last Seq of the previous page.
+type AuditFilter struct {
+	From, To time.Time
+	Actor    string
+	Action   string
+	Outcome  string
+	After    uint64
+	Limit    int
+}
+
+// AuditBackend is what the 安全审计 page needs: a page of the trail, for
+// an admin's or an auditor's session only (EFORBIDDEN otherwise). Nothing
+// edits the trail.
+type AuditBackend interface {
+	AuditRecords(ctx context.Context, token string, f AuditFilter) (recs []AuditRecord, more bool, err error)
+}
+
+type auditView struct {
+	Form    map[string]string
+	Records []AuditRecord
+	Next    string // query of the next page, "" on the last
+	Problem string
+	Export  string // query of the CSV export
+}
+
+// auditRoutes serves 安全审计 when the backend has the trail.
+func (c *Console) auditRoutes() {
+	if _, ok := c.b.(AuditBackend); !ok {
+		return
+	}
+	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{
+		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel}).ParseFS(files,
+		"templates/layout.html", "templates/doc.html", "templates/audit.html"))
+	c.mux.Handle("GET /console/audit", c.authed(c.auditPage))
+	c.mux.Handle("GET /console/audit.csv", c.authed(c.auditCSV))
+}
+
+// auditFilter reads the search form.
+func auditFilter(r *http.Request, loc *time.Location) (AuditFilter, map[string]string, string) {
+	q := r.URL.Query()
+	form := map[string]string{}
+	for _, k := range []string{"from", "to", "actor", "action", "outcome"} {
+		form[k] = strings.TrimSpace(q.Get(k))
+	}
+	f := AuditFilter{Actor: form["actor"], Action: form["action"], Outcome: form["outcome"]}
+	for k, t := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		if form[k] == "" {
+			continue
+		}
+		d, err := time.ParseInLocation(dateLayout, form[k], loc)
+		if err != nil {
+			return f, form, "日期应写成 2026-12-01 的形式"
+		}
+		if k == "to" {
+			d = d.AddDate(0, 0, 1) // through the whole day
+		}
+		*t = d
+	}
+	if a := q.Get("after"); a != "" {
+		f.After, _ = strconv.ParseUint(a, 10, 64)
+	}
+	return f, form, ""
+}
+
+func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
+	f, form, problem := auditFilter(r, c.b.Now().Location())
+	v := auditView{Form: form, Problem: problem}
+	status := http.StatusOK
+	if problem == "" {
+		f.Limit = 100
+		recs, more, err := c.b.(AuditBackend).AuditRecords(r.Context(), s.token, f)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		v.Records = recs
+		q := r.URL.Query()
+		q.Del("after")
+		v.Export = q.Encode()
+		if more && len(recs) > 0 {
+			q.Set("after", strconv.FormatUint(recs[len(recs)-1].Seq, 10))
+			v.Next = q.Encode()
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
+	}
+	c.render(w, r, status, "audit", page{Title: "安全审计", Session: s, Data: v})
+}
+
+// auditCSV exports every record the search matches (at most
+// maxExportRows), with a BOM for Excel.
+func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
+	f, _, problem := auditFilter(r, c.b.Now().Location())
+	if problem != "" {
+		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", problem)
+		return
+	}
+	f.After, f.Limit = 0, 1000
+	var rows []AuditRecord
+	for {
+		recs, more, err := c.b.(AuditBackend).AuditRecords(r.Context(), s.token, f)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		rows = append(rows, recs...)
+		if !more || len(recs) == 0 || len(rows) >= maxExportRows {
+			break
+		}
+		f.After = recs[len(recs)-1].Seq
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="audit-%s.csv"`, c.b.Now().Format("20060102-1504")))
+	w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write([]string{"序号", "时间", "账号", "角色", "来源地址", "操作", "对象", "结果", "说明"})
+	for _, e := range rows {
+		row := []string{strconv.FormatUint(e.Seq, 10), e.Time.In(c.b.Now().Location()).Format(time.RFC3339), e.Actor, e.Role,
+			e.Address, e.Action, e.Target, e.Outcome, e.Detail}
+		for i, cell := range row {
+			row[i] = safeCell(cell)
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		c.log.Warn("audit export", "err", err)
+	}
+}
+
+// auditOutcomeLabel is the Chinese of an outcome.
+func auditOutcomeLabel(o string) string {
+	switch o {
+	case "ok":
+		return "成功"
+	case "denied":
+		return "拒绝"
+	case "failed":
+		return "失败"
+	}
+	return o
+}
+
+// auditRoleLabel is the Chinese of a role in the trail ("" when unknown).
+func auditRoleLabel(r string) string {
+	if r == "" {
+		return ""
+	}
+	return app.Role(r).Label()
+}
+
+// homeOf is where a login of role lands: the queue, or an auditor's only
+// page.
+func homeOf(role app.Role) string {
+	if role == app.RoleAuditor {
+		return "/console/audit"
+	}
+	return "/console/queue"
+}

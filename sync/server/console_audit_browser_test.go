@@ -1,0 +1,85 @@
+//go:build browser
+
+package server_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// TestConsoleBrowserAudit drives 安全审计 in a real headless Chromium: an
+// auditor logs in, lands on the page, is offered nothing else, searches
+// the failed logins and sees the one from the loopback address. With
+// CONSOLE_SCREENSHOTS set it saves the page there.
+func TestConsoleBrowserAudit(t *testing.T) {
+	exe := chromium(t)
+	fx := MustBureau(t)
+	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "auditor", Name: "审计员甲", Role: app.RoleAuditor, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: "wrong-password-123"})
+
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	step("log in as the auditor",
+		chromedp.Navigate(fx.http.URL+"/console/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "auditor"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.audit`)))
+	if nav := text("nav"); strings.TrimSpace(nav) != "安全审计" {
+		t.Errorf("an auditor is offered %q", nav)
+	}
+	step("search the failed logins",
+		chromedp.SetValue(chromedp.CSS(`select[name=outcome]`), "denied"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=action]`), "login"),
+		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.audit`)))
+	rows := text("table.audit tbody")
+	if !strings.Contains(rows, "reviewer") || !strings.Contains(rows, "127.0.0.1") || !strings.Contains(rows, "拒绝") ||
+		strings.Contains(rows, "成功") || !strings.Contains(rows, "2027-03-01 09:00") { // the bureau's time, not UTC
+		t.Errorf("failed logins:\n%s", rows)
+	}
+	if dir := os.Getenv("CONSOLE_SCREENSHOTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "console-audit.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,24 @@
+package server
+
+import (
+	"context"
+
+	"egovdesk/sync/server/bureaustore"
+)
+
+// AuditTrail reads s's whole security audit trail.
+func AuditTrail(tb interface{ Fatal(...any) }, s *Server) []bureaustore.AuditEvent {
+	var out []bureaustore.AuditEvent
+	q := bureaustore.AuditQuery{Limit: 1000}
+	for {
+		p, err := s.store.AuditEvents(context.Background(), q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, p.Events...)
+		if !p.More {
+			return out
+		}
+		q.After = p.Events[len(p.Events)-1].Seq
+	}
+}
