@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/sync/internal/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/pgstore"
@@ -108,11 +109,4 @@ func TestTwoBureausOnePostgres(t *testing.T) {
 // pgStorage is a PostgreSQL store on a database of tb's own, for the
 // fixtures when EGOVDESK_TEST_STORE=postgres runs this package's tests on
 // PostgreSQL.
-func pgStorage(tb testing.TB) *pgstore.Store {
-	tb.Helper()
-	st, err := pgstore.Open(context.Background(), pgtest.DB(tb), pgstore.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return st
-}
+func pgStorage(tb testing.TB) *pgstore.Store { return bureautest.PGStorage(tb) }
