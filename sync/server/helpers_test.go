@@ -17,7 +17,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/sync/internal/bureautest"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )

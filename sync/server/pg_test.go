@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"egovdesk/app"
-	"egovdesk/sync/internal/bureautest"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/pgstore"

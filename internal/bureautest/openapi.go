@@ -160,8 +160,8 @@ func validated(tb *reporter, h http.Handler) http.Handler {
 		}
 		rec := &recorder{ResponseWriter: w}
 		h.ServeHTTP(rec, r)
-		if rec.hijacked {
-			return
+		if rec.status == 0 && r.Context().Err() != nil {
+			return // no answer: the client went away (a long poll it gave up)
 		}
 		if rec.status == 0 {
 			rec.status = http.StatusOK
@@ -183,10 +183,9 @@ func validated(tb *reporter, h http.Handler) http.Handler {
 // recorder passes an answer on and keeps a copy of it.
 type recorder struct {
 	http.ResponseWriter
-	status   int
-	body     bytes.Buffer
-	over     bool
-	hijacked bool
+	status int
+	body   bytes.Buffer
+	over   bool
 }
 
 func (r *recorder) WriteHeader(status int) {
