@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"egovdesk/app"
-	"egovdesk/internal/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/pgstore"
@@ -105,8 +104,3 @@ func TestTwoBureausOnePostgres(t *testing.T) {
 		t.Fatalf("changes on the second bureau = %+v", resp.Changes)
 	}
 }
-
-// pgStorage is a PostgreSQL store on a database of tb's own, for the
-// fixtures when EGOVDESK_TEST_STORE=postgres runs this package's tests on
-// PostgreSQL.
-func pgStorage(tb testing.TB) *pgstore.Store { return bureautest.PGStorage(tb) }
