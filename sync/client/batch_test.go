@@ -57,6 +57,7 @@ func request(tb testing.TB, unit string, edit func(*app.Filing)) protocol.Submit
 // ResultError, is classified, coded and worded exactly as Submit's answer
 // for the same revision.
 func TestSubmitBatchMatchesSubmit(t *testing.T) {
+	t.Parallel()
 	c, unit := MustBureau(t)
 	ctx := context.Background()
 	sent := request(t, unit, nil)
@@ -101,6 +102,7 @@ func TestSubmitBatchMatchesSubmit(t *testing.T) {
 // batch answer that does not match the request is a fault to retry, and a
 // result without receipt or problem too.
 func TestSubmitBatchFaults(t *testing.T) {
+	t.Parallel()
 	reqs := []protocol.SubmitRequest{{FilingID: "f1", RevisionID: "r1"}, {FilingID: "f2", RevisionID: "r2"}}
 	rc := &protocol.Receipt{FilingID: "f1", RevisionID: "r1", Status: protocol.ReceiptReceived}
 	tests := []struct {
