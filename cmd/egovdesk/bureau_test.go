@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -16,12 +15,13 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
 
-const password = "correct horse battery"
+const password = bureautest.Password
 
 // MustBureau starts the real bureau server over Badger in a temporary
 // directory on a loopback port, with 霍邱县's profile, one unit, its clerk
@@ -44,18 +44,8 @@ type bureauNames struct{ unit, clerk, reviewer string }
 func mustBureauNamed(tb testing.TB, profile string, n bureauNames) string {
 	tb.Helper()
 	ctx := context.Background()
-	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
-		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, LongPoll: time.Second})
-	if err != nil {
-		tb.Fatalf("open bureau: %v", err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		hs.Close()
-		if err := srv.Close(); err != nil {
-			tb.Errorf("close bureau: %v", err)
-		}
-	})
+	b := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Config: func(cfg *server.Config) { cfg.LongPoll = time.Second }})
+	srv := b.Server
 	data, err := os.ReadFile("../../assets/profiles/" + profile + ".json")
 	if err != nil {
 		tb.Fatal(err)
@@ -63,19 +53,10 @@ func mustBureauNamed(tb testing.TB, profile string, n bureauNames) string {
 	if _, err := srv.SetProfile(ctx, profile+".json", data); err != nil {
 		tb.Fatal(err)
 	}
-	unit, err := srv.AddUnit(ctx, n.unit, "11341522003064951U")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, a := range []server.NewAccount{
-		{Login: "clerk", Name: n.clerk, Role: app.RoleUnit, UnitID: unit.ID, Password: password},
-		{Login: "reviewer", Name: n.reviewer, Role: app.RoleReviewer, Password: password},
-	} {
-		if _, err := srv.AddAccount(ctx, a); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return hs.URL
+	unit := b.AddUnit(n.unit, "11341522003064951U")
+	b.AddAccount("clerk", n.clerk, app.RoleUnit, unit.ID)
+	b.AddAccount("reviewer", n.reviewer, app.RoleReviewer, "")
+	return b.URL
 }
 
 // find returns the first object under o that match accepts.

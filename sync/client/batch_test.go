@@ -13,9 +13,9 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
-	"egovdesk/sync/server"
 )
 
 // MustBureau returns a client logged in to a real bureau on a loopback
@@ -23,24 +23,11 @@ import (
 func MustBureau(tb testing.TB) (*client.Client, string) {
 	tb.Helper()
 	ctx := context.Background()
-	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
-		Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		hs.Close()
-		srv.Close()
-	})
-	unit, err := srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	const pw = "correct horse battery"
-	if _, err := srv.AddAccount(ctx, server.NewAccount{Login: "clerk", Name: "李梅", Role: app.RoleUnit, UnitID: unit.ID, Password: pw}); err != nil {
-		tb.Fatal(err)
-	}
+	b := bureautest.Start(tb, bureautest.Options{BadgerOnly: true})
+	unit := b.AddUnit("霍邱县城关镇人民政府", "11341522003064951U")
+	b.AddAccount("clerk", "李梅", app.RoleUnit, unit.ID)
+	const pw = bureautest.Password
+	hs := b.HTTP
 	c := MustNew(tb, hs)
 	if _, err := c.Login(ctx, "clerk", pw); err != nil {
 		tb.Fatal(err)
@@ -70,6 +57,7 @@ func request(tb testing.TB, unit string, edit func(*app.Filing)) protocol.Submit
 // ResultError, is classified, coded and worded exactly as Submit's answer
 // for the same revision.
 func TestSubmitBatchMatchesSubmit(t *testing.T) {
+	t.Parallel()
 	c, unit := MustBureau(t)
 	ctx := context.Background()
 	sent := request(t, unit, nil)
@@ -114,6 +102,7 @@ func TestSubmitBatchMatchesSubmit(t *testing.T) {
 // batch answer that does not match the request is a fault to retry, and a
 // result without receipt or problem too.
 func TestSubmitBatchFaults(t *testing.T) {
+	t.Parallel()
 	reqs := []protocol.SubmitRequest{{FilingID: "f1", RevisionID: "r1"}, {FilingID: "f2", RevisionID: "r2"}}
 	rc := &protocol.Receipt{FilingID: "f1", RevisionID: "r1", Status: protocol.ReceiptReceived}
 	tests := []struct {

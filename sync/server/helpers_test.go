@@ -7,12 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,35 +17,22 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
 
 // clock is a test clock that only moves when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type clock = bureautest.Clock
 
 // cheap argon2id parameters keep the tests fast.
-var cheapPasswords = server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var cheapPasswords = bureautest.CheapPasswords
 
 // fixture is a bureau on a loopback port with two units (A and B), a clerk
 // in each, a reviewer and an admin, all logged in.
 type fixture struct {
 	tb     testing.TB
+	bureau *bureautest.Bureau
 	srv    *server.Server
 	http   *httptest.Server // nil for MustServedBureau
 	url    string           // of the API's root
@@ -61,7 +45,7 @@ type fixture struct {
 	clerkA, clerkB, reviewer, admin string // tokens
 }
 
-const password = "correct horse battery"
+const password = bureautest.Password
 
 // MustBureau returns a running fixture, closed when the test ends.
 func MustBureau(tb testing.TB, configure ...func(*server.Config)) *fixture {
@@ -79,48 +63,16 @@ func MustServedBureau(tb testing.TB, configure ...func(*server.Config)) *fixture
 
 func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *fixture {
 	tb.Helper()
-	clk := &clock{now: time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
-	dir := tb.TempDir()
-	cfg := server.Config{DataDir: dir, Now: clk.Now, Password: cheapPasswords, LongPoll: 5 * time.Second}
-	for _, f := range configure {
-		f(&cfg)
-	}
-	if cfg.Storage == nil && os.Getenv("EGOVDESK_TEST_STORE") == "postgres" {
-		cfg.Storage = pgStorage(tb)
-	}
-	srv, err := server.Open(context.Background(), cfg)
-	if err != nil {
-		tb.Fatalf("open bureau: %v", err)
-	}
-	fx := &fixture{tb: tb, srv: srv, client: &http.Client{Timeout: 20 * time.Second}, clock: clk, dir: dir}
-	if served {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
+	clk := bureautest.NewClock(time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	b := bureautest.Start(tb, bureautest.Options{Clock: clk, Served: served, Config: func(cfg *server.Config) {
+		for _, f := range configure {
+			f(cfg)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(ctx, ln) }()
-		fx.addr = ln.Addr().String()
-		tb.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				tb.Errorf("serve: %v", err)
-			}
-			if err := srv.Close(); err != nil {
-				tb.Errorf("close bureau: %v", err)
-			}
-		})
-	} else {
-		hs := httptest.NewServer(srv.Handler())
-		tb.Cleanup(func() {
-			hs.Close()
-			if err := srv.Close(); err != nil {
-				tb.Errorf("close bureau: %v", err)
-			}
-		})
-		fx.http, fx.addr = hs, hs.Listener.Addr().String()
-	}
+	}})
+	srv := b.Server
+	fx := &fixture{tb: tb, bureau: b, srv: srv, http: b.HTTP, addr: b.Addr, clock: clk, dir: b.Dir,
+		client: &http.Client{Timeout: 20 * time.Second, Transport: b.Transport(nil)}}
+	var err error
 	fx.url = "http://" + fx.addr
 	ctx := context.Background()
 	if fx.unitA, err = srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U"); err != nil {
@@ -321,5 +273,6 @@ func (fx *fixture) decide(token, filingID string, action app.Action, comment str
 func (fx *fixture) with(tb testing.TB) *fixture {
 	c := *fx
 	c.tb = tb
+	c.bureau.ReportTo(tb)
 	return &c
 }

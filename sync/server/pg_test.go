@@ -104,15 +104,3 @@ func TestTwoBureausOnePostgres(t *testing.T) {
 		t.Fatalf("changes on the second bureau = %+v", resp.Changes)
 	}
 }
-
-// pgStorage is a PostgreSQL store on a database of tb's own, for the
-// fixtures when EGOVDESK_TEST_STORE=postgres runs this package's tests on
-// PostgreSQL.
-func pgStorage(tb testing.TB) *pgstore.Store {
-	tb.Helper()
-	st, err := pgstore.Open(context.Background(), pgtest.DB(tb), pgstore.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return st
-}

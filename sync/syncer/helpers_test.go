@@ -20,13 +20,14 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/app/store"
+	"egovdesk/internal/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
-const password = "correct horse battery"
+const password = bureautest.Password
 
 // bureau is the real bureau server on a loopback port, with one unit, a
 // clerk of it and a reviewer. Its handler can cut the body of the next
@@ -50,32 +51,14 @@ type bureau struct {
 // MustBureau starts a bureau in a temporary directory, closed when the test ends.
 func MustBureau(tb testing.TB) *bureau {
 	tb.Helper()
-	ctx := context.Background()
-	srv, err := server.Open(ctx, server.Config{DataDir: tb.TempDir(),
-		Password:   server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
-		ChunkBytes: 64 << 10, LongPoll: 5 * time.Second})
-	if err != nil {
-		tb.Fatalf("open bureau: %v", err)
-	}
-	b := &bureau{srv: srv}
-	b.http = httptest.NewServer(b.wrap(srv.Handler()))
-	tb.Cleanup(func() {
-		b.http.Close()
-		if err := srv.Close(); err != nil {
-			tb.Errorf("close bureau: %v", err)
-		}
-	})
-	if b.unit, err = srv.AddUnit(ctx, "霍邱县城关镇人民政府", "11341522003064951U"); err != nil {
-		tb.Fatal(err)
-	}
-	for _, a := range []server.NewAccount{
-		{Login: "clerk", Name: "李梅", Role: app.RoleUnit, UnitID: b.unit.ID, Password: password},
-		{Login: "reviewer", Name: "王审核", Role: app.RoleReviewer, Password: password},
-	} {
-		if _, err := srv.AddAccount(ctx, a); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	b := &bureau{}
+	bt := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Wrap: b.wrap, Config: func(cfg *server.Config) {
+		cfg.ChunkBytes, cfg.LongPoll = 64<<10, 5*time.Second
+	}})
+	b.srv, b.http = bt.Server, bt.HTTP
+	b.unit = bt.AddUnit("霍邱县城关镇人民政府", "11341522003064951U")
+	bt.AddAccount("clerk", "李梅", app.RoleUnit, b.unit.ID)
+	bt.AddAccount("reviewer", "王审核", app.RoleReviewer, "")
 	return b
 }
 
