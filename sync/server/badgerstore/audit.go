@@ -41,6 +41,11 @@ func readHead(txn *badger.Txn) (bureaustore.AuditHead, error) {
 // once conflict on m/audithead and the loser retries.
 func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bureaustore.AuditEvent, error) {
 	var out bureaustore.AuditEvent
+	// Every append reads and moves the one head record, so concurrent
+	// appends would only conflict and retry (and, under a burst of
+	// logins, run out of retries): they take turns instead.
+	s.auditMu.Lock()
+	defer s.auditMu.Unlock()
 	err := update(ctx, s.db, func(txn *badger.Txn) error {
 		h, err := readHead(txn)
 		if err != nil {

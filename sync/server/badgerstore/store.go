@@ -85,6 +85,7 @@ type Store struct {
 	loc *time.Location
 
 	writeMu   sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
+	auditMu   sync.Mutex // serialises appends to the audit trail: each reads and moves its head
 	committer committer  // groups the hot writes (submissions, decisions, uploads) into one commit
 
 	onChange func(units []string)
