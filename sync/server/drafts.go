@@ -100,6 +100,13 @@ func (s *Server) handlePutDraft(w http.ResponseWriter, r *http.Request, c *calle
 	if len(in.Body) == 0 {
 		return fieldErr("body", "草稿内容不能为空")
 	}
+	// The body is kept and served back as received, inside a JSON answer:
+	// invalid UTF-8, an escaped U+0000 or a nesting no parser takes would
+	// make the unit's own restore fail on it. The same check as a
+	// submission's body (checkJSON skips the RawMessage).
+	if err := checkJSONText(in.Body); err != nil {
+		return err
+	}
 	sum := sha256.Sum256(in.Body)
 	if hex.EncodeToString(sum[:]) != in.SHA256 {
 		return fieldErr("sha256", "草稿内容与 sha256 不符，请重新上传")

@@ -3,7 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"egovdesk/assets"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -133,5 +135,31 @@ func TestDraftsSwitchedOff(t *testing.T) {
 	fx.mustJSON("GET", protocol.PathDrafts, fx.clerkA, nil, http.StatusOK, &pg)
 	if len(pg.Drafts) != 1 {
 		t.Errorf("switched on again, the draft kept before: %+v", pg.Drafts)
+	}
+}
+
+// TestDraftTextChecked: over a raw socket, a draft whose body holds
+// invalid UTF-8, an escaped U+0000 or nesting past the limit is refused
+// with 422 (it would be served back inside JSON no parser accepts, and
+// break the unit's restore); a plain one is kept.
+func TestDraftTextChecked(t *testing.T) {
+	fx := MustBureau(t)
+	put := func(id string, body []byte) response {
+		sum := sha256.Sum256(body)
+		req := []byte(`{"base_version":0,"sha256":"` + hex.EncodeToString(sum[:]) + `","body":`)
+		req = append(append(req, body...), '}')
+		return fx.raw(rawJSON("PUT", protocol.Path(protocol.PathDraft, id), fx.clerkA, protocol.MediaJSON, req))
+	}
+	for name, body := range map[string][]byte{
+		"invalid UTF-8":  []byte("{\"kind\":\"declaration\",\"title\":\"\xff\xfe\"}"),
+		"escaped U+0000": []byte(`{"kind":"declaration","title":"a\u0000b"}`),
+		"deep nesting":   []byte(strings.Repeat("[", 9000) + strings.Repeat("]", 9000)),
+	} {
+		if r := put("bad", body); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", name, r.StatusCode, r.body)
+		}
+	}
+	if r := put("good", []byte(`{"kind":"declaration","title":"城关镇智慧社区"}`)); r.StatusCode != http.StatusCreated {
+		t.Fatalf("a plain draft: %d %s", r.StatusCode, r.body)
 	}
 }
