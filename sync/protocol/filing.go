@@ -55,15 +55,25 @@ const (
 // revision returns the same receipt (with Status updated once the missing
 // attachments have arrived). Only a receipt with Status "received" lets the
 // client drop the revision from its outbox.
+//
+// BodySM3 is the SM3 (GB/T 32905) of the body as the bureau received it,
+// lowercase hex, beside BodySHA256; empty for a revision the bureau stored
+// before it computed SM3. UnitID is the submitting unit. KeyID and
+// Signature are the bureau's SM2 signature (see SignReceipt and
+// ReceiptSignedBytes); the bureau signs each receipt as it sends it.
 type Receipt struct {
 	FilingID     string          `json:"filing_id"`
 	RevisionID   string          `json:"revision_id"`
 	Revision     int             `json:"revision"`
+	UnitID       string          `json:"unit_id,omitempty"`
 	BodySHA256   string          `json:"body_sha256"`
+	BodySM3      string          `json:"body_sm3,omitempty"`
 	ReceivedAt   time.Time       `json:"received_at"`
 	Status       string          `json:"status"`
 	FilingStatus app.Status      `json:"filing_status"`
 	Missing      []AttachmentRef `json:"missing,omitempty"`
+	KeyID        string          `json:"key_id,omitempty"`
+	Signature    string          `json:"signature,omitempty"`
 }
 
 // FilingSummary is one line of a filing list.

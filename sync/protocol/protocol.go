@@ -28,6 +28,7 @@ const (
 	PathLogout           = Prefix + "/logout"
 	PathMe               = Prefix + "/me"
 	PathLimits           = Prefix + "/limits"
+	PathReceiptKey       = Prefix + "/receipt-key" // GET: the SM2 public key that signs receipts (ReceiptKey)
 	PathProfile          = Prefix + "/profile"
 	PathFilings          = Prefix + "/filings"
 	PathFiling           = Prefix + "/filings/{id}"

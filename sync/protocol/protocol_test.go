@@ -21,6 +21,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 	types := map[string]reflect.Type{
 		"Health":               reflect.TypeFor[protocol.Health](),
 		"Limits":               reflect.TypeFor[protocol.Limits](),
+		"ReceiptKey":           reflect.TypeFor[protocol.ReceiptKey](),
 		"LoginRequest":         reflect.TypeFor[protocol.LoginRequest](),
 		"LoginResponse":        reflect.TypeFor[protocol.LoginResponse](),
 		"Account":              reflect.TypeFor[protocol.Account](),
