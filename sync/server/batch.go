@@ -189,6 +189,7 @@ func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*bureaustore.
 			out[i] = protocol.BatchResult{Status: http.StatusOK, Receipt: &r.Receipt}
 		}
 	}
+	s.signReceipts(c.UnitID, out)
 	return nil
 }
 

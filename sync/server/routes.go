@@ -49,6 +49,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathHealth, AccessPublic, s.handleHealth),
 		r("GET", protocol.PathOpenAPI, AccessPublic, s.handleOpenAPI),
 		r("GET", protocol.PathLimits, AccessPublic, s.handleLimits),
+		r("GET", protocol.PathReceiptKey, AccessPublic, s.handleReceiptKey),
 		r("POST", protocol.PathLogin, AccessPublic, s.handleLogin),
 		r("POST", protocol.PathLogout, AccessAccount, s.handleLogout),
 		r("GET", protocol.PathMe, AccessAccount, s.handleMe),

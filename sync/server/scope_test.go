@@ -41,6 +41,9 @@ func TestEveryRouteIsScoped(t *testing.T) {
 		"GET " + protocol.PathHealth:  func() response { return fx.do("GET", protocol.PathHealth, fx.clerkB, nil) },
 		"GET " + protocol.PathOpenAPI: func() response { return fx.do("GET", protocol.PathOpenAPI, fx.clerkB, nil) },
 		"GET " + protocol.PathLimits:  func() response { return fx.do("GET", protocol.PathLimits, fx.clerkB, nil) },
+		"GET " + protocol.PathReceiptKey: func() response {
+			return fx.do("GET", protocol.PathReceiptKey, "", nil)
+		},
 		"POST " + protocol.PathLogin: func() response {
 			r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password})
 			var lr protocol.LoginResponse

@@ -26,6 +26,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
+
 	"egovdesk/app"
 	"egovdesk/internal/badgerutil"
 	"egovdesk/sync/protocol"
@@ -202,7 +204,8 @@ type Server struct {
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
 	disk       *diskGuard
-	trail      auditState // the security audit trail, audit.go
+	trail      auditState      // the security audit trail, audit.go
+	receiptKey *sm2.PrivateKey // signs receipts, receiptkey.go
 
 	syncs atomic.Pointer[syncFuncs] // badgerutil.SyncDir and syncData; tests watch and fail them per server
 
@@ -244,6 +247,11 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
+	var err error
+	if s.receiptKey, err = LoadReceiptKey(cfg.DataDir, true); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open bureau: %w", err)
+	}
 	if cfg.MinFreeBytes > 0 {
 		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: freeBytes}
 	}

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -29,7 +26,7 @@ import (
 // (bureaustore.Upload). The bytes are in <data>/attachments/<unit>/<sha256>.part
 // until complete and verified, then in <data>/attachments/<unit>/<sha256>.
 //
-// Hash is the SHA-256 state (crypto/sha256's MarshalBinary) over the first
+// Hash is the SHA-256 and SM3 state (digests.MarshalBinary) over the first
 // HashedTo bytes of the part file. The bureau hashes the bytes as they
 // arrive and keeps the state in the record with the offset, so neither the
 // last chunk nor a restart makes it read the file again; when HashedTo is
@@ -54,7 +51,11 @@ func (s *Server) uploadLock(unit, sum string) func() {
 }
 
 func (s *Server) uploadStatus(sum string, up uploadRecord) protocol.UploadStatus {
-	return protocol.UploadStatus{SHA256: sum, Size: up.Size, Offset: up.Offset, Complete: up.Complete, MaxSize: s.cfg.MaxAttachmentBytes}
+	st := protocol.UploadStatus{SHA256: sum, Size: up.Size, Offset: up.Offset, Complete: up.Complete, MaxSize: s.cfg.MaxAttachmentBytes}
+	if up.Complete {
+		st.SM3 = up.SM3
+	}
+	return st
 }
 
 func writeUploadHeaders(w http.ResponseWriter, st protocol.UploadStatus) {
@@ -192,17 +193,17 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	up.Updated = s.Now()
 	up.Hash, up.HashedTo = nil, 0
 	if hashed == n { // the state covers exactly the bytes kept
-		if up.Hash, err = h.(encoding.BinaryMarshaler).MarshalBinary(); err != nil {
+		if up.Hash, err = h.MarshalBinary(); err != nil {
 			return fmt.Errorf("upload %s: save hash: %w", sum, err)
 		}
 		up.HashedTo = up.Offset
 	}
 	if up.Offset == length && copyErr == nil {
-		got := ""
+		got, gotSM3 := "", ""
 		if hashed == n {
-			got = hex.EncodeToString(h.Sum(nil))
+			got, gotSM3 = h.sums()
 		}
-		return s.finishUpload(w, r, c, sum, up, got)
+		return s.finishUpload(w, r, c, sum, up, got, gotSM3)
 	}
 	if err := s.store.PutUpload(r.Context(), c.UnitID, sum, up); err != nil {
 		return err
@@ -234,16 +235,18 @@ func (s *Server) checkPart(unit, sum string, up uploadRecord) (uploadRecord, err
 	return up, nil
 }
 
-// resumeHash returns a SHA-256 state over the first up.Offset bytes of the
-// upload: restored from the record when it holds one for that offset, else
-// computed from the part file. Call it with the upload's lock held.
-func (s *Server) resumeHash(unit, sum string, up uploadRecord) (hash.Hash, error) {
-	h := sha256.New()
+// resumeHash returns the SHA-256 and SM3 states over the first up.Offset
+// bytes of the upload: restored from the record when it holds them for
+// that offset, else computed from the part file (also for a record that
+// holds a SHA-256 state alone, as a bureau before SM3 wrote). Call it with
+// the upload's lock held.
+func (s *Server) resumeHash(unit, sum string, up uploadRecord) (*digests, error) {
+	h := newDigests()
 	if up.Offset == 0 {
 		return h, nil
 	}
 	if up.HashedTo == up.Offset && len(up.Hash) > 0 {
-		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(up.Hash); err == nil {
+		if err := h.UnmarshalBinary(up.Hash); err == nil {
 			return h, nil
 		}
 		h.Reset()
@@ -300,7 +303,7 @@ func fill(r io.Reader, b []byte) (int, error) {
 // bytes into h and syncs f. One goroutine reads the socket into buffers;
 // another hashes them while the caller's writes them to the file and starts
 // their writeback at once, then syncs the file while the hash catches up:
-// SHA-256 is the slowest stage, and neither the socket nor the disk waits
+// hashing (SHA-256 and SM3 side by side) is the slowest stage, and neither the socket nor the disk waits
 // for it. Once synced, the chunk's pages leave the page cache. It returns the bytes written to f, the bytes
 // hashed (not fewer than written; more when a write failed), src's error
 // (nil at io.EOF) and the write's or sync's. abort is called once when a
@@ -441,15 +444,16 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 	return n, hashed, nil
 }
 
-// finishUpload verifies a fully received attachment whose SHA-256, hashed
-// as the bytes arrived, is got ("" when unknown: the part file is hashed):
-// on a match it becomes complete and the revisions waiting for it are
-// settled; on a mismatch the bytes are discarded.
-func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller, sum string, up uploadRecord, got string) error {
+// finishUpload verifies a fully received attachment whose SHA-256 and SM3,
+// hashed as the bytes arrived, are got and gotSM3 ("" when unknown: the
+// part file is hashed): on a match it becomes complete, with its SM3
+// recorded, and the revisions waiting for it are settled; on a mismatch
+// the bytes are discarded.
+func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller, sum string, up uploadRecord, got, gotSM3 string) error {
 	part := s.attachmentPath(c.UnitID, sum, false)
-	if got == "" {
+	if got == "" || gotSM3 == "" {
 		var err error
-		if got, err = fileSHA256(part); err != nil {
+		if got, gotSM3, err = fileDigests(part); err != nil {
 			return err
 		}
 	}
@@ -476,7 +480,7 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	// A kill here leaves the file in place and the record incomplete;
 	// recoverUpload finishes the job on the next request.
-	up.Hash, up.HashedTo = nil, 0
+	up.Hash, up.HashedTo, up.SM3 = nil, 0, gotSM3
 	var err error
 	if up, err = s.completeUpload(r.Context(), c.UnitID, sum, up); err != nil {
 		return err
@@ -497,7 +501,7 @@ func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadR
 	if _, err := os.Stat(final); err != nil {
 		return up, nil
 	}
-	got, err := fileSHA256(final)
+	got, gotSM3, err := fileDigests(final)
 	if err != nil {
 		return up, err
 	}
@@ -506,7 +510,7 @@ func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadR
 		return up, nil
 	}
 	s.log.Info("attachment completed after restart", "unit", unit, "sha256", sum)
-	up.Offset = up.Size
+	up.Offset, up.SM3 = up.Size, gotSM3
 	return s.completeUpload(ctx, unit, sum, up)
 }
 
@@ -528,19 +532,6 @@ func (s *Server) answerUpload(w http.ResponseWriter, sum string, up uploadRecord
 	writeUploadHeaders(w, st)
 	s.writeJSON(w, http.StatusOK, st)
 	return nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // PruneUploads discards the uploads left unfinished for longer than

@@ -1,9 +1,12 @@
 package bureaustore
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -97,8 +100,12 @@ func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body,
 	f.GoLive, f.Adjustment, f.AcceptanceFiling, f.OMFiling, f.Performance = nil, nil, nil, nil, nil
 	f.Updated = now
 	fr.BodySHA256 = req.BodySHA256
+	// SM3 beside SHA-256, over the bytes as received (GB/T 32905): the
+	// bureau's own digest, not one the client claims.
+	sm3sum := sm3.Sum(req.Body)
 	rev := Revision{UnitID: by.UnitID, Actor: by.Name, Receipt: protocol.Receipt{
-		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, BodySHA256: req.BodySHA256,
+		FilingID: body.ID, RevisionID: body.RevisionID, Revision: body.Revision, UnitID: by.UnitID,
+		BodySHA256: req.BodySHA256, BodySM3: hex.EncodeToString(sm3sum[:]),
 		ReceivedAt: now, Status: protocol.ReceiptAwaitingAttachments, FilingStatus: f.Status}}
 	return fr, rev
 }

@@ -511,12 +511,15 @@ type ChangesPage struct {
 }
 
 // Upload is where the upload of one attachment by one unit stands. Hash is
-// the SHA-256 state (crypto/sha256's MarshalBinary) over the first
-// HashedTo bytes of the part file.
+// the hash state over the first HashedTo bytes of the part file (the
+// server's: SHA-256 and SM3 together). SM3 is the SM3 of the complete
+// attachment, lowercase hex, computed by the bureau as the bytes arrived
+// (empty for one completed before the bureau computed SM3).
 type Upload struct {
 	Size     int64     `json:"size"`
 	Offset   int64     `json:"offset"`
 	Complete bool      `json:"complete"`
+	SM3      string    `json:"sm3,omitempty"`
 	Hash     []byte    `json:"hash,omitempty"`
 	HashedTo int64     `json:"hashed_to,omitempty"`
 	Created  time.Time `json:"created"`

@@ -32,6 +32,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
@@ -197,6 +199,12 @@ func testSubmitExactlyOnce(t *testing.T, st bureaustore.Storage) {
 	if !again.Receipt.ReceivedAt.Equal(first.Receipt.ReceivedAt) || again.Receipt.RevisionID != "r1" ||
 		again.Receipt.BodySHA256 != first.Receipt.BodySHA256 || again.Receipt.Status != first.Receipt.Status {
 		t.Fatalf("resend receipt %+v, first %+v", again.Receipt, first.Receipt)
+	}
+	// SM3 beside SHA-256, over the bytes as received, kept with the
+	// revision: the resend's receipt (read back from the store) has it.
+	if sm := sm3.Sum(s.Request.Body); first.Receipt.BodySM3 != hex.EncodeToString(sm[:]) ||
+		again.Receipt.BodySM3 != first.Receipt.BodySM3 || again.Receipt.UnitID != "u1" {
+		t.Fatalf("receipt SM3 / unit: first %+v, resend %+v, want SM3 %x", first.Receipt, again.Receipt, sm)
 	}
 	fs, err := st.UnitFilings(ctx, "u1")
 	if err != nil || len(fs) != 1 || len(fs[0].Filing.History) != 1 {
@@ -436,9 +444,14 @@ func testUploads(t *testing.T, st bureaustore.Storage) {
 	if _, err := st.Upload(ctx, "u1", sum); !errors.Is(err, bureaustore.ErrNotFound) {
 		t.Fatalf("Upload after pruning: %v", err)
 	}
-	// Complete uploads are never abandoned; DeleteUpload forgets any.
-	if _, err := st.CompleteUpload(ctx, "u1", sum, bureaustore.Upload{Size: 1, Offset: 1, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+	// Complete uploads are never abandoned; DeleteUpload forgets any. The
+	// SM3 the bureau computed is kept with the record.
+	sm := sha("x as SM3") // any 64 hex digits: the store keeps what it is given
+	if _, err := st.CompleteUpload(ctx, "u1", sum, bureaustore.Upload{Size: 1, Offset: 1, Complete: true, SM3: sm, Created: t0, Updated: t0}, t0); err != nil {
 		t.Fatal(err)
+	}
+	if got, err := st.Upload(ctx, "u1", sum); err != nil || !got.Complete || got.SM3 != sm {
+		t.Fatalf("completed upload: %+v, %v; want SM3 %s", got, err, sm)
 	}
 	if refs, _ := st.AbandonedUploads(ctx, t0.Add(time.Hour)); len(refs) != 0 {
 		t.Fatalf("complete upload listed abandoned: %v", refs)
