@@ -86,6 +86,8 @@ commands:
   migrate --from DIR --to postgres://…   move a stopped bureau's records to PostgreSQL
   audit verify          check the security audit trail's chain and signed checkpoints
   audit key             print the public key of the audit checkpoints
+  receipt key           print the SM2 public key that signs receipts (PEM)
+  receipt verify FILE   check a receipt's SM2 signature [-key pub.pem] [-body body.json]
   version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
@@ -132,6 +134,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.auditVerify(ctx, rest[1:])
 	case cmd == "audit" && sub == "key":
 		return e.auditKey(ctx, rest[1:])
+	case cmd == "receipt" && sub == "key":
+		return e.receiptKey(rest[1:])
+	case cmd == "receipt" && sub == "verify":
+		return e.receiptVerify(rest[1:])
 	case cmd == "version" || cmd == "-version" || cmd == "--version":
 		fmt.Fprintln(stdout, version.String("bureau"))
 		return nil
