@@ -101,4 +101,8 @@ type Message struct {
 type RevisionInfo struct {
 	Revision Revision `json:"revision"`
 	BodyHash string   `json:"body_hash"` // lowercase hex
+	// Receipt is the bureau's receipt kept for the revision (its SM3 and
+	// whether its signature verified), nil when none was kept (a revision
+	// sent before the client kept them, or restored from the bureau).
+	Receipt *ReceiptProof `json:"-"`
 }

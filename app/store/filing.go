@@ -207,6 +207,14 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, e
 			}
 			out = append(out, r)
 		}
+		for i := range out { // the bureau's receipts kept for them
+			var p app.ReceiptProof
+			if ok, err := readReceiptProof(txn, id, out[i].Revision.ID, &p); err != nil {
+				return fmt.Errorf("receipt of revision %s: %w", out[i].Revision.ID, err)
+			} else if ok {
+				out[i].Receipt = &p
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -430,3 +430,13 @@ func (r restyLogger) Warnf(f string, v ...any) {
 func (r restyLogger) Debugf(f string, v ...any) {
 	r.l.Debug("resty: " + strings.TrimSpace(fmt.Sprintf(f, v...)))
 }
+
+// ReceiptKey returns the SM2 public key the bureau signs receipts with (GET
+// /receipt-key). A bureau before signed receipts answers 404.
+func (c *Client) ReceiptKey(ctx context.Context) (protocol.ReceiptKey, error) {
+	var k protocol.ReceiptKey
+	if err := c.call(ctx, "receipt key", http.MethodGet, protocol.PathReceiptKey, nil, &k); err != nil {
+		return protocol.ReceiptKey{}, err
+	}
+	return k, nil
+}

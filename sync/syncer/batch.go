@@ -367,6 +367,18 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 	}
 	acks := make([]store.AckEntry, 0, len(items))
 	var awaiting []int
+	received := make([]*protocol.Receipt, len(results))
+	for i, r := range results {
+		if client.ResultError(r) == nil && r.Receipt.Status == protocol.ReceiptReceived {
+			received[i] = r.Receipt
+		}
+	}
+	refusedReceipts, err := s.checkReceipts(ctx, received)
+	if err != nil { // the key could not be had or the receipts kept: none is acknowledged
+		err = fmt.Errorf("check %d receipts: %w", len(results), err)
+		p.abandon(ctx, items, err)
+		return err
+	}
 	for i, r := range results {
 		it := items[i]
 		if err := client.ResultError(r); err != nil {
@@ -375,6 +387,10 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 		}
 		if r.Receipt.Status != protocol.ReceiptReceived {
 			awaiting = append(awaiting, i)
+			continue
+		}
+		if err := refusedReceipts[i]; err != nil {
+			keep(p.failed(ctx, it, err))
 			continue
 		}
 		acks = append(acks, store.AckEntry{Seq: it.Seq, FilingID: it.FilingID, RevisionID: it.RevisionID, Receipt: receiptOf(*r.Receipt)})

@@ -45,6 +45,9 @@ type bureau struct {
 	batchFault atomic.Int64 // >0: answer POST /submissions with this status without reaching the bureau
 
 	down  atomic.Bool // answer every request 503, as a bureau behind a proxy that is down
+	// tamperReceipts changes every receipt's body_sm3 on its way to the
+	// client, as a man in the middle would.
+	tamperReceipts atomic.Bool
 	waits chan string // the wait of every GET /changes, when not nil
 }
 
@@ -89,6 +92,18 @@ func (b *bureau) wrap(h http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, protocol.Prefix+"/filings/") {
 			b.singles.Add(1)
+		}
+		if r.Method == http.MethodPost && b.tamperReceipts.Load() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				if k != "Content-Length" {
+					w.Header()[k] = v
+				}
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(bytes.ReplaceAll(rec.Body.Bytes(), []byte(`"body_sm3":"`), []byte(`"body_sm3":"0`)))
+			return
 		}
 		if r.Method != http.MethodPatch {
 			h.ServeHTTP(w, r)

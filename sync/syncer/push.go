@@ -261,6 +261,10 @@ func (s *Syncer) refusal(it store.OutboxItem, err error) (msg string, quarantine
 	if errors.As(err, &le) {
 		return le.message(), true
 	}
+	var re *receiptError
+	if errors.As(err, &re) {
+		return re.message(), false
+	}
 	var ce *client.Error
 	if !errors.As(err, &ce) {
 		return "", false // a local failure, not the item's
@@ -359,6 +363,13 @@ func (s *Syncer) deliver(ctx context.Context, it store.OutboxItem, pending []app
 			return fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)
 		}
 		if rc.Status == protocol.ReceiptReceived {
+			errs, err := s.checkReceipts(ctx, []*protocol.Receipt{&rc})
+			if err != nil {
+				return fmt.Errorf("check the receipt of %s revision %d: %w", it.FilingID, it.RevisionNumber, err)
+			}
+			if errs[0] != nil {
+				return errs[0]
+			}
 			if err := s.local.Ack(ctx, it.Seq, receiptOf(rc)); err != nil {
 				return fmt.Errorf("acknowledge outbox item %d: %w", it.Seq, err)
 			}

@@ -184,6 +184,8 @@ type Syncer struct {
 	// restoreChecked is set once no restore is due (see restoreIfDue).
 	restoreChecked atomic.Bool
 
+	receiptKey receiptKeyState // the bureau's pinned receipt key, receipts.go
+
 	mu         sync.Mutex
 	status     Status             // guarded by mu
 	kicked     bool               // guarded by mu: a Kick since the pass started
