@@ -22,6 +22,26 @@ func sm3hex(data []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// unsigned returns a copy of rc without its signature, after checking that
+// the signature verifies with the bureau's key (nil for nil): two answers
+// of the same receipt differ only in their signatures, SM2 being randomised.
+func (fx *fixture) unsigned(rc *protocol.Receipt) *protocol.Receipt {
+	fx.tb.Helper()
+	if rc == nil {
+		return nil
+	}
+	pub, err := protocol.ParseReceiptPublicKey([]byte(fx.receiptKey().PEM))
+	if err != nil {
+		fx.tb.Fatal(err)
+	}
+	if err := protocol.VerifyReceipt(pub, *rc); err != nil {
+		fx.tb.Fatalf("receipt %+v does not verify: %v", rc, err)
+	}
+	c := *rc
+	c.Signature = ""
+	return &c
+}
+
 // receiptKey reads the bureau's receipt key as a client does.
 func (fx *fixture) receiptKey() protocol.ReceiptKey {
 	fx.tb.Helper()
