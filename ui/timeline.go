@@ -116,8 +116,10 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 	}
 
 	hashes := map[string]string{}
+	receipts := map[string]*app.ReceiptProof{}
 	for _, r := range revs {
 		hashes[r.Revision.ID] = r.BodyHash
+		receipts[r.Revision.ID] = r.Receipt
 	}
 	history := append([]app.Transition(nil), f.History...)
 	sort.SliceStable(history, func(i, j int) bool { return history[i].At.After(history[j].At) })
@@ -126,15 +128,17 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(h, hashes[h.RevisionID]))
+		t.events.Add(transitionView(h, hashes[h.RevisionID], receipts[h.RevisionID]))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
 	}
 }
 
-// transitionView shows one move of the filing: when, who, what and why.
-func transitionView(h app.Transition, hash string) fyne.CanvasObject {
+// transitionView shows one move of the filing: when, who, what and why; a
+// submission also its check code and, when the bureau's receipt was kept
+// (rc), whether its SM2 signature verified and the SM3 the bureau computed.
+func transitionView(h app.Transition, hash string, rc *app.ReceiptProof) fyne.CanvasObject {
 	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
 	switch {
 	case h.Action == app.ActionSubmit:
@@ -153,6 +157,7 @@ func transitionView(h app.Transition, hash string) fyne.CanvasObject {
 		// The digest as a short code a clerk can read out over the phone
 		// to check that the bureau holds what was sent, not as a hash.
 		extra = fmt.Sprintf(T("校验码 %s（与数管局核对所收内容时使用）"), strings.ToUpper(hash[:4]+"-"+hash[4:8]))
+		extra += receiptLine(rc)
 	}
 	imp := widget.MediumImportance
 	switch h.To {
@@ -222,4 +227,20 @@ func (u *UI) revise(f *app.Filing, btn *widget.Button) {
 			u.openEditor(c, false)
 		})
 	})
+}
+
+// receiptLine is what the timeline says of a kept receipt, on a line of its
+// own: verified with its SM3 (the first 16 digits, grouped as the check
+// code is), or why it was not verified; nothing without a receipt.
+func receiptLine(rc *app.ReceiptProof) string {
+	switch {
+	case rc == nil:
+		return ""
+	case rc.Verified && len(rc.BodySM3) >= 16:
+		sm := strings.ToUpper(rc.BodySM3)
+		return "\n" + Tf("数管局回执已验签（SM2），SM3 摘要 %s", sm[:4]+"-"+sm[4:8]+"-"+sm[8:12]+"-"+sm[12:16])
+	case rc.Verified:
+		return "\n" + T("数管局回执已验签（SM2）")
+	}
+	return "\n⚠ " + T(rc.Problem)
 }
