@@ -1,14 +1,19 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -128,7 +133,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(h, hashes[h.RevisionID], receipts[h.RevisionID]))
+		t.events.Add(transitionView(h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
@@ -137,8 +142,10 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 
 // transitionView shows one move of the filing: when, who, what and why; a
 // submission also its check code and, when the bureau's receipt was kept
-// (rc), whether its SM2 signature verified and the SM3 the bureau computed.
-func transitionView(h app.Transition, hash string, rc *app.ReceiptProof) fyne.CanvasObject {
+// (rc), whether its SM2 signature verified and the SM3 the bureau computed,
+// with a button that calls save to keep the receipt in a file (none when
+// save is nil).
+func transitionView(h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof)) fyne.CanvasObject {
 	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
 	switch {
 	case h.Action == app.ActionSubmit:
@@ -168,7 +175,42 @@ func transitionView(h app.Transition, hash string, rc *app.ReceiptProof) fyne.Ca
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	return event(h.At, what, who, h.Comment, extra, imp, decisionLines(h)...)
+	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(h)...)
+	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
+		btn := &widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}
+		sep := c.Objects[len(c.Objects)-1]
+		c.Objects = append(c.Objects[:len(c.Objects)-1], container.NewHBox(btn), sep)
+	}
+	return box
+}
+
+// filterReceipt is the file type of a saved receipt.
+var filterReceipt = FileFilter{Name: "回执文件（.json）", Exts: []string{".json"}}
+
+// saveReceipt writes the bureau's receipt rc, as received, to a file the
+// clerk chooses: with the bureau's public key, anyone can check it
+// (bureau receipt verify), which proves what the bureau acknowledged.
+func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
+	u := t.u
+	name := Tf("数管局回执-第%d版", rc.Revision) + ".json"
+	u.saveFile("保存数管局回执", name, filterReceipt, func(path string) {
+		var b bytes.Buffer
+		if err := json.Indent(&b, rc.Receipt, "", "  "); err != nil {
+			b.Reset()
+			b.Write(rc.Receipt)
+		}
+		b.WriteByte('\n')
+		u.goWait(func(context.Context) {
+			err := os.WriteFile(path, b.Bytes(), 0o644)
+			u.do(func() {
+				if err != nil {
+					u.showError(fmt.Errorf(T("回执未能保存：%w"), err))
+					return
+				}
+				dialog.ShowInformation(T("回执已保存"), Tf("已把数管局对第 %d 版的签名回执保存到\n%s\n\n凭此文件和数管局的回执公钥，可以证明数管局收到了哪一版内容、何时收到（数管局可用 bureau receipt verify 核验）。", rc.Revision, filepath.Clean(path)), u.win)
+			})
+		})
+	})
 }
 
 // event lays out one timeline entry.
