@@ -44,11 +44,11 @@ type bureau struct {
 	singles    atomic.Int64 // POST /filings/{id}/revisions/{rev} requests received
 	batchFault atomic.Int64 // >0: answer POST /submissions with this status without reaching the bureau
 
-	down  atomic.Bool // answer every request 503, as a bureau behind a proxy that is down
+	down atomic.Bool // answer every request 503, as a bureau behind a proxy that is down
 	// tamperReceipts changes every receipt's body_sm3 on its way to the
 	// client, as a man in the middle would.
 	tamperReceipts atomic.Bool
-	waits chan string // the wait of every GET /changes, when not nil
+	waits          chan string // the wait of every GET /changes, when not nil
 }
 
 // MustBureau starts a bureau in a temporary directory, closed when the test ends.
