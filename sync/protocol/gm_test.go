@@ -239,6 +239,24 @@ func TestReceiptSignature(t *testing.T) {
 	if err := protocol.VerifyReceipt(&key.PublicKey, forged); !errors.Is(err, protocol.ErrReceiptBadSig) {
 		t.Errorf("another key's signature under the bureau's key ID: %v", err)
 	}
+	// A revision received before the bureau computed SM3: signed with an
+	// empty body_sm3 line; it verifies, and claiming an SM3 later does not.
+	old := testReceipt()
+	old.BodySM3 = ""
+	old, err = protocol.SignReceipt(key, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := protocol.ReceiptSignedBytes(old); !strings.Contains(string(msg), "\nbody_sm3:\nreceived_at:") {
+		t.Errorf("old receipt's signed bytes: %q", msg)
+	}
+	if err := protocol.VerifyReceipt(&key.PublicKey, old); err != nil {
+		t.Errorf("receipt without SM3: %v", err)
+	}
+	old.BodySM3 = strings.Repeat("cd", 32)
+	if err := protocol.VerifyReceipt(&key.PublicKey, old); !errors.Is(err, protocol.ErrReceiptBadSig) {
+		t.Errorf("SM3 added to a receipt signed without: %v", err)
+	}
 	unsigned := testReceipt()
 	if err := protocol.VerifyReceipt(&key.PublicKey, unsigned); !errors.Is(err, protocol.ErrReceiptUnsigned) {
 		t.Errorf("unsigned: %v", err)
