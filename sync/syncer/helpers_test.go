@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -48,7 +49,10 @@ type bureau struct {
 	// tamperReceipts changes every receipt's body_sm3 on its way to the
 	// client, as a man in the middle would.
 	tamperReceipts atomic.Bool
-	waits          chan string // the wait of every GET /changes, when not nil
+	// noReceiptKey answers GET /receipt-key 404, as a bureau before signed
+	// receipts (whose receipts carry no signature: they are stripped).
+	noReceiptKey atomic.Bool
+	waits        chan string // the wait of every GET /changes, when not nil
 }
 
 // MustBureau starts a bureau in a temporary directory, closed when the test ends.
@@ -92,6 +96,22 @@ func (b *bureau) wrap(h http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, protocol.Prefix+"/filings/") {
 			b.singles.Add(1)
+		}
+		if b.noReceiptKey.Load() && r.URL.Path == protocol.PathReceiptKey {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Method == http.MethodPost && b.noReceiptKey.Load() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				if k != "Content-Length" {
+					w.Header()[k] = v
+				}
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(regexp.MustCompile(`,"key_id":"[0-9a-f]*","signature":"[^"]*"`).ReplaceAll(rec.Body.Bytes(), nil))
+			return
 		}
 		if r.Method == http.MethodPost && b.tamperReceipts.Load() {
 			rec := httptest.NewRecorder()

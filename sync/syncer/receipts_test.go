@@ -109,3 +109,27 @@ func TestReceiptFromAnotherKeyRefused(t *testing.T) {
 		t.Fatal("the pinned key was replaced")
 	}
 }
+
+// TestOlderBureauReceiptsKeptUnverified: a bureau before signed receipts
+// (no receipt-key route, unsigned receipts) still gets the revision
+// delivered; its receipt is kept marked as not verified, and no key is
+// pinned.
+func TestOlderBureauReceiptsKeptUnverified(t *testing.T) {
+	ctx := context.Background()
+	e := MustEnv(t)
+	e.bureau.noReceiptKey.Store(true)
+	f := e.draft(t, "旧版数管局", 100)
+	e.submit(t, f.ID)
+	e.mustSync(t)
+	if n := len(e.outbox(t)); n != 0 {
+		t.Fatalf("outbox: %d items", n)
+	}
+	if pinned, _ := e.store.ReceiptKey(ctx, e.clerk.BaseURL()); pinned != nil {
+		t.Fatalf("pinned %q from a bureau without a key", pinned)
+	}
+	revs, _ := e.store.Revisions(ctx, f.ID)
+	if len(revs) != 1 || revs[0].Receipt == nil || revs[0].Receipt.Verified || !strings.Contains(revs[0].Receipt.Problem, "未验签") ||
+		strings.Contains(string(revs[0].Receipt.Receipt), "signature") {
+		t.Fatalf("kept receipt: %+v", revs[0].Receipt)
+	}
+}
