@@ -145,7 +145,12 @@ func adoptRevisionDraft(txn *badger.Txn, d BureauDraft, doc *app.Filing, now tim
 			return nil, err
 		}
 		if baseOf(old, body) != base {
-			// A draft revision of this machine's own, on another base.
+			// A draft revision of this machine's own, on another base:
+			// kept beside it, unless it says the same (this machine's text
+			// that another machine took over onto a later revision).
+			if sameText(doc, f) {
+				return nil, putJSON(txn, "dc/"+d.ID, draftCopy{Version: d.Version, SHA256: d.SHA256, Moved: true, Into: id, Local: sha(body)})
+			}
 			return keepRevisionText(txn, d, doc, &c, now)
 		}
 		mine := sha(body)
@@ -336,4 +341,20 @@ func dropRevisionCopy(txn *badger.Txn, key string, c *draftCopy) error {
 		return nil
 	}
 	return putJSON(txn, "dc/"+key, draftCopy{SHA256: c.SHA256, Dropped: true})
+}
+
+// sameText reports whether a and b say the same, whatever revision,
+// status and times they carry.
+func sameText(a, b *app.Filing) bool {
+	enc := func(f *app.Filing) []byte {
+		g := *f
+		g.Revision, g.Status, g.Created, g.Updated, g.History = app.Revision{}, "", time.Time{}, time.Time{}, nil
+		data, err := json.Marshal(&g)
+		if err != nil {
+			return nil
+		}
+		return data
+	}
+	x, y := enc(a), enc(b)
+	return x != nil && string(x) == string(y)
 }

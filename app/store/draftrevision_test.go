@@ -189,8 +189,20 @@ func TestStaleRevisionDraftCopy(t *testing.T) {
 	// The moved text goes up under its new base; the other machine's copy
 	// is not B's to delete while B holds the text unsent.
 	newKey := f.ID + "@" + other.Revision.ID
-	if due := uploads(t, b, clk.t.Add(time.Hour)); len(due) != 1 || due[newKey].BaseVersion != 0 {
+	due := uploads(t, b, clk.t.Add(time.Hour))
+	if len(due) != 1 || due[newKey].BaseVersion != 0 {
 		t.Fatalf("due on B: %+v", due)
+	}
+	// A, whose own text that is, takes nothing twice.
+	moved := due[newKey]
+	if msg, err := a.AdoptDraft(ctx, BureauDraft{ID: newKey, Version: 1, SHA256: moved.SHA256, Body: moved.Body}); err != nil || msg != nil {
+		t.Fatalf("A adopts its own text moved: %+v, %v", msg, err)
+	}
+	if cnt, _ := a.Counts(ctx); cnt.Total != 1 {
+		t.Fatalf("A holds %d filings after its own text came back", cnt.Total)
+	}
+	if due := uploads(t, a, clk.t.Add(time.Hour)); len(due) != 1 || due[key].BaseVersion != 0 {
+		t.Fatalf("A's due after: %+v", due)
 	}
 	if dels, _ := b.DraftDeletions(ctx, clk.t.Add(time.Hour)); len(dels) != 0 {
 		t.Fatalf("B deletes %+v before submitting", dels)
