@@ -178,9 +178,9 @@ func adoptRevisionDraft(txn *badger.Txn, d BureauDraft, doc *app.Filing, now tim
 				"另一台电脑上的另存为一份新草稿。请对照核对，把需要的内容合并到第 %d 版后删除那份新草稿。",
 				doc.Revision.Number, f.Revision.Number, f.Revision.Number))
 	}
-	if received, err := receivedRevision(txn, id, doc.Revision); err != nil || received {
-		// Submitted already (from the machine that wrote it, or one that
-		// took it over): its copy is deleted (copyObsolete).
+	if received, err := receivedRevision(txn, doc); err != nil || received {
+		// Submitted already as it is (from the machine that wrote it, or
+		// one that took it over): its copy is deleted (copyObsolete).
 		return nil, putJSON(txn, "dc/"+d.ID, kept)
 	}
 	if base == f.Revision.ID {
@@ -282,30 +282,38 @@ func revisionTitle(doc *app.Filing, what string) string {
 	return "《" + titleOr(strings.TrimSpace(doc.Title())) + "》" + what
 }
 
-// receivedRevision reports whether the store holds r as a revision the
-// bureau received (its snapshot under its number, with its ID).
-func receivedRevision(txn *badger.Txn, id string, r app.Revision) (bool, error) {
+// receivedRevision reports whether the store holds doc's revision as one
+// the bureau received with doc's text (its snapshot under its number, with
+// its ID and body hash). The same revision with another text is a draft
+// changed after another machine submitted it.
+func receivedRevision(txn *badger.Txn, doc *app.Filing) (bool, error) {
 	var snap RevisionSnapshot
-	err := getJSON(txn, revisionKey(id, r.Number), &snap)
+	err := getJSON(txn, revisionKey(doc.ID, doc.Revision.Number), &snap)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
 	}
-	return err == nil && snap.Revision.ID == r.ID, err
+	if err != nil || snap.Revision.ID != doc.Revision.ID {
+		return false, err
+	}
+	_, sum, err := doc.Body().Encode()
+	return err == nil && sum == snap.BodyHash, nil
 }
 
 // putWorkingCopy stores doc as the working copy of filing f (old its
 // summary): a draft revision over the submitted head, or over the draft
-// revision there. The filing keeps its status, history, creation time and
-// plan year; body, when not nil, is stored as it is if it says as much
-// (another machine's d/ value), else doc is encoded. unread is added to
-// the filing's unread count. It returns the SHA-256 of what it stored.
+// revision there. The filing keeps its status and history; body, when not
+// nil, is another machine's d/ value, stored as it is (creation time and
+// all, so that its copy is not sent back changed) when it has the
+// filing's status here; otherwise doc is encoded with the filing's
+// status, creation time and plan year. unread is added to the filing's
+// unread count. It returns the SHA-256 of what it stored.
 func putWorkingCopy(txn *badger.Txn, body []byte, doc *app.Filing, f *app.Filing, old *Summary, unread int) (string, error) {
-	keep := body != nil && doc.Status == f.Status && doc.Created.Equal(f.Created) && doc.History == nil &&
-		!doc.Revision.Submitted() && doc.ProjectYear == f.ProjectYear
+	keep := body != nil && doc.Status == f.Status && doc.History == nil && !doc.Revision.Submitted()
 	next := *doc
-	next.Status, next.Created, next.History, next.ProjectYear = f.Status, f.Created, nil, f.ProjectYear
-	next.Revision.SubmittedAt = time.Time{}
+	next.History = nil
 	if !keep {
+		next.Status, next.Created, next.ProjectYear = f.Status, f.Created, f.ProjectYear
+		next.Revision.SubmittedAt = time.Time{}
 		var err error
 		if body, err = json.Marshal(&next); err != nil {
 			return "", fmt.Errorf("encode draft revision of %s: %w", f.ID, err)
