@@ -377,7 +377,13 @@ func keepText(txn *badger.Txn, doc app.Filing, now time.Time, title, body string
 	other := doc
 	other.ID = uuid.NewString()
 	other.Revision = app.Revision{ID: uuid.NewString(), Number: 1}
-	other.Status, other.History, other.Updated = app.StatusDraft, nil, now
+	// Updated stays the text's own (when the other machine saved it): it
+	// is no autosave under way, and its copy goes up without waiting for
+	// one to settle (DraftUploads).
+	other.Status, other.History = app.StatusDraft, nil
+	if other.Updated.IsZero() || other.Updated.After(now) {
+		other.Updated = now
+	}
 	data, err := json.Marshal(&other)
 	if err != nil {
 		return nil, err
@@ -492,7 +498,7 @@ func (s *Store) DropDraftCopy(ctx context.Context, key string) (*app.Message, er
 			return err
 		}
 		title := "《" + titleOr(old.Title) + "》"
-		m := app.Message{ID: DeletedElsewherePrefix + id + "-" + strconv.FormatInt(now.UnixNano(), 36), Kind: app.MessageNotice,
+		m := app.Message{ID: app.DraftDeletedPrefix + id + "-" + strconv.FormatInt(now.UnixNano(), 36), Kind: app.MessageNotice,
 			FilingID: id, FilingTitle: old.Title, At: now,
 			Title: fmt.Sprintf("草稿%s已在另一台电脑上删除，已移入回收站", title),
 			Body: fmt.Sprintf("本单位的另一台电脑删除了草稿%s，本机的这份草稿因此也已移入回收站（保留 %d 天）。"+
@@ -508,11 +514,6 @@ func (s *Store) DropDraftCopy(ctx context.Context, key string) (*app.Message, er
 	}
 	return msg, nil
 }
-
-// DeletedElsewherePrefix begins the ID of the inbox entry DropDraftCopy
-// writes about a draft deleted on another machine: its FilingID is the
-// draft in the trash, which RestoreDraft takes back.
-const DeletedElsewherePrefix = "draft-deleted-"
 
 // trashCopy notes, as draft id goes to the trash, that the bureau's copy
 // of it (if any) is to be deleted once the undo window is over.

@@ -186,7 +186,7 @@ func TestAdoptDraft(t *testing.T) {
 	// The clerk is told, in the inbox, unread, with the draft's name and
 	// where it went.
 	if !strings.Contains(gone.Title, "草稿《乙草稿》已在另一台电脑上删除，已移入回收站") || gone.FilingID != b.ID ||
-		!strings.HasPrefix(gone.ID, DeletedElsewherePrefix) || !strings.Contains(gone.Body, "恢复草稿") {
+		!strings.HasPrefix(gone.ID, app.DraftDeletedPrefix) || !strings.Contains(gone.Body, "恢复草稿") {
 		t.Fatalf("the entry about b: %+v", gone)
 	}
 	inbox, _ := st.Inbox(ctx)
