@@ -79,7 +79,7 @@ type UI struct {
 	inbox    *inboxScreen
 	editor   *editorScreen // the open editor, nil when none
 	timeline *timelineScreen
-	dossier  *dossierScreen // the project dossier shown, nil when none (dossier.go)
+	dossier  *dossierScreen    // the project dossier shown, nil when none (dossier.go)
 	drafts   *draftCopiesPanel // the settings' 草稿副本 shown, nil when none (draftcopies.go)
 	center   *fyne.Container
 	inboxBtn *widget.Button
