@@ -182,8 +182,8 @@ func TestStaleRevisionDraftCopy(t *testing.T) {
 	if revs, _ := b.Revisions(ctx, f.ID); len(revs) != 2 || revs[1].Revision.ID != other.Revision.ID {
 		t.Fatalf("B's submitted revisions: %+v", revs)
 	}
-	if c, _ := b.Counts(ctx); c.Unread != 1 {
-		t.Fatalf("unread on B: %d", c.Unread)
+	if c, _ := b.Counts(ctx); c.Unread != 1 || c.UnreadDecisions != 0 {
+		t.Fatalf("unread on B: %d, of which %d decisions (the entry is no 批复)", c.Unread, c.UnreadDecisions)
 	}
 	mustCheck(t, b)
 	// The moved text goes up under its new base; the other machine's copy
