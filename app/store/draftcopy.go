@@ -36,7 +36,8 @@ import (
 // A draft is due to go up when its text's hash is not its copy's (no dc/:
 // none went up yet). Nothing is written on the autosave path: the drafts
 // are found through the status index (x/status/draft/, and
-// x/status/returned/ for new revisions).
+// x/status/returned/ for new revisions), and the marks of the draft
+// revisions that wait on a filing under review (dw/, draftrevision.go).
 
 // draftCopy is the bureau's copy of a draft as this machine last saw it.
 type draftCopy struct {
@@ -106,8 +107,7 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 	var out []DraftUpload
 	settling := false
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		for _, st := range []app.Status{app.StatusDraft, app.StatusReturned} {
-			prefix := "x/status/" + string(st) + "/"
+		for _, prefix := range []string{"x/status/" + string(app.StatusDraft) + "/", "x/status/" + string(app.StatusReturned) + "/", keyWaitingDraft} {
 			opts := badger.DefaultIteratorOptions
 			opts.PrefetchValues = false
 			opts.Prefix = []byte(prefix)
@@ -120,7 +120,7 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 					it.Close()
 					return err
 				}
-				if !unsent(sum) {
+				if !unsent(sum) || (prefix == keyWaitingDraft && sum.Status.Editable()) { // listed by status already
 					continue
 				}
 				if sum.Updated.After(settled) {

@@ -28,6 +28,22 @@ import (
 // stored as a separate new draft, with an inbox entry. Nothing is ever
 // written over a newer local revision.
 
+// keyWaitingDraft marks a draft revision whose filing is neither a draft
+// nor returned (dw/<id>): the text of a revision conflict (Reconcile), or
+// another machine's text moved onto a head under review, which waits for
+// the bureau to return it. DraftUploads finds the other drafts through
+// the status index; these it finds here. Submit removes the mark.
+const keyWaitingDraft = "dw/"
+
+// markWaitingDraft marks f's working copy as a waiting draft revision
+// when its status is not one the status index scan covers.
+func markWaitingDraft(txn *badger.Txn, f *app.Filing) error {
+	if f.Status.Editable() || f.Revision.Submitted() {
+		return nil
+	}
+	return txn.Set([]byte(keyWaitingDraft+f.ID), nil)
+}
+
 // draftKeySep separates a filing's ID from the base revision's in a
 // draft's key at the bureau. IDs are UUIDs; the bureau takes any key of
 // up to 200 characters.
@@ -320,6 +336,9 @@ func putWorkingCopy(txn *badger.Txn, body []byte, doc *app.Filing, f *app.Filing
 		}
 	}
 	if err := txn.Set([]byte("d/"+f.ID), body); err != nil {
+		return "", err
+	}
+	if err := markWaitingDraft(txn, &next); err != nil {
 		return "", err
 	}
 	sum := summaryOf(&next, old)

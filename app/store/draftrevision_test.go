@@ -271,3 +271,36 @@ func TestRevisionDraftSubmittedAlready(t *testing.T) {
 	}
 	mustCheck(t, b)
 }
+
+// TestWaitingRevisionDraftGoesUp: a draft revision kept on a head the
+// bureau has not returned yet (a stale copy moved onto a revision under
+// review) is neither a draft nor returned, and its copy still goes up.
+func TestWaitingRevisionDraftGoesUp(t *testing.T) {
+	ctx := context.Background()
+	clk := &draftClock{t: time.Date(2027, 3, 4, 9, 0, 0, 0, time.UTC)}
+	f, bf := returnedFiling(t, "城关镇应急指挥视频会商系统")
+	a := restored(t, clk, bf)
+	reviseOn(t, a, f.ID, "甲机的第二版")
+	key := f.ID + "@" + f.Revision.ID
+	u := uploads(t, a, clk.t.Add(time.Hour))[key]
+
+	other, _ := a.Get(ctx, f.ID)
+	other.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	other.Declaration.Goals = "丙机提交的第二版"
+	at := time.Date(2027, 3, 5, 9, 0, 0, 0, time.UTC)
+	h := append(bf.History, app.Transition{At: at, Actor: "李梅", Role: app.RoleUnit, Action: app.ActionSubmit,
+		From: app.StatusReturned, To: app.StatusSubmitted, RevisionID: other.Revision.ID, RevisionNumber: 2})
+	b := restored(t, clk, bureauOf(t, other, app.StatusSubmitted, h, bf.Revisions...))
+	if msg, err := b.AdoptDraft(ctx, BureauDraft{ID: key, Version: 1, SHA256: u.SHA256, Body: u.Body}); err != nil || msg == nil {
+		t.Fatalf("adopt: %+v, %v", msg, err)
+	}
+	got, _ := b.Get(ctx, f.ID)
+	if got.Status != app.StatusSubmitted || got.Revision.Number != 3 || got.Revision.Submitted() {
+		t.Fatalf("B's filing: %s, rev %d", got.Status, got.Revision.Number)
+	}
+	newKey := f.ID + "@" + other.Revision.ID
+	if due := uploads(t, b, clk.t.Add(time.Hour)); len(due) != 1 || due[newKey].SHA256 == "" {
+		t.Fatalf("the waiting draft revision is not due: %+v", due)
+	}
+	mustCheck(t, b)
+}
