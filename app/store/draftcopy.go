@@ -422,7 +422,7 @@ func keepAdoptedText(txn *badger.Txn, f *app.Filing, old *Summary, now time.Time
 	if err := txn.Delete([]byte("da/" + f.ID)); err != nil {
 		return err
 	}
-	if f.Updated.Equal(a.Updated) || !unsent(old) || f.Revision.ID != old.RevisionID {
+	if f.Updated.Equal(a.Updated) || !unsent(old) || f.Revision.Number != old.RevisionNumber {
 		return nil // read from the copy, or no longer that draft (submitted since)
 	}
 	theirs, err := readFiling(txn, f.ID)

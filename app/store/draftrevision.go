@@ -385,3 +385,21 @@ func sameText(a, b *app.Filing) bool {
 	x, y := enc(a), enc(b)
 	return x != nil && string(x) == string(y)
 }
+
+// replacedRevision reports whether f, which checkSave refused as an
+// out-of-date copy, is an editor's text of a draft revision that another
+// machine's copy of the same revision replaced meanwhile (da/ mark: that
+// machine revised the same returned revision under its own revision ID):
+// Save then stores f, and keepAdoptedText keeps the other machine's text
+// as a separate draft, as for a new filing's draft.
+func replacedRevision(txn *badger.Txn, old *Summary, f *app.Filing) bool {
+	if _, err := txn.Get([]byte("da/" + f.ID)); err != nil {
+		return false
+	}
+	if !unsent(old) || old.RevisionNumber < 2 || f.Revision.Submitted() || f.Kind != old.Kind ||
+		f.Revision.Number != old.RevisionNumber {
+		return false
+	}
+	cur, err := readFiling(txn, f.ID)
+	return err == nil && cur.Revision.BaseID == f.Revision.BaseID
+}

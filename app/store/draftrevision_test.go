@@ -304,3 +304,56 @@ func TestWaitingRevisionDraftGoesUp(t *testing.T) {
 	}
 	mustCheck(t, b)
 }
+
+// TestEditorOnAReplacedRevision: machines A and B revise the same returned
+// revision, each under its own revision ID; B's text replaces A's
+// unchanged one while A's editor is open on it. A's next save keeps A's
+// editor text as the draft revision (no "updated elsewhere" refusal) and
+// B's text as a separate draft, with an inbox entry.
+func TestEditorOnAReplacedRevision(t *testing.T) {
+	ctx := context.Background()
+	clk := &draftClock{t: time.Date(2027, 3, 4, 9, 0, 0, 0, time.UTC)}
+	f, bf := returnedFiling(t, "城关镇电子档案管理系统升级")
+	a := restored(t, clk, bf)
+	editor := reviseOn(t, a, f.ID, "甲机的第二版")
+	key := f.ID + "@" + f.Revision.ID
+	u := uploads(t, a, clk.t.Add(time.Hour))[key]
+	if err := a.DraftKept(ctx, key, 1, u.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	b := restored(t, clk, bf)
+	clk.t = clk.t.Add(time.Minute)
+	theirs := reviseOn(t, b, f.ID, "乙机的第二版")
+	ub := uploads(t, b, clk.t.Add(time.Hour))[key]
+	if msg, err := a.AdoptDraft(ctx, BureauDraft{ID: key, Version: 2, SHA256: ub.SHA256, Body: ub.Body}); err != nil || msg != nil {
+		t.Fatalf("adopt B's newer copy over A's unchanged text: %+v, %v", msg, err)
+	}
+	if got, _ := a.Get(ctx, f.ID); got.Revision.ID != theirs.Revision.ID || got.Declaration.Goals != "乙机的第二版" {
+		t.Fatalf("A after the adoption: %s %q", got.Revision.ID, got.Declaration.Goals)
+	}
+	clk.t = clk.t.Add(time.Second)
+	editor.Declaration.Goals = "甲机编辑器里接着写的"
+	if err := a.Save(ctx, editor); err != nil {
+		t.Fatalf("A's editor saves over the replaced revision: %v", err)
+	}
+	if got, _ := a.Get(ctx, f.ID); got.Revision.ID != editor.Revision.ID || got.Declaration.Goals != "甲机编辑器里接着写的" {
+		t.Fatalf("A's draft revision: %s %q", got.Revision.ID, got.Declaration.Goals)
+	}
+	inbox, _ := a.Inbox(ctx)
+	var kept string
+	for _, m := range inbox {
+		if strings.HasPrefix(m.ID, "draft-copy-") {
+			kept = m.FilingID
+		}
+	}
+	if other, err := a.Get(ctx, kept); err != nil || other.Declaration.Goals != "乙机的第二版" {
+		t.Fatalf("B's text on A: %+v, %v (inbox %+v)", other, err, inbox)
+	}
+	// Once that is settled, a copy of another revision is refused as ever.
+	stale := *editor
+	stale.Revision.ID = uuid.NewString()
+	if err := a.Save(ctx, &stale); app.ErrorCode(err) != app.ECONFLICT {
+		t.Fatalf("a save on another base: %v, want ECONFLICT", err)
+	}
+	mustCheck(t, a)
+}
