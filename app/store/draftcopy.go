@@ -107,17 +107,19 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 	var out []DraftUpload
 	settling := false
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		for _, prefix := range []string{"x/status/" + string(app.StatusDraft) + "/", "x/status/" + string(app.StatusReturned) + "/", keyWaitingDraft} {
+		// The drafts and returned filings by status, and the draft
+		// revisions waiting on a filing under review (dw/).
+		scan := func(prefix string) error {
 			opts := badger.DefaultIteratorOptions
 			opts.PrefetchValues = false
 			opts.Prefix = []byte(prefix)
 			it := txn.NewIterator(opts)
+			defer it.Close()
 			for it.Rewind(); it.Valid() && len(out) < limit; it.Next() {
 				k := string(it.Item().Key()[len(prefix):])
 				id := k[strings.LastIndexByte(k, '/')+1:]
 				sum, err := readSummary(txn, id)
 				if err != nil {
-					it.Close()
 					return err
 				}
 				if !unsent(sum) || (prefix == keyWaitingDraft && sum.Status.Editable()) { // listed by status already
@@ -129,20 +131,23 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 				}
 				body, err := getValue(txn, "d/"+id)
 				if err != nil {
-					it.Close()
 					return err
 				}
 				key := draftKey(id, baseOf(sum, body))
 				var c draftCopy
 				if err := getJSON(txn, "dc/"+key, &c); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
-					it.Close()
 					return err
 				}
 				if h := sha(body); h != c.SHA256 {
 					out = append(out, DraftUpload{ID: key, Body: body, SHA256: h, BaseVersion: c.Version})
 				}
 			}
-			it.Close()
+			return nil
+		}
+		for _, prefix := range []string{"x/status/" + string(app.StatusDraft) + "/", "x/status/" + string(app.StatusReturned) + "/", keyWaitingDraft} {
+			if err := scan(prefix); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
