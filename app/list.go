@@ -81,6 +81,12 @@ const (
 	MessageNotice   MessageKind = "notice"   // a notice from the bureau to the unit, or from the client about a filing
 )
 
+// DraftDeletedPrefix begins the ID of the inbox notice about a draft
+// that another machine of the unit deleted and that went to this
+// machine's trash with it (its FilingID is the draft, which the store's
+// RestoreDraft takes back).
+const DraftDeletedPrefix = "draft-deleted-"
+
 // Message is one entry of the in-app inbox: a bureau decision on a filing,
 // or a notice. The local store keeps it as this JSON.
 type Message struct {

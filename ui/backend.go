@@ -186,6 +186,9 @@ type SyncStatus struct {
 	// DraftsProblem is why the drafts' copies did not reach the bureau
 	// last time (plain Chinese, retried by itself), "" when they did.
 	DraftsProblem string
+	// DraftsCopied is when the drafts' copies were last brought up to
+	// date at the bureau; zero before.
+	DraftsCopied time.Time
 }
 
 // DraftKeeper is a Link that can keep a private copy of the unit's

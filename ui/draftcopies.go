@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,12 +32,16 @@ func newDraftCopiesPanel(u *UI, dk DraftKeeper) *draftCopiesPanel {
 	p.check.OnChanged = p.onChanged
 	p.obj = container.NewVBox(heading(T("草稿副本")), p.check, note(T(draftCopiesNote)), p.state)
 	p.show()
+	u.drafts = p // kept up to date by UI.showCounts while 设置 is shown
 	return p
 }
 
 // show says whether the copies are kept, and why not.
-func (p *draftCopiesPanel) show() {
-	st := p.u.link.Status()
+func (p *draftCopiesPanel) show() { p.showStatus(p.u.link.Status()) }
+
+// showStatus says what st says of the copies: kept (and when they were
+// last brought up to date), or why not. It runs on the Fyne thread.
+func (p *draftCopiesPanel) showStatus(st SyncStatus) {
 	switch {
 	case !p.check.Checked:
 		p.state.Importance = widget.MediumImportance
@@ -47,6 +52,9 @@ func (p *draftCopiesPanel) show() {
 	case st.DraftsProblem != "":
 		p.state.Importance = widget.WarningImportance
 		p.state.SetText(T(st.DraftsProblem))
+	case !st.DraftsCopied.IsZero():
+		p.state.Importance = widget.SuccessImportance
+		p.state.SetText(Tf("草稿副本已开启，最近一次在数管局保存：%s。", copiedAt(st.DraftsCopied, p.u.now())))
 	default:
 		p.state.Importance = widget.SuccessImportance
 		p.state.SetText(T("草稿副本已开启。"))
@@ -67,4 +75,14 @@ func (p *draftCopiesPanel) onChanged(on bool) {
 			p.show()
 		})
 	})
+}
+
+// copiedAt returns when t was, as the settings say it: the time of day
+// when it was today, else the date and time.
+func copiedAt(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); now.Year() == y && now.Month() == m && now.Day() == d {
+		return t.Format("15:04:05")
+	}
+	return t.Format("2006-01-02 15:04")
 }

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -119,5 +121,97 @@ func TestConnBarDraftsProblem(t *testing.T) {
 	b.update(SyncStatus{Connected: true, Online: true}, app.Counts{})
 	if b.reason.Text != "" {
 		t.Errorf("bar after the copies went: %q", b.reason.Text)
+	}
+}
+
+// TestDraftCopiesLineIsLive: with 设置 open, the 草稿副本 line follows the
+// link's status as the syncer changes it (through UI.refresh and u.do):
+// when the copies were last kept, then why they did not go; after 设置 is
+// left, the panel is no longer updated.
+func TestDraftCopiesLineIsLive(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	l := &draftLink{offlineLink: offlineLink{prof: x.prof}}
+	x.u.link = l
+	x.u.showSettings()
+	x.pump()
+	if txt := shownText(x); !strings.Contains(txt, "草稿副本已开启。") {
+		t.Fatalf("settings before any copy went:\n%s", txt)
+	}
+	copied := time.Now().Add(-time.Minute)
+	l.mu.Lock()
+	l.status.DraftsCopied = copied
+	l.mu.Unlock()
+	x.u.do(x.u.refresh) // what UI.watchLink does when the link says it changed
+	want := "最近一次在数管局保存：" + copied.Format("15:04:05")
+	x.eventually(t, "the line says when the copies were kept", func() bool { return strings.Contains(shownText(x), want) })
+
+	l.mu.Lock()
+	l.status.DraftsProblem = "草稿副本暂未保存到数管局：无法连接数管局；草稿仍在本机，稍后自动重试"
+	l.mu.Unlock()
+	x.u.do(x.u.refresh)
+	x.eventually(t, "the line says why the copies did not go", func() bool {
+		return strings.Contains(shownText(x), "草稿副本暂未保存到数管局") && !strings.Contains(shownText(x), want)
+	})
+	panel := x.u.drafts
+	if panel == nil || panel.state.Importance != widget.WarningImportance {
+		t.Fatalf("panel %v", panel)
+	}
+	x.u.ShowHome()
+	x.pump()
+	if x.u.drafts != nil {
+		t.Fatal("the settings' panel is still updated after 设置 was left")
+	}
+	l.mu.Lock()
+	l.status.DraftsProblem = ""
+	l.mu.Unlock()
+	x.u.do(x.u.refresh)
+	x.pump()
+	if !strings.Contains(panel.state.Text, "草稿副本暂未保存到数管局") {
+		t.Errorf("a panel no longer shown changed: %q", panel.state.Text)
+	}
+}
+
+// TestCopiedAt: today the time of day, another day the date too.
+func TestCopiedAt(t *testing.T) {
+	now := time.Date(2026, 12, 3, 18, 30, 0, 0, time.Local)
+	if got := copiedAt(now.Add(-time.Hour), now); got != "17:30:00" {
+		t.Errorf("today: %q", got)
+	}
+	if got := copiedAt(now.Add(-24*time.Hour), now); got != "2026-12-02 18:30" {
+		t.Errorf("yesterday: %q", got)
+	}
+}
+
+// TestInboxRestoresADraftDeletedElsewhere: the inbox entry about a draft
+// another machine deleted offers 恢复草稿, which takes the draft out of
+// the trash and opens it.
+func TestInboxRestoresADraftDeletedElsewhere(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, "d-gone", "r-1", "unit-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
+	ctx := context.Background()
+	if err := x.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.store.DeleteDraft(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	x.u.ShowInbox()
+	x.pump()
+	x.u.inbox.show(app.Message{ID: app.DraftDeletedPrefix + f.ID + "-1", Kind: app.MessageNotice, FilingID: f.ID, FilingTitle: "城关镇智慧停车管理平台",
+		Title: "草稿《城关镇智慧停车管理平台》已在另一台电脑上删除，已移入回收站", Body: "如果仍需要它，请点下方的“恢复草稿”。", At: time.Now()})
+	if got := textOf(x.u.inbox.detail); !strings.Contains(got, "已在另一台电脑上删除") {
+		t.Fatalf("the entry shows:\n%s", got)
+	}
+	if findButton(x.u.inbox.detail, "打开材料") != nil {
+		t.Error("the entry of a draft in the trash offers 打开材料")
+	}
+	tapButton(t, x.u.inbox.detail, "恢复草稿")
+	x.eventually(t, "the draft restored and opened", func() bool { return x.u.editor != nil && x.u.editor.f.ID == f.ID })
+	if _, err := x.store.Get(ctx, f.ID); err != nil {
+		t.Fatalf("the draft is not back: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -158,13 +159,33 @@ func (s *inboxScreen) show(m app.Message) {
 	} else if m.Body != "" {
 		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: wrapping()})
 	}
-	if m.FilingID != "" {
+	if m.FilingID != "" && strings.HasPrefix(m.ID, app.DraftDeletedPrefix) {
+		// A draft deleted on another machine, in this one's trash.
+		id := m.FilingID
+		s.detail.Add(container.NewHBox(
+			&widget.Button{Text: T("恢复草稿"), Icon: theme.ContentUndoIcon(), Importance: widget.HighImportance, OnTapped: func() { s.restoreDraft(id) }}))
+	} else if m.FilingID != "" {
 		id := m.FilingID
 		s.detail.Add(container.NewHBox(
 			&widget.Button{Text: T("打开材料"), Icon: theme.DocumentIcon(), Importance: widget.HighImportance, OnTapped: func() { s.u.OpenFiling(id) }},
 			&widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { s.u.OpenTimeline(id) }},
 		))
 	}
+}
+
+// restoreDraft takes draft id back out of the trash and opens it; one
+// taken back already is opened.
+func (s *inboxScreen) restoreDraft(id string) {
+	s.u.goWait(func(ctx context.Context) {
+		err := s.u.store.RestoreDraft(ctx, id)
+		s.u.do(func() {
+			if err != nil && app.ErrorCode(err) != app.ECONFLICT { // ECONFLICT: it is back already
+				s.u.showError(err)
+				return
+			}
+			s.u.OpenFiling(id)
+		})
+	})
 }
 
 // headline returns the entry's one-line title.

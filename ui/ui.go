@@ -79,7 +79,8 @@ type UI struct {
 	inbox    *inboxScreen
 	editor   *editorScreen // the open editor, nil when none
 	timeline *timelineScreen
-	dossier  *dossierScreen // the project dossier shown, nil when none (dossier.go)
+	dossier  *dossierScreen    // the project dossier shown, nil when none (dossier.go)
+	drafts   *draftCopiesPanel // the settings' 草稿副本 shown, nil when none (draftcopies.go)
 	center   *fyne.Container
 	inboxBtn *widget.Button
 	tray     *trayMenu
@@ -263,6 +264,9 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	if u.dossier != nil {
 		u.dossier.reload() // a decision or a sent filing changes it
 	}
+	if u.drafts != nil {
+		u.drafts.showStatus(st) // the copies went, or failed, while 设置 is open
+	}
 	if u.tray != nil {
 		u.tray.update(st, c)
 	}
@@ -283,6 +287,7 @@ func (u *UI) leaveEditor() {
 	}
 	u.timeline.shown = false
 	u.dossier = nil
+	u.drafts = nil
 	u.inbox.shown = false
 	u.home.shown = false
 }

@@ -441,6 +441,9 @@ func (s *Store) Reconcile(ctx context.Context, seq uint64, bf BureauFiling, newR
 		if err != nil {
 			return err
 		}
+		if err := markWaitingDraft(txn, &draft); err != nil { // draftrevision.go
+			return err
+		}
 		return writeFiling(txn, &draft, cur, &ns)
 	})
 	if err != nil {

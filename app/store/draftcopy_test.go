@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"egovdesk/app"
 )
 
 // draftClock is a clock the test moves.
@@ -173,16 +176,27 @@ func TestAdoptDraft(t *testing.T) {
 	}
 	// b deleted at the bureau, unchanged here: to the trash; a changed
 	// here: kept, and up again as new.
-	if gone, err := st.DropDraftCopy(ctx, b.ID); err != nil || !gone {
+	gone, err := st.DropDraftCopy(ctx, b.ID)
+	if err != nil || gone == nil {
 		t.Fatalf("drop b: %v, %v", gone, err)
 	}
 	if _, err := st.Get(ctx, b.ID); err == nil {
 		t.Fatal("b still here")
 	}
+	// The clerk is told, in the inbox, unread, with the draft's name and
+	// where it went.
+	if !strings.Contains(gone.Title, "草稿《乙草稿》已在另一台电脑上删除，已移入回收站") || gone.FilingID != b.ID ||
+		!strings.HasPrefix(gone.ID, app.DraftDeletedPrefix) || !strings.Contains(gone.Body, "恢复草稿") {
+		t.Fatalf("the entry about b: %+v", gone)
+	}
+	inbox, _ := st.Inbox(ctx)
+	if i := slices.IndexFunc(inbox, func(m app.Message) bool { return m.ID == gone.ID }); i < 0 || inbox[i].Read {
+		t.Fatalf("inbox after the drop: %+v", inbox)
+	}
 	if err := st.RestoreDraft(ctx, b.ID); err != nil {
 		t.Fatalf("undo of a drop: %v", err)
 	}
-	if gone, err := st.DropDraftCopy(ctx, a.ID); err != nil || gone {
+	if gone, err := st.DropDraftCopy(ctx, a.ID); err != nil || gone != nil {
 		t.Fatalf("drop a, changed here: %v, %v", gone, err)
 	}
 	if err := st.Check(ctx); err != nil {

@@ -55,7 +55,7 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 				doc.Created = now
 			}
 		} else {
-			if err := checkSave(old, f); err != nil {
+			if err := checkSave(old, f); err != nil && !replacedRevision(txn, old, f) { // draftrevision.go
 				return err
 			}
 			if err := keepAdoptedText(txn, f, old, now); err != nil { // draftcopy.go

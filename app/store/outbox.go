@@ -108,6 +108,9 @@ func (s *Store) Submit(ctx context.Context, id, actor string, now time.Time) (Ou
 		if err := putJSON(txn, revisionKey(id, f.Revision.Number), &snap); err != nil {
 			return err
 		}
+		if err := txn.Delete([]byte(keyWaitingDraft + id)); err != nil { // draftrevision.go
+			return err
+		}
 		if item, err = enqueue(txn, f, t, body, sum, now); err != nil {
 			return err
 		}

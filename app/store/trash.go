@@ -85,6 +85,17 @@ func (s *Store) RestoreDraft(ctx context.Context, id string) error {
 			return err
 		}
 		sum := summaryOf(&doc, nil)
+		// The inbox may speak of it unread (deleted on another machine:
+		// DropDraftCopy's entry).
+		err := iterate(txn, "iu/", func(_, v []byte) error {
+			if string(v) == id {
+				sum.Unread++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		if err := writeSummary(txn, nil, &sum); err != nil {
 			return err
 		}

@@ -380,7 +380,7 @@ func (l *link) Status() ui.SyncStatus {
 		out.Restore = &ui.RestoreProgress{Restored: r.Restored, Total: r.Total}
 	}
 	out.Conflict = st.Conflict
-	out.DraftsOff, out.DraftsProblem = st.DraftsOff, st.DraftsProblem
+	out.DraftsOff, out.DraftsProblem, out.DraftsCopied = st.DraftsOff, st.DraftsProblem, st.DraftsCopied
 	return out
 }
 

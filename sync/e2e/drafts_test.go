@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -18,6 +19,7 @@ import (
 	"egovdesk/app/store"
 	"egovdesk/assets"
 	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 )
 
@@ -418,5 +420,157 @@ func TestDraftTooBigForTheBureau(t *testing.T) {
 	a.mustSync(t)
 	if kept := bureauDrafts(t, clerk); len(kept) != 2 {
 		t.Errorf("after the cut the bureau keeps %d drafts, want 2", len(kept))
+	}
+}
+
+// TestRevisionDraftKeptAfterAReturn: the bureau returns a filing machine
+// A submitted; A's clerk starts revision 2, and its copy is kept in the
+// unit's draft area (under the filing and the revision it builds on),
+// which the reviewers cannot read. Machine B logs in fresh: the filing is
+// restored as the bureau holds it, with A's revision 2 as the draft
+// revision on top. B submits it: its copy leaves the draft area, and A's
+// unchanged draft revision stays on A without going up again. The bureau
+// returns revision 2; A's clerk goes on editing A's (now stale) revision
+// 2, whose copy goes up again; machine C logs in fresh and gets that text
+// as draft revision 3 on the restored revision 2, with an inbox entry —
+// not dropped, not written over B's revision 2.
+func TestRevisionDraftKeptAfterAReturn(t *testing.T) {
+	ctx := context.Background()
+	srv := mustOpenBureau(t, bureauConfig(t.TempDir()))
+	acc := initBureau(t, srv)
+	url := mustServe(t, srv.Handler())
+	clerk := mustClient(t, url, acc.Clerk)
+	reviewer := mustClient(t, url, acc.Reviewer)
+	ret := func(id, comment string) {
+		t.Helper()
+		if _, err := reviewer.Decide(ctx, id, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
+			t.Fatalf("return %s: %v", id, err)
+		}
+	}
+	sent := func(m *draftMachine) {
+		t.Helper()
+		for range 3 {
+			m.mustSync(t)
+		}
+		if items, _ := m.st.Outbox(ctx); len(items) != 0 {
+			t.Fatalf("%s still has %d to send: %+v", m.name, len(items), items)
+		}
+	}
+
+	a := newDraftMachine(t, "A", url, acc.Clerk)
+	f := a.draft(t, acc.Unit.ID, "城关镇智慧停车管理平台")
+	if _, err := a.st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sent(a)
+	ret(f.ID, "请补充建设依据")
+	a.mustSync(t)
+	rev, err := a.st.Get(ctx, f.ID)
+	if err != nil || rev.Status != app.StatusReturned {
+		t.Fatalf("A after the return: %+v, %v", rev, err)
+	}
+	rev1 := rev.Revision
+	if err := rev.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rev.Declaration.Goals = "甲机补充的建设依据"
+	if err := a.st.Save(ctx, rev); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync(t)
+	key := f.ID + "@" + rev1.ID
+	if kept := bureauDrafts(t, clerk); kept[key] != 1 || len(kept) != 1 {
+		t.Fatalf("the draft area after A's revision: %v, want %s at version 1", kept, key)
+	}
+	if _, err := reviewer.Draft(ctx, key); client.Classify(err) != client.ClassPermanent {
+		t.Errorf("a reviewer reads the revision's copy: %v", err)
+	}
+
+	// B, fresh: the filing as the bureau holds it, A's revision 2 on top.
+	b := newDraftMachine(t, "B", url, acc.Clerk)
+	b.mustSync(t)
+	got, err := b.st.Get(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Revision.ID != rev.Revision.ID || got.Revision.Number != 2 || got.Revision.BaseID != rev1.ID || got.Revision.Submitted() ||
+		got.Declaration.Goals != "甲机补充的建设依据" || got.Status != app.StatusReturned {
+		t.Fatalf("B's filing: rev %d (%s on %s, submitted %v), %s, goals %q",
+			got.Revision.Number, got.Revision.ID, got.Revision.BaseID, got.Revision.Submitted(), got.Status, got.Declaration.Goals)
+	}
+	if len(got.History) != 2 || got.History[1].Comment != "请补充建设依据" {
+		t.Fatalf("B's history: %+v", got.History)
+	}
+	if revs, _ := b.st.Revisions(ctx, f.ID); len(revs) != 1 || revs[0].Revision.ID != rev1.ID {
+		t.Fatalf("B's submitted revisions: %+v", revs)
+	}
+	b.mustSync(t)
+	if kept := bureauDrafts(t, clerk); kept[key] != 1 || len(kept) != 1 {
+		t.Fatalf("B's restore changed the draft area: %v", kept)
+	}
+
+	// B finishes and submits revision 2: the copy leaves the draft area;
+	// A keeps its draft revision, which does not come back there.
+	got.Declaration.Goals += "；乙机核对后提交"
+	if err := b.st.Save(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sent(b)
+	if kept := bureauDrafts(t, clerk); len(kept) != 0 {
+		t.Fatalf("the draft area after B submitted: %v", kept)
+	}
+	a.mustSync(t)
+	a.mustSync(t)
+	if kept := bureauDrafts(t, clerk); len(kept) != 0 {
+		t.Fatalf("A's unchanged draft revision went up again: %v", kept)
+	}
+	if mine, _ := a.st.Get(ctx, f.ID); mine.Declaration.Goals != "甲机补充的建设依据" || mine.Revision.Submitted() {
+		t.Fatalf("A's draft revision: %q", mine.Declaration.Goals)
+	}
+
+	// The bureau returns revision 2; A's clerk, unaware, edits A's
+	// revision 2 again: its copy goes up again.
+	ret(f.ID, "第二版仍需补充")
+	mine, _ := a.st.Get(ctx, f.ID)
+	mine.Declaration.Goals = "甲机继续修改的建设依据"
+	if err := a.st.Save(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync(t)
+	if kept := bureauDrafts(t, clerk); kept[key] != 1 {
+		t.Fatalf("A's changed draft revision is not kept: %v", kept)
+	}
+	// C, fresh: B's revision 2 as received, A's text as draft revision 3.
+	c := newDraftMachine(t, "C", url, acc.Clerk)
+	c.mustSync(t)
+	got, err = c.st.Get(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Revision.Number != 3 || got.Revision.BaseID != rev.Revision.ID || got.Revision.Submitted() ||
+		got.Declaration.Goals != "甲机继续修改的建设依据" || got.Status != app.StatusReturned {
+		t.Fatalf("C's filing: rev %d on %s, %s, goals %q", got.Revision.Number, got.Revision.BaseID, got.Status, got.Declaration.Goals)
+	}
+	revs, _ := c.st.Revisions(ctx, f.ID)
+	if len(revs) != 2 || revs[1].Revision.ID != rev.Revision.ID {
+		t.Fatalf("C's submitted revisions: %+v", revs)
+	}
+	inbox, _ := c.st.Inbox(ctx)
+	if i := slices.IndexFunc(inbox, func(m app.Message) bool { return strings.Contains(m.Title, "已改为第 3 版") }); i < 0 || inbox[i].Read {
+		t.Fatalf("C's inbox does not tell of the moved draft: %+v", inbox)
+	}
+	// C's draft revision 3 goes up under its own base; A's copy stays A's.
+	c.mustSync(t)
+	kept := bureauDrafts(t, clerk)
+	if kept[key] != 1 || kept[f.ID+"@"+rev.Revision.ID] != 1 || len(kept) != 2 {
+		t.Fatalf("the draft area after C: %v", kept)
+	}
+	// A, whose text that is, gets no copy of its own text.
+	a.mustSync(t)
+	if n := len(a.drafts(t)); n != 0 {
+		t.Fatalf("A got %d separate drafts of its own text", n)
 	}
 }

@@ -7,7 +7,9 @@ import (
 
 // Paths of the drafts a unit keeps at the bureau (unit accounts only): a
 // private copy of each unsent draft, so that a clerk's dead laptop loses
-// none. The bureau's reviewers cannot read them: they are in no queue,
+// none. A draft's ID is the client's: the filing's ID for a new filing's
+// draft, "<filing ID>@<base revision ID>" for the new revision of a
+// returned filing; the bureau keeps any ID as it is. The bureau's reviewers cannot read them: they are in no queue,
 // console page or change feed. GET PathDrafts pages through the unit's
 // drafts without their bodies (ParamCursor, ParamLimit); GET PathDraft
 // answers one with its body; PUT PathDraft stores one over the

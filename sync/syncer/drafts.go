@@ -1,9 +1,13 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -13,14 +17,18 @@ import (
 )
 
 // Drafts kept at the bureau: a private copy of each unsent draft in the
-// unit's draft area, so that a dead laptop loses none.
+// unit's draft area, so that a dead laptop loses none: a new filing's
+// draft, under the filing's ID, and the new revision of a returned filing,
+// under the filing's ID and the revision it builds on (store.draftKey:
+// "<filing>@<base>", which the bureau keeps as any other key).
 //
 // A pass that pushed without error then brings the copies up to date:
 //   - every DraftList (and on the first pass, so a new machine gets them
 //     at once after its restore) it pages through the unit's copies and
 //     takes them over (store.AdoptDraft: a draft changed here and on
 //     another machine keeps both texts), and drops here the drafts whose
-//     copy another machine deleted (store.DropDraftCopy, into the trash);
+//     copy another machine deleted (store.DropDraftCopy, into the trash,
+//     with an inbox entry and an OS notification);
 //   - it deletes at the bureau the copies of drafts deleted here more than
 //     DraftUndo ago (after the list's 撤销), and of drafts submitted since;
 //   - it uploads the drafts changed since their copy, once their autosave
@@ -50,7 +58,7 @@ type draftLocal interface {
 	DraftDropped(ctx context.Context, id string) error
 	KeptDrafts(ctx context.Context) (map[string]int64, error)
 	AdoptDraft(ctx context.Context, d store.BureauDraft) (*app.Message, error)
-	DropDraftCopy(ctx context.Context, id string) (bool, error)
+	DropDraftCopy(ctx context.Context, id string) (*app.Message, error)
 }
 
 // Defaults of the draft copies' timing.
@@ -184,6 +192,7 @@ func (s *Syncer) syncDrafts(ctx context.Context) error {
 		}
 		s.mu.Unlock()
 		s.showDrafts("")
+		s.setStatus(func(st *Status) { st.DraftsCopied = s.opts.Now() })
 		return nil
 	case errors.As(err, &ce) && ce.Status == http.StatusForbidden:
 		why := draftsOffDefault
@@ -312,6 +321,7 @@ func (s *Syncer) listDrafts(ctx context.Context, dr DraftRemote, dl draftLocal) 
 		return err
 	}
 	seen := map[string]bool{}
+	var revisions []store.BureauDraft // new revisions' copies, taken over last
 	cursor := ""
 	for {
 		page, err := dr.Drafts(ctx, cursor, protocol.DraftsMaxLimit)
@@ -332,16 +342,13 @@ func (s *Syncer) listDrafts(ctx context.Context, dr DraftRemote, dl draftLocal) 
 			if err != nil {
 				return err
 			}
-			msg, err := dl.AdoptDraft(ctx, store.BureauDraft{ID: full.ID, Version: full.Version, SHA256: full.SHA256, Body: full.Body})
-			if app.ErrorCode(err) == app.EINVALID {
-				s.log.Warn("a draft copy cannot be read", "draft", d.ID, "err", err)
+			bd := store.BureauDraft{ID: full.ID, Version: full.Version, SHA256: full.SHA256, Body: full.Body}
+			if strings.Contains(bd.ID, "@") {
+				revisions = append(revisions, bd)
 				continue
 			}
-			if err != nil {
+			if err := s.adoptDraft(ctx, dl, bd); err != nil {
 				return err
-			}
-			if msg != nil {
-				s.log.Info("a draft changed on two machines: both kept", "draft", d.ID, "copy", msg.FilingID)
 			}
 		}
 		if page.Next == "" {
@@ -349,13 +356,65 @@ func (s *Syncer) listDrafts(ctx context.Context, dr DraftRemote, dl draftLocal) 
 		}
 		cursor = page.Next
 	}
+	// The copies of new revisions, the latest revision first: of two
+	// texts of one filing, the one on the filing's head becomes its draft
+	// revision, and one on a revision since moved past is kept beside it.
+	slices.SortStableFunc(revisions, func(a, b store.BureauDraft) int {
+		return cmp.Compare(revisionNumber(b.Body), revisionNumber(a.Body))
+	})
+	for _, bd := range revisions {
+		if err := s.adoptDraft(ctx, dl, bd); err != nil {
+			return err
+		}
+	}
 	for id := range kept {
 		if seen[id] {
 			continue
 		}
-		if _, err := dl.DropDraftCopy(ctx, id); err != nil {
+		msg, err := dl.DropDraftCopy(ctx, id)
+		if err != nil {
 			return err
+		}
+		if msg != nil {
+			s.log.Info("a draft deleted on another machine went to the trash", "draft", id)
+			s.tell(msg)
 		}
 	}
 	return nil
+}
+
+// adoptDraft takes over the bureau's copy d (store.AdoptDraft) and tells
+// the clerk when the store says to.
+func (s *Syncer) adoptDraft(ctx context.Context, dl draftLocal, d store.BureauDraft) error {
+	msg, err := dl.AdoptDraft(ctx, d)
+	if app.ErrorCode(err) == app.EINVALID {
+		s.log.Warn("a draft copy cannot be read", "draft", d.ID, "err", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		s.log.Info("a draft copy kept beside this machine's text", "draft", d.ID, "filing", msg.FilingID)
+		s.tell(msg)
+	}
+	return nil
+}
+
+// tell raises an OS notification for an inbox entry the store wrote about
+// the drafts' copies.
+func (s *Syncer) tell(msg *app.Message) {
+	s.publish(Notification{Kind: NotifyNotice, ChangeID: msg.ID, At: msg.At, Title: msg.Title, Text: msg.Body})
+}
+
+// revisionNumber returns the revision number a draft's document says (0
+// when it does not read).
+func revisionNumber(body []byte) int {
+	var doc struct {
+		Revision struct {
+			Number int `json:"number"`
+		} `json:"revision"`
+	}
+	_ = json.Unmarshal(body, &doc)
+	return doc.Revision.Number
 }

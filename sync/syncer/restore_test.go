@@ -288,6 +288,12 @@ func TestConflictKeepsTheLosingTextAsADraftRevision(t *testing.T) {
 	if n, _ := b.store.UnreadCount(ctx); n != 1 {
 		t.Errorf("B's unread: %d, want the conflict notice", n)
 	}
+	// The kept text waits for the bureau's return of A's revision, and
+	// its copy goes to the unit's draft area meanwhile.
+	ups, _, err := b.store.DraftUploads(ctx, time.Now().Add(time.Hour), 10)
+	if err != nil || len(ups) != 1 || ups[0].ID != f.ID+"@"+a.Revision.ID {
+		t.Errorf("B's drafts due at the bureau: %+v, %v; want the kept text on A's revision", ups, err)
+	}
 
 	e.decide(t, f.ID, app.ActionReturn, "两台电脑的修改请合并后再提交")
 	b.mustSync(t)

@@ -37,6 +37,9 @@ type Status struct {
 	// DraftsProblem is why the last copies of the drafts did not reach the
 	// bureau, in Chinese; "" after they did. The filings are not held up by it.
 	DraftsProblem string
+	// DraftsCopied is when the copies of the drafts were last brought up
+	// to date at the bureau (every one due went up); zero before.
+	DraftsCopied time.Time
 }
 
 // Failure is an outbox item whose last attempt failed.

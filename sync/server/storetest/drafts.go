@@ -24,6 +24,7 @@ var draftCases = []struct {
 	{"DraftDelete", testDraftDelete},
 	{"DraftPages", testDraftPages},
 	{"DraftLimits", testDraftLimits},
+	{"DraftRevisionKeys", testDraftRevisionKeys},
 }
 
 func draft(id, text string) bureaustore.Draft {
@@ -223,4 +224,54 @@ func testDraftLimits(t *testing.T, st bureaustore.Storage) {
 	}
 	putDraft(t, st, "u1", draft("n00001", "y"), 1)
 	putDraft(t, st, "u2", draft("n00001", "z"), 0)
+}
+
+// testDraftRevisionKeys: the client keeps the new revision of a returned
+// filing under "<filing>@<base revision>" beside the filing's own draft
+// key: each is a draft of its own, with its own version, body and
+// deletion, listed in byte order of the keys ("f1" < "f1@r1" < "f1@r2" <
+// "f2"), and a cursor at one of them goes on with the next.
+func testDraftRevisionKeys(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	putDraft(t, st, "u1", draft("f2", "乙"), 0)
+	putDraft(t, st, "u1", draft("f1@r2", "第三版"), 0)
+	putDraft(t, st, "u1", draft("f1", "新草稿"), 0)
+	putDraft(t, st, "u1", draft("f1@r1", "第二版"), 0)
+	putDraft(t, st, "u1", draft("f1@r1", "第二版又改"), 1)
+	putDraft(t, st, "u2", draft("f1@r1", "另一单位"), 0)
+	var got []string
+	for _, d := range allDrafts(t, st, "u1", 1) {
+		got = append(got, fmt.Sprintf("%s:%d", d.ID, d.Version))
+	}
+	if fmt.Sprint(got) != "[f1:1 f1@r1:2 f1@r2:1 f2:1]" {
+		t.Fatalf("u1's drafts, a page at a time: %v", got)
+	}
+	p, err := st.Drafts(ctx, "u1", "f1@r1", 10)
+	if err != nil || len(p.Drafts) != 2 || p.Drafts[0].ID != "f1@r2" {
+		t.Fatalf("page after f1@r1: %+v, %v", p.Drafts, err)
+	}
+	for id, want := range map[string]string{"f1": "新草稿", "f1@r1": "第二版又改", "f1@r2": "第三版"} {
+		d, err := st.Draft(ctx, "u1", id)
+		if err != nil || !bytes.Contains(d.Body, []byte(want)) || d.ID != id {
+			t.Fatalf("Draft(%s): %+v, %v; want %s", id, d, err, want)
+		}
+	}
+	if err := st.DeleteDraft(ctx, "u1", "f1@r1", 1); !errors.Is(err, bureaustore.ErrConflict) {
+		t.Fatalf("delete f1@r1 over a stale version: %v", err)
+	}
+	if err := st.DeleteDraft(ctx, "u1", "f1@r1", 2); err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, d := range allDrafts(t, st, "u1", 10) {
+		got = append(got, d.ID)
+	}
+	if fmt.Sprint(got) != "[f1 f1@r2 f2]" {
+		t.Fatalf("after deleting f1@r1: %v", got)
+	}
+	if d, err := st.Draft(ctx, "u2", "f1@r1"); err != nil || !bytes.Contains(d.Body, []byte("另一单位")) {
+		t.Fatalf("u2's f1@r1: %+v, %v", d, err)
+	}
 }
