@@ -67,3 +67,51 @@ func TestProjectDeadlinesFromLaterFilings(t *testing.T) {
 		t.Errorf("the sent self-evaluation met it: %v", got)
 	}
 }
+
+// 武汉 第二十条 "在建设期内每年年末之前": the home screen shows the report of
+// each year whose year-end lies within the construction period
+// (period_start..period_end), the next one once this year's is sent, and
+// none after the period; a project outside 武汉's construction-yearly rule
+// (天宁, whose self-evaluation is by the end of every November) is not
+// given it.
+func TestProjectDeadlinesEachConstructionYear(t *testing.T) {
+	profs := MustProfiles(t)
+	p := profs["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-12"
+	})
+	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove)
+	reports := func(prof *app.Profile, fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range prof.ProjectDeadlines(anchors, now) {
+			if dl.ID == "performance_report" {
+				out = append(out, ymd(dl.Due))
+			}
+		}
+		return out
+	}
+	all := []*app.Filing{d}
+	if got := reports(p, all, day(2026, 12, 1)); !slices.Equal(got, []string{"2027-12-31"}) {
+		t.Errorf("before the period the first report is 2027's: %v", got)
+	}
+	annual := newFiling(t, app.KindPerformance, "perf2027", "p1", day(2027, 12, 1), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceAnnual)
+		f.Performance.Year = 2027
+	})
+	submitAt(t, annual, day(2027, 12, 20))
+	all = append(all, annual)
+	if got := reports(p, all, day(2027, 12, 21)); !slices.Equal(got, []string{"2028-12-31"}) {
+		t.Errorf("with 2027's sent, 2028's is next: %v", got)
+	}
+	if got := reports(p, all, day(2029, 1, 1)); len(got) != 0 {
+		t.Errorf("after the period no report is due: %v", got)
+	}
+	if got := reports(profs["tianning"], all, day(2027, 5, 1)); len(got) != 0 {
+		t.Errorf("天宁 has no construction-yearly report: %v", got)
+	}
+}
