@@ -193,6 +193,15 @@ type AdjustCondition struct {
 	Label  string
 	Met    bool
 	Source string
+	// Format and Args make Label (fmt.Sprintf(Format, Args...)), so a
+	// client can show it in another language.
+	Format string
+	Args   []any
+}
+
+// condition returns the condition whose label is format with args.
+func condition(met bool, source, format string, args ...any) AdjustCondition {
+	return AdjustCondition{Label: fmt.Sprintf(format, args...), Met: met, Source: source, Format: format, Args: args}
 }
 
 // AdjustVerdict is how the profile routes an adjustment: Self when the unit
@@ -234,15 +243,15 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 			situation = sit.Label
 		}
 	}
-	sitLabel := "符合所列情形之一"
+	sit := condition(false, s.Source, "符合所列情形之一")
 	if situation != "" {
-		sitLabel += "：" + situation
+		sit = condition(true, s.Source, "符合所列情形之一：%s", situation)
 	}
 	v.Conditions = []AdjustCondition{
-		{fmt.Sprintf("项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal), a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source},
-		{"建设目标不变", a.GoalUnchanged, s.Source},
-		{fmt.Sprintf("资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)), a.movedWithin(s.maxBP), s.Source},
-		{sitLabel, situation != "", s.Source},
+		condition(a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source, "项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal),
+		condition(a.GoalUnchanged, s.Source, "建设目标不变"),
+		condition(a.movedWithin(s.maxBP), s.Source, "资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)),
+		sit,
 	}
 	v.Self = true
 	for _, c := range v.Conditions {
