@@ -218,6 +218,12 @@ type AdjustVerdict struct {
 	Moved      Money
 	ShareBP    int64
 	LimitBP    int64
+	// Situation is the listed situation the unit chose (武汉 第十九条's
+	// 情形之一), the zero Situation when it chose none; Listed says the rule
+	// lists situations at all. A code the profile does not list (it
+	// changed since) keeps the code with no label.
+	Situation Situation
+	Listed    bool
 }
 
 // AdjustmentRoute returns how the profile routes adjustment a of a project
@@ -238,9 +244,13 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 	}
 	v.LimitBP = s.maxBP
 	situation := ""
+	v.Listed = len(s.Situations) > 0
+	if a.Situation != "" {
+		v.Situation = Situation{Code: a.Situation}
+	}
 	for _, sit := range s.Situations {
 		if sit.Code == a.Situation {
-			situation = sit.Label
+			situation, v.Situation = sit.Label, sit
 		}
 	}
 	sit := condition(false, s.Source, "符合所列情形之一")
