@@ -353,7 +353,7 @@ func (r *rowView) set(row app.FilingRow) {
 	r.title.SetText(title)
 	r.meta.Importance = widget.LowImportance
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
-		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
+		row.Kind.Label(), row.PlanYear, row.Status.LabelFor(row.Kind), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
 	r.send.SetText(sendLabel(row.Send))
 	r.send.Importance = sendImportance(row.Send)
 	r.send.Refresh()

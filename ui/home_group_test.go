@@ -103,3 +103,18 @@ func TestHomeGroupsByProject(t *testing.T) {
 	test.Tap(h.group)
 	x.eventually(t, "the list ungrouped", func() bool { return len(h.items) == 6 && h.items[0].row != nil && h.items[0].row.ID == golive.ID })
 }
+
+// A later filing the bureau refused is named by its refusal in the list
+// (不予备案), not as a declaration's (不予立项).
+func TestRowNamesARefusalInTheKindsTerms(t *testing.T) {
+	test.NewTempApp(t)
+	r := newRowView()
+	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "不予备案") || strings.Contains(r.meta.Text, "不予立项") {
+		t.Errorf("a refused go-live: %q", r.meta.Text)
+	}
+	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "不予立项") {
+		t.Errorf("a refused declaration: %q", r.meta.Text)
+	}
+}
