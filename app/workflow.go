@@ -195,10 +195,17 @@ func (a Action) LabelFor(k Kind) string {
 
 // LabelFor returns the name of state s of a filing of kind k: a rejected
 // filing is named by its refusal (ActionReject.LabelFor), so a later
-// filing refused is 不予备案, not 不予立项; the other states as Label.
+// filing refused is 不予备案, not 不予立项; an acceptance application
+// approved 已通过验收 and an adjustment 已批准调整, not 已批复 (立项); the
+// other states as Label.
 func (s Status) LabelFor(k Kind) string {
-	if s == StatusRejected {
+	switch {
+	case s == StatusRejected:
 		return ActionReject.LabelFor(k)
+	case s == StatusApproved && k == KindAcceptance:
+		return "已通过验收"
+	case s == StatusApproved && k == KindAdjustment:
+		return "已批准调整"
 	}
 	return s.Label()
 }

@@ -118,3 +118,24 @@ func TestRowNamesARefusalInTheKindsTerms(t *testing.T) {
 		t.Errorf("a refused declaration: %q", r.meta.Text)
 	}
 }
+
+// A deadline that is a window (武汉 第二十二条: the self-evaluation 12 to 24
+// months after go-live) says when it opens while it is not open yet, then
+// counts down to its end.
+func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.Local)
+	d := app.Deadline{ID: "self_evaluation", Label: "绩效自评价报告报送",
+		Opens: time.Date(2027, 11, 3, 0, 0, 0, 0, time.Local), Due: time.Date(2028, 11, 3, 0, 0, 0, 0, time.Local)}
+	if got := textOf(deadlineView(d, now)); !strings.Contains(got, "2027-11-03 至 2028-11-03（335 天后开始）") {
+		t.Errorf("before the window opens:\n%s", got)
+	}
+	if got := textOf(deadlineView(d, now.AddDate(1, 0, 1))); !strings.Contains(got, "截止 2028-11-03（还有 335 天）") {
+		t.Errorf("in the window:\n%s", got)
+	}
+	r := newRowView()
+	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "已通过验收") {
+		t.Errorf("an approved acceptance application: %q", r.meta.Text)
+	}
+}
