@@ -115,3 +115,45 @@ func TestProjectDeadlinesEachConstructionYear(t *testing.T) {
 		t.Errorf("天宁 has no construction-yearly report: %v", got)
 	}
 }
+
+// 天宁 政策解读 三、（二）（六）"每年 11 月底开展项目建设管理绩效自评价，
+// 并报送区数据局": the yearly date is each approved project's, met by the
+// self-evaluation the project sends for that year; then next year's is
+// owed. A project not approved owes none.
+func TestProjectDeadlinesYearlySelfEvaluationPerProject(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	if !p.ProjectOwned("self_evaluation") {
+		t.Fatal("天宁's self-evaluation is not a later filing's")
+	}
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 3, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "天宁区智慧城管平台", "天宁区城市管理局", "120")
+	})
+	due := func(fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range p.ProjectDeadlines(anchors, now) {
+			if dl.ID == "self_evaluation" {
+				out = append(out, dl.Project+" "+ymd(dl.Due))
+			}
+		}
+		return out
+	}
+	if got := due([]*app.Filing{d}, day(2026, 5, 1)); len(got) != 0 {
+		t.Errorf("a project not approved owes no self-evaluation: %v", got)
+	}
+	submitAt(t, d, day(2026, 3, 10), app.ActionAccept, app.ActionApprove)
+	if got := due([]*app.Filing{d}, day(2026, 5, 1)); !slices.Equal(got, []string{"p1 2026-11-30"}) {
+		t.Errorf("approved, the self-evaluation is owed by the end of November: %v", got)
+	}
+	self := newFiling(t, app.KindPerformance, "self2026", "p1", day(2026, 11, 20), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceSelf)
+		f.Performance.Year = 2026
+	})
+	submitAt(t, self, day(2026, 11, 25))
+	if got := due([]*app.Filing{d, self}, day(2026, 11, 26)); !slices.Equal(got, []string{"p1 2027-11-30"}) {
+		t.Errorf("with 2026's sent, 2027's is owed: %v", got)
+	}
+}

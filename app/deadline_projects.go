@@ -239,13 +239,17 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		// it is met, as the dossier marks it: a later filing's by a sent
 		// filing of its kind, 组织项目验收 (counted from completion) and an
 		// approval's validity by the bureau's acceptance.
-		counted := func(d Deadline) bool {
-			_, event := p.events[d.Anchor]
+		// A yearly date a later filing meets (天宁's self-evaluation by
+		// the end of every November) is each approved project's.
+		counted := func(dd DossierDeadline) bool {
+			_, event := p.events[dd.Anchor]
 			_, live := p.events[AnchorGoLive]
-			return d.Known() && (event || d.Anchor == AnchorConstructionYearly || d.Anchor == AnchorOperationYearly && live)
+			_, approved := p.events[AnchorApproval]
+			return dd.Known() && (event || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
+				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
 		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
-			if counted(dd.Deadline) && !dd.Met {
+			if counted(dd) && !dd.Met {
 				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: dd.Deadline})
 			}
 		}
@@ -254,4 +258,17 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Project, b.Project))
 	})
 	return out
+}
+
+// ProjectOwned reports whether a later filing of each project meets the
+// deadline with ID id (a lifecycle rule names it): ProjectDeadlines then
+// counts it per project, with whether it was met, and a calendar of the
+// unit's deadlines leaves it out.
+func (prof *Profile) ProjectOwned(id string) bool {
+	for _, r := range prof.Lifecycle {
+		if !r.Off && r.Deadline == id {
+			return true
+		}
+	}
+	return false
 }

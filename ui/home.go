@@ -278,7 +278,9 @@ func sameDeadline(a, b app.Deadline) bool {
 }
 
 // upcoming returns the profile's plan-year deadlines still ahead: those of
-// next year's plan, or of the year after once next year's have passed.
+// next year's plan, or of the year after once next year's have passed; and
+// its yearly ones that no later filing of a project meets (those are the
+// projects').
 func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 	var out []app.Deadline
 	seen := map[string]bool{}
@@ -287,8 +289,15 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 			if !d.Known() || seen[d.ID] || d.Due.Before(now) {
 				continue
 			}
+			if d.Anchor == app.AnchorYearly && prof.ProjectOwned(d.ID) {
+				continue // each project's, with the projects' deadlines
+			}
 			seen[d.ID] = true
-			d.Label = Tf("%d 年度%s", y, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
+			year := y
+			if d.Anchor == app.AnchorYearly {
+				year = d.Due.Year() // the year it is due in, not the plan year's
+			}
+			d.Label = Tf("%d 年度%s", year, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
 			out = append(out, d)
 		}
 	}
