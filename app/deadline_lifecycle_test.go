@@ -67,3 +67,93 @@ func TestProjectDeadlinesFromLaterFilings(t *testing.T) {
 		t.Errorf("the sent self-evaluation met it: %v", got)
 	}
 }
+
+// 武汉 第二十条 "在建设期内每年年末之前": the home screen shows the report of
+// each year whose year-end lies within the construction period
+// (period_start..period_end), the next one once this year's is sent, and
+// none after the period; a project outside 武汉's construction-yearly rule
+// (天宁, whose self-evaluation is by the end of every November) is not
+// given it.
+func TestProjectDeadlinesEachConstructionYear(t *testing.T) {
+	profs := MustProfiles(t)
+	p := profs["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-12"
+	})
+	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove)
+	reports := func(prof *app.Profile, fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range prof.ProjectDeadlines(anchors, now) {
+			if dl.ID == "performance_report" {
+				out = append(out, ymd(dl.Due))
+			}
+		}
+		return out
+	}
+	all := []*app.Filing{d}
+	if got := reports(p, all, day(2026, 12, 1)); !slices.Equal(got, []string{"2027-12-31"}) {
+		t.Errorf("before the period the first report is 2027's: %v", got)
+	}
+	annual := newFiling(t, app.KindPerformance, "perf2027", "p1", day(2027, 12, 1), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceAnnual)
+		f.Performance.Year = 2027
+	})
+	submitAt(t, annual, day(2027, 12, 20))
+	all = append(all, annual)
+	if got := reports(p, all, day(2027, 12, 21)); !slices.Equal(got, []string{"2028-12-31"}) {
+		t.Errorf("with 2027's sent, 2028's is next: %v", got)
+	}
+	if got := reports(p, all, day(2029, 1, 1)); len(got) != 0 {
+		t.Errorf("after the period no report is due: %v", got)
+	}
+	if got := reports(profs["tianning"], all, day(2027, 5, 1)); len(got) != 0 {
+		t.Errorf("天宁 has no construction-yearly report: %v", got)
+	}
+}
+
+// 天宁 政策解读 三、（二）（六）"每年 11 月底开展项目建设管理绩效自评价，
+// 并报送区数据局": the yearly date is each approved project's, met by the
+// self-evaluation the project sends for that year; then next year's is
+// owed. A project not approved owes none.
+func TestProjectDeadlinesYearlySelfEvaluationPerProject(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	if !p.ProjectOwned("self_evaluation") {
+		t.Fatal("天宁's self-evaluation is not a later filing's")
+	}
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 3, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "天宁区智慧城管平台", "天宁区城市管理局", "120")
+	})
+	due := func(fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range p.ProjectDeadlines(anchors, now) {
+			if dl.ID == "self_evaluation" {
+				out = append(out, dl.Project+" "+ymd(dl.Due))
+			}
+		}
+		return out
+	}
+	if got := due([]*app.Filing{d}, day(2026, 5, 1)); len(got) != 0 {
+		t.Errorf("a project not approved owes no self-evaluation: %v", got)
+	}
+	submitAt(t, d, day(2026, 3, 10), app.ActionAccept, app.ActionApprove)
+	if got := due([]*app.Filing{d}, day(2026, 5, 1)); !slices.Equal(got, []string{"p1 2026-11-30"}) {
+		t.Errorf("approved, the self-evaluation is owed by the end of November: %v", got)
+	}
+	self := newFiling(t, app.KindPerformance, "self2026", "p1", day(2026, 11, 20), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceSelf)
+		f.Performance.Year = 2026
+	})
+	submitAt(t, self, day(2026, 11, 25))
+	if got := due([]*app.Filing{d, self}, day(2026, 11, 26)); !slices.Equal(got, []string{"p1 2027-11-30"}) {
+		t.Errorf("with 2026's sent, 2027's is owed: %v", got)
+	}
+}

@@ -98,6 +98,15 @@ func (a *FilingAnchors) skeleton() *Filing {
 		f.Status = StatusSubmitted
 	}
 	switch a.Kind {
+	case KindAcceptance:
+		// Only whether the bureau approved or filed it, which meets the
+		// deadline counted from completion (组织项目验收) and ends the
+		// approval's validity; its dates are the anchors' own events.
+		f.Acceptance, f.ID = &Acceptance{}, "acceptance-of-"+a.Project
+		f.Status = StatusDraft
+		if !a.AcceptedAt.IsZero() {
+			f.Status = StatusApproved
+		}
 	case KindGoLive:
 		f.GoLive = &GoLive{GoLiveOn: a.On}
 	case KindAdjustment:
@@ -223,32 +232,24 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		}
 		values := facts.values(prof)
 		values["route"] = factValue{code: prof.routing(values, approved).Code}
-		// A deadline a later filing owns is shown until a sent filing meets it.
-		owned := map[string]DossierDeadline{}
-		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
-			if dd.Kind != "" {
-				owned[dd.ID] = dd
-			}
-		}
 		// Deadlines counted from an event known, or from the project's own
 		// years (a yearly report in the construction period, a yearly O&M
-		// filing after go-live); not those of the calendar: without a plan
-		// year the deadlines it fixes have no event and are left out.
-		counted := func(d Deadline) bool {
-			_, event := p.events[d.Anchor]
+		// filing after go-live); not those of the calendar (the plan
+		// year's, which the home screen shows apart). Each is shown until
+		// it is met, as the dossier marks it: a later filing's by a sent
+		// filing of its kind, 组织项目验收 (counted from completion) and an
+		// approval's validity by the bureau's acceptance.
+		// A yearly date a later filing meets (天宁's self-evaluation by
+		// the end of every November) is each approved project's.
+		counted := func(dd DossierDeadline) bool {
+			_, event := p.events[dd.Anchor]
 			_, live := p.events[AnchorGoLive]
-			return d.Known() && (event || d.Anchor == AnchorConstructionYearly || d.Anchor == AnchorOperationYearly && live)
+			_, approved := p.events[AnchorApproval]
+			return dd.Known() && (event || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
+				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
-		for _, d := range prof.deadlines(values, projectDates{}, p.events, now) {
-			if _, ok := owned[d.ID]; ok {
-				continue // below, with whether a filing met it
-			}
-			if counted(d) {
-				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: d})
-			}
-		}
-		for _, dd := range owned {
-			if counted(dd.Deadline) && !dd.Met {
+		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
+			if counted(dd) && !dd.Met {
 				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: dd.Deadline})
 			}
 		}
@@ -257,4 +258,17 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Project, b.Project))
 	})
 	return out
+}
+
+// ProjectOwned reports whether a later filing of each project meets the
+// deadline with ID id (a lifecycle rule names it): ProjectDeadlines then
+// counts it per project, with whether it was met, and a calendar of the
+// unit's deadlines leaves it out.
+func (prof *Profile) ProjectOwned(id string) bool {
+	for _, r := range prof.Lifecycle {
+		if !r.Off && r.Deadline == id {
+			return true
+		}
+	}
+	return false
 }

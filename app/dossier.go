@@ -59,6 +59,10 @@ type DossierDeadline struct {
 var stage = map[Kind]int{KindDeclaration: 0, KindCatalogue: 1, KindTrialReport: 2, KindAcceptance: 3,
 	KindAdjustment: 4, KindGoLive: 5, KindAcceptanceFiling: 6, KindPerformance: 7, KindOMFiling: 8}
 
+// LifeOrder returns where filings of kind k come in a project's life, as a
+// dossier orders them: smaller first (a declaration 0).
+func LifeOrder(k Kind) int { return stage[k] }
+
 // inProject reports whether f belongs to project.
 func inProject(f *Filing, project string) bool {
 	return f.ID == project && f.Kind == KindDeclaration || f.ProjectID == project && f.ID != project

@@ -193,6 +193,15 @@ type AdjustCondition struct {
 	Label  string
 	Met    bool
 	Source string
+	// Format and Args make Label (fmt.Sprintf(Format, Args...)), so a
+	// client can show it in another language.
+	Format string
+	Args   []any
+}
+
+// condition returns the condition whose label is format with args.
+func condition(met bool, source, format string, args ...any) AdjustCondition {
+	return AdjustCondition{Label: fmt.Sprintf(format, args...), Met: met, Source: source, Format: format, Args: args}
 }
 
 // AdjustVerdict is how the profile routes an adjustment: Self when the unit
@@ -209,6 +218,12 @@ type AdjustVerdict struct {
 	Moved      Money
 	ShareBP    int64
 	LimitBP    int64
+	// Situation is the listed situation the unit chose (武汉 第十九条's
+	// 情形之一), the zero Situation when it chose none; Listed says the rule
+	// lists situations at all. A code the profile does not list (it
+	// changed since) keeps the code with no label.
+	Situation Situation
+	Listed    bool
 }
 
 // AdjustmentRoute returns how the profile routes adjustment a of a project
@@ -229,20 +244,24 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 	}
 	v.LimitBP = s.maxBP
 	situation := ""
+	v.Listed = len(s.Situations) > 0
+	if a.Situation != "" {
+		v.Situation = Situation{Code: a.Situation}
+	}
 	for _, sit := range s.Situations {
 		if sit.Code == a.Situation {
-			situation = sit.Label
+			situation, v.Situation = sit.Label, sit
 		}
 	}
-	sitLabel := "符合所列情形之一"
+	sit := condition(false, s.Source, "符合所列情形之一")
 	if situation != "" {
-		sitLabel += "：" + situation
+		sit = condition(true, s.Source, "符合所列情形之一：%s", situation)
 	}
 	v.Conditions = []AdjustCondition{
-		{fmt.Sprintf("项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal), a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source},
-		{"建设目标不变", a.GoalUnchanged, s.Source},
-		{fmt.Sprintf("资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)), a.movedWithin(s.maxBP), s.Source},
-		{sitLabel, situation != "", s.Source},
+		condition(a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source, "项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal),
+		condition(a.GoalUnchanged, s.Source, "建设目标不变"),
+		condition(a.movedWithin(s.maxBP), s.Source, "资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)),
+		sit,
 	}
 	v.Self = true
 	for _, c := range v.Conditions {

@@ -160,6 +160,56 @@ func (a Action) Label() string {
 	return string(a)
 }
 
+// LabelFor returns the name of the action on a filing of kind k, in that
+// kind's terms. A declaration is approved as 批复立项 and rejected as 不予立项
+// (Label's words); a later filing is no project to approve: a 备案 (go-live,
+// filing after acceptance, O&M filing, performance report) is refused as
+// 不予备案, an adjustment 不予同意调整 or approved as 批准调整, an acceptance
+// application 验收不予通过 or 验收通过, a catalogue or trial report 不予通过 or
+// 审核通过. Other actions and unknown kinds take Label's.
+func (a Action) LabelFor(k Kind) string {
+	switch a {
+	case ActionReject:
+		switch k {
+		case KindAcceptance:
+			return "验收不予通过"
+		case KindAdjustment:
+			return "不予同意调整"
+		case KindGoLive, KindAcceptanceFiling, KindOMFiling, KindPerformance:
+			return "不予备案"
+		case KindCatalogue, KindTrialReport:
+			return "不予通过"
+		}
+	case ActionApprove:
+		switch k {
+		case KindAcceptance:
+			return "验收通过"
+		case KindAdjustment:
+			return "批准调整"
+		case KindCatalogue, KindTrialReport, KindGoLive, KindAcceptanceFiling, KindOMFiling, KindPerformance:
+			return "审核通过"
+		}
+	}
+	return a.Label()
+}
+
+// LabelFor returns the name of state s of a filing of kind k: a rejected
+// filing is named by its refusal (ActionReject.LabelFor), so a later
+// filing refused is 不予备案, not 不予立项; an acceptance application
+// approved 已通过验收 and an adjustment 已批准调整, not 已批复 (立项); the
+// other states as Label.
+func (s Status) LabelFor(k Kind) string {
+	switch {
+	case s == StatusRejected:
+		return ActionReject.LabelFor(k)
+	case s == StatusApproved && k == KindAcceptance:
+		return "已通过验收"
+	case s == StatusApproved && k == KindAdjustment:
+		return "已批准调整"
+	}
+	return s.Label()
+}
+
 // Valid reports whether a is a known action.
 func (a Action) Valid() bool { return a == ActionSubmit || slices.Contains(Decisions, a) }
 

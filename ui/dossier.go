@@ -247,14 +247,14 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if title == "" {
 			title = T(e.Kind.Label())
 		}
-		state := Tf("%s · 第 %d 版 · %s", e.Kind.Label(), e.Revision, e.Status.Label())
+		state := Tf("%s · 第 %d 版 · %s", e.Kind.Label(), e.Revision, e.Status.LabelFor(e.Kind))
 		if !e.SubmittedAt.IsZero() {
 			state += " · " + T("提交于 ") + e.SubmittedAt.Format("2006-01-02")
 		}
 		rows := []fyne.CanvasObject{newTapLabel(title, widget.HighImportance, func() { d.u.OpenFiling(id) }),
 			&widget.Label{Text: state, Importance: widget.LowImportance, Wrapping: wrapping()}}
 		for _, t := range e.Decisions {
-			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), t.Action.Label())
+			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), t.Action.LabelFor(e.Kind))
 			if t.Comment != "" {
 				line += "：" + t.Comment
 			}

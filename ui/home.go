@@ -30,6 +30,7 @@ type homeScreen struct {
 	kind      *widget.Select
 	status    *widget.Select
 	year      *widget.Select
+	group     *widget.Check // 按项目分组
 	list      *widget.List
 	found     *widget.Label
 	profile   *widget.Label
@@ -38,6 +39,7 @@ type homeScreen struct {
 
 	// state, on the Fyne thread
 	rows       []app.FilingRow
+	items      []homeItem         // what the list shows: rows, grouped by project when group is on
 	projectDL  []app.Deadline     // deadlines counted from the projects' events
 	dlStale    bool               // projectDL predates a store or profile change
 	dlShown    deadlinesShown     // what the deadline panel shows
@@ -78,12 +80,18 @@ func newHomeScreen(u *UI) *homeScreen {
 		years = append(years, strconv.Itoa(i))
 	}
 	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.load() }}
+	h.group = &widget.Check{Text: T("按项目分组"), OnChanged: func(bool) { h.load() }}
 	h.list = &widget.List{
-		Length:     func() int { return len(h.rows) },
+		Length:     func() int { return len(h.items) },
 		CreateItem: func() fyne.CanvasObject { return newRowView() },
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(h.rows) {
-				o.(*rowView).set(h.rows[i])
+			if i >= len(h.items) {
+				return
+			}
+			if it := h.items[i]; it.row != nil {
+				o.(*rowView).set(*it.row)
+			} else {
+				o.(*rowView).setGroup(it.group, h.u.now())
 			}
 		},
 		OnSelected: h.onSelected,
@@ -91,7 +99,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.list.ExtendBaseWidget(h.list)
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.kind, h.status, h.year), h.search)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.group, h.kind, h.status, h.year), h.search)
 	h.undo = newUndoBar(u)
 	top := container.NewVBox(h.undo.obj, container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
@@ -108,8 +116,14 @@ func (h *homeScreen) object() fyne.CanvasObject { return h.obj }
 
 func (h *homeScreen) onSelected(i widget.ListItemID) {
 	h.list.UnselectAll()
-	if i < len(h.rows) {
-		h.u.OpenFiling(h.rows[i].ID)
+	if i >= len(h.items) {
+		return
+	}
+	switch it := h.items[i]; {
+	case it.row != nil:
+		h.u.OpenFiling(it.row.ID)
+	case it.group.project != "":
+		h.u.OpenDossier(it.group.project)
 	}
 }
 
@@ -146,11 +160,16 @@ func (h *homeScreen) load() {
 	ctx, cancel := context.WithCancel(h.u.ctx)
 	h.cancelLoad = cancel
 	h.gen++
-	gen, q, withDL := h.gen, h.query(), h.dlStale
+	gen, q, withDL, grouped := h.gen, h.query(), h.dlStale, h.group.Checked
+	prof, now := h.u.link.Profile(), h.u.now()
 	h.loading.Add(1)
 	h.u.goWait(func(context.Context) {
 		defer h.loading.Done()
 		rows, err := h.u.store.List(ctx, q)
+		items := flatItems(rows)
+		if err == nil && grouped {
+			items, err = groupByProject(ctx, h.u.store, prof, rows, now)
+		}
 		// The rows first: the list must not wait for the deadlines (their
 		// anchors are one more read of every project's summary).
 		h.u.do(func() {
@@ -161,7 +180,7 @@ func (h *homeScreen) load() {
 				h.found.SetText(T("读取列表失败：") + errorText(err))
 				return
 			}
-			h.setRows(rows)
+			h.setRows(rows, items)
 		})
 		if err != nil || !withDL {
 			return
@@ -183,8 +202,9 @@ func (h *homeScreen) load() {
 	})
 }
 
-func (h *homeScreen) setRows(rows []app.FilingRow) {
-	h.rows = rows
+// setRows shows rows as items (flatItems or groupByProject of rows).
+func (h *homeScreen) setRows(rows []app.FilingRow, items []homeItem) {
+	h.rows, h.items = rows, items
 	h.list.Refresh()
 	switch {
 	case len(rows) == 0 && h.query() == (app.Query{}):
@@ -258,7 +278,9 @@ func sameDeadline(a, b app.Deadline) bool {
 }
 
 // upcoming returns the profile's plan-year deadlines still ahead: those of
-// next year's plan, or of the year after once next year's have passed.
+// next year's plan, or of the year after once next year's have passed; and
+// its yearly ones that no later filing of a project meets (those are the
+// projects').
 func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 	var out []app.Deadline
 	seen := map[string]bool{}
@@ -267,8 +289,15 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 			if !d.Known() || seen[d.ID] || d.Due.Before(now) {
 				continue
 			}
+			if d.Anchor == app.AnchorYearly && prof.ProjectOwned(d.ID) {
+				continue // each project's, with the projects' deadlines
+			}
 			seen[d.ID] = true
-			d.Label = Tf("%d 年度%s", y, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
+			year := y
+			if d.Anchor == app.AnchorYearly {
+				year = d.Due.Year() // the year it is due in, not the plan year's
+			}
+			d.Label = Tf("%d 年度%s", year, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
 			out = append(out, d)
 		}
 	}
@@ -287,6 +316,9 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 		case d.Due.Before(now):
 			when = fmt.Sprintf(T("截止 %s（已过期）"), d.Due.Format("2006-01-02"))
 			imp = widget.DangerImportance
+		case d.Opens.After(now): // a window not open yet (自评价 12–24 months after go-live)
+			when = fmt.Sprintf(T("%s 至 %s（%d 天后开始）"), d.Opens.Format("2006-01-02"), d.Due.Format("2006-01-02"),
+				int(d.Opens.Sub(now).Hours()/24)+1)
 		default:
 			when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), d.Due.Format("2006-01-02"), days)
 			if days <= 30 {
@@ -329,9 +361,11 @@ func (r *rowView) set(row app.FilingRow) {
 	if title == "" {
 		title = T("（未命名）")
 	}
+	r.title.Importance = widget.MediumImportance
 	r.title.SetText(title)
+	r.meta.Importance = widget.LowImportance
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
-		row.Kind.Label(), row.PlanYear, row.Status.Label(), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
+		row.Kind.Label(), row.PlanYear, row.Status.LabelFor(row.Kind), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
 	r.send.SetText(sendLabel(row.Send))
 	r.send.Importance = sendImportance(row.Send)
 	r.send.Refresh()

@@ -191,7 +191,7 @@ func (le *lifecycleEditor) fillSituations() {
 		if rules := le.e.prof.LifecycleRules(app.KindAdjustment, string(a.Type), le.decl); len(rules) > 0 && rules[0].SelfAdjust != nil {
 			for _, s := range rules[0].SelfAdjust.Situations {
 				le.situationCodes = append(le.situationCodes, s.Code)
-				opts = append(opts, s.Label)
+				opts = append(opts, T(s.Label))
 			}
 		}
 	}
@@ -294,13 +294,18 @@ func (le *lifecycleEditor) showAdjustment() {
 		le.moved.Importance = widget.DangerImportance
 		le.moved.SetText(T("有金额不是有效数字（见红字），改正后再计算调整数额"))
 	} else {
-		text := fmt.Sprintf(T("资金调整数额 %s，占批复概算 %s"), a.Moved(), app.PercentText(a.MovedBasisPoints()))
+		text := Tf("资金调整数额 %s，占批复概算 %s", a.Moved(), app.PercentText(a.MovedBasisPoints()))
 		le.moved.Importance = widget.MediumImportance
 		le.moved.SetText(text)
 	}
 	le.conditions.RemoveAll()
 	if le.e.prof == nil {
 		le.route.SetText(T("尚未取得本地区规则，联网后显示调整路径。"))
+		return
+	}
+	if a.Type == "" { // not "the rules have no such filing": the clerk has not chosen yet
+		le.route.Importance = widget.WarningImportance
+		le.route.SetText(T("请先选择调整类型，再显示调整路径"))
 		return
 	}
 	v, err := le.e.prof.AdjustmentRoute(a, le.decl)
@@ -312,9 +317,9 @@ func (le *lifecycleEditor) showAdjustment() {
 		}
 		return
 	}
-	route := v.Route.Label
+	route := T(v.Route.Label)
 	if v.Route.Approver != "" {
-		route += "（" + v.Route.Approver + "）"
+		route += Tf("（%s）", v.Route.Approver)
 	}
 	if v.Self {
 		le.route.Importance = widget.SuccessImportance
@@ -331,10 +336,10 @@ func (le *lifecycleEditor) showAdjustment() {
 		if !c.Met {
 			mark, imp = "× ", widget.DangerImportance
 		}
-		le.conditions.Add(&widget.Label{Text: mark + c.Label, Importance: imp, Wrapping: wrapping()})
+		le.conditions.Add(&widget.Label{Text: mark + Tf(c.Format, c.Args...), Importance: imp, Wrapping: wrapping()})
 	}
 	if v.Route.Source != "" {
-		le.conditions.Add(note(v.Route.Source))
+		le.conditions.Add(note(T(v.Route.Source)))
 	}
 	le.conditions.Refresh()
 }
@@ -379,19 +384,19 @@ func (le *lifecycleEditor) ruleText() string {
 	}
 	rules := prof.LifecycleRules(le.e.f.Kind, typ, le.decl)
 	if len(rules) == 0 {
-		return fmt.Sprintf(T("%s的规则中没有这类材料；如确需报送，请先与数管局联系。"), prof.Jurisdiction)
+		return Tf("%s的规则中没有这类材料；如确需报送，请先与数管局联系。", prof.Jurisdiction)
 	}
 	var b strings.Builder
 	for i, r := range rules {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(r.Label)
+		b.WriteString(T(r.Label))
 		if r.Source != "" {
-			b.WriteString("（" + r.Source + "）")
+			b.WriteString(Tf("（%s）", r.Source))
 		}
 		if r.Addition {
-			b.WriteString("（" + app.AdditionNote + "）")
+			b.WriteString(Tf("（%s）", app.AdditionNote))
 		}
 	}
 	if le.decl == nil {

@@ -19,10 +19,10 @@ import (
 //	meta/schema                   schema version (decimal)
 //	meta/cursor                   sync cursor (opaque, from the bureau)
 //	meta/outseq                   last outbox sequence number (decimal)
-//	meta/fill-anchors             present while summaries lack the deadline anchors (schema 4)
+//	meta/fill-anchors             present while summaries lack the deadline anchors (schema 4, 5)
 //	d/<id>                        filing working copy, JSON, without History
 //	h/<id>                        filing history, JSON []app.Transition
-//	s/<id>                        summary, binary, with the deadline anchors (schema 4; see summary.go)
+//	s/<id>                        summary, binary, with the deadline anchors (schema 4; a declaration's period and approved amount: 5; see summary.go)
 //	r/<id>/<number %06d>          revision snapshot, JSON (written on Submit)
 //	x/upd/<desc>/<id>             → summary   all filings by last change
 //	x/kind/<kind>/<desc>/<id>     → summary
@@ -74,6 +74,14 @@ var migrations = []Migration{
 	// binaries, which would write summaries without anchors, out of the
 	// directory.
 	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 4")) },
+	// 4 → 5: a declaration's anchors carry its construction period and
+	// the approved (核定) amount a decision gave (summary.go), without
+	// which the home screen cannot count 武汉 第二十条's yearly report
+	// within the construction period, nor route on the approved amount.
+	// Filled in as for schema 4: the migration asks, Open fills in; the
+	// version keeps older binaries, which would write declarations'
+	// summaries without them, out of the directory.
+	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 5")) },
 }
 
 // fillAnchorsIfAsked runs fillAnchors when a migration asked for it, then
@@ -112,7 +120,8 @@ func (s *Store) fillAnchorsIfAsked() error {
 // fillBatch is how many summaries fillAnchors writes in one transaction.
 const fillBatch = 500
 
-// fillAnchors writes the deadline anchors of every declaration and
+// fillAnchors writes the deadline anchors of every declaration (with its
+// construction period and approved amount since schema 5) and
 // acceptance application into its summary under s/, from its document and
 // history, in transactions of bounded size; index entries do not carry
 // anchors. Trial reports and acceptance applications whose title changed in

@@ -98,11 +98,16 @@ func appendAnchors(b []byte, a *app.FilingAnchors) []byte {
 	b = appendZonedTime(b, a.AcceptedAt)
 	facts, _ := a.Facts.AppendBinary(nil) // never fails
 	b = appendString(b, string(facts))
-	// A later filing's (app.LifecycleKinds) sent flag, date, type and
-	// year follow. Declarations and acceptance applications end here, as
-	// in schema 4: their construction period and approved amount are not
-	// kept (they would need a new schema version and a refill), their
-	// plan year is the summary's.
+	// A declaration's construction period and approved (核定) amount
+	// follow (schema 5; a schema-4 summary ends here, and Open fills them
+	// in: fillAnchors); its plan year is the summary's. A later filing's
+	// (app.LifecycleKinds) sent flag, date, type and year follow.
+	// Acceptance applications end here.
+	if a.Kind == app.KindDeclaration {
+		b = appendString(b, a.PeriodStart)
+		b = appendString(b, a.PeriodEnd)
+		return binary.AppendVarint(b, int64(a.Approved))
+	}
 	if !slices.Contains(app.LifecycleKinds, a.Kind) {
 		return b
 	}
@@ -275,7 +280,13 @@ func (d *decoder) anchors(kind app.Kind) app.FilingAnchors {
 			d.err = err
 		}
 	}
-	if len(d.b) == 0 || d.err != nil { // a declaration's or an acceptance application's
+	if len(d.b) == 0 || d.err != nil { // an acceptance application's, a declaration's as schema 4 wrote it
+		return a
+	}
+	if kind == app.KindDeclaration {
+		a.PeriodStart = d.str()
+		a.PeriodEnd = d.str()
+		a.Approved = app.Money(d.varint())
 		return a
 	}
 	a.Sent = d.varint() == 1

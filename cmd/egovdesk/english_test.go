@@ -365,3 +365,77 @@ func TestLanguageSwitchWithoutRestart(t *testing.T) {
 	d.pump()
 	find(t, w.Content(), "全部材料", func(b *widget.Button) bool { return b.Text == "全部材料" })
 }
+
+// Every editor of a project's later filings (投入运行, 项目调整, 验收后备案,
+// 运维备案, 绩效评价) in English shows no Chinese outside user data: each
+// section's field labels, hints, choices and headings, the profile's rule
+// for the kind and, for an adjustment, the old-vs-new table and the route.
+// Started from a project (为此项目新建…) under 武汉 (which has adjustments
+// and performance reports) and 霍邱县 (which has O&M filings), so the
+// pre-filled lines show too. A label added without its English fails here.
+func TestLaterFilingEditorsInEnglish(t *testing.T) {
+	if err := ui.SetupLanguage(ui.LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ui.SetupLanguage(ui.LangChinese) })
+	for _, c := range []struct {
+		profile string
+		kinds   []app.Kind
+	}{
+		{"wuhan", []app.Kind{app.KindGoLive, app.KindAdjustment, app.KindAcceptanceFiling, app.KindPerformance}},
+		{"huoqiu", []app.Kind{app.KindOMFiling}},
+	} {
+		t.Run(c.profile, func(t *testing.T) {
+			d, w := MustDesk(t)
+			if err := d.link.WorkOffline(c.profile, "Chengguan Town Government", "Li Mei"); err != nil {
+				t.Fatal(err)
+			}
+			en := &english{tb: t, d: d, w: w, found: map[string]bool{}}
+			d.ui.Start()
+			d.pump()
+			decl, err := app.NewFiling(app.KindDeclaration, "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f5", "7e6f4c1a-1d2b-4c3d-8e9f-a0b1c2d3e4f6", d.link.Session().UnitID, time.Now().AddDate(-1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			decl.Declaration = apptest.Declaration()
+			asciiOnly(decl.Declaration)
+			decl.Declaration.ProjectName = "Chengguan Smart Community Platform"
+			if err := d.store.Save(context.Background(), decl); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range c.kinds {
+				clerkOf(t, d).newFiling(func() { d.ui.NewForProject(decl.ID, k) })
+				var secs *widget.List
+				walkAll(w.Content(), func(o fyne.CanvasObject) {
+					if l, ok := o.(*widget.List); ok && secs == nil {
+						secs = l
+					}
+				})
+				for i := 0; i < secs.Length(); i++ {
+					secs.Select(i)
+					screen := fmt.Sprintf("%s section %d", k, i+1)
+					en.look(screen)
+					en.openSelects(screen, w.Content())
+				}
+				if k == app.KindAdjustment {
+					// Once a type is chosen: the route, the conditions of
+					// 第十九条 and the listed situations.
+					secs.Select(0)
+					find(t, w.Content(), "the adjustment's type", func(s *widget.Select) bool {
+						return slices.Contains(s.Options, ui.T("项目调整"))
+					}).SetSelected(ui.T("项目调整"))
+					en.look("adjustment with its type")
+					en.openSelects("adjustment with its type", w.Content())
+				}
+			}
+			if len(en.found) > 0 {
+				var all []string
+				for s := range en.found {
+					all = append(all, s)
+				}
+				sort.Strings(all)
+				t.Logf("%d Chinese texts:\n%s", len(all), strings.Join(all, "\n"))
+			}
+		})
+	}
+}

@@ -306,8 +306,8 @@ func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
 	d.Declaration.Deployment.Mode = app.DeployEgovCloud // 解读 3.(3): on the e-gov cloud
 	send(d)
 	decide(d.ID, app.ActionAccept, app.ActionApprove)
-	if got := home(clock); len(got) != 0 {
-		t.Errorf("approved, nothing dated is owed yet: %v", got)
+	if got := home(clock); !slices.Equal(got, []string{"self_evaluation 2026-11-30"}) {
+		t.Errorf("approved, only the yearly self-evaluation (解读 三、（二）（六）, by the end of November) is owed: %v", got)
 	}
 
 	at(2026, 9, 1)

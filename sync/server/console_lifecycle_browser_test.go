@@ -17,8 +17,9 @@ import (
 )
 
 // TestConsoleBrowserAdjustment: a reviewer sees an adjustment's approved
-// and adjusted lines and, in the rule panel, its route and moved share
-// (武汉 第十九条), then files it. With CONSOLE_SCREENSHOTS set to a
+// and adjusted lines and, in the rule panel, its route, the listed
+// situation the unit chose and the moved share (武汉 第十九条), is offered
+// to refuse it as 不予同意调整 (not 不予立项), then files it. With CONSOLE_SCREENSHOTS set to a
 // directory it saves the page at 1366×768 there (console-adjustment.png).
 func TestConsoleBrowserAdjustment(t *testing.T) {
 	exe := chromium(t)
@@ -66,8 +67,13 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 	step("open the adjustment",
 		chromedp.Navigate(fx.http.URL+"/console/filings/"+adj.ID),
 		chromedp.WaitVisible(chromedp.CSS(`section.verdict`)))
-	if v := text(`section.verdict`); !strings.Contains(v, "可自行调整") || !strings.Contains(v, "占批复概算 15%") {
+	if v := text(`section.verdict`); !strings.Contains(v, "可自行调整") || !strings.Contains(v, "占批复概算 15%") ||
+		!strings.Contains(v, "所属情形") || !strings.Contains(v, "根据上级部门要求或者市委、市人民政府工作部署，确需改变建设内容的 第十九条第（一）项") {
 		t.Errorf("verdict: %s", v)
+	}
+	// A later filing is refused in its own terms, not as a declaration.
+	if d := text(`section.decide`); !strings.Contains(d, "不予同意调整") || strings.Contains(d, "不予立项") {
+		t.Errorf("decision panel: %s", d)
 	}
 	if doc := text(`article.doc`); !strings.Contains(doc, "概算明细调整") || !strings.Contains(doc, "调整数额 27") {
 		t.Errorf("document: %s", doc)
@@ -78,6 +84,14 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(shots, "console-adjustment.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The rule panel, below the fold at 1366×768.
+		step("scroll to the rule panel", chromedp.ScrollIntoView(chromedp.CSS(`section.verdict`)))
+		if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, "console-adjustment-verdict.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -81,7 +81,7 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if a := r.URL.Query().Get("done"); a != "" {
-		v.Done = app.Action(a).Label()
+		v.Done = app.Action(a).LabelFor(v.D.Kind)
 	}
 	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }
@@ -101,7 +101,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for _, fe := range app.FieldErrors(err) {
 			required = required || fe.Field == "comment"
 		}
-		v.Actions = append(v.Actions, actionView{Action: a, Label: a.Label(), CommentRequired: required})
+		v.Actions = append(v.Actions, actionView{Action: a, Label: a.LabelFor(d.Kind), CommentRequired: required})
 	}
 	prof := c.b.Profile()
 	if prof != nil {

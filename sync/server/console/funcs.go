@@ -30,11 +30,15 @@ var funcs = template.FuncMap{
 		}
 		return app.LabelOf(choiceLists[list], c)
 	},
-	"kindLabel":     func(k app.Kind) string { return k.Label() },
-	"statusLabel":   func(s app.Status) string { return s.Label() },
-	"actionLabel":   func(a app.Action) string { return a.Label() },
-	"roleLabel":     func(r app.Role) string { return r.Label() },
-	"materialLabel": app.MaterialLabel,
+	"kindLabel":   func(k app.Kind) string { return k.Label() },
+	"statusLabel": func(s app.Status) string { return s.Label() },
+	"actionLabel": func(a app.Action) string { return a.Label() },
+	// actionLabelFor names an action in the terms of the filing's kind
+	// (不予备案, not 不予立项, for a later filing).
+	"actionLabelFor": func(a app.Action, k app.Kind) string { return a.LabelFor(k) },
+	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
+	"roleLabel":      func(r app.Role) string { return r.Label() },
+	"materialLabel":  app.MaterialLabel,
 	// wan and yuan are app's own formatting of integer fen.
 	"wan":  func(m app.Money) string { return m.WanString() },
 	"yuan": func(m app.Money) string { return m.YuanString() },

@@ -1,0 +1,67 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"egovdesk/app"
+)
+
+// The console names a reviewer's decisions in the terms of the filing's
+// kind: a declaration is refused as 不予立项, a later filing is not a
+// project to approve (a go-live 不予备案, an adjustment 不予同意调整), in the
+// radio buttons, the comment's hint, the history and the message after the
+// decision. For an adjustment the verdict shows the listed situation the
+// unit chose with its clause (武汉 第十九条第（一）项), or that it chose
+// none, beside the moved share and the old-vs-new lines.
+func TestConsoleNamesDecisionsInTheKindsTerms(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	live := laterFiling(t, app.KindGoLive, decl)
+	live.GoLive = &app.GoLive{ProjectName: decl.Declaration.ProjectName, UnitName: decl.Declaration.UnitName,
+		GoLiveOn: "2027-02-20", Scope: "全镇 12 个社区上线受理、办件和统计功能", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	fx.submit(fx.clerkA, live, http.StatusCreated)
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustContent, 27)
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+	none := laterFiling(t, app.KindAdjustment, decl)
+	none.Adjustment = adjustmentOf(app.AdjustContent, 27)
+	none.Adjustment.Situation = ""
+	fx.submit(fx.clerkA, none, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := func(id string, want []string, unwanted ...string) {
+		t.Helper()
+		b.get("/console/filings/" + id)
+		for _, w := range want {
+			if !strings.Contains(b.last, w) {
+				t.Errorf("the page of %s lacks %q", id, w)
+			}
+		}
+		for _, u := range unwanted {
+			if strings.Contains(b.last, u) {
+				t.Errorf("the page of %s says %q", id, u)
+			}
+		}
+	}
+	page(decl.ID, []string{"> 不予立项", "退回修改、不予立项须写明意见"})
+	page(live.ID, []string{"> 不予备案", "退回修改、不予备案须写明意见", "> 予以备案"}, "不予立项", "批复立项")
+	page(adj.ID, []string{"> 不予同意调整", "所属情形", "根据上级部门要求或者市委、市人民政府工作部署，确需改变建设内容的",
+		"第十九条第（一）项", "占批复概算 15%", "概算明细调整（原批复 → 调整后）", "调整数额 27"}, "不予立项", "未选择所列情形")
+	page(none.ID, []string{"所属情形", "未选择所列情形（不能自行调整，须重新报批）", "✗ 符合所列情形之一"}, "不予立项")
+
+	fx.decide(fx.reviewer, live.ID, app.ActionReject, "投入运行日期早于验收日期，请核对", http.StatusOK)
+	b.get("/console/filings/" + live.ID + "?done=reject")
+	if strings.Contains(b.last, "不予立项") {
+		t.Error("a refused go-live is named 不予立项")
+	}
+	for _, w := range []string{"已不予备案。", "王审核（审核人员）不予备案，第 1 版：已提交 → 不予备案"} {
+		if !strings.Contains(b.last, w) {
+			t.Errorf("after refusing the go-live the page lacks %q", w)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+//go:build ci
+
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// listText returns the text of the labels the home list shows, one row's
+// labels after another.
+func listText(l *widget.List) string {
+	var b strings.Builder
+	walkRendered(l, func(o fyne.CanvasObject) {
+		if w, ok := o.(*widget.Label); ok && w.Text != "" {
+			b.WriteString(w.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+// 按项目分组: the home list shows each project's header with its next
+// deadline, then its filings in the order of the project's life, as the
+// dossier does; filings of no project come last; a header opens the
+// project's dossier, a filing its editor. Unticked, the list is the
+// filings again, newest first.
+func TestHomeGroupsByProject(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	now := x.u.Now()
+	// 武汉 第二十条: a report before each year-end of the construction period.
+	d.Declaration.PeriodStart, d.Declaration.PeriodEnd = fmt.Sprintf("%d-01", now.Year()), fmt.Sprintf("%d-12", now.Year()+1)
+	x.store.put(d)
+	later := func(k app.Kind, project string, fill func(f *app.Filing)) *app.Filing {
+		f, err := app.NewFiling(k, newID(), newID(), "local", now.Add(-time.Duration(len(x.store.filings))*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ProjectID = project
+		if fill != nil {
+			fill(f)
+		}
+		x.store.put(f)
+		return f
+	}
+	// Created newest first, the reverse of the project's life.
+	golive := later(app.KindGoLive, d.ID, func(f *app.Filing) { f.GoLive.ProjectName = d.Declaration.ProjectName })
+	acc := later(app.KindAcceptance, d.ID, func(f *app.Filing) { f.Acceptance.ProjectName = d.Declaration.ProjectName })
+	cat := later(app.KindCatalogue, d.ID, func(f *app.Filing) { f.Catalogue.Title = "养老服务数据目录" })
+	stray := later(app.KindCatalogue, "", func(f *app.Filing) { f.Catalogue.Title = "未归属的目录" })
+	other := later(app.KindDeclaration, "", func(f *app.Filing) { f.Declaration.ProjectName = "武汉市智慧停车平台" })
+
+	x.u.ShowHome()
+	h := x.u.home
+	x.eventually(t, "the list", func() bool { return len(h.items) == 6 })
+	if h.items[0].row == nil {
+		t.Fatal("ungrouped, the list has a header")
+	}
+	test.Tap(h.group)
+	want := []string{"group " + d.ID, d.ID, cat.ID, acc.ID, golive.ID, "group " + other.ID, other.ID, "group ", stray.ID}
+	got := func() []string {
+		var out []string
+		for _, it := range h.items {
+			if it.row != nil {
+				out = append(out, it.row.ID)
+			} else {
+				out = append(out, "group "+it.group.project)
+			}
+		}
+		return out
+	}
+	x.eventually(t, "the grouped list", func() bool { return strings.Join(got(), " ") == strings.Join(want, " ") })
+	g := h.items[0].group
+	if g.name != d.Declaration.ProjectName || g.count != 4 || g.next.ID != "performance_report" ||
+		g.next.Due.Format("2006-01-02") != fmt.Sprintf("%d-12-31", now.Year()) {
+		t.Errorf("the project's header: %+v", g)
+	}
+	h.list.Resize(fyne.NewSize(900, 800))
+	txt := listText(h.list)
+	for _, w := range []string{"项目：" + d.Declaration.ProjectName, "4 份材料 · 下一个期限：年度项目绩效评价报告，" + fmt.Sprintf("%d-12-31 前", now.Year()),
+		"项目：武汉市智慧停车平台", "未归属项目的材料"} {
+		if !strings.Contains(txt, w) {
+			t.Errorf("the grouped list lacks %q:\n%s", w, txt)
+		}
+	}
+
+	h.onSelected(0)
+	x.eventually(t, "the dossier", func() bool { return x.u.dossier != nil && x.u.dossier.project == d.ID })
+	x.u.ShowHome()
+	x.eventually(t, "the grouped list again", func() bool { return strings.Join(got(), " ") == strings.Join(want, " ") })
+	h.onSelected(3)
+	x.eventually(t, "the acceptance's editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == acc.ID })
+
+	x.u.ShowHome()
+	test.Tap(h.group)
+	x.eventually(t, "the list ungrouped", func() bool { return len(h.items) == 6 && h.items[0].row != nil && h.items[0].row.ID == golive.ID })
+}
+
+// A later filing the bureau refused is named by its refusal in the list
+// (不予备案), not as a declaration's (不予立项).
+func TestRowNamesARefusalInTheKindsTerms(t *testing.T) {
+	test.NewTempApp(t)
+	r := newRowView()
+	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "不予备案") || strings.Contains(r.meta.Text, "不予立项") {
+		t.Errorf("a refused go-live: %q", r.meta.Text)
+	}
+	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "不予立项") {
+		t.Errorf("a refused declaration: %q", r.meta.Text)
+	}
+}
+
+// A deadline that is a window (武汉 第二十二条: the self-evaluation 12 to 24
+// months after go-live) says when it opens while it is not open yet, then
+// counts down to its end.
+func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.Local)
+	d := app.Deadline{ID: "self_evaluation", Label: "绩效自评价报告报送",
+		Opens: time.Date(2027, 11, 3, 0, 0, 0, 0, time.Local), Due: time.Date(2028, 11, 3, 0, 0, 0, 0, time.Local)}
+	if got := textOf(deadlineView(d, now)); !strings.Contains(got, "2027-11-03 至 2028-11-03（335 天后开始）") {
+		t.Errorf("before the window opens:\n%s", got)
+	}
+	if got := textOf(deadlineView(d, now.AddDate(1, 0, 1))); !strings.Contains(got, "截止 2028-11-03（还有 335 天）") {
+		t.Errorf("in the window:\n%s", got)
+	}
+	r := newRowView()
+	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1})
+	if !strings.Contains(r.meta.Text, "已通过验收") {
+		t.Errorf("an approved acceptance application: %q", r.meta.Text)
+	}
+}
