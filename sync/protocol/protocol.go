@@ -26,6 +26,7 @@ const (
 	PathOpenAPI          = Prefix + "/openapi.json"
 	PathLogin            = Prefix + "/login"
 	PathLogout           = Prefix + "/logout"
+	PathPassword         = Prefix + "/password"
 	PathMe               = Prefix + "/me"
 	PathLimits           = Prefix + "/limits"
 	PathProfile          = Prefix + "/profile"

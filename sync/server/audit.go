@@ -7,12 +7,16 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/console"
@@ -398,4 +402,68 @@ func (s *Server) AuditPublicKey() (string, error) {
 		return "", err
 	}
 	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)), nil
+}
+
+// handleAudit answers a page of the trail (GET /audit) to an admin or an
+// auditor; nothing else is served on the trail, so nobody can change it
+// through the API.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, c *caller) error {
+	q, err := auditQueryOf(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := s.store.AuditEvents(r.Context(), q)
+	if err != nil {
+		return fmt.Errorf("audit records: %w", err)
+	}
+	out := protocol.AuditPage{Records: make([]protocol.AuditRecord, len(p.Events)), More: p.More}
+	for i, e := range p.Events {
+		out.Records[i] = protocol.AuditRecord{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Role: e.Role, Address: e.Address,
+			Action: e.Action, Target: e.Target, Outcome: e.Outcome, Detail: e.Detail, Prev: e.Prev, Digest: e.Digest}
+	}
+	if p.More && len(p.Events) > 0 {
+		out.Next = p.Events[len(p.Events)-1].Seq
+	}
+	s.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// auditQueryOf reads GET /audit's query.
+func auditQueryOf(v url.Values) (bureaustore.AuditQuery, error) {
+	q := bureaustore.AuditQuery{Actor: v.Get("actor"), Action: v.Get("action"), Outcome: v.Get("outcome")}
+	var p app.Problems
+	when := func(name string) time.Time {
+		raw := strings.TrimSpace(v.Get(name))
+		if raw == "" {
+			return time.Time{}
+		}
+		if t, err := time.Parse(time.RFC3339, raw); err == nil {
+			return t
+		}
+		if t, err := time.ParseInLocation("2006-01-02", raw, time.Local); err == nil {
+			return t
+		}
+		p.Add(name, "时间须为 RFC 3339（如 2026-12-01T08:00:00+08:00）或日期（如 2026-12-01）")
+		return time.Time{}
+	}
+	q.From, q.To = when("from"), when("to")
+	num := func(name string, lo, hi uint64) uint64 {
+		raw := v.Get(name)
+		if raw == "" {
+			return 0
+		}
+		n, err := strconv.ParseUint(raw, 10, 64)
+		if err != nil || n < lo || n > hi {
+			p.Add(name, "%s 须为 %d 到 %d 的整数", name, lo, hi)
+		}
+		return n
+	}
+	q.After = num("after", 0, math.MaxInt64)
+	q.Limit = int(num("limit", 1, 1000))
+	switch q.Outcome {
+	case "", bureaustore.AuditOK, bureaustore.AuditDenied, bureaustore.AuditFailed:
+	default:
+		p.Add("outcome", "结果须为 ok、denied 或 failed")
+	}
+	return q, p.Err()
 }
