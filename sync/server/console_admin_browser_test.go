@@ -16,7 +16,6 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/assets"
-	"egovdesk/sync/protocol"
 )
 
 // TestConsoleBrowserAdmin drives the admin pages in a real headless
