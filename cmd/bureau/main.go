@@ -86,6 +86,7 @@ commands:
   migrate --from DIR --to postgres://…   move a stopped bureau's records to PostgreSQL
   audit verify          check the security audit trail's chain and signed checkpoints
   audit key             print the public key of the audit checkpoints
+  audit prune -before D remove audit records older than D (at least six months back)
   version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
@@ -132,6 +133,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.auditVerify(ctx, rest[1:])
 	case cmd == "audit" && sub == "key":
 		return e.auditKey(ctx, rest[1:])
+	case cmd == "audit" && sub == "prune":
+		return e.auditPrune(ctx, rest[1:])
 	case cmd == "version" || cmd == "-version" || cmd == "--version":
 		fmt.Fprintln(stdout, version.String("bureau"))
 		return nil

@@ -202,6 +202,7 @@ type AuditReport struct {
 	Records       int
 	Head          bureaustore.AuditHead
 	Checkpoints   int
+	Anchor        uint64                  // after a prune: the signed checkpoint the chain was verified from (0: record 1)
 	Break         *bureaustore.AuditBreak // nil when the chain is sound
 	BadCheckpoint string                  // why a checkpoint failed, "" when all verify
 }
@@ -209,8 +210,11 @@ type AuditReport struct {
 // VerifyAudit walks the whole trail of st and its checkpoints against pub.
 func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.PublicKey) (AuditReport, error) {
 	var rep AuditReport
-	// Nothing prunes the trail yet (PruneAudit has no command): it must
-	// start at record 1, or records were deleted from its head.
+	// A trail never pruned starts at record 1. A pruned one starts after
+	// its anchor: a signed checkpoint of the last record removed, which
+	// the first record kept must chain to (PruneAudit signs it before it
+	// removes anything). Records missing from the head without one are a
+	// break.
 	v := bureaustore.AuditVerifier{Floor: 1}
 	digests := map[uint64]string{}
 	cps, err := st.AuditCheckpoints(ctx)
@@ -221,11 +225,26 @@ func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.Public
 		digests[c.Seq] = ""
 	}
 	q := bureaustore.AuditQuery{Limit: 1000}
+	first := true
 	for {
 		p, err := st.AuditEvents(ctx, q)
 		if err != nil {
 			return rep, fmt.Errorf("audit events: %w", err)
 		}
+		if first && len(p.Events) > 0 && p.Events[0].Seq > 1 {
+			e := p.Events[0]
+			for _, c := range cps {
+				if c.Seq == e.Seq-1 && c.Digest == e.Prev && bureaustore.VerifyCheckpoint(pub, c) {
+					v.Floor, rep.Anchor = e.Seq, c.Seq
+				}
+			}
+			if rep.Anchor == 0 {
+				rep.Break = &bureaustore.AuditBreak{Seq: 1, Time: e.Time,
+					Reason: fmt.Sprintf("第 1 至 %d 条记录缺失，且没有与第 %d 条相接的签名检查点（锚点）", e.Seq-1, e.Seq)}
+				return rep, nil
+			}
+		}
+		first = false
 		for _, e := range p.Events {
 			if b := v.Next(e); b != nil {
 				rep.Break = b
@@ -466,4 +485,74 @@ func auditQueryOf(v url.Values) (bureaustore.AuditQuery, error) {
 		p.Add("outcome", "结果须为 ok、denied 或 failed")
 	}
 	return q, p.Err()
+}
+
+// PruneAudit removes the records of the trail older than before, which
+// must be at least six months back (网络安全法 第二十一条), keeping the
+// rest verifiable: it verifies the whole trail first (a broken one is not
+// pruned, so the break stays visible), signs a checkpoint of the last
+// record it removes — the anchor VerifyAudit starts from — and then
+// removes them. The prune is itself recorded. It returns how many records
+// went; EINVALID for a date too recent, ECONFLICT for a broken trail.
+func (s *Server) PruneAudit(ctx context.Context, before time.Time) (n int, err error) {
+	if err = s.auditReady(); err != nil {
+		return 0, err
+	}
+	detail := ""
+	defer func() {
+		if err == nil && n == 0 {
+			detail = "没有早于该日期的记录"
+		}
+		if aerr := s.audit(ctx, "audit.prune", "before "+before.Format(time.RFC3339), err, detail); aerr != nil && err == nil {
+			err = aerr
+		}
+	}()
+	now := s.Now()
+	if !bureaustore.CanPruneAudit(before, now) {
+		return 0, app.Errorf(app.EINVALID, "安全审计记录至少保存六个月（网络安全法 第二十一条）：只能删除 %s 之前的记录",
+			now.Add(-bureaustore.AuditRetention).In(now.Location()).Format("2006-01-02 15:04"))
+	}
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if rep.Break != nil {
+		return 0, app.Errorf(app.ECONFLICT, "安全审计记录链不完整（%s），不删除任何记录；请先查明原因", rep.Break.Error())
+	}
+	// the last record older than before: the anchor
+	var last bureaustore.AuditEvent
+	q := bureaustore.AuditQuery{To: before, Limit: 1000}
+scan:
+	for {
+		p, err := s.store.AuditEvents(ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("audit prune: %w", err)
+		}
+		for _, e := range p.Events {
+			if e.Seq != last.Seq+1 && last.Seq != 0 {
+				break scan // a later record with an earlier time: the run from the start ends here
+			}
+			last = e
+		}
+		if !p.More || len(p.Events) == 0 {
+			break
+		}
+		q.After = p.Events[len(p.Events)-1].Seq
+	}
+	if last.Seq == 0 {
+		return 0, nil
+	}
+	key, err := s.auditKey()
+	if err != nil {
+		return 0, err
+	}
+	if err := s.store.AddAuditCheckpoint(ctx, bureaustore.SignCheckpoint(key, bureaustore.AuditHead{Seq: last.Seq, Digest: last.Digest}, now)); err != nil {
+		return 0, fmt.Errorf("audit prune anchor: %w", err)
+	}
+	n, err = s.store.PruneAudit(ctx, before, now, last.Seq)
+	if err != nil {
+		return n, fmt.Errorf("audit prune: %w", err)
+	}
+	detail = fmt.Sprintf("删除 %d 条（至第 %d 条），此后从第 %d 条处的签名检查点校验", n, last.Seq, last.Seq)
+	return n, nil
 }

@@ -250,3 +250,36 @@ func TestAuditAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditPruneKeepsTheChainVerifiable: a prune six months back removes
+// the old records, signs the anchor the rest is verified from, records
+// itself, and verify still passes; a younger date is refused and recorded.
+func TestAuditPruneKeepsTheChainVerifiable(t *testing.T) {
+	fx := MustBureau(t)
+	ctx := context.Background()
+	for range 3 {
+		fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: "wrong-1"}, http.StatusUnauthorized, app.EUNAUTHORIZED)
+	}
+	old := len(server.AuditTrail(t, fx.srv))
+	fx.clock.Advance(200 * 24 * time.Hour)
+	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: "wrong-2"}, http.StatusUnauthorized, app.EUNAUTHORIZED) // a young record
+	if _, err := fx.srv.PruneAudit(ctx, fx.clock.Now().AddDate(0, -5, 0)); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "六个月") {
+		t.Fatalf("prune five months back: %v", err)
+	}
+	n, err := fx.srv.PruneAudit(ctx, fx.clock.Now().Add(-190*24*time.Hour))
+	if err != nil || n != old {
+		t.Fatalf("prune: %d, %v; want %d", n, err, old)
+	}
+	trail := server.AuditTrail(t, fx.srv)
+	if trail[0].Seq != uint64(old+1) {
+		t.Fatalf("first record kept: %d, want %d", trail[0].Seq, old+1)
+	}
+	prunes := auditSince(t, fx, 0, "audit.prune")
+	if len(prunes) != 2 || prunes[0].Outcome != "failed" || prunes[1].Outcome != "ok" || !strings.Contains(prunes[1].Detail, "删除") {
+		t.Fatalf("prune records: %+v", prunes)
+	}
+	rep, err := fx.srv.VerifyAudit(ctx)
+	if err != nil || rep.Break != nil || rep.Anchor != uint64(old) {
+		t.Fatalf("verify after the prune: %+v, %v", rep, err)
+	}
+}

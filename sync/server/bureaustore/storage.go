@@ -366,9 +366,11 @@ type Storage interface {
 	// them all in Seq order.
 	AddAuditCheckpoint(ctx context.Context, c AuditCheckpoint) error
 	AuditCheckpoints(ctx context.Context) ([]AuditCheckpoint, error)
-	// PruneAudit removes the records older than before and returns how
-	// many: ErrInvalid unless CanPruneAudit(before, now).
-	PruneAudit(ctx context.Context, before, now time.Time) (int, error)
+	// PruneAudit removes the records older than before whose Seq is at
+	// most through (the signed anchor the rest is verified from: see
+	// server.PruneAudit) and returns how many: ErrInvalid unless
+	// CanPruneAudit(before, now).
+	PruneAudit(ctx context.Context, before, now time.Time, through uint64) (int, error)
 }
 
 // Actor is who submits: the unit and the name in the history.

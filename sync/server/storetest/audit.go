@@ -203,13 +203,17 @@ func testAuditRetention(t *testing.T, st bureaustore.Storage) {
 	now := t0.AddDate(1, 0, 0)
 	old := appendAudit(t, st, bureaustore.AuditEvent{Time: now.AddDate(0, -8, 0), Actor: "a", Action: "login", Outcome: bureaustore.AuditOK})
 	young := appendAudit(t, st, bureaustore.AuditEvent{Time: now.AddDate(0, -5, 0), Actor: "a", Action: "login", Outcome: bureaustore.AuditOK})
-	if _, err := st.PruneAudit(ctx, now.AddDate(0, -5, -1), now); !errors.Is(err, bureaustore.ErrInvalid) {
+	if _, err := st.PruneAudit(ctx, now.AddDate(0, -5, -1), now, 10); !errors.Is(err, bureaustore.ErrInvalid) {
 		t.Fatalf("prune of records younger than six months: %v, want ErrInvalid", err)
 	}
 	if got := allAudit(t, st, bureaustore.AuditQuery{}); len(got) != 2 {
 		t.Fatalf("a refused prune removed records: %d left", len(got))
 	}
-	n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now)
+	// through bounds it: an old record after the anchor stays
+	if n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now, 0); err != nil || n != 0 {
+		t.Fatalf("prune through 0: %d, %v", n, err)
+	}
+	n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now, 1)
 	if err != nil || n != 1 {
 		t.Fatalf("prune: %d, %v", n, err)
 	}
