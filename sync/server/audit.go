@@ -234,13 +234,13 @@ func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.Public
 		if first && len(p.Events) > 0 && p.Events[0].Seq > 1 {
 			e := p.Events[0]
 			for _, c := range cps {
-				if c.Seq == e.Seq-1 && c.Digest == e.Prev && bureaustore.VerifyCheckpoint(pub, c) {
+				if c.Anchor && c.Seq == e.Seq-1 && c.Digest == e.Prev && bureaustore.VerifyCheckpoint(pub, c) {
 					v.Floor, rep.Anchor = e.Seq, c.Seq
 				}
 			}
 			if rep.Anchor == 0 {
 				rep.Break = &bureaustore.AuditBreak{Seq: 1, Time: e.Time,
-					Reason: fmt.Sprintf("第 1 至 %d 条记录缺失，且没有与第 %d 条相接的签名检查点（锚点）", e.Seq-1, e.Seq)}
+					Reason: fmt.Sprintf("第 1 至 %d 条记录缺失，且没有与第 %d 条相接的删除锚点（bureau audit prune 签名的检查点）", e.Seq-1, e.Seq)}
 				return rep, nil
 			}
 		}
@@ -546,7 +546,7 @@ scan:
 	if err != nil {
 		return 0, err
 	}
-	if err := s.store.AddAuditCheckpoint(ctx, bureaustore.SignCheckpoint(key, bureaustore.AuditHead{Seq: last.Seq, Digest: last.Digest}, now)); err != nil {
+	if err := s.store.AddAuditCheckpoint(ctx, bureaustore.SignAnchor(key, bureaustore.AuditHead{Seq: last.Seq, Digest: last.Digest}, now)); err != nil {
 		return 0, fmt.Errorf("audit prune anchor: %w", err)
 	}
 	n, err = s.store.PruneAudit(ctx, before, now, last.Seq)

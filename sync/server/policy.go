@@ -164,7 +164,7 @@ func (e *passwordChangeError) Error() string   { return e.err.Error() }
 func (e *passwordChangeError) Unwrap() []error { return []error{e.problem, e.err} }
 
 func errPasswordChange(why string) error {
-	msg := why + "。请修改密码：客户端会弹出修改密码的对话框，审核台会打开修改密码页面；也可调用 POST " + protocol.PathPassword + "。"
+	msg := why + "，请先修改密码。"
 	return &passwordChangeError{protocol.NewProblem(protocol.CodePasswordChange, msg), &app.Error{Code: app.EFORBIDDEN, Message: msg}}
 }
 

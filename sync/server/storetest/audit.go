@@ -22,6 +22,7 @@ var auditCases = []struct {
 	{"AuditSearchPaging", testAuditSearch},
 	{"AuditCheckpoints", testAuditCheckpoints},
 	{"AuditRetention", testAuditRetention},
+	{"AuditAnchor", testAuditAnchor},
 }
 
 func appendAudit(t *testing.T, st bureaustore.Storage, e bureaustore.AuditEvent) bureaustore.AuditEvent {
@@ -231,5 +232,24 @@ func testAuditRetention(t *testing.T, st bureaustore.Storage) {
 		if b := v.Next(e); b != nil {
 			t.Fatalf("pruned trail: %v", b)
 		}
+	}
+}
+
+// testAuditAnchor: a prune's anchor keeps its mark through the store, and
+// its signature covers the mark.
+func testAuditAnchor(t *testing.T, st bureaustore.Storage) {
+	_, key, _ := ed25519.GenerateKey(nil)
+	pub := key.Public().(ed25519.PublicKey)
+	a := bureaustore.SignAnchor(key, bureaustore.AuditHead{Seq: 7, Digest: bureaustore.AuditGenesis}, t0)
+	if err := st.AddAuditCheckpoint(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.AuditCheckpoints(context.Background())
+	if err != nil || len(cs) != 1 || !cs[0].Anchor || !bureaustore.VerifyCheckpoint(pub, cs[0]) {
+		t.Fatalf("anchor after a round trip: %+v, %v", cs, err)
+	}
+	cs[0].Anchor = false
+	if bureaustore.VerifyCheckpoint(pub, cs[0]) {
+		t.Fatal("an anchor's signature verifies as an ordinary checkpoint's")
 	}
 }
