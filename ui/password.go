@@ -46,8 +46,6 @@ func (s *setupScreen) askNewPassword(addr, login, old string, pe *PasswordChange
 	p.problem.Hide()
 	content := container.NewVBox(
 		&widget.Label{Text: pe.Message, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
-		&widget.Label{Text: T("新密码至少 8 个字符，含大写字母、小写字母、数字、其他符号中的至少 3 类，不含登录名，不能与最近用过的密码相同。"),
-			Wrapping: fyne.TextWrapWord},
 		widget.NewForm(widget.NewFormItem(T("登录名"), widget.NewLabel(login)),
 			widget.NewFormItem(T("新密码"), p.nw), widget.NewFormItem(T("再次输入"), p.again)),
 		p.problem,

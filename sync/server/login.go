@@ -74,7 +74,7 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 	}
 	if why := s.passwordDue(rec); why != "" {
 		s.log.Info("login refused until the password is changed", "login", login, "ip", ip)
-		return rec, 0, errPasswordChange(why)
+		return rec, 0, errPasswordChange(why, s.cfg.PasswordPolicy)
 	}
 	return rec, 0, nil
 }

@@ -154,7 +154,8 @@ func (s *Server) passwordDue(rec accountRecord) string {
 
 // passwordChangeError is the refusal of a login whose password must be
 // changed first: the API's problem (protocol.CodePasswordChange, 403) and
-// an EFORBIDDEN app error for the console and the audit trail.
+// an EFORBIDDEN app error for the console (whose page lists the rules
+// itself) and the audit trail.
 type passwordChangeError struct {
 	problem *protocol.Problem
 	err     *app.Error
@@ -163,9 +164,12 @@ type passwordChangeError struct {
 func (e *passwordChangeError) Error() string   { return e.err.Error() }
 func (e *passwordChangeError) Unwrap() []error { return []error{e.problem, e.err} }
 
-func errPasswordChange(why string) error {
+// errPasswordChange is that refusal: why, and for the API (whose client
+// shows it in its dialog) the rules a new password must meet.
+func errPasswordChange(why string, pol PasswordPolicy) error {
 	msg := why + "，请先修改密码。"
-	return &passwordChangeError{protocol.NewProblem(protocol.CodePasswordChange, msg), &app.Error{Code: app.EFORBIDDEN, Message: msg}}
+	return &passwordChangeError{protocol.NewProblem(protocol.CodePasswordChange, msg+"新密码要求："+pol.String()+"。"),
+		&app.Error{Code: app.EFORBIDDEN, Message: msg}}
 }
 
 // isPasswordChange reports whether err is a login refused until the

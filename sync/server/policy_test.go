@@ -51,7 +51,7 @@ func TestForcedPasswordChange(t *testing.T) {
 	fx.mustJSON("POST", protocol.PathAdminAccounts, fx.admin, protocol.AdminAccountRequest{Login: "wangwu", Name: "王五", Role: "reviewer", Password: "Initial-2027"}, http.StatusCreated, nil)
 	n := len(server.AuditTrail(t, fx.srv))
 	p := fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "wangwu", Password: "Initial-2027"}, http.StatusForbidden, protocol.CodePasswordChange)
-	if !strings.Contains(p.Detail, "首次登录时修改") || p.Type != "urn:egovdesk:problem:password_change_required" {
+	if !strings.Contains(p.Detail, "首次登录时修改") || !strings.Contains(p.Detail, "新密码要求：至少 8 个字符") || p.Type != "urn:egovdesk:problem:password_change_required" {
 		t.Errorf("problem: %+v", p)
 	}
 	if e := one(t, fx, n, "login", "wangwu", "denied"); !strings.Contains(e.Detail, "首次登录时修改") {
