@@ -26,6 +26,8 @@ type setupScreen struct {
 	connect  *widget.Button
 	result   *widget.Label
 	cert     *certPanel
+	// lastPassword is the change-password dialog last shown (password.go).
+	lastPassword *passwordDialog
 	// pick asks for a certificate file [UI.pickCertificate]; tests replace it.
 	pick func(win fyne.Window, done func(data []byte, err error))
 
@@ -140,7 +142,11 @@ func (s *setupScreen) onConnect() {
 		s.u.do(func() {
 			s.connect.Enable()
 			var ce *CertificateError
+			var pe *PasswordChangeError
 			switch {
+			case errors.As(err, &pe): // an initial or expired password: change it first (password.go)
+				s.lastPassword = s.askNewPassword(addr, login, pw, pe)
+				return
 			case errors.As(err, &ce):
 				s.fail(T("连接失败：数管局服务器的证书未通过检查，见下方说明"))
 				s.cert.showRefused(ce)

@@ -126,6 +126,7 @@ func (e *env) accountAdd(ctx context.Context, args []string) error {
 			return err
 		}
 		n.Password, n.Role = pw, app.Role(role)
+		n.MustChange = true // an initial password: its holder changes it at the first login
 		if unit != "" {
 			u, err := s.FindUnit(ctx, unit)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"time"
 
 	"egovdesk/sync/server"
 )
@@ -62,5 +63,39 @@ func (e *env) auditKey(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ed25519 %s\n", pub)
+	return nil
+}
+
+// auditPrune removes the records older than -before (a date or an RFC
+// 3339 time), which must be six months back at least, keeping the rest
+// verifiable from a signed anchor; the prune is itself recorded.
+func (e *env) auditPrune(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bureau audit prune", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var d dataFlags
+	d.register(fs)
+	before := fs.String("before", "", "remove the records older than this date (2006-01-02, local time) or RFC 3339 time; at least six months back")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments: %v", fs.Args())
+	}
+	t, err := time.ParseInLocation("2006-01-02", *before, time.Local)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, *before); err != nil {
+			return usagef("audit prune: -before must be a date like 2026-06-01 or an RFC 3339 time")
+		}
+	}
+	s, err := e.open(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.PruneAudit(ctx, t)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "removed %d audit records older than %s; the rest verifies from a signed anchor\n", n, t.Format(time.RFC3339))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/jackc/pgx/v5"
@@ -128,5 +129,28 @@ func TestAuditSurvivesMigrate(t *testing.T) {
 	out, err := bureau(t, "", "audit", "verify", flags[0], flags[1])
 	if err != nil || !strings.HasPrefix(out, "OK: 4 records") || strings.Contains(out, " 0 signed") {
 		t.Fatalf("audit verify after migrate: %q, %v", out, err)
+	}
+}
+
+// TestAuditPruneCommand: audit prune refuses a date less than six months
+// back, prunes nothing older than the trail, records both attempts, and the
+// trail still verifies.
+func TestAuditPruneCommand(t *testing.T) {
+	data := "--data=" + t.TempDir()
+	auditSteps(t, data)
+	out, err := bureau(t, "", "audit", "prune", data, "-before", time.Now().AddDate(0, -5, 0).Format("2006-01-02"))
+	if err == nil || !strings.Contains(err.Error(), "至少保存六个月") {
+		t.Fatalf("prune of five months: %q, %v", out, err)
+	}
+	out, err = bureau(t, "", "audit", "prune", data, "-before", "2000-01-01")
+	if err != nil || !strings.HasPrefix(out, "removed 0 audit records") {
+		t.Fatalf("prune before the trail: %q, %v", out, err)
+	}
+	out, err = bureau(t, "", "audit", "verify", data)
+	if err != nil || !strings.HasPrefix(out, "OK: 5 records") { // the two prunes are records too
+		t.Fatalf("verify after: %q, %v", out, err)
+	}
+	if _, err := bureau(t, "", "audit", "prune", data); err == nil {
+		t.Error("prune without -before")
 	}
 }

@@ -56,6 +56,11 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !isSet(fs, "password-max-age") {
+		// The demo's accounts keep their published passwords: a demo
+		// directory kept for months must still log in as the README says.
+		cfg.PasswordPolicy.MaxAge = -1
+	}
 	if cfg.Storage, err = openStorage(ctx, f.database, cfg.Logger); err != nil {
 		return err
 	}
@@ -108,7 +113,9 @@ func seedDemo(ctx context.Context, srv *server.Server) error {
 		return fmt.Errorf("demo unit: %w", err)
 	}
 	for _, a := range demoAccounts {
-		n := server.NewAccount{Login: a.login, Name: a.name, Role: a.role, Password: a.password}
+		// The demo's passwords are published (README): exempt from the
+		// password rules and the forced change (NewAccount.Demo).
+		n := server.NewAccount{Login: a.login, Name: a.name, Role: a.role, Password: a.password, Demo: true}
 		if a.role == app.RoleUnit {
 			n.UnitID = u.ID
 		}

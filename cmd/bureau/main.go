@@ -88,6 +88,7 @@ commands:
   audit key             print the public key of the audit checkpoints
   receipt key           print the SM2 public key that signs receipts (PEM)
   receipt verify FILE   check a receipt's SM2 signature [-key pub.pem] [-body body.json]
+  audit prune -before D remove audit records older than D (at least six months back)
   version               print the version (also --version)
 
 Run "bureau <command> -h" for the flags of a command.`
@@ -138,6 +139,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.receiptKey(rest[1:])
 	case cmd == "receipt" && sub == "verify":
 		return e.receiptVerify(rest[1:])
+	case cmd == "audit" && sub == "prune":
+		return e.auditPrune(ctx, rest[1:])
 	case cmd == "version" || cmd == "-version" || cmd == "--version":
 		fmt.Fprintln(stdout, version.String("bureau"))
 		return nil

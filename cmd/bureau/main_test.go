@@ -33,8 +33,8 @@ func TestAdminCommands(t *testing.T) {
 	}{
 		{"", []string{"unit", "add", data, "--name", "城关镇人民政府", "--code", "11341522003064951U"}, "城关镇人民政府"},
 		{"", []string{"unit", "list", data}, "11341522003064951U"},
-		{"secret-password\n", []string{"account", "add", data, "--unit", "11341522003064951U", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
-		{"secret-password\n", []string{"account", "add", data, "--login", "rev", "--role", "reviewer", "--password-stdin"}, "reviewer"},
+		{"Secret-password-1\n", []string{"account", "add", data, "--unit", "11341522003064951U", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
+		{"Secret-password-1\n", []string{"account", "add", data, "--login", "rev", "--role", "reviewer", "--password-stdin"}, "reviewer"},
 		{"", []string{"token", "create", data, "--login", "rev", "--ttl", "1h"}, ""},
 		{"", []string{"token", "revoke", data, "--login", "rev"}, "revoked 1"},
 		{"", []string{"profile", "set", data, "luan"}, "profile luan"},
@@ -180,7 +180,7 @@ func TestAdminCommandsWhileServing(t *testing.T) {
 	}{
 		{"", []string{"unit", "add", data, "--name", "城关镇人民政府", "--code", "11341522003064951U"}, "城关镇人民政府"},
 		{"", []string{"unit", "list", data}, "11341522003064951U"},
-		{"secret-password\n", []string{"account", "add", data, "--unit", "城关镇人民政府", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
+		{"Secret-password-1\n", []string{"account", "add", data, "--unit", "城关镇人民政府", "--login", "clerk", "--role", "unit", "--password-stdin"}, "clerk"},
 		{"", []string{"token", "create", data, "--login", "clerk", "--ttl", "1h"}, ""},
 		{"", []string{"token", "revoke", data, "--login", "clerk"}, "revoked 1"},
 		{"", []string{"profile", "set", data, "luan"}, "profile luan"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -57,6 +58,9 @@ type serveFlags struct {
 	maxConns, maxConnsPerAddr int64
 	minFreeMB                 int64
 	release                   server.Release
+	// the password and session policy (等保 身份鉴别; server.PasswordPolicy)
+	pwMinLength, pwClasses, pwHistory int64
+	pwMaxAge, sessionIdle             time.Duration
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
@@ -77,6 +81,12 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.Int64Var(&f.minFreeMB, "min-free-mb", envInt("EGOV_BUREAU_MIN_FREE_MB", d.MinFreeBytes>>20), "free disk space kept in MiB: below it writes answer 507 (env EGOV_BUREAU_MIN_FREE_MB)")
 	fs.StringVar(&f.release.MinClientVersion, "min-client-version", envOr("EGOV_BUREAU_MIN_CLIENT_VERSION", ""), "refuse desktop clients older than this release, e.g. 0.2.0, telling clerks where to download (env EGOV_BUREAU_MIN_CLIENT_VERSION)")
 	fs.StringVar(&f.release.DownloadDir, "downloads", envOr("EGOV_BUREAU_DOWNLOADS", ""), "directory of client packages served at /download/ (env EGOV_BUREAU_DOWNLOADS)")
+	p := server.DefaultPasswordPolicy()
+	fs.Int64Var(&f.pwMinLength, "password-min-length", envInt("EGOV_BUREAU_PASSWORD_MIN_LENGTH", int64(p.MinLength)), "fewest characters of a password (env EGOV_BUREAU_PASSWORD_MIN_LENGTH)")
+	fs.Int64Var(&f.pwClasses, "password-classes", envInt("EGOV_BUREAU_PASSWORD_CLASSES", int64(p.MinClasses)), "fewest of the 4 classes (lower, upper, digit, other) in a password (env EGOV_BUREAU_PASSWORD_CLASSES)")
+	fs.DurationVar(&f.pwMaxAge, "password-max-age", envDuration("EGOV_BUREAU_PASSWORD_MAX_AGE", p.MaxAge), "a password older than this must be changed at the next login; 0: never (env EGOV_BUREAU_PASSWORD_MAX_AGE)")
+	fs.Int64Var(&f.pwHistory, "password-history", envInt("EGOV_BUREAU_PASSWORD_HISTORY", int64(p.History)), "how many earlier passwords may not be used again; 0: none (env EGOV_BUREAU_PASSWORD_HISTORY)")
+	fs.DurationVar(&f.sessionIdle, "session-idle", envDuration("EGOV_BUREAU_SESSION_IDLE", server.DefaultSessionIdle), "a console session unused this long is logged out; 0: never (env EGOV_BUREAU_SESSION_IDLE)")
 	fs.StringVar(&f.release.DownloadURL, "download-url", envOr("EGOV_BUREAU_DOWNLOAD_URL", ""), "the download page as clerks reach it, e.g. https://sgj.example.gov.cn/download/ (env EGOV_BUREAU_DOWNLOAD_URL)")
 }
 
@@ -103,7 +113,13 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if err != nil {
 		return server.Config{}, usagef("--trusted-proxies: %v", err)
 	}
-	return server.Config{DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
+	if f.pwMinLength < 8 || f.pwMinLength > 128 || f.pwClasses < 1 || f.pwClasses > 4 || f.pwHistory < 0 || f.pwHistory > 24 || f.pwMaxAge < 0 || f.sessionIdle < 0 {
+		return server.Config{}, usagef("--password-min-length must be 8–128, --password-classes 1–4, --password-history 0–24, --password-max-age and --session-idle not negative")
+	}
+	never := func(d time.Duration) time.Duration { return cmp.Or(d, -1) } // 0 on the command line: never, -1 in Config
+	policy := server.PasswordPolicy{MinLength: int(f.pwMinLength), MinClasses: int(f.pwClasses), MaxAge: never(f.pwMaxAge),
+		History: int(cmp.Or(f.pwHistory, -1))}
+	return server.Config{PasswordPolicy: policy, SessionIdle: never(f.sessionIdle), DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
 		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
 		TrustedProxies: proxies, MaxConns: int(f.maxConns), MaxConnsPerAddr: int(f.maxConnsPerAddr),
 		MinFreeBytes: f.minFreeMB << 20, Release: f.release}, nil

@@ -297,9 +297,32 @@ func (l *link) Connect(ctx context.Context, addr, login, password string) error 
 		return fmt.Errorf("connect %s: %w", addr, err)
 	}
 	resp, err := c.Login(ctx, login, password)
+	if client.PasswordChangeRequired(err) {
+		return &ui.PasswordChangeError{Message: client.Message(err)}
+	}
 	if err != nil {
 		return userError(c.BaseURL(), err)
 	}
+	return l.connected(ctx, c, login, resp)
+}
+
+// ChangePassword changes an initial or expired password at the bureau at
+// addr and then connects as Connect does (ui.PasswordChanger).
+func (l *link) ChangePassword(ctx context.Context, addr, login, old, new string) error {
+	c, err := l.newClient(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", addr, err)
+	}
+	resp, err := c.ChangePassword(ctx, login, old, new)
+	if err != nil {
+		return userError(c.BaseURL(), err)
+	}
+	return l.connected(ctx, c, login, resp)
+}
+
+// connected finishes a login: the profile cached, the session saved, the
+// sync started.
+func (l *link) connected(ctx context.Context, c *client.Client, login string, resp protocol.LoginResponse) error {
 	if resp.Account.Role != app.RoleUnit {
 		return app.Errorf(app.EFORBIDDEN, "账号“%s”不是项目单位的账号，不能在本程序中申报", login)
 	}

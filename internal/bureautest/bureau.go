@@ -28,7 +28,7 @@ import (
 )
 
 // Password is the password of every account the helpers add.
-const Password = "correct horse battery"
+const Password = "Correct horse battery 9"
 
 // CheapPasswords are argon2id parameters that keep the tests fast.
 var CheapPasswords = server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}

@@ -343,6 +343,21 @@ func (c *Client) Login(ctx context.Context, login, password string) (protocol.Lo
 	return lr, c.SetToken(ctx, lr.Token)
 }
 
+// ChangePassword changes login's password from old to new (POST
+// /password: no token needed, which is what the holder of an initial or
+// expired password has) and keeps the token it answers, as Login does. It
+// fails with an *Error (422 with the bureau's rules broken, 401 for a wrong
+// old password).
+func (c *Client) ChangePassword(ctx context.Context, login, old, new string) (protocol.LoginResponse, error) {
+	var lr protocol.LoginResponse
+	err := c.call(ctx, "change password", http.MethodPost, protocol.PathPassword,
+		protocol.PasswordChangeRequest{Login: login, Password: old, NewPassword: new}, &lr)
+	if err != nil {
+		return protocol.LoginResponse{}, err
+	}
+	return lr, c.SetToken(ctx, lr.Token)
+}
+
 // Logout revokes the token at the bureau and forgets it locally, even when
 // the bureau cannot be reached. It returns the bureau's error (an *Error) or
 // the TokenStore's.

@@ -239,3 +239,12 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// PasswordChangeRequired reports whether err is a login refused until the
+// password is changed (protocol.CodePasswordChange: an initial or reset
+// password an admin set, or an expired one). Change it with
+// Client.ChangePassword.
+func PasswordChangeRequired(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code() == protocol.CodePasswordChange
+}

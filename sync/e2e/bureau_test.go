@@ -22,7 +22,7 @@ import (
 	"egovdesk/sync/server"
 )
 
-const password = "correct horse battery"
+const password = "Correct horse battery 9"
 
 // bureauConfig is the configuration of every bureau these tests run over
 // dir: cheap password hashing, and 64 KiB chunks so that an attachment takes

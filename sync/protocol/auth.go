@@ -12,6 +12,15 @@ type LoginRequest struct {
 	Password string `json:"password"`
 }
 
+// PasswordChangeRequest is the body of POST /password: the login, its
+// current password and the new one. The answer is a LoginResponse, as a
+// login's; the account's other tokens are revoked.
+type PasswordChangeRequest struct {
+	Login       string `json:"login"`
+	Password    string `json:"password"`
+	NewPassword string `json:"new_password"`
+}
+
 // LoginResponse is the answer to a successful login: an opaque bearer token
 // that stops working at Expires or when revoked, and who the caller is.
 type LoginResponse struct {

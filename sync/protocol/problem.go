@@ -29,6 +29,12 @@ const (
 	// refuses writes, keeps what it acknowledged, and accepts them again
 	// once space is freed. Retry later.
 	CodeInsufficientStorage = "insufficient_storage"
+	// CodePasswordChange (403): the login and password are right, but the
+	// password must be changed before the account may work: an initial
+	// or reset password an admin set, or one past the bureau's expiry.
+	// Change it with POST /password (PasswordChangeRequest), which
+	// answers the login's token.
+	CodePasswordChange = "password_change_required"
 )
 
 // Problem is an RFC 9457 problem details object, sent as
@@ -67,6 +73,8 @@ func (p *Problem) AppError() *app.Error {
 		code = app.EINVALID
 	case CodeRequestTimeout, CodeInsufficientStorage:
 		code = app.EUNAVAILABLE
+	case CodePasswordChange:
+		code = app.EFORBIDDEN
 	case "":
 		code = CodeOf(p.Status)
 	}
@@ -98,7 +106,7 @@ func StatusOf(code string) int {
 		return http.StatusNotFound
 	case app.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case app.EFORBIDDEN:
+	case app.EFORBIDDEN, CodePasswordChange:
 		return http.StatusForbidden
 	case app.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
@@ -186,6 +194,8 @@ func Title(code string) string {
 		return "请求超时"
 	case CodeInsufficientStorage:
 		return "服务器存储空间不足"
+	case CodePasswordChange:
+		return "须先修改密码"
 	}
 	return "系统内部错误"
 }

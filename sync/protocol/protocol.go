@@ -26,6 +26,7 @@ const (
 	PathOpenAPI          = Prefix + "/openapi.json"
 	PathLogin            = Prefix + "/login"
 	PathLogout           = Prefix + "/logout"
+	PathPassword         = Prefix + "/password"
 	PathMe               = Prefix + "/me"
 	PathLimits           = Prefix + "/limits"
 	PathReceiptKey       = Prefix + "/receipt-key" // GET: the SM2 public key that signs receipts (ReceiptKey)

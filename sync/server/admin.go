@@ -77,7 +77,7 @@ func (s *Server) adminOps() []adminOp {
 				return err
 			}
 			a, err := s.AddAccount(r.Context(), NewAccount{Login: req.Login, Name: req.Name, Role: app.Role(req.Role),
-				UnitID: req.UnitID, Password: req.Password})
+				UnitID: req.UnitID, Password: req.Password, MustChange: true}) // an initial password: changed at the first login
 			if err != nil {
 				return err
 			}

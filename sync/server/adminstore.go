@@ -9,6 +9,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // The admin operations the console's admin pages add to those of the admin
@@ -66,21 +67,23 @@ func (s *Server) Accounts(ctx context.Context) ([]protocol.AdminAccount, error) 
 	return out, nil
 }
 
-// SetPassword sets a new password for login under the rule of AddAccount,
+// SetPassword sets a new password for login under the rules of AddAccount,
 // and revokes every token of the account: whoever held the old password
-// is logged out. It fails with EINVALID for a short password and ENOTFOUND
-// for an unknown login.
+// is logged out. The password is an admin's, so its holder must change it
+// at the next login (NewAccount.MustChange). It fails with EINVALID for a
+// password the policy refuses and ENOTFOUND for an unknown login.
 func (s *Server) SetPassword(ctx context.Context, login, password string) (err error) {
 	if err = s.auditReady(); err != nil {
 		return
 	}
 	defer s.audited(ctx, "account.password_reset", login, &err)
 	var p app.Problems
-	passwordRule(&p, password)
+	s.cfg.PasswordPolicy.check(&p, "password", login, password)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := s.store.SetAccountPassword(ctx, login, s.hashPassword(password)); err != nil {
+	set := bureaustore.PasswordSet{Hash: s.hashPassword(password), Changed: s.Now(), MustChange: true, Keep: s.cfg.PasswordPolicy.keep()}
+	if err := s.store.SetAccountPassword(ctx, login, set); err != nil {
 		return fmt.Errorf("set password of %s: %w", login, err)
 	}
 	return nil

@@ -7,12 +7,16 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/console"
@@ -198,6 +202,7 @@ type AuditReport struct {
 	Records       int
 	Head          bureaustore.AuditHead
 	Checkpoints   int
+	Anchor        uint64                  // after a prune: the signed checkpoint the chain was verified from (0: record 1)
 	Break         *bureaustore.AuditBreak // nil when the chain is sound
 	BadCheckpoint string                  // why a checkpoint failed, "" when all verify
 }
@@ -205,8 +210,11 @@ type AuditReport struct {
 // VerifyAudit walks the whole trail of st and its checkpoints against pub.
 func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.PublicKey) (AuditReport, error) {
 	var rep AuditReport
-	// Nothing prunes the trail yet (PruneAudit has no command): it must
-	// start at record 1, or records were deleted from its head.
+	// A trail never pruned starts at record 1. A pruned one starts after
+	// its anchor: a signed checkpoint of the last record removed, which
+	// the first record kept must chain to (PruneAudit signs it before it
+	// removes anything). Records missing from the head without one are a
+	// break.
 	v := bureaustore.AuditVerifier{Floor: 1}
 	digests := map[uint64]string{}
 	cps, err := st.AuditCheckpoints(ctx)
@@ -217,11 +225,26 @@ func VerifyAudit(ctx context.Context, st bureaustore.Storage, pub ed25519.Public
 		digests[c.Seq] = ""
 	}
 	q := bureaustore.AuditQuery{Limit: 1000}
+	first := true
 	for {
 		p, err := st.AuditEvents(ctx, q)
 		if err != nil {
 			return rep, fmt.Errorf("audit events: %w", err)
 		}
+		if first && len(p.Events) > 0 && p.Events[0].Seq > 1 {
+			e := p.Events[0]
+			for _, c := range cps {
+				if c.Anchor && c.Seq == e.Seq-1 && c.Digest == e.Prev && bureaustore.VerifyCheckpoint(pub, c) {
+					v.Floor, rep.Anchor = e.Seq, c.Seq
+				}
+			}
+			if rep.Anchor == 0 {
+				rep.Break = &bureaustore.AuditBreak{Seq: 1, Time: e.Time,
+					Reason: fmt.Sprintf("第 1 至 %d 条记录缺失，且没有与第 %d 条相接的删除锚点（bureau audit prune 签名的检查点）", e.Seq-1, e.Seq)}
+				return rep, nil
+			}
+		}
+		first = false
 		for _, e := range p.Events {
 			if b := v.Next(e); b != nil {
 				rep.Break = b
@@ -398,4 +421,138 @@ func (s *Server) AuditPublicKey() (string, error) {
 		return "", err
 	}
 	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)), nil
+}
+
+// handleAudit answers a page of the trail (GET /audit) to an admin or an
+// auditor; nothing else is served on the trail, so nobody can change it
+// through the API.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, c *caller) error {
+	q, err := auditQueryOf(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := s.store.AuditEvents(r.Context(), q)
+	if err != nil {
+		return fmt.Errorf("audit records: %w", err)
+	}
+	out := protocol.AuditPage{Records: make([]protocol.AuditRecord, len(p.Events)), More: p.More}
+	for i, e := range p.Events {
+		out.Records[i] = protocol.AuditRecord{Seq: e.Seq, Time: e.Time, Actor: e.Actor, Role: e.Role, Address: e.Address,
+			Action: e.Action, Target: e.Target, Outcome: e.Outcome, Detail: e.Detail, Prev: e.Prev, Digest: e.Digest}
+	}
+	if p.More && len(p.Events) > 0 {
+		out.Next = p.Events[len(p.Events)-1].Seq
+	}
+	s.writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// auditQueryOf reads GET /audit's query.
+func auditQueryOf(v url.Values) (bureaustore.AuditQuery, error) {
+	q := bureaustore.AuditQuery{Actor: v.Get("actor"), Action: v.Get("action"), Outcome: v.Get("outcome")}
+	var p app.Problems
+	when := func(name string) time.Time {
+		raw := strings.TrimSpace(v.Get(name))
+		if raw == "" {
+			return time.Time{}
+		}
+		if t, err := time.Parse(time.RFC3339, raw); err == nil {
+			return t
+		}
+		if t, err := time.ParseInLocation("2006-01-02", raw, time.Local); err == nil {
+			return t
+		}
+		p.Add(name, "时间须为 RFC 3339（如 2026-12-01T08:00:00+08:00）或日期（如 2026-12-01）")
+		return time.Time{}
+	}
+	q.From, q.To = when("from"), when("to")
+	num := func(name string, lo, hi uint64) uint64 {
+		raw := v.Get(name)
+		if raw == "" {
+			return 0
+		}
+		n, err := strconv.ParseUint(raw, 10, 64)
+		if err != nil || n < lo || n > hi {
+			p.Add(name, "%s 须为 %d 到 %d 的整数", name, lo, hi)
+		}
+		return n
+	}
+	q.After = num("after", 0, math.MaxInt64)
+	q.Limit = int(num("limit", 1, 1000))
+	switch q.Outcome {
+	case "", bureaustore.AuditOK, bureaustore.AuditDenied, bureaustore.AuditFailed:
+	default:
+		p.Add("outcome", "结果须为 ok、denied 或 failed")
+	}
+	return q, p.Err()
+}
+
+// PruneAudit removes the records of the trail older than before, which
+// must be at least six months back (网络安全法 第二十一条), keeping the
+// rest verifiable: it verifies the whole trail first (a broken one is not
+// pruned, so the break stays visible), signs a checkpoint of the last
+// record it removes — the anchor VerifyAudit starts from — and then
+// removes them. The prune is itself recorded. It returns how many records
+// went; EINVALID for a date too recent, ECONFLICT for a broken trail.
+func (s *Server) PruneAudit(ctx context.Context, before time.Time) (n int, err error) {
+	if err = s.auditReady(); err != nil {
+		return 0, err
+	}
+	detail := ""
+	defer func() {
+		if err == nil && n == 0 {
+			detail = "没有早于该日期的记录"
+		}
+		if aerr := s.audit(ctx, "audit.prune", "before "+before.Format(time.RFC3339), err, detail); aerr != nil && err == nil {
+			err = aerr
+		}
+	}()
+	now := s.Now()
+	if !bureaustore.CanPruneAudit(before, now) {
+		return 0, app.Errorf(app.EINVALID, "安全审计记录至少保存六个月（网络安全法 第二十一条）：只能删除 %s 之前的记录",
+			now.Add(-bureaustore.AuditRetention).In(now.Location()).Format("2006-01-02 15:04"))
+	}
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if rep.Break != nil {
+		return 0, app.Errorf(app.ECONFLICT, "安全审计记录链不完整（%s），不删除任何记录；请先查明原因", rep.Break.Error())
+	}
+	// the last record older than before: the anchor
+	var last bureaustore.AuditEvent
+	q := bureaustore.AuditQuery{To: before, Limit: 1000}
+scan:
+	for {
+		p, err := s.store.AuditEvents(ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("audit prune: %w", err)
+		}
+		for _, e := range p.Events {
+			if e.Seq != last.Seq+1 && last.Seq != 0 {
+				break scan // a later record with an earlier time: the run from the start ends here
+			}
+			last = e
+		}
+		if !p.More || len(p.Events) == 0 {
+			break
+		}
+		q.After = p.Events[len(p.Events)-1].Seq
+	}
+	if last.Seq == 0 {
+		return 0, nil
+	}
+	key, err := s.auditKey()
+	if err != nil {
+		return 0, err
+	}
+	if err := s.store.AddAuditCheckpoint(ctx, bureaustore.SignAnchor(key, bureaustore.AuditHead{Seq: last.Seq, Digest: last.Digest}, now)); err != nil {
+		return 0, fmt.Errorf("audit prune anchor: %w", err)
+	}
+	n, err = s.store.PruneAudit(ctx, before, now, last.Seq)
+	if err != nil {
+		return n, fmt.Errorf("audit prune: %w", err)
+	}
+	detail = fmt.Sprintf("删除 %d 条（至第 %d 条），此后从第 %d 条处的签名检查点校验", n, last.Seq, last.Seq)
+	return n, nil
 }

@@ -179,7 +179,7 @@ func TestAuditRoles(t *testing.T) {
 		}
 	}
 	for _, rt := range fx.srv.Routes() {
-		if strings.Contains(rt.Pattern, "audit") {
+		if strings.Contains(rt.Pattern, "audit") && rt.Pattern != "GET "+protocol.PathAudit {
 			t.Errorf("an API route touches the trail: %s", rt.Pattern)
 		}
 	}

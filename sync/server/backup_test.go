@@ -172,13 +172,13 @@ func TestAdminSocket(t *testing.T) {
 	if err != nil || a.UnitName != u.Name {
 		t.Fatalf("AddAccount = %+v, %v", a, err)
 	}
-	fx.login("clerk-s") // the running server sees it at once
+	fx.changeFirst("clerk-s", password, "Qian-Qi-2027") // the running server sees it at once; its initial password is changed first
 	tok, _, err := adm.CreateToken(ctx, "clerk-s", time.Hour, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fx.mustJSON("GET", protocol.PathMe, tok, nil, http.StatusOK, nil)
-	if n, err := adm.RevokeTokens(ctx, "clerk-s"); err != nil || n != 2 {
+	if n, err := adm.RevokeTokens(ctx, "clerk-s"); err != nil || n != 2 { // the change's and the admin's
 		t.Errorf("RevokeTokens = %d, %v", n, err)
 	}
 	fx.expectProblem("GET", protocol.PathMe, tok, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)

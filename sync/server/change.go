@@ -218,7 +218,12 @@ func (s *Server) broadcast(ctx context.Context, units []string, c protocol.Chang
 // send again every revision they had delivered that the bureau no longer
 // holds — which they notice by themselves only while their cursor is ahead
 // of the restored feed. The feeds keep their changes; only their epoch,
-// which every cursor carries, changes. It returns the new epoch.
-func (s *Server) ResetFeeds(ctx context.Context) (string, error) {
+// which every cursor carries, changes. It returns the new epoch. The
+// reset is recorded in the security audit trail.
+func (s *Server) ResetFeeds(ctx context.Context) (epoch string, err error) {
+	if err = s.auditReady(); err != nil {
+		return "", err
+	}
+	defer s.audited(ctx, "changes.reset", "", &err)
 	return s.store.ResetEpoch(ctx)
 }

@@ -179,13 +179,13 @@ func TestConsoleAdminAccounts(t *testing.T) {
 		t.Fatalf("bad account: %d\n%s", r.StatusCode, ad.last)
 	}
 	form.Set("login", "zhaoliu")
-	form.Set("password", "zhaoliu-2027")
+	form.Set("password", "Zl-2027-init")
 	form.Set("csrf", tok)
 	if r := ad.post("/console/admin/accounts", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add account: %d\n%s", r.StatusCode, ad.last)
 	}
 	var lr protocol.LoginResponse
-	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "zhaoliu", Password: "zhaoliu-2027"}, http.StatusOK, &lr)
+	lr = fx.changeFirst("zhaoliu", "Zl-2027-init", "Zl-2027-mine") // an admin's initial password: changed at the first login
 	if lr.Account.Role != app.RoleUnit || lr.Account.UnitID != fx.unitB.ID {
 		t.Errorf("the new account: %+v", lr.Account)
 	}
@@ -203,12 +203,12 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "密码至少 8 个字符") {
 		t.Fatalf("short: %d", r.StatusCode)
 	}
-	if r := ad.post("/console/admin/accounts/clerk-a/password", url.Values{"csrf": {tok}, "password": {"new-pass-2027"}, "password2": {"new-pass-2027"}}); r.StatusCode != http.StatusSeeOther {
+	if r := ad.post("/console/admin/accounts/clerk-a/password", url.Values{"csrf": {tok}, "password": {"New-pass-2027"}, "password2": {"New-pass-2027"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset: %d\n%s", r.StatusCode, ad.last)
 	}
 	fx.mustJSON("GET", protocol.PathChanges, fx.clerkA, nil, http.StatusUnauthorized, nil)
 	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: password}, http.StatusUnauthorized, nil)
-	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: "new-pass-2027"}, http.StatusOK, &lr)
+	lr = fx.changeFirst("clerk-a", "New-pass-2027", "Mine-pass-2027") // a reset password: changed at the next login
 
 	// Revoke that one token from the list.
 	ad.get("/console/admin/accounts/clerk-a")
@@ -465,11 +465,11 @@ func TestAdminAPIUnitsAccountsTokens(t *testing.T) {
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathAdminPassword, "clerk-a"), fx.admin, protocol.AdminPasswordRequest{Password: "short"},
 		http.StatusUnprocessableEntity, app.EINVALID)
-	fx.mustJSON("POST", protocol.Path(protocol.PathAdminPassword, "clerk-a"), fx.admin, protocol.AdminPasswordRequest{Password: "another-2027"}, http.StatusNoContent, nil)
+	fx.mustJSON("POST", protocol.Path(protocol.PathAdminPassword, "clerk-a"), fx.admin, protocol.AdminPasswordRequest{Password: "Another-2027"}, http.StatusNoContent, nil)
 	fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusUnauthorized, nil)
 	var lr protocol.LoginResponse
 	fx.clock.Advance(time.Minute)
-	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: "another-2027"}, http.StatusOK, &lr)
+	lr = fx.changeFirst("clerk-a", "Another-2027", "Mine-2027-again")
 
 	var toks []protocol.AdminToken
 	fx.mustJSON("GET", protocol.Path(protocol.PathAdminAcctTokens, "clerk-a"), fx.admin, nil, http.StatusOK, &toks)

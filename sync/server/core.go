@@ -55,9 +55,19 @@ func (c core) Login(ctx context.Context, r *http.Request, login, password string
 	login = strings.ToLower(strings.TrimSpace(login))
 	ip := s.clientIP(r)
 	rec, wait, err := s.checkLogin(login, password, ip)
+	if isPasswordChange(err) {
+		return "", protocol.Account{}, 0, fmt.Errorf("%w: %w", console.ErrPasswordChange, err)
+	}
 	if err != nil {
 		return "", protocol.Account{}, wait, err
 	}
+	return c.session(ctx, rec, ip)
+}
+
+// session opens a console session for rec, a bureau account or an
+// auditor.
+func (c core) session(ctx context.Context, rec accountRecord, ip string) (string, protocol.Account, time.Duration, error) {
+	s, login := c.s, rec.Login
 	if !rec.Role.Bureau() && rec.Role != app.RoleAuditor {
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
@@ -82,13 +92,46 @@ func (c core) reviewer(token string) (*caller, error) {
 	return who, nil
 }
 
+// Session returns the account of a live console session, recording its
+// use; a session unused for Config.SessionIdle ends there (server side,
+// on its token) with console.ErrSessionIdle, in the audit trail.
 func (c core) Session(ctx context.Context, token string) (protocol.Account, error) {
-	who, err := c.auditorOrReviewer(token) // an auditor has a session for 安全审计 only (audit.go)
-	if err != nil {
-		return protocol.Account{}, err
+	if token == "" || len(token) > 256 {
+		return protocol.Account{}, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
-	return who.Account, nil
+	acct, err := c.s.store.TouchSession(ctx, tokenHash(token), c.s.Now(), c.s.cfg.SessionIdle)
+	switch {
+	case errors.Is(err, bureaustore.ErrSessionIdle):
+		c.s.audit(ctx, "session.idle_logout", tokenRef(tokenHash(token)), nil, "审核台会话空闲 "+days(c.s.cfg.SessionIdle)+" 后自动退出")
+		return protocol.Account{}, fmt.Errorf("%w: %w", console.ErrSessionIdle, app.Errorf(app.EUNAUTHORIZED, "登录已因长时间未操作而失效，请重新登录"))
+	case errors.Is(err, bureaustore.ErrNotFound):
+		return protocol.Account{}, app.Errorf(app.EUNAUTHORIZED, "登录已失效，请重新登录")
+	case err != nil:
+		return protocol.Account{}, fmt.Errorf("console session: %w", err)
+	}
+	if !acct.Role.Bureau() && acct.Role != app.RoleAuditor { // an auditor has a session for 安全审计 only (audit.go)
+		return protocol.Account{}, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
+	}
+	return acct, nil
 }
+
+// ChangePassword is Server.ChangePassword from the console's page, then
+// a console login.
+func (c core) ChangePassword(ctx context.Context, r *http.Request, login, old, new string) (string, protocol.Account, time.Duration, error) {
+	s := c.s
+	ip := s.clientIP(r)
+	rec, wait, err := s.ChangePassword(ctx, ip, login, old, new)
+	if err != nil {
+		return "", protocol.Account{}, wait, err
+	}
+	return c.session(ctx, rec, ip)
+}
+
+// PasswordRules is the password policy in words.
+func (c core) PasswordRules() string { return c.s.cfg.PasswordPolicy.String() }
+
+// IdleTimeout is how long a console session lives unused.
+func (c core) IdleTimeout() time.Duration { return c.s.cfg.SessionIdle }
 
 func (c core) Logout(ctx context.Context, token string) error {
 	who, err := c.s.byToken(token)

@@ -90,7 +90,7 @@ func (c core) AddAccount(ctx context.Context, token string, req protocol.AdminAc
 		return protocol.Account{}, err
 	}
 	a, err := c.s.AddAccount(ctx, NewAccount{Login: req.Login, Name: req.Name, Role: app.Role(req.Role),
-		UnitID: req.UnitID, Password: req.Password})
+		UnitID: req.UnitID, Password: req.Password, MustChange: true}) // an initial password: changed at the first login
 	if err == nil {
 		c.s.log.Info("account added", "login", a.Login, "role", a.Role, "by", who.Login, "via", "console")
 	}

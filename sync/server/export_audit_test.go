@@ -22,3 +22,6 @@ func AuditTrail(tb interface{ Fatal(...any) }, s *Server) []bureaustore.AuditEve
 		q.After = p.Events[len(p.Events)-1].Seq
 	}
 }
+
+// RecordPolicy is s.recordPolicy, which Run calls at the start.
+func RecordPolicy(s *Server) error { return s.recordPolicy(context.Background()) }

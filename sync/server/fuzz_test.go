@@ -33,7 +33,7 @@ func raw(fx *fixture, method, path, token, contentType string, body []byte, head
 }
 
 func FuzzLogin(f *testing.F) {
-	f.Add([]byte(`{"login":"clerk-a","password":"correct horse battery"}`))
+	f.Add([]byte(`{"login":"clerk-a","password":"Correct horse battery 9"}`))
 	f.Add([]byte(`{"login":"","password":null}`))
 	f.Add([]byte(`[]`))
 	fx := MustBureau(f)

@@ -106,6 +106,17 @@ func (fx *fixture) login(login string) protocol.LoginResponse {
 	return resp
 }
 
+// changeFirst checks that login cannot log in with old, an initial or
+// reset password, before changing it (403 password_change_required),
+// changes it to new with POST /password, whose token it returns.
+func (fx *fixture) changeFirst(login, old, new string) protocol.LoginResponse {
+	fx.tb.Helper()
+	fx.expectProblem("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: login, Password: old}, http.StatusForbidden, protocol.CodePasswordChange)
+	var resp protocol.LoginResponse
+	fx.mustJSON("POST", protocol.PathPassword, "", protocol.PasswordChangeRequest{Login: login, Password: old, NewPassword: new}, http.StatusOK, &resp)
+	return resp
+}
+
 // response is an answer read in full.
 type response struct {
 	*http.Response

@@ -62,8 +62,28 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 // It returns the account, or wait > 0 with ETOOMANY while the login or the
 // address is locked, or EUNAUTHORIZED for a wrong login or password or an
 // account that is not live (disabled, or its unit: bureaustore.AccountLive) (indistinguishable, and as slow as each other).
+//
+// A password that must be changed first (Server.passwordDue: an initial
+// or reset one, or one past the policy's age) refuses the login with
+// errPasswordChange (403 password_change_required).
 func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait time.Duration, err error) {
 	defer func() { s.auditLogin(login, ip, rec, err) }()
+	rec, wait, err = s.credentials(login, password, ip, false)
+	if err != nil {
+		return rec, wait, err
+	}
+	if why := s.passwordDue(rec); why != "" {
+		s.log.Info("login refused until the password is changed", "login", login, "ip", ip)
+		return rec, 0, errPasswordChange(why, s.cfg.PasswordPolicy)
+	}
+	return rec, 0, nil
+}
+
+// credentials checks login and password under the login limits, as
+// checkLogin says, without the password policy's refusal: for a login, and
+// for a change of the password (forChange), which the holder of a password
+// due for a change may make.
+func (s *Server) credentials(login, password, ip string, forChange bool) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
 	if d := s.throttle.wait(now, keys...); d > 0 {

@@ -57,6 +57,7 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 		after = string(raw)
 	}
 	p, err := s.store.RestorePage(r.Context(), c.UnitID, after, limit, protocol.RestorePageBytes)
+	s.audit(r.Context(), "restore.page", c.UnitID, err, fmt.Sprintf("恢复：读取本单位材料 %d 件，起点 %q", len(p.Filings), clip(after, 64)))
 	if err != nil {
 		return err
 	}
@@ -76,6 +77,7 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 // bodies inline.
 func (s *Server) handleRestoreFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
 	f, err := s.store.RestoreFiling(r.Context(), c.UnitID, r.PathValue("id"))
+	s.audit(r.Context(), "restore.filing", clip(r.PathValue("id"), 64), err, "")
 	if err != nil {
 		return err
 	}

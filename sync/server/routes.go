@@ -24,6 +24,7 @@ const (
 	AccessUnit     Access = "unit"     // unit accounts; only the caller's unit's data
 	AccessReviewer Access = "reviewer" // reviewers and admins; any unit's data
 	AccessAdmin    Access = "admin"    // admins
+	AccessAudit    Access = "audit"    // admins and auditors: the security audit trail, read only
 )
 
 // Route is one entry of the route table.
@@ -52,6 +53,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathReceiptKey, AccessPublic, s.handleReceiptKey),
 		r("POST", protocol.PathLogin, AccessPublic, s.handleLogin),
 		r("POST", protocol.PathLogout, AccessAccount, s.handleLogout),
+		r("POST", protocol.PathPassword, AccessPublic, s.handlePassword),
 		r("GET", protocol.PathMe, AccessAccount, s.handleMe),
 		r("GET", protocol.PathProfile, AccessAccount, s.handleProfile),
 		r("GET", protocol.PathFilings, AccessUnit, s.handleFilings),
@@ -70,6 +72,7 @@ func (s *Server) routeTable() []route {
 		r("POST", protocol.PathNotices, AccessAdmin, s.handleNotice),
 		r("GET", protocol.PathVerify, AccessReviewer, s.handleVerify),
 		r("GET", protocol.PathReviewPDF, AccessReviewer, s.handleReviewPDF),
+		r("GET", protocol.PathAudit, AccessAudit, s.handleAudit),
 	}
 	table = append(table, s.restoreRoutes()...)
 	table = append(table, s.draftRoutes()...)
@@ -184,6 +187,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
 	case rt.Access == AccessAdmin && c.Role != app.RoleAdmin:
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")
+	case rt.Access == AccessAudit && c.Role != app.RoleAdmin && c.Role != app.RoleAuditor:
+		return app.Errorf(app.EFORBIDDEN, "安全审计仅供管理员和审计员查阅")
 	}
 	return rt.handle(w, r, c)
 }

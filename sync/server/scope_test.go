@@ -60,6 +60,21 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			fx.mustJSON("GET", protocol.PathMe, fx.clerkA, nil, http.StatusOK, nil)
 			return r
 		},
+		"POST " + protocol.PathPassword: func() response {
+			// Changing A's password needs A's password: B cannot.
+			r := fx.do("POST", protocol.PathPassword, fx.clerkB, protocol.PasswordChangeRequest{Login: "clerk-a", Password: "not-As-password-1", NewPassword: "Taken-by-B-2027"})
+			if r.StatusCode != http.StatusUnauthorized {
+				t.Errorf("B changing A's password: %d %s", r.StatusCode, r.body)
+			}
+			fx.login("clerk-a")
+			return r
+		},
+		"GET " + protocol.PathAudit: func() response {
+			denied(fx.do("GET", protocol.PathAudit, fx.reviewer, nil))
+			r := fx.do("GET", protocol.PathAudit, fx.clerkB, nil)
+			denied(r)
+			return r
+		},
 		"GET " + protocol.PathMe: func() response {
 			r := fx.do("GET", protocol.PathMe, fx.clerkB, nil)
 			var a protocol.Account

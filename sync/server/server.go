@@ -49,9 +49,16 @@ type Config struct {
 	MaxAttachments     int           // most attachments per revision
 	LongPoll           time.Duration // longest wait of GET /changes
 	Password           PasswordParams
-	Throttle           ThrottleConfig
-	ShutdownTimeout    time.Duration // how long Run waits for requests to finish
-	PartRetention      time.Duration // how long an unfinished upload is kept without progress
+	// PasswordPolicy is the bureau's password rules (policy.go); zero
+	// fields take DefaultPasswordPolicy's.
+	PasswordPolicy PasswordPolicy
+	// SessionIdle ends a console session unused for so long (server
+	// side, on the session's token); 0 takes DefaultSessionIdle, < 0
+	// never.
+	SessionIdle     time.Duration
+	Throttle        ThrottleConfig
+	ShutdownTimeout time.Duration // how long Run waits for requests to finish
+	PartRetention   time.Duration // how long an unfinished upload is kept without progress
 	// TrustedProxies are the reverse proxies in front of the server: for a
 	// request from one of them the client's address (for the login limits
 	// and the logs) is taken from X-Forwarded-For. None by default.
@@ -135,6 +142,10 @@ func (c *Config) fill() {
 	}
 	if c.LongPoll <= 0 || c.LongPoll > protocol.MaxWait {
 		c.LongPoll = d.LongPoll
+	}
+	c.PasswordPolicy.fill()
+	if c.SessionIdle == 0 {
+		c.SessionIdle = DefaultSessionIdle
 	}
 	if c.Password == (PasswordParams{}) {
 		c.Password = d.Password
@@ -301,6 +312,9 @@ func (s *Server) OpenConns() int {
 // Config.ShutdownTimeout to finish. It returns nil after a clean shutdown,
 // or the error that stopped the listener.
 func (s *Server) Run(ctx context.Context, addr string) error {
+	if err := s.recordPolicy(ctx); err != nil { // the password and session policy in force, in the audit trail (policy.go)
+		s.log.Error("security audit: password policy not recorded", "err", err)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)

@@ -201,6 +201,47 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 	return acct, nil
 }
 
+// TouchSession returns the account of a live console session and records
+// its use, or ends a session unused for idle.
+func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, idle time.Duration) (protocol.Account, error) {
+	var acct protocol.Account
+	idled := false
+	err := update(ctx, s.db, func(txn *badger.Txn) error {
+		idled = false
+		var t bureaustore.Token
+		if err := getJSON(txn, key("t", hash), &t); err != nil {
+			return notFound(err)
+		}
+		if t.Revoked || !now.Before(t.Expires) {
+			return bureaustore.ErrNotFound
+		}
+		if bureaustore.SessionIdle(t, now, idle) {
+			t.Revoked, idled = true, true
+			return setJSON(txn, key("t", hash), t)
+		}
+		var rec bureaustore.Account
+		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
+			return notFound(err)
+		}
+		if live, err := s.live(txn, rec); err != nil || !live {
+			return cmp.Or(err, bureaustore.ErrNotFound)
+		}
+		var err error
+		if acct, err = s.account(txn, rec); err != nil {
+			return err
+		}
+		t.LastUsed = now.UTC()
+		return setJSON(txn, key("t", hash), t)
+	})
+	if err == nil && idled {
+		err = bureaustore.ErrSessionIdle
+	}
+	if err != nil {
+		return protocol.Account{}, fmt.Errorf("session: %w", err)
+	}
+	return acct, nil
+}
+
 // RevokeToken marks the token stored under hash revoked.
 func (s *Store) RevokeToken(ctx context.Context, hash string) error {
 	return update(ctx, s.db, func(txn *badger.Txn) error {

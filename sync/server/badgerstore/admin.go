@@ -175,9 +175,9 @@ func (s *Store) Accounts(ctx context.Context) ([]protocol.AdminAccount, error) {
 
 // SetAccountPassword stores a new password hash and revokes the account's
 // tokens in one commit.
-func (s *Store) SetAccountPassword(ctx context.Context, login, password string) error {
+func (s *Store) SetAccountPassword(ctx context.Context, login string, set bureaustore.PasswordSet) error {
 	err := s.changeAccount(ctx, login, func(txn *badger.Txn, rec *bureaustore.Account) error {
-		rec.Password = password
+		bureaustore.SetPassword(rec, set)
 		return revokeAll(txn, rec.ID)
 	})
 	if err != nil {

@@ -136,7 +136,7 @@ func (s *Store) AuditCheckpoints(ctx context.Context) ([]bureaustore.AuditCheckp
 
 // PruneAudit deletes the oldest records, in batches, while they are older
 // than before.
-func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (int, error) {
+func (s *Store) PruneAudit(ctx context.Context, before, now time.Time, through uint64) (int, error) {
 	if !bureaustore.CanPruneAudit(before, now) {
 		return 0, fmt.Errorf("%w: 安全审计记录至少保存六个月，不能删除 %s 之后的记录", bureaustore.ErrInvalid, now.Add(-bureaustore.AuditRetention).Format("2006-01-02"))
 	}
@@ -151,7 +151,7 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (int, err
 				if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
 					return err
 				}
-				if !e.Time.Before(before) {
+				if !e.Time.Before(before) || e.Seq > through {
 					break
 				}
 				keys = append(keys, it.Item().KeyCopy(nil))

@@ -100,6 +100,11 @@ type AuditCheckpoint struct {
 	Digest    string    `json:"digest"`
 	Time      time.Time `json:"time"`
 	Signature []byte    `json:"signature"`
+	// Anchor marks the checkpoint a prune signed at the last record it
+	// removed: the records before it are gone on purpose, and the chain
+	// is verified from it. Its signature covers the mark (CheckpointBytes),
+	// so an ordinary checkpoint cannot pass for one.
+	Anchor bool `json:"anchor,omitempty"`
 }
 
 // AuditTime is t as the trail keeps it.
@@ -200,6 +205,9 @@ func (v *AuditVerifier) Head() AuditHead { return v.head }
 // CheckpointBytes is what a checkpoint's signature covers.
 func CheckpointBytes(c AuditCheckpoint) []byte {
 	b := []byte("egovdesk-audit-checkpoint-v1\n")
+	if c.Anchor {
+		b = []byte("egovdesk-audit-prune-anchor-v1\n")
+	}
 	b = binary.BigEndian.AppendUint64(b, c.Seq)
 	b = append(b, c.Digest...)
 	return binary.BigEndian.AppendUint64(b, uint64(AuditTime(c.Time).UnixMicro()))
@@ -208,6 +216,14 @@ func CheckpointBytes(c AuditCheckpoint) []byte {
 // SignCheckpoint signs the head at now with key.
 func SignCheckpoint(key ed25519.PrivateKey, head AuditHead, now time.Time) AuditCheckpoint {
 	c := AuditCheckpoint{Seq: head.Seq, Digest: head.Digest, Time: AuditTime(now)}
+	c.Signature = ed25519.Sign(key, CheckpointBytes(c))
+	return c
+}
+
+// SignAnchor signs head, the last record a prune removes, as the anchor
+// the rest is verified from.
+func SignAnchor(key ed25519.PrivateKey, head AuditHead, now time.Time) AuditCheckpoint {
+	c := AuditCheckpoint{Seq: head.Seq, Digest: head.Digest, Time: AuditTime(now), Anchor: true}
 	c.Signature = ed25519.Sign(key, CheckpointBytes(c))
 	return c
 }

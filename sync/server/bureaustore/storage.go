@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -51,6 +52,9 @@ var (
 	// database that is down or read-only); what it acknowledged before is
 	// kept. The client is to retry later. → 503 / 507.
 	ErrUnavailable = errors.New("bureaustore: unavailable")
+	// ErrSessionIdle: a console session went unused for its idle limit
+	// and was ended (TouchSession). It matches ErrNotFound as well.
+	ErrSessionIdle = fmt.Errorf("%w: session idle", ErrNotFound)
 )
 
 // Refusal is a refusal of the bureau's rules with the message the client
@@ -206,6 +210,13 @@ type Storage interface {
 	// hash: ErrNotFound when the token is unknown, revoked or expired at
 	// now, or its account not live (AccountLive: disabled, or its unit).
 	TokenAccount(ctx context.Context, hash string, now time.Time) (protocol.Account, error)
+	// TouchSession is TokenAccount for a console session that ends after
+	// idle without use: it returns the account as TokenAccount does and
+	// records now as the token's LastUsed, in one commit. When the token
+	// was last used (or, never used, issued) idle or more before now, it
+	// revokes the token instead and fails with ErrSessionIdle (which
+	// matches ErrNotFound too). idle ≤ 0 never ends a session.
+	TouchSession(ctx context.Context, hash string, now time.Time, idle time.Duration) (protocol.Account, error)
 	// RevokeToken marks a token revoked: ErrNotFound when unknown.
 	RevokeToken(ctx context.Context, hash string) error
 	// RevokeTokens deletes every token of the account with that login and
@@ -255,10 +266,11 @@ type Storage interface {
 	// Accounts returns every account with its unit's name and code, in no
 	// order.
 	Accounts(ctx context.Context) ([]protocol.AdminAccount, error)
-	// SetAccountPassword stores password (an argon2id PHC string) for
-	// login and revokes every token of the account, in one commit:
-	// ErrNotFound (AccountNotFound) for an unknown login.
-	SetAccountPassword(ctx context.Context, login, password string) error
+	// SetAccountPassword sets login's password as set says (SetPassword:
+	// the old hash joins the history) and revokes every token of the
+	// account, in one commit: ErrNotFound (AccountNotFound) for an
+	// unknown login.
+	SetAccountPassword(ctx context.Context, login string, set PasswordSet) error
 	// SetAccountDisabled disables login, or enables it again, under
 	// DisableAccount's rule with the enabled admins counted in the same
 	// transaction (so two admins disabling each other at once cannot both
@@ -354,9 +366,11 @@ type Storage interface {
 	// them all in Seq order.
 	AddAuditCheckpoint(ctx context.Context, c AuditCheckpoint) error
 	AuditCheckpoints(ctx context.Context) ([]AuditCheckpoint, error)
-	// PruneAudit removes the records older than before and returns how
-	// many: ErrInvalid unless CanPruneAudit(before, now).
-	PruneAudit(ctx context.Context, before, now time.Time) (int, error)
+	// PruneAudit removes the records older than before whose Seq is at
+	// most through (the signed anchor the rest is verified from: see
+	// server.PruneAudit) and returns how many: ErrInvalid unless
+	// CanPruneAudit(before, now).
+	PruneAudit(ctx context.Context, before, now time.Time, through uint64) (int, error)
 }
 
 // Actor is who submits: the unit and the name in the history.
@@ -539,6 +553,15 @@ type Account struct {
 	Password string    `json:"password"`
 	Created  time.Time `json:"created"`
 	Disabled bool      `json:"disabled,omitempty"`
+	// The password policy's state (身份鉴别, see password.go): when the
+	// password was last set (zero: at Created), whether an admin set it
+	// (an initial or reset password the holder must change at the next
+	// login), and the hashes of the passwords before it, newest first,
+	// for the reuse rule. Records written before these fields decode
+	// with none of them.
+	PasswordChanged time.Time `json:"password_changed,omitzero"`
+	MustChange      bool      `json:"must_change,omitempty"`
+	PasswordHistory []string  `json:"password_history,omitempty"`
 }
 
 // Token is a bearer token as stored (by its hash).
@@ -548,6 +571,9 @@ type Token struct {
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires"`
 	Revoked   bool      `json:"revoked,omitempty"`
+	// LastUsed is when a console session was last used (TouchSession);
+	// zero for an API token and a session not yet used.
+	LastUsed time.Time `json:"last_used,omitzero"`
 }
 
 // Profile is the bureau's rule profile file as it was set.

@@ -22,6 +22,7 @@ import (
 type Backend interface {
 	AdminBackend    // the admin pages (admin.go)
 	RegisterBackend // the register of existing systems (register.go)
+	PasswordBackend // the password and session policy's pages (password.go)
 	// Login checks login and password from r's client under the server's
 	// login limits and opens a console session for a bureau account
 	// (reviewer or admin). wait > 0 comes with ETOOMANY while the login or

@@ -70,7 +70,7 @@ func New(b Backend, log *slog.Logger) *Console {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
-	for _, p := range append([]string{"login", "queue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
+	for _, p := range append([]string{"login", "password", "queue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
 		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
 		if strings.HasPrefix(p, "admin-") || p == "notices" {
 			parts = append(parts, "templates/adminnav.html")
@@ -83,6 +83,8 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.HandleFunc("GET /console/{$}", c.home)
 	c.mux.HandleFunc("GET /console/login", c.loginForm)
 	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
+	c.mux.HandleFunc("GET /console/password", c.passwordForm) // password.go
+	c.mux.Handle("POST /console/password", cop.Handler(http.HandlerFunc(c.changePassword)))
 	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
 	c.mux.Handle("GET /console/queue", c.authed(c.queue))
 	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
@@ -117,6 +119,10 @@ type session struct {
 	Name  string
 	Role  app.Role
 	CSRF  string
+	// Refresh is when the page reloads itself, in seconds (0: never):
+	// just after the session would idle out, so the reviewer sees the
+	// notice of an idle logout rather than a stale page.
+	Refresh int
 }
 
 type sessionHandler func(w http.ResponseWriter, r *http.Request, s *session)
@@ -132,7 +138,12 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 		var s *session
 		if err == nil && ck.Value != "" {
 			if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
-				s = &session{token: ck.Value, Login: acct.Login, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value)}
+				s = &session{token: ck.Value, Login: acct.Login, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value),
+					Refresh: c.refreshAfter()}
+			} else if errors.Is(err, ErrSessionIdle) {
+				http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
+				idleLogin(w, r)
+				return
 			} else if app.ErrorCode(err) == app.EINTERNAL {
 				c.fail(w, r, err)
 				return
@@ -190,11 +201,15 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request) {
 }
 
 type loginView struct {
-	CSRF, Login, Next, Error string
+	CSRF, Login, Next, Error, Idle string
 }
 
 func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
-	c.renderLogin(w, r, http.StatusOK, loginView{Next: safeNext(r.URL.Query().Get("next"))})
+	v := loginView{Next: safeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("idle") != "" {
+		v.Idle = c.idleText()
+	}
+	c.renderLogin(w, r, http.StatusOK, v)
 }
 
 func (c *Console) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
@@ -219,6 +234,10 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, acct, wait, err := c.b.Login(r.Context(), r, v.Login, password)
+	if errors.Is(err, ErrPasswordChange) { // an initial, reset or expired password: change it first (password.go)
+		c.renderPassword(w, r, http.StatusOK, passwordView{Login: v.Login, Next: v.Next, Reason: app.ErrorMessage(err)})
+		return
+	}
 	if err != nil {
 		status := http.StatusUnauthorized
 		switch app.ErrorCode(err) {

@@ -200,6 +200,60 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 	return out, nil
 }
 
+// TouchSession returns the account of a live console session and records
+// its use, or ends a session unused for idle, the token's row locked.
+func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, idle time.Duration) (protocol.Account, error) {
+	var out protocol.Account
+	idled := false
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		idled = false
+		var tok, acct, unit []byte
+		err := tx.QueryRow(ctx, `SELECT t.record, a.record, u.record FROM tokens t JOIN accounts a ON a.id = t.account_id
+			LEFT JOIN units u ON u.id = a.unit_id WHERE t.hash = $1 FOR UPDATE OF t`, hash).Scan(&tok, &acct, &unit)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("token")
+		}
+		if err != nil {
+			return err
+		}
+		var t bureaustore.Token
+		var a bureaustore.Account
+		if err := errors.Join(json.Unmarshal(tok, &t), json.Unmarshal(acct, &a)); err != nil {
+			return fmt.Errorf("decode token: %w", err)
+		}
+		if t.Revoked || !now.Before(t.Expires) {
+			return notFound("token")
+		}
+		if bureaustore.SessionIdle(t, now, idle) {
+			t.Revoked, idled = true, true
+			_, err := tx.Exec(ctx, "UPDATE tokens SET record = $2 WHERE hash = $1", hash, mustJSON(t))
+			return err
+		}
+		out = protocol.Account{ID: a.ID, Login: a.Login, Name: a.Name, Role: a.Role, UnitID: a.UnitID}
+		var u *protocol.Unit
+		if unit != nil {
+			u = new(protocol.Unit)
+			if err := json.Unmarshal(unit, u); err != nil {
+				return fmt.Errorf("decode unit of token: %w", err)
+			}
+			out.UnitName, out.UnitCode = u.Name, u.Code
+		}
+		if !bureaustore.AccountLive(a, u) {
+			return notFound("token")
+		}
+		t.LastUsed = now.UTC()
+		_, err = tx.Exec(ctx, "UPDATE tokens SET record = $2 WHERE hash = $1", hash, mustJSON(t))
+		return err
+	})
+	if err == nil && idled {
+		err = bureaustore.ErrSessionIdle
+	}
+	if err != nil {
+		return protocol.Account{}, fmt.Errorf("session: %w", err)
+	}
+	return out, nil
+}
+
 // RevokeToken marks a token revoked: ErrNotFound when unknown.
 func (s *Store) RevokeToken(ctx context.Context, hash string) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE tokens SET record = jsonb_set(record, '{revoked}', 'true') WHERE hash = $1`, hash)

@@ -123,9 +123,9 @@ func (s *Store) changeAccount(ctx context.Context, login string, fn func(tx pgx.
 
 // SetAccountPassword stores a new password hash and revokes the account's
 // tokens in one commit.
-func (s *Store) SetAccountPassword(ctx context.Context, login, password string) error {
+func (s *Store) SetAccountPassword(ctx context.Context, login string, set bureaustore.PasswordSet) error {
 	err := s.changeAccount(ctx, login, func(tx pgx.Tx, rec *bureaustore.Account) error {
-		rec.Password = password
+		bureaustore.SetPassword(rec, set)
 		_, err := tx.Exec(ctx, `UPDATE tokens SET record = jsonb_set(record, '{revoked}', 'true') WHERE account_id = $1`, rec.ID)
 		return err
 	})

@@ -136,13 +136,13 @@ func (s *Store) AuditCheckpoints(ctx context.Context) ([]bureaustore.AuditCheckp
 }
 
 // PruneAudit deletes the records older than before.
-func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (int, error) {
+func (s *Store) PruneAudit(ctx context.Context, before, now time.Time, through uint64) (int, error) {
 	if !bureaustore.CanPruneAudit(before, now) {
 		return 0, fmt.Errorf("%w: 安全审计记录至少保存六个月，不能删除 %s 之后的记录", bureaustore.ErrInvalid, now.Add(-bureaustore.AuditRetention).Format("2006-01-02"))
 	}
 	var n int64
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, "DELETE FROM audit WHERE at < $1", before)
+		tag, err := tx.Exec(ctx, "DELETE FROM audit WHERE at < $1 AND seq <= $2", before, int64(min(through, 1<<62)))
 		n = tag.RowsAffected()
 		return err
 	})

@@ -221,7 +221,7 @@ func testAdminAccounts(t *testing.T, st bureaustore.Storage) {
 	}
 	issueToken(t, st, sha("t1"), "a1", t0)
 	issueToken(t, st, sha("t2"), "a1", t0.Add(time.Minute))
-	if err := st.SetAccountPassword(ctx, "clerk", "$new"); err != nil {
+	if err := st.SetAccountPassword(ctx, "clerk", bureaustore.PasswordSet{Hash: "$new", Changed: t0}); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := st.AccountByLogin(ctx, "clerk"); a.Password != "$new" {
@@ -231,7 +231,7 @@ func testAdminAccounts(t *testing.T, st bureaustore.Storage) {
 		_, err := st.TokenAccount(ctx, sha(h), t0.Add(time.Hour))
 		wantErr(t, "token "+h+" after a new password", err, bureaustore.ErrNotFound)
 	}
-	err = st.SetAccountPassword(ctx, "nope", "$x")
+	err = st.SetAccountPassword(ctx, "nope", bureaustore.PasswordSet{Hash: "$x"})
 	wantErr(t, "password of an unknown login", err, bureaustore.ErrNotFound)
 }
 

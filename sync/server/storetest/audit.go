@@ -22,6 +22,7 @@ var auditCases = []struct {
 	{"AuditSearchPaging", testAuditSearch},
 	{"AuditCheckpoints", testAuditCheckpoints},
 	{"AuditRetention", testAuditRetention},
+	{"AuditAnchor", testAuditAnchor},
 }
 
 func appendAudit(t *testing.T, st bureaustore.Storage, e bureaustore.AuditEvent) bureaustore.AuditEvent {
@@ -203,13 +204,17 @@ func testAuditRetention(t *testing.T, st bureaustore.Storage) {
 	now := t0.AddDate(1, 0, 0)
 	old := appendAudit(t, st, bureaustore.AuditEvent{Time: now.AddDate(0, -8, 0), Actor: "a", Action: "login", Outcome: bureaustore.AuditOK})
 	young := appendAudit(t, st, bureaustore.AuditEvent{Time: now.AddDate(0, -5, 0), Actor: "a", Action: "login", Outcome: bureaustore.AuditOK})
-	if _, err := st.PruneAudit(ctx, now.AddDate(0, -5, -1), now); !errors.Is(err, bureaustore.ErrInvalid) {
+	if _, err := st.PruneAudit(ctx, now.AddDate(0, -5, -1), now, 10); !errors.Is(err, bureaustore.ErrInvalid) {
 		t.Fatalf("prune of records younger than six months: %v, want ErrInvalid", err)
 	}
 	if got := allAudit(t, st, bureaustore.AuditQuery{}); len(got) != 2 {
 		t.Fatalf("a refused prune removed records: %d left", len(got))
 	}
-	n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now)
+	// through bounds it: an old record after the anchor stays
+	if n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now, 0); err != nil || n != 0 {
+		t.Fatalf("prune through 0: %d, %v", n, err)
+	}
+	n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now, 1)
 	if err != nil || n != 1 {
 		t.Fatalf("prune: %d, %v", n, err)
 	}
@@ -227,5 +232,24 @@ func testAuditRetention(t *testing.T, st bureaustore.Storage) {
 		if b := v.Next(e); b != nil {
 			t.Fatalf("pruned trail: %v", b)
 		}
+	}
+}
+
+// testAuditAnchor: a prune's anchor keeps its mark through the store, and
+// its signature covers the mark.
+func testAuditAnchor(t *testing.T, st bureaustore.Storage) {
+	_, key, _ := ed25519.GenerateKey(nil)
+	pub := key.Public().(ed25519.PublicKey)
+	a := bureaustore.SignAnchor(key, bureaustore.AuditHead{Seq: 7, Digest: bureaustore.AuditGenesis}, t0)
+	if err := st.AddAuditCheckpoint(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.AuditCheckpoints(context.Background())
+	if err != nil || len(cs) != 1 || !cs[0].Anchor || !bureaustore.VerifyCheckpoint(pub, cs[0]) {
+		t.Fatalf("anchor after a round trip: %+v, %v", cs, err)
+	}
+	cs[0].Anchor = false
+	if bureaustore.VerifyCheckpoint(pub, cs[0]) {
+		t.Fatal("an anchor's signature verifies as an ordinary checkpoint's")
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -68,8 +69,9 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 	cases = append(cases, adminCases...) // admin.go
 	cases = append(cases, stepCases...)  // the review steps' cases, steps.go
 	cases = append(cases, restoreCases...)
-	cases = append(cases, draftCases...) // drafts kept for units, drafts.go
-	cases = append(cases, auditCases...) // audit.go
+	cases = append(cases, draftCases...)  // drafts kept for units, drafts.go
+	cases = append(cases, auditCases...)  // audit.go
+	cases = append(cases, policyCases...) // password and session policy, policy.go
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
@@ -729,7 +731,7 @@ func testAccounts(t *testing.T, st bureaustore.Storage) {
 		t.Fatalf("refused account stored: %v", err)
 	}
 	got, err := st.AccountByLogin(ctx, "clerk")
-	if err != nil || got != acct {
+	if err != nil || !reflect.DeepEqual(got, acct) {
 		t.Fatalf("AccountByLogin: %+v, %v", got, err)
 	}
 }
