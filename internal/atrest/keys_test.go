@@ -11,7 +11,7 @@ import (
 // fakeOS is a Protector whose system key can be lost.
 type fakeOS struct{ kek []byte }
 
-func (f *fakeOS) Method() string { return MethodDPAPI }
+func (f *fakeOS) Method() string                   { return MethodDPAPI }
 func (f *fakeOS) Protect(s []byte) ([]byte, error) { return sealKey(f.kek, s) }
 func (f *fakeOS) Unprotect(w []byte) ([]byte, error) {
 	p, err := openKey(f.kek, w)
