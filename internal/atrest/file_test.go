@@ -145,3 +145,21 @@ func TestFileStreamsInChunks(t *testing.T) {
 type countWriter struct{ n int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// The stream reader reads what the writer wrote, and refuses a cut file.
+func TestStreamReader(t *testing.T) {
+	k := key(t)
+	for _, n := range []int{0, 7, 1 << chunkLog, 2<<chunkLog + 3} {
+		plain := make([]byte, n)
+		rand.Read(plain)
+		ct := seal(t, k, plain)
+		got, err := io.ReadAll(NewStreamReader(bytes.NewReader(ct), int64(len(ct)), k))
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		cut := ct[:len(ct)-1]
+		if _, err := io.ReadAll(NewStreamReader(bytes.NewReader(cut), int64(len(cut)), k)); !errors.Is(err, ErrAuth) {
+			t.Fatalf("%d bytes cut: %v, want ErrAuth", n, err)
+		}
+	}
+}
