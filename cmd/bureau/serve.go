@@ -42,7 +42,9 @@ func registerKeyFile(fs *flag.FlagSet, p *string) {
 
 // key returns the Badger store's encryption key from -key-file or
 // EGOV_BUREAU_KEY, or nil when neither is set.
-func (d *dataFlags) key() ([]byte, error) { return readBureauKey(d.keyFile, os.Getenv("EGOV_BUREAU_KEY")) }
+func (d *dataFlags) key() ([]byte, error) {
+	return readBureauKey(d.keyFile, os.Getenv("EGOV_BUREAU_KEY"))
+}
 
 // readBureauKey reads the key from the file at path (which must be 0600 or
 // stricter where the system has Unix permissions), or else from env.
