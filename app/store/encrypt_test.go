@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -174,7 +173,8 @@ func migrateChild(dir, step string) {
 	if step != "" {
 		migrateStep = func(s string) {
 			if s == step {
-				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				p, _ := os.FindProcess(os.Getpid())
+				p.Kill() // SIGKILL on Unix
 				time.Sleep(time.Minute)
 			}
 		}
@@ -219,7 +219,7 @@ func TestEncryptSurvivesSIGKILL(t *testing.T) {
 		}
 		if step == "" {
 			time.Sleep(time.Duration(5+40*(i-5)) * time.Millisecond)
-			cmd.Process.Signal(syscall.SIGKILL)
+			cmd.Process.Kill() // SIGKILL
 		}
 		err := cmd.Wait()
 		if step != "" && (err == nil || !strings.Contains(err.Error(), "killed")) {

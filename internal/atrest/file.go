@@ -304,3 +304,6 @@ func EncryptedSize(n int64) int64 {
 	}
 	return headerSize + n + chunks*tagSize
 }
+
+// Available reports whether cipher c can be used in this build.
+func Available(c Cipher) bool { return newBlock[c] != nil }
