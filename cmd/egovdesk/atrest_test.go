@@ -301,3 +301,25 @@ func TestOpenAttachmentThroughAViewingCopy(t *testing.T) {
 		t.Error("the viewing copy outlived the client")
 	}
 }
+
+// EGOVDESK_ATTACHMENT_CIPHER=sm4 writes new attachment files with SM4-GCM
+// (商用密码); they read back like AES ones.
+func TestAttachmentsInSM4WhenSet(t *testing.T) {
+	t.Setenv("EGOVDESK_ATTACHMENT_CIPHER", "sm4")
+	d, _ := mustDeskIn(t, t.TempDir())
+	a := importPDF(t, d, "申请报告.pdf", "application_report")
+	raw, err := os.ReadFile(d.blobs.Path(a.SHA256))
+	if err != nil || !atrest.IsEncrypted(raw) || atrest.Cipher(raw[8]) != atrest.SM4GCM {
+		t.Fatalf("attachment file: %v, cipher byte %d, want SM4-GCM", err, raw[8])
+	}
+	r, err := d.blobs.OpenReader(a.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var b bytes.Buffer
+	b.ReadFrom(r)
+	if b.String() != "%PDF-1.4 申请报告.pdf" {
+		t.Fatalf("read back %q", b.String())
+	}
+}

@@ -38,7 +38,8 @@ import (
 // rest) holds no plaintext of a filing or attachment:
 //
 //	store.badger.enc      the store's backup stream, encrypted with the data
-//	                      key (atrest's chunked AES-256-GCM)
+//	                      key (atrest's chunked AES-256-GCM, or SM4-GCM:
+//	                      attachmentCipher)
 //	attachments/<sha256>  the attachment files as kept: encrypted with the
 //	                      data key
 //	recovery.json         the data key sealed with the recovery key
@@ -103,7 +104,7 @@ func writeBackup(path, dir string, st *store.Store, keys *atrest.Keys) (err erro
 		if w, err = z.Create("store.badger.enc"); err != nil {
 			return err
 		}
-		ew, err := atrest.NewWriter(w, keys.Data, atrest.AES256GCM)
+		ew, err := atrest.NewWriter(w, keys.Data, attachmentCipher(dir))
 		if err != nil {
 			return err
 		}
