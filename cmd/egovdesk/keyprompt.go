@@ -88,7 +88,7 @@ func keyPrompt(w fyne.Window, ask keyAsk, answer func(string) (*atrest.Keys, err
 		&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText},
 		&widget.Label{Text: ui.T(text), Wrapping: fyne.TextWrapWord},
 		widget.NewForm(items...), problem, container.NewHBox(ok))
-	w.SetContent(container.NewCenter(container.NewStack(spacer(560), container.NewPadded(box))))
+	w.SetContent(container.NewCenter(container.NewStack(spacer(640), container.NewPadded(box))))
 	w.Canvas().Focus(pass)
 }
 
