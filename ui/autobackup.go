@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -26,8 +27,27 @@ func newAutoBackupPanel(u *UI) *autoBackupPanel {
 	p.obj = container.NewVBox(heading(T("自动备份")),
 		note(T("每天把本机的全部材料和附件备份一次到所选文件夹（U 盘或单位的共享文件夹），保留最近 7 份。换电脑后可从备份恢复（egovdesk --restore 备份文件）。")),
 		p.state, container.NewHBox(p.choose, p.off))
+	if rk, ok := u.backups.(RecoveryKeys); ok && rk.RecoveryKey() != "" {
+		p.obj.Add(recoveryKeyLine(u, rk))
+	}
 	p.show()
 	return p
+}
+
+// recoveryKeyLine says how the data on this computer is protected, and
+// shows the recovery key on request: the one thing a clerk must keep
+// (printed, or in the unit's safe) to restore a backup on a new computer.
+func recoveryKeyLine(u *UI, rk RecoveryKeys) fyne.CanvasObject {
+	show := &widget.Button{Text: T("显示恢复密钥…"), Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}
+	show.OnTapped = func() {
+		key := &widget.Label{Text: rk.RecoveryKey(), TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Selectable: true}
+		dialog.ShowCustom(T("恢复密钥"), T("关闭"), container.NewVBox(
+			note(T("请抄写或打印后交单位保管（不要与电脑放在一起）。电脑损坏或重装系统后，在新电脑上从备份恢复时需要输入它；没有它，备份无法打开。")),
+			key), u.win)
+	}
+	return container.NewVBox(
+		note(Tf("本机材料和附件已加密保存（%s）；备份文件同样加密。", rk.Protection())),
+		container.NewHBox(show))
 }
 
 func (p *autoBackupPanel) show() {

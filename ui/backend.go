@@ -219,6 +219,23 @@ type Excel interface {
 	Export(w io.Writer, c *app.Catalogue) error
 }
 
+// ErrRecoveryKeyNeeded is returned by Options.Restore for an encrypted
+// backup written with another computer's data key: it opens only with
+// that computer's recovery key (Options.RestoreRecovery).
+var ErrRecoveryKeyNeeded = app.Errorf(app.EINVALID, "此备份来自另一台电脑（或重装系统之前），需要备份所在电脑的恢复密钥才能打开")
+
+// RecoveryKeys is implemented by Backups when the data is encrypted at
+// rest: settings show how it is protected and, on request, the recovery
+// key a restore on another computer needs.
+type RecoveryKeys interface {
+	// Protection says in the clerk's words what protects the data key on
+	// this computer.
+	Protection() string
+	// RecoveryKey returns the recovery key (8 groups of 4); "" when the
+	// data is not encrypted.
+	RecoveryKey() string
+}
+
 // Backups are the automatic backups: once a day, into a folder the clerk
 // chose (a U disk, the unit's shared folder), the newest seven kept.
 type Backups interface {

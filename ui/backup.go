@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 )
 
 // backupToFile writes a backup of everything this computer holds to a file
@@ -39,10 +41,36 @@ func (u *UI) restoreFromFile() {
 		u.goWait(func(context.Context) {
 			err := u.restore(path)
 			u.do(func() {
-				if err != nil {
+				if errors.Is(err, ErrRecoveryKeyNeeded) && u.restoreKey != nil {
+					u.askRecoveryKey(path)
+				} else if err != nil {
 					u.showError(err)
 				}
 			})
 		})
 	})
+}
+
+// askRecoveryKey asks for the recovery key of the computer that wrote the
+// encrypted backup at path, then restores it.
+func (u *UI) askRecoveryKey(path string) {
+	key := &widget.Entry{PlaceHolder: "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"}
+	dialog.ShowForm(T("输入恢复密钥"), T("恢复"), T("取消"),
+		[]*widget.FormItem{
+			widget.NewFormItem("", &widget.Label{Text: T("此备份是加密的，来自另一台电脑（或重装系统之前）。\n请输入那台电脑“设置 → 自动备份 → 显示恢复密钥”中的\n恢复密钥（共 8 组，每组 4 个字母或数字）。")}),
+			widget.NewFormItem(T("恢复密钥"), key)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			k := key.Text
+			u.goWait(func(context.Context) {
+				err := u.restoreKey(path, k)
+				u.do(func() {
+					if err != nil {
+						u.showError(err)
+					}
+				})
+			})
+		}, u.win)
 }

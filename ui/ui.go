@@ -29,6 +29,11 @@ type Options struct {
 	// client with no filings yet) and has the client restore it and open
 	// again; nil: 文件 → 从备份恢复… only says how to restore.
 	Restore func(path string) error
+	// RestoreRecovery is Restore for an encrypted backup of another
+	// computer, opened with its recovery key; Restore fails with
+	// ErrRecoveryKeyNeeded for one. nil: such a backup cannot be restored
+	// from the menu.
+	RestoreRecovery func(path, recoveryKey string) error
 	// FocusTick runs on the Fyne thread at every look at the focus (see
 	// followFocus), for what else follows the text cursor: the input
 	// method's candidate window. nil: nothing.
@@ -73,6 +78,8 @@ type UI struct {
 	notifier  Notifier
 	do        func(func()) // every update from a goroutine goes through it
 
+	restoreKey func(path, recoveryKey string) error // Options.RestoreRecovery
+
 	// screens
 	bar      *connBar
 	home     *homeScreen
@@ -110,7 +117,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 		o.Notifier = fyneNotifier{app: a, do: o.Do}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
+	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, restoreKey: o.RestoreRecovery, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
 		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)

@@ -26,7 +26,7 @@ func (s *Store) Backup(w io.Writer) error {
 
 // Restore loads a backup written by Backup into dir, which must not exist
 // or be empty, and leaves it ready for Open (which brings an older layout up
-// to date). A failed restore removes what it wrote.
+// to date). With WithEncryptionKey the restored store is encrypted. A failed restore removes what it wrote.
 func Restore(dir string, r io.Reader, opts ...Option) (err error) {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return fmt.Errorf("restore into %s: the directory is not empty", dir)
@@ -63,5 +63,11 @@ func Restore(dir string, r io.Reader, opts ...Option) (err error) {
 		db.Close()
 		return fmt.Errorf("restore into %s: %w", dir, err)
 	}
-	return db.Close()
+	if err := db.Close(); err != nil {
+		return err
+	}
+	if len(c.key) > 0 {
+		return writeMark(dir) // restored with WithEncryptionKey: encrypted
+	}
+	return nil
 }

@@ -85,7 +85,7 @@ func seededDir(b *testing.B) string {
 		if seedErr != nil {
 			return
 		}
-		s, err := Open(seedDir)
+		s, err := Open(seedDir, envOptions()...)
 		if err != nil {
 			seedErr = err
 			return
@@ -294,7 +294,7 @@ func BenchmarkSync(b *testing.B) {
 func BenchmarkOpen(b *testing.B) {
 	dir := seededDir(b)
 	for b.Loop() {
-		s, err := Open(dir)
+		s, err := Open(dir, envOptions()...)
 		if err != nil {
 			b.Fatal(err)
 		}

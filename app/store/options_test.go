@@ -34,6 +34,22 @@ func TestCachesFitTheDesktopBudget(t *testing.T) {
 		t.Errorf("index cache %d MB, want none: the client's tables are not encrypted", opts.IndexCacheSize>>20)
 	}
 	if len(opts.EncryptionKey) != 0 {
-		t.Error("an encryption key would need the index cache")
+		t.Error("an encryption key without WithEncryptionKey")
+	}
+}
+
+// An encrypted store gets Badger's master key, the rotation of its data
+// keys, and the index cache Badger needs for encrypted tables (kept small).
+func TestEncryptedOptions(t *testing.T) {
+	key := make([]byte, 32)
+	opts := badgerOptions(t.TempDir(), &config{key: key})
+	if len(opts.EncryptionKey) != 32 {
+		t.Fatal("WithEncryptionKey did not reach Badger")
+	}
+	if opts.IndexCacheSize <= 0 || opts.IndexCacheSize > 4<<20 {
+		t.Errorf("index cache %d, want above zero and at most 4 MB", opts.IndexCacheSize)
+	}
+	if opts.EncryptionKeyRotationDuration != EncryptionRotation {
+		t.Errorf("rotation %v, want %v", opts.EncryptionKeyRotationDuration, EncryptionRotation)
 	}
 }

@@ -84,8 +84,9 @@ type config struct {
 	gcInterval   time.Duration
 	foldDelay    time.Duration
 	migrations   []Migration
-	memTable     int64 // Badger memtable size; a transaction may hold 15% of it
-	minFree      int64 // writes refused below this free space; see guardDisk
+	memTable     int64  // Badger memtable size; a transaction may hold 15% of it
+	minFree      int64  // writes refused below this free space; see guardDisk
+	key          []byte // Badger's master key; nil: not encrypted (WithEncryptionKey)
 }
 
 // WithMinFree sets the free space the store keeps on its filesystem
@@ -129,9 +130,9 @@ func withMemTableSize(n int64) Option { return func(c *config) { c.memTable = n 
 // blocks in the Go heap, where every megabyte kept alive lets the garbage
 // collector keep about as much again: 4 MB lists 10,000 filings as fast as
 // 16 MB did, 1 MB was a fifth slower (docs/benchmarks.md, "The real client's
-// memory"). The index cache only serves encrypted tables, which the client
-// does not write, so it is off. The memtables stay at 8 MB: the largest
-// transaction is 15% of one, and batch writes (acknowledgements, pulled
+// memory"). The index cache only serves encrypted tables: 2 MB for an
+// encrypted store (WithEncryptionKey), none otherwise. The memtables stay at
+// 8 MB: the largest transaction is 15% of one, and batch writes (acknowledgements, pulled
 // changes, migrations) are sized against it. Values of 1 KiB and more (documents,
 // revision bodies, history) go to the value log rather than into the LSM
 // tree, whose compactions would otherwise copy them over and over: queueing
@@ -151,6 +152,7 @@ func badgerOptions(dir string, c *config) badger.Options {
 		WithMemTableSize(memTable).WithNumMemtables(2).
 		WithNumLevelZeroTables(2).WithNumLevelZeroTablesStall(4).
 		WithBlockCacheSize(4 << 20).WithIndexCacheSize(0).
+		WithEncryptionKey(c.key).WithEncryptionKeyRotationDuration(EncryptionRotation).
 		WithNumCompactors(2).WithBaseTableSize(1 << 20).WithBaseLevelSize(4 << 20).
 		WithValueLogFileSize(64 << 20).
 		WithNumVersionsToKeep(1).
@@ -164,6 +166,11 @@ func badgerOptions(dir string, c *config) badger.Options {
 		// log is used only with SyncWrites off, where DB.Sync — which the
 		// store calls before it reports a write durable — returns it.
 		opts = opts.WithValueThreshold(1 << 10)
+	}
+	if len(c.key) > 0 {
+		// Encrypted tables keep their decrypted indexes here, not in
+		// the table objects; Badger needs it above zero.
+		opts = opts.WithIndexCacheSize(2 << 20)
 	}
 	if most := memTable * 15 / 100 / 4; c.memTable > 0 && opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
@@ -184,7 +191,11 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
-	db, err := OpenBadger(badgerOptions(dir, c))
+	err := prepareEncrypted(dir, c)
+	var db *badger.DB
+	if err == nil {
+		db, err = OpenBadger(badgerOptions(dir, c))
+	}
 	if err != nil {
 		if isDirLocked(err) {
 			return nil, &lockedError{

@@ -25,7 +25,7 @@ func MustOpen(tb testing.TB, opts ...Option) *Store {
 
 func mustOpenDir(tb testing.TB, dir string, opts ...Option) *Store {
 	tb.Helper()
-	s, err := Open(dir, opts...)
+	s, err := Open(dir, append(envOptions(), opts...)...)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
@@ -90,6 +90,8 @@ func TestHelperProcess(t *testing.T) {
 	case "crash":
 		crashWriter(os.Getenv("EGOVDESK_STORE_DIR"))
 		os.Exit(0)
+	case "encrypt":
+		migrateChild(os.Getenv("EGOVDESK_STORE_DIR"), os.Getenv("EGOVDESK_KILL_AT"))
 	}
 	t.Skip("helper process only")
 }

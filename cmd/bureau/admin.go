@@ -351,7 +351,11 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	if d.database != "" {
 		return usagef("restore: a bureau on PostgreSQL is restored with pg_restore into an empty database and its attachments/ copied into --data (docs/bureau.md, \"Running the bureau on PostgreSQL\")")
 	}
-	n, err := server.Restore(ctx, from, d.data)
+	key, err := d.key()
+	if err != nil {
+		return err
+	}
+	n, err := server.Restore(ctx, from, d.data, key)
 	if err != nil {
 		return err
 	}

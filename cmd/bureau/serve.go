@@ -3,10 +3,13 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"net/netip"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -19,11 +22,69 @@ import (
 type dataFlags struct {
 	data     string
 	database string // PostgreSQL URL; empty: Badger in data
+	keyFile  string // the Badger store's encryption key; see key
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", envOr("EGOV_BUREAU_DATA", "/var/lib/egov-bureau"), "data directory (env EGOV_BUREAU_DATA)")
 	registerDatabase(fs, &d.database)
+	registerKeyFile(fs, &d.keyFile)
+}
+
+// keyHelp is the help of -key-file.
+const keyHelp = "file holding the key that encrypts the Badger store at rest: 32 bytes (AES-256), raw, hex or base64; " +
+	"the file must not be readable by group or others (chmod 600). Instead of a file, env EGOV_BUREAU_KEY may hold the key (hex or base64). " +
+	"Without either the Badger store is NOT encrypted at rest (bureau warns at start). Attachment files are not encrypted by the bureau: " +
+	"put the data directory on an encrypted volume (docs/security-atrest.md) (env EGOV_BUREAU_KEY_FILE)"
+
+func registerKeyFile(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "key-file", envOr("EGOV_BUREAU_KEY_FILE", ""), keyHelp)
+}
+
+// key returns the Badger store's encryption key from -key-file or
+// EGOV_BUREAU_KEY, or nil when neither is set.
+func (d *dataFlags) key() ([]byte, error) {
+	return readBureauKey(d.keyFile, os.Getenv("EGOV_BUREAU_KEY"))
+}
+
+// readBureauKey reads the key from the file at path (which must be 0600 or
+// stricter where the system has Unix permissions), or else from env.
+func readBureauKey(path, env string) ([]byte, error) {
+	text := env
+	from := "EGOV_BUREAU_KEY"
+	if path != "" {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, usagef("--key-file: %v", err)
+		}
+		if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+			return nil, usagef("--key-file %s is readable by group or others (mode %v): run chmod 600 %s", path, fi.Mode().Perm(), path)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, usagef("--key-file: %v", err)
+		}
+		if len(raw) == 32 {
+			return raw, nil
+		}
+		text, from = string(raw), "--key-file "+path
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		if path != "" {
+			return nil, usagef("%s is empty", from)
+		}
+		return nil, nil
+	}
+	if k, err := hex.DecodeString(text); err == nil && len(k) == 32 {
+		return k, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if k, err := enc.DecodeString(text); err == nil && len(k) == 32 {
+			return k, nil
+		}
+	}
+	return nil, usagef("%s does not hold a 32-byte key (64 hex digits or 44 base64 characters); make one with: head -c 32 /dev/urandom > key && chmod 600 key", from)
 }
 
 func envOr(name, def string) string {
@@ -67,6 +128,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	d := server.DefaultConfig()
 	fs.StringVar(&f.data, "data", envOr("EGOV_BUREAU_DATA", defaultData), "data directory (env EGOV_BUREAU_DATA)")
 	registerDatabase(fs, &f.database)
+	registerKeyFile(fs, &f.keyFile)
 	fs.StringVar(&f.addr, "addr", envOr("EGOV_BUREAU_ADDR", "127.0.0.1:8440"), "listen address (env EGOV_BUREAU_ADDR)")
 	fs.StringVar(&f.logLevel, "log-level", envOr("EGOV_BUREAU_LOG_LEVEL", "info"), "debug, info, warn or error (env EGOV_BUREAU_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", envOr("EGOV_BUREAU_LOG_FORMAT", "json"), "json or text (env EGOV_BUREAU_LOG_FORMAT)")
@@ -119,7 +181,11 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	never := func(d time.Duration) time.Duration { return cmp.Or(d, -1) } // 0 on the command line: never, -1 in Config
 	policy := server.PasswordPolicy{MinLength: int(f.pwMinLength), MinClasses: int(f.pwClasses), MaxAge: never(f.pwMaxAge),
 		History: int(cmp.Or(f.pwHistory, -1))}
-	return server.Config{PasswordPolicy: policy, SessionIdle: never(f.sessionIdle), DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
+	key, err := f.key()
+	if err != nil {
+		return server.Config{}, err
+	}
+	return server.Config{EncryptionKey: key, PasswordPolicy: policy, SessionIdle: never(f.sessionIdle), DataDir: f.data, Logger: log, TokenTTL: f.tokenTTL, ShutdownTimeout: f.shutdown,
 		MaxAttachmentBytes: f.maxAttachMB << 20, ChunkBytes: f.chunkMB << 20, PartRetention: f.partRetention,
 		TrustedProxies: proxies, MaxConns: int(f.maxConns), MaxConnsPerAddr: int(f.maxConnsPerAddr),
 		MinFreeBytes: f.minFreeMB << 20, Release: f.release}, nil
@@ -168,6 +234,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if cfg.Storage, err = openStorage(ctx, f.database, cfg.Logger); err != nil {
 		return err
 	}
+	if cfg.Storage == nil && cfg.EncryptionKey == nil {
+		cfg.Logger.Warn("the bureau's Badger store is NOT encrypted at rest: give it a key with --key-file or EGOV_BUREAU_KEY (docs/security-atrest.md)", "data", f.data)
+	}
 	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		if cfg.Storage != nil {
@@ -189,7 +258,14 @@ func (e *env) open(ctx context.Context, d dataFlags) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := server.Open(ctx, server.Config{DataDir: d.data, Logger: log, Storage: st})
+	key, err := d.key()
+	if err != nil {
+		if st != nil {
+			st.Close()
+		}
+		return nil, err
+	}
+	s, err := server.Open(ctx, server.Config{DataDir: d.data, Logger: log, Storage: st, EncryptionKey: key})
 	if err != nil && st != nil {
 		st.Close()
 	}

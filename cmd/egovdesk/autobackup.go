@@ -14,6 +14,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/internal/atrest"
 	"egovdesk/ui"
 )
 
@@ -29,9 +30,10 @@ const (
 // autoBackupKeep there. Its settings are autobackup.json in the data
 // directory.
 type autoBackup struct {
-	dir string
-	st  *store.Store
-	now func() time.Time
+	dir  string
+	st   *store.Store
+	now  func() time.Time
+	keys *atrest.Keys // the backups' encryption (backup.go); nil: plaintext
 
 	mu  sync.Mutex // guards cfg and serialises backups
 	cfg autoBackupConfig
@@ -94,7 +96,7 @@ func (b *autoBackup) due() error {
 func (b *autoBackup) backupLocked() error {
 	now := b.now()
 	path := filepath.Join(b.cfg.Folder, autoBackupName+now.Format("20060102-150405")+".egovbak")
-	err := writeBackup(path, b.dir, b.st)
+	err := writeBackup(path, b.dir, b.st, b.keys)
 	if err == nil {
 		err = pruneBackups(b.cfg.Folder, autoBackupKeep)
 	}
@@ -155,4 +157,22 @@ func pruneBackups(folder string, keep int) error {
 		names = names[1:]
 	}
 	return nil
+}
+
+var _ ui.RecoveryKeys = (*autoBackup)(nil)
+
+// RecoveryKey implements ui.RecoveryKeys.
+func (b *autoBackup) RecoveryKey() string {
+	if b.keys == nil {
+		return ""
+	}
+	return b.keys.Recovery
+}
+
+// Protection implements ui.RecoveryKeys.
+func (b *autoBackup) Protection() string {
+	if b.keys == nil {
+		return ""
+	}
+	return protectionText(b.keys.Method)
 }

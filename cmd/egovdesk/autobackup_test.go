@@ -66,7 +66,7 @@ func TestAutomaticBackups(t *testing.T) {
 	}
 	// The backup restores.
 	restored := filepath.Join(t.TempDir(), "r")
-	if err := restoreBackup(filepath.Join(folder, got[len(got)-1]), restored); err != nil {
+	if err := restoreBackup(filepath.Join(folder, got[len(got)-1]), restored, testKeys(t, restored), ""); err != nil {
 		t.Fatal(err)
 	}
 

@@ -15,7 +15,9 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/internal/atrest"
 	"egovdesk/sync/syncer"
+	"egovdesk/ui"
 	"egovdesk/version"
 )
 
@@ -31,22 +33,48 @@ import (
 // The store is one consistent snapshot; attachments are written once and
 // never change, so copying them after the snapshot loses none it names.
 // The file's extension is .egovbak (ui's backup filter).
+//
+// Format 2 (an encrypted data directory, every client since encryption at
+// rest) holds no plaintext of a filing or attachment:
+//
+//	store.badger.enc      the store's backup stream, encrypted with the data
+//	                      key (atrest's chunked AES-256-GCM, or SM4-GCM:
+//	                      attachmentCipher)
+//	attachments/<sha256>  the attachment files as kept: encrypted with the
+//	                      data key
+//	recovery.json         the data key sealed with the recovery key
+//	                      (Argon2id + AES-256-GCM), and its fingerprint
+//
+// On the same computer (the manifest's key_id is this data key) a restore
+// needs nothing more; on another computer, or after the system's key was
+// lost, it needs the recovery key shown in 设置 → 自动备份. The restored
+// data is encrypted again with the new computer's own data key.
 
 var backupSettings = []string{sessionFile, profileFile, trustFile}
 
 type backupManifest struct {
-	Format      int       `json:"format"` // 1
+	Format      int       `json:"format"` // 1 plaintext, 2 encrypted
 	Created     time.Time `json:"created"`
 	Client      string    `json:"client"`
 	Attachments int       `json:"attachments"`
+	KeyID       string    `json:"key_id,omitempty"` // format 2: the data key's fingerprint
 }
+
+// backupRecovery is recovery.json.
+type backupRecovery struct {
+	KeyID  string         `json:"key_id"`
+	Sealed *atrest.Sealed `json:"sealed"`
+}
+
+// errNeedRecoveryKey: the backup was encrypted with another data key.
+var errNeedRecoveryKey = ui.ErrRecoveryKeyNeeded
 
 var shaName = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // writeBackup writes the backup of the data directory dir, whose store st
 // is open, to path: through a temporary file renamed into place, so a
 // failed or interrupted backup never leaves a truncated file under the name.
-func writeBackup(path, dir string, st *store.Store) (err error) {
+func writeBackup(path, dir string, st *store.Store, keys *atrest.Keys) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".egovdesk-backup-*")
 	if err != nil {
 		return fmt.Errorf("write backup: %w", err)
@@ -58,12 +86,42 @@ func writeBackup(path, dir string, st *store.Store) (err error) {
 		}
 	}()
 	z := zip.NewWriter(tmp)
-	w, err := z.Create("store.badger")
-	if err != nil {
-		return err
-	}
-	if err := st.Backup(w); err != nil {
-		return err
+	format, keyID := 1, ""
+	if keys != nil {
+		format, keyID = 2, keys.ID()
+		sealed, id, err := atrest.RecoverySealed(dir)
+		if err != nil || id != keyID {
+			return fmt.Errorf("write backup: the recovery key of this data directory is not in %s: %v", atrest.KeysFile, err)
+		}
+		rj, _ := json.MarshalIndent(backupRecovery{KeyID: id, Sealed: sealed}, "", "  ")
+		w, err := z.Create("recovery.json")
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(rj); err != nil {
+			return err
+		}
+		if w, err = z.Create("store.badger.enc"); err != nil {
+			return err
+		}
+		ew, err := atrest.NewWriter(w, keys.Data, attachmentCipher(dir))
+		if err != nil {
+			return err
+		}
+		if err := st.Backup(ew); err != nil {
+			return err
+		}
+		if err := ew.Close(); err != nil {
+			return fmt.Errorf("write backup: %w", err)
+		}
+	} else {
+		w, err := z.Create("store.badger")
+		if err != nil {
+			return err
+		}
+		if err := st.Backup(w); err != nil {
+			return err
+		}
 	}
 	n := 0
 	ents, err := os.ReadDir(filepath.Join(dir, "attachments"))
@@ -84,8 +142,9 @@ func writeBackup(path, dir string, st *store.Store) (err error) {
 			return err
 		}
 	}
-	m, _ := json.MarshalIndent(backupManifest{Format: 1, Created: time.Now(), Client: version.String("egovdesk"), Attachments: n}, "", "  ")
-	if w, err = z.Create("manifest.json"); err != nil {
+	m, _ := json.MarshalIndent(backupManifest{Format: format, Created: time.Now(), Client: version.String("egovdesk"), Attachments: n, KeyID: keyID}, "", "  ")
+	w, err := z.Create("manifest.json")
+	if err != nil {
 		return err
 	}
 	if _, err := w.Write(m); err != nil {
@@ -124,11 +183,13 @@ func copyInto(z *zip.Writer, name, path string) error {
 
 // restoreBackup restores the backup file at path into the data directory
 // dir, which must not hold a store yet (a new computer, or a store moved
-// aside). Every attachment is checked against its hash. On any failure
-// nothing is left in dir that was not there before.
-func restoreBackup(path, dir string) (err error) {
+// aside), encrypting it with keys (dir's own; nil: plaintext). An
+// encrypted backup of another data key needs its recovery key (else
+// errNeedRecoveryKey). Every attachment is checked against its hash. On
+// any failure nothing is left in dir that was not there before.
+func restoreBackup(path, dir string, keys *atrest.Keys, recovery string) (err error) {
 	if _, err := os.Stat(filepath.Join(dir, "store")); err == nil {
-		empty, err := storeEmpty(filepath.Join(dir, "store"))
+		empty, err := storeEmpty(filepath.Join(dir, "store"), keys)
 		if err != nil {
 			return err
 		}
@@ -150,10 +211,16 @@ func restoreBackup(path, dir string) (err error) {
 	for _, f := range z.File {
 		files[f.Name] = f
 	}
-	if mf := files["manifest.json"]; mf == nil || files["store.badger"] == nil {
+	if mf := files["manifest.json"]; mf == nil || (files["store.badger"] == nil && files["store.badger.enc"] == nil) {
 		return app.Errorf(app.EINVALID, "%s 不是 egovdesk 的备份文件（缺少 manifest.json 或 store.badger）", path)
-	} else if err := readZipJSON(mf, &m); err != nil || m.Format != 1 {
+	} else if err := readZipJSON(mf, &m); err != nil || (m.Format != 1 && m.Format != 2) {
 		return app.Errorf(app.EINVALID, "%s 的备份格式无法识别（%v）", path, err)
+	}
+	var backupKey []byte // format 2: the key the backup was encrypted with
+	if m.Format == 2 {
+		if backupKey, err = backupDataKey(files["recovery.json"], m, keys, recovery); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -166,19 +233,38 @@ func restoreBackup(path, dir string) (err error) {
 			}
 		}
 	}()
-	sf, err := files["store.badger"].Open()
+	sfile := files["store.badger"]
+	if backupKey != nil {
+		sfile = files["store.badger.enc"]
+	}
+	if sfile == nil {
+		return app.Errorf(app.EINVALID, "%s 已损坏（缺少材料库）", path)
+	}
+	sf, err := sfile.Open()
 	if err != nil {
 		return err
 	}
+	var sr io.Reader = sf
+	if backupKey != nil {
+		sr = atrest.NewStreamReader(sf, int64(sfile.UncompressedSize64), backupKey)
+	}
+	var ropts []store.Option
+	if keys != nil {
+		ropts = append(ropts, store.WithEncryptionKey(keys.Data))
+	}
 	written = append(written, filepath.Join(dir, "store"))
-	err = store.Restore(filepath.Join(dir, "store"), sf)
+	err = store.Restore(filepath.Join(dir, "store"), sr, ropts...)
 	sf.Close()
+	if errors.Is(err, atrest.ErrAuth) {
+		return app.Errorf(app.EINVALID, "备份中的材料库已损坏（解密校验失败）")
+	}
 	if err != nil {
 		return err
 	}
 	// Attachments go in through the client's own content-addressed store,
-	// which hashes, syncs and names each file as an import does.
-	blobs, err := syncer.OpenBlobDir(filepath.Join(dir, "attachments"))
+	// which hashes, syncs and names each file as an import does (and
+	// encrypts it with this computer's key).
+	blobs, err := openBlobs(dir, keys)
 	if err != nil {
 		return err
 	}
@@ -190,7 +276,7 @@ func restoreBackup(path, dir string) (err error) {
 		if !shaName.MatchString(name) {
 			return app.Errorf(app.EINVALID, "备份中的附件名 %q 不是内容摘要", f.Name)
 		}
-		if err := restoreBlob(blobs, f, name); err != nil {
+		if err := restoreBlob(blobs, f, name, backupKey); err != nil {
 			return err
 		}
 		written = append(written, blobs.Path(name))
@@ -216,13 +302,20 @@ func restoreBackup(path, dir string) (err error) {
 
 // restoreBlob imports the zip entry f into blobs; its bytes must hash to
 // sum, its name in the backup, or it is removed again.
-func restoreBlob(blobs *syncer.BlobDir, f *zip.File, sum string) error {
+func restoreBlob(blobs *syncer.BlobDir, f *zip.File, sum string, backupKey []byte) error {
 	r, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	a, err := blobs.ImportReader(context.Background(), sum, r)
+	var src io.Reader = r
+	if backupKey != nil {
+		src = atrest.NewStreamReader(r, int64(f.UncompressedSize64), backupKey)
+	}
+	a, err := blobs.ImportReader(context.Background(), sum, src)
+	if errors.Is(err, atrest.ErrAuth) || errors.Is(err, atrest.ErrNotEncrypted) {
+		return app.Errorf(app.EINVALID, "备份中的附件 %s 已损坏（解密校验失败）", sum[:12])
+	}
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", f.Name, err)
 	}
@@ -231,6 +324,34 @@ func restoreBlob(blobs *syncer.BlobDir, f *zip.File, sum string) error {
 		return app.Errorf(app.EINVALID, "备份中的附件 %s 已损坏（内容与摘要不符）", sum[:12])
 	}
 	return nil
+}
+
+// backupDataKey returns the data key an encrypted backup was written
+// with: this computer's when the fingerprints match, else the one the
+// recovery key opens from recovery.json.
+func backupDataKey(rf *zip.File, m backupManifest, keys *atrest.Keys, recovery string) ([]byte, error) {
+	if keys != nil && m.KeyID == keys.ID() {
+		return keys.Data, nil
+	}
+	if rf == nil {
+		return nil, app.Errorf(app.EINVALID, "备份文件已损坏（缺少 recovery.json）")
+	}
+	if recovery == "" {
+		return nil, errNeedRecoveryKey
+	}
+	var rec backupRecovery
+	if err := readZipJSON(rf, &rec); err != nil || rec.Sealed == nil {
+		return nil, app.Errorf(app.EINVALID, "备份文件已损坏（recovery.json 无法读取）")
+	}
+	rk, ok := atrest.NormalRecoveryKey(recovery)
+	if !ok {
+		return nil, app.Errorf(app.EINVALID, "恢复密钥的格式不对：应为 8 组、每组 4 个字母或数字，如 ABCD-EFGH-…")
+	}
+	data, err := rec.Sealed.Open(rk)
+	if err != nil || atrest.KeyID(data) != m.KeyID {
+		return nil, app.Errorf(app.EINVALID, "恢复密钥与此备份不符：请核对是否是备份所在那台电脑的恢复密钥（设置 → 自动备份 → 显示恢复密钥）")
+	}
+	return data, nil
 }
 
 // readZipFile returns the bytes of a small zip entry (a settings file).
@@ -253,8 +374,12 @@ func readZipJSON(f *zip.File, v any) error {
 
 // storeEmpty reports whether the store in dir holds no filing and nothing
 // waiting to be sent.
-func storeEmpty(dir string) (bool, error) {
-	st, err := store.Open(dir)
+func storeEmpty(dir string, keys *atrest.Keys) (bool, error) {
+	var opts []store.Option
+	if keys != nil {
+		opts = append(opts, store.WithEncryptionKey(keys.Data))
+	}
+	st, err := store.Open(dir, opts...)
 	if err != nil {
 		return false, err
 	}
@@ -270,7 +395,7 @@ func storeEmpty(dir string) (bool, error) {
 // checkRestorable reports, in the clerk's words, why the backup at path
 // cannot be restored into the running client whose store is st: the file
 // is not a backup, or this client already holds filings.
-func checkRestorable(path string, st *store.Store) error {
+func checkRestorable(path string, st *store.Store, keys *atrest.Keys, recovery string) error {
 	ctx := context.Background()
 	c, err := st.Counts(ctx)
 	if err != nil {
@@ -290,18 +415,26 @@ func checkRestorable(path string, st *store.Store) error {
 	defer z.Close()
 	var m backupManifest
 	var hasStore bool
+	var rf *zip.File
 	for _, f := range z.File {
 		switch f.Name {
 		case "manifest.json":
 			if err := readZipJSON(f, &m); err != nil {
 				return app.Errorf(app.EINVALID, "备份文件已损坏（清单无法读取）")
 			}
-		case "store.badger":
+		case "store.badger", "store.badger.enc":
 			hasStore = true
+		case "recovery.json":
+			rf = f
 		}
 	}
-	if m.Format != 1 || !hasStore {
+	if (m.Format != 1 && m.Format != 2) || !hasStore {
 		return app.Errorf(app.EINVALID, "所选文件不是 egovdesk 的备份文件（.egovbak）")
+	}
+	if m.Format == 2 {
+		if _, err := backupDataKey(rf, m, keys, recovery); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/internal/atrest"
 	"egovdesk/ui"
 )
 
@@ -74,7 +75,7 @@ func TestBackupToAnotherComputer(t *testing.T) {
 	d.eventually(t, "备份完成 said", func() bool { return strings.Contains(dialogText(w), "备份完成") })
 
 	dirB := filepath.Join(t.TempDir(), "new-computer")
-	if err := restoreBackup(backup, dirB); err != nil {
+	if err := restoreBackup(backup, dirB, testKeys(t, dirB), ""); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := mustDeskIn(t, dirB)
@@ -108,7 +109,7 @@ func TestBackupToAnotherComputer(t *testing.T) {
 	}
 
 	// Never over a computer's own filings.
-	if err := restoreBackup(backup, dirA); err == nil {
+	if err := restoreBackup(backup, dirA, testKeys(t, dirA), ""); err == nil {
 		t.Error("restored over a running client's filings")
 	}
 	if _, err := d.store.Get(ctx, ids[1]); err != nil {
@@ -149,7 +150,7 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 	zr.Close()
 
 	dir := filepath.Join(t.TempDir(), "restored")
-	err = restoreBackup(damaged, dir)
+	err = restoreBackup(damaged, dir, testKeys(t, dir), "")
 	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "已损坏") {
 		t.Fatalf("restore of a damaged backup: %v", err)
 	}
@@ -158,6 +159,9 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 	for _, e := range left {
 		if sub, _ := os.ReadDir(filepath.Join(dir, e.Name())); e.IsDir() && len(sub) == 0 {
 			continue // empty directories are harmless
+		}
+		if e.Name() == atrest.KeysFile {
+			continue // this computer's own key, there before the restore
 		}
 		names = append(names, e.Name())
 	}
@@ -185,24 +189,24 @@ func TestRestoreFromTheMenuChecksFirst(t *testing.T) {
 	menuAction(t, w, ui.T("备份到文件…"))()
 	full.eventually(t, "the backup written", func() bool { _, err := os.Stat(backup); return err == nil })
 
-	if err := checkRestorable(backup, full.store); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "已有 1 份材料") {
+	if err := checkRestorable(backup, full.store, full.keys, ""); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "已有 1 份材料") {
 		t.Errorf("restore over filings: %v", err)
 	}
 	freshDir := t.TempDir()
 	fresh, _ := mustDeskIn(t, freshDir)
 	notBackup := filepath.Join(t.TempDir(), "申请报告.pdf")
 	os.WriteFile(notBackup, []byte("%PDF-1.4"), 0o600)
-	if err := checkRestorable(notBackup, fresh.store); app.ErrorCode(err) != app.EINVALID {
+	if err := checkRestorable(notBackup, fresh.store, fresh.keys, ""); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("a PDF taken for a backup: %v", err)
 	}
-	if err := checkRestorable(backup, fresh.store); err != nil {
+	if err := checkRestorable(backup, fresh.store, fresh.keys, ""); err != nil {
 		t.Fatalf("a backup refused on a fresh client: %v", err)
 	}
 	// What main does once the fresh client closed.
 	if err := fresh.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := restoreBackup(backup, freshDir); err != nil {
+	if err := restoreBackup(backup, freshDir, testKeys(t, freshDir), ""); err != nil {
 		t.Fatalf("restore over the first run's empty store: %v", err)
 	}
 	again, _ := mustDeskIn(t, freshDir)

@@ -144,11 +144,14 @@ func BenchmarkFilterClear10k(b *testing.B) {
 // A benchmark here would read the test process, with the headless driver's
 // software painter, the seeding and the other benchmarks' garbage in it.
 
-// TestMain removes the benchmarks' seeded store.
+// TestMain removes the benchmarks' seeded store and the tests' keys.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if seedDir != "" {
 		os.RemoveAll(seedDir)
+	}
+	if keysTemplate != "" {
+		os.RemoveAll(keysTemplate)
 	}
 	os.Exit(code)
 }

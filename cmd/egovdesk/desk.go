@@ -15,6 +15,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/assets"
+	"egovdesk/internal/atrest"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
 )
@@ -27,6 +28,7 @@ type desk struct {
 	link    *link
 	ui      *ui.UI
 	backups *autoBackup
+	keys    *atrest.Keys       // the data directory's encryption; nil: none
 	stop    context.CancelFunc // the automatic backups' loop
 	loops   sync.WaitGroup
 }
@@ -44,6 +46,12 @@ type deskOptions struct {
 	files     ui.Files                // the desktop's file dialogs; nil: Fyne's
 	focusTick func()                  // runs at the UI's focus poll (the IME's spot); nil: none
 	restore   func(path string) error // 文件 → 从备份恢复…; nil: the menu says how
+	// restoreRecovery is restore for another computer's encrypted backup,
+	// with its recovery key.
+	restoreRecovery func(path, recoveryKey string) error
+	// keys encrypt the store and the attachment files (keys.go); nil
+	// leaves them in plaintext (benchmarks, tools), which main never does.
+	keys *atrest.Keys
 }
 
 // openDesk opens the data directory dir and builds the UI in w. It fails
@@ -59,11 +67,18 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(filepath.Join(dir, "store"), store.WithLogger(o.log))
+	sopts := []store.Option{store.WithLogger(o.log)}
+	if o.keys != nil {
+		sopts = append(sopts, store.WithEncryptionKey(o.keys.Data))
+	}
+	st, err := store.Open(filepath.Join(dir, "store"), sopts...)
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := syncer.OpenBlobDir(filepath.Join(dir, "attachments"))
+	if o.keys != nil {
+		clearViewCopies() // a previous run's
+	}
+	blobs, err := openBlobs(dir, o.keys)
 	if err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
@@ -73,13 +88,16 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 		return nil, errors.Join(err, st.Close())
 	}
 	backups, err := openAutoBackup(dir, st, o.now)
+	if backups != nil {
+		backups.keys = o.keys
+	}
 	if err != nil {
 		l.Close()
 		return nil, errors.Join(err, st.Close())
 	}
-	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, Restore: o.restore, FocusTick: o.focusTick, Profiles: profiles,
+	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir, keys: o.keys}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, Restore: o.restore, RestoreRecovery: o.restoreRecovery, FocusTick: o.focusTick, Profiles: profiles,
 		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do})
-	d := &desk{store: st, blobs: blobs, link: l, ui: u, backups: backups, stop: func() {}}
+	d := &desk{store: st, blobs: blobs, link: l, ui: u, backups: backups, keys: o.keys, stop: func() {}}
 	if o.loop {
 		ctx, cancel := context.WithCancel(context.Background())
 		d.stop = cancel
@@ -92,11 +110,24 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 	return d, nil
 }
 
+// openBlobs opens the data directory's attachment files, encrypted with
+// keys (attachmentCipher) when there are keys.
+func openBlobs(dir string, keys *atrest.Keys) (*syncer.BlobDir, error) {
+	p := filepath.Join(dir, "attachments")
+	if keys == nil {
+		return syncer.OpenBlobDir(p)
+	}
+	return syncer.OpenEncryptedBlobDir(p, keys.Data, attachmentCipher(dir))
+}
+
 // Close stops the UI (storing the last edit), the sync loop and the store.
 func (d *desk) Close() error {
 	d.stop()
 	d.loops.Wait()
 	d.ui.Stop()
 	d.link.Close()
+	if d.keys != nil {
+		clearViewCopies()
+	}
 	return d.store.Close()
 }

@@ -80,7 +80,7 @@ func mustDeskWith(tb testing.TB, dir string, set func(*deskOptions)) (*harness, 
 	w := a.NewWindow("egovdesk")
 	w.Resize(fyne.NewSize(1360, 860))
 	h := &harness{w: w, queue: make(chan func(), 1<<16)}
-	o := deskOptions{saveDelay: 20 * time.Millisecond, do: h.do,
+	o := deskOptions{saveDelay: 20 * time.Millisecond, do: h.do, keys: testKeys(tb, dir),
 		syncOpts: syncer.Options{BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond}}
 	if set != nil {
 		set(&o)

@@ -6,6 +6,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/internal/atrest"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
 )
@@ -16,6 +17,7 @@ type local struct {
 	st    *store.Store
 	blobs *syncer.BlobDir
 	dir   string // the data directory
+	keys  *atrest.Keys
 }
 
 var _ ui.Store = (*local)(nil)
@@ -32,7 +34,9 @@ func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { retur
 
 func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }
 
-func (l *local) Backup(_ context.Context, path string) error { return writeBackup(path, l.dir, l.st) }
+func (l *local) Backup(_ context.Context, path string) error {
+	return writeBackup(path, l.dir, l.st, l.keys)
+}
 
 func (l *local) DeleteDraft(ctx context.Context, id string) error { return l.st.DeleteDraft(ctx, id) }
 

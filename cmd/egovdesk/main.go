@@ -40,6 +40,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/assets"
+	"egovdesk/internal/atrest"
 	"egovdesk/ui"
 	"egovdesk/version"
 )
@@ -50,6 +51,7 @@ func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	restore := flag.String("restore", "", "restore a backup file (.egovbak, from 文件 → 备份到文件…) into the data directory, which must hold no filings yet, then start")
 	restoreFailed := flag.String("restore-failed", "", "internal: the message of a restore that failed before this start")
+	recoveryKey := flag.String("recovery-key", os.Getenv("EGOVDESK_RECOVERY_KEY"), "with -restore: the recovery key of the computer that wrote the backup, when it was another one (设置 → 自动备份 → 显示恢复密钥; env EGOVDESK_RECOVERY_KEY)")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version.String("egovdesk"))
@@ -58,13 +60,6 @@ func main() {
 	dir := *data
 	if dir == "" {
 		dir = defaultDataDir()
-	}
-	if *restore != "" {
-		if err := restoreBackup(*restore, dir); err != nil {
-			fmt.Fprintln(os.Stderr, "恢复失败："+app.ErrorMessage(err))
-			os.Exit(1)
-		}
-		fmt.Fprintf(os.Stderr, "已从 %s 恢复到 %s\n", *restore, dir)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// egovdesk://notice/<filing>: a click on a Windows toast starts the
@@ -79,10 +74,13 @@ func main() {
 	}
 	// A client already running on the data directory shows the window (and
 	// the link's filing) instead; this start ends here.
-	if err := handOver(dir, target); err == nil {
-		return
-	} else if !errors.Is(err, errNoInstance) {
-		log.Warn("the running client did not take over", "err", err)
+	// Not with -restore, which must not end in another window.
+	if *restore == "" {
+		if err := handOver(dir, target); err == nil {
+			return
+		} else if !errors.Is(err, errNoInstance) {
+			log.Warn("the running client did not take over", "err", err)
+		}
 	}
 	// Before Fyne starts GLFW, which reads the locale and XMODIFIERS once.
 	prepareInputEnv(log)
@@ -108,35 +106,56 @@ func main() {
 	services.options(&o)
 	// 文件 → 从备份恢复…: checked while running, restored once the store is
 	// closed, then this program starts again on the restored directory.
-	var restoreAfter string
+	var restoreAfter, restoreAfterKey string
 	var d *desk
 	o.restore = func(path string) error {
-		if err := checkRestorable(path, d.store); err != nil {
+		if err := checkRestorable(path, d.store, o.keys, ""); err != nil {
 			return err
 		}
 		restoreAfter = path
 		fyne.Do(a.Quit)
 		return nil
 	}
-	d, err := openDesk(a, w, dir, o)
-	if err != nil {
-		log.Error("start", "dir", dir, "err", err)
-		showFatal(w, err)
-		w.ShowAndRun()
-		os.Exit(1)
+	o.restoreRecovery = func(path, key string) error {
+		if err := checkRestorable(path, d.store, o.keys, key); err != nil {
+			return err
+		}
+		restoreAfter, restoreAfterKey = path, key
+		fyne.Do(a.Quit)
+		return nil
 	}
-	d.ui.Start()
-	services.follow(d.ui)
-	inst, err := serveInstance(dir, d.ui.Activate, log)
-	if err != nil {
-		log.Warn("a second start will not find this window", "err", err)
+	var inst *instanceServer
+	started := false
+	// open opens the data directory with its keys (after a -restore) and
+	// shows the client; false when it cannot (the window says why).
+	open := func(keys *atrest.Keys) bool {
+		o.keys = keys
+		if *restore != "" {
+			if err := restoreBackup(*restore, dir, keys, *recoveryKey); err != nil {
+				fmt.Fprintln(os.Stderr, "恢复失败："+app.ErrorMessage(err))
+				showFatal(w, app.Errorf(app.EINVALID, "从备份恢复失败：%s", app.ErrorMessage(err)))
+				return false
+			}
+			fmt.Fprintf(os.Stderr, "已从 %s 恢复到 %s\n", *restore, dir)
+		}
+		var err error
+		if d, err = openDesk(a, w, dir, o); err != nil {
+			log.Error("start", "dir", dir, "err", err)
+			showFatal(w, err)
+			return false
+		}
+		d.ui.Start()
+		services.follow(d.ui)
+		if inst, err = serveInstance(dir, d.ui.Activate, log); err != nil {
+			log.Warn("a second start will not find this window", "err", err)
+		}
+		if *restoreFailed != "" {
+			dialog.ShowError(errors.New("从备份恢复失败："+*restoreFailed), w)
+		}
+		return true
 	}
-	if *restoreFailed != "" {
-		dialog.ShowError(errors.New("从备份恢复失败："+*restoreFailed), w)
-	}
-	a.Lifecycle().SetOnStarted(func() {
-		fitToScreen(w)
-		tray.apply() // Fyne named the tray when it started it
+	// shown runs once the window is up and the client open.
+	shown := func() {
 		if target != "" {
 			d.ui.Activate(target)
 		}
@@ -145,10 +164,46 @@ func main() {
 			// scrolled to (demos and screenshots only).
 			time.AfterFunc(time.Second, func() { fyne.Do(func() { d.ui.Show(screen) }) })
 		}
+	}
+	protector := systemProtector(dir)
+	keys, ask, err := loadKeys(dir, protector)
+	switch {
+	case err != nil:
+		log.Error("keys", "dir", dir, "err", err)
+		showFatal(w, app.Errorf(app.EINVALID, "无法读取本机数据的密钥（%s）：%v", atrest.KeysFile, err))
+		w.ShowAndRun()
+		os.Exit(1)
+	case ask == askNothing:
+		if !open(keys) {
+			w.ShowAndRun()
+			os.Exit(1)
+		}
+	default:
+		// The passphrase (or the recovery key) first: asked in the window,
+		// which then becomes the client.
+		keyPrompt(w, ask, func(typed string) (*atrest.Keys, error) {
+			return answerKeys(dir, protector, ask, typed)
+		}, fyne.Do, func(k *atrest.Keys) {
+			if open(k) && started {
+				shown()
+			}
+		})
+	}
+	a.Lifecycle().SetOnStarted(func() {
+		fitToScreen(w)
+		tray.apply() // Fyne named the tray when it started it
+		started = true
+		if d != nil {
+			shown()
+		}
 	})
 	var once sync.Once
 	closeDesk := func() (err error) {
-		once.Do(func() { err = d.Close() })
+		once.Do(func() {
+			if d != nil {
+				err = d.Close()
+			}
+		})
 		return err
 	}
 	stop := exitOnSignal(closeDesk)
@@ -167,7 +222,7 @@ func main() {
 	}
 	if restoreAfter != "" {
 		args := []string{"--data", dir}
-		if err := restoreBackup(restoreAfter, dir); err != nil {
+		if err := restoreBackup(restoreAfter, dir, o.keys, restoreAfterKey); err != nil {
 			log.Error("restore", "from", restoreAfter, "err", err)
 			args = append(args, "--restore-failed", app.ErrorMessage(err))
 		}

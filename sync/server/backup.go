@@ -131,8 +131,9 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 // checks every attachment against its SHA-256 name and syncs what it
 // wrote. Run `bureau changes reset` on dir before serving it when the
 // backup is older than what clients hold. It returns how many attachments
-// it restored.
-func Restore(ctx context.Context, from, dir string) (int, error) {
+// it restored. With key the restored store is encrypted at rest
+// (badgerstore.Options.EncryptionKey): how an existing bureau is encrypted.
+func Restore(ctx context.Context, from, dir string, key []byte) (int, error) {
 	zr, err := zipOpen(from)
 	if err != nil {
 		return 0, fmt.Errorf("restore: %w", err)
@@ -167,7 +168,7 @@ func Restore(ctx context.Context, from, dir string) (int, error) {
 	}
 	rc, err := storeFile.Open()
 	if err == nil {
-		err = badgerstore.Load(filepath.Join(dir, "badger"), rc)
+		err = badgerstore.Load(filepath.Join(dir, "badger"), rc, key)
 		rc.Close()
 	}
 	if err != nil {

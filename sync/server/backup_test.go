@@ -89,10 +89,10 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	t.Logf("%d filings acknowledged before the backup, %d in all", len(before), len(acked))
 
 	dir := filepath.Join(t.TempDir(), "restored")
-	if got, err := server.Restore(ctx, path, dir); err != nil || got != 1 {
+	if got, err := server.Restore(ctx, path, dir, nil); err != nil || got != 1 {
 		t.Fatalf("Restore = %d, %v", got, err)
 	}
-	if _, err := server.Restore(ctx, path, dir); err == nil {
+	if _, err := server.Restore(ctx, path, dir, nil); err == nil {
 		t.Error("restored into a directory that is not empty")
 	}
 	srv, err := server.Open(ctx, server.Config{DataDir: dir, Now: fx.clock.Now, Password: cheapPasswords})

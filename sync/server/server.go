@@ -39,6 +39,10 @@ import (
 type Config struct {
 	DataDir string       // holds badger/ and attachments/; created if missing
 	Logger  *slog.Logger // nil discards logs
+	// EncryptionKey encrypts the Badger store at rest (badgerstore.Options);
+	// nil: not encrypted. The attachment files are not encrypted by the
+	// bureau: docs/security-atrest.md.
+	EncryptionKey []byte
 
 	Now func() time.Time // the clock of every rule; time.Now when nil
 
@@ -245,7 +249,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	st := cfg.Storage
 	if st == nil {
 		bs, err := badgerstore.Open(ctx, filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{
-			Logger: cfg.Logger, MemTable: cfg.memTable, Location: cfg.Now().Location(), Tune: cfg.tune})
+			Logger: cfg.Logger, MemTable: cfg.memTable, Location: cfg.Now().Location(), Tune: cfg.tune,
+			EncryptionKey: cfg.EncryptionKey})
 		if badgerutil.DirLocked(err) {
 			return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -302,7 +303,8 @@ func (s *Syncer) reconcile(ctx context.Context, it store.OutboxItem, cause error
 }
 
 // FetchAttachment makes sure attachment a of filing id is in dir's blob
-// directory, downloading it from the bureau when it is not (an attachment
+// directory (encrypted when the directory is: the partial download is the
+// only plaintext, removed once the file is in), downloading it from the bureau when it is not (an attachment
 // of a restored filing, fetched when the clerk opens it): resumed from a
 // partial download, and kept only when its SHA-256 is a.SHA256. It returns
 // the file's path and fails with the remote's error, an EINVALID *app.Error
@@ -344,10 +346,31 @@ func (s *Syncer) FetchAttachment(ctx context.Context, blobs *BlobDir, filingID s
 		os.Remove(part)
 		return "", app.Errorf(app.EINVALID, "从数管局下载的附件“%s”校验不符，已丢弃，请重试", a.Name)
 	}
+	if blobs.Encrypted() {
+		// The download is plaintext until here: encrypted into the
+		// directory, then removed.
+		err := importFile(ctx, blobs, part)
+		os.Remove(part)
+		if err != nil {
+			return "", err
+		}
+		return path, nil
+	}
 	if err := os.Rename(part, path); err != nil {
 		return "", fmt.Errorf("keep %s: %w", path, err)
 	}
 	return path, nil
+}
+
+// importFile imports the file at p into blobs.
+func importFile(ctx context.Context, blobs *BlobDir, p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = blobs.ImportReader(ctx, filepath.Base(p), f)
+	return err
 }
 
 // verifyFile checks that the file at path hashes to sum.

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -76,7 +78,21 @@ type Options struct {
 	MemTable int64          // Badger memtable size (32 MB); a transaction may hold 15% of it
 	Location *time.Location // the bureau's zone, for the queue's per-day counters (Local)
 	Tune     Tune
+	// EncryptionKey (16, 24 or 32 bytes; AES-128/192/256) encrypts the
+	// store at rest with Badger's own encryption: it is Badger's master
+	// key, which encrypts the data keys Badger rotates every 10 days.
+	// nil: not encrypted. A directory written without a key does not open
+	// with one (ErrNotEncrypted): encrypt it by a backup and a restore.
+	EncryptionKey []byte
 }
+
+// ErrNotEncrypted is returned by Open with a key for a store written
+// without one, and ErrWrongKey for one written with another key (or
+// opened without its key).
+var (
+	ErrNotEncrypted = errors.New("the bureau's Badger store was written without encryption: to encrypt it, stop the bureau, run bureau backup, then bureau restore --key-file into a new data directory")
+	ErrWrongKey     = errors.New("the bureau's Badger store is encrypted with another key (or needs --key-file / EGOV_BUREAU_KEY)")
+)
 
 // Store is the Badger implementation of bureaustore.Storage.
 type Store struct {
@@ -106,7 +122,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
-	db, err := openBadger(dir, o.MemTable, o.Logger, o.Tune)
+	db, err := openBadger(dir, o.MemTable, o.Logger, o.Tune, o.EncryptionKey)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +175,7 @@ func (s *Store) CommitStats() (groups, writes int64) {
 // store groups them itself instead: the hot writes (submissions,
 // decisions, upload completions) go through commit (commit.go), which
 // runs the writes of every waiting request in one transaction, synced once.
-func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune) (*badger.DB, error) {
+func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune, key []byte) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		WithSyncWrites(true).
@@ -168,7 +184,8 @@ func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune) (*badge
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
 		WithMemTableSize(memTable).
-		WithNumCompactors(2)
+		WithNumCompactors(2).
+		WithEncryptionKey(key) // the index cache above is what Badger needs for encrypted tables
 	if most := memTable * 15 / 100 / 4; opts.ValueThreshold > most {
 		opts = opts.WithValueThreshold(most) // small memtables (tests): keep a value below one transaction
 	}
@@ -176,16 +193,38 @@ func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune) (*badge
 		opts = tune(opts)
 	}
 	db, err := badgerutil.Open(opts)
+	if errors.Is(err, badger.ErrEncryptionKeyMismatch) {
+		if len(key) > 0 && plainRegistry(dir) {
+			err = ErrNotEncrypted
+		} else {
+			err = ErrWrongKey
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open badger %s: %w", dir, err)
 	}
 	return db, nil
 }
 
+// plainRegistry reports whether the KEYREGISTRY of the Badger directory
+// dir was written without a key (its sanity text is in the clear).
+func plainRegistry(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, badger.KeyRegistryFileName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 16+12)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return false
+	}
+	return string(b[16:]) == "Hello Badger"
+}
+
 // Load fills the empty store in dir from a backup stream that Backup
-// wrote (a restore).
-func Load(dir string, r io.Reader) error {
-	db, err := openBadger(dir, 32<<20, slog.New(slog.DiscardHandler), nil)
+// wrote (a restore), encrypted with key (nil: not encrypted).
+func Load(dir string, r io.Reader, key []byte) error {
+	db, err := openBadger(dir, 32<<20, slog.New(slog.DiscardHandler), nil, key)
 	if err != nil {
 		return err
 	}
