@@ -209,8 +209,8 @@ const (
 		ON CONFLICT (filing_id) DO UPDATE SET grams = excluded.grams, record = excluded.record`
 )
 
-// queue appends r's statements to b, the filings first, and one
-// notification of the unit's feed when it grew.
+// queue appends r's statements to b, the filings first, the feed last,
+// and one notification of the unit's feed when it grew.
 func (r *submitRows) queue(b *pgx.Batch) {
 	if n := len(r.newIDs); n > 0 {
 		b.Queue(sqlInsertFilings, r.newIDs, r.newUnits, r.newUpdated, r.newRecords).Exec(mustInsertN(n))
@@ -232,13 +232,15 @@ func (r *submitRows) queue(b *pgx.Batch) {
 	if len(r.wSums) > 0 {
 		b.Queue(sqlInsertWaits, r.wUnits, r.wSums, r.wFilings, r.wRevisions)
 	}
+	if len(r.simIDs) > 0 {
+		b.Queue(sqlUpsertSimilar, r.simIDs, r.simGrams, r.simRecords)
+	}
+	// Last: the feed's row stays locked from here to the commit, and the
+	// unit's other writers wait for it.
 	if n := len(r.feedChanges); n > 0 {
 		b.Queue(sqlAppendChanges, r.feedUnit, int64(n), r.feedAt, r.feedChanges)
 		// Delivered at commit, once per distinct payload.
 		b.Queue("SELECT pg_notify($1, $2)", ChangesChannel, r.feedUnit)
-	}
-	if len(r.simIDs) > 0 {
-		b.Queue(sqlUpsertSimilar, r.simIDs, r.simGrams, r.simRecords)
 	}
 }
 
