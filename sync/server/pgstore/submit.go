@@ -115,13 +115,12 @@ func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) err
 // submitState is what Submit's submissions share in its transaction: the
 // filings and revisions read up front, and the writes not yet sent.
 type submitState struct {
-	tx       pgx.Tx
-	rows     submitRows                     // the writes not yet sent
-	filings  map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
-	revs     map[[2]string]revisionRow
-	touched  map[string]bool // filings written in this transaction: read them again, after a flush
-	unitName string
-	grew     bool // a revision received: its change is in the unit's feed
+	tx      pgx.Tx
+	rows    submitRows                     // the writes not yet sent
+	filings map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
+	revs    map[[2]string]revisionRow
+	touched map[string]bool // filings written in this transaction: read them again, after a flush
+	grew    bool            // a revision received: its change is in the unit's feed
 }
 
 type revisionRow struct {
@@ -275,13 +274,6 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	if st.unitName == "" {
-		u, err := unitBy(ctx, tx, "id", by.UnitID)
-		if err != nil {
-			return bureaustore.SubmitResult{}, err
-		}
-		st.unitName = u.Name
-	}
 	// Decided: the writes are queued, to go with the others'.
 	r := &st.rows
 	st.touched[body.ID] = true
@@ -292,7 +284,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	r.revision(by.UnitID, req, &body, newRev)
 	if queued {
 		year, total := bureaustore.QueueFacts(f, &body)
-		r.queueEntry(fr, st.unitName, year, int64(total))
+		r.queueEntry(fr, year, int64(total)) // the unit's name: read by the statement
 		// received: the revision's change, in the commit of its receipt
 		r.change(by.UnitID, bureaustore.RevisionChange(fr))
 		st.grew = true

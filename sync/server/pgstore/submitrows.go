@@ -38,11 +38,11 @@ type submitRows struct {
 	revBodies, revRecords                           [][]byte
 
 	// the review queue: rows to write and filings to take out
-	qIDs, qUnits, qUnitNames, qStatuses, qKinds, qTitles []string
-	qSince, qTotals                                      []int64
-	qYears, qRevisions                                   []int32
-	qConcurred                                           []string // each a PostgreSQL array literal
-	qDrop                                                []string
+	qIDs, qUnits, qStatuses, qKinds, qTitles []string
+	qSince, qTotals                          []int64
+	qYears, qRevisions                       []int32
+	qConcurred                               []string // each a PostgreSQL array literal
+	qDrop                                    []string
 
 	// revisions waiting for attachments: one row per missing attachment
 	wUnits, wSums, wFilings, wRevisions []string
@@ -89,9 +89,10 @@ func (r *submitRows) revision(unit string, req protocol.SubmitRequest, body *app
 }
 
 // queueEntry queues the write of fr's row of the review queue, as
-// queueUpsert does it.
-func (r *submitRows) queueEntry(fr bureaustore.Filing, unitName string, year int, total int64) {
-	e := bureaustore.QueueEntry(fr, unitName)
+// queueUpsert does it; the statement reads the unit's name (one round
+// trip less than reading it first).
+func (r *submitRows) queueEntry(fr bureaustore.Filing, year int, total int64) {
+	e := bureaustore.QueueEntry(fr, "")
 	concurred := make([]string, len(e.Concurred))
 	for i, c := range e.Concurred {
 		concurred[i] = string(c)
@@ -99,7 +100,6 @@ func (r *submitRows) queueEntry(fr bureaustore.Filing, unitName string, year int
 	r.qIDs = append(r.qIDs, e.ID)
 	r.qSince = append(r.qSince, max(e.Since.UnixNano(), 0))
 	r.qUnits = append(r.qUnits, e.UnitID)
-	r.qUnitNames = append(r.qUnitNames, e.UnitName)
 	r.qStatuses = append(r.qStatuses, string(e.Status))
 	r.qKinds = append(r.qKinds, string(e.Kind))
 	r.qTitles = append(r.qTitles, e.Title)
@@ -188,9 +188,10 @@ const (
 		ON CONFLICT DO NOTHING`
 	sqlDropQueue   = `DELETE FROM queue WHERE filing_id = ANY($1::text[])`
 	sqlUpsertQueue = `INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision, concurred)
-		SELECT id, since, unit, uname, status, kind, title, year, total, rev, concurred::text[]
-		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
-			$9::bigint[], $10::int[], $11::text[]) AS q(id, since, unit, uname, status, kind, title, year, total, rev, concurred)
+		SELECT id, since, unit, (SELECT u.record->>'name' FROM units u WHERE u.id = q.unit), status, kind, title, year,
+			total, rev, concurred::text[]
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+			$8::bigint[], $9::int[], $10::text[]) AS q(id, since, unit, status, kind, title, year, total, rev, concurred)
 		ON CONFLICT (filing_id) DO UPDATE SET since_ns = excluded.since_ns, unit_name = excluded.unit_name,
 			status = excluded.status, kind = excluded.kind, title = excluded.title, year = excluded.year,
 			total = excluded.total, revision = excluded.revision, concurred = excluded.concurred`
@@ -226,7 +227,7 @@ func (r *submitRows) queue(b *pgx.Batch) {
 		b.Queue(sqlDropQueue, r.qDrop)
 	}
 	if len(r.qIDs) > 0 {
-		b.Queue(sqlUpsertQueue, r.qIDs, r.qSince, r.qUnits, r.qUnitNames, r.qStatuses, r.qKinds, r.qTitles,
+		b.Queue(sqlUpsertQueue, r.qIDs, r.qSince, r.qUnits, r.qStatuses, r.qKinds, r.qTitles,
 			r.qYears, r.qTotals, r.qRevisions, r.qConcurred)
 	}
 	if len(r.wSums) > 0 {
