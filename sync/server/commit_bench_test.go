@@ -71,8 +71,12 @@ func clerks(tb testing.TB, fx *fixture, units int) []string {
 // reviewers listing the review queue (GET /review/queue, first page) in a
 // loop meanwhile: their calls must not move the clerks' latency.
 // cpu-µs/filing is the whole process's CPU (clients included) per filing;
-// writes/commit the mean size of the bureau's group commits. Run it with a
-// fixed count, e.g. -benchtime=10000x.
+// writes/commit the mean size of the bureau's group commits (Badger only).
+// Run it with a fixed count, e.g. -benchtime=10000x; on PostgreSQL with
+// EGOVDESK_TEST_STORE=postgres (and EGOVDESK_PG_FSYNC=on for a durable
+// throwaway cluster), where each submission is a transaction of its own on
+// one of the store's 16 connections and concurrent commits share WAL
+// flushes.
 func BenchmarkSubmitConcurrent(b *testing.B) {
 	for _, reviewers := range []int{0, 2} {
 		b.Run(fmt.Sprintf("reviewers=%d", reviewers), func(b *testing.B) { benchSubmitConcurrent(b, 100, reviewers) })

@@ -61,9 +61,14 @@ func FailPartSyncs(s *Server, n int, err error) {
 func ParkedPolls(s *Server, unit string) int { return s.feeds.waiting(unit) }
 
 // CommitGroups returns how many group commits s has run and how many
-// writes they held in all.
+// writes they held in all; 0, 0 for a store that does not group its
+// commits itself (PostgreSQL shares WAL flushes between transactions).
 func CommitGroups(s *Server) (groups, writes int64) {
-	return s.store.(interface{ CommitStats() (int64, int64) }).CommitStats()
+	cs, ok := s.store.(interface{ CommitStats() (int64, int64) })
+	if !ok {
+		return 0, 0
+	}
+	return cs.CommitStats()
 }
 
 // TuneBadger makes the bureau opened with cfg use memtables of memTable

@@ -46,20 +46,6 @@ func AppendChange(ctx context.Context, tx pgx.Tx, unit string, c protocol.Change
 	return c, nil
 }
 
-// queueAppendChange queues into b the append of c to unit's feed, as
-// AppendChange does it but without a round trip of its own: the seq is
-// taken and written into the change by one statement.
-func queueAppendChange(b *pgx.Batch, unit string, c protocol.Change) {
-	if c.ID == "" {
-		c.ID = uuid.NewString()
-	}
-	b.Queue(`WITH h AS (INSERT INTO feeds (unit_id, head) VALUES ($1, 1)
-			ON CONFLICT (unit_id) DO UPDATE SET head = feeds.head + 1 RETURNING head)
-		INSERT INTO changes (unit_id, seq, at, change)
-		SELECT $1, h.head, $2, jsonb_set($3::jsonb, '{seq}', to_jsonb(h.head)) FROM h`, unit, c.At, mustJSON(c))
-	b.Queue("SELECT pg_notify($1, $2)", ChangesChannel, unit)
-}
-
 // FeedBounds returns the head (last seq) and the lowest retained seq of
 // unit's feed; 0, 0 for a unit without changes.
 func FeedBounds(ctx context.Context, q Querier, unit string) (head, low uint64, err error) {

@@ -198,6 +198,27 @@ func caseless(s string) bool {
 	return true
 }
 
+// textGrams returns what a search for text asks the queue's grams
+// (schema 7) for: its one character, or its distinct character pairs.
+func textGrams(text string) []string {
+	rs := []rune(text)
+	if len(rs) == 1 {
+		return []string{text}
+	}
+	var out []string
+	for i := 0; i+1 < len(rs); i++ {
+		g := string(rs[i : i+2])
+		if !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// queueCountsSQL reads the queue's counts by kind and status from the
+// counters of schema 6 (their shards added up).
+const queueCountsSQL = "SELECT kind, status, sum(n)::bigint FROM queue_counts GROUP BY kind, status HAVING sum(n) <> 0"
+
 // Queue returns one page of the filings awaiting review that q selects,
 // oldest first. The equality filters, the time range and "overdue only"
 // are the query's; the text and the route (worked out under the day's
@@ -248,14 +269,18 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		// A necessary condition the database checks: where the text's
 		// characters have no case (Chinese, digits), the title or the
 		// unit's name holds them as they are. QueueMatches decides.
+		// The rows holding all the text's character pairs come from the
+		// GIN index of schema 7 (queue_grams).
+		where = append(where, "grams @> "+arg(textGrams(text))+"::text[]")
 		t := arg(text)
 		where = append(where, "(strpos(title, "+t+") > 0 OR strpos(unit_name, "+t+") > 0)")
 	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		// The whole queue's counts by kind and status, in the page's
-		// snapshot: one aggregate over the queue's rows.
+		// snapshot: from the counters the queue's triggers keep (schema
+		// 6), a few rows whatever the queue's length.
 		res.Page.Counts = bureaustore.NewQueueCounts(q)
-		rows, err := tx.Query(ctx, "SELECT kind, status, count(*) FROM queue GROUP BY kind, status")
+		rows, err := tx.Query(ctx, queueCountsSQL)
 		if err != nil {
 			return err
 		}
@@ -402,18 +427,18 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 func (s *Store) QueueOverview(ctx context.Context, rules bureaustore.QueueRules) (console.Overview, error) {
 	ov := console.Overview{ByStatus: map[app.Status]int{}}
 	err := s.read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT status, count(*) FROM queue GROUP BY status")
+		rows, err := tx.Query(ctx, queueCountsSQL)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var st string
+			var kind, st string
 			var n int
-			if err := rows.Scan(&st, &n); err != nil {
+			if err := rows.Scan(&kind, &st, &n); err != nil {
 				rows.Close()
 				return err
 			}
-			ov.ByStatus[app.Status(st)] = n
+			ov.ByStatus[app.Status(st)] += n
 			ov.Total += n
 		}
 		rows.Close()

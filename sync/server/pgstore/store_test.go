@@ -276,6 +276,7 @@ func TestQueueSearch(t *testing.T) {
 	rules := bureaustore.QueueRules{Now: t0.Add(time.Hour), Due: func(s time.Time) time.Time { return s.Add(240 * time.Hour) }}
 	for text, want := range map[string][]string{
 		"政务云": {"f1"}, "教育局": {"f2"}, "城关镇": {"f1", "f3"}, "oa": {"f3"}, "OA 系统": {"f3"}, "监控2": nil,
+		"云": {"f1"}, "府": {"f1", "f3"}, "云平台扩": {"f1"}, "台扩容云": nil, // one character; pairs all there but not in a row
 	} {
 		res, err := s.Queue(ctx, console.QueueQuery{Text: text}, rules)
 		if err != nil {
@@ -289,4 +290,85 @@ func TestQueueSearch(t *testing.T) {
 			t.Errorf("search %q: %v, want %v", text, got, want)
 		}
 	}
+}
+
+// The queue's counters (schema 6) follow every way a row enters, changes
+// or leaves the queue — inserts, upserts that change the status, deletes,
+// statements of several rows — and start from the rows a store of schema
+// 5 already had.
+func TestQueueCountsFollowTheQueue(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.DB(t)
+	steps, err := loadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := migrate(ctx, pool, steps[:5]); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO units (id, record) VALUES ('u1', '{"id":"u1","name":"单位"}')`)
+	addRows := func(from, to int, status string) {
+		exec(`INSERT INTO filings (id, unit_id, updated, record) SELECT 'f' || i, 'u1', now(), '{}' FROM generate_series($1::int, $2::int) i`, from, to)
+		exec(`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
+			SELECT 'f' || i, i, 'u1', '单位', $3, CASE WHEN i % 3 = 0 THEN 'catalog' ELSE 'declaration' END, '政务云', 2027, 100, 1
+			FROM generate_series($1::int, $2::int) i`, from, to, status)
+	}
+	addRows(1, 30, "submitted") // before schema 6: counted by its backfill
+	s := open(t, url)
+	check := func(when string) {
+		t.Helper()
+		rows, err := s.pool.Query(ctx, `SELECT kind, status, count(*) FROM queue GROUP BY kind, status
+			EXCEPT SELECT kind, status, sum(n) FROM queue_counts GROUP BY kind, status HAVING sum(n) <> 0`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrong, err := pgx.CollectRows(rows, pgx.RowToMap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var counted, queued int
+		if err := s.pool.QueryRow(ctx, "SELECT (SELECT coalesce(sum(n), 0) FROM queue_counts), (SELECT count(*) FROM queue)").
+			Scan(&counted, &queued); err != nil {
+			t.Fatal(err)
+		}
+		if len(wrong) > 0 || counted != queued {
+			t.Fatalf("%s: the counters hold %d, the queue %d; counts the counters miss: %v", when, counted, queued, wrong)
+		}
+		res, err := s.Queue(ctx, console.QueueQuery{}, bureaustore.QueueRules{Now: time.Now(), Due: func(s time.Time) time.Time { return s }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, n := range res.Page.Counts.ByStatus {
+			total += n
+		}
+		if total != queued {
+			t.Fatalf("%s: the page counts %d queued by status, the queue holds %d (%+v)", when, total, queued, res.Page.Counts)
+		}
+	}
+	check("after the upgrade")
+	addRows(31, 50, "submitted")
+	check("after an insert of 20")
+	exec(`INSERT INTO filings (id, unit_id, updated, record) SELECT 'f' || i, 'u1', now(), '{}' FROM generate_series(51, 55) i`)
+	exec(`INSERT INTO queue (filing_id, since_ns, unit_id, unit_name, status, kind, title, year, total, revision)
+		SELECT 'f' || i, i, 'u1', '单位', 'reviewing', 'declaration', '政务云', 2027, 100, 2 FROM generate_series(40, 55) i
+		ON CONFLICT (filing_id) DO UPDATE SET status = excluded.status, kind = excluded.kind`)
+	check("after an upsert of 11 queued and 5 new rows")
+	exec(`UPDATE queue SET status = 'reviewing' WHERE since_ns <= 10`)
+	check("after an update of 10")
+	exec(`UPDATE queue SET title = '改名' WHERE since_ns > 40`)
+	check("after an update that moves nothing counted")
+	exec(`DELETE FROM queue WHERE since_ns % 2 = 0`)
+	check("after a delete of half")
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -116,13 +115,12 @@ func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) err
 // submitState is what Submit's submissions share in its transaction: the
 // filings and revisions read up front, and the writes not yet sent.
 type submitState struct {
-	tx       pgx.Tx
-	b        *pgx.Batch
-	filings  map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
-	revs     map[[2]string]revisionRow
-	touched  map[string]bool // filings written in this transaction: read them again, after a flush
-	unitName string
-	grew     bool // a revision received: its change is in the unit's feed
+	tx      pgx.Tx
+	rows    submitRows                     // the writes not yet sent
+	filings map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
+	revs    map[[2]string]revisionRow
+	touched map[string]bool // filings written in this transaction: read them again, after a flush
+	grew    bool            // a revision received: its change is in the unit's feed
 }
 
 type revisionRow struct {
@@ -133,7 +131,7 @@ type revisionRow struct {
 // prefetch reads and locks, in the order of their IDs, the filings subs
 // name, and reads their revisions.
 func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*submitState, error) {
-	st := &submitState{tx: tx, b: &pgx.Batch{}, filings: map[string]*bureaustore.Filing{},
+	st := &submitState{tx: tx, filings: map[string]*bureaustore.Filing{},
 		revs: map[[2]string]revisionRow{}, touched: map[string]bool{}}
 	var ids []string
 	for _, sub := range subs {
@@ -188,13 +186,16 @@ func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*
 	return st, rows.Err()
 }
 
-// flush sends the writes queued so far.
+// flush sends the writes queued so far, in one round trip: a statement a
+// table (submitRows).
 func (st *submitState) flush(ctx context.Context) error {
-	if st.b.Len() == 0 {
+	if st.rows.empty() {
 		return nil
 	}
-	err := st.tx.SendBatch(ctx, st.b).Close()
-	st.b = &pgx.Batch{}
+	b := &pgx.Batch{}
+	st.rows.queue(b)
+	st.rows = submitRows{}
+	err := st.tx.SendBatch(ctx, b).Close()
 	if err != nil && (errors.Is(err, errRetry) || isUnique(err)) {
 		return errRetry
 	}
@@ -273,57 +274,32 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	if st.unitName == "" {
-		u, err := unitBy(ctx, tx, "id", by.UnitID)
-		if err != nil {
-			return bureaustore.SubmitResult{}, err
-		}
-		st.unitName = u.Name
-	}
 	// Decided: the writes are queued, to go with the others'.
-	b := st.b
+	r := &st.rows
 	st.touched[body.ID] = true
 	f := fr.Filing
-	if cur == nil {
-		// A new filing: another transaction may be creating it too.
-		b.Queue("INSERT INTO filings (id, unit_id, updated, record) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-			f.ID, f.UnitID, f.Updated, mustJSON(fr)).Exec(mustInsert)
-	} else {
-		b.Queue("UPDATE filings SET updated = $2, record = $3 WHERE id = $1", f.ID, f.Updated, mustJSON(fr))
-	}
-	b.Queue(`INSERT INTO revisions (filing_id, revision_id, unit_id, body_sha256, code_id, body, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, body.ID, body.RevisionID, by.UnitID, req.BodySHA256,
-		app.CodeID(body.RevisionID), req.Body, mustJSON(newRev)).Exec(mustInsert)
+	// A new filing: another transaction may be creating it too (the
+	// insert then fails the transaction with errRetry).
+	r.filing(fr, cur == nil)
+	r.revision(by.UnitID, req, &body, newRev)
 	if queued {
 		year, total := bureaustore.QueueFacts(f, &body)
-		queueUpsert(b, fr, st.unitName, year, int64(total))
+		r.queueEntry(fr, year, int64(total)) // the unit's name: read by the statement
 		// received: the revision's change, in the commit of its receipt
-		queueAppendChange(b, by.UnitID, bureaustore.RevisionChange(fr))
+		r.change(by.UnitID, bureaustore.RevisionChange(fr))
 		st.grew = true
 	} else {
-		b.Queue("DELETE FROM queue WHERE filing_id = $1", f.ID)
+		r.qDrop = append(r.qDrop, f.ID)
 		sums := make([]string, len(missing))
 		for i, m := range missing {
 			sums[i] = m.SHA256
 		}
-		b.Queue(`INSERT INTO upload_waits (unit_id, sha256, filing_id, revision_id)
-			SELECT $1, s, $3, $4 FROM unnest($2::text[]) s ON CONFLICT DO NOTHING`, by.UnitID, sums, f.ID, body.RevisionID)
+		r.waits(by.UnitID, f.ID, body.RevisionID, sums)
 	}
 	if body.Declaration != nil {
-		if err := indexSimilar(ctx, tx, b, body.ID, body.Declaration, cur == nil); err != nil {
-			return bureaustore.SubmitResult{}, err
-		}
+		r.similar(body.ID, body.Declaration)
 	}
 	return bureaustore.SubmitResult{Receipt: newRev.Receipt, Created: true}, nil
-}
-
-// mustInsert makes a batch's INSERT … ON CONFLICT DO NOTHING that inserted
-// nothing fail with errRetry: another transaction wrote the row first.
-func mustInsert(ct pgconn.CommandTag) error {
-	if ct.RowsAffected() == 0 {
-		return errRetry
-	}
-	return nil
 }
 
 // lockFiling reads filing id's record, locked to the end of tx; nil when
