@@ -35,7 +35,7 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 const keyHelp = "file holding the key that encrypts the Badger store at rest: 32 bytes (AES-256), raw, hex or base64; " +
 	"the file must not be readable by group or others (chmod 600). Instead of a file, env EGOV_BUREAU_KEY may hold the key (hex or base64). " +
 	"Without either the Badger store is NOT encrypted at rest (bureau warns at start). Attachment files are not encrypted by the bureau: " +
-	"put the data directory on an encrypted volume (docs/security-atrest.md) (env EGOV_BUREAU_KEY_FILE)"
+	"put the data directory on an encrypted volume (docs/security.md) (env EGOV_BUREAU_KEY_FILE)"
 
 func registerKeyFile(fs *flag.FlagSet, p *string) {
 	fs.StringVar(p, "key-file", envOr("EGOV_BUREAU_KEY_FILE", ""), keyHelp)
@@ -235,7 +235,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Storage == nil && cfg.EncryptionKey == nil {
-		cfg.Logger.Warn("the bureau's Badger store is NOT encrypted at rest: give it a key with --key-file or EGOV_BUREAU_KEY (docs/security-atrest.md)", "data", f.data)
+		cfg.Logger.Warn("the bureau's Badger store is NOT encrypted at rest: give it a key with --key-file or EGOV_BUREAU_KEY (docs/security.md)", "data", f.data)
 	}
 	srv, err := server.Open(ctx, cfg)
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 // signature covers ReceiptSignedBytes, a canonical text serialisation of
 // the receipt's fields that do not change once the revision is stored, plus
 // its status; it does not cover FilingStatus or Missing, which only tell the
-// client what to do next. docs/security-gm.md describes the format.
+// client what to do next. docs/security.md (国密) describes the format.
 
 // ReceiptUserID is the SM2 signer's user ID (Z_A) of receipt signatures:
 // the default ID of GM/T 0009-2012 / GB/T 35276-2017.

@@ -363,19 +363,6 @@ func (s *Server) auditDownload(ctx context.Context, fid string, a app.Attachment
 	s.audit(ctx, "attachment.download", fid+" "+a.SHA256, nil, a.Name)
 }
 
-// auditorOrReviewer returns the bureau account or auditor holding a
-// console session token.
-func (c core) auditorOrReviewer(token string) (*caller, error) {
-	who, err := c.s.byToken(token)
-	if err != nil {
-		return nil, err
-	}
-	if !who.Role.Bureau() && who.Role != app.RoleAuditor {
-		return nil, app.Errorf(app.EFORBIDDEN, "此功能仅供数管局审核人员使用")
-	}
-	return who, nil
-}
-
 // AuditRecords is a page of the trail for an admin's or an auditor's
 // console session (console.AuditBackend).
 func (c core) AuditRecords(ctx context.Context, token string, f console.AuditFilter) ([]console.AuditRecord, bool, error) {

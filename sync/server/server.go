@@ -41,7 +41,7 @@ type Config struct {
 	Logger  *slog.Logger // nil discards logs
 	// EncryptionKey encrypts the Badger store at rest (badgerstore.Options);
 	// nil: not encrypted. The attachment files are not encrypted by the
-	// bureau: docs/security-atrest.md.
+	// bureau: docs/security.md.
 	EncryptionKey []byte
 
 	Now func() time.Time // the clock of every rule; time.Now when nil
