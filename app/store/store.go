@@ -38,7 +38,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"egovdesk/app"
-	"egovdesk/internal/badgerutil"
+	"egovdesk/app/badgerutil"
 )
 
 // Store is the client's local database. It is safe for concurrent use.

@@ -1,6 +1,6 @@
 package store
 
-import "egovdesk/internal/badgerutil"
+import "egovdesk/app/badgerutil"
 
 // SyncDir makes the entries of directory dir durable — files created,
 // renamed into or removed from it — as File.Sync does for a file's bytes:

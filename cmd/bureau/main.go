@@ -31,7 +31,7 @@ import (
 	"syscall"
 
 	"egovdesk/app"
-	"egovdesk/version"
+	"egovdesk/app/version"
 )
 
 func main() {

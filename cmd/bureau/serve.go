@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"egovdesk/app/version"
 	"egovdesk/sync/server"
-	"egovdesk/version"
 )
 
 // config flags shared by every command that opens the data directory.

@@ -8,7 +8,7 @@ import (
 
 // docs/bureau.md shows the systemd unit the .deb installs, as it is.
 func TestUnitDocumented(t *testing.T) {
-	unit, err := os.ReadFile("../../packaging/bureau/egov-bureau.service")
+	unit, err := os.ReadFile("../../scripts/packaging/bureau/egov-bureau.service")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -17,6 +17,6 @@ func TestUnitDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(doc, unit) {
-		t.Error("docs/bureau.md does not show packaging/bureau/egov-bureau.service as it is: copy the unit into its systemd section")
+		t.Error("docs/bureau.md does not show scripts/packaging/bureau/egov-bureau.service as it is: copy the unit into its systemd section")
 	}
 }

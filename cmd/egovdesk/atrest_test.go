@@ -18,7 +18,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/internal/atrest"
+	"egovdesk/app/atrest"
 	"egovdesk/ui"
 )
 

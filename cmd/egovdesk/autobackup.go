@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
-	"egovdesk/internal/atrest"
 	"egovdesk/ui"
 )
 

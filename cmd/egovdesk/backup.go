@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
-	"egovdesk/internal/atrest"
+	"egovdesk/app/version"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
-	"egovdesk/version"
 )
 
 // A backup file (.egovbak) is a zip of one data directory:

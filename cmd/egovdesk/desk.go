@@ -13,9 +13,9 @@ import (
 	"fyne.io/fyne/v2"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
 	"egovdesk/assets"
-	"egovdesk/internal/atrest"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
 )

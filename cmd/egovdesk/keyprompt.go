@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
-	"egovdesk/internal/atrest"
+	"egovdesk/app/atrest"
 	"egovdesk/ui"
 )
 

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"egovdesk/app"
-	"egovdesk/internal/atrest"
+	"egovdesk/app/atrest"
 )
 
 // The data directory's filings and attachments are encrypted at rest with a

@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-// runLauncher runs the .deb's launcher (packaging/linux/egovdesk) as
+// runLauncher runs the .deb's launcher (scripts/packaging/linux/egovdesk) as
 // /usr/bin/egovdesk with env as the whole environment, in front of a fake
 // client that prints its environment, and returns that environment.
 func runLauncher(t *testing.T, env map[string]string, args ...string) map[string]string {
 	t.Helper()
 	root := t.TempDir()
-	script, err := os.ReadFile(filepath.Join("..", "..", "packaging", "linux", "egovdesk"))
+	script, err := os.ReadFile(filepath.Join("..", "..", "scripts", "packaging", "linux", "egovdesk"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,11 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/app/version"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
-	"egovdesk/version"
 )
 
 // link is the UI's connection to the bureau: the session (session.json in

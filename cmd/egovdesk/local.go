@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
-	"egovdesk/internal/atrest"
 	"egovdesk/sync/syncer"
 	"egovdesk/ui"
 )

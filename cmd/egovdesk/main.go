@@ -39,10 +39,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
+	"egovdesk/app/version"
 	"egovdesk/assets"
-	"egovdesk/internal/atrest"
 	"egovdesk/ui"
-	"egovdesk/version"
 )
 
 func main() {

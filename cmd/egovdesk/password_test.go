@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
-	"egovdesk/internal/bureautest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/server"
 )
 

@@ -355,7 +355,7 @@ func checkLinuxClient(t *testing.T, arch string, machine elf.Machine) {
 	for _, l := range libs {
 		pkg, ok := debDependsOf[l]
 		if !ok {
-			t.Errorf("the client links %s, which no declared dependency is known to provide (add it to packaging/linux/nfpm.yaml and this map)", l)
+			t.Errorf("the client links %s, which no declared dependency is known to provide (add it to scripts/packaging/linux/nfpm.yaml and this map)", l)
 		} else if !regexp.MustCompile(`(^|[ ,|])` + regexp.QuoteMeta(pkg) + `([ ,(]|$)`).MatchString(strings.TrimSpace(depends)) {
 			t.Errorf("the client links %s but the .deb does not depend on %s (Depends: %s)", l, pkg, depends)
 		}

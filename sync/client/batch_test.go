@@ -13,7 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
-	"egovdesk/internal/bureautest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 )

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"egovdesk/internal/bureautest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/badgerstore"
 )

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"egovdesk/app"
-	"egovdesk/internal/badgerutil"
+	"egovdesk/app/badgerutil"
 	"egovdesk/sync/server/badgerstore"
 )
 

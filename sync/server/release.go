@@ -16,8 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"egovdesk/app/version"
 	"egovdesk/sync/protocol"
-	"egovdesk/version"
 )
 
 // Release configures what the bureau says about the desktop client's

@@ -29,7 +29,7 @@ import (
 	"github.com/emmansun/gmsm/sm2"
 
 	"egovdesk/app"
-	"egovdesk/internal/badgerutil"
+	"egovdesk/app/badgerutil"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/badgerstore"
 	"egovdesk/sync/server/bureaustore"

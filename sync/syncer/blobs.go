@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
-	"egovdesk/internal/atrest"
 )
 
 // Blobs gives the syncer the bytes of attachments by content hash. The

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"egovdesk/internal/atrest"
+	"egovdesk/app/atrest"
 )
 
 // An encrypted blob directory keeps no plaintext on disk, names files by the

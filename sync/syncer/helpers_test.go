@@ -21,7 +21,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/app/store"
-	"egovdesk/internal/bureautest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"

@@ -23,7 +23,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"egovdesk/internal/badgerutil"
+	"egovdesk/app/badgerutil"
 	"egovdesk/sync/server/bureaustore"
 )
 

@@ -1,7 +1,7 @@
 // Package version says which build of egovdesk a program is: the release
 // number `make dist` stamps into it with
 //
-//	-ldflags "-X egovdesk/version.number=0.1.0 -X egovdesk/version.commit=44f7a45"
+//	-ldflags "-X egovdesk/app/version.number=0.1.0 -X egovdesk/app/version.commit=44f7a45"
 //
 // or, for a plain `go build`, what the go command recorded (the module's
 // version and the VCS revision). The client sends Number with every request

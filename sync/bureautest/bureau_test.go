@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"egovdesk/app"
-	"egovdesk/internal/bureautest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
 )
