@@ -28,18 +28,20 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 )
 
 func main() {
 	data := flag.String("data", "", "the client's data directory")
+	pass := flag.String("passphrase", os.Getenv("UITEST_PASSPHRASE"), "the start-up passphrase of an encrypted data directory (env UITEST_PASSPHRASE)")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "uitestdump: -data is required")
 		os.Exit(2)
 	}
-	out, err := dump(context.Background(), *data)
+	out, err := dump(context.Background(), *data, *pass)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "uitestdump:", err)
 		os.Exit(1)
@@ -89,7 +91,21 @@ type Outbox struct {
 	LastError string        `json:"last_error,omitempty"`
 }
 
-func dump(ctx context.Context, dir string) (*Dump, error) {
+// dump reads data directory dir; pass opens its keys when the client
+// encrypted it (a rig without a system key store sets a start-up
+// passphrase, see scripts/uitest).
+func dump(ctx context.Context, dir, pass string) (*Dump, error) {
+	var opts []store.Option
+	if _, err := os.Stat(filepath.Join(dir, atrest.KeysFile)); err == nil {
+		if pass == "" {
+			return nil, errors.New("the data directory is encrypted: give its start-up passphrase (-passphrase)")
+		}
+		k, err := atrest.LoadPassphrase(dir, pass)
+		if err != nil {
+			return nil, fmt.Errorf("the data directory's keys: %w", err)
+		}
+		opts = append(opts, store.WithEncryptionKey(k.Data))
+	}
 	tmp, err := os.MkdirTemp("", "uitestdump-")
 	if err != nil {
 		return nil, err
@@ -98,7 +114,7 @@ func dump(ctx context.Context, dir string) (*Dump, error) {
 	if err := copyDir(filepath.Join(dir, "store"), tmp); err != nil {
 		return nil, fmt.Errorf("copy the store: %w", err)
 	}
-	st, err := store.Open(tmp, store.WithSyncInterval(0))
+	st, err := store.Open(tmp, append(opts, store.WithSyncInterval(0))...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/app/atrest"
 	"egovdesk/app/store"
 )
 
@@ -38,7 +39,7 @@ func TestDumpReadsAStoreHeldOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	d, err := dump(ctx, dir)
+	d, err := dump(ctx, dir, "")
 	if err != nil {
 		t.Fatalf("dump of a store held open: %v", err)
 	}
@@ -64,5 +65,43 @@ func TestDumpReadsAStoreHeldOpen(t *testing.T) {
 	f.Declaration.Contact.Phone = "0564-6012345"
 	if err := st.Save(ctx, f); err != nil {
 		t.Fatalf("save after the dump: %v", err)
+	}
+}
+
+// A data directory the client encrypted (no system key store, a start-up
+// passphrase) is read with the passphrase, and refused without it.
+func TestDumpReadsAnEncryptedStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	k, err := atrest.Create(dir, nil, "uitest-passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(dir, "store"), store.WithEncryptionKey(k.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f, err := app.NewFiling(app.KindDeclaration, "0b0c6a5e-8c4d-4a57-9d0e-2c1f3f1a0003",
+		"0b0c6a5e-8c4d-4a57-9d0e-2c1f3f1a0002", "unit", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	if err := st.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dump(ctx, dir, ""); err == nil {
+		t.Error("dump without the passphrase: no error")
+	}
+	if _, err := dump(ctx, dir, "wrong-passphrase"); err == nil {
+		t.Error("dump with a wrong passphrase: no error")
+	}
+	d, err := dump(ctx, dir, "uitest-passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Filings) != 1 || d.Filings[0].ID != f.ID {
+		t.Errorf("filings = %+v, want the one saved", d.Filings)
 	}
 }

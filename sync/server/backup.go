@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 //	backup.json                 backupManifest
 //	badger.backup               the store, as Badger's own backup stream writes it (one snapshot)
 //	attachments/<unit>/<sha256> every complete attachment
+//	keys/<name>                 the receipt (SM2) and audit (ed25519) signing keys
 //
 // The store is streamed from one read snapshot, so it is consistent in
 // itself while the bureau goes on serving; the attachments are copied after
@@ -33,6 +35,12 @@ import (
 // snapshot counts complete is in the backup; one completed after the
 // snapshot may be in it too, which the restored bureau notices on the next
 // request about it (recoverUpload) — no harm either way.
+//
+// The signing keys go with the store: a bureau restored without them would
+// sign receipts with a new key, which every client that pinned the old one
+// refuses, and its audit checkpoints would no longer verify against the
+// public key the auditor holds. So the backup holds private keys, like the
+// data directory: keep it as secret (docs/bureau.md).
 const (
 	backupManifestName = "backup.json"
 	backupStoreName    = "badger.backup"
@@ -44,7 +52,12 @@ type backupManifest struct {
 	Created     time.Time `json:"created"`
 	StoreSchema string    `json:"store_schema"`
 	Attachments int       `json:"attachments"`
+	Keys        []string  `json:"keys,omitempty"`
 }
+
+// backupKeys are the files of the data directory a backup carries besides
+// the store and the attachments.
+var backupKeys = []string{ReceiptKeyFile, AuditKeyFile}
 
 // Backup writes a consistent backup of the running bureau to w (see the
 // format above) and returns how many attachments it holds. It reads while
@@ -98,12 +111,30 @@ func (s *Server) Backup(ctx context.Context, w io.Writer) (_ int, err error) {
 	if err != nil {
 		return n, fmt.Errorf("backup attachments: %w", err)
 	}
+	var keys []string
+	for _, name := range backupKeys {
+		data, err := os.ReadFile(filepath.Join(s.cfg.DataDir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("backup keys: %w", err)
+		}
+		kw, err := zw.CreateHeader(&zip.FileHeader{Name: "keys/" + name, Method: zip.Deflate, Modified: started})
+		if err == nil {
+			_, err = kw.Write(data)
+		}
+		if err != nil {
+			return n, fmt.Errorf("backup keys: %w", err)
+		}
+		keys = append(keys, name)
+	}
 	mw, err := zw.CreateHeader(&zip.FileHeader{Name: backupManifestName, Method: zip.Deflate, Modified: started})
 	if err != nil {
 		return n, fmt.Errorf("backup: %w", err)
 	}
 	if err := json.NewEncoder(mw).Encode(backupManifest{Format: backupFormat, Created: started,
-		StoreSchema: s.store.Schema(), Attachments: n}); err != nil {
+		StoreSchema: s.store.Schema(), Attachments: n, Keys: keys}); err != nil {
 		return n, fmt.Errorf("backup: %w", err)
 	}
 	if err := zw.Close(); err != nil {
@@ -176,7 +207,18 @@ func Restore(ctx context.Context, from, dir string, key []byte) (int, error) {
 	}
 	n := 0
 	dirs := map[string]bool{}
+	keys := 0
 	for _, f := range zr.File {
+		if name, ok := strings.CutPrefix(f.Name, "keys/"); ok {
+			if !slices.Contains(backupKeys, name) {
+				return n, fmt.Errorf("restore: unexpected entry %q", f.Name)
+			}
+			if err := restoreKey(f, filepath.Join(dir, name)); err != nil {
+				return n, fmt.Errorf("restore %s: %w", f.Name, err)
+			}
+			keys++
+			continue
+		}
 		rel, ok := strings.CutPrefix(f.Name, "attachments/")
 		if !ok {
 			continue
@@ -211,7 +253,42 @@ func Restore(ctx context.Context, from, dir string, key []byte) (int, error) {
 	if man.Attachments != n {
 		return n, fmt.Errorf("restore: the backup lists %d attachments, %d found", man.Attachments, n)
 	}
+	if len(man.Keys) != keys {
+		return n, fmt.Errorf("restore: the backup lists %d signing keys, %d found", len(man.Keys), keys)
+	}
+	if err := badgerutil.SyncDir(dir); err != nil {
+		return n, fmt.Errorf("restore: %w", err)
+	}
 	return n, nil
+}
+
+// restoreKey writes a signing key of the backup to path, readable by the
+// bureau's user only, as the bureau made it.
+func restoreKey(f *zip.File, path string) error {
+	if f.UncompressedSize64 > 64<<10 {
+		return errors.New("too large for a key")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 64<<10))
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(data)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func zipOpen(path string) (*zip.ReadCloser, error) {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -61,6 +62,9 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	}
 	mu.Unlock()
 
+	if err := fx.srv.AuditCheckpoint(ctx); err != nil { // makes the audit key
+		t.Fatal(err)
+	}
 	adm, err := server.DialAdmin(ctx, fx.dir)
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +98,23 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	}
 	if _, err := server.Restore(ctx, path, dir, nil); err == nil {
 		t.Error("restored into a directory that is not empty")
+	}
+	// The signing keys come back, readable by the bureau's user only: the
+	// restored bureau signs receipts with the key the clients pinned, and
+	// its audit checkpoints verify with the key the auditor holds.
+	for _, name := range []string{server.ReceiptKeyFile, server.AuditKeyFile} {
+		want, err := os.ReadFile(filepath.Join(fx.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("restored %s: %v, same as the bureau's: %t", name, err, bytes.Equal(got, want))
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("restored %s: mode %v, %v; want 0600", name, fi.Mode().Perm(), err)
+		}
 	}
 	srv, err := server.Open(ctx, server.Config{DataDir: dir, Now: fx.clock.Now, Password: cheapPasswords})
 	if err != nil {
