@@ -147,3 +147,32 @@ func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, proje
 	}
 	return f.ID, nil
 }
+
+// omDraft starts this year's 运维备案 of project from its dossier, as the
+// client does once the go-live is filed, and leaves it a draft with the
+// year's situation written and next year's plan still to do.
+func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, project, live string, at time.Time) (string, error) {
+	var fs []*app.Filing
+	for _, id := range []string{project, live} {
+		f, err := st.Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		fs = append(fs, f)
+	}
+	ds := prof.Dossier(project, fs, at)
+	f, err := ds.Prefill(fs, at.Location()).NewFiling(app.KindOMFiling, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	o := f.OMFiling
+	o.Year = at.Year()
+	o.Provider = "霍邱县城关镇信息技术服务中心"
+	o.Amount = app.Wans(6)
+	o.Situation = "自助终端全年在线率 99.2%，发生硬件故障 3 次，均在 4 小时内修复；未发生安全事件；业务数据每日与县政务数据共享平台同步。"
+	o.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}

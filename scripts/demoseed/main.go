@@ -186,6 +186,11 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		return fmt.Errorf("pull the go-live's decision: %w", err)
 	}
 
+	om, err := omDraft(ctx, st, prof, unit, approved, live, now)
+	if err != nil {
+		return fmt.Errorf("the O&M filing: %w", err)
+	}
+
 	// What the client reads at start.
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: me.Account.Name,
 		UnitID: unit, UnitName: me.Account.UnitName, ProfileID: prof.ID}
@@ -201,7 +206,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\n", returned, approved, half, editing, cat, trial, acc, live)
+	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\nOMFILING=%s\n", returned, approved, half, editing, cat, trial, acc, live, om)
 	return nil
 }
 
