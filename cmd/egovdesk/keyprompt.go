@@ -24,7 +24,7 @@ func keyPrompt(w fyne.Window, ask keyAsk, answer func(string) (*atrest.Keys, err
 	switch ask {
 	case askNew:
 		title = ui.T("设置启动口令")
-		text = "本机没有可用的系统密钥库（Windows 数据保护或桌面钥匙环），申报材料将用启动口令加密保存。\n" +
+		text = "本机没有可用的系统密钥库（Windows 数据保护或桌面钥匙环），\n申报材料将用启动口令加密保存。\n" +
 			"请设置一个至少 8 个字符的口令，以后每次启动 egovdesk 时输入。\n" +
 			"忘记口令时，可用恢复密钥打开（进入后在“设置 → 自动备份”中查看并抄写保管）。"
 		label = ui.T("启动口令")
