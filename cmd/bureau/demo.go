@@ -37,6 +37,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	var f serveFlags
 	f.register(fs, "bureau-demo")
+	prof := fs.String("profile", demoProfile, "the rule profile the demo bureau serves: huoqiu, luan, tianning, wuhan or yunan")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
@@ -71,7 +72,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	if err := seedDemo(ctx, srv); err != nil {
+	if err := seedDemo(ctx, srv, *prof); err != nil {
 		srv.Close()
 		return err
 	}
@@ -103,8 +104,9 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// seedDemo adds the demo unit, accounts and profile unless they exist.
-func seedDemo(ctx context.Context, srv *server.Server) error {
+// seedDemo adds the demo unit and accounts unless they exist, and serves
+// the rule profile named profile.
+func seedDemo(ctx context.Context, srv *server.Server, profile string) error {
 	u, err := srv.FindUnit(ctx, demoCode)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		u, err = srv.AddUnit(ctx, demoUnit, demoCode)
@@ -123,7 +125,7 @@ func seedDemo(ctx context.Context, srv *server.Server) error {
 			return fmt.Errorf("demo account %s: %w", a.login, err)
 		}
 	}
-	name, data, err := profileData(demoProfile)
+	name, data, err := profileData(profile)
 	if err != nil {
 		return err
 	}

@@ -165,12 +165,45 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 	if err != nil {
 		return "", err
 	}
+	if !offers(prof, app.KindOMFiling) {
+		// A profile without the O&M filing (武汉): this year's 绩效评价报告
+		// of the construction period instead (第二十条).
+		return performanceDraft(ctx, st, ds.Prefill(fs, at.Location()), unit, at)
+	}
 	o := f.OMFiling
 	o.Year = at.Year()
 	o.Provider = "霍邱县城关镇信息技术服务中心"
 	o.Amount = app.Wans(6)
 	o.Situation = "自助终端全年在线率 99.2%，发生硬件故障 3 次，均在 4 小时内修复；未发生安全事件；业务数据每日与县政务数据共享平台同步。"
 	o.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
+
+// offers reports whether prof has a later filing of kind k.
+func offers(prof *app.Profile, k app.Kind) bool {
+	for _, r := range prof.Lifecycle {
+		if r.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// performanceDraft starts this year's annual performance report of the
+// project and leaves it a draft, its goals written, its conclusion to do.
+func performanceDraft(ctx context.Context, st *store.Store, pre app.Prefill, unit string, at time.Time) (string, error) {
+	f, err := pre.NewFiling(app.KindPerformance, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	p := f.Performance
+	p.Type, p.Year = app.PerformanceAnnual, at.Year()
+	p.Goals = "年度目标基本完成：13 台自助终端全部上线，可办理社保、医保、不动产登记查询等 23 项业务，月均办件 2,100 件。"
+	p.Progress = "设备采购、安装和系统对接已完成，正在试运行；剩余工作为与县政务服务平台的统一身份认证对接。"
+	p.Contact = app.Contact{Person: "李梅", Phone: "027-85012345"}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err
 	}
