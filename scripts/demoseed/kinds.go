@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -154,6 +155,9 @@ func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, proje
 func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, project, live string, at time.Time) (string, error) {
 	var fs []*app.Filing
 	for _, id := range []string{project, live} {
+		if id == "" {
+			continue // no go-live in this profile
+		}
 		f, err := st.Get(ctx, id)
 		if err != nil {
 			return "", err
@@ -165,10 +169,15 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 	if err != nil {
 		return "", err
 	}
-	if !offers(prof, app.KindOMFiling) {
-		// A profile without the O&M filing (武汉): this year's 绩效评价报告
-		// of the construction period instead (第二十条).
+	switch {
+	case offers(prof, app.KindOMFiling):
+	case offersType(prof, app.KindPerformance, string(app.PerformanceAnnual)):
+		// No O&M filing (武汉): this year's 绩效评价报告 of the
+		// construction period instead (第二十条).
 		return performanceDraft(ctx, st, ds.Prefill(fs, at.Location()), unit, at)
+	case offers(prof, app.KindAcceptanceFiling):
+		// 天宁, 郁南: the filing after acceptance.
+		return acceptanceFilingDraft(ctx, st, ds.Prefill(fs, at.Location()), unit, at)
 	}
 	o := f.OMFiling
 	o.Year = at.Year()
@@ -190,6 +199,34 @@ func offers(prof *app.Profile, k app.Kind) bool {
 		}
 	}
 	return false
+}
+
+// offersType reports whether prof has a later filing of kind k and type t.
+func offersType(prof *app.Profile, k app.Kind, t string) bool {
+	for _, r := range prof.Lifecycle {
+		if r.Kind == k && slices.Contains(r.Types, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptanceFilingDraft starts the 验收后备案 of the project and leaves it
+// a draft: the acceptance's date and conclusion written, the materials the
+// profile lists still to attach.
+func acceptanceFilingDraft(ctx context.Context, st *store.Store, pre app.Prefill, unit string, at time.Time) (string, error) {
+	f, err := pre.NewFiling(app.KindAcceptanceFiling, uuid.NewString(), uuid.NewString(), unit, at)
+	if err != nil {
+		return "", err
+	}
+	a := f.AcceptanceFiling
+	a.AcceptedOn = at.AddDate(0, 0, -6).Format("2006-01-02")
+	a.Conclusion = "验收组认为项目按批复内容完成建设，13 台自助终端运行稳定，文档齐全，同意通过验收；建议加强终端日常巡检。"
+	a.Contact = app.Contact{Person: "李梅", Phone: "0519-88012345"}
+	if err := st.Save(ctx, f); err != nil {
+		return "", err
+	}
+	return f.ID, nil
 }
 
 // performanceDraft starts this year's annual performance report of the

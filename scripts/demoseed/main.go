@@ -175,19 +175,23 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		return err
 	}
 
-	// The 便民服务中心 project went into operation; the bureau files it.
-	live, err := goLive(ctx, st, prof, unit, approved, me.Account.Name, now.Add(-5*time.Minute))
-	if err != nil {
-		return err
-	}
-	if err := sy.SyncOnce(ctx); err != nil {
-		return fmt.Errorf("deliver the go-live: %w", err)
-	}
-	if _, err := clients[rlogin].Decide(ctx, live, protocol.DecisionRequest{Action: app.ActionFile, Comment: "已备案。请于每年年底前报送运维情况。"}); err != nil {
-		return fmt.Errorf("file the go-live: %w", err)
-	}
-	if err := sy.SyncOnce(ctx); err != nil {
-		return fmt.Errorf("pull the go-live's decision: %w", err)
+	// The 便民服务中心 project went into operation; the bureau files it
+	// (where the profile has the go-live filing: 天宁's has not).
+	live := ""
+	if offers(prof, app.KindGoLive) {
+		live, err = goLive(ctx, st, prof, unit, approved, me.Account.Name, now.Add(-5*time.Minute))
+		if err != nil {
+			return err
+		}
+		if err := sy.SyncOnce(ctx); err != nil {
+			return fmt.Errorf("deliver the go-live: %w", err)
+		}
+		if _, err := clients[rlogin].Decide(ctx, live, protocol.DecisionRequest{Action: app.ActionFile, Comment: "已备案。请于每年年底前报送运维情况。"}); err != nil {
+			return fmt.Errorf("file the go-live: %w", err)
+		}
+		if err := sy.SyncOnce(ctx); err != nil {
+			return fmt.Errorf("pull the go-live's decision: %w", err)
+		}
 	}
 
 	om, err := omDraft(ctx, st, prof, unit, approved, live, now)
