@@ -404,7 +404,28 @@ func (l *link) Status() ui.SyncStatus {
 	}
 	out.Conflict = st.Conflict
 	out.DraftsOff, out.DraftsProblem, out.DraftsCopied = st.DraftsOff, st.DraftsProblem, st.DraftsCopied
+	if kc := st.KeyChange; kc != nil {
+		out.KeyChange = &ui.ReceiptKeyChange{PinnedKeyID: kc.PinnedKeyID, ServedKeyID: kc.ServedKeyID, Seen: kc.Seen}
+	}
 	return out
+}
+
+var _ ui.ReceiptKeyTruster = (*link)(nil)
+
+// TrustReceiptKey trusts the bureau's new receipt key with ID keyID after
+// the clerk checked it with the bureau (设置, 核对并信任新密钥…), and syncs.
+func (l *link) TrustReceiptKey(ctx context.Context, keyID string) error {
+	l.mu.Lock()
+	s := l.syncer
+	l.mu.Unlock()
+	if s == nil {
+		return app.Errorf(app.EINVALID, "未连接数管局")
+	}
+	if err := s.TrustReceiptKey(ctx, keyID); err != nil {
+		return err
+	}
+	l.notify()
+	return nil
 }
 
 func (l *link) Kick() {
