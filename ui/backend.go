@@ -214,6 +214,16 @@ type ReceiptKeyTruster interface {
 	// fails (with a Chinese app.ErrorMessage) when the bureau serves
 	// another key or cannot be reached, and trusts nothing then.
 	TrustReceiptKey(ctx context.Context, keyID string) error
+	// ReceiptKeyChanges returns the bureau's receipt keys the clerk
+	// trusted in place of the one before, oldest first.
+	ReceiptKeyChanges() []ReceiptKeyReplaced
+}
+
+// ReceiptKeyReplaced is one new receipt key the clerk trusted.
+type ReceiptKeyReplaced struct {
+	OldKeyID string
+	NewKeyID string
+	At       time.Time
 }
 
 // DraftKeeper is a Link that can keep a private copy of the unit's

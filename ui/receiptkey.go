@@ -70,6 +70,14 @@ func (p *keyChangePanel) showStatus(st SyncStatus) {
 	kc := st.KeyChange
 	if kc == nil {
 		p.obj.Objects = nil
+		if tr, ok := p.u.link.(ReceiptKeyTruster); ok {
+			if ch := tr.ReceiptKeyChanges(); len(ch) > 0 {
+				last := ch[len(ch)-1]
+				p.obj.Objects = []fyne.CanvasObject{heading(T("回执签名密钥")),
+					note(Tf("数管局的回执签名密钥于 %s 更换，经您核对后已信任：原密钥 %s，现密钥 %s。此前收到的回执是用原密钥核验的。",
+						last.At.Local().Format("2006-01-02 15:04"), shortKeyID(last.OldKeyID), shortKeyID(last.NewKeyID)))}
+			}
+		}
 		p.obj.Refresh()
 		return
 	}

@@ -50,6 +50,15 @@ func (l *keyLink) TrustReceiptKey(_ context.Context, id string) error {
 	return nil
 }
 
+func (l *keyLink) ReceiptKeyChanges() []ReceiptKeyReplaced {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.trusted) == 0 {
+		return nil
+	}
+	return []ReceiptKeyReplaced{{OldKeyID: pinnedKeyID, NewKeyID: servedKeyID, At: time.Date(2026, 12, 3, 10, 4, 0, 0, time.Local)}}
+}
+
 func (l *keyLink) trustedSoFar() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -134,6 +143,12 @@ func TestReceiptKeyChangeTrustedAfterCheck(t *testing.T) {
 	x.eventually(t, "the warning goes", func() bool {
 		return !strings.Contains(shownText(x), "回执签名密钥已更换") && !x.u.bar.rekey.Visible()
 	})
+	// 设置 says when the key changed.
+	x.u.showSettings()
+	x.pump()
+	if txt := shownText(x); !strings.Contains(txt, "于 2026-12-03 10:04 更换") || !strings.Contains(txt, "原密钥 5b1e 07c3…，现密钥 3f2a 9c01…") {
+		t.Errorf("设置 does not say when the key changed:\n%s", txt)
+	}
 }
 
 // TestReceiptKeyChangeNotShownWithout: without a key change, neither the

@@ -216,6 +216,9 @@ func (s *Syncer) noteKeyChange(servedID string) {
 	k.mu.Lock()
 	pinned := k.pinnedID
 	k.mu.Unlock()
+	if pinned == "" || pinned == servedID {
+		return // the clerk trusted the served key while these receipts were checked
+	}
 	now := s.opts.Now()
 	s.setStatus(func(st *Status) {
 		if st.KeyChange == nil || st.KeyChange.ServedKeyID != servedID || st.KeyChange.PinnedKeyID != pinned {
