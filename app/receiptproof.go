@@ -23,3 +23,15 @@ type ReceiptProof struct {
 	Receipt    json.RawMessage `json:"receipt"`           // as received
 	Checked    time.Time       `json:"checked"`           // when the client checked it
 }
+
+// ReceiptKeyChange is one replacement of the receipt key a client pinned for
+// a bureau, after the clerk checked the new key's ID with the bureau (the
+// bureau lost its key and made a new one). The client keeps every change,
+// so that the timeline and the settings can tell when the key changed and
+// which receipts were checked with which key.
+type ReceiptKeyChange struct {
+	Bureau   string    `json:"bureau"`     // the bureau's URL
+	OldKeyID string    `json:"old_key_id"` // the key pinned before
+	NewKeyID string    `json:"new_key_id"` // the key trusted since
+	At       time.Time `json:"at"`         // when the clerk trusted the new key
+}

@@ -189,6 +189,41 @@ type SyncStatus struct {
 	// DraftsCopied is when the drafts' copies were last brought up to
 	// date at the bureau; zero before.
 	DraftsCopied time.Time
+	// KeyChange is set when the bureau's receipts came signed with a key
+	// other than the one this computer recorded at the first sync, which
+	// the bureau serves now: the outbox is not acknowledged until the clerk
+	// checks the new key with the bureau and trusts it
+	// (ReceiptKeyTruster). Nil otherwise.
+	KeyChange *ReceiptKeyChange
+}
+
+// ReceiptKeyChange is the bureau's receipt signing key changing: the key
+// ID this computer checks receipts with and the one the bureau serves now
+// (32 hex digits each).
+type ReceiptKeyChange struct {
+	PinnedKeyID string
+	ServedKeyID string
+	Seen        time.Time // when a receipt signed with the new key was last refused
+}
+
+// ReceiptKeyTruster is a Link that can trust the bureau's new receipt key.
+// The warning of a key change offers 核对并信任新密钥… when the Link is one.
+type ReceiptKeyTruster interface {
+	// TrustReceiptKey trusts the receipt key the bureau serves now, after
+	// the clerk checked it with the bureau, when its ID is keyID; it
+	// fails (with a Chinese app.ErrorMessage) when the bureau serves
+	// another key or cannot be reached, and trusts nothing then.
+	TrustReceiptKey(ctx context.Context, keyID string) error
+	// ReceiptKeyChanges returns the bureau's receipt keys the clerk
+	// trusted in place of the one before, oldest first.
+	ReceiptKeyChanges() []ReceiptKeyReplaced
+}
+
+// ReceiptKeyReplaced is one new receipt key the clerk trusted.
+type ReceiptKeyReplaced struct {
+	OldKeyID string
+	NewKeyID string
+	At       time.Time
 }
 
 // DraftKeeper is a Link that can keep a private copy of the unit's

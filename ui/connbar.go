@@ -17,14 +17,16 @@ import (
 type connBar struct {
 	u *UI
 
-	state    *widget.Label
-	waiting  *widget.Label
-	last     *widget.Label
-	reason   *widget.Label
-	progress *widget.ProgressBar
-	upload   *widget.Label
-	sendNow  *widget.Button
-	login    *widget.Button
+	state     *widget.Label
+	waiting   *widget.Label
+	last      *widget.Label
+	reason    *widget.Label
+	progress  *widget.ProgressBar
+	upload    *widget.Label
+	sendNow   *widget.Button
+	login     *widget.Button
+	rekey     *widget.Button // 核对并信任新密钥…, while the bureau's receipt key changed
+	keyChange *ReceiptKeyChange
 }
 
 func newConnBar(u *UI) *connBar {
@@ -39,6 +41,8 @@ func newConnBar(u *UI) *connBar {
 	b.sendNow = &widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}
 	b.login = &widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}
 	b.login.Hide()
+	b.rekey = &widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(), Importance: widget.WarningImportance, OnTapped: b.onRekey}
+	b.rekey.Hide()
 	b.progress.Hide()
 	b.upload.Hide()
 	return b
@@ -46,11 +50,17 @@ func newConnBar(u *UI) *connBar {
 
 func (b *connBar) object() fyne.CanvasObject {
 	left := container.NewHBox(b.state, b.waiting, b.last)
-	right := container.NewHBox(b.upload, container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress), b.login, b.sendNow)
+	right := container.NewHBox(b.upload, container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress), b.login, b.rekey, b.sendNow)
 	return container.NewBorder(widget.NewSeparator(), nil, left, right, b.reason)
 }
 
 func (b *connBar) onSendNow() { b.u.link.Kick() }
+
+func (b *connBar) onRekey() {
+	if b.keyChange != nil {
+		b.u.confirmReceiptKey(*b.keyChange)
+	}
+}
 
 // update shows st and c. It runs on the Fyne thread.
 func (b *connBar) update(st SyncStatus, c app.Counts) {
@@ -105,6 +115,12 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	if st.NeedsLogin || st.NeedsAction {
 		b.reason.Importance = widget.DangerImportance
 	}
+	b.keyChange = st.KeyChange
+	if kc := st.KeyChange; kc != nil {
+		// In place of the receipt's refusal: what happened and what to do.
+		reason = keyChangeWarning(kc)
+		b.reason.Importance = widget.DangerImportance
+	}
 	if w := T(st.DiskWarning); st.DiskWarning != "" {
 		if reason != "" {
 			w += T("；") + reason
@@ -117,6 +133,11 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		b.login.Show()
 	} else {
 		b.login.Hide()
+	}
+	if _, ok := b.u.link.(ReceiptKeyTruster); ok && st.KeyChange != nil {
+		b.rekey.Show()
+	} else {
+		b.rekey.Hide()
 	}
 	if st.Connected {
 		b.sendNow.Enable()

@@ -109,6 +109,9 @@ func (s *setupScreen) object() fyne.CanvasObject {
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
 			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改后界面立即切换语言。")))
+		if s.u.link.Session().Bureau != "" {
+			parts = append(parts, newKeyChangePanel(s.u).obj)
+		}
 		if dk, ok := s.u.link.(DraftKeeper); ok && s.u.link.Session().Bureau != "" {
 			parts = append(parts, widget.NewSeparator(), newDraftCopiesPanel(s.u, dk).obj)
 		}

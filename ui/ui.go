@@ -88,9 +88,12 @@ type UI struct {
 	timeline *timelineScreen
 	dossier  *dossierScreen    // the project dossier shown, nil when none (dossier.go)
 	drafts   *draftCopiesPanel // the settings' 草稿副本 shown, nil when none (draftcopies.go)
-	center   *fyne.Container
-	inboxBtn *widget.Button
-	tray     *trayMenu
+	// keyChange is the settings' warning of a receipt key change shown,
+	// nil when 设置 is not (receiptkey.go).
+	keyChange *keyChangePanel
+	center    *fyne.Container
+	inboxBtn  *widget.Button
+	tray      *trayMenu
 
 	// refresh state, on the Fyne thread
 	refreshing   bool // counts are being read
@@ -274,6 +277,9 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	if u.drafts != nil {
 		u.drafts.showStatus(st) // the copies went, or failed, while 设置 is open
 	}
+	if u.keyChange != nil {
+		u.keyChange.showStatus(st)
+	}
 	if u.tray != nil {
 		u.tray.update(st, c)
 	}
@@ -295,6 +301,7 @@ func (u *UI) leaveEditor() {
 	u.timeline.shown = false
 	u.dossier = nil
 	u.drafts = nil
+	u.keyChange = nil
 	u.inbox.shown = false
 	u.home.shown = false
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/app/store"
@@ -404,7 +405,51 @@ func (l *link) Status() ui.SyncStatus {
 	}
 	out.Conflict = st.Conflict
 	out.DraftsOff, out.DraftsProblem, out.DraftsCopied = st.DraftsOff, st.DraftsProblem, st.DraftsCopied
+	if kc := st.KeyChange; kc != nil {
+		out.KeyChange = &ui.ReceiptKeyChange{PinnedKeyID: kc.PinnedKeyID, ServedKeyID: kc.ServedKeyID, Seen: kc.Seen}
+	}
 	return out
+}
+
+var _ ui.ReceiptKeyTruster = (*link)(nil)
+
+// ReceiptKeyChanges returns the receipt keys of the bureau connected to
+// that the clerk trusted in place of the one before, oldest first.
+func (l *link) ReceiptKeyChanges() []ui.ReceiptKeyReplaced {
+	l.mu.Lock()
+	c := l.client
+	l.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	changes, err := l.store.ReceiptKeyChanges(l.ctx, c.BaseURL())
+	if err != nil {
+		l.log.Warn("receipt key changes", "err", err)
+		return nil
+	}
+	out := make([]ui.ReceiptKeyReplaced, len(changes))
+	for i, ch := range changes {
+		out[i] = ui.ReceiptKeyReplaced{OldKeyID: ch.OldKeyID, NewKeyID: ch.NewKeyID, At: ch.At}
+	}
+	return out
+}
+
+// TrustReceiptKey trusts the bureau's new receipt key with ID keyID after
+// the clerk checked it with the bureau (设置, 核对并信任新密钥…), and syncs.
+func (l *link) TrustReceiptKey(ctx context.Context, keyID string) error {
+	l.mu.Lock()
+	s := l.syncer
+	l.mu.Unlock()
+	if s == nil {
+		return app.Errorf(app.EINVALID, "未连接数管局")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := s.TrustReceiptKey(ctx, keyID); err != nil {
+		return err
+	}
+	l.notify()
+	return nil
 }
 
 func (l *link) Kick() {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -37,6 +39,11 @@ type bureau struct {
 	srv  *server.Server
 	http *httptest.Server
 	unit server.Unit
+	dir  string // the data directory
+
+	// reopened is the handler of the bureau opened again by newReceiptKey,
+	// served at the same address.
+	reopened atomic.Pointer[http.Handler]
 
 	cutAfter atomic.Int64 // >0: the next PATCH breaks after this many body bytes
 	patched  atomic.Int64 // PATCH body bytes the server has read
@@ -59,20 +66,51 @@ type bureau struct {
 func MustBureau(tb testing.TB) *bureau {
 	tb.Helper()
 	b := &bureau{}
-	bt := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Wrap: b.wrap, Config: func(cfg *server.Config) {
-		cfg.ChunkBytes, cfg.LongPoll = 64<<10, 5*time.Second
-	}})
-	b.srv, b.http = bt.Server, bt.HTTP
+	bt := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Wrap: b.wrap, Config: bureauConfig})
+	b.srv, b.http, b.dir = bt.Server, bt.HTTP, bt.Dir
 	b.unit = bt.AddUnit("霍邱县城关镇人民政府", "11341522003064951U")
 	bt.AddAccount("clerk", "李梅", app.RoleUnit, b.unit.ID)
 	bt.AddAccount("reviewer", "王审核", app.RoleReviewer, "")
 	return b
 }
 
+func bureauConfig(cfg *server.Config) { cfg.ChunkBytes, cfg.LongPoll = 64<<10, 5*time.Second }
+
+// newReceiptKey stops the bureau, deletes its receipt key file — as a
+// bureau that lost its key — and opens it again on the same data directory
+// and address: it makes a new key. Its accounts, tokens and filings stay.
+func (b *bureau) newReceiptKey(tb testing.TB) {
+	tb.Helper()
+	if err := b.srv.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(b.dir, server.ReceiptKeyFile)); err != nil {
+		tb.Fatal(err)
+	}
+	cfg := bureautest.Config(b.dir, nil)
+	bureauConfig(&cfg)
+	srv, err := server.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("reopen bureau: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			tb.Errorf("close bureau: %v", err)
+		}
+	})
+	b.srv = srv
+	h := bureautest.Validated(tb, srv.Handler())
+	b.reopened.Store(&h)
+}
+
 // wrap counts submissions and attachment bytes, cuts a chunk when told to
 // and plays an older or failing bureau on the batch route when told to.
 func (b *bureau) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := h
+		if p := b.reopened.Load(); p != nil {
+			h = *p
+		}
 		if b.down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/client"
@@ -34,6 +37,12 @@ type receiptLocal interface {
 	KeepReceiptProofs(ctx context.Context, proofs []app.ReceiptProof) error
 }
 
+// keyReplacer is a receiptLocal that can replace the pinned key after the
+// clerk checked the new one with the bureau (*store.Store).
+type keyReplacer interface {
+	ReplaceReceiptKey(ctx context.Context, bureau string, old, pem []byte, ch app.ReceiptKeyChange) error
+}
+
 // receiptRemote is what the syncer uses of a Remote that can fetch the
 // bureau's receipt key (*client.Client).
 type receiptRemote interface {
@@ -45,6 +54,9 @@ type receiptRemote interface {
 type receiptError struct {
 	revision int
 	err      error
+	// newKey is set when the receipt is signed by the key the bureau
+	// serves now, which is not the pinned one: the bureau changed its key.
+	newKey string
 }
 
 func (e *receiptError) Error() string {
@@ -55,22 +67,62 @@ func (e *receiptError) Unwrap() error { return e.err }
 
 // message is what the clerk sees on the filing.
 func (e *receiptError) message() string {
+	if e.newKey != "" {
+		return fmt.Sprintf("数管局对第 %d 版的回执由数管局新的签名密钥（编号 %s）签署，与本机记录的密钥不同："+
+			"数管局可能更换了回执签名密钥。本版本仍在发送队列中；请向数管局核实新密钥编号后，在“设置”中核对并信任新密钥",
+			e.revision, GroupKeyID(e.newKey))
+	}
 	return fmt.Sprintf("数管局对第 %d 版的回执未通过 SM2 验签（%v）。回执可能在途中被篡改，或数管局更换了签名密钥；"+
 		"本版本仍在发送队列中，将自动重试。请联系数管局核实回执签名公钥", e.revision, e.err)
 }
 
-// receiptKeyState is the pinned key, read once per syncer.
+// KeyChange is a receipt key the bureau serves now that is not the one
+// this client pinned, seen on receipts signed with it: the bureau lost its
+// key and made a new one — or someone else answers in its name. The
+// syncer never trusts it by itself; the clerk checks ServedKeyID with the
+// bureau and then calls TrustReceiptKey.
+type KeyChange struct {
+	PinnedKeyID string    // the key this client checks receipts with
+	ServedKeyID string    // the key the bureau serves and signed the refused receipts with
+	Seen        time.Time // when a receipt signed with it was last refused
+}
+
+// GroupKeyID writes a key ID in groups of four hex digits, as the clerk
+// reads it out or compares it with the bureau's notice:
+// "3f2a 9c01 …".
+func GroupKeyID(id string) string {
+	var b strings.Builder
+	for i, r := range id {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// receiptKeyState is the pinned key, read once per syncer; a bureau that
+// had no key is asked again after Options.ReceiptKeyRecheck.
 type receiptKeyState struct {
-	mu     sync.Mutex
-	pub    *ecdsa.PublicKey
-	none   bool // the bureau has no receipt key (an older bureau)
-	loaded bool
+	mu       sync.Mutex
+	pub      *ecdsa.PublicKey
+	pinnedID string    // pub's key ID
+	none     bool      // the bureau has no receipt key (an older bureau)
+	noneAt   time.Time // when it said so
+	loaded   bool
+
+	// The key the bureau served when a receipt did not verify with pub,
+	// kept while receipts name it.
+	served   *ecdsa.PublicKey
+	servedID string
 }
 
 // receiptPub returns the bureau's pinned receipt key, pinning the one the
 // bureau serves when none is yet. It returns nil, nil when receipts are not
-// checked: the Local or Remote cannot, or the bureau has no key. It fails
-// when the key cannot be fetched now (the pass then retries).
+// checked: the Local or Remote cannot, or the bureau has no key (asked
+// again once Options.ReceiptKeyRecheck has passed, so that a bureau that
+// starts signing receipts is pinned without a restart). It fails when the
+// key cannot be fetched now (the pass then retries).
 func (s *Syncer) receiptPub(ctx context.Context) (*ecdsa.PublicKey, error) {
 	rl, ok1 := s.local.(receiptLocal)
 	rr, ok2 := s.remote.(receiptRemote)
@@ -80,7 +132,7 @@ func (s *Syncer) receiptPub(ctx context.Context) (*ecdsa.PublicKey, error) {
 	k := &s.receiptKey
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.loaded {
+	if k.loaded && !(k.none && s.opts.Now().Sub(k.noneAt) >= s.opts.ReceiptKeyRecheck) {
 		return k.pub, nil
 	}
 	bureau := rr.BaseURL()
@@ -92,8 +144,10 @@ func (s *Syncer) receiptPub(ctx context.Context) (*ecdsa.PublicKey, error) {
 		served, err := rr.ReceiptKey(ctx)
 		var ce *client.Error
 		if errors.As(err, &ce) && ce.Status == http.StatusNotFound {
-			s.log.Warn("the bureau serves no receipt key; its receipts are kept unverified", "bureau", bureau)
-			k.loaded, k.none = true, true
+			if !k.none {
+				s.log.Warn("the bureau serves no receipt key; its receipts are kept unverified", "bureau", bureau)
+			}
+			k.loaded, k.none, k.noneAt, k.pub = true, true, s.opts.Now(), nil
 			return nil, nil
 		}
 		if err != nil {
@@ -111,8 +165,142 @@ func (s *Syncer) receiptPub(ctx context.Context) (*ecdsa.PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pinned receipt key of %s: %w", bureau, err)
 	}
-	k.pub, k.loaded = pub, true
+	id, err := protocol.ReceiptKeyID(pub)
+	if err != nil {
+		return nil, err
+	}
+	k.pub, k.pinnedID, k.loaded, k.none = pub, id, true, false
 	return pub, nil
+}
+
+// servedKey returns the key the bureau serves now when it is the key named
+// id and not the pinned one, nil when it is not (or cannot be had now: the
+// receipt is then refused as any other).
+func (s *Syncer) servedKey(ctx context.Context, id string) *ecdsa.PublicKey {
+	rr, ok := s.remote.(receiptRemote)
+	if !ok || id == "" {
+		return nil
+	}
+	k := &s.receiptKey
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if id == k.pinnedID {
+		return nil
+	}
+	if k.served != nil && k.servedID == id {
+		return k.served
+	}
+	served, err := rr.ReceiptKey(ctx)
+	if err != nil {
+		s.log.Info("fetch the bureau's receipt key after a refused receipt", "err", err)
+		return nil
+	}
+	pub, err := protocol.ParseReceiptPublicKey([]byte(served.PEM))
+	if err != nil {
+		s.log.Warn("the bureau's receipt key", "err", err)
+		return nil
+	}
+	// The key's ID is computed from the key, not taken from the answer.
+	sid, err := protocol.ReceiptKeyID(pub)
+	if err != nil || sid != id {
+		return nil
+	}
+	k.served, k.servedID = pub, sid
+	return pub
+}
+
+// noteKeyChange records that receipts signed with the bureau's served key
+// servedID were refused, for the UI (Status.KeyChange).
+func (s *Syncer) noteKeyChange(servedID string) {
+	k := &s.receiptKey
+	k.mu.Lock()
+	pinned := k.pinnedID
+	k.mu.Unlock()
+	if pinned == "" || pinned == servedID {
+		return // the clerk trusted the served key while these receipts were checked
+	}
+	now := s.opts.Now()
+	s.setStatus(func(st *Status) {
+		if st.KeyChange == nil || st.KeyChange.ServedKeyID != servedID || st.KeyChange.PinnedKeyID != pinned {
+			s.log.Warn("the bureau signs receipts with a key other than the pinned one", "pinned", pinned, "served", servedID)
+		}
+		st.KeyChange = &KeyChange{PinnedKeyID: pinned, ServedKeyID: servedID, Seen: now}
+	})
+}
+
+// ErrKeyIDMismatch is returned by TrustReceiptKey when the key the bureau
+// serves is not the one the clerk confirmed.
+var ErrKeyIDMismatch = app.Errorf(app.ECONFLICT, "数管局现在使用的回执签名密钥与您核对的编号不一致，未信任。请重新向数管局核实")
+
+// TrustReceiptKey trusts the receipt key the bureau serves now in place of
+// the pinned one, after the clerk checked its ID with the bureau (a notice,
+// a telephone call): it fetches the served key again, computes its ID and
+// fails with ErrKeyIDMismatch unless it is keyID (hex; spaces and case do
+// not matter); then it replaces the pinned key in the store (keeping the
+// change in its history), forgets the cached key and the KeyChange, and
+// kicks the loop so that the outbox goes out with receipts checked with the
+// new key. Errors are Chinese (app.ErrorMessage).
+func (s *Syncer) TrustReceiptKey(ctx context.Context, keyID string) error {
+	rl, ok1 := s.local.(receiptLocal)
+	kr, ok2 := s.local.(keyReplacer)
+	rr, ok3 := s.remote.(receiptRemote)
+	if !ok1 || !ok2 || !ok3 {
+		return app.Errorf(app.EINVALID, "本机不核对数管局的回执签名")
+	}
+	keyID = strings.ToLower(strings.Join(strings.Fields(keyID), ""))
+	served, err := rr.ReceiptKey(ctx)
+	if err != nil {
+		return app.Errorf(app.EUNAVAILABLE, "无法从数管局取得回执签名密钥：%s", client.Message(err))
+	}
+	pub, err := protocol.ParseReceiptPublicKey([]byte(served.PEM))
+	if err != nil {
+		return app.Errorf(app.EINVALID, "数管局提供的回执签名密钥无法读取：%v", err)
+	}
+	id, err := protocol.ReceiptKeyID(pub)
+	if err != nil {
+		return err
+	}
+	if id != keyID || served.KeyID != id {
+		s.log.Warn("receipt key not trusted: not the one confirmed", "confirmed", keyID, "served", id)
+		return ErrKeyIDMismatch
+	}
+	if err := s.replaceKey(ctx, rl, kr, rr.BaseURL(), served.PEM, id); err != nil {
+		return err
+	}
+	s.setStatus(func(st *Status) { st.KeyChange = nil })
+	s.Kick()
+	return nil
+}
+
+// replaceKey pins pem (of key ID id) for bureau in place of the pinned
+// key and forgets the cached one.
+func (s *Syncer) replaceKey(ctx context.Context, rl receiptLocal, kr keyReplacer, bureau, pem, id string) error {
+	k := &s.receiptKey
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	old, err := rl.ReceiptKey(ctx, bureau)
+	if err != nil {
+		return err
+	}
+	switch {
+	case old == nil:
+		_, err = rl.PinReceiptKey(ctx, bureau, []byte(pem))
+	case string(old) == pem:
+	default:
+		ch := app.ReceiptKeyChange{NewKeyID: id, At: s.opts.Now()}
+		if oldPub, perr := protocol.ParseReceiptPublicKey(old); perr == nil {
+			ch.OldKeyID, _ = protocol.ReceiptKeyID(oldPub)
+		}
+		err = kr.ReplaceReceiptKey(ctx, bureau, old, []byte(pem), ch)
+		if err == nil {
+			s.log.Warn("the clerk trusted the bureau's new receipt key", "bureau", bureau, "old", ch.OldKeyID, "new", id)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	k.loaded, k.none, k.pub, k.pinnedID, k.served, k.servedID = false, false, nil, "", nil, ""
+	return nil
 }
 
 // checkReceipts verifies the receipts of revisions nums and keeps those
@@ -168,6 +356,12 @@ func (s *Syncer) checkReceipts(ctx context.Context, rcs []*protocol.Receipt) ([]
 		})
 	}
 	wg.Wait()
+	s.newKeyReceipts(ctx, rcs, errs)
+	if pub != nil && slices.Contains(keep, true) {
+		// The bureau signs with the pinned key (again: it restored its
+		// key from a backup): nothing for the clerk to check.
+		s.setStatus(func(st *Status) { st.KeyChange = nil })
+	}
 	var kept []app.ReceiptProof
 	for i, p := range proofs {
 		if keep[i] {
@@ -183,4 +377,27 @@ func (s *Syncer) checkReceipts(ctx context.Context, rcs []*protocol.Receipt) ([]
 		return nil, err
 	}
 	return errs, nil
+}
+
+// newKeyReceipts looks, for receipts refused because another key signed
+// them, whether that key is the one the bureau serves now and the receipt
+// verifies with it: then the bureau changed its key, the refusal says so
+// and Status.KeyChange asks the clerk to check the new key. The receipts
+// stay refused either way.
+func (s *Syncer) newKeyReceipts(ctx context.Context, rcs []*protocol.Receipt, errs []error) {
+	seen := ""
+	for i, err := range errs {
+		var re *receiptError
+		if !errors.As(err, &re) || !errors.Is(err, protocol.ErrReceiptKeyID) {
+			continue
+		}
+		pub := s.servedKey(ctx, rcs[i].KeyID)
+		if pub == nil || protocol.VerifyReceipt(pub, *rcs[i]) != nil {
+			continue
+		}
+		re.newKey, seen = rcs[i].KeyID, rcs[i].KeyID
+	}
+	if seen != "" {
+		s.noteKeyChange(seen)
+	}
 }

@@ -40,6 +40,11 @@ type Status struct {
 	// DraftsCopied is when the copies of the drafts were last brought up
 	// to date at the bureau (every one due went up); zero before.
 	DraftsCopied time.Time
+	// KeyChange is set when receipts came signed with a key the bureau
+	// serves now instead of the pinned one (receipts.go): the revisions
+	// stay in the outbox until the clerk checks the new key with the
+	// bureau and trusts it (TrustReceiptKey). Nil otherwise.
+	KeyChange *KeyChange
 }
 
 // Failure is an outbox item whose last attempt failed.

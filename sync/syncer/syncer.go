@@ -121,6 +121,10 @@ type Options struct {
 	DraftSettle time.Duration // a draft's copy goes up once it was not saved for this long [5s]
 	DraftUndo   time.Duration // a deleted draft's copy is deleted at the bureau this long after [30s]
 	DraftList   time.Duration // how often the unit's draft copies are listed from the bureau [2m]
+
+	// ReceiptKeyRecheck is how long a bureau that serves no receipt key
+	// is believed before it is asked again [5m].
+	ReceiptKeyRecheck time.Duration
 }
 
 func (o *Options) fill() {
@@ -153,6 +157,7 @@ func (o *Options) fill() {
 	def(&o.DraftSettle, defaultDraftSettle)
 	def(&o.DraftUndo, defaultDraftUndo)
 	def(&o.DraftList, defaultDraftList)
+	def(&o.ReceiptKeyRecheck, 5*time.Minute)
 	if o.MaxPages <= 0 {
 		o.MaxPages = 50
 	}
@@ -228,6 +233,10 @@ func (s *Syncer) Status() Status {
 	if st.Restore != nil {
 		p := *st.Restore
 		st.Restore = &p
+	}
+	if st.KeyChange != nil {
+		c := *st.KeyChange
+		st.KeyChange = &c
 	}
 	return st
 }
@@ -375,11 +384,11 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		if err == nil {
-			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, st.Conflict != "", "", "", now
+			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, st.Conflict != "" || st.KeyChange != nil, "", "", now
 			return
 		}
 		st.LastError, st.Cause = describe(err, wait), describe(err, 0)
-		st.NeedsAction = client.NeedsAction(err) || st.Conflict != ""
+		st.NeedsAction = client.NeedsAction(err) || st.Conflict != "" || st.KeyChange != nil
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
@@ -410,7 +419,14 @@ func describe(err error, wait time.Duration) string {
 	}
 	msg := client.Message(err)
 	var e *client.Error
-	if !errors.As(err, &e) {
+	var re *receiptError
+	switch {
+	case errors.As(err, &re): // the receipt, not the local store
+		msg = re.message()
+		if re.newKey != "" {
+			return msg // the clerk acts; retrying does not mend it
+		}
+	case !errors.As(err, &e):
 		msg = "本地数据读写失败：" + app.ErrorMessage(err)
 	}
 	if wait > 0 {
