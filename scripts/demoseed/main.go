@@ -135,7 +135,12 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	} {
 		_, err := clients[d.by].Decide(ctx, d.id, d.DecisionRequest)
 		if d.by != rlogin && app.ErrorCode(err) == app.EFORBIDDEN {
-			continue // a profile without this review step (-profile of bureau demo): the reviewer decided
+			// A profile without this review step (bureau demo -profile):
+			// no joint review to concur in, and the reviewer approves.
+			if d.Action != app.ActionApprove {
+				continue
+			}
+			_, err = clients[rlogin].Decide(ctx, d.id, d.DecisionRequest)
 		}
 		if err != nil {
 			return fmt.Errorf("decide %s on %s: %w", d.Action, d.id, err)
