@@ -25,7 +25,7 @@ func newAutoBackupPanel(u *UI) *autoBackupPanel {
 	p.choose = &widget.Button{Text: T("选择备份文件夹…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onChoose}
 	p.off = &widget.Button{Text: T("停止自动备份"), Importance: widget.LowImportance, OnTapped: func() { p.set("") }}
 	p.obj = container.NewVBox(heading(T("自动备份")),
-		note(T("每天把本机的全部材料和附件备份一次到所选文件夹（U 盘或单位的共享文件夹），保留最近 7 份。换电脑后可从备份恢复（egovdesk --restore 备份文件）。")),
+		note(T("每天把本机的全部材料和附件备份一次到所选文件夹（U 盘或单位的共享文件夹），保留最近 7 份。换电脑后，在新装的客户端里用“文件 → 从备份恢复…”选择其中一份。")),
 		p.state, container.NewHBox(p.choose, p.off))
 	if rk, ok := u.backups.(RecoveryKeys); ok && rk.RecoveryKey() != "" {
 		p.obj.Add(recoveryKeyLine(u, rk))
