@@ -94,7 +94,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	tab := func(box *fyne.Container, hint, addText string, add func()) fyne.CanvasObject {
 		b := e.addButton(addText, add)
 		ce.listAdd = append(ce.listAdd, b)
-		return container.NewVScroll(container.NewVBox(note(T(hint)), box, container.NewHBox(b)))
+		return newFormScroll(container.NewVBox(note(T(hint)), box, container.NewHBox(b)))
 	}
 	ce.tabs = container.NewAppTabs(
 		container.NewTabItem(T("需求清单"), tab(ce.demandBox, "本项目需要其他部门提供的数据", "添加需求", ce.onAddDemand)),

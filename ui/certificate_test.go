@@ -319,3 +319,20 @@ func TestPickCertificateFileOpens(t *testing.T) {
 		t.Error("cancelling the dialog reported a file")
 	}
 }
+
+// The mouse wheel moves the settings page wherever the pointer is: over an
+// input box too (Fyne gives the wheel to the innermost scroller, and every
+// entry holds one, so the page used to stop under the pointer).
+func TestSetupScreenWheelOverAField(t *testing.T) {
+	r := newSetupRig(t, &trustLink{})
+	r.w.Resize(fyne.NewSize(1366, 400)) // shorter than the page: it scrolls
+	f, ok := r.w.Content().(*formScroll)
+	if !ok {
+		t.Fatalf("the settings page is a %T, not a formScroll", r.w.Content())
+	}
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.s.login).Add(fyne.NewPos(10, 10))
+	test.Scroll(r.w.Canvas(), at, 0, -25)
+	if f.Scroll.Offset.Y == 0 {
+		t.Fatal("one notch of the wheel over 账号 did not move the settings page")
+	}
+}

@@ -124,7 +124,8 @@ func (s *setupScreen) object() fyne.CanvasObject {
 		title = T("欢迎使用政务信息化项目申报")
 	}
 	box := container.NewVBox(append([]fyne.CanvasObject{&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText}}, parts...)...)
-	return container.NewVScroll(container.NewCenter(container.NewStack(minWidth(640), container.NewPadded(box))))
+	// The wheel moves the page wherever the pointer is, over a field too.
+	return newFormScroll(container.NewCenter(container.NewStack(minWidth(640), container.NewPadded(box))))
 }
 
 // onConnect logs in off the Fyne thread.

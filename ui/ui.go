@@ -396,7 +396,8 @@ func (u *UI) goWait(fn func(ctx context.Context)) {
 // Show opens a screen by name, for demos and screenshots: "inbox",
 // "filing:ID", "filing:ID:FIELD" (the editor at a field, e.g. budget),
 // "submit:ID" (the editor with the problem list of 检查并提交) or
-// "timeline:ID" or "dossier:ID" (a project's dossier). Unknown names show the list.
+// "timeline:ID" or "dossier:ID" (a project's dossier), "settings" (设置).
+// Unknown names show the list.
 func (u *UI) Show(screen string) {
 	name, id, _ := strings.Cut(screen, ":")
 	switch name {
@@ -420,6 +421,8 @@ func (u *UI) Show(screen string) {
 		u.OpenTimeline(id)
 	case "dossier":
 		u.OpenDossier(id)
+	case "settings":
+		u.showSettings()
 	default:
 		u.ShowHome()
 	}
