@@ -378,6 +378,23 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 		}
 	}
 
+	// Before the window opens the client refuses a self-evaluation
+	// (第二十二条 投入运行后12至24个月内); on its first day it takes it.
+	for _, c := range []struct {
+		y, m, d int
+		ok      bool
+	}{{2030, 3, 31, false}, {2030, 4, 1, true}} {
+		clock = date(c.y, c.m, c.d).Add(10 * time.Hour)
+		early := later(app.KindPerformance)
+		r := early.Performance
+		r.Type, r.Goals, r.Effect, r.Conclusion = app.PerformanceSelf, "绩效目标全部完成", "全市使用", "达到预期"
+		r.FiledOn, r.Contact.Phone = clock.Format("2006-01-02"), "027-85551234"
+		err := app.CheckProjectBody(early.Body(), prof, decl, clock)
+		if (err == nil) != c.ok || err != nil && !slices.ContainsFunc(app.FieldErrors(err), func(e app.FieldError) bool { return e.Field == "go_live_on" }) {
+			t.Errorf("a self-evaluation on %s: %v, want accepted %v", clock.Format("2006-01-02"), err, c.ok)
+		}
+	}
+
 	// 6. The self-evaluation, 13 months after the go-live, drafted from
 	// the dossier (its go-live date pre-filled), sent and filed.
 	at(2030, 5, 10)
