@@ -318,16 +318,30 @@ func metBy(rule *DeadlineRule, lr LifecycleRule, owned bool, fs []*Filing, dl De
 	switch rule.Anchor {
 	case AnchorPlanYear:
 		return firstSent(fs, KindDeclaration, "", 0)
-	case AnchorCompletion:
-		return firstSent(fs, KindAcceptance, "", 0)
-	case AnchorApproval:
-		// Counted from the approval, such as the approval's validity (郁南
-		// 第十二条): over once the project passed acceptance.
-		if _, ok := events[AnchorAcceptance]; ok {
-			return firstSent(fs, KindAcceptance, "", 0)
-		}
+	case AnchorCompletion, AnchorApproval:
+		// Counted from completion, 组织项目验收 (武汉 第二十一条 建成后半年内
+		// 组织项目验收), or from the approval, such as the approval's
+		// validity (郁南 第十二条): over once the project passed
+		// acceptance, not when an application for it is merely sent (the
+		// home screen counts the same, from the store's anchors).
+		return acceptedBy(fs, events)
 	}
 	return ""
+}
+
+// acceptedBy returns the ID of the filing that shows the project passed
+// acceptance (events has 通过验收): the acceptance application the bureau
+// approved or filed, else a sent 验收后备案; "" when it has not passed.
+func acceptedBy(fs []*Filing, events map[string]time.Time) string {
+	if _, ok := events[AnchorAcceptance]; !ok {
+		return ""
+	}
+	for _, f := range fs {
+		if f.Kind == KindAcceptance && (f.Status == StatusApproved || f.Status == StatusFiled) {
+			return f.ID
+		}
+	}
+	return firstSent(fs, KindAcceptanceFiling, "", 0)
 }
 
 // firstSent returns the ID of the first sent filing of kind k (of type typ

@@ -263,3 +263,56 @@ func TestDossierHuoqiuOMYears(t *testing.T) {
 		t.Errorf("without a profile: entries only, %+v", ds)
 	}
 }
+
+// 武汉 第二十一条 "信息化项目建成后半年内…组织项目验收": the deadline counted
+// from 建成 is met once the project passed acceptance (the bureau approved
+// or filed its acceptance application), not when the application is only
+// sent, returned or refused; the dossier and the home screen (from the
+// store's anchors) say the same. Completed 2027-05-31: due 2027-11-30.
+func TestDossierAcceptanceDeadlineMetOnAcceptance(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	tests := []struct {
+		name    string
+		actions []app.Action // the bureau's decisions on the application sent 2027-06-10
+		met     bool
+	}{
+		{"sent, undecided: still owed", nil, false},
+		{"accepted for review: still owed", []app.Action{app.ActionAccept}, false},
+		{"returned for revision: owed", []app.Action{app.ActionAccept, app.ActionReturn}, false},
+		{"refused (验收不予通过): owed", []app.Action{app.ActionAccept, app.ActionReject}, false},
+		{"passed (验收通过): met", []app.Action{app.ActionAccept, app.ActionApprove}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
+				f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "180")
+				f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-01", "2027-05"
+			})
+			submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove)
+			acc := newFiling(t, app.KindAcceptance, "acc", "p1", day(2027, 6, 1), func(f *app.Filing) {
+				f.Acceptance.ProjectName, f.Acceptance.CompletedOn = "武汉城市大脑", "2027-05-31"
+			})
+			submitAt(t, acc, day(2027, 6, 10), tt.actions...)
+			now := day(2027, 7, 1)
+			ds := p.Dossier("p1", []*app.Filing{d, acc}, now)
+			dl, ok := dueOf(ds, "acceptance")
+			if !ok || ymd(dl.Due) != "2027-11-30" {
+				t.Fatalf("组织项目验收 %+v (listed %v), want due 2027-11-30", dl, ok)
+			}
+			if dl.Met != tt.met || tt.met && dl.MetBy != "acc" {
+				t.Errorf("dossier: met %v by %q, want %v", dl.Met, dl.MetBy, tt.met)
+			}
+			var home []string
+			for _, pd := range p.ProjectDeadlines([]app.FilingAnchors{app.AnchorsOf(d), app.AnchorsOf(acc)}, now) {
+				home = append(home, pd.ID+" "+ymd(pd.Due))
+			}
+			want := []string{"acceptance 2027-11-30"}
+			if tt.met {
+				want = nil
+			}
+			if !slices.Equal(home, want) {
+				t.Errorf("home screen %v, want %v", home, want)
+			}
+		})
+	}
+}
