@@ -215,3 +215,30 @@ func TestInboxRestoresADraftDeletedElsewhere(t *testing.T) {
 		t.Fatalf("the draft is not back: %v", err)
 	}
 }
+
+// TestSettingsSayHowThisComputerWorks: 设置 opens with how the client works
+// now — connected to which bureau as whom, or offline under which rules —
+// and names its forms as a change, not as a client still to connect.
+func TestSettingsSayHowThisComputerWorks(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	l := &draftLink{offlineLink: offlineLink{prof: x.prof}}
+	x.u.link = l
+	x.u.showSettings()
+	x.pump()
+	txt := shownText(x)
+	for _, want := range []string{"本机已连接数管局 https://sjj.huoqiu.gov.cn", "更换数管局或账号", "改为离线工作"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("settings when connected do not say %q:\n%s", want, txt)
+		}
+	}
+	if strings.Contains(txt, "暂不连接，离线工作") {
+		t.Errorf("settings when connected offer 暂不连接，离线工作 as on the first run:\n%s", txt)
+	}
+
+	x.u.link = offlineLink{prof: x.prof}
+	x.u.showSettings()
+	x.pump()
+	if txt := shownText(x); !strings.Contains(txt, "本机现在离线工作，按霍邱县的规则检查材料") {
+		t.Errorf("settings when offline do not say so:\n%s", txt)
+	}
+}

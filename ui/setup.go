@@ -90,7 +90,20 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 
 func (s *setupScreen) object() fyne.CanvasObject {
 	intro := T("连接本县（市）数管局后，提交的材料会自动发送，审核决定会及时通知您。没有网络时也可以先离线填写，连接后再发送。")
-	online := container.NewVBox(heading(T("连接数管局")),
+	onlineTitle, offlineTitle := T("连接数管局"), T("暂不连接，离线工作")
+	// Later, 设置 says first how this computer works now, so that its
+	// forms read as a change, not as a client that is not connected.
+	if sess := s.u.link.Session(); !s.first && sess.Configured {
+		switch {
+		case sess.Bureau != "":
+			intro = Tf("本机已连接数管局 %s，账号 %s（%s）。提交的材料自动发送，审核决定会及时通知您。需要时可在下面更换数管局或账号，或改为离线工作。",
+				sess.Bureau, sess.Login, sess.UnitName)
+			onlineTitle, offlineTitle = T("更换数管局或账号"), T("改为离线工作")
+		case s.u.profiles[sess.ProfileID] != nil:
+			intro = Tf("本机现在离线工作，按%s的规则检查材料；提交的材料在连接数管局后才会发送。", T(s.u.profiles[sess.ProfileID].Jurisdiction))
+		}
+	}
+	online := container.NewVBox(heading(onlineTitle),
 		widget.NewForm(
 			widget.NewFormItem(T("服务器地址"), s.addr),
 			widget.NewFormItem(T("账号"), s.login),
@@ -98,7 +111,7 @@ func (s *setupScreen) object() fyne.CanvasObject {
 		container.NewHBox(s.connect,
 			&widget.Button{Text: T("导入数管局证书…"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: s.cert.onImport}),
 		s.result, s.cert.problem, s.cert.trusted)
-	offline := container.NewVBox(heading(T("暂不连接，离线工作")),
+	offline := container.NewVBox(heading(offlineTitle),
 		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),
 		widget.NewForm(
 			widget.NewFormItem(T("所在地区"), s.profile),
