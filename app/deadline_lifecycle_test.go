@@ -108,8 +108,18 @@ func TestProjectDeadlinesEachConstructionYear(t *testing.T) {
 	if got := reports(p, all, day(2027, 12, 21)); !slices.Equal(got, []string{"2028-12-31"}) {
 		t.Errorf("with 2027's sent, 2028's is next: %v", got)
 	}
-	if got := reports(p, all, day(2029, 1, 1)); len(got) != 0 {
-		t.Errorf("after the period no report is due: %v", got)
+	// 2028's was never sent: after the period it is still owed, overdue,
+	// not dropped because the calendar passed it.
+	if got := reports(p, all, day(2029, 1, 1)); !slices.Equal(got, []string{"2028-12-31"}) {
+		t.Errorf("after the period the unsent 2028 report is still owed: %v", got)
+	}
+	annual2028 := newFiling(t, app.KindPerformance, "perf2028", "p1", day(2029, 1, 2), func(f *app.Filing) {
+		f.Performance = performance(app.PerformanceAnnual)
+		f.Performance.Year = 2028
+	})
+	submitAt(t, annual2028, day(2029, 1, 3))
+	if got := reports(p, append(all, annual2028), day(2029, 1, 4)); len(got) != 0 {
+		t.Errorf("with both years sent, after the period no report is due: %v", got)
 	}
 	if got := reports(profs["tianning"], all, day(2027, 5, 1)); len(got) != 0 {
 		t.Errorf("天宁 has no construction-yearly report: %v", got)

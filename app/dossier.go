@@ -246,12 +246,21 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		if rule.Off || !rule.When.eval(f) {
 			continue
 		}
-		dl, ok := prof.deadline(&rule, dates, events, today)
+		lr, owned := meets[rule.ID]
+		// A yearly deadline a later filing meets is owed from the first
+		// year of the project's own (its construction period, its
+		// operation, its approval) and walked forward below past the
+		// years met: a year never sent stays, overdue, instead of
+		// dropping out when the calendar passes it.
+		from := today
+		if owned && yearlyAnchor(rule.Anchor) {
+			from = yearlyFrom(rule.Anchor, dates, events, today)
+		}
+		dl, ok := prof.deadline(&rule, dates, events, from)
 		if !ok {
 			continue
 		}
 		dd := DossierDeadline{Deadline: dl}
-		lr, owned := meets[rule.ID]
 		if owned {
 			dd.Kind = lr.Kind
 			if len(lr.Types) == 1 {
@@ -295,6 +304,30 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		return a.Due.Compare(b.Due)
 	})
 	return out
+}
+
+// yearlyFrom is the day the years of a yearly deadline with anchor a
+// begin for a project: the start of its construction period, its go-live,
+// or its approval; today when that is unknown or not yet past.
+func yearlyFrom(a string, dates projectDates, events map[string]time.Time, today time.Time) time.Time {
+	var t time.Time
+	switch a {
+	case AnchorConstructionYearly:
+		if ym, ok := parseYearMonth(dates.periodStart); ok {
+			t = time.Date(ym.y, time.Month(ym.m), 1, 0, 0, 0, 0, today.Location())
+		}
+	case AnchorOperationYearly:
+		t = events[AnchorGoLive]
+	case AnchorYearly:
+		t = events[AnchorApproval]
+	}
+	if t.IsZero() {
+		return today
+	}
+	if t = day(t.In(today.Location())); !t.Before(today) {
+		return today
+	}
+	return t
 }
 
 func yearlyAnchor(a string) bool {
