@@ -109,6 +109,7 @@ type RevisionInfo struct {
 	BodyHash string   `json:"body_hash"` // lowercase hex
 	// Receipt is the bureau's receipt kept for the revision (its SM3 and
 	// whether its signature verified), nil when none was kept (a revision
-	// sent before the client kept them, or restored from the bureau).
+	// sent before the client kept them, or restored from a bureau before
+	// restores carried receipts).
 	Receipt *ReceiptProof `json:"-"`
 }

@@ -79,6 +79,10 @@ type RestoreRevision struct {
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
 	Status      string    `json:"status"`
 	Body        []byte    `json:"body,omitempty"`
+	// Receipt is the bureau's receipt of the revision as it now stands,
+	// signed (SM2) as every receipt: a machine that restores keeps it as
+	// the proof the machine that sent the revision kept.
+	Receipt *Receipt `json:"receipt,omitempty"`
 }
 
 // ChangeRevision is the change-feed event of a revision the bureau received

@@ -66,6 +66,7 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 	for _, f := range p.Filings {
 		page.Filings = append(page.Filings, restoreFiling(f))
 	}
+	s.signRestored(page.Filings)
 	if p.Next != "" {
 		page.Next = base64.RawURLEncoding.EncodeToString([]byte(p.Next))
 	}
@@ -81,8 +82,30 @@ func (s *Server) handleRestoreFiling(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	s.writeJSON(w, http.StatusOK, restoreFiling(f))
+	out := []protocol.RestoreFiling{restoreFiling(f)}
+	s.signRestored(out)
+	s.writeJSON(w, http.StatusOK, out[0])
 	return nil
+}
+
+// signRestored signs the receipt of each revision of fs, as every receipt
+// the bureau sends; one that cannot be signed goes without (and is logged).
+func (s *Server) signRestored(fs []protocol.RestoreFiling) {
+	for i := range fs {
+		for j := range fs[i].Revisions {
+			rr := &fs[i].Revisions[j]
+			if rr.Receipt == nil {
+				continue
+			}
+			signed, err := protocol.SignReceipt(s.receiptKey, *rr.Receipt)
+			if err != nil {
+				s.log.Error("restored receipt not signed", "filing", fs[i].ID, "revision", rr.ID, "err", err)
+				rr.Receipt = nil
+				continue
+			}
+			rr.Receipt = &signed
+		}
+	}
 }
 
 // restoreFiling is the wire form of a filing the store read for a
@@ -106,6 +129,8 @@ func restoreFiling(rf bureaustore.RestoreFiling) protocol.RestoreFiling {
 		rc := r.Revision.Receipt
 		rr := protocol.RestoreRevision{ID: r.ID, Number: rc.Revision, BodySHA256: rc.BodySHA256,
 			ReceivedAt: rc.ReceivedAt, SubmittedAt: submitted[r.ID], Status: rc.Status, Body: r.Body}
+		rc.UnitID = f.UnitID // stored receipts before SM3 have none
+		rr.Receipt = &rc
 		if i > 0 {
 			rr.BaseID = rf.Revisions[i-1].ID
 		}

@@ -114,6 +114,9 @@ func (s *Syncer) restoreIfDue(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("restore from the bureau: %w", err)
 		}
+		if err := s.keepRestoredReceipts(ctx, page.Filings...); err != nil {
+			return err
+		}
 		fs := make([]store.BureauFiling, 0, len(page.Filings))
 		for _, f := range page.Filings {
 			bf, err := s.bureauFiling(ctx, rr, f)
@@ -205,6 +208,9 @@ func (s *Syncer) adoptRevisions(ctx context.Context, changes []protocol.Change) 
 		if err != nil {
 			return err
 		}
+		if err := s.keepRestoredReceipts(ctx, f); err != nil {
+			return err
+		}
 		wrote, err := rl.Adopt(ctx, bf)
 		if err != nil {
 			return err
@@ -231,6 +237,9 @@ func (s *Syncer) adoptFilings(ctx context.Context, ids []string) error {
 		}
 		bf, err := s.bureauFiling(ctx, rr, f)
 		if err != nil {
+			return err
+		}
+		if err := s.keepRestoredReceipts(ctx, f); err != nil {
 			return err
 		}
 		if _, err := rl.Adopt(ctx, bf); err != nil {
@@ -425,4 +434,26 @@ func (s *Syncer) heldByBureau(ctx context.Context, sha string) bool {
 	}
 	st, err := r.UploadStatus(ctx, sha)
 	return err == nil && st.Complete
+}
+
+// keepRestoredReceipts checks the signed receipts of the revisions of fs
+// (a machine that restores, or takes over another machine's filing) with
+// the pinned key and keeps those that verify, as the machine that sent
+// them did: the unit can prove what the bureau acknowledged from any of
+// its machines. One that does not verify is left out (and logged, and a
+// changed key reported as on a submission); restoring goes on.
+func (s *Syncer) keepRestoredReceipts(ctx context.Context, fs ...protocol.RestoreFiling) error {
+	var rcs []*protocol.Receipt
+	for i := range fs {
+		for j := range fs[i].Revisions {
+			if rc := fs[i].Revisions[j].Receipt; rc != nil {
+				rcs = append(rcs, rc)
+			}
+		}
+	}
+	if len(rcs) == 0 {
+		return nil
+	}
+	_, err := s.checkReceipts(ctx, rcs)
+	return err
 }

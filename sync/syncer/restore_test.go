@@ -150,6 +150,25 @@ func TestRestoreFromTheBureau(t *testing.T) {
 	if n, _ := b.store.UnreadCount(ctx); n != 0 {
 		t.Errorf("restored decisions are unread: %d", n)
 	}
+	// The bureau's signed receipt of every restored revision is kept on B
+	// too, verified with the key B pinned, as A kept it: the unit can
+	// prove what the bureau acknowledged from the new machine.
+	for _, id := range []string{withAtt.ID, returned.ID, plain.ID} {
+		revs, err := e.store.Revisions(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range revs {
+			if !r.Revision.Submitted() {
+				continue
+			}
+			p, ok, err := b.store.ReceiptProof(ctx, id, r.Revision.ID)
+			if err != nil || !ok || !p.Verified || p.BodySM3 == "" || p.BodySHA256 != r.BodyHash {
+				t.Errorf("restored %s revision %d: receipt kept %t, verified %t, SM3 %q, SHA-256 %s (want %s), %v",
+					id, r.Revision.Number, ok, p.Verified, p.BodySM3, p.BodySHA256, r.BodyHash, err)
+			}
+		}
+	}
 	inbox, err := b.store.Inbox(ctx)
 	if err != nil || len(inbox) != 2 {
 		t.Errorf("inbox after restore: %d entries (%v), want the 2 decisions", len(inbox), err)
