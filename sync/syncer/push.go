@@ -127,6 +127,9 @@ func (s *Syncer) pass(ctx context.Context, wait time.Duration) (passResult, erro
 	err := s.push(ctx)
 	s.refreshOutbox(ctx)
 	if err == nil {
+		s.watchReceiptKey(ctx)
+	}
+	if err == nil {
 		err = s.syncDrafts(ctx) // the copies of the drafts (drafts.go); only a refused token fails the pass
 	}
 	var res passResult

@@ -115,6 +115,8 @@ type receiptKeyState struct {
 	// kept while receipts name it.
 	served   *ecdsa.PublicKey
 	servedID string
+
+	watchedAt time.Time // when watchReceiptKey last asked the bureau
 }
 
 // receiptPub returns the bureau's pinned receipt key, pinning the one the
@@ -400,4 +402,61 @@ func (s *Syncer) newKeyReceipts(ctx context.Context, rcs []*protocol.Receipt, er
 	if seen != "" {
 		s.noteKeyChange(seen)
 	}
+}
+
+// watchReceiptKey compares, at most every Options.ReceiptKeyRecheck, the
+// key the bureau serves with the pinned one, so that a changed key is
+// reported (Status.KeyChange) although no receipt was refused yet: a
+// clerk with nothing to send would otherwise learn of it only with the
+// next submission. As with a refused receipt, nothing is trusted by
+// itself. A bureau that serves the pinned key again clears the report.
+func (s *Syncer) watchReceiptKey(ctx context.Context) {
+	rr, ok := s.remote.(receiptRemote)
+	if !ok {
+		return
+	}
+	pub, err := s.receiptPub(ctx)
+	if err != nil || pub == nil {
+		return
+	}
+	k := &s.receiptKey
+	now := s.opts.Now()
+	k.mu.Lock()
+	if !k.watchedAt.IsZero() && now.Sub(k.watchedAt) < s.opts.ReceiptKeyRecheck {
+		k.mu.Unlock()
+		return
+	}
+	k.watchedAt = now
+	pinned := k.pinnedID
+	k.mu.Unlock()
+	served, err := rr.ReceiptKey(ctx)
+	if err != nil {
+		s.log.Info("look at the bureau's receipt key", "err", err)
+		return
+	}
+	spub, err := protocol.ParseReceiptPublicKey([]byte(served.PEM))
+	if err != nil {
+		s.log.Warn("the bureau's receipt key", "err", err)
+		return
+	}
+	id, err := protocol.ReceiptKeyID(spub)
+	if err != nil {
+		return
+	}
+	if id == pinned {
+		s.setStatus(func(st *Status) {
+			if st.KeyChange != nil && st.KeyChange.PinnedKeyID == pinned {
+				st.KeyChange = nil
+			}
+		})
+		return
+	}
+	k.mu.Lock()
+	k.served, k.servedID = spub, id
+	k.mu.Unlock()
+	s.log.Warn("the bureau serves another receipt key than the one pinned", "pinned", pinned, "served", id)
+	s.setStatus(func(st *Status) {
+		st.KeyChange = &KeyChange{PinnedKeyID: pinned, ServedKeyID: id, Seen: now}
+		st.NeedsAction = true
+	})
 }

@@ -272,3 +272,46 @@ func TestBureauGainsReceiptKey(t *testing.T) {
 		t.Fatalf("receipt after the bureau gained a key: %+v", revs)
 	}
 }
+
+// TestKeyChangeNoticedWithNothingToSend: a clerk with an empty outbox is
+// told of the bureau's new receipt key too (the syncer looks at the served
+// key now and then), not only on the next refused receipt; nothing is
+// trusted by itself, and the report goes once the bureau serves the pinned
+// key again.
+func TestKeyChangeNoticedWithNothingToSend(t *testing.T) {
+	ctx := context.Background()
+	e := MustEnv(t, func(o *syncer.Options) { o.ReceiptKeyRecheck = time.Nanosecond })
+	f := e.draft(t, "换密钥之前", 100)
+	e.submit(t, f.ID)
+	e.mustSync(t) // pins the bureau's key
+	old, err := e.clerk.ReceiptKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kc := e.syncer.Status().KeyChange; kc != nil {
+		t.Fatalf("key change reported before any: %+v", kc)
+	}
+	e.bureau.newReceiptKey(t)
+	served, err := e.clerk.ReceiptKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mustSync(t) // nothing to send: the pass succeeds
+	st := e.syncer.Status()
+	if kc := st.KeyChange; kc == nil || kc.PinnedKeyID != old.KeyID || kc.ServedKeyID != served.KeyID {
+		t.Fatalf("key change with an empty outbox: %+v; want pinned %s, served %s", kc, old.KeyID, served.KeyID)
+	}
+	if !st.NeedsAction {
+		t.Error("the key change does not ask for the clerk")
+	}
+	if pinned, _ := e.store.ReceiptKey(ctx, e.clerk.BaseURL()); string(pinned) != old.PEM {
+		t.Fatal("the syncer replaced the pinned key by itself")
+	}
+	if err := e.syncer.TrustReceiptKey(ctx, served.KeyID); err != nil {
+		t.Fatalf("trust the served key: %v", err)
+	}
+	e.mustSync(t)
+	if kc := e.syncer.Status().KeyChange; kc != nil {
+		t.Fatalf("key change still reported after trusting it: %+v", kc)
+	}
+}
