@@ -443,10 +443,13 @@ func (s *Store) Counts(ctx context.Context) (app.Counts, error) {
 // unreadDecision reports whether the unread marker of inbox entry id, whose
 // value is the entry's filing ID, marks a decision: notices to the unit have
 // no filing, the notices RequeueLost writes about a filing have IDs
-// under "lost/", and those about the drafts' copies at the bureau under
-// "draft-" (draftcopy.go, draftrevision.go; decisions' IDs are hex digests).
+// under "lost/", those about the drafts' copies at the bureau under
+// "draft-" (draftcopy.go, draftrevision.go) and those about a revision
+// conflict reconciled under "reconcile-" (adopt.go); decisions' IDs are hex
+// digests.
 func unreadDecision(id string, filingID []byte) bool {
-	return len(filingID) > 0 && !strings.HasPrefix(id, "lost/") && !strings.HasPrefix(id, "draft-")
+	return len(filingID) > 0 && !strings.HasPrefix(id, "lost/") && !strings.HasPrefix(id, "draft-") &&
+		!strings.HasPrefix(id, "reconcile-")
 }
 
 // countKeys returns the number of keys under prefix.

@@ -307,6 +307,9 @@ func TestConflictKeepsTheLosingTextAsADraftRevision(t *testing.T) {
 	if n, _ := b.store.UnreadCount(ctx); n != 1 {
 		t.Errorf("B's unread: %d, want the conflict notice", n)
 	}
+	if c, _ := b.store.Counts(ctx); c.UnreadDecisions != 0 {
+		t.Errorf("B's unread 批复: %d; the conflict notice is no decision", c.UnreadDecisions)
+	}
 	// The kept text waits for the bureau's return of A's revision, and
 	// its copy goes to the unit's draft area meanwhile.
 	ups, _, err := b.store.DraftUploads(ctx, time.Now().Add(time.Hour), 10)
