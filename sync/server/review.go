@@ -31,6 +31,10 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 	if err != nil {
 		return err
 	}
+	// As in the console: under review steps each account lists the filings
+	// waiting at a step of its role (a joint-review department those in
+	// its 联审), not the whole queue.
+	q.Waiting = s.waitingFor(c.Role)
 	page := protocol.QueuePage{Filings: []protocol.FilingSummary{}}
 	res, err := s.reviewQueue(r.Context(), q)
 	if err != nil {

@@ -188,3 +188,36 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueOverHTTPBySteps: GET /review/queue lists, as the console does,
+// the filings waiting at a step of the caller's role: a joint-review
+// department sees a filing only once it is in its 联审, the approver only
+// at 批复, the reviewer the steps that are the reviewer's.
+func TestQueueOverHTTPBySteps(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	listed := func(role app.Role) bool {
+		t.Helper()
+		var page protocol.QueuePage
+		fx.mustJSON("GET", protocol.PathReviewQueue, tok[role], nil, http.StatusOK, &page)
+		return slices.ContainsFunc(page.Filings, func(s protocol.FilingSummary) bool { return s.ID == f.ID })
+	}
+	want := func(stage string, roles map[app.Role]bool) {
+		t.Helper()
+		for role, w := range roles {
+			if got := listed(role); got != w {
+				t.Errorf("%s: %s lists the filing %t, want %t", stage, role, got, w)
+			}
+		}
+	}
+	want("submitted", map[app.Role]bool{app.RoleReviewer: true, app.RoleFinance: false, app.RoleApprover: false})
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	want("joint review", map[app.Role]bool{app.RoleFinance: true, app.RoleNDRC: true, app.RoleApprover: false})
+	for _, role := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[role], f.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
+	}
+	want("approval", map[app.Role]bool{app.RoleApprover: true, app.RoleFinance: false})
+}
