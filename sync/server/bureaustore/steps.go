@@ -2,6 +2,7 @@ package bureaustore
 
 import (
 	"slices"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/server/console"
@@ -20,7 +21,25 @@ import (
 func QueueEntry(fr Filing, unitName string) console.QueueItem {
 	f := fr.Filing
 	return console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: f.Updated, Concurred: app.Concurred(f.History, f.Status)}
+		Status: f.Status, Revision: f.Revision.Number, Since: enteredAt(f), Concurred: app.Concurred(f.History, f.Status)}
+}
+
+// enteredAt is when f's wait at its step began: when it was last
+// updated, except that concurrences (联审同意), which leave the filing
+// where it is, do not restart the step's review time: after them, the
+// decision before them counts.
+func enteredAt(f app.Filing) time.Time {
+	i := len(f.History) - 1
+	if i < 0 || f.History[i].Action != app.ActionConcur {
+		return f.Updated
+	}
+	for i >= 0 && f.History[i].Action == app.ActionConcur {
+		i--
+	}
+	if i < 0 {
+		return f.Updated
+	}
+	return f.History[i].At
 }
 
 // Waiting returns the queue's filter (console.QueueQuery.Waiting) for an

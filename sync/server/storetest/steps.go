@@ -136,9 +136,11 @@ func testJointConcurrences(t *testing.T, st bureaustore.Storage) {
 	// Each step by its role only.
 	s.refused(app.RoleFinance, bureaustore.Decision{FilingID: "f1", Action: app.ActionAccept}, app.EFORBIDDEN)
 	s.must(app.RoleReviewer, bureaustore.Decision{FilingID: "f1", Action: app.ActionAccept})
-	if res := s.must(app.RoleReviewer, bureaustore.Decision{FilingID: "f1", Action: app.ActionPass}); res.Transition.Step != "初审" {
-		t.Fatalf("pass: step %q, want 初审", res.Transition.Step)
+	pass := s.must(app.RoleReviewer, bureaustore.Decision{FilingID: "f1", Action: app.ActionPass})
+	if pass.Transition.Step != "初审" {
+		t.Fatalf("pass: step %q, want 初审", pass.Transition.Step)
 	}
+	joint := pass.Transition.At // the joint step's wait (its review time) starts here
 	s.refused(app.RoleApprover, bureaustore.Decision{FilingID: "f1", Action: app.ActionApprove}, app.EFORBIDDEN)
 
 	res := s.must(app.RoleFinance, bureaustore.Decision{FilingID: "f1", Action: app.ActionConcur, Comment: "资金已落实"})
@@ -159,6 +161,10 @@ func testJointConcurrences(t *testing.T, st bureaustore.Storage) {
 	}
 	if e := queueItem(t, st, "f1"); !slices.Equal(e.Concurred, []app.Role{app.RoleNDRC, app.RoleFinance}) {
 		t.Fatalf("queue entry after both concurred: concurred %v, want [ndrc finance] (latest first)", e.Concurred)
+	} else if !e.Since.Equal(joint) {
+		// A concurrence leaves the filing at its step: the step's review
+		// time still counts from 初审通过, not from the last concurrence.
+		t.Fatalf("queue entry after the concurrences waits since %v, want %v (初审通过)", e.Since, joint)
 	}
 	// The joint step is done: the departments no longer take the filing.
 	s.refused(app.RoleNDRC, bureaustore.Decision{FilingID: "f1", Action: app.ActionConcur}, app.EFORBIDDEN)
