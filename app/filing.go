@@ -207,6 +207,9 @@ func titled(project, what string) string {
 	if project = strings.TrimSpace(project); project == "" {
 		return ""
 	}
+	if what != "" && what[0] >= '0' && what[0] <= '9' {
+		return project + " " + what // "…平台 2027 年度运维备案", spaced as the year is
+	}
 	return project + what
 }
 

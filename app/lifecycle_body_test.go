@@ -108,8 +108,8 @@ func TestTitlesOfLifecycleFilings(t *testing.T) {
 		KindGoLive:           "武汉市民政局养老服务信息平台投入运行",
 		KindAdjustment:       "武汉市民政局养老服务信息平台项目调整备案",
 		KindAcceptanceFiling: "天宁区智慧城管综合指挥平台验收后备案",
-		KindOMFiling:         "霍邱县城关镇智慧社区管理平台2027 年度运维备案",
-		KindPerformance:      "武汉市民政局养老服务信息平台2027 年度绩效评价报告",
+		KindOMFiling:         "霍邱县城关镇智慧社区管理平台 2027 年度运维备案",
+		KindPerformance:      "武汉市民政局养老服务信息平台 2027 年度绩效评价报告",
 	}
 	for _, b := range lifecycleBodies() {
 		f := &Filing{Kind: b.Kind, GoLive: b.GoLive, Adjustment: b.Adjustment, AcceptanceFiling: b.AcceptanceFiling,
