@@ -395,7 +395,7 @@ func (le *lifecycleEditor) ruleText() string {
 		if r.Source != "" {
 			b.WriteString(Tf("（%s）", r.Source))
 		}
-		if r.Addition {
+		if r.Addition && !strings.Contains(r.Source, "本局补充要求") { // a source that says so already needs no second note
 			b.WriteString(Tf("（%s）", app.AdditionNote))
 		}
 	}

@@ -146,3 +146,19 @@ func TestNewLaterFilingAsksForTheProject(t *testing.T) {
 		t.Errorf("side panel does not name 霍邱's rule:\n%s", textOf(x.u.editor.side))
 	}
 }
+
+// 武汉 第二十条's annual report: its rule says once that sending it is the
+// bureau's own addition — its source says so already, so the generic note
+// is not added a second time.
+func TestAdditionNotedOnce(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	x.u.NewForProject(d.ID, app.KindPerformance)
+	x.eventually(t, "the performance editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindPerformance })
+	h := x.editor(t)
+	h.e.f.Performance.Type = app.PerformanceAnnual
+	txt := h.e.kind.(*lifecycleEditor).ruleText()
+	if n := strings.Count(txt, "本局补充要求"); n != 1 {
+		t.Errorf("the rule says 本局补充要求 %d times, want once:\n%s", n, txt)
+	}
+}
