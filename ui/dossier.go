@@ -213,9 +213,11 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		name = T("（未命名）")
 	}
 	d.title.SetText(T("项目档案：") + name)
-	var facts []string
+	// The route on a line of its own, the amounts and dates under it: one
+	// long line wrapped inside a date ("2026-11-" / "03").
+	var lines, facts []string
 	if ds.Route.Label != "" {
-		facts = append(facts, T("审批路径：")+ds.Route.Label)
+		lines = append(lines, T("审批路径：")+ds.Route.Label)
 	}
 	if ds.Approved > 0 {
 		facts = append(facts, T("核定投资 ")+ds.Approved.String())
@@ -226,7 +228,10 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			facts = append(facts, T(ev.label)+" "+t.Format("2006-01-02"))
 		}
 	}
-	d.state.SetText(strings.Join(facts, " · "))
+	if len(facts) > 0 {
+		lines = append(lines, strings.Join(facts, " · "))
+	}
+	d.state.SetText(strings.Join(lines, "\n"))
 
 	d.body.RemoveAll()
 	if next, ok := ds.Next(); ok {

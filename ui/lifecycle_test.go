@@ -108,6 +108,12 @@ func TestGoLiveAndTheDossier(t *testing.T) {
 			t.Errorf("dossier lacks %q:\n%s", want, txt)
 		}
 	}
+	// The route on a line of its own, the dates under it (one long line
+	// wrapped inside a date).
+	if st := x.u.dossier.state.Text; !strings.HasPrefix(st, "审批路径：") || !strings.Contains(st, "\n") ||
+		strings.Contains(strings.SplitN(st, "\n", 2)[0], "投入运行") {
+		t.Errorf("dossier header %q: want the route, then the amounts and dates on the next line", st)
+	}
 
 	// The bureau's decision arrives while the dossier is shown.
 	g := x.store.stored(x.store.queued()[0])
