@@ -27,6 +27,26 @@ type Fingerprint struct {
 	Clauses []uint32 `json:"k,omitempty"`
 }
 
+// IndexedContent is how many of a fingerprint's content hashes (the
+// smallest) a similar-projects index posts it under. Two contents whose
+// Jaccard index is J share each of the union's smallest hashes with
+// probability J, so at the score's floor (J ≈ 0.3) the two bottom-16
+// lists meet with probability above 0.99; the score itself is computed
+// from the whole sketch. Posting all 64 more than doubled a full
+// declaration's index writes (85 postings against 38), for hashes that in
+// a bureau of any size are held by thousands of declarations and so are
+// never read: a query reads the rarest first, within a budget.
+const IndexedContent = 16
+
+// IndexGrams returns what a similar-projects index finds fp by: its name's
+// bigrams, its IndexedContent smallest content hashes and its clauses,
+// sorted and unique.
+func (fp Fingerprint) IndexGrams() []uint32 {
+	all := append(append(slices.Clone(fp.Name), fp.Content[:min(len(fp.Content), IndexedContent)]...), fp.Clauses...)
+	slices.Sort(all)
+	return slices.Compact(all)
+}
+
 // MinClause is the length, in characters, under which a clause is too
 // common to tell declarations apart (系统建设, 数据共享).
 const MinClause = 6

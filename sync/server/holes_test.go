@@ -123,7 +123,10 @@ func TestStalledConnectionsAreClosed(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if got := fds() - before; got < 2*n {
+	// Both ends of every connection hold a descriptor; a few others of
+	// the process (an earlier test's connections, Badger's files) may
+	// close meanwhile.
+	if got := fds() - before; got < 2*n-16 {
 		t.Fatalf("%d descriptors more than before, want the %d of both ends", got, 2*n)
 	}
 

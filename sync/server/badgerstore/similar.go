@@ -1,12 +1,14 @@
 package badgerstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -25,6 +27,14 @@ import (
 //	sgn/<bigram: 8 hex>          how many declarations hold it (8 bytes)
 //	sgp/<filing>                 app.Fingerprint of the current revision, JSON
 //	m/similarindex               "1" once every declaration is indexed
+//	m/similargrams               "2" once every entry is posted under
+//	                             app.Fingerprint.IndexGrams only
+//
+// An entry is posted under what IndexGrams returns. A bureau before it
+// posted every hash of the fingerprint, all 64 of the content sketch
+// included; its entries (similarRecord.V below 2) are re-posted in the
+// background after Open (slimSimilarIndex), and meanwhile a query finds
+// them under more postings than needed, which changes no score.
 //
 // A system of the register of existing systems (register.go) is an entry
 // too, under its ID (bureaustore.RegisteredPrefix) in place of a filing's.
@@ -37,6 +47,14 @@ import (
 const (
 	keySimilarIndex     = "m/similarindex"
 	similarIndexVersion = "1"
+	keySimilarGrams     = "m/similargrams"
+	// similarGrams is the version of the postings of an entry posted
+	// under IndexGrams (similarRecord.V); entries without one were posted
+	// under allGrams.
+	similarGrams = 2
+	// slimBatch is how many entries one commit of slimSimilarIndex
+	// re-posts: a few thousand writes, a short wait for the clerks.
+	slimBatch = 50
 	// similarPostingBudget bounds the postings one query reads: the
 	// bigrams are read rarest first until the next would pass it (a bigram
 	// held by more declarations is never read; it still counts in the
@@ -52,9 +70,9 @@ const (
 
 func gramHex(g uint32) string { return fmt.Sprintf("%08x", g) }
 
-// grams returns what a fingerprint is indexed by: its bigrams, name and
-// content, and its clauses, sorted and unique.
-func grams(fp app.Fingerprint) []uint32 {
+// allGrams returns what an entry written before similarGrams is posted
+// under: every hash of its fingerprint, sorted and unique.
+func allGrams(fp app.Fingerprint) []uint32 {
 	all := append(append(slices.Clone(fp.Name), fp.Content...), fp.Clauses...)
 	slices.Sort(all)
 	return slices.Compact(all)
@@ -74,7 +92,8 @@ func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec simi
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
 	fp := rec.Fingerprint
-	was, now := grams(old.Fingerprint), grams(fp)
+	was, now := old.posted(), fp.IndexGrams()
+	rec.V = similarGrams
 	deltas := map[string]int64{}
 	for _, g := range was {
 		if _, ok := slices.BinarySearch(now, g); !ok {
@@ -98,20 +117,27 @@ func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec simi
 	return setJSON(w, key("sgp", fid), rec)
 }
 
-// newSimilarIndex marks the similar-projects index complete in a store
-// that holds no filing yet, so a new bureau never rebuilds it: from the
-// first filing on, every revision is indexed as it is received.
+// newSimilarIndex marks the similar-projects index complete, and slim, in
+// a store that holds no filing yet, so a new bureau never rebuilds it:
+// from the first filing on, every revision is indexed as it is received.
 func (s *Store) newSimilarIndex() error {
 	err := s.db.Update(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		opts.Prefix = key("f", "")
-		it := txn.NewIterator(opts)
-		it.Rewind()
-		filed := it.Valid()
-		it.Close()
-		if filed {
+		holds := func(prefix []byte) bool {
+			opts := badger.DefaultIteratorOptions
+			opts.PrefetchValues = false
+			opts.Prefix = prefix
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			it.Rewind()
+			return it.Valid()
+		}
+		if holds(key("f", "")) {
 			return nil // indexed now, or on first use (rebuildSimilarIndex)
+		}
+		if !holds(key("sgp", "")) { // no entry of the register either
+			if err := txn.Set([]byte(keySimilarGrams), []byte(strconv.Itoa(similarGrams))); err != nil {
+				return err
+			}
 		}
 		return txn.Set([]byte(keySimilarIndex), []byte(similarIndexVersion))
 	})
@@ -183,7 +209,7 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 		}
 		fp := rec.Fingerprint
 		var gs []gram
-		for _, g := range grams(fp) {
+		for _, g := range fp.IndexGrams() {
 			h := gramHex(g)
 			n, err := getUint(txn, key("sgn", h))
 			if err != nil {
@@ -278,6 +304,97 @@ type similarRecord struct {
 	app.Fingerprint
 	Year  int       `json:"y,omitempty"`
 	Total app.Money `json:"t,omitempty"`
+	V     int       `json:"v,omitempty"` // how it is posted: similarGrams, or before it (0)
+}
+
+// posted returns the hashes rec's postings are under.
+func (rec similarRecord) posted() []uint32 {
+	if rec.V >= similarGrams {
+		return rec.IndexGrams()
+	}
+	return allGrams(rec.Fingerprint)
+}
+
+// slimSimilarIndex re-posts every entry of the index posted before
+// similarGrams under IndexGrams only (dropping its other postings and
+// their counts), slimBatch entries a commit through the group commit, so
+// the clerks' submissions wait for a few thousand writes at most; then
+// it marks the index slim. It runs after Open until done or the store
+// closes; an entry changed meanwhile is posted anew by its writer, and a
+// batch re-reads its entries in its own transaction.
+func (s *Store) slimSimilarIndex() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	done := 0
+	after := key("sgp", "")
+	for end := false; !end; {
+		var ids []string
+		err := s.db.View(func(txn *badger.Txn) error {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = key("sgp", "")
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			it.Seek(after)
+			if it.Valid() && bytes.Equal(it.Item().Key(), after) {
+				it.Next()
+			}
+			for ; it.Valid() && len(ids) < slimBatch; it.Next() {
+				var rec similarRecord
+				if err := decodeItem(it.Item(), &rec); err != nil {
+					return err
+				}
+				after = it.Item().KeyCopy(nil)
+				if rec.V < similarGrams {
+					ids = append(ids, string(after[len("sgp/"):]))
+				}
+			}
+			end = !it.Valid()
+			return nil
+		})
+		if err == nil && len(ids) > 0 {
+			err = s.commit(ctx, func(txn *badger.Txn) error {
+				for _, id := range ids {
+					var rec similarRecord
+					if err := getJSON(txn, key("sgp", id), &rec); errors.Is(err, badger.ErrKeyNotFound) {
+						continue
+					} else if err != nil {
+						return err
+					}
+					if rec.V < similarGrams {
+						if err := s.indexFingerprint(txn, txn, id, rec); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			done += len(ids)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			s.log.Error("similar-projects index: re-posting the entries of an older bureau stopped; it starts again at the next start", "err", err)
+			return
+		}
+	}
+	err := s.commit(ctx, func(txn *badger.Txn) error {
+		return txn.Set([]byte(keySimilarGrams), []byte(strconv.Itoa(similarGrams)))
+	})
+	if err != nil {
+		s.log.Error("similar-projects index: marking it slim", "err", err)
+		return
+	}
+	if done > 0 {
+		s.log.Info("similar-projects index: entries of an older bureau re-posted", "entries", done)
+	}
 }
 
 // Similar returns the declarations most like declaration fid. An index

@@ -105,6 +105,10 @@ type Store struct {
 	committer committer  // groups the hot writes (submissions, decisions, uploads) into one commit
 
 	onChange func(units []string)
+
+	closing   chan struct{} // closed by Close: background work stops
+	closeOnce sync.Once
+	bg        sync.WaitGroup // background work (slimSimilarIndex)
 }
 
 var _ bureaustore.Storage = (*Store)(nil)
@@ -126,7 +130,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}}
+	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, closing: make(chan struct{})}
 	if _, err := s.loadEpoch(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -135,6 +139,18 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	var slim bool
+	if err := db.View(func(txn *badger.Txn) error {
+		var err error
+		slim, err = exists(txn, []byte(keySimilarGrams))
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("similar-projects index: %w", err)
+	}
+	if !slim {
+		s.bg.Go(s.slimSimilarIndex)
+	}
 	return s, nil
 }
 
@@ -142,8 +158,12 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 // bureau would have left.
 func (s *Store) DB() *badger.DB { return s.db }
 
-// Close closes Badger.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the store's background work and closes Badger.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.bg.Wait()
+	return s.db.Close()
+}
 
 // OnChange registers fn (see bureaustore.Storage).
 func (s *Store) OnChange(fn func(units []string)) { s.onChange = fn }

@@ -256,7 +256,7 @@ func rebuildSimilar(ctx context.Context, tx pgx.Tx, counts map[string]int) error
 	for _, sys := range systems {
 		fp := sys.Fingerprint()
 		b.Queue("INSERT INTO similar_prints (filing_id, grams, record) VALUES ($1, $2, $3)",
-			sys.ID, int64s(grams(fp)), mustJSON(similarRecord{Fingerprint: fp, Year: sys.Year}))
+			sys.ID, int64s(fp.IndexGrams()), mustJSON(similarRecord{Fingerprint: fp, Year: sys.Year}))
 		counts["similar_prints"]++
 	}
 	for _, d := range ds {

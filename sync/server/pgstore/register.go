@@ -34,7 +34,7 @@ func (s *Store) ReplaceRegister(ctx context.Context, systems []app.ExistingSyste
 			fp := sys.Fingerprint()
 			b.Queue("INSERT INTO register (id, record) VALUES ($1, $2)", sys.ID, mustJSON(sys))
 			b.Queue("INSERT INTO similar_prints (filing_id, grams, record) VALUES ($1, $2, $3)",
-				sys.ID, int64s(grams(fp)), mustJSON(similarRecord{Fingerprint: fp, Year: sys.Year}))
+				sys.ID, int64s(fp.IndexGrams()), mustJSON(similarRecord{Fingerprint: fp, Year: sys.Year}))
 		}
 		b.Queue(`INSERT INTO meta (key, value) VALUES ('register', $1)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, string(mustJSON(meta)))

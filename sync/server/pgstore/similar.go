@@ -16,10 +16,13 @@ import (
 	"egovdesk/sync/server/console"
 )
 
-// The similar-projects index, as on Badger (sync/server/similar.go): each
-// declaration's fingerprint, and postings from each of its bigrams. A
-// query reads the postings of the declaration's rarest bigrams up to a
-// budget, ranks the declarations met there, and scores the best exactly.
+// The similar-projects index, as on Badger (badgerstore/similar.go): each
+// declaration's fingerprint, and its hashes (app.Fingerprint.IndexGrams)
+// in a GIN index. A query reads the postings of the declaration's rarest
+// hashes up to a budget, ranks the declarations met there, and scores the
+// best exactly. Rows written before IndexGrams hold every hash of their
+// fingerprint until their next revision: they are found under more hashes
+// than needed, which changes no score.
 const (
 	similarPostingBudget = 4000
 	similarCandidates    = 100
@@ -31,13 +34,6 @@ type similarRecord struct {
 	app.Fingerprint
 	Year  int       `json:"y,omitempty"`
 	Total app.Money `json:"t,omitempty"`
-}
-
-// grams returns what a fingerprint is indexed by, sorted and unique.
-func grams(fp app.Fingerprint) []uint32 {
-	all := append(append(slices.Clone(fp.Name), fp.Content...), fp.Clauses...)
-	slices.Sort(all)
-	return slices.Compact(all)
 }
 
 func int64s(gs []uint32) []int64 {
@@ -55,7 +51,7 @@ func indexSimilar(_ context.Context, _ pgx.Tx, b *pgx.Batch, fid string, d *app.
 	fp := app.DeclarationFingerprint(d)
 	rec := mustJSON(similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
 	b.Queue(`INSERT INTO similar_prints (filing_id, grams, record) VALUES ($1, $2, $3)
-		ON CONFLICT (filing_id) DO UPDATE SET grams = excluded.grams, record = excluded.record`, fid, int64s(grams(fp)), rec)
+		ON CONFLICT (filing_id) DO UPDATE SET grams = excluded.grams, record = excluded.record`, fid, int64s(fp.IndexGrams()), rec)
 	return nil
 }
 
@@ -73,7 +69,7 @@ func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem,
 		// How many declarations hold each bigram, counted up to the
 		// budget: a bigram held by more is never read.
 		rows, err := tx.Query(ctx, `SELECT g, (SELECT count(*) FROM (SELECT 1 FROM similar_prints p WHERE p.grams @> ARRAY[g] LIMIT $2) x)
-			FROM unnest($1::bigint[]) g`, int64s(grams(fp)), similarPostingBudget+1)
+			FROM unnest($1::bigint[]) g`, int64s(fp.IndexGrams()), similarPostingBudget+1)
 		if err != nil {
 			return err
 		}

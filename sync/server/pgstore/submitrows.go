@@ -137,7 +137,7 @@ func (r *submitRows) change(unit string, c protocol.Change) {
 // similar-projects index, as indexSimilar does it.
 func (r *submitRows) similar(fid string, d *app.Declaration) {
 	fp := app.DeclarationFingerprint(d)
-	gs := grams(fp)
+	gs := fp.IndexGrams()
 	var sb strings.Builder
 	sb.Grow(len(gs)*11 + 2)
 	sb.WriteByte('{')
