@@ -27,9 +27,9 @@ import (
 // With CONSOLE_SCREENSHOTS set to a directory it saves the login, notices,
 // verify and decide pages and every admin page there at 1366×768.
 func TestConsoleBrowserAdmin(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t)
-	shots := os.Getenv("CONSOLE_SCREENSHOTS")
 	prof, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
 	if err != nil {
 		t.Fatal(err)
@@ -66,51 +66,8 @@ func TestConsoleBrowserAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	value := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("value of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	br := newChromeTab(t, 120*time.Second)
+	ctx, step, text, value, shot := br.ctx, br.step, br.text, br.value, br.shot
 	top := func() {
 		t.Helper()
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {

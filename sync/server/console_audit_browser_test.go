@@ -22,37 +22,16 @@ import (
 // the failed logins and sees the one from the loopback address. With
 // CONSOLE_SCREENSHOTS set it saves the page there.
 func TestConsoleBrowserAudit(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t)
 	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "auditor", Name: "审计员甲", Role: app.RoleAuditor, Password: password}); err != nil {
 		t.Fatal(err)
 	}
 	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: "wrong-password-123"})
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	br := newChromeTab(t, 60*time.Second)
+	ctx, step, text := br.ctx, br.step, br.text
 	step("log in as the auditor",
 		chromedp.Navigate(fx.http.URL+"/console/login"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),

@@ -6,7 +6,6 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,26 +20,15 @@ import (
 	"egovdesk/sync/protocol"
 )
 
-// chromium returns the distribution's Chromium, or skips the test.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium on PATH: apt-get install chromium")
-	return ""
-}
-
 // TestConsoleBrowser drives the console in a real headless Chromium, as a
 // reviewer would: log in, the queue, a filing with its PDF, return it with
 // a comment (the clerk's feed carries it), and a stale decision refused.
 // With CONSOLE_SCREENSHOTS set to a directory it saves the queue and a
 // filing at 1366×768 there.
 func TestConsoleBrowser(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t)
-	shots := os.Getenv("CONSOLE_SCREENSHOTS")
 
 	// A queue with some variety, one filing with a PDF, one revised after a return.
 	pdf, err := os.ReadFile(filepath.Join("testdata", "console-sample.pdf"))
@@ -106,43 +94,8 @@ func TestConsoleBrowser(t *testing.T) {
 	var before protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges, fx.clerkB, nil, http.StatusOK, &before)
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()) // the 1366×768 viewport, PNG
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	br := newChromeTab(t, 90*time.Second)
+	ctx, step, text, shot := br.ctx, br.step, br.text, br.shot
 
 	step("log in",
 		chromedp.EmulateViewport(1366, 768),

@@ -3,7 +3,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,9 +21,10 @@ import (
 // to refuse it as 不予同意调整 (not 不予立项), then files it. With CONSOLE_SCREENSHOTS set to a
 // directory it saves the page at 1366×768 there (console-adjustment.png).
 func TestConsoleBrowserAdjustment(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t)
-	shots := os.Getenv("CONSOLE_SCREENSHOTS")
+
 	decl := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, decl, http.StatusCreated)
 	setProfile(t, fx, "wuhan")
@@ -32,30 +32,8 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 	adj.Adjustment = adjustmentOf(app.AdjustContent, 27)
 	fx.submit(fx.clerkA, adj, http.StatusCreated)
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	br := newChromeTab(t, 60*time.Second)
+	ctx, step, text := br.ctx, br.step, br.text
 	step("log in",
 		chromedp.EmulateViewport(1366, 768),
 		chromedp.Navigate(fx.http.URL+"/console/"),
@@ -78,12 +56,12 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 	if doc := text(`article.doc`); !strings.Contains(doc, "概算明细调整") || !strings.Contains(doc, "调整数额 27") {
 		t.Errorf("document: %s", doc)
 	}
-	if shots != "" {
+	if br.shots != "" {
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, "console-adjustment.png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, "console-adjustment.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// The rule panel, below the fold at 1366×768.
@@ -91,7 +69,7 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 		if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, "console-adjustment-verdict.png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, "console-adjustment-verdict.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

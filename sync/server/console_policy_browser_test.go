@@ -4,8 +4,6 @@ package server_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,50 +22,15 @@ import (
 // page saying the session ended for inactivity. With CONSOLE_SCREENSHOTS
 // set it saves both pages there.
 func TestConsoleBrowserPasswordAndIdle(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 3 * time.Second }) // the reload comes 5 s after it
 	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "zhaoliu", Name: "赵六", Role: app.RoleReviewer,
 		Password: "Initial-2027", MustChange: true}); err != nil {
 		t.Fatal(err)
 	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		dir := os.Getenv("CONSOLE_SCREENSHOTS")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	br := newChromeTab(t, 90*time.Second)
+	step, text, shot := br.step, br.text, br.shot
 	step("log in with the initial password",
 		chromedp.Navigate(fx.http.URL+"/console/login"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),

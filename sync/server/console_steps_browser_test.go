@@ -3,7 +3,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,9 +25,9 @@ import (
 // With CONSOLE_SCREENSHOTS set it saves the approver's filing page and the
 // remark boxes there.
 func TestConsoleBrowserSteps(t *testing.T) {
-	exe := chromium(t)
+	// Skip before the set-up when there is no browser.
+	chromium(t)
 	fx := MustBureau(t)
-	shots := os.Getenv("CONSOLE_SCREENSHOTS")
 
 	joint := newFiling(t, fx.unitA.ID) // will wait at the joint review
 	joint.Declaration.ProjectName = "霍邱县城关镇智慧社区管理平台"
@@ -43,43 +42,8 @@ func TestConsoleBrowserSteps(t *testing.T) {
 	var before protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges, fx.clerkA, nil, http.StatusOK, &before)
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"), chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	br := newChromeTab(t, 90*time.Second)
+	ctx, step, text, shot := br.ctx, br.step, br.text, br.shot
 	logIn := func(login string) {
 		t.Helper()
 		step("log in as "+login,
@@ -167,12 +131,12 @@ func TestConsoleBrowserSteps(t *testing.T) {
 	if h := text(`ol.history`); !strings.Contains(h, "批复立项") || !strings.Contains(h, "核定金额 150.5 万元") || !strings.Contains(h, "审批负责人张（审批负责人）") {
 		t.Errorf("history after approving: %s", h)
 	}
-	if shots != "" { // the decision panel whole, with the history at its foot
+	if br.shots != "" { // the decision panel whole, with the history at its foot
 		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`aside`)))
 		if err != nil {
 			t.Fatalf("screenshot of the panel: %v", err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, "console-steps.png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, "console-steps.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
