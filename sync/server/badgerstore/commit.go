@@ -6,7 +6,6 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -16,29 +15,13 @@ import (
 // stays well inside a Badger transaction and a writer's wait stays short.
 const maxGroup = 256
 
-// committer groups the writes of concurrent requests into one synced Badger
-// commit (group commit). Each writer queues its write function and waits;
-// the first writer to find no group running leads: it takes every write
-// waiting (up to maxGroup), runs them in order in one transaction under
-// writeMu, commits it once (one fsync with SyncWrites), answers each
-// writer, and hands the lead to the first writer that queued meanwhile.
-// A writer is answered only after the commit that made its writes durable.
-type committer struct {
-	mu    sync.Mutex
-	queue []*pendingWrite
-	busy  bool // a leader is running a group
-	// groups and grouped count the commits and the writes they held
-	// (for the tests and the benchmarks).
-	groups, grouped int64
-}
-
-// pendingWrite is one writer's function waiting for its group.
+// pendingWrite is one writer's function waiting for its group commit
+// (bureaustore.Group): the group's writes run in order in one transaction
+// under writeMu, committed once (one fsync with SyncWrites).
 type pendingWrite struct {
-	ctx  context.Context
-	fn   func(txn *badger.Txn) error
-	err  error
-	lead bool          // set with done closed: the writer is to lead the next group
-	done chan struct{} // closed when err is final, or lead is set
+	ctx context.Context
+	fn  func(txn *badger.Txn) error
+	err error
 }
 
 // commit runs fn in a read-write transaction shared with the writes of
@@ -52,58 +35,16 @@ type pendingWrite struct {
 // read-modify-write shared records use commit (or hold writeMu around
 // update).
 func (s *Store) commit(ctx context.Context, fn func(txn *badger.Txn) error) error {
-	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan struct{})}
-	c := &s.committer
-	c.mu.Lock()
-	c.queue = append(c.queue, w)
-	if c.busy {
-		c.mu.Unlock()
-		<-w.done
-		if !w.lead {
-			return w.err
-		}
-		c.mu.Lock()
-	}
-	c.busy = true
-	// Lead: run groups until this writer's own is done, then hand over.
-	for {
-		n := min(len(c.queue), maxGroup)
-		group := c.queue[:n:n]
-		c.queue = c.queue[n:]
-		if len(c.queue) == 0 {
-			c.queue = nil // let the old backing array go
-		}
-		c.groups++
-		c.grouped += int64(n)
-		c.mu.Unlock()
-
+	w := &pendingWrite{ctx: ctx, fn: fn}
+	s.committer.Do(w, func(group []*pendingWrite) {
 		s.writeMu.Lock()
 		s.runGroup(group)
 		s.writeMu.Unlock()
-
-		mine := false
 		for _, g := range group {
 			g.err = unavailable(g.err)
-			if g == w {
-				mine = true
-			} else {
-				close(g.done)
-			}
 		}
-		c.mu.Lock()
-		if len(c.queue) == 0 {
-			c.busy = false
-			c.mu.Unlock()
-			return w.err
-		}
-		if mine {
-			next := c.queue[0]
-			next.lead = true
-			c.mu.Unlock()
-			close(next.done)
-			return w.err
-		}
-	}
+	})
+	return w.err
 }
 
 // runGroup runs the writes of group in order in one transaction and

@@ -43,9 +43,7 @@ func holdLead(t *testing.T, s *Store) (release chan struct{}, done chan error) {
 func waitQueued(t *testing.T, s *Store, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		s.committer.mu.Lock()
-		q := len(s.committer.queue)
-		s.committer.mu.Unlock()
+		q := s.committer.Queued()
 		if q >= n {
 			return
 		}

@@ -100,9 +100,9 @@ type Store struct {
 	log *slog.Logger
 	loc *time.Location
 
-	writeMu   sync.Mutex // serialises writes that read-modify-write shared records; held by the group commit
-	auditMu   sync.Mutex // serialises appends to the audit trail: each reads and moves its head
-	committer committer  // groups the hot writes (submissions, decisions, uploads) into one commit
+	writeMu   sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
+	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
+	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
 
 	onChange func(units []string)
 
@@ -131,6 +131,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, closing: make(chan struct{})}
+	s.committer.Max = maxGroup
 	if _, err := s.loadEpoch(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -180,9 +181,7 @@ func (s *Store) Schema() string { return Schema }
 // CommitStats returns how many group commits the store has run and how
 // many writes they held in all.
 func (s *Store) CommitStats() (groups, writes int64) {
-	s.committer.mu.Lock()
-	defer s.committer.mu.Unlock()
-	return s.committer.groups, s.committer.grouped
+	return s.committer.Stats()
 }
 
 // openBadger opens the store in dir with options sized for a server.

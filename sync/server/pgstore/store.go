@@ -25,6 +25,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"egovdesk/sync/server/bureaustore"
 )
 
 // ChangesChannel is the notification channel a commit that appends to a
@@ -46,6 +48,8 @@ type Store struct {
 	// passes on only other processes' notifications, this process having
 	// called the OnChange functions itself after its commit.
 	own *sync.Map
+
+	submits bureaustore.Group[*submitCall] // Submit's group commit
 }
 
 // Options tune Open.
@@ -110,6 +114,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		log.Info("database schema updated", "steps", applied)
 	}
 	s := &Store{pool: pool, log: log, url: url, done: make(chan struct{}), listening: make(chan struct{}), own: own}
+	s.submits.Max = maxSubmitGroup
 	if err = s.ensureEpoch(ctx); err != nil {
 		pool.Close()
 		return nil, err

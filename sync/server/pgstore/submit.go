@@ -20,57 +20,145 @@ import (
 // revisions, (filing_id, revision_id), written in the transaction that
 // holds its receipt. The filings of the batch are read and locked in one
 // query, and the writes of all its new revisions go to the server in one
-// pipelined batch at the end. PostgreSQL shares one WAL flush
-// between the commits of concurrent requests (group commit), so many
-// clerks each sending one filing do not each wait for a disk flush of
-// their own.
+// pipelined batch at the end.
+//
+// Concurrent calls share one transaction and its statements (group
+// commit, submitGroup): many clerks each sending one filing pay for one
+// transaction, one statement a table and one WAL flush between them,
+// instead of one each.
 func (s *Store) Submit(ctx context.Context, by bureaustore.Actor, now time.Time, subs []*bureaustore.Submission) ([]bureaustore.SubmitResult, error) {
-	var out []bureaustore.SubmitResult
-	grew := false
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		out = make([]bureaustore.SubmitResult, len(subs))
-		grew = false // fn may run again; only its last run counts
-		// Attachments first, in one order for every transaction: a
-		// revision and the upload that completes it never miss each other.
-		if err := lockUploads(ctx, tx, by.UnitID, attachmentSums(subs)); err != nil {
-			return err
+	c := &submitCall{ctx: ctx, by: by, now: now, subs: subs}
+	s.submits.Do(c, s.submitGroup)
+	if c.err != nil {
+		return nil, fmt.Errorf("submit %d: %w", len(subs), c.err)
+	}
+	if c.grew {
+		s.changed([]string{by.UnitID})
+	}
+	return c.out, nil
+}
+
+// submitCall is one call of Submit in its group.
+type submitCall struct {
+	ctx  context.Context
+	by   bureaustore.Actor
+	now  time.Time
+	subs []*bureaustore.Submission
+
+	out  []bureaustore.SubmitResult
+	grew bool // the unit's feed grew
+	err  error
+}
+
+const (
+	// maxSubmitGroup bounds the calls one transaction takes: a push's
+	// batch is up to 200 filings, so a group stays a few thousand rows.
+	maxSubmitGroup = 32
+	// submitGroupTimeout bounds a group's transaction. It runs for every
+	// caller in it, so no one caller's leaving cancels it.
+	submitGroupTimeout = time.Minute
+)
+
+// submitGroup runs the calls of group in one transaction, as one batch:
+// their uploads locked in one order, their filings read and locked in one
+// query, their writes sent in one pipelined round trip, one statement a
+// table (a filing two calls write is read back between them, as within
+// one call). A call sees the writes of the calls before it, as if each
+// ran alone. A call that fails for a fault of its own is left out and the
+// others run again without it; when a step they share fails, each runs
+// again alone; when the database is unavailable, they all fail.
+func (s *Store) submitGroup(group []*submitCall) {
+	live := make([]*submitCall, 0, len(group))
+	for _, c := range group {
+		if err := c.ctx.Err(); err != nil {
+			c.err = err // gone before its group ran: nothing of it is stored
+			continue
 		}
-		st, err := prefetch(ctx, tx, subs)
-		if err != nil {
-			return err
+		live = append(live, c)
+	}
+	for len(live) > 0 {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(live[0].ctx), submitGroupTimeout)
+		failed := -1
+		var grew map[string]bool
+		err := s.write(ctx, func(tx pgx.Tx) error {
+			failed, grew = -1, nil // fn may run again; only its last run counts
+			st, err := s.submitIn(ctx, tx, live, &failed)
+			if err != nil {
+				return err
+			}
+			grew = st.grew
+			return st.flush(ctx)
+		})
+		cancel()
+		if err != nil && !errors.Is(err, bureaustore.ErrUnavailable) && len(live) > 1 {
+			if failed >= 0 {
+				live[failed].err = err
+				live = slices.Delete(live, failed, failed+1)
+				continue
+			}
+			// A step they share failed (a filing read for them all, the
+			// batch of writes): each runs alone, so only its own fails.
+			for _, c := range live {
+				s.submitGroup([]*submitCall{c})
+			}
+			return
 		}
-		// Every refusal is decided before a submission writes anything
-		// (apply reads, decides, then queues its writes), so a refused one
-		// leaves nothing behind without a savepoint; a failed write fails
-		// the whole transaction.
-		for i, sub := range subs {
+		for _, c := range live {
+			c.err, c.grew = err, err == nil && grew[c.by.UnitID]
+		}
+		return
+	}
+}
+
+// submitIn decides the submissions of calls in tx and queues their
+// writes, setting *failed to the index of a call that failed for a fault
+// of its own.
+func (s *Store) submitIn(ctx context.Context, tx pgx.Tx, calls []*submitCall, failed *int) (*submitState, error) {
+	// Attachments first, in one order for every transaction: a revision
+	// and the upload that completes it never miss each other.
+	var all []*bureaustore.Submission
+	var locks []string
+	for _, c := range calls {
+		for _, sum := range attachmentSums(c.subs) {
+			locks = append(locks, uploadLock(c.by.UnitID, sum))
+		}
+		all = append(all, c.subs...)
+	}
+	slices.Sort(locks)
+	if err := lockUploads(ctx, tx, slices.Compact(locks)); err != nil {
+		return nil, err
+	}
+	st, err := prefetch(ctx, tx, all)
+	if err != nil {
+		return nil, err
+	}
+	// Every refusal is decided before a submission writes anything (apply
+	// reads, decides, then queues its writes), so a refused one leaves
+	// nothing behind without a savepoint; a failed write fails the whole
+	// transaction.
+	for ci, c := range calls {
+		c.out = make([]bureaustore.SubmitResult, len(c.subs))
+		for i, sub := range c.subs {
 			if sub == nil {
 				continue
 			}
-			res, err := s.apply(ctx, st, by, sub, now)
+			res, err := s.apply(ctx, st, c.by, sub, c.now)
 			if err != nil {
 				var inv invalid
 				switch {
 				case errors.As(err, &inv):
 					err = inv.err
 				case !isRefusal(err):
-					return err
+					*failed = ci
+					return nil, err
 				}
-				out[i] = bureaustore.SubmitResult{Err: err}
+				c.out[i] = bureaustore.SubmitResult{Err: err}
 				continue
 			}
-			out[i] = res
+			c.out[i] = res
 		}
-		grew = st.grew
-		return st.flush(ctx)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("submit %d: %w", len(subs), err)
 	}
-	if grew {
-		s.changed([]string{by.UnitID})
-	}
-	return out, nil
+	return st, nil
 }
 
 // invalid carries the content rules' verdict on a new revision out of
@@ -101,11 +189,14 @@ func attachmentSums(subs []*bureaustore.Submission) []string {
 	return slices.Compact(sums)
 }
 
-// lockUploads takes, to the end of tx, the lock of each of unit's uploads
-// in sums, which must be sorted.
-func lockUploads(ctx context.Context, tx pgx.Tx, unit string, sums []string) error {
-	for _, sum := range sums {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", unit+"/"+sum); err != nil {
+// uploadLock names the lock of unit's upload sum.
+func uploadLock(unit, sum string) string { return unit + "/" + sum }
+
+// lockUploads takes, to the end of tx, the locks (uploadLock) of uploads,
+// which must be sorted.
+func lockUploads(ctx context.Context, tx pgx.Tx, locks []string) error {
+	for _, l := range locks {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", l); err != nil {
 			return err
 		}
 	}
@@ -120,7 +211,7 @@ type submitState struct {
 	filings map[string]*bureaustore.Filing // locked; nil: no such filing (when read)
 	revs    map[[2]string]revisionRow
 	touched map[string]bool // filings written in this transaction: read them again, after a flush
-	grew    bool            // a revision received: its change is in the unit's feed
+	grew    map[string]bool // units whose feed has a change of a revision received
 }
 
 type revisionRow struct {
@@ -132,7 +223,7 @@ type revisionRow struct {
 // name, and reads their revisions.
 func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*submitState, error) {
 	st := &submitState{tx: tx, filings: map[string]*bureaustore.Filing{},
-		revs: map[[2]string]revisionRow{}, touched: map[string]bool{}}
+		revs: map[[2]string]revisionRow{}, touched: map[string]bool{}, grew: map[string]bool{}}
 	var ids []string
 	for _, sub := range subs {
 		if sub != nil {
@@ -253,7 +344,9 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 			if r, received, err = refresh(ctx, tx, cur, body.RevisionID, r, now); err != nil {
 				return bureaustore.SubmitResult{}, err
 			}
-			st.grew = st.grew || received
+			if received {
+				st.grew[by.UnitID] = true
+			}
 			st.touched[body.ID] = true
 		}
 		return bureaustore.SubmitResult{Receipt: r.Receipt}, nil
@@ -287,7 +380,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 		r.queueEntry(fr, year, int64(total)) // the unit's name: read by the statement
 		// received: the revision's change, in the commit of its receipt
 		r.change(by.UnitID, bureaustore.RevisionChange(fr))
-		st.grew = true
+		st.grew[by.UnitID] = true
 	} else {
 		r.qDrop = append(r.qDrop, f.ID)
 		sums := make([]string, len(missing))

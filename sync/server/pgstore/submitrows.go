@@ -1,6 +1,8 @@
 package pgstore
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,7 @@ import (
 // filing appears at most once in one submitRows (Submit flushes before it
 // writes a filing a second time), so the statements' order within a flush
 // is the only order that matters: the filings before the rows that refer
-// to them.
+// to them. The rows may be of several units (Submit's group commit).
 type submitRows struct {
 	// filings to create (insert, which must insert) and to update
 	newIDs, newUnits []string
@@ -47,10 +49,8 @@ type submitRows struct {
 	// revisions waiting for attachments: one row per missing attachment
 	wUnits, wSums, wFilings, wRevisions []string
 
-	// the feed of the batch's unit (a batch has one), in order
-	feedUnit    string
-	feedAt      []time.Time
-	feedChanges [][]byte
+	// the changes appended to each unit's feed, in order
+	feeds map[string]*feedRows
 
 	// the similar-projects index
 	simIDs, simGrams []string // grams: PostgreSQL array literals
@@ -59,7 +59,7 @@ type submitRows struct {
 
 func (r *submitRows) empty() bool {
 	return len(r.newIDs)+len(r.updIDs)+len(r.revIDs)+len(r.qIDs)+len(r.qDrop)+len(r.wSums)+
-		len(r.feedChanges)+len(r.simIDs) == 0
+		len(r.feeds)+len(r.simIDs) == 0
 }
 
 // filing queues the write of fr: created when fresh, else updated.
@@ -119,18 +119,27 @@ func (r *submitRows) waits(unit, fid, rid string, sums []string) {
 	}
 }
 
-// change queues the append of c to unit's feed; every change of one
-// submitRows goes to one unit's feed.
+// feedRows are the changes queued for one unit's feed.
+type feedRows struct {
+	at      []time.Time
+	changes [][]byte
+}
+
+// change queues the append of c to unit's feed.
 func (r *submitRows) change(unit string, c protocol.Change) {
-	if r.feedUnit != "" && r.feedUnit != unit {
-		panic("pgstore: changes of two units in one batch") // Submit writes one unit's filings
-	}
-	r.feedUnit = unit
 	if c.ID == "" {
 		c.ID = uuid.NewString()
 	}
-	r.feedAt = append(r.feedAt, c.At)
-	r.feedChanges = append(r.feedChanges, mustJSON(c))
+	if r.feeds == nil {
+		r.feeds = map[string]*feedRows{}
+	}
+	f := r.feeds[unit]
+	if f == nil {
+		f = &feedRows{}
+		r.feeds[unit] = f
+	}
+	f.at = append(f.at, c.At)
+	f.changes = append(f.changes, mustJSON(c))
 }
 
 // similar queues the write of declaration fid's entry of the
@@ -236,12 +245,14 @@ func (r *submitRows) queue(b *pgx.Batch) {
 	if len(r.simIDs) > 0 {
 		b.Queue(sqlUpsertSimilar, r.simIDs, r.simGrams, r.simRecords)
 	}
-	// Last: the feed's row stays locked from here to the commit, and the
-	// unit's other writers wait for it.
-	if n := len(r.feedChanges); n > 0 {
-		b.Queue(sqlAppendChanges, r.feedUnit, int64(n), r.feedAt, r.feedChanges)
+	// Last: a feed's row stays locked from here to the commit, and the
+	// unit's other writers wait for it. The units in one order, so two
+	// transactions of several units take their feeds' rows in one order.
+	for _, unit := range slices.Sorted(maps.Keys(r.feeds)) {
+		f := r.feeds[unit]
+		b.Queue(sqlAppendChanges, unit, int64(len(f.changes)), f.at, f.changes)
 		// Delivered at commit, once per distinct payload.
-		b.Queue("SELECT pg_notify($1, $2)", ChangesChannel, r.feedUnit)
+		b.Queue("SELECT pg_notify($1, $2)", ChangesChannel, unit)
 	}
 }
 

@@ -62,7 +62,7 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 	up.Complete = true
 	grew := false
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if err := lockUploads(ctx, tx, unit, []string{sum}); err != nil {
+		if err := lockUploads(ctx, tx, []string{uploadLock(unit, sum)}); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO uploads (unit_id, sha256, record) VALUES ($1, $2, $3)

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 	}{
 		{"SubmitExactlyOnce", testSubmitExactlyOnce},
 		{"SubmitConcurrentResends", testSubmitConcurrentResends},
+		{"SubmitConcurrentUnits", testSubmitConcurrentUnits},
 		{"RevisionConflict", testRevisionConflict},
 		{"SubmitRefusalLeavesNothing", testSubmitRefusal},
 		{"NewRevisionOfReturnedFiling", testNewRevision},
@@ -265,6 +266,81 @@ func testSubmitConcurrentResends(t *testing.T, st bureaustore.Storage) {
 	}
 	if created != 1 {
 		t.Fatalf("%d of 8 concurrent sends created the revision, want 1", created)
+	}
+}
+
+// testSubmitConcurrentUnits has clerks of three units submit at once,
+// one filing a call, each resending one it sent before and trying
+// another unit's filing, as group commits see them: every filing is
+// stored once, in its own unit's feed only, which counts its changes
+// without a gap; a resend is answered with the first receipt; another
+// unit's filing is not found.
+func testSubmitConcurrentUnits(t *testing.T, st bureaustore.Storage) {
+	units := []string{"u1", "u2", "u3"}
+	for _, u := range units {
+		addUnit(t, st, u)
+	}
+	const clerks, each = 4, 10
+	var wg sync.WaitGroup
+	for ui, u := range units {
+		for c := range clerks {
+			wg.Go(func() {
+				by := bureaustore.Actor{UnitID: u, Name: "填报人"}
+				send := func(s *bureaustore.Submission) bureaustore.SubmitResult {
+					res, err := st.Submit(context.Background(), by, t0, []*bureaustore.Submission{s})
+					if err != nil || len(res) != 1 {
+						t.Errorf("Submit %s: %v", s.Body.ID, err)
+						return bureaustore.SubmitResult{}
+					}
+					return res[0]
+				}
+				var first protocol.Receipt
+				for i := range each {
+					id := fmt.Sprintf("%s-c%d-f%d", u, c, i)
+					r := send(sub(t, id, "r-"+id, "", 1, "项目"+id))
+					if r.Err != nil || !r.Created {
+						t.Errorf("%s: %+v", id, r)
+					}
+					if i == 0 {
+						first = r.Receipt
+					}
+				}
+				id0 := fmt.Sprintf("%s-c%d-f0", u, c)
+				if r := send(sub(t, id0, "r-"+id0, "", 1, "项目"+id0)); r.Err != nil || r.Created || !reflect.DeepEqual(r.Receipt, first) {
+					t.Errorf("resend of %s: %+v, want the first receipt %+v", id0, r, first)
+				}
+				other := units[(ui+1)%len(units)]
+				oid := fmt.Sprintf("%s-c%d-f1", other, c)
+				if r := send(sub(t, oid, "r2-"+oid, "r-"+oid, 2, "别人的")); !errors.Is(r.Err, bureaustore.ErrNotFound) && !errors.Is(r.Err, bureaustore.ErrConflict) {
+					t.Errorf("%s wrote %s of %s: %+v", u, oid, other, r)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for _, u := range units {
+		seen := map[string]bool{}
+		var seq uint64
+		for q := (bureaustore.ChangesQuery{Unit: u}); ; {
+			p := changes(t, st, q)
+			for _, c := range p.Changes {
+				if c.Seq != seq+1 {
+					t.Fatalf("%s feed: seq %d after %d", u, c.Seq, seq)
+				}
+				seq = c.Seq
+				if c.FilingID == "" || seen[c.FilingID] || c.FilingID[:len(u)+1] != u+"-" {
+					t.Fatalf("%s feed: change %d of filing %q (twice, or another unit's)", u, c.Seq, c.FilingID)
+				}
+				seen[c.FilingID] = true
+			}
+			if !p.More {
+				break
+			}
+			q = bureaustore.ChangesQuery{Unit: u, HasCursor: true, Epoch: p.Epoch, Seq: p.Last}
+		}
+		if len(seen) != clerks*each {
+			t.Fatalf("%s feed holds %d filings, want %d", u, len(seen), clerks*each)
+		}
 	}
 }
 

@@ -1,0 +1,81 @@
+package pgstore
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/pgtest"
+)
+
+// TestSubmitGroup runs one group commit of calls from two units: a new
+// filing, the same filing again in a later call of the group, and a call
+// whose filing's stored record cannot be read. The unreadable one fails
+// alone; the resend is answered with the receipt the group created; each
+// unit is told of its own growth; nothing is stored twice.
+func TestSubmitGroup(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.DB(t))
+	for _, u := range []string{"u1", "u2"} {
+		if err := s.AddUnit(ctx, protocol.Unit{ID: u, Name: "单位" + u, Code: "C-" + u, Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO filings (id, unit_id, updated, record) VALUES ('bad', 'u1', now(), '{"filing": 5}')`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	call := func(unit string, subs ...*bureaustore.Submission) *submitCall {
+		return &submitCall{ctx: ctx, by: bureaustore.Actor{UnitID: unit, Name: "填报人"}, now: now, subs: subs}
+	}
+	calls := []*submitCall{
+		call("u1", submission(t, "f1", "r1", 1)),
+		call("u2", submission(t, "f2", "r2", 1)),
+		call("u1", submission(t, "bad", "rb2", 2)),
+		call("u1", submission(t, "f1", "r1", 1)),
+	}
+	s.submitGroup(calls)
+
+	if c := calls[2]; c.err == nil {
+		t.Fatalf("the call of the unreadable filing: %+v, want an error", c.out)
+	}
+	for i, want := range map[int]bool{0: true, 1: true, 3: false} {
+		c := calls[i]
+		if c.err != nil || len(c.out) != 1 || c.out[0].Err != nil || c.out[0].Created != want {
+			t.Fatalf("call %d: %+v, %v; want created %v", i, c.out, c.err, want)
+		}
+		if !c.grew && want {
+			t.Errorf("call %d: its unit %s not told of its change", i, c.by.UnitID)
+		}
+	}
+	if calls[3].out[0].Receipt.ReceivedAt != calls[0].out[0].Receipt.ReceivedAt || calls[3].out[0].Receipt.RevisionID != "r1" {
+		t.Errorf("resend in the group: %+v, want the receipt of %+v", calls[3].out[0].Receipt, calls[0].out[0].Receipt)
+	}
+	var revs, feed1, feed2 int
+	s.pool.QueryRow(ctx, "SELECT count(*) FROM revisions").Scan(&revs)
+	s.pool.QueryRow(ctx, "SELECT count(*) FROM changes WHERE unit_id = 'u1'").Scan(&feed1)
+	s.pool.QueryRow(ctx, "SELECT count(*) FROM changes WHERE unit_id = 'u2'").Scan(&feed2)
+	if revs != 2 || feed1 != 1 || feed2 != 1 {
+		t.Fatalf("%d revisions, feeds %d and %d changes; want 2, 1 and 1", revs, feed1, feed2)
+	}
+}
+
+// submission returns revision n (ID rid) of declaration fid.
+func submission(t *testing.T, fid, rid string, n int) *bureaustore.Submission {
+	t.Helper()
+	base := ""
+	if n > 1 {
+		base = "r-base"
+	}
+	b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: n, RevisionID: rid, BaseID: base,
+		Declaration: &app.Declaration{PlanYear: 2027, ProjectName: "项目" + fid, TotalInvestment: 1000000}}
+	data, sum, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: fid, RevisionID: rid,
+		BaseRevisionID: base, Revision: n, Body: data, BodySHA256: sum}}
+}
