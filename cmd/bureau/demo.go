@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"egovdesk/app"
 	"egovdesk/sync/server"
@@ -12,23 +13,36 @@ import (
 // The demo bureau's unit and accounts. The passwords are printed on start:
 // a demo directory is for trying egovdesk out, never for real filings.
 const (
-	demoUnit    = "霍邱县城关镇人民政府"
 	demoCode    = "11341522003064951U"
 	demoProfile = "huoqiu"
 )
 
+// demoPlaces are the demo's 建设单位 under each profile, the level of the
+// government it belongs to (县, 市, 区) and its data bureau's short name,
+// for the accounts' names. The unit is created once: a demo directory
+// first served under another profile keeps its unit.
+var demoPlaces = map[string]struct{ unit, level, bureau string }{
+	"huoqiu":   {"霍邱县城关镇人民政府", "县", "县数管局"},
+	"luan":     {"六安市民政局", "市", "市数管局"},
+	"tianning": {"常州市天宁区雕庄街道办事处", "区", "区数据局"},
+	"wuhan":    {"武汉市民政局", "市", "市大数据局"},
+	"yunan":    {"郁南县都城镇人民政府", "县", "县政务和数据局"},
+}
+
+// demoAccounts are the demo's accounts; in names, {L} is the level and {B}
+// the bureau of demoPlaces.
 var demoAccounts = []struct {
 	login, name, password string
 	role                  app.Role
 }{
-	{"chengguan", "城关镇项目专员", "chengguan-demo", app.RoleUnit},
-	{"shenhe", "县数管局审核员", "shenhe-demo", app.RoleReviewer},
-	{"admin", "县数管局管理员", "admin-demo-pw", app.RoleAdmin},
-	// the other steps of 霍邱's review flow: the joint review and approval
-	{"caizheng", "县财政局联审员", "caizheng-demo", app.RoleFinance},
-	{"fagai", "县发改委联审员", "fagai-demo", app.RoleNDRC},
-	{"mima", "县密码管理局联审员", "mima-demo", app.RoleCrypto},
-	{"pizhun", "县数管局审批负责人", "pizhun-demo", app.RoleApprover},
+	{"chengguan", "建设单位项目专员", "chengguan-demo", app.RoleUnit},
+	{"shenhe", "{B}审核员", "shenhe-demo", app.RoleReviewer},
+	{"admin", "{B}管理员", "admin-demo-pw", app.RoleAdmin},
+	// the other steps of a review flow: the joint review and approval
+	{"caizheng", "{L}财政局联审员", "caizheng-demo", app.RoleFinance},
+	{"fagai", "{L}发改委联审员", "fagai-demo", app.RoleNDRC},
+	{"mima", "{L}密码管理局联审员", "mima-demo", app.RoleCrypto},
+	{"pizhun", "{B}审批负责人", "pizhun-demo", app.RoleApprover},
 }
 
 // demo creates (once) a demo bureau in its data directory and serves it.
@@ -72,14 +86,15 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	if err := seedDemo(ctx, srv, *prof); err != nil {
+	unit, err := seedDemo(ctx, srv, *prof)
+	if err != nil {
 		srv.Close()
 		return err
 	}
 	fmt.Fprintf(e.stdout, `演示数管局已就绪（数据目录 %s）
   地址      http://%s
   建设单位  %s
-`, f.data, f.addr, demoUnit)
+`, f.data, f.addr, unit)
 	for _, a := range demoAccounts {
 		// The login first: the roles' Chinese names are of uneven width.
 		fmt.Fprintf(e.stdout, "  登录名 %-10s 密码 %-15s %s\n", a.login, a.password, a.role.Label())
@@ -90,7 +105,7 @@ func (e *env) demo(ctx context.Context, args []string) error {
 试一试：
   curl -s http://%s/api/v1/login -H 'Content-Type: application/json' -d '{"login":"chengguan","password":"chengguan-demo"}'
 按 Ctrl+C 停止。
-`, demoProfile, f.addr)
+`, *prof, f.addr)
 	runErr := srv.Run(ctx, f.addr)
 	if err := srv.Close(); err != nil && runErr == nil {
 		runErr = err
@@ -104,33 +119,38 @@ func isSet(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-// seedDemo adds the demo unit and accounts unless they exist, and serves
-// the rule profile named profile.
-func seedDemo(ctx context.Context, srv *server.Server, profile string) error {
+// seedDemo adds the demo unit and accounts unless they exist, serves the
+// rule profile named profile, and returns the unit's name.
+func seedDemo(ctx context.Context, srv *server.Server, profile string) (string, error) {
+	name, data, err := profileData(profile)
+	if err != nil {
+		return "", err
+	}
+	place, ok := demoPlaces[profile]
+	if !ok { // a profile of the bureau's own, from a file
+		place = demoPlaces[demoProfile]
+	}
 	u, err := srv.FindUnit(ctx, demoCode)
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		u, err = srv.AddUnit(ctx, demoUnit, demoCode)
+		u, err = srv.AddUnit(ctx, place.unit, demoCode)
 	}
 	if err != nil {
-		return fmt.Errorf("demo unit: %w", err)
+		return "", fmt.Errorf("demo unit: %w", err)
 	}
 	for _, a := range demoAccounts {
 		// The demo's passwords are published (README): exempt from the
 		// password rules and the forced change (NewAccount.Demo).
-		n := server.NewAccount{Login: a.login, Name: a.name, Role: a.role, Password: a.password, Demo: true}
+		shown := strings.NewReplacer("{L}", place.level, "{B}", place.bureau).Replace(a.name)
+		n := server.NewAccount{Login: a.login, Name: shown, Role: a.role, Password: a.password, Demo: true}
 		if a.role == app.RoleUnit {
 			n.UnitID = u.ID
 		}
 		if _, err := srv.AddAccount(ctx, n); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-			return fmt.Errorf("demo account %s: %w", a.login, err)
+			return "", fmt.Errorf("demo account %s: %w", a.login, err)
 		}
 	}
-	name, data, err := profileData(profile)
-	if err != nil {
-		return err
-	}
 	if _, err := srv.SetProfile(ctx, name, data); err != nil {
-		return fmt.Errorf("demo profile: %w", err)
+		return "", fmt.Errorf("demo profile: %w", err)
 	}
-	return nil
+	return u.Name, nil
 }

@@ -217,3 +217,23 @@ func TestVersion(t *testing.T) {
 		t.Errorf("serve --min-client-version soon: %v, want a usage error", err)
 	}
 }
+
+// TestDemoUnitFollowsTheProfile: the demo's 建设单位 and the rule profile it
+// prints are those of the jurisdiction asked for, not 霍邱's.
+func TestDemoUnitFollowsTheProfile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // seed, then stop at once
+	var out, errs bytes.Buffer
+	if err := run(ctx, []string{"demo", "--addr=127.0.0.1:0", "--log-level=warn", "-profile", "wuhan"}, strings.NewReader(""), &out, &errs); err != nil {
+		t.Fatalf("demo: %v (%s)", err, errs.String())
+	}
+	for _, want := range []string{"建设单位  武汉市民政局", "规则配置  wuhan"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo -profile wuhan printed\n%s\nwant %q", out.String(), want)
+		}
+	}
+	if strings.Contains(out.String(), "霍邱") {
+		t.Errorf("demo -profile wuhan names 霍邱:\n%s", out.String())
+	}
+}
