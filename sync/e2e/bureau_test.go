@@ -18,8 +18,10 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/store"
 	"egovdesk/sync/client"
 	"egovdesk/sync/server"
+	"egovdesk/sync/syncer"
 )
 
 const password = "Correct horse battery 9"
@@ -338,4 +340,28 @@ func (c *child) rest(seen func(string)) {
 	for l := range c.lines {
 		seen(l)
 	}
+}
+
+// clerkAndBureau serves a bureau opened with cfg, with initBureau's unit
+// and accounts, and opens a clerk's store and attachment directory beside
+// it; all close with the test.
+func clerkAndBureau(t *testing.T, cfg server.Config) (*server.Server, string, accounts, *store.Store, *syncer.BlobDir) {
+	t.Helper()
+	srv, err := server.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	url := mustServe(t, srv.Handler())
+	acc := initBureau(t, srv)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, url, acc, st, blobs
 }

@@ -12,11 +12,9 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/app/store"
 	"egovdesk/assets"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
-	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
@@ -29,22 +27,7 @@ import (
 // after the go-live, is filed too and is no longer owed.
 func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 	ctx := context.Background()
-	srv, err := server.Open(ctx, bureauConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	url := mustServe(t, srv.Handler())
-	acc := initBureau(t, srv)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url, acc, st, blobs := clerkAndBureau(t, bureauConfig(t.TempDir()))
 	sy := syncer.New(st, mustClient(t, url, acc.Clerk), blobs, syncer.Options{})
 	rc := mustClient(t, url, acc.Reviewer)
 	sync := func() {
@@ -218,22 +201,7 @@ func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
 	at(2026, 1, 10)
 	cfg := bureauConfig(t.TempDir())
 	cfg.Now = func() time.Time { return clock }
-	srv, err := server.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	url := mustServe(t, srv.Handler())
-	acc := initBureau(t, srv)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url, acc, st, blobs := clerkAndBureau(t, cfg)
 	var sy *syncer.Syncer
 	var rc *client.Client
 	// Tokens last an hour of the bureau's clock: new ones on each day of the walk.

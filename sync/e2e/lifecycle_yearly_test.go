@@ -16,7 +16,6 @@ import (
 	"egovdesk/assets"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
-	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
@@ -39,22 +38,7 @@ type yearly struct {
 // newYearly starts the bureau and the clerk's side for profile.
 func newYearly(t *testing.T, profile string) *yearly {
 	ctx := context.Background()
-	srv, err := server.Open(ctx, bureauConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	url := mustServe(t, srv.Handler())
-	acc := initBureau(t, srv)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, url, acc, st, blobs := clerkAndBureau(t, bureauConfig(t.TempDir()))
 	data, err := assets.Profiles.ReadFile("profiles/" + profile + ".json")
 	if err != nil {
 		t.Fatal(err)

@@ -10,9 +10,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
-	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
@@ -22,22 +20,7 @@ import (
 // for the editor.
 func TestClientReceivesApprovedAndRemarks(t *testing.T) {
 	ctx := context.Background()
-	srv, err := server.Open(ctx, bureauConfig(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	url := mustServe(t, srv.Handler())
-	acc := initBureau(t, srv)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, url, acc, st, blobs := clerkAndBureau(t, bureauConfig(t.TempDir()))
 	sy := syncer.New(st, mustClient(t, url, acc.Clerk), blobs, syncer.Options{})
 	submit := func() string {
 		t.Helper()
