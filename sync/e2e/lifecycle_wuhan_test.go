@@ -11,11 +11,9 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/app/store"
 	"egovdesk/assets"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
-	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
@@ -42,13 +40,7 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, cst)
 	cfg := bureauConfig(t.TempDir())
 	cfg.Now = func() time.Time { return clock }
-	srv, err := server.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	url := mustServe(t, srv.Handler())
-	acc := initBureau(t, srv)
+	srv, url, acc, st, blobs := clerkAndBureau(t, cfg)
 	data, err := assets.Profiles.ReadFile("profiles/wuhan.json")
 	if err != nil {
 		t.Fatal(err)
@@ -63,15 +55,6 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	prof := profs["wuhan"]
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sy *syncer.Syncer
 	var rc *client.Client
 	// at moves the clock to 10:00 CST of a day; tokens last an hour of the
