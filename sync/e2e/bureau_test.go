@@ -354,6 +354,14 @@ func clerkAndBureau(t *testing.T, cfg server.Config) (*server.Server, string, ac
 	t.Cleanup(func() { srv.Close() })
 	url := mustServe(t, srv.Handler())
 	acc := initBureau(t, srv)
+	st, blobs := clerkMachine(t)
+	return srv, url, acc, st, blobs
+}
+
+// clerkMachine opens a clerk's store and attachment directory in fresh
+// directories; both close with the test.
+func clerkMachine(t *testing.T) (*store.Store, *syncer.BlobDir) {
+	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -363,5 +371,5 @@ func clerkAndBureau(t *testing.T, cfg server.Config) (*server.Server, string, ac
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, url, acc, st, blobs
+	return st, blobs
 }

@@ -13,7 +13,6 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
-	"egovdesk/app/store"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
@@ -91,15 +90,7 @@ func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit st
 
 	srv, stop := open()
 	acc := initBureau(t, srv)
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := syncer.OpenBlobDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, blobs := clerkMachine(t)
 	sy := syncer.New(st, mustClient(t, url, acc.Clerk), blobs, syncer.Options{})
 	submit := func(title string) (id, rev string) {
 		t.Helper()
