@@ -84,6 +84,9 @@ type Options struct {
 	// nil: not encrypted. A directory written without a key does not open
 	// with one (ErrNotEncrypted): encrypt it by a backup and a restore.
 	EncryptionKey []byte
+	// NoUpkeep starts no background upkeep (slimSimilarIndex): for a
+	// store opened to be read once and left, as bureau migrate's source.
+	NoUpkeep bool
 }
 
 // ErrNotEncrypted is returned by Open with a key for a store written
@@ -140,17 +143,19 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	var slim bool
-	if err := db.View(func(txn *badger.Txn) error {
-		var err error
-		slim, err = exists(txn, []byte(keySimilarGrams))
-		return err
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("similar-projects index: %w", err)
-	}
-	if !slim {
-		s.bg.Go(s.slimSimilarIndex)
+	if !o.NoUpkeep {
+		var slim bool
+		if err := db.View(func(txn *badger.Txn) error {
+			var err error
+			slim, err = exists(txn, []byte(keySimilarGrams))
+			return err
+		}); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("similar-projects index: %w", err)
+		}
+		if !slim {
+			s.bg.Go(s.slimSimilarIndex)
+		}
 	}
 	return s, nil
 }

@@ -34,7 +34,7 @@ func BadgerToPostgres(ctx context.Context, badgerDir string, dst *pgstore.Store,
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	src, err := badgerstore.Open(ctx, badgerDir, badgerstore.Options{Logger: log})
+	src, err := badgerstore.Open(ctx, badgerDir, badgerstore.Options{Logger: log, NoUpkeep: true})
 	if err != nil {
 		return nil, fmt.Errorf("open the Badger store %s: %w", badgerDir, err)
 	}
