@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/pgtest"
+	"egovdesk/sync/server/storetest"
 )
 
 // TestSubmitGroup runs one group commit of calls from two units: a new
@@ -32,10 +32,10 @@ func TestSubmitGroup(t *testing.T) {
 		return &submitCall{ctx: ctx, by: bureaustore.Actor{UnitID: unit, Name: "填报人"}, now: now, subs: subs}
 	}
 	calls := []*submitCall{
-		call("u1", submission(t, "f1", "r1", 1)),
-		call("u2", submission(t, "f2", "r2", 1)),
-		call("u1", submission(t, "bad", "rb2", 2)),
-		call("u1", submission(t, "f1", "r1", 1)),
+		call("u1", storetest.Submission(t, "f1", "r1", "", 1, "项目f1")),
+		call("u2", storetest.Submission(t, "f2", "r2", "", 1, "项目f2")),
+		call("u1", storetest.Submission(t, "bad", "rb2", "r-base", 2, "项目bad")),
+		call("u1", storetest.Submission(t, "f1", "r1", "", 1, "项目f1")),
 	}
 	s.submitGroup(calls)
 
@@ -61,21 +61,4 @@ func TestSubmitGroup(t *testing.T) {
 	if revs != 2 || feed1 != 1 || feed2 != 1 {
 		t.Fatalf("%d revisions, feeds %d and %d changes; want 2, 1 and 1", revs, feed1, feed2)
 	}
-}
-
-// submission returns revision n (ID rid) of declaration fid.
-func submission(t *testing.T, fid, rid string, n int) *bureaustore.Submission {
-	t.Helper()
-	base := ""
-	if n > 1 {
-		base = "r-base"
-	}
-	b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: n, RevisionID: rid, BaseID: base,
-		Declaration: &app.Declaration{PlanYear: 2027, ProjectName: "项目" + fid, TotalInvestment: 1000000}}
-	data, sum, err := b.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: fid, RevisionID: rid,
-		BaseRevisionID: base, Revision: n, Body: data, BodySHA256: sum}}
 }

@@ -91,6 +91,14 @@ func addUnit(t *testing.T, st bureaustore.Storage, id string) protocol.Unit {
 	return u
 }
 
+// Submission returns a submission of revision n (ID rid) of declaration
+// fid named name, on base, with the attachments atts: for an
+// implementation's own tests.
+func Submission(t *testing.T, fid, rid, base string, n int, name string, atts ...app.Attachment) *bureaustore.Submission {
+	t.Helper()
+	return sub(t, fid, rid, base, n, name, atts...)
+}
+
 // sub returns a submission of revision n (ID rid) of declaration fid, on
 // base, with the attachments atts.
 func sub(t *testing.T, fid, rid, base string, n int, name string, atts ...app.Attachment) *bureaustore.Submission {
