@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -85,15 +87,23 @@ func BenchmarkSubmitConcurrent(b *testing.B) {
 
 // BenchmarkSubmitMemtable is BenchmarkSubmitConcurrent (no reviewers)
 // with other Badger memtable options: memtable size × how many may wait
-// for their flush, and level-0 tables before compaction. Run it long
-// enough for several flushes (-benchtime=40000x): max-ms and p999-ms show
-// the stalls.
+// for their flush, level-0 tables before compaction, and the value
+// threshold (vt=1048576: every value in the tree, as Badger's default and
+// the bureau before 2026-12-04). Run it long enough for several flushes
+// (-benchtime=40000x): max-ms and p999-ms show the stalls. With
+// BENCH_TIMELINE=file each run also writes the clerks' latency per 250 ms
+// of the run (by the time each receipt came) to file: the stalls in time.
 func BenchmarkSubmitMemtable(b *testing.B) {
 	for _, o := range []struct {
 		mb, tables, l0 int
-	}{{32, 5, 5}, {64, 5, 5}, {16, 5, 5}, {8, 5, 5}, {8, 10, 10}} {
-		b.Run(fmt.Sprintf("memtable=%dMBx%d/l0=%d", o.mb, o.tables, o.l0), func(b *testing.B) {
-			benchSubmitConcurrent(b, 100, 0, func(c *server.Config) { server.TuneBadger(c, int64(o.mb)<<20, o.tables, o.l0) })
+		vt             int64 // value threshold, 0: the bureau's
+	}{{32, 5, 5, 0}, {32, 5, 5, 1 << 20}, {64, 5, 5, 0}, {16, 5, 5, 0}, {8, 5, 5, 0}, {8, 10, 10, 0}} {
+		vt := "default"
+		if o.vt > 0 {
+			vt = strconv.FormatInt(o.vt, 10)
+		}
+		b.Run(fmt.Sprintf("memtable=%dMBx%d/l0=%d/vt=%s", o.mb, o.tables, o.l0, vt), func(b *testing.B) {
+			benchSubmitConcurrent(b, 100, 0, func(c *server.Config) { server.TuneBadger(c, int64(o.mb)<<20, o.tables, o.l0, o.vt) })
 		})
 	}
 }
@@ -191,6 +201,7 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int, configure ...fu
 	}
 
 	lat := make([]time.Duration, b.N)
+	ends := make([]time.Duration, b.N)
 	var next atomic.Int64
 	g0, w0 := server.CommitGroups(fx.srv)
 	b.ResetTimer()
@@ -208,6 +219,7 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int, configure ...fu
 					return
 				}
 				lat[i] = time.Since(t)
+				ends[i] = time.Since(start)
 			}
 		})
 	}
@@ -217,6 +229,24 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int, configure ...fu
 	g1, w1 := server.CommitGroups(fx.srv)
 	close(stop)
 	rwg.Wait()
+	if f := os.Getenv("BENCH_TIMELINE"); f != "" {
+		m := map[int][]time.Duration{}
+		for i := range lat {
+			k := int(ends[i] / (250 * time.Millisecond))
+			m[k] = append(m[k], lat[i])
+		}
+		var out bytes.Buffer
+		for k := 0; k <= int(elapsed/(250*time.Millisecond)); k++ {
+			l := m[k]
+			slices.Sort(l)
+			if len(l) == 0 {
+				fmt.Fprintf(&out, "%6.2fs n=0\n", float64(k)/4)
+				continue
+			}
+			fmt.Fprintf(&out, "%6.2fs n=%4d p50=%4d p99=%4d max=%4d\n", float64(k)/4, len(l), l[len(l)/2].Milliseconds(), l[len(l)*99/100].Milliseconds(), l[len(l)-1].Milliseconds())
+		}
+		os.WriteFile(f, out.Bytes(), 0o644)
+	}
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) / 1000 }
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "filings/s")

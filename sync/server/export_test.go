@@ -74,9 +74,13 @@ func CommitGroups(s *Server) (groups, writes int64) {
 // TuneBadger makes the bureau opened with cfg use memtables of memTable
 // bytes, numMemtables of them, and start compacting level 0 at l0 tables
 // (stalling writes at 3×l0): the options the memtable benchmark compares.
-func TuneBadger(cfg *Config, memTable int64, numMemtables, l0 int) {
+func TuneBadger(cfg *Config, memTable int64, numMemtables, l0 int, valueThreshold int64) {
 	cfg.memTable = memTable
 	cfg.tune = func(o badger.Options) badger.Options {
-		return o.WithNumMemtables(numMemtables).WithNumLevelZeroTables(l0).WithNumLevelZeroTablesStall(3 * l0)
+		o = o.WithNumMemtables(numMemtables).WithNumLevelZeroTables(l0).WithNumLevelZeroTablesStall(3 * l0)
+		if valueThreshold > 0 {
+			o = o.WithValueThreshold(valueThreshold)
+		}
+		return o
 	}
 }

@@ -19,7 +19,7 @@ import (
 func (s *Store) AddUnit(ctx context.Context, u protocol.Unit) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		if ok, err := exists(txn, key("uc", u.Code)); err != nil || ok {
 			if ok {
 				return bureaustore.Refuse(bureaustore.ErrDuplicate, app.Errorf(app.ECONFLICT, "统一社会信用代码 %s 已登记", u.Code))
@@ -89,7 +89,7 @@ func (s *Store) AddAccount(ctx context.Context, rec bureaustore.Account) (protoc
 	var acct protocol.Account
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		if ok, err := exists(txn, key("al", rec.Login)); err != nil || ok {
 			if ok {
 				return bureaustore.Refuse(bureaustore.ErrDuplicate, app.Errorf(app.ECONFLICT, "登录名“%s”已被使用", rec.Login))
@@ -153,7 +153,7 @@ func (s *Store) AccountByLogin(ctx context.Context, login string) (bureaustore.A
 // IssueToken stores a token and returns its account's wire form.
 func (s *Store) IssueToken(ctx context.Context, hash string, t bureaustore.Token) (protocol.Account, error) {
 	var acct protocol.Account
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var rec bureaustore.Account
 		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
 			return notFound(err)
@@ -206,7 +206,7 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, idle time.Duration) (protocol.Account, error) {
 	var acct protocol.Account
 	idled := false
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		idled = false
 		var t bureaustore.Token
 		if err := getJSON(txn, key("t", hash), &t); err != nil {
@@ -244,7 +244,7 @@ func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, id
 
 // RevokeToken marks the token stored under hash revoked.
 func (s *Store) RevokeToken(ctx context.Context, hash string) error {
-	return update(ctx, s.db, func(txn *badger.Txn) error {
+	return s.update(ctx, func(txn *badger.Txn) error {
 		var rec bureaustore.Token
 		k := key("t", hash)
 		if err := getJSON(txn, k, &rec); errors.Is(err, badger.ErrKeyNotFound) {
@@ -260,7 +260,7 @@ func (s *Store) RevokeToken(ctx context.Context, hash string) error {
 // RevokeTokens deletes every token of login; it returns how many were live.
 func (s *Store) RevokeTokens(ctx context.Context, login string, now time.Time) (int, error) {
 	n := 0
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		n = 0
 		acct, err := accountByLogin(txn, login)
 		if errors.Is(err, bureaustore.ErrNotFound) {
@@ -316,7 +316,7 @@ func (s *Store) PruneTokens(ctx context.Context, now time.Time) (int, error) {
 	total := len(dead)
 	for len(dead) > 0 {
 		n := min(len(dead), 500)
-		err := update(ctx, s.db, func(txn *badger.Txn) error {
+		err := s.update(ctx, func(txn *badger.Txn) error {
 			for _, d := range dead[:n] {
 				if err := txn.Delete(key("t", d[0])); err != nil {
 					return err
@@ -349,7 +349,7 @@ func (s *Store) Profile(ctx context.Context) (bureaustore.Profile, error) {
 func (s *Store) SetProfile(ctx context.Context, p bureaustore.Profile, c protocol.Change) error {
 	s.writeMu.Lock()
 	var woken []string
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		if err := setJSON(txn, []byte(keyProfile), p); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func (s *Store) UpdateUnit(ctx context.Context, id, name, code string) (protocol
 	renamed := false
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var err error
 		if u, err = s.unitOrRefuse(txn, id); err != nil {
 			return err
@@ -104,7 +104,7 @@ func (s *Store) renameQueued(ctx context.Context, u protocol.Unit) error {
 	})
 	for err == nil && len(keys) > 0 {
 		n := min(len(keys), 500)
-		err = update(ctx, s.db, func(txn *badger.Txn) error {
+		err = s.update(ctx, func(txn *badger.Txn) error {
 			for _, k := range keys[:n] {
 				var e console.QueueItem
 				if err := getJSON(txn, k, &e); errors.Is(err, badger.ErrKeyNotFound) {
@@ -132,7 +132,7 @@ func (s *Store) SetUnitDisabled(ctx context.Context, id string, disabled bool) (
 	var u protocol.Unit
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var err error
 		if u, err = s.unitOrRefuse(txn, id); err != nil {
 			return err
@@ -214,7 +214,7 @@ func (s *Store) SetAccountDisabled(ctx context.Context, login string, disabled b
 func (s *Store) changeAccount(ctx context.Context, login string, fn func(txn *badger.Txn, rec *bureaustore.Account) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return update(ctx, s.db, func(txn *badger.Txn) error {
+	return s.update(ctx, func(txn *badger.Txn) error {
 		rec, err := accountByLogin(txn, login)
 		if errors.Is(err, bureaustore.ErrNotFound) {
 			return bureaustore.AccountNotFound(login)
@@ -278,7 +278,7 @@ func (s *Store) AccountTokens(ctx context.Context, login string) ([]protocol.Adm
 func (s *Store) RevokeAccountToken(ctx context.Context, login, hash string) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		rec, err := accountByLogin(txn, login)
 		if errors.Is(err, bureaustore.ErrNotFound) {
 			return bureaustore.AccountNotFound(login)

@@ -46,7 +46,7 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 	// logins, run out of retries): they take turns instead.
 	s.auditMu.Lock()
 	defer s.auditMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		h, err := readHead(txn)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Store) AddAuditCheckpoint(ctx context.Context, c bureaustore.AuditCheck
 	if err != nil {
 		return err
 	}
-	return update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set(auditKey("ak", c.Seq), rec) })
+	return s.update(ctx, func(txn *badger.Txn) error { return txn.Set(auditKey("ak", c.Seq), rec) })
 }
 
 // AuditCheckpoints reads every checkpoint.
@@ -161,7 +161,7 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time, through u
 		if err != nil || len(keys) == 0 {
 			return n, err
 		}
-		if err := update(ctx, s.db, func(txn *badger.Txn) error {
+		if err := s.update(ctx, func(txn *badger.Txn) error {
 			for _, k := range keys {
 				if err := txn.Delete(k); err != nil {
 					return err

@@ -112,7 +112,7 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int, error)
 func (s *Store) pruneBatch(ctx context.Context, unit string, before time.Time) (n int, done bool, err error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err = update(ctx, s.db, func(txn *badger.Txn) error {
+	err = s.update(ctx, func(txn *badger.Txn) error {
 		n, done = 0, true
 		low, err := getUint(txn, key("cl", unit))
 		if err != nil {
@@ -154,7 +154,7 @@ func (s *Store) pruneBatch(ctx context.Context, unit string, before time.Time) (
 func (s *Store) Broadcast(ctx context.Context, units []string, c protocol.Change) ([]string, error) {
 	s.writeMu.Lock()
 	var woken []string
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var err error
 		woken, err = broadcast(txn, units, c)
 		return err

@@ -40,7 +40,11 @@ func (s *Store) commit(ctx context.Context, fn func(txn *badger.Txn) error) erro
 		s.writeMu.Lock()
 		s.runGroup(group)
 		s.writeMu.Unlock()
+		fault := s.synced.err()
 		for _, g := range group {
+			if g.err == nil {
+				g.err = fault
+			}
 			g.err = unavailable(g.err)
 		}
 	})

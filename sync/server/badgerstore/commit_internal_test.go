@@ -154,7 +154,7 @@ func TestGroupCommitGroupsAndIsolatesFailures(t *testing.T) {
 func TestGroupCommitSplitsTooBigGroups(t *testing.T) {
 	s := openTestServer(t, 1<<20) // a transaction holds about 150 KB
 	release, leadDone := holdLead(t, s)
-	value := []byte(strings.Repeat("x", 1000))
+	value := []byte(strings.Repeat("x", valueThreshold-56)) // kept in the tree, where it counts in full
 	write := func(prefix string, n int) func(txn *badger.Txn) error {
 		return func(txn *badger.Txn) error {
 			for j := range n {
@@ -169,9 +169,9 @@ func TestGroupCommitSplitsTooBigGroups(t *testing.T) {
 	errs := make([]error, writers+1)
 	var wg sync.WaitGroup
 	for i := range writers + 1 {
-		fn := write(fmt.Sprintf("big/%d", i), 50)
+		fn := write(fmt.Sprintf("big/%d", i), 250)
 		if i == 4 {
-			fn = write("huge", 400) // 400 KB: no transaction holds it
+			fn = write("huge", 2000) // 400 KB: no transaction holds it
 		}
 		wg.Go(func() { errs[i] = s.commit(context.Background(), fn) })
 		waitQueued(t, s, i+1)
@@ -195,7 +195,7 @@ func TestGroupCommitSplitsTooBigGroups(t *testing.T) {
 		if err != nil {
 			t.Errorf("writer %d: %v", i, err)
 		}
-		if _, ok := get(t, s, fmt.Sprintf("big/%d/049", i)); !ok {
+		if _, ok := get(t, s, fmt.Sprintf("big/%d/249", i)); !ok {
 			t.Errorf("writer %d's last write is missing", i)
 		}
 	}

@@ -21,7 +21,7 @@ import (
 func (s *Store) PutDraft(ctx context.Context, unit string, d bureaustore.Draft, expected int64) (bureaustore.Draft, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var cur bureaustore.Draft
 		err := getJSON(txn, key("dr", unit, d.ID), &cur)
 		exists := err == nil
@@ -113,7 +113,7 @@ func (s *Store) Draft(ctx context.Context, unit, id string) (bureaustore.Draft, 
 func (s *Store) DeleteDraft(ctx context.Context, unit, id string, expected int64) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		var cur bureaustore.Draft
 		if err := getJSON(txn, key("dr", unit, id), &cur); errors.Is(err, badger.ErrKeyNotFound) {
 			return bureaustore.Refuse(bureaustore.ErrNotFound, bureaustore.DraftNotFound())

@@ -108,6 +108,7 @@ type Store struct {
 	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
 
 	onChange func(units []string)
+	synced   *syncFault // set when Badger could not sync its value log: writes are refused from then on
 
 	closing   chan struct{} // closed by Close: background work stops
 	closeOnce sync.Once
@@ -129,11 +130,12 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
-	db, err := openBadger(dir, o.MemTable, o.Logger, o.Tune, o.EncryptionKey)
+	fault := new(syncFault)
+	db, err := openBadger(dir, o.MemTable, badgerLogger{o.Logger, fault}, o.Tune, o.EncryptionKey)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, closing: make(chan struct{})}
+	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, synced: fault, closing: make(chan struct{})}
 	s.committer.Max = maxGroup
 	if _, err := s.loadEpoch(ctx); err != nil {
 		db.Close()
@@ -199,12 +201,23 @@ func (s *Store) CommitStats() (groups, writes int64) {
 // store groups them itself instead: the hot writes (submissions,
 // decisions, upload completions) go through commit (commit.go), which
 // runs the writes of every waiting request in one transaction, synced once.
-func openBadger(dir string, memTable int64, log *slog.Logger, tune Tune, key []byte) (*badger.DB, error) {
+//
+// Values of valueThreshold bytes or more (revision bodies, filing records)
+// go to the value log, and the tree holds a pointer to them. Kept in the
+// tree, they filled a 32 MB memtable every few seconds at a deadline's
+// load; each change of memtable stalls every writer while Badger
+// allocates the next one, and each flush and compaction rewrites the
+// values again. Badger syncs the value log before the memtable's log that
+// points into it, but only logs a failure of that sync (valueLog.write,
+// v4.9.6): log catches the message and the store refuses writes from then
+// on (syncFault), so no receipt acknowledges a value that may not be on disk.
+func openBadger(dir string, memTable int64, log badgerLogger, tune Tune, key []byte) (*badger.DB, error) {
 	opts := badger.DefaultOptions(dir).
-		WithLogger(badgerLogger{log}).
+		WithLogger(log).
 		WithSyncWrites(true).
 		WithNumVersionsToKeep(1).
 		WithValueLogFileSize(256 << 20).
+		WithValueThreshold(valueThreshold).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
 		WithMemTableSize(memTable).
@@ -248,13 +261,17 @@ func plainRegistry(dir string) bool {
 // Load fills the empty store in dir from a backup stream that Backup
 // wrote (a restore), encrypted with key (nil: not encrypted).
 func Load(dir string, r io.Reader, key []byte) error {
-	db, err := openBadger(dir, 32<<20, slog.New(slog.DiscardHandler), nil, key)
+	fault := new(syncFault)
+	db, err := openBadger(dir, 32<<20, badgerLogger{slog.New(slog.DiscardHandler), fault}, nil, key)
 	if err != nil {
 		return err
 	}
 	err = db.Load(r, 256)
 	if cerr := db.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = fault.err()
 	}
 	return err
 }
@@ -310,7 +327,7 @@ func (s *Store) Epoch(ctx context.Context) (string, error) {
 // ResetEpoch gives the store a new epoch.
 func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
 	epoch := randomHex(8)
-	if err := update(ctx, s.db, func(txn *badger.Txn) error { return txn.Set([]byte(keyEpoch), []byte(epoch)) }); err != nil {
+	if err := s.update(ctx, func(txn *badger.Txn) error { return txn.Set([]byte(keyEpoch), []byte(epoch)) }); err != nil {
 		return "", fmt.Errorf("reset feeds: %w", err)
 	}
 	return epoch, nil
@@ -318,7 +335,7 @@ func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
 
 func (s *Store) loadEpoch(ctx context.Context) (string, error) {
 	var epoch string
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		item, err := txn.Get([]byte(keyEpoch))
 		if err == nil {
 			if err := item.Value(func(v []byte) error { epoch = string(v); return nil }); err != nil {
@@ -380,9 +397,12 @@ func seqKey(unit string, seq uint64) []byte {
 // update runs fn in a read-write transaction of its own, retrying on
 // conflicts: one commit, and with SyncWrites one fsync, per call. Writes on
 // a request's hot path use Store.commit instead.
-func update(ctx context.Context, db *badger.DB, fn func(txn *badger.Txn) error) error {
+func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	for i := 0; ; i++ {
-		err := db.Update(fn)
+		err := s.db.Update(fn)
+		if err == nil {
+			err = s.synced.err()
+		}
 		if !errors.Is(err, badger.ErrConflict) || i == 9 {
 			return unavailable(err)
 		}
@@ -510,11 +530,19 @@ func (s *Store) KeysWithPrefix(prefix string) ([]string, error) {
 	return out, err
 }
 
-// badgerLogger sends Badger's logs to slog, its chatty info lines as debug.
-type badgerLogger struct{ log *slog.Logger }
+// badgerLogger sends Badger's logs to slog, its chatty info lines as
+// debug, and records in fault a value log that could not be synced.
+type badgerLogger struct {
+	log   *slog.Logger
+	fault *syncFault
+}
 
 func (l badgerLogger) Errorf(f string, a ...any) {
-	l.log.Error(fmt.Sprintf(f, a...), "component", "badger")
+	msg := fmt.Sprintf(f, a...)
+	if strings.HasPrefix(f, vlogSyncFailed) && l.fault != nil {
+		l.fault.set(strings.TrimSpace(msg))
+	}
+	l.log.Error(msg, "component", "badger")
 }
 func (l badgerLogger) Warningf(f string, a ...any) {
 	l.log.Warn(fmt.Sprintf(f, a...), "component", "badger")

@@ -24,7 +24,7 @@ func (s *Store) Upload(ctx context.Context, unit, sum string) (bureaustore.Uploa
 
 // PutUpload records an upload's progress.
 func (s *Store) PutUpload(ctx context.Context, unit, sum string, up bureaustore.Upload) error {
-	if err := update(ctx, s.db, func(txn *badger.Txn) error { return setJSON(txn, key("up", unit, sum), up) }); err != nil {
+	if err := s.update(ctx, func(txn *badger.Txn) error { return setJSON(txn, key("up", unit, sum), up) }); err != nil {
 		return fmt.Errorf("upload %s: %w", sum, err)
 	}
 	return nil
@@ -32,7 +32,7 @@ func (s *Store) PutUpload(ctx context.Context, unit, sum string, up bureaustore.
 
 // DeleteUpload forgets an upload.
 func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
-	if err := update(ctx, s.db, func(txn *badger.Txn) error { return txn.Delete(key("up", unit, sum)) }); err != nil {
+	if err := s.update(ctx, func(txn *badger.Txn) error { return txn.Delete(key("up", unit, sum)) }); err != nil {
 		return fmt.Errorf("discard upload %s: %w", sum, err)
 	}
 	return nil
@@ -114,7 +114,7 @@ func (s *Store) AbandonedUploads(ctx context.Context, cutoff time.Time) ([]burea
 // DeleteAbandonedUpload deletes an upload record still abandoned at cutoff.
 func (s *Store) DeleteAbandonedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
 	pruned := false
-	err := update(ctx, s.db, func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		pruned = false
 		var up bureaustore.Upload
 		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
