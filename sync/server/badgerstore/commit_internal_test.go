@@ -154,7 +154,7 @@ func TestGroupCommitGroupsAndIsolatesFailures(t *testing.T) {
 func TestGroupCommitSplitsTooBigGroups(t *testing.T) {
 	s := openTestServer(t, 1<<20) // a transaction holds about 150 KB
 	release, leadDone := holdLead(t, s)
-	value := []byte(strings.Repeat("x", valueThreshold-56)) // kept in the tree, where it counts in full
+	value := []byte(strings.Repeat("x", 200)) // below valueThreshold: kept in the tree, where it counts in full
 	write := func(prefix string, n int) func(txn *badger.Txn) error {
 		return func(txn *badger.Txn) error {
 			for j := range n {
