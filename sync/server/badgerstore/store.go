@@ -202,7 +202,7 @@ func (s *Store) CommitStats() (groups, writes int64) {
 // decisions, upload completions) go through commit (commit.go), which
 // runs the writes of every waiting request in one transaction, synced once.
 //
-// Values of valueThreshold bytes or more (revision bodies, filing records)
+// Values of valueThreshold bytes or more (revision bodies, most filing records)
 // go to the value log, and the tree holds a pointer to them. Kept in the
 // tree, they filled a 32 MB memtable every few seconds at a deadline's
 // load; each change of memtable stalls every writer while Badger
