@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func benchBureau(b *testing.B) (*server.Server, accounts, string) {
 
 // queueFilings drafts and submits n declarations without attachments in st
 // and returns the average body size.
-func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
+func queueFilings(b *testing.B, st *store.Store, unit string, n int, decl func(i int) *app.Declaration) int {
 	b.Helper()
 	ctx := context.Background()
 	bytes := 0
@@ -47,7 +48,7 @@ func queueFilings(b *testing.B, st *store.Store, unit string, n int) int {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Declaration = apptest.ShortDeclaration(i)
+		f.Declaration = decl(i)
 		if err := st.Save(ctx, f); err != nil {
 			b.Fatal(err)
 		}
@@ -85,8 +86,13 @@ func benchRequest(b *testing.B, unit string, i int) protocol.SubmitRequest {
 // Badger still flushes and compacts what queueing them wrote (one second
 // of a clerk's work is a year of a township's); "syncer-reopened" closes and
 // reopens the client store after queueing, as when filings drafted offline
-// go out after the laptop was restarted. The other sub-benchmarks take the
-// syncer and the client store away to show where the time goes: "submit"
+// go out after the laptop was restarted. Their declarations differ in
+// their numbers only (apptest.ShortDeclaration), so they share most of
+// their bigrams in the bureau's similar-projects index; "syncer-varied"
+// pushes declarations of the realistic set (apptest.VariedDeclaration:
+// places, topics and phrases drawn at random), which share fewer. The
+// other sub-benchmarks take the syncer and the client store away to show
+// where the time goes: "submit"
 // sends the same 1,000 requests with the client only, one after another;
 // "submit-8" from 8 goroutines.
 func BenchmarkPush(b *testing.B) {
@@ -96,8 +102,12 @@ func BenchmarkPush(b *testing.B) {
 		if reopen {
 			name = "syncer-reopened"
 		}
-		b.Run(name, func(b *testing.B) { benchPushSyncer(b, queued, reopen) })
+		b.Run(name, func(b *testing.B) { benchPushSyncer(b, queued, reopen, apptest.ShortDeclaration) })
 	}
+	b.Run("syncer-varied", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		benchPushSyncer(b, queued, false, func(i int) *app.Declaration { return apptest.VariedDeclaration(rng, i) })
+	})
 	for _, workers := range []int{1, 8} {
 		name := "submit"
 		if workers > 1 {
@@ -144,7 +154,7 @@ func BenchmarkPush(b *testing.B) {
 
 // benchPushSyncer is BenchmarkPush's syncer case: queue filings, optionally
 // reopen the client store, then time one SyncOnce.
-func benchPushSyncer(b *testing.B, queued int, reopen bool) {
+func benchPushSyncer(b *testing.B, queued int, reopen bool, decl func(i int) *app.Declaration) {
 	_, acc, url := benchBureau(b)
 	dir := b.TempDir()
 	st, err := store.Open(dir)
@@ -169,7 +179,7 @@ func benchPushSyncer(b *testing.B, queued int, reopen bool) {
 		// Not labelled for -tagignore: Badger's goroutines, started by the
 		// store opened here, would carry the label into the timed push.
 		// EGOV_PUSH_PROFILE profiles the timed part alone.
-		body = queueFilings(b, st, acc.Unit.ID, queued)
+		body = queueFilings(b, st, acc.Unit.ID, queued, decl)
 		if reopen {
 			if err := st.Close(); err != nil {
 				b.Fatal(err)

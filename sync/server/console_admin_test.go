@@ -502,7 +502,7 @@ func TestSimilarRanksRegisteredSystemsFirst(t *testing.T) {
 	fresh := func(i int) *app.Declaration {
 		var d *app.Declaration
 		for d == nil || names[d.ProjectName] {
-			d = variedDeclaration(rng, i)
+			d = apptest.VariedDeclaration(rng, i)
 		}
 		names[d.ProjectName] = true
 		return d
@@ -526,7 +526,7 @@ func TestSimilarRanksRegisteredSystemsFirst(t *testing.T) {
 	}
 	var copies []*app.Declaration
 	for k := range rebuilt {
-		copies = append(copies, nearCopy(rng, origins[k*3], simPlaces[(k*5+2)%len(simPlaces)]))
+		copies = append(copies, apptest.NearCopy(rng, origins[k*3], apptest.Places[(k*5+2)%len(apptest.Places)]))
 	}
 	ids := fx.seedDeclarations(t, copies)
 	br := fx.browser()

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // BenchmarkConsoleSimilar serves a declaration's filing page in the review
 // console, with its similar-projects panel, over SIMILAR_BENCH_N
-// declarations (100,000 by default) of the realistic set of
-// TestConsoleSimilarProjectsRankNearCopiesFirst submitted through the API,
+// declarations (100,000 by default) of the realistic set
+// (apptest.VariedDeclaration) submitted through the API,
 // one in a hundred a near copy of another: the whole filing page of a
 // near copy (the document, the rule verdict, the panel) is what is timed,
 // and missed/op counts the pages whose panel did not list the copy's
@@ -33,9 +34,9 @@ func BenchmarkConsoleSimilar(b *testing.B) {
 	decls := make([]*app.Declaration, n)
 	for i := range decls {
 		if i%100 == 99 {
-			decls[i] = nearCopy(rng, decls[i-50], simPlaces[rng.IntN(len(simPlaces))])
+			decls[i] = apptest.NearCopy(rng, decls[i-50], apptest.Places[rng.IntN(len(apptest.Places))])
 		} else {
-			decls[i] = variedDeclaration(rng, i)
+			decls[i] = apptest.VariedDeclaration(rng, i)
 		}
 	}
 	start := time.Now()
