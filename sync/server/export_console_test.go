@@ -55,7 +55,7 @@ func DropQueueIndex(tb interface{ Fatal(...any) }, s *Server) {
 // DropSimilarIndex deletes the similar-projects index and its marker, as
 // in a store written before the index existed.
 func DropSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
-	dropKeys(tb, s, []string{"sg/", "sgn/", "sgp/"}, []string{"m/similarindex"}, nil)
+	dropKeys(tb, s, []string{"sg/", "sb/", "sgn/", "sgp/"}, []string{"m/similarindex", "m/sgblock"}, nil)
 }
 
 // MarkQueueIndexVersion1 marks the queue index as written by a bureau

@@ -72,6 +72,7 @@ func (s *Store) runGroup(group []*pendingWrite) {
 	}
 	for attempt := 0; len(live) > 0; {
 		txn := s.db.NewTransaction(true)
+		s.group = &groupPostings{txn: txn}
 		failed, tooBig := -1, -1
 		for i, w := range live {
 			err := w.fn(txn)
@@ -85,6 +86,22 @@ func (s *Store) runGroup(group []*pendingWrite) {
 			}
 			break
 		}
+		if failed < 0 && tooBig < 0 {
+			// The group's similar-index postings, one block a bigram.
+			err := s.group.posts.flush(txn)
+			switch {
+			case errors.Is(err, badger.ErrTxnTooBig) && len(live) > 1:
+				tooBig = len(live) / 2
+			case err != nil:
+				s.group = nil
+				txn.Discard()
+				for _, w := range live {
+					w.err = err
+				}
+				return
+			}
+		}
+		s.group = nil
 		switch {
 		case failed >= 0:
 			txn.Discard()
@@ -116,11 +133,28 @@ type writer interface {
 	Delete(k []byte) error
 }
 
+// groupPostings are the similar-index postings of the writers of the
+// group commit running txn (under writeMu), written into it before it
+// commits.
+type groupPostings struct {
+	txn   *badger.Txn
+	posts postings
+}
+
 // stage holds the writes of one submission of a batch, so that a
 // submission refused half-way leaves nothing in the transaction it shares
 // with the others. Reads go to the transaction, which holds the writes of
 // the submissions before it; a submission never reads its own writes.
-type stage struct{ writes []stagedWrite }
+type stage struct {
+	writes []stagedWrite
+	posts  postings // its similar-index postings
+}
+
+// reset empties the stage for the next submission.
+func (s *stage) reset() {
+	s.writes = s.writes[:0] // flush copied the last one's into txn
+	s.posts = postings{}
+}
 
 type stagedWrite struct {
 	k, v []byte
@@ -139,9 +173,16 @@ func (s *stage) Delete(k []byte) error {
 	return nil
 }
 
-// flush applies the staged writes to txn in order. It fails with Badger's
-// error, badger.ErrTxnTooBig among them.
-func (s *stage) flush(txn *badger.Txn) error {
+// flush applies the staged writes to txn in order, and hands the staged
+// postings to group, the postings of the group commit running txn, or
+// writes them into txn when group is nil. It fails with Badger's error,
+// badger.ErrTxnTooBig among them.
+func (s *stage) flush(txn *badger.Txn, group *postings) error {
+	if group != nil {
+		group.add(&s.posts)
+	} else if err := s.posts.flush(txn); err != nil {
+		return err
+	}
 	for _, w := range s.writes {
 		var err error
 		if w.del {
@@ -180,6 +221,15 @@ func addCounts(txn *badger.Txn, w writer, deltas map[string]int64) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// groupPostings returns the similar-index postings of the group commit
+// running txn, or nil when txn is not one's.
+func (s *Store) groupPostings(txn *badger.Txn) *postings {
+	if s.group != nil && s.group.txn == txn {
+		return &s.group.posts
 	}
 	return nil
 }

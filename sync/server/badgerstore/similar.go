@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -23,18 +25,32 @@ import (
 // declarations that hold it, kept in the transaction that receives a
 // revision, for every unit and year, whatever the filing's status.
 //
-//	sg/<bigram: 8 hex>/<filing>   posting, no value
-//	sgn/<bigram: 8 hex>          how many declarations hold it (8 bytes)
-//	sgp/<filing>                 app.Fingerprint of the current revision, JSON
-//	m/similarindex               "1" once every declaration is indexed
-//	m/similargrams               "2" once every entry is posted under
-//	                             app.Fingerprint.IndexGrams only
+//	sb/<bigram: 8 hex>/<block: 16 hex>  postings made in one transaction
+//	sgn/<bigram: 8 hex>                 how many declarations hold it (8 bytes)
+//	sgp/<filing>                        app.Fingerprint of the current revision, JSON
+//	m/sgblock                           the last block number given (8 bytes)
+//	m/similarindex                      "1" once every declaration is indexed
+//	m/similargrams                      the version every entry is posted
+//	                                    under (similarGrams) once it is
+//	sg/<bigram: 8 hex>/<filing>         a posting of an older bureau, no value
 //
-// An entry is posted under what IndexGrams returns. A bureau before it
-// posted every hash of the fingerprint, all 64 of the content sketch
-// included; its entries (similarRecord.V below 2) are re-posted in the
-// background after Open (slimSimilarIndex), and meanwhile a query finds
-// them under more postings than needed, which changes no score.
+// A transaction that posts writes one block per bigram (postings below):
+// the ops of its writers in order, "+" for a declaration posted under the
+// bigram, "−" for one that no longer is. A block is never rewritten; a
+// query replays a bigram's blocks in block order. One key for each bigram a
+// group commit touches, instead of one for each declaration and bigram,
+// is what lets the group commit of many declarations write a fraction of
+// the keys: the declarations of a unit, and of a kind, share most of their
+// bigrams (Badger's cost is per key written, about 10 µs with the
+// memtable, its write-ahead log and the compactions that follow).
+//
+// An entry is posted under what IndexGrams returns. A bureau before
+// similarGrams posted every hash of the fingerprint, all 64 of the content
+// sketch included, and one before similarBlocks one key per posting (sg/);
+// such entries (similarRecord.V below similarBlocks) are re-posted in the
+// background after Open (slimSimilarIndex), and meanwhile a query reads
+// both kinds of posting, finding an old entry under more postings than
+// needed, which changes no score.
 //
 // A system of the register of existing systems (register.go) is an entry
 // too, under its ID (bureaustore.RegisteredPrefix) in place of a filing's.
@@ -48,10 +64,14 @@ const (
 	keySimilarIndex     = "m/similarindex"
 	similarIndexVersion = "1"
 	keySimilarGrams     = "m/similargrams"
-	// similarGrams is the version of the postings of an entry posted
-	// under IndexGrams (similarRecord.V); entries without one were posted
-	// under allGrams.
-	similarGrams = 2
+	keySimilarBlock     = "m/sgblock"
+	// similarGrams is the version of an entry's postings
+	// (similarRecord.V) this bureau writes. An entry of version 0 was
+	// posted under allGrams, from indexGrams under IndexGrams; below
+	// similarBlocks one key a posting (sg/), from it in blocks (sb/).
+	similarGrams  = similarBlocks
+	indexGrams    = 2
+	similarBlocks = 3
 	// slimBatch is how many entries one commit of slimSimilarIndex
 	// re-posts: a few thousand writes, a short wait for the clerks.
 	slimBatch = 50
@@ -85,36 +105,152 @@ func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decla
 }
 
 // indexFingerprint keeps entry fid of the similar-projects index (a
-// declaration, or a registered system: register.go) up to date with rec.
-func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec similarRecord) error {
+// declaration, or a registered system: register.go) up to date with rec,
+// reading from txn and writing through w. Its postings and counts go to
+// the stage when w is one (stage.flush hands them on), else to the
+// postings of the group commit running txn (runGroup writes them before
+// it commits), else straight into txn (w is txn then), in a block of
+// their own.
+func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec similarRecord) (err error) {
 	var old similarRecord
-	if err := getJSON(txn, key("sgp", fid), &old); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	found := true
+	if err := getJSON(txn, key("sgp", fid), &old); errors.Is(err, badger.ErrKeyNotFound) {
+		found = false
+	} else if err != nil {
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
+	legacy := found && old.V < similarBlocks // posted one key a posting
 	fp := rec.Fingerprint
 	was, now := old.posted(), fp.IndexGrams()
 	rec.V = similarGrams
-	deltas := map[string]int64{}
+	var p *postings
+	if st, ok := w.(*stage); ok {
+		p = &st.posts
+	} else if p = s.groupPostings(txn); p == nil {
+		p = new(postings)
+		defer func() {
+			if err == nil {
+				err = p.flush(txn)
+			}
+		}()
+	}
 	for _, g := range was {
-		if _, ok := slices.BinarySearch(now, g); !ok {
+		_, kept := slices.BinarySearch(now, g)
+		switch {
+		case legacy: // its key goes, whether or not it is posted anew
 			if err := w.Delete(key("sg", gramHex(g), fid)); err != nil {
 				return err
 			}
-			deltas[string(key("sgn", gramHex(g)))]--
+			if !kept {
+				p.post(g, "", 0, -1)
+			}
+		case !kept:
+			p.post(g, fid, opUnposted, -1)
 		}
 	}
 	for _, g := range now {
-		if _, ok := slices.BinarySearch(was, g); !ok {
-			if err := w.Set(key("sg", gramHex(g), fid), nil); err != nil {
-				return err
-			}
-			deltas[string(key("sgn", gramHex(g)))]++
+		_, held := slices.BinarySearch(was, g)
+		switch {
+		case !held:
+			p.post(g, fid, opPosted, 1)
+		case legacy: // held, and counted, under a key of its own
+			p.post(g, fid, opPosted, 0)
 		}
 	}
-	if err := addCounts(txn, w, deltas); err != nil {
-		return fmt.Errorf("similar index of %s: %w", fid, err)
-	}
 	return setJSON(w, key("sgp", fid), rec)
+}
+
+// postings are the similar-index postings of one writer (a stage) or one
+// transaction (groupPostings), and the changes of the counts they make,
+// until they are written: one block for each bigram, under the next block
+// number (m/sgblock).
+type postings struct {
+	ops    map[uint32][]byte // bigram → its ops, in order
+	counts map[uint32]int64  // bigram → the change of its count
+}
+
+// Posting ops in a block: op, then the entry's ID as a uvarint length and
+// its bytes.
+const (
+	opPosted   = '+'
+	opUnposted = '-'
+)
+
+// post records op (opPosted, opUnposted, or 0 for none) of fid under g,
+// and the change delta of g's count.
+func (p *postings) post(g uint32, fid string, op byte, delta int64) {
+	if p.ops == nil {
+		p.ops, p.counts = map[uint32][]byte{}, map[uint32]int64{}
+	}
+	if op != 0 {
+		b := append(p.ops[g], op)
+		b = binary.AppendUvarint(b, uint64(len(fid)))
+		p.ops[g] = append(b, fid...)
+	}
+	p.counts[g] += delta
+}
+
+// add appends q's postings after p's.
+func (p *postings) add(q *postings) {
+	if len(q.counts) == 0 {
+		return
+	}
+	if p.ops == nil {
+		p.ops, p.counts = map[uint32][]byte{}, map[uint32]int64{}
+	}
+	for g, ops := range q.ops {
+		p.ops[g] = append(p.ops[g], ops...)
+	}
+	for g, d := range q.counts {
+		p.counts[g] += d
+	}
+}
+
+// flush writes p into txn, one block for each bigram, and the counts it
+// changed, and empties p.
+func (p *postings) flush(txn *badger.Txn) error {
+	deltas := make(map[string]int64, len(p.counts))
+	for g, d := range p.counts {
+		deltas[string(key("sgn", gramHex(g)))] = d
+	}
+	if len(p.ops) > 0 {
+		n, err := getUint(txn, []byte(keySimilarBlock))
+		if err != nil {
+			return err
+		}
+		n++
+		if err := txn.Set([]byte(keySimilarBlock), binary.BigEndian.AppendUint64(nil, n)); err != nil {
+			return err
+		}
+		block := fmt.Sprintf("%016x", n)
+		for _, g := range slices.Sorted(maps.Keys(p.ops)) {
+			if err := txn.Set(key("sb", gramHex(g), block), p.ops[g]); err != nil {
+				return err
+			}
+		}
+	}
+	*p = postings{}
+	return addCounts(txn, txn, deltas)
+}
+
+// replay applies the ops of block b to live, the entries posted under its
+// bigram in the blocks before it.
+func replay(b []byte, live map[string]bool) error {
+	for len(b) > 0 {
+		op := b[0]
+		n, k := binary.Uvarint(b[1:])
+		if k <= 0 || uint64(len(b)-1-k) < n || (op != opPosted && op != opUnposted) {
+			return errors.New("similar index: a damaged block of postings")
+		}
+		id := string(b[1+k : 1+k+int(n)])
+		if op == opPosted {
+			live[id] = true
+		} else {
+			delete(live, id)
+		}
+		b = b[1+k+int(n):]
+	}
+	return nil
 }
 
 // newSimilarIndex marks the similar-projects index complete, and slim, in
@@ -224,23 +360,22 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 		// less the more declarations hold it.
 		weight := map[string]float64{}
 		read := 0
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
+		legacy := !s.slim.Load()
 		for _, g := range gs {
 			if read+int(g.n) > similarPostingBudget {
 				break
 			}
-			prefix := key("sg", g.hex, "")
-			opts.Prefix = prefix
-			it := txn.NewIterator(opts)
+			live, err := postedUnder(txn, g.hex, legacy)
+			if err != nil {
+				return err
+			}
 			w := 1 / math.Log(math.E+float64(g.n))
-			for it.Rewind(); it.Valid(); it.Next() {
+			for id := range live {
 				read++
-				if id := string(it.Item().Key()[len(prefix):]); id != fid {
+				if id != fid {
 					weight[id] += w
 				}
 			}
-			it.Close()
 		}
 		ids := make([]string, 0, len(weight))
 		for id := range weight {
@@ -297,6 +432,32 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 	return out, nil
 }
 
+// postedUnder returns the entries posted under the bigram of hex h: its
+// blocks replayed in order, and its postings of an older bureau when
+// legacy.
+func postedUnder(txn *badger.Txn, h string, legacy bool) (map[string]bool, error) {
+	live := map[string]bool{}
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = key("sb", h, "")
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := it.Item().Value(func(b []byte) error { return replay(b, live) }); err != nil {
+			return nil, err
+		}
+	}
+	if legacy {
+		prefix := key("sg", h, "")
+		opts.Prefix, opts.PrefetchValues = prefix, false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			live[string(it.Item().Key()[len(prefix):])] = true
+		}
+	}
+	return live, nil
+}
+
 // similarRecord is a declaration's entry in the similar-projects index:
 // its fingerprint, and what the list shows of it that the filing's record
 // does not hold.
@@ -309,15 +470,17 @@ type similarRecord struct {
 
 // posted returns the hashes rec's postings are under.
 func (rec similarRecord) posted() []uint32 {
-	if rec.V >= similarGrams {
+	if rec.V >= indexGrams {
 		return rec.IndexGrams()
 	}
 	return allGrams(rec.Fingerprint)
 }
 
-// slimSimilarIndex re-posts every entry of the index posted before
-// similarGrams under IndexGrams only (dropping its other postings and
-// their counts), slimBatch entries a commit through the group commit, so
+// slimSimilarIndex re-posts every entry of the index posted by an older
+// bureau (similarRecord.V below similarGrams) as this one posts it: under
+// IndexGrams only, in blocks (dropping its keys of one posting each, and
+// the counts of the hashes it is no longer posted under), slimBatch
+// entries a commit through the group commit, so
 // the clerks' submissions wait for a few thousand writes at most; then
 // it marks the index slim. It runs after Open until done or the store
 // closes; an entry changed meanwhile is posted anew by its writer, and a
@@ -392,9 +555,28 @@ func (s *Store) slimSimilarIndex() {
 		s.log.Error("similar-projects index: marking it slim", "err", err)
 		return
 	}
+	s.slim.Store(true)
 	if done > 0 {
 		s.log.Info("similar-projects index: entries of an older bureau re-posted", "entries", done)
 	}
+}
+
+// similarSlim reports whether every entry of the index is posted as this
+// bureau posts it (m/similargrams holds similarGrams).
+func similarSlim(txn *badger.Txn) (bool, error) {
+	item, err := txn.Get([]byte(keySimilarGrams))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return false, err
+	}
+	n, _ := strconv.Atoi(string(v))
+	return n >= similarGrams, nil
 }
 
 // Similar returns the declarations most like declaration fid. An index

@@ -3,9 +3,12 @@ package badgerstore
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +16,9 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/storetest"
 )
 
 // TestSlimSimilarIndex opens a store whose similar-projects entries an
@@ -146,28 +152,218 @@ func waitSlim(t *testing.T, s *Store) {
 	}
 }
 
-// postingsOf returns the hashes entry id is posted under, sorted.
+// postingsOf returns the hashes entry id is posted under, sorted: in
+// blocks, and under keys of their own as an older bureau posted them.
 func postingsOf(t *testing.T, s *Store, id string) []uint32 {
 	t.Helper()
 	var out []uint32
-	s.db.View(func(txn *badger.Txn) error {
+	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
-		opts.Prefix = key("sg", "")
+		opts.Prefix = key("sb", "")
 		it := txn.NewIterator(opts)
+		var grams []string
+		for it.Rewind(); it.Valid(); it.Next() {
+			h := strings.Split(string(it.Item().Key()), "/")[1]
+			if len(grams) == 0 || grams[len(grams)-1] != h {
+				grams = append(grams, h)
+			}
+		}
+		it.Close()
+		for _, h := range grams {
+			live, err := postedUnder(txn, h, true)
+			if err != nil {
+				return err
+			}
+			if live[id] {
+				out = append(out, parseGram(h))
+			}
+		}
+		opts.Prefix = key("sg", "")
+		it = txn.NewIterator(opts)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			parts := strings.Split(string(it.Item().Key()), "/")
-			if len(parts) == 3 && parts[2] == id {
-				var g uint32
-				for _, c := range parts[1] {
-					g = g<<4 | uint32(strings.IndexRune("0123456789abcdef", c))
-				}
-				out = append(out, g)
+			if len(parts) == 3 && parts[2] == id && !slices.Contains(grams, parts[1]) {
+				out = append(out, parseGram(parts[1]))
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	slices.Sort(out)
 	return out
+}
+
+func parseGram(h string) uint32 {
+	var g uint32
+	for _, c := range h {
+		g = g<<4 | uint32(strings.IndexRune("0123456789abcdef", c))
+	}
+	return g
+}
+
+// TestSimilarPostingsInBlocks: the postings a transaction makes are
+// written as one block for each bigram, whether they come from one batch
+// or from the single submissions of a group commit; a revision that drops
+// bigrams unposts them in a later block; a refused submission, or a
+// writer of the group that fails, leaves no posting and no count; and
+// after each step every count equals the entries its bigram's blocks
+// leave posted.
+func TestSimilarPostingsInBlocks(t *testing.T) {
+	s := openTestServer(t, 0)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
+	fp := func(name string) []uint32 {
+		return app.DeclarationFingerprint(&app.Declaration{PlanYear: 2027, ProjectName: name}).IndexGrams()
+	}
+	blocks := func() map[string]int { // bigram → blocks
+		out := map[string]int{}
+		s.db.View(func(txn *badger.Txn) error {
+			opts := badger.DefaultIteratorOptions
+			opts.PrefetchValues = false
+			opts.Prefix = key("sb", "")
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				out[strings.Split(string(it.Item().Key()), "/")[1]]++
+			}
+			return nil
+		})
+		return out
+	}
+	submit := func(subs ...*bureaustore.Submission) []bureaustore.SubmitResult {
+		t.Helper()
+		res, err := s.Submit(ctx, by, now, subs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	// One batch: one block for each bigram of the two, shared or not.
+	a1 := storetest.Submission(t, "fa", "ra1", "", 1, "霍邱县城关镇智慧社区管理平台")
+	b1 := storetest.Submission(t, "fb", "rb1", "", 1, "霍邱县新店镇智慧社区管理平台")
+	submit(a1, b1)
+	want := map[string]int{}
+	for _, g := range append(fp("霍邱县城关镇智慧社区管理平台"), fp("霍邱县新店镇智慧社区管理平台")...) {
+		want[gramHex(g)] = 1
+	}
+	if got := blocks(); !maps.Equal(got, want) {
+		t.Fatalf("after one batch: blocks by bigram %v, want one for each of the %d bigrams", got, len(want))
+	}
+	checkSimilarIndex(t, s, map[string][]uint32{"fa": fp("霍邱县城关镇智慧社区管理平台"), "fb": fp("霍邱县新店镇智慧社区管理平台")})
+
+	// fa returned, then a revision that renames it, and a resubmission of
+	// fb refused for its changed body, in one batch.
+	if _, err := s.Decide(ctx, bureaustore.Decision{FilingID: "fa", Actor: "审核员", Role: app.RoleReviewer,
+		Action: app.ActionReturn, Comment: "补充材料", Now: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	a2 := storetest.Submission(t, "fa", "ra2", "ra1", 2, "霍邱县城关镇智慧养老服务平台")
+	bad := storetest.Submission(t, "fb", "rb1", "", 1, "甲乙丙丁戊己庚辛")
+	if res := submit(a2, bad); res[0].Err != nil || res[1].Err == nil {
+		t.Fatalf("results %+v, want the revision stored and the changed resubmission refused", res)
+	}
+	checkSimilarIndex(t, s, map[string][]uint32{"fa": fp("霍邱县城关镇智慧养老服务平台"), "fb": fp("霍邱县新店镇智慧社区管理平台")})
+	for _, g := range fp("甲乙丙丁戊己庚辛") {
+		if n := blocks()[gramHex(g)]; n != 0 {
+			t.Errorf("the refused body's bigram %s has %d blocks", gramHex(g), n)
+		}
+	}
+
+	// Single submissions that queue together form one group: one block for
+	// each bigram they touch. A writer of the group that posts and then
+	// fails leaves nothing.
+	before := blocks()
+	release, leadDone := holdLead(t, s)
+	names := []string{"舒城县城关镇河湖长制信息管理系统", "舒城县河口镇河湖长制信息管理系统", "舒城县石店镇河湖长制信息管理系统"}
+	var wg sync.WaitGroup
+	errs := make([]error, len(names)+1)
+	for i, name := range names {
+		wg.Go(func() {
+			_, errs[i] = s.Submit(ctx, by, now, []*bureaustore.Submission{storetest.Submission(t, fmt.Sprintf("fh%d", i), fmt.Sprintf("rh%d", i), "", 1, name)})
+		})
+		waitQueued(t, s, i+1)
+	}
+	wg.Go(func() {
+		errs[len(names)] = s.commit(ctx, func(txn *badger.Txn) error {
+			rec := similarRecord{Fingerprint: app.DeclarationFingerprint(&app.Declaration{ProjectName: "壬癸子丑寅卯辰巳"})}
+			if err := s.indexFingerprint(txn, txn, "f-failed", rec); err != nil {
+				return err
+			}
+			return errors.New("refused after posting")
+		})
+	})
+	waitQueued(t, s, len(names)+1)
+	close(release)
+	if err := <-leadDone; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	for i, err := range errs[:len(names)] {
+		if err != nil {
+			t.Fatalf("submission %d: %v", i, err)
+		}
+	}
+	if errs[len(names)] == nil {
+		t.Fatal("the failing writer succeeded")
+	}
+	after := blocks()
+	for _, g := range fp(names[0]) {
+		h := gramHex(g)
+		if after[h]-before[h] != 1 {
+			t.Errorf("bigram %s of the group: %d new blocks, want 1", h, after[h]-before[h])
+		}
+	}
+	for _, g := range fp("壬癸子丑寅卯辰巳") {
+		if n := after[gramHex(g)]; n != 0 {
+			t.Errorf("the failed writer's bigram %s has %d blocks", gramHex(g), n)
+		}
+	}
+	wantEntries := map[string][]uint32{"fa": fp("霍邱县城关镇智慧养老服务平台"), "fb": fp("霍邱县新店镇智慧社区管理平台")}
+	for i, name := range names {
+		wantEntries[fmt.Sprintf("fh%d", i)] = fp(name)
+	}
+	checkSimilarIndex(t, s, wantEntries)
+}
+
+// checkSimilarIndex checks that the index holds exactly the entries of
+// want, each posted under its bigrams, and that every count equals the
+// entries posted under its bigram.
+func checkSimilarIndex(t *testing.T, s *Store, want map[string][]uint32) {
+	t.Helper()
+	counts := map[string]uint64{}
+	for id, grams := range want {
+		if got := postingsOf(t, s, id); !slices.Equal(got, grams) {
+			t.Errorf("%s is posted under %d bigrams %x, want %d %x", id, len(got), got, len(grams), grams)
+		}
+		for _, g := range grams {
+			counts[gramHex(g)]++
+		}
+	}
+	got := map[string]uint64{}
+	s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("sgn", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n, err := getUint(txn, it.Item().KeyCopy(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[string(it.Item().Key()[len("sgn/"):])] = n
+		}
+		return nil
+	})
+	if !maps.Equal(got, counts) {
+		t.Errorf("counts %v, want %v", got, counts)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -106,6 +107,8 @@ type Store struct {
 	writeMu   sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
 	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
 	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
+	group     *groupPostings                   // the similar-index postings of the group commit running, under writeMu
+	slim      atomic.Bool                      // every entry of the similar index is posted in blocks (similarSlim)
 
 	onChange func(units []string)
 	synced   *syncFault // set when Badger could not sync its value log: writes are refused from then on
@@ -145,19 +148,18 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if !o.NoUpkeep {
-		var slim bool
-		if err := db.View(func(txn *badger.Txn) error {
-			var err error
-			slim, err = exists(txn, []byte(keySimilarGrams))
-			return err
-		}); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("similar-projects index: %w", err)
-		}
-		if !slim {
-			s.bg.Go(s.slimSimilarIndex)
-		}
+	var slim bool
+	if err := db.View(func(txn *badger.Txn) error {
+		var err error
+		slim, err = similarSlim(txn)
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("similar-projects index: %w", err)
+	}
+	s.slim.Store(slim)
+	if !slim && !o.NoUpkeep {
+		s.bg.Go(s.slimSimilarIndex)
 	}
 	return s, nil
 }

@@ -48,7 +48,7 @@ func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bu
 			if sub == nil {
 				continue
 			}
-			st.writes = st.writes[:0] // flush copied the last one's into txn
+			st.reset()
 			rc, created, err := s.apply(txn, &st, by, *sub, now)
 			if err != nil {
 				if !isRefusal(err) {
@@ -57,7 +57,7 @@ func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bu
 				out[i] = bureaustore.SubmitResult{Err: err}
 				continue
 			}
-			if err := st.flush(txn); err != nil {
+			if err := st.flush(txn, s.groupPostings(txn)); err != nil {
 				return err
 			}
 			out[i] = bureaustore.SubmitResult{Receipt: rc, Created: created}
