@@ -235,7 +235,7 @@ func (p *postings) flush(txn *badger.Txn) error {
 
 // replay applies the ops of block b to live, the entries posted under its
 // bigram in the blocks before it.
-func replay(b []byte, live map[string]bool) error {
+func replay(b []byte, live *postingSet) error {
 	for len(b) > 0 {
 		op := b[0]
 		n, k := binary.Uvarint(b[1:])
@@ -244,13 +244,49 @@ func replay(b []byte, live map[string]bool) error {
 		}
 		id := string(b[1+k : 1+k+int(n)])
 		if op == opPosted {
-			live[id] = true
+			live.post(id)
 		} else {
-			delete(live, id)
+			live.unpost(id)
 		}
 		b = b[1+k+int(n):]
 	}
 	return nil
+}
+
+// postingSet is the entries posted under one bigram, as a query replays
+// its blocks: a list, indexed from the first entry unposted on (the
+// blocks of most bigrams only post).
+type postingSet struct {
+	ids []string
+	at  map[string]int // where each entry is in ids, once one was unposted
+}
+
+func (p *postingSet) post(id string) {
+	if p.at != nil {
+		if _, ok := p.at[id]; ok {
+			return
+		}
+		p.at[id] = len(p.ids)
+	}
+	p.ids = append(p.ids, id)
+}
+
+func (p *postingSet) unpost(id string) {
+	if p.at == nil {
+		p.at = make(map[string]int, len(p.ids))
+		for i, id := range p.ids {
+			p.at[id] = i
+		}
+	}
+	i, ok := p.at[id]
+	if !ok {
+		return
+	}
+	last := len(p.ids) - 1
+	p.ids[i] = p.ids[last]
+	p.at[p.ids[i]] = i
+	p.ids = p.ids[:last]
+	delete(p.at, id)
 }
 
 // newSimilarIndex marks the similar-projects index complete, and slim, in
@@ -370,7 +406,7 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 				return err
 			}
 			w := 1 / math.Log(math.E+float64(g.n))
-			for id := range live {
+			for _, id := range live {
 				read++
 				if id != fid {
 					weight[id] += w
@@ -435,27 +471,28 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 // postedUnder returns the entries posted under the bigram of hex h: its
 // blocks replayed in order, and its postings of an older bureau when
 // legacy.
-func postedUnder(txn *badger.Txn, h string, legacy bool) (map[string]bool, error) {
-	live := map[string]bool{}
+func postedUnder(txn *badger.Txn, h string, legacy bool) ([]string, error) {
+	var live postingSet
 	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false // read as replayed: most blocks are small, and a prefetch is a goroutine each
 	opts.Prefix = key("sb", h, "")
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		if err := it.Item().Value(func(b []byte) error { return replay(b, live) }); err != nil {
+		if err := it.Item().Value(func(b []byte) error { return replay(b, &live) }); err != nil {
 			return nil, err
 		}
 	}
 	if legacy {
 		prefix := key("sg", h, "")
-		opts.Prefix, opts.PrefetchValues = prefix, false
+		opts.Prefix = prefix
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			live[string(it.Item().Key()[len(prefix):])] = true
+			live.post(string(it.Item().Key()[len(prefix):]))
 		}
 	}
-	return live, nil
+	return live.ids, nil
 }
 
 // similarRecord is a declaration's entry in the similar-projects index:
