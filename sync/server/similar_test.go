@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -174,5 +175,39 @@ func TestConsoleSimilarFollowsRevisionsAndOldStores(t *testing.T) {
 	br.get("/console/filings/" + fa.ID)
 	if got := similarOnPage(br.last); got != nil {
 		t.Errorf("after the revision: similar %v, want none", got)
+	}
+}
+
+// TestConsoleFilingPageWithoutSimilarIndex: when the similar-projects
+// index cannot answer (its blocks damaged), a declaration's page still
+// opens with its document and its decisions, and the panel says the
+// similar projects cannot be shown now instead of saying there are none;
+// the reviewer's decision still goes through.
+func TestConsoleFilingPageWithoutSimilarIndex(t *testing.T) {
+	fx := MustBureau(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	fa, fb := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitB.ID)
+	fa.Declaration = apptest.VariedDeclaration(rng, 1)
+	fb.Declaration = apptest.NearCopy(rng, fa.Declaration, "舒城县")
+	fx.submit(fx.clerkA, fa, http.StatusCreated)
+	fx.submit(fx.clerkB, fb, http.StatusCreated)
+	server.DamageSimilarIndex(t, fx.srv)
+
+	br := fx.browser()
+	br.login("reviewer", http.StatusSeeOther)
+	if r := br.get("/console/filings/" + fa.ID); r.StatusCode != http.StatusOK {
+		t.Fatalf("filing page with a damaged index: status %d\n%s", r.StatusCode, br.last)
+	}
+	for _, want := range []string{fa.Declaration.ProjectName, "相似项目暂时查询不到", "受理", "退回修改"} {
+		if !strings.Contains(br.last, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(br.last, "没有发现名称或建设内容相近") {
+		t.Error("the page says there is no similar project while the index could not tell")
+	}
+	form := url.Values{"csrf": {br.csrf()}, "revision": {fa.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
+	if r := br.post("/console/filings/"+fa.ID+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept with a damaged index: %d %s", r.StatusCode, br.last)
 	}
 }

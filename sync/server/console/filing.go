@@ -44,9 +44,11 @@ type filingView struct {
 	// declaration's 批复立项 or 初审通过); Approved is what was typed.
 	Approve  bool
 	Approved string
-	// Similar are the most similar declarations (declarations only).
-	Similar []SimilarItem
-	CSRF    string
+	// Similar are the most similar declarations (declarations only);
+	// SimilarFailed says the index could not answer.
+	Similar       []SimilarItem
+	SimilarFailed bool
+	CSRF          string
 }
 
 // verdict is the server's own rule verdict under the bureau's profile:
@@ -135,8 +137,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Checklist = v.Body.Acceptance.Checklist(nil, v.Body.Attachments)
 	}
 	if d.Kind == app.KindDeclaration {
+		// The panel is advice: when the index cannot answer, the page
+		// says so and the filing can still be read and decided.
 		if v.Similar, err = c.b.Similar(r.Context(), s.token, id); err != nil {
-			return nil, err
+			if r.Context().Err() != nil {
+				return nil, err
+			}
+			c.log.Error("console: similar projects", "filing", id, "err", err)
+			v.Similar, v.SimilarFailed = nil, true
 		}
 	}
 	if v.Body.BaseID != "" {
