@@ -56,6 +56,7 @@ func DropQueueIndex(tb interface{ Fatal(...any) }, s *Server) {
 // in a store written before the index existed.
 func DropSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
 	dropKeys(tb, s, []string{"sg/", "sb/", "sgn/", "sgp/"}, []string{"m/similarindex", "m/sgblock"}, nil)
+	s.store.(*badgerstore.Store).ForgetCounts()
 }
 
 // MarkQueueIndexVersion1 marks the queue index as written by a bureau

@@ -86,9 +86,11 @@ func (s *Store) runGroup(group []*pendingWrite) {
 			}
 			break
 		}
+		var counted map[uint32]uint64
 		if failed < 0 && tooBig < 0 {
 			// The group's similar-index postings, one block a bigram.
-			err := s.group.posts.flush(txn)
+			var err error
+			counted, err = s.group.posts.flush(txn, &s.counts)
 			switch {
 			case errors.Is(err, badger.ErrTxnTooBig) && len(live) > 1:
 				tooBig = len(live) / 2
@@ -114,6 +116,11 @@ func (s *Store) runGroup(group []*pendingWrite) {
 			return
 		}
 		err := txn.Commit()
+		if err == nil {
+			for g, n := range counted {
+				s.counts.put(g, n)
+			}
+		}
 		if errors.Is(err, badger.ErrConflict) && attempt < 9 {
 			attempt++
 			time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
@@ -174,15 +181,13 @@ func (s *stage) Delete(k []byte) error {
 }
 
 // flush applies the staged writes to txn in order, and hands the staged
-// postings to group, the postings of the group commit running txn, or
-// writes them into txn when group is nil. It fails with Badger's error,
-// badger.ErrTxnTooBig among them.
+// postings to group, the postings of the group commit running txn. It
+// fails with Badger's error, badger.ErrTxnTooBig among them.
 func (s *stage) flush(txn *badger.Txn, group *postings) error {
-	if group != nil {
-		group.add(&s.posts)
-	} else if err := s.posts.flush(txn); err != nil {
-		return err
+	if group == nil {
+		return errors.New("badgerstore: a submission's stage flushed outside a group commit")
 	}
+	group.add(&s.posts)
 	for _, w := range s.writes {
 		var err error
 		if w.del {

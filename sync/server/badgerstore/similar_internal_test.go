@@ -332,6 +332,77 @@ func TestSimilarPostingsInBlocks(t *testing.T) {
 		wantEntries[fmt.Sprintf("fh%d", i)] = fp(name)
 	}
 	checkSimilarIndex(t, s, wantEntries)
+	checkCounts(t, s)
+
+	// The register is indexed outside the group commit: the counts it
+	// writes leave the cache, and the next group reads them anew.
+	sys := []app.ExistingSystem{{Name: "霍邱县城关镇智慧养老服务平台", Owner: "城关镇", Content: "养老服务派单"},
+		{Name: "舒城县城关镇河湖长制信息管理系统", Owner: "舒城县", Content: "巡河"}}
+	if err := s.ReplaceRegister(ctx, sys, bureaustore.RegisterMeta{}); err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, s)
+	submit(storetest.Submission(t, "fz", "rz1", "", 1, "舒城县河口镇河湖长制信息管理系统"))
+	checkCounts(t, s)
+	if err := s.ReplaceRegister(ctx, nil, bureaustore.RegisterMeta{}); err != nil {
+		t.Fatal(err)
+	}
+	wantEntries["fz"] = fp("舒城县河口镇河湖长制信息管理系统")
+	checkSimilarIndex(t, s, wantEntries)
+	checkCounts(t, s)
+}
+
+// checkCounts checks that every count of the index equals the entries its
+// bigram's blocks leave posted, and that every count the writers' cache
+// holds is the one stored.
+func checkCounts(t *testing.T, s *Store) {
+	t.Helper()
+	stored := map[uint32]uint64{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("sgn", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n, err := getUint(txn, it.Item().KeyCopy(nil))
+			if err != nil {
+				return err
+			}
+			stored[parseGram(string(it.Item().Key()[len("sgn/"):]))] = n
+		}
+		opts.Prefix, opts.PrefetchValues = key("sb", ""), false
+		it2 := txn.NewIterator(opts)
+		defer it2.Close()
+		posted := map[uint32]bool{}
+		for it2.Rewind(); it2.Valid(); it2.Next() {
+			posted[parseGram(strings.Split(string(it2.Item().Key()), "/")[1])] = true
+		}
+		for g := range posted {
+			live, err := postedUnder(txn, gramHex(g), true)
+			if err != nil {
+				return err
+			}
+			if uint64(len(live)) != stored[g] {
+				t.Errorf("bigram %s: %d posted, count %d", gramHex(g), len(live), stored[g])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if len(s.counts.cur)+len(s.counts.old) == 0 {
+		t.Error("the writers' cache of counts is empty after group commits")
+	}
+	for _, gen := range []map[uint32]uint64{s.counts.cur, s.counts.old} {
+		for g, n := range gen {
+			if n != stored[g] {
+				t.Errorf("cached count of %s is %d, stored %d", gramHex(g), n, stored[g])
+			}
+		}
+	}
 }
 
 // checkSimilarIndex checks that the index holds exactly the entries of

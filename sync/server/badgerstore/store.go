@@ -108,6 +108,7 @@ type Store struct {
 	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
 	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
 	group     *groupPostings                   // the similar-index postings of the group commit running, under writeMu
+	counts    countCache                       // the similar index's counts as committed, under writeMu
 	slim      atomic.Bool                      // every entry of the similar index is posted in blocks (similarSlim)
 
 	onChange func(units []string)
@@ -165,7 +166,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 }
 
 // DB returns the Badger database, for tests that write what an older
-// bureau would have left.
+// bureau would have left (and then call ForgetCounts).
 func (s *Store) DB() *badger.DB { return s.db }
 
 // Close stops the store's background work and closes Badger.
