@@ -139,18 +139,25 @@ func TestConsoleSimilarProjectsRankNearCopiesFirst(t *testing.T) {
 	}
 }
 
+// submitNearCopies submits a declaration of unit A and unit B's near copy
+// of it, and returns the two filings.
+func (fx *fixture) submitNearCopies(t *testing.T, rng *rand.Rand) (fa, fb *app.Filing) {
+	t.Helper()
+	fa, fb = newFiling(t, fx.unitA.ID), newFiling(t, fx.unitB.ID)
+	fa.Declaration = apptest.VariedDeclaration(rng, 1)
+	fb.Declaration = apptest.NearCopy(rng, fa.Declaration, "舒城县")
+	fx.submit(fx.clerkA, fa, http.StatusCreated)
+	fx.submit(fx.clerkB, fb, http.StatusCreated)
+	return fa, fb
+}
+
 // TestConsoleSimilarFollowsRevisionsAndOldStores checks that a new
 // revision replaces the old one's entry (a declaration rewritten to
 // another topic stops being listed under the first), and that a store
 // written before the index existed is indexed on first use.
 func TestConsoleSimilarFollowsRevisionsAndOldStores(t *testing.T) {
 	fx := MustBureau(t)
-	rng := rand.New(rand.NewPCG(7, 7))
-	fa, fb := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitB.ID)
-	fa.Declaration = apptest.VariedDeclaration(rng, 1)
-	fb.Declaration = apptest.NearCopy(rng, fa.Declaration, "舒城县")
-	fx.submit(fx.clerkA, fa, http.StatusCreated)
-	fx.submit(fx.clerkB, fb, http.StatusCreated)
+	fa, fb := fx.submitNearCopies(t, rand.New(rand.NewPCG(7, 7)))
 	br := fx.browser()
 	br.login("reviewer", http.StatusSeeOther)
 	br.get("/console/filings/" + fa.ID)
@@ -186,12 +193,7 @@ func TestConsoleSimilarFollowsRevisionsAndOldStores(t *testing.T) {
 // the reviewer's decision still goes through.
 func TestConsoleFilingPageWithoutSimilarIndex(t *testing.T) {
 	fx := MustBureau(t)
-	rng := rand.New(rand.NewPCG(5, 6))
-	fa, fb := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitB.ID)
-	fa.Declaration = apptest.VariedDeclaration(rng, 1)
-	fb.Declaration = apptest.NearCopy(rng, fa.Declaration, "舒城县")
-	fx.submit(fx.clerkA, fa, http.StatusCreated)
-	fx.submit(fx.clerkB, fb, http.StatusCreated)
+	fa, _ := fx.submitNearCopies(t, rand.New(rand.NewPCG(5, 6)))
 	server.DamageSimilarIndex(t, fx.srv)
 
 	br := fx.browser()

@@ -97,28 +97,15 @@ func TestSlimSimilarIndex(t *testing.T) {
 	}
 	// Every count equals its postings; no count is left for a hash no
 	// entry is posted under any more.
-	s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("sgn", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		seen := 0
-		for it.Rewind(); it.Valid(); it.Next() {
-			h := string(it.Item().Key()[len("sgn/"):])
-			n, err := getUint(txn, it.Item().KeyCopy(nil))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if int(n) != want[h] {
-				t.Errorf("count of %s is %d, want %d", h, n, want[h])
-			}
-			seen++
+	got := storedCounts(t, s)
+	for g, n := range got {
+		if int(n) != want[gramHex(g)] {
+			t.Errorf("count of %s is %d, want %d", gramHex(g), n, want[gramHex(g)])
 		}
-		if seen != len(want) {
-			t.Errorf("%d counts, want %d", seen, len(want))
-		}
-		return nil
-	})
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d counts, want %d", len(got), len(want))
+	}
 	// The copy still meets its original under the hashes left (the query
 	// end to end is the conformance suite's).
 	posted, copied := postingsOf(t, s, "f-orig"), postingsOf(t, s, "f-copy")
@@ -357,25 +344,15 @@ func TestSimilarPostingsInBlocks(t *testing.T) {
 // holds is the one stored.
 func checkCounts(t *testing.T, s *Store) {
 	t.Helper()
-	stored := map[uint32]uint64{}
+	stored := storedCounts(t, s)
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("sgn", "")
+		opts.Prefix, opts.PrefetchValues = key("sb", ""), false
 		it := txn.NewIterator(opts)
 		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n, err := getUint(txn, it.Item().KeyCopy(nil))
-			if err != nil {
-				return err
-			}
-			stored[parseGram(string(it.Item().Key()[len("sgn/"):]))] = n
-		}
-		opts.Prefix, opts.PrefetchValues = key("sb", ""), false
-		it2 := txn.NewIterator(opts)
-		defer it2.Close()
 		posted := map[uint32]bool{}
-		for it2.Rewind(); it2.Valid(); it2.Next() {
-			posted[parseGram(strings.Split(string(it2.Item().Key()), "/")[1])] = true
+		for it.Rewind(); it.Valid(); it.Next() {
+			posted[parseGram(strings.Split(string(it.Item().Key()), "/")[1])] = true
 		}
 		for g := range posted {
 			live, err := postedUnder(txn, gramHex(g), true)
@@ -410,17 +387,25 @@ func checkCounts(t *testing.T, s *Store) {
 // entries posted under its bigram.
 func checkSimilarIndex(t *testing.T, s *Store, want map[string][]uint32) {
 	t.Helper()
-	counts := map[string]uint64{}
+	counts := map[uint32]uint64{}
 	for id, grams := range want {
 		if got := postingsOf(t, s, id); !slices.Equal(got, grams) {
 			t.Errorf("%s is posted under %d bigrams %x, want %d %x", id, len(got), got, len(grams), grams)
 		}
 		for _, g := range grams {
-			counts[gramHex(g)]++
+			counts[g]++
 		}
 	}
-	got := map[string]uint64{}
-	s.db.View(func(txn *badger.Txn) error {
+	if got := storedCounts(t, s); !maps.Equal(got, counts) {
+		t.Errorf("counts %v, want %v", got, counts)
+	}
+}
+
+// storedCounts returns every count of the similar index, by bigram.
+func storedCounts(t *testing.T, s *Store) map[uint32]uint64 {
+	t.Helper()
+	out := map[uint32]uint64{}
+	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = key("sgn", "")
 		it := txn.NewIterator(opts)
@@ -428,15 +413,16 @@ func checkSimilarIndex(t *testing.T, s *Store, want map[string][]uint32) {
 		for it.Rewind(); it.Valid(); it.Next() {
 			n, err := getUint(txn, it.Item().KeyCopy(nil))
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
-			got[string(it.Item().Key()[len("sgn/"):])] = n
+			out[parseGram(string(it.Item().Key()[len("sgn/"):]))] = n
 		}
 		return nil
 	})
-	if !maps.Equal(got, counts) {
-		t.Errorf("counts %v, want %v", got, counts)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 // TestReplayBlocks: a bigram's blocks replayed in order leave posted
