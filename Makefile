@@ -152,9 +152,8 @@ store-conformance:
 # index rebuilds and damaged index, backup stream, commit grouping and
 # reopening a directory), then the SIGKILL crash tests, the fault-proxy
 # test and the restores on a fresh machine (killed, and through a faulty
-# network) of sync/e2e. The
-# conformance suite, the migration and the two-process test on PostgreSQL
-# are part of `make test`.
+# network) of sync/e2e. The conformance suite, the migration and the
+# two-process test on PostgreSQL are part of `make test`.
 PG_BADGER_ONLY := TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderStore|TestOnlineBackupUnderLoad|TestChangesPageAndSurviveRestart|TestConsoleOverviewCountsFollowTheQueue|TestConsoleSimilarFollowsRevisionsAndOldStores|TestConsoleFilingPageWithoutSimilarIndex
 .PHONY: bureau-pg
 bureau-pg:
