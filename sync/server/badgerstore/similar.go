@@ -130,7 +130,7 @@ func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec simi
 		p = new(postings)
 		defer func() {
 			if err == nil {
-				err = s.dropCounts(txn, p)
+				err = s.flushAlone(txn, p)
 			}
 		}()
 	}
@@ -179,9 +179,7 @@ const (
 // post records op (opPosted, opUnposted, or 0 for none) of fid under g,
 // and the change delta of g's count.
 func (p *postings) post(g uint32, fid string, op byte, delta int64) {
-	if p.ops == nil {
-		p.ops, p.counts = map[uint32][]byte{}, map[uint32]int64{}
-	}
+	p.init()
 	if op != 0 {
 		b := append(p.ops[g], op)
 		b = binary.AppendUvarint(b, uint64(len(fid)))
@@ -190,14 +188,18 @@ func (p *postings) post(g uint32, fid string, op byte, delta int64) {
 	p.counts[g] += delta
 }
 
+func (p *postings) init() {
+	if p.ops == nil {
+		p.ops, p.counts = map[uint32][]byte{}, map[uint32]int64{}
+	}
+}
+
 // add appends q's postings after p's.
 func (p *postings) add(q *postings) {
 	if len(q.counts) == 0 {
 		return
 	}
-	if p.ops == nil {
-		p.ops, p.counts = map[uint32][]byte{}, map[uint32]int64{}
-	}
+	p.init()
 	for g, ops := range q.ops {
 		p.ops[g] = append(p.ops[g], ops...)
 	}
@@ -217,7 +219,7 @@ func (p *postings) flush(txn *badger.Txn, cache *countCache) (map[uint32]uint64,
 			return nil, err
 		}
 		n++
-		if err := txn.Set([]byte(keySimilarBlock), binary.BigEndian.AppendUint64(nil, n)); err != nil {
+		if err := setUint(txn, []byte(keySimilarBlock), n); err != nil {
 			return nil, err
 		}
 		block := fmt.Sprintf("%016x", n)
@@ -246,7 +248,7 @@ func (p *postings) flush(txn *badger.Txn, cache *countCache) (map[uint32]uint64,
 		if v <= 0 {
 			v, err = 0, txn.Delete(k)
 		} else {
-			err = txn.Set(k, binary.BigEndian.AppendUint64(nil, uint64(v)))
+			err = setUint(txn, k, uint64(v))
 		}
 		if err != nil {
 			return nil, err
@@ -264,7 +266,7 @@ func (p *postings) flush(txn *badger.Txn, cache *countCache) (map[uint32]uint64,
 // submission. The invariant that keeps it true: every write of a count
 // holds writeMu and either is a group commit's, which puts the counts it
 // wrote once its commit succeeded (runGroup), or drops the counts it
-// writes (dropCounts) before its commit. Two generations bound it: when
+// writes (flushAlone) before its commit. Two generations bound it: when
 // the newer holds countCacheSize entries it becomes the older, and the
 // older goes.
 type countCache struct{ cur, old map[uint32]uint64 }
@@ -299,9 +301,9 @@ func (c *countCache) drop(g uint32) {
 	delete(c.old, g)
 }
 
-// dropCounts flushes p into txn outside a group commit, dropping the
+// flushAlone flushes p into txn outside a group commit, dropping the
 // counts it writes from the cache (see countCache). Callers hold writeMu.
-func (s *Store) dropCounts(txn *badger.Txn, p *postings) error {
+func (s *Store) flushAlone(txn *badger.Txn, p *postings) error {
 	written, err := p.flush(txn, nil)
 	for g := range written {
 		s.counts.drop(g)
