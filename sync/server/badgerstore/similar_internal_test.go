@@ -145,19 +145,8 @@ func postingsOf(t *testing.T, s *Store, id string) []uint32 {
 	t.Helper()
 	var out []uint32
 	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		opts.Prefix = key("sb", "")
-		it := txn.NewIterator(opts)
-		var grams []string
-		for it.Rewind(); it.Valid(); it.Next() {
-			h := strings.Split(string(it.Item().Key()), "/")[1]
-			if len(grams) == 0 || grams[len(grams)-1] != h {
-				grams = append(grams, h)
-			}
-		}
-		it.Close()
-		for _, h := range grams {
+		grams := blockGrams(txn)
+		for h := range grams {
 			live, err := postedUnder(txn, h, true)
 			if err != nil {
 				return err
@@ -166,13 +155,10 @@ func postingsOf(t *testing.T, s *Store, id string) []uint32 {
 				out = append(out, parseGram(h))
 			}
 		}
-		opts.Prefix = key("sg", "")
-		it = txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			parts := strings.Split(string(it.Item().Key()), "/")
-			if len(parts) == 3 && parts[2] == id && !slices.Contains(grams, parts[1]) {
-				out = append(out, parseGram(parts[1]))
+		for _, k := range keysWithPrefix(txn, key("sg", "")) { // <bigram>/<entry>
+			h, entry, _ := strings.Cut(k, "/")
+			if entry == id && grams[h] == 0 {
+				out = append(out, parseGram(h))
 			}
 		}
 		return nil
@@ -181,6 +167,17 @@ func postingsOf(t *testing.T, s *Store, id string) []uint32 {
 		t.Fatal(err)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// blockGrams returns the bigrams that have blocks, in hex, and how many
+// each has.
+func blockGrams(txn *badger.Txn) map[string]int {
+	out := map[string]int{}
+	for _, k := range keysWithPrefix(txn, key("sb", "")) { // <bigram>/<block>
+		h, _, _ := strings.Cut(k, "/")
+		out[h]++
+	}
 	return out
 }
 
@@ -210,19 +207,8 @@ func TestSimilarPostingsInBlocks(t *testing.T) {
 	fp := func(name string) []uint32 {
 		return app.DeclarationFingerprint(&app.Declaration{PlanYear: 2027, ProjectName: name}).IndexGrams()
 	}
-	blocks := func() map[string]int { // bigram → blocks
-		out := map[string]int{}
-		s.db.View(func(txn *badger.Txn) error {
-			opts := badger.DefaultIteratorOptions
-			opts.PrefetchValues = false
-			opts.Prefix = key("sb", "")
-			it := txn.NewIterator(opts)
-			defer it.Close()
-			for it.Rewind(); it.Valid(); it.Next() {
-				out[strings.Split(string(it.Item().Key()), "/")[1]]++
-			}
-			return nil
-		})
+	blocks := func() (out map[string]int) { // bigram → blocks
+		s.db.View(func(txn *badger.Txn) error { out = blockGrams(txn); return nil })
 		return out
 	}
 	submit := func(subs ...*bureaustore.Submission) []bureaustore.SubmitResult {
@@ -346,21 +332,13 @@ func checkCounts(t *testing.T, s *Store) {
 	t.Helper()
 	stored := storedCounts(t, s)
 	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix, opts.PrefetchValues = key("sb", ""), false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		posted := map[uint32]bool{}
-		for it.Rewind(); it.Valid(); it.Next() {
-			posted[parseGram(strings.Split(string(it.Item().Key()), "/")[1])] = true
-		}
-		for g := range posted {
-			live, err := postedUnder(txn, gramHex(g), true)
+		for h := range blockGrams(txn) {
+			live, err := postedUnder(txn, h, true)
 			if err != nil {
 				return err
 			}
-			if uint64(len(live)) != stored[g] {
-				t.Errorf("bigram %s: %d posted, count %d", gramHex(g), len(live), stored[g])
+			if uint64(len(live)) != stored[parseGram(h)] {
+				t.Errorf("bigram %s: %d posted, count %d", h, len(live), stored[parseGram(h)])
 			}
 		}
 		return nil
@@ -406,16 +384,12 @@ func storedCounts(t *testing.T, s *Store) map[uint32]uint64 {
 	t.Helper()
 	out := map[uint32]uint64{}
 	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("sgn", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n, err := getUint(txn, it.Item().KeyCopy(nil))
+		for _, h := range keysWithPrefix(txn, key("sgn", "")) {
+			n, err := getUint(txn, key("sgn", h))
 			if err != nil {
 				return err
 			}
-			out[parseGram(string(it.Item().Key()[len("sgn/"):]))] = n
+			out[parseGram(h)] = n
 		}
 		return nil
 	})
