@@ -68,21 +68,16 @@ func MarkQueueIndexVersion1(tb interface{ Fatal(...any) }, s *Server) {
 // DamageSimilarIndex overwrites every block of the similar-projects index
 // with bytes that are no block, as a damaged store would hold them.
 func DamageSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
-	err := badgerDB(s).Update(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
-		opts.Prefix = []byte("sb/")
-		it := txn.NewIterator(opts)
-		var ks [][]byte
-		for it.Rewind(); it.Valid(); it.Next() {
-			ks = append(ks, it.Item().KeyCopy(nil))
-		}
-		it.Close()
-		if len(ks) == 0 {
-			tb.Fatal("no block to damage")
-		}
-		for _, k := range ks {
-			if err := txn.Set(k, []byte("*damaged")); err != nil {
+	blocks, err := s.store.(*badgerstore.Store).KeysWithPrefix("sb/")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(blocks) == 0 {
+		tb.Fatal("no block to damage")
+	}
+	err = badgerDB(s).Update(func(txn *badger.Txn) error {
+		for _, k := range blocks {
+			if err := txn.Set([]byte("sb/"+k), []byte("*damaged")); err != nil {
 				return err
 			}
 		}
