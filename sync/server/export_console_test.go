@@ -55,8 +55,10 @@ func DropQueueIndex(tb interface{ Fatal(...any) }, s *Server) {
 // DropSimilarIndex deletes the similar-projects index and its marker, as
 // in a store written before the index existed.
 func DropSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
-	dropKeys(tb, s, []string{"sg/", "sb/", "sgn/", "sgp/"}, []string{"m/similarindex", "m/sgblock"}, nil)
-	s.store.(*badgerstore.Store).ForgetCounts()
+	dropKeys(tb, s, []string{"sgp/"}, []string{"m/similarindex"}, nil)
+	if err := s.store.(*badgerstore.Store).ReloadSimilarIndex(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // MarkQueueIndexVersion1 marks the queue index as written by a bureau
@@ -65,19 +67,19 @@ func MarkQueueIndexVersion1(tb interface{ Fatal(...any) }, s *Server) {
 	dropKeys(tb, s, []string{"qc/"}, nil, map[string]string{"m/queueindex": "1"})
 }
 
-// DamageSimilarIndex overwrites every block of the similar-projects index
-// with bytes that are no block, as a damaged store would hold them.
+// DamageSimilarIndex overwrites every entry of the similar-projects index
+// (sgp/) with bytes that are no entry, as a damaged store would hold them.
 func DamageSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
-	blocks, err := s.store.(*badgerstore.Store).KeysWithPrefix("sb/")
+	entries, err := s.store.(*badgerstore.Store).KeysWithPrefix("sgp/")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if len(blocks) == 0 {
-		tb.Fatal("no block to damage")
+	if len(entries) == 0 {
+		tb.Fatal("no entry to damage")
 	}
 	err = badgerDB(s).Update(func(txn *badger.Txn) error {
-		for _, k := range blocks {
-			if err := txn.Set([]byte("sb/"+k), []byte("*damaged")); err != nil {
+		for _, k := range entries {
+			if err := txn.Set([]byte("sgp/"+k), []byte("*damaged")); err != nil {
 				return err
 			}
 		}

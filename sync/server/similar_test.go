@@ -186,7 +186,7 @@ func TestConsoleSimilarFollowsRevisionsAndOldStores(t *testing.T) {
 }
 
 // TestConsoleFilingPageWithoutSimilarIndex: when the similar-projects
-// index cannot answer (its blocks damaged: Badger only, PG_BADGER_ONLY in
+// index cannot answer (its entries damaged: Badger only, PG_BADGER_ONLY in
 // the Makefile), a declaration's page still
 // opens with its document and its decisions, and the panel says the
 // similar projects cannot be shown now instead of saying there are none;

@@ -72,7 +72,7 @@ func (s *Store) runGroup(group []*pendingWrite) {
 	}
 	for attempt := 0; len(live) > 0; {
 		txn := s.db.NewTransaction(true)
-		s.group = &groupPostings{txn: txn}
+		s.indexing = &txnIndex{txn: txn}
 		failed, tooBig := -1, -1
 		for i, w := range live {
 			err := w.fn(txn)
@@ -86,24 +86,8 @@ func (s *Store) runGroup(group []*pendingWrite) {
 			}
 			break
 		}
-		var counted map[uint32]uint64
-		if failed < 0 && tooBig < 0 {
-			// The group's similar-index postings, one block a bigram.
-			var err error
-			counted, err = s.group.posts.flush(txn, &s.counts)
-			switch {
-			case errors.Is(err, badger.ErrTxnTooBig) && len(live) > 1:
-				tooBig = len(live) / 2
-			case err != nil:
-				s.group = nil
-				txn.Discard()
-				for _, w := range live {
-					w.err = err
-				}
-				return
-			}
-		}
-		s.group = nil
+		changes := s.indexing.changes
+		s.indexing = nil
 		switch {
 		case failed >= 0:
 			txn.Discard()
@@ -117,9 +101,7 @@ func (s *Store) runGroup(group []*pendingWrite) {
 		}
 		err := txn.Commit()
 		if err == nil {
-			for g, n := range counted {
-				s.counts.put(g, n)
-			}
+			s.index.apply(changes)
 		}
 		if errors.Is(err, badger.ErrConflict) && attempt < 9 {
 			attempt++
@@ -140,12 +122,12 @@ type writer interface {
 	Delete(k []byte) error
 }
 
-// groupPostings are the similar-index postings of the writers of the
-// group commit running txn (under writeMu), written into it before it
-// commits.
-type groupPostings struct {
-	txn   *badger.Txn
-	posts postings
+// txnIndex is the similar-index changes (indexChange) made in txn, the
+// transaction of the group commit or of updateIndexed running under
+// writeMu, for the memory index once txn has committed.
+type txnIndex struct {
+	txn     *badger.Txn
+	changes []indexChange
 }
 
 // stage holds the writes of one submission of a batch, so that a
@@ -153,14 +135,14 @@ type groupPostings struct {
 // with the others. Reads go to the transaction, which holds the writes of
 // the submissions before it; a submission never reads its own writes.
 type stage struct {
-	writes []stagedWrite
-	posts  postings // its similar-index postings
+	writes  []stagedWrite
+	changes []indexChange // its similar-index changes
 }
 
 // reset empties the stage for the next submission.
 func (s *stage) reset() {
 	s.writes = s.writes[:0] // flush copied the last one's into txn
-	s.posts = postings{}
+	s.changes = s.changes[:0]
 }
 
 type stagedWrite struct {
@@ -181,13 +163,13 @@ func (s *stage) Delete(k []byte) error {
 }
 
 // flush applies the staged writes to txn in order, and hands the staged
-// postings to group, the postings of the group commit running txn. It
+// similar-index changes to ti, those of the group commit running txn. It
 // fails with Badger's error, badger.ErrTxnTooBig among them.
-func (s *stage) flush(txn *badger.Txn, group *postings) error {
-	if group == nil {
+func (s *stage) flush(txn *badger.Txn, ti *txnIndex) error {
+	if ti == nil {
 		return errors.New("badgerstore: a submission's stage flushed outside a group commit")
 	}
-	group.add(&s.posts)
+	ti.changes = append(ti.changes, s.changes...)
 	for _, w := range s.writes {
 		var err error
 		if w.del {
@@ -230,11 +212,40 @@ func addCounts(txn *badger.Txn, w writer, deltas map[string]int64) error {
 	return nil
 }
 
-// groupPostings returns the similar-index postings of the group commit
-// running txn, or nil when txn is not one's.
-func (s *Store) groupPostings(txn *badger.Txn) *postings {
-	if s.group != nil && s.group.txn == txn {
-		return &s.group.posts
+// txnIndex returns the similar-index changes of txn when it is the group
+// commit's or updateIndexed's, else nil.
+func (s *Store) txnIndex(txn *badger.Txn) *txnIndex {
+	if s.indexing != nil && s.indexing.txn == txn {
+		return s.indexing
 	}
 	return nil
+}
+
+// updateIndexed runs fn in a transaction of its own as update does, for a
+// writer that holds writeMu and writes similar-index entries
+// (indexFingerprint) outside the group commit: the changes of the run that
+// commits go to the memory index.
+func (s *Store) updateIndexed(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	for i := 0; ; i++ {
+		txn := s.db.NewTransaction(true)
+		s.indexing = &txnIndex{txn: txn}
+		err := fn(txn)
+		changes := s.indexing.changes
+		s.indexing = nil
+		if err == nil {
+			if err = txn.Commit(); err == nil {
+				s.index.apply(changes)
+				err = s.synced.err()
+			}
+		}
+		txn.Discard()
+		if !errors.Is(err, badger.ErrConflict) || i == 9 {
+			return unavailable(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
+		}
+	}
 }

@@ -204,7 +204,7 @@ func (s *Store) rebuildQueueIndex() error {
 			ks = ks[n:]
 		}
 	}
-	err := s.eachFiling(key("q", ""), func(txn *badger.Txn, _ string, fr bureaustore.Filing) error {
+	err := s.eachFiling(key("q", ""), s.update, func(txn *badger.Txn, _ string, fr bureaustore.Filing) error {
 		return s.indexQueue(txn, txn, fr, "", nil)
 	})
 	if err != nil {
@@ -519,10 +519,11 @@ func plainField(v []byte, name string) []byte {
 	return rest[:j]
 }
 
-// eachFiling calls fn, in write transactions of 200 filings, with each
-// filing whose ID is a key under prefix (q/ for the queue, f/ for all): how
-// an index kept with the filings is built for a store from before it.
-func (s *Store) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr bureaustore.Filing) error) error {
+// eachFiling calls fn, in write transactions of 200 filings run by update,
+// with each filing whose ID is a key under prefix (q/ for the queue, f/ for
+// all): how an index kept with the filings is built for a store from
+// before it.
+func (s *Store) eachFiling(prefix []byte, update func(context.Context, func(*badger.Txn) error) error, fn func(txn *badger.Txn, id string, fr bureaustore.Filing) error) error {
 	var ids []string
 	if err := s.db.View(func(txn *badger.Txn) error {
 		ids = keysWithPrefix(txn, prefix)
@@ -532,7 +533,7 @@ func (s *Store) eachFiling(prefix []byte, fn func(txn *badger.Txn, id string, fr
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), 200)
-		err := s.db.Update(func(txn *badger.Txn) error {
+		err := update(context.Background(), func(txn *badger.Txn) error {
 			for _, id := range ids[:n] {
 				var fr bureaustore.Filing
 				if err := getJSON(txn, key("f", id), &fr); err != nil {

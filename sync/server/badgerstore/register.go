@@ -49,7 +49,7 @@ func (s *Store) ReplaceRegister(ctx context.Context, systems []app.ExistingSyste
 	}
 	for len(old) > 0 {
 		n := min(len(old), registerBatch)
-		err := s.update(ctx, func(txn *badger.Txn) error {
+		err := s.updateIndexed(ctx, func(txn *badger.Txn) error {
 			for _, id := range old[:n] {
 				if err := s.indexFingerprint(txn, txn, id, similarRecord{}); err != nil {
 					return err
@@ -70,7 +70,7 @@ func (s *Store) ReplaceRegister(ctx context.Context, systems []app.ExistingSyste
 	}
 	for i := 0; i < len(systems); i += registerBatch {
 		batch := systems[i:min(len(systems), i+registerBatch)]
-		err := s.update(ctx, func(txn *badger.Txn) error {
+		err := s.updateIndexed(ctx, func(txn *badger.Txn) error {
 			for _, sys := range batch {
 				sys.ID = bureaustore.RegisteredPrefix + uuid.NewString()
 				if err := setJSON(txn, key("rg", sys.ID), sys); err != nil {

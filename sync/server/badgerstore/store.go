@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -85,8 +84,9 @@ type Options struct {
 	// nil: not encrypted. A directory written without a key does not open
 	// with one (ErrNotEncrypted): encrypt it by a backup and a restore.
 	EncryptionKey []byte
-	// NoUpkeep starts no background upkeep (slimSimilarIndex): for a
-	// store opened to be read once and left, as bureau migrate's source.
+	// NoUpkeep starts no background work (loading the similar-projects
+	// index, dropOldPostings): for a store opened to be read once and
+	// left, as bureau migrate's source. Similar then fails.
 	NoUpkeep bool
 }
 
@@ -107,16 +107,15 @@ type Store struct {
 	writeMu   sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
 	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
 	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
-	group     *groupPostings                   // the similar-index postings of the group commit running, under writeMu
-	counts    countCache                       // the similar index's counts as committed, under writeMu
-	slim      atomic.Bool                      // every entry of the similar index is posted in blocks (similarSlim)
+	indexing  *txnIndex                        // the similar-index changes of the transaction running under writeMu
+	index     *memIndex                        // the similar-projects index's lists (similarmem.go); replaced under writeMu
 
 	onChange func(units []string)
 	synced   *syncFault // set when Badger could not sync its value log: writes are refused from then on
 
 	closing   chan struct{} // closed by Close: background work stops
 	closeOnce sync.Once
-	bg        sync.WaitGroup // background work (slimSimilarIndex)
+	bg        sync.WaitGroup // background work (loadSimilarIndex, dropOldPostings)
 }
 
 var _ bureaustore.Storage = (*Store)(nil)
@@ -149,24 +148,29 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	var slim bool
+	if o.NoUpkeep {
+		s.index = newMemIndex()
+		s.index.install(nil, errors.New("the store was opened without upkeep"))
+		return s, nil
+	}
+	var old bool
 	if err := db.View(func(txn *badger.Txn) error {
 		var err error
-		slim, err = similarSlim(txn)
+		old, err = oldPostingsLeft(txn)
 		return err
 	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("similar-projects index: %w", err)
 	}
-	s.slim.Store(slim)
-	if !slim && !o.NoUpkeep {
-		s.bg.Go(s.slimSimilarIndex)
+	s.loadSimilarIndex()
+	if old {
+		s.bg.Go(s.dropOldPostings)
 	}
 	return s, nil
 }
 
 // DB returns the Badger database, for tests that write what an older
-// bureau would have left (and then call ForgetCounts).
+// bureau would have left (and then call ReloadSimilarIndex).
 func (s *Store) DB() *badger.DB { return s.db }
 
 // Close stops the store's background work and closes Badger.

@@ -57,7 +57,7 @@ func (s *Store) applyBatch(ctx context.Context, by bureaustore.Actor, subs []*bu
 				out[i] = bureaustore.SubmitResult{Err: err}
 				continue
 			}
-			if err := st.flush(txn, s.groupPostings(txn)); err != nil {
+			if err := st.flush(txn, s.txnIndex(txn)); err != nil {
 				return err
 			}
 			out[i] = bureaustore.SubmitResult{Receipt: rc, Created: created}
