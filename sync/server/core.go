@@ -179,10 +179,18 @@ func (c core) Filing(ctx context.Context, token, id string) (protocol.FilingDeta
 	return c.s.detail(ctx, id, who)
 }
 
+// similarWait bounds how long a filing page waits for the similar
+// projects: a Badger bureau loads the index's lists after it starts (about
+// 2 s for 10⁵ declarations), and the page opens without them rather than
+// keep the reviewer waiting longer.
+const similarWait = 3 * time.Second
+
 func (c core) Similar(ctx context.Context, token, id string) ([]console.SimilarItem, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, similarWait)
+	defer cancel()
 	return c.s.store.Similar(ctx, id)
 }
 
