@@ -38,11 +38,19 @@ type Fingerprint struct {
 // never read: a query reads the rarest first, within a budget.
 const IndexedContent = 16
 
+// MaxClauses bounds the clauses a fingerprint keeps, and an index posts it
+// under: the MaxClauses smallest hashes, a bottom-k sample as the content's
+// sketch is, so two texts that share most of their clauses still share
+// most of those kept. A declaration has tens of clauses; without the bound
+// one body of the largest size made of short clauses would be posted under
+// some 600,000 of them, each an entry of the bureau's index.
+const MaxClauses = 128
+
 // IndexGrams returns what a similar-projects index finds fp by: its name's
-// bigrams, its IndexedContent smallest content hashes and its clauses,
-// sorted and unique.
+// bigrams, its IndexedContent smallest content hashes and its MaxClauses
+// smallest clauses, sorted and unique.
 func (fp Fingerprint) IndexGrams() []uint32 {
-	all := append(append(slices.Clone(fp.Name), fp.Content[:min(len(fp.Content), IndexedContent)]...), fp.Clauses...)
+	all := append(append(slices.Clone(fp.Name), fp.Content[:min(len(fp.Content), IndexedContent)]...), fp.Clauses[:min(len(fp.Clauses), MaxClauses)]...)
 	slices.Sort(all)
 	return slices.Compact(all)
 }
@@ -61,7 +69,8 @@ func DeclarationFingerprint(d *Declaration) Fingerprint {
 	if len(c) > SketchSize {
 		c = c[:SketchSize] // sorted: the k smallest hashes
 	}
-	return Fingerprint{Name: Bigrams(d.ProjectName), Content: c, Clauses: Clauses(append(content, d.ProjectName)...)}
+	clauses := Clauses(append(content, d.ProjectName)...)
+	return Fingerprint{Name: Bigrams(d.ProjectName), Content: c, Clauses: clauses[:min(len(clauses), MaxClauses)]}
 }
 
 // Clauses returns the hashes of the clauses of texts, sorted and unique: the

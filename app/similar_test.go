@@ -100,3 +100,55 @@ func TestClauses(t *testing.T) {
 		}
 	}
 }
+
+// TestFingerprintBoundsClauses: a declaration whose texts hold thousands
+// of clauses keeps, and is indexed under, only the MaxClauses smallest,
+// and a copy of it that changes a tenth of them still shares most of
+// those; a declaration of ordinary length keeps every clause.
+func TestFingerprintBoundsClauses(t *testing.T) {
+	long := func(skip int) string {
+		var b []byte
+		for i := range 5000 {
+			if skip > 0 && i%skip == 0 {
+				b = fmt.Appendf(b, "改写的第%d条建设内容，", i)
+				continue
+			}
+			b = fmt.Appendf(b, "建设内容第%d条，", i)
+		}
+		return string(b)
+	}
+	all := Clauses(long(0))
+	if len(all) < 5000 {
+		t.Fatalf("set-up: %d clauses, want 5000", len(all))
+	}
+	fp := DeclarationFingerprint(&Declaration{ProjectName: "城关镇智慧社区管理平台", Goals: long(0)})
+	if len(fp.Clauses) != MaxClauses {
+		t.Fatalf("%d clauses kept, want %d", len(fp.Clauses), MaxClauses)
+	}
+	if want := Clauses(long(0), "城关镇智慧社区管理平台")[:MaxClauses]; !slices.Equal(fp.Clauses, want) {
+		t.Fatal("the clauses kept are not the smallest")
+	}
+	if n := len(fp.IndexGrams()); n > len(fp.Name)+IndexedContent+MaxClauses {
+		t.Fatalf("indexed under %d hashes", n)
+	}
+	// An entry of an older bureau holding every clause is indexed under the bound too.
+	old := fp
+	old.Clauses = all
+	if n := len(old.IndexGrams()); n > len(fp.Name)+IndexedContent+MaxClauses {
+		t.Fatalf("an older entry indexed under %d hashes", n)
+	}
+	cp := DeclarationFingerprint(&Declaration{ProjectName: "新店镇智慧社区管理平台", Goals: long(10)})
+	shared := 0
+	for _, c := range cp.Clauses {
+		if _, ok := slices.BinarySearch(fp.Clauses, c); ok {
+			shared++
+		}
+	}
+	if shared < MaxClauses*3/4 {
+		t.Errorf("the copy shares %d of its %d clauses kept with its original", shared, len(cp.Clauses))
+	}
+	short := Declaration{ProjectName: "城关镇智慧社区管理平台", Goals: "建设社区事项受理模块，居民在小程序上提交申请。"}
+	if got, want := DeclarationFingerprint(&short).Clauses, Clauses(short.Goals, short.Content, short.DataResources, short.ProjectName); !slices.Equal(got, want) {
+		t.Errorf("an ordinary declaration keeps %v, want every clause %v", got, want)
+	}
+}
