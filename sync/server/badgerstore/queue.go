@@ -24,15 +24,16 @@ import (
 )
 
 // The review queue's keyset index, for the console's paged queue. This file
-// is the index's only Badger access: indexQueue (called in the transactions
-// that set or delete q/<filing>), queuePage and rebuildQueueIndex.
+// is the index's only Badger access: indexQueue (called in every
+// transaction that changes a filing's status), queuePage and
+// rebuildQueueIndex.
 //
 //	qx/<since: 16 hex, ns since 1970>/<filing>  console.QueueItem, JSON
 //	qxp/<filing>                               the filing's qx/ key
 //	qc/s/<status>                              how many entries have that status (8 bytes)
 //	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
 //	qc/k/<kind>/<status>                       how many entries have that kind and status
-//	m/queueindex                               queueIndexVersion once qx/ holds every q/ filing
+//	m/queueindex                               queueIndexVersion once qx/ holds every filing awaiting review
 //
 // Entries are ordered by the time the filing reached its current step,
 // oldest first: the order a reviewer works in, and the order in which the
@@ -152,7 +153,8 @@ func (s *Store) count(deltas map[string]int64, kind app.Kind, st app.Status, uni
 	deltas[string(key("qc", "u", unit, since.In(s.loc).Format("20060102")))] += n
 }
 
-// rebuildQueueIndex indexes every queued filing once, for a store written
+// rebuildQueueIndex indexes every queued filing once (indexQueue leaves
+// the others out), for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
 func (s *Store) rebuildQueueIndex() error {
 	indexed := func() (bool, error) {
@@ -204,7 +206,7 @@ func (s *Store) rebuildQueueIndex() error {
 			ks = ks[n:]
 		}
 	}
-	err := s.eachFiling(key("q", ""), s.update, func(txn *badger.Txn, _ string, fr bureaustore.Filing) error {
+	err := s.eachFiling(s.update, func(txn *badger.Txn, _ string, fr bureaustore.Filing) error {
 		return s.indexQueue(txn, txn, fr, "", nil)
 	})
 	if err != nil {
@@ -519,14 +521,13 @@ func plainField(v []byte, name string) []byte {
 	return rest[:j]
 }
 
-// eachFiling calls fn, in write transactions of 200 filings run by update,
-// with each filing whose ID is a key under prefix (q/ for the queue, f/ for
-// all): how an index kept with the filings is built for a store from
-// before it.
-func (s *Store) eachFiling(prefix []byte, update func(context.Context, func(*badger.Txn) error) error, fn func(txn *badger.Txn, id string, fr bureaustore.Filing) error) error {
+// eachFiling calls fn with every filing, in write transactions of 200
+// filings run by update: how an index kept with the filings is built for
+// a store from before it.
+func (s *Store) eachFiling(update func(context.Context, func(*badger.Txn) error) error, fn func(txn *badger.Txn, id string, fr bureaustore.Filing) error) error {
 	var ids []string
 	if err := s.db.View(func(txn *badger.Txn) error {
-		ids = keysWithPrefix(txn, prefix)
+		ids = keysWithPrefix(txn, key("f", ""))
 		return nil
 	}); err != nil {
 		return err

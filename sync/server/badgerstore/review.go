@@ -37,14 +37,6 @@ func (s *Store) Decide(ctx context.Context, d bureaustore.Decision) (bureaustore
 		if err := setJSON(txn, key("f", d.FilingID), fr); err != nil {
 			return err
 		}
-		if bureaustore.InQueue(fr.Filing.Status) {
-			err = txn.Set(key("q", d.FilingID), nil)
-		} else {
-			err = txn.Delete(key("q", d.FilingID))
-		}
-		if err != nil {
-			return err
-		}
 		unit := fr.Filing.UnitID
 		u, err := s.unit(txn, unit)
 		if err != nil {

@@ -158,7 +158,7 @@ func (s *Store) rebuildSimilarIndex() error {
 	if done, err := indexed(); err != nil || done {
 		return err
 	}
-	err := s.eachFiling(key("f", ""), s.updateIndexed, func(txn *badger.Txn, id string, fr bureaustore.Filing) error {
+	err := s.eachFiling(s.updateIndexed, func(txn *badger.Txn, id string, fr bureaustore.Filing) error {
 		if fr.Filing.Kind != app.KindDeclaration || fr.Filing.Revision.ID == "" {
 			return nil
 		}

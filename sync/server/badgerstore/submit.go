@@ -182,9 +182,6 @@ func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *b
 		if err := appendChange(txn, w, rev.UnitID, bureaustore.RevisionChange(*fr)); err != nil {
 			return err
 		}
-		if err := w.Set(key("q", fid), nil); err != nil {
-			return err
-		}
 		if err := s.indexQueue(txn, w, *fr, "", body); err != nil {
 			return err
 		}

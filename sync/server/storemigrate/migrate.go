@@ -91,19 +91,12 @@ func copyAll(txn *badger.Txn, im *pgstore.Importer) error {
 	}); err != nil {
 		return err
 	}
-	queued := map[string]bool{}
-	if err := each(txn, "q/", func(id string, _ []byte) error {
-		queued[id] = true
-		return nil
-	}); err != nil {
-		return err
-	}
 	if err := each(txn, "f/", func(_ string, v []byte) error {
 		var f bureaustore.Filing
 		if err := json.Unmarshal(v, &f); err != nil {
 			return err
 		}
-		return im.Filing(f, queued[f.Filing.ID])
+		return im.Filing(f, bureaustore.InQueue(f.Filing.Status))
 	}); err != nil {
 		return err
 	}
