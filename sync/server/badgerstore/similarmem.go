@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -44,6 +45,9 @@ type indexChange struct {
 	was, now []uint32
 }
 
+// errStoreClosed ends a load when the store closes.
+var errStoreClosed = errors.New("the store closed")
+
 func newMemIndex() *memIndex {
 	return &memIndex{loaded: make(chan struct{}), ord: map[string]uint32{}, lists: map[uint32][]uint32{}}
 }
@@ -53,6 +57,7 @@ func newMemIndex() *memIndex {
 // closed. An entry that does not decode is left out and logged (a query
 // for it fails on its record; the others are answered).
 func (m *memIndex) load(txn *badger.Txn, closing <-chan struct{}, log *slog.Logger) {
+	start := time.Now()
 	base := newMemIndex()
 	err := func() error {
 		opts := badger.DefaultIteratorOptions
@@ -66,7 +71,7 @@ func (m *memIndex) load(txn *badger.Txn, closing <-chan struct{}, log *slog.Logg
 			if len(base.ids)%1024 == 0 {
 				select {
 				case <-closing:
-					return errors.New("the store closed")
+					return errStoreClosed
 				default:
 				}
 			}
@@ -88,6 +93,13 @@ func (m *memIndex) load(txn *badger.Txn, closing <-chan struct{}, log *slog.Logg
 		}
 		return nil
 	}()
+	switch {
+	case errors.Is(err, errStoreClosed):
+	case err != nil:
+		log.Error("similar-projects index: its lists were not loaded; the console shows no similar projects until the bureau starts again", "err", err)
+	default:
+		log.Info("similar-projects index: lists loaded", "entries", len(base.ord), "bigrams", len(base.lists), "ms", time.Since(start).Milliseconds())
+	}
 	m.install(base, err)
 }
 
