@@ -34,8 +34,8 @@ import (
 // most of a submission's writes: a realistic declaration is posted under
 // some 40 bigrams, most of them its own, and Badger's cost is per key
 // written (its memtable, write-ahead log, flushes and compactions); single
-// submissions from 100 clerks went from ~2,100/s at p99 ~170 ms to ~3,400/s
-// at p99 ~80 ms without them. dropOldPostings deletes an older bureau's
+// submissions from 100 clerks went from 1,800–2,200/s at p99 160–180 ms
+// to 2,700–3,400/s at p99 80–100 ms without them (docs/benchmarks.md). dropOldPostings deletes an older bureau's
 // postings in the background after Open.
 //
 // A system of the register of existing systems (register.go) is an entry
