@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 )
@@ -74,5 +72,3 @@ func BenchmarkSimilarIndexLoad(b *testing.B) {
 	b.ReportMetric(float64(heap)/float64(n), "B/entry")
 	b.ReportMetric(float64(grams), "bigrams")
 }
-
-var _ writer = (*badger.WriteBatch)(nil)
