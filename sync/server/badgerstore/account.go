@@ -1,7 +1,6 @@
 package badgerstore
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -116,15 +115,45 @@ func (s *Store) AddAccount(ctx context.Context, rec bureaustore.Account) (protoc
 
 // account returns the wire form of rec with its unit's name.
 func (s *Store) account(txn *badger.Txn, rec bureaustore.Account) (protocol.Account, error) {
+	u, err := s.accountUnit(txn, rec)
+	if err != nil {
+		return protocol.Account{}, err
+	}
+	return accountOf(rec, u), nil
+}
+
+// liveAccount returns the account of rec, reading its unit once, when it
+// may act (bureaustore.AccountLive), else bureaustore.ErrNotFound: what
+// every request's token is checked against.
+func (s *Store) liveAccount(txn *badger.Txn, rec bureaustore.Account) (protocol.Account, error) {
+	u, err := s.accountUnit(txn, rec)
+	if err != nil {
+		return protocol.Account{}, err
+	}
+	if !bureaustore.AccountLive(rec, u) {
+		return protocol.Account{}, bureaustore.ErrNotFound
+	}
+	return accountOf(rec, u), nil
+}
+
+// accountUnit returns the unit of rec, nil for a bureau account.
+func (s *Store) accountUnit(txn *badger.Txn, rec bureaustore.Account) (*protocol.Unit, error) {
+	if rec.UnitID == "" {
+		return nil, nil
+	}
+	u, err := s.unit(txn, rec.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func accountOf(rec bureaustore.Account, u *protocol.Unit) protocol.Account {
 	a := protocol.Account{ID: rec.ID, Login: rec.Login, Name: rec.Name, Role: rec.Role, UnitID: rec.UnitID}
-	if rec.UnitID != "" {
-		u, err := s.unit(txn, rec.UnitID)
-		if err != nil {
-			return protocol.Account{}, err
-		}
+	if u != nil {
 		a.UnitName, a.UnitCode = u.Name, u.Code
 	}
-	return a, nil
+	return a
 }
 
 func accountByLogin(txn *badger.Txn, login string) (bureaustore.Account, error) {
@@ -188,11 +217,8 @@ func (s *Store) TokenAccount(ctx context.Context, hash string, now time.Time) (p
 		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
 			return notFound(err)
 		}
-		if live, err := s.live(txn, rec); err != nil || !live {
-			return cmp.Or(err, bureaustore.ErrNotFound)
-		}
 		var err error
-		acct, err = s.account(txn, rec)
+		acct, err = s.liveAccount(txn, rec)
 		return err
 	})
 	if err != nil {
@@ -223,11 +249,8 @@ func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, id
 		if err := getJSON(txn, key("a", t.AccountID), &rec); err != nil {
 			return notFound(err)
 		}
-		if live, err := s.live(txn, rec); err != nil || !live {
-			return cmp.Or(err, bureaustore.ErrNotFound)
-		}
 		var err error
-		if acct, err = s.account(txn, rec); err != nil {
+		if acct, err = s.liveAccount(txn, rec); err != nil {
 			return err
 		}
 		t.LastUsed = now.UTC()

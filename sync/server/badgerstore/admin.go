@@ -29,18 +29,6 @@ func (s *Store) unitOrRefuse(txn *badger.Txn, id string) (protocol.Unit, error) 
 	return u, nil
 }
 
-// live reports whether rec may use its tokens (bureaustore.AccountLive).
-func (s *Store) live(txn *badger.Txn, rec bureaustore.Account) (bool, error) {
-	if rec.UnitID == "" {
-		return bureaustore.AccountLive(rec, nil), nil
-	}
-	u, err := s.unit(txn, rec.UnitID)
-	if err != nil {
-		return false, err
-	}
-	return bureaustore.AccountLive(rec, &u), nil
-}
-
 // UpdateUnit sets a unit's name and code; a new name is written into the
 // unit's entries of the queue index, which keep it for the queue page.
 func (s *Store) UpdateUnit(ctx context.Context, id, name, code string) (protocol.Unit, error) {
