@@ -101,7 +101,7 @@ func (s *Store) runGroup(group []*pendingWrite) {
 		}
 		err := txn.Commit()
 		if err == nil {
-			s.index.apply(changes)
+			s.index.Load().apply(changes)
 		}
 		if errors.Is(err, badger.ErrConflict) && attempt < 9 {
 			attempt++
@@ -234,7 +234,7 @@ func (s *Store) updateIndexed(ctx context.Context, fn func(txn *badger.Txn) erro
 		s.indexing = nil
 		if err == nil {
 			if err = txn.Commit(); err == nil {
-				s.index.apply(changes)
+				s.index.Load().apply(changes)
 				err = s.synced.err()
 			}
 		}

@@ -185,7 +185,7 @@ func (s *Store) rebuildSimilarIndex() error {
 // units and years, best first: at most similarShown, each scoring at least
 // similarFloor. It returns nil for a filing that is not an indexed
 // declaration.
-func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
+func (s *Store) similar(idx *memIndex, fid string) ([]console.SimilarItem, error) {
 	var out []console.SimilarItem
 	err := s.db.View(func(txn *badger.Txn) error {
 		var rec similarRecord
@@ -195,7 +195,7 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 			return err
 		}
 		fp := rec.Fingerprint
-		weight := s.candidates(fid, fp.IndexGrams())
+		weight := idx.candidates(fid, fp.IndexGrams())
 		ids := make([]string, 0, len(weight))
 		for id := range weight {
 			ids = append(ids, id)
@@ -257,8 +257,7 @@ func (s *Store) similar(fid string) ([]console.SimilarItem, error) {
 // are read within the budget, each with the weight of the grams it
 // shares: the rarest grams first, each weighing the less the more entries
 // hold it; a gram only fid holds is skipped.
-func (s *Store) candidates(fid string, grams []uint32) map[string]float64 {
-	m := s.index
+func (m *memIndex) candidates(fid string, grams []uint32) map[string]float64 {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	type gram struct {
@@ -296,19 +295,20 @@ func (s *Store) Similar(ctx context.Context, fid string) ([]console.SimilarItem,
 	if err := s.rebuildSimilarIndex(); err != nil {
 		return nil, err
 	}
-	if err := s.index.wait(ctx); err != nil {
+	idx := s.index.Load()
+	if err := idx.wait(ctx); err != nil {
 		return nil, fmt.Errorf("similar to %s: %w", fid, err)
 	}
-	return s.similar(fid)
+	return s.similar(idx, fid)
 }
 
 // loadSimilarIndex starts loading the memory index from a snapshot of the
 // store as it is now: every commit from now on applies its changes to it.
 // Callers hold writeMu, or nothing writes yet.
 func (s *Store) loadSimilarIndex() {
-	s.index = newMemIndex()
+	idx := newMemIndex()
+	s.index.Store(idx)
 	txn := s.db.NewTransaction(false)
-	idx := s.index
 	s.bg.Go(func() {
 		defer txn.Discard()
 		idx.load(txn, s.closing, s.log)
@@ -320,7 +320,7 @@ func (s *Store) loadSimilarIndex() {
 func (s *Store) ReloadSimilarIndex() error {
 	s.writeMu.Lock()
 	s.loadSimilarIndex()
-	idx := s.index
+	idx := s.index.Load()
 	s.writeMu.Unlock()
 	return idx.wait(context.Background())
 }

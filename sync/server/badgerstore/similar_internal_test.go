@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -151,6 +152,102 @@ func TestSimilarIndexInMemory(t *testing.T) {
 	}
 }
 
+// TestSimilarIndexUnderConcurrentWriters: clerks submitting at once
+// (group commits), the register replaced twice, the lists reloaded twice
+// while the writes go on (the changes committed during a load wait and
+// apply after it), and reviewers querying meanwhile: after it all the
+// memory index holds exactly the entries the store holds.
+func TestSimilarIndexUnderConcurrentWriters(t *testing.T) {
+	s := openTestServer(t, 0)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
+	const clerks, each = 4, 60
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for c := range clerks {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(c), 7))
+			for i := range each {
+				d := apptest.VariedDeclaration(rng, c*each+i)
+				fid := fmt.Sprintf("f%d-%d", c, i)
+				b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: 1, RevisionID: fid + "-r1", Declaration: d}
+				data, sum, err := b.Encode()
+				if err != nil {
+					errs <- err
+					return
+				}
+				res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{{Body: b,
+					Request: protocol.SubmitRequest{FilingID: fid, RevisionID: fid + "-r1", Revision: 1, Body: data, BodySHA256: sum}}})
+				if err == nil {
+					err = res[0].Err
+				}
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", fid, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		var sys []app.ExistingSystem
+		for i := range registerBatch + 10 {
+			sys = append(sys, app.ExistingSystem{Name: fmt.Sprintf("%s智慧社区管理平台（%d）", apptest.Places[i%len(apptest.Places)], i), Owner: "城关镇", Content: "社区事项受理、网格巡查"})
+		}
+		for _, batch := range [][]app.ExistingSystem{sys, sys[:30]} {
+			if err := s.ReplaceRegister(ctx, batch, bureaustore.RegisterMeta{}); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		for range 2 {
+			time.Sleep(20 * time.Millisecond)
+			if err := s.ReloadSimilarIndex(); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
+	for q := range 2 {
+		wg.Go(func() {
+			for i := range 100 {
+				if _, err := s.Similar(ctx, fmt.Sprintf("f%d-%d", (q+i)%clerks, i%each)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	want := map[string][]uint32{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, id := range keysWithPrefix(txn, key("sgp", "")) {
+			var rec similarRecord
+			if err := getJSON(txn, key("sgp", id), &rec); err != nil {
+				return err
+			}
+			want[id] = rec.IndexGrams()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(want); n != clerks*each+30 {
+		t.Fatalf("%d entries in the store, want %d (%d declarations, 30 systems)", n, clerks*each+30, clerks*each)
+	}
+	checkMemIndex(t, s, want)
+}
+
 // checkMemIndex checks that s's memory index holds exactly the entries of
 // want, each under its grams; that a load from the store now gives the
 // same lists; and that no posting of an older bureau's layout is written.
@@ -165,7 +262,7 @@ func checkMemIndex(t *testing.T, s *Store, want map[string][]uint32) {
 	for _, ids := range wantLists {
 		slices.Sort(ids)
 	}
-	got := memLists(s.index)
+	got := memLists(s.index.Load())
 	if !maps.EqualFunc(got, wantLists, slices.Equal) {
 		t.Errorf("memory index:\n%v\nwant\n%v", got, wantLists)
 	}
@@ -339,7 +436,7 @@ func TestDropOldPostings(t *testing.T) {
 			t.Errorf("%d keys left under %s of the %d written (%v)", len(keys), prefix, old, err)
 		}
 	}
-	if err := s.index.wait(ctx); err != nil {
+	if err := s.index.Load().wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 	want := map[uint32][]string{}
@@ -351,7 +448,7 @@ func TestDropOldPostings(t *testing.T) {
 	for _, ids := range want {
 		slices.Sort(ids)
 	}
-	if got := memLists(s.index); !maps.EqualFunc(got, want, slices.Equal) {
+	if got := memLists(s.index.Load()); !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("memory index after Open:\n%v\nwant\n%v", got, want)
 	}
 }

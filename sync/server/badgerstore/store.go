@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -108,7 +109,7 @@ type Store struct {
 	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
 	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
 	indexing  *txnIndex                        // the similar-index changes of the transaction running under writeMu
-	index     *memIndex                        // the similar-projects index's lists (similarmem.go); replaced under writeMu
+	index     atomic.Pointer[memIndex]         // the similar-projects index's lists (similarmem.go); replaced under writeMu
 
 	onChange func(units []string)
 	synced   *syncFault // set when Badger could not sync its value log: writes are refused from then on
@@ -149,8 +150,9 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		return nil, err
 	}
 	if o.NoUpkeep {
-		s.index = newMemIndex()
-		s.index.install(nil, errors.New("the store was opened without upkeep"))
+		idx := newMemIndex()
+		idx.install(nil, errors.New("the store was opened without upkeep"))
+		s.index.Store(idx)
 		return s, nil
 	}
 	var old bool
