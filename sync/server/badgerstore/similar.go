@@ -35,8 +35,9 @@ import (
 // some 40 bigrams, most of them its own, and Badger's cost is per key
 // written (its memtable, write-ahead log, flushes and compactions); single
 // submissions from 100 clerks went from 1,800–2,200/s at p99 160–180 ms
-// to 2,700–3,400/s at p99 80–100 ms without them (docs/benchmarks.md). dropOldPostings deletes an older bureau's
-// postings in the background after Open.
+// to 2,700–3,400/s at p99 80–100 ms without them (docs/benchmarks.md).
+// dropOldPostings deletes an older bureau's postings in the background
+// after Open.
 //
 // A system of the register of existing systems (register.go) is an entry
 // too, under its ID (bureaustore.RegisteredPrefix) in place of a filing's.
@@ -344,10 +345,12 @@ func oldPostingsLeft(txn *badger.Txn) (bool, error) {
 }
 
 // dropOldPostings deletes the postings an older bureau kept in Badger (sg/,
-// sb/ and sgn/ keys, and m/sgblock), dropBatch keys a commit through the
-// group commit so the clerks' submissions wait little, then marks them
-// gone (m/similargrams). Nothing reads or writes those keys any more. It
-// runs after Open until done or the store closes.
+// sb/ and sgn/ keys, and m/sgblock), and with them its q/ keys (the
+// filings awaiting review, which nothing reads since the queue index),
+// dropBatch keys a commit through the group commit so the clerks'
+// submissions wait little, then marks them gone (m/similargrams). Nothing
+// reads or writes those keys any more. It runs after Open until done or
+// the store closes.
 func (s *Store) dropOldPostings() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -359,7 +362,7 @@ func (s *Store) dropOldPostings() {
 		}
 	}()
 	dropped := 0
-	for _, prefix := range []string{"sg/", "sb/", "sgn/"} {
+	for _, prefix := range []string{"sg/", "sb/", "sgn/", "q/"} {
 		for {
 			var keys [][]byte
 			err := s.db.View(func(txn *badger.Txn) error {

@@ -349,10 +349,10 @@ func TestMemIndexApply(t *testing.T) {
 }
 
 // TestDropOldPostings opens a store whose similar-projects postings an
-// older bureau kept in Badger (a key a posting, blocks, counts), and checks
-// that after Open they are deleted in the background, more than one
-// commit's worth, and that the memory index holds every entry under its
-// IndexGrams, a damaged entry left out.
+// older bureau kept in Badger (a key a posting, blocks, counts), with its
+// q/ keys, and checks that after Open they are deleted in the background,
+// more than one commit's worth, and that the memory index holds every
+// entry under its IndexGrams, a damaged entry left out.
 func TestDropOldPostings(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -395,6 +395,11 @@ func TestDropOldPostings(t *testing.T) {
 				return err
 			}
 		}
+		for id := range entries {
+			if err := set("q/"+id, nil); err != nil {
+				return err
+			}
+		}
 		if err := txn.Set(key("sgp", "f-damaged"), []byte("{not json")); err != nil {
 			return err
 		}
@@ -431,7 +436,7 @@ func TestDropOldPostings(t *testing.T) {
 			t.Fatal("the older postings were not marked gone within 10 s")
 		}
 	}
-	for _, prefix := range []string{"sg/", "sb/", "sgn/", "m/sgblock"} {
+	for _, prefix := range []string{"sg/", "sb/", "sgn/", "q/", "m/sgblock"} {
 		if keys, err := s.KeysWithPrefix(prefix); err != nil || len(keys) > 0 {
 			t.Errorf("%d keys left under %s of the %d written (%v)", len(keys), prefix, old, err)
 		}

@@ -48,7 +48,7 @@ import (
 //	ta/<account>/<sha256(token)> empty: the account's tokens, for revocation
 //	f/<filing>                   bureaustore.Filing
 //	fu/<unit>/<filing>           empty: a unit's filings
-//	q/<filing>                   empty: filings awaiting review, written by bureaus before 2026-12-04 (no longer read)
+//	q/<filing>                   empty: filings awaiting review, of bureaus before 2026-12-04 (deleted by dropOldPostings)
 //	r/<filing>/<revision>        bureaustore.Revision
 //	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
 //	c/<unit>/<seq: 8 bytes BE>   protocol.Change
