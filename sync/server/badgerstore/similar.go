@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -94,7 +95,16 @@ func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Decla
 // hands its changes on is an error, not an index gone stale.
 func (s *Store) indexFingerprint(txn *badger.Txn, w writer, fid string, rec similarRecord) error {
 	var old similarRecord
-	if err := getJSON(txn, key("sgp", fid), &old); err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch err := getJSON(txn, key("sgp", fid), &old); {
+	case err == nil, errors.Is(err, badger.ErrKeyNotFound):
+	case errors.As(err, &syntax), errors.As(err, &typ):
+		// A damaged entry (the load left it out of the lists) does not
+		// stop the clerk's revision: it is written anew.
+		s.log.Error("similar-projects index: a damaged entry replaced", "filing", fid, "err", err)
+		old = similarRecord{}
+	default:
 		return fmt.Errorf("similar index of %s: %w", fid, err)
 	}
 	c := indexChange{id: fid, was: old.IndexGrams(), now: rec.IndexGrams()}

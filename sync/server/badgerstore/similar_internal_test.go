@@ -248,6 +248,38 @@ func TestSimilarIndexUnderConcurrentWriters(t *testing.T) {
 	checkMemIndex(t, s, want)
 }
 
+// TestDamagedEntryDoesNotStopARevision: a declaration whose entry in the
+// store no longer decodes is left out of the lists when they load, and
+// its next revision is received all the same, writing the entry anew.
+func TestDamagedEntryDoesNotStopARevision(t *testing.T) {
+	s := openTestServer(t, 0)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
+	if res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{storetest.Submission(t, "fa", "ra1", "", 1, "霍邱县城关镇智慧社区管理平台")}); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	if _, err := s.Decide(ctx, bureaustore.Decision{FilingID: "fa", Actor: "审核员", Role: app.RoleReviewer,
+		Action: app.ActionReturn, Comment: "补充材料", Now: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(key("sgp", "fa"), []byte("*damaged")) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReloadSimilarIndex(); err != nil {
+		t.Fatal(err)
+	}
+	checkMemIndex(t, s, map[string][]uint32{})
+	res, err := s.Submit(ctx, by, now.Add(2*time.Hour), []*bureaustore.Submission{storetest.Submission(t, "fa", "ra2", "ra1", 2, "霍邱县城关镇智慧养老服务平台")})
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("the revision of a declaration with a damaged entry: %v %+v", err, res)
+	}
+	checkMemIndex(t, s, map[string][]uint32{"fa": app.DeclarationFingerprint(&app.Declaration{ProjectName: "霍邱县城关镇智慧养老服务平台"}).IndexGrams()})
+}
+
 // checkMemIndex checks that s's memory index holds exactly the entries of
 // want, each under its grams; that a load from the store now gives the
 // same lists; and that no posting of an older bureau's layout is written.
