@@ -226,26 +226,12 @@ func (s *Store) txnIndex(txn *badger.Txn) *txnIndex {
 // (indexFingerprint) outside the group commit: the changes of the run that
 // commits go to the memory index.
 func (s *Store) updateIndexed(ctx context.Context, fn func(txn *badger.Txn) error) error {
-	for i := 0; ; i++ {
-		txn := s.db.NewTransaction(true)
+	var changes []indexChange
+	return s.updateThen(ctx, func(txn *badger.Txn) error {
 		s.indexing = &txnIndex{txn: txn}
 		err := fn(txn)
-		changes := s.indexing.changes
+		changes = s.indexing.changes
 		s.indexing = nil
-		if err == nil {
-			if err = txn.Commit(); err == nil {
-				s.index.Load().apply(changes)
-				err = s.synced.err()
-			}
-		}
-		txn.Discard()
-		if !errors.Is(err, badger.ErrConflict) || i == 9 {
-			return unavailable(err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
-		}
-	}
+		return err
+	}, func() { s.index.Load().apply(changes) })
 }

@@ -31,13 +31,8 @@ import (
 // submission, and a writer of the group that fails after writing its
 // entry, leave nothing in it.
 func TestSimilarIndexInMemory(t *testing.T) {
-	s := openTestServer(t, 0)
+	s, by, now := unitStore(t)
 	ctx := context.Background()
-	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
-		t.Fatal(err)
-	}
-	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
 	fp := func(name string) []uint32 {
 		return app.DeclarationFingerprint(&app.Declaration{PlanYear: 2027, ProjectName: name}).IndexGrams()
 	}
@@ -158,13 +153,8 @@ func TestSimilarIndexInMemory(t *testing.T) {
 // apply after it), and reviewers querying meanwhile: after it all the
 // memory index holds exactly the entries the store holds.
 func TestSimilarIndexUnderConcurrentWriters(t *testing.T) {
-	s := openTestServer(t, 0)
+	s, by, now := unitStore(t)
 	ctx := context.Background()
-	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
-		t.Fatal(err)
-	}
-	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
 	const clerks, each = 4, 60
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -252,13 +242,8 @@ func TestSimilarIndexUnderConcurrentWriters(t *testing.T) {
 // store no longer decodes is left out of the lists when they load, and
 // its next revision is received all the same, writing the entry anew.
 func TestDamagedEntryDoesNotStopARevision(t *testing.T) {
-	s := openTestServer(t, 0)
+	s, by, now := unitStore(t)
 	ctx := context.Background()
-	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
-		t.Fatal(err)
-	}
-	by := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
 	if res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{storetest.Submission(t, "fa", "ra1", "", 1, "霍邱县城关镇智慧社区管理平台")}); err != nil || res[0].Err != nil {
 		t.Fatal(err, res)
 	}
@@ -278,6 +263,18 @@ func TestDamagedEntryDoesNotStopARevision(t *testing.T) {
 		t.Fatalf("the revision of a declaration with a damaged entry: %v %+v", err, res)
 	}
 	checkMemIndex(t, s, map[string][]uint32{"fa": app.DeclarationFingerprint(&app.Declaration{ProjectName: "霍邱县城关镇智慧养老服务平台"}).IndexGrams()})
+}
+
+// unitStore opens a store with one unit, u1, and returns it with its
+// clerk and a time to submit at.
+func unitStore(t *testing.T) (*Store, bureaustore.Actor, time.Time) {
+	t.Helper()
+	s := openTestServer(t, 0)
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	if err := s.AddUnit(context.Background(), protocol.Unit{ID: "u1", Name: "城关镇", Code: "C1", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	return s, bureaustore.Actor{UnitID: "u1", Name: "填报人"}, now
 }
 
 // checkMemIndex checks that s's memory index holds exactly the entries of

@@ -407,9 +407,18 @@ func seqKey(unit string, seq uint64) []byte {
 // conflicts: one commit, and with SyncWrites one fsync, per call. Writes on
 // a request's hot path use Store.commit instead.
 func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	return s.updateThen(ctx, fn, nil)
+}
+
+// updateThen runs fn as update does, and calls committed (when not nil)
+// once the run of fn that commits has committed.
+func (s *Store) updateThen(ctx context.Context, fn func(txn *badger.Txn) error, committed func()) error {
 	for i := 0; ; i++ {
 		err := s.db.Update(fn)
 		if err == nil {
+			if committed != nil {
+				committed()
+			}
 			err = s.synced.err()
 		}
 		if !errors.Is(err, badger.ErrConflict) || i == 9 {
