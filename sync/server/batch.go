@@ -97,7 +97,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 					errs[w] = err
 					return
 				}
-				subs[i] = &bureaustore.Submission{Request: reqs[i], Body: checked[i], Invalid: invalid}
+				subs[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
 			}
 		})
 	}

@@ -52,7 +52,7 @@ func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitReque
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}
-	sub := &bureaustore.Submission{Request: req, Body: body, Invalid: invalid}
+	sub := bureaustore.NewSubmission(req, body, invalid)
 	var out [1]protocol.BatchResult
 	err = s.applyBatch(ctx, c, []*bureaustore.Submission{sub}, out[:], now)
 	if err != nil {

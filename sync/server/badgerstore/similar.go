@@ -81,9 +81,10 @@ type similarRecord struct {
 }
 
 // indexSimilar keeps declaration fid's entry of the similar-projects index
-// up to date with its revision d, reading from txn and writing through w.
-func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration) error {
-	return s.indexFingerprint(txn, w, fid, similarRecord{Fingerprint: app.DeclarationFingerprint(d), Year: d.PlanYear, Total: d.TotalInvestment})
+// up to date with its revision d, whose fingerprint is fp, reading from
+// txn and writing through w.
+func (s *Store) indexSimilar(txn *badger.Txn, w writer, fid string, d *app.Declaration, fp app.Fingerprint) error {
+	return s.indexFingerprint(txn, w, fid, similarRecord{Fingerprint: fp, Year: d.PlanYear, Total: d.TotalInvestment})
 }
 
 // indexFingerprint keeps entry fid of the similar-projects index (a
@@ -182,7 +183,7 @@ func (s *Store) rebuildSimilarIndex() error {
 		if b.Declaration == nil {
 			return nil
 		}
-		return s.indexSimilar(txn, txn, id, b.Declaration)
+		return s.indexSimilar(txn, txn, id, b.Declaration, app.DeclarationFingerprint(b.Declaration))
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild similar index: %w", err)

@@ -146,7 +146,7 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 		return protocol.Receipt{}, false, err
 	}
 	if body.Declaration != nil {
-		if err := s.indexSimilar(txn, w, body.ID, body.Declaration); err != nil {
+		if err := s.indexSimilar(txn, w, body.ID, body.Declaration, sub.DeclarationPrint()); err != nil {
 			return protocol.Receipt{}, false, err
 		}
 	}

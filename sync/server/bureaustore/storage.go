@@ -386,6 +386,31 @@ type Submission struct {
 	// Invalid is the content rules' verdict: it refuses a revision the
 	// store has not seen, and is ignored for a resend of a stored one.
 	Invalid error
+	// Print is a declaration's fingerprint for the similar-projects
+	// index, worked out as the request is checked (NewSubmission), not in
+	// the store's commit, which every writer waits for; nil: the store
+	// works it out (DeclarationPrint).
+	Print *app.Fingerprint
+}
+
+// NewSubmission returns the submission of body (req's, decoded) with the
+// content rules' verdict invalid, and a declaration's fingerprint.
+func NewSubmission(req protocol.SubmitRequest, body app.Body, invalid error) *Submission {
+	s := &Submission{Request: req, Body: body, Invalid: invalid}
+	if d := body.Declaration; d != nil && invalid == nil {
+		fp := app.DeclarationFingerprint(d)
+		s.Print = &fp
+	}
+	return s
+}
+
+// DeclarationPrint returns the fingerprint of the submission's
+// declaration: Print, or worked out now.
+func (s *Submission) DeclarationPrint() app.Fingerprint {
+	if s.Print != nil {
+		return *s.Print
+	}
+	return app.DeclarationFingerprint(s.Body.Declaration)
 }
 
 // SubmitResult is what became of one submission: a receipt, or a refusal

@@ -399,7 +399,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 		r.waits(by.UnitID, f.ID, body.RevisionID, sums)
 	}
 	if body.Declaration != nil {
-		r.similar(body.ID, body.Declaration)
+		r.similar(body.ID, body.Declaration, sub.DeclarationPrint())
 	}
 	return bureaustore.SubmitResult{Receipt: newRev.Receipt, Created: true}, nil
 }

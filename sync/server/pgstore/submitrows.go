@@ -143,9 +143,8 @@ func (r *submitRows) change(unit string, c protocol.Change) {
 }
 
 // similar queues the write of declaration fid's entry of the
-// similar-projects index, as indexSimilar does it.
-func (r *submitRows) similar(fid string, d *app.Declaration) {
-	fp := app.DeclarationFingerprint(d)
+// similar-projects index, d's fingerprint fp, as indexSimilar does it.
+func (r *submitRows) similar(fid string, d *app.Declaration, fp app.Fingerprint) {
 	gs := fp.IndexGrams()
 	var sb strings.Builder
 	sb.Grow(len(gs)*11 + 2)
