@@ -162,16 +162,8 @@ func TestSimilarIndexUnderConcurrentWriters(t *testing.T) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
 			for i := range each {
-				d := apptest.VariedDeclaration(rng, c*each+i)
 				fid := fmt.Sprintf("f%d-%d", c, i)
-				b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: 1, RevisionID: fid + "-r1", Declaration: d}
-				data, sum, err := b.Encode()
-				if err != nil {
-					errs <- err
-					return
-				}
-				res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{{Body: b,
-					Request: protocol.SubmitRequest{FilingID: fid, RevisionID: fid + "-r1", Revision: 1, Body: data, BodySHA256: sum}}})
+				res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{declSubmission(t, fid, apptest.VariedDeclaration(rng, c*each+i))})
 				if err == nil {
 					err = res[0].Err
 				}
@@ -295,14 +287,7 @@ func checkMemIndex(t *testing.T, s *Store, want map[string][]uint32) {
 	if !maps.EqualFunc(got, wantLists, slices.Equal) {
 		t.Errorf("memory index:\n%v\nwant\n%v", got, wantLists)
 	}
-	fresh := newMemIndex()
-	txn := s.db.NewTransaction(false)
-	fresh.load(txn, nil, slog.New(slog.DiscardHandler))
-	txn.Discard()
-	if err := fresh.wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if loaded := memLists(fresh); !maps.EqualFunc(got, loaded, slices.Equal) {
+	if loaded := memLists(loadIndex(t, s)); !maps.EqualFunc(got, loaded, slices.Equal) {
 		t.Errorf("memory index:\n%v\nloaded from the store:\n%v", got, loaded)
 	}
 	for _, prefix := range []string{"sg/", "sb/", "sgn/"} {
@@ -310,6 +295,72 @@ func checkMemIndex(t *testing.T, s *Store, want map[string][]uint32) {
 			t.Errorf("%d keys under %s (%v): postings written to Badger", len(keys), prefix, err)
 		}
 	}
+}
+
+// TestSimilarWaitsForTheLoad: while the lists load, a query waits for
+// them within its context and says so when it ends first; a submission
+// meanwhile is applied once they are loaded, and the query then finds it.
+func TestSimilarWaitsForTheLoad(t *testing.T) {
+	s, by, now := unitStore(t)
+	ctx := context.Background()
+	orig := apptest.Declaration()
+	cp := apptest.Declaration()
+	cp.ProjectName = strings.Replace(cp.ProjectName, "城关镇", "新店镇", 1)
+	if res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{declSubmission(t, "fa", orig)}); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	// A load that has not ended, as right after Open on a large store.
+	s.writeMu.Lock()
+	loading := newMemIndex()
+	s.index.Store(loading)
+	txn := s.db.NewTransaction(false)
+	s.writeMu.Unlock()
+	defer txn.Discard()
+	if res, err := s.Submit(ctx, by, now, []*bureaustore.Submission{declSubmission(t, "fb", cp)}); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := s.Similar(short, "fa"); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "still loading") {
+		t.Fatalf("a query while the lists load: %v, want it to end with its context", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the query waited %s", d)
+	}
+	loading.load(txn, nil, slog.New(slog.DiscardHandler)) // the snapshot before fb: fb waits in pending
+	got, err := s.Similar(ctx, "fa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].ID != "fb" {
+		t.Fatalf("similar to fa after the load: %+v, want fb, submitted while the lists loaded", got)
+	}
+}
+
+// declSubmission returns the submission of d as the first revision of
+// declaration fid.
+func declSubmission(tb testing.TB, fid string, d *app.Declaration) *bureaustore.Submission {
+	tb.Helper()
+	b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: 1, RevisionID: fid + "-r1", Declaration: d}
+	data, sum, err := b.Encode()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: fid, RevisionID: b.RevisionID, Revision: 1, Body: data, BodySHA256: sum}}
+}
+
+// loadIndex loads a memory index from s as it is now, as Open does.
+func loadIndex(tb testing.TB, s *Store) *memIndex {
+	tb.Helper()
+	m := newMemIndex()
+	txn := s.db.NewTransaction(false)
+	defer txn.Discard()
+	m.load(txn, nil, slog.New(slog.DiscardHandler))
+	if err := m.wait(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return m
 }
 
 // memLists returns m's lists as entry IDs, sorted.

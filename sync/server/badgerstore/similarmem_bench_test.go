@@ -3,7 +3,6 @@ package badgerstore
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -52,13 +51,7 @@ func BenchmarkSimilarIndexLoad(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		m := newMemIndex()
-		txn := s.db.NewTransaction(false)
-		m.load(txn, nil, slog.New(slog.DiscardHandler))
-		txn.Discard()
-		if err := m.wait(context.Background()); err != nil {
-			b.Fatal(err)
-		}
+		m := loadIndex(b, s)
 		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&after)
