@@ -428,6 +428,71 @@ func TestMemIndexApply(t *testing.T) {
 	}
 }
 
+// TestMemIndexCompacts: once removed entries are half the slots, the
+// entries are numbered anew; the lists stay ascending and hold the same
+// entries, and changes after it apply as before.
+func TestMemIndexCompacts(t *testing.T) {
+	m := newMemIndex()
+	m.install(newMemIndex(), nil)
+	const n = 3 * compactDead
+	grams := func(i int) []uint32 { return []uint32{uint32(i % 7), uint32(100 + i%11)} }
+	want := map[uint32][]string{}
+	var add, drop []indexChange
+	for i := range n {
+		id := fmt.Sprintf("e%05d", i)
+		add = append(add, indexChange{id: id, now: grams(i)})
+		if i%3 == 0 {
+			for _, g := range grams(i) {
+				want[g] = append(want[g], id)
+			}
+		} else {
+			drop = append(drop, indexChange{id: id, was: grams(i)})
+		}
+	}
+	m.apply(add)
+	m.apply(drop[:len(drop)/2]) // a third of the slots dead: kept
+	m.mu.RLock()
+	slots := len(m.ids)
+	m.mu.RUnlock()
+	if slots != n {
+		t.Fatalf("%d slots after removing a third, want %d (no compaction yet)", slots, n)
+	}
+	m.apply(drop[len(drop)/2:])
+	m.mu.RLock()
+	slots, dead := len(m.ids), m.dead
+	for g, l := range m.lists {
+		if !slices.IsSorted(l) || len(slices.Compact(slices.Clone(l))) != len(l) {
+			t.Errorf("list of %d is not ascending after compaction", g)
+		}
+		for _, o := range l {
+			if int(o) >= len(m.ids) || m.ids[o] == "" {
+				t.Errorf("list of %d holds ordinal %d of no entry", g, o)
+			}
+		}
+	}
+	m.mu.RUnlock()
+	if slots != n/3 || dead != 0 {
+		t.Fatalf("%d slots, %d dead after removing two thirds, want %d and 0", slots, dead, n/3)
+	}
+	for _, l := range want {
+		slices.Sort(l)
+	}
+	if got := memLists(m); !maps.EqualFunc(got, want, slices.Equal) {
+		t.Fatal("the lists changed in the compaction")
+	}
+	// after it: a kept entry changes, a new one comes, a kept one goes
+	m.apply([]indexChange{
+		{id: "e00000", was: grams(0), now: []uint32{500}},
+		{id: "new", now: []uint32{500, 0}},
+		{id: "e00003", was: grams(3)},
+	})
+	got := memLists(m)
+	if !slices.Equal(got[500], []string{"e00000", "new"}) || slices.Contains(got[0], "e00000") ||
+		!slices.Contains(got[0], "new") || slices.Contains(got[3], "e00003") {
+		t.Fatalf("changes after the compaction: 500 → %v, 0 → %d entries", got[500], len(got[0]))
+	}
+}
+
 // TestDropOldPostings opens a store whose similar-projects postings an
 // older bureau kept in Badger (a key a posting, blocks, counts), with its
 // q/ keys, and checks that after Open they are deleted in the background,

@@ -22,9 +22,11 @@ import (
 // committed while the lists load wait in pending and are applied after.
 // A query waits until the lists are loaded (wait).
 //
-// Each entry has an ordinal, given once and never reused, and each list
-// holds ordinals in ascending order: posting and unposting are binary
-// searches, and a change applied twice changes nothing.
+// Each entry has an ordinal and each list holds ordinals in ascending
+// order: posting and unposting are binary searches, and a change applied
+// twice changes nothing. An ordinal is not reused: a removed entry leaves
+// its slot until removed entries are half of them (a register re-imported
+// every day removes thousands), when compact numbers the entries anew.
 type memIndex struct {
 	loaded chan struct{} // closed when the load has ended; err tells how
 
@@ -33,6 +35,7 @@ type memIndex struct {
 	done    bool                // the load has ended: changes apply at once
 	pending []indexChange       // changes committed while loading, in order
 	ids     []string            // ordinal → entry ID; "" once the entry is gone
+	dead    int                 // how many of ids are ""
 	ord     map[string]uint32   // entry ID → ordinal
 	lists   map[uint32][]uint32 // bigram → the ordinals posted under it, ascending
 }
@@ -164,8 +167,45 @@ func (m *memIndex) applyLocked(cs []indexChange) {
 		if len(c.now) == 0 {
 			delete(m.ord, c.id)
 			m.ids[o] = ""
+			m.dead++
 		}
 	}
+	if m.dead >= compactDead && 2*m.dead >= len(m.ids) {
+		m.compact()
+	}
+}
+
+// compactDead is the fewest removed entries' slots compact is worth
+// running for (16 bytes each).
+const compactDead = 4096
+
+// compact gives the entries ordinals 0, 1, … anew in their order, so the
+// lists stay ascending, and drops the slots of removed entries. It
+// rewrites every list: O(postings), once removed entries are half.
+func (m *memIndex) compact() {
+	renum := make([]uint32, len(m.ids))
+	ids := make([]string, 0, len(m.ids)-m.dead)
+	for o, id := range m.ids {
+		if id != "" {
+			renum[o] = uint32(len(ids))
+			m.ord[id] = renum[o]
+			ids = append(ids, id)
+		}
+	}
+	for g, l := range m.lists {
+		kept := l[:0]
+		for _, o := range l {
+			if m.ids[o] != "" { // unpost took them out; this keeps a stray one out too
+				kept = append(kept, renum[o])
+			}
+		}
+		if len(kept) == 0 {
+			delete(m.lists, g)
+		} else {
+			m.lists[g] = kept
+		}
+	}
+	m.ids, m.dead = ids, 0
 }
 
 // post gives a new entry id its ordinal and posts it under grams.
