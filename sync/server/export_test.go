@@ -84,3 +84,7 @@ func TuneBadger(cfg *Config, memTable int64, numMemtables, l0 int, valueThreshol
 		return o
 	}
 }
+
+// SimilarWait is how long a console filing page waits for the similar
+// projects.
+const SimilarWait = similarWait

@@ -2,22 +2,30 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/console"
 )
 
 // seedDeclarations submits decls through the API in batches, unit A and B
@@ -212,5 +220,60 @@ func TestConsoleFilingPageWithoutSimilarIndex(t *testing.T) {
 	form := url.Values{"csrf": {br.csrf()}, "revision": {fa.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
 	if r := br.post("/console/filings/"+fa.ID+"/decision", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept with a damaged index: %d %s", r.StatusCode, br.last)
+	}
+}
+
+// loadingIndex is a store whose similar-projects index is still loading,
+// as a Badger bureau's is for a few seconds after it starts on a large
+// store: a query answers when its context ends, and not before.
+type loadingIndex struct {
+	bureaustore.Storage
+	deadline chan time.Duration // how long the query's context had left
+}
+
+func (s *loadingIndex) Similar(ctx context.Context, id string) ([]console.SimilarItem, error) {
+	left := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		left = time.Until(dl)
+	}
+	s.deadline <- left
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("similar-projects index still loading: %w", ctx.Err())
+	case <-time.After(time.Minute):
+		return nil, errors.New("the query was left waiting for the load")
+	}
+}
+
+// TestConsoleFilingPageWhileSimilarIndexLoads: while the index loads, a
+// declaration's page waits for it at most server.SimilarWait, then opens
+// saying the similar projects cannot be shown now.
+func TestConsoleFilingPageWhileSimilarIndexLoads(t *testing.T) {
+	st := &loadingIndex{deadline: make(chan time.Duration, 1)}
+	fx := MustBureau(t, func(cfg *server.Config) {
+		if bureautest.Postgres() {
+			st.Storage = bureautest.PGStorage(t)
+		} else {
+			bs, err := badgerstore.Open(context.Background(), filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Storage = bs
+		}
+		cfg.Storage = st
+	})
+	fa, _ := fx.submitNearCopies(t, rand.New(rand.NewPCG(5, 7)))
+	br := fx.browser()
+	br.login("reviewer", http.StatusSeeOther)
+	if r := br.get("/console/filings/" + fa.ID); r.StatusCode != http.StatusOK {
+		t.Fatalf("filing page while the index loads: status %d", r.StatusCode)
+	}
+	if left := <-st.deadline; left < 0 || left > server.SimilarWait {
+		t.Fatalf("the query could wait %v, want at most %v", left, server.SimilarWait)
+	}
+	for _, want := range []string{fa.Declaration.ProjectName, "相似项目暂时查询不到", "受理"} {
+		if !strings.Contains(br.last, want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }
