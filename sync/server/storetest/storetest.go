@@ -927,6 +927,17 @@ func testSimilar(t *testing.T, st bureaustore.Storage) {
 	if got, err := st.Similar(ctx, "nope"); err != nil || len(got) != 0 {
 		t.Fatalf("Similar of an unknown filing: %v, %v", got, err)
 	}
+	// The store indexes the fingerprint it is handed (worked out as the
+	// request was checked, outside the commit), not one of its own: here
+	// f1's, for a declaration unlike it.
+	s4 := declaration(t, "f4", "中小学食堂视频监控改造二期", "为全区中小学食堂安装高清摄像头，接入教育局监管系统。")
+	fp := app.DeclarationFingerprint(declaration(t, "x", "市级政务云平台扩容项目", goals).Body.Declaration)
+	s4.Print = &fp
+	mustSubmit(t, st, "u2", s4, t0)
+	got, err = st.Similar(ctx, "f1")
+	if err != nil || !slices.ContainsFunc(got, func(e console.SimilarItem) bool { return e.ID == "f4" }) {
+		t.Fatalf("Similar(f1) after f4 was handed f1's fingerprint: %+v, %v; want f4 listed", got, err)
+	}
 }
 
 func testBackup(t *testing.T, st bureaustore.Storage) {
