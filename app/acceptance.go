@@ -118,6 +118,8 @@ func (a *Acceptance) validate(required, additions []string, attachments []Attach
 	}
 	if a.ContractAmount <= 0 {
 		p.Add("contract_amount", "请填写合同金额（万元），须大于 0")
+	} else if a.ContractAmount > MaxAmount {
+		p.Add("contract_amount", "合同金额不能超过 %s，请核对单位（万元）", MaxAmount)
 	}
 	if isBlank(a.Summary) {
 		p.Add("summary", "请填写建设内容完成情况（对照批复和合同逐项说明）")

@@ -132,6 +132,7 @@ func TestAcceptanceValidate(t *testing.T) {
 			"applied_on", "contract_amount", "contact.person", "contact.phone"}},
 		{"bad phone", func(a *Acceptance) { a.Contact.Phone = "6021234" }, acceptanceRequired, all, 1, "格式不正确", []string{"contact.phone"}},
 		{"negative contract amount", func(a *Acceptance) { a.ContractAmount = -Wan }, acceptanceRequired, all, 1, "大于 0", []string{"contract_amount"}},
+		{"contract amount above the bound", func(a *Acceptance) { a.ContractAmount = MaxAmount + 1 }, acceptanceRequired, all, 1, "不能超过", []string{"contract_amount"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -80,7 +80,7 @@ func (a *Adjustment) AfterSum() Money { return sumItems(a.After) }
 func sumItems(items []BudgetItem) Money {
 	var s Money
 	for _, b := range items {
-		s += b.Amount
+		s = addMoney(s, b.Amount)
 	}
 	return s
 }

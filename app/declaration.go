@@ -273,36 +273,37 @@ type Declaration struct {
 	Confirmations []string `json:"confirmations,omitempty"`
 }
 
-// BudgetSum returns the sum of the itemised budget.
+// BudgetSum returns the sum of the itemised budget (saturated: addMoney).
 func (d *Declaration) BudgetSum() Money {
 	var s Money
 	for _, b := range d.Budget {
-		s += b.Amount
+		s = addMoney(s, b.Amount)
 	}
 	return s
 }
 
-// BudgetOf returns the sum of the budget lines of category c.
+// BudgetOf returns the sum of the budget lines of category c (saturated:
+// addMoney).
 func (d *Declaration) BudgetOf(c BudgetCategory) Money {
 	var s Money
 	for _, b := range d.Budget {
 		if b.Category == c {
-			s += b.Amount
+			s = addMoney(s, b.Amount)
 		}
 	}
 	return s
 }
 
-// FundingSum returns the sum of the funding sources.
+// FundingSum returns the sum of the funding sources (saturated: addMoney).
 func (d *Declaration) FundingSum() Money {
 	var s Money
 	for _, f := range d.Funding {
-		s += f.Amount
+		s = addMoney(s, f.Amount)
 	}
 	return s
 }
 
-var yearMonth = regexp.MustCompile(`^(19|20)\d\d-(0[1-9]|1[0-2])$`)
+var yearMonth = regexp.MustCompile(`^20\d\d-(0[1-9]|1[0-2])$`) // 2000-01 to 2099-12, as plan_year
 
 var regionCodePattern = regexp.MustCompile(`^\d{6}$`)
 
@@ -417,6 +418,13 @@ func (d *Declaration) Validate() error {
 func validateMoney(p *Problems, d *Declaration) {
 	if d.TotalInvestment <= 0 {
 		p.Add("total_investment", "请填写总投资概算（万元），须大于 0")
+	} else if d.TotalInvestment > MaxAmount {
+		p.Add("total_investment", "总投资概算不能超过 %s，请核对单位（万元）", MaxAmount)
+	}
+	if d.OMAnnual < 0 {
+		p.Add("om_annual", "年运行维护经费不能为负数")
+	} else if d.OMAnnual > MaxAmount {
+		p.Add("om_annual", "年运行维护经费不能超过 %s，请核对单位（万元）", MaxAmount)
 	}
 	if d.YearAmount < 0 {
 		p.Add("year_amount", "本年度申请资金不能为负数")
@@ -434,10 +442,16 @@ func validateMoney(p *Problems, d *Declaration) {
 		if isBlank(b.Name) {
 			p.Add(f+".name", "第 %d 行投资明细缺少名称", i+1)
 		}
-		if b.Amount <= 0 && isBlank(b.Name) {
+		switch {
+		case b.Amount <= 0 && isBlank(b.Name):
 			p.Add(f+".amount", "第 %d 行投资明细的金额须大于 0", i+1)
-		} else if b.Amount <= 0 {
+		case b.Amount <= 0:
 			p.Add(f+".amount", "第 %d 行投资明细“%s”的金额须大于 0", i+1, b.Name)
+		case b.Amount > MaxAmount:
+			p.Add(f+".amount", "第 %d 行投资明细的金额不能超过 %s，请核对单位（万元）", i+1, MaxAmount)
+		}
+		if b.Quantity < 0 {
+			p.Add(f+".quantity", "第 %d 行投资明细的数量不能为负数", i+1)
 		}
 	}
 	if len(d.Budget) > 0 && d.TotalInvestment > 0 {
@@ -460,6 +474,8 @@ func validateMoney(p *Problems, d *Declaration) {
 		}
 		if f.Amount <= 0 {
 			p.Add(fmt.Sprintf("funding[%d].amount", i), "第 %d 项资金来源金额须大于 0", i+1)
+		} else if f.Amount > MaxAmount {
+			p.Add(fmt.Sprintf("funding[%d].amount", i), "第 %d 项资金来源金额不能超过 %s，请核对单位（万元）", i+1, MaxAmount)
 		}
 	}
 	if len(d.Funding) > 0 && d.TotalInvestment > 0 {

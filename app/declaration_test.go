@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -94,6 +95,13 @@ func TestDeclarationProblems(t *testing.T) {
 		{"year amount over total", func(d *Declaration) { d.YearAmount = Wans(181) }, "year_amount", "不能超过"},
 		{"funding mismatch", func(d *Declaration) { d.Funding[1].Amount = Wans(20) }, "funding", "资金来源合计"},
 		{"no funding", func(d *Declaration) { d.Funding = nil }, "funding", "资金来源"},
+		{"period in 1900", func(d *Declaration) { d.PeriodStart = "1900-01" }, "period_start", "2027-01"},
+		{"total above the bound", func(d *Declaration) { d.TotalInvestment = MaxAmount + 1 }, "total_investment", "不能超过 10000000 万元"},
+		{"budget line above the bound", func(d *Declaration) { d.Budget[0].Amount = MaxAmount + 1 }, "budget[0].amount", "第 1 行投资明细的金额不能超过"},
+		{"negative quantity", func(d *Declaration) { d.Budget[1].Quantity = -5 }, "budget[1].quantity", "不能为负数"},
+		{"funding above the bound", func(d *Declaration) { d.Funding[0].Amount = MaxAmount + 1 }, "funding[0].amount", "不能超过"},
+		{"negative o&m", func(d *Declaration) { d.OMAnnual = -1 }, "om_annual", "不能为负数"},
+		{"o&m above the bound", func(d *Declaration) { d.OMAnnual = MaxAmount + 1 }, "om_annual", "不能超过"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,5 +140,51 @@ func TestDeclarationReportsEverythingAtOnce(t *testing.T) {
 		if !fields[want] {
 			t.Errorf("empty declaration: no problem reported on %s", want)
 		}
+	}
+}
+
+// TestDeclarationSumsDoNotWrap: budget and funding lines that add up past
+// int64 wrapped round to the declared total and passed (found from outside:
+// two lines of 2⁶³−1 分 and one of 100 万元 + 2 分 "matched" a total of 100
+// 万元). Sums saturate, so they cannot equal a total, and lines above
+// MaxAmount are refused by name.
+func TestDeclarationSumsDoNotWrap(t *testing.T) {
+	const huge = Money(math.MaxInt64)
+	d := declFixture()
+	d.TotalInvestment, d.YearAmount = Wans(100), Wans(100)
+	d.Budget = []BudgetItem{
+		{Category: BudgetSoftwareDev, Name: "甲", Amount: huge},
+		{Category: BudgetSoftwareDev, Name: "乙", Amount: huge},
+		{Category: BudgetHardware, Name: "丙", Amount: Wans(100) + 2},
+	}
+	d.Funding = []Funding{{FundLocal, huge}, {FundLocal, huge}, {FundTransfer, Wans(100) + 2}}
+	if got := d.BudgetSum(); got != huge {
+		t.Errorf("BudgetSum = %d, want it saturated at %d", got, huge)
+	}
+	if got := d.BudgetOf(BudgetSoftwareDev); got != huge {
+		t.Errorf("BudgetOf = %d, want it saturated", got)
+	}
+	if got := d.FundingSum(); got != huge {
+		t.Errorf("FundingSum = %d, want it saturated", got)
+	}
+	fields := map[string]bool{}
+	for _, f := range FieldErrors(d.Validate()) {
+		fields[f.Field] = true
+	}
+	for _, want := range []string{"budget[0].amount", "budget[1].amount", "budget", "funding[0].amount", "funding"} {
+		if !fields[want] {
+			t.Errorf("no problem on %s; problems on %v", want, fields)
+		}
+	}
+	if got := addMoney(-huge, -huge); got != math.MinInt64 {
+		t.Errorf("addMoney of two large negatives = %d, want it saturated", got)
+	}
+	// The bound itself is a valid amount.
+	d = declFixture()
+	d.TotalInvestment, d.YearAmount = MaxAmount, MaxAmount
+	d.Budget = []BudgetItem{{Category: BudgetSoftwareDev, Name: "平台", Amount: MaxAmount}}
+	d.Funding = []Funding{{FundLocal, MaxAmount}}
+	if err := d.Validate(); err != nil {
+		t.Errorf("a declaration of exactly MaxAmount: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -114,6 +115,20 @@ func formatDecimal(n int64, scale int) string {
 	}
 	if neg {
 		s = "-" + s
+	}
+	return s
+}
+
+// addMoney returns a+b, saturated at the bounds of int64: a sum of lines
+// that no validation has bounded yet (each line is at most MaxAmount once
+// valid) must not wrap round to a plausible total.
+func addMoney(a, b Money) Money {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
 	}
 	return s
 }

@@ -211,6 +211,7 @@ func TestOpenAPIStatesTheLimits(t *testing.T) {
 					Long           int      `json:"long"`
 					AttachmentName int      `json:"attachment_name"`
 					MaxDepth       int      `json:"max_depth"`
+					MaxAmount      int64    `json:"max_amount"`
 					ShortFields    []string `json:"short_fields"`
 					MediaTypes     []string `json:"media_types"`
 				} `json:"x-egovdesk-text-limits"`
@@ -226,9 +227,9 @@ func TestOpenAPIStatesTheLimits(t *testing.T) {
 	sort.Strings(short)
 	sort.Strings(tl.ShortFields)
 	if tl.Short != app.MaxShortText || tl.Long != app.MaxLongText || tl.AttachmentName != app.MaxAttachmentName ||
-		tl.MaxDepth != protocol.MaxJSONDepth || !slices.Equal(tl.ShortFields, short) || !slices.Equal(tl.MediaTypes, app.AllowedMediaTypes()) {
-		t.Errorf("x-egovdesk-text-limits = %+v\nwant short %d long %d name %d depth %d fields %v types %v", tl, app.MaxShortText,
-			app.MaxLongText, app.MaxAttachmentName, protocol.MaxJSONDepth, short, app.AllowedMediaTypes())
+		tl.MaxDepth != protocol.MaxJSONDepth || tl.MaxAmount != int64(app.MaxAmount) || !slices.Equal(tl.ShortFields, short) || !slices.Equal(tl.MediaTypes, app.AllowedMediaTypes()) {
+		t.Errorf("x-egovdesk-text-limits = %+v\nwant short %d long %d name %d depth %d amount %d fields %v types %v", tl, app.MaxShortText,
+			app.MaxLongText, app.MaxAttachmentName, protocol.MaxJSONDepth, app.MaxAmount, short, app.AllowedMediaTypes())
 	}
 	for _, c := range []struct {
 		schema, prop string
