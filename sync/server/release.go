@@ -169,8 +169,16 @@ func packageFor(name string) string {
 	return ""
 }
 
-// list returns the regular files of the directory, by name.
+// list returns the regular files of the directory, by name. A symlink
+// counts when it points to a file inside the directory (a "latest" name
+// for a package); one pointing outside it is neither listed nor served:
+// the page is public, and a link to ../keys/… would publish a key.
 func (d *downloads) list() ([]download, error) {
+	root, err := os.OpenRoot(d.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
 	entries, err := os.ReadDir(d.dir)
 	if err != nil {
 		return nil, err
@@ -180,11 +188,11 @@ func (d *downloads) list() ([]download, error) {
 		if !servable(e.Name()) {
 			continue
 		}
-		info, err := os.Stat(filepath.Join(d.dir, e.Name())) // a symlink to a package counts
+		info, err := root.Stat(e.Name())
 		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		sum, err := d.sum(e.Name(), info)
+		sum, err := d.sum(root, e.Name(), info)
 		if err != nil {
 			return nil, err
 		}
@@ -196,13 +204,13 @@ func (d *downloads) list() ([]download, error) {
 }
 
 // sum returns the SHA-256 of a file, from the cache while it is unchanged.
-func (d *downloads) sum(name string, info os.FileInfo) (string, error) {
+func (d *downloads) sum(root *os.Root, name string, info os.FileInfo) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if c, ok := d.sums[name]; ok && c.size == info.Size() && c.mod.Equal(info.ModTime()) {
 		return c.sum, nil
 	}
-	f, err := os.Open(filepath.Join(d.dir, name))
+	f, err := root.Open(name)
 	if err != nil {
 		return "", err
 	}
@@ -255,7 +263,7 @@ func (d *downloads) file(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.Open(filepath.Join(d.dir, name))
+	f, err := os.OpenInRoot(d.dir, name) // as list: no symlink out of the directory
 	if err != nil {
 		http.NotFound(w, r)
 		return

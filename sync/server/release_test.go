@@ -100,6 +100,14 @@ func TestDownloadPage(t *testing.T) {
 	}
 	secret := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(secret, []byte("secret"), 0o600)
+	// A "latest" link to a package in the directory is served; a link out
+	// of it (found from outside: keys.zip -> ../keys/receipt-sm2.key) is not.
+	if err := os.Symlink("egovdesk_0.2.0_arm64.deb", filepath.Join(dir, "egovdesk_latest_arm64.deb")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "keys.zip")); err != nil {
+		t.Fatal(err)
+	}
 	fx := MustBureau(t, func(c *server.Config) { c.Release = server.Release{DownloadDir: dir} })
 
 	get := func(path string) (int, string, http.Header) {
@@ -128,14 +136,20 @@ func TestDownloadPage(t *testing.T) {
 	if sum := sha256.Sum256([]byte("deb arm64")); !strings.Contains(page, hex.EncodeToString(sum[:])) {
 		t.Errorf("download page lacks the SHA-256 of the .deb:\n%s", page)
 	}
-	if strings.Contains(page, "hidden") || strings.Contains(page, `href="sub"`) {
-		t.Errorf("download page lists a hidden file or a directory:\n%s", page)
+	if strings.Contains(page, "hidden") || strings.Contains(page, `href="sub"`) || strings.Contains(page, "keys.zip") {
+		t.Errorf("download page lists a hidden file, a directory or a link out of the directory:\n%s", page)
+	}
+	if !strings.Contains(page, `href="egovdesk_latest_arm64.deb"`) {
+		t.Errorf("download page lacks the link to a package in the directory:\n%s", page)
+	}
+	if status, body, _ := get(protocol.PathDownloads + "egovdesk_latest_arm64.deb"); status != http.StatusOK || body != "deb arm64" {
+		t.Errorf("a link to a package in the directory: %d %q", status, body)
 	}
 	status, body, h := get(protocol.PathDownloads + "egovdesk_0.2.0_arm64.deb")
 	if status != http.StatusOK || body != "deb arm64" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
 		t.Errorf("package: %d %q %v", status, body, h)
 	}
-	for _, bad := range []string{".hidden", "sub", "..%2f" + filepath.Base(filepath.Dir(secret)) + "%2fsecret", "nonexistent.deb"} {
+	for _, bad := range []string{".hidden", "sub", "keys.zip", "..%2f" + filepath.Base(filepath.Dir(secret)) + "%2fsecret", "nonexistent.deb"} {
 		if status, body, _ := get(protocol.PathDownloads + bad); status == http.StatusOK {
 			t.Errorf("GET /download/%s served %q", bad, body)
 		}
