@@ -3,6 +3,7 @@ package protocol_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -247,6 +248,25 @@ func TestOpenAPIStatesTheLimits(t *testing.T) {
 	} {
 		if got := s[c.schema].Properties[c.prop].MaxLength; got != c.max {
 			t.Errorf("%s.%s maxLength = %d, want %d", c.schema, c.prop, got, c.max)
+		}
+	}
+	// The attachment downloads state the bound on ranges in words.
+	var ops struct {
+		Paths map[string]struct {
+			Get struct {
+				Responses map[string]struct {
+					Description string `json:"description"`
+				} `json:"responses"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(protocol.OpenAPI, &ops); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{protocol.PathReviewAttachment, protocol.PathFilingAttachment} {
+		want := fmt.Sprintf("Range 请求至多 %d 段", protocol.MaxRanges)
+		if d := ops.Paths[p].Get.Responses["200"].Description; !strings.Contains(d, want) {
+			t.Errorf("GET %s: 200 says %q, want %q", p, d, want)
 		}
 	}
 }

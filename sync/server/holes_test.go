@@ -737,3 +737,60 @@ func TestUploadDeadlineFollowsProgress(t *testing.T) {
 		t.Fatalf("slow but steady chunk: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestFiledDocumentsNotCachedAndRangesBounded: a unit's attachments and
+// the printed copies are sent with Cache-Control no-store, on the API and
+// in the console (found from outside: no Cache-Control on the API, "private,
+// no-cache" in the console, which lets a shared office PC keep them on
+// disk); a Range request of more than protocol.MaxRanges ranges gets the
+// whole file (found: 15,000 one-byte ranges came back as 2 MB).
+func TestFiledDocumentsNotCachedAndRangesBounded(t *testing.T) {
+	fx := MustBureau(t)
+	pdf := []byte("%PDF-1.4 " + strings.Repeat("附件正文", 500))
+	f := newFiling(t, fx.unitA.ID, pdf)
+	fx.upload(fx.clerkA, pdf, 1<<20)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	noStore := func(what string, h http.Header) {
+		t.Helper()
+		if cc := h.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Errorf("%s: Cache-Control %q, want no-store", what, cc)
+		}
+	}
+	review := protocol.Path(protocol.PathReviewAttachment, f.ID, sha(pdf))
+	for what, r := range map[string]response{
+		"review attachment": fx.do("GET", review, fx.reviewer, nil),
+		"unit attachment":   fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(pdf)), fx.clerkA, nil),
+		"review PDF":        fx.do("GET", protocol.Path(protocol.PathReviewPDF, f.ID, "1"), fx.reviewer, nil),
+	} {
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", what, r.StatusCode)
+		}
+		noStore(what, r.Header)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	for _, path := range []string{"/console/filings/" + f.ID + "/attachments/" + sha(pdf), "/console/filings/" + f.ID + "/revisions/1/pdf"} {
+		r := b.get(path)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, r.StatusCode)
+		}
+		noStore(path, r.Header)
+	}
+
+	ranges := func(n int) string { return "bytes=" + strings.TrimSuffix(strings.Repeat("0-0,", n), ",") }
+	if r := fx.do("GET", review, fx.reviewer, nil, "Range", ranges(2)); r.StatusCode != http.StatusPartialContent ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/byteranges") {
+		t.Errorf("two ranges: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	if r := fx.do("GET", review, fx.reviewer, nil, "Range", ranges(protocol.MaxRanges)); r.StatusCode != http.StatusPartialContent {
+		t.Errorf("%d ranges: %d, want 206", protocol.MaxRanges, r.StatusCode)
+	}
+	r := fx.do("GET", review, fx.reviewer, nil, "Range", ranges(protocol.MaxRanges+1))
+	if r.StatusCode != http.StatusOK || !bytes.Equal(r.body, pdf) {
+		t.Errorf("%d ranges: %d, %d bytes; want the whole file", protocol.MaxRanges+1, r.StatusCode, len(r.body))
+	}
+	r = fx.do("GET", review, fx.reviewer, nil, "Range", ranges(5000))
+	if r.StatusCode != http.StatusOK || len(r.body) != len(pdf) {
+		t.Errorf("5,000 ranges: %d, %d bytes; want the whole file", r.StatusCode, len(r.body))
+	}
+}

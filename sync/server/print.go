@@ -13,6 +13,7 @@ import (
 	"egovdesk/app/pdf"
 	"egovdesk/assets"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/internal/serve"
 )
 
 // printFonts are the faces the bureau prints with, parsed once: the bundled
@@ -82,6 +83,7 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 		w.Header().Set(protocol.HeaderUnprintable, url.QueryEscape(string(p.Missing)))
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(p.PDF)))
+	w.Header().Set("Cache-Control", serve.CacheControl)
 	w.WriteHeader(http.StatusOK)
 	w.Write(p.PDF)
 	return nil

@@ -12,6 +12,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/internal/serve"
 )
 
 // Restoring a unit's filings on a new machine: the unit's clerk pages
@@ -188,6 +189,6 @@ func (s *Server) handleFilingAttachment(w http.ResponseWriter, r *http.Request, 
 	}
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeContent(w, r, "", st.ModTime(), f)
+	serve.Content(w, r, st.ModTime(), f)
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
+	"egovdesk/sync/server/internal/serve"
 )
 
 // maxComment bounds a reviewer's comment, in characters.
@@ -186,7 +187,7 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("Content-Disposition", contentDisposition(a.Name))
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	s.auditDownload(r.Context(), fid, a)
-	http.ServeContent(w, r, "", st.ModTime(), f)
+	serve.Content(w, r, st.ModTime(), f)
 	return nil
 }
 

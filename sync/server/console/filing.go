@@ -15,6 +15,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/internal/serve"
 )
 
 // filingView is a filing as a document, with the rule verdict, the
@@ -234,8 +235,7 @@ func (c *Console) attachment(w http.ResponseWriter, r *http.Request, s *session)
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(w, r, "", mod, f)
+	serve.Content(w, r, mod, f)
 }
 
 // pdf sends the printed copy of one revision, with its verification code,
@@ -253,7 +253,7 @@ func (c *Console) pdf(w http.ResponseWriter, r *http.Request, s *session) {
 	h.Set("Content-Type", "application/pdf")
 	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Cache-Control", serve.CacheControl)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
 }
