@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -637,6 +638,57 @@ func TestLoginLimitsStrangerCannotLockOut(t *testing.T) {
 		if st, _ := try(office, "reviewer", password); st != 200 {
 			t.Fatalf("reviewer from the office after a stranger's failures there: %d, want 200", st)
 		}
+	}
+}
+
+// TestLoginLimitsSpreadGuessing: guessing one login's password from many
+// addresses (found from outside: 400 guesses from random addresses of one
+// IPv6 /64, 27 a second, none refused) is limited: the addresses of one
+// /64 count as one, and a login's failures from addresses it is not known
+// at lock it from every such address, while the user's own address still
+// logs in.
+func TestLoginLimitsSpreadGuessing(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 3, IPFree: 10, AccountFree: 8, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
+	try := func(from, pw string) int {
+		t.Helper()
+		r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: pw}, "X-Forwarded-For", from)
+		return r.StatusCode
+	}
+	const home = "203.0.113.5"
+	if st := try(home, password); st != 200 {
+		t.Fatalf("reviewer from their own address: %d", st)
+	}
+	// One /64: each guess from another of its addresses, as one address.
+	for i := range 4 { // 3 free, the 4th locks
+		if st := try(fmt.Sprintf("2001:db8:1:2::%x", i+1), "guess"); st != 401 {
+			t.Fatalf("guess %d from the /64: %d", i, st)
+		}
+	}
+	if st := try("2001:db8:1:2:ffff:ffff:ffff:ffff", password); st != 429 {
+		t.Fatalf("the right password from another address of the guessing /64: %d, want 429", st)
+	}
+	// Spread over addresses: 4 failures so far; the 9th locks the login
+	// from every address it has not logged in from.
+	for i := range 5 {
+		if st := try(fmt.Sprintf("198.51.100.%d", i+1), "guess"); st != 401 {
+			t.Fatalf("spread guess %d: %d", i, st)
+		}
+	}
+	for _, from := range []string{"198.51.100.99", "2001:db8:77::1", "::ffff:192.0.2.1"} {
+		if st := try(from, password); st != 429 {
+			t.Errorf("the right password from a new address after spread guessing: %d, want 429", st)
+		}
+	}
+	if st := try(home, password); st != 200 {
+		t.Errorf("reviewer from their own address after spread guessing: %d, want 200", st)
+	}
+	// Another login is not touched.
+	r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password}, "X-Forwarded-For", "198.51.100.200")
+	if r.StatusCode != 200 {
+		t.Errorf("another login from a new address: %d", r.StatusCode)
 	}
 }
 

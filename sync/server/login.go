@@ -107,7 +107,10 @@ func (s *Server) credentials(login, password, ip string, forChange bool) (rec ac
 	}
 	ok := s.checkPassword(password, hash) && found && live
 	if !ok {
-		s.throttle.failed(now, keys)
+		if s.throttle.failed(now, keys) {
+			s.log.Warn("login: many failures of one login from addresses it has not logged in from; further attempts from such addresses wait",
+				"login", clip(login, 64), "failures", s.throttle.cfg.AccountFree+1)
+		}
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
 		return accountRecord{}, 0, app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
 	}

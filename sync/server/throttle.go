@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -14,29 +15,38 @@ import (
 //   - IPFree failures from one address, whatever the logins, then the same
 //     for every login from that address — except a login that has
 //     succeeded from that address within KnownFor: a colleague behind the
-//     same office NAT is not locked out by someone else's failures there.
+//     same office NAT is not locked out by someone else's failures there;
+//   - AccountFree failures of one login from addresses it is not known at,
+//     whatever those addresses, then the same for that login from every
+//     address it is not known at: guessing spread over many addresses (a
+//     botnet, the addresses of an IPv6 network) is slowed too, and the
+//     user's own addresses are not locked.
 //
-// Successful logins never count. Failures are forgotten after Forget
-// without one; a success clears its login's failures from that address.
+// An address is an IPv4 address or an IPv6 /64 network (one host's or
+// one site's: a host may use any address of its /64). Successful logins
+// never count. Failures are forgotten after Forget without one; a success
+// clears its login's failures from that address.
 type ThrottleConfig struct {
-	Free     int
-	IPFree   int
-	Base     time.Duration
-	Max      time.Duration
-	Forget   time.Duration
-	KnownFor time.Duration // 0: DefaultThrottle's
+	Free        int
+	IPFree      int
+	AccountFree int // 0: DefaultThrottle's
+	Base        time.Duration
+	Max         time.Duration
+	Forget      time.Duration
+	KnownFor    time.Duration // 0: DefaultThrottle's
 }
 
 // DefaultThrottle returns 5 free failures per login and address, 30 per
-// address, then 2 s doubling to 15 min, forgotten after an hour; an address
-// a login succeeded from stays known for 30 days.
+// address, 50 per login from addresses it is not known at, then 2 s
+// doubling to 15 min, forgotten after an hour; an address a login
+// succeeded from stays known for 30 days.
 func DefaultThrottle() ThrottleConfig {
-	return ThrottleConfig{Free: 5, IPFree: 30, Base: 2 * time.Second, Max: 15 * time.Minute, Forget: time.Hour,
-		KnownFor: 30 * 24 * time.Hour}
+	return ThrottleConfig{Free: 5, IPFree: 30, AccountFree: 50, Base: 2 * time.Second, Max: 15 * time.Minute,
+		Forget: time.Hour, KnownFor: 30 * 24 * time.Hour}
 }
 
 // throttle counts failed logins per key ("l:<login>|<address>",
-// "i:<address>") and remembers the addresses logins succeeded from, in
+// "i:<address>", "a:<login>") and remembers the addresses logins succeeded from, in
 // memory. A restart forgets both, which gives an attacker a few more
 // guesses and makes a NAT's colleagues log in once more before they are
 // known there again.
@@ -58,21 +68,42 @@ func newThrottle(cfg ThrottleConfig) *throttle {
 	if cfg.KnownFor <= 0 {
 		cfg.KnownFor = DefaultThrottle().KnownFor
 	}
+	if cfg.AccountFree <= 0 {
+		cfg.AccountFree = DefaultThrottle().AccountFree
+	}
 	return &throttle{cfg: cfg, strikes: make(map[string]*strike), known: make(map[string]time.Time)}
 }
 
 // loginKeys returns the keys a login attempt of login from ip counts
 // under, and whether the address is known for the login.
 func (t *throttle) loginKeys(now time.Time, login, ip string) (keys []string, known bool) {
+	ip = throttleAddr(ip)
 	t.mu.Lock()
 	at, ok := t.known[login+"|"+ip]
 	t.mu.Unlock()
 	known = ok && now.Sub(at) < t.cfg.KnownFor
 	keys = []string{"l:" + login + "|" + ip}
 	if !known {
-		keys = append(keys, "i:"+ip)
+		keys = append(keys, "i:"+ip, "a:"+login)
 	}
 	return keys, known
+}
+
+// throttleAddr is the address the limits count ip under: an IPv4 address
+// (also when written as IPv4-mapped IPv6), or the /64 of an IPv6 one — a
+// host chooses any address of its /64 at will, and one attacker's /64
+// would otherwise be 2⁶⁴ addresses.
+func throttleAddr(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.WithZone("").Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // wait returns how long the keys are still locked at now; 0 when free.
@@ -88,19 +119,28 @@ func (t *throttle) wait(now time.Time, keys ...string) time.Duration {
 	return d
 }
 
-// failed records a failed attempt under keys (from loginKeys).
-func (t *throttle) failed(now time.Time, keys []string) {
+// failed records a failed attempt under keys (from loginKeys). It
+// reports whether this failure locked the login from the addresses it is
+// not known at (spread guessing: worth a warning in the log).
+func (t *throttle) failed(now time.Time, keys []string) (accountLocked bool) {
 	for _, k := range keys {
 		free := t.cfg.Free
-		if k[0] == 'i' {
+		switch k[0] {
+		case 'i':
 			free = t.cfg.IPFree
+		case 'a':
+			free = t.cfg.AccountFree
 		}
-		t.fail(now, k, free)
+		if t.fail(now, k, free) == free+1 && k[0] == 'a' {
+			accountLocked = true
+		}
 	}
+	return accountLocked
 }
 
-// fail records a failure of key, which is free for free failures.
-func (t *throttle) fail(now time.Time, key string, free int) {
+// fail records a failure of key, which is free for free failures, and
+// returns the key's failures so far.
+func (t *throttle) fail(now time.Time, key string, free int) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.strikes[key]
@@ -120,11 +160,13 @@ func (t *throttle) fail(now time.Time, key string, free int) {
 		}
 		s.until = now.Add(min(d, t.cfg.Max))
 	}
+	return s.fails
 }
 
 // succeeded forgets the failures of login from ip and remembers ip as
 // known for login. The address's own count stays.
 func (t *throttle) succeeded(now time.Time, login, ip string) {
+	ip = throttleAddr(ip)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.strikes, "l:"+login+"|"+ip)
