@@ -97,19 +97,19 @@ func CheckText(b Body) Problems {
 	if _, content := b.content(); content != nil {
 		walkText(reflect.ValueOf(content), "", "", &p)
 	}
-	if msg := checkString(b.ProjectID, 64); msg != "" {
+	if msg := checkString(b.ProjectID, 64, true); msg != "" {
 		p.Add("project_id", "所属项目编号%s", msg)
 	}
 	for i, a := range b.Attachments {
 		f := fmt.Sprintf("attachments[%d]", i)
-		if msg := checkString(a.Name, MaxAttachmentName); msg != "" {
+		if msg := checkString(a.Name, MaxAttachmentName, true); msg != "" {
 			p.Add(f+".name", "附件文件名%s", msg)
 		} else if strings.TrimSpace(a.Name) == "" {
 			p.Add(f+".name", "附件缺少文件名")
 		} else if strings.ContainsFunc(a.Name, func(r rune) bool { return unicode.IsControl(r) || r == '/' || r == '\\' }) {
 			p.Add(f+".name", "附件文件名“%s”含有控制字符或路径分隔符（/ \\），请重命名文件后重新添加", strings.Map(printable, a.Name))
 		}
-		if msg := checkString(a.Material, MaxShortText); msg != "" {
+		if msg := checkString(a.Material, MaxShortText, true); msg != "" {
 			p.Add(f+".material", "附件材料类别%s", msg)
 		}
 		if a.MediaType != "" && !AllowedMediaType(a.MediaType) {
@@ -128,7 +128,7 @@ func walkText(v reflect.Value, path, name string, p *Problems) {
 			walkText(v.Elem(), path, name, p)
 		}
 	case reflect.String:
-		if msg := checkString(v.String(), TextLimit(name)); msg != "" {
+		if msg := checkString(v.String(), TextLimit(name), shortTextFields[name]); msg != "" {
 			p.Add(path, "%s", msg)
 		}
 	case reflect.Slice, reflect.Array:
@@ -141,7 +141,7 @@ func walkText(v reflect.Value, path, name string, p *Problems) {
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
 			ks := fmt.Sprint(k.Interface())
-			if msg := checkString(ks, MaxShortText); msg != "" {
+			if msg := checkString(ks, MaxShortText, true); msg != "" {
 				p.Add(path, "%s", msg)
 			}
 			walkText(v.MapIndex(k), path+"."+ks, name, p)
@@ -170,8 +170,8 @@ func walkText(v reflect.Value, path, name string, p *Problems) {
 }
 
 // checkString returns why s breaks the text rules with limit characters,
-// or "".
-func checkString(s string, limit int) string {
+// or "": a one-line field (short) also holds no line break or tab.
+func checkString(s string, limit int, short bool) string {
 	switch {
 	case !utf8.ValidString(s):
 		return "含有无效的 UTF-8 字节"
@@ -180,7 +180,99 @@ func checkString(s string, limit int) string {
 	case len(s) > limit && runeLen(s) > limit: // len first: most text is far below
 		return fmt.Sprintf("不能超过 %d 个字（现有 %d 个字）", limit, runeLen(s))
 	}
+	for _, r := range s {
+		switch {
+		case lineBreak(r) && short:
+			return "是单行内容，不能含有换行或制表符，请删除"
+		case bidiControl(r):
+			return fmt.Sprintf("含有改变文字显示方向的控制字符（U+%04X），会让名称显示得与实际不同，请删除", r)
+		case unicode.IsControl(r) && !lineBreak(r):
+			return fmt.Sprintf("含有不可见的控制字符（U+%04X），请删除", r)
+		}
+	}
 	return ""
+}
+
+// lineBreak reports the characters a narrative field may hold and a
+// one-line field may not: tab and line breaks.
+func lineBreak(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 // line and paragraph separators
+}
+
+// bidiControl reports the bidirectional embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069): text holding them can read, in the
+// queue, a spreadsheet or a printed copy, as something else ("Trojan
+// source"). Right-to-left scripts (维吾尔文) need none of them.
+func bidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
+// FoldLines replaces, in the one-line text fields of the content v points
+// to, each run of white space holding a tab or a line break with one
+// space: a cell of a spreadsheet broken with Alt+Enter, pasted into a
+// name, is still the name. Narrative fields keep their lines.
+func FoldLines(v any) { foldLines(reflect.ValueOf(v), "") }
+
+func foldLines(v reflect.Value, name string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			foldLines(v.Elem(), name)
+		}
+	case reflect.String:
+		if shortTextFields[name] && v.CanSet() && strings.ContainsFunc(v.String(), lineBreak) {
+			v.SetString(foldSpace(v.String()))
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		for i := range v.Len() {
+			foldLines(v.Index(i), name)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if tag == "-" {
+				continue
+			}
+			if tag == "" {
+				tag = sf.Name
+			}
+			foldLines(v.Field(i), tag)
+		}
+	}
+}
+
+// foldSpace replaces each run of white space holding a line break or a
+// tab with one space, and trims s.
+func foldSpace(s string) string {
+	var b strings.Builder
+	start, broken := -1, false // the run of white space before i
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start < 0 {
+				start, broken = i, false
+			}
+			broken = broken || lineBreak(r)
+			continue
+		}
+		if start >= 0 {
+			if broken {
+				b.WriteByte(' ')
+			} else {
+				b.WriteString(s[start:i])
+			}
+			start = -1
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func printable(r rune) rune {

@@ -69,3 +69,65 @@ func TestMediaTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTextControlCharacters (found from outside: a project name with
+// an ANSI escape, a bell, a line break or U+202E was received): no text
+// holds control characters other than tab and line breaks, nor the
+// bidirectional overrides and isolates; a one-line field holds no line
+// break or tab either, and FoldLines makes one line of it.
+func TestCheckTextControlCharacters(t *testing.T) {
+	check := func(mut func(d *app.Declaration)) map[string]string {
+		t.Helper()
+		f, err := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = apptest.Declaration()
+		mut(f.Declaration)
+		got := map[string]string{}
+		for _, fe := range app.FieldErrors(app.CheckBody(f.Body(), nil, time.Now())) {
+			got[fe.Field] = fe.Message
+		}
+		return got
+	}
+	for _, c := range []struct {
+		name, text, says string
+	}{
+		{"escape", "项目\x1b[31m红", "U+001B"},
+		{"bell", "项目\x07", "U+0007"},
+		{"delete", "a\x7f", "U+007F"},
+		{"C1", "项目\u0085", "U+0085"},
+		{"override", "项目\u202e反转", "U+202E"},
+		{"isolate", "项目\u2066甲\u2069", "U+2066"},
+		{"line break", "项目\n名称", "单行"},
+		{"carriage return", "项目\r", "单行"},
+		{"tab", "项目\t名称", "单行"},
+		{"line separator", "项目\u2028名称", "单行"},
+	} {
+		got := check(func(d *app.Declaration) { d.ProjectName = c.text })
+		if !strings.Contains(got["project_name"], c.says) {
+			t.Errorf("%s in project_name: %q, want it to say %q", c.name, got["project_name"], c.says)
+		}
+	}
+	// Narrative text keeps its lines and tabs; the controls are refused.
+	if got := check(func(d *app.Declaration) { d.Goals = "一、目标\n\t二、指标\r\n三、" }); got["goals"] != "" {
+		t.Errorf("lines in goals refused: %q", got["goals"])
+	}
+	if got := check(func(d *app.Declaration) { d.Goals = "目标\u202e" }); !strings.Contains(got["goals"], "U+202E") {
+		t.Errorf("an override in goals: %q", got["goals"])
+	}
+	// Right-to-left text and the marks are text.
+	if got := check(func(d *app.Declaration) { d.Contact.Person = "ئابدۇرېھىم\u200f" }); len(got) != 0 {
+		t.Errorf("a Uyghur name: %v", got)
+	}
+
+	d := apptest.Declaration()
+	d.ProjectName = " 城关镇\r\n  智慧社区\t平台 "
+	d.Goals = "一、\n二、"
+	d.Modules = append(d.Modules, app.Module{Name: "事件\n上报", Description: "甲\n乙"})
+	app.FoldLines(d)
+	last := d.Modules[len(d.Modules)-1]
+	if d.ProjectName != "城关镇 智慧社区 平台" || d.Goals != "一、\n二、" || last.Name != "事件 上报" || last.Description != "甲\n乙" {
+		t.Errorf("FoldLines: %q %q %q %q", d.ProjectName, d.Goals, last.Name, last.Description)
+	}
+}

@@ -60,6 +60,7 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 	im.readDemands()
 	im.readDuties()
 	im.readNegatives()
+	app.FoldLines(im.cat) // a name broken with Alt+Enter in its cell is still one line
 	if !im.headerBroken {
 		// with a column missing, Validate would report it again on every row
 		im.locate(im.cat.Validate())

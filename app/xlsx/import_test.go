@@ -159,8 +159,9 @@ func TestImportTolerance(t *testing.T) {
 			[]any{"霍邱县城关镇政务信息资源目录"},
 			[]any{},
 			toAny(shuffled),
-			[]any{"姓名", "C", "城关镇户籍人口信息", " １０１００１／０００００１ ", "核对过", "101001", "霍邱县公安局",
-				"11341522003612345F", "城关镇户籍人口信息。", "3", "301", 50, "2", "仅限政务部门使用", "1", "3", "否", "2", 46082},
+			// a name broken with Alt+Enter is one line; an abstract keeps its lines
+			[]any{"姓名", "C", "城关镇户籍人口信息", " １０１００１／０００００１ ", "核对过", "101001", "霍邱县\r\n公安局",
+				"11341522003612345F", "城关镇户籍人口信息。\n按月更新。", "3", "301", 50, "2", "仅限政务部门使用", "1", "3", "否", "2", 46082},
 			// a merged-cell style continuation: resource cells left blank
 			[]any{"公民身份号码", "字符型", "", "", "", "", "", "", "", "", "", "18.0"},
 			[]any{"出生日期", "d"},
@@ -175,8 +176,8 @@ func TestImportTolerance(t *testing.T) {
 		t.Fatalf("Import: %v\n%v", err, app.FieldErrors(err))
 	}
 	want := []app.Resource{{
-		Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息", ProviderName: "霍邱县公安局",
-		ProviderCode: "11341522003612345F", Abstract: "城关镇户籍人口信息。", FormatClass: app.FormatDatabase, FormatType: "301",
+		Category: "101001", Sequence: "000001", Name: "城关镇户籍人口信息", ProviderName: "霍邱县 公安局",
+		ProviderCode: "11341522003612345F", Abstract: "城关镇户籍人口信息。\n按月更新。", FormatClass: app.FormatDatabase, FormatType: "301",
 		Items: []app.DataItem{{Name: "姓名", DataType: app.DataChar, Length: 50}, {Name: "公民身份号码", DataType: app.DataChar, Length: 18},
 			{Name: "出生日期", DataType: app.DataDate}},
 		ShareType: app.ShareConditional, ShareCondition: "仅限政务部门使用", ShareModeClass: app.ShareViaPlatform,
