@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,22 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// utf8Locale is zh_CN.UTF-8 where the machine has it (make imetest
+// generates it), else C.UTF-8: Chromium reads file names in the locale's
+// encoding, and under a missing locale (plain C) it cannot upload a file
+// with a Chinese name.
+func utf8Locale() string {
+	out, err := exec.Command("locale", "-a").Output()
+	if err == nil {
+		for _, l := range strings.Fields(string(out)) {
+			if strings.EqualFold(l, "zh_CN.utf8") || strings.EqualFold(l, "zh_CN.UTF-8") {
+				return "zh_CN.UTF-8"
+			}
+		}
+	}
+	return "C.UTF-8"
+}
+
 // chromeTab is one tab of a headless Chromium at 1366×768 in Chinese, as the
 // console's browser tests drive it. Each helper fails the test on error.
 type chromeTab struct {
@@ -39,7 +56,7 @@ func newChromeTab(t *testing.T, timeout time.Duration) *chromeTab {
 	exe := chromium(t)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1366, 768), chromedp.Flag("lang", "zh-CN"),
-		chromedp.Env("LANGUAGE=zh_CN:zh", "LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8"))...)
+		chromedp.Env("LANGUAGE=zh_CN:zh", "LANG="+utf8Locale(), "LC_ALL="+utf8Locale()))...)
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(cancel)
