@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -844,5 +845,37 @@ func TestFiledDocumentsNotCachedAndRangesBounded(t *testing.T) {
 	r = fx.do("GET", review, fx.reviewer, nil, "Range", ranges(5000))
 	if r.StatusCode != http.StatusOK || len(r.body) != len(pdf) {
 		t.Errorf("5,000 ranges: %d, %d bytes; want the whole file", r.StatusCode, len(r.body))
+	}
+}
+
+// TestUnitUploadPerDay: a unit's token cannot fill the bureau's disk with
+// attachments (found from outside: 40 × 4 MiB nothing refers to, in 1.7 s,
+// all kept): past Config.UnitUploadPerDay in 24 hours, its uploads wait
+// (429, Retry-After, a message saying when and that nothing is lost), the
+// other units' do not, and a day later it uploads again, resuming.
+func TestUnitUploadPerDay(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay = 1 << 20 })
+	blob := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 600<<10) }
+	fx.upload(fx.clerkA, blob(1), 1<<20)
+	fx.upload(fx.clerkA, blob(2), 1<<20) // starts below the limit, ends past it
+	third := blob(3)
+	patch := func(tok string, data []byte, off int) response {
+		return fx.do("PATCH", protocol.Path(protocol.PathAttachment, sha(data)), tok, data[off:min(off+(300<<10), len(data))],
+			protocol.HeaderUploadOffset, strconv.Itoa(off), protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+	}
+	r := patch(fx.clerkA, third, 0)
+	p := r.problem(t)
+	wait, _ := strconv.Atoi(r.Header.Get(protocol.HeaderRetryAfter))
+	if r.StatusCode != http.StatusTooManyRequests || wait <= 0 || wait > 24*3600 ||
+		!strings.Contains(p.Detail, "24 小时内上传的附件已达") || !strings.Contains(p.Detail, "不会丢失") {
+		t.Fatalf("past the limit: %d Retry-After %q %q", r.StatusCode, r.Header.Get(protocol.HeaderRetryAfter), p.Detail)
+	}
+	fx.upload(fx.clerkB, third, 1<<20) // another unit is not limited by A's uploads
+	fx.clock.Advance(time.Duration(wait) * time.Second)
+	if r := patch(fx.clerkA, third, 0); r.StatusCode != http.StatusOK {
+		t.Fatalf("after Retry-After: %d %s", r.StatusCode, r.body)
+	}
+	if r := patch(fx.clerkA, third, 300<<10); r.StatusCode != http.StatusOK || !strings.Contains(string(r.body), `"complete":true`) {
+		t.Fatalf("the rest after Retry-After: %d %s", r.StatusCode, r.body)
 	}
 }

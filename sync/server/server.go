@@ -63,6 +63,9 @@ type Config struct {
 	Throttle        ThrottleConfig
 	ShutdownTimeout time.Duration // how long Run waits for requests to finish
 	PartRetention   time.Duration // how long an unfinished upload is kept without progress
+	// UnitUploadPerDay bounds the attachment bytes one unit uploads in 24
+	// hours (uploadbudget.go); 0 takes DefaultConfig's, < 0 no limit.
+	UnitUploadPerDay int64
 	// TrustedProxies are the reverse proxies in front of the server: for a
 	// request from one of them the client's address (for the login limits
 	// and the logs) is taken from X-Forwarded-For. None by default.
@@ -109,6 +112,7 @@ func DefaultConfig() Config {
 		Throttle:           DefaultThrottle(),
 		ShutdownTimeout:    15 * time.Second,
 		PartRetention:      30 * 24 * time.Hour,
+		UnitUploadPerDay:   4 << 30,
 		HeaderTimeout:      10 * time.Second,
 		BodyIdle:           20 * time.Second,
 		MinBodyRate:        8 << 10,
@@ -163,6 +167,9 @@ func (c *Config) fill() {
 	if c.PartRetention <= 0 {
 		c.PartRetention = d.PartRetention
 	}
+	if c.UnitUploadPerDay == 0 {
+		c.UnitUploadPerDay = d.UnitUploadPerDay
+	}
 	positive := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -212,6 +219,7 @@ type Server struct {
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
+	uploaded   *uploadBudget
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    [64]sync.Mutex
@@ -260,7 +268,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), hashing: make(chan struct{}, 4),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	var err error
