@@ -41,9 +41,11 @@ func (s *Server) consoleHandler() http.Handler {
 		r = s.auditConsole(r)
 		h.ServeHTTP(rec, r)
 		s.auditExport(r, rec.status) // the queue's CSV export goes into the security audit trail
-		level := slog.LevelInfo
-		if strings.HasPrefix(r.URL.Path, console.Prefix+"static/") {
-			level = slog.LevelDebug
+		// One line per request at Debug, as the API's: what an admin
+		// needs is in the audit trail and at Info where it happens.
+		level := slog.LevelDebug
+		if rec.status >= 500 {
+			level = slog.LevelWarn
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
 			"status", rec.status, "ms", time.Since(start).Milliseconds(), "ip", s.clientIP(r))
