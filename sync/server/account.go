@@ -121,7 +121,7 @@ func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duratio
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("create token for %s: %w", login, err)
 	}
-	tok, exp, _, err := s.issue(ctx, rec.ID, ttl, label)
+	tok, exp, _, err := s.issue(ctx, rec.ID, ttl, label, false)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("create token for %s: %w", login, err)
 	}
@@ -129,14 +129,18 @@ func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duratio
 }
 
 // issue stores a new token for account and returns it, when it expires
-// and the account's wire form.
-func (s *Server) issue(ctx context.Context, accountID string, ttl time.Duration, label string) (string, time.Time, protocol.Account, error) {
+// and the account's wire form: a console session's (consoleTokenPrefix)
+// when console.
+func (s *Server) issue(ctx context.Context, accountID string, ttl time.Duration, label string, console bool) (string, time.Time, protocol.Account, error) {
 	if ttl <= 0 {
 		ttl = s.cfg.TokenTTL
 	}
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	tok := base64.RawURLEncoding.EncodeToString(raw)
+	if console {
+		tok = consoleTokenPrefix + tok
+	}
 	now := s.Now()
 	rec := tokenRecord{AccountID: accountID, Label: label, Created: now, Expires: now.Add(ttl)}
 	acct, err := s.store.IssueToken(ctx, tokenHash(tok), rec)
@@ -204,14 +208,29 @@ type caller struct {
 }
 
 // authenticate returns the caller of r. It fails with EUNAUTHORIZED for a
-// missing, unknown, expired or revoked token or a disabled account.
+// missing, unknown, expired or revoked token, a console session's token,
+// or a disabled account.
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
 	tok, ok := bearerToken(r.Header.Get(protocol.HeaderAuthorization))
 	if !ok {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
+	if isConsoleToken(tok) {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "审核台的登录不能用于接口，请用 /api/v1/login 登录")
+	}
 	return s.byToken(tok)
 }
+
+// consoleTokenPrefix starts the token of a console session, and no other
+// ("." is not in the base64url alphabet of the rest). The API refuses a
+// console session's token and the console every other token (found from
+// outside: they were interchangeable, so a session's cookie used on the
+// API escaped the console's idle logout, and a reviewer's 30-day API token
+// or a script's token served as a console session). The prefix is part of
+// the token whose hash is stored: it cannot be added to another token.
+const consoleTokenPrefix = "c."
+
+func isConsoleToken(tok string) bool { return strings.HasPrefix(tok, consoleTokenPrefix) }
 
 // byToken returns the caller holding token, as authenticate does for a
 // bearer token; the console calls it with its session cookie's token.

@@ -97,6 +97,37 @@ func sessionCookieOf(resp *http.Response) *http.Cookie {
 	return nil
 }
 
+// TestConsoleSessionsAndAPITokensApart (found from outside: they were
+// interchangeable): a console session's token is refused on the API, so
+// the console's idle logout cannot be escaped there, and an API token —
+// a reviewer's 30-day login, a script's — is no console session.
+func TestConsoleSessionsAndAPITokensApart(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	session := sessionCookieOf(b.login("reviewer", http.StatusSeeOther))
+	if session == nil {
+		t.Fatal("no session cookie")
+	}
+	if r := b.get("/console/queue"); r.StatusCode != http.StatusOK {
+		t.Fatalf("the session on the console: %d", r.StatusCode)
+	}
+	if r := fx.do("GET", protocol.PathReviewQueue, session.Value, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a console session's token on the API: %d, want 401", r.StatusCode)
+	}
+	for _, tok := range []string{fx.reviewer, fx.admin} {
+		other := fx.browser()
+		u, _ := url.Parse(fx.http.URL)
+		other.c.Jar.SetCookies(u, []*http.Cookie{{Name: session.Name, Value: tok, Path: "/console/"}})
+		r := other.get("/console/queue")
+		if r.StatusCode == http.StatusOK || strings.Contains(other.last, "待审核") && !strings.Contains(other.last, `name="password"`) {
+			t.Errorf("an API token as the console's cookie: %d\n%.300s", r.StatusCode, other.last)
+		}
+	}
+	if r := fx.do("GET", protocol.PathReviewQueue, fx.reviewer, nil); r.StatusCode != http.StatusOK {
+		t.Errorf("the API token on the API: %d", r.StatusCode)
+	}
+}
+
 func TestConsoleLoginCookieAndHeaders(t *testing.T) {
 	fx := MustBureau(t)
 	b := fx.browser()

@@ -74,7 +74,7 @@ func (c core) session(ctx context.Context, rec accountRecord, ip string) (string
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
 	}
-	tok, _, acct, err := s.issue(ctx, rec.ID, consoleSessionTTL, "console from "+ip)
+	tok, _, acct, err := s.issue(ctx, rec.ID, consoleSessionTTL, "console from "+ip, true)
 	if err != nil {
 		return "", protocol.Account{}, 0, fmt.Errorf("console login: %w", err)
 	}
@@ -98,7 +98,7 @@ func (c core) reviewer(token string) (*caller, error) {
 // use; a session unused for Config.SessionIdle ends there (server side,
 // on its token) with console.ErrSessionIdle, in the audit trail.
 func (c core) Session(ctx context.Context, token string) (protocol.Account, error) {
-	if token == "" || len(token) > 256 {
+	if token == "" || len(token) > 256 || !isConsoleToken(token) { // an API token is no session (consoleTokenPrefix)
 		return protocol.Account{}, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
 	acct, err := c.s.store.TouchSession(ctx, tokenHash(token), c.s.Now(), c.s.cfg.SessionIdle)
