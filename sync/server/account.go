@@ -211,6 +211,10 @@ type caller struct {
 // missing, unknown, expired or revoked token, a console session's token,
 // or a disabled account.
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	if len(r.Header.Values(protocol.HeaderAuthorization)) > 1 {
+		// a proxy and the server could each read another one
+		return nil, app.Errorf(app.EUNAUTHORIZED, "请求带有多个 Authorization 头，只能有一个")
+	}
 	tok, ok := bearerToken(r.Header.Get(protocol.HeaderAuthorization))
 	if !ok {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "请先登录")

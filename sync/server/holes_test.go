@@ -555,6 +555,9 @@ func TestMediaTypeAndAuthorizationAsTheRFCsSay(t *testing.T) {
 		{"Bearer", 401},
 		{"Bearer " + fx.clerkA + " extra", 401},
 		{fx.clerkA, 401},
+		// two headers: refused whichever holds the token (a proxy may read the other)
+		{"Bearer " + fx.clerkA + "\r\nAuthorization: Bearer " + fx.clerkB, 401},
+		{"Bearer nobody\r\nAuthorization: Bearer " + fx.clerkA, 401},
 	} {
 		r := fx.raw("GET " + protocol.PathMe + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: " + tc.auth + "\r\n\r\n")
 		if r.StatusCode != tc.want {
