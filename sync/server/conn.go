@@ -17,7 +17,8 @@ import (
 
 // connLimiter is a listener that holds at most max connections at a time,
 // and at most perAddr from one peer address (the trusted proxies excepted:
-// every client behind one comes from its address). A connection over a
+// every client behind one comes from its address); the addresses of one
+// IPv6 /64 count as one (limitKey). A connection over a
 // limit is answered 503 with a problem body and closed at once, so that a
 // client that opens connections and sends nothing, or sends slowly, cannot
 // take every file descriptor of the process.
@@ -66,20 +67,32 @@ func (l *connLimiter) admit(addr netip.Addr) (total, ok bool) {
 	if l.total >= l.max {
 		return true, false
 	}
-	if l.perAddr > 0 && !l.exempt(addr) && l.byAddr[addr] >= l.perAddr {
+	if l.perAddr > 0 && !l.exempt(addr) && l.byAddr[limitKey(addr)] >= l.perAddr {
 		return false, false
 	}
 	l.total++
-	l.byAddr[addr]++
+	l.byAddr[limitKey(addr)]++
 	return false, true
+}
+
+// limitKey is the address the per-address limit counts addr under: addr,
+// or for IPv6 its /64, from which a host may use any of 2⁶⁴ addresses.
+func limitKey(addr netip.Addr) netip.Addr {
+	if addr.Is6() {
+		if p, err := addr.WithZone("").Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return addr
 }
 
 func (l *connLimiter) release(addr netip.Addr) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.total--
-	if l.byAddr[addr]--; l.byAddr[addr] <= 0 {
-		delete(l.byAddr, addr)
+	k := limitKey(addr)
+	if l.byAddr[k]--; l.byAddr[k] <= 0 {
+		delete(l.byAddr, k)
 	}
 }
 
