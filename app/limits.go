@@ -147,25 +147,33 @@ func walkText(v reflect.Value, path, name string, p *Problems) {
 			walkText(v.MapIndex(k), path+"."+ks, name, p)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if tag == "-" {
-				continue
-			}
-			if tag == "" {
-				tag = sf.Name
-			}
+		eachJSONField(v, func(f reflect.Value, tag string) {
 			fp := tag
 			if path != "" {
 				fp = path + "." + tag
 			}
-			walkText(v.Field(i), fp, tag, p)
+			walkText(f, fp, tag, p)
+		})
+	}
+}
+
+// eachJSONField calls fn with each exported field of struct v that JSON
+// encodes, and its JSON name.
+func eachJSONField(v reflect.Value, fn func(f reflect.Value, name string)) {
+	t := v.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
 		}
+		tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = sf.Name
+		}
+		fn(v.Field(i), tag)
 	}
 }
 
@@ -231,21 +239,7 @@ func foldLines(v reflect.Value, name string) {
 			foldLines(v.Index(i), name)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if tag == "-" {
-				continue
-			}
-			if tag == "" {
-				tag = sf.Name
-			}
-			foldLines(v.Field(i), tag)
-		}
+		eachJSONField(v, foldLines)
 	}
 }
 

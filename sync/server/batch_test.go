@@ -262,14 +262,10 @@ func TestSubmitBatchLogsOneLinePerBatch(t *testing.T) {
 	f, g := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID)
 	fx.submitBatch(fx.clerkA, submitReq(t, f), submitReq(t, g), submitReq(t, f))
 	var batch []map[string]any
-	for line := range strings.Lines(logs.String()) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
+	for _, rec := range logRecords(t, &logs) {
 		switch rec["msg"] {
 		case "revision received":
-			t.Errorf("a revision logged at Info: %s", line)
+			t.Errorf("a revision logged at Info: %v", rec)
 		case "submissions received":
 			batch = append(batch, rec)
 		}
@@ -292,14 +288,10 @@ func TestRequestLinesAtDebug(t *testing.T) {
 	br.get("/console/queue")
 	fx.do("GET", protocol.PathMe, fx.clerkA, nil)
 	logins := 0
-	for line := range strings.Lines(logs.String()) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
+	for _, rec := range logRecords(t, &logs) {
 		switch rec["msg"] {
 		case "request":
-			t.Errorf("a request logged at Info: %s", line)
+			t.Errorf("a request logged at Info: %v", rec)
 		case "console login":
 			logins++
 		}
@@ -307,6 +299,20 @@ func TestRequestLinesAtDebug(t *testing.T) {
 	if logins != 1 {
 		t.Errorf("console logins logged: %d, want 1", logins)
 	}
+}
+
+// logRecords returns the JSON log lines written to logs.
+func logRecords(t *testing.T, logs *safeBuffer) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for line := range strings.Lines(logs.String()) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		out = append(out, rec)
+	}
+	return out
 }
 
 // safeBuffer is a bytes.Buffer for a logger written from several goroutines.
