@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -88,3 +89,15 @@ func TuneBadger(cfg *Config, memTable int64, numMemtables, l0 int, valueThreshol
 // SimilarWait is how long a console filing page waits for the similar
 // projects.
 const SimilarWait = similarWait
+
+// WaitLoginLimits waits until s has read the addresses users logged in
+// from out of the audit trail (the per-login limit applies from then on).
+func WaitLoginLimits(tb interface{ Fatal(...any) }, s *Server) {
+	for range 500 {
+		if s.throttle.ready.Load() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tb.Fatal("the login limits never read the audit trail")
+}

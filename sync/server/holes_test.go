@@ -7,6 +7,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,8 +15,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +28,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
+	"egovdesk/sync/server/badgerstore"
 )
 
 // dialFrom connects to the fixture's server from source address ip (any
@@ -656,6 +660,7 @@ func TestLoginLimitsSpreadGuessing(t *testing.T) {
 		c.Throttle = server.ThrottleConfig{Free: 3, IPFree: 10, AccountFree: 8, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	})
+	server.WaitLoginLimits(t, fx.srv)
 	try := func(from, pw string) int {
 		t.Helper()
 		r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "reviewer", Password: pw}, "X-Forwarded-For", from)
@@ -693,6 +698,77 @@ func TestLoginLimitsSpreadGuessing(t *testing.T) {
 	r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password}, "X-Forwarded-For", "198.51.100.200")
 	if r.StatusCode != 200 {
 		t.Errorf("another login from a new address: %d", r.StatusCode)
+	}
+}
+
+// TestLoginLimitsSurviveARestart (found from outside: the addresses users
+// had logged in from were in memory only, so after a restart 50 failures
+// spread over addresses locked a reviewer out of their own office): the
+// addresses are read back from the audit trail at start.
+func TestLoginLimitsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	limits := server.ThrottleConfig{Free: 3, IPFree: 10, AccountFree: 5, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+	proxies := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	open := func() *badgerstore.Store {
+		st, err := badgerstore.Open(context.Background(), filepath.Join(dir, "badger"), badgerstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Throttle, c.TrustedProxies, c.DataDir, c.Storage = limits, proxies, dir, open()
+	})
+	const home = "203.0.113.5"
+	login := func(url, from string) int {
+		t.Helper()
+		data, _ := json.Marshal(protocol.LoginRequest{Login: "reviewer", Password: password})
+		req, _ := http.NewRequest("POST", url+protocol.PathLogin, bytes.NewReader(data))
+		req.Header.Set("Content-Type", protocol.MediaJSON)
+		req.Header.Set("X-Forwarded-For", from)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := login(fx.url, home); st != 200 {
+		t.Fatalf("reviewer from home: %d", st)
+	}
+	fx.http.Close()
+	if err := fx.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	srv, err := server.Open(context.Background(), server.Config{DataDir: dir, Storage: open(), Now: fx.clock.Now,
+		Password: cheapPasswords, Throttle: limits, TrustedProxies: proxies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	server.WaitLoginLimits(t, srv)
+	for i := range 6 { // spread guessing: the 6th locks the login from addresses it is not known at
+		data, _ := json.Marshal(protocol.LoginRequest{Login: "reviewer", Password: "guess"})
+		req, _ := http.NewRequest("POST", hs.URL+protocol.PathLogin, bytes.NewReader(data))
+		req.Header.Set("Content-Type", protocol.MediaJSON)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 {
+			t.Fatalf("guess %d: %d", i, resp.StatusCode)
+		}
+	}
+	if st := login(hs.URL, "198.51.100.99"); st != 429 {
+		t.Errorf("a new address after spread guessing: %d, want 429", st)
+	}
+	if st := login(hs.URL, home); st != 200 {
+		t.Errorf("reviewer from home after a restart and spread guessing: %d, want 200", st)
 	}
 }
 

@@ -177,3 +177,44 @@ func (s *Server) trusted(addr string) bool {
 	}
 	return false
 }
+
+// learnKnownLogins reads the successful logins of the last
+// ThrottleConfig.KnownFor from the audit trail into the login limits'
+// known addresses, then lets the per-login lock apply (throttle.ready).
+// The limits are kept in memory: without this, after a restart every user
+// was a stranger everywhere, and 50 failures spread over addresses locked
+// a reviewer out of their own office (found from outside). If the trail
+// cannot be read the per-login lock stays off (logged).
+func (s *Server) learnKnownLogins() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	start := time.Now()
+	q := bureaustore.AuditQuery{From: s.Now().Add(-s.throttle.cfg.KnownFor), Action: "login", Outcome: bureaustore.AuditOK, Limit: 1000}
+	n := 0
+	for {
+		page, err := s.store.AuditEvents(ctx, q)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("login limits: the addresses users logged in from could not be read from the audit trail; the per-login limit stays off until the bureau starts again", "err", err)
+			}
+			return
+		}
+		for _, e := range page.Events {
+			s.throttle.remember(strings.ToLower(e.Actor), e.Address, e.Time)
+			q.After = e.Seq
+			n++
+		}
+		if !page.More {
+			break
+		}
+	}
+	s.throttle.ready.Store(true)
+	s.log.Info("login limits: addresses users logged in from read from the audit trail", "logins", n, "ms", time.Since(start).Milliseconds())
+}

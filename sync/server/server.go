@@ -286,8 +286,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
 	s.routes = s.routeTable()
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.gcLoop()
+	go func() {
+		defer s.wg.Done()
+		s.learnKnownLogins()
+	}()
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,6 +53,11 @@ func DefaultThrottle() ThrottleConfig {
 // known there again.
 type throttle struct {
 	cfg ThrottleConfig
+	// ready is set once the known addresses are learnt from the audit
+	// trail (Server.learnKnownLogins); until then the per-login lock
+	// ("a:") is not applied, so that a restart does not make every user
+	// a stranger where they work.
+	ready atomic.Bool
 
 	mu      sync.Mutex
 	strikes map[string]*strike
@@ -84,9 +90,23 @@ func (t *throttle) loginKeys(now time.Time, login, ip string) (keys []string, kn
 	known = ok && now.Sub(at) < t.cfg.KnownFor
 	keys = []string{"l:" + login + "|" + ip}
 	if !known {
-		keys = append(keys, "i:"+ip, "a:"+login)
+		keys = append(keys, "i:"+ip)
+		if t.ready.Load() {
+			keys = append(keys, "a:"+login)
+		}
 	}
 	return keys, known
+}
+
+// remember marks ip known for login from at, as a success then did, unless
+// it is known from later already.
+func (t *throttle) remember(login, ip string, at time.Time) {
+	ip = throttleAddr(ip)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if k := login + "|" + ip; t.known[k].Before(at) {
+		t.known[k] = at
+	}
 }
 
 // throttleAddr is the address the limits count ip under: an IPv4 address
