@@ -164,6 +164,24 @@ func TestLoginLimitPerClientBehindAProxy(t *testing.T) {
 	if got := status(fx, "10.1.1.7, 10.1.1.9"); got != http.StatusOK {
 		t.Fatalf("login whose proxy saw another client: %d, want 200", got)
 	}
+	// A proxy that writes the client's port (found from outside: each port
+	// was a new address) or an IPv6 client in brackets: the address counts.
+	fail(fx, "10.3.3.3:1000", 1)
+	fail(fx, "10.3.3.3:1001", 1)
+	fail(fx, "[2001:db8:5:5::1]:443", 1)
+	fail(fx, "::ffff:10.3.3.3", 1)
+	fail(fx, "10.3.3.3:1003", 1)
+	if got := status(fx, "10.3.3.3:1002"); got != http.StatusTooManyRequests {
+		t.Fatalf("a client whose proxy adds ports, past its limit: %d, want 429", got)
+	}
+	// Text that is no address stands for the proxy (the test's peer),
+	// not for a new client each time.
+	fail(fx, "unknown", 2)
+	fail(fx, "203.0.113.07", 2) // leading zero: not an address
+	if got := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "nobody-else", Password: "x"},
+		"X-Forwarded-For", "junk").StatusCode; got != http.StatusTooManyRequests {
+		t.Fatalf("entries that are no address, past the proxy's limit: %d, want 429", got)
+	}
 
 	// Without trusted proxies the header counts for nothing. (clerk-c has
 	// never logged in from the test's address, so the address's limit

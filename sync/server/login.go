@@ -152,12 +152,32 @@ func (s *Server) clientIP(r *http.Request) string {
 		if hop == "" {
 			continue
 		}
-		if !s.trusted(hop) {
-			return hop
+		a, ok := hopAddr(hop)
+		if !ok {
+			// Not an address: it stands for no one, and must not give
+			// the login limits a new key each time (found from outside:
+			// "ip:port" entries escaped them). The last trusted hop's.
+			return host
 		}
-		host = hop
+		if !s.trusted(a) {
+			return a
+		}
+		host = a
 	}
 	return host
+}
+
+// hopAddr reads one X-Forwarded-For entry as proxies write them: an
+// address, or an address with a port ("203.0.113.5:1000",
+// "[2001:db8::1]:443"), in its canonical form (IPv4-mapped as IPv4).
+func hopAddr(hop string) (string, bool) {
+	if a, err := netip.ParseAddr(hop); err == nil {
+		return a.Unmap().WithZone("").String(), true
+	}
+	if ap, err := netip.ParseAddrPort(hop); err == nil {
+		return ap.Addr().Unmap().WithZone("").String(), true
+	}
+	return "", false
 }
 
 // trusted reports whether addr is one of Config.TrustedProxies.
