@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -94,6 +95,9 @@ func (s *Server) handlePutDraft(w http.ResponseWriter, r *http.Request, c *calle
 	if err := decode(w, r, bureaustore.MaxDraftBytes+4096, &in); err != nil {
 		return err
 	}
+	if !validDraftID(r.PathValue("id")) {
+		return app.Errorf(app.EINVALID, "草稿编号须为 1–%d 个字母、数字或 - _ . @（材料编号，或“材料编号@版本编号”）", maxDraftID)
+	}
 	if in.BaseVersion < 0 {
 		return fieldErr("base_version", "base_version 不能为负数")
 	}
@@ -110,6 +114,12 @@ func (s *Server) handlePutDraft(w http.ResponseWriter, r *http.Request, c *calle
 	sum := sha256.Sum256(in.Body)
 	if hex.EncodeToString(sum[:]) != in.SHA256 {
 		return fieldErr("sha256", "草稿内容与 sha256 不符，请重新上传")
+	}
+	// A draft rewritten over and over writes as much as uploads do (found
+	// from outside: 1,500 rewrites of 1 MiB grew the store by 1.1 GB in 36
+	// s, until Badger's next garbage collection): the same daily budget.
+	if d, reached := s.uploaded.take(c.UnitID, s.Now(), int64(len(in.Body))); d > 0 {
+		return s.overBudget(w, c, d, reached)
 	}
 	d, err := s.store.PutDraft(r.Context(), c.UnitID, bureaustore.Draft{ID: r.PathValue("id"), SHA256: in.SHA256,
 		Updated: s.Now(), Body: in.Body}, in.BaseVersion)
@@ -153,4 +163,15 @@ func draftProblem(err error) error {
 		return ae
 	}
 	return err
+}
+
+// maxDraftID is the longest draft ID: a filing's and a revision's
+// (protocol.MaxID each) joined by "@".
+const maxDraftID = 2*protocol.MaxID + 1
+
+// validDraftID reports whether id is a draft ID as clients make them: a
+// filing ID, or "<filing ID>@<revision ID>".
+func validDraftID(id string) bool {
+	f, rev, two := strings.Cut(id, "@")
+	return validID(f) && (!two || validID(rev))
 }

@@ -8,11 +8,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 	"egovdesk/sync/server/bureaustore"
 )
 
@@ -162,4 +164,30 @@ func TestDraftTextChecked(t *testing.T) {
 	if r := put("good", []byte(`{"kind":"declaration","title":"城关镇智慧社区"}`)); r.StatusCode != http.StatusCreated {
 		t.Fatalf("a plain draft: %d %s", r.StatusCode, r.body)
 	}
+}
+
+// TestDraftIDsAndBudget (found from outside): a draft's ID is a filing's,
+// or "<filing>@<revision>", nothing else (U+0000, U+202E and "../../etc"
+// were kept); and rewriting a draft counts against the unit's daily
+// upload budget (1,500 rewrites of 1 MiB grew the store by 1.1 GB).
+func TestDraftIDsAndBudget(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay = 1 << 20 })
+	for _, id := range []string{"a\x00b", "名\u202e称", "../../etc", "a@b@c", strings.Repeat("a", 65)} {
+		if r := fx.do("PUT", "/api/v1/drafts/"+url.PathEscape(id), fx.clerkA, draftPut(t, 0, "稿")); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("draft ID %q: %d %s", id, r.StatusCode, r.body)
+		}
+	}
+	fx.putDraft(fx.clerkA, "0d86f698-1566-4d02-bbde-17b052ac36d3@e63b86e3-2770-4a39-8b8e-b63546504411", 0, "修订稿", http.StatusCreated)
+	big := strings.Repeat("稿", 100<<10) // 300 KiB
+	status, n := 0, 0
+	for v := int64(0); n < 10; v, n = v+1, n+1 {
+		r := fx.do("PUT", protocol.Path(protocol.PathDraft, "d-budget"), fx.clerkA, draftPut(t, v, big))
+		if status = r.StatusCode; status != http.StatusOK && status != http.StatusCreated {
+			break
+		}
+	}
+	if status != http.StatusTooManyRequests || n != 4 {
+		t.Fatalf("rewrites of a 300 KiB draft under a 1 MiB budget: the %dth answered %d, want the 5th 429", n+1, status)
+	}
+	fx.putDraft(fx.clerkB, "d-other", 0, big, http.StatusCreated) // another unit's budget
 }

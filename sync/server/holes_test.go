@@ -946,7 +946,7 @@ func TestUnitUploadPerDay(t *testing.T) {
 	p := r.problem(t)
 	wait, _ := strconv.Atoi(r.Header.Get(protocol.HeaderRetryAfter))
 	if r.StatusCode != http.StatusTooManyRequests || wait <= 0 || wait > 24*3600 ||
-		!strings.Contains(p.Detail, "24 小时内上传的附件已达") || !strings.Contains(p.Detail, "不会丢失") {
+		!strings.Contains(p.Detail, "24 小时内上传的附件和草稿已达") || !strings.Contains(p.Detail, "不会丢失") {
 		t.Fatalf("past the limit: %d Retry-After %q %q", r.StatusCode, r.Header.Get(protocol.HeaderRetryAfter), p.Detail)
 	}
 	fx.upload(fx.clerkB, third, 1<<20) // another unit is not limited by A's uploads

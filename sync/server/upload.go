@@ -177,14 +177,12 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return p
 	}
 
-	if d, reached := s.uploaded.wait(c.UnitID, s.Now()); d > 0 {
-		if reached {
-			s.log.Warn("upload: a unit reached its daily upload limit; its uploads wait", "unit", c.UnitID,
-				"limit_mb", s.cfg.UnitUploadPerDay>>20, "retry_after", d.Round(time.Second))
-		}
-		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(int(d.Seconds()+0.999)))
-		return app.Errorf(app.ETOOMANY, "本单位 24 小时内上传的附件已达数管局设定的上限（%s），%s后可以继续上传，已上传的部分不会丢失；如确需更多，请联系数管局",
-			app.SizeLabel(s.cfg.UnitUploadPerDay), waitWords(d))
+	taken := min(length-up.Offset, s.cfg.ChunkBytes) // what this chunk may bring
+	if r.ContentLength >= 0 {
+		taken = min(taken, r.ContentLength)
+	}
+	if d, reached := s.uploaded.take(c.UnitID, s.Now(), taken); d > 0 {
+		return s.overBudget(w, c, d, reached)
 	}
 	h, err := s.resumeHash(c.UnitID, sum, up)
 	if err != nil {
@@ -198,7 +196,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.MaxChunkTime))
 	}
 	n, hashed, copyErr := s.appendChunk(w, r, c.UnitID, sum, up.Offset, length, h)
-	s.uploaded.add(c.UnitID, s.Now(), n)
+	s.uploaded.add(c.UnitID, s.Now(), n-taken) // what it brought
 	up.Offset += n
 	up.Updated = s.Now()
 	up.Hash, up.HashedTo = nil, 0

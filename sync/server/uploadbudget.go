@@ -2,8 +2,12 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
 )
 
 // uploadBudget bounds the attachment bytes each unit uploads in a sliding
@@ -31,10 +35,14 @@ func newUploadBudget(perDay int64) *uploadBudget {
 	return &uploadBudget{perDay: perDay, units: map[string]*unitUploads{}}
 }
 
-// wait returns how long unit must wait at now before it may upload again:
-// 0 while it is below the limit, else until enough of its day has passed.
-// reached is true the first time in an hour the unit is found at the limit.
-func (b *uploadBudget) wait(unit string, now time.Time) (d time.Duration, reached bool) {
+// take counts n bytes about to be uploaded by unit at now, when the unit
+// is below the limit; else it counts nothing and returns how long the unit
+// must wait (until enough of its day has passed), reached being true the
+// first time in an hour the unit is found at the limit. Counting before
+// the bytes are read keeps concurrent uploads from all passing the check
+// (found from outside: 40 at once overshot a 50 MiB limit by 190 MiB);
+// the caller corrects the count by what it then received (add).
+func (b *uploadBudget) take(unit string, now time.Time, n int64) (d time.Duration, reached bool) {
 	if b.perDay < 0 {
 		return 0, false
 	}
@@ -42,8 +50,19 @@ func (b *uploadBudget) wait(unit string, now time.Time) (d time.Duration, reache
 	defer b.mu.Unlock()
 	u := b.units[unit]
 	if u == nil {
+		u = &unitUploads{}
+		b.units[unit] = u
+	}
+	hour := now.Unix() / 3600
+	if u.used(hour) < b.perDay {
+		u.count(hour, n)
 		return 0, false
 	}
+	return b.waitLocked(u, now)
+}
+
+// waitLocked is take's wait for u at now. Callers hold mu.
+func (b *uploadBudget) waitLocked(u *unitUploads, now time.Time) (d time.Duration, reached bool) {
 	hour := now.Unix() / 3600
 	used := u.used(hour)
 	if used < b.perDay {
@@ -62,9 +81,10 @@ func (b *uploadBudget) wait(unit string, now time.Time) (d time.Duration, reache
 	return max(d, time.Second), reached
 }
 
-// add counts n bytes uploaded by unit at now.
+// add counts n more bytes (fewer, when negative: the correction of a
+// take) of unit at now.
 func (b *uploadBudget) add(unit string, now time.Time, n int64) {
-	if b.perDay < 0 || n <= 0 {
+	if b.perDay < 0 || n == 0 {
 		return
 	}
 	b.mu.Lock()
@@ -74,12 +94,16 @@ func (b *uploadBudget) add(unit string, now time.Time, n int64) {
 		u = &unitUploads{}
 		b.units[unit] = u
 	}
-	hour := now.Unix() / 3600
+	u.count(now.Unix()/3600, n)
+}
+
+// count adds n to hour's bucket (never below 0).
+func (u *unitUploads) count(hour, n int64) {
 	i := hour % 24
 	if u.starts[i] != hour {
 		u.starts[i], u.hours[i] = hour, 0
 	}
-	u.hours[i] += n
+	u.hours[i] = max(u.hours[i]+n, 0)
 }
 
 // at returns the bytes counted in hour h, 0 when its bucket holds another.
@@ -105,4 +129,16 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("约 %d 小时", (d+time.Hour-1)/time.Hour)
 	}
 	return fmt.Sprintf("约 %d 分钟", max((d+time.Minute-1)/time.Minute, 1))
+}
+
+// overBudget answers a unit past its daily budget: 429 with Retry-After d,
+// logged once an hour (reached).
+func (s *Server) overBudget(w http.ResponseWriter, c *caller, d time.Duration, reached bool) error {
+	if reached {
+		s.log.Warn("upload: a unit reached its daily upload limit; its uploads and drafts wait", "unit", c.UnitID,
+			"limit_mb", s.cfg.UnitUploadPerDay>>20, "retry_after", d.Round(time.Second))
+	}
+	w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(int(d.Seconds()+0.999)))
+	return app.Errorf(app.ETOOMANY, "本单位 24 小时内上传的附件和草稿已达数管局设定的上限（%s），%s后可以继续上传，已上传的部分不会丢失；如确需更多，请联系数管局",
+		app.SizeLabel(s.cfg.UnitUploadPerDay), waitWords(d))
 }
