@@ -303,7 +303,7 @@ func (d *Declaration) FundingSum() Money {
 	return s
 }
 
-var yearMonth = regexp.MustCompile(`^20\d\d-(0[1-9]|1[0-2])$`) // 2000-01 to 2099-12, as plan_year
+var yearMonth = regexp.MustCompile(`^(20\d\d|2100)-(0[1-9]|1[0-2])$`) // 2000-01 to 2100-12: years 2000–2100, as plan_year
 
 var regionCodePattern = regexp.MustCompile(`^\d{6}$`)
 

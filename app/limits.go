@@ -112,7 +112,9 @@ func CheckText(b Body) Problems {
 		if msg := checkString(a.Material, MaxShortText, true); msg != "" {
 			p.Add(f+".material", "附件材料类别%s", msg)
 		}
-		if a.MediaType != "" && !AllowedMediaType(a.MediaType) {
+		if strings.ContainsFunc(a.MediaType, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
+			p.Add(f+".media_type", "附件“%s”的类型含有控制字符或非 ASCII 字符", clipText(a.Name, 60))
+		} else if a.MediaType != "" && !AllowedMediaType(a.MediaType) {
 			p.Add(f+".media_type", "附件“%s”的类型“%s”不在数管局接受的范围内（PDF、OFD、Word、Excel、PowerPoint、WPS、图片、文本、压缩包）", clipText(a.Name, 60), clipText(strings.Map(printable, a.MediaType), 60))
 		}
 	}
@@ -200,6 +202,14 @@ func checkString(s string, limit int, short bool) string {
 	}
 	return ""
 }
+
+// CheckString returns why s, a text of at most limit characters, cannot
+// be kept, or "": invalid UTF-8, U+0000, control characters other than tab
+// and line breaks, the bidirectional overrides and isolates, and for a
+// one-line text (oneLine) tabs and line breaks. The rules of a filing's
+// text (CheckText), for the bureau's own texts too: comments, remarks,
+// notices.
+func CheckString(s string, limit int, oneLine bool) string { return checkString(s, limit, oneLine) }
 
 // lineBreak reports the characters a narrative field may hold and a
 // one-line field may not: tab and line breaks.

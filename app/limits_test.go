@@ -121,6 +121,23 @@ func TestCheckTextControlCharacters(t *testing.T) {
 		t.Errorf("a Uyghur name: %v", got)
 	}
 
+	// An attachment's media type is served back as its Content-Type.
+	f, err := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	for _, mt := range []string{"application/pdf;\ncharset=utf-8", "application/pdf;\u0085", "application/pdf;\u2028", "application/pdf;\u00a0"} {
+		f.Attachments = []app.Attachment{{Material: "proposal", Name: "a.pdf", SHA256: strings.Repeat("a", 64), Size: 1, MediaType: mt}}
+		got := false
+		for _, fe := range app.FieldErrors(app.CheckBody(f.Body(), nil, time.Now())) {
+			got = got || fe.Field == "attachments[0].media_type"
+		}
+		if !got {
+			t.Errorf("media type %q accepted", mt)
+		}
+	}
+
 	d := apptest.Declaration()
 	d.ProjectName = " 城关镇\r\n  智慧社区\t平台 "
 	d.Goals = "一、\n二、"

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ReviewFlow is the review steps the filings of some kinds and routes go
@@ -293,6 +292,8 @@ func checkApproved(prof *Profile, body *Body, d Decision) error {
 		return fail("只有项目申报书可以核定金额")
 	case d.Approved < 0:
 		return fail("核定金额不能为负数，请填写批准的投资额（万元）")
+	case d.Approved > MaxAmount:
+		return fail("核定金额不能超过 %s，请核对单位（万元）", MaxAmount)
 	case d.Approved > body.Declaration.TotalInvestment && (prof == nil || !prof.ApprovedAboveDeclared):
 		return fail("核定金额 %s 超过了申报的总投资概算 %s：请核减到申报额以内（本辖区规则不允许核增）",
 			d.Approved, body.Declaration.TotalInvestment)
@@ -327,8 +328,8 @@ func checkRemarks(d Decision) error {
 		}
 		v := d.Remarks[k]
 		switch {
-		case !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0:
-			p.Add(f, "对“%s”的意见含有无效字符", k)
+		case checkString(v, MaxRemarkText, false) != "" && runeLen(v) <= MaxRemarkText:
+			p.Add(f, "对“%s”的意见%s", k, checkString(v, MaxRemarkText, false))
 		case isBlank(v):
 			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", k)
 		case runeLen(v) > MaxRemarkText:

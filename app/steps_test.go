@@ -175,6 +175,13 @@ func TestApprovedAmount(t *testing.T) {
 	if _, err := f.Review(more, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionApprove, Approved: app.Wans(90)}); err != nil {
 		t.Errorf("a profile that allows more: %v", err)
 	}
+	// …but never past MaxAmount (found from outside: 2⁶³−1 分 was taken).
+	f, b = submittedDeclaration(app.Wans(80))
+	f.Status = app.StatusPreliminary
+	_, err = f.Review(more, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionApprove, Approved: app.MaxAmount + 1})
+	if fe := app.FieldErrors(err); len(fe) != 1 || fe[0].Field != "approved" || !strings.Contains(fe[0].Message, "不能超过") {
+		t.Errorf("an approved amount past MaxAmount: %v", err)
+	}
 }
 
 // TestRemarks: remarks on fields go with 退回修改 only, keyed by field

@@ -958,3 +958,36 @@ func TestUnitUploadPerDay(t *testing.T) {
 		t.Fatalf("the rest after Retry-After: %d %s", r.StatusCode, r.body)
 	}
 }
+
+// TestBureauTextsRefuseControls (found from outside): the bureau's own
+// texts that clerks read — a decision's comment and remarks, a notice —
+// refuse control characters and direction overrides as a filing's text
+// does (app.CheckString); a notice's title is one line.
+func TestBureauTextsRefuseControls(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	for _, req := range []protocol.DecisionRequest{
+		{Action: app.ActionReturn, Comment: "请改\u202e正"},
+		{Action: app.ActionReturn, Comment: "请修改\x1b[2J"},
+		{Action: app.ActionReturn, Comment: "请补充", Remarks: map[string]string{"goals": "改\u2067这里"}},
+		{Action: app.ActionReturn, Comment: "请补充", Remarks: map[string]string{"goals": "改\x07"}},
+	} {
+		r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, req)
+		if r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("decision %q %v: %d %s", req.Comment, req.Remarks, r.StatusCode, r.body)
+		}
+	}
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "一、请补充建设目标；\r\n二、请核对预算。", http.StatusOK) // lines are fine
+	for _, n := range []protocol.NoticeRequest{
+		{Title: "通知\u202e", Text: "请按时申报"},
+		{Title: "关于\n申报的通知", Text: "请按时申报"},
+		{Title: "通知", Text: "x\u2066y\x07"},
+	} {
+		if r := fx.do("POST", protocol.PathNotices, fx.admin, n); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("notice %q %q: %d %s", n.Title, n.Text, r.StatusCode, r.body)
+		}
+	}
+	fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{Title: "通知", Text: "各单位：\n请按时申报。"}, http.StatusOK, nil)
+}

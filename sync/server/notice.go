@@ -24,9 +24,13 @@ func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ prot
 	var p app.Problems
 	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {
 		p.Add("title", "请填写通知标题（不超过 %d 个字）", protocol.MaxNoticeTitle)
+	} else if msg := app.CheckString(req.Title, protocol.MaxNoticeTitle, true); msg != "" {
+		p.Add("title", "通知标题%s", msg)
 	}
 	if req.Text == "" || utf8.RuneCountInString(req.Text) > protocol.MaxNoticeText {
 		p.Add("text", "请填写通知内容（不超过 %d 个字）", protocol.MaxNoticeText)
+	} else if msg := app.CheckString(req.Text, protocol.MaxNoticeText, false); msg != "" {
+		p.Add("text", "通知内容%s", msg)
 	}
 	if req.UnitID != "" && !validID(req.UnitID) {
 		p.Add("unit_id", "单位编号须为 1–%d 个字母、数字或 - _ .", protocol.MaxID)

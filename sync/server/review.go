@@ -304,6 +304,9 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if utf8.RuneCountInString(req.Comment) > maxComment {
 		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
 	}
+	if msg := app.CheckString(req.Comment, maxComment, false); msg != "" {
+		return protocol.DecisionResponse{}, fieldErr("comment", "意见"+msg)
+	}
 	if !req.Action.Valid() {
 		return protocol.DecisionResponse{}, fieldErr("action", fmt.Sprintf("未知的操作“%s”", clip(string(req.Action), 40)))
 	}
