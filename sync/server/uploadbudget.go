@@ -48,24 +48,10 @@ func (b *uploadBudget) take(unit string, now time.Time, n int64) (d time.Duratio
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	u := b.units[unit]
-	if u == nil {
-		u = &unitUploads{}
-		b.units[unit] = u
-	}
-	hour := now.Unix() / 3600
-	if u.used(hour) < b.perDay {
-		u.count(hour, n)
-		return 0, false
-	}
-	return b.waitLocked(u, now)
-}
-
-// waitLocked is take's wait for u at now. Callers hold mu.
-func (b *uploadBudget) waitLocked(u *unitUploads, now time.Time) (d time.Duration, reached bool) {
-	hour := now.Unix() / 3600
+	u, hour := b.unit(unit), now.Unix()/3600
 	used := u.used(hour)
 	if used < b.perDay {
+		u.count(hour, n)
 		return 0, false
 	}
 	// The oldest hours leave the window first.
@@ -89,12 +75,17 @@ func (b *uploadBudget) add(unit string, now time.Time, n int64) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.unit(unit).count(now.Unix()/3600, n)
+}
+
+// unit returns the counts of unit, new when it has none. Callers hold mu.
+func (b *uploadBudget) unit(unit string) *unitUploads {
 	u := b.units[unit]
 	if u == nil {
 		u = &unitUploads{}
 		b.units[unit] = u
 	}
-	u.count(now.Unix()/3600, n)
+	return u
 }
 
 // count adds n to hour's bucket (never below 0).
