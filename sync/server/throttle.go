@@ -47,10 +47,10 @@ func DefaultThrottle() ThrottleConfig {
 }
 
 // throttle counts failed logins per key ("l:<login>|<address>",
-// "i:<address>", "a:<login>") and remembers the addresses logins succeeded from, in
-// memory. A restart forgets both, which gives an attacker a few more
-// guesses and makes a NAT's colleagues log in once more before they are
-// known there again.
+// "i:<address>", "a:<login>") and remembers the addresses logins succeeded
+// from, in memory. A restart forgets the counts, which gives an attacker a
+// few more guesses; the addresses are read back from the audit trail
+// (Server.learnKnownLogins).
 type throttle struct {
 	cfg ThrottleConfig
 	// ready is set once the known addresses are learnt from the audit

@@ -177,16 +177,16 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		return p
 	}
 
+	h, err := s.resumeHash(c.UnitID, sum, up)
+	if err != nil {
+		return err
+	}
 	taken := min(length-up.Offset, s.cfg.ChunkBytes) // what this chunk may bring
 	if r.ContentLength >= 0 {
 		taken = min(taken, r.ContentLength)
 	}
 	if d, reached := s.uploaded.take(c.UnitID, s.Now(), taken); d > 0 {
 		return s.overBudget(w, c, d, reached)
-	}
-	h, err := s.resumeHash(c.UnitID, sum, up)
-	if err != nil {
-		return err
 	}
 	// A chunk may take its time as long as it keeps coming: UploadIdle of
 	// silence at most, MaxChunkTime in all.
