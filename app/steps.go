@@ -327,13 +327,10 @@ func checkRemarks(d Decision) error {
 			continue
 		}
 		v := d.Remarks[k]
-		switch {
-		case checkString(v, MaxRemarkText, false) != "" && runeLen(v) <= MaxRemarkText:
-			p.Add(f, "对“%s”的意见%s", k, checkString(v, MaxRemarkText, false))
-		case isBlank(v):
+		if isBlank(v) {
 			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", k)
-		case runeLen(v) > MaxRemarkText:
-			p.Add(f, "对“%s”的意见不能超过 %d 个字（现有 %d 个字）", k, MaxRemarkText, runeLen(v))
+		} else if msg := checkString(v, MaxRemarkText, false); msg != "" { // a filing's text rule: length, UTF-8, controls
+			p.Add(f, "对“%s”的意见%s", k, msg)
 		}
 	}
 	return p.Err()
