@@ -153,21 +153,12 @@ func (s *Store) newSimilarIndex() error {
 // rebuildSimilarIndex indexes every declaration once, for a store written
 // before the index existed. Writers hold writeMu, so nothing moves meanwhile.
 func (s *Store) rebuildSimilarIndex() error {
-	indexed := func() (bool, error) {
-		var done bool
-		err := s.db.View(func(txn *badger.Txn) error {
-			var err error
-			done, err = exists(txn, []byte(keySimilarIndex))
-			return err
-		})
-		return done, err
-	}
-	if done, err := indexed(); err != nil || done {
+	if done, err := s.similarIndexed(); err != nil || done {
 		return err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if done, err := indexed(); err != nil || done {
+	if done, err := s.similarIndexed(); err != nil || done {
 		return err
 	}
 	err := s.eachFiling(s.updateIndexed, func(txn *badger.Txn, id string, fr bureaustore.Filing) error {
@@ -191,6 +182,25 @@ func (s *Store) rebuildSimilarIndex() error {
 	return s.db.Update(func(txn *badger.Txn) error {
 		return txn.Set([]byte(keySimilarIndex), []byte(similarIndexVersion))
 	})
+}
+
+// similarIndexed reports whether every declaration has its entry
+// (m/similarindex), read from the store until it says yes: every query
+// asks (Similar), and the marker is never removed.
+func (s *Store) similarIndexed() (bool, error) {
+	if s.similarBuilt.Load() {
+		return true, nil
+	}
+	var done bool
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		done, err = exists(txn, []byte(keySimilarIndex))
+		return err
+	})
+	if done {
+		s.similarBuilt.Store(true)
+	}
+	return done, err
 }
 
 // similar returns the declarations most like declaration fid, across all
@@ -331,6 +341,7 @@ func (s *Store) loadSimilarIndex() {
 // for it: for tests that write entries through DB while the store is open.
 func (s *Store) ReloadSimilarIndex() error {
 	s.writeMu.Lock()
+	s.similarBuilt.Store(false) // the test may have removed the marker too
 	s.loadSimilarIndex()
 	idx := s.index.Load()
 	s.writeMu.Unlock()

@@ -105,11 +105,12 @@ type Store struct {
 	log *slog.Logger
 	loc *time.Location
 
-	writeMu   sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
-	auditMu   sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
-	committer bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
-	indexing  *txnIndex                        // the similar-index changes of the transaction running under writeMu
-	index     atomic.Pointer[memIndex]         // the similar-projects index's lists (similarmem.go); replaced under writeMu
+	writeMu      sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
+	auditMu      sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
+	committer    bureaustore.Group[*pendingWrite] // groups the hot writes (submissions, decisions, uploads) into one commit
+	indexing     *txnIndex                        // the similar-index changes of the transaction running under writeMu
+	index        atomic.Pointer[memIndex]         // the similar-projects index's lists (similarmem.go); replaced under writeMu
+	similarBuilt atomic.Bool                      // m/similarindex was found: every declaration has its entry
 
 	onChange func(units []string)
 	synced   *syncFault // set when Badger could not sync its value log: writes are refused from then on
