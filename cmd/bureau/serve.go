@@ -136,7 +136,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.DurationVar(&f.tokenTTL, "token-ttl", envDuration("EGOV_BUREAU_TOKEN_TTL", d.TokenTTL), "lifetime of a login token (env EGOV_BUREAU_TOKEN_TTL)")
 	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM")
 	fs.DurationVar(&f.partRetention, "part-retention", envDuration("EGOV_BUREAU_PART_RETENTION", d.PartRetention), "how long an unfinished upload is kept without progress (env EGOV_BUREAU_PART_RETENTION)")
-	fs.Int64Var(&f.unitUploadMB, "unit-upload-mb-per-day", envInt("EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY", d.UnitUploadPerDay>>20), "most attachment MiB one unit uploads in 24 hours; 0: no limit (env EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY)")
+	fs.Int64Var(&f.unitUploadMB, "unit-upload-mb-per-day", envInt("EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY", d.UnitUploadPerDay>>20), "most MiB one unit sends in 24 hours (attachments, drafts and revision bodies); 0: no limit (env EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY)")
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", envOr("EGOV_BUREAU_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env EGOV_BUREAU_TRUSTED_PROXIES)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")

@@ -41,7 +41,20 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	case n > protocol.MaxBatch:
 		return app.Errorf(app.ETOOLARGE, "一次最多提交 %d 份材料（本次 %d 份），请分批提交", protocol.MaxBatch, n)
 	}
+	var n int64
+	for _, req := range reqs {
+		n += int64(len(req.Body))
+	}
+	if err := s.takeBudget(w, c, n); err != nil {
+		return err
+	}
 	results, err := s.submitBatch(r.Context(), c, reqs, bodies)
+	for i, res := range results {
+		if res.Status == http.StatusCreated {
+			n -= int64(len(reqs[i].Body))
+		}
+	}
+	s.uploaded.add(c.UnitID, s.Now(), -n) // what was not kept: resends, refusals, a failed write
 	if err != nil {
 		return err
 	}

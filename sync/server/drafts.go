@@ -118,8 +118,8 @@ func (s *Server) handlePutDraft(w http.ResponseWriter, r *http.Request, c *calle
 	// A draft rewritten over and over writes as much as uploads do (found
 	// from outside: 1,500 rewrites of 1 MiB grew the store by 1.1 GB in 36
 	// s, until Badger's next garbage collection): the same daily budget.
-	if d, reached := s.uploaded.take(c.UnitID, s.Now(), int64(len(in.Body))); d > 0 {
-		return s.overBudget(w, c, d, reached)
+	if err := s.takeBudget(w, c, int64(len(in.Body))); err != nil {
+		return err
 	}
 	d, err := s.store.PutDraft(r.Context(), c.UnitID, bureaustore.Draft{ID: r.PathValue("id"), SHA256: in.SHA256,
 		Updated: s.Now(), Body: in.Body}, in.BaseVersion)

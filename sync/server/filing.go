@@ -28,7 +28,14 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
+	n := int64(len(req.Body))
+	if err := s.takeBudget(w, c, n); err != nil {
+		return err
+	}
 	receipt, created, err := s.submit(r.Context(), c, req, body)
+	if !created {
+		s.uploaded.add(c.UnitID, s.Now(), -n) // nothing new was kept
+	}
 	if err != nil {
 		return err
 	}

@@ -63,8 +63,9 @@ type Config struct {
 	Throttle        ThrottleConfig
 	ShutdownTimeout time.Duration // how long Run waits for requests to finish
 	PartRetention   time.Duration // how long an unfinished upload is kept without progress
-	// UnitUploadPerDay bounds the attachment bytes one unit uploads in 24
-	// hours (uploadbudget.go); 0 takes DefaultConfig's, < 0 no limit.
+	// UnitUploadPerDay bounds the bytes one unit uploads in 24 hours —
+	// attachments, drafts and new revisions' bodies (uploadbudget.go); 0
+	// takes DefaultConfig's, < 0 no limit.
 	UnitUploadPerDay int64
 	// TrustedProxies are the reverse proxies in front of the server: for a
 	// request from one of them the client's address (for the login limits

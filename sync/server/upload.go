@@ -185,8 +185,8 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if r.ContentLength >= 0 {
 		taken = min(taken, r.ContentLength)
 	}
-	if d, reached := s.uploaded.take(c.UnitID, s.Now(), taken); d > 0 {
-		return s.overBudget(w, c, d, reached)
+	if err := s.takeBudget(w, c, taken); err != nil {
+		return err
 	}
 	// A chunk may take its time as long as it keeps coming: UploadIdle of
 	// silence at most, MaxChunkTime in all.

@@ -15,8 +15,10 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/app/store"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
 
@@ -411,4 +413,34 @@ func TestStatusAfterStopMidPass(t *testing.T) {
 	if s := sy.Status(); s.Waiting != 0 || len(s.Failures) != 0 {
 		t.Fatalf("status after the cut pass: %+v", s)
 	}
+}
+
+// TestPushPastTheUnitsDailyBudget: a batch the bureau refuses because the
+// unit sent its day's worth (429 with Retry-After) is kept, marked to be
+// retried with the bureau's words and wait, and goes once the wait is over.
+func TestPushPastTheUnitsDailyBudget(t *testing.T) {
+	clock := bureautest.NewClock(time.Now())
+	e := mustEnvOn(t, MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay, c.Now = 4<<10, clock.Now }))
+	e.queue(t, 3) // about 6 KiB: taken, as the unit was below its budget
+	e.mustSync(t)
+	e.queue(t, 3)
+	err := e.syncer.SyncOnce(context.Background())
+	if client.Classify(err) != client.ClassRetry || client.RetryAfter(err) < time.Hour {
+		t.Fatalf("pass past the budget: %v (retry after %v)", err, client.RetryAfter(err))
+	}
+	items := e.outbox(t)
+	if len(items) != 3 {
+		t.Fatalf("outbox past the budget: %+v", items)
+	}
+	for _, it := range items {
+		if it.State != app.SendFailed || !strings.Contains(it.LastError, "已达数管局设定的上限") {
+			t.Fatalf("item past the budget: %+v", it)
+		}
+	}
+	clock.Advance(client.RetryAfter(err))
+	e.mustSync(t)
+	if items := e.outbox(t); len(items) != 0 {
+		t.Fatalf("outbox after the wait: %+v", items)
+	}
+	e.bureauHolds(t, 6)
 }

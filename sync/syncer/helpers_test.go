@@ -62,11 +62,18 @@ type bureau struct {
 	waits        chan string // the wait of every GET /changes, when not nil
 }
 
-// MustBureau starts a bureau in a temporary directory, closed when the test ends.
-func MustBureau(tb testing.TB) *bureau {
+// MustBureau starts a bureau in a temporary directory, closed when the
+// test ends, its configuration changed by cfgs.
+func MustBureau(tb testing.TB, cfgs ...func(*server.Config)) *bureau {
 	tb.Helper()
 	b := &bureau{}
-	bt := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Wrap: b.wrap, Config: bureauConfig})
+	config := func(c *server.Config) {
+		bureauConfig(c)
+		for _, f := range cfgs {
+			f(c)
+		}
+	}
+	bt := bureautest.Start(tb, bureautest.Options{BadgerOnly: true, Wrap: b.wrap, Config: config})
 	b.srv, b.http, b.dir = bt.Server, bt.HTTP, bt.Dir
 	b.unit = bt.AddUnit("霍邱县城关镇人民政府", "11341522003064951U")
 	bt.AddAccount("clerk", "李梅", app.RoleUnit, b.unit.ID)
@@ -237,7 +244,12 @@ type env struct {
 // MustEnv returns an env whose store and files live in a temporary directory.
 func MustEnv(tb testing.TB, opts ...func(*syncer.Options)) *env {
 	tb.Helper()
-	b := MustBureau(tb)
+	return mustEnvOn(tb, MustBureau(tb), opts...)
+}
+
+// mustEnvOn is MustEnv with the bureau b.
+func mustEnvOn(tb testing.TB, b *bureau, opts ...func(*syncer.Options)) *env {
+	tb.Helper()
 	dir := tb.TempDir()
 	st, err := store.Open(dir + "/store")
 	if err != nil {
