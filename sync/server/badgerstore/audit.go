@@ -1,11 +1,13 @@
 package badgerstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -68,20 +70,57 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 	return out, nil
 }
 
-// AuditEvents scans the records after q.After in Seq order.
+// auditClockSlack is how far back in time the trail's records may go
+// from one to the next (the bureau's clock set back) and a time-bounded
+// query still finds every record in its range: AuditEvents starts its
+// scan this much before q.From, and ends it this much after q.To.
+const auditClockSlack = 24 * time.Hour
+
+// AuditEvents scans the records after q.After in Seq order. With q.From
+// the scan starts at the first record of q.From less auditClockSlack,
+// found by a binary search over the records' times (which the append
+// order keeps rising), not at the trail's start: a bureau's trail of 180
+// days holds millions of records, and a start's read of the last 30
+// days' logins took 9.6 s for 10⁶ of them (BenchmarkAuditRecent).
 func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bureaustore.AuditPage, error) {
 	var p bureaustore.AuditPage
 	limit := q.PageLimit()
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100})
 		defer it.Close()
-		for it.Seek(auditKey("au", q.After+1)); it.Valid(); it.Next() {
+		// A record of another action is passed over without decoding it
+		// when the action is one json.Marshal writes as it is.
+		var action []byte
+		if q.Action != "" && strings.Trim(q.Action, "abcdefghijklmnopqrstuvwxyz._") == "" {
+			action = []byte(`"action":"` + q.Action + `"`)
+		}
+		first := q.After + 1
+		if !q.From.IsZero() {
+			at, err := firstAuditAt(txn, q.From.Add(-auditClockSlack))
+			if err != nil {
+				return err
+			}
+			first = max(first, at)
+		}
+		for it.Seek(auditKey("au", first)); it.Valid(); it.Next() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			var e bureaustore.AuditEvent
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			skip := false
+			if err := it.Item().Value(func(v []byte) error {
+				if skip = action != nil && !bytes.Contains(v, action); skip {
+					return nil
+				}
+				return json.Unmarshal(v, &e)
+			}); err != nil {
 				return fmt.Errorf("audit record %x: %w", it.Item().Key(), err)
+			}
+			if skip {
+				continue
+			}
+			if !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) {
+				return nil
 			}
 			if !q.Match(e) {
 				continue
@@ -98,6 +137,39 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 		return bureaustore.AuditPage{}, fmt.Errorf("audit events: %w", err)
 	}
 	return p, nil
+}
+
+// firstAuditAt returns the Seq of the first record whose time is t or
+// later (the head's Seq + 1 when there is none), by a binary search: a
+// Seq a prune removed stands for the first record after it.
+func firstAuditAt(txn *badger.Txn, t time.Time) (uint64, error) {
+	h, err := readHead(txn)
+	if err != nil {
+		return 0, err
+	}
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/")})
+	defer it.Close()
+	lo, hi := uint64(1), h.Seq+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		it.Seek(auditKey("au", mid))
+		if !it.Valid() {
+			hi = mid
+			continue
+		}
+		var e struct {
+			Time time.Time `json:"time"`
+		}
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			return 0, fmt.Errorf("audit record %x: %w", it.Item().Key(), err)
+		}
+		if e.Time.Before(t) {
+			lo = binary.BigEndian.Uint64(it.Item().Key()[len("au/"):]) + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, nil
 }
 
 // AuditHead reads m/audithead.

@@ -22,6 +22,7 @@ var auditCases = []struct {
 	{"AuditSearchPaging", testAuditSearch},
 	{"AuditCheckpoints", testAuditCheckpoints},
 	{"AuditRetention", testAuditRetention},
+	{"AuditTimeRange", testAuditTimeRange},
 	{"AuditAnchor", testAuditAnchor},
 }
 
@@ -251,5 +252,63 @@ func testAuditAnchor(t *testing.T, st bureaustore.Storage) {
 	cs[0].Anchor = false
 	if bureaustore.VerifyCheckpoint(pub, cs[0]) {
 		t.Fatal("an anchor's signature verifies as an ordinary checkpoint's")
+	}
+}
+
+// testAuditTimeRange: a query by time finds exactly the records in its
+// range — however the store finds where to start (Badger searches the
+// records' times) — across a pruned start and a clock set back 3 hours.
+func testAuditTimeRange(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	now := t0.AddDate(1, 0, 0)
+	for i := range 40 { // old enough to prune
+		appendAudit(t, st, bureaustore.AuditEvent{Time: now.AddDate(0, -8, 0).Add(time.Duration(i) * time.Minute),
+			Actor: "a", Action: "login", Outcome: bureaustore.AuditOK})
+	}
+	start := now.Add(-300 * time.Hour)
+	for i := range 260 {
+		at := start.Add(time.Duration(i) * time.Hour)
+		if i == 150 {
+			at = at.Add(-4 * time.Hour) // the clock set back
+		}
+		e := bureaustore.AuditEvent{Time: at, Actor: "r", Action: "decide", Outcome: bureaustore.AuditOK, Target: fmt.Sprint("f", i)}
+		if i%4 == 0 {
+			e.Action = "login"
+		}
+		appendAudit(t, st, e)
+	}
+	if n, err := st.PruneAudit(ctx, now.Add(-bureaustore.AuditRetention), now, 40); err != nil || n != 40 {
+		t.Fatalf("prune: %d, %v", n, err)
+	}
+	all := allAudit(t, st, bureaustore.AuditQuery{})
+	var qs []bureaustore.AuditQuery
+	for m := 120 * 60; m <= 160*60; m += 20 { // every start around the step back
+		qs = append(qs, bureaustore.AuditQuery{From: start.Add(time.Duration(m) * time.Minute)})
+	}
+	for _, q := range append(qs, []bureaustore.AuditQuery{
+		{From: start.Add(147 * time.Hour), Limit: 7},                                        // around the step back
+		{From: start.Add(147 * time.Hour), To: start.Add(151 * time.Hour)},                  // the step back inside
+		{From: start.Add(100 * time.Hour), Action: "login", Limit: 5},                       // a start's read of logins
+		{From: start.Add(-time.Hour), To: start.Add(2 * time.Hour)},                         // the first kept records
+		{From: now.AddDate(-2, 0, 0)},                                                       // before the whole trail
+		{From: now, To: now.Add(time.Hour)},                                                 // after it
+		{To: start.Add(10 * time.Hour)},                                                     // only an end
+		{From: start.Add(259 * time.Hour), To: start.Add(259*time.Hour + time.Millisecond)}, // the last record
+	}...) {
+		var want []bureaustore.AuditEvent
+		for _, e := range all {
+			if q.Match(e) {
+				want = append(want, e)
+			}
+		}
+		got := allAudit(t, st, q)
+		if len(got) != len(want) {
+			t.Fatalf("%v … %v %s: %d records, want %d", q.From, q.To, q.Action, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Seq != want[i].Seq {
+				t.Fatalf("%v … %v %s: record %d is Seq %d, want %d", q.From, q.To, q.Action, i, got[i].Seq, want[i].Seq)
+			}
+		}
 	}
 }
