@@ -88,6 +88,81 @@ func rawJSON(method, path, token, contentType string, body []byte) string {
 	return b.String()
 }
 
+// TestAnswersNotTakenAreDropped (found from outside): a client that asks
+// for a large answer and then never reads it — or reads it slower than
+// the stated minimum — had the server hold the answer in memory and the
+// handler blocked for as long as the connection stayed open (300 such
+// connections held 4.45 GB). The answer is now written under a deadline
+// that moves with progress, and the connection is closed when it passes;
+// a client that reads goes on getting the whole answer.
+func TestAnswersNotTakenAreDropped(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.BodyIdle = time.Second })
+	data := bytes.Repeat([]byte("不读不取"), 32<<20/12) // ≈ 32 MiB: more than the sockets' buffers hold
+	f := newFiling(t, fx.unitA.ID, data)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, data, 8<<20)
+	path := protocol.Path(protocol.PathFilingAttachment, f.ID, sha(data))
+	get := fmt.Sprintf("GET %s HTTP/1.1\r\nHost: bureau\r\nAuthorization: Bearer %s\r\n\r\n", path, fx.clerkA)
+
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, get); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * time.Second) // never reading, past the idle time
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	var head bytes.Buffer
+	n, err := io.Copy(io.Discard, io.TeeReader(c, &limitedWriter{&head, 400}))
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server still holds the answer after %d bytes were read: %v\n%s", n, err, head.Bytes())
+	}
+	if n >= int64(len(data)) {
+		t.Fatalf("the whole answer came (%d bytes) though nobody read it in time", n)
+	}
+
+	// A client that reads takes the whole answer under the same limits.
+	r := fx.do("GET", path, fx.clerkA, nil)
+	if r.StatusCode != http.StatusOK || !bytes.Equal(r.body, data) {
+		t.Fatalf("a reading client: %d, %d bytes of %d", r.StatusCode, len(r.body), len(data))
+	}
+}
+
+// TestAnswersKeepBodiesAsStored (found from outside): a draft of
+// "<"s was served six times its size, each escaped as \u003c; and a body
+// served other than as stored no longer hashes to its sha256.
+func TestAnswersKeepBodiesAsStored(t *testing.T) {
+	fx := MustBureau(t)
+	body := []byte(`{"text":"` + strings.Repeat("<a&b>", 20000) + `"}`)
+	put := []byte(`{"base_version":0,"sha256":"` + sha(body) + `","body":` + string(body) + `}`) // as sent, not re-encoded
+	if r := fx.do("PUT", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, put, "Content-Type", protocol.MediaJSON); r.StatusCode != http.StatusCreated {
+		t.Fatalf("PUT draft: %d %s", r.StatusCode, r.body)
+	}
+	var d protocol.Draft
+	r := fx.mustJSON("GET", protocol.Path(protocol.PathDraft, "d1"), fx.clerkA, nil, http.StatusOK, &d)
+	if !bytes.Equal(d.Body, body) || d.SHA256 != sha(d.Body) {
+		t.Errorf("the draft came back as %.80s…, not as stored", d.Body)
+	}
+	if len(r.body) > len(body)+1000 {
+		t.Errorf("a draft of %d bytes answered in %d", len(body), len(r.body))
+	}
+}
+
+// limitedWriter keeps the first n bytes written to it.
+type limitedWriter struct {
+	w *bytes.Buffer
+	n int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if room := l.n - l.w.Len(); room > 0 {
+		l.w.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
 // TestStalledConnectionsAreClosed holds 1,000 connections that stall (no
 // bytes, half a header, a header and part of a body, a header and no body)
 // from eight addresses, shows the server still answers others at once and

@@ -77,8 +77,8 @@ type Config struct {
 
 	// Slow and stalled clients (see Serve and docs/bureau.md, "Limits").
 	HeaderTimeout   time.Duration // longest time to send a request's headers
-	BodyIdle        time.Duration // longest silence within a JSON request body
-	MinBodyRate     int64         // bytes/s a JSON body must average: it gets BodyIdle + length/MinBodyRate in all
+	BodyIdle        time.Duration // longest silence within a JSON request body, and within an answer as the client takes it
+	MinBodyRate     int64         // bytes/s a JSON body must average: it gets BodyIdle + length/MinBodyRate in all; an answer too
 	MaxBodyTime     time.Duration // longest time for any JSON body
 	UploadIdle      time.Duration // longest silence within an upload chunk
 	MaxChunkTime    time.Duration // longest time for one upload chunk
@@ -356,6 +356,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 					"max_conns", s.cfg.MaxConns, "max_conns_per_addr", s.cfg.MaxConnsPerAddr)
 			}
 		})
+	lim.sendIdle, lim.minSendRate = s.cfg.BodyIdle, s.cfg.MinBodyRate
 	s.conns.Store(lim)
 	ln = lim
 	hs := &http.Server{
