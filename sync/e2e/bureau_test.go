@@ -80,7 +80,7 @@ func initBureau(tb testing.TB, srv *server.Server) accounts {
 	if acc.Clerk, _, err = srv.CreateToken(ctx, "clerk", time.Hour, "e2e"); err != nil {
 		tb.Fatal(err)
 	}
-	if acc.Reviewer, _, err = srv.CreateToken(ctx, "reviewer", time.Hour, "e2e"); err != nil {
+	if acc.Reviewer, _, err = srv.Login(ctx, "reviewer", password, time.Hour); err != nil {
 		tb.Fatal(err)
 	}
 	return acc

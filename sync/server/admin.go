@@ -90,8 +90,8 @@ func (s *Server) adminOps() []adminOp {
 			if err := decode(w, r, 64<<10, &req); err != nil {
 				return err
 			}
-			if req.TTLSeconds < 0 {
-				return fieldErr("ttl_seconds", "有效期不能为负数")
+			if req.TTLSeconds < 0 || req.TTLSeconds > int64(MaxTokenTTL/time.Second) {
+				return fieldErr("ttl_seconds", fmt.Sprintf("有效期须在 0 到 %d 秒（%d 天）之间，0 为登录令牌的有效期", int64(MaxTokenTTL/time.Second), MaxTokenTTL/(24*time.Hour)))
 			}
 			tok, exp, err := s.CreateToken(r.Context(), req.Login, time.Duration(req.TTLSeconds)*time.Second, req.Label)
 			if err != nil {

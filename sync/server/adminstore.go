@@ -33,6 +33,9 @@ func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (_ Unit,
 	if err != nil {
 		return Unit{}, err
 	}
+	if err := s.checkUnitNameFree(ctx, id, name); err != nil {
+		return Unit{}, err
+	}
 	u, err := s.store.UpdateUnit(ctx, id, name, code)
 	if err != nil {
 		return Unit{}, fmt.Errorf("update unit %s: %w", id, err)

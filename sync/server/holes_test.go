@@ -1120,3 +1120,84 @@ func TestBureauTextsRefuseControls(t *testing.T) {
 	}
 	fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{Title: "通知", Text: "各单位：\n请按时申报。"}, http.StatusOK, nil)
 }
+
+// TestIssuedTokensTakeNoDecisions (found from outside): an admin issued
+// tokens for the reviewer, the three departments and the approver and took
+// a declaration from submitted to approved alone, each step recorded in
+// another account's name. A token an admin issues now reads and exports
+// but takes no decision; the reviewer's own login does. Its lifetime is
+// bounded (ttl_seconds of 9,223,372,036 gave a token until 2319, one more
+// second overflowed to the default) and its label is one clean line.
+func TestIssuedTokensTakeNoDecisions(t *testing.T) {
+	fx := MustBureau(t)
+	var issued protocol.AdminTokenResponse
+	fx.mustJSON("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: "reviewer", TTLSeconds: 600, Label: "夜间导出"},
+		http.StatusCreated, &issued)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), issued.Token, protocol.DecisionRequest{Action: app.ActionAccept})
+	if p := r.problem(t); r.StatusCode != http.StatusForbidden || !strings.Contains(p.Detail, "管理员签发") {
+		t.Fatalf("a decision with an issued token: %d %s", r.StatusCode, r.body)
+	}
+	fx.mustJSON("GET", protocol.PathReviewQueue, issued.Token, nil, http.StatusOK, nil) // it still reads
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)                   // the reviewer's own login decides
+
+	for _, ttl := range []int64{-1, 9_223_372_036, 9_223_372_037, 1 << 62, int64(server.MaxTokenTTL/time.Second) + 1} {
+		if r := fx.do("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: "reviewer", TTLSeconds: ttl}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("ttl_seconds %d: %d %s", ttl, r.StatusCode, r.body)
+		}
+	}
+	var longest protocol.AdminTokenResponse
+	fx.mustJSON("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: "reviewer", TTLSeconds: int64(server.MaxTokenTTL / time.Second)},
+		http.StatusCreated, &longest)
+	if want := fx.clock.Now().Add(server.MaxTokenTTL); !longest.Expires.Equal(want) {
+		t.Errorf("the longest token expires %v, want %v", longest.Expires, want)
+	}
+	for _, label := range []string{strings.Repeat("导", 101), "导出\u202e", "导出\x1b[2J", "导出\n第二行"} {
+		if r := fx.do("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: "reviewer", Label: label}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("label %q: %d %s", label, r.StatusCode, r.body)
+		}
+	}
+}
+
+// TestAdminNamesAreClean (found from outside): unit names with a bell, a
+// line break, U+202E, a zero-width space, a BOM or a private-use character,
+// a unit named as another one, and account names of 20,000 characters
+// with escape sequences were all taken; they show on screens, printed
+// copies and the command line's lists.
+func TestAdminNamesAreClean(t *testing.T) {
+	fx := MustBureau(t)
+	code := 900
+	unit := func(name string, want int) protocol.Unit {
+		t.Helper()
+		code++
+		var u protocol.Unit
+		r := fx.do("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: name, Code: creditCode(code)})
+		if r.StatusCode != want {
+			t.Errorf("unit %q: %d %s, want %d", name, r.StatusCode, r.body, want)
+		} else if want == http.StatusCreated {
+			json.Unmarshal(r.body, &u)
+		}
+		return u
+	}
+	for _, name := range []string{"单位\x01\x07名", "城关\n镇", "城关\u202e镇", "城关\u200b镇", "\ufeff城关镇", "城关\ue000镇", "城关\U000E0041镇", "城关\uffff镇"} {
+		unit(name, http.StatusUnprocessableEntity)
+	}
+	unit(fx.unitA.Name, http.StatusUnprocessableEntity)         // the name of another unit
+	unit(" "+fx.unitA.Name+" ", http.StatusUnprocessableEntity) // the same, trimmed
+	unit("霍邱县 Data Center", http.StatusCreated)
+	unit("霍邱县 ＤＡＴＡ center", http.StatusUnprocessableEntity) // full width and case: the same to a reader
+	u := unit("霍邱县数据资源中心", http.StatusCreated)
+	if r := fx.do("PUT", protocol.Path(protocol.PathAdminUnit, u.ID), fx.admin, protocol.AdminUnitRequest{Name: fx.unitB.Name, Code: u.Code}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("renamed as another unit: %d %s", r.StatusCode, r.body)
+	}
+	fx.mustJSON("PUT", protocol.Path(protocol.PathAdminUnit, u.ID), fx.admin, protocol.AdminUnitRequest{Name: u.Name, Code: u.Code}, http.StatusOK, nil) // its own name
+	for _, name := range []string{strings.Repeat("张", 51), "张三\x1b[2J", "张三\r\n李四", "张\u202e三"} {
+		req := protocol.AdminAccountRequest{Login: "zhang" + strconv.Itoa(len(name)), Name: name, Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}
+		if r := fx.do("POST", protocol.PathAdminAccounts, fx.admin, req); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("account name %q: %d %s", name, r.StatusCode, r.body)
+		}
+	}
+	fx.mustJSON("POST", protocol.PathAdminAccounts, fx.admin, protocol.AdminAccountRequest{Login: "zhangsan", Name: "张三（审核）",
+		Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
+}

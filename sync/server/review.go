@@ -301,6 +301,9 @@ func errStale() error {
 // reviewer saw it, or decide fails with ECONFLICT (errStale).
 func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, want *seen) (resp protocol.DecisionResponse, err error) {
 	defer s.auditDecision(ctx, c, fid, req, &resp, &err) // the security audit trail (audit.go)
+	if c.issued {
+		return protocol.DecisionResponse{}, app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，只能用于查询和导出，不能作出审核决定：审核决定须由%s本人登录后作出", c.Name)
+	}
 	if utf8.RuneCountInString(req.Comment) > maxComment {
 		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
 	}
