@@ -127,8 +127,17 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, t reflect.Typ
 
 // checkContentType checks that the request declares its body as want: the
 // media type compared as RFC 9110 says (case-insensitive, parameters
-// apart), the charset, if any, utf-8. It fails with 415.
+// apart), the charset, if any, utf-8, and no content coding but identity
+// (the bureau decodes none: a gzipped body would otherwise be refused as
+// "not valid JSON", which names the wrong cause). It fails with 415.
 func checkContentType(h http.Header, want string) error {
+	for _, v := range h.Values("Content-Encoding") {
+		for coding := range strings.SplitSeq(v, ",") {
+			if c := strings.TrimSpace(coding); c != "" && !strings.EqualFold(c, "identity") {
+				return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("服务器不接受压缩的请求内容（Content-Encoding: %s），请直接发送", clip(c, 40)))
+			}
+		}
+	}
 	ct := h.Get("Content-Type")
 	if ct == "" {
 		return protocol.NewProblem(protocol.CodeUnsupportedMedia, fmt.Sprintf("请求缺少 Content-Type，应为 %s", want))
