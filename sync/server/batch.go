@@ -105,7 +105,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 				if results[i].Problem != nil {
 					continue
 				}
-				invalid, err := s.contentRules(ctx, c.UnitID, checked[i], profile, now, checked[:i])
+				invalid, err := s.contentRules(ctx, c, checked[i], profile, now, checked[:i])
 				if err != nil {
 					errs[w] = err
 					return

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,6 +82,8 @@ func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *
 	if fx.unitB, err = srv.AddUnit(ctx, "霍邱县新店镇人民政府", "11341522MB1234567F"); err != nil {
 		tb.Fatal(err)
 	}
+	unitCodes.Store(fx.unitA.ID, fx.unitA.Code)
+	unitCodes.Store(fx.unitB.ID, fx.unitB.Code)
 	accounts := []server.NewAccount{
 		{Login: "clerk-a", Name: "李梅", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: password},
 		{Login: "clerk-b", Name: "张强", Role: app.RoleUnit, UnitID: fx.unitB.ID, Password: password},
@@ -209,6 +212,19 @@ func (fx *fixture) expectProblem(method, path, token string, body any, status in
 	return p
 }
 
+// unitCodes holds the credit code of each unit the fixtures add, by ID: a
+// declaration is made in its unit's name (sameUnit), so the test filings
+// of a unit carry its code (ownUnit).
+var unitCodes sync.Map
+
+// ownUnit puts the credit code of f's unit, when a fixture added it, into
+// f's declaration.
+func ownUnit(f *app.Filing) {
+	if code, ok := unitCodes.Load(f.UnitID); ok && f.Declaration != nil {
+		f.Declaration.UnitCreditCode = code.(string)
+	}
+}
+
 // newFiling returns a draft declaration of unit with the given attachments.
 func newFiling(tb testing.TB, unit string, files ...[]byte) *app.Filing {
 	tb.Helper()
@@ -217,6 +233,7 @@ func newFiling(tb testing.TB, unit string, files ...[]byte) *app.Filing {
 		tb.Fatal(err)
 	}
 	f.Declaration = apptest.Declaration()
+	ownUnit(f)
 	for i, data := range files {
 		f.Attachments = append(f.Attachments, app.Attachment{Material: "proposal", Name: "附件" + strconv.Itoa(i+1) + ".pdf",
 			SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
@@ -231,6 +248,7 @@ func sha(data []byte) string {
 
 func submitReq(tb testing.TB, f *app.Filing) protocol.SubmitRequest {
 	tb.Helper()
+	ownUnit(f)
 	req, err := protocol.NewSubmitRequest(f.Body())
 	if err != nil {
 		tb.Fatal(err)

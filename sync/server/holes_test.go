@@ -1207,3 +1207,30 @@ func TestAdminNamesAreClean(t *testing.T) {
 	fx.mustJSON("POST", protocol.PathAdminAccounts, fx.admin, protocol.AdminAccountRequest{Login: "zhangsan", Name: "张三（审核）",
 		Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
 }
+
+// TestDeclarationInTheUnitsOwnName (found from outside): a clerk filed a
+// declaration in another unit's name and credit code; it was received,
+// printed and receipted as that unit's. A declaration's credit code must
+// be the caller's unit's, alone or in a batch; the refusal names the code
+// to use.
+func TestDeclarationInTheUnitsOwnName(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitB.ID)
+	f.Declaration.UnitName, f.Declaration.UnitCreditCode = fx.unitA.Name, fx.unitA.Code
+	req, err := protocol.NewSubmitRequest(f.Body()) // as sent, not put right by submitReq
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := fx.expectProblem("POST", revPath(f), fx.clerkB, req, http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "unit_credit_code" || !strings.Contains(p.Errors[0].Message, "请改为 "+fx.unitB.Code) {
+		t.Fatalf("a declaration in A's name from B: %+v", p)
+	}
+	var resp protocol.BatchSubmitResponse
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkB, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{req}}, http.StatusOK, &resp)
+	if r := resp.Results[0]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || r.Problem.Errors[0].Field != "unit_credit_code" {
+		t.Fatalf("the same in a batch: %+v", r)
+	}
+	f.Declaration.UnitCreditCode = fx.unitB.Code // its own code
+	req, _ = protocol.NewSubmitRequest(f.Body())
+	fx.mustJSON("POST", revPath(f), fx.clerkB, req, http.StatusCreated, nil)
+}

@@ -35,6 +35,12 @@ func TestEveryRouteIsScoped(t *testing.T) {
 		}
 		r.problem(t)
 	}
+	// asB is f's revision as B would send it: the declaration in B's name.
+	asB := func(f *app.Filing) *app.Filing {
+		g, d := *f, *f.Declaration
+		g.UnitID, g.Declaration = fx.unitB.ID, &d
+		return &g
+	}
 	chunk := []string{protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "32"}
 	attPath := protocol.Path(protocol.PathAttachment, sha(att))
 	cases := map[string]func() response{
@@ -101,21 +107,24 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			return r
 		},
 		"POST " + protocol.PathRevision: func() response {
-			// B resends A's exact revision, then tries to revise A's filing.
-			r := fx.do("POST", revPath(f), fx.clerkB, submitReq(t, f))
+			// B resends A's revision, then tries to revise A's filing, the
+			// declaration in B's name (a new one in A's name is refused as
+			// such, 422, before the store is asked).
+			r := fx.do("POST", revPath(f), fx.clerkB, submitReq(t, asB(f)))
 			denied(r)
-			next := *f
+			next := *asB(f)
 			next.Revision = app.Revision{ID: "b-revision", Number: 2, BaseID: f.Revision.ID}
 			denied(fx.do("POST", revPath(&next), fx.clerkB, submitReq(t, &next)))
+			denied(fx.do("POST", revPath(f), fx.clerkB, submitReq(t, f))) // A's exact revision
 			return r
 		},
 		"POST " + protocol.PathSubmissions: func() response {
 			// B's batch resends A's revision and revises A's filing: each
 			// item is "not found", and nothing of A's comes back.
-			next := *f
+			next := *asB(f)
 			next.Revision = app.Revision{ID: "b-batch-revision", Number: 2, BaseID: f.Revision.ID}
 			r := fx.do("POST", protocol.PathSubmissions, fx.clerkB,
-				protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, f), submitReq(t, &next)}})
+				protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, asB(f)), submitReq(t, &next)}})
 			var resp protocol.BatchSubmitResponse
 			json.Unmarshal(r.body, &resp)
 			if r.StatusCode != http.StatusOK || len(resp.Results) != 2 {
