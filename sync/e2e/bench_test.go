@@ -30,7 +30,7 @@ import (
 func benchBureau(b *testing.B) (*server.Server, accounts, string) {
 	b.Helper()
 	dir := b.TempDir()
-	cfg := server.Config{DataDir: dir, Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1},
+	cfg := server.Config{DataDir: dir, Password: server.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}, UnitNewFilingsPerDay: -1,
 		Storage: storageFor(dir)}
 	srv := mustOpenBureau(b, cfg)
 	acc := initBureau(b, srv)

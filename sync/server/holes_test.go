@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
@@ -1233,4 +1235,48 @@ func TestDeclarationInTheUnitsOwnName(t *testing.T) {
 	f.Declaration.UnitCreditCode = fx.unitB.Code // its own code
 	req, _ = protocol.NewSubmitRequest(f.Body())
 	fx.mustJSON("POST", revPath(f), fx.clerkB, req, http.StatusCreated, nil)
+}
+
+// TestNewFilingsPerDay (found from outside): one clerk's token submitted
+// 30,000 new declarations in 16.5 s, each in the reviewers' queue. A unit
+// may create Config.UnitNewFilingsPerDay filings in 24 hours, alone or in
+// batches; revisions of its filings, resends and refusals do not count;
+// past it 429 with Retry-After and the syncer waits.
+func TestNewFilingsPerDay(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.UnitNewFilingsPerDay = 3 })
+	first := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, first, http.StatusCreated)
+	for range 5 {
+		fx.submit(fx.clerkA, first, http.StatusOK) // resends
+	}
+	bad := newFiling(t, fx.unitA.ID)
+	bad.Declaration.ProjectName = ""
+	for range 5 {
+		fx.do("POST", revPath(bad), fx.clerkA, submitReq(t, bad)) // refused: 422
+	}
+	var resp protocol.BatchSubmitResponse
+	two := []protocol.SubmitRequest{submitReq(t, newFiling(t, fx.unitA.ID)), submitReq(t, newFiling(t, fx.unitA.ID))}
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: two}, http.StatusOK, &resp)
+	for i, r := range resp.Results {
+		if r.Status != http.StatusCreated {
+			t.Fatalf("batch item %d: %+v", i, r)
+		}
+	}
+	fourth := newFiling(t, fx.unitA.ID)
+	r := fx.do("POST", revPath(fourth), fx.clerkA, submitReq(t, fourth))
+	wait, _ := strconv.Atoi(r.Header.Get(protocol.HeaderRetryAfter))
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || wait <= 0 || !strings.Contains(p.Detail, "新建的材料已达数管局设定的上限（3 份）") {
+		t.Fatalf("the fourth new filing: %d Retry-After %d %s", r.StatusCode, wait, r.body)
+	}
+	if r := fx.do("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, fourth)}}); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the fourth in a batch: %d %s", r.StatusCode, r.body)
+	}
+	// A revision of a filing it has is not a new filing.
+	fx.decide(fx.reviewer, first.ID, app.ActionReturn, "请补充建设目标", http.StatusOK)
+	next := *first
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: first.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+	fx.submit(fx.clerkB, newFiling(t, fx.unitB.ID), http.StatusCreated) // another unit's count is its own
+	fx.clock.Advance(time.Duration(wait) * time.Second)
+	fx.submit(fx.clerkA, fourth, http.StatusCreated)
 }

@@ -67,6 +67,10 @@ type Config struct {
 	// attachments, drafts and new revisions' bodies (uploadbudget.go); 0
 	// takes DefaultConfig's, < 0 no limit.
 	UnitUploadPerDay int64
+	// UnitNewFilingsPerDay bounds the new filings (first revisions) one
+	// unit submits in 24 hours (uploadbudget.go); 0 takes DefaultConfig's,
+	// < 0 no limit.
+	UnitNewFilingsPerDay int64
 	// TrustedProxies are the reverse proxies in front of the server: for a
 	// request from one of them the client's address (for the login limits
 	// and the logs) is taken from X-Forwarded-For. None by default.
@@ -103,26 +107,27 @@ type Config struct {
 // DefaultConfig returns the configuration used for zero fields.
 func DefaultConfig() Config {
 	return Config{
-		TokenTTL:           30 * 24 * time.Hour,
-		MaxAttachmentBytes: 200 << 20,
-		ChunkBytes:         8 << 20,
-		MaxBodyBytes:       4 << 20,
-		MaxAttachments:     100,
-		LongPoll:           protocol.MaxWait,
-		Password:           DefaultPasswordParams(),
-		Throttle:           DefaultThrottle(),
-		ShutdownTimeout:    15 * time.Second,
-		PartRetention:      30 * 24 * time.Hour,
-		UnitUploadPerDay:   4 << 30,
-		HeaderTimeout:      10 * time.Second,
-		BodyIdle:           20 * time.Second,
-		MinBodyRate:        8 << 10,
-		MaxBodyTime:        10 * time.Minute,
-		UploadIdle:         60 * time.Second,
-		MaxChunkTime:       10 * time.Minute,
-		MaxConns:           8192,
-		MaxConnsPerAddr:    1024,
-		MinFreeBytes:       256 << 20,
+		TokenTTL:             30 * 24 * time.Hour,
+		MaxAttachmentBytes:   200 << 20,
+		ChunkBytes:           8 << 20,
+		MaxBodyBytes:         4 << 20,
+		MaxAttachments:       100,
+		LongPoll:             protocol.MaxWait,
+		Password:             DefaultPasswordParams(),
+		Throttle:             DefaultThrottle(),
+		ShutdownTimeout:      15 * time.Second,
+		PartRetention:        30 * 24 * time.Hour,
+		UnitUploadPerDay:     4 << 30,
+		UnitNewFilingsPerDay: 1000,
+		HeaderTimeout:        10 * time.Second,
+		BodyIdle:             20 * time.Second,
+		MinBodyRate:          8 << 10,
+		MaxBodyTime:          10 * time.Minute,
+		UploadIdle:           60 * time.Second,
+		MaxChunkTime:         10 * time.Minute,
+		MaxConns:             8192,
+		MaxConnsPerAddr:      1024,
+		MinFreeBytes:         256 << 20,
 	}
 }
 
@@ -170,6 +175,9 @@ func (c *Config) fill() {
 	}
 	if c.UnitUploadPerDay == 0 {
 		c.UnitUploadPerDay = d.UnitUploadPerDay
+	}
+	if c.UnitNewFilingsPerDay == 0 {
+		c.UnitNewFilingsPerDay = d.UnitNewFilingsPerDay
 	}
 	positive := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
@@ -220,7 +228,8 @@ type Server struct {
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
-	uploaded   *uploadBudget
+	uploaded   *uploadBudget // bytes a unit sent (Config.UnitUploadPerDay)
+	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    [64]sync.Mutex
@@ -269,7 +278,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), hashing: make(chan struct{}, 4),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	var err error

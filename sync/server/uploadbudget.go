@@ -10,7 +10,9 @@ import (
 	"egovdesk/sync/protocol"
 )
 
-// uploadBudget bounds the bytes each unit uploads in a sliding day —
+// uploadBudget bounds what each unit sends in a sliding day: the bytes it
+// uploads (Server.uploaded), and, counted the same way, the new filings it
+// submits (Server.newFilings). The bytes —
 // attachments, drafts, new revisions' bodies (Config.UnitUploadPerDay): a unit's token — a township clerk's
 // laptop, the weakest account there is — could otherwise fill the
 // bureau's disk with attachments no filing refers to (found from
@@ -132,6 +134,30 @@ func (s *Server) takeBudget(w http.ResponseWriter, c *caller, n int64) error {
 		return s.overBudget(w, c, d, reached)
 	}
 	return nil
+}
+
+// takeNewFilings counts n new filings the caller's unit is about to
+// submit against its daily number, or answers 429 when it is past it:
+// found from outside, one clerk's token submitted 30,000 new declarations
+// in 16.5 s, every one in the reviewers' queue, and the unit's list grew to
+// 12 MB an answer. A township files tens a year and a county department
+// hundreds; a restore that sends a unit's filings again is one each. The
+// caller gives back (add) the ones not created.
+func (s *Server) takeNewFilings(w http.ResponseWriter, c *caller, n int64) error {
+	if n == 0 {
+		return nil
+	}
+	d, reached := s.newFilings.take(c.UnitID, s.Now(), n)
+	if d == 0 {
+		return nil
+	}
+	if reached {
+		s.log.Warn("submit: a unit reached its daily number of new filings; its new filings wait", "unit", c.UnitID,
+			"limit", s.cfg.UnitNewFilingsPerDay, "retry_after", d.Round(time.Second))
+	}
+	w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(int(d.Seconds()+0.999)))
+	return app.Errorf(app.ETOOMANY, "本单位 24 小时内新建的材料已达数管局设定的上限（%d 份），%s后客户端会自动继续提交，未提交的材料不会丢失；已提交材料的修改不受此限；如确需更多，请联系数管局",
+		s.cfg.UnitNewFilingsPerDay, waitWords(d))
 }
 
 // overBudget answers a unit past its daily budget: 429 with Retry-After d,
