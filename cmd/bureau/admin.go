@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"egovdesk/app"
 	"egovdesk/app/store"
@@ -89,7 +90,7 @@ func (e *env) unitAdd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "unit %s\t%s\t%s\n", u.ID, u.Code, u.Name)
+		fmt.Fprintf(e.stdout, "unit %s\t%s\t%s\n", u.ID, u.Code, printable(u.Name))
 		return nil
 	})
 }
@@ -101,7 +102,7 @@ func (e *env) unitList(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, u := range units {
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", u.ID, u.Code, u.Name)
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", u.ID, u.Code, printable(u.Name))
 		}
 		return nil
 	})
@@ -138,7 +139,7 @@ func (e *env) accountAdd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "account %s\t%s\t%s\t%s\n", a.ID, a.Login, a.Role, a.UnitName)
+		fmt.Fprintf(e.stdout, "account %s\t%s\t%s\t%s\n", a.ID, a.Login, a.Role, printable(a.UnitName))
 		return nil
 	})
 }
@@ -362,4 +363,23 @@ func (e *env) restore(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "restored the store and %d attachments into %s\n", n, d.data)
 	fmt.Fprintln(e.stdout, "if clients have sent anything since the backup: run bureau changes reset on it before serve")
 	return nil
+}
+
+// printable is a name as a terminal line may show it: a control, format
+// or direction character — which names stored before the bureau refused
+// them may hold — is written as \x07 or \u202e, so that it neither acts on
+// the admin's terminal nor splits a tab-separated line.
+func printable(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Zl, unicode.Zp):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
