@@ -493,3 +493,21 @@ func validPhone(s string) bool {
 
 // String returns the code.
 func (u UnitType) String() string { return strings.Map(printable, strings.ToValidUTF8(string(u), "?")) }
+
+// CheckOwnUnit returns the problem of a declaration whose 统一社会信用代码
+// is not unitCode, the code the bureau registered for the unit filing it
+// (unitName): a declaration is made in its own unit's name (found from
+// outside: one filed in another unit's name and code was received,
+// printed and receipted as that unit's). It returns nil when the codes
+// agree, or when either is not a valid code (Validate names a bad one; an
+// unknown unit code — working offline — checks nothing). The desktop
+// client checks it with its login's unit, the bureau with the caller's.
+func CheckOwnUnit(d *Declaration, unitName, unitCode string) Problems {
+	if d == nil || !ValidCreditCode(unitCode) || !ValidCreditCode(d.UnitCreditCode) || strings.EqualFold(d.UnitCreditCode, unitCode) {
+		return nil
+	}
+	var p Problems
+	p.Add("unit_credit_code", "统一社会信用代码“%s”不是本账号所属单位（%s）的代码 %s：申报书只能以本单位的名义填报，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
+		d.UnitCreditCode, unitName, unitCode, unitCode)
+	return p
+}

@@ -293,6 +293,10 @@ func (e *editorScreen) edited() {
 func (e *editorScreen) changedView() {
 	now := e.u.now()
 	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
+	if s := e.u.link.Session(); s.UnitID == e.f.UnitID {
+		// the bureau refuses a declaration in another unit's name: say so here
+		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Declaration, s.UnitName, s.UnitCode)...)
+	}
 	title := e.f.Title()
 	if title == "" {
 		title = Tf("（未命名的%s）", e.f.Kind.Label())

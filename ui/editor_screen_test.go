@@ -489,3 +489,32 @@ func TestFileDialogFallsBackToFyne(t *testing.T) {
 		t.Fatalf("Fyne's file dialog is %v in a window of %v, want most of it", got, win)
 	}
 }
+
+// A declaration is made in the unit's own name: the editor says so at the
+// credit code the clerk changed to another unit's, before the bureau
+// would refuse it, and 提交 lists it.
+func TestDeclarationInTheUnitsOwnName(t *testing.T) {
+	const own, other = "44532200MB2C12345U", "11341522003064951U"
+	if !app.ValidCreditCode(own) {
+		t.Fatalf("%s is no valid credit code", own)
+	}
+	x := newScreensOf(t, "yunan", nil, own)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+	if got := h.entry("unit_credit_code").Text; got != own {
+		t.Fatalf("the credit code starts as %q, want the unit's %s", got, own)
+	}
+	retype(h.entry("unit_credit_code"), other)
+	test.Tap(h.e.submit)
+	if txt := x.dialogText(); !strings.Contains(txt, "不是本账号所属单位") || !strings.Contains(txt, "请改为 "+own) {
+		t.Errorf("the problem list lacks the unit's own code:\n%s", txt)
+	}
+	x.w.Canvas().Overlays().Top().Hide()
+	if msg := h.message("unit_credit_code"); !strings.Contains(msg, "不是本账号所属单位") {
+		t.Errorf("message at the credit code: %q", msg)
+	}
+	retype(h.entry("unit_credit_code"), own)
+	if msg := h.message("unit_credit_code"); strings.Contains(msg, "不是本账号所属单位") {
+		t.Errorf("message after the fix: %q", msg)
+	}
+}

@@ -237,11 +237,16 @@ func (s *memStore) Import(_ context.Context, path string) (app.Attachment, error
 	return app.Attachment{Name: filepath.Base(path), Size: int64(len(b)), SHA256: strings.Repeat("0", 64)}, nil
 }
 
-// offlineLink is a clerk working offline under one embedded rule profile.
-type offlineLink struct{ prof *app.Profile }
+// offlineLink is a clerk working offline under one embedded rule profile;
+// code is the unit's credit code as the bureau registered it ("" when
+// never connected).
+type offlineLink struct {
+	prof *app.Profile
+	code string
+}
 
 func (l offlineLink) Session() Session {
-	return Session{Configured: true, UnitID: "local", UnitName: "郁南县都城镇人民政府", Actor: "陈晓", ProfileID: l.prof.ID}
+	return Session{Configured: true, UnitID: "local", UnitName: "郁南县都城镇人民政府", UnitCode: l.code, Actor: "陈晓", ProfileID: l.prof.ID}
 }
 func (l offlineLink) Profile() *app.Profile                                 { return l.prof }
 func (l offlineLink) Connect(context.Context, string, string, string) error { return nil }
@@ -301,6 +306,13 @@ type screenFixture struct {
 // desktop's file dialog (nil: Fyne's).
 func newScreens(t testing.TB, profile string, files Files) *screenFixture {
 	t.Helper()
+	return newScreensOf(t, profile, files, "")
+}
+
+// newScreensOf is newScreens for a unit whose credit code the bureau said
+// was code.
+func newScreensOf(t testing.TB, profile string, files Files, code string) *screenFixture {
+	t.Helper()
 	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +327,7 @@ func newScreens(t testing.TB, profile string, files Files) *screenFixture {
 	w.Resize(fyne.NewSize(1360, 860))
 	x := &screenFixture{w: w, store: newMemStore(), prof: prof, queue: make(chan func(), 1<<14)}
 	var o Options
-	o.Store, o.Link, o.Excel, o.Profiles, o.SaveDelay = x.store, offlineLink{prof: prof}, xlsxBooks{}, profs, 20*time.Millisecond
+	o.Store, o.Link, o.Excel, o.Profiles, o.SaveDelay = x.store, offlineLink{prof: prof, code: code}, xlsxBooks{}, profs, 20*time.Millisecond
 	o.Do = func(f func()) { x.queue <- f }
 	if files != nil {
 		o.Files = files

@@ -213,7 +213,7 @@ func (fx *fixture) expectProblem(method, path, token string, body any, status in
 }
 
 // unitCodes holds the credit code of each unit the fixtures add, by ID: a
-// declaration is made in its unit's name (sameUnit), so the test filings
+// declaration is made in its unit's name (app.CheckOwnUnit), so the test filings
 // of a unit carry its code (ownUnit).
 var unitCodes sync.Map
 

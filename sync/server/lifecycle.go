@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -19,7 +18,7 @@ import (
 // project's declaration, found among batch (the bodies of the same
 // request, which may carry the declaration with it) or else in the store.
 // A declaration is made in the name of the caller's unit: its credit code
-// is the unit's (sameUnit). It returns the refusal for the client (nil
+// is the unit's (app.CheckOwnUnit). It returns the refusal for the client (nil
 // when the body passes) and fails only with a wrapped storage error.
 func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time, batch []app.Body) (invalid, err error) {
 	if body.Kind.Offered() || !body.Kind.Valid() {
@@ -31,26 +30,10 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 		}
 		invalid = app.CheckProjectBody(body, prof, decl, now)
 	}
-	if p := sameUnit(c, body); p != nil {
+	if p := app.CheckOwnUnit(body.Declaration, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
 	return invalid, nil
-}
-
-// sameUnit returns the problem of a declaration whose 统一社会信用代码 is
-// not the caller's unit's (found from outside: a clerk filed a declaration
-// in another unit's name and code, printed and receipted as that unit's),
-// nil when it is, or when the bureau holds no valid code for the unit.
-func sameUnit(c *caller, body app.Body) app.Problems {
-	d := body.Declaration
-	if d == nil || !app.ValidCreditCode(c.UnitCode) || !app.ValidCreditCode(d.UnitCreditCode) ||
-		strings.EqualFold(d.UnitCreditCode, c.UnitCode) {
-		return nil
-	}
-	var p app.Problems
-	p.Add("unit_credit_code", "统一社会信用代码“%s”不是本账号所属单位（%s）的代码 %s：申报书只能以本单位的名义填报，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
-		d.UnitCreditCode, c.UnitName, c.UnitCode, c.UnitCode)
-	return p
 }
 
 // projectDeclaration returns the declaration of project as unit last
