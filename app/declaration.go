@@ -494,20 +494,57 @@ func validPhone(s string) bool {
 // String returns the code.
 func (u UnitType) String() string { return strings.Map(printable, strings.ToValidUTF8(string(u), "?")) }
 
-// CheckOwnUnit returns the problem of a declaration whose 统一社会信用代码
-// is not unitCode, the code the bureau registered for the unit filing it
-// (unitName): a declaration is made in its own unit's name (found from
-// outside: one filed in another unit's name and code was received,
-// printed and receipted as that unit's). It returns nil when the codes
-// agree, or when either is not a valid code (Validate names a bad one; an
-// unknown unit code — working offline — checks nothing). The desktop
-// client checks it with its login's unit, the bureau with the caller's.
-func CheckOwnUnit(d *Declaration, unitName, unitCode string) Problems {
-	if d == nil || !ValidCreditCode(unitCode) || !ValidCreditCode(d.UnitCreditCode) || strings.EqualFold(d.UnitCreditCode, unitCode) {
+// CheckOwnUnit returns the problems of a filing made in another unit's
+// name than the one filing it: unitName and unitCode, as the bureau
+// registered the unit. Found from outside: a declaration with another
+// unit's name and credit code, a catalogue with another provider, a trial
+// report with another 建设单位 were received, printed and receipted as
+// that unit's. The filing's own unit fields must be the unit's — the
+// declaration's name and credit code, the catalogue's provider name and
+// code (a provincial organisation code, which is no credit code, is not
+// compared), every other kind's 建设单位 — compared as typed, spaces
+// around apart. It returns nil when unitCode is not a valid code (a
+// desktop client that never reached the bureau knows nothing to compare
+// with). The desktop client checks it with its login's unit, the bureau
+// with the caller's.
+func CheckOwnUnit(b Body, unitName, unitCode string) Problems {
+	if !ValidCreditCode(unitCode) {
 		return nil
 	}
 	var p Problems
-	p.Add("unit_credit_code", "统一社会信用代码“%s”不是本账号所属单位（%s）的代码 %s：申报书只能以本单位的名义填报，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
-		d.UnitCreditCode, unitName, unitCode, unitCode)
+	name := func(field, label, got string) {
+		if got = strings.TrimSpace(got); got != "" && got != strings.TrimSpace(unitName) {
+			p.Add(field, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如数管局登记的单位名称有误，请联系数管局更正",
+				label, got, unitName, unitName)
+		}
+	}
+	code := func(field, label, got string) {
+		if ValidCreditCode(got) && !strings.EqualFold(got, unitCode) {
+			p.Add(field, "%s“%s”不是本账号所属单位（%s）的代码 %s：材料只能以本单位的名义报送，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
+				label, got, unitName, unitCode, unitCode)
+		}
+	}
+	switch {
+	case b.Declaration != nil:
+		name("unit_name", "项目建设单位", b.Declaration.UnitName)
+		code("unit_credit_code", "统一社会信用代码", b.Declaration.UnitCreditCode)
+	case b.Catalogue != nil:
+		name("provider_name", "信息资源提供方", b.Catalogue.ProviderName)
+		code("provider_code", "提供方代码", b.Catalogue.ProviderCode)
+	case b.TrialReport != nil:
+		name("unit_name", "建设单位", b.TrialReport.UnitName)
+	case b.Acceptance != nil:
+		name("unit_name", "建设单位", b.Acceptance.UnitName)
+	case b.GoLive != nil:
+		name("unit_name", "建设单位", b.GoLive.UnitName)
+	case b.Adjustment != nil:
+		name("unit_name", "建设单位", b.Adjustment.UnitName)
+	case b.AcceptanceFiling != nil:
+		name("unit_name", "建设单位", b.AcceptanceFiling.UnitName)
+	case b.OMFiling != nil:
+		name("unit_name", "建设单位", b.OMFiling.UnitName)
+	case b.Performance != nil:
+		name("unit_name", "建设单位", b.Performance.UnitName)
+	}
 	return p
 }

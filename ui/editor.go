@@ -294,8 +294,8 @@ func (e *editorScreen) changedView() {
 	now := e.u.now()
 	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
 	if s := e.u.link.Session(); s.UnitID == e.f.UnitID {
-		// the bureau refuses a declaration in another unit's name: say so here
-		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Declaration, s.UnitName, s.UnitCode)...)
+		// the bureau refuses a filing in another unit's name: say so here
+		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
 	}
 	title := e.f.Title()
 	if title == "" {

@@ -274,6 +274,7 @@ func TestEveryScreenInEnglish(t *testing.T) {
 	f.Declaration = apptest.Declaration()
 	asciiOnly(f.Declaration)
 	f.Declaration.ProjectName = "Chengguan Smart Community Platform"
+	f.Declaration.UnitName = d.link.Session().UnitName // its own unit's (app.CheckOwnUnit)
 	if err := d.store.Save(ctx, f); err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		return err
 	}
 	unit := me.Account.UnitID
+	unitName, unitCode = me.Account.UnitName, me.Account.UnitCode
 	now := time.Now()
 
 	// Two complete declarations, submitted and delivered.
@@ -206,7 +207,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 
 	// What the client reads at start.
 	s := ui.Session{Configured: true, Bureau: c.BaseURL(), Login: login, Actor: me.Account.Name,
-		UnitID: unit, UnitName: me.Account.UnitName, ProfileID: prof.ID}
+		UnitID: unit, UnitName: me.Account.UnitName, UnitCode: me.Account.UnitCode, ProfileID: prof.ID}
 	for name, v := range map[string]any{"session.json": s, "profile.json": doc} {
 		b, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {
@@ -223,6 +224,10 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	return nil
 }
 
+// unitName and unitCode are the demo unit's, as the bureau registered it:
+// its filings are made in its own name (app.CheckOwnUnit).
+var unitName, unitCode string
+
 // draft saves a declaration of the demo unit; complete ones carry every
 // field, the profile's confirmations and the materials it asks for.
 func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *app.Profile, unit, name string, wan int64, complete bool, at time.Time) (string, error) {
@@ -231,13 +236,13 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 		return "", err
 	}
 	d := f.Declaration
-	d.PlanYear, d.ProjectName, d.UnitName = 2027, name, "霍邱县城关镇人民政府"
+	d.PlanYear, d.ProjectName, d.UnitName = 2027, name, unitName
 	d.Contact = app.Contact{Leader: "王建国", Person: "李梅"}
 	d.Nature, d.Class = app.NatureNew, app.ClassPublic
 	d.TotalInvestment = app.Wans(wan)
 	d.Goals = "建成覆盖全镇 12 个社区的" + name + "，事件处置时限缩短 30%"
 	if complete {
-		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = "11341522003064951U", "341522", "0564-6012345"
+		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, "341522", "0564-6012345"
 		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}
 		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, "2027-03", "2027-12"
 		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接"

@@ -203,6 +203,10 @@ func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
 	cfg.Now = func() time.Time { return clock }
 	cfg.PasswordPolicy.MaxAge = -1 // the walk spans a year of logins
 	srv, url, acc, st, blobs := clerkAndBureau(t, cfg)
+	// The walk's unit files in its own name (app.CheckOwnUnit).
+	if _, err := srv.UpdateUnit(ctx, acc.Unit.ID, "天宁区城市管理局", acc.Unit.Code); err != nil {
+		t.Fatal(err)
+	}
 	var sy *syncer.Syncer
 	var rc *client.Client
 	// Tokens last an hour of the bureau's clock: new ones on each day of the walk.

@@ -49,7 +49,7 @@ func clerks(tb testing.TB, fx *fixture, units int) []string {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		unitCodes.Store(unit.ID, unit.Code)
+		unitCodes.Store(unit.ID, unit)
 		for c := range 2 {
 			login := fmt.Sprintf("bench-%02d-%d", u, c)
 			if _, err := fx.srv.AddAccount(ctx, server.NewAccount{Login: login, Name: "办事员", Role: app.RoleUnit,

@@ -82,8 +82,8 @@ func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *
 	if fx.unitB, err = srv.AddUnit(ctx, "霍邱县新店镇人民政府", "11341522MB1234567F"); err != nil {
 		tb.Fatal(err)
 	}
-	unitCodes.Store(fx.unitA.ID, fx.unitA.Code)
-	unitCodes.Store(fx.unitB.ID, fx.unitB.Code)
+	unitCodes.Store(fx.unitA.ID, fx.unitA)
+	unitCodes.Store(fx.unitB.ID, fx.unitB)
 	accounts := []server.NewAccount{
 		{Login: "clerk-a", Name: "李梅", Role: app.RoleUnit, UnitID: fx.unitA.ID, Password: password},
 		{Login: "clerk-b", Name: "张强", Role: app.RoleUnit, UnitID: fx.unitB.ID, Password: password},
@@ -212,16 +212,41 @@ func (fx *fixture) expectProblem(method, path, token string, body any, status in
 	return p
 }
 
-// unitCodes holds the credit code of each unit the fixtures add, by ID: a
-// declaration is made in its unit's name (app.CheckOwnUnit), so the test filings
-// of a unit carry its code (ownUnit).
+// unitCodes holds each unit the fixtures add (a server.Unit), by ID: a
+// filing is made in its unit's name (app.CheckOwnUnit), so the test
+// filings of a unit carry its name and code (ownUnit).
 var unitCodes sync.Map
 
-// ownUnit puts the credit code of f's unit, when a fixture added it, into
-// f's declaration.
+// ownUnit puts the name and credit code of f's unit, when a fixture added
+// it, into f's unit fields.
 func ownUnit(f *app.Filing) {
-	if code, ok := unitCodes.Load(f.UnitID); ok && f.Declaration != nil {
-		f.Declaration.UnitCreditCode = code.(string)
+	v, ok := unitCodes.Load(f.UnitID)
+	if !ok {
+		return
+	}
+	u := v.(server.Unit)
+	switch {
+	case f.Declaration != nil:
+		f.Declaration.UnitName, f.Declaration.UnitCreditCode = u.Name, u.Code
+	case f.Catalogue != nil:
+		f.Catalogue.ProviderName = u.Name
+		if app.ValidCreditCode(f.Catalogue.ProviderCode) {
+			f.Catalogue.ProviderCode = u.Code
+		}
+	case f.TrialReport != nil:
+		f.TrialReport.UnitName = u.Name
+	case f.Acceptance != nil:
+		f.Acceptance.UnitName = u.Name
+	case f.GoLive != nil:
+		f.GoLive.UnitName = u.Name
+	case f.Adjustment != nil:
+		f.Adjustment.UnitName = u.Name
+	case f.AcceptanceFiling != nil:
+		f.AcceptanceFiling.UnitName = u.Name
+	case f.OMFiling != nil:
+		f.OMFiling.UnitName = u.Name
+	case f.Performance != nil:
+		f.Performance.UnitName = u.Name
 	}
 }
 

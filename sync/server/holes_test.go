@@ -28,6 +28,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/badgerstore"
@@ -1210,31 +1211,66 @@ func TestAdminNamesAreClean(t *testing.T) {
 		Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
 }
 
-// TestDeclarationInTheUnitsOwnName (found from outside): a clerk filed a
-// declaration in another unit's name and credit code; it was received,
-// printed and receipted as that unit's. A declaration's credit code must
-// be the caller's unit's, alone or in a batch; the refusal names the code
-// to use.
-func TestDeclarationInTheUnitsOwnName(t *testing.T) {
+// TestFilingsInTheUnitsOwnName (found from outside): a clerk filed a
+// declaration in another unit's name and credit code, a catalogue with
+// another provider, a trial report with another 建设单位; each was
+// received, printed and receipted as that unit's. A filing's own unit
+// fields must be the caller's unit's, alone or in a batch; the refusal
+// names what to write.
+func TestFilingsInTheUnitsOwnName(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitB.ID)
-	f.Declaration.UnitName, f.Declaration.UnitCreditCode = fx.unitA.Name, fx.unitA.Code
-	req, err := protocol.NewSubmitRequest(f.Body()) // as sent, not put right by submitReq
+	asA := func(f *app.Filing) protocol.SubmitRequest { // B's filing in A's name, as sent
+		t.Helper()
+		req, err := protocol.NewSubmitRequest(f.Body())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	decl := newFiling(t, fx.unitB.ID)
+	decl.Declaration.UnitName, decl.Declaration.UnitCreditCode = fx.unitA.Name, fx.unitA.Code
+	p := fx.expectProblem("POST", revPath(decl), fx.clerkB, asA(decl), http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 2 || p.Errors[0].Field != "unit_name" || !strings.Contains(p.Errors[0].Message, "请改为“"+fx.unitB.Name+"”") ||
+		p.Errors[1].Field != "unit_credit_code" || !strings.Contains(p.Errors[1].Message, "请改为 "+fx.unitB.Code) {
+		t.Fatalf("a declaration in A's name from B: %+v", p)
+	}
+	decl.Declaration.UnitName = fx.unitB.Name // B's name, A's code
+	p = fx.expectProblem("POST", revPath(decl), fx.clerkB, asA(decl), http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "unit_credit_code" {
+		t.Fatalf("A's code alone: %+v", p)
+	}
+
+	cat, err := app.NewFiling(app.KindCatalogue, uuid.NewString(), uuid.NewString(), fx.unitB.ID, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := fx.expectProblem("POST", revPath(f), fx.clerkB, req, http.StatusUnprocessableEntity, app.EINVALID)
-	if len(p.Errors) != 1 || p.Errors[0].Field != "unit_credit_code" || !strings.Contains(p.Errors[0].Message, "请改为 "+fx.unitB.Code) {
-		t.Fatalf("a declaration in A's name from B: %+v", p)
+	cat.Catalogue = apptest.Catalogue()
+	cat.Catalogue.ProviderName, cat.Catalogue.ProviderCode = fx.unitA.Name, fx.unitA.Code
+	trial, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), fx.unitB.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
 	}
+	trial.TrialReport = apptest.TrialReport()
+	trial.TrialReport.UnitName = fx.unitA.Name
 	var resp protocol.BatchSubmitResponse
-	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkB, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{req}}, http.StatusOK, &resp)
-	if r := resp.Results[0]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || r.Problem.Errors[0].Field != "unit_credit_code" {
-		t.Fatalf("the same in a batch: %+v", r)
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkB, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{asA(cat), asA(trial)}},
+		http.StatusOK, &resp)
+	for i, want := range [][]string{{"provider_name", "provider_code"}, {"unit_name"}} {
+		r := resp.Results[i]
+		if r.Status != http.StatusUnprocessableEntity || r.Problem == nil || len(r.Problem.Errors) != len(want) {
+			t.Fatalf("batch item %d in A's name: %+v", i, r)
+		}
+		for j, f := range want {
+			if r.Problem.Errors[j].Field != f {
+				t.Errorf("batch item %d: problem %d on %s, want %s", i, j, r.Problem.Errors[j].Field, f)
+			}
+		}
 	}
-	f.Declaration.UnitCreditCode = fx.unitB.Code // its own code
-	req, _ = protocol.NewSubmitRequest(f.Body())
-	fx.mustJSON("POST", revPath(f), fx.clerkB, req, http.StatusCreated, nil)
+	// In B's own name each goes.
+	decl.Declaration.UnitCreditCode = fx.unitB.Code
+	fx.mustJSON("POST", revPath(decl), fx.clerkB, asA(decl), http.StatusCreated, nil)
+	fx.submit(fx.clerkB, cat, http.StatusCreated)
+	fx.submit(fx.clerkB, trial, http.StatusCreated)
 }
 
 // TestNewFilingsPerDay (found from outside): one clerk's token submitted

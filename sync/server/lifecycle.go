@@ -17,8 +17,7 @@ import (
 // life (app.LifecycleKinds) through app.CheckProjectBody against the
 // project's declaration, found among batch (the bodies of the same
 // request, which may carry the declaration with it) or else in the store.
-// A declaration is made in the name of the caller's unit: its credit code
-// is the unit's (app.CheckOwnUnit). It returns the refusal for the client (nil
+// A filing is made in the name of the caller's unit (app.CheckOwnUnit). It returns the refusal for the client (nil
 // when the body passes) and fails only with a wrapped storage error.
 func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time, batch []app.Body) (invalid, err error) {
 	if body.Kind.Offered() || !body.Kind.Valid() {
@@ -30,7 +29,7 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 		}
 		invalid = app.CheckProjectBody(body, prof, decl, now)
 	}
-	if p := app.CheckOwnUnit(body.Declaration, c.UnitName, c.UnitCode); p != nil {
+	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
 	return invalid, nil
