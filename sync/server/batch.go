@@ -41,32 +41,19 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	case n > protocol.MaxBatch:
 		return app.Errorf(app.ETOOLARGE, "一次最多提交 %d 份材料（本次 %d 份），请分批提交", protocol.MaxBatch, n)
 	}
-	var n, first int64
-	for _, req := range reqs {
-		n += int64(len(req.Body))
-		if req.BaseRevisionID == "" {
-			first++ // a new filing
-		}
-	}
-	if err := s.takeNewFilings(w, c, first); err != nil {
-		return err
-	}
-	if err := s.takeBudget(w, c, n); err != nil {
-		s.newFilings.add(c.UnitID, s.Now(), -first)
+	giveBack, err := s.takeSubmissions(r.Context(), w, c, reqs)
+	if err != nil {
 		return err
 	}
 	results, err := s.submitBatch(r.Context(), c, reqs, bodies)
-	for i, res := range results {
-		if res.Status == http.StatusCreated {
-			n -= int64(len(reqs[i].Body))
-			if reqs[i].BaseRevisionID == "" {
-				first--
-			}
+	var created []bool
+	if err == nil {
+		created = make([]bool, len(reqs))
+		for i, res := range results {
+			created[i] = res.Status == http.StatusCreated
 		}
 	}
-	// what was not kept: resends, refusals, a failed write
-	s.uploaded.add(c.UnitID, s.Now(), -n)
-	s.newFilings.add(c.UnitID, s.Now(), -first)
+	giveBack(created) // what was not kept: resends, refusals, a failed write
 	if err != nil {
 		return err
 	}

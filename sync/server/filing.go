@@ -28,22 +28,12 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 	if err != nil {
 		return err
 	}
-	n, first := int64(len(req.Body)), int64(0)
-	if req.BaseRevisionID == "" {
-		first = 1 // a new filing
-	}
-	if err := s.takeNewFilings(w, c, first); err != nil {
-		return err
-	}
-	if err := s.takeBudget(w, c, n); err != nil {
-		s.newFilings.add(c.UnitID, s.Now(), -first)
+	giveBack, err := s.takeSubmissions(r.Context(), w, c, []protocol.SubmitRequest{req})
+	if err != nil {
 		return err
 	}
 	receipt, created, err := s.submit(r.Context(), c, req, body)
-	if !created {
-		s.uploaded.add(c.UnitID, s.Now(), -n) // nothing new was kept
-		s.newFilings.add(c.UnitID, s.Now(), -first)
-	}
+	giveBack([]bool{created})
 	if err != nil {
 		return err
 	}

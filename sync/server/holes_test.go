@@ -1082,6 +1082,7 @@ func TestSubmissionsInTheUploadBudget(t *testing.T) {
 		!strings.Contains(p.Detail, "不会丢失") {
 		t.Fatalf("past the budget: %d Retry-After %q %s", r.StatusCode, r.Header.Get(protocol.HeaderRetryAfter), r.body)
 	}
+	fx.submit(fx.clerkA, first, http.StatusOK) // a resend past the budget is answered with its receipt
 	batch := []protocol.SubmitRequest{submitReq(t, newFiling(t, fx.unitA.ID)), submitReq(t, newFiling(t, fx.unitA.ID))}
 	if r := fx.do("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: batch}); r.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("a batch past the budget: %d %s", r.StatusCode, r.body)
@@ -1306,6 +1307,16 @@ func TestNewFilingsPerDay(t *testing.T) {
 	}
 	if r := fx.do("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, fourth)}}); r.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("the fourth in a batch: %d %s", r.StatusCode, r.body)
+	}
+	// A resend at the limit is answered with its receipt (found from
+	// outside: it was 429 for a day), alone or in a batch.
+	fx.submit(fx.clerkA, first, http.StatusOK)
+	var again protocol.BatchSubmitResponse
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: two}, http.StatusOK, &again)
+	for i, r := range again.Results {
+		if r.Status != http.StatusOK || r.Receipt == nil {
+			t.Fatalf("a resent batch at the limit, item %d: %+v", i, r)
+		}
 	}
 	// A revision of a filing it has is not a new filing.
 	fx.decide(fx.reviewer, first.ID, app.ActionReturn, "请补充建设目标", http.StatusOK)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -8,6 +10,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // uploadBudget bounds what each unit sends in a sliding day: the bytes it
@@ -122,6 +125,68 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("约 %d 小时", (d+time.Hour-1)/time.Hour)
 	}
 	return fmt.Sprintf("约 %d 分钟", max((d+time.Minute-1)/time.Minute, 1))
+}
+
+// takeSubmissions counts the bodies of reqs against the caller's unit's
+// daily bytes and their new filings (no base revision) against its daily
+// number before they are stored, or answers 429 when the unit is past
+// either — unless every one of reqs is a resend of a revision the bureau
+// holds, which is answered with its receipt as always (found from outside:
+// at the limit, a client that lost a receipt could not learn for a day
+// that its filing had arrived). It returns the function that gives back,
+// once the store has answered, what was not created (created[i] for
+// reqs[i]; nil when the request failed as a whole).
+func (s *Server) takeSubmissions(ctx context.Context, w http.ResponseWriter, c *caller, reqs []protocol.SubmitRequest) (func(created []bool), error) {
+	var n, first int64
+	for _, req := range reqs {
+		n += int64(len(req.Body))
+		if req.BaseRevisionID == "" {
+			first++
+		}
+	}
+	err := s.takeNewFilings(w, c, first)
+	if err == nil {
+		if err = s.takeBudget(w, c, n); err != nil {
+			s.newFilings.add(c.UnitID, s.Now(), -first)
+		}
+	}
+	if err != nil {
+		if held, herr := s.allHeld(ctx, c, reqs); herr != nil || !held {
+			return nil, err
+		}
+		w.Header().Del(protocol.HeaderRetryAfter)
+		return func([]bool) {}, nil
+	}
+	return func(created []bool) {
+		for i, req := range reqs {
+			if created != nil && created[i] {
+				n -= int64(len(req.Body))
+				if req.BaseRevisionID == "" {
+					first--
+				}
+			}
+		}
+		s.uploaded.add(c.UnitID, s.Now(), -n)
+		s.newFilings.add(c.UnitID, s.Now(), -first)
+	}, nil
+}
+
+// allHeld reports whether the bureau holds each of reqs as the head
+// revision of a filing of the caller's unit: a resend.
+func (s *Server) allHeld(ctx context.Context, c *caller, reqs []protocol.SubmitRequest) (bool, error) {
+	for _, req := range reqs {
+		v, err := s.store.Filing(ctx, c.UnitID, req.FilingID)
+		if errors.Is(err, bureaustore.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if v.Filing.Filing.Revision.ID != req.RevisionID {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // takeBudget counts n bytes the caller's unit is about to have stored
