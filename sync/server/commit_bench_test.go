@@ -39,11 +39,11 @@ func creditCode(i int) string {
 }
 
 // clerks adds units units with two clerks each to fx's bureau and returns
-// the clerks' tokens, two per unit in a row.
-func clerks(tb testing.TB, fx *fixture, units int) []string {
+// the clerks' tokens, two per unit in a row, and the unit of each.
+func clerks(tb testing.TB, fx *fixture, units int) ([]string, []string) {
 	tb.Helper()
 	ctx := context.Background()
-	var tokens []string
+	var tokens, unitOf []string
 	for u := range units {
 		unit, err := fx.srv.AddUnit(ctx, fmt.Sprintf("霍邱县第%02d乡镇人民政府", u), creditCode(100+u))
 		if err != nil {
@@ -52,7 +52,7 @@ func clerks(tb testing.TB, fx *fixture, units int) []string {
 		unitCodes.Store(unit.ID, unit)
 		for c := range 2 {
 			login := fmt.Sprintf("bench-%02d-%d", u, c)
-			if _, err := fx.srv.AddAccount(ctx, server.NewAccount{Login: login, Name: "办事员", Role: app.RoleUnit,
+			if _, err := fx.srv.AddAccount(ctx, server.NewAccount{Login: login, Name: fmt.Sprintf("办事员%d", c), Role: app.RoleUnit,
 				UnitID: unit.ID, Password: password}); err != nil {
 				tb.Fatal(err)
 			}
@@ -60,10 +60,10 @@ func clerks(tb testing.TB, fx *fixture, units int) []string {
 			if err != nil {
 				tb.Fatal(err)
 			}
-			tokens = append(tokens, tok)
+			tokens, unitOf = append(tokens, tok), append(unitOf, unit.ID)
 		}
 	}
-	return tokens
+	return tokens, unitOf
 }
 
 // BenchmarkSubmitConcurrent is the deadline-day load of issue 12 seen from
@@ -121,7 +121,7 @@ func BenchmarkSubmitMemtable(b *testing.B) {
 
 func benchSubmitConcurrent(b *testing.B, clients, reviewers int, decl func(i int) *app.Declaration, configure ...func(*server.Config)) {
 	fx := MustServedBureau(b, configure...)
-	tokens := clerks(b, fx, clients/2)
+	tokens, unitOf := clerks(b, fx, clients/2)
 	type job struct {
 		path, token string
 		body        []byte
@@ -129,7 +129,7 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int, decl func(i int
 	jobs := make([]job, b.N)
 	for i := range jobs {
 		tok := tokens[i%len(tokens)]
-		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "", fx.clock.Now())
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unitOf[i%len(tokens)], fx.clock.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func benchSubmitConcurrent(b *testing.B, clients, reviewers int, decl func(i int
 	// Warm the connections up, one per clerk, outside the timer.
 	warm := make([]job, clients)
 	for i := range warm {
-		f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "", fx.clock.Now())
+		f, _ := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unitOf[i%len(tokens)], fx.clock.Now())
 		f.Declaration = apptest.ShortDeclaration(-1 - i)
 		data, _ := json.Marshal(submitReq(b, f))
 		warm[i] = job{path: revPath(f), token: tokens[i%len(tokens)], body: data}

@@ -1129,6 +1129,23 @@ func TestBureauTextsRefuseControls(t *testing.T) {
 		}
 	}
 	fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{Title: "通知", Text: "各单位：\n请按时申报。"}, http.StatusOK, nil)
+
+	// The profile file's texts are shown to every client (found from
+	// outside: a bureau name with U+202E, a bell and an escape was taken).
+	profile, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"霍邱县\u202e局管数", "霍邱县\u0007数管局", "霍邱县\u001b[2J数管局"} {
+		data := bytes.Replace(profile, []byte(`"霍邱县数据资源管理局（县数管局）"`), []byte(`"`+bad+`"`), 1)
+		r := fx.do("PUT", protocol.PathAdminProfile+"?name=huoqiu.json", fx.admin, data, "Content-Type", "application/json")
+		if r.StatusCode != http.StatusUnprocessableEntity || strings.ContainsAny(string(r.body), "\u202e\u0007\u001b") {
+			t.Errorf("profile with %q: %d %s", bad, r.StatusCode, r.body)
+		}
+	}
+	if r := fx.do("PUT", protocol.PathAdminProfile+"?name=huoqiu.json", fx.admin, profile, "Content-Type", "application/json"); r.StatusCode != http.StatusOK {
+		t.Errorf("the profile as shipped: %d %s", r.StatusCode, r.body)
+	}
 }
 
 // TestIssuedTokensTakeNoDecisions (found from outside): an admin issued
@@ -1190,13 +1207,16 @@ func TestAdminNamesAreClean(t *testing.T) {
 		}
 		return u
 	}
-	for _, name := range []string{"单位\x01\x07名", "城关\n镇", "城关\u202e镇", "城关\u200b镇", "\ufeff城关镇", "城关\ue000镇", "城关\U000E0041镇", "城关\uffff镇"} {
+	for _, name := range []string{"单位\x01\x07名", "城关\n镇", "城关\u202e镇", "城关\u200b镇", "\ufeff城关镇", "城关\ue000镇", "城关\U000E0041镇", "城关\uffff镇",
+		// second round: fillers, blanks, selectors, radicals, no letter at all
+		"城关镇\u3164", "城关镇\u115f", "城关镇\u2800", "城关\ufe00镇", "霍邱县城关镇人\u2ea0政府", "——"} {
 		unit(name, http.StatusUnprocessableEntity)
 	}
 	unit(fx.unitA.Name, http.StatusUnprocessableEntity)         // the name of another unit
 	unit(" "+fx.unitA.Name+" ", http.StatusUnprocessableEntity) // the same, trimmed
 	unit("霍邱县 Data Center", http.StatusCreated)
 	unit("霍邱县 ＤＡＴＡ center", http.StatusUnprocessableEntity) // full width and case: the same to a reader
+	unit("霍邱县  Data   Center", http.StatusUnprocessableEntity)  // runs of spaces
 	u := unit("霍邱县数据资源中心", http.StatusCreated)
 	if r := fx.do("PUT", protocol.Path(protocol.PathAdminUnit, u.ID), fx.admin, protocol.AdminUnitRequest{Name: fx.unitB.Name, Code: u.Code}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("renamed as another unit: %d %s", r.StatusCode, r.body)
@@ -1210,6 +1230,16 @@ func TestAdminNamesAreClean(t *testing.T) {
 	}
 	fx.mustJSON("POST", protocol.PathAdminAccounts, fx.admin, protocol.AdminAccountRequest{Login: "zhangsan", Name: "张三（审核）",
 		Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
+	// Two bureau accounts of one name read as one person in a filing's
+	// history; clerks of different units may share one.
+	for _, name := range []string{"王审核", "王 审核", "张三\u3164", "\u2800"} {
+		req := protocol.AdminAccountRequest{Login: "wang2", Name: name, Role: string(app.RoleFinance), Password: "Correct horse 9 battery"}
+		if r := fx.do("POST", protocol.PathAdminAccounts, fx.admin, req); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("account name %q: %d %s", name, r.StatusCode, r.body)
+		}
+	}
+	fx.mustJSON("POST", protocol.PathAdminAccounts, fx.admin, protocol.AdminAccountRequest{Login: "li-b", Name: "李梅",
+		Role: string(app.RoleUnit), UnitID: fx.unitB.ID, Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
 }
 
 // TestFilingsInTheUnitsOwnName (found from outside): a clerk filed a

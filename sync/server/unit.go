@@ -51,22 +51,49 @@ func (s *Server) AddUnit(ctx context.Context, name, code string) (_ Unit, err er
 // the command line's tab-separated lists, and found from outside unit
 // names with a bell, a line break and U+202E were taken. "" when fine.
 func checkName(name string, limit int) string {
+	if name == "" {
+		return ""
+	}
 	if msg := app.CheckString(name, limit, true); msg != "" {
 		return msg
 	}
+	letter := false
 	for _, r := range name {
-		if unicode.In(r, unicode.Cf, unicode.Co) || r == 0xFFFE || r == 0xFFFF {
+		if unicode.In(r, unicode.Cf, unicode.Co) || invisible(r) {
 			return fmt.Sprintf("含有不可见或无法显示的字符（U+%04X），请删去后重新填写", r)
 		}
+		if unicode.In(r, unicode.Radical) || r >= 0x2E80 && r <= 0x2FDF { // CJK radicals: look like the ideographs
+			return fmt.Sprintf("含有部首字符“%c”（U+%04X），请改用正常的汉字", r, r)
+		}
+		letter = letter || unicode.IsLetter(r)
+	}
+	if !letter {
+		return "须含有文字"
 	}
 	return ""
 }
 
-// sameName is the form two unit names are compared in: the names a
-// reviewer could not tell apart (full-width and half-width letters, case)
-// are one.
+// invisible reports the characters that show as nothing or as a blank
+// beyond the format characters (found from outside: a Hangul filler, a
+// braille blank and variation selectors made lookalike and empty-looking
+// names): the Hangul fillers, U+2800, the variation selectors, the
+// noncharacters U+FFFE and U+FFFF.
+func invisible(r rune) bool {
+	switch {
+	case r == 0x115F, r == 0x1160, r == 0x3164, r == 0xFFA0, r == 0x2800, r == 0xFFFE, r == 0xFFFF:
+		return true
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF, r >= 0x180B && r <= 0x180F:
+		return true
+	}
+	return false
+}
+
+// sameName is the form two names are compared in: the names a reader
+// could not tell apart (full-width and half-width letters, case, spaces)
+// are one. Lookalikes of other scripts (a Cyrillic е for a Latin
+// e) and 縣 for 县 are not caught.
 func sameName(name string) string {
-	return strings.ToLower(norm.NFKC.String(name))
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(name))), "")
 }
 
 // checkUnitNameFree fails with EINVALID when a unit other than id is named
