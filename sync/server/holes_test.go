@@ -1215,8 +1215,8 @@ func TestAdminNamesAreClean(t *testing.T) {
 	unit(fx.unitA.Name, http.StatusUnprocessableEntity)         // the name of another unit
 	unit(" "+fx.unitA.Name+" ", http.StatusUnprocessableEntity) // the same, trimmed
 	unit("霍邱县 Data Center", http.StatusCreated)
-	unit("霍邱县 ＤＡＴＡ center", http.StatusUnprocessableEntity) // full width and case: the same to a reader
-	unit("霍邱县  Data   Center", http.StatusUnprocessableEntity)  // runs of spaces
+	unit("霍邱县 ＤＡＴＡ center", http.StatusUnprocessableEntity)    // full width and case: the same to a reader
+	unit("霍邱县  Data   Center", http.StatusUnprocessableEntity) // runs of spaces
 	u := unit("霍邱县数据资源中心", http.StatusCreated)
 	if r := fx.do("PUT", protocol.Path(protocol.PathAdminUnit, u.ID), fx.admin, protocol.AdminUnitRequest{Name: fx.unitB.Name, Code: u.Code}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("renamed as another unit: %d %s", r.StatusCode, r.body)
