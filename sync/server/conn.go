@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"egovdesk/app"
@@ -35,11 +36,12 @@ type connLimiter struct {
 	mu     sync.Mutex
 	total  int
 	byAddr map[netip.Addr]int
+	conns  map[*limitedConn]struct{} // the connections held
 }
 
 func newConnLimiter(ln net.Listener, max, perAddr int, exempt func(netip.Addr) bool, onRefuse func(netip.Addr, bool)) *connLimiter {
 	return &connLimiter{Listener: ln, max: max, perAddr: perAddr, exempt: exempt, onRefuse: onRefuse,
-		byAddr: make(map[netip.Addr]int)}
+		byAddr: make(map[netip.Addr]int), conns: make(map[*limitedConn]struct{})}
 }
 
 // Accept returns the next connection within the limits; the others are
@@ -52,6 +54,16 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		}
 		addr := peerAddr(c.RemoteAddr())
 		total, ok := l.admit(addr)
+		if !ok && total {
+			// Full: the connection idle longest makes room (found from
+			// outside: 9 addresses × 1,024 kept-alive connections, each
+			// asking something every two minutes, held every place and
+			// every other client got 503).
+			if idle := l.longestIdle(); idle != nil {
+				idle.Close()
+				total, ok = l.admit(addr)
+			}
+		}
 		if !ok {
 			if l.onRefuse != nil {
 				l.onRefuse(addr, total)
@@ -59,8 +71,41 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			go refuseConn(c, total)
 			continue
 		}
-		return &limitedConn{Conn: c, l: l, addr: addr}, nil
+		lc := &limitedConn{Conn: c, l: l, addr: addr}
+		l.mu.Lock()
+		l.conns[lc] = struct{}{}
+		l.mu.Unlock()
+		return lc, nil
 	}
+}
+
+// connState follows the connections between requests (http.Server's
+// ConnState): one waiting for its next request is idle.
+func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
+	lc, ok := c.(*limitedConn)
+	if !ok {
+		return
+	}
+	if st == http.StateIdle {
+		lc.idleSince.Store(time.Now().UnixNano())
+	} else {
+		lc.idleSince.Store(0)
+	}
+}
+
+// longestIdle returns the connection that has waited longest for its next
+// request, nil when none is idle.
+func (l *connLimiter) longestIdle() *limitedConn {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var oldest *limitedConn
+	var since int64
+	for c := range l.conns {
+		if t := c.idleSince.Load(); t != 0 && (oldest == nil || t < since) {
+			oldest, since = c, t
+		}
+	}
+	return oldest
 }
 
 // admit counts a new connection from addr; it reports false, and whether
@@ -127,6 +172,8 @@ type limitedConn struct {
 	addr netip.Addr
 	once sync.Once
 
+	idleSince atomic.Int64 // Unix ns since it waits for its next request; 0 while not idle
+
 	mu      sync.Mutex
 	sent    int64         // bytes of the answer being sent, written so far
 	blocked time.Duration // how long its writes waited for the client
@@ -182,7 +229,12 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 }
 
 func (c *limitedConn) Close() error {
-	c.once.Do(func() { c.l.release(c.addr) })
+	c.once.Do(func() {
+		c.l.release(c.addr)
+		c.l.mu.Lock()
+		delete(c.l.conns, c)
+		c.l.mu.Unlock()
+	})
 	return c.Conn.Close()
 }
 

@@ -1357,3 +1357,56 @@ func TestNewFilingsPerDay(t *testing.T) {
 	fx.clock.Advance(time.Duration(wait) * time.Second)
 	fx.submit(fx.clerkA, fourth, http.StatusCreated)
 }
+
+// TestIdleConnectionsMakeRoom (found from outside): 9 addresses × 1,024
+// kept-alive connections, each asking something every two minutes, held
+// every place and every other client got 503. When the server is full, the
+// connection idle longest is closed to make room for a new one.
+func TestIdleConnectionsMakeRoom(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 20, 1000 })
+	var held []net.Conn
+	for i := range 20 {
+		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, "GET "+protocol.PathHealth+" HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		held = append(held, c) // kept alive, idle
+	}
+	for fx.srv.OpenConns() < 20 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	for i := range 5 { // newcomers get in, an idle connection closed when there is no room
+		r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
+		if err != nil {
+			t.Fatalf("newcomer %d: %v", i, err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("newcomer %d: %d, want 200 with every place held by idle connections", i, r.StatusCode)
+		}
+	}
+	if n := fx.srv.OpenConns(); n > 20 {
+		t.Errorf("%d connections held, the limit is 20", n)
+	}
+	closed := 0
+	for _, c := range held {
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			closed++
+		}
+	}
+	if closed == 0 {
+		t.Error("no idle connection was closed")
+	}
+}

@@ -370,6 +370,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	ln = lim
 	hs := &http.Server{
 		Handler:           s.Handler(),
+		ConnState:         lim.connState,
 		ReadHeaderTimeout: s.cfg.HeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
