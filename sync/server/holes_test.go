@@ -1410,3 +1410,45 @@ func TestIdleConnectionsMakeRoom(t *testing.T) {
 		t.Error("no idle connection was closed")
 	}
 }
+
+// TestRequestsInProgressPerAccount (found from outside): 1,000 connections
+// of one clerk, each asking for three 1 MB restore pages and reading
+// nothing, had the server build all of those answers at once (1.3 GB).
+// One account has at most Config.AccountRequests requests in progress;
+// more answer 429 with Retry-After; other accounts are not held up, and a
+// place comes back when its request ends.
+func TestRequestsInProgressPerAccount(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.AccountRequests = 3 })
+	polls := make([]net.Conn, 3)
+	for i := range polls { // three long polls hold the account's places
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := io.WriteString(c, "GET "+protocol.PathChanges+"?wait=30s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkA+"\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		polls[i] = c
+	}
+	var r response
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode == http.StatusTooManyRequests || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // the polls are still arriving
+	}
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || r.Header.Get(protocol.HeaderRetryAfter) != "1" || !strings.Contains(p.Detail, "同时进行的请求过多") {
+		t.Fatalf("a fourth request of the account: %d %s", r.StatusCode, r.body)
+	}
+	fx.mustJSON("GET", protocol.PathFilings, fx.clerkB, nil, http.StatusOK, nil) // another account
+	polls[0].Close()                                                             // the server notices, the poll ends
+	deadline = time.Now().Add(5 * time.Second)
+	for r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode != http.StatusOK; r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after a poll ended: %d %s", r.StatusCode, r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

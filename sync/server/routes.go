@@ -179,6 +179,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="egovdesk"`)
 		return err
 	}
+	release, ok := s.inflight.acquire(c.ID, s.cfg.AccountRequests)
+	if !ok {
+		return s.tooManyInProgress(w)
+	}
+	defer release()
 	r = s.auditRequest(r, c) // who acts, for the security audit trail (audit.go)
 	switch {
 	case rt.Access == AccessUnit && (c.Role != app.RoleUnit || c.UnitID == ""):

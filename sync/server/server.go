@@ -67,6 +67,9 @@ type Config struct {
 	// attachments, drafts and new revisions' bodies (uploadbudget.go); 0
 	// takes DefaultConfig's, < 0 no limit.
 	UnitUploadPerDay int64
+	// AccountRequests bounds the requests one account has in progress at
+	// once (inflight.go); 0 takes DefaultConfig's, < 0 no limit.
+	AccountRequests int
 	// UnitNewFilingsPerDay bounds the new filings (first revisions) one
 	// unit submits in 24 hours (uploadbudget.go); 0 takes DefaultConfig's,
 	// < 0 no limit.
@@ -119,6 +122,7 @@ func DefaultConfig() Config {
 		PartRetention:        30 * 24 * time.Hour,
 		UnitUploadPerDay:     4 << 30,
 		UnitNewFilingsPerDay: 1000,
+		AccountRequests:      64,
 		HeaderTimeout:        10 * time.Second,
 		BodyIdle:             20 * time.Second,
 		MinBodyRate:          8 << 10,
@@ -179,6 +183,9 @@ func (c *Config) fill() {
 	if c.UnitNewFilingsPerDay == 0 {
 		c.UnitNewFilingsPerDay = d.UnitNewFilingsPerDay
 	}
+	if c.AccountRequests == 0 {
+		c.AccountRequests = d.AccountRequests
+	}
 	positive := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -230,6 +237,7 @@ type Server struct {
 	throttle   *throttle
 	uploaded   *uploadBudget // bytes a unit sent (Config.UnitUploadPerDay)
 	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
+	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    [64]sync.Mutex
