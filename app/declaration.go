@@ -494,57 +494,70 @@ func validPhone(s string) bool {
 // String returns the code.
 func (u UnitType) String() string { return strings.Map(printable, strings.ToValidUTF8(string(u), "?")) }
 
+// UnitFields are a filing's own unit fields — whose name the filing is
+// made in — as pointers into its body: the name, and the credit code when
+// the kind has one (nil otherwise), with their field paths and labels.
+type UnitFields struct {
+	Name, Code           *string
+	NameField, CodeField string
+	NameLabel, CodeLabel string
+}
+
+// OwnUnit returns the body's own unit fields; Name is nil for a body of no
+// kind.
+func (b Body) OwnUnit() UnitFields {
+	unit := func(name *string) UnitFields {
+		return UnitFields{Name: name, NameField: "unit_name", NameLabel: "建设单位"}
+	}
+	switch {
+	case b.Declaration != nil:
+		return UnitFields{Name: &b.Declaration.UnitName, NameField: "unit_name", NameLabel: "项目建设单位",
+			Code: &b.Declaration.UnitCreditCode, CodeField: "unit_credit_code", CodeLabel: "统一社会信用代码"}
+	case b.Catalogue != nil:
+		return UnitFields{Name: &b.Catalogue.ProviderName, NameField: "provider_name", NameLabel: "信息资源提供方",
+			Code: &b.Catalogue.ProviderCode, CodeField: "provider_code", CodeLabel: "提供方代码"}
+	case b.TrialReport != nil:
+		return unit(&b.TrialReport.UnitName)
+	case b.Acceptance != nil:
+		return unit(&b.Acceptance.UnitName)
+	case b.GoLive != nil:
+		return unit(&b.GoLive.UnitName)
+	case b.Adjustment != nil:
+		return unit(&b.Adjustment.UnitName)
+	case b.AcceptanceFiling != nil:
+		return unit(&b.AcceptanceFiling.UnitName)
+	case b.OMFiling != nil:
+		return unit(&b.OMFiling.UnitName)
+	case b.Performance != nil:
+		return unit(&b.Performance.UnitName)
+	}
+	return UnitFields{}
+}
+
 // CheckOwnUnit returns the problems of a filing made in another unit's
 // name than the one filing it: unitName and unitCode, as the bureau
 // registered the unit. Found from outside: a declaration with another
 // unit's name and credit code, a catalogue with another provider, a trial
 // report with another 建设单位 were received, printed and receipted as
-// that unit's. The filing's own unit fields must be the unit's — the
-// declaration's name and credit code, the catalogue's provider name and
-// code (a provincial organisation code, which is no credit code, is not
-// compared), every other kind's 建设单位 — compared as typed, spaces
-// around apart. It returns nil when unitCode is not a valid code (a
-// desktop client that never reached the bureau knows nothing to compare
-// with). The desktop client checks it with its login's unit, the bureau
-// with the caller's.
+// that unit's. The filing's own unit fields (Body.OwnUnit) must be the
+// unit's, the name compared as typed, spaces around apart; a catalogue's
+// provincial organisation code, which is no credit code, is not compared.
+// It returns nil when unitCode is not a valid code (a desktop client that
+// never reached the bureau knows nothing to compare with). The desktop
+// client checks it with its login's unit, the bureau with the caller's.
 func CheckOwnUnit(b Body, unitName, unitCode string) Problems {
-	if !ValidCreditCode(unitCode) {
+	u := b.OwnUnit()
+	if !ValidCreditCode(unitCode) || u.Name == nil {
 		return nil
 	}
 	var p Problems
-	name := func(field, label, got string) {
-		if got = strings.TrimSpace(got); got != "" && got != strings.TrimSpace(unitName) {
-			p.Add(field, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如数管局登记的单位名称有误，请联系数管局更正",
-				label, got, unitName, unitName)
-		}
+	if got := strings.TrimSpace(*u.Name); got != "" && got != strings.TrimSpace(unitName) {
+		p.Add(u.NameField, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如数管局登记的单位名称有误，请联系数管局更正",
+			u.NameLabel, got, unitName, unitName)
 	}
-	code := func(field, label, got string) {
-		if ValidCreditCode(got) && !strings.EqualFold(got, unitCode) {
-			p.Add(field, "%s“%s”不是本账号所属单位（%s）的代码 %s：材料只能以本单位的名义报送，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
-				label, got, unitName, unitCode, unitCode)
-		}
-	}
-	switch {
-	case b.Declaration != nil:
-		name("unit_name", "项目建设单位", b.Declaration.UnitName)
-		code("unit_credit_code", "统一社会信用代码", b.Declaration.UnitCreditCode)
-	case b.Catalogue != nil:
-		name("provider_name", "信息资源提供方", b.Catalogue.ProviderName)
-		code("provider_code", "提供方代码", b.Catalogue.ProviderCode)
-	case b.TrialReport != nil:
-		name("unit_name", "建设单位", b.TrialReport.UnitName)
-	case b.Acceptance != nil:
-		name("unit_name", "建设单位", b.Acceptance.UnitName)
-	case b.GoLive != nil:
-		name("unit_name", "建设单位", b.GoLive.UnitName)
-	case b.Adjustment != nil:
-		name("unit_name", "建设单位", b.Adjustment.UnitName)
-	case b.AcceptanceFiling != nil:
-		name("unit_name", "建设单位", b.AcceptanceFiling.UnitName)
-	case b.OMFiling != nil:
-		name("unit_name", "建设单位", b.OMFiling.UnitName)
-	case b.Performance != nil:
-		name("unit_name", "建设单位", b.Performance.UnitName)
+	if u.Code != nil && ValidCreditCode(*u.Code) && !strings.EqualFold(*u.Code, unitCode) {
+		p.Add(u.CodeField, "%s“%s”不是本账号所属单位（%s）的代码 %s：材料只能以本单位的名义报送，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
+			u.CodeLabel, *u.Code, unitName, unitCode, unitCode)
 	}
 	return p
 }

@@ -224,29 +224,12 @@ func ownUnit(f *app.Filing) {
 	if !ok {
 		return
 	}
-	u := v.(server.Unit)
-	switch {
-	case f.Declaration != nil:
-		f.Declaration.UnitName, f.Declaration.UnitCreditCode = u.Name, u.Code
-	case f.Catalogue != nil:
-		f.Catalogue.ProviderName = u.Name
-		if app.ValidCreditCode(f.Catalogue.ProviderCode) {
-			f.Catalogue.ProviderCode = u.Code
-		}
-	case f.TrialReport != nil:
-		f.TrialReport.UnitName = u.Name
-	case f.Acceptance != nil:
-		f.Acceptance.UnitName = u.Name
-	case f.GoLive != nil:
-		f.GoLive.UnitName = u.Name
-	case f.Adjustment != nil:
-		f.Adjustment.UnitName = u.Name
-	case f.AcceptanceFiling != nil:
-		f.AcceptanceFiling.UnitName = u.Name
-	case f.OMFiling != nil:
-		f.OMFiling.UnitName = u.Name
-	case f.Performance != nil:
-		f.Performance.UnitName = u.Name
+	u, own := v.(server.Unit), f.Body().OwnUnit()
+	if own.Name != nil {
+		*own.Name = u.Name
+	}
+	if own.Code != nil && app.ValidCreditCode(*own.Code) {
+		*own.Code = u.Code
 	}
 }
 
