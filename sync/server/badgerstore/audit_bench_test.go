@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -21,18 +19,8 @@ import (
 // in ten is a login: ms/scan is how long the per-login limit waits after
 // a start.
 func BenchmarkAuditRecent(b *testing.B) {
-	n := 1_000_000
-	if v := os.Getenv("AUDIT_BENCH_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
-	s, err := Open(context.Background(), b.TempDir(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	n := envN(b, "AUDIT_BENCH_N", 1_000_000)
+	s := benchStore(b)
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	start := now.Add(-180 * 24 * time.Hour)
 	step := 180 * 24 * time.Hour / time.Duration(n)

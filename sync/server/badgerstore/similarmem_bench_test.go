@@ -21,18 +21,8 @@ import (
 // keep in memory (the heap after a GC, the loaded index alive, less the
 // heap before the load).
 func BenchmarkSimilarIndexLoad(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("SIMILAR_LOAD_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
-	s, err := Open(context.Background(), b.TempDir(), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	n := envN(b, "SIMILAR_LOAD_N", 100_000)
+	s := benchStore(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	wb := s.db.NewWriteBatch()
 	for i := range n {
@@ -64,4 +54,28 @@ func BenchmarkSimilarIndexLoad(b *testing.B) {
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(heap)/float64(n), "B/entry")
 	b.ReportMetric(float64(grams), "bigrams")
+}
+
+// envN returns the number in the environment variable name, def when it
+// is not set.
+func envN(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		b.Fatalf("%s: %v", name, err)
+	}
+	return n
+}
+
+// benchStore opens a store in a temporary directory, closed when b ends.
+func benchStore(b *testing.B) *Store {
+	s, err := Open(context.Background(), b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }
