@@ -294,3 +294,28 @@ func TestNewRejectsBadURL(t *testing.T) {
 		t.Fatal("New accepted an address without scheme")
 	}
 }
+
+// Filings follows the bureau's pages (FilingList.Next) to the last one.
+func TestFilingsReadsEveryPage(t *testing.T) {
+	pages := map[string]protocol.FilingList{
+		"":   {Filings: []protocol.FilingSummary{{ID: "a"}, {ID: "b"}}, Next: "Yg"},
+		"Yg": {Filings: []protocol.FilingSummary{{ID: "c"}}, Next: "Yw"},
+		"Yw": {Filings: []protocol.FilingSummary{{ID: "d"}}},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", protocol.MediaJSON)
+		json.NewEncoder(w).Encode(pages[r.URL.Query().Get(protocol.ParamCursor)])
+	}))
+	defer srv.Close()
+	got, err := MustNew(t, srv).Filings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range got {
+		ids = append(ids, f.ID)
+	}
+	if strings.Join(ids, ",") != "a,b,c,d" {
+		t.Fatalf("filings %v, want a,b,c,d", ids)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"egovdesk/sync/protocol"
 )
@@ -30,9 +31,19 @@ func (c *Client) Submit(ctx context.Context, req protocol.SubmitRequest) (protoc
 // Filings returns the caller's unit's filings as the bureau holds them. It
 // fails with an *Error.
 func (c *Client) Filings(ctx context.Context) ([]protocol.FilingSummary, error) {
-	var l protocol.FilingList
-	err := c.call(ctx, "list filings", http.MethodGet, protocol.PathFilings, nil, &l)
-	return l.Filings, err
+	var all []protocol.FilingSummary
+	path := protocol.PathFilings
+	for {
+		var l protocol.FilingList
+		if err := c.call(ctx, "list filings", http.MethodGet, path, nil, &l); err != nil {
+			return nil, err
+		}
+		all = append(all, l.Filings...)
+		if l.Next == "" {
+			return all, nil
+		}
+		path = protocol.PathFilings + "?" + url.Values{protocol.ParamCursor: {l.Next}}.Encode()
+	}
 }
 
 // Filing returns one of the unit's filings with its body, history and

@@ -91,10 +91,20 @@ type FilingSummary struct {
 	Updated        time.Time  `json:"updated"`
 }
 
-// FilingList is the answer of GET /filings.
+// FilingList is the answer of GET /filings: a page of the unit's
+// filings in the order of their IDs, at most FilingsMaxLimit
+// (FilingsDefaultLimit without ParamLimit); Next, when set, is the
+// ParamCursor of the next page.
 type FilingList struct {
 	Filings []FilingSummary `json:"filings"`
+	Next    string          `json:"next,omitempty"`
 }
+
+// Bounds of a page of GET /filings.
+const (
+	FilingsDefaultLimit = 1000
+	FilingsMaxLimit     = 1000
+)
 
 // Query parameters of GET /review/queue, besides ParamCursor and
 // ParamLimit (a page of QueueDefaultLimit filings when absent, at most

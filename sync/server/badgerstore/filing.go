@@ -66,6 +66,38 @@ func (s *Store) UnitFilings(ctx context.Context, unit string) ([]bureaustore.Fil
 	return out, nil
 }
 
+// UnitFilingsPage returns up to limit of unit's filings after after, in
+// the order of their IDs (the order of the fu/ keys).
+func (s *Store) UnitFilingsPage(ctx context.Context, unit, after string, limit int) ([]bureaustore.Filing, bool, error) {
+	var out []bureaustore.Filing
+	more := false
+	err := s.db.View(func(txn *badger.Txn) error {
+		prefix := key("fu", unit, "")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		start := prefix
+		if after != "" {
+			start = append(key("fu", unit, after), 0)
+		}
+		for it.Seek(start); it.Valid(); it.Next() {
+			if len(out) == limit {
+				more = true
+				return nil
+			}
+			var fr bureaustore.Filing
+			if err := getJSON(txn, key("f", string(it.Item().Key()[len(prefix):])), &fr); err != nil {
+				return err
+			}
+			out = append(out, fr)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("list filings of %s: %w", unit, err)
+	}
+	return out, more, nil
+}
+
 // Revision returns revision rev (ID or number) of filing fid with its body.
 func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.RevisionView, error) {
 	var v bureaustore.RevisionView

@@ -114,6 +114,10 @@ type Storage interface {
 	Filing(ctx context.Context, unit, id string) (FilingView, error)
 	// UnitFilings returns the filing records of unit, in no order.
 	UnitFilings(ctx context.Context, unit string) ([]Filing, error)
+	// UnitFilingsPage returns up to limit filing records of unit whose IDs
+	// come after after ("" from the first), in the order of their IDs,
+	// and whether more follow.
+	UnitFilingsPage(ctx context.Context, unit, after string, limit int) ([]Filing, bool, error)
 	// Revision returns revision rev of filing fid — a revision ID or its
 	// number in decimal — with its body as received: ErrNotFound when
 	// there is no such filing or revision.

@@ -60,6 +60,26 @@ func (s *Store) UnitFilings(ctx context.Context, unit string) ([]bureaustore.Fil
 	return out, nil
 }
 
+// UnitFilingsPage returns up to limit of unit's filings after after, in
+// the order of their IDs.
+func (s *Store) UnitFilingsPage(ctx context.Context, unit, after string, limit int) ([]bureaustore.Filing, bool, error) {
+	rows, err := s.pool.Query(ctx, "SELECT record FROM filings WHERE unit_id = $1 AND id > $2 ORDER BY id LIMIT $3", unit, after, limit+1)
+	if err != nil {
+		return nil, false, storeErr(fmt.Errorf("filings of %s: %w", unit, err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.Filing, error) {
+		var f bureaustore.Filing
+		return f, scanJSON(r, "filing", &f)
+	})
+	if err != nil {
+		return nil, false, storeErr(fmt.Errorf("filings of %s: %w", unit, err))
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
 // Revision returns revision rev of filing fid (an ID, or its number in
 // decimal) with its body as received.
 func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.RevisionView, error) {

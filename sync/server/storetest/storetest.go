@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"ChangeFeedEpochAndRetention", testChangeEpoch},
 		{"Review", testReview},
 		{"UnitScoping", testUnitScoping},
+		{"UnitFilingsPages", testUnitFilingsPages},
 		{"QueuePaging", testQueuePaging},
 		{"Accounts", testAccounts},
 		{"Tokens", testTokens},
@@ -970,5 +971,46 @@ func testDecisionWakes(t *testing.T, st bureaustore.Storage) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no OnChange after a decision")
+	}
+}
+
+// testUnitFilingsPages: a unit's filings in pages, in the order of their
+// IDs, each once, none of another unit's.
+func testUnitFilingsPages(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	var want []string
+	for i := range 7 {
+		id := fmt.Sprintf("f%02d", 7-i) // submitted out of order
+		mustSubmit(t, st, "u1", sub(t, id, "r"+id, "", 1, "甲的"+id), t0)
+		want = append([]string{id}, want...)
+	}
+	mustSubmit(t, st, "u2", sub(t, "f04x", "rx", "", 1, "乙的"), t0) // between u1's IDs
+	for _, limit := range []int{1, 3, 7, 100} {
+		var got []string
+		after := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("limit %d: no end", limit)
+			}
+			fs, more, err := st.UnitFilingsPage(ctx, "u1", after, limit)
+			if err != nil || len(fs) > limit || len(fs) == 0 && more {
+				t.Fatalf("limit %d after %q: %d filings, more %v, %v", limit, after, len(fs), more, err)
+			}
+			for _, f := range fs {
+				got = append(got, f.Filing.ID)
+			}
+			if !more {
+				break
+			}
+			after = fs[len(fs)-1].Filing.ID
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("limit %d: %v, want %v", limit, got, want)
+		}
+	}
+	if fs, more, err := st.UnitFilingsPage(ctx, "u1", "f07", 10); err != nil || len(fs) != 0 || more {
+		t.Errorf("after the last: %d, %v, %v", len(fs), more, err)
 	}
 }
