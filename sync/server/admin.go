@@ -175,7 +175,7 @@ func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, op := range s.adminOps() {
 		mux.HandleFunc(op.method+" "+op.path, func(w http.ResponseWriter, r *http.Request) {
-			s.limitBody(w, r)
+			s.limitBody(w, r, 0)
 			if err := s.checkDisk(r); err != nil {
 				s.fail(w, r, err)
 				return

@@ -86,26 +86,41 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 	if !ok {
 		return
 	}
-	if st == http.StateIdle {
+	switch st {
+	case http.StateNew: // no request yet: reapable from its start
+		lc.idleSince.CompareAndSwap(0, -time.Now().UnixNano())
+	case http.StateIdle:
 		lc.idleSince.Store(time.Now().UnixNano())
-	} else {
+	default:
 		lc.idleSince.Store(0)
 	}
 }
 
-// longestIdle returns the connection that has waited longest for its next
-// request, nil when none is idle.
+// longestIdle returns the connection to close to make room: the one that
+// has not sent a whole first request for longest, if one has been open a
+// second without it (found from outside: connections that sent nothing,
+// reconnecting at each header timeout, were never idle, so a client's
+// kept-alive connection was closed for them and then every newcomer got
+// 503); else the one that has waited longest for its next request; nil
+// when none is either.
 func (l *connLimiter) longestIdle() *limitedConn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var oldest *limitedConn
-	var since int64
+	var fresh, idle *limitedConn
+	var freshSince, idleSince int64
+	young := time.Now().Add(-time.Second).UnixNano()
 	for c := range l.conns {
-		if t := c.idleSince.Load(); t != 0 && (oldest == nil || t < since) {
-			oldest, since = c, t
+		switch t := c.idleSince.Load(); {
+		case t < 0 && -t < young && (fresh == nil || -t < freshSince):
+			fresh, freshSince = c, -t
+		case t > 0 && (idle == nil || t < idleSince):
+			idle, idleSince = c, t
 		}
 	}
-	return oldest
+	if fresh != nil {
+		return fresh
+	}
+	return idle
 }
 
 // admit counts a new connection from addr; it reports false, and whether
@@ -172,7 +187,10 @@ type limitedConn struct {
 	addr netip.Addr
 	once sync.Once
 
-	idleSince atomic.Int64 // Unix ns since it waits for its next request; 0 while not idle
+	// idleSince is the Unix ns since which it waits for its next request,
+	// or minus the time it was accepted while no request has come; 0
+	// while a request is served.
+	idleSince atomic.Int64
 
 	mu      sync.Mutex
 	sent    int64         // bytes of the answer being sent, written so far
@@ -277,15 +295,19 @@ type deadlineBody struct {
 }
 
 // limitBody puts r's body, if it has one, under a deadline: idle between
-// bytes, and at most idle plus the time to send the announced length at
-// Config.MinBodyRate in all (MaxBodyTime when the length is not announced).
-func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) {
+// bytes, and at most idle plus the time to send the announced length —
+// at most max, when max > 0 — at Config.MinBodyRate in all (MaxBodyTime
+// when the length is not announced and max is 0).
+func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, max int64) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return
 	}
 	total := s.cfg.MaxBodyTime
-	if r.ContentLength >= 0 {
-		total = min(total, s.cfg.BodyIdle+time.Duration(float64(r.ContentLength)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
+	if n := r.ContentLength; n >= 0 || max > 0 {
+		if max > 0 && (n < 0 || n > max) {
+			n = max
+		}
+		total = min(total, s.cfg.BodyIdle+time.Duration(float64(n)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
 	}
 	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w)}
 	b.set(s.cfg.BodyIdle, time.Now().Add(total))

@@ -1360,12 +1360,15 @@ func TestNewFilingsPerDay(t *testing.T) {
 
 // TestIdleConnectionsMakeRoom (found from outside): 9 addresses × 1,024
 // kept-alive connections, each asking something every two minutes, held
-// every place and every other client got 503. When the server is full, the
-// connection idle longest is closed to make room for a new one.
+// every place and every other client got 503. When the server is full, a
+// connection that has sent no whole request for a second is closed to
+// make room, else the one idle longest; connections that sent nothing are
+// closed before a client's kept-alive one (found from outside in the next
+// round: they were never "idle", so the client's was closed for them).
 func TestIdleConnectionsMakeRoom(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 20, 1000 })
-	var held []net.Conn
-	for i := range 20 {
+	var kept, silent []net.Conn
+	for i := range 10 {
 		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%4))
 		if err != nil {
 			t.Fatal(err)
@@ -1381,33 +1384,87 @@ func TestIdleConnectionsMakeRoom(t *testing.T) {
 		}
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		held = append(held, c) // kept alive, idle
+		kept = append(kept, c) // kept alive, idle
+	}
+	for i := range 10 {
+		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 6+i%4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		silent = append(silent, c) // sends nothing
 	}
 	for fx.srv.OpenConns() < 20 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	for i := range 5 { // newcomers get in, an idle connection closed when there is no room
+	time.Sleep(1100 * time.Millisecond) // the silent ones are a second old
+	for i := range 5 {                  // newcomers get in
 		r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
 		if err != nil {
 			t.Fatalf("newcomer %d: %v", i, err)
 		}
 		r.Body.Close()
 		if r.StatusCode != http.StatusOK {
-			t.Fatalf("newcomer %d: %d, want 200 with every place held by idle connections", i, r.StatusCode)
+			t.Fatalf("newcomer %d: %d, want 200 with every place held", i, r.StatusCode)
 		}
 	}
 	if n := fx.srv.OpenConns(); n > 20 {
 		t.Errorf("%d connections held, the limit is 20", n)
 	}
-	closed := 0
-	for _, c := range held {
-		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
-		if _, err := c.Read(make([]byte, 1)); err == io.EOF {
-			closed++
+	closed := func(cs []net.Conn) (n int) {
+		for _, c := range cs {
+			c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+			if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+				n++
+			}
 		}
+		return n
 	}
-	if closed == 0 {
-		t.Error("no idle connection was closed")
+	if n := closed(silent); n == 0 {
+		t.Error("no silent connection was closed")
+	}
+	if n := closed(kept); n != 0 {
+		t.Errorf("%d kept-alive connections were closed while silent ones were open", n)
+	}
+	// With only kept-alive connections left to close, the one idle longest goes.
+	for _, c := range silent {
+		c.Close()
+	}
+	for range 10 {
+		c, err := fx.dialFrom("127.0.0.9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET "+protocol.PathHealth+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("a newcomer with only kept-alive connections held: %v %v", r, err)
+	}
+	r.Body.Close()
+	if closed(kept) == 0 {
+		t.Error("no kept-alive connection was closed")
+	}
+}
+
+// TestPublicBodiesAreSmall (found from outside): Content-Length 4 MB on
+// /login, a space every 5 s, held a connection for 8½ minutes. A route
+// without login takes at most 16 KiB, refused at once when announced
+// larger.
+func TestPublicBodiesAreSmall(t *testing.T) {
+	fx := MustServedBureau(t)
+	start := time.Now()
+	r := fx.raw("POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n\r\n{")
+	if r.StatusCode != http.StatusRequestEntityTooLarge || time.Since(start) > 5*time.Second {
+		t.Fatalf("a 4 MB login: %d after %v: %s", r.StatusCode, time.Since(start), r.body)
 	}
 }
 
