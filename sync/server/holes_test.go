@@ -1209,7 +1209,9 @@ func TestAdminNamesAreClean(t *testing.T) {
 	}
 	for _, name := range []string{"单位\x01\x07名", "城关\n镇", "城关\u202e镇", "城关\u200b镇", "\ufeff城关镇", "城关\ue000镇", "城关\U000E0041镇", "城关\uffff镇",
 		// second round: fillers, blanks, selectors, radicals, no letter at all
-		"城关镇\u3164", "城关镇\u115f", "城关镇\u2800", "城关\ufe00镇", "霍邱县城关镇人\u2ea0政府", "——"} {
+		"城关镇\u3164", "城关镇\u115f", "城关镇\u2800", "城关\ufe00镇", "霍邱县城关镇人\u2ea0政府", "——",
+		// third round: the combining grapheme joiner, Khmer vowels, unassigned, a mark on a Han
+		"霍邱县城关镇人民政府\u034f", "城关\u17b5镇", "城关\u2065镇", "城关\ufff0镇", "城关\U000E0000镇", "城关\u0301镇", "\u0301城关镇"} {
 		unit(name, http.StatusUnprocessableEntity)
 	}
 	unit(fx.unitA.Name, http.StatusUnprocessableEntity)         // the name of another unit
@@ -1232,7 +1234,7 @@ func TestAdminNamesAreClean(t *testing.T) {
 		Role: string(app.RoleReviewer), Password: "Correct horse 9 battery"}, http.StatusCreated, nil)
 	// Two bureau accounts of one name read as one person in a filing's
 	// history; clerks of different units may share one.
-	for _, name := range []string{"王审核", "王 审核", "张三\u3164", "\u2800"} {
+	for _, name := range []string{"王审核", "王 审核", "张三\u3164", "\u2800", "王审核\u034f"} {
 		req := protocol.AdminAccountRequest{Login: "wang2", Name: name, Role: string(app.RoleFinance), Password: "Correct horse 9 battery"}
 		if r := fx.do("POST", protocol.PathAdminAccounts, fx.admin, req); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("account name %q: %d %s", name, r.StatusCode, r.body)

@@ -58,10 +58,15 @@ func checkName(name string, limit int) string {
 		return msg
 	}
 	letter := false
+	prev := rune(-1)
 	for _, r := range name {
-		if unicode.In(r, unicode.Cf, unicode.Co) || invisible(r) {
+		if unicode.In(r, unicode.Cf, unicode.Co) || invisible(r) || !assigned(r) {
 			return fmt.Sprintf("含有不可见或无法显示的字符（U+%04X），请删去后重新填写", r)
 		}
+		if unicode.In(r, unicode.Mn, unicode.Me) && (prev < 0 || unicode.Is(unicode.Han, prev)) {
+			return fmt.Sprintf("含有附加符号（U+%04X），请删去后重新填写", r)
+		}
+		prev = r
 		if unicode.In(r, unicode.Radical) || r >= 0x2E80 && r <= 0x2FDF { // CJK radicals: look like the ideographs
 			return fmt.Sprintf("含有部首字符“%c”（U+%04X），请改用正常的汉字", r, r)
 		}
@@ -75,17 +80,28 @@ func checkName(name string, limit int) string {
 
 // invisible reports the characters that show as nothing or as a blank
 // beyond the format characters (found from outside: a Hangul filler, a
-// braille blank and variation selectors made lookalike and empty-looking
-// names): the Hangul fillers, U+2800, the variation selectors, the
-// noncharacters U+FFFE and U+FFFF.
+// braille blank, variation selectors and the combining grapheme joiner
+// made lookalike and empty-looking names): Unicode's
+// Default_Ignorable_Code_Point characters and U+2800.
 func invisible(r rune) bool {
 	switch {
-	case r == 0x115F, r == 0x1160, r == 0x3164, r == 0xFFA0, r == 0x2800, r == 0xFFFE, r == 0xFFFF:
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
+		r == 0x3164, r == 0xFEFF, r == 0xFFA0, r == 0x2800:
 		return true
-	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF, r >= 0x180B && r <= 0x180F:
+	case r >= 0x180B && r <= 0x180F, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+		r >= 0x2060 && r <= 0x206F, r >= 0xFE00 && r <= 0xFE0F, r >= 0xFFF0 && r <= 0xFFF8,
+		r >= 0x1BCA0 && r <= 0x1BCA3, r >= 0x1D173 && r <= 0x1D17A, r >= 0xE0000 && r <= 0xE0FFF:
 		return true
 	}
 	return false
+}
+
+// assigned reports whether r is a character of the Unicode version Go
+// knows (unassigned code points show as nothing or as a box). Go's
+// unicode.C holds the unassigned ones too: they are the ones of C in none
+// of its named categories.
+func assigned(r rune) bool {
+	return !unicode.Is(unicode.C, r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
 }
 
 // sameName is the form two names are compared in: the names a reader
