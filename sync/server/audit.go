@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/console"
@@ -99,8 +100,8 @@ func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string,
 	if opErr != nil && detail == "" {
 		detail = clip(opErr.Error(), 200)
 	}
-	e := bureaustore.AuditEvent{Time: s.Now(), Actor: w.Actor, Role: w.Role, Address: w.Addr, Action: action,
-		Target: target, Outcome: auditOutcome(opErr), Detail: detail}
+	e := bureaustore.AuditEvent{Time: s.Now(), Actor: auditText(w.Actor, 100), Role: w.Role, Address: w.Addr, Action: action,
+		Target: auditText(target, 300), Outcome: auditOutcome(opErr), Detail: auditText(detail, 1000)}
 	// The request may be over (a client gone); the record must still land.
 	rec, err := s.store.AppendAudit(context.WithoutCancel(ctx), e)
 	if err != nil {
@@ -113,6 +114,29 @@ func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string,
 		s.checkpoint(context.WithoutCancel(ctx), bureaustore.AuditHead{Seq: rec.Seq, Digest: rec.Digest})
 	}
 	return nil
+}
+
+// auditText is s as the trail keeps it: at most limit characters, a
+// control, format, direction or invisible character written as \uXXXX
+// (found from outside: a failed login's name, which anyone may send, put
+// an escape sequence, U+202E and a line break "seq 99 admin ok" into the
+// records the auditor reads on screen and in the CSV).
+func auditText(s string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if n == limit {
+			b.WriteString("…")
+			break
+		}
+		n++
+		if r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || invisible(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // auditReady refuses an admin action while the trail cannot be written.

@@ -1550,3 +1550,63 @@ func TestFilingsInPages(t *testing.T) {
 	fx.expectProblem("GET", protocol.PathFilings+"?cursor=!!", fx.clerkA, nil, http.StatusUnprocessableEntity, app.EINVALID)
 	fx.expectProblem("GET", protocol.PathFilings+"?limit=0", fx.clerkA, nil, http.StatusUnprocessableEntity, app.EINVALID)
 }
+
+// TestAuditTextIsPlain (found from outside): a failed login's name, which
+// anyone may send, put an escape sequence, U+202E and a line break
+// ("seq 99 admin ok") into the records the auditor reads. The trail keeps
+// such characters written as \uXXXX.
+func TestAuditTextIsPlain(t *testing.T) {
+	fx := MustBureau(t)
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "evil\x1b[2J\u202e\nseq 99 admin ok", Password: "x"})
+	trail := server.AuditTrail(t, fx.srv)
+	e := trail[len(trail)-1]
+	if e.Action != "login" || strings.ContainsAny(e.Actor+e.Target+e.Detail, "\x1b\u202e\n") ||
+		!strings.Contains(e.Actor, `\u001b[2j\u202e\u000aseq 99 admin ok`) {
+		t.Fatalf("the failed login's record: %+v", e)
+	}
+}
+
+// blockedWriter is an answer whose writes wait until release is closed,
+// as a client that reads slowly; started is closed at its first write.
+type blockedWriter struct {
+	header           http.Header
+	started, release chan struct{}
+	once             sync.Once
+}
+
+func (b *blockedWriter) Header() http.Header { return b.header }
+func (b *blockedWriter) WriteHeader(int)     {}
+func (b *blockedWriter) Write(p []byte) (int, error) {
+	b.once.Do(func() { close(b.started) })
+	<-b.release
+	return len(p), nil
+}
+
+// TestOneBackupAtATime (found from outside): 60 online backups at once took
+// 2.9 GB (each holds a store snapshot and tens of MB). A second backup
+// while one runs answers 429; once it ends the next may run.
+func TestOneBackupAtATime(t *testing.T) {
+	fx := MustBureau(t)
+	h := fx.srv.Handler()
+	backup := func() *http.Request {
+		r := httptest.NewRequest("GET", protocol.PathAdminBackup, nil)
+		r.Header.Set(protocol.HeaderAuthorization, "Bearer "+fx.admin)
+		return r
+	}
+	first := &blockedWriter{header: http.Header{}, started: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() { defer close(done); h.ServeHTTP(first, backup()) }()
+	<-first.started
+	second := httptest.NewRecorder()
+	h.ServeHTTP(second, backup())
+	if second.Code != http.StatusTooManyRequests || !strings.Contains(second.Body.String(), "另一个备份正在进行") {
+		t.Fatalf("a second backup while one runs: %d %s", second.Code, second.Body)
+	}
+	close(first.release)
+	<-done
+	third := httptest.NewRecorder()
+	h.ServeHTTP(third, backup())
+	if third.Code != http.StatusOK {
+		t.Fatalf("a backup after the first ended: %d %s", third.Code, third.Body)
+	}
+}

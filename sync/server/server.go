@@ -238,6 +238,7 @@ type Server struct {
 	uploaded   *uploadBudget // bytes a unit sent (Config.UnitUploadPerDay)
 	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
 	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
+	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    [64]sync.Mutex
