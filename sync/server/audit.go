@@ -118,6 +118,7 @@ func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string,
 
 // auditText is s as the trail keeps it: at most limit characters, a
 // control, format, direction or invisible character written as \uXXXX
+// (\UXXXXXXXX beyond U+FFFF), a backslash as \\
 // (found from outside: a failed login's name, which anyone may send, put
 // an escape sequence, U+202E and a line break "seq 99 admin ok" into the
 // records the auditor reads on screen and in the CSV).
@@ -130,7 +131,14 @@ func auditText(s string, limit int) string {
 			break
 		}
 		n++
-		if r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || invisible(r) {
+		switch {
+		case r == '\\': // so that a \u202e typed is not read as one escaped
+			b.WriteString(`\\`)
+			continue
+		case r > 0xFFFF && (unicode.In(r, unicode.Cf) || invisible(r)):
+			fmt.Fprintf(&b, "\\U%08x", r)
+			continue
+		case r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || invisible(r):
 			fmt.Fprintf(&b, "\\u%04x", r)
 			continue
 		}

@@ -98,7 +98,9 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 
 // longestIdle returns the connection to close to make room: the one that
 // has not sent a whole first request for longest, if one has been open a
-// second without it (found from outside: connections that sent nothing,
+// second without it; else the one whose request body has been coming for
+// longest, if one has for a second (found from outside: slow bodies held
+// every place) (found from outside: connections that sent nothing,
 // reconnecting at each header timeout, were never idle, so a client's
 // kept-alive connection was closed for them and then every newcomer got
 // 503); else the one that has waited longest for its next request; nil
@@ -106,19 +108,24 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 func (l *connLimiter) longestIdle() *limitedConn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var fresh, idle *limitedConn
-	var freshSince, idleSince int64
+	var fresh, body, idle *limitedConn
+	var freshSince, bodySince, idleSince int64
 	young := time.Now().Add(-time.Second).UnixNano()
 	for c := range l.conns {
-		switch t := c.idleSince.Load(); {
+		switch t, bt := c.idleSince.Load(), c.bodySince.Load(); {
 		case t < 0 && -t < young && (fresh == nil || -t < freshSince):
 			fresh, freshSince = c, -t
+		case bt > 0 && bt < young && (body == nil || bt < bodySince):
+			body, bodySince = c, bt
 		case t > 0 && (idle == nil || t < idleSince):
 			idle, idleSince = c, t
 		}
 	}
-	if fresh != nil {
+	switch {
+	case fresh != nil:
 		return fresh
+	case body != nil:
+		return body
 	}
 	return idle
 }
@@ -191,6 +198,9 @@ type limitedConn struct {
 	// or minus the time it was accepted while no request has come; 0
 	// while a request is served.
 	idleSince atomic.Int64
+	// bodySince is the Unix ns since which it reads a request's body; 0
+	// when it does not.
+	bodySince atomic.Int64
 
 	mu      sync.Mutex
 	sent    int64         // bytes of the answer being sent, written so far
@@ -287,12 +297,24 @@ func refuseConn(c net.Conn, total bool) {
 type deadlineBody struct {
 	io.ReadCloser
 	rc *http.ResponseController
+	lc *limitedConn // the connection, when served by Serve; nil in tests
 
 	mu      sync.Mutex
 	idle    time.Duration
 	end     time.Time
 	stopped bool // abort was called: the deadline stays in the past
+	eof     bool // read to its end
+	// pace, when set, is the rate the body must keep all the way after
+	// grace from start: received bytes behind it fail the next read.
+	start    time.Time
+	grace    time.Duration
+	pace     int64
+	received int64
 }
+
+// paceSlack is how far ahead of the pace a read may wait: a TCP segment
+// or two.
+const paceSlack = 16 << 10
 
 // limitBody puts r's body, if it has one, under a deadline: idle between
 // bytes, and at most idle plus the time to send the announced length —
@@ -309,31 +331,78 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, max int64) {
 		}
 		total = min(total, s.cfg.BodyIdle+time.Duration(float64(n)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
 	}
-	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w)}
-	b.set(s.cfg.BodyIdle, time.Now().Add(total))
+	grace := s.cfg.BodyIdle
+	if max > 0 {
+		// a body without login is short: a few seconds at most
+		grace = min(grace, publicGrace)
+		total = min(total, grace+time.Duration(float64(max)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
+	}
+	now := time.Now()
+	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w), start: now, grace: grace, pace: s.cfg.MinBodyRate}
+	if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
+		b.lc = lc
+		lc.bodySince.Store(now.UnixNano())
+	}
+	b.set(s.cfg.BodyIdle, now.Add(total))
+	b.pace = s.cfg.MinBodyRate // set cleared it
 	r.Body = b
 }
 
-// set gives the body idle between bytes and end in all, from now.
+// publicGrace is how long a body without login may take before it must
+// keep the minimum rate (found from outside: /login bodies of 16 KiB a
+// byte a second, reconnected as they were cut, held every connection).
+const publicGrace = 3 * time.Second
+
+// connKey is the context key of the *limitedConn a request came on.
+type connKey struct{}
+
+// done reports whether the body was read to its end.
+func (b *deadlineBody) done() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.eof
+}
+
+// finished marks the request over: its connection no longer reads a body.
+func (b *deadlineBody) finished() {
+	if b.lc != nil {
+		b.lc.bodySince.Store(0)
+	}
+}
+
+// set gives the body idle between bytes and end in all, from now, with
+// no pace (an upload chunk's own limits).
 func (b *deadlineBody) set(idle time.Duration, end time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.idle, b.end = idle, end
+	b.idle, b.end, b.pace = idle, end, 0
 	if !b.stopped {
 		_ = b.rc.SetReadDeadline(earlier(end, time.Now().Add(idle)))
 	}
 }
 
+// Read reads on under the deadline: idle between bytes, never past end,
+// and, with a pace, never behind it after the grace (found from outside:
+// a 4 MB body a space every 5 s was owed 8½ minutes).
 func (b *deadlineBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.received += int64(n)
 	switch {
 	case b.stopped:
 	case err == io.EOF:
+		b.eof = true
+		if b.lc != nil {
+			b.lc.bodySince.Store(0)
+		}
 		_ = b.rc.SetReadDeadline(time.Time{})
 	case n > 0:
-		_ = b.rc.SetReadDeadline(earlier(b.end, time.Now().Add(b.idle)))
+		d := earlier(b.end, time.Now().Add(b.idle))
+		if b.pace > 0 {
+			d = earlier(d, b.start.Add(b.grace+time.Duration(float64(b.received+paceSlack)/float64(b.pace)*float64(time.Second))))
+		}
+		_ = b.rc.SetReadDeadline(d)
 	}
 	return n, err
 }

@@ -1211,7 +1211,9 @@ func TestAdminNamesAreClean(t *testing.T) {
 		// second round: fillers, blanks, selectors, radicals, no letter at all
 		"城关镇\u3164", "城关镇\u115f", "城关镇\u2800", "城关\ufe00镇", "霍邱县城关镇人\u2ea0政府", "——",
 		// third round: the combining grapheme joiner, Khmer vowels, unassigned, a mark on a Han
-		"霍邱县城关镇人民政府\u034f", "城关\u17b5镇", "城关\u2065镇", "城关\ufff0镇", "城关\U000E0000镇", "城关\u0301镇", "\u0301城关镇"} {
+		"霍邱县城关镇人民政府\u034f", "城关\u17b5镇", "城关\u2065镇", "城关\ufff0镇", "城关\U000E0000镇", "城关\u0301镇", "\u0301城关镇",
+		// fourth round: a CJK stroke, a description character, the replacement character
+		"霍邱县城关镇人民政府\u31d0", "城关\u2ff0镇", "城关镇\ufffd"} {
 		unit(name, http.StatusUnprocessableEntity)
 	}
 	unit(fx.unitA.Name, http.StatusUnprocessableEntity)         // the name of another unit
@@ -1369,6 +1371,12 @@ func TestNewFilingsPerDay(t *testing.T) {
 // round: they were never "idle", so the client's was closed for them).
 func TestIdleConnectionsMakeRoom(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 20, 1000 })
+	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
+	for start := time.Now(); fx.srv.OpenConns() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%d connections still open before the test", fx.srv.OpenConns())
+		}
+	}
 	var kept, silent []net.Conn
 	for i := range 10 {
 		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%4))
@@ -1399,8 +1407,8 @@ func TestIdleConnectionsMakeRoom(t *testing.T) {
 	for fx.srv.OpenConns() < 20 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	time.Sleep(1100 * time.Millisecond) // the silent ones are a second old
-	for i := range 5 {                  // newcomers get in
+	time.Sleep(2 * time.Second) // the silent ones are more than a second old
+	for i := range 5 {          // newcomers get in
 		r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
 		if err != nil {
 			t.Fatalf("newcomer %d: %v", i, err)
@@ -1564,6 +1572,13 @@ func TestAuditTextIsPlain(t *testing.T) {
 		!strings.Contains(e.Actor, `\u001b[2j\u202e\u000aseq 99 admin ok`) {
 		t.Fatalf("the failed login's record: %+v", e)
 	}
+	// A backslash typed is not an escape (found in the next round): it is
+	// doubled, and a character beyond U+FFFF is written whole.
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: `bad\u202e` + "\U000E0041", Password: "x"})
+	trail = server.AuditTrail(t, fx.srv)
+	if e := trail[len(trail)-1]; e.Actor != `bad\\u202e\U000e0041` {
+		t.Fatalf("a typed backslash and a tag character: %q", e.Actor)
+	}
 }
 
 // blockedWriter is an answer whose writes wait until release is closed,
@@ -1609,4 +1624,73 @@ func TestOneBackupAtATime(t *testing.T) {
 	if third.Code != http.StatusOK {
 		t.Fatalf("a backup after the first ended: %d %s", third.Code, third.Body)
 	}
+}
+
+// TestSlowBodiesKeepPaceOrGo (found from outside, fourth round): with a
+// clerk's token, 4 MB bodies a space every 5 s were owed 8½ minutes each
+// and held every place; /login bodies of 16 KiB a byte a second,
+// reconnected as they were cut, did the same without any account; and a
+// refusal before the body was read came only after the body's deadline.
+// A JSON body must keep the minimum rate after its grace (3 s without
+// login), a full server closes a connection whose body has been coming
+// for a second before a kept-alive one, and an early refusal is at once.
+func TestSlowBodiesKeepPaceOrGo(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.MaxConns, c.MaxConnsPerAddr, c.BodyIdle = 10, 1000, 2*time.Second
+	})
+	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
+	trickle := func(from, head string) net.Conn {
+		t.Helper()
+		c, err := fx.dialFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := io.WriteString(c, head); err != nil {
+			t.Fatal(err)
+		}
+		go func() { // a byte a second until cut
+			for range 120 {
+				time.Sleep(time.Second)
+				if _, err := c.Write([]byte(" ")); err != nil {
+					return
+				}
+			}
+		}()
+		return c
+	}
+	cutWithin := func(c net.Conn, d time.Duration, what string) {
+		t.Helper()
+		start := time.Now()
+		c.SetReadDeadline(start.Add(d + 5*time.Second))
+		io.Copy(io.Discard, c)
+		if took := time.Since(start); took > d {
+			t.Errorf("%s: cut after %v, want within %v", what, took.Round(100*time.Millisecond), d)
+		}
+	}
+	// A refusal before the body is read: at once.
+	c := trickle("127.0.0.2", "POST "+protocol.PathSubmissions+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n\r\n{")
+	cutWithin(c, time.Second, "no token, 4 MB announced")
+	// An authenticated slow body: cut once it falls behind 8 KiB/s after the grace.
+	c = trickle("127.0.0.2", "POST "+protocol.PathSubmissions+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkA+
+		"\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n\r\n{")
+	cutWithin(c, 6*time.Second, "a clerk's 4 MB body a byte a second")
+	// Without login: a short grace.
+	c = trickle("127.0.0.2", "POST "+protocol.PathLogin+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 16000\r\n\r\n{")
+	cutWithin(c, 7*time.Second, "a 16 KB login a byte a second")
+
+	// Slow bodies on every place: a newcomer still gets in.
+	for i := range 10 {
+		trickle(fmt.Sprintf("127.0.0.%d", 3+i%3), "POST "+protocol.PathSubmissions+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkB+
+			"\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n\r\n{")
+	}
+	for fx.srv.OpenConns() < 10 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("a newcomer with every place held by slow bodies: %v %v", r, err)
+	}
+	r.Body.Close()
 }

@@ -378,8 +378,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.conns.Store(lim)
 	ln = lim
 	hs := &http.Server{
-		Handler:           s.Handler(),
-		ConnState:         lim.connState,
+		Handler:   s.Handler(),
+		ConnState: lim.connState,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 		ReadHeaderTimeout: s.cfg.HeaderTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,

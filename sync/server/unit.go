@@ -67,8 +67,10 @@ func checkName(name string, limit int) string {
 			return fmt.Sprintf("含有附加符号（U+%04X），请删去后重新填写", r)
 		}
 		prev = r
-		if unicode.In(r, unicode.Radical) || r >= 0x2E80 && r <= 0x2FDF { // CJK radicals: look like the ideographs
-			return fmt.Sprintf("含有部首字符“%c”（U+%04X），请改用正常的汉字", r, r)
+		if unicode.In(r, unicode.Radical) || r >= 0x2E80 && r <= 0x2FFF || r >= 0x31C0 && r <= 0x31EF || r == 0x303F || r == 0xFFFD {
+			// CJK radicals, strokes and description characters look like
+			// ideographs or like nothing (found from outside: ⺠ for 民, ㇐ for 一)
+			return fmt.Sprintf("含有部首、笔画或替代字符“%c”（U+%04X），请改用正常的汉字", r, r)
 		}
 		letter = letter || unicode.IsLetter(r)
 	}
