@@ -48,21 +48,9 @@ func (s *Server) draftsOn(h handlerFunc) handlerFunc {
 // handleDrafts answers one page of the unit's drafts, without their bodies.
 func (s *Server) handleDrafts(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
-	limit := protocol.DraftsDefaultLimit
-	if v := q.Get(protocol.ParamLimit); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fieldErr(protocol.ParamLimit, "limit 须为正整数")
-		}
-		limit = min(n, protocol.DraftsMaxLimit)
-	}
-	after := ""
-	if v := q.Get(protocol.ParamCursor); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || len(raw) == 0 || len(raw) > 256 {
-			return fieldErr(protocol.ParamCursor, "cursor 无效，请从第一页重新开始")
-		}
-		after = string(raw)
+	limit, after, err := pageParams(q, protocol.DraftsDefaultLimit, protocol.DraftsMaxLimit)
+	if err != nil {
+		return err
 	}
 	p, err := s.store.Drafts(r.Context(), c.UnitID, after, limit)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -71,27 +72,37 @@ func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitReque
 	return *res.Receipt, res.Status == http.StatusCreated, nil
 }
 
+// pageParams reads a page's ParamLimit (def when absent, at most max) and
+// ParamCursor (base64url of the key the previous page ended at; "" for the
+// first), or fails with the EINVALID problem naming the bad one.
+func pageParams(q url.Values, def, max int) (limit int, after string, err error) {
+	limit = def
+	if v := q.Get(protocol.ParamLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, "", fieldErr(protocol.ParamLimit, "limit 须为正整数")
+		}
+		limit = min(n, max)
+	}
+	if v := q.Get(protocol.ParamCursor); v != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || len(raw) == 0 || len(raw) > 256 {
+			return 0, "", fieldErr(protocol.ParamCursor, "cursor 无效，请从第一页重新开始")
+		}
+		after = string(raw)
+	}
+	return limit, after, nil
+}
+
 // handleFilings lists a page of the caller's unit's filings in the order
 // of their IDs (ParamLimit, ParamCursor): a unit's list was one answer,
 // 12 MB for the 30,000 filings one clerk's token made (found from
 // outside), built whole for each call.
 func (s *Server) handleFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
-	limit := protocol.FilingsDefaultLimit
-	if v := q.Get(protocol.ParamLimit); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fieldErr(protocol.ParamLimit, "limit 须为正整数")
-		}
-		limit = min(n, protocol.FilingsMaxLimit)
-	}
-	after := ""
-	if v := q.Get(protocol.ParamCursor); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || len(raw) == 0 || len(raw) > 256 {
-			return fieldErr(protocol.ParamCursor, "cursor 无效，请从第一页重新开始")
-		}
-		after = string(raw)
+	limit, after, err := pageParams(q, protocol.FilingsDefaultLimit, protocol.FilingsMaxLimit)
+	if err != nil {
+		return err
 	}
 	frs, more, err := s.store.UnitFilingsPage(r.Context(), c.UnitID, after, limit)
 	if err != nil {

@@ -41,21 +41,9 @@ func (s *Server) restoreRoutes() []route {
 // handleRestore answers one page of the unit's filings.
 func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q := r.URL.Query()
-	limit := protocol.RestoreDefaultLimit
-	if v := q.Get(protocol.ParamLimit); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fieldErr(protocol.ParamLimit, "limit 须为正整数")
-		}
-		limit = min(n, protocol.RestoreMaxLimit)
-	}
-	after := ""
-	if v := q.Get(protocol.ParamCursor); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || len(raw) == 0 || len(raw) > 256 {
-			return fieldErr(protocol.ParamCursor, "cursor 无效，请从第一页重新开始")
-		}
-		after = string(raw)
+	limit, after, err := pageParams(q, protocol.RestoreDefaultLimit, protocol.RestoreMaxLimit)
+	if err != nil {
+		return err
 	}
 	p, err := s.store.RestorePage(r.Context(), c.UnitID, after, limit, protocol.RestorePageBytes)
 	s.audit(r.Context(), "restore.page", c.UnitID, err, fmt.Sprintf("恢复：读取本单位材料 %d 件，起点 %q", len(p.Filings), clip(after, 64)))
