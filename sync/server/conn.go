@@ -55,10 +55,10 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		addr := peerAddr(c.RemoteAddr())
 		total, ok := l.admit(addr)
 		if !ok && total {
-			// Full: the connection idle longest makes room (found from
-			// outside: 9 addresses × 1,024 kept-alive connections, each
-			// asking something every two minutes, held every place and
-			// every other client got 503).
+			// Full: a connection doing nothing useful makes room (found
+			// from outside: 9 addresses × 1,024 kept-alive connections,
+			// each asking something every two minutes, held every place
+			// and every other client got 503).
 			if idle := l.longestIdle(); idle != nil {
 				idle.Close()
 				total, ok = l.admit(addr)
@@ -99,12 +99,11 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 // longestIdle returns the connection to close to make room: the one that
 // has not sent a whole first request for longest, if one has been open a
 // second without it; else the one whose request body has been coming for
-// longest, if one has for a second (found from outside: slow bodies held
-// every place) (found from outside: connections that sent nothing,
-// reconnecting at each header timeout, were never idle, so a client's
-// kept-alive connection was closed for them and then every newcomer got
-// 503); else the one that has waited longest for its next request; nil
-// when none is either.
+// longest, if one has for a second; else the one that has waited longest
+// for its next request; nil when there is none of these. Found from
+// outside: connections that sent nothing (reconnecting at each header
+// timeout) or trickled a body were never idle, so a client's kept-alive
+// connection was closed for them and then every newcomer got 503.
 func (l *connLimiter) longestIdle() *limitedConn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
