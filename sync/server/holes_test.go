@@ -1123,6 +1123,7 @@ func TestBureauTextsRefuseControls(t *testing.T) {
 		{Title: "通知\u202e", Text: "请按时申报"},
 		{Title: "关于\n申报的通知", Text: "请按时申报"},
 		{Title: "通知", Text: "x\u2066y\x07"},
+		{Title: "通\u200b知\u034f", Text: "请按时申报"}, // invisible characters in a title sent to every unit
 	} {
 		if r := fx.do("POST", protocol.PathNotices, fx.admin, n); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("notice %q %q: %d %s", n.Title, n.Text, r.StatusCode, r.body)

@@ -24,7 +24,7 @@ func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ prot
 	var p app.Problems
 	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {
 		p.Add("title", "请填写通知标题（不超过 %d 个字）", protocol.MaxNoticeTitle)
-	} else if msg := app.CheckString(req.Title, protocol.MaxNoticeTitle, true); msg != "" {
+	} else if msg := checkName(req.Title, protocol.MaxNoticeTitle); msg != "" { // a name's rules: no invisible characters either
 		p.Add("title", "通知标题%s", msg)
 	}
 	if req.Text == "" || utf8.RuneCountInString(req.Text) > protocol.MaxNoticeText {
