@@ -1486,36 +1486,37 @@ func TestPublicBodiesAreSmall(t *testing.T) {
 // more answer 429 with Retry-After; other accounts are not held up, and a
 // place comes back when its request ends.
 func TestRequestsInProgressPerAccount(t *testing.T) {
-	fx := MustServedBureau(t, func(c *server.Config) { c.AccountRequests = 3 })
+	fx := MustServedBureau(t, func(c *server.Config) { c.AccountRequests, c.BodyIdle = 3, time.Minute })
 	polls := make([]net.Conn, 3)
-	for i := range polls { // three long polls hold the account's places
+	for i := range polls { // three requests whose bodies are still coming hold the account's places
 		c, err := net.Dial("tcp", fx.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		if _, err := io.WriteString(c, "GET "+protocol.PathChanges+"?wait=30s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkA+"\r\n\r\n"); err != nil {
+		if _, err := io.WriteString(c, "POST "+protocol.PathSubmissions+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkA+
+			"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"); err != nil {
 			t.Fatal(err)
 		}
 		polls[i] = c
 	}
 	var r response
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // on a busy PostgreSQL the three take a while to arrive
 	for {
 		if r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode == http.StatusTooManyRequests || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(10 * time.Millisecond) // the polls are still arriving
+		time.Sleep(10 * time.Millisecond) // the three are still arriving
 	}
 	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || r.Header.Get(protocol.HeaderRetryAfter) != "1" || !strings.Contains(p.Detail, "同时进行的请求过多") {
 		t.Fatalf("a fourth request of the account: %d %s", r.StatusCode, r.body)
 	}
 	fx.mustJSON("GET", protocol.PathFilings, fx.clerkB, nil, http.StatusOK, nil) // another account
-	polls[0].Close()                                                             // the server notices, the poll ends
+	polls[0].Close()                                                             // the server notices, the request ends
 	deadline = time.Now().Add(5 * time.Second)
 	for r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode != http.StatusOK; r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil) {
 		if time.Now().After(deadline) {
-			t.Fatalf("after a poll ended: %d %s", r.StatusCode, r.body)
+			t.Fatalf("after a request ended: %d %s", r.StatusCode, r.body)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
