@@ -316,34 +316,34 @@ type deadlineBody struct {
 const paceSlack = 16 << 10
 
 // limitBody puts r's body, if it has one, under a deadline: idle between
-// bytes, and at most idle plus the time to send the announced length —
-// at most max, when max > 0 — at Config.MinBodyRate in all (MaxBodyTime
-// when the length is not announced and max is 0).
+// bytes, and after a grace (BodyIdle; publicGrace when max > 0) the pace of
+// Config.MinBodyRate all the way (deadlineBody.Read), so at most the grace
+// plus the announced length — at most max, when max > 0 — at that rate
+// (MaxBodyTime when the length is not announced and max is 0).
 func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, max int64) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return
 	}
-	total := s.cfg.MaxBodyTime
-	if n := r.ContentLength; n >= 0 || max > 0 {
-		if max > 0 && (n < 0 || n > max) {
-			n = max
-		}
-		total = min(total, s.cfg.BodyIdle+time.Duration(float64(n)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
-	}
-	grace := s.cfg.BodyIdle
+	grace, n := s.cfg.BodyIdle, r.ContentLength
 	if max > 0 {
 		// a body without login is short: a few seconds at most
 		grace = min(grace, publicGrace)
-		total = min(total, grace+time.Duration(float64(max)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
+		if n < 0 || n > max {
+			n = max
+		}
+	}
+	total := s.cfg.MaxBodyTime
+	if n >= 0 {
+		total = min(total, grace+time.Duration(float64(n)/float64(s.cfg.MinBodyRate)*float64(time.Second)))
 	}
 	now := time.Now()
-	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w), start: now, grace: grace, pace: s.cfg.MinBodyRate}
+	b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w),
+		idle: s.cfg.BodyIdle, end: now.Add(total), start: now, grace: grace, pace: s.cfg.MinBodyRate}
 	if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
 		b.lc = lc
 		lc.bodySince.Store(now.UnixNano())
 	}
-	b.set(s.cfg.BodyIdle, now.Add(total))
-	b.pace = s.cfg.MinBodyRate // set cleared it
+	_ = b.rc.SetReadDeadline(earlier(b.end, now.Add(b.idle)))
 	r.Body = b
 }
 
