@@ -150,13 +150,11 @@ store-conformance:
 # postgresql), about two minutes: the HTTP layer's whole test suite with
 # every fixture's records in PostgreSQL (but for the tests of Badger's own
 # index rebuilds and damaged index, backup stream, commit grouping and
-# reopening a directory, and the per-account count of requests in progress,
-# which no store takes part in and whose held requests did not register on
-# the CI machine's PostgreSQL run — not understood yet), then the SIGKILL crash tests, the fault-proxy
+# reopening a directory), then the SIGKILL crash tests, the fault-proxy
 # test and the restores on a fresh machine (killed, and through a faulty
 # network) of sync/e2e. The conformance suite, the migration and the
 # two-process test on PostgreSQL are part of `make test`.
-PG_BADGER_ONLY := TestRequestsInProgressPerAccount|TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderStore|TestOnlineBackupUnderLoad|TestChangesPageAndSurviveRestart|TestConsoleOverviewCountsFollowTheQueue|TestConsoleSimilarFollowsRevisionsAndOldStores|TestConsoleFilingPageWithoutSimilarIndex
+PG_BADGER_ONLY := TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderStore|TestOnlineBackupUnderLoad|TestChangesPageAndSurviveRestart|TestConsoleOverviewCountsFollowTheQueue|TestConsoleSimilarFollowsRevisionsAndOldStores|TestConsoleFilingPageWithoutSimilarIndex
 .PHONY: bureau-pg
 bureau-pg:
 	EGOVDESK_TEST_STORE=postgres $(GO) test -tags $(TESTTAGS) -count=1 -timeout 15m -skip '$(PG_BADGER_ONLY)' ./sync/server/

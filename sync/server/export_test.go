@@ -101,3 +101,15 @@ func WaitLoginLimits(tb interface{ Fatal(...any) }, s *Server) {
 	}
 	tb.Fatal("the login limits never read the audit trail")
 }
+
+// RequestsInProgress is the number of requests in progress of every
+// account together (Config.AccountRequests), read without being one.
+func RequestsInProgress(s *Server) int {
+	s.inflight.mu.Lock()
+	defer s.inflight.mu.Unlock()
+	n := 0
+	for _, k := range s.inflight.n {
+		n += k
+	}
+	return n
+}

@@ -1500,20 +1500,29 @@ func TestRequestsInProgressPerAccount(t *testing.T) {
 		}
 		polls[i] = c
 	}
-	var r response
-	deadline := time.Now().Add(30 * time.Second) // on a busy PostgreSQL the three take a while to arrive
-	for {
-		if r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode == http.StatusTooManyRequests || time.Now().After(deadline) {
-			break
+	// Wait for the three to be counted before asking a fourth time: a
+	// probe of the same account would take a place itself, and on a
+	// busy PostgreSQL the third held request, authenticated last, then
+	// met the probe and was the one refused (found by -count=25).
+	for deadline := time.Now().Add(30 * time.Second); server.RequestsInProgress(fx.srv) < len(polls); {
+		if time.Now().After(deadline) {
+			var got []string // what became of the three
+			for i, c := range polls {
+				c.SetReadDeadline(time.Now().Add(time.Second))
+				b, err := io.ReadAll(io.LimitReader(c, 2048))
+				got = append(got, fmt.Sprintf("request %d: %q (%v)", i+1, b, err))
+			}
+			t.Fatalf("%d of the 3 requests in progress after 30 s\n%s", server.RequestsInProgress(fx.srv), strings.Join(got, "\n"))
 		}
-		time.Sleep(10 * time.Millisecond) // the three are still arriving
+		time.Sleep(10 * time.Millisecond)
 	}
+	r := fx.do("GET", protocol.PathFilings, fx.clerkA, nil)
 	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || r.Header.Get(protocol.HeaderRetryAfter) != "1" || !strings.Contains(p.Detail, "同时进行的请求过多") {
 		t.Fatalf("a fourth request of the account: %d %s", r.StatusCode, r.body)
 	}
 	fx.mustJSON("GET", protocol.PathFilings, fx.clerkB, nil, http.StatusOK, nil) // another account
 	polls[0].Close()                                                             // the server notices, the request ends
-	deadline = time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil); r.StatusCode != http.StatusOK; r = fx.do("GET", protocol.PathFilings, fx.clerkA, nil) {
 		if time.Now().After(deadline) {
 			t.Fatalf("after a request ended: %d %s", r.StatusCode, r.body)
