@@ -113,3 +113,20 @@ func RequestsInProgress(s *Server) int {
 	}
 	return n
 }
+
+// ForgetUploadMark clears the referenced mark of unit's upload of sum, as
+// a record written before the bureau marked them would be.
+func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string) {
+	ctx := context.Background()
+	up, err := s.store.Upload(ctx, unit, sum)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !up.Referenced {
+		tb.Fatal(fmt.Errorf("upload %s is not marked referenced: %+v", sum, up))
+	}
+	up.Referenced = false
+	if err := s.store.PutUpload(ctx, unit, sum, up); err != nil {
+		tb.Fatal(err)
+	}
+}

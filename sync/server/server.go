@@ -242,6 +242,7 @@ type Server struct {
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    [64]sync.Mutex
+	filesMu    sync.RWMutex // read: a backup copying attachments; write: PruneUnreferencedUploads
 	routes     []route
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line
@@ -411,8 +412,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// gcLoop prunes dead tokens and abandoned uploads and reclaims value-log
-// space every ten minutes until Close.
+// gcLoop prunes dead tokens, abandoned uploads and attachments no filing
+// names, and reclaims value-log space every ten minutes until Close.
 func (s *Server) gcLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(10 * time.Minute)
@@ -429,6 +430,9 @@ func (s *Server) gcLoop() {
 			}
 			if _, err := s.PruneUploads(context.Background()); err != nil {
 				s.log.Error("prune uploads", "err", err)
+			}
+			if _, err := s.PruneUnreferencedUploads(context.Background()); err != nil {
+				s.log.Error("prune attachments no filing names", "err", err)
 			}
 			if err := s.store.Maintain(context.Background(), s.stopping); err != nil {
 				s.log.Error("store maintenance", "err", err)

@@ -545,7 +545,7 @@ func (s *Server) answerUpload(w http.ResponseWriter, sum string, up uploadRecord
 // PruneUploads discards the uploads left unfinished for longer than
 // Config.PartRetention: their records and their part files. A client that
 // comes back later starts that attachment again from offset 0; complete
-// attachments are never touched. It returns how many it discarded. The
+// attachments are not touched (PruneUnreferencedUploads). It returns how many it discarded. The
 // background loop runs it every ten minutes.
 func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 	cutoff := s.Now().Add(-s.cfg.PartRetention)
@@ -581,5 +581,75 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 		s.log.Warn("remove abandoned upload", "unit", unit, "sha256", sum, "err", err)
 	}
 	s.log.Info("discarded an abandoned upload", "unit", unit, "sha256", sum)
+	return true, nil
+}
+
+// PruneUnreferencedUploads deletes the complete attachments no stored
+// revision of their unit names, completed more than Config.PartRetention
+// ago: their records and their files. Such an attachment comes from a
+// client that uploaded it and never submitted the filing (the clerk
+// deleted the draft, or took the file out of it), or from a token used to
+// fill the disk a day's upload budget at a time (found from outside); a
+// client submitting it later finds it missing and sends it again (the
+// receipt lists it). An attachment of an older revision, or of one that
+// never reached the queue, is named and stays. It returns how many it
+// deleted; the background loop runs it every ten minutes, and skips a
+// round while a backup copies the attachments.
+func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
+	if !s.filesMu.TryLock() {
+		return 0, nil // a backup is copying them; the next round
+	}
+	defer s.filesMu.Unlock()
+	cutoff := s.Now().Add(-s.cfg.PartRetention)
+	cands, err := s.store.UnreferencedUploads(ctx, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("prune attachments: %w", err)
+	}
+	// A revision stored before the store marked the uploads it names
+	// (Upload.Referenced) is found in the unit's bodies, read once a unit;
+	// one stored from now on marks them, which stops the deletion.
+	var refs map[string]bool
+	unit, n := "", 0
+	for _, c := range cands {
+		if c.Unit != unit || refs == nil {
+			if refs, err = s.store.ReferencedAttachments(ctx, c.Unit); err != nil {
+				return n, fmt.Errorf("prune attachments: %w", err)
+			}
+			unit = c.Unit
+		}
+		if refs[c.SHA256] {
+			if err := s.store.MarkUploadReferenced(ctx, c.Unit, c.SHA256); err != nil {
+				return n, fmt.Errorf("prune attachments: %w", err)
+			}
+			continue
+		}
+		done, err := s.pruneUnreferenced(ctx, c.Unit, c.SHA256, cutoff)
+		if err != nil {
+			return n, fmt.Errorf("prune attachments: %w", err)
+		}
+		if done {
+			n++
+		}
+	}
+	if n > 0 {
+		s.log.Info("deleted attachments no filing names", "count", n, "completed_before", cutoff)
+	}
+	return n, nil
+}
+
+// pruneUnreferenced deletes unit's complete attachment sum if still no
+// revision names it, holding the upload's lock: the record first, so that
+// a crash in between leaves only a file that the next upload of the same
+// bytes takes over (recoverUpload).
+func (s *Server) pruneUnreferenced(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
+	unlock := s.uploadLock(unit, sum)
+	defer unlock()
+	pruned, err := s.store.DeleteUnreferencedUpload(ctx, unit, sum, cutoff)
+	if err != nil || !pruned {
+		return false, err
+	}
+	if err := os.Remove(s.attachmentPath(unit, sum, true)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Warn("remove attachment no filing names", "unit", unit, "sha256", sum, "err", err)
+	}
 	return true, nil
 }

@@ -400,3 +400,84 @@ func TestUploadKeepsNothingOfAChunkTheDiskFailed(t *testing.T) {
 		t.Fatalf("the chunk again: %d %s", r.StatusCode, r.body)
 	}
 }
+
+// TestUnreferencedAttachmentsArePruned (found from outside): complete
+// attachments no filing named were kept for ever, so a clerk's token could
+// add a day's upload budget (4 GiB) to the disk every day until the bureau
+// refused everyone's writes. One no stored revision of its unit names is
+// deleted once PartRetention has passed since it completed; one a
+// revision names stays, also when the revision came before the bureau
+// marked them; a backup running holds them all; and a filing that names a
+// deleted one later waits for it until its client sends it again.
+func TestUnreferencedAttachmentsArePruned(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.PartRetention = 7 * 24 * time.Hour })
+	orphan := bytes.Repeat([]byte("从未提交的附件"), 2000)
+	named := bytes.Repeat([]byte("项目建议书正文"), 2000)
+	before := bytes.Repeat([]byte("标记之前的附件"), 2000)
+	for _, data := range [][]byte{orphan, named, before} {
+		fx.upload(fx.clerkA, data, 1<<20)
+	}
+	if rc := fx.submit(fx.clerkA, newFiling(t, fx.unitA.ID, named, before), http.StatusCreated); rc.Status != protocol.ReceiptReceived {
+		t.Fatalf("filing with its attachments: %+v", rc)
+	}
+	server.ForgetUploadMark(t, fx.srv, fx.unitA.ID, sha(before)) // as stored by an older bureau
+	// Unit B sent the same bytes as A's orphan, for a filing of its own.
+	fx.upload(fx.clerkB, orphan, 1<<20)
+	fx.submit(fx.clerkB, newFiling(t, fx.unitB.ID, orphan), http.StatusCreated)
+
+	prune := func(want int) {
+		t.Helper()
+		if n, err := fx.srv.PruneUnreferencedUploads(context.Background()); err != nil || n != want {
+			t.Fatalf("prune: %d, %v; want %d", n, err, want)
+		}
+	}
+	complete := func(token string, data []byte) bool {
+		t.Helper()
+		return fx.do("HEAD", protocol.Path(protocol.PathAttachment, sha(data)), token, nil).Header.Get(protocol.HeaderUploadComplete) == "?1"
+	}
+	file := func(unit string, data []byte) string { return filepath.Join(fx.dir, "attachments", unit, sha(data)) }
+
+	fx.clock.Advance(6 * 24 * time.Hour)
+	prune(0) // completed 6 days ago: the client may still submit it
+	fx.clock.Advance(2 * 24 * time.Hour)
+	// A backup copying the attachments holds them.
+	bw := &blockedWriter{header: http.Header{}, started: make(chan struct{}), release: make(chan struct{})}
+	backedUp := make(chan error, 1)
+	go func() { _, err := fx.srv.Backup(context.Background(), bw); backedUp <- err }()
+	<-bw.started
+	prune(0)
+	close(bw.release)
+	if err := <-backedUp; err != nil {
+		t.Fatal(err)
+	}
+	prune(1)
+	if _, err := os.Stat(file(fx.unitA.ID, orphan)); !os.IsNotExist(err) {
+		t.Fatalf("file of the attachment no filing names: %v", err)
+	}
+	if complete(fx.clerkA, orphan) {
+		t.Fatal("the pruned attachment is still complete")
+	}
+	for _, c := range []struct {
+		token, unit string
+		data        []byte
+	}{{fx.clerkA, fx.unitA.ID, named}, {fx.clerkA, fx.unitA.ID, before}, {fx.clerkB, fx.unitB.ID, orphan}} {
+		if _, err := os.Stat(file(c.unit, c.data)); err != nil || !complete(c.token, c.data) {
+			t.Fatalf("an attachment a filing names: %v, complete %v", err, complete(c.token, c.data))
+		}
+	}
+	prune(0) // the one named before the mark is marked now
+
+	// The clerk submits, after all, a filing naming the deleted one: it
+	// waits for it, and is received once the client has sent it again.
+	late := newFiling(t, fx.unitA.ID, orphan)
+	if rc := fx.submit(fx.clerkA, late, http.StatusCreated); rc.Status != protocol.ReceiptAwaitingAttachments ||
+		len(rc.Missing) != 1 || rc.Missing[0].SHA256 != sha(orphan) {
+		t.Fatalf("a filing naming the deleted attachment: %+v", rc)
+	}
+	fx.upload(fx.clerkA, orphan, 1<<20)
+	if rc := fx.submit(fx.clerkA, late, http.StatusOK); rc.Status != protocol.ReceiptReceived {
+		t.Fatalf("after sending it again: %+v", rc)
+	}
+	fx.clock.Advance(30 * 24 * time.Hour)
+	prune(0)
+}

@@ -169,13 +169,19 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 // before it writes. body is the revision's content when the caller has it decoded
 // (for the queue index; read from the store when nil).
 func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body) error {
-	missing, err := s.missing(txn, rev.UnitID, fr.Filing.Attachments)
+	missing, unmarked, err := s.attachmentsOf(txn, rev.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return err
 	}
 	queued, err := bureaustore.Settle(fr, rev, missing, now)
 	if err != nil {
 		return err
+	}
+	for sum, up := range unmarked { // a revision names them: never pruned (UnreferencedUploads)
+		up.Referenced = true
+		if err := setJSON(w, key("up", rev.UnitID, sum), up); err != nil {
+			return err
+		}
 	}
 	fid, rid := fr.Filing.ID, fr.Filing.Revision.ID
 	if queued {
@@ -226,12 +232,28 @@ func (s *Store) refresh(txn *badger.Txn, w writer, fid, rid string, now time.Tim
 
 // missing returns the attachments of atts the unit has not completed.
 func (s *Store) missing(txn *badger.Txn, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
-	return bureaustore.Missing(atts, func(sum string) (bool, error) {
+	missing, _, err := s.attachmentsOf(txn, unit, atts)
+	return missing, err
+}
+
+// attachmentsOf returns the attachments of atts the unit has not
+// completed, and the records of the complete ones not yet marked
+// referenced, by SHA-256.
+func (s *Store) attachmentsOf(txn *badger.Txn, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, map[string]bureaustore.Upload, error) {
+	var unmarked map[string]bureaustore.Upload
+	missing, err := bureaustore.Missing(atts, func(sum string) (bool, error) {
 		var up bureaustore.Upload
 		err := getJSON(txn, key("up", unit, sum), &up)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return false, nil
 		}
+		if err == nil && up.Complete && !up.Referenced {
+			if unmarked == nil {
+				unmarked = map[string]bureaustore.Upload{}
+			}
+			unmarked[sum] = up
+		}
 		return err == nil && up.Complete, err
 	})
+	return missing, unmarked, err
 }

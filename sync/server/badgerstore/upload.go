@@ -133,3 +133,119 @@ func (s *Store) DeleteAbandonedUpload(ctx context.Context, unit, sum string, cut
 	}
 	return pruned, nil
 }
+
+func unreferenced(up *bureaustore.Upload, cutoff time.Time) bool {
+	return up.Complete && !up.Referenced && up.Updated.Before(cutoff)
+}
+
+// UnreferencedUploads lists the complete uploads no revision stored since
+// the mark began names, untouched since cutoff.
+func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
+	var out []bureaustore.UploadRef
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("up", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var up bureaustore.Upload
+			if err := decodeItem(it.Item(), &up); err != nil {
+				return err
+			}
+			if !unreferenced(&up, cutoff) {
+				continue
+			}
+			if unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/"); ok {
+				out = append(out, bureaustore.UploadRef{Unit: unit, SHA256: sum})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unreferenced uploads: %w", err)
+	}
+	return out, nil
+}
+
+// ReferencedAttachments returns the attachments the stored revisions of
+// unit name, read from their bodies.
+func (s *Store) ReferencedAttachments(ctx context.Context, unit string) (map[string]bool, error) {
+	refs := map[string]bool{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, fid := range keysWithPrefix(txn, key("fu", unit, "")) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = key("rb", fid, "")
+			it := txn.NewIterator(opts)
+			for it.Rewind(); it.Valid(); it.Next() {
+				var b struct {
+					Attachments []struct {
+						SHA256 string `json:"sha256"`
+					} `json:"attachments"`
+				}
+				if err := decodeItem(it.Item(), &b); err != nil {
+					it.Close()
+					return fmt.Errorf("revision body of %s: %w", fid, err)
+				}
+				for _, a := range b.Attachments {
+					refs[a.SHA256] = true
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("referenced attachments: %w", err)
+	}
+	return refs, nil
+}
+
+// MarkUploadReferenced marks unit's complete upload of sum referenced.
+func (s *Store) MarkUploadReferenced(ctx context.Context, unit, sum string) error {
+	err := s.commit(ctx, func(txn *badger.Txn) error {
+		var up bureaustore.Upload
+		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !up.Complete || up.Referenced {
+			return nil
+		}
+		up.Referenced = true
+		return setJSON(txn, key("up", unit, sum), up)
+	})
+	if err != nil {
+		return fmt.Errorf("mark upload %s: %w", sum, err)
+	}
+	return nil
+}
+
+// DeleteUnreferencedUpload deletes a complete upload's record still
+// unmarked and untouched at cutoff. It runs in the group commit, after
+// or before the submissions and completions of the same moment, never
+// between one's read of the record and its mark.
+func (s *Store) DeleteUnreferencedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
+	pruned := false
+	err := s.commit(ctx, func(txn *badger.Txn) error {
+		pruned = false // fn may run again; only its last run counts
+		var up bureaustore.Upload
+		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !unreferenced(&up, cutoff) {
+			return nil
+		}
+		pruned = true
+		return txn.Delete(key("up", unit, sum))
+	})
+	if err != nil {
+		return false, fmt.Errorf("prune attachment %s: %w", sum, err)
+	}
+	return pruned, nil
+}

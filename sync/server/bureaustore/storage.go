@@ -189,6 +189,25 @@ type Storage interface {
 	// DeleteAbandonedUpload deletes the record of an upload if it is
 	// still unfinished and not updated since cutoff, and reports whether it did.
 	DeleteAbandonedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error)
+	// Submit and CompleteUpload mark each complete upload a revision they
+	// store names (Upload.Referenced), in the revision's commit.
+	// UnreferencedUploads lists the complete uploads not so marked and
+	// not updated since cutoff: those no revision stored since the mark
+	// began names (one stored before it may; ReferencedAttachments says).
+	UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]UploadRef, error)
+	// ReferencedAttachments returns the SHA-256 of every attachment a
+	// stored revision of unit names, whatever its state.
+	ReferencedAttachments(ctx context.Context, unit string) (map[string]bool, error)
+	// MarkUploadReferenced marks unit's complete upload of sum referenced;
+	// none, or an unfinished one, is left as it is.
+	MarkUploadReferenced(ctx context.Context, unit, sum string) error
+	// DeleteUnreferencedUpload deletes the record of a complete upload if
+	// it is still unmarked and not updated since cutoff, and reports
+	// whether it did. It is serialised with Submit and CompleteUpload: a
+	// revision naming the upload is stored either before (and marks it:
+	// nothing is deleted) or after (and finds it missing: it waits for
+	// the attachment, which its client sends again).
+	DeleteUnreferencedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error)
 
 	// ---- Units, accounts, tokens ----
 
@@ -567,6 +586,9 @@ type Upload struct {
 	HashedTo int64     `json:"hashed_to,omitempty"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
+	// Referenced: a stored revision names the attachment (set by the
+	// store when it stores one; see UnreferencedUploads).
+	Referenced bool `json:"referenced,omitempty"`
 }
 
 // UploadRef names an upload.

@@ -368,7 +368,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 		return bureaustore.SubmitResult{}, err
 	}
 	fr, newRev := bureaustore.NewRevision(fr, by, req, body, now)
-	missing, err := missingOf(ctx, tx, by.UnitID, fr.Filing.Attachments)
+	missing, err := missingMarking(ctx, tx, by.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
@@ -430,7 +430,7 @@ func lockFiling(ctx context.Context, tx pgx.Tx, id string) (*bureaustore.Filing,
 // decoded (read from the store when nil); unitName is the unit's name
 // ("" to look it up).
 func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) (bool, error) {
-	missing, err := missingOf(ctx, tx, rev.UnitID, fr.Filing.Attachments)
+	missing, err := missingMarking(ctx, tx, rev.UnitID, fr.Filing.Attachments)
 	if err != nil {
 		return false, err
 	}
@@ -483,6 +483,27 @@ func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string,
 
 // missingOf returns the attachments of atts that unit has not completed.
 func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+	return missingIn(ctx, q, unit, atts, `SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`)
+}
+
+// missingMarking is missingOf for a revision being stored: in the same
+// statement it marks the complete uploads it names referenced
+// (bureaustore.Upload.Referenced), so that they are never pruned. The
+// caller holds their locks (lockUploads), as DeleteUnreferencedUpload does.
+func missingMarking(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+	return missingIn(ctx, q, unit, atts, `WITH mark AS (
+			UPDATE uploads SET record = record || '{"referenced": true}'
+			WHERE unit_id = $1 AND sha256 = ANY($2) AND (record->>'complete')::boolean
+				AND NOT coalesce((record->>'referenced')::boolean, false))
+		SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`)
+}
+
+// missingIn runs query, which selects the SHA-256 of unit's ($1) complete
+// uploads among sums ($2), and returns the attachments of atts not among
+// them.
+func missingIn(ctx context.Context, q Querier, unit string, atts []app.Attachment, query string) ([]protocol.AttachmentRef, error) {
 	if len(atts) == 0 {
 		return nil, nil
 	}
@@ -490,8 +511,7 @@ func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachmen
 	for i, a := range atts {
 		sums[i] = a.SHA256
 	}
-	rows, err := q.Query(ctx, `SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
-		AND (record->>'complete')::boolean`, unit, sums)
+	rows, err := q.Query(ctx, query, unit, sums)
 	if err != nil {
 		return nil, err
 	}

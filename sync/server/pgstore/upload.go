@@ -155,3 +155,77 @@ func (s *Store) DeleteAbandonedUpload(ctx context.Context, unit, sum string, cut
 	}
 	return tag.RowsAffected() > 0, nil
 }
+
+// unreferenced is the condition on the uploads complete, unmarked and not
+// updated since the cutoff in parameter cutoff (as "$1")
+// (bureaustore.Storage.UnreferencedUploads).
+func unreferenced(cutoff string) string {
+	return `(record->>'complete')::boolean AND NOT coalesce((record->>'referenced')::boolean, false)
+	AND (record->>'updated')::timestamptz < ` + cutoff
+}
+
+// UnreferencedUploads lists the complete uploads no revision stored since
+// the mark began names, not updated since cutoff.
+func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256 FROM uploads
+		WHERE `+unreferenced("$1")+` ORDER BY unit_id, sha256`, cutoff)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("unreferenced uploads: %w", err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.UploadRef, error) {
+		var u bureaustore.UploadRef
+		return u, r.Scan(&u.Unit, &u.SHA256)
+	})
+	return out, storeErr(err)
+}
+
+// ReferencedAttachments returns the attachments the stored revisions of
+// unit name, read from their bodies.
+func (s *Store) ReferencedAttachments(ctx context.Context, unit string) (map[string]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT a->>'sha256'
+		FROM filings f JOIN revisions r ON r.filing_id = f.id,
+			jsonb_array_elements(coalesce(convert_from(r.body, 'UTF8')::jsonb->'attachments', '[]')) a
+		WHERE f.unit_id = $1`, unit)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("referenced attachments: %w", err))
+	}
+	sums, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("referenced attachments: %w", err))
+	}
+	refs := make(map[string]bool, len(sums))
+	for _, sum := range sums {
+		refs[sum] = true
+	}
+	return refs, nil
+}
+
+// MarkUploadReferenced marks unit's complete upload of sum referenced.
+func (s *Store) MarkUploadReferenced(ctx context.Context, unit, sum string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE uploads SET record = record || '{"referenced": true}'
+		WHERE unit_id = $1 AND sha256 = $2 AND (record->>'complete')::boolean`, unit, sum)
+	if err != nil {
+		return storeErr(fmt.Errorf("mark upload %s: %w", sum, err))
+	}
+	return nil
+}
+
+// DeleteUnreferencedUpload deletes a complete upload's record still
+// unmarked and not updated since cutoff, holding the upload's lock
+// (lockUploads) as a submission naming it does: the submission marks it
+// first, or finds it gone.
+func (s *Store) DeleteUnreferencedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
+	pruned := false
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if err := lockUploads(ctx, tx, []string{uploadLock(unit, sum)}); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM uploads WHERE unit_id = $1 AND sha256 = $2 AND `+unreferenced("$3"), unit, sum, cutoff)
+		pruned = err == nil && tag.RowsAffected() > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("prune attachment %s: %w", sum, err)
+	}
+	return pruned, nil
+}

@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Tokens", testTokens},
 		{"Profile", testProfile},
 		{"Uploads", testUploads},
+		{"UnreferencedUploads", testUnreferencedUploads},
 		{"Similar", testSimilar},
 		{"Backup", testBackup},
 		{"DecisionWakesFeed", testDecisionWakes},
@@ -548,6 +549,129 @@ func testUploads(t *testing.T, st bureaustore.Storage) {
 	}
 	if err := st.DeleteUpload(ctx, "u1", sum); err != nil {
 		t.Fatalf("DeleteUpload of none: %v", err)
+	}
+}
+
+// testUnreferencedUploads: a revision stored marks the complete uploads
+// it names, on arrival or when the upload it waited for completes; the
+// complete uploads unmarked and untouched since a cutoff are listed, and
+// deleted only while still unmarked; the bodies tell which a unit's
+// revisions name, for records from before the mark.
+func testUnreferencedUploads(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	att := func(s string) app.Attachment {
+		return app.Attachment{Material: "附件", Name: s + ".pdf", SHA256: sha(s), Size: 3, MediaType: "application/pdf"}
+	}
+	done := func(unit string, a app.Attachment, at time.Time) {
+		t.Helper()
+		if _, err := st.CompleteUpload(ctx, unit, a.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: at, Updated: at}, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := func(cutoff time.Time) []bureaustore.UploadRef {
+		t.Helper()
+		refs, err := st.UnreferencedUploads(ctx, cutoff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return refs
+	}
+	orphan, named, late, other := att("orphan"), att("named"), att("late"), att("other")
+	done("u1", orphan, t0)
+	done("u1", named, t0)
+	done("u2", other, t0)
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "有附件", named, late), t0) // late: not yet complete
+	done("u1", late, t0)                                                       // settles r1, which names it
+	if got, want := listed(t0.Add(time.Hour)), []bureaustore.UploadRef{{Unit: "u1", SHA256: orphan.SHA256}, {Unit: "u2", SHA256: other.SHA256}}; !slices.Equal(got, want) {
+		t.Fatalf("UnreferencedUploads: %v, want %v", got, want)
+	}
+	if got := listed(t0); len(got) != 0 {
+		t.Fatalf("UnreferencedUploads at their completion: %v", got)
+	}
+	refs, err := st.ReferencedAttachments(ctx, "u1")
+	if err != nil || len(refs) != 2 || !refs[named.SHA256] || !refs[late.SHA256] {
+		t.Fatalf("ReferencedAttachments u1: %v, %v", refs, err)
+	}
+	if refs, err := st.ReferencedAttachments(ctx, "u2"); err != nil || len(refs) != 0 {
+		t.Fatalf("ReferencedAttachments u2: %v, %v", refs, err)
+	}
+	// Marked: not deleted. Updated after the cutoff: not deleted.
+	for _, a := range []app.Attachment{named, late} {
+		if ok, err := st.DeleteUnreferencedUpload(ctx, "u1", a.SHA256, t0.Add(time.Hour)); err != nil || ok {
+			t.Fatalf("DeleteUnreferencedUpload of %s, which a revision names: %v, %v", a.Name, ok, err)
+		}
+	}
+	if ok, err := st.DeleteUnreferencedUpload(ctx, "u1", orphan.SHA256, t0); err != nil || ok {
+		t.Fatalf("DeleteUnreferencedUpload before the cutoff: %v, %v", ok, err)
+	}
+	// A record from before the mark: marked once found named.
+	up, err := st.Upload(ctx, "u1", named.SHA256)
+	if err != nil || !up.Referenced {
+		t.Fatalf("upload a revision names: %+v, %v", up, err)
+	}
+	up.Referenced = false
+	if err := st.PutUpload(ctx, "u1", named.SHA256, up); err != nil {
+		t.Fatal(err)
+	}
+	if got := listed(t0.Add(time.Hour)); len(got) != 3 {
+		t.Fatalf("UnreferencedUploads with an unmarked record: %v", got)
+	}
+	if err := st.MarkUploadReferenced(ctx, "u1", named.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if got := listed(t0.Add(time.Hour)); len(got) != 2 {
+		t.Fatalf("UnreferencedUploads after the mark: %v", got)
+	}
+	if err := st.MarkUploadReferenced(ctx, "u1", sha("none")); err != nil {
+		t.Fatalf("MarkUploadReferenced of none: %v", err)
+	}
+	// Deleted: a revision naming it later waits for it.
+	if ok, err := st.DeleteUnreferencedUpload(ctx, "u1", orphan.SHA256, t0.Add(time.Hour)); err != nil || !ok {
+		t.Fatalf("DeleteUnreferencedUpload: %v, %v", ok, err)
+	}
+	if _, err := st.Upload(ctx, "u1", orphan.SHA256); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("Upload after its deletion: %v", err)
+	}
+	if rc := mustSubmit(t, st, "u1", sub(t, "f2", "r2", "", 1, "后来提交", orphan), t0.Add(2*time.Hour)); rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("a revision naming the deleted upload: %+v", rc)
+	}
+	if got := listed(t0.Add(time.Hour)); !slices.Equal(got, []bureaustore.UploadRef{{Unit: "u2", SHA256: other.SHA256}}) {
+		t.Fatalf("UnreferencedUploads at the end: %v", got)
+	}
+	// A deletion and a revision naming the upload at the same moment: the
+	// revision is received and the upload stays, or the upload goes and
+	// the revision waits for it; never received without it.
+	for i := range 20 {
+		a := att(fmt.Sprint("race", i))
+		done("u1", a, t0)
+		var wg sync.WaitGroup
+		var res []bureaustore.SubmitResult
+		var deleted bool
+		var subErr, delErr error
+		s := sub(t, fmt.Sprint("race-f", i), fmt.Sprint("race-r", i), "", 1, "同时", a)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			res, subErr = st.Submit(ctx, bureaustore.Actor{UnitID: "u1", Name: "填报人"}, t0, []*bureaustore.Submission{s})
+		}()
+		go func() {
+			defer wg.Done()
+			deleted, delErr = st.DeleteUnreferencedUpload(ctx, "u1", a.SHA256, t0.Add(time.Hour))
+		}()
+		wg.Wait()
+		if subErr != nil || delErr != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("round %d: %v, %v, %+v", i, subErr, delErr, res)
+		}
+		rc := res[0].Receipt
+		up, err := st.Upload(ctx, "u1", a.SHA256)
+		switch {
+		case deleted && (rc.Status != protocol.ReceiptAwaitingAttachments || !errors.Is(err, bureaustore.ErrNotFound)):
+			t.Fatalf("round %d: deleted, and the revision %s (upload %v)", i, rc.Status, err)
+		case !deleted && (rc.Status != protocol.ReceiptReceived || err != nil || !up.Referenced):
+			t.Fatalf("round %d: kept, and the revision %s (upload %+v, %v)", i, rc.Status, up, err)
+		}
 	}
 }
 
