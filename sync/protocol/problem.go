@@ -25,6 +25,10 @@ const (
 	// CodeRequestTimeout (408): the body came too slowly or stopped; the
 	// server stopped waiting and closed the connection. Retry.
 	CodeRequestTimeout = "request_timeout"
+	// CodeLengthRequired (411): a body sent in chunks (Transfer-Encoding:
+	// chunked) rather than with a Content-Length; the server closed the
+	// connection. Send the body with its length.
+	CodeLengthRequired = "length_required"
 	// CodeInsufficientStorage (507): the bureau's disk is (nearly) full; it
 	// refuses writes, keeps what it acknowledged, and accepts them again
 	// once space is freed. Retry later.
@@ -69,7 +73,7 @@ func (p *Problem) AppError() *app.Error {
 		code = app.EINVALID
 	case CodeMethodNotAllowed:
 		code = app.ENOTFOUND
-	case CodeUnsupportedMedia:
+	case CodeUnsupportedMedia, CodeLengthRequired:
 		code = app.EINVALID
 	case CodeRequestTimeout, CodeInsufficientStorage:
 		code = app.EUNAVAILABLE
@@ -122,6 +126,8 @@ func StatusOf(code string) int {
 		return http.StatusUnsupportedMediaType
 	case CodeRequestTimeout:
 		return http.StatusRequestTimeout
+	case CodeLengthRequired:
+		return http.StatusLengthRequired
 	case CodeInsufficientStorage:
 		return http.StatusInsufficientStorage
 	}
@@ -192,6 +198,8 @@ func Title(code string) string {
 		return "不支持的内容类型"
 	case CodeRequestTimeout:
 		return "请求超时"
+	case CodeLengthRequired:
+		return "缺少内容长度"
 	case CodeInsufficientStorage:
 		return "服务器存储空间不足"
 	case CodePasswordChange:

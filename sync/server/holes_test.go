@@ -1705,3 +1705,50 @@ func TestSlowBodiesKeepPaceOrGo(t *testing.T) {
 	}
 	r.Body.Close()
 }
+
+// TestChunkedBodiesAreRefused (found from outside): a request with both
+// Content-Length and Transfer-Encoding: chunked was read by its chunks and
+// the connection kept, so that what a proxy reading the length took for
+// the body's end the bureau read as a second request (request
+// smuggling; RFC 9112 §6.1 says to close). A body in chunks is answered
+// 411 and the connection closed; one with its length is served as before,
+// kept alive.
+func TestChunkedBodiesAreRefused(t *testing.T) {
+	fx := MustServedBureau(t)
+	exchange := func(raw string) string {
+		t.Helper()
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(c, raw); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(c) // to the server's close
+		if err != nil {
+			t.Fatalf("reading until the server closes: %v (read %q)", err, got)
+		}
+		return string(got)
+	}
+	smuggled := "GET " + protocol.PathHealth + " HTTP/1.1\r\nHost: x\r\n\r\n"
+	for name, raw := range map[string]string{
+		"length and chunks": "POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+			"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+		"chunks": "POST " + protocol.PathSubmissions + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + fx.clerkA +
+			"\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + smuggled,
+	} {
+		got := exchange(raw)
+		if !strings.HasPrefix(got, "HTTP/1.1 411 ") || !strings.Contains(got, `"code":"length_required"`) ||
+			!strings.Contains(got, "Content-Length 发送") || strings.Count(got, "HTTP/1.1 ") != 1 {
+			t.Fatalf("%s: %q", name, got)
+		}
+	}
+	// With its length, the next request on the connection is served.
+	got := exchange("POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" +
+		"GET " + protocol.PathHealth + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	if strings.Count(got, "HTTP/1.1 ") != 2 || !strings.Contains(got, "HTTP/1.1 200 ") {
+		t.Fatalf("a body with its length, then another request: %q", got)
+	}
+}

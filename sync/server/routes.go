@@ -126,7 +126,27 @@ func (s *Server) Handler() http.Handler {
 		}
 		return app.Errorf(app.ENOTFOUND, "没有这个接口：%s %s", r.Method, r.URL.Path)
 	}}))
-	return s.withRelease(mux)
+	return s.withRelease(s.lengthRequired(mux))
+}
+
+// lengthRequired refuses, with 411 and the connection closed, an HTTP/1.1
+// request whose body comes in chunks. Every client of the bureau (the
+// desktop client, a browser's form or fetch) sends Content-Length; chunks
+// are what a request smuggled past a proxy uses: Go's server reads a
+// request with both Content-Length and Transfer-Encoding by its chunks,
+// drops the length and keeps the connection (found from outside), where
+// RFC 9112 §6.1 says to close it — a proxy in front reading the length
+// would take the rest for a second request. HTTP/2 has no chunks.
+func (s *Server) lengthRequired(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked") {
+			w.Header().Set("Connection", "close")
+			s.writeProblem(w, r, protocol.NewProblem(protocol.CodeLengthRequired,
+				"请求内容须带 Content-Length 发送，不接受分块传输（Transfer-Encoding: chunked）"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // publicBody is the largest body of a route without login (a login, a
