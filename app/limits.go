@@ -382,3 +382,22 @@ func AllowedMediaType(t string) bool {
 func AttachmentMediaType(name string) string {
 	return MediaTypes[strings.ToLower(filepath.Ext(name))]
 }
+
+// Invisible reports the characters that show as nothing or as a blank
+// beyond the format characters (found from outside: a Hangul filler, a
+// braille blank, variation selectors and the combining grapheme joiner
+// made lookalike and empty-looking names): Unicode's
+// Default_Ignorable_Code_Point characters and U+2800. Names refuse them;
+// the similar-projects fingerprint reads text as if they were not there.
+func Invisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
+		r == 0x3164, r == 0xFEFF, r == 0xFFA0, r == 0x2800:
+		return true
+	case r >= 0x180B && r <= 0x180F, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+		r >= 0x2060 && r <= 0x206F, r >= 0xFE00 && r <= 0xFE0F, r >= 0xFFF0 && r <= 0xFFF8,
+		r >= 0x1BCA0 && r <= 0x1BCA3, r >= 0x1D173 && r <= 0x1D17A, r >= 0xE0000 && r <= 0xE0FFF:
+		return true
+	}
+	return false
+}

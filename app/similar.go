@@ -95,6 +95,7 @@ func Clauses(texts ...string) []uint32 {
 				r -= 0xFEE0
 			}
 			switch {
+			case ignored(r):
 			case unicode.IsLetter(r) || unicode.IsDigit(r):
 				run = append(run, unicode.ToLower(r))
 			case unicode.IsSpace(r) && r != '\n':
@@ -111,8 +112,9 @@ func Clauses(texts ...string) []uint32 {
 // Bigrams returns the hashed character bigrams of texts, sorted and
 // unique: Chinese has no spaces, so words are not split out; two
 // consecutive characters carry most of a word's sense. Letters are folded
-// to lower case and full-width forms to half-width; anything that is not
-// a letter or a digit separates runs, and a one-character run counts as
+// to lower case and full-width forms to half-width; the characters that
+// show as nothing are skipped (ignored); anything else that is not a
+// letter or a digit separates runs, and a one-character run counts as
 // itself.
 func Bigrams(texts ...string) []uint32 {
 	var out []uint32
@@ -139,6 +141,9 @@ func Bigrams(texts ...string) []uint32 {
 			if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
 				r -= 0xFEE0
 			}
+			if ignored(r) {
+				continue
+			}
 			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 				flush()
 				continue
@@ -150,6 +155,14 @@ func Bigrams(texts ...string) []uint32 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// ignored reports the characters a fingerprint reads text as if they were
+// not there: format characters and the others that show as nothing
+// (Invisible). Read as separators, zero-width spaces typed between the
+// characters of a copied project's name and content cut every bigram and
+// clause apart, and the copy no longer showed as similar (避免重复建设),
+// while it printed and read exactly as the original.
+func ignored(r rune) bool { return unicode.Is(unicode.Cf, r) || Invisible(r) }
 
 // Similarity returns how alike two declarations are by name and by
 // content, each from 0 to 1: the Jaccard index of the names' bigrams, and

@@ -152,3 +152,29 @@ func TestFingerprintBoundsClauses(t *testing.T) {
 		t.Errorf("an ordinary declaration keeps %v, want every clause %v", got, want)
 	}
 }
+
+// TestFingerprintSkipsInvisibleCharacters: a copy with zero-width spaces,
+// joiners, a BOM or variation selectors between its characters reads and
+// prints as the original, so it fingerprints as the original: read as
+// separators, they cut every bigram and clause and hid the copy from the
+// similar-projects check.
+func TestFingerprintSkipsInvisibleCharacters(t *testing.T) {
+	base := &Declaration{ProjectName: "霍邱县城关镇智慧社区综合服务平台建设项目",
+		Goals:   "建成覆盖全镇十二个社区的综合服务平台，实现居民事项一网通办、网格事件闭环处置",
+		Content: "建设社区事项受理、网格事件上报分拨督办、居民信息管理等模块"}
+	marks := []string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\ufe0f", "\u180e"}
+	sprinkle := func(s string) string {
+		var out []rune
+		for i, r := range []rune(s) {
+			out = append(out, r)
+			out = append(out, []rune(marks[i%len(marks)])...)
+		}
+		return string(out)
+	}
+	hidden := &Declaration{ProjectName: sprinkle(base.ProjectName), Goals: sprinkle(base.Goals), Content: sprinkle(base.Content)}
+	a, b := DeclarationFingerprint(base), DeclarationFingerprint(hidden)
+	if !slices.Equal(a.Name, b.Name) || !slices.Equal(a.Content, b.Content) || !slices.Equal(a.Clauses, b.Clauses) {
+		n, c := Similarity(a, b)
+		t.Fatalf("a copy with invisible characters: name %.2f content %.2f, clauses %d/%d", n, c, len(a.Clauses), len(b.Clauses))
+	}
+}

@@ -135,10 +135,10 @@ func auditText(s string, limit int) string {
 		case r == '\\': // so that a \u202e typed is not read as one escaped
 			b.WriteString(`\\`)
 			continue
-		case r > 0xFFFF && (unicode.In(r, unicode.Cf) || invisible(r)):
+		case r > 0xFFFF && (unicode.In(r, unicode.Cf) || app.Invisible(r)):
 			fmt.Fprintf(&b, "\\U%08x", r)
 			continue
-		case r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || invisible(r):
+		case r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || app.Invisible(r):
 			fmt.Fprintf(&b, "\\u%04x", r)
 			continue
 		}

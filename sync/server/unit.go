@@ -60,7 +60,7 @@ func checkName(name string, limit int) string {
 	letter := false
 	prev := rune(-1)
 	for _, r := range name {
-		if unicode.In(r, unicode.Cf, unicode.Co) || invisible(r) || !assigned(r) {
+		if unicode.In(r, unicode.Cf, unicode.Co) || app.Invisible(r) || !assigned(r) {
 			return fmt.Sprintf("含有不可见或无法显示的字符（U+%04X），请删去后重新填写", r)
 		}
 		if unicode.In(r, unicode.Mn, unicode.Me) && (prev < 0 || unicode.Is(unicode.Han, prev)) {
@@ -78,24 +78,6 @@ func checkName(name string, limit int) string {
 		return "须含有文字"
 	}
 	return ""
-}
-
-// invisible reports the characters that show as nothing or as a blank
-// beyond the format characters (found from outside: a Hangul filler, a
-// braille blank, variation selectors and the combining grapheme joiner
-// made lookalike and empty-looking names): Unicode's
-// Default_Ignorable_Code_Point characters and U+2800.
-func invisible(r rune) bool {
-	switch {
-	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
-		r == 0x3164, r == 0xFEFF, r == 0xFFA0, r == 0x2800:
-		return true
-	case r >= 0x180B && r <= 0x180F, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-		r >= 0x2060 && r <= 0x206F, r >= 0xFE00 && r <= 0xFE0F, r >= 0xFFF0 && r <= 0xFFF8,
-		r >= 0x1BCA0 && r <= 0x1BCA3, r >= 0x1D173 && r <= 0x1D17A, r >= 0xE0000 && r <= 0xE0FFF:
-		return true
-	}
-	return false
 }
 
 // assigned reports whether r is a character of the Unicode version Go
