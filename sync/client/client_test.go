@@ -75,6 +75,10 @@ func TestClassify(t *testing.T) {
 			p.HeadRevisionID = "head"
 			problem(w, p)
 		}, client.ClassConflict, protocol.CodeStaleBase, "材料已有更新的版本", 0},
+		{"411 (a proxy on the way sent the body in chunks)", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Connection", "close")
+			problem(w, protocol.NewProblem(protocol.CodeLengthRequired, "请求内容须带 Content-Length 发送"))
+		}, client.ClassRetry, protocol.CodeLengthRequired, "请求内容须带 Content-Length 发送", 0},
 		{"200 with HTML (captive portal)", func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte("<html>login to wifi</html>"))
 		}, client.ClassRetry, "", "数管局服务器返回了无法识别的内容（可能被网络代理拦截）", 0},

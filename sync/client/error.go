@@ -118,6 +118,10 @@ func (e *Error) Class() Class {
 		return ClassConflict
 	case s >= 500, s == http.StatusTooManyRequests, s == http.StatusRequestTimeout:
 		return ClassRetry
+	case s == http.StatusLengthRequired:
+		// The client sends every body with its length: a 411 is about a
+		// proxy on the way, not the request, which goes once it is fixed.
+		return ClassRetry
 	case s >= 200 && s < 300:
 		return ClassRetry // a 2xx we could not decode: a proxy or captive portal in the way
 	case e.Code() == protocol.CodeClientOutdated:

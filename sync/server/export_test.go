@@ -114,8 +114,8 @@ func RequestsInProgress(s *Server) int {
 	return n
 }
 
-// ForgetUploadMark clears the referenced mark of unit's upload of sum, as
-// a record written before the bureau marked them would be.
+// ForgetUploadMark clears the referenced mark of unit's upload of sum and
+// its tracked flag, as a record written before the bureau marked them.
 func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string) {
 	ctx := context.Background()
 	up, err := s.store.Upload(ctx, unit, sum)
@@ -125,7 +125,7 @@ func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string
 	if !up.Referenced {
 		tb.Fatal(fmt.Errorf("upload %s is not marked referenced: %+v", sum, up))
 	}
-	up.Referenced = false
+	up.Referenced, up.Tracked = false, false
 	if err := s.store.PutUpload(ctx, unit, sum, up); err != nil {
 		tb.Fatal(err)
 	}

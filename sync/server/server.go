@@ -418,6 +418,17 @@ func (s *Server) gcLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
+	// A long round (the bodies of a unit read for its attachments) ends
+	// when the server stops.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	for {
 		select {
 		case <-s.stopping:
@@ -431,7 +442,7 @@ func (s *Server) gcLoop() {
 			if _, err := s.PruneUploads(context.Background()); err != nil {
 				s.log.Error("prune uploads", "err", err)
 			}
-			if _, err := s.PruneUnreferencedUploads(context.Background()); err != nil {
+			if _, err := s.PruneUnreferencedUploads(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("prune attachments no filing names", "err", err)
 			}
 			if err := s.store.Maintain(context.Background(), s.stopping); err != nil {

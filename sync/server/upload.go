@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -155,7 +157,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	up, err := s.store.Upload(r.Context(), c.UnitID, sum)
 	switch {
 	case errors.Is(err, bureaustore.ErrNotFound):
-		up = uploadRecord{Size: length, Created: s.Now()}
+		up = uploadRecord{Size: length, Created: s.Now(), Tracked: true}
 	case err != nil:
 		return fmt.Errorf("upload %s: %w", sum, err)
 	case up.Size != length:
@@ -501,8 +503,24 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 // the file is hashed again and, if it matches, the upload is completed; if
 // not, the file is removed and the record's offset stands. Call it with the
 // upload's lock held. It returns the record as it now stands.
+//
+// A complete record whose file is gone — a backup whose snapshot counted
+// an attachment that another bureau process on the same database deleted
+// before the files were copied (PruneUnreferencedUploads), or a file
+// removed by hand — is forgotten, so that the client sends the
+// attachment again rather than be told the bureau has it.
 func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadRecord) (uploadRecord, error) {
-	if up.Complete || up.Size == 0 {
+	if up.Complete {
+		if _, err := os.Stat(s.attachmentPath(unit, sum, true)); !errors.Is(err, fs.ErrNotExist) {
+			return up, nil
+		}
+		s.log.Warn("a complete attachment's file is missing: the client is asked for it again", "unit", unit, "sha256", sum)
+		if err := s.store.DeleteUpload(ctx, unit, sum); err != nil {
+			return up, err
+		}
+		return uploadRecord{Size: up.Size, Created: s.Now(), Tracked: true}, nil
+	}
+	if up.Size == 0 {
 		return up, nil
 	}
 	final := s.attachmentPath(unit, sum, true)
@@ -594,7 +612,9 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 // receipt lists it). An attachment of an older revision, or of one that
 // never reached the queue, is named and stays. It returns how many it
 // deleted; the background loop runs it every ten minutes, and skips a
-// round while a backup copies the attachments.
+// round while a backup copies the attachments. A unit whose attachments
+// cannot be read or deleted is logged and left for the next round; the
+// others go on.
 func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
 	if !s.filesMu.TryLock() {
 		return 0, nil // a backup is copying them; the next round
@@ -605,34 +625,62 @@ func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("prune attachments: %w", err)
 	}
-	// A revision stored before the store marked the uploads it names
-	// (Upload.Referenced) is found in the unit's bodies, read once a unit;
-	// one stored from now on marks them, which stops the deletion.
-	var refs map[string]bool
-	unit, n := "", 0
-	for _, c := range cands {
-		if c.Unit != unit || refs == nil {
-			if refs, err = s.store.ReferencedAttachments(ctx, c.Unit); err != nil {
-				return n, fmt.Errorf("prune attachments: %w", err)
-			}
-			unit = c.Unit
+	n := 0
+	var failed error
+	for len(cands) > 0 {
+		i := 0
+		for i < len(cands) && cands[i].Unit == cands[0].Unit {
+			i++
 		}
+		done, err := s.pruneUnitUploads(ctx, cands[0].Unit, cands[:i], cutoff)
+		n += done
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			s.log.Error("prune attachments no filing names", "unit", cands[0].Unit, "err", err)
+			failed = cmp.Or(failed, err)
+		}
+		cands = cands[i:]
+	}
+	if n > 0 {
+		s.log.Info("deleted attachments no filing names", "count", n, "completed_before", cutoff)
+	}
+	if failed != nil {
+		return n, fmt.Errorf("prune attachments: %w", failed)
+	}
+	return n, nil
+}
+
+// pruneUnitUploads deletes the attachments of unit among cands (its
+// UnreferencedUploads) that no revision names. A record from before the
+// marks (Untracked) may be named by a revision stored before them: the
+// unit's revision bodies are read once for those, and what they name is
+// marked, so that they are read once in all; a revision stored from now
+// on marks what it names, which stops the deletion.
+func (s *Server) pruneUnitUploads(ctx context.Context, unit string, cands []bureaustore.UploadRef, cutoff time.Time) (int, error) {
+	var refs map[string]bool
+	if slices.ContainsFunc(cands, func(c bureaustore.UploadRef) bool { return c.Untracked }) {
+		var err error
+		if refs, err = s.store.ReferencedAttachments(ctx, unit); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for _, c := range cands {
 		if refs[c.SHA256] {
-			if err := s.store.MarkUploadReferenced(ctx, c.Unit, c.SHA256); err != nil {
-				return n, fmt.Errorf("prune attachments: %w", err)
+			if err := s.store.MarkUploadReferenced(ctx, unit, c.SHA256); err != nil {
+				return n, err
 			}
 			continue
 		}
-		done, err := s.pruneUnreferenced(ctx, c.Unit, c.SHA256, cutoff)
+		done, err := s.pruneUnreferenced(ctx, unit, c.SHA256, cutoff)
 		if err != nil {
-			return n, fmt.Errorf("prune attachments: %w", err)
+			return n, err
 		}
 		if done {
 			n++
 		}
-	}
-	if n > 0 {
-		s.log.Info("deleted attachments no filing names", "count", n, "completed_before", cutoff)
 	}
 	return n, nil
 }

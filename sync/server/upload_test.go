@@ -481,3 +481,30 @@ func TestUnreferencedAttachmentsArePruned(t *testing.T) {
 	fx.clock.Advance(30 * 24 * time.Hour)
 	prune(0)
 }
+
+// TestMissingFileOfACompleteAttachmentIsAskedAgain: a complete record
+// whose file is gone (a backup whose snapshot counted an attachment that
+// another bureau process deleted before its files were copied; a file
+// removed by hand) is forgotten when the client asks about it, so the
+// client sends the attachment again and the filing naming it is received
+// with its file, rather than without it.
+func TestMissingFileOfACompleteAttachmentIsAskedAgain(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("试运行报告附件"), 3000)
+	fx.upload(fx.clerkA, data, 1<<20)
+	file := filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(data))
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	if h := fx.do("HEAD", path, fx.clerkA, nil).Header; h.Get(protocol.HeaderUploadComplete) != "?0" || h.Get(protocol.HeaderUploadOffset) != "0" {
+		t.Fatalf("status of a complete attachment without its file: %v", h)
+	}
+	fx.upload(fx.clerkA, data, 1<<20)
+	if _, err := os.Stat(file); err != nil {
+		t.Fatalf("the file sent again: %v", err)
+	}
+	if rc := fx.submit(fx.clerkA, newFiling(t, fx.unitA.ID, data), http.StatusCreated); rc.Status != protocol.ReceiptReceived {
+		t.Fatalf("the filing naming it: %+v", rc)
+	}
+}

@@ -156,7 +156,7 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bu
 				continue
 			}
 			if unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/"); ok {
-				out = append(out, bureaustore.UploadRef{Unit: unit, SHA256: sum})
+				out = append(out, bureaustore.UploadRef{Unit: unit, SHA256: sum, Untracked: !up.Tracked})
 			}
 		}
 		return nil

@@ -193,7 +193,8 @@ type Storage interface {
 	// store names (Upload.Referenced), in the revision's commit.
 	// UnreferencedUploads lists the complete uploads not so marked and
 	// not updated since cutoff: those no revision stored since the mark
-	// began names (one stored before it may; ReferencedAttachments says).
+	// began names (a revision stored before it may name an Untracked one;
+	// ReferencedAttachments says).
 	UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]UploadRef, error)
 	// ReferencedAttachments returns the SHA-256 of every attachment a
 	// stored revision of unit names, whatever its state.
@@ -589,10 +590,18 @@ type Upload struct {
 	// Referenced: a stored revision names the attachment (set by the
 	// store when it stores one; see UnreferencedUploads).
 	Referenced bool `json:"referenced,omitempty"`
+	// Tracked: the record was created by a bureau whose stores mark
+	// Referenced, so unmarked it is named by no revision; one from before
+	// (false) is checked against the unit's revision bodies.
+	Tracked bool `json:"tracked,omitempty"`
 }
 
-// UploadRef names an upload.
-type UploadRef struct{ Unit, SHA256 string }
+// UploadRef names an upload. Untracked is set by UnreferencedUploads for a
+// record from before the marks (Upload.Tracked false).
+type UploadRef struct {
+	Unit, SHA256 string
+	Untracked    bool
+}
 
 // Account is an account as stored; Password is an argon2id PHC string.
 type Account struct {

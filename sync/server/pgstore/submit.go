@@ -489,8 +489,13 @@ func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachmen
 
 // missingMarking is missingOf for a revision being stored: in the same
 // statement it marks the complete uploads it names referenced
-// (bureaustore.Upload.Referenced), so that they are never pruned. The
-// caller holds their locks (lockUploads), as DeleteUnreferencedUpload does.
+// (bureaustore.Upload.Referenced), so that they are never pruned. Submit
+// holds the locks of them all (lockUploads), as DeleteUnreferencedUpload
+// does; CompleteUpload holds the one it completes, and the others of a
+// revision waiting for it were complete, and so marked, before. The mark
+// is the one write before a submission's refusals are all decided; only
+// bureaustore.Settle comes after, which does not refuse a revision
+// Advance took, and a mark left would only keep an attachment.
 func missingMarking(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
 	return missingIn(ctx, q, unit, atts, `WITH mark AS (
 			UPDATE uploads SET record = record || '{"referenced": true}'

@@ -167,14 +167,14 @@ func unreferenced(cutoff string) string {
 // UnreferencedUploads lists the complete uploads no revision stored since
 // the mark began names, not updated since cutoff.
 func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256 FROM uploads
+	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256, NOT coalesce((record->>'tracked')::boolean, false) FROM uploads
 		WHERE `+unreferenced("$1")+` ORDER BY unit_id, sha256`, cutoff)
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("unreferenced uploads: %w", err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.UploadRef, error) {
 		var u bureaustore.UploadRef
-		return u, r.Scan(&u.Unit, &u.SHA256)
+		return u, r.Scan(&u.Unit, &u.SHA256, &u.Untracked)
 	})
 	return out, storeErr(err)
 }
@@ -182,9 +182,12 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bu
 // ReferencedAttachments returns the attachments the stored revisions of
 // unit name, read from their bodies.
 func (s *Store) ReferencedAttachments(ctx context.Context, unit string) (map[string]bool, error) {
+	// "attachments": null is a body the bureau takes (an empty list to
+	// Go): only an array has elements.
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT a->>'sha256'
 		FROM filings f JOIN revisions r ON r.filing_id = f.id,
-			jsonb_array_elements(coalesce(convert_from(r.body, 'UTF8')::jsonb->'attachments', '[]')) a
+			LATERAL (SELECT convert_from(r.body, 'UTF8')::jsonb->'attachments' AS atts) b,
+			jsonb_array_elements(CASE WHEN jsonb_typeof(b.atts) = 'array' THEN b.atts ELSE '[]' END) a
 		WHERE f.unit_id = $1`, unit)
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("referenced attachments: %w", err))

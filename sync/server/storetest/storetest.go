@@ -584,7 +584,7 @@ func testUnreferencedUploads(t *testing.T, st bureaustore.Storage) {
 	done("u2", other, t0)
 	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "有附件", named, late), t0) // late: not yet complete
 	done("u1", late, t0)                                                       // settles r1, which names it
-	if got, want := listed(t0.Add(time.Hour)), []bureaustore.UploadRef{{Unit: "u1", SHA256: orphan.SHA256}, {Unit: "u2", SHA256: other.SHA256}}; !slices.Equal(got, want) {
+	if got, want := listed(t0.Add(time.Hour)), []bureaustore.UploadRef{{Unit: "u1", SHA256: orphan.SHA256, Untracked: true}, {Unit: "u2", SHA256: other.SHA256, Untracked: true}}; !slices.Equal(got, want) {
 		t.Fatalf("UnreferencedUploads: %v, want %v", got, want)
 	}
 	if got := listed(t0); len(got) != 0 {
@@ -637,8 +637,25 @@ func testUnreferencedUploads(t *testing.T, st bureaustore.Storage) {
 	if rc := mustSubmit(t, st, "u1", sub(t, "f2", "r2", "", 1, "后来提交", orphan), t0.Add(2*time.Hour)); rc.Status != protocol.ReceiptAwaitingAttachments {
 		t.Fatalf("a revision naming the deleted upload: %+v", rc)
 	}
-	if got := listed(t0.Add(time.Hour)); !slices.Equal(got, []bureaustore.UploadRef{{Unit: "u2", SHA256: other.SHA256}}) {
+	if got := listed(t0.Add(time.Hour)); !slices.Equal(got, []bureaustore.UploadRef{{Unit: "u2", SHA256: other.SHA256, Untracked: true}}) {
 		t.Fatalf("UnreferencedUploads at the end: %v", got)
+	}
+	// A record of a bureau that marks (Tracked) is listed as such.
+	tracked := att("tracked")
+	if _, err := st.CompleteUpload(ctx, "u2", tracked.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Tracked: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := listed(t0.Add(time.Hour)); !slices.Contains(got, bureaustore.UploadRef{Unit: "u2", SHA256: tracked.SHA256}) {
+		t.Fatalf("UnreferencedUploads with a tracked record: %v", got)
+	}
+	// A body whose attachments are null (an empty list to the bureau's
+	// decoder, a scalar to a JSON database) names none.
+	nb := sub(t, "f-null", "r-null", "", 1, "附件为空")
+	nb.Request.Body = bytes.Replace(nb.Request.Body, []byte(`{`), []byte(`{"attachments":null,`), 1)
+	nb.Request.BodySHA256 = sha(string(nb.Request.Body))
+	mustSubmit(t, st, "u2", nb, t0)
+	if refs, err := st.ReferencedAttachments(ctx, "u2"); err != nil || len(refs) != 0 {
+		t.Fatalf("ReferencedAttachments with a null list: %v, %v", refs, err)
 	}
 	// A deletion and a revision naming the upload at the same moment: the
 	// revision is received and the upload stays, or the upload goes and
