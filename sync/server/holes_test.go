@@ -1714,7 +1714,10 @@ func TestSlowBodiesKeepPaceOrGo(t *testing.T) {
 // 411 and the connection closed; one with its length is served as before,
 // kept alive.
 func TestChunkedBodiesAreRefused(t *testing.T) {
-	fx := MustServedBureau(t)
+	fx := MustServedBureau(t, func(c *server.Config) {
+		// the client-version check and the downloads answer on their own
+		c.Release = server.Release{MinClientVersion: "0.1.0", DownloadDir: t.TempDir()}
+	})
 	exchange := func(raw string) string {
 		t.Helper()
 		c, err := net.Dial("tcp", fx.addr)
@@ -1738,15 +1741,28 @@ func TestChunkedBodiesAreRefused(t *testing.T) {
 			"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
 		"chunks": "POST " + protocol.PathSubmissions + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + fx.clerkA +
 			"\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" + smuggled,
+		// found in the next round: answered before the check
+		"OPTIONS *": "OPTIONS * HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+		"an outdated client": "POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\n" + protocol.HeaderClientVersion + ": 0.0.1\r\n" +
+			"Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+		"downloads": "GET " + protocol.PathDownloads + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
 	} {
 		got := exchange(raw)
 		if !strings.HasPrefix(got, "HTTP/1.1 411 ") || !strings.Contains(got, `"code":"length_required"`) ||
-			!strings.Contains(got, "Content-Length 发送") || strings.Count(got, "HTTP/1.1 ") != 1 {
+			!strings.Contains(got, "Content-Length 发送") || strings.Count(got, "HTTP/1.") != 1 {
 			t.Fatalf("%s: %q", name, got)
 		}
 	}
+	// HTTP/1.0: Go frames the body by its length and hides the
+	// Transfer-Encoding a proxy may have read; the connection is closed
+	// after one answer, kept alive or not.
+	got := exchange("POST " + protocol.PathLogin + " HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n" +
+		"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" + smuggled)
+	if strings.Count(got, "HTTP/1.") != 1 {
+		t.Fatalf("HTTP/1.0 with a Transfer-Encoding: %q", got)
+	}
 	// With its length, the next request on the connection is served.
-	got := exchange("POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" +
+	got = exchange("POST " + protocol.PathLogin + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" +
 		"GET " + protocol.PathHealth + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if strings.Count(got, "HTTP/1.1 ") != 2 || !strings.Contains(got, "HTTP/1.1 200 ") {
 		t.Fatalf("a body with its length, then another request: %q", got)

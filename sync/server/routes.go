@@ -126,10 +126,13 @@ func (s *Server) Handler() http.Handler {
 		}
 		return app.Errorf(app.ENOTFOUND, "没有这个接口：%s %s", r.Method, r.URL.Path)
 	}}))
-	return s.withRelease(s.lengthRequired(mux))
+	// The framing is checked before anything answers: the client-version
+	// check and the downloads answer on their own (found from outside: a
+	// request smuggled behind them was served).
+	return s.framing(s.withRelease(mux))
 }
 
-// lengthRequired refuses, with 411 and the connection closed, an HTTP/1.1
+// framing refuses, with 411 and the connection closed, an HTTP/1.1
 // request whose body comes in chunks. Every client of the bureau (the
 // desktop client, a browser's form or fetch) sends Content-Length; chunks
 // are what a request smuggled past a proxy uses: Go's server reads a
@@ -137,9 +140,19 @@ func (s *Server) Handler() http.Handler {
 // drops the length and keeps the connection (found from outside), where
 // RFC 9112 §6.1 says to close it — a proxy in front reading the length
 // would take the rest for a second request. HTTP/2 has no chunks.
-func (s *Server) lengthRequired(next http.Handler) http.Handler {
+//
+// An HTTP/1.0 request's connection is closed after its answer: Go frames
+// its body by Content-Length and hides a Transfer-Encoding it came with
+// (found from outside: with both, the next request on the connection was
+// served), which a proxy in front may have read by its chunks. HTTP/1.0
+// comes from proxies (nginx's default to its upstream), which open a
+// connection a request anyway.
+func (s *Server) framing(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked") {
+		if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+			w.Header().Set("Connection", "close")
+		}
+		if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
 			w.Header().Set("Connection", "close")
 			s.writeProblem(w, r, protocol.NewProblem(protocol.CodeLengthRequired,
 				"请求内容须带 Content-Length 发送，不接受分块传输（Transfer-Encoding: chunked）"))
