@@ -130,3 +130,11 @@ func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string
 		tb.Fatal(err)
 	}
 }
+
+// UploadBusy reports whether a request holds or waits for the lock of
+// unit's upload of sum.
+func UploadBusy(s *Server, unit, sum string) bool {
+	s.uploads.mu.Lock()
+	defer s.uploads.mu.Unlock()
+	return s.uploads.m[unit+"/"+sum] != nil
+}

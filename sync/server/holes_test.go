@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
@@ -1766,5 +1767,66 @@ func TestChunkedBodiesAreRefused(t *testing.T) {
 		"GET " + protocol.PathHealth + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if strings.Count(got, "HTTP/1.1 ") != 2 || !strings.Contains(got, "HTTP/1.1 200 ") {
 		t.Fatalf("a body with its length, then another request: %q", got)
+	}
+}
+
+// TestSlowChunkHoldsOnlyItsUpload (found from outside): a chunk holds its
+// upload's lock while its body arrives (up to 10 minutes), and the locks
+// were 64, shared by every unit through a hash of unit and attachment. One
+// clerk's slow chunk on a made-up attachment falling on another unit's
+// lock held that unit's upload (29 s, as long as the chunks went on), and
+// the pruning waited on it, holding off a backup for 530 s. Each upload
+// has its own lock now, and the pruning waits for none.
+func TestSlowChunkHoldsOnlyItsUpload(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.PartRetention = 24 * time.Hour })
+	orphan := bytes.Repeat([]byte("无人引用的附件"), 1000)
+	fx.upload(fx.clerkA, orphan, 1<<20)
+	fx.clock.Advance(48 * time.Hour)
+	// Unit B's made-up attachment on the lock A's orphan had.
+	stripe := func(unit, sum string) uint32 {
+		h := fnv.New32a()
+		h.Write([]byte(unit + "/" + sum))
+		return h.Sum32() % 64
+	}
+	var slow string
+	for i := 0; ; i++ {
+		if slow = sha([]byte(fmt.Sprint("made up ", i))); stripe(fx.unitB.ID, slow) == stripe(fx.unitA.ID, sha(orphan)) {
+			break
+		}
+	}
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "PATCH "+protocol.Path(protocol.PathAttachment, slow)+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+fx.clerkB+
+		"\r\nContent-Type: "+protocol.MediaChunk+"\r\n"+protocol.HeaderUploadOffset+": 0\r\n"+protocol.HeaderUploadLength+": 100\r\n"+
+		"Content-Length: 100\r\n\r\nfirst bytes"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !server.UploadBusy(fx.srv, fx.unitB.ID, slow); {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow chunk never took its upload's lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() {
+		n, err := fx.srv.PruneUnreferencedUploads(context.Background())
+		if err == nil && n != 1 {
+			err = fmt.Errorf("pruned %d, want 1", n)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pruning waited on another unit's slow chunk")
+	}
+	if h := fx.do("HEAD", protocol.Path(protocol.PathAttachment, sha(orphan)), fx.clerkA, nil).Header; h.Get(protocol.HeaderUploadComplete) != "?0" {
+		t.Fatalf("A's orphan after the pruning: %v", h)
 	}
 }

@@ -241,7 +241,7 @@ type Server struct {
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
-	uploads    [64]sync.Mutex
+	uploads    uploadLocks
 	filesMu    sync.RWMutex // read: a backup copying attachments; write: PruneUnreferencedUploads
 	routes     []route
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"net/http"
@@ -43,13 +42,64 @@ func (s *Server) attachmentPath(unit, sum string, complete bool) string {
 	return p
 }
 
-// uploadLock returns the lock that serialises the chunks of one upload.
-func (s *Server) uploadLock(unit, sum string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(unit + "/" + sum))
-	mu := &s.uploads[h.Sum32()%uint32(len(s.uploads))]
-	mu.Lock()
-	return mu.Unlock
+// uploadLock takes the lock that serialises the requests on one upload
+// (one unit's attachment) and returns its release.
+func (s *Server) uploadLock(unit, sum string) func() { return s.uploads.lock(unit + "/" + sum) }
+
+// uploadLocks are the locks of the uploads in use, one an upload, made
+// when first wanted and dropped when no one holds or waits for it. A chunk
+// holds its upload's lock while its body arrives (up to MaxChunkTime): with
+// 64 locks shared by all units through a hash, one clerk's slow chunks on
+// made-up attachments chosen to fall on every lock froze every unit's
+// uploads, and with them the pruning and a backup (found from outside).
+type uploadLocks struct {
+	mu sync.Mutex
+	m  map[string]*uploadLockEntry
+}
+
+type uploadLockEntry struct {
+	mu   sync.Mutex
+	refs int // holders and waiters
+}
+
+func (l *uploadLocks) entry(key string) *uploadLockEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]*uploadLockEntry{}
+	}
+	e := l.m[key]
+	if e == nil {
+		e = &uploadLockEntry{}
+		l.m[key] = e
+	}
+	e.refs++
+	return e
+}
+
+func (l *uploadLocks) done(key string, e *uploadLockEntry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.refs--; e.refs == 0 {
+		delete(l.m, key)
+	}
+}
+
+// lock waits for key's lock and returns its release.
+func (l *uploadLocks) lock(key string) func() {
+	e := l.entry(key)
+	e.mu.Lock()
+	return func() { e.mu.Unlock(); l.done(key, e) }
+}
+
+// tryLock takes key's lock if it is free.
+func (l *uploadLocks) tryLock(key string) (release func(), ok bool) {
+	e := l.entry(key)
+	if !e.mu.TryLock() {
+		l.done(key, e)
+		return nil, false
+	}
+	return func() { e.mu.Unlock(); l.done(key, e) }, true
 }
 
 func (s *Server) uploadStatus(sum string, up uploadRecord) protocol.UploadStatus {
@@ -587,9 +637,13 @@ func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 // pruneUpload discards unit's upload of sum if it is still unfinished and
 // untouched since cutoff, holding the upload's lock: the record first, so
 // that a crash in between leaves only a part file that the next upload
-// truncates.
+// truncates. An upload a request is busy with is not abandoned: it is left,
+// and the round does not wait for it.
 func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	unlock := s.uploadLock(unit, sum)
+	unlock, ok := s.uploads.tryLock(unit + "/" + sum)
+	if !ok {
+		return false, nil
+	}
 	defer unlock()
 	pruned, err := s.store.DeleteAbandonedUpload(ctx, unit, sum, cutoff)
 	if err != nil || !pruned {
@@ -611,15 +665,12 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 // client submitting it later finds it missing and sends it again (the
 // receipt lists it). An attachment of an older revision, or of one that
 // never reached the queue, is named and stays. It returns how many it
-// deleted; the background loop runs it every ten minutes, and skips a
-// round while a backup copies the attachments. A unit whose attachments
+// deleted; the background loop runs it every ten minutes; an attachment
+// is left for the next round while a backup copies the attachments or a
+// request is busy with it. A unit whose attachments
 // cannot be read or deleted is logged and left for the next round; the
 // others go on.
 func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
-	if !s.filesMu.TryLock() {
-		return 0, nil // a backup is copying them; the next round
-	}
-	defer s.filesMu.Unlock()
 	cutoff := s.Now().Add(-s.cfg.PartRetention)
 	cands, err := s.store.UnreferencedUploads(ctx, cutoff)
 	if err != nil {
@@ -688,9 +739,18 @@ func (s *Server) pruneUnitUploads(ctx context.Context, unit string, cands []bure
 // pruneUnreferenced deletes unit's complete attachment sum if still no
 // revision names it, holding the upload's lock: the record first, so that
 // a crash in between leaves only a file that the next upload of the same
-// bytes takes over (recoverUpload).
+// bytes takes over (recoverUpload). It waits for nothing: while a backup
+// copies the attachments (filesMu), or a request is busy with this one,
+// it is left for the next round.
 func (s *Server) pruneUnreferenced(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	unlock := s.uploadLock(unit, sum)
+	if !s.filesMu.TryLock() {
+		return false, nil
+	}
+	defer s.filesMu.Unlock()
+	unlock, ok := s.uploads.tryLock(unit + "/" + sum)
+	if !ok {
+		return false, nil
+	}
 	defer unlock()
 	pruned, err := s.store.DeleteUnreferencedUpload(ctx, unit, sum, cutoff)
 	if err != nil || !pruned {
