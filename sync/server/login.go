@@ -206,15 +206,8 @@ func (s *Server) trusted(addr string) bool {
 // a reviewer out of their own office (found from outside). If the trail
 // cannot be read the per-login lock stays off (logged).
 func (s *Server) learnKnownLogins() {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := s.untilStop()
 	defer cancel()
-	go func() {
-		select {
-		case <-s.stopping:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	start := time.Now()
 	q := bureaustore.AuditQuery{From: s.Now().Add(-s.throttle.cfg.KnownFor), Action: "login", Outcome: bureaustore.AuditOK, Limit: 1000}
 	n := 0

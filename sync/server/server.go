@@ -424,15 +424,8 @@ func (s *Server) gcLoop() {
 	defer t.Stop()
 	// A long round (the bodies of a unit read for its attachments) ends
 	// when the server stops.
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := s.untilStop()
 	defer cancel()
-	go func() {
-		select {
-		case <-s.stopping:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	for {
 		select {
 		case <-s.stopping:
@@ -458,6 +451,20 @@ func (s *Server) gcLoop() {
 
 // stop answers the long polls and ends the background loops; idempotent.
 func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
+// untilStop returns a context cancelled when the server stops (or cancel
+// is called), for the work of its background loops.
+func (s *Server) untilStop() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -84,63 +84,18 @@ func abandoned(up *bureaustore.Upload, cutoff time.Time) bool {
 
 // AbandonedUploads lists the unfinished uploads untouched since cutoff.
 func (s *Store) AbandonedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
-	var stale []bureaustore.UploadRef
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("up", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var up bureaustore.Upload
-			if err := decodeItem(it.Item(), &up); err != nil {
-				return err
-			}
-			if !abandoned(&up, cutoff) {
-				continue
-			}
-			unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/")
-			if ok {
-				stale = append(stale, bureaustore.UploadRef{Unit: unit, SHA256: sum})
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("abandoned uploads: %w", err)
-	}
-	return stale, nil
+	return s.uploadsWhere("abandoned uploads", func(up *bureaustore.Upload) bool { return abandoned(up, cutoff) })
 }
 
 // DeleteAbandonedUpload deletes an upload record still abandoned at cutoff.
 func (s *Store) DeleteAbandonedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	pruned := false
-	err := s.update(ctx, func(txn *badger.Txn) error {
-		pruned = false
-		var up bureaustore.Upload
-		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if !abandoned(&up, cutoff) {
-			return nil
-		}
-		pruned = true
-		return txn.Delete(key("up", unit, sum))
-	})
-	if err != nil {
-		return false, fmt.Errorf("prune upload %s: %w", sum, err)
-	}
-	return pruned, nil
+	return s.deleteUploadIf(ctx, s.update, unit, sum, "prune upload",
+		func(up *bureaustore.Upload) bool { return abandoned(up, cutoff) })
 }
 
-func unreferenced(up *bureaustore.Upload, cutoff time.Time) bool {
-	return up.Complete && !up.Referenced && up.Updated.Before(cutoff)
-}
-
-// UnreferencedUploads lists the complete uploads no revision stored since
-// the mark began names, untouched since cutoff.
-func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
+// uploadsWhere lists the uploads whose record match accepts; what names
+// the list in an error.
+func (s *Store) uploadsWhere(what string, match func(up *bureaustore.Upload) bool) ([]bureaustore.UploadRef, error) {
 	var out []bureaustore.UploadRef
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
@@ -152,7 +107,7 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bu
 			if err := decodeItem(it.Item(), &up); err != nil {
 				return err
 			}
-			if !unreferenced(&up, cutoff) {
+			if !match(&up) {
 				continue
 			}
 			if unit, sum, ok := strings.Cut(string(it.Item().Key()[len(opts.Prefix):]), "/"); ok {
@@ -162,9 +117,45 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bu
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("unreferenced uploads: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
+}
+
+// deleteUploadIf deletes unit's upload record of sum if cond accepts it,
+// in a transaction run runs (update, or commit to be serialised with the
+// submissions), and reports whether it did; what names it in an error.
+func (s *Store) deleteUploadIf(ctx context.Context, run func(context.Context, func(*badger.Txn) error) error,
+	unit, sum, what string, cond func(up *bureaustore.Upload) bool) (bool, error) {
+	deleted := false
+	err := run(ctx, func(txn *badger.Txn) error {
+		deleted = false // fn may run again; only its last run counts
+		var up bureaustore.Upload
+		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !cond(&up) {
+			return nil
+		}
+		deleted = true
+		return txn.Delete(key("up", unit, sum))
+	})
+	if err != nil {
+		return false, fmt.Errorf("%s %s: %w", what, sum, err)
+	}
+	return deleted, nil
+}
+
+func unreferenced(up *bureaustore.Upload, cutoff time.Time) bool {
+	return up.Complete && !up.Referenced && up.Updated.Before(cutoff)
+}
+
+// UnreferencedUploads lists the complete uploads no revision stored since
+// the mark began names, untouched since cutoff.
+func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
+	return s.uploadsWhere("unreferenced uploads", func(up *bureaustore.Upload) bool { return unreferenced(up, cutoff) })
 }
 
 // ReferencedAttachments returns the attachments the stored revisions of
@@ -229,23 +220,6 @@ func (s *Store) MarkUploadReferenced(ctx context.Context, unit, sum string) erro
 // or before the submissions and completions of the same moment, never
 // between one's read of the record and its mark.
 func (s *Store) DeleteUnreferencedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	pruned := false
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		pruned = false // fn may run again; only its last run counts
-		var up bureaustore.Upload
-		if err := getJSON(txn, key("up", unit, sum), &up); errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if !unreferenced(&up, cutoff) {
-			return nil
-		}
-		pruned = true
-		return txn.Delete(key("up", unit, sum))
-	})
-	if err != nil {
-		return false, fmt.Errorf("prune attachment %s: %w", sum, err)
-	}
-	return pruned, nil
+	return s.deleteUploadIf(ctx, s.commit, unit, sum, "prune attachment",
+		func(up *bureaustore.Upload) bool { return unreferenced(up, cutoff) })
 }

@@ -596,8 +596,8 @@ type Upload struct {
 	Tracked bool `json:"tracked,omitempty"`
 }
 
-// UploadRef names an upload. Untracked is set by UnreferencedUploads for a
-// record from before the marks (Upload.Tracked false).
+// UploadRef names an upload. Untracked: its record is from before the
+// marks (Upload.Tracked false).
 type UploadRef struct {
 	Unit, SHA256 string
 	Untracked    bool

@@ -132,15 +132,21 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 
 // AbandonedUploads lists the unfinished uploads not updated since cutoff.
 func (s *Store) AbandonedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256 FROM uploads
-		WHERE NOT coalesce((record->>'complete')::boolean, false) AND (record->>'updated')::timestamptz < $1
-		ORDER BY unit_id, sha256`, cutoff)
+	return s.uploadsWhere(ctx, "abandoned uploads", `NOT coalesce((record->>'complete')::boolean, false)
+		AND (record->>'updated')::timestamptz < $1`, cutoff)
+}
+
+// uploadsWhere lists the uploads the condition where (on $1, cutoff)
+// selects; what names the list in an error.
+func (s *Store) uploadsWhere(ctx context.Context, what, where string, cutoff time.Time) ([]bureaustore.UploadRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256, NOT coalesce((record->>'tracked')::boolean, false) FROM uploads
+		WHERE `+where+` ORDER BY unit_id, sha256`, cutoff)
 	if err != nil {
-		return nil, storeErr(fmt.Errorf("abandoned uploads: %w", err))
+		return nil, storeErr(fmt.Errorf("%s: %w", what, err))
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.UploadRef, error) {
 		var u bureaustore.UploadRef
-		return u, r.Scan(&u.Unit, &u.SHA256)
+		return u, r.Scan(&u.Unit, &u.SHA256, &u.Untracked)
 	})
 	return out, storeErr(err)
 }
@@ -167,16 +173,7 @@ func unreferenced(cutoff string) string {
 // UnreferencedUploads lists the complete uploads no revision stored since
 // the mark began names, not updated since cutoff.
 func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT unit_id, sha256, NOT coalesce((record->>'tracked')::boolean, false) FROM uploads
-		WHERE `+unreferenced("$1")+` ORDER BY unit_id, sha256`, cutoff)
-	if err != nil {
-		return nil, storeErr(fmt.Errorf("unreferenced uploads: %w", err))
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.UploadRef, error) {
-		var u bureaustore.UploadRef
-		return u, r.Scan(&u.Unit, &u.SHA256, &u.Untracked)
-	})
-	return out, storeErr(err)
+	return s.uploadsWhere(ctx, "unreferenced uploads", unreferenced("$1"), cutoff)
 }
 
 // ReferencedAttachments returns the attachments the stored revisions of

@@ -517,7 +517,7 @@ func testUploads(t *testing.T, st bureaustore.Storage) {
 	}
 	// Abandoned: not updated since the cutoff.
 	refs, err := st.AbandonedUploads(ctx, t0.Add(time.Hour))
-	if err != nil || !slices.Equal(refs, []bureaustore.UploadRef{{Unit: "u1", SHA256: sum}}) {
+	if err != nil || !slices.Equal(refs, []bureaustore.UploadRef{{Unit: "u1", SHA256: sum, Untracked: true}}) {
 		t.Fatalf("AbandonedUploads: %v, %v", refs, err)
 	}
 	if refs, _ := st.AbandonedUploads(ctx, t0); len(refs) != 0 {
