@@ -665,11 +665,10 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 // client submitting it later finds it missing and sends it again (the
 // receipt lists it). An attachment of an older revision, or of one that
 // never reached the queue, is named and stays. It returns how many it
-// deleted; the background loop runs it every ten minutes; an attachment
+// deleted; the background loop runs it every ten minutes. An attachment
 // is left for the next round while a backup copies the attachments or a
-// request is busy with it. A unit whose attachments
-// cannot be read or deleted is logged and left for the next round; the
-// others go on.
+// request is busy with it, and a unit whose attachments cannot be read or
+// deleted is logged and left for the next round: the others go on.
 func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
 	cutoff := s.Now().Add(-s.cfg.PartRetention)
 	cands, err := s.store.UnreferencedUploads(ctx, cutoff)
