@@ -519,7 +519,13 @@ func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, c *caller,
 	}
 	if got != sum {
 		os.Remove(part)
-		if err := s.store.DeleteUpload(r.Context(), c.UnitID, sum); err != nil {
+		if up.Referenced { // a record that must keep its mark (recoverUpload): started again
+			err := s.store.PutUpload(r.Context(), c.UnitID, sum, uploadRecord{Size: up.Size, Created: s.Now(), Updated: s.Now(),
+				Tracked: up.Tracked, Referenced: true})
+			if err != nil {
+				return err
+			}
+		} else if err := s.store.DeleteUpload(r.Context(), c.UnitID, sum); err != nil {
 			return err
 		}
 		s.log.Warn("attachment checksum mismatch", "unit", c.UnitID, "sha256", sum, "got", got)
@@ -564,11 +570,17 @@ func (s *Server) recoverUpload(ctx context.Context, unit, sum string, up uploadR
 		if _, err := os.Stat(s.attachmentPath(unit, sum, true)); !errors.Is(err, fs.ErrNotExist) {
 			return up, nil
 		}
+		// The record starts again at 0 and keeps its mark: a received
+		// revision may name the attachment, and nothing else would mark
+		// it again (found from outside: the re-sent file was pruned a
+		// retention later). A record from before the marks stays one, so
+		// that the pruning reads the bodies for it.
 		s.log.Warn("a complete attachment's file is missing: the client is asked for it again", "unit", unit, "sha256", sum)
-		if err := s.store.DeleteUpload(ctx, unit, sum); err != nil {
+		fresh := uploadRecord{Size: up.Size, Created: s.Now(), Updated: s.Now(), Tracked: up.Tracked, Referenced: up.Referenced}
+		if err := s.store.PutUpload(ctx, unit, sum, fresh); err != nil {
 			return up, err
 		}
-		return uploadRecord{Size: up.Size, Created: s.Now(), Tracked: true}, nil
+		return fresh, nil
 	}
 	if up.Size == 0 {
 		return up, nil

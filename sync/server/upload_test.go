@@ -504,7 +504,44 @@ func TestMissingFileOfACompleteAttachmentIsAskedAgain(t *testing.T) {
 	if _, err := os.Stat(file); err != nil {
 		t.Fatalf("the file sent again: %v", err)
 	}
-	if rc := fx.submit(fx.clerkA, newFiling(t, fx.unitA.ID, data), http.StatusCreated); rc.Status != protocol.ReceiptReceived {
+	f := newFiling(t, fx.unitA.ID, data)
+	if rc := fx.submit(fx.clerkA, f, http.StatusCreated); rc.Status != protocol.ReceiptReceived {
 		t.Fatalf("the filing naming it: %+v", rc)
+	}
+	// Found in the next round: the received filing names it, so neither a
+	// retention later, nor when its file goes again and the upload started
+	// again is left unfinished, is it pruned.
+	for round := range 2 {
+		if err := os.Remove(file); err != nil {
+			t.Fatal(err)
+		}
+		if h := fx.do("HEAD", path, fx.clerkA, nil).Header; h.Get(protocol.HeaderUploadComplete) != "?0" {
+			t.Fatalf("round %d: status without the file: %v", round, h)
+		}
+		if round == 0 {
+			fx.upload(fx.clerkA, data, 1<<20)
+		} else { // started again, then left
+			r := fx.do("PATCH", path, fx.clerkA, data[:1000], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, strconv.Itoa(len(data)))
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("a first chunk: %d %s", r.StatusCode, r.body)
+			}
+		}
+		fx.clock.Advance(31 * 24 * time.Hour)
+		fx.clerkA = fx.login("clerk-a").Token // the session ran out meanwhile
+		if n, err := fx.srv.PruneUnreferencedUploads(context.Background()); err != nil || n != 0 {
+			t.Fatalf("round %d: pruned %d attachments a filing names, %v", round, n, err)
+		}
+		if n, err := fx.srv.PruneUploads(context.Background()); err != nil || n != 0 {
+			t.Fatalf("round %d: discarded %d uploads a filing names, %v", round, n, err)
+		}
+	}
+	// The upload left resumes where it stood.
+	if r := fx.do("PATCH", path, fx.clerkA, data[1000:], protocol.HeaderUploadOffset, "1000", protocol.HeaderUploadLength, strconv.Itoa(len(data))); r.StatusCode != http.StatusOK {
+		t.Fatalf("the rest: %d %s", r.StatusCode, r.body)
+	}
+	var got []byte
+	r := fx.do("GET", protocol.Path(protocol.PathFilingAttachment, f.ID, sha(data)), fx.clerkA, nil)
+	if got = r.body; r.StatusCode != http.StatusOK || !bytes.Equal(got, data) {
+		t.Fatalf("the attachment after all: %d, %d bytes", r.StatusCode, len(got))
 	}
 }

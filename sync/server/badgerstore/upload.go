@@ -78,8 +78,11 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 	return up, nil
 }
 
+// abandoned: unfinished and untouched since cutoff. An upload a revision
+// names (one started again after its file went missing) is not: its record
+// keeps the mark until it completes.
 func abandoned(up *bureaustore.Upload, cutoff time.Time) bool {
-	return !up.Complete && up.Updated.Before(cutoff)
+	return !up.Complete && !up.Referenced && up.Updated.Before(cutoff)
 }
 
 // AbandonedUploads lists the unfinished uploads untouched since cutoff.

@@ -184,7 +184,9 @@ type Storage interface {
 	// and settles every revision of the unit waiting for it, in one
 	// durable commit; it returns the record stored.
 	CompleteUpload(ctx context.Context, unit, sum string, up Upload, now time.Time) (Upload, error)
-	// AbandonedUploads lists the unfinished uploads not updated since cutoff.
+	// AbandonedUploads lists the unfinished uploads not updated since
+	// cutoff and not marked referenced (a record started again after its
+	// file went missing keeps its mark).
 	AbandonedUploads(ctx context.Context, cutoff time.Time) ([]UploadRef, error)
 	// DeleteAbandonedUpload deletes the record of an upload if it is
 	// still unfinished and not updated since cutoff, and reports whether it did.

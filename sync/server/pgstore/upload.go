@@ -133,7 +133,7 @@ func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaus
 // AbandonedUploads lists the unfinished uploads not updated since cutoff.
 func (s *Store) AbandonedUploads(ctx context.Context, cutoff time.Time) ([]bureaustore.UploadRef, error) {
 	return s.uploadsWhere(ctx, "abandoned uploads", `NOT coalesce((record->>'complete')::boolean, false)
-		AND (record->>'updated')::timestamptz < $1`, cutoff)
+		AND NOT coalesce((record->>'referenced')::boolean, false) AND (record->>'updated')::timestamptz < $1`, cutoff)
 }
 
 // uploadsWhere lists the uploads the condition where (on $1, cutoff)
@@ -155,7 +155,8 @@ func (s *Store) uploadsWhere(ctx context.Context, what, where string, cutoff tim
 // unfinished and not updated since cutoff, and reports whether it did.
 func (s *Store) DeleteAbandonedUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM uploads WHERE unit_id = $1 AND sha256 = $2
-		AND NOT coalesce((record->>'complete')::boolean, false) AND (record->>'updated')::timestamptz < $3`, unit, sum, cutoff)
+		AND NOT coalesce((record->>'complete')::boolean, false) AND NOT coalesce((record->>'referenced')::boolean, false)
+		AND (record->>'updated')::timestamptz < $3`, unit, sum, cutoff)
 	if err != nil {
 		return false, storeErr(fmt.Errorf("delete abandoned upload %s: %w", sum, err))
 	}
