@@ -1830,3 +1830,36 @@ func TestSlowChunkHoldsOnlyItsUpload(t *testing.T) {
 		t.Fatalf("A's orphan after the pruning: %v", h)
 	}
 }
+
+// TestUnreadBodiesCloseTheConnection (found from outside): before it
+// writes an answer, Go's server reads up to 256 KiB of a body the handler
+// left unread, with no deadline where the handler set none. A request
+// announcing 100,000 bytes and sending none to GET /healthz, a console
+// page, a path that does not exist, or POST /login (refused as too big
+// before its body is read) had no answer and held its connection for
+// good; 9 addresses × 1,000 such connections shut everyone else out. Each
+// is answered at once and its connection closed.
+func TestUnreadBodiesCloseTheConnection(t *testing.T) {
+	fx := MustServedBureau(t)
+	for _, req := range []string{
+		"GET " + protocol.PathHealth,
+		"GET /console/login",
+		"GET /no/such/page",
+		"POST " + protocol.PathLogin,
+	} {
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		start := time.Now()
+		if _, err := io.WriteString(c, req+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(c) // the answer, then the server's close
+		c.Close()
+		if err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 ") || time.Since(start) > 5*time.Second {
+			t.Fatalf("%s announcing a body never sent: %v after %v (read %q)", req, err, time.Since(start), got)
+		}
+	}
+}

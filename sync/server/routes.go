@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -158,9 +159,71 @@ func (s *Server) framing(next http.Handler) http.Handler {
 				"请求内容须带 Content-Length 发送，不接受分块传输（Transfer-Encoding: chunked）"))
 			return
 		}
-		next.ServeHTTP(w, r)
+		if r.ContentLength <= 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		b := &countedBody{ReadCloser: r.Body, want: r.ContentLength}
+		r.Body = b
+		next.ServeHTTP(&closeUnread{ResponseWriter: w, body: b}, r)
+		if !b.read() {
+			// and not after it either: Go would read up to 256 KiB of
+			// it, without a deadline, before it closes the connection
+			http.NewResponseController(w).SetReadDeadline(time.Now())
+		}
 	})
 }
+
+// countedBody counts what the handler read of a request's body.
+type countedBody struct {
+	io.ReadCloser
+	n, want int64
+	eof     bool
+}
+
+func (b *countedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	b.eof = b.eof || err == io.EOF
+	return n, err
+}
+
+func (b *countedBody) read() bool { return b.eof || b.n >= b.want }
+
+// closeUnread answers a request whose body was not read to its end with
+// the connection closed. Go's server reads up to 256 KiB of a body the
+// handler left, so that the connection can serve the next request, before
+// or after the answer and with no deadline where the handler set none
+// (found from outside: GET /healthz, the console's pages, a 404 or the
+// refusal of a login too big, announcing a body of 100,000 bytes and
+// sending none, held their connections for good, and 9 addresses × 1,000
+// of them shut everyone else out). framing also sets the connection's read
+// deadline to now once the handler is done, so that nothing more is read.
+type closeUnread struct {
+	http.ResponseWriter
+	body  *countedBody
+	wrote bool
+}
+
+func (w *closeUnread) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		if !w.body.read() {
+			w.Header().Set("Connection", "close")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *closeUnread) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *closeUnread) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // publicBody is the largest body of a route without login (a login, a
 // password change: a few hundred bytes).
