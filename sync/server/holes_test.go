@@ -1018,7 +1018,9 @@ func TestFiledDocumentsNotCachedAndRangesBounded(t *testing.T) {
 // (429, Retry-After, a message saying when and that nothing is lost), the
 // other units' do not, and a day later it uploads again, resuming.
 func TestUnitUploadPerDay(t *testing.T) {
-	fx := MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay = 1 << 20 })
+	// An upload started counts at least 1 MiB: the first counts 1 MiB, the
+	// second starts below the limit and ends past it.
+	fx := MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay = 1536 << 10 })
 	blob := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 600<<10) }
 	fx.upload(fx.clerkA, blob(1), 1<<20)
 	fx.upload(fx.clerkA, blob(2), 1<<20) // starts below the limit, ends past it
@@ -1860,6 +1862,22 @@ func TestUnreadBodiesCloseTheConnection(t *testing.T) {
 		c.Close()
 		if err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 ") || time.Since(start) > 5*time.Second {
 			t.Fatalf("%s announcing a body never sent: %v after %v (read %q)", req, err, time.Since(start), got)
+		}
+	}
+}
+
+// TestStartedUploadsCountAtLeastAMiB (found from outside): empty first
+// chunks of made-up attachments made 3,000 upload records and part files
+// a second — 61,600 inodes in 26 s — on 0 bytes of the unit's budget. An
+// upload started counts at least 1 MiB, so a day's budget starts a
+// bounded number of them.
+func TestStartedUploadsCountAtLeastAMiB(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.UnitUploadPerDay = 4 << 20 })
+	for i := range 5 {
+		path := protocol.Path(protocol.PathAttachment, sha([]byte(fmt.Sprint("made up ", i))))
+		r := fx.do("PATCH", path, fx.clerkA, []byte{}, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "1000")
+		if want := map[bool]int{true: http.StatusOK, false: http.StatusTooManyRequests}[i < 4]; r.StatusCode != want {
+			t.Fatalf("empty first chunk %d: %d %s, want %d", i+1, r.StatusCode, r.body, want)
 		}
 	}
 }
