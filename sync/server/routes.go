@@ -147,7 +147,8 @@ func (s *Server) Handler() http.Handler {
 // (found from outside: with both, the next request on the connection was
 // served), which a proxy in front may have read by its chunks. HTTP/1.0
 // comes from proxies (nginx's default to its upstream), which open a
-// connection a request anyway.
+// connection a request anyway. And a body the handler left unread closes
+// its connection unread (closeUnread).
 func (s *Server) framing(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
