@@ -136,5 +136,5 @@ func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string
 func UploadBusy(s *Server, unit, sum string) bool {
 	s.uploads.mu.Lock()
 	defer s.uploads.mu.Unlock()
-	return s.uploads.m[unit+"/"+sum] != nil
+	return s.uploads.m[uploadKey(unit, sum)] != nil
 }

@@ -49,7 +49,14 @@ const newUploadCharge = 1 << 20
 
 // uploadLock takes the lock that serialises the requests on one upload
 // (one unit's attachment) and returns its release.
-func (s *Server) uploadLock(unit, sum string) func() { return s.uploads.lock(unit + "/" + sum) }
+func (s *Server) uploadLock(unit, sum string) func() { return s.uploads.lock(uploadKey(unit, sum)) }
+
+// tryUploadLock takes the upload's lock if it is free.
+func (s *Server) tryUploadLock(unit, sum string) (release func(), ok bool) {
+	return s.uploads.tryLock(uploadKey(unit, sum))
+}
+
+func uploadKey(unit, sum string) string { return unit + "/" + sum }
 
 // uploadLocks are the locks of the uploads in use, one an upload, made
 // when first wanted and dropped when no one holds or waits for it. A chunk
@@ -665,24 +672,37 @@ func (s *Server) PruneUploads(ctx context.Context) (int, error) {
 }
 
 // pruneUpload discards unit's upload of sum if it is still unfinished and
-// untouched since cutoff, holding the upload's lock: the record first, so
-// that a crash in between leaves only a part file that the next upload
-// truncates. An upload a request is busy with is not abandoned: it is left,
-// and the round does not wait for it.
+// untouched since cutoff (discardUpload).
 func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	unlock, ok := s.uploads.tryLock(unit + "/" + sum)
+	return s.discardUpload(ctx, unit, sum, false, func() (bool, error) { return s.store.DeleteAbandonedUpload(ctx, unit, sum, cutoff) })
+}
+
+// discardUpload deletes unit's upload of sum — its record, when del (the
+// store's conditional delete) does, then its file, the complete one or the
+// part — holding the upload's lock: a crash in between leaves only a file,
+// which the next upload of the same bytes takes over (recoverUpload) or
+// truncates. It waits for nothing: an upload a request is busy with, or,
+// for a complete one, while a backup copies the attachments (filesMu), is
+// left for the next round.
+func (s *Server) discardUpload(ctx context.Context, unit, sum string, complete bool, del func() (bool, error)) (bool, error) {
+	if complete {
+		if !s.filesMu.TryLock() {
+			return false, nil
+		}
+		defer s.filesMu.Unlock()
+	}
+	unlock, ok := s.tryUploadLock(unit, sum)
 	if !ok {
 		return false, nil
 	}
 	defer unlock()
-	pruned, err := s.store.DeleteAbandonedUpload(ctx, unit, sum, cutoff)
-	if err != nil || !pruned {
+	deleted, err := del()
+	if err != nil || !deleted {
 		return false, err
 	}
-	if err := os.Remove(s.attachmentPath(unit, sum, false)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		s.log.Warn("remove abandoned upload", "unit", unit, "sha256", sum, "err", err)
+	if err := os.Remove(s.attachmentPath(unit, sum, complete)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Warn("remove an upload's file", "unit", unit, "sha256", sum, "complete", complete, "err", err)
 	}
-	s.log.Debug("discarded an abandoned upload", "unit", unit, "sha256", sum)
 	return true, nil
 }
 
@@ -766,27 +786,7 @@ func (s *Server) pruneUnitUploads(ctx context.Context, unit string, cands []bure
 }
 
 // pruneUnreferenced deletes unit's complete attachment sum if still no
-// revision names it, holding the upload's lock: the record first, so that
-// a crash in between leaves only a file that the next upload of the same
-// bytes takes over (recoverUpload). It waits for nothing: while a backup
-// copies the attachments (filesMu), or a request is busy with this one,
-// it is left for the next round.
+// revision names it (discardUpload).
 func (s *Server) pruneUnreferenced(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
-	if !s.filesMu.TryLock() {
-		return false, nil
-	}
-	defer s.filesMu.Unlock()
-	unlock, ok := s.uploads.tryLock(unit + "/" + sum)
-	if !ok {
-		return false, nil
-	}
-	defer unlock()
-	pruned, err := s.store.DeleteUnreferencedUpload(ctx, unit, sum, cutoff)
-	if err != nil || !pruned {
-		return false, err
-	}
-	if err := os.Remove(s.attachmentPath(unit, sum, true)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		s.log.Warn("remove attachment no filing names", "unit", unit, "sha256", sum, "err", err)
-	}
-	return true, nil
+	return s.discardUpload(ctx, unit, sum, true, func() (bool, error) { return s.store.DeleteUnreferencedUpload(ctx, unit, sum, cutoff) })
 }
