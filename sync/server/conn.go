@@ -302,7 +302,6 @@ type deadlineBody struct {
 	idle    time.Duration
 	end     time.Time
 	stopped bool // abort was called: the deadline stays in the past
-	eof     bool // read to its end
 	// pace, when set, is the rate the body must keep all the way after
 	// grace from start: received bytes behind it fail the next read.
 	start    time.Time
@@ -355,13 +354,6 @@ const publicGrace = 3 * time.Second
 // connKey is the context key of the *limitedConn a request came on.
 type connKey struct{}
 
-// done reports whether the body was read to its end.
-func (b *deadlineBody) done() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.eof
-}
-
 // finished marks the request over: its connection no longer reads a body.
 func (b *deadlineBody) finished() {
 	if b.lc != nil {
@@ -391,7 +383,6 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	switch {
 	case b.stopped:
 	case err == io.EOF:
-		b.eof = true
 		if b.lc != nil {
 			b.lc.bodySince.Store(0)
 		}

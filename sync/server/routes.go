@@ -279,13 +279,8 @@ func (s *Server) wrap(rt route) http.Handler {
 				s.log.Error("error after response started", "method", r.Method, "path", r.URL.Path, "err", err)
 				return
 			}
-			if body != nil && !body.done() {
-				// Refused before its body was read (401, 403, 429, 413,
-				// 507…): answer now and close, rather than have net/http
-				// read up to 256 KiB of it first (found from outside: a
-				// slow body's refusal came after its 20 s deadline).
-				rec.Header().Set("Connection", "close")
-			}
+			// A refusal before the body was read (401, 403, 429, 413,
+			// 507…) closes the connection unread: framing's closeUnread.
 			s.fail(rec, r, err)
 		}
 	})
