@@ -119,6 +119,8 @@ type serveFlags struct {
 	unitUploadMB              int64
 	unitNewFilings            int64
 	accountRequests           int64
+	accountUploads            int64
+	uploadBuffersMB           int64
 	maxConns, maxConnsPerAddr int64
 	minFreeMB                 int64
 	release                   server.Release
@@ -141,6 +143,8 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.Int64Var(&f.unitUploadMB, "unit-upload-mb-per-day", envInt("EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY", d.UnitUploadPerDay>>20), "most MiB one unit sends in 24 hours (attachments, drafts and revision bodies); 0: no limit (env EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY)")
 	fs.Int64Var(&f.unitNewFilings, "unit-new-filings-per-day", envInt("EGOV_BUREAU_UNIT_NEW_FILINGS_PER_DAY", d.UnitNewFilingsPerDay), "most new filings one unit submits in 24 hours (revisions of its filings are not counted); 0: no limit (env EGOV_BUREAU_UNIT_NEW_FILINGS_PER_DAY)")
 	fs.Int64Var(&f.accountRequests, "account-requests", envInt("EGOV_BUREAU_ACCOUNT_REQUESTS", int64(d.AccountRequests)), "most requests one account has in progress at once; more answer 429; 0: no limit (env EGOV_BUREAU_ACCOUNT_REQUESTS)")
+	fs.Int64Var(&f.accountUploads, "account-uploads", envInt("EGOV_BUREAU_ACCOUNT_UPLOADS", int64(d.AccountUploads)), "most attachment chunks one account sends at once; more answer 429; 0: no limit (env EGOV_BUREAU_ACCOUNT_UPLOADS)")
+	fs.Int64Var(&f.uploadBuffersMB, "upload-buffers-mb", envInt("EGOV_BUREAU_UPLOAD_BUFFERS_MB", d.UploadBuffers>>20), "memory in MiB for all attachment chunks being received at once (1–4 MiB a chunk); a chunk finding none answers 503 (env EGOV_BUREAU_UPLOAD_BUFFERS_MB)")
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", envOr("EGOV_BUREAU_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env EGOV_BUREAU_TRUSTED_PROXIES)")
 	fs.Int64Var(&f.maxAttachMB, "max-attachment-mb", envInt("EGOV_BUREAU_MAX_ATTACHMENT_MB", d.MaxAttachmentBytes>>20), "largest attachment in MiB (env EGOV_BUREAU_MAX_ATTACHMENT_MB)")
 	fs.Int64Var(&f.chunkMB, "chunk-mb", envInt("EGOV_BUREAU_CHUNK_MB", d.ChunkBytes>>20), "largest upload chunk in MiB (env EGOV_BUREAU_CHUNK_MB)")
@@ -175,8 +179,11 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 	if f.unitNewFilings < 0 {
 		return server.Config{}, usagef("--unit-new-filings-per-day must not be negative (0: no limit)")
 	}
-	if f.accountRequests < 0 {
-		return server.Config{}, usagef("--account-requests must not be negative (0: no limit)")
+	if f.accountRequests < 0 || f.accountUploads < 0 {
+		return server.Config{}, usagef("--account-requests and --account-uploads must not be negative (0: no limit)")
+	}
+	if f.uploadBuffersMB <= 0 {
+		return server.Config{}, usagef("--upload-buffers-mb must be positive")
 	}
 	if f.maxConns <= 0 || f.maxConnsPerAddr <= 0 || f.minFreeMB <= 0 {
 		return server.Config{}, usagef("--max-conns, --max-conns-per-addr and --min-free-mb must be positive")
@@ -205,6 +212,8 @@ func (e *env) serverConfig(f *serveFlags) (server.Config, error) {
 		UnitUploadPerDay:     cmp.Or(f.unitUploadMB<<20, -1), // 0 on the command line: no limit, -1 in Config
 		UnitNewFilingsPerDay: cmp.Or(f.unitNewFilings, -1),
 		AccountRequests:      int(cmp.Or(f.accountRequests, -1)),
+		AccountUploads:       int(cmp.Or(f.accountUploads, -1)),
+		UploadBuffers:        f.uploadBuffersMB << 20,
 		TrustedProxies:       proxies, MaxConns: int(f.maxConns), MaxConnsPerAddr: int(f.maxConnsPerAddr),
 		MinFreeBytes: f.minFreeMB << 20, Release: f.release}, nil
 }

@@ -138,3 +138,7 @@ func UploadBusy(s *Server, unit, sum string) bool {
 	defer s.uploads.mu.Unlock()
 	return s.uploads.m[uploadKey(unit, sum)] != nil
 }
+
+// ChunkBuffersHeld is the number of upload buffers the chunks being
+// received hold (Config.UploadBuffers).
+func ChunkBuffersHeld(s *Server) int { return s.chunkMem.held() }

@@ -1833,6 +1833,71 @@ func TestSlowChunkHoldsOnlyItsUpload(t *testing.T) {
 	}
 }
 
+// TestUploadBuffersAreBounded (found from outside): each chunk took four
+// 1 MiB buffers before its first byte and, at a byte a minute, kept them
+// for MaxChunkTime: an account's 64 requests held 256 MiB, and a few
+// accounts the server's memory. A chunk now holds one buffer until its
+// bytes come faster than they are written, an account sends at most
+// AccountUploads chunks at once (429), and all chunks together hold at
+// most UploadBuffers (503, with what was received kept).
+func TestUploadBuffersAreBounded(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.UploadBuffers, c.AccountUploads = 3<<20, 2 })
+	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "clerk-a2", Name: "赵敏", Role: app.RoleUnit,
+		UnitID: fx.unitA.ID, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	clerkA2 := fx.login("clerk-a2").Token
+	slow := func(token string, i int) net.Conn {
+		t.Helper()
+		c, err := net.Dial("tcp", fx.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		sum := sha([]byte(fmt.Sprint("slow ", token, i)))
+		if _, err := io.WriteString(c, "PATCH "+protocol.Path(protocol.PathAttachment, sum)+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+token+
+			"\r\nContent-Type: "+protocol.MediaChunk+"\r\n"+protocol.HeaderUploadOffset+": 0\r\n"+protocol.HeaderUploadLength+": 3000000\r\n"+
+			"Content-Length: 3000000\r\n\r\nfirst bytes"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	waitHeld := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); server.ChunkBuffersHeld(fx.srv) != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("chunks hold %d buffers, want %d", server.ChunkBuffersHeld(fx.srv), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	slow(fx.clerkA, 1)
+	slow(fx.clerkA, 2)
+	b := slow(fx.clerkB, 1)
+	waitHeld(3) // one each: three trickling chunks fit in 3 MiB
+
+	data := bytes.Repeat([]byte("第二个账号的附件"), 1000)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	headers := []string{protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, strconv.Itoa(len(data))}
+	r := fx.do("PATCH", path, fx.clerkA, data, headers...)
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || p.Code != app.ETOOMANY || r.Header.Get(protocol.HeaderRetryAfter) == "" {
+		t.Fatalf("a third chunk of one account: %d %s %v", r.StatusCode, r.body, r.Header)
+	}
+	r = fx.do("PATCH", path, clerkA2, data, headers...)
+	if p := r.problem(t); r.StatusCode != http.StatusServiceUnavailable || p.Code != app.EUNAVAILABLE || r.Header.Get(protocol.HeaderRetryAfter) == "" {
+		t.Fatalf("a chunk with every buffer taken: %d %s %v", r.StatusCode, r.body, r.Header)
+	}
+	if st := fx.do("HEAD", path, clerkA2, nil); st.Header.Get(protocol.HeaderUploadOffset) != "0" {
+		t.Fatalf("the refused chunk left offset %q", st.Header.Get(protocol.HeaderUploadOffset))
+	}
+	b.Close()
+	waitHeld(2)
+	if st := fx.upload(clerkA2, data, len(data)); !st.Complete {
+		t.Fatalf("after a buffer came free: %+v", st)
+	}
+	waitHeld(2)
+}
+
 // TestUnreadBodiesCloseTheConnection (found from outside): before it
 // writes an answer, Go's server reads up to 256 KiB of a body the handler
 // left unread, with no deadline where the handler set none. A request

@@ -70,6 +70,14 @@ type Config struct {
 	// AccountRequests bounds the requests one account has in progress at
 	// once (inflight.go); 0 takes DefaultConfig's, < 0 no limit.
 	AccountRequests int
+	// AccountUploads bounds the attachment chunks one account sends at
+	// once (a desktop client sends one); 0 takes DefaultConfig's, < 0 no
+	// limit.
+	AccountUploads int
+	// UploadBuffers bounds the memory of all chunks being received at
+	// once, in bytes (a chunk holds 1–4 MiB while it arrives; upload.go);
+	// a chunk that finds none free answers 503. 0 takes DefaultConfig's.
+	UploadBuffers int64
 	// UnitNewFilingsPerDay bounds the new filings (first revisions) one
 	// unit submits in 24 hours (uploadbudget.go); 0 takes DefaultConfig's,
 	// < 0 no limit.
@@ -123,6 +131,8 @@ func DefaultConfig() Config {
 		UnitUploadPerDay:     4 << 30,
 		UnitNewFilingsPerDay: 1000,
 		AccountRequests:      64,
+		AccountUploads:       4,
+		UploadBuffers:        256 << 20,
 		HeaderTimeout:        10 * time.Second,
 		BodyIdle:             20 * time.Second,
 		MinBodyRate:          8 << 10,
@@ -186,6 +196,12 @@ func (c *Config) fill() {
 	if c.AccountRequests == 0 {
 		c.AccountRequests = d.AccountRequests
 	}
+	if c.AccountUploads == 0 {
+		c.AccountUploads = d.AccountUploads
+	}
+	if c.UploadBuffers <= 0 {
+		c.UploadBuffers = d.UploadBuffers
+	}
 	positive := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -238,6 +254,8 @@ type Server struct {
 	uploaded   *uploadBudget // bytes a unit sent (Config.UnitUploadPerDay)
 	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
 	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
+	uploading  inflight      // chunks each account is sending (Config.AccountUploads)
+	chunkMem   *chunkPool    // buffers of the chunks being received (Config.UploadBuffers)
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
@@ -288,7 +306,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), hashing: make(chan struct{}, 4),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	var err error

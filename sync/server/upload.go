@@ -213,6 +213,12 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	if length > s.cfg.MaxAttachmentBytes {
 		return app.Errorf(app.ETOOLARGE, "附件有 %s，超过数管局允许的 %s", app.SizeLabel(length), app.SizeLabel(s.cfg.MaxAttachmentBytes))
 	}
+	done, ok := s.uploading.acquire(c.ID, s.cfg.AccountUploads)
+	if !ok {
+		w.Header().Set(protocol.HeaderRetryAfter, "5")
+		return app.Errorf(app.ETOOMANY, "本账号同时上传的附件过多（最多 %d 个），请等其他附件传完再试", s.cfg.AccountUploads)
+	}
+	defer done()
 	unlock := s.uploadLock(c.UnitID, sum)
 	defer unlock()
 
@@ -259,6 +265,11 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		floor = newUploadCharge
 	}
 	charge := max(taken, floor)
+	if !s.chunkMem.reserve() {
+		w.Header().Set(protocol.HeaderRetryAfter, "10")
+		return app.Errorf(app.EUNAVAILABLE, "数管局服务器正在接收的附件过多，请稍后重试；已上传的 %d 字节不会丢失", up.Offset)
+	}
+	defer s.chunkMem.release(1)
 	if err := s.takeBudget(w, c, charge); err != nil {
 		return err
 	}
@@ -358,6 +369,39 @@ const (
 
 var chunkBufPool = sync.Pool{New: func() any { return new([chunkBufSize]byte) }}
 
+// chunkPool bounds the buffers of all the chunks being received at once
+// (Config.UploadBuffers). A chunk reserves its first buffer before it
+// reads (answering 503 when none is free) and takes up to chunkBufs-1 more
+// only while they are free and its body arrives faster than it is
+// written: a chunk that trickles in holds one buffer, not four (found from
+// outside: each of an account's 64 requests took 4 MiB before its first
+// byte, and at one byte a minute held it for MaxChunkTime).
+type chunkPool struct{ tokens chan struct{} }
+
+func newChunkPool(bytes int64) *chunkPool {
+	return &chunkPool{tokens: make(chan struct{}, max(1, bytes/chunkBufSize))}
+}
+
+// reserve takes a buffer's place when one is free.
+func (p *chunkPool) reserve() bool {
+	select {
+	case p.tokens <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release gives back n places.
+func (p *chunkPool) release(n int) {
+	for range n {
+		<-p.tokens
+	}
+}
+
+// held is the number of places taken.
+func (p *chunkPool) held() int { return len(p.tokens) }
+
 // piece is a filled part of a pipeline buffer, handed to both the hasher
 // and the writer; the last of the two to finish with it frees the buffer.
 type piece struct {
@@ -390,16 +434,33 @@ func fill(r io.Reader, b []byte) (int, error) {
 // hashed (not fewer than written; more when a write failed), src's error
 // (nil at io.EOF) and the write's or sync's. abort is called once when a
 // write fails, to make a read blocked on src return.
-func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart func(*os.File) error, abort func()) (written, hashed int64, readErr, writeErr error) {
+//
+// The caller has reserved one place of pool; receiveChunk reserves more as
+// it needs and can get them, and gives those back.
+func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart func(*os.File) error, abort func(), pool *chunkPool) (written, hashed int64, readErr, writeErr error) {
 	free := make(chan *[chunkBufSize]byte, chunkBufs)
-	for range chunkBufs {
-		free <- chunkBufPool.Get().(*[chunkBufSize]byte)
-	}
+	free <- chunkBufPool.Get().(*[chunkBufSize]byte)
+	held := 1 // buffers taken; changed by the reader only, read once it is done
 	defer func() {
-		for range chunkBufs {
+		for range held {
 			chunkBufPool.Put(<-free)
 		}
+		pool.release(held - 1)
 	}()
+	// next is the reader's next buffer: a free one, else a new one while
+	// the pool has room, else the first to be freed.
+	next := func() *[chunkBufSize]byte {
+		select {
+		case b := <-free:
+			return b
+		default:
+		}
+		if held < chunkBufs && pool.reserve() {
+			held++
+			return chunkBufPool.Get().(*[chunkBufSize]byte)
+		}
+		return <-free
+	}
 	release := func(p piece) {
 		if p.refs.Add(-1) == 0 {
 			free <- p.b
@@ -412,7 +473,7 @@ func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart
 		defer close(toWrite)
 		defer close(toHash)
 		for {
-			b := <-free
+			b := next()
 			if stopped.Load() {
 				free <- b
 				return
@@ -493,7 +554,7 @@ func (s *Server) appendChunk(w http.ResponseWriter, r *http.Request, unit, sum s
 		abort = b.abort
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.ChunkBytes)
-	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, s.syncs.Load().part, abort)
+	n, hashed, err, werr := receiveChunk(f, h, io.LimitReader(body, length-offset), offset, s.syncs.Load().part, abort, s.chunkMem)
 	if werr != nil {
 		// What was written may not be on disk: keep none of it. The hash
 		// state, which covers more than is kept, is then not saved.
