@@ -229,6 +229,10 @@ func (c *Config) fill() {
 	}
 }
 
+// orphanRounds is how many of gcLoop's rounds (ten minutes) pass between
+// two PruneOrphanFiles: a day.
+const orphanRounds = 24 * 6
+
 // syncFuncs are the syncs that make an attachment durable: its part file's
 // bytes, and the directories of its rename into place.
 type syncFuncs struct {
@@ -435,7 +439,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // gcLoop prunes dead tokens, abandoned uploads and attachments no filing
-// names, and reclaims value-log space every ten minutes until Close.
+// names, and reclaims value-log space every ten minutes until Close; files
+// no upload record names, in its first round and then once a day.
 func (s *Server) gcLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(10 * time.Minute)
@@ -444,7 +449,7 @@ func (s *Server) gcLoop() {
 	// when the server stops.
 	ctx, cancel := s.untilStop()
 	defer cancel()
-	for {
+	for round := 0; ; round++ {
 		select {
 		case <-s.stopping:
 			return
@@ -459,6 +464,11 @@ func (s *Server) gcLoop() {
 			}
 			if _, err := s.PruneUnreferencedUploads(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("prune attachments no filing names", "err", err)
+			}
+			if round%orphanRounds == 0 {
+				if _, err := s.PruneOrphanFiles(ctx); err != nil && ctx.Err() == nil {
+					s.log.Error("prune attachment files no record names", "err", err)
+				}
 			}
 			if err := s.store.Maintain(context.Background(), s.stopping); err != nil {
 				s.log.Error("store maintenance", "err", err)

@@ -851,3 +851,110 @@ func (s *Server) pruneUnitUploads(ctx context.Context, unit string, cands []bure
 func (s *Server) pruneUnreferenced(ctx context.Context, unit, sum string, cutoff time.Time) (bool, error) {
 	return s.discardUpload(ctx, unit, sum, true, func() (bool, error) { return s.store.DeleteUnreferencedUpload(ctx, unit, sum, cutoff) })
 }
+
+// PruneOrphanFiles deletes the files of the attachment directory that no
+// upload record names, untouched for longer than Config.PartRetention (by
+// the file's own modification time). A crash leaves them: killed during
+// an upload's first chunk, the bureau has its part file and no record yet;
+// killed between a pruned record and its file, the file alone. A client
+// that comes back within the retention takes such a file over (its first
+// chunk truncates the part; recoverUpload adopts a complete file); after
+// it, nothing would. Files whose names are not an attachment's are left.
+// It waits for nothing: an upload a request is busy with is skipped, and
+// the whole round while a backup copies the files. It returns how many
+// it deleted; the background loop runs it once a day, since it looks up
+// the record of every file older than the retention.
+func (s *Server) PruneOrphanFiles(ctx context.Context) (int, error) {
+	if !s.filesMu.TryLock() {
+		return 0, nil
+	}
+	defer s.filesMu.Unlock()
+	units, err := os.ReadDir(s.files)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("prune orphan files: %w", err)
+	}
+	n := 0
+	for _, u := range units {
+		if !u.IsDir() {
+			continue
+		}
+		done, err := s.pruneOrphansOf(ctx, u.Name())
+		n += done
+		if err != nil {
+			return n, fmt.Errorf("prune orphan files of unit %s: %w", u.Name(), err)
+		}
+	}
+	if n > 0 {
+		s.log.Info("deleted attachment files no upload record names", "count", n, "untouched_for", s.cfg.PartRetention)
+	}
+	return n, nil
+}
+
+// pruneOrphansOf is PruneOrphanFiles for one unit's directory, read a
+// thousand names at a time.
+func (s *Server) pruneOrphansOf(ctx context.Context, unit string) (int, error) {
+	dir, err := os.Open(filepath.Join(s.files, unit))
+	if err != nil {
+		return 0, err
+	}
+	defer dir.Close()
+	n := 0
+	for {
+		entries, err := dir.ReadDir(1000)
+		for _, e := range entries {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			sum, part := strings.CutSuffix(e.Name(), ".part")
+			if !e.Type().IsRegular() || !app.ValidSHA256(sum) {
+				continue
+			}
+			done, err := s.pruneOrphan(ctx, unit, sum, !part)
+			if err != nil {
+				return n, err
+			}
+			if done {
+				n++
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+	}
+}
+
+// pruneOrphan deletes unit's file of sum (complete or the part) if it is
+// older than the retention and, under the upload's lock, no record names
+// the upload. The age is the file's, on the wall clock that stamped it.
+func (s *Server) pruneOrphan(ctx context.Context, unit, sum string, complete bool) (bool, error) {
+	path := s.attachmentPath(unit, sum, complete)
+	old := func() bool {
+		fi, err := os.Stat(path)
+		return err == nil && time.Since(fi.ModTime()) > s.cfg.PartRetention
+	}
+	if !old() {
+		return false, nil
+	}
+	unlock, ok := s.tryUploadLock(unit, sum)
+	if !ok {
+		return false, nil
+	}
+	defer unlock()
+	switch _, err := s.store.Upload(ctx, unit, sum); {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, bureaustore.ErrNotFound):
+		return false, err
+	}
+	if !old() { // written to since the first look
+		return false, nil
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	return true, nil
+}

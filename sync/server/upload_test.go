@@ -545,3 +545,57 @@ func TestMissingFileOfACompleteAttachmentIsAskedAgain(t *testing.T) {
 		t.Fatalf("the attachment after all: %d, %d bytes", r.StatusCode, len(got))
 	}
 }
+
+// TestOrphanFilesArePruned: a bureau killed during an upload's first chunk
+// keeps its part file and no record; one killed between a pruned record
+// and its file keeps the file. Nothing named them, so nothing deleted
+// them. PruneOrphanFiles deletes such files once they are older than the
+// retention, and leaves every file a record names, however old, a recent
+// orphan (its client may come back) and files that are not attachments.
+func TestOrphanFilesArePruned(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.PartRetention = 24 * time.Hour })
+	dir := filepath.Join(fx.dir, "attachments", fx.unitA.ID)
+	done := bytes.Repeat([]byte("已收到的附件"), 1000)
+	fx.upload(fx.clerkA, done, 1<<20)
+	half := bytes.Repeat([]byte("上传了一半的附件"), 1000)
+	halfPath := protocol.Path(protocol.PathAttachment, sha(half))
+	if r := fx.do("PATCH", halfPath, fx.clerkA, half[:1000], protocol.HeaderUploadOffset, "0",
+		protocol.HeaderUploadLength, strconv.Itoa(len(half))); r.StatusCode != http.StatusOK {
+		t.Fatalf("a first chunk: %d %s", r.StatusCode, r.body)
+	}
+	partOrphan := sha([]byte("killed during the first chunk")) + ".part"
+	fileOrphan := sha([]byte("killed after its record was pruned"))
+	recent := sha([]byte("killed a minute ago")) + ".part"
+	for _, name := range []string{partOrphan, fileOrphan, recent, "说明.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("bytes"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	for _, name := range []string{sha(done), sha(half) + ".part", partOrphan, fileOrphan, "说明.txt"} {
+		if err := os.Chtimes(filepath.Join(dir, name), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := fx.srv.PruneOrphanFiles(context.Background()); err != nil || n != 2 {
+		t.Fatalf("pruned %d orphan files, want 2: %v", n, err)
+	}
+	for name, want := range map[string]bool{sha(done): true, sha(half) + ".part": true, recent: true, "说明.txt": true,
+		partOrphan: false, fileOrphan: false} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: kept %v, want %v", name, err == nil, want)
+		}
+	}
+	if n, err := fx.srv.PruneOrphanFiles(context.Background()); err != nil || n != 0 {
+		t.Fatalf("second round: pruned %d, %v", n, err)
+	}
+	// What the records name is whole: the complete attachment is there,
+	// the half resumes where it stood.
+	if h := fx.do("HEAD", protocol.Path(protocol.PathAttachment, sha(done)), fx.clerkA, nil).Header; h.Get(protocol.HeaderUploadComplete) != "?1" {
+		t.Fatalf("the complete attachment: %v", h)
+	}
+	if r := fx.do("PATCH", halfPath, fx.clerkA, half[1000:], protocol.HeaderUploadOffset, "1000",
+		protocol.HeaderUploadLength, strconv.Itoa(len(half))); r.StatusCode != http.StatusOK {
+		t.Fatalf("the rest: %d %s", r.StatusCode, r.body)
+	}
+}
