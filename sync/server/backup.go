@@ -32,7 +32,8 @@ import (
 // The store is streamed from one read snapshot, so it is consistent in
 // itself while the bureau goes on serving; the attachments are copied after
 // it. A complete attachment is never changed, and not removed while a
-// backup runs (filesMu; only one no revision names is ever removed), so
+// backup runs (filesMu, and the store's LockFiles across bureau processes;
+// only one no revision names is ever removed), so
 // every one the snapshot counts complete is in the backup; one completed after the
 // snapshot may be in it too, which the restored bureau notices on the next
 // request about it (recoverUpload) — no harm either way.
@@ -69,9 +70,15 @@ func (s *Server) Backup(ctx context.Context, w io.Writer) (_ int, err error) {
 		return
 	}
 	defer s.audited(ctx, "export.backup", "", &err)
-	// No attachment the snapshot counts is pruned before it is copied.
+	// No attachment the snapshot counts is pruned before it is copied, by
+	// this process or another on the same store (tryLockFiles).
 	s.filesMu.RLock()
 	defer s.filesMu.RUnlock()
+	unlock, _, err := s.store.LockFiles(ctx, false)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	defer unlock()
 	zw := zip.NewWriter(w)
 	started := s.Now()
 	// The store first: its snapshot decides which attachments it counts.

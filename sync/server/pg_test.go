@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,3 +106,62 @@ func TestTwoBureausOnePostgres(t *testing.T) {
 		t.Fatalf("changes on the second bureau = %+v", resp.Changes)
 	}
 }
+
+// TestBackupHoldsOffTheOtherBureausDeletions: with two bureau processes on
+// one PostgreSQL, a backup running in one used to hold off only its own
+// process's deletions (filesMu): the other could delete an attachment the
+// backup's snapshot counted before its file was copied. The store's lock
+// (LockFiles) now holds off every process's.
+func TestBackupHoldsOffTheOtherBureausDeletions(t *testing.T) {
+	url := pgtest.DB(t)
+	retention := func(c *server.Config) { c.PartRetention = 24 * time.Hour }
+	fx := MustBureau(t, retention, func(c *server.Config) { c.Storage = openPG(t, url) })
+	other, err := server.Open(context.Background(), server.Config{DataDir: fx.dir, Storage: openPG(t, url),
+		Now: fx.clock.Now, Password: cheapPasswords, PartRetention: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	orphan := bytes.Repeat([]byte("草稿删除后留下的附件"), 1000)
+	fx.upload(fx.clerkA, orphan, 1<<20)
+	fx.clock.Advance(48 * time.Hour)
+
+	// A backup on the first bureau, stopped at its first write.
+	writing, goOn := make(chan struct{}), make(chan struct{})
+	release := sync.OnceFunc(func() { close(goOn) })
+	t.Cleanup(release) // before the bureaus close, should the test fail
+	backup := make(chan error, 1)
+	go func() {
+		_, err := fx.srv.Backup(context.Background(), writerFunc(func(p []byte) (int, error) {
+			select {
+			case <-writing:
+			default:
+				close(writing)
+				<-goOn
+			}
+			return len(p), nil
+		}))
+		backup <- err
+	}()
+	select {
+	case <-writing:
+	case err := <-backup:
+		t.Fatalf("backup ended before writing: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("backup never wrote")
+	}
+	if n, err := other.PruneUnreferencedUploads(context.Background()); err != nil || n != 0 {
+		t.Fatalf("the other bureau pruned %d attachments during the backup: %v", n, err)
+	}
+	release()
+	if err := <-backup; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := other.PruneUnreferencedUploads(context.Background()); err != nil || n != 1 {
+		t.Fatalf("after the backup the other bureau pruned %d, want 1: %v", n, err)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -264,7 +264,7 @@ type Server struct {
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
 	uploads    uploadLocks
-	filesMu    sync.RWMutex // read: a backup copying attachments; write: PruneUnreferencedUploads
+	filesMu    sync.RWMutex // read: a backup copying attachments; write: a deletion of some (tryLockFiles)
 	routes     []route
 	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
 	refusedLog atomic.Int64                // unix time of the last "connections refused" line

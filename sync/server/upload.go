@@ -742,16 +742,10 @@ func (s *Server) pruneUpload(ctx context.Context, unit, sum string, cutoff time.
 // store's conditional delete) does, then its file, the complete one or the
 // part — holding the upload's lock: a crash in between leaves only a file,
 // which the next upload of the same bytes takes over (recoverUpload) or
-// truncates. It waits for nothing: an upload a request is busy with, or,
-// for a complete one, while a backup copies the attachments (filesMu), is
-// left for the next round.
+// truncates. It waits for nothing: an upload a request is busy with is
+// left for the next round. A complete one is deleted only under
+// tryLockFiles, which the caller holds.
 func (s *Server) discardUpload(ctx context.Context, unit, sum string, complete bool, del func() (bool, error)) (bool, error) {
-	if complete {
-		if !s.filesMu.TryLock() {
-			return false, nil
-		}
-		defer s.filesMu.Unlock()
-	}
 	unlock, ok := s.tryUploadLock(unit, sum)
 	if !ok {
 		return false, nil
@@ -777,8 +771,8 @@ func (s *Server) discardUpload(ctx context.Context, unit, sum string, complete b
 // receipt lists it). An attachment of an older revision, or of one that
 // never reached the queue, is named and stays. It returns how many it
 // deleted; the background loop runs it every ten minutes. An attachment
-// is left for the next round while a backup copies the attachments or a
-// request is busy with it, and a unit whose attachments cannot be read or
+// is left for the next round while a backup copies the attachments
+// (tryLockFiles, per unit) or a request is busy with it, and a unit whose attachments cannot be read or
 // deleted is logged and left for the next round: the others go on.
 func (s *Server) PruneUnreferencedUploads(ctx context.Context) (int, error) {
 	cutoff := s.Now().Add(-s.cfg.PartRetention)
@@ -827,6 +821,11 @@ func (s *Server) pruneUnitUploads(ctx context.Context, unit string, cands []bure
 			return 0, err
 		}
 	}
+	release, ok, err := s.tryLockFiles(ctx)
+	if err != nil || !ok {
+		return 0, err
+	}
+	defer release()
 	n := 0
 	for _, c := range cands {
 		if refs[c.SHA256] {
@@ -861,14 +860,10 @@ func (s *Server) pruneUnreferenced(ctx context.Context, unit, sum string, cutoff
 // chunk truncates the part; recoverUpload adopts a complete file); after
 // it, nothing would. Files whose names are not an attachment's are left.
 // It waits for nothing: an upload a request is busy with is skipped, and
-// the whole round while a backup copies the files. It returns how many
+// a unit's files while a backup copies them (tryLockFiles). It returns how many
 // it deleted; the background loop runs it once a day, since it looks up
 // the record of every file older than the retention.
 func (s *Server) PruneOrphanFiles(ctx context.Context) (int, error) {
-	if !s.filesMu.TryLock() {
-		return 0, nil
-	}
-	defer s.filesMu.Unlock()
 	units, err := os.ReadDir(s.files)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
@@ -895,6 +890,11 @@ func (s *Server) PruneOrphanFiles(ctx context.Context) (int, error) {
 // pruneOrphansOf is PruneOrphanFiles for one unit's directory, read a
 // thousand names at a time.
 func (s *Server) pruneOrphansOf(ctx context.Context, unit string) (int, error) {
+	release, ok, err := s.tryLockFiles(ctx)
+	if err != nil || !ok {
+		return 0, err
+	}
+	defer release()
 	dir, err := os.Open(filepath.Join(s.files, unit))
 	if err != nil {
 		return 0, err
@@ -957,4 +957,23 @@ func (s *Server) pruneOrphan(ctx context.Context, unit, sum string, complete boo
 		return false, err
 	}
 	return true, nil
+}
+
+// tryLockFiles keeps backups from copying the attachment files while the
+// caller deletes some: this process's (filesMu) and, through the store's
+// lock, those of every bureau process sharing the store. It waits for
+// neither: ok is false, and nothing held, while a backup runs.
+func (s *Server) tryLockFiles(ctx context.Context) (release func(), ok bool, err error) {
+	if !s.filesMu.TryLock() {
+		return nil, false, nil
+	}
+	unlock, ok, err := s.store.LockFiles(ctx, true)
+	if err != nil || !ok {
+		s.filesMu.Unlock()
+		return nil, false, err
+	}
+	return func() {
+		unlock()
+		s.filesMu.Unlock()
+	}, true, nil
 }

@@ -266,6 +266,14 @@ type Storage interface {
 	// backend's own format (Badger's backup stream) while it serves. The
 	// attachment files are the server's to copy, after it.
 	Backup(ctx context.Context, w io.Writer) error
+	// LockFiles takes the lock that keeps a backup copying the attachment
+	// files apart from their deletion, across every bureau process that
+	// shares the store: shared for a backup (it waits for the lock),
+	// exclusive for a deletion (it does not wait: ok is false while the
+	// lock is held). release gives it back. Each server also keeps the two
+	// apart among its own requests; a backend only one process opens at a
+	// time (Badger) has nothing to do.
+	LockFiles(ctx context.Context, exclusive bool) (release func(), ok bool, err error)
 	// Schema is the layout version of the store, written in backups.
 	Schema() string
 	// Maintain does the backend's periodic housekeeping (Badger's value

@@ -51,6 +51,41 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
+// filesLock is the key of the session advisory lock LockFiles takes
+// ("files" in ASCII).
+const filesLock = 0x66696c6573
+
+// LockFiles takes a session advisory lock on a connection of its own,
+// held until release: pg_advisory_lock_shared for a backup,
+// pg_try_advisory_lock for a deletion. The lock goes with the connection
+// if the process dies.
+func (s *Store) LockFiles(ctx context.Context, exclusive bool) (func(), bool, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock files: %w", err)
+	}
+	take, give := "SELECT true FROM pg_advisory_lock_shared($1)", "SELECT pg_advisory_unlock_shared($1)"
+	if exclusive {
+		take, give = "SELECT pg_try_advisory_lock($1)", "SELECT pg_advisory_unlock($1)"
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, take, int64(filesLock)).Scan(&ok); err != nil {
+		conn.Release()
+		return nil, false, fmt.Errorf("lock files: %w", err)
+	}
+	if !ok {
+		conn.Release()
+		return nil, false, nil
+	}
+	return func() {
+		// the lock must not stay with a pooled connection
+		if _, err := conn.Exec(context.Background(), give, int64(filesLock)); err != nil {
+			conn.Conn().Close(context.Background())
+		}
+		conn.Release()
+	}, true, nil
+}
+
 // pgDump finds pg_dump: on PATH, else the newest under /usr/lib/postgresql.
 func pgDump() (string, error) {
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
