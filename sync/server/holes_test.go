@@ -20,6 +20,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -1896,6 +1897,28 @@ func TestUploadBuffersAreBounded(t *testing.T) {
 		t.Fatalf("after a buffer came free: %+v", st)
 	}
 	waitHeld(2)
+}
+
+// TestBatchCountIsCheckedBeforeDecoding (found from outside): a 4 MiB
+// batch of 1.4 million empty submissions ("{}") was decoded whole before
+// its count was checked: 670 MB a request, 7.5 GB for 16 of one clerk.
+// The count is checked as the text is, before anything is decoded.
+func TestBatchCountIsCheckedBeforeDecoding(t *testing.T) {
+	fx := MustBureau(t)
+	body := append([]byte(`{"submissions":[{}`), bytes.Repeat([]byte(",{}"), (4<<20-40)/3)...)
+	body = append(body, "]}"...)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := raw(fx, "POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON, body)
+	runtime.ReadMemStats(&after)
+	if p := r.problem(t); r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(p.Detail, "一次最多提交 200 份材料") {
+		t.Fatalf("%d: %s", r.StatusCode, r.body)
+	}
+	// the body read (4 MiB, its buffer grown once or twice) and the answer
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Fatalf("refusing %d empty submissions allocated %d MiB", len(body)/3, got>>20)
+	}
 }
 
 // TestUnreadBodiesCloseTheConnection (found from outside): before it

@@ -48,6 +48,7 @@ func checkJSON(data []byte, t reflect.Type) error {
 		elem    reflect.Type // the type of this array's elements or map's values
 		next    reflect.Type // the type of the value after the current key
 		seen    [2]uint64    // fields seen, by index (a struct has at most 128)
+		limit   arrayLimit   // of this array, when arrayLimits has one
 	}
 	stack := make([]frame, 0, maxJSONDepth)
 	path := func(inKey bool) string {
@@ -100,6 +101,7 @@ func checkJSON(data []byte, t reflect.Type) error {
 				switch {
 				case f.array && (vt.Kind() == reflect.Slice || vt.Kind() == reflect.Array):
 					f.elem = jsonShape(vt.Elem())
+					f.limit = arrayLimits[vt]
 				case !f.array && vt.Kind() == reflect.Struct:
 					f.fields = fieldsOf(vt)
 				case !f.array && vt.Kind() == reflect.Map:
@@ -115,7 +117,9 @@ func checkJSON(data []byte, t reflect.Type) error {
 		case ',':
 			if len(stack) > 0 {
 				if top := &stack[len(stack)-1]; top.array {
-					top.index++
+					if top.index++; top.limit.max > 0 && top.index >= top.limit.max {
+						return app.Errorf(app.ETOOLARGE, top.limit.msg, top.limit.max)
+					}
 				} else {
 					top.wantKey = true
 				}
@@ -148,6 +152,22 @@ func checkJSON(data []byte, t reflect.Type) error {
 		}
 	}
 	return nil
+}
+
+// arrayLimit bounds the elements of an array of a request: more are
+// refused (413, msg with the bound) as checkJSON meets them, before
+// anything is decoded.
+type arrayLimit struct {
+	max int
+	msg string
+}
+
+// arrayLimits are the arrays whose elements cost much more decoded than
+// received, by their Go type (found from outside: a 4 MiB batch of 1.4
+// million empty submissions, "{}", took 670 MB to decode before its count
+// was checked; 16 such requests of one clerk, 7.5 GB).
+var arrayLimits = map[reflect.Type]arrayLimit{
+	reflect.TypeFor[[]protocol.SubmitRequest](): {protocol.MaxBatch, "一次最多提交 %d 份材料，请分批提交"},
 }
 
 // bodyType is what a submission's body decodes into.
