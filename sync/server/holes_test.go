@@ -663,6 +663,49 @@ func TestMediaTypeAndAuthorizationAsTheRFCsSay(t *testing.T) {
 	}
 }
 
+// TestGuessesSentAtOnceAreCounted (found from outside): the limits were
+// checked before the password and the failure counted after it, so 300
+// guesses sent at once for one login were all checked (299 refused, the
+// right one, sent last, let in) where the limit is 5. An attempt being
+// checked now counts as a failure until it is decided.
+func TestGuessesSentAtOnceAreCounted(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 5, IPFree: 30, Base: 2 * time.Second, Max: time.Minute, Forget: time.Hour}
+	})
+	const stranger = "127.0.0.66"
+	client := fx.clientFrom(stranger)
+	try := func(pw string) int {
+		data, _ := json.Marshal(protocol.LoginRequest{Login: "reviewer", Password: pw})
+		resp, err := client.Post(fx.url+protocol.PathLogin, protocol.MediaJSON, bytes.NewReader(data))
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	const n = 60
+	var mu sync.Mutex
+	got := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			st := try(fmt.Sprint("guess ", i))
+			mu.Lock()
+			got[st]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if got[http.StatusUnauthorized] < 1 || got[http.StatusUnauthorized] > 6 || got[http.StatusUnauthorized]+got[http.StatusTooManyRequests] != n {
+		t.Fatalf("%d guesses at once: %v, want at most 6 checked (401) and the rest 429", n, got)
+	}
+	if st := try(password); st != http.StatusTooManyRequests {
+		t.Fatalf("the right password after them: %d, want 429", st)
+	}
+}
+
 // TestLoginLimitsStrangerCannotLockOut: a stranger guessing a user's
 // password is slowed down, from the stranger's address; the user logs in
 // from elsewhere, and from the stranger's own office NAT once the user has

@@ -86,10 +86,16 @@ func (s *Server) checkLogin(login, password, ip string) (rec accountRecord, wait
 func (s *Server) credentials(login, password, ip string, forChange bool) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
-	if d := s.throttle.wait(now, keys...); d > 0 {
+	if d := s.throttle.begin(now, keys); d > 0 {
 		secs := int(math.Ceil(d.Seconds()))
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
+	decided := false
+	defer func() {
+		if !decided { // the store failed: neither a failure nor a success
+			s.throttle.end(s.Now(), keys, false)
+		}
+	}()
 	rec, err = s.store.AccountByLogin(context.Background(), login)
 	live := err == nil && bureaustore.AccountLive(rec, nil)
 	if live && rec.UnitID != "" {
@@ -106,15 +112,18 @@ func (s *Server) credentials(login, password, ip string, forChange bool) (rec ac
 		hash = rec.Password
 	}
 	ok := s.checkPassword(password, hash) && found && live
+	decided = true
+	// now after the check, which may have waited its turn to hash: a lock
+	// starts when the failure is known
+	if s.throttle.end(s.Now(), keys, !ok) {
+		s.log.Warn("login: many failures of one login from addresses it has not logged in from; further attempts from such addresses wait",
+			"login", clip(login, 64), "failures", s.throttle.cfg.AccountFree+1)
+	}
 	if !ok {
-		if s.throttle.failed(now, keys) {
-			s.log.Warn("login: many failures of one login from addresses it has not logged in from; further attempts from such addresses wait",
-				"login", clip(login, 64), "failures", s.throttle.cfg.AccountFree+1)
-		}
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
 		return accountRecord{}, 0, app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
 	}
-	s.throttle.succeeded(now, login, ip)
+	s.throttle.succeeded(s.Now(), login, ip)
 	return rec, 0, nil
 }
 

@@ -65,9 +65,10 @@ type throttle struct {
 }
 
 type strike struct {
-	fails int
-	last  time.Time
-	until time.Time
+	fails   int
+	pending int // attempts admitted (begin) and not yet decided (end)
+	last    time.Time
+	until   time.Time
 }
 
 func newThrottle(cfg ThrottleConfig) *throttle {
@@ -126,32 +127,81 @@ func throttleAddr(ip string) string {
 	return a.String()
 }
 
-// wait returns how long the keys are still locked at now; 0 when free.
-func (t *throttle) wait(now time.Time, keys ...string) time.Duration {
+// free is how many failures key forgives.
+func (t *throttle) free(key string) int {
+	switch key[0] {
+	case 'i':
+		return t.cfg.IPFree
+	case 'a':
+		return t.cfg.AccountFree
+	}
+	return t.cfg.Free
+}
+
+// begin admits an attempt under keys (from loginKeys) to have its password
+// checked, or returns how long to wait. An attempt admitted and not yet
+// decided counts as a failure until end says otherwise: guesses sent all
+// at once would otherwise each be checked before the first failure was
+// counted (found from outside: 300 guesses at once for one login, 299
+// checked and refused, the right one last let in, where the limit is 5).
+// So while a key's failures and undecided attempts are within what it
+// forgives, attempts are admitted; past it, one at a time (the one whose
+// failure locks it, or, once a lock ends, the next), the others waiting
+// Base. Every admitted attempt must be ended.
+func (t *throttle) begin(now time.Time, keys []string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var d time.Duration
 	for _, k := range keys {
-		if s := t.strikes[k]; s != nil && s.until.After(now) {
+		s := t.strikes[k]
+		if s == nil {
+			continue
+		}
+		if s.until.After(now) {
 			d = max(d, s.until.Sub(now))
 		}
+		fails := s.fails
+		if now.Sub(s.last) > t.cfg.Forget {
+			fails = 0
+		}
+		if fails+s.pending > t.free(k) && s.pending > 0 {
+			d = max(d, t.cfg.Base)
+		}
 	}
-	return d
+	if d > 0 {
+		return d
+	}
+	for _, k := range keys {
+		s := t.strikes[k]
+		if s == nil {
+			if len(t.strikes) > 100_000 {
+				t.prune(now)
+			}
+			s = &strike{last: now}
+			t.strikes[k] = s
+		}
+		s.pending++
+	}
+	return 0
 }
 
-// failed records a failed attempt under keys (from loginKeys). It
-// reports whether this failure locked the login from the addresses it is
-// not known at (spread guessing: worth a warning in the log).
-func (t *throttle) failed(now time.Time, keys []string) (accountLocked bool) {
+// end decides an attempt begin admitted under keys: a failure counts
+// (failed), a success does not. It reports whether this failure locked
+// the login from the addresses it is not known at (spread guessing: worth
+// a warning in the log).
+func (t *throttle) end(now time.Time, keys []string, failed bool) (accountLocked bool) {
+	t.mu.Lock()
 	for _, k := range keys {
-		free := t.cfg.Free
-		switch k[0] {
-		case 'i':
-			free = t.cfg.IPFree
-		case 'a':
-			free = t.cfg.AccountFree
+		if s := t.strikes[k]; s != nil && s.pending > 0 {
+			s.pending--
 		}
-		if t.fail(now, k, free) == free+1 && k[0] == 'a' {
+	}
+	t.mu.Unlock()
+	if !failed {
+		return false
+	}
+	for _, k := range keys {
+		if t.fail(now, k, t.free(k)) == t.free(k)+1 && k[0] == 'a' {
 			accountLocked = true
 		}
 	}
@@ -164,12 +214,14 @@ func (t *throttle) fail(now time.Time, key string, free int) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.strikes[key]
-	if s == nil || now.Sub(s.last) > t.cfg.Forget {
+	if s == nil {
 		if len(t.strikes) > 100_000 {
 			t.prune(now)
 		}
 		s = &strike{}
 		t.strikes[key] = s
+	} else if now.Sub(s.last) > t.cfg.Forget {
+		s.fails, s.until = 0, time.Time{} // forgotten; attempts still undecided stay
 	}
 	s.fails++
 	s.last = now
@@ -189,7 +241,11 @@ func (t *throttle) succeeded(now time.Time, login, ip string) {
 	ip = throttleAddr(ip)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.strikes, "l:"+login+"|"+ip)
+	if s := t.strikes["l:"+login+"|"+ip]; s != nil && s.pending > 0 {
+		s.fails, s.until = 0, time.Time{} // others are being checked
+	} else {
+		delete(t.strikes, "l:"+login+"|"+ip)
+	}
 	if len(t.known) > 100_000 {
 		for k, at := range t.known {
 			if now.Sub(at) >= t.cfg.KnownFor {
@@ -202,7 +258,7 @@ func (t *throttle) succeeded(now time.Time, login, ip string) {
 
 func (t *throttle) prune(now time.Time) {
 	for k, s := range t.strikes {
-		if now.Sub(s.last) > t.cfg.Forget && !s.until.After(now) {
+		if now.Sub(s.last) > t.cfg.Forget && !s.until.After(now) && s.pending == 0 {
 			delete(t.strikes, k)
 		}
 	}
