@@ -302,6 +302,7 @@ func (w *writer) runs(s string, main string) [][2]string {
 	var out [][2]string
 	cur, curFont := strings.Builder{}, ""
 	for _, r := range s {
+		r = w.printable(r)
 		font := main
 		switch w.fonts.face(r) {
 		case 2:
@@ -323,9 +324,26 @@ func (w *writer) runs(s string, main string) [][2]string {
 	return out
 }
 
+// unprintable stands in the copy for a character fpdf cannot print.
+const unprintable = '□'
+
+// printable is r, or unprintable (r then reported missing) when r is past
+// the Basic Multilingual Plane: fpdf maps glyphs by 16-bit code and
+// panicked on the page's output (found from outside: 𠮷, U+20BB7, a
+// character of real names, or 😀 in any field made the filing
+// unprintable, a 500 each time).
+func (w *writer) printable(r rune) rune {
+	if r > 0xFFFF {
+		w.missing[r] = true
+		return unprintable
+	}
+	return r
+}
+
 func (w *writer) width(s, font string, size float64) float64 {
 	total := 0.0
 	for _, r := range s {
+		r = w.printable(r)
 		f := font
 		if w.fonts.face(r) == 2 {
 			f = fontFallback

@@ -174,6 +174,26 @@ func TestMissingCharacters(t *testing.T) {
 	}
 }
 
+// TestCharactersPastTheBMP (found from outside): fpdf addresses glyphs by
+// a 16-bit code and panicked on 𠮷 (U+20BB7, in real names) or 😀 in any
+// field. They print as □ and are reported missing.
+func TestCharactersPastTheBMP(t *testing.T) {
+	needPoppler(t)
+	b := declarationBody()
+	b.Declaration.Contact.Leader = "吉𠮷"
+	b.Declaration.ProjectName += "😀"
+	res, err := Render(b, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Missing) != "😀𠮷" {
+		t.Errorf("Missing = %q, want 😀𠮷", string(res.Missing))
+	}
+	if out := run(t, "pdftotext", "-f", "3", "-l", "3", writePDF(t, res.PDF), "-"); !strings.Contains(out, "吉□") {
+		t.Errorf("the leader's name is not printed as 吉□:\n%s", out)
+	}
+}
+
 // TestCoverMatchesReference renders the cover of the fixture declaration
 // and compares it with testdata/cover.png, reviewed by eye, pixel by pixel
 // with a tolerance for anti-aliasing differences between poppler versions.

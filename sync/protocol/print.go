@@ -20,8 +20,14 @@ const (
 const MediaPDF = "application/pdf"
 
 // HeaderUnprintable lists, percent-encoded, the characters of a printed
-// filing that no font on the bureau could print.
+// filing that no font on the bureau could print: the first
+// MaxUnprintableListed, then "…" when there are more.
 const HeaderUnprintable = "X-Egovdesk-Unprintable"
+
+// MaxUnprintableListed bounds HeaderUnprintable's list (found from
+// outside: a filing of 62 KB of characters the font lacks made a header of
+// 120 KB, which proxies refuse).
+const MaxUnprintableListed = 64
 
 // Verification is the answer to a printed verification code: the revision
 // it belongs to and whether it is still the filing's current one.

@@ -79,8 +79,11 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 	}
 	w.Header().Set("Content-Type", protocol.MediaPDF)
 	w.Header().Set("Content-Disposition", "attachment; filename=\"filing.pdf\"; filename*=UTF-8''"+url.PathEscape(p.Name))
-	if len(p.Missing) > 0 {
-		w.Header().Set(protocol.HeaderUnprintable, url.QueryEscape(string(p.Missing)))
+	if m := p.Missing; len(m) > 0 {
+		if len(m) > protocol.MaxUnprintableListed {
+			m = append(m[:protocol.MaxUnprintableListed:protocol.MaxUnprintableListed], '…')
+		}
+		w.Header().Set(protocol.HeaderUnprintable, url.QueryEscape(string(m)))
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(p.PDF)))
 	w.Header().Set("Cache-Control", serve.CacheControl)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -96,4 +98,32 @@ func TestPrintVerifyRoundTrip(t *testing.T) {
 	fx.expectProblem("GET", protocol.Path(protocol.PathVerify, "nonsense"), fx.reviewer, nil, http.StatusUnprocessableEntity, "")
 	fx.expectProblem("GET", protocol.Path(protocol.PathReviewPDF, f.ID, "9"), fx.reviewer, nil, http.StatusNotFound, "")
 	fx.expectProblem("GET", protocol.Path(protocol.PathReviewPDF, f.ID, strconv.Itoa(2)), fx.clerkA, nil, http.StatusForbidden, "")
+}
+
+// TestPrintingCharactersPastTheBMP (found from outside): 𠮷 (U+20BB7, in
+// real names) made every printed copy of a filing a 500 with a panic in
+// the log, and 62 KB of characters no font has made a header of 120 KB.
+// They print as □, and the header lists the first 64 and "…".
+func TestPrintingCharactersPastTheBMP(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	f.Declaration.Contact.Leader = "吉𠮷"
+	var rare []rune
+	for r := rune(0x20000); r < 0x20000+200; r++ {
+		rare = append(rare, r)
+	}
+	f.Declaration.Goals = string(rare)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	r := fx.do("GET", protocol.Path(protocol.PathReviewPDF, f.ID, "1"), fx.reviewer, nil)
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != protocol.MediaPDF {
+		t.Fatalf("PDF: %d %s: %.300s", r.StatusCode, r.Header.Get("Content-Type"), r.body)
+	}
+	listed, err := url.QueryUnescape(r.Header.Get(protocol.HeaderUnprintable))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := string(rare[:protocol.MaxUnprintableListed]) + "…"; listed != want {
+		t.Fatalf("%s: %q (%d characters), want the first %d and …", protocol.HeaderUnprintable, listed,
+			utf8.RuneCountInString(listed), protocol.MaxUnprintableListed)
+	}
 }
