@@ -369,12 +369,24 @@ func (s *Server) auditExport(r *http.Request, status int) {
 // auditLogin records a login checked by checkLogin: the login tried (a
 // failed one for an unknown login too; never the password), the address,
 // and the outcome. A successful login is followed by its token's issue.
+// Attempts refused while locked (429) are recorded once a minute per
+// address, the record counting those left out (throttle.refusal).
 func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
 	w := auditWho{Actor: clip(login, 64), Addr: ip}
 	if err == nil {
 		w.Role = string(rec.Role)
 	}
-	s.auditAs(context.Background(), w, "login", "", err, "")
+	detail := ""
+	if app.ErrorCode(err) == app.ETOOMANY { // refused while locked: one record a minute an address
+		record, n := s.throttle.refusal(s.Now(), ip)
+		if !record {
+			return
+		}
+		if n > 1 {
+			detail = fmt.Sprintf("%s（此前 %d 次同一地址因失败过多被拒的尝试未逐条记录，本条一并计入，共 %d 次）", clip(err.Error(), 200), n-1, n)
+		}
+	}
+	s.auditAs(context.Background(), w, "login", "", err, detail)
 }
 
 // auditDecision records c's decision on filing fid with the revision it

@@ -663,6 +663,57 @@ func TestMediaTypeAndAuthorizationAsTheRFCsSay(t *testing.T) {
 	}
 }
 
+// TestRefusedLoginsAreAuditedOnceAMinute (found from outside): every
+// login attempt was a record of the audit trail, those refused at once
+// while locked too, so anyone could write 3,000 records a second without
+// a login — 40 GB a day of a trail kept 180 days. Refusals are recorded
+// once a minute per address, counting those left out.
+func TestRefusedLoginsAreAuditedOnceAMinute(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 1, IPFree: 30, Base: time.Hour, Max: time.Hour, Forget: 2 * time.Hour}
+	})
+	client := fx.clientFrom("127.0.0.66")
+	try := func(pw string) int {
+		t.Helper()
+		data, _ := json.Marshal(protocol.LoginRequest{Login: "reviewer", Password: pw})
+		resp, err := client.Post(fx.url+protocol.PathLogin, protocol.MediaJSON, bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	refusedRecords := func() []string {
+		var out []string
+		for _, e := range server.AuditTrail(t, fx.srv) {
+			if e.Action == "login" && e.Address == "127.0.0.66" && strings.Contains(e.Detail, "失败次数过多") {
+				out = append(out, e.Detail)
+			}
+		}
+		return out
+	}
+	for i := range 2 {
+		if st := try(fmt.Sprint("guess ", i)); st != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, st)
+		}
+	}
+	for range 50 {
+		if st := try("guess"); st != http.StatusTooManyRequests {
+			t.Fatalf("while locked: %d", st)
+		}
+	}
+	if got := refusedRecords(); len(got) != 1 {
+		t.Fatalf("50 refusals in a minute made %d records: %q", len(got), got)
+	}
+	fx.clock.Advance(61 * time.Second)
+	try("guess")
+	got := refusedRecords()
+	if len(got) != 2 || !strings.Contains(got[1], "此前 49 次") || !strings.Contains(got[1], "共 50 次") {
+		t.Fatalf("the next minute's record: %q", got)
+	}
+}
+
 // TestGuessesSentAtOnceAreCounted (found from outside): the limits were
 // checked before the password and the failure counted after it, so 300
 // guesses sent at once for one login were all checked (299 refused, the
