@@ -23,6 +23,13 @@ const (
 	MaxShortText      = 200
 	MaxLongText       = 20000
 	MaxAttachmentName = 255 // characters of an attachment's file name
+	// MaxListItems bounds every list of a filing's content (modules,
+	// budget lines, milestones, a catalogue's resources and each one's
+	// data items…): far above any real filing (a county's catalogue lists
+	// tens of resources), and it keeps what one filing costs to check,
+	// show and print bounded (found from outside: a declaration of 60,000
+	// modules, 2.7 MB, took 270 MB and 2.4 s to print).
+	MaxListItems = 1000
 )
 
 // Limits of the remarks on single fields a 退回修改 decision may carry
@@ -88,7 +95,8 @@ func ShortTextFields() []string {
 }
 
 // CheckText checks every text of b's content and attachments against the
-// limits: length (TextLimit), valid UTF-8 without U+0000, and for the
+// limits: length (TextLimit), valid UTF-8 without U+0000, every list at
+// most MaxListItems long, and for the
 // attachments a file name of at most MaxAttachmentName characters without
 // control characters or path separators and a media type from MediaTypes.
 // It returns the problems with the field paths of Validate.
@@ -135,6 +143,10 @@ func walkText(v reflect.Value, path, name string, p *Problems) {
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		if v.Len() > MaxListItems {
+			p.Add(path, "最多 %d 项（现有 %d 项），请精简或分成几份材料提交", MaxListItems, v.Len())
 			return
 		}
 		for i := range v.Len() {

@@ -36,6 +36,18 @@ var _ console.Backend = core{}
 func (s *Server) consoleHandler() http.Handler {
 	h := console.New(core{s}, s.log)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A session has at most AccountRequests in progress, as an API
+		// token has (found from outside: the console had no bound, and 16
+		// prints of one filing at once took 4.3 GB).
+		if ck, err := r.Cookie(console.SessionCookie); err == nil && ck.Value != "" {
+			release, ok := s.inflight.acquire("console:"+tokenHash(ck.Value), s.cfg.AccountRequests)
+			if !ok {
+				w.Header().Set(protocol.HeaderRetryAfter, "1")
+				http.Error(w, fmt.Sprintf("本次登录同时进行的请求过多（最多 %d 个），请稍后刷新页面", s.cfg.AccountRequests), http.StatusTooManyRequests)
+				return
+			}
+			defer release()
+		}
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		r = s.auditConsole(r)
@@ -262,7 +274,7 @@ func (c core) PDF(ctx context.Context, token, id, rev string) ([]byte, string, [
 	if _, err := c.reviewer(token); err != nil {
 		return nil, "", nil, err
 	}
-	p, err := c.s.printRevision(id, rev)
+	p, err := c.s.printRevision(ctx, id, rev)
 	return p.PDF, p.Name, p.Missing, err
 }
 

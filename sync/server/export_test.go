@@ -142,3 +142,16 @@ func UploadBusy(s *Server, unit, sum string) bool {
 // ChunkBuffersHeld is the number of upload buffers the chunks being
 // received hold (Config.UploadBuffers).
 func ChunkBuffersHeld(s *Server) int { return s.chunkMem.held() }
+
+// HoldPrinters takes every place of s's printers, as copies being printed
+// would, and returns their release.
+func HoldPrinters(s *Server) (release func()) {
+	for range cap(s.printing) {
+		s.printing <- struct{}{}
+	}
+	return func() {
+		for range cap(s.printing) {
+			<-s.printing
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (s *Server) verify(text string) (protocol.Verification, error) {
 // handleReviewPDF prints one received revision of a filing, with its
 // verification code, for a reviewer.
 func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *caller) error {
-	p, err := s.printRevision(r.PathValue("id"), r.PathValue("rev"))
+	p, err := s.printRevision(r.Context(), r.PathValue("id"), r.PathValue("rev"))
 	if err != nil {
 		return err
 	}
@@ -92,6 +92,9 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 	return nil
 }
 
+// printers is how many copies the bureau prints at once.
+const printers = 2
+
 // printed is one revision printed: the PDF, a file name for it
 // ("项目申报书-第2版.pdf") and the characters no font could print.
 type printed struct {
@@ -103,8 +106,18 @@ type printed struct {
 // printRevision prints revision rev of filing fid — a revision ID or its
 // number — as received, with its verification code. The API and the
 // review console both serve it.
-func (s *Server) printRevision(fid, rev string) (printed, error) {
-	v, err := s.store.Revision(context.Background(), fid, rev)
+//
+// At most printers copies are made at once, each taking up to a few
+// hundred MB (found from outside: 16 prints of one large filing at once
+// took 4.3 GB); the others wait their turn, as long as their request does.
+func (s *Server) printRevision(ctx context.Context, fid, rev string) (printed, error) {
+	select {
+	case s.printing <- struct{}{}:
+		defer func() { <-s.printing }()
+	case <-ctx.Done():
+		return printed{}, ctx.Err()
+	}
+	v, err := s.store.Revision(ctx, fid, rev)
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rev, err)
 	}

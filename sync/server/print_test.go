@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -16,6 +19,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 var codeInText = regexp.MustCompile(`核验码 ([0-9a-z]{1,8}-[0-9]+-[0-9a-f]{12})`)
@@ -125,5 +129,55 @@ func TestPrintingCharactersPastTheBMP(t *testing.T) {
 	if want := string(rare[:protocol.MaxUnprintableListed]) + "…"; listed != want {
 		t.Fatalf("%s: %q (%d characters), want the first %d and …", protocol.HeaderUnprintable, listed,
 			utf8.RuneCountInString(listed), protocol.MaxUnprintableListed)
+	}
+}
+
+// TestPrintsAreBounded (found from outside): prints had no bound, and the
+// console no per-session bound on requests in progress: 16 prints of one
+// large filing at once from one reviewer's session took 4.3 GB. At most
+// two copies are printed at once (the others wait), and a console session
+// has at most AccountRequests requests in progress, as an API token has.
+func TestPrintsAreBounded(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.AccountRequests = 2 })
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	release := sync.OnceFunc(server.HoldPrinters(fx.srv))
+	t.Cleanup(release)
+	results := make(chan *http.Response, 2)
+	for range 2 {
+		go func() {
+			resp, err := b.c.Get(fx.http.URL + "/console/filings/" + f.ID + "/revisions/1/pdf")
+			if err != nil {
+				t.Error(err)
+				resp = &http.Response{}
+			} else {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			results <- resp
+		}()
+	}
+	for deadline := time.Now().Add(10 * time.Second); server.RequestsInProgress(fx.srv) != 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests in progress, want the 2 prints waiting for a printer", server.RequestsInProgress(fx.srv))
+		}
+	}
+	if resp := b.get("/console/"); resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(b.last, "同时进行的请求过多") {
+		t.Fatalf("a third request of the session: %d %s", resp.StatusCode, b.last)
+	}
+	other := fx.browser()
+	other.login("reviewer", http.StatusSeeOther) // another session is not held up
+	select {
+	case resp := <-results:
+		t.Fatalf("a print went past the printers held: %d", resp.StatusCode)
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	for range 2 {
+		if resp := <-results; resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != protocol.MediaPDF {
+			t.Fatalf("a print once a printer was free: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
 	}
 }

@@ -260,6 +260,7 @@ type Server struct {
 	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
 	uploading  inflight      // chunks each account is sending (Config.AccountUploads)
 	chunkMem   *chunkPool    // buffers of the chunks being received (Config.UploadBuffers)
+	printing   chan struct{} // copies being printed (printers)
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
@@ -310,7 +311,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), hashing: make(chan struct{}, 4),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), hashing: make(chan struct{}, 4),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	var err error
