@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +199,50 @@ func TestLoginLimitPerClientBehindAProxy(t *testing.T) {
 	if got := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-c", Password: password},
 		"X-Forwarded-For", "10.2.2.200").StatusCode; got != http.StatusTooManyRequests {
 		t.Fatalf("invented addresses escaped the limit: %d, want 429", got)
+	}
+}
+
+// TestLoginTokensAreBounded (found from outside): one account's password
+// sent in a loop made 816 live tokens in 35 s, and the admin's list of
+// them a 1.3 MB page. A login past 32 live ones ends the oldest; tokens an
+// admin issued are not counted or ended.
+func TestLoginTokensAreBounded(t *testing.T) {
+	fx := MustBureau(t)
+	ctx := context.Background()
+	issued, _, err := fx.srv.CreateToken(ctx, "clerk-a", time.Hour, "报表脚本")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := fx.login("clerk-a").Token
+	for range 40 {
+		fx.login("clerk-a")
+	}
+	toks, err := fx.srv.Tokens(ctx, "clerk-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := 0
+	for _, tk := range toks {
+		if !tk.Revoked && tk.Label != "报表脚本" {
+			live++
+		}
+	}
+	if live != 32 {
+		t.Fatalf("%d live login tokens after 42 logins, want 32", live)
+	}
+	if r := fx.do("GET", protocol.PathMe, first, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the oldest login's token: %d", r.StatusCode)
+	}
+	if r := fx.do("GET", protocol.PathMe, issued, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("the admin's issued token: %d", r.StatusCode)
+	}
+	var ended []string
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "token.revoke" && e.Actor == "clerk-a" {
+			ended = append(ended, e.Detail)
+		}
+	}
+	if len(ended) == 0 || !strings.Contains(ended[0], "最早的 1 个已失效") {
+		t.Fatalf("audit of the ended tokens: %q", ended)
 	}
 }

@@ -86,7 +86,7 @@ func (c core) session(ctx context.Context, rec accountRecord, ip string) (string
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
 	}
-	tok, _, acct, err := s.issue(ctx, rec.ID, consoleSessionTTL, "console from "+ip, tokenConsole)
+	tok, _, acct, err := s.issue(ctx, rec, consoleSessionTTL, "console from "+ip, tokenConsole)
 	if err != nil {
 		return "", protocol.Account{}, 0, fmt.Errorf("console login: %w", err)
 	}

@@ -48,7 +48,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) 
 	}
 
 	var resp protocol.LoginResponse
-	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec.ID, 0, "login from "+ip, tokenLogin)
+	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec, 0, "login from "+ip, tokenLogin)
 	if err != nil {
 		return err
 	}

@@ -256,7 +256,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request, _ *calle
 		return err
 	}
 	var resp protocol.LoginResponse
-	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec.ID, 0, "password change from "+ip, tokenLogin)
+	resp.Token, resp.Expires, resp.Account, err = s.issue(r.Context(), rec, 0, "password change from "+ip, tokenLogin)
 	if err != nil {
 		return err
 	}
