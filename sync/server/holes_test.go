@@ -2015,6 +2015,45 @@ func TestBatchCountIsCheckedBeforeDecoding(t *testing.T) {
 	}
 }
 
+// TestRefusalOfALargeBodyReachesTheClient: a request refused before its
+// body is read (a login announcing 20 MB) is answered at once and its
+// connection closed. Closing a socket with bytes unread makes the kernel
+// send a reset, and a client still sending its body — a browser uploading
+// a register file over the limit — lost the answer to it and saw
+// "connection reset" instead (TestConsoleRegisterImport failed so one run
+// in twenty). The bureau now takes in, for a second, what the client goes
+// on sending after the answer (lingering close, RFC 9112 §9.6).
+func TestRefusalOfALargeBodyReachesTheClient(t *testing.T) {
+	fx := MustServedBureau(t)
+	c, err := net.Dial("tcp", fx.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.WriteString(c, "POST "+protocol.PathLogin+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The client goes on sending, as a browser does, and reads the answer
+	// once it is done or cut off: the bureau must not cut it off (reset)
+	// within a second of the answer. Without the lingering it did after
+	// half a second (Go's own wait before closing).
+	start := time.Now()
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	for range 300 {
+		if _, err := c.Write(chunk); err != nil {
+			if d := time.Since(start); d < 900*time.Millisecond {
+				t.Fatalf("cut off %v after the request was refused: %v", d, err)
+			}
+			break
+		}
+	}
+	got, err := io.ReadAll(bufio.NewReader(c))
+	if !strings.HasPrefix(string(got), "HTTP/1.1 413 ") {
+		t.Fatalf("the answer to a body too large: %v (read %q)", err, got)
+	}
+}
+
 // TestUnreadBodiesCloseTheConnection (found from outside): before it
 // writes an answer, Go's server reads up to 256 KiB of a body the handler
 // left unread, with no deadline where the handler set none. A request

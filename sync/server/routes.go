@@ -166,13 +166,53 @@ func (s *Server) framing(next http.Handler) http.Handler {
 		}
 		b := &countedBody{ReadCloser: r.Body, want: r.ContentLength}
 		r.Body = b
-		next.ServeHTTP(&closeUnread{ResponseWriter: w, body: b}, r)
+		cw := &closeUnread{ResponseWriter: w, body: b}
+		next.ServeHTTP(cw, r)
 		if !b.read() {
-			// and not after it either: Go would read up to 256 KiB of
-			// it, without a deadline, before it closes the connection
-			http.NewResponseController(w).SetReadDeadline(time.Now())
+			rc := http.NewResponseController(w)
+			// Lingering close (RFC 9112 §9.6): the answer goes out now,
+			// and what the client goes on sending is taken in for a
+			// while, so that the reset a close with bytes unread makes
+			// does not reach the client before it has read the answer
+			// (a browser uploading a file over the limit saw
+			// "connection reset" instead of the refusal).
+			if cw.wrote && rc.Flush() == nil {
+				linger(rc, b)
+			}
+			// and no more: Go would read up to 256 KiB of it, without a
+			// deadline, before it closes the connection
+			rc.SetReadDeadline(time.Now())
 		}
 	})
+}
+
+// lingerFor, lingerIdle and lingerBytes bound what framing takes in of a
+// body after the answer to it, before it closes the connection: a second
+// at most, a quarter of a second of silence (a client that trickles or
+// sends nothing is not waited for), 64 MiB.
+const (
+	lingerFor   = time.Second
+	lingerIdle  = 250 * time.Millisecond
+	lingerBytes = 64 << 20
+)
+
+// linger reads and drops what comes of body within those bounds.
+func linger(rc *http.ResponseController, body io.Reader) {
+	end := time.Now().Add(lingerFor)
+	buf := make([]byte, 32<<10)
+	for n := 0; n < lingerBytes; {
+		d := time.Now().Add(lingerIdle)
+		if d.After(end) {
+			d = end
+		}
+		if rc.SetReadDeadline(d) != nil {
+			return
+		}
+		k, err := body.Read(buf)
+		if n += k; err != nil {
+			return
+		}
+	}
 }
 
 // countedBody counts what the handler read of a request's body.
