@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -215,6 +216,7 @@ func TestLoginTokensAreBounded(t *testing.T) {
 	}
 	first := fx.login("clerk-a").Token
 	for range 40 {
+		fx.clock.Advance(time.Minute) // the oldest is the one created first
 		fx.login("clerk-a")
 	}
 	toks, err := fx.srv.Tokens(ctx, "clerk-a")
@@ -244,5 +246,45 @@ func TestLoginTokensAreBounded(t *testing.T) {
 	}
 	if len(ended) == 0 || !strings.Contains(ended[0], "最早的 1 个已失效") {
 		t.Fatalf("audit of the ended tokens: %q", ended)
+	}
+}
+
+// TestOneAccountsLoginsAreChecked2AtATime (found from outside): a
+// successful login never counts against the limits, so one account's
+// password sent in a loop queued every login of the bureau behind its
+// argon2 checks (a reviewer's login took 3.5–11 s). Two logins of one
+// account are checked at once; a third is refused at once (429), and
+// another account's login is not.
+func TestOneAccountsLoginsAreChecked2AtATime(t *testing.T) {
+	fx := MustBureau(t)
+	release := sync.OnceFunc(server.HoldHashing(fx.srv))
+	t.Cleanup(release)
+	results := make(chan int, 3)
+	login := func(who string) {
+		r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: who, Password: password})
+		results <- r.StatusCode
+	}
+	go login("clerk-a")
+	go login("clerk-a")
+	for deadline := time.Now().Add(10 * time.Second); server.LoginsChecking(fx.srv, "clerk-a") != 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d logins of clerk-a being checked, want 2", server.LoginsChecking(fx.srv, "clerk-a"))
+		}
+	}
+	r := fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: password})
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(p.Detail, "正有其他登录在核对密码") {
+		t.Fatalf("a third login of clerk-a: %d %s", r.StatusCode, r.body)
+	}
+	go login("reviewer")
+	for deadline := time.Now().Add(10 * time.Second); server.LoginsChecking(fx.srv, "reviewer") != 1; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the reviewer's login was not let through to the check")
+		}
+	}
+	release()
+	for range 3 {
+		if st := <-results; st != http.StatusOK {
+			t.Fatalf("a login waiting its turn: %d", st)
+		}
 	}
 }

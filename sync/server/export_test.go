@@ -155,3 +155,23 @@ func HoldPrinters(s *Server) (release func()) {
 		}
 	}
 }
+
+// HoldHashing takes every place of s's password hashing, as checks in
+// progress would, and returns their release.
+func HoldHashing(s *Server) (release func()) {
+	for range cap(s.hashing) {
+		s.hashing <- struct{}{}
+	}
+	return func() {
+		for range cap(s.hashing) {
+			<-s.hashing
+		}
+	}
+}
+
+// LoginsChecking is the number of logins of login being checked.
+func LoginsChecking(s *Server, login string) int {
+	s.loggingIn.mu.Lock()
+	defer s.loggingIn.mu.Unlock()
+	return s.loggingIn.n[login]
+}

@@ -259,6 +259,7 @@ type Server struct {
 	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
 	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
 	uploading  inflight      // chunks each account is sending (Config.AccountUploads)
+	loggingIn  inflight      // logins of each account being checked (loginsAtOnce)
 	chunkMem   *chunkPool    // buffers of the chunks being received (Config.UploadBuffers)
 	printing   chan struct{} // copies being printed (printers)
 	backingUp  atomic.Bool   // an online backup is being taken
