@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/sync/server/bureaustore"
 )
 
 // SetMemTableSize makes the bureau opened with cfg use Badger memtables of
@@ -174,4 +177,19 @@ func LoginsChecking(s *Server, login string) int {
 	s.loggingIn.mu.Lock()
 	defer s.loggingIn.mu.Unlock()
 	return s.loggingIn.n[login]
+}
+
+// PutUploadRecord stores up as unit's upload of sum, as the upload
+// handler would, and writes its file (empty) where the record says.
+func PutUploadRecord(tb interface{ Fatal(...any) }, s *Server, unit, sum string, up bureaustore.Upload) {
+	if err := s.store.PutUpload(context.Background(), unit, sum, up); err != nil {
+		tb.Fatal(err)
+	}
+	path := s.attachmentPath(unit, sum, up.Complete)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, nil, 0o640); err != nil {
+		tb.Fatal(err)
+	}
 }
