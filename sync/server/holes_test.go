@@ -712,6 +712,19 @@ func TestRefusedLoginsAreAuditedOnceAMinute(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[1], "此前 49 次") || !strings.Contains(got[1], "共 50 次") {
 		t.Fatalf("the next minute's record: %q", got)
 	}
+	// A burst no later refusal follows is recorded by the background loop.
+	for range 7 {
+		try("guess")
+	}
+	server.AuditUnrecordedRefusals(fx.srv)
+	if got := refusedRecords(); len(got) != 2 {
+		t.Fatalf("recorded before a minute passed: %q", got)
+	}
+	fx.clock.Advance(61 * time.Second)
+	server.AuditUnrecordedRefusals(fx.srv)
+	if got = refusedRecords(); len(got) != 3 || !strings.Contains(got[2], "此前 7 次") {
+		t.Fatalf("the burst's record: %q", got)
+	}
 }
 
 // TestGuessesSentAtOnceAreCounted (found from outside): the limits were
@@ -1937,7 +1950,7 @@ func TestSlowChunkHoldsOnlyItsUpload(t *testing.T) {
 // accounts the server's memory. A chunk now holds one buffer until its
 // bytes come faster than they are written, an account sends at most
 // AccountUploads chunks at once (429), and all chunks together hold at
-// most UploadBuffers (503, with what was received kept).
+// most UploadBuffers (429, with what was received kept).
 func TestUploadBuffersAreBounded(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) { c.UploadBuffers, c.AccountUploads = 3<<20, 2 })
 	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "clerk-a2", Name: "赵敏", Role: app.RoleUnit,
@@ -1982,7 +1995,7 @@ func TestUploadBuffersAreBounded(t *testing.T) {
 		t.Fatalf("a third chunk of one account: %d %s %v", r.StatusCode, r.body, r.Header)
 	}
 	r = fx.do("PATCH", path, clerkA2, data, headers...)
-	if p := r.problem(t); r.StatusCode != http.StatusServiceUnavailable || p.Code != app.EUNAVAILABLE || r.Header.Get(protocol.HeaderRetryAfter) == "" {
+	if p := r.problem(t); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(p.Detail, "正在接收的附件过多") || r.Header.Get(protocol.HeaderRetryAfter) == "" {
 		t.Fatalf("a chunk with every buffer taken: %d %s %v", r.StatusCode, r.body, r.Header)
 	}
 	if st := fx.do("HEAD", path, clerkA2, nil); st.Header.Get(protocol.HeaderUploadOffset) != "0" {
@@ -2054,6 +2067,49 @@ func TestRefusalOfALargeBodyReachesTheClient(t *testing.T) {
 	got, err := io.ReadAll(bufio.NewReader(c))
 	if !strings.HasPrefix(string(got), "HTTP/1.1 413 ") {
 		t.Fatalf("the answer to a body too large: %v (read %q)", err, got)
+	}
+}
+
+// TestBodyListsAreCheckedBeforeDecoding (found in review): a body whose
+// "attachments" held 1.4 million empty objects was decoded whole before
+// its lists were checked — 3 GiB — and answered 138 MB of problems. Every
+// list of a body is counted as the text is checked.
+func TestBodyListsAreCheckedBeforeDecoding(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	req := submitReq(t, f)
+	list := append([]byte(`{"kind":"declaration","attachments":[{}`), bytes.Repeat([]byte(",{}"), (4<<20-2000)/3)...)
+	req.Body = append(list, "]}"...)
+	req.BodySHA256 = sha(req.Body)
+	data, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := raw(fx, "POST", revPath(f), fx.clerkA, protocol.MediaJSON, data)
+	runtime.ReadMemStats(&after)
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "最多 1000 项") || len(r.body) > 64<<10 {
+		t.Fatalf("%d, %d bytes: %.500s", r.StatusCode, len(r.body), r.body)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Fatalf("refusing %d empty attachments allocated %d MiB", len(list)/3, got>>20)
+	}
+	// The same body in a batch, whose bodies are decoded with the request.
+	batch, err := json.Marshal(protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{req}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r = raw(fx, "POST", protocol.PathSubmissions, fx.clerkA, protocol.MediaJSON, batch)
+	runtime.ReadMemStats(&after)
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "列表最多 1000 项") {
+		t.Fatalf("in a batch: %d, %d bytes: %.500s", r.StatusCode, len(r.body), r.body)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Fatalf("refusing them in a batch allocated %d MiB", got>>20)
 	}
 }
 
