@@ -107,10 +107,18 @@ func (p *Problems) Add(field, format string, args ...any) {
 	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
-// Err returns nil when there are no problems, or an EINVALID *Error holding all of them.
+// MaxProblemsShown bounds the field problems an error carries: the count
+// in its message is of all of them.
+const MaxProblemsShown = 200
+
+// Err returns nil when there are no problems, or an EINVALID *Error holding
+// them (the first MaxProblemsShown).
 func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
+	}
+	if len(p) > MaxProblemsShown {
+		return Errorf(EINVALID, "有 %d 处需要修改（列出前 %d 处）", len(p), MaxProblemsShown).withFields(p[:MaxProblemsShown])
 	}
 	return Errorf(EINVALID, "有 %d 处需要修改", len(p)).withFields(p)
 }

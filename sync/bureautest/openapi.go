@@ -84,10 +84,10 @@ func Check(req *http.Request, reqBody []byte, status int, header http.Header, bo
 	r := req.Clone(req.Context())
 	r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	r.ContentLength = int64(len(reqBody))
-	if status >= 400 && status < 500 {
-		// A refused request's body is not held to the document (below):
-		// only its path is looked up, and a hostile body of megabytes
-		// (a test's) is not validated for nothing.
+	if status >= 400 && status < 500 && len(reqBody) > 1<<20 {
+		// A refused request's body is not held to the document (below);
+		// a hostile body of megabytes (a test's) took the validator tens
+		// of seconds, so only its path is looked up.
 		reqBody = nil
 	}
 	if reqBody == nil {

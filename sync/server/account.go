@@ -152,6 +152,9 @@ func (s *Server) CreateToken(ctx context.Context, login string, ttl time.Duratio
 	if msg := checkName(label, maxTokenLabel); msg != "" {
 		return "", time.Time{}, fieldErr("label", "用途说明"+msg)
 	}
+	if loginLabel(label) { // the login tokens' own, which makeTokenRoom may end (found in review)
+		return "", time.Time{}, fieldErr("label", fmt.Sprintf("用途说明“%s”与登录产生的令牌同名，请换一个说明", clip(label, 40)))
+	}
 	rec, err := s.store.AccountByLogin(ctx, login)
 	if errors.Is(err, bureaustore.ErrNotFound) {
 		return "", time.Time{}, app.Errorf(app.ENOTFOUND, "没有账号“%s”", login)
@@ -229,6 +232,11 @@ const maxLoginTokens = 32
 // loginLabels are the label prefixes of the tokens logins make.
 var loginLabels = []string{"login from ", "console from ", "password change from ", "login in process"}
 
+// loginLabel reports whether label is a login token's (loginLabels).
+func loginLabel(label string) bool {
+	return slices.ContainsFunc(loginLabels, func(p string) bool { return strings.HasPrefix(label, p) })
+}
+
 // makeTokenRoom revokes login's oldest live tokens from logging in, so
 // that with the one about to be issued it holds at most maxLoginTokens.
 // A failure is logged, not the login's: the bound is the housekeeping.
@@ -240,8 +248,7 @@ func (s *Server) makeTokenRoom(ctx context.Context, login string) {
 	}
 	now := s.Now()
 	toks = slices.DeleteFunc(toks, func(t protocol.AdminToken) bool {
-		return t.Revoked || !t.Expires.After(now) ||
-			!slices.ContainsFunc(loginLabels, func(p string) bool { return strings.HasPrefix(t.Label, p) })
+		return t.Revoked || !t.Expires.After(now) || !loginLabel(t.Label)
 	})
 	if len(toks) < maxLoginTokens {
 		return

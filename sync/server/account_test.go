@@ -238,6 +238,9 @@ func TestLoginTokensAreBounded(t *testing.T) {
 	if r := fx.do("GET", protocol.PathMe, issued, nil); r.StatusCode != http.StatusOK {
 		t.Fatalf("the admin's issued token: %d", r.StatusCode)
 	}
+	if _, _, err := fx.srv.CreateToken(ctx, "clerk-a", time.Hour, "login from 报表机"); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("an issued token labelled as a login's: %v", err)
+	}
 	var ended []string
 	for _, e := range server.AuditTrail(t, fx.srv) {
 		if e.Action == "token.revoke" && e.Actor == "clerk-a" {

@@ -378,7 +378,7 @@ func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
 	}
 	detail := ""
 	if app.ErrorCode(err) == app.ETOOMANY { // refused while locked: one record a minute an address
-		record, n := s.throttle.refusal(s.Now(), ip)
+		record, n := s.throttle.refusal(s.Now(), ip, w.Actor)
 		if !record {
 			return
 		}
@@ -387,6 +387,17 @@ func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
 		}
 	}
 	s.auditAs(context.Background(), w, "login", "", err, detail)
+}
+
+// auditUnrecordedRefusals records the logins refused while locked that
+// no later refusal recorded (throttle.unrecordedRefusals): one record an
+// address, counting them.
+func (s *Server) auditUnrecordedRefusals(ctx context.Context) {
+	for _, u := range s.throttle.unrecordedRefusals(s.Now()) {
+		s.auditAs(ctx, auditWho{Actor: u.login, Addr: u.addr}, "login", "",
+			app.Errorf(app.ETOOMANY, "登录失败次数过多"),
+			fmt.Sprintf("登录失败次数过多（此前 %d 次同一地址因失败过多被拒的尝试未逐条记录，本条一并计入）", u.n))
+	}
 }
 
 // auditDecision records c's decision on filing fid with the revision it

@@ -36,9 +36,11 @@ var _ console.Backend = core{}
 func (s *Server) consoleHandler() http.Handler {
 	h := console.New(core{s}, s.log)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A session has at most AccountRequests in progress, as an API
-		// token has (found from outside: the console had no bound, and 16
-		// prints of one filing at once took 4.3 GB).
+		// A session has at most AccountRequests in progress, as an
+		// account has on the API (found from outside: the console had no
+		// bound, and 16 prints of one filing at once took 4.3 GB). Per
+		// session, not per account: an account holds at most
+		// maxLoginTokens sessions and logins.
 		if ck, err := r.Cookie(console.SessionCookie); err == nil && ck.Value != "" {
 			release, ok := s.inflight.acquire("console:"+tokenHash(ck.Value), s.cfg.AccountRequests)
 			if !ok {

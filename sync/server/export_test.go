@@ -193,3 +193,7 @@ func PutUploadRecord(tb interface{ Fatal(...any) }, s *Server, unit, sum string,
 		tb.Fatal(err)
 	}
 }
+
+// AuditUnrecordedRefusals is what the background loop does with the
+// logins refused while locked that no later refusal recorded.
+func AuditUnrecordedRefusals(s *Server) { s.auditUnrecordedRefusals(context.Background()) }

@@ -92,8 +92,15 @@ func checkJSON(data []byte, t reflect.Type) error {
 			}
 			vt := valueType() // shaped already (jsonShape)
 			if vt == rawMessage && len(stack) > 0 {
-				// A submission's body: checkBodyKeys checks it on its own.
-				i = skipValue(data, i) - 1
+				// A submission's body: checkBodyKeys checks it on its own,
+				// but a batch decodes its bodies before that: their lists
+				// are counted now.
+				end := skipValue(data, i)
+				if longList(data[i:min(end, len(data))], app.MaxListItems) {
+					p := path(false)
+					return fieldErr(p, fmt.Sprintf("“%s”中的列表最多 %d 项，请精简或分成几份材料提交", p, app.MaxListItems))
+				}
+				i = end - 1
 				continue
 			}
 			f := frame{array: data[i] == '[', wantKey: data[i] == '{'}
@@ -102,6 +109,9 @@ func checkJSON(data []byte, t reflect.Type) error {
 				case f.array && (vt.Kind() == reflect.Slice || vt.Kind() == reflect.Array):
 					f.elem = jsonShape(vt.Elem())
 					f.limit = arrayLimits[vt]
+					if f.limit.max == 0 {
+						f.limit = arrayLimit{max: app.MaxListItems}
+					}
 				case !f.array && vt.Kind() == reflect.Struct:
 					f.fields = fieldsOf(vt)
 				case !f.array && vt.Kind() == reflect.Map:
@@ -118,6 +128,10 @@ func checkJSON(data []byte, t reflect.Type) error {
 			if len(stack) > 0 {
 				if top := &stack[len(stack)-1]; top.array {
 					if top.index++; top.limit.max > 0 && top.index >= top.limit.max {
+						if top.limit.msg == "" {
+							p := path(false)
+							return fieldErr(p, fmt.Sprintf("“%s”最多 %d 项，请精简或分成几份材料提交", p, top.limit.max))
+						}
 						return app.Errorf(app.ETOOLARGE, top.limit.msg, top.limit.max)
 					}
 				} else {
@@ -165,9 +179,45 @@ type arrayLimit struct {
 // arrayLimits are the arrays whose elements cost much more decoded than
 // received, by their Go type (found from outside: a 4 MiB batch of 1.4
 // million empty submissions, "{}", took 670 MB to decode before its count
-// was checked; 16 such requests of one clerk, 7.5 GB).
+// was checked; 16 such requests of one clerk, 7.5 GB). Every other array
+// of a known type — a filing body's lists included (checkBodyKeys) — holds
+// at most app.MaxListItems, refused as 422 naming it (found from outside:
+// 1.4 million empty attachments in one body took 3 GiB and answered 138 MB
+// of problems).
 var arrayLimits = map[reflect.Type]arrayLimit{
 	reflect.TypeFor[[]protocol.SubmitRequest](): {protocol.MaxBatch, "一次最多提交 %d 份材料，请分批提交"},
+}
+
+// longList reports whether the JSON value v holds an array of more than
+// max elements, at a depth checkJSON allows (deeper is its to refuse).
+func longList(v []byte, max int) bool {
+	var commas []int // of each open container; -1 for an object
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '[', '{':
+			if len(commas) >= maxJSONDepth {
+				return false
+			}
+			commas = append(commas, map[bool]int{true: 0, false: -1}[v[i] == '['])
+		case ']', '}':
+			if len(commas) > 0 {
+				commas = commas[:len(commas)-1]
+			}
+		case ',':
+			if n := len(commas); n > 0 && commas[n-1] >= 0 {
+				if commas[n-1]++; commas[n-1] >= max {
+					return true
+				}
+			}
+		case '"':
+			end, _ := scanString(v, i+1)
+			if end < 0 {
+				return false
+			}
+			i = end
+		}
+	}
+	return false
 }
 
 // bodyType is what a submission's body decodes into.

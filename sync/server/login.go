@@ -90,8 +90,11 @@ const loginsAtOnce = 2
 func (s *Server) credentials(login, password, ip string, forChange bool) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
 	keys, _ := s.throttle.loginKeys(now, login, ip)
-	if d := s.throttle.begin(now, keys); d > 0 {
+	if d, crowded := s.throttle.begin(now, keys); d > 0 {
 		secs := int(math.Ceil(d.Seconds()))
+		if crowded { // colleagues behind one address logging in at once, or guesses sent together
+			return rec, d, app.Errorf(app.ETOOMANY, "同一时刻的登录尝试过多，请 %d 秒后再试", secs)
+		}
 		return rec, d, app.Errorf(app.ETOOMANY, "登录失败次数过多，请 %d 秒后再试", secs)
 	}
 	decided := false

@@ -111,12 +111,6 @@ type printed struct {
 // hundred MB (found from outside: 16 prints of one large filing at once
 // took 4.3 GB); the others wait their turn, as long as their request does.
 func (s *Server) printRevision(ctx context.Context, fid, rev string) (printed, error) {
-	select {
-	case s.printing <- struct{}{}:
-		defer func() { <-s.printing }()
-	case <-ctx.Done():
-		return printed{}, ctx.Err()
-	}
 	v, err := s.store.Revision(ctx, fid, rev)
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rev, err)
@@ -143,7 +137,13 @@ func (s *Server) printRevision(ctx context.Context, fid, rev string) (printed, e
 	if p := s.profile.Load(); p != nil {
 		o.Required = p.AcceptanceMaterials
 	}
+	select { // a printer, once the copy is known to be there
+	case s.printing <- struct{}{}:
+	case <-ctx.Done():
+		return printed{}, ctx.Err()
+	}
 	res, err := pdf.Render(body, fonts, o)
+	<-s.printing
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rid, err)
 	}

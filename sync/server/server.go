@@ -76,7 +76,7 @@ type Config struct {
 	AccountUploads int
 	// UploadBuffers bounds the memory of all chunks being received at
 	// once, in bytes (a chunk holds 1–4 MiB while it arrives; upload.go);
-	// a chunk that finds none free answers 503. 0 takes DefaultConfig's.
+	// a chunk that finds none free answers 429. 0 takes DefaultConfig's.
 	UploadBuffers int64
 	// UnitNewFilingsPerDay bounds the new filings (first revisions) one
 	// unit submits in 24 hours (uploadbudget.go); 0 takes DefaultConfig's,
@@ -456,6 +456,7 @@ func (s *Server) gcLoop() {
 		case <-s.stopping:
 			return
 		case <-t.C:
+			s.auditUnrecordedRefusals(ctx)
 			if n, err := s.PruneTokens(context.Background()); err != nil {
 				s.log.Error("prune tokens", "err", err)
 			} else if n > 0 {

@@ -266,8 +266,10 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	charge := max(taken, floor)
 	if !s.chunkMem.reserve() {
+		// 429, not 503: the desktop client takes a 503 for "bureau not
+		// reached" and would show the clerk offline (found in review).
 		w.Header().Set(protocol.HeaderRetryAfter, "10")
-		return app.Errorf(app.EUNAVAILABLE, "数管局服务器正在接收的附件过多，请稍后重试；已上传的 %d 字节不会丢失", up.Offset)
+		return app.Errorf(app.ETOOMANY, "数管局服务器正在接收的附件过多，请稍后重试；已上传的 %d 字节不会丢失", up.Offset)
 	}
 	defer s.chunkMem.release(1)
 	if err := s.takeBudget(w, c, charge); err != nil {
@@ -371,7 +373,7 @@ var chunkBufPool = sync.Pool{New: func() any { return new([chunkBufSize]byte) }}
 
 // chunkPool bounds the buffers of all the chunks being received at once
 // (Config.UploadBuffers). A chunk reserves its first buffer before it
-// reads (answering 503 when none is free) and takes up to chunkBufs-1 more
+// reads (answering 429 when none is free) and takes up to chunkBufs-1 more
 // only while they are free and its body arrives faster than it is
 // written: a chunk that trickles in holds one buffer, not four (found from
 // outside: each of an account's 64 requests took 4 MiB before its first
@@ -871,18 +873,26 @@ func (s *Server) PruneOrphanFiles(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("prune orphan files: %w", err)
 	}
 	n := 0
+	var failed error
 	for _, u := range units {
 		if !u.IsDir() {
 			continue
 		}
 		done, err := s.pruneOrphansOf(ctx, u.Name())
 		n += done
-		if err != nil {
-			return n, fmt.Errorf("prune orphan files of unit %s: %w", u.Name(), err)
+		if err != nil { // logged, and the other units go on (found in review)
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			s.log.Error("prune attachment files no record names", "unit", u.Name(), "err", err)
+			failed = cmp.Or(failed, fmt.Errorf("unit %s: %w", u.Name(), err))
 		}
 	}
 	if n > 0 {
 		s.log.Info("deleted attachment files no upload record names", "count", n, "untouched_for", s.cfg.PartRetention)
+	}
+	if failed != nil {
+		return n, fmt.Errorf("prune orphan files: %w", failed)
 	}
 	return n, nil
 }
