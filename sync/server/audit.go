@@ -376,17 +376,25 @@ func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
 	if err == nil {
 		w.Role = string(rec.Role)
 	}
-	detail := ""
-	if app.ErrorCode(err) == app.ETOOMANY { // refused while locked: one record a minute an address
-		record, n := s.throttle.refusal(s.Now(), ip, w.Actor)
-		if !record {
-			return
-		}
-		if n > 1 {
-			detail = fmt.Sprintf("%s（此前 %d 次同一地址因失败过多被拒的尝试未逐条记录，本条一并计入，共 %d 次）", clip(err.Error(), 200), n-1, n)
-		}
+	detail, record := s.refusalDetail(err, ip, w.Actor)
+	if record {
+		s.auditAs(context.Background(), w, "login", "", err, detail)
 	}
-	s.auditAs(context.Background(), w, "login", "", err, detail)
+}
+
+// refusalDetail says whether an attempt of actor from ip that ended in err
+// is recorded, and with what detail: an attempt refused by the login
+// limits (429) is recorded once a minute per address, its record counting
+// those left out (throttle.refusal); any other, always, as it is.
+func (s *Server) refusalDetail(err error, ip, actor string) (detail string, record bool) {
+	if app.ErrorCode(err) != app.ETOOMANY {
+		return "", true
+	}
+	record, n := s.throttle.refusal(s.Now(), ip, actor)
+	if record && n > 1 {
+		detail = fmt.Sprintf("%s（此前 %d 次同一地址因失败过多被拒的尝试未逐条记录，本条一并计入，共 %d 次）", clip(err.Error(), 200), n-1, n)
+	}
+	return detail, record
 }
 
 // auditUnrecordedRefusals records the logins refused while locked that

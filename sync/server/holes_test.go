@@ -727,6 +727,37 @@ func TestRefusedLoginsAreAuditedOnceAMinute(t *testing.T) {
 	}
 }
 
+// TestRefusedPasswordChangesAreAuditedOnceAMinute (found from outside):
+// a password change refused by the login limits was a record each, as a
+// login was: 44,730 records in 15 s from one address, no login needed.
+func TestRefusedPasswordChangesAreAuditedOnceAMinute(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.Throttle = server.ThrottleConfig{Free: 1, IPFree: 30, Base: time.Hour, Max: time.Hour, Forget: 2 * time.Hour}
+	})
+	client := fx.clientFrom("127.0.0.66")
+	for i := range 40 {
+		data, _ := json.Marshal(protocol.PasswordChangeRequest{Login: "reviewer", Password: fmt.Sprint("guess ", i), NewPassword: "Another horse battery 10"})
+		resp, err := client.Post(fx.url+protocol.PathPassword, protocol.MediaJSON, bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if want := map[bool]int{true: http.StatusUnauthorized, false: http.StatusTooManyRequests}[i < 2]; resp.StatusCode != want {
+			t.Fatalf("change %d: %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	n := 0
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "password.change" && e.Address == "127.0.0.66" {
+			n++
+		}
+	}
+	if n != 3 { // two failures, one refusal
+		t.Fatalf("40 refused password changes made %d records, want 3", n)
+	}
+}
+
 // TestGuessesSentAtOnceAreCounted (found from outside): the limits were
 // checked before the password and the failure counted after it, so 300
 // guesses sent at once for one login were all checked (299 refused, the
