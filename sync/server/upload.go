@@ -375,9 +375,10 @@ var chunkBufPool = sync.Pool{New: func() any { return new([chunkBufSize]byte) }}
 // (Config.UploadBuffers). A chunk reserves its first buffer before it
 // reads (answering 429 when none is free) and takes up to chunkBufs-1 more
 // only while they are free and its body arrives faster than it is
-// written: a chunk that trickles in holds one buffer, not four (found from
-// outside: each of an account's 64 requests took 4 MiB before its first
-// byte, and at one byte a minute held it for MaxChunkTime).
+// written, keeping at most one spare: a chunk that trickles in holds one
+// or two buffers, not four (found from outside: each of an account's 64
+// requests took 4 MiB before its first byte, and at one byte a minute held
+// it for MaxChunkTime).
 type chunkPool struct{ tokens chan struct{} }
 
 func newChunkPool(bytes int64) *chunkPool {
@@ -442,12 +443,14 @@ func fill(r io.Reader, b []byte) (int, error) {
 func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart func(*os.File) error, abort func(), pool *chunkPool) (written, hashed int64, readErr, writeErr error) {
 	free := make(chan *[chunkBufSize]byte, chunkBufs)
 	free <- chunkBufPool.Get().(*[chunkBufSize]byte)
-	held := 1 // buffers taken; changed by the reader only, read once it is done
+	var held atomic.Int32 // buffers taken: the reader's, in flight and free
+	held.Store(1)
 	defer func() {
-		for range held {
+		n := int(held.Load())
+		for range n {
 			chunkBufPool.Put(<-free)
 		}
-		pool.release(held - 1)
+		pool.release(n - 1)
 	}()
 	// next is the reader's next buffer: a free one, else a new one while
 	// the pool has room, else the first to be freed.
@@ -457,16 +460,27 @@ func receiveChunk(f *os.File, h hash.Hash, src io.Reader, offset int64, syncPart
 			return b
 		default:
 		}
-		if held < chunkBufs && pool.reserve() {
-			held++
+		if held.Load() < chunkBufs && pool.reserve() {
+			held.Add(1)
 			return chunkBufPool.Get().(*[chunkBufSize]byte)
 		}
 		return <-free
 	}
+	// release frees a buffer hashed and written. One spare waits for the
+	// reader; a second is idle — the socket, not the disk, sets the pace —
+	// and goes back to the pool (found from outside: a chunk sent fast,
+	// then a byte every ten seconds, kept four buffers for MaxChunkTime).
 	release := func(p piece) {
-		if p.refs.Add(-1) == 0 {
-			free <- p.b
+		if p.refs.Add(-1) != 0 {
+			return
 		}
+		if len(free) > 0 && held.Load() > 1 {
+			held.Add(-1)
+			chunkBufPool.Put(p.b)
+			pool.release(1)
+			return
+		}
+		free <- p.b
 	}
 	toHash := make(chan piece, chunkBufs)
 	toWrite := make(chan piece, chunkBufs)
