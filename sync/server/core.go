@@ -273,10 +273,11 @@ func (c core) Verify(ctx context.Context, token, code string) (protocol.Verifica
 }
 
 func (c core) PDF(ctx context.Context, token, id, rev string) ([]byte, string, []rune, error) {
-	if _, err := c.reviewer(token); err != nil {
+	who, err := c.reviewer(token)
+	if err != nil {
 		return nil, "", nil, err
 	}
-	p, err := c.s.printRevision(ctx, id, rev)
+	p, err := c.s.printRevision(ctx, who, id, rev)
 	return p.PDF, p.Name, p.Missing, err
 }
 

@@ -73,7 +73,7 @@ func (s *Server) verify(text string) (protocol.Verification, error) {
 // handleReviewPDF prints one received revision of a filing, with its
 // verification code, for a reviewer.
 func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *caller) error {
-	p, err := s.printRevision(r.Context(), r.PathValue("id"), r.PathValue("rev"))
+	p, err := s.printRevision(r.Context(), c, r.PathValue("id"), r.PathValue("rev"))
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,16 @@ type printed struct {
 // At most printers copies are made at once, each taking up to a few
 // hundred MB (found from outside: 16 prints of one large filing at once
 // took 4.3 GB); the others wait their turn, as long as their request does.
-func (s *Server) printRevision(ctx context.Context, fid, rev string) (printed, error) {
+//
+// An account has at most printers copies waiting or printing: one
+// reviewer's forty prints at once kept another's one-page copy waiting
+// 90 s (found from outside).
+func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) (printed, error) {
+	done, ok := s.printQueue.acquire(c.ID, printers)
+	if !ok {
+		return printed{}, app.Errorf(app.ETOOMANY, "您已有 %d 份材料正在打印，请待其打印完再试", printers)
+	}
+	defer done()
 	v, err := s.store.Revision(ctx, fid, rev)
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rev, err)

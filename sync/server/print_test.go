@@ -134,9 +134,11 @@ func TestPrintingCharactersPastTheBMP(t *testing.T) {
 
 // TestPrintsAreBounded (found from outside): prints had no bound, and the
 // console no per-session bound on requests in progress: 16 prints of one
-// large filing at once from one reviewer's session took 4.3 GB. At most
-// two copies are printed at once (the others wait), and a console session
-// has at most AccountRequests requests in progress, as an API token has.
+// large filing at once from one reviewer's session took 4.3 GB, and forty
+// kept another reviewer's copy waiting 90 s. At most two copies are
+// printed at once (the others wait), an account has at most two waiting
+// or printing, and a console session has at most AccountRequests requests
+// in progress, as an account has on the API.
 func TestPrintsAreBounded(t *testing.T) {
 	fx := MustBureau(t, func(c *server.Config) { c.AccountRequests = 2 })
 	f := newFiling(t, fx.unitA.ID)
@@ -166,6 +168,12 @@ func TestPrintsAreBounded(t *testing.T) {
 	}
 	if resp := b.get("/console/"); resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(b.last, "同时进行的请求过多") {
 		t.Fatalf("a third request of the session: %d %s", resp.StatusCode, b.last)
+	}
+	// A third print of the same account, through the API: refused, not
+	// queued behind the printers for everyone else.
+	pdf := protocol.Path(protocol.PathReviewPDF, f.ID, "1")
+	if r := fx.do("GET", pdf, fx.reviewer, nil); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(r.body), "正在打印") {
+		t.Fatalf("a third print of one account: %d %s", r.StatusCode, r.body)
 	}
 	other := fx.browser()
 	other.login("reviewer", http.StatusSeeOther) // another session is not held up

@@ -262,6 +262,7 @@ type Server struct {
 	loggingIn  inflight      // logins of each account being checked (loginsAtOnce)
 	chunkMem   *chunkPool    // buffers of the chunks being received (Config.UploadBuffers)
 	printing   chan struct{} // copies being printed (printers)
+	printQueue inflight      // copies each account has waiting or printing (printers)
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
 	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
