@@ -96,9 +96,9 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 	}
 }
 
-// longestIdle returns the connection to close to make room: the one that
-// has not sent a whole first request for longest, if one has been open a
-// second without it; else the one whose request body has been coming for
+// longestIdle returns the connection to close to make room: one lingering
+// after its answer (framing), or else the one that has not sent a whole
+// first request for longest, if one has been open a second without it; else the one whose request body has been coming for
 // longest, if one has for a second; else the one that has waited longest
 // for its next request; nil when there is none of these. Found from
 // outside: connections that sent nothing (reconnecting at each header

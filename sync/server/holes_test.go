@@ -2144,6 +2144,50 @@ func TestBodyListsAreCheckedBeforeDecoding(t *testing.T) {
 	}
 }
 
+// TestLingeringConnectionsMakeRoom (found from outside): a connection
+// lingering after the answer to a body left unread (framing) was never
+// closed to make room, so a client answered and sending on held its place
+// a second longer. It is now the first to go.
+func TestLingeringConnectionsMakeRoom(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 1, 1000 })
+	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
+	for start := time.Now(); fx.srv.OpenConns() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%d connections still open before the test", fx.srv.OpenConns())
+		}
+	}
+	c, err := fx.dialFrom("127.0.0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, "POST "+protocol.PathLogin+" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	go func() { // sends on, as a browser does: the bureau lingers a second
+		chunk := bytes.Repeat([]byte("x"), 16<<10)
+		for range 2000 {
+			if _, err := c.Write(chunk); err != nil {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if !strings.HasPrefix(line, "HTTP/1.1 413 ") {
+		t.Fatalf("the answer: %q %v", line, err)
+	}
+	r, err := fx.clientFrom("127.0.0.1").Get(fx.url + protocol.PathHealth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("a newcomer while the only place lingers: %d, want 200", r.StatusCode)
+	}
+}
+
 // TestUnreadBodiesCloseTheConnection (found from outside): before it
 // writes an answer, Go's server reads up to 256 KiB of a body the handler
 // left unread, with no deadline where the handler set none. A request

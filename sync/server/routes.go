@@ -177,6 +177,11 @@ func (s *Server) framing(next http.Handler) http.Handler {
 			// (a browser uploading a file over the limit saw
 			// "connection reset" instead of the refusal).
 			if cw.wrote && rc.Flush() == nil {
+				// the first to close when the server is full (found
+				// from outside: a lingering connection was never)
+				if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
+					lc.idleSince.Store(-1)
+				}
 				linger(rc, b)
 			}
 			// and no more: Go would read up to 256 KiB of it, without a
