@@ -148,26 +148,20 @@ func ChunkBuffersHeld(s *Server) int { return s.chunkMem.held() }
 
 // HoldPrinters takes every place of s's printers, as copies being printed
 // would, and returns their release.
-func HoldPrinters(s *Server) (release func()) {
-	for range cap(s.printing) {
-		s.printing <- struct{}{}
-	}
-	return func() {
-		for range cap(s.printing) {
-			<-s.printing
-		}
-	}
-}
+func HoldPrinters(s *Server) (release func()) { return hold(s.printing) }
 
 // HoldHashing takes every place of s's password hashing, as checks in
 // progress would, and returns their release.
-func HoldHashing(s *Server) (release func()) {
-	for range cap(s.hashing) {
-		s.hashing <- struct{}{}
+func HoldHashing(s *Server) (release func()) { return hold(s.hashing) }
+
+// hold fills the semaphore places and returns what empties it.
+func hold(places chan struct{}) (release func()) {
+	for range cap(places) {
+		places <- struct{}{}
 	}
 	return func() {
-		for range cap(s.hashing) {
-			<-s.hashing
+		for range cap(places) {
+			<-places
 		}
 	}
 }

@@ -1508,6 +1508,18 @@ func TestNewFilingsPerDay(t *testing.T) {
 	fx.submit(fx.clerkA, fourth, http.StatusCreated)
 }
 
+// noConnections closes the fixture's own idle connections and waits until
+// the bureau holds none: for tests that count every place.
+func (fx *fixture) noConnections(t *testing.T) {
+	t.Helper()
+	fx.client.CloseIdleConnections()
+	for start := time.Now(); fx.srv.OpenConns() > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%d connections still open before the test", fx.srv.OpenConns())
+		}
+	}
+}
+
 // TestIdleConnectionsMakeRoom (found from outside): 9 addresses × 1,024
 // kept-alive connections, each asking something every two minutes, held
 // every place and every other client got 503. When the server is full, a
@@ -1517,12 +1529,7 @@ func TestNewFilingsPerDay(t *testing.T) {
 // round: they were never "idle", so the client's was closed for them).
 func TestIdleConnectionsMakeRoom(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 20, 1000 })
-	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
-	for start := time.Now(); fx.srv.OpenConns() > 0; time.Sleep(5 * time.Millisecond) {
-		if time.Since(start) > 5*time.Second {
-			t.Fatalf("%d connections still open before the test", fx.srv.OpenConns())
-		}
-	}
+	fx.noConnections(t)
 	var kept, silent []net.Conn
 	for i := range 10 {
 		c, err := fx.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%4))
@@ -2150,12 +2157,7 @@ func TestBodyListsAreCheckedBeforeDecoding(t *testing.T) {
 // a second longer. It is now the first to go.
 func TestLingeringConnectionsMakeRoom(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 1, 1000 })
-	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
-	for start := time.Now(); fx.srv.OpenConns() > 0; time.Sleep(5 * time.Millisecond) {
-		if time.Since(start) > 5*time.Second {
-			t.Fatalf("%d connections still open before the test", fx.srv.OpenConns())
-		}
-	}
+	fx.noConnections(t)
 	c, err := fx.dialFrom("127.0.0.2")
 	if err != nil {
 		t.Fatal(err)
