@@ -551,7 +551,7 @@ func CheckOwnUnit(b Body, unitName, unitCode string) Problems {
 		return nil
 	}
 	var p Problems
-	if got := strings.TrimSpace(*u.Name); got != "" && got != strings.TrimSpace(unitName) {
+	if got := strings.TrimSpace(*u.Name); got != "" && SameName(got) != SameName(unitName) {
 		p.Add(u.NameField, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如数管局登记的单位名称有误，请联系数管局更正",
 			u.NameLabel, got, unitName, unitName)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Text limits, in characters. Every text field of a filing's content has
@@ -393,6 +395,20 @@ func AllowedMediaType(t string) bool {
 // application/octet-stream) for any other.
 func AttachmentMediaType(name string) string {
 	return MediaTypes[strings.ToLower(filepath.Ext(name))]
+}
+
+// SameName is the form two names of a unit or a person are compared in:
+// names a reader could not tell apart — full-width and half-width forms,
+// case, spaces, invisible characters — are one. Lookalikes of other
+// scripts (a Cyrillic е for a Latin e) and 縣 for 县 are not.
+func SameName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(name))
+	return strings.Join(strings.Fields(strings.ToLower(name)), "")
 }
 
 // Invisible reports the characters that show as nothing or as a blank

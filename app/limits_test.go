@@ -179,3 +179,32 @@ func TestCheckTextControlCharacters(t *testing.T) {
 		t.Errorf("FoldLines: %q %q %q %q", d.ProjectName, d.Goals, last.Name, last.Description)
 	}
 }
+
+// TestOwnUnitComparesNamesAsAReaderWould: the own-unit rule compared the
+// name as typed, so a clerk who typed the unit's name with a space in it,
+// full-width brackets, or a zero-width space pasted from a web page was
+// told it was not their unit. Names a reader cannot tell apart are one;
+// another unit's name is still refused.
+func TestOwnUnitComparesNamesAsAReaderWould(t *testing.T) {
+	const unit, code = "安徽省霍邱县城关镇人民政府(城关镇便民服务中心)", "11341522003064951U"
+	f, err := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	f.Declaration.UnitCreditCode = code
+	for _, typed := range []string{
+		unit,
+		" 安徽省霍邱县 城关镇人民政府（城关镇便民服务中心） ",
+		"安徽省霍邱县城关镇\u200b人民政府(城关镇便民服务中心)",
+	} {
+		f.Declaration.UnitName = typed
+		if p := app.CheckOwnUnit(f.Body(), unit, code); len(p) != 0 {
+			t.Errorf("%q refused as another unit's name: %v", typed, p)
+		}
+	}
+	f.Declaration.UnitName = "安徽省霍邱县新店镇人民政府"
+	if p := app.CheckOwnUnit(f.Body(), unit, code); len(p) != 1 || !strings.Contains(p[0].Message, "不是本账号所属单位") {
+		t.Errorf("another unit's name: %v", p)
+	}
+}

@@ -98,7 +98,7 @@ func (s *Server) AddAccount(ctx context.Context, n NewAccount) (_ protocol.Accou
 		return protocol.Account{}, fmt.Errorf("add account %s: %w", n.Login, err)
 	}
 	for _, a := range accounts {
-		if a.Login != n.Login && a.UnitID == n.UnitID && sameName(a.Name) == sameName(n.Name) {
+		if a.Login != n.Login && a.UnitID == n.UnitID && app.SameName(a.Name) == app.SameName(n.Name) {
 			return protocol.Account{}, fieldErr("name", fmt.Sprintf("已有账号“%s”名为“%s”，姓名或称呼不能重复，请加上部门或职务以便区分", a.Login, a.Name))
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"github.com/google/uuid"
-	"golang.org/x/text/unicode/norm"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -88,23 +87,15 @@ func assigned(r rune) bool {
 	return !unicode.Is(unicode.C, r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
 }
 
-// sameName is the form two names are compared in: the names a reader
-// could not tell apart (full-width and half-width letters, case, spaces)
-// are one. Lookalikes of other scripts (a Cyrillic е for a Latin
-// e) and 縣 for 县 are not caught.
-func sameName(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(name))), "")
-}
-
 // checkUnitNameFree fails with EINVALID when a unit other than id is named
-// name as sameName compares.
+// name as app.SameName compares.
 func (s *Server) checkUnitNameFree(ctx context.Context, id, name string) error {
 	units, err := s.store.Units(ctx)
 	if err != nil {
 		return err
 	}
 	for _, u := range units {
-		if u.ID != id && sameName(u.Name) == sameName(name) {
+		if u.ID != id && app.SameName(u.Name) == app.SameName(name) {
 			return fieldErr("name", fmt.Sprintf("已有单位名为“%s”（统一社会信用代码 %s），单位名称不能重复", u.Name, u.Code))
 		}
 	}
