@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,13 +25,7 @@ import (
 // thousand (which reads up to the scan budget), overdue only, and a unit
 // filter.
 func BenchmarkConsoleQueue(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("CONSOLE_BENCH_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchN(b, "CONSOLE_BENCH_N", 100_000)
 	fx := MustBureau(b)
 	h := fx.srv.Handler()
 	start := time.Now()

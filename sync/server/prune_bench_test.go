@@ -24,13 +24,7 @@ import (
 // wall time of one round. EGOVDESK_TEST_STORE=postgres runs it on
 // PostgreSQL.
 func BenchmarkPruneRound(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("PRUNE_BENCH_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchN(b, "PRUNE_BENCH_N", 100_000)
 	fx := MustBureau(b, func(c *server.Config) {
 		c.PartRetention = 24 * time.Hour
 		if bureautest.Postgres() {
@@ -74,4 +68,18 @@ func BenchmarkPruneRound(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/record")
 		})
 	}
+}
+
+// benchN is the size a benchmark runs at: the environment variable name
+// when set, else def.
+func benchN(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		b.Fatalf("%s: %v", name, err)
+	}
+	return n
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -36,13 +34,7 @@ import (
 // so, and the rest are copies of them written straight into the filings
 // and queue tables with COPY (seedQueueCopies: 10⁶ in a minute or two).
 func BenchmarkReviewQueueAPI(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("QUEUE_BENCH_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchN(b, "QUEUE_BENCH_N", 100_000)
 	var pg *pgstore.Store
 	fx := MustBureau(b, func(c *server.Config) {
 		if bureautest.Postgres() {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -24,13 +23,7 @@ import (
 // Badger still compacts what it wrote; SIMILAR_BENCH_SETTLE=60s waits that
 // long first, for a store at rest.
 func BenchmarkConsoleSimilar(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("SIMILAR_BENCH_N"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchN(b, "SIMILAR_BENCH_N", 100_000)
 	fx := MustBureau(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	decls := make([]*app.Declaration, n)
