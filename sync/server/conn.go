@@ -206,6 +206,11 @@ type limitedConn struct {
 	blocked time.Duration // how long its writes waited for the client
 }
 
+// lingering marks the connection as only waiting to be closed (framing's
+// lingering close): the first longestIdle gives up, as one that has sent
+// no request for ever.
+func (c *limitedConn) lingering() { c.idleSince.Store(-1) }
+
 // sendChunk is how much of a write goes under one deadline.
 const sendChunk = 64 << 10
 

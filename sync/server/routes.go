@@ -180,7 +180,7 @@ func (s *Server) framing(next http.Handler) http.Handler {
 				// the first to close when the server is full (found
 				// from outside: a lingering connection was never)
 				if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
-					lc.idleSince.Store(-1)
+					lc.lingering()
 				}
 				linger(rc, b)
 			}
