@@ -48,7 +48,7 @@ func checkJSON(data []byte, t reflect.Type) error {
 		elem    reflect.Type // the type of this array's elements or map's values
 		next    reflect.Type // the type of the value after the current key
 		seen    [2]uint64    // fields seen, by index (a struct has at most 128)
-		limit   arrayLimit   // of this array, when arrayLimits has one
+		limit   arrayLimit   // of this array (arrayLimitOf)
 	}
 	stack := make([]frame, 0, maxJSONDepth)
 	path := func(inKey bool) string {
@@ -92,15 +92,8 @@ func checkJSON(data []byte, t reflect.Type) error {
 			}
 			vt := valueType() // shaped already (jsonShape)
 			if vt == rawMessage && len(stack) > 0 {
-				// A submission's body: checkBodyKeys checks it on its own,
-				// but a batch decodes its bodies before that: their lists
-				// are counted now.
-				end := skipValue(data, i)
-				if longList(data[i:min(end, len(data))], app.MaxListItems) {
-					p := path(false)
-					return fieldErr(p, fmt.Sprintf("“%s”中的列表最多 %d 项，请精简或分成几份材料提交", p, app.MaxListItems))
-				}
-				i = end - 1
+				// A submission's body: checkBodyKeys checks it on its own.
+				i = skipValue(data, i) - 1
 				continue
 			}
 			f := frame{array: data[i] == '[', wantKey: data[i] == '{'}
@@ -108,10 +101,7 @@ func checkJSON(data []byte, t reflect.Type) error {
 				switch {
 				case f.array && (vt.Kind() == reflect.Slice || vt.Kind() == reflect.Array):
 					f.elem = jsonShape(vt.Elem())
-					f.limit = arrayLimits[vt]
-					if f.limit.max == 0 {
-						f.limit = arrayLimit{max: app.MaxListItems}
-					}
+					f.limit = arrayLimitOf(vt)
 				case !f.array && vt.Kind() == reflect.Struct:
 					f.fields = fieldsOf(vt)
 				case !f.array && vt.Kind() == reflect.Map:
@@ -176,49 +166,22 @@ type arrayLimit struct {
 	msg string
 }
 
-// arrayLimits are the arrays whose elements cost much more decoded than
-// received, by their Go type (found from outside: a 4 MiB batch of 1.4
+// arrayLimitOf is the bound of an array of Go type t. Elements cost much
+// more decoded than received (found from outside: a 4 MiB batch of 1.4
 // million empty submissions, "{}", took 670 MB to decode before its count
-// was checked; 16 such requests of one clerk, 7.5 GB). Every other array
-// of a known type — a filing body's lists included (checkBodyKeys) — holds
-// at most app.MaxListItems, refused as 422 naming it (found from outside:
-// 1.4 million empty attachments in one body took 3 GiB and answered 138 MB
-// of problems).
-var arrayLimits = map[reflect.Type]arrayLimit{
-	reflect.TypeFor[[]protocol.SubmitRequest](): {protocol.MaxBatch, "一次最多提交 %d 份材料，请分批提交"},
+// was checked; 16 such requests of one clerk, 7.5 GB; 1.4 million empty
+// attachments in one body took 3 GiB and answered 138 MB of problems), so
+// a batch holds at most protocol.MaxBatch submissions (413) and every
+// other array of a known type — a filing body's lists included
+// (checkBodyKeys) — at most app.MaxListItems (422, naming it).
+func arrayLimitOf(t reflect.Type) arrayLimit {
+	if t == submissionsType {
+		return arrayLimit{protocol.MaxBatch, "一次最多提交 %d 份材料，请分批提交"}
+	}
+	return arrayLimit{max: app.MaxListItems}
 }
 
-// longList reports whether the JSON value v holds an array of more than
-// max elements, at a depth checkJSON allows (deeper is its to refuse).
-func longList(v []byte, max int) bool {
-	var commas []int // of each open container; -1 for an object
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '[', '{':
-			if len(commas) >= maxJSONDepth {
-				return false
-			}
-			commas = append(commas, map[bool]int{true: 0, false: -1}[v[i] == '['])
-		case ']', '}':
-			if len(commas) > 0 {
-				commas = commas[:len(commas)-1]
-			}
-		case ',':
-			if n := len(commas); n > 0 && commas[n-1] >= 0 {
-				if commas[n-1]++; commas[n-1] >= max {
-					return true
-				}
-			}
-		case '"':
-			end, _ := scanString(v, i+1)
-			if end < 0 {
-				return false
-			}
-			i = end
-		}
-	}
-	return false
-}
+var submissionsType = reflect.TypeFor[[]protocol.SubmitRequest]()
 
 // bodyType is what a submission's body decodes into.
 var bodyType = reflect.TypeFor[app.Body]()

@@ -15,8 +15,8 @@ import (
 // It returns the decoded body, or an EINVALID *app.Error with field problems.
 //
 // decoded, when not nil, is the body decoded already together with the
-// request (see decodeBatch); its shape is still checked here, as
-// app.DecodeBody checks it.
+// request, its keys checked (see decodeBatch); its shape is still checked
+// here, as app.DecodeBody checks it.
 func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRequest, decoded *app.Body) (app.Body, error) {
 	if err := checkHash(req); err != nil {
 		return app.Body{}, err
@@ -24,14 +24,11 @@ func (s *Server) checkRequest(filingID, revisionID string, req protocol.SubmitRe
 	if err := checkIDs(filingID, revisionID, req.BaseRevisionID); err != nil {
 		return app.Body{}, err
 	}
-	if err := checkBodyKeys(req.Body); err != nil {
-		return app.Body{}, err
-	}
 	var body app.Body
 	var err error
-	if decoded != nil {
+	if decoded != nil { // its keys checked before it was decoded (decodeBatch)
 		body, err = *decoded, decoded.CheckShape()
-	} else {
+	} else if err = checkBodyKeys(req.Body); err == nil {
 		body, err = decodeBody(req.Body)
 	}
 	if err != nil {
