@@ -2128,7 +2128,8 @@ func TestBodyListsAreCheckedBeforeDecoding(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	r := raw(fx, "POST", revPath(f), fx.clerkA, protocol.MediaJSON, data)
 	runtime.ReadMemStats(&after)
-	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "最多 1000 项") || len(r.body) > 64<<10 {
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "最多 1000 项") || len(r.body) > 64<<10 ||
+		len(p.Errors) != 1 || p.Errors[0].Field != "body.attachments" {
 		t.Fatalf("%d, %d bytes: %.500s", r.StatusCode, len(r.body), r.body)
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {

@@ -119,7 +119,7 @@ func checkJSON(data []byte, t reflect.Type) error {
 				if top := &stack[len(stack)-1]; top.array {
 					if top.index++; top.limit.max > 0 && top.index >= top.limit.max {
 						if top.limit.msg == "" {
-							p := path(false)
+							p := strings.TrimSuffix(path(false), "["+strconv.Itoa(top.index)+"]") // the list, not its item
 							return fieldErr(p, fmt.Sprintf("“%s”最多 %d 项，请精简或分成几份材料提交", p, top.limit.max))
 						}
 						return app.Errorf(app.ETOOLARGE, top.limit.msg, top.limit.max)
