@@ -117,6 +117,18 @@ func RequestsInProgress(s *Server) int {
 	return n
 }
 
+// PrintsQueued is the number of copies waiting for a printer or being
+// printed, of every account together.
+func PrintsQueued(s *Server) int {
+	s.printQueue.mu.Lock()
+	defer s.printQueue.mu.Unlock()
+	n := 0
+	for _, k := range s.printQueue.n {
+		n += k
+	}
+	return n
+}
+
 // ForgetUploadMark clears the referenced mark of unit's upload of sum and
 // its tracked flag, as a record written before the bureau marked them.
 func ForgetUploadMark(tb interface{ Fatal(...any) }, s *Server, unit, sum string) {
