@@ -402,13 +402,15 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 }
 
 // offline reports whether err means the bureau was not reached at all (or
-// only a proxy in front of it answered).
+// only a proxy in front of it answered). A 503 with the bureau's own
+// problem (its database went away, its connections are full) was an
+// answer of the bureau: the clerk's network is fine.
 func offline(err error) bool {
 	var e *client.Error
 	if !errors.As(err, &e) {
 		return false
 	}
-	return e.Status == 0 || e.Status == 502 || e.Status == 503 || e.Status == 504
+	return e.Status == 0 || e.Problem == nil && (e.Status == 502 || e.Status == 503 || e.Status == 504)
 }
 
 // describe returns the Chinese status line for a failed pass that will be
