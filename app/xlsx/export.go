@@ -277,6 +277,10 @@ const (
 	narrowRune = 1.0  // a letter, digit or half-width punctuation
 	cellMargin = 0.8  // the cell's left and right padding
 	lineHeight = 13.5 // one line of 10 pt text
+	// maxRowHeight is the tallest row a spreadsheet holds (Excel's limit,
+	// which excelize enforces): a longer cell, such as a 摘要 of 1,000
+	// characters, shows its first lines and the rest in the formula bar.
+	maxRowHeight = 409
 )
 
 // rowHeight returns the height of a data row that shows every wrapped
@@ -296,7 +300,7 @@ func rowHeight(cols []column, r []any) float64 {
 		}
 		lines = max(lines, n)
 	}
-	return float64(lines)*lineHeight + 3
+	return min(float64(lines)*lineHeight+3, maxRowHeight)
 }
 
 // textLines returns the lines text s wraps to in a column width wide.

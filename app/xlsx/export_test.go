@@ -318,3 +318,24 @@ func TestExportCellFormats(t *testing.T) {
 		t.Errorf("header and footer %+v, %v; want the title and page numbers", hf, err)
 	}
 }
+
+// TestExportLongCells: a 摘要 of 1,000 characters — the most Validate
+// allows — made Export fail with excelize's "the height of the row must
+// be less than or equal to 409 points", so a valid catalogue could not be
+// exported. The row is as tall as a spreadsheet allows and the text is
+// whole in its cell.
+func TestExportLongCells(t *testing.T) {
+	want := sampleCatalogue()
+	want.Entries[0].Abstract = strings.Repeat("户", 1000)
+	want.Negatives[0].Basis = strings.Repeat("依据《中华人民共和国个人信息保护法》第十三条。", 200)
+	if err := want.Validate(); err != nil {
+		t.Fatalf("the catalogue must be valid: %v", err)
+	}
+	got, err := xlsx.Import(bytes.NewReader(mustExport(t, want)))
+	if err != nil {
+		t.Fatalf("Import: %v\n%v", err, app.FieldErrors(err))
+	}
+	if got.Entries[0].Abstract != want.Entries[0].Abstract || got.Negatives[0].Basis != want.Negatives[0].Basis {
+		t.Fatal("the long cells did not come back whole")
+	}
+}
