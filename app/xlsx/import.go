@@ -64,6 +64,10 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 	if !im.headerBroken {
 		// with a column missing, Validate would report it again on every row
 		im.locate(im.cat.Validate())
+		// The limits every filing is held to (lengths, at most
+		// app.MaxListItems rows a list), told here at the cell rather than
+		// at submission.
+		im.locate(app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err())
 	}
 	if err := im.err(); err != nil {
 		return nil, err

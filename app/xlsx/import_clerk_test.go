@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -330,4 +331,18 @@ func TestImportLibreOfficeNumbers(t *testing.T) {
 			t.Errorf("unexpected problem %s: %s", fe.Field, fe.Message)
 		}
 	}
+}
+
+// TestImportHoldsTheFilingLimits: Import took in what the filing's own
+// limits refuse later — 1,200 resources, a cell of 25,000 characters —
+// and the clerk learned it only at 提交, with no cell to look at. Import
+// now refuses it and says where.
+func TestImportHoldsTheFilingLimits(t *testing.T) {
+	got := refused(t, mustExport(t, largeCatalogue(app.MaxListItems+1, 1)))
+	wantProblems(t, got, [2]string{xlsx.SheetCatalogue, fmt.Sprintf("“%s”工作表：最多 %d 项（现有 %d 项）", xlsx.SheetCatalogue, app.MaxListItems, app.MaxListItems+1)})
+
+	c := sampleCatalogue()
+	c.Negatives[0].Basis = strings.Repeat("依", app.MaxLongText+1)
+	got = refused(t, mustExport(t, c))
+	wantProblems(t, got, [2]string{"负面清单!F2", fmt.Sprintf("不能超过 %d 个字", app.MaxLongText)})
 }
