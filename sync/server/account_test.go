@@ -291,3 +291,41 @@ func TestOneAccountsLoginsAreChecked2AtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownLoginsHaveAPlaceOfTheirOwn (found from outside): logins of
+// unknown names from 20 addresses, each within its address's limits,
+// filled every place of the password checks and held every login of the
+// bureau for up to 9 s. A login from an address it succeeded from lately
+// has a place of its own; a login never seen there waits its turn.
+func TestKnownLoginsHaveAPlaceOfTheirOwn(t *testing.T) {
+	fx := MustBureau(t)
+	login := func(who string) int {
+		return fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: who, Password: password}).StatusCode
+	}
+	if st := login("reviewer"); st != http.StatusOK { // the reviewer works here
+		t.Fatalf("first login: %d", st)
+	}
+	release := sync.OnceFunc(server.HoldSharedHashing(fx.srv)) // the flood of unknown names
+	t.Cleanup(release)
+	stranger := make(chan int, 1)
+	go func() { stranger <- login("no-such-login") }()
+	reviewer := make(chan int, 1)
+	go func() { reviewer <- login("reviewer") }()
+	select {
+	case st := <-reviewer:
+		if st != http.StatusOK {
+			t.Fatalf("the reviewer's login during the flood: %d", st)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reviewer's login waited behind the flood")
+	}
+	select {
+	case st := <-stranger:
+		t.Fatalf("a login never seen here went past the flood: %d", st)
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	if st := <-stranger; st != http.StatusUnauthorized {
+		t.Fatalf("the unknown login once its turn came: %d", st)
+	}
+}

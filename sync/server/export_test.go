@@ -164,7 +164,15 @@ func HoldPrinters(s *Server) (release func()) { return hold(s.printing) }
 
 // HoldHashing takes every place of s's password hashing, as checks in
 // progress would, and returns their release.
-func HoldHashing(s *Server) (release func()) { return hold(s.hashing) }
+func HoldHashing(s *Server) (release func()) {
+	shared, known := hold(s.hashing), hold(s.hashingKnown)
+	return func() { shared(); known() }
+}
+
+// HoldSharedHashing takes the places of s's password hashing that any
+// login may take, as unknown logins would, leaving the one kept for logins
+// from an address they succeeded from.
+func HoldSharedHashing(s *Server) (release func()) { return hold(s.hashing) }
 
 // hold fills the semaphore places and returns what empties it.
 func hold(places chan struct{}) (release func()) {

@@ -89,7 +89,7 @@ const loginsAtOnce = 2
 // due for a change may make.
 func (s *Server) credentials(login, password, ip string, forChange bool) (rec accountRecord, wait time.Duration, err error) {
 	now := s.Now()
-	keys, _ := s.throttle.loginKeys(now, login, ip)
+	keys, known := s.throttle.loginKeys(now, login, ip)
 	if d, crowded := s.throttle.begin(now, keys); d > 0 {
 		secs := int(math.Ceil(d.Seconds()))
 		if crowded { // colleagues behind one address logging in at once, or guesses sent together
@@ -127,7 +127,7 @@ func (s *Server) credentials(login, password, ip string, forChange bool) (rec ac
 	if found {
 		hash = rec.Password
 	}
-	ok := s.checkPassword(password, hash) && found && live
+	ok := s.checkLoginPassword(password, hash, known) && found && live
 	decided = true
 	// now after the check, which may have waited its turn to hash: a lock
 	// starts when the failure is known

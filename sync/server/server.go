@@ -265,15 +265,18 @@ type Server struct {
 	printQueue inflight      // copies each account has waiting or printing (printers)
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
-	dummyHash  func() string // checked when a login is unknown, so it takes as long as a wrong password
-	uploads    uploadLocks
-	filesMu    sync.RWMutex // read: a backup copying attachments; write: a deletion of some (tryLockFiles)
-	routes     []route
-	conns      atomic.Pointer[connLimiter] // of Serve, for OpenConns
-	refusedLog atomic.Int64                // unix time of the last "connections refused" line
-	disk       *diskGuard
-	trail      auditState      // the security audit trail, audit.go
-	receiptKey *sm2.PrivateKey // signs receipts, receiptkey.go
+	// hashingKnown is one more place for logins from an address they
+	// succeeded from lately (checkLoginPassword)
+	hashingKnown chan struct{}
+	dummyHash    func() string // checked when a login is unknown, so it takes as long as a wrong password
+	uploads      uploadLocks
+	filesMu      sync.RWMutex // read: a backup copying attachments; write: a deletion of some (tryLockFiles)
+	routes       []route
+	conns        atomic.Pointer[connLimiter] // of Serve, for OpenConns
+	refusedLog   atomic.Int64                // unix time of the last "connections refused" line
+	disk         *diskGuard
+	trail        auditState      // the security audit trail, audit.go
+	receiptKey   *sm2.PrivateKey // signs receipts, receiptkey.go
 
 	syncs atomic.Pointer[syncFuncs] // badgerutil.SyncDir and syncData; tests watch and fail them per server
 
@@ -313,7 +316,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), hashing: make(chan struct{}, 4),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), hashing: make(chan struct{}, 4), hashingKnown: make(chan struct{}, 1),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	var err error
