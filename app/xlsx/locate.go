@@ -87,8 +87,6 @@ func (im *importer) locate(err error) {
 			msg = fmt.Sprintf("%s第 %d 行%s：%s", name, n, title, msg)
 		case n > 0:
 			msg = where(&sheet{name: name, order: order}, n) + title + "：" + msg
-		case order != infoOrder && n == 0 && name != "":
-			msg = "“" + name + "”工作表：" + msg // a whole sheet's list, such as its number of rows
 		case order == infoOrder && im.book.sheets[SheetInfo] == nil:
 			msg += "（工作簿中没有“目录信息”工作表，请补上，A 列为“目录名称”等项目，B 列为内容）"
 		}
