@@ -138,7 +138,7 @@ func TestRoundTripWithARealBureau(t *testing.T) {
 		t.Fatal(err)
 	}
 	const comment = "请补充与县级平台对接的接口清单，并细化密码应用方案。"
-	if _, err := rc.Decide(ctx, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
+	if _, err := decideOn(ctx, rc, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -260,4 +260,14 @@ func TestNewFilingsKnowTheUnitsCode(t *testing.T) {
 	if f.Catalogue.ProviderCode != "11341522003064951U" {
 		t.Errorf("a new catalogue's 提供方代码 is %q", f.Catalogue.ProviderCode)
 	}
+}
+
+// decideOn takes a reviewer's decision on filing id as rc reads it now,
+// as a careful script does: the review detail's ETag in If-Match.
+func decideOn(ctx context.Context, rc *client.Client, id string, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
+	d, err := rc.ReviewFiling(ctx, id)
+	if err != nil {
+		return protocol.DecisionResponse{}, err
+	}
+	return rc.DecideOn(ctx, d, req)
 }

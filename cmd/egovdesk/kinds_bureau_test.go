@@ -34,7 +34,7 @@ func mustReviewer(tb testing.TB, addr string) *client.Client {
 func decide(tb testing.TB, rc *client.Client, id string, comment string, actions ...app.Action) {
 	tb.Helper()
 	for _, a := range actions {
-		if _, err := rc.Decide(context.Background(), id, protocol.DecisionRequest{Action: a, Comment: comment}); err != nil {
+		if _, err := decideOn(context.Background(), rc, id, protocol.DecisionRequest{Action: a, Comment: comment}); err != nil {
 			tb.Fatalf("%s %s: %v", a, id, err)
 		}
 	}

@@ -134,14 +134,14 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		{approved, "pizhun", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
 			Comment: "同意立项，核定投资 36 万元。请按合同约定组织实施，项目完成后报送验收材料。"}},
 	} {
-		_, err := clients[d.by].Decide(ctx, d.id, d.DecisionRequest)
+		_, err := decide(ctx, clients[d.by], d.id, d.DecisionRequest)
 		if d.by != rlogin && app.ErrorCode(err) == app.EFORBIDDEN {
 			// A profile without this review step (bureau demo -profile):
 			// no joint review to concur in, and the reviewer approves.
 			if d.Action != app.ActionApprove {
 				continue
 			}
-			_, err = clients[rlogin].Decide(ctx, d.id, d.DecisionRequest)
+			_, err = decide(ctx, clients[rlogin], d.id, d.DecisionRequest)
 		}
 		if err != nil {
 			return fmt.Errorf("decide %s on %s: %w", d.Action, d.id, err)
@@ -192,7 +192,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 		if err := sy.SyncOnce(ctx); err != nil {
 			return fmt.Errorf("deliver the go-live: %w", err)
 		}
-		if _, err := clients[rlogin].Decide(ctx, live, protocol.DecisionRequest{Action: app.ActionFile, Comment: "已备案。请于每年年底前报送运维情况。"}); err != nil {
+		if _, err := decide(ctx, clients[rlogin], live, protocol.DecisionRequest{Action: app.ActionFile, Comment: "已备案。请于每年年底前报送运维情况。"}); err != nil {
 			return fmt.Errorf("file the go-live: %w", err)
 		}
 		if err := sy.SyncOnce(ctx); err != nil {
@@ -282,4 +282,14 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 		return "", err
 	}
 	return f.ID, nil
+}
+
+// decide takes a decision on filing id as c reads it now, with the review
+// detail's ETag, as a script of the bureau's should.
+func decide(ctx context.Context, c *client.Client, id string, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
+	d, err := c.ReviewFiling(ctx, id)
+	if err != nil {
+		return protocol.DecisionResponse{}, err
+	}
+	return c.DecideOn(ctx, d, req)
 }

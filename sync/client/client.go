@@ -311,14 +311,27 @@ func (c *Client) call(ctx context.Context, op, method, path string, body, out an
 
 // callWithin is call with its own end-to-end timeout.
 func (c *Client) callWithin(ctx context.Context, timeout time.Duration, op, method, path string, body, out any) error {
+	_, err := c.exchange(ctx, timeout, op, method, path, body, out)
+	return err
+}
+
+// exchange is callWithin with request headers (name, value, …); it also
+// returns the answer's headers.
+func (c *Client) exchange(ctx context.Context, timeout time.Duration, op, method, path string, body, out any, header ...string) (http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r := c.request(ctx)
 	if body != nil {
 		r.SetHeader("Content-Type", protocol.MediaJSON).SetBody(body)
 	}
-	_, err := c.send(r, op, method, path, out)
-	return err
+	for i := 0; i+1 < len(header); i += 2 {
+		r.SetHeader(header[i], header[i+1])
+	}
+	resp, err := c.send(r, op, method, path, out)
+	if resp == nil {
+		return nil, err
+	}
+	return resp.Header(), err
 }
 
 // Health returns the bureau's health answer. It fails with an *Error; it

@@ -17,16 +17,33 @@ func (c *Client) ReviewQueue(ctx context.Context) ([]protocol.FilingSummary, err
 }
 
 // ReviewFiling returns a filing for review, with the decisions the caller may
-// take now in Allowed. It fails with an *Error.
+// take now in Allowed and its ETag, for DecideOn. It fails with an *Error.
 func (c *Client) ReviewFiling(ctx context.Context, id string) (protocol.FilingDetail, error) {
 	var d protocol.FilingDetail
-	err := c.call(ctx, "review filing", http.MethodGet, protocol.Path(protocol.PathReviewFiling, id), nil, &d)
+	h, err := c.exchange(ctx, c.opts.RequestTimeout, "review filing", http.MethodGet, protocol.Path(protocol.PathReviewFiling, id), nil, &d)
+	if err == nil {
+		d.ETag = h.Get(protocol.HeaderETag)
+	}
 	return d, err
 }
 
-// Decide records a reviewer's decision on filing id; return and reject need a
-// comment. It fails with an *Error (ClassPermanent with the reason when the
-// decision is not allowed in the filing's state or the comment is missing).
+// DecideOn records a reviewer's decision on the filing as read in d (by
+// ReviewFiling): when another decision or a new revision has overtaken it,
+// the decision is refused with ECONFLICT (已由他人处理) and nothing changes.
+// Return and reject need a comment. It fails with an *Error
+// (ClassPermanent with the reason when the decision is not allowed or the
+// comment is missing).
+func (c *Client) DecideOn(ctx context.Context, d protocol.FilingDetail, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
+	var resp protocol.DecisionResponse
+	_, err := c.exchange(ctx, c.opts.RequestTimeout, "decide", http.MethodPost, protocol.Path(protocol.PathDecisions, d.ID), req, &resp,
+		protocol.HeaderIfMatch, d.ETag)
+	return resp, err
+}
+
+// Decide records a reviewer's decision on filing id in the status
+// req.From, which it needs (or the bureau answers 428
+// precondition_required); DecideOn, on a filing as read, is the stricter.
+// It fails as DecideOn does.
 func (c *Client) Decide(ctx context.Context, id string, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
 	var d protocol.DecisionResponse
 	err := c.call(ctx, "decide", http.MethodPost, protocol.Path(protocol.PathDecisions, id), req, &d)

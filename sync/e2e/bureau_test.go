@@ -20,6 +20,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/store"
 	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/syncer"
 )
@@ -372,4 +373,14 @@ func clerkMachine(t *testing.T) (*store.Store, *syncer.BlobDir) {
 		t.Fatal(err)
 	}
 	return st, blobs
+}
+
+// decide takes a reviewer's decision on filing id as rc reads it now, as
+// a careful script does: the review detail's ETag in If-Match.
+func decide(ctx context.Context, rc *client.Client, id string, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
+	d, err := rc.ReviewFiling(ctx, id)
+	if err != nil {
+		return protocol.DecisionResponse{}, err
+	}
+	return rc.DecideOn(ctx, d, req)
 }

@@ -443,7 +443,7 @@ func TestRevisionDraftKeptAfterAReturn(t *testing.T) {
 	reviewer := mustClient(t, url, acc.Reviewer)
 	ret := func(id, comment string) {
 		t.Helper()
-		if _, err := reviewer.Decide(ctx, id, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
+		if _, err := decide(ctx, reviewer, id, protocol.DecisionRequest{Action: app.ActionReturn, Comment: comment}); err != nil {
 			t.Fatalf("return %s: %v", id, err)
 		}
 	}

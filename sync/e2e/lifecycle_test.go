@@ -39,7 +39,7 @@ func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 	decide := func(id string, actions ...app.Action) {
 		t.Helper()
 		for _, a := range actions {
-			if _, err := rc.Decide(ctx, id, protocol.DecisionRequest{Action: a, Comment: "同意"}); err != nil {
+			if _, err := decide(ctx, rc, id, protocol.DecisionRequest{Action: a, Comment: "同意"}); err != nil {
 				t.Fatalf("%s %s: %v", a, id, err)
 			}
 		}
@@ -252,7 +252,7 @@ func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
 	decide := func(id string, actions ...app.Action) {
 		t.Helper()
 		for _, a := range actions {
-			if _, err := rc.Decide(ctx, id, protocol.DecisionRequest{Action: a, Comment: "同意"}); err != nil {
+			if _, err := decide(ctx, rc, id, protocol.DecisionRequest{Action: a, Comment: "同意"}); err != nil {
 				t.Fatalf("%s %s: %v", a, id, err)
 			}
 		}

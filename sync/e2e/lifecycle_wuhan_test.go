@@ -132,7 +132,7 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 			if r.Comment == "" {
 				r.Comment = "同意"
 			}
-			if _, err := rc.Decide(ctx, id, r); err != nil {
+			if _, err := decide(ctx, rc, id, r); err != nil {
 				t.Fatalf("%s %s: %v", r.Action, id, err)
 			}
 		}

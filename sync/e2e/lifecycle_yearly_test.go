@@ -88,7 +88,7 @@ func (y *yearly) send(f *app.Filing, decl *app.Declaration) {
 func (y *yearly) decide(id, comment string, actions ...app.Action) {
 	y.t.Helper()
 	for _, a := range actions {
-		if _, err := y.rc.Decide(y.ctx, id, protocol.DecisionRequest{Action: a, Comment: comment}); err != nil {
+		if _, err := decide(y.ctx, y.rc, id, protocol.DecisionRequest{Action: a, Comment: comment}); err != nil {
 			y.t.Fatalf("%s %s: %v", a, id, err)
 		}
 	}

@@ -261,7 +261,7 @@ func fileOnMachineA(t *testing.T, url string, acc accounts, p plan) (*store.Stor
 	reviewer := mustClient(t, url, acc.Reviewer)
 	decide := func(id string, action app.Action, comment string) {
 		t.Helper()
-		if _, err := reviewer.Decide(ctx, id, protocol.DecisionRequest{Action: action, Comment: comment}); err != nil {
+		if _, err := decide(ctx, reviewer, id, protocol.DecisionRequest{Action: action, Comment: comment}); err != nil {
 			t.Fatalf("decide %s on %s: %v", action, id, err)
 		}
 	}

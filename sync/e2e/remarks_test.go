@@ -51,7 +51,7 @@ func TestClientReceivesApprovedAndRemarks(t *testing.T) {
 		{passed, protocol.DecisionRequest{Action: app.ActionPass, Approved: app.Wans(150)}},
 		{returned, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改", Remarks: remarks}},
 	} {
-		if _, err := rc.Decide(ctx, d.id, d.DecisionRequest); err != nil {
+		if _, err := decide(ctx, rc, d.id, d.DecisionRequest); err != nil {
 			t.Fatal(err)
 		}
 	}

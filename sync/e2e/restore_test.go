@@ -125,7 +125,7 @@ func restoreScenario(t *testing.T, afterRestore func(srv *server.Server, unit st
 	lost, lostRev := submit("霍邱县智慧社区管理平台")
 	// A decision after the backup moves the client's cursor past it.
 	rc := mustClient(t, url, acc.Reviewer)
-	if _, err := rc.Decide(ctx, first, protocol.DecisionRequest{Action: app.ActionAccept}); err != nil {
+	if _, err := decide(ctx, rc, first, protocol.DecisionRequest{Action: app.ActionAccept}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sy.SyncOnce(ctx); err != nil {

@@ -157,6 +157,10 @@ type FilingDetail struct {
 	History     []app.Transition `json:"history"`
 	Attachments []AttachmentInfo `json:"attachments"`
 	Allowed     []app.Action     `json:"allowed,omitempty"`
+	// ETag is the review detail's ETag (HTTP header, not in the body),
+	// which the client fills in: the If-Match of a decision on what was
+	// read (client.DecideOn).
+	ETag string `json:"-"`
 }
 
 // AttachmentInfo is an attachment named by a filing's current body and whether
@@ -175,11 +179,12 @@ type AttachmentInfo struct {
 type DecisionRequest struct {
 	Action  app.Action `json:"action"`
 	Comment string     `json:"comment,omitempty"`
-	// From is the status the reviewer saw the filing in, optional: when
-	// set and the filing has moved on since, the decision is refused with
-	// 409 "已由他人处理" instead of being applied to a state the reviewer
-	// did not see. Without it, a decision the status no longer allows but
-	// the previous one did is refused with the same 409.
+	// From is the status the reviewer saw the filing in: when the filing
+	// has moved on since, the decision is refused with 409 "已由他人处理"
+	// instead of being applied to a state the reviewer did not see. A
+	// decision needs From or, better, If-Match (the review detail's ETag,
+	// which also catches a new revision in the same status); with neither
+	// it is refused with 428 (CodePreconditionRequired).
 	From app.Status `json:"from,omitempty"`
 	// Approved is the approved (核定) amount in fen with 批复立项 or
 	// 初审通过 of a declaration, optional: at most the declared total

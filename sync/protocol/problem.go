@@ -39,6 +39,12 @@ const (
 	// Change it with POST /password (PasswordChangeRequest), which
 	// answers the login's token.
 	CodePasswordChange = "password_change_required"
+	// CodePreconditionRequired (428): a decision that says neither what
+	// the reviewer saw (If-Match: the review detail's ETag) nor the status
+	// they decided on (from). Without one a decision lands on whatever
+	// the filing has become meanwhile: another reviewer's decision or the
+	// unit's new revision. Read the detail and send its ETag.
+	CodePreconditionRequired = "precondition_required"
 )
 
 // Problem is an RFC 9457 problem details object, sent as
@@ -130,6 +136,8 @@ func StatusOf(code string) int {
 		return http.StatusLengthRequired
 	case CodeInsufficientStorage:
 		return http.StatusInsufficientStorage
+	case CodePreconditionRequired:
+		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError
 }
@@ -138,7 +146,7 @@ func StatusOf(code string) int {
 // answers that carry no problem body (a proxy's 502, say).
 func CodeOf(status int) string {
 	switch {
-	case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
+	case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest || status == http.StatusPreconditionRequired:
 		return app.EINVALID
 	case status == http.StatusConflict:
 		return app.ECONFLICT
@@ -204,6 +212,8 @@ func Title(code string) string {
 		return "服务器存储空间不足"
 	case CodePasswordChange:
 		return "须先修改密码"
+	case CodePreconditionRequired:
+		return "须说明依据的材料状态"
 	}
 	return "系统内部错误"
 }

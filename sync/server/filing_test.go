@@ -98,7 +98,7 @@ func TestReturnAndResubmit(t *testing.T) {
 	fx.expectProblem("POST", revPath(&next), fx.clerkA, submitReq(t, &next), http.StatusConflict, app.ECONFLICT)
 
 	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer,
-		protocol.DecisionRequest{Action: app.ActionReturn}, http.StatusUnprocessableEntity, app.EINVALID)
+		protocol.DecisionRequest{Action: app.ActionReturn}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, f.ID)...)
 	if len(p.Errors) == 0 || p.Errors[0].Field != "comment" {
 		t.Errorf("return without comment: %+v", p)
 	}
@@ -148,7 +148,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, app.EFORBIDDEN)
 	// An action the state does not allow.
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, a.ID), fx.reviewer,
-		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID)
+		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, a.ID)...)
 
 	fx.decide(fx.reviewer, a.ID, app.ActionAccept, "", http.StatusOK)
 	fx.decide(fx.admin, a.ID, app.ActionPass, "", http.StatusOK)
@@ -159,7 +159,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 		t.Errorf("queue after final decisions = %+v", q.Filings)
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, uuid.NewString()), fx.reviewer,
-		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusNotFound, app.ENOTFOUND)
+		protocol.DecisionRequest{Action: app.ActionAccept, From: app.StatusSubmitted}, http.StatusNotFound, app.ENOTFOUND)
 }
 
 // The bureau keeps each revision's body as received: the detail of a

@@ -93,6 +93,8 @@ func FuzzDecision(f *testing.F) {
 	f.Add([]byte(`{"action":"accept"}`))
 	f.Add([]byte(`{"action":"return","comment":""}`))
 	f.Add([]byte(`{"action":"submit"}`))
+	f.Add([]byte(`{"action":"accept","from":"submitted"}`))
+	f.Add([]byte(`{"action":"return","comment":"请补充","from":"preliminary_review","remarks":{"goals":"量化"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzAnswer(t, raw(fx.with(t), "POST", protocol.Path(protocol.PathDecisions, fl.ID), fx.reviewer, protocol.MediaJSON, body))
 	})

@@ -184,9 +184,9 @@ func (fx *fixture) do(method, path, token string, body any, header ...string) re
 }
 
 // mustJSON sends a request, expects status and decodes the answer into out.
-func (fx *fixture) mustJSON(method, path, token string, body any, status int, out any) response {
+func (fx *fixture) mustJSON(method, path, token string, body any, status int, out any, header ...string) response {
 	fx.tb.Helper()
-	r := fx.do(method, path, token, body)
+	r := fx.do(method, path, token, body, header...)
 	if r.StatusCode != status {
 		fx.tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.StatusCode, status, r.body)
 	}
@@ -199,9 +199,9 @@ func (fx *fixture) mustJSON(method, path, token string, body any, status int, ou
 }
 
 // expectProblem sends a request and expects a problem with status and code.
-func (fx *fixture) expectProblem(method, path, token string, body any, status int, code string) protocol.Problem {
+func (fx *fixture) expectProblem(method, path, token string, body any, status int, code string, header ...string) protocol.Problem {
 	fx.tb.Helper()
-	r := fx.do(method, path, token, body)
+	r := fx.do(method, path, token, body, header...)
 	if r.StatusCode != status {
 		fx.tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.StatusCode, status, r.body)
 	}
@@ -297,13 +297,26 @@ func (fx *fixture) upload(token string, data []byte, n int) protocol.UploadStatu
 	}
 }
 
-// decide takes a decision as token and expects status.
+// decide takes a decision as token, on what token sees of the filing now
+// (seen), and expects status.
 func (fx *fixture) decide(token, filingID string, action app.Action, comment string, status int) protocol.DecisionResponse {
 	fx.tb.Helper()
 	var resp protocol.DecisionResponse
 	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, filingID), token,
-		protocol.DecisionRequest{Action: action, Comment: comment}, status, &resp)
+		protocol.DecisionRequest{Action: action, Comment: comment}, status, &resp, fx.seen(token, filingID)...)
 	return resp
+}
+
+// seen returns the If-Match header of a decision on what token sees of
+// filing id now — the review detail's ETag, as a script reads it before
+// deciding — or nothing when token may not read it.
+func (fx *fixture) seen(token, id string) []string {
+	fx.tb.Helper()
+	r := fx.do("GET", protocol.Path(protocol.PathReviewFiling, id), token, nil)
+	if tag := r.Header.Get("ETag"); r.StatusCode == http.StatusOK && tag != "" {
+		return []string{protocol.HeaderIfMatch, tag}
+	}
+	return nil
 }
 
 // with returns the fixture reporting to tb, for use inside fuzz targets.

@@ -999,6 +999,35 @@ func TestLoginLimitsSurviveARestart(t *testing.T) {
 	}
 }
 
+// TestDecisionsSayWhatTheReviewerSaw (found from outside): a decision sent
+// over the API without If-Match or from landed on whatever the filing had
+// become: a 退回修改 applied to a filing another reviewer had accepted a
+// moment before (8 of 20 races). It is refused with 428, nothing changed;
+// with either it is taken.
+func TestDecisionsSayWhatTheReviewerSaw(t *testing.T) {
+	fx := MustServedBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	path := protocol.Path(protocol.PathDecisions, f.ID)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK) // another reviewer, a moment before
+	p := fx.expectProblem("POST", path, fx.admin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充"},
+		http.StatusPreconditionRequired, protocol.CodePreconditionRequired)
+	if !strings.Contains(p.Detail, "If-Match") || !strings.Contains(p.Detail, "from") {
+		t.Errorf("the refusal does not say what to send: %q", p.Detail)
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.admin, nil, http.StatusOK, &d)
+	if d.Status != app.StatusPreliminary || len(d.History) != 2 {
+		t.Fatalf("after the refusal: %s, %d transitions", d.Status, len(d.History))
+	}
+	fx.mustJSON("POST", path, fx.admin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充", From: app.StatusPreliminary},
+		http.StatusOK, nil)
+	next := *f
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+	fx.mustJSON("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK, nil, fx.seen(fx.reviewer, f.ID)...)
+}
+
 // TestDecisionRaceIsAConflict: of two reviewers deciding one filing, the
 // second gets 409 "已由他人处理", not 422.
 func TestDecisionRaceIsAConflict(t *testing.T) {
@@ -1007,7 +1036,7 @@ func TestDecisionRaceIsAConflict(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
 	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.admin,
-		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusConflict, app.ECONFLICT)
+		protocol.DecisionRequest{Action: app.ActionAccept, From: app.StatusSubmitted}, http.StatusConflict, app.ECONFLICT)
 	if !strings.Contains(p.Detail, "已由他人处理") || !strings.Contains(p.Detail, "王审核") {
 		t.Errorf("detail %q", p.Detail)
 	}
@@ -1023,7 +1052,7 @@ func TestDecisionRaceIsAConflict(t *testing.T) {
 	g := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, g, http.StatusCreated)
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, g.ID), fx.admin,
-		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID)
+		protocol.DecisionRequest{Action: app.ActionPass}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.admin, g.ID)...)
 }
 
 // TestUploadDeadlineFollowsProgress: an upload chunk has its own deadline,
@@ -1258,7 +1287,7 @@ func TestBureauTextsRefuseControls(t *testing.T) {
 		{Action: app.ActionReturn, Comment: "请补充", Remarks: map[string]string{"goals": "改\u2067这里"}},
 		{Action: app.ActionReturn, Comment: "请补充", Remarks: map[string]string{"goals": "改\x07"}},
 	} {
-		r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, req)
+		r := fx.do("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, req, fx.seen(fx.reviewer, f.ID)...)
 		if r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("decision %q %v: %d %s", req.Comment, req.Remarks, r.StatusCode, r.body)
 		}
@@ -2260,3 +2289,4 @@ func TestStartedUploadsCountAtLeastAMiB(t *testing.T) {
 		}
 	}
 }
+

@@ -316,6 +316,14 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if req.From != "" && !req.From.Valid() {
 		return protocol.DecisionResponse{}, fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
+	if want == nil && req.From == "" {
+		// Found from outside: a 退回修改 sent over the API without either
+		// landed on a filing another reviewer had accepted a moment before
+		// (8 of 20 races). The console always sends what its page showed.
+		return protocol.DecisionResponse{}, protocol.NewProblem(protocol.CodePreconditionRequired,
+			"请说明您依据的材料状态：在 If-Match 中给出审核详情返回的 ETag（推荐），或在 from 中写明您看到的状态。"+
+				"这样，他人已作出决定或单位已提交新版本时，您的决定不会落在您没有看到的内容上")
+	}
 	d := bureaustore.Decision{FilingID: fid, Actor: c.Name, Role: c.Role, Action: req.Action, Comment: req.Comment,
 		From: req.From, Now: s.Now(), Approved: req.Approved, Remarks: req.Remarks, Profile: s.profile.Load()}
 	if want != nil {

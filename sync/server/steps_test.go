@@ -40,7 +40,7 @@ func stepAccounts(t *testing.T, fx *fixture) map[app.Role]string {
 func (fx *fixture) decideReq(token, id string, req protocol.DecisionRequest, status int) protocol.DecisionResponse {
 	fx.tb.Helper()
 	var resp protocol.DecisionResponse
-	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, id), token, req, status, &resp)
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, id), token, req, status, &resp, fx.seen(token, id)...)
 	return resp
 }
 
@@ -69,14 +69,14 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 	declared := f.Declaration.TotalInvestment
 
 	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
-		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, app.EFORBIDDEN)
+		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleFinance], f.ID)...)
 	if p.Detail != "“受理”须由审核人员办理，您的账号是财政部门（联审）" {
 		t.Errorf("refusal %q", p.Detail)
 	}
 	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
 
 	p = fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleReviewer],
-		protocol.DecisionRequest{Action: app.ActionPass, Approved: declared + 1}, http.StatusUnprocessableEntity, app.EINVALID)
+		protocol.DecisionRequest{Action: app.ActionPass, Approved: declared + 1}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(tok[app.RoleReviewer], f.ID)...)
 	if len(p.Errors) != 1 || p.Errors[0].Field != "approved" {
 		t.Errorf("approved above declared: %+v", p)
 	}
@@ -95,7 +95,7 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 		t.Errorf("ndrc may %v", d.Allowed)
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
-		protocol.DecisionRequest{Action: app.ActionApprove}, http.StatusForbidden, app.EFORBIDDEN)
+		protocol.DecisionRequest{Action: app.ActionApprove}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleApprover], f.ID)...)
 	// Finance looks first and concurs last: the others' concurrences
 	// meanwhile leave the filing as finance saw it.
 	seen := fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), tok[app.RoleFinance], nil, http.StatusOK, nil).Header.Get(protocol.HeaderETag)
@@ -107,10 +107,10 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 		t.Fatalf("finance concurring on a view without the others' concurrences: %d %s", r.StatusCode, r.body)
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
-		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN)
+		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleFinance], f.ID)...)
 	// Refused for its amount, not as a decision overtaken by the concurrences.
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
-		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID)
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(tok[app.RoleApprover], f.ID)...)
 	approved := declared - app.Wans(20)
 	fx.decideReq(tok[app.RoleApprover], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Approved: approved}, http.StatusOK)
 
@@ -135,14 +135,14 @@ func TestReturnWithRemarksOverHTTP(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	path := protocol.Path(protocol.PathDecisions, f.ID)
 	p := fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请修改",
-		Remarks: map[string]string{"goals": string(make([]rune, app.MaxRemarkText+1))}}, http.StatusUnprocessableEntity, app.EINVALID)
+		Remarks: map[string]string{"goals": string(make([]rune, app.MaxRemarkText+1))}}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, f.ID)...)
 	if len(p.Errors) == 0 || p.Errors[0].Field != "remarks.goals" {
 		t.Errorf("a remark too long: %+v", p)
 	}
 	fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept,
-		Remarks: map[string]string{"goals": "好"}}, http.StatusUnprocessableEntity, app.EINVALID)
+		Remarks: map[string]string{"goals": "好"}}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, f.ID)...)
 	fx.expectProblem("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept,
-		Approved: app.Wans(1)}, http.StatusUnprocessableEntity, app.EINVALID)
+		Approved: app.Wans(1)}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, f.ID)...)
 	remarks := map[string]string{"goals": "建设目标请量化到可考核的指标", "budget[0].amount": "请附三家询价"}
 	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改", Remarks: remarks}, http.StatusOK)
 	feed := fx.decisionsOf(fx.clerkA, f.ID)

@@ -318,7 +318,11 @@ func (e *env) mustSync(tb testing.TB) {
 // decide takes a reviewer's decision or fails the test.
 func (e *env) decide(tb testing.TB, id string, action app.Action, comment string) {
 	tb.Helper()
-	if _, err := e.reviewer.Decide(context.Background(), id, protocol.DecisionRequest{Action: action, Comment: comment}); err != nil {
+	d, err := e.reviewer.ReviewFiling(context.Background(), id)
+	if err != nil {
+		tb.Fatalf("read %s for a decision: %v", id, err)
+	}
+	if _, err := e.reviewer.DecideOn(context.Background(), d, protocol.DecisionRequest{Action: action, Comment: comment}); err != nil {
 		tb.Fatalf("decide %s on %s: %v", action, id, err)
 	}
 }
