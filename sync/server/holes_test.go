@@ -2290,3 +2290,26 @@ func TestStartedUploadsCountAtLeastAMiB(t *testing.T) {
 	}
 }
 
+// TestAnnouncedBodyOverTheLimitIsRefusedFirst (found from outside): a
+// client that announced 400 MB and asked first (Expect: 100-continue) was
+// told 100 Continue by every JSON route that needs a login, and only
+// answered 413 once the route's limit had been read. The 413 now comes
+// before any byte of the body.
+func TestAnnouncedBodyOverTheLimitIsRefusedFirst(t *testing.T) {
+	fx := MustServedBureau(t)
+	for _, route := range []struct{ method, path string }{
+		{"POST", protocol.PathSubmissions},
+		{"POST", protocol.Path(protocol.PathDecisions, uuid.NewString())},
+		{"PUT", protocol.Path(protocol.PathDraft, uuid.NewString())},
+	} {
+		token := fx.clerkA
+		if strings.Contains(route.path, "review") {
+			token = fx.reviewer
+		}
+		r := fx.raw(fmt.Sprintf("%s %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 400000000\r\nExpect: 100-continue\r\n\r\n",
+			route.method, route.path, token, protocol.MediaJSON))
+		if r.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s %s announcing 400 MB: %d, want 413 before the body", route.method, route.path, r.StatusCode)
+		}
+	}
+}

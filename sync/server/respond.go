@@ -107,6 +107,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, t reflect.Typ
 	if err := checkContentType(r.Header, protocol.MediaJSON); err != nil {
 		return nil, err
 	}
+	if r.ContentLength > limit {
+		// Refused before a byte is read, so that a client that asked
+		// (Expect: 100-continue) is not told to send a body that will be
+		// refused (found from outside).
+		return nil, app.Errorf(app.ETOOLARGE, "请求内容超过上限（%d 字节）", limit)
+	}
 	body := http.MaxBytesReader(w, r.Body, limit)
 	data, err := readAll(body, min(r.ContentLength, limit))
 	if err != nil {
