@@ -393,7 +393,12 @@ func (s *Server) byToken(tok string) (*caller, error) {
 	if tok == "" || len(tok) > 256 {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "请先登录")
 	}
-	c := &caller{tokenHash: tokenHash(tok), issued: strings.HasPrefix(tok, issuedTokenPrefix)}
+	return s.byTokenHash(tokenHash(tok), strings.HasPrefix(tok, issuedTokenPrefix))
+}
+
+// byTokenHash is byToken for the token whose hash is hash.
+func (s *Server) byTokenHash(hash string, issued bool) (*caller, error) {
+	c := &caller{tokenHash: hash, issued: issued}
 	var err error
 	c.Account, err = s.store.TokenAccount(context.Background(), c.tokenHash, s.Now())
 	if errors.Is(err, bureaustore.ErrNotFound) {

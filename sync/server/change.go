@@ -166,13 +166,22 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller
 		defer t.Stop()
 		timeout = t.C
 	}
-	for {
+	for parked := false; ; parked = true {
 		woken := s.feeds.wait(c.UnitID)
 		resp, err := s.Changes(r.Context(), c.UnitID, after, limit)
 		if err != nil {
 			return err
 		}
 		if len(resp.Changes) > 0 || resp.Reset || wait == 0 {
+			if parked {
+				// The token, its account and its unit as they are now:
+				// found from outside, a poll parked before its token was
+				// revoked, or its unit disabled, still delivered what came
+				// after.
+				if _, err := s.byTokenHash(c.tokenHash, c.issued); err != nil {
+					return err
+				}
+			}
 			s.writeJSON(w, http.StatusOK, resp)
 			return nil
 		}

@@ -230,3 +230,41 @@ func TestSubmitUsesTheProfile(t *testing.T) {
 			len(pr.Errors), len(a.Blockers), len(a.MissingMaterials(f.Attachments)))
 	}
 }
+
+// TestParkedPollEndsWithItsToken (found from outside): a long poll parked
+// before its token was revoked, or before its unit was disabled, still
+// delivered the notice sent after. It answers 401 instead.
+func TestParkedPollEndsWithItsToken(t *testing.T) {
+	fx := MustBureau(t)
+	for _, end := range []struct {
+		what string
+		do   func(token string)
+	}{
+		{"logged out", func(token string) {
+			fx.mustJSON("POST", protocol.PathLogout, token, nil, http.StatusNoContent, nil)
+		}},
+		{"unit disabled", func(string) {
+			fx.mustJSON("POST", protocol.Path(protocol.PathAdminUnitDisable, fx.unitA.ID), fx.admin, protocol.AdminDisableRequest{Disabled: true}, http.StatusOK, nil)
+		}},
+	} {
+		token := fx.login("clerk-a").Token
+		start := fx.changes(token, "", "0s")
+		got := make(chan response, 1)
+		go func() { got <- fx.do("GET", changesPath(start.Cursor, "30s"), token, nil) }()
+		for parked := time.Now(); server.ParkedPolls(fx.srv, fx.unitA.ID) == 0; time.Sleep(time.Millisecond) {
+			if time.Since(parked) > 10*time.Second {
+				t.Fatal("the long poll never waited")
+			}
+		}
+		end.do(token)
+		fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{UnitID: fx.unitA.ID, Title: "截止提醒", Text: "请于月底前报送"}, http.StatusOK, nil)
+		select {
+		case r := <-got:
+			if r.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s while the poll waited: %d %s", end.what, r.StatusCode, r.body)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the poll did not wake", end.what)
+		}
+	}
+}
