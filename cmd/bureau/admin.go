@@ -264,9 +264,13 @@ func profileData(ref string) (name string, data []byte, err error) {
 func (e *env) changesPrune(ctx context.Context, args []string) error {
 	var older time.Duration
 	return e.admin(ctx, "changes prune", args, func(fs *flag.FlagSet) {
-		fs.DurationVar(&older, "older-than", 365*24*time.Hour, "delete changes older than this")
+		fs.DurationVar(&older, "older-than", 365*24*time.Hour, fmt.Sprintf("delete changes older than this (at least %v)", server.MinPruneAge))
 	}, func(s adminAPI) error {
-		n, err := s.PruneChanges(ctx, time.Now().Add(-older))
+		before := time.Now().Add(-older)
+		if err := server.CheckPruneBefore(time.Now(), before); err != nil {
+			return err
+		}
+		n, err := s.PruneChanges(ctx, before)
 		if err != nil {
 			return err
 		}

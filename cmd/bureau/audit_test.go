@@ -25,7 +25,7 @@ func auditSteps(t *testing.T, flags ...string) {
 	t.Helper()
 	for _, args := range [][]string{
 		{"unit", "add", "--name", "城关镇人民政府", "--code", "11341522003064951U"},
-		{"changes", "prune", "--older-than", "1h"},
+		{"changes", "prune", "--older-than", "2400h"},
 		{"profile", "set", "huoqiu"},
 	} {
 		if out, err := bureau(t, "", append(args, flags...)...); err != nil {

@@ -26,7 +26,7 @@ func TestAdminCommandsOnPostgres(t *testing.T) {
 	}{
 		{[]string{"unit", "add", data, db, "--name", "城关镇人民政府", "--code", "11341522003064951U"}, "城关镇人民政府"},
 		{[]string{"profile", "set", data, db, "huoqiu"}, "profile huoqiu"},
-		{[]string{"changes", "prune", data, db, "--older-than", "1h"}, "pruned 0"},
+		{[]string{"changes", "prune", data, db, "--older-than", "2400h"}, "pruned 0"},
 	} {
 		out, err := bureau(t, "", s.args...)
 		if err != nil || !strings.Contains(out, s.want) {

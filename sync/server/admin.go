@@ -143,6 +143,9 @@ func (s *Server) adminOps() []adminOp {
 			if err := decode(w, r, 64<<10, &req); err != nil {
 				return err
 			}
+			if err := CheckPruneBefore(s.Now(), req.Before); err != nil {
+				return err
+			}
 			n, err := s.PruneChanges(r.Context(), req.Before)
 			if err != nil {
 				return err

@@ -98,7 +98,7 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 			fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{Title: "通知", Text: "请按时申报"}, http.StatusOK, nil)
 		}},
 		{"changes.prune", "admin", bureaustore.AuditOK, func() {
-			fx.mustJSON("POST", protocol.PathAdminPrune, fx.admin, protocol.AdminPruneRequest{Before: fx.clock.Now().Add(-time.Hour)}, http.StatusOK, nil)
+			fx.mustJSON("POST", protocol.PathAdminPrune, fx.admin, protocol.AdminPruneRequest{Before: fx.clock.Now().Add(-server.MinPruneAge)}, http.StatusOK, nil)
 		}},
 		{"attachment.download", "reviewer", bureaustore.AuditOK, func() {
 			fx.mustJSON("GET", protocol.Path(protocol.PathReviewAttachment, f.ID, sha(pdf)), fx.reviewer, nil, http.StatusOK, nil)

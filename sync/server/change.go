@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 )
@@ -201,6 +202,23 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, c *caller
 		s.writeJSON(w, http.StatusOK, resp)
 		return nil
 	}
+}
+
+// MinPruneAge is how old a change must be before an admin may prune it:
+// a notice lives only in the feed, so a client whose cursor is behind a
+// pruned range resets and refetches its filings but never gets the
+// notices it had not pulled (found from outside: a prune "before 2099"
+// emptied every feed). Ninety days covers a laptop left off over a
+// holiday or a long sick leave.
+const MinPruneAge = 90 * 24 * time.Hour
+
+// CheckPruneBefore refuses, with EINVALID in Chinese, a prune of changes
+// younger than MinPruneAge at now: the API's and the CLI's.
+func CheckPruneBefore(now, before time.Time) error {
+	if before.After(now.Add(-MinPruneAge)) {
+		return app.Errorf(app.EINVALID, "只能删除 %d 天以前的变更：更近的变更里可能有单位还没有收到的通知（通知只在变更流中），删除后这些单位再也收不到", int(MinPruneAge.Hours()/24))
+	}
+	return nil
 }
 
 // PruneChanges deletes the changes older than before from every unit's

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -266,5 +267,28 @@ func TestParkedPollEndsWithItsToken(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%s: the poll did not wake", end.what)
 		}
+	}
+}
+
+// TestPruneKeepsWhatUnitsMayNotHavePulled (found from outside): POST
+// /admin/changes/prune took a "before" in 2099 and emptied every feed,
+// and with it the notices no client had pulled yet, which live nowhere
+// else. Changes younger than MinPruneAge stay.
+func TestPruneKeepsWhatUnitsMayNotHavePulled(t *testing.T) {
+	fx := MustBureau(t)
+	fx.mustJSON("POST", protocol.PathNotices, fx.admin, protocol.NoticeRequest{UnitID: fx.unitA.ID, Title: "截止提醒", Text: "请于月底前报送"}, http.StatusOK, nil)
+	for _, before := range []time.Time{time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), fx.clock.Now(), fx.clock.Now().Add(-server.MinPruneAge + time.Hour)} {
+		p := fx.expectProblem("POST", protocol.PathAdminPrune, fx.admin, protocol.AdminPruneRequest{Before: before}, http.StatusUnprocessableEntity, app.EINVALID)
+		if !strings.Contains(p.Detail, "90 天以前") {
+			t.Errorf("prune before %v: %q", before, p.Detail)
+		}
+	}
+	if got := fx.changes(fx.clerkA, "", "0s"); len(got.Changes) != 1 || got.Changes[0].NoticeTitle != "截止提醒" {
+		t.Fatalf("the unit's feed after the refused prunes: %+v", got.Changes)
+	}
+	var n protocol.AdminCount
+	fx.mustJSON("POST", protocol.PathAdminPrune, fx.admin, protocol.AdminPruneRequest{Before: fx.clock.Now().Add(-server.MinPruneAge)}, http.StatusOK, &n)
+	if n.N != 0 {
+		t.Errorf("a prune of what is 90 days old deleted %d changes made today", n.N)
 	}
 }
