@@ -78,7 +78,7 @@ func initBureau(tb testing.TB, srv *server.Server) accounts {
 			tb.Fatal(err)
 		}
 	}
-	if acc.Clerk, _, err = srv.CreateToken(ctx, "clerk", time.Hour, "e2e"); err != nil {
+	if acc.Clerk, _, err = srv.Login(ctx, "clerk", password, time.Hour); err != nil {
 		tb.Fatal(err)
 	}
 	if acc.Reviewer, _, err = srv.Login(ctx, "reviewer", password, time.Hour); err != nil {

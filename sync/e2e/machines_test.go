@@ -46,7 +46,7 @@ func TestRestoreOnAFreshMachine(t *testing.T) {
 
 	// Machine B restores, killed three times on the way.
 	bDir := t.TempDir()
-	bToken, _, err := srv.CreateToken(ctx, "clerk", time.Hour, "machine B")
+	bToken, _, err := srv.Login(ctx, "clerk", password, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

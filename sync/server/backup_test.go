@@ -203,7 +203,7 @@ func TestAdminSocket(t *testing.T) {
 		t.Errorf("RevokeTokens = %d, %v", n, err)
 	}
 	fx.expectProblem("GET", protocol.PathMe, tok, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
-	if _, err := adm.PruneChanges(ctx, fx.clock.Now()); err != nil {
+	if _, err := adm.PruneChanges(ctx, fx.clock.Now().Add(-server.MinPruneAge)); err != nil {
 		t.Error(err)
 	}
 	if _, err := adm.SetProfile(ctx, "x.json", []byte(`{"id":"x","routes":"nope"}`)); app.ErrorCode(err) != app.EINVALID {

@@ -56,7 +56,7 @@ func clerks(tb testing.TB, fx *fixture, units int) ([]string, []string) {
 				UnitID: unit.ID, Password: password}); err != nil {
 				tb.Fatal(err)
 			}
-			tok, _, err := fx.srv.CreateToken(ctx, login, time.Hour, "bench")
+			tok, _, err := fx.srv.Login(ctx, login, password, time.Hour)
 			if err != nil {
 				tb.Fatal(err)
 			}

@@ -1323,6 +1323,46 @@ func TestBureauTextsRefuseControls(t *testing.T) {
 	}
 }
 
+// TestIssuedTokensOnlyRead (found from outside): a token an admin issued
+// for a clerk submitted a declaration in the unit's name and deleted its
+// drafts; one issued for the admin reset passwords, issued more tokens and
+// took the backup with the bureau's private keys — acting in another's
+// name, as decisions already refused. Issued tokens read and export, and
+// log themselves out; nothing else.
+func TestIssuedTokensOnlyRead(t *testing.T) {
+	fx := MustBureau(t)
+	issue := func(login string) string {
+		var r protocol.AdminTokenResponse
+		fx.mustJSON("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: login, TTLSeconds: 600, Label: "对接脚本"},
+			http.StatusCreated, &r)
+		return r.Token
+	}
+	clerk, admin := issue("clerk-a"), issue("admin")
+	f := newFiling(t, fx.unitA.ID)
+	refused := func(method, path, token string, body any, header ...string) {
+		t.Helper()
+		r := fx.do(method, path, token, body, header...)
+		if p := r.problem(t); r.StatusCode != http.StatusForbidden || !strings.Contains(p.Detail, "管理员签发") {
+			t.Errorf("%s %s with an issued token: %d %s", method, path, r.StatusCode, r.body)
+		}
+	}
+	refused("POST", revPath(f), clerk, submitReq(t, f))
+	refused("POST", protocol.PathSubmissions, clerk, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, f)}})
+	refused("PUT", protocol.Path(protocol.PathDraft, f.ID), clerk, protocol.DraftPut{})
+	refused("DELETE", protocol.Path(protocol.PathDraft, f.ID)+"?version=1", clerk, nil)
+	refused("PATCH", protocol.Path(protocol.PathAttachment, sha([]byte("x"))), clerk, []byte("x"),
+		protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "1")
+	refused("POST", protocol.PathAdminAccounts, admin, protocol.AdminAccountRequest{Login: "mole", Role: string(app.RoleAdmin), Password: "Mole-password-2027"})
+	refused("POST", protocol.PathAdminTokens, admin, protocol.AdminTokenRequest{Login: "reviewer", TTLSeconds: 600, Label: "再签发"})
+	refused("POST", protocol.PathNotices, admin, protocol.NoticeRequest{Title: "通知", Text: "内容"})
+	refused("GET", protocol.PathAdminBackup, admin, nil)
+	fx.mustJSON("GET", protocol.PathFilings, clerk, nil, http.StatusOK, nil) // they read
+	fx.mustJSON("GET", protocol.PathAdminUnits, admin, nil, http.StatusOK, nil)
+	fx.mustJSON("POST", protocol.PathLogout, clerk, nil, http.StatusNoContent, nil) // and end themselves
+	fx.expectProblem("GET", protocol.PathFilings, clerk, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
+	fx.submit(fx.clerkA, f, http.StatusCreated) // the clerk's own login submits
+}
+
 // TestIssuedTokensTakeNoDecisions (found from outside): an admin issued
 // tokens for the reviewer, the three departments and the approver and took
 // a declaration from submitted to approved alone, each step recorded in

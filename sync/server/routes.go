@@ -358,8 +358,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		return app.Errorf(app.EFORBIDDEN, "此功能仅供数管局管理员使用")
 	case rt.Access == AccessAudit && c.Role != app.RoleAdmin && c.Role != app.RoleAuditor:
 		return app.Errorf(app.EFORBIDDEN, "安全审计仅供管理员和审计员查阅")
+	case c.issued && !issuedMay(rt):
+		// Found from outside: an issued token of a clerk's account
+		// submitted and deleted drafts in the unit's name, and one of an
+		// admin's reset passwords, issued tokens and took the backup with
+		// the bureau's private keys — acting in another's name as the
+		// decisions refused to it would.
+		return app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，只能用于查询和导出：提交、修改、删除和管理操作须由%s本人登录后办理", c.Name)
 	}
 	return rt.handle(w, r, c)
+}
+
+// issuedMay reports whether a token an admin issued may call rt: it reads
+// and exports (GET, HEAD) and logs itself out, and takes no backup, which
+// holds the bureau's private keys.
+func issuedMay(rt route) bool {
+	method, path, _ := strings.Cut(rt.Pattern, " ")
+	switch {
+	case path == protocol.PathLogout:
+		return true
+	case path == protocol.PathAdminBackup:
+		return false
+	}
+	return method == http.MethodGet || method == http.MethodHead
 }
 
 // recorder remembers the status for the log and whether a response started.
