@@ -421,9 +421,10 @@ func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req p
 	s.auditAs(ctx, w, "decide", target, *err, detail)
 }
 
-// auditDownload records an attachment a bureau account downloaded.
+// auditDownload records an attachment a bureau account downloaded: once
+// a minute however many ranges of it the browser asks for (auditRead).
 func (s *Server) auditDownload(ctx context.Context, fid string, a app.Attachment) {
-	s.audit(ctx, "attachment.download", fid+" "+a.SHA256, nil, a.Name)
+	s.auditRead(ctx, "attachment.download", fid+" "+a.SHA256, nil, a.Name)
 }
 
 // AuditRecords is a page of the trail for an admin's or an auditor's

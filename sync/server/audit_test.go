@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -105,6 +108,7 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 		t.Fatalf("queue export: %d", r.StatusCode)
 	}
 	one(t, fx, n, "export.queue_csv", "reviewer", bureaustore.AuditOK)
+	fx.clock.Advance(time.Minute) // the same download within a minute is one record (TestRepeatedReadsAreAuditedOnceAMinute)
 	n = len(server.AuditTrail(t, fx.srv))
 	if r := b.get("/console/filings/" + f.ID + "/attachments/" + sha(pdf)); r.StatusCode != http.StatusOK {
 		t.Fatalf("console download: %d", r.StatusCode)
@@ -237,5 +241,59 @@ func TestAdminActionsWaitForTheTrail(t *testing.T) {
 		http.StatusCreated, nil)
 	if units() != 4 {
 		t.Fatal("admin actions did not come back with the trail")
+	}
+}
+
+// TestRepeatedReadsAreAuditedOnceAMinute (found from outside): a clerk's
+// token asking for restore/<random id> in a loop wrote 2,900 failed
+// restore.filing records a second (85 GB a day of a trail kept six
+// months), and every byte range a reviewer fetched of one attachment was
+// a record of its own. An account's failed reads of an action, and its
+// reads of one target, are recorded once a minute, the next record (or
+// the background loop) counting those left out; other reads still are.
+func TestRepeatedReadsAreAuditedOnceAMinute(t *testing.T) {
+	fx := MustBureau(t)
+	pdf := []byte("%PDF-1.4 an attachment read in ranges")
+	f := newFiling(t, fx.unitA.ID, pdf)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, pdf, 1<<20)
+	start := len(server.AuditTrail(t, fx.srv))
+	records := func(action string) []bureaustore.AuditEvent {
+		var out []bureaustore.AuditEvent
+		for _, e := range server.AuditTrail(t, fx.srv)[start:] {
+			if e.Action == action {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	for range 50 {
+		fx.expectProblem("GET", protocol.Path(protocol.PathRestoreFiling, uuid.NewString()), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+	}
+	fx.mustJSON("GET", protocol.Path(protocol.PathRestoreFiling, f.ID), fx.clerkA, nil, http.StatusOK, nil) // a read that found something
+	download := protocol.Path(protocol.PathReviewAttachment, f.ID, sha(pdf))
+	for i := range 10 {
+		if r := fx.do("GET", download, fx.reviewer, nil, "Range", fmt.Sprintf("bytes=%d-%d", i, i)); r.StatusCode != http.StatusPartialContent {
+			t.Fatalf("range %d: %d", i, r.StatusCode)
+		}
+	}
+	if got := records("restore.filing"); len(got) != 2 || got[0].Outcome != bureaustore.AuditFailed || got[1].Outcome != bureaustore.AuditOK {
+		t.Fatalf("50 failed restores and one that found its filing made %d records: %+v", len(got), got)
+	}
+	if got := records("attachment.download"); len(got) != 1 {
+		t.Fatalf("10 ranges of one attachment made %d records", len(got))
+	}
+	fx.clock.Advance(time.Minute)
+	server.AuditUnrecordedReads(fx.srv)
+	failed := records("restore.filing")
+	if len(failed) != 3 || !strings.Contains(failed[2].Detail, "此前 48 次") {
+		t.Fatalf("the background loop's record of the 49 failed restores left out: %+v", failed)
+	}
+	if got := records("attachment.download"); len(got) != 2 || !strings.Contains(got[1].Detail, "此前 8 次") {
+		t.Fatalf("the background loop's record of the 9 ranges left out: %+v", got)
+	}
+	server.AuditUnrecordedReads(fx.srv) // nothing more to record
+	if n := len(records("restore.filing")) + len(records("attachment.download")); n != 5 {
+		t.Fatalf("a second round wrote records again: %d", n)
 	}
 }

@@ -46,7 +46,7 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 		return err
 	}
 	p, err := s.store.RestorePage(r.Context(), c.UnitID, after, limit, protocol.RestorePageBytes)
-	s.audit(r.Context(), "restore.page", c.UnitID, err, fmt.Sprintf("恢复：读取本单位材料 %d 件，起点 %q", len(p.Filings), clip(after, 64)))
+	s.auditRead(r.Context(), "restore.page", c.UnitID, err, fmt.Sprintf("恢复：读取本单位材料 %d 件，起点 %q", len(p.Filings), clip(after, 64)))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request, c *caller
 // bodies inline.
 func (s *Server) handleRestoreFiling(w http.ResponseWriter, r *http.Request, c *caller) error {
 	f, err := s.store.RestoreFiling(r.Context(), c.UnitID, r.PathValue("id"))
-	s.audit(r.Context(), "restore.filing", clip(r.PathValue("id"), 64), err, "")
+	s.auditRead(r.Context(), "restore.filing", clip(r.PathValue("id"), 64), err, "")
 	if err != nil {
 		return err
 	}

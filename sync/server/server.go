@@ -255,6 +255,7 @@ type Server struct {
 	profile    atomic.Pointer[app.Profile]
 	feeds      *feeds
 	throttle   *throttle
+	reads      auditReads    // repeated reads, recorded once a minute (auditRead)
 	uploaded   *uploadBudget // bytes a unit sent (Config.UnitUploadPerDay)
 	newFilings *uploadBudget // new filings a unit submitted (Config.UnitNewFilingsPerDay)
 	inflight   inflight      // requests each account has in progress (Config.AccountRequests)
@@ -461,6 +462,7 @@ func (s *Server) gcLoop() {
 			return
 		case <-t.C:
 			s.auditUnrecordedRefusals(ctx)
+			s.auditUnrecordedReads(ctx)
 			if n, err := s.PruneTokens(context.Background()); err != nil {
 				s.log.Error("prune tokens", "err", err)
 			} else if n > 0 {

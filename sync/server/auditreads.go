@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// readsEvery is how often the security audit trail records one account's
+// repeats of one read.
+const readsEvery = time.Minute
+
+// auditReads coalesces the records of reads an account repeats (found
+// from outside: a clerk's token asking GET /restore/<random id> wrote
+// 2,900 failed restore.filing records a second — 85 GB a day of a trail
+// that is kept six months — and each byte range a reviewer's browser
+// fetched of an attachment was an attachment.download of its own). A read
+// of a target is recorded once a readsEvery per account, and a refused or
+// failed read once a readsEvery per account whatever its target; the next
+// record, or the background loop after a quiet minute, counts those left
+// out. What an account read, and that it tried, stays in the trail.
+type auditReads struct {
+	mu   sync.Mutex
+	runs map[auditReadKey]*auditReadRun
+}
+
+// auditReadKey is what repeats: the account (and address) and the action, and
+// the target of a read that succeeded ("" for any failed one).
+type auditReadKey struct {
+	who            auditWho
+	action, target string
+}
+
+// auditReadRun is a key's last record and what came after it unrecorded.
+type auditReadRun struct {
+	recorded time.Time
+	n        int    // reads left out since recorded
+	target   string // the last one's
+	err      error
+}
+
+// auditRead records a read by ctx's actor as audit would, unless the same
+// read (any failed read of action) was recorded less than readsEvery ago.
+func (s *Server) auditRead(ctx context.Context, action, target string, opErr error, detail string) {
+	w := whoOf(ctx)
+	k := auditReadKey{who: w, action: action}
+	if opErr == nil {
+		k.target = target
+	}
+	now := s.Now()
+	s.reads.mu.Lock()
+	if s.reads.runs == nil {
+		s.reads.runs = map[auditReadKey]*auditReadRun{}
+	}
+	r := s.reads.runs[k]
+	if r == nil {
+		if len(s.reads.runs) >= 100_000 {
+			s.reads.forget(now)
+		}
+		r = &auditReadRun{}
+		s.reads.runs[k] = r
+	}
+	if now.Sub(r.recorded) < readsEvery {
+		r.n, r.target, r.err = r.n+1, target, opErr
+		s.reads.mu.Unlock()
+		return
+	}
+	left := r.n
+	r.recorded, r.n = now, 0
+	s.reads.mu.Unlock()
+	s.auditAs(ctx, w, action, target, opErr, leftOut(detail, opErr, left))
+}
+
+// forget drops the runs with nothing left unrecorded whose minute is
+// over. Its caller holds mu.
+func (a *auditReads) forget(now time.Time) {
+	for k, r := range a.runs {
+		if r.n == 0 && now.Sub(r.recorded) >= readsEvery {
+			delete(a.runs, k)
+		}
+	}
+}
+
+// auditUnrecordedReads records, for each run whose minute is over, the
+// reads no later record counted: one record for them, with the last
+// one's target.
+func (s *Server) auditUnrecordedReads(ctx context.Context) {
+	type pending struct {
+		k auditReadKey
+		r auditReadRun
+	}
+	now := s.Now()
+	var out []pending
+	s.reads.mu.Lock()
+	for k, r := range s.reads.runs {
+		if r.n > 0 && now.Sub(r.recorded) >= readsEvery {
+			out = append(out, pending{k, *r})
+			r.recorded, r.n = now, 0
+		}
+	}
+	s.reads.forget(now)
+	s.reads.mu.Unlock()
+	for _, p := range out {
+		s.auditAs(ctx, p.k.who, p.k.action, p.r.target, p.r.err, leftOut("", p.r.err, p.r.n-1))
+	}
+}
+
+// leftOut is detail (or the error's message) saying that n reads like it
+// were left out of the trail before it.
+func leftOut(detail string, opErr error, n int) string {
+	if n <= 0 {
+		return detail
+	}
+	if detail == "" && opErr != nil {
+		detail = clip(opErr.Error(), 200)
+	}
+	return fmt.Sprintf("%s（此前 %d 次相同的读取在 %s 内重复，未逐条记录，本条一并计入）", detail, n, inMinutes(readsEvery))
+}
+
+// inMinutes is d in whole minutes, in Chinese.
+func inMinutes(d time.Duration) string { return fmt.Sprintf("%d 分钟", int(d/time.Minute)) }
