@@ -221,10 +221,14 @@ func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
 	defer rows.Close()
 	s := &sheet{order: order}
 	for n := 1; rows.Next(); n++ {
+		if n > maxSheetRows {
+			return nil, app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", name, MaxRows)
+		}
 		cells, err := rows.Columns()
 		if err != nil {
 			return nil, errNotWorkbook
 		}
+		cells = rowCells(cells)
 		if blank(cells) {
 			continue
 		}
@@ -237,6 +241,22 @@ func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
 		return nil, errNotWorkbook
 	}
 	return s, nil
+}
+
+// maxColumns is how many columns of a row are read: the templates have at
+// most 30, and a cell past them is in no column a header names.
+// maxSheetRows bounds the rows of a sheet read, blank ones included.
+const (
+	maxColumns   = 256
+	maxSheetRows = 5 * MaxRows
+)
+
+// rowCells is the first maxColumns cells of a row read, in an array of
+// their own. Found from outside: excelize pads a row to its last cell, so
+// a row of one cell in the last column (XFD) is 16,384 strings, and a
+// 27 KB workbook of 4,000 such rows took 2 GB of the bureau's memory.
+func rowCells(cells []string) []string {
+	return slices.Clone(cells[:min(len(cells), maxColumns)])
 }
 
 func blank(cells []string) bool {

@@ -72,9 +72,9 @@ func ReadRegister(r io.Reader, thisYear int) (out []app.ExistingSystem, err erro
 		if v, err := f.GetSheetVisible(name); err == nil && !v {
 			continue
 		}
-		rows, err := f.GetRows(name)
+		rows, err := sheetGrid(f, name)
 		if err != nil {
-			return nil, errNotWorkbook
+			return nil, err
 		}
 		head, cols := registerHeader(rows)
 		if head < 0 {
@@ -89,6 +89,36 @@ func ReadRegister(r io.Reader, thisYear int) (out []app.ExistingSystem, err erro
 		}
 	}
 	return nil, app.Errorf(app.EINVALID, "工作簿中没有登记表：前 %d 行里找不到含%s的表头行。请下载登记表模板，按模板的列填写", maxHeadScan, strings.Join(want, "、"))
+}
+
+// sheetGrid reads the rows of a sheet, rows[i] being row i+1, as
+// excelize's GetRows would, but row by row and each row cut to maxColumns
+// (rowCells): GetRows holds every row padded to its last cell. A sheet of
+// more than maxSheetRows rows is refused.
+func sheetGrid(f *excelize.File, name string) ([][]string, error) {
+	rows, err := f.Rows(name)
+	if err != nil {
+		return nil, errNotWorkbook
+	}
+	defer rows.Close()
+	var grid [][]string
+	for n := 1; rows.Next(); n++ {
+		if n > maxSheetRows {
+			return nil, app.Errorf(app.ETOOLARGE, "登记表超过 %d 行，请拆分后分批导入", MaxRegisterRows)
+		}
+		cells, err := rows.Columns()
+		if err != nil {
+			return nil, errNotWorkbook
+		}
+		grid = append(grid, rowCells(cells))
+	}
+	if err := rows.Error(); err != nil {
+		return nil, errNotWorkbook
+	}
+	for len(grid) > 0 && blank(grid[len(grid)-1]) { // as GetRows: no trailing blank rows
+		grid = grid[:len(grid)-1]
+	}
+	return grid, nil
 }
 
 // registerHeader finds the header row among the first rows: the index of
