@@ -2353,3 +2353,21 @@ func TestAnnouncedBodyOverTheLimitIsRefusedFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadersReadOnceAreSentOnce (found from outside): a request with two
+// Content-Types (json, then text) was taken, and of two Upload-Offsets the
+// first was used; a proxy in front could act on the other. Such a request
+// is refused.
+func TestHeadersReadOnceAreSentOnce(t *testing.T) {
+	fx := MustServedBureau(t)
+	data := []byte("attachment bytes")
+	for _, req := range []string{
+		fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", protocol.PathLogin),
+		fmt.Sprintf("PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 0\r\nUpload-Offset: 8\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n%s",
+			protocol.Path(protocol.PathAttachment, sha(data)), fx.clerkA, protocol.MediaChunk, len(data), len(data), data),
+	} {
+		if r := fx.raw(req); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "只能有一个") {
+			t.Errorf("%.40q: %d %s", req, r.StatusCode, r.body)
+		}
+	}
+}

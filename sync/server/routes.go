@@ -331,7 +331,18 @@ func (s *Server) wrap(rt route) http.Handler {
 	})
 }
 
+// singleHeaders are the request headers the bureau reads one value of:
+// sent twice, a proxy and the bureau could each act on another (found from
+// outside: two Content-Types, json then text, passed, and of two
+// Upload-Offsets the first was used).
+var singleHeaders = []string{"Content-Type", protocol.HeaderUploadOffset, protocol.HeaderUploadLength, protocol.HeaderIfMatch}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
+	for _, h := range singleHeaders {
+		if len(r.Header.Values(h)) > 1 {
+			return app.Errorf(app.EINVALID, "请求带有多个 %s 头，只能有一个", h)
+		}
+	}
 	if err := s.checkDisk(r); err != nil {
 		return err
 	}
