@@ -63,11 +63,18 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 	app.FoldLines(im.cat) // a name broken with Alt+Enter in its cell is still one line
 	if !im.headerBroken {
 		// with a column missing, Validate would report it again on every row
-		im.locate(im.cat.Validate())
+		im.locate(im.cat.Validate(), nil)
 		// The limits every filing is held to (lengths, at most
 		// app.MaxListItems rows a list), told here at the cell rather than
 		// at submission.
-		im.locate(app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err())
+		// A cell Validate reported already keeps its message alone (found
+		// in review: a 摘要 of 20,001 characters was told both "不能超过
+		// 1000 个字" and "不能超过 20000 个字").
+		located := map[string]bool{}
+		for _, p := range im.problems {
+			located[p.fe.Field] = true
+		}
+		im.locate(app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err(), located)
 	}
 	if err := im.err(); err != nil {
 		return nil, err
@@ -222,7 +229,7 @@ func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
 	s := &sheet{order: order}
 	for n := 1; rows.Next(); n++ {
 		if n > maxSheetRows {
-			return nil, app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", name, MaxRows)
+			return nil, errSheetRows(name)
 		}
 		cells, err := rows.Columns()
 		if err != nil {
@@ -247,16 +254,26 @@ func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
 // most 30, and a cell past them is in no column a header names.
 // maxSheetRows bounds the rows of a sheet read, blank ones included.
 const (
-	maxColumns   = 256
+	maxColumns   = 64
 	maxSheetRows = 5 * MaxRows
 )
 
+// errSheetRows refuses a sheet of more than maxSheetRows rows.
+func errSheetRows(sheet string) error {
+	return app.Errorf(app.ETOOLARGE, "“%s”工作表（含空行）超过 %d 行：请删除数据下方的空行，或拆分后分批导入", sheet, maxSheetRows)
+}
+
 // rowCells is the first maxColumns cells of a row read, in an array of
-// their own. Found from outside: excelize pads a row to its last cell, so
-// a row of one cell in the last column (XFD) is 16,384 strings, and a
-// 27 KB workbook of 4,000 such rows took 2 GB of the bureau's memory.
+// their own; nil for a blank row. Found from outside: excelize pads a row
+// to its last cell, so a row of one cell in the last column (XFD) is
+// 16,384 strings, and a 27 KB workbook of 4,000 such rows took 2 GB of the
+// bureau's memory.
 func rowCells(cells []string) []string {
-	return slices.Clone(cells[:min(len(cells), maxColumns)])
+	cells = cells[:min(len(cells), maxColumns)]
+	if blank(cells) {
+		return nil
+	}
+	return slices.Clone(cells)
 }
 
 func blank(cells []string) bool {

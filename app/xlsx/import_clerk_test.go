@@ -346,3 +346,15 @@ func TestImportHoldsTheFilingLimits(t *testing.T) {
 	got = refused(t, mustExport(t, c))
 	wantProblems(t, got, [2]string{"负面清单!F2", fmt.Sprintf("不能超过 %d 个字", app.MaxLongText)})
 }
+
+// TestImportOneMessageACell (found in review): a 摘要 of 20,001
+// characters was told both Validate's "不能超过 1000 个字" and the filing
+// limit's "不能超过 20000 个字" at one cell. The cell keeps Validate's.
+func TestImportOneMessageACell(t *testing.T) {
+	c := sampleCatalogue()
+	c.Entries[0].Abstract = strings.Repeat("户", app.MaxLongText+1)
+	got := refused(t, mustExport(t, c))
+	if len(got) != 1 || !strings.Contains(got[0].Message, "不能超过 1000 个字") {
+		t.Fatalf("problems: %v", got)
+	}
+}

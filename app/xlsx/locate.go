@@ -66,8 +66,9 @@ func parsePath(path string) []segment {
 }
 
 // locate records each problem of a Validate error at the cell the field
-// was read from, unless that cell was already reported while reading.
-func (im *importer) locate(err error) {
+// was read from, unless that cell was already reported while reading or
+// is in skip.
+func (im *importer) locate(err error, skip map[string]bool) {
 	var e *app.Error
 	if !errors.As(err, &e) {
 		return
@@ -75,7 +76,7 @@ func (im *importer) locate(err error) {
 	for _, fe := range e.Fields {
 		name, order, n, col, title := im.cell(parsePath(fe.Field))
 		f := ref(name, n, col)
-		if im.bad[f] {
+		if im.bad[f] || skip[f] {
 			continue
 		}
 		msg := im.entryRowsIn(fe.Message)

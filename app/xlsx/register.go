@@ -102,15 +102,22 @@ func sheetGrid(f *excelize.File, name string) ([][]string, error) {
 	}
 	defer rows.Close()
 	var grid [][]string
+	filled := 0
 	for n := 1; rows.Next(); n++ {
 		if n > maxSheetRows {
-			return nil, app.Errorf(app.ETOOLARGE, "登记表超过 %d 行，请拆分后分批导入", MaxRegisterRows)
+			return nil, errSheetRows(name)
 		}
 		cells, err := rows.Columns()
 		if err != nil {
 			return nil, errNotWorkbook
 		}
-		grid = append(grid, rowCells(cells))
+		row := rowCells(cells)
+		if row != nil {
+			if filled++; filled > MaxRegisterRows+maxHeadScan {
+				return nil, app.Errorf(app.ETOOLARGE, "登记表超过 %d 个系统，请拆分后分批导入", MaxRegisterRows)
+			}
+		}
+		grid = append(grid, row)
 	}
 	if err := rows.Error(); err != nil {
 		return nil, errNotWorkbook

@@ -57,6 +57,9 @@ func TestRowsAreReadToTheirColumns(t *testing.T) {
 		if cap(r) > 2*maxColumns { // the clone may round up; a padded row is 16,384
 			t.Fatalf("register row %d keeps %d cells", i+1, cap(r))
 		}
+		if i > 0 && i < 40 && r != nil { // nothing in the columns read: nothing kept
+			t.Fatalf("register row %d, blank in its first %d columns, keeps %d cells", i+1, maxColumns, cap(r))
+		}
 	}
 	c := farCells(t, SheetCatalogue, []string{"信息资源名称"}, 40)
 	s, err := readSheet(c, SheetCatalogue, 0)
