@@ -154,7 +154,7 @@ store-conformance:
 # test and the restores on a fresh machine (killed, and through a faulty
 # network) of sync/e2e. The conformance suite, the migration and the
 # two-process test on PostgreSQL are part of `make test`.
-PG_BADGER_ONLY := TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderStore|TestOnlineBackupUnderLoad|TestChangesPageAndSurviveRestart|TestConsoleOverviewCountsFollowTheQueue|TestConsoleSimilarFollowsRevisionsAndOldStores|TestConsoleFilingPageWithoutSimilarIndex
+PG_BADGER_ONLY := TestCountedReadsAreRecordedAtStop|TestConcurrentSubmitsShareCommits|TestConsoleIndexesAnOlderStore|TestOnlineBackupUnderLoad|TestChangesPageAndSurviveRestart|TestConsoleOverviewCountsFollowTheQueue|TestConsoleSimilarFollowsRevisionsAndOldStores|TestConsoleFilingPageWithoutSimilarIndex
 .PHONY: bureau-pg
 bureau-pg:
 	EGOVDESK_TEST_STORE=postgres $(GO) test -tags $(TESTTAGS) -count=1 -timeout 15m -skip '$(PG_BADGER_ONLY)' ./sync/server/

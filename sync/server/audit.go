@@ -400,8 +400,8 @@ func (s *Server) refusalDetail(err error, ip, actor string) (detail string, reco
 // auditUnrecordedRefusals records the logins refused while locked that
 // no later refusal recorded (throttle.unrecordedRefusals): one record an
 // address, counting them.
-func (s *Server) auditUnrecordedRefusals(ctx context.Context) {
-	for _, u := range s.throttle.unrecordedRefusals(s.Now()) {
+func (s *Server) auditUnrecordedRefusals(ctx context.Context, now time.Time) {
+	for _, u := range s.throttle.unrecordedRefusals(now) {
 		s.auditAs(ctx, auditWho{Actor: u.login, Addr: u.addr}, "login", "",
 			app.Errorf(app.ETOOMANY, "登录失败次数过多"),
 			fmt.Sprintf("登录失败次数过多（此前 %d 次同一地址因失败过多被拒的尝试未逐条记录，本条一并计入）", u.n))

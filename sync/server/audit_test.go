@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -295,5 +296,58 @@ func TestRepeatedReadsAreAuditedOnceAMinute(t *testing.T) {
 	server.AuditUnrecordedReads(fx.srv) // nothing more to record
 	if n := len(records("restore.filing")) + len(records("attachment.download")); n != 5 {
 		t.Fatalf("a second round wrote records again: %d", n)
+	}
+}
+
+// TestFailedReadsFromOneNetworkAreOneRun (found in review): the runs were
+// keyed by the full address, so a token asking from each address of its
+// IPv6 /64 in turn wrote a record a request. An address counts as the
+// login limits count it.
+func TestFailedReadsFromOneNetworkAreOneRun(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
+	start := len(server.AuditTrail(t, fx.srv))
+	for i := range 20 {
+		fx.expectProblem("GET", protocol.Path(protocol.PathRestoreFiling, uuid.NewString()), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND,
+			"X-Forwarded-For", fmt.Sprintf("2001:db8:7:1::%x", i+1))
+	}
+	n := 0
+	for _, e := range server.AuditTrail(t, fx.srv)[start:] {
+		if e.Action == "restore.filing" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("20 failed reads from one /64 made %d records", n)
+	}
+}
+
+// TestCountedReadsAreRecordedAtStop (found in review): the reads a
+// coalesced record still counted were lost when the bureau stopped before
+// the background loop's next round. Close records them. (Badger: it opens
+// the directory again.)
+func TestCountedReadsAreRecordedAtStop(t *testing.T) {
+	fx := MustBureau(t)
+	for range 5 {
+		fx.expectProblem("GET", protocol.Path(protocol.PathRestoreFiling, uuid.NewString()), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
+	}
+	fx.http.Close()
+	if err := fx.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.Open(context.Background(), server.Config{DataDir: fx.dir, Now: fx.clock.Now, Password: cheapPasswords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var got []string
+	for _, e := range server.AuditTrail(t, srv) {
+		if e.Action == "restore.filing" {
+			got = append(got, e.Detail)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[1], "此前 3 次") {
+		t.Fatalf("5 failed reads, then a stop: %q", got)
 	}
 }

@@ -25,19 +25,27 @@ type auditReads struct {
 	runs map[auditReadKey]*auditReadRun
 }
 
-// auditReadKey is what repeats: the account (and address) and the action, and
-// the target of a read that succeeded ("" for any failed one).
+// auditReadKey is what repeats: the account, its address as the login
+// limits count it (an IPv6 /64: found in review, a token rotating over
+// the addresses of its /64 escaped a key of the full address), the action,
+// and the target of a read that succeeded ("" for any failed one).
 type auditReadKey struct {
 	who            auditWho
 	action, target string
 }
 
+// maxReadRuns bounds the runs kept: past it, with none whose minute is
+// over, reads are recorded one by one as audit would.
+const maxReadRuns = 100_000
+
 // auditReadRun is a key's last record and what came after it unrecorded.
 type auditReadRun struct {
 	recorded time.Time
-	n        int    // reads left out since recorded
-	target   string // the last one's
+	n        int      // reads left out since recorded
+	who      auditWho // the last one's, with its own address
+	target   string
 	err      error
+	detail   string
 }
 
 // auditRead records a read by ctx's actor as audit would, unless the same
@@ -45,6 +53,7 @@ type auditReadRun struct {
 func (s *Server) auditRead(ctx context.Context, action, target string, opErr error, detail string) {
 	w := whoOf(ctx)
 	k := auditReadKey{who: w, action: action}
+	k.who.Addr = throttleAddr(w.Addr)
 	if opErr == nil {
 		k.target = target
 	}
@@ -55,14 +64,19 @@ func (s *Server) auditRead(ctx context.Context, action, target string, opErr err
 	}
 	r := s.reads.runs[k]
 	if r == nil {
-		if len(s.reads.runs) >= 100_000 {
+		if len(s.reads.runs) >= maxReadRuns {
 			s.reads.forget(now)
+		}
+		if len(s.reads.runs) >= maxReadRuns {
+			s.reads.mu.Unlock()
+			s.auditAs(ctx, w, action, target, opErr, detail)
+			return
 		}
 		r = &auditReadRun{}
 		s.reads.runs[k] = r
 	}
 	if now.Sub(r.recorded) < readsEvery {
-		r.n, r.target, r.err = r.n+1, target, opErr
+		r.n, r.who, r.target, r.err, r.detail = r.n+1, w, target, opErr, detail
 		s.reads.mu.Unlock()
 		return
 	}
@@ -82,15 +96,15 @@ func (a *auditReads) forget(now time.Time) {
 	}
 }
 
-// auditUnrecordedReads records, for each run whose minute is over, the
-// reads no later record counted: one record for them, with the last
-// one's target.
-func (s *Server) auditUnrecordedReads(ctx context.Context) {
+// auditUnrecordedReads records, for each run whose minute is over at now,
+// the reads no later record counted: one record for them, the last one's.
+// The background loop calls it with the time; Close with a minute later,
+// so that nothing counted is lost at a stop.
+func (s *Server) auditUnrecordedReads(ctx context.Context, now time.Time) {
 	type pending struct {
 		k auditReadKey
 		r auditReadRun
 	}
-	now := s.Now()
 	var out []pending
 	s.reads.mu.Lock()
 	for k, r := range s.reads.runs {
@@ -102,7 +116,7 @@ func (s *Server) auditUnrecordedReads(ctx context.Context) {
 	s.reads.forget(now)
 	s.reads.mu.Unlock()
 	for _, p := range out {
-		s.auditAs(ctx, p.k.who, p.k.action, p.r.target, p.r.err, leftOut("", p.r.err, p.r.n-1))
+		s.auditAs(ctx, p.r.who, p.k.action, p.r.target, p.r.err, leftOut(p.r.detail, p.r.err, p.r.n-1))
 	}
 }
 
@@ -115,8 +129,5 @@ func leftOut(detail string, opErr error, n int) string {
 	if detail == "" && opErr != nil {
 		detail = clip(opErr.Error(), 200)
 	}
-	return fmt.Sprintf("%s（此前 %d 次相同的读取在 %s 内重复，未逐条记录，本条一并计入）", detail, n, inMinutes(readsEvery))
+	return fmt.Sprintf("%s（此前 %d 次相同的读取在 %d 分钟内重复，未逐条记录，本条一并计入）", detail, n, int(readsEvery/time.Minute))
 }
-
-// inMinutes is d in whole minutes, in Chinese.
-func inMinutes(d time.Duration) string { return fmt.Sprintf("%d 分钟", int(d/time.Minute)) }

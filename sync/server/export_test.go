@@ -210,8 +210,8 @@ func PutUploadRecord(tb interface{ Fatal(...any) }, s *Server, unit, sum string,
 
 // AuditUnrecordedRefusals is what the background loop does with the
 // logins refused while locked that no later refusal recorded.
-func AuditUnrecordedRefusals(s *Server) { s.auditUnrecordedRefusals(context.Background()) }
+func AuditUnrecordedRefusals(s *Server) { s.auditUnrecordedRefusals(context.Background(), s.Now()) }
 
 // AuditUnrecordedReads is what the background loop does with repeated
 // reads no later record counted.
-func AuditUnrecordedReads(s *Server) { s.auditUnrecordedReads(context.Background()) }
+func AuditUnrecordedReads(s *Server) { s.auditUnrecordedReads(context.Background(), s.Now()) }

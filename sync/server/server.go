@@ -351,6 +351,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.stop()
 		s.wg.Wait()
+		// What the coalesced records still count, so a stop loses none.
+		s.auditUnrecordedRefusals(context.Background(), s.Now().Add(refusalEvery))
+		s.auditUnrecordedReads(context.Background(), s.Now().Add(readsEvery))
 		if cerr := s.AuditCheckpoint(context.Background()); cerr != nil { // the trail's head, signed (audit.go)
 			s.log.Error("security audit checkpoint at stop", "err", cerr)
 		}
@@ -461,8 +464,8 @@ func (s *Server) gcLoop() {
 		case <-s.stopping:
 			return
 		case <-t.C:
-			s.auditUnrecordedRefusals(ctx)
-			s.auditUnrecordedReads(ctx)
+			s.auditUnrecordedRefusals(ctx, s.Now())
+			s.auditUnrecordedReads(ctx, s.Now())
 			if n, err := s.PruneTokens(context.Background()); err != nil {
 				s.log.Error("prune tokens", "err", err)
 			} else if n > 0 {
