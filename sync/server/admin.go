@@ -144,6 +144,7 @@ func (s *Server) adminOps() []adminOp {
 				return err
 			}
 			if err := CheckPruneBefore(s.Now(), req.Before); err != nil {
+				s.audit(r.Context(), "changes.prune", req.Before.Format(time.RFC3339), err, "") // refused too
 				return err
 			}
 			n, err := s.PruneChanges(r.Context(), req.Before)

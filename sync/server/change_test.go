@@ -13,6 +13,7 @@ import (
 	"egovdesk/assets"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
+	"egovdesk/sync/server/bureaustore"
 )
 
 func changesPath(cursor, wait string) string {
@@ -285,6 +286,15 @@ func TestPruneKeepsWhatUnitsMayNotHavePulled(t *testing.T) {
 	}
 	if got := fx.changes(fx.clerkA, "", "0s"); len(got.Changes) != 1 || got.Changes[0].NoticeTitle != "截止提醒" {
 		t.Fatalf("the unit's feed after the refused prunes: %+v", got.Changes)
+	}
+	refused := 0
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "changes.prune" && e.Outcome == bureaustore.AuditFailed && e.Actor == "admin" {
+			refused++
+		}
+	}
+	if refused != 3 {
+		t.Errorf("%d refused prunes in the audit trail, want 3", refused)
 	}
 	var n protocol.AdminCount
 	fx.mustJSON("POST", protocol.PathAdminPrune, fx.admin, protocol.AdminPruneRequest{Before: fx.clock.Now().Add(-server.MinPruneAge)}, http.StatusOK, &n)

@@ -34,6 +34,7 @@ import (
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // dialFrom connects to the fixture's server from source address ip (any
@@ -1358,6 +1359,17 @@ func TestIssuedTokensOnlyRead(t *testing.T) {
 	refused("GET", protocol.PathAdminBackup, admin, nil)
 	fx.mustJSON("GET", protocol.PathFilings, clerk, nil, http.StatusOK, nil) // they read
 	fx.mustJSON("GET", protocol.PathAdminUnits, admin, nil, http.StatusOK, nil)
+	// Each kind of refusal is in the trail, an account's repeats within a
+	// minute counted in its next record.
+	var denied []string
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "token.refused" && e.Outcome == bureaustore.AuditDenied {
+			denied = append(denied, e.Actor+" "+e.Target)
+		}
+	}
+	if len(denied) != 2 || !strings.HasPrefix(denied[0], "clerk-a POST") || !strings.HasPrefix(denied[1], "admin POST") {
+		t.Errorf("refusals of issued tokens in the trail: %q", denied)
+	}
 	fx.mustJSON("POST", protocol.PathLogout, clerk, nil, http.StatusNoContent, nil) // and end themselves
 	fx.expectProblem("GET", protocol.PathFilings, clerk, nil, http.StatusUnauthorized, app.EUNAUTHORIZED)
 	fx.submit(fx.clerkA, f, http.StatusCreated) // the clerk's own login submits
