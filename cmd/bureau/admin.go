@@ -157,7 +157,7 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 	var login, label string
 	var ttl time.Duration
 	return e.admin(ctx, "token create", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&login, "login", "", "account the token acts as")
+		fs.StringVar(&login, "login", "", "account whose data the token reads")
 		fs.DurationVar(&ttl, "ttl", 0, "lifetime (default: the login token lifetime)")
 		fs.StringVar(&label, "label", "cli", "what the token is for")
 	}, func(s adminAPI) error {
@@ -165,7 +165,7 @@ func (e *env) tokenCreate(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "token for %s, expires %s (shown once; the bureau stores only its hash):\n", login, exp.Format(time.RFC3339))
+		fmt.Fprintf(e.stderr, "token for %s, expires %s; it reads and exports only (shown once; the bureau stores only its hash):\n", login, exp.Format(time.RFC3339))
 		fmt.Fprintln(e.stdout, tok)
 		return nil
 	})

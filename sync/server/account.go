@@ -202,7 +202,7 @@ const (
 // the server itself — as POST /login does from the loopback address (the
 // same checks, limits and audit record), and returns the holder's token,
 // which expires after ttl (the configured login TTL when ttl is 0). Unlike
-// CreateToken's, the token may take review decisions.
+// CreateToken's, the token may act: decide, submit, administer.
 func (s *Server) Login(ctx context.Context, login, password string, ttl time.Duration) (string, time.Time, error) {
 	rec, _, err := s.checkLogin(strings.ToLower(strings.TrimSpace(login)), password, "127.0.0.1")
 	if err != nil {
@@ -378,8 +378,8 @@ func isConsoleToken(tok string) bool { return strings.HasPrefix(tok, consoleToke
 
 // issuedTokenPrefix starts a token an admin issued (CreateToken: `bureau
 // token create`, POST /admin/tokens) rather than one its holder had by
-// logging in. Such a token serves scripts — an export, a unit's
-// integration — and takes no review decision: found from outside, an
+// logging in. Such a token serves scripts that read — an export, a
+// report — and only reads (issuedMay): found from outside, an
 // admin issued tokens for the reviewer, the three departments and the
 // approver and took a declaration from submitted to approved alone in 20
 // ms, each step recorded in the other accounts' names (三权分立 and the
