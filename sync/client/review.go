@@ -33,10 +33,18 @@ func (c *Client) ReviewFiling(ctx context.Context, id string) (protocol.FilingDe
 // Return and reject need a comment. It fails with an *Error
 // (ClassPermanent with the reason when the decision is not allowed or the
 // comment is missing).
+//
+// A proxy that dropped the detail's ETag leaves the status it showed: the
+// decision then goes with that status in From.
 func (c *Client) DecideOn(ctx context.Context, d protocol.FilingDetail, req protocol.DecisionRequest) (protocol.DecisionResponse, error) {
+	var header []string
+	if d.ETag != "" {
+		header = []string{protocol.HeaderIfMatch, d.ETag}
+	} else if req.From == "" {
+		req.From = d.Status
+	}
 	var resp protocol.DecisionResponse
-	_, err := c.exchange(ctx, c.opts.RequestTimeout, "decide", http.MethodPost, protocol.Path(protocol.PathDecisions, d.ID), req, &resp,
-		protocol.HeaderIfMatch, d.ETag)
+	_, err := c.exchange(ctx, c.opts.RequestTimeout, "decide", http.MethodPost, protocol.Path(protocol.PathDecisions, d.ID), req, &resp, header...)
 	return resp, err
 }
 

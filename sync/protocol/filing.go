@@ -205,9 +205,10 @@ func DecisionETag(revisionID string, transitions int) string {
 	return `"` + revisionID + "." + strconv.Itoa(transitions) + `"`
 }
 
-// ParseDecisionETag reads a DecisionETag. ok is false for anything else.
+// ParseDecisionETag reads a DecisionETag, also as a proxy that compressed
+// the detail marked it weak (W/"…"). ok is false for anything else.
 func ParseDecisionETag(tag string) (revisionID string, transitions int, ok bool) {
-	tag = strings.TrimSpace(tag)
+	tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
 	if len(tag) < 4 || tag[0] != '"' || tag[len(tag)-1] != '"' {
 		return "", 0, false
 	}
