@@ -166,6 +166,7 @@ func (d Decision) headline() string {
 type SyncStatus struct {
 	Connected   bool // a bureau is configured
 	Online      bool
+	Unavailable bool // the bureau answered that it cannot take anything now (Online too); LastError says why
 	Syncing     bool
 	NeedsLogin  bool
 	NeedsAction bool   // retried, but the clerk (or the bureau's IT) must act: a certificate, a new version

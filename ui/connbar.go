@@ -68,6 +68,9 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	case !st.Connected:
 		b.state.SetText("● " + T("离线工作（未连接数管局）"))
 		b.state.Importance = widget.MediumImportance
+	case st.Online && st.Unavailable:
+		b.state.SetText("● " + T("已连接，数管局暂时无法受理"))
+		b.state.Importance = widget.WarningImportance
 	case st.Online:
 		b.state.SetText("● " + T("已连接数管局"))
 		b.state.Importance = widget.SuccessImportance
@@ -91,7 +94,7 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	switch {
 	case st.Connected && !st.LastSuccess.IsZero():
 		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess, b.u.now()))
-	case st.Connected && st.Online:
+	case st.Connected && st.Online && !st.Unavailable:
 		b.last.SetText(T("正在接收数管局的消息"))
 	case st.Connected:
 		b.last.SetText(T("尚未同步"))

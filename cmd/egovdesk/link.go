@@ -391,7 +391,7 @@ func (l *link) Status() ui.SyncStatus {
 		return ui.SyncStatus{Waiting: n, DiskWarning: l.store.DiskWarning()}
 	}
 	st := s.Status()
-	out := ui.SyncStatus{Connected: true, Online: st.Online, Syncing: st.Syncing, NeedsLogin: st.NeedsLogin,
+	out := ui.SyncStatus{Connected: true, Online: st.Online, Unavailable: st.Unavailable, Syncing: st.Syncing, NeedsLogin: st.NeedsLogin,
 		NeedsAction: st.NeedsAction, Waiting: st.Waiting, LastSuccess: st.LastSuccess, LastError: st.Cause, NextRetry: st.NextRetry}
 	out.DiskWarning = l.store.DiskWarning()
 	if st.NeedsLogin && out.LastError == "" {

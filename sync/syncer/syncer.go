@@ -44,6 +44,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -383,6 +384,7 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 	now := s.opts.Now()
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
+		st.Unavailable = false
 		if err == nil {
 			st.Online, st.NeedsLogin, st.NeedsAction, st.LastError, st.Cause, st.LastSuccess = true, false, st.Conflict != "" || st.KeyChange != nil, "", "", now
 			return
@@ -392,6 +394,8 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 		switch client.Classify(err) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
+			var e *client.Error
+			st.Unavailable = st.Online && errors.As(err, &e) && e.Status == http.StatusServiceUnavailable
 		case client.ClassReauth:
 			st.Online, st.NeedsLogin = true, true
 		}

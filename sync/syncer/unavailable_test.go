@@ -51,16 +51,16 @@ func TestUnavailableBureauIsReached(t *testing.T) {
 	if err := e.syncer.SyncOnce(context.Background()); client.Classify(err) != client.ClassRetry {
 		t.Fatalf("pass with the bureau's store down: %v", err)
 	}
-	if s := e.syncer.Status(); !s.Online || !strings.Contains(s.LastError, "数管局服务器的存储暂时不可用") {
-		t.Fatalf("status with the bureau's store down: online %v, %q", s.Online, s.LastError)
+	if s := e.syncer.Status(); !s.Online || !s.Unavailable || !strings.Contains(s.LastError, "数管局服务器的存储暂时不可用") {
+		t.Fatalf("status with the bureau's store down: online %v, unavailable %v, %q", s.Online, s.Unavailable, s.LastError)
 	}
 
 	b.down.Store(true) // a proxy's 503, no problem of the bureau's
 	if err := e.syncer.SyncOnce(context.Background()); client.Classify(err) != client.ClassRetry {
 		t.Fatalf("pass behind a failing proxy: %v", err)
 	}
-	if s := e.syncer.Status(); s.Online {
-		t.Fatalf("status behind a failing proxy: online, %q", s.LastError)
+	if s := e.syncer.Status(); s.Online || s.Unavailable {
+		t.Fatalf("status behind a failing proxy: online %v, unavailable %v, %q", s.Online, s.Unavailable, s.LastError)
 	}
 
 	b.down.Store(false)
@@ -68,5 +68,8 @@ func TestUnavailableBureauIsReached(t *testing.T) {
 	e.mustSync(t)
 	if items := e.outbox(t); len(items) != 0 {
 		t.Fatalf("outbox once the bureau is back: %+v", items)
+	}
+	if s := e.syncer.Status(); !s.Online || s.Unavailable {
+		t.Fatalf("status once the bureau is back: online %v, unavailable %v", s.Online, s.Unavailable)
 	}
 }
