@@ -2377,6 +2377,10 @@ func TestHeadersReadOnceAreSentOnce(t *testing.T) {
 		fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", protocol.PathLogin),
 		fmt.Sprintf("PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 0\r\nUpload-Offset: 8\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n%s",
 			protocol.Path(protocol.PathAttachment, sha(data)), fx.clerkA, protocol.MediaChunk, len(data), len(data), data),
+		fmt.Sprintf("PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nUpload-Offset: 0\r\nUpload-Length: %d\r\nUpload-Length: 99\r\nContent-Length: %d\r\n\r\n%s",
+			protocol.Path(protocol.PathAttachment, sha(data)), fx.clerkA, protocol.MediaChunk, len(data), len(data), data),
+		fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nIf-Match: %s\r\nIf-Match: %s\r\nContent-Length: 19\r\n\r\n{\"action\":\"accept\"}",
+			protocol.Path(protocol.PathDecisions, uuid.NewString()), fx.reviewer, protocol.DecisionETag("a", 1), protocol.DecisionETag("b", 2)),
 	} {
 		if r := fx.raw(req); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "只能有一个") {
 			t.Errorf("%.40q: %d %s", req, r.StatusCode, r.body)
