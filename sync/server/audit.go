@@ -376,6 +376,10 @@ func (s *Server) auditLogin(login, ip string, rec accountRecord, err error) {
 	if err == nil {
 		w.Role = string(rec.Role)
 	}
+	if err == nil { // an account's own logins, repeated at will: once a minute (auditRepeat)
+		s.auditRepeat(context.Background(), w, "login", "", nil, "")
+		return
+	}
 	detail, record := s.refusalDetail(err, ip, w.Actor)
 	if record {
 		s.auditAs(context.Background(), w, "login", "", err, detail)

@@ -62,6 +62,7 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "nobody", Password: "wrong-password-123"})
 	one(t, fx, n, "login", "nobody", bureaustore.AuditDenied)
 	n++
+	fx.clock.Advance(time.Minute) // past the fixture's own login (TestRepeatedLoginsAreAuditedOnceAMinute)
 	fx.login("reviewer")
 	if e := one(t, fx, n, "login", "reviewer", bureaustore.AuditOK); e.Role != string(app.RoleReviewer) {
 		t.Fatalf("login record without the role: %+v", e)
@@ -349,5 +350,42 @@ func TestCountedReadsAreRecordedAtStop(t *testing.T) {
 	}
 	if len(got) != 2 || !strings.Contains(got[1], "此前 3 次") {
 		t.Fatalf("5 failed reads, then a stop: %q", got)
+	}
+}
+
+// TestRepeatedLoginsAreAuditedOnceAMinute (found from outside): one
+// clerk's password sent in a loop wrote a login record, and past 32 live
+// tokens a token.revoke, for every login, tens a second. An account's
+// successful logins from one address are recorded once a minute, the next
+// record counting those between; failed ones each, as before.
+func TestRepeatedLoginsAreAuditedOnceAMinute(t *testing.T) {
+	fx := MustBureau(t)
+	fx.clock.Advance(time.Minute) // past the fixture's logins
+	start := len(server.AuditTrail(t, fx.srv))
+	for range 40 {
+		fx.login("clerk-a")
+	}
+	fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: "Wrong-2027"})
+	count := func(action, outcome string) (n int, last string) {
+		for _, e := range server.AuditTrail(t, fx.srv)[start:] {
+			if e.Action == action && e.Outcome == outcome && (e.Actor == "clerk-a" || e.Target == "clerk-a") {
+				n, last = n+1, e.Detail
+			}
+		}
+		return n, last
+	}
+	if n, _ := count("login", bureaustore.AuditOK); n != 1 {
+		t.Fatalf("40 logins in a minute made %d records", n)
+	}
+	if n, _ := count("login", bureaustore.AuditDenied); n != 1 {
+		t.Fatalf("a wrong password made %d records", n)
+	}
+	if n, _ := count("token.revoke", bureaustore.AuditOK); n != 1 {
+		t.Fatalf("the tokens ended past 32 made %d records", n)
+	}
+	fx.clock.Advance(time.Minute)
+	fx.login("clerk-a")
+	if n, last := count("login", bureaustore.AuditOK); n != 2 || !strings.Contains(last, "此前 39 次") {
+		t.Fatalf("the next minute's login record: %d, %q", n, last)
 	}
 }

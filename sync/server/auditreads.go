@@ -51,7 +51,14 @@ type auditReadRun struct {
 // auditRead records a read by ctx's actor as audit would, unless the same
 // read (any failed read of action) was recorded less than readsEvery ago.
 func (s *Server) auditRead(ctx context.Context, action, target string, opErr error, detail string) {
-	w := whoOf(ctx)
+	s.auditRepeat(ctx, whoOf(ctx), action, target, opErr, detail)
+}
+
+// auditRepeat is auditRead by w: for what an account may repeat at will
+// that is not a read — its own successful logins (found from outside: one
+// clerk's password sent in a loop wrote two records a login, tens a
+// second) and the tokens they end.
+func (s *Server) auditRepeat(ctx context.Context, w auditWho, action, target string, opErr error, detail string) {
 	k := auditReadKey{who: w, action: action}
 	k.who.Addr = throttleAddr(w.Addr)
 	if opErr == nil {
@@ -75,7 +82,9 @@ func (s *Server) auditRead(ctx context.Context, action, target string, opErr err
 		r = &auditReadRun{}
 		s.reads.runs[k] = r
 	}
-	if now.Sub(r.recorded) < readsEvery {
+	// While the trail fails, each one tries: the first that lands brings
+	// the admin actions back (auditReady).
+	if now.Sub(r.recorded) < readsEvery && !s.trail.down.Load() {
 		r.n, r.who, r.target, r.err, r.detail = r.n+1, w, target, opErr, detail
 		s.reads.mu.Unlock()
 		return
@@ -83,7 +92,13 @@ func (s *Server) auditRead(ctx context.Context, action, target string, opErr err
 	left := r.n
 	r.recorded, r.n = now, 0
 	s.reads.mu.Unlock()
-	s.auditAs(ctx, w, action, target, opErr, leftOut(detail, opErr, left))
+	if s.auditAs(ctx, w, action, target, opErr, leftOut(detail, opErr, left)) != nil {
+		// Not written (the trail's storage failed): the next one tries
+		// again, counting these, and its success brings the trail back.
+		s.reads.mu.Lock()
+		r.recorded, r.n = time.Time{}, r.n+left+1
+		s.reads.mu.Unlock()
+	}
 }
 
 // forget drops the runs with nothing left unrecorded whose minute is
@@ -129,5 +144,5 @@ func leftOut(detail string, opErr error, n int) string {
 	if detail == "" && opErr != nil {
 		detail = clip(opErr.Error(), 200)
 	}
-	return fmt.Sprintf("%s（此前 %d 次相同的读取在 %d 分钟内重复，未逐条记录，本条一并计入）", detail, n, int(readsEvery/time.Minute))
+	return fmt.Sprintf("%s（此前 %d 次相同的操作在 %d 分钟内重复，未逐条记录，本条一并计入）", detail, n, int(readsEvery/time.Minute))
 }
