@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -2385,5 +2386,40 @@ func TestHeadersReadOnceAreSentOnce(t *testing.T) {
 		if r := fx.raw(req); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "只能有一个") {
 			t.Errorf("%.40q: %d %s", req, r.StatusCode, r.body)
 		}
+	}
+}
+
+// TestConsoleRefusesAnAnnouncedLargeBodyFirst (found in review): as the
+// API did (TestAnnouncedBodyOverTheLimitIsRefusedFirst), the console told
+// a browser that asked first (Expect: 100-continue) to send a form larger
+// than its limit, and refused it only once the limit had been read.
+func TestConsoleRefusesAnAnnouncedLargeBodyFirst(t *testing.T) {
+	fx := MustBureau(t) // the console under its test server
+	b := fx.browser()
+	b.login("admin", http.StatusSeeOther)
+	u, _ := url.Parse(fx.http.URL + "/console/")
+	var cookie string
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "egovdesk_console" {
+			cookie = c.Value
+		}
+	}
+	if cookie == "" {
+		t.Fatal("no console session")
+	}
+	c, err := net.Dial("tcp", strings.TrimPrefix(fx.http.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "POST /console/admin/register HTTP/1.1\r\nHost: %s\r\nCookie: egovdesk_console=%s\r\nOrigin: %s\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 400000000\r\nExpect: 100-continue\r\n\r\n",
+		u.Host, cookie, fx.http.URL)
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 400 MB form announced: %d, want 413 before the body", resp.StatusCode)
 	}
 }

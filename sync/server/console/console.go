@@ -159,7 +159,10 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if tooLarge(r) {
+			// An announced length over the limit is refused before the
+			// body is read, so a browser that asked first is not told to
+			// send it (found in review).
+			if r.ContentLength > limit || tooLarge(r) {
 				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长",
 					fmt.Sprintf("提交的内容超过 %d MB 的上限，未作处理。请拆分或压缩后重试。", max(limit>>20, 1)))
 				return
