@@ -221,33 +221,49 @@ func sheetNames(ns []string) string {
 // readSheet reads the non-blank rows of a sheet, up to MaxRows after the
 // first maxHeadScan rows.
 func readSheet(f *excelize.File, name string, order int) (*sheet, error) {
+	s := &sheet{order: order}
+	err := eachRow(f, name, func(n int, cells []string) error {
+		if cells == nil {
+			return nil
+		}
+		if len(s.rows) >= MaxRows+maxHeadScan {
+			return app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", name, MaxRows)
+		}
+		s.rows = append(s.rows, row{n, cells})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// eachRow calls row with the number and the cells (rowCells: nil for a
+// blank row) of each row of a sheet in turn, as excelize streams them,
+// and stops at the first error row returns. A sheet of more than
+// maxSheetRows rows is refused.
+func eachRow(f *excelize.File, name string, row func(n int, cells []string) error) error {
 	rows, err := f.Rows(name)
 	if err != nil {
-		return nil, errNotWorkbook
+		return errNotWorkbook
 	}
 	defer rows.Close()
-	s := &sheet{order: order}
 	for n := 1; rows.Next(); n++ {
 		if n > maxSheetRows {
-			return nil, errSheetRows(name)
+			return errSheetRows(name)
 		}
 		cells, err := rows.Columns()
 		if err != nil {
-			return nil, errNotWorkbook
+			return errNotWorkbook
 		}
-		cells = rowCells(cells)
-		if blank(cells) {
-			continue
+		if err := row(n, rowCells(cells)); err != nil {
+			return err
 		}
-		if len(s.rows) >= MaxRows+maxHeadScan {
-			return nil, app.Errorf(app.ETOOLARGE, "“%s”工作表超过 %d 行，请拆分后分批导入", name, MaxRows)
-		}
-		s.rows = append(s.rows, row{n, cells})
 	}
 	if err := rows.Error(); err != nil {
-		return nil, errNotWorkbook
+		return errNotWorkbook
 	}
-	return s, nil
+	return nil
 }
 
 // maxColumns is how many columns of a row are read: the templates have at

@@ -96,33 +96,21 @@ func ReadRegister(r io.Reader, thisYear int) (out []app.ExistingSystem, err erro
 // (rowCells): GetRows holds every row padded to its last cell. A sheet of
 // more than maxSheetRows rows is refused.
 func sheetGrid(f *excelize.File, name string) ([][]string, error) {
-	rows, err := f.Rows(name)
-	if err != nil {
-		return nil, errNotWorkbook
-	}
-	defer rows.Close()
 	var grid [][]string
 	filled := 0
-	for n := 1; rows.Next(); n++ {
-		if n > maxSheetRows {
-			return nil, errSheetRows(name)
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return nil, errNotWorkbook
-		}
-		row := rowCells(cells)
-		if row != nil {
+	err := eachRow(f, name, func(_ int, cells []string) error {
+		if cells != nil {
 			if filled++; filled > MaxRegisterRows+maxHeadScan {
-				return nil, app.Errorf(app.ETOOLARGE, "登记表超过 %d 个系统，请拆分后分批导入", MaxRegisterRows)
+				return app.Errorf(app.ETOOLARGE, "登记表超过 %d 个系统，请拆分后分批导入", MaxRegisterRows)
 			}
 		}
-		grid = append(grid, row)
+		grid = append(grid, cells)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Error(); err != nil {
-		return nil, errNotWorkbook
-	}
-	for len(grid) > 0 && blank(grid[len(grid)-1]) { // as GetRows: no trailing blank rows
+	for len(grid) > 0 && grid[len(grid)-1] == nil { // as GetRows: no trailing blank rows
 		grid = grid[:len(grid)-1]
 	}
 	return grid, nil

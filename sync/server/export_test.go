@@ -107,23 +107,18 @@ func WaitLoginLimits(tb interface{ Fatal(...any) }, s *Server) {
 
 // RequestsInProgress is the number of requests in progress of every
 // account together (Config.AccountRequests), read without being one.
-func RequestsInProgress(s *Server) int {
-	s.inflight.mu.Lock()
-	defer s.inflight.mu.Unlock()
-	n := 0
-	for _, k := range s.inflight.n {
-		n += k
-	}
-	return n
-}
+func RequestsInProgress(s *Server) int { return s.inflight.total() }
 
 // PrintsQueued is the number of copies waiting for a printer or being
 // printed, of every account together.
-func PrintsQueued(s *Server) int {
-	s.printQueue.mu.Lock()
-	defer s.printQueue.mu.Unlock()
+func PrintsQueued(s *Server) int { return s.printQueue.total() }
+
+// total is the number in progress of every account together.
+func (f *inflight) total() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	n := 0
-	for _, k := range s.printQueue.n {
+	for _, k := range f.n {
 		n += k
 	}
 	return n
