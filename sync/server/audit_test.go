@@ -333,15 +333,7 @@ func TestCountedReadsAreRecordedAtStop(t *testing.T) {
 	for range 5 {
 		fx.expectProblem("GET", protocol.Path(protocol.PathRestoreFiling, uuid.NewString()), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
 	}
-	fx.http.Close()
-	if err := fx.srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.Open(context.Background(), server.Config{DataDir: fx.dir, Now: fx.clock.Now, Password: cheapPasswords})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := fx.reopen()
 	var got []string
 	for _, e := range server.AuditTrail(t, srv) {
 		if e.Action == "restore.filing" {

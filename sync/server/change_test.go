@@ -161,15 +161,7 @@ func TestChangesPageAndSurviveRestart(t *testing.T) {
 	cursor := page.Cursor
 
 	// Reopen the same data directory: cursors stay valid.
-	fx.http.Close()
-	if err := fx.srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.Open(context.Background(), server.Config{DataDir: fx.dir, Now: fx.clock.Now, Password: cheapPasswords})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := fx.reopen()
 	resp, err := srv.Changes(context.Background(), fx.unitA.ID, cursor, 10)
 	if err != nil || resp.Reset || len(resp.Changes) != 1 || resp.Changes[0].Seq != 7 {
 		t.Fatalf("after restart: %+v, %v", resp, err)

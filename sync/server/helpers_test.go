@@ -319,6 +319,22 @@ func (fx *fixture) seen(token, id string) []string {
 	return nil
 }
 
+// reopen closes the fixture's server and opens its Badger directory again
+// with the same clock, closed when the test ends.
+func (fx *fixture) reopen() *server.Server {
+	fx.tb.Helper()
+	fx.http.Close()
+	if err := fx.srv.Close(); err != nil {
+		fx.tb.Fatal(err)
+	}
+	srv, err := server.Open(context.Background(), server.Config{DataDir: fx.dir, Now: fx.clock.Now, Password: cheapPasswords})
+	if err != nil {
+		fx.tb.Fatal(err)
+	}
+	fx.tb.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 // with returns the fixture reporting to tb, for use inside fuzz targets.
 func (fx *fixture) with(tb testing.TB) *fixture {
 	c := *fx
