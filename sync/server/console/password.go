@@ -65,6 +65,9 @@ func (c *Console) renderPassword(w http.ResponseWriter, r *http.Request, status 
 
 func (c *Console) changePassword(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if c.smallFormTooLarge(w, r) {
+		return
+	}
 	v := passwordView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: safeNext(r.PostFormValue("next")),
 		Reason: r.PostFormValue("reason")}
 	if len(v.Reason) > 300 {
