@@ -285,7 +285,7 @@ func (s *Server) makeTokenRoom(ctx context.Context, login string) {
 	if ended > 0 {
 		w := whoOf(ctx)
 		w.Actor = login
-		s.auditRepeat(ctx, w, "token.revoke", login, nil, fmt.Sprintf("同一账号的有效登录超过 %d 个，最早的 %d 个已失效", maxLoginTokens, ended))
+		s.auditRepeat(ctx, w, "token.revoke", login, false, nil, fmt.Sprintf("同一账号的有效登录超过 %d 个，最早的 %d 个已失效", maxLoginTokens, ended))
 	}
 }
 

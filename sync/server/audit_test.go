@@ -381,3 +381,62 @@ func TestRepeatedLoginsAreAuditedOnceAMinute(t *testing.T) {
 		t.Fatalf("the next minute's login record: %d, %q", n, last)
 	}
 }
+
+// TestRepeatedRefusalsAreAuditedOnceAMinute (found from outside, round
+// 10): a reviewer's decisions without If-Match (428) wrote 2,300 records a
+// second, a console session's queue.csv with a new query each time 1,400,
+// a login–logout loop a token.revoke a cycle; and a coalesced record
+// named only the last target, so an attempt on a real filing between
+// refusals of made-up ones was never named. They are one record a minute
+// per account and action, which names the targets it counts.
+func TestRepeatedRefusalsAreAuditedOnceAMinute(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.clock.Advance(time.Minute) // past the fixture's logins
+	start := len(server.AuditTrail(t, fx.srv))
+	records := func(action string) []bureaustore.AuditEvent {
+		var out []bureaustore.AuditEvent
+		for _, e := range server.AuditTrail(t, fx.srv)[start:] {
+			if e.Action == action {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	decide := func(id string) {
+		fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, id), fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept},
+			http.StatusPreconditionRequired, protocol.CodePreconditionRequired)
+	}
+	decide(uuid.NewString())
+	decide(f.ID) // the real one, between made-up ones
+	for range 20 {
+		decide(uuid.NewString())
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	for i := range 20 {
+		if r := b.get(fmt.Sprintf("/console/queue.csv?x=%d", i)); r.StatusCode != http.StatusOK {
+			t.Fatalf("export %d: %d", i, r.StatusCode)
+		}
+	}
+	for range 10 {
+		tok := fx.login("clerk-b").Token
+		fx.mustJSON("POST", protocol.PathLogout, tok, nil, http.StatusNoContent, nil)
+	}
+	if got := records("decide"); len(got) != 1 {
+		t.Fatalf("22 refused decisions made %d records", len(got))
+	}
+	if got := records("export.queue_csv"); len(got) != 1 {
+		t.Fatalf("20 exports with 20 queries made %d records", len(got))
+	}
+	if got := records("token.revoke"); len(got) != 1 {
+		t.Fatalf("10 logouts made %d records", len(got))
+	}
+	fx.clock.Advance(time.Minute)
+	server.AuditUnrecordedReads(fx.srv)
+	got := records("decide")
+	if len(got) != 2 || !strings.Contains(got[1].Detail, "此前 20 次") || !strings.Contains(got[1].Detail, f.ID) {
+		t.Fatalf("the record of the refusals left out does not name the real filing: %+v", got)
+	}
+}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,22 +48,32 @@ type auditReadRun struct {
 	target   string
 	err      error
 	detail   string
+	// targets are the distinct targets of those left out, the first
+	// maxRunTargets: found from outside, a reset of another account's
+	// password by an issued token, or a read of another unit's filing,
+	// sent between refusals of other targets was only counted, never named.
+	targets []string
 }
+
+// maxRunTargets is how many distinct targets a coalesced record names.
+const maxRunTargets = 10
 
 // auditRead records a read by ctx's actor as audit would, unless the same
 // read (any failed read of action) was recorded less than readsEvery ago.
 func (s *Server) auditRead(ctx context.Context, action, target string, opErr error, detail string) {
-	s.auditRepeat(ctx, whoOf(ctx), action, target, opErr, detail)
+	s.auditRepeat(ctx, whoOf(ctx), action, target, opErr == nil, opErr, detail)
 }
 
-// auditRepeat is auditRead by w: for what an account may repeat at will
-// that is not a read — its own successful logins (found from outside: one
-// clerk's password sent in a loop wrote two records a login, tens a
-// second) and the tokens they end.
-func (s *Server) auditRepeat(ctx context.Context, w auditWho, action, target string, opErr error, detail string) {
+// auditRepeat is auditRead by w for anything an account may repeat at
+// will: its own logins and logouts (found from outside: a password sent in
+// a loop wrote a record or two a login), refused decisions and password
+// changes, exports (whose target, the query, the caller chooses). Runs are
+// kept per account, address and action, and per target when byTarget —
+// only for targets the caller cannot make up (an attachment, a unit).
+func (s *Server) auditRepeat(ctx context.Context, w auditWho, action, target string, byTarget bool, opErr error, detail string) {
 	k := auditReadKey{who: w, action: action}
 	k.who.Addr = throttleAddr(w.Addr)
-	if opErr == nil {
+	if byTarget {
 		k.target = target
 	}
 	now := s.Now()
@@ -86,17 +98,20 @@ func (s *Server) auditRepeat(ctx context.Context, w auditWho, action, target str
 	// the admin actions back (auditReady).
 	if now.Sub(r.recorded) < readsEvery && !s.trail.down.Load() {
 		r.n, r.who, r.target, r.err, r.detail = r.n+1, w, target, opErr, detail
+		if len(r.targets) < maxRunTargets && !slices.Contains(r.targets, target) {
+			r.targets = append(r.targets, target)
+		}
 		s.reads.mu.Unlock()
 		return
 	}
-	left := r.n
-	r.recorded, r.n = now, 0
+	left, targets := r.n, r.targets
+	r.recorded, r.n, r.targets = now, 0, nil
 	s.reads.mu.Unlock()
-	if s.auditAs(ctx, w, action, target, opErr, leftOut(detail, opErr, left)) != nil {
+	if s.auditAs(ctx, w, action, target, opErr, leftOut(detail, opErr, left, targets)) != nil {
 		// Not written (the trail's storage failed): the next one tries
 		// again, counting these, and its success brings the trail back.
 		s.reads.mu.Lock()
-		r.recorded, r.n = time.Time{}, r.n+left+1
+		r.recorded, r.n, r.targets = time.Time{}, r.n+left+1, append(r.targets, targets...)
 		s.reads.mu.Unlock()
 	}
 }
@@ -125,24 +140,35 @@ func (s *Server) auditUnrecordedReads(ctx context.Context, now time.Time) {
 	for k, r := range s.reads.runs {
 		if r.n > 0 && now.Sub(r.recorded) >= readsEvery {
 			out = append(out, pending{k, *r})
-			r.recorded, r.n = now, 0
+			r.recorded, r.n, r.targets = now, 0, nil
 		}
 	}
 	s.reads.forget(now)
 	s.reads.mu.Unlock()
 	for _, p := range out {
-		s.auditAs(ctx, p.r.who, p.k.action, p.r.target, p.r.err, leftOut(p.r.detail, p.r.err, p.r.n-1))
+		s.auditAs(ctx, p.r.who, p.k.action, p.r.target, p.r.err, leftOut(p.r.detail, p.r.err, p.r.n-1, p.r.targets))
 	}
 }
 
-// leftOut is detail (or the error's message) saying that n reads like it
-// were left out of the trail before it.
-func leftOut(detail string, opErr error, n int) string {
+// leftOut is detail (or the error's message) saying that n operations
+// like it, on targets, were left out of the trail before it.
+func leftOut(detail string, opErr error, n int, targets []string) string {
 	if n <= 0 {
 		return detail
 	}
 	if detail == "" && opErr != nil {
 		detail = clip(opErr.Error(), 200)
 	}
-	return fmt.Sprintf("%s（此前 %d 次相同的操作在 %d 分钟内重复，未逐条记录，本条一并计入）", detail, n, int(readsEvery/time.Minute))
+	on := ""
+	if len(targets) > 0 {
+		clipped := make([]string, len(targets))
+		for i, t := range targets {
+			clipped[i] = clip(t, 80)
+		}
+		on = "，对象：" + strings.Join(clipped, "、")
+		if len(targets) == maxRunTargets {
+			on += "等"
+		}
+	}
+	return fmt.Sprintf("%s（此前 %d 次相同的操作在 %d 分钟内重复，未逐条记录，本条一并计入%s）", detail, n, int(readsEvery/time.Minute), on)
 }

@@ -2422,4 +2422,21 @@ func TestConsoleRefusesAnAnnouncedLargeBodyFirst(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("a 400 MB form announced: %d, want 413 before the body", resp.StatusCode)
 	}
+	for _, form := range []string{"/console/login", "/console/password"} { // no session needed (round 10)
+		c, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n",
+			form, u.Host, fx.http.URL)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s announcing 1 GB: %d, want 413 before the body", form, resp.StatusCode)
+		}
+	}
 }

@@ -198,7 +198,13 @@ func (s *Server) ChangePassword(ctx context.Context, ip, login, old, new string)
 		// login (found from outside: 44,730 records in 15 s, no login
 		// needed)
 		detail, record := s.refusalDetail(err, ip, w.Actor)
-		if record {
+		switch {
+		case !record:
+		case app.ErrorCode(err) == app.EINVALID:
+			// a refused new password, repeated at will by whoever has
+			// the old one (found from outside): once a minute
+			s.auditRepeat(ctx, w, "password.change", login, false, err, "")
+		default:
 			s.auditAs(ctx, w, "password.change", login, err, cmp.Or(detail, onOff(err == nil && rec.MustChange, "强制修改（初始或重置密码）", "")))
 		}
 	}()
