@@ -358,3 +358,24 @@ func TestImportOneMessageACell(t *testing.T) {
 		t.Fatalf("problems: %v", got)
 	}
 }
+
+// TestSheetTextIsBounded (found from outside): a 10 KB workbook whose one
+// shared string of 1 MB is named by two cells in each of 400 rows took
+// 2 GB of the bureau's memory. The text a sheet keeps is bounded.
+func TestSheetTextIsBounded(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	must(t, f.SetSheetName("Sheet1", xlsx.SheetRegister))
+	for i, h := range []string{"系统名称", "建设单位", "建设内容/功能"} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		must(t, f.SetCellValue(xlsx.SheetRegister, cell, h))
+	}
+	for r := 2; r < 2+40; r++ {
+		must(t, f.SetCellValue(xlsx.SheetRegister, fmt.Sprintf("A%d", r), "PLACEHOLDER"))
+		must(t, f.SetCellValue(xlsx.SheetRegister, fmt.Sprintf("C%d", r), "PLACEHOLDER"))
+	}
+	data := rewritePart(t, saveBook(t, f), "xl/sharedStrings.xml", "PLACEHOLDER", strings.Repeat("系", 1<<20/3))
+	if _, err := xlsx.ReadRegister(bytes.NewReader(data), 2027); app.ErrorCode(err) != app.ETOOLARGE || !strings.Contains(err.Error(), "文字超过") {
+		t.Fatalf("80 cells of one 1 MB shared string (%d bytes): %v", len(data), err)
+	}
+}
