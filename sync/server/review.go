@@ -351,7 +351,8 @@ func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reas
 			if raced := decidedMeanwhile(f, c, req); raced != nil {
 				return raced
 			}
-			return app.Errorf(app.ECONFLICT, "材料已不是“%s”状态（现为“%s”），请刷新后查看", req.From.Label(), f.Status.Label())
+			// not "已不是": the filing may never have been in it (round 10)
+			return app.Errorf(app.ECONFLICT, "材料现为“%s”状态，不是请求中的“%s”：可能已由他人处理，请刷新后查看", f.Status.Label(), req.From.Label())
 		}
 		return errStale()
 	}
