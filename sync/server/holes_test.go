@@ -1022,6 +1022,12 @@ func TestDecisionsSayWhatTheReviewerSaw(t *testing.T) {
 	if d.Status != app.StatusPreliminary || len(d.History) != 2 {
 		t.Fatalf("after the refusal: %s, %d transitions", d.Status, len(d.History))
 	}
+	// A status it never was in is named as what was sent, beside what it is.
+	p = fx.expectProblem("POST", path, fx.admin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充", From: app.StatusApproved},
+		http.StatusConflict, app.ECONFLICT)
+	if want := "材料现为“" + app.StatusPreliminary.Label() + "”状态，不是请求中的“" + app.StatusApproved.Label() + "”"; !strings.Contains(p.Detail, want) {
+		t.Errorf("a from it never was in: %q", p.Detail)
+	}
 	fx.mustJSON("POST", path, fx.admin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充", From: app.StatusPreliminary},
 		http.StatusOK, nil)
 	next := *f
@@ -2392,7 +2398,8 @@ func TestHeadersReadOnceAreSentOnce(t *testing.T) {
 // TestConsoleRefusesAnAnnouncedLargeBodyFirst (found in review): as the
 // API did (TestAnnouncedBodyOverTheLimitIsRefusedFirst), the console told
 // a browser that asked first (Expect: 100-continue) to send a form larger
-// than its limit, and refused it only once the limit had been read.
+// than its limit, and refused it only once the limit had been read. Its
+// forms with two Content-Types are refused too (round 10).
 func TestConsoleRefusesAnAnnouncedLargeBodyFirst(t *testing.T) {
 	fx := MustBureau(t) // the console under its test server
 	b := fx.browser()
@@ -2421,6 +2428,18 @@ func TestConsoleRefusesAnAnnouncedLargeBodyFirst(t *testing.T) {
 	}
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("a 400 MB form announced: %d, want 413 before the body", resp.StatusCode)
+	}
+	// A doubled Content-Type, as on the API (TestHeadersReadOnceAreSentOnce).
+	dc, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	dc.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(dc, "POST /console/admin/register HTTP/1.1\r\nHost: %s\r\nCookie: egovdesk_console=%s\r\nOrigin: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 2\r\n\r\nx=",
+		u.Host, cookie, fx.http.URL)
+	if resp, err := http.ReadResponse(bufio.NewReader(dc), nil); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a console form with two Content-Types: %v, %v", resp, err)
 	}
 	for _, form := range []string{"/console/login", "/console/password"} { // no session needed (round 10)
 		c, err := net.Dial("tcp", u.Host)

@@ -158,6 +158,10 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
+			if len(r.Header.Values("Content-Type")) > 1 { // a proxy and the bureau could each read another (as on the API)
+				c.errorPage(w, r, http.StatusBadRequest, "请求无效", "请求带有多个 Content-Type 头，请刷新页面后重试。")
+				return
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			// An announced length over the limit is refused before the
 			// body is read, so a browser that asked first is not told to
