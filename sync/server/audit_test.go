@@ -260,15 +260,7 @@ func TestRepeatedReadsAreAuditedOnceAMinute(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	fx.upload(fx.clerkA, pdf, 1<<20)
 	start := len(server.AuditTrail(t, fx.srv))
-	records := func(action string) []bureaustore.AuditEvent {
-		var out []bureaustore.AuditEvent
-		for _, e := range server.AuditTrail(t, fx.srv)[start:] {
-			if e.Action == action {
-				out = append(out, e)
-			}
-		}
-		return out
-	}
+	records := func(action string) []bureaustore.AuditEvent { return auditSince(t, fx, start, action) }
 	for range 50 {
 		fx.expectProblem("GET", protocol.Path(protocol.PathRestoreFiling, uuid.NewString()), fx.clerkA, nil, http.StatusNotFound, app.ENOTFOUND)
 	}
@@ -395,15 +387,7 @@ func TestRepeatedRefusalsAreAuditedOnceAMinute(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	fx.clock.Advance(time.Minute) // past the fixture's logins
 	start := len(server.AuditTrail(t, fx.srv))
-	records := func(action string) []bureaustore.AuditEvent {
-		var out []bureaustore.AuditEvent
-		for _, e := range server.AuditTrail(t, fx.srv)[start:] {
-			if e.Action == action {
-				out = append(out, e)
-			}
-		}
-		return out
-	}
+	records := func(action string) []bureaustore.AuditEvent { return auditSince(t, fx, start, action) }
 	decide := func(id string) {
 		fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, id), fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept},
 			http.StatusPreconditionRequired, protocol.CodePreconditionRequired)
