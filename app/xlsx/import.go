@@ -257,6 +257,14 @@ func eachRow(f *excelize.File, name string, row func(n int, cells []string) erro
 		if err != nil {
 			return errNotWorkbook
 		}
+		// What lies past the columns read would be dropped without a
+		// word: say so instead (and a row of one cell in column XFD,
+		// found from outside, is refused at once rather than read
+		// 100,000 times).
+		if len(cells) > maxColumns && slices.ContainsFunc(cells[maxColumns:], func(c string) bool { return strings.TrimSpace(c) != "" }) {
+			last, _ := excelize.ColumnNumberToName(maxColumns)
+			return app.Errorf(app.EINVALID, "“%s”工作表第 %d 行在 %s 列之后还有内容；导入只读前 %d 列，请删去这些内容或移到前面的列后再导入", name, n, last, maxColumns)
+		}
 		cells = rowCells(cells)
 		// Found from outside: one shared string of 1 MB named by 800
 		// cells of a 10 KB workbook took 2 GB once each cell's text was

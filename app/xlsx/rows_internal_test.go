@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -11,9 +12,10 @@ import (
 )
 
 // farCells returns a workbook of sheet with a header row of cells and n
-// rows below it holding one cell each in the sheet's last column (XFD),
-// the last one also a cell in the first.
-func farCells(t *testing.T, sheet string, header []string, n int) *excelize.File {
+// rows below it holding one cell each in the sheet's last column (XFD) —
+// the value 1, or, with spaceOnly, a space — the last one also a cell in
+// the first.
+func farCells(t *testing.T, sheet string, header []string, n int, spaceOnly ...bool) *excelize.File {
 	t.Helper()
 	f := excelize.NewFile()
 	t.Cleanup(func() { f.Close() })
@@ -26,8 +28,12 @@ func farCells(t *testing.T, sheet string, header []string, n int) *excelize.File
 			t.Fatal(err)
 		}
 	}
+	var value any = 1
+	if len(spaceOnly) > 0 && spaceOnly[0] {
+		value = " "
+	}
 	for r := 2; r < n+2; r++ {
-		if err := f.SetCellValue(sheet, fmt.Sprintf("XFD%d", r), 1); err != nil {
+		if err := f.SetCellValue(sheet, fmt.Sprintf("XFD%d", r), value); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,9 +49,24 @@ func farCells(t *testing.T, sheet string, header []string, n int) *excelize.File
 // 4,000 rows, each one cell in the last column, took 2 GB of the bureau's
 // memory (GetRows keeps every row padded to its last cell, 16,384
 // strings), and 1 M such rows fit the 20 MB upload limit. Rows are now
-// read one by one and kept to maxColumns; the catalogue import too.
+// read one by one and kept to maxColumns, and content past them is
+// refused at its row rather than dropped; the catalogue import too.
 func TestRowsAreReadToTheirColumns(t *testing.T) {
-	f := farCells(t, SheetRegister, []string{"系统名称", "建设单位", "建设内容/功能"}, 40)
+	for _, sheet := range []string{SheetRegister, SheetCatalogue} {
+		f := farCells(t, sheet, []string{"系统名称"}, 40)
+		var err error
+		if sheet == SheetRegister {
+			_, err = sheetGrid(f, sheet)
+		} else {
+			_, err = readSheet(f, sheet, 0)
+		}
+		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(err.Error(), "第 2 行在 BL 列之后还有内容") {
+			t.Fatalf("%s: a row with a value in XFD: %v", sheet, err)
+		}
+	}
+	// Cells past them holding only spaces are not content: read, and not
+	// kept.
+	f := farCells(t, SheetRegister, []string{"系统名称", "建设单位", "建设内容/功能"}, 40, true)
 	grid, err := sheetGrid(f, SheetRegister)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +82,7 @@ func TestRowsAreReadToTheirColumns(t *testing.T) {
 			t.Fatalf("register row %d, blank in its first %d columns, keeps %d cells", i+1, maxColumns, cap(r))
 		}
 	}
-	c := farCells(t, SheetCatalogue, []string{"信息资源名称"}, 40)
+	c := farCells(t, SheetCatalogue, []string{"信息资源名称"}, 40, true)
 	s, err := readSheet(c, SheetCatalogue, 0)
 	if err != nil {
 		t.Fatal(err)
