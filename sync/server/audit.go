@@ -426,7 +426,7 @@ func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req p
 		// A refusal, repeated at will (found from outside: a reviewer's
 		// 428s wrote 2,300 records a second): once a minute per account,
 		// naming the filings.
-		s.auditRepeat(ctx, w, "decide", target, false, *err, "")
+		s.auditRepeat(ctx, w, "decide", target, false, *err, detail+"："+clip((*err).Error(), 200))
 		return
 	}
 	s.auditAs(ctx, w, "decide", target, nil, detail)

@@ -148,11 +148,11 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, c *caller)
 	// A logout, repeated at will with a login (found from outside: a
 	// login–logout loop wrote a token.revoke a cycle): once a minute per
 	// account, as the login is.
-	if err := s.store.RevokeToken(r.Context(), c.tokenHash); err != nil {
-		s.auditRead(r.Context(), "token.revoke", tokenRef(c.tokenHash), err, "")
+	err := s.store.RevokeToken(r.Context(), c.tokenHash)
+	s.auditRepeat(r.Context(), whoOf(r.Context()), "token.revoke", tokenRef(c.tokenHash), false, err, "退出登录")
+	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	s.auditRepeat(r.Context(), whoOf(r.Context()), "token.revoke", tokenRef(c.tokenHash), false, nil, "退出登录")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
