@@ -14,7 +14,7 @@ type Status struct {
 	Running     bool      // Start was called and Stop was not
 	Syncing     bool      // a pass is under way
 	Online      bool      // the last request reached the bureau and it answered
-	Unavailable bool      // the bureau answered 503 with its own problem (its database away, its connections full); Online too
+	Unavailable bool      // the bureau answered 503 with its own problem (its database away, its connections full) or 507 (its disk full); Online too
 	NeedsLogin  bool      // the bureau refused the token: log in, then Kick
 	NeedsAction bool      // the last failure is retried but will not mend by itself (client.NeedsAction)
 	Waiting     int       // items in the outbox (sending, failed and quarantined included)

@@ -395,7 +395,7 @@ func (s *Syncer) finish(err error, wait time.Duration) {
 		case client.ClassRetry:
 			st.Online = !offline(err)
 			var e *client.Error
-			st.Unavailable = st.Online && errors.As(err, &e) && e.Status == http.StatusServiceUnavailable
+			st.Unavailable = st.Online && errors.As(err, &e) && (e.Status == http.StatusServiceUnavailable || e.Status == http.StatusInsufficientStorage)
 		case client.ClassReauth:
 			st.Online, st.NeedsLogin = true, true
 		}

@@ -3,15 +3,18 @@ package syncer_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/badgerstore"
 	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/syncer"
 )
 
 // downStore is the bureau's Badger store whose submissions fail with
@@ -71,5 +74,26 @@ func TestUnavailableBureauIsReached(t *testing.T) {
 	}
 	if s := e.syncer.Status(); !s.Online || s.Unavailable {
 		t.Fatalf("status once the bureau is back: online %v, unavailable %v", s.Online, s.Unavailable)
+	}
+}
+
+// TestFullBureauDiskIsUnavailable (second read): a bureau whose disk is
+// full answers 507 with its problem; it was reached, and cannot take
+// anything now — the bar's 已连接，数管局暂时无法受理, not the green
+// 已连接数管局 beside the refusal.
+func TestFullBureauDiskIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	submitted(t, st)
+	remote := &fakeRemote{submit: func(context.Context, protocol.SubmitRequest) (protocol.Receipt, error) {
+		return protocol.Receipt{}, &client.Error{Op: "submit revision", Status: http.StatusInsufficientStorage,
+			Problem: protocol.NewProblem(protocol.CodeInsufficientStorage, "数管局服务器磁盘空间不足")}
+	}}
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	if err := sy.SyncOnce(ctx); client.Classify(err) != client.ClassRetry {
+		t.Fatalf("pass: %v", err)
+	}
+	if s := sy.Status(); !s.Online || !s.Unavailable || !strings.Contains(s.LastError, "磁盘空间不足") {
+		t.Fatalf("status: online %v, unavailable %v, %q", s.Online, s.Unavailable, s.LastError)
 	}
 }
