@@ -253,6 +253,10 @@ func (prof *Profile) DeadlinesFor(d *Declaration, events map[string]time.Time, n
 type projectDates struct {
 	planYear               int
 	periodStart, periodEnd string // YYYY-MM
+	// since is when the project's declaration first reached the bureau
+	// through egovdesk (now while it has not): a dossier asks for no
+	// yearly filing due before it (dossierDeadlines). Zero: no such bound.
+	since time.Time
 }
 
 // deadlines is DeadlinesFor for a declaration with facts f (route included)

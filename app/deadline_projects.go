@@ -39,6 +39,10 @@ type FilingAnchors struct {
 	PlanYear               int
 	PeriodStart, PeriodEnd string
 	Approved               Money
+	// FirstSent is when a declaration was first submitted (FirstSubmitted),
+	// zero while it has not been: no yearly filing due before it is asked
+	// for (Dossier's DossierDeadline.Since).
+	FirstSent time.Time
 
 	// The fields below are a later filing's (LifecycleKinds).
 
@@ -66,7 +70,8 @@ func AnchorsOf(f *Filing) FilingAnchors {
 	case f.Kind == KindDeclaration && f.Declaration != nil:
 		d := f.Declaration
 		a := FilingAnchors{Kind: f.Kind, Project: f.ID, Name: f.Title(), Facts: FactsOf(d),
-			PlanYear: d.PlanYear, PeriodStart: d.PeriodStart, PeriodEnd: d.PeriodEnd, Approved: ApprovedInvestment(f.History)}
+			PlanYear: d.PlanYear, PeriodStart: d.PeriodStart, PeriodEnd: d.PeriodEnd, Approved: ApprovedInvestment(f.History),
+			FirstSent: FirstSubmitted(f)}
 		a.ApprovedAt, _ = decidedAt(f.History, StatusApproved)
 		return a
 	case f.Kind == KindAcceptance && f.Acceptance != nil:
@@ -228,7 +233,8 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		dates := projectDates{}
 		if p.decl != nil {
 			facts, approved = p.decl.Facts, p.decl.Approved
-			dates = projectDates{planYear: p.decl.PlanYear, periodStart: p.decl.PeriodStart, periodEnd: p.decl.PeriodEnd}
+			dates = projectDates{planYear: p.decl.PlanYear, periodStart: p.decl.PeriodStart, periodEnd: p.decl.PeriodEnd,
+				since: cmp.Or(p.decl.FirstSent, now)}
 		}
 		values := facts.values(prof)
 		values["route"] = factValue{code: prof.routing(values, approved).Code}

@@ -53,6 +53,12 @@ type DossierDeadline struct {
 	Met     bool
 	MetBy   string // the filing that met it
 	Overdue bool   // due before today and not met
+	// Since is set on a yearly deadline whose years would begin before
+	// the project's declaration first reached the bureau through egovdesk
+	// (its go-live or construction began earlier): the day it did. Years
+	// due before it are not asked for here — they were filed, or not,
+	// before the project was in egovdesk — and the dossier says so.
+	Since time.Time
 }
 
 // stage orders the kinds in a dossier as a project lives them.
@@ -117,6 +123,9 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 	f := extractFacts(decl, "")
 	f["route"] = factValue{code: prof.routing(f, ds.Approved).Code}
 	dates := projectDates{planYear: decl.PlanYear, periodStart: decl.PeriodStart, periodEnd: decl.PeriodEnd}
+	if ds.Declaration != nil {
+		dates.since = cmp.Or(FirstSubmitted(ds.Declaration), now)
+	}
 	ds.Deadlines = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
 	return ds
 }
@@ -252,15 +261,24 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		// operation, its approval) and walked forward below past the
 		// years met: a year never sent stays, overdue, instead of
 		// dropping out when the calendar passes it.
-		from := today
+		// Not from before the project's declaration first reached the
+		// bureau through egovdesk, though: a system live since 2022 whose
+		// project is filed here in 2026 owes here its O&M filings from
+		// 2026 on, not 2022's to 2025 (filed on paper, if at all).
+		from, since := today, time.Time{}
 		if owned && yearlyAnchor(rule.Anchor) {
 			from = yearlyFrom(rule.Anchor, dates, events, today)
 		}
 		dl, ok := prof.deadline(&rule, dates, events, from)
+		if s := day(dates.since.In(today.Location())); ok && owned && yearlyAnchor(rule.Anchor) && !dates.since.IsZero() &&
+			dl.Known() && dl.Due.Before(s) && !s.After(today) {
+			since = s
+			dl, ok = prof.deadline(&rule, dates, events, s)
+		}
 		if !ok {
 			continue
 		}
-		dd := DossierDeadline{Deadline: dl}
+		dd := DossierDeadline{Deadline: dl, Since: since}
 		if owned {
 			dd.Kind = lr.Kind
 			if len(lr.Types) == 1 {
@@ -276,7 +294,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			}
 			dl = next
 			if by := metBy(&rule, lr, owned, fs, dl, events); by == "" {
-				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type}
+				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Since: dd.Since}
 				break
 			}
 		}
@@ -390,6 +408,17 @@ func firstSent(fs []*Filing, k Kind, typ string, year int) string {
 		return f.ID
 	}
 	return ""
+}
+
+// FirstSubmitted returns when f was first submitted (its history's first
+// submission, else its current revision's), zero when it never was.
+func FirstSubmitted(f *Filing) time.Time {
+	for _, t := range f.History {
+		if t.Action == ActionSubmit {
+			return t.At
+		}
+	}
+	return f.Revision.SubmittedAt
 }
 
 // filingYear returns the year a yearly filing is for: its Year, else the

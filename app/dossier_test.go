@@ -316,3 +316,70 @@ func TestDossierAcceptanceDeadlineMetOnAcceptance(t *testing.T) {
 		})
 	}
 }
+
+// A system live since 2022 whose project first comes to the bureau through
+// egovdesk in February 2026 owes here its O&M filings from 2026 on: the
+// years before (filed on paper, if at all) are not shown overdue, in the
+// dossier or on the home screen, and the dossier says from when it
+// counts. A project in egovdesk since before its go-live owes every year.
+// The first submission counts, not a later one after a return.
+func TestYearlyFilingsCountFromTheFirstSubmission(t *testing.T) {
+	p := MustProfiles(t)["huoqiu"]
+	project := func(sent time.Time, goLive string) []*app.Filing {
+		d := newFiling(t, app.KindDeclaration, "hq", "", sent.AddDate(0, 0, -7), func(f *app.Filing) {
+			f.Declaration = declaration(t, "霍邱县城关镇智慧社区管理平台", "霍邱县城关镇人民政府", "180")
+		})
+		submitAt(t, d, sent, app.ActionAccept, app.ActionReturn)
+		if err := d.Revise("hq-r2", sent.AddDate(0, 0, 20)); err != nil {
+			t.Fatal(err)
+		}
+		submitAt(t, d, sent.AddDate(0, 1, 0), app.ActionAccept, app.ActionApprove) // the revision, a month later
+		live := newFiling(t, app.KindGoLive, "hq-live", "hq", sent.AddDate(0, 1, 5), func(f *app.Filing) { f.GoLive.GoLiveOn = goLive })
+		submitAt(t, live, sent.AddDate(0, 1, 6))
+		return []*app.Filing{d, live}
+	}
+	home := func(fs []*app.Filing, now time.Time) []string {
+		var anchors []app.FilingAnchors
+		for _, f := range fs {
+			anchors = append(anchors, app.AnchorsOf(f))
+		}
+		var out []string
+		for _, dl := range p.ProjectDeadlines(anchors, now) {
+			if dl.ID == "om_filing" {
+				out = append(out, ymd(dl.Due))
+			}
+		}
+		return out
+	}
+	now := day(2026, 6, 1)
+
+	fs := project(day(2026, 2, 10), "2022-05-01")
+	if got := app.FirstSubmitted(fs[0]); !got.Equal(day(2026, 2, 10)) {
+		t.Errorf("first submitted %v, want 2026-02-10 (not the revision's)", got)
+	}
+	ds := p.Dossier("hq", fs, now)
+	dl, ok := dueOf(ds, "om_filing")
+	if !ok || ymd(dl.Due) != "2026-12-31" || dl.Overdue || ymd(dl.Since) != "2026-02-10" {
+		t.Errorf("live since 2022, in egovdesk since 2026-02-10: due %s overdue %v since %s, want 2026-12-31, not overdue, since 2026-02-10",
+			ymd(dl.Due), dl.Overdue, ymd(dl.Since))
+	}
+	if got := home(fs, now); !slices.Equal(got, []string{"2026-12-31"}) {
+		t.Errorf("home screen: %v, want [2026-12-31]", got)
+	}
+	om := newFiling(t, app.KindOMFiling, "hq-om", "hq", day(2026, 11, 1), func(f *app.Filing) { f.OMFiling.Year = 2026 })
+	submitAt(t, om, day(2026, 11, 2))
+	if dl, _ := dueOf(p.Dossier("hq", append(fs, om), day(2026, 11, 3)), "om_filing"); ymd(dl.Due) != "2027-12-31" || dl.Met {
+		t.Errorf("2026 filed, 2027 owed: %+v", dl)
+	}
+
+	// In egovdesk since 2021, live since 2022: 2022's is owed, overdue.
+	fs = project(day(2021, 11, 10), "2022-05-01")
+	dl, _ = dueOf(p.Dossier("hq", fs, now), "om_filing")
+	if ymd(dl.Due) != "2022-12-31" || !dl.Overdue || !dl.Since.IsZero() {
+		t.Errorf("in egovdesk before its go-live: due %s overdue %v since %s, want 2022-12-31, overdue, no since",
+			ymd(dl.Due), dl.Overdue, ymd(dl.Since))
+	}
+	if got := home(fs, now); !slices.Equal(got, []string{"2022-12-31"}) {
+		t.Errorf("home screen: %v, want [2022-12-31]", got)
+	}
+}

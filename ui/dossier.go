@@ -287,6 +287,9 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if dl.Source != "" {
 			text += "　" + dl.Source
 		}
+		if !dl.Since.IsZero() {
+			text += "\n" + Tf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算；已线下报送的，无需补报。", dl.Since.Format("2006-01-02"))
+		}
 		d.body.Add(&widget.Label{Text: text, Importance: imp, Wrapping: wrapping()})
 	}
 	d.body.Refresh()

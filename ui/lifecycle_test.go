@@ -168,3 +168,35 @@ func TestAdditionNotedOnce(t *testing.T) {
 		t.Errorf("the rule says 本局补充要求 %d times, want once:\n%s", n, txt)
 	}
 }
+
+// A system live for years before its project came to egovdesk: the
+// dossier asks for the O&M filing of this year, not of the years before
+// (霍邱 六、第四部分, yearly from go-live), and says from when it counts.
+func TestDossierCountsYearsFromTheFirstSubmission(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	live, err := app.NewFiling(app.KindGoLive, "5d2b1a09-8f7e-4d6c-9b5a-000000000003", "5d2b1a09-8f7e-4d6c-9b5a-000000000004", "local", x.u.Now().AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.ProjectID = d.ID
+	live.GoLive.ProjectName = d.Declaration.ProjectName
+	live.GoLive.GoLiveOn = x.u.Now().AddDate(-4, 0, 0).Format("2006-01-02")
+	if _, err := live.Submit(x.u.Now().AddDate(0, 0, -20), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(live)
+
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "投入运行 "+live.GoLive.GoLiveOn) })
+	txt := scrolledText(x.u.center)
+	first := app.FirstSubmitted(d).Format("2006-01-02")
+	if !strings.Contains(txt, "本项目于 "+first+" 首次通过本系统报送，此前各年度不在此计算") {
+		t.Errorf("the dossier does not say from when it counts (%s):\n%s", first, txt)
+	}
+	for _, line := range strings.Split(txt, "\n") {
+		if strings.Contains(line, "年度运维情况备案") && strings.Contains(line, "已逾期") {
+			t.Errorf("a year before the project came to egovdesk is shown overdue: %q", line)
+		}
+	}
+}

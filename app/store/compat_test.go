@@ -18,15 +18,16 @@ import (
 	"egovdesk/app"
 )
 
-// updateGolden rewrites testdata/store-v5.golden from what the code writes
+// updateGolden rewrites testdata/store-v6.golden from what the code writes
 // now. Only do it for a deliberate change of the stored format, with a new
 // schema version and a migration: stores on the clerks' disks hold the old
 // bytes. Keep the golden file of each older schema: the tests read it as a
 // store an older egovdesk left.
-var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v5.golden")
+var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v6.golden")
 
 const (
-	goldenPath   = "testdata/store-v5.golden"
+	goldenPath   = "testdata/store-v6.golden"
+	goldenV5Path = "testdata/store-v5.golden" // made by the schema-5 code, which kept no first submission
 	goldenV4Path = "testdata/store-v4.golden" // made by the schema-4 code, which kept no construction period
 )
 
@@ -195,13 +196,29 @@ func loadDump(t *testing.T, s *Store, dump string) {
 	}
 }
 
+// openDump opens a store that holds dump, as a store an older egovdesk
+// left on disk: what Open does to it (its migrations) is done.
+func openDump(t *testing.T, clock *compatClock, dump string) *Store {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := Open(dir, append(envOptions(), WithSyncInterval(0))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadDump(t, s, dump)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mustOpenDir(t, dir, WithClock(clock.now), WithSyncInterval(0), withFoldDelay(time.Hour))
+}
+
 func openCompat(t *testing.T, clock *compatClock) *Store {
 	t.Helper()
 	return mustOpenDir(t, t.TempDir(), WithClock(clock.now), WithSyncInterval(0), withFoldDelay(time.Hour))
 }
 
 // TestStoredBytesUnchanged: what the store writes is byte for byte what it
-// wrote when testdata/store-v5.golden was made (schema 5), for every kind of
+// wrote when testdata/store-v6.golden was made (schema 6), for every kind of
 // key: summaries, index entries, counters, documents, revision snapshots,
 // outbox records, receipts, inbox entries and unread markers.
 //
@@ -258,6 +275,11 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	}
 	s := openCompat(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)})
 	loadDump(t, s, string(want))
+	// What Open does to such a store before it returns (the migrations
+	// from schema 4 ask for it; TestReadsStoreOfSchema5 opens one).
+	if _, err := s.fillAnchors(ctx); err != nil {
+		t.Fatal(err)
+	}
 	mustCheck(t, s)
 
 	rows, err := s.List(ctx, app.Query{Kind: app.KindDeclaration})
@@ -357,4 +379,49 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	if err != nil || len(anchors) != 10 {
 		t.Errorf("%d anchors, %v; want 10", len(anchors), err)
 	}
+}
+
+// TestReadsStoreOfSchema5: a store the schema-5 egovdesk left
+// (testdata/store-v5.golden), opened, has its declarations' anchors filled
+// in with when each was first submitted, which its summaries lacked: the
+// home screen asks for no yearly filing due before it.
+func TestReadsStoreOfSchema5(t *testing.T) {
+	ctx := context.Background()
+	want, err := os.ReadFile(goldenV5Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(want), `"meta/schema" "5"`) {
+		t.Fatal("the golden file is not of schema 5")
+	}
+	s := openDump(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)}, string(want))
+	mustCheck(t, s)
+	all, err := s.Anchors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, a := range all {
+		if a.Kind != app.KindDeclaration {
+			continue
+		}
+		f, err := s.Get(ctx, a.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first := app.FirstSubmitted(f); !a.FirstSent.Equal(first) {
+			t.Errorf("%s: first sent %v, want %v", a.Project, a.FirstSent, first)
+		} else if !first.IsZero() {
+			sent++
+		}
+	}
+	if sent == 0 {
+		t.Error("no declaration of the fixture was ever submitted: nothing was checked")
+	}
+	s.db.View(func(txn *badger.Txn) error {
+		if v, _ := readSchema(txn); v != len(migrations) || v != 6 {
+			t.Errorf("schema %d, want 6", v)
+		}
+		return nil
+	})
 }

@@ -342,7 +342,7 @@ func putWorkingCopy(txn *badger.Txn, body []byte, doc *app.Filing, f *app.Filing
 		return "", err
 	}
 	sum := summaryOf(&next, old)
-	sum.anchors.ApprovedAt, sum.anchors.AcceptedAt = old.anchors.ApprovedAt, old.anchors.AcceptedAt
+	sum.keepHistoryAnchors(old)
 	sum.Unread += unread
 	if err := writeSummary(txn, old, &sum); err != nil {
 		return "", err

@@ -84,7 +84,7 @@ func (s *Store) Save(ctx context.Context, f *app.Filing) error {
 		}
 		sum := summaryOf(&doc, old)
 		if old != nil { // doc has no history: the decisions are old's
-			sum.anchors.ApprovedAt, sum.anchors.AcceptedAt = old.anchors.ApprovedAt, old.anchors.AcceptedAt
+			sum.keepHistoryAnchors(old)
 		}
 		if old != nil && sameListing(old, &sum) && !now.Before(old.Listed) && now.Sub(old.Listed) < listGranularity {
 			sum.Listed = old.Listed // the index entries stay as they are

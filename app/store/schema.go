@@ -82,6 +82,11 @@ var migrations = []Migration{
 	// version keeps older binaries, which would write declarations'
 	// summaries without them, out of the directory.
 	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 5")) },
+	// 5 → 6: a declaration's anchors carry when it was first submitted,
+	// before which the home screen asks for no yearly filing (a system
+	// live for years before its project came to egovdesk). Filled in as
+	// for schema 4.
+	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 6")) },
 }
 
 // fillAnchorsIfAsked runs fillAnchors when a migration asked for it, then

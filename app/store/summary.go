@@ -100,13 +100,15 @@ func appendAnchors(b []byte, a *app.FilingAnchors) []byte {
 	b = appendString(b, string(facts))
 	// A declaration's construction period and approved (核定) amount
 	// follow (schema 5; a schema-4 summary ends here, and Open fills them
-	// in: fillAnchors); its plan year is the summary's. A later filing's
+	// in: fillAnchors), then when it was first submitted (schema 6, the
+	// same way); its plan year is the summary's. A later filing's
 	// (app.LifecycleKinds) sent flag, date, type and year follow.
 	// Acceptance applications end here.
 	if a.Kind == app.KindDeclaration {
 		b = appendString(b, a.PeriodStart)
 		b = appendString(b, a.PeriodEnd)
-		return binary.AppendVarint(b, int64(a.Approved))
+		b = binary.AppendVarint(b, int64(a.Approved))
+		return appendZonedTime(b, a.FirstSent) // schema 6
 	}
 	if !slices.Contains(app.LifecycleKinds, a.Kind) {
 		return b
@@ -119,6 +121,16 @@ func appendAnchors(b []byte, a *app.FilingAnchors) []byte {
 	b = appendString(b, a.On)
 	b = appendString(b, a.Type)
 	return binary.AppendVarint(b, int64(a.Year))
+}
+
+// keepHistoryAnchors sets the anchors s takes from its filing's history
+// (the decisions' dates, the first submission) to old's: s was made from a
+// draft, which carries no history.
+func (s *Summary) keepHistoryAnchors(old *Summary) {
+	s.anchors.ApprovedAt, s.anchors.AcceptedAt = old.anchors.ApprovedAt, old.anchors.AcceptedAt
+	if s.anchors.Kind == app.KindDeclaration {
+		s.anchors.FirstSent = old.anchors.FirstSent
+	}
 }
 
 // sameAnchors reports whether a and b hold the same anchors, as stored.
@@ -287,6 +299,9 @@ func (d *decoder) anchors(kind app.Kind) app.FilingAnchors {
 		a.PeriodStart = d.str()
 		a.PeriodEnd = d.str()
 		a.Approved = app.Money(d.varint())
+		if len(d.b) > 0 { // schema 6
+			a.FirstSent = d.zonedTime()
+		}
 		return a
 	}
 	a.Sent = d.varint() == 1
