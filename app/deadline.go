@@ -254,9 +254,21 @@ type projectDates struct {
 	planYear               int
 	periodStart, periodEnd string // YYYY-MM
 	// since is when the project's declaration first reached the bureau
-	// through egovdesk (now while it has not): a dossier asks for no
-	// yearly filing due before it (dossierDeadlines). Zero: no such bound.
-	since time.Time
+	// through egovdesk (now while it has not: unsent): a dossier asks for
+	// no yearly filing due before it (dossierDeadlines). Zero: no such
+	// bound.
+	since  time.Time
+	unsent bool
+}
+
+// sinceFirstSent returns dates bounded by firstSent, a declaration's first
+// submission (FirstSubmitted), at now.
+func (d projectDates) sinceFirstSent(firstSent, now time.Time) projectDates {
+	d.since, d.unsent = firstSent, firstSent.IsZero()
+	if d.unsent {
+		d.since = now
+	}
+	return d
 }
 
 // deadlines is DeadlinesFor for a declaration with facts f (route included)

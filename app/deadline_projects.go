@@ -233,8 +233,8 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		dates := projectDates{}
 		if p.decl != nil {
 			facts, approved = p.decl.Facts, p.decl.Approved
-			dates = projectDates{planYear: p.decl.PlanYear, periodStart: p.decl.PeriodStart, periodEnd: p.decl.PeriodEnd,
-				since: cmp.Or(p.decl.FirstSent, now)}
+			dates = projectDates{planYear: p.decl.PlanYear, periodStart: p.decl.PeriodStart, periodEnd: p.decl.PeriodEnd}.
+				sinceFirstSent(p.decl.FirstSent, now)
 		}
 		values := facts.values(prof)
 		values["route"] = factValue{code: prof.routing(values, approved).Code}

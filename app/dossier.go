@@ -55,7 +55,8 @@ type DossierDeadline struct {
 	Overdue bool   // due before today and not met
 	// Since is set on a yearly deadline whose years would begin before
 	// the project's declaration first reached the bureau through egovdesk
-	// (its go-live or construction began earlier): the day it did. Years
+	// (its go-live or construction began earlier): the day it did. (A
+	// declaration not yet sent asks for none due before today.) Years
 	// due before it are not asked for here — they were filed, or not,
 	// before the project was in egovdesk — and the dossier says so.
 	Since time.Time
@@ -124,7 +125,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 	f["route"] = factValue{code: prof.routing(f, ds.Approved).Code}
 	dates := projectDates{planYear: decl.PlanYear, periodStart: decl.PeriodStart, periodEnd: decl.PeriodEnd}
 	if ds.Declaration != nil {
-		dates.since = cmp.Or(FirstSubmitted(ds.Declaration), now)
+		dates = dates.sinceFirstSent(FirstSubmitted(ds.Declaration), now)
 	}
 	ds.Deadlines = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
 	return ds
@@ -272,7 +273,9 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		dl, ok := prof.deadline(&rule, dates, events, from)
 		if s := day(dates.since.In(today.Location())); ok && owned && yearlyAnchor(rule.Anchor) && !dates.since.IsZero() &&
 			dl.Known() && dl.Due.Before(s) && !s.After(today) {
-			since = s
+			if !dates.unsent {
+				since = s
+			}
 			dl, ok = prof.deadline(&rule, dates, events, s)
 		}
 		if !ok {

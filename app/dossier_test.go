@@ -383,3 +383,23 @@ func TestYearlyFilingsCountFromTheFirstSubmission(t *testing.T) {
 		t.Errorf("home screen: %v, want [2022-12-31]", got)
 	}
 }
+
+// A declaration still drafted whose construction began last year (武汉
+// 第二十条, a report each year of the period) asks for this year's report,
+// not last year's as overdue, and names no first submission.
+func TestDraftDeclarationOwesNoPastYears(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2027, 2, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2026-03", "2028-06"
+	})
+	dl, ok := dueOf(p.Dossier("p1", []*app.Filing{d}, day(2027, 2, 2)), "performance_report")
+	if !ok || ymd(dl.Due) != "2027-12-31" || dl.Overdue || !dl.Since.IsZero() {
+		t.Errorf("drafted: due %s overdue %v since %s, want 2027-12-31, not overdue, no since", ymd(dl.Due), dl.Overdue, ymd(dl.Since))
+	}
+	submitAt(t, d, day(2027, 2, 3))
+	dl, _ = dueOf(p.Dossier("p1", []*app.Filing{d}, day(2027, 2, 4)), "performance_report")
+	if ymd(dl.Due) != "2027-12-31" || ymd(dl.Since) != "2027-02-03" {
+		t.Errorf("sent 2027-02-03: due %s since %s, want 2027-12-31 since 2027-02-03", ymd(dl.Due), ymd(dl.Since))
+	}
+}
