@@ -309,9 +309,13 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// Maintain reclaims value-log space until there is nothing to reclaim or
-// stop closes.
+// Maintain settles the revisions a CompleteUpload stopped part way left
+// waiting (settleLeftWaiting), then reclaims value-log space until there
+// is nothing to reclaim or stop closes.
 func (s *Store) Maintain(ctx context.Context, stop <-chan struct{}) error {
+	if _, err := s.settleLeftWaiting(ctx, time.Now()); err != nil {
+		return err
+	}
 	for s.db.RunValueLogGC(0.5) == nil {
 		select {
 		case <-stop:
@@ -537,6 +541,20 @@ func keysWithPrefix(txn *badger.Txn, prefix []byte) []string {
 	defer it.Close()
 	var out []string
 	for it.Rewind(); it.Valid(); it.Next() {
+		out = append(out, string(it.Item().Key()[len(prefix):]))
+	}
+	return out
+}
+
+// keysWithPrefixUpTo is keysWithPrefix, reading at most n keys.
+func keysWithPrefixUpTo(txn *badger.Txn, prefix []byte, n int) []string {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	var out []string
+	for it.Rewind(); it.Valid() && len(out) < n; it.Next() {
 		out = append(out, string(it.Item().Key()[len(prefix):]))
 	}
 	return out

@@ -39,43 +39,118 @@ func (s *Store) DeleteUpload(ctx context.Context, unit, sum string) error {
 }
 
 // CompleteUpload records a verified attachment as complete and settles
-// the revisions waiting for it, in one group commit, and wakes the unit's
-// feed when that received any (their changes are in it).
+// the revisions waiting for it, and wakes the unit's feed when that
+// received any (their changes are in it). The record and the first
+// revisions go in one group commit, the rest in commits of their own
+// (settleWaiting): thousands of revisions may wait for one attachment,
+// more than one Badger transaction holds. A stop part way leaves the
+// record complete and revisions waiting; Maintain settles them.
 func (s *Store) CompleteUpload(ctx context.Context, unit, sum string, up bureaustore.Upload, now time.Time) (bureaustore.Upload, error) {
 	up.Complete = true
-	grew := false
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		head, err := getUint(txn, key("cs", unit))
-		if err != nil {
-			return err
-		}
-		if err := setJSON(txn, key("up", unit, sum), up); err != nil {
-			return err
-		}
-		prefix := key("w", unit, sum, "")
-		for _, rest := range keysWithPrefix(txn, prefix) {
-			fid, rid, ok := strings.Cut(rest, "/")
-			if !ok {
-				continue
-			}
-			if _, err := s.refresh(txn, txn, fid, rid, now); err != nil {
-				return err
-			}
-			if err := txn.Delete(append(append([]byte{}, prefix...), rest...)); err != nil {
-				return err
-			}
-		}
-		after, err := getUint(txn, key("cs", unit))
-		grew = after != head
-		return err
-	})
+	err := s.settleWaiting(ctx, unit, sum, now, func(txn *badger.Txn) error { return setJSON(txn, key("up", unit, sum), up) })
 	if err != nil {
 		return up, fmt.Errorf("complete upload %s: %w", sum, err)
 	}
-	if grew {
-		s.notify(unit)
-	}
 	return up, nil
+}
+
+// settleChunk is how many waiting revisions one commit of settleWaiting
+// settles at first: a declaration's revision writes some 100 keys (its
+// similar-projects postings among them), so 2,000 overflowed a
+// transaction (found from outside). It halves on badger.ErrTxnTooBig.
+var settleChunk = 256
+
+// settleWaiting settles the revisions of unit waiting for upload sum, in
+// commits of up to settleChunk revisions, the first of which also runs
+// first (nil: none), and wakes the unit's feed when any was received.
+func (s *Store) settleWaiting(ctx context.Context, unit, sum string, now time.Time, first func(txn *badger.Txn) error) error {
+	n := settleChunk
+	for {
+		more, grew := false, false
+		err := s.commit(ctx, func(txn *badger.Txn) error {
+			more, grew = false, false // fn may run again; only its last run counts
+			head, err := getUint(txn, key("cs", unit))
+			if err != nil {
+				return err
+			}
+			if first != nil {
+				if err := first(txn); err != nil {
+					return err
+				}
+			}
+			prefix := key("w", unit, sum, "")
+			rest := keysWithPrefixUpTo(txn, prefix, n+1)
+			if len(rest) > n {
+				rest, more = rest[:n], true
+			}
+			for _, r := range rest {
+				fid, rid, ok := strings.Cut(r, "/")
+				if ok {
+					if _, err := s.refresh(txn, txn, fid, rid, now); err != nil {
+						return err
+					}
+				}
+				if err := txn.Delete(append(append([]byte{}, prefix...), r...)); err != nil {
+					return err
+				}
+			}
+			after, err := getUint(txn, key("cs", unit))
+			grew = after != head
+			return err
+		})
+		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
+			n /= 2 // nothing of it was stored
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if grew {
+			s.notify(unit)
+		}
+		first = nil
+		if !more {
+			return nil
+		}
+	}
+}
+
+// settleLeftWaiting settles the revisions still waiting for an upload
+// that is complete: those a CompleteUpload stopped by a crash or a failed
+// commit part way left. It returns how many uploads it settled.
+func (s *Store) settleLeftWaiting(ctx context.Context, now time.Time) (int, error) {
+	type ref struct{ unit, sum string }
+	var done []ref
+	err := s.db.View(func(txn *badger.Txn) error {
+		seen := map[ref]bool{}
+		for _, k := range keysWithPrefix(txn, key("w", "")) {
+			parts := strings.SplitN(k, "/", 3)
+			if len(parts) < 3 {
+				continue
+			}
+			r := ref{parts[0], parts[1]}
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			var up bureaustore.Upload
+			if err := getJSON(txn, key("up", r.unit, r.sum), &up); err == nil && up.Complete {
+				done = append(done, r)
+			} else if err != nil && !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range done {
+		if err := s.settleWaiting(ctx, r.unit, r.sum, now, nil); err != nil {
+			return 0, fmt.Errorf("settle revisions waiting for %s: %w", r.sum, err)
+		}
+	}
+	return len(done), nil
 }
 
 // abandoned: unfinished and untouched since cutoff. An upload a revision

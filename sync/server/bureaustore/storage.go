@@ -181,8 +181,11 @@ type Storage interface {
 	// DeleteUpload forgets an upload (a checksum mismatch); none is fine.
 	DeleteUpload(ctx context.Context, unit, sum string) error
 	// CompleteUpload records the upload complete (up with Complete set)
-	// and settles every revision of the unit waiting for it, in one
-	// durable commit; it returns the record stored.
+	// and settles every revision of the unit waiting for it, durably; it
+	// returns the record stored. However many revisions wait (thousands
+	// may name one attachment), it must not fail for their number: Badger
+	// settles them in several commits, the record with the first, and its
+	// Maintain settles what a stop part way left waiting.
 	CompleteUpload(ctx context.Context, unit, sum string, up Upload, now time.Time) (Upload, error)
 	// AbandonedUploads lists the unfinished uploads not updated since
 	// cutoff and not marked referenced (a record started again after its

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"SubmitRefusalLeavesNothing", testSubmitRefusal},
 		{"NewRevisionOfReturnedFiling", testNewRevision},
 		{"Attachments", testAttachments},
+		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedEpochAndRetention", testChangeEpoch},
 		{"Review", testReview},
@@ -494,6 +495,60 @@ func testAttachments(t *testing.T, st bureaustore.Storage) {
 	}
 	if v, err = st.Filing(ctx, "u1", "f1"); err != nil || len(v.Missing) != 0 || !v.Filing.Filing.Revision.Submitted() {
 		t.Fatalf("settled filing: %+v, %v", v, err)
+	}
+}
+
+// testManyWaiting: thousands of revisions of a unit name one attachment
+// not yet uploaded (a unit's month of filings, each with the same signed
+// form); its upload's completion settles them all. Badger overflowed one
+// transaction at about 2,000, answered 500 to every retry and left them
+// waiting for good (found from outside).
+func testManyWaiting(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	const n = 4000
+	a := app.Attachment{Material: "可研报告", Name: "可研.pdf", SHA256: sha("pdf"), Size: 3, MediaType: "application/pdf"}
+	actor := bureaustore.Actor{UnitID: "u1", Name: "填报人"}
+	for i := 0; i < n; i += protocol.MaxBatch {
+		var batch []*bureaustore.Submission
+		for j := i; j < min(n, i+protocol.MaxBatch); j++ {
+			batch = append(batch, sub(t, fmt.Sprintf("f%05d", j), fmt.Sprintf("r%05d", j), "", 1,
+				fmt.Sprintf("城关镇第%d号智慧社区综合管理服务平台建设项目（一期）", j), a))
+		}
+		res, err := st.Submit(ctx, actor, t0, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			if r.Err != nil || r.Receipt.Status != protocol.ReceiptAwaitingAttachments {
+				t.Fatalf("submission %+v", r)
+			}
+		}
+	}
+	head := changes(t, st, bureaustore.ChangesQuery{Unit: "u1", Limit: 1})
+	for head.More {
+		head = changes(t, st, bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: head.Epoch, Seq: head.Last, Limit: 1000})
+	}
+	if _, err := st.CompleteUpload(ctx, "u1", a.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: t0, Updated: t0}, t0.Add(time.Minute)); err != nil {
+		t.Fatalf("CompleteUpload with %d revisions waiting: %v", n, err)
+	}
+	for _, i := range []int{0, n / 2, n - 1} {
+		v, err := st.Filing(ctx, "u1", fmt.Sprintf("f%05d", i))
+		if err != nil || len(v.Missing) != 0 || !v.Filing.Filing.Revision.Submitted() {
+			t.Fatalf("filing %d after the upload completed: %+v, %v", i, v, err)
+		}
+	}
+	got := 0
+	for q := (bureaustore.ChangesQuery{Unit: "u1", HasCursor: true, Epoch: head.Epoch, Seq: head.Last, Limit: 1000}); ; {
+		p := changes(t, st, q)
+		got += len(p.Changes)
+		if !p.More {
+			break
+		}
+		q.Seq = p.Last
+	}
+	if got != n {
+		t.Errorf("%d revisions received in the feed, want %d", got, n)
 	}
 }
 
