@@ -59,7 +59,17 @@ type auditState struct {
 
 // auditWho is who acts in a request: the login and role (empty before a
 // login) and the client's address.
-type auditWho struct{ Actor, Role, Addr string }
+type auditWho struct {
+	Actor, Role, Addr string
+	// Issued marks a request made with a token an admin issued in the
+	// actor's name, not the actor's own login: its records say so.
+	Issued bool
+}
+
+// issuedMark starts the detail of a record of a request made with a
+// token an admin issued (found from outside: an admin's reads through a
+// clerk's issued token were recorded as the clerk's own).
+const issuedMark = "经管理员签发的令牌（非本人登录）"
 
 type auditWhoKey struct{}
 
@@ -99,6 +109,9 @@ func (s *Server) audit(ctx context.Context, action, target string, opErr error, 
 func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string, opErr error, detail string) error {
 	if opErr != nil && detail == "" {
 		detail = clip(opErr.Error(), 200)
+	}
+	if w.Issued {
+		detail = strings.TrimSuffix(issuedMark+"；"+detail, "；")
 	}
 	e := bureaustore.AuditEvent{Time: s.Now(), Actor: auditText(w.Actor, 100), Role: w.Role, Address: w.Addr, Action: action,
 		Target: auditText(target, 300), Outcome: auditOutcome(opErr), Detail: auditText(detail, 1000)}
@@ -335,7 +348,7 @@ func tokenRef(hash string) string { return "token " + hash[:min(12, len(hash))] 
 func (s *Server) auditRequest(r *http.Request, c *caller) *http.Request {
 	w := auditWho{Addr: s.clientIP(r)}
 	if c != nil {
-		w.Actor, w.Role = c.Login, string(c.Role)
+		w.Actor, w.Role, w.Issued = c.Login, string(c.Role), c.issued
 	}
 	return r.WithContext(withWho(r.Context(), w))
 }

@@ -1364,8 +1364,34 @@ func TestIssuedTokensOnlyRead(t *testing.T) {
 	refused("POST", protocol.PathAdminTokens, admin, protocol.AdminTokenRequest{Login: "reviewer", TTLSeconds: 600, Label: "再签发"})
 	refused("POST", protocol.PathNotices, admin, protocol.NoticeRequest{Title: "通知", Text: "内容"})
 	refused("GET", protocol.PathAdminBackup, admin, nil)
+	// A unit's drafts are its own: not an admin's through a clerk's
+	// issued token (round 11).
+	refused("GET", protocol.PathDrafts, clerk, nil)
+	refused("GET", protocol.Path(protocol.PathDraft, f.ID), clerk, nil)
 	fx.mustJSON("GET", protocol.PathFilings, clerk, nil, http.StatusOK, nil) // they read
+	fx.mustJSON("GET", protocol.PathRestore, clerk, nil, http.StatusOK, nil)
 	fx.mustJSON("GET", protocol.PathAdminUnits, admin, nil, http.StatusOK, nil)
+	// What they read is in the trail as the issued token's, not as the
+	// clerk's own (round 11: a restore read through it was "chengguan
+	// restore.page", a draft read nothing at all).
+	uses := map[string]bool{}
+	issuedAt := uint64(0)
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "token.issue" {
+			issuedAt = e.Seq
+		}
+		if e.Seq > issuedAt && issuedAt > 0 && e.Actor == "clerk-a" && !strings.HasPrefix(e.Detail, "经管理员签发的令牌") {
+			t.Errorf("a record of the issued token's request does not say so: %+v", e)
+		}
+		if e.Action == "token.use" && strings.HasPrefix(e.Detail, "经管理员签发的令牌") {
+			uses[e.Actor+" "+e.Target] = true
+		}
+	}
+	for _, want := range []string{"clerk-a GET " + protocol.PathFilings, "clerk-a GET " + protocol.PathRestore, "admin GET " + protocol.PathAdminUnits} {
+		if !uses[want] {
+			t.Errorf("no token.use record %q in %v", want, uses)
+		}
+	}
 	// Each kind of refusal is in the trail, an account's repeats within a
 	// minute counted in its next record.
 	var denied []string

@@ -376,23 +376,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		// the bureau's private keys — acting in another's name as the
 		// decisions refused to it would.
 		err := app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，只能用于查询和导出：提交、修改、删除和管理操作须由%s本人登录后办理", c.Name)
+		if _, path, _ := strings.Cut(rt.Pattern, " "); path == protocol.PathDrafts || path == protocol.PathDraft {
+			err = app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，不能查阅单位的草稿：草稿只有%s本人登录后才能查阅", c.Name)
+		}
 		// The misuse is what the trail is for (found in review: these
 		// refusals left no record); a loop of them, once a minute.
 		s.auditRead(r.Context(), "token.refused", rt.Pattern, err, "")
 		return err
+	case c.issued:
+		// What an issued token reads is in the trail as the issued
+		// token's, once a minute a route (found from outside: an admin
+		// read a unit's drafts and restored its filings through a clerk's
+		// issued token, recorded as the clerk's or not at all).
+		s.auditRead(r.Context(), "token.use", rt.Pattern, nil, "")
 	}
 	return rt.handle(w, r, c)
 }
 
 // issuedMay reports whether a token an admin issued may call rt: it reads
-// and exports (GET, HEAD) and logs itself out, and takes no backup, which
-// holds the bureau's private keys.
+// and exports (GET, HEAD) and logs itself out; it takes no backup, which
+// holds the bureau's private keys, and reads no unit's drafts, which are
+// the unit's alone (found from outside: an admin read them through a
+// clerk's issued token).
 func issuedMay(rt route) bool {
 	method, path, _ := strings.Cut(rt.Pattern, " ")
 	switch {
 	case path == protocol.PathLogout:
 		return true
-	case path == protocol.PathAdminBackup:
+	case path == protocol.PathAdminBackup, path == protocol.PathDrafts, path == protocol.PathDraft:
 		return false
 	}
 	return method == http.MethodGet || method == http.MethodHead
