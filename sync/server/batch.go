@@ -94,28 +94,35 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		})
 	}
 	wg.Wait()
-	// The rules run once every body is decoded: a later filing of a
-	// project is checked against the declaration, which may come in the
-	// same batch.
+	// The rules run once every body is decoded, the declarations' first:
+	// a later filing of a project is checked against the declaration,
+	// which may come in the same batch — if it passed its own rules
+	// (projectDeclaration says when else).
 	errs := make([]error, workers)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(reqs); i += workers {
-				if results[i].Problem != nil {
-					continue
+	passed := make([]app.Body, len(reqs)) // the declarations that passed, zero elsewhere
+	for _, decls := range []bool{true, false} {
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(reqs); i += workers {
+					if results[i].Problem != nil || (checked[i].Declaration != nil) != decls {
+						continue
+					}
+					invalid, err := s.contentRules(ctx, c, checked[i], profile, now, passed[:i])
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					subs[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
+					if decls && invalid == nil {
+						passed[i] = checked[i]
+					}
 				}
-				invalid, err := s.contentRules(ctx, c, checked[i], profile, now, checked[:i])
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				subs[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+		}
 	}
 	err := s.applyBatch(ctx, c, subs, results, now)
 	if err != nil {

@@ -37,23 +37,41 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 
 // projectDeclaration returns the declaration of project as unit last
 // submitted it, or nil when the unit has no such declaration (the rules
-// then apply what every rule of the kind asks).
+// then apply what every rule of the kind asks). A declaration among batch
+// (the request's, those that passed their own rules) is taken only when
+// it will be the project's: a first revision of a project the bureau does
+// not have, or a revision that builds on the head the bureau holds and
+// may be revised (bureaustore.Advance). Found from outside: a later filing
+// sent after a made-up revision of its declaration was checked against
+// that revision, which the bureau refused, and so was admitted with
+// materials the real declaration's route asks for missing.
 func (s *Server) projectDeclaration(ctx context.Context, unit, project string, batch []app.Body) (*app.Declaration, error) {
 	if project == "" {
 		return nil, nil
 	}
+	v, err := s.store.Filing(ctx, unit, project)
+	var head *bureaustore.Filing
+	switch {
+	case errors.Is(err, bureaustore.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
+	default:
+		head = &v.Filing
+	}
 	for i := len(batch) - 1; i >= 0; i-- {
-		if b := batch[i]; b.ID == project && b.Declaration != nil {
+		b := batch[i]
+		if b.ID != project || b.Declaration == nil {
+			continue
+		}
+		if head != nil && head.Filing.Revision.ID == b.RevisionID {
+			break // sent again: the bureau's copy is the same
+		}
+		req := protocol.SubmitRequest{FilingID: b.ID, RevisionID: b.RevisionID, BaseRevisionID: b.BaseID, Revision: b.Revision}
+		if _, err := bureaustore.Advance(head, bureaustore.Actor{UnitID: unit}, req, b, s.Now()); err == nil {
 			return b.Declaration, nil
 		}
 	}
-	v, err := s.store.Filing(ctx, unit, project)
-	switch {
-	case errors.Is(err, bureaustore.ErrNotFound):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
-	case v.Filing.Filing.Kind != app.KindDeclaration:
+	if head == nil || head.Filing.Kind != app.KindDeclaration {
 		return nil, nil
 	}
 	b, err := decodeBody(v.Body)

@@ -166,13 +166,68 @@ func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
 	fx.submit(fx.clerkA, good, http.StatusCreated)
 
 	// In a batch, the declaration sent with it counts.
-	decl := newFiling(t, fx.unitA.ID)
+	decl := yunanReady(newFiling(t, fx.unitA.ID))
 	withDecl := laterFiling(t, app.KindAdjustment, decl)
 	withDecl.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
 	var resp protocol.BatchSubmitResponse
 	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
 		submitReq(t, decl), submitReq(t, withDecl)}}, http.StatusOK, &resp)
+	if r := resp.Results[0]; r.Status != http.StatusCreated {
+		t.Fatalf("the declaration: %d %+v", r.Status, r.Problem)
+	}
 	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "不受理") {
 		t.Errorf("adjustment batched with its 公共类 declaration: %d %+v", r.Status, r.Problem)
 	}
+
+	// But not a revision of the declaration the bureau refuses (round 11:
+	// a made-up 专业类 revision that builds on nothing, sent before the
+	// change, had it admitted on the made-up route).
+	fake := *public
+	fake.Revision.ID = uuid.NewString()
+	fake.Declaration = new(app.Declaration)
+	*fake.Declaration = *public.Declaration
+	fake.Declaration.Class = app.ClassProfessional
+	change := laterFiling(t, app.KindAdjustment, public)
+	change.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	resp = protocol.BatchSubmitResponse{}
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
+		submitReq(t, &fake), submitReq(t, change)}}, http.StatusOK, &resp)
+	if r := resp.Results[0]; r.Status < 400 {
+		t.Fatalf("the made-up revision was not refused: %d", r.Status)
+	}
+	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "不受理") {
+		t.Errorf("a change batched after a refused revision of its declaration: %d %+v", r.Status, r.Problem)
+	}
+	// Nor a declaration that fails its own rules: the change is checked
+	// as if sent after it was refused, as one naming a project the bureau
+	// does not have (what every rule of the kind asks), not on the
+	// refused 专业类.
+	broken := yunanReady(newFiling(t, fx.unitA.ID))
+	broken.Declaration.Class = app.ClassProfessional
+	broken.Declaration.Confirmations = nil
+	brokenChange := laterFiling(t, app.KindAdjustment, broken)
+	brokenChange.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	resp = protocol.BatchSubmitResponse{}
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
+		submitReq(t, broken), submitReq(t, brokenChange)}}, http.StatusOK, &resp)
+	if r := resp.Results[0]; r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a declaration without a name: %d", r.Status)
+	}
+	alone := laterFiling(t, app.KindAdjustment, broken)
+	alone.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	want := fx.do("POST", revPath(alone), fx.clerkA, submitReq(t, alone)).StatusCode
+	if r := resp.Results[1]; r.Status != want {
+		t.Errorf("a change batched with a declaration refused by its own rules: %d, sent alone %d", r.Status, want)
+	}
+}
+
+// yunanReady makes f, a declaration of newFiling's, one 郁南's profile
+// receives: its two confirmations and the attachments it asks for.
+func yunanReady(f *app.Filing) *app.Filing {
+	f.Declaration.Confirmations = []string{"not_excluded", "not_classified"}
+	for i, m := range []string{"construction_plan", "crypto_plan"} {
+		f.Attachments = append(f.Attachments, app.Attachment{Material: m, Name: m + ".pdf",
+			SHA256: strings.Repeat(string("ab"[i]), 64), Size: 10, MediaType: "application/pdf"})
+	}
+	return f
 }
