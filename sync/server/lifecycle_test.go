@@ -231,3 +231,28 @@ func yunanReady(f *app.Filing) *app.Filing {
 	}
 	return f
 }
+
+// The console checks a later filing, as the bureau did on receipt, against
+// its own unit's declaration only (round 11: a unit's change naming another
+// unit's declaration, received as one of a project it does not have, was
+// checked in the console against the other unit's).
+func TestConsoleChecksALaterFilingAgainstItsUnitsDeclaration(t *testing.T) {
+	fx := MustBureau(t)
+	public := newFiling(t, fx.unitA.ID) // 公共类: 郁南 takes no major change of it
+	fx.submit(fx.clerkA, public, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+	change := laterFiling(t, app.KindAdjustment, public)
+	change.UnitID = fx.unitB.ID
+	change.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	change.Adjustment.UnitName = fx.unitB.Name
+	fx.submit(fx.clerkB, change, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + change.ID)
+	if !strings.Contains(b.last, "重大变更备案") {
+		t.Fatalf("the change's page:\n%s", b.last)
+	}
+	if strings.Contains(b.last, "不受理") {
+		t.Error("the change of unit B is checked against unit A's declaration")
+	}
+}

@@ -119,7 +119,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		} else {
 			// A later filing of a project is checked, as the bureau
 			// checked it on receipt, against the project's declaration.
-			decl, err := c.projectDeclaration(r, s, v.Body.ProjectID)
+			decl, err := c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID)
 			if err != nil {
 				return nil, err
 			}
@@ -339,8 +339,11 @@ func fmtTime(t time.Time) string {
 }
 
 // projectDeclaration returns the current declaration of project for a
-// later filing's rules, or nil when there is none to be read.
-func (c *Console) projectDeclaration(r *http.Request, s *session, project string) (*app.Declaration, error) {
+// later filing of unit's rules, or nil when there is none to be read: as
+// the bureau read it on receipt, only unit's own (found from outside: a
+// project_id naming another unit's declaration was checked here against
+// that one).
+func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project string) (*app.Declaration, error) {
 	if project == "" {
 		return nil, nil
 	}
@@ -350,6 +353,9 @@ func (c *Console) projectDeclaration(r *http.Request, s *session, project string
 	}
 	if err != nil {
 		return nil, err
+	}
+	if d.UnitID != unit || d.Kind != app.KindDeclaration {
+		return nil, nil
 	}
 	var b app.Body
 	if err := json.Unmarshal(d.Body, &b); err != nil {
