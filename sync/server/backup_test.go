@@ -257,4 +257,28 @@ func TestAdminAPIOverTheNetwork(t *testing.T) {
 	if _, err := server.CheckBackup(path); err != nil {
 		t.Fatal(err)
 	}
+	// A HEAD answers the headers and takes no backup (round 11: it took
+	// a whole one, thrown away, recorded as a backup).
+	backups := func() (n int) {
+		for _, e := range server.AuditTrail(t, fx.srv) {
+			if e.Action == "export.backup" {
+				n++
+			}
+		}
+		return n
+	}
+	before := backups()
+	head, _ := http.NewRequest("HEAD", fx.url+protocol.PathAdminBackup, nil)
+	head.Header.Set("Authorization", "Bearer "+fx.admin)
+	hr, err := fx.client.Do(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Body.Close()
+	if hr.StatusCode != http.StatusOK || hr.Header.Get("Content-Type") != "application/zip" {
+		t.Errorf("HEAD of the backup: %d %v", hr.StatusCode, hr.Header)
+	}
+	if n := backups(); n != before {
+		t.Errorf("a HEAD took a backup: %d records of it, were %d", n, before)
+	}
 }

@@ -552,6 +552,9 @@ func TestConsoleQueueCSV(t *testing.T) {
 		if i == 7 {
 			f.Declaration.ProjectName = "=HYPERLINK(\"http://evil\")平台"
 		}
+		if i == 30 { // full-width, which some spreadsheets read as "=" too (round 11)
+			f.Declaration.ProjectName = "＝HYPERLINK(\"http://evil\")平台"
+		}
 		fx.submit(fx.clerkA, f, http.StatusCreated)
 		fx.clock.Advance(time.Minute)
 	}
@@ -572,6 +575,9 @@ func TestConsoleQueueCSV(t *testing.T) {
 	}
 	if !strings.HasPrefix(lines[8], `"'=HYPERLINK(`) {
 		t.Errorf("a formula cell: %q", lines[8])
+	}
+	if !strings.HasPrefix(lines[31], `"'＝HYPERLINK(`) {
+		t.Errorf("a full-width formula cell: %q", lines[31])
 	}
 	b.get("/console/queue.csv?q=" + url.QueryEscape("平台0"))
 	if n := len(strings.Split(strings.TrimSpace(b.last), "\r\n")); n != 10 {

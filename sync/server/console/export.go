@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxExportRows bounds one export of the queue.
@@ -68,9 +69,12 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 }
 
-// safeCell keeps a spreadsheet from reading a cell as a formula.
+// safeCell keeps a spreadsheet from reading a cell as a formula: one that
+// starts with = + - @, their full-width forms (which some spreadsheets
+// read alike on import; found from outside), a tab or a carriage return
+// gets a leading apostrophe.
 func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if r, _ := utf8.DecodeRuneInString(s); s != "" && strings.ContainsRune("=+-@\t\r＝＋－＠", r) {
 		return "'" + s
 	}
 	return s
