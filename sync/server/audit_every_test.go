@@ -52,6 +52,7 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 			fx.mustJSON("POST", protocol.PathAdminTokens, fx.admin, protocol.AdminTokenRequest{Login: "clerk-b", TTLSeconds: 60, Label: "script"}, http.StatusCreated, &r)
 			tempToken = r.Token
 		}},
+		{"token.use", "clerk-b", bureaustore.AuditOK, func() { fx.mustJSON("GET", protocol.PathFilings, tempToken, nil, http.StatusOK, nil) }},
 		{"token.revoke", "clerk-b", bureaustore.AuditOK, func() { fx.mustJSON("POST", protocol.PathLogout, tempToken, nil, http.StatusNoContent, nil) }},
 		{"token.revoke_all", "admin", bureaustore.AuditOK, func() {
 			fx.mustJSON("POST", protocol.PathAdminTokensRevoke, fx.admin, protocol.AdminRevokeRequest{Login: "clerk-b"}, http.StatusOK, nil)

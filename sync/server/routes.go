@@ -383,7 +383,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 		// refusals left no record); a loop of them, once a minute.
 		s.auditRead(r.Context(), "token.refused", rt.Pattern, err, "")
 		return err
-	case c.issued:
+	case c.issued && !strings.HasSuffix(rt.Pattern, " "+protocol.PathLogout): // a logout is its token.revoke
 		// What an issued token reads is in the trail as the issued
 		// token's, once a minute a route (found from outside: an admin
 		// read a unit's drafts and restored its filings through a clerk's
