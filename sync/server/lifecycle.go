@@ -85,9 +85,8 @@ func (s *Server) projectDeclaration(ctx context.Context, unit, project string, b
 // declaration and every filing that names it, in the order of the
 // project's life (app.Profile.Dossier's: declaration, catalogue, trial
 // report, acceptance, adjustments, go-live, filing after acceptance,
-// performance reports, O&M filings; within a kind by creation). The
-// project is found through its declaration, whose unit's filings are
-// read: no index by project is needed.
+// performance reports, O&M filings; within a kind by creation): the
+// declaration's unit's filings that name it (ProjectFilings), by index.
 func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id := r.PathValue("id")
 	v, err := s.store.Filing(r.Context(), "", id)
@@ -97,7 +96,7 @@ func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c 
 	if v.Filing.Filing.Kind != app.KindDeclaration {
 		return app.Errorf(app.ENOTFOUND, "%s 不是项目申报书：请用项目申报书的材料编号", clip(id, 40))
 	}
-	frs, err := s.store.UnitFilings(r.Context(), v.Filing.Filing.UnitID)
+	frs, err := s.store.ProjectFilings(r.Context(), v.Filing.Filing.UnitID, id)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -45,6 +46,102 @@ func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.Filing
 		return bureaustore.FilingView{}, fmt.Errorf("filing %s: %w", id, err)
 	}
 	return v, nil
+}
+
+// ProjectFilings returns the records of unit's declaration project and of
+// the filings of unit that name it (fp/ keys).
+func (s *Store) ProjectFilings(ctx context.Context, unit, project string) ([]bureaustore.Filing, error) {
+	var out []bureaustore.Filing
+	err := s.db.View(func(txn *badger.Txn) error {
+		var fr bureaustore.Filing
+		switch err := getJSON(txn, key("f", project), &fr); {
+		case err == nil && fr.Filing.UnitID == unit:
+			out = append(out, fr)
+		case err != nil && !errors.Is(err, badger.ErrKeyNotFound):
+			return err
+		}
+		for _, id := range keysWithPrefix(txn, key("fp", unit, project, "")) {
+			var fr bureaustore.Filing
+			if err := getJSON(txn, key("f", id), &fr); err != nil {
+				return err
+			}
+			out = append(out, fr)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("filings of project %s: %w", project, err)
+	}
+	return out, nil
+}
+
+// indexProject keeps the fp/ key of filing fid of unit when its project
+// changes from old to now ("" none).
+func indexProject(w writer, unit, fid, old, now string) error {
+	if old == now {
+		return nil
+	}
+	if old != "" {
+		if err := w.Delete(key("fp", unit, old, fid)); err != nil {
+			return err
+		}
+	}
+	if now != "" {
+		return w.Set(key("fp", unit, now, fid), nil)
+	}
+	return nil
+}
+
+// buildProjectIndex writes the fp/ keys of every filing that names a
+// project, once (keyProjectIndex marks it done): stores written before the
+// keys existed. It runs in Open, before the store serves.
+func (s *Store) buildProjectIndex() error {
+	done := false
+	if err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte(keyProjectIndex))
+		done = err == nil
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		return err
+	}); err != nil || done {
+		return err
+	}
+	start, n := time.Now(), 0
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("f", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var fr bureaustore.Filing
+			if err := decodeItem(it.Item(), &fr); err != nil {
+				return err
+			}
+			if p := fr.Filing.ProjectID; p != "" && p != fr.Filing.ID {
+				if err := wb.Set(key("fp", fr.Filing.UnitID, p, fr.Filing.ID), nil); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = wb.Set([]byte(keyProjectIndex), []byte("1"))
+	}
+	if err == nil {
+		err = wb.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("index filings by project: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("filings indexed by project", "filings", n, "took", time.Since(start))
+	}
+	return nil
 }
 
 // UnitFilings returns the records of unit's filings.

@@ -48,6 +48,7 @@ import (
 //	ta/<account>/<sha256(token)> empty: the account's tokens, for revocation
 //	f/<filing>                   bureaustore.Filing
 //	fu/<unit>/<filing>           empty: a unit's filings
+//	fp/<unit>/<project>/<filing> empty: a unit's filings that name the declaration project (m/projectindex: built)
 //	q/<filing>                   empty: filings awaiting review, of bureaus before 2026-12-04 (deleted by dropOldPostings)
 //	r/<filing>/<revision>        bureaustore.Revision
 //	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
@@ -65,6 +66,9 @@ const (
 	keyEpoch   = "m/epoch"
 	keySchema  = "m/schema"
 	keyProfile = "m/profile"
+	// keyProjectIndex marks the fp/ keys written for the filings stored
+	// before them (buildProjectIndex).
+	keyProjectIndex = "m/projectindex"
 
 	// Schema is the layout version this package reads and writes.
 	Schema = "2"
@@ -155,6 +159,10 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		idx.install(nil, errors.New("the store was opened without upkeep"))
 		s.index.Store(idx)
 		return s, nil
+	}
+	if err := s.buildProjectIndex(); err != nil {
+		db.Close()
+		return nil, err
 	}
 	var old bool
 	if err := db.View(func(txn *badger.Txn) error {

@@ -141,8 +141,21 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 	if err != nil {
 		return protocol.Receipt{}, false, err
 	}
+	oldProject := ""
+	if cur != nil {
+		oldProject = cur.Filing.ProjectID
+	}
 	fr, rev = bureaustore.NewRevision(fr, by, req, body, now)
 	if err := s.settle(txn, w, &fr, &rev, now, &body); err != nil {
+		return protocol.Receipt{}, false, err
+	}
+	named := func(p string) string { // a project other than the filing itself
+		if p == body.ID {
+			return ""
+		}
+		return p
+	}
+	if err := indexProject(w, by.UnitID, body.ID, named(oldProject), named(fr.Filing.ProjectID)); err != nil {
 		return protocol.Receipt{}, false, err
 	}
 	if body.Declaration != nil {

@@ -44,6 +44,25 @@ func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.Filing
 	return v, nil
 }
 
+// ProjectFilings returns the records of unit's declaration project and of
+// unit's filings that name it (filings_project).
+func (s *Store) ProjectFilings(ctx context.Context, unit, project string) ([]bureaustore.Filing, error) {
+	rows, err := s.pool.Query(ctx, `SELECT record FROM filings WHERE unit_id = $1 AND id = $2
+		UNION ALL SELECT record FROM filings WHERE unit_id = $1 AND record->'filing'->>'project_id' = $2
+			AND record->'filing'->>'project_id' <> '' AND id <> $2`, unit, project)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("filings of project %s: %w", project, err))
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.Filing, error) {
+		var f bureaustore.Filing
+		return f, scanJSON(r, "filing", &f)
+	})
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("filings of project %s: %w", project, err))
+	}
+	return out, nil
+}
+
 // UnitFilings returns the filing records of unit, in no order.
 func (s *Store) UnitFilings(ctx context.Context, unit string) ([]bureaustore.Filing, error) {
 	rows, err := s.pool.Query(ctx, "SELECT record FROM filings WHERE unit_id = $1", unit)

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"NewRevisionOfReturnedFiling", testNewRevision},
 		{"Attachments", testAttachments},
 		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
+		{"ProjectFilings", testProjectFilings},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedEpochAndRetention", testChangeEpoch},
 		{"Review", testReview},
@@ -549,6 +550,66 @@ func testManyWaiting(t *testing.T, st bureaustore.Storage) {
 	}
 	if got != n {
 		t.Errorf("%d revisions received in the feed, want %d", got, n)
+	}
+}
+
+// later returns a submission of revision n (ID rid, on base) of go-live
+// record fid of project.
+func later(t *testing.T, fid, rid, base string, n int, project string) *bureaustore.Submission {
+	t.Helper()
+	b := app.Body{ID: fid, Kind: app.KindGoLive, Revision: n, RevisionID: rid, BaseID: base, ProjectID: project,
+		GoLive: &app.GoLive{ProjectName: "城关镇智慧社区", GoLiveOn: "2027-03-01"}}
+	data, sum, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: fid, RevisionID: rid,
+		BaseRevisionID: base, Revision: n, Body: data, BodySHA256: sum}}
+}
+
+// testProjectFilings: a project's filings are its declaration and the
+// unit's filings that name it — not another unit's, not another
+// project's — and follow a revision that names another project.
+func testProjectFilings(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	mustSubmit(t, st, "u1", sub(t, "d1", "d1r", "", 1, "一"), t0)
+	mustSubmit(t, st, "u1", sub(t, "d2", "d2r", "", 1, "二"), t0)
+	mustSubmit(t, st, "u1", later(t, "g1", "g1r", "", 1, "d1"), t0)
+	mustSubmit(t, st, "u1", later(t, "g2", "g2r", "", 1, "d1"), t0)
+	mustSubmit(t, st, "u1", later(t, "g3", "g3r", "", 1, "d2"), t0)
+	mustSubmit(t, st, "u2", later(t, "x1", "x1r", "", 1, "d1"), t0) // another unit's, naming u1's declaration
+	ids := func(unit, project string) []string {
+		t.Helper()
+		fs, err := st.ProjectFilings(ctx, unit, project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Filing.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids("u1", "d1"); !slices.Equal(got, []string{"d1", "g1", "g2"}) {
+		t.Errorf("project d1 of u1: %v", got)
+	}
+	if got := ids("u2", "d1"); !slices.Equal(got, []string{"x1"}) {
+		t.Errorf("project d1 as u2 names it: %v, want its own filing only", got)
+	}
+	if got := ids("u1", "nothing"); len(got) != 0 {
+		t.Errorf("an unknown project: %v", got)
+	}
+	// g2, returned, comes back naming d2.
+	decide(t, st, bureaustore.Decision{FilingID: "g2", Action: app.ActionReturn, Comment: "项目选错"})
+	mustSubmit(t, st, "u1", later(t, "g2", "g2r2", "g2r", 2, "d2"), t0.Add(time.Hour))
+	if got := ids("u1", "d1"); !slices.Equal(got, []string{"d1", "g1"}) {
+		t.Errorf("project d1 after g2 moved: %v", got)
+	}
+	if got := ids("u1", "d2"); !slices.Equal(got, []string{"d2", "g2", "g3"}) {
+		t.Errorf("project d2 after g2 moved: %v", got)
 	}
 }
 

@@ -1,0 +1,72 @@
+package badgerstore_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
+	"egovdesk/sync/server/storetest"
+)
+
+// A store a bureau wrote before filings were indexed by project (no fp/
+// keys, no m/projectindex) is indexed when it opens: a project's page
+// lists the filings it names.
+func TestOpenIndexesFilingsByProject(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	opts := badgerstore.Options{MemTable: 4 << 20, Location: time.UTC}
+	st, err := badgerstore.Open(ctx, dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	if err := st.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "CODE-u1", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	decl := storetest.Submission(t, "d1", "d1r", "", 1, "城关镇智慧社区")
+	b := app.Body{ID: "g1", Kind: app.KindGoLive, Revision: 1, RevisionID: "g1r", ProjectID: "d1",
+		GoLive: &app.GoLive{ProjectName: "城关镇智慧社区", GoLiveOn: "2027-03-01"}}
+	data, sum, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := &bureaustore.Submission{Body: b, Request: protocol.SubmitRequest{FilingID: "g1", RevisionID: "g1r", Revision: 1, Body: data, BodySHA256: sum}}
+	if _, err := st.Submit(ctx, bureaustore.Actor{UnitID: "u1", Name: "填报人"}, t0, []*bureaustore.Submission{decl, live}); err != nil {
+		t.Fatal(err)
+	}
+	// What the older bureau left: no project keys, no marker.
+	if err := st.DB().Update(func(txn *badger.Txn) error {
+		if err := txn.Delete([]byte("m/projectindex")); err != nil {
+			return err
+		}
+		return txn.Delete([]byte("fp/u1/d1/g1"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := st.ProjectFilings(ctx, "u1", "d1"); len(fs) != 1 {
+		t.Fatalf("without its key the go-live is not found: %d filings", len(fs))
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = badgerstore.Open(ctx, dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fs, err := st.ProjectFilings(ctx, "u1", "d1")
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.Filing.ID)
+	}
+	slices.Sort(ids)
+	if err != nil || !slices.Equal(ids, []string{"d1", "g1"}) {
+		t.Errorf("after opening: %v, %v", ids, err)
+	}
+}
