@@ -2,6 +2,7 @@ package badgerstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -15,10 +16,11 @@ import (
 	"egovdesk/sync/server/storetest"
 )
 
-// A store a bureau wrote before filings were indexed by project (no fp/
-// keys, no m/projectindex) is indexed when it opens: a project's page
-// lists the filings it names.
-func TestOpenIndexesFilingsByProject(t *testing.T) {
+// A store a bureau wrote before filings were indexed by project and
+// revisions by verification code (no fp/ or rc/ keys, no m/projectindex or
+// m/codeindex) is indexed when it opens: a project's page lists the
+// filings it names, a printed code finds its revision.
+func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	opts := badgerstore.Options{MemTable: 4 << 20, Location: time.UTC}
@@ -43,15 +45,23 @@ func TestOpenIndexesFilingsByProject(t *testing.T) {
 	}
 	// What the older bureau left: no project keys, no marker.
 	if err := st.DB().Update(func(txn *badger.Txn) error {
-		if err := txn.Delete([]byte("m/projectindex")); err != nil {
-			return err
+		for _, k := range []string{"m/projectindex", "fp/u1/d1/g1", "m/codeindex", "rc/g1r/g1/g1r", "rc/d1r/d1/d1r"} {
+			if _, err := txn.Get([]byte(k)); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			if err := txn.Delete([]byte(k)); err != nil {
+				return err
+			}
 		}
-		return txn.Delete([]byte("fp/u1/d1/g1"))
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if fs, _ := st.ProjectFilings(ctx, "u1", "d1"); len(fs) != 1 {
 		t.Fatalf("without its key the go-live is not found: %d filings", len(fs))
+	}
+	if vs, _ := st.RevisionsByCode(ctx, app.CodeID("g1r")); len(vs) != 0 {
+		t.Fatalf("without its key the revision is found: %d", len(vs))
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
@@ -68,5 +78,11 @@ func TestOpenIndexesFilingsByProject(t *testing.T) {
 	slices.Sort(ids)
 	if err != nil || !slices.Equal(ids, []string{"d1", "g1"}) {
 		t.Errorf("after opening: %v, %v", ids, err)
+	}
+	for _, rid := range []string{"g1r", "d1r"} {
+		vs, err := st.RevisionsByCode(ctx, app.CodeID(rid))
+		if err != nil || len(vs) != 1 || vs[0].RevisionID != rid {
+			t.Errorf("revision %s by its code after opening: %+v, %v", rid, vs, err)
+		}
 	}
 }

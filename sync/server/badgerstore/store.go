@@ -49,6 +49,7 @@ import (
 //	f/<filing>                   bureaustore.Filing
 //	fu/<unit>/<filing>           empty: a unit's filings
 //	fp/<unit>/<project>/<filing> empty: a unit's filings that name the declaration project (m/projectindex: built)
+//	rc/<code id>/<filing>/<revision>  empty: revisions by verification code (app.CodeID; m/codeindex: built)
 //	q/<filing>                   empty: filings awaiting review, of bureaus before 2026-12-04 (deleted by dropOldPostings)
 //	r/<filing>/<revision>        bureaustore.Revision
 //	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
@@ -69,6 +70,9 @@ const (
 	// keyProjectIndex marks the fp/ keys written for the filings stored
 	// before them (buildProjectIndex).
 	keyProjectIndex = "m/projectindex"
+	// keyCodeIndex marks the rc/ keys written for the revisions stored
+	// before them (buildCodeIndex).
+	keyCodeIndex = "m/codeindex"
 
 	// Schema is the layout version this package reads and writes.
 	Schema = "2"
@@ -161,6 +165,10 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		return s, nil
 	}
 	if err := s.buildProjectIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.buildCodeIndex(); err != nil {
 		db.Close()
 		return nil, err
 	}

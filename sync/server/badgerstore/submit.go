@@ -167,6 +167,9 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 	if err := w.Set(key("rb", body.ID, body.RevisionID), req.Body); err != nil {
 		return protocol.Receipt{}, false, err
 	}
+	if err := w.Set(codeKey(body.ID, body.RevisionID), nil); err != nil {
+		return protocol.Receipt{}, false, err
+	}
 	if fitem == nil { // the unit's list of filings: written with the first revision, never changed
 		if err := w.Set(key("fu", by.UnitID, body.ID), nil); err != nil {
 			return protocol.Receipt{}, false, err
