@@ -43,7 +43,7 @@ func (s *Server) verify(text string) (protocol.Verification, error) {
 		return protocol.Verification{}, err
 	}
 	var v protocol.Verification
-	revs, err := s.store.RevisionsByCode(context.Background(), code.RevisionID)
+	revs, err := s.store.RevisionsByCode(context.Background(), code, 1)
 	if err != nil {
 		return protocol.Verification{}, fmt.Errorf("verify %s: %w", code, err)
 	}

@@ -92,9 +92,9 @@ func indexProject(w writer, unit, fid, old, now string) error {
 	return nil
 }
 
-// buildCodeIndex writes the rc/ key of every revision, once
+// buildCodeIndex writes the rcd/ key of every revision, once
 // (keyCodeIndex marks it done): stores written before the keys existed.
-// It reads keys only, and runs in Open, before the store serves.
+// It runs in Open, before the store serves.
 func (s *Store) buildCodeIndex() error {
 	done := false
 	if err := s.db.View(func(txn *badger.Txn) error {
@@ -107,15 +107,28 @@ func (s *Store) buildCodeIndex() error {
 	}); err != nil || done {
 		return err
 	}
+	start, n := time.Now(), 0
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	err := s.db.View(func(txn *badger.Txn) error {
-		for _, k := range keysWithPrefix(txn, key("r", "")) {
-			if i := strings.LastIndexByte(k, '/'); i > 0 {
-				if err := wb.Set(codeKey(k[:i], k[i+1:]), nil); err != nil {
-					return err
-				}
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = key("r", "")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := string(it.Item().Key()[len(opts.Prefix):])
+			i := strings.LastIndexByte(k, '/')
+			if i <= 0 {
+				continue
 			}
+			var rev bureaustore.Revision
+			if err := decodeItem(it.Item(), &rev); err != nil {
+				return err
+			}
+			if err := wb.Set(codeKey(k[:i], k[i+1:], rev.Receipt.Revision, rev.Receipt.BodySHA256), nil); err != nil {
+				return err
+			}
+			n++
 		}
 		return nil
 	})
@@ -128,11 +141,18 @@ func (s *Store) buildCodeIndex() error {
 	if err != nil {
 		return fmt.Errorf("index revisions by verification code: %w", err)
 	}
+	if n > 0 {
+		s.log.Info("revisions indexed by verification code", "revisions", n, "took", time.Since(start))
+	}
 	return nil
 }
 
-// codeKey is the rc/ key of revision rid of filing fid.
-func codeKey(fid, rid string) []byte { return key("rc", app.CodeID(rid), fid, rid) }
+// codeKey is the rcd/ key of revision rid (number n, body hash sum) of
+// filing fid: its printed code's parts, then the filing and revision.
+func codeKey(fid, rid string, n int, sum string) []byte {
+	c := app.PrintCode{RevisionID: rid, Revision: n, BodySHA256: sum}
+	return key("rcd", app.CodeID(rid), strconv.Itoa(n), c.Digest()+"/"+fid, rid)
+}
 
 // buildProjectIndex writes the fp/ keys of every filing that names a
 // project, once (keyProjectIndex marks it done): stores written before the
@@ -287,19 +307,17 @@ func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.Revi
 	return v, nil
 }
 
-// RevisionsByCode returns the revisions whose ID has verification code id
-// codeID, reading every revision key (verification is rare).
-func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureaustore.RevisionView, error) {
+// RevisionsByCode returns the revisions code names by its rcd/ keys:
+// those of its ID and number whose digest matches, then up to limit others.
+func (s *Store) RevisionsByCode(ctx context.Context, code app.PrintCode, limit int) ([]bureaustore.RevisionView, error) {
 	var out []bureaustore.RevisionView
 	err := s.db.View(func(txn *badger.Txn) error {
-		// By the rc/ index (found from outside: every verification read
-		// every revision key of the store, 1 s at the 10^6 planned).
-		for _, k := range keysWithPrefix(txn, key("rc", codeID, "")) {
-			i := strings.LastIndexByte(k, '/')
-			if i < 0 {
-				continue
+		read := func(k string) error {
+			parts := strings.Split(k, "/") // <digest>/<filing>/<revision>
+			if len(parts) != 3 {
+				return nil
 			}
-			fid, rid := k[:i], k[i+1:]
+			fid, rid := parts[1], parts[2]
 			v := bureaustore.RevisionView{RevisionID: rid}
 			if err := getJSON(txn, key("r", fid, rid), &v.Revision); err != nil {
 				return err
@@ -312,11 +330,34 @@ func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureausto
 				return err
 			}
 			out = append(out, v)
+			return nil
+		}
+		base := key("rcd", code.RevisionID, strconv.Itoa(code.Revision), "")
+		digest := code.Digest()
+		for _, k := range keysWithPrefix(txn, append(append([]byte{}, base...), digest...)) {
+			if err := read(digest + k); err != nil {
+				return err
+			}
+		}
+		others := 0
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues, opts.Prefix = false, base
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid() && others < limit; it.Next() {
+			k := string(it.Item().Key()[len(base):])
+			if strings.HasPrefix(k, digest) {
+				continue
+			}
+			if err := read(k); err != nil {
+				return err
+			}
+			others++
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("revisions by code %s: %w", codeID, err)
+		return nil, fmt.Errorf("revisions by code %s: %w", code, err)
 	}
 	return out, nil
 }

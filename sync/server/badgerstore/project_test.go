@@ -45,7 +45,20 @@ func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	}
 	// What the older bureau left: no project keys, no marker.
 	if err := st.DB().Update(func(txn *badger.Txn) error {
-		for _, k := range []string{"m/projectindex", "fp/u1/d1/g1", "m/codeindex", "rc/g1r/g1/g1r", "rc/d1r/d1/d1r"} {
+		keys := []string{"m/projectindex", "fp/u1/d1/g1", "m/verifyindex"}
+		for _, prefix := range []string{"rcd/g1r/1/", "rcd/d1r/1/"} {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = []byte(prefix)
+			it := txn.NewIterator(opts)
+			for it.Rewind(); it.Valid(); it.Next() {
+				keys = append(keys, string(it.Item().KeyCopy(nil)))
+			}
+			it.Close()
+		}
+		if len(keys) != 5 {
+			return fmt.Errorf("keys to delete: %q", keys)
+		}
+		for _, k := range keys {
 			if _, err := txn.Get([]byte(k)); err != nil {
 				return fmt.Errorf("%s: %w", k, err)
 			}
@@ -60,7 +73,10 @@ func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	if fs, _ := st.ProjectFilings(ctx, "u1", "d1"); len(fs) != 1 {
 		t.Fatalf("without its key the go-live is not found: %d filings", len(fs))
 	}
-	if vs, _ := st.RevisionsByCode(ctx, app.CodeID("g1r")); len(vs) != 0 {
+	codeOf := func(sub *bureaustore.Submission) app.PrintCode {
+		return app.PrintCode{RevisionID: app.CodeID(sub.Body.RevisionID), Revision: 1, BodySHA256: sub.Request.BodySHA256[:12]}
+	}
+	if vs, _ := st.RevisionsByCode(ctx, codeOf(live), 1); len(vs) != 0 {
 		t.Fatalf("without its key the revision is found: %d", len(vs))
 	}
 	if err := st.Close(); err != nil {
@@ -79,10 +95,10 @@ func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	if err != nil || !slices.Equal(ids, []string{"d1", "g1"}) {
 		t.Errorf("after opening: %v, %v", ids, err)
 	}
-	for _, rid := range []string{"g1r", "d1r"} {
-		vs, err := st.RevisionsByCode(ctx, app.CodeID(rid))
-		if err != nil || len(vs) != 1 || vs[0].RevisionID != rid {
-			t.Errorf("revision %s by its code after opening: %+v, %v", rid, vs, err)
+	for _, sub := range []*bureaustore.Submission{decl, live} {
+		vs, err := st.RevisionsByCode(ctx, codeOf(sub), 1)
+		if err != nil || len(vs) != 1 || vs[0].RevisionID != sub.Body.RevisionID {
+			t.Errorf("revision %s by its code after opening: %+v, %v", sub.Body.RevisionID, vs, err)
 		}
 	}
 }

@@ -49,7 +49,7 @@ import (
 //	f/<filing>                   bureaustore.Filing
 //	fu/<unit>/<filing>           empty: a unit's filings
 //	fp/<unit>/<project>/<filing> empty: a unit's filings that name the declaration project (m/projectindex: built)
-//	rc/<code id>/<filing>/<revision>  empty: revisions by verification code (app.CodeID; m/codeindex: built)
+//	rcd/<code id>/<number>/<digest>/<filing>/<revision>  empty: revisions by printed verification code (app.PrintCode; m/verifyindex: built)
 //	q/<filing>                   empty: filings awaiting review, of bureaus before 2026-12-04 (deleted by dropOldPostings)
 //	r/<filing>/<revision>        bureaustore.Revision
 //	rb/<filing>/<revision>       the revision's body: the submitted JSON bytes, whose SHA-256 the receipt holds
@@ -70,9 +70,9 @@ const (
 	// keyProjectIndex marks the fp/ keys written for the filings stored
 	// before them (buildProjectIndex).
 	keyProjectIndex = "m/projectindex"
-	// keyCodeIndex marks the rc/ keys written for the revisions stored
+	// keyCodeIndex marks the rcd/ keys written for the revisions stored
 	// before them (buildCodeIndex).
-	keyCodeIndex = "m/codeindex"
+	keyCodeIndex = "m/verifyindex"
 
 	// Schema is the layout version this package reads and writes.
 	Schema = "2"

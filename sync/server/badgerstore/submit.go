@@ -167,7 +167,7 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 	if err := w.Set(key("rb", body.ID, body.RevisionID), req.Body); err != nil {
 		return protocol.Receipt{}, false, err
 	}
-	if err := w.Set(codeKey(body.ID, body.RevisionID), nil); err != nil {
+	if err := w.Set(codeKey(body.ID, body.RevisionID, body.Revision, req.BodySHA256), nil); err != nil {
 		return protocol.Receipt{}, false, err
 	}
 	if fitem == nil { // the unit's list of filings: written with the first revision, never changed

@@ -128,10 +128,15 @@ type Storage interface {
 	// number in decimal — with its body as received: ErrNotFound when
 	// there is no such filing or revision.
 	Revision(ctx context.Context, fid, rev string) (RevisionView, error)
-	// RevisionsByCode returns every stored revision whose ID has the
-	// verification code id app.CodeID(revisionID) == codeID, with its
-	// filing and unit.
-	RevisionsByCode(ctx context.Context, codeID string) ([]RevisionView, error)
+	// RevisionsByCode returns the stored revisions a printed verification
+	// code names by its revision ID and number (app.CodeID(revisionID) ==
+	// code.RevisionID, number code.Revision), with their filing and unit:
+	// those whose body digest matches code's first, then at most limit of
+	// the others (a paper copy of another text). Its work is bounded by
+	// limit and the matches, not by the revisions a unit planted under
+	// one code's ID (found from outside: 20,000 of them made one 核验 take
+	// a second).
+	RevisionsByCode(ctx context.Context, code app.PrintCode, limit int) ([]RevisionView, error)
 
 	// ---- Review ----
 

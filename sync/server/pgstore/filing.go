@@ -140,14 +140,18 @@ func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.Revi
 	return v, nil
 }
 
-// RevisionsByCode returns every stored revision whose ID has the
-// verification code id codeID, with its filing and unit (no body).
-func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureaustore.RevisionView, error) {
+// RevisionsByCode returns the revisions code names by its ID and number,
+// those whose digest matches first, then up to limit others
+// (revisions_printed_code), with their filing and unit (no body).
+func (s *Store) RevisionsByCode(ctx context.Context, code app.PrintCode, limit int) ([]bureaustore.RevisionView, error) {
 	var out []bureaustore.RevisionView
 	err := s.read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT r.revision_id, r.record, f.record, u.record FROM revisions r
+		const cols = `SELECT r.revision_id, r.record, f.record, u.record FROM revisions r
 			JOIN filings f ON f.id = r.filing_id JOIN units u ON u.id = f.unit_id
-			WHERE r.code_id = $1 ORDER BY r.filing_id, r.revision_id`, codeID)
+			WHERE r.code_id = $1 AND (r.record->'receipt'->>'revision')::int = $2`
+		rows, err := tx.Query(ctx, `(`+cols+` AND left(r.body_sha256, 12) = $3 ORDER BY r.filing_id, r.revision_id)
+			UNION ALL (`+cols+` AND left(r.body_sha256, 12) <> $3 ORDER BY r.filing_id, r.revision_id LIMIT $4)`,
+			code.RevisionID, code.Revision, code.Digest(), limit)
 		if err != nil {
 			return err
 		}
@@ -163,7 +167,7 @@ func (s *Store) RevisionsByCode(ctx context.Context, codeID string) ([]bureausto
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("revisions of code %s: %w", codeID, err)
+		return nil, fmt.Errorf("revisions of code %s: %w", code, err)
 	}
 	return out, nil
 }

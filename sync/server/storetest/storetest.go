@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Attachments", testAttachments},
 		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
 		{"ProjectFilings", testProjectFilings},
+		{"RevisionsByCode", testRevisionsByCode},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedEpochAndRetention", testChangeEpoch},
 		{"Review", testReview},
@@ -445,7 +446,12 @@ func testNewRevision(t *testing.T, st bureaustore.Storage) {
 	if _, err := st.Revision(context.Background(), "f1", "3"); !errors.Is(err, bureaustore.ErrNotFound) {
 		t.Fatalf("Revision 3: %v", err)
 	}
-	vs, err := st.RevisionsByCode(context.Background(), app.CodeID("r2"))
+	r2, err := st.Revision(context.Background(), "f1", "r2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := st.RevisionsByCode(context.Background(), app.PrintCode{RevisionID: app.CodeID("r2"), Revision: 2,
+		BodySHA256: r2.Revision.Receipt.BodySHA256[:12]}, 1)
 	if err != nil || !slices.ContainsFunc(vs, func(v bureaustore.RevisionView) bool { return v.RevisionID == "r2" && v.Filing.Filing.ID == "f1" }) {
 		t.Fatalf("RevisionsByCode: %+v, %v", vs, err)
 	}
@@ -610,6 +616,42 @@ func testProjectFilings(t *testing.T, st bureaustore.Storage) {
 	}
 	if got := ids("u1", "d2"); !slices.Equal(got, []string{"d2", "g2", "g3"}) {
 		t.Errorf("project d2 after g2 moved: %v", got)
+	}
+}
+
+// testRevisionsByCode: a printed code finds the revision its three parts
+// name, and a code whose digest differs finds at most limit others — also
+// when a unit planted many revisions under the code's ID (client-chosen
+// IDs), whose reading made one check take a second (found from outside).
+func testRevisionsByCode(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	var batch []*bureaustore.Submission
+	for i := range 60 {
+		batch = append(batch, sub(t, fmt.Sprintf("f%02d", i), fmt.Sprintf("abcdef01-%04d", i), "", 1, fmt.Sprintf("项目%02d", i)))
+	}
+	if _, err := st.Submit(ctx, bureaustore.Actor{UnitID: "u1", Name: "填报人"}, t0, batch); err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.Revision(ctx, "f37", "abcdef01-0037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := app.PrintCode{RevisionID: "abcdef01", Revision: 1, BodySHA256: v.Revision.Receipt.BodySHA256[:12]}
+	vs, err := st.RevisionsByCode(ctx, code, 1)
+	if err != nil || len(vs) == 0 || vs[0].RevisionID != "abcdef01-0037" || vs[0].Filing.Filing.ID != "f37" || vs[0].Unit.ID != "u1" {
+		t.Fatalf("the code of f37: %+v, %v", vs, err)
+	}
+	if len(vs) > 2 {
+		t.Errorf("the code of f37 read %d revisions, want the match and at most 1 other", len(vs))
+	}
+	code.BodySHA256 = "000000000000"
+	if vs, err = st.RevisionsByCode(ctx, code, 3); err != nil || len(vs) != 3 {
+		t.Errorf("a code whose digest differs: %d revisions (want 3, the limit), %v", len(vs), err)
+	}
+	code.Revision = 2
+	if vs, err = st.RevisionsByCode(ctx, code, 3); err != nil || len(vs) != 0 {
+		t.Errorf("a code of revision 2, which none is: %d revisions, %v", len(vs), err)
 	}
 }
 

@@ -4,3 +4,8 @@
 -- filings that name it.
 CREATE INDEX filings_project ON filings (unit_id, (record->'filing'->>'project_id'))
 	WHERE record->'filing'->>'project_id' <> '';
+
+-- And a printed verification code's revisions by its three parts: a unit
+-- that planted thousands of revisions under one code's ID (client-chosen
+-- IDs) made that code's check read them all.
+CREATE INDEX revisions_printed_code ON revisions (code_id, ((record->'receipt'->>'revision')::int), left(body_sha256, 12));
