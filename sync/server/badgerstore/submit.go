@@ -146,7 +146,7 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 		oldProject = cur.Filing.ProjectID
 	}
 	fr, rev = bureaustore.NewRevision(fr, by, req, body, now)
-	if err := s.settle(txn, w, &fr, &rev, now, &body); err != nil {
+	if err := s.settle(txn, w, &fr, &rev, now, &body, true); err != nil {
 		return protocol.Receipt{}, false, err
 	}
 	named := func(p string) string { // a project other than the filing itself
@@ -184,8 +184,8 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 // missing ones. It reads from txn and decides everything that can fail
 // before it writes. body is the revision's content when the caller has it decoded
 // (for the queue index; read from the store when nil).
-func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body) error {
-	missing, unmarked, err := s.attachmentsOf(txn, rev.UnitID, fr.Filing.Attachments)
+func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, fresh bool) error {
+	missing, unmarked, err := s.attachmentsOf(txn, rev.UnitID, fr.Filing.Attachments, fresh)
 	if err != nil {
 		return err
 	}
@@ -243,25 +243,25 @@ func (s *Store) refresh(txn *badger.Txn, w writer, fid, rid string, now time.Tim
 	if fr.Filing.Revision.ID != rid || fr.Filing.Revision.Submitted() {
 		return rev, nil
 	}
-	return rev, s.settle(txn, w, &fr, &rev, now, nil)
+	return rev, s.settle(txn, w, &fr, &rev, now, nil, false)
 }
 
 // missing returns the attachments of atts the unit has not completed.
 func (s *Store) missing(txn *badger.Txn, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
-	missing, _, err := s.attachmentsOf(txn, unit, atts)
+	missing, _, err := s.attachmentsOf(txn, unit, atts, false)
 	return missing, err
 }
 
 // attachmentsOf returns the attachments of atts the unit has not
 // completed, and the records of the complete ones not yet marked
 // referenced, by SHA-256.
-func (s *Store) attachmentsOf(txn *badger.Txn, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, map[string]bureaustore.Upload, error) {
+func (s *Store) attachmentsOf(txn *badger.Txn, unit string, atts []app.Attachment, strict bool) ([]protocol.AttachmentRef, map[string]bureaustore.Upload, error) {
 	var unmarked map[string]bureaustore.Upload
-	missing, err := bureaustore.Missing(atts, func(sum string) (bool, error) {
+	missing, err := bureaustore.Missing(atts, func(sum string) (int64, bool, error) {
 		var up bureaustore.Upload
 		err := getJSON(txn, key("up", unit, sum), &up)
 		if errors.Is(err, badger.ErrKeyNotFound) {
-			return false, nil
+			return 0, false, nil
 		}
 		if err == nil && up.Complete && !up.Referenced {
 			if unmarked == nil {
@@ -269,7 +269,7 @@ func (s *Store) attachmentsOf(txn *badger.Txn, unit string, atts []app.Attachmen
 			}
 			unmarked[sum] = up
 		}
-		return err == nil && up.Complete, err
-	})
+		return up.Size, err == nil && up.Complete, err
+	}, strict)
 	return missing, unmarked, err
 }

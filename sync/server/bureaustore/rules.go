@@ -126,9 +126,15 @@ func Settle(fr *Filing, rev *Revision, missing []protocol.AttachmentRef, now tim
 	return len(missing) == 0, nil
 }
 
-// Missing returns the attachments of atts (each once) for which complete
-// reports false.
-func Missing(atts []app.Attachment, complete func(sum string) (bool, error)) ([]protocol.AttachmentRef, error) {
+// Missing returns the attachments of atts that are not complete:
+// complete returns the size of a complete upload of sum and true, or
+// false. An attachment complete with another size than the revision
+// states is missing too — the revision is never received on another file
+// than it describes — and, when strict (a new revision, not one already
+// waiting), refused: found from outside, a body naming a 45-byte upload as
+// 4,096 bytes was received, its signed receipt and the reviewer's page
+// saying 4,096.
+func Missing(atts []app.Attachment, complete func(sum string) (int64, bool, error), strict bool) ([]protocol.AttachmentRef, error) {
 	var out []protocol.AttachmentRef
 	seen := map[string]bool{}
 	for _, a := range atts {
@@ -136,11 +142,15 @@ func Missing(atts []app.Attachment, complete func(sum string) (bool, error)) ([]
 			continue
 		}
 		seen[a.SHA256] = true
-		ok, err := complete(a.SHA256)
+		size, ok, err := complete(a.SHA256)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if ok && size != a.Size && strict {
+			return nil, fieldErr("attachments", fmt.Sprintf("附件“%s”标明的大小（%d 字节）与数管局已收到的同一文件（%d 字节）不符：请重新选择该附件后再提交",
+				a.Name, a.Size, size))
+		}
+		if !ok || size != a.Size {
 			out = append(out, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name})
 		}
 	}

@@ -368,7 +368,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 		return bureaustore.SubmitResult{}, err
 	}
 	fr, newRev := bureaustore.NewRevision(fr, by, req, body, now)
-	missing, err := missingMarking(ctx, tx, by.UnitID, fr.Filing.Attachments)
+	missing, err := missingMarking(ctx, tx, by.UnitID, fr.Filing.Attachments, true)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
@@ -430,7 +430,7 @@ func lockFiling(ctx context.Context, tx pgx.Tx, id string) (*bureaustore.Filing,
 // decoded (read from the store when nil); unitName is the unit's name
 // ("" to look it up).
 func settle(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rev *bureaustore.Revision, now time.Time, body *app.Body, unitName string) (bool, error) {
-	missing, err := missingMarking(ctx, tx, rev.UnitID, fr.Filing.Attachments)
+	missing, err := missingMarking(ctx, tx, rev.UnitID, fr.Filing.Attachments, false)
 	if err != nil {
 		return false, err
 	}
@@ -483,8 +483,8 @@ func refresh(ctx context.Context, tx pgx.Tx, fr *bureaustore.Filing, rid string,
 
 // missingOf returns the attachments of atts that unit has not completed.
 func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
-	return missingIn(ctx, q, unit, atts, `SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
-		AND (record->>'complete')::boolean`)
+	return missingIn(ctx, q, unit, atts, `SELECT sha256, (record->>'size')::bigint FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`, false)
 }
 
 // missingMarking is missingOf for a revision being stored: in the same
@@ -496,19 +496,19 @@ func missingOf(ctx context.Context, q Querier, unit string, atts []app.Attachmen
 // is the one write before a submission's refusals are all decided; only
 // bureaustore.Settle comes after, which does not refuse a revision
 // Advance took, and a mark left would only keep an attachment.
-func missingMarking(ctx context.Context, q Querier, unit string, atts []app.Attachment) ([]protocol.AttachmentRef, error) {
+func missingMarking(ctx context.Context, q Querier, unit string, atts []app.Attachment, strict bool) ([]protocol.AttachmentRef, error) {
 	return missingIn(ctx, q, unit, atts, `WITH mark AS (
 			UPDATE uploads SET record = record || '{"referenced": true}'
 			WHERE unit_id = $1 AND sha256 = ANY($2) AND (record->>'complete')::boolean
 				AND NOT coalesce((record->>'referenced')::boolean, false))
-		SELECT sha256 FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
-		AND (record->>'complete')::boolean`)
+		SELECT sha256, (record->>'size')::bigint FROM uploads WHERE unit_id = $1 AND sha256 = ANY($2)
+		AND (record->>'complete')::boolean`, strict)
 }
 
-// missingIn runs query, which selects the SHA-256 of unit's ($1) complete
-// uploads among sums ($2), and returns the attachments of atts not among
-// them.
-func missingIn(ctx context.Context, q Querier, unit string, atts []app.Attachment, query string) ([]protocol.AttachmentRef, error) {
+// missingIn runs query, which selects the SHA-256 and size of unit's ($1)
+// complete uploads among sums ($2), and returns the attachments of atts
+// not among them (bureaustore.Missing, strict for a new revision).
+func missingIn(ctx context.Context, q Querier, unit string, atts []app.Attachment, query string, strict bool) ([]protocol.AttachmentRef, error) {
 	if len(atts) == 0 {
 		return nil, nil
 	}
@@ -520,9 +520,23 @@ func missingIn(ctx context.Context, q Querier, unit string, atts []app.Attachmen
 	if err != nil {
 		return nil, err
 	}
-	done, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	type upload struct {
+		sum  string
+		size int64
+	}
+	done, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (upload, error) {
+		var u upload
+		return u, r.Scan(&u.sum, &u.size)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return bureaustore.Missing(atts, func(sum string) (bool, error) { return slices.Contains(done, sum), nil })
+	return bureaustore.Missing(atts, func(sum string) (int64, bool, error) {
+		for _, u := range done {
+			if u.sum == sum {
+				return u.size, true, nil
+			}
+		}
+		return 0, false, nil
+	}, strict)
 }

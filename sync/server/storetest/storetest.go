@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
 		{"ProjectFilings", testProjectFilings},
 		{"RevisionsByCode", testRevisionsByCode},
+		{"AttachmentSizes", testAttachmentSizes},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedEpochAndRetention", testChangeEpoch},
 		{"Review", testReview},
@@ -652,6 +653,50 @@ func testRevisionsByCode(t *testing.T, st bureaustore.Storage) {
 	code.Revision = 2
 	if vs, err = st.RevisionsByCode(ctx, code, 3); err != nil || len(vs) != 0 {
 		t.Errorf("a code of revision 2, which none is: %d revisions, %v", len(vs), err)
+	}
+}
+
+// testAttachmentSizes: a revision is received only on files of the sizes
+// it states (found from outside: a body naming a 45-byte upload as 4,096
+// bytes was received, its receipt saying 4,096). A new revision naming a
+// complete upload of another size is refused; one waiting for an upload
+// that completes with another size keeps waiting, and the upload still
+// completes for the revisions that state its size.
+func testAttachmentSizes(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	a := app.Attachment{Material: "可研报告", Name: "可研.pdf", SHA256: sha("a"), Size: 45, MediaType: "application/pdf"}
+	if _, err := st.CompleteUpload(ctx, "u1", a.SHA256, bureaustore.Upload{Size: 45, Offset: 45, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	lying := a
+	lying.Size = 4096
+	r := submitOne(t, st, "u1", sub(t, "f1", "r1", "", 1, "一", lying), t0)
+	wantErr(t, "a revision stating 4,096 bytes of a 45-byte upload", r.Err, bureaustore.ErrInvalid)
+	if _, err := st.Filing(ctx, "u1", "f1"); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Errorf("the refused revision was stored: %v", err)
+	}
+	if rc := mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "一", a), t0); rc.Status != protocol.ReceiptReceived {
+		t.Errorf("the same revision stating 45 bytes: %+v", rc)
+	}
+
+	b := app.Attachment{Material: "图纸", Name: "图.pdf", SHA256: sha("b"), Size: 4096, MediaType: "application/pdf"}
+	if rc := mustSubmit(t, st, "u1", sub(t, "f2", "r2", "", 1, "二", b), t0); rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("waiting for b: %+v", rc)
+	}
+	honest := b
+	honest.Size = 45
+	if rc := mustSubmit(t, st, "u1", sub(t, "f3", "r3", "", 1, "三", honest), t0); rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("waiting for b, stating 45: %+v", rc)
+	}
+	if _, err := st.CompleteUpload(ctx, "u1", b.SHA256, bureaustore.Upload{Size: 45, Offset: 45, Complete: true, Created: t0, Updated: t0}, t0.Add(time.Minute)); err != nil {
+		t.Fatalf("an upload that a revision states another size of: %v", err)
+	}
+	if v, err := st.Filing(ctx, "u1", "f2"); err != nil || v.Filing.Filing.Revision.Submitted() || len(v.Missing) != 1 {
+		t.Errorf("the revision stating 4,096 bytes of b: submitted %v, missing %v, %v", v.Filing.Filing.Revision.Submitted(), v.Missing, err)
+	}
+	if v, err := st.Filing(ctx, "u1", "f3"); err != nil || !v.Filing.Filing.Revision.Submitted() {
+		t.Errorf("the revision stating 45 bytes of b was not received: %v", err)
 	}
 }
 
