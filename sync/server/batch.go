@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,7 +72,6 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	now := s.Now()
 	profile := s.profile.Load()
 	results := make([]protocol.BatchResult, len(reqs))
-	subs := make([]*bureaustore.Submission, len(reqs)) // nil where the check refused the request
 	// Decoding the bodies and the content rules are most of the work, and
 	// need no lock: spread them over the cores.
 	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+15)/16)
@@ -94,28 +94,39 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		})
 	}
 	wg.Wait()
-	// The rules run once every body is decoded, the declarations' first:
-	// a later filing of a project is checked against the declaration,
-	// which may come in the same batch — if it passed its own rules
-	// (projectDeclaration says when else).
-	errs := make([]error, workers)
-	passed := make([]app.Body, len(reqs)) // the declarations that passed, zero elsewhere
-	for _, decls := range []bool{true, false} {
+	// A later filing of a project is checked against the project's
+	// declaration as the bureau holds it. One sent in the same batch is
+	// stored first, in a commit of its own, and the later filings checked
+	// and stored after it: found from outside (round 11) and in review,
+	// checking them against a batch declaration the store then refused
+	// (another revision's base, a reused revision ID, another unit's
+	// filing ID, an attachment of another size) admitted what the
+	// declaration the bureau kept would not.
+	later := func(i int) bool { return !checked[i].Kind.Offered() && checked[i].Kind.Valid() }
+	phases := [][]bool{nil} // nil: every submission at once
+	if slices.ContainsFunc(checked, func(b app.Body) bool { return b.Declaration != nil }) &&
+		slices.ContainsFunc(checked, func(b app.Body) bool { return !b.Kind.Offered() && b.Kind.Valid() }) {
+		first, then := make([]bool, len(reqs)), make([]bool, len(reqs))
+		for i := range reqs {
+			first[i], then[i] = !later(i), later(i)
+		}
+		phases = [][]bool{first, then}
+	}
+	for _, in := range phases {
+		errs := make([]error, workers)
+		phase := make([]*bureaustore.Submission, len(reqs))
 		for w := range workers {
 			wg.Go(func() {
 				for i := w; i < len(reqs); i += workers {
-					if results[i].Problem != nil || (checked[i].Declaration != nil) != decls {
+					if results[i].Problem != nil || in != nil && !in[i] {
 						continue
 					}
-					invalid, err := s.contentRules(ctx, c, checked[i], profile, now, passed[:i])
+					invalid, err := s.contentRules(ctx, c, checked[i], profile, now)
 					if err != nil {
 						errs[w] = err
 						return
 					}
-					subs[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
-					if decls && invalid == nil {
-						passed[i] = checked[i]
-					}
+					phase[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
 				}
 			})
 		}
@@ -123,11 +134,11 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		if err := errors.Join(errs...); err != nil {
 			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
 		}
+		if err := s.storeBatch(ctx, c, phase, results, now); err != nil {
+			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+		}
 	}
-	err := s.applyBatch(ctx, c, subs, results, now)
-	if err != nil {
-		return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
-	}
+	s.signReceipts(c.UnitID, results)
 	// One line per batch at Info (a full push is thousands of revisions a
 	// second, past journald's default rate limit); each revision at Debug.
 	// The receipts themselves are in the store.
@@ -193,6 +204,18 @@ func checkBatchIDs(req protocol.SubmitRequest) error {
 // commit may share the commit with other requests' writes). It fails only
 // with a storage error; then nothing of the failing part is stored.
 func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*bureaustore.Submission, out []protocol.BatchResult, now time.Time) error {
+	if err := s.storeBatch(ctx, c, subs, out, now); err != nil {
+		return err
+	}
+	s.signReceipts(c.UnitID, out)
+	return nil
+}
+
+// storeBatch is applyBatch without signing the receipts.
+func (s *Server) storeBatch(ctx context.Context, c *caller, subs []*bureaustore.Submission, out []protocol.BatchResult, now time.Time) error {
+	if !slices.ContainsFunc(subs, func(s *bureaustore.Submission) bool { return s != nil }) {
+		return nil
+	}
 	res, err := s.store.Submit(ctx, bureaustore.Actor{UnitID: c.UnitID, Name: c.Name}, now, subs)
 	if err != nil {
 		return err
@@ -208,7 +231,6 @@ func (s *Server) applyBatch(ctx context.Context, c *caller, subs []*bureaustore.
 			out[i] = protocol.BatchResult{Status: http.StatusOK, Receipt: &r.Receipt}
 		}
 	}
-	s.signReceipts(c.UnitID, out)
 	return nil
 }
 

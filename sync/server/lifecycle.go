@@ -15,15 +15,16 @@ import (
 // contentRules runs the content rules on body for the caller's unit: the
 // four first kinds through app.CheckBody, a filing of a project's later
 // life (app.LifecycleKinds) through app.CheckProjectBody against the
-// project's declaration, found among batch (the bodies of the same
-// request, which may carry the declaration with it) or else in the store.
-// A filing is made in the name of the caller's unit (app.CheckOwnUnit). It returns the refusal for the client (nil
-// when the body passes) and fails only with a wrapped storage error.
-func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time, batch []app.Body) (invalid, err error) {
+// project's declaration as the bureau holds it (a batch stores its
+// declarations before it checks its later filings: submitBatch). A filing
+// is made in the name of the caller's unit (app.CheckOwnUnit). It returns
+// the refusal for the client (nil when the body passes) and fails only
+// with a wrapped storage error.
+func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time) (invalid, err error) {
 	if body.Kind.Offered() || !body.Kind.Valid() {
 		invalid = app.CheckBody(body, prof, now)
 	} else {
-		decl, err := s.projectDeclaration(ctx, c.UnitID, body.ProjectID, batch)
+		decl, err := s.projectDeclaration(ctx, c.UnitID, body.ProjectID)
 		if err != nil {
 			return nil, err
 		}
@@ -37,41 +38,18 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 
 // projectDeclaration returns the declaration of project as unit last
 // submitted it, or nil when the unit has no such declaration (the rules
-// then apply what every rule of the kind asks). A declaration among batch
-// (the request's, those that passed their own rules) is taken only when
-// it will be the project's: a first revision of a project the bureau does
-// not have, or a revision that builds on the head the bureau holds and
-// may be revised (bureaustore.Advance). Found from outside: a later filing
-// sent after a made-up revision of its declaration was checked against
-// that revision, which the bureau refused, and so was admitted with
-// materials the real declaration's route asks for missing.
-func (s *Server) projectDeclaration(ctx context.Context, unit, project string, batch []app.Body) (*app.Declaration, error) {
+// then apply what every rule of the kind asks).
+func (s *Server) projectDeclaration(ctx context.Context, unit, project string) (*app.Declaration, error) {
 	if project == "" {
 		return nil, nil
 	}
 	v, err := s.store.Filing(ctx, unit, project)
-	var head *bureaustore.Filing
 	switch {
 	case errors.Is(err, bureaustore.ErrNotFound):
+		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
-	default:
-		head = &v.Filing
-	}
-	for i := len(batch) - 1; i >= 0; i-- {
-		b := batch[i]
-		if b.ID != project || b.Declaration == nil {
-			continue
-		}
-		if head != nil && head.Filing.Revision.ID == b.RevisionID {
-			break // sent again: the bureau's copy is the same
-		}
-		req := protocol.SubmitRequest{FilingID: b.ID, RevisionID: b.RevisionID, BaseRevisionID: b.BaseID, Revision: b.Revision}
-		if _, err := bureaustore.Advance(head, bureaustore.Actor{UnitID: unit}, req, b, s.Now()); err == nil {
-			return b.Declaration, nil
-		}
-	}
-	if head == nil || head.Filing.Kind != app.KindDeclaration {
+	case v.Filing.Filing.Kind != app.KindDeclaration:
 		return nil, nil
 	}
 	b, err := decodeBody(v.Body)

@@ -256,3 +256,64 @@ func TestConsoleChecksALaterFilingAgainstItsUnitsDeclaration(t *testing.T) {
 		t.Error("the change of unit B is checked against unit A's declaration")
 	}
 }
+
+// A later filing batched with a revision of its declaration that the
+// bureau refuses is judged as if sent alone, on the declaration the
+// bureau keeps, whatever the refusal (found in review: the first fix
+// guessed the store's answer, and an attachment of another size, a reused
+// revision ID or another unit's filing ID got past the guess).
+func TestBatchedLaterFilingsFollowTheStoredDeclaration(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fake func(t *testing.T, fx *fixture, public *app.Filing) *app.Filing
+	}{
+		{"another unit's filing ID", func(t *testing.T, fx *fixture, public *app.Filing) *app.Filing {
+			theirs := yunanReady(newFiling(t, fx.unitB.ID))
+			fx.submit(fx.clerkB, theirs, http.StatusCreated)
+			f := yunanReady(newFiling(t, fx.unitA.ID))
+			f.ID = theirs.ID
+			return f
+		}},
+		{"an attachment of another size", func(t *testing.T, fx *fixture, public *app.Filing) *app.Filing {
+			fx.decide(fx.reviewer, public.ID, app.ActionReturn, "请补充", http.StatusOK)
+			data := []byte("a catalogue of shared data resources, fifty bytes.")
+			fx.upload(fx.clerkA, data, len(data))
+			f := yunanReady(newFiling(t, fx.unitA.ID))
+			f.ID = public.ID
+			f.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: public.Revision.ID}
+			f.Attachments = append(f.Attachments, app.Attachment{Material: "catalogue", Name: "目录.pdf", SHA256: sha(data), Size: 4096, MediaType: "application/pdf"})
+			return f
+		}},
+		{"a revision ID the filing has", func(t *testing.T, fx *fixture, public *app.Filing) *app.Filing {
+			fx.decide(fx.reviewer, public.ID, app.ActionReturn, "请补充", http.StatusOK)
+			f := yunanReady(newFiling(t, fx.unitA.ID))
+			f.ID = public.ID
+			f.Revision = app.Revision{ID: public.Revision.ID, Number: 2, BaseID: public.Revision.ID}
+			return f
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := MustBureau(t)
+			public := newFiling(t, fx.unitA.ID) // 公共类: 郁南 takes no major change of it
+			fx.submit(fx.clerkA, public, http.StatusCreated)
+			setProfile(t, fx, "yunan")
+			fake := tc.fake(t, fx, public)
+			fake.Declaration.Class = app.ClassProfessional // a major change of which 郁南 takes
+			change := laterFiling(t, app.KindAdjustment, fake)
+			change.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+			alone := laterFiling(t, app.KindAdjustment, fake)
+			alone.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+			want := fx.do("POST", revPath(alone), fx.clerkA, submitReq(t, alone)).StatusCode
+
+			var resp protocol.BatchSubmitResponse
+			fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
+				submitReq(t, fake), submitReq(t, change)}}, http.StatusOK, &resp)
+			if resp.Results[0].Status < 400 {
+				t.Fatalf("the made-up declaration was not refused: %d", resp.Results[0].Status)
+			}
+			if got := resp.Results[1].Status; got != want {
+				t.Errorf("the change batched with it: %d, sent alone: %d", got, want)
+			}
+		})
+	}
+}
