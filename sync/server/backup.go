@@ -196,7 +196,7 @@ func Restore(ctx context.Context, from, dir string, key []byte) (int, error) {
 	if man.Format != backupFormat || storeFile == nil {
 		return 0, fmt.Errorf("restore: %s is not a bureau backup (%q)", from, man.Format)
 	}
-	if man.StoreSchema != badgerstore.Schema {
+	if man.StoreSchema != badgerstore.Schema && !badgerstore.Upgradable(man.StoreSchema) {
 		return 0, fmt.Errorf("restore: the backup has store layout %s, this bureau reads layout %s", man.StoreSchema, badgerstore.Schema)
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {

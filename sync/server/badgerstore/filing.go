@@ -65,7 +65,9 @@ func (s *Store) ProjectFilings(ctx context.Context, unit, project string) ([]bur
 			if err := getJSON(txn, key("f", id), &fr); err != nil {
 				return err
 			}
-			out = append(out, fr)
+			if fr.Filing.ProjectID == project { // a key an older bureau left behind names it no more
+				out = append(out, fr)
+			}
 		}
 		return nil
 	})

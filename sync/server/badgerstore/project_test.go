@@ -17,9 +17,10 @@ import (
 )
 
 // A store a bureau wrote before filings were indexed by project and
-// revisions by verification code (no fp/ or rc/ keys, no m/projectindex or
-// m/codeindex) is indexed when it opens: a project's page lists the
-// filings it names, a printed code finds its revision.
+// revisions by verification code (layout 2: no fp/ or rcd/ keys, no
+// m/projectindex or m/verifyindex) is indexed when it opens, and marked
+// layout 3, which older bureaus refuse: a project's page lists the filings
+// it names, a printed code finds its revision.
 func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -58,6 +59,9 @@ func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 		if len(keys) != 5 {
 			return fmt.Errorf("keys to delete: %q", keys)
 		}
+		if err := txn.Set([]byte("m/schema"), []byte("2")); err != nil { // and its layout
+			return err
+		}
 		for _, k := range keys {
 			if _, err := txn.Get([]byte(k)); err != nil {
 				return fmt.Errorf("%s: %w", k, err)
@@ -94,6 +98,20 @@ func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	slices.Sort(ids)
 	if err != nil || !slices.Equal(ids, []string{"d1", "g1"}) {
 		t.Errorf("after opening: %v, %v", ids, err)
+	}
+	if err := st.DB().View(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte("m/schema"))
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if string(v) != badgerstore.Schema || badgerstore.Schema != "3" {
+				return fmt.Errorf("layout %s after opening, want 3 (an older bureau would write revisions without the indexes)", v)
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Error(err)
 	}
 	for _, sub := range []*bureaustore.Submission{decl, live} {
 		vs, err := st.RevisionsByCode(ctx, codeOf(sub), 1)

@@ -35,7 +35,9 @@ import (
 //
 // Schema 2 (2026-11-22) stores each revision's body once, as received
 // (rb/), instead of re-encoding it into both the filing and the revision
-// record (schema 1, which had no m/schema key). Open refuses another schema.
+// record (schema 1, which had no m/schema key). Schema 3 (2026-12-05) adds
+// the fp/ and rcd/ indexes, which Open builds for a schema-2 store. Open
+// refuses another schema.
 //
 //	m/epoch                      random id of this store; cursors from another store reset
 //	m/schema                     layout version, decimal: Schema
@@ -74,8 +76,14 @@ const (
 	// before them (buildCodeIndex).
 	keyCodeIndex = "m/verifyindex"
 
-	// Schema is the layout version this package reads and writes.
-	Schema = "2"
+	// Schema is the layout version this package writes. It reads
+	// schemaUpgradable too, and upgrades it when it opens for service.
+	Schema = "3"
+	// schemaUpgradable is the layout of bureaus before the fp/ and rcd/
+	// keys (2026-12-05): Open builds them (buildProjectIndex,
+	// buildCodeIndex) and writes Schema, so that an older bureau, which
+	// would write revisions without them, refuses the store.
+	schemaUpgradable = "2"
 )
 
 // Tune changes Badger's options before the store opens (benchmarks).
@@ -172,6 +180,10 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keySchema), []byte(Schema)) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store layout %s: %w", Schema, err)
+	}
 	var old bool
 	if err := db.View(func(txn *badger.Txn) error {
 		var err error
@@ -210,6 +222,10 @@ func (s *Store) notify(units ...string) {
 
 // Schema returns the layout version.
 func (s *Store) Schema() string { return Schema }
+
+// Upgradable reports whether a store (or a backup of one) of layout
+// schema opens, upgraded to Schema.
+func Upgradable(schema string) bool { return schema == schemaUpgradable }
 
 // CommitStats returns how many group commits the store has run and how
 // many writes they held in all.
@@ -329,8 +345,10 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 // waiting (settleLeftWaiting), then reclaims value-log space until there
 // is nothing to reclaim or stop closes.
 func (s *Store) Maintain(ctx context.Context, stop <-chan struct{}) error {
+	// A failure here must not keep the value log from being reclaimed
+	// (found in review): it is logged, and tried again next round.
 	if _, err := s.settleLeftWaiting(ctx, time.Now()); err != nil {
-		return err
+		s.log.Error("settle revisions left waiting for complete uploads", "err", err)
 	}
 	for s.db.RunValueLogGC(0.5) == nil {
 		select {
@@ -383,7 +401,7 @@ func (s *Store) loadEpoch(ctx context.Context) (string, error) {
 			} else if !errors.Is(err, badger.ErrKeyNotFound) {
 				return err
 			}
-			if schema != Schema {
+			if schema != Schema && schema != schemaUpgradable {
 				return fmt.Errorf("store layout %s, this bureau reads layout %s", schema, Schema)
 			}
 			return nil

@@ -145,12 +145,16 @@ func (s *Store) settleLeftWaiting(ctx context.Context, now time.Time) (int, erro
 	if err != nil {
 		return 0, err
 	}
+	var errs []error
 	for _, r := range done {
+		if ctx.Err() != nil {
+			break
+		}
 		if err := s.settleWaiting(ctx, r.unit, r.sum, now, nil); err != nil {
-			return 0, fmt.Errorf("settle revisions waiting for %s: %w", r.sum, err)
+			errs = append(errs, fmt.Errorf("settle revisions waiting for %s: %w", r.sum, err)) // the others still go
 		}
 	}
-	return len(done), nil
+	return len(done), errors.Join(errs...)
 }
 
 // abandoned: unfinished and untouched since cutoff. An upload a revision

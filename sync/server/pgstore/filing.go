@@ -146,11 +146,18 @@ func (s *Store) Revision(ctx context.Context, fid, rev string) (bureaustore.Revi
 func (s *Store) RevisionsByCode(ctx context.Context, code app.PrintCode, limit int) ([]bureaustore.RevisionView, error) {
 	var out []bureaustore.RevisionView
 	err := s.read(ctx, func(tx pgx.Tx) error {
-		const cols = `SELECT r.revision_id, r.record, f.record, u.record FROM revisions r
+		// The others unordered, so that LIMIT stops the index scan
+		// (found in review: an ORDER BY there read and sorted every
+		// revision a unit planted under the code); the matches first by
+		// the outer ORDER BY, not by UNION ALL's order, which PostgreSQL
+		// does not promise.
+		const cols = `r.revision_id, r.filing_id, r.record AS rrec, f.record AS frec, u.record AS urec FROM revisions r
 			JOIN filings f ON f.id = r.filing_id JOIN units u ON u.id = f.unit_id
 			WHERE r.code_id = $1 AND (r.record->'receipt'->>'revision')::int = $2`
-		rows, err := tx.Query(ctx, `(`+cols+` AND left(r.body_sha256, 12) = $3 ORDER BY r.filing_id, r.revision_id)
-			UNION ALL (`+cols+` AND left(r.body_sha256, 12) <> $3 ORDER BY r.filing_id, r.revision_id LIMIT $4)`,
+		rows, err := tx.Query(ctx, `SELECT revision_id, rrec, frec, urec FROM (
+			(SELECT 0 AS o, `+cols+` AND left(r.body_sha256, 12) = $3)
+			UNION ALL (SELECT 1, `+cols+` AND left(r.body_sha256, 12) <> $3 LIMIT $4)) x
+			ORDER BY o, filing_id, revision_id`,
 			code.RevisionID, code.Revision, code.Digest(), limit)
 		if err != nil {
 			return err
