@@ -2397,6 +2397,16 @@ func TestAnnouncedBodyOverTheLimitIsRefusedFirst(t *testing.T) {
 			t.Errorf("%s %s announcing 400 MB: %d, want 413 before the body", route.method, route.path, r.StatusCode)
 		}
 	}
+	// More than the disk holds is still too large, not a full disk: 507
+	// would tell a stranger the disk is full (round 11: 100 GB without a
+	// login was answered 507 and logged the disk full at ERROR).
+	for _, token := range []string{fx.clerkA, "made-up"} {
+		r := fx.raw(fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n",
+			protocol.PathSubmissions, token, protocol.MediaJSON, int64(1)<<60))
+		if r.StatusCode == http.StatusInsufficientStorage || r.StatusCode != http.StatusRequestEntityTooLarge && r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("announcing 1 EiB with token %q: %d, want 413 (or 401 without a login)", token, r.StatusCode)
+		}
+	}
 }
 
 // TestHeadersReadOnceAreSentOnce (found from outside): a request with two
