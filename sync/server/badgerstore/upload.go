@@ -112,6 +112,11 @@ func (s *Store) settleWaiting(ctx context.Context, unit, sum string, now time.Ti
 		if !more {
 			return nil
 		}
+		// The record says complete: the rest is settled whether or not
+		// the client waits for it (found from outside: a client that hung
+		// up after sending the last chunk left half of 3,000 revisions
+		// waiting, its retry finding the upload complete and doing nothing).
+		ctx = context.WithoutCancel(ctx)
 	}
 }
 

@@ -3,6 +3,7 @@ package bureaustore
 import (
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,12 +137,30 @@ func Settle(fr *Filing, rev *Revision, missing []protocol.AttachmentRef, now tim
 // saying 4,096.
 func Missing(atts []app.Attachment, complete func(sum string) (int64, bool, error), strict bool) ([]protocol.AttachmentRef, error) {
 	var out []protocol.AttachmentRef
+	stated := map[string]app.Attachment{}
+	for _, a := range atts {
+		if b, seen := stated[a.SHA256]; seen {
+			// The same file named twice must be stated the same size
+			// twice (found from outside: the second naming of a file
+			// with another size was received unchecked).
+			if b.Size != a.Size && strict {
+				return nil, fieldErr("attachments", fmt.Sprintf("附件“%s”和“%s”是同一个文件，标明的大小却不同（%d 和 %d 字节）：请重新选择附件后再提交",
+					b.Name, a.Name, b.Size, a.Size))
+			}
+			continue
+		}
+		stated[a.SHA256] = a
+	}
 	seen := map[string]bool{}
 	for _, a := range atts {
 		if seen[a.SHA256] {
 			continue
 		}
 		seen[a.SHA256] = true
+		if b := stated[a.SHA256]; slices.ContainsFunc(atts, func(c app.Attachment) bool { return c.SHA256 == a.SHA256 && c.Size != b.Size }) {
+			out = append(out, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name}) // never received (not strict: it waits)
+			continue
+		}
 		size, ok, err := complete(a.SHA256)
 		if err != nil {
 			return nil, err

@@ -676,6 +676,12 @@ func testAttachmentSizes(t *testing.T, st bureaustore.Storage) {
 	if _, err := st.Filing(ctx, "u1", "f1"); !errors.Is(err, bureaustore.ErrNotFound) {
 		t.Errorf("the refused revision was stored: %v", err)
 	}
+	// The same file named twice, the second time with another size (found
+	// from outside: only the first naming was compared).
+	twice := a
+	twice.Material, twice.Name, twice.Size = "图纸", "附件2.pdf", 4096
+	r = submitOne(t, st, "u1", sub(t, "f0", "r0", "", 1, "零", a, twice), t0)
+	wantErr(t, "a revision naming one file twice with two sizes", r.Err, bureaustore.ErrInvalid)
 	if rc := mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "一", a), t0); rc.Status != protocol.ReceiptReceived {
 		t.Errorf("the same revision stating 45 bytes: %+v", rc)
 	}
