@@ -48,7 +48,7 @@ func (s *Server) handleSubmitBatch(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	results, err := s.submitBatch(r.Context(), c, reqs, bodies)
 	var created []bool
-	if err == nil {
+	if results != nil { // also when a second commit failed after the first kept its part
 		created = make([]bool, len(reqs))
 		for i, res := range results {
 			created[i] = res.Status == http.StatusCreated
@@ -112,7 +112,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		}
 		phases = [][]bool{first, then}
 	}
-	for _, in := range phases {
+	for n, in := range phases {
 		errs := make([]error, workers)
 		phase := make([]*bureaustore.Submission, len(reqs))
 		for w := range workers {
@@ -132,11 +132,24 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		}
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
+			if n > 0 {
+				return results, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+			}
 			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
 		}
 		if err := s.storeBatch(ctx, c, phase, results, now); err != nil {
+			if n > 0 {
+				// The first commit kept its part: say which, so that its
+				// caps are not given back (found from outside).
+				return results, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+			}
 			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
 		}
+		// Once a part is stored, the rest is stored whether or not the
+		// client waits (found from outside: a client that hung up between
+		// the two commits had its declarations kept and its caps given
+		// back, and sent past the unit's daily limits).
+		ctx = context.WithoutCancel(ctx)
 	}
 	s.signReceipts(c.UnitID, results)
 	// One line per batch at Info (a full push is thousands of revisions a

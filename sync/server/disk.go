@@ -47,8 +47,8 @@ func (s *Server) checkDisk(r *http.Request) error {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return nil
 	}
-	// A body larger than any the bureau takes is refused by its route
-	// (413, or 401 first without a login), not taken for a full disk:
+	// A body larger than any the bureau reads is refused by its route
+	// (413), not taken for a full disk:
 	// found from outside, an unauthenticated Content-Length of 100 GB was
 	// answered 507 "存储空间不足" and logged the disk full, then free again,
 	// at ERROR, once a request.
@@ -66,10 +66,10 @@ func (s *Server) checkDisk(r *http.Request) error {
 	return diskFull()
 }
 
-// largestBody is the largest request body a route of the API takes: an
-// upload chunk, a JSON request, a spreadsheet for an import.
+// largestBody is the largest request body a route of the API reads: an
+// upload chunk or a JSON request (a public route's is smaller still).
 func (s *Server) largestBody() int64 {
-	return max(s.cfg.ChunkBytes, s.cfg.MaxBodyBytes, 64<<20)
+	return max(s.cfg.ChunkBytes, s.cfg.MaxBodyBytes)
 }
 
 func diskFull() error {

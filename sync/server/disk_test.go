@@ -88,6 +88,11 @@ func TestDiskFull(t *testing.T) {
 		protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, "16"), "upload")
 	full(fx.do("POST", protocol.Path(protocol.PathDecisions, acked[0].ID), fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept}), "decision")
 	full(fx.do("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-b", Password: password}), "login")
+	// A stranger is told nothing of the disk (found from outside: a
+	// made-up token's batch was answered 507 and logged the disk full).
+	if r := fx.do("POST", protocol.PathSubmissions, "made-up", protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{submitReq(t, late)}}); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a batch with a made-up token on a full disk: %d, want 401", r.StatusCode)
+	}
 
 	// Everything acknowledged is there, and readable.
 	var list protocol.FilingList

@@ -343,15 +343,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route) error {
 			return app.Errorf(app.EINVALID, "请求带有多个 %s 头，只能有一个", h)
 		}
 	}
-	if err := s.checkDisk(r); err != nil {
-		return err
-	}
 	if rt.Access == AccessPublic {
+		if err := s.checkDisk(r); err != nil {
+			return err
+		}
 		return rt.handle(w, r, nil)
 	}
 	c, err := s.authenticate(r)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="egovdesk"`)
+		return err
+	}
+	// After the login: a stranger is told nothing of the disk, and cannot
+	// make the bureau log it full (found from outside).
+	if err := s.checkDisk(r); err != nil {
 		return err
 	}
 	release, ok := s.inflight.acquire(c.ID, s.cfg.AccountRequests)
