@@ -94,13 +94,15 @@ func indexProject(w writer, unit, fid, old, now string) error {
 	return nil
 }
 
-// buildCodeIndex writes the rcd/ key of every revision, once
-// (keyCodeIndex marks it done): stores written before the keys existed.
-// It runs in Open, before the store serves.
-func (s *Store) buildCodeIndex() error {
+// buildIndexOnce writes, once, the keys of an index that records of
+// prefix give (each is passed to add, which sets its keys in wb and says
+// whether it set any): stores written before the index existed. marker
+// says it is done; what names it in the log and errors. It runs in Open,
+// before the store serves.
+func (s *Store) buildIndexOnce(marker, prefix, what string, add func(k []byte, item *badger.Item, wb *badger.WriteBatch) (bool, error)) error {
 	done := false
 	if err := s.db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get([]byte(keyCodeIndex))
+		_, err := txn.Get([]byte(marker))
 		done = err == nil
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
@@ -114,39 +116,58 @@ func (s *Store) buildCodeIndex() error {
 	defer wb.Cancel()
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("r", "")
+		opts.Prefix = key(prefix, "")
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			k := string(it.Item().Key()[len(opts.Prefix):])
-			i := strings.LastIndexByte(k, '/')
-			if i <= 0 {
-				continue
-			}
-			var rev bureaustore.Revision
-			if err := decodeItem(it.Item(), &rev); err != nil {
+			added, err := add(it.Item().Key()[len(opts.Prefix):], it.Item(), wb)
+			if err != nil {
 				return err
 			}
-			if err := wb.Set(codeKey(k[:i], k[i+1:], rev.Receipt.Revision, rev.Receipt.BodySHA256), nil); err != nil {
-				return err
+			if added {
+				n++
 			}
-			n++
 		}
 		return nil
 	})
 	if err == nil {
-		err = wb.Set([]byte(keyCodeIndex), []byte("1"))
+		err = wb.Set([]byte(marker), []byte("1"))
 	}
 	if err == nil {
 		err = wb.Flush()
 	}
 	if err != nil {
-		return fmt.Errorf("index revisions by verification code: %w", err)
+		return fmt.Errorf("index %s: %w", what, err)
 	}
 	if n > 0 {
-		s.log.Info("revisions indexed by verification code", "revisions", n, "took", time.Since(start))
+		s.log.Info("indexed "+what, "records", n, "took", time.Since(start))
 	}
 	return nil
+}
+
+// buildCodeIndex writes the rcd/ key of every revision (keyCodeIndex).
+func (s *Store) buildCodeIndex() error {
+	return s.buildIndexOnce(keyCodeIndex, "r", "revisions by verification code", func(k []byte, item *badger.Item, wb *badger.WriteBatch) (bool, error) {
+		fid, rid, ok := cutLast(string(k), '/')
+		if !ok {
+			return false, nil
+		}
+		var rev bureaustore.Revision
+		if err := decodeItem(item, &rev); err != nil {
+			return false, err
+		}
+		return true, wb.Set(codeKey(fid, rid, rev.Receipt.Revision, rev.Receipt.BodySHA256), nil)
+	})
+}
+
+// cutLast is strings.Cut at the last sep; false when there is none, or
+// nothing before it.
+func cutLast(s string, sep byte) (before, after string, ok bool) {
+	i := strings.LastIndexByte(s, sep)
+	if i <= 0 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
 }
 
 // codeKey is the rcd/ key of revision rid (number n, body hash sum) of
@@ -157,55 +178,19 @@ func codeKey(fid, rid string, n int, sum string) []byte {
 }
 
 // buildProjectIndex writes the fp/ keys of every filing that names a
-// project, once (keyProjectIndex marks it done): stores written before the
-// keys existed. It runs in Open, before the store serves.
+// project (keyProjectIndex).
 func (s *Store) buildProjectIndex() error {
-	done := false
-	if err := s.db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get([]byte(keyProjectIndex))
-		done = err == nil
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
+	return s.buildIndexOnce(keyProjectIndex, "f", "filings by project", func(_ []byte, item *badger.Item, wb *badger.WriteBatch) (bool, error) {
+		var fr bureaustore.Filing
+		if err := decodeItem(item, &fr); err != nil {
+			return false, err
 		}
-		return err
-	}); err != nil || done {
-		return err
-	}
-	start, n := time.Now(), 0
-	wb := s.db.NewWriteBatch()
-	defer wb.Cancel()
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = key("f", "")
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			var fr bureaustore.Filing
-			if err := decodeItem(it.Item(), &fr); err != nil {
-				return err
-			}
-			if p := fr.Filing.ProjectID; p != "" && p != fr.Filing.ID {
-				if err := wb.Set(key("fp", fr.Filing.UnitID, p, fr.Filing.ID), nil); err != nil {
-					return err
-				}
-				n++
-			}
+		p := fr.Filing.ProjectID
+		if p == "" || p == fr.Filing.ID {
+			return false, nil
 		}
-		return nil
+		return true, wb.Set(key("fp", fr.Filing.UnitID, p, fr.Filing.ID), nil)
 	})
-	if err == nil {
-		err = wb.Set([]byte(keyProjectIndex), []byte("1"))
-	}
-	if err == nil {
-		err = wb.Flush()
-	}
-	if err != nil {
-		return fmt.Errorf("index filings by project: %w", err)
-	}
-	if n > 0 {
-		s.log.Info("filings indexed by project", "filings", n, "took", time.Since(start))
-	}
-	return nil
 }
 
 // UnitFilings returns the records of unit's filings.
