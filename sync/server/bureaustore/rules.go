@@ -3,7 +3,6 @@ package bureaustore
 import (
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -136,34 +135,33 @@ func Settle(fr *Filing, rev *Revision, missing []protocol.AttachmentRef, now tim
 // 4,096 bytes was received, its signed receipt and the reviewer's page
 // saying 4,096.
 func Missing(atts []app.Attachment, complete func(sum string) (int64, bool, error), strict bool) ([]protocol.AttachmentRef, error) {
-	var out []protocol.AttachmentRef
-	stated := map[string]app.Attachment{}
+	// Each file once, as first named; one named twice must be stated the
+	// same size twice (found from outside: the second naming of a file
+	// with another size was received unchecked).
+	first := map[string]app.Attachment{}
+	var files []app.Attachment
+	twoSizes := map[string]bool{}
 	for _, a := range atts {
-		if b, seen := stated[a.SHA256]; seen {
-			// The same file named twice must be stated the same size
-			// twice (found from outside: the second naming of a file
-			// with another size was received unchecked).
-			if b.Size != a.Size && strict {
-				return nil, fieldErr("attachments", fmt.Sprintf("附件“%s”和“%s”是同一个文件，标明的大小却不同（%d 和 %d 字节）：请重新选择附件后再提交",
-					b.Name, a.Name, b.Size, a.Size))
-			}
-			continue
+		b, seen := first[a.SHA256]
+		switch {
+		case !seen:
+			first[a.SHA256] = a
+			files = append(files, a)
+		case b.Size != a.Size && strict:
+			return nil, fieldErr("attachments", fmt.Sprintf("附件“%s”和“%s”是同一个文件，标明的大小却不同（%d 和 %d 字节）：请重新选择附件后再提交",
+				b.Name, a.Name, b.Size, a.Size))
+		case b.Size != a.Size:
+			twoSizes[a.SHA256] = true // never received: it waits
 		}
-		stated[a.SHA256] = a
 	}
-	seen := map[string]bool{}
-	for _, a := range atts {
-		if seen[a.SHA256] {
-			continue
-		}
-		seen[a.SHA256] = true
-		if b := stated[a.SHA256]; slices.ContainsFunc(atts, func(c app.Attachment) bool { return c.SHA256 == a.SHA256 && c.Size != b.Size }) {
-			out = append(out, protocol.AttachmentRef{SHA256: a.SHA256, Size: a.Size, Name: a.Name}) // never received (not strict: it waits)
-			continue
-		}
-		size, ok, err := complete(a.SHA256)
-		if err != nil {
-			return nil, err
+	var out []protocol.AttachmentRef
+	for _, a := range files {
+		size, ok := int64(0), false
+		if !twoSizes[a.SHA256] {
+			var err error
+			if size, ok, err = complete(a.SHA256); err != nil {
+				return nil, err
+			}
 		}
 		if ok && size != a.Size && strict {
 			return nil, fieldErr("attachments", fmt.Sprintf("附件“%s”标明的大小（%d 字节）与数管局已收到的同一文件（%d 字节）不符：请重新选择该附件后再提交",
