@@ -102,15 +102,24 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	// (another revision's base, a reused revision ID, another unit's
 	// filing ID, an attachment of another size) admitted what the
 	// declaration the bureau kept would not.
-	later := func(i int) bool { return !checked[i].Kind.Offered() && checked[i].Kind.Valid() }
 	phases := [][]bool{nil} // nil: every submission at once
 	if slices.ContainsFunc(checked, func(b app.Body) bool { return b.Declaration != nil }) &&
-		slices.ContainsFunc(checked, func(b app.Body) bool { return !b.Kind.Offered() && b.Kind.Valid() }) {
+		slices.ContainsFunc(checked, func(b app.Body) bool { return laterKind(b.Kind) }) {
 		first, then := make([]bool, len(reqs)), make([]bool, len(reqs))
 		for i := range reqs {
-			first[i], then[i] = !later(i), later(i)
+			then[i] = laterKind(checked[i].Kind)
+			first[i] = !then[i]
 		}
 		phases = [][]bool{first, then}
+	}
+	// After a first commit its part is kept: the results say which, so
+	// that its caps are not given back (found from outside).
+	fail := func(n int, err error) ([]protocol.BatchResult, error) {
+		err = fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+		if n > 0 {
+			return results, err
+		}
+		return nil, err
 	}
 	for n, in := range phases {
 		errs := make([]error, workers)
@@ -132,18 +141,10 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		}
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
-			if n > 0 {
-				return results, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
-			}
-			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+			return fail(n, err)
 		}
 		if err := s.storeBatch(ctx, c, phase, results, now); err != nil {
-			if n > 0 {
-				// The first commit kept its part: say which, so that its
-				// caps are not given back (found from outside).
-				return results, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
-			}
-			return nil, fmt.Errorf("submit batch of %d: %w", len(reqs), err)
+			return fail(n, err)
 		}
 		// Once a part is stored, the rest is stored whether or not the
 		// client waits (found from outside: a client that hung up between

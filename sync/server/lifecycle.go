@@ -21,7 +21,7 @@ import (
 // the refusal for the client (nil when the body passes) and fails only
 // with a wrapped storage error.
 func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time) (invalid, err error) {
-	if body.Kind.Offered() || !body.Kind.Valid() {
+	if !laterKind(body.Kind) {
 		invalid = app.CheckBody(body, prof, now)
 	} else {
 		decl, err := s.projectDeclaration(ctx, c.UnitID, body.ProjectID)
@@ -35,6 +35,10 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	}
 	return invalid, nil
 }
+
+// laterKind reports whether k is a kind of a project's later life, checked
+// against the project's declaration (contentRules).
+func laterKind(k app.Kind) bool { return !k.Offered() && k.Valid() }
 
 // projectDeclaration returns the declaration of project as unit last
 // submitted it, or nil when the unit has no such declaration (the rules
