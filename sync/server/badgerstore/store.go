@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -568,16 +569,7 @@ func exists(txn *badger.Txn, k []byte) (bool, error) {
 // keysWithPrefix returns the keys under prefix with the prefix cut off,
 // reading keys only.
 func keysWithPrefix(txn *badger.Txn, prefix []byte) []string {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	opts.Prefix = prefix
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	var out []string
-	for it.Rewind(); it.Valid(); it.Next() {
-		out = append(out, string(it.Item().Key()[len(prefix):]))
-	}
-	return out
+	return keysWithPrefixUpTo(txn, prefix, math.MaxInt)
 }
 
 // keysWithPrefixUpTo is keysWithPrefix, reading at most n keys.
