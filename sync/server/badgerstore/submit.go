@@ -208,13 +208,20 @@ func (s *Store) settle(txn *badger.Txn, w writer, fr *bureaustore.Filing, rev *b
 			return err
 		}
 	}
+	// A revision waits under the attachments it misses only, as
+	// PostgreSQL's upload_waits: a key under a complete one would be
+	// taken by Maintain for one a stopped completion left (review).
+	waits := map[string]bool{}
+	for _, a := range missing {
+		waits[a.SHA256] = true
+	}
 	for _, a := range fr.Filing.Attachments {
 		k := key("w", rev.UnitID, a.SHA256, fid, rid)
 		var err error
-		if queued {
-			err = w.Delete(k)
-		} else {
+		if waits[a.SHA256] {
 			err = w.Set(k, nil)
+		} else {
+			err = w.Delete(k)
 		}
 		if err != nil {
 			return err

@@ -72,3 +72,40 @@ func TestCompletionOutlivesItsClient(t *testing.T) {
 		}
 	}
 }
+
+// A revision waits under the attachments it misses only: a w/ key under a
+// complete one would make Maintain settle it again every round (review).
+func TestRevisionWaitsUnderWhatItMisses(t *testing.T) {
+	s := openTestServer(t, 4<<20)
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "城关镇", Code: "CODE-u1", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	att := func(text string) app.Attachment {
+		h := sha256.Sum256([]byte(text))
+		return app.Attachment{Material: "可研报告", Name: text + ".pdf", SHA256: hex.EncodeToString(h[:]), Size: 3, MediaType: "application/pdf"}
+	}
+	have, miss := att("have"), att("miss")
+	if _, err := s.CompleteUpload(ctx, "u1", have.SHA256, bureaustore.Upload{Size: 3, Offset: 3, Complete: true, Created: t0, Updated: t0}, t0); err != nil {
+		t.Fatal(err)
+	}
+	b := app.Body{ID: "f1", Kind: app.KindDeclaration, Revision: 1, RevisionID: "r1", Attachments: []app.Attachment{have, miss},
+		Declaration: &app.Declaration{PlanYear: 2027, ProjectName: "项目"}}
+	data, sum, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(ctx, bureaustore.Actor{UnitID: "u1", Name: "填报人"}, t0, []*bureaustore.Submission{{Body: b,
+		Request: protocol.SubmitRequest{FilingID: "f1", RevisionID: "r1", Revision: 1, Body: data, BodySHA256: sum}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		a    app.Attachment
+		want int
+	}{{have, 0}, {miss, 1}} {
+		if keys, _ := s.KeysWithPrefix("w/u1/" + c.a.SHA256 + "/"); len(keys) != c.want {
+			t.Errorf("w/ keys under %s: %v, want %d", c.a.Name, keys, c.want)
+		}
+	}
+}
