@@ -159,7 +159,8 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	}
 	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, synced: fault, closing: make(chan struct{})}
 	s.committer.Max = maxGroup
-	if _, err := s.loadEpoch(ctx); err != nil {
+	schema, err := s.openLayout(ctx)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -181,9 +182,11 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keySchema), []byte(Schema)) }); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store layout %s: %w", Schema, err)
+	if schema == schemaUpgradable { // built above: the layout says so
+		if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keySchema), []byte(Schema)) }); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store layout %s: %w", Schema, err)
+		}
 	}
 	var old bool
 	if err := db.View(func(txn *badger.Txn) error {
@@ -386,15 +389,14 @@ func (s *Store) ResetEpoch(ctx context.Context) (string, error) {
 	return epoch, nil
 }
 
-func (s *Store) loadEpoch(ctx context.Context) (string, error) {
-	var epoch string
-	err := s.update(ctx, func(txn *badger.Txn) error {
-		item, err := txn.Get([]byte(keyEpoch))
+// openLayout gives a new store its epoch and layout, and returns the
+// layout of an existing one, which must be Schema or schemaUpgradable.
+func (s *Store) openLayout(ctx context.Context) (schema string, err error) {
+	schema = Schema
+	err = s.update(ctx, func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte(keyEpoch))
 		if err == nil {
-			if err := item.Value(func(v []byte) error { epoch = string(v); return nil }); err != nil {
-				return err
-			}
-			schema := "1"
+			schema = "1"
 			if item, err := txn.Get([]byte(keySchema)); err == nil {
 				if err := item.Value(func(v []byte) error { schema = string(v); return nil }); err != nil {
 					return err
@@ -410,16 +412,16 @@ func (s *Store) loadEpoch(ctx context.Context) (string, error) {
 		if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		epoch = randomHex(8)
+		schema = Schema
 		if err := txn.Set([]byte(keySchema), []byte(Schema)); err != nil {
 			return err
 		}
-		return txn.Set([]byte(keyEpoch), []byte(epoch))
+		return txn.Set([]byte(keyEpoch), []byte(randomHex(8)))
 	})
 	if err != nil {
-		return "", fmt.Errorf("load epoch: %w", err)
+		return "", fmt.Errorf("store layout: %w", err)
 	}
-	return epoch, nil
+	return schema, nil
 }
 
 func randomHex(n int) string {
