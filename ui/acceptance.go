@@ -22,14 +22,14 @@ type acceptanceEditor struct {
 	e *editorScreen
 	a *app.Acceptance
 
-	period    *widget.Label
+	period    *paragraph
 	checklist *fyne.Container
 	summary   *fyne.Container
 	attachBtn map[string]*widget.Button // material code → its 上传 button
 }
 
 func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
-	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &widget.Label{Wrapping: wrapping()},
+	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &paragraph{},
 		checklist: container.NewVBox(), summary: container.NewVBox(), attachBtn: map[string]*widget.Button{}}
 	a := ae.a
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) { e.f.ProjectID = id })
@@ -104,14 +104,14 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		if it.Required {
 			label += T("（必需）")
 		}
-		name := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
-		var state *widget.Label
+		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
+		var state *paragraph
 		if it.Present {
-			state = &widget.Label{Text: "✓ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance, Wrapping: wrapping()}
+			state = &paragraph{Text: "✓ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance}
 		} else if it.Required {
-			state = &widget.Label{Text: "× " + T("缺少"), Importance: widget.DangerImportance}
+			state = &paragraph{Text: "× " + T("缺少"), Importance: widget.DangerImportance}
 		} else {
-			state = &widget.Label{Text: T("未上传"), Importance: widget.LowImportance}
+			state = &paragraph{Text: T("未上传"), Importance: widget.LowImportance}
 		}
 		btn := &widget.Button{Text: T("上传…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}
 		if !e.editable {
@@ -144,7 +144,7 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 		ae.summary.Add(newTapLabel(checklistText(it), imp, func() { ae.e.jump("materials." + it.Material) }))
 	}
 	if missing > 0 {
-		ae.summary.Add(&widget.Label{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Wrapping: wrapping(), Importance: widget.DangerImportance})
+		ae.summary.Add(&paragraph{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Importance: widget.DangerImportance})
 	}
 }
 

@@ -49,7 +49,7 @@ func (p *assessmentPanel) update(now time.Time) {
 		}
 	}
 	if blockers+len(missing)+len(unfilled) == 0 && e.editable {
-		p.box.Add(&widget.Label{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance, Wrapping: wrapping()})
+		p.box.Add(&paragraph{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance})
 	}
 	if blockers > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("不能提交的原因（%d）"), blockers)))
@@ -63,7 +63,7 @@ func (p *assessmentPanel) update(now time.Time) {
 		p.box.Add(note(T("填写总投资概算后显示审批路径。")))
 	} else {
 		p.item(T(a.Route.Label), widget.HighImportance, "total_investment")
-		p.box.Add(&widget.Label{Text: T("审批单位：") + T(a.Route.Approver), Wrapping: wrapping()})
+		p.box.Add(&paragraph{Text: T("审批单位：") + T(a.Route.Approver)})
 		if a.Route.Detail != "" {
 			p.box.Add(note(T(a.Route.Detail)))
 		}

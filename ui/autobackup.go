@@ -15,13 +15,13 @@ import (
 type autoBackupPanel struct {
 	u      *UI
 	obj    *fyne.Container
-	state  *widget.Label
+	state  *paragraph
 	choose *widget.Button
 	off    *widget.Button
 }
 
 func newAutoBackupPanel(u *UI) *autoBackupPanel {
-	p := &autoBackupPanel{u: u, state: &widget.Label{Wrapping: wrapping()}}
+	p := &autoBackupPanel{u: u, state: &paragraph{}}
 	p.choose = &widget.Button{Text: T("选择备份文件夹…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onChoose}
 	p.off = &widget.Button{Text: T("停止自动备份"), Importance: widget.LowImportance, OnTapped: func() { p.set("") }}
 	p.obj = container.NewVBox(heading(T("自动备份")),

@@ -62,6 +62,8 @@ func shownText(x *screenFixture) string {
 	walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			b.WriteString(l.Text + "\n")
+		} else if p, ok := o.(*paragraph); ok {
+			b.WriteString(p.Text + "\n")
 		}
 	})
 	return b.String()

@@ -46,14 +46,14 @@ type catalogueEditor struct {
 	codesSig                   string
 
 	// side panel
-	summary  *widget.Label
+	summary  *paragraph
 	problems *fyne.Container
 	excel    *catalogueExcel
 }
 
 func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	ce := &catalogueEditor{e: e, c: e.f.Catalogue, cur: -1,
-		summary: &widget.Label{Wrapping: wrapping()}, problems: container.NewVBox()}
+		summary: &paragraph{}, problems: container.NewVBox()}
 	ce.excel = &catalogueExcel{ce: ce}
 	c := ce.c
 
@@ -424,7 +424,7 @@ func (ce *catalogueEditor) updateSide() {
 	}
 	switch {
 	case !ce.e.editable:
-		ce.problems.Add(&widget.Label{Text: T("本版本已提交，内容不能再修改。"), Wrapping: wrapping()})
+		ce.problems.Add(&paragraph{Text: T("本版本已提交，内容不能再修改。")})
 	case len(ce.e.problems) == 0:
 		ce.problems.Add(&widget.Label{Text: T("没有发现问题，可以提交。"), Importance: widget.SuccessImportance})
 	}

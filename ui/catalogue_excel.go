@@ -110,10 +110,10 @@ func (x *catalogueExcel) showImportErrors(err error) {
 		if fe.Field != "" {
 			text = fmt.Sprintf(T("【%s】%s"), fe.Field, fieldText(fe))
 		}
-		list.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: widget.DangerImportance})
+		list.Add(&paragraph{Text: text, Importance: widget.DangerImportance})
 	}
 	if len(fields) == 0 {
-		list.Add(&widget.Label{Text: errorText(err), Wrapping: wrapping(), Importance: widget.DangerImportance})
+		list.Add(&paragraph{Text: errorText(err), Importance: widget.DangerImportance})
 	}
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(680, 400))

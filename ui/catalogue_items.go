@@ -26,7 +26,7 @@ type itemsTable struct {
 
 	list  *widget.List
 	count *widget.Label
-	msg   *widget.Label    // problems of the items as a whole ("至少要有一个信息项")
+	msg   *paragraph       // problems of the items as a whole ("至少要有一个信息项")
 	rows  map[int]*itemRow // item index → the row widget showing it (the list pools and drops rows)
 	add   *widget.Button
 	frame *canvas.Rectangle // keeps the table as high as its rows, up to ten
@@ -44,7 +44,7 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*itemRow).bind(i) },
 	}
 	t.list.ExtendBaseWidget(t.list)
-	t.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping()}
+	t.msg = &paragraph{Importance: widget.DangerImportance}
 	ce.e.targets[prefix+"items"] = t.list
 	add := ce.e.addButton("添加信息项", t.onAdd)
 	add.Icon = theme.ContentAddIcon()

@@ -128,10 +128,10 @@ func fingerprintLines(fp string, n int) string {
 // clerk can trust it, the two remedies. It runs on the Fyne thread.
 func (p *certPanel) showRefused(e *CertificateError) {
 	p.refused = e
-	msg := &widget.Label{Text: errorText(e), Wrapping: wrapping(), Importance: widget.DangerImportance}
+	msg := &paragraph{Text: errorText(e), Importance: widget.DangerImportance}
 	objs := []fyne.CanvasObject{
 		heading(T("无法安全连接数管局服务器")), msg,
-		&widget.Label{Text: describe(e.Presented), Wrapping: wrapping()},
+		&paragraph{Text: describe(e.Presented)},
 	}
 	if e.Problem != CertUnusable {
 		confirm := T("核对指纹后信任…")
@@ -195,11 +195,10 @@ func (p *certPanel) onConfirm() {
 		intro = T("服务器出示的证书与之前确认的不同。请打电话给数管局，确认数管局确实更换了证书，并请对方读出新证书的 SHA-256 指纹，与下面逐组核对：")
 	}
 	content := container.NewVBox(
-		&widget.Label{Text: intro, Wrapping: wrapping()},
+		&paragraph{Text: intro},
 		widget.NewCard("", "", fp),
-		&widget.Label{Text: describe(e.Presented), Wrapping: wrapping(), Importance: widget.LowImportance},
-		&widget.Label{Text: T("全部一致才信任。只要有一组不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"),
-			Wrapping: wrapping(), Importance: widget.WarningImportance},
+		&paragraph{Text: describe(e.Presented), Importance: widget.LowImportance},
+		&paragraph{Text: T("全部一致才信任。只要有一组不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"), Importance: widget.WarningImportance},
 	)
 	d := dialog.NewCustomConfirm(T("核对证书指纹"), T("指纹一致，信任此证书"), T("取消"),
 		container.NewStack(minWidth(560), content), func(ok bool) {
@@ -250,7 +249,7 @@ func (p *certPanel) reloadTrusted() {
 		bureau := t.Bureau
 		remove := &widget.Button{Text: T("移除"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance,
 			OnTapped: func() { p.onRemove(bureau) }}
-		text := &widget.Label{Text: bureau + "\n" + what, Wrapping: wrapping()}
+		text := &paragraph{Text: bureau + "\n" + what}
 		objs = append(objs, container.NewBorder(nil, nil, nil, remove, text))
 	}
 	if len(objs) > 0 {

@@ -122,8 +122,8 @@ func (r *setupRig) settle() {
 func (r *setupRig) text() string {
 	var b strings.Builder
 	walkWidgets(r.w.Canvas().Content(), func(o fyne.CanvasObject) {
-		if t, ok := o.(*widget.RichText); ok && o.Visible() {
-			b.WriteString(t.String() + "\n")
+		if s, ok := shownString(o); ok && o.Visible() {
+			b.WriteString(s + "\n")
 		}
 	})
 	return b.String()
@@ -133,8 +133,8 @@ func (r *setupRig) dialogText() string {
 	var b strings.Builder
 	if top := r.w.Canvas().Overlays().Top(); top != nil {
 		walkWidgets(top, func(o fyne.CanvasObject) {
-			if t, ok := o.(*widget.RichText); ok {
-				b.WriteString(t.String() + "\n")
+			if s, ok := shownString(o); ok {
+				b.WriteString(s + "\n")
 			}
 		})
 	}

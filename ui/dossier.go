@@ -122,7 +122,7 @@ func (u *UI) chooseProject(k app.Kind) {
 	sel := widget.NewSelect(opts, nil)
 	sel.SetSelectedIndex(0)
 	dialog.ShowCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
-		container.NewVBox(&widget.Label{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。"), Wrapping: wrapping()}, sel),
+		container.NewVBox(&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel),
 		func(ok bool) {
 			if i := sel.SelectedIndex(); ok && i >= 0 {
 				u.NewForProject(rows[i].ID, k)
@@ -158,7 +158,7 @@ type dossierScreen struct {
 	u       *UI
 	project string
 	title   *widget.Label
-	state   *widget.Label
+	state   *paragraph
 	body    *fyne.Container
 	obj     fyne.CanvasObject
 }
@@ -166,7 +166,7 @@ type dossierScreen struct {
 func newDossierScreen(u *UI, project string) *dossierScreen {
 	d := &dossierScreen{u: u, project: project,
 		title: &widget.Label{Text: T("正在读取…"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis},
-		state: &widget.Label{Wrapping: wrapping()},
+		state: &paragraph{},
 		body:  container.NewVBox()}
 	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
 	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project))), container.NewVBox(d.title, d.state))
@@ -243,7 +243,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if next.Overdue {
 			text = fmt.Sprintf(T("已逾期：%s，应于 %s 前"), next.Label, next.Due.Format("2006-01-02"))
 		}
-		d.body.Add(&widget.Label{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()})
+		d.body.Add(&paragraph{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 	}
 	d.body.Add(heading(Tf("本项目的材料（%d 份）", len(ds.Entries))))
 	for _, e := range ds.Entries {
@@ -257,13 +257,13 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			state += " · " + T("提交于 ") + e.SubmittedAt.Format("2006-01-02")
 		}
 		rows := []fyne.CanvasObject{newTapLabel(title, widget.HighImportance, func() { d.u.OpenFiling(id) }),
-			&widget.Label{Text: state, Importance: widget.LowImportance, Wrapping: wrapping()}}
+			&paragraph{Text: state, Importance: widget.LowImportance}}
 		for _, t := range e.Decisions {
 			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), t.Action.LabelFor(e.Kind))
 			if t.Comment != "" {
 				line += "：" + t.Comment
 			}
-			rows = append(rows, &widget.Label{Text: "    " + line, Wrapping: wrapping()})
+			rows = append(rows, &paragraph{Text: "    " + line})
 		}
 		d.body.Add(container.NewVBox(rows...))
 		d.body.Add(widget.NewSeparator())
@@ -290,7 +290,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if !dl.Since.IsZero() {
 			text += "\n" + Tf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算；已线下报送的，无需补报。", dl.Since.Format("2006-01-02"))
 		}
-		d.body.Add(&widget.Label{Text: text, Importance: imp, Wrapping: wrapping()})
+		d.body.Add(&paragraph{Text: text, Importance: imp})
 	}
 	d.body.Refresh()
 }

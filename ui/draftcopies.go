@@ -17,7 +17,7 @@ type draftCopiesPanel struct {
 	dk    DraftKeeper
 	obj   *fyne.Container
 	check *widget.Check
-	state *widget.Label
+	state *paragraph
 }
 
 // draftCopiesNote is the sentence under the switch.
@@ -26,7 +26,7 @@ const draftCopiesNote = "开启后，未提交的草稿在您停止输入几秒�
 	"在本机删除草稿后，数管局的副本也会删除。"
 
 func newDraftCopiesPanel(u *UI, dk DraftKeeper) *draftCopiesPanel {
-	p := &draftCopiesPanel{u: u, dk: dk, state: &widget.Label{Wrapping: wrapping()}}
+	p := &draftCopiesPanel{u: u, dk: dk, state: &paragraph{}}
 	p.check = widget.NewCheck(T("在数管局保留草稿副本"), nil)
 	p.check.SetChecked(!u.link.Session().DraftsLocalOnly)
 	p.check.OnChanged = p.onChanged

@@ -47,8 +47,8 @@ type editorScreen struct {
 
 	// fields
 	targets   map[string]fyne.CanvasObject // field path → the widget that edits it
-	msgs      map[string]*widget.Label     // field path → the message shown under it
-	rowMsgs   map[*widget.Label]bool       // the messages of table rows, hidden when empty
+	msgs      map[string]*paragraph        // field path → the message shown under it
+	rowMsgs   map[*paragraph]bool          // the messages of table rows, hidden when empty
 	parseErrs map[string]string            // field path → why what was typed is not accepted
 	inputs    []fyne.Disableable
 	problems  []app.FieldError // of the last check
@@ -57,12 +57,12 @@ type editorScreen struct {
 	editable  bool
 	// dynamic parts of sections
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
-	budgetSum, fundingSum                                               *widget.Label
+	budgetSum, fundingSum                                               *paragraph
 	checkIDs                                                            string
 
 	// remarked holds, by field path, the bureau's remark shown under the
 	// field (remarks.go).
-	remarked map[string]*widget.Label
+	remarked map[string]*paragraph
 
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
@@ -81,7 +81,7 @@ type section struct {
 
 func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e := &editorScreen{u: u, f: f, prof: u.link.Profile(),
-		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*widget.Label{}, rowMsgs: map[*widget.Label]bool{}, parseErrs: map[string]string{}}
+		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*paragraph{}, rowMsgs: map[*paragraph]bool{}, parseErrs: map[string]string{}}
 	e.editable = f.Editable() && !f.Revision.Submitted()
 	ctx, cancel := context.WithCancel(u.ctx)
 	e.stop = cancel
@@ -312,8 +312,8 @@ func (e *editorScreen) changedView() {
 // showMessages puts what is wrong under each field: what was typed and not
 // accepted at once, the submission problems once the clerk tried to submit.
 func (e *editorScreen) showMessages() {
-	texts := map[*widget.Label][]string{}
-	seen := map[*widget.Label]map[string]bool{}
+	texts := map[*paragraph][]string{}
+	seen := map[*paragraph]map[string]bool{}
 	put := func(path, msg string) {
 		l, ok := lookup(e.msgs, path)
 		if !ok || seen[l][msg] {

@@ -48,8 +48,8 @@ func (e *editorScreen) fieldShown(path, label, hint string, input, shown fyne.Ca
 // newMessage returns the line under a field that says what is wrong with
 // it. The line keeps its room when empty, so that a message appearing or
 // going as the clerk types does not move the fields below under the mouse.
-func newMessage() *widget.Label {
-	return &widget.Label{Importance: widget.DangerImportance, Wrapping: wrapping(), SizeName: theme.SizeNameCaptionText}
+func newMessage() *paragraph {
+	return &paragraph{Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText}
 }
 
 // growing returns a multi-line entry that grows with its text instead of
@@ -257,11 +257,11 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 	e.msgs[path] = msg
 	e.targets[path] = c
 	e.inputs = append(e.inputs, c)
-	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: T(statement), Wrapping: wrapping()}), msg)
+	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &paragraph{Text: T(statement)}), msg)
 }
 
 // rowMessage returns the message line of a table row, registered for path.
-func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *widget.Label {
+func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *paragraph {
 	msg := newMessage()
 	msg.Hide() // rows stay compact: a row's message shows only when there is one
 	e.rowMsgs[msg] = true

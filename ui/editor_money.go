@@ -23,8 +23,8 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	d := e.decl()
 	e.budgetBox = container.NewVBox()
 	e.fundingBox = container.NewVBox()
-	e.budgetSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
-	e.fundingSum = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
+	e.budgetSum = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
+	e.fundingSum = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
 	budgetHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
 		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
@@ -246,7 +246,7 @@ func (e *editorScreen) confirmAttachment(path, material string, fixed bool) {
 		as.Disable()
 	}
 	content := container.NewVBox(
-		&widget.Label{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), sizeText(st.Size())), Wrapping: wrapping()},
+		&paragraph{Text: fmt.Sprintf(T("文件：%s（%s）"), filepath.Base(path), sizeText(st.Size()))},
 		note(fmt.Sprintf(T("位置：%s"), filepath.Dir(path))),
 		&widget.Label{Text: T("作为：")}, as,
 	)

@@ -207,7 +207,7 @@ func (e *editorScreen) syncChecklist() {
 		e.inputs = append(e.inputs, box)
 		e.targets["confirmations."+id] = box
 		e.checksBox.Add(container.NewBorder(nil, nil, container.NewVBox(box), nil,
-			container.NewVBox(&widget.Label{Text: T(c.Label), Wrapping: wrapping()}, note(T(c.Source)))))
+			container.NewVBox(&paragraph{Text: T(c.Label)}, note(T(c.Source)))))
 	}
 	if len(a.Checklist) == 0 {
 		e.checksBox.Add(note(T("本地区规则对本项目没有须确认的事项。")))

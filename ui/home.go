@@ -33,7 +33,7 @@ type homeScreen struct {
 	group     *widget.Check // 按项目分组
 	list      *widget.List
 	found     *widget.Label
-	profile   *widget.Label
+	profile   *paragraph
 	deadlines *fyne.Container
 	obj       fyne.CanvasObject
 
@@ -60,7 +60,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
 		found:     &widget.Label{Importance: widget.LowImportance},
-		profile:   &widget.Label{Wrapping: wrapping()},
+		profile:   &paragraph{},
 		deadlines: container.NewVBox(),
 	}
 	h.search.OnChanged = func(string) { h.load() }
@@ -307,7 +307,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 // deadlineView shows one deadline: its label, the due date and days left, or
 // how it will be counted when its anchor event has not happened.
 func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
-	title := &widget.Label{Text: T(d.Label), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
+	title := &paragraph{Text: T(d.Label), TextStyle: fyne.TextStyle{Bold: true}}
 	var when string
 	imp := widget.LowImportance
 	if d.Known() {
@@ -328,7 +328,7 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	} else {
 		when = T(d.Rule)
 	}
-	return container.NewVBox(title, &widget.Label{Text: when, Wrapping: wrapping(), Importance: imp})
+	return container.NewVBox(title, &paragraph{Text: when, Importance: imp})
 }
 
 // rowView is one row of the filing list: title, then kind, plan year,

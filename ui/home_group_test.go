@@ -22,6 +22,8 @@ func listText(l *widget.List) string {
 	walkRendered(l, func(o fyne.CanvasObject) {
 		if w, ok := o.(*widget.Label); ok && w.Text != "" {
 			b.WriteString(w.Text + "\n")
+		} else if p, ok := o.(*paragraph); ok && p.Text != "" {
+			b.WriteString(p.Text + "\n")
 		}
 	})
 	return b.String()

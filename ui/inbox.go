@@ -21,7 +21,7 @@ type inboxScreen struct {
 
 	list   *widget.List
 	detail *fyne.Container
-	empty  *widget.Label
+	empty  *paragraph
 	obj    fyne.CanvasObject
 
 	// state, on the Fyne thread
@@ -130,7 +130,7 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 // show shows one entry: the filing, the decision and the comment.
 func (s *inboxScreen) show(m app.Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&widget.Label{Text: headline(m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: wrapping()})
+	s.detail.Add(&paragraph{Text: headline(m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -149,15 +149,15 @@ func (s *inboxScreen) show(m app.Message) {
 			comment = T("（无审核意见）")
 		}
 		s.detail.Add(heading(T("审核意见")))
-		s.detail.Add(&widget.Label{Text: comment, Wrapping: wrapping()})
+		s.detail.Add(&paragraph{Text: comment})
 		for _, l := range decisionLines(*d) { // step, 核定 amount, remarks on fields
-			s.detail.Add(&widget.Label{Text: l, Wrapping: wrapping(), Importance: widget.HighImportance})
+			s.detail.Add(&paragraph{Text: l, Importance: widget.HighImportance})
 		}
 		if m.Stale {
 			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))
 		}
 	} else if m.Body != "" {
-		s.detail.Add(&widget.Label{Text: m.Body, Wrapping: wrapping()})
+		s.detail.Add(&paragraph{Text: m.Body})
 	}
 	if m.FilingID != "" && strings.HasPrefix(m.ID, app.DraftDeletedPrefix) {
 		// A draft deleted on another machine, in this one's trash.

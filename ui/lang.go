@@ -264,10 +264,10 @@ func fieldText(f app.FieldError) string {
 	return translate(app.EINVALID, f.Message, format, args)
 }
 
-// wrapping returns how long labels wrap in the UI's language: at spaces in
-// English, so words are not cut; anywhere in Chinese, where Fyne's word
-// wrapping would break at the few spaces (around numbers) and leave lines
-// half empty.
+// wrapping returns how multi-line entries wrap in the UI's language: at
+// spaces in English, so words are not cut; anywhere in Chinese, where Fyne's
+// word wrapping would break at the few spaces (around numbers) and leave
+// lines half empty. Labels are paragraphs, which follow the rules of both.
 func wrapping() fyne.TextWrap {
 	if Language() == LangEnglish {
 		return fyne.TextWrapWord

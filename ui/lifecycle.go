@@ -23,13 +23,13 @@ type lifecycleEditor struct {
 	e    *editorScreen
 	decl *app.Declaration // the project's declaration, nil when not on this machine
 
-	rule *widget.Label // the profile's rule for this filing
+	rule *paragraph // the profile's rule for this filing
 
 	// an adjustment's
 	adj                 *app.Adjustment
 	beforeBox, afterBox *fyne.Container
 	compare             *fyne.Container
-	moved, route        *widget.Label
+	moved, route        *paragraph
 	conditions          *fyne.Container
 	situation           *widget.Select
 	situationCodes      []string
@@ -37,7 +37,7 @@ type lifecycleEditor struct {
 }
 
 func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
-	le := &lifecycleEditor{e: e, rule: &widget.Label{Wrapping: wrapping()}}
+	le := &lifecycleEditor{e: e, rule: &paragraph{}}
 	le.readDeclaration()
 	e.attachBox = container.NewVBox()
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) {
@@ -140,8 +140,8 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 	a := e.f.Adjustment
 	le.adj = a
 	le.beforeBox, le.afterBox, le.compare, le.conditions = container.NewVBox(), container.NewVBox(), container.NewVBox(), container.NewVBox()
-	le.moved = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: wrapping()}
-	le.route = &widget.Label{Wrapping: wrapping()}
+	le.moved = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
+	le.route = &paragraph{}
 	le.situation = &widget.Select{PlaceHolder: T("不属所列情形（按重新报批处理）")}
 	le.situation.ExtendBaseWidget(le.situation)
 	le.situation.OnChanged = func(string) {
@@ -336,7 +336,7 @@ func (le *lifecycleEditor) showAdjustment() {
 		if !c.Met {
 			mark, imp = "× ", widget.DangerImportance
 		}
-		le.conditions.Add(&widget.Label{Text: mark + Tf(c.Format, c.Args...), Importance: imp, Wrapping: wrapping()})
+		le.conditions.Add(&paragraph{Text: mark + Tf(c.Format, c.Args...), Importance: imp})
 	}
 	if v.Route.Source != "" {
 		le.conditions.Add(note(T(v.Route.Source)))

@@ -129,6 +129,8 @@ func textOf(o fyne.CanvasObject) string {
 		switch w := o.(type) {
 		case *tapLabel:
 			b.WriteString(w.Text + "\n")
+		case *paragraph:
+			b.WriteString(w.Text + "\n")
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
 		}

@@ -83,8 +83,8 @@ func (p *keyChangePanel) showStatus(st SyncStatus) {
 	}
 	objs := []fyne.CanvasObject{
 		heading(T("回执签名密钥")),
-		&widget.Label{Text: keyChangeWarning(kc), Wrapping: wrapping(), Importance: widget.DangerImportance},
-		&widget.Label{Text: Tf("数管局现在使用的密钥编号：%s", groupKeyID(kc.ServedKeyID)), Wrapping: wrapping(),
+		&paragraph{Text: keyChangeWarning(kc), Importance: widget.DangerImportance},
+		&paragraph{Text: Tf("数管局现在使用的密钥编号：%s", groupKeyID(kc.ServedKeyID)),
 			TextStyle: fyne.TextStyle{Monospace: true}},
 	}
 	if _, ok := p.u.link.(ReceiptKeyTruster); ok {
@@ -119,16 +119,14 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 		SizeName: theme.SizeNameSubHeadingText, Alignment: fyne.TextAlignCenter}
 	digits := widget.NewEntry()
 	digits.SetPlaceHolder(Tf("新密钥编号的前 %d 位", keyIDDigits))
-	problem := &widget.Label{Wrapping: wrapping(), Importance: widget.DangerImportance}
+	problem := &paragraph{Importance: widget.DangerImportance}
 	content := container.NewVBox(
-		&widget.Label{Text: T("数管局的回执签名密钥与本机记录的不同。请以数管局的书面通知或您平时联系数管局的电话为准，核实数管局确实更换了密钥，并请对方读出新密钥的编号，与下面逐组核对："),
-			Wrapping: wrapping()},
+		&paragraph{Text: T("数管局的回执签名密钥与本机记录的不同。请以数管局的书面通知或您平时联系数管局的电话为准，核实数管局确实更换了密钥，并请对方读出新密钥的编号，与下面逐组核对：")},
 		widget.NewCard("", "", id),
-		&widget.Label{Text: Tf("本机原来记录的密钥：%s", groupKeyID(kc.PinnedKeyID)), Wrapping: wrapping(), Importance: widget.LowImportance},
-		&widget.Label{Text: Tf("请输入数管局告知的新密钥编号的前 %d 位（数字 0–9 和字母 a–f）：", keyIDDigits), Wrapping: wrapping()},
+		&paragraph{Text: Tf("本机原来记录的密钥：%s", groupKeyID(kc.PinnedKeyID)), Importance: widget.LowImportance},
+		&paragraph{Text: Tf("请输入数管局告知的新密钥编号的前 %d 位（数字 0–9 和字母 a–f）：", keyIDDigits)},
 		digits, problem,
-		&widget.Label{Text: T("编号一致才信任。只要有一位不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"),
-			Wrapping: wrapping(), Importance: widget.WarningImportance},
+		&paragraph{Text: T("编号一致才信任。只要有一位不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"), Importance: widget.WarningImportance},
 	)
 	d := dialog.NewCustomWithoutButtons(T("核对数管局的新回执签名密钥"), container.NewStack(minWidth(560), content), u.win)
 	cancel := &widget.Button{Text: T("取消"), Icon: theme.CancelIcon(), OnTapped: d.Hide}

@@ -28,9 +28,9 @@ func (e *editorScreen) remarkLine(path string) fyne.CanvasObject {
 		return nil
 	}
 	if e.remarked == nil {
-		e.remarked = map[string]*widget.Label{}
+		e.remarked = map[string]*paragraph{}
 	}
-	l := &widget.Label{Text: T("审核意见：") + text, Wrapping: wrapping(), Importance: widget.HighImportance}
+	l := &paragraph{Text: T("审核意见：") + text, Importance: widget.HighImportance}
 	e.remarked[path] = l
 	bg := canvas.NewRectangle(remarkTint)
 	bg.CornerRadius = theme.InputRadiusSize()

@@ -407,11 +407,25 @@ func (x *screenFixture) dialogText() string {
 	}
 	var b strings.Builder
 	walkRendered(top, func(o fyne.CanvasObject) {
-		if r, ok := o.(*widget.RichText); ok { // inside every label
-			b.WriteString(r.String() + "\n")
+		if s, ok := shownString(o); ok {
+			b.WriteString(s + "\n")
 		}
 	})
 	return b.String()
+}
+
+// shownString is the text o shows when it is text: a label's rich text
+// (inside every label, button and entry) or a paragraph's.
+func shownString(o fyne.CanvasObject) (string, bool) {
+	switch w := o.(type) {
+	case *widget.RichText:
+		return w.String(), true
+	case *paragraph:
+		return w.Text, true
+	case *tapLabel:
+		return w.Text, true
+	}
+	return "", false
 }
 
 // tapDialogButton taps the button labelled one of texts in the topmost

@@ -24,7 +24,7 @@ type setupScreen struct {
 	login    *widget.Entry
 	password *widget.Entry
 	connect  *widget.Button
-	result   *widget.Label
+	result   *paragraph
 	cert     *certPanel
 	// lastPassword is the change-password dialog last shown (password.go).
 	lastPassword *passwordDialog
@@ -45,7 +45,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		addr:     &widget.Entry{PlaceHolder: "https://sgj.example.gov.cn:8443"},
 		login:    &widget.Entry{PlaceHolder: T("数管局分配的账号")},
 		password: &widget.Entry{Password: true, PlaceHolder: T("密码")},
-		result:   &widget.Label{Wrapping: wrapping()},
+		result:   &paragraph{},
 		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
 	}

@@ -226,10 +226,10 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 			&widget.Label{Text: who}),
 	)
 	if comment != "" {
-		box.Add(&widget.Label{Text: T("意见：") + comment, Wrapping: wrapping(), Importance: imp})
+		box.Add(&paragraph{Text: T("意见：") + comment, Importance: imp})
 	}
 	for _, l := range lines {
-		box.Add(&widget.Label{Text: l, Wrapping: wrapping(), Importance: widget.HighImportance})
+		box.Add(&paragraph{Text: l, Importance: widget.HighImportance})
 	}
 	if extra != "" {
 		box.Add(note(extra))

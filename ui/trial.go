@@ -22,14 +22,14 @@ type trialEditor struct {
 	t *app.TrialReport
 
 	moduleBox, issueBox, opinionBox *fyne.Container
-	period                          *widget.Label
+	period                          *paragraph
 	duration                        *fyne.Container
 }
 
 func newTrialEditor(e *editorScreen) *trialEditor {
 	te := &trialEditor{e: e, t: e.f.TrialReport,
 		moduleBox: container.NewVBox(), issueBox: container.NewVBox(), opinionBox: container.NewVBox(),
-		period: &widget.Label{Wrapping: wrapping()}, duration: container.NewVBox()}
+		period: &paragraph{}, duration: container.NewVBox()}
 	t := te.t
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, te.onProject)
 	e.targets["project_id"] = project
@@ -175,10 +175,10 @@ func (te *trialEditor) changed(time.Time) {
 		imp = widget.SuccessImportance
 	}
 	if len(short) > 0 && ok && months < minMonths {
-		te.duration.Add(&widget.Label{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
-			SizeName: theme.SizeNameSubHeadingText, Importance: widget.DangerImportance, Wrapping: wrapping()})
+		te.duration.Add(&paragraph{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
+			SizeName: theme.SizeNameSubHeadingText, Importance: widget.DangerImportance})
 	}
-	te.duration.Add(&widget.Label{Text: text, Wrapping: wrapping(), Importance: imp})
+	te.duration.Add(&paragraph{Text: text, Importance: imp})
 	for _, p := range short {
 		field := p.Field
 		te.duration.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { e.jump(field) }))

@@ -21,13 +21,13 @@ import (
 // the assessment panel and of the problem list, which take the clerk to the
 // field concerned. Long Chinese sentences wrap instead of being cut off.
 type tapLabel struct {
-	widget.Label
+	paragraph
 	onTapped func()
 }
 
 func newTapLabel(text string, imp widget.Importance, onTapped func()) *tapLabel {
 	l := &tapLabel{onTapped: onTapped}
-	l.Text, l.Wrapping, l.Importance = text, wrapping(), imp
+	l.Text, l.Importance = text, imp
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -57,7 +57,7 @@ func banner(icon fyne.Resource, text string, imp widget.Importance) fyne.CanvasO
 	}
 	bg := canvas.NewRectangle(tint)
 	bg.CornerRadius = theme.InputRadiusSize()
-	label := &widget.Label{Text: text, Wrapping: wrapping(), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}}
+	label := &paragraph{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}}
 	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil, label))
 }
 
@@ -69,8 +69,8 @@ func heading(text string) *widget.Label {
 // note returns a small wrapping label of secondary importance: hints under
 // field names, sources, dates. Smaller than the text around it, since the
 // bundled CJK font has no bold face to set labels apart.
-func note(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: wrapping(), Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+func note(text string) *paragraph {
+	return &paragraph{Text: text, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
 }
 
 // newID returns a random (version 4) UUID for a new filing or revision.

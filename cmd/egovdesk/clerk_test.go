@@ -68,8 +68,8 @@ func walkShown(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) {
 func textOf(o fyne.CanvasObject) string {
 	var b strings.Builder
 	walkShown(o, func(o fyne.CanvasObject) bool {
-		if r, ok := o.(*widget.RichText); ok { // inside every label, button and entry
-			b.WriteString(r.String() + "\n")
+		if s, ok := shownString(o); ok {
+			b.WriteString(s + "\n")
 			return false
 		}
 		return true
@@ -153,8 +153,8 @@ func (c *clerk) tapText(what string, match func(string) bool) {
 		if t, ok := o.(fyne.Tappable); ok {
 			tap = t
 		}
-		if r, ok := o.(*widget.RichText); ok {
-			if tap != nil && match(r.String()) {
+		if s, ok := shownString(o); ok {
+			if tap != nil && match(s) {
 				hit = tap
 			}
 			return
@@ -257,8 +257,10 @@ func (c *clerk) sel(label string) *widget.Select { return input[*widget.Select](
 func (c *clerk) message(label string) string {
 	c.tb.Helper()
 	box := c.field(label)
-	if l, ok := box.Objects[len(box.Objects)-1].(*widget.Label); ok && l.Visible() {
-		return l.Text
+	if last := box.Objects[len(box.Objects)-1]; last.Visible() {
+		if s, ok := shownString(last); ok {
+			return s
+		}
 	}
 	return ""
 }
@@ -307,8 +309,8 @@ func (c *clerk) pane(s string) string {
 		if sc, ok := o.(*container.Scroll); ok {
 			scroll = sc
 		}
-		if r, ok := o.(*widget.RichText); ok {
-			if scroll != nil && strings.Contains(r.String(), s) {
+		if t, ok := shownString(o); ok {
+			if scroll != nil && strings.Contains(t, s) {
 				found = textOf(scroll)
 			}
 			return
@@ -452,8 +454,8 @@ func (c *clerk) near(what string, match func(string) bool, label string) *widget
 			}
 			return false, nil
 		}
-		if r, ok := o.(*widget.RichText); ok {
-			return match(r.String()), nil
+		if s, ok := shownString(o); ok {
+			return match(s), nil
 		}
 		var kids []fyne.CanvasObject
 		switch v := o.(type) {

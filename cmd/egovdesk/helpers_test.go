@@ -146,11 +146,29 @@ func dialogText(w fyne.Window) string {
 	}
 	var b strings.Builder
 	walkAll(top, func(o fyne.CanvasObject) {
-		if r, ok := o.(*widget.RichText); ok { // inside every label
-			b.WriteString(r.String() + "\n")
+		if s, ok := shownString(o); ok {
+			b.WriteString(s + "\n")
 		}
 	})
 	return b.String()
+}
+
+// shownString is the text o shows when it is text: the rich text inside
+// every label, button and entry, or the client's paragraphs (the widgets
+// that are text to a screen reader and are not labels: their lines are
+// canvas texts).
+func shownString(o fyne.CanvasObject) (string, bool) {
+	switch w := o.(type) {
+	case *widget.RichText:
+		return w.String(), true
+	case *widget.Label:
+		return "", false // its rich text says it
+	case fyne.Accessible:
+		if w.AccessibilityRole() == fyne.AccessibleRoleText {
+			return w.AccessibilityLabel(), true
+		}
+	}
+	return "", false
 }
 
 // walkAll calls fn for o and everything under it, widgets' renderers included.

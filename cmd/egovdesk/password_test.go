@@ -73,7 +73,7 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 	label := func(text string) bool {
 		found := false
 		walkAll(dlg, func(o fyne.CanvasObject) {
-			if l, ok := o.(*widget.Label); ok && l.Visible() && strings.Contains(l.Text, text) {
+			if s, ok := shownString(o); ok && o.Visible() && strings.Contains(s, text) {
 				found = true
 			}
 		})

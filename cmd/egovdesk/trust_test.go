@@ -41,8 +41,8 @@ func mustTLSBureau(tb testing.TB, cert tls.Certificate) *certtest.Server {
 func screenText(w fyne.Window) string {
 	var b strings.Builder
 	walkAll(w.Content(), func(o fyne.CanvasObject) {
-		if r, ok := o.(*widget.RichText); ok && r.Visible() {
-			b.WriteString(r.String() + "\n")
+		if s, ok := shownString(o); ok && o.Visible() {
+			b.WriteString(s + "\n")
 		}
 	})
 	return b.String()
