@@ -23,7 +23,7 @@ func (u *UI) backupToFile() {
 					u.showError(err)
 					return
 				}
-				dialog.ShowInformation(T("备份完成"), Tf("已把本机的全部材料、附件和数管局连接设置备份到\n%s\n\n请把它保存在 U 盘或单位的共享文件夹里。换电脑后，在新装的客户端里用“文件 → 从备份恢复…”选择此文件。", filepath.Clean(path)), u.win)
+				showMessage(T("备份完成"), Tf("已把本机的全部材料、附件和数管局连接设置备份到\n%s\n\n请把它保存在 U 盘或单位的共享文件夹里。换电脑后，在新装的客户端里用“文件 → 从备份恢复…”选择此文件。", filepath.Clean(path)), u.win)
 			})
 		})
 	})
@@ -34,7 +34,7 @@ func (u *UI) backupToFile() {
 // the client closes, restores and opens again.
 func (u *UI) restoreFromFile() {
 	if u.restore == nil {
-		dialog.ShowInformation(T("从备份恢复"), T("请关闭客户端，在命令行运行 egovdesk --restore 备份文件。"), u.win)
+		showMessage(T("从备份恢复"), T("请关闭客户端，在命令行运行 egovdesk --restore 备份文件。"), u.win)
 		return
 	}
 	u.openFile(T("选择备份文件"), filterBackup, func(path string) {

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -185,7 +184,7 @@ func (ce *catalogueEditor) onRemoveEntry() {
 	if i < 0 || i >= len(ce.c.Entries) {
 		return
 	}
-	dialog.ShowConfirm(T("删除资源"), fmt.Sprintf(T("删除第 %d 条资源及其全部信息项？"), i+1), func(ok bool) {
+	showConfirm(T("删除资源"), fmt.Sprintf(T("删除第 %d 条资源及其全部信息项？"), i+1), func(ok bool) {
 		if !ok {
 			return
 		}

@@ -261,7 +261,7 @@ func (p *certPanel) reloadTrusted() {
 
 // onRemove forgets what is trusted for bureau, after asking.
 func (p *certPanel) onRemove(bureau string) {
-	dialog.ShowConfirm(T("移除信任的证书"),
+	showConfirm(T("移除信任的证书"),
 		fmt.Sprintf(T("移除后，本机不再信任 %s 的证书，连接时须重新导入证书或核对指纹。确定移除吗？"), bureau),
 		func(ok bool) {
 			if !ok {

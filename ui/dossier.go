@@ -108,7 +108,7 @@ func (u *UI) chooseProject(k app.Kind) {
 		return
 	}
 	if len(rows) == 0 {
-		dialog.ShowInformation(T("新建")+T(k.Label()), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
+		showMessage(T("新建")+T(k.Label()), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
 		return
 	}
 	opts := make([]string, len(rows))

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -493,7 +492,7 @@ func (e *editorScreen) onSubmit() {
 		return
 	}
 	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
-	dialog.ShowConfirm(T("提交")+T(e.f.Kind.Label()), msg, func(ok bool) {
+	showConfirm(T("提交")+T(e.f.Kind.Label()), msg, func(ok bool) {
 		if ok {
 			e.doSubmit()
 		}

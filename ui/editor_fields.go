@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -274,7 +273,7 @@ func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *paragr
 func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
 	b := &widget.Button{Text: T("删除"), Importance: widget.LowImportance}
 	b.OnTapped = func() {
-		dialog.ShowConfirm(T("删除"), fmt.Sprintf(T("删除这一%s？"), T(what)), func(ok bool) {
+		showConfirm(T("删除"), fmt.Sprintf(T("删除这一%s？"), T(what)), func(ok bool) {
 			if ok {
 				remove()
 			}

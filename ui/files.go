@@ -64,7 +64,7 @@ type Files interface {
 func (u *UI) openFile(title string, filter FileFilter, then func(path string)) {
 	accept := func(path string) {
 		if !filter.accepts(path) {
-			dialog.ShowInformation(T("文件类型不对"), fmt.Sprintf(T("“%s”不是可选的文件类型。请选择%s。"),
+			showMessage(T("文件类型不对"), fmt.Sprintf(T("“%s”不是可选的文件类型。请选择%s。"),
 				filepath.Base(path), T(filter.Name)), u.win)
 			return
 		}

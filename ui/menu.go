@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
@@ -36,6 +35,6 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 // for first.
 func (u *UI) showAbout() {
 	m := u.app.Metadata()
-	dialog.ShowInformation(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目申报、共享资源目录、试运行报告和竣工验收申请。"),
+	showMessage(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目申报、共享资源目录、试运行报告和竣工验收申请。"),
 		m.Version, m.Build), u.win)
 }

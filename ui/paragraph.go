@@ -99,17 +99,17 @@ type paragraphRenderer struct {
 	lines []string
 }
 
-// textSize and color are those a label of the same fields has.
-func (r *paragraphRenderer) textSize() float32 {
-	name := r.p.SizeName
+// textSize and colorName are those a label of the same fields has.
+func (p *paragraph) textSize() float32 {
+	name := p.SizeName
 	if name == "" {
 		name = theme.SizeNameText
 	}
-	return theme.SizeForWidget(name, r.p)
+	return theme.SizeForWidget(name, p)
 }
 
-func (r *paragraphRenderer) colorName() fyne.ThemeColorName {
-	switch r.p.Importance {
+func (p *paragraph) colorName() fyne.ThemeColorName {
+	switch p.Importance {
 	case widget.LowImportance:
 		return theme.ColorNameDisabled
 	case widget.HighImportance:
@@ -124,20 +124,45 @@ func (r *paragraphRenderer) colorName() fyne.ThemeColorName {
 	return theme.ColorNameForeground
 }
 
-func (r *paragraphRenderer) padding() float32 {
-	return theme.SizeForWidget(theme.SizeNameInnerPadding, r.p)
+func (p *paragraph) padding() float32 {
+	return theme.SizeForWidget(theme.SizeNameInnerPadding, p)
+}
+
+// lines returns the text's lines in a paragraph width wide.
+func (p *paragraph) lines(width float32) []string {
+	size, style := p.textSize(), p.TextStyle
+	return breakLines(p.Text, width-2*p.padding(), func(s string) float32 {
+		return fyne.MeasureText(s, size, style).Width
+	})
+}
+
+// lineHeight is the height of one line of the paragraph's text.
+func (p *paragraph) lineHeight() float32 {
+	return fyne.MeasureText("国", p.textSize(), p.TextStyle).Height
+}
+
+// heightFor is the paragraph's minimum height when it is width wide.
+func (p *paragraph) heightFor(width float32) float32 {
+	return float32(max(len(p.lines(width)), 1))*p.lineHeight() + 2*p.padding()
+}
+
+// naturalWidth is the width the paragraph needs to show its text unbroken
+// (but at its line feeds).
+func (p *paragraph) naturalWidth() float32 {
+	widest := float32(0)
+	for _, l := range strings.Split(p.Text, "\n") {
+		widest = max(widest, fyne.MeasureText(l, p.textSize(), p.TextStyle).Width)
+	}
+	return widest + 2*p.padding()
 }
 
 // update breaks the text again if it, its style or the width changed, and
 // brings the text objects up to date.
 func (r *paragraphRenderer) update() {
-	size, style := r.textSize(), r.p.TextStyle
-	width := r.p.Size().Width - 2*r.padding()
+	size, style, width := r.p.textSize(), r.p.TextStyle, r.p.Size().Width
 	if r.lines == nil || r.text != r.p.Text || r.style != style || r.size != size || r.width != width {
 		r.text, r.style, r.size, r.width = r.p.Text, style, size, width
-		r.lines = breakLines(r.p.Text, width, func(s string) float32 {
-			return fyne.MeasureText(s, size, style).Width
-		})
+		r.lines = r.p.lines(width)
 	}
 	for len(r.texts) < len(r.lines) {
 		t := canvas.NewText("", nil)
@@ -145,7 +170,7 @@ func (r *paragraphRenderer) update() {
 	}
 	r.texts = r.texts[:len(r.lines)]
 	r.objs = r.objs[:0]
-	c := theme.ColorForWidget(r.colorName(), r.p)
+	c := theme.ColorForWidget(r.p.colorName(), r.p)
 	for i, line := range r.lines {
 		t := r.texts[i]
 		t.Text, t.Color, t.TextSize, t.TextStyle, t.Alignment = line, c, size, style, r.p.Alignment
@@ -153,15 +178,10 @@ func (r *paragraphRenderer) update() {
 	}
 }
 
-// lineHeight is the height of one line of the paragraph's text.
-func (r *paragraphRenderer) lineHeight() float32 {
-	return fyne.MeasureText("国", r.size, r.style).Height
-}
-
 func (r *paragraphRenderer) Layout(size fyne.Size) {
 	r.update()
-	pad := r.padding()
-	h := r.lineHeight()
+	pad := r.p.padding()
+	h := r.p.lineHeight()
 	for i, t := range r.texts {
 		t.Move(fyne.NewPos(pad, pad+float32(i)*h))
 		t.Resize(fyne.NewSize(size.Width-2*pad, h))
@@ -170,8 +190,8 @@ func (r *paragraphRenderer) Layout(size fyne.Size) {
 
 func (r *paragraphRenderer) MinSize() fyne.Size {
 	r.update()
-	pad := r.padding()
-	return fyne.NewSize(2*pad, float32(max(len(r.lines), 1))*r.lineHeight()+2*pad)
+	pad := r.p.padding()
+	return fyne.NewSize(2*pad, float32(max(len(r.lines), 1))*r.p.lineHeight()+2*pad)
 }
 
 func (r *paragraphRenderer) Refresh() {

@@ -96,3 +96,37 @@ func TestParagraphGrowsWhenNarrower(t *testing.T) {
 		t.Errorf("after SetText: %q", got)
 	}
 }
+
+// A message dialog is as wide as its message needs, at most 600 and 90 % of
+// the window, and exactly as tall as its lines at that width; its lines
+// follow the paragraph's rules.
+func TestMessageDialogFitsItsLines(t *testing.T) {
+	test.NewTempApp(t)
+	message := "已把本机的全部材料、附件和数管局连接设置备份到\n/home/clerk/备份/egovdesk-2026-12-05.egovbak\n\n" +
+		"请把它保存在 U 盘或单位的共享文件夹里。换电脑后，在新装的客户端里用“文件 → 从备份恢复…”选择此文件。"
+	for _, c := range []struct {
+		window, widest float32
+	}{{1366, 600}, {500, 450}} {
+		w := test.NewTempWindow(t, widget.NewLabel(""))
+		w.Resize(fyne.NewSize(c.window, 700))
+		content := messageContent(message, w)
+		min := content.MinSize()
+		if min.Width > c.widest || min.Width < c.widest*0.8 {
+			t.Errorf("window %v: the message is %v wide, want at most %v and most of it", c.window, min.Width, c.widest)
+		}
+		content.Resize(min)
+		p := content.(*fyne.Container).Objects[0].(*paragraph)
+		lines := p.lines(p.Size().Width)
+		if len(lines) < 4 || lines[2] != "" {
+			t.Errorf("window %v: the lines %q do not keep the empty line", c.window, lines)
+		}
+		if want := float32(len(lines))*p.lineHeight() + 2*p.padding(); min.Height != want {
+			t.Errorf("window %v: %d lines (%q) in a message %v tall, want %v", c.window, len(lines), lines, min.Height, want)
+		}
+		for i, l := range lines {
+			if i > 0 && l != "" && strings.ContainsRune(noLineStart, []rune(l)[0]) {
+				t.Errorf("window %v: line %d starts with a closing mark: %q", c.window, i, l)
+			}
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -140,12 +139,12 @@ func (e *editorScreen) receivedCode(ctx context.Context, id string, rev app.Revi
 func (e *editorScreen) exported(path string, err error, missing []rune) {
 	if err != nil {
 		e.saved.SetText("")
-		dialog.ShowError(fmt.Errorf(T("无法导出到 %s：%v。请换一个文件夹再试。"), path, err), e.u.win)
+		showMessage(T("出错了"), fmt.Sprintf(T("无法导出到 %s：%v。请换一个文件夹再试。"), path, err), e.u.win)
 		return
 	}
 	e.saved.SetText(T("已导出 ") + filepath.Base(path))
 	if len(missing) > 0 {
-		dialog.ShowInformation(T("有字无法打印"), fmt.Sprintf(T("以下字符在本机字体中没有，打印件上显示为空框：%s。请在纸质件上手写补齐，或安装含这些字的字体后重新导出。"),
+		showMessage(T("有字无法打印"), fmt.Sprintf(T("以下字符在本机字体中没有，打印件上显示为空框：%s。请在纸质件上手写补齐，或安装含这些字的字体后重新导出。"),
 			string(missing)), e.u.win)
 	}
 	if err := openInViewer(path); err != nil {

@@ -154,7 +154,7 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 					return
 				}
 				d.Hide()
-				dialog.ShowInformation(T("已信任新密钥"), T("已信任数管局的新回执签名密钥。发送队列中的材料将重新发送，回执用新密钥核验。"), u.win)
+				showMessage(T("已信任新密钥"), T("已信任数管局的新回执签名密钥。发送队列中的材料将重新发送，回执用新密钥核验。"), u.win)
 				u.refresh()
 			})
 		})

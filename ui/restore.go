@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,10 +41,10 @@ type AttachmentFetcher interface {
 func (u *UI) restoreFromBureau() {
 	r, ok := u.link.(BureauRestorer)
 	if !ok || !u.link.Status().Connected {
-		dialog.ShowInformation(T("从数管局恢复"), T("尚未连接数管局。请先在“设置”中连接并登录本单位的账号，再从数管局恢复。"), u.win)
+		showMessage(T("从数管局恢复"), T("尚未连接数管局。请先在“设置”中连接并登录本单位的账号，再从数管局恢复。"), u.win)
 		return
 	}
-	dialog.ShowConfirm(T("从数管局恢复"),
+	showConfirm(T("从数管局恢复"),
 		T("从数管局取回本单位已提交的全部材料（各版本、审核意见和流转记录）。\n本机已有的材料和草稿保持不变，只补上本机没有的；附件在打开时再下载。\n\n现在开始吗？"),
 		func(yes bool) {
 			if !yes {

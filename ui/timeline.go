@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -207,7 +206,7 @@ func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
 					u.showError(fmt.Errorf(T("回执未能保存：%w"), err))
 					return
 				}
-				dialog.ShowInformation(T("回执已保存"), Tf("已把数管局对第 %d 版的签名回执保存到\n%s\n\n凭此文件和数管局的回执公钥，可以证明数管局收到了哪一版内容、何时收到（数管局可用 bureau receipt verify 核验）。", rc.Revision, filepath.Clean(path)), u.win)
+				showMessage(T("回执已保存"), Tf("已把数管局对第 %d 版的签名回执保存到\n%s\n\n凭此文件和数管局的回执公钥，可以证明数管局收到了哪一版内容、何时收到（数管局可用 bureau receipt verify 核验）。", rc.Revision, filepath.Clean(path)), u.win)
 			})
 		})
 	})

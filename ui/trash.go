@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,14 +23,14 @@ const undoFor = 20 * time.Second
 func (u *UI) deleteCurrentDraft() {
 	e := u.editor
 	if e == nil || e.f.Status != app.StatusDraft || e.f.Revision.Submitted() || e.f.Revision.Number > 1 {
-		dialog.ShowInformation(T("删除草稿"), T("请先打开要删除的草稿。只有从未提交过的草稿可以删除；已提交的材料数管局存有记录，不能删除。"), u.win)
+		showMessage(T("删除草稿"), T("请先打开要删除的草稿。只有从未提交过的草稿可以删除；已提交的材料数管局存有记录，不能删除。"), u.win)
 		return
 	}
 	id, title := e.f.ID, e.f.Title()
 	if title == "" {
 		title = T("（未命名）")
 	}
-	d := dialog.NewConfirm(T("删除草稿"), Tf("删除草稿“%s”？\n删除后 %d 秒内可在列表上方点“撤销”恢复。", title, int(undoFor.Seconds())), func(ok bool) {
+	d := newConfirm(T("删除草稿"), Tf("删除草稿“%s”？\n删除后 %d 秒内可在列表上方点“撤销”恢复。", title, int(undoFor.Seconds())), func(ok bool) {
 		if ok {
 			u.deleteDraft(e, id, title)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -374,7 +373,7 @@ func (u *UI) OpenTimeline(id string) {
 
 // showError shows err's Chinese message in a dialog.
 func (u *UI) showError(err error) {
-	dialog.ShowInformation(T("出错了"), errorText(err), u.win)
+	showMessage(T("出错了"), errorText(err), u.win)
 }
 
 // showSettings shows the language choice and the bureau connection.
