@@ -262,10 +262,12 @@ type projectDates struct {
 }
 
 // sinceFirstSent returns dates bounded by firstSent, a declaration's first
-// submission (FirstSubmitted), at now.
+// submission (FirstSubmitted), at now. A first submission recorded after now
+// (a computer whose clock ran ahead when it was sent) bounds them at now, so
+// that a wrong clock hides no year that is already due.
 func (d projectDates) sinceFirstSent(firstSent, now time.Time) projectDates {
 	d.since, d.unsent = firstSent, firstSent.IsZero()
-	if d.unsent {
+	if d.unsent || d.since.After(now) {
 		d.since = now
 	}
 	return d

@@ -372,6 +372,17 @@ func TestYearlyFilingsCountFromTheFirstSubmission(t *testing.T) {
 		t.Errorf("2026 filed, 2027 owed: %+v", dl)
 	}
 
+	// Sent from a computer whose clock was four years ahead: the years due
+	// by today are still owed.
+	fs = project(day(2030, 3, 1), "2022-05-01")
+	dl, _ = dueOf(p.Dossier("hq", fs, now), "om_filing")
+	if ymd(dl.Due) != "2026-12-31" || ymd(dl.Since) != ymd(now) {
+		t.Errorf("first submission dated 2030: due %s since %s, want 2026-12-31 since today", ymd(dl.Due), ymd(dl.Since))
+	}
+	if got := home(fs, now); !slices.Equal(got, []string{"2026-12-31"}) {
+		t.Errorf("home screen, first submission dated 2030: %v, want [2026-12-31]", got)
+	}
+
 	// In egovdesk since 2021, live since 2022: 2022's is owed, overdue.
 	fs = project(day(2021, 11, 10), "2022-05-01")
 	dl, _ = dueOf(p.Dossier("hq", fs, now), "om_filing")
