@@ -248,3 +248,31 @@ func TestUploadEmptyAndTooLarge(t *testing.T) {
 		t.Fatalf("too large: %v", err)
 	}
 }
+
+// A file whose upload was started with a wrong length (by hand, with curl)
+// is sent all the same: the client starts over from byte 0 with the real
+// length, and the real bureau takes it.
+func TestUploadStartsOverAfterAWrongLength(t *testing.T) {
+	c, _ := MustBureau(t)
+	data, sha := blob(5000)
+	req, err := http.NewRequest(http.MethodPatch, c.BaseURL()+protocol.Path(protocol.PathAttachment, sha), bytes.NewReader(data[:1000]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token())
+	req.Header.Set("Content-Type", protocol.MediaChunk)
+	req.Header.Set(protocol.HeaderUploadOffset, "0")
+	req.Header.Set(protocol.HeaderUploadLength, "6000")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the wrong start: %d", resp.StatusCode)
+	}
+	st, err := c.Upload(context.Background(), sha, int64(len(data)), bytes.NewReader(data), nil)
+	if err != nil || !st.Complete || st.Size != int64(len(data)) {
+		t.Fatalf("upload after a wrong start: %+v, %v", st, err)
+	}
+}

@@ -189,6 +189,38 @@ func TestUploadChecksumMismatchDiscards(t *testing.T) {
 	}
 }
 
+// An upload started with a wrong length (a client's bug) does not block the
+// file: started again from byte 0 with its real length, it completes. Part
+// way, or once complete, another length is still refused.
+func TestUploadStartedWithAWrongLengthStartsOver(t *testing.T) {
+	fx := MustBureau(t)
+	data := bytes.Repeat([]byte("竣工验收报告"), 500)
+	path := protocol.Path(protocol.PathAttachment, sha(data))
+	wrong, real := strconv.Itoa(len(data)+4096), strconv.Itoa(len(data))
+
+	r := fx.do("PATCH", path, fx.clerkA, data[:1000], protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, wrong)
+	if r.StatusCode != http.StatusOK || r.Header.Get(protocol.HeaderUploadOffset) != "1000" {
+		t.Fatalf("first chunk, wrong length: %d %s", r.StatusCode, r.body)
+	}
+	r = fx.do("PATCH", path, fx.clerkA, data[1000:], protocol.HeaderUploadOffset, "1000", protocol.HeaderUploadLength, real)
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "不一致") {
+		t.Fatalf("resumed with another length: %d %s", r.StatusCode, r.body)
+	}
+	r = fx.do("PATCH", path, fx.clerkA, data, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, real)
+	var st protocol.UploadStatus
+	if err := json.Unmarshal(r.body, &st); err != nil || r.StatusCode != http.StatusOK || !st.Complete || st.Size != int64(len(data)) {
+		t.Fatalf("started over with the real length: %d %s", r.StatusCode, r.body)
+	}
+	got, err := os.ReadFile(filepath.Join(fx.dir, "attachments", fx.unitA.ID, sha(data)))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("kept file: %d bytes, %v", len(got), err)
+	}
+	r = fx.do("PATCH", path, fx.clerkA, data, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, wrong)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a complete upload with another length: %d %s", r.StatusCode, r.body)
+	}
+}
+
 func TestUploadLimits(t *testing.T) {
 	fx := MustBureau(t, func(c *server.Config) { c.MaxAttachmentBytes = 1000; c.ChunkBytes = 100 })
 	var lim protocol.Limits
