@@ -7,10 +7,12 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app/linebreak"
 )
 
 // paragraph is a label whose text wraps at the width it is given, the way
-// Chinese is typeset (breakLines): no line starts with "，" or "。", no line
+// Chinese is typeset (linebreak.Wrap, as on the printed filings): no line starts with "，" or "。", no line
 // ends with "（" or "《", and dates, amounts, codes and English words are not
 // cut in two. It stands where a widget.Label with wrapping would, with the
 // same fields, look and size: one line of text per row, the theme's inner
@@ -131,8 +133,8 @@ func (p *paragraph) padding() float32 {
 // lines returns the text's lines in a paragraph width wide.
 func (p *paragraph) lines(width float32) []string {
 	size, style := p.textSize(), p.TextStyle
-	return breakLines(p.Text, width-2*p.padding(), func(s string) float32 {
-		return fyne.MeasureText(s, size, style).Width
+	return linebreak.Wrap(p.Text, float64(width-2*p.padding()), func(s string) float64 {
+		return float64(fyne.MeasureText(s, size, style).Width)
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app/linebreak"
 )
 
 // rows returns the lines o draws: the canvas texts of its renderer, and of
@@ -54,7 +56,7 @@ func TestParagraphKeepsPunctuationOffTheLineStart(t *testing.T) {
 	}
 	avail := para.Size().Width - 2*para.Theme().Size("innerPadding")
 	for i, l := range lines {
-		if i > 0 && strings.ContainsRune(noLineStart, []rune(l)[0]) {
+		if i > 0 && linebreak.Closing([]rune(l)[0]) {
 			t.Errorf("line %d starts with a closing mark: %q", i, l)
 		}
 		if wd := fyne.MeasureText(l, para.Theme().Size("text"), fyne.TextStyle{}).Width; wd > avail {
@@ -124,7 +126,7 @@ func TestMessageDialogFitsItsLines(t *testing.T) {
 			t.Errorf("window %v: %d lines (%q) in a message %v tall, want %v", c.window, len(lines), lines, min.Height, want)
 		}
 		for i, l := range lines {
-			if i > 0 && l != "" && strings.ContainsRune(noLineStart, []rune(l)[0]) {
+			if i > 0 && l != "" && linebreak.Closing([]rune(l)[0]) {
 				t.Errorf("window %v: line %d starts with a closing mark: %q", c.window, i, l)
 			}
 		}

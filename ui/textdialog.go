@@ -10,7 +10,7 @@ import (
 // The client's message and confirmation dialogs. Fyne's own text dialogs
 // wrap their message at spaces, of which Chinese has few (around numbers),
 // so "删除后 20 秒内…" broke after "删除后" and left the box taller than its
-// lines; these show the message as a paragraph (see breakLines).
+// lines; these show the message as a paragraph.
 
 // Widest a message dialog gets: Fyne's text dialogs' limits.
 const (

@@ -22,6 +22,7 @@ import (
 	"rsc.io/qr"
 
 	"egovdesk/app"
+	"egovdesk/app/linebreak"
 	"egovdesk/app/paper"
 )
 
@@ -386,7 +387,7 @@ func (w *writer) line(x, y float64, s, font string, size float64) {
 }
 
 func (w *writer) wrap(s, font string, size, width float64) []string {
-	return wrap(s, width, func(t string) float64 { return w.width(t, font, size) })
+	return linebreak.Wrap(s, width, func(t string) float64 { return w.width(t, font, size) })
 }
 
 func (w *writer) newPage() {

@@ -279,3 +279,42 @@ func TestLongCellsBreakAcrossPages(t *testing.T) {
 		t.Errorf("the long cell's text is not all there, in order: %s", body)
 	}
 }
+
+// A paragraph's first line is indented by two characters, and its text
+// stays inside the right margin: the indent is measured as the two
+// ideographic spaces it is (a collapsed indent measured as one space let the
+// first line run 7 mm past the margin).
+func TestIndentedParagraphsStayInsideTheMargin(t *testing.T) {
+	needPoppler(t)
+	b := declarationBody()
+	b.Declaration.Goals = strings.Repeat("建设覆盖全镇十二个社区的网格化社会治理平台，实现事件统一受理、分拨、处置和考核", 3) + "。"
+	res, err := Render(b, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, res.PDF)
+	right := (pageW - marginR) / 25.4 * 72 // pt
+	found := false
+	for p := 1; p <= res.Pages; p++ {
+		html := run(t, "pdftotext", "-bbox", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), path, "-")
+		for _, line := range strings.Split(html, "\n") {
+			if !strings.Contains(line, "<word") {
+				continue
+			}
+			var xMin, yMin, xMax, yMax float64
+			var word string
+			if _, err := fmt.Sscanf(strings.TrimSpace(line), `<word xMin="%f" yMin="%f" xMax="%f" yMax="%f">%s`, &xMin, &yMin, &xMax, &yMax, &word); err != nil {
+				continue
+			}
+			if strings.HasPrefix(word, "建设覆盖全镇") {
+				found = true
+			}
+			if xMax > right+1 {
+				t.Errorf("page %d: %q ends at %.1f pt, past the right margin at %.1f", p, strings.TrimSuffix(word, "</word>"), xMax, right)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the goals paragraph is not in the PDF")
+	}
+}

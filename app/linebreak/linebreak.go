@@ -1,20 +1,31 @@
-package pdf
+// Package linebreak breaks Chinese text into lines the way it is typeset,
+// for the printed filings (app/pdf) and the client's paragraphs (ui): the
+// 禁则 of GB/T 15834-2011 《标点符号用法》 and common practice. A line may
+// break between any two Chinese characters and at spaces; 句号、问号、叹号、
+// 逗号、顿号、分号、冒号, the closing halves of quotation marks, brackets and
+// title marks, 省略号、破折号 and 间隔号 do not start a line (so "……" and
+// "——" are not split); the opening halves do not end one; a run of Latin
+// letters and digits with the punctuation inside it (a date 2026-12-31, an
+// amount 1,234.56, a code SM4-GCM) is not cut unless it alone is wider than
+// a line.
+package linebreak
 
 import (
 	"strings"
 	"unicode"
 )
 
-// Chinese line-breaking rules (禁则处理, GB/T 15834 and common typesetting
-// practice): no line may start with a closing mark and none may end with an
-// opening one.
+// Marks that may not start a line, and marks that may not end one.
 const (
-	noLineStart = "，。、；：？！）》」』】〕〉’”…—·%‰℃,.;:?!)]}>％、～"
-	noLineEnd   = "（《「『【〔〈‘“([{<"
+	noLineStart = "，。、；：？！）］｝》」』】〕〗〙〛〉’”…—·・～％‰℃°" + ",.;:?!)]}>%"
+	noLineEnd   = "（［｛《「『【〔〖〘〚〈‘“￥" + "([{<$¥"
 )
 
-func closing(r rune) bool { return strings.ContainsRune(noLineStart, r) }
-func opening(r rune) bool { return strings.ContainsRune(noLineEnd, r) }
+// Closing reports whether r may not start a line.
+func Closing(r rune) bool { return strings.ContainsRune(noLineStart, r) }
+
+// Opening reports whether r may not end a line.
+func Opening(r rune) bool { return strings.ContainsRune(noLineEnd, r) }
 
 // unit is a piece of text a line may not break inside: one CJK character,
 // or a run of Latin letters and digits with the punctuation inside it
@@ -40,10 +51,12 @@ func units(s string) []unit {
 		j := i + 1
 		switch {
 		case unicode.IsSpace(r):
+			// Kept as typed: an indent of two ideographic spaces is as wide
+			// as two characters.
 			for j < len(rs) && unicode.IsSpace(rs[j]) {
 				j++
 			}
-			out = append(out, unit{s: " ", first: ' ', last: ' ', space: true})
+			out = append(out, unit{s: string(rs[i:j]), first: r, last: rs[j-1], space: true})
 			i = j
 			continue
 		case wordRune(r):
@@ -59,15 +72,21 @@ func units(s string) []unit {
 	return out
 }
 
-// wrap breaks text into lines no wider than width by measure, keeping the
+// Wrap breaks text into lines no wider than width by measure, keeping the
 // 禁则: a line that would start with a closing mark takes the last unit
 // of the line before with it (推出), and an opening mark at a line's end
 // moves to the next line. A word wider than a whole line is cut by
 // characters; a closing mark after such a word hangs past the line's end.
-// Newlines in text end lines; an empty text gives one empty line.
-func wrap(text string, width float64, measure func(string) float64) []string {
+// Newlines in text end lines; an empty text gives one empty line. The
+// spaces at a break vanish; those that start a paragraph (an indent) stay.
+// A width of 0 or less breaks at newlines only.
+func Wrap(text string, width float64, measure func(string) float64) []string {
 	var lines []string
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if width <= 0 {
+			lines = append(lines, para)
+			continue
+		}
 		lines = append(lines, wrapPara(para, width, measure)...)
 	}
 	return lines
@@ -92,7 +111,7 @@ func wrapPara(para string, width float64, measure func(string) float64) []string
 		u := us[i]
 		uw := measure(u.s)
 		if len(cur) > 0 && w+uw > width && !u.space {
-			if closing(u.first) && len(trimSpace(cur)) <= 1 {
+			if Closing(u.first) && len(trimSpace(cur)) <= 1 {
 				// Nothing to take down with it (a word as wide as the
 				// line): the mark hangs past the end instead (悬挂).
 				cur = append(trimSpace(cur), u)
@@ -104,8 +123,8 @@ func wrapPara(para string, width float64, measure func(string) float64) []string
 			// closing mark or the old one would end with an opening mark.
 			for len(cur) > 1 {
 				last := cur[len(cur)-1]
-				startsBad := closing(u.first) && len(next) == 0 || len(next) > 0 && closing(next[0].first)
-				endsBad := opening(last.last)
+				startsBad := Closing(u.first) && len(next) == 0 || len(next) > 0 && Closing(next[0].first)
+				endsBad := Opening(last.last)
 				if last.space {
 					cur = cur[:len(cur)-1]
 					continue
@@ -115,7 +134,7 @@ func wrapPara(para string, width float64, measure func(string) float64) []string
 				}
 				next = append([]unit{last}, next...)
 				cur = cur[:len(cur)-1]
-				if !closing(next[0].first) && !opening(cur[len(cur)-1].last) {
+				if !Closing(next[0].first) && !Opening(cur[len(cur)-1].last) {
 					break
 				}
 			}
