@@ -214,7 +214,7 @@ func TestProfileYunanObligations(t *testing.T) {
 		{name: seedYunan + "/软件开发费恰好 100万 须第三方测试", total: "180", budget: []string{"software_dev", "100", "hardware", "60"}, class: app.ClassProfessional,
 			want: []string{"supervision", "software_testing"}, budgeted: map[string]bool{"software_testing": false}},
 		{name: seedYunan + "/公共类涉密码 机要局审核意见", total: "120", class: app.ClassPublic,
-			want: []string{"crypto_review_public", "public_class_flow"}, wantNot: []string{"crypto_filing_professional", "catalogue", "pre_acceptance_review"}},
+			want: []string{"crypto_review_public", "public_class_flow"}, wantNot: []string{"crypto_filing_professional", "catalogue", "pre_acceptance_review", "approval_validity"}},
 		{name: seedYunan + "/专业类立项 共享资源目录与前置审核", total: "120", class: app.ClassProfessional,
 			want: []string{"crypto_filing_professional", "catalogue", "pre_acceptance_review", "approval_validity", "change_filing"}},
 		{name: seedYunan + "/专业类备案 无需前置审核", total: "30", class: app.ClassProfessional,
@@ -445,6 +445,41 @@ func TestProfileMaterials(t *testing.T) {
 	})
 }
 
+// Requirements no clause states are marked as the bureau's own, so that the
+// clerk is told so and the bureau may switch them off: the unit's building
+// plan for a bundled proposal (the regulations have the bureau compile it),
+// and the go-live filing (they count years from go-live, but ask for no
+// report of it).
+func TestProfileMarksWhatNoClauseStates(t *testing.T) {
+	ps := MustProfiles(t)
+	for _, name := range []string{"huoqiu", "luan"} {
+		a := ps[name].Evaluate(declaration(t, "城关镇智慧社区管理平台", "城关镇人民政府", "180"), now)
+		found := false
+		for _, m := range a.Materials {
+			if slices.Contains(m.Codes, "construction_plan") {
+				found = true
+				if !m.Addition || !strings.HasPrefix(m.Source, "本局补充要求") {
+					t.Errorf("%s: the building plan for a bundled proposal is not marked the bureau's own: %+v", name, m)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no building plan asked for a 180万 project", name)
+		}
+	}
+	for _, name := range []string{"huoqiu", "luan", "wuhan"} {
+		rules := ps[name].LifecycleRules(app.KindGoLive, "", declaration(t, "城关镇智慧社区管理平台", "城关镇人民政府", "180"))
+		if len(rules) == 0 {
+			t.Errorf("%s: no go-live rule", name)
+		}
+		for _, r := range rules {
+			if !r.Addition || !strings.HasPrefix(r.Source, "本局补充要求") {
+				t.Errorf("%s: the go-live filing is not marked the bureau's own: %+v", name, r)
+			}
+		}
+	}
+}
+
 func TestProfileDeadlines(t *testing.T) {
 	ps := MustProfiles(t)
 	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, cst) }
@@ -504,6 +539,15 @@ func TestProfileDeadlines(t *testing.T) {
 		}
 		if !a.Deadlines[0].Known() {
 			t.Errorf("known deadlines should come first: %+v", a.Deadlines)
+		}
+	})
+	t.Run(seedYunan+"/公共类项目没有立项审批意见，也就没有两年有效期（第十一条、第十二条第（二）项）", func(t *testing.T) {
+		d := declaration(t, "郁南县政务云扩容", "郁南县政务服务和数据管理局", "120")
+		d.Class = app.ClassPublic
+		for _, dl := range ps["yunan"].DeadlinesFor(d, map[string]time.Time{app.AnchorApproval: date(2025, 3, 15)}, now) {
+			if dl.ID == "approval_expiry" {
+				t.Errorf("approval_expiry applies to a public-class project: %+v", dl)
+			}
 		}
 	})
 	t.Run(seedYunan+"/备案项目没有立项有效期", func(t *testing.T) {

@@ -24,7 +24,7 @@ func TestHomeShowsProjectDeadlines(t *testing.T) {
 	now := time.Now()
 	approval := func(id, name string, at time.Time) app.FilingAnchors {
 		return app.FilingAnchors{Kind: app.KindDeclaration, Project: id, Name: name, ApprovedAt: at,
-			Facts: app.FactsOf(&app.Declaration{TotalInvestment: app.Wans(120)})}
+			Facts: app.FactsOf(&app.Declaration{TotalInvestment: app.Wans(120), Class: app.ClassProfessional})}
 	}
 	x.store.mu.Lock()
 	x.store.anchors = []app.FilingAnchors{approval("p1", "郁南县智慧农业平台", now.AddDate(0, -1, 0))}
