@@ -163,7 +163,7 @@ func (r *DeadlineRule) validate(p *Problems, f string, ids map[string]string) {
 		p.Add(f+".source", "%s.source：请填写出处（条款）", f)
 	}
 	if r.When != nil {
-		r.When.validate(p, f+".when", 1)
+		r.When.validateUndated(p, f+".when", 1)
 	}
 	offsets := 0
 	for _, v := range []int{r.Months, r.Days, r.WorkingDays} {

@@ -25,7 +25,7 @@ const factsVersion = 1
 // factNumbers[i] is written as i+1, which keeps a declaration's facts near
 // 100 bytes (their names would take 400). The list may only grow at its
 // end: stored facts are read back by these numbers. Every fact but the
-// route must be in it (TestDeclarationFactsKeepEveryFact).
+// route and the dated facts must be in it (TestDeclarationFactsKeepEveryFact).
 var factNumbers = []string{
 	"budget.cloud", "budget.construction", "budget.crypto_assessment", "budget.hardware", "budget.integration",
 	"budget.management", "budget.om", "budget.security_assessment", "budget.software_dev", "budget.software_purchase",

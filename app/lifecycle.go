@@ -97,7 +97,7 @@ func (prof *Profile) validateLifecycle(p *Problems, ids map[string]string) {
 			p.Add(f+".deadline", "%s.deadline：deadlines 中没有编号为“%s”的期限", f, r.Deadline)
 		}
 		if r.When != nil {
-			r.When.validate(p, f+".when", 1)
+			r.When.validateUndated(p, f+".when", 1)
 		}
 		if s := r.SelfAdjust; s != nil {
 			s.validate(p, f+".self_adjust", r.Kind)

@@ -81,6 +81,18 @@ type factDef struct {
 	choices []Choice
 }
 
+// datedFacts depend on the day of the check, not on the declaration alone:
+// EvaluateApproved sets them, they are not kept with a declaration's facts,
+// and only the rules it applies (obligations, sections, materials,
+// checklist, blockers) may read them.
+var datedFacts = map[string]bool{FactPlanYearAhead: true}
+
+// FactPlanYearAhead is true when the declaration is for a later year than
+// the day of the check: a project declared for next year's plan, which in
+// 霍邱, 六安 and 郁南 is how a project gets into the plan, and not a
+// project added to this year's.
+const FactPlanYearAhead = "plan_year_ahead"
+
 // facts is the fixed registry of fact names a condition may use. budget.<category>
 // facts are added for every budget category by init.
 var facts = map[string]factDef{
@@ -109,6 +121,7 @@ var facts = map[string]factDef{
 	"plan_basis":             {factFlag, "已填写规划依据", nil},
 	"current_state":          {factFlag, "已填写现有系统与整合情况", nil},
 	"indicators":             {factFlag, "已填写绩效目标及指标", nil},
+	FactPlanYearAhead:        {factFlag, "申报下一年度（申报年度晚于当年）", nil},
 }
 
 func init() {
@@ -136,9 +149,10 @@ type factValue struct {
 	set   []string
 }
 
-// extractFacts returns every registered fact of d. It is the one place that
-// knows how a fact name maps onto the declaration; route is the route code
-// already decided for d ("" before routing).
+// extractFacts returns every registered fact of d but the dated ones (which
+// EvaluateApproved adds). It is the one place that knows how a fact name
+// maps onto the declaration; route is the route code already decided for d
+// ("" before routing).
 func extractFacts(d *Declaration, route string) map[string]factValue {
 	present := func(s string) factValue { return factValue{flag: !isBlank(s)} }
 	set := make([]string, len(d.ServiceTypes))
@@ -184,7 +198,13 @@ const maxCondDepth = 8
 
 // validate checks c and parses its operands, recording every problem under
 // path. It must run before eval.
-func (c *Cond) validate(p *Problems, path string, depth int) {
+func (c *Cond) validate(p *Problems, path string, depth int) { c.check(p, path, depth, false) }
+
+// validateUndated is validate for a condition evaluated without a day
+// (deadlines, lifecycle rules, route overrides): it refuses dated facts.
+func (c *Cond) validateUndated(p *Problems, path string, depth int) { c.check(p, path, depth, true) }
+
+func (c *Cond) check(p *Problems, path string, depth int, undated bool) {
 	if depth > maxCondDepth {
 		p.Add(path, "%s：条件嵌套超过 %d 层", path, maxCondDepth)
 		return
@@ -209,14 +229,14 @@ func (c *Cond) validate(p *Problems, path string, depth int) {
 			p.Add(path+"."+key, "%s.%s：组合条件不能为空", path, key)
 		}
 		for i := range list {
-			list[i].validate(p, fmt.Sprintf("%s.%s[%d]", path, key, i), depth+1)
+			list[i].check(p, fmt.Sprintf("%s.%s[%d]", path, key, i), depth+1, undated)
 		}
 		if c.Op != "" || c.Wan != "" || c.Value != "" || c.Values != nil {
 			p.Add(path, "%s：组合条件不能同时带 op、wan、value 或 values", path)
 		}
 		return
 	case c.Not != nil:
-		c.Not.validate(p, path+".not", depth+1)
+		c.Not.check(p, path+".not", depth+1, undated)
 		if c.Op != "" || c.Wan != "" || c.Value != "" || c.Values != nil {
 			p.Add(path, "%s：组合条件不能同时带 op、wan、value 或 values", path)
 		}
@@ -225,6 +245,10 @@ func (c *Cond) validate(p *Problems, path string, depth int) {
 	def, ok := facts[c.Fact]
 	if !ok {
 		p.Add(path+".fact", "%s.fact：未知的事实“%s”（可用：%s）", path, c.Fact, strings.Join(Facts(), "、"))
+		return
+	}
+	if datedFacts[c.Fact] && undated {
+		p.Add(path+".fact", "%s.fact：事实“%s”取决于检查的日期，只能用于义务、必填内容、材料、确认事项和不予受理的条件", path, c.Fact)
 		return
 	}
 	ops := map[factKind][]string{

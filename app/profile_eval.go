@@ -138,6 +138,7 @@ func (prof *Profile) EvaluateApproved(d *Declaration, approved Money, now time.T
 	f := extractFacts(d, "")
 	a.Route = prof.routing(f, approved)
 	f["route"] = factValue{code: a.Route.Code}
+	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > now.Year()}
 	for _, o := range prof.Obligations {
 		if o.Off || !o.When.eval(f) {
 			continue

@@ -130,6 +130,11 @@ func TestProfileLoadRejects(t *testing.T) {
 				at(p, "obligations", 0)["when"] = c
 			})
 		}, "obligations[0].when.not.not.not.not.not.not.not.not", "嵌套超过"},
+		{"期限的条件用了取决于日期的事实", "sample.json", func(t *testing.T) []byte {
+			return mutate(t, func(p map[string]any) {
+				at(p, "deadlines", 0)["when"] = map[string]any{"any": []any{map[string]any{"fact": "plan_year_ahead", "op": "=", "value": "true"}}}
+			})
+		}, "deadlines[0].when.any[0].fact", "取决于检查的日期"},
 		{"未知材料代码", "sample.json", func(t *testing.T) []byte {
 			return mutate(t, func(p map[string]any) { at(p, "materials", 0)["code"] = "feasibility_report" })
 		}, "materials[0].code", "未知的材料代码"},

@@ -29,7 +29,7 @@ func (o *RouteOverride) validate(p *Problems, f string) {
 		p.Add(f+".when", "%s.when：按其他事实改变路径的规则须写明条件", f)
 		return
 	}
-	o.When.validate(p, f+".when", 1)
+	o.When.validateUndated(p, f+".when", 1)
 	if o.When.uses("route") {
 		p.Add(f+".when", "%s.when：改变路径的条件不能使用 route（审批路径本身）", f)
 	}

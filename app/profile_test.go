@@ -337,27 +337,34 @@ func TestProfilePlanAndChecklist(t *testing.T) {
 	tests := []struct {
 		name, profile, total string
 		plan                 app.PlanStatus
+		year                 int // 申报年度; 2027 (next year: now is in 2026) when 0
 		confirm              bool
 		blockers             []string
 		material             string // a material that must be required, if any
 	}{
-		{seedHuoqiu + "/未列入年度计划 须专题请示", "huoqiu", "180", app.PlanNotListed, true, []string{"not_in_plan"}, ""},
-		{seedHuoqiu + "/紧急补充列入 附专题请示", "huoqiu", "180", app.PlanUrgent, true, nil, "special_request"},
-		{seedLuan + "/未列入年度计划 须向市政府专题请示", "luan", "320", app.PlanNotListed, true, []string{"not_in_plan"}, ""},
-		{seedLuan + "/紧急补充列入 附专题请示", "luan", "1200", app.PlanUrgent, true, nil, "special_request"},
-		{seedYunan + "/未纳入年度计划 不能立项", "yunan", "120", app.PlanNotListed, true, []string{"not_in_plan"}, ""},
-		{seedYunan + "/临时安排 报县政府同意后附依据", "yunan", "120", app.PlanUrgent, true, nil, "basis_docs"},
-		{seedYunan + "/未确认不属于排除事项", "yunan", "120", app.PlanListed, false, []string{"check.not_excluded", "check.not_classified"}, ""},
-		{seedYunan + "/9.99万 自行管理 无需申报", "yunan", "9.99", app.PlanListed, true, []string{"self_managed"}, ""},
-		{seedWuhan + "/未列入年度实施方案 不得申请立项", "wuhan", "120", app.PlanNotListed, true, []string{"not_in_plan"}, ""},
-		{seedWuhan + "/确属紧急 申请补充列入", "wuhan", "120", app.PlanUrgent, true, nil, "basis_docs"},
-		{seedWuhan + "/未确认不属于集中采购办公设备", "wuhan", "30", app.PlanListed, false, []string{"check.not_excluded", "check.no_new_infrastructure"}, ""},
+		{seedHuoqiu + "/申报下一年度：申报即是列入计划的途径，未列入不阻止", "huoqiu", "180", app.PlanNotListed, 0, true, nil, ""},
+		{seedHuoqiu + "/本年度未列入年度计划 须专题请示", "huoqiu", "180", app.PlanNotListed, 2026, true, []string{"not_in_plan"}, ""},
+		{seedHuoqiu + "/紧急补充列入 附专题请示", "huoqiu", "180", app.PlanUrgent, 2026, true, nil, "special_request"},
+		{seedLuan + "/申报下一年度：未列入不阻止", "luan", "320", app.PlanNotListed, 0, true, nil, ""},
+		{seedLuan + "/本年度未列入年度计划 须向市政府专题请示", "luan", "320", app.PlanNotListed, 2026, true, []string{"not_in_plan"}, ""},
+		{seedLuan + "/紧急补充列入 附专题请示", "luan", "1200", app.PlanUrgent, 2026, true, nil, "special_request"},
+		{seedYunan + "/11月底前申报下一年度需求计划：未纳入不阻止", "yunan", "120", app.PlanNotListed, 0, true, nil, ""},
+		{seedYunan + "/本年度未纳入年度计划 不能立项", "yunan", "120", app.PlanNotListed, 2026, true, []string{"not_in_plan"}, ""},
+		{seedYunan + "/临时安排 报县政府同意后附依据", "yunan", "120", app.PlanUrgent, 2026, true, nil, "basis_docs"},
+		{seedYunan + "/未确认不属于排除事项", "yunan", "120", app.PlanListed, 0, false, []string{"check.not_excluded", "check.not_classified"}, ""},
+		{seedYunan + "/9.99万 自行管理 无需申报", "yunan", "9.99", app.PlanListed, 0, true, []string{"self_managed"}, ""},
+		{seedWuhan + "/未列入年度实施方案 不得申请立项（下一年度也是：计划在先）", "wuhan", "120", app.PlanNotListed, 0, true, []string{"not_in_plan"}, ""},
+		{seedWuhan + "/确属紧急 申请补充列入", "wuhan", "120", app.PlanUrgent, 0, true, nil, "basis_docs"},
+		{seedWuhan + "/未确认不属于集中采购办公设备", "wuhan", "30", app.PlanListed, 0, false, []string{"check.not_excluded", "check.no_new_infrastructure"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := ps[tt.profile]
 			d := declaration(t, "示范项目信息化平台", "示范单位", tt.total)
 			d.Plan = tt.plan
+			if tt.year != 0 {
+				d.PlanYear = tt.year
+			}
 			if tt.plan == app.PlanUrgent {
 				d.PlanBasis = "上级文件要求，政府常务会议纪要〔2026〕12号"
 			}
