@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -121,8 +122,17 @@ func (u *UI) chooseProject(k app.Kind) {
 	}
 	sel := widget.NewSelect(opts, nil)
 	sel.SetSelectedIndex(0)
+	for i, r := range rows { // a later filing is most often for an approved project
+		if r.Status == app.StatusApproved || r.Status == app.StatusFiled {
+			sel.SetSelectedIndex(i)
+			break
+		}
+	}
+	// As wide as a message dialog: the paragraph alone would let the
+	// dialog shrink to the select's width and cut the project's name.
 	dialog.ShowCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
-		container.NewVBox(&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel),
+		container.NewStack(minWidth(messageMaxWidth), container.NewVBox(
+			&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel)),
 		func(ok bool) {
 			if i := sel.SelectedIndex(); ok && i >= 0 {
 				u.NewForProject(rows[i].ID, k)
@@ -263,7 +273,9 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			if t.Comment != "" {
 				line += "：" + t.Comment
 			}
-			rows = append(rows, &paragraph{Text: "    " + line})
+			// Indented as a block, so that a wrapped decision keeps the
+			// indent on every line.
+			rows = append(rows, container.New(layout.NewCustomPaddedLayout(0, 0, 2*theme.Padding(), 0), &paragraph{Text: line}))
 		}
 		d.body.Add(container.NewVBox(rows...))
 		d.body.Add(widget.NewSeparator())

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -150,6 +151,64 @@ func TestNewLaterFilingAsksForTheProject(t *testing.T) {
 	}
 	if !strings.Contains(textOf(x.u.editor.side), "政策解读 六、第四部分") {
 		t.Errorf("side panel does not name 霍邱's rule:\n%s", textOf(x.u.editor.side))
+	}
+}
+
+// The question offers the approved project first, even when a newer draft
+// declaration is listed before it, and is wide enough to show its name.
+func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	draft, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-000000000009", "5d2b1a09-8f7e-4d6c-9b5a-00000000000a", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft.Declaration = apptest.Declaration()
+	draft.Declaration.ProjectName = "霍邱县城关镇电子档案管理系统升级"
+	x.store.put(draft)
+	x.u.NewFiling(app.KindOMFiling)
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+	var sel *widget.Select
+	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			sel = s
+		}
+	})
+	if sel == nil || len(sel.Options) != 2 {
+		t.Fatalf("project choice: %+v", sel)
+	}
+	if !strings.HasPrefix(sel.Selected, d.Declaration.ProjectName) {
+		t.Errorf("preselected %q, want the approved %q", sel.Selected, d.Declaration.ProjectName)
+	}
+	if w := sel.Size().Width; w < messageMaxWidth {
+		t.Errorf("the project choice is %v wide, want at least %v", w, float32(messageMaxWidth))
+	}
+}
+
+// A decision under a filing in the dossier is indented as a block: its
+// wrapped lines keep the indent, which leading spaces gave the first only.
+func TestDossierIndentsDecisionsAsABlock(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "王审核") })
+	found := 0
+	walk(x.u.dossier.body, func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) != 1 {
+			return
+		}
+		p, ok := c.Objects[0].(*paragraph)
+		if !ok || !strings.Contains(p.Text, "王审核") {
+			return
+		}
+		found++
+		if strings.HasPrefix(p.Text, " ") || p.Position().X < theme.Padding() {
+			t.Errorf("decision %q at x %v: want no leading spaces and the block indented", p.Text, p.Position().X)
+		}
+	})
+	if found != 2 {
+		t.Errorf("%d decisions found in indented blocks, want 2", found)
 	}
 }
 
