@@ -52,7 +52,7 @@ func (e *editorScreen) remarksElsewhere() string {
 	slices.Sort(paths)
 	var b strings.Builder
 	for _, p := range paths {
-		b.WriteString("\n" + Tf("审核意见（%s）：%s", p, r[p]))
+		b.WriteString("\n" + Tf("审核意见（%s）：%s", remarkField(p), r[p]))
 	}
 	return b.String()
 }
@@ -74,7 +74,18 @@ func decisionLines(h app.Transition) []string {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
-		out = append(out, Tf("审核意见（%s）：%s", p, h.Remarks[p]))
+		out = append(out, Tf("审核意见（%s）：%s", remarkField(p), h.Remarks[p]))
 	}
 	return out
+}
+
+// remarkField names the field a remark is on as the clerk knows it
+// (app.RemarkLabel: "密码应用 · 摘要", not "crypto.summary"), each name in
+// the UI's language.
+func remarkField(path string) string {
+	parts := strings.Split(app.RemarkLabel(path), " · ")
+	for i, p := range parts {
+		parts[i] = T(p)
+	}
+	return strings.Join(parts, " · ")
 }

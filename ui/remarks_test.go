@@ -75,7 +75,7 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 		if !strings.Contains(textOf(last), "审核意见：建设目标请量化到可考核的指标") {
 			t.Errorf("%s: the field's box ends with %q, not the remark", when, textOf(last))
 		}
-		if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（budget[0].amount）：请附三家询价") || !strings.Contains(b, "请按逐项意见修改") {
+		if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行 · 金额）：请附三家询价") || !strings.Contains(b, "请按逐项意见修改") {
 			t.Errorf("%s: banner %q", when, b)
 		}
 	}
@@ -93,7 +93,7 @@ func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	tr := returnedWithRemarks(t).History[1]
 	tr.Approved = app.Wans(150) + app.Wan/2
 	got := textOf(transitionView(tr, "", nil, nil))
-	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（goals）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
+	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline entry lacks %q:\n%s", want, got)
 		}
@@ -108,7 +108,7 @@ func TestInboxShowsApprovedAndRemarks(t *testing.T) {
 	s := newInboxScreen(x.u)
 	s.show(app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f-remarks", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At})
 	got := textOf(s.detail)
-	for _, want := range []string{"核定金额：36 万元", "审核意见（goals）：建设目标请量化到可考核的指标"} {
+	for _, want := range []string{"核定金额：36 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("inbox entry lacks %q:\n%s", want, got)
 		}

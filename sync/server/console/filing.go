@@ -287,7 +287,7 @@ func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
 		if skip[c.Path] {
 			continue
 		}
-		c.Label = fieldLabel(c.Path)
+		c.Label = app.FieldLabel(c.Path)
 		c.Old, c.New = fieldValue(c.Path, c.Old), fieldValue(c.Path, c.New)
 		kept = append(kept, c)
 		p := c.Path

@@ -48,7 +48,7 @@ func init() {
 	funcs["remarks"] = func(m map[string]string) []remarkView {
 		var out []remarkView
 		for p, t := range m {
-			out = append(out, remarkView{Path: p, Label: remarkLabel(p), Text: t})
+			out = append(out, remarkView{Path: p, Label: app.RemarkLabel(p), Text: t})
 		}
 		slices.SortFunc(out, func(a, b remarkView) int { return strings.Compare(a.Path, b.Path) })
 		return out
@@ -62,13 +62,6 @@ func remarkPath(p string) string {
 		return p
 	}
 	return rest
-}
-
-// remarkLabel names a remark's field for people, as the changes list does:
-// "budget[2].amount" → "投资概算明细 第 3 行 · 金额".
-func remarkLabel(p string) string {
-	p = strings.NewReplacer("[", ".", "]", "").Replace(p)
-	return fieldLabel("declaration." + p)
 }
 
 // stepOf returns the step v's filing waits at, nil in the single-reviewer
