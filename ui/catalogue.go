@@ -447,8 +447,9 @@ func (ce *catalogueEditor) reveal(path string) {
 		}
 		ce.entries.Select(i)
 		if strings.HasPrefix(rest, "items[") && ce.items != nil {
-			if j, _, ok := idx(strings.TrimPrefix(rest, "items[")); ok {
+			if j, field, ok := idx(strings.TrimPrefix(rest, "items[")); ok {
 				ce.items.list.ScrollTo(j)
+				ce.items.focus(j, field)
 			}
 		}
 		if target, ok := lookup(ce.e.targets, path); ok {

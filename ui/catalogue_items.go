@@ -87,6 +87,37 @@ func (t *itemsTable) onAdd() {
 	}
 }
 
+// focus gives the keyboard to item i's input for field ("name",
+// "data_type", "length"; the name for any other), once the list shows its
+// row: a problem of an item takes the clerk there (editorScreen.jump finds
+// only the list, which the keyboard cannot enter).
+func (t *itemsTable) focus(i int, field string) {
+	if !t.ce.e.editable {
+		return
+	}
+	try := func() bool {
+		row := t.rows[i]
+		if row == nil || row.idx != i {
+			return false
+		}
+		var f fyne.Focusable = row.name
+		switch field {
+		case "data_type":
+			f = row.typ
+		case "length":
+			f = row.length
+		}
+		t.ce.e.u.win.Canvas().Focus(f)
+		return true
+	}
+	if try() {
+		return
+	}
+	// The list binds its rows when it is next laid out (a resource just
+	// selected has a new table): try again once the window has drawn it.
+	go fyne.Do(func() { try() })
+}
+
 // move swaps items i and j.
 func (t *itemsTable) move(i, j int) {
 	if i < 0 || j < 0 || i >= len(t.r.Items) || j >= len(t.r.Items) {

@@ -254,6 +254,11 @@ func (e *editorScreen) jump(path string) {
 	// The field may not have been drawn yet, so it has no canvas of its
 	// own: focus it through the window's. A table's problem (投资明细,
 	// 资金来源, 附件) focuses its first input, or its add button when empty.
+	// A virtualised list's rows (a catalogue's items) are focused by the
+	// kind's reveal, which knows the row: the list itself takes only arrows.
+	if _, isList := target.(*widget.List); isList {
+		return
+	}
 	if f := firstFocusable(target); f != nil && e.editable {
 		e.u.win.Canvas().Focus(f)
 	}

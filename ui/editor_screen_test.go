@@ -114,6 +114,39 @@ func TestJumpToTableFocusesIt(t *testing.T) {
 	}
 }
 
+// A problem of a catalogue item takes the keyboard to that item's input,
+// across resources: the jump finds only the virtualised list, which the
+// keyboard cannot enter (found in the real window).
+func TestJumpToAnItemFocusesItsInput(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	for e := range 2 {
+		test.Tap(c.addEntry)
+		for i := range 3 {
+			test.Tap(c.items.add)
+			name, typ, _, _ := shownItem(c, i)
+			test.Type(name, fmt.Sprintf("字段%d-%d", e, i))
+			typ.SetSelected("字符型C")
+		}
+	}
+	x.w.Canvas().Focus(h.entry("title"))
+	for _, c := range []struct{ path, field string }{
+		{"entries[0].items[2].length", "length"},
+		{"entries[1].items[1].name", "name"},
+		{"entries[0].items[0].data_type", "data_type"},
+	} {
+		h.e.jump(c.path)
+		x.eventually(t, "the focus on "+c.path, func() bool {
+			name, typ, length, _ := shownItem(h.catalogue(), map[string]int{"entries[0].items[2].length": 2, "entries[1].items[1].name": 1, "entries[0].items[0].data_type": 0}[c.path])
+			want := map[string]fyne.Focusable{"length": length, "name": name, "data_type": typ}[c.field]
+			return want != nil && x.w.Canvas().Focused() == want
+		})
+	}
+}
+
 // The clerk builds a catalogue: a resource typed field by field shows its
 // code, the linked drop-downs follow the format class and the share mode,
 // a consistency error (有条件共享 without a condition, 字符型C without a
