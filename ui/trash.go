@@ -22,14 +22,15 @@ const undoFor = 20 * time.Second
 // submitted filing is part of the record the bureau holds.
 func (u *UI) deleteCurrentDraft() {
 	e := u.editor
-	if e == nil || e.f.Status != app.StatusDraft || e.f.Revision.Submitted() || e.f.Revision.Number > 1 {
+	switch {
+	case e == nil:
 		showMessage(T("删除草稿"), T("请先打开要删除的草稿。只有从未提交过的草稿可以删除；已提交的材料数管局存有记录，不能删除。"), u.win)
 		return
+	case e.f.Status != app.StatusDraft || e.f.Revision.Submitted() || e.f.Revision.Number > 1:
+		showMessage(T("删除草稿"), Tf("“%s”已提交过，数管局存有记录，不能删除。只有从未提交过的草稿可以删除。", e.title.Text), u.win)
+		return
 	}
-	id, title := e.f.ID, e.f.Title()
-	if title == "" {
-		title = T("（未命名）")
-	}
+	id, title := e.f.ID, e.title.Text // as the editor's header names it: （未命名的试运行报告）
 	d := newConfirm(T("删除草稿"), Tf("删除草稿“%s”？\n删除后 %d 秒内可在列表上方点“撤销”恢复。", title, int(undoFor.Seconds())), func(ok bool) {
 		if ok {
 			u.deleteDraft(e, id, title)

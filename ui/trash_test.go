@@ -46,10 +46,18 @@ func TestDeleteDraftWithUndo(t *testing.T) {
 	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
 	x.u.editor.f.Revision.SubmittedAt = time.Now()
 	x.u.deleteCurrentDraft()
-	if txt := x.dialogText(); !strings.Contains(txt, "只有从未提交过的草稿可以删除") {
-		t.Errorf("deleting a submitted filing says %q", txt)
+	if txt := x.dialogText(); !strings.Contains(txt, "“城关镇智慧停车管理平台”已提交过") || strings.Contains(txt, "请先打开") {
+		t.Errorf("deleting a submitted filing says %q, want that this one was submitted", txt)
 	}
 	if x.store.stored(id) == nil {
 		t.Error("a submitted filing was deleted")
+	}
+
+	// An untitled draft is named as the editor's header names it.
+	x.u.NewFiling(app.KindTrialReport)
+	x.eventually(t, "the trial report editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindTrialReport })
+	x.u.deleteCurrentDraft()
+	if txt, want := x.dialogText(), x.u.editor.title.Text; !strings.HasPrefix(want, "（未命名的") || !strings.Contains(txt, "“"+want+"”") {
+		t.Errorf("the question about an untitled draft says %q, the header %q", txt, want)
 	}
 }
