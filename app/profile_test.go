@@ -487,6 +487,25 @@ func TestProfileMarksWhatNoClauseStates(t *testing.T) {
 	}
 }
 
+// The duties the texts give every unit, whatever its project, are listed:
+// 郁南 第二十三条 (performance evaluation) and 第三条第（二）项 (the system
+// catalogue), 武汉 第十八条 (surplus funds), 第二十二条 (assets on the books)
+// and 第二十七条 (what acceptance covers).
+func TestProfileUnitDuties(t *testing.T) {
+	ps := MustProfiles(t)
+	for name, want := range map[string][]string{
+		"yunan": {"performance_evaluation", "system_catalogue"},
+		"wuhan": {"return_surplus", "assets_on_books", "acceptance_content"},
+	} {
+		got := obligationIDs(ps[name].Evaluate(declaration(t, "示范项目信息化平台", "示范单位", "120"), now))
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: obligation %s missing from %v", name, w, got)
+			}
+		}
+	}
+}
+
 func TestProfileDeadlines(t *testing.T) {
 	ps := MustProfiles(t)
 	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, cst) }
