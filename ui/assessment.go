@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -133,19 +134,26 @@ func (p *assessmentPanel) item(text string, imp widget.Importance, field string)
 // showProblemList lists what must change before the declaration can be
 // submitted, each line taking the clerk to its field.
 func (e *editorScreen) showProblemList() {
+	const width, most = 640, 380 // the list scrolls past most
 	list := container.NewVBox()
 	var dlg dialog.Dialog
-	for _, p := range e.problems {
+	height := float32(0)
+	for i, p := range e.problems {
 		field := p.Field
 		where := T(e.sections[e.sectionOf(field)].title)
-		list.Add(newTapLabel(fmt.Sprintf(T("【%s】%s"), where, fieldText(p)), widget.DangerImportance, func() {
+		l := newTapLabel(fmt.Sprintf(T("【%s】%s"), where, fieldText(p)), widget.DangerImportance, func() {
 			dlg.Hide()
 			e.jump(field)
-		}))
+		})
+		list.Add(l)
+		if i > 0 {
+			height += theme.Padding()
+		}
+		height += l.heightFor(width)
 	}
 	intro := note(T("点任一条即可转到要修改的地方。改好后再点“检查并提交”。"))
 	scroll := container.NewVScroll(list)
-	scroll.SetMinSize(fyne.NewSize(640, 380))
+	scroll.SetMinSize(fyne.NewSize(width, min(height, most))) // two problems, two lines' height
 	dlg = dialog.NewCustom(fmt.Sprintf(T("还有 %d 处需要修改才能提交"), len(e.problems)), T("关闭"),
 		container.NewBorder(intro, nil, nil, nil, scroll), e.u.win)
 	dlg.Show()

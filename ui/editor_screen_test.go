@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -549,5 +551,38 @@ func TestDeclarationInTheUnitsOwnName(t *testing.T) {
 	retype(h.entry("unit_credit_code"), own)
 	if msg := h.message("unit_credit_code"); strings.Contains(msg, "不是本账号所属单位") {
 		t.Errorf("message after the fix: %q", msg)
+	}
+}
+
+// The problem list is as tall as its problems, up to 380: two problems do
+// not stand in a box made for a dozen; many scroll.
+func TestProblemListFitsItsProblems(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+	scrollOf := func() *container.Scroll {
+		var sc *container.Scroll
+		walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if s, ok := o.(*container.Scroll); ok && sc == nil {
+				sc = s
+			}
+		})
+		return sc
+	}
+	test.Tap(h.e.submit)
+	many := scrollOf()
+	if many == nil || len(h.e.problems) < 10 || many.MinSize().Height != 380 {
+		t.Fatalf("%d problems of an empty declaration: list %v", len(h.e.problems), many)
+	}
+	x.w.Canvas().Overlays().Top().Hide()
+	h.e.problems = h.e.problems[:2]
+	h.e.showProblemList()
+	two := scrollOf()
+	var want float32 = theme.Padding()
+	for _, p := range two.Content.(*fyne.Container).Objects {
+		want += p.(*tapLabel).heightFor(640)
+	}
+	if got := two.MinSize().Height; got != want || got >= 380 {
+		t.Errorf("two problems in a list %v tall, want %v", got, want)
 	}
 }
