@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -118,7 +119,10 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	right := container.NewVScroll(container.NewPadded(side))
 	right.SetMinSize(fyne.NewSize(380, 0))
 
-	state := container.NewHBox(e.status, e.send, e.saved)
+	// 草稿 · 第 1 版 · 未提交: the send state in its own colour, spaced as
+	// the dots inside the status are (the labels' inner padding cancelled).
+	status := container.New(layout.NewCustomPaddedHBoxLayout(-2*theme.InnerPadding()), e.status, e.send)
+	state := container.NewHBox(status, e.saved)
 	buttons := container.NewHBox(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
@@ -456,7 +460,7 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
 	if err != nil {
 		return
 	}
-	e.send.SetText("· " + sendLabel(s))
+	e.send.SetText(" · " + sendLabel(s))
 	e.send.Importance = sendImportance(s)
 	e.send.Refresh()
 	if s.State == app.SendQuarantined {
