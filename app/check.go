@@ -67,7 +67,7 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 	case b.Declaration != nil:
 		add(b.Declaration.Validate())
 		if prof != nil {
-			a := prof.Evaluate(b.Declaration, now)
+			a := prof.EvaluateSent(b.Declaration, now, b.FirstSent)
 			for _, bl := range a.Blockers {
 				if bl.Addition {
 					p.Add(bl.Field, "%s（%s）：%s", bl.Label, AdditionNote, bl.Fix)
@@ -205,7 +205,9 @@ func checkPerformanceTiming(p *Problems, prof *Profile, r *LifecycleRule, rep *P
 // Check runs CheckBody on the filing's current content and adds a problem for
 // every field whose typed text could not be read (Unparsed), in field order.
 func (f *Filing) Check(prof *Profile, now time.Time) error {
-	err := CheckBody(f.Body(), prof, now)
+	b := f.Body()
+	b.FirstSent = FirstSubmitted(f)
+	err := CheckBody(b, prof, now)
 	if len(f.Unparsed) == 0 {
 		return err
 	}

@@ -416,12 +416,21 @@ func firstSent(fs []*Filing, k Kind, typ string, year int) string {
 // FirstSubmitted returns when f was first submitted (its history's first
 // submission, else its current revision's), zero when it never was.
 func FirstSubmitted(f *Filing) time.Time {
-	for _, t := range f.History {
+	if t := FirstSubmission(f.History); !t.IsZero() {
+		return t
+	}
+	return f.Revision.SubmittedAt
+}
+
+// FirstSubmission returns the time of history's first submission, zero when
+// it has none.
+func FirstSubmission(history []Transition) time.Time {
+	for _, t := range history {
 		if t.Action == ActionSubmit {
 			return t.At
 		}
 	}
-	return f.Revision.SubmittedAt
+	return time.Time{}
 }
 
 // filingYear returns the year a yearly filing is for: its Year, else the

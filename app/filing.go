@@ -250,6 +250,14 @@ type Body struct {
 	AcceptanceFiling *AcceptanceFiling `json:"acceptance_filing,omitempty"`
 	OMFiling         *OMFiling         `json:"om_filing,omitempty"`
 	Performance      *Performance      `json:"performance,omitempty"`
+
+	// FirstSent is when the filing was first submitted, as the one who
+	// checks it knows (zero for a new one; Filing.Check sets it). It is not
+	// content: it is never written or hashed. A declaration's plan year is
+	// judged as of it (FactPlanYearAhead), so that a declaration sent on
+	// time for next year is not refused when it comes back for changes
+	// after New Year.
+	FirstSent time.Time `json:"-"`
 }
 
 // Body returns the filing's current body.

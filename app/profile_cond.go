@@ -88,9 +88,12 @@ type factDef struct {
 var datedFacts = map[string]bool{FactPlanYearAhead: true}
 
 // FactPlanYearAhead is true when the declaration is for a later year than
-// the day of the check: a project declared for next year's plan, which in
+// the one (in Beijing) it was first submitted in, or, never submitted, than
+// the year of the check: a project declared for next year's plan, which in
 // 霍邱, 六安 and 郁南 is how a project gets into the plan, and not a
-// project added to this year's.
+// project added to this year's. Judged as of the first submission, a
+// declaration sent on time is not refused when it comes back for changes
+// after New Year (Profile.EvaluateSent, Body.FirstSent).
 const FactPlanYearAhead = "plan_year_ahead"
 
 // facts is the fixed registry of fact names a condition may use. budget.<category>

@@ -123,7 +123,18 @@ func (a Assessment) MissingMaterials(atts []Attachment) []MaterialNeed {
 // attachments (see Assessment.MissingMaterials). The route is decided on
 // the declared total (see EvaluateApproved).
 func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
-	return prof.EvaluateApproved(d, 0, now)
+	return prof.evaluate(d, 0, now, now)
+}
+
+// EvaluateSent is Evaluate for a declaration first submitted at firstSent
+// (zero: never): its plan year is judged as of then (FactPlanYearAhead),
+// everything else as of now.
+func (prof *Profile) EvaluateSent(d *Declaration, now, firstSent time.Time) Assessment {
+	asOf := now
+	if !firstSent.IsZero() && firstSent.Before(now) {
+		asOf = firstSent
+	}
+	return prof.evaluate(d, 0, now, asOf)
 }
 
 // EvaluateApproved is Evaluate once the bureau's decision carries the
@@ -131,6 +142,15 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 // decides it. Rules switched off (Off) are left out; those that are the
 // bureau's own addition are marked so.
 func (prof *Profile) EvaluateApproved(d *Declaration, approved Money, now time.Time) Assessment {
+	return prof.evaluate(d, approved, now, now)
+}
+
+// chinaTime is the time zone the plan year is counted in: the bureau may run
+// on UTC, and the year turns at midnight in Beijing.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// evaluate is EvaluateApproved with the plan year judged as of asOf.
+func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Time) Assessment {
 	if d == nil {
 		d = &Declaration{}
 	}
@@ -138,7 +158,7 @@ func (prof *Profile) EvaluateApproved(d *Declaration, approved Money, now time.T
 	f := extractFacts(d, "")
 	a.Route = prof.routing(f, approved)
 	f["route"] = factValue{code: a.Route.Code}
-	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > now.Year()}
+	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > asOf.In(chinaTime).Year()}
 	for _, o := range prof.Obligations {
 		if o.Off || !o.When.eval(f) {
 			continue

@@ -452,6 +452,45 @@ func TestProfileMaterials(t *testing.T) {
 	})
 }
 
+// A declaration's plan year is judged as of its first submission, in
+// Beijing: sent on time for 2027, it is not a mid-year addition when it
+// comes back for changes in January 2027; one first sent then is. The year
+// turns at midnight in Beijing, whatever zone the bureau's clock is in.
+func TestPlanYearIsJudgedAsOfTheFirstSubmission(t *testing.T) {
+	p := MustProfiles(t)["huoqiu"]
+	d := declaration(t, "示范项目信息化平台", "示范单位", "180")
+	d.Plan, d.PlanYear = app.PlanNotListed, 2027
+	blocked := func(a app.Assessment) bool { return slices.Contains(blockerIDs(a), "not_in_plan") }
+	jan := time.Date(2027, 1, 5, 10, 0, 0, 0, cst)
+	if !blocked(p.Evaluate(d, jan)) {
+		t.Error("first sent in January 2027 for 2027: not blocked")
+	}
+	if blocked(p.EvaluateSent(d, jan, time.Date(2026, 6, 20, 10, 0, 0, 0, cst))) {
+		t.Error("first sent in June 2026 for 2027, revised in January: blocked")
+	}
+	if blocked(p.EvaluateSent(d, time.Date(2026, 12, 31, 15, 0, 0, 0, time.UTC), time.Time{})) {
+		t.Error("23:00 on 31 December in Beijing: blocked")
+	}
+	if !blocked(p.EvaluateSent(d, time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC), time.Time{})) {
+		t.Error("01:00 on 1 January in Beijing, a UTC clock still in 2026: not blocked")
+	}
+
+	f, err := app.NewFiling(app.KindDeclaration, "decl", "rev-1", "unit", time.Date(2026, 6, 1, 9, 0, 0, 0, cst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = d
+	confirmAll(d, p)
+	if _, err := f.Submit(time.Date(2026, 6, 20, 10, 0, 0, 0, cst), "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	for _, fe := range app.FieldErrors(f.Check(p, jan)) {
+		if fe.Field == "plan" {
+			t.Errorf("Filing.Check in January of a declaration sent in June: %s", fe.Message)
+		}
+	}
+}
+
 // Requirements no clause states are marked as the bureau's own, so that the
 // clerk is told so and the bureau may switch them off: the unit's building
 // plan for a bundled proposal (the regulations have the bureau compile it),

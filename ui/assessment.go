@@ -37,7 +37,7 @@ func (p *assessmentPanel) update(now time.Time) {
 		return
 	}
 	d := e.decl()
-	a := e.prof.Evaluate(d, now)
+	a := e.prof.EvaluateSent(d, now, app.FirstSubmitted(e.f))
 	p.box.Add(note(Tf("依据 %s %s", e.prof.Jurisdiction, e.prof.Regulation)))
 
 	// What blocks submission comes first: it is what the clerk must act on.

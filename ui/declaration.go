@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"egovdesk/app"
 )
 
 // declarationEditor is the kind body of a project declaration (项目申报书):
@@ -40,7 +42,7 @@ func (de *declarationEditor) material() string {
 	if e.prof == nil {
 		return ""
 	}
-	if missing := e.prof.Evaluate(e.decl(), e.u.now()).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
+	if missing := e.prof.EvaluateSent(e.decl(), e.u.now(), app.FirstSubmitted(e.f)).MissingMaterials(e.f.Attachments); len(missing) > 0 && len(missing[0].Codes) > 0 {
 		return missing[0].Codes[0]
 	}
 	return ""
@@ -52,6 +54,6 @@ func (de *declarationEditor) confirmation() string {
 	if e.prof == nil {
 		return ""
 	}
-	a := e.prof.Evaluate(e.decl(), e.u.now())
+	a := e.prof.EvaluateSent(e.decl(), e.u.now(), app.FirstSubmitted(e.f))
 	return Tf("审批路径：%s\n审批单位：%s\n\n", a.Route.Label, a.Route.Approver)
 }

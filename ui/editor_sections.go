@@ -176,7 +176,7 @@ func (e *editorScreen) syncChecklist() {
 		}
 		return
 	}
-	a := e.prof.Evaluate(e.decl(), e.u.now())
+	a := e.prof.EvaluateSent(e.decl(), e.u.now(), app.FirstSubmitted(e.f))
 	ids := "list\n" // never "" (nothing shown yet) nor "none" (no profile)
 	for _, c := range a.Checklist {
 		ids += c.ID + "\n"

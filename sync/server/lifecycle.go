@@ -21,6 +21,18 @@ import (
 // the refusal for the client (nil when the body passes) and fails only
 // with a wrapped storage error.
 func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time) (invalid, err error) {
+	if body.Kind == app.KindDeclaration && body.Revision > 1 {
+		// A revised declaration's plan year is judged as of its first
+		// submission (app.FactPlanYearAhead): sent on time for next year,
+		// it is not refused when it comes back after New Year.
+		v, err := s.store.Filing(ctx, c.UnitID, body.ID)
+		switch {
+		case err == nil:
+			body.FirstSent = app.FirstSubmission(v.Filing.Filing.History)
+		case !errors.Is(err, bureaustore.ErrNotFound):
+			return nil, fmt.Errorf("declaration %s: %w", body.ID, err)
+		}
+	}
 	if !laterKind(body.Kind) {
 		invalid = app.CheckBody(body, prof, now)
 	} else {

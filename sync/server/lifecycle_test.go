@@ -14,6 +14,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/assets"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // setProfile sets one of the shipped rule profiles on fx's bureau.
@@ -315,5 +316,47 @@ func TestBatchedLaterFilingsFollowTheStoredDeclaration(t *testing.T) {
 				t.Errorf("the change batched with it: %d, sent alone: %d", got, want)
 			}
 		})
+	}
+}
+
+// 郁南 第七条: a declaration sent for next year's plan is how a project enters
+// it, so "未列入" does not stop it; sent back for changes after New Year, its
+// revision is judged as of its first submission and received again. A new
+// declaration for the year already begun is a mid-year addition (第八条) and
+// is refused.
+func TestReturnedDeclarationKeepsItsPlanYear(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.PasswordPolicy.MaxAge = -1 }) // 2027-03-01; the clerk logs in again next year
+	setProfile(t, fx, "yunan")
+	plan, crypto := []byte("%PDF-1.7 年度需求方案"), []byte("%PDF-1.7 密码应用方案")
+	f := newFiling(t, fx.unitA.ID)
+	f.Declaration.Confirmations = []string{"not_excluded", "not_classified"}
+	f.Declaration.Plan, f.Declaration.PlanYear = app.PlanNotListed, 2028
+	for m, data := range map[string][]byte{"construction_plan": plan, "crypto_plan": crypto} {
+		f.Attachments = append(f.Attachments, app.Attachment{Material: m, Name: m + ".pdf", SHA256: sha(data),
+			Size: int64(len(data)), MediaType: "application/pdf"})
+	}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.upload(fx.clerkA, plan, 1024)
+	fx.upload(fx.clerkA, crypto, 1024)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充绩效指标", http.StatusOK)
+
+	fx.clock.Advance(310 * 24 * time.Hour) // 2028-01-05
+	fx.clerkA = fx.login("clerk-a").Token
+	f.Revision.SubmittedAt = fx.clock.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), fx.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Indicators = "事件按时办结率不低于 95%"
+	if rc := fx.submit(fx.clerkA, f, http.StatusCreated); rc.Status != protocol.ReceiptReceived {
+		t.Errorf("the revision after New Year: %+v", rc)
+	}
+
+	late := newFiling(t, fx.unitA.ID)
+	late.Declaration.Confirmations = f.Declaration.Confirmations
+	late.Declaration.Plan, late.Declaration.PlanYear = app.PlanNotListed, 2028
+	late.Attachments = f.Attachments
+	if p := fx.expectProblem("POST", revPath(late), fx.clerkA, submitReq(t, late), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "年中") {
+		t.Errorf("a new declaration for the year begun: %+v", p)
 	}
 }

@@ -109,8 +109,11 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	prof := c.b.Profile()
 	if prof != nil {
 		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
+		// The plan year is judged as of the first submission, as the bureau
+		// judged it on receipt (app.FactPlanYearAhead).
+		v.Body.FirstSent = app.FirstSubmission(d.History)
 		if v.Body.Declaration != nil {
-			a := prof.Evaluate(v.Body.Declaration, c.b.Now())
+			a := prof.EvaluateSent(v.Body.Declaration, c.b.Now(), v.Body.FirstSent)
 			vd.Assessment = &a
 			vd.Missing = a.MissingMaterials(v.Body.Attachments)
 		}
