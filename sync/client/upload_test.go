@@ -13,10 +13,13 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"egovdesk/app"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // uploads is a small stand-in for the bureau's attachment endpoints that
@@ -253,7 +256,13 @@ func TestUploadEmptyAndTooLarge(t *testing.T) {
 // is sent all the same: the client starts over from byte 0 with the real
 // length, and the real bureau takes it.
 func TestUploadStartsOverAfterAWrongLength(t *testing.T) {
-	c, _ := MustBureau(t)
+	b := bureautest.Start(t, bureautest.Options{BadgerOnly: true, Config: func(c *server.Config) { c.UploadIdle = time.Millisecond }})
+	unit := b.AddUnit("霍邱县城关镇人民政府", "11341522003064951U")
+	b.AddAccount("clerk", "李梅", app.RoleUnit, unit.ID)
+	c := MustNew(t, b.HTTP)
+	if _, err := c.Login(context.Background(), "clerk", bureautest.Password); err != nil {
+		t.Fatal(err)
+	}
 	data, sha := blob(5000)
 	req, err := http.NewRequest(http.MethodPatch, c.BaseURL()+protocol.Path(protocol.PathAttachment, sha), bytes.NewReader(data[:1000]))
 	if err != nil {
@@ -271,6 +280,7 @@ func TestUploadStartsOverAfterAWrongLength(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("the wrong start: %d", resp.StatusCode)
 	}
+	time.Sleep(20 * time.Millisecond) // the wrong upload idles past UploadIdle
 	st, err := c.Upload(context.Background(), sha, int64(len(data)), bytes.NewReader(data), nil)
 	if err != nil || !st.Complete || st.Size != int64(len(data)) {
 		t.Fatalf("upload after a wrong start: %+v, %v", st, err)

@@ -229,20 +229,26 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		up, started = uploadRecord{Size: length, Created: s.Now(), Tracked: true}, true
 	case err != nil:
 		return fmt.Errorf("upload %s: %w", sum, err)
-	case up.Size != length && offset == 0 && !up.Complete && !up.Referenced:
-		// One file has one size: an upload not yet complete, started again
-		// from its first byte with another length, was started with a wrong
-		// one (a client's bug). It starts over, charged as a new upload;
-		// refused, the unit could not send that file until PartRetention
-		// discarded the part (found from outside). A complete upload's size
-		// was verified, and a referenced one's is a stored revision's.
-		s.log.Warn("upload started again with another length", "unit", c.UnitID, "sha256", sum, "was", up.Size, "now", length)
-		up, started = uploadRecord{Size: length, Created: s.Now(), Tracked: true}, true
-	case up.Size != length:
-		return fieldErr(protocol.HeaderUploadLength, fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size))
 	}
 	if up, err = s.recoverUpload(r.Context(), c.UnitID, sum, up); err != nil {
 		return err
+	}
+	if up.Size != length {
+		// One file has one size: an upload not yet complete, started again
+		// from its first byte with another length, was started with a
+		// wrong one (a client's bug, a hand-made upload). Once its part has
+		// been idle UploadIdle, it starts over, charged as a new upload;
+		// refused, the unit could not send that file until PartRetention
+		// discarded the part (found from outside). A complete upload's
+		// size was verified; a referenced one's is a stored revision's; a
+		// record from before the marks keeps its mark (recoverUpload); an
+		// upload still moving belongs to a client that is sending it.
+		idle := !s.Now().Before(up.Updated.Add(s.cfg.UploadIdle))
+		if offset != 0 || up.Complete || up.Referenced || !up.Tracked || !idle {
+			return fieldErr(protocol.HeaderUploadLength, fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size))
+		}
+		s.log.Warn("upload started again with another length", "unit", c.UnitID, "sha256", sum, "was", up.Size, "now", length)
+		up, started = uploadRecord{Size: length, Created: s.Now(), Tracked: true}, true
 	}
 	if up.Complete {
 		return s.answerUpload(w, sum, up)

@@ -190,8 +190,9 @@ func TestUploadChecksumMismatchDiscards(t *testing.T) {
 }
 
 // An upload started with a wrong length (a client's bug) does not block the
-// file: started again from byte 0 with its real length, it completes. Part
-// way, or once complete, another length is still refused.
+// file: started again from byte 0 with its real length once its part is
+// idle, it completes. Part way, while it moves, or once complete, another
+// length is still refused.
 func TestUploadStartedWithAWrongLengthStartsOver(t *testing.T) {
 	fx := MustBureau(t)
 	data := bytes.Repeat([]byte("竣工验收报告"), 500)
@@ -206,6 +207,12 @@ func TestUploadStartedWithAWrongLengthStartsOver(t *testing.T) {
 	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "不一致") {
 		t.Fatalf("resumed with another length: %d %s", r.StatusCode, r.body)
 	}
+	// While the upload moves, it belongs to the client sending it.
+	r = fx.do("PATCH", path, fx.clerkA, data, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, real)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("restarted while it moves: %d %s", r.StatusCode, r.body)
+	}
+	fx.clock.Advance(10 * time.Minute) // idle past UploadIdle
 	r = fx.do("PATCH", path, fx.clerkA, data, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, real)
 	var st protocol.UploadStatus
 	if err := json.Unmarshal(r.body, &st); err != nil || r.StatusCode != http.StatusOK || !st.Complete || st.Size != int64(len(data)) {
