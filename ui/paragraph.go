@@ -30,6 +30,13 @@ type paragraph struct {
 	Alignment  fyne.TextAlign
 
 	self fyne.Widget // the widget that extends this one, or the paragraph
+
+	// widths caches the measured width of each piece of text (a character,
+	// a word) in the current size and style: breaking the lines again at a
+	// new width (a resize, a split dragged) is then arithmetic.
+	widths      map[string]float64
+	widthsSize  float32
+	widthsStyle fyne.TextStyle
 }
 
 // ExtendBaseWidget records w as the widget the paragraph is part of (a
@@ -133,8 +140,16 @@ func (p *paragraph) padding() float32 {
 // lines returns the text's lines in a paragraph width wide.
 func (p *paragraph) lines(width float32) []string {
 	size, style := p.textSize(), p.TextStyle
+	if p.widths == nil || p.widthsSize != size || p.widthsStyle != style || len(p.widths) > 4096 {
+		p.widths, p.widthsSize, p.widthsStyle = map[string]float64{}, size, style
+	}
 	return linebreak.Wrap(p.Text, float64(width-2*p.padding()), func(s string) float64 {
-		return float64(fyne.MeasureText(s, size, style).Width)
+		w, ok := p.widths[s]
+		if !ok {
+			w = float64(fyne.MeasureText(s, size, style).Width)
+			p.widths[s] = w
+		}
+		return w
 	})
 }
 

@@ -66,7 +66,40 @@ func units(s string) []unit {
 				j++
 			}
 		}
-		out = append(out, unit{s: string(rs[i:j]), first: r, last: rs[j-1]})
+		base := rs[j-1]
+		j = withMarks(rs, j)
+		out = append(out, unit{s: string(rs[i:j]), first: r, last: base})
+		i = j
+	}
+	return out
+}
+
+// withMarks returns j moved past the runes that belong to the character
+// before it: combining marks, variation selectors (an ideographic
+// variation sequence picks the glyph of a rare character in a name) and a
+// zero-width joiner with the character it joins. No line breaks inside
+// such a character.
+func withMarks(rs []rune, j int) int {
+	for j < len(rs) {
+		switch r := rs[j]; {
+		case r == '\u200d' && j+1 < len(rs):
+			j += 2
+		case unicode.Is(unicode.Mn, r), unicode.Is(unicode.Me, r), unicode.Is(unicode.Variation_Selector, r):
+			j++
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// characters splits s into its characters, each with its marks (withMarks).
+func characters(s string) []unit {
+	rs := []rune(s)
+	var out []unit
+	for i := 0; i < len(rs); {
+		j := withMarks(rs, i+1)
+		out = append(out, unit{s: string(rs[i:j]), first: rs[i], last: rs[i]})
 		i = j
 	}
 	return out
@@ -82,7 +115,7 @@ func units(s string) []unit {
 // A width of 0 or less breaks at newlines only.
 func Wrap(text string, width float64, measure func(string) float64) []string {
 	var lines []string
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+	for _, para := range strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(text), "\n") {
 		if width <= 0 {
 			lines = append(lines, para)
 			continue
@@ -96,11 +129,7 @@ func wrapPara(para string, width float64, measure func(string) float64) []string
 	us := units(para)
 	// Cut words wider than a line into characters.
 	for i := 0; i < len(us); i++ {
-		if !us[i].space && len([]rune(us[i].s)) > 1 && measure(us[i].s) > width {
-			var cut []unit
-			for _, r := range us[i].s {
-				cut = append(cut, unit{s: string(r), first: r, last: r})
-			}
+		if cut := characters(us[i].s); !us[i].space && len(cut) > 1 && measure(us[i].s) > width {
 			us = append(us[:i], append(cut, us[i+1:]...)...)
 		}
 	}

@@ -171,3 +171,23 @@ func TestWrapKeepsTheTextAndTheWidth(t *testing.T) {
 		}
 	}
 }
+
+// A character's marks stay with it: the variation selector that picks a
+// rare character's glyph in a name, combining accents, an emoji's joiner.
+// A lone carriage return ends a line as a line feed does.
+func TestWrapKeepsMarksWithTheirCharacter(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		width float64
+		want  []string
+	}{
+		{"李\U0000845B\U000E0100明同志", 2, []string{"李", "\U0000845B\U000E0100", "明同", "志"}},
+		{"e\u0301e\u0301e\u0301e\u0301", 4, []string{"e\u0301e\u0301", "e\u0301e\u0301"}},
+		{"好👩\u200d💻好", 2, []string{"好", "👩\u200d💻", "好"}},
+		{"甲\r乙", 4, []string{"甲", "乙"}},
+	} {
+		if got := Wrap(c.text, c.width, fixed); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Wrap(%+q, %v) = %+q, want %+q", c.text, c.width, got, c.want)
+		}
+	}
+}
