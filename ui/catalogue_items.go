@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -30,9 +31,12 @@ type itemsTable struct {
 	rows  map[int]*itemRow // item index → the row widget showing it (the list pools and drops rows)
 	add   *widget.Button
 	frame *canvas.Rectangle // keeps the table as high as its rows, up to ten
-	rowH  float32
-	headH float32
-	obj   fyne.CanvasObject
+	// pending is the keyboard focus a problem asked for on a row not yet
+	// bound (focus), nil when none.
+	pending *pendingFocus
+	rowH    float32
+	headH   float32
+	obj     fyne.CanvasObject
 }
 
 func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTable {
@@ -110,12 +114,22 @@ func (t *itemsTable) focus(i int, field string) {
 		t.ce.e.u.win.Canvas().Focus(f)
 		return true
 	}
-	if try() {
-		return
+	t.pending = nil
+	if !try() {
+		// The list binds its rows when it is next laid out (a resource
+		// just selected has a new table): the row takes the keyboard when
+		// it is bound to item i (itemRow.bind).
+		t.pending = &pendingFocus{i: i, try: try, until: time.Now().Add(time.Second)}
 	}
-	// The list binds its rows when it is next laid out (a resource just
-	// selected has a new table): try again once the window has drawn it.
-	go fyne.Do(func() { try() })
+}
+
+// pendingFocus is a focus for an item row the list has not bound yet. It
+// lapses after a second: a row bound later (the clerk scrolling) must not
+// take the keyboard from wherever the clerk went since.
+type pendingFocus struct {
+	i     int
+	try   func() bool
+	until time.Time
 }
 
 // move swaps items i and j.
@@ -272,6 +286,9 @@ func (r *itemRow) bind(i int) {
 	}
 	if r.length.Text != ln {
 		r.length.SetText(ln)
+	}
+	if f := r.t.pending; f != nil && (time.Now().After(f.until) || f.i == i && f.try()) {
+		r.t.pending = nil
 	}
 	r.showMessage()
 }
