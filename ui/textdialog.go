@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -20,7 +21,20 @@ const (
 
 // showMessage shows message in a dialog titled title, closed with 确定.
 func showMessage(title, message string, win fyne.Window) {
-	dialog.NewCustom(title, lang.L("OK"), messageContent(message, win), win).Show()
+	d := dialog.NewCustom(title, lang.L("OK"), messageContent(message, win), win)
+	d.SetIcon(theme.InfoIcon()) // as Fyne's information dialog has
+	d.Show()
+}
+
+// messageWidth is the widest a message's text may be in win.
+func messageWidth(win fyne.Window) float32 {
+	width := float32(messageMaxWidth)
+	if win != nil {
+		if w := win.Canvas().Size().Width * messageMaxWindowPart; w > 0 {
+			width = min(width, w)
+		}
+	}
+	return width
 }
 
 // newConfirm returns a dialog that asks message, answered with 是 or 否.
@@ -46,12 +60,7 @@ type messageLayout struct{ win fyne.Window }
 
 func (l messageLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	p := objs[0].(*paragraph)
-	width := min(p.naturalWidth(), messageMaxWidth)
-	if l.win != nil {
-		if w := l.win.Canvas().Size().Width * messageMaxWindowPart; w > 0 {
-			width = min(width, w)
-		}
-	}
+	width := min(p.naturalWidth(), messageWidth(l.win))
 	return fyne.NewSize(width, p.heightFor(width))
 }
 
