@@ -99,9 +99,11 @@ type UI struct {
 	refreshAgain bool // refresh was called meanwhile: read again
 
 	// lifetime
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	stopMu  sync.Mutex // orders goWait's Add before Stop's Wait
+	stopped bool
 }
 
 // New builds the main window's content in w. Nothing runs until Start.
@@ -177,6 +179,9 @@ func (u *UI) Start() {
 // must not be called on the Fyne thread while an editor is open.
 func (u *UI) Stop() {
 	u.cancel()
+	u.stopMu.Lock()
+	u.stopped = true
+	u.stopMu.Unlock()
 	u.wg.Wait()
 }
 
@@ -384,7 +389,15 @@ func (u *UI) showSettings() {
 
 // goWait runs fn on a goroutine the UI waits for in Stop; fn gets the
 // context Stop cancels.
+// After Stop it does nothing: Stop runs off the Fyne thread, and work
+// started on the Fyne thread meanwhile must neither race its Wait nor
+// outlive it (and reach a closed store).
 func (u *UI) goWait(fn func(ctx context.Context)) {
+	u.stopMu.Lock()
+	defer u.stopMu.Unlock()
+	if u.stopped {
+		return
+	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
