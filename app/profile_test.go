@@ -196,13 +196,15 @@ func TestProfileRoutes(t *testing.T) {
 func TestProfileYunanObligations(t *testing.T) {
 	p := MustProfiles(t)["yunan"]
 	tests := []struct {
-		name     string
-		total    string
-		budget   []string
-		class    app.Class
-		want     []string // obligations that must be present
-		wantNot  []string // obligations that must be absent
-		budgeted map[string]bool
+		name   string
+		total  string
+		budget []string
+		class  app.Class
+		// cryptoLevelOnly: a 密码应用等级 chosen, the plan's summary blank
+		cryptoLevelOnly bool
+		want            []string // obligations that must be present
+		wantNot         []string // obligations that must be absent
+		budgeted        map[string]bool
 	}{
 		{name: seedYunan + "/总投资 99.999999万 不强制监理", total: "99.999999", class: app.ClassProfessional,
 			want: []string{"security_assessment"}, wantNot: []string{"supervision", "software_testing"}},
@@ -215,6 +217,8 @@ func TestProfileYunanObligations(t *testing.T) {
 			want: []string{"supervision", "software_testing"}, budgeted: map[string]bool{"software_testing": false}},
 		{name: seedYunan + "/公共类涉密码 机要局审核意见", total: "120", class: app.ClassPublic,
 			want: []string{"crypto_review_public", "public_class_flow"}, wantNot: []string{"crypto_filing_professional", "catalogue", "pre_acceptance_review", "approval_validity"}},
+		{name: seedYunan + "/选了密码应用等级即涉及密码应用，方案摘要未写也提示机要局意见", total: "120", class: app.ClassProfessional, cryptoLevelOnly: true,
+			want: []string{"crypto_filing_professional"}},
 		{name: seedYunan + "/专业类立项 共享资源目录与前置审核", total: "120", class: app.ClassProfessional,
 			want: []string{"crypto_filing_professional", "catalogue", "pre_acceptance_review", "approval_validity", "change_filing"}},
 		{name: seedYunan + "/专业类备案 无需前置审核", total: "30", class: app.ClassProfessional,
@@ -224,6 +228,9 @@ func TestProfileYunanObligations(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := declaration(t, "郁南县智慧水务监测平台", "郁南县水务局", tt.total, tt.budget...)
 			d.Class = tt.class
+			if tt.cryptoLevelOnly {
+				d.Crypto.Summary, d.Crypto.Level = "", 2
+			}
 			a := p.Evaluate(d, now)
 			got := obligationIDs(a)
 			for _, w := range tt.want {
