@@ -99,7 +99,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.list.ExtendBaseWidget(h.list)
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(h.group, h.kind, h.status, h.year), h.search)
+	filters := container.New(&filterLayout{}, h.search, container.NewHBox(h.group, h.kind, h.status, h.year))
 	h.undo = newUndoBar(u)
 	top := container.NewVBox(h.undo.obj, container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
@@ -378,3 +378,45 @@ func (r *rowView) set(row app.FilingRow) {
 
 // CreateRenderer lays the row out.
 func (r *rowView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// searchMin is the narrowest the search box is beside the filters.
+const searchMin = 240
+
+// filterLayout puts the search box (objs[0]) and the filters (objs[1]) on
+// one line when the box gets searchMin of it, else the box on a line of
+// its own above them: in a narrow window (half a 1920 px screen) the box
+// was left 65 px. Its minimum width is that of two lines, so that the
+// window can shrink into them.
+type filterLayout struct {
+	width float32 // the width last laid out; 0 before
+}
+
+func (l *filterLayout) oneLine(objs []fyne.CanvasObject, width float32) bool {
+	return width == 0 || width >= searchMin+theme.Padding()+objs[1].MinSize().Width
+}
+
+func (l *filterLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s, f := objs[0].MinSize(), objs[1].MinSize()
+	if l.oneLine(objs, l.width) {
+		return fyne.NewSize(max(s.Width, f.Width), max(s.Height, f.Height))
+	}
+	return fyne.NewSize(max(s.Width, f.Width), s.Height+theme.Padding()+f.Height)
+}
+
+func (l *filterLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	search, filters := objs[0], objs[1]
+	s, f := search.MinSize(), filters.MinSize()
+	if l.oneLine(objs, size.Width) {
+		h := max(s.Height, f.Height)
+		search.Move(fyne.NewPos(0, (h-s.Height)/2))
+		search.Resize(fyne.NewSize(size.Width-theme.Padding()-f.Width, s.Height))
+		filters.Move(fyne.NewPos(size.Width-f.Width, 0))
+		filters.Resize(fyne.NewSize(f.Width, h))
+		return
+	}
+	search.Move(fyne.NewPos(0, 0))
+	search.Resize(fyne.NewSize(size.Width, s.Height))
+	filters.Move(fyne.NewPos(max(0, size.Width-f.Width), s.Height+theme.Padding()))
+	filters.Resize(f)
+}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -139,5 +141,35 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1})
 	if !strings.Contains(r.meta.Text, "已通过验收") {
 		t.Errorf("an approved acceptance application: %q", r.meta.Text)
+	}
+}
+
+// The search box keeps at least searchMin beside the filters, and goes to a
+// line of its own above them when the window is narrower: half a 1920 px
+// screen left it 65 px (found in the real window).
+func TestSearchBoxGetsALineOfItsOwnWhenNarrow(t *testing.T) {
+	test.NewTempApp(t)
+	search := &widget.Entry{PlaceHolder: "搜索项目名称，如“智慧社区”"}
+	filters := container.NewHBox(widget.NewCheck("按项目分组", nil), widget.NewSelect([]string{"全部类型"}, nil),
+		widget.NewSelect([]string{"全部状态"}, nil), widget.NewSelect([]string{"全部年度"}, nil))
+	row := container.New(&filterLayout{}, search, filters)
+	f := filters.MinSize()
+
+	row.Resize(fyne.NewSize(searchMin+theme.Padding()+f.Width+100, row.MinSize().Height))
+	if search.Position().Y != 0 || filters.Position().Y != 0 || search.Size().Width < searchMin {
+		t.Errorf("wide: search at %v, %v wide; filters at %v", search.Position(), search.Size().Width, filters.Position())
+	}
+	oneLine := row.MinSize().Height
+
+	narrow := f.Width + 40
+	row.Resize(fyne.NewSize(narrow, oneLine))
+	if search.Size().Width != narrow || filters.Position().Y < search.MinSize().Height {
+		t.Errorf("narrow: search %v wide (want %v), filters at %v", search.Size().Width, narrow, filters.Position())
+	}
+	if h := row.MinSize().Height; h <= oneLine {
+		t.Errorf("narrow: the row asks for %v, as on one line (%v)", h, oneLine)
+	}
+	if w := row.MinSize().Width; w > f.Width {
+		t.Errorf("the row's minimum width %v keeps the window from narrowing to the filters' %v", w, f.Width)
 	}
 }
