@@ -145,9 +145,10 @@ func (prof *Profile) EvaluateApproved(d *Declaration, approved Money, now time.T
 	return prof.evaluate(d, approved, now, now)
 }
 
-// chinaTime is the time zone the plan year is counted in: the bureau may run
-// on UTC, and the year turns at midnight in Beijing.
-var chinaTime = time.FixedZone("CST", 8*3600)
+// Beijing is the time zone documents are dated in and plan years are
+// counted in, wherever the program runs: a bureau may run on UTC, and the
+// year turns at midnight in Beijing.
+var Beijing = time.FixedZone("CST", 8*3600)
 
 // evaluate is EvaluateApproved with the plan year judged as of asOf.
 func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Time) Assessment {
@@ -158,7 +159,7 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 	f := extractFacts(d, "")
 	a.Route = prof.routing(f, approved)
 	f["route"] = factValue{code: a.Route.Code}
-	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > asOf.In(chinaTime).Year()}
+	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > asOf.In(Beijing).Year()}
 	for _, o := range prof.Obligations {
 		if o.Off || !o.When.eval(f) {
 			continue

@@ -12,9 +12,9 @@ import (
 )
 
 // paragraph is a label whose text wraps at the width it is given, the way
-// Chinese is typeset (linebreak.Wrap, as on the printed filings): no line starts with "，" or "。", no line
-// ends with "（" or "《", and dates, amounts, codes and English words are not
-// cut in two. It stands where a widget.Label with wrapping would, with the
+// Chinese is typeset (linebreak.Wrap, as on the printed filings): no line
+// starts with "，" or "。", no line ends with "（" or "《", and dates,
+// amounts, codes and English words are not cut in two. It stands where a widget.Label with wrapping would, with the
 // same fields, look and size: one line of text per row, the theme's inner
 // padding around them, a minimum width of that padding alone.
 //
@@ -223,9 +223,3 @@ func (r *paragraphRenderer) Refresh() {
 func (r *paragraphRenderer) Objects() []fyne.CanvasObject { return r.objs }
 
 func (r *paragraphRenderer) Destroy() {}
-
-// String is the paragraph's text as it is shown, a line feed after each line:
-// for tests and debugging.
-func (r *paragraphRenderer) String() string {
-	return strings.Join(r.lines, "\n")
-}

@@ -108,14 +108,11 @@ func Numeral(n int) string {
 	return app.Money(n).WanString()
 }
 
-// beijing is the time zone documents are dated in, wherever they are printed.
-var beijing = time.FixedZone("CST", 8*3600)
-
 // ChineseDate writes t as 2027年3月15日, the day it is in Beijing, so that
 // the client and the bureau date a revision alike.
 func ChineseDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(beijing).Format("2006年1月2日")
+	return t.In(app.Beijing).Format("2006年1月2日")
 }
