@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"sort"
 	"time"
 )
@@ -56,77 +55,6 @@ type DeadlineRule struct {
 	When        *Cond  `json:"when,omitempty"` // the deadline applies only when this holds
 	Source      string `json:"source"`
 	Own
-}
-
-// Calendar lists the exceptions to "Monday to Friday are working days" for
-// working-day deadlines: statutory holidays (Holidays, "YYYY-MM-DD") and the
-// weekend days that are working days by 调休 (Workdays). The State Council
-// publishes them every November for the next year, so the lists must be
-// maintained per year; a year that is missing counts weekdays only, which
-// makes a deadline fall earlier, never later, than the true one.
-type Calendar struct {
-	Holidays []string `json:"holidays,omitempty"`
-	Workdays []string `json:"workdays,omitempty"`
-	Source   string   `json:"source,omitempty"`
-
-	holidays, workdays map[string]bool // set by validate
-}
-
-const dateLayout = "2006-01-02"
-
-func (c *Calendar) validate(p *Problems) {
-	c.holidays, c.workdays = map[string]bool{}, map[string]bool{}
-	for i, s := range c.Holidays {
-		f := fmt.Sprintf("calendar.holidays[%d]", i)
-		if _, err := time.Parse(dateLayout, s); err != nil {
-			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-01）", f, s)
-			continue
-		}
-		c.holidays[s] = true
-	}
-	for i, s := range c.Workdays {
-		f := fmt.Sprintf("calendar.workdays[%d]", i)
-		t, err := time.Parse(dateLayout, s)
-		switch {
-		case err != nil:
-			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-10）", f, s)
-		case t.Weekday() != time.Saturday && t.Weekday() != time.Sunday:
-			p.Add(f, "%s：%s 是工作日，调休上班日只能是周六或周日", f, s)
-		case c.holidays[s]:
-			p.Add(f, "%s：%s 同时列为节假日和调休上班日", f, s)
-		default:
-			c.workdays[s] = true
-		}
-	}
-	if len(c.Holidays)+len(c.Workdays) > 0 && isBlank(c.Source) {
-		p.Add("calendar.source", "calendar.source：请注明节假日安排的出处（国务院办公厅通知）")
-	}
-}
-
-// workday reports whether the day of t is a working day.
-func (c *Calendar) workday(t time.Time) bool {
-	s := t.Format(dateLayout)
-	if c.workdays[s] {
-		return true
-	}
-	if c.holidays[s] {
-		return false
-	}
-	return t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
-}
-
-// AddWorkingDays returns the n-th working day after the day of t (n ≥ 1), at
-// midnight in t's location, skipping weekends and the calendar's holidays and
-// counting its 调休 working weekend days. For n < 1 it returns the day of t.
-func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
-	d := day(t)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if c.workday(d) {
-			n--
-		}
-	}
-	return d
 }
 
 // day returns midnight of t's day in t's location.
@@ -223,6 +151,9 @@ type Deadline struct {
 	Due    time.Time `json:"due,omitzero"`   // last day, inclusive; zero while the anchor is unknown
 	// Addition marks a deadline no clause states (AdditionNote).
 	Addition bool `json:"addition,omitempty"`
+	// Estimated marks a working-day deadline counted through a year whose
+	// holidays are not known (Calendar.Estimated): the true day may be later.
+	Estimated bool `json:"estimated,omitempty"`
 }
 
 // Known reports whether the deadline's date could be computed.
@@ -346,6 +277,7 @@ func (prof *Profile) deadline(r *DeadlineRule, dates projectDates, events map[st
 		switch {
 		case r.WorkingDays > 0:
 			dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
+			dl.Estimated = prof.Calendar.Estimated(at, dl.Due)
 		case r.Days > 0:
 			dl.Due = day(at).AddDate(0, 0, r.Days)
 		default:

@@ -632,15 +632,6 @@ func TestProfileDeadlines(t *testing.T) {
 	})
 }
 
-func TestProfileWorkingDaysWithoutCalendar(t *testing.T) {
-	var c app.Calendar
-	// Thursday 2026-09-24 + 10 weekdays, with no holiday list: 2026-10-08.
-	got := c.AddWorkingDays(time.Date(2026, 9, 24, 15, 0, 0, 0, cst), 10)
-	if want := time.Date(2026, 10, 8, 0, 0, 0, 0, cst); !got.Equal(want) {
-		t.Errorf("AddWorkingDays = %v, want %v", got, want)
-	}
-}
-
 func TestProfileEvaluateIsPure(t *testing.T) {
 	for id, p := range MustProfiles(t) {
 		d := declaration(t, "霍邱县城关镇智慧社区管理平台", "霍邱县城关镇人民政府", "180")

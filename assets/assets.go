@@ -1,6 +1,6 @@
 // Package assets holds the files egovdesk embeds in its binaries: the rule
 // profiles of the five jurisdictions (profiles/*.json), loaded and checked by
-// app.LoadProfiles. It imports nothing of egovdesk, so both the client and
+// app.LoadProfiles, and the national holiday schedule (calendar/cn.json). It imports nothing of egovdesk, so both the client and
 // the bureau server can embed it. The client also embeds its translations and
 // the icon (the bureau server never references them); both embed the fonts,
 // the bureau to print filings.
@@ -13,6 +13,13 @@ import "embed"
 //
 //go:embed profiles/*.json
 var Profiles embed.FS
+
+// NationalCalendar is the State Council's holiday schedule, one entry a
+// year (calendar/cn.json), that working-day deadlines count with; app reads
+// it. A profile's own calendar may add a year before a release does.
+//
+//go:embed calendar/cn.json
+var NationalCalendar []byte
 
 // FontRegular and FontBold are Noto Sans CJK SC Regular and Bold, cut to
 // GB 2312, Latin and every character of the repository's own text, with

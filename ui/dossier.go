@@ -249,9 +249,9 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if next.Overdue {
 			imp = widget.DangerImportance
 		}
-		text := fmt.Sprintf(T("下一个期限：%s，%s 前"), next.Label, next.Due.Format("2006-01-02"))
+		text := fmt.Sprintf(T("下一个期限：%s，%s 前"), next.Label, dueDate(next.Deadline))
 		if next.Overdue {
-			text = fmt.Sprintf(T("已逾期：%s，应于 %s 前"), next.Label, next.Due.Format("2006-01-02"))
+			text = fmt.Sprintf(T("已逾期：%s，应于 %s 前"), next.Label, dueDate(next.Deadline))
 		}
 		d.body.Add(&paragraph{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 	}
@@ -286,7 +286,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	for _, dl := range ds.Deadlines {
 		due := T("及时（无固定日期）")
 		if dl.Known() {
-			due = dl.Due.Format("2006-01-02")
+			due = dueDate(dl.Deadline)
 		}
 		text := fmt.Sprintf("%s　%s", due, dl.Label)
 		imp := widget.MediumImportance
@@ -299,10 +299,23 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if dl.Source != "" {
 			text += "　" + dl.Source
 		}
+		if dl.Estimated && !dl.Met {
+			text += "\n" + T("该年的法定节假日安排尚未载入，期限按周一至周五估算，实际期限可能更晚。")
+		}
 		if !dl.Since.IsZero() {
 			text += "\n" + Tf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算；已线下报送的，无需补报。", dl.Since.Format("2006-01-02"))
 		}
 		d.body.Add(&paragraph{Text: text, Importance: imp})
 	}
 	d.body.Refresh()
+}
+
+// dueDate is a deadline's last day, marked when it was counted without
+// its year's holidays (app.Deadline.Estimated).
+func dueDate(d app.Deadline) string {
+	s := d.Due.Format("2006-01-02")
+	if d.Estimated {
+		s += T("（估算）")
+	}
+	return s
 }

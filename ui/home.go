@@ -314,13 +314,13 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 		days := int(d.Due.Sub(now).Hours()/24) + 1
 		switch {
 		case d.Due.Before(now):
-			when = fmt.Sprintf(T("截止 %s（已过期）"), d.Due.Format("2006-01-02"))
+			when = fmt.Sprintf(T("截止 %s（已过期）"), dueDate(d))
 			imp = widget.DangerImportance
 		case d.Opens.After(now): // a window not open yet (自评价 12–24 months after go-live)
-			when = fmt.Sprintf(T("%s 至 %s（%d 天后开始）"), d.Opens.Format("2006-01-02"), d.Due.Format("2006-01-02"),
+			when = fmt.Sprintf(T("%s 至 %s（%d 天后开始）"), d.Opens.Format("2006-01-02"), dueDate(d),
 				int(d.Opens.Sub(now).Hours()/24)+1)
 		default:
-			when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), d.Due.Format("2006-01-02"), days)
+			when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), dueDate(d), days)
 			if days <= 30 {
 				imp = widget.WarningImportance
 			}

@@ -145,10 +145,10 @@ func (r *rowView) setGroup(g *projectGroup, now time.Time) {
 	r.meta.Importance = widget.LowImportance
 	if d := g.next; d.Known() {
 		if d.Due.Before(startOfDay(now)) {
-			meta += " · " + Tf("已逾期：%s，应于 %s 前", T(d.Label), d.Due.Format("2006-01-02"))
+			meta += " · " + Tf("已逾期：%s，应于 %s 前", T(d.Label), dueDate(d))
 			r.meta.Importance = widget.DangerImportance
 		} else {
-			meta += " · " + Tf("下一个期限：%s，%s 前", T(d.Label), d.Due.Format("2006-01-02"))
+			meta += " · " + Tf("下一个期限：%s，%s 前", T(d.Label), dueDate(d))
 			if d.Due.Sub(now) <= 30*24*time.Hour {
 				r.meta.Importance = widget.WarningImportance
 			}

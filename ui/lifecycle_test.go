@@ -259,3 +259,42 @@ func TestDossierCountsYearsFromTheFirstSubmission(t *testing.T) {
 		}
 	}
 }
+
+// 天宁's 备案 10 working days after acceptance, accepted at the end of the
+// last year whose holidays egovdesk knows: the count runs into a year
+// nobody has entered, and the dossier says the date is an estimate and why.
+func TestDossierMarksAnEstimatedDeadline(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	d := declared(t, x)
+	years := app.NationalYears()
+	approved := time.Date(years[len(years)-1], 12, 28, 10, 0, 0, 0, app.Beijing)
+	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000005", "5d2b1a09-8f7e-4d6c-9b5a-000000000006", "local", approved.AddDate(0, 0, -5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.ProjectID = d.ID
+	acc.Acceptance.ProjectName = d.Declaration.ProjectName
+	acc.Acceptance.CompletedOn = approved.AddDate(0, 0, -10).Format("2006-01-02")
+	if _, err := acc.Submit(approved.AddDate(0, 0, -2), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := acc.Decide(approved.AddDate(0, 0, i-1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(acc)
+
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "验收后向区数据局备案") })
+	txt := scrolledText(x.u.center)
+	var line string
+	for _, l := range strings.Split(txt, "\n") {
+		if strings.Contains(l, "验收后向区数据局备案") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "（估算）") || !strings.Contains(txt, "该年的法定节假日安排尚未载入") {
+		t.Errorf("the 备案 deadline is not marked as an estimate: %q\n%s", line, txt)
+	}
+}

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -543,5 +545,53 @@ func TestSimilarRanksRegisteredSystemsFirst(t *testing.T) {
 		if want := reg[k*3].Name; !strings.Contains(first, "已建系统") || !strings.Contains(first, "<strong>"+want+"</strong>") {
 			t.Errorf("%s: first similar is not the registered %s:\n%s", copies[k].ProjectName, want, first)
 		}
+	}
+}
+
+// The admin enters a year's holidays without a new release: download the
+// profile in force, add the year to its calendar, upload it. The page says
+// which years are missing until then, and how.
+func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	if r := ad.get("/console/admin/profile.json"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the file with no profile set: %d", r.StatusCode)
+	}
+	ad.get("/console/admin/profile")
+	tok := ad.csrf()
+	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch: %d\n%s", r.StatusCode, ad.last)
+	}
+	year := fx.clock.Now().In(app.Beijing).Year()
+	ad.get("/console/admin/profile")
+	if !strings.Contains(ad.last, fmt.Sprintf("尚未载入 %d 年的法定节假日安排", year)) || !strings.Contains(ad.last, "下载当前规则文件") {
+		t.Fatalf("the page does not say %d is missing, or how to add it:\n%s", year, ad.last)
+	}
+
+	r := ad.get("/console/admin/profile.json")
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), `filename=tianning.json`) {
+		t.Fatalf("download: %d %v", r.StatusCode, r.Header)
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(ad.last), &p); err != nil || p["id"] != "tianning" || !strings.Contains(ad.last, "\n  \"") {
+		t.Fatalf("the file is not the profile, indented to edit: %v\n%.200s", err, ad.last)
+	}
+	// Made-up dates: this test's own, not the State Council's.
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": []any{fmt.Sprintf("%d-01-01", year)}}
+	edited, _ := json.MarshalIndent(p, "", "  ")
+	if r := ad.upload("/console/admin/profile/upload", url.Values{"csrf": {tok}}, "tianning.json", edited); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", r.StatusCode, ad.last)
+	}
+	ad.get("/console/admin/profile")
+	if strings.Contains(ad.last, "尚未载入") || !strings.Contains(ad.last, fmt.Sprintf("本配置补充或替换 %d 年", year)) {
+		t.Errorf("after the upload:\n%s", ad.last)
+	}
+
+	// A reviewer cannot download it.
+	rv := fx.browser()
+	rv.login("reviewer", http.StatusSeeOther)
+	if r := rv.get("/console/admin/profile.json"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("reviewer download: %d", r.StatusCode)
 	}
 }

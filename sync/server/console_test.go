@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -740,5 +741,46 @@ func TestConsoleVerifiesPrintedCodes(t *testing.T) {
 	check("nonsense", "核验码")
 	if strings.Contains(b.last, "核验通过") {
 		t.Error("a malformed code verified")
+	}
+}
+
+// The time limits count working days; a year whose holidays nobody has
+// entered counts Monday to Friday. The bureau's log and the queue say so
+// (from December of the year before), and the queue stops saying so once
+// the admin's profile enters the year.
+func TestConsoleQueueSaysWhenAYearsHolidaysAreMissing(t *testing.T) {
+	var logs safeBuffer
+	fx := MustBureau(t, func(c *server.Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	year := fx.clock.Now().In(app.Beijing).Year()
+	if (&app.Calendar{}).Covers(year) {
+		t.Fatalf("the national schedule has %d: this test needs the fixture's clock in a year it lacks", year)
+	}
+	if !strings.Contains(logs.String(), fmt.Sprintf("holidays of these years are not loaded: working-day time limits count Monday to Friday until the profile's calendar lists them (docs/bureau.md)\" years=[%d]", year)) {
+		t.Errorf("the bureau's start does not log the missing %d:\n%s", year, logs.String())
+	}
+	b.get("/console/queue")
+	if !strings.Contains(b.last, fmt.Sprintf("尚未载入 %d 年的法定节假日安排", year)) {
+		t.Fatalf("no note of the missing %d:\n%s", year, b.last)
+	}
+
+	var p map[string]any
+	data, err := assets.Profiles.ReadFile("profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	// Made-up dates: this test's own, not the State Council's.
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": []any{fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-01-01", year+1)}}
+	data, _ = json.Marshal(p)
+	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu.json", data); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/console/queue")
+	if strings.Contains(b.last, "法定节假日安排") {
+		t.Errorf("the profile enters %d, the note stays", year)
 	}
 }

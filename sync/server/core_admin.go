@@ -170,6 +170,13 @@ func (c core) SetProfile(ctx context.Context, token, name string, data []byte) (
 	return doc, err
 }
 
+func (c core) ProfileFile(ctx context.Context, token string) (protocol.ProfileDocument, error) {
+	if _, err := c.admin(token); err != nil {
+		return protocol.ProfileDocument{}, err
+	}
+	return c.s.profileDocument(ctx)
+}
+
 func (c core) BuiltinProfiles() []console.ProfileChoice {
 	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
 	if err != nil {

@@ -333,6 +333,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	s.warnCalendar()
 	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
 	s.routes = s.routeTable()
 	s.wg.Add(2)
@@ -478,6 +479,7 @@ func (s *Server) gcLoop() {
 				s.log.Error("prune attachments no filing names", "err", err)
 			}
 			if round%orphanRounds == 0 {
+				s.warnCalendar()
 				if _, err := s.PruneOrphanFiles(ctx); err != nil && ctx.Err() == nil {
 					s.log.Error("prune attachment files no record names", "err", err)
 				}
@@ -486,6 +488,19 @@ func (s *Server) gcLoop() {
 				s.log.Error("store maintenance", "err", err)
 			}
 		}
+	}
+}
+
+// warnCalendar logs, at start and once a day, the years whose holidays the
+// working-day time limits lack (app.Calendar.Missing).
+func (s *Server) warnCalendar() {
+	cal := &app.Calendar{}
+	if p := s.profile.Load(); p != nil {
+		cal = &p.Calendar
+	}
+	if years := cal.Missing(s.Now()); len(years) > 0 {
+		s.log.Warn("the holidays of these years are not loaded: working-day time limits count Monday to Friday until the profile's calendar lists them (docs/bureau.md)",
+			"years", years)
 	}
 }
 

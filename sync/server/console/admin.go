@@ -1,10 +1,13 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,6 +50,9 @@ type AdminBackend interface {
 	SetProfile(ctx context.Context, token, name string, data []byte) (protocol.ProfileDocument, error)
 	// BuiltinProfiles are the jurisdictions' profiles the bureau binary holds.
 	BuiltinProfiles() []ProfileChoice
+	// ProfileFile is the profile file in force, as GET /profile serves it;
+	// ENOTFOUND when none is set.
+	ProfileFile(ctx context.Context, token string) (protocol.ProfileDocument, error)
 }
 
 // AdminAccount is an account as the admin pages list it.
@@ -98,6 +104,7 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 	post("/console/admin/accounts/{login}/disable", c.disableAccount)
 	post("/console/admin/accounts/{login}/tokens/revoke", c.revokeToken)
 	get("/console/admin/profile", c.profilePage)
+	get("/console/admin/profile.json", c.profileFile)
 	post("/console/admin/profile", c.setProfile)
 	c.mux.Handle("POST /console/admin/profile/upload", cop.Handler(c.authedLimit(c.admin(c.uploadProfile), maxProfileUpload)))
 	c.registerRoutes(cop)
@@ -426,10 +433,16 @@ func (c *Console) revokeToken(w http.ResponseWriter, r *http.Request, s *session
 	redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), "revoked")
 }
 
-// profileData is the profile page: the profile in force and the built-in ones.
+// profileData is the profile page: the profile in force and the built-in
+// ones, and the years of holidays its working days count with.
 type profileData struct {
 	Active   *app.Profile
 	Builtins []ProfileChoice
+	// National are the years of the schedule the bureau binary ships with,
+	// Own those the profile's calendar enters; CalendarNote says what is
+	// missing, "" when nothing is.
+	National, Own []int
+	CalendarNote  string
 }
 
 func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -437,8 +450,34 @@ func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session
 }
 
 func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
-	v.Data = profileData{Active: c.b.Profile(), Builtins: c.ab().BuiltinProfiles()}
+	d := profileData{Active: c.b.Profile(), Builtins: c.ab().BuiltinProfiles(), National: app.NationalYears(),
+		CalendarNote: calendarNote(c.b.Profile(), c.b.Now())}
+	if d.Active != nil {
+		d.Own = d.Active.Calendar.Years()
+	}
+	v.Data = d
 	c.renderAdmin(w, r, s, status, "admin-profile", "规则配置", v)
+}
+
+// profileFile sends the profile in force as an indented JSON file, to be
+// edited (a year's holidays added to its calendar) and uploaded again.
+func (c *Console) profileFile(w http.ResponseWriter, r *http.Request, s *session) {
+	doc, err := c.ab().ProfileFile(r.Context(), s.token)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, doc.Profile, "", "  "); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	out.WriteByte('\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.ID + ".json"}))
+	h.Set("Cache-Control", "no-store")
+	w.Write(out.Bytes())
 }
 
 // setProfile switches to a built-in profile.

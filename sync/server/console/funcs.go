@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,14 @@ var funcs = template.FuncMap{
 	"wan":  func(m app.Money) string { return m.WanString() },
 	"yuan": func(m app.Money) string { return m.YuanString() },
 	"time": fmtTime,
+	// years lists years as 2025、2026.
+	"years": func(ys []int) string {
+		out := make([]string, len(ys))
+		for i, y := range ys {
+			out[i] = strconv.Itoa(y)
+		}
+		return strings.Join(out, "、")
+	},
 	// percent writes a similarity from 0 to 1 as a whole percentage.
 	"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 	// percentBP is a share in basis points as app words it ("12.5%").

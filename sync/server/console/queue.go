@@ -25,6 +25,8 @@ type queueView struct {
 	CSVURL   string
 	Error    string
 	Stepped  bool // the profile has review steps: the queue is the account's own
+	// CalendarNote says which years' holidays the time limits lack, "" when none.
+	CalendarNote string
 }
 
 // queueStatuses are the states a filing waits for the bureau in.
@@ -42,6 +44,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	v.Units = units
+	v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
 	if prof := c.b.Profile(); prof != nil {
 		v.Stepped = len(prof.Flows) > 0
 		for _, rt := range prof.Routes {
@@ -72,6 +75,16 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		v.FirstURL = "/console/queue?" + first.Encode()
 	}
 	c.render(w, r, status, "queue", page{Title: "待审核", Session: s, Data: v})
+}
+
+// calendarNote is app.Calendar.MissingNote for the bureau's profile, or for
+// the national schedule alone when there is none.
+func calendarNote(prof *app.Profile, now time.Time) string {
+	cal := &app.Calendar{}
+	if prof != nil {
+		cal = &prof.Calendar
+	}
+	return cal.MissingNote(now)
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -1,0 +1,201 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+// The shipped schedule is the State Council's: since 2025 (《全国年节及纪念日
+// 放假办法》 as revised in November 2024) every year has 13 statutory days
+// off, and what the 调休 moves around nets out, so the weekdays a year
+// lists as holidays less its working weekend days are 13. A mistyped date
+// breaks the sum.
+func TestNationalCalendar(t *testing.T) {
+	years := app.NationalYears()
+	if len(years) == 0 || years[0] > 2025 {
+		t.Fatalf("years %v: the schedule must reach back to 2025", years)
+	}
+	var c app.Calendar
+	for _, y := range years {
+		off := 0
+		for d := time.Date(y, 1, 1, 0, 0, 0, 0, cst); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
+			working := c.AddWorkingDays(d.AddDate(0, 0, -1), 1).Equal(d)
+			switch {
+			case !weekend && !working:
+				off++
+			case weekend && working:
+				off--
+			}
+		}
+		if off != 13 {
+			t.Errorf("%d: %d weekdays off net of 调休, want 13", y, off)
+		}
+		if c.AddWorkingDays(time.Date(y, 12, 31, 0, 0, 0, 0, cst), 1).Month() != time.January ||
+			!c.Covers(y) {
+			t.Errorf("%d not covered", y)
+		}
+	}
+}
+
+// Every profile counts working days with the national schedule, also the
+// four that list no calendar of their own: a review limit that runs
+// through the Spring Festival does not count its nine days off.
+func TestWorkingDaysSkipNationalHolidays(t *testing.T) {
+	var none app.Calendar
+	// Fri 2026-02-13; Sat 02-14 is a working day; 02-15..23 off; 02-24 on.
+	got := none.AddWorkingDays(time.Date(2026, 2, 13, 17, 0, 0, 0, cst), 3)
+	if want := time.Date(2026, 2, 25, 0, 0, 0, 0, cst); !got.Equal(want) {
+		t.Errorf("3 working days after 2026-02-13 = %v, want %v", got, want)
+	}
+	// Thu 2026-09-24 + 10: 09-28, 29, 30, 10-08, 09, 10 (Sat, 调休), 12..15.
+	got = none.AddWorkingDays(time.Date(2026, 9, 24, 15, 0, 0, 0, cst), 10)
+	if want := time.Date(2026, 10, 15, 0, 0, 0, 0, cst); !got.Equal(want) {
+		t.Errorf("10 working days after 2026-09-24 = %v, want %v", got, want)
+	}
+	for id, p := range MustProfiles(t) {
+		if got := p.Calendar.AddWorkingDays(time.Date(2026, 2, 13, 17, 0, 0, 0, cst), 3); got.Day() != 25 {
+			t.Errorf("%s: 3 working days after 2026-02-13 = %v", id, got)
+		}
+	}
+}
+
+// A year nobody has entered counts Monday to Friday, and says so; a
+// profile's calendar can enter it, and replaces the national year it lists.
+func TestCalendarYearsNotLoaded(t *testing.T) {
+	var none app.Calendar
+	next := app.NationalYears()[len(app.NationalYears())-1] + 1
+	from := time.Date(next, 3, 4, 0, 0, 0, 0, cst)
+	var due time.Time
+	from = from.AddDate(0, 0, int(time.Thursday-from.Weekday()+7)%7) // a Thursday
+	if due = none.AddWorkingDays(from, 10); !from.AddDate(0, 0, 14).Equal(due) {
+		t.Errorf("10 weekdays after %v = %v", from, due)
+	}
+	if !none.Estimated(from, due) {
+		t.Errorf("a count through %d is not marked estimated", next)
+	}
+	dec31 := time.Date(next-1, 12, 28, 0, 0, 0, 0, cst)
+	if !none.Estimated(dec31, none.AddWorkingDays(dec31, 10)) {
+		t.Errorf("a count from December into %d is not marked estimated", next)
+	}
+	if none.Estimated(dec31, dec31.AddDate(0, 0, 3)) {
+		t.Errorf("a count inside %d is marked estimated", next-1)
+	}
+
+	// A bureau enters the next year (made-up dates: this test's own) and
+	// changes a day of the last shipped one.
+	last := next - 1
+	prof := loadWithCalendar(t, map[string]any{
+		"source":   "测试用：国务院办公厅通知",
+		"holidays": []any{ymdOf(from.Year(), int(from.Month()), from.Day()+1), ymdOf(from.Year(), int(from.Month()), from.Day()+4), ymdOf(last, 3, 4)},
+	})
+	c := &prof.Calendar
+	if !c.Covers(next) || c.Estimated(from, c.AddWorkingDays(from, 10)) {
+		t.Errorf("the profile's %d is not used", next)
+	}
+	// Its two holidays in that year are skipped.
+	if got, want := c.AddWorkingDays(from, 10), none.AddWorkingDays(from, 12); !got.Equal(want) {
+		t.Errorf("10 working days after %v = %v, want %v", from, got, want)
+	}
+	// In the year the profile lists, only its days are holidays: 元旦 is not.
+	jan1 := time.Date(last, 1, 1, 0, 0, 0, 0, cst)
+	if jan1.Weekday() != time.Saturday && jan1.Weekday() != time.Sunday {
+		if got := c.AddWorkingDays(jan1.AddDate(0, 0, -1), 1); !got.Equal(jan1) {
+			t.Errorf("the profile's %d replaces the national one: %v", last, got)
+		}
+	}
+	if got := none.AddWorkingDays(jan1.AddDate(0, 0, -1), 1); got.Equal(jan1) {
+		t.Errorf("元旦 %d is a working day nationally", last)
+	}
+}
+
+func TestCalendarMissingYears(t *testing.T) {
+	var none app.Calendar
+	last := app.NationalYears()[len(app.NationalYears())-1]
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(last, 11, 30, 12, 0, 0, 0, cst), ""},
+		{time.Date(last, 12, 1, 0, 0, 0, 0, cst), itoa(last + 1)},
+		{time.Date(last, 11, 30, 16, 30, 0, 0, time.UTC), itoa(last + 1)}, // 00:30 on 1 December in Beijing
+		{time.Date(last+1, 3, 1, 0, 0, 0, 0, cst), itoa(last + 1)},
+		{time.Date(last+1, 12, 1, 0, 0, 0, 0, cst), itoa(last+1) + "、" + itoa(last+2)},
+	} {
+		note := none.MissingNote(tc.now)
+		if tc.want == "" {
+			if note != "" {
+				t.Errorf("%v: %q", tc.now, note)
+			}
+			continue
+		}
+		if !strings.Contains(note, "尚未载入 "+tc.want+" 年的法定节假日安排") || !strings.Contains(note, "规则配置") {
+			t.Errorf("%v: %q, want the years %s", tc.now, note, tc.want)
+		}
+	}
+	prof := loadWithCalendar(t, map[string]any{"source": "测试用", "holidays": []any{ymdOf(last+1, 1, 1)}})
+	if got := prof.Calendar.Missing(time.Date(last, 12, 10, 0, 0, 0, 0, cst)); len(got) != 0 {
+		t.Errorf("the profile enters %d: missing %v", last+1, got)
+	}
+}
+
+// A 调休 working day in a year whose holidays are not listed would count
+// nothing: the profile is refused with a message that says what to add.
+func TestCalendarWorkdayNeedsItsYear(t *testing.T) {
+	data := mutate(t, func(p map[string]any) {
+		p["calendar"] = map[string]any{"source": "国办通知", "workdays": []any{"2031-02-08"}}
+	})
+	_, err := app.LoadProfile("sample.json", data)
+	if err == nil || !strings.Contains(err.Error(), "2031 年没有列出任何放假日期") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// A 天宁 acceptance filing due in a year nobody has entered is marked as an
+// estimate; one inside a known year is not.
+func TestDeadlineMarkedEstimated(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	last := app.NationalYears()[len(app.NationalYears())-1]
+	d := declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+	for _, tc := range []struct {
+		accepted  time.Time
+		estimated bool
+	}{
+		{time.Date(last, 9, 24, 0, 0, 0, 0, cst), false},
+		{time.Date(last, 12, 28, 0, 0, 0, 0, cst), true},
+		{time.Date(last+1, 3, 1, 0, 0, 0, 0, cst), true},
+	} {
+		events := map[string]time.Time{app.AnchorAcceptance: tc.accepted}
+		found := false
+		for _, dl := range p.DeadlinesFor(d, events, tc.accepted) {
+			if dl.ID == "acceptance_filing" {
+				found = true
+				if dl.Estimated != tc.estimated {
+					t.Errorf("accepted %v: due %v estimated %v", tc.accepted, dl.Due, dl.Estimated)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("no acceptance_filing deadline")
+		}
+	}
+}
+
+func ymdOf(y, m, d int) string {
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).Format("2006-01-02")
+}
+
+func itoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, cst).Format("2006") }
+
+// loadWithCalendar loads minimalProfile with cal as its calendar.
+func loadWithCalendar(t *testing.T, cal map[string]any) *app.Profile {
+	t.Helper()
+	prof, err := app.LoadProfile("sample.json", mutate(t, func(p map[string]any) { p["calendar"] = cal }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prof
+}
