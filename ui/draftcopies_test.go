@@ -70,9 +70,11 @@ func findCheck(t *testing.T, o fyne.CanvasObject, text string) *widget.Check {
 // read the copies; unticking it reaches the Link and says the drafts stay
 // on this machine; a bureau that keeps none is named as the reason.
 func TestDraftCopiesSetting(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	l := &draftLink{offlineLink: offlineLink{prof: x.prof}}
-	x.u.link = l
+	var l *draftLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l = &draftLink{offlineLink: offlineLink{prof: prof}}
+		return l
+	})
 	x.u.showSettings()
 	x.pump()
 	ch := findCheck(t, x.w.Content(), "在数管局保留草稿副本")
@@ -150,9 +152,11 @@ func TestConnBarBureauUnavailable(t *testing.T) {
 // when the copies were last kept, then why they did not go; after 设置 is
 // left, the panel is no longer updated.
 func TestDraftCopiesLineIsLive(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	l := &draftLink{offlineLink: offlineLink{prof: x.prof}}
-	x.u.link = l
+	var l *draftLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l = &draftLink{offlineLink: offlineLink{prof: prof}}
+		return l
+	})
 	x.u.showSettings()
 	x.pump()
 	if txt := shownText(x); !strings.Contains(txt, "草稿副本已开启。") {
@@ -241,9 +245,11 @@ func TestInboxRestoresADraftDeletedElsewhere(t *testing.T) {
 // now — connected to which bureau as whom, or offline under which rules —
 // and names its forms as a change, not as a client still to connect.
 func TestSettingsSayHowThisComputerWorks(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	l := &draftLink{offlineLink: offlineLink{prof: x.prof}}
-	x.u.link = l
+	var l *draftLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l = &draftLink{offlineLink: offlineLink{prof: prof}}
+		return l
+	})
 	x.u.showSettings()
 	x.pump()
 	txt := shownText(x)
@@ -256,7 +262,7 @@ func TestSettingsSayHowThisComputerWorks(t *testing.T) {
 		t.Errorf("settings when connected offer 暂不连接，离线工作 as on the first run:\n%s", txt)
 	}
 
-	x.u.link = offlineLink{prof: x.prof}
+	x = newScreens(t, "huoqiu", nil)
 	x.u.showSettings()
 	x.pump()
 	if txt := shownText(x); !strings.Contains(txt, "本机现在离线工作，按霍邱县的规则检查材料") {

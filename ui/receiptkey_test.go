@@ -89,11 +89,13 @@ func dialogEntry(t *testing.T, x *screenFixture) *widget.Entry {
 // refused with a Chinese message and nothing is trusted; the right digits
 // (as read out: upper case, a space) trust the served key.
 func TestReceiptKeyChangeTrustedAfterCheck(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	l := &keyLink{offlineLink: offlineLink{prof: x.prof}}
-	l.status = SyncStatus{Connected: true, Online: true, NeedsAction: true, Waiting: 1,
-		KeyChange: &ReceiptKeyChange{PinnedKeyID: pinnedKeyID, ServedKeyID: servedKeyID, Seen: time.Now()}}
-	x.u.link = l
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l := &keyLink{offlineLink: offlineLink{prof: prof}}
+		l.status = SyncStatus{Connected: true, Online: true, NeedsAction: true, Waiting: 1,
+			KeyChange: &ReceiptKeyChange{PinnedKeyID: pinnedKeyID, ServedKeyID: servedKeyID, Seen: time.Now()}}
+		return l
+	})
+	l := x.u.link.(*keyLink)
 	x.u.refresh()
 	x.eventually(t, "the bar warns of the key change", func() bool { return strings.Contains(x.u.bar.reason.Text, "回执签名密钥已更换") })
 	bar := x.u.bar.reason.Text
@@ -154,10 +156,11 @@ func TestReceiptKeyChangeTrustedAfterCheck(t *testing.T) {
 // TestReceiptKeyChangeNotShownWithout: without a key change, neither the
 // bar nor 设置 mention the receipt key.
 func TestReceiptKeyChangeNotShownWithout(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	l := &keyLink{offlineLink: offlineLink{prof: x.prof}}
-	l.status = SyncStatus{Connected: true, Online: true}
-	x.u.link = l
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l := &keyLink{offlineLink: offlineLink{prof: prof}}
+		l.status = SyncStatus{Connected: true, Online: true}
+		return l
+	})
 	x.u.showSettings()
 	x.u.refresh()
 	x.pump()
@@ -169,15 +172,17 @@ func TestReceiptKeyChangeNotShownWithout(t *testing.T) {
 // TestReceiptKeyChangeInEnglish: the warning and the dialog have no
 // Chinese left in English.
 func TestReceiptKeyChangeInEnglish(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l := &keyLink{offlineLink: offlineLink{prof: prof}}
+		l.status = SyncStatus{Connected: true, NeedsAction: true,
+			KeyChange: &ReceiptKeyChange{PinnedKeyID: pinnedKeyID, ServedKeyID: servedKeyID, Seen: time.Now()}}
+		return l
+	})
+	l := x.u.link.(*keyLink)
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
-	l := &keyLink{offlineLink: offlineLink{prof: x.prof}}
-	l.status = SyncStatus{Connected: true, NeedsAction: true,
-		KeyChange: &ReceiptKeyChange{PinnedKeyID: pinnedKeyID, ServedKeyID: servedKeyID, Seen: time.Now()}}
-	x.u.link = l
 	x.u.confirmReceiptKey(*l.status.KeyChange)
 	dialogEntry(t, x).SetText("00000000")
 	x.tapDialogButton(t, "The number matches: trust the new key")

@@ -313,6 +313,18 @@ func newScreens(t testing.TB, profile string, files Files) *screenFixture {
 // was code.
 func newScreensOf(t testing.TB, profile string, files Files, code string) *screenFixture {
 	t.Helper()
+	return startScreens(t, profile, files, func(prof *app.Profile) Link { return offlineLink{prof: prof, code: code} })
+}
+
+// newScreensLinked is newScreens with the Link that link returns for the
+// profile, given to the UI before it starts (its watchers read it).
+func newScreensLinked(t testing.TB, profile string, link func(prof *app.Profile) Link) *screenFixture {
+	t.Helper()
+	return startScreens(t, profile, nil, link)
+}
+
+func startScreens(t testing.TB, profile string, files Files, link func(prof *app.Profile) Link) *screenFixture {
+	t.Helper()
 	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
 	if err != nil {
 		t.Fatal(err)
@@ -327,7 +339,7 @@ func newScreensOf(t testing.TB, profile string, files Files, code string) *scree
 	w.Resize(fyne.NewSize(1360, 860))
 	x := &screenFixture{w: w, store: newMemStore(), prof: prof, queue: make(chan func(), 1<<14)}
 	var o Options
-	o.Store, o.Link, o.Excel, o.Profiles, o.SaveDelay = x.store, offlineLink{prof: prof, code: code}, xlsxBooks{}, profs, 20*time.Millisecond
+	o.Store, o.Link, o.Excel, o.Profiles, o.SaveDelay = x.store, link(prof), xlsxBooks{}, profs, 20*time.Millisecond
 	o.Do = func(f func()) { x.queue <- f }
 	if files != nil {
 		o.Files = files
