@@ -14,30 +14,48 @@ import (
 )
 
 // Calendar lists the exceptions to "Monday to Friday are working days" for
-// working-day deadlines: statutory holidays (Holidays, "YYYY-MM-DD", the
-// weekend days inside a holiday included) and the weekend days that are
-// working days by 调休 (Workdays).
+// working-day deadlines, as the State Council's yearly notices set them
+// (国务院办公厅关于部分节假日安排的通知): the days off (the weekend days inside
+// a holiday included) and the weekend days that are working days by 调休.
+// Holiday dates are Beijing dates.
 //
-// The State Council publishes them every November for the next year. The
-// national schedule ships with egovdesk (assets/calendar/cn.json); a
-// profile's calendar adds years to it, or replaces a year of it, so that a
-// bureau can enter a schedule published after its release. A year belongs
-// to the calendar that lists a holiday in it, and such a year must be listed
-// whole. A year in neither counts weekdays only, which makes a deadline fall
-// earlier, never later, than the true one; Deadline.Estimated says so.
+// The national schedule ships with egovdesk (assets/calendar/cn.json); a
+// profile's calendar adds notices to it, or replaces the notice of a year,
+// so that a bureau can enter a notice published after its release. A notice
+// must list its year whole, and may list days of the neighbouring
+// December or January (the 2019 notice made 2018-12-29 a working day and
+// 2018-12-30 a day off). A year no notice covers counts Monday to Friday,
+// which may differ from the true count either way (a 调休 working Saturday
+// is not counted, a holiday is); Deadline.Estimated says so.
 type Calendar struct {
+	// Notices are the years' notices, one a year.
+	Notices []CalendarYear `json:"years,omitempty"`
+	// Holidays, Workdays and Source are the older flat form of Notices:
+	// each date belongs to the notice of its own year.
 	Holidays []string `json:"holidays,omitempty"`
 	Workdays []string `json:"workdays,omitempty"`
 	Source   string   `json:"source,omitempty"`
 
-	holidays, workdays map[string]bool // set by validate
-	years              map[int]bool    // the years Holidays covers, set by validate
+	notices map[int]*notice // by year, set by validate
 }
+
+// CalendarYear is one year's notice.
+type CalendarYear struct {
+	Year     int      `json:"year"`
+	Source   string   `json:"source"`
+	Holidays []string `json:"holidays"`
+	Workdays []string `json:"workdays,omitempty"`
+}
+
+// notice is a CalendarYear's dates: off are days off, on 调休 working days.
+type notice struct{ off, on map[string]bool }
 
 const dateLayout = "2006-01-02"
 
 func (c *Calendar) validate(p *Problems) {
-	c.holidays, c.workdays, c.years = map[string]bool{}, map[string]bool{}, map[int]bool{}
+	c.notices = map[int]*notice{}
+	// The flat form: a notice per year of the dates listed.
+	flat := map[int]*notice{}
 	for i, s := range c.Holidays {
 		f := fmt.Sprintf("calendar.holidays[%d]", i)
 		t, err := time.Parse(dateLayout, s)
@@ -45,65 +63,139 @@ func (c *Calendar) validate(p *Problems) {
 			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-01）", f, s)
 			continue
 		}
-		c.holidays[s] = true
-		c.years[t.Year()] = true
+		n := flat[t.Year()]
+		if n == nil {
+			n = &notice{off: map[string]bool{}, on: map[string]bool{}}
+			flat[t.Year()] = n
+		}
+		n.off[s] = true
 	}
 	for i, s := range c.Workdays {
 		f := fmt.Sprintf("calendar.workdays[%d]", i)
-		t, err := time.Parse(dateLayout, s)
-		switch {
-		case err != nil:
-			p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-10）", f, s)
-		case t.Weekday() != time.Saturday && t.Weekday() != time.Sunday:
-			p.Add(f, "%s：%s 是工作日，调休上班日只能是周六或周日", f, s)
-		case c.holidays[s]:
-			p.Add(f, "%s：%s 同时列为节假日和调休上班日", f, s)
-		case !c.years[t.Year()]:
+		t, ok := workdayDate(p, f, s)
+		if !ok {
+			continue
+		}
+		switch n := flat[t.Year()]; {
+		case n == nil:
 			p.Add(f, "%s：%d 年没有列出任何放假日期；请按国务院办公厅的通知列出该年全部放假日期，调休上班日才会生效", f, t.Year())
+		case n.off[s]:
+			p.Add(f, "%s：%s 同时列为节假日和调休上班日", f, s)
 		default:
-			c.workdays[s] = true
+			n.on[s] = true
 		}
 	}
 	if len(c.Holidays)+len(c.Workdays) > 0 && isBlank(c.Source) {
 		p.Add("calendar.source", "calendar.source：请注明节假日安排的出处（国务院办公厅通知）")
 	}
-}
-
-// forYear returns the calendar that holds year y: c when it lists a holiday
-// in y, else the national schedule when it has y, else nil.
-func (c *Calendar) forYear(y int) *Calendar {
-	if c != nil && c.years[y] {
-		return c
+	for y, n := range flat {
+		c.notices[y] = n
 	}
-	if n := nationalCalendar(); n.years[y] {
-		return n
-	}
-	return nil
-}
-
-// Covers reports whether the holidays of year y are known, from the
-// calendar itself or from the national schedule.
-func (c *Calendar) Covers(y int) bool { return c.forYear(y) != nil }
-
-// workday reports whether the day of t is a working day.
-func (c *Calendar) workday(t time.Time) bool {
-	if k := c.forYear(t.Year()); k != nil {
-		s := t.Format(dateLayout)
-		if k.workdays[s] {
-			return true
+	for i, y := range c.Notices {
+		f := fmt.Sprintf("calendar.years[%d]", i)
+		switch {
+		case y.Year < 2000 || y.Year > 2100:
+			p.Add(f+".year", "%s.year：%d 不是有效年份", f, y.Year)
+			continue
+		case c.notices[y.Year] != nil:
+			p.Add(f+".year", "%s.year：%d 年的安排重复列出", f, y.Year)
+			continue
 		}
-		if k.holidays[s] {
-			return false
+		if isBlank(y.Source) {
+			p.Add(f+".source", "%s.source：请注明 %d 年节假日安排的出处（国务院办公厅通知）", f, y.Year)
+		}
+		if len(y.Holidays) == 0 {
+			p.Add(f+".holidays", "%s.holidays：请列出 %d 年的全部放假日期", f, y.Year)
+		}
+		n := &notice{off: map[string]bool{}, on: map[string]bool{}}
+		c.notices[y.Year] = n
+		for j, s := range y.Holidays {
+			g := fmt.Sprintf("%s.holidays[%d]", f, j)
+			t, err := time.Parse(dateLayout, s)
+			if err != nil {
+				p.Add(g, "%s：“%s”不是有效日期（格式 2026-10-01）", g, s)
+				continue
+			}
+			if inNotice(t, y.Year) {
+				n.off[s] = true
+			} else {
+				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月、后一年 1 月）", g, s, y.Year)
+			}
+		}
+		for j, s := range y.Workdays {
+			g := fmt.Sprintf("%s.workdays[%d]", f, j)
+			t, ok := workdayDate(p, g, s)
+			switch {
+			case !ok:
+			case !inNotice(t, y.Year):
+				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月、后一年 1 月）", g, s, y.Year)
+			case n.off[s]:
+				p.Add(g, "%s：%s 同时列为节假日和调休上班日", g, s)
+			default:
+				n.on[s] = true
+			}
 		}
 	}
-	return t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
 }
 
-// AddWorkingDays returns the n-th working day after the day of t (n ≥ 1), at
-// midnight in t's location, skipping weekends and the calendar's holidays and
-// counting its 调休 working weekend days. For n < 1 it returns the day of t.
+// workdayDate parses a 调休 working day, which must be a Saturday or Sunday.
+func workdayDate(p *Problems, f, s string) (time.Time, bool) {
+	t, err := time.Parse(dateLayout, s)
+	switch {
+	case err != nil:
+		p.Add(f, "%s：“%s”不是有效日期（格式 2026-10-10）", f, s)
+	case t.Weekday() != time.Saturday && t.Weekday() != time.Sunday:
+		p.Add(f, "%s：%s 是工作日，调休上班日只能是周六或周日", f, s)
+	default:
+		return t, true
+	}
+	return t, false
+}
+
+// inNotice reports whether day t may be listed by the notice of year y: a
+// day of y, of the December before or of the January after.
+func inNotice(t time.Time, y int) bool {
+	return t.Year() == y || t.Year() == y-1 && t.Month() == time.December || t.Year() == y+1 && t.Month() == time.January
+}
+
+// noticeFor returns the notice of year y: c's when it has one, else the
+// national schedule's, else nil.
+func (c *Calendar) noticeFor(y int) *notice {
+	if c != nil && c.notices[y] != nil {
+		return c.notices[y]
+	}
+	return nationalCalendar().notices[y]
+}
+
+// Covers reports whether a notice of year y is known, from the calendar
+// itself or from the national schedule.
+func (c *Calendar) Covers(y int) bool { return c.noticeFor(y) != nil }
+
+// workday reports whether day d (a Beijing midnight) is a working day: as
+// the notices of its year and of the years around it list it, else Monday
+// to Friday.
+func (c *Calendar) workday(d time.Time) bool {
+	s, y := d.Format(dateLayout), d.Year()
+	for _, ny := range [...]int{y, y + 1, y - 1} {
+		if n := c.noticeFor(ny); n != nil {
+			if n.on[s] {
+				return true
+			}
+			if n.off[s] {
+				return false
+			}
+		}
+	}
+	return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+}
+
+// AddWorkingDays returns the n-th working day after the day of t in
+// Beijing (n ≥ 1), at midnight in Beijing, skipping weekends and the
+// holidays and counting the 调休 working weekend days. For n < 1 it
+// returns the day of t. The holidays are Beijing's dates, so the answer
+// does not depend on the zone t carries.
 func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
-	d := day(t)
+	d := day(t.In(Beijing))
 	for n > 0 {
 		d = d.AddDate(0, 0, 1)
 		if c.workday(d) {
@@ -117,7 +209,7 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 // from to the day of to ran through a year whose holidays are not known, so
 // that the day it gave may be earlier than the true one.
 func (c *Calendar) Estimated(from, to time.Time) bool {
-	for y := day(from).AddDate(0, 0, 1).Year(); y <= to.Year(); y++ {
+	for y := day(from.In(Beijing)).AddDate(0, 0, 1).Year(); y <= to.In(Beijing).Year(); y++ {
 		if !c.Covers(y) {
 			return true
 		}
@@ -152,15 +244,18 @@ func (c *Calendar) MissingNote(now time.Time) string {
 	for i, y := range years {
 		names[i] = strconv.Itoa(y)
 	}
-	return fmt.Sprintf("尚未载入 %s 年的法定节假日安排：这些年份的工作日期限只按周一至周五计算，可能早于实际期限。"+
+	return fmt.Sprintf("尚未载入 %s 年的法定节假日安排：这些年份的工作日期限暂按周一至周五计算（不计节假日和调休），与实际期限可能不同。"+
 		"国务院办公厅的通知发布后，请管理员在规则配置中补充（规则文件的 calendar）。", strings.Join(names, "、"))
 }
 
-// Years returns the years the calendar itself enters (not the national
-// schedule's), in order.
+// Years returns the years whose notices the calendar itself holds (not
+// the national schedule's), in order.
 func (c *Calendar) Years() []int {
-	out := make([]int, 0, len(c.years))
-	for y := range c.years {
+	if c == nil {
+		return nil
+	}
+	out := make([]int, 0, len(c.notices))
+	for y := range c.notices {
 		out = append(out, y)
 	}
 	sort.Ints(out)
@@ -184,44 +279,20 @@ var nationalCalendar = sync.OnceValue(func() *Calendar {
 	return c
 })
 
-// parseNationalCalendar reads the national schedule's file: a year per
-// entry, each with its holidays, its 调休 working days and its source, every
-// date inside its own year and every year listed once.
+// parseNationalCalendar reads the national schedule's file: an "about"
+// and the notices as a profile's calendar.years holds them.
 func parseNationalCalendar(data []byte) (*Calendar, error) {
 	var doc struct {
-		About string `json:"about"`
-		Years []struct {
-			Year     int      `json:"year"`
-			Source   string   `json:"source"`
-			Holidays []string `json:"holidays"`
-			Workdays []string `json:"workdays"`
-		} `json:"years"`
+		About string         `json:"about"`
+		Years []CalendarYear `json:"years"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("national calendar: %w", err)
 	}
+	c := &Calendar{Notices: doc.Years}
 	var p Problems
-	c := &Calendar{Source: "国务院办公厅关于部分节假日安排的通知"}
-	seen := map[int]bool{}
-	for i, y := range doc.Years {
-		f := fmt.Sprintf("years[%d]", i)
-		if seen[y.Year] {
-			p.Add(f, "%s：%d 年重复", f, y.Year)
-		}
-		seen[y.Year] = true
-		if isBlank(y.Source) || len(y.Holidays) == 0 {
-			p.Add(f, "%s：%d 年缺少出处或放假日期", f, y.Year)
-		}
-		for _, s := range append(append([]string(nil), y.Holidays...), y.Workdays...) {
-			if !strings.HasPrefix(s, strconv.Itoa(y.Year)+"-") {
-				p.Add(f, "%s：%s 不在 %d 年", f, s, y.Year)
-			}
-		}
-		c.Holidays = append(c.Holidays, y.Holidays...)
-		c.Workdays = append(c.Workdays, y.Workdays...)
-	}
 	c.validate(&p)
 	if len(p) > 0 {
 		return nil, fmt.Errorf("national calendar: %w", p.Err())

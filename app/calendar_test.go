@@ -34,10 +34,86 @@ func TestNationalCalendar(t *testing.T) {
 		if off != 13 {
 			t.Errorf("%d: %d weekdays off net of 调休, want 13", y, off)
 		}
-		if c.AddWorkingDays(time.Date(y, 12, 31, 0, 0, 0, 0, cst), 1).Month() != time.January ||
-			!c.Covers(y) {
-			t.Errorf("%d not covered", y)
+	}
+}
+
+// Holidays are Beijing's dates: a bureau whose clock runs in UTC counts
+// the same days as a clerk in Beijing.
+func TestWorkingDaysCountBeijingDates(t *testing.T) {
+	var c app.Calendar
+	// 06:00 on Saturday 2026-02-14 in Beijing (a 调休 working day) is 22:00
+	// on Friday the 13th in UTC. 02-15..23 off: 02-24, 25, 26.
+	at := time.Date(2026, 2, 14, 6, 0, 0, 0, cst)
+	want := time.Date(2026, 2, 26, 0, 0, 0, 0, cst)
+	for _, loc := range []*time.Location{cst, time.UTC, time.FixedZone("PST", -8*3600)} {
+		got := c.AddWorkingDays(at.In(loc), 3)
+		if !got.Equal(want) || got.Format("2006-01-02") != "2026-02-26" {
+			t.Errorf("3 working days after %v = %v, want %v", at.In(loc), got, want)
 		}
+	}
+}
+
+// A notice may list days of the December before its year (the 2019 notice
+// did: 2018-12-29 a working day, 12-30 and 31 off). Entered in a profile's
+// calendar.years, they count, and the notice does not take over the year
+// before: that stays the national one.
+func TestCalendarNoticeReachesIntoTheYearBefore(t *testing.T) {
+	years := app.NationalYears()
+	last, next := years[len(years)-1], years[len(years)-1]+1
+	// Made-up dates: this test's own, not the State Council's.
+	prof := loadWithCalendar(t, map[string]any{"years": []any{map[string]any{
+		"year": next, "source": "测试用", "holidays": []any{ymdOf(last, 12, 31), ymdOf(next, 1, 1)}}}})
+	c := &prof.Calendar
+	var none app.Calendar
+	dec30 := time.Date(last, 12, 30, 0, 0, 0, 0, cst)
+	if got := c.AddWorkingDays(dec30, 1); !got.After(time.Date(next, 1, 1, 0, 0, 0, 0, cst)) {
+		t.Errorf("1 working day after %v = %v: 12-31 and 01-01 are off", dec30, got)
+	}
+	sep30 := time.Date(last, 9, 30, 0, 0, 0, 0, cst)
+	if got, want := c.AddWorkingDays(sep30, 1), none.AddWorkingDays(sep30, 1); !got.Equal(want) {
+		t.Errorf("%d is the national year still: 1 working day after %v = %v, want %v", last, sep30, got, want)
+	}
+	if !c.Covers(next) || c.Covers(next+1) {
+		t.Errorf("covers %d: %v, %d: %v", next, c.Covers(next), next+1, c.Covers(next+1))
+	}
+}
+
+func TestCalendarNoticesRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cal   map[string]any
+		field string
+		want  string
+	}{
+		{"出了该年", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2030-06-01"}}}},
+			"calendar.years[0].holidays[0]", "不在 2031 年的安排之内"},
+		{"重复的年份", map[string]any{"source": "国办通知", "holidays": []any{"2031-01-01"},
+			"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2031-01-02"}}}},
+			"calendar.years[0].year", "2031 年的安排重复列出"},
+		{"没有出处", map[string]any{"years": []any{map[string]any{"year": 2031, "holidays": []any{"2031-01-01"}}}},
+			"calendar.years[0].source", "出处"},
+		{"没有放假日期", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{}}}},
+			"calendar.years[0].holidays", "全部放假日期"},
+		{"调休不是周末", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2031-01-01"}, "workdays": []any{"2031-01-02"}}}},
+			"calendar.years[0].workdays[0]", "只能是周六或周日"},
+		{"未知字段", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2031-01-01"}, "days": []any{}}}},
+			"calendar.years[0].days", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := app.LoadProfile("sample.json", mutate(t, func(p map[string]any) { p["calendar"] = tc.cal }))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			found := false
+			for _, fe := range app.FieldErrors(err) {
+				if fe.Field == tc.field && strings.Contains(fe.Message, tc.want) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("want %s: %q; got %v", tc.field, tc.want, app.FieldErrors(err))
+			}
+		})
 	}
 }
 

@@ -152,7 +152,7 @@ type Deadline struct {
 	// Addition marks a deadline no clause states (AdditionNote).
 	Addition bool `json:"addition,omitempty"`
 	// Estimated marks a working-day deadline counted through a year whose
-	// holidays are not known (Calendar.Estimated): the true day may be later.
+	// holidays are not known (Calendar.Estimated): the true day may differ.
 	Estimated bool `json:"estimated,omitempty"`
 }
 

@@ -285,7 +285,10 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	}
 	for _, dl := range ds.Deadlines {
 		due := T("及时（无固定日期）")
-		if dl.Known() {
+		switch {
+		case dl.Met && dl.Known():
+			due = dl.Due.Format("2006-01-02")
+		case dl.Known():
 			due = dueDate(dl.Deadline)
 		}
 		text := fmt.Sprintf("%s　%s", due, dl.Label)
@@ -300,7 +303,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			text += "　" + dl.Source
 		}
 		if dl.Estimated && !dl.Met {
-			text += "\n" + T("该年的法定节假日安排尚未载入，期限按周一至周五估算，实际期限可能更晚。")
+			text += "\n" + T("该年的法定节假日安排尚未载入，期限暂按周一至周五估算（不计节假日和调休），与实际期限可能不同。")
 		}
 		if !dl.Since.IsZero() {
 			text += "\n" + Tf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算；已线下报送的，无需补报。", dl.Since.Format("2006-01-02"))

@@ -19,7 +19,9 @@ import (
 // six budget lines) into x's store and returns it.
 func declared(t *testing.T, x *screenFixture) *app.Filing {
 	t.Helper()
-	x.store.anchored = true
+	x.store.mu.Lock()
+	x.store.anchored = true // read by the home screen's goroutines
+	x.store.mu.Unlock()
 	d, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-000000000001", "5d2b1a09-8f7e-4d6c-9b5a-000000000002", "local", x.u.Now().AddDate(-1, 0, 0))
 	if err != nil {
 		t.Fatal(err)

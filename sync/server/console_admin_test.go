@@ -563,7 +563,7 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("switch: %d\n%s", r.StatusCode, ad.last)
 	}
-	year := fx.clock.Now().In(app.Beijing).Year()
+	year := afterNationalYears(fx)
 	ad.get("/console/admin/profile")
 	if !strings.Contains(ad.last, fmt.Sprintf("尚未载入 %d 年的法定节假日安排", year)) || !strings.Contains(ad.last, "下载当前规则文件") {
 		t.Fatalf("the page does not say %d is missing, or how to add it:\n%s", year, ad.last)

@@ -479,7 +479,9 @@ func (s *Server) gcLoop() {
 				s.log.Error("prune attachments no filing names", "err", err)
 			}
 			if round%orphanRounds == 0 {
-				s.warnCalendar()
+				if round > 0 {
+					s.warnCalendar() // and at Open
+				}
 				if _, err := s.PruneOrphanFiles(ctx); err != nil && ctx.Err() == nil {
 					s.log.Error("prune attachment files no record names", "err", err)
 				}
