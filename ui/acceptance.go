@@ -78,7 +78,7 @@ func (ae *acceptanceEditor) onTrial(id string) {
 		ae.e.f.ProjectID = f.ProjectID
 	}
 	for path, v := range map[string]string{"project_name": ae.a.ProjectName, "unit_name": ae.a.UnitName} {
-		if in, ok := ae.e.targets[path].(*widget.Entry); ok && in.Text != v {
+		if in := entryOf(ae.e.targets[path]); in != nil && in.Text != v {
 			in.SetText(v)
 		}
 	}

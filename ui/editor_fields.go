@@ -54,7 +54,7 @@ func newMessage() *paragraph {
 // growing returns a multi-line entry that grows with its text instead of
 // scrolling inside itself, at least rows lines high: the form around it
 // scrolls, with the wheel too, and the whole text stays readable.
-func growing(in *widget.Entry, rows int) fyne.CanvasObject {
+func growing(in *textArea, rows int) fyne.CanvasObject {
 	probe := &widget.Entry{MultiLine: true}
 	probe.SetMinRowsVisible(rows)
 	in.Scroll = container.ScrollNone
@@ -65,17 +65,48 @@ func growing(in *widget.Entry, rows int) fyne.CanvasObject {
 
 // text edits *ptr with an entry; multi-line entries wrap.
 func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) fyne.CanvasObject {
-	in := &widget.Entry{Text: *ptr, MultiLine: multi}
-	in.ExtendBaseWidget(in)
-	in.OnChanged = func(s string) {
+	changed := func(s string) {
 		*ptr = s
 		e.edited()
 	}
 	if multi {
+		in := newTextArea(*ptr)
 		in.Wrapping = wrapping()
+		in.OnChanged = changed
 		return e.fieldShown(path, label, hint, in, growing(in, 4))
 	}
+	in := &widget.Entry{Text: *ptr}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = changed
 	return e.field(path, label, hint, in)
+}
+
+// textArea is a multi-line entry that leaves Tab to move the focus, as in
+// every other field: Fyne's takes Tab as a character, so a clerk moving
+// through the form with the keyboard was stuck in the first text box and
+// put tab characters into the filing instead. A line break is Enter.
+type textArea struct{ widget.Entry }
+
+func newTextArea(text string) *textArea {
+	t := &textArea{}
+	t.Text, t.MultiLine = text, true
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// AcceptsTab is false: Tab and Shift+Tab move the focus.
+func (t *textArea) AcceptsTab() bool { return false }
+
+// entryOf returns the entry of a field's input: the widget itself, or a
+// textArea's entry; nil for other inputs.
+func entryOf(o fyne.CanvasObject) *widget.Entry {
+	switch in := o.(type) {
+	case *widget.Entry:
+		return in
+	case *textArea:
+		return &in.Entry
+	}
+	return nil
 }
 
 // number edits an integer; what is not a number is kept as typed and

@@ -26,8 +26,7 @@ func (p *probe) target(path string) fyne.CanvasObject {
 
 // entry returns the entry of field path, nil when it is not an entry.
 func (p *probe) entry(path string) *widget.Entry {
-	e, _ := p.target(path).(*widget.Entry)
-	return e
+	return entryOf(p.target(path))
 }
 
 // sel returns the drop-down of field path, nil when it is not one.

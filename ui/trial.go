@@ -131,7 +131,7 @@ func (te *trialEditor) onProject(id string) {
 		return
 	}
 	for path, v := range map[string]string{"project_name": f.Declaration.ProjectName, "unit_name": f.Declaration.UnitName} {
-		if in, ok := te.e.targets[path].(*widget.Entry); ok && in.Text == "" {
+		if in := entryOf(te.e.targets[path]); in != nil && in.Text == "" {
 			in.SetText(v)
 		}
 	}
