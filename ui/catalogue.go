@@ -39,6 +39,7 @@ type catalogueEditor struct {
 
 	// 三清单
 	tabs                       *container.AppTabs
+	listForms                  []*formScroll // the three lists' forms
 	demandBox, dutyBox, negBox *fyne.Container
 	dutyCodes, negCodes        []*codeSelect
 	listAdd                    []*widget.Button // 添加 of each list, in tab order
@@ -93,7 +94,9 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	tab := func(box *fyne.Container, hint, addText string, add func()) fyne.CanvasObject {
 		b := e.addButton(addText, add)
 		ce.listAdd = append(ce.listAdd, b)
-		return newFormScroll(container.NewVBox(note(T(hint)), box, container.NewHBox(b)))
+		f := newFormScroll(container.NewVBox(note(T(hint)), box, container.NewHBox(b)))
+		ce.listForms = append(ce.listForms, f)
+		return f
 	}
 	ce.tabs = container.NewAppTabs(
 		container.NewTabItem(T("需求清单"), tab(ce.demandBox, "本项目需要其他部门提供的数据", "添加需求", ce.onAddDemand)),
@@ -469,7 +472,19 @@ func (ce *catalogueEditor) attached() {}
 func (ce *catalogueEditor) material() string     { return "" }
 func (ce *catalogueEditor) confirmation() string { return "" }
 
-func (ce *catalogueEditor) forms() []*formScroll { return []*formScroll{ce.detailForm} }
+// tabsOf returns the three lists' tabs for their section.
+func (ce *catalogueEditor) tabsOf(i int) *container.AppTabs {
+	if c := ce.e.sections[i].content; len(c.Objects) == 1 && c.Objects[0] == ce.tabs {
+		return ce.tabs
+	}
+	return nil
+}
+
+// forms are the scrolling forms the focus is followed in: the resource's
+// detail and the three lists.
+func (ce *catalogueEditor) forms() []*formScroll {
+	return append([]*formScroll{ce.detailForm}, ce.listForms...)
+}
 
 // splitList splits what was typed at "；", "、", "," or ";" into trimmed,
 // non-empty parts.

@@ -268,24 +268,6 @@ func (e *editorScreen) jump(path string) {
 	}
 }
 
-// firstFocusable returns o when it takes the keyboard, else the first enabled
-// widget that does inside the containers under o; nil when none.
-func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
-	if f, ok := o.(fyne.Focusable); ok {
-		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
-			return f
-		}
-	}
-	if c, ok := o.(*fyne.Container); ok {
-		for _, child := range c.Objects {
-			if f := firstFocusable(child); f != nil && child.Visible() {
-				return f
-			}
-		}
-	}
-	return nil
-}
-
 // edited is called after every change of the working copy: it updates the
 // consequences and queues the autosave.
 func (e *editorScreen) edited() {

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
 )
@@ -38,5 +40,82 @@ func TestNoFieldCapturesTab(t *testing.T) {
 		}
 		x.u.ShowHome()
 		x.pump()
+	}
+}
+
+// Tab through the catalogue's 需求清单 brings the focused field into view:
+// the lists' forms are followed like the others (the keyboard walkthrough
+// typed into a field below the fold).
+func TestFocusInTheListsIsFollowed(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("demands")
+	for range 4 {
+		test.Tap(c.listAdd[0])
+	}
+	x.pump()
+	form := c.listForms[0]
+	if form.Scroll.Offset.Y != 0 {
+		t.Fatalf("the list starts scrolled by %v", form.Scroll.Offset.Y)
+	}
+	last := h.entry("demands[3].scenario")
+	x.w.Canvas().Focus(last)
+	x.eventually(t, "the focused field in view", func() bool {
+		y := x.u.app.Driver().AbsolutePositionForObject(last).Y - x.u.app.Driver().AbsolutePositionForObject(form).Y
+		return form.Scroll.Offset.Y > 0 && y >= 0 && y+last.Size().Height <= form.Size().Height
+	})
+}
+
+// 转到 → 下一页 (Ctrl+PageDown) walks the catalogue editor's sections and,
+// inside 三清单, its three lists, giving each page's first input the
+// keyboard; 上一页 walks back. The lists' tabs were out of the keyboard's
+// reach before.
+func TestPagesByKeyboard(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	var walked []string
+	where := func() string {
+		s := h.e.sections[h.e.current].title
+		if tabs := h.e.tabsOf(h.e.current); tabs != nil {
+			s += "/" + tabs.Selected().Text
+		}
+		return s
+	}
+	for range len(h.e.sections) + 2 {
+		x.u.editorPage(1)
+		walked = append(walked, where())
+		if x.w.Canvas().Focused() == nil && h.e.sections[h.e.current].title != "信息资源" {
+			t.Errorf("%s: no input has the keyboard", where())
+		}
+	}
+	got := strings.Join(walked, " → ")
+	if !strings.Contains(got, "三清单/需求清单 → 三清单/责任清单 → 三清单/负面清单") {
+		t.Errorf("pages: %s", got)
+	}
+	t.Log(got)
+	h.e.jump("negatives")
+	c.tabs.SelectIndex(2)
+	x.u.editorPage(-1)
+	if w := where(); w != "三清单/责任清单" {
+		t.Errorf("上一页 from 负面清单: %s", w)
+	}
+
+	// The shortcuts are in the menu bar, where they work from inside a field.
+	var found []string
+	for _, m := range x.u.mainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil {
+				found = append(found, it.Label+" "+it.Shortcut.ShortcutName())
+			}
+		}
+	}
+	for _, want := range []string{"下一页", "上一页", "全部材料", "收件箱"} {
+		if !strings.Contains(strings.Join(found, ","), want) {
+			t.Errorf("no shortcut for %s in %v", want, found)
+		}
 	}
 }

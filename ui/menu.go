@@ -12,7 +12,8 @@ import (
 var quitShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 
 // mainMenu returns the window's menu bar: 文件 (new filings, settings,
-// 退出 Ctrl+Q) and 帮助 (the version, for a call to the bureau's help desk).
+// 退出 Ctrl+Q), 转到 (the keyboard's ways around: goMenu) and 帮助 (the
+// version, for a call to the bureau's help desk).
 func (u *UI) mainMenu() *fyne.MainMenu {
 	file := u.newFilingMenu()
 	file.Label = T("文件")
@@ -28,7 +29,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.app.Quit},
 	)
 	help := fyne.NewMenu(T("帮助"), &fyne.MenuItem{Label: T("关于"), Action: u.showAbout})
-	return fyne.NewMainMenu(file, help)
+	return fyne.NewMainMenu(file, u.goMenu(), help)
 }
 
 // showAbout tells the version and build, which the bureau's help desk asks
