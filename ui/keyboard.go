@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"reflect"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The keyboard's ways around the window, as main-menu shortcuts: those work
@@ -111,4 +115,117 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 		return v
 	}
 	return nil
+}
+
+// dialogKeys answers Enter and Escape in a dialog while none of its
+// widgets has the keyboard (a dialog opens so), which Fyne's dialogs do not:
+// Enter takes the dialog's primary button (its only one, or its one
+// high-importance button: 是, 确定, 提交…), Escape its way out (its only
+// button, or its one other button, or the one labelled 取消/关闭/否). A
+// dialog whose buttons leave that open is left alone, as are keys with no
+// dialog shown.
+func (u *UI) dialogKeys(ev *fyne.KeyEvent) {
+	pop := modalPopUp(u.win.Canvas().Overlays().Top())
+	if pop == nil || !pop.Visible() {
+		return
+	}
+	var all, primary, others []*widget.Button
+	walkButtons(pop.Content, func(b *widget.Button) {
+		if b.Disabled() || b.OnTapped == nil {
+			return
+		}
+		all = append(all, b)
+		if b.Importance == widget.HighImportance {
+			primary = append(primary, b)
+		} else {
+			others = append(others, b)
+		}
+	})
+	var press *widget.Button
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		switch {
+		case len(all) == 1:
+			press = all[0]
+		case len(primary) == 1:
+			press = primary[0]
+		}
+	case fyne.KeyEscape:
+		switch {
+		case len(all) == 1:
+			press = all[0]
+		case len(others) == 1:
+			press = others[0]
+		default:
+			for _, b := range others {
+				if dismissWord(b.Text) {
+					if press != nil {
+						return // two ways out: leave it to the clerk
+					}
+					press = b
+				}
+			}
+		}
+	}
+	if press != nil {
+		press.OnTapped()
+	}
+}
+
+// modalPopUp returns the modal pop-up (a dialog) that overlay o shows, nil
+// when o is none. Fyne 2.8 wraps a pop-up in an overlay container of an
+// internal type, read here by its exported fields: Content, the pop-up,
+// and Background, set for a modal one only (not for a menu or a drop-down).
+// TestDialogsAnswerEnterAndEscape fails if a Fyne release changes that.
+func modalPopUp(o fyne.CanvasObject) *widget.PopUp {
+	if p, ok := o.(*widget.PopUp); ok {
+		return p
+	}
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	field := func(name string) fyne.CanvasObject {
+		f := v.Elem().FieldByName(name)
+		if !f.IsValid() || !f.CanInterface() {
+			return nil
+		}
+		c, _ := f.Interface().(fyne.CanvasObject)
+		return c
+	}
+	if field("Background") == nil {
+		return nil
+	}
+	p, _ := field("Content").(*widget.PopUp)
+	return p
+}
+
+// dismissWord reports whether a button's text closes a dialog without
+// doing anything.
+func dismissWord(s string) bool {
+	for _, w := range []string{T("取消"), T("关闭"), lang.L("Cancel"), lang.L("No"), lang.L("Close")} {
+		if s == w {
+			return true
+		}
+	}
+	return false
+}
+
+// walkButtons calls fn for every visible button inside o, following
+// containers and scrolls (the parts of a dialog that are not drawn by a
+// widget of their own).
+func walkButtons(o fyne.CanvasObject, fn func(*widget.Button)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	switch v := o.(type) {
+	case *widget.Button:
+		fn(v)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkButtons(c, fn)
+		}
+	case *container.Scroll:
+		walkButtons(v.Content, fn)
+	}
 }

@@ -119,3 +119,49 @@ func TestPagesByKeyboard(t *testing.T) {
 		}
 	}
 }
+
+// Enter and Escape answer a dialog that opens with none of its buttons
+// focused: Enter its primary button, Escape its way out. Fyne's dialogs
+// answered neither (the walkthrough could leave 关于, a confirmation or
+// the problem list only by Tab, Tab, Space).
+func TestDialogsAnswerEnterAndEscape(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	key := func(k fyne.KeyName) {
+		x.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+		x.pump()
+	}
+	open := func() bool { return x.w.Canvas().Overlays().Top() != nil }
+	for _, tc := range []struct {
+		key  fyne.KeyName
+		want bool
+	}{{fyne.KeyEscape, false}, {fyne.KeyReturn, true}, {fyne.KeyEnter, true}} {
+		answered, got := false, false
+		showConfirm("删除草稿", "删除“智慧社区”？", func(ok bool) { answered, got = true, ok }, x.w)
+		if x.w.Canvas().Focused() != nil {
+			t.Fatalf("a dialog opens with %T focused", x.w.Canvas().Focused())
+		}
+		key(tc.key)
+		if !answered || got != tc.want || open() {
+			t.Errorf("%s: answered %v with %v, dialog open %v; want %v", tc.key, answered, got, open(), tc.want)
+		}
+	}
+	for _, k := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
+		x.u.showAbout()
+		key(k)
+		if open() {
+			t.Errorf("%s does not close 关于", k)
+		}
+	}
+	// The problem list: 关闭 is its only button.
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	test.Tap(x.u.editor.submit)
+	x.eventually(t, "the problem list", open)
+	key(fyne.KeyEscape)
+	if open() {
+		t.Errorf("Escape does not close the problem list")
+	}
+	// Keys with no dialog do nothing.
+	key(fyne.KeyEscape)
+	key(fyne.KeyReturn)
+}

@@ -150,6 +150,7 @@ func (u *UI) build() {
 	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
 	w.SetMainMenu(u.mainMenu())
+	w.Canvas().SetOnTypedKey(u.dialogKeys)
 	prev := u.tray
 	u.tray = newTrayMenu(u, u.trayText)
 	if prev != nil {
