@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"image/color"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// A focused button is drawn with the focus colour blended over its own:
+// on every kind of button the result must stand out from the unfocused
+// one (Fyne's light blue did not on the blue primary buttons).
+func TestFocusShowsOnEveryButton(t *testing.T) {
+	th := NewTheme()
+	focus := th.Color(theme.ColorNameFocus, theme.VariantLight)
+	hover := th.Color(theme.ColorNameHover, theme.VariantLight)
+	for _, bg := range []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameButton, theme.ColorNameError, theme.ColorNameBackground} {
+		base := th.Color(bg, theme.VariantLight)
+		focused := blend(base, focus)
+		if d := distance(base, focused); d < 40 {
+			t.Errorf("%s: focused differs by %d, want at least 40", bg, d)
+		}
+		if d := distance(blend(base, hover), focused); d < 20 {
+			t.Errorf("%s: focused differs from hovered by %d, want at least 20", bg, d)
+		}
+	}
+}
+
+// blend draws over (with its alpha) on an opaque base.
+func blend(base, over color.Color) color.NRGBA {
+	b := color.NRGBAModel.Convert(base).(color.NRGBA)
+	o := color.NRGBAModel.Convert(over).(color.NRGBA)
+	mix := func(x, y uint8) uint8 { return uint8((int(x)*(255-int(o.A)) + int(y)*int(o.A)) / 255) }
+	return color.NRGBA{R: mix(b.R, o.R), G: mix(b.G, o.G), B: mix(b.B, o.B), A: 0xff}
+}
+
+// distance is the largest difference of the channels.
+func distance(a color.Color, b color.NRGBA) int {
+	x := color.NRGBAModel.Convert(a).(color.NRGBA)
+	d := 0
+	for _, p := range [][2]uint8{{x.R, b.R}, {x.G, b.G}, {x.B, b.B}} {
+		d = max(d, abs(int(p[0])-int(p[1])))
+	}
+	return d
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
