@@ -80,34 +80,45 @@ func (e *editorScreen) tabsOf(i int) *container.AppTabs {
 
 // focusFirst gives the keyboard to the first enabled input inside o.
 func (e *editorScreen) focusFirst(o fyne.CanvasObject) {
-	if f := firstFocusable(o); f != nil {
+	if f := firstInput(o); f != nil {
 		e.u.win.Canvas().Focus(f)
 	}
 }
 
-// firstFocusable returns the first visible, enabled input inside o,
-// following containers and scrolls, nil when there is none.
-func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
+// firstFocusable returns the first visible, enabled widget inside o that
+// takes the keyboard, following containers and scrolls, nil when none.
+func firstFocusable(o fyne.CanvasObject) fyne.Focusable { return findFocusable(o, true) }
+
+// firstInput is firstFocusable without buttons: a page's first button is
+// often a row's 删除, which the next Space would press.
+func firstInput(o fyne.CanvasObject) fyne.Focusable { return findFocusable(o, false) }
+
+func findFocusable(o fyne.CanvasObject, buttons bool) fyne.Focusable {
 	if o == nil || !o.Visible() {
 		return nil
 	}
 	switch v := o.(type) {
 	case *fyne.Container:
 		for _, c := range v.Objects {
-			if f := firstFocusable(c); f != nil {
+			if f := findFocusable(c, buttons); f != nil {
 				return f
 			}
 		}
 		return nil
 	case *formScroll:
-		return firstFocusable(v.Scroll.Content)
+		return findFocusable(v.Scroll.Content, buttons)
 	case *container.Scroll:
-		return firstFocusable(v.Content)
+		return findFocusable(v.Content, buttons)
 	case *container.Split:
-		if f := firstFocusable(v.Leading); f != nil {
+		if f := findFocusable(v.Leading, buttons); f != nil {
 			return f
 		}
-		return firstFocusable(v.Trailing)
+		return findFocusable(v.Trailing, buttons)
+	case *widget.Button:
+		if !buttons || v.Disabled() {
+			return nil
+		}
+		return v
 	case fyne.Focusable:
 		if d, ok := o.(fyne.Disableable); ok && d.Disabled() {
 			return nil

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 )
@@ -77,6 +78,10 @@ func TestPagesByKeyboard(t *testing.T) {
 	x.u.NewFiling(app.KindCatalogue)
 	h := x.editor(t)
 	c := h.catalogue()
+	for _, add := range c.listAdd { // rows, each with its 删除 first
+		test.Tap(add)
+	}
+	h.e.showSection(0)
 	var walked []string
 	where := func() string {
 		s := h.e.sections[h.e.current].title
@@ -88,8 +93,13 @@ func TestPagesByKeyboard(t *testing.T) {
 	for range len(h.e.sections) + 2 {
 		x.u.editorPage(1)
 		walked = append(walked, where())
-		if x.w.Canvas().Focused() == nil && h.e.sections[h.e.current].title != "信息资源" {
-			t.Errorf("%s: no input has the keyboard", where())
+		switch f := x.w.Canvas().Focused(); f.(type) {
+		case nil:
+			if h.e.sections[h.e.current].title != "信息资源" {
+				t.Errorf("%s: no input has the keyboard", where())
+			}
+		case *widget.Button:
+			t.Errorf("%s: a button has the keyboard, which the next Space presses", where())
 		}
 	}
 	got := strings.Join(walked, " → ")
