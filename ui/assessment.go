@@ -53,10 +53,15 @@ func (p *assessmentPanel) update(now time.Time) {
 		p.box.Add(&paragraph{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance})
 	}
 	if blockers > 0 {
-		p.box.Add(heading(fmt.Sprintf(T("不能提交的原因（%d）"), blockers)))
+		p.box.Add(heading(fmt.Sprintf(T("按办法不能提交的原因（%d）"), blockers)))
 		for _, b := range a.Blockers {
 			p.item("× "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
+	}
+	// The rest of what 检查并提交 lists (blanks, formats), counted here so
+	// that its total ("还有 19 处") adds up with the reasons above.
+	if other := len(e.problems) - blockers - len(missing); other > 0 && e.editable {
+		p.box.Add(&paragraph{Text: Tf("另有 %d 处未填或格式不对，点“检查并提交”逐条查看。", other), Importance: widget.WarningImportance})
 	}
 
 	p.box.Add(heading(T("审批路径")))

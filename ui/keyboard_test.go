@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -174,4 +176,25 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	// Keys with no dialog do nothing.
 	key(fyne.KeyEscape)
 	key(fyne.KeyReturn)
+}
+
+// The side panel's reasons and the count 检查并提交 gives add up: the panel
+// counted the rules' reasons only (6) while the dialog said 还有 19 处, and
+// the clerk saw two answers to one question.
+func TestPanelAndProblemListAgree(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	panel := h.panel()
+	var rules, other int
+	for _, line := range strings.Split(panel, "\n") {
+		fmt.Sscanf(line, "按办法不能提交的原因（%d）", &rules)
+		fmt.Sscanf(line, "另有 %d 处未填或格式不对", &other)
+	}
+	a := h.e.prof.EvaluateSent(h.e.decl(), x.u.Now(), time.Time{})
+	missing := len(a.MissingMaterials(h.e.f.Attachments))
+	if rules == 0 || other == 0 || rules+other+missing != len(h.e.problems) {
+		t.Errorf("panel: %d reasons + %d others + %d attachments, the list %d:\n%s", rules, other, missing, len(h.e.problems), panel)
+	}
 }

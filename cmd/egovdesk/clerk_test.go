@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -247,8 +248,40 @@ func inputsIn[T fyne.CanvasObject](c *clerk, label string, match func(T) bool) [
 	return out
 }
 
-// entry returns the entry of the field labelled label.
-func (c *clerk) entry(label string) *widget.Entry { return input[*widget.Entry](c, label) }
+// entry returns the entry of the field labelled label: a widget.Entry, or
+// the Entry a multi-line text box embeds (ui's textArea, which leaves Tab
+// to the focus).
+func (c *clerk) entry(label string) *widget.Entry {
+	c.tb.Helper()
+	var found *widget.Entry
+	walkShown(c.field(label), func(o fyne.CanvasObject) bool {
+		if found == nil {
+			found = embeddedEntry(o)
+		}
+		return found == nil
+	})
+	if found == nil {
+		c.tb.Fatalf("the field %q has no entry", label)
+	}
+	return found
+}
+
+// embeddedEntry returns o as an entry, or the widget.Entry o embeds; nil
+// for other widgets.
+func embeddedEntry(o fyne.CanvasObject) *widget.Entry {
+	if e, ok := o.(*widget.Entry); ok {
+		return e
+	}
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	f, ok := v.Elem().Type().FieldByName("Entry")
+	if !ok || !f.Anonymous || f.Type != reflect.TypeFor[widget.Entry]() {
+		return nil
+	}
+	return v.Elem().FieldByIndex(f.Index).Addr().Interface().(*widget.Entry)
+}
 
 // sel returns the drop-down of the field labelled label.
 func (c *clerk) sel(label string) *widget.Select { return input[*widget.Select](c, label) }
