@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,21 @@ type itemsTable struct {
 	rowH    float32
 	headH   float32
 	obj     fyne.CanvasObject
+
+	// removed is the item 删除 took out last, offered back by 撤销 (undo)
+	// until the table changes otherwise: the bin is one click, with no
+	// question, next to the arrows.
+	removed  *removedItem
+	undo     *fyne.Container
+	undoText *paragraph
+}
+
+// removedItem is an item taken out of the table, with the texts typed into
+// it that were not accepted (Unparsed), by the path after "items[i]".
+type removedItem struct {
+	at   int
+	item app.DataItem
+	kept map[string]string
 }
 
 func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTable {
@@ -61,8 +77,12 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	t.headH = header.MinSize().Height
 	t.frame = canvas.NewRectangle(color.Transparent)
 	frame := container.NewStack(t.frame, container.NewBorder(header, nil, nil, nil, t.list))
+	t.undoText = &paragraph{}
+	undo := &widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}
+	t.undo = container.NewBorder(nil, nil, nil, undo, t.undoText)
+	t.undo.Hide()
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
-		note(T("字符型C须填写长度。行末按钮可上移、下移或删除该项。")), frame, t.msg)
+		note(T("字符型C须填写长度。行末按钮可上移、下移或删除该项。")), t.undo, frame, t.msg)
 	t.updateCount()
 	return t
 }
@@ -80,6 +100,7 @@ func (t *itemsTable) updateCount() {
 }
 
 func (t *itemsTable) onAdd() {
+	t.forgetRemoved()
 	t.r.Items = append(t.r.Items, app.DataItem{})
 	t.changedRows()
 	last := len(t.r.Items) - 1
@@ -137,6 +158,7 @@ func (t *itemsTable) move(i, j int) {
 	if i < 0 || j < 0 || i >= len(t.r.Items) || j >= len(t.r.Items) {
 		return
 	}
+	t.forgetRemoved()
 	t.r.Items[i], t.r.Items[j] = t.r.Items[j], t.r.Items[i]
 	t.ce.e.swapRows(t.prefix+"items", i, j)
 	t.changedRows()
@@ -146,9 +168,59 @@ func (t *itemsTable) removeAt(i int) {
 	if i < 0 || i >= len(t.r.Items) {
 		return
 	}
-	t.r.Items = append(t.r.Items[:i], t.r.Items[i+1:]...)
+	rm := &removedItem{at: i, item: t.r.Items[i], kept: map[string]string{}}
+	row := fmt.Sprintf("%sitems[%d]", t.prefix, i)
+	for p, raw := range t.ce.e.f.Unparsed {
+		if rest, ok := strings.CutPrefix(p, row); ok && (rest == "" || rest[0] == '.') {
+			rm.kept[rest] = raw
+		}
+	}
+	t.r.Items = slices.Delete(t.r.Items, i, i+1)
 	t.ce.e.dropRow(t.prefix+"items", i)
+	t.removed = rm
+	name := rm.item.Name
+	if strings.TrimSpace(name) == "" {
+		name = T("（未命名）")
+	}
+	t.undoText.SetText(Tf("已删除第 %d 项“%s”。", i+1, name))
+	t.undo.Show()
 	t.changedRows()
+}
+
+// restore puts the item removed last back where it was, with what was
+// typed into it.
+func (t *itemsTable) restore() {
+	rm := t.removed
+	if rm == nil {
+		return
+	}
+	at := min(rm.at, len(t.r.Items))
+	t.r.Items = slices.Insert(t.r.Items, at, rm.item)
+	e := t.ce.e
+	e.remapRows(t.prefix+"items", func(n int) (int, bool) {
+		if n >= at {
+			return n + 1, true
+		}
+		return n, true
+	})
+	for rest, raw := range rm.kept {
+		if e.f.Unparsed == nil {
+			e.f.Unparsed = map[string]string{}
+		}
+		e.f.Unparsed[fmt.Sprintf("%sitems[%d]%s", t.prefix, at, rest)] = raw
+	}
+	t.forgetRemoved()
+	t.changedRows()
+	t.list.ScrollTo(at)
+	t.focus(at, "name")
+}
+
+// forgetRemoved stops offering 撤销: the table changed otherwise.
+func (t *itemsTable) forgetRemoved() {
+	t.removed = nil
+	if t.undo != nil {
+		t.undo.Hide()
+	}
 }
 
 // changedRows redraws the rows after items were added, moved or removed.

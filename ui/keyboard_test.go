@@ -198,3 +198,60 @@ func TestPanelAndProblemListAgree(t *testing.T) {
 		t.Errorf("panel: %d reasons + %d others + %d attachments, the list %d:\n%s", rules, other, missing, len(h.e.problems), panel)
 	}
 }
+
+// The bin of an information item removes it at once, next to the arrows,
+// with no question: 撤销 puts it back where it was, with a length typed
+// that was not accepted, until the table changes otherwise.
+func TestRemovedItemCanBeRestored(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	for i, n := range []string{"姓名", "民族", "住址"} {
+		test.Tap(c.items.add)
+		name, typ, length, _ := shownItem(c, i)
+		test.Type(name, n)
+		typ.SetSelected("字符型C")
+		test.Type(length, "20")
+	}
+	_, _, length, _ := shownItem(c, 1)
+	length.SetText("2O") // a letter O: kept as typed, not accepted
+	_, _, remove := itemButtons(c, 1)
+	test.Tap(remove)
+	if got := len(c.c.Entries[0].Items); got != 2 || !c.items.undo.Visible() || !strings.Contains(c.items.undoText.Text, "已删除第 2 项“民族”") {
+		t.Fatalf("after 删除: %d items, undo shown %v %q", got, c.items.undo.Visible(), c.items.undoText.Text)
+	}
+	tapButton(t, c.items.undo, "撤销")
+	items := c.c.Entries[0].Items
+	if len(items) != 3 || items[1].Name != "民族" || items[2].Name != "住址" || c.items.undo.Visible() {
+		t.Fatalf("after 撤销: %+v, undo shown %v", items, c.items.undo.Visible())
+	}
+	if raw := h.e.f.Unparsed["entries[0].items[1].length"]; raw != "2O" {
+		t.Errorf("the length typed is not back: %q (%v)", raw, h.e.f.Unparsed)
+	}
+	if _, _, length, _ := shownItem(c, 1); length.Text != "2O" {
+		t.Errorf("row 2 shows length %q", length.Text)
+	}
+	// 撤销 is offered for the last removal only, until the table changes.
+	_, _, remove = itemButtons(c, 0)
+	test.Tap(remove)
+	test.Tap(c.items.add)
+	if c.items.undo.Visible() {
+		t.Errorf("撤销 still offered after 添加信息项")
+	}
+	x.saved(t, "the items", func(f *app.Filing) bool { return f.Catalogue != nil && len(f.Catalogue.Entries[0].Items) == 3 })
+}
+
+// Enter opens the highlighted filing of the list, as Space does (the
+// walkthrough pressed Enter, as a clerk does, and nothing happened).
+func TestEnterOpensTheHighlightedFiling(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.ShowHome()
+	x.eventually(t, "the list", func() bool { return x.u.home.list.Length() > 0 })
+	x.w.Canvas().Focus(x.u.home.list)
+	x.u.home.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	x.eventually(t, "the filing open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == d.ID })
+}
