@@ -31,7 +31,7 @@ type homeScreen struct {
 	status    *widget.Select
 	year      *widget.Select
 	group     *widget.Check // 按项目分组
-	list      *widget.List
+	list      *enterList
 	found     *widget.Label
 	profile   *paragraph
 	deadlines *fyne.Container
@@ -81,7 +81,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.load() }}
 	h.group = &widget.Check{Text: T("按项目分组"), OnChanged: func(bool) { h.load() }}
-	h.list = &widget.List{
+	h.list = &enterList{List: widget.List{
 		Length:     func() int { return len(h.items) },
 		CreateItem: func() fyne.CanvasObject { return newRowView() },
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -95,7 +95,7 @@ func newHomeScreen(u *UI) *homeScreen {
 			}
 		},
 		OnSelected: h.onSelected,
-	}
+	}}
 	h.list.ExtendBaseWidget(h.list)
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }

@@ -19,7 +19,7 @@ import (
 
 // listText returns the text of the labels the home list shows, one row's
 // labels after another.
-func listText(l *widget.List) string {
+func listText(l fyne.CanvasObject) string {
 	var b strings.Builder
 	walkRendered(l, func(o fyne.CanvasObject) {
 		if w, ok := o.(*widget.Label); ok && w.Text != "" {

@@ -19,7 +19,7 @@ import (
 type inboxScreen struct {
 	u *UI
 
-	list   *widget.List
+	list   *enterList
 	detail *fyne.Container
 	empty  *paragraph
 	obj    fyne.CanvasObject
@@ -32,7 +32,7 @@ type inboxScreen struct {
 
 func newInboxScreen(u *UI) *inboxScreen {
 	s := &inboxScreen{u: u, detail: container.NewVBox(), empty: note("")}
-	s.list = &widget.List{
+	s.list = &enterList{List: widget.List{
 		Length: func() int { return len(s.msgs) },
 		CreateItem: func() fyne.CanvasObject {
 			return container.NewVBox(&widget.Label{Truncation: fyne.TextTruncateEllipsis},
@@ -55,7 +55,7 @@ func newInboxScreen(u *UI) *inboxScreen {
 			c.Objects[1].(*widget.Label).SetText(read + " · " + m.At.Local().Format("2006-01-02 15:04"))
 		},
 		OnSelected: s.onSelected,
-	}
+	}}
 	s.list.ExtendBaseWidget(s.list)
 	left := container.NewBorder(heading(T("收件箱")), s.empty, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))

@@ -240,3 +240,15 @@ func walkButtons(o fyne.CanvasObject, fn func(*widget.Button)) {
 		walkButtons(v.Content, fn)
 	}
 }
+
+// enterList is a list that opens its highlighted row with Enter as with
+// Space: Fyne's list answers Space only, and a clerk presses Enter.
+type enterList struct{ widget.List }
+
+// TypedKey takes Enter for Space and leaves the rest to the list.
+func (l *enterList) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
+	}
+	l.List.TypedKey(ev)
+}
