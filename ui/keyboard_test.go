@@ -255,3 +255,35 @@ func TestEnterOpensTheHighlightedFiling(t *testing.T) {
 	x.u.home.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	x.eventually(t, "the filing open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == d.ID })
 }
+
+// The problem list says 点任一条即可转到: its lines take the keyboard too,
+// Tab reaching the first and Enter going to its field; a line that does
+// nothing (no field) is not a stop.
+func TestProblemLinesTakeTheKeyboard(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	test.Tap(x.u.editor.submit)
+	x.eventually(t, "the problem list", func() bool { return x.w.Canvas().Overlays().Top() != nil })
+	x.w.Canvas().FocusNext()
+	l, ok := x.w.Canvas().Focused().(*tapLabel)
+	if !ok {
+		t.Fatalf("Tab in the problem list reaches %T, want its first line", x.w.Canvas().Focused())
+	}
+	if !l.focused {
+		t.Error("the focused line is not shaded")
+	}
+	first := x.u.editor.problems[0].Field
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	x.pump()
+	if x.w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Enter on a line leaves the list open")
+	}
+	target, _ := lookup(x.u.editor.targets, first)
+	if f := x.w.Canvas().Focused(); f == nil || f != firstFocusable(target) {
+		t.Errorf("Enter on %s focused %T", first, f)
+	}
+	if (&tapLabel{}).Disabled() != true {
+		t.Error("a line that does nothing is a Tab stop")
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -37,6 +38,8 @@ type paragraph struct {
 	widths      map[string]float64
 	widthsSize  float32
 	widthsStyle fyne.TextStyle
+
+	focused bool // shaded as what has the keyboard (a tapLabel)
 }
 
 // ExtendBaseWidget records w as the widget the paragraph is part of (a
@@ -99,6 +102,7 @@ type paragraphRenderer struct {
 	p     *paragraph
 	texts []*canvas.Text
 	objs  []fyne.CanvasObject
+	focus *canvas.Rectangle // the shade behind the lines while focused
 
 	// what the lines were broken for
 	text  string
@@ -187,6 +191,14 @@ func (r *paragraphRenderer) update() {
 	}
 	r.texts = r.texts[:len(r.lines)]
 	r.objs = r.objs[:0]
+	if r.p.focused {
+		if r.focus == nil {
+			r.focus = canvas.NewRectangle(color.Transparent)
+		}
+		r.focus.FillColor = theme.ColorForWidget(theme.ColorNameFocus, r.p)
+		r.focus.CornerRadius = theme.SizeForWidget(theme.SizeNameInputRadius, r.p)
+		r.objs = append(r.objs, r.focus)
+	}
 	c := theme.ColorForWidget(r.p.colorName(), r.p)
 	for i, line := range r.lines {
 		t := r.texts[i]
@@ -199,6 +211,10 @@ func (r *paragraphRenderer) Layout(size fyne.Size) {
 	r.update()
 	pad := r.p.padding()
 	h := r.p.lineHeight()
+	if r.focus != nil {
+		r.focus.Move(fyne.NewPos(0, 0))
+		r.focus.Resize(size)
+	}
 	for i, t := range r.texts {
 		t.Move(fyne.NewPos(pad, pad+float32(i)*h))
 		t.Resize(fyne.NewSize(size.Width-2*pad, h))
@@ -216,6 +232,9 @@ func (r *paragraphRenderer) Refresh() {
 	r.Layout(r.p.Size())
 	for _, t := range r.texts {
 		t.Refresh()
+	}
+	if r.focus != nil {
+		r.focus.Refresh()
 	}
 	canvas.Refresh(r.p.self)
 }

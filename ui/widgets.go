@@ -39,6 +39,42 @@ func (l *tapLabel) Tapped(*fyne.PointEvent) {
 	}
 }
 
+// A tapLabel that does something takes the keyboard like a button: Tab
+// reaches it (the problem list says 点任一条即可转到, and a clerk using the
+// keyboard could reach none of its lines), it is shaded while it has the
+// keyboard, and Space or Enter runs it. One that does nothing is skipped.
+
+// FocusGained shades the label.
+func (l *tapLabel) FocusGained() {
+	l.focused = true
+	l.Refresh()
+}
+
+// FocusLost takes the shade away.
+func (l *tapLabel) FocusLost() {
+	l.focused = false
+	l.Refresh()
+}
+
+// TypedRune ignores typing.
+func (l *tapLabel) TypedRune(rune) {}
+
+// TypedKey runs the label's action on Space or Enter.
+func (l *tapLabel) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		l.Tapped(nil)
+	}
+}
+
+// Disabled is true for a label that does nothing, which the focus skips.
+func (l *tapLabel) Disabled() bool { return l.onTapped == nil }
+
+// Enable and Disable make tapLabel a fyne.Disableable; whether it does
+// something is set by its action.
+func (l *tapLabel) Enable()  {}
+func (l *tapLabel) Disable() {}
+
 // Cursor shows a pointing hand over labels that do something.
 func (l *tapLabel) Cursor() desktop.Cursor {
 	if l.onTapped != nil {
