@@ -67,6 +67,7 @@ type editorScreen struct {
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
 	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
+	left   map[string]bool   // fields the clerk left with something in them: their problems show
 	center *fyne.Container   // holds body, or a section that fills the screen
 	side   fyne.CanvasObject // the panel on the right
 }
@@ -299,8 +300,43 @@ func (e *editorScreen) changedView() {
 	}
 }
 
+// leave notes that the clerk left input o with something in it: its
+// problems (a credit code of 5 digits, a telephone number of 3) show under
+// it from then on, not only after 检查并提交. A field passed over blank says
+// nothing until then.
+func (e *editorScreen) leave(o fyne.Focusable) {
+	if !e.editable {
+		return
+	}
+	filled := false
+	switch v := o.(type) {
+	case *widget.Entry:
+		filled = strings.TrimSpace(v.Text) != ""
+	case *textArea:
+		filled = strings.TrimSpace(v.Text) != ""
+	case *widget.Select:
+		filled = v.Selected != ""
+	}
+	if !filled {
+		return
+	}
+	for path, t := range e.targets {
+		if f, ok := t.(fyne.Focusable); ok && f == o {
+			if e.left == nil {
+				e.left = map[string]bool{}
+			}
+			if !e.left[path] {
+				e.left[path] = true
+				e.showMessages()
+			}
+			return
+		}
+	}
+}
+
 // showMessages puts what is wrong under each field: what was typed and not
-// accepted at once, the submission problems once the clerk tried to submit.
+// accepted at once, the problems of a field the clerk left filled in, and
+// all submission problems once the clerk tried to submit.
 func (e *editorScreen) showMessages() {
 	texts := map[*paragraph][]string{}
 	seen := map[*paragraph]map[string]bool{}
@@ -321,11 +357,9 @@ func (e *editorScreen) showMessages() {
 	for _, p := range e.live {
 		put(p.Field, fieldText(p))
 	}
-	if e.checked {
-		for _, p := range e.problems {
-			if _, typed := e.parseErrs[p.Field]; !typed { // already explained above
-				put(p.Field, fieldText(p))
-			}
+	for _, p := range e.problems {
+		if _, typed := e.parseErrs[p.Field]; !typed && (e.checked || e.left[p.Field]) { // typed: explained above
+			put(p.Field, fieldText(p))
 		}
 	}
 	for _, l := range e.msgs {

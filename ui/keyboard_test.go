@@ -287,3 +287,36 @@ func TestProblemLinesTakeTheKeyboard(t *testing.T) {
 		t.Error("a line that does nothing is a Tab stop")
 	}
 }
+
+// A credit code of 5 digits is said to be wrong when the clerk leaves the
+// field, not only at 检查并提交 (the walkthrough typed 12345 and a
+// telephone number of 3 digits and moved on, told nothing). A field passed
+// over blank stays quiet.
+func TestFormatProblemShownOnLeavingTheField(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	code, phone := h.entry("unit_credit_code"), h.entry("contact.phone")
+	x.w.Canvas().Focus(phone) // passed over blank
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(code)
+	test.Type(code, "12345")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	if m := h.message("unit_credit_code"); m != "" {
+		t.Fatalf("a message while typing: %q", m)
+	}
+	if m := h.message("contact.phone"); m != "" {
+		t.Errorf("a field passed over blank says %q", m)
+	}
+	x.w.Canvas().Focus(h.entry("project_name"))
+	x.eventually(t, "the credit code's message", func() bool { return strings.Contains(h.message("unit_credit_code"), "18") })
+	code.SetText("")
+	test.Type(code, "11341522003064951U")
+	x.pump()
+	if m := h.message("unit_credit_code"); m != "" {
+		t.Errorf("a right credit code still says %q", m)
+	}
+}

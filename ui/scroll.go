@@ -179,6 +179,9 @@ func (u *UI) followFocus() {
 				if f == last || u.editor == nil {
 					return
 				}
+				if last != nil {
+					u.editor.leave(last)
+				}
 				last = f
 				if o, ok := f.(fyne.CanvasObject); ok {
 					for _, form := range u.editor.forms() {
