@@ -169,13 +169,20 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	}
 	e.current = i
 	s := e.sections[i]
+	// Picked from the section list with the keyboard: the section's first
+	// input takes it, instead of the next Tab going on to the toolbar.
+	c := e.u.win.Canvas()
+	keyboard := c != nil && c.Focused() == fyne.Focusable(e.secList)
 	if s.fill {
 		e.setCenter(container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content))
-		return
+	} else {
+		e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
+		e.setCenter(e.form)
+		e.body.ScrollToTop()
 	}
-	e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
-	e.setCenter(e.form)
-	e.body.ScrollToTop()
+	if keyboard {
+		e.focusFirst(s.content)
+	}
 }
 
 // setCenter shows o in the middle, laid out at once at the middle's size.

@@ -320,3 +320,22 @@ func TestFormatProblemShownOnLeavingTheField(t *testing.T) {
 		t.Errorf("a right credit code still says %q", m)
 	}
 }
+
+// A section picked from the section list with the keyboard gives its first
+// input the keyboard (the walkthrough needed six Tabs from the list, by
+// way of the toolbar, to reach the first field).
+func TestSectionPickedByKeyboardFocusesItsFirstField(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	e := x.u.editor
+	x.w.Canvas().Focus(e.secList)
+	e.secList.Select(2)
+	f := x.w.Canvas().Focused()
+	if f == nil || f == fyne.Focusable(e.secList) {
+		t.Fatalf("after picking %s the keyboard is on %T", e.sections[2].title, f)
+	}
+	if want := firstInput(e.sections[2].content); f != want {
+		t.Errorf("focused %T, want the section's first input %T", f, want)
+	}
+}
