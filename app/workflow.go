@@ -344,6 +344,20 @@ func (f *Filing) record(t Transition) Transition {
 	return t
 }
 
+// Unchanged reports whether the content of f's revision being drafted is
+// that of the revision it revises, whose submitted body hashed to baseHash
+// (RevisionInfo.BodyHash): a returned filing about to be sent back as it
+// was. False for a first revision or a body that cannot be encoded.
+func (f *Filing) Unchanged(base Revision, baseHash string) bool {
+	if f.Revision.BaseID == "" || f.Revision.BaseID != base.ID || baseHash == "" {
+		return false
+	}
+	b := f.Body()
+	b.Revision, b.RevisionID, b.BaseID = base.Number, base.ID, base.BaseID
+	_, sum, err := b.Encode()
+	return err == nil && sum == baseHash
+}
+
 // Revise starts a new revision of a returned filing, so that the submitted one
 // stays as it was. newID is a UUID minted by the caller. Revising a filing whose
 // current revision is still unsubmitted is a no-op.

@@ -524,11 +524,39 @@ func (e *editorScreen) onSubmit() {
 		return
 	}
 	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
-	showConfirm(T("提交")+T(e.f.Kind.Label()), msg, func(ok bool) {
-		if ok {
-			e.doSubmit()
+	ask := func(unchangedFrom int) {
+		m := msg
+		if unchangedFrom > 0 {
+			m = Tf("与退回的第 %d 版相比，这一版没有任何修改。数管局退回的材料，一般要按审核意见修改后再提交。", unchangedFrom) + "\n\n" + msg
 		}
-	}, e.u.win)
+		showConfirm(T("提交")+T(e.f.Kind.Label()), m, func(ok bool) {
+			if ok {
+				e.doSubmit()
+			}
+		}, e.u.win)
+	}
+	baseID := e.f.Revision.BaseID
+	if baseID == "" {
+		ask(0)
+		return
+	}
+	// A revision of a returned filing: say so if it is sent back as it was.
+	id := e.f.ID
+	e.u.goWait(func(ctx context.Context) {
+		revs, err := e.u.store.Revisions(ctx, id)
+		e.u.do(func() {
+			if e.u.editor != e {
+				return
+			}
+			for _, r := range revs {
+				if err == nil && r.Revision.ID == baseID && e.f.Unchanged(r.Revision, r.BodyHash) {
+					ask(r.Revision.Number)
+					return
+				}
+			}
+			ask(0)
+		})
+	})
 }
 
 // doSubmit stores the last edit, queues the revision in the outbox and

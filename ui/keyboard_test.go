@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // Tab moves the focus out of every field, multi-line text boxes included:
@@ -337,5 +339,51 @@ func TestSectionPickedByKeyboardFocusesItsFirstField(t *testing.T) {
 	}
 	if want := firstInput(e.sections[2].content); f != want {
 		t.Errorf("focused %T, want the section's first input %T", f, want)
+	}
+}
+
+// A returned declaration revised and sent back as it was: the
+// confirmation says that nothing changed since the returned version (the
+// walkthrough resubmitted one unchanged, told nothing).
+func TestResubmittingUnchangedIsSaid(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-000000000011", "5d2b1a09-8f7e-4d6c-9b5a-000000000012", "local", x.u.Now().AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	for i, m := range x.prof.Evaluate(f.Declaration, x.u.Now()).Materials {
+		f.Attachments = append(f.Attachments, app.Attachment{Material: m.Codes[0], Name: m.Label + ".pdf",
+			SHA256: fmt.Sprintf("%064x", i+1), Size: 1000, MediaType: "application/pdf"})
+	}
+	x.store.put(f)
+	if err := x.store.Submit(context.Background(), f.ID, "陈晓", x.u.Now().AddDate(0, 0, -20)); err != nil {
+		t.Fatal(err)
+	}
+	f = x.store.stored(f.ID)
+	if _, err := f.Decide(x.u.Now().AddDate(0, 0, -10), "王审核", app.RoleReviewer, app.ActionReturn, "请补充数据共享分析"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Revise("5d2b1a09-8f7e-4d6c-9b5a-000000000013", x.u.Now().AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == f.ID })
+	h := x.editor(t)
+	if len(h.e.problems) != 0 {
+		t.Fatalf("the test declaration has problems: %v", h.e.problems)
+	}
+	test.Tap(h.e.submit)
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "确认提交") })
+	if !strings.Contains(x.dialogText(), "与退回的第 1 版相比，这一版没有任何修改") {
+		t.Errorf("the confirmation does not say nothing changed:\n%s", x.dialogText())
+	}
+	x.tapDialogButton(t, "No", "否")
+	retype(h.entry("goals"), h.e.f.Declaration.Goals+"，并补充数据共享分析")
+	test.Tap(h.e.submit)
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "确认提交") })
+	if strings.Contains(x.dialogText(), "没有任何修改") {
+		t.Errorf("a changed revision is said unchanged:\n%s", x.dialogText())
 	}
 }

@@ -35,6 +35,7 @@ type memStore struct {
 	filings   map[string]*app.Filing
 	send      map[string]app.Send
 	submitted []string // IDs, in the order submitted
+	revisions map[string][]app.RevisionInfo
 	imported  []string // paths imported into the attachment store
 	trash     map[string]*app.Filing
 	subs      []func()
@@ -162,6 +163,12 @@ func (s *memStore) Submit(_ context.Context, id, actor string, now time.Time) er
 	s.filings[id] = f
 	s.send[id] = app.Send{State: app.SendQueued}
 	s.submitted = append(s.submitted, id)
+	if _, sum, err := f.Body().Encode(); err == nil {
+		if s.revisions == nil {
+			s.revisions = map[string][]app.RevisionInfo{}
+		}
+		s.revisions[id] = append(s.revisions[id], app.RevisionInfo{Revision: f.Revision, BodyHash: sum})
+	}
 	s.mu.Unlock()
 	s.changed()
 	return nil
@@ -214,8 +221,10 @@ func (s *memStore) RestoreDraft(_ context.Context, id string) error {
 }
 
 func (s *memStore) Retry(context.Context, string) error { return nil }
-func (s *memStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) {
-	return nil, nil
+func (s *memStore) Revisions(_ context.Context, id string) ([]app.RevisionInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.revisions[id]), nil
 }
 func (s *memStore) Inbox(context.Context) ([]app.Message, error) { return nil, nil }
 func (s *memStore) MarkRead(context.Context, string) error       { return nil }
