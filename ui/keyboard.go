@@ -2,9 +2,11 @@ package ui
 
 import (
 	"reflect"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -251,4 +253,27 @@ func (l *enterList) TypedKey(ev *fyne.KeyEvent) {
 		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
 	}
 	l.List.TypedKey(ev)
+}
+
+// keysHelp is 帮助 → 键盘操作: every way of the keyboard around the window.
+// TestKeysHelpNamesEveryShortcut keeps it true to the menus.
+var keysHelp = []string{
+	"Tab / Shift+Tab：下一个 / 上一个输入框或按钮（多行文本框中也一样，换行用回车）",
+	"Ctrl+PageDown / Ctrl+PageUp：材料的下一页 / 上一页（左侧各部分，三清单的需求、责任、负面清单）",
+	"Ctrl+1：全部材料　Ctrl+2：收件箱",
+	"空格或回车：按下有阴影的按钮，打开列表中选中的一行，转到问题列表中的一条",
+	"↑ / ↓：在列表中移动",
+	"对话框：回车确认，Esc 取消或关闭",
+	"Ctrl+Q：退出（已填写的内容都已自动保存）",
+}
+
+// showKeys shows keysHelp.
+func (u *UI) showKeys() {
+	lines := make([]string, len(keysHelp))
+	for i, l := range keysHelp {
+		lines[i] = T(l)
+	}
+	content := messageContent(strings.Join(lines, "\n"), u.win)
+	content.(*fyne.Container).Objects[0].(*paragraph).Alignment = fyne.TextAlignLeading // a list, not a message
+	dialog.NewCustom(T("键盘操作"), T("关闭"), content, u.win).Show()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -385,5 +386,27 @@ func TestResubmittingUnchangedIsSaid(t *testing.T) {
 	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "确认提交") })
 	if strings.Contains(x.dialogText(), "没有任何修改") {
 		t.Errorf("a changed revision is said unchanged:\n%s", x.dialogText())
+	}
+}
+
+// 帮助 → 键盘操作 names every shortcut the menus have, as they are.
+func TestKeysHelpNamesEveryShortcut(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	help := strings.Join(keysHelp, "\n")
+	names := map[fyne.KeyName]string{fyne.KeyPageDown: "PageDown", fyne.KeyPageUp: "PageUp", fyne.Key1: "1", fyne.Key2: "2", fyne.KeyQ: "Q"}
+	for _, m := range x.u.mainMenu().Items {
+		for _, it := range m.Items {
+			sc, ok := it.Shortcut.(*desktop.CustomShortcut)
+			if !ok {
+				continue
+			}
+			if want := "Ctrl+" + names[sc.KeyName]; names[sc.KeyName] == "" || !strings.Contains(help, want) {
+				t.Errorf("%s (%s) is not in 键盘操作", it.Label, sc.ShortcutName())
+			}
+		}
+	}
+	x.u.showKeys()
+	if !strings.Contains(x.dialogText(), "Ctrl+PageDown") {
+		t.Errorf("键盘操作 shows:\n%s", x.dialogText())
 	}
 }

@@ -28,7 +28,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.app.Quit},
 	)
-	help := fyne.NewMenu(T("帮助"), &fyne.MenuItem{Label: T("关于"), Action: u.showAbout})
+	help := fyne.NewMenu(T("帮助"),
+		&fyne.MenuItem{Label: T("键盘操作"), Action: u.showKeys},
+		&fyne.MenuItem{Label: T("关于"), Action: u.showAbout})
 	return fyne.NewMainMenu(file, u.goMenu(), help)
 }
 
