@@ -793,3 +793,35 @@ func afterNationalYears(fx *fixture) int {
 	}
 	return year
 }
+
+// "10 个工作日内" includes the 10th working day: a filing that arrived on
+// Monday 2027-03-01 shows 办理期限 2027-03-15 and is not overdue on that
+// day (it was, from its midnight); it is from 03-16.
+func TestConsoleOverdueFromTheDayAfterTheLimit(t *testing.T) {
+	fx := MustBureau(t)
+	start := fx.clock.Now().In(app.Beijing)
+	if start.Format("2006-01-02") != "2027-03-01" || (&app.Calendar{}).Covers(2027) {
+		t.Fatalf("the test counts weekdays of March 2027 from the fixture's 2027-03-01: clock %v", start)
+	}
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	for _, tc := range []struct {
+		at   time.Time
+		late bool
+	}{
+		{time.Date(2027, 3, 15, 17, 30, 0, 0, app.Beijing), false},
+		{time.Date(2027, 3, 16, 0, 30, 0, 0, app.Beijing), true},
+	} {
+		fx.clock.Advance(tc.at.Sub(fx.clock.Now()))
+		b.login("reviewer", http.StatusSeeOther)
+		b.get("/console/queue?overdue=1")
+		if got := len(rows(b.last)); got != map[bool]int{false: 0, true: 1}[tc.late] {
+			t.Errorf("%v: %d overdue", tc.at, got)
+		}
+		b.get("/console/queue")
+		if !strings.Contains(b.last, "2027-03-15") || strings.Contains(b.last, "超期</span>") != tc.late {
+			t.Errorf("%v: the row shows the limit 2027-03-15 and 超期 %v:\n%s", tc.at, tc.late, b.last)
+		}
+	}
+}

@@ -71,9 +71,10 @@ func TestConsoleOverviewCountsFollowTheQueue(t *testing.T) {
 	fx.submit(fx.clerkA, &next, http.StatusCreated)
 	step("resubmitted", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 0, "+a+" 2/0")
 
-	// Ten working days after f1 was accepted (Tuesday 2 March) it is
-	// overdue; the resubmission, a day later, is not yet.
-	fx.clock.Advance(13*24*time.Hour + 3*time.Hour)
+	// The day after the tenth working day after f1 was accepted (Tuesday
+	// 2 March; the tenth is 16 March) it is overdue; the resubmission, a
+	// day later, is not yet.
+	fx.clock.Advance(14*24*time.Hour + 3*time.Hour)
 	fx.reviewer = fx.login("reviewer").Token
 	br.login("reviewer", http.StatusSeeOther)
 	step("a limit ran out", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 1, "+a+" 2/1")
@@ -95,8 +96,8 @@ func TestConsoleReviewLimitFromProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated) // Monday 1 March 2027, 09:00
-	fx.clock.Advance(3*24*time.Hour + 3*time.Hour)
+	fx.submit(fx.clerkA, f, http.StatusCreated)    // Monday 1 March 2027, 09:00
+	fx.clock.Advance(4*24*time.Hour + 3*time.Hour) // Friday 5 March: 3 working days ended on the 4th
 	br := fx.browser()
 	br.login("reviewer", http.StatusSeeOther)
 	for _, c := range []struct {

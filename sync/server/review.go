@@ -132,8 +132,11 @@ func (s *Server) queueRules() bureaustore.QueueRules {
 }
 
 // reviewDue is the review time limit of a filing that reached its step at
-// since: the profile's review days (app's default without a profile or a
-// limit in it) of the profile's calendar.
+// since: the instant it runs out, the end of the last of the profile's
+// review days (app's default without a profile or a limit in it) of the
+// profile's calendar. "10 个工作日内" includes the 10th working day: a
+// filing is not overdue on it (it was, from its midnight, until
+// 2026-12-05).
 func (s *Server) reviewDue() func(since time.Time) time.Time {
 	cal := &app.Calendar{}
 	prof := s.profile.Load()
@@ -141,7 +144,7 @@ func (s *Server) reviewDue() func(since time.Time) time.Time {
 		cal = &prof.Calendar
 	}
 	days := prof.ReviewDays()
-	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, days) }
+	return func(since time.Time) time.Time { return cal.AddWorkingDays(since, days).AddDate(0, 0, 1) }
 }
 
 func inQueue(st app.Status) bool { return bureaustore.InQueue(st) }

@@ -563,7 +563,8 @@ func (e *DecisionRefused) Unwrap() error { return e.Reason }
 // QueueRules are the bureau's rules the queue is read under.
 type QueueRules struct {
 	Now time.Time // in the bureau's zone: working days count there
-	// Due is the review time limit of a filing that reached its step at since.
+	// Due is the review time limit of a filing that reached its step at
+	// since: the instant it runs out (midnight after its last day).
 	Due func(since time.Time) time.Time
 	// Route is the route of a declaration's total under the profile; nil
 	// without a profile.

@@ -104,7 +104,7 @@ type QueueItem struct {
 	Status     app.Status `json:"status"`
 	Revision   int        `json:"revision"`
 	Since      time.Time  `json:"since"` // when it reached its current step
-	Due        time.Time  `json:"-"`     // the review time limit, filled in by the query
+	Due        time.Time  `json:"-"`     // when the review time limit runs out (midnight after its last day, LastDay), filled in by the query
 
 	// Concurred are the departments that concurred at the joint review
 	// step the filing waits at (app.Concurred).
@@ -208,4 +208,13 @@ type UnitLoad struct {
 	Waiting  int
 	Overdue  int
 	Oldest   time.Time
+}
+
+// LastDay is the last day of the item's review time limit, the date the
+// console shows: the day before Due's midnight.
+func (it QueueItem) LastDay() time.Time {
+	if it.Due.IsZero() {
+		return time.Time{}
+	}
+	return it.Due.AddDate(0, 0, -1)
 }

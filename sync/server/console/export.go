@@ -43,7 +43,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 				late = "超期"
 			}
 			rows = append(rows, []string{it.Title, it.Kind.Label(), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel,
-				total, it.Status.Label(), strconv.Itoa(it.Revision), fmtTime(it.Since), it.Due.Format(dateLayout), late})
+				total, it.Status.Label(), strconv.Itoa(it.Revision), fmtTime(it.Since), it.LastDay().Format(dateLayout), late})
 		}
 		if page.Next == "" || len(rows) >= maxExportRows {
 			break
