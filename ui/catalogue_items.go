@@ -42,9 +42,10 @@ type itemsTable struct {
 	// removed is the item 删除 took out last, offered back by 撤销 (undo)
 	// until the table changes otherwise: the bin is one click, with no
 	// question, next to the arrows.
-	removed  *removedItem
-	undo     *fyne.Container
-	undoText *paragraph
+	removed    *removedItem
+	undo       *fyne.Container
+	undoText   *paragraph
+	undoButton *widget.Button
 }
 
 // removedItem is an item taken out of the table, with the texts typed into
@@ -78,8 +79,8 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	t.frame = canvas.NewRectangle(color.Transparent)
 	frame := container.NewStack(t.frame, container.NewBorder(header, nil, nil, nil, t.list))
 	t.undoText = &paragraph{}
-	undo := &widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}
-	t.undo = container.NewBorder(nil, nil, nil, undo, t.undoText)
+	t.undoButton = &widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}
+	t.undo = container.NewBorder(nil, nil, nil, t.undoButton, t.undoText)
 	t.undo.Hide()
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
 		note(T("字符型C须填写长度。行末按钮可上移、下移或删除该项。")), t.undo, frame, t.msg)
@@ -185,6 +186,11 @@ func (t *itemsTable) removeAt(i int) {
 	t.undoText.SetText(Tf("已删除第 %d 项“%s”。", i+1, name))
 	t.undo.Show()
 	t.changedRows()
+	// The bin had the keyboard and is gone with its row: 撤销 takes it, so
+	// the next Tab does not wander towards 删除资源.
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t.list); c != nil {
+		c.Focus(t.undoButton)
+	}
 }
 
 // restore puts the item removed last back where it was, with what was

@@ -29,7 +29,10 @@ func (u *UI) goMenu() *fyne.Menu {
 			u.ShowHome()
 			u.win.Canvas().Focus(u.home.list)
 		}},
-		&fyne.MenuItem{Label: T("收件箱"), Shortcut: inboxShortcut, Action: u.ShowInbox},
+		&fyne.MenuItem{Label: T("收件箱"), Shortcut: inboxShortcut, Action: func() {
+			u.ShowInbox()
+			u.win.Canvas().Focus(u.inbox.list)
+		}},
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("下一页（材料的下一部分）"), Shortcut: nextShortcut, Action: func() { u.editorPage(1) }},
 		&fyne.MenuItem{Label: T("上一页"), Shortcut: prevShortcut, Action: func() { u.editorPage(-1) }},
@@ -261,7 +264,8 @@ var keysHelp = []string{
 	"Tab / Shift+Tab：下一个 / 上一个输入框或按钮（多行文本框中也一样，换行用回车）",
 	"Ctrl+PageDown / Ctrl+PageUp：材料的下一页 / 上一页（左侧各部分，三清单的需求、责任、负面清单）",
 	"Ctrl+1：全部材料　Ctrl+2：收件箱",
-	"空格或回车：按下有阴影的按钮，打开列表中选中的一行，转到问题列表中的一条",
+	"空格：按下有阴影的按钮　回车：打开列表中选中的一行，转到问题列表中的一条",
+	"Alt：打开菜单栏（文件、转到、帮助），方向键选择，回车执行",
 	"↑ / ↓：在列表中移动",
 	"对话框：回车确认，Esc 取消或关闭",
 	"Ctrl+Q：退出（已填写的内容都已自动保存）",

@@ -226,6 +226,9 @@ func TestRemovedItemCanBeRestored(t *testing.T) {
 	if got := len(c.c.Entries[0].Items); got != 2 || !c.items.undo.Visible() || !strings.Contains(c.items.undoText.Text, "已删除第 2 项“民族”") {
 		t.Fatalf("after 删除: %d items, undo shown %v %q", got, c.items.undo.Visible(), c.items.undoText.Text)
 	}
+	if f := x.w.Canvas().Focused(); f != fyne.Focusable(c.items.undoButton) {
+		t.Errorf("after 删除 the keyboard is on %T, want 撤销", f)
+	}
 	tapButton(t, c.items.undo, "撤销")
 	items := c.c.Entries[0].Items
 	if len(items) != 3 || items[1].Name != "民族" || items[2].Name != "住址" || c.items.undo.Visible() {
