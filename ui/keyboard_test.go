@@ -413,3 +413,41 @@ func TestKeysHelpNamesEveryShortcut(t *testing.T) {
 		t.Errorf("键盘操作 shows:\n%s", x.dialogText())
 	}
 }
+
+// What takes the keyboard is scrolled into view on every screen, not only
+// in the editor's forms: 设置's last buttons lie below the fold of a
+// 1366×768 window (the walkthrough pressed buttons it could not see).
+func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(1000, 420)) // a window short enough that 设置 scrolls
+	x.u.showSettings()
+	x.pump()
+	var last *widget.Button
+	var scroll *formScroll
+	walk(x.u.center, func(o fyne.CanvasObject) {
+		if f, ok := o.(*formScroll); ok && scroll == nil {
+			scroll = f
+		}
+	})
+	if scroll == nil {
+		t.Fatal("设置 has no scrolling form")
+	}
+	walkRendered(scroll.Scroll.Content, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && !b.Disabled() && b.Visible() {
+			last = b
+		}
+	})
+	if last == nil {
+		t.Fatal("no button in 设置")
+	}
+	d := x.u.app.Driver()
+	inView := func() bool {
+		y := d.AbsolutePositionForObject(last).Y - d.AbsolutePositionForObject(scroll).Y
+		return y >= 0 && y+last.Size().Height <= scroll.Size().Height
+	}
+	if inView() {
+		t.Fatalf("设置's last button %q fits the window: the test follows nothing", last.Text)
+	}
+	x.w.Canvas().Focus(last)
+	x.eventually(t, "设置's last button "+last.Text+" in view", inView)
+}

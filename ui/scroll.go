@@ -156,8 +156,9 @@ func (w *wheelLayer) Scrolled(ev *fyne.ScrollEvent) {
 // comparison, and nothing at all while the window is hidden to the tray.
 const focusPoll = 100 * time.Millisecond
 
-// followFocus scrolls the field that took the keyboard focus (Tab,
-// Shift+Tab, a jump from the problem list) into view in the open editor.
+// followFocus scrolls what took the keyboard focus (Tab, Shift+Tab, a jump
+// from the problem list) into view, on every screen (revealFocused), and
+// notes the editor's field the clerk left (editorScreen.leave).
 func (u *UI) followFocus() {
 	defer u.wg.Done()
 	t := time.NewTicker(focusPoll)
@@ -176,19 +177,93 @@ func (u *UI) followFocus() {
 					u.focusTick()
 				}
 				f := u.win.Canvas().Focused()
-				if f == last || u.editor == nil {
+				if f == last {
 					return
 				}
-				if last != nil {
+				if last != nil && u.editor != nil {
 					u.editor.leave(last)
 				}
 				last = f
 				if o, ok := f.(fyne.CanvasObject); ok {
-					for _, form := range u.editor.forms() {
-						form.reveal(o)
-					}
+					u.revealFocused(o)
 				}
 			})
 		}
 	}
+}
+
+// revealFocused brings o, which has the keyboard, into view in every
+// scroll between the window's screen and o: the settings page, the
+// timeline, the dossier, the editor's side panel (the keyboard walkthrough
+// pressed a 保存数管局回执… it could not see). Scrolls are found through
+// containers, splits and the shown tab; a widget's own insides are not
+// searched.
+func (u *UI) revealFocused(o fyne.CanvasObject) {
+	var path []fyne.CanvasObject
+	if !pathTo(u.center, o, &path) {
+		return
+	}
+	for _, p := range path {
+		switch s := p.(type) {
+		case *formScroll:
+			s.reveal(o)
+		case *container.Scroll:
+			revealIn(s, o)
+		}
+	}
+}
+
+// pathTo appends to path the objects from root down to target, target
+// excluded, and reports whether target is under root.
+func pathTo(root, target fyne.CanvasObject, path *[]fyne.CanvasObject) bool {
+	if root == nil || !root.Visible() {
+		return false
+	}
+	if root == target {
+		return true
+	}
+	var children []fyne.CanvasObject
+	switch v := root.(type) {
+	case *fyne.Container:
+		children = v.Objects
+	case *formScroll:
+		children = []fyne.CanvasObject{v.Scroll.Content}
+	case *container.Scroll:
+		children = []fyne.CanvasObject{v.Content}
+	case *container.Split:
+		children = []fyne.CanvasObject{v.Leading, v.Trailing}
+	case *container.AppTabs:
+		if t := v.Selected(); t != nil {
+			children = []fyne.CanvasObject{t.Content}
+		}
+	}
+	*path = append(*path, root)
+	for _, c := range children {
+		if pathTo(c, target, path) {
+			return true
+		}
+	}
+	*path = (*path)[:len(*path)-1]
+	return false
+}
+
+// revealIn scrolls s, a vertical scroll, so that o inside it is in view
+// with a little room, as formScroll.reveal does for the forms.
+func revealIn(s *container.Scroll, o fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	if s.Content == nil || d.CanvasForObject(o) == nil {
+		return
+	}
+	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s.Content).Y
+	const room = 24
+	view, off := s.Size().Height, s.Offset.Y
+	switch {
+	case y-room < off:
+		off = max(0, y-room)
+	case y+o.Size().Height+room > off+view:
+		off = y + o.Size().Height + room - view
+	default:
+		return
+	}
+	s.ScrollToOffset(fyne.NewPos(s.Offset.X, off))
 }
