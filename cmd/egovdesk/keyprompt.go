@@ -47,6 +47,7 @@ func keyPrompt(w fyne.Window, ask keyAsk, answer func(string) (*atrest.Keys, err
 		items = append(items, widget.NewFormItem(ui.T("再输入一次"), again))
 	}
 	submit := func() {
+		problem.Importance = widget.DangerImportance // set before the text: SetText draws it
 		if ask == askNew && pass.Text != again.Text {
 			problem.SetText(ui.T("两次输入的口令不一致，请重新输入"))
 			return
@@ -56,8 +57,8 @@ func keyPrompt(w fyne.Window, ask keyAsk, answer func(string) (*atrest.Keys, err
 			return
 		}
 		ok.Disable()
+		problem.Importance = widget.MediumImportance // not an error: drawn as such when set after the text
 		problem.SetText(ui.T("正在验证…"))
-		problem.Importance = widget.MediumImportance
 		typed := pass.Text
 		go func() {
 			k, err := answer(typed)
