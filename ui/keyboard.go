@@ -143,6 +143,9 @@ func findFocusable(o fyne.CanvasObject, buttons bool) fyne.Focusable {
 func (u *UI) dialogKeys(ev *fyne.KeyEvent) {
 	pop := modalPopUp(u.win.Canvas().Overlays().Top())
 	if pop == nil || !pop.Visible() {
+		if u.win.Canvas().Overlays().Top() == nil {
+			u.scrollKeys(ev)
+		}
 		return
 	}
 	var all, primary, others []*widget.Button
@@ -266,7 +269,7 @@ var keysHelp = []string{
 	"Ctrl+1：全部材料　Ctrl+2：收件箱",
 	"空格：按下有阴影的按钮　回车：打开列表中选中的一行，转到问题列表中的一条",
 	"Alt：打开菜单栏（文件、转到、帮助），方向键选择，回车执行",
-	"↑ / ↓：在列表中移动",
+	"↑ / ↓：在列表中移动；没有输入框被选中时，↑ ↓ PageUp PageDown Home End 滚动页面",
 	"对话框：回车确认，Esc 取消或关闭",
 	"Ctrl+Q：退出（已填写的内容都已自动保存）",
 }
@@ -280,4 +283,62 @@ func (u *UI) showKeys() {
 	content := messageContent(strings.Join(lines, "\n"), u.win)
 	content.(*fyne.Container).Objects[0].(*paragraph).Alignment = fyne.TextAlignLeading // a list, not a message
 	dialog.NewCustom(T("键盘操作"), T("关闭"), content, u.win).Show()
+}
+
+// scrollKeys moves the screen's largest scroll with ↑ ↓ PageUp PageDown Home
+// End while nothing has the keyboard: a read-only filing, the timeline and
+// the dossier have nothing to Tab to, and the walkthrough could not read
+// their lower part without the mouse.
+func (u *UI) scrollKeys(ev *fyne.KeyEvent) {
+	var best *container.Scroll
+	area := float32(0)
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				find(c)
+			}
+		case *formScroll:
+			find(v.Scroll)
+		case *container.Scroll:
+			if a := v.Size().Width * v.Size().Height; a > area && v.Content != nil && v.Content.MinSize().Height > v.Size().Height {
+				best, area = v, a
+			}
+			find(v.Content)
+		case *container.Split:
+			find(v.Leading)
+			find(v.Trailing)
+		case *container.AppTabs:
+			if t := v.Selected(); t != nil {
+				find(t.Content)
+			}
+		}
+	}
+	find(u.center)
+	if best == nil {
+		return
+	}
+	view, end := best.Size().Height, best.Content.MinSize().Height-best.Size().Height
+	y := best.Offset.Y
+	switch ev.Name {
+	case fyne.KeyDown:
+		y += 40
+	case fyne.KeyUp:
+		y -= 40
+	case fyne.KeyPageDown:
+		y += view * 0.9
+	case fyne.KeyPageUp:
+		y -= view * 0.9
+	case fyne.KeyHome:
+		y = 0
+	case fyne.KeyEnd:
+		y = end
+	default:
+		return
+	}
+	best.ScrollToOffset(fyne.NewPos(best.Offset.X, min(max(y, 0), end)))
 }

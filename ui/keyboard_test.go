@@ -451,3 +451,32 @@ func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 	x.w.Canvas().Focus(last)
 	x.eventually(t, "设置's last button "+last.Text+" in view", inView)
 }
+
+// With nothing to Tab to (a read-only filing, the timeline, or no field
+// chosen), PageDown, End and Home scroll the screen.
+func TestPageKeysScrollTheScreen(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(1000, 420))
+	x.u.showSettings()
+	x.pump()
+	x.w.Canvas().Focus(nil)
+	var scroll *formScroll
+	walk(x.u.center, func(o fyne.CanvasObject) {
+		if f, ok := o.(*formScroll); ok && scroll == nil {
+			scroll = f
+		}
+	})
+	key := func(k fyne.KeyName) { x.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyPageDown)
+	if scroll.Scroll.Offset.Y <= 0 {
+		t.Fatalf("PageDown left 设置 at %v", scroll.Scroll.Offset.Y)
+	}
+	key(fyne.KeyEnd)
+	if end := scroll.Scroll.Content.MinSize().Height - scroll.Scroll.Size().Height; scroll.Scroll.Offset.Y != end {
+		t.Errorf("End: %v, want %v", scroll.Scroll.Offset.Y, end)
+	}
+	key(fyne.KeyHome)
+	if scroll.Scroll.Offset.Y != 0 {
+		t.Errorf("Home: %v", scroll.Scroll.Offset.Y)
+	}
+}
