@@ -480,3 +480,18 @@ func TestPageKeysScrollTheScreen(t *testing.T) {
 		t.Errorf("Home: %v", scroll.Scroll.Offset.Y)
 	}
 }
+
+// A filing opened from the list with Enter does not leave the keyboard on
+// the list, gone from the window: PageDown then scrolls the filing.
+func TestOpeningAFilingReleasesTheList(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.ShowHome()
+	x.eventually(t, "the list", func() bool { return x.u.home.list.Length() > 0 })
+	x.w.Canvas().Focus(x.u.home.list)
+	x.u.home.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	x.eventually(t, "the filing open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == d.ID })
+	if f := x.w.Canvas().Focused(); f == fyne.Focusable(x.u.home.list) {
+		t.Errorf("the keyboard stays on the home list, gone from the window")
+	}
+}

@@ -292,8 +292,18 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 
 // show replaces the center screen.
 func (u *UI) show(o fyne.CanvasObject) {
+	// What had the keyboard on the screen going away would keep it, gone
+	// from the window: keys went nowhere (Enter on the list opened a
+	// filing, and PageDown then did not scroll it).
+	c := u.win.Canvas()
+	var path []fyne.CanvasObject
+	f, _ := c.Focused().(fyne.CanvasObject)
+	gone := f != nil && len(u.center.Objects) > 0 && pathTo(u.center.Objects[0], f, &path)
 	u.center.Objects = []fyne.CanvasObject{o}
 	u.center.Refresh()
+	if gone {
+		c.Focus(nil)
+	}
 }
 
 // leaveEditor closes the open editor; its pending edits are stored in the
