@@ -251,7 +251,9 @@ func TestRemovedItemCanBeRestored(t *testing.T) {
 }
 
 // Enter opens the highlighted filing of the list, as Space does (the
-// walkthrough pressed Enter, as a clerk does, and nothing happened).
+// walkthrough pressed Enter, as a clerk does, and nothing happened), and
+// the keyboard does not stay on the list, gone from the window (PageDown
+// then did not scroll the filing).
 func TestEnterOpensTheHighlightedFiling(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	d := declared(t, x)
@@ -260,6 +262,9 @@ func TestEnterOpensTheHighlightedFiling(t *testing.T) {
 	x.w.Canvas().Focus(x.u.home.list)
 	x.u.home.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	x.eventually(t, "the filing open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == d.ID })
+	if f := x.w.Canvas().Focused(); f == fyne.Focusable(x.u.home.list) {
+		t.Errorf("the keyboard stays on the home list, gone from the window")
+	}
 }
 
 // The problem list says 点任一条即可转到: its lines take the keyboard too,
@@ -419,19 +424,8 @@ func TestKeysHelpNamesEveryShortcut(t *testing.T) {
 // 1366×768 window (the walkthrough pressed buttons it could not see).
 func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.w.Resize(fyne.NewSize(1000, 420)) // a window short enough that 设置 scrolls
-	x.u.showSettings()
-	x.pump()
+	scroll := shortSettings(t, x)
 	var last *widget.Button
-	var scroll *formScroll
-	walk(x.u.center, func(o fyne.CanvasObject) {
-		if f, ok := o.(*formScroll); ok && scroll == nil {
-			scroll = f
-		}
-	})
-	if scroll == nil {
-		t.Fatal("设置 has no scrolling form")
-	}
 	walkRendered(scroll.Scroll.Content, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && !b.Disabled() && b.Visible() {
 			last = b
@@ -456,16 +450,8 @@ func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 // chosen), PageDown, End and Home scroll the screen.
 func TestPageKeysScrollTheScreen(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.w.Resize(fyne.NewSize(1000, 420))
-	x.u.showSettings()
-	x.pump()
+	scroll := shortSettings(t, x)
 	x.w.Canvas().Focus(nil)
-	var scroll *formScroll
-	walk(x.u.center, func(o fyne.CanvasObject) {
-		if f, ok := o.(*formScroll); ok && scroll == nil {
-			scroll = f
-		}
-	})
 	key := func(k fyne.KeyName) { x.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) }
 	key(fyne.KeyPageDown)
 	if scroll.Scroll.Offset.Y <= 0 {
@@ -481,17 +467,21 @@ func TestPageKeysScrollTheScreen(t *testing.T) {
 	}
 }
 
-// A filing opened from the list with Enter does not leave the keyboard on
-// the list, gone from the window: PageDown then scrolls the filing.
-func TestOpeningAFilingReleasesTheList(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	d := declared(t, x)
-	x.u.ShowHome()
-	x.eventually(t, "the list", func() bool { return x.u.home.list.Length() > 0 })
-	x.w.Canvas().Focus(x.u.home.list)
-	x.u.home.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	x.eventually(t, "the filing open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == d.ID })
-	if f := x.w.Canvas().Focused(); f == fyne.Focusable(x.u.home.list) {
-		t.Errorf("the keyboard stays on the home list, gone from the window")
+// shortSettings shows 设置 in a window short enough that it scrolls, and
+// returns its form.
+func shortSettings(t *testing.T, x *screenFixture) *formScroll {
+	t.Helper()
+	x.w.Resize(fyne.NewSize(1000, 420))
+	x.u.showSettings()
+	x.pump()
+	var scroll *formScroll
+	walk(x.u.center, func(o fyne.CanvasObject) {
+		if f, ok := o.(*formScroll); ok && scroll == nil {
+			scroll = f
+		}
+	})
+	if scroll == nil {
+		t.Fatal("设置 has no scrolling form")
 	}
+	return scroll
 }
