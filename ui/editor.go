@@ -40,7 +40,7 @@ type editorScreen struct {
 	retry    *widget.Button
 	sections []*section
 	current  int
-	secList  *widget.List
+	secList  *enterList
 	form     *formScroll       // the middle column of ordinary sections
 	body     *container.Scroll // form's scroll
 	obj      fyne.CanvasObject
@@ -106,12 +106,12 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	side := e.kind.side()
 	e.loading = false
 
-	e.secList = &widget.List{
+	e.secList = &enterList{List: widget.List{
 		Length:     func() int { return len(e.sections) },
 		CreateItem: func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(e.sectionLabel(i)) },
 		OnSelected: e.showSection,
-	}
+	}}
 	e.secList.ExtendBaseWidget(e.secList)
 	e.form = newFormScroll(container.NewStack())
 	e.body = e.form.Scroll

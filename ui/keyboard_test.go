@@ -349,6 +349,13 @@ func TestSectionPickedByKeyboardFocusesItsFirstField(t *testing.T) {
 	if want := firstInput(e.sections[2].content); f != want {
 		t.Errorf("focused %T, want the section's first input %T", f, want)
 	}
+	// Enter picks the highlighted section, as Space does.
+	x.w.Canvas().Focus(e.secList)
+	e.secList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	e.secList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if e.current != 1 || x.w.Canvas().Focused() != firstInput(e.sections[1].content) {
+		t.Errorf("Enter on the section list: section %d, focus %T", e.current, x.w.Canvas().Focused())
+	}
 }
 
 // A returned declaration revised and sent back as it was: the

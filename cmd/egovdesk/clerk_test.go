@@ -268,19 +268,26 @@ func (c *clerk) entry(label string) *widget.Entry {
 
 // embeddedEntry returns o as an entry, or the widget.Entry o embeds; nil
 // for other widgets.
-func embeddedEntry(o fyne.CanvasObject) *widget.Entry {
-	if e, ok := o.(*widget.Entry); ok {
-		return e
+func embeddedEntry(o fyne.CanvasObject) *widget.Entry { return embedded[widget.Entry](o) }
+
+// embeddedList is embeddedEntry for lists (ui's enterList takes Enter).
+func embeddedList(o fyne.CanvasObject) *widget.List { return embedded[widget.List](o) }
+
+// embedded returns o as a *W, or the W that o, a struct, embeds; nil else.
+func embedded[W any](o fyne.CanvasObject) *W {
+	if w, ok := any(o).(*W); ok {
+		return w
 	}
 	v := reflect.ValueOf(o)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return nil
 	}
-	f, ok := v.Elem().Type().FieldByName("Entry")
-	if !ok || !f.Anonymous || f.Type != reflect.TypeFor[widget.Entry]() {
+	t := reflect.TypeFor[W]()
+	f, ok := v.Elem().Type().FieldByName(t.Name())
+	if !ok || !f.Anonymous || f.Type != t {
 		return nil
 	}
-	return v.Elem().FieldByIndex(f.Index).Addr().Interface().(*widget.Entry)
+	return v.Elem().FieldByIndex(f.Index).Addr().Interface().(*W)
 }
 
 // sel returns the drop-down of the field labelled label.
@@ -393,7 +400,19 @@ func (c *clerk) below(head string) string {
 // sections), nil when none.
 func (c *clerk) list(match func(*widget.List) bool) *widget.List {
 	c.d.pump()
-	return first(c, match)
+	var found *widget.List
+	for _, l := range c.layers() {
+		walkShown(l, func(o fyne.CanvasObject) bool {
+			if w := embeddedList(o); found == nil && w != nil && match(w) {
+				found = w
+			}
+			return found == nil
+		})
+		if found != nil {
+			break
+		}
+	}
+	return found
 }
 
 // homeShown reports whether the filing list is the screen shown: its

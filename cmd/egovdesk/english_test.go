@@ -217,7 +217,7 @@ func TestEveryScreenInEnglish(t *testing.T) {
 	d.ui.NewDeclaration()
 	var secs *widget.List
 	walkAll(w.Content(), func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.List); ok && secs == nil {
+		if l := embeddedList(o); l != nil && secs == nil {
 			secs = l
 		}
 	})
@@ -408,7 +408,7 @@ func TestLaterFilingEditorsInEnglish(t *testing.T) {
 				clerkOf(t, d).newFiling(func() { d.ui.NewForProject(decl.ID, k) })
 				var secs *widget.List
 				walkAll(w.Content(), func(o fyne.CanvasObject) {
-					if l, ok := o.(*widget.List); ok && secs == nil {
+					if l := embeddedList(o); l != nil && secs == nil {
 						secs = l
 					}
 				})
