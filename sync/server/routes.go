@@ -176,13 +176,18 @@ func (s *Server) framing(next http.Handler) http.Handler {
 			// does not reach the client before it has read the answer
 			// (a browser uploading a file over the limit saw
 			// "connection reset" instead of the refusal).
-			if cw.wrote && rc.Flush() == nil {
+			if cw.wrote {
 				// the first to close when the server is full (found
-				// from outside: a lingering connection was never)
+				// from outside: a lingering connection was never),
+				// marked before the answer goes out: a client that read
+				// it and came back at once found the place still taken
+				// (503, seen once in a clean-clone CI run)
 				if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
 					lc.lingering()
 				}
-				linger(rc, b)
+				if rc.Flush() == nil {
+					linger(rc, b)
+				}
 			}
 			// and no more: Go would read up to 256 KiB of it, without a
 			// deadline, before it closes the connection
