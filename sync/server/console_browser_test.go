@@ -87,7 +87,7 @@ func TestConsoleBrowser(t *testing.T) {
 	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu", prof); err != nil {
 		t.Fatal(err)
 	}
-	fx.clock.Advance(9 * 24 * time.Hour) // some are overdue now
+	fx.clock.Advance(10 * 24 * time.Hour) // some are overdue now (past the last day of their limit)
 	fx.reviewer = fx.login("reviewer").Token
 	fx.admin = fx.login("admin").Token
 	fx.clerkA = fx.login("clerk-a").Token
