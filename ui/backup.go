@@ -54,8 +54,9 @@ func (u *UI) restoreFromFile() {
 // askRecoveryKey asks for the recovery key of the computer that wrote the
 // encrypted backup at path, then restores it.
 func (u *UI) askRecoveryKey(path string) {
-	key := &widget.Entry{PlaceHolder: "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"}
-	dialog.ShowForm(T("输入恢复密钥"), T("恢复"), T("取消"),
+	key := newDialogField(u, false)
+	key.PlaceHolder = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
+	d := dialog.NewForm(T("输入恢复密钥"), T("恢复"), T("取消"),
 		[]*widget.FormItem{
 			widget.NewFormItem("", &widget.Label{Text: T("此备份是加密的，来自另一台电脑（或重装系统之前）。\n请输入那台电脑“设置 → 自动备份 → 显示恢复密钥”中的\n恢复密钥（共 8 组，每组 4 个字母或数字）。")}),
 			widget.NewFormItem(T("恢复密钥"), key)},
@@ -73,4 +74,6 @@ func (u *UI) askRecoveryKey(path string) {
 				})
 			})
 		}, u.win)
+	d.Show()
+	u.win.Canvas().Focus(key) // the key is all there is to type
 }

@@ -342,3 +342,40 @@ func (u *UI) scrollKeys(ev *fyne.KeyEvent) {
 	}
 	best.ScrollToOffset(fyne.NewPos(best.Offset.X, min(max(y, 0), end)))
 }
+
+// dialogField is an entry in a dialog that answers Escape and Enter as the
+// dialog does while nothing has the keyboard (dialogKeys): Fyne gives every
+// key to the focused widget, and a dialog that opens with its field
+// focused (修改密码, 核对新密钥) could not be left with Escape, nor its
+// form sent with Enter. Enter is the entry's own when it has OnSubmitted.
+type dialogField struct {
+	widget.Entry
+	u *UI
+}
+
+// newDialogField returns a single-line dialogField of u's window, hiding
+// what is typed when password is set.
+func newDialogField(u *UI, password bool) *dialogField {
+	f := &dialogField{u: u}
+	f.Password = password
+	if password {
+		f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewPasswordEntry
+	}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// TypedKey hands Escape, and Enter without OnSubmitted, to the dialog.
+func (f *dialogField) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		f.u.dialogKeys(ev)
+		return
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if f.OnSubmitted == nil && !f.MultiLine {
+			f.u.dialogKeys(ev)
+			return
+		}
+	}
+	f.Entry.TypedKey(ev)
+}

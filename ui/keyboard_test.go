@@ -181,6 +181,55 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	key(fyne.KeyReturn)
 }
 
+// A dialog that opens with its field focused answers Escape and Enter
+// too: Fyne gives the keys to the field, so 核对新密钥 and 输入恢复密钥
+// could not be left with Escape, nor the key sent with Enter.
+func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l := &keyLink{offlineLink: offlineLink{prof: prof}}
+		l.status = SyncStatus{Connected: true, NeedsAction: true,
+			KeyChange: &ReceiptKeyChange{PinnedKeyID: pinnedKeyID, ServedKeyID: servedKeyID, Seen: time.Now()}}
+		return l
+	})
+	open := func() bool { return x.w.Canvas().Overlays().Top() != nil }
+	press := func(k fyne.KeyName) {
+		t.Helper()
+		f := x.w.Canvas().Focused()
+		if f == nil {
+			t.Fatalf("nothing has the keyboard in %q", x.dialogText())
+		}
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+		x.pump()
+	}
+
+	l := x.u.link.(*keyLink)
+	x.u.confirmReceiptKey(*l.status.KeyChange)
+	test.Type(x.w.Canvas().Focused().(fyne.Focusable), servedKeyID[:keyIDDigits])
+	press(fyne.KeyEscape)
+	if open() || len(l.trusted) != 0 {
+		t.Errorf("Escape in the key's field: dialog open %v, trusted %v", open(), l.trusted)
+	}
+
+	var restored []string
+	x.u.restoreKey = func(path, key string) error {
+		restored = append(restored, key)
+		return nil
+	}
+	x.u.askRecoveryKey("backup.egvbak")
+	test.Type(x.w.Canvas().Focused().(fyne.Focusable), "ABCD")
+	press(fyne.KeyEscape)
+	if open() || len(restored) != 0 {
+		t.Errorf("Escape in the recovery key: dialog open %v, restored %v", open(), restored)
+	}
+	x.u.askRecoveryKey("backup.egvbak")
+	test.Type(x.w.Canvas().Focused().(fyne.Focusable), "ABCD-EFGH")
+	press(fyne.KeyReturn)
+	x.eventually(t, "the restore", func() bool { return len(restored) == 1 })
+	if open() || restored[0] != "ABCD-EFGH" {
+		t.Errorf("Enter in the recovery key: dialog open %v, restored %q", open(), restored)
+	}
+}
+
 // The side panel's reasons and the count 检查并提交 gives add up: the panel
 // counted the rules' reasons only (6) while the dialog said 还有 19 处, and
 // the clerk saw two answers to one question.

@@ -27,7 +27,7 @@ type PasswordChanger interface {
 // a login with, then connects.
 type passwordDialog struct {
 	d         *dialog.CustomDialog
-	nw, again *widget.Entry
+	nw, again *dialogField
 	problem   *widget.Label
 	submit    *widget.Button
 }
@@ -41,7 +41,7 @@ func (s *setupScreen) askNewPassword(addr, login, old string, pe *PasswordChange
 		return nil
 	}
 	s.fail(T("须先修改密码才能连接：请在对话框中设置新密码"))
-	p := &passwordDialog{nw: widget.NewPasswordEntry(), again: widget.NewPasswordEntry(),
+	p := &passwordDialog{nw: newDialogField(s.u, true), again: newDialogField(s.u, true),
 		problem: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}}
 	p.problem.Hide()
 	content := container.NewVBox(

@@ -71,8 +71,14 @@ func dialogEntry(t *testing.T, x *screenFixture) *widget.Entry {
 	var found *widget.Entry
 	if top := x.w.Canvas().Overlays().Top(); top != nil {
 		walkRendered(top, func(o fyne.CanvasObject) {
-			if e, ok := o.(*widget.Entry); ok && found == nil {
+			if found != nil {
+				return
+			}
+			switch e := o.(type) {
+			case *widget.Entry:
 				found = e
+			case *dialogField:
+				found = &e.Entry
 			}
 		})
 	}

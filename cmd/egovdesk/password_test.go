@@ -62,13 +62,18 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 	})
 	dlg := w.Canvas().Overlays().Top()
 	var entries []*widget.Entry
+	var fields []fyne.Focusable // the widgets that take the keyboard: ui's dialog fields
 	walkAll(dlg, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e := embeddedEntry(o); e != nil {
 			entries = append(entries, e)
+			fields = append(fields, o.(fyne.Focusable))
 		}
 	})
 	if len(entries) != 2 || d.link.Session().Configured {
 		t.Fatalf("dialog has %d entries; session %+v", len(entries), d.link.Session())
+	}
+	if f := w.Canvas().Focused(); f != fields[0] {
+		t.Errorf("the dialog opens with %T focused, not the new password's field", f)
 	}
 	label := func(text string) bool {
 		found := false
@@ -94,7 +99,9 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 	d.eventually(t, "the bureau's rule", func() bool { return label("不能包含登录名") })
 	entries[0].SetText("Mine-2027-a")
 	entries[1].SetText("Mine-2027-a")
-	test.Tap(submit)
+	// Enter in the second field sends the form, as 修改密码并连接 does.
+	w.Canvas().Focus(fields[1])
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	d.eventually(t, "the connection", func() bool { return d.link.Session().Configured })
 	if s := d.link.Session(); s.Login != "limei" || s.Actor != "李梅" {
 		t.Errorf("session %+v", s)
