@@ -531,14 +531,18 @@ func auditQueryOf(v url.Values) (bureaustore.AuditQuery, error) {
 		if raw == "" {
 			return time.Time{}
 		}
-		if t, err := time.Parse(time.RFC3339, raw); err == nil {
-			return t
+		// A date is a Beijing date, as the console's; years outside
+		// 2000–2100 are refused (the trail keys times in nanoseconds
+		// since 1970, which do not reach past 2262).
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			t, err = time.ParseInLocation("2006-01-02", raw, app.Beijing)
 		}
-		if t, err := time.ParseInLocation("2006-01-02", raw, time.Local); err == nil {
-			return t
+		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+			p.Add(name, "时间须为 RFC 3339（如 2026-12-01T08:00:00+08:00）或北京日期（如 2026-12-01），2000 至 2100 年")
+			return time.Time{}
 		}
-		p.Add(name, "时间须为 RFC 3339（如 2026-12-01T08:00:00+08:00）或日期（如 2026-12-01）")
-		return time.Time{}
+		return t
 	}
 	q.From, q.To = when("from"), when("to")
 	num := func(name string, lo, hi uint64) uint64 {

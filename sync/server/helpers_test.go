@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -64,7 +65,14 @@ func MustServedBureau(tb testing.TB, configure ...func(*server.Config)) *fixture
 
 func newFixture(tb testing.TB, served bool, configure ...func(*server.Config)) *fixture {
 	tb.Helper()
-	clk := bureautest.NewClock(time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	return newFixtureAt(tb, time.Date(2027, 3, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)), served, configure...)
+}
+
+// newFixtureAt is newFixture with its clock at start, in start's zone: the
+// bureau's own zone, which need not be Beijing's.
+func newFixtureAt(tb testing.TB, start time.Time, served bool, configure ...func(*server.Config)) *fixture {
+	tb.Helper()
+	clk := bureautest.NewClock(start)
 	b := bureautest.Start(tb, bureautest.Options{Clock: clk, Served: served, Config: func(cfg *server.Config) {
 		for _, f := range configure {
 			f(cfg)
@@ -341,4 +349,17 @@ func (fx *fixture) with(tb testing.TB) *fixture {
 	c.tb = tb
 	c.bureau.ReportTo(tb)
 	return &c
+}
+
+// statutoryDays lists the days off every year's notice has (元旦, 劳动节,
+// 国庆节), which a profile's calendar must list, for each of years: a
+// made-up notice, a test's own.
+func statutoryDays(years ...int) []any {
+	var out []any
+	for _, y := range years {
+		for _, md := range []string{"01-01", "05-01", "10-01", "10-02", "10-03"} {
+			out = append(out, fmt.Sprintf("%d-%s", y, md))
+		}
+	}
+	return out
 }

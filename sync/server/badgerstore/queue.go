@@ -246,9 +246,12 @@ func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, 
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	needles := prefilter(q, text)
-	dues := map[int64]time.Time{} // by the day a filing arrived: many share one
+	// By the Beijing date a filing arrived, many sharing one: working days
+	// are counted on Beijing dates (app.Calendar), so two filings of one
+	// UTC date may have different limits.
+	dues := map[int64]time.Time{}
 	dueOf := func(since time.Time) time.Time {
-		y, m, d := since.Date()
+		y, m, d := since.In(app.Beijing).Date()
 		k := int64(y)*10000 + int64(m)*100 + int64(d)
 		t, ok := dues[k]
 		if !ok {
@@ -284,7 +287,7 @@ func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, 
 			if !ok {
 				return fmt.Errorf("queue index key %q", k)
 			}
-			d := dueOf(since.In(now.Location())) // working days count in the bureau's zone
+			d := dueOf(since)
 			if q.Overdue && !d.Before(now) {
 				return nil // the index is in due order: no later entry is overdue
 			}

@@ -69,9 +69,12 @@ func (c *Console) auditRoutes() {
 }
 
 // auditFilter reads the search form.
-func auditFilter(r *http.Request, loc *time.Location) (AuditFilter, map[string]string, string) {
+func auditFilter(r *http.Request) (AuditFilter, map[string]string, string) {
 	q := r.URL.Query()
 	form := map[string]string{}
+	if problem := checkFormText(q); problem != "" {
+		return AuditFilter{}, form, problem
+	}
 	for _, k := range []string{"from", "to", "actor", "action", "outcome"} {
 		form[k] = strings.TrimSpace(q.Get(k))
 	}
@@ -80,9 +83,9 @@ func auditFilter(r *http.Request, loc *time.Location) (AuditFilter, map[string]s
 		if form[k] == "" {
 			continue
 		}
-		d, err := time.ParseInLocation(dateLayout, form[k], loc)
-		if err != nil {
-			return f, form, "日期应写成 2026-12-01 的形式"
+		d, ok := parseDay(form[k])
+		if !ok {
+			return f, form, "日期应写成 2026-12-01 的形式（2000 至 2100 年）"
 		}
 		if k == "to" {
 			d = d.AddDate(0, 0, 1) // through the whole day
@@ -96,7 +99,7 @@ func auditFilter(r *http.Request, loc *time.Location) (AuditFilter, map[string]s
 }
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
-	f, form, problem := auditFilter(r, c.b.Now().Location())
+	f, form, problem := auditFilter(r)
 	v := auditView{Form: form, Problem: problem}
 	status := http.StatusOK
 	if problem == "" {
@@ -123,7 +126,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 // auditCSV exports every record the search matches (at most
 // maxExportRows), with a BOM for Excel.
 func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
-	f, _, problem := auditFilter(r, c.b.Now().Location())
+	f, _, problem := auditFilter(r)
 	if problem != "" {
 		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", problem)
 		return
@@ -144,13 +147,13 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="audit-%s.csv"`, c.b.Now().Format("20060102-1504")))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="audit-%s.csv"`, c.b.Now().In(app.Beijing).Format("20060102-1504")))
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	cw.Write([]string{"序号", "时间", "账号", "角色", "来源地址", "操作", "对象", "结果", "说明"})
 	for _, e := range rows {
-		row := []string{strconv.FormatUint(e.Seq, 10), e.Time.In(c.b.Now().Location()).Format(time.RFC3339), e.Actor, e.Role,
+		row := []string{strconv.FormatUint(e.Seq, 10), e.Time.In(app.Beijing).Format(time.RFC3339), e.Actor, e.Role,
 			e.Address, e.Action, e.Target, e.Outcome, e.Detail}
 		for i, cell := range row {
 			row[i] = safeCell(cell)

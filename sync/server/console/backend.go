@@ -216,5 +216,5 @@ func (it QueueItem) LastDay() time.Time {
 	if it.Due.IsZero() {
 		return time.Time{}
 	}
-	return it.Due.AddDate(0, 0, -1)
+	return it.Due.In(app.Beijing).AddDate(0, 0, -1)
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"egovdesk/app"
 )
 
 // maxExportRows bounds one export of the queue.
@@ -19,7 +21,7 @@ const maxExportRows = 100_000
 func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	form := r.URL.Query()
 	form.Del("after")
-	q, problem := parseQueueQuery(form, c.b.Now().Location())
+	q, problem := parseQueueQuery(form)
 	if problem != "" {
 		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", problem)
 		return
@@ -52,7 +54,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="queue-%s.csv"`, now.Format("20060102-1504")))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="queue-%s.csv"`, now.In(app.Beijing).Format("20060102-1504")))
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true

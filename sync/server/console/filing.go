@@ -333,12 +333,14 @@ func flatten(prefix string, v any, out map[string]string) {
 	}
 }
 
-// fmtTime writes a time as the reviewer reads it, in the server's zone.
+// fmtTime writes a time as the reviewer reads it: in Beijing time, as
+// working days are counted (app.Calendar), whatever the server's zone —
+// a bureau in a container on UTC showed arrivals eight hours off.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2006-01-02 15:04")
+	return t.In(app.Beijing).Format("2006-01-02 15:04")
 }
 
 // projectDeclaration returns the current declaration of project for a

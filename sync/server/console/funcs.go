@@ -60,7 +60,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.Format(dateLayout)
+		return t.In(app.Beijing).Format(dateLayout)
 	},
 	"yesno": func(b bool) string {
 		if b {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"egovdesk/app"
 )
@@ -37,7 +39,7 @@ const dateLayout = "2006-01-02"
 func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	form := r.URL.Query()
 	v := queueView{Form: form, Kinds: app.AllKinds(), Statuses: queueStatuses, Now: c.b.Now()}
-	q, problem := parseQueueQuery(form, c.b.Now().Location())
+	q, problem := parseQueueQuery(form)
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
@@ -98,10 +100,17 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // parseQueueQuery reads the filter form. It returns a Chinese message
-// for a value it cannot read.
-func parseQueueQuery(f url.Values, loc *time.Location) (QueueQuery, string) {
+// for a value it cannot read. Dates are Beijing dates, as the queue shows
+// them.
+func parseQueueQuery(f url.Values) (QueueQuery, string) {
 	q := QueueQuery{Kind: app.Kind(f.Get("kind")), UnitID: f.Get("unit"), Route: f.Get("route"),
 		Status: app.Status(f.Get("status")), Overdue: f.Get("overdue") == "1", Text: f.Get("q"), After: f.Get("after")}
+	if problem := checkFormText(f); problem != "" {
+		return q, problem
+	}
+	if len(q.UnitID) > 100 || len(q.Route) > 100 {
+		return q, "单位或审批路径的筛选值过长"
+	}
 	if q.Kind != "" && !q.Kind.Valid() {
 		return q, "未知的材料类型"
 	}
@@ -127,11 +136,43 @@ func parseQueueQuery(f url.Values, loc *time.Location) (QueueQuery, string) {
 		if s == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(dateLayout, s, loc)
-		if err != nil {
-			return q, "日期应写作 2027-03-01"
+		t, ok := parseDay(s)
+		if !ok {
+			return q, "日期应写作 2027-03-01（2000 至 2100 年）"
 		}
 		*d.to = t.AddDate(0, 0, d.add) // "to" includes its day
 	}
 	return q, ""
+}
+
+// parseDay reads a filter's date, 2027-03-01, as a Beijing date from
+// 2000 to 2100: the stores key times in nanoseconds since 1970, which do
+// not reach past 2262, and a year 9999 turned a filter inside out.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dateLayout, s, app.Beijing)
+	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// checkFormText refuses a filter form whose values are not UTF-8 text or
+// hold control characters, as the API refuses them, and mends them in f
+// (U+FFFD for bytes, controls dropped): the page echoes the form as typed.
+func checkFormText(f url.Values) string {
+	problem := ""
+	for _, vs := range f {
+		for i, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+				vs[i] = strings.Map(func(r rune) rune {
+					if unicode.IsControl(r) {
+						return -1
+					}
+					return r
+				}, strings.ToValidUTF8(v, "\uFFFD"))
+				problem = "筛选条件中有无法识别的字符，请重新输入"
+			}
+		}
+	}
+	return problem
 }
