@@ -88,8 +88,13 @@ func (c *Calendar) validate(p *Problems) {
 	if len(c.Holidays)+len(c.Workdays) > 0 && isBlank(c.Source) {
 		p.Add("calendar.source", "calendar.source：请注明节假日安排的出处（国务院办公厅通知）")
 	}
+	field := map[int]string{} // where each year's days off are listed
 	for y, n := range flat {
 		c.notices[y] = n
+		field[y] = "calendar.holidays"
+		if y < 2000 || y > 2100 {
+			p.Add("calendar.holidays", "calendar.holidays：%d 年不在 2000 至 2100 年之内", y)
+		}
 	}
 	for i, y := range c.Notices {
 		f := fmt.Sprintf("calendar.years[%d]", i)
@@ -109,6 +114,9 @@ func (c *Calendar) validate(p *Problems) {
 		}
 		n := &notice{off: map[string]bool{}, on: map[string]bool{}}
 		c.notices[y.Year] = n
+		if len(y.Holidays) > 0 {
+			field[y.Year] = f + ".holidays"
+		}
 		for j, s := range y.Holidays {
 			g := fmt.Sprintf("%s.holidays[%d]", f, j)
 			t, err := time.Parse(dateLayout, s)
@@ -135,6 +143,47 @@ func (c *Calendar) validate(p *Problems) {
 				n.on[s] = true
 			}
 		}
+	}
+	years := make([]int, 0, len(field))
+	for y := range field {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	for _, y := range years {
+		checkWhole(p, field[y], y, c.notices[y])
+	}
+}
+
+// statutoryDays are the days off 《全国年节及纪念日放假办法》 fixes by date
+// (元旦, 劳动节, 国庆节): every year's notice lists them, so a notice
+// without them is not a whole year's (a year entered as one December date
+// would otherwise take that year's place and count it Monday to Friday).
+var statutoryDays = [...]string{"01-01", "05-01", "10-01", "10-02", "10-03"}
+
+// maxDaysOff bounds the days off a notice lists in its year: the State
+// Council's have 28–33 (13 statutory days and the weekends around them).
+const maxDaysOff = 60
+
+// checkWhole refuses the notice n of year y, listed at field f, when it
+// lacks a statutory day off or lists more than maxDaysOff.
+func checkWhole(p *Problems, f string, y int, n *notice) {
+	var missing []string
+	for _, md := range statutoryDays {
+		if d := strconv.Itoa(y) + "-" + md; !n.off[d] {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) > 0 {
+		p.Add(f, "%s：%d 年的安排缺少法定节假日 %s（元旦、劳动节、国庆节）；请按国务院办公厅的通知列出该年全部放假日期", f, y, strings.Join(missing, "、"))
+	}
+	off := 0
+	for d := range n.off {
+		if strings.HasPrefix(d, strconv.Itoa(y)+"-") {
+			off++
+		}
+	}
+	if off > maxDaysOff {
+		p.Add(f, "%s：%d 年列出放假 %d 天，超过 %d 天；请核对是否误列了工作日", f, y, off, maxDaysOff)
 	}
 }
 

@@ -62,7 +62,7 @@ func TestCalendarNoticeReachesIntoTheYearBefore(t *testing.T) {
 	last, next := years[len(years)-1], years[len(years)-1]+1
 	// Made-up dates: this test's own, not the State Council's.
 	prof := loadWithCalendar(t, map[string]any{"years": []any{map[string]any{
-		"year": next, "source": "测试用", "holidays": []any{ymdOf(last, 12, 31), ymdOf(next, 1, 1)}}}})
+		"year": next, "source": "测试用", "holidays": wholeYear(next, ymdOf(last, 12, 31))}}})
 	c := &prof.Calendar
 	var none app.Calendar
 	dec30 := time.Date(last, 12, 30, 0, 0, 0, 0, cst)
@@ -96,6 +96,14 @@ func TestCalendarNoticesRefused(t *testing.T) {
 			"calendar.years[0].holidays", "全部放假日期"},
 		{"调休不是周末", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2031-01-01"}, "workdays": []any{"2031-01-02"}}}},
 			"calendar.years[0].workdays[0]", "只能是周六或周日"},
+		{"缺少法定节假日", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2030-12-31"}}}},
+			"calendar.years[0].holidays", "缺少法定节假日 2031-01-01、2031-05-01、2031-10-01"},
+		{"旧格式只列一天", map[string]any{"source": "国办通知", "holidays": []any{"2026-12-31", "2027-01-01"}},
+			"calendar.holidays", "2026 年的安排缺少法定节假日 2026-01-01"},
+		{"全年放假", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": everyDay(2031)}}},
+			"calendar.years[0].holidays", "超过 60 天"},
+		{"旧格式的年份", map[string]any{"source": "国办通知", "holidays": []any{"1999-01-01"}},
+			"calendar.holidays", "1999 年不在 2000 至 2100 年之内"},
 		{"未知字段", map[string]any{"years": []any{map[string]any{"year": 2031, "source": "国办通知", "holidays": []any{"2031-01-01"}, "days": []any{}}}},
 			"calendar.years[0].days", ""},
 	} {
@@ -165,8 +173,9 @@ func TestCalendarYearsNotLoaded(t *testing.T) {
 	// changes a day of the last shipped one.
 	last := next - 1
 	prof := loadWithCalendar(t, map[string]any{
-		"source":   "测试用：国务院办公厅通知",
-		"holidays": []any{ymdOf(from.Year(), int(from.Month()), from.Day()+1), ymdOf(from.Year(), int(from.Month()), from.Day()+4), ymdOf(last, 3, 4)},
+		"source": "测试用：国务院办公厅通知",
+		"holidays": append(wholeYear(next, ymdOf(from.Year(), int(from.Month()), from.Day()+1), ymdOf(from.Year(), int(from.Month()), from.Day()+4)),
+			wholeYear(last, ymdOf(last, 3, 4))...),
 	})
 	c := &prof.Calendar
 	if !c.Covers(next) || c.Estimated(from, c.AddWorkingDays(from, 10)) {
@@ -176,15 +185,20 @@ func TestCalendarYearsNotLoaded(t *testing.T) {
 	if got, want := c.AddWorkingDays(from, 10), none.AddWorkingDays(from, 12); !got.Equal(want) {
 		t.Errorf("10 working days after %v = %v, want %v", from, got, want)
 	}
-	// In the year the profile lists, only its days are holidays: 元旦 is not.
-	jan1 := time.Date(last, 1, 1, 0, 0, 0, 0, cst)
-	if jan1.Weekday() != time.Saturday && jan1.Weekday() != time.Sunday {
-		if got := c.AddWorkingDays(jan1.AddDate(0, 0, -1), 1); !got.Equal(jan1) {
-			t.Errorf("the profile's %d replaces the national one: %v", last, got)
+	// In the year the profile lists, only its days are holidays: the
+	// national 春节 is not.
+	spring := time.Time{}
+	for d := time.Date(last, 1, 15, 0, 0, 0, 0, cst); d.Month() < time.March; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday && !none.AddWorkingDays(d.AddDate(0, 0, -1), 1).Equal(d) {
+			spring = d
+			break
 		}
 	}
-	if got := none.AddWorkingDays(jan1.AddDate(0, 0, -1), 1); got.Equal(jan1) {
-		t.Errorf("元旦 %d is a working day nationally", last)
+	if spring.IsZero() {
+		t.Fatalf("no weekday off in %d's January or February nationally", last)
+	}
+	if got := c.AddWorkingDays(spring.AddDate(0, 0, -1), 1); !got.Equal(spring) {
+		t.Errorf("the profile's %d does not replace the national one: %v is off", last, spring)
 	}
 }
 
@@ -212,7 +226,7 @@ func TestCalendarMissingYears(t *testing.T) {
 			t.Errorf("%v: %q, want the years %s", tc.now, note, tc.want)
 		}
 	}
-	prof := loadWithCalendar(t, map[string]any{"source": "测试用", "holidays": []any{ymdOf(last+1, 1, 1)}})
+	prof := loadWithCalendar(t, map[string]any{"source": "测试用", "holidays": wholeYear(last + 1)})
 	if got := prof.Calendar.Missing(time.Date(last, 12, 10, 0, 0, 0, 0, cst)); len(got) != 0 {
 		t.Errorf("the profile enters %d: missing %v", last+1, got)
 	}
@@ -262,6 +276,28 @@ func TestDeadlineMarkedEstimated(t *testing.T) {
 
 func ymdOf(y, m, d int) string {
 	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).Format("2006-01-02")
+}
+
+// wholeYear lists the days off a notice of year y must have (元旦, 劳动节,
+// 国庆节) and extra: made-up notices, this test's own.
+func wholeYear(y int, extra ...string) []any {
+	var out []any
+	for _, md := range []string{"01-01", "05-01", "10-01", "10-02", "10-03"} {
+		out = append(out, itoa(y)+"-"+md)
+	}
+	for _, d := range extra {
+		out = append(out, d)
+	}
+	return out
+}
+
+// everyDay lists every day of year y.
+func everyDay(y int) []any {
+	var out []any
+	for d := time.Date(y, 1, 1, 0, 0, 0, 0, cst); d.Year() == y; d = d.AddDate(0, 0, 1) {
+		out = append(out, d.Format("2006-01-02"))
+	}
+	return out
 }
 
 func itoa(n int) string { return time.Date(n, 1, 1, 0, 0, 0, 0, cst).Format("2006") }

@@ -578,9 +578,9 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 		t.Fatalf("the file is not the profile, indented to edit: %v\n%.200s", err, ad.last)
 	}
 	// Made-up dates: this test's own, not the State Council's.
-	p["calendar"] = map[string]any{"source": "测试用", "holidays": []any{fmt.Sprintf("%d-01-01", year)}}
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": statutoryDays(year)}
 	edited, _ := json.MarshalIndent(p, "", "  ")
-	if r := ad.upload("/console/admin/profile/upload", url.Values{"csrf": {tok}}, "tianning.json", edited); r.StatusCode != http.StatusSeeOther {
+	if r := ad.upload("/console/admin/profile/upload", url.Values{"csrf": {tok}}, "tianning (1).json", edited); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d\n%s", r.StatusCode, ad.last)
 	}
 	ad.get("/console/admin/profile")

@@ -771,7 +771,7 @@ func TestConsoleQueueSaysWhenAYearsHolidaysAreMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Made-up dates: this test's own, not the State Council's.
-	p["calendar"] = map[string]any{"source": "测试用", "holidays": []any{fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-01-01", year+1)}}
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": statutoryDays(year, year+1)}
 	data, _ = json.Marshal(p)
 	if _, err := fx.srv.SetProfile(context.Background(), "huoqiu.json", data); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -504,8 +505,25 @@ func (c *Console) uploadProfile(w http.ResponseWriter, r *http.Request, s *sessi
 		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: fmt.Sprintf("规则文件“%s”是空的", hdr.Filename)}})
 		return
 	}
-	c.profileResult(w, r, s, hdr.Filename, data)
+	c.profileResult(w, r, s, uploadName(hdr.Filename, data), data)
 }
+
+// uploadName is the name an uploaded profile is loaded under: the file's,
+// unless the profile names its own id, when it is <id>.json. A browser
+// saves a second download of huoqiu.json as "huoqiu (1).json", which the
+// id check refused though the file was the right one.
+func uploadName(filename string, data []byte) string {
+	var head struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(data, &head) == nil && profileID.MatchString(head.ID) {
+		return head.ID + ".json"
+	}
+	return filename
+}
+
+// profileID is a plausible profile id: app.LoadProfile checks it.
+var profileID = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *session, name string, data []byte) {
 	_, err := c.ab().SetProfile(r.Context(), s.token, name, data)
