@@ -37,6 +37,7 @@ type Calendar struct {
 	Source   string   `json:"source,omitempty"`
 
 	notices map[int]*notice // by year, set by validate
+	fields  map[int]string  // where each year's days off are listed, set by validate
 }
 
 // CalendarYear is one year's notice.
@@ -88,13 +89,10 @@ func (c *Calendar) validate(p *Problems) {
 	if len(c.Holidays)+len(c.Workdays) > 0 && isBlank(c.Source) {
 		p.Add("calendar.source", "calendar.source：请注明节假日安排的出处（国务院办公厅通知）")
 	}
-	field := map[int]string{} // where each year's days off are listed
+	c.fields = map[int]string{}
 	for y, n := range flat {
 		c.notices[y] = n
-		field[y] = "calendar.holidays"
-		if y < 2000 || y > 2100 {
-			p.Add("calendar.holidays", "calendar.holidays：%d 年不在 2000 至 2100 年之内", y)
-		}
+		c.fields[y] = "calendar.holidays"
 	}
 	for i, y := range c.Notices {
 		f := fmt.Sprintf("calendar.years[%d]", i)
@@ -115,7 +113,7 @@ func (c *Calendar) validate(p *Problems) {
 		n := &notice{off: map[string]bool{}, on: map[string]bool{}}
 		c.notices[y.Year] = n
 		if len(y.Holidays) > 0 {
-			field[y.Year] = f + ".holidays"
+			c.fields[y.Year] = f + ".holidays"
 		}
 		for j, s := range y.Holidays {
 			g := fmt.Sprintf("%s.holidays[%d]", f, j)
@@ -144,13 +142,25 @@ func (c *Calendar) validate(p *Problems) {
 			}
 		}
 	}
-	years := make([]int, 0, len(field))
-	for y := range field {
+}
+
+// checkWhole adds a problem for each notice that is not a whole year's
+// (see statutoryDays, maxDaysOff) or whose year lies outside 2000–2100.
+// Profile.CheckNew runs it on a profile being set; a profile stored or
+// cached before these checks existed still loads.
+func (c *Calendar) checkWhole(p *Problems) {
+	years := make([]int, 0, len(c.fields))
+	for y := range c.fields {
 		years = append(years, y)
 	}
 	sort.Ints(years)
 	for _, y := range years {
-		checkWhole(p, field[y], y, c.notices[y])
+		f := c.fields[y]
+		if y < 2000 || y > 2100 {
+			p.Add(f, "%s：%d 年不在 2000 至 2100 年之内", f, y)
+			continue
+		}
+		checkWhole(p, f, y, c.notices[y])
 	}
 }
 

@@ -108,7 +108,10 @@ func TestCalendarNoticesRefused(t *testing.T) {
 			"calendar.years[0].days", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := app.LoadProfile("sample.json", mutate(t, func(p map[string]any) { p["calendar"] = tc.cal }))
+			prof, err := app.LoadProfile("sample.json", mutate(t, func(p map[string]any) { p["calendar"] = tc.cal }))
+			if err == nil {
+				err = prof.CheckNew()
+			}
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -122,6 +125,25 @@ func TestCalendarNoticesRefused(t *testing.T) {
 				t.Errorf("want %s: %q; got %v", tc.field, tc.want, app.FieldErrors(err))
 			}
 		})
+	}
+}
+
+// A notice that is not a whole year's is refused when a profile is set
+// (CheckNew), but a profile stored or cached before that check still loads:
+// a bureau must not lose its rules on an upgrade.
+func TestPartialNoticeLoadsButIsNotSet(t *testing.T) {
+	prof := loadWithCalendar(t, map[string]any{"source": "国办通知", "holidays": []any{"2031-01-01"}})
+	if !prof.Calendar.Covers(2031) {
+		t.Errorf("the stored notice is not used")
+	}
+	err := prof.CheckNew()
+	if err == nil || !strings.Contains(err.Error(), "2031 年的安排缺少法定节假日 2031-05-01") {
+		t.Errorf("CheckNew: %v", err)
+	}
+	for id, p := range MustProfiles(t) {
+		if err := p.CheckNew(); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
 	}
 }
 

@@ -326,6 +326,20 @@ func LoadProfile(name string, data []byte) (*Profile, error) {
 	return prof, nil
 }
 
+// CheckNew fails with an EINVALID *Error naming every field that a profile
+// being set must get right beyond what LoadProfile checks: rules added
+// after bureaus had stored profiles, which LoadProfile leaves out so that
+// a stored or cached profile still loads (now: every holiday notice is a
+// whole year's). The bureau runs it when a profile is set.
+func (prof *Profile) CheckNew() error {
+	var p Problems
+	prof.Calendar.checkWhole(&p)
+	if len(p) > 0 {
+		return profileErr(prof.File, p)
+	}
+	return nil
+}
+
 // LoadProfiles loads every *.json file in dir of fsys (for example
 // assets.Profiles, "profiles") and returns the profiles by ID. It fails with
 // the EINVALID *Error of the first malformed file (in name order), with an

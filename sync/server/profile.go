@@ -38,6 +38,9 @@ func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (_ pr
 		return protocol.ProfileDocument{}, err
 	}
 	prof, err := app.LoadProfile(name, canon)
+	if err == nil {
+		err = prof.CheckNew()
+	}
 	if err != nil {
 		return protocol.ProfileDocument{}, err
 	}
@@ -68,6 +71,9 @@ func (s *Server) loadProfile(ctx context.Context) error {
 	if err != nil {
 		s.log.Error("stored rule profile no longer loads; set it again", "profile", rec.ID, "err", err)
 		return nil
+	}
+	if err := prof.CheckNew(); err != nil {
+		s.log.Warn("stored rule profile would be refused if set today; correct it and set it again", "profile", rec.ID, "err", err)
 	}
 	s.profile.Store(prof)
 	return nil
