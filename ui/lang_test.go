@@ -4,6 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -206,5 +212,59 @@ func TestProfileTermsTranslated(t *testing.T) {
 			}
 		}
 		walk(v)
+	}
+}
+
+// Every message the client passes to T or Tf as a literal has an English
+// translation: the change-password dialog had none, and a clerk who chose
+// English met it in Chinese.
+func TestEveryMessageHasAnEnglishTranslation(t *testing.T) {
+	data, err := assets.Translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en map[string]any
+	if err := json.Unmarshal(data, &en); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	checked := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "T" && id.Name != "Tf" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked++
+			if _, ok := en[s]; !ok {
+				t.Errorf("%s: %q has no English translation", fset.Position(lit.Pos()), s)
+			}
+			return true
+		})
+	}
+	if checked < 500 {
+		t.Errorf("only %d messages found: is the parse right?", checked)
 	}
 }

@@ -28,7 +28,7 @@ type PasswordChanger interface {
 type passwordDialog struct {
 	d         *dialog.CustomDialog
 	nw, again *dialogField
-	problem   *widget.Label
+	problem   *paragraph
 	submit    *widget.Button
 }
 
@@ -42,16 +42,19 @@ func (s *setupScreen) askNewPassword(addr, login, old string, pe *PasswordChange
 	}
 	s.fail(T("须先修改密码才能连接：请在对话框中设置新密码"))
 	p := &passwordDialog{nw: newDialogField(s.u, true), again: newDialogField(s.u, true),
-		problem: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}}
+		problem: &paragraph{Importance: widget.DangerImportance}}
 	p.problem.Hide()
 	content := container.NewVBox(
-		&widget.Label{Text: pe.Message, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
+		&paragraph{Text: pe.Message, Importance: widget.WarningImportance},
 		widget.NewForm(widget.NewFormItem(T("登录名"), widget.NewLabel(login)),
 			widget.NewFormItem(T("新密码"), p.nw), widget.NewFormItem(T("再次输入"), p.again)),
 		p.problem,
 	)
 	p.d = dialog.NewCustomWithoutButtons(T("修改密码"), container.NewStack(minWidth(520), content), s.u.win)
-	cancel := widget.NewButton(T("取消"), func() { p.d.Hide() })
+	cancel := widget.NewButton(T("取消"), func() {
+		p.d.Hide()
+		s.fail(T("须先修改密码才能连接：请再次点击“连接数管局”，在对话框中设置新密码"))
+	})
 	p.submit = &widget.Button{Text: T("修改密码并连接"), Importance: widget.HighImportance}
 	p.submit.OnTapped = func() {
 		nw := p.nw.Text

@@ -45,9 +45,9 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 	test.Type(entry("https://sgj.example.gov.cn:8443"), b.URL)
 	test.Type(entry("数管局分配的账号"), "limei")
 	test.Type(entry("密码"), "Initial-2027")
-	test.Tap(find(t, content, "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" }))
+	connect := find(t, content, "连接数管局", func(b *widget.Button) bool { return b.Text == "连接数管局" })
 	var submit *widget.Button
-	d.eventually(t, "the change-password dialog", func() bool {
+	opened := func() bool {
 		top := w.Canvas().Overlays().Top()
 		if top == nil {
 			return false
@@ -59,7 +59,24 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 			}
 		})
 		return found
+	}
+	// Escape in the dialog (its field has the keyboard) leaves it, and the
+	// setup screen says how to come back to it.
+	test.Tap(connect)
+	d.eventually(t, "the change-password dialog", opened)
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	d.pump()
+	says := false
+	walkAll(content, func(o fyne.CanvasObject) {
+		if s, ok := shownString(o); ok && o.Visible() && strings.Contains(s, "请再次点击“连接数管局”") {
+			says = true
+		}
 	})
+	if w.Canvas().Overlays().Top() != nil || !says {
+		t.Fatalf("Escape: dialog open %v; the screen says how to come back to it: %v", w.Canvas().Overlays().Top() != nil, says)
+	}
+	test.Tap(connect)
+	d.eventually(t, "the change-password dialog again", opened)
 	dlg := w.Canvas().Overlays().Top()
 	var entries []*widget.Entry
 	var fields []fyne.Focusable // the widgets that take the keyboard: ui's dialog fields
