@@ -316,6 +316,33 @@ func TestEnterOpensTheHighlightedFiling(t *testing.T) {
 	}
 }
 
+// A screen that goes takes the keyboard with it, also from a field inside
+// a form (设置's): leaving 设置 from 服务器地址 for the inbox (the tray's
+// 未读通知) left the keyboard on the hidden field, and what the clerk typed
+// next went into it.
+func TestLeavingAScreenTakesTheKeyboardFromItsForm(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.showSettings()
+	x.pump()
+	var addr *widget.Entry
+	walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "https://sgj.example.gov.cn:8443" {
+			addr = e
+		}
+	})
+	if addr == nil {
+		t.Fatal("no 服务器地址 on 设置")
+	}
+	x.w.Canvas().Focus(addr)
+	x.u.ShowInbox() // as the tray's 未读通知 does
+	x.pump()
+	if f := x.w.Canvas().Focused(); f != nil {
+		t.Fatalf("the inbox opens with %T focused, the hidden field's keyboard", f)
+	}
+
+
+}
+
 // The problem list says 点任一条即可转到: its lines take the keyboard too,
 // Tab reaching the first and Enter going to its field; a line that does
 // nothing (no field) is not a stop.

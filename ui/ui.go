@@ -294,14 +294,14 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 func (u *UI) show(o fyne.CanvasObject) {
 	// What had the keyboard on the screen going away would keep it, gone
 	// from the window: keys went nowhere (Enter on the list opened a
-	// filing, and PageDown then did not scroll it).
+	// filing, and PageDown then did not scroll it), or into a hidden field
+	// (设置's, inside a form, which pathTo does not enter). So a new screen
+	// starts with nothing focused (a button of the window's top bar lets
+	// go of the keyboard when pressed), unless a dialog has it.
 	c := u.win.Canvas()
-	var path []fyne.CanvasObject
-	f, _ := c.Focused().(fyne.CanvasObject)
-	gone := f != nil && len(u.center.Objects) > 0 && pathTo(u.center.Objects[0], f, &path)
 	u.center.Objects = []fyne.CanvasObject{o}
 	u.center.Refresh()
-	if gone {
+	if c.Overlays().Top() == nil {
 		c.Focus(nil)
 	}
 }
