@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -311,14 +312,20 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	var when string
 	imp := widget.LowImportance
 	if d.Known() {
-		days := int(d.Due.Sub(now).Hours()/24) + 1
+		// Due is the last day (a date): past only from the next day on, as
+		// the project rows and the dossier say.
+		dy, dm, dd := d.Due.Date()
+		days := int(math.Round(time.Date(dy, dm, dd, 0, 0, 0, 0, now.Location()).Sub(startOfDay(now)).Hours() / 24))
 		switch {
-		case d.Due.Before(now):
+		case days < 0:
 			when = fmt.Sprintf(T("截止 %s（已过期）"), dueDate(d))
 			imp = widget.DangerImportance
 		case d.Opens.After(now): // a window not open yet (自评价 12–24 months after go-live)
 			when = fmt.Sprintf(T("%s 至 %s（%d 天后开始）"), d.Opens.Format("2006-01-02"), dueDate(d),
 				int(d.Opens.Sub(now).Hours()/24)+1)
+		case days == 0:
+			when = fmt.Sprintf(T("截止 %s（今天截止）"), dueDate(d))
+			imp = widget.WarningImportance
 		default:
 			when = fmt.Sprintf(T("截止 %s（还有 %d 天）"), dueDate(d), days)
 			if days <= 30 {

@@ -137,6 +137,20 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 	if got := textOf(deadlineView(d, now.AddDate(1, 0, 1))); !strings.Contains(got, "截止 2028-11-03（还有 335 天）") {
 		t.Errorf("in the window:\n%s", got)
 	}
+	// The last day is the due date itself: not past until the day after.
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2028, 11, 2, 17, 0, 0, 0, time.Local), "截止 2028-11-03（还有 1 天）"},
+		{time.Date(2028, 11, 3, 9, 0, 0, 0, time.Local), "截止 2028-11-03（今天截止）"},
+		{time.Date(2028, 11, 3, 23, 59, 0, 0, time.Local), "截止 2028-11-03（今天截止）"},
+		{time.Date(2028, 11, 4, 0, 0, 0, 0, time.Local), "截止 2028-11-03（已过期）"},
+	} {
+		if got := textOf(deadlineView(d, tc.at)); !strings.Contains(got, tc.want) {
+			t.Errorf("at %v: %q, want %q", tc.at, got, tc.want)
+		}
+	}
 	r := newRowView()
 	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1})
 	if !strings.Contains(r.meta.Text, "已通过验收") {
