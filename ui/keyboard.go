@@ -22,21 +22,34 @@ var (
 )
 
 // goMenu is 转到: the list, the inbox, and the editor's next and previous
-// page (Ctrl+PageDown, Ctrl+PageUp, as between a browser's tabs).
+// page (Ctrl+PageDown, Ctrl+PageUp, as between a browser's tabs). Fyne runs
+// a main-menu shortcut before it looks for a dialog, so each does nothing
+// while one is open: Ctrl+1 under 确认提交 closed the editor the dialog
+// would then submit from.
 func (u *UI) goMenu() *fyne.Menu {
 	return fyne.NewMenu(T("转到"),
-		&fyne.MenuItem{Label: T("全部材料"), Shortcut: homeShortcut, Action: func() {
+		&fyne.MenuItem{Label: T("全部材料"), Shortcut: homeShortcut, Action: u.unlessDialog(func() {
 			u.ShowHome()
 			u.win.Canvas().Focus(u.home.list)
-		}},
-		&fyne.MenuItem{Label: T("收件箱"), Shortcut: inboxShortcut, Action: func() {
+		})},
+		&fyne.MenuItem{Label: T("收件箱"), Shortcut: inboxShortcut, Action: u.unlessDialog(func() {
 			u.ShowInbox()
 			u.win.Canvas().Focus(u.inbox.list)
-		}},
+		})},
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: T("下一页（材料的下一部分）"), Shortcut: nextShortcut, Action: func() { u.editorPage(1) }},
-		&fyne.MenuItem{Label: T("上一页"), Shortcut: prevShortcut, Action: func() { u.editorPage(-1) }},
+		&fyne.MenuItem{Label: T("下一页（材料的下一部分）"), Shortcut: nextShortcut, Action: u.unlessDialog(func() { u.editorPage(1) })},
+		&fyne.MenuItem{Label: T("上一页"), Shortcut: prevShortcut, Action: u.unlessDialog(func() { u.editorPage(-1) })},
 	)
+}
+
+// unlessDialog returns fn run only while no dialog is shown.
+func (u *UI) unlessDialog(fn func()) func() {
+	return func() {
+		if p := modalPopUp(u.win.Canvas().Overlays().Top()); p != nil && p.Visible() {
+			return
+		}
+		fn()
+	}
 }
 
 // editorPage moves the open editor a page on; nothing when none is open.

@@ -343,6 +343,36 @@ func TestLeavingAScreenTakesTheKeyboardFromItsForm(t *testing.T) {
 
 }
 
+// 转到's shortcuts do nothing while a dialog is open: Fyne runs main-menu
+// shortcuts first, and Ctrl+1 under 确认提交 closed the editor behind it.
+func TestGoShortcutsWaitForTheDialog(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	e := x.u.editor
+	showConfirm("提交", "确认提交？", func(bool) {}, x.w)
+	for _, it := range x.u.goMenu().Items {
+		if it.Action != nil {
+			it.Action()
+		}
+	}
+	x.pump()
+	if x.u.editor != e || x.w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("转到 acted behind the dialog: editor %p → %p", e, x.u.editor)
+	}
+	x.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	x.pump()
+	for _, it := range x.u.goMenu().Items {
+		if it.Label == "收件箱" {
+			it.Action()
+		}
+	}
+	x.pump()
+	if x.u.editor != nil || !x.u.inbox.shown {
+		t.Errorf("with the dialog closed, 收件箱 does not open the inbox")
+	}
+}
+
 // The problem list says 点任一条即可转到: its lines take the keyboard too,
 // Tab reaching the first and Enter going to its field; a line that does
 // nothing (no field) is not a stop.
