@@ -268,12 +268,15 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 // from to the day of to ran through a year whose holidays are not known, so
 // that the day it gave may be earlier than the true one.
 func (c *Calendar) Estimated(from, to time.Time) bool {
-	for y := day(from.In(Beijing)).AddDate(0, 0, 1).Year(); y <= to.In(Beijing).Year(); y++ {
+	end := to.In(Beijing)
+	for y := day(from.In(Beijing)).AddDate(0, 0, 1).Year(); y <= end.Year(); y++ {
 		if !c.Covers(y) {
 			return true
 		}
 	}
-	return false
+	// A notice may move days of the December before its year (the 2019
+	// notice did): a count into December waits for the next year's too.
+	return end.Month() == time.December && !c.Covers(end.Year()+1)
 }
 
 // Missing returns the years whose holidays the bureau should enter by now:

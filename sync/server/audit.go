@@ -589,7 +589,7 @@ func (s *Server) PruneAudit(ctx context.Context, before time.Time) (n int, err e
 	now := s.Now()
 	if !bureaustore.CanPruneAudit(before, now) {
 		return 0, app.Errorf(app.EINVALID, "安全审计记录至少保存六个月（网络安全法 第二十一条）：只能删除 %s 之前的记录",
-			now.Add(-bureaustore.AuditRetention).In(now.Location()).Format("2006-01-02 15:04"))
+			now.Add(-bureaustore.AuditRetention).In(app.Beijing).Format("2006-01-02 15:04"))
 	}
 	rep, err := s.VerifyAudit(ctx)
 	if err != nil {

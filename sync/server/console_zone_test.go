@@ -72,6 +72,14 @@ func TestConsoleCountsBeijingDatesOnAUTCBureau(t *testing.T) {
 	if !strings.Contains(page, "<strong>1</strong>超期") {
 		t.Errorf("概况 does not count 1 超期:\n%s", page)
 	}
+
+	// A decision that lost the race names the other's time in Beijing.
+	fx.decide(fx.admin, b.ID, app.ActionAccept, "", http.StatusOK) // 12:00 in Beijing, 04:00 UTC
+	r := fx.do("POST", protocol.Path(protocol.PathDecisions, b.ID), fx.login("reviewer").Token,
+		protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充", From: app.StatusSubmitted})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(string(r.body), "于 2027-03-16 12:00") {
+		t.Errorf("the lost race: %d %s", r.StatusCode, r.body)
+	}
 }
 
 // The queue's and the audit trail's filters refuse what they cannot read,

@@ -148,7 +148,7 @@ func (s *Server) passwordDue(rec accountRecord) string {
 		changed = rec.Created
 	}
 	if pol := s.cfg.PasswordPolicy; pol.MaxAge > 0 && !changed.IsZero() && !s.Now().Before(changed.Add(pol.MaxAge)) {
-		return fmt.Sprintf("密码已使用超过 %s（自 %s 起未修改），须修改后才能继续使用", days(pol.MaxAge), changed.In(s.Now().Location()).Format("2006-01-02"))
+		return fmt.Sprintf("密码已使用超过 %s（自 %s 起未修改），须修改后才能继续使用", days(pol.MaxAge), changed.In(app.Beijing).Format("2006-01-02"))
 	}
 	return ""
 }

@@ -219,7 +219,7 @@ func decidedMeanwhile(f app.Filing, c *caller, req protocol.DecisionRequest) err
 		who = "您本人"
 	}
 	return app.Errorf(app.ECONFLICT, "已由%s处理：%s 于 %s 已将此材料处理为“%s”，请刷新后查看", who, last.Actor,
-		last.At.Format("2006-01-02 15:04"), last.To.Label())
+		last.At.In(app.Beijing).Format("2006-01-02 15:04"), last.To.Label())
 }
 
 // contentDisposition returns the Content-Disposition of an attachment
