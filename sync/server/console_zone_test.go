@@ -29,11 +29,18 @@ func TestConsoleCountsBeijingDatesOnAUTCBureau(t *testing.T) {
 	b := newFiling(t, fx.unitA.ID)
 	b.Declaration.ProjectName = "霍邱县乙平台"
 	fx.submit(fx.clerkA, b, http.StatusCreated)
+	c := newFiling(t, fx.unitB.ID) // the other unit's oldest arrived on the 2nd in Beijing
+	c.Declaration.ProjectName = "新店镇丙平台"
+	fx.submit(fx.login("clerk-b").Token, c, http.StatusCreated)
 
 	br := fx.browser()
 	br.login("reviewer", http.StatusSeeOther)
 	lastDays := regexp.MustCompile(`2027-03-1[0-9]`)
-	for _, path := range []string{"/console/queue", "/console/queue.csv"} {
+	br.get("/console/overview")
+	if page := br.last; !strings.Contains(page, "2027-03-01") || !strings.Contains(page, "2027-03-02") {
+		t.Errorf("概况's 最早到达 are not the Beijing dates 2027-03-01 (城关镇) and 2027-03-02 (新店镇):\n%s", page)
+	}
+	for _, path := range []string{"/console/queue?unit=" + fx.unitA.ID, "/console/queue.csv?unit=" + fx.unitA.ID} {
 		br.get(path)
 		if got := lastDays.FindAllString(br.last, -1); strings.Join(got, " ") != "2027-03-15 2027-03-16" {
 			t.Errorf("%s: last days %v, want 2027-03-15 (甲) and 2027-03-16 (乙)\n%s", path, got, br.last)
@@ -46,8 +53,8 @@ func TestConsoleCountsBeijingDatesOnAUTCBureau(t *testing.T) {
 	}
 	// 乙 counted from the 2nd: on the 2nd only, Beijing, not the 1st, UTC.
 	br.get("/console/queue?from=2027-03-02")
-	if n := len(rows(br.last)); n != 1 {
-		t.Errorf("arrived from 2027-03-02 (Beijing): %d rows, want 1", n)
+	if n := len(rows(br.last)); n != 2 {
+		t.Errorf("arrived from 2027-03-02 (Beijing): %d rows, want 2 (乙, 丙)", n)
 	}
 
 	// Tue 03-16 12:00 in Beijing: 甲 (last day the 15th) is overdue, 乙 not.
@@ -56,7 +63,7 @@ func TestConsoleCountsBeijingDatesOnAUTCBureau(t *testing.T) {
 	br.login("reviewer", http.StatusSeeOther)
 	br.get("/console/queue?overdue=1")
 	if n := len(rows(br.last)); n != 1 {
-		t.Errorf("overdue: %d rows, want 1", n)
+		t.Errorf("overdue: %d rows, want 1 (甲)", n)
 	}
 	var api struct {
 		Filings []struct {

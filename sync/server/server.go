@@ -306,7 +306,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	st := cfg.Storage
 	if st == nil {
 		bs, err := badgerstore.Open(ctx, filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{
-			Logger: cfg.Logger, MemTable: cfg.memTable, Location: cfg.Now().Location(), Tune: cfg.tune,
+			Logger: cfg.Logger, MemTable: cfg.memTable, Tune: cfg.tune,
 			EncryptionKey: cfg.EncryptionKey})
 		if badgerutil.DirLocked(err) {
 			return nil, fmt.Errorf("open bureau: another bureau process is using %s; stop it first: %w", cfg.DataDir, err)

@@ -24,7 +24,7 @@ import (
 func TestOpenIndexesFilingsByProjectAndCode(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	opts := badgerstore.Options{MemTable: 4 << 20, Location: time.UTC}
+	opts := badgerstore.Options{MemTable: 4 << 20}
 	st, err := badgerstore.Open(ctx, dir, opts)
 	if err != nil {
 		t.Fatal(err)

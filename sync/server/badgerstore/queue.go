@@ -31,7 +31,7 @@ import (
 //	qx/<since: 16 hex, ns since 1970>/<filing>  console.QueueItem, JSON
 //	qxp/<filing>                               the filing's qx/ key
 //	qc/s/<status>                              how many entries have that status (8 bytes)
-//	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day
+//	qc/u/<unit>/<day: yyyymmdd>                how many of the unit's entries arrived that day (a Beijing date)
 //	qc/k/<kind>/<status>                       how many entries have that kind and status
 //	m/queueindex                               queueIndexVersion once qx/ holds every filing awaiting review
 //
@@ -44,8 +44,10 @@ import (
 const (
 	keyQueueIndex = "m/queueindex"
 	// queueIndexVersion 2 added the counters, 3 those by kind and status
-	// (queueCounts): an index of an earlier version is rebuilt.
-	queueIndexVersion = "3"
+	// (queueCounts), 4 keyed the per-day counters by Beijing date (they
+	// were in the server's zone, and 概况's 最早到达 showed a UTC date): an
+	// index of an earlier version is rebuilt.
+	queueIndexVersion = "4"
 	// queueScanBudget bounds the entries one page reads, so a filter that
 	// matches little of a long queue answers in bounded time with a
 	// partial page and a cursor to continue.
@@ -150,7 +152,7 @@ func (s *Store) indexQueue(txn *badger.Txn, w writer, fr bureaustore.Filing, uni
 func (s *Store) count(deltas map[string]int64, kind app.Kind, st app.Status, unit string, since time.Time, n int64) {
 	deltas[string(key("qc", "s", string(st)))] += n
 	deltas[string(key("qc", "k", string(kind), string(st)))] += n
-	deltas[string(key("qc", "u", unit, since.In(s.loc).Format("20060102")))] += n
+	deltas[string(key("qc", "u", unit, since.In(app.Beijing).Format("20060102")))] += n
 }
 
 // rebuildQueueIndex indexes every queued filing once (indexQueue leaves
@@ -393,7 +395,7 @@ func prefilter(q console.QueueQuery, text string) []needle {
 // split them.
 func (s *Store) queueOverview(now time.Time, due func(since time.Time) time.Time) (console.Overview, error) {
 	ov := console.Overview{ByStatus: map[app.Status]int{}}
-	loc := now.Location()
+	loc := app.Beijing // the counters' days
 	units := map[string]*console.UnitLoad{}
 	var order []string
 	err := s.db.View(func(txn *badger.Txn) error {

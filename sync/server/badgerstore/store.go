@@ -92,9 +92,8 @@ type Tune func(badger.Options) badger.Options
 
 // Options configures Open. Zero fields take defaults.
 type Options struct {
-	Logger   *slog.Logger   // nil discards
-	MemTable int64          // Badger memtable size (32 MB); a transaction may hold 15% of it
-	Location *time.Location // the bureau's zone, for the queue's per-day counters (Local)
+	Logger   *slog.Logger // nil discards
+	MemTable int64        // Badger memtable size (32 MB); a transaction may hold 15% of it
 	Tune     Tune
 	// EncryptionKey (16, 24 or 32 bytes; AES-128/192/256) encrypts the
 	// store at rest with Badger's own encryption: it is Badger's master
@@ -120,7 +119,6 @@ var (
 type Store struct {
 	db  *badger.DB
 	log *slog.Logger
-	loc *time.Location
 
 	writeMu      sync.Mutex                       // serialises writes that read-modify-write shared records; held by the group commit
 	auditMu      sync.Mutex                       // serialises appends to the audit trail: each reads and moves its head
@@ -149,15 +147,12 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if o.MemTable <= 0 {
 		o.MemTable = 32 << 20
 	}
-	if o.Location == nil {
-		o.Location = time.Local
-	}
 	fault := new(syncFault)
 	db, err := openBadger(dir, o.MemTable, badgerLogger{o.Logger, fault}, o.Tune, o.EncryptionKey)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, log: o.Logger, loc: o.Location, onChange: func([]string) {}, synced: fault, closing: make(chan struct{})}
+	s := &Store{db: db, log: o.Logger, onChange: func([]string) {}, synced: fault, closing: make(chan struct{})}
 	s.committer.Max = maxGroup
 	schema, err := s.openLayout(ctx)
 	if err != nil {

@@ -3,7 +3,6 @@ package badgerstore_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"egovdesk/sync/server/badgerstore"
 	"egovdesk/sync/server/bureaustore"
@@ -13,7 +12,7 @@ import (
 // TestConformance runs the storage seam's conformance suite on Badger.
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) bureaustore.Storage {
-		st, err := badgerstore.Open(context.Background(), t.TempDir(), badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+		st, err := badgerstore.Open(context.Background(), t.TempDir(), badgerstore.Options{MemTable: 4 << 20})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 // which the bureau runs every ten minutes, settles them.
 func TestMaintainSettlesRevisionsLeftWaiting(t *testing.T) {
 	ctx := context.Background()
-	st, err := badgerstore.Open(ctx, t.TempDir(), badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+	st, err := badgerstore.Open(ctx, t.TempDir(), badgerstore.Options{MemTable: 4 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

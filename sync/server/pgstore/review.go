@@ -465,8 +465,8 @@ func (s *Store) QueueOverview(ctx context.Context, rules bureaustore.QueueRules)
 				rows.Close()
 				return err
 			}
-			y, m, d := time.Unix(0, first).In(rules.Now.Location()).Date()
-			u.Oldest = time.Date(y, m, d, 0, 0, 0, 0, rules.Now.Location()) // the day, as on Badger
+			y, m, d := time.Unix(0, first).In(app.Beijing).Date()
+			u.Oldest = time.Date(y, m, d, 0, 0, 0, 0, app.Beijing) // the Beijing day, as on Badger
 			ov.Overdue += u.Overdue
 			ov.Units = append(ov.Units, u)
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"testing"
-	"time"
 
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/badgerstore"
@@ -18,7 +17,7 @@ import (
 func TestDraftsMigrate(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	src, err := badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+	src, err := badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func sub(t *testing.T, fid, rid, base string, n int, name string, atts ...app.At
 func TestBadgerToPostgres(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	src, err := badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+	src, err := badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestBadgerToPostgres(t *testing.T) {
 		t.Fatalf("counts: %v", counts)
 	}
 
-	src, err = badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20, Location: time.UTC})
+	src, err = badgerstore.Open(ctx, dir, badgerstore.Options{MemTable: 4 << 20})
 	must(err)
 	defer src.Close()
 	// compared as JSON: a time read back from either store is the same
