@@ -159,7 +159,7 @@ func (e *editorScreen) showProblemList() {
 	intro := note(T("点任一条即可转到要修改的地方。改好后再点“检查并提交”。"))
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(width, min(height, most))) // two problems, two lines' height
-	dlg = dialog.NewCustom(fmt.Sprintf(T("还有 %d 处需要修改才能提交"), len(e.problems)), T("关闭"),
+	dlg = newCloseDialog(fmt.Sprintf(T("还有 %d 处需要修改才能提交"), len(e.problems)), T("关闭"),
 		container.NewBorder(intro, nil, nil, nil, scroll), e.u.win)
 	dlg.Show()
 }

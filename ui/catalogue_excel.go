@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -119,7 +118,7 @@ func (x *catalogueExcel) showImportErrors(err error) {
 	scroll.SetMinSize(fyne.NewSize(680, 400))
 	intro := note(T("没有导入任何内容，目录保持不变。请在 Excel 中改正以下单元格（工作表、行、列）后重新导入。"))
 	title := fmt.Sprintf(T("Excel 中有 %d 处错误"), max(len(fields), 1))
-	dialog.NewCustom(title, T("关闭"), container.NewBorder(intro, nil, nil, nil, scroll), e.u.win).Show()
+	newCloseDialog(title, T("关闭"), container.NewBorder(intro, nil, nil, nil, scroll), e.u.win).Show()
 }
 
 func (x *catalogueExcel) onExport() {

@@ -151,7 +151,7 @@ func (r *setupRig) button(text string) *widget.Button {
 	}
 	for _, root := range roots {
 		walkWidgets(root, func(o fyne.CanvasObject) {
-			if b, ok := o.(*widget.Button); ok && found == nil && b.Text == text && b.Visible() {
+			if b := buttonOf(o); b != nil && found == nil && b.Text == text && b.Visible() {
 				found = b
 			}
 		})

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -154,12 +153,17 @@ func findFocusable(o fyne.CanvasObject, buttons bool) fyne.Focusable {
 // dialog whose buttons leave that open is left alone, as are keys with no
 // dialog shown.
 func (u *UI) dialogKeys(ev *fyne.KeyEvent) {
-	pop := modalPopUp(u.win.Canvas().Overlays().Top())
+	if !answerDialog(u.win.Canvas(), ev) && u.win.Canvas().Overlays().Top() == nil {
+		u.scrollKeys(ev)
+	}
+}
+
+// answerDialog is dialogKeys for the dialog shown on c, if any; it
+// reports whether one is shown.
+func answerDialog(c fyne.Canvas, ev *fyne.KeyEvent) bool {
+	pop := modalPopUp(c.Overlays().Top())
 	if pop == nil || !pop.Visible() {
-		if u.win.Canvas().Overlays().Top() == nil {
-			u.scrollKeys(ev)
-		}
-		return
+		return false
 	}
 	var all, primary, others []*widget.Button
 	walkButtons(pop.Content, func(b *widget.Button) {
@@ -192,7 +196,7 @@ func (u *UI) dialogKeys(ev *fyne.KeyEvent) {
 			for _, b := range others {
 				if dismissWord(b.Text) {
 					if press != nil {
-						return // two ways out: leave it to the clerk
+						return true // two ways out: leave it to the clerk
 					}
 					press = b
 				}
@@ -202,6 +206,7 @@ func (u *UI) dialogKeys(ev *fyne.KeyEvent) {
 	if press != nil {
 		press.OnTapped()
 	}
+	return true
 }
 
 // modalPopUp returns the modal pop-up (a dialog) that overlay o shows, nil
@@ -253,6 +258,8 @@ func walkButtons(o fyne.CanvasObject, fn func(*widget.Button)) {
 	switch v := o.(type) {
 	case *widget.Button:
 		fn(v)
+	case *dialogButton:
+		fn(&v.Button)
 	case *fyne.Container:
 		for _, c := range v.Objects {
 			walkButtons(c, fn)
@@ -295,7 +302,7 @@ func (u *UI) showKeys() {
 	}
 	content := messageContent(strings.Join(lines, "\n"), u.win)
 	content.(*fyne.Container).Objects[0].(*paragraph).Alignment = fyne.TextAlignLeading // a list, not a message
-	dialog.NewCustom(T("键盘操作"), T("关闭"), content, u.win).Show()
+	newCloseDialog(T("键盘操作"), T("关闭"), content, u.win).Show()
 }
 
 // scrollKeys moves the screen's largest scroll with ↑ ↓ PageUp PageDown Home

@@ -179,6 +179,44 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 	// Keys with no dialog do nothing.
 	key(fyne.KeyEscape)
 	key(fyne.KeyReturn)
+
+	// After Tab: Escape still leaves, and Enter presses the button that
+	// has the keyboard (Fyne's own dialog buttons answered Space only).
+	tabbed := func(tabs int, k fyne.KeyName) (answered, got bool) {
+		t.Helper()
+		showConfirm("删除草稿", "删除“智慧社区”？", func(ok bool) { answered, got = true, ok }, x.w)
+		for range tabs {
+			x.w.Canvas().FocusNext()
+		}
+		f := x.w.Canvas().Focused()
+		if f == nil {
+			t.Fatalf("Tab reaches nothing in the dialog")
+		}
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+		x.pump()
+		return answered, got
+	}
+	if answered, got := tabbed(1, fyne.KeyEscape); !answered || got || open() {
+		t.Errorf("Tab, Escape: answered %v with %v, dialog open %v", answered, got, open())
+	}
+	if answered, got := tabbed(2, fyne.KeyReturn); !answered || !got || open() {
+		t.Errorf("Tab, Tab (是), Enter: answered %v with %v, dialog open %v", answered, got, open())
+	}
+	if answered, got := tabbed(1, fyne.KeyReturn); !answered || got || open() {
+		t.Errorf("Tab (否), Enter: answered %v with %v, dialog open %v", answered, got, open())
+	}
+	// The problem list's lines: Tab to the first, Escape closes the list.
+	test.Tap(x.u.editor.submit)
+	x.eventually(t, "the problem list", open)
+	x.w.Canvas().FocusNext()
+	if _, ok := x.w.Canvas().Focused().(*tapLabel); !ok {
+		t.Fatalf("Tab in the problem list reaches %T", x.w.Canvas().Focused())
+	}
+	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	x.pump()
+	if open() {
+		t.Errorf("Escape on a line of the problem list leaves it open")
+	}
 }
 
 // A dialog that opens with its field focused answers Escape and Enter
@@ -339,7 +377,6 @@ func TestLeavingAScreenTakesTheKeyboardFromItsForm(t *testing.T) {
 	if f := x.w.Canvas().Focused(); f != nil {
 		t.Fatalf("the inbox opens with %T focused, the hidden field's keyboard", f)
 	}
-
 
 }
 

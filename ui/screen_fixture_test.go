@@ -459,7 +459,7 @@ func (x *screenFixture) tapDialogButton(t testing.TB, texts ...string) {
 	}
 	var found *widget.Button
 	walkRendered(top, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && found == nil && slices.Contains(texts, b.Text) {
+		if b := buttonOf(o); b != nil && found == nil && slices.Contains(texts, b.Text) {
 			found = b
 		}
 	})
@@ -467,6 +467,18 @@ func (x *screenFixture) tapDialogButton(t testing.TB, texts ...string) {
 		t.Fatalf("no button %q in the dialog", texts)
 	}
 	test.Tap(found)
+}
+
+// buttonOf returns o's button: o itself, or the one a dialogButton embeds;
+// nil for other objects.
+func buttonOf(o fyne.CanvasObject) *widget.Button {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b
+	case *dialogButton:
+		return &b.Button
+	}
+	return nil
 }
 
 // walkRendered calls fn for o and everything under it, widgets' renderers

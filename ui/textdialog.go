@@ -21,9 +21,59 @@ const (
 
 // showMessage shows message in a dialog titled title, closed with 确定.
 func showMessage(title, message string, win fyne.Window) {
-	d := dialog.NewCustom(title, lang.L("OK"), messageContent(message, win), win)
+	d := newCloseDialog(title, lang.L("OK"), messageContent(message, win), win)
 	d.SetIcon(theme.InfoIcon()) // as Fyne's information dialog has
 	d.Show()
+}
+
+// newCloseDialog is dialog.NewCustom with a dialogButton to close it.
+func newCloseDialog(title, close string, content fyne.CanvasObject, win fyne.Window) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, win)
+	d.SetButtons([]fyne.CanvasObject{newDialogButton(close, nil, widget.MediumImportance, d.Hide)})
+	return d
+}
+
+// dialogButton is a dialog's button that answers the keys a dialog
+// answers: Enter presses it, as Space does, and Escape takes the dialog's
+// way out (answerDialog). Fyne's dialog buttons take Space only: once Tab
+// had reached one, a 是/否 question answered neither Enter nor Escape.
+type dialogButton struct{ widget.Button }
+
+func newDialogButton(text string, icon fyne.Resource, imp widget.Importance, tapped func()) *dialogButton {
+	b := &dialogButton{}
+	b.Text, b.Icon, b.Importance, b.OnTapped = text, icon, imp, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey presses the button on Enter and leaves the dialog on Escape.
+func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(nil)
+	case fyne.KeyEscape:
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil {
+			answerDialog(c, ev)
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+// confirmDialog is a question answered with two dialogButtons, as Fyne's
+// ConfirmDialog (whose methods the client uses it has).
+type confirmDialog struct {
+	d       *dialog.CustomDialog
+	yes, no *dialogButton
+}
+
+func (c *confirmDialog) Show()                   { c.d.Show() }
+func (c *confirmDialog) Hide()                   { c.d.Hide() }
+func (c *confirmDialog) SetConfirmText(s string) { c.yes.SetText(s) }
+func (c *confirmDialog) SetDismissText(s string) { c.no.SetText(s) }
+func (c *confirmDialog) SetConfirmImportance(i widget.Importance) {
+	c.yes.Importance = i
+	c.yes.Refresh()
 }
 
 // messageWidth is the widest a message's text may be in win.
@@ -38,8 +88,20 @@ func messageWidth(win fyne.Window) float32 {
 }
 
 // newConfirm returns a dialog that asks message, answered with 是 or 否.
-func newConfirm(title, message string, answer func(bool), win fyne.Window) *dialog.ConfirmDialog {
-	return dialog.NewCustomConfirm(title, lang.L("Yes"), lang.L("No"), messageContent(message, win), answer, win)
+func newConfirm(title, message string, answer func(bool), win fyne.Window) *confirmDialog {
+	c := &confirmDialog{d: dialog.NewCustomWithoutButtons(title, messageContent(message, win), win)}
+	reply := func(ok bool) func() {
+		return func() {
+			c.d.Hide()
+			if answer != nil {
+				answer(ok)
+			}
+		}
+	}
+	c.yes = newDialogButton(lang.L("Yes"), theme.ConfirmIcon(), widget.HighImportance, reply(true))
+	c.no = newDialogButton(lang.L("No"), theme.CancelIcon(), widget.MediumImportance, reply(false))
+	c.d.SetButtons([]fyne.CanvasObject{c.no, c.yes}) // as Fyne's: the way out first
+	return c
 }
 
 // showConfirm shows newConfirm's dialog.

@@ -64,6 +64,10 @@ func (l *tapLabel) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
 		l.Tapped(nil)
+	case fyne.KeyEscape: // a line of the problem list: Escape closes the list
+		if c := fyne.CurrentApp().Driver().CanvasForObject(l); c != nil {
+			answerDialog(c, ev)
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ func find[T fyne.CanvasObject](tb testing.TB, o fyne.CanvasObject, what string, 
 	var found T
 	ok := false
 	walkAll(o, func(c fyne.CanvasObject) {
-		if v, is := c.(T); is && !ok && match(v) {
+		if v, is := as[T](c); is && !ok && match(v) {
 			found, ok = v, true
 		}
 	})

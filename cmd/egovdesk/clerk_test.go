@@ -98,7 +98,7 @@ func first[T fyne.CanvasObject](c *clerk, match func(T) bool) T {
 			if ok {
 				return false
 			}
-			if t, is := o.(T); is && match(t) {
+			if t, is := as[T](o); is && match(t) {
 				found, ok = t, true
 			}
 			return !ok

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -124,7 +125,7 @@ func tapDialogButton(tb testing.TB, w fyne.Window, texts ...string) {
 	}
 	var found *widget.Button
 	walkAll(top, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && found == nil {
+		if b, ok := as[*widget.Button](o); ok && found == nil {
 			for _, t := range texts {
 				if b.Text == t {
 					found = b
@@ -196,4 +197,22 @@ func importPDF(tb testing.TB, d *harness, name, material string) app.Attachment 
 	}
 	a.Material = material
 	return a
+}
+
+// as returns o as T, or the T that o embeds: ui's dialog buttons embed a
+// widget.Button, its text boxes a widget.Entry.
+func as[T fyne.CanvasObject](o fyne.CanvasObject) (T, bool) {
+	if t, ok := o.(T); ok {
+		return t, true
+	}
+	var zero T
+	tt, v := reflect.TypeFor[T](), reflect.ValueOf(o)
+	if tt.Kind() != reflect.Pointer || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return zero, false
+	}
+	f, ok := v.Elem().Type().FieldByName(tt.Elem().Name())
+	if !ok || !f.Anonymous || f.Type != tt.Elem() {
+		return zero, false
+	}
+	return v.Elem().FieldByIndex(f.Index).Addr().Interface().(T), true
 }
