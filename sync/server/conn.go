@@ -60,7 +60,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			// each asking something every two minutes, held every place
 			// and every other client got 503).
 			if idle := l.longestIdle(); idle != nil {
-				idle.Close()
+				idle.closeAnswered()
 				total, ok = l.admit(addr)
 			}
 		}
@@ -201,15 +201,60 @@ type limitedConn struct {
 	// when it does not.
 	bodySince atomic.Int64
 
-	mu      sync.Mutex
-	sent    int64         // bytes of the answer being sent, written so far
-	blocked time.Duration // how long its writes waited for the client
+	mu       sync.Mutex
+	sent     int64         // bytes of the answer being sent, written so far
+	blocked  time.Duration // how long its writes waited for the client
+	answered chan struct{} // made by lingering, closed by answerSent
 }
 
 // lingering marks the connection as only waiting to be closed (framing's
 // lingering close): the first longestIdle gives up, as one that has sent
-// no request for ever.
-func (c *limitedConn) lingering() { c.idleSince.Store(-1) }
+// no request for ever. It is marked before its answer goes out (a client
+// that read the answer and came back at once found the place still
+// taken), so closing it to make room waits for answerSent.
+func (c *limitedConn) lingering() {
+	c.mu.Lock()
+	if c.answered == nil {
+		c.answered = make(chan struct{})
+	}
+	c.mu.Unlock()
+	c.idleSince.Store(-1)
+}
+
+// answerSent says the lingering connection's answer went out (or could
+// not): it may be closed now.
+func (c *limitedConn) answerSent() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.answered != nil {
+		select {
+		case <-c.answered:
+		default:
+			close(c.answered)
+		}
+	}
+}
+
+// answerWait bounds how long closing a lingering connection to make room
+// waits for its answer to go out: the answer is a short refusal, sent in
+// microseconds unless the client does not read.
+const answerWait = 250 * time.Millisecond
+
+// closeAnswered closes the connection to make room, once a lingering
+// answer has gone out (at most answerWait): closed before, the client saw
+// a reset instead of its 413 (review).
+func (c *limitedConn) closeAnswered() {
+	c.mu.Lock()
+	ch := c.answered
+	c.mu.Unlock()
+	if ch != nil {
+		select {
+		case <-ch:
+		case <-time.After(answerWait):
+		}
+	}
+	c.Close()
+}
 
 // sendChunk is how much of a write goes under one deadline.
 const sendChunk = 64 << 10

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"io"
+	"net"
 	"net/netip"
 	"testing"
+	"time"
 )
 
 // TestConnLimitPerIPv6Network: the per-address limit counts the addresses
@@ -35,5 +38,50 @@ func TestConnLimitPerIPv6Network(t *testing.T) {
 	}
 	if l.open() != 8 {
 		t.Errorf("%d open, want 8", l.open())
+	}
+}
+
+// A lingering connection closed to make room is closed only once its
+// answer has gone out: it is marked lingering before the answer is sent,
+// and closed at once the client saw a reset instead of its 413 (review).
+func TestLingeringConnectionClosesAfterItsAnswer(t *testing.T) {
+	server, client := net.Pipe()
+	defer client.Close()
+	l := newConnLimiter(nil, 10, 0, nil, nil)
+	addr := netip.MustParseAddr("192.0.2.7")
+	l.admit(addr)
+	lc := &limitedConn{Conn: server, l: l, addr: addr}
+	l.conns[lc] = struct{}{}
+
+	lc.lingering()
+	if l.longestIdle() != lc {
+		t.Fatal("a lingering connection is not the first to make room")
+	}
+	closed := make(chan struct{})
+	go func() {
+		lc.closeAnswered()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		t.Fatal("closed before its answer went out")
+	case <-time.After(answerWait / 5):
+	}
+	answer := "HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 0\r\n\r\n"
+	got := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(client)
+		got <- string(b)
+	}()
+	if _, err := lc.Write([]byte(answer)); err != nil {
+		t.Fatal(err)
+	}
+	lc.answerSent()
+	<-closed
+	if s := <-got; s != answer {
+		t.Errorf("the client read %q, want the whole answer", s)
+	}
+	if l.open() != 0 {
+		t.Errorf("%d places still taken", l.open())
 	}
 }

@@ -182,10 +182,15 @@ func (s *Server) framing(next http.Handler) http.Handler {
 				// marked before the answer goes out: a client that read
 				// it and came back at once found the place still taken
 				// (503, seen once in a clean-clone CI run)
-				if lc, ok := r.Context().Value(connKey{}).(*limitedConn); ok {
+				lc, _ := r.Context().Value(connKey{}).(*limitedConn)
+				if lc != nil {
 					lc.lingering()
 				}
-				if rc.Flush() == nil {
+				err := rc.Flush()
+				if lc != nil {
+					lc.answerSent()
+				}
+				if err == nil {
 					linger(rc, b)
 				}
 			}
