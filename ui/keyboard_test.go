@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -594,6 +595,61 @@ func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 	}
 	x.w.Canvas().Focus(last)
 	x.eventually(t, "设置's last button "+last.Text+" in view", inView)
+
+	// A field inside 设置's form (语言, its last select) too: the form is a
+	// widget, which the search did not enter.
+	var sel *widget.Select
+	walkRendered(scroll.Scroll.Content, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && s.Visible() {
+			sel = s
+		}
+	})
+	if sel == nil {
+		t.Fatal("no select in 设置")
+	}
+	x.w.Canvas().Focus(nil)
+	scroll.Scroll.ScrollToTop()
+	x.pump()
+	selInView := func() bool {
+		y := d.AbsolutePositionForObject(sel).Y - d.AbsolutePositionForObject(scroll).Y
+		return y >= 0 && y+sel.Size().Height <= scroll.Size().Height
+	}
+	if selInView() {
+		t.Fatal("设置's last select fits the window at the top: the test follows nothing")
+	}
+	x.w.Canvas().Focus(sel)
+	x.eventually(t, "设置's select in view", selInView)
+
+	// And a dialog's: the problem list's last line.
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	test.Tap(x.u.editor.submit)
+	x.eventually(t, "the problem list", func() bool { return x.w.Canvas().Overlays().Top() != nil })
+	var lines []*tapLabel
+	var list *container.Scroll
+	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *tapLabel:
+			if !v.Disabled() {
+				lines = append(lines, v)
+			}
+		case *container.Scroll:
+			list = v
+		}
+	})
+	if len(lines) == 0 || list == nil {
+		t.Fatal("no lines in the problem list")
+	}
+	end := lines[len(lines)-1]
+	lineInView := func() bool {
+		y := d.AbsolutePositionForObject(end).Y - d.AbsolutePositionForObject(list).Y
+		return y >= 0 && y+end.Size().Height <= list.Size().Height
+	}
+	if lineInView() {
+		t.Fatal("the problem list's last line is in view at once: the test follows nothing")
+	}
+	x.w.Canvas().Focus(end)
+	x.eventually(t, "the problem list's last line in view", lineInView)
 }
 
 // With nothing to Tab to (a read-only filing, the timeline, or no field

@@ -193,14 +193,18 @@ func (u *UI) followFocus() {
 }
 
 // revealFocused brings o, which has the keyboard, into view in every
-// scroll between the window's screen and o: the settings page, the
-// timeline, the dossier, the editor's side panel (the keyboard walkthrough
-// pressed a 保存数管局回执… it could not see). Scrolls are found through
-// containers, splits and the shown tab; a widget's own insides are not
-// searched.
+// scroll between the window's screen (or the dialog shown) and o: the
+// settings page, the timeline, the dossier, the editor's side panel (the
+// keyboard walkthrough pressed a 保存数管局回执… it could not see), the
+// problem list. Scrolls are found through containers, splits, the shown
+// tab, forms and cards; other widgets' insides are not searched.
 func (u *UI) revealFocused(o fyne.CanvasObject) {
+	var root fyne.CanvasObject = u.center
+	if p := modalPopUp(u.win.Canvas().Overlays().Top()); p != nil {
+		root = p.Content // a dialog's: the problem list, a long message
+	}
 	var path []fyne.CanvasObject
-	if !pathTo(u.center, o, &path) {
+	if !pathTo(root, o, &path) {
 		return
 	}
 	for _, p := range path {
@@ -236,6 +240,12 @@ func pathTo(root, target fyne.CanvasObject, path *[]fyne.CanvasObject) bool {
 		if t := v.Selected(); t != nil {
 			children = []fyne.CanvasObject{t.Content}
 		}
+	case *widget.Form: // 设置's fields
+		for _, it := range v.Items {
+			children = append(children, it.Widget)
+		}
+	case *widget.Card:
+		children = []fyne.CanvasObject{v.Content}
 	}
 	*path = append(*path, root)
 	for _, c := range children {
