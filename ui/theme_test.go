@@ -5,7 +5,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // A focused button is drawn with the focus colour blended over its own:
@@ -50,4 +53,29 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// The same, drawn: a button of each importance, rendered by Fyne's
+// software painter with the client's theme, looks different focused.
+func TestFocusedButtonIsDrawnDifferently(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	for _, imp := range []widget.Importance{widget.HighImportance, widget.MediumImportance, widget.DangerImportance} {
+		b := &widget.Button{Text: "提交", Importance: imp, OnTapped: func() {}}
+		w := test.NewTempWindow(t, container.NewCenter(b))
+		w.Resize(fyne.NewSize(200, 100))
+		// a point inside the button, left of its text: its background
+		at := func() color.Color {
+			img := w.Canvas().Capture()
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+			scale := float32(img.Bounds().Dx()) / w.Canvas().Size().Width
+			return img.At(int((pos.X+3)*scale), int((pos.Y+b.Size().Height/2)*scale))
+		}
+		plain := at()
+		w.Canvas().Focus(b)
+		focused := at()
+		if d := distance(plain, color.NRGBAModel.Convert(focused).(color.NRGBA)); d < 40 {
+			t.Errorf("importance %d: focused %v, plain %v: differ by %d, want at least 40", imp, focused, plain, d)
+		}
+	}
 }
