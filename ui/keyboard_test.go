@@ -243,7 +243,7 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 
 	l := x.u.link.(*keyLink)
 	x.u.confirmReceiptKey(*l.status.KeyChange)
-	test.Type(x.w.Canvas().Focused().(fyne.Focusable), servedKeyID[:keyIDDigits])
+	test.Type(x.w.Canvas().Focused(), servedKeyID[:keyIDDigits])
 	press(fyne.KeyEscape)
 	if open() || len(l.trusted) != 0 {
 		t.Errorf("Escape in the key's field: dialog open %v, trusted %v", open(), l.trusted)
@@ -255,13 +255,13 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 		return nil
 	}
 	x.u.askRecoveryKey("backup.egvbak")
-	test.Type(x.w.Canvas().Focused().(fyne.Focusable), "ABCD")
+	test.Type(x.w.Canvas().Focused(), "ABCD")
 	press(fyne.KeyEscape)
 	if open() || len(restored) != 0 {
 		t.Errorf("Escape in the recovery key: dialog open %v, restored %v", open(), restored)
 	}
 	x.u.askRecoveryKey("backup.egvbak")
-	test.Type(x.w.Canvas().Focused().(fyne.Focusable), "ABCD-EFGH")
+	test.Type(x.w.Canvas().Focused(), "ABCD-EFGH")
 	press(fyne.KeyReturn)
 	x.eventually(t, "the restore", func() bool { return len(restored) == 1 })
 	if open() || restored[0] != "ABCD-EFGH" {
