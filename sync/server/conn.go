@@ -60,7 +60,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			// each asking something every two minutes, held every place
 			// and every other client got 503).
 			if idle := l.longestIdle(); idle != nil {
-				idle.closeAnswered()
+				idle.Close()
 				total, ok = l.admit(addr)
 			}
 		}
@@ -97,7 +97,8 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 }
 
 // longestIdle returns the connection to close to make room: one lingering
-// after its answer (framing), or else the one that has not sent a whole
+// after its answer (framing; one whose answer is still going out only if
+// nothing else can), or else the one that has not sent a whole
 // first request for longest, if one has been open a second without it; else the one whose request body has been coming for
 // longest, if one has for a second; else the one that has waited longest
 // for its next request; nil when there is none of these. Found from
@@ -107,11 +108,13 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 func (l *connLimiter) longestIdle() *limitedConn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var fresh, body, idle *limitedConn
+	var fresh, body, idle, answering *limitedConn
 	var freshSince, bodySince, idleSince int64
 	young := time.Now().Add(-time.Second).UnixNano()
 	for c := range l.conns {
 		switch t, bt := c.idleSince.Load(), c.bodySince.Load(); {
+		case c.answering.Load():
+			answering = c
 		case t < 0 && -t < young && (fresh == nil || -t < freshSince):
 			fresh, freshSince = c, -t
 		case bt > 0 && bt < young && (body == nil || bt < bodySince):
@@ -125,8 +128,10 @@ func (l *connLimiter) longestIdle() *limitedConn {
 		return fresh
 	case body != nil:
 		return body
+	case idle != nil:
+		return idle
 	}
-	return idle
+	return answering
 }
 
 // admit counts a new connection from addr; it reports false, and whether
@@ -201,60 +206,27 @@ type limitedConn struct {
 	// when it does not.
 	bodySince atomic.Int64
 
-	mu       sync.Mutex
-	sent     int64         // bytes of the answer being sent, written so far
-	blocked  time.Duration // how long its writes waited for the client
-	answered chan struct{} // made by lingering, closed by answerSent
+	mu      sync.Mutex
+	sent    int64         // bytes of the answer being sent, written so far
+	blocked time.Duration // how long its writes waited for the client
+
+	// answering is set while a lingering connection's answer goes out.
+	answering atomic.Bool
 }
 
 // lingering marks the connection as only waiting to be closed (framing's
 // lingering close): the first longestIdle gives up, as one that has sent
 // no request for ever. It is marked before its answer goes out (a client
 // that read the answer and came back at once found the place still
-// taken), so closing it to make room waits for answerSent.
+// taken); until answerSent, longestIdle takes it only when nothing else
+// can make room (closed then, the client saw a reset instead of its 413).
 func (c *limitedConn) lingering() {
-	c.mu.Lock()
-	if c.answered == nil {
-		c.answered = make(chan struct{})
-	}
-	c.mu.Unlock()
+	c.answering.Store(true)
 	c.idleSince.Store(-1)
 }
 
-// answerSent says the lingering connection's answer went out (or could
-// not): it may be closed now.
-func (c *limitedConn) answerSent() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.answered != nil {
-		select {
-		case <-c.answered:
-		default:
-			close(c.answered)
-		}
-	}
-}
-
-// answerWait bounds how long closing a lingering connection to make room
-// waits for its answer to go out: the answer is a short refusal, sent in
-// microseconds unless the client does not read.
-const answerWait = 250 * time.Millisecond
-
-// closeAnswered closes the connection to make room, once a lingering
-// answer has gone out (at most answerWait): closed before, the client saw
-// a reset instead of its 413 (review).
-func (c *limitedConn) closeAnswered() {
-	c.mu.Lock()
-	ch := c.answered
-	c.mu.Unlock()
-	if ch != nil {
-		select {
-		case <-ch:
-		case <-time.After(answerWait):
-		}
-	}
-	c.Close()
-}
+// answerSent says the lingering connection's answer went out, or could not.
+func (c *limitedConn) answerSent() { c.answering.Store(false) }
 
 // sendChunk is how much of a write goes under one deadline.
 const sendChunk = 64 << 10

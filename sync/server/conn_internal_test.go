@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"net"
 	"net/netip"
 	"testing"
 	"time"
@@ -41,47 +39,30 @@ func TestConnLimitPerIPv6Network(t *testing.T) {
 	}
 }
 
-// A lingering connection closed to make room is closed only once its
-// answer has gone out: it is marked lingering before the answer is sent,
-// and closed at once the client saw a reset instead of its 413 (review).
-func TestLingeringConnectionClosesAfterItsAnswer(t *testing.T) {
-	server, client := net.Pipe()
-	defer client.Close()
+// A lingering connection makes room first, but not while its answer is
+// still going out: it is marked lingering before the answer is sent, and
+// closed then the client saw a reset instead of its 413 (review). Only
+// when nothing else can make room is it taken all the same; the accept
+// loop never waits for it.
+func TestLingeringConnectionMakesRoomOnceAnswered(t *testing.T) {
 	l := newConnLimiter(nil, 10, 0, nil, nil)
-	addr := netip.MustParseAddr("192.0.2.7")
-	l.admit(addr)
-	lc := &limitedConn{Conn: server, l: l, addr: addr}
-	l.conns[lc] = struct{}{}
-
-	lc.lingering()
-	if l.longestIdle() != lc {
-		t.Fatal("a lingering connection is not the first to make room")
+	conn := func(idle int64) *limitedConn {
+		c := &limitedConn{l: l, addr: netip.MustParseAddr("192.0.2.7")}
+		c.idleSince.Store(idle)
+		l.conns[c] = struct{}{}
+		return c
 	}
-	closed := make(chan struct{})
-	go func() {
-		lc.closeAnswered()
-		close(closed)
-	}()
-	select {
-	case <-closed:
-		t.Fatal("closed before its answer went out")
-	case <-time.After(answerWait / 5):
+	lingering := conn(0)
+	lingering.lingering()
+	if l.longestIdle() != lingering {
+		t.Fatal("a lingering connection, alone, does not make room")
 	}
-	answer := "HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 0\r\n\r\n"
-	got := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(client)
-		got <- string(b)
-	}()
-	if _, err := lc.Write([]byte(answer)); err != nil {
-		t.Fatal(err)
+	kept := conn(time.Now().Add(-time.Minute).UnixNano()) // waiting for its next request
+	if got := l.longestIdle(); got != kept {
+		t.Errorf("while the 413 goes out, room is made from %p, want the idle connection %p", got, kept)
 	}
-	lc.answerSent()
-	<-closed
-	if s := <-got; s != answer {
-		t.Errorf("the client read %q, want the whole answer", s)
-	}
-	if l.open() != 0 {
-		t.Errorf("%d places still taken", l.open())
+	lingering.answerSent()
+	if got := l.longestIdle(); got != lingering {
+		t.Errorf("once answered, room is made from %p, want the lingering connection %p", got, lingering)
 	}
 }
