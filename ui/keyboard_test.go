@@ -248,6 +248,16 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 	if open() || len(l.trusted) != 0 {
 		t.Errorf("Escape in the key's field: dialog open %v, trusted %v", open(), l.trusted)
 	}
+	// Its buttons, reached with Tab, answer Escape too.
+	x.u.confirmReceiptKey(*l.status.KeyChange)
+	x.w.Canvas().FocusNext()
+	if _, ok := x.w.Canvas().Focused().(*dialogButton); !ok {
+		t.Fatalf("Tab from the key's field reaches %T, want the dialog's button", x.w.Canvas().Focused())
+	}
+	press(fyne.KeyEscape)
+	if open() || len(l.trusted) != 0 {
+		t.Errorf("Escape on a button: dialog open %v, trusted %v", open(), l.trusted)
+	}
 
 	var restored []string
 	x.u.restoreKey = func(path, key string) error {

@@ -29,7 +29,7 @@ type passwordDialog struct {
 	d         *dialog.CustomDialog
 	nw, again *dialogField
 	problem   *paragraph
-	submit    *widget.Button
+	submit    *dialogButton
 }
 
 // askNewPassword shows the change-password dialog for the login that pe
@@ -51,11 +51,11 @@ func (s *setupScreen) askNewPassword(addr, login, old string, pe *PasswordChange
 		p.problem,
 	)
 	p.d = dialog.NewCustomWithoutButtons(T("修改密码"), container.NewStack(minWidth(520), content), s.u.win)
-	cancel := widget.NewButton(T("取消"), func() {
+	cancel := newDialogButton(T("取消"), nil, widget.MediumImportance, func() {
 		p.d.Hide()
 		s.fail(T("须先修改密码才能连接：请再次点击“连接数管局”，在对话框中设置新密码"))
 	})
-	p.submit = &widget.Button{Text: T("修改密码并连接"), Importance: widget.HighImportance}
+	p.submit = newDialogButton(T("修改密码并连接"), nil, widget.HighImportance, nil)
 	p.submit.OnTapped = func() {
 		nw := p.nw.Text
 		switch {

@@ -129,8 +129,8 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 		&paragraph{Text: T("编号一致才信任。只要有一位不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"), Importance: widget.WarningImportance},
 	)
 	d := dialog.NewCustomWithoutButtons(T("核对数管局的新回执签名密钥"), container.NewStack(minWidth(560), content), u.win)
-	cancel := &widget.Button{Text: T("取消"), Icon: theme.CancelIcon(), OnTapped: d.Hide}
-	trust := &widget.Button{Text: T("编号一致，信任新密钥"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance}
+	cancel := newDialogButton(T("取消"), theme.CancelIcon(), widget.MediumImportance, d.Hide)
+	trust := newDialogButton(T("编号一致，信任新密钥"), theme.ConfirmIcon(), widget.HighImportance, nil)
 	trust.OnTapped = func() {
 		typed := normalKeyDigits(digits.Text)
 		switch {

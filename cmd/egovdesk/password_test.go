@@ -54,7 +54,7 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 		}
 		found := false
 		walkAll(top, func(o fyne.CanvasObject) {
-			if bt, ok := o.(*widget.Button); ok && bt.Text == "修改密码并连接" {
+			if bt, ok := as[*widget.Button](o); ok && bt.Text == "修改密码并连接" {
 				submit, found = bt, true
 			}
 		})
