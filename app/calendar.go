@@ -22,9 +22,10 @@ import (
 // The national schedule ships with egovdesk (assets/calendar/cn.json); a
 // profile's calendar adds notices to it, or replaces the notice of a year,
 // so that a bureau can enter a notice published after its release. A notice
-// must list its year whole, and may list days of the neighbouring
-// December or January (the 2019 notice made 2018-12-29 a working day and
-// 2018-12-30 a day off). A year no notice covers counts Monday to Friday,
+// must list its year whole, and may list days of the last week of the
+// December before or the first week of the January after, as far as 元旦
+// reaches (the 2019 notice made 2018-12-29 a working day and 2018-12-30 a
+// day off). A year no notice covers counts Monday to Friday,
 // which may differ from the true count either way (a 调休 working Saturday
 // is not counted, a holiday is); Deadline.Estimated says so.
 type Calendar struct {
@@ -125,7 +126,7 @@ func (c *Calendar) validate(p *Problems) {
 			if inNotice(t, y.Year) {
 				n.off[s] = true
 			} else {
-				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月、后一年 1 月）", g, s, y.Year)
+				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月 25–31 日、后一年 1 月 1–7 日）", g, s, y.Year)
 			}
 		}
 		for j, s := range y.Workdays {
@@ -134,7 +135,7 @@ func (c *Calendar) validate(p *Problems) {
 			switch {
 			case !ok:
 			case !inNotice(t, y.Year):
-				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月、后一年 1 月）", g, s, y.Year)
+				p.Add(g, "%s：%s 不在 %d 年的安排之内（该年及前一年 12 月 25–31 日、后一年 1 月 1–7 日）", g, s, y.Year)
 			case n.off[s]:
 				p.Add(g, "%s：%s 同时列为节假日和调休上班日", g, s)
 			default:
@@ -170,8 +171,9 @@ func (c *Calendar) checkWhole(p *Problems) {
 // would otherwise take that year's place and count it Monday to Friday).
 var statutoryDays = [...]string{"01-01", "05-01", "10-01", "10-02", "10-03"}
 
-// maxDaysOff bounds the days off a notice lists in its year: the State
-// Council's have 28–33 (13 statutory days and the weekends around them).
+// maxDaysOff bounds the days off a notice lists, those of the weeks around
+// its year included: the State Council's have 28–33 (13 statutory days and
+// the weekends around them).
 const maxDaysOff = 60
 
 // checkWhole refuses the notice n of year y, listed at field f, when it
@@ -186,14 +188,8 @@ func checkWhole(p *Problems, f string, y int, n *notice) {
 	if len(missing) > 0 {
 		p.Add(f, "%s：%d 年的安排缺少法定节假日 %s（元旦、劳动节、国庆节）；请按国务院办公厅的通知列出该年全部放假日期", f, y, strings.Join(missing, "、"))
 	}
-	off := 0
-	for d := range n.off {
-		if strings.HasPrefix(d, strconv.Itoa(y)+"-") {
-			off++
-		}
-	}
-	if off > maxDaysOff {
-		p.Add(f, "%s：%d 年列出放假 %d 天，超过 %d 天；请核对是否误列了工作日", f, y, off, maxDaysOff)
+	if off := len(n.off); off > maxDaysOff {
+		p.Add(f, "%s：%d 年的安排列出放假 %d 天，超过 %d 天；请核对是否误列了工作日", f, y, off, maxDaysOff)
 	}
 }
 
@@ -212,9 +208,20 @@ func workdayDate(p *Problems, f, s string) (time.Time, bool) {
 }
 
 // inNotice reports whether day t may be listed by the notice of year y: a
-// day of y, of the December before or of the January after.
+// day of y, or of the week around 元旦 on either side (25 to 31 December
+// before, 1 to 7 January after). Wider, a notice could move days far from
+// its year (found from outside: one listing all of the December before
+// moved that month's review deadlines by four weeks).
 func inNotice(t time.Time, y int) bool {
-	return t.Year() == y || t.Year() == y-1 && t.Month() == time.December || t.Year() == y+1 && t.Month() == time.January
+	switch {
+	case t.Year() == y:
+		return true
+	case t.Year() == y-1:
+		return t.Month() == time.December && t.Day() >= 25
+	case t.Year() == y+1:
+		return t.Month() == time.January && t.Day() <= 7
+	}
+	return false
 }
 
 // noticeFor returns the notice of year y: c's when it has one, else the

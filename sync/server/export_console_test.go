@@ -1,8 +1,14 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+
 	"github.com/dgraph-io/badger/v4"
 
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/badgerstore"
 )
 
@@ -88,4 +94,23 @@ func DamageSimilarIndex(tb interface{ Fatal(...any) }, s *Server) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// SetProfileUnchecked sets a profile as a bureau did before
+// app.Profile.CheckNew existed: loaded by app.LoadProfile alone.
+func SetProfileUnchecked(tb interface{ Fatal(...any) }, s *Server, name string, data []byte) {
+	var canon bytes.Buffer
+	if err := json.Compact(&canon, data); err != nil {
+		tb.Fatal(err)
+	}
+	prof, err := app.LoadProfile(name, canon.Bytes())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rec := profileRecord{ID: prof.ID, Version: prof.Version, Updated: s.Now(), Data: canon.Bytes()}
+	if err := s.store.SetProfile(context.Background(), rec, protocol.Change{Type: protocol.ChangeProfile, At: rec.Updated,
+		ProfileID: prof.ID, ProfileVersion: prof.Version}); err != nil {
+		tb.Fatal(err)
+	}
+	s.profile.Store(prof)
 }

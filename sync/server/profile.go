@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"egovdesk/app"
@@ -36,6 +37,13 @@ func (s *Server) SetProfile(ctx context.Context, name string, data []byte) (_ pr
 	}
 	if err := checkProfileText(name, canon); err != nil {
 		return protocol.ProfileDocument{}, err
+	}
+	// Every key once, spelled as the profile's fields are: encoding/json
+	// takes the last of two "id"s, and a stricter reader the first (found
+	// from outside: a second "id" switched the bureau's profile while the
+	// file it served still began with the first).
+	if err := checkJSON(canon, reflect.TypeFor[app.Profile]()); err != nil {
+		return protocol.ProfileDocument{}, app.Errorf(app.EINVALID, "规则文件“%s”：%s", name, app.ErrorMessage(err))
 	}
 	prof, err := app.LoadProfile(name, canon)
 	if err == nil {

@@ -444,6 +444,10 @@ type profileData struct {
 	// missing, "" when nothing is.
 	National, Own []int
 	CalendarNote  string
+	// Refused lists what the profile in force lacks that setting it now
+	// would refuse (Profile.CheckNew): stored before those checks, it still
+	// loads, and the page says what to correct.
+	Refused []app.FieldError
 }
 
 func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -455,6 +459,7 @@ func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *sessi
 		CalendarNote: calendarNote(c.b.Profile(), c.b.Now())}
 	if d.Active != nil {
 		d.Own = d.Active.Calendar.Years()
+		d.Refused = app.FieldErrors(d.Active.CheckNew())
 	}
 	v.Data = d
 	c.renderAdmin(w, r, s, status, "admin-profile", "规则配置", v)
