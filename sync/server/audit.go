@@ -524,6 +524,9 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, c *caller) 
 
 // auditQueryOf reads GET /audit's query.
 func auditQueryOf(v url.Values) (bureaustore.AuditQuery, error) {
+	if err := checkQueryText(v); err != nil {
+		return bureaustore.AuditQuery{}, err
+	}
 	q := bureaustore.AuditQuery{Actor: v.Get("actor"), Action: v.Get("action"), Outcome: v.Get("outcome")}
 	var p app.Problems
 	when := func(name string) time.Time {

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +14,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // A bureau whose clock runs in UTC (a container's default) counts review
@@ -121,9 +125,13 @@ func TestConsoleFiltersRefuseWhatTheyCannotRead(t *testing.T) {
 	if len(rows(br.last)) != 1 {
 		t.Errorf("a date within range: %d rows, want 1\n%.600s", len(rows(br.last)), br.last)
 	}
-	// The API's audit trail, the same.
-	for _, q := range []string{"from=9999-01-01", "to=1677-01-01T00:00:00Z"} {
+	// The API's audit trail and queue, the same; a repeated parameter's
+	// every value is checked.
+	for _, q := range []string{"from=9999-01-01", "to=1677-01-01T00:00:00Z", "actor=%ff", "actor=a%00", "action=%0a"} {
 		fx.expectProblem("GET", protocol.PathAudit+"?"+q, fx.admin, nil, http.StatusUnprocessableEntity, "invalid")
+	}
+	for _, q := range []string{"q=a%00", "unit_id=%ff", "route=%0a", "q=ok&q=%ff"} {
+		fx.expectProblem("GET", protocol.PathReviewQueue+"?"+q, fx.reviewer, nil, http.StatusUnprocessableEntity, "invalid")
 	}
 	var trail struct {
 		Records []json.RawMessage `json:"records"`
@@ -131,5 +139,55 @@ func TestConsoleFiltersRefuseWhatTheyCannotRead(t *testing.T) {
 	fx.mustJSON("GET", protocol.PathAudit+"?from=2027-03-01", fx.admin, nil, http.StatusOK, &trail)
 	if len(trail.Records) == 0 {
 		t.Errorf("the trail from 2027-03-01 (Beijing) is empty")
+	}
+}
+
+// A profile's keys are each given once: a second "id" appended to 霍邱's
+// file was taken (encoding/json keeps the last) while the file served to
+// clients still began with the first. Every shipped profile sets.
+func TestProfileKeysOnce(t *testing.T) {
+	fx := newFixture(t, false)
+	ctx := context.Background()
+	for _, id := range []string{"huoqiu", "luan", "wuhan", "tianning", "yunan"} {
+		data, err := os.ReadFile("../../assets/profiles/" + id + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.srv.SetProfile(ctx, id+".json", data); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := append(bytes.TrimRight(bytes.TrimSpace(data), "}"), []byte(`,"id":"luan"}`)...)
+	_, err = fx.srv.SetProfile(ctx, "luan.json", twice)
+	if err == nil || !strings.Contains(app.ErrorMessage(err), "id") {
+		t.Errorf("a second id: %v", err)
+	}
+}
+
+// A profile set before the whole-year check still loads; 规则配置 says what
+// setting it now would refuse, not the log alone (found from outside: its
+// one-date year silenced the missing-year note and nothing said why).
+func TestConsoleSaysWhatAStoredProfileLacks(t *testing.T) {
+	fx := newFixture(t, false)
+	data, err := os.ReadFile("../../assets/profiles/huoqiu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": []any{"2027-12-31"}}
+	data, _ = json.Marshal(p)
+	server.SetProfileUnchecked(t, fx.srv, "huoqiu.json", data)
+	br := fx.browser()
+	br.login("admin", http.StatusSeeOther)
+	br.get("/console/admin/profile")
+	if !strings.Contains(br.last, "现在重新设置会被拒绝") || !strings.Contains(br.last, "缺少法定节假日 2027-01-01") {
+		t.Errorf("规则配置 does not say what the stored profile lacks:\n%s", br.last)
 	}
 }

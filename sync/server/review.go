@@ -52,6 +52,9 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request, c *caller) 
 // parseQueueQuery reads the query of GET /review/queue. It fails with
 // EINVALID naming the parameter that is malformed.
 func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
+	if err := checkQueryText(v); err != nil {
+		return console.QueueQuery{}, err
+	}
 	q := console.QueueQuery{Limit: protocol.QueueDefaultLimit, After: v.Get(protocol.ParamCursor),
 		UnitID: v.Get(protocol.ParamUnit), Route: v.Get(protocol.ParamRoute), Text: v.Get(protocol.ParamText)}
 	var p app.Problems
@@ -101,6 +104,27 @@ func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
 		p.Add(protocol.ParamCursor, "翻页位置无效，请回到第一页")
 	}
 	return q, p.Err()
+}
+
+// checkQueryText refuses a query any of whose values (each of a repeated
+// parameter too) is not UTF-8 text or holds a control character, as the
+// console's filters do (found from outside: the API took "unit_id=%ff" and
+// "q=a%00", and of "q=ok&q=%ff" checked the first only).
+func checkQueryText(v url.Values) error {
+	for k, vs := range v {
+		for _, s := range vs {
+			if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+				k = strings.Map(func(r rune) rune {
+					if unicode.IsControl(r) {
+						return '\uFFFD'
+					}
+					return r
+				}, strings.ToValidUTF8(clip(k, 40), "\uFFFD"))
+				return fieldErr(k, "查询参数 "+k+" 中有无法识别的字符（须为 UTF-8 文字，不含控制字符）")
+			}
+		}
+	}
+	return nil
 }
 
 // reviewQueue is the one query of the review queue, for the API and the
