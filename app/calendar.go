@@ -39,6 +39,7 @@ type Calendar struct {
 
 	notices map[int]*notice // by year, set by validate
 	fields  map[int]string  // where each year's days off are listed, set by validate
+	partial map[int]bool    // the years whose notice is not a whole year's (checkWhole), set by validate
 }
 
 // CalendarYear is one year's notice.
@@ -143,6 +144,16 @@ func (c *Calendar) validate(p *Problems) {
 			}
 		}
 	}
+	// A notice stored before checkWhole existed still loads, but one that
+	// is not a whole year's neither replaces the national year nor counts
+	// as covering it (found from outside: one December date hid the
+	// missing-year note).
+	c.partial = map[int]bool{}
+	for y, n := range c.notices {
+		var q Problems
+		checkWhole(&q, "", y, n)
+		c.partial[y] = len(q) > 0
+	}
 }
 
 // checkWhole adds a problem for each notice that is not a whole year's
@@ -224,18 +235,29 @@ func inNotice(t time.Time, y int) bool {
 	return false
 }
 
-// noticeFor returns the notice of year y: c's when it has one, else the
-// national schedule's, else nil.
+// noticeFor returns the notice of year y: c's when it has a whole one,
+// else the national schedule's, else c's partial one, else nil.
 func (c *Calendar) noticeFor(y int) *notice {
-	if c != nil && c.notices[y] != nil {
+	if c != nil && c.notices[y] != nil && !c.partial[y] {
 		return c.notices[y]
 	}
-	return nationalCalendar().notices[y]
+	if n := nationalCalendar().notices[y]; n != nil {
+		return n
+	}
+	if c != nil {
+		return c.notices[y]
+	}
+	return nil
 }
 
-// Covers reports whether a notice of year y is known, from the calendar
-// itself or from the national schedule.
-func (c *Calendar) Covers(y int) bool { return c.noticeFor(y) != nil }
+// Covers reports whether a whole notice of year y is known, from the
+// calendar itself or from the national schedule.
+func (c *Calendar) Covers(y int) bool {
+	if c != nil && c.notices[y] != nil && !c.partial[y] {
+		return true
+	}
+	return nationalCalendar().notices[y] != nil
+}
 
 // workday reports whether day d (a Beijing midnight) is a working day: as
 // the notices of its year and of the years around it list it, else Monday

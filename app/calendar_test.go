@@ -138,9 +138,21 @@ func TestCalendarNoticesRefused(t *testing.T) {
 // (CheckNew), but a profile stored or cached before that check still loads:
 // a bureau must not lose its rules on an upgrade.
 func TestPartialNoticeLoadsButIsNotSet(t *testing.T) {
-	prof := loadWithCalendar(t, map[string]any{"source": "国办通知", "holidays": []any{"2031-01-01"}})
-	if !prof.Calendar.Covers(2031) {
-		t.Errorf("the stored notice is not used")
+	prof := loadWithCalendar(t, map[string]any{"source": "国办通知", "holidays": []any{"2031-01-01", "2026-12-31"}})
+	c := &prof.Calendar
+	// Such a year does not count as entered (the missing-year note stays),
+	// its days count where nothing better is known, and it does not
+	// replace a national year.
+	if c.Covers(2031) {
+		t.Errorf("a one-date 2031 covers the year")
+	}
+	if got := c.AddWorkingDays(time.Date(2030, 12, 31, 12, 0, 0, 0, cst), 1); got.Day() != 2 {
+		t.Errorf("1 working day after 2030-12-31 = %v: the stored 2031-01-01 is not used", got)
+	}
+	var none app.Calendar
+	sep30 := time.Date(2026, 9, 30, 12, 0, 0, 0, cst)
+	if got, want := c.AddWorkingDays(sep30, 1), none.AddWorkingDays(sep30, 1); !got.Equal(want) {
+		t.Errorf("a one-date 2026 replaced the national year: 1 working day after %v = %v, want %v", sep30, got, want)
 	}
 	err := prof.CheckNew()
 	if err == nil || !strings.Contains(err.Error(), "2031 年的安排缺少法定节假日 2031-05-01") {
