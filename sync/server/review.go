@@ -107,20 +107,17 @@ func parseQueueQuery(v url.Values) (console.QueueQuery, error) {
 }
 
 // checkQueryText refuses a query any of whose values (each of a repeated
-// parameter too) is not UTF-8 text or holds a control character, as the
-// console's filters do (found from outside: the API took "unit_id=%ff" and
-// "q=a%00", and of "q=ok&q=%ff" checked the first only).
+// parameter too) is not one-line text by app.CheckString, as the console's
+// filters do (found from outside: the API took "unit_id=%ff" and "q=a%00",
+// and of "q=ok&q=%ff" checked the first only).
 func checkQueryText(v url.Values) error {
 	for k, vs := range v {
 		for _, s := range vs {
-			if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
-				k = strings.Map(func(r rune) rune {
-					if unicode.IsControl(r) {
-						return '\uFFFD'
-					}
-					return r
-				}, strings.ToValidUTF8(clip(k, 40), "\uFFFD"))
-				return fieldErr(k, "查询参数 "+k+" 中有无法识别的字符（须为 UTF-8 文字，不含控制字符）")
+			if msg := app.CheckString(s, 1<<16, true); msg != "" {
+				if app.CheckString(k, 40, true) != "" {
+					k = "（参数名）"
+				}
+				return fieldErr(k, "查询参数 "+k+"："+msg)
 			}
 		}
 	}

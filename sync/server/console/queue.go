@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"egovdesk/app"
 )
@@ -156,23 +154,24 @@ func parseDay(s string) (time.Time, bool) {
 	return t, true
 }
 
-// checkFormText refuses a filter form whose values are not UTF-8 text or
-// hold control characters, as the API refuses them, and mends them in f
-// (U+FFFD for bytes, controls dropped): the page echoes the form as typed.
+// checkFormText refuses a filter form any of whose values is not one-line
+// text by app.CheckString (invalid UTF-8, control characters, direction
+// overrides), as the API refuses them, and empties those values in f: the
+// page echoes the form as typed.
 func checkFormText(f url.Values) string {
 	problem := ""
 	for _, vs := range f {
 		for i, v := range vs {
-			if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
-				vs[i] = strings.Map(func(r rune) rune {
-					if unicode.IsControl(r) {
-						return -1
-					}
-					return r
-				}, strings.ToValidUTF8(v, "\uFFFD"))
+			if app.CheckString(v, maxFilterText, true) != "" {
+				vs[i] = ""
 				problem = "筛选条件中有无法识别的字符，请重新输入"
 			}
 		}
 	}
 	return problem
 }
+
+// maxFilterText is past any filter value a request line can carry: the
+// values' own limits (搜索 100 字, unit and route 100 bytes) are checked
+// where they are read.
+const maxFilterText = 1 << 16
