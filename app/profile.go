@@ -268,6 +268,10 @@ var blockerFieldPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*
 
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
+// ValidID reports whether id may name a profile (or a rule, a deadline):
+// a lower-case letter, then letters, digits and underscores, 40 at most.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // maxProfileSize bounds a profile file; real ones are a few kilobytes.
 const maxProfileSize = 1 << 20
 

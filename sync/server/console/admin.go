@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -521,14 +520,11 @@ func uploadName(filename string, data []byte) string {
 	var head struct {
 		ID string `json:"id"`
 	}
-	if json.Unmarshal(data, &head) == nil && profileID.MatchString(head.ID) {
+	if json.Unmarshal(data, &head) == nil && app.ValidID(head.ID) {
 		return head.ID + ".json"
 	}
 	return filename
 }
-
-// profileID is a plausible profile id: app.LoadProfile checks it.
-var profileID = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *session, name string, data []byte) {
 	_, err := c.ab().SetProfile(r.Context(), s.token, name, data)
