@@ -54,7 +54,7 @@ func (u *UI) restoreFromFile() {
 // askRecoveryKey asks for the recovery key of the computer that wrote the
 // encrypted backup at path, then restores it.
 func (u *UI) askRecoveryKey(path string) {
-	key := newDialogField(u, false)
+	key := newDialogField(false)
 	key.PlaceHolder = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
 	d := dialog.NewForm(T("输入恢复密钥"), T("恢复"), T("取消"),
 		[]*widget.FormItem{

@@ -368,15 +368,12 @@ func (u *UI) scrollKeys(ev *fyne.KeyEvent) {
 // key to the focused widget, and a dialog that opens with its field
 // focused (修改密码, 核对新密钥) could not be left with Escape, nor its
 // form sent with Enter. Enter is the entry's own when it has OnSubmitted.
-type dialogField struct {
-	widget.Entry
-	u *UI
-}
+type dialogField struct{ widget.Entry }
 
-// newDialogField returns a single-line dialogField of u's window, hiding
-// what is typed when password is set.
-func newDialogField(u *UI, password bool) *dialogField {
-	f := &dialogField{u: u}
+// newDialogField returns a single-line dialogField, hiding what is typed
+// when password is set.
+func newDialogField(password bool) *dialogField {
+	f := &dialogField{}
 	f.Password = password
 	if password {
 		f.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewPasswordEntry
@@ -387,15 +384,11 @@ func newDialogField(u *UI, password bool) *dialogField {
 
 // TypedKey hands Escape, and Enter without OnSubmitted, to the dialog.
 func (f *dialogField) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyEscape:
-		f.u.dialogKeys(ev)
+	toDialog := ev.Name == fyne.KeyEscape ||
+		(ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && f.OnSubmitted == nil && !f.MultiLine
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f); toDialog && c != nil {
+		answerDialog(c, ev)
 		return
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if f.OnSubmitted == nil && !f.MultiLine {
-			f.u.dialogKeys(ev)
-			return
-		}
 	}
 	f.Entry.TypedKey(ev)
 }

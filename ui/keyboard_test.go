@@ -388,7 +388,6 @@ func TestLeavingAScreenTakesTheKeyboardFromItsForm(t *testing.T) {
 	if f := x.w.Canvas().Focused(); f != nil {
 		t.Fatalf("the inbox opens with %T focused, the hidden field's keyboard", f)
 	}
-
 }
 
 // 转到's shortcuts do nothing while a dialog is open: Fyne runs main-menu

@@ -41,7 +41,7 @@ func (s *setupScreen) askNewPassword(addr, login, old string, pe *PasswordChange
 		return nil
 	}
 	s.fail(T("须先修改密码才能连接：请在对话框中设置新密码"))
-	p := &passwordDialog{nw: newDialogField(s.u, true), again: newDialogField(s.u, true),
+	p := &passwordDialog{nw: newDialogField(true), again: newDialogField(true),
 		problem: &paragraph{Importance: widget.DangerImportance}}
 	p.problem.Hide()
 	content := container.NewVBox(

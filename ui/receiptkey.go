@@ -117,7 +117,7 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 	}
 	id := &widget.Label{Text: groupKeyID(kc.ServedKeyID), TextStyle: fyne.TextStyle{Monospace: true},
 		SizeName: theme.SizeNameSubHeadingText, Alignment: fyne.TextAlignCenter}
-	digits := newDialogField(u, false)
+	digits := newDialogField(false)
 	digits.SetPlaceHolder(Tf("新密钥编号的前 %d 位", keyIDDigits))
 	problem := &paragraph{Importance: widget.DangerImportance}
 	content := container.NewVBox(
