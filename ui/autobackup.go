@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -41,9 +40,9 @@ func recoveryKeyLine(u *UI, rk RecoveryKeys) fyne.CanvasObject {
 	show := &widget.Button{Text: T("显示恢复密钥…"), Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}
 	show.OnTapped = func() {
 		key := &widget.Label{Text: rk.RecoveryKey(), TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Selectable: true}
-		dialog.ShowCustom(T("恢复密钥"), T("关闭"), container.NewVBox(
+		newCloseDialog(T("恢复密钥"), T("关闭"), container.NewVBox(
 			note(T("请抄写或打印后交单位保管（不要与电脑放在一起）。电脑损坏或重装系统后，在新电脑上从备份恢复时需要输入它；没有它，备份无法打开。")),
-			key), u.win)
+			key), u.win).Show()
 	}
 	return container.NewVBox(
 		note(Tf("本机材料和附件已加密保存（%s）；备份文件同样加密。", rk.Protection())),

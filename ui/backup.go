@@ -5,7 +5,6 @@ import (
 	"errors"
 	"path/filepath"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -56,10 +55,10 @@ func (u *UI) restoreFromFile() {
 func (u *UI) askRecoveryKey(path string) {
 	key := newDialogField(false)
 	key.PlaceHolder = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"
-	d := dialog.NewForm(T("输入恢复密钥"), T("恢复"), T("取消"),
-		[]*widget.FormItem{
+	d := newCustomConfirm(T("输入恢复密钥"), T("恢复"), T("取消"),
+		widget.NewForm(
 			widget.NewFormItem("", &widget.Label{Text: T("此备份是加密的，来自另一台电脑（或重装系统之前）。\n请输入那台电脑“设置 → 自动备份 → 显示恢复密钥”中的\n恢复密钥（共 8 组，每组 4 个字母或数字）。")}),
-			widget.NewFormItem(T("恢复密钥"), key)},
+			widget.NewFormItem(T("恢复密钥"), key)),
 		func(ok bool) {
 			if !ok {
 				return

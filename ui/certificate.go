@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -200,7 +199,7 @@ func (p *certPanel) onConfirm() {
 		&paragraph{Text: describe(e.Presented), Importance: widget.LowImportance},
 		&paragraph{Text: T("全部一致才信任。只要有一组不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"), Importance: widget.WarningImportance},
 	)
-	d := dialog.NewCustomConfirm(T("核对证书指纹"), T("指纹一致，信任此证书"), T("取消"),
+	d := newCustomConfirm(T("核对证书指纹"), T("指纹一致，信任此证书"), T("取消"),
 		container.NewStack(minWidth(560), content), func(ok bool) {
 			if !ok {
 				return

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -130,14 +129,14 @@ func (u *UI) chooseProject(k app.Kind) {
 	}
 	// As wide as a message dialog: the paragraph alone would let the
 	// dialog shrink to the select's width and cut the project's name.
-	dialog.ShowCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
+	newCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
 		container.NewStack(minWidth(messageWidth(u.win)), container.NewVBox(
 			&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel)),
 		func(ok bool) {
 			if i := sel.SelectedIndex(); ok && i >= 0 {
 				u.NewForProject(rows[i].ID, k)
 			}
-		}, u.win)
+		}, u.win).Show()
 }
 
 // projectMenu returns the items of 为此项目新建…: one per kind of a

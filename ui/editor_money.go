@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -250,12 +249,12 @@ func (e *editorScreen) confirmAttachment(path, material string, fixed bool) {
 		note(fmt.Sprintf(T("位置：%s"), filepath.Dir(path))),
 		&widget.Label{Text: T("作为：")}, as,
 	)
-	d := dialog.NewCustomConfirm(T("附加这个文件？"), T("附加"), T("取消"), content, func(ok bool) {
+	d := newCustomConfirm(T("附加这个文件？"), T("附加"), T("取消"), content, func(ok bool) {
 		if ok {
 			e.importAttachment(path, material)
 		}
 	}, e.u.win)
-	d.Resize(fyne.NewSize(560, 0))
+	d.d.Resize(fyne.NewSize(560, 0))
 	d.Show()
 }
 

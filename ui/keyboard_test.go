@@ -3,7 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -259,23 +264,120 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 		t.Errorf("Escape on a button: dialog open %v, trusted %v", open(), l.trusted)
 	}
 
-	var restored []string
+	// restoreKey runs on goWait's goroutine; the test reads what it got
+	// under the lock.
+	var (
+		mu       sync.Mutex
+		restored []string
+	)
+	got := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), restored...)
+	}
 	x.u.restoreKey = func(path, key string) error {
+		mu.Lock()
+		defer mu.Unlock()
 		restored = append(restored, key)
 		return nil
 	}
 	x.u.askRecoveryKey("backup.egvbak")
 	test.Type(x.w.Canvas().Focused(), "ABCD")
 	press(fyne.KeyEscape)
-	if open() || len(restored) != 0 {
-		t.Errorf("Escape in the recovery key: dialog open %v, restored %v", open(), restored)
+	if r := got(); open() || len(r) != 0 {
+		t.Errorf("Escape in the recovery key: dialog open %v, restored %v", open(), r)
 	}
 	x.u.askRecoveryKey("backup.egvbak")
 	test.Type(x.w.Canvas().Focused(), "ABCD-EFGH")
 	press(fyne.KeyReturn)
-	x.eventually(t, "the restore", func() bool { return len(restored) == 1 })
-	if open() || restored[0] != "ABCD-EFGH" {
-		t.Errorf("Enter in the recovery key: dialog open %v, restored %q", open(), restored)
+	x.eventually(t, "the restore", func() bool { return len(got()) == 1 })
+	if r := got(); open() || r[0] != "ABCD-EFGH" {
+		t.Errorf("Enter in the recovery key: dialog open %v, restored %q", open(), r)
+	}
+	// Its buttons, reached with Tab: 取消 then 恢复 (Fyne's form buttons
+	// took Space only).
+	x.u.askRecoveryKey("backup.egvbak")
+	test.Type(x.w.Canvas().Focused(), "WXYZ")
+	x.w.Canvas().FocusNext()
+	x.w.Canvas().FocusNext()
+	if b, ok := x.w.Canvas().Focused().(*dialogButton); !ok || b.Text != T("恢复") {
+		t.Fatalf("two Tabs from the recovery key reach %T, want the 恢复 button", x.w.Canvas().Focused())
+	}
+	press(fyne.KeyReturn)
+	x.eventually(t, "the second restore", func() bool { return len(got()) == 2 })
+	if r := got(); open() || r[1] != "WXYZ" {
+		t.Errorf("Enter on 恢复: dialog open %v, restored %q", open(), r)
+	}
+}
+
+// Every dialog of the client answers Enter and Escape once Tab has reached
+// its buttons: none is built with Fyne's own buttons, which take Space
+// only. The file dialogs are Fyne's whole (their buttons are theirs).
+func TestNoDialogHasFynesButtons(t *testing.T) {
+	withButtons := map[string]bool{
+		"NewConfirm": true, "ShowConfirm": true, "NewCustomConfirm": true, "ShowCustomConfirm": true,
+		"NewCustom": true, "ShowCustom": true, "NewForm": true, "ShowForm": true,
+		"NewInformation": true, "ShowInformation": true, "NewError": true, "ShowError": true,
+		"NewEntryDialog": true, "ShowEntryDialog": true,
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "dialog" && withButtons[sel.Sel.Name] {
+				t.Errorf("%s: dialog.%s has Fyne's buttons (Space only); use newCustomConfirm or newCloseDialog",
+					fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}
+
+// 新建…'s "which project" question answers Tab and Enter, Tab and Escape.
+func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.store.put(d)
+	open := func() bool { return x.w.Canvas().Overlays().Top() != nil }
+	focusButton := func(text string) {
+		t.Helper()
+		for range 6 {
+			x.w.Canvas().FocusNext()
+			if b, ok := x.w.Canvas().Focused().(*dialogButton); ok && b.Text == text {
+				return
+			}
+		}
+		t.Fatalf("Tab does not reach %s; it reaches %T", text, x.w.Canvas().Focused())
+	}
+	x.u.chooseProject(app.KindTrialReport)
+	x.pump()
+	focusButton(T("取消"))
+	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	x.pump()
+	if open() || x.u.editor != nil {
+		t.Fatalf("Escape on 取消: dialog open %v, editor %v", open(), x.u.editor != nil)
+	}
+	x.u.chooseProject(app.KindTrialReport)
+	x.pump()
+	focusButton(T("新建"))
+	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	x.eventually(t, "the new trial report", func() bool { return x.u.editor != nil })
+	if open() {
+		t.Errorf("Enter on 新建 leaves the dialog open")
 	}
 }
 

@@ -89,7 +89,14 @@ func messageWidth(win fyne.Window) float32 {
 
 // newConfirm returns a dialog that asks message, answered with 是 or 否.
 func newConfirm(title, message string, answer func(bool), win fyne.Window) *confirmDialog {
-	c := &confirmDialog{d: dialog.NewCustomWithoutButtons(title, messageContent(message, win), win)}
+	return newCustomConfirm(title, lang.L("Yes"), lang.L("No"), messageContent(message, win), answer, win)
+}
+
+// newCustomConfirm is dialog.NewCustomConfirm with dialogButtons: content
+// above a way out (dismiss) and a way on (confirm), answer told which was
+// taken. Fyne's own buttons answered Space only once Tab had reached them.
+func newCustomConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answer func(bool), win fyne.Window) *confirmDialog {
+	c := &confirmDialog{d: dialog.NewCustomWithoutButtons(title, content, win)}
 	reply := func(ok bool) func() {
 		return func() {
 			c.d.Hide()
@@ -98,8 +105,8 @@ func newConfirm(title, message string, answer func(bool), win fyne.Window) *conf
 			}
 		}
 	}
-	c.yes = newDialogButton(lang.L("Yes"), theme.ConfirmIcon(), widget.HighImportance, reply(true))
-	c.no = newDialogButton(lang.L("No"), theme.CancelIcon(), widget.MediumImportance, reply(false))
+	c.yes = newDialogButton(confirm, theme.ConfirmIcon(), widget.HighImportance, reply(true))
+	c.no = newDialogButton(dismiss, theme.CancelIcon(), widget.MediumImportance, reply(false))
 	c.d.SetButtons([]fyne.CanvasObject{c.no, c.yes}) // as Fyne's: the way out first
 	return c
 }
