@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"egovdesk/app"
 	"egovdesk/sync/server"
 )
 
@@ -74,14 +75,17 @@ func (e *env) auditPrune(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	var d dataFlags
 	d.register(fs)
-	before := fs.String("before", "", "remove the records older than this date (2006-01-02, local time) or RFC 3339 time; at least six months back")
+	before := fs.String("before", "", "remove the records older than this date (2006-01-02, from 00:00 Beijing time, as the console shows dates) or RFC 3339 time; at least six months back")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected arguments: %v", fs.Args())
 	}
-	t, err := time.ParseInLocation("2006-01-02", *before, time.Local)
+	// A date is a Beijing date whatever the server's zone: the console
+	// shows every record's time in Beijing time, and a bureau in UTC read
+	// "2026-06-01" as 08:00 there.
+	t, err := time.ParseInLocation("2006-01-02", *before, app.Beijing)
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, *before); err != nil {
 			return usagef("audit prune: -before must be a date like 2026-06-01 or an RFC 3339 time")
