@@ -17,16 +17,18 @@ import (
 type connBar struct {
 	u *UI
 
-	state     *widget.Label
-	waiting   *widget.Label
-	last      *widget.Label
-	reason    *widget.Label
-	progress  *widget.ProgressBar
-	upload    *widget.Label
-	sendNow   *widget.Button
-	login     *widget.Button
-	rekey     *widget.Button // 核对并信任新密钥…, while the bureau's receipt key changed
-	keyChange *ReceiptKeyChange
+	state    *widget.Label
+	waiting  *widget.Label
+	last     *widget.Label
+	reason   *widget.Label
+	progress *widget.ProgressBar
+	// progressBox holds progress at its width, shown and hidden with it.
+	progressBox *fyne.Container
+	upload      *widget.Label
+	sendNow     *widget.Button
+	login       *widget.Button
+	rekey       *widget.Button // 核对并信任新密钥…, while the bureau's receipt key changed
+	keyChange   *ReceiptKeyChange
 }
 
 func newConnBar(u *UI) *connBar {
@@ -43,15 +45,18 @@ func newConnBar(u *UI) *connBar {
 	b.login.Hide()
 	b.rekey = &widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(), Importance: widget.WarningImportance, OnTapped: b.onRekey}
 	b.rekey.Hide()
-	b.progress.Hide()
+	b.progressBox = container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress)
+	b.progressBox.Hide()
 	b.upload.Hide()
 	return b
 }
 
 func (b *connBar) object() fyne.CanvasObject {
-	left := container.NewHBox(b.state, b.waiting, b.last)
-	right := container.NewHBox(b.upload, container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress), b.login, b.rekey, b.sendNow)
-	return container.NewBorder(widget.NewSeparator(), nil, left, right, b.reason)
+	// In a narrow window the state, the reason and the buttons take a line
+	// each (barLayout).
+	left := newLeftFlow(b.state, b.waiting, b.last)
+	right := newFlow(b.upload, b.progressBox, b.login, b.rekey, b.sendNow)
+	return container.NewBorder(widget.NewSeparator(), nil, nil, nil, newBar(0, 160, left, b.reason, right))
 }
 
 func (b *connBar) onSendNow() { b.u.link.Kick() }
@@ -132,6 +137,11 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		b.reason.Importance = widget.DangerImportance
 	}
 	b.reason.SetText(reason)
+	if reason == "" { // no empty line for it in a narrow window (barLayout)
+		b.reason.Hide()
+	} else {
+		b.reason.Show()
+	}
 	if st.NeedsLogin {
 		b.login.Show()
 	} else {
@@ -155,14 +165,14 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 			b.progress.SetValue(float64(r.Restored) / float64(r.Total))
 		}
 		b.upload.Hide()
-		b.progress.Show()
+		b.progressBox.Show()
 	} else if up := st.Upload; up != nil && up.Total > 0 {
 		b.upload.SetText(fmt.Sprintf(T("正在上传 %s"), up.Name))
 		b.progress.SetValue(float64(up.Sent) / float64(up.Total))
 		b.upload.Show()
-		b.progress.Show()
+		b.progressBox.Show()
 	} else {
 		b.upload.Hide()
-		b.progress.Hide()
+		b.progressBox.Hide()
 	}
 }

@@ -117,14 +117,13 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.body = e.form.Scroll
 	left := container.NewStack(minWidth(170), e.secList)
 	e.side = side
-	right := container.NewVScroll(container.NewPadded(side))
-	right.SetMinSize(fyne.NewSize(380, 0))
+	right := container.NewVScroll(container.NewPadded(side)) // sideLayout sizes it
 
 	// 草稿 · 第 1 版 · 未提交: the send state in its own colour, spaced as
 	// the dots inside the status are (the labels' inner padding cancelled).
 	status := container.New(layout.NewCustomPaddedHBoxLayout(-2*theme.InnerPadding()), e.status, e.send)
 	state := container.NewHBox(status, e.saved)
-	buttons := container.NewHBox(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
+	buttons := newFlow(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
 		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID)}, buttons.Objects...)
@@ -132,9 +131,10 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		dossier := &widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}
 		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)
 	}
-	header := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewVBox(e.title, state)), e.banner, widget.NewSeparator())
+	top := newBar(headerTitleMin, 0, container.NewVBox(e.title, state), buttons)
+	header := container.NewVBox(top, e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
-	e.obj = container.NewBorder(header, nil, left, right, container.NewPadded(e.center))
+	e.obj = container.NewBorder(header, nil, left, nil, container.New(sideLayout{}, container.NewPadded(e.center), right))
 
 	e.applyEditable()
 	e.changedView()

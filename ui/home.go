@@ -26,7 +26,7 @@ type homeScreen struct {
 	undo *undoBar // 撤销 after a draft was deleted
 	u    *UI
 
-	counts    *widget.Label
+	counts    *paragraph
 	search    *widget.Entry
 	kind      *widget.Select
 	status    *widget.Select
@@ -58,7 +58,7 @@ var (
 
 func newHomeScreen(u *UI) *homeScreen {
 	h := &homeScreen{u: u,
-		counts:    &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
+		counts:    &paragraph{TextStyle: fyne.TextStyle{Bold: true}}, // wraps in a narrow window
 		search:    &widget.Entry{PlaceHolder: T("搜索项目名称，如“智慧社区”")},
 		found:     &widget.Label{Importance: widget.LowImportance},
 		profile:   &paragraph{},
@@ -100,12 +100,12 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.list.ExtendBaseWidget(h.list)
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
-	filters := container.New(&filterLayout{}, h.search, container.NewHBox(h.group, h.kind, h.status, h.year))
+	filters := container.New(&filterLayout{}, h.search, newFlow(h.group, h.kind, h.status, h.year))
 	h.undo = newUndoBar(u)
 	top := container.NewVBox(h.undo.obj, container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
 	sideScroll := container.NewVScroll(container.NewPadded(side))
-	sideScroll.SetMinSize(fyne.NewSize(300, 0))
+	sideScroll.SetMinSize(fyne.NewSize(240, 0)) // its paragraphs wrap
 	main := container.NewBorder(top, h.found, nil, nil, h.list)
 	split := container.NewHSplit(main, sideScroll)
 	split.Offset = 0.72
@@ -357,8 +357,8 @@ func newRowView() *rowView {
 		unread: &widget.Label{Importance: widget.WarningImportance, TextStyle: fyne.TextStyle{Bold: true}},
 	}
 	right := container.NewVBox(r.send, container.NewHBox(layout.NewSpacer(), r.unread))
-	r.box = container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(260, 2*r.title.MinSize().Height), right),
-		container.NewVBox(r.title, r.meta))
+	r.box = container.New(rowLayout{rightMax: 260, rightPart: 0.4, height: 2 * r.title.MinSize().Height},
+		container.NewVBox(r.title, r.meta), right)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -398,32 +398,44 @@ type filterLayout struct {
 	width float32 // the width last laid out; 0 before
 }
 
+// filters returns the flow of the filters and its objects.
+func (l *filterLayout) filters(objs []fyne.CanvasObject) (*flowLayout, []fyne.CanvasObject) {
+	c := objs[1].(*fyne.Container)
+	return c.Layout.(*flowLayout), c.Objects
+}
+
 func (l *filterLayout) oneLine(objs []fyne.CanvasObject, width float32) bool {
-	return width == 0 || width >= searchMin+theme.Padding()+objs[1].MinSize().Width
+	f, fs := l.filters(objs)
+	return width == 0 || width >= searchMin+theme.Padding()+f.natural(fs)
 }
 
 func (l *filterLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s, f := objs[0].MinSize(), objs[1].MinSize()
+	f, fs := l.filters(objs)
+	s, fm := objs[0].MinSize(), objs[1].MinSize()
 	if l.oneLine(objs, l.width) {
-		return fyne.NewSize(max(s.Width, f.Width), max(s.Height, f.Height))
+		return fyne.NewSize(max(s.Width, fm.Width), max(s.Height, f.heightFor(fs, 0)))
 	}
-	return fyne.NewSize(max(s.Width, f.Width), s.Height+theme.Padding()+f.Height)
+	return fyne.NewSize(max(s.Width, fm.Width), s.Height+theme.Padding()+f.heightFor(fs, l.width))
 }
 
 func (l *filterLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	l.width = size.Width
 	search, filters := objs[0], objs[1]
-	s, f := search.MinSize(), filters.MinSize()
+	f, fs := l.filters(objs)
+	s := search.MinSize()
 	if l.oneLine(objs, size.Width) {
-		h := max(s.Height, f.Height)
+		w, fh := f.natural(fs), f.heightFor(fs, 0)
+		h := max(s.Height, fh)
 		search.Move(fyne.NewPos(0, (h-s.Height)/2))
-		search.Resize(fyne.NewSize(size.Width-theme.Padding()-f.Width, s.Height))
-		filters.Move(fyne.NewPos(size.Width-f.Width, 0))
-		filters.Resize(fyne.NewSize(f.Width, h))
+		search.Resize(fyne.NewSize(size.Width-theme.Padding()-w, s.Height))
+		filters.Move(fyne.NewPos(size.Width-w, (h-fh)/2))
+		filters.Resize(fyne.NewSize(w, fh))
 		return
 	}
+	// The box on a line of its own, the filters below it, right-aligned,
+	// on as many lines as they need.
 	search.Move(fyne.NewPos(0, 0))
 	search.Resize(fyne.NewSize(size.Width, s.Height))
-	filters.Move(fyne.NewPos(max(0, size.Width-f.Width), s.Height+theme.Padding()))
-	filters.Resize(f)
+	filters.Move(fyne.NewPos(0, s.Height+theme.Padding()))
+	filters.Resize(fyne.NewSize(size.Width, f.heightFor(fs, size.Width)))
 }

@@ -164,10 +164,10 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 func TestSearchBoxGetsALineOfItsOwnWhenNarrow(t *testing.T) {
 	test.NewTempApp(t)
 	search := &widget.Entry{PlaceHolder: "搜索项目名称，如“智慧社区”"}
-	filters := container.NewHBox(widget.NewCheck("按项目分组", nil), widget.NewSelect([]string{"全部类型"}, nil),
+	filters := newFlow(widget.NewCheck("按项目分组", nil), widget.NewSelect([]string{"全部类型"}, nil),
 		widget.NewSelect([]string{"全部状态"}, nil), widget.NewSelect([]string{"全部年度"}, nil))
 	row := container.New(&filterLayout{}, search, filters)
-	f := filters.MinSize()
+	f := fyne.NewSize(filters.Layout.(*flowLayout).natural(filters.Objects), filters.MinSize().Height)
 
 	row.Resize(fyne.NewSize(searchMin+theme.Padding()+f.Width+100, row.MinSize().Height))
 	if search.Position().Y != 0 || filters.Position().Y != 0 || search.Size().Width < searchMin {
@@ -185,5 +185,15 @@ func TestSearchBoxGetsALineOfItsOwnWhenNarrow(t *testing.T) {
 	}
 	if w := row.MinSize().Width; w > f.Width {
 		t.Errorf("the row's minimum width %v keeps the window from narrowing to the filters' %v", w, f.Width)
+	}
+	// Narrower than the filters: they take two lines, inside the row.
+	row.Resize(fyne.NewSize(f.Width*0.6, oneLine))
+	row.Resize(fyne.NewSize(f.Width*0.6, row.MinSize().Height))
+	last := filters.Objects[len(filters.Objects)-1]
+	if last.Position().Y == 0 || last.Position().X+last.Size().Width > f.Width*0.6+0.5 {
+		t.Errorf("narrower than the filters: the last at %v, %v wide, in a row %v wide", last.Position(), last.Size().Width, f.Width*0.6)
+	}
+	if w := row.MinSize().Width; w > f.Width*0.6 {
+		t.Errorf("the row's minimum width %v keeps the window from narrowing to %v", w, f.Width*0.6)
 	}
 }

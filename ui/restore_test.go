@@ -20,14 +20,14 @@ func TestConnBarShowsRestoreAndConflict(t *testing.T) {
 	test.NewTempApp(t)
 	b := newConnBar(&UI{now: time.Now})
 	b.update(SyncStatus{Connected: true, Online: true, Restore: &RestoreProgress{Restored: 400, Total: 10000}}, app.Counts{})
-	if b.last.Text != "正在从数管局恢复：已恢复 400 / 10000 份" || !b.progress.Visible() || b.progress.Value != 0.04 {
-		t.Errorf("restore under way: %q, progress %v %v", b.last.Text, b.progress.Visible(), b.progress.Value)
+	if b.last.Text != "正在从数管局恢复：已恢复 400 / 10000 份" || !b.progressBox.Visible() || b.progress.Value != 0.04 {
+		t.Errorf("restore under way: %q, progress %v %v", b.last.Text, b.progressBox.Visible(), b.progress.Value)
 	}
 	if b.reason.Text != "" {
 		t.Errorf("a restore is not a problem: %q", b.reason.Text)
 	}
 	b.update(SyncStatus{Connected: true, Online: true}, app.Counts{})
-	if b.progress.Visible() || strings.Contains(b.last.Text, "恢复") {
+	if b.progressBox.Visible() || strings.Contains(b.last.Text, "恢复") {
 		t.Errorf("restore still shown once it is over: %q", b.last.Text)
 	}
 	b.update(SyncStatus{Connected: true, Online: true, NeedsAction: true, Conflict: "《城关镇智慧社区平台》已在另一台电脑上提交了第 2 版"}, app.Counts{})

@@ -140,14 +140,14 @@ func (u *UI) build() {
 	u.inboxBtn = &widget.Button{Text: T("收件箱"), Icon: theme.MailComposeIcon(), OnTapped: u.ShowInbox}
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
-	nav := container.NewHBox(
+	nav := newFlow(
 		&widget.Button{Text: T("全部材料"), Icon: theme.HomeIcon(), OnTapped: u.ShowHome},
 		u.inboxBtn,
 		newBtn,
 		&widget.Button{Text: T("设置"), Icon: theme.SettingsIcon(), OnTapped: u.showSettings},
 	)
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	top := container.NewBorder(nil, widget.NewSeparator(), title, nav)
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, newBar(0, 0, title, nav))
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
 	w.SetMainMenu(u.mainMenu())
 	w.Canvas().SetOnTypedKey(u.dialogKeys)

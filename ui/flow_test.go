@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// halfLaptop is half a 1366 px screen, what a clerk keeping the
+// regulation's PDF beside the client gives the window.
+const halfLaptop = 680
+
+// Every screen fits half a laptop's screen: its buttons wrap onto more
+// lines, inside the window, none over another. The editor's buttons
+// alone wanted 976 px and the home screen's filters 819.
+func TestScreensFitHalfALaptopScreen(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.store.put(d)
+	later := map[app.Kind]*app.Filing{}
+	for _, k := range []app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance} {
+		f, err := app.NewFiling(k, newID(), newID(), "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ProjectID = d.ID
+		x.store.put(f)
+		later[k] = f
+	}
+	x.w.Resize(fyne.NewSize(halfLaptop, 740))
+	screens := []string{"home", "inbox", "settings", "timeline:" + d.ID, "dossier:" + d.ID, "filing:" + d.ID}
+	for _, f := range later {
+		screens = append(screens, "filing:"+f.ID)
+	}
+	for _, s := range screens {
+		x.u.Show(s)
+		x.pump()
+		x.w.Content().Refresh()
+		x.pump()
+		if m := x.w.Content().MinSize(); m.Width > halfLaptop {
+			t.Errorf("%s needs %v px", s, m.Width)
+		}
+		var boxes []fyne.Position
+		var sizes []fyne.Size
+		var names []string
+		walkButtons(x.w.Content(), func(b *widget.Button) {
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+			if pos.X < 0 || pos.X+b.Size().Width > halfLaptop+0.5 {
+				t.Errorf("%s: button %q at x %v..%v, outside the window", s, b.Text, pos.X, pos.X+b.Size().Width)
+			}
+			for i := range boxes {
+				if pos.X < boxes[i].X+sizes[i].Width && boxes[i].X < pos.X+b.Size().Width &&
+					pos.Y < boxes[i].Y+sizes[i].Height && boxes[i].Y < pos.Y+b.Size().Height {
+					t.Errorf("%s: button %q over %q", s, b.Text, names[i])
+				}
+			}
+			boxes, sizes, names = append(boxes, pos), append(sizes, b.Size()), append(names, b.Text)
+		})
+		if len(boxes) == 0 {
+			t.Errorf("%s: no buttons found", s)
+		}
+	}
+}
