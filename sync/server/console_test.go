@@ -400,10 +400,23 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 
 	// A second reviewer opened the page before: their decision loses.
 	b.get(page)
-	stale := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"}, "action": {"return"}, "comment": {"请补充"}}
+	stale := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"}, "action": {"return"},
+		"comment": {"请补充建设内容的依据"}, "remark:goals": {"目标应可量化"}}
 	fx.decide(fx.admin, f.ID, app.ActionPass, "", http.StatusOK)
 	if r := b.post(page+"/decision", stale); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "已由他人处理") {
 		t.Fatalf("stale decision: %d\n%s", r.StatusCode, b.last)
+	}
+	// What the loser typed is still on the page, and the page says who
+	// decided first and what.
+	for _, want := range []string{"请补充建设内容的依据", "目标应可量化"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the lost race's page does not show %q", want)
+		}
+	}
+	_, since, _ := strings.Cut(b.last, `<ul class="since">`)
+	since, _, _ = strings.Cut(since, "</ul>")
+	if !strings.Contains(since, "系统管理员") || !strings.Contains(since, app.ActionPass.LabelFor(app.KindDeclaration)) {
+		t.Errorf("the lost race's page does not say who decided first: %q", since)
 	}
 	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
 	if d.Status != app.StatusExpert {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -26,14 +27,19 @@ type filingView struct {
 	Verdict *verdict
 	// Changes are the fields that differ from the revision this one
 	// revises (nil for a first revision); Changed holds their paths.
-	Changes   []change
-	Changed   map[string]bool
-	BaseNo    int
-	Actions   []actionView
-	Comment   string
-	Action    app.Action
-	Error     string // the decision was refused
-	Lost      bool   // someone else decided first
+	Changes []change
+	Changed map[string]bool
+	BaseNo  int
+	Actions []actionView
+	Comment string
+	Action  app.Action
+	Error   string // the decision was refused
+	Lost    bool   // someone else decided first
+	// Since are the decisions taken after the page the reviewer decided
+	// on (Lost); Kept is what they typed that the page cannot show again
+	// in its form (no decision is left to them).
+	Since     []app.Transition
+	Kept      []string
 	Done      string // the decision just taken
 	Checklist []app.ChecklistItem
 	// Doc is the document's context: changes and remark boxes.
@@ -199,7 +205,25 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	status := http.StatusUnprocessableEntity
 	if code == app.ECONFLICT {
+		// What the reviewer typed stays: in the form when a decision is
+		// still theirs to take, else on the page to copy. The decisions
+		// they had not seen say who came first.
 		v.Lost, status = true, http.StatusConflict
+		v.Comment, v.Approved, v.Doc.Values = comment, typed, remarks
+		if slices.ContainsFunc(v.Actions, func(a actionView) bool { return a.Action == action }) {
+			v.Action = action
+		}
+		if transitions < len(v.D.History) {
+			v.Since = v.D.History[transitions:]
+		}
+		if len(v.D.Allowed) == 0 && comment != "" {
+			v.Kept = append(v.Kept, "审核意见："+comment)
+		}
+		if !v.Doc.Remarks {
+			for _, path := range slices.Sorted(maps.Keys(remarks)) {
+				v.Kept = append(v.Kept, app.RemarkLabel(path)+"："+remarks[path])
+			}
+		}
 	} else {
 		v.Error, v.Action, v.Comment = app.ErrorMessage(err), action, comment
 		for _, fe := range app.FieldErrors(err) {
