@@ -285,3 +285,52 @@ func TestAuditPruneKeepsTheChainVerifiable(t *testing.T) {
 		t.Fatalf("verify after the prune: %+v, %v", rep, err)
 	}
 }
+
+// TestConsoleIdleDecisionKeepsWhatWasTyped: a page with a decision to write
+// does not reload itself when the session idles out (the reload threw the
+// typed reason away), and a decision sent after the idle time is not taken
+// but gives back the comment and the remarks, with the way back to the
+// filing. A form without the session's CSRF token gets nothing back.
+func TestConsoleIdleDecisionKeepsWhatWasTyped(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	f := newFiling(t, fx.unitA.ID, pdf)
+	fx.upload(fx.clerkA, pdf, 1<<20)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	if r := b.get(page); r.StatusCode != http.StatusOK {
+		t.Fatalf("filing page: %d", r.StatusCode)
+	}
+	if !strings.Contains(b.last, "提交决定") || strings.Contains(b.last, `http-equiv="refresh"`) {
+		t.Errorf("the filing page reloads itself, throwing away what is being typed (decision form %v)", strings.Contains(b.last, "提交决定"))
+	}
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
+		"comment": {"请补充建设内容的依据，并说明与现有系统的关系"}, "remark:goals": {"目标应可量化"}}
+	fx.clock.Advance(16 * time.Minute)
+	forged := url.Values{"csrf": {"not-the-token"}, "comment": {"<b>x</b>"}}
+	if r := b.post(page+"/decision", forged); r.StatusCode != http.StatusSeeOther || strings.Contains(b.last, "&lt;b&gt;x") {
+		t.Fatalf("forged late form: %d\n%s", r.StatusCode, b.last)
+	}
+	// The forged form ended the session already; log in and idle again.
+	b.login("reviewer", http.StatusSeeOther)
+	b.get(page)
+	form.Set("csrf", b.csrf())
+	fx.clock.Advance(16 * time.Minute)
+	r := b.post(page+"/decision", form)
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("late decision: %d\n%s", r.StatusCode, b.last)
+	}
+	for _, want := range []string{"决定没有提交", "请补充建设内容的依据，并说明与现有系统的关系", "目标应可量化",
+		`href="/console/login?next=%2Fconsole%2Ffilings%2F` + f.ID + `"`} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the late decision's page lacks %q:\n%s", want, b.last)
+		}
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	if len(d.History) != 1 {
+		t.Errorf("the late decision was taken: %+v", d.History)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,7 +143,9 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 					Refresh: c.refreshAfter()}
 			} else if errors.Is(err, ErrSessionIdle) {
 				http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
-				idleLogin(w, r)
+				if !c.idleForm(w, r, ck.Value, limit) {
+					idleLogin(w, r)
+				}
 				return
 			} else if app.ErrorCode(err) == app.EINTERNAL {
 				c.fail(w, r, err)
@@ -322,10 +325,60 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Write([]byte(buf.String()))
 }
 
-type errorView struct{ Heading, Text string }
+type errorView struct {
+	Heading, Text string
+	// Kept is what the reviewer typed into the form that was not taken,
+	// to copy; Next is where to log in again to (idleDecision).
+	Kept []string
+	Next string
+}
 
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
-	c.render(w, r, status, "error", page{Title: heading, Data: errorView{heading, text}})
+	c.render(w, r, status, "error", page{Title: heading, Data: errorView{Heading: heading, Text: text}})
+}
+
+// idleForm answers a form sent after its session idled out: the decision
+// is not taken, and the page gives back what was typed into it (the
+// comment, the field remarks) with the way back, when the form is the
+// same browser's (its CSRF token is the idled session's). A reviewer who
+// wrote a long 退回修改 reason and sent it a minute too late lost it.
+// It reports whether it answered.
+func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string, limit int64) bool {
+	if r.Method != http.MethodPost || len(r.Header.Values("Content-Type")) > 1 {
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength > limit || !sameToken(r.PostFormValue(csrfField), csrfToken(token)) {
+		return false
+	}
+	var kept []string
+	if t := strings.TrimSpace(r.PostFormValue("comment")); t != "" {
+		kept = append(kept, "审核意见："+t)
+	}
+	var paths []string
+	for k, vs := range r.PostForm {
+		if p, ok := strings.CutPrefix(k, remarkPrefix); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		kept = append(kept, app.RemarkLabel(p)+"："+strings.TrimSpace(r.PostForm.Get(remarkPrefix+p)))
+	}
+	if len(kept) == 0 {
+		return false
+	}
+	next := "/console/queue"
+	if p, ok := strings.CutSuffix(r.URL.Path, "/decision"); ok {
+		next = p
+	}
+	c.render(w, r, http.StatusUnauthorized, "error", page{Title: "登录已超时", Data: errorView{
+		Heading: "登录已超时，决定没有提交",
+		Text:    c.idleText() + "您填写的内容如下，请复制保存，重新登录后回到这份材料再提交。",
+		Kept:    kept,
+		Next:    "/console/login?next=" + url.QueryEscape(next),
+	}})
+	return true
 }
 
 // fail shows err: its message for a problem the reviewer can act on, a

@@ -92,6 +92,13 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 	if a := r.URL.Query().Get("done"); a != "" {
 		v.Done = app.Action(a).LabelFor(v.D.Kind)
 	}
+	if len(v.Actions) > 0 {
+		// A page with a decision to write does not reload itself when the
+		// session idles out: the reload threw away the reason being typed
+		// (typing is not a request). The decision sent late gets it back
+		// (idleForm).
+		s.Refresh = 0
+	}
 	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }
 
