@@ -269,6 +269,15 @@ func (f *Filing) Body() Body {
 		AcceptanceFiling: f.AcceptanceFiling, OMFiling: f.OMFiling, Performance: f.Performance}
 }
 
+// SetContent sets f's content to b's, of whichever kind: every place that
+// builds a filing from a body goes through it, so a kind added to Body is
+// not left out of one (taking over the bureau's filings copied four of the
+// nine, and a go-live filing came back to a second computer empty).
+func (f *Filing) SetContent(b *Body) {
+	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = b.Declaration, b.Catalogue, b.TrialReport, b.Acceptance
+	f.GoLive, f.Adjustment, f.AcceptanceFiling, f.OMFiling, f.Performance = b.GoLive, b.Adjustment, b.AcceptanceFiling, b.OMFiling, b.Performance
+}
+
 // content returns the kind the body's content is of and the content, or
 // "" and nil when no content is set. With more than one set it returns the
 // first; CheckShape refuses such a body.

@@ -356,10 +356,11 @@ func adoptedFiling(bf *BureauFiling, head BureauRevision) (*app.Filing, error) {
 	if b.ID != bf.ID || b.RevisionID != head.Revision.ID {
 		return nil, app.Errorf(app.EINVALID, "数管局返回的第 %d 版内容与材料编号不符", head.Revision.Number)
 	}
-	return &app.Filing{ID: bf.ID, Kind: b.Kind, UnitID: bf.UnitID, ProjectID: b.ProjectID, Status: bf.Status,
+	f := &app.Filing{ID: bf.ID, Kind: b.Kind, UnitID: bf.UnitID, ProjectID: b.ProjectID, Status: bf.Status,
 		Revision: head.Revision, Created: bf.Created, Updated: bf.Updated, Attachments: b.Attachments,
-		History:     append([]app.Transition(nil), bf.History...),
-		Declaration: b.Declaration, Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}, nil
+		History: append([]app.Transition(nil), bf.History...)}
+	f.SetContent(&b)
+	return f, nil
 }
 
 // Reconcile settles a revision the bureau refused because the filing moved

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,4 +137,51 @@ func TestRestoreGivesLaterProjectsTheirYear(t *testing.T) {
 		t.Errorf("filings listed under 2028: %d (%v), want the declaration and its catalogue", len(rows), err)
 	}
 	mustCheck(t, s)
+}
+
+// Every kind of filing taken over from the bureau keeps its content: a
+// go-live, adjustment, acceptance filing, O&M filing or performance
+// evaluation restored to a second computer came back empty ("（未命名）"
+// and an empty editor), only four of the nine kinds being copied.
+func TestAdoptKeepsTheContentOfEveryKind(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	var page []BureauFiling
+	want := map[string][]byte{}
+	for _, k := range app.AllKinds() {
+		f, err := app.NewFiling(k, uuid.NewString(), uuid.NewString(), "unit-1", time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.GoLive != nil {
+			f.GoLive.ProjectName = "城关镇智慧社区平台"
+		}
+		body, _, err := f.Body().Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[f.ID] = body
+		h := []app.Transition{{At: time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC), Actor: "李梅", Role: app.RoleUnit,
+			Action: app.ActionSubmit, From: app.StatusDraft, To: app.StatusSubmitted, RevisionID: f.Revision.ID, RevisionNumber: 1}}
+		page = append(page, bureauOf(t, f, app.StatusSubmitted, h))
+	}
+	if _, err := s.AdoptPage(ctx, page, RestoreProgress{Done: true}, "feed-1"); err != nil {
+		t.Fatal(err)
+	}
+	for id, body := range want {
+		got, err := s.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _, err := got.Body().Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != string(body) {
+			t.Errorf("%s taken over:\n got %s\nwant %s", got.Kind, b, body)
+		}
+		if got.Kind == app.KindGoLive && !strings.HasPrefix(got.Title(), "城关镇智慧社区平台") {
+			t.Errorf("the go-live filing's title: %q", got.Title())
+		}
+	}
 }

@@ -93,8 +93,8 @@ func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body,
 	f := &fr.Filing
 	f.ProjectID = body.ProjectID
 	f.Attachments = body.Attachments
-	content := app.Filing{Declaration: body.Declaration, Catalogue: body.Catalogue, TrialReport: body.TrialReport, Acceptance: body.Acceptance,
-		GoLive: body.GoLive, Adjustment: body.Adjustment, AcceptanceFiling: body.AcceptanceFiling, OMFiling: body.OMFiling, Performance: body.Performance}
+	var content app.Filing
+	content.SetContent(&body)
 	fr.Title = strings.TrimSpace(content.Title())
 	f.Declaration, f.Catalogue, f.TrialReport, f.Acceptance = nil, nil, nil, nil
 	f.GoLive, f.Adjustment, f.AcceptanceFiling, f.OMFiling, f.Performance = nil, nil, nil, nil, nil
@@ -207,8 +207,8 @@ func InQueue(st app.Status) bool {
 // the plan year, and for a declaration its total (whose route is worked
 // out when the queue is read, under the profile of the day).
 func QueueFacts(f app.Filing, b *app.Body) (year int, total app.Money) {
-	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear, Declaration: b.Declaration,
-		Catalogue: b.Catalogue, TrialReport: b.TrialReport, Acceptance: b.Acceptance}
+	content := app.Filing{Created: f.Created, ProjectYear: f.ProjectYear}
+	content.SetContent(b)
 	year = content.PlanYear()
 	if b.Declaration != nil {
 		total = b.Declaration.TotalInvestment
