@@ -33,6 +33,7 @@ type editorScreen struct {
 	title    *widget.Label
 	status   *widget.Label
 	send     *widget.Label
+	sendWhy  *paragraph // why a submission is set aside, in full (it wraps)
 	saved    *widget.Label
 	banner   *fyne.Container
 	submit   *widget.Button
@@ -92,6 +93,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
 	e.status = &widget.Label{}
 	e.send = &widget.Label{}
+	e.sendWhy = &paragraph{Importance: widget.DangerImportance}
+	e.sendWhy.Hide()
 	e.saved = &widget.Label{Importance: widget.LowImportance}
 	e.submit = &widget.Button{Text: T("检查并提交"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: e.onSubmit}
 	e.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}
@@ -132,7 +135,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)
 	}
 	top := newBar(headerTitleMin, 0, container.NewVBox(e.title, state), buttons)
-	header := container.NewVBox(top, e.banner, widget.NewSeparator())
+	header := container.NewVBox(top, e.sendWhy, e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, nil, container.New(sideLayout{}, container.NewPadded(e.center), right))
 
@@ -483,9 +486,18 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
 	if err != nil {
 		return
 	}
-	e.send.SetText(" · " + sendLabel(s))
 	e.send.Importance = sendImportance(s)
-	e.send.Refresh()
+	e.send.SetText(" · " + sendLabel(s))
+	e.sendWhy.Hide()
+	if s.Reason != "" && (s.State == app.SendQuarantined || s.State == app.SendFailed) {
+		// The state line keeps the short word; the reason, which can be
+		// long, wraps on a line of its own: as one label it made the
+		// window wider than the screen and pushed 重新发送 off it.
+		e.send.SetText(" · " + sendLabel(app.Send{State: s.State}))
+		e.sendWhy.Importance = sendImportance(s)
+		e.sendWhy.SetText(sendLabel(s))
+		e.sendWhy.Show()
+	}
 	if s.State == app.SendQuarantined {
 		e.retry.Show()
 	} else {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -62,5 +63,32 @@ func TestScreensFitHalfALaptopScreen(t *testing.T) {
 		if len(boxes) == 0 {
 			t.Errorf("%s: no buttons found", s)
 		}
+	}
+}
+
+// A long reason a submission waits or was set aside for wraps on a line of
+// its own: on the state line it made the window wider than the screen
+// (1545 px on a 1366 px one) and pushed 重新发送 off it.
+func TestLongSendReasonWraps(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.store.put(d)
+	x.u.Show("filing:" + d.ID)
+	x.pump()
+	e := x.u.editor
+	reason := "数管局未接收第 1 版：每段上传不能超过 1.0 MB；已保存前 1048576 字节，请从 1048576 继续。" +
+		"请检查网络后再次发送，或联系数管局确认上传限制是否已经调整，调整后点“重新发送”。"
+	e.showState(nil, app.Send{State: app.SendQuarantined, Reason: reason}, nil)
+	x.pump()
+	if m := x.w.Content().MinSize(); m.Width > halfLaptop {
+		t.Errorf("with the reason shown the window needs %v px", m.Width)
+	}
+	if !e.sendWhy.Visible() || !strings.Contains(e.sendWhy.Text, reason) || strings.Contains(e.send.Text, reason) || !e.retry.Visible() {
+		t.Errorf("state %q, reason %q (shown %v), 重新发送 shown %v", e.send.Text, e.sendWhy.Text, e.sendWhy.Visible(), e.retry.Visible())
+	}
+	e.showState(nil, app.Send{State: app.SendSent}, nil)
+	x.pump()
+	if e.sendWhy.Visible() || e.retry.Visible() {
+		t.Errorf("sent: the reason is still shown")
 	}
 }
