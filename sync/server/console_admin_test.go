@@ -191,6 +191,21 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	if lr.Account.Role != app.RoleUnit || lr.Account.UnitID != fx.unitB.ID {
 		t.Errorf("the new account: %+v", lr.Account)
 	}
+	// The review steps' roles are offered too: 霍邱's flow needs an
+	// approver and the joint reviewers of finance, NDRC and cryptography.
+	ad.get("/console/admin/accounts")
+	for _, role := range app.Roles {
+		if !strings.Contains(ad.last, `<option value="`+string(role)+`"`) {
+			t.Errorf("the role %s (%s) is not offered", role, role.Label())
+		}
+	}
+	fin := url.Values{"csrf": {tok}, "login": {"caizheng2"}, "name": {"钱财政"}, "role": {"finance"}, "password": {"Cz-2027-init"}}
+	if r := ad.post("/console/admin/accounts", fin); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a finance reviewer: %d\n%s", r.StatusCode, ad.last)
+	}
+	if lr := fx.changeFirst("caizheng2", "Cz-2027-init", "Cz-2027-mine"); lr.Account.Role != app.RoleFinance {
+		t.Errorf("the finance reviewer: %+v", lr.Account)
+	}
 
 	// Reset clerk A's password: mismatched, too short, then done; the old token dies.
 	ad.get("/console/admin/accounts/clerk-a")

@@ -313,7 +313,7 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *sess
 		c.fail(w, r, err)
 		return
 	}
-	v.Data = accountsData{Accounts: accts, Units: units, Roles: []app.Role{app.RoleUnit, app.RoleReviewer, app.RoleAdmin, app.RoleAuditor}}
+	v.Data = accountsData{Accounts: accts, Units: units, Roles: app.Roles}
 	c.renderAdmin(w, r, s, status, "admin-accounts", "账号与令牌", v)
 }
 
