@@ -602,6 +602,26 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 	if strings.Contains(ad.last, "尚未载入") || !strings.Contains(ad.last, fmt.Sprintf("本配置补充或替换 %d 年", year)) {
 		t.Errorf("after the upload:\n%s", ad.last)
 	}
+	// 切换 does not throw the uploaded file away on one click: nothing is
+	// preselected, and replacing it takes a tick.
+	if strings.Contains(ad.last, `value="tianning" selected`) || !strings.Contains(ad.last, "替换上传的规则文件") {
+		t.Errorf("the switch form invites replacing the upload:\n%s", ad.last)
+	}
+	r = ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请勾选确认") {
+		t.Fatalf("switch over the upload without the tick: %d", r.StatusCode)
+	}
+	ad.get("/console/admin/profile")
+	if !strings.Contains(ad.last, fmt.Sprintf("本配置补充或替换 %d 年", year)) {
+		t.Fatalf("the refused switch replaced the upload")
+	}
+	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}, "replace": {"1"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch with the tick: %d\n%s", r.StatusCode, ad.last)
+	}
+	ad.get("/console/admin/profile")
+	if !strings.Contains(ad.last, "尚未载入") || strings.Contains(ad.last, "替换上传的规则文件") {
+		t.Errorf("after replacing the upload with the built-in one: missing-year note %v, tick %v", strings.Contains(ad.last, "尚未载入"), strings.Contains(ad.last, "替换上传的规则文件"))
+	}
 
 	// A reviewer cannot download it.
 	rv := fx.browser()

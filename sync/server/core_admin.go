@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path"
 	"slices"
 	"strings"
@@ -185,7 +186,17 @@ func (c core) BuiltinProfiles() []console.ProfileChoice {
 	}
 	var out []console.ProfileChoice
 	for id, p := range profs {
-		out = append(out, console.ProfileChoice{ID: id, Jurisdiction: p.Jurisdiction, Bureau: p.Bureau})
+		// The version a built-in one gets once set: SetProfile loads the
+		// compact form of the file.
+		version := ""
+		if data, err := assets.Profiles.ReadFile("profiles/" + id + ".json"); err == nil {
+			if canon, err := json.Marshal(json.RawMessage(data)); err == nil {
+				if set, err := app.LoadProfile(id+".json", canon); err == nil {
+					version = set.Version
+				}
+			}
+		}
+		out = append(out, console.ProfileChoice{ID: id, Jurisdiction: p.Jurisdiction, Bureau: p.Bureau, Version: version})
 	}
 	slices.SortFunc(out, func(a, b console.ProfileChoice) int { return strings.Compare(a.ID, b.ID) })
 	return out

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ type ProfileChoice struct {
 	ID           string
 	Jurisdiction string
 	Bureau       string
+	Version      string // as app.Profile.Version: tells an uploaded file from it
 }
 
 // adminNav is the admin pages' own menu.
@@ -447,6 +449,10 @@ type profileData struct {
 	// would refuse (Profile.CheckNew): stored before those checks, it still
 	// loads, and the page says what to correct.
 	Refused []app.FieldError
+	// Custom: the profile in force is not a built-in one as shipped (an
+	// uploaded file, a year's holidays added): switching replaces it, and
+	// the page asks to confirm that.
+	Custom bool
 }
 
 func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -459,6 +465,7 @@ func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *sessi
 	if d.Active != nil {
 		d.Own = d.Active.Calendar.Years()
 		d.Refused = app.FieldErrors(d.Active.CheckNew())
+		d.Custom = customProfile(d.Active, d.Builtins)
 	}
 	v.Data = d
 	c.renderAdmin(w, r, s, status, "admin-profile", "规则配置", v)
@@ -485,9 +492,28 @@ func (c *Console) profileFile(w http.ResponseWriter, r *http.Request, s *session
 	w.Write(out.Bytes())
 }
 
-// setProfile switches to a built-in profile.
+// customProfile reports whether active is not one of builtins as shipped.
+func customProfile(active *app.Profile, builtins []ProfileChoice) bool {
+	return !slices.ContainsFunc(builtins, func(b ProfileChoice) bool { return b.ID == active.ID && b.Version == active.Version })
+}
+
+// setProfile switches to a built-in profile. One uploaded (a year's
+// holidays added) is replaced only when the admin ticked that they mean
+// it: one click on 切换, preselected to the same jurisdiction, threw the
+// uploaded calendar away and told every unit of a profile change.
 func (c *Console) setProfile(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PostFormValue("builtin")
+	if id == "" {
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: "请选择要切换的内置配置",
+			Fields: map[string]string{"builtin": "请选择辖区"}}})
+		return
+	}
+	if a := c.b.Profile(); a != nil && customProfile(a, c.ab().BuiltinProfiles()) && r.PostFormValue("replace") != "1" {
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{
+			Message: "当前生效的是上传的规则文件，切换会替换它（其中补充的节假日等不再生效）。如确要切换，请先下载当前规则文件留存，再勾选“替换上传的规则文件”后切换。",
+			Fields:  map[string]string{"replace": "请勾选确认"}}, Form: url.Values{"builtin": {id}}})
+		return
+	}
 	c.profileResult(w, r, s, id, nil)
 }
 
