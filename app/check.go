@@ -87,6 +87,12 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 		add(b.Catalogue.Validate())
 	case b.TrialReport != nil:
 		add(b.TrialReport.Validate())
+		// The report is of a trial that has ended: one dated ahead passed
+		// the minimum and was filed, and its acceptance application was
+		// then refused for a trial that had not ended.
+		if e, ok := parseCalDate(b.TrialReport.TrialEnd); ok && today(now.In(Beijing)).before(e) {
+			p.Add("trial_end", "试运行结束日期 %s 晚于今天（%s）：试运行报告在试运行结束后报送，请填写实际的结束日期", e, today(now.In(Beijing)))
+		}
 		if prof != nil && prof.TrialMinMonths > 0 {
 			// The report is written once the trial has run its minimum; a
 			// shorter trial cannot lead to an acceptance application.

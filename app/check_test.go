@@ -115,3 +115,29 @@ func TestCheckBodyTrialReportMinimum(t *testing.T) {
 		t.Fatal("a trial of exactly one month was refused")
 	}
 }
+
+// A trial report is of a trial that has ended: one whose end date is after
+// today (Beijing) is refused, on its last day it is not.
+func TestTrialReportIsOfATrialThatEnded(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2027, 4, 14, 17, 0, 0, 0, time.UTC) // 2027-04-15 01:00 in Beijing
+	f, _ := app.NewFiling(app.KindTrialReport, "t1", "r1", "u1", now)
+	f.TrialReport.TrialStart, f.TrialReport.TrialEnd = "2027-03-01", "2027-04-16"
+	ahead := func(err error) string {
+		for _, fe := range app.FieldErrors(err) {
+			if fe.Field == "trial_end" && strings.Contains(fe.Message, "晚于今天") {
+				return fe.Message
+			}
+		}
+		return ""
+	}
+	for _, id := range []string{"huoqiu", "wuhan"} {
+		if msg := ahead(f.Check(profs[id], now)); !strings.Contains(msg, "2027-04-16 晚于今天（2027-04-15）") {
+			t.Errorf("%s: a trial ending tomorrow: %q", id, msg)
+		}
+	}
+	f.TrialReport.TrialEnd = "2027-04-15"
+	if msg := ahead(f.Check(profs["huoqiu"], now)); msg != "" {
+		t.Errorf("a trial ending today (Beijing) was refused: %q", msg)
+	}
+}
