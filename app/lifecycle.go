@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // LifecycleRule says that a jurisdiction has a filing of Kind (of the
@@ -273,10 +274,22 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 	return v, nil
 }
 
+// Accepts reports whether the profile takes filings of kind k at all: a
+// project's declaration, catalogue, trial report and acceptance always, a
+// later kind (LifecycleKinds) when one of its rules names it. The client
+// offers only these: 霍邱's clerk was offered 项目调整 and told after
+// choosing it that 霍邱 takes none.
+func (prof *Profile) Accepts(k Kind) bool {
+	if !slices.Contains(LifecycleKinds, k) {
+		return true
+	}
+	return slices.ContainsFunc(prof.Lifecycle, func(r LifecycleRule) bool { return !r.Off && r.Kind == k })
+}
+
 // notAccepted is the problem of a filing the profile has no rule for.
 func (prof *Profile) notAccepted(k Kind, what, field string) error {
 	label := k.Label()
-	if what != "" && what != label {
+	if what != "" && !strings.Contains(label, what) { // not "项目调整（变更、终止）（项目调整）"
 		label += "（" + what + "）"
 	}
 	var p Problems

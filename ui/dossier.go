@@ -143,7 +143,7 @@ func (u *UI) chooseProject(k app.Kind) {
 // project's later filings, and the project's dossier.
 func (u *UI) projectMenu(project string) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
-	for _, k := range slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds) {
+	for _, k := range u.offeredKinds(slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds)) {
 		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewForProject(project, k) }))
 	}
 	return fyne.NewMenu("", items...)

@@ -102,13 +102,25 @@ func (u *UI) NewFiling(k app.Kind) {
 // later filings of a project after the first four.
 func (u *UI) newFilingMenu() *fyne.Menu {
 	var items []*fyne.MenuItem
-	for _, k := range app.AllKinds() {
-		if k == app.KindGoLive {
+	later := false // the separator before a project's later filings is in
+	for _, k := range u.offeredKinds(app.AllKinds()) {
+		if !later && slices.Contains(app.LifecycleKinds, k) {
 			items = append(items, fyne.NewMenuItemSeparator())
+			later = true
 		}
 		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewFiling(k) }))
 	}
 	return fyne.NewMenu("", items...)
+}
+
+// offeredKinds returns the kinds of kinds the profile in force takes
+// (Profile.Accepts), all of them before a profile is known.
+func (u *UI) offeredKinds(kinds []app.Kind) []app.Kind {
+	prof := u.link.Profile()
+	if prof == nil {
+		return kinds
+	}
+	return slices.DeleteFunc(slices.Clone(kinds), func(k app.Kind) bool { return !prof.Accepts(k) })
 }
 
 // showNewMenu pops the 新建 menu up under the button that was tapped.

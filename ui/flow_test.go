@@ -92,3 +92,36 @@ func TestLongSendReasonWraps(t *testing.T) {
 		t.Errorf("sent: the reason is still shown")
 	}
 }
+
+// 新建 offers only what the profile takes: 霍邱 has no rule for 项目调整,
+// 验收后备案 or 绩效评价, and its clerk learned so only after choosing one.
+func TestNewMenusOfferWhatTheProfileTakes(t *testing.T) {
+	for _, tc := range []struct {
+		profile string
+		absent  []app.Kind
+		present []app.Kind
+	}{
+		{"huoqiu", []app.Kind{app.KindAdjustment, app.KindAcceptanceFiling, app.KindPerformance}, []app.Kind{app.KindGoLive, app.KindOMFiling, app.KindTrialReport}},
+		{"yunan", nil, []app.Kind{app.KindAdjustment, app.KindAcceptanceFiling, app.KindPerformance}},
+	} {
+		x := newScreens(t, tc.profile, nil)
+		d := declared(t, x)
+		x.store.put(d)
+		for name, m := range map[string]*fyne.Menu{"新建材料": x.u.newFilingMenu(), "为此项目新建": x.u.projectMenu(d.ID), "文件": x.u.mainMenu().Items[0]} {
+			labels := map[string]bool{}
+			for _, it := range m.Items {
+				labels[it.Label] = true
+			}
+			for _, k := range tc.absent {
+				if labels[T("新建")+T(k.Label())] {
+					t.Errorf("%s: %s offers %s", tc.profile, name, k.Label())
+				}
+			}
+			for _, k := range tc.present {
+				if !labels[T("新建")+T(k.Label())] {
+					t.Errorf("%s: %s does not offer %s", tc.profile, name, k.Label())
+				}
+			}
+		}
+	}
+}

@@ -97,6 +97,9 @@ type UI struct {
 	// refresh state, on the Fyne thread
 	refreshing   bool // counts are being read
 	refreshAgain bool // refresh was called meanwhile: read again
+	// menuProfile is the version of the profile the menu bar's 新建 items
+	// were made for (offeredKinds): a new profile makes them again.
+	menuProfile string
 
 	// lifetime
 	ctx     context.Context
@@ -149,6 +152,7 @@ func (u *UI) build() {
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, newBar(0, 0, title, nav))
 	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
+	u.menuProfile = profileVersion(u.link.Profile())
 	w.SetMainMenu(u.mainMenu())
 	w.Canvas().SetOnTypedKey(u.dialogKeys)
 	prev := u.tray
@@ -259,6 +263,10 @@ func (u *UI) refresh() {
 // screens shown. It runs on the Fyne thread.
 func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	u.bar.update(st, c)
+	if v := profileVersion(u.link.Profile()); v != u.menuProfile {
+		u.menuProfile = v
+		u.win.SetMainMenu(u.mainMenu())
+	}
 	if c.Unread > 0 {
 		u.inboxBtn.SetText(fmt.Sprintf(T("收件箱（%d 条未读）"), c.Unread))
 		u.inboxBtn.Importance = widget.WarningImportance
@@ -449,4 +457,12 @@ func (u *UI) Show(screen string) {
 	default:
 		u.ShowHome()
 	}
+}
+
+// profileVersion is prof's version, "" for none.
+func profileVersion(prof *app.Profile) string {
+	if prof == nil {
+		return ""
+	}
+	return prof.Version
 }
