@@ -506,8 +506,10 @@ func (c *Catalogue) validateDuties(p *Problems, byCode map[string]int) {
 		if isBlank(d.Owner) {
 			p.Add(f+".owner", "责任清单第 %d 行请填写责任人", i+1)
 		}
-		if _, ok := parseCalDate(d.Due); !ok {
+		if _, ok := parseCalDate(d.Due); !ok && isBlank(d.Due) {
 			p.Add(f+".due", "责任清单第 %d 行请填写完成时限（日期，如 2027-06-30）", i+1)
+		} else if !ok {
+			p.Add(f+".due", "责任清单第 %d 行的完成时限“%s”不是日期，请写成 2027-06-30 的形式", i+1, d.Due)
 		}
 		if r == nil {
 			continue

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ImplStatus says how far a contracted function was implemented (实现情况).
@@ -542,4 +543,43 @@ func monthsBetween(s, e calDate) int {
 		n--
 	}
 	return n
+}
+
+// NormalizeDate reads a date as people write it — 2027-06-30, 2027-6-30,
+// 2027/6/30, 2027.6.30, 2027年6月30日, 20270630, in full-width digits too,
+// spaces anywhere — and returns it as the filings store dates, YYYY-MM-DD,
+// or false when s is not a real date of 1900–2199 in one of those forms.
+func NormalizeDate(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF10 && r <= 0xFF19: // full-width digits
+			return r - 0xFEE0
+		case r == 0xFF0D, r == 0xFF0F, r == 0xFF0E: // － ／ ．
+			return r - 0xFEE0
+		case unicode.IsSpace(r):
+			return -1
+		}
+		return r
+	}, s)
+	var y, m, d string
+	if len(s) == 8 && digits(s) {
+		y, m, d = s[:4], s[4:6], s[6:]
+	} else {
+		t := strings.TrimSuffix(s, "日")
+		parts := strings.FieldsFunc(t, func(r rune) bool { return strings.ContainsRune("-/.年月", r) })
+		if len(parts) != 3 || strings.Count(t, "年")+strings.Count(t, "月") == 1 {
+			return "", false
+		}
+		y, m, d = parts[0], parts[1], parts[2]
+	}
+	if len(y) != 4 || len(m) > 2 || len(d) > 2 || !digits(y+m+d) {
+		return "", false
+	}
+	mi, _ := strconv.Atoi(m)
+	di, _ := strconv.Atoi(d)
+	c, ok := parseCalDate(fmt.Sprintf("%s-%02d-%02d", y, mi, di))
+	if !ok {
+		return "", false
+	}
+	return c.String(), true
 }

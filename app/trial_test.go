@@ -287,3 +287,20 @@ func TestParsePercent(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+// Dates as people write them are read as the filings keep them; anything
+// else is not a date.
+func TestNormalizeDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2027-06-30": "2027-06-30", "2027-6-30": "2027-06-30", "2027/6/30": "2027-06-30", "2027.6.3": "2027-06-03",
+		"2027年6月30日": "2027-06-30", "2027年06月30": "2027-06-30", " 2027 / 6 / 30 ": "2027-06-30", "20270630": "2027-06-30",
+		"２０２７／６／３０":  "2027-06-30",
+		"2027-02-30": "", "2027/13/1": "", "27/6/30": "", "2027年6月": "", "三月一日": "", "": "", "2027-06-30-1": "",
+		"2027年6/30": "", "1899-12-31": "", "2027/06/030": "",
+	} {
+		got, ok := NormalizeDate(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeDate(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

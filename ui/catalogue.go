@@ -291,7 +291,7 @@ func (ce *catalogueEditor) showDetail() {
 		e.check(p+"open", "向社会开放", &r.Open),
 		e.text(p+"open_condition", "开放条件", "向社会开放时必填", &r.OpenCondition, false),
 		container.NewGridWithColumns(2,
-			e.text(p+"publish_date", "发布日期", "如 2027-03-15", &r.PublishDate, false),
+			e.date(p+"publish_date", "发布日期", "如 2027-03-15", &r.PublishDate),
 			e.field(p+"related_codes", "关联资源代码", "", related)),
 	)
 	e.inputs = append(e.inputs, related)

@@ -159,7 +159,7 @@ func (ce *catalogueEditor) rebuildDuties() {
 			e.choice(p+"share_mode_class", "共享方式", "", app.ShareModeClassChoices, func() string { return string(d.ShareModeClass) }, func(c string) { d.ShareModeClass = app.ShareModeClass(c) }),
 			e.choice(p+"share_mode_type", "共享方式类型", "共享平台方式时选择", app.ShareModeTypeChoices(app.ShareViaPlatform), func() string { return string(d.ShareModeType) }, func(c string) { d.ShareModeType = app.ShareModeType(c) }),
 			e.text(p+"owner", "责任人", "", &d.Owner, false),
-			e.text(p+"due", "完成时限", "如 2027-06-30", &d.Due, false),
+			e.date(p+"due", "完成时限", "如 2027-06-30", &d.Due),
 		))
 	}
 	if len(ce.c.Duties) == 0 {
@@ -191,7 +191,7 @@ func (ce *catalogueEditor) rebuildNegatives() {
 			e.names(p+"items", "信息项", &n.Items),
 			e.choice(p+"category", "类别", "", app.NegativeCategoryChoices, func() string { return string(n.Category) }, func(c string) { n.Category = app.NegativeCategory(c) }),
 			e.text(p+"basis", "法律法规或政策依据", "写明具体条款", &n.Basis, false),
-			e.text(p+"review_date", "复核日期", "如 2028-01-01", &n.ReviewDate, false),
+			e.date(p+"review_date", "复核日期", "如 2028-01-01", &n.ReviewDate),
 			e.text(p+"alternative", "替代方式", "如 提供核验接口", &n.Alternative, false),
 		))
 	}

@@ -65,6 +65,8 @@ type editorScreen struct {
 	// field (remarks.go).
 	remarked map[string]*paragraph
 
+	dates map[*widget.Entry]bool // the date fields (editorScreen.date)
+
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
 	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
@@ -317,6 +319,13 @@ func (e *editorScreen) changedView() {
 func (e *editorScreen) leave(o fyne.Focusable) {
 	if !e.editable {
 		return
+	}
+	// A date written as people write it (2027/6/30, 2027年6月30日) is
+	// put the way the filing keeps it: it was refused as "请填写".
+	if in, ok := o.(*widget.Entry); ok && e.dates[in] {
+		if d, ok := app.NormalizeDate(in.Text); ok && d != in.Text {
+			in.SetText(d) // OnChanged stores it
+		}
 	}
 	filled := false
 	switch v := o.(type) {

@@ -81,6 +81,22 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 	return e.field(path, label, hint, in)
 }
 
+// date is text for a date: what the clerk types in another common form
+// (2027/6/30, 2027年6月30日) is written YYYY-MM-DD on leaving the field.
+func (e *editorScreen) date(path, label, hint string, ptr *string) fyne.CanvasObject {
+	in := &widget.Entry{Text: *ptr}
+	in.ExtendBaseWidget(in)
+	in.OnChanged = func(s string) {
+		*ptr = s
+		e.edited()
+	}
+	if e.dates == nil {
+		e.dates = map[*widget.Entry]bool{}
+	}
+	e.dates[in] = true
+	return e.field(path, label, hint, in)
+}
+
 // textArea is a multi-line entry that leaves Tab to move the focus, as in
 // every other field: Fyne's takes Tab as a character, so a clerk moving
 // through the form with the keyboard was stuck in the first text box and

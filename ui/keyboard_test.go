@@ -802,3 +802,38 @@ func shortSettings(t *testing.T, x *screenFixture) *formScroll {
 	}
 	return scroll
 }
+
+// A date written 2027/3/1 or 2027年4月1日 is put as the filing keeps it
+// (2027-03-01) when the clerk leaves the field: it was refused as blank
+// ("请填写…"). Text that is no date stays as typed, to be explained.
+func TestDateWrittenAsPeopleWriteItIsKept(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindTrialReport)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	h.e.jump("trial_start") // its section shown
+	x.pump()
+	start, end := h.entry("trial_start"), h.entry("trial_end")
+	x.w.Canvas().Focus(start)
+	test.Type(start, "2027/3/1")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(end) // the focus is looked at every focusPoll: leave each field after one
+	test.Type(end, "2027年4月1日")
+	x.eventually(t, "the start date written 2027-03-01", func() bool { return start.Text == "2027-03-01" })
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(start)
+	x.eventually(t, "the end date written 2027-04-01", func() bool { return end.Text == "2027-04-01" })
+	x.saved(t, "the dates stored", func(f *app.Filing) bool {
+		return f.TrialReport.TrialStart == "2027-03-01" && f.TrialReport.TrialEnd == "2027-04-01"
+	})
+	start.SetText("")
+	test.Type(start, "三月一日")
+	x.w.Canvas().Focus(end)
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	if start.Text != "三月一日" {
+		t.Errorf("text that is no date became %q", start.Text)
+	}
+}

@@ -55,7 +55,7 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 			e.text("project_name", "项目名称", "", &g.ProjectName, false),
 			e.text("unit_name", "建设单位", "", &g.UnitName, false),
 			e.text("approval_ref", "立项批复文号", "", &g.ApprovalRef, false),
-			e.text("go_live_on", "投入运行日期", "系统实际投入运行的日期，如 2027-06-01；绩效自评价、运维年度由此起算", &g.GoLiveOn, false),
+			e.date("go_live_on", "投入运行日期", "系统实际投入运行的日期，如 2027-06-01；绩效自评价、运维年度由此起算", &g.GoLiveOn),
 			e.text("scope", "运行范围", "哪些单位、多少用户在使用，上线了哪些功能", &g.Scope, true),
 			le.contact(&g.Contact))
 	case f.Adjustment != nil:
@@ -67,9 +67,9 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 			e.text("project_name", "项目名称", "", &a.ProjectName, false),
 			e.text("unit_name", "建设单位", "", &a.UnitName, false),
 			e.text("approval_ref", "立项批复文号", "", &a.ApprovalRef, false),
-			e.text("accepted_on", "验收通过日期", "验收报告落款日期，如 2027-12-20；备案时限由此起算", &a.AcceptedOn, false),
+			e.date("accepted_on", "验收通过日期", "验收报告落款日期，如 2027-12-20；备案时限由此起算", &a.AcceptedOn),
 			e.text("conclusion", "验收结论", "验收结论及专家意见摘要", &a.Conclusion, true),
-			e.text("filed_on", "报送日期", "", &a.FiledOn, false),
+			e.date("filed_on", "报送日期", "", &a.FiledOn),
 			le.contact(&a.Contact))
 	case f.OMFiling != nil:
 		o := f.OMFiling
@@ -78,7 +78,7 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 			e.text("project_name", "项目名称", "", &o.ProjectName, false),
 			e.text("unit_name", "建设单位", "", &o.UnitName, false),
 			e.number("year", "运维年度", "四位年份，如 2027", &o.Year),
-			e.text("go_live_on", "投入运行日期", "", &o.GoLiveOn, false),
+			e.date("go_live_on", "投入运行日期", "", &o.GoLiveOn),
 			e.text("provider", "运维服务单位", "自行运维的填本单位名称", &o.Provider, false),
 			e.money("amount", "本年度运维经费（万元）", "", &o.Amount),
 			e.text("situation", "运行维护情况", "运行是否稳定、故障及处理、安全事件、数据更新", &o.Situation, true),
@@ -97,9 +97,9 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 				e.text("period_start", "建设周期开始", "如 2027-01", &p.PeriodStart, false),
 				e.text("period_end", "建设周期结束", "如 2028-12", &p.PeriodEnd, false)),
 			container.NewGridWithColumns(2,
-				e.text("go_live_on", "投入运行日期", "", &p.GoLiveOn, false),
-				e.text("accepted_on", "验收通过日期", "", &p.AcceptedOn, false)),
-			e.text("filed_on", "报送日期", "", &p.FiledOn, false),
+				e.date("go_live_on", "投入运行日期", "", &p.GoLiveOn),
+				e.date("accepted_on", "验收通过日期", "", &p.AcceptedOn)),
+			e.date("filed_on", "报送日期", "", &p.FiledOn),
 			le.contact(&p.Contact))
 		e.addSection("评价内容", []string{"goals", "progress", "investment", "effect", "opinions", "conclusion"},
 			e.text("goals", "绩效目标完成情况", "对照申报的绩效目标及指标逐项说明", &p.Goals, true),
@@ -166,9 +166,9 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.check("goal_unchanged", "建设目标不变", &a.GoalUnchanged),
 		e.field("situation", "所属情形", "本地区规则列出的可自行调整情形", le.situation),
 		container.NewGridWithColumns(2,
-			e.text("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn, false),
-			e.text("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn, false)),
-		e.text("applied_on", "报送日期", "", &a.AppliedOn, false),
+			e.date("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn),
+			e.date("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn)),
+		e.date("applied_on", "报送日期", "", &a.AppliedOn),
 		le.contact(&a.Contact))
 	e.addSection("概算调整", []string{"approved_total", "before", "after"},
 		e.money("approved_total", "批复概算总投资（万元）", "核定投资；调整数额占它的比例决定能否自行调整", &a.ApprovedTotal),

@@ -42,8 +42,8 @@ func newTrialEditor(e *editorScreen) *trialEditor {
 		e.text("scope", "试运行范围", "试运行地点、使用单位和用户范围", &t.Scope, true),
 	)
 	e.addSection("试运行期", []string{"trial_start", "trial_end"},
-		e.text("trial_start", "试运行开始日期", "如 2027-03-01", &t.TrialStart, false),
-		e.text("trial_end", "试运行结束日期", "如 2027-04-01", &t.TrialEnd, false),
+		e.date("trial_start", "试运行开始日期", "如 2027-03-01", &t.TrialStart),
+		e.date("trial_end", "试运行结束日期", "如 2027-04-01", &t.TrialEnd),
 		te.period,
 	)
 	env := &t.Environment
@@ -243,11 +243,11 @@ func (te *trialEditor) rebuildIssues() {
 		te.issueBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, &widget.Label{Text: fmt.Sprintf(T("问题 %d"), i+1), TextStyle: fyne.TextStyle{Bold: true}}),
 			container.NewGridWithColumns(2,
 				e.text(p+"no", "编号", "", &is.No, false),
-				e.text(p+"found", "发现日期", "如 2027-03-10", &is.Found, false),
+				e.date(p+"found", "发现日期", "如 2027-03-10", &is.Found),
 				e.text(p+"description", "问题描述", "", &is.Description, false),
 				e.choice(p+"severity", "级别", "", app.SeverityChoices, func() string { return string(is.Severity) }, func(c string) { is.Severity = app.Severity(c) }),
 				e.text(p+"handling", "处理措施", "", &is.Handling, false),
-				e.text(p+"handled", "处理日期", "如 2027-03-12", &is.Handled, false),
+				e.date(p+"handled", "处理日期", "如 2027-03-12", &is.Handled),
 				e.choice(p+"status", "处理状态", "", app.IssueStatusChoices, func() string { return string(is.Status) }, func(c string) { is.Status = app.IssueStatus(c) }),
 				e.text(p+"remaining", "遗留问题说明", "遗留时必填：原因及整改计划", &is.Remaining, false)),
 			widget.NewSeparator()))

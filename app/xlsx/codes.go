@@ -110,7 +110,7 @@ func formatTypeLookups() map[app.FormatClass]lookup {
 func parseDate(s string, date1904 bool) (string, bool) {
 	s = normCode(s)
 	if len(s) == 8 && digitsOnly(s) {
-		return ymd(s[:4], s[4:6], s[6:])
+		return app.NormalizeDate(s)
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		if math.IsNaN(f) || f < 1 || f > 109574 { // 109574 is 2199-12-31
@@ -122,26 +122,7 @@ func parseDate(s string, date1904 bool) (string, bool) {
 		}
 		return t.Format(time.DateOnly), true
 	}
-	s = strings.TrimSuffix(s, "日")
-	parts := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("-/.年月", r) })
-	if len(parts) != 3 || !strings.ContainsAny(s, "-/.年月") {
-		return "", false
-	}
-	return ymd(parts[0], parts[1], parts[2])
-}
-
-func ymd(y, m, d string) (string, bool) {
-	if len(y) != 4 || len(m) > 2 || len(d) > 2 || !digitsOnly(y+m+d) {
-		return "", false
-	}
-	yi, _ := strconv.Atoi(y)
-	mi, _ := strconv.Atoi(m)
-	di, _ := strconv.Atoi(d)
-	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
-	if yi < 1900 || yi > 2199 || t.Month() != time.Month(mi) || t.Day() != di {
-		return "", false
-	}
-	return t.Format(time.DateOnly), true
+	return app.NormalizeDate(s) // the forms people write, as the editor reads them
 }
 
 func digitsOnly(s string) bool {
