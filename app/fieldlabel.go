@@ -56,3 +56,40 @@ func RemarkLabel(path string) string {
 	path = strings.NewReplacer("[", ".", "]", "").Replace(path)
 	return FieldLabel("declaration." + path)
 }
+
+// valueChoices are the code sets of the body's coded fields, by the field's
+// JSON name, or its parent's and its own where the name alone is not
+// enough ("budget.category" is not "negatives.category").
+var valueChoices = map[string][]Choice{
+	"budget.category": BudgetChoices, "funding.kind": FundingChoices, "nature": NatureChoices,
+	"service_types": ServiceTypeChoices, "class": ClassChoices, "plan": PlanChoices, "deployment.mode": DeployChoices,
+	"unit_type": UnitTypeChoices, "share_type": ShareTypeChoices, "update_cycle": UpdateCycleChoices,
+	"format_class": FormatClassChoices, "data_type": DataTypeChoices, "share_mode_class": ShareModeClassChoices,
+	"usage": DemandUsageChoices, "negatives.category": NegativeCategoryChoices,
+}
+
+// ValueLabel says a coded value of the body's field at path for people, as
+// the filing's pages show it: "declaration.budget.3.category" with
+// "security_assessment" → "等保测评及安全评估费". Other values come back as
+// they are.
+func ValueLabel(path, v string) string {
+	var names []string // the path's field names, rows left out
+	for _, seg := range strings.Split(path, ".") {
+		if _, err := strconv.Atoi(seg); err != nil {
+			names = append(names, seg)
+		}
+	}
+	if len(names) == 0 {
+		return v
+	}
+	last := names[len(names)-1]
+	if len(names) > 1 {
+		if cs, ok := valueChoices[names[len(names)-2]+"."+last]; ok {
+			return LabelOf(cs, v)
+		}
+	}
+	if cs, ok := valueChoices[last]; ok {
+		return LabelOf(cs, v)
+	}
+	return v
+}

@@ -25,5 +25,5 @@ func fieldValue(path, v string) string {
 	case v == "true":
 		return "是"
 	}
-	return v
+	return app.ValueLabel(path, v) // a code as the document shows it
 }
