@@ -70,9 +70,32 @@ func (x *catalogueExcel) importData(data []byte) {
 				x.showImportErrors(err)
 				return
 			}
-			x.apply(c)
+			e.saved.SetText("")
+			x.confirmReplace(c)
 		})
 	})
+}
+
+// confirmReplace applies c once the clerk agrees to lose what the catalogue
+// holds: a wrong file picked wiped every resource and all three lists with
+// no way back. An empty catalogue takes it at once.
+func (x *catalogueExcel) confirmReplace(c *app.Catalogue) {
+	cur := x.ce.e.f.Catalogue
+	if len(cur.Entries)+len(cur.Demands)+len(cur.Duties)+len(cur.Negatives) == 0 {
+		x.apply(c)
+		return
+	}
+	msg := Tf("导入会用文件中的 %d 条资源和三清单（需求 %d 行、责任 %d 行、负面 %d 行）替换本目录现有的 %d 条资源和三清单（需求 %d 行、责任 %d 行、负面 %d 行），替换后不能撤销。如需保留现有内容，请先取消，点“导出Excel…”另存一份。",
+		len(c.Entries), len(c.Demands), len(c.Duties), len(c.Negatives),
+		len(cur.Entries), len(cur.Demands), len(cur.Duties), len(cur.Negatives))
+	d := newConfirm(T("用 Excel 替换目录？"), msg, func(ok bool) {
+		if ok && x.ce.e.u.editor == x.ce.e {
+			x.apply(c)
+		}
+	}, x.ce.e.u.win)
+	d.SetConfirmText(T("替换"))
+	d.SetDismissText(T("取消"))
+	d.Show()
 }
 
 // apply replaces the entries and the three lists with those imported, and

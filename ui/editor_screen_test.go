@@ -455,6 +455,24 @@ func TestCatalogueExcelImport(t *testing.T) {
 		t.Errorf("imported entry name %q", got)
 	}
 	x.saved(t, "saved", func(f *app.Filing) bool { return len(f.Catalogue.Entries) == 1 })
+
+	// Importing over a catalogue that holds something asks first: 取消
+	// keeps it, 替换 replaces it.
+	h.catalogue().c.Entries[0].Name = "本机改过的资源"
+	for _, answer := range []string{"取消", "替换"} {
+		files := x.u.files.(*pickedFiles)
+		files.paths = append(files.paths, paths[1])
+		x.editor(t).e.secList.Select(0) // 目录信息, where the Excel buttons are
+		x.pump()
+		tapButton(t, x.w.Content(), "导入Excel…")
+		x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "替换后不能撤销") })
+		x.tapDialogButton(t, answer)
+		x.pump()
+		name := x.editor(t).catalogue().c.Entries[0].Name
+		if answer == "取消" && name != "本机改过的资源" || answer == "替换" && name != "城关镇社区网格事件信息" {
+			t.Errorf("after %s: the first resource is %q", answer, name)
+		}
+	}
 }
 
 // 添加附件… asks the desktop's own dialog for materials only, refuses a file
