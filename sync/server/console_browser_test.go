@@ -172,8 +172,8 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name=action][value=accept]`)))
 	fx.decide(fx.admin, main.ID, app.ActionAccept, "", http.StatusOK)
 	step("decide on it", chromedp.Click(chromedp.CSS(`section.decide button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.alert`)))
-	if s := text(`p.alert`); !strings.Contains(s, "已由他人处理") {
+		chromedp.WaitVisible(chromedp.CSS(`div.alert`)))
+	if s := text(`div.alert`); !strings.Contains(s, "已由他人处理") || !strings.Contains(s, "系统管理员") {
 		t.Errorf("stale decision: %q", s)
 	}
 }
