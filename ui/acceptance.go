@@ -92,7 +92,9 @@ func (ae *acceptanceEditor) required() []string {
 }
 
 // rebuildChecklist lays out one row per material: what it is, whether it is
-// required, 已上传 with the file names or 缺少, and the 上传 button.
+// required, 已附加 with the file names or 缺少, and the 附加 button. A file
+// is attached here and goes to the bureau with the submission: "已上传"
+// on a draft said it had gone.
 func (ae *acceptanceEditor) rebuildChecklist() {
 	e := ae.e
 	ae.checklist.RemoveAll()
@@ -107,13 +109,13 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		var state *paragraph
 		if it.Present {
-			state = &paragraph{Text: "✓ " + T("已上传：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance}
+			state = &paragraph{Text: "✓ " + T("已附加：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance}
 		} else if it.Required {
 			state = &paragraph{Text: "× " + T("缺少"), Importance: widget.DangerImportance}
 		} else {
-			state = &paragraph{Text: T("未上传"), Importance: widget.LowImportance}
+			state = &paragraph{Text: T("未附加"), Importance: widget.LowImportance}
 		}
-		btn := &widget.Button{Text: T("上传…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}
+		btn := &widget.Button{Text: T("附加文件…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}
 		if !e.editable {
 			btn.Disable()
 		}

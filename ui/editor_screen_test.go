@@ -398,7 +398,7 @@ func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
 			return slices.ContainsFunc(h.e.f.Attachments, func(a app.Attachment) bool { return a.Material == code })
 		})
 	}
-	if txt := textOf(ac.checklist); strings.Contains(txt, "缺少") || !strings.Contains(txt, "已上传：合同.pdf") {
+	if txt := textOf(ac.checklist); strings.Contains(txt, "缺少") || !strings.Contains(txt, "已附加：合同.pdf") {
 		t.Errorf("checklist after attaching:\n%s", txt)
 	}
 	if len(h.e.problems) != 0 {
