@@ -551,6 +551,11 @@ func (w *writer) headRow(t *paper.Table, _ []float64) {
 	}
 }
 
+// sealBox is the side of the cover's 盖章 box, in mm: an office's round
+// seal is 42 mm across (国务院关于国家行政机关和企业事业单位社会团体印章的规定),
+// and the 28 mm box it had left the seal over the text around it.
+const sealBox = 42.0
+
 func (w *writer) cover(doc *paper.Document) {
 	f := w.f
 	f.AddPage()
@@ -566,9 +571,6 @@ func (w *writer) cover(doc *paper.Document) {
 	for i, r := range rows {
 		w.line(x, y, r.Label+"：", fontBold, 14)
 		room := valueW
-		if i == 1 {
-			room -= 30 // the 盖章 box stands at the end of the unit's line
-		}
 		lines := w.wrap(r.Value, fontRegular, 14, room)
 		for k, l := range lines {
 			w.line(x+labelW, y+float64(k)*8, l, fontRegular, 14)
@@ -579,11 +581,12 @@ func (w *writer) cover(doc *paper.Document) {
 		if i == 1 { // the 盖章 box: where the unit's seal goes
 			f.SetLineWidth(0.3)
 			f.SetDashPattern([]float64{1.2, 1}, 0)
-			bx, by := x+labelW+valueW-28, y-12
-			f.Rect(bx, by, 28, 28, "D")
+			bx, by := x+labelW+valueW-sealBox, last+4 // under the end of the unit's name
+			f.Rect(bx, by, sealBox, sealBox, "D")
 			f.SetDashPattern(nil, 0)
-			w.line(bx+8.3, by+15.8, "盖章", fontRegular, 11)
-			last = max(last, by+28-6)
+			sw := w.width("盖章", fontRegular, 11)
+			w.line(bx+(sealBox-sw)/2, by+sealBox/2+1.5, "盖章", fontRegular, 11)
+			last = by + sealBox - 6
 		}
 		y = last + 16
 	}
