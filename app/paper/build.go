@@ -250,15 +250,16 @@ func catalogue(c *app.Catalogue, o Options) *Document {
 		entries = []Block{text("信息资源", "（无）")}
 	}
 	ch("信息资源目录", entries...)
-	dem := &Table{Head: []string{"序号", "所需信息资源", "信息项", "提供部门", "使用方式", "依据", "应用场景"},
-		Widths: []float64{1.3, 3, 3, 2.5, 1.6, 3, 3}}
+	dem := &Table{Head: []string{"序号", "所需信息资源", "信息项", "提供部门", "使用方式", "频度", "依据", "应用场景"},
+		Widths: []float64{1.3, 3, 2.6, 2.5, 1.6, 1.4, 2.4, 2.6}}
 	for i, d := range c.Demands {
 		name := v(d.ResourceName)
 		if d.ResourceCode != "" {
 			name += "（" + d.ResourceCode + "）"
 		}
 		dem.Rows = append(dem.Rows, []string{strconv.Itoa(i + 1), name, itemList(d.Items), v(d.Provider),
-			app.LabelOf(app.DemandUsageChoices, string(d.Usage)), v(d.Basis), v(d.Scenario)})
+			app.LabelOf(app.DemandUsageChoices, string(d.Usage)), v(app.LabelOf(app.UpdateCycleChoices, string(d.Frequency))),
+			v(d.Basis), v(d.Scenario)})
 	}
 	duty := &Table{Head: []string{"序号", "资源代码", "信息项", "对应职责", "更新周期", "共享类型", "责任人", "完成时限"},
 		Widths: []float64{1.3, 3.2, 2.2, 2.8, 1.5, 1.9, 1.5, 2.9}}

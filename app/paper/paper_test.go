@@ -63,3 +63,27 @@ func TestChineseDateIsBeijingDay(t *testing.T) {
 		t.Errorf("ChineseDate = %s", got)
 	}
 }
+
+// The printed 需求清单 carries every column the clerk fills in, 频度 too
+// (it was typed and left off the stamped copy).
+func TestDemandListPrintsItsFrequency(t *testing.T) {
+	c := apptest.Catalogue()
+	c.Demands = []app.Demand{{ResourceName: "企业登记信息", Provider: "霍邱县市场监督管理局", Usage: app.UsageAPI,
+		Frequency: app.UpdateDaily, Basis: "《优化营商环境条例》第三十七条", Scenario: "社区个体工商户帮办代办"}}
+	doc, err := Build(app.Body{Kind: app.KindCatalogue, Catalogue: c}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range doc.Chapters {
+		if ch.Title != "需求清单" {
+			continue
+		}
+		tb := ch.Blocks[0].Table
+		i := slices.Index(tb.Head, "频度")
+		if i < 0 || len(tb.Rows) != 1 || tb.Rows[0][i] != "每日" || len(tb.Widths) != len(tb.Head) {
+			t.Fatalf("需求清单: head %v, rows %v", tb.Head, tb.Rows)
+		}
+		return
+	}
+	t.Fatal("no 需求清单")
+}
