@@ -137,7 +137,7 @@ type Client struct {
 	// state
 	mu     sync.Mutex
 	token  string           // guarded by mu
-	limits *protocol.Limits // guarded by mu; fetched once
+	limits *protocol.Limits // guarded by mu; fetched once, again after a chunk is refused as too large
 }
 
 // New returns a client of the bureau at baseURL (scheme, host and port, e.g.
@@ -407,6 +407,13 @@ func (c *Client) Limits(ctx context.Context) (protocol.Limits, error) {
 	c.limits = &l
 	c.mu.Unlock()
 	return l, nil
+}
+
+// forgetLimits makes the next Limits ask the bureau again.
+func (c *Client) forgetLimits() {
+	c.mu.Lock()
+	c.limits = nil
+	c.mu.Unlock()
 }
 
 // Profile returns the bureau's rule profile. With version set to the

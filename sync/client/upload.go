@@ -57,13 +57,8 @@ func (c *Client) Upload(ctx context.Context, sha string, size int64, src io.Read
 			Problem: protocol.NewProblem(app.ETOOLARGE, fmt.Sprintf("附件大小 %s 超过数管局允许的上限 %s",
 				app.SizeLabel(size), app.SizeLabel(lim.MaxAttachmentBytes)))}
 	}
-	chunk := lim.ChunkBytes
-	if c.opts.ChunkBytes > 0 && (chunk <= 0 || c.opts.ChunkBytes < chunk) {
-		chunk = c.opts.ChunkBytes
-	}
-	if chunk <= 0 {
-		chunk = defaultChunk
-	}
+	chunk := c.chunkOf(lim)
+	relearnt := false // the limits were fetched again after a chunk was refused
 
 	st, err := c.UploadStatus(ctx, sha)
 	if err != nil {
@@ -100,6 +95,23 @@ func (c *Client) Upload(ctx context.Context, sha string, size int64, src io.Read
 		var e *Error
 		switch {
 		case err == nil:
+		case errors.As(err, &e) && e.Status == http.StatusRequestEntityTooLarge && !relearnt:
+			// The bureau takes smaller chunks than it said when this
+			// client asked (restarted with another --chunk-mb): learn its
+			// limits again and go on from what it kept. A filing was
+			// set aside for good by a chunk size read once per run.
+			relearnt = true
+			c.forgetLimits()
+			if lim, err = c.Limits(ctx); err != nil {
+				return st, err
+			}
+			if lim.MaxAttachmentBytes > 0 && size > lim.MaxAttachmentBytes {
+				return st, e
+			}
+			chunk = c.chunkOf(lim)
+			if next, err = c.UploadStatus(ctx, sha); err != nil {
+				return next, err
+			}
 		case errors.As(err, &e) && e.Code() == protocol.CodeOffsetMismatch:
 			if e.Problem.Offset != nil {
 				next = protocol.UploadStatus{SHA256: sha, Size: size, Offset: *e.Problem.Offset}
@@ -160,3 +172,16 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 func (p *progressReader) stop() { p.stopped.Store(true) }
+
+// chunkOf is the chunk size to send under lim: the bureau's, or the
+// client's own option when smaller.
+func (c *Client) chunkOf(lim protocol.Limits) int64 {
+	chunk := lim.ChunkBytes
+	if c.opts.ChunkBytes > 0 && (chunk <= 0 || c.opts.ChunkBytes < chunk) {
+		chunk = c.opts.ChunkBytes
+	}
+	if chunk <= 0 {
+		chunk = defaultChunk
+	}
+	return chunk
+}

@@ -37,6 +37,8 @@ type uploads struct {
 	cutAt int64
 	// lieOnce makes the next status answer report offset 0.
 	lieOnce bool
+	// limitCalls counts the GETs of the limits.
+	limitCalls int
 }
 
 func newUploads(chunk int64) *uploads {
@@ -45,7 +47,11 @@ func newUploads(chunk int64) *uploads {
 
 func (u *uploads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == protocol.PathLimits {
-		json.NewEncoder(w).Encode(protocol.Limits{ChunkBytes: u.chunk, MaxAttachmentBytes: 1 << 20})
+		u.mu.Lock()
+		u.limitCalls++
+		lim := protocol.Limits{ChunkBytes: u.chunk, MaxAttachmentBytes: 1 << 20}
+		u.mu.Unlock()
+		json.NewEncoder(w).Encode(lim)
 		return
 	}
 	sha := r.PathValue("sha256")
@@ -70,7 +76,7 @@ func (u *uploads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			problem(w, protocol.NewProblem(app.EINVALID, "chunk without Content-Length"))
 			return
 		}
-		if r.ContentLength > u.chunk {
+		if r.ContentLength > u.chunk { // u.mu is held
 			problem(w, protocol.NewProblem(app.ETOOLARGE, "chunk too large"))
 			return
 		}
@@ -284,5 +290,40 @@ func TestUploadStartsOverAfterAWrongLength(t *testing.T) {
 	st, err := c.Upload(context.Background(), sha, int64(len(data)), bytes.NewReader(data), nil)
 	if err != nil || !st.Complete || st.Size != int64(len(data)) {
 		t.Fatalf("upload after a wrong start: %+v, %v", st, err)
+	}
+}
+
+// A bureau restarted with smaller chunks refuses the next chunk as too
+// large: the client learns the limits again and goes on, where it used to
+// set the filing aside for good (the limits were read once per run).
+func TestUploadLearnsASmallerChunkSize(t *testing.T) {
+	u := newUploads(1000)
+	c := MustNew(t, u.server(t))
+	first, sha1 := blob(1500)
+	if st, err := c.Upload(context.Background(), sha1, 1500, bytes.NewReader(first), nil); err != nil || !st.Complete {
+		t.Fatalf("first upload: %+v, %v", st, err)
+	}
+	u.mu.Lock()
+	u.chunk = 400
+	u.mu.Unlock()
+	data, sha := blob(2000)
+	st, err := c.Upload(context.Background(), sha, 2000, bytes.NewReader(data), nil)
+	if err != nil || !st.Complete {
+		t.Fatalf("upload after the chunk size fell: %+v, %v", st, err)
+	}
+	held, _, _ := u.snapshot(sha)
+	u.mu.Lock()
+	calls := u.limitCalls
+	u.mu.Unlock()
+	if !bytes.Equal(held, data) || calls != 2 {
+		t.Errorf("held %d bytes, limits asked %d times", len(held), calls)
+	}
+	// A chunk refused again with the limits just learnt is an error, not a loop.
+	more, sha3 := blob(900)
+	u.mu.Lock()
+	u.chunk = 0 // says "no chunk size" and refuses every chunk
+	u.mu.Unlock()
+	if _, err := c.Upload(context.Background(), sha3, 900, bytes.NewReader(more), nil); err == nil {
+		t.Error("an upload every chunk of which is refused succeeded")
 	}
 }
