@@ -438,7 +438,10 @@ func (e *editorScreen) applyEditable() {
 	case e.f.Status.Final():
 		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), widget.MediumImportance))
 	default:
-		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 第 %d 版已于 %s 提交，数管局处理期间不能修改。", e.f.Revision.Number,
+		// True whether or not it has reached the bureau yet (the send
+		// state beside the title says which): offline, "数管局处理期间"
+		// told of handling that had not begun.
+		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number,
 			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), widget.MediumImportance))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // halfLaptop is half a 1366 px screen, what a clerk keeping the
@@ -123,5 +124,27 @@ func TestNewMenusOfferWhatTheProfileTakes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A submitted filing still waiting to go (offline) does not say the bureau
+// is handling it: the banner is true either way, and the send state says
+// which.
+func TestSubmittedBannerClaimsNoHandling(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, newID(), newID(), "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = apptest.Declaration()
+	if _, err := f.Submit(x.u.Now(), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(f)
+	x.u.Show("filing:" + f.ID)
+	x.pump()
+	txt := textOf(x.u.editor.banner)
+	if !strings.Contains(txt, "提交后不能再修改") || strings.Contains(txt, "处理期间") {
+		t.Errorf("banner: %q", txt)
 	}
 }
