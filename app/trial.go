@@ -105,6 +105,29 @@ func ParsePercent(s string) (BasisPoints, error) {
 // String formats b as a percentage without trailing zeros ("99.95%", "100%").
 func (b BasisPoints) String() string { return formatDecimal(int64(b), 2) + "%" }
 
+// NotFilled is how an optional figure left at zero reads on the printed
+// copy and in the review console: a box left empty holds zero, and a
+// stamped "满意度 0%" or "平均响应 0 毫秒" stated what no one measured.
+const NotFilled = "未填写"
+
+// OptionalCount writes an optional figure that is never zero when measured
+// (concurrent users, response times): NotFilled for zero.
+func OptionalCount(n int64) string {
+	if n == 0 {
+		return NotFilled
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// OptionalShare is OptionalCount for a share (CPU and memory peaks,
+// satisfaction).
+func OptionalShare(b BasisPoints) string {
+	if b == 0 {
+		return NotFilled
+	}
+	return b.String()
+}
+
 // ModuleCheck compares one contracted function with what went live (功能清单对照).
 type ModuleCheck struct {
 	Function    string     `json:"function"`    // 功能模块

@@ -333,9 +333,9 @@ func trial(t *app.TrialReport) *Document {
 	}
 	ch("问题及处理情况", Block{Table: iss})
 	p := t.Performance
-	ch("性能与稳定性", fields(Field{"并发用户数", num(p.Concurrency)}, Field{"平均响应时间（毫秒）", num(p.AvgResponseMs)},
-		Field{"峰值响应时间（毫秒）", num(p.PeakResponseMs)}, Field{"CPU 峰值", p.CPUPeak.String()},
-		Field{"内存峰值", p.MemoryPeak.String()}), text("压力测试结论", p.LoadTest))
+	ch("性能与稳定性", fields(Field{"并发用户数", app.OptionalCount(p.Concurrency)}, Field{"平均响应时间（毫秒）", app.OptionalCount(p.AvgResponseMs)},
+		Field{"峰值响应时间（毫秒）", app.OptionalCount(p.PeakResponseMs)}, Field{"CPU 峰值", app.OptionalShare(p.CPUPeak)},
+		Field{"内存峰值", app.OptionalShare(p.MemoryPeak)}), text("压力测试结论", p.LoadTest))
 	s := t.Security
 	ch("安全情况", fields(Field{"等级保护", v(app.LabelOf(app.DengbaoChoices, string(s.Dengbao)))},
 		Field{"未修复高危漏洞", strconv.Itoa(s.HighVulns)},
@@ -347,7 +347,7 @@ func trial(t *app.TrialReport) *Document {
 		ops.Rows = append(ops.Rows, []string{strconv.Itoa(i + 1), v(o.Opinion), v(o.Response)})
 	}
 	ch("培训与用户意见", fields(Field{"培训场次", strconv.Itoa(t.Training.Sessions)}, Field{"培训人次", strconv.Itoa(t.Training.People)},
-		Field{"用户满意度", t.Feedback.Satisfaction.String()}), Block{Table: ops})
+		Field{"用户满意度", app.OptionalShare(t.Feedback.Satisfaction)}), Block{Table: ops})
 	ch("结论", fields(Field{"具备竣工验收条件", yes(t.Conclusion.Ready, "是", "否")}), text("结论", t.Conclusion.Text))
 	return doc
 }

@@ -87,3 +87,28 @@ func TestDemandListPrintsItsFrequency(t *testing.T) {
 	}
 	t.Fatal("no 需求清单")
 }
+
+// Optional figures left empty print as 未填写, not as a measured zero: the
+// stamped copy said 满意度 0% and 平均响应 0 毫秒 of boxes no one filled.
+func TestTrialReportPrintsEmptyFiguresAsNotFilled(t *testing.T) {
+	tr := &app.TrialReport{ProjectName: "城关镇智慧社区平台", TrialStart: "2027-03-01", TrialEnd: "2027-04-01"}
+	tr.Performance.AvgResponseMs = 350
+	doc, err := Build(app.Body{Kind: app.KindTrialReport, TrialReport: tr}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ch := range doc.Chapters {
+		for _, b := range ch.Blocks {
+			for _, f := range b.Fields {
+				got[f.Label] = f.Value
+			}
+		}
+	}
+	for label, want := range map[string]string{"并发用户数": app.NotFilled, "平均响应时间（毫秒）": "350", "CPU 峰值": app.NotFilled,
+		"用户满意度": app.NotFilled, "培训场次": "0", "未修复高危漏洞": "0"} {
+		if got[label] != want {
+			t.Errorf("%s printed %q, want %q", label, got[label], want)
+		}
+	}
+}

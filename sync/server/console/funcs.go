@@ -62,6 +62,10 @@ var funcs = template.FuncMap{
 		}
 		return t.In(app.Beijing).Format(dateLayout)
 	},
+	// optCount and optShare write an optional figure left at zero as
+	// 未填写, as the printed copy does.
+	"optCount": app.OptionalCount,
+	"optShare": app.OptionalShare,
 	"yesno": func(b bool) string {
 		if b {
 			return "是"
