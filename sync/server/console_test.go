@@ -838,3 +838,40 @@ func TestConsoleOverdueFromTheDayAfterTheLimit(t *testing.T) {
 		}
 	}
 }
+
+// A revision answering a return shows that return's field remarks: listed
+// with whether each field changed since, and under each field. A remark
+// the unit left unanswered was seen only by reading the history.
+func TestConsoleShowsTheRemarksARevisionAnswers(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	var resp protocol.DecisionResponse
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn,
+		Comment: "请按意见修改", Remarks: map[string]string{"goals": "目标应可量化", "total_investment": "请核对总投资"}},
+		http.StatusOK, &resp, fx.seen(fx.reviewer, f.ID)...)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if strings.Contains(b.last, "退回时的逐项意见") {
+		t.Fatal("the returned revision itself lists the remarks as answered")
+	}
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Goals = "社区事件按时办结率不低于 95%"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b.get("/console/filings/" + f.ID)
+	_, card, _ := strings.Cut(b.last, "第 1 版退回时的逐项意见（2 条")
+	card, _, _ = strings.Cut(card, "</section>")
+	for _, want := range []string{"建设目标</td><td>目标应可量化</td><td>已修改", "总投资概算</td><td>请核对总投资</td><td><span class=\"bad\">未修改"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the remarks card lacks %q:\n%s", want, card)
+		}
+	}
+	if !strings.Contains(b.last, `<div class="earlier">上次退回意见：请核对总投资</div>`) {
+		t.Error("the remark is not shown at its field")
+	}
+}

@@ -38,10 +38,15 @@ type filingView struct {
 	// Since are the decisions taken after the page the reviewer decided
 	// on (Lost); Kept is what they typed that the page cannot show again
 	// in its form (no decision is left to them).
-	Since     []app.Transition
-	Kept      []string
-	Done      string // the decision just taken
-	Checklist []app.ChecklistItem
+	Since []app.Transition
+	Kept  []string
+	// Earlier are the field remarks of the return this revision answers
+	// (ReturnedRev is the revision returned), each with whether its field
+	// changed since.
+	Earlier     []earlierView
+	ReturnedRev int
+	Done        string // the decision just taken
+	Checklist   []app.ChecklistItem
 	// Doc is the document's context: changes and remark boxes.
 	Doc *docCtx
 	// Step is the review step the filing waits at (nil in the
@@ -173,6 +178,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Changes, v.Changed = diff(old, d.Body)
 	}
 	v.Doc = &docCtx{Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
+	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
+	for _, p := range slices.Sorted(maps.Keys(v.Doc.Earlier)) {
+		changed := false
+		for k := range v.Changed {
+			changed = changed || remarkPath(k) == p
+		}
+		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: app.RemarkLabel(p), Text: v.Doc.Earlier[p], Changed: changed})
+	}
 	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))
 	if prof != nil {
 		v.Step = stepOf(prof, v)
@@ -398,4 +411,21 @@ func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project 
 		return nil, fmt.Errorf("decode body of %s: %w", project, err)
 	}
 	return b.Declaration, nil
+}
+
+// lastReturnRemarks returns the field remarks of the last return in h and
+// the revision it returned, when revision (the one shown) came after it;
+// nothing otherwise.
+func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string) {
+	for i := len(h) - 1; i >= 0; i-- {
+		t := h[i]
+		if t.To != app.StatusReturned {
+			continue
+		}
+		if len(t.Remarks) == 0 || t.RevisionNumber >= revision {
+			return 0, nil
+		}
+		return t.RevisionNumber, t.Remarks
+	}
+	return 0, nil
 }

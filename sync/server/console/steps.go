@@ -23,6 +23,17 @@ type docCtx struct {
 	Remarks bool
 	// Values are the remarks typed before a refused decision, by path.
 	Values map[string]string
+	// Earlier are the field remarks of the last return, when this revision
+	// answers it: shown at their fields, so that a remark the unit left
+	// unanswered is seen without reading the history.
+	Earlier map[string]string
+}
+
+// earlierView is a remark of the last return, and whether the revision
+// under review changed its field.
+type earlierView struct {
+	Path, Label, Text string
+	Changed           bool
 }
 
 // stepView is the review step a filing waits at under the bureau's
@@ -45,6 +56,7 @@ func init() {
 	// console's rows name it: "declaration.contact.phone" → "contact.phone".
 	funcs["remarkPath"] = remarkPath
 	funcs["remarkValue"] = func(c *docCtx, path string) string { return c.Values[remarkPath(path)] }
+	funcs["earlier"] = func(c *docCtx, path string) string { return c.Earlier[remarkPath(path)] }
 	funcs["remarks"] = func(m map[string]string) []remarkView {
 		var out []remarkView
 		for p, t := range m {
