@@ -474,7 +474,7 @@ func (c *clerk) submit() string {
 }
 
 // attach attaches the file at path (the desktop's dialog answers with it:
-// files) by tapping button (添加附件…, or a material's 上传…) and 附加 in the
+// files) by tapping button (添加附件…, or a material's 附加文件…) and 附加 in the
 // question that shows the file and what it counts as.
 func (c *clerk) attach(files *pickedFiles, path string, button *widget.Button) {
 	c.tb.Helper()
@@ -490,7 +490,7 @@ func (c *clerk) attach(files *pickedFiles, path string, button *widget.Button) {
 }
 
 // near returns the button labelled label in the smallest box on screen that
-// also shows a text match accepts (a material's 上传… in its row).
+// also shows a text match accepts (a material's 附加文件… in its row).
 func (c *clerk) near(what string, match func(string) bool, label string) *widget.Button {
 	c.tb.Helper()
 	c.d.pump()

@@ -34,14 +34,14 @@ func fillAcceptance(c *clerk) {
 }
 
 // attachMaterials attaches a PDF as each material of the open acceptance
-// application, with the 上传… button in the material's row.
+// application, with the 附加文件… button in the material's row.
 func attachMaterials(c *clerk, files *pickedFiles, codes ...string) {
 	c.tb.Helper()
 	dir := c.tb.TempDir()
 	c.section("验收材料")
 	for _, code := range codes {
 		label := app.MaterialLabel(code)
-		up := c.near(label, func(s string) bool { return s == label || s == label+"（必需）" }, "上传…")
+		up := c.near(label, func(s string) bool { return s == label || s == label+"（必需）" }, "附加文件…")
 		c.attach(files, pdf(c.tb, dir, label+".pdf"), up)
 	}
 }

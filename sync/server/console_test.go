@@ -875,3 +875,33 @@ func TestConsoleShowsTheRemarksARevisionAnswers(t *testing.T) {
 		t.Error("the remark is not shown at its field")
 	}
 }
+
+// After a decision the page leads on: 下一件待审核 opens the next filing
+// waiting, and the queue when none is left.
+func TestConsoleLeadsToTheNextFiling(t *testing.T) {
+	fx := MustBureau(t)
+	first, second := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, first, http.StatusCreated)
+	fx.submit(fx.clerkA, second, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	fx.decide(fx.reviewer, first.ID, app.ActionAccept, "", http.StatusOK)
+	b.get("/console/filings/" + first.ID + "?done=accept")
+	link := "/console/next?from=" + first.ID
+	if !strings.Contains(b.last, `href="`+link+`"`) {
+		t.Fatalf("no way on after the decision")
+	}
+	// The first is still waiting (at the next step): the next is another.
+	r := b.get(link)
+	if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || loc != "/console/filings/"+second.ID && loc != "/console/filings/"+first.ID {
+		t.Fatalf("next: %d %s", r.StatusCode, loc)
+	}
+	if loc := r.Header.Get("Location"); loc == "/console/filings/"+first.ID {
+		t.Errorf("next leads back to the filing just decided")
+	}
+	fx.decide(fx.reviewer, second.ID, app.ActionReturn, "请补充", http.StatusOK)
+	fx.decide(fx.reviewer, first.ID, app.ActionReturn, "请补充", http.StatusOK)
+	if r := b.get("/console/next?from=" + second.ID); r.Header.Get("Location") != "/console/queue" {
+		t.Errorf("with nothing left: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+}

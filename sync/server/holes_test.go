@@ -1546,6 +1546,7 @@ func TestFilingsInTheUnitsOwnName(t *testing.T) {
 		t.Fatal(err)
 	}
 	trial.TrialReport = apptest.TrialReport()
+	trial.TrialReport.TrialStart, trial.TrialReport.TrialEnd = "2027-01-08", "2027-02-09" // ended by the fixture's day
 	trial.TrialReport.UnitName = fx.unitA.Name
 	var resp protocol.BatchSubmitResponse
 	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkB, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{asA(cat), asA(trial)}},

@@ -88,6 +88,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("POST /console/password", cop.Handler(http.HandlerFunc(c.changePassword)))
 	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
 	c.mux.Handle("GET /console/queue", c.authed(c.queue))
+	c.mux.Handle("GET /console/next", c.authed(c.next))
 	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
 	c.mux.Handle("GET /console/overview", c.authed(c.overview))
 	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))

@@ -34,6 +34,25 @@ var queueStatuses = []app.Status{app.StatusSubmitted, app.StatusPreliminary, app
 
 const dateLayout = "2006-01-02"
 
+// next opens the first filing waiting in the reviewer's queue other than
+// the one just decided (from), or the queue when none is left: after a
+// decision the page offered no way on but the menu, which dropped filters.
+func (c *Console) next(w http.ResponseWriter, r *http.Request, s *session) {
+	from := r.URL.Query().Get("from")
+	page, err := c.b.Queue(r.Context(), s.token, QueueQuery{Limit: 2})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	for _, it := range page.Items {
+		if it.ID != from {
+			http.Redirect(w, r, "/console/filings/"+url.PathEscape(it.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+}
+
 func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	form := r.URL.Query()
 	v := queueView{Form: form, Kinds: app.AllKinds(), Statuses: queueStatuses, Now: c.b.Now()}
