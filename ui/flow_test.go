@@ -74,23 +74,25 @@ func TestLongSendReasonWraps(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	d := declared(t, x)
 	x.store.put(d)
-	x.u.Show("filing:" + d.ID)
-	x.pump()
-	e := x.u.editor
 	reason := "数管局未接收第 1 版：每段上传不能超过 1.0 MB；已保存前 1048576 字节，请从 1048576 继续。" +
 		"请检查网络后再次发送，或联系数管局确认上传限制是否已经调整，调整后点“重新发送”。"
-	e.showState(nil, app.Send{State: app.SendQuarantined, Reason: reason}, nil)
-	x.pump()
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendQuarantined, Reason: reason}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	// A store change reopens a read-only filing's editor: look at the one shown.
+	x.eventually(t, "the state read", func() bool { return x.u.editor.sendWhy.Visible() })
+	e := x.u.editor
 	if m := x.w.Content().MinSize(); m.Width > halfLaptop {
 		t.Errorf("with the reason shown the window needs %v px", m.Width)
 	}
-	if !e.sendWhy.Visible() || !strings.Contains(e.sendWhy.Text, reason) || strings.Contains(e.send.Text, reason) || !e.retry.Visible() {
+	if !strings.Contains(e.sendWhy.Text, reason) || strings.Contains(e.send.Text, reason) || !e.retry.Visible() {
 		t.Errorf("state %q, reason %q (shown %v), 重新发送 shown %v", e.send.Text, e.sendWhy.Text, e.sendWhy.Visible(), e.retry.Visible())
 	}
+	// showState runs on the UI thread; nothing else runs until the next pump.
 	e.showState(nil, app.Send{State: app.SendSent}, nil)
-	x.pump()
-	if e.sendWhy.Visible() || e.retry.Visible() {
-		t.Errorf("sent: the reason is still shown")
+	if e.sendWhy.Visible() || e.retry.Visible() || !strings.Contains(e.send.Text, "已送达") {
+		t.Errorf("sent: state %q, the reason still shown %v", e.send.Text, e.sendWhy.Visible())
 	}
 }
 
