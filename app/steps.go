@@ -106,7 +106,7 @@ func (s *ReviewStep) Takes(role Role) bool {
 	return slices.Contains(s.Roles, role) || role == RoleAdmin && slices.Contains(s.Roles, RoleReviewer)
 }
 
-// RoleLabels names the step's roles for people: "财政部门（联审）、发展改革部门（联审）".
+// RoleLabels names the step's roles for people: "财政部门·联审、发展改革部门·联审".
 func (s *ReviewStep) RoleLabels() string {
 	var out []string
 	for _, r := range s.Roles {

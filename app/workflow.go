@@ -75,9 +75,9 @@ const (
 	// besides RoleReviewer: the one who approves, and the departments
 	// the bureau reviews jointly with (会同) in the expert round.
 	RoleApprover Role = "approver" // 审批负责人（批复立项、备案）
-	RoleFinance  Role = "finance"  // 财政部门（联审）
-	RoleNDRC     Role = "ndrc"     // 发展改革部门（联审）
-	RoleCrypto   Role = "crypto"   // 密码管理部门（联审）
+	RoleFinance  Role = "finance"  // 财政部门·联审
+	RoleNDRC     Role = "ndrc"     // 发展改革部门·联审
+	RoleCrypto   Role = "crypto"   // 密码管理部门·联审
 )
 
 // Roles lists every role, the unit's first.
@@ -107,11 +107,11 @@ func (r Role) Label() string {
 	case RoleApprover:
 		return "审批负责人"
 	case RoleFinance:
-		return "财政部门（联审）"
+		return "财政部门·联审"
 	case RoleNDRC:
-		return "发展改革部门（联审）"
+		return "发展改革部门·联审"
 	case RoleCrypto:
-		return "密码管理部门（联审）"
+		return "密码管理部门·联审"
 	}
 	return string(r)
 }

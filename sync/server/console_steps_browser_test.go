@@ -67,19 +67,19 @@ func TestConsoleBrowserSteps(t *testing.T) {
 	if q := queue(); !strings.Contains(q, joint.Declaration.ProjectName) || strings.Contains(q, intake.Declaration.ProjectName) {
 		t.Fatalf("finance's queue:\n%s", q)
 	}
-	if s := text(`p.mine`); !strings.Contains(s, "只列出等待您（财政部门（联审））办理") {
+	if s := text(`p.mine`); !strings.Contains(s, "只列出等待您（财政部门·联审）办理") {
 		t.Errorf("the queue does not say whose it is: %q", s)
 	}
 	step("open the joint review", chromedp.Click(chromedp.CSS(`a[href="/console/filings/`+joint.ID+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`section.decide`)))
-	if s := text(`p.step`); !strings.Contains(s, "专家论证/联审") || !strings.Contains(s, "待：财政部门（联审）、发展改革部门（联审）、密码管理部门（联审）") {
+	if s := text(`p.step`); !strings.Contains(s, "专家论证/联审") || !strings.Contains(s, "待：财政部门·联审、发展改革部门·联审、密码管理部门·联审") {
 		t.Errorf("step: %q", s)
 	}
 	step("concur", chromedp.Click(chromedp.CSS(`input[name=action][value=concur]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), "资金来源已落实"),
 		chromedp.Click(chromedp.CSS(`section.decide button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
-	if s := text(`p.step`); !strings.Contains(s, "已同意：财政部门（联审）") {
+	if s := text(`p.step`); !strings.Contains(s, "已同意：财政部门·联审") {
 		t.Errorf("step after concurring: %q", s)
 	}
 	step("back to the queue", chromedp.Navigate(fx.http.URL+"/console/queue"), chromedp.WaitVisible(chromedp.CSS(`table.list`)))

@@ -66,7 +66,7 @@ func (p PasswordPolicy) keep() int { return max(p.History, 0) }
 
 // String is the policy in words, for the audit trail and the pages.
 func (p PasswordPolicy) String() string {
-	age := "永不过期"
+	age := "不要求定期更换"
 	if p.MaxAge > 0 {
 		age = fmt.Sprintf("有效期 %s", days(p.MaxAge))
 	}

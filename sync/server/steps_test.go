@@ -70,7 +70,7 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 
 	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
 		protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleFinance], f.ID)...)
-	if p.Detail != "“受理”须由审核人员办理，您的账号是财政部门（联审）" {
+	if p.Detail != "“受理”须由审核人员办理，您的账号是财政部门·联审" {
 		t.Errorf("refusal %q", p.Detail)
 	}
 	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
@@ -181,7 +181,7 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 	for _, want := range []string{
 		`<td>受理</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=submitted">2</a></td>`,
 		`<td>初审</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=preliminary_review">1</a></td>`,
-		`批复立项</td> <td>财政部门（联审）、发展改革部门（联审）、密码管理部门（联审）、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review">1</a></td>`,
+		`批复立项</td> <td>财政部门·联审、发展改革部门·联审、密码管理部门·联审、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review">1</a></td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %s", want)
@@ -220,4 +220,23 @@ func TestQueueOverHTTPBySteps(t *testing.T) {
 		fx.decideReq(tok[role], f.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
 	}
 	want("approval", map[app.Role]bool{app.RoleApprover: true, app.RoleFinance: false})
+}
+
+// The comment box says which of the decisions offered need a comment: the
+// finance department, offered 联审同意 and 退回, was told 不予立项 needed one.
+func TestCommentHintFollowsTheDecisionsOffered(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	b := fx.browser()
+	b.login(string(app.RoleFinance), http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	_, box, _ := strings.Cut(b.last, `<textarea name="comment"`)
+	box, _, _ = strings.Cut(box, ">")
+	if !strings.Contains(box, "须写明意见") || strings.Contains(box, app.ActionReject.LabelFor(app.KindDeclaration)) {
+		t.Errorf("finance's comment box: %s", box)
+	}
 }

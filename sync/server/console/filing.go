@@ -45,6 +45,9 @@ type filingView struct {
 	// changed since.
 	Earlier     []earlierView
 	ReturnedRev int
+	// CommentHint is the comment box's placeholder: which of the decisions
+	// offered need a comment (finance, offered no 不予立项, was told it).
+	CommentHint string
 	Done        string // the decision just taken
 	Checklist   []app.ChecklistItem
 	// Doc is the document's context: changes and remark boxes.
@@ -124,6 +127,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 		v.Actions = append(v.Actions, actionView{Action: a, Label: a.LabelFor(d.Kind), CommentRequired: required})
 	}
+	v.CommentHint = commentHint(v.Actions)
 	prof := c.b.Profile()
 	if prof != nil {
 		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
@@ -428,4 +432,24 @@ func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string
 		return t.RevisionNumber, t.Remarks
 	}
 	return 0, nil
+}
+
+// commentHint says which of actions need a comment, as the comment box's
+// placeholder.
+func commentHint(actions []actionView) string {
+	var need []string
+	ret := false
+	for _, a := range actions {
+		if a.CommentRequired {
+			need = append(need, a.Label)
+			ret = ret || a.Action == app.ActionReturn
+		}
+	}
+	switch {
+	case len(need) == 0:
+		return "可填写意见（选填）"
+	case ret:
+		return strings.Join(need, "、") + "须写明意见，告诉建设单位需要怎样修改"
+	}
+	return strings.Join(need, "、") + "须写明意见"
 }
