@@ -592,6 +592,17 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 	if err := json.Unmarshal([]byte(ad.last), &p); err != nil || p["id"] != "tianning" || !strings.Contains(ad.last, "\n  \"") {
 		t.Fatalf("the file is not the profile, indented to edit: %v\n%.200s", err, ad.last)
 	}
+	// A working day listed as a 调休 workday is refused, its path said once.
+	wed := time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC)
+	for wed.Weekday() != time.Wednesday {
+		wed = wed.AddDate(0, 0, 1)
+	}
+	p["calendar"] = map[string]any{"source": "测试用", "holidays": statutoryDays(year), "workdays": []string{wed.Format("2006-01-02")}}
+	bad, _ := json.MarshalIndent(p, "", "  ")
+	if r := ad.upload("/console/admin/profile/upload", url.Values{"csrf": {tok}}, "tianning.json", bad); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(ad.last, "<code>calendar.workdays[0]</code>：") || strings.Contains(ad.last, "</code>：calendar.workdays[0]") {
+		t.Errorf("a weekday as a workday: %d\n%s", r.StatusCode, ad.last)
+	}
 	// Made-up dates: this test's own, not the State Council's.
 	p["calendar"] = map[string]any{"source": "测试用", "holidays": statutoryDays(year)}
 	edited, _ := json.MarshalIndent(p, "", "  ")

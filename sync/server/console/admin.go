@@ -571,7 +571,7 @@ func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *sessi
 	// app.LoadProfile names the file and every JSON path: show them all.
 	fe.Message = app.ErrorMessage(err)
 	c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe, Form: url.Values{"builtin": {name}},
-		Extra: app.FieldErrors(err)})
+		Extra: fieldOnce(app.FieldErrors(err))})
 }
 
 func init() {
@@ -589,4 +589,16 @@ func tokenLabel(l string) string {
 		}
 	}
 	return l
+}
+
+// fieldOnce drops the path a message repeats at its start, as the page
+// names the path before it: "calendar.years[0].workdays[3]：calendar.
+// years[0].workdays[3]：2027-03-03 是工作日" read twice.
+func fieldOnce(fes []app.FieldError) []app.FieldError {
+	out := make([]app.FieldError, len(fes))
+	for i, fe := range fes {
+		fe.Message = strings.TrimPrefix(fe.Message, fe.Field+"：")
+		out[i] = fe
+	}
+	return out
 }
