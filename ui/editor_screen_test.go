@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -316,8 +317,8 @@ func TestTrialReportTooShortBlocks(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	x.u.NewFiling(app.KindTrialReport)
 	h := x.editor(t)
-	test.Type(h.entry("trial_start"), "2027-03-01")
-	test.Type(h.entry("trial_end"), "2027-03-20")
+	test.Type(h.entry("trial_start"), "2026-03-01") // a trial that has ended
+	test.Type(h.entry("trial_end"), "2026-03-20")
 	if p := h.panel(); !strings.Contains(p, "试运行期不足 1 个月，不能申请竣工验收") {
 		t.Errorf("panel of a 19-day trial:\n%s", p)
 	}
@@ -330,12 +331,18 @@ func TestTrialReportTooShortBlocks(t *testing.T) {
 	}
 	x.w.Canvas().Overlays().Top().Hide()
 
-	retype(h.entry("trial_end"), "2027-04-01")
+	retype(h.entry("trial_end"), "2026-04-01")
 	if p := h.panel(); strings.Contains(p, "不足") || !strings.Contains(p, "已试运行满 1 个月") {
 		t.Errorf("panel of a month's trial:\n%s", p)
 	}
 	if msg := h.message("trial_end"); strings.Contains(msg, "不足") {
 		t.Errorf("message at the end date after the fix: %q", msg)
+	}
+	// A trial that ends after today is not shown as done.
+	end := x.u.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	retype(h.entry("trial_end"), end)
+	if p := h.panel(); strings.Contains(p, "已试运行满") || !strings.Contains(p, "试运行到 "+end+" 才结束") {
+		t.Errorf("panel of a trial ending next month:\n%s", p)
 	}
 }
 

@@ -149,7 +149,7 @@ func (te *trialEditor) side() fyne.CanvasObject {
 
 // changed shows the trial's length against the profile's minimum, at the
 // dates and in the side panel, as the clerk types.
-func (te *trialEditor) changed(time.Time) {
+func (te *trialEditor) changed(now time.Time) {
 	e := te.e
 	minMonths := e.trialMinMonths()
 	short := te.t.CheckDuration(minMonths) // also among e.problems: app.CheckBody applies it
@@ -173,6 +173,12 @@ func (te *trialEditor) changed(time.Time) {
 	imp := widget.MediumImportance
 	if ok && len(short) == 0 {
 		imp = widget.SuccessImportance
+	}
+	// A trial that ends after today has not run its length yet: not green
+	// (the field says the report waits for the trial's end).
+	if end, ok := app.NormalizeDate(te.t.TrialEnd); ok && end > now.In(app.Beijing).Format(time.DateOnly) {
+		text = fmt.Sprintf(T("试运行到 %s 才结束：结束后再填报本报告"), end)
+		imp = widget.WarningImportance
 	}
 	if len(short) > 0 && ok && months < minMonths {
 		te.duration.Add(&paragraph{Text: fmt.Sprintf(T("试运行期不足 %d 个月，不能申请竣工验收"), minMonths),
