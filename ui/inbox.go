@@ -142,7 +142,11 @@ func (s *inboxScreen) show(m app.Message) {
 		case app.StatusApproved, app.StatusFiled:
 			imp = widget.SuccessImportance
 		}
-		s.detail.Add(&widget.Label{Text: Tf("决定：%s（原状态：%s）", d.To.Label(), d.From.Label()), Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
+		what := Tf("决定：%s（原状态：%s）", T(d.To.Label()), T(d.From.Label()))
+		if d.From == d.To { // a step within a state: a department's 联审同意
+			what = Tf("%s：%s，材料仍为“%s”", T(d.Role.Label()), T(d.Action.Label()), T(d.To.Label()))
+		}
+		s.detail.Add(&widget.Label{Text: what, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("审核人：%s · 第 %d 版"), d.Actor, d.RevisionNumber)})
 		comment := d.Comment
 		if comment == "" {
@@ -194,6 +198,11 @@ func headline(m app.Message) string {
 		t := m.FilingTitle
 		if t == "" {
 			t = T("（未命名）")
+		}
+		if d := m.Decision; d.From == d.To {
+			// 联审同意 leaves the filing 专家论证中: four departments'
+			// entries all read "…：专家论证中".
+			return t + T("：") + T(d.Role.Label()) + T(d.Action.Label())
 		}
 		return t + T("：") + T(m.Decision.To.Label())
 	}

@@ -114,3 +114,21 @@ func TestInboxShowsApprovedAndRemarks(t *testing.T) {
 		}
 	}
 }
+
+// A department's 联审同意 leaves the filing 专家论证中: its inbox entry says
+// who agreed, not "专家论证中（原状态：专家论证中）" four times over.
+func TestInboxNamesAJointReviewersConcurrence(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr := app.Transition{At: x.u.Now(), Actor: "钱财政", Role: app.RoleFinance, Action: app.ActionConcur,
+		From: app.StatusExpert, To: app.StatusExpert, RevisionNumber: 1}
+	m := app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f1", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At}
+	if h := headline(m); h != "城关镇智慧社区管理平台："+app.RoleFinance.Label()+app.ActionConcur.Label() {
+		t.Errorf("headline %q", h)
+	}
+	s := newInboxScreen(x.u)
+	s.show(m)
+	got := textOf(s.detail)
+	if strings.Contains(got, "原状态") || !strings.Contains(got, app.ActionConcur.Label()+"，材料仍为“"+app.StatusExpert.Label()+"”") {
+		t.Errorf("inbox entry:\n%s", got)
+	}
+}
