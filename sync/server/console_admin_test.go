@@ -148,8 +148,14 @@ func TestConsoleAdminUnits(t *testing.T) {
 
 	// Disable unit B: clerk B's token and login are refused; enable again.
 	ad.get("/console/admin/units")
-	if r := ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {tok}, "disabled": {"1"}}); r.StatusCode != http.StatusSeeOther {
+	r = ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {tok}, "disabled": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d", r.StatusCode)
+	}
+	// The confirmation names the unit.
+	ad.get(r.Header.Get("Location"))
+	if !strings.Contains(ad.last, "已停用“"+fx.unitB.Name+"”（"+fx.unitB.Code+"）") {
+		t.Errorf("the confirmation does not name the unit")
 	}
 	ad.get("/console/admin/units")
 	if !strings.Contains(ad.last, "已停用") {

@@ -219,6 +219,19 @@ func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	v.Data = units
+	// 停用/启用 name the unit they acted on (by its ID in the URL, looked
+	// up here: no text comes through the URL).
+	if done := r.URL.Query().Get("done"); (done == "unit-disabled" || done == "unit-enabled") && v.Done == "" {
+		for _, u := range units {
+			if u.ID == r.URL.Query().Get("unit") {
+				if done == "unit-disabled" {
+					v.Done = fmt.Sprintf("已停用“%s”（%s）：其账号不能再登录，令牌不再有效。", u.Name, u.Code)
+				} else {
+					v.Done = fmt.Sprintf("已启用“%s”（%s）。", u.Name, u.Code)
+				}
+			}
+		}
+	}
 	c.renderAdmin(w, r, s, status, "admin-units", "建设单位", v)
 }
 
@@ -289,7 +302,7 @@ func (c *Console) disableUnit(w http.ResponseWriter, r *http.Request, s *session
 	if disable {
 		done = "unit-disabled"
 	}
-	redirectDone(w, r, "/console/admin/units", done)
+	http.Redirect(w, r, "/console/admin/units?done="+done+"&unit="+url.QueryEscape(r.PathValue("id")), http.StatusSeeOther)
 }
 
 // accountsData is the accounts page: the list, and the units and roles of
