@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/assets"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
@@ -903,5 +904,34 @@ func TestConsoleLeadsToTheNextFiling(t *testing.T) {
 	fx.decide(fx.reviewer, first.ID, app.ActionReturn, "请补充", http.StatusOK)
 	if r := b.get("/console/next?from=" + second.ID); r.Header.Get("Location") != "/console/queue" {
 		t.Errorf("with nothing left: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+// A catalogue's page shows what the clerk filed for each resource: its
+// items with their type, length and own share type (an item not shared
+// stood out nowhere), the share mode, the provider.
+func TestConsoleCatalogueShowsItsItems(t *testing.T) {
+	fx := MustBureau(t)
+	f, err := app.NewFiling(app.KindCatalogue, uuid.NewString(), uuid.NewString(), fx.unitB.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	e := &f.Catalogue.Entries[0]
+	e.Items[2].ShareType, e.Items[2].ShareBasis = app.ShareNone, "《中华人民共和国个人信息保护法》第十三条"
+	f.Catalogue.Negatives = append(f.Catalogue.Negatives, app.Negative{ResourceCode: e.Code(), Items: []string{e.Items[2].Name},
+		Category: app.NegativeNoShare, Basis: "《中华人民共和国个人信息保护法》第十三条", Alternative: "提供核验接口"})
+	f.Catalogue.Demands = []app.Demand{{ResourceName: "企业登记信息", Provider: "霍邱县市场监督管理局", Usage: app.UsageAPI,
+		Frequency: app.UpdateDaily, Basis: "《优化营商环境条例》第三十七条", Scenario: "社区个体工商户帮办代办"}}
+	fx.submit(fx.clerkB, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	for _, want := range []string{"信息项（3）", "<th>频度</th>", "<td>每日</td>", e.Items[0].Name, app.LabelOf(app.DataTypeChoices, string(e.Items[0].DataType)),
+		"<td>32</td>", "<strong>不予共享</strong>（依据：《中华人民共和国个人信息保护法》第十三条）", "同资源",
+		app.LabelOf(app.ShareModeClassChoices, string(e.ShareModeClass)), "提供方：" + e.ProviderName} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the catalogue page lacks %q", want)
+		}
 	}
 }

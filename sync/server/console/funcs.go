@@ -31,6 +31,16 @@ var funcs = template.FuncMap{
 		}
 		return app.LabelOf(choiceLists[list], c)
 	},
+	// formatType and shareMode say a resource's format type and share mode
+	// as the catalogue's code sets do.
+	"formatType": func(r app.Resource) string { return app.LabelOf(app.FormatTypeChoices(r.FormatClass), r.FormatType) },
+	"shareMode": func(r app.Resource) string {
+		m := app.LabelOf(app.ShareModeClassChoices, string(r.ShareModeClass))
+		if t := app.LabelOf(app.ShareModeTypeChoices(r.ShareModeClass), string(r.ShareModeType)); t != "" {
+			m += "（" + t + "）"
+		}
+		return m
+	},
 	"kindLabel":   func(k app.Kind) string { return k.Label() },
 	"statusLabel": func(s app.Status) string { return s.Label() },
 	"actionLabel": func(a app.Action) string { return a.Label() },
