@@ -219,7 +219,7 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 	}
 	var p Problems
 	for _, path := range slices.Sorted(maps.Keys(f.Unparsed)) {
-		p.Add(path, "%s", UnparsedMessage(path, f.Unparsed[path]))
+		p.Add(path, "“%s”无法识别，请改正后再提交", f.Unparsed[path])
 	}
 	p = append(p, FieldErrors(err)...)
 	return notSubmittable(p)
@@ -228,11 +228,4 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 // notSubmittable returns the EINVALID *Error of CheckBody and Check for p.
 func notSubmittable(p Problems) error {
 	return &Error{Code: EINVALID, Message: fmt.Sprintf("还有 %d 处需要修改才能提交", len(p)), Fields: p}
-}
-
-// UnparsedMessage says that the text raw typed at path could not be read,
-// naming the field: "“abc”无法识别" alone, in the side panel, did not say
-// which of a catalogue's lengths it was.
-func UnparsedMessage(path, raw string) string {
-	return fmt.Sprintf("%s：“%s”无法识别，请改正后再提交", RemarkLabel(path), raw)
 }

@@ -26,8 +26,6 @@ var fieldNames = map[string]string{
 	"kind": "来源", "confirmations": "确认事项", "entries": "信息资源", "items": "信息项",
 	"demands": "需求清单", "duties": "责任清单", "negatives": "负面清单", "title": "标题",
 	"contract_amount": "合同金额", "material": "材料", "sha256": "校验值", "size": "大小",
-	"length": "长度", "data_type": "数据类型", "share_type": "共享类型", "update_cycle": "更新周期",
-	"format_class": "格式分类", "format_type": "格式类型", "share_condition": "共享条件",
 }
 
 // FieldLabel names a path of a filing's body (its JSON fields, rows by

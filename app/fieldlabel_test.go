@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"testing"
-	"time"
 
 	"egovdesk/app"
 )
@@ -38,24 +37,5 @@ func TestValueLabel(t *testing.T) {
 		if got := app.ValueLabel(tc.path, tc.v); got != tc.want {
 			t.Errorf("ValueLabel(%q, %q) = %q, want %q", tc.path, tc.v, got, tc.want)
 		}
-	}
-}
-
-// Text that could not be read is named by its field: "“abc”无法识别" in the
-// side panel did not say which of a catalogue's lengths it was.
-func TestUnparsedTextNamesItsField(t *testing.T) {
-	f, err := app.NewFiling(app.KindCatalogue, "c1", "r1", "u1", time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Unparsed = map[string]string{"entries[0].items[2].length": "abc"}
-	var msg string
-	for _, fe := range app.FieldErrors(f.Check(nil, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))) {
-		if fe.Field == "entries[0].items[2].length" {
-			msg = fe.Message
-		}
-	}
-	if msg != "信息资源 第 1 行 · 信息项 第 3 行 · 长度：“abc”无法识别，请改正后再提交" {
-		t.Errorf("message %q", msg)
 	}
 }
