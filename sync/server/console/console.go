@@ -27,7 +27,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -352,20 +351,8 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 	if r.ContentLength > limit || !sameToken(r.PostFormValue(csrfField), csrfToken(token)) {
 		return false
 	}
-	var kept []string
-	if t := strings.TrimSpace(r.PostFormValue("comment")); t != "" {
-		kept = append(kept, "审核意见："+t)
-	}
-	var paths []string
-	for k, vs := range r.PostForm {
-		if p, ok := strings.CutPrefix(k, remarkPrefix); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
-			paths = append(paths, p)
-		}
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		kept = append(kept, app.RemarkLabel(p)+"："+strings.TrimSpace(r.PostForm.Get(remarkPrefix+p)))
-	}
+	_, _, remarks, _ := decisionForm(r)
+	kept := keptLines(strings.TrimSpace(r.PostFormValue("comment")), remarks)
 	if len(kept) == 0 {
 		return false
 	}

@@ -233,27 +233,28 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		// still theirs to take, else on the page to copy. The decisions
 		// they had not seen say who came first.
 		v.Lost, status = true, http.StatusConflict
-		v.Comment, v.Approved, v.Doc.Values = comment, typed, remarks
+		v.Comment, v.Approved, v.Doc.Values = echo(comment), echo(typed), echoRemarks(remarks)
 		if slices.ContainsFunc(v.Actions, func(a actionView) bool { return a.Action == action }) {
 			v.Action = action
 		}
 		if transitions < len(v.D.History) {
 			v.Since = v.D.History[transitions:]
 		}
-		if len(v.D.Allowed) == 0 && comment != "" {
-			v.Kept = append(v.Kept, "审核意见："+comment)
+		var keptComment string
+		var keptRemarks map[string]string
+		if len(v.D.Allowed) == 0 {
+			keptComment = comment
 		}
 		if !v.Doc.Remarks {
-			for _, path := range slices.Sorted(maps.Keys(remarks)) {
-				v.Kept = append(v.Kept, app.RemarkLabel(path)+"："+remarks[path])
-			}
+			keptRemarks = remarks
 		}
+		v.Kept = keptLines(keptComment, keptRemarks)
 	} else {
-		v.Error, v.Action, v.Comment = app.ErrorMessage(err), action, comment
+		v.Error, v.Action, v.Comment = echo(app.ErrorMessage(err)), action, echo(comment)
 		for _, fe := range app.FieldErrors(err) {
-			v.Error = fe.Message
+			v.Error = echo(fe.Message) // it may quote what was typed
 		}
-		v.Approved, v.Doc.Values = typed, remarks
+		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
 	}
 	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -100,17 +101,9 @@ func stepOf(prof *app.Profile, v *filingView) *stepView {
 
 // decisionForm reads the 核定 amount (in 万元, blank for none) and the
 // remarks typed beside the fields from a decision's form. It fails with
-// app's EINVALID for an amount that is not one.
+// app's EINVALID for an amount that is not one; the remarks are read even
+// then, to be given back.
 func decisionForm(r *http.Request) (app.Money, string, map[string]string, error) {
-	typed := strings.TrimSpace(r.PostFormValue("approved"))
-	var approved app.Money
-	if typed != "" {
-		m, err := app.ParseWan(typed)
-		if err != nil {
-			return 0, typed, nil, err
-		}
-		approved = m
-	}
 	var remarks map[string]string
 	for k, vs := range r.PostForm {
 		p, ok := strings.CutPrefix(k, remarkPrefix)
@@ -122,5 +115,40 @@ func decisionForm(r *http.Request) (app.Money, string, map[string]string, error)
 		}
 		remarks[p] = strings.TrimSpace(vs[0])
 	}
-	return approved, typed, remarks, nil
+	typed := strings.TrimSpace(r.PostFormValue("approved"))
+	if typed == "" {
+		return 0, typed, remarks, nil
+	}
+	approved, err := app.ParseWan(typed)
+	return approved, typed, remarks, err
+}
+
+// echo makes what a reviewer typed safe to show again in a page served as
+// UTF-8: bytes that are not UTF-8 become U+FFFD (a raw socket sent them;
+// the decision itself is refused for them).
+func echo(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+// echoRemarks is echo for remarks by field path.
+func echoRemarks(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[echo(k)] = echo(v)
+	}
+	return out
+}
+
+// keptLines lists a comment and remarks that no form can take back, for
+// the reviewer to copy: "审核意见：…", then "建设目标：…" by field.
+func keptLines(comment string, remarks map[string]string) []string {
+	var out []string
+	if comment != "" {
+		out = append(out, "审核意见："+echo(comment))
+	}
+	for _, p := range slices.Sorted(maps.Keys(remarks)) {
+		out = append(out, app.RemarkLabel(echo(p))+"："+echo(remarks[p]))
+	}
+	return out
 }
