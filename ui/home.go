@@ -100,7 +100,10 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.list.ExtendBaseWidget(h.list)
 	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
-	filters := container.New(&filterLayout{}, h.search, newFlow(h.group, h.kind, h.status, h.year))
+	// The search box keeps searchMin beside the filters, else takes a line
+	// of its own above them (barLayout): in half a 1920 px screen it was
+	// left 65 px.
+	filters := newBar(searchMin, 0, h.search, newFlow(h.group, h.kind, h.status, h.year))
 	h.undo = newUndoBar(u)
 	top := container.NewVBox(h.undo.obj, container.NewBorder(nil, nil, nil, newBtn, h.counts), filters)
 	side := container.NewVBox(heading(T("适用规则")), h.profile, widget.NewSeparator(), heading(T("时间要求")), h.deadlines)
@@ -388,54 +391,3 @@ func (r *rowView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimple
 
 // searchMin is the narrowest the search box is beside the filters.
 const searchMin = 240
-
-// filterLayout puts the search box (objs[0]) and the filters (objs[1]) on
-// one line when the box gets searchMin of it, else the box on a line of
-// its own above them: in a narrow window (half a 1920 px screen) the box
-// was left 65 px. Its minimum width is that of two lines, so that the
-// window can shrink into them.
-type filterLayout struct {
-	width float32 // the width last laid out; 0 before
-}
-
-// filters returns the flow of the filters and its objects.
-func (l *filterLayout) filters(objs []fyne.CanvasObject) (*flowLayout, []fyne.CanvasObject) {
-	c := objs[1].(*fyne.Container)
-	return c.Layout.(*flowLayout), c.Objects
-}
-
-func (l *filterLayout) oneLine(objs []fyne.CanvasObject, width float32) bool {
-	f, fs := l.filters(objs)
-	return width == 0 || width >= searchMin+theme.Padding()+f.natural(fs)
-}
-
-func (l *filterLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	f, fs := l.filters(objs)
-	s, fm := objs[0].MinSize(), objs[1].MinSize()
-	if l.oneLine(objs, l.width) {
-		return fyne.NewSize(max(s.Width, fm.Width), max(s.Height, f.heightFor(fs, 0)))
-	}
-	return fyne.NewSize(max(s.Width, fm.Width), s.Height+theme.Padding()+f.heightFor(fs, l.width))
-}
-
-func (l *filterLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.width = size.Width
-	search, filters := objs[0], objs[1]
-	f, fs := l.filters(objs)
-	s := search.MinSize()
-	if l.oneLine(objs, size.Width) {
-		w, fh := f.natural(fs), f.heightFor(fs, 0)
-		h := max(s.Height, fh)
-		search.Move(fyne.NewPos(0, (h-s.Height)/2))
-		search.Resize(fyne.NewSize(size.Width-theme.Padding()-w, s.Height))
-		filters.Move(fyne.NewPos(size.Width-w, (h-fh)/2))
-		filters.Resize(fyne.NewSize(w, fh))
-		return
-	}
-	// The box on a line of its own, the filters below it, right-aligned,
-	// on as many lines as they need.
-	search.Move(fyne.NewPos(0, 0))
-	search.Resize(fyne.NewSize(size.Width, s.Height))
-	filters.Move(fyne.NewPos(0, s.Height+theme.Padding()))
-	filters.Resize(fyne.NewSize(size.Width, f.heightFor(fs, size.Width)))
-}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -166,7 +165,7 @@ func TestSearchBoxGetsALineOfItsOwnWhenNarrow(t *testing.T) {
 	search := &widget.Entry{PlaceHolder: "搜索项目名称，如“智慧社区”"}
 	filters := newFlow(widget.NewCheck("按项目分组", nil), widget.NewSelect([]string{"全部类型"}, nil),
 		widget.NewSelect([]string{"全部状态"}, nil), widget.NewSelect([]string{"全部年度"}, nil))
-	row := container.New(&filterLayout{}, search, filters)
+	row := newBar(searchMin, 0, search, filters)
 	f := fyne.NewSize(filters.Layout.(*flowLayout).natural(filters.Objects), filters.MinSize().Height)
 
 	row.Resize(fyne.NewSize(searchMin+theme.Padding()+f.Width+100, row.MinSize().Height))
