@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"egovdesk/app"
 	"egovdesk/app/xlsx"
@@ -179,28 +181,46 @@ func (c core) ProfileFile(ctx context.Context, token string) (protocol.ProfileDo
 }
 
 func (c core) BuiltinProfiles() []console.ProfileChoice {
-	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	out, err := builtinChoices()
 	if err != nil {
 		c.s.log.Error("built-in profiles", "err", err)
 		return nil
 	}
+	return slices.Clone(out)
+}
+
+// builtinChoices reads the embedded profiles once: the profile page and
+// every switch ask for them, and they never change while the binary runs.
+// Each carries the version it gets once set (SetProfile loads the compact
+// form of the file), to tell an uploaded profile from a built-in one.
+var builtinChoices = sync.OnceValues(func() ([]console.ProfileChoice, error) {
 	var out []console.ProfileChoice
-	for id, p := range profs {
-		// The version a built-in one gets once set: SetProfile loads the
-		// compact form of the file.
-		version := ""
-		if data, err := assets.Profiles.ReadFile("profiles/" + id + ".json"); err == nil {
-			if canon, err := json.Marshal(json.RawMessage(data)); err == nil {
-				if set, err := app.LoadProfile(id+".json", canon); err == nil {
-					version = set.Version
-				}
-			}
+	entries, err := assets.Profiles.ReadDir("profiles")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".json") {
+			continue
 		}
-		out = append(out, console.ProfileChoice{ID: id, Jurisdiction: p.Jurisdiction, Bureau: p.Bureau, Version: version})
+		data, err := assets.Profiles.ReadFile("profiles/" + name)
+		if err != nil {
+			return nil, err
+		}
+		canon, err := json.Marshal(json.RawMessage(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		p, err := app.LoadProfile(name, canon)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, console.ProfileChoice{ID: p.ID, Jurisdiction: p.Jurisdiction, Bureau: p.Bureau, Version: p.Version})
 	}
 	slices.SortFunc(out, func(a, b console.ProfileChoice) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
+	return out, nil
+})
 
 func (c core) Register(ctx context.Context, token string) (console.Register, error) {
 	if _, err := c.admin(token); err != nil {
