@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -320,19 +318,7 @@ func TestNoDialogHasFynesButtons(t *testing.T) {
 		"NewInformation": true, "ShowInformation": true, "NewError": true, "ShowError": true,
 		"NewEntryDialog": true, "ShowEntryDialog": true,
 	}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachSource(t, func(fset *token.FileSet, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			sel, ok := n.(*ast.SelectorExpr)
 			if !ok {
@@ -344,7 +330,7 @@ func TestNoDialogHasFynesButtons(t *testing.T) {
 			}
 			return true
 		})
-	}
+	})
 }
 
 // 新建…'s "which project" question answers Tab and Enter, Tab and Escape.

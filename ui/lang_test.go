@@ -223,20 +223,8 @@ func TestEveryMessageHasAnEnglishTranslation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
 	checked := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachSource(t, func(fset *token.FileSet, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
@@ -259,8 +247,29 @@ func TestEveryMessageHasAnEnglishTranslation(t *testing.T) {
 			}
 			return true
 		})
-	}
+	})
 	if checked < 500 {
 		t.Errorf("only %d messages found: is the parse right?", checked)
+	}
+}
+
+// eachSource parses every non-test Go file of the package and calls fn
+// with it, for tests that read the source (messages, dialogs).
+func eachSource(t *testing.T, fn func(fset *token.FileSet, f *ast.File)) {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(fset, f)
 	}
 }
