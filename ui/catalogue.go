@@ -344,6 +344,9 @@ func (ce *catalogueEditor) linkShare(r *app.Resource, p string) {
 	} else if ce.e.editable {
 		ce.mode.Enable()
 	}
+	if ce.items != nil && ce.items.r == r {
+		ce.items.shareChanged()
+	}
 	allowed := app.AllowedShareModeTypes(r.FormatClass, r.ShareModeClass)
 	offer(ce, ce.modeTyp, allowed, &r.ShareModeType)
 	if len(allowed) == 0 || !ce.e.editable {

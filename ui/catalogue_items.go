@@ -20,7 +20,10 @@ import (
 // itemsTable edits the information items (信息项) of one resource in a
 // virtualised list: only the rows on screen exist as widgets, so a resource
 // with hundreds of items stays quick. Each row has the item's name, data
-// type and length, buttons that move or remove it, and its problems.
+// type, length and share type, buttons that move or remove it, and its
+// problems. The share type sits on the row's second line, beside the item's
+// own condition or legal basis when it is shared more strictly than its
+// resource (one line would leave the name no room in the detail pane).
 type itemsTable struct {
 	ce     *catalogueEditor
 	r      *app.Resource
@@ -73,8 +76,12 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	if !ce.e.editable {
 		add.Disable()
 	}
-	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")), widget.NewLabel(""))
-	t.rowH = newItemRow(t).MinSize().Height + theme.Padding()
+	// The header's columns line up with the rows': its last column is as
+	// wide as a row's buttons.
+	probe := newItemRow(t)
+	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")),
+		spacer(probe.buttons.MinSize().Width))
+	t.rowH = probe.MinSize().Height + theme.Padding()
 	t.headH = header.MinSize().Height
 	t.frame = canvas.NewRectangle(color.Transparent)
 	frame := container.NewStack(t.frame, container.NewBorder(header, nil, nil, nil, t.list))
@@ -83,9 +90,26 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	t.undo = container.NewBorder(nil, nil, nil, t.undoButton, t.undoText)
 	t.undo.Hide()
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
-		note(T("字符型C须填写长度。行末按钮可上移、下移或删除该项。")), t.undo, frame, t.msg)
+		note(T("字符型C须填写长度。共享类型默认同资源；比资源更严格时填写该项的共享条件或不予共享依据。行末按钮可上移、下移或删除该项。")), t.undo, frame, t.msg)
 	t.updateCount()
 	return t
+}
+
+// hasExtra reports whether item i needs its own share condition or legal
+// basis: it is shared more strictly than its resource.
+func (t *itemsTable) hasExtra(i int) bool {
+	it := t.r.Items[i]
+	return (it.ShareType == app.ShareConditional || it.ShareType == app.ShareNone) && it.ShareType != t.r.ShareType
+}
+
+// shareChanged follows a change of the resource's share type: an item's own
+// condition or basis shows only while it is stricter than the resource.
+func (t *itemsTable) shareChanged() {
+	for i, row := range t.rows {
+		if row.idx == i {
+			row.bind(i)
+		}
+	}
 }
 
 func (t *itemsTable) object() fyne.CanvasObject { return t.obj }
@@ -93,7 +117,7 @@ func (t *itemsTable) object() fyne.CanvasObject { return t.obj }
 func (t *itemsTable) updateCount() {
 	n := len(t.r.Items)
 	t.count.SetText(fmt.Sprintf(T("信息项（%d 项）"), n))
-	rows := float32(min(max(n, 2), 8))
+	rows := float32(min(max(n, 2), 6))
 	if h := t.headH + rows*t.rowH; t.frame.MinSize().Height != h {
 		t.frame.SetMinSize(fyne.NewSize(0, h))
 		t.obj.Refresh()
@@ -132,6 +156,14 @@ func (t *itemsTable) focus(i int, field string) {
 			f = row.typ
 		case "length":
 			f = row.length
+		case "share_type":
+			f = row.share
+		case "share_condition", "share_basis":
+			if row.extra.Visible() {
+				f = row.extra
+			} else {
+				f = row.share
+			}
 		}
 		t.ce.e.u.win.Canvas().Focus(f)
 		return true
@@ -278,8 +310,9 @@ func (t *itemsTable) problemsOf(i int) string {
 
 // itemLayout lays a row out: number, name (wide), type, length, buttons.
 func itemLayout(no, name, typ, length, buttons fyne.CanvasObject) *fyne.Container {
-	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(124, name.MinSize().Height), typ),
-		container.NewGridWrap(fyne.NewSize(64, name.MinSize().Height), length), buttons)
+	h := name.MinSize().Height
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(124, h), typ),
+		container.NewGridWrap(fyne.NewSize(64, h), length), buttons)
 	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(36, no.MinSize().Height), no), right, name)
 }
 
@@ -294,6 +327,9 @@ type itemRow struct {
 	name    *widget.Entry
 	typ     *widget.Select
 	length  *widget.Entry
+	buttons *fyne.Container
+	share   *widget.Select // 同资源 or a share type of the item's own
+	extra   *widget.Entry  // the item's share condition or legal basis
 	up      *widget.Button
 	down    *widget.Button
 	del     *widget.Button
@@ -313,14 +349,25 @@ func newItemRow(t *itemsTable) *itemRow {
 		opts[i] = T(c.Label)
 	}
 	r.typ = &widget.Select{Options: opts, PlaceHolder: T("请选择"), OnChanged: r.onType}
+	shares := []string{T(sameAsResource)}
+	for _, c := range app.ShareTypeChoices {
+		shares = append(shares, T(c.Label))
+	}
+	r.share = &widget.Select{Options: shares, OnChanged: r.onShare}
+	r.extra = &widget.Entry{OnChanged: r.onExtra}
+	r.extra.Hide()
 	r.name.OnChanged = r.onName
 	r.length.OnChanged = r.onLength
 	r.up = &widget.Button{Icon: theme.MoveUpIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx-1) }}
 	r.down = &widget.Button{Icon: theme.MoveDownIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx+1) }}
 	r.del = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { t.removeAt(r.idx) }}
-	r.box = container.NewVBox(itemLayout(r.no, r.name, r.typ, r.length, container.NewHBox(r.up, r.down, r.del)), r.message)
+	r.buttons = container.NewHBox(r.up, r.down, r.del)
+	share := container.NewHBox(spacer(36-theme.Padding()), &widget.Label{Text: T("共享类型"), Importance: widget.LowImportance},
+		container.NewGridWrap(fyne.NewSize(132, r.name.MinSize().Height), r.share))
+	r.box = container.NewVBox(itemLayout(r.no, r.name, r.typ, r.length, r.buttons),
+		container.NewBorder(nil, nil, share, nil, r.extra), r.message)
 	if !t.ce.e.editable {
-		for _, d := range []fyne.Disableable{r.name, r.typ, r.length, r.up, r.down, r.del} {
+		for _, d := range []fyne.Disableable{r.name, r.typ, r.length, r.share, r.extra, r.up, r.down, r.del} {
 			d.Disable()
 		}
 	}
@@ -365,10 +412,48 @@ func (r *itemRow) bind(i int) {
 	if r.length.Text != ln {
 		r.length.SetText(ln)
 	}
+	if l := T(sameAsResource); it.ShareType != "" {
+		l = T(app.LabelOf(app.ShareTypeChoices, string(it.ShareType)))
+		if r.share.Selected != l {
+			r.share.SetSelected(l)
+		}
+	} else if r.share.Selected != l {
+		r.share.SetSelected(l)
+	}
+	r.showExtra(it)
 	if f := r.t.pending; f != nil && (time.Now().After(f.until) || f.i == i && f.try()) {
 		r.t.pending = nil
 	}
 	r.showMessage()
+}
+
+// spacer is an empty box w wide.
+func spacer(w float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 1))
+	return r
+}
+
+// sameAsResource is the share choice of an item shared as its resource is.
+const sameAsResource = "同资源"
+
+// showExtra shows the line for the item's own condition or basis when it is
+// shared more strictly than its resource, bound to the right field.
+func (r *itemRow) showExtra(it app.DataItem) {
+	if !r.t.hasExtra(r.idx) {
+		r.extra.Hide()
+		return
+	}
+	text, hint := it.ShareCondition, T("本项的共享条件、申请方式")
+	if it.ShareType == app.ShareNone {
+		text, hint = it.ShareBasis, T("不予共享的依据（法规条款）")
+	}
+	r.extra.PlaceHolder = hint
+	if r.extra.Text != text {
+		r.extra.SetText(text)
+	}
+	r.extra.Show()
+	r.extra.Refresh()
 }
 
 // lengthWhy says what to type into a length that is not a whole number.
@@ -406,6 +491,44 @@ func (r *itemRow) onType(string) {
 			r.t.ce.e.edited()
 		}
 	}
+}
+
+func (r *itemRow) onShare(string) {
+	it := r.item()
+	if it == nil {
+		return
+	}
+	i := r.share.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	t := app.ShareType("")
+	if i > 0 {
+		t = app.ShareType(app.ShareTypeChoices[i-1].Code)
+	}
+	if t == it.ShareType {
+		return
+	}
+	it.ShareType = t
+	r.binding = true
+	r.showExtra(*it)
+	r.binding = false
+	r.t.ce.e.edited()
+}
+
+// onExtra keeps the item's condition or basis, whichever its share type
+// asks for; the other is left as it was, so switching back loses nothing.
+func (r *itemRow) onExtra(s string) {
+	it := r.item()
+	if it == nil {
+		return
+	}
+	if it.ShareType == app.ShareNone {
+		it.ShareBasis = s
+	} else {
+		it.ShareCondition = s
+	}
+	r.t.ce.e.edited()
 }
 
 func (r *itemRow) onLength(s string) {

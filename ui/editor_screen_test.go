@@ -611,3 +611,61 @@ func TestProblemListFitsItsProblems(t *testing.T) {
 		t.Errorf("two problems in a list %v tall, want %v", got, want)
 	}
 }
+
+// An item shared more strictly than its resource (身份证号 of a resource
+// shared without condition) is set in its row: the check told the clerk to
+// change the item's share type while only Excel could set it. Its own legal
+// basis takes a second line, which a problem's jump reaches, and the line
+// goes when the resource becomes as strict.
+func TestItemShareTypeIsEditedInItsRow(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	h.sel("entries[0].share_type").SetSelected("无条件共享")
+	for i, n := range []string{"姓名", "身份证号"} {
+		test.Tap(c.items.add)
+		name, typ, length, _ := shownItem(c, i)
+		test.Type(name, n)
+		typ.SetSelected("字符型C")
+		test.Type(length, "18")
+	}
+	share, extra := shownItemShare(c, 1)
+	if share == nil || share.Selected != "同资源" || extra.Visible() {
+		t.Fatalf("a new item's share: %v, extra line shown", share)
+	}
+	share.SetSelected("不予共享")
+	x.eventually(t, "the basis line", func() bool {
+		_, extra := shownItemShare(c, 1)
+		return extra.Visible() && strings.Contains(extra.PlaceHolder, "依据")
+	})
+	x.eventually(t, "the missing basis named", func() bool {
+		_, _, _, msg := shownItem(c, 1)
+		return strings.Contains(msg, "信息项“身份证号”为不予共享，请填写法律法规或政策依据")
+	})
+	x.w.Canvas().Focus(h.entry("title"))
+	h.e.jump("entries[0].items[1].share_basis")
+	x.eventually(t, "the keyboard on the basis", func() bool {
+		_, extra := shownItemShare(c, 1)
+		return x.w.Canvas().Focused() == fyne.Focusable(extra)
+	})
+	_, extra = shownItemShare(c, 1)
+	test.Type(extra, "《居民身份证法》第十九条")
+	x.eventually(t, "the basis problem gone, the 负面清单 one named", func() bool {
+		_, _, _, msg := shownItem(c, 1)
+		return !strings.Contains(msg, "请填写法律法规或政策依据") && strings.Contains(msg, "须列入负面清单")
+	})
+	if _, e := shownItemShare(c, 0); e.Visible() {
+		t.Errorf("the other item shows a basis line")
+	}
+	x.saved(t, "the item's share type and basis", func(f *app.Filing) bool {
+		it := f.Catalogue.Entries[0].Items[1]
+		return it.ShareType == app.ShareNone && it.ShareBasis == "《居民身份证法》第十九条" && f.Catalogue.Entries[0].Items[0].ShareType == ""
+	})
+	h.sel("entries[0].share_type").SetSelected("不予共享")
+	if _, e := shownItemShare(c, 1); e.Visible() {
+		t.Errorf("the basis line stays when the resource is as strict as the item")
+	}
+}

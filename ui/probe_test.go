@@ -157,3 +157,18 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+// shownItemShare returns the share select and the condition or basis entry
+// of item j of the entry shown (scrolled into view); nils when it is not on
+// screen.
+func shownItemShare(ce *catalogueEditor, j int) (*widget.Select, *widget.Entry) {
+	t := ce.items
+	if t == nil {
+		return nil, nil
+	}
+	t.list.ScrollTo(j)
+	if r := t.rows[j]; r != nil && r.idx == j {
+		return r.share, r.extra
+	}
+	return nil, nil
+}

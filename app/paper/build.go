@@ -241,8 +241,18 @@ func catalogue(c *app.Catalogue, o Options) *Document {
 			if it.Length > 0 {
 				l = strconv.Itoa(it.Length)
 			}
+			share := app.LabelOf(app.ShareTypeChoices, string(r.ItemShareType(j)))
+			if it.ShareType != "" && it.ShareType != r.ShareType {
+				// An item stricter than its resource has its own condition or basis.
+				switch it.ShareType {
+				case app.ShareNone:
+					share += "：" + v(it.ShareBasis)
+				case app.ShareConditional:
+					share += "：" + v(it.ShareCondition)
+				}
+			}
 			t.Rows = append(t.Rows, []string{strconv.Itoa(j + 1), v(it.Name), app.LabelOf(app.DataTypeChoices, string(it.DataType)),
-				l, app.LabelOf(app.ShareTypeChoices, string(r.ItemShareType(j)))})
+				l, share})
 		}
 		entries = append(entries, Block{Table: t})
 	}

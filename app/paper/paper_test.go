@@ -112,3 +112,31 @@ func TestTrialReportPrintsEmptyFiguresAsNotFilled(t *testing.T) {
 		}
 	}
 }
+
+// An item shared more strictly than its resource prints its own basis or
+// condition beside its share type: the stamped copy said 不予共享 with no
+// reason.
+func TestItemPrintsItsOwnShareBasis(t *testing.T) {
+	c := apptest.Catalogue()
+	r := &c.Entries[0]
+	r.ShareType = app.ShareUnconditional
+	r.Items = []app.DataItem{{Name: "姓名", DataType: app.DataType("C"), Length: 50},
+		{Name: "身份证号", DataType: app.DataType("C"), Length: 18, ShareType: app.ShareNone, ShareBasis: "《居民身份证法》第十九条"}}
+	doc, err := Build(app.Body{Kind: app.KindCatalogue, Catalogue: c}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range doc.Chapters {
+		for _, b := range ch.Blocks {
+			if b.Table == nil || !slices.Contains(b.Table.Head, "信息项名称") {
+				continue
+			}
+			rows := b.Table.Rows
+			if len(rows) != 2 || rows[0][4] != "无条件共享" || rows[1][4] != "不予共享：《居民身份证法》第十九条" {
+				t.Fatalf("items: %v", rows)
+			}
+			return
+		}
+	}
+	t.Fatal("no items table")
+}
