@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,12 +25,20 @@ type codeSelect struct {
 }
 
 // newCodeSelect returns a drop-down of the catalogue's entries bound to *ptr.
-func (ce *catalogueEditor) newCodeSelect(ptr *string, list *[]*codeSelect) *widget.Select {
+func (ce *catalogueEditor) newCodeSelect(ptr *string, list *[]*codeSelect, picked func(*app.Resource)) *widget.Select {
 	cs := &codeSelect{sel: &widget.Select{PlaceHolder: T("选择本目录中的资源")}, ptr: ptr}
 	cs.sel.ExtendBaseWidget(cs.sel)
 	cs.sel.OnChanged = func(string) {
 		if i := cs.sel.SelectedIndex(); i >= 0 && i < len(cs.codes) && !ce.e.loading {
 			*cs.ptr = cs.codes[i]
+			if picked != nil {
+				for j := range ce.c.Entries {
+					if ce.c.Entries[j].Code() == cs.codes[i] {
+						picked(&ce.c.Entries[j])
+						break
+					}
+				}
+			}
 			ce.e.edited()
 		}
 	}
@@ -146,18 +155,42 @@ func (ce *catalogueEditor) rebuildDuties() {
 	for i := range ce.c.Duties {
 		d := &ce.c.Duties[i]
 		p := fmt.Sprintf("duties[%d].", i)
+		cycle := e.choiceSelect(app.UpdateCycleChoices, func() string { return string(d.UpdateCycle) }, func(c string) { d.UpdateCycle = app.UpdateCycle(c) })
+		share := e.choiceSelect(app.ShareTypeChoices, func() string { return string(d.ShareType) }, func(c string) { d.ShareType = app.ShareType(c) })
+		mode := e.choiceSelect(app.ShareModeClassChoices, func() string { return string(d.ShareModeClass) }, func(c string) { d.ShareModeClass = app.ShareModeClass(c) })
+		modeTypes := app.ShareModeTypeChoices(app.ShareViaPlatform)
+		modeType := e.choiceSelect(modeTypes, func() string { return string(d.ShareModeType) }, func(c string) { d.ShareModeType = app.ShareModeType(c) })
+		// A resource picked fills what the line left blank from the
+		// catalogue's entry: the 责任清单 repeats the entry's 更新周期 and
+		// 共享类型/方式, and the clerk retyped them (a choice made is kept).
+		picked := func(r *app.Resource) {
+			fill := func(sel *widget.Select, choices []app.Choice, dst *string, src string) {
+				if *dst == "" && src != "" && slices.ContainsFunc(choices, func(c app.Choice) bool { return c.Code == src }) {
+					*dst = src
+					ce.setSelected(sel, T(app.LabelOf(choices, src)), true)
+				}
+			}
+			fill(cycle, app.UpdateCycleChoices, (*string)(&d.UpdateCycle), string(r.UpdateCycle))
+			fill(share, app.ShareTypeChoices, (*string)(&d.ShareType), string(r.ShareType))
+			if r.ShareType != app.ShareNone {
+				fill(mode, app.ShareModeClassChoices, (*string)(&d.ShareModeClass), string(r.ShareModeClass))
+				if r.ShareModeClass == app.ShareViaPlatform && d.ShareModeClass == app.ShareViaPlatform {
+					fill(modeType, modeTypes, (*string)(&d.ShareModeType), string(r.ShareModeType))
+				}
+			}
+		}
 		ce.dutyBox.Add(ce.listRow(i, "责任", func() {
 			ce.c.Duties = append(ce.c.Duties[:i], ce.c.Duties[i+1:]...)
 			ce.rebuildDuties()
 			e.edited()
 		},
-			e.field(p+"resource_code", "资源", "", ce.newCodeSelect(&d.ResourceCode, &ce.dutyCodes)),
+			e.field(p+"resource_code", "资源", "选择后自动带出目录中的更新周期、共享类型和方式", ce.newCodeSelect(&d.ResourceCode, &ce.dutyCodes, picked)),
 			e.names(p+"items", "信息项", &d.Items),
 			e.text(p+"duty", "对应职责或事项", "", &d.Duty, false),
-			e.choice(p+"update_cycle", "更新周期", "", app.UpdateCycleChoices, func() string { return string(d.UpdateCycle) }, func(c string) { d.UpdateCycle = app.UpdateCycle(c) }),
-			e.choice(p+"share_type", "共享类型", "不能比目录中的更宽松", app.ShareTypeChoices, func() string { return string(d.ShareType) }, func(c string) { d.ShareType = app.ShareType(c) }),
-			e.choice(p+"share_mode_class", "共享方式", "", app.ShareModeClassChoices, func() string { return string(d.ShareModeClass) }, func(c string) { d.ShareModeClass = app.ShareModeClass(c) }),
-			e.choice(p+"share_mode_type", "共享方式类型", "共享平台方式时选择", app.ShareModeTypeChoices(app.ShareViaPlatform), func() string { return string(d.ShareModeType) }, func(c string) { d.ShareModeType = app.ShareModeType(c) }),
+			e.field(p+"update_cycle", "更新周期", "", cycle),
+			e.field(p+"share_type", "共享类型", "不能比目录中的更宽松", share),
+			e.field(p+"share_mode_class", "共享方式", "", mode),
+			e.field(p+"share_mode_type", "共享方式类型", "共享平台方式时选择", modeType),
 			e.text(p+"owner", "责任人", "", &d.Owner, false),
 			e.date(p+"due", "完成时限", "如 2027-06-30", &d.Due),
 		))
@@ -187,7 +220,7 @@ func (ce *catalogueEditor) rebuildNegatives() {
 			ce.rebuildNegatives()
 			e.edited()
 		},
-			e.field(p+"resource_code", "资源", "", ce.newCodeSelect(&n.ResourceCode, &ce.negCodes)),
+			e.field(p+"resource_code", "资源", "", ce.newCodeSelect(&n.ResourceCode, &ce.negCodes, nil)),
 			e.names(p+"items", "信息项", &n.Items),
 			e.choice(p+"category", "类别", "", app.NegativeCategoryChoices, func() string { return string(n.Category) }, func(c string) { n.Category = app.NegativeCategory(c) }),
 			e.text(p+"basis", "法律法规或政策依据", "写明具体条款", &n.Basis, false),

@@ -669,3 +669,53 @@ func TestItemShareTypeIsEditedInItsRow(t *testing.T) {
 		t.Errorf("the basis line stays when the resource is as strict as the item")
 	}
 }
+
+// A 责任清单 line's resource, once picked, brings the catalogue entry's 更新
+// 周期, 共享类型 and 共享方式 into what the line left blank: the clerk typed
+// them twice, and a line left differing went unnoticed. A choice already
+// made is kept.
+func TestDutyTakesItsResourcesSettings(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	for _, code := range []string{"307001", "307002"} {
+		test.Tap(c.addEntry)
+		n := c.cur
+		p := fmt.Sprintf("entries[%d].", n)
+		test.Type(h.entry(p+"category"), code)
+		test.Type(h.entry(p+"sequence"), "000001")
+		test.Type(h.entry(p+"name"), "社区网格事件信息"+code)
+		h.sel(p + "format_class").SetSelected("数据库")
+		h.sel(p + "share_type").SetSelected("有条件共享")
+		h.sel(p + "share_mode_class").SetSelected("共享平台方式")
+		h.sel(p + "share_mode_type").SetSelected("接口")
+		h.sel(p + "update_cycle").SetSelected("每月")
+	}
+	add := showList(c, 1)
+	test.Tap(add)
+	test.Tap(add)
+	h.sel("duties[1].share_type").SetSelected("不予共享") // chosen before the resource
+	for i := range 2 {
+		code := h.sel(fmt.Sprintf("duties[%d].resource_code", i))
+		if code == nil || len(code.Options) != 2 {
+			t.Fatalf("duty %d's resource drop-down: %v", i, code)
+		}
+		code.SetSelectedIndex(i)
+	}
+	d := c.c.Duties
+	if d[0].UpdateCycle != app.UpdateCycle(c.c.Entries[0].UpdateCycle) || d[0].ShareType != app.ShareConditional ||
+		d[0].ShareModeClass != app.ShareViaPlatform || d[0].ShareModeType != c.c.Entries[0].ShareModeType || d[0].ShareModeType == "" {
+		t.Errorf("duty 1 after picking its resource: %+v", d[0])
+	}
+	if got := h.sel("duties[0].update_cycle").Selected; got != "每月" {
+		t.Errorf("duty 1 shows 更新周期 %q", got)
+	}
+	if got := h.sel("duties[0].share_mode_type").Selected; got != "接口" {
+		t.Errorf("duty 1 shows 共享方式类型 %q", got)
+	}
+	if d[1].ShareType != app.ShareNone || h.sel("duties[1].share_type").Selected != "不予共享" {
+		t.Errorf("duty 2's own share type was replaced: %+v", d[1])
+	}
+}
