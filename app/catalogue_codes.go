@@ -161,7 +161,7 @@ var formatTypeChoices = map[FormatClass][]Choice{
 	FormatDocument: {{"101", "OFD"}, {"102", "wps"}, {"103", "xml"}, {"104", "txt"}, {"105", "doc"},
 		{"106", "docx"}, {"107", "html"}, {"108", "pdf"}, {"109", "ppt"}},
 	FormatSpreadsheet: {{"201", "et"}, {"202", "xls"}, {"203", "xlsx"}},
-	FormatDatabase: {{"301", "Dm"}, {"302", "KingbaseES"}, {"303", "access"}, {"304", "dbf"}, {"305", "dbase"},
+	FormatDatabase: {{"301", "达梦（DM）"}, {"302", "KingbaseES"}, {"303", "access"}, {"304", "dbf"}, {"305", "dbase"},
 		{"306", "sybase"}, {"307", "oracle"}, {"308", "sqlserver"}, {"309", "db2"}},
 	FormatImage:  {{"401", "jpg"}, {"402", "gif"}, {"403", "bmp"}},
 	FormatStream: {{"501", "swf"}, {"502", "rm"}, {"503", "mpg"}},

@@ -93,12 +93,17 @@ func dataTypeLookup() lookup {
 }
 
 // formatTypeLookups returns a lookup per format class with a type list; the
-// numeric codes (203) and labels (xlsx, XLSX, "sql server") are accepted.
+// numeric codes (203) and labels (xlsx, XLSX, "sql server") are accepted,
+// and the names clerks write for the two domestic databases (the guide's
+// "Dm", 达梦, 金仓).
 func formatTypeLookups() map[app.FormatClass]lookup {
+	aliases := map[app.FormatClass]map[string]string{
+		app.FormatDatabase: {"Dm": "301", "达梦": "301", "DM8": "301", "金仓": "302", "人大金仓": "302"},
+	}
 	m := make(map[app.FormatClass]lookup)
 	for _, c := range app.FormatClassChoices {
 		if cs := app.FormatTypeChoices(app.FormatClass(c.Code)); cs != nil {
-			m[app.FormatClass(c.Code)] = newLookup(cs, nil)
+			m[app.FormatClass(c.Code)] = newLookup(cs, aliases[app.FormatClass(c.Code)])
 		}
 	}
 	return m
