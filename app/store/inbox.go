@@ -260,3 +260,49 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 	}
 	return c, nil
 }
+
+// LastSync returns when the syncer last pushed and pulled without error, as
+// SetLastSync recorded it: the status bar's 上次同步 after a restart, before
+// the first pass of the new run. It is the zero time before the first.
+func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		b, err := getValue(txn, keyLastSync)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return t.UnmarshalText(b)
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read last sync: %w", err)
+	}
+	return t, nil
+}
+
+// SetLastSync records t as the end of the last successful pass. The write is
+// not synced on its own (a lost one shows an older time), and it does not
+// wake the store's subscribers: nothing they show has changed.
+func (s *Store) SetLastSync(ctx context.Context, t time.Time) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	if err := s.guardDisk(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b, err := t.UTC().MarshalText()
+	if err != nil {
+		return err
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyLastSync), b) }); err != nil {
+		return fmt.Errorf("record last sync: %w", err)
+	}
+	s.dirty.Store(true)
+	return nil
+}

@@ -44,6 +44,7 @@ const (
 	keyCursor      = "meta/cursor"
 	keyOutSeq      = "meta/outseq"
 	keyFillAnchors = "meta/fill-anchors"
+	keyLastSync    = "meta/last-sync"
 )
 
 // Migration moves the store from one schema version to the next inside one

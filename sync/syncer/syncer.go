@@ -89,6 +89,15 @@ type Remote interface {
 	Filing(ctx context.Context, id string) (protocol.FilingDetail, error)
 }
 
+// syncClock is what the syncer uses of a Local that keeps the time of the
+// last successful pass across runs (the store's LastSync): the status bar
+// says 上次同步 with it after a restart, not 尚未同步, until the first pass
+// of the new run ends.
+type syncClock interface {
+	LastSync(ctx context.Context) (time.Time, error)
+	SetLastSync(ctx context.Context, t time.Time) error
+}
+
 // BatchRemote is a Remote that can also submit many revisions in one request
 // (*client.Client). When the Remote given to New is a BatchRemote, the
 // outbox is pushed in batches; a wrapper that embeds Remote is not one and
@@ -199,6 +208,7 @@ type Syncer struct {
 	stop       context.CancelFunc // guarded by mu: ends the loop
 	done       chan struct{}      // guarded by mu: closed when the loop has returned
 	lastCount  int                // guarded by mu: outbox size last seen by the watcher
+	savedSync  time.Time          // guarded by mu: the last success recorded in a syncClock
 	drafts     draftState         // guarded by mu: the drafts kept at the bureau (drafts.go)
 }
 
@@ -284,6 +294,11 @@ func (s *Syncer) Start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	s.stop, s.done = cancel, make(chan struct{})
 	s.status.Running = true
+	if c, ok := s.local.(syncClock); ok && s.status.LastSuccess.IsZero() {
+		if t, err := c.LastSync(ctx); err == nil {
+			s.status.LastSuccess, s.savedSync = t, t
+		}
+	}
 	if w, ok := s.local.(watcher); ok {
 		if n, err := w.PendingCount(ctx); err == nil {
 			s.lastCount = n
@@ -382,6 +397,9 @@ func (s *Syncer) SyncOnce(ctx context.Context) error {
 // finish records the outcome of a pass; wait is when the loop tries again.
 func (s *Syncer) finish(err error, wait time.Duration) {
 	now := s.opts.Now()
+	if err == nil {
+		s.saveSync(now)
+	}
 	s.setStatus(func(st *Status) {
 		st.NextRetry = time.Time{}
 		st.Unavailable = false
@@ -439,4 +457,27 @@ func describe(err error, wait time.Duration) string {
 		msg += "，将在 " + inChinese(wait) + "后自动重试"
 	}
 	return msg
+}
+
+// saveSync records now as the last success in a syncClock local, at most
+// once a minute: a pass ends with every long-poll.
+func (s *Syncer) saveSync(now time.Time) {
+	c, ok := s.local.(syncClock)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	due := now.Sub(s.savedSync) >= time.Minute
+	if due {
+		s.savedSync = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.SetLastSync(ctx, now); err != nil {
+		s.log.Warn("record the last sync", "err", err)
+	}
 }
