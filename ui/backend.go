@@ -152,6 +152,8 @@ func (d Decision) headline() string {
 			name = Tf("《%s》", d.FilingTitle)
 		}
 		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
+	case d.FilingID != "" && d.Title != "":
+		return d.Title // the client's own word about a filing: a revision not sent
 	case d.FilingID != "" && d.FilingTitle != "":
 		return Tf("《%s》有新的审核结果", d.FilingTitle)
 	case d.FilingID != "":

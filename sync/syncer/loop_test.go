@@ -454,6 +454,28 @@ func TestConflictQuarantines(t *testing.T) {
 	if want := "数管局已有这份材料更新的版本，第 1 版未被接收"; len(items[0].LastError) < len(want) || items[0].LastError[:len(want)] != want {
 		t.Fatalf("reason %q", items[0].LastError)
 	}
+	// The clerk hears of it: an inbox entry on the filing, unread, and a
+	// notification (a walkthrough found the refusal only in the send state).
+	inbox, err := st.Inbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inbox) != 1 || inbox[0].FilingID != it.FilingID || !strings.HasPrefix(inbox[0].ID, store.RefusedPrefix) ||
+		!strings.Contains(inbox[0].Title, "第 1 版未能发送") || !strings.Contains(inbox[0].Body, "数管局已有这份材料更新的版本") ||
+		strings.Contains(inbox[0].Body, "。。") || inbox[0].Read {
+		t.Fatalf("inbox %+v", inbox)
+	}
+	if sum, err := st.Summary(ctx, it.FilingID); err != nil || sum.Unread != 1 {
+		t.Fatalf("summary %+v, %v: want 1 unread", sum, err)
+	}
+	select {
+	case n := <-sy.Notifications():
+		if n.FilingID != it.FilingID || !strings.Contains(n.Headline(), "第 1 版未能发送") || !strings.Contains(n.Headline(), "“") {
+			t.Fatalf("notification %+v, headline %q", n, n.Headline())
+		}
+	default:
+		t.Fatal("no notification of the refusal")
+	}
 }
 
 // TestPullDespiteFailingPush: a server fault on one submission does not keep

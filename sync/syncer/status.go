@@ -109,6 +109,9 @@ func (n Notification) Headline() string {
 		}
 		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.Label())
 	case NotifyNotice:
+		if n.FilingID != "" && n.Title != "" {
+			return n.Title // about one of the unit's filings, from the client itself
+		}
 		if n.Title != "" {
 			return "数管局通知：" + n.Title
 		}
