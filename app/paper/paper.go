@@ -15,11 +15,12 @@ import (
 // Document is a filing as printed.
 type Document struct {
 	Kind     app.Kind
-	Name     string // what the document is: 项目申报书, 试运行报告…
-	Project  string // 项目名称, also the running header
-	Unit     string // 项目建设单位
-	Dept     string // 主管部门
-	Date     string // 编制日期, "2027年3月15日"
+	Name     string    // what the document is: 项目申报书, 试运行报告…
+	Project  string    // 项目名称, also the running header
+	Unit     string    // 项目建设单位
+	Dept     string    // 主管部门
+	Date     string    // 编制日期, "2027年3月15日"
+	At       time.Time // when it was drawn up (Options.Date): the PDF's creation date
 	Chapters []Chapter
 }
 

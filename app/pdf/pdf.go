@@ -198,8 +198,14 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(marginL, marginT, marginR)
-	f.SetCreationDate(time.Unix(0, 0).UTC()) // same filing, same bytes
-	f.SetModificationDate(time.Unix(0, 0).UTC())
+	// The document's own date, not the clock: the same revision prints to
+	// the same bytes. A viewer's 属性 said 1970-01-01 when it was not set.
+	at := time.Unix(0, 0).UTC()
+	if !doc.At.IsZero() {
+		at = doc.At.In(app.Beijing)
+	}
+	f.SetCreationDate(at)
+	f.SetModificationDate(at)
 	f.SetCatalogSort(true)
 	f.SetTitle(doc.Project+" "+doc.Name, true)
 	f.SetCreator("egovdesk", true)

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/png"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/app/paper"
@@ -316,5 +318,28 @@ func TestIndentedParagraphsStayInsideTheMargin(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the goals paragraph is not in the PDF")
+	}
+}
+
+// The PDF's creation date is the document's date (when the revision was
+// submitted, or the draft printed), in Beijing time: a viewer's properties
+// said 1970-01-01. The same revision still prints to the same bytes.
+func TestCreationDateIsTheDocumentsDate(t *testing.T) {
+	o := testOptions(true)
+	o.Date = time.Date(2027, 3, 15, 1, 30, 0, 0, time.UTC)
+	res, err := Render(declarationBody(), fonts(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(res.PDF, []byte("/CreationDate (D:20270315093000")) {
+		i := bytes.Index(res.PDF, []byte("/CreationDate"))
+		t.Fatalf("creation date: %q", res.PDF[i:min(i+40, len(res.PDF))])
+	}
+	again, err := Render(declarationBody(), fonts(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(res.PDF, again.PDF) {
+		t.Errorf("the same revision printed to different bytes")
 	}
 }
