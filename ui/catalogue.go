@@ -83,6 +83,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	ce.addEntry = add
 	ce.remove = &widget.Button{Text: T("删除资源"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: ce.onRemoveEntry}
 	e.inputs = append(e.inputs, ce.remove)
+	e.editOnly(ce.remove)
 	ce.detailForm = newFormScroll(container.NewVBox())
 	ce.detail = ce.detailForm.Scroll
 	left := container.NewBorder(container.NewHBox(add, ce.remove), nil, nil, nil, ce.entries)
@@ -116,6 +117,10 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 }
 
 func (ce *catalogueEditor) side() fyne.CanvasObject {
+	// A submitted revision cannot be changed: no list of what to change.
+	if !ce.e.editable {
+		return container.NewVBox(heading(T("目录情况")), ce.summary, widget.NewSeparator(), ce.problems)
+	}
 	return container.NewVBox(heading(T("目录情况")), ce.summary, widget.NewSeparator(), heading(T("需要修改")), ce.problems)
 }
 
@@ -419,6 +424,10 @@ func (ce *catalogueEditor) updateSide() {
 	ce.summary.SetText(fmt.Sprintf(T("资源 %d 条 · 信息项 %d 个\n需求清单 %d 行 · 责任清单 %d 行 · 负面清单 %d 行"),
 		len(ce.c.Entries), n, len(ce.c.Demands), len(ce.c.Duties), len(ce.c.Negatives)))
 	ce.problems.RemoveAll()
+	if !ce.e.editable {
+		ce.problems.Add(&paragraph{Text: T("本版本已提交，内容不能再修改。")})
+		return
+	}
 	for i, p := range ce.e.problems {
 		if i == 12 {
 			ce.problems.Add(note(fmt.Sprintf(T("……还有 %d 处，点“检查并提交”查看全部"), len(ce.e.problems)-i)))
@@ -427,10 +436,7 @@ func (ce *catalogueEditor) updateSide() {
 		field := p.Field
 		ce.problems.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { ce.e.jump(field) }))
 	}
-	switch {
-	case !ce.e.editable:
-		ce.problems.Add(&paragraph{Text: T("本版本已提交，内容不能再修改。")})
-	case len(ce.e.problems) == 0:
+	if len(ce.e.problems) == 0 {
 		ce.problems.Add(&widget.Label{Text: T("没有发现问题，可以提交。"), Importance: widget.SuccessImportance})
 	}
 }

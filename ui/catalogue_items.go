@@ -79,8 +79,11 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	// The header's columns line up with the rows': its last column is as
 	// wide as a row's buttons.
 	probe := newItemRow(t)
-	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")),
-		spacer(probe.buttons.MinSize().Width))
+	buttonsW := probe.buttons.MinSize().Width
+	if !ce.e.editable {
+		buttonsW = 0 // the rows show none
+	}
+	header := itemLayout(&widget.Label{Text: "#"}, note(T("信息项名称")), note(T("数据类型")), note(T("长度")), spacer(buttonsW))
 	t.rowH = probe.MinSize().Height + theme.Padding()
 	t.headH = header.MinSize().Height
 	t.frame = canvas.NewRectangle(color.Transparent)
@@ -367,6 +370,7 @@ func newItemRow(t *itemsTable) *itemRow {
 	r.box = container.NewVBox(itemLayout(r.no, r.name, r.typ, r.length, r.buttons),
 		container.NewBorder(nil, nil, share, nil, r.extra), r.message)
 	if !t.ce.e.editable {
+		r.buttons.Hide() // moving and removing are edits
 		for _, d := range []fyne.Disableable{r.name, r.typ, r.length, r.share, r.extra, r.up, r.down, r.del} {
 			d.Disable()
 		}

@@ -56,6 +56,9 @@ type editorScreen struct {
 	checked   bool             // the clerk tried to submit: show problems at the fields
 	loading   bool             // building widgets: ignore their change callbacks
 	editable  bool
+	// editButtons are the buttons that add or remove (rows, resources,
+	// attachments): hidden while the filing is read-only.
+	editButtons []fyne.CanvasObject
 	// dynamic parts of sections
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
 	budgetSum, fundingSum                                               *paragraph
@@ -416,6 +419,13 @@ func (e *editorScreen) applyEditable() {
 			in.Enable()
 		} else {
 			in.Disable()
+		}
+	}
+	for _, b := range e.editButtons {
+		if e.editable {
+			b.Show()
+		} else {
+			b.Hide()
 		}
 	}
 	e.banner.RemoveAll()

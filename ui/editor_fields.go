@@ -327,6 +327,7 @@ func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
 		}, e.u.win)
 	}
 	e.inputs = append(e.inputs, b)
+	e.editOnly(b)
 	return b
 }
 
@@ -334,7 +335,17 @@ func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
 func (e *editorScreen) addButton(text string, add func()) *widget.Button {
 	b := &widget.Button{Text: T(text), OnTapped: add}
 	e.inputs = append(e.inputs, b)
+	e.editOnly(b)
 	return b
+}
+
+// editOnly shows o only while the filing can be edited (applyEditable): a
+// read-only filing showed 添加资源, 删除 and 添加附件…, greyed, doing nothing.
+func (e *editorScreen) editOnly(o fyne.CanvasObject) {
+	e.editButtons = append(e.editButtons, o)
+	if !e.editable {
+		o.Hide()
+	}
 }
 
 // forgetRows drops the targets, messages and parse errors of a rebuilt table.

@@ -719,3 +719,73 @@ func TestDutyTakesItsResourcesSettings(t *testing.T) {
 		t.Errorf("duty 2's own share type was replaced: %+v", d[1])
 	}
 }
+
+// A submitted filing shows no buttons that add or remove (添加资源, 删除资源,
+// 添加信息项, a list line's 删除, 添加附件…): greyed, they did nothing. The
+// catalogue's side panel no longer heads its note 需要修改.
+func TestReadOnlyFilingShowsNoEditButtons(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	f, err := app.NewFiling(app.KindCatalogue, "5d2b1a09-8f7e-4d6c-9b5a-0000000000c1", "5d2b1a09-8f7e-4d6c-9b5a-0000000000c2", "local", x.u.Now().AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	if _, err := f.Submit(x.u.Now().AddDate(0, 0, -3), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.eventually(t, "the catalogue open", func() bool { return x.u.editor != nil && x.u.editor.f.ID == f.ID })
+	h := x.editor(t)
+	c := h.catalogue()
+	if h.e.editable {
+		t.Fatal("a submitted catalogue is editable")
+	}
+	var shown []string
+	var text strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		if b := buttonOf(o); b != nil {
+			for _, s := range []string{"添加", "删除", "导入Excel"} {
+				if strings.Contains(b.Text, s) {
+					shown = append(shown, b.Text)
+				}
+			}
+			return
+		}
+		if s, ok := shownString(o); ok {
+			text.WriteString(s + "\n")
+		}
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	for _, path := range []string{"entries", "demands", "duties", "negatives", "attachments"} {
+		h.e.jump(path)
+		walk(x.w.Content())
+	}
+	for _, b := range []*widget.Button{c.addEntry, c.remove, c.items.add} {
+		if b.Visible() {
+			shown = append(shown, b.Text)
+		}
+	}
+	if _, _, del := itemButtons(c, 0); del != nil && del.Visible() && c.items.rows[0].buttons.Visible() {
+		shown = append(shown, "信息项的删除")
+	}
+	if len(shown) > 0 {
+		t.Errorf("a read-only catalogue shows %v", shown)
+	}
+	if strings.Contains(text.String(), "需要修改") {
+		t.Errorf("the side panel of a read-only catalogue says 需要修改")
+	}
+}
