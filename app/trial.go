@@ -476,11 +476,20 @@ func (t *TrialReport) validateRest(p *Problems) {
 		}
 	}
 	sec := t.Security
-	if !known(DengbaoChoices, string(sec.Dengbao)) {
+	// Acceptance is applied for with the 等级测评报告 and the 密评报告
+	// (国办 57 号文): a system not yet graded, or whose 密评 has not begun,
+	// is not ready for it, whatever the conclusion says.
+	switch {
+	case !known(DengbaoChoices, string(sec.Dengbao)):
 		p.Add("security.dengbao", "请选择等级保护情况（未定级、已定级、已备案、测评中或测评通过）")
+	case sec.Dengbao == DengbaoNone && t.Conclusion.Ready:
+		p.Add("security.dengbao", "系统尚未定级，不能结论为具备验收条件：验收须附等级保护测评报告；请先定级备案并开展测评，或将结论改为不具备")
 	}
-	if !known(CryptoStatusChoices, string(sec.Crypto)) {
+	switch {
+	case !known(CryptoStatusChoices, string(sec.Crypto)):
 		p.Add("security.crypto", "请选择商用密码应用安全性评估（密评）情况")
+	case sec.Crypto == CryptoNotStarted && t.Conclusion.Ready:
+		p.Add("security.crypto", "密评尚未开展，不能结论为具备验收条件：验收须附密码应用安全性评估报告；请先开展密评（不涉及密码应用的选“不涉及”），或将结论改为不具备")
 	}
 	switch {
 	case sec.HighVulns < 0:

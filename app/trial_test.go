@@ -138,6 +138,16 @@ func TestTrialReportValidate(t *testing.T) {
 		{"CPU over 100%", func(r *TrialReport) { r.Performance.CPUPeak = 10050 }, "CPU", []string{"performance.cpu_peak"}},
 		{"security unset", func(r *TrialReport) { r.Security.Dengbao, r.Security.Crypto = "", "" }, "等级保护",
 			[]string{"security.dengbao", "security.crypto"}},
+		{"not graded and ready", func(r *TrialReport) { r.Security.Dengbao = DengbaoNone }, "系统尚未定级，不能结论为具备验收条件",
+			[]string{"security.dengbao"}},
+		{"crypto not started and ready", func(r *TrialReport) { r.Security.Crypto = CryptoNotStarted }, "密评尚未开展",
+			[]string{"security.crypto"}},
+		{"not graded, crypto not started, not ready", func(r *TrialReport) {
+			r.Security.Dengbao, r.Security.Crypto = DengbaoNone, CryptoNotStarted
+			r.Conclusion.Ready = false
+		}, "", nil},
+		{"crypto not applicable and ready", func(r *TrialReport) { r.Security.Crypto = CryptoNotApplicable }, "", nil},
+		{"graded, crypto under way, ready", func(r *TrialReport) { r.Security.Dengbao, r.Security.Crypto = DengbaoGraded, CryptoAssessing }, "", nil},
 		{"high vulnerabilities and ready", func(r *TrialReport) { r.Security.HighVulns = 2 }, "2 个高危漏洞", []string{"security.high_vulns"}},
 		{"high vulnerabilities, not ready", func(r *TrialReport) {
 			r.Security.HighVulns = 2
