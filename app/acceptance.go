@@ -33,7 +33,15 @@ type ChecklistItem struct {
 	Required    bool     `json:"required"`
 	Present     bool     `json:"present"`
 	Attachments []string `json:"attachments,omitempty"` // names of the attached files
+	// Linked is the ID of the filed filing that stands for the material:
+	// the trial report the application names is the 试运行报告 (the
+	// bureau checks that it holds it), "" otherwise.
+	Linked string `json:"linked,omitempty"`
 }
+
+// MaterialTrialReport is the code of the 试运行报告 material, which the
+// trial report an application names stands for (Checklist).
+const MaterialTrialReport = "trial_report"
 
 // CopyTrial points the application at trial report t, filed as id: it copies
 // the trial period and, when still empty, the project and unit names.
@@ -51,7 +59,8 @@ func (a *Acceptance) CopyTrial(id string, t *TrialReport) {
 // Checklist returns the materials checklist: first every required material
 // (codes from the jurisdiction's rule profile, in its order), then any other
 // material attached, in the order of Materials. Attachments without a
-// material code are listed as "other". It never fails.
+// material code are listed as "other". The trial report the application
+// names is its 试运行报告 (Linked). It never fails.
 func (a *Acceptance) Checklist(required []string, attachments []Attachment) []ChecklistItem {
 	byMaterial := make(map[string][]string)
 	var order []string
@@ -73,8 +82,13 @@ func (a *Acceptance) Checklist(required []string, attachments []Attachment) []Ch
 		}
 		listed[code] = true
 		names := byMaterial[code]
-		list = append(list, ChecklistItem{Material: code, Label: MaterialLabel(code), Required: req,
-			Present: len(names) > 0, Attachments: names})
+		it := ChecklistItem{Material: code, Label: MaterialLabel(code), Required: req, Present: len(names) > 0, Attachments: names}
+		if code == MaterialTrialReport && strings.TrimSpace(a.TrialReportID) != "" {
+			// The report filed through egovdesk is the material: the clerk
+			// attached a PDF of what the bureau already held.
+			it.Linked, it.Present = strings.TrimSpace(a.TrialReportID), true
+		}
+		list = append(list, it)
 	}
 	for _, code := range required {
 		add(strings.TrimSpace(code), true)

@@ -77,6 +77,16 @@ func TestAcceptanceChecklist(t *testing.T) {
 	if s := got[2].String(); !strings.HasPrefix(s, "× ") {
 		t.Errorf("String() = %q", s)
 	}
+	// The trial report the application names is its 试运行报告, with or
+	// without a file attached; none named and none attached is missing.
+	if got := a.Checklist([]string{MaterialTrialReport}, nil); len(got) != 1 || !got[0].Present || got[0].Linked != a.TrialReportID || a.TrialReportID == "" {
+		t.Errorf("Checklist with the report named = %+v", got)
+	}
+	b := *a
+	b.TrialReportID = ""
+	if got := b.Checklist([]string{MaterialTrialReport}, nil); len(got) != 1 || got[0].Present || got[0].Linked != "" {
+		t.Errorf("Checklist with no report named = %+v", got)
+	}
 	// A material required twice is listed once; no requirements and no attachments is an empty list.
 	if got := a.Checklist([]string{"contract", "contract"}, nil); len(got) != 1 || got[0].Present {
 		t.Errorf("Checklist(dup) = %+v", got)
@@ -101,7 +111,11 @@ func TestAcceptanceValidate(t *testing.T) {
 		{"valid with extra material", func(a *Acceptance) {}, acceptanceRequired, append(attach("contract"), all...), 1, "", nil},
 		{"missing test report", func(a *Acceptance) {}, acceptanceRequired, attach("trial_report", "security_assessment", "crypto_assessment", "summary_report"), 1,
 			"缺少验收材料“第三方软件测试报告”", []string{"materials.test_report"}},
-		{"nothing attached", func(a *Acceptance) {}, acceptanceRequired, nil, 1, "试运行报告",
+		// The trial report named stands for the 试运行报告 material.
+		{"nothing attached", func(a *Acceptance) {}, acceptanceRequired, nil, 1, "第三方软件测试报告",
+			[]string{"materials.test_report", "materials.security_assessment", "materials.crypto_assessment", "materials.summary_report"}},
+		{"nothing attached, no trial report named", func(a *Acceptance) { a.TrialReportID, a.TrialStart, a.TrialEnd = "", "", "" },
+			acceptanceRequired, nil, 0, "试运行报告",
 			[]string{"materials.trial_report", "materials.test_report", "materials.security_assessment", "materials.crypto_assessment", "materials.summary_report"}},
 		{"nothing required", func(a *Acceptance) {}, nil, nil, 1, "", nil},
 		{"trial one day short", func(a *Acceptance) { a.TrialEnd = "2027-04-14" }, acceptanceRequired, all, 1,
@@ -109,8 +123,8 @@ func TestAcceptanceValidate(t *testing.T) {
 		{"trial of 20 days", func(a *Acceptance) { a.TrialStart, a.TrialEnd = "2027-03-01", "2027-03-20" }, acceptanceRequired, all, 1,
 			"试运行期为 2027-03-01 至 2027-03-20，不足 1 个月", []string{"trial_end"}},
 		{"one month is short of three", func(a *Acceptance) {}, acceptanceRequired, all, 3, "不足 3 个月", []string{"trial_end"}},
-		{"short trial and missing material", func(a *Acceptance) { a.TrialEnd = "2027-04-01" }, acceptanceRequired, all[1:], 1,
-			"不足 1 个月", []string{"trial_end", "materials.trial_report"}},
+		{"short trial and missing material", func(a *Acceptance) { a.TrialEnd = "2027-04-01" }, acceptanceRequired, all[:4], 1,
+			"不足 1 个月", []string{"trial_end", "materials.summary_report"}},
 		{"no trial report", func(a *Acceptance) { a.TrialReportID, a.TrialStart, a.TrialEnd = "", "", "" }, acceptanceRequired, all, 1,
 			"试运行报告", []string{"trial_report_id", "trial_start", "trial_end"}},
 		{"no trial where none is required", func(a *Acceptance) { a.TrialReportID, a.TrialStart, a.TrialEnd = "", "", "" }, nil, nil, 0, "", nil},

@@ -26,6 +26,10 @@ type acceptanceEditor struct {
 	checklist *fyne.Container
 	summary   *fyne.Container
 	attachBtn map[string]*widget.Button // material code → its 上传 button
+	// trialUnsent is set while the trial report chosen is a draft never
+	// submitted: the bureau refuses an application naming a report it
+	// does not hold.
+	trialUnsent bool
 }
 
 func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
@@ -47,6 +51,11 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 			e.text("contact.person", "联系人", "", &a.Contact.Person, false),
 			e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &a.Contact.Phone, false)),
 	)
+	if a.TrialReportID != "" {
+		if f, err := e.u.store.Get(e.u.ctx, a.TrialReportID); err == nil {
+			ae.trialUnsent = neverSent(f)
+		}
+	}
 	trial := e.filingSelect(app.KindTrialReport, a.TrialReportID, ae.onTrial)
 	e.targets["trial_report_id"] = trial
 	e.addSection("试运行", []string{"trial_report_id", "trial_start", "trial_end"},
@@ -74,6 +83,7 @@ func (ae *acceptanceEditor) onTrial(id string) {
 		return
 	}
 	ae.a.CopyTrial(id, f.TrialReport)
+	ae.trialUnsent = neverSent(f)
 	if ae.e.f.ProjectID == "" {
 		ae.e.f.ProjectID = f.ProjectID
 	}
@@ -82,6 +92,7 @@ func (ae *acceptanceEditor) onTrial(id string) {
 			in.SetText(v)
 		}
 	}
+	ae.rebuildChecklist() // the report is the 试运行报告 material
 }
 
 func (ae *acceptanceEditor) required() []string {
@@ -108,7 +119,9 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		}
 		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		var state *paragraph
-		if it.Present {
+		if it.Linked != "" && len(it.Attachments) == 0 {
+			state = &paragraph{Text: "✓ " + T("所选的试运行报告（随系统报送，无需另附文件）"), Importance: widget.SuccessImportance}
+		} else if it.Present {
 			state = &paragraph{Text: "✓ " + T("已附加：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance}
 		} else if it.Required {
 			state = &paragraph{Text: "× " + T("缺少"), Importance: widget.DangerImportance}
@@ -150,11 +163,21 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 	}
 }
 
+// neverSent reports whether f is a draft never submitted.
+func neverSent(f *app.Filing) bool {
+	return f.Status == app.StatusDraft && !f.Revision.Submitted() && f.Revision.Number == 1
+}
+
 // changed shows the trial period and its length against the profile's
 // minimum.
 func (ae *acceptanceEditor) changed(time.Time) {
 	a := ae.a
 	minMonths := ae.e.trialMinMonths()
+	if ae.trialUnsent && a.TrialReportID != "" {
+		var p app.Problems
+		p.Add("trial_report_id", "所选的试运行报告还没有提交：请先提交试运行报告，再提交本申请")
+		ae.e.problems = append(ae.e.problems, p...)
+	}
 	ae.e.live = ae.e.live[:0]
 	if a.TrialReportID == "" {
 		ae.period.SetText(T("尚未选择试运行报告。"))

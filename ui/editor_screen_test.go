@@ -347,9 +347,9 @@ func TestTrialReportTooShortBlocks(t *testing.T) {
 }
 
 // The acceptance application takes its trial period from the chosen trial
-// report; a missing required material blocks 提交 and the problem list says
-// which; attaching it with its 上传 button marks it 已上传 and the
-// application is queued.
+// report, which is its 试运行报告 material; a missing required material
+// blocks 提交 and the problem list says which; attaching it with its 上传
+// button marks it 已上传 and the application is queued.
 func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
 	dir := t.TempDir()
 	var paths []string
@@ -366,6 +366,9 @@ func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.TrialReport = apptest.TrialReport()
+	if _, err := tr.Submit(x.u.Now(), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
 	x.store.put(tr)
 
 	x.u.NewFiling(app.KindAcceptance)
@@ -382,13 +385,14 @@ func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
 		test.Type(h.entry("contact.person"), "李梅")
 	}
 	ac := h.acceptance()
-	if txt := textOf(ac.checklist); !strings.Contains(txt, "合同（必需）") || !strings.Contains(txt, "缺少") {
+	if txt := textOf(ac.checklist); !strings.Contains(txt, "合同（必需）") || !strings.Contains(txt, "缺少") ||
+		!strings.Contains(txt, "所选的试运行报告（随系统报送，无需另附文件）") {
 		t.Errorf("checklist:\n%s", txt)
 	}
 	test.Tap(h.e.submit)
 	txt := x.dialogText()
-	if !strings.Contains(txt, "缺少验收材料“合同”") || !strings.Contains(txt, "缺少验收材料“试运行报告”") {
-		t.Errorf("problem list does not name the missing materials:\n%s", txt)
+	if !strings.Contains(txt, "缺少验收材料“合同”") || strings.Contains(txt, "缺少验收材料“试运行报告”") {
+		t.Errorf("problem list does not name the missing material alone:\n%s", txt)
 	}
 	x.w.Canvas().Overlays().Top().Hide()
 
@@ -787,5 +791,26 @@ func TestReadOnlyFilingShowsNoEditButtons(t *testing.T) {
 	}
 	if strings.Contains(text.String(), "需要修改") {
 		t.Errorf("the side panel of a read-only catalogue says 需要修改")
+	}
+}
+
+// An application naming a trial report that is still a draft says so and
+// is not submitted: the bureau refuses one naming a report it does not
+// hold, and the clerk learnt it only from the refusal.
+func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000011", "3c2b1a09-8f7e-4d6c-9b5a-000000000012", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport = apptest.TrialReport()
+	x.store.put(tr)
+	x.u.NewFiling(app.KindAcceptance)
+	h := x.editor(t)
+	h.sel("trial_report_id").SetSelectedIndex(0)
+	if !slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool {
+		return p.Field == "trial_report_id" && strings.Contains(p.Message, "还没有提交")
+	}) {
+		t.Fatalf("problems: %v", h.e.problems)
 	}
 }

@@ -373,8 +373,12 @@ func acceptance(a *app.Acceptance, atts []app.Attachment, required []string) *Do
 	ch("建设内容完成情况", text("完成情况", a.Summary))
 	t := &Table{Head: []string{"序号", "验收材料", "要求", "情况", "文件"}, Widths: []float64{1, 5, 1.5, 1.5, 5}}
 	for i, c := range a.Checklist(required, atts) {
+		files := strings.Join(c.Attachments, "；")
+		if c.Linked != "" && files == "" {
+			files = "本系统报送的试运行报告"
+		}
 		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), c.Label, yes(c.Required, "必需", "其他"),
-			yes(c.Present, "已附", "缺少"), v(strings.Join(c.Attachments, "；"))})
+			yes(c.Present, "已附", "缺少"), v(files)})
 	}
 	ch("验收材料清单", Block{Table: t})
 	return doc

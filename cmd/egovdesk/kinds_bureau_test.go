@@ -139,7 +139,13 @@ func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.TrialReport = apptest.TrialReport()
+	tr.TrialReport.TrialStart, tr.TrialReport.TrialEnd = "2026-06-01", "2026-09-30" // a trial that has ended
 	if err := d.store.Save(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	// Submitted, not yet sent: it goes in the application's batch, which
+	// the bureau checks after storing the report the application names.
+	if _, err := d.store.Submit(ctx, tr.ID, "李梅", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -154,7 +160,7 @@ func TestAcceptanceRoundTripWithARealBureau(t *testing.T) {
 		t.Fatalf("problems left:\n%s", ps)
 	}
 	tapDialogButton(t, w, "Yes", "是")
-	d.eventually(t, "the outbox item", func() bool { n, _ := d.store.PendingCount(ctx); return n == 1 })
+	d.eventually(t, "the outbox items", func() bool { n, _ := d.store.PendingCount(ctx); return n == 2 })
 	if err := d.link.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v (%+v)", err, d.link.Status())
 	}

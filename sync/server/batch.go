@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,12 +103,26 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	// (another revision's base, a reused revision ID, another unit's
 	// filing ID, an attachment of another size) admitted what the
 	// declaration the bureau kept would not.
+	// So is an acceptance application naming a trial report sent in the
+	// same batch (trialLink checks the report the bureau holds).
+	inBatch := make(map[string]bool, len(checked))
+	for _, b := range checked {
+		inBatch[b.ID] = true
+	}
+	namesBatchTrial := func(b app.Body) bool {
+		id := ""
+		if b.Acceptance != nil {
+			id = strings.TrimSpace(b.Acceptance.TrialReportID)
+		}
+		return id != "" && id != b.ID && inBatch[id]
+	}
+	later := func(b app.Body) bool { return laterKind(b.Kind) || namesBatchTrial(b) }
 	phases := [][]bool{nil} // nil: every submission at once
-	if slices.ContainsFunc(checked, func(b app.Body) bool { return b.Declaration != nil }) &&
-		slices.ContainsFunc(checked, func(b app.Body) bool { return laterKind(b.Kind) }) {
+	if slices.ContainsFunc(checked, func(b app.Body) bool { return b.Declaration != nil }) && slices.ContainsFunc(checked, later) ||
+		slices.ContainsFunc(checked, namesBatchTrial) {
 		first, then := make([]bool, len(reqs)), make([]bool, len(reqs))
 		for i := range reqs {
-			then[i] = laterKind(checked[i].Kind)
+			then[i] = later(checked[i])
 			first[i] = !then[i]
 		}
 		phases = [][]bool{first, then}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -45,7 +46,50 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
+	if body.Acceptance != nil {
+		p, err := s.trialLink(ctx, c.UnitID, body)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
+		}
+	}
 	return invalid, nil
+}
+
+// trialLink checks the trial report an acceptance application names: it
+// stands for the 试运行报告 material (app.Acceptance.Checklist), so the
+// bureau must hold it, as a trial report of the unit, of the same project
+// when both name one, over the trial period the application copied from it.
+// It returns the problems (nil when none) and fails only with a wrapped
+// storage error.
+func (s *Server) trialLink(ctx context.Context, unit string, body app.Body) (app.Problems, error) {
+	a := body.Acceptance
+	id := strings.TrimSpace(a.TrialReportID)
+	if id == "" {
+		return nil, nil
+	}
+	var p app.Problems
+	v, err := s.store.Filing(ctx, unit, id)
+	switch {
+	case errors.Is(err, bureaustore.ErrNotFound) || err == nil && v.Filing.Filing.Kind != app.KindTrialReport:
+		p.Add("trial_report_id", "所选的试运行报告（材料编号 %s）数管局没有收到：请先提交该试运行报告，或重新选择", clip(id, 40))
+		return p, nil
+	case err != nil:
+		return nil, fmt.Errorf("trial report %s: %w", id, err)
+	}
+	if body.ProjectID != "" && v.Filing.Filing.ProjectID != "" && body.ProjectID != v.Filing.Filing.ProjectID {
+		p.Add("trial_report_id", "所选的试运行报告属于另一个项目，请选择本项目的试运行报告")
+	}
+	t, err := decodeBody(v.Body)
+	if err != nil || t.TrialReport == nil {
+		return nil, fmt.Errorf("trial report %s: %w", id, errors.Join(err, errors.New("no trial report in its body")))
+	}
+	if a.TrialStart != t.TrialReport.TrialStart || a.TrialEnd != t.TrialReport.TrialEnd {
+		p.Add("trial_end", "试运行期与所选试运行报告不一致（报告为 %s 至 %s），请重新选择该报告以带入", t.TrialReport.TrialStart, t.TrialReport.TrialEnd)
+	}
+	return p, nil
 }
 
 // laterKind reports whether k is a kind of a project's later life, checked

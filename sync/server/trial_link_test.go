@@ -1,0 +1,116 @@
+package server_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+	"egovdesk/sync/protocol"
+)
+
+// trialAndAcceptance returns a trial report of unit, ended by the fixture's
+// day, and an acceptance application naming it, of the same project.
+func trialAndAcceptance(t *testing.T, fx *fixture, unit string) (trial, acc *app.Filing) {
+	t.Helper()
+	project := uuid.NewString()
+	trial, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), unit, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trial.ProjectID = project
+	trial.TrialReport = apptest.TrialReport()
+	trial.TrialReport.TrialStart, trial.TrialReport.TrialEnd = "2026-10-08", "2027-02-09"
+	trial.TrialReport.UnitName = fx.unitA.Name
+	acc, err = app.NewFiling(app.KindAcceptance, uuid.NewString(), uuid.NewString(), unit, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.ProjectID = project
+	acc.Acceptance = &app.Acceptance{UnitName: fx.unitA.Name, ApprovalRef: "霍数管〔2026〕12号", ContractAmount: app.Wans(86),
+		CompletedOn: "2026-09-30", Summary: "按批复和合同完成全部建设内容", AppliedOn: "2027-02-20",
+		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
+	acc.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	return trial, acc
+}
+
+// fieldsOf returns the fields a problem names.
+func fieldsOf(p *protocol.Problem) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, fe := range p.Errors {
+		out = append(out, fe.Field)
+	}
+	return out
+}
+
+// The trial report an acceptance application names stands for its 试运行报告
+// material, so the bureau checks it holds that report: of the unit, of the
+// same project, over the period the application copied. Sent in one batch
+// with the report, the application is checked after the report is stored.
+func TestAcceptanceNamesATrialReportTheBureauHolds(t *testing.T) {
+	fx := MustBureau(t)
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	p := fx.expectProblem("POST", revPath(acc), fx.clerkA, submitReq(t, acc), http.StatusUnprocessableEntity, app.EINVALID)
+	if !slices.Contains(fieldsOf(&p), "trial_report_id") || !strings.Contains(messages(p), "数管局没有收到") {
+		t.Fatalf("an application naming a report the bureau lacks: %+v", p)
+	}
+	if slices.Contains(fieldsOf(&p), "materials.trial_report") {
+		t.Errorf("the named report is not counted as the material: %+v", p)
+	}
+
+	// Another unit's report, and this unit's report under another project
+	// or over another period, are refused too.
+	theirs, _ := trialAndAcceptance(t, fx, fx.unitB.ID)
+	theirs.TrialReport.UnitName = fx.unitB.Name
+	fx.submit(fx.clerkB, theirs, http.StatusCreated)
+	acc.Acceptance.TrialReportID = theirs.ID
+	p = fx.expectProblem("POST", revPath(acc), fx.clerkA, submitReq(t, acc), http.StatusUnprocessableEntity, app.EINVALID)
+	if !slices.Contains(fieldsOf(&p), "trial_report_id") {
+		t.Fatalf("an application naming another unit's report: %+v", p)
+	}
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	acc.Acceptance.TrialReportID = trial.ID
+	acc.Acceptance.TrialEnd = "2027-02-10"
+	acc.ProjectID = uuid.NewString()
+	p = fx.expectProblem("POST", revPath(acc), fx.clerkA, submitReq(t, acc), http.StatusUnprocessableEntity, app.EINVALID)
+	if f := fieldsOf(&p); !slices.Contains(f, "trial_report_id") || !slices.Contains(f, "trial_end") || !strings.Contains(messages(p), "另一个项目") {
+		t.Fatalf("another project, another period: %+v", p)
+	}
+	acc.ProjectID = trial.ProjectID
+	acc.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+
+	// In one batch, report first or application first.
+	for _, order := range []string{"report first", "application first"} {
+		trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+		reqs := []protocol.SubmitRequest{submitReq(t, trial), submitReq(t, acc)}
+		if order == "application first" {
+			slices.Reverse(reqs)
+		}
+		var resp protocol.BatchSubmitResponse
+		fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: reqs}, http.StatusOK, &resp)
+		for i, r := range resp.Results {
+			if r.Status != http.StatusCreated {
+				t.Errorf("%s: item %d: %d %+v", order, i, r.Status, r.Problem)
+			}
+		}
+		fx.decide(fx.reviewer, acc.ID, app.ActionAccept, "受理", http.StatusOK)
+	}
+	// A report the batch refuses does not carry its application.
+	trial, acc = trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.TrialReport.Contractor = ""
+	var resp protocol.BatchSubmitResponse
+	fx.mustJSON("POST", protocol.PathSubmissions, fx.clerkA, protocol.BatchSubmitRequest{Submissions: []protocol.SubmitRequest{
+		submitReq(t, trial), submitReq(t, acc)}}, http.StatusOK, &resp)
+	if resp.Results[0].Status != http.StatusUnprocessableEntity || !slices.Contains(fieldsOf(resp.Results[1].Problem), "trial_report_id") {
+		t.Errorf("a refused report and its application: %+v", resp.Results)
+	}
+}
