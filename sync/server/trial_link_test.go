@@ -114,3 +114,23 @@ func TestAcceptanceNamesATrialReportTheBureauHolds(t *testing.T) {
 		t.Errorf("a refused report and its application: %+v", resp.Results)
 	}
 }
+
+// The reviewer sees the named report as the 试运行报告 material, 已报送, with
+// a link to it, beside the files attached for the others.
+func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "huoqiu") // 试运行报告 and 合同 required
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	data := []byte("%PDF-1.4 contract of fifty bytes, more or less ok.")
+	fx.upload(fx.clerkA, data, len(data))
+	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + acc.ID)
+	want := `<tr><td>试运行报告</td><td>必须</td><td>已报送</td><td><a href="/console/filings/` + trial.ID + `">本系统报送的试运行报告</a></td></tr>`
+	if !strings.Contains(b.last, want) || !strings.Contains(b.last, "<td>合同</td><td>必须</td><td>已上传</td><td>合同.pdf</td>") {
+		t.Fatalf("checklist:\n%s", b.last)
+	}
+}
