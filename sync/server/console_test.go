@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,6 +246,8 @@ func rows(page string) []string {
 
 var nextLink = regexp.MustCompile(`<a href="(/console/queue\?[^"]*after=[^"]*)">`)
 
+var prevLink = regexp.MustCompile(`<a href="(/console/queue\?[^"]*)" rel="prev">`)
+
 func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	fx := MustBureau(t, func(c *server.Config) {
 		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
@@ -276,6 +279,22 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	if second := rows(b.last); len(second) != 5 || second[0] != ids[50] || nextLink.MatchString(b.last) {
 		t.Fatalf("second page: %v", second)
 	}
+	// 上一页 goes back, and the page says where it is.
+	if !strings.Contains(b.last, "第 2 页") {
+		t.Errorf("the second page does not say which it is")
+	}
+	follow := func(re *regexp.Regexp) {
+		t.Helper()
+		m := re.FindStringSubmatch(b.last)
+		if m == nil {
+			t.Fatalf("no link %s:\n%s", re, b.last)
+		}
+		b.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+	}
+	follow(prevLink)
+	if back := rows(b.last); len(back) != 50 || back[0] != ids[0] || prevLink.MatchString(b.last) || !strings.Contains(b.last, "第 1 页") {
+		t.Fatalf("上一页 from the second page: %d rows", len(back))
+	}
 
 	check := func(query string, want int) []string {
 		t.Helper()
@@ -298,6 +317,9 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	day := fx.clock.Now().Add(-55 * time.Hour).Format("2006-01-02")
 	check("from="+day+"&to="+day, 15)
 	check("from="+day, 50)
+	if r := b.get("/console/queue?from=2027-03-05&to=2027-03-01"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "“到达自”的日期晚于“至”的日期") {
+		t.Errorf("从 after 至: %d", r.StatusCode)
+	}
 	if r := b.get("/console/queue?year=abc"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "计划年度") {
 		t.Errorf("bad year: %d", r.StatusCode)
 	}
@@ -932,6 +954,47 @@ func TestConsoleCatalogueShowsItsItems(t *testing.T) {
 		app.LabelOf(app.ShareModeClassChoices, string(e.ShareModeClass)), "提供方：" + e.ProviderName} {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("the catalogue page lacks %q", want)
+		}
+	}
+}
+
+// Three pages forward and two back: each 上一页 shows the page it left,
+// numbered, and a filter is kept along the way.
+func TestConsoleQueueGoesBackPageByPage(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	})
+	for i := range 120 {
+		f := newFiling(t, fx.unitA.ID)
+		f.Declaration.ProjectName = fmt.Sprintf("智慧城关第%03d期平台", i)
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+		fx.clock.Advance(time.Minute)
+	}
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?kind=declaration")
+	var pages [][]string
+	for range 3 {
+		pages = append(pages, rows(b.last))
+		if m := nextLink.FindStringSubmatch(b.last); m != nil {
+			b.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+		}
+	}
+	if len(pages[2]) != 20 || !strings.Contains(b.last, "第 3 页") {
+		t.Fatalf("third page: %d rows\n%s", len(pages[2]), b.last[strings.Index(b.last, `class="pager"`):])
+	}
+	for want := 1; want >= 0; want-- {
+		m := prevLink.FindStringSubmatch(b.last)
+		if m == nil {
+			t.Fatalf("no 上一页 on page %d", want+2)
+		}
+		link := strings.ReplaceAll(m[1], "&amp;", "&")
+		if !strings.Contains(link, "kind=declaration") {
+			t.Errorf("上一页 drops the filter: %s", link)
+		}
+		b.get(link)
+		if got := rows(b.last); !slices.Equal(got, pages[want]) || !strings.Contains(b.last, fmt.Sprintf("第 %d 页", want+1)) {
+			t.Fatalf("上一页 to page %d: %d rows", want+1, len(got))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,9 @@ type queueView struct {
 	Page     QueuePage
 	Now      time.Time
 	NextURL  string
+	PrevURL  string // "" on the first page
 	FirstURL string
+	PageNo   int // the page's number, from 1
 	CSVURL   string
 	Error    string
 	Stepped  bool // the profile has review steps: the queue is the account's own
@@ -80,20 +83,86 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		v.Error, status = app.ErrorMessage(err), http.StatusUnprocessableEntity
 	}
-	if v.Page.Next != "" {
-		next := cloneValues(form)
-		next.Set("after", v.Page.Next)
-		v.NextURL = "/console/queue?" + next.Encode()
-	}
+	v.pager(form)
 	export := cloneValues(form)
-	export.Del("after")
-	v.CSVURL = "/console/queue.csv?" + export.Encode()
-	if form.Get("after") != "" {
-		first := cloneValues(form)
-		first.Del("after")
-		v.FirstURL = "/console/queue?" + first.Encode()
+	for _, k := range pagingParams {
+		export.Del(k)
 	}
+	v.CSVURL = "/console/queue.csv?" + export.Encode()
 	c.render(w, r, status, "queue", page{Title: "待审核", Session: s, Data: v})
+}
+
+// pagingParams are the queue's paging parameters: the cursor of the page
+// (after), those of the pages before it (back, oldest first, "-" for the
+// first page, joined by "."; the store's cursors are base64url, without
+// dots) and its number (n).
+var pagingParams = []string{"after", "back", "n"}
+
+// maxBack is how many pages back 上一页 can go; past them it goes to the
+// first page (第一页 always can).
+const maxBack = 40
+
+// pager sets the links to the first, previous and next pages and the
+// page's number. The queue's cursors go forward only: each page's link
+// carries the cursors of the pages before it (a reviewer asked for 上一页
+// and where in the queue they were).
+func (v *queueView) pager(form url.Values) {
+	after := form.Get("after")
+	var back []string
+	for c := range strings.SplitSeq(form.Get("back"), ".") {
+		if c != "" {
+			back = append(back, c)
+		}
+	}
+	n, err := strconv.Atoi(form.Get("n"))
+	if after == "" {
+		back, n = nil, 1
+	} else if err != nil || n < 2 || n > 1_000_000 || len(back) > maxBack {
+		n = 0 // a page whose number is not known
+	}
+	v.PageNo = n
+	link := func(after string, back []string, n int) string {
+		u := cloneValues(form)
+		for _, k := range pagingParams {
+			u.Del(k)
+		}
+		if after != "" && after != "-" {
+			u.Set("after", after)
+			if len(back) > 0 {
+				u.Set("back", strings.Join(back, "."))
+			}
+			if n > 1 {
+				u.Set("n", strconv.Itoa(n))
+			}
+		}
+		return "/console/queue?" + u.Encode()
+	}
+	if v.Page.Next != "" {
+		cur := after
+		if cur == "" {
+			cur = "-"
+		}
+		next := append(slices.Clone(back), cur)
+		if len(next) > maxBack {
+			next = next[len(next)-maxBack:]
+		}
+		nn := 0
+		if n > 0 {
+			nn = n + 1
+		}
+		v.NextURL = link(v.Page.Next, next, nn)
+	}
+	if after != "" {
+		v.FirstURL = link("", nil, 1)
+		v.PrevURL = v.FirstURL
+		if len(back) > 0 {
+			nn := 0
+			if n > 0 {
+				nn = n - 1
+			}
+			v.PrevURL = link(back[len(back)-1], back[:len(back)-1], nn)
+		}
+	}
 }
 
 // calendarNote is app.Calendar.MissingNote for the bureau's profile, or for
@@ -158,6 +227,9 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 			return q, "日期应写作 2027-03-01（2000 至 2100 年）"
 		}
 		*d.to = t.AddDate(0, 0, d.add) // "to" includes its day
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		return q, "“到达自”的日期晚于“至”的日期，请改正"
 	}
 	return q, ""
 }
