@@ -134,3 +134,28 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 		t.Fatalf("checklist:\n%s", b.last)
 	}
 }
+
+// A trial report (as a catalogue, an acceptance or a later filing) links
+// to its project's declaration when the bureau holds it as the unit's: the
+// reviewer had no way from one to the other.
+func TestConsoleLinksAFilingToItsProject(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	other, _ := trialAndAcceptance(t, fx, fx.unitA.ID) // its project is not at the bureau
+	fx.submit(fx.clerkA, other, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + trial.ID)
+	want := `所属项目：<a href="/console/filings/` + decl.ID + `">` + decl.Declaration.ProjectName + `（项目申报书）</a>`
+	if !strings.Contains(b.last, want) {
+		t.Errorf("no link to the project:\n%s", b.last)
+	}
+	b.get("/console/filings/" + other.ID)
+	if strings.Contains(b.last, "所属项目：") {
+		t.Errorf("a link to a project the bureau does not hold")
+	}
+}

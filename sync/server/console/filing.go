@@ -50,6 +50,10 @@ type filingView struct {
 	CommentHint string
 	Done        string // the decision just taken
 	Checklist   []app.ChecklistItem
+	// Project is the declaration of the project a later filing, catalogue,
+	// trial report or acceptance application belongs to, when the bureau
+	// holds it as the unit's: the page links to it.
+	Project *projectLink
 	// Doc is the document's context: changes and remark boxes.
 	Doc *docCtx
 	// Step is the review step the filing waits at (nil in the
@@ -128,6 +132,15 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Actions = append(v.Actions, actionView{Action: a, Label: a.LabelFor(d.Kind), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
+	var decl *app.Declaration // of the project the filing belongs to
+	if d.Kind != app.KindDeclaration && v.Body.ProjectID != "" {
+		if decl, err = c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID); err != nil {
+			return nil, err
+		}
+		if decl != nil {
+			v.Project = &projectLink{ID: v.Body.ProjectID, Name: decl.ProjectName}
+		}
+	}
 	prof := c.b.Profile()
 	if prof != nil {
 		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
@@ -144,10 +157,6 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		} else {
 			// A later filing of a project is checked, as the bureau
 			// checked it on receipt, against the project's declaration.
-			decl, err := c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID)
-			if err != nil {
-				return nil, err
-			}
 			vd.Problems = app.FieldErrors(app.CheckProjectBody(v.Body, prof, decl, c.b.Now()))
 			if v.Body.Adjustment != nil {
 				if av, err := prof.AdjustmentRoute(v.Body.Adjustment, decl); err == nil {
@@ -416,6 +425,11 @@ func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project 
 		return nil, fmt.Errorf("decode body of %s: %w", project, err)
 	}
 	return b.Declaration, nil
+}
+
+// projectLink names the project a filing belongs to.
+type projectLink struct {
+	ID, Name string
 }
 
 // lastReturnRemarks returns the field remarks of the last return in h and
