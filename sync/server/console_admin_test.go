@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestConsoleAdminPagesAreAdminOnly(t *testing.T) {
 	posts := map[string]url.Values{
 		"/console/admin/units":                             {"name": {"x"}, "code": {"12341522MB0000010M"}},
 		"/console/admin/units/" + fx.unitA.ID:              {"name": {"x"}, "code": {fx.unitA.Code}},
-		"/console/admin/units/" + fx.unitA.ID + "/disable": {"disabled": {"1"}},
+		"/console/admin/units/" + fx.unitA.ID + "/disable": {"disabled": {"1"}, "confirm": {"1"}},
 		"/console/admin/accounts":                          {"login": {"x1"}, "role": {"admin"}, "password": {"12345678"}},
 		"/console/admin/accounts/admin/password":           {"password": {"12345678"}, "password2": {"12345678"}},
 		"/console/admin/accounts/admin/disable":            {"disabled": {"1"}},
@@ -147,8 +148,16 @@ func TestConsoleAdminUnits(t *testing.T) {
 	}
 
 	// Disable unit B: clerk B's token and login are refused; enable again.
+	// 停用 asks first, naming the unit, and does nothing until confirmed.
 	ad.get("/console/admin/units")
 	r = ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {tok}, "disabled": {"1"}})
+	if r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "停用“"+fx.unitB.Name+"”？") || !strings.Contains(ad.last, `name="confirm" value="1"`) {
+		t.Fatalf("停用 without confirming: %d\n%s", r.StatusCode, ad.last)
+	}
+	if us, _ := fx.srv.Units(context.Background()); slices.ContainsFunc(us, func(u protocol.Unit) bool { return u.Disabled }) {
+		t.Fatalf("a unit was disabled before the confirmation: %+v", us)
+	}
+	r = ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {tok}, "disabled": {"1"}, "confirm": {"1"}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d", r.StatusCode)
 	}
@@ -178,6 +187,11 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	ad := fx.browser()
 	ad.login("admin", http.StatusSeeOther)
 	ad.get("/console/admin/accounts")
+	// The rules of the initial password are on the form, not only in the
+	// refusal.
+	if !strings.Contains(ad.last, "要求：至少 8 个字符，含大写字母") {
+		t.Errorf("添加账号 does not state the password rules")
+	}
 	tok := ad.csrf()
 	form := url.Values{"csrf": {tok}, "login": {"Zhao Liu"}, "name": {"赵六"}, "role": {"unit"}, "unit": {fx.unitB.ID}, "password": {"short"}}
 	r := ad.post("/console/admin/accounts", form)

@@ -181,6 +181,8 @@ type adminView struct {
 	Form    url.Values
 	Extra   any
 	Current string // the admin's own login
+	// Confirm is the unit 停用 asks to confirm (the units page), nil when none.
+	Confirm *protocol.Unit
 }
 
 func (c *Console) renderAdmin(w http.ResponseWriter, r *http.Request, s *session, status int, name, title string, v adminView) {
@@ -294,6 +296,17 @@ func (c *Console) editUnit(w http.ResponseWriter, r *http.Request, s *session) {
 
 func (c *Console) disableUnit(w http.ResponseWriter, r *http.Request, s *session) {
 	disable := r.PostFormValue("disabled") == "1"
+	if disable && r.PostFormValue("confirm") != "1" {
+		// One click stopped every account of a unit, mid-deadline: the
+		// page asks first, naming the unit.
+		u, err := c.findUnit(r, s)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		c.renderUnits(w, r, s, http.StatusOK, adminView{Confirm: &u})
+		return
+	}
 	if err := c.ab().SetUnitDisabled(r.Context(), s.token, r.PathValue("id"), disable); err != nil {
 		c.fail(w, r, err)
 		return
@@ -311,6 +324,7 @@ type accountsData struct {
 	Accounts []AdminAccount
 	Units    []protocol.Unit
 	Roles    []app.Role
+	Rules    string // the password policy in words
 }
 
 func (c *Console) accounts(w http.ResponseWriter, r *http.Request, s *session) {
@@ -328,7 +342,7 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *sess
 		c.fail(w, r, err)
 		return
 	}
-	v.Data = accountsData{Accounts: accts, Units: units, Roles: app.Roles}
+	v.Data = accountsData{Accounts: accts, Units: units, Roles: app.Roles, Rules: c.b.PasswordRules()}
 	c.renderAdmin(w, r, s, status, "admin-accounts", "账号与令牌", v)
 }
 
