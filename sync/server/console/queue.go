@@ -76,6 +76,11 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	status := http.StatusOK
 	if problem != "" {
 		v.Error, status = problem, http.StatusUnprocessableEntity
+		// The counts stay (年度=abc showed every count as 0): they are the
+		// queue's, read without the filter that cannot be read.
+		if all, err := c.b.Queue(r.Context(), s.token, QueueQuery{Limit: 1}); err == nil {
+			v.Page.Counts = all.Counts
+		}
 	} else if v.Page, err = c.b.Queue(r.Context(), s.token, q); err != nil {
 		if app.ErrorCode(err) != app.EINVALID {
 			c.fail(w, r, err)
