@@ -1003,3 +1003,35 @@ func TestConsoleQueueGoesBackPageByPage(t *testing.T) {
 		}
 	}
 }
+
+// A budget line added in a revision is one change, its values side by
+// side, not four; a line taken out likewise; a changed amount stays a
+// change of its own.
+func TestConsoleShowsARowAddedAsOneChange(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "概算请细化", http.StatusOK)
+	next := *f
+	decl := *f.Declaration
+	next.Declaration = &decl
+	budget := append(slices.Clone(decl.Budget), app.BudgetItem{Category: app.BudgetHardware, Name: "移动巡查终端", Amount: app.Wans(6), Basis: "询价"})
+	budget[0].Amount -= app.Wans(6) // the total stays
+	next.Declaration.Budget = budget
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	i := strings.Index(b.last, "与第 1 版相比的修改")
+	if i < 0 {
+		t.Fatalf("no changes:\n%s", b.last)
+	}
+	changes := b.last[i : strings.Index(b.last[i:], "</table>")+i]
+	n := len(budget) - 1
+	if got := strings.Count(changes, "<td title="); got != 2 || !strings.Contains(changes, fmt.Sprintf("投资概算明细 第 %d 行</td>", n+1)) ||
+		!strings.Contains(changes, "移动巡查终端") || !strings.Contains(changes, "询价") {
+		t.Errorf("changes (%d rows):\n%s", got, changes)
+	}
+}

@@ -362,7 +362,78 @@ func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
 		}
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Path < kept[j].Path })
+	kept = rows(kept, a, b)
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Path < kept[j].Path })
 	return kept, set
+}
+
+// rows folds the changes of a row added or removed whole (a new line of the
+// budget, a resource taken out) into one change of the row, its values side
+// by side: a new budget line read as four changes. a and b are the old and
+// new bodies flattened.
+func rows(cs []change, a, b map[string]string) []change {
+	prefixes := func(m map[string]string) map[string]bool {
+		set := map[string]bool{}
+		for k := range m {
+			for i := range len(k) {
+				if k[i] == '.' {
+					set[k[:i]] = true
+				}
+			}
+		}
+		return set
+	}
+	inA, inB := prefixes(a), prefixes(b)
+	// row returns the shortest prefix of path ending in a row number that
+	// other does not have, "" when there is none.
+	row := func(path string, other map[string]bool) string {
+		for i := range len(path) {
+			if path[i] != '.' {
+				continue
+			}
+			p := path[:i]
+			if n := p[strings.LastIndexByte(p, '.')+1:]; n != "" && strings.Trim(n, "0123456789") == "" && !other[p] {
+				return p
+			}
+		}
+		return ""
+	}
+	var out []change
+	grouped := map[string]int{} // row path → its change in out
+	for _, c := range cs {
+		r, added := "", c.Old == "" && c.New != ""
+		switch {
+		case added:
+			r = row(c.Path, inA)
+		case c.New == "" && c.Old != "":
+			r = row(c.Path, inB)
+		}
+		if r == "" {
+			out = append(out, c)
+			continue
+		}
+		i, ok := grouped[r]
+		if !ok {
+			i = len(out)
+			grouped[r] = i
+			out = append(out, change{Path: r, Label: app.FieldLabel(r)})
+		}
+		field, _ := strings.CutPrefix(c.Label, out[i].Label)
+		v := strings.TrimPrefix(field, " · ") + "：" + c.New + c.Old // one of them is empty
+		if added {
+			out[i].New = join(out[i].New, v)
+		} else {
+			out[i].Old = join(out[i].Old, v)
+		}
+	}
+	return out
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "；" + b
 }
 
 func flatten(prefix string, v any, out map[string]string) {
