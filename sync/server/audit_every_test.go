@@ -11,6 +11,7 @@ import (
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 	"egovdesk/sync/server/bureaustore"
+	consolepkg "egovdesk/sync/server/console"
 )
 
 // TestEveryAuditedActionLeavesOneRecord drives each audited action once
@@ -153,6 +154,10 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 		}
 		if e := after[len(before)]; e.Action != c.action || e.Actor != c.actor || e.Outcome != c.outcome {
 			t.Errorf("%s by %s (%s): the record is %s by %s (%s)", c.action, c.actor, c.outcome, e.Action, e.Actor, e.Outcome)
+		}
+		// The 安全审计 page names the operation in Chinese (it showed the code).
+		if consolepkg.AuditActionLabel(c.action) == c.action {
+			t.Errorf("%s has no Chinese label on the 安全审计 page", c.action)
 		}
 	}
 }

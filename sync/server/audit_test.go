@@ -122,7 +122,7 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 	ad.login("admin", http.StatusSeeOther)
 	ad.get("/console/admin/units")
 	n = len(server.AuditTrail(t, fx.srv))
-	ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {ad.csrf()}, "disabled": {"1"}})
+	ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", url.Values{"csrf": {ad.csrf()}, "disabled": {"1"}, "confirm": {"1"}})
 	one(t, fx, n, "unit.disable", "admin", bureaustore.AuditOK)
 }
 

@@ -49,6 +49,7 @@ type AuditBackend interface {
 }
 
 type auditView struct {
+	Actions []app.Choice // the operations the filter offers, by label
 	Form    map[string]string
 	Records []AuditRecord
 	Next    string // query of the next page, "" on the last
@@ -62,7 +63,7 @@ func (c *Console) auditRoutes() {
 		return
 	}
 	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{
-		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel}).ParseFS(files,
+		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel, "auditAction": auditActionLabel}).ParseFS(files,
 		"templates/layout.html", "templates/doc.html", "templates/audit.html"))
 	c.mux.Handle("GET /console/audit", c.authed(c.auditPage))
 	c.mux.Handle("GET /console/audit.csv", c.authed(c.auditCSV))
@@ -100,7 +101,7 @@ func auditFilter(r *http.Request) (AuditFilter, map[string]string, string) {
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
 	f, form, problem := auditFilter(r)
-	v := auditView{Form: form, Problem: problem}
+	v := auditView{Actions: auditActions, Form: form, Problem: problem}
 	status := http.StatusOK
 	if problem == "" {
 		f.Limit = 100
@@ -165,6 +166,31 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
 		c.log.Warn("audit export", "err", err)
 	}
 }
+
+// auditActions are the operations the trail records, in Chinese, in the
+// order the filter lists them (the page showed and took the codes).
+var auditActions = []app.Choice{
+	{Code: "login", Label: "登录"}, {Code: "session.idle_logout", Label: "审核台空闲退出"},
+	{Code: "password.change", Label: "修改密码"}, {Code: "decide", Label: "审核决定"},
+	{Code: "attachment.download", Label: "下载附件"}, {Code: "export.queue_csv", Label: "导出待审核 CSV"},
+	{Code: "export.audit_csv", Label: "导出审计记录 CSV"}, {Code: "export.backup", Label: "在线备份"},
+	{Code: "restore.page", Label: "客户端恢复（材料列表）"}, {Code: "restore.filing", Label: "客户端恢复（单份材料）"},
+	{Code: "token.issue", Label: "签发令牌"}, {Code: "token.use", Label: "使用令牌"}, {Code: "token.refused", Label: "令牌被拒"},
+	{Code: "token.revoke", Label: "吊销令牌"}, {Code: "token.revoke_all", Label: "吊销账号全部令牌"}, {Code: "token.gc", Label: "清理过期令牌"},
+	{Code: "account.create", Label: "添加账号"}, {Code: "account.disable", Label: "停用账号"}, {Code: "account.enable", Label: "启用账号"},
+	{Code: "account.password_reset", Label: "重设密码"}, {Code: "unit.create", Label: "添加单位"}, {Code: "unit.update", Label: "修改单位"},
+	{Code: "unit.disable", Label: "停用单位"}, {Code: "unit.enable", Label: "启用单位"}, {Code: "profile.set", Label: "更换规则配置"},
+	{Code: "register.import", Label: "导入已建系统登记"}, {Code: "notice.send", Label: "发布通知"},
+	{Code: "policy.password", Label: "密码策略变更"}, {Code: "changes.prune", Label: "清理变更记录"},
+	{Code: "changes.reset", Label: "重置变更游标"}, {Code: "audit.prune", Label: "清理审计记录"},
+}
+
+// auditActionLabel is the Chinese of an operation, its code when unknown.
+func auditActionLabel(a string) string { return app.LabelOf(auditActions, a) }
+
+// AuditActionLabel is auditActionLabel, for the test that every operation
+// recorded has its Chinese.
+func AuditActionLabel(a string) string { return auditActionLabel(a) }
 
 // auditOutcomeLabel is the Chinese of an outcome.
 func auditOutcomeLabel(o string) string {
