@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
@@ -445,6 +446,53 @@ func (w *writer) fields(fs []paper.Field) {
 
 func (w *writer) table(t *paper.Table) { w.grid(t, false) }
 
+// fitColumns widens the columns of t (widths cols, in mm) that cannot hold
+// what must not break, taking the room from columns that have some to
+// spare: a code or a date (a run of Latin letters, digits and signs, as
+// 307001/000001 or 2028-01-01), a value of up to five characters (有条件共享)
+// and a header of up to four (责任人, 更新周期). The stamped copy broke 307001/ from 000001 and wrote
+// 责任 above 人. A column never takes more than half the table.
+func (w *writer) fitColumns(t *paper.Table, cols []float64) {
+	need := make([]float64, len(cols))
+	for i := range cols {
+		if i < len(t.Head) && utf8.RuneCountInString(t.Head[i]) <= 4 {
+			need[i] = w.width(t.Head[i], fontBold, tableSize)
+		}
+		for _, r := range t.Rows {
+			if i >= len(r) {
+				continue
+			}
+			if utf8.RuneCountInString(r[i]) <= 5 { // a label: 有条件共享, 不予共享
+				need[i] = max(need[i], w.width(r[i], fontRegular, tableSize))
+			}
+			for _, tok := range strings.FieldsFunc(r[i], func(c rune) bool { return c >= utf8.RuneSelf || c == ' ' }) {
+				need[i] = max(need[i], w.width(tok, fontRegular, tableSize))
+			}
+		}
+		need[i] = min(need[i]+2*cellPad+0.2, contentW/2)
+	}
+	deficit, slack := 0.0, 0.0
+	for i := range cols {
+		if d := need[i] - cols[i]; d > 0 {
+			deficit += d
+		} else {
+			slack -= d
+		}
+	}
+	if deficit == 0 || slack == 0 {
+		return
+	}
+	give := min(deficit, slack)
+	for i := range cols {
+		switch d := need[i] - cols[i]; {
+		case d > 0:
+			cols[i] += d * give / deficit
+		case d < 0:
+			cols[i] += d * give / slack // d is the spare room, negative
+		}
+	}
+}
+
 // grid prints a table; labels shades the first column (a field table).
 func (w *writer) grid(t *paper.Table, labels bool) {
 	f := w.f
@@ -456,6 +504,7 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 	for i, x := range t.Widths {
 		cols[i] = contentW * x / sum
 	}
+	w.fitColumns(t, cols)
 	f.SetLineWidth(0.2)
 	f.SetDrawColor(0, 0, 0)
 	row := func(cells []string, font string, fill bool) {

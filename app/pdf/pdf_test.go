@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/app/paper"
 )
 
@@ -341,5 +342,35 @@ func TestCreationDateIsTheDocumentsDate(t *testing.T) {
 	}
 	if !bytes.Equal(res.PDF, again.PDF) {
 		t.Errorf("the same revision printed to different bytes")
+	}
+}
+
+// A code or a date is not broken across lines in a table, nor a short label
+// or header: the stamped 责任清单 read "307001/" above "000001", 复核日期
+// "2028-01-0" above "1", and 责任 above 人.
+func TestTablesKeepCodesAndDatesWhole(t *testing.T) {
+	needPoppler(t)
+	c := apptest.Catalogue()
+	code := c.Entries[0].Code()
+	c.Duties = []app.Duty{{ResourceCode: code, Duty: "社区网格化管理", UpdateCycle: app.UpdateDaily, ShareType: app.ShareConditional, Owner: "李梅", Due: "2027-06-30"}}
+	c.Negatives = []app.Negative{{ResourceCode: code, Items: []string{"身份证号"}, Category: app.NegativeNoShare,
+		Basis: "《中华人民共和国个人信息保护法》第十三条", ReviewDate: "2028-01-01"}}
+	res, err := Render(app.Body{Kind: app.KindCatalogue, Catalogue: c}, fonts(t), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := run(t, "pdftotext", "-layout", writePDF(t, res.PDF), "-")
+	i := strings.LastIndex(text, "四、责任清单") // past the contents page
+	if i < 0 {
+		t.Fatalf("no 责任清单:\n%s", text)
+	}
+	lists := text[i:]
+	for _, whole := range []string{code, "2027-06-30", "2028-01-01", "责任人", "有条件共享", "不予共享"} {
+		if strings.Count(lists, whole) < 1 {
+			t.Errorf("%q is broken in the lists:\n%s", whole, lists)
+		}
+	}
+	if strings.Count(lists, code) != 2 {
+		t.Errorf("the resource code appears %d times whole, want 2:\n%s", strings.Count(lists, code), lists)
 	}
 }
