@@ -81,7 +81,13 @@ func newHomeScreen(u *UI) *homeScreen {
 		years = append(years, strconv.Itoa(i))
 	}
 	h.year = &widget.Select{Options: years, Selected: years[0], OnChanged: func(string) { h.load() }}
-	h.group = &widget.Check{Text: T("按项目分组"), OnChanged: func(bool) { h.load() }}
+	// 按项目分组 is remembered: a clerk who works by project turned it on
+	// again at every start.
+	h.group = &widget.Check{Text: T("按项目分组"), Checked: u.app.Preferences().Bool(PrefGroupByProject)}
+	h.group.OnChanged = func(on bool) {
+		u.app.Preferences().SetBool(PrefGroupByProject, on)
+		h.load()
+	}
 	h.list = &enterList{List: widget.List{
 		Length:     func() int { return len(h.items) },
 		CreateItem: func() fyne.CanvasObject { return newRowView() },

@@ -81,6 +81,10 @@ func TestHomeGroupsByProject(t *testing.T) {
 		return out
 	}
 	x.eventually(t, "the grouped list", func() bool { return strings.Join(got(), " ") == strings.Join(want, " ") })
+	// Remembered: the next start's home list is grouped too.
+	if again := newHomeScreen(x.u); !again.group.Checked {
+		t.Errorf("按项目分组 is not remembered")
+	}
 	g := h.items[0].group
 	if g.name != d.Declaration.ProjectName || g.count != 4 || g.next.ID != "performance_report" ||
 		g.next.Due.Format("2006-01-02") != fmt.Sprintf("%d-12-31", now.Year()) {

@@ -24,6 +24,9 @@ const (
 // PrefLanguage is the preference key of the chosen language.
 const PrefLanguage = "language"
 
+// PrefGroupByProject is the preference key of the home list's 按项目分组.
+const PrefGroupByProject = "home.group_by_project"
+
 // The client's strings are written in Chinese and translated by Fyne's lang
 // package: translations/en.json maps each Chinese source string (and Fyne's
 // own keys: OK, Cancel, the file dialog's words) to English;
