@@ -242,7 +242,7 @@ func (ce *catalogueEditor) showDetail() {
 	r := &ce.c.Entries[ce.cur]
 	p := fmt.Sprintf("entries[%d].", ce.cur)
 	ce.code = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
-	fmtClass := e.choice(p+"format_class", "格式分类", "", app.FormatClassChoices,
+	fmtClass := e.choice(p+"format_class", "格式分类", "按资源的存储形式选择", app.FormatClassChoices,
 		func() string { return string(r.FormatClass) }, func(c string) { r.FormatClass = app.FormatClass(c); ce.linkFormat(r, p) })
 	ce.fmtType = &widget.Select{PlaceHolder: T("请选择")}
 	ce.fmtType.OnChanged = func(string) {
@@ -253,7 +253,7 @@ func (ce *catalogueEditor) showDetail() {
 	}
 	ce.fmtText = &widget.Entry{PlaceHolder: T("格式说明，如 MySQL、服务接口"), OnChanged: func(s string) { r.FormatType = s; e.edited() }}
 	e.inputs = append(e.inputs, ce.fmtType, ce.fmtText)
-	fmtType := e.field(p+"format_type", "格式类型", "未列出的（如 MySQL、GaussDB、png）：格式分类选“其他”并写明", container.NewStack(ce.fmtType, ce.fmtText))
+	fmtType := e.field(p+"format_type", "格式类型", "未列出的（如 MySQL）选分类“其他”", container.NewStack(ce.fmtType, ce.fmtText))
 	shareType := e.choice(p+"share_type", "共享类型", "有条件共享须写共享条件；不予共享须写依据并列入负面清单", app.ShareTypeChoices,
 		func() string { return string(r.ShareType) }, func(c string) { r.ShareType = app.ShareType(c); ce.linkShare(r, p) })
 	ce.mode = e.choiceSelect(app.ShareModeClassChoices, func() string { return string(r.ShareModeClass) },
