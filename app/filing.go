@@ -429,3 +429,26 @@ func wantJSON(t reflect.Type) string {
 	}
 	return ""
 }
+
+// PrintName is the name a printed copy of f's revision is saved under,
+// without extension: its title (its kind when untitled) and revision,
+// "城关镇智慧社区平台-第2版", with the characters file systems refuse
+// replaced and at most 80 characters of title. The client and the bureau
+// name the same copy alike (the bureau's was "项目申报书-第2版" for every
+// project).
+func PrintName(f *Filing) string {
+	t := strings.TrimSpace(f.Title())
+	if t == "" {
+		t = f.Kind.Label()
+	}
+	t = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || strings.ContainsRune(`\/:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, t)
+	if r := []rune(t); len(r) > 80 {
+		t = string(r[:80])
+	}
+	return fmt.Sprintf("%s-第%d版", t, f.Revision.Number)
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestBodyEncodeIsStableAndDecodes(t *testing.T) {
@@ -117,5 +118,23 @@ func TestTitleNamesTheDocument(t *testing.T) {
 		if got := tt.f.Title(); got != tt.want {
 			t.Errorf("Title() = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// A printed copy is named by its title and revision, in a form every file
+// system takes.
+func TestPrintName(t *testing.T) {
+	f, err := NewFiling(KindCatalogue, "id", "rev", "unit", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := PrintName(f); got != "共享资源目录-第1版" {
+		t.Errorf("untitled: %q", got)
+	}
+	f.Catalogue.Title = "城关镇/智慧社区:目录?\t" + strings.Repeat("长", 100)
+	f.Revision.Number = 3
+	got := PrintName(f)
+	if !strings.HasPrefix(got, "城关镇_智慧社区_目录__") || !strings.HasSuffix(got, "-第3版") || utf8.RuneCountInString(got) != 80+utf8.RuneCountInString("-第3版") {
+		t.Errorf("PrintName = %q (%d runes)", got, utf8.RuneCountInString(got))
 	}
 }

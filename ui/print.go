@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,18 +54,7 @@ func (e *editorScreen) printButtons() fyne.CanvasObject {
 }
 
 // fileName is the name a printed filing is offered under.
-func fileName(f *app.Filing) string {
-	t := strings.TrimSpace(f.Title())
-	if t == "" {
-		t = f.Kind.Label()
-	}
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`\/:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, t) + fmt.Sprintf("-第%d版", f.Revision.Number)
-}
+func fileName(f *app.Filing) string { return app.PrintName(f) }
 
 // exportPDF prints the filing to path and opens it: with its verification
 // code when the bureau has received this revision, watermarked as a draft

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
@@ -478,6 +479,12 @@ func TestConsolePrintsTheRevision(t *testing.T) {
 	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" ||
 		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "inline;") || !strings.HasPrefix(b.last, "%PDF-") {
 		t.Fatalf("printed copy: %d %v", r.StatusCode, r.Header)
+	}
+	// Named by the project, as the client names it ("项目申报书-第1版.pdf" was
+	// every project's name).
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err != nil ||
+		params["filename"] != f.Declaration.ProjectName+"-第1版.pdf" {
+		t.Errorf("printed copy's name: %q (%v)", params["filename"], err)
 	}
 	if r := b.get(page + "/revisions/9/pdf"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("a revision that does not exist: %d", r.StatusCode)

@@ -156,6 +156,8 @@ func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) 
 	if err != nil {
 		return printed{}, fmt.Errorf("print %s/%s: %w", fid, rid, err)
 	}
-	name := fmt.Sprintf("%s-第%d版.pdf", body.Kind.Label(), rec.Receipt.Revision)
+	named := app.Filing{Kind: body.Kind, Revision: app.Revision{Number: rec.Receipt.Revision}}
+	named.SetContent(&body)
+	name := app.PrintName(&named) + ".pdf"
 	return printed{PDF: res.PDF, Name: name, Missing: res.Missing}, nil
 }
