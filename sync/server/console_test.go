@@ -595,8 +595,12 @@ func TestConsoleLoginReturnsOnlyToConsolePages(t *testing.T) {
 
 func TestConsoleQueueCSV(t *testing.T) {
 	fx := MustBureau(t)
+	var first string
 	for i := range 60 {
 		f := newFiling(t, fx.unitA.ID)
+		if i == 0 {
+			first = f.ID
+		}
 		f.Declaration.ProjectName = fmt.Sprintf("平台%02d", i)
 		if i == 7 {
 			f.Declaration.ProjectName = "=HYPERLINK(\"http://evil\")平台"
@@ -621,6 +625,10 @@ func TestConsoleQueueCSV(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(b.last), "\r\n")
 	if len(lines) != 61 || !strings.HasPrefix(lines[0], "\ufeff材料名称,") || !strings.HasPrefix(lines[1], "平台00,项目申报书,霍邱县城关镇人民政府,2027,") {
 		t.Fatalf("%d lines: %q", len(lines), lines[:2])
+	}
+	// The filing number, to find the filing again (the export had none).
+	if !strings.HasSuffix(lines[0], ",材料编号") || !strings.HasSuffix(lines[1], ","+first) {
+		t.Errorf("no filing number: %q", lines[:2])
 	}
 	if !strings.HasPrefix(lines[8], `"'=HYPERLINK(`) {
 		t.Errorf("a formula cell: %q", lines[8])

@@ -45,7 +45,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 				late = "超期"
 			}
 			rows = append(rows, []string{it.Title, it.Kind.Label(), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel,
-				total, it.Status.Label(), strconv.Itoa(it.Revision), fmtTime(it.Since), it.LastDay().Format(dateLayout), late})
+				total, it.Status.Label(), strconv.Itoa(it.Revision), fmtTime(it.Since), it.LastDay().Format(dateLayout), late, it.ID})
 		}
 		if page.Next == "" || len(rows) >= maxExportRows {
 			break
@@ -58,7 +58,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write([]string{"材料名称", "类型", "建设单位", "计划年度", "审批路径", "总投资（万元）", "状态", "版本", "到达时间", "办理期限", "超期"})
+	cw.Write([]string{"材料名称", "类型", "建设单位", "计划年度", "审批路径", "总投资（万元）", "状态", "版本", "到达时间", "办理期限", "超期", "材料编号"})
 	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = safeCell(cell)
