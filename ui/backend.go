@@ -250,8 +250,10 @@ type Upload struct {
 // the 2017 national guide's template. cmd/egovdesk implements it over
 // app/xlsx; the UI hides the Excel buttons when it is nil.
 type Excel interface {
-	// Import reads a whole workbook. It changes nothing on failure and
-	// returns an EINVALID *app.Error listing every bad cell.
+	// Import reads a whole workbook. A cell that does not read refuses it:
+	// nil and an EINVALID *app.Error listing every bad cell. A workbook that
+	// reads but has problems a draft may have gives the catalogue and an
+	// EINVALID *app.Error listing them by cell.
 	Import(r io.Reader) (*app.Catalogue, error)
 	// Export writes c as a workbook.
 	Export(w io.Writer, c *app.Catalogue) error

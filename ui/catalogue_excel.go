@@ -35,7 +35,7 @@ func (x *catalogueExcel) buttons() fyne.CanvasObject {
 	imp.Icon = theme.DownloadIcon()
 	exp := &widget.Button{Text: T("导出Excel…"), Icon: theme.UploadIcon(), OnTapped: x.onExport}
 	return container.NewVBox(widget.NewSeparator(), heading(T("Excel")),
-		note(T("按《政务信息资源目录编制指南（试行）》模板导入或导出。导入会替换现有的资源和三清单；有错误时一处也不改，并列出每个出错的单元格。")),
+		note(T("按《政务信息资源目录编制指南（试行）》模板导入或导出。导入会替换现有的资源和三清单；有读不出的单元格时一处也不改，并列出每一格；内容尚未填完的照样导入，并列出要修改之处。")),
 		container.NewHBox(imp, exp))
 }
 
@@ -65,24 +65,24 @@ func (x *catalogueExcel) importData(data []byte) {
 			if e.u.editor != e {
 				return
 			}
-			if err != nil {
-				e.saved.SetText("")
-				x.showImportErrors(err)
+			e.saved.SetText("")
+			if c == nil {
+				x.showImportErrors(err, false)
 				return
 			}
-			e.saved.SetText("")
-			x.confirmReplace(c)
+			x.confirmReplace(c, err)
 		})
 	})
 }
 
 // confirmReplace applies c once the clerk agrees to lose what the catalogue
 // holds: a wrong file picked wiped every resource and all three lists with
-// no way back. An empty catalogue takes it at once.
-func (x *catalogueExcel) confirmReplace(c *app.Catalogue) {
+// no way back. An empty catalogue takes it at once. problems are what the
+// workbook's content still needs (nil when nothing), listed once it is in.
+func (x *catalogueExcel) confirmReplace(c *app.Catalogue, problems error) {
 	cur := x.ce.e.f.Catalogue
 	if len(cur.Entries)+len(cur.Demands)+len(cur.Duties)+len(cur.Negatives) == 0 {
-		x.apply(c)
+		x.apply(c, problems)
 		return
 	}
 	msg := Tf("导入会用文件中的 %d 条资源和三清单（需求 %d 行、责任 %d 行、负面 %d 行）替换本目录现有的 %d 条资源和三清单（需求 %d 行、责任 %d 行、负面 %d 行），替换后不能撤销。如需保留现有内容，请先取消，点“导出Excel…”另存一份。",
@@ -90,7 +90,7 @@ func (x *catalogueExcel) confirmReplace(c *app.Catalogue) {
 		len(cur.Entries), len(cur.Demands), len(cur.Duties), len(cur.Negatives))
 	d := newConfirm(T("用 Excel 替换目录？"), msg, func(ok bool) {
 		if ok && x.ce.e.u.editor == x.ce.e {
-			x.apply(c)
+			x.apply(c, problems)
 		}
 	}, x.ce.e.u.win)
 	d.SetConfirmText(T("替换"))
@@ -100,7 +100,7 @@ func (x *catalogueExcel) confirmReplace(c *app.Catalogue) {
 
 // apply replaces the entries and the three lists with those imported, and
 // the header fields the workbook has, then reopens the editor on them.
-func (x *catalogueExcel) apply(c *app.Catalogue) {
+func (x *catalogueExcel) apply(c *app.Catalogue, problems error) {
 	e := x.ce.e
 	cur := e.f.Catalogue
 	for _, s := range []struct {
@@ -119,11 +119,15 @@ func (x *catalogueExcel) apply(c *app.Catalogue) {
 	if ne := e.u.editor; ne != nil {
 		ne.saved.SetText(fmt.Sprintf(T("已导入 %d 条资源"), len(c.Entries)))
 		ne.secList.Select(1)
+		if ce, ok := ne.kind.(*catalogueEditor); ok && problems != nil {
+			ce.excel.showImportErrors(problems, true)
+		}
 	}
 }
 
-// showImportErrors lists every bad cell of a refused workbook.
-func (x *catalogueExcel) showImportErrors(err error) {
+// showImportErrors lists every bad cell of a refused workbook, or, when
+// imported, what its cells still need.
+func (x *catalogueExcel) showImportErrors(err error, imported bool) {
 	e := x.ce.e
 	list := container.NewVBox()
 	fields := app.FieldErrors(err)
@@ -141,6 +145,10 @@ func (x *catalogueExcel) showImportErrors(err error) {
 	scroll.SetMinSize(fyne.NewSize(680, 400))
 	intro := note(T("没有导入任何内容，目录保持不变。请在 Excel 中改正以下单元格（工作表、行、列）后重新导入。"))
 	title := fmt.Sprintf(T("Excel 中有 %d 处错误"), max(len(fields), 1))
+	if imported {
+		intro = note(T("已导入。以下内容需要修改后才能提交：可以在编辑器中直接修改（右侧列出每一处），也可以在 Excel 中改正这些单元格后重新导入。"))
+		title = fmt.Sprintf(T("已导入，另有 %d 处需要修改"), max(len(fields), 1))
+	}
 	newCloseDialog(title, T("关闭"), container.NewBorder(intro, nil, nil, nil, scroll), e.u.win).Show()
 }
 

@@ -272,7 +272,7 @@ func (l offlineLink) Untrust(string) error                                  { re
 // xlsxBooks is the Excel seam over app/xlsx, as the client has it.
 type xlsxBooks struct{}
 
-func (xlsxBooks) Import(r io.Reader) (*app.Catalogue, error) { return xlsx.Import(r) }
+func (xlsxBooks) Import(r io.Reader) (*app.Catalogue, error) { return xlsx.ImportDraft(r) }
 func (xlsxBooks) Export(w io.Writer, c *app.Catalogue) error { return xlsx.Export(w, c) }
 
 // pickedFiles is the desktop's file dialog: it answers with the next path,

@@ -42,7 +42,23 @@ const maxReported = 500
 // Chinese message saying what to type. A file that is not an .xlsx workbook
 // or lacks the 信息资源目录 sheet or its header gives EINVALID; one over
 // MaxFileSize bytes or MaxRows rows gives app.ETOOLARGE.
-func Import(r io.Reader) (*app.Catalogue, error) {
+func Import(r io.Reader) (*app.Catalogue, error) { return importBook(r, false) }
+
+// ImportDraft is Import for a draft: a workbook whose every cell reads, but
+// whose catalogue has problems a draft may have (a 共享条件 not yet written,
+// a 负面清单 line missing), is returned with an EINVALID *app.Error listing
+// those problems by cell ("已读取，有 3 处需要修改"). The clerk finishes it in
+// the editor, or in Excel and imports again; refused, they had to finish it
+// in Excel before seeing any of it. A cell that does not read (a code turned
+// into a number, a date that is not one), a missing header or sheet, or a
+// file too large, or past a filing's limits (app.CheckText), is still
+// refused whole: nil and the error.
+func ImportDraft(r io.Reader) (*app.Catalogue, error) { return importBook(r, true) }
+
+// importBook reads a workbook; draft says whether a catalogue that reads
+// but fails Validate is returned with its problems (ImportDraft) or refused
+// (Import).
+func importBook(r io.Reader, draft bool) (*app.Catalogue, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("import catalogue: read: %w", err)
@@ -60,10 +76,13 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 	im.readDemands()
 	im.readDuties()
 	im.readNegatives()
-	app.FoldLines(im.cat) // a name broken with Alt+Enter in its cell is still one line
+	app.FoldLines(im.cat)      // a name broken with Alt+Enter in its cell is still one line
+	unread := len(im.problems) // cells that did not read
+	consistency := 0           // Validate's problems: a draft may have them
 	if !im.headerBroken {
 		// with a column missing, Validate would report it again on every row
 		im.locate(im.cat.Validate(), nil)
+		consistency = len(im.problems) - unread
 		// The limits every filing is held to (lengths, at most
 		// app.MaxListItems rows a list), told here at the cell rather than
 		// at submission.
@@ -76,8 +95,13 @@ func Import(r io.Reader) (*app.Catalogue, error) {
 		}
 		im.locate(app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err(), located)
 	}
-	if err := im.err(); err != nil {
-		return nil, err
+	if !draft || im.headerBroken || im.tooLarge != nil || len(im.problems) > consistency {
+		if err := im.err("未导入任何内容"); err != nil {
+			return nil, err
+		}
+	}
+	if err := im.err("已读取，导入后请逐项修改"); err != nil {
+		return im.cat, err
 	}
 	return im.cat, nil
 }
@@ -498,7 +522,7 @@ func where(s *sheet, n int) string {
 }
 
 // err returns the problems found as one EINVALID *app.Error, or nil.
-func (im *importer) err() error {
+func (im *importer) err(outcome string) error {
 	if im.tooLarge != nil {
 		return im.tooLarge
 	}
@@ -509,7 +533,7 @@ func (im *importer) err() error {
 		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.row, b.row), cmp.Compare(a.col, b.col))
 	})
 	n := len(im.problems)
-	msg := fmt.Sprintf("工作簿中有 %d 处需要修改，未导入任何内容", n)
+	msg := fmt.Sprintf("工作簿中有 %d 处需要修改，%s", n, outcome)
 	fs := make([]app.FieldError, 0, min(n, maxReported))
 	for _, p := range im.problems[:min(n, maxReported)] {
 		fs = append(fs, p.fe)

@@ -287,3 +287,25 @@ func TestImportCatalogueFieldsByCell(t *testing.T) {
 		t.Errorf("blank title: %v, want 目录信息!B1", fs)
 	}
 }
+
+// ImportDraft takes a workbook whose cells all read but whose catalogue is
+// unfinished, listing what it needs by cell; one with a cell that does not
+// read it refuses whole, as Import refuses both.
+func TestImportDraftTakesAnUnfinishedWorkbook(t *testing.T) {
+	unfinished := mustBook(t, sheetSpec{"信息资源目录", header, []any{toAny(header),
+		with(resourceRow("101001/000002", "城关镇企业法人信息"), "共享类型", "有条件共享")}}, infoSheet)
+	c, err := xlsx.ImportDraft(bytes.NewReader(unfinished))
+	var e *app.Error
+	if c == nil || len(c.Entries) != 1 || !errors.As(err, &e) || e.Code != app.EINVALID || !strings.Contains(e.Message, "已读取") ||
+		len(e.Fields) != 1 || e.Fields[0].Field != "信息资源目录!S2" {
+		t.Fatalf("ImportDraft of an unfinished workbook: %v, %+v", c, err)
+	}
+	if c, err := xlsx.Import(bytes.NewReader(unfinished)); c != nil || err == nil {
+		t.Errorf("Import took an unfinished workbook")
+	}
+	unread := mustBook(t, sheetSpec{"信息资源目录", header, []any{toAny(header),
+		with(resourceRow("101001/000002", "城关镇企业法人信息"), "共享类型", "有条件共享", "数据类型", "文本")}}, infoSheet)
+	if c, err := xlsx.ImportDraft(bytes.NewReader(unread)); c != nil || err == nil || !strings.Contains(err.Error(), "未导入任何内容") {
+		t.Errorf("ImportDraft of a workbook with a cell that does not read: %v, %v", c, err)
+	}
+}

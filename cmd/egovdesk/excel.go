@@ -13,8 +13,8 @@ type workbooks struct{}
 
 var _ ui.Excel = workbooks{}
 
-// Import reads a catalogue workbook; see xlsx.Import.
-func (workbooks) Import(r io.Reader) (*app.Catalogue, error) { return xlsx.Import(r) }
+// Import reads a catalogue workbook as a draft; see xlsx.ImportDraft.
+func (workbooks) Import(r io.Reader) (*app.Catalogue, error) { return xlsx.ImportDraft(r) }
 
 // Export writes c as a workbook; see xlsx.Export.
 func (workbooks) Export(w io.Writer, c *app.Catalogue) error { return xlsx.Export(w, c) }
