@@ -739,12 +739,33 @@ func TestConsoleNotices(t *testing.T) {
 		t.Errorf("notice without csrf: %d", r.StatusCode)
 	}
 	ad.get("/console/notices")
-	if r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {""}, "text": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请填写通知标题") {
+	if r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {""}, "text": {"x"}, "confirm": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请填写通知标题") {
 		t.Errorf("notice without title: %d", r.StatusCode)
 	}
-	r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitB.ID}, "title": {"年度计划报送"}, "text": {"请于 3 月 31 日前报送。"}})
+	// 预览 first: who gets it and what they read; nothing is sent yet.
+	form := url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitB.ID}, "title": {"年度计划报送"}, "text": {"请于 3 月 31 日前报送。\n逾期不列入计划。"}}
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "发送给：<strong>"+fx.unitB.Name+"</strong>") ||
+		!strings.Contains(ad.last, "确认发送") || !strings.Contains(ad.last, `<p class="text">请于 3 月 31 日前报送。`) {
+		t.Fatalf("preview: %d\n%s", r.StatusCode, ad.last)
+	}
+	var none protocol.ChangesResponse
+	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkB, nil, http.StatusOK, &none)
+	if len(none.Changes) != 0 {
+		t.Fatalf("the preview sent the notice: %+v", none.Changes)
+	}
+	form.Set("edit", "1")
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, `value="年度计划报送"`) || strings.Contains(ad.last, "确认发送") {
+		t.Errorf("返回修改: %d", r.StatusCode)
+	}
+	form.Del("edit")
+	form.Set("confirm", "1")
+	r := ad.post("/console/notices", form)
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/notices?done=1" {
 		t.Fatalf("notice: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	// The confirmation takes a number from the URL, no text.
+	if ad.get("/console/notices?done=" + url.QueryEscape("99 个单位，请致电 123")); strings.Contains(ad.last, "请致电") {
+		t.Errorf("text from the URL is on the page")
 	}
 	var after protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkB, nil, http.StatusOK, &after)

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"egovdesk/app"
@@ -14,8 +15,12 @@ type noticeView struct {
 	UnitID            string
 	Title, Text       string
 	Error, Done, CSRF string
-	Nav               []struct{ Href, Label string } // the admin pages' menu
-	Here              string
+	// Preview is set while the notice waits for 确认发送: what the units
+	// will read, and To, who they are.
+	Preview bool
+	To      string
+	Nav     []struct{ Href, Label string } // the admin pages' menu
+	Here    string
 }
 
 // noticeForm is the admin's form for a notice to all units or one; the
@@ -25,7 +30,13 @@ func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session)
 		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供数管局管理员使用。")
 		return
 	}
-	c.renderNotice(w, r, s, http.StatusOK, noticeView{Done: r.URL.Query().Get("done")})
+	v := noticeView{}
+	// The count of units reached, read as a number: no text comes through
+	// the URL onto the page.
+	if n, err := strconv.Atoi(r.URL.Query().Get("done")); err == nil && n >= 0 {
+		v.Done = strconv.Itoa(n)
+	}
+	c.renderNotice(w, r, s, http.StatusOK, v)
 }
 
 func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *session, status int, v noticeView) {
@@ -39,7 +50,21 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
+	if s.Role != app.RoleAdmin {
+		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供数管局管理员使用。")
+		return
+	}
 	req := protocol.NoticeRequest{UnitID: r.PostFormValue("unit"), Title: r.PostFormValue("title"), Text: r.PostFormValue("text")}
+	if r.PostFormValue("confirm") != "1" && r.PostFormValue("edit") != "1" {
+		// A notice reaches every unit's inbox and cannot be taken back:
+		// the admin reads it as the units will, and who gets it, first.
+		c.previewNotice(w, r, s, req)
+		return
+	}
+	if r.PostFormValue("edit") == "1" {
+		c.renderNotice(w, r, s, http.StatusOK, noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text)})
+		return
+	}
 	resp, err := c.b.Notify(r.Context(), s.token, req)
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/console/notices?done=%d", resp.Units), http.StatusSeeOther)
@@ -56,6 +81,32 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 	if len(msgs) == 0 {
 		msgs = append(msgs, app.ErrorMessage(err))
 	}
-	c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: req.UnitID, Title: req.Title, Text: req.Text,
-		Error: strings.Join(msgs, "；")})
+	c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text),
+		Error: echo(strings.Join(msgs, "；"))})
+}
+
+// previewNotice shows the notice as the units will read it, and to whom it
+// goes, with 确认发送 and 返回修改. What the bureau refuses in it is said
+// when it is sent, with the text kept in the form.
+func (c *Console) previewNotice(w http.ResponseWriter, r *http.Request, s *session, req protocol.NoticeRequest) {
+	v := noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text)}
+	units, err := c.b.Units(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	v.To = fmt.Sprintf("全部 %d 个建设单位", len(units))
+	if req.UnitID != "" {
+		v.To = ""
+		for _, u := range units {
+			if u.ID == req.UnitID {
+				v.To = u.Name
+			}
+		}
+		if v.To == "" {
+			v.To = "（没有这个建设单位，发送时将被拒绝）"
+		}
+	}
+	v.Preview = true
+	c.renderNotice(w, r, s, http.StatusOK, v)
 }
