@@ -60,13 +60,14 @@ func TestConsoleAdminPagesAreAdminOnly(t *testing.T) {
 		}
 	}
 	posts := map[string]url.Values{
-		"/console/admin/units":                             {"name": {"x"}, "code": {"12341522MB0000010M"}},
-		"/console/admin/units/" + fx.unitA.ID:              {"name": {"x"}, "code": {fx.unitA.Code}},
-		"/console/admin/units/" + fx.unitA.ID + "/disable": {"disabled": {"1"}, "confirm": {"1"}},
-		"/console/admin/accounts":                          {"login": {"x1"}, "role": {"admin"}, "password": {"12345678"}},
-		"/console/admin/accounts/admin/password":           {"password": {"12345678"}, "password2": {"12345678"}},
-		"/console/admin/accounts/admin/disable":            {"disabled": {"1"}},
-		"/console/admin/profile":                           {"builtin": {"huoqiu"}},
+		"/console/admin/units":                              {"name": {"x"}, "code": {"12341522MB0000010M"}},
+		"/console/admin/units/" + fx.unitA.ID:               {"name": {"x"}, "code": {fx.unitA.Code}},
+		"/console/admin/units/" + fx.unitA.ID + "/disable":  {"disabled": {"1"}, "confirm": {"1"}},
+		"/console/admin/accounts":                           {"login": {"x1"}, "role": {"admin"}, "password": {"12345678"}},
+		"/console/admin/accounts/admin/password":            {"password": {"12345678"}, "password2": {"12345678"}},
+		"/console/admin/accounts/admin/disable":             {"disabled": {"1"}},
+		"/console/admin/accounts/clerk-a/tokens/revoke-all": {},
+		"/console/admin/profile":                            {"builtin": {"huoqiu"}},
 	}
 	for p, form := range posts {
 		form.Set("csrf", csrf)
@@ -262,6 +263,24 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	if r := ad.post("/console/admin/accounts/clerk-b/tokens/revoke", url.Values{"csrf": {tok}, "id": {id}}); r.StatusCode != http.StatusNotFound {
 		t.Errorf("revoke another account's token: %d", r.StatusCode)
 	}
+	// 吊销全部令牌 (a laptop lost): every token of clerk B at once, and it
+	// says so; another account's stay.
+	second := fx.login("clerk-b").Token
+	ad.get("/console/admin/accounts/clerk-b")
+	if !strings.Contains(ad.last, "吊销全部令牌") {
+		t.Fatal("no 吊销全部令牌 on the account page")
+	}
+	r = ad.post("/console/admin/accounts/clerk-b/tokens/revoke-all", url.Values{"csrf": {tok}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke all: %d\n%s", r.StatusCode, ad.last)
+	}
+	ad.get(r.Header.Get("Location"))
+	if !strings.Contains(ad.last, "已吊销该账号的全部令牌") {
+		t.Errorf("no confirmation of 吊销全部令牌")
+	}
+	fx.mustJSON("GET", protocol.PathChanges, fx.clerkB, nil, http.StatusUnauthorized, nil)
+	fx.mustJSON("GET", protocol.PathChanges, second, nil, http.StatusUnauthorized, nil)
+	fx.mustJSON("GET", protocol.PathReviewQueue, fx.reviewer, nil, http.StatusOK, nil)
 
 	// Disable the reviewer: its console session ends.
 	rv := fx.browser()

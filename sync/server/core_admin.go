@@ -152,6 +152,19 @@ func (c core) RevokeToken(ctx context.Context, token, login, id string) error {
 	return nil
 }
 
+func (c core) RevokeTokens(ctx context.Context, token, login string) (int, error) {
+	who, err := c.admin(token)
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.s.RevokeTokens(ctx, login)
+	if err != nil {
+		return 0, err
+	}
+	c.s.log.Info("tokens revoked", "login", login, "tokens", n, "by", who.Login, "via", "console")
+	return n, nil
+}
+
 func (c core) SetProfile(ctx context.Context, token, name string, data []byte) (protocol.ProfileDocument, error) {
 	who, err := c.admin(token)
 	if err != nil {

@@ -45,6 +45,9 @@ type AdminBackend interface {
 	Tokens(ctx context.Context, token, login string) ([]AdminToken, error)
 	// RevokeToken revokes the token id of an account.
 	RevokeToken(ctx context.Context, token, login, id string) error
+	// RevokeTokens revokes every token of an account (a laptop lost) and
+	// returns how many were live.
+	RevokeTokens(ctx context.Context, token, login string) (int, error)
 	// SetProfile makes a profile file the bureau's, checked by
 	// app.LoadProfile, as PUT /admin/profile does; an empty data sets the
 	// built-in profile whose id is name.
@@ -105,6 +108,7 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 	post("/console/admin/accounts/{login}/password", c.resetPassword)
 	post("/console/admin/accounts/{login}/disable", c.disableAccount)
 	post("/console/admin/accounts/{login}/tokens/revoke", c.revokeToken)
+	post("/console/admin/accounts/{login}/tokens/revoke-all", c.revokeAllTokens)
 	get("/console/admin/profile", c.profilePage)
 	get("/console/admin/profile.json", c.profileFile)
 	post("/console/admin/profile", c.setProfile)
@@ -202,6 +206,7 @@ var doneMessages = map[string]string{
 	"unit-added": "已添加单位。", "unit-saved": "已保存单位信息。", "unit-disabled": "已停用该单位：其账号不能再登录。",
 	"unit-enabled": "已启用该单位。", "account-added": "已添加账号。", "password": "已重设密码，该账号原有的登录均已失效。",
 	"account-disabled": "已停用该账号。", "account-enabled": "已启用该账号。", "revoked": "已吊销令牌。",
+	"revoked-all": "已吊销该账号的全部令牌：它的客户端和审核台须重新登录。",
 	"profile": "新的规则配置已生效，各建设单位的客户端联网时将收到它。", "register": "已导入已建系统登记表。",
 }
 
@@ -460,6 +465,18 @@ func (c *Console) revokeToken(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), "revoked")
+}
+
+// revokeAllTokens revokes every token of an account at once: a laptop lost
+// or a clerk gone had each token revoked one by one (the API had it, the
+// console did not).
+func (c *Console) revokeAllTokens(w http.ResponseWriter, r *http.Request, s *session) {
+	login := r.PathValue("login")
+	if _, err := c.ab().RevokeTokens(r.Context(), s.token, login); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	redirectDone(w, r, "/console/admin/accounts/"+url.PathEscape(login), "revoked-all")
 }
 
 // profileData is the profile page: the profile in force and the built-in
