@@ -534,6 +534,10 @@ func TestConsoleShowsChangesSinceReturn(t *testing.T) {
 	if !strings.Contains(b.last, "总投资请核实") {
 		t.Error("history lacks the return's comment")
 	}
+	// The keyboard reaches the decision without 45 Tab stops of remark boxes.
+	if i, j := strings.Index(b.last, `<a class="skip" href="#decide">跳到审核决定</a>`), strings.Index(b.last, `<textarea`); i < 0 || j >= 0 && i > j {
+		t.Error("no 跳到审核决定 before the remark boxes")
+	}
 }
 
 func TestConsoleIndexesAnOlderStore(t *testing.T) {
