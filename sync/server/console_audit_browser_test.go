@@ -44,7 +44,7 @@ func TestConsoleBrowserAudit(t *testing.T) {
 	}
 	step("search the failed logins",
 		chromedp.SetValue(chromedp.CSS(`select[name=outcome]`), "denied"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=action]`), "login"),
+		chromedp.SetValue(chromedp.CSS(`select[name=action]`), "login"), // 登录, in the list of operations
 		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.audit`)))
 	// The unfiltered table stays visible until the search's page replaces
@@ -57,7 +57,7 @@ func TestConsoleBrowserAudit(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(rows, "reviewer") || !strings.Contains(rows, "127.0.0.1") || !strings.Contains(rows, "拒绝") ||
+	if !strings.Contains(rows, "reviewer") || !strings.Contains(rows, "127.0.0.1") || !strings.Contains(rows, "拒绝") || !strings.Contains(rows, "登录") ||
 		strings.Contains(rows, "成功") || !strings.Contains(rows, "2027-03-01 09:00") { // the bureau's time, not UTC
 		t.Errorf("failed logins:\n%s", rows)
 	}
