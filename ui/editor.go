@@ -56,9 +56,6 @@ type editorScreen struct {
 	checked   bool             // the clerk tried to submit: show problems at the fields
 	loading   bool             // building widgets: ignore their change callbacks
 	editable  bool
-	// editButtons are the buttons that add or remove (rows, resources,
-	// attachments): hidden while the filing is read-only.
-	editButtons []fyne.CanvasObject
 	// dynamic parts of sections
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
 	budgetSum, fundingSum                                               *paragraph
@@ -421,13 +418,7 @@ func (e *editorScreen) applyEditable() {
 			in.Disable()
 		}
 	}
-	for _, b := range e.editButtons {
-		if e.editable {
-			b.Show()
-		} else {
-			b.Hide()
-		}
-	}
+
 	e.banner.RemoveAll()
 	e.submit.Hide()
 	e.revise.Hide()

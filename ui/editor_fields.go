@@ -339,10 +339,11 @@ func (e *editorScreen) addButton(text string, add func()) *widget.Button {
 	return b
 }
 
-// editOnly shows o only while the filing can be edited (applyEditable): a
-// read-only filing showed 添加资源, 删除 and 添加附件…, greyed, doing nothing.
+// editOnly hides o when the filing cannot be edited: a read-only filing
+// showed 添加资源, 删除 and 添加附件…, greyed, doing nothing. e.editable is
+// set before the screen is built and does not change while it is shown
+// (修改 opens a new editor on the new revision).
 func (e *editorScreen) editOnly(o fyne.CanvasObject) {
-	e.editButtons = append(e.editButtons, o)
 	if !e.editable {
 		o.Hide()
 	}

@@ -449,7 +449,7 @@ func (s *Store) Counts(ctx context.Context) (app.Counts, error) {
 // digests.
 func unreadDecision(id string, filingID []byte) bool {
 	return len(filingID) > 0 && !strings.HasPrefix(id, "lost/") && !strings.HasPrefix(id, "draft-") &&
-		!strings.HasPrefix(id, "reconcile-")
+		!strings.HasPrefix(id, "reconcile-") && !strings.HasPrefix(id, RefusedPrefix)
 }
 
 // countKeys returns the number of keys under prefix.

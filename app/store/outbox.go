@@ -356,22 +356,16 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 	if err := markFailed(txn, seq, o.State); err != nil {
 		return err
 	}
-	var refused *app.Message
-	if quarantine {
-		var err error
-		if refused, err = refusedEntry(txn, o, now); err != nil {
-			return err
-		}
-	}
-	return setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
+	err := setSendState(txn, o.FilingID, o.RevisionID, func(s *Summary) {
 		s.Send = app.Send{State: o.State}
 		if o.State != app.SendSending {
 			s.Send.Reason = o.LastError
 		}
-		if refused != nil {
-			s.Unread++
-		}
 	})
+	if err != nil || !quarantine {
+		return err
+	}
+	return refusedEntry(txn, o, now)
 }
 
 // RefusedPrefix begins the ID of the inbox entry of a revision the bureau
@@ -382,24 +376,27 @@ const RefusedPrefix = "refused/"
 // refusedEntry puts an inbox entry for the quarantined item o, once per
 // attempt: a revision set aside waits for the clerk, who may not be looking
 // at its send state (found in a walkthrough: no message, no notification).
-// It returns nil when the attempt had its entry already or the filing is
-// gone.
-func refusedEntry(txn *badger.Txn, o outboxRecord, now time.Time) (*app.Message, error) {
+// The filing's unread count goes up with it, whatever revision the filing
+// is at now (a later one may be drafted on top of the refused one). It does
+// nothing when the attempt had its entry already or the filing is gone.
+func refusedEntry(txn *badger.Txn, o outboxRecord, now time.Time) error {
 	id := fmt.Sprintf("%s%s/%d", RefusedPrefix, o.RevisionID, o.Attempts)
 	if seen, err := entered(txn, id); err != nil || seen {
-		return nil, err
+		return err
 	}
 	sum, err := readSummary(txn, o.FilingID)
 	if err != nil || sum == nil {
-		return nil, err
+		return err
 	}
 	e := app.Message{ID: id, Kind: app.MessageNotice, FilingID: o.FilingID, FilingTitle: sum.Title, At: now,
 		Title: fmt.Sprintf("“%s”第 %d 版未能发送", sum.Title, o.RevisionNumber),
 		Body:  strings.TrimRight(o.LastError, "。") + "。这一版不会自动重试：请按上面的原因处理后，在材料中重新发送或修改后重新提交；如有疑问请联系数管局。"}
 	if err := putEntry(txn, &e); err != nil {
-		return nil, err
+		return err
 	}
-	return &e, nil
+	ns := *sum
+	ns.Unread++
+	return writeSummary(txn, sum, &ns)
 }
 
 // Ack removes delivered item seq from the outbox and records the bureau's

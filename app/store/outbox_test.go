@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
 
 	"egovdesk/app"
 )
@@ -521,4 +522,51 @@ func TestAckManyWithTheItemsIDs(t *testing.T) {
 		t.Fatalf("summary after repeated and stale acks: %+v", sum)
 	}
 	mustCheck(t, s)
+}
+
+// A revision set aside gets an unread inbox entry on its filing, counted as
+// a notice, not a decision (the tray said 未读批复), and the filing's unread
+// count agrees with its entries also when a later revision is drafted on top
+// of the refused one (a 退回 arrived whose receipt was lost).
+func TestQuarantineLeavesAnUnreadNotice(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	f := newDeclaration(t, "金寨县数字乡村平台", 2026)
+	mustSave(t, s, f)
+	item, _ := s.Submit(ctx, f.ID, "张三", time.Now())
+	if err := s.MarkAttempt(ctx, item.Seq, "数管局未接收第 1 版：总投资为空。", true); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.Counts(ctx)
+	if c.Unread != 1 || c.UnreadDecisions != 0 {
+		t.Fatalf("counts %+v, want one unread notice", c)
+	}
+	inbox, _ := s.Inbox(ctx)
+	if len(inbox) != 1 || !strings.HasPrefix(inbox[0].ID, RefusedPrefix) || strings.Contains(inbox[0].Body, "。。") {
+		t.Fatalf("inbox %+v", inbox)
+	}
+
+	g := newDeclaration(t, "金寨县数字乡村二期", 2026)
+	mustSave(t, s, g)
+	item, _ = s.Submit(ctx, g.ID, "张三", time.Now())
+	g, _ = s.Get(ctx, g.ID)
+	rev1 := *g
+	ret := decision(&rev1, app.ActionReturn, app.StatusSubmitted, app.StatusReturned, time.Now(), "请修改")
+	if err := s.ApplyChanges(ctx, "c1", []Change{ret}); err != nil {
+		t.Fatal(err)
+	}
+	g, _ = s.Get(ctx, g.ID)
+	if err := g.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, s, g)
+	if err := s.MarkAttempt(ctx, item.Seq, "数管局已有这份材料更新的版本", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("Check after a refusal under a later draft: %v", err)
+	}
+	if sum, _ := s.Summary(ctx, g.ID); sum.Unread != 2 {
+		t.Errorf("the filing's unread count is %d, want 2 (the 退回 and the refusal)", sum.Unread)
+	}
 }
