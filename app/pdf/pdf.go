@@ -451,8 +451,10 @@ func (w *writer) table(t *paper.Table) { w.grid(t, false) }
 // spare: a code or a date (a run of Latin letters, digits and signs, as
 // 307001/000001 or 2028-01-01), a value of up to five characters (有条件共享)
 // and a header of up to four (责任人, 更新周期). The stamped copy broke 307001/ from 000001 and wrote
-// 责任 above 人. A column never takes more than half the table.
+// 责任 above 人. A column never takes more than a third of the table, and
+// none is cut below two characters of Chinese (or its own width).
 func (w *writer) fitColumns(t *paper.Table, cols []float64) {
+	const maxWholeRun = 24 // 307001/000001, 2028-01-01, 11341522003064951U
 	need := make([]float64, len(cols))
 	for i := range cols {
 		if i < len(t.Head) && utf8.RuneCountInString(t.Head[i]) <= 4 {
@@ -466,10 +468,17 @@ func (w *writer) fitColumns(t *paper.Table, cols []float64) {
 				need[i] = max(need[i], w.width(r[i], fontRegular, tableSize))
 			}
 			for _, tok := range strings.FieldsFunc(r[i], func(c rune) bool { return c >= utf8.RuneSelf || c == ' ' }) {
-				need[i] = max(need[i], w.width(tok, fontRegular, tableSize))
+				// A code or a date; a longer run (a web address, a model
+				// number) breaks anyway and must not take the table.
+				if len(tok) <= maxWholeRun {
+					need[i] = max(need[i], w.width(tok, fontRegular, tableSize))
+				}
 			}
 		}
-		need[i] = min(need[i]+2*cellPad+0.2, contentW/2)
+		// Every column keeps room for two characters of Chinese: one cut
+		// to its codes' width wrapped its prose a character a line.
+		floor := min(cols[i], 2*w.width("中", fontRegular, tableSize))
+		need[i] = max(min(need[i], contentW/3), floor) + 2*cellPad + 0.2
 	}
 	deficit, slack := 0.0, 0.0
 	for i := range cols {

@@ -353,8 +353,11 @@ func TestTablesKeepCodesAndDatesWhole(t *testing.T) {
 	c := apptest.Catalogue()
 	code := c.Entries[0].Code()
 	c.Duties = []app.Duty{{ResourceCode: code, Duty: "社区网格化管理", UpdateCycle: app.UpdateDaily, ShareType: app.ShareConditional, Owner: "李梅", Due: "2027-06-30"}}
+	// A web address in a cell (found in review) wraps where it must and
+	// takes no column's room.
 	c.Negatives = []app.Negative{{ResourceCode: code, Items: []string{"身份证号"}, Category: app.NegativeNoShare,
-		Basis: "《中华人民共和国个人信息保护法》第十三条", ReviewDate: "2028-01-01"}}
+		Basis: "《中华人民共和国个人信息保护法》第十三条", ReviewDate: "2028-01-01",
+		Alternative: "核验接口 https://data.example.gov.cn/api/v1/identity/verify?fields=name,id"}}
 	res, err := Render(app.Body{Kind: app.KindCatalogue, Catalogue: c}, fonts(t), testOptions(true))
 	if err != nil {
 		t.Fatal(err)
@@ -369,6 +372,9 @@ func TestTablesKeepCodesAndDatesWhole(t *testing.T) {
 		if strings.Count(lists, whole) < 1 {
 			t.Errorf("%q is broken in the lists:\n%s", whole, lists)
 		}
+	}
+	if !strings.Contains(lists, "《中华人民共") { // at least five characters a line
+		t.Errorf("the basis is broken a character a line:\n%s", lists)
 	}
 	if strings.Count(lists, code) != 2 {
 		t.Errorf("the resource code appears %d times whole, want 2:\n%s", strings.Count(lists, code), lists)
