@@ -79,6 +79,7 @@ func importBook(r io.Reader, draft bool) (*app.Catalogue, error) {
 	app.FoldLines(im.cat)      // a name broken with Alt+Enter in its cell is still one line
 	unread := len(im.problems) // cells that did not read
 	consistency := 0           // Validate's problems: a draft may have them
+	pastLimits := false        // a filing's limits (app.CheckText): no draft may be past them
 	if !im.headerBroken {
 		// with a column missing, Validate would report it again on every row
 		im.locate(im.cat.Validate(), nil)
@@ -93,9 +94,11 @@ func importBook(r io.Reader, draft bool) (*app.Catalogue, error) {
 		for _, p := range im.problems {
 			located[p.fe.Field] = true
 		}
-		im.locate(app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err(), located)
+		limits := app.CheckText(app.Body{Kind: app.KindCatalogue, Catalogue: im.cat}).Err()
+		pastLimits = limits != nil // also where a cell keeps Validate's message alone
+		im.locate(limits, located)
 	}
-	if !draft || im.headerBroken || im.tooLarge != nil || len(im.problems) > consistency {
+	if !draft || im.headerBroken || im.tooLarge != nil || pastLimits || len(im.problems) > consistency {
 		if err := im.err("未导入任何内容"); err != nil {
 			return nil, err
 		}

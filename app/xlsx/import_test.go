@@ -309,3 +309,14 @@ func TestImportDraftTakesAnUnfinishedWorkbook(t *testing.T) {
 		t.Errorf("ImportDraft of a workbook with a cell that does not read: %v, %v", c, err)
 	}
 }
+
+// A cell past a filing's limit refuses a draft too, also when the cell keeps
+// Validate's shorter message alone (found in review: a 摘要 of 25,000
+// characters was imported as a draft, told only "不能超过 1000 个字").
+func TestImportDraftRefusesACellPastTheLimits(t *testing.T) {
+	long := mustBook(t, sheetSpec{"信息资源目录", header, []any{toAny(header),
+		with(resourceRow("101001/000002", "城关镇企业法人信息"), "信息资源摘要", strings.Repeat("摘", app.MaxLongText+5000))}}, infoSheet)
+	if c, err := xlsx.ImportDraft(bytes.NewReader(long)); c != nil || err == nil || !strings.Contains(err.Error(), "未导入任何内容") {
+		t.Errorf("ImportDraft of a cell past the limits: %v, %v", c != nil, err)
+	}
+}
