@@ -26,9 +26,10 @@ type acceptanceEditor struct {
 	checklist *fyne.Container
 	summary   *fyne.Container
 	attachBtn map[string]*widget.Button // material code → its 上传 button
-	// trialUnsent is set while the trial report chosen is a draft never
-	// submitted: the bureau refuses an application naming a report it
-	// does not hold.
+	// trialUnsent is set while the trial report chosen has a revision not
+	// submitted (a draft, or a revision after a return): the bureau
+	// refuses an application naming a report it does not hold, or whose
+	// period is not the one it holds.
 	trialUnsent bool
 }
 
@@ -163,10 +164,8 @@ func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
 	}
 }
 
-// neverSent reports whether f is a draft never submitted.
-func neverSent(f *app.Filing) bool {
-	return f.Status == app.StatusDraft && !f.Revision.Submitted() && f.Revision.Number == 1
-}
+// neverSent reports whether f's current revision has not been submitted.
+func neverSent(f *app.Filing) bool { return !f.Revision.Submitted() }
 
 // changed shows the trial period and its length against the profile's
 // minimum.
@@ -175,7 +174,7 @@ func (ae *acceptanceEditor) changed(time.Time) {
 	minMonths := ae.e.trialMinMonths()
 	if ae.trialUnsent && a.TrialReportID != "" {
 		var p app.Problems
-		p.Add("trial_report_id", "所选的试运行报告还没有提交：请先提交试运行报告，再提交本申请")
+		p.Add("trial_report_id", "所选的试运行报告有尚未提交的内容：请先提交试运行报告，再提交本申请")
 		ae.e.problems = append(ae.e.problems, p...)
 	}
 	ae.e.live = ae.e.live[:0]

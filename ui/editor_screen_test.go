@@ -816,19 +816,32 @@ func TestReadOnlyFilingShowsNoEditButtons(t *testing.T) {
 // is not submitted: the bureau refuses one naming a report it does not
 // hold, and the clerk learnt it only from the refusal.
 func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000011", "3c2b1a09-8f7e-4d6c-9b5a-000000000012", "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.TrialReport = apptest.TrialReport()
-	x.store.put(tr)
-	x.u.NewFiling(app.KindAcceptance)
-	h := x.editor(t)
-	h.sel("trial_report_id").SetSelectedIndex(0)
-	if !slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool {
-		return p.Field == "trial_report_id" && strings.Contains(p.Message, "还没有提交")
-	}) {
-		t.Fatalf("problems: %v", h.e.problems)
+	for _, revised := range []bool{false, true} { // a first draft; a revision after a return
+		x := newScreens(t, "huoqiu", nil)
+		tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000011", "3c2b1a09-8f7e-4d6c-9b5a-000000000012", "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.TrialReport = apptest.TrialReport()
+		if revised {
+			if _, err := tr.Submit(x.u.Now(), "陈晓"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.Decide(x.u.Now(), "王审核", app.RoleReviewer, app.ActionReturn, "请补充"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.Revise("3c2b1a09-8f7e-4d6c-9b5a-000000000013", x.u.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x.store.put(tr)
+		x.u.NewFiling(app.KindAcceptance)
+		h := x.editor(t)
+		h.sel("trial_report_id").SetSelectedIndex(0)
+		if !slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool {
+			return p.Field == "trial_report_id" && strings.Contains(p.Message, "尚未提交")
+		}) {
+			t.Fatalf("revised %v: problems: %v", revised, h.e.problems)
+		}
 	}
 }

@@ -210,3 +210,7 @@ func AuditUnrecordedRefusals(s *Server) { s.auditUnrecordedRefusals(context.Back
 // AuditUnrecordedReads is what the background loop does with repeated
 // reads no later record counted.
 func AuditUnrecordedReads(s *Server) { s.auditUnrecordedReads(context.Background(), s.Now()) }
+
+// TakeAcceptancesUnchecked makes s take acceptance applications without
+// checking the trial report they name, as bureaus did before trialLink.
+func TakeAcceptancesUnchecked(s *Server) { s.olderIntake = true }

@@ -246,6 +246,11 @@ type Server struct {
 	store bureaustore.Storage
 	log   *slog.Logger
 
+	// olderIntake, set only by tests, takes acceptance applications
+	// without checking the trial report they name, as bureaus did before
+	// trialLink: the stores they left behind.
+	olderIntake bool
+
 	// config
 	cfg   Config
 	Now   func() time.Time

@@ -12,6 +12,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // trialAndAcceptance returns a trial report of unit, ended by the fixture's
@@ -157,5 +158,26 @@ func TestConsoleLinksAFilingToItsProject(t *testing.T) {
 	b.get("/console/filings/" + other.ID)
 	if strings.Contains(b.last, "所属项目：") {
 		t.Errorf("a link to a project the bureau does not hold")
+	}
+}
+
+// An application received before the bureau checked the link may name a
+// report it never got: the console does not count it as the 试运行报告 then,
+// and its verdict says so (found in review).
+func TestConsoleDoesNotCountAReportTheBureauLacks(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "huoqiu") // 试运行报告 and 合同 required
+	server.TakeAcceptancesUnchecked(fx.srv)
+	_, acc := trialAndAcceptance(t, fx, fx.unitA.ID) // its report never sent
+	data := []byte("%PDF-1.4 contract of fifty bytes, more or less ok.")
+	fx.upload(fx.clerkA, data, len(data))
+	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + acc.ID)
+	if strings.Contains(b.last, "本系统报送的试运行报告") || !strings.Contains(b.last, `<td>试运行报告</td><td>必须</td><td><span class="bad">缺少</span>`) ||
+		!strings.Contains(b.last, "所选的试运行报告数管局没有收到") {
+		t.Errorf("an application naming a report the bureau lacks:\n%s", b.last)
 	}
 }

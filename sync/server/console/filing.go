@@ -171,6 +171,26 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	} else if v.Body.Acceptance != nil {
 		v.Checklist = v.Body.Acceptance.Checklist(nil, v.Body.Attachments)
 	}
+	if a := v.Body.Acceptance; a != nil && a.TrialReportID != "" && len(v.Checklist) > 0 {
+		// The named report is the 试运行报告 material only if the bureau
+		// holds it as the unit's: an application received before the
+		// bureau checked the link may name one it never got.
+		held, err := c.heldTrialReport(r, s, d.UnitID, a.TrialReportID)
+		if err != nil {
+			return nil, err
+		}
+		if !held {
+			for i := range v.Checklist {
+				if it := &v.Checklist[i]; it.Linked != "" {
+					it.Linked, it.Present = "", len(it.Attachments) > 0
+				}
+			}
+			if v.Verdict != nil {
+				v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
+					Message: "所选的试运行报告数管局没有收到（本申请在数管局核对这一关联之前报送）"})
+			}
+		}
+	}
 	if d.Kind == app.KindDeclaration {
 		// The panel is advice: when the index cannot answer, the page
 		// says so and the filing can still be read and decided.
@@ -496,6 +516,19 @@ func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project 
 		return nil, fmt.Errorf("decode body of %s: %w", project, err)
 	}
 	return b.Declaration, nil
+}
+
+// heldTrialReport reports whether the bureau holds trial report id as
+// unit's.
+func (c *Console) heldTrialReport(r *http.Request, s *session, unit, id string) (bool, error) {
+	d, err := c.b.Filing(r.Context(), s.token, id)
+	switch {
+	case app.ErrorCode(err) == app.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return d.UnitID == unit && d.Kind == app.KindTrialReport, nil
 }
 
 // projectLink names the project a filing belongs to.
