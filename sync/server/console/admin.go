@@ -206,8 +206,8 @@ var doneMessages = map[string]string{
 	"unit-added": "已添加单位。", "unit-saved": "已保存单位信息。", "unit-disabled": "已停用该单位：其账号不能再登录。",
 	"unit-enabled": "已启用该单位。", "account-added": "已添加账号。", "password": "已重设密码，该账号原有的登录均已失效。",
 	"account-disabled": "已停用该账号。", "account-enabled": "已启用该账号。", "revoked": "已吊销令牌。",
-	"revoked-all": "已吊销该账号的全部令牌：它的客户端和审核台须重新登录。",
 	"profile": "新的规则配置已生效，各建设单位的客户端联网时将收到它。", "register": "已导入已建系统登记表。",
+	"revoked-all": "已吊销该账号的全部令牌：它的客户端和审核台须重新登录。",
 }
 
 func redirectDone(w http.ResponseWriter, r *http.Request, to, done string) {
