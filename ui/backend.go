@@ -139,6 +139,7 @@ type Decision struct {
 	Revision    int        // the revision decided on
 	Action      app.Action // what the bureau decided; "" for a notice
 	Title       string     // a notice's title
+	Refused     int        // the revision the bureau refused or that could not be sent, 0 for others
 	Text        string     // the reviewer's comment or the notice
 }
 
@@ -152,8 +153,12 @@ func (d Decision) headline() string {
 			name = Tf("《%s》", d.FilingTitle)
 		}
 		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
-	case d.FilingID != "" && d.Title != "":
-		return d.Title // the client's own word about a filing: a revision not sent
+	case d.Refused > 0:
+		name := T("材料")
+		if d.FilingTitle != "" {
+			name = Tf("“%s”", d.FilingTitle)
+		}
+		return Tf("%s第 %d 版未能发送", name, d.Refused)
 	case d.FilingID != "" && d.FilingTitle != "":
 		return Tf("《%s》有新的审核结果", d.FilingTitle)
 	case d.FilingID != "":

@@ -381,11 +381,15 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 	if got := d.headline(); got != "《平台》第 2 版：退回修改" {
 		t.Errorf("Chinese headline %q", got)
 	}
+	refused := Decision{FilingID: "f", FilingTitle: "平台", Refused: 2}
+	if got := refused.headline(); got != "“平台”第 2 版未能发送" {
+		t.Errorf("Chinese headline of a refusal %q", got)
+	}
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
-	for _, d := range []Decision{d, {Title: "2027 plan"}, {}} {
+	for _, d := range []Decision{d, refused, {Title: "2027 plan"}, {}} {
 		if got := strings.ReplaceAll(d.headline(), "平台", ""); hasHan(got) {
 			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline())
 		}

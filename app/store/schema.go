@@ -20,6 +20,7 @@ import (
 //	meta/cursor                   sync cursor (opaque, from the bureau)
 //	meta/outseq                   last outbox sequence number (decimal)
 //	meta/fill-anchors             present while summaries lack the deadline anchors (schema 4, 5)
+//	meta/last-sync                end of the syncer's last successful pass, RFC 3339 (LastSync)
 //	d/<id>                        filing working copy, JSON, without History
 //	h/<id>                        filing history, JSON []app.Transition
 //	s/<id>                        summary, binary, with the deadline anchors (schema 4; a declaration's period and approved amount: 5; see summary.go)

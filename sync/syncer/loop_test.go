@@ -470,7 +470,7 @@ func TestConflictQuarantines(t *testing.T) {
 	}
 	select {
 	case n := <-sy.Notifications():
-		if n.FilingID != it.FilingID || !strings.Contains(n.Headline(), "第 1 版未能发送") || !strings.Contains(n.Headline(), "“") {
+		if n.FilingID != it.FilingID || n.Refused != 1 || !strings.Contains(n.Headline(), "第 1 版未能发送") || !strings.Contains(n.Headline(), "“") {
 			t.Fatalf("notification %+v, headline %q", n, n.Headline())
 		}
 	default:

@@ -339,10 +339,9 @@ func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string
 	if quarantine {
 		// Set aside until the clerk acts: tell them, as the inbox does.
 		n := Notification{Kind: NotifyNotice, ChangeID: store.RefusedPrefix + it.RevisionID,
-			At: s.opts.Now(), FilingID: it.FilingID, Title: fmt.Sprintf("第 %d 版未能发送", it.RevisionNumber), Text: msg}
+			At: s.opts.Now(), FilingID: it.FilingID, Refused: it.RevisionNumber, Text: msg}
 		if f, err := s.local.Get(ctx, it.FilingID); err == nil && f != nil {
 			n.FilingTitle = f.Title()
-			n.Title = fmt.Sprintf("“%s”第 %d 版未能发送", f.Title(), it.RevisionNumber)
 		}
 		s.publish(n)
 	}

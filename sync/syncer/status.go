@@ -91,6 +91,9 @@ type Notification struct {
 	// notice
 	Title string
 	Text  string
+	// Refused is the revision the bureau refused or that could not be sent
+	// (FilingID's), 0 for other notices: set aside until the clerk acts.
+	Refused int
 
 	// profile
 	ProfileVersion string
@@ -109,8 +112,12 @@ func (n Notification) Headline() string {
 		}
 		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.Label())
 	case NotifyNotice:
-		if n.FilingID != "" && n.Title != "" {
-			return n.Title // about one of the unit's filings, from the client itself
+		if n.Refused > 0 {
+			name := "材料"
+			if n.FilingTitle != "" {
+				name = "“" + n.FilingTitle + "”"
+			}
+			return fmt.Sprintf("%s第 %d 版未能发送", name, n.Refused)
 		}
 		if n.Title != "" {
 			return "数管局通知：" + n.Title

@@ -467,7 +467,7 @@ func (s *Syncer) saveSync(now time.Time) {
 		return
 	}
 	s.mu.Lock()
-	due := now.Sub(s.savedSync) >= time.Minute
+	due := now.Sub(s.savedSync) >= time.Minute || now.Before(s.savedSync) // a clock set back
 	if due {
 		s.savedSync = now
 	}
