@@ -66,7 +66,7 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 		e.rowMessage("trial_end", trial),
 	)
 	e.addSection("验收材料", []string{"materials", "attachments"},
-		note(T("按本地区规则须提交的验收材料。每项点“上传”选择文件（PDF 为宜），缺少必需材料时不能提交。")),
+		note(T("按本地区规则须提交的验收材料。每项点“附加文件…”选择文件（PDF 为宜），缺少必需材料时不能提交；“试运行”中所选的试运行报告即是试运行报告材料，无需另附。")),
 		ae.checklist)
 	ae.rebuildChecklist()
 	return ae
