@@ -318,10 +318,14 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	day := fx.clock.Now().Add(-55 * time.Hour).Format("2006-01-02")
 	check("from="+day+"&to="+day, 15)
 	check("from="+day, 50)
-	// A filter that cannot be read is named, and the queue's counts stay.
+	// A filter or a page position that cannot be read is named, and the
+	// queue's counts stay.
 	if r := b.get("/console/queue?year=abc"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "计划年度应为四位年份") ||
 		!strings.Contains(b.last, "全部 <b>55</b>") {
 		t.Errorf("年度=abc: %d", r.StatusCode)
+	}
+	if r := b.get("/console/queue?after=bm90LWEtY3Vyc29y&n=2"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "全部 <b>55</b>") {
+		t.Errorf("a cursor that is not one: %d", r.StatusCode)
 	}
 	if r := b.get("/console/queue?from=2027-03-05&to=2027-03-01"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "“到达自”的日期晚于“至”的日期") {
 		t.Errorf("从 after 至: %d", r.StatusCode)

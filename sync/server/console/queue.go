@@ -74,19 +74,22 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	status := http.StatusOK
+	if problem == "" {
+		if v.Page, err = c.b.Queue(r.Context(), s.token, q); err != nil {
+			if app.ErrorCode(err) != app.EINVALID {
+				c.fail(w, r, err)
+				return
+			}
+			problem = app.ErrorMessage(err) // a cursor that is not one
+		}
+	}
 	if problem != "" {
 		v.Error, status = problem, http.StatusUnprocessableEntity
 		// The counts stay (年度=abc showed every count as 0): they are the
-		// queue's, read without the filter that cannot be read.
+		// queue's, read without the filter or cursor that cannot be read.
 		if all, err := c.b.Queue(r.Context(), s.token, QueueQuery{Limit: 1}); err == nil {
-			v.Page.Counts = all.Counts
+			v.Page = QueuePage{Counts: all.Counts}
 		}
-	} else if v.Page, err = c.b.Queue(r.Context(), s.token, q); err != nil {
-		if app.ErrorCode(err) != app.EINVALID {
-			c.fail(w, r, err)
-			return
-		}
-		v.Error, status = app.ErrorMessage(err), http.StatusUnprocessableEntity
 	}
 	v.pager(form)
 	export := cloneValues(form)
