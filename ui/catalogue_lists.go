@@ -163,12 +163,23 @@ func (ce *catalogueEditor) rebuildDuties() {
 		// A resource picked fills what the line left blank from the
 		// catalogue's entry: the 责任清单 repeats the entry's 更新周期 and
 		// 共享类型/方式, and the clerk retyped them (a choice made is kept).
+		// filled is what the last pick put in, by field: another resource
+		// picked replaces it (it kept the first one's), not what the clerk
+		// chose.
+		filled := map[*string]string{}
 		picked := func(r *app.Resource) {
 			fill := func(sel *widget.Select, choices []app.Choice, dst *string, src string) {
-				if *dst == "" && src != "" && slices.ContainsFunc(choices, func(c app.Choice) bool { return c.Code == src }) {
+				if *dst != "" && *dst != filled[dst] {
+					return // the clerk's choice
+				}
+				if src == "" || !slices.ContainsFunc(choices, func(c app.Choice) bool { return c.Code == src }) {
+					*dst = ""
+					ce.setSelected(sel, "", false)
+				} else {
 					*dst = src
 					ce.setSelected(sel, T(app.LabelOf(choices, src)), true)
 				}
+				filled[dst] = *dst
 			}
 			fill(cycle, app.UpdateCycleChoices, (*string)(&d.UpdateCycle), string(r.UpdateCycle))
 			fill(share, app.ShareTypeChoices, (*string)(&d.ShareType), string(r.ShareType))

@@ -740,6 +740,17 @@ func TestDutyTakesItsResourcesSettings(t *testing.T) {
 	if d[1].ShareType != app.ShareNone || h.sel("duties[1].share_type").Selected != "不予共享" {
 		t.Errorf("duty 2's own share type was replaced: %+v", d[1])
 	}
+	// Another resource picked replaces what the first one filled in (found
+	// in review), and still not what the clerk chose.
+	c.c.Entries[1].UpdateCycle = app.UpdateCycle(app.UpdateCycleChoices[0].Code)
+	h.sel("duties[0].resource_code").SetSelectedIndex(1)
+	if got := h.sel("duties[0].update_cycle").Selected; d[0].UpdateCycle != c.c.Entries[1].UpdateCycle || got != app.UpdateCycleChoices[0].Label {
+		t.Errorf("duty 1 after picking another resource: %+v, shows %q", d[0], got)
+	}
+	h.sel("duties[1].resource_code").SetSelectedIndex(0)
+	if d[1].ShareType != app.ShareNone {
+		t.Errorf("duty 2's own share type was replaced on a second pick: %+v", d[1])
+	}
 }
 
 // A submitted filing shows no buttons that add or remove (添加资源, 删除资源,
