@@ -1046,6 +1046,13 @@ func TestConsoleQueueGoesBackPageByPage(t *testing.T) {
 			t.Fatalf("上一页 to page %d: %d rows", want+1, len(got))
 		}
 	}
+	// A page that cannot be read (tried over a socket: a made-up cursor
+	// with 3,000 bytes of made-up history) offers only 第一页, echoing none of it.
+	junk := strings.Repeat("a", 3000)
+	if r := b.get("/console/queue?after=" + strings.Repeat("b", 400) + "&back=" + junk + "&n=2"); r.StatusCode != http.StatusUnprocessableEntity ||
+		prevLink.MatchString(b.last) || strings.Contains(b.last, junk[:400]) || !strings.Contains(b.last, `<a href="/console/queue">« 第一页</a>`) {
+		t.Errorf("a page that cannot be read: %d", r.StatusCode)
+	}
 }
 
 // A budget line added in a revision is one change, its values side by

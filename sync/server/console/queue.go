@@ -107,8 +107,12 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 var pagingParams = []string{"after", "back", "n"}
 
 // maxBack is how many pages back 上一页 can go; past them it goes to the
-// first page (第一页 always can).
-const maxBack = 40
+// first page (第一页 always can). maxCursor is the longest cursor the
+// review queue takes (the API's limit).
+const (
+	maxBack   = 40
+	maxCursor = 300
+)
 
 // pager sets the links to the first, previous and next pages and the
 // page's number. The queue's cursors go forward only: each page's link
@@ -118,9 +122,16 @@ func (v *queueView) pager(form url.Values) {
 	after := form.Get("after")
 	var back []string
 	for c := range strings.SplitSeq(form.Get("back"), ".") {
+		if len(c) > maxCursor {
+			back = nil // not the pages' cursors: 上一页 goes to the first page
+			break
+		}
 		if c != "" {
 			back = append(back, c)
 		}
+	}
+	if len(back) > maxBack {
+		back = back[len(back)-maxBack:]
 	}
 	n, err := strconv.Atoi(form.Get("n"))
 	if after == "" {
@@ -129,6 +140,15 @@ func (v *queueView) pager(form url.Values) {
 		n = 0 // a page whose number is not known
 	}
 	v.PageNo = n
+	if v.Error != "" {
+		// A page that could not be read has no next or previous; it can
+		// go back to the first.
+		if after != "" {
+			v.FirstURL = "/console/queue"
+		}
+		v.PageNo = 0
+		return
+	}
 	link := func(after string, back []string, n int) string {
 		u := cloneValues(form)
 		for _, k := range pagingParams {
