@@ -140,7 +140,9 @@ type Decision struct {
 	Action      app.Action // what the bureau decided; "" for a notice
 	Title       string     // a notice's title
 	Refused     int        // the revision the bureau refused or that could not be sent, 0 for others
-	Text        string     // the reviewer's comment or the notice
+	// RefusedCount is how many revisions one push set aside, when more than one.
+	RefusedCount int
+	Text         string // the reviewer's comment or the notice
 }
 
 // headline returns d as one line in the UI's language, the title of its
@@ -153,6 +155,8 @@ func (d Decision) headline() string {
 			name = Tf("《%s》", d.FilingTitle)
 		}
 		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
+	case d.RefusedCount > 1:
+		return Tf("%d 份材料未能发送，请查看收件箱", d.RefusedCount)
 	case d.Refused > 0:
 		name := T("材料")
 		if d.FilingTitle != "" {

@@ -389,7 +389,7 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
-	for _, d := range []Decision{d, refused, {Title: "2027 plan"}, {}} {
+	for _, d := range []Decision{d, refused, {RefusedCount: 3}, {Title: "2027 plan"}, {}} {
 		if got := strings.ReplaceAll(d.headline(), "平台", ""); hasHan(got) {
 			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline())
 		}

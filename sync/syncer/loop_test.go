@@ -538,3 +538,37 @@ func TestLastSuccessOutlivesARestart(t *testing.T) {
 		t.Fatalf("after a failed pass: %+v, want the error and LastSuccess %v", st, was)
 	}
 }
+
+// One push that sets several revisions aside raises one notification, not
+// one each (a bureau's new rule refusing fifty queued revisions raised
+// fifty); the inbox has an entry for each.
+func TestRefusalsOfOnePushAreToldOnce(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	for range 3 {
+		submitted(t, st)
+	}
+	remote := &fakeRemote{submit: func(context.Context, protocol.SubmitRequest) (protocol.Receipt, error) {
+		return protocol.Receipt{}, &client.Error{Op: "submit revision", Status: 409, Problem: protocol.NewProblem(protocol.CodeStaleBase, "材料已有更新的版本")}
+	}}
+	sy := syncer.New(st, remote, nil, syncer.Options{})
+	if err := sy.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []syncer.Notification
+	for len(got) < 4 {
+		select {
+		case n := <-sy.Notifications():
+			got = append(got, n)
+			continue
+		default:
+		}
+		break
+	}
+	if len(got) != 1 || got[0].RefusedCount != 3 || !strings.Contains(got[0].Headline(), "3 份材料未能发送") {
+		t.Fatalf("notifications %+v", got)
+	}
+	if inbox, _ := st.Inbox(ctx); len(inbox) != 3 {
+		t.Errorf("inbox has %d entries, want one a revision", len(inbox))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"egovdesk/app"
@@ -180,6 +181,7 @@ func (s *Syncer) showOutbox(items []store.OutboxItem) {
 // by one. It stops at the first error that is not the item's own fault and
 // returns it.
 func (s *Syncer) push(ctx context.Context) error {
+	defer s.tellRefused()
 	// A long outbox is read a page at a time, the next page while the
 	// batches of the one before travel: reading 1,000 items before sending
 	// any took a tenth of the time the whole push did.
@@ -343,9 +345,30 @@ func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string
 		if f, err := s.local.Get(ctx, it.FilingID); err == nil && f != nil {
 			n.FilingTitle = f.Title()
 		}
-		s.publish(n)
+		s.mu.Lock()
+		s.refused = append(s.refused, n)
+		s.mu.Unlock()
 	}
 	return nil
+}
+
+// tellRefused publishes the refusals of the push that ends: one
+// notification for one revision, one for all of them when more (a bureau's
+// new rule refusing fifty queued revisions raised fifty). The inbox has an
+// entry for each.
+func (s *Syncer) tellRefused() {
+	s.mu.Lock()
+	ns := s.refused
+	s.refused = nil
+	s.mu.Unlock()
+	switch len(ns) {
+	case 0:
+	case 1:
+		s.publish(ns[0])
+	default:
+		s.publish(Notification{Kind: NotifyNotice, ChangeID: ns[0].ChangeID + "+" + strconv.Itoa(len(ns)-1), At: s.opts.Now(),
+			RefusedCount: len(ns)})
+	}
 }
 
 // pushItem delivers one item by itself: it marks it sending and uploads its

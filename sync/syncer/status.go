@@ -93,7 +93,9 @@ type Notification struct {
 	Text  string
 	// Refused is the revision the bureau refused or that could not be sent
 	// (FilingID's), 0 for other notices: set aside until the clerk acts.
-	Refused int
+	// RefusedCount is how many revisions one push set aside, when more
+	// than one (FilingID and Refused are then unset).
+	Refused, RefusedCount int
 
 	// profile
 	ProfileVersion string
@@ -112,6 +114,9 @@ func (n Notification) Headline() string {
 		}
 		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.Label())
 	case NotifyNotice:
+		if n.RefusedCount > 1 {
+			return fmt.Sprintf("%d 份材料未能发送", n.RefusedCount)
+		}
 		if n.Refused > 0 {
 			name := "材料"
 			if n.FilingTitle != "" {

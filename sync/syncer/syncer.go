@@ -209,6 +209,7 @@ type Syncer struct {
 	done       chan struct{}      // guarded by mu: closed when the loop has returned
 	lastCount  int                // guarded by mu: outbox size last seen by the watcher
 	savedSync  time.Time          // guarded by mu: the last success recorded in a syncClock
+	refused    []Notification     // guarded by mu: the refusals of the push under way (tellRefused)
 	drafts     draftState         // guarded by mu: the drafts kept at the bureau (drafts.go)
 }
 
