@@ -105,9 +105,12 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 	// declaration the bureau kept would not.
 	// So is an acceptance application naming a trial report sent in the
 	// same batch (trialLink checks the report the bureau holds).
-	inBatch := make(map[string]bool, len(checked))
-	for _, b := range checked {
-		inBatch[b.ID] = true
+	var inBatch map[string]bool // the batch's filing IDs, only when an application names a report
+	if slices.ContainsFunc(checked, func(b app.Body) bool { return b.Acceptance != nil && b.Acceptance.TrialReportID != "" }) {
+		inBatch = make(map[string]bool, len(checked))
+		for _, b := range checked {
+			inBatch[b.ID] = true
+		}
 	}
 	namesBatchTrial := func(b app.Body) bool {
 		id := ""

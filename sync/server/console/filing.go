@@ -382,9 +382,7 @@ func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
 		}
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Path < kept[j].Path })
-	kept = rows(kept, a, b)
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Path < kept[j].Path })
-	return kept, set
+	return rows(kept, a, b), set // a row's change takes its first field's place: the order holds
 }
 
 // rows folds the changes of a row added or removed whole (a new line of the
@@ -441,15 +439,16 @@ func rows(cs []change, a, b map[string]string) []change {
 		field, _ := strings.CutPrefix(c.Label, out[i].Label)
 		v := strings.TrimPrefix(field, " · ") + "：" + c.New + c.Old // one of them is empty
 		if added {
-			out[i].New = join(out[i].New, v)
+			out[i].New = joinValues(out[i].New, v)
 		} else {
-			out[i].Old = join(out[i].Old, v)
+			out[i].Old = joinValues(out[i].Old, v)
 		}
 	}
 	return out
 }
 
-func join(a, b string) string {
+// joinValues joins a row's field values ("金额：6 万元；名称：…").
+func joinValues(a, b string) string {
 	if a == "" {
 		return b
 	}
