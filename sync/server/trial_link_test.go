@@ -40,6 +40,13 @@ func trialAndAcceptance(t *testing.T, fx *fixture, unit string) (trial, acc *app
 	return trial, acc
 }
 
+// withContract uploads a contract and attaches it to acc (霍邱 requires it).
+func withContract(fx *fixture, acc *app.Filing) {
+	data := []byte("%PDF-1.4 contract of fifty bytes, more or less ok.")
+	fx.upload(fx.clerkA, data, len(data))
+	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+}
+
 // fieldsOf returns the fields a problem names.
 func fieldsOf(p *protocol.Problem) []string {
 	if p == nil {
@@ -123,9 +130,7 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	setProfile(t, fx, "huoqiu") // 试运行报告 and 合同 required
 	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
-	data := []byte("%PDF-1.4 contract of fifty bytes, more or less ok.")
-	fx.upload(fx.clerkA, data, len(data))
-	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	withContract(fx, acc)
 	fx.submit(fx.clerkA, acc, http.StatusCreated)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
@@ -169,9 +174,7 @@ func TestConsoleDoesNotCountAReportTheBureauLacks(t *testing.T) {
 	setProfile(t, fx, "huoqiu") // 试运行报告 and 合同 required
 	server.TakeAcceptancesUnchecked(fx.srv)
 	_, acc := trialAndAcceptance(t, fx, fx.unitA.ID) // its report never sent
-	data := []byte("%PDF-1.4 contract of fifty bytes, more or less ok.")
-	fx.upload(fx.clerkA, data, len(data))
-	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	withContract(fx, acc)
 	fx.submit(fx.clerkA, acc, http.StatusCreated)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
