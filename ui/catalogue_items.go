@@ -400,11 +400,7 @@ func (r *itemRow) bind(i int) {
 	if r.name.Text != it.Name {
 		r.name.SetText(it.Name)
 	}
-	if l := T(app.LabelOf(app.DataTypeChoices, string(it.DataType))); it.DataType == "" {
-		r.typ.ClearSelected()
-	} else if r.typ.Selected != l {
-		r.typ.SetSelected(l)
-	}
+	show(r.typ, T(app.LabelOf(app.DataTypeChoices, string(it.DataType))), it.DataType != "")
 	ln := ""
 	if it.Length != 0 {
 		ln = strconv.Itoa(it.Length)
@@ -416,19 +412,30 @@ func (r *itemRow) bind(i int) {
 	if r.length.Text != ln {
 		r.length.SetText(ln)
 	}
-	if l := T(sameAsResource); it.ShareType != "" {
-		l = T(app.LabelOf(app.ShareTypeChoices, string(it.ShareType)))
-		if r.share.Selected != l {
-			r.share.SetSelected(l)
-		}
-	} else if r.share.Selected != l {
-		r.share.SetSelected(l)
+	if it.ShareType == "" {
+		show(r.share, T(sameAsResource), true)
+	} else {
+		show(r.share, T(app.LabelOf(app.ShareTypeChoices, string(it.ShareType))), true)
 	}
 	r.showExtra(it)
 	if f := r.t.pending; f != nil && (time.Now().After(f.until) || f.i == i && f.try()) {
 		r.t.pending = nil
 	}
 	r.showMessage()
+}
+
+// show puts label in a reused row's drop-down without running its
+// OnChanged; nothing when set is false. A stored code the drop-down does
+// not offer is shown as it is: Select.SetSelected would ignore it and leave
+// the previous item's choice on screen.
+func show(sel *widget.Select, label string, set bool) {
+	if !set {
+		label = ""
+	}
+	if sel.Selected != label {
+		sel.Selected = label
+		sel.Refresh()
+	}
 }
 
 // spacer is an empty box w wide.

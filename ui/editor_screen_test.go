@@ -856,3 +856,37 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 		}
 	}
 }
+
+// A row of the items list is reused for another item as the list scrolls.
+// Bound to an item whose stored code the drop-downs do not offer (a filing
+// written by another tool), it shows that code, not the choices of the item
+// it showed before.
+func TestReusedItemRowShowsAnUnknownStoredCode(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	for i := range 2 {
+		test.Tap(c.items.add)
+		_, typ, _, _ := shownItem(c, i)
+		typ.SetSelected("字符型C")
+	}
+	share, _ := shownItemShare(c, 0)
+	share.SetSelected("不予共享")
+	items := h.e.f.Catalogue.Entries[0].Items
+	items[1].DataType, items[1].ShareType = "X9", "Q7"
+	r := c.items.rows[0]
+	r.bind(1)
+	if r.typ.Selected != "X9" || r.share.Selected != "Q7" {
+		t.Errorf("row bound to an item with unknown codes shows %q and %q, want X9 and Q7", r.typ.Selected, r.share.Selected)
+	}
+	if items[0].DataType != app.DataChar || items[0].ShareType != app.ShareNone {
+		t.Errorf("rebinding the row changed the item it showed: %+v", items[0])
+	}
+	r.bind(0)
+	if r.typ.Selected != "字符型C" || r.share.Selected != "不予共享" {
+		t.Errorf("row bound back shows %q and %q", r.typ.Selected, r.share.Selected)
+	}
+}
