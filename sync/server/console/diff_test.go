@@ -1,0 +1,97 @@
+package console
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// changesOf diffs two declarations' budgets and says each change as
+// "label|old|new".
+func changesOf(t *testing.T, oldBody, newBody string) []string {
+	t.Helper()
+	cs, _ := diff([]byte(oldBody), []byte(newBody))
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Label+"|"+c.Old+"|"+c.New)
+	}
+	return out
+}
+
+func budget(lines ...string) string {
+	var rows []string
+	for _, l := range lines {
+		name, amount, _ := strings.Cut(l, "=")
+		rows = append(rows, fmt.Sprintf(`{"category":"hardware","name":%q,"amount":%s}`, name, amount))
+	}
+	return `{"declaration":{"budget":[` + strings.Join(rows, ",") + `]}}`
+}
+
+// The rows of a table are paired before they are compared: a row taken
+// out of the middle was shown as every row after it changed and the last
+// one removed.
+func TestDiffPairsTheRowsOfATable(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new string
+		want     []string
+	}{{
+		name: "a row taken from the middle",
+		old:  budget("服务器=100", "交换机=200", "终端=300"),
+		new:  budget("服务器=100", "终端=300"),
+		want: []string{"投资概算明细 第 2 行|金额：0.0002 万元；类别：硬件设备购置费；名称：交换机|"},
+	}, {
+		name: "a row put in at the top, another edited",
+		old:  budget("服务器=100", "交换机=200"),
+		new:  budget("终端=300", "服务器=100", "交换机=250"),
+		want: []string{
+			"投资概算明细 第 1 行||金额：0.0003 万元；类别：硬件设备购置费；名称：终端",
+			"投资概算明细 第 3 行 · 金额|0.0002 万元|0.00025 万元",
+		},
+	}, {
+		name: "a row moved and edited",
+		old:  budget("服务器=100", "交换机=200", "终端=300"),
+		new:  budget("交换机=200", "终端=300", "服务器=150"),
+		want: []string{"投资概算明细 第 3 行 · 金额|0.0001 万元|0.00015 万元"},
+	}, {
+		name: "a row renamed in place",
+		old:  budget("服务器=100", "交换机=200", "终端=300"),
+		new:  budget("服务器=100", "路由器=200", "终端=300"),
+		want: []string{"投资概算明细 第 2 行 · 名称|交换机|路由器"},
+	}, {
+		name: "row 11 comes after row 3",
+		old:  budget("a=1", "b=1", "c=1", "d=1", "e=1", "f=1", "g=1", "h=1", "i=1", "j=1", "k=1"),
+		new:  budget("a=1", "b=1", "c=2", "d=1", "e=1", "f=1", "g=1", "h=1", "i=1", "j=1", "k=2"),
+		want: []string{
+			"投资概算明细 第 3 行 · 金额|0.000001 万元|0.000002 万元",
+			"投资概算明细 第 11 行 · 金额|0.000001 万元|0.000002 万元",
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := changesOf(t, tc.old, tc.new)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// A resource taken out is one change that counts its items, not one cell
+// holding every item's every field.
+func TestDiffCountsTheItemsOfARemovedResource(t *testing.T) {
+	res := func(code, name string, items int) string {
+		var its []string
+		for i := range items {
+			its = append(its, fmt.Sprintf(`{"name":"项%d","data_type":"C","length":18}`, i))
+		}
+		return fmt.Sprintf(`{"code":%q,"name":%q,"items":[%s]}`, code, name, strings.Join(its, ","))
+	}
+	cat := func(rs ...string) string { return `{"catalogue":{"entries":[` + strings.Join(rs, ",") + `]}}` }
+	got := changesOf(t,
+		cat(res("101001/000001", "人口", 3), res("101001/000002", "法人", 12), res("101001/000003", "房屋", 2)),
+		cat(res("101001/000001", "人口", 3), res("101001/000003", "房屋", 2)))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "信息资源 第 2 行|") || !strings.Contains(got[0], "法人") ||
+		!strings.Contains(got[0], "信息项：12 行") || strings.Contains(got[0], "项11") || !strings.HasSuffix(got[0], "|") {
+		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
+	}
+}
