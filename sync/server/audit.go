@@ -462,7 +462,7 @@ func (c core) AuditRecords(ctx context.Context, token string, f console.AuditFil
 		return nil, false, app.Errorf(app.EFORBIDDEN, "安全审计仅供管理员和审计员查阅")
 	}
 	p, err := c.s.store.AuditEvents(ctx, bureaustore.AuditQuery{From: f.From, To: f.To, Actor: f.Actor, Action: f.Action,
-		Outcome: f.Outcome, After: f.After, Limit: f.Limit})
+		Outcome: f.Outcome, After: f.After, Limit: f.Limit, Newest: f.Newest, Before: f.Before})
 	if err != nil {
 		return nil, false, fmt.Errorf("audit records: %w", err)
 	}

@@ -3,10 +3,12 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -422,5 +424,44 @@ func TestRepeatedRefusalsAreAuditedOnceAMinute(t *testing.T) {
 	got := records("decide")
 	if len(got) != 2 || !strings.Contains(got[1].Detail, "此前 20 次") || !strings.Contains(got[1].Detail, f.ID) {
 		t.Fatalf("the record of the refusals left out does not name the real filing: %+v", got)
+	}
+}
+
+// TestAuditPageShowsTheLatestFirst: an auditor opens 安全审计 to see what
+// just happened; the page listed the trail from its first record, so the
+// latest were pages away. An account's role in a target reads in Chinese.
+func TestAuditPageShowsTheLatestFirst(t *testing.T) {
+	fx := MustBureau(t)
+	at := fx.srv.Now().Add(-time.Hour)
+	for i := range 150 {
+		server.AppendAudit(t, fx.srv, bureaustore.AuditEvent{Time: at.Add(time.Duration(i) * time.Second), Actor: "reviewer", Role: "reviewer",
+			Address: "192.0.2.7", Action: "decide", Target: fmt.Sprintf("filing-%03d", i), Outcome: bureaustore.AuditOK})
+	}
+	server.AppendAudit(t, fx.srv, bureaustore.AuditEvent{Time: at.Add(200 * time.Second), Actor: "admin", Role: "admin",
+		Action: "account.create", Target: "clerk-x (unit)", Outcome: bureaustore.AuditOK})
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/audit?action=decide")
+	first, last := strings.Index(ad.last, "filing-149"), strings.Index(ad.last, "filing-050")
+	if first < 0 || last < first || strings.Contains(ad.last, "filing-049") || strings.Contains(ad.last, "最新记录") {
+		t.Fatalf("the first page is not the latest 100, newest first:\n%s", ad.last)
+	}
+	earlier := regexp.MustCompile(`<a href="(/console/audit\?[^"]*)">更早的记录</a>`).FindStringSubmatch(ad.last)
+	if earlier == nil {
+		t.Fatalf("no link to earlier records:\n%s", ad.last)
+	}
+	ad.get(html.UnescapeString(earlier[1]))
+	if !strings.Contains(ad.last, "filing-049") || !strings.Contains(ad.last, "filing-000") || strings.Contains(ad.last, "filing-050") ||
+		!strings.Contains(ad.last, "最新记录") || strings.Contains(ad.last, "更早的记录") || strings.Contains(ad.last, "clerk-x") {
+		t.Fatalf("the page of earlier records:\n%s", ad.last)
+	}
+	ad.get("/console/audit?action=account.create")
+	if !strings.Contains(ad.last, "clerk-x（建设单位）") {
+		t.Errorf("the new account's role is not in Chinese:\n%s", ad.last)
+	}
+	// The export reads as a record of events: oldest first.
+	ad.get("/console/audit.csv?action=decide")
+	if a, b := strings.Index(ad.last, "filing-000"), strings.Index(ad.last, "filing-149"); a < 0 || b < a {
+		t.Errorf("the export is not oldest first")
 	}
 }

@@ -25,3 +25,10 @@ func AuditTrail(tb interface{ Fatal(...any) }, s *Server) []bureaustore.AuditEve
 
 // RecordPolicy is s.recordPolicy, which Run calls at the start.
 func RecordPolicy(s *Server) error { return s.recordPolicy(context.Background()) }
+
+// AppendAudit adds e to s's trail, as the bureau's own operations do.
+func AppendAudit(tb interface{ Fatal(...any) }, s *Server, e bureaustore.AuditEvent) {
+	if _, err := s.store.AppendAudit(context.Background(), e); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 	var p bureaustore.AuditPage
 	limit := q.PageLimit()
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100, Reverse: q.Newest})
 		defer it.Close()
 		// A record of another action is passed over without decoding it
 		// when the action is one json.Marshal writes as it is.
@@ -94,13 +95,9 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 		if q.Action != "" && strings.Trim(q.Action, "abcdefghijklmnopqrstuvwxyz._") == "" {
 			action = []byte(`"action":"` + q.Action + `"`)
 		}
-		first := q.After + 1
-		if !q.From.IsZero() {
-			at, err := firstAuditAt(txn, q.From.Add(-auditClockSlack))
-			if err != nil {
-				return err
-			}
-			first = max(first, at)
+		first, err := auditScanStart(txn, q)
+		if err != nil {
+			return err
 		}
 		for it.Seek(auditKey("au", first)); it.Valid(); it.Next() {
 			if err := ctx.Err(); err != nil {
@@ -119,7 +116,8 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 			if skip {
 				continue
 			}
-			if !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) {
+			if !q.Newest && !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) ||
+				q.Newest && !q.From.IsZero() && e.Time.Before(q.From.Add(-auditClockSlack)) {
 				return nil
 			}
 			if !q.Match(e) {
@@ -137,6 +135,34 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 		return bureaustore.AuditPage{}, fmt.Errorf("audit events: %w", err)
 	}
 	return p, nil
+}
+
+// auditScanStart is the Seq q's scan starts at: the first that can match,
+// or with q.Newest the last.
+func auditScanStart(txn *badger.Txn, q bureaustore.AuditQuery) (uint64, error) {
+	if q.Newest {
+		last := uint64(math.MaxUint64)
+		if q.Before > 0 {
+			last = q.Before - 1
+		}
+		if !q.To.IsZero() {
+			at, err := firstAuditAt(txn, q.To.Add(auditClockSlack))
+			if err != nil {
+				return 0, err
+			}
+			last = min(last, at-1) // at ≥ 1
+		}
+		return last, nil
+	}
+	first := q.After + 1
+	if !q.From.IsZero() {
+		at, err := firstAuditAt(txn, q.From.Add(-auditClockSlack))
+		if err != nil {
+			return 0, err
+		}
+		first = max(first, at)
+	}
+	return first, nil
 }
 
 // firstAuditAt returns the Seq of the first record whose time is t or

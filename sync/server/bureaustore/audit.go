@@ -51,7 +51,10 @@ type AuditEvent struct {
 
 // AuditQuery searches the trail. Zero fields do not filter. After is the
 // Seq the previous page ended at (0 for the first page); Limit caps the
-// page (1…1000; 0 takes 100).
+// page (1…1000; 0 takes 100). Newest reads the trail the other way, the
+// latest record first, as a reviewer of the trail looks for what just
+// happened; Before is then the Seq the previous page ended at (0 for the
+// first page), and After is not used.
 type AuditQuery struct {
 	From, To time.Time // From ≤ Time < To
 	Actor    string
@@ -59,6 +62,8 @@ type AuditQuery struct {
 	Outcome  string
 	After    uint64
 	Limit    int
+	Newest   bool
+	Before   uint64
 }
 
 // PageLimit is q.Limit bounded as AuditQuery says.
@@ -79,8 +84,9 @@ func (q AuditQuery) Match(e AuditEvent) bool {
 		(q.Outcome == "" || e.Outcome == q.Outcome)
 }
 
-// AuditPage is a page of the trail in Seq order. More says a later page
-// has matches; its query takes After = the last event's Seq.
+// AuditPage is a page of the trail in Seq order (the reverse with
+// Newest). More says a next page has matches; its query takes After (or
+// Before) = the last event's Seq.
 type AuditPage struct {
 	Events []AuditEvent `json:"events"`
 	More   bool         `json:"more"`

@@ -31,7 +31,8 @@ type AuditRecord struct {
 }
 
 // AuditFilter is a search of the trail: zero fields do not filter; After
-// is the last Seq of the previous page.
+// is the last Seq of the previous page. Newest reads the latest first,
+// Before then being the last Seq of the previous page.
 type AuditFilter struct {
 	From, To time.Time
 	Actor    string
@@ -39,6 +40,8 @@ type AuditFilter struct {
 	Outcome  string
 	After    uint64
 	Limit    int
+	Newest   bool
+	Before   uint64
 }
 
 // AuditBackend is what the 安全审计 page needs: a page of the trail, for
@@ -52,9 +55,10 @@ type auditView struct {
 	Actions []app.Choice // the operations the filter offers, by label
 	Form    map[string]string
 	Records []AuditRecord
-	Next    string // query of the next page, "" on the last
+	Next    string // the page of earlier records, "" on the last
+	First   string // the page of the latest records, "" on their page
 	Problem string
-	Export  string // query of the CSV export
+	Export  string // the CSV export of the search
 }
 
 // auditRoutes serves 安全审计 when the backend has the trail.
@@ -63,7 +67,7 @@ func (c *Console) auditRoutes() {
 		return
 	}
 	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{
-		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel, "auditAction": auditActionLabel}).ParseFS(files,
+		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel, "auditAction": auditActionLabel, "auditTarget": auditTarget}).ParseFS(files,
 		"templates/layout.html", "templates/doc.html", "templates/audit.html"))
 	c.mux.Handle("GET /console/audit", c.authed(c.auditPage))
 	c.mux.Handle("GET /console/audit.csv", c.authed(c.auditCSV))
@@ -93,8 +97,8 @@ func auditFilter(r *http.Request) (AuditFilter, map[string]string, string) {
 		}
 		*t = d
 	}
-	if a := q.Get("after"); a != "" {
-		f.After, _ = strconv.ParseUint(a, 10, 64)
+	if a := q.Get("before"); a != "" {
+		f.Before, _ = strconv.ParseUint(a, 10, 64)
 	}
 	return f, form, ""
 }
@@ -104,7 +108,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 	v := auditView{Actions: auditActions, Form: form, Problem: problem}
 	status := http.StatusOK
 	if problem == "" {
-		f.Limit = 100
+		f.Limit, f.Newest = 100, true // what just happened first
 		recs, more, err := c.b.(AuditBackend).AuditRecords(r.Context(), s.token, f)
 		if err != nil {
 			c.fail(w, r, err)
@@ -112,11 +116,14 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 		}
 		v.Records = recs
 		q := r.URL.Query()
-		q.Del("after")
-		v.Export = q.Encode()
+		q.Del("before")
+		v.Export = "/console/audit.csv?" + q.Encode()
+		if f.Before > 0 {
+			v.First = "/console/audit?" + q.Encode()
+		}
 		if more && len(recs) > 0 {
-			q.Set("after", strconv.FormatUint(recs[len(recs)-1].Seq, 10))
-			v.Next = q.Encode()
+			q.Set("before", strconv.FormatUint(recs[len(recs)-1].Seq, 10))
+			v.Next = "/console/audit?" + q.Encode()
 		}
 	} else {
 		status = http.StatusUnprocessableEntity
@@ -132,7 +139,7 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
 		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", problem)
 		return
 	}
-	f.After, f.Limit = 0, 1000
+	f.After, f.Limit, f.Before = 0, 1000, 0 // oldest first, as a record of events reads
 	var rows []AuditRecord
 	for {
 		recs, more, err := c.b.(AuditBackend).AuditRecords(r.Context(), s.token, f)
@@ -211,6 +218,21 @@ func auditRoleLabel(r string) string {
 		return ""
 	}
 	return app.Role(r).Label()
+}
+
+// auditTarget is a record's target as the page shows it: an account's
+// role in Chinese ("clerk-a (unit)" → "clerk-a（建设单位）"). The trail keeps
+// the codes, as it keeps the operations'.
+func auditTarget(t string) string {
+	login, role, ok := strings.Cut(t, " (")
+	if !ok || !strings.HasSuffix(role, ")") {
+		return t
+	}
+	role = strings.TrimSuffix(role, ")")
+	if l := app.Role(role).Label(); l != role && l != "" {
+		return login + "（" + l + "）"
+	}
+	return t
 }
 
 // homeOf is where a login of role lands: the queue, or an auditor's only

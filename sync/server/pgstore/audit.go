@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,8 +42,13 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bureaustore.AuditPage, error) {
 	var p bureaustore.AuditPage
 	limit := q.PageLimit()
-	sql := "SELECT record FROM audit WHERE seq > $1"
-	args := []any{q.After}
+	sql, args, order := "SELECT record FROM audit WHERE seq > $1", []any{q.After}, "seq"
+	if q.Newest {
+		sql, args, order = "SELECT record FROM audit WHERE seq < $1", []any{q.Before}, "seq DESC"
+		if q.Before == 0 {
+			args[0] = int64(math.MaxInt64)
+		}
+	}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		sql += fmt.Sprintf(" AND "+cond, len(args))
@@ -63,7 +69,7 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 		add("outcome = $%d", q.Outcome)
 	}
 	args = append(args, limit+1)
-	sql += fmt.Sprintf(" ORDER BY seq LIMIT $%d", len(args))
+	sql += fmt.Sprintf(" ORDER BY %s LIMIT $%d", order, len(args))
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {

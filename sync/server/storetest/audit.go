@@ -55,6 +55,38 @@ func allAudit(t *testing.T, st bureaustore.Storage, q bureaustore.AuditQuery) []
 	}
 }
 
+// allAuditNewest reads the whole trail page by page, the latest first, and
+// checks it is allAudit's reverse.
+func allAuditNewest(t *testing.T, st bureaustore.Storage, q bureaustore.AuditQuery) []bureaustore.AuditEvent {
+	t.Helper()
+	want := allAudit(t, st, q)
+	q.Newest, q.After = true, 0
+	var got []bureaustore.AuditEvent
+	for {
+		p, err := st.AuditEvents(context.Background(), q)
+		if err != nil {
+			t.Fatalf("AuditEvents %+v: %v", q, err)
+		}
+		got = append(got, p.Events...)
+		if !p.More {
+			break
+		}
+		if len(p.Events) == 0 {
+			t.Fatal("AuditEvents: More with an empty page")
+		}
+		q.Before = p.Events[len(p.Events)-1].Seq
+	}
+	if len(got) != len(want) {
+		t.Fatalf("newest first %v … %v %s: %d records, oldest first %d", q.From, q.To, q.Action, len(got), len(want))
+	}
+	for i, e := range got {
+		if w := want[len(want)-1-i]; e != w {
+			t.Fatalf("newest first %v … %v %s: record %d is Seq %d, want %d", q.From, q.To, q.Action, i, e.Seq, w.Seq)
+		}
+	}
+	return got
+}
+
 func testAuditChain(t *testing.T, st bureaustore.Storage) {
 	ctx := context.Background()
 	if h, err := st.AuditHead(ctx); err != nil || h.Seq != 0 || h.Digest != bureaustore.AuditGenesis {
@@ -141,6 +173,7 @@ func testAuditSearch(t *testing.T, st bureaustore.Storage) {
 	}
 	check := func(q bureaustore.AuditQuery, want int) []bureaustore.AuditEvent {
 		t.Helper()
+		allAuditNewest(t, st, q)
 		got := allAudit(t, st, q)
 		if len(got) != want {
 			t.Fatalf("%+v: %d records, want %d", q, len(got), want)
@@ -167,6 +200,14 @@ func testAuditSearch(t *testing.T, st bureaustore.Storage) {
 	p, _ = st.AuditEvents(ctx, bureaustore.AuditQuery{After: 28})
 	if len(p.Events) != 2 || p.Events[0].Seq != 29 {
 		t.Fatalf("after 28: %+v", p.Events)
+	}
+	p, _ = st.AuditEvents(ctx, bureaustore.AuditQuery{Newest: true, Limit: 2})
+	if len(p.Events) != 2 || p.Events[0].Seq != 30 || p.Events[1].Seq != 29 || !p.More {
+		t.Fatalf("the newest two: %+v, more %v", p.Events, p.More)
+	}
+	p, _ = st.AuditEvents(ctx, bureaustore.AuditQuery{Newest: true, Before: 3})
+	if len(p.Events) != 2 || p.Events[0].Seq != 2 || p.More {
+		t.Fatalf("before 3: %+v", p.Events)
 	}
 }
 
@@ -305,6 +346,7 @@ func testAuditTimeRange(t *testing.T, st bureaustore.Storage) {
 		if len(got) != len(want) {
 			t.Fatalf("%v … %v %s: %d records, want %d", q.From, q.To, q.Action, len(got), len(want))
 		}
+		allAuditNewest(t, st, q)
 		for i := range got {
 			if got[i].Seq != want[i].Seq {
 				t.Fatalf("%v … %v %s: record %d is Seq %d, want %d", q.From, q.To, q.Action, i, got[i].Seq, want[i].Seq)
