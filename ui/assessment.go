@@ -68,8 +68,15 @@ func (p *assessmentPanel) update(now time.Time) {
 	if a.Route.Code == "" {
 		p.box.Add(note(T("填写总投资概算后显示审批路径。")))
 	} else {
-		p.item(T(a.Route.Label), widget.HighImportance, "total_investment")
+		field := "total_investment"
+		if a.Route.Basis == "unit_type" {
+			field = "unit_type" // 学校、医疗机构: by the unit's type, whatever the amount
+		}
+		p.item(T(a.Route.Label), widget.HighImportance, field)
 		p.box.Add(&paragraph{Text: T("审批单位：") + T(a.Route.Approver)})
+		if a.Route.Note != "" {
+			p.box.Add(note(T(a.Route.Note))) // which amount, or the unit's type, decided it
+		}
 		if a.Route.Detail != "" {
 			p.box.Add(note(T(a.Route.Detail)))
 		}

@@ -890,3 +890,22 @@ func TestReusedItemRowShowsAnUnknownStoredCode(t *testing.T) {
 		t.Errorf("row bound back shows %q and %q", r.typ.Selected, r.share.Selected)
 	}
 }
+
+// 武汉 第九条: a school's or a hospital's own project is approved by its
+// sector, whatever it costs. The route follows the unit's type, which the
+// editor did not ask for, so a school was told the amount's route.
+func TestUnitTypeDecidesTheRoute(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	x.u.NewDeclaration()
+	h := x.editor(t)
+	test.Type(h.entry("total_investment"), "5000")
+	if p := h.panel(); !strings.Contains(p, "市人民政府") || strings.Contains(p, "行业主管部门") {
+		t.Fatalf("5000 万 of a government office:\n%s", p)
+	}
+	h.sel("unit_type").SetSelected("学校")
+	x.eventually(t, "the sector's route", func() bool {
+		p := h.panel()
+		return strings.Contains(p, "由行业主管部门负责审批") && strings.Contains(p, "按建设单位类型确定")
+	})
+	x.saved(t, "the unit's type", func(f *app.Filing) bool { return f.Declaration.UnitType == app.UnitSchool })
+}

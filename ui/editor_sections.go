@@ -17,10 +17,12 @@ func (e *editorScreen) buildSections() {
 	add := func(title string, roots []string, objs ...fyne.CanvasObject) {
 		e.sections = append(e.sections, &section{title: title, roots: roots, content: container.NewVBox(objs...)})
 	}
-	add("基本信息", []string{"plan_year", "project_name", "unit_name", "unit_credit_code", "supervising_dept", "region_code", "contact"},
+	add("基本信息", []string{"plan_year", "project_name", "unit_name", "unit_type", "unit_credit_code", "supervising_dept", "region_code", "contact"},
 		e.number("plan_year", "申报年度", "项目计划实施的年度，如 2027", &d.PlanYear),
 		e.text("project_name", "项目名称", "不超过 100 个字，如“××镇智慧社区管理平台”", &d.ProjectName, false),
 		e.text("unit_name", "项目建设单位", "", &d.UnitName, false),
+		e.choice("unit_type", "建设单位类型", "学校、医疗机构的项目，有的地区由行业主管部门审批", app.UnitTypeChoices,
+			func() string { return string(d.UnitType) }, func(c string) { d.UnitType = app.UnitType(c) }),
 		e.text("unit_credit_code", "统一社会信用代码", "18 位，见单位法人证书", &d.UnitCreditCode, false),
 		e.text("supervising_dept", "主管部门", "", &d.SupervisingDept, false),
 		e.text("region_code", "行政区划代码", "6 位数字，如 341522", &d.RegionCode, false),

@@ -104,6 +104,7 @@ func declaration(d *app.Declaration, atts []app.Attachment) *Document {
 	}
 	ch("基本信息", fields(
 		Field{"申报年度", planYear}, Field{"项目名称", v(d.ProjectName)}, Field{"项目建设单位", v(d.UnitName)},
+		Field{"建设单位类型", v(app.LabelOf(app.UnitTypeChoices, string(d.UnitType)))},
 		Field{"统一社会信用代码", v(d.UnitCreditCode)}, Field{"主管部门", v(d.SupervisingDept)},
 		Field{"行政区划代码", v(d.RegionCode)}, Field{"项目负责人", v(d.Contact.Leader)},
 		Field{"联系人", v(d.Contact.Person)}, Field{"联系电话", v(d.Contact.Phone)}))

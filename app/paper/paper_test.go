@@ -33,6 +33,7 @@ func TestShare(t *testing.T) {
 // investment chapter totals the budget and funding with their 大写 amounts.
 func TestDeclarationLayout(t *testing.T) {
 	d := apptest.Declaration()
+	d.UnitType = app.UnitMedical
 	doc, err := Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{Date: time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func TestDeclarationLayout(t *testing.T) {
 		t.Errorf("chapters %v, want %v", titles, want)
 	}
 	text := strings.Join(doc.Text(), "\n")
-	for _, w := range []string{"人民币壹佰捌拾万元整", "合计（大写）：人民币壹佰捌拾万元整", "2027年3月5日", "83.3%", "平台软件开发"} {
+	for _, w := range []string{"人民币壹佰捌拾万元整", "合计（大写）：人民币壹佰捌拾万元整", "2027年3月5日", "83.3%", "平台软件开发", "医疗机构"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("layout lacks %q", w)
 		}

@@ -1086,3 +1086,22 @@ func TestConsoleShowsARowAddedAsOneChange(t *testing.T) {
 		t.Errorf("changes (%d rows):\n%s", got, changes)
 	}
 }
+
+// The declaration's page shows the unit's type, which decides the route
+// in some regions (武汉 第九条), and leaves an annual O&M cost not given
+// blank rather than "0".
+func TestConsoleShowsTheUnitType(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	f.Declaration.UnitType, f.Declaration.OMAnnual = app.UnitSchool, 0
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if !strings.Contains(b.last, "<th>建设单位类型</th><td>学校") {
+		t.Errorf("no unit type:\n%s", b.last)
+	}
+	if !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td></td>") && !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td><") {
+		t.Errorf("an O&M cost not given does not read blank:\n%s", b.last)
+	}
+}

@@ -20,6 +20,7 @@ var choiceLists = map[string][]app.Choice{
 	"negative": app.NegativeCategoryChoices, "impl": app.ImplStatusChoices, "severity": app.SeverityChoices,
 	"issue": app.IssueStatusChoices, "network": app.NetworkChoices, "dengbao": app.DengbaoChoices,
 	"crypto": app.CryptoStatusChoices, "adjust": app.AdjustTypeChoices, "perf": app.PerformanceTypeChoices,
+	"unit_type": app.UnitTypeChoices,
 }
 
 var funcs = template.FuncMap{
@@ -51,7 +52,14 @@ var funcs = template.FuncMap{
 	"roleLabel":      func(r app.Role) string { return r.Label() },
 	"materialLabel":  app.MaterialLabel,
 	// wan and yuan are app's own formatting of integer fen.
-	"wan":  func(m app.Money) string { return m.WanString() },
+	"wan": func(m app.Money) string { return m.WanString() },
+	// wanIfSet leaves an optional amount not given blank, not "0".
+	"wanIfSet": func(m app.Money) string {
+		if m == 0 {
+			return ""
+		}
+		return m.WanString()
+	},
 	"yuan": func(m app.Money) string { return m.YuanString() },
 	"time": fmtTime,
 	// years lists years as 2025、2026.
