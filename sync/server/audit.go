@@ -171,7 +171,17 @@ func (s *Server) auditReady() error {
 // audited records the admin action that ends with *errp, for a defer: an
 // action done but not recorded answers 503.
 func (s *Server) audited(ctx context.Context, action, target string, errp *error) {
-	if err := s.audit(ctx, action, target, *errp, ""); err != nil && *errp == nil {
+	s.auditedDetail(ctx, action, target, nil, errp)
+}
+
+// auditedDetail is audited with the record's detail, read when the
+// operation has returned (nil: none).
+func (s *Server) auditedDetail(ctx context.Context, action, target string, detail *string, errp *error) {
+	d := ""
+	if detail != nil {
+		d = *detail
+	}
+	if err := s.audit(ctx, action, target, *errp, d); err != nil && *errp == nil {
 		*errp = app.Errorf(app.EUNAVAILABLE, "操作已执行，但安全审计记录未能写入（详见服务器日志）；请不要重复操作，待管理员检查服务器存储后再继续")
 	}
 }

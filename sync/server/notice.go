@@ -19,7 +19,8 @@ func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ prot
 	if err = s.auditReady(); err != nil {
 		return
 	}
-	defer s.audited(ctx, "notice.send", req.Title, &err)
+	var to string // who got it, for the trail and the console's list of notices sent
+	defer s.auditedDetail(ctx, "notice.send", req.Title, &to, &err)
 	req.Title, req.Text = strings.TrimSpace(req.Title), strings.TrimSpace(req.Text)
 	var p app.Problems
 	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {
@@ -46,6 +47,13 @@ func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ prot
 	n, err := s.broadcast(ctx, units, c)
 	if err != nil {
 		return protocol.NoticeResponse{}, fmt.Errorf("notify: %w", err)
+	}
+	to = fmt.Sprintf("发送给全部建设单位（%d 个）", n)
+	if req.UnitID != "" {
+		to = "发送给 " + req.UnitID
+		if u, err := s.store.Unit(ctx, req.UnitID); err == nil {
+			to = "发送给 " + u.Name
+		}
 	}
 	return protocol.NoticeResponse{ID: randomHex(8), Units: n}, nil
 }

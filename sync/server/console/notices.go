@@ -21,7 +21,14 @@ type noticeView struct {
 	To      string
 	Nav     []struct{ Href, Label string } // the admin pages' menu
 	Here    string
+	// Sent are the latest notices sent, from the security audit trail,
+	// which records each with who got it; More says there are earlier.
+	Sent []AuditRecord
+	More bool
 }
+
+// sentNotices is how many of the notices sent the page lists.
+const sentNotices = 20
 
 // noticeForm is the admin's form for a notice to all units or one; the
 // units' clients show it as they show a notice sent through the API.
@@ -46,6 +53,14 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 		return
 	}
 	v.Units, v.CSRF, v.Nav, v.Here = units, s.CSRF, adminNav, "/console/notices"
+	if ab, ok := c.b.(AuditBackend); ok && !v.Preview {
+		v.Sent, v.More, err = ab.AuditRecords(r.Context(), s.token,
+			AuditFilter{Action: "notice.send", Outcome: "ok", Newest: true, Limit: sentNotices})
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
 	c.render(w, r, status, "notices", page{Title: "发布通知", Session: s, Data: v})
 }
 
