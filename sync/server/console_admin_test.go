@@ -680,3 +680,61 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 		t.Errorf("reviewer download: %d", r.StatusCode)
 	}
 }
+
+// TestConsoleAdminUnitsSearch: a city bureau has hundreds of units, added
+// over years. The page lists them in pinyin order and finds them by words
+// of the name or the code, and by state; the drop-downs of units elsewhere
+// follow the same order.
+func TestConsoleAdminUnitsSearch(t *testing.T) {
+	fx := MustBureau(t)
+	ctx := context.Background()
+	zs, err := fx.srv.AddUnit(ctx, "中山街道办事处", creditCode(7000001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.AddUnit(ctx, "安乐乡人民政府", creditCode(7000002)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetUnitDisabled(ctx, zs.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/units")
+	order := func(names ...string) bool {
+		last := -1
+		for _, n := range names {
+			i := strings.Index(ad.last, "<td>"+n+"</td>")
+			if i < last {
+				return false
+			}
+			last = i
+		}
+		return true
+	}
+	if !order("安乐乡人民政府", "霍邱县城关镇人民政府", "霍邱县新店镇人民政府", "中山街道办事处") || !strings.Contains(ad.last, "共 4 个单位（其中 1 个已停用）") {
+		t.Fatalf("the units are not in pinyin order:\n%s", ad.last)
+	}
+	for _, c := range []struct{ q, want, not string }{
+		{"?q=" + url.QueryEscape("霍邱 新店"), "霍邱县新店镇人民政府", "霍邱县城关镇人民政府"},
+		{"?q=" + creditCode(7000002)[8:], "安乐乡人民政府", "中山街道办事处"},
+		{"?state=off", "中山街道办事处", "安乐乡人民政府"},
+		{"?q=" + url.QueryEscape("街道") + "&state=on", "没有符合条件的单位", "<td>中山街道办事处</td>"},
+	} {
+		if r := ad.get("/console/admin/units" + c.q); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, c.want) ||
+			strings.Contains(ad.last, "<td>"+c.not+"</td>") || !strings.Contains(ad.last, "显示全部") {
+			t.Errorf("search %s: %d\n%s", c.q, r.StatusCode, ad.last)
+		}
+	}
+	if r := ad.get("/console/admin/units?q=%ff%fe"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "无法识别的字符") ||
+		!strings.Contains(ad.last, "<td>中山街道办事处</td>") {
+		t.Errorf("a search that cannot be read: %d", r.StatusCode)
+	}
+	if r := ad.get("/console/admin/units?q=" + strings.Repeat("镇", 101)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "不超过 100 个字") {
+		t.Errorf("a search too long: %d", r.StatusCode)
+	}
+	ad.get("/console/notices")
+	if i, j := strings.Index(ad.last, ">安乐乡人民政府<"), strings.Index(ad.last, ">霍邱县城关镇人民政府<"); i < 0 || j < i {
+		t.Errorf("the notices' units are not in pinyin order")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -219,13 +220,49 @@ func (c *Console) units(w http.ResponseWriter, r *http.Request, s *session) {
 	c.renderUnits(w, r, s, http.StatusOK, adminView{})
 }
 
+// unitsView is the units page: the units the search finds, in pinyin
+// order, out of All.
+type unitsView struct {
+	Units    []protocol.Unit
+	All      int
+	Q, State string // the search: words of the name or the code; "on", "off" or ""
+	Searched bool
+	Disabled int    // units disabled, of All
+	Problem  string // what in the search cannot be read
+}
+
+// maxUnitSearch bounds the units page's search, in characters.
+const maxUnitSearch = 100
+
 func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session, status int, v adminView) {
 	units, err := c.ab().AdminUnits(r.Context(), s.token)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	v.Data = units
+	q := r.URL.Query()
+	uv := unitsView{All: len(units), Problem: checkFormText(q)}
+	uv.Q, uv.State = strings.TrimSpace(q.Get("q")), q.Get("state")
+	switch {
+	case utf8.RuneCountInString(uv.Q) > maxUnitSearch:
+		uv.Problem, uv.Q = fmt.Sprintf("查找的字词不超过 %d 个字", maxUnitSearch), ""
+	case uv.State != "" && uv.State != "on" && uv.State != "off":
+		uv.Problem, uv.State = "请从列表中选择状态", ""
+	}
+	if uv.Problem != "" && status == http.StatusOK {
+		status = http.StatusUnprocessableEntity
+	}
+	uv.Searched = uv.Q != "" || uv.State != ""
+	byPinyin(units, func(u protocol.Unit) string { return u.Name })
+	for _, u := range units {
+		if u.Disabled {
+			uv.Disabled++
+		}
+		if unitMatches(u, uv.Q, uv.State) {
+			uv.Units = append(uv.Units, u)
+		}
+	}
+	v.Data = uv
 	// 停用/启用 name the unit they acted on (by its ID in the URL, looked
 	// up here: no text comes through the URL).
 	if done := r.URL.Query().Get("done"); (done == "unit-disabled" || done == "unit-enabled") && v.Done == "" {
@@ -240,6 +277,20 @@ func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 	c.renderAdmin(w, r, s, status, "admin-units", "建设单位", v)
+}
+
+// unitMatches reports whether u is found by the units page's search:
+// every word of q in its name or its code (any case), in the state asked.
+func unitMatches(u protocol.Unit, q, state string) bool {
+	if state == "on" && u.Disabled || state == "off" && !u.Disabled {
+		return false
+	}
+	for _, w := range strings.Fields(strings.ToUpper(q)) {
+		if !strings.Contains(strings.ToUpper(u.Name), w) && !strings.Contains(strings.ToUpper(u.Code), w) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Console) addUnit(w http.ResponseWriter, r *http.Request, s *session) {
@@ -347,6 +398,7 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *sess
 		c.fail(w, r, err)
 		return
 	}
+	byPinyin(units, func(u protocol.Unit) string { return u.Name })
 	v.Data = accountsData{Accounts: accts, Units: units, Roles: app.Roles, Rules: c.b.PasswordRules()}
 	c.renderAdmin(w, r, s, status, "admin-accounts", "账号与令牌", v)
 }

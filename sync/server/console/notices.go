@@ -52,6 +52,7 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 		c.fail(w, r, err)
 		return
 	}
+	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units, v.CSRF, v.Nav, v.Here = units, s.CSRF, adminNav, "/console/notices"
 	if ab, ok := c.b.(AuditBackend); ok && !v.Preview {
 		v.Sent, v.More, err = ab.AuditRecords(r.Context(), s.token,

@@ -65,6 +65,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, err)
 		return
 	}
+	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
 	v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
 	if prof := c.b.Profile(); prof != nil {
