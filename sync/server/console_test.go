@@ -497,6 +497,24 @@ func TestConsolePrintsTheRevision(t *testing.T) {
 	if r := fx.browser().get(link); r.StatusCode == http.StatusOK {
 		t.Errorf("printed copy without a session: %d", r.StatusCode)
 	}
+	if b.get(page); strings.Contains(b.last, "以前各版的打印件") {
+		t.Errorf("a first revision offers earlier prints")
+	}
+	// Once revised, the revision returned is still printable as received:
+	// the reviewer compares the paper the unit sent first.
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充", http.StatusOK)
+	next := *f
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+	b.get(page)
+	if !strings.Contains(b.last, `以前各版的打印件：<a href="`+link+`" target="_blank" rel="noopener">第 1 版</a>`) ||
+		!strings.Contains(b.last, `href="`+page+`/revisions/2/pdf"`) {
+		t.Errorf("the revised filing's page does not offer the first revision's print:\n%s", b.last)
+	}
+	if r := b.get(link); r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), url.PathEscape("第1版")) &&
+		!strings.Contains(r.Header.Get("Content-Disposition"), "第1版") {
+		t.Errorf("the first revision's print: %d %v", r.StatusCode, r.Header)
+	}
 }
 
 func TestConsoleAttachmentNotPDFIsDownloaded(t *testing.T) {

@@ -29,6 +29,9 @@ type filingView struct {
 	Changes []change
 	Changed map[string]bool
 	BaseNo  int
+	// Prints are the numbers of the revisions the unit submitted before
+	// the one shown, each printable as received.
+	Prints  []int
 	Actions []actionView
 	Comment string
 	Action  app.Action
@@ -209,6 +212,12 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.BaseNo = d.Revision - 1
 		v.Changes, v.Changed = diff(old, d.Body)
 	}
+	for _, t := range d.History {
+		if t.Action == app.ActionSubmit && t.RevisionNumber < d.Revision && !slices.Contains(v.Prints, t.RevisionNumber) {
+			v.Prints = append(v.Prints, t.RevisionNumber)
+		}
+	}
+	slices.Sort(v.Prints)
 	v.Doc = &docCtx{Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
 	for _, p := range slices.Sorted(maps.Keys(v.Doc.Earlier)) {
