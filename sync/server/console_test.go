@@ -1132,3 +1132,21 @@ func TestConsoleShowsTheUnitType(t *testing.T) {
 		t.Errorf("an O&M cost not given does not read blank:\n%s", b.last)
 	}
 }
+
+// TestConsoleSteppedCountsAreNotLinks: in a flow of review steps a
+// department's queue holds only what waits at its steps, while the counts
+// are the whole queue's; a chip "待审核 2" led to an empty list. The counts
+// are said once, as global, and lead nowhere.
+func TestConsoleSteppedCountsAreNotLinks(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	stepAccounts(t, fx)
+	b := fx.browser()
+	b.login("finance", http.StatusSeeOther)
+	b.get("/console/queue")
+	if strings.Contains(b.last, `href="/console/queue?status=`) || strings.Contains(b.last, `href="/console/queue?kind=`) ||
+		!strings.Contains(b.last, "全局（含其他步骤）共 1 件：") {
+		t.Errorf("a department's queue offers the global counts as links:\n%s", b.last)
+	}
+}
