@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -736,5 +737,68 @@ func TestConsoleAdminUnitsSearch(t *testing.T) {
 	ad.get("/console/notices")
 	if i, j := strings.Index(ad.last, ">安乐乡人民政府<"), strings.Index(ad.last, ">霍邱县城关镇人民政府<"); i < 0 || j < i {
 		t.Errorf("the notices' units are not in pinyin order")
+	}
+}
+
+// TestConsoleAdminEntersHolidaysInAForm: the admin types a year's notice
+// into the profile page's form, as the notice reads (1月1日, 10月1日至10月3日),
+// instead of editing the profile's JSON. Every date that cannot be read is
+// named at once, what the profile's check refuses is said by field, and
+// the form keeps what was typed.
+func TestConsoleAdminEntersHolidaysInAForm(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/profile")
+	if strings.Contains(ad.last, `action="/console/admin/profile/calendar"`) {
+		t.Error("the form is offered with no profile in force")
+	}
+	tok := ad.csrf()
+	ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
+	year := afterNationalYears(fx)
+	post := func(source, holidays, workdays string) *http.Response {
+		t.Helper()
+		return ad.post("/console/admin/profile/calendar", url.Values{"csrf": {tok}, "year": {strconv.Itoa(year)},
+			"source": {source}, "holidays": {holidays}, "workdays": {workdays}})
+	}
+	if r := post("", "1月1日、十月一日，13月1日", ""); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(ad.last, "“十月一日”不是日期") || !strings.Contains(ad.last, "“13月1日”不是日期") ||
+		!strings.Contains(ad.last, "请填写通知名称和文号") || !strings.Contains(ad.last, "1月1日、十月一日，13月1日</textarea>") {
+		t.Fatalf("dates that cannot be read: %d\n%s", r.StatusCode, ad.last)
+	}
+	wed := time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC)
+	for wed.Weekday() != time.Wednesday {
+		wed = wed.AddDate(0, 0, 1)
+	}
+	const days = "1月1日\n5月1日，10月1日至10月3日"
+	if r := post("测试用通知", days, wed.Format("1月2日")); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(ad.last, "调休上班日只能是周六或周日") || !strings.Contains(ad.last, "<code>calendar.years[0].workdays[0]</code>") ||
+		!strings.Contains(ad.last, `value="测试用通知"`) {
+		t.Fatalf("a weekday as a workday: %d\n%s", r.StatusCode, ad.last)
+	}
+	r := post("测试用通知", days, "")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the year's notice: %d\n%s", r.StatusCode, ad.last)
+	}
+	ad.get(r.Header.Get("Location"))
+	if strings.Contains(ad.last, "尚未载入") || !strings.Contains(ad.last, fmt.Sprintf("本配置补充或替换 %d 年", year)) || !strings.Contains(ad.last, "已补充节假日安排") {
+		t.Errorf("after the form:\n%s", ad.last)
+	}
+	ad.get("/console/admin/profile.json")
+	want := fmt.Sprintf(`"holidays": [
+          "%[1]d-01-01",
+          "%[1]d-05-01",
+          "%[1]d-10-01",
+          "%[1]d-10-02",
+          "%[1]d-10-03"
+        ]`, year)
+	if !strings.Contains(ad.last, want) || !strings.Contains(ad.last, `"source": "测试用通知"`) {
+		t.Errorf("the profile's calendar:\n%s", ad.last)
+	}
+	rv := fx.browser()
+	rv.login("reviewer", http.StatusSeeOther)
+	rv.get("/console/queue")
+	if r := rv.post("/console/admin/profile/calendar", url.Values{"csrf": {rv.csrf()}, "year": {strconv.Itoa(year)}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer's calendar: %d", r.StatusCode)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,6 +114,7 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 	get("/console/admin/profile", c.profilePage)
 	get("/console/admin/profile.json", c.profileFile)
 	post("/console/admin/profile", c.setProfile)
+	post("/console/admin/profile/calendar", c.addCalendarYear)
 	c.mux.Handle("POST /console/admin/profile/upload", cop.Handler(c.authedLimit(c.admin(c.uploadProfile), maxProfileUpload)))
 	c.registerRoutes(cop)
 }
@@ -209,6 +211,7 @@ var doneMessages = map[string]string{
 	"account-disabled": "已停用该账号。", "account-enabled": "已启用该账号。", "revoked": "已吊销令牌。",
 	"profile": "新的规则配置已生效，各建设单位的客户端联网时将收到它。", "register": "已导入已建系统登记表。",
 	"revoked-all": "已吊销该账号的全部令牌：它的客户端和审核台须重新登录。",
+	"calendar":    "已补充节假日安排：该年的办理期限即按所列日期计算，各建设单位的客户端联网时将收到新的规则。",
 }
 
 func redirectDone(w http.ResponseWriter, r *http.Request, to, done string) {
@@ -669,6 +672,79 @@ func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *sessi
 	c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: fe, Form: url.Values{"builtin": {name}},
 		Extra: fieldOnce(app.FieldErrors(err))})
 }
+
+// addCalendarYear enters a year's holiday notice from the profile page's
+// form into the profile in force: an admin had to download the profile,
+// edit its JSON by hand and upload it, and learnt of one mistake per try.
+// Every date that cannot be read is named at once, and the form keeps what
+// was typed.
+func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *session) {
+	form := url.Values{}
+	for _, k := range []string{"year", "source", "holidays", "workdays"} {
+		form.Set(k, echo(strings.TrimSpace(r.PostFormValue(k))))
+	}
+	refuse := func(msg string, fields map[string]string, extra []app.FieldError) {
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: msg, Fields: fields}, Form: form, Extra: extra})
+	}
+	fields := map[string]string{}
+	year, err := strconv.Atoi(form.Get("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		fields["year"] = "请填写年份，如 2028"
+		year = 0
+	}
+	switch src := form.Get("source"); {
+	case src == "":
+		fields["source"] = "请填写通知名称和文号，如《国务院办公厅关于2028年部分节假日安排的通知》（国办发明电〔2027〕7号）"
+	case utf8.RuneCountInString(src) > maxCalendarSource:
+		fields["source"] = fmt.Sprintf("不超过 %d 个字", maxCalendarSource)
+	}
+	var y app.CalendarYear
+	if year > 0 {
+		var hp, wp []string
+		y.Holidays, hp = app.ParseDateList(form.Get("holidays"), year)
+		y.Workdays, wp = app.ParseDateList(form.Get("workdays"), year)
+		switch {
+		case len(hp) > 0:
+			fields["holidays"] = strings.Join(hp, "；")
+		case len(y.Holidays) == 0:
+			fields["holidays"] = "请列出通知中的全部放假日期"
+		}
+		if len(wp) > 0 {
+			fields["workdays"] = strings.Join(wp, "；")
+		}
+	}
+	if len(fields) > 0 {
+		refuse("节假日安排有误，请按各项提示改正", fields, nil)
+		return
+	}
+	y.Year, y.Source = year, form.Get("source")
+	doc, err := c.ab().ProfileFile(r.Context(), s.token)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		refuse("尚未设置规则配置：请先切换为内置配置或上传规则文件，再补充节假日安排", nil, nil)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	data, err := app.WithCalendarYear(doc.Profile, y)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if _, err := c.ab().SetProfile(r.Context(), s.token, doc.ID+".json", data); err != nil {
+		if _, ok := problem(err); !ok {
+			c.fail(w, r, err)
+			return
+		}
+		refuse(fmt.Sprintf("%d 年的节假日安排未能生效，请改正后再提交", year), nil, fieldOnce(app.FieldErrors(err)))
+		return
+	}
+	redirectDone(w, r, "/console/admin/profile", "calendar")
+}
+
+// maxCalendarSource bounds a notice's name and number, in characters.
+const maxCalendarSource = 200
 
 func init() {
 	funcs["hasPrefix"] = strings.HasPrefix
