@@ -336,7 +336,7 @@ func (c *Calendar) MissingNote(now time.Time) string {
 		names[i] = strconv.Itoa(y)
 	}
 	return fmt.Sprintf("尚未载入 %s 年的法定节假日安排：这些年份的工作日期限暂按周一至周五计算（不计节假日和调休），与实际期限可能不同。"+
-		"国务院办公厅的通知发布后，请管理员在规则配置中补充（规则文件的 calendar）。", strings.Join(names, "、"))
+		"国务院办公厅的通知发布后，请管理员在审核台“系统管理 → 规则配置 → 补充节假日安排”中填写。", strings.Join(names, "、"))
 }
 
 // Years returns the years whose notices the calendar itself holds (not

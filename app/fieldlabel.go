@@ -1,9 +1,14 @@
 package app
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
+
+// kindNames are the names of the bodies' first fields, one per kind of
+// filing, which a label leaves out: the page says the kind.
+var kindNames = []string{"申报书", "目录", "试运行报告", "验收申请", "上线备案", "调整申请", "验收备案", "运维备案", "绩效评价"}
 
 // fieldNames are the Chinese names of the body's JSON fields. A name
 // missing here shows as the JSON field itself.
@@ -20,12 +25,56 @@ var fieldNames = map[string]string{
 	"security": "安全设计", "level": "级别", "assess": "等保测评", "crypto": "密码应用", "summary": "摘要",
 	"review": "报审", "deployment": "部署", "mode": "部署方式", "explanation": "说明", "resources": "资源需求",
 	"xinchuang": "信创", "supported": "支持国产化", "notes": "说明", "om_plan": "运维方案",
-	"om_annual": "年运行维护经费", "schedule": "进度安排", "due": "时间", "total_investment": "总投资概算",
+	"om_annual": "年运行维护经费", "unit_type": "建设单位类型", "schedule": "进度安排", "due": "时间", "total_investment": "总投资概算",
 	"year_amount": "本年度资金", "budget": "投资概算明细", "category": "类别", "spec": "规格",
 	"quantity": "数量", "amount": "金额", "basis": "依据", "domestic": "国产", "funding": "资金来源",
 	"kind": "来源", "confirmations": "确认事项", "entries": "信息资源", "items": "信息项",
 	"demands": "需求清单", "duties": "责任清单", "negatives": "负面清单", "title": "标题",
 	"contract_amount": "合同金额", "material": "材料", "sha256": "校验值", "size": "大小",
+	// The later filings' kinds, dropped from a label as the others are.
+	"go_live": "上线备案", "adjustment": "调整申请", "acceptance_filing": "验收备案", "om_filing": "运维备案",
+	"performance": "绩效评价",
+	// Filing, attachments.
+	"id": "材料编号", "project_id": "所属项目", "revision": "版本", "revision_id": "版本编号",
+	"base_revision_id": "所据版本", "media_type": "文件类型",
+	// Catalogue and its three lists.
+	"provider_name": "信息资源提供方", "provider_code": "提供方代码", "sequence": "顺序码", "office": "内设科室",
+	"abstract": "摘要", "format_class": "格式分类", "format_type": "格式类型", "data_type": "数据类型",
+	"length": "长度", "share_type": "共享类型", "share_condition": "共享条件", "share_basis": "不予共享依据",
+	"share_mode_class": "共享方式分类", "share_mode_type": "共享方式类型", "open": "向社会开放",
+	"open_condition": "开放条件", "update_cycle": "更新周期", "publish_date": "发布日期",
+	"related_codes": "关联资源代码", "resource_name": "信息资源名称", "resource_code": "信息资源代码",
+	"provider": "提供方", "usage": "使用方式", "frequency": "频度", "scenario": "应用场景", "duty": "对应职责",
+	"owner": "责任人", "review_date": "复核日期", "alternative": "替代方式",
+	// Trial report and acceptance.
+	"contractor": "承建单位", "supervisor": "监理单位", "trial_start": "试运行开始", "trial_end": "试运行结束",
+	"scope": "运行范围", "environment": "运行环境", "os": "操作系统", "database": "数据库", "middleware": "中间件",
+	"versions": "版本", "networks": "网络", "cloud": "云资源", "function": "功能模块", "requirement": "合同要求",
+	"status": "状态", "deviation": "偏差说明", "figures": "运行数据", "users": "用户数", "active_users": "活跃用户数",
+	"business_volume": "业务量", "volume_unit": "业务量单位", "availability": "可用率", "faults": "故障次数",
+	"downtime_minutes": "累计中断（分钟）", "api_calls": "接口调用量", "issues": "问题", "no": "编号",
+	"found": "发现日期", "severity": "严重程度", "handling": "处理措施", "handled": "处理日期",
+	"remaining": "遗留问题说明", "concurrency": "并发用户数", "avg_response_ms": "平均响应（毫秒）",
+	"peak_response_ms": "峰值响应（毫秒）", "cpu_peak": "CPU 峰值", "memory_peak": "内存峰值",
+	"load_test": "压力测试", "dengbao": "等级保护", "high_vulns": "未修复高危漏洞", "vuln_scan": "漏洞扫描结果",
+	"backup_drill": "备份恢复演练", "backup_note": "备份策略与演练情况", "training": "培训", "sessions": "培训场次",
+	"people": "培训人次", "feedback": "用户意见", "satisfaction": "满意度", "opinions": "意见",
+	"opinion": "意见", "response": "处理情况", "conclusion": "结论", "ready": "具备竣工验收条件", "text": "内容",
+	"trial_report_id": "试运行报告", "acceptance_id": "竣工验收申请", "accepted_on": "验收日期",
+	"applied_on": "申请日期", "approval_ref": "立项批复文号", "approved_total": "批复概算总投资",
+	"completed_on": "建设完成日期", "effect": "应用效果", "filed_on": "报送日期", "go_live_on": "投入运行日期",
+	"goal_unchanged": "建设目标不变", "investment": "投资计划执行情况", "new_due_on": "预计交付日期",
+	"progress": "建设进度", "reason": "调整原因及依据", "situation": "运行维护情况", "terminated_on": "合同终止日期",
+	"type": "类型", "year": "年度", "before": "原批复概算明细", "after": "调整后概算明细",
+}
+
+// fieldNamesIn are the names a field takes under a parent that gives it
+// another meaning than fieldNames does, by "parent.field".
+var fieldNamesIn = map[string]string{
+	"demands.provider": "提供部门", "om_filing.provider": "运维服务单位", "trial_report.scope": "试运行地点及用户范围",
+	"trial_report.performance": "性能", "modules.status": "实现情况", "adjustment.type": "调整类型",
+	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
+	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
 }
 
 // FieldLabel names a path of a filing's body (its JSON fields, rows by
@@ -33,17 +82,23 @@ var fieldNames = map[string]string{
 // The bureau's console lists changes with it.
 func FieldLabel(path string) string {
 	var out []string
-	for _, seg := range strings.Split(path, ".") {
-		if n, err := strconv.Atoi(seg); err == nil {
+	parent := ""
+	for i, seg := range strings.Split(path, ".") {
+		if n, err := strconv.Atoi(seg); err == nil && i > 0 {
 			out[len(out)-1] += " 第 " + strconv.Itoa(n+1) + " 行"
 			continue
 		}
-		if name, ok := fieldNames[seg]; ok {
-			seg = name
+		name, ok := fieldNamesIn[parent+"."+seg]
+		if !ok {
+			name, ok = fieldNames[seg]
 		}
-		out = append(out, seg)
+		parent = seg
+		if !ok {
+			name = seg
+		}
+		out = append(out, name)
 	}
-	if len(out) > 1 && (out[0] == "申报书" || out[0] == "目录" || out[0] == "试运行报告" || out[0] == "验收申请") {
+	if len(out) > 1 && slices.Contains(kindNames, out[0]) {
 		out = out[1:]
 	}
 	return strings.Join(out, " · ")

@@ -1,41 +1,66 @@
-package app_test
+package app
 
 import (
+	"reflect"
+	"strings"
 	"testing"
-
-	"egovdesk/app"
 )
 
-// A remark's field is named as the clerk and the reviewer know it, never by
-// its JSON path.
-func TestRemarkLabel(t *testing.T) {
-	for path, want := range map[string]string{
-		"goals":            "建设目标",
-		"crypto.summary":   "密码应用 · 摘要",
-		"budget[2].amount": "投资概算明细 第 3 行 · 金额",
-		"contact.phone":    "联系人信息 · 联系电话",
-	} {
-		if got := app.RemarkLabel(path); got != want {
-			t.Errorf("RemarkLabel(%q) = %q, want %q", path, got, want)
+// jsonPaths lists the JSON paths of t's fields, rows as ".0".
+func jsonPaths(prefix string, t reflect.Type, out *[]string) {
+	switch t.Kind() {
+	case reflect.Pointer:
+		jsonPaths(prefix, t.Elem(), out)
+		return
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Struct || t.Elem().Kind() == reflect.Pointer {
+			jsonPaths(prefix+".0", t.Elem(), out)
+			return
+		}
+	case reflect.Struct:
+		if t.String() != "time.Time" {
+			for i := range t.NumField() {
+				f := t.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if !f.IsExported() || name == "" || name == "-" {
+					continue
+				}
+				jsonPaths(prefix+"."+name, f.Type, out)
+			}
+			return
 		}
 	}
+	*out = append(*out, prefix)
 }
 
-// Coded values of a revision's changes read as the document shows them
-// (the console listed 投资概算明细 第 4 行 · 类别 as security_assessment).
-func TestValueLabel(t *testing.T) {
-	for _, tc := range []struct{ path, v, want string }{
-		{"declaration.budget.3.category", "security_assessment", "等保测评及安全评估费"},
-		{"declaration.funding.0.kind", "local_fiscal", app.LabelOf(app.FundingChoices, "local_fiscal")},
-		{"declaration.class", "public", "公共类"},
-		{"declaration.service_types.1", "software", app.LabelOf(app.ServiceTypeChoices, "software")},
-		{"catalogue.negatives.0.category", "no_share", app.LabelOf(app.NegativeCategoryChoices, "no_share")},
-		{"catalogue.entries.0.items.2.share_type", string(app.ShareConditional), "有条件共享"},
-		{"declaration.project_name", "public", "public"},
-		{"declaration.budget.3.category", "unheard_of", "unheard_of"},
+// Every field of every kind of filing has a Chinese name where the console
+// lists a revision's changes and a reviewer's remarks: a revised catalogue
+// read "信息资源 第 1 行 · share_type", a trial report "figures · users".
+func TestEveryBodyFieldHasALabel(t *testing.T) {
+	var paths []string
+	jsonPaths("", reflect.TypeFor[Body](), &paths)
+	if len(paths) < 200 {
+		t.Fatalf("only %d paths: is the walk right?", len(paths))
+	}
+	for _, p := range paths {
+		p = strings.TrimPrefix(p, ".")
+		if l := FieldLabel(p); strings.ContainsAny(l, "abcdefghijklmnopqrstuvwxyz_") {
+			t.Errorf("%s reads %q", p, l)
+		}
+	}
+	for path, want := range map[string]string{
+		"declaration.unit_type":                    "建设单位类型",
+		"catalogue.entries.2.items.0.share_type":   "信息资源 第 3 行 · 信息项 第 1 行 · 共享类型",
+		"catalogue.demands.0.provider":             "需求清单 第 1 行 · 提供部门",
+		"om_filing.provider":                       "运维服务单位",
+		"trial_report.performance.avg_response_ms": "性能 · 平均响应（毫秒）",
+		"trial_report.modules.1.status":            "功能模块 第 2 行 · 实现情况",
+		"trial_report.issues.0.status":             "问题 第 1 行 · 状态",
+		"performance.conclusion":                   "评价结论及整改措施",
+		"adjustment.after.0.amount":                "调整后概算明细 第 1 行 · 金额",
 	} {
-		if got := app.ValueLabel(tc.path, tc.v); got != tc.want {
-			t.Errorf("ValueLabel(%q, %q) = %q, want %q", tc.path, tc.v, got, tc.want)
+		if got := FieldLabel(path); got != want {
+			t.Errorf("FieldLabel(%q) = %q, want %q", path, got, want)
 		}
 	}
 }

@@ -441,7 +441,7 @@ func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req p
 	target, detail := clip(fid, 64), clip(string(req.Action), 40)
 	if t := resp.Transition; *err == nil {
 		target = fmt.Sprintf("%s 第%d版 (%s)", fid, t.RevisionNumber, t.RevisionID)
-		detail = fmt.Sprintf("%s：%s → %s", req.Action, t.From, t.To)
+		detail = fmt.Sprintf("%s：%s → %s", req.Action.Label(), t.From.Label(), t.To.Label()) // read by an auditor, in Chinese
 	}
 	w := whoOf(ctx)
 	w.Actor, w.Role = c.Login, string(c.Role)

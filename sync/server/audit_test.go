@@ -95,7 +95,7 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 	n = len(server.AuditTrail(t, fx.srv))
 	resp := fx.decide(fx.reviewer, f.ID, app.ActionAccept, "受理", http.StatusOK)
 	e = one(t, fx, n, "decide", "reviewer", bureaustore.AuditOK)
-	if !strings.Contains(e.Target, f.ID) || !strings.Contains(e.Target, resp.Transition.RevisionID) || !strings.Contains(e.Detail, string(app.ActionAccept)) {
+	if !strings.Contains(e.Target, f.ID) || !strings.Contains(e.Target, resp.Transition.RevisionID) || !strings.Contains(e.Detail, app.ActionAccept.Label()) {
 		t.Fatalf("decision record: %+v", e)
 	}
 	// A refused decision is recorded with its outcome.
@@ -463,5 +463,18 @@ func TestAuditPageShowsTheLatestFirst(t *testing.T) {
 	ad.get("/console/audit.csv?action=decide")
 	if a, b := strings.Index(ad.last, "filing-000"), strings.Index(ad.last, "filing-149"); a < 0 || b < a {
 		t.Errorf("the export is not oldest first")
+	}
+}
+
+// TestAuditDecisionReadsInChinese: the trail's record of a decision says
+// the action and the states as the auditor reads them, not the codes.
+func TestAuditDecisionReadsInChinese(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充", http.StatusOK)
+	got := server.AuditTrail(t, fx.srv)
+	if e := got[len(got)-1]; e.Action != "decide" || e.Detail != app.ActionReturn.Label()+"："+app.StatusSubmitted.Label()+" → "+app.StatusReturned.Label() {
+		t.Errorf("the decision's record: %+v", e)
 	}
 }

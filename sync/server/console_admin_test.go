@@ -756,6 +756,9 @@ func TestConsoleAdminEntersHolidaysInAForm(t *testing.T) {
 	tok := ad.csrf()
 	ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
 	year := afterNationalYears(fx)
+	if ad.get("/console/admin/profile"); !strings.Contains(ad.last, fmt.Sprintf(`name="year" value="%d"`, year)) {
+		t.Errorf("the form does not offer the missing year %d", year)
+	}
 	post := func(source, holidays, workdays string) *http.Response {
 		t.Helper()
 		return ad.post("/console/admin/profile/calendar", url.Values{"csrf": {tok}, "year": {strconv.Itoa(year)},

@@ -562,6 +562,12 @@ func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *sessi
 	d := profileData{Active: c.b.Profile(), Builtins: c.ab().BuiltinProfiles(), National: app.NationalYears(),
 		CalendarNote: calendarNote(c.b.Profile(), c.b.Now())}
 	if d.Active != nil {
+		if missing := d.Active.Calendar.Missing(c.b.Now()); len(missing) > 0 && v.Form.Get("year") == "" {
+			if v.Form == nil {
+				v.Form = url.Values{}
+			}
+			v.Form.Set("year", strconv.Itoa(missing[0])) // the year the note asks for
+		}
 		d.Own = d.Active.Calendar.Years()
 		d.Refused = app.FieldErrors(d.Active.CheckNew())
 		d.Custom = customProfile(d.Active, d.Builtins)
@@ -694,7 +700,7 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 	}
 	switch src := form.Get("source"); {
 	case src == "":
-		fields["source"] = "请填写通知名称和文号，如《国务院办公厅关于2028年部分节假日安排的通知》（国办发明电〔2027〕7号）"
+		fields["source"] = "请填写通知名称和文号，如《国务院办公厅关于20××年部分节假日安排的通知》（国办发明电〔20××〕×号）"
 	case utf8.RuneCountInString(src) > maxCalendarSource:
 		fields["source"] = fmt.Sprintf("不超过 %d 个字", maxCalendarSource)
 	}
