@@ -219,7 +219,7 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 	}
 	var p Problems
 	for _, path := range slices.Sorted(maps.Keys(f.Unparsed)) {
-		p.Add(path, "“%s”无法识别，请改正后再提交", f.Unparsed[path])
+		p.AddUnparsed(path, f.Unparsed[path])
 	}
 	p = append(p, FieldErrors(err)...)
 	return notSubmittable(p)

@@ -74,7 +74,9 @@ func TestCheckReportsUnparsedInput(t *testing.T) {
 	f.Unparsed = map[string]string{"budget[0].amount": "12o"}
 	found := false
 	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
-		if fe.Field == "budget[0].amount" && strings.Contains(fe.Message, "12o") {
+		// The message names the field: the list of problems heads it by
+		// its section only, which has several amounts.
+		if fe.Field == "budget[0].amount" && fe.Message == "投资概算明细 第 1 行 · 金额“12o”无法识别，请改正后再提交" {
 			found = true
 		}
 	}

@@ -98,7 +98,7 @@ func FieldLabel(path string) string {
 		}
 		out = append(out, name)
 	}
-	if len(out) > 1 && slices.Contains(kindNames, out[0]) {
+	for len(out) > 1 && slices.Contains(kindNames, out[0]) { // RemarkLabel's "declaration." before a later filing's own
 		out = out[1:]
 	}
 	return strings.Join(out, " · ")

@@ -359,7 +359,7 @@ func (le *lifecycleEditor) changed(now time.Time) {
 	e := le.e
 	var p app.Problems
 	for path, raw := range e.f.Unparsed {
-		p.Add(path, "“%s”无法识别，请改正后再提交", raw)
+		p.AddUnparsed(path, raw)
 	}
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
 	e.problems = p
