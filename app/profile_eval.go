@@ -35,6 +35,9 @@ type Route struct {
 	Amount   Money  `json:"amount,omitempty"`
 	Note     string `json:"note,omitempty"`
 	Addition bool   `json:"addition,omitempty"`
+
+	noteFormat string // Note's format and arguments (NoteTemplate)
+	noteArgs   []any
 }
 
 // Obligation is something the unit must do or buy for this project. Budget

@@ -73,12 +73,14 @@ func (prof *Profile) RouteFor(d *Declaration, approved Money) Route {
 func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
 	for _, o := range prof.RouteOverrides {
 		if !o.Off && o.When.eval(f) {
-			note := "按建设单位类型确定，与投资额无关"
+			r := Route{Code: o.Code, Label: o.Label, Approver: o.Approver, Detail: o.Detail, Source: o.Source,
+				Basis: "unit_type", Addition: o.Addition}
 			if o.Addition {
-				note += "（" + AdditionNote + "）"
+				r.setNote("按建设单位类型确定，与投资额无关（%s）", AdditionNote)
+			} else {
+				r.setNote("按建设单位类型确定，与投资额无关")
 			}
-			return Route{Code: o.Code, Label: o.Label, Approver: o.Approver, Detail: o.Detail, Source: o.Source,
-				Basis: "unit_type", Note: note, Addition: o.Addition}
+			return r
 		}
 	}
 	declared := f["total_investment"].money
@@ -95,14 +97,24 @@ func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
 		Basis: basis, Amount: amount}
 	switch line := prof.approvedLine(); {
 	case basis == BasisApproved:
-		out.Note = fmt.Sprintf("按批复核定的投资 %s确定", amount)
+		out.setNote("按批复核定的投资 %s确定", amount)
 	case line != nil:
-		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定；批复核定投资后，%s的界线按核定投资计（%s）", amount, line.min, line.Source)
+		out.setNote("按申报的总投资概算 %s确定；批复核定投资后，%s的界线按核定投资计（%s）", amount, line.min, line.Source)
 	default:
-		out.Note = fmt.Sprintf("按申报的总投资概算 %s确定", amount)
+		out.setNote("按申报的总投资概算 %s确定", amount)
 	}
 	return out
 }
+
+// setNote sets r.Note to format with args, keeping both for NoteTemplate.
+func (r *Route) setNote(format string, args ...any) {
+	r.Note, r.noteFormat, r.noteArgs = fmt.Sprintf(format, args...), format, args
+}
+
+// NoteTemplate returns the format and arguments of r.Note, for a user
+// interface in another language (as FieldError.Template); "" for a route
+// not computed here.
+func (r Route) NoteTemplate() (format string, args []any) { return r.noteFormat, r.noteArgs }
 
 // approvedLine returns the first band measured against the approved
 // investment, or nil.

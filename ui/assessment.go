@@ -74,8 +74,8 @@ func (p *assessmentPanel) update(now time.Time) {
 		}
 		p.item(T(a.Route.Label), widget.HighImportance, field)
 		p.box.Add(&paragraph{Text: T("审批单位：") + T(a.Route.Approver)})
-		if a.Route.Note != "" {
-			p.box.Add(note(T(a.Route.Note))) // which amount, or the unit's type, decided it
+		if format, args := a.Route.NoteTemplate(); format != "" {
+			p.box.Add(note(Tf(format, args...))) // which amount, or the unit's type, decided it
 		}
 		if a.Route.Detail != "" {
 			p.box.Add(note(T(a.Route.Detail)))
