@@ -412,7 +412,7 @@ func (t *TrialReport) validateIssues(p *Problems, s, e calDate, period bool) {
 		f := fmt.Sprintf("issues[%d]", i)
 		name := fmt.Sprintf("第 %d 个问题", i+1)
 		if no := strings.TrimSpace(is.No); no != "" {
-			name = "问题 " + no
+			name = "问题“" + no + "”" // 请选择问题“W-01”的级别: the number stands apart
 			if j, dup := seen[no]; dup {
 				p.Add(f+".no", "问题编号“%s”与第 %d 个问题重复", no, j+1)
 			} else {

@@ -117,7 +117,7 @@ func TestTrialReportValidate(t *testing.T) {
 		{"downtime equal to the trial", func(r *TrialReport) { r.Figures.DowntimeMinutes = 32 * 24 * 60 }, "", nil},
 		{"unresolved severe issue and ready", func(r *TrialReport) {
 			r.Issues[0].Status, r.Issues[0].Remaining = IssueOpen, "等待公安接口升级"
-		}, "问题 W-01是未解决的严重问题", []string{"conclusion.ready"}},
+		}, "问题“W-01”是未解决的严重问题", []string{"conclusion.ready"}},
 		{"unresolved severe issue, not ready", func(r *TrialReport) {
 			r.Issues[0].Status, r.Issues[0].Remaining = IssueOpen, "等待公安接口升级"
 			r.Conclusion = TrialConclusion{Ready: false, Text: "待严重问题解决后再申请验收"}

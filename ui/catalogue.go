@@ -159,7 +159,7 @@ func (ce *catalogueEditor) updateEntry(i widget.ListItemID, o fyne.CanvasObject)
 	if n := ce.problemCount(fmt.Sprintf("entries[%d]", i)); n > 0 {
 		meta += fmt.Sprintf(T(" · ⚠ %d 处待改"), n)
 	}
-	meta += fmt.Sprintf(T(" · %d 个信息项"), len(r.Items))
+	meta += fmt.Sprintf(T(" · %d 项"), len(r.Items)) // short: the list is narrow, and "个信息项" was cut
 	box.Objects[1].(*widget.Label).SetText(meta)
 }
 
