@@ -101,7 +101,7 @@ func StepLoads(prof *app.Profile, byKindStatus map[app.Kind]map[app.Status]int) 
 				out[n-1].Roles = append(out[n-1].Roles, roles...)
 				continue
 			}
-			l := console.StepLoad{Flow: i, Steps: []string{s.Label}, Roles: roles, Status: s.Status}
+			l := console.StepLoad{Flow: i, Kinds: fl.Kinds, Steps: []string{s.Label}, Roles: roles, Status: s.Status}
 			if len(fl.Routes) > 0 {
 				l.Waiting = -1
 			} else {

@@ -194,9 +194,10 @@ type Overview struct {
 // after it) are counted together, as the counters by kind and status
 // cannot tell them apart.
 type StepLoad struct {
-	Flow    int      // which of the profile's flows
-	Steps   []string // the steps' labels, in order
-	Roles   []string // who takes them, in Chinese
+	Flow    int        // which of the profile's flows
+	Kinds   []app.Kind // the kinds of filing the flow takes; none: every kind no other flow takes
+	Steps   []string   // the steps' labels, in order
+	Roles   []string   // who takes them, in Chinese
 	Status  app.Status
 	Waiting int // -1: not known (a flow limited to some routes)
 }
