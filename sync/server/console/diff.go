@@ -212,18 +212,41 @@ func pairRows(o, n []any) []int {
 	for _, a := range anchors[:len(anchors)-1] {
 		pair[a[0]], used[a[1]] = a[1], true
 	}
+	// A table too long for the common run: its unchanged rows are paired
+	// as found, each with the first unused row of the same content.
+	if mo > 0 && mn > 0 && mo*mn > maxPairCells {
+		same := map[string][]int{}
+		for j := lo; j < hin; j++ {
+			same[kn[j]] = append(same[kn[j]], j)
+		}
+		for i := lo; i < hio; i++ {
+			if js := same[ko[i]]; len(js) > 0 {
+				pair[i], used[js[0]] = js[0], true
+				same[ko[i]] = js[1:]
+			}
+		}
+	}
 	// A changed row goes with the new row of its code or name, wherever
-	// it moved.
+	// it moved (the new rows' names read once: a table of thousands of
+	// renamed rows took seconds).
+	byID := map[string][]int{}
+	for j := range n {
+		if !used[j] {
+			if id := rowID(n[j]); id != "" {
+				byID[id] = append(byID[id], j)
+			}
+		}
+	}
 	for i := range o {
 		if pair[i] >= 0 {
 			continue
 		}
-		if id := rowID(o[i]); id != "" {
-			for j := range n {
-				if !used[j] && rowID(n[j]) == id {
-					pair[i], used[j] = j, true
-					break
-				}
+		id := rowID(o[i])
+		for js := byID[id]; id != "" && len(js) > 0; js = js[1:] {
+			if j := js[0]; !used[j] {
+				pair[i], used[j] = j, true
+				byID[id] = js[1:]
+				break
 			}
 		}
 	}
@@ -262,13 +285,18 @@ func rowKeys(rows []any) []string {
 	return keys
 }
 
-// rowID is what names a row across revisions: its code, else its name.
+// rowID is what names a row across revisions: its code, else its name
+// (a list's row: its resource's code, else its name).
 func rowID(row any) string {
 	m, ok := row.(map[string]any)
 	if !ok {
 		return ""
 	}
-	for _, k := range []string{"code", "name"} {
+	cat, _ := m["category"].(string)
+	if seq, _ := m["sequence"].(string); cat != "" && seq != "" { // a catalogue's resource: 分类码/顺序码
+		return "code:" + cat + "/" + seq
+	}
+	for _, k := range []string{"code", "resource_code", "name", "resource_name"} {
 		if s, ok := m[k].(string); ok && s != "" {
 			return k + ":" + s
 		}

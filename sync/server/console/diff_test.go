@@ -95,3 +95,55 @@ func TestDiffCountsTheItemsOfARemovedResource(t *testing.T) {
 		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// A table past the common run's bound still pairs its unchanged rows: one
+// row put in and one edited among 1,500 read as 3,001 changes.
+func TestDiffPairsTheRowsOfALongTable(t *testing.T) {
+	rows := func(n, insertAt int, edit int) string {
+		var rs []string
+		for i := range n {
+			if i == insertAt {
+				rs = append(rs, `{"kind":"self","name":"新增来源","amount":1}`)
+			}
+			amount := 100 + i
+			if i == edit {
+				amount = 1
+			}
+			rs = append(rs, fmt.Sprintf(`{"kind":"local","name":"来源%d","amount":%d}`, i, amount))
+		}
+		return `{"declaration":{"funding":[` + strings.Join(rs, ",") + `]}}`
+	}
+	got := changesOf(t, rows(1500, -1, -1), rows(1500, 700, 900))
+	if len(got) != 2 || !strings.HasPrefix(got[0], "资金来源 第 701 行||") || !strings.HasPrefix(got[1], "资金来源 第 902 行 · 金额|") {
+		t.Errorf("%d changes:\n%s", len(got), strings.Join(got[:min(len(got), 10)], "\n"))
+	}
+}
+
+// A resource is known by its 分类码/顺序码: moved and renamed, it is that
+// resource changed, not one removed and another added.
+func TestDiffKnowsAResourceByItsCode(t *testing.T) {
+	res := func(seq, name string) string {
+		return fmt.Sprintf(`{"category":"101001","sequence":%q,"name":%q,"items":[]}`, seq, name)
+	}
+	cat := func(rs ...string) string { return `{"catalogue":{"entries":[` + strings.Join(rs, ",") + `]}}` }
+	got := changesOf(t, cat(res("000001", "人口"), res("000002", "法人")), cat(res("000002", "法人单位"), res("000001", "人口信息")))
+	if len(got) != 2 || !strings.HasPrefix(got[0], "信息资源 第 1 行 · 名称|法人|法人单位") || !strings.HasPrefix(got[1], "信息资源 第 2 行 · 名称|人口|人口信息") {
+		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// BenchmarkDiffRenamedRows: a budget of 5,000 rows every one renamed (no
+// row unchanged, no name found again), the pairing's worst case.
+func BenchmarkDiffRenamedRows(b *testing.B) {
+	body := func(prefix string) []byte {
+		var rs []string
+		for i := range 5000 {
+			rs = append(rs, fmt.Sprintf(`{"category":"hardware","name":"%s%d","amount":%d}`, prefix, i, i))
+		}
+		return []byte(`{"declaration":{"budget":[` + strings.Join(rs, ",") + `]}}`)
+	}
+	o, n := body("旧"), body("新")
+	for b.Loop() {
+		diff(o, n)
+	}
+}
