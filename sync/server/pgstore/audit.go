@@ -42,9 +42,11 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bureaustore.AuditPage, error) {
 	var p bureaustore.AuditPage
 	limit := q.PageLimit()
-	sql, args, order := "SELECT record FROM audit WHERE seq > $1", []any{q.After}, "seq"
+	// Seqs are bigint: a cursor past them (a made-up ?before=) is the end.
+	clamp := func(n uint64) int64 { return int64(min(n, math.MaxInt64)) }
+	sql, args, order := "SELECT record FROM audit WHERE seq > $1", []any{clamp(q.After)}, "seq"
 	if q.Newest {
-		sql, args, order = "SELECT record FROM audit WHERE seq < $1", []any{q.Before}, "seq DESC"
+		sql, args, order = "SELECT record FROM audit WHERE seq < $1", []any{clamp(q.Before)}, "seq DESC"
 		if q.Before == 0 {
 			args[0] = int64(math.MaxInt64)
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -204,6 +205,12 @@ func testAuditSearch(t *testing.T, st bureaustore.Storage) {
 	p, _ = st.AuditEvents(ctx, bureaustore.AuditQuery{Newest: true, Limit: 2})
 	if len(p.Events) != 2 || p.Events[0].Seq != 30 || p.Events[1].Seq != 29 || !p.More {
 		t.Fatalf("the newest two: %+v, more %v", p.Events, p.More)
+	}
+	for _, q := range []bureaustore.AuditQuery{{After: math.MaxUint64}, {Newest: true, Before: math.MaxUint64, Limit: 1}} {
+		p, err := st.AuditEvents(ctx, q) // a made-up cursor from a URL
+		if err != nil || q.Newest != (len(p.Events) == 1) {
+			t.Fatalf("%+v: %d events, %v", q, len(p.Events), err)
+		}
 	}
 	p, _ = st.AuditEvents(ctx, bureaustore.AuditQuery{Newest: true, Before: 3})
 	if len(p.Events) != 2 || p.Events[0].Seq != 2 || p.More {
