@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// maxDateProblems bounds the messages of ParseDateList: 64 KB of "x,"
+// made 32,000 of them.
+const maxDateProblems = 20
+
 // maxDateRange is the longest run of days one range of ParseDateList may
 // stand for: the longest holiday (春节, 国庆) is 8 or 9 days.
 const maxDateRange = 31
@@ -29,7 +33,7 @@ var dateToken = regexp.MustCompile(`^(?:(\d{4})(?:-|/|\.|年))?(\d{1,2})(?:-|/|\
 func ParseDateList(s string, year int) ([]string, []string) {
 	var out, problems []string
 	seen := map[string]bool{}
-	s = strings.NewReplacer("～", "~", "~", " 至 ", "到", " 至 ", "至", " 至 ").Replace(s)
+	s = strings.NewReplacer("～", " 至 ", "~", " 至 ", "到", " 至 ", "至", " 至 ").Replace(s)
 	items := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",，、;；\n\r\t", r) })
 	var words []string // a date, or two joined by 至
 	for _, it := range items {
@@ -44,6 +48,10 @@ func ParseDateList(s string, year int) ([]string, []string) {
 		}
 	}
 	for _, w := range words {
+		if len(problems) == maxDateProblems {
+			problems = append(problems, "还有更多无法识别的日期，请先改正以上各项")
+			break
+		}
 		from, to, isRange := strings.Cut(w, "至")
 		a, okA := readDate(from, year)
 		if !isRange {

@@ -19,6 +19,7 @@ func TestParseDateList(t *testing.T) {
 		{"10月1日至10月3日\n5月1日", []string{"2027-05-01", "2027-10-01", "2027-10-02", "2027-10-03"}, nil},
 		{"2027-10-01 至 2027-10-03；2027-10-02", []string{"2027-10-01", "2027-10-02", "2027-10-03"}, nil},
 		{"2026-12-31~2027-01-01", []string{"2026-12-31", "2027-01-01"}, nil},
+		{"10月1日～10月2日", []string{"2027-10-01", "2027-10-02"}, nil},
 		{"2027-02-30", nil, []string{"“2027-02-30”不是日期"}},
 		{"十月一日", nil, []string{"“十月一日”不是日期：请写成 2027-01-01 或 1月1日"}},
 		{"10-08 至 10-01", nil, []string{"结束日期早于开始日期"}},
@@ -60,5 +61,13 @@ func TestWithCalendarYear(t *testing.T) {
 	}
 	if _, err := WithCalendarYear([]byte(`[1]`), CalendarYear{Year: 2028}); ErrorCode(err) != EINVALID {
 		t.Errorf("not an object: %v", err)
+	}
+}
+
+// What cannot be read is told in at most 21 messages however much is sent.
+func TestParseDateListBoundsItsMessages(t *testing.T) {
+	_, problems := ParseDateList(strings.Repeat("x,", 32000), 2027)
+	if len(problems) != maxDateProblems+1 || !strings.Contains(problems[maxDateProblems], "还有更多") {
+		t.Errorf("%d messages", len(problems))
 	}
 }
