@@ -219,7 +219,7 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 	}
 	var p Problems
 	for _, path := range slices.Sorted(maps.Keys(f.Unparsed)) {
-		p.AddUnparsed(path, f.Unparsed[path])
+		p.AddUnparsed(f.Kind, path, f.Unparsed[path])
 	}
 	p = append(p, FieldErrors(err)...)
 	return notSubmittable(p)

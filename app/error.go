@@ -108,11 +108,11 @@ func (p *Problems) Add(field, format string, args ...any) {
 }
 
 // AddUnparsed adds the problem of what was typed into the field at path
-// (the body's path, "budget[2].amount") and could not be read, naming the
+// of a filing of kind k (the body's path, "budget[2].amount") and could not be read, naming the
 // field: the list of problems said "【投资】“12o”无法识别" without saying
 // which of the section's amounts.
-func (p *Problems) AddUnparsed(path, raw string) {
-	p.Add(path, "%s“%s”无法识别，请改正后再提交", RemarkLabel(path), clipText(raw, 40))
+func (p *Problems) AddUnparsed(k Kind, path, raw string) {
+	p.Add(path, "%s“%s”无法识别，请改正后再提交", RemarkLabel(k, path), clipText(raw, 40))
 }
 
 // MaxProblemsShown bounds the field problems an error carries: the count

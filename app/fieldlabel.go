@@ -98,18 +98,24 @@ func FieldLabel(path string) string {
 		}
 		out = append(out, name)
 	}
-	for len(out) > 1 && slices.Contains(kindNames, out[0]) { // RemarkLabel's "declaration." before a later filing's own
+	if len(out) > 1 && slices.Contains(kindNames, out[0]) {
 		out = out[1:]
 	}
 	return strings.Join(out, " · ")
 }
 
-// RemarkLabel names the field a reviewer's remark is on (Transition.Remarks,
-// by the path Validate uses) for people: "budget[2].amount" → "投资概算明细
-// 第 3 行 · 金额", "crypto.summary" → "密码应用 · 摘要".
-func RemarkLabel(path string) string {
+// RemarkLabel names a field of a filing of kind k by the path Validate
+// and a reviewer's remark (Transition.Remarks) use, for people:
+// "budget[2].amount" → "投资概算明细 第 3 行 · 金额", "crypto.summary" →
+// "密码应用 · 摘要". The kind decides what some names mean: a trial
+// report's performance is 性能, not the 绩效评价 filing. An unknown kind
+// ("") reads as a declaration's.
+func RemarkLabel(k Kind, path string) string {
+	if k == "" {
+		k = KindDeclaration
+	}
 	path = strings.NewReplacer("[", ".", "]", "").Replace(path)
-	return FieldLabel("declaration." + path)
+	return FieldLabel(string(k) + "." + path)
 }
 
 // valueChoices are the code sets of the body's coded fields, by the field's

@@ -359,7 +359,7 @@ func (le *lifecycleEditor) changed(now time.Time) {
 	e := le.e
 	var p app.Problems
 	for path, raw := range e.f.Unparsed {
-		p.AddUnparsed(path, raw)
+		p.AddUnparsed(e.f.Kind, path, raw)
 	}
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
 	e.problems = p

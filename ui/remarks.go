@@ -52,7 +52,7 @@ func (e *editorScreen) remarksElsewhere() string {
 	slices.Sort(paths)
 	var b strings.Builder
 	for _, p := range paths {
-		b.WriteString("\n" + Tf("审核意见（%s）：%s", remarkField(p), r[p]))
+		b.WriteString("\n" + Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p), r[p]))
 	}
 	return b.String()
 }
@@ -60,7 +60,7 @@ func (e *editorScreen) remarksElsewhere() string {
 // decisionLines returns what a decision carries besides its comment, for
 // the timeline: the step it was taken at, the approved (核定) amount and
 // the remarks on fields, one a line.
-func decisionLines(h app.Transition) []string {
+func decisionLines(k app.Kind, h app.Transition) []string {
 	var out []string
 	if h.Step != "" {
 		out = append(out, Tf("审核步骤：%s", h.Step))
@@ -74,16 +74,16 @@ func decisionLines(h app.Transition) []string {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
-		out = append(out, Tf("审核意见（%s）：%s", remarkField(p), h.Remarks[p]))
+		out = append(out, Tf("审核意见（%s）：%s", remarkField(k, p), h.Remarks[p]))
 	}
 	return out
 }
 
-// remarkField names the field a remark is on as the clerk knows it
+// remarkField names the field a remark on a filing of kind k is on as the clerk knows it
 // (app.RemarkLabel: "密码应用 · 摘要", not "crypto.summary"), each name in
 // the UI's language.
-func remarkField(path string) string {
-	parts := strings.Split(app.RemarkLabel(path), " · ")
+func remarkField(k app.Kind, path string) string {
+	parts := strings.Split(app.RemarkLabel(k, path), " · ")
 	for i, p := range parts {
 		parts[i] = T(p)
 	}

@@ -92,7 +92,7 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	tr := returnedWithRemarks(t).History[1]
 	tr.Approved = app.Wans(150) + app.Wan/2
-	got := textOf(transitionView(tr, "", nil, nil))
+	got := textOf(transitionView(app.KindDeclaration, tr, "", nil, nil))
 	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline entry lacks %q:\n%s", want, got)

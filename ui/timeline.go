@@ -132,7 +132,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt))
+		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
@@ -144,7 +144,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 // (rc), whether its SM2 signature verified and the SM3 the bureau computed,
 // with a button that calls save to keep the receipt in a file (none when
 // save is nil).
-func transitionView(h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof)) fyne.CanvasObject {
+func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof)) fyne.CanvasObject {
 	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
 	switch {
 	case h.Action == app.ActionSubmit:
@@ -174,7 +174,7 @@ func transitionView(h app.Transition, hash string, rc *app.ReceiptProof, save fu
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(h)...)
+	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(k, h)...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
 		btn := &widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}
 		sep := c.Objects[len(c.Objects)-1]

@@ -352,7 +352,7 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 		return false
 	}
 	_, _, remarks, _ := decisionForm(r)
-	kept := keptLines(strings.TrimSpace(r.PostFormValue("comment")), remarks)
+	kept := keptLines("", strings.TrimSpace(r.PostFormValue("comment")), remarks) // the filing is not read for a session gone
 	if len(kept) == 0 {
 		return false
 	}

@@ -225,7 +225,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for k := range v.Changed {
 			changed = changed || remarkPath(k) == p
 		}
-		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: app.RemarkLabel(p), Text: v.Doc.Earlier[p], Changed: changed})
+		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: app.RemarkLabel(d.Kind, p), Text: v.Doc.Earlier[p], Changed: changed})
 	}
 	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))
 	if prof != nil {
@@ -285,7 +285,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		if !v.Doc.Remarks {
 			keptRemarks = remarks
 		}
-		v.Kept = keptLines(keptComment, keptRemarks)
+		v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
 	} else {
 		v.Error, v.Action, v.Comment = echo(app.ErrorMessage(err)), action, echo(comment)
 		for _, fe := range app.FieldErrors(err) {

@@ -58,10 +58,10 @@ func init() {
 	funcs["remarkPath"] = remarkPath
 	funcs["remarkValue"] = func(c *docCtx, path string) string { return c.Values[remarkPath(path)] }
 	funcs["earlier"] = func(c *docCtx, path string) string { return c.Earlier[remarkPath(path)] }
-	funcs["remarks"] = func(m map[string]string) []remarkView {
+	funcs["remarks"] = func(k app.Kind, m map[string]string) []remarkView {
 		var out []remarkView
 		for p, t := range m {
-			out = append(out, remarkView{Path: p, Label: app.RemarkLabel(p), Text: t})
+			out = append(out, remarkView{Path: p, Label: app.RemarkLabel(k, p), Text: t})
 		}
 		slices.SortFunc(out, func(a, b remarkView) int { return strings.Compare(a.Path, b.Path) })
 		return out
@@ -140,15 +140,16 @@ func echoRemarks(m map[string]string) map[string]string {
 	return out
 }
 
-// keptLines lists a comment and remarks that no form can take back, for
+// keptLines lists a comment and remarks on a filing of kind k ("" when
+// not known) that no form can take back, for
 // the reviewer to copy: "审核意见：…", then "建设目标：…" by field.
-func keptLines(comment string, remarks map[string]string) []string {
+func keptLines(k app.Kind, comment string, remarks map[string]string) []string {
 	var out []string
 	if comment != "" {
 		out = append(out, "审核意见："+echo(comment))
 	}
 	for _, p := range slices.Sorted(maps.Keys(remarks)) {
-		out = append(out, app.RemarkLabel(echo(p))+"："+echo(remarks[p]))
+		out = append(out, app.RemarkLabel(k, echo(p))+"："+echo(remarks[p]))
 	}
 	return out
 }

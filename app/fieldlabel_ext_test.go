@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"testing"
+
+	"egovdesk/app"
+)
+
+// A remark's field is named as the clerk and the reviewer know it, never by
+// its JSON path.
+func TestRemarkLabel(t *testing.T) {
+	for _, tc := range []struct {
+		kind       app.Kind
+		path, want string
+	}{
+		{"", "goals", "建设目标"},
+		{app.KindDeclaration, "crypto.summary", "密码应用 · 摘要"},
+		{app.KindDeclaration, "budget[2].amount", "投资概算明细 第 3 行 · 金额"},
+		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
+		// The kind decides what a name means (found in review: a trial
+		// report's performance read as the 绩效评价 filing).
+		{app.KindTrialReport, "performance.cpu_peak", "性能 · CPU 峰值"},
+		{app.KindTrialReport, "issues[0].status", "问题 第 1 行 · 状态"},
+		{app.KindOMFiling, "provider", "运维服务单位"},
+		{app.KindPerformance, "conclusion", "评价结论及整改措施"},
+		{app.KindPerformance, "year", "评价年度"},
+		{app.KindCatalogue, "demands[1].provider", "需求清单 第 2 行 · 提供部门"},
+		{app.KindAdjustment, "after[0].amount", "调整后概算明细 第 1 行 · 金额"},
+	} {
+		if got := app.RemarkLabel(tc.kind, tc.path); got != tc.want {
+			t.Errorf("RemarkLabel(%q, %q) = %q, want %q", tc.kind, tc.path, got, tc.want)
+		}
+	}
+}
+
+// Coded values of a revision's changes read as the document shows them
+// (the console listed 投资概算明细 第 4 行 · 类别 as security_assessment).
+func TestValueLabel(t *testing.T) {
+	for _, tc := range []struct{ path, v, want string }{
+		{"declaration.budget.3.category", "security_assessment", "等保测评及安全评估费"},
+		{"declaration.funding.0.kind", "local_fiscal", app.LabelOf(app.FundingChoices, "local_fiscal")},
+		{"declaration.class", "public", "公共类"},
+		{"declaration.service_types.1", "software", app.LabelOf(app.ServiceTypeChoices, "software")},
+		{"catalogue.negatives.0.category", "no_share", app.LabelOf(app.NegativeCategoryChoices, "no_share")},
+		{"catalogue.entries.0.items.2.share_type", string(app.ShareConditional), "有条件共享"},
+		{"declaration.project_name", "public", "public"},
+		{"declaration.budget.3.category", "unheard_of", "unheard_of"},
+	} {
+		if got := app.ValueLabel(tc.path, tc.v); got != tc.want {
+			t.Errorf("ValueLabel(%q, %q) = %q, want %q", tc.path, tc.v, got, tc.want)
+		}
+	}
+}
