@@ -807,7 +807,7 @@ func TestConsoleNotices(t *testing.T) {
 	ad.get("/console/notices")
 	ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {"系统维护"}, "text": {"周六停机"}, "confirm": {"1"}})
 	ad.get("/console/notices")
-	sent := ad.last[strings.Index(ad.last, "已发布的通知"):]
+	sent := ad.last[strings.Index(ad.last, "近半年发布的通知"):]
 	i, j := strings.Index(sent, "<td>系统维护</td><td>发送给全部建设单位（"), strings.Index(sent, "<td>年度计划报送</td><td>发送给 "+fx.unitB.Name+"</td>")
 	if i < 0 || j < i {
 		t.Errorf("the notices sent:\n%s", sent)
