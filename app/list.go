@@ -94,8 +94,9 @@ type Message struct {
 	Kind        MessageKind `json:"kind"`
 	FilingID    string      `json:"filing_id,omitempty"` // "" for a notice to the unit
 	FilingTitle string      `json:"filing_title,omitempty"`
-	Decision    *Transition `json:"decision,omitempty"` // nil for a notice
-	Stale       bool        `json:"stale,omitempty"`    // about an older revision than the filing's current one
+	FilingKind  Kind        `json:"filing_kind,omitempty"` // a decision's filing's; "" in entries made before it was kept
+	Decision    *Transition `json:"decision,omitempty"`    // nil for a notice
+	Stale       bool        `json:"stale,omitempty"`       // about an older revision than the filing's current one
 	Title       string      `json:"title"`
 	Body        string      `json:"body,omitempty"`
 	At          time.Time   `json:"at"`

@@ -154,9 +154,7 @@ func (s *inboxScreen) show(m app.Message) {
 		}
 		s.detail.Add(heading(T("审核意见")))
 		s.detail.Add(&paragraph{Text: comment})
-		// The message does not keep its filing's kind: remarks are named as
-		// a declaration's fields, which they mostly are.
-		for _, l := range decisionLines("", *d) { // step, 核定 amount, remarks on fields
+		for _, l := range decisionLines(m.FilingKind, *d) { // step, 核定 amount, remarks on fields ("" kind: a declaration's)
 			s.detail.Add(&paragraph{Text: l, Importance: widget.HighImportance})
 		}
 		if m.Stale {

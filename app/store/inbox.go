@@ -118,7 +118,7 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 		case err != nil:
 			return err
 		default:
-			e.FilingTitle = f.Title()
+			e.FilingTitle, e.FilingKind = f.Title(), f.Kind
 			e.Stale = t.RevisionID != f.Revision.ID
 			if err := applyDecision(txn, f, t, now); err != nil {
 				return err

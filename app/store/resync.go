@@ -151,7 +151,7 @@ func resyncFiling(txn *badger.Txn, r *RemoteFiling, now time.Time, added *[]app.
 // writes. Its ID is the one ApplyChanges derives for the decision as a
 // change without bureau ID (see decisionEntryID).
 func decisionEntry(f *app.Filing, t app.Transition) app.Message {
-	e := app.Message{ID: decisionEntryID(f.ID, t), Kind: app.MessageDecision, FilingID: f.ID, FilingTitle: f.Title(),
+	e := app.Message{ID: decisionEntryID(f.ID, t), Kind: app.MessageDecision, FilingID: f.ID, FilingTitle: f.Title(), FilingKind: f.Kind,
 		Decision: &t, Stale: t.RevisionID != f.Revision.ID, Body: t.Comment, At: t.At}
 	e.Title = decisionTitle(e.FilingTitle, &t)
 	return e

@@ -57,7 +57,7 @@ func TestResyncRecoversMissedDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(added) != 1 || added[0].Body != comment || added[0].Stale || added[0].FilingTitle != "霍邱县智慧社区管理平台" {
+	if len(added) != 1 || added[0].Body != comment || added[0].Stale || added[0].FilingTitle != "霍邱县智慧社区管理平台" || added[0].FilingKind != app.KindDeclaration {
 		t.Fatalf("added: %+v", added)
 	}
 	got, _ := s.Get(ctx, f.ID)
