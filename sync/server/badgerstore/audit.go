@@ -21,7 +21,19 @@ import (
 //	m/audithead              bureaustore.AuditHead (JSON)
 //	au/<seq: 8 bytes BE>     bureaustore.AuditEvent (JSON)
 //	ak/<seq: 8 bytes BE>     bureaustore.AuditCheckpoint (JSON)
-const keyAuditHead = "m/audithead"
+//	aa/<action>\x00<seq>     nothing: the records by operation, for a search
+//	                         of one (the console's notices sent, an auditor's)
+//	m/auditbyaction          set once aa/ holds every record's key
+const (
+	keyAuditHead     = "m/audithead"
+	keyAuditByAction = "m/auditbyaction"
+)
+
+// auditActionKey is a record's key in the index by operation; with seq 0,
+// and the last byte dropped, its prefix.
+func auditActionKey(action string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte("aa/"+action+"\x00"), seq)
+}
 
 func auditKey(prefix string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefix+"/"), seq)
@@ -62,6 +74,9 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 		if err := txn.Set(auditKey("au", out.Seq), rec); err != nil {
 			return err
 		}
+		if err := txn.Set(auditActionKey(out.Action, out.Seq), nil); err != nil {
+			return err
+		}
 		head, _ := json.Marshal(bureaustore.AuditHead{Seq: out.Seq, Digest: out.Digest})
 		return txn.Set([]byte(keyAuditHead), head)
 	})
@@ -87,6 +102,13 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 	var p bureaustore.AuditPage
 	limit := q.PageLimit()
 	err := s.db.View(func(txn *badger.Txn) error {
+		if q.Action != "" {
+			if _, err := txn.Get([]byte(keyAuditByAction)); err == nil {
+				return auditByAction(ctx, txn, q, limit, &p)
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100, Reverse: q.Newest})
 		defer it.Close()
 		// A record of another action is passed over without decoding it
@@ -135,6 +157,96 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 		return bureaustore.AuditPage{}, fmt.Errorf("audit events: %w", err)
 	}
 	return p, nil
+}
+
+// auditByAction is AuditEvents for a search of one operation, through the
+// index by operation: a rare one (notice.send) among 10⁶ records was a
+// read of the whole trail, 3.6 s (found in review).
+func auditByAction(ctx context.Context, txn *badger.Txn, q bureaustore.AuditQuery, limit int, p *bureaustore.AuditPage) error {
+	start, err := auditScanStart(txn, q)
+	if err != nil {
+		return err
+	}
+	prefix := auditActionKey(q.Action, 0)
+	prefix = prefix[:len(prefix)-8]
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, Reverse: q.Newest})
+	defer it.Close()
+	for it.Seek(auditActionKey(q.Action, start)); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		seq := binary.BigEndian.Uint64(it.Item().Key()[len(prefix):])
+		item, err := txn.Get(auditKey("au", seq))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			continue // pruned, its index key left by a prune cut short
+		}
+		if err != nil {
+			return err
+		}
+		var e bureaustore.AuditEvent
+		if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			return fmt.Errorf("audit record %d: %w", seq, err)
+		}
+		if !q.Newest && !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) ||
+			q.Newest && !q.From.IsZero() && e.Time.Before(q.From.Add(-auditClockSlack)) {
+			return nil
+		}
+		if !q.Match(e) {
+			continue
+		}
+		if len(p.Events) == limit {
+			p.More = true
+			return nil
+		}
+		p.Events = append(p.Events, e)
+	}
+	return nil
+}
+
+// buildAuditActionIndex writes the index by operation of a trail kept
+// before it (once: m/auditbyaction then says it is whole).
+func (s *Store) buildAuditActionIndex() error {
+	err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte(keyAuditByAction))
+		return err
+	})
+	if !errors.Is(err, badger.ErrKeyNotFound) {
+		return err
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	n := 0
+	err = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var e struct {
+				Seq    uint64 `json:"seq"`
+				Action string `json:"action"`
+			}
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				return fmt.Errorf("audit record %x: %w", it.Item().Key(), err)
+			}
+			if err := wb.Set(auditActionKey(e.Action, e.Seq), nil); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err == nil {
+		err = wb.Flush()
+	}
+	if err == nil {
+		err = s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyAuditByAction), nil) })
+	}
+	if err != nil {
+		return fmt.Errorf("audit trail's index by operation: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("audit trail indexed by operation", "records", n)
+	}
+	return nil
 }
 
 // auditScanStart is the Seq q's scan starts at: the first that can match,
@@ -252,7 +364,7 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time, through u
 				if !e.Time.Before(before) || e.Seq > through {
 					break
 				}
-				keys = append(keys, it.Item().KeyCopy(nil))
+				keys = append(keys, it.Item().KeyCopy(nil), auditActionKey(e.Action, e.Seq))
 			}
 			return nil
 		})
@@ -269,6 +381,6 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time, through u
 		}); err != nil {
 			return n, err
 		}
-		n += len(keys)
+		n += len(keys) / 2 // a record and its key by operation
 	}
 }

@@ -22,34 +22,12 @@ func BenchmarkAuditRecent(b *testing.B) {
 	n := envN(b, "AUDIT_BENCH_N", 1_000_000)
 	s := benchStore(b)
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	start := now.Add(-180 * 24 * time.Hour)
-	step := 180 * 24 * time.Hour / time.Duration(n)
-	wb := s.db.NewWriteBatch()
-	head := bureaustore.AuditHead{}
-	for i := range n {
-		e := bureaustore.AuditEvent{Time: start.Add(time.Duration(i) * step), Actor: fmt.Sprintf("clerk%d", i%3000),
-			Role: "unit", Address: fmt.Sprintf("10.%d.%d.%d", i%200, i%250, i%7), Action: "attachment.download",
-			Target: "f/0f8fad5b-d9cb-469f-a165-70867728950e", Outcome: bureaustore.AuditOK}
+	fillAudit(b, s, n, now, func(i int) string {
 		if i%10 == 0 {
-			e.Action = "login"
+			return "login"
 		}
-		e = bureaustore.ChainAudit(head, e)
-		head = bureaustore.AuditHead{Seq: e.Seq, Digest: e.Digest}
-		rec, err := json.Marshal(e)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := wb.Set(auditKey("au", e.Seq), rec); err != nil {
-			b.Fatal(err)
-		}
-	}
-	rec, _ := json.Marshal(head)
-	if err := wb.SetEntry(badger.NewEntry([]byte(keyAuditHead), rec)); err != nil {
-		b.Fatal(err)
-	}
-	if err := wb.Flush(); err != nil {
-		b.Fatal(err)
-	}
+		return "attachment.download"
+	})
 	from := now.Add(-30 * 24 * time.Hour)
 	b.ResetTimer()
 	for b.Loop() {
@@ -73,4 +51,61 @@ func BenchmarkAuditRecent(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/scan")
+}
+
+// BenchmarkAuditRareAction reads the latest 20 records of an operation
+// that is one in AUDIT_BENCH_N (10⁶ by default, over 180 days), newest
+// first, as the console's list of notices sent does: ms/page.
+func BenchmarkAuditRareAction(b *testing.B) {
+	n := envN(b, "AUDIT_BENCH_N", 1_000_000)
+	s := benchStore(b)
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	fillAudit(b, s, n, now, func(i int) string {
+		if i == n/2 {
+			return "notice.send"
+		}
+		return "attachment.download"
+	})
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := s.AuditEvents(context.Background(), bureaustore.AuditQuery{Action: "notice.send", Outcome: bureaustore.AuditOK,
+			From: now.AddDate(0, 0, -180), Newest: true, Limit: 20})
+		if err != nil || len(p.Events) != 1 {
+			b.Fatalf("%d notices, %v", len(p.Events), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+}
+
+// fillAudit writes n records spread over the 180 days before now, record
+// i of operation action(i), with the keys AppendAudit writes.
+func fillAudit(b *testing.B, s *Store, n int, now time.Time, action func(int) string) {
+	start := now.Add(-180 * 24 * time.Hour)
+	step := 180 * 24 * time.Hour / time.Duration(n)
+	wb := s.db.NewWriteBatch()
+	head := bureaustore.AuditHead{}
+	for i := range n {
+		e := bureaustore.AuditEvent{Time: start.Add(time.Duration(i) * step), Actor: fmt.Sprintf("clerk%d", i%3000),
+			Role: "unit", Address: fmt.Sprintf("10.%d.%d.%d", i%200, i%250, i%7), Action: action(i),
+			Target: "f/0f8fad5b-d9cb-469f-a165-70867728950e", Outcome: bureaustore.AuditOK}
+		e = bureaustore.ChainAudit(head, e)
+		head = bureaustore.AuditHead{Seq: e.Seq, Digest: e.Digest}
+		rec, err := json.Marshal(e)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := wb.Set(auditKey("au", e.Seq), rec); err != nil {
+			b.Fatal(err)
+		}
+		if err := wb.Set(auditActionKey(e.Action, e.Seq), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rec, _ := json.Marshal(head)
+	if err := wb.SetEntry(badger.NewEntry([]byte(keyAuditHead), rec)); err != nil {
+		b.Fatal(err)
+	}
+	if err := wb.Flush(); err != nil {
+		b.Fatal(err)
+	}
 }

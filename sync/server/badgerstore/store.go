@@ -177,6 +177,10 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.buildAuditActionIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if schema == schemaUpgradable { // built above: the layout says so
 		if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keySchema), []byte(Schema)) }); err != nil {
 			db.Close()
