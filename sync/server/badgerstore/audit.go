@@ -23,7 +23,10 @@ import (
 //	ak/<seq: 8 bytes BE>     bureaustore.AuditCheckpoint (JSON)
 //	aa/<action>\x00<seq>     nothing: the records by operation, for a search
 //	                         of one (the console's notices sent, an auditor's)
-//	m/auditbyaction          set once aa/ holds every record's key
+//	m/auditbyaction          <seq: 8 bytes BE>: aa/ holds the keys of every
+//	                         record through seq; searches use it only when
+//	                         that is the head (a bureau of the release before,
+//	                         run on the store again, appends without keys)
 const (
 	keyAuditHead     = "m/audithead"
 	keyAuditByAction = "m/auditbyaction"
@@ -77,6 +80,13 @@ func (s *Store) AppendAudit(ctx context.Context, e bureaustore.AuditEvent) (bure
 		if err := txn.Set(auditActionKey(out.Action, out.Seq), nil); err != nil {
 			return err
 		}
+		if through, err := auditIndexedThrough(txn); err != nil {
+			return err
+		} else if through == h.Seq { // the index was whole: it stays so
+			if err := txn.Set([]byte(keyAuditByAction), binary.BigEndian.AppendUint64(nil, out.Seq)); err != nil {
+				return err
+			}
+		}
 		head, _ := json.Marshal(bureaustore.AuditHead{Seq: out.Seq, Digest: out.Digest})
 		return txn.Set([]byte(keyAuditHead), head)
 	})
@@ -103,10 +113,16 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 	limit := q.PageLimit()
 	err := s.db.View(func(txn *badger.Txn) error {
 		if q.Action != "" {
-			if _, err := txn.Get([]byte(keyAuditByAction)); err == nil {
-				return auditByAction(ctx, txn, q, limit, &p)
-			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			through, err := auditIndexedThrough(txn)
+			if err != nil {
 				return err
+			}
+			h, err := readHead(txn)
+			if err != nil {
+				return err
+			}
+			if through == h.Seq && through > 0 {
+				return auditByAction(ctx, txn, q, limit, &p)
 			}
 		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true, PrefetchSize: 100, Reverse: q.Newest})
@@ -203,14 +219,42 @@ func auditByAction(ctx context.Context, txn *badger.Txn, q bureaustore.AuditQuer
 	return nil
 }
 
-// buildAuditActionIndex writes the index by operation of a trail kept
-// before it (once: m/auditbyaction then says it is whole).
+// auditIndexedThrough reads m/auditbyaction: the Seq through which the
+// index by operation is whole, 0 when there is none.
+func auditIndexedThrough(txn *badger.Txn) (uint64, error) {
+	item, err := txn.Get([]byte(keyAuditByAction))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var through uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("%s holds %d bytes", keyAuditByAction, len(v))
+		}
+		through = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return through, err
+}
+
+// buildAuditActionIndex writes the keys by operation of the records after
+// those m/auditbyaction says are indexed: at the first start of this
+// release, every record; after a bureau of the release before ran on the
+// store, what it appended.
 func (s *Store) buildAuditActionIndex() error {
-	err := s.db.View(func(txn *badger.Txn) error {
-		_, err := txn.Get([]byte(keyAuditByAction))
+	var through uint64
+	var h bureaustore.AuditHead
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		if through, err = auditIndexedThrough(txn); err != nil {
+			return err
+		}
+		h, err = readHead(txn)
 		return err
 	})
-	if !errors.Is(err, badger.ErrKeyNotFound) {
+	if err != nil || through == h.Seq && h.Seq > 0 {
 		return err
 	}
 	wb := s.db.NewWriteBatch()
@@ -219,7 +263,7 @@ func (s *Store) buildAuditActionIndex() error {
 	err = s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("au/"), PrefetchValues: true})
 		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
+		for it.Seek(auditKey("au", through+1)); it.Valid(); it.Next() {
 			var e struct {
 				Seq    uint64 `json:"seq"`
 				Action string `json:"action"`
@@ -237,8 +281,10 @@ func (s *Store) buildAuditActionIndex() error {
 	if err == nil {
 		err = wb.Flush()
 	}
-	if err == nil {
-		err = s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte(keyAuditByAction), nil) })
+	if err == nil { // the store is not serving yet: no append since the head was read
+		err = s.db.Update(func(txn *badger.Txn) error {
+			return txn.Set([]byte(keyAuditByAction), binary.BigEndian.AppendUint64(nil, h.Seq))
+		})
 	}
 	if err != nil {
 		return fmt.Errorf("audit trail's index by operation: %w", err)
@@ -267,6 +313,9 @@ func auditScanStart(txn *badger.Txn, q bureaustore.AuditQuery) (uint64, error) {
 		return last, nil
 	}
 	first := q.After + 1
+	if first == 0 { // After is the last Seq there can be: nothing is after it
+		return math.MaxUint64, nil
+	}
 	if !q.From.IsZero() {
 		at, err := firstAuditAt(txn, q.From.Add(-auditClockSlack))
 		if err != nil {

@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -104,6 +105,9 @@ func fillAudit(b *testing.B, s *Store, n int, now time.Time, action func(int) st
 	rec, _ := json.Marshal(head)
 	if err := wb.SetEntry(badger.NewEntry([]byte(keyAuditHead), rec)); err != nil {
 		b.Fatal(err)
+	}
+	if err := wb.Set([]byte(keyAuditByAction), binary.BigEndian.AppendUint64(nil, head.Seq)); err != nil {
+		b.Fatal(err) // the index is whole, as AppendAudit keeps it
 	}
 	if err := wb.Flush(); err != nil {
 		b.Fatal(err)

@@ -59,8 +59,9 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units, v.CSRF, v.Nav, v.Here = units, s.CSRF, adminNav, "/console/notices"
 	if ab, ok := c.b.(AuditBackend); ok && !v.Preview {
-		// Bounded in time: on Badger the trail has no index by operation,
-		// and a search for a rare one reads back to its start.
+		// Through the trail's index by operation; bounded in time as well,
+		// for a Badger trail whose index a rollback left partial (read
+		// record by record until the next start).
 		v.Sent, v.More, err = ab.AuditRecords(r.Context(), s.token, AuditFilter{Action: "notice.send", Outcome: "ok",
 			From: c.b.Now().AddDate(0, 0, -sentNoticeDays), Newest: true, Limit: sentNotices})
 		if err != nil {
