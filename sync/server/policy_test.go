@@ -306,8 +306,13 @@ func TestConsoleIdleDecisionKeepsWhatWasTyped(t *testing.T) {
 	if !strings.Contains(b.last, "提交决定") || strings.Contains(b.last, `http-equiv="refresh"`) {
 		t.Errorf("the filing page reloads itself, throwing away what is being typed (decision form %v)", strings.Contains(b.last, "提交决定"))
 	}
-	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
-		"comment": {"请补充建设内容的依据，并说明与现有系统的关系"}, "remark:goals": {"目标应可量化"}}
+	if !strings.Contains(b.last, `<input type="hidden" name="kind" value="declaration">`) {
+		t.Error("the decision form does not say the filing's kind")
+	}
+	// The kind names the remarks' fields on the page that keeps them (an
+	// 运维备案's provider is its 运维服务单位): the form's kind is taken.
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"}, "kind": {"om_filing"},
+		"comment": {"请补充建设内容的依据，并说明与现有系统的关系"}, "remark:goals": {"目标应可量化"}, "remark:provider": {"写明单位全称"}}
 	fx.clock.Advance(16 * time.Minute)
 	forged := url.Values{"csrf": {"not-the-token"}, "comment": {"<b>x</b>"}}
 	if r := b.post(page+"/decision", forged); r.StatusCode != http.StatusSeeOther || strings.Contains(b.last, "&lt;b&gt;x") {
@@ -322,7 +327,7 @@ func TestConsoleIdleDecisionKeepsWhatWasTyped(t *testing.T) {
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("late decision: %d\n%s", r.StatusCode, b.last)
 	}
-	for _, want := range []string{"决定没有提交", "请补充建设内容的依据，并说明与现有系统的关系", "目标应可量化",
+	for _, want := range []string{"决定没有提交", "请补充建设内容的依据，并说明与现有系统的关系", "目标应可量化", "运维服务单位：写明单位全称",
 		`href="/console/login?next=%2Fconsole%2Ffilings%2F` + f.ID + `"`} {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("the late decision's page lacks %q:\n%s", want, b.last)

@@ -81,13 +81,33 @@ func StepLoads(prof *app.Profile, byKindStatus map[app.Kind]map[app.Status]int) 
 	if prof == nil {
 		return nil
 	}
+	covers := func(fl app.ReviewFlow, k app.Kind) bool { return len(fl.Kinds) == 0 || slices.Contains(fl.Kinds, k) }
 	owner := func(k app.Kind) int {
 		for i, fl := range prof.Flows {
-			if len(fl.Kinds) == 0 || slices.Contains(fl.Kinds, k) {
+			if covers(fl, k) {
 				return i
 			}
 		}
 		return -1
+	}
+	// split reports whether flow i's filings cannot be told from the
+	// counters: it takes some routes only, or a flow before it that takes
+	// one of its kinds does (the rest of that kind comes here).
+	split := func(i int) bool {
+		for j, fl := range prof.Flows[:i+1] {
+			if len(fl.Routes) == 0 {
+				continue
+			}
+			if j == i {
+				return true
+			}
+			for _, k := range app.AllKinds() {
+				if covers(fl, k) && covers(prof.Flows[i], k) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	var out []console.StepLoad
 	for i, fl := range prof.Flows {
@@ -102,7 +122,7 @@ func StepLoads(prof *app.Profile, byKindStatus map[app.Kind]map[app.Status]int) 
 				continue
 			}
 			l := console.StepLoad{Flow: i, Kinds: fl.Kinds, Steps: []string{s.Label}, Roles: roles, Status: s.Status}
-			if len(fl.Routes) > 0 {
+			if split(i) {
 				l.Waiting = -1
 			} else {
 				for k, byStatus := range byKindStatus {

@@ -352,7 +352,13 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 		return false
 	}
 	_, _, remarks, _ := decisionForm(r)
-	kept := keptLines("", strings.TrimSpace(r.PostFormValue("comment")), remarks) // the filing is not read for a session gone
+	// The filing is not read for a session gone: the form says its kind,
+	// which names the remarks' fields.
+	kind := app.Kind(r.PostFormValue("kind"))
+	if !kind.Valid() {
+		kind = ""
+	}
+	kept := keptLines(kind, strings.TrimSpace(r.PostFormValue("comment")), remarks)
 	if len(kept) == 0 {
 		return false
 	}
