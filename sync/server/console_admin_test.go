@@ -734,6 +734,22 @@ func TestConsoleAdminUnitsSearch(t *testing.T) {
 	if r := ad.get("/console/admin/units?q=" + strings.Repeat("镇", 101)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "不超过 100 个字") {
 		t.Errorf("a search too long: %d", r.StatusCode)
 	}
+	// 停用 from a searched list asks, then comes back to that list.
+	ad.get("/console/admin/units?q=" + url.QueryEscape("霍邱"))
+	form := url.Values{"csrf": {ad.csrf()}, "disabled": {"1"}, "q": {"霍邱"}, "state": {""}}
+	if r := ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", form); r.StatusCode != http.StatusOK ||
+		!strings.Contains(ad.last, `<input type="hidden" name="q" value="霍邱">`) || strings.Contains(ad.last, "<td>安乐乡人民政府</td>") ||
+		!strings.Contains(ad.last, `href="/console/admin/units?q=`+url.QueryEscape("霍邱")+`">取消</a>`) {
+		t.Fatalf("停用's question lost the search: %d\n%s", r.StatusCode, ad.last)
+	}
+	form.Set("confirm", "1")
+	r := ad.post("/console/admin/units/"+fx.unitB.ID+"/disable", form)
+	if loc := r.Header.Get("Location"); !strings.Contains(loc, "q="+url.QueryEscape("霍邱")) || !strings.Contains(loc, "done=unit-disabled") {
+		t.Fatalf("停用 came back to %q", loc)
+	}
+	if ad.get(r.Header.Get("Location")); !strings.Contains(ad.last, "已停用“霍邱县新店镇人民政府”") || strings.Contains(ad.last, "<td>安乐乡人民政府</td>") {
+		t.Errorf("the list after 停用:\n%s", ad.last)
+	}
 	ad.get("/console/notices")
 	if i, j := strings.Index(ad.last, ">安乐乡人民政府<"), strings.Index(ad.last, ">霍邱县城关镇人民政府<"); i < 0 || j < i {
 		t.Errorf("the notices' units are not in pinyin order")

@@ -232,6 +232,7 @@ type unitsView struct {
 	Searched bool
 	Disabled int    // units disabled, of All
 	Problem  string // what in the search cannot be read
+	Back     string // the list as searched, for 取消
 }
 
 // maxUnitSearch bounds the units page's search, in characters.
@@ -244,6 +245,9 @@ func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	q := r.URL.Query()
+	if r.Method == http.MethodPost { // 停用's question and an added unit's error keep the search
+		q = url.Values{"q": {r.PostFormValue("q")}, "state": {r.PostFormValue("state")}}
+	}
 	uv := unitsView{All: len(units), Problem: checkFormText(q)}
 	uv.Q, uv.State = strings.TrimSpace(q.Get("q")), q.Get("state")
 	switch {
@@ -256,6 +260,16 @@ func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session
 		status = http.StatusUnprocessableEntity
 	}
 	uv.Searched = uv.Q != "" || uv.State != ""
+	uv.Back = "/console/admin/units"
+	if uv.Searched {
+		back := url.Values{}
+		for k, v := range map[string]string{"q": uv.Q, "state": uv.State} {
+			if v != "" {
+				back.Set(k, v)
+			}
+		}
+		uv.Back += "?" + back.Encode()
+	}
 	byPinyin(units, func(u protocol.Unit) string { return u.Name })
 	for _, u := range units {
 		if u.Disabled {
@@ -374,7 +388,13 @@ func (c *Console) disableUnit(w http.ResponseWriter, r *http.Request, s *session
 	if disable {
 		done = "unit-disabled"
 	}
-	http.Redirect(w, r, "/console/admin/units?done="+done+"&unit="+url.QueryEscape(r.PathValue("id")), http.StatusSeeOther)
+	back := url.Values{"done": {done}, "unit": {r.PathValue("id")}}
+	for _, k := range []string{"q", "state"} { // the list as it was searched
+		if v := strings.TrimSpace(r.PostFormValue(k)); v != "" {
+			back.Set(k, v)
+		}
+	}
+	http.Redirect(w, r, "/console/admin/units?"+back.Encode(), http.StatusSeeOther)
 }
 
 // accountsData is the accounts page: the list, and the units and roles of
