@@ -254,7 +254,9 @@ func (ce *catalogueEditor) showDetail() {
 	ce.fmtText = &widget.Entry{PlaceHolder: T("格式说明，如 MySQL、服务接口"), OnChanged: func(s string) { r.FormatType = s; e.edited() }}
 	e.inputs = append(e.inputs, ce.fmtType, ce.fmtText)
 	fmtType := e.field(p+"format_type", "格式类型", "未列出的（如 MySQL）选分类“其他”", container.NewStack(ce.fmtType, ce.fmtText))
-	shareType := e.choice(p+"share_type", "共享类型", "有条件共享须写共享条件；不予共享须写依据并列入负面清单", app.ShareTypeChoices,
+	// One line of hint each, so that the two drop-downs side by side sit
+	// level (the negative list's rule is told by the checks).
+	shareType := e.choice(p+"share_type", "共享类型", "有条件须写条件，不予共享须写依据", app.ShareTypeChoices,
 		func() string { return string(r.ShareType) }, func(c string) { r.ShareType = app.ShareType(c); ce.linkShare(r, p) })
 	ce.mode = e.choiceSelect(app.ShareModeClassChoices, func() string { return string(r.ShareModeClass) },
 		func(c string) { r.ShareModeClass = app.ShareModeClass(c); ce.linkShare(r, p) })
@@ -286,7 +288,7 @@ func (ce *catalogueEditor) showDetail() {
 		container.NewGridWithColumns(2, fmtClass, fmtType),
 		ce.items.object(),
 		container.NewGridWithColumns(2, shareType,
-			e.choice(p+"update_cycle", "更新周期", "", app.UpdateCycleChoices,
+			e.choice(p+"update_cycle", "更新周期", "数据多久更新一次", app.UpdateCycleChoices,
 				func() string { return string(r.UpdateCycle) }, func(c string) { r.UpdateCycle = app.UpdateCycle(c) })),
 		e.text(p+"share_condition", "共享条件", "有条件共享时必填：使用条件、申请方式", &r.ShareCondition, false),
 		e.text(p+"share_basis", "不予共享依据", "不予共享时必填：法律法规或政策依据（具体条款）", &r.ShareBasis, false),
