@@ -1128,6 +1128,11 @@ func TestConsoleShowsTheUnitType(t *testing.T) {
 	if !strings.Contains(b.last, "<th>建设单位类型</th><td>学校") {
 		t.Errorf("no unit type:\n%s", b.last)
 	}
+	// The comment's limit is said: the browser cuts a longer paste short.
+	if !strings.Contains(b.last, fmt.Sprintf("（不超过 %d 字；粘贴更长的内容会被截断）", protocol.MaxComment)) ||
+		!strings.Contains(b.last, fmt.Sprintf(`maxlength="%d"`, protocol.MaxComment)) || !strings.Contains(b.last, fmt.Sprintf("每项不超过 %d 字", app.MaxRemarkText)) {
+		t.Errorf("the decision form does not state its limits")
+	}
 	if !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td></td>") && !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td><") {
 		t.Errorf("an O&M cost not given does not read blank:\n%s", b.last)
 	}
