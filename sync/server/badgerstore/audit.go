@@ -154,18 +154,9 @@ func (s *Store) AuditEvents(ctx context.Context, q bureaustore.AuditQuery) (bure
 			if skip {
 				continue
 			}
-			if !q.Newest && !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) ||
-				q.Newest && !q.From.IsZero() && e.Time.Before(q.From.Add(-auditClockSlack)) {
+			if auditTake(q, limit, &p, e) {
 				return nil
 			}
-			if !q.Match(e) {
-				continue
-			}
-			if len(p.Events) == limit {
-				p.More = true
-				return nil
-			}
-			p.Events = append(p.Events, e)
 		}
 		return nil
 	})
@@ -203,20 +194,30 @@ func auditByAction(ctx context.Context, txn *badger.Txn, q bureaustore.AuditQuer
 		if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
 			return fmt.Errorf("audit record %d: %w", seq, err)
 		}
-		if !q.Newest && !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) ||
-			q.Newest && !q.From.IsZero() && e.Time.Before(q.From.Add(-auditClockSlack)) {
+		if auditTake(q, limit, p, e) {
 			return nil
 		}
-		if !q.Match(e) {
-			continue
-		}
-		if len(p.Events) == limit {
-			p.More = true
-			return nil
-		}
-		p.Events = append(p.Events, e)
 	}
 	return nil
+}
+
+// auditTake puts e on page p when it is one of q's, and reports whether
+// the scan is over: past q's time range (by auditClockSlack), or the page
+// full with one more to come.
+func auditTake(q bureaustore.AuditQuery, limit int, p *bureaustore.AuditPage, e bureaustore.AuditEvent) bool {
+	if !q.Newest && !q.To.IsZero() && !e.Time.Before(q.To.Add(auditClockSlack)) ||
+		q.Newest && !q.From.IsZero() && e.Time.Before(q.From.Add(-auditClockSlack)) {
+		return true
+	}
+	if !q.Match(e) {
+		return false
+	}
+	if len(p.Events) == limit {
+		p.More = true
+		return true
+	}
+	p.Events = append(p.Events, e)
+	return false
 }
 
 // auditIndexedThrough reads m/auditbyaction: the Seq through which the
