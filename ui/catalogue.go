@@ -344,7 +344,7 @@ func (ce *catalogueEditor) linkFormat(r *app.Resource, p string) {
 func (ce *catalogueEditor) linkShare(r *app.Resource, p string) {
 	if r.ShareType == app.ShareNone && !ce.e.loading {
 		r.ShareModeClass, r.ShareModeType = "", ""
-		ce.setSelected(ce.mode, "", false)
+		show(ce.mode, "", false)
 	}
 	if r.ShareType == app.ShareNone {
 		ce.mode.Disable()
@@ -376,20 +376,7 @@ func offer[C ~string](ce *catalogueEditor, sel *widget.Select, choices []app.Cho
 		*code = ""
 	}
 	sel.Options = opts
-	ce.setSelected(sel, T(app.LabelOf(choices, string(*code))), *code != "")
-}
-
-// setSelected shows label in sel without running its OnChanged.
-func (ce *catalogueEditor) setSelected(sel *widget.Select, label string, set bool) {
-	loading := ce.e.loading
-	ce.e.loading = true
-	if set {
-		sel.Selected = label
-	} else {
-		sel.Selected = ""
-	}
-	sel.Refresh()
-	ce.e.loading = loading
+	show(sel, T(app.LabelOf(choices, string(*code))), *code != "")
 }
 
 // changed shows the resource code, the entries' problem counts and the

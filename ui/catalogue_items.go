@@ -424,10 +424,11 @@ func (r *itemRow) bind(i int) {
 	r.showMessage()
 }
 
-// show puts label in a reused row's drop-down without running its
-// OnChanged; nothing when set is false. A stored code the drop-down does
-// not offer is shown as it is: Select.SetSelected would ignore it and leave
-// the previous item's choice on screen.
+// show puts label in sel without running its OnChanged (the editor's
+// own changes of a drop-down, a reused row's binding); nothing when set is
+// false. A stored code the drop-down does not offer is shown as it is:
+// Select.SetSelected would ignore it and leave the previous choice on
+// screen.
 func show(sel *widget.Select, label string, set bool) {
 	if !set {
 		label = ""

@@ -174,10 +174,10 @@ func (ce *catalogueEditor) rebuildDuties() {
 				}
 				if src == "" || !slices.ContainsFunc(choices, func(c app.Choice) bool { return c.Code == src }) {
 					*dst = ""
-					ce.setSelected(sel, "", false)
+					show(sel, "", false)
 				} else {
 					*dst = src
-					ce.setSelected(sel, T(app.LabelOf(choices, src)), true)
+					show(sel, T(app.LabelOf(choices, src)), true)
 				}
 				filled[dst] = *dst
 			}
