@@ -262,13 +262,7 @@ func (c *Console) renderUnits(w http.ResponseWriter, r *http.Request, s *session
 	uv.Searched = uv.Q != "" || uv.State != ""
 	uv.Back = "/console/admin/units"
 	if uv.Searched {
-		back := url.Values{}
-		for k, v := range map[string]string{"q": uv.Q, "state": uv.State} {
-			if v != "" {
-				back.Set(k, v)
-			}
-		}
-		uv.Back += "?" + back.Encode()
+		uv.Back += "?" + unitsSearch(uv.Q, uv.State).Encode()
 	}
 	byPinyin(units, func(u protocol.Unit) string { return u.Name })
 	for _, u := range units {
@@ -388,13 +382,23 @@ func (c *Console) disableUnit(w http.ResponseWriter, r *http.Request, s *session
 	if disable {
 		done = "unit-disabled"
 	}
-	back := url.Values{"done": {done}, "unit": {r.PathValue("id")}}
-	for _, k := range []string{"q", "state"} { // the list as it was searched
-		if v := strings.TrimSpace(r.PostFormValue(k)); v != "" {
-			back.Set(k, v)
-		}
-	}
+	back := unitsSearch(r.PostFormValue("q"), r.PostFormValue("state")) // the list as it was searched
+	back.Set("done", done)
+	back.Set("unit", r.PathValue("id"))
 	http.Redirect(w, r, "/console/admin/units?"+back.Encode(), http.StatusSeeOther)
+}
+
+// unitsSearch is the units page's query for a search: its words and
+// state, those given.
+func unitsSearch(q, state string) url.Values {
+	v := url.Values{}
+	if q = strings.TrimSpace(q); q != "" {
+		v.Set("q", q)
+	}
+	if state != "" {
+		v.Set("state", state)
+	}
+	return v
 }
 
 // accountsData is the accounts page: the list, and the units and roles of
