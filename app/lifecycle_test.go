@@ -392,6 +392,12 @@ func TestProfileCorrections(t *testing.T) {
 			!strings.Contains(a.Route.Approver, "备案") || a.Route.Source != "第九条" || a.Route.Basis != "unit_type" {
 			t.Fatalf("route %+v", a.Route)
 		}
+		// 第十三条 and 第二十七条 are of every project that is approved (报批), the sector's too.
+		for _, f := range []string{"sharing_analysis", "crypto.summary", "xinchuang.notes"} {
+			if !slices.ContainsFunc(a.Sections, func(s app.Section) bool { return s.Field == f }) {
+				t.Errorf("the sector's approval does not ask %s: %+v", f, a.Sections)
+			}
+		}
 		d.UnitType = app.UnitGovernment
 		if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
 			t.Errorf("a 党政机关 of 680 万元: %+v", a.Route)
