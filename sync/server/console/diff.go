@@ -292,12 +292,14 @@ func rowID(row any) string {
 	if !ok {
 		return ""
 	}
-	cat, _ := m["category"].(string)
-	if seq, _ := m["sequence"].(string); cat != "" && seq != "" { // a catalogue's resource: 分类码/顺序码
+	str := func(k string) string { s, _ := m[k].(string); return strings.TrimSpace(s) }
+	// A catalogue's resource goes by 分类码/顺序码, trimmed as app.Resource.Code
+	// reads them: a space typed after a code does not make another resource.
+	if cat, seq := str("category"), str("sequence"); cat != "" && seq != "" {
 		return "code:" + cat + "/" + seq
 	}
 	for _, k := range []string{"code", "resource_code", "name", "resource_name"} {
-		if s, ok := m[k].(string); ok && s != "" {
+		if s := str(k); s != "" {
 			return k + ":" + s
 		}
 	}

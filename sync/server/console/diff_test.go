@@ -130,6 +130,12 @@ func TestDiffKnowsAResourceByItsCode(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[0], "信息资源 第 1 行 · 名称|法人|法人单位") || !strings.HasPrefix(got[1], "信息资源 第 2 行 · 名称|人口|人口信息") {
 		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
 	}
+	// A space the clerk took out of a code is a change of the code, not
+	// another resource in place of the first.
+	got = changesOf(t, cat(res("000002 ", "法人"), res("000003 ", "人口")), cat(res("000003", "人口"), res("000002", "法人")))
+	if len(got) != 2 || !strings.HasPrefix(got[0], "信息资源 第 1 行 · 顺序码|000003 |000003") || !strings.HasPrefix(got[1], "信息资源 第 2 行 · 顺序码|000002 |000002") {
+		t.Errorf("changes of a trimmed code:\n%s", strings.Join(got, "\n"))
+	}
 }
 
 // BenchmarkDiffRenamedRows: a budget of 5,000 rows every one renamed (no
