@@ -55,9 +55,12 @@ func ParseDateList(s string, year int) ([]string, []string) {
 		from, to, isRange := strings.Cut(w, "至")
 		a, okA := readDate(from, year)
 		if !isRange {
-			if !okA {
+			switch d := a.Format(dateLayout); {
+			case !okA:
 				problems = append(problems, fmt.Sprintf("“%s”不是日期：请写成 %d-01-01 或 1月1日", clipText(w, 40), year))
-			} else if d := a.Format(dateLayout); !seen[d] {
+			case !inNotice(a, year):
+				problems = append(problems, outsideNotice(w, year))
+			case !seen[d]:
 				seen[d] = true
 				out = append(out, d)
 			}
@@ -69,6 +72,8 @@ func ParseDateList(s string, year int) ([]string, []string) {
 			problems = append(problems, fmt.Sprintf("“%s”不是日期范围：请写成 10月1日至10月8日", clipText(w, 40)))
 		case b.Before(a):
 			problems = append(problems, fmt.Sprintf("“%s”的结束日期早于开始日期", clipText(w, 40)))
+		case !inNotice(a, year) || !inNotice(b, year):
+			problems = append(problems, outsideNotice(w, year))
 		case b.Sub(a) >= maxDateRange*24*time.Hour:
 			problems = append(problems, fmt.Sprintf("“%s”超过 %d 天：请逐段写出放假日期", clipText(w, 40), maxDateRange))
 		default:
@@ -82,6 +87,12 @@ func ParseDateList(s string, year int) ([]string, []string) {
 	}
 	slices.Sort(out)
 	return out, problems
+}
+
+// outsideNotice says that w lists a day the notice of year cannot, as
+// Calendar's check would refuse it, but naming what was typed.
+func outsideNotice(w string, year int) string {
+	return fmt.Sprintf("“%s”不在 %d 年的安排之内：只能是该年的日期，或前一年 12 月 25–31 日、后一年 1 月 1–7 日", clipText(w, 40), year)
 }
 
 // readDate reads one date of ParseDateList, in year when it names none.

@@ -25,6 +25,10 @@ func TestParseDateList(t *testing.T) {
 		{"10-08 至 10-01", nil, []string{"结束日期早于开始日期"}},
 		{"2027-01-01 至 2027-03-01", nil, []string{"超过 31 天"}},
 		{"1月1日 至", []string{"2027-01-01"}, []string{"“至”不是日期"}},
+		// A day the year's notice cannot list is named as typed, not by the
+		// profile's path once written (2028 typed for 2027).
+		{"2028-10-01；2026-12-25；2028/1/7", []string{"2026-12-25", "2028-01-07"}, []string{"“2028-10-01”不在 2027 年的安排之内"}},
+		{"2028年10月1日至2028年10月3日", nil, []string{"“2028年10月1日至2028年10月3日”不在 2027 年的安排之内"}},
 	} {
 		got, problems := ParseDateList(c.in, 2027)
 		if !slices.Equal(got, c.want) || len(problems) != len(c.problems) {

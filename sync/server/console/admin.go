@@ -767,10 +767,38 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 			c.fail(w, r, err)
 			return
 		}
-		refuse(fmt.Sprintf("%d 年的节假日安排未能生效，请改正后再提交", year), nil, fieldOnce(app.FieldErrors(err)))
+		fields, extra := calendarFields(fieldOnce(app.FieldErrors(err)))
+		refuse(fmt.Sprintf("%d 年的节假日安排未能生效，请改正后再提交", year), fields, extra)
 		return
 	}
 	redirectDone(w, r, "/console/admin/profile", "calendar")
+}
+
+// calendarFields puts the profile check's findings on the year's notice
+// (calendar.years[i].holidays[j], .workdays[j], .source) under the form's
+// box they came from, so the admin is told beside what was typed; the rest
+// stay as they are, named by their path.
+func calendarFields(fes []app.FieldError) (map[string]string, []app.FieldError) {
+	fields := map[string]string{}
+	var rest []app.FieldError
+	for _, fe := range fes {
+		box := ""
+		if after, ok := strings.CutPrefix(fe.Field, "calendar.years["); ok {
+			if _, sub, ok := strings.Cut(after, "]."); ok {
+				box, _, _ = strings.Cut(sub, "[")
+			}
+		}
+		switch box {
+		case "holidays", "workdays", "source":
+			if fields[box] != "" {
+				fields[box] += "；"
+			}
+			fields[box] += fe.Message
+		default:
+			rest = append(rest, fe)
+		}
+	}
+	return fields, rest
 }
 
 // maxCalendarSource bounds a notice's name and number, in characters.
