@@ -427,10 +427,13 @@ func flatten(prefix string, v any, out map[string]string) {
 			flatten(join(strconv.Itoa(i)), x, out)
 		}
 	case nil:
+	case string: // as typed: JSON's escapes (\n, \u0026) are not the clerk's text
+		if t != "" {
+			out[prefix] = t
+		}
 	default:
 		b, _ := json.Marshal(t)
-		s := strings.Trim(string(b), `"`)
-		if s != "" && s != "false" && s != "0" {
+		if s := string(b); s != "false" && s != "0" {
 			out[prefix] = s
 		}
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -151,5 +152,16 @@ func BenchmarkDiffRenamedRows(b *testing.B) {
 	o, n := body("旧"), body("新")
 	for b.Loop() {
 		diff(o, n)
+	}
+}
+
+// A text is shown as the clerk typed it: the comparison showed JSON's
+// escapes (\n, R\u0026D, \u003c, C:\\data) and cut a closing quote.
+func TestDiffShowsTextAsTyped(t *testing.T) {
+	got := changesOf(t, `{"declaration":{"goals":"一、甲","content":"旧"}}`,
+		`{"declaration":{"goals":"一、甲；\n二、R&D 投入 < 2 秒","content":"C:\\data\\grid \"引号\""}}`)
+	want := []string{"建设内容|旧|C:\\data\\grid \"引号\"", "建设目标|一、甲|一、甲；\n二、R&D 投入 < 2 秒"}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n%q\nwant\n%q", got, want)
 	}
 }
