@@ -25,7 +25,7 @@ type acceptanceEditor struct {
 	period    *paragraph
 	checklist *fyne.Container
 	summary   *fyne.Container
-	attachBtn map[string]*widget.Button // material code → its 上传 button
+	attachBtn map[string]*Button // material code → its 上传 button
 	// trialUnsent is set while the trial report chosen has a revision not
 	// submitted (a draft, or a revision after a return): the bureau
 	// refuses an application naming a report it does not hold, or whose
@@ -35,7 +35,7 @@ type acceptanceEditor struct {
 
 func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 	ae := &acceptanceEditor{e: e, a: e.f.Acceptance, period: &paragraph{},
-		checklist: container.NewVBox(), summary: container.NewVBox(), attachBtn: map[string]*widget.Button{}}
+		checklist: container.NewVBox(), summary: container.NewVBox(), attachBtn: map[string]*Button{}}
 	a := ae.a
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) { e.f.ProjectID = id })
 	e.targets["project_id"] = project
@@ -110,7 +110,7 @@ func (ae *acceptanceEditor) required() []string {
 func (ae *acceptanceEditor) rebuildChecklist() {
 	e := ae.e
 	ae.checklist.RemoveAll()
-	ae.attachBtn = map[string]*widget.Button{}
+	ae.attachBtn = map[string]*Button{}
 	items := ae.a.Checklist(ae.required(), e.f.Attachments)
 	for _, it := range items {
 		code := it.Material
@@ -129,7 +129,7 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		} else {
 			state = &paragraph{Text: T("未附加"), Importance: widget.LowImportance}
 		}
-		btn := &widget.Button{Text: T("附加文件…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}
+		btn := newButton(&Button{Button: widget.Button{Text: T("附加文件…"), Icon: theme.FileIcon(), OnTapped: func() { ae.e.pickAttachment(code) }}})
 		if !e.editable {
 			btn.Disable()
 		}

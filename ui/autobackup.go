@@ -15,14 +15,14 @@ type autoBackupPanel struct {
 	u      *UI
 	obj    *fyne.Container
 	state  *paragraph
-	choose *widget.Button
-	off    *widget.Button
+	choose *Button
+	off    *Button
 }
 
 func newAutoBackupPanel(u *UI) *autoBackupPanel {
 	p := &autoBackupPanel{u: u, state: &paragraph{}}
-	p.choose = &widget.Button{Text: T("选择备份文件夹…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onChoose}
-	p.off = &widget.Button{Text: T("停止自动备份"), Importance: widget.LowImportance, OnTapped: func() { p.set("") }}
+	p.choose = newButton(&Button{Button: widget.Button{Text: T("选择备份文件夹…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onChoose}})
+	p.off = newButton(&Button{Button: widget.Button{Text: T("停止自动备份"), Importance: widget.LowImportance, OnTapped: func() { p.set("") }}})
 	p.obj = container.NewVBox(heading(T("自动备份")),
 		note(T("每天把本机的全部材料和附件备份一次到所选文件夹（U 盘或单位的共享文件夹），保留最近 7 份。换电脑后，在新装的客户端里用“文件 → 从备份恢复…”选择其中一份。")),
 		p.state, container.NewHBox(p.choose, p.off))
@@ -37,7 +37,7 @@ func newAutoBackupPanel(u *UI) *autoBackupPanel {
 // shows the recovery key on request: the one thing a clerk must keep
 // (printed, or in the unit's safe) to restore a backup on a new computer.
 func recoveryKeyLine(u *UI, rk RecoveryKeys) fyne.CanvasObject {
-	show := &widget.Button{Text: T("显示恢复密钥…"), Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}
+	show := newButton(&Button{Button: widget.Button{Text: T("显示恢复密钥…"), Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}})
 	show.OnTapped = func() {
 		key := &widget.Label{Text: rk.RecoveryKey(), TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Selectable: true}
 		newCloseDialog(T("恢复密钥"), T("关闭"), container.NewVBox(

@@ -28,8 +28,8 @@ type catalogueEditor struct {
 	cur        int // the entry shown in the detail pane; -1 when none
 	detailForm *formScroll
 	detail     *container.Scroll // detailForm's scroll
-	remove     *widget.Button
-	addEntry   *widget.Button
+	remove     *Button
+	addEntry   *Button
 	code       *widget.Label // 资源代码 of the entry shown
 	fmtType    *widget.Select
 	fmtText    *widget.Entry
@@ -42,7 +42,7 @@ type catalogueEditor struct {
 	listForms                  []*formScroll // the three lists' forms
 	demandBox, dutyBox, negBox *fyne.Container
 	dutyCodes, negCodes        []*codeSelect
-	listAdd                    []*widget.Button // 添加 of each list, in tab order
+	listAdd                    []*Button // 添加 of each list, in tab order
 	codesSig                   string
 
 	// side panel
@@ -81,7 +81,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 	add := e.addButton("添加资源", ce.onAddEntry)
 	add.Icon = theme.ContentAddIcon()
 	ce.addEntry = add
-	ce.remove = &widget.Button{Text: T("删除资源"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: ce.onRemoveEntry}
+	ce.remove = newButton(&Button{Button: widget.Button{Text: T("删除资源"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: ce.onRemoveEntry}})
 	e.inputs = append(e.inputs, ce.remove)
 	e.editOnly(ce.remove)
 	ce.detailForm = newFormScroll(container.NewVBox())

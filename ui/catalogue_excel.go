@@ -33,7 +33,7 @@ func (x *catalogueExcel) buttons() fyne.CanvasObject {
 	}
 	imp := x.ce.e.addButton("导入Excel…", x.onImport)
 	imp.Icon = theme.DownloadIcon()
-	exp := &widget.Button{Text: T("导出Excel…"), Icon: theme.UploadIcon(), OnTapped: x.onExport}
+	exp := newButton(&Button{Button: widget.Button{Text: T("导出Excel…"), Icon: theme.UploadIcon(), OnTapped: x.onExport}})
 	return container.NewVBox(widget.NewSeparator(), heading(T("Excel")),
 		note(T("按《政务信息资源目录编制指南（试行）》模板导入或导出。导入会替换现有的资源和三清单；有读不出的单元格时一处也不改，并列出每一格；内容尚未填完的照样导入，并列出要修改之处。")),
 		container.NewHBox(imp, exp))

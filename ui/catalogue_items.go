@@ -33,7 +33,7 @@ type itemsTable struct {
 	count *widget.Label
 	msg   *paragraph       // problems of the items as a whole ("至少要有一个信息项")
 	rows  map[int]*itemRow // item index → the row widget showing it (the list pools and drops rows)
-	add   *widget.Button
+	add   *Button
 	frame *canvas.Rectangle // keeps the table as high as its rows, up to ten
 	// pending is the keyboard focus a problem asked for on a row not yet
 	// bound (focus), nil when none.
@@ -48,7 +48,7 @@ type itemsTable struct {
 	removed    *removedItem
 	undo       *fyne.Container
 	undoText   *paragraph
-	undoButton *widget.Button
+	undoButton *Button
 }
 
 // removedItem is an item taken out of the table, with the texts typed into
@@ -89,7 +89,7 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	t.frame = canvas.NewRectangle(color.Transparent)
 	frame := container.NewStack(t.frame, container.NewBorder(header, nil, nil, nil, t.list))
 	t.undoText = &paragraph{}
-	t.undoButton = &widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}
+	t.undoButton = newButton(&Button{Button: widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}})
 	t.undo = container.NewBorder(nil, nil, nil, t.undoButton, t.undoText)
 	t.undo.Hide()
 	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
@@ -333,9 +333,9 @@ type itemRow struct {
 	buttons *fyne.Container
 	share   *widget.Select // 同资源 or a share type of the item's own
 	extra   *widget.Entry  // the item's share condition or legal basis
-	up      *widget.Button
-	down    *widget.Button
-	del     *widget.Button
+	up      *Button
+	down    *Button
+	del     *Button
 	message *widget.Label
 	box     *fyne.Container
 }
@@ -361,9 +361,9 @@ func newItemRow(t *itemsTable) *itemRow {
 	r.extra.Hide()
 	r.name.OnChanged = r.onName
 	r.length.OnChanged = r.onLength
-	r.up = &widget.Button{Icon: theme.MoveUpIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx-1) }}
-	r.down = &widget.Button{Icon: theme.MoveDownIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx+1) }}
-	r.del = &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { t.removeAt(r.idx) }}
+	r.up = newButton(&Button{Button: widget.Button{Icon: theme.MoveUpIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx-1) }}})
+	r.down = newButton(&Button{Button: widget.Button{Icon: theme.MoveDownIcon(), Importance: widget.LowImportance, OnTapped: func() { t.move(r.idx, r.idx+1) }}})
+	r.del = newButton(&Button{Button: widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { t.removeAt(r.idx) }}})
 	r.buttons = container.NewHBox(r.up, r.down, r.del)
 	share := container.NewHBox(spacer(36-theme.Padding()), &widget.Label{Text: T("共享类型"), Importance: widget.LowImportance},
 		container.NewGridWrap(fyne.NewSize(132, r.name.MinSize().Height), r.share))

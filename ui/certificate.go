@@ -143,8 +143,8 @@ func (p *certPanel) showRefused(e *CertificateError) {
 		}
 		objs = append(objs, note(how),
 			container.NewHBox(
-				&widget.Button{Text: T("导入证书…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onImport},
-				&widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), OnTapped: p.onConfirm}))
+				newButton(&Button{Button: widget.Button{Text: T("导入证书…"), Icon: theme.FolderOpenIcon(), OnTapped: p.onImport}}),
+				newButton(&Button{Button: widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), OnTapped: p.onConfirm}})))
 	}
 	p.problem.Objects = []fyne.CanvasObject{widget.NewCard("", "", container.NewVBox(objs...))}
 	p.problem.Refresh()
@@ -246,8 +246,8 @@ func (p *certPanel) reloadTrusted() {
 			what = fmt.Sprintf(T("已导入证书机构 %s"), strings.Join(names, "、"))
 		}
 		bureau := t.Bureau
-		remove := &widget.Button{Text: T("移除"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance,
-			OnTapped: func() { p.onRemove(bureau) }}
+		remove := newButton(&Button{Button: widget.Button{Text: T("移除"), Icon: theme.DeleteIcon(), Importance: widget.LowImportance,
+			OnTapped: func() { p.onRemove(bureau) }}})
 		text := &paragraph{Text: bureau + "\n" + what}
 		objs = append(objs, container.NewBorder(nil, nil, nil, remove, text))
 	}

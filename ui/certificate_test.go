@@ -308,7 +308,7 @@ func TestPickCertificateFileOpens(t *testing.T) {
 	}
 	var cancel *widget.Button
 	walkWidgets(top, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && (b.Text == "Cancel" || b.Text == "取消") {
+		if b := buttonOf(o); b != nil && (b.Text == "Cancel" || b.Text == "取消") {
 			cancel = b
 		}
 	})

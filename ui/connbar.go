@@ -25,9 +25,9 @@ type connBar struct {
 	// progressBox holds progress at its width, shown and hidden with it.
 	progressBox *fyne.Container
 	upload      *widget.Label
-	sendNow     *widget.Button
-	login       *widget.Button
-	rekey       *widget.Button // 核对并信任新密钥…, while the bureau's receipt key changed
+	sendNow     *Button
+	login       *Button
+	rekey       *Button // 核对并信任新密钥…, while the bureau's receipt key changed
 	keyChange   *ReceiptKeyChange
 }
 
@@ -40,10 +40,10 @@ func newConnBar(u *UI) *connBar {
 		progress: &widget.ProgressBar{},
 		upload:   &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
 	}
-	b.sendNow = &widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}
-	b.login = &widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}
+	b.sendNow = newButton(&Button{Button: widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}})
+	b.login = newButton(&Button{Button: widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}})
 	b.login.Hide()
-	b.rekey = &widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(), Importance: widget.WarningImportance, OnTapped: b.onRekey}
+	b.rekey = newButton(&Button{Button: widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(), Importance: widget.WarningImportance, OnTapped: b.onRekey}})
 	b.rekey.Hide()
 	b.progressBox = container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress)
 	b.progressBox.Hide()

@@ -150,8 +150,8 @@ func (u *UI) projectMenu(project string) *fyne.Menu {
 }
 
 // projectButton returns the 为此项目新建… button of a declaration.
-func (u *UI) projectButton(project string) *widget.Button {
-	b := &widget.Button{Text: T("为此项目新建…"), Icon: theme.ContentAddIcon()}
+func (u *UI) projectButton(project string) *Button {
+	b := newButton(&Button{Button: widget.Button{Text: T("为此项目新建…"), Icon: theme.ContentAddIcon()}})
 	b.OnTapped = func() {
 		c := u.win.Canvas()
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
@@ -177,7 +177,7 @@ func newDossierScreen(u *UI, project string) *dossierScreen {
 		title: &widget.Label{Text: T("正在读取…"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis},
 		state: &paragraph{},
 		body:  container.NewVBox()}
-	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
 	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project))), container.NewVBox(d.title, d.state))
 	d.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(d.body)))

@@ -36,9 +36,9 @@ type editorScreen struct {
 	sendWhy  *paragraph // why a submission is set aside, in full (it wraps)
 	saved    *widget.Label
 	banner   *fyne.Container
-	submit   *widget.Button
-	revise   *widget.Button
-	retry    *widget.Button
+	submit   *Button
+	revise   *Button
+	retry    *Button
 	sections []*section
 	current  int
 	secList  *enterList
@@ -98,13 +98,13 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.sendWhy = &paragraph{Importance: widget.DangerImportance}
 	e.sendWhy.Hide()
 	e.saved = &widget.Label{Importance: widget.LowImportance}
-	e.submit = &widget.Button{Text: T("检查并提交"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: e.onSubmit}
-	e.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}
-	e.retry = &widget.Button{Text: T("重新发送"), Icon: theme.MailSendIcon(), Importance: widget.WarningImportance, OnTapped: e.onRetry}
+	e.submit = newButton(&Button{Button: widget.Button{Text: T("检查并提交"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: e.onSubmit}})
+	e.revise = newButton(&Button{Button: widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}})
+	e.retry = newButton(&Button{Button: widget.Button{Text: T("重新发送"), Icon: theme.MailSendIcon(), Importance: widget.WarningImportance, OnTapped: e.onRetry}})
 	e.retry.Hide()
 	e.banner = container.NewVBox()
-	timeline := &widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { u.OpenTimeline(f.ID) }}
-	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+	timeline := newButton(&Button{Button: widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { u.OpenTimeline(f.ID) }}})
+	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
 
 	e.loading = true
 	e.kind = newKindBody(e)
@@ -133,7 +133,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	case f.Kind == app.KindDeclaration:
 		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID)}, buttons.Objects...)
 	case f.ProjectID != "":
-		dossier := &widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}
+		dossier := newButton(&Button{Button: widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}})
 		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)
 	}
 	top := newBar(headerTitleMin, 0, container.NewVBox(e.title, state), buttons)

@@ -317,8 +317,8 @@ func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *paragr
 }
 
 // removeButton returns the button that removes row i of a table.
-func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
-	b := &widget.Button{Text: T("删除"), Importance: widget.LowImportance}
+func (e *editorScreen) removeButton(what string, remove func()) *Button {
+	b := newButton(&Button{Button: widget.Button{Text: T("删除"), Importance: widget.LowImportance}})
 	b.OnTapped = func() {
 		showConfirm(T("删除"), fmt.Sprintf(T("删除这一%s？"), T(what)), func(ok bool) {
 			if ok {
@@ -332,8 +332,8 @@ func (e *editorScreen) removeButton(what string, remove func()) *widget.Button {
 }
 
 // addButton returns a button that adds a row to a table.
-func (e *editorScreen) addButton(text string, add func()) *widget.Button {
-	b := &widget.Button{Text: T(text), OnTapped: add}
+func (e *editorScreen) addButton(text string, add func()) *Button {
+	b := newButton(&Button{Button: widget.Button{Text: T(text), OnTapped: add}})
 	e.inputs = append(e.inputs, b)
 	e.editOnly(b)
 	return b

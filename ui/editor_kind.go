@@ -124,7 +124,7 @@ func (u *UI) offeredKinds(kinds []app.Kind) []app.Kind {
 }
 
 // showNewMenu pops the 新建 menu up under the button that was tapped.
-func (u *UI) showNewMenu(b *widget.Button) {
+func (u *UI) showNewMenu(b *Button) {
 	c := u.win.Canvas()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
 	widget.ShowPopUpMenuAtPosition(u.newFilingMenu(), c, pos)

@@ -107,7 +107,7 @@ func TestJumpToTableFocusesIt(t *testing.T) {
 	h := x.editor(t)
 	w := x.w
 	h.target("attachments")
-	if b, ok := w.Canvas().Focused().(*widget.Button); !ok || b.Text != "添加附件…" {
+	if b := buttonOf(w.Canvas().Focused()); b == nil || b.Text != "添加附件…" {
 		t.Fatalf("after jumping to 附件 the focus is on %T %v, want the 添加附件… button", w.Canvas().Focused(), w.Canvas().Focused())
 	}
 	test.Tap(h.addBudgetLine())
@@ -807,7 +807,7 @@ func TestReadOnlyFilingShowsNoEditButtons(t *testing.T) {
 		h.e.jump(path)
 		walk(x.w.Content())
 	}
-	for _, b := range []*widget.Button{c.addEntry, c.remove, c.items.add} {
+	for _, b := range []*Button{c.addEntry, c.remove, c.items.add} {
 		if b.Visible() {
 			shown = append(shown, b.Text)
 		}

@@ -48,8 +48,8 @@ func TestScreensFitHalfALaptopScreen(t *testing.T) {
 		var boxes []fyne.Position
 		var sizes []fyne.Size
 		var names []string
-		walkButtons(x.w.Content(), func(b *widget.Button) {
-			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		walkButtons(x.w.Content(), func(drawn fyne.CanvasObject, b *widget.Button) {
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(drawn)
 			if pos.X < 0 || pos.X+b.Size().Width > halfLaptop+0.5 {
 				t.Errorf("%s: button %q at x %v..%v, outside the window", s, b.Text, pos.X, pos.X+b.Size().Width)
 			}

@@ -104,7 +104,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		OnSelected: h.onSelected,
 	}}
 	h.list.ExtendBaseWidget(h.list)
-	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
+	newBtn := newButton(&Button{Button: widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}})
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
 	// The search box keeps searchMin beside the filters, else takes a line
 	// of its own above them (barLayout): in half a 1920 px screen it was

@@ -167,12 +167,12 @@ func (s *inboxScreen) show(m app.Message) {
 		// A draft deleted on another machine, in this one's trash.
 		id := m.FilingID
 		s.detail.Add(container.NewHBox(
-			&widget.Button{Text: T("恢复草稿"), Icon: theme.ContentUndoIcon(), Importance: widget.HighImportance, OnTapped: func() { s.restoreDraft(id) }}))
+			newButton(&Button{Button: widget.Button{Text: T("恢复草稿"), Icon: theme.ContentUndoIcon(), Importance: widget.HighImportance, OnTapped: func() { s.restoreDraft(id) }}})))
 	} else if m.FilingID != "" {
 		id := m.FilingID
 		s.detail.Add(container.NewHBox(
-			&widget.Button{Text: T("打开材料"), Icon: theme.DocumentIcon(), Importance: widget.HighImportance, OnTapped: func() { s.u.OpenFiling(id) }},
-			&widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { s.u.OpenTimeline(id) }},
+			newButton(&Button{Button: widget.Button{Text: T("打开材料"), Icon: theme.DocumentIcon(), Importance: widget.HighImportance, OnTapped: func() { s.u.OpenFiling(id) }}}),
+			newButton(&Button{Button: widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { s.u.OpenTimeline(id) }}}),
 		))
 	}
 }

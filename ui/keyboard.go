@@ -131,11 +131,11 @@ func findFocusable(o fyne.CanvasObject, buttons bool) fyne.Focusable {
 			return f
 		}
 		return findFocusable(v.Trailing, buttons)
-	case *widget.Button:
-		if !buttons || v.Disabled() {
+	case *widget.Button, *Button:
+		if !buttons || v.(fyne.Disableable).Disabled() {
 			return nil
 		}
-		return v
+		return v.(fyne.Focusable)
 	case fyne.Focusable:
 		if d, ok := o.(fyne.Disableable); ok && d.Disabled() {
 			return nil
@@ -166,7 +166,7 @@ func answerDialog(c fyne.Canvas, ev *fyne.KeyEvent) bool {
 		return false
 	}
 	var all, primary, others []*widget.Button
-	walkButtons(pop.Content, func(b *widget.Button) {
+	walkButtons(pop.Content, func(_ fyne.CanvasObject, b *widget.Button) {
 		if b.Disabled() || b.OnTapped == nil {
 			return
 		}
@@ -250,16 +250,17 @@ func dismissWord(s string) bool {
 
 // walkButtons calls fn for every visible button inside o, following
 // containers and scrolls (the parts of a dialog that are not drawn by a
-// widget of their own).
-func walkButtons(o fyne.CanvasObject, fn func(*widget.Button)) {
+// widget of their own), with the object drawn: the button itself, or the
+// Button that embeds it.
+func walkButtons(o fyne.CanvasObject, fn func(drawn fyne.CanvasObject, b *widget.Button)) {
 	if o == nil || !o.Visible() {
 		return
 	}
 	switch v := o.(type) {
 	case *widget.Button:
-		fn(v)
-	case *dialogButton:
-		fn(&v.Button)
+		fn(v, v)
+	case *Button:
+		fn(v, &v.Button)
 	case *fyne.Container:
 		for _, c := range v.Objects {
 			walkButtons(c, fn)
@@ -287,7 +288,7 @@ var keysHelp = []string{
 	"Tab / Shift+Tab：下一个 / 上一个输入框或按钮（多行文本框中也一样，换行用回车）",
 	"Ctrl+PageDown / Ctrl+PageUp：材料的下一页 / 上一页（左侧各部分，三清单的需求、责任、负面清单）",
 	"Ctrl+1：全部材料　Ctrl+2：收件箱",
-	"空格：按下有阴影的按钮　回车：打开列表中选中的一行，转到问题列表中的一条",
+	"空格或回车：按下有阴影的按钮，打开列表中选中的一行，转到问题列表中的一条",
 	"Alt：打开菜单栏（文件、转到、帮助），方向键选择，回车执行",
 	"↑ / ↓：在列表中移动；没有输入框、按钮或列表被选中时（如点一下页面空白处后），↑ ↓ PageUp PageDown Home End 滚动页面",
 	"对话框：回车确认（已选中某个按钮时按下该按钮），Esc 取消或关闭",

@@ -254,7 +254,7 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 	// Its buttons, reached with Tab, answer Escape too.
 	x.u.confirmReceiptKey(*l.status.KeyChange)
 	x.w.Canvas().FocusNext()
-	if _, ok := x.w.Canvas().Focused().(*dialogButton); !ok {
+	if _, ok := x.w.Canvas().Focused().(*Button); !ok {
 		t.Fatalf("Tab from the key's field reaches %T, want the dialog's button", x.w.Canvas().Focused())
 	}
 	press(fyne.KeyEscape)
@@ -298,7 +298,7 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 	test.Type(x.w.Canvas().Focused(), "WXYZ")
 	x.w.Canvas().FocusNext()
 	x.w.Canvas().FocusNext()
-	if b, ok := x.w.Canvas().Focused().(*dialogButton); !ok || b.Text != T("恢复") {
+	if b, ok := x.w.Canvas().Focused().(*Button); !ok || b.Text != T("恢复") {
 		t.Fatalf("two Tabs from the recovery key reach %T, want the 恢复 button", x.w.Canvas().Focused())
 	}
 	press(fyne.KeyReturn)
@@ -333,6 +333,58 @@ func TestNoDialogHasFynesButtons(t *testing.T) {
 	})
 }
 
+// Every button answers Enter as Space, on a screen as in a dialog: a clerk
+// who had reached 检查并提交 with Tab pressed Enter and nothing happened.
+func TestScreenButtonsAnswerEnter(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.pump()
+	x.w.Canvas().Focus(x.u.editor.submit)
+	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	x.pump()
+	if x.w.Canvas().Overlays().Top() == nil {
+		t.Fatal("Enter on 检查并提交 shows nothing")
+	}
+	if !strings.Contains(x.dialogText(), "需要修改") {
+		t.Errorf("Enter on 检查并提交 shows %q", x.dialogText())
+	}
+}
+
+// No screen makes Fyne's own button, which answers Space only: each is a
+// Button (TestScreenButtonsAnswerEnter).
+func TestNoScreenHasFynesButtons(t *testing.T) {
+	eachSource(t, func(fset *token.FileSet, f *ast.File) {
+		var embedded map[ast.Node]bool
+		ast.Inspect(f, func(n ast.Node) bool {
+			if kv, ok := n.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Button" {
+					if embedded == nil {
+						embedded = map[ast.Node]bool{}
+					}
+					embedded[kv.Value] = true
+				}
+			}
+			var sel *ast.SelectorExpr
+			switch v := n.(type) {
+			case *ast.CompositeLit:
+				if embedded[v] {
+					return true
+				}
+				sel, _ = v.Type.(*ast.SelectorExpr)
+			case *ast.CallExpr:
+				sel, _ = v.Fun.(*ast.SelectorExpr)
+			}
+			if sel == nil {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "widget" && strings.HasPrefix(sel.Sel.Name, "NewButton") || ok && pkg.Name == "widget" && sel.Sel.Name == "Button" {
+				t.Errorf("%s: widget.%s answers Space only; make a Button (newButton)", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+	})
+}
+
 // 新建…'s "which project" question answers Tab and Enter, Tab and Escape.
 func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
@@ -343,7 +395,7 @@ func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 		t.Helper()
 		for range 6 {
 			x.w.Canvas().FocusNext()
-			if b, ok := x.w.Canvas().Focused().(*dialogButton); ok && b.Text == text {
+			if b, ok := x.w.Canvas().Focused().(*Button); ok && b.Text == text {
 				return
 			}
 		}
@@ -674,9 +726,10 @@ func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	scroll := shortSettings(t, x)
 	var last *widget.Button
+	var drawn fyne.Focusable // last, or the Button that embeds it
 	walkRendered(scroll.Scroll.Content, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && !b.Disabled() && b.Visible() {
-			last = b
+		if b := buttonOf(o); b != nil && !b.Disabled() && b.Visible() {
+			last, drawn = b, o.(fyne.Focusable)
 		}
 	})
 	if last == nil {
@@ -684,13 +737,13 @@ func TestFocusIsFollowedOnEveryScreen(t *testing.T) {
 	}
 	d := x.u.app.Driver()
 	inView := func() bool {
-		y := d.AbsolutePositionForObject(last).Y - d.AbsolutePositionForObject(scroll).Y
+		y := d.AbsolutePositionForObject(drawn.(fyne.CanvasObject)).Y - d.AbsolutePositionForObject(scroll).Y
 		return y >= 0 && y+last.Size().Height <= scroll.Size().Height
 	}
 	if inView() {
 		t.Fatalf("设置's last button %q fits the window: the test follows nothing", last.Text)
 	}
-	x.w.Canvas().Focus(last)
+	x.w.Canvas().Focus(drawn)
 	x.eventually(t, "设置's last button "+last.Text+" in view", inView)
 
 	// A field inside 设置's form (语言, its last select) too: the form is a

@@ -29,7 +29,7 @@ type passwordDialog struct {
 	d         *dialog.CustomDialog
 	nw, again *dialogField
 	problem   *paragraph
-	submit    *dialogButton
+	submit    *Button
 }
 
 // askNewPassword shows the change-password dialog for the login that pe

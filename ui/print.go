@@ -44,12 +44,12 @@ var openInViewer = func(path string) error {
 
 // printButtons are 打印/导出 PDF and 导出 Word for the filing in the editor.
 func (e *editorScreen) printButtons() fyne.CanvasObject {
-	pdfB := &widget.Button{Text: T("打印/导出 PDF"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
+	pdfB := newButton(&Button{Button: widget.Button{Text: T("打印/导出 PDF"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
 		e.u.saveFile("导出 PDF", fileName(e.f)+".pdf", filterPDF, e.exportPDF)
-	}}
-	wordB := &widget.Button{Text: T("导出 Word"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
+	}}})
+	wordB := newButton(&Button{Button: widget.Button{Text: T("导出 Word"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
 		e.u.saveFile("导出 Word", fileName(e.f)+".docx", filterWord, e.exportWord)
-	}}
+	}}})
 	return container.NewHBox(pdfB, wordB)
 }
 

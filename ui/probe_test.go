@@ -93,7 +93,7 @@ func shownItem(ce *catalogueEditor, j int) (name *widget.Entry, typ *widget.Sele
 
 // itemButtons returns the move-up, move-down and remove buttons of item j
 // of the entry shown (scrolled into view); nils when it is not on screen.
-func itemButtons(ce *catalogueEditor, j int) (up, down, remove *widget.Button) {
+func itemButtons(ce *catalogueEditor, j int) (up, down, remove *Button) {
 	t := ce.items
 	if t == nil {
 		return nil, nil, nil
@@ -115,7 +115,7 @@ func itemCount(ce *catalogueEditor) int {
 
 // showList shows one of the three lists: 0 需求清单, 1 责任清单, 2 负面清单,
 // and returns its 添加 button.
-func showList(ce *catalogueEditor, i int) *widget.Button {
+func showList(ce *catalogueEditor, i int) *Button {
 	ce.e.jump([]string{"demands", "duties", "negatives"}[i])
 	ce.tabs.SelectIndex(i)
 	return ce.listAdd[i]
@@ -141,7 +141,7 @@ func textOf(o fyne.CanvasObject) string {
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
 	walk(o, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && found == nil && b.Text == T(text) {
+		if b := buttonOf(o); b != nil && found == nil && b.Text == T(text) {
 			found = b
 		}
 	})

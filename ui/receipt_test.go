@@ -36,7 +36,7 @@ func TestTimelineShowsTheReceipt(t *testing.T) {
 	var saved *app.ReceiptProof
 	var btn *widget.Button
 	walk(transitionView(app.KindDeclaration, tr, hash, rc, func(p *app.ReceiptProof) { saved = p }), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "保存数管局回执…" {
+		if b := buttonOf(o); b != nil && b.Text == "保存数管局回执…" {
 			btn = b
 		}
 	})
@@ -48,7 +48,7 @@ func TestTimelineShowsTheReceipt(t *testing.T) {
 		t.Errorf("the button saved %+v, want %+v", saved, rc)
 	}
 	walk(transitionView(app.KindDeclaration, tr, hash, nil, func(*app.ReceiptProof) {}), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "保存数管局回执…" {
+		if b := buttonOf(o); b != nil && b.Text == "保存数管局回执…" {
 			t.Error("a save button without a receipt")
 		}
 	})

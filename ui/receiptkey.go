@@ -88,8 +88,8 @@ func (p *keyChangePanel) showStatus(st SyncStatus) {
 			TextStyle: fyne.TextStyle{Monospace: true}},
 	}
 	if _, ok := p.u.link.(ReceiptKeyTruster); ok {
-		objs = append(objs, container.NewHBox(&widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(),
-			Importance: widget.WarningImportance, OnTapped: func() { p.u.confirmReceiptKey(*kc) }}))
+		objs = append(objs, container.NewHBox(newButton(&Button{Button: widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(),
+			Importance: widget.WarningImportance, OnTapped: func() { p.u.confirmReceiptKey(*kc) }}})))
 	}
 	p.obj.Objects = []fyne.CanvasObject{widget.NewCard("", "", container.NewVBox(objs...))}
 	p.obj.Refresh()

@@ -66,12 +66,12 @@ func restoreText(p *RestoreProgress) string {
 
 // openAttachmentButton returns the 打开 button of attachment a of filing
 // id, or nil when the Link cannot open attachments.
-func (u *UI) openAttachmentButton(id string, a app.Attachment) *widget.Button {
+func (u *UI) openAttachmentButton(id string, a app.Attachment) *Button {
 	f, ok := u.link.(AttachmentFetcher)
 	if !ok {
 		return nil
 	}
-	b := &widget.Button{Text: T("打开"), Icon: theme.FileIcon(), Importance: widget.LowImportance}
+	b := newButton(&Button{Button: widget.Button{Text: T("打开"), Icon: theme.FileIcon(), Importance: widget.LowImportance}})
 	b.OnTapped = func() {
 		b.Disable()
 		b.SetText(T("正在下载…"))

@@ -469,13 +469,13 @@ func (x *screenFixture) tapDialogButton(t testing.TB, texts ...string) {
 	test.Tap(found)
 }
 
-// buttonOf returns o's button: o itself, or the one a dialogButton embeds;
+// buttonOf returns o's button: o itself, or the one a Button embeds;
 // nil for other objects.
-func buttonOf(o fyne.CanvasObject) *widget.Button {
+func buttonOf(o any) *widget.Button {
 	switch b := o.(type) {
 	case *widget.Button:
 		return b
-	case *dialogButton:
+	case *Button:
 		return &b.Button
 	}
 	return nil
@@ -502,7 +502,7 @@ func tapButton(t testing.TB, o fyne.CanvasObject, text string) {
 	t.Helper()
 	var found *widget.Button
 	walkRendered(o, func(c fyne.CanvasObject) {
-		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+		if b := buttonOf(c); b != nil && b.Text == text && found == nil {
 			found = b
 		}
 	})

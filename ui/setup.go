@@ -23,7 +23,7 @@ type setupScreen struct {
 	addr     *widget.Entry
 	login    *widget.Entry
 	password *widget.Entry
-	connect  *widget.Button
+	connect  *Button
 	result   *paragraph
 	cert     *certPanel
 	// lastPassword is the change-password dialog last shown (password.go).
@@ -34,7 +34,7 @@ type setupScreen struct {
 	profile  *widget.Select
 	unit     *widget.Entry
 	actor    *widget.Entry
-	offline  *widget.Button
+	offline  *Button
 	language *widget.Select
 
 	ids []string // profile IDs in the order of profile's options
@@ -60,7 +60,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 	s.unit.SetText(sess.UnitName)
 	s.actor.SetText(sess.Actor)
 	s.password.OnSubmitted = func(string) { s.onConnect() }
-	s.connect = &widget.Button{Text: T("连接数管局"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onConnect}
+	s.connect = newButton(&Button{Button: widget.Button{Text: T("连接数管局"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onConnect}})
 
 	var labels []string
 	for id := range u.profiles {
@@ -78,7 +78,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 			s.profile.SetSelectedIndex(i)
 		}
 	}
-	s.offline = &widget.Button{Text: T("离线开始工作"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onOffline}
+	s.offline = newButton(&Button{Button: widget.Button{Text: T("离线开始工作"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onOffline}})
 	s.language = &widget.Select{Options: []string{"简体中文", "English"}, OnChanged: s.onLanguage}
 	if Language() == LangEnglish {
 		s.language.Selected = "English"
@@ -109,7 +109,7 @@ func (s *setupScreen) object() fyne.CanvasObject {
 			widget.NewFormItem(T("账号"), s.login),
 			widget.NewFormItem(T("密码"), s.password)),
 		container.NewHBox(s.connect,
-			&widget.Button{Text: T("导入数管局证书…"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: s.cert.onImport}),
+			newButton(&Button{Button: widget.Button{Text: T("导入数管局证书…"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: s.cert.onImport}})),
 		s.result, s.cert.problem, s.cert.trusted)
 	offline := container.NewVBox(heading(offlineTitle),
 		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),

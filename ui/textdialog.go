@@ -26,28 +26,35 @@ func showMessage(title, message string, win fyne.Window) {
 	d.Show()
 }
 
-// newCloseDialog is dialog.NewCustom with a dialogButton to close it.
+// newCloseDialog is dialog.NewCustom with a Button to close it.
 func newCloseDialog(title, close string, content fyne.CanvasObject, win fyne.Window) *dialog.CustomDialog {
 	d := dialog.NewCustomWithoutButtons(title, content, win)
 	d.SetButtons([]fyne.CanvasObject{newDialogButton(close, nil, widget.MediumImportance, d.Hide)})
 	return d
 }
 
-// dialogButton is a dialog's button that answers the keys a dialog
-// answers: Enter presses it, as Space does, and Escape takes the dialog's
-// way out (answerDialog). Fyne's dialog buttons take Space only: once Tab
-// had reached one, a 是/否 question answered neither Enter nor Escape.
-type dialogButton struct{ widget.Button }
+// Button is the client's button. It answers Enter as Space, on a screen as
+// in a dialog: Fyne's buttons take Space only, so a clerk who had reached
+// 检查并提交 with Tab pressed Enter and nothing happened, and once Tab had
+// reached a dialog's button, a 是/否 question answered neither Enter nor
+// Escape. In a dialog, Escape takes the dialog's way out (answerDialog).
+type Button struct{ widget.Button }
 
-func newDialogButton(text string, icon fyne.Resource, imp widget.Importance, tapped func()) *dialogButton {
-	b := &dialogButton{}
-	b.Text, b.Icon, b.Importance, b.OnTapped = text, icon, imp, tapped
+// newButton returns b, extended as a widget of its own: made with its
+// fields, as &Button{Button: widget.Button{Text: …, OnTapped: …}}.
+func newButton(b *Button) *Button {
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-// TypedKey presses the button on Enter and leaves the dialog on Escape.
-func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
+// newDialogButton is a Button of text, icon, importance and action, as
+// Fyne's dialogs make theirs.
+func newDialogButton(text string, icon fyne.Resource, imp widget.Importance, tapped func()) *Button {
+	return newButton(&Button{Button: widget.Button{Text: text, Icon: icon, Importance: imp, OnTapped: tapped}})
+}
+
+// TypedKey presses the button on Enter and, in a dialog, leaves it on Escape.
+func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		b.Tapped(nil)
@@ -60,11 +67,11 @@ func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// confirmDialog is a question answered with two dialogButtons, as Fyne's
+// confirmDialog is a question answered with two Buttons, as Fyne's
 // ConfirmDialog (whose methods the client uses it has).
 type confirmDialog struct {
 	d       *dialog.CustomDialog
-	yes, no *dialogButton
+	yes, no *Button
 }
 
 func (c *confirmDialog) Show()                   { c.d.Show() }
@@ -92,7 +99,7 @@ func newConfirm(title, message string, answer func(bool), win fyne.Window) *conf
 	return newCustomConfirm(title, lang.L("Yes"), lang.L("No"), messageContent(message, win), answer, win)
 }
 
-// newCustomConfirm is dialog.NewCustomConfirm with dialogButtons: content
+// newCustomConfirm is dialog.NewCustomConfirm with Buttons: content
 // above a way out (dismiss) and a way on (confirm), answer told which was
 // taken. Fyne's own buttons answered Space only once Tab had reached them.
 func newCustomConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answer func(bool), win fyne.Window) *confirmDialog {

@@ -28,8 +28,8 @@ type timelineScreen struct {
 	title  *widget.Label
 	state  *widget.Label
 	events *fyne.Container
-	revise *widget.Button
-	edit   *widget.Button
+	revise *Button
+	edit   *Button
 	obj    fyne.CanvasObject
 
 	// state, on the Fyne thread
@@ -44,9 +44,9 @@ func newTimelineScreen(u *UI) *timelineScreen {
 		state:  &widget.Label{},
 		events: container.NewVBox(),
 	}
-	t.revise = &widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: t.onRevise}
-	t.edit = &widget.Button{Text: T("打开申报书"), Icon: theme.DocumentIcon(), OnTapped: func() { u.OpenFiling(t.id) }}
-	back := &widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}
+	t.revise = newButton(&Button{Button: widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: t.onRevise}})
+	t.edit = newButton(&Button{Button: widget.Button{Text: T("打开申报书"), Icon: theme.DocumentIcon(), OnTapped: func() { u.OpenFiling(t.id) }}})
+	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(back, t.edit, t.revise), container.NewVBox(t.title, t.state))
 	t.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(t.events)))
@@ -176,7 +176,7 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 	}
 	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(k, h)...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
-		btn := &widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}
+		btn := newButton(&Button{Button: widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
 		sep := c.Objects[len(c.Objects)-1]
 		c.Objects = append(c.Objects[:len(c.Objects)-1], container.NewHBox(btn), sep)
 	}
@@ -247,7 +247,7 @@ func (t *timelineScreen) onRevise() {
 
 // revise makes a new editable revision of returned filing f off the Fyne
 // thread and opens it in the editor; btn is disabled meanwhile.
-func (u *UI) revise(f *app.Filing, btn *widget.Button) {
+func (u *UI) revise(f *app.Filing, btn *Button) {
 	c, err := copyFiling(f)
 	if err == nil {
 		err = c.Revise(newID(), u.now())

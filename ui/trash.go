@@ -76,7 +76,7 @@ type undoBar struct {
 
 func newUndoBar(u *UI) *undoBar {
 	b := &undoBar{u: u, label: &widget.Label{Wrapping: fyne.TextWrapWord}}
-	undo := &widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), Importance: widget.HighImportance, OnTapped: b.undo}
+	undo := newButton(&Button{Button: widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), Importance: widget.HighImportance, OnTapped: b.undo}})
 	b.obj = container.NewBorder(nil, nil, nil, undo, b.label)
 	b.obj.Hide()
 	return b

@@ -91,7 +91,7 @@ type UI struct {
 	// nil when 设置 is not (receiptkey.go).
 	keyChange *keyChangePanel
 	center    *fyne.Container
-	inboxBtn  *widget.Button
+	inboxBtn  *Button
 	tray      *trayMenu
 
 	// refresh state, on the Fyne thread
@@ -140,14 +140,14 @@ func (u *UI) build() {
 	u.inbox = newInboxScreen(u)
 	u.timeline = newTimelineScreen(u)
 	u.center = container.NewStack()
-	u.inboxBtn = &widget.Button{Text: T("收件箱"), Icon: theme.MailComposeIcon(), OnTapped: u.ShowInbox}
-	newBtn := &widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}
+	u.inboxBtn = newButton(&Button{Button: widget.Button{Text: T("收件箱"), Icon: theme.MailComposeIcon(), OnTapped: u.ShowInbox}})
+	newBtn := newButton(&Button{Button: widget.Button{Text: T("新建材料"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance}})
 	newBtn.OnTapped = func() { u.showNewMenu(newBtn) }
 	nav := newFlow(
-		&widget.Button{Text: T("全部材料"), Icon: theme.HomeIcon(), OnTapped: u.ShowHome},
+		newButton(&Button{Button: widget.Button{Text: T("全部材料"), Icon: theme.HomeIcon(), OnTapped: u.ShowHome}}),
 		u.inboxBtn,
 		newBtn,
-		&widget.Button{Text: T("设置"), Icon: theme.SettingsIcon(), OnTapped: u.showSettings},
+		newButton(&Button{Button: widget.Button{Text: T("设置"), Icon: theme.SettingsIcon(), OnTapped: u.showSettings}}),
 	)
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, newBar(0, 0, title, nav))

@@ -500,7 +500,7 @@ func (c *clerk) near(what string, match func(string) bool, label string) *widget
 		if best != nil || o == nil || !o.Visible() {
 			return false, nil
 		}
-		if b, ok := o.(*widget.Button); ok {
+		if b := asButton(o); b != nil {
 			if b.Text == label {
 				return false, b
 			}

@@ -172,6 +172,18 @@ func shownString(o fyne.CanvasObject) (string, bool) {
 	return "", false
 }
 
+// asButton returns o's button: o itself, or the one a ui.Button embeds;
+// nil for other objects.
+func asButton(o fyne.CanvasObject) *widget.Button {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b
+	case *ui.Button:
+		return &b.Button
+	}
+	return nil
+}
+
 // walkAll calls fn for o and everything under it, widgets' renderers included.
 func walkAll(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	fn(o)

@@ -127,7 +127,7 @@ func TestBureauReceiptKeyChangeOnTheDesk(t *testing.T) {
 	rekeyButton := func() *widget.Button {
 		var found *widget.Button
 		walkAll(w.Content(), func(o fyne.CanvasObject) {
-			if b, ok := o.(*widget.Button); ok && found == nil && b.Text == "核对并信任新密钥…" && b.Visible() {
+			if b := asButton(o); b != nil && found == nil && b.Text == "核对并信任新密钥…" && b.Visible() {
 				found = b
 			}
 		})
