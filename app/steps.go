@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -254,7 +256,7 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	if err := checkApproved(prof, body, d); err != nil {
 		return Transition{}, err
 	}
-	if err := checkRemarks(d); err != nil {
+	if err := checkRemarks(d, body); err != nil {
 		return Transition{}, err
 	}
 	t.Approved = d.Approved
@@ -301,8 +303,8 @@ func checkApproved(prof *Profile, body *Body, d Decision) error {
 	return nil
 }
 
-// checkRemarks checks the remarks on fields of d.
-func checkRemarks(d Decision) error {
+// checkRemarks checks the remarks on fields of d, a decision on body.
+func checkRemarks(d Decision, body *Body) error {
 	if len(d.Remarks) == 0 {
 		return nil
 	}
@@ -326,6 +328,10 @@ func checkRemarks(d Decision) error {
 			p.Add("remarks", "“%s”不是材料的字段路径（如 goals、contact.phone、budget[2].amount）", clipText(strings.Map(printable, strings.ToValidUTF8(k, "?")), 60))
 			continue
 		}
+		if !remarkTarget(body, k) {
+			p.Add(f, "“%s”不是这份材料中的一项（或没有这一行）：请对材料中有的项填写意见", k)
+			continue
+		}
 		v := d.Remarks[k]
 		if isBlank(v) {
 			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", k)
@@ -334,6 +340,71 @@ func checkRemarks(d Decision) error {
 		}
 	}
 	return p.Err()
+}
+
+// remarkTarget reports whether path (a remark's key, as goals,
+// contact.phone or budget[2].amount) names a field of body's content, and a
+// row it has: a remark on a field the filing has not got reached the
+// clerk, whose editor had nowhere to show it. A body of no content (a
+// decision checked without one) takes any path.
+func remarkTarget(body *Body, path string) bool {
+	if body == nil {
+		return true
+	}
+	_, content := body.content()
+	if content == nil {
+		return true
+	}
+	v := reflect.ValueOf(content)
+	for _, seg := range strings.Split(path, ".") {
+		name, index, rows := strings.Cut(seg, "[")
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v = reflect.Zero(v.Type().Elem())
+			} else {
+				v = v.Elem()
+			}
+		}
+		if v.Kind() != reflect.Struct {
+			return false
+		}
+		f, ok := jsonField(v, name)
+		if !ok {
+			return false
+		}
+		v = f
+		if rows {
+			i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			if v.Kind() != reflect.Slice || err != nil || i >= v.Len() {
+				return false
+			}
+			v = v.Index(i)
+		}
+	}
+	return true
+}
+
+// jsonField returns the field of struct v whose JSON name is name,
+// looking into embedded structs.
+func jsonField(v reflect.Value, name string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		switch {
+		case tag == "-":
+		case tag == name:
+			return v.Field(i), true
+		case tag == "" && sf.Anonymous && sf.Type.Kind() == reflect.Struct:
+			if f, ok := jsonField(v.Field(i), name); ok {
+				return f, true
+			}
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // LastRemarks returns the remarks on fields of the decision that returned

@@ -28,7 +28,8 @@ func submittedDeclaration(total app.Money) (*app.Filing, *app.Body) {
 	f := &app.Filing{ID: "f1", Kind: app.KindDeclaration, Status: app.StatusSubmitted,
 		Revision: app.Revision{ID: "r1", Number: 1, SubmittedAt: time.Unix(1, 0)}}
 	b := &app.Body{ID: "f1", Kind: app.KindDeclaration, Revision: 1, RevisionID: "r1",
-		Declaration: &app.Declaration{ProjectName: "城关镇智慧社区", TotalInvestment: total}}
+		Declaration: &app.Declaration{ProjectName: "城关镇智慧社区", TotalInvestment: total,
+			Budget: []app.BudgetItem{{Category: app.BudgetHardware, Name: "服务器", Amount: total}}}}
 	return f, b
 }
 
@@ -203,6 +204,13 @@ func TestRemarks(t *testing.T) {
 		{"blank", app.ActionReturn, map[string]string{"goals": "  "}, "remarks.goals"},
 		{"too long", app.ActionReturn, map[string]string{"goals": long}, "remarks.goals"},
 		{"too many", app.ActionReturn, many, "remarks"},
+		// A field the filing has not got, or a row it has not, reached the
+		// clerk with nowhere to show it.
+		{"no such field", app.ActionReturn, map[string]string{"nonexistent.field": "x"}, "remarks.nonexistent.field"},
+		{"a field of another kind", app.ActionReturn, map[string]string{"entries[0].name": "x"}, "remarks.entries[0].name"},
+		{"no such row", app.ActionReturn, map[string]string{"budget[5].amount": "x"}, "remarks.budget[5].amount"},
+		{"no such field of a row", app.ActionReturn, map[string]string{"budget[0].colour": "x"}, "remarks.budget[0].colour"},
+		{"a row of what is no table", app.ActionReturn, map[string]string{"goals[0]": "x"}, "remarks.goals[0]"},
 	} {
 		f, b := submittedDeclaration(app.Wans(80))
 		f.Status = app.StatusPreliminary
@@ -212,7 +220,7 @@ func TestRemarks(t *testing.T) {
 		}
 	}
 	f, b := submittedDeclaration(app.Wans(80))
-	want := map[string]string{"goals": "建设目标请量化", "budget[1].amount": "单价偏高，请附询价单"}
+	want := map[string]string{"goals": "建设目标请量化", "budget[0].amount": "单价偏高，请附询价单", "contact.phone": "请留手机号", "budget": "请按类别列全"}
 	tr, err := f.Review(nil, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn, Comment: "请按意见修改", Remarks: want})
 	if err != nil || fmt.Sprint(tr.Remarks) != fmt.Sprint(want) {
 		t.Fatalf("return with remarks: %v %v", err, tr.Remarks)
