@@ -1155,3 +1155,38 @@ func TestConsoleSteppedCountsAreNotLinks(t *testing.T) {
 		t.Errorf("a department's queue offers the global counts as links:\n%s", b.last)
 	}
 }
+
+// TestConsoleTakesADecisionAtItsLimits: a return with a comment of
+// protocol.MaxComment Chinese characters and remarks near app.MaxRemarkText
+// is taken. The browser sends each character as 9 bytes, and the 64 KB of
+// other forms refused such a return with everything typed lost (found from
+// outside); what is over the form's limit is refused saying the limit in KB.
+func TestConsoleTakesADecisionAtItsLimits(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
+		"comment": {strings.Repeat("请", protocol.MaxComment)}}
+	for _, field := range []string{"goals", "content", "project_name", "current_state", "plan_basis", "indicators", "om_plan", "contact.phone"} {
+		form.Set("remark:"+field, strings.Repeat("改", app.MaxRemarkText-50))
+	}
+	if n := len(form.Encode()); n <= 64<<10 {
+		t.Fatalf("the form is %d bytes: it tests nothing", n)
+	}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a return at the limits: %d\n%s", r.StatusCode, b.last)
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	if last := d.History[len(d.History)-1]; last.Action != app.ActionReturn || len(last.Remarks) != 8 {
+		t.Errorf("the return taken: %+v", last)
+	}
+	form.Set("comment", strings.Repeat("请", 90_000))
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b.last, " KB 的上限") || strings.Contains(b.last, "压缩") {
+		t.Errorf("a form over its limit: %d\n%s", r.StatusCode, b.last)
+	}
+}

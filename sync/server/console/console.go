@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"egovdesk/app"
+	"egovdesk/sync/protocol"
 )
 
 // Prefix is where the console is mounted.
@@ -91,9 +92,9 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
 	c.mux.Handle("GET /console/overview", c.authed(c.overview))
 	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))
-	c.mux.Handle("POST /console/notices", cop.Handler(c.authed(c.notice)))
+	c.mux.Handle("POST /console/notices", cop.Handler(c.authedLimit(c.notice, maxTextForm)))
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))
-	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authed(c.decide)))
+	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authedLimit(c.decide, maxTextForm)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
 	c.mux.Handle("GET /console/verify", c.authed(c.verify))
@@ -132,7 +133,17 @@ type sessionHandler func(w http.ResponseWriter, r *http.Request, s *session)
 // login page, POST without one or without its CSRF token is refused.
 func (c *Console) authed(h sessionHandler) http.Handler { return c.authedLimit(h, 64<<10) }
 
-// authedLimit is authed for a form of up to limit bytes (an upload).
+// maxTextForm bounds the forms that carry the longest texts the bureau
+// takes: a decision's comment and app.MaxRemarks remarks, each at its
+// limit, or a notice of 10,000 characters, sent twice (to see, then to
+// send). A browser sends a Chinese character as 9 bytes (%E4%B8%AD): a
+// 4,000-character comment and eight remarks of 450 made 66 KB, and the
+// 64 KB of other forms refused them with everything typed lost (found
+// from outside).
+const maxTextForm = 9*(protocol.MaxComment+app.MaxRemarks*(app.MaxRemarkText+app.MaxRemarkField)) + 64<<10
+
+// authedLimit is authed for a form of up to limit bytes (an upload, or
+// maxTextForm).
 func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ck, err := r.Cookie(sessionCookie)
@@ -170,8 +181,7 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 			// body is read, so a browser that asked first is not told to
 			// send it (found in review).
 			if r.ContentLength > limit || tooLarge(r) {
-				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长",
-					fmt.Sprintf("提交的内容超过 %d MB 的上限，未作处理。请拆分或压缩后重试。", max(limit>>20, 1)))
+				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", tooLargeText(limit))
 				return
 			}
 			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
@@ -181,6 +191,15 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 		}
 		h(w, r, s)
 	})
+}
+
+// tooLargeText says that a form over limit bytes was refused: a file
+// (over a megabyte) is to be split or compressed, a form's text shortened.
+func tooLargeText(limit int64) string {
+	if limit >= 1<<20 {
+		return fmt.Sprintf("提交的内容超过 %d MB 的上限，未作处理。请拆分或压缩后重试。", limit>>20)
+	}
+	return fmt.Sprintf("提交的内容超过 %d KB 的上限，未作处理。请返回上一页，删减后重新提交。", limit>>10)
 }
 
 // csrfToken is the synchronizer token of a session: a hash of the session
