@@ -84,7 +84,7 @@ func (c core) Login(ctx context.Context, r *http.Request, login, password string
 // auditor.
 func (c core) session(ctx context.Context, rec accountRecord, ip string) (string, protocol.Account, time.Duration, error) {
 	s, login := c.s, rec.Login
-	if !rec.Role.Bureau() && rec.Role != app.RoleAuditor {
+	if err := consoleAccount(rec); err != nil {
 		s.log.Info("console login refused", "login", login, "role", rec.Role, "ip", ip)
 		return "", protocol.Account{}, 0, app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请使用客户端")
 	}
@@ -136,11 +136,22 @@ func (c core) Session(ctx context.Context, token string) (protocol.Account, erro
 func (c core) ChangePassword(ctx context.Context, r *http.Request, login, old, new string) (string, protocol.Account, time.Duration, error) {
 	s := c.s
 	ip := s.clientIP(r)
-	rec, wait, err := s.ChangePassword(ctx, ip, login, old, new)
+	// A unit's account is refused before its password is changed: the
+	// console said 审核台仅供数管局… after changing it, and the clerk, told
+	// nothing changed, found the client logged out (found from outside).
+	rec, wait, err := s.ChangePassword(ctx, ip, login, old, new, consoleAccount)
 	if err != nil {
 		return "", protocol.Account{}, wait, err
 	}
 	return c.session(ctx, rec, ip)
+}
+
+// consoleAccount refuses an account the console does not serve: a unit's.
+func consoleAccount(rec accountRecord) error {
+	if !rec.Role.Bureau() && rec.Role != app.RoleAuditor {
+		return app.Errorf(app.EFORBIDDEN, "审核台仅供数管局审核人员和管理员使用；建设单位请在客户端的“设置”中修改密码。密码未作修改")
+	}
+	return nil
 }
 
 // PasswordRules is the password policy in words.

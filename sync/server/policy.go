@@ -186,7 +186,7 @@ func isPasswordChange(err error) bool {
 // every token of the account is revoked. It fails with EUNAUTHORIZED for a
 // wrong login or password, ETOOMANY while locked (wait > 0), and EINVALID
 // with the rules broken. One audit record says how it ended.
-func (s *Server) ChangePassword(ctx context.Context, ip, login, old, new string) (rec accountRecord, wait time.Duration, err error) {
+func (s *Server) ChangePassword(ctx context.Context, ip, login, old, new string, allow func(accountRecord) error) (rec accountRecord, wait time.Duration, err error) {
 	login = strings.ToLower(strings.TrimSpace(login))
 	defer func() {
 		w := whoOf(ctx)
@@ -211,6 +211,11 @@ func (s *Server) ChangePassword(ctx context.Context, ip, login, old, new string)
 	rec, wait, err = s.credentials(login, old, ip, true)
 	if err != nil {
 		return rec, wait, err
+	}
+	if allow != nil {
+		if err := allow(rec); err != nil {
+			return rec, 0, err
+		}
 	}
 	var p app.Problems
 	s.cfg.PasswordPolicy.check(&p, "new_password", login, new)
@@ -261,7 +266,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request, _ *calle
 		return err
 	}
 	ip := s.clientIP(r)
-	rec, wait, err := s.ChangePassword(r.Context(), ip, req.Login, req.Password, req.NewPassword)
+	rec, wait, err := s.ChangePassword(r.Context(), ip, req.Login, req.Password, req.NewPassword, nil)
 	if wait > 0 {
 		w.Header().Set(protocol.HeaderRetryAfter, protocol.RetryAfter(int(wait.Seconds()+0.999)))
 	}

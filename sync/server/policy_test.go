@@ -131,6 +131,23 @@ func TestConsoleForcedChange(t *testing.T) {
 	}
 }
 
+// TestConsoleRefusesAUnitsPasswordChange: a clerk who changes a password
+// on the console's page is refused before anything is changed: the page
+// said 审核台仅供数管局… after changing it, and the clerk, told nothing had
+// changed, found the client logged out (found from outside).
+func TestConsoleRefusesAUnitsPasswordChange(t *testing.T) {
+	fx := MustBureau(t)
+	tok := fx.login("clerk-a").Token
+	b := fx.browser()
+	b.get("/console/login")
+	form := url.Values{"csrf": {b.csrf()}, "login": {"clerk-a"}, "password": {password}, "new_password": {"Li-Mei-2027-x"}, "confirm": {"Li-Mei-2027-x"}}
+	if r := b.post("/console/password", form); r.StatusCode != http.StatusForbidden || !strings.Contains(b.last, "密码未作修改") || sessionCookieOf(r) != nil {
+		t.Fatalf("a clerk's change on the console: %d\n%s", r.StatusCode, b.last)
+	}
+	fx.mustJSON("POST", protocol.PathLogin, "", protocol.LoginRequest{Login: "clerk-a", Password: password}, http.StatusOK, nil)
+	fx.mustJSON("GET", protocol.PathMe, tok, nil, http.StatusOK, nil)
+}
+
 // TestConsoleIdleLogout: a console session used within the idle time
 // lives on; one left alone for it ends on the server (its token is
 // revoked, also for the API), the page says why, and the trail records it.
