@@ -424,6 +424,11 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	if d.Status != app.StatusPreliminary || last.Actor != "王审核" || last.Action != app.ActionAccept {
 		t.Fatalf("after the console's accept: %s, %+v", d.Status, last)
 	}
+	// The same form sent again (a double click) is the decision taken, not
+	// a loss, and takes nothing more.
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "done=accept") {
+		t.Fatalf("the accept sent twice: %d\n%s", r.StatusCode, b.last)
+	}
 	// The unit's feed carries it, as for a decision through the API.
 	var after protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkA, nil, http.StatusOK, &after)

@@ -356,7 +356,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	res, err := s.store.Decide(ctx, d)
 	var refused *bureaustore.DecisionRefused
 	if errors.As(err, &refused) {
-		err = decisionRefusal(refused.Current, c, req, refused.Reason)
+		err = decisionRefusal(refused.Current, c, req, refused.Reason, want != nil)
 	}
 	if err != nil {
 		return protocol.DecisionResponse{}, fmt.Errorf("decide %s: %w", fid, err)
@@ -369,7 +369,10 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 // decisionRefusal words the store's refusal of c's decision req on f, the
 // filing as it stands: ErrConflict when it is not in the status req.From
 // says or not as the reviewer saw it, or app's refusal of the decision.
-func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reason error) error {
+// When the reviewer's view was found current (seen), nothing came between,
+// and a refusal is the decision's own: an 受理 of a returned filing sent
+// with a fresh ETag was told 已由您本人处理 (found from outside).
+func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reason error, seen bool) error {
 	if errors.Is(reason, bureaustore.ErrConflict) {
 		if req.From != "" && req.From != f.Status {
 			if raced := decidedMeanwhile(f, c, req); raced != nil {
@@ -383,7 +386,7 @@ func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reas
 	// Only a decision the status no longer allows may have been
 	// overtaken; a step that is not this account's, an amount or a remark
 	// is refused as such.
-	if _, serr := app.Next(f.Status, c.Role, req.Action, req.Comment); serr != nil && app.ErrorCode(reason) != app.EFORBIDDEN {
+	if _, serr := app.Next(f.Status, c.Role, req.Action, req.Comment); serr != nil && app.ErrorCode(reason) != app.EFORBIDDEN && !seen {
 		if raced := decidedMeanwhile(f, c, req); raced != nil {
 			return raced
 		}

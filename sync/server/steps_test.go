@@ -244,3 +244,18 @@ func TestCommentHintFollowsTheDecisionsOffered(t *testing.T) {
 		t.Errorf("finance's comment box: %s", box)
 	}
 }
+
+// A decision the filing's status does not allow, sent on a view that is
+// current (a fresh ETag), is refused as such (422), not as overtaken: an
+// 受理 of a returned filing was told 已由您本人处理 (found from outside).
+func TestDecisionOnACurrentViewIsRefusedAsItself(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充"}, http.StatusOK)
+	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept},
+		http.StatusUnprocessableEntity, app.EINVALID, fx.seen(fx.reviewer, f.ID)...)
+	if strings.Contains(p.Detail, "已由") {
+		t.Errorf("a refusal on a current view reads as overtaken: %+v", p)
+	}
+}

@@ -264,6 +264,12 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, verr)
 		return
 	}
+	if code == app.ECONFLICT && transitions < len(v.D.History) && sameDecision(v.D.History[transitions:], s, action, comment, r.PostFormValue("revision")) {
+		// The form sent twice (a double click; the console has no script
+		// to stop it): the first was taken, and this is no loss.
+		http.Redirect(w, r, "/console/filings/"+id+"?done="+string(action), http.StatusSeeOther)
+		return
+	}
 	status := http.StatusUnprocessableEntity
 	if code == app.ECONFLICT {
 		// What the reviewer typed stays: in the form when a decision is
@@ -294,6 +300,17 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
 	}
 	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
+}
+
+// sameDecision reports whether since, the decisions taken after the page
+// the reviewer decided on, is that decision only: this account's action
+// with this comment on this revision.
+func sameDecision(since []app.Transition, s *session, action app.Action, comment, revision string) bool {
+	if len(since) != 1 {
+		return false
+	}
+	t := since[0]
+	return t.Actor == s.Name && t.Role == s.Role && t.Action == action && t.Comment == comment && t.RevisionID == revision
 }
 
 // attachment sends an attachment: a PDF inline, to be read in the
