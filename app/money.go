@@ -42,7 +42,7 @@ func ParseYuan(s string) (Money, error) { return parseDecimal(s, 2, "元") }
 func parseDecimal(s string, scale int, unit string) (Money, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSuffix(t, unit)
-	t = strings.ReplaceAll(strings.TrimSpace(t), ",", "")
+	t = strings.TrimSpace(t)
 	if t == "" {
 		return 0, Errorf(EINVALID, "请填写金额（单位：%s）", unit)
 	}
@@ -51,6 +51,15 @@ func parseDecimal(s string, scale int, unit string) (Money, error) {
 		neg, t = true, t[1:]
 	}
 	whole, frac, hasDot := strings.Cut(t, ".")
+	// A comma is a thousands separator, where one goes (1,000.5): "1,2"
+	// or "1,23" was read as 12 or 123, ten or a hundred times what was
+	// meant, without a word (found in a clerk's walkthrough).
+	if strings.Contains(whole, ",") {
+		if !thousands(whole) {
+			return 0, Errorf(EINVALID, "“%s”中的逗号位置不对：千位分隔符每三位一个（如 1,000.5），也可以不写逗号", s)
+		}
+		whole = strings.ReplaceAll(whole, ",", "")
+	}
 	if whole == "" && !hasDot || whole == "" && frac == "" || !digits(whole) || !digits(frac) {
 		return 0, Errorf(EINVALID, "“%s”不是有效金额：只能填写数字和小数点（单位：%s）", s, unit)
 	}
@@ -71,6 +80,18 @@ func parseDecimal(s string, scale int, unit string) (Money, error) {
 		m = -m
 	}
 	return m, nil
+}
+
+// thousands reports whether s is digits grouped by commas in threes, the
+// first group of one to three: 1,000 or 12,345,678.
+func thousands(s string) bool {
+	groups := strings.Split(s, ",")
+	for i, g := range groups {
+		if !digits(g) || g == "" || len(g) > 3 || i > 0 && len(g) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 func digits(s string) bool {

@@ -29,6 +29,16 @@ func TestParseWan(t *testing.T) {
 		{"1e3", 0, false},
 		{"１２０", 0, false},
 		{"99999999999999999", 0, false},
+		// A comma only between groups of three: "1,2" was read as 12.
+		{"12,345,678", 12_345_678 * Wan, true},
+		{"-1,000", -1000 * Wan, true},
+		{"1,2", 0, false},
+		{"1,23", 0, false},
+		{"1,2345", 0, false},
+		{",100", 0, false},
+		{"100,", 0, false},
+		{"1,,000", 0, false},
+		{"1.000,5", 0, false},
 	}
 	for _, tt := range tests {
 		got, err := ParseWan(tt.in)
