@@ -60,7 +60,7 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 		}},
 		{"decide", "reviewer", bureaustore.AuditOK, func() { fx.decide(fx.reviewer, f.ID, app.ActionAccept, "受理", http.StatusOK) }},
 		{"decide", "reviewer", bureaustore.AuditOK, func() { fx.decide(fx.reviewer, g.ID, app.ActionReturn, "请补充建设内容", http.StatusOK) }},
-		{"decide", "reviewer", bureaustore.AuditFailed, func() { fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理", http.StatusConflict) }},
+		{"decide", "reviewer", bureaustore.AuditFailed, func() { fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理", http.StatusUnprocessableEntity) }},
 		{"unit.create", "admin", bureaustore.AuditOK, func() {
 			fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县石店镇人民政府", Code: "91330100799655058B"}, http.StatusCreated, nil)
 		}},

@@ -100,7 +100,7 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 	}
 	// A refused decision is recorded with its outcome.
 	n = int(e.Seq)
-	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理一次", http.StatusConflict)
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理一次", http.StatusUnprocessableEntity)
 	if got := auditSince(t, fx, n, "decide"); len(got) != 1 || got[0].Outcome != bureaustore.AuditFailed {
 		t.Fatalf("refused decision: %+v", got)
 	}
