@@ -75,6 +75,7 @@ var fieldNamesIn = map[string]string{
 	"trial_report.performance": "性能", "modules.status": "实现情况", "adjustment.type": "调整类型",
 	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
 	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
+	"security.plan": "安全保障方案",
 }
 
 // FieldLabel names a path of a filing's body (its JSON fields, rows by

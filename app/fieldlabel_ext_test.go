@@ -17,6 +17,8 @@ func TestRemarkLabel(t *testing.T) {
 		{app.KindDeclaration, "crypto.summary", "密码应用 · 摘要"},
 		{app.KindDeclaration, "budget[2].amount", "投资概算明细 第 3 行 · 金额"},
 		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
+		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
+		{app.KindDeclaration, "security.plan", "安全设计 · 安全保障方案"},
 		// The kind decides what a name means (found in review: a trial
 		// report's performance read as the 绩效评价 filing).
 		{app.KindTrialReport, "performance.cpu_peak", "性能 · CPU 峰值"},
