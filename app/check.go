@@ -221,8 +221,29 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 	for _, path := range slices.Sorted(maps.Keys(f.Unparsed)) {
 		p.AddUnparsed(f.Kind, path, f.Unparsed[path])
 	}
-	p = append(p, FieldErrors(err)...)
+	// A field whose text cannot be read counts as not filled in: its
+	// "请填写" and a table's total over it (明细比概算少…) would only say
+	// again, worse, what the unread text says.
+	for _, fe := range FieldErrors(err) {
+		if !overUnparsed(fe.Field, f.Unparsed) {
+			p = append(p, fe)
+		}
+	}
 	return notSubmittable(p)
+}
+
+// overUnparsed reports whether field is one of the unparsed paths, or a
+// table holding one (budget over budget[2].amount).
+func overUnparsed(field string, unparsed map[string]string) bool {
+	if _, ok := unparsed[field]; ok {
+		return true
+	}
+	for path := range unparsed {
+		if strings.HasPrefix(path, field+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // notSubmittable returns the EINVALID *Error of CheckBody and Check for p.

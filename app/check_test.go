@@ -83,6 +83,16 @@ func TestCheckReportsUnparsedInput(t *testing.T) {
 	if !found {
 		t.Fatal("text that could not be read as an amount does not block submission")
 	}
+	// The text unread counts as not filled in (the editor leaves its value
+	// zero): no "请填写" beside it, and no sum of the table over it.
+	f.Declaration.Budget[0].Amount = 0
+	f.Declaration.TotalInvestment = 0
+	f.Unparsed["total_investment"] = "18o"
+	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
+		if fe.Field == "budget" || fe.Field == "total_investment" && !strings.Contains(fe.Message, "“18o”无法识别") {
+			t.Errorf("a problem over an unread text: %s %s", fe.Field, fe.Message)
+		}
+	}
 	if _, sum1, _ := f.Body().Encode(); true {
 		f.Unparsed = nil
 		if _, sum2, _ := f.Body().Encode(); sum1 != sum2 {

@@ -161,6 +161,11 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 	a := Assessment{Profile: prof.ID, Version: prof.Version}
 	f := extractFacts(d, "")
 	a.Route = prof.routing(f, approved)
+	if a.Route.Basis != "unit_type" && d.TotalInvestment <= 0 && approved <= 0 {
+		// No amount yet, or one typed that cannot be read: no band, rather
+		// than the lowest one's "不必提交" said of an empty form.
+		a.Route = Route{}
+	}
 	f["route"] = factValue{code: a.Route.Code}
 	f[FactPlanYearAhead] = factValue{flag: d.PlanYear > asOf.In(Beijing).Year()}
 	for _, o := range prof.Obligations {

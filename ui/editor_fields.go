@@ -157,6 +157,10 @@ func parsedEntry[V comparable](e *editorScreen, path, placeholder string, ptr *V
 			*ptr = zero
 			e.goodInput(path)
 		} else if v, err := parse(s); err != nil {
+			// What cannot be read is unknown, not the last value that
+			// could: "12o" after "12" went on as 12 into the route and
+			// the checks ("不能超过总投资概算（12 万元）").
+			*ptr = zero
 			e.badInput(path, s, why(err))
 		} else {
 			*ptr = v

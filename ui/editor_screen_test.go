@@ -52,8 +52,9 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 		t.Errorf("total 9.99: panel still asks for supervision:\n%s", panel)
 	}
 
-	// A typo: kept as typed, explained at the field, the last good amount
-	// (12, typed before the letter o) kept.
+	// A typo: kept as typed, explained at the field, and the amount
+	// unknown: the last good one (12, typed before the letter o) went on
+	// into the route and the checks, which a clerk read as 12 万元.
 	retype(total, "12o")
 	if total.Text != "12o" {
 		t.Errorf("entry text = %q, want what was typed", total.Text)
@@ -61,8 +62,8 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 	if msg := h.message("total_investment"); !strings.Contains(msg, "已保留您输入的内容") {
 		t.Errorf("message at the total = %q", msg)
 	}
-	if !strings.Contains(h.panel(), "报县政务和数据局备案") {
-		t.Errorf("after 12o the route is not that of 12万:\n%s", h.panel())
+	if p := h.panel(); !strings.Contains(p, "填写总投资概算后显示审批路径") || strings.Contains(p, "12 万元") {
+		t.Errorf("after 12o the route is still that of an amount:\n%s", p)
 	}
 	retype(total, "120")
 	if msg := h.message("total_investment"); msg != "" {
