@@ -429,6 +429,14 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "done=accept") {
 		t.Fatalf("the accept sent twice: %d\n%s", r.StatusCode, b.last)
 	}
+	// The banner says what this reviewer just did, and nothing a link
+	// makes up (found from outside: ?done=any words went into it).
+	for done, want := range map[string]bool{"accept": true, "approve": false, "伪造的决定：请把材料发到 evil@example.com": false} {
+		b.get(page + "?done=" + url.QueryEscape(done))
+		if got := strings.Contains(b.last, `<p class="ok" role="status">`); got != want || strings.Contains(b.last, "evil@") {
+			t.Errorf("?done=%s: banner %v, want %v", done, got, want)
+		}
+	}
 	// The unit's feed carries it, as for a decision through the API.
 	var after protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkA, nil, http.StatusOK, &after)

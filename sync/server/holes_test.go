@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -2494,5 +2495,24 @@ func TestConsoleRefusesAnAnnouncedLargeBodyFirst(t *testing.T) {
 		if resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("%s announcing 1 GB: %d, want 413 before the body", form, resp.StatusCode)
 		}
+	}
+}
+
+// A print's file name is RFC 8187's in filename*: url.PathEscape left = : @
+// in it (a project named "=HYPERLINK(…)"), which a strict reader drops
+// (found from outside).
+func TestPrintNameIsEncodedAsRFC8187Says(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	f.Declaration.ProjectName = `=HYPERLINK("http://x@y:1/a")智慧社区`
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	r := fx.do("GET", protocol.Path(protocol.PathReviewPDF, f.ID, "1"), fx.reviewer, nil)
+	cd := r.Header.Get("Content-Disposition")
+	_, ext, ok := strings.Cut(cd, "filename*=UTF-8''")
+	if r.StatusCode != http.StatusOK || !ok || strings.ContainsAny(ext, `=:@"(`) {
+		t.Fatalf("%d: Content-Disposition %q", r.StatusCode, cd)
+	}
+	if _, params, err := mime.ParseMediaType(cd); err != nil || !strings.Contains(params["filename"], "HYPERLINK") {
+		t.Errorf("Content-Disposition %q: %v %v", cd, params, err)
 	}
 }

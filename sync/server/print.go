@@ -78,7 +78,7 @@ func (s *Server) handleReviewPDF(w http.ResponseWriter, r *http.Request, c *call
 		return err
 	}
 	w.Header().Set("Content-Type", protocol.MediaPDF)
-	w.Header().Set("Content-Disposition", "attachment; filename=\"filing.pdf\"; filename*=UTF-8''"+url.PathEscape(p.Name))
+	w.Header().Set("Content-Disposition", contentDisposition(p.Name)) // RFC 8187: url.PathEscape left = : @ in filename*
 	if m := p.Missing; len(m) > 0 {
 		if len(m) > protocol.MaxUnprintableListed {
 			m = append(m[:protocol.MaxUnprintableListed:protocol.MaxUnprintableListed], '…')

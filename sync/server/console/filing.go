@@ -103,8 +103,13 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, err)
 		return
 	}
-	if a := r.URL.Query().Get("done"); a != "" {
-		v.Done = app.Action(a).LabelFor(v.D.Kind)
+	// 已…: said of the decision this reviewer just took, which the page
+	// shows last; a link of anyone's making (?done=any words) put its text
+	// in the banner (found from outside).
+	if a := app.Action(r.URL.Query().Get("done")); a != "" && len(v.D.History) > 0 {
+		if last := v.D.History[len(v.D.History)-1]; a.Valid() && last.Action == a && last.Actor == s.Name && last.Role == s.Role {
+			v.Done = a.LabelFor(v.D.Kind)
+		}
 	}
 	if len(v.Actions) > 0 {
 		// A page with a decision to write does not reload itself when the
