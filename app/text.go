@@ -3,10 +3,16 @@ package app
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+// isBlank reports whether s shows nothing: spaces, and the invisible
+// format characters (a zero-width space, U+200B, passed 须写明意见 as a
+// comment; found from outside).
+func isBlank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
+}
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 

@@ -64,6 +64,7 @@ func TestNextRefused(t *testing.T) {
 		{"return a returned", StatusReturned, RoleReviewer, ActionReturn, "x", EINVALID},
 		{"decide on a draft", StatusDraft, RoleReviewer, ActionReject, "x", EINVALID},
 		{"return without comment", StatusSubmitted, RoleReviewer, ActionReturn, "  ", EINVALID},
+		{"return with an invisible comment", StatusSubmitted, RoleReviewer, ActionReturn, "\u200b\u3000\ufeff", EINVALID},
 		{"reject without comment", StatusExpert, RoleReviewer, ActionReject, "", EINVALID},
 		{"unknown action", StatusDraft, RoleUnit, Action("delete"), "", EINVALID},
 	}
