@@ -1203,3 +1203,23 @@ func TestConsoleTakesADecisionAtItsLimits(t *testing.T) {
 		t.Errorf("a form over its limit: %d\n%s", r.StatusCode, b.last)
 	}
 }
+
+// A form from another site is refused with the console's page, in
+// Chinese (Go's answer is English text), and the style sheets' folder
+// lists nothing.
+func TestConsoleRefusesOtherSitesInChinese(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	r := b.post("/console/logout", url.Values{"csrf": {b.csrf()}}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if r.StatusCode != http.StatusForbidden || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(b.last, "跨站请求") {
+		t.Errorf("a form from another site: %d %s\n%s", r.StatusCode, r.Header.Get("Content-Type"), b.last)
+	}
+	if r := b.get("/console/static/"); r.StatusCode != http.StatusNotFound || strings.Contains(b.last, "console.css") {
+		t.Errorf("the static folder: %d\n%s", r.StatusCode, b.last)
+	}
+	if r := b.get("/console/static/console.css"); r.StatusCode != http.StatusOK {
+		t.Errorf("the style sheet: %d", r.StatusCode)
+	}
+}

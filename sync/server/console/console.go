@@ -80,7 +80,19 @@ func New(b Backend, log *slog.Logger) *Console {
 	}
 	static, _ := fs.Sub(files, "static")
 	cop := http.NewCrossOriginProtection() // Sec-Fetch-Site / Origin, on top of the tokens
-	c.mux.Handle("GET /console/static/", http.StripPrefix("/console/static/", http.FileServerFS(static)))
+	// Its refusal is the console's page, in Chinese: Go's is English text
+	// (found from outside: "cross-origin request detected…").
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.errorPage(w, r, http.StatusForbidden, "请求已被拒绝", "请求不是从本审核台的页面发出的（跨站请求），未作处理。请直接打开审核台的地址，刷新页面后重试。")
+	}))
+	files := http.StripPrefix("/console/static/", http.FileServerFS(static))
+	c.mux.Handle("GET /console/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") { // the files are named in the pages; no listing of them
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
 	c.mux.HandleFunc("GET /console/{$}", c.home)
 	c.mux.HandleFunc("GET /console/login", c.loginForm)
 	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
