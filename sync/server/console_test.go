@@ -1223,3 +1223,19 @@ func TestConsoleRefusesOtherSitesInChinese(t *testing.T) {
 		t.Errorf("the style sheet: %d", r.StatusCode)
 	}
 }
+
+// A state the queue never holds (已批复, 草稿) is said so, not shown as an
+// empty list.
+func TestConsoleQueueSaysWhichStatesItHolds(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	for _, st := range []app.Status{app.StatusApproved, app.StatusDraft} {
+		if r := b.get("/console/queue?status=" + string(st)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "待审核中没有“"+st.Label()+"”的材料") {
+			t.Errorf("status %s: %d", st, r.StatusCode)
+		}
+	}
+	if r := b.get("/console/queue?status=" + string(app.StatusPreliminary)); r.StatusCode != http.StatusOK {
+		t.Errorf("初审中: %d", r.StatusCode)
+	}
+}
