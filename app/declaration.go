@@ -360,11 +360,17 @@ func (d *Declaration) Validate() error {
 		p.Add("plan_basis", "申请补充列入年度计划的紧急项目，须写明依据（上级文件、会议纪要或领导批示）")
 	}
 	startOK, endOK := yearMonth.MatchString(d.PeriodStart), yearMonth.MatchString(d.PeriodEnd)
-	if !startOK {
-		p.Add("period_start", "请填写建设周期开始年月（格式 2027-01）")
-	}
-	if !endOK {
-		p.Add("period_end", "请填写建设周期结束年月（格式 2027-12）")
+	for _, m := range []struct {
+		field, what, text, example string
+		ok                         bool
+	}{{"period_start", "开始", d.PeriodStart, "2027-01", startOK}, {"period_end", "结束", d.PeriodEnd, "2027-12", endOK}} {
+		switch {
+		case m.ok:
+		case isBlank(m.text):
+			p.Add(m.field, "请填写建设周期%s年月（格式 %s）", m.what, m.example)
+		default: // say what was typed: "请填写" of a box that shows text read as a fault
+			p.Add(m.field, "建设周期%s“%s”不是年月：请写成 %s 或 %s", m.what, clipText(m.text, 40), m.example, strings.Replace(m.example, "-", "年", 1)+"月")
+		}
 	}
 	if startOK && endOK && d.PeriodEnd < d.PeriodStart {
 		p.Add("period_end", "建设周期结束（%s）不能早于开始（%s）", d.PeriodEnd, d.PeriodStart)

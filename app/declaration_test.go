@@ -188,3 +188,20 @@ func TestDeclarationSumsDoNotWrap(t *testing.T) {
 		t.Errorf("a declaration of exactly MaxAmount: %v", err)
 	}
 }
+
+// A 建设周期 typed that is no month is quoted, not asked for as if blank.
+func TestPeriodTypedIsQuoted(t *testing.T) {
+	err := (&Declaration{PeriodStart: "2027/3x"}).Validate()
+	var start, end string
+	for _, f := range FieldErrors(err) {
+		switch f.Field {
+		case "period_start":
+			start = f.Message
+		case "period_end":
+			end = f.Message
+		}
+	}
+	if !strings.Contains(start, "建设周期开始“2027/3x”不是年月") || !strings.Contains(end, "请填写建设周期结束年月") {
+		t.Errorf("messages: %q, %q", start, end)
+	}
+}

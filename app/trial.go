@@ -577,6 +577,44 @@ func monthsBetween(s, e calDate) int {
 	return n
 }
 
+// NormalizeYearMonth reads a month as people write it — 2027-03, 2027-3,
+// 2027/3, 2027.3, 2027年3月, 202703, in full-width digits too, spaces
+// anywhere — and returns it as the filings store months, YYYY-MM, or false
+// when s is not a month of 2000–2100 in one of those forms. The 建设周期
+// refused 2027-3, 2027年12月 and "2027-03 " with 请填写 (found in a
+// clerk's walkthrough).
+func NormalizeYearMonth(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF10 && r <= 0xFF19, r == 0xFF0D, r == 0xFF0F, r == 0xFF0E: // full-width digits, － ／ ．
+			return r - 0xFEE0
+		case unicode.IsSpace(r):
+			return -1
+		}
+		return r
+	}, s)
+	var y, m string
+	if len(s) == 6 && digits(s) {
+		y, m = s[:4], s[4:]
+	} else {
+		t := strings.TrimSuffix(s, "月")
+		parts := strings.FieldsFunc(t, func(r rune) bool { return strings.ContainsRune("-/.年", r) })
+		if len(parts) != 2 || strings.HasSuffix(s, "月") != strings.Contains(t, "年") {
+			return "", false
+		}
+		y, m = parts[0], parts[1]
+	}
+	if len(y) != 4 || m == "" || len(m) > 2 || !digits(y+m) {
+		return "", false
+	}
+	mi, _ := strconv.Atoi(m)
+	out := fmt.Sprintf("%s-%02d", y, mi)
+	if !yearMonth.MatchString(out) {
+		return "", false
+	}
+	return out, true
+}
+
 // NormalizeDate reads a date as people write it — 2027-06-30, 2027-6-30,
 // 2027/6/30, 2027.6.30, 2027年6月30日, 20270630, in full-width digits too,
 // spaces anywhere — and returns it as the filings store dates, YYYY-MM-DD,

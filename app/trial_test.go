@@ -314,3 +314,18 @@ func TestNormalizeDate(t *testing.T) {
 		}
 	}
 }
+
+// A month is read as people write it; the 建设周期 refused 2027-3,
+// 2027年12月 and "2027-03 " with 请填写.
+func TestNormalizeYearMonth(t *testing.T) {
+	for in, want := range map[string]string{
+		"2027-03": "2027-03", "2027-3": "2027-03", "2027/3": "2027-03", "2027.12": "2027-12", "2027年12月": "2027-12",
+		"2027年3月": "2027-03", "202703": "2027-03", " 2027-03 ": "2027-03", "２０２７－０３": "2027-03",
+		"2027-13": "", "2027-0": "", "1999-01": "", "2027年3": "", "2027-3月": "", "27-03": "", "2027-03-01": "", "三月": "", "": "",
+	} {
+		got, ok := NormalizeYearMonth(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeYearMonth(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+}

@@ -65,7 +65,7 @@ type editorScreen struct {
 	// field (remarks.go).
 	remarked map[string]*paragraph
 
-	dates map[*widget.Entry]bool // the date fields (editorScreen.date)
+	dates map[*widget.Entry]func(string) (string, bool) // the date and month fields, with their reader (editorScreen.date, month)
 
 	// the kinds
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
@@ -322,10 +322,8 @@ func (e *editorScreen) leave(o fyne.Focusable) {
 	}
 	// A date written as people write it (2027/6/30, 2027年6月30日) is
 	// put the way the filing keeps it: it was refused as "请填写".
-	if in, ok := o.(*widget.Entry); ok && e.dates[in] {
-		if d, ok := app.NormalizeDate(in.Text); ok && d != in.Text {
-			in.SetText(d) // OnChanged stores it
-		}
+	if in, ok := o.(*widget.Entry); ok {
+		e.normalize(in)
 	}
 	filled := false
 	switch v := o.(type) {
@@ -541,7 +539,21 @@ func (e *editorScreen) onRetry() {
 // onSubmit checks the declaration under the profile in force; with problems
 // it lists them, each taking the clerk to its field; otherwise it asks for
 // confirmation and submits.
+// normalize puts the text of a date or month field the way the filing
+// keeps it (2027-03 for 2027年3月), when it can read it.
+func (e *editorScreen) normalize(in *widget.Entry) {
+	if read := e.dates[in]; read != nil {
+		if d, ok := read(in.Text); ok && d != in.Text {
+			in.SetText(d) // OnChanged stores it
+		}
+	}
+}
+
 func (e *editorScreen) onSubmit() {
+	// The field being typed in is not left by a click on 检查并提交.
+	if in, ok := e.u.win.Canvas().Focused().(*widget.Entry); ok {
+		e.normalize(in)
+	}
 	e.checked = true
 	e.changedView()
 	if len(e.problems) > 0 {

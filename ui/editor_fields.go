@@ -84,17 +84,32 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 // date is text for a date: what the clerk types in another common form
 // (2027/6/30, 2027年6月30日) is written YYYY-MM-DD on leaving the field.
 func (e *editorScreen) date(path, label, hint string, ptr *string) fyne.CanvasObject {
+	return e.dateLike(path, label, hint, ptr, app.NormalizeDate)
+}
+
+// month is date for a year and month (建设周期): 2027年3月 becomes 2027-03.
+func (e *editorScreen) month(path, label, hint string, ptr *string) fyne.CanvasObject {
+	return e.dateLike(path, label, hint, ptr, app.NormalizeYearMonth)
+}
+
+func (e *editorScreen) dateLike(path, label, hint string, ptr *string, read func(string) (string, bool)) fyne.CanvasObject {
 	in := &widget.Entry{Text: *ptr}
 	in.ExtendBaseWidget(in)
 	in.OnChanged = func(s string) {
 		*ptr = s
 		e.edited()
 	}
-	if e.dates == nil {
-		e.dates = map[*widget.Entry]bool{}
-	}
-	e.dates[in] = true
+	e.readAs(in, read)
 	return e.field(path, label, hint, in)
+}
+
+// readAs puts the text of in the way the filing keeps it with read when
+// the clerk leaves it or submits (normalize).
+func (e *editorScreen) readAs(in *widget.Entry, read func(string) (string, bool)) {
+	if e.dates == nil {
+		e.dates = map[*widget.Entry]func(string) (string, bool){}
+	}
+	e.dates[in] = read
 }
 
 // textArea is a multi-line entry that leaves Tab to move the focus, as in

@@ -36,8 +36,8 @@ func (e *editorScreen) buildSections() {
 		e.choice("class", "项目类别", "公共类与专业类的审批流程不同", app.ClassChoices, func() string { return string(d.Class) }, func(c string) { d.Class = app.Class(c) }),
 		e.choice("plan", "是否列入年度计划", "", app.PlanChoices, func() string { return string(d.Plan) }, func(c string) { d.Plan = app.PlanStatus(c) }),
 		e.text("plan_basis", "规划依据", "上级文件、会议纪要或领导批示；申请补充列入的紧急项目必填", &d.PlanBasis, true),
-		e.text("period_start", "建设周期开始", "年月，如 2027-03", &d.PeriodStart, false),
-		e.text("period_end", "建设周期结束", "年月，如 2027-12", &d.PeriodEnd, false),
+		e.month("period_start", "建设周期开始", "年月，如 2027-03", &d.PeriodStart),
+		e.month("period_end", "建设周期结束", "年月，如 2027-12", &d.PeriodEnd),
 	)
 	e.moduleBox = container.NewVBox()
 	add("建设目标与内容", []string{"goals", "indicators", "content", "modules", "current_state", "integrated"},
@@ -150,6 +150,7 @@ func (e *editorScreen) rebuildSchedule() {
 		due := &widget.Entry{Text: m.Due, PlaceHolder: T("年月，如 2027-06")}
 		name.OnChanged = func(s string) { m.Name = s; e.edited() }
 		due.OnChanged = func(s string) { m.Due = s; e.edited() }
+		e.readAs(due, app.NormalizeYearMonth)
 		e.inputs = append(e.inputs, name, due)
 		path := fmt.Sprintf("schedule[%d]", i)
 		msg := e.rowMessage(path, name)

@@ -876,3 +876,34 @@ func TestDateWrittenAsPeopleWriteItIsKept(t *testing.T) {
 		t.Errorf("text that is no date became %q", start.Text)
 	}
 }
+
+// The 建设周期 is read as people write a month, when the field is left and
+// when 检查并提交 is clicked while it is being typed in (a click does not
+// move the keyboard): 2027年3月 and 2027-3 were refused with 请填写.
+func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	h.e.jump("period_start")
+	x.pump()
+	start, end := h.entry("period_start"), h.entry("period_end")
+	x.w.Canvas().Focus(start)
+	test.Type(start, "2027年3月")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(end)
+	test.Type(end, "2027-12 ")
+	x.eventually(t, "the start written 2027-03", func() bool { return start.Text == "2027-03" })
+	h.e.onSubmit()
+	x.pump()
+	if end.Text != "2027-12" {
+		t.Errorf("the end, being typed in at 检查并提交: %q", end.Text)
+	}
+	x.saved(t, "the months stored", func(f *app.Filing) bool {
+		return f.Declaration.PeriodStart == "2027-03" && f.Declaration.PeriodEnd == "2027-12"
+	})
+	if msg := h.message("period_end"); msg != "" {
+		t.Errorf("the end read as 2027-12 still says %q", msg)
+	}
+}
