@@ -159,6 +159,36 @@ type Deadline struct {
 // Known reports whether the deadline's date could be computed.
 func (d Deadline) Known() bool { return !d.Due.IsZero() }
 
+// Passed reports whether d is known and its last day is over at now.
+func (d Deadline) Passed(now time.Time) bool {
+	return d.Known() && !now.Before(d.Due.AddDate(0, 0, 1))
+}
+
+// OpenPlanYear returns the plan year a new declaration is for: the first
+// from next year on whose first deadline (项目申报截止) is not passed, of
+// the two years after now's. A declaration made in December for next year
+// was for a year whose 申报截止 had passed in June, while the home screen
+// pointed to the year after (found in a clerk's walkthrough).
+func (prof *Profile) OpenPlanYear(now time.Time) int {
+	first := now.Year() + 1
+	if prof == nil {
+		return first
+	}
+	for y := first; y <= now.Year()+2; y++ {
+		open := true
+		for _, d := range prof.DeadlinesFor(&Declaration{PlanYear: y}, nil, now) {
+			if d.Anchor == AnchorPlanYear && d.Known() {
+				open = !d.Passed(now) // the earliest: DeadlinesFor gives them in order
+				break
+			}
+		}
+		if open {
+			return y
+		}
+	}
+	return first
+}
+
 // DeadlinesFor returns the profile's deadlines that apply to d, for a
 // project whose events happened on the dates in events (keyed by the Anchor*
 // constants, e.g. AnchorAcceptance; nil when none is known yet). Plan-year

@@ -166,3 +166,28 @@ func TestAnchorsOf(t *testing.T) {
 		t.Errorf("catalogue anchors = %+v", got)
 	}
 }
+
+// A new declaration is for the first plan year whose 申报截止 is not over:
+// in December, 2028's, since 2027's closed on 2026-06-30 (霍邱), as the home
+// screen says; on the last day, that day's year still.
+func TestOpenPlanYear(t *testing.T) {
+	ps := MustProfiles(t)
+	cst := app.Beijing
+	for _, c := range []struct {
+		at   time.Time
+		want int
+	}{
+		{time.Date(2026, 12, 5, 9, 0, 0, 0, cst), 2028},
+		{time.Date(2026, 6, 30, 18, 0, 0, 0, cst), 2027},
+		{time.Date(2026, 7, 1, 0, 0, 0, 0, cst), 2028},
+		{time.Date(2026, 1, 10, 9, 0, 0, 0, cst), 2027},
+	} {
+		if got := ps["huoqiu"].OpenPlanYear(c.at); got != c.want {
+			t.Errorf("on %s: plan year %d, want %d", c.at.Format(time.DateTime), got, c.want)
+		}
+	}
+	var none *app.Profile
+	if got := none.OpenPlanYear(time.Date(2026, 12, 5, 9, 0, 0, 0, cst)); got != 2027 {
+		t.Errorf("with no profile: %d", got)
+	}
+}

@@ -296,7 +296,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 	seen := map[string]bool{}
 	for y := now.Year() + 1; y <= now.Year()+2; y++ {
 		for _, d := range prof.DeadlinesFor(&app.Declaration{PlanYear: y}, nil, now) {
-			if !d.Known() || seen[d.ID] || d.Due.Before(now) {
+			if !d.Known() || seen[d.ID] || d.Passed(now) { // shown on its last day too
 				continue
 			}
 			if d.Anchor == app.AnchorYearly && prof.ProjectOwned(d.ID) {

@@ -359,7 +359,7 @@ func (u *UI) NewDeclaration() {
 		u.showError(err)
 		return
 	}
-	f.Declaration.PlanYear = now.Year() + 1
+	f.Declaration.PlanYear = u.link.Profile().OpenPlanYear(now)
 	f.Declaration.UnitName = s.UnitName
 	f.Declaration.UnitCreditCode = s.creditCode()
 	f.Declaration.Contact.Person = s.Actor
