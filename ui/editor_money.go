@@ -42,10 +42,16 @@ func (e *editorScreen) addBudgetLine() {
 	e.decl().Budget = append(e.decl().Budget, app.BudgetItem{})
 	e.rebuildBudget()
 	e.edited()
-	if c, ok := e.targets[fmt.Sprintf("budget[%d].category", len(e.decl().Budget)-1)]; ok {
-		if f, ok := c.(fyne.Focusable); ok && e.u.win.Canvas() != nil {
-			e.u.win.Canvas().Focus(f)
-		}
+	e.focusTarget(fmt.Sprintf("budget[%d].category", len(e.decl().Budget)-1))
+}
+
+// focusTarget gives the keyboard to the input of path, when it has one
+// that takes it: a row just added, so that Tab goes on from it rather
+// than from the top of the form (found in a clerk's walkthrough: after
+// 添加资金来源, Tab went back to 总投资概算).
+func (e *editorScreen) focusTarget(path string) {
+	if f, ok := e.targets[path].(fyne.Focusable); ok && e.u.win.Canvas() != nil {
+		e.u.win.Canvas().Focus(f)
 	}
 }
 
@@ -83,6 +89,7 @@ func (e *editorScreen) addFunding() {
 	e.decl().Funding = append(e.decl().Funding, app.Funding{})
 	e.rebuildFunding()
 	e.edited()
+	e.focusTarget(fmt.Sprintf("funding[%d]", len(e.decl().Funding)-1))
 }
 
 func (e *editorScreen) rebuildFunding() {
@@ -116,8 +123,8 @@ func (e *editorScreen) updateTotals() {
 		return
 	}
 	d := e.decl()
-	// An amount typed wrongly ("8o") keeps its last good value underneath;
-	// a total made of it would be wrong, so none is shown until it is fixed.
+	// An amount typed wrongly ("8o") counts as none underneath; a total
+	// made without it would be wrong, so none is shown until it is fixed.
 	if e.unreadable("total_investment") || e.unreadable("budget[") {
 		e.budgetSum.Importance = widget.DangerImportance
 		e.budgetSum.SetText(T("有金额不是有效数字（见红字），改正后再计算分项合计"))

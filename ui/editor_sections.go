@@ -109,6 +109,7 @@ func (e *editorScreen) addModule() {
 	e.decl().Modules = append(e.decl().Modules, app.Module{})
 	e.rebuildModules()
 	e.edited()
+	e.focusTarget(fmt.Sprintf("modules[%d]", len(e.decl().Modules)-1))
 }
 
 func (e *editorScreen) rebuildModules() {
@@ -138,6 +139,7 @@ func (e *editorScreen) addMilestone() {
 	e.decl().Schedule = append(e.decl().Schedule, app.Milestone{})
 	e.rebuildSchedule()
 	e.edited()
+	e.focusTarget(fmt.Sprintf("schedule[%d]", len(e.decl().Schedule)-1))
 }
 
 func (e *editorScreen) rebuildSchedule() {

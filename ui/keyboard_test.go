@@ -907,3 +907,27 @@ func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
 		t.Errorf("the end read as 2027-12 still says %q", msg)
 	}
 }
+
+// A row added from the keyboard takes the keyboard: after 添加资金来源 (or
+// a module, a schedule node), Tab went back to the top of the form.
+func TestAddedRowTakesTheKeyboard(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	for _, c := range []struct {
+		section, button, row string
+	}{{"funding", "添加资金来源", "funding[0]"}, {"modules", "添加功能模块", "modules[0]"}, {"schedule", "添加进度节点", "schedule[0]"}} {
+		h.e.jump(c.section)
+		x.pump()
+		b := findButton(h.e.sections[h.e.current].content, c.button)
+		if b == nil {
+			t.Fatalf("no button %s", c.button)
+		}
+		test.Tap(b)
+		x.pump()
+		if f := x.w.Canvas().Focused(); f == nil || f != h.target(c.row).(fyne.Focusable) {
+			t.Errorf("after %s the keyboard is on %T, want the new row's first input", c.button, f)
+		}
+	}
+}
