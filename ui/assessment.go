@@ -58,6 +58,12 @@ func (p *assessmentPanel) update(now time.Time) {
 			p.item("× "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
 	}
+	// The materials missing, said here too: once they were all that was
+	// left, the top of the panel said neither ✓ nor what was missing, far
+	// down under 须附的材料 (found in a clerk's walkthrough).
+	if len(missing) > 0 && e.editable {
+		p.item(Tf("缺少 %d 项须附的材料（见下方“须附的材料”），点此转到附件。", len(missing)), widget.WarningImportance, "attachments")
+	}
 	// The rest of what 检查并提交 lists (blanks, formats), counted here so
 	// that its total ("还有 19 处") adds up with the reasons above.
 	if other := len(e.problems) - blockers - len(missing); other > 0 && e.editable {

@@ -427,15 +427,16 @@ func TestPanelAndProblemListAgree(t *testing.T) {
 	x.u.NewFiling(app.KindDeclaration)
 	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
 	h := x.editor(t)
+	test.Type(h.entry("total_investment"), "80") // approval: materials to attach
 	panel := h.panel()
-	var rules, other int
+	var rules, other, missing int
 	for _, line := range strings.Split(panel, "\n") {
 		fmt.Sscanf(line, "按办法不能提交的原因（%d）", &rules)
 		fmt.Sscanf(line, "另有 %d 处未填或格式不对", &other)
+		fmt.Sscanf(line, "缺少 %d 项须附的材料", &missing) // said at the top too
 	}
 	a := h.e.prof.EvaluateSent(h.e.decl(), x.u.Now(), time.Time{})
-	missing := len(a.MissingMaterials(h.e.f.Attachments))
-	if rules == 0 || other == 0 || rules+other+missing != len(h.e.problems) {
+	if missing == 0 || missing != len(a.MissingMaterials(h.e.f.Attachments)) || rules == 0 || other == 0 || rules+other+missing != len(h.e.problems) {
 		t.Errorf("panel: %d reasons + %d others + %d attachments, the list %d:\n%s", rules, other, missing, len(h.e.problems), panel)
 	}
 }
