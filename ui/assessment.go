@@ -38,7 +38,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	}
 	d := e.decl()
 	a := e.prof.EvaluateSent(d, now, app.FirstSubmitted(e.f))
-	p.box.Add(note(Tf("依据 %s %s", e.prof.Jurisdiction, e.prof.Regulation)))
+	p.box.Add(note(Tf("依据 %s", e.prof.Regulation))) // the regulation names its jurisdiction: "Under Huoqiu County Huoqiu County Measures…"
 
 	// What blocks submission comes first: it is what the clerk must act on.
 	blockers := len(a.Blockers)
