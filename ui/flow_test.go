@@ -59,6 +59,11 @@ func TestScreensFitHalfALaptopScreen(t *testing.T) {
 					t.Errorf("%s: button %q over %q", s, b.Text, names[i])
 				}
 			}
+			// A button is as tall as it needs: a border stretched the
+			// timeline's to the two lines beside them (80 px).
+			if h, min := b.Size().Height, b.MinSize().Height; h > min+1 {
+				t.Errorf("%s: button %q %v px tall, needs %v", s, b.Text, h, min)
+			}
 			boxes, sizes, names = append(boxes, pos), append(sizes, b.Size()), append(names, b.Text)
 		})
 		if len(boxes) == 0 {

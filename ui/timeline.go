@@ -47,7 +47,9 @@ func newTimelineScreen(u *UI) *timelineScreen {
 	t.revise = newButton(&Button{Button: widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: t.onRevise}})
 	t.edit = newButton(&Button{Button: widget.Button{Text: T("打开申报书"), Icon: theme.DocumentIcon(), OnTapped: func() { u.OpenFiling(t.id) }}})
 	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(back, t.edit, t.revise), container.NewVBox(t.title, t.state))
+	// The buttons in a VBox keep their height, as the dossier's: the
+	// border stretched them to the title's and state's two lines (80 px).
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, t.edit, t.revise)), container.NewVBox(t.title, t.state))
 	t.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(t.events)))
 	return t
