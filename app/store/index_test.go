@@ -95,6 +95,11 @@ func TestList(t *testing.T) {
 		{app.Query{Text: "ａｐｐ"}, []string{"金安区APP建设"}},
 		{app.Query{Text: "县"}, []string{"霍山县应急指挥系统", "舒城县政务服务一体化平台", "金寨县数字乡村平台", "霍邱县智慧社区管理平台"}},
 		{app.Query{Text: "社区管理平台"}, []string{"霍邱县智慧社区管理平台"}},
+		// Words typed without a space, when nothing has them as typed.
+		{app.Query{Text: "社区平台"}, []string{"霍邱县智慧社区管理平台"}},
+		{app.Query{Text: "智慧平台"}, []string{"叶集区智慧教育平台", "霍邱县智慧社区管理平台"}},
+		{app.Query{Text: "乡村平台的"}, nil}, // 乡村, 平台的: no title has 平台的
+		{app.Query{Text: "应急系统"}, []string{"霍山县应急指挥系统"}},
 		{app.Query{Status: app.StatusSubmitted}, []string{"霍山县应急指挥系统"}},
 		{app.Query{Status: app.StatusDraft, PlanYear: 2026, Text: "平台"}, []string{"金寨县数字乡村平台"}},
 		{app.Query{PlanYear: 2026}, []string{"裕安区12345热线升级", "霍山县应急指挥系统", "金寨县数字乡村平台"}},
