@@ -395,6 +395,12 @@ func (r *itemRow) bind(i int) {
 	}
 	r.idx = i
 	r.t.rows[i] = r
+	if r.t.ce.e.editable {
+		// The first row has nowhere to go up, the last down: their arrows
+		// did nothing, and Tab stopped on them.
+		enable(r.up, i > 0)
+		enable(r.down, i < len(items)-1)
+	}
 	it := items[i]
 	r.no.SetText(strconv.Itoa(i + 1))
 	if r.name.Text != it.Name {
@@ -561,4 +567,13 @@ func (r *itemRow) onLength(s string) {
 		r.t.ce.e.goodInput(r.path("length"))
 	}
 	r.t.ce.e.edited()
+}
+
+// enable enables or disables d.
+func enable(d fyne.Disableable, on bool) {
+	if on {
+		d.Enable()
+	} else {
+		d.Disable()
+	}
 }

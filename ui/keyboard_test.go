@@ -932,3 +932,29 @@ func TestAddedRowTakesTheKeyboard(t *testing.T) {
 		}
 	}
 }
+
+// The first item's ↑ and the last's ↓ are off: they did nothing, and Tab
+// stopped on them. Adding an item turns the last row's ↓ on.
+func TestItemArrowsAtTheEndsAreOff(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	arrows := func(j int) (bool, bool) {
+		up, down, _ := itemButtons(c, j)
+		return !up.Disabled(), !down.Disabled()
+	}
+	test.Tap(c.items.add)
+	if up, down := arrows(0); up || down {
+		t.Errorf("the only item: ↑ %v ↓ %v", up, down)
+	}
+	test.Tap(c.items.add)
+	test.Tap(c.items.add)
+	for j, want := range [][2]bool{{false, true}, {true, true}, {true, false}} {
+		if up, down := arrows(j); up != want[0] || down != want[1] {
+			t.Errorf("item %d of 3: ↑ %v ↓ %v, want %v", j+1, up, down, want)
+		}
+	}
+}
