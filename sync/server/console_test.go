@@ -787,6 +787,11 @@ func TestConsoleNotices(t *testing.T) {
 		!strings.Contains(ad.last, "确认发送") || !strings.Contains(ad.last, `<p class="text">请于 3 月 31 日前报送。`) {
 		t.Fatalf("preview: %d\n%s", r.StatusCode, ad.last)
 	}
+	once := regexp.MustCompile(`name="once" value="([^"]+)"`).FindStringSubmatch(ad.last)
+	if once == nil {
+		t.Fatalf("the preview has no one-time token:\n%s", ad.last)
+	}
+	form.Set("once", once[1])
 	var none protocol.ChangesResponse
 	fx.mustJSON("GET", protocol.PathChanges+"?cursor="+before.Cursor, fx.clerkB, nil, http.StatusOK, &none)
 	if len(none.Changes) != 0 {
@@ -801,6 +806,13 @@ func TestConsoleNotices(t *testing.T) {
 	r := ad.post("/console/notices", form)
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/notices?done=1" {
 		t.Fatalf("notice: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	// 确认发送 clicked twice sends once (the feed below has one notice).
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/notices?again=1" {
+		t.Errorf("确认发送 again: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if ad.get("/console/notices?again=1"); !strings.Contains(ad.last, "重复的“确认发送”没有再次发送") {
+		t.Errorf("the page after a second 确认发送 does not say so")
 	}
 	// The confirmation takes a number from the URL, no text.
 	if ad.get("/console/notices?done=" + url.QueryEscape("99 个单位，请致电 123")); strings.Contains(ad.last, "请致电") {

@@ -63,6 +63,7 @@ type Console struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	once  onceTokens // notices.go
 }
 
 // New returns the console over b. log may be nil.

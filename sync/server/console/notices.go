@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -19,6 +21,8 @@ type noticeView struct {
 	// will read, and To, who they are.
 	Preview bool
 	To      string
+	Once    string                         // the preview's one-time token (onceTokens)
+	Again   bool                           // a 确认发送 sent again, not sent twice
 	Nav     []struct{ Href, Label string } // the admin pages' menu
 	Here    string
 	// Sent are the latest notices sent, from the security audit trail,
@@ -47,6 +51,7 @@ func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session)
 	if n, err := strconv.Atoi(r.URL.Query().Get("done")); err == nil && n >= 0 {
 		v.Done = strconv.Itoa(n)
 	}
+	v.Again = r.URL.Query().Get("again") == "1"
 	c.renderNotice(w, r, s, http.StatusOK, v)
 }
 
@@ -88,11 +93,20 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 		c.renderNotice(w, r, s, http.StatusOK, noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text)})
 		return
 	}
+	// 确认发送 clicked twice (the console has no script to stop it) sent the
+	// notice twice to every unit (found from outside): each preview's
+	// token sends once.
+	once := r.PostFormValue("once")
+	if !c.once.claim(once) {
+		http.Redirect(w, r, "/console/notices?again=1", http.StatusSeeOther)
+		return
+	}
 	resp, err := c.b.Notify(r.Context(), s.token, req)
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/console/notices?done=%d", resp.Units), http.StatusSeeOther)
 		return
 	}
+	c.once.release(once) // not sent: the form may be sent again, mended
 	if code := app.ErrorCode(err); code != app.EINVALID && code != app.ENOTFOUND {
 		c.fail(w, r, err)
 		return
@@ -112,7 +126,7 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 // goes, with 确认发送 and 返回修改. What the bureau refuses in it is said
 // when it is sent, with the text kept in the form.
 func (c *Console) previewNotice(w http.ResponseWriter, r *http.Request, s *session, req protocol.NoticeRequest) {
-	v := noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text)}
+	v := noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text), Once: randomToken()}
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
@@ -132,4 +146,51 @@ func (c *Console) previewNotice(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	v.Preview = true
 	c.renderNotice(w, r, s, http.StatusOK, v)
+}
+
+// onceTokens are the one-time tokens of forms that must not act twice
+// (确认发送 of a notice): a token is claimed by the first request that
+// brings it. They live in this process, for onceTTL: a bureau of several
+// processes behind one address takes a second click on another process as
+// a first, unless the balancer keeps a session to one process.
+type onceTokens struct {
+	mu   sync.Mutex
+	used map[string]time.Time
+}
+
+// onceTTL is how long a used token is remembered: a page of a preview is
+// not sent again after it.
+const onceTTL = 24 * time.Hour
+
+// claim reports whether tok is new, and marks it used. An empty token (a
+// form of the release before) is always new.
+func (o *onceTokens) claim(tok string) bool {
+	if tok == "" {
+		return true
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := time.Now()
+	if o.used == nil {
+		o.used = map[string]time.Time{}
+	}
+	if len(o.used) >= 1024 {
+		for k, at := range o.used {
+			if now.Sub(at) > onceTTL {
+				delete(o.used, k)
+			}
+		}
+	}
+	if _, ok := o.used[tok]; ok {
+		return false
+	}
+	o.used[tok] = now
+	return true
+}
+
+// release forgets tok, for a form that did not act.
+func (o *onceTokens) release(tok string) {
+	o.mu.Lock()
+	delete(o.used, tok)
+	o.mu.Unlock()
 }
