@@ -110,7 +110,8 @@ func Submission(t *testing.T, fid, rid, base string, n int, name string, atts ..
 func sub(t *testing.T, fid, rid, base string, n int, name string, atts ...app.Attachment) *bureaustore.Submission {
 	t.Helper()
 	b := app.Body{ID: fid, Kind: app.KindDeclaration, Revision: n, RevisionID: rid, BaseID: base,
-		Attachments: atts, Declaration: &app.Declaration{PlanYear: 2027, ProjectName: name, TotalInvestment: 1000000}}
+		Attachments: atts, Declaration: &app.Declaration{PlanYear: 2027, ProjectName: name, TotalInvestment: 1000000,
+			Budget: []app.BudgetItem{{Category: app.BudgetHardware, Name: "服务器", Amount: 1000000}}}}
 	data, sum, err := b.Encode()
 	if err != nil {
 		t.Fatal(err)
