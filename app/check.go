@@ -129,6 +129,13 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 	default:
 		p.Add("kind", "材料没有内容")
 	}
+	// An empty file is no material: two required ones named one file of 0
+	// bytes and the filing was received (found from outside).
+	for i, a := range b.Attachments {
+		if a.Size == 0 {
+			p.Add(fmt.Sprintf("attachments[%d]", i), "附件“%s”是空文件（0 字节）：请附上有内容的文件", clipText(a.Name, 60))
+		}
+	}
 	return append(p, CheckText(b)...)
 }
 

@@ -153,3 +153,20 @@ func TestTrialReportIsOfATrialThatEnded(t *testing.T) {
 		t.Errorf("a trial ending today (Beijing) was refused: %q", msg)
 	}
 }
+
+// An empty file is no material: two required materials named one file of
+// 0 bytes and the filing was received (found from outside).
+func TestEmptyAttachmentIsRefused(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	f, _ := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", now)
+	f.Declaration = declaration(t, "霍邱县城关镇智慧社区管理平台", "霍邱县城关镇人民政府", "180")
+	f.Attachments = []app.Attachment{{Name: "申请报告.pdf", Material: "application_report", SHA256: strings.Repeat("a", 64), Size: 0, MediaType: "application/pdf"}}
+	found := false
+	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
+		found = found || fe.Field == "attachments[0]" && strings.Contains(fe.Message, "“申请报告.pdf”是空文件")
+	}
+	if !found {
+		t.Error("an empty attachment is taken")
+	}
+}
