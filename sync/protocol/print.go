@@ -32,17 +32,20 @@ const MaxUnprintableListed = 64
 // Verification is the answer to a printed verification code: the revision
 // it belongs to and whether it is still the filing's current one.
 type Verification struct {
-	Code              string     `json:"code"`
-	FilingID          string     `json:"filing_id"`
-	Kind              app.Kind   `json:"kind"`
-	Title             string     `json:"title"`
-	UnitID            string     `json:"unit_id"`
-	UnitName          string     `json:"unit_name"`
-	Revision          int        `json:"revision"`
-	RevisionID        string     `json:"revision_id"`
-	BodySHA256        string     `json:"body_sha256"`
-	ReceivedAt        time.Time  `json:"received_at"`
-	Current           bool       `json:"current"` // the code's revision is the filing's current revision
+	Code       string    `json:"code"`
+	FilingID   string    `json:"filing_id"`
+	Kind       app.Kind  `json:"kind"`
+	Title      string    `json:"title"`
+	UnitID     string    `json:"unit_id"`
+	UnitName   string    `json:"unit_name"`
+	Revision   int       `json:"revision"`
+	RevisionID string    `json:"revision_id"`
+	BodySHA256 string    `json:"body_sha256"`
+	ReceivedAt time.Time `json:"received_at"`
+	Current    bool      `json:"current"` // the code's revision is the filing's current revision
+	// Awaiting is set while the code's revision waits for attachments: it
+	// is stored, but not received until they are all uploaded.
+	Awaiting          bool       `json:"awaiting_attachments,omitempty"`
 	CurrentRevision   int        `json:"current_revision"`
 	CurrentRevisionID string     `json:"current_revision_id"`
 	Status            app.Status `json:"status"` // the filing's status now

@@ -879,6 +879,17 @@ func TestConsoleVerifiesPrintedCodes(t *testing.T) {
 	if strings.Contains(b.last, "核验通过") {
 		t.Error("a malformed code verified")
 	}
+	// A revision still waiting for its attachments is stored, not received:
+	// it verified as 核验通过 … 现行版本 while the filing read 草稿.
+	g := newFiling(t, fx.unitA.ID, []byte("%PDF-1.4 未上传的附件"))
+	rc := fx.submit(fx.clerkA, g, http.StatusCreated)
+	if rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("the revision is not waiting: %+v", rc)
+	}
+	check(app.PrintCode{RevisionID: g.Revision.ID, Revision: 1, BodySHA256: rc.BodySHA256}.String(), "尚未全部上传")
+	if strings.Contains(b.last, "核验通过") {
+		t.Error("a revision waiting for its attachments verified")
+	}
 }
 
 // The time limits count working days; a year whose holidays nobody has

@@ -61,7 +61,8 @@ func (s *Server) verify(text string) (protocol.Verification, error) {
 			UnitID: u.ID, UnitName: u.Name, Revision: rec.Receipt.Revision, RevisionID: rid,
 			BodySHA256: rec.Receipt.BodySHA256, ReceivedAt: rec.Receipt.ReceivedAt,
 			Current: fr.Filing.Revision.ID == rid, CurrentRevision: fr.Filing.Revision.Number,
-			CurrentRevisionID: fr.Filing.Revision.ID, Status: fr.Filing.Status}
+			CurrentRevisionID: fr.Filing.Revision.ID, Status: fr.Filing.Status,
+			Awaiting: rec.Receipt.Status == protocol.ReceiptAwaitingAttachments}
 		return v, nil
 	}
 	if digestDiffers > 0 {
