@@ -145,6 +145,22 @@ func ValueLabel(path, v string) string {
 		return v
 	}
 	last := names[len(names)-1]
+	if len(names) > 1 && names[len(names)-2] == "attachments" {
+		// A revision's changes read "材料：other；大小：66" of an attachment
+		// (found from outside).
+		switch last {
+		case "material":
+			return MaterialLabel(v)
+		case "size":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return SizeLabel(n)
+			}
+		case "sha256":
+			if len(v) > 12 {
+				return v[:12] + "…"
+			}
+		}
+	}
 	if len(names) > 1 {
 		if cs, ok := valueChoices[names[len(names)-2]+"."+last]; ok {
 			return LabelOf(cs, v)

@@ -47,6 +47,10 @@ func TestValueLabel(t *testing.T) {
 		{"catalogue.entries.0.items.2.share_type", string(app.ShareConditional), "有条件共享"},
 		{"declaration.project_name", "public", "public"},
 		{"declaration.budget.3.category", "unheard_of", "unheard_of"},
+		// An attachment's code, size and digest, in a revision's changes.
+		{"attachments.0.material", "other", "其他材料"},
+		{"attachments.1.size", "2048", app.SizeLabel(2048)},
+		{"attachments.0.sha256", "0123456789abcdef0123", "0123456789ab…"},
 	} {
 		if got := app.ValueLabel(tc.path, tc.v); got != tc.want {
 			t.Errorf("ValueLabel(%q, %q) = %q, want %q", tc.path, tc.v, got, tc.want)

@@ -165,3 +165,13 @@ func TestDiffShowsTextAsTyped(t *testing.T) {
 		t.Errorf("changes:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A removed attachment reads in words: its material's name, its size, a
+// short digest ("材料：other；大小：66" before).
+func TestDiffNamesAnAttachmentsCodes(t *testing.T) {
+	got := changesOf(t, `{"declaration":{"goals":"a"},"attachments":[{"name":"a.pdf","material":"other","media_type":"application/pdf","sha256":"`+strings.Repeat("a", 64)+`","size":66}]}`,
+		`{"declaration":{"goals":"a"}}`)
+	if len(got) != 1 || !strings.Contains(got[0], "材料：其他材料") || !strings.Contains(got[0], "大小：66 字节") || !strings.Contains(got[0], "校验值：aaaaaaaaaaaa…；") {
+		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
+	}
+}
