@@ -200,4 +200,12 @@ func jaccard(a, b []uint32, k int) float64 {
 // (城关镇智慧社区平台, 新店镇智慧社区平台), while a copied content is the
 // mark of duplicate construction; a copy under a new name, or a new
 // project under an old name, still ranks high.
-func SimilarityScore(name, content float64) float64 { return 0.35*name + 0.65*content }
+func SimilarityScore(name, content float64) float64 {
+	return (SimilarNameWeight*name + SimilarContentWeight*content) / 100
+}
+
+// The weights of SimilarityScore, in percent: the console says them.
+const (
+	SimilarNameWeight    = 35
+	SimilarContentWeight = 100 - SimilarNameWeight
+)

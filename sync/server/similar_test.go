@@ -131,7 +131,9 @@ func TestConsoleSimilarProjectsRankNearCopiesFirst(t *testing.T) {
 	// The panel shows the other's unit, year and the two similarities.
 	br.get("/console/filings/" + ids[n-1])
 	o := decls[pair[n-1]]
-	for _, want := range []string{o.ProjectName, fmt.Sprintf("%d 年度", o.PlanYear), "名称 ", "建设内容 "} {
+	// The score's tooltip says how it is made (it said "the average").
+	for _, want := range []string{o.ProjectName, fmt.Sprintf("%d 年度", o.PlanYear), "名称 ", "建设内容 ",
+		fmt.Sprintf("建设内容占 %d%%，名称占 %d%%", app.SimilarContentWeight, app.SimilarNameWeight)} {
 		if !strings.Contains(br.last, want) {
 			t.Errorf("similar panel lacks %q", want)
 		}

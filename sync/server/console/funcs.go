@@ -50,7 +50,13 @@ var funcs = template.FuncMap{
 	"actionLabelFor": func(a app.Action, k app.Kind) string { return a.LabelFor(k) },
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
-	"materialLabel":  app.MaterialLabel,
+	"similarWeight": func(of string) int { // app.SimilarityScore's, said in the score's tooltip
+		if of == "name" {
+			return app.SimilarNameWeight
+		}
+		return app.SimilarContentWeight
+	},
+	"materialLabel": app.MaterialLabel,
 	// wan and yuan are app's own formatting of integer fen.
 	"wan": func(m app.Money) string { return m.WanString() },
 	// wanIfSet leaves an optional amount not given blank, not "0".
