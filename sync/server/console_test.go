@@ -1262,3 +1262,21 @@ func TestConsoleQueueSaysWhichStatesItHolds(t *testing.T) {
 		t.Errorf("初审中: %d", r.StatusCode)
 	}
 }
+
+// An error page keeps the menu and 退出 of a reviewer who is logged in: a
+// 403 or 409 showed the brand only.
+func TestConsoleErrorPageKeepsTheMenu(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	if r := b.get("/console/admin/units"); r.StatusCode != http.StatusForbidden || !strings.Contains(b.last, `href="/console/queue"`) || !strings.Contains(b.last, "退出") {
+		t.Errorf("a reviewer's 403: %d\n%s", r.StatusCode, b.last)
+	}
+	if strings.Contains(b.last, `http-equiv="refresh"`) {
+		t.Error("an error page reloads itself")
+	}
+	anon := fx.browser()
+	if r := anon.post("/console/logout", url.Values{}); r.StatusCode != http.StatusUnauthorized || strings.Contains(anon.last, "退出") {
+		t.Errorf("no session: %d\n%s", r.StatusCode, anon.last)
+	}
+}

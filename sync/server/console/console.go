@@ -163,8 +163,7 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 		var s *session
 		if err == nil && ck.Value != "" {
 			if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
-				s = &session{token: ck.Value, Login: acct.Login, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(ck.Value),
-					Refresh: c.refreshAfter()}
+				s = c.newSession(ck.Value, acct)
 			} else if errors.Is(err, ErrSessionIdle) {
 				http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
 				if !c.idleForm(w, r, ck.Value, limit) {
@@ -366,7 +365,30 @@ type errorView struct {
 }
 
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
-	c.render(w, r, status, "error", page{Title: heading, Data: errorView{Heading: heading, Text: text}})
+	c.render(w, r, status, "error", page{Title: heading, Session: c.sessionOf(r), Data: errorView{Heading: heading, Text: text}})
+}
+
+// newSession is the session of a live console token.
+func (c *Console) newSession(token string, acct protocol.Account) *session {
+	return &session{token: token, Login: acct.Login, Name: acct.Name, Role: acct.Role, CSRF: csrfToken(token),
+		Refresh: c.refreshAfter()}
+}
+
+// sessionOf returns r's live session, nil when it has none: an error page
+// keeps the menu and 退出 of a reviewer who is logged in (a 403 or 409
+// showed the brand only, and no way on).
+func (c *Console) sessionOf(r *http.Request) *session {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	acct, err := c.b.Session(r.Context(), ck.Value)
+	if err != nil {
+		return nil
+	}
+	s := c.newSession(ck.Value, acct)
+	s.Refresh = 0 // an error page may answer a POST, which a reload would send as GET
+	return s
 }
 
 // idleForm answers a form sent after its session idled out: the decision
