@@ -84,7 +84,9 @@ func (s *Server) handlePutDraft(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	if !validDraftID(r.PathValue("id")) {
-		return app.Errorf(app.EINVALID, "草稿编号须为 1–%d 个字母、数字或 - _ . @（材料编号，或“材料编号@版本编号”）", maxDraftID)
+		// Each part's limit, as validDraftID reads them: "1–129" of the whole
+		// let a 65-character ID without @ seem allowed (found from outside).
+		return app.Errorf(app.EINVALID, "草稿编号须为材料编号，或“材料编号@版本编号”：每个编号 1–%d 个字母、数字或 - _ .", protocol.MaxID)
 	}
 	if in.BaseVersion < 0 {
 		return fieldErr("base_version", "base_version 不能为负数")
@@ -152,10 +154,6 @@ func draftProblem(err error) error {
 	}
 	return err
 }
-
-// maxDraftID is the longest draft ID: a filing's and a revision's
-// (protocol.MaxID each) joined by "@".
-const maxDraftID = 2*protocol.MaxID + 1
 
 // validDraftID reports whether id is a draft ID as clients make them: a
 // filing ID, or "<filing ID>@<revision ID>".

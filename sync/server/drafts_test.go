@@ -7,6 +7,7 @@ import (
 	"egovdesk/assets"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -86,6 +87,12 @@ func TestDraftPagesAndLimits(t *testing.T) {
 	}
 	if p := r.problem(t); !strings.Contains(p.Detail, "上限") {
 		t.Errorf("the refusal does not name the limit: %+v", p)
+	}
+	// An ID over the limit is refused by the limit of each part: "1–129"
+	// of the whole let 65 characters without @ seem allowed.
+	r = fx.do("PUT", protocol.Path(protocol.PathDraft, strings.Repeat("a", protocol.MaxID+1)), fx.clerkA, protocol.DraftPut{SHA256: sha(fits), Body: fits})
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, fmt.Sprintf("每个编号 1–%d 个", protocol.MaxID)) {
+		t.Errorf("a draft ID of %d characters: %d %+v", protocol.MaxID+1, r.StatusCode, p)
 	}
 }
 
