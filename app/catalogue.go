@@ -435,15 +435,17 @@ func (c *Catalogue) Validate() error {
 
 // entry finds the entry a list line refers to by code, reporting a problem
 // at field when the code is blank or not in the catalogue.
-func (c *Catalogue) entry(p *Problems, byCode map[string]int, field, list, code string) *Resource {
+func (c *Catalogue) entry(p *Problems, byCode map[string]int, field, list string, row int, code string) *Resource {
 	code = strings.TrimSpace(code)
 	i, ok := byCode[code]
 	switch {
 	case code == "":
-		p.Add(field, "请填写%s对应的资源代码（本目录中的“分类码/顺序码”）", list)
+		// The editor offers the resources as a drop-down: "请填写…资源代码"
+		// of a list with no row sent the clerk looking for a box to type in.
+		p.Add(field, "%s第 %d 行请选择对应的信息资源（本目录中登记的资源）", list, row)
 		return nil
 	case !ok:
-		p.Add(field, "%s中的资源代码“%s”不在本目录中，请先在目录中登记该资源或改正代码", list, code)
+		p.Add(field, "%s第 %d 行的资源代码“%s”不在本目录中，请先在目录中登记该资源或改正代码", list, row, code)
 		return nil
 	}
 	return &c.Entries[i]
@@ -493,7 +495,7 @@ func (c *Catalogue) validateDemands(p *Problems) {
 func (c *Catalogue) validateDuties(p *Problems, byCode map[string]int) {
 	for i, d := range c.Duties {
 		f := fmt.Sprintf("duties[%d]", i)
-		r := c.entry(p, byCode, f+".resource_code", "责任清单", d.ResourceCode)
+		r := c.entry(p, byCode, f+".resource_code", "责任清单", i+1, d.ResourceCode)
 		if isBlank(d.Duty) {
 			p.Add(f+".duty", "责任清单第 %d 行请填写对应的职责或事项", i+1)
 		}
@@ -541,7 +543,7 @@ func (c *Catalogue) validateNegatives(p *Problems, byCode map[string]int) {
 	covered := make(map[string]map[string]bool)
 	for i, n := range c.Negatives {
 		f := fmt.Sprintf("negatives[%d]", i)
-		r := c.entry(p, byCode, f+".resource_code", "负面清单", n.ResourceCode)
+		r := c.entry(p, byCode, f+".resource_code", "负面清单", i+1, n.ResourceCode)
 		what := "该资源"
 		if r != nil {
 			what = r.label()

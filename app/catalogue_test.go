@@ -220,7 +220,7 @@ func TestCatalogueValidate(t *testing.T) {
 
 		{"duty code unknown", func(c *Catalogue) { c.Duties[0].ResourceCode = "101001/000009" }, "不在本目录中",
 			[]string{"duties[0].resource_code"}},
-		{"duty code blank", func(c *Catalogue) { c.Duties[0].ResourceCode = "" }, "请填写责任清单对应的资源代码",
+		{"duty code blank", func(c *Catalogue) { c.Duties[0].ResourceCode = "" }, "责任清单第 1 行请选择对应的信息资源",
 			[]string{"duties[0].resource_code"}},
 		{"duty due blank", func(c *Catalogue) { c.Duties[0].Due = " " }, "责任清单第 1 行请填写完成时限",
 			[]string{"duties[0].due"}},

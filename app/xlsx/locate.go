@@ -65,6 +65,9 @@ func parsePath(path string) []segment {
 	return segs
 }
 
+// listRow is the row of a list a message of app's starts with.
+var listRow = regexp.MustCompile(`^(需求清单|责任清单|负面清单)第 \d+ 行的?`)
+
 // locate records each problem of a Validate error at the cell the field
 // was read from, unless that cell was already reported while reading or
 // is in skip.
@@ -80,6 +83,11 @@ func (im *importer) locate(err error, skip map[string]bool) {
 			continue
 		}
 		msg := im.entryRowsIn(fe.Message)
+		if n > 0 {
+			// The list's own row number (负面清单第 1 行…) beside the sheet's
+			// (负面清单第 2 行…) named two rows for one.
+			msg = listRow.ReplaceAllString(msg, "")
+		}
 		if title != "" {
 			title = "“" + title + "”"
 		}
