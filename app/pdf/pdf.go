@@ -169,6 +169,7 @@ const (
 	mm2pt                  = 72 / 25.4
 	qrSide                 = 16.0
 	headingKeep            = 30.0 // a heading needs this much room below it
+	chapterTitleH          = 15.0 // a chapter's title, with the room above and below it
 	chapterSize, titleSize = 16.0, 22.0
 )
 
@@ -223,7 +224,11 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 	starts := make([]int, len(doc.Chapters))
 	w.newPage()
 	for i, c := range doc.Chapters {
-		if w.y > marginT && w.y+headingKeep > pageH-marginB {
+		// Room for the title and its first block's heading and lines: with
+		// room for the title only, the first block went over the page and
+		// left 三、建设目标与内容 alone at its foot (found in a clerk's
+		// walkthrough).
+		if w.y > marginT && w.y+chapterTitleH+headingKeep > pageH-marginB {
 			w.newPage()
 		}
 		starts[i] = f.PageNo()
@@ -234,7 +239,7 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 		f.Bookmark(title, 0, w.y)
 		w.y += 3
 		w.line(marginL, w.y+chapterSize*0.3528, title, fontBold, chapterSize)
-		w.y += 12
+		w.y += chapterTitleH - 3
 		sub := 0
 		for _, bl := range c.Blocks {
 			switch {

@@ -380,3 +380,36 @@ func TestTablesKeepCodesAndDatesWhole(t *testing.T) {
 		t.Errorf("the resource code appears %d times whole, want 2:\n%s", strings.Count(lists, code), lists)
 	}
 }
+
+// TestNoChapterTitleEndsAPage: however long what goes before it, a
+// chapter's title is on the page of its first lines: 三、建设目标与内容 was
+// left alone at the foot of a page (found in a clerk's walkthrough). The
+// text before it grows a line at a time, so the title meets the foot of
+// the page at every height.
+func TestNoChapterTitleEndsAPage(t *testing.T) {
+	needPoppler(t)
+	for n := 0; n < 20; n++ {
+		b := declarationBody()
+		b.Declaration.CurrentState = strings.Repeat("现有系统将整合进本平台，原系统下线。\n", n)
+		res, err := Render(b, fonts(t), testOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := paper.Build(b, testOptions(true).Options)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writePDF(t, res.PDF)
+		for p := 1; p <= res.Pages; p++ {
+			// The body area of the page, its last line.
+			lines := strings.Split(strings.TrimSpace(run(t, "pdftotext", "-raw", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p),
+				"-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-")), "\n")
+			last := squeeze(lines[len(lines)-1])
+			for i, c := range doc.Chapters {
+				if last == squeeze(paper.Numeral(i+1)+"、"+c.Title) && p < res.Pages {
+					t.Errorf("%d lines of 现有系统: page %d ends with the title %q", n, p, last)
+				}
+			}
+		}
+	}
+}
