@@ -207,10 +207,22 @@ func (e *editorScreen) sectionLabel(i int) string {
 			}
 		}
 	}
+	label := T(s.title)
 	if n > 0 {
-		return fmt.Sprintf("%s  ⚠ %d", T(s.title), n)
+		label = fmt.Sprintf("%s  ⚠ %d", label, n)
 	}
-	return T(s.title)
+	// The reviewer's remarks on fields of the section, while they are to
+	// be answered: the clerk opened every section to find them.
+	r := 0
+	for path := range e.f.LastRemarks() {
+		if e.sectionOf(path) == i {
+			r++
+		}
+	}
+	if r > 0 {
+		label += "  " + Tf("审核意见 %d", r)
+	}
+	return label
 }
 
 // rootOf returns the first element of a field path: "budget[2].amount" → "budget".

@@ -78,6 +78,14 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 		if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行 · 金额）：请附三家询价") || !strings.Contains(b, "请按逐项意见修改") {
 			t.Errorf("%s: banner %q", when, b)
 		}
+		// The section list says which sections have remarks: the clerk
+		// opened every one to find them.
+		for path, want := range map[string]string{"goals": "审核意见 1", "budget": "审核意见 1", "project_name": ""} {
+			got := h.e.sectionLabel(h.e.sectionOf(path))
+			if want == "" && strings.Contains(got, "审核意见") || want != "" && !strings.HasSuffix(got, want) {
+				t.Errorf("%s: the section of %s reads %q", when, path, got)
+			}
+		}
 	}
 	check("read-only")
 	test.Tap(h.e.revise)
