@@ -208,22 +208,24 @@ func (e *editorScreen) sectionLabel(i int) string {
 		}
 	}
 	label := T(s.title)
+	// A section with the reviewer's remarks on its fields, while they are
+	// to be answered, is marked (remarkMark, which the banner explains):
+	// the clerk opened every section to find them. A mark before the
+	// title, as "审核意见 1" after it was cut off in the list's width.
+	for path := range e.f.LastRemarks() {
+		if e.sectionOf(path) == i {
+			label = remarkMark + label
+			break
+		}
+	}
 	if n > 0 {
 		label = fmt.Sprintf("%s  ⚠ %d", label, n)
 	}
-	// The reviewer's remarks on fields of the section, while they are to
-	// be answered: the clerk opened every section to find them.
-	r := 0
-	for path := range e.f.LastRemarks() {
-		if e.sectionOf(path) == i {
-			r++
-		}
-	}
-	if r > 0 {
-		label += "  " + Tf("审核意见 %d", r)
-	}
 	return label
 }
+
+// remarkMark marks the sections with remarks to answer.
+const remarkMark = "※ "
 
 // rootOf returns the first element of a field path: "budget[2].amount" → "budget".
 func rootOf(path string) string {
@@ -462,7 +464,11 @@ func (e *editorScreen) lastComment() string {
 	for i := len(e.f.History) - 1; i >= 0; i-- {
 		t := e.f.History[i]
 		if t.To == app.StatusReturned && t.Comment != "" {
-			return fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment) + e.remarksElsewhere()
+			c := fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment) + e.remarksElsewhere()
+			if len(e.f.LastRemarks()) > 0 {
+				c += "\n" + T("左侧标 ※ 的部分有逐项审核意见。")
+			}
+			return c
 		}
 	}
 	return ""

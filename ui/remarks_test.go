@@ -80,11 +80,13 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 		}
 		// The section list says which sections have remarks: the clerk
 		// opened every one to find them.
-		for path, want := range map[string]string{"goals": "审核意见 1", "budget": "审核意见 1", "project_name": ""} {
-			got := h.e.sectionLabel(h.e.sectionOf(path))
-			if want == "" && strings.Contains(got, "审核意见") || want != "" && !strings.HasSuffix(got, want) {
+		for path, want := range map[string]bool{"goals": true, "budget": true, "project_name": false} {
+			if got := h.e.sectionLabel(h.e.sectionOf(path)); strings.HasPrefix(got, remarkMark) != want {
 				t.Errorf("%s: the section of %s reads %q", when, path, got)
 			}
+		}
+		if b := textOf(h.e.banner); !strings.Contains(b, "左侧标 ※ 的部分有逐项审核意见") {
+			t.Errorf("%s: the banner does not explain the mark: %q", when, b)
 		}
 	}
 	check("read-only")
