@@ -102,12 +102,19 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	tr := returnedWithRemarks(t).History[1]
 	tr.Approved = app.Wans(150) + app.Wan/2
-	got := textOf(transitionView(app.KindDeclaration, tr, "", nil, nil))
+	view := transitionView(app.KindDeclaration, tr, "", nil, nil)
+	got := textOf(view)
 	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline entry lacks %q:\n%s", want, got)
 		}
 	}
+	// Not in a link's blue: the lines lead nowhere.
+	walk(view, func(o fyne.CanvasObject) {
+		if p, ok := o.(*paragraph); ok && strings.HasPrefix(p.Text, "审核意见（") && p.Importance == widget.HighImportance {
+			t.Errorf("%q is drawn as a link", p.Text)
+		}
+	})
 }
 
 // The inbox's entry of a decision shows its 核定 amount and remarks too.

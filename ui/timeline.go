@@ -230,7 +230,7 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 		box.Add(&paragraph{Text: T("意见：") + comment, Importance: imp})
 	}
 	for _, l := range lines {
-		box.Add(&paragraph{Text: l, Importance: widget.HighImportance})
+		box.Add(&paragraph{Text: l}) // not in a link's blue: they lead nowhere (found in a clerk's walkthrough)
 	}
 	if extra != "" {
 		box.Add(note(extra))
