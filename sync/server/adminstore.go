@@ -28,7 +28,10 @@ func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (_ Unit,
 	if err = s.auditReady(); err != nil {
 		return
 	}
-	defer s.audited(ctx, "unit.update", id, &err)
+	// The record names the unit as it is now: the trail read "修改单位
+	// 3f2a…" by its ID only (found from outside).
+	var detail string
+	defer s.auditedDetail(ctx, "unit.update", id, &detail, &err)
 	name, code, err = checkUnit(name, code)
 	if err != nil {
 		return Unit{}, err
@@ -40,6 +43,7 @@ func (s *Server) UpdateUnit(ctx context.Context, id, name, code string) (_ Unit,
 	if err != nil {
 		return Unit{}, fmt.Errorf("update unit %s: %w", id, err)
 	}
+	detail = fmt.Sprintf("%s（%s）", u.Name, u.Code)
 	return u, nil
 }
 
@@ -50,11 +54,13 @@ func (s *Server) SetUnitDisabled(ctx context.Context, id string, disabled bool) 
 	if err = s.auditReady(); err != nil {
 		return
 	}
-	defer s.audited(ctx, onOff(disabled, "unit.disable", "unit.enable"), id, &err)
+	var detail string
+	defer s.auditedDetail(ctx, onOff(disabled, "unit.disable", "unit.enable"), id, &detail, &err)
 	u, err := s.store.SetUnitDisabled(ctx, id, disabled)
 	if err != nil {
 		return Unit{}, fmt.Errorf("disable unit %s: %w", id, err)
 	}
+	detail = u.Name
 	return u, nil
 }
 

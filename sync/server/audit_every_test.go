@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,6 +155,10 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 		}
 		if e := after[len(before)]; e.Action != c.action || e.Actor != c.actor || e.Outcome != c.outcome {
 			t.Errorf("%s by %s (%s): the record is %s by %s (%s)", c.action, c.actor, c.outcome, e.Action, e.Actor, e.Outcome)
+		}
+		// A unit's record names it as it is now, not by its ID only.
+		if e := after[len(before)]; strings.HasPrefix(c.action, "unit.") && c.action != "unit.create" && !strings.Contains(e.Detail, "霍邱县冯井镇") {
+			t.Errorf("%s: the record's detail %q does not name the unit", c.action, e.Detail)
 		}
 		// The 安全审计 page names the operation in Chinese (it showed the code).
 		if consolepkg.AuditActionLabel(c.action) == c.action {
