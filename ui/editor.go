@@ -71,6 +71,7 @@ type editorScreen struct {
 	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
 	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
 	left   map[string]bool   // fields the clerk left with something in them: their problems show
+	fresh  map[string]bool   // rows added since the last 检查并提交 ("funding[1]"): their blanks wait to be left
 	center *fyne.Container   // holds body, or a section that fills the screen
 	side   fyne.CanvasObject // the panel on the right
 }
@@ -222,6 +223,28 @@ func (e *editorScreen) sectionLabel(i int) string {
 		label = fmt.Sprintf("%s  ⚠ %d", label, n)
 	}
 	return label
+}
+
+// added notes that row (as "funding[1]") was just added: after a
+// 检查并提交 every blank showed red at once, a new funding row's
+// "请选择类别" before the clerk had touched it (found in a clerk's
+// walkthrough). Its fields' problems show once each is left, or at the
+// next 检查并提交.
+func (e *editorScreen) added(row string) {
+	if e.fresh == nil {
+		e.fresh = map[string]bool{}
+	}
+	e.fresh[row] = true
+}
+
+// freshRow reports whether field is of a row just added (added).
+func (e *editorScreen) freshRow(field string) bool {
+	for row := range e.fresh {
+		if field == row || strings.HasPrefix(field, row+".") || strings.HasPrefix(field, row+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // remarkMark marks the sections with remarks to answer.
@@ -389,6 +412,9 @@ func (e *editorScreen) showMessages() {
 		put(p.Field, fieldText(p))
 	}
 	for _, p := range e.problems {
+		if e.freshRow(p.Field) && !e.left[p.Field] {
+			continue // a row just added is not red before the clerk has filled it in
+		}
 		if _, typed := e.parseErrs[p.Field]; !typed && (e.checked || e.left[p.Field]) { // typed: explained above
 			put(p.Field, fieldText(p))
 		}
@@ -572,7 +598,7 @@ func (e *editorScreen) onSubmit() {
 	if in, ok := e.u.win.Canvas().Focused().(*widget.Entry); ok {
 		e.normalize(in)
 	}
-	e.checked = true
+	e.checked, e.fresh = true, nil
 	e.changedView()
 	if len(e.problems) > 0 {
 		e.showProblemList()

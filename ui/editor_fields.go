@@ -233,6 +233,11 @@ func (e *editorScreen) swapRows(root string, i, j int) {
 // remapRows renumbers the kept texts (Unparsed) and their messages of the
 // rows of the table at root: to(n) gives row n's new index, or false to drop it.
 func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
+	for row := range e.fresh { // the rows moved: none is taken for another
+		if strings.HasPrefix(row, root+"[") {
+			delete(e.fresh, row)
+		}
+	}
 	moved := map[string]string{}
 	for p, raw := range e.f.Unparsed {
 		if !strings.HasPrefix(p, root+"[") {
@@ -253,7 +258,7 @@ func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 
 // moneyEntry returns an entry of an amount in 万元 bound to *ptr. What does
 // not parse stays in the entry as typed, with the reason under the field
-// (under msgPath), and the amount keeps its last good value.
+// (under msgPath), and the amount is none until it is mended.
 func (e *editorScreen) moneyEntry(msgPath string, ptr *app.Money) *widget.Entry {
 	why := func(err error) string {
 		return errorText(err) + T("（已保留您输入的内容，请改正）")

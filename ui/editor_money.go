@@ -40,6 +40,7 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 
 func (e *editorScreen) addBudgetLine() {
 	e.decl().Budget = append(e.decl().Budget, app.BudgetItem{})
+	e.added(fmt.Sprintf("budget[%d]", len(e.decl().Budget)-1))
 	e.rebuildBudget()
 	e.edited()
 	e.focusTarget(fmt.Sprintf("budget[%d].category", len(e.decl().Budget)-1))
@@ -87,6 +88,7 @@ func (e *editorScreen) rebuildBudget() {
 
 func (e *editorScreen) addFunding() {
 	e.decl().Funding = append(e.decl().Funding, app.Funding{})
+	e.added(fmt.Sprintf("funding[%d]", len(e.decl().Funding)-1))
 	e.rebuildFunding()
 	e.edited()
 	e.focusTarget(fmt.Sprintf("funding[%d]", len(e.decl().Funding)-1))

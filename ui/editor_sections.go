@@ -107,6 +107,7 @@ func (e *editorScreen) serviceTypes() fyne.CanvasObject {
 
 func (e *editorScreen) addModule() {
 	e.decl().Modules = append(e.decl().Modules, app.Module{})
+	e.added(fmt.Sprintf("modules[%d]", len(e.decl().Modules)-1))
 	e.rebuildModules()
 	e.edited()
 	e.focusTarget(fmt.Sprintf("modules[%d]", len(e.decl().Modules)-1))
@@ -137,6 +138,7 @@ func (e *editorScreen) rebuildModules() {
 
 func (e *editorScreen) addMilestone() {
 	e.decl().Schedule = append(e.decl().Schedule, app.Milestone{})
+	e.added(fmt.Sprintf("schedule[%d]", len(e.decl().Schedule)-1))
 	e.rebuildSchedule()
 	e.edited()
 	e.focusTarget(fmt.Sprintf("schedule[%d]", len(e.decl().Schedule)-1))

@@ -958,3 +958,30 @@ func TestItemArrowsAtTheEndsAreOff(t *testing.T) {
 		}
 	}
 }
+
+// A row added after a 检查并提交 is not red before the clerk has filled it
+// in: a new funding row said 请选择类别 at once. The next 检查并提交 shows
+// what it still lacks.
+func TestAddedRowIsNotRedAtOnce(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.u.NewFiling(app.KindDeclaration)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	h := x.editor(t)
+	h.e.onSubmit() // every problem shows from here on
+	x.pump()
+	if d := x.w.Canvas().Overlays().Top(); d != nil {
+		answerDialog(x.w.Canvas(), &fyne.KeyEvent{Name: fyne.KeyEscape})
+		x.pump()
+	}
+	h.e.jump("funding")
+	test.Tap(findButton(h.e.sections[h.e.current].content, "添加资金来源"))
+	x.pump()
+	if msg := h.message("funding[0]"); msg != "" {
+		t.Errorf("a funding row just added reads %q", msg)
+	}
+	h.e.onSubmit()
+	x.pump()
+	if msg := h.message("funding[0]"); !strings.Contains(msg, "资金来源") {
+		t.Errorf("after 检查并提交 the new row reads %q", msg)
+	}
+}
