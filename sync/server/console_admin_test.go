@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -820,5 +821,40 @@ func TestConsoleAdminEntersHolidaysInAForm(t *testing.T) {
 	rv.get("/console/queue")
 	if r := rv.post("/console/admin/profile/calendar", url.Values{"csrf": {rv.csrf()}, "year": {strconv.Itoa(year)}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("a reviewer's calendar: %d", r.StatusCode)
+	}
+}
+
+// Two admins entering two years' holidays at once keep both: the form
+// reads the profile, changes it and writes it back, and each wrote the
+// profile with its own year only.
+func TestConsoleHolidaysFormsAtOnceKeepBoth(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/profile")
+	tok := ad.csrf()
+	ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
+	years := []int{2031, 2032, 2033, 2034, 2035, 2036}
+	var wg sync.WaitGroup
+	codes := make([]int, len(years))
+	for i, y := range years {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"csrf": {tok}, "year": {strconv.Itoa(y)}, "source": {"测试通知"}, "holidays": {"1月1日\n5月1日，10月1日至10月3日"}}
+			req, _ := http.NewRequest("POST", fx.http.URL+"/console/admin/profile/calendar", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if resp, err := ad.c.Do(req); err == nil {
+				codes[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	ad.get("/console/admin/profile.json")
+	for i, y := range years {
+		if codes[i] != http.StatusSeeOther || !strings.Contains(ad.last, fmt.Sprintf(`"year": %d`, y)) {
+			t.Errorf("%d: %d, kept %v", y, codes[i], strings.Contains(ad.last, fmt.Sprintf(`"year": %d`, y)))
+		}
 	}
 }

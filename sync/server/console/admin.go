@@ -748,6 +748,12 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	y.Year, y.Source = year, form.Get("source")
+	// The profile is read, changed and written back: two admins entering
+	// two years at once each wrote the profile with their year only.
+	// Within this process one form at a time; bureaus of several processes
+	// can still lose one of two forms sent in the same instant.
+	c.profileMu.Lock()
+	defer c.profileMu.Unlock()
 	doc, err := c.ab().ProfileFile(r.Context(), s.token)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		refuse("尚未设置规则配置：请先切换为内置配置或上传规则文件，再补充节假日安排", nil, nil)

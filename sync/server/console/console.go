@@ -29,6 +29,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
@@ -64,6 +65,8 @@ type Console struct {
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 	once  onceTokens // notices.go
+
+	profileMu sync.Mutex // the holidays form's read, change and write of the profile (admin.go)
 }
 
 // New returns the console over b. log may be nil.
