@@ -133,6 +133,11 @@ func (t *itemsTable) onAdd() {
 	t.changedRows()
 	last := len(t.r.Items) - 1
 	t.list.ScrollTo(last)
+	// The table into the detail's view: the focus is followed through
+	// containers only, and the first item added, at the foot of the form,
+	// took the keyboard out of sight (found in a clerk's walkthrough).
+	t.ce.detailForm.Scroll.Content.Refresh() // laid out at the table's new height first
+	t.ce.detailForm.reveal(t.frame)
 	if row := t.rows[last]; row != nil && row.idx == last {
 		if c := fyne.CurrentApp().Driver().CanvasForObject(t.list); c != nil {
 			c.Focus(row.name)

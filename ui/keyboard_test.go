@@ -985,3 +985,30 @@ func TestAddedRowIsNotRedAtOnce(t *testing.T) {
 		t.Errorf("after 检查并提交 the new row reads %q", msg)
 	}
 }
+
+// The first item added, at the foot of the resource's form, is brought into
+// view with the keyboard: the focus went to its name out of sight.
+func TestAddedItemIsInView(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	x.pump()
+	c.detail.ScrollToTop()
+	x.pump()
+	d := x.u.app.Driver()
+	inView := func() bool {
+		y := d.AbsolutePositionForObject(c.items.frame).Y + c.items.frame.Size().Height - d.AbsolutePositionForObject(c.detail).Y
+		return y > 0 && y <= c.detail.Size().Height
+	}
+	if inView() {
+		t.Fatalf("the items table is in view from the start: the test shows nothing")
+	}
+	test.Tap(c.items.add)
+	x.pump()
+	if !inView() {
+		t.Errorf("the item added is out of view (the detail scrolled to %v)", c.detail.Offset)
+	}
+}
