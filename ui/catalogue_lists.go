@@ -104,7 +104,31 @@ func (e *editorScreen) names(path, label string, ptr *[]string) fyne.CanvasObjec
 func (ce *catalogueEditor) listRow(n int, what string, remove func(), fields ...fyne.CanvasObject) fyne.CanvasObject {
 	del := ce.e.removeButton(what, remove)
 	title := &widget.Label{Text: fmt.Sprintf(T("第 %d 行"), n+1), TextStyle: fyne.TextStyle{Bold: true}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		level(fields[i], fields[i+1])
+	}
 	return container.NewVBox(container.NewBorder(nil, nil, nil, del, title), container.NewGridWithColumns(2, fields...), widget.NewSeparator())
+}
+
+// level gives a field (editorScreen.field: its label, a hint or not, the
+// input…) a blank hint line when the one beside it has a hint, so that the
+// two inputs sit level: 所需资源代码's stood a line below 所需信息资源名称's.
+func level(a, b fyne.CanvasObject) {
+	ca, okA := a.(*fyne.Container)
+	cb, okB := b.(*fyne.Container)
+	if !okA || !okB || len(ca.Objects) < 2 || len(cb.Objects) < 2 {
+		return
+	}
+	hinted := func(c *fyne.Container) bool {
+		p, ok := c.Objects[1].(*paragraph)
+		return ok && p.Importance == widget.LowImportance
+	}
+	switch ha, hb := hinted(ca), hinted(cb); {
+	case ha && !hb:
+		cb.Objects = slices.Insert(cb.Objects, 1, fyne.CanvasObject(note("\u3000")))
+	case hb && !ha:
+		ca.Objects = slices.Insert(ca.Objects, 1, fyne.CanvasObject(note("\u3000")))
+	}
 }
 
 func (ce *catalogueEditor) onAddDemand() {
@@ -126,13 +150,15 @@ func (ce *catalogueEditor) rebuildDemands() {
 			ce.rebuildDemands()
 			e.edited()
 		},
-			e.text(p+"resource_name", "所需信息资源名称", "", &d.ResourceName, false),
+			// Each field beside one with a hint has one too, so that the
+			// two inputs sit level (所需资源代码's stood a line lower).
+			e.text(p+"resource_name", "所需信息资源名称", "提供部门目录中的资源名称", &d.ResourceName, false),
 			e.text(p+"resource_code", "所需资源代码", "已知时填写，如 101001/000001", &d.ResourceCode, false),
 			e.names(p+"items", "所需信息项", &d.Items),
 			e.text(p+"provider", "提供部门", "", &d.Provider, false),
 			e.choice(p+"usage", "使用方式", "", app.DemandUsageChoices, func() string { return string(d.Usage) }, func(c string) { d.Usage = app.DemandUsage(c) }),
 			e.choice(p+"frequency", "频度", "", app.UpdateCycleChoices, func() string { return string(d.Frequency) }, func(c string) { d.Frequency = app.UpdateCycle(c) }),
-			e.text(p+"basis", "法律或职能依据", "", &d.Basis, false),
+			e.text(p+"basis", "法律或职能依据", "如《××条例》第×条，或本单位的法定职能", &d.Basis, false),
 			e.text(p+"scenario", "应用场景", "用于哪项业务或事项", &d.Scenario, false),
 		))
 	}

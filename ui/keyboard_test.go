@@ -1012,3 +1012,31 @@ func TestAddedItemIsInView(t *testing.T) {
 		t.Errorf("the item added is out of view (the detail scrolled to %v)", c.detail.Offset)
 	}
 }
+
+// In the three lists, the inputs of a row's two columns sit level, whether
+// a field has a hint or not (所需资源代码's stood a line lower).
+func TestListRowInputsSitLevel(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	d := x.u.app.Driver()
+	for i, path := range []string{"demands", "duties", "negatives"} {
+		test.Tap(showList(c, i))
+		x.pump()
+		pairs := map[string][][2]string{
+			"demands":   {{"resource_name", "resource_code"}, {"basis", "scenario"}},
+			"duties":    {{"resource_code", "items"}, {"share_type", "share_mode_class"}, {"share_mode_type", "owner"}},
+			"negatives": {{"resource_code", "items"}, {"category", "basis"}},
+		}[path]
+		for _, p := range pairs {
+			a, b := h.target(path+"[0]."+p[0]), h.target(path+"[0]."+p[1])
+			if a == nil || b == nil {
+				t.Fatalf("%s: no %v", path, p)
+			}
+			if ya, yb := d.AbsolutePositionForObject(a).Y, d.AbsolutePositionForObject(b).Y; ya != yb {
+				t.Errorf("%s: %s at y %v, %s at y %v", path, p[0], ya, p[1], yb)
+			}
+		}
+	}
+}
