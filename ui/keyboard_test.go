@@ -107,7 +107,7 @@ func TestPagesByKeyboard(t *testing.T) {
 			if h.e.sections[h.e.current].title != "信息资源" {
 				t.Errorf("%s: no input has the keyboard", where())
 			}
-		case *widget.Button:
+		case *widget.Button, *Button:
 			t.Errorf("%s: a button has the keyboard, which the next Space presses", where())
 		}
 	}
@@ -196,7 +196,7 @@ func TestDialogsAnswerEnterAndEscape(t *testing.T) {
 		if f == nil {
 			t.Fatalf("Tab reaches nothing in the dialog")
 		}
-		f.TypedKey(&fyne.KeyEvent{Name: k})
+		pressKey(f, k)
 		x.pump()
 		return answered, got
 	}
@@ -240,7 +240,7 @@ func TestDialogFieldsAnswerEnterAndEscape(t *testing.T) {
 		if f == nil {
 			t.Fatalf("nothing has the keyboard in %q", x.dialogText())
 		}
-		f.TypedKey(&fyne.KeyEvent{Name: k})
+		pressKey(f, k)
 		x.pump()
 	}
 
@@ -340,7 +340,7 @@ func TestScreenButtonsAnswerEnter(t *testing.T) {
 	x.u.NewFiling(app.KindDeclaration)
 	x.pump()
 	x.w.Canvas().Focus(x.u.editor.submit)
-	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	pressKey(x.w.Canvas().Focused(), fyne.KeyReturn)
 	x.pump()
 	if x.w.Canvas().Overlays().Top() == nil {
 		t.Fatal("Enter on 检查并提交 shows nothing")
@@ -412,7 +412,7 @@ func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 	x.u.chooseProject(app.KindTrialReport)
 	x.pump()
 	focusButton(T("新建"))
-	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	pressKey(x.w.Canvas().Focused(), fyne.KeyReturn)
 	x.eventually(t, "the new trial report", func() bool { return x.u.editor != nil })
 	if open() {
 		t.Errorf("Enter on 新建 leaves the dialog open")
@@ -1038,5 +1038,44 @@ func TestListRowInputsSitLevel(t *testing.T) {
 				t.Errorf("%s: %s at y %v, %s at y %v", path, p[0], ya, p[1], yb)
 			}
 		}
+	}
+}
+
+// pressKey sends k to f as the window's driver does: down, typed, up.
+func pressKey(f fyne.Focusable, k fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: k}
+	if d, ok := f.(desktop.Keyable); ok {
+		d.KeyDown(ev)
+	}
+	f.TypedKey(ev)
+	if d, ok := f.(desktop.Keyable); ok {
+		d.KeyUp(ev)
+	}
+}
+
+// Enter held down on a button presses it once, when it comes up: its
+// repeats, typed keys, went on to the dialog it opened, and 检查并提交 held
+// a moment answered its own 确认提交 (found in review).
+func TestEnterHeldOnAButtonPressesItOnce(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	pressed := 0
+	b := newButton(&Button{Button: widget.Button{Text: "提交", OnTapped: func() { pressed++ }}})
+	x.w.SetContent(container.NewVBox(b))
+	x.w.Canvas().Focus(b)
+	ev := &fyne.KeyEvent{Name: fyne.KeyReturn}
+	b.KeyDown(ev)
+	for range 5 { // the repeats of a key held down
+		b.TypedKey(ev)
+	}
+	if pressed != 0 {
+		t.Fatalf("pressed %d times while Enter was down", pressed)
+	}
+	b.KeyUp(ev)
+	if pressed != 1 {
+		t.Errorf("pressed %d times when Enter came up, want 1", pressed)
+	}
+	b.KeyUp(ev) // up without down (it went down elsewhere)
+	if pressed != 1 {
+		t.Errorf("an Enter that went down elsewhere pressed it")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -170,6 +171,19 @@ func shownString(o fyne.CanvasObject) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// pressEnter sends Enter to f as the window's driver does: down, typed,
+// up (a ui.Button presses on up).
+func pressEnter(f fyne.Focusable) {
+	ev := &fyne.KeyEvent{Name: fyne.KeyReturn}
+	if d, ok := f.(desktop.Keyable); ok {
+		d.KeyDown(ev)
+	}
+	f.TypedKey(ev)
+	if d, ok := f.(desktop.Keyable); ok {
+		d.KeyUp(ev)
+	}
 }
 
 // asButton returns o's button: o itself, or the one a ui.Button embeds;

@@ -41,7 +41,7 @@ func keyPrompt(w fyne.Window, ask keyAsk, answer func(string) (*atrest.Keys, err
 	pass := &widget.Entry{Password: ask != askRecovery}
 	again := &widget.Entry{Password: true}
 	problem := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
-	ok := &widget.Button{Text: ui.T("确定"), Importance: widget.HighImportance}
+	ok := ui.NewTextButton(ui.T("确定"), widget.HighImportance, nil)
 	items := []*widget.FormItem{widget.NewFormItem(label, pass)}
 	if ask == askNew {
 		items = append(items, widget.NewFormItem(ui.T("再输入一次"), again))

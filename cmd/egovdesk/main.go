@@ -299,7 +299,7 @@ func showFatal(w fyne.Window, err error) {
 	}
 	w.Resize(fyne.NewSize(560, 220))
 	w.SetContent(container.NewPadded(container.NewBorder(nil,
-		container.NewHBox(&widget.Button{Text: "退出", Importance: widget.HighImportance, OnTapped: w.Close}), nil, nil,
+		container.NewHBox(ui.NewTextButton("退出", widget.HighImportance, w.Close)), nil, nil,
 		&widget.Label{Text: "egovdesk 无法启动\n\n" + msg, Wrapping: fyne.TextWrapWord})))
 }
 

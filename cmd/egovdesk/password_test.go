@@ -118,7 +118,7 @@ func TestForcedPasswordChangeOnConnect(t *testing.T) {
 	entries[1].SetText("Mine-2027-a")
 	// Enter in the second field sends the form, as 修改密码并连接 does.
 	w.Canvas().Focus(fields[1])
-	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	pressEnter(w.Canvas().Focused())
 	d.eventually(t, "the connection", func() bool { return d.link.Session().Configured })
 	if s := d.link.Session(); s.Login != "limei" || s.Actor != "李梅" {
 		t.Errorf("session %+v", s)
