@@ -97,16 +97,36 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 	// notice twice to every unit (found from outside): each preview's
 	// token sends once.
 	once := r.PostFormValue("once")
-	if !c.once.claim(once) {
-		http.Redirect(w, r, "/console/notices?again=1", http.StatusSeeOther)
-		return
+	for {
+		e, first := c.once.begin(once)
+		if first {
+			resp, err := c.b.Notify(r.Context(), s.token, req)
+			c.once.end(once, e, err == nil) // not sent: the form may be sent again, mended
+			if err == nil {
+				http.Redirect(w, r, fmt.Sprintf("/console/notices?done=%d", resp.Units), http.StatusSeeOther)
+				return
+			}
+			c.noticeRefused(w, r, s, req, err)
+			return
+		}
+		// The same form, sent while the first was being sent: its outcome
+		// is this one's (found in review: "already sent" was said of a
+		// first that then failed).
+		select {
+		case <-e.done:
+		case <-r.Context().Done():
+			return
+		}
+		if e.sent {
+			http.Redirect(w, r, "/console/notices?again=1", http.StatusSeeOther)
+			return
+		}
 	}
-	resp, err := c.b.Notify(r.Context(), s.token, req)
-	if err == nil {
-		http.Redirect(w, r, fmt.Sprintf("/console/notices?done=%d", resp.Units), http.StatusSeeOther)
-		return
-	}
-	c.once.release(once) // not sent: the form may be sent again, mended
+}
+
+// noticeRefused shows the form again with what the bureau refused in the
+// notice, and the text kept.
+func (c *Console) noticeRefused(w http.ResponseWriter, r *http.Request, s *session, req protocol.NoticeRequest, err error) {
 	if code := app.ErrorCode(err); code != app.EINVALID && code != app.ENOTFOUND {
 		c.fail(w, r, err)
 		return
@@ -149,48 +169,67 @@ func (c *Console) previewNotice(w http.ResponseWriter, r *http.Request, s *sessi
 }
 
 // onceTokens are the one-time tokens of forms that must not act twice
-// (确认发送 of a notice): a token is claimed by the first request that
-// brings it. They live in this process, for onceTTL: a bureau of several
-// processes behind one address takes a second click on another process as
-// a first, unless the balancer keeps a session to one process.
+// (确认发送 of a notice): a token is taken by the first request that
+// brings it, and the others wait for its outcome. They live in this
+// process, for onceTTL: a bureau of several processes behind one address
+// takes a second click on another process as a first, unless the balancer
+// keeps a session to one process.
 type onceTokens struct {
 	mu   sync.Mutex
-	used map[string]time.Time
+	used map[string]*onceUse
+}
+
+// onceUse is a token's use: done is closed when it has acted, or failed
+// (and was forgotten).
+type onceUse struct {
+	at   time.Time
+	done chan struct{}
+	sent bool
 }
 
 // onceTTL is how long a used token is remembered: a page of a preview is
 // not sent again after it.
 const onceTTL = 24 * time.Hour
 
-// claim reports whether tok is new, and marks it used. An empty token (a
-// form of the release before) is always new.
-func (o *onceTokens) claim(tok string) bool {
+// begin takes tok for a use: first is true when none has it (then end
+// must follow); else u is the use in progress or done. An empty token (a
+// form of the release before) is always first, with no use.
+func (o *onceTokens) begin(tok string) (u *onceUse, first bool) {
 	if tok == "" {
-		return true
+		return nil, true
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	now := time.Now()
 	if o.used == nil {
-		o.used = map[string]time.Time{}
+		o.used = map[string]*onceUse{}
 	}
 	if len(o.used) >= 1024 {
-		for k, at := range o.used {
-			if now.Sub(at) > onceTTL {
+		for k, u := range o.used {
+			if now.Sub(u.at) > onceTTL {
 				delete(o.used, k)
 			}
 		}
 	}
-	if _, ok := o.used[tok]; ok {
-		return false
+	if u, ok := o.used[tok]; ok {
+		return u, false
 	}
-	o.used[tok] = now
-	return true
+	u = &onceUse{at: now, done: make(chan struct{})}
+	o.used[tok] = u
+	return u, true
 }
 
-// release forgets tok, for a form that did not act.
-func (o *onceTokens) release(tok string) {
+// end records the outcome of u, begun for tok: a use that did not act is
+// forgotten, so that the form may be sent again.
+func (o *onceTokens) end(tok string, u *onceUse, sent bool) {
+	if u == nil {
+		return
+	}
 	o.mu.Lock()
-	delete(o.used, tok)
+	u.sent = sent
+	if !sent {
+		delete(o.used, tok)
+	}
 	o.mu.Unlock()
+	close(u.done)
 }
