@@ -14,6 +14,7 @@
 package console
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -204,7 +205,7 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 				return
 			}
 		}
-		h(w, r, s)
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)), s)
 	})
 }
 
@@ -368,7 +369,7 @@ type errorView struct {
 }
 
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
-	c.render(w, r, status, "error", page{Title: heading, Session: c.sessionOf(r), Data: errorView{Heading: heading, Text: text}})
+	c.render(w, r, status, "error", page{Title: heading, Session: sessionIn(r), Data: errorView{Heading: heading, Text: text}})
 }
 
 // newSession is the session of a live console token.
@@ -377,21 +378,21 @@ func (c *Console) newSession(token string, acct protocol.Account) *session {
 		Refresh: c.refreshAfter()}
 }
 
-// sessionOf returns r's live session, nil when it has none: an error page
-// keeps the menu and 退出 of a reviewer who is logged in (a 403 or 409
-// showed the brand only, and no way on).
-func (c *Console) sessionOf(r *http.Request) *session {
-	ck, err := r.Cookie(sessionCookie)
-	if err != nil || ck.Value == "" {
+// sessionKey is the key of a request's live session in its context.
+type sessionKey struct{}
+
+// sessionIn returns the live session authed found for r, nil when it did
+// not run: an error page keeps the menu and 退出 of a reviewer who is
+// logged in (a 403 or 409 showed the brand only, and no way on), without
+// another read, or touch, of the session in the store.
+func sessionIn(r *http.Request) *session {
+	s, ok := r.Context().Value(sessionKey{}).(*session)
+	if !ok {
 		return nil
 	}
-	acct, err := c.b.Session(r.Context(), ck.Value)
-	if err != nil {
-		return nil
-	}
-	s := c.newSession(ck.Value, acct)
-	s.Refresh = 0 // an error page may answer a POST, which a reload would send as GET
-	return s
+	c := *s
+	c.Refresh = 0 // an error page may answer a POST, which a reload would send as GET
+	return &c
 }
 
 // idleForm answers a form sent after its session idled out: the decision
