@@ -773,7 +773,7 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 			c.fail(w, r, err)
 			return
 		}
-		fields, extra := calendarFields(fieldOnce(app.FieldErrors(err)))
+		fields, extra := calendarFields(fieldOnce(app.FieldErrors(err)), yearIndex(data, year))
 		refuse(fmt.Sprintf("%d 年的节假日安排未能生效，请改正后再提交", year), fields, extra)
 		return
 	}
@@ -784,15 +784,14 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 // (calendar.years[i].holidays[j], .workdays[j], .source) under the form's
 // box they came from, so the admin is told beside what was typed; the rest
 // stay as they are, named by their path.
-func calendarFields(fes []app.FieldError) (map[string]string, []app.FieldError) {
+func calendarFields(fes []app.FieldError, i int) (map[string]string, []app.FieldError) {
 	fields := map[string]string{}
 	var rest []app.FieldError
+	of := fmt.Sprintf("calendar.years[%d].", i) // the year typed: another's findings are not of this form
 	for _, fe := range fes {
 		box := ""
-		if after, ok := strings.CutPrefix(fe.Field, "calendar.years["); ok {
-			if _, sub, ok := strings.Cut(after, "]."); ok {
-				box, _, _ = strings.Cut(sub, "[")
-			}
+		if sub, ok := strings.CutPrefix(fe.Field, of); ok && i >= 0 {
+			box, _, _ = strings.Cut(sub, "[")
 		}
 		switch box {
 		case "holidays", "workdays", "source":
@@ -805,6 +804,27 @@ func calendarFields(fes []app.FieldError) (map[string]string, []app.FieldError) 
 		}
 	}
 	return fields, rest
+}
+
+// yearIndex returns the index of year's notice in the profile file data's
+// calendar.years, -1 when it has none.
+func yearIndex(data []byte, year int) int {
+	var p struct {
+		Calendar struct {
+			Years []struct {
+				Year int `json:"year"`
+			} `json:"years"`
+		} `json:"calendar"`
+	}
+	if json.Unmarshal(data, &p) != nil {
+		return -1
+	}
+	for i, y := range p.Calendar.Years {
+		if y.Year == year {
+			return i
+		}
+	}
+	return -1
 }
 
 // maxCalendarSource bounds a notice's name and number, in characters.
