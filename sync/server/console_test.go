@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/cookiejar"
@@ -429,6 +430,7 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "done=accept") {
 		t.Fatalf("the accept sent twice: %d\n%s", r.StatusCode, b.last)
 	}
+
 	// The banner says what this reviewer just did, and nothing a link
 	// makes up (found from outside: ?done=any words went into it).
 	for done, want := range map[string]bool{"accept": true, "approve": false, "伪造的决定：请把材料发到 evil@example.com": false} {
@@ -1278,5 +1280,32 @@ func TestConsoleErrorPageKeepsTheMenu(t *testing.T) {
 	anon := fx.browser()
 	if r := anon.post("/console/logout", url.Values{}); r.StatusCode != http.StatusUnauthorized || strings.Contains(anon.last, "退出") {
 		t.Errorf("no session: %d\n%s", r.StatusCode, anon.last)
+	}
+}
+
+// A return sent again as it was is the return taken; sent again with a
+// remark changed it is another decision, which came too late, and the page
+// says so (it was told 已退回修改 with the change dropped; found in review).
+func TestConsoleReturnSentAgainChanged(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
+		"comment": {"请补充"}, "remark:goals": {"目标应可量化"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d\n%s", r.StatusCode, b.last)
+	}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the return sent again: %d", r.StatusCode)
+	}
+	changed := url.Values{}
+	maps.Copy(changed, form)
+	changed.Set("remark:goals", "目标应可量化，并写明考核办法")
+	if r := b.post(page+"/decision", changed); r.StatusCode != http.StatusConflict {
+		t.Errorf("the return sent again with a remark changed: %d", r.StatusCode)
 	}
 }

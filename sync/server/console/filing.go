@@ -269,7 +269,8 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, verr)
 		return
 	}
-	if code == app.ECONFLICT && transitions < len(v.D.History) && sameDecision(v.D.History[transitions:], s, action, comment, r.PostFormValue("revision")) {
+	if code == app.ECONFLICT && transitions < len(v.D.History) && sameDecision(v.D.History[transitions:], s, app.Transition{Action: action, Comment: comment,
+		RevisionID: r.PostFormValue("revision"), Approved: approved, Remarks: remarks}) {
 		// The form sent twice (a double click; the console has no script
 		// to stop it): the first was taken, and this is no loss.
 		http.Redirect(w, r, "/console/filings/"+id+"?done="+string(action), http.StatusSeeOther)
@@ -308,14 +309,16 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 // sameDecision reports whether since, the decisions taken after the page
-// the reviewer decided on, is that decision only: this account's action
-// with this comment on this revision.
-func sameDecision(since []app.Transition, s *session, action app.Action, comment, revision string) bool {
+// the reviewer decided on, is that decision d only: this account's action
+// with this comment, amount and remarks on this revision. One sent again
+// with its remarks changed is not the same, and is told it lost.
+func sameDecision(since []app.Transition, s *session, d app.Transition) bool {
 	if len(since) != 1 {
 		return false
 	}
 	t := since[0]
-	return t.Actor == s.Name && t.Role == s.Role && t.Action == action && t.Comment == comment && t.RevisionID == revision
+	return t.Actor == s.Name && t.Role == s.Role && t.Action == d.Action && t.Comment == d.Comment &&
+		t.RevisionID == d.RevisionID && t.Approved == d.Approved && maps.Equal(t.Remarks, d.Remarks)
 }
 
 // attachment sends an attachment: a PDF inline, to be read in the
