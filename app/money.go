@@ -82,6 +82,27 @@ func parseDecimal(s string, scale int, unit string) (Money, error) {
 	return m, nil
 }
 
+// ParseCount reads a whole number as people write one (users, minutes,
+// calls): digits, with commas between groups of three (12,345) or none;
+// "" is 0. A comma elsewhere is refused: "1,2" was read as 12.
+func ParseCount(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, nil
+	}
+	if strings.Contains(t, ",") {
+		if !thousands(t) {
+			return 0, Errorf(EINVALID, "“%s”中的逗号位置不对：千位分隔符每三位一个（如 12,345），也可以不写逗号", s)
+		}
+		t = strings.ReplaceAll(t, ",", "")
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		return 0, Errorf(EINVALID, "“%s”不是整数", s)
+	}
+	return n, nil
+}
+
 // thousands reports whether s is digits grouped by commas in threes, the
 // first group of one to three: 1,000 or 12,345,678.
 func thousands(s string) bool {

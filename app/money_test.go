@@ -126,3 +126,18 @@ func TestDecodeBodyMoneyProblem(t *testing.T) {
 		}
 	}
 }
+
+// A count is read with commas between groups of three only: "1,2" users
+// was read as 12.
+func TestParseCount(t *testing.T) {
+	for in, want := range map[string]int64{"": 0, "12": 12, " 12,345 ": 12345, "1,000,000": 1000000} {
+		if got, err := ParseCount(in); err != nil || got != want {
+			t.Errorf("ParseCount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1,2", "1,23", "12,34,567", "1.5", "十二"} {
+		if _, err := ParseCount(in); err == nil {
+			t.Errorf("ParseCount(%q) was read", in)
+		}
+	}
+}

@@ -191,13 +191,7 @@ func (e *editorScreen) filingSelect(k app.Kind, cur string, set func(id string))
 func (e *editorScreen) count(path, label, hint string, ptr *int64) fyne.CanvasObject {
 	why := func(error) string { return T("请填写整数，不带单位，如 12") }
 	in := parsedEntry(e, path, "", ptr, func(n int64) string { return strconv.FormatInt(n, 10) },
-		func(s string) (int64, error) {
-			t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-			if t == "" {
-				return 0, nil
-			}
-			return strconv.ParseInt(t, 10, 64)
-		}, why)
+		app.ParseCount, why)
 	return e.field(path, label, hint, in)
 }
 
