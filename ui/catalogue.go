@@ -188,6 +188,13 @@ func (ce *catalogueEditor) onAddEntry() {
 	}
 }
 
+// afterEditable turns 删除资源 off again while no resource is shown.
+func (ce *catalogueEditor) afterEditable() {
+	if ce.cur < 0 || ce.cur >= len(ce.c.Entries) {
+		ce.remove.Disable()
+	}
+}
+
 func (ce *catalogueEditor) onRemoveEntry() {
 	i := ce.cur
 	if i < 0 || i >= len(ce.c.Entries) {

@@ -456,6 +456,11 @@ func (e *editorScreen) applyEditable() {
 			in.Disable()
 		}
 	}
+	// A kind whose buttons depend on more than editing (删除资源 with no
+	// resource to delete, which the loop above turned on) sets them again.
+	if k, ok := e.kind.(interface{ afterEditable() }); ok {
+		k.afterEditable()
+	}
 
 	e.banner.RemoveAll()
 	e.submit.Hide()

@@ -1079,3 +1079,20 @@ func TestEnterHeldOnAButtonPressesItOnce(t *testing.T) {
 		t.Errorf("an Enter that went down elsewhere pressed it")
 	}
 }
+
+// 删除资源 is off while there is no resource to delete: the editor turned
+// every input on, it too.
+func TestRemoveResourceOffWithNone(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	x.u.NewFiling(app.KindCatalogue)
+	h := x.editor(t)
+	c := h.catalogue()
+	if !c.remove.Disabled() {
+		t.Error("删除资源 is on with no resource")
+	}
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	if c.remove.Disabled() {
+		t.Error("删除资源 is off with a resource shown")
+	}
+}
