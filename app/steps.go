@@ -384,27 +384,14 @@ func remarkTarget(body *Body, path string) bool {
 	return true
 }
 
-// jsonField returns the field of struct v whose JSON name is name,
-// looking into embedded structs.
-func jsonField(v reflect.Value, name string) (reflect.Value, bool) {
-	t := v.Type()
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
+// jsonField returns the field of struct v that JSON encodes as name.
+func jsonField(v reflect.Value, name string) (f reflect.Value, ok bool) {
+	eachJSONField(v, func(x reflect.Value, n string) {
+		if !ok && n == name {
+			f, ok = x, true
 		}
-		tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		switch {
-		case tag == "-":
-		case tag == name:
-			return v.Field(i), true
-		case tag == "" && sf.Anonymous && sf.Type.Kind() == reflect.Struct:
-			if f, ok := jsonField(v.Field(i), name); ok {
-				return f, true
-			}
-		}
-	}
-	return reflect.Value{}, false
+	})
+	return f, ok
 }
 
 // LastRemarks returns the remarks on fields of the decision that returned
