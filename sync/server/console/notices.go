@@ -195,7 +195,7 @@ const onceTTL = 24 * time.Hour
 // must follow); else u is the use in progress or done. An empty token (a
 // form of the release before) is always first, with no use.
 func (o *onceTokens) begin(tok string) (u *onceUse, first bool) {
-	if tok == "" {
+	if tok == "" || len(tok) > 64 { // randomToken's are 43 characters: a longer one is none of ours
 		return nil, true
 	}
 	o.mu.Lock()
@@ -206,8 +206,8 @@ func (o *onceTokens) begin(tok string) (u *onceUse, first bool) {
 	}
 	if len(o.used) >= 1024 {
 		for k, u := range o.used {
-			if now.Sub(u.at) > onceTTL {
-				delete(o.used, k)
+			if now.Sub(u.at) > onceTTL || len(o.used) >= 4096 && u.sent {
+				delete(o.used, k) // old, or past the bound and done with
 			}
 		}
 	}

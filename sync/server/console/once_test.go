@@ -1,6 +1,10 @@
 package console
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // A form sent again while the first is being sent takes the first's
 // outcome: told "sent" only when it was, and sent itself when the first
@@ -31,5 +35,19 @@ func TestOnceTokenWaitsForTheFirstUse(t *testing.T) {
 	}
 	if _, first := o.begin(""); !first {
 		t.Error("a form without a token (of the release before) is refused")
+	}
+	// Bounded: a token longer than ours is none (and not kept), and the
+	// uses done are dropped past 4,096.
+	long := strings.Repeat("x", 65)
+	if u, first := o.begin(long); !first || u != nil {
+		t.Error("a token longer than ours is kept")
+	}
+	for i := range 5000 {
+		tok := strconv.Itoa(i)
+		u, _ := o.begin(tok)
+		o.end(tok, u, true)
+	}
+	if n := len(o.used); n > 4096 {
+		t.Errorf("%d uses kept", n)
 	}
 }
