@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Button is the client's button. It answers Enter as Space, on a screen as
+// in a dialog: Fyne's buttons take Space only, so a clerk who had reached
+// 检查并提交 with Tab pressed Enter and nothing happened, and once Tab had
+// reached a dialog's button, a 是/否 question answered neither Enter nor
+// Escape. In a dialog, Escape takes the dialog's way out (answerDialog).
+//
+// Enter presses it when the key comes up, not down: the driver repeats a
+// key held down as typed keys, and a repeat reached the dialog the button
+// had opened — 检查并提交 held a moment answered its 确认提交 (found in
+// review). Space is Fyne's, which never answers a dialog.
+type Button struct {
+	widget.Button
+	enterDown bool // Enter went down on the button, not yet up
+}
+
+// newButton returns b, extended as a widget of its own: made with its
+// fields, as &Button{Button: widget.Button{Text: …, OnTapped: …}}.
+func newButton(b *Button) *Button {
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// NewTextButton is a Button of text, importance and action, for windows
+// made outside this package (the start-up passphrase's, a start that
+// failed), so that Enter presses theirs too.
+func NewTextButton(text string, imp widget.Importance, tapped func()) *Button {
+	return newDialogButton(text, nil, imp, tapped)
+}
+
+// newDialogButton is a Button of text, icon, importance and action, as
+// Fyne's dialogs make theirs.
+func newDialogButton(text string, icon fyne.Resource, imp widget.Importance, tapped func()) *Button {
+	return newButton(&Button{Button: widget.Button{Text: text, Icon: icon, Importance: imp, OnTapped: tapped}})
+}
+
+// KeyDown notes Enter going down on the button.
+func (b *Button) KeyDown(ev *fyne.KeyEvent) {
+	if isEnter(ev) {
+		b.enterDown = true
+	}
+}
+
+// KeyUp presses the button when Enter, gone down on it, comes up.
+func (b *Button) KeyUp(ev *fyne.KeyEvent) {
+	if isEnter(ev) && b.enterDown {
+		b.enterDown = false
+		if !b.Disabled() {
+			b.Tapped(nil)
+		}
+	}
+}
+
+// FocusLost forgets an Enter gone down: it comes up elsewhere.
+func (b *Button) FocusLost() {
+	b.enterDown = false
+	b.Button.FocusLost()
+}
+
+func isEnter(ev *fyne.KeyEvent) bool { return ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter }
+
+// TypedKey leaves the dialog on Escape; Enter is KeyUp's, and the rest
+// Fyne's (Space).
+func (b *Button) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		// pressed on KeyUp: down and its repeats do nothing
+	case fyne.KeyEscape:
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil {
+			answerDialog(c, ev)
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
