@@ -123,8 +123,7 @@ func TestJumpToTableFocusesIt(t *testing.T) {
 // keyboard cannot enter (found in the real window).
 func TestJumpToAnItemFocusesItsInput(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	for e := range 2 {
@@ -158,8 +157,7 @@ func TestJumpToAnItemFocusesItsInput(t *testing.T) {
 // a virtualised table; a 负面清单 line picks the entry by its code.
 func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	if c == nil {
 		t.Fatal("新建共享资源目录 did not open the catalogue editor")
@@ -316,8 +314,7 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 // panel, and blocks the submission; a long enough one clears it.
 func TestTrialReportTooShortBlocks(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.u.NewFiling(app.KindTrialReport)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindTrialReport)
 	test.Type(h.entry("trial_start"), "2026-03-01") // a trial that has ended
 	test.Type(h.entry("trial_end"), "2026-03-20")
 	if p := h.panel(); !strings.Contains(p, "试运行期不足 1 个月，不能申请竣工验收") {
@@ -372,8 +369,7 @@ func TestAcceptanceMissingMaterialBlocks(t *testing.T) {
 	}
 	x.store.put(tr)
 
-	x.u.NewFiling(app.KindAcceptance)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindAcceptance)
 	h.sel("trial_report_id").SetSelectedIndex(0)
 	for path, v := range map[string]string{
 		"approval_ref": "霍数管〔2027〕12号", "contract_amount": "165", "completed_on": "2027-09-30",
@@ -448,8 +444,7 @@ func TestCatalogueExcelImport(t *testing.T) {
 		paths = append(paths, p)
 	}
 	x := newScreens(t, "huoqiu", &pickedFiles{paths: paths})
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	test.Type(h.entry("title"), "草稿目录")
 
 	tapButton(t, x.w.Content(), "导入Excel…")
@@ -642,8 +637,7 @@ func TestProblemListFitsItsProblems(t *testing.T) {
 // goes when the resource becomes as strict.
 func TestItemShareTypeIsEditedInItsRow(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	test.Tap(c.addEntry)
@@ -699,8 +693,7 @@ func TestItemShareTypeIsEditedInItsRow(t *testing.T) {
 // made is kept.
 func TestDutyTakesItsResourcesSettings(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	for _, code := range []string{"307001", "307002"} {
@@ -864,8 +857,7 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 // it showed before.
 func TestReusedItemRowShowsAnUnknownStoredCode(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	test.Tap(c.addEntry)

@@ -58,8 +58,7 @@ func TestNoFieldCapturesTab(t *testing.T) {
 // typed into a field below the fold).
 func TestFocusInTheListsIsFollowed(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("demands")
 	for range 4 {
@@ -84,8 +83,7 @@ func TestFocusInTheListsIsFollowed(t *testing.T) {
 // reach before.
 func TestPagesByKeyboard(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	for _, add := range c.listAdd { // rows, each with its 删除 first
 		test.Tap(add)
@@ -424,9 +422,7 @@ func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 // the clerk saw two answers to one question.
 func TestPanelAndProblemListAgree(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
-	x.u.NewFiling(app.KindDeclaration)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindDeclaration)
 	test.Type(h.entry("total_investment"), "80") // approval: materials to attach
 	panel := h.panel()
 	var rules, other, missing int
@@ -446,8 +442,7 @@ func TestPanelAndProblemListAgree(t *testing.T) {
 // that was not accepted, until the table changes otherwise.
 func TestRemovedItemCanBeRestored(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	test.Tap(c.addEntry)
@@ -599,9 +594,7 @@ func TestProblemLinesTakeTheKeyboard(t *testing.T) {
 // over blank stays quiet.
 func TestFormatProblemShownOnLeavingTheField(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
-	x.u.NewFiling(app.KindDeclaration)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindDeclaration)
 	code, phone := h.entry("unit_credit_code"), h.entry("contact.phone")
 	x.w.Canvas().Focus(phone) // passed over blank
 	time.Sleep(3 * focusPoll)
@@ -848,9 +841,7 @@ func shortSettings(t *testing.T, x *screenFixture) *formScroll {
 // ("请填写…"). Text that is no date stays as typed, to be explained.
 func TestDateWrittenAsPeopleWriteItIsKept(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.u.NewFiling(app.KindTrialReport)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindTrialReport)
 	h.e.jump("trial_start") // its section shown
 	x.pump()
 	start, end := h.entry("trial_start"), h.entry("trial_end")
@@ -883,9 +874,7 @@ func TestDateWrittenAsPeopleWriteItIsKept(t *testing.T) {
 // move the keyboard): 2027年3月 and 2027-3 were refused with 请填写.
 func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.u.NewFiling(app.KindDeclaration)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindDeclaration)
 	h.e.jump("period_start")
 	x.pump()
 	start, end := h.entry("period_start"), h.entry("period_end")
@@ -913,9 +902,7 @@ func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
 // a module, a schedule node), Tab went back to the top of the form.
 func TestAddedRowTakesTheKeyboard(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.u.NewFiling(app.KindDeclaration)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindDeclaration)
 	for _, c := range []struct {
 		section, button, row string
 	}{{"funding", "添加资金来源", "funding[0]"}, {"modules", "添加功能模块", "modules[0]"}, {"schedule", "添加进度节点", "schedule[0]"}} {
@@ -937,8 +924,7 @@ func TestAddedRowTakesTheKeyboard(t *testing.T) {
 // stopped on them. Adding an item turns the last row's ↓ on.
 func TestItemArrowsAtTheEndsAreOff(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	test.Tap(c.addEntry)
@@ -964,9 +950,7 @@ func TestItemArrowsAtTheEndsAreOff(t *testing.T) {
 // what it still lacks.
 func TestAddedRowIsNotRedAtOnce(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	x.u.NewFiling(app.KindDeclaration)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindDeclaration)
 	h.e.onSubmit() // every problem shows from here on
 	x.pump()
 	if d := x.w.Canvas().Overlays().Top(); d != nil {
@@ -990,8 +974,7 @@ func TestAddedRowIsNotRedAtOnce(t *testing.T) {
 // view with the keyboard: the focus went to its name out of sight.
 func TestAddedItemIsInView(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	h.e.jump("entries")
 	test.Tap(c.addEntry)
@@ -1017,8 +1000,7 @@ func TestAddedItemIsInView(t *testing.T) {
 // a field has a hint or not (所需资源代码's stood a line lower).
 func TestListRowInputsSitLevel(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	d := x.u.app.Driver()
 	for i, path := range []string{"demands", "duties", "negatives"} {
@@ -1084,8 +1066,7 @@ func TestEnterHeldOnAButtonPressesItOnce(t *testing.T) {
 // every input on, it too.
 func TestRemoveResourceOffWithNone(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	x.u.NewFiling(app.KindCatalogue)
-	h := x.editor(t)
+	h := x.newEditor(t, app.KindCatalogue)
 	c := h.catalogue()
 	if !c.remove.Disabled() {
 		t.Error("删除资源 is on with no resource")

@@ -397,6 +397,14 @@ func (x *screenFixture) eventually(t testing.TB, what string, cond func() bool) 
 	}
 }
 
+// newEditor opens a new filing of kind in the editor and returns its probe.
+func (x *screenFixture) newEditor(t testing.TB, kind app.Kind) *probe {
+	t.Helper()
+	x.u.NewFiling(kind)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil })
+	return x.editor(t)
+}
+
 // editor returns a probe of the open editor; it fails the test when none
 // is open.
 func (x *screenFixture) editor(t testing.TB) *probe {
