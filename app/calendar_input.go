@@ -118,11 +118,12 @@ func readDate(s string, year int) (time.Time, bool) {
 // of y.Year: it replaces the notice of that year the calendar has (in
 // either form), other years and every other field left as they are and in
 // their order. The result is to be loaded as any profile file is, which
-// checks the notice.
-func WithCalendarYear(doc []byte, y CalendarYear) ([]byte, error) {
+// checks the notice; year is the notice's index in calendar.years, where
+// that check names it.
+func WithCalendarYear(doc []byte, y CalendarYear) (_ []byte, year int, err error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, Errorf(EINVALID, "规则文件不是 JSON 对象")
+		return nil, -1, Errorf(EINVALID, "规则文件不是 JSON 对象")
 	}
 	type member struct {
 		key string
@@ -133,11 +134,11 @@ func WithCalendarYear(doc []byte, y CalendarYear) ([]byte, error) {
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return nil, Errorf(EINVALID, "规则文件无法读取：%v", err)
+			return nil, -1, Errorf(EINVALID, "规则文件无法读取：%v", err)
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, Errorf(EINVALID, "规则文件无法读取：%v", err)
+			return nil, -1, Errorf(EINVALID, "规则文件无法读取：%v", err)
 		}
 		k, _ := t.(string)
 		if k == "calendar" {
@@ -148,7 +149,7 @@ func WithCalendarYear(doc []byte, y CalendarYear) ([]byte, error) {
 	var c Calendar
 	if at >= 0 {
 		if err := json.Unmarshal(members[at].val, &c); err != nil {
-			return nil, Errorf(EINVALID, "规则文件的 calendar 无法读取：%v", err)
+			return nil, -1, Errorf(EINVALID, "规则文件的 calendar 无法读取：%v", err)
 		}
 	}
 	other := func(d string) bool { return !strings.HasPrefix(d, strconv.Itoa(y.Year)+"-") }
@@ -160,9 +161,10 @@ func WithCalendarYear(doc []byte, y CalendarYear) ([]byte, error) {
 	c.Notices = slices.DeleteFunc(c.Notices, func(n CalendarYear) bool { return n.Year == y.Year })
 	c.Notices = append(c.Notices, y)
 	slices.SortFunc(c.Notices, func(a, b CalendarYear) int { return a.Year - b.Year })
+	year = slices.IndexFunc(c.Notices, func(n CalendarYear) bool { return n.Year == y.Year })
 	cal, err := json.Marshal(c)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	if at < 0 {
 		members = append(members, member{"calendar", cal})
@@ -181,5 +183,5 @@ func WithCalendarYear(doc []byte, y CalendarYear) ([]byte, error) {
 		out.Write(m.val)
 	}
 	out.WriteByte('}')
-	return out.Bytes(), nil
+	return out.Bytes(), year, nil
 }

@@ -47,7 +47,10 @@ func TestParseDateList(t *testing.T) {
 // either form and leaves the rest, in its order.
 func TestWithCalendarYear(t *testing.T) {
 	doc := []byte(`{"id":"yunan","calendar":{"holidays":["2026-01-01","2027-01-01"],"workdays":["2027-01-02"],"source":"旧通知"},"routes":[]}`)
-	out, err := WithCalendarYear(doc, CalendarYear{Year: 2027, Source: "国办发明电〔2026〕1号", Holidays: []string{"2027-01-01"}})
+	out, i, err := WithCalendarYear(doc, CalendarYear{Year: 2027, Source: "国办发明电〔2026〕1号", Holidays: []string{"2027-01-01"}})
+	if i != 0 {
+		t.Errorf("2027's notice at %d, want 0", i)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,15 +58,18 @@ func TestWithCalendarYear(t *testing.T) {
 	if string(out) != want {
 		t.Errorf("got  %s\nwant %s", out, want)
 	}
-	out, _ = WithCalendarYear(out, CalendarYear{Year: 2026, Source: "新", Holidays: []string{"2026-01-01"}})
+	out, i, _ = WithCalendarYear(out, CalendarYear{Year: 2026, Source: "新", Holidays: []string{"2026-01-01"}})
+	if i != 0 {
+		t.Errorf("2026's notice at %d, want 0 (before 2027's)", i)
+	}
 	if want := `{"id":"yunan","calendar":{"years":[{"year":2026,"source":"新","holidays":["2026-01-01"]},{"year":2027,"source":"国办发明电〔2026〕1号","holidays":["2027-01-01"]}]},"routes":[]}`; string(out) != want {
 		t.Errorf("got  %s\nwant %s", out, want)
 	}
-	out, _ = WithCalendarYear([]byte(`{"id":"x"}`), CalendarYear{Year: 2028, Source: "s", Holidays: []string{"2028-01-01"}})
+	out, _, _ = WithCalendarYear([]byte(`{"id":"x"}`), CalendarYear{Year: 2028, Source: "s", Holidays: []string{"2028-01-01"}})
 	if want := `{"id":"x","calendar":{"years":[{"year":2028,"source":"s","holidays":["2028-01-01"]}]}}`; string(out) != want {
 		t.Errorf("got  %s\nwant %s", out, want)
 	}
-	if _, err := WithCalendarYear([]byte(`[1]`), CalendarYear{Year: 2028}); ErrorCode(err) != EINVALID {
+	if _, _, err := WithCalendarYear([]byte(`[1]`), CalendarYear{Year: 2028}); ErrorCode(err) != EINVALID {
 		t.Errorf("not an object: %v", err)
 	}
 }

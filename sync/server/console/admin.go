@@ -763,7 +763,7 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 		c.fail(w, r, err)
 		return
 	}
-	data, err := app.WithCalendarYear(doc.Profile, y)
+	data, at, err := app.WithCalendarYear(doc.Profile, y)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -773,7 +773,7 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 			c.fail(w, r, err)
 			return
 		}
-		fields, extra := calendarFields(fieldOnce(app.FieldErrors(err)), yearIndex(data, year))
+		fields, extra := calendarFields(fieldOnce(app.FieldErrors(err)), at)
 		refuse(fmt.Sprintf("%d 年的节假日安排未能生效，请改正后再提交", year), fields, extra)
 		return
 	}
@@ -804,27 +804,6 @@ func calendarFields(fes []app.FieldError, i int) (map[string]string, []app.Field
 		}
 	}
 	return fields, rest
-}
-
-// yearIndex returns the index of year's notice in the profile file data's
-// calendar.years, -1 when it has none.
-func yearIndex(data []byte, year int) int {
-	var p struct {
-		Calendar struct {
-			Years []struct {
-				Year int `json:"year"`
-			} `json:"years"`
-		} `json:"calendar"`
-	}
-	if json.Unmarshal(data, &p) != nil {
-		return -1
-	}
-	for i, y := range p.Calendar.Years {
-		if y.Year == year {
-			return i
-		}
-	}
-	return -1
 }
 
 // maxCalendarSource bounds a notice's name and number, in characters.
