@@ -178,7 +178,6 @@ func (ce *catalogueEditor) onAddEntry() {
 	ce.c.Entries = append(ce.c.Entries, app.Resource{ProviderName: ce.c.ProviderName, ProviderCode: ce.c.ProviderCode})
 	ce.entries.Refresh()
 	i := len(ce.c.Entries) - 1
-	ce.e.added(fmt.Sprintf("entries[%d]", i))
 	ce.entries.Select(i)
 	ce.e.edited()
 	if n, ok := ce.e.targets[fmt.Sprintf("entries[%d].name", i)].(fyne.Focusable); ok {

@@ -133,7 +133,6 @@ func level(a, b fyne.CanvasObject) {
 
 func (ce *catalogueEditor) onAddDemand() {
 	ce.c.Demands = append(ce.c.Demands, app.Demand{})
-	ce.e.added(fmt.Sprintf("demands[%d]", len(ce.c.Demands)-1))
 	ce.rebuildDemands()
 	ce.e.edited()
 }
@@ -170,7 +169,6 @@ func (ce *catalogueEditor) rebuildDemands() {
 
 func (ce *catalogueEditor) onAddDuty() {
 	ce.c.Duties = append(ce.c.Duties, app.Duty{})
-	ce.e.added(fmt.Sprintf("duties[%d]", len(ce.c.Duties)-1))
 	ce.rebuildDuties()
 	ce.e.edited()
 }
@@ -242,7 +240,6 @@ func (ce *catalogueEditor) rebuildDuties() {
 
 func (ce *catalogueEditor) onAddNegative() {
 	ce.c.Negatives = append(ce.c.Negatives, app.Negative{Category: app.NegativeNoShare})
-	ce.e.added(fmt.Sprintf("negatives[%d]", len(ce.c.Negatives)-1))
 	ce.rebuildNegatives()
 	ce.e.edited()
 }
