@@ -797,6 +797,11 @@ func TestConsoleAdminEntersHolidaysInAForm(t *testing.T) {
 		!strings.Contains(ad.last, `value="测试用通知"`) {
 		t.Fatalf("a weekday as a workday: %d\n%s", r.StatusCode, ad.last)
 	}
+	// Bytes that are no text are said, not kept mended (the name went into
+	// the profile as "\uFFFD").
+	if r := post("\xff\xfe通知", days, ""); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请重新输入") {
+		t.Fatalf("a name of bytes FF FE: %d\n%s", r.StatusCode, ad.last)
+	}
 	r := post("测试用通知", days, "")
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the year's notice: %d\n%s", r.StatusCode, ad.last)

@@ -710,13 +710,19 @@ func (c *Console) profileResult(w http.ResponseWriter, r *http.Request, s *sessi
 // was typed.
 func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *session) {
 	form := url.Values{}
+	fields := map[string]string{}
 	for _, k := range []string{"year", "source", "holidays", "workdays"} {
-		form.Set(k, echo(strings.TrimSpace(r.PostFormValue(k))))
+		v := strings.TrimSpace(r.PostFormValue(k))
+		// What cannot be kept is said, not kept mended: a name of bytes
+		// FF FE went into the profile as "�" (found from outside).
+		if msg := app.CheckString(v, 1<<16, k == "year" || k == "source"); msg != "" {
+			fields[k] = "内容" + msg + "，请重新输入"
+		}
+		form.Set(k, echo(v)) // shown back as it can be
 	}
 	refuse := func(msg string, fields map[string]string, extra []app.FieldError) {
 		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: msg, Fields: fields}, Form: form, Extra: extra})
 	}
-	fields := map[string]string{}
 	year, err := strconv.Atoi(form.Get("year"))
 	if err != nil || year < 2000 || year > 2100 {
 		fields["year"] = "请填写年份，如 2028"
