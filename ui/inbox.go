@@ -154,8 +154,12 @@ func (s *inboxScreen) show(m app.Message) {
 		}
 		s.detail.Add(heading(T("审核意见")))
 		s.detail.Add(&paragraph{Text: comment})
-		for _, l := range decisionLines(m.FilingKind, *d) { // step, 核定 amount, remarks on fields ("" kind: a declaration's)
-			s.detail.Add(&paragraph{Text: l}) // not in a link's blue: they lead nowhere
+		var open func(string)
+		if id := m.FilingID; id != "" {
+			open = func(path string) { s.u.OpenFilingAt(id, path) }
+		}
+		for _, l := range decisionLines(m.FilingKind, *d, open) { // step, 核定 amount, remarks on fields ("" kind: a declaration's)
+			s.detail.Add(l)
 		}
 		if m.Stale {
 			s.detail.Add(note(T("这条决定针对的是较早的版本；您之后的修改不受影响。")))

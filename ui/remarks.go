@@ -58,15 +58,18 @@ func (e *editorScreen) remarksElsewhere() string {
 }
 
 // decisionLines returns what a decision carries besides its comment, for
-// the timeline: the step it was taken at, the approved (核定) amount and
-// the remarks on fields, one a line.
-func decisionLines(k app.Kind, h app.Transition) []string {
-	var out []string
+// the timeline and the inbox: the step it was taken at, the approved (核定)
+// amount and the remarks on fields, one a line. A remark's line is a link
+// to its field when open is not nil: open is called with the field's path
+// (the clerk read 审核意见（建设目标）and then looked for 建设目标 section by
+// section); the other lines are plain text, which leads nowhere.
+func decisionLines(k app.Kind, h app.Transition, open func(path string)) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
 	if h.Step != "" {
-		out = append(out, Tf("审核步骤：%s", h.Step))
+		out = append(out, &paragraph{Text: Tf("审核步骤：%s", h.Step)})
 	}
 	if h.Approved != 0 {
-		out = append(out, Tf("核定金额：%s", h.Approved.String()))
+		out = append(out, &paragraph{Text: Tf("核定金额：%s", h.Approved.String())})
 	}
 	paths := make([]string, 0, len(h.Remarks))
 	for p := range h.Remarks {
@@ -74,7 +77,13 @@ func decisionLines(k app.Kind, h app.Transition) []string {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
-		out = append(out, Tf("审核意见（%s）：%s", remarkField(k, p), h.Remarks[p]))
+		text := Tf("审核意见（%s）：%s", remarkField(k, p), h.Remarks[p])
+		if open == nil {
+			out = append(out, &paragraph{Text: text})
+			continue
+		}
+		path := p
+		out = append(out, newTapLabel(text+T("（点此转到）"), widget.HighImportance, func() { open(path) }))
 	}
 	return out
 }

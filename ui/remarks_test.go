@@ -102,34 +102,74 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	tr := returnedWithRemarks(t).History[1]
 	tr.Approved = app.Wans(150) + app.Wan/2
-	view := transitionView(app.KindDeclaration, tr, "", nil, nil)
+	view := transitionView(app.KindDeclaration, tr, "", nil, nil, nil)
 	got := textOf(view)
 	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("timeline entry lacks %q:\n%s", want, got)
 		}
 	}
-	// Not in a link's blue: the lines lead nowhere.
+	// With nowhere to go, not in a link's blue.
 	walk(view, func(o fyne.CanvasObject) {
-		if p, ok := o.(*paragraph); ok && strings.HasPrefix(p.Text, "审核意见（") && p.Importance == widget.HighImportance {
+		if p, ok := o.(*paragraph); ok && p.Importance == widget.HighImportance {
 			t.Errorf("%q is drawn as a link", p.Text)
 		}
 	})
 }
 
-// The inbox's entry of a decision shows its 核定 amount and remarks too.
-func TestInboxShowsApprovedAndRemarks(t *testing.T) {
+// A remark's line in the timeline and in the inbox takes the clerk to the
+// field it is on: the clerk read 审核意见（建设目标）and then had to look
+// for 建设目标 section by section (found in a clerk's walkthrough). The
+// step and the amount lead nowhere and are not links.
+func TestRemarkLineOpensItsField(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	tr := returnedWithRemarks(t).History[1]
-	tr.Approved = app.Wans(36)
-	s := newInboxScreen(x.u)
-	s.show(app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f-remarks", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At})
-	got := textOf(s.detail)
-	for _, want := range []string{"核定金额：36 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("inbox entry lacks %q:\n%s", want, got)
+	f := returnedWithRemarks(t)
+	x.store.put(f)
+	links := func(o fyne.CanvasObject) map[string]*tapLabel {
+		out := map[string]*tapLabel{}
+		walk(o, func(o fyne.CanvasObject) {
+			if l, ok := o.(*tapLabel); ok {
+				out[l.Text] = l
+			}
+		})
+		return out
+	}
+	follow := func(where string, o fyne.CanvasObject) {
+		t.Helper()
+		ls := links(o)
+		if len(ls) != 2 {
+			t.Fatalf("%s: %d links, want the two remarks: %v", where, len(ls), ls)
+		}
+		for text := range ls {
+			if !strings.HasPrefix(text, "审核意见（") {
+				t.Errorf("%s: %q is a link", where, text)
+			}
+		}
+		l := ls["审核意见（建设目标）：建设目标请量化到可考核的指标（点此转到）"]
+		if l == nil {
+			t.Fatalf("%s: no link for the remark on 建设目标: %v", where, ls)
+		}
+		x.u.ShowHome()
+		x.pump()
+		test.Tap(l)
+		x.pump()
+		h := x.editor(t)
+		if h.e.f.ID != f.ID {
+			t.Fatalf("%s: the editor shows %s", where, h.e.f.ID)
+		}
+		if want := h.e.sectionOf("goals"); h.e.current != want || want == 0 {
+			t.Errorf("%s: the editor shows section %d, 建设目标 is in %d", where, h.e.current, want)
 		}
 	}
+
+	x.u.OpenTimeline(f.ID)
+	x.pump()
+	x.eventually(t, "the timeline", func() bool { return len(links(x.u.timeline.events)) > 0 })
+	follow("timeline", x.u.timeline.events)
+
+	s := newInboxScreen(x.u)
+	s.show(app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: f.ID, FilingTitle: f.Title(), Decision: &f.History[1], At: f.History[1].At})
+	follow("inbox", s.detail)
 }
 
 // A department's 联审同意 leaves the filing 专家论证中: its inbox entry says

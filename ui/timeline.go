@@ -134,7 +134,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt))
+		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenFilingAt(f.ID, path) }))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
@@ -146,7 +146,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 // (rc), whether its SM2 signature verified and the SM3 the bureau computed,
 // with a button that calls save to keep the receipt in a file (none when
 // save is nil).
-func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof)) fyne.CanvasObject {
+func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof), open func(path string)) fyne.CanvasObject {
 	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
 	switch {
 	case h.Action == app.ActionSubmit:
@@ -176,7 +176,7 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(k, h)...)
+	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(k, h, open)...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
 		btn := newButton(&Button{Button: widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
 		sep := c.Objects[len(c.Objects)-1]
@@ -216,7 +216,7 @@ func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
 
 // event lays out one timeline entry.
 // Lines are what a decision carries besides its comment (decisionLines).
-func event(at time.Time, what, who, comment, extra string, imp widget.Importance, lines ...string) fyne.CanvasObject {
+func event(at time.Time, what, who, comment, extra string, imp widget.Importance, lines ...fyne.CanvasObject) fyne.CanvasObject {
 	when := T("现在")
 	if !at.IsZero() {
 		when = at.Local().Format("2006-01-02 15:04")
@@ -230,7 +230,7 @@ func event(at time.Time, what, who, comment, extra string, imp widget.Importance
 		box.Add(&paragraph{Text: T("意见：") + comment, Importance: imp})
 	}
 	for _, l := range lines {
-		box.Add(&paragraph{Text: l}) // not in a link's blue: they lead nowhere (found in a clerk's walkthrough)
+		box.Add(l)
 	}
 	if extra != "" {
 		box.Add(note(extra))

@@ -376,6 +376,15 @@ func (u *UI) OpenFiling(id string) {
 	u.openEditor(f, false)
 }
 
+// OpenFilingAt opens filing id in the editor at the field path: its
+// section shown, the field scrolled to and, when it can be edited, focused.
+func (u *UI) OpenFilingAt(id, path string) {
+	u.OpenFiling(id)
+	if u.editor != nil && u.editor.f.ID == id {
+		u.editor.jump(path)
+	}
+}
+
 func (u *UI) openEditor(f *app.Filing, fresh bool) {
 	u.leaveEditor()
 	u.editor = newEditorScreen(u, f)
@@ -439,9 +448,10 @@ func (u *UI) Show(screen string) {
 		}
 	case "filing":
 		id, field, _ := strings.Cut(id, ":")
-		u.OpenFiling(id)
-		if u.editor != nil && field != "" {
-			u.editor.jump(field)
+		if field == "" {
+			u.OpenFiling(id)
+		} else {
+			u.OpenFilingAt(id, field)
 		}
 	case "submit":
 		u.OpenFiling(id)
