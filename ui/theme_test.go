@@ -102,3 +102,57 @@ func TestInputOutlinesAreSeen(t *testing.T) {
 		t.Errorf("input outline contrast %.2f:1, want at least 3:1", ratio)
 	}
 }
+
+// A button that is off is drawn paler than the text around it: the theme's
+// disabled grey is dark for the fields of a submitted filing, and 删除资源
+// with nothing to delete looked on. Drawn by Fyne's software painter, the
+// darkest pixel of an off button is at least 0x40 lighter than an on one's
+// and than an off field's text (which stays readable).
+func TestOffButtonIsPale(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	darkest := func(o fyne.CanvasObject) uint8 {
+		w := test.NewTempWindow(t, container.NewCenter(o))
+		w.Resize(fyne.NewSize(300, 100))
+		img := w.Canvas().Capture()
+		scale := float32(img.Bounds().Dx()) / w.Canvas().Size().Width
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+		min := uint8(0xff)
+		for y := int(pos.Y * scale); y < int((pos.Y+o.Size().Height)*scale); y++ {
+			for x := int(pos.X * scale); x < int((pos.X+o.Size().Width)*scale); x++ {
+				c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+				min = sliceMin(min, c.R, c.G, c.B)
+			}
+		}
+		return min
+	}
+	for _, imp := range []widget.Importance{widget.MediumImportance, widget.LowImportance, widget.HighImportance} {
+		on := newButton(&Button{Button: widget.Button{Text: "删除资源", Icon: theme.DeleteIcon(), Importance: imp, OnTapped: func() {}}})
+		off := newButton(&Button{Button: widget.Button{Text: "删除资源", Icon: theme.DeleteIcon(), Importance: imp, OnTapped: func() {}}})
+		off.Disable()
+		dOn, dOff := darkest(on), darkest(off)
+		if int(dOff) < int(dOn)+0x40 {
+			t.Errorf("importance %d: the off button's darkest pixel is %#x, the on one's %#x", imp, dOff, dOn)
+		}
+		// and back on, as 删除资源 is when a resource is added
+		off.Enable()
+		if d := darkest(off); d != dOn {
+			t.Errorf("importance %d: enabled again, darkest %#x, want %#x", imp, d, dOn)
+		}
+	}
+	field := widget.NewEntry()
+	field.SetText("城关镇社区常住人口信息")
+	field.Disable()
+	off := newButton(&Button{Button: widget.Button{Text: "删除资源", OnTapped: func() {}}})
+	off.Disable()
+	if dField, dOff := darkest(field), darkest(off); int(dOff) < int(dField)+0x40 {
+		t.Errorf("an off button's darkest pixel %#x is as dark as a read-only field's text %#x", dOff, dField)
+	}
+}
+
+func sliceMin(m uint8, vs ...uint8) uint8 {
+	for _, v := range vs {
+		m = min(m, v)
+	}
+	return m
+}
