@@ -48,7 +48,7 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 		e.date("completed_on", "建设完成日期", "如 2027-02-28", &a.CompletedOn),
 		e.text("summary", "建设内容完成情况", "对照批复和合同逐项说明", &a.Summary, true),
 		e.date("applied_on", "申请日期", "如 2027-05-10", &a.AppliedOn),
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.text("contact.person", "联系人", "", &a.Contact.Person, false),
 			e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &a.Contact.Phone, false)),
 	)

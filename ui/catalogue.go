@@ -277,36 +277,36 @@ func (ce *catalogueEditor) showDetail() {
 		}
 	}
 	e.inputs = append(e.inputs, ce.modeTyp)
-	related := &widget.Entry{Text: strings.Join(r.RelatedCodes, "；"), PlaceHolder: T("如 101001/000001；多个用“；”分隔")}
+	related := &widget.Entry{Text: strings.Join(r.RelatedCodes, "；"), PlaceHolder: T("如 101001/000001")} // the rest is the hint: the half-width box cut it
 	related.OnChanged = func(s string) { r.RelatedCodes = splitList(s); e.edited() }
 	ce.items = newItemsTable(ce, r, p)
 	ce.detailForm.lists = []*widget.List{ce.items.list}
 
 	box := container.NewVBox(ce.code,
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.text(p+"category", "分类码", "类 1 位 + 项 2 位 + 目 3 位…，如 101 或 307001", &r.Category, false),
 			e.text(p+"sequence", "顺序码", "数字，如 000001", &r.Sequence, false)),
 		e.text(p+"name", "信息资源名称", "不超过 128 个字", &r.Name, false),
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.text(p+"provider_name", "提供方", "", &r.ProviderName, false),
 			e.text(p+"provider_code", "提供方代码", "", &r.ProviderCode, false)),
 		e.text(p+"office", "内设科室", "", &r.Office, false),
 		e.text(p+"abstract", "摘要", "资源的内容、范围和用途", &r.Abstract, true),
-		container.NewGridWithColumns(2, fmtClass, fmtType),
+		sideBySide(2, fmtClass, fmtType),
 		ce.items.object(),
-		container.NewGridWithColumns(2, shareType,
+		sideBySide(2, shareType,
 			e.choice(p+"update_cycle", "更新周期", "数据多久更新一次", app.UpdateCycleChoices,
 				func() string { return string(r.UpdateCycle) }, func(c string) { r.UpdateCycle = app.UpdateCycle(c) })),
 		e.text(p+"share_condition", "共享条件", "有条件共享时必填：使用条件、申请方式", &r.ShareCondition, false),
 		e.text(p+"share_basis", "不予共享依据", "不予共享时必填：法律法规或政策依据（具体条款）", &r.ShareBasis, false),
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.field(p+"share_mode_class", "共享方式", "不予共享时不填", ce.mode),
 			e.field(p+"share_mode_type", "共享方式类型", "共享平台方式时选择，随格式分类限定", ce.modeTyp)),
 		e.check(p+"open", "向社会开放", &r.Open),
 		e.text(p+"open_condition", "开放条件", "向社会开放时必填", &r.OpenCondition, false),
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.date(p+"publish_date", "发布日期", "如 2027-03-15", &r.PublishDate),
-			e.field(p+"related_codes", "关联资源代码", "", related)),
+			e.field(p+"related_codes", "关联资源代码", "与本资源相关的其他资源；多个用“；”分隔", related)),
 	)
 	e.inputs = append(e.inputs, related)
 	ce.linkFormat(r, p)

@@ -104,31 +104,7 @@ func (e *editorScreen) names(path, label string, ptr *[]string) fyne.CanvasObjec
 func (ce *catalogueEditor) listRow(n int, what string, remove func(), fields ...fyne.CanvasObject) fyne.CanvasObject {
 	del := ce.e.removeButton(what, remove)
 	title := &widget.Label{Text: fmt.Sprintf(T("第 %d 行"), n+1), TextStyle: fyne.TextStyle{Bold: true}}
-	for i := 0; i+1 < len(fields); i += 2 {
-		level(fields[i], fields[i+1])
-	}
-	return container.NewVBox(container.NewBorder(nil, nil, nil, del, title), container.NewGridWithColumns(2, fields...), widget.NewSeparator())
-}
-
-// level gives a field (editorScreen.field: its label, a hint or not, the
-// input…) a blank hint line when the one beside it has a hint, so that the
-// two inputs sit level: 所需资源代码's stood a line below 所需信息资源名称's.
-func level(a, b fyne.CanvasObject) {
-	ca, okA := a.(*fyne.Container)
-	cb, okB := b.(*fyne.Container)
-	if !okA || !okB || len(ca.Objects) < 2 || len(cb.Objects) < 2 {
-		return
-	}
-	hinted := func(c *fyne.Container) bool {
-		p, ok := c.Objects[1].(*paragraph)
-		return ok && p.Importance == widget.LowImportance
-	}
-	switch ha, hb := hinted(ca), hinted(cb); {
-	case ha && !hb:
-		cb.Objects = slices.Insert(cb.Objects, 1, fyne.CanvasObject(note("\u3000")))
-	case hb && !ha:
-		ca.Objects = slices.Insert(ca.Objects, 1, fyne.CanvasObject(note("\u3000")))
-	}
+	return container.NewVBox(container.NewBorder(nil, nil, nil, del, title), sideBySide(2, fields...), widget.NewSeparator())
 }
 
 func (ce *catalogueEditor) onAddDemand() {

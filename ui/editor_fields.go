@@ -32,16 +32,136 @@ func (e *editorScreen) fieldShown(path, label, hint string, input, shown fyne.Ca
 	if d, ok := input.(fyne.Disableable); ok {
 		e.inputs = append(e.inputs, d)
 	}
-	box := container.NewVBox(&widget.Label{Text: T(label), TextStyle: fyne.TextStyle{Bold: true}})
+	head := container.NewVBox(&widget.Label{Text: T(label), TextStyle: fyne.TextStyle{Bold: true}})
 	if hint != "" {
-		box.Add(note(T(hint)))
+		head.Add(note(T(hint)))
 	}
-	box.Add(shown)
-	box.Add(msg)
+	body := container.NewVBox(shown, msg)
 	if r := e.remarkLine(path); r != nil {
-		box.Add(r)
+		body.Add(r)
 	}
-	return box
+	return container.New(&fieldLayout{}, head, body)
+}
+
+// fieldLayout lays out a field: its head (the label and the hint) over its
+// body (the input, the message line, the remark), a padding apart as in a
+// VBox. Beside other fields (sideBySide) the head is as tall as the tallest
+// head of its row, so that the inputs of a row start level: 关联资源代码,
+// without a hint, sat a line above 发布日期, which has one, and a hint
+// wrapped on two lines in half a window put its input below its
+// neighbour's.
+type fieldLayout struct {
+	headH float32 // the row's head height, set by sideBySide; 0 alone
+}
+
+func (l *fieldLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	head, body := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(head.Width, body.Width), head.Height+theme.Padding()+body.Height)
+}
+
+func (l *fieldLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	hh := max(objs[0].MinSize().Height, l.headH)
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(fyne.NewSize(size.Width, hh))
+	objs[1].Move(fyne.NewPos(0, hh+theme.Padding()))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-hh-theme.Padding()))
+}
+
+// fieldOf returns the layout and the head and body of o when o is a field
+// (fieldShown), or nil.
+func fieldOf(o fyne.CanvasObject) (*fieldLayout, *fyne.Container) {
+	if c, ok := o.(*fyne.Container); ok {
+		if l, ok := c.Layout.(*fieldLayout); ok {
+			return l, c
+		}
+	}
+	return nil, nil
+}
+
+// sideBySide lays objs out as a grid of cols columns whose fields start
+// their inputs level, row by row. Each row is as tall as its tallest cell,
+// not as the tallest cell of the grid as Fyne's grid makes every row.
+func sideBySide(cols int, objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&sideBySideLayout{cols: cols}, objs...)
+}
+
+type sideBySideLayout struct{ cols int }
+
+// rows returns the visible objects in rows of cols.
+func (l *sideBySideLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
+	var out [][]fyne.CanvasObject
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		if len(out) == 0 || len(out[len(out)-1]) == l.cols {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], o)
+	}
+	return out
+}
+
+// rowHeights returns the height of the row's heads (the tallest field's
+// head) and of the row.
+func rowHeights(row []fyne.CanvasObject) (head, height float32) {
+	for _, o := range row {
+		if _, c := fieldOf(o); c != nil {
+			head = max(head, c.Objects[0].MinSize().Height)
+		}
+	}
+	for _, o := range row {
+		if _, c := fieldOf(o); c != nil {
+			height = max(height, head+theme.Padding()+c.Objects[1].MinSize().Height)
+		} else {
+			height = max(height, o.MinSize().Height)
+		}
+	}
+	return head, height
+}
+
+func (l *sideBySideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	rows := l.rows(objs)
+	for i, row := range rows {
+		for _, o := range row {
+			w = max(w, o.MinSize().Width)
+		}
+		_, rh := rowHeights(row)
+		h += rh
+		if i > 0 {
+			h += theme.Padding()
+		}
+	}
+	return fyne.NewSize(w*float32(l.cols)+theme.Padding()*float32(l.cols-1), h)
+}
+
+func (l *sideBySideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	cellW := (size.Width - pad*float32(l.cols-1)) / float32(l.cols)
+	var y float32
+	for _, row := range l.rows(objs) {
+		// The heads' paragraphs wrap at the cell's width: give it to them
+		// before their heights are read.
+		for _, o := range row {
+			if _, c := fieldOf(o); c != nil && c.Objects[0].Size().Width != cellW {
+				c.Objects[0].Resize(fyne.NewSize(cellW, c.Objects[0].MinSize().Height))
+			}
+		}
+		head, height := rowHeights(row)
+		for i, o := range row {
+			o.Move(fyne.NewPos(float32(i)*(cellW+pad), y))
+			cell := fyne.NewSize(cellW, height)
+			if fl, c := fieldOf(o); c != nil {
+				fl.headH = head
+				if c.Size() == cell { // Resize would not lay it out again
+					fl.Layout(c.Objects, cell)
+				}
+			}
+			o.Resize(cell)
+		}
+		y += height + pad
+	}
 }
 
 // newMessage returns the line under a field that says what is wrong with

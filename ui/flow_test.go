@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -153,5 +155,110 @@ func TestSubmittedBannerClaimsNoHandling(t *testing.T) {
 	txt := textOf(x.u.editor.banner)
 	if !strings.Contains(txt, "提交后不能再修改") || strings.Contains(txt, "处理期间") {
 		t.Errorf("banner: %q", txt)
+	}
+}
+
+// Every input's example (its placeholder) fits the input, on a laptop's
+// screen and in half of it: the 关联资源代码 box, half the detail's width,
+// showed "如 101001/000001；多个" and cut the rest (found in a clerk's
+// walkthrough). Every section of an editor of each kind, filled as a clerk
+// would, is drawn and measured.
+func TestPlaceholdersFitTheirInputs(t *testing.T) {
+	for _, width := range []float32{1366, halfLaptop} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) { placeholdersFit(t, width) })
+	}
+}
+
+func placeholdersFit(t *testing.T, width float32) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(width, 740))
+	d := declared(t, x)
+	x.store.put(d)
+	var ids []string
+	for _, k := range []app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance} {
+		f, err := app.NewFiling(k, newID(), newID(), "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ProjectID = d.ID
+		switch k {
+		case app.KindCatalogue:
+			f.Catalogue = apptest.Catalogue()
+		case app.KindTrialReport:
+			f.TrialReport = apptest.TrialReport()
+		}
+		x.store.put(f)
+		ids = append(ids, f.ID)
+	}
+	blank := x.newEditor(t, app.KindDeclaration) // a new declaration: every placeholder shown
+	ids = append(ids, blank.e.f.ID)
+	measured := 0
+	for _, id := range ids {
+		x.u.OpenFiling(id)
+		x.pump()
+		e := x.editor(t).e
+		for i := range e.sections {
+			e.showSection(i)
+			x.pump()
+			x.w.Content().Refresh()
+			x.pump()
+			walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
+				sideBySideLevel(t, o, e.f.Kind.Label()+", "+e.sections[i].title)
+				in, ok := o.(*widget.Entry)
+				if !ok || in.PlaceHolder == "" || in.Text != "" || in.MultiLine || !in.Visible() || in.Size().Width == 0 {
+					return
+				}
+				measured++
+				pad := theme.InnerPadding() + theme.InputBorderSize()
+				if w := fyne.MeasureText(in.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width + 2*pad; w > in.Size().Width+0.5 {
+					t.Errorf("%s, %s: the example %q needs %.0f px, its input is %.0f", e.f.Kind.Label(), e.sections[i].title, in.PlaceHolder, w, in.Size().Width)
+				}
+			})
+		}
+	}
+	if measured < 8 { // 9 when written: most examples are notes above the input
+		t.Errorf("only %d empty inputs with an example were measured", measured)
+	}
+}
+
+// sideBySideLevel checks that the inputs of two fields side by side (a
+// grid's cells) start at the same height: 关联资源代码, without a hint,
+// sat a line above 发布日期 beside it, which has one.
+func sideBySideLevel(t *testing.T, o fyne.CanvasObject, where string) {
+	t.Helper()
+	c, ok := o.(*fyne.Container)
+	if !ok || c.Layout == nil || fmt.Sprintf("%T", c.Layout) != "*layout.gridLayout" || len(c.Objects) < 2 {
+		return
+	}
+	rows := map[float32][]fyne.CanvasObject{} // cells by the row they start on
+	for _, cell := range c.Objects {
+		if cell.Visible() {
+			rows[cell.Position().Y] = append(rows[cell.Position().Y], cell)
+		}
+	}
+	for _, cells := range rows {
+		var ys []float32
+		var names []string
+		for _, cell := range cells {
+			var in fyne.CanvasObject
+			walkRendered(cell, func(o fyne.CanvasObject) {
+				switch o.(type) {
+				case *widget.Entry, *widget.Select:
+					if in == nil && o.Visible() {
+						in = o
+					}
+				}
+			})
+			if in == nil {
+				return // not fields side by side
+			}
+			ys = append(ys, fyne.CurrentApp().Driver().AbsolutePositionForObject(in).Y)
+			names = append(names, strings.TrimSpace(textOf(cell)))
+		}
+		for i := 1; i < len(ys); i++ {
+			if d := ys[i] - ys[0]; d > 1 || d < -1 {
+				t.Errorf("%s: the input of %q starts %.0f px below that of %q beside it", where, names[i], d, names[0])
+			}
+		}
 	}
 }

@@ -93,10 +93,10 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 			e.text("project_name", "项目名称", "", &p.ProjectName, false),
 			e.text("unit_name", "建设单位", "", &p.UnitName, false),
 			e.number("year", "评价年度", "年度绩效评价报告填报告所属年度", &p.Year),
-			container.NewGridWithColumns(2,
+			sideBySide(2,
 				e.text("period_start", "建设周期开始", "如 2027-01", &p.PeriodStart, false),
 				e.text("period_end", "建设周期结束", "如 2028-12", &p.PeriodEnd, false)),
-			container.NewGridWithColumns(2,
+			sideBySide(2,
 				e.date("go_live_on", "投入运行日期", "", &p.GoLiveOn),
 				e.date("accepted_on", "验收通过日期", "", &p.AcceptedOn)),
 			e.date("filed_on", "报送日期", "", &p.FiledOn),
@@ -116,7 +116,7 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 
 // contact edits a filing's contact person and phone.
 func (le *lifecycleEditor) contact(c *app.Contact) fyne.CanvasObject {
-	return container.NewGridWithColumns(2,
+	return sideBySide(2,
 		le.e.text("contact.person", "联系人", "", &c.Person, false),
 		le.e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &c.Phone, false))
 }
@@ -165,7 +165,7 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.text("reason", "调整原因及依据", "上级要求、政策调整、业务发展需要等", &a.Reason, true),
 		e.check("goal_unchanged", "建设目标不变", &a.GoalUnchanged),
 		e.field("situation", "所属情形", "本地区规则列出的可自行调整情形", le.situation),
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.date("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn),
 			e.date("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn)),
 		e.date("applied_on", "报送日期", "", &a.AppliedOn),

@@ -61,7 +61,7 @@ func newTrialEditor(e *editorScreen) *trialEditor {
 		e.table("modules", "合同功能清单对照", te.moduleBox, "添加功能", te.onAddModule))
 	fg := &t.Figures
 	e.addSection("运行情况", []string{"figures"},
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.count("figures.users", "用户数", "", &fg.Users),
 			e.count("figures.active_users", "活跃用户数", "", &fg.ActiveUsers),
 			e.count("figures.business_volume", "业务量", "办件量或访问量", &fg.BusinessVolume),
@@ -75,7 +75,7 @@ func newTrialEditor(e *editorScreen) *trialEditor {
 		e.table("issues", "试运行发现的问题", te.issueBox, "添加问题", te.onAddIssue))
 	pf := &t.Performance
 	e.addSection("性能与稳定性", []string{"performance"},
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			e.count("performance.concurrency", "并发用户数", "", &pf.Concurrency),
 			e.count("performance.avg_response_ms", "平均响应时间（毫秒）", "", &pf.AvgResponseMs),
 			e.count("performance.peak_response_ms", "峰值响应时间（毫秒）", "", &pf.PeakResponseMs),
@@ -96,7 +96,7 @@ func newTrialEditor(e *editorScreen) *trialEditor {
 	tr := &t.Training
 	sessions, people := int64(tr.Sessions), int64(tr.People)
 	e.addSection("培训与用户意见", []string{"training", "feedback"},
-		container.NewGridWithColumns(2,
+		sideBySide(2,
 			te.intCount("training.sessions", "培训场次", &sessions, &tr.Sessions),
 			te.intCount("training.people", "培训人次", &people, &tr.People)),
 		e.percent("feedback.satisfaction", "用户满意度（%）", "", &t.Feedback.Satisfaction),
@@ -218,7 +218,7 @@ func (te *trialEditor) rebuildModules() {
 			e.edited()
 		})
 		te.moduleBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, &widget.Label{Text: fmt.Sprintf(T("功能 %d"), i+1), TextStyle: fyne.TextStyle{Bold: true}}),
-			container.NewGridWithColumns(2,
+			sideBySide(2,
 				e.text(p+"function", "功能模块", "", &m.Function, false),
 				e.text(p+"requirement", "合同要求", "", &m.Requirement, false),
 				e.choice(p+"status", "实现情况", "", app.ImplStatusChoices, func() string { return string(m.Status) }, func(c string) { m.Status = app.ImplStatus(c) }),
@@ -247,7 +247,7 @@ func (te *trialEditor) rebuildIssues() {
 			e.edited()
 		})
 		te.issueBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, &widget.Label{Text: fmt.Sprintf(T("问题 %d"), i+1), TextStyle: fyne.TextStyle{Bold: true}}),
-			container.NewGridWithColumns(2,
+			sideBySide(2,
 				e.text(p+"no", "编号", "", &is.No, false),
 				e.date(p+"found", "发现日期", "如 2027-03-10", &is.Found),
 				e.text(p+"description", "问题描述", "", &is.Description, false),
@@ -279,7 +279,7 @@ func (te *trialEditor) rebuildOpinions() {
 			te.rebuildOpinions()
 			e.edited()
 		})
-		te.opinionBox.Add(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2,
+		te.opinionBox.Add(container.NewBorder(nil, nil, nil, del, sideBySide(2,
 			e.text(p+"opinion", "用户意见", "", &o.Opinion, false),
 			e.text(p+"response", "回应或处理", "", &o.Response, false))))
 	}
