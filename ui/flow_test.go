@@ -262,3 +262,34 @@ func sideBySideLevel(t *testing.T, o fyne.CanvasObject, where string) {
 		}
 	}
 }
+
+// 设置's forms share one column of labels: with Fyne's forms, each as wide
+// in labels as its own longest, 所在地区's input started 14 px left of
+// 服务器地址's and 语言's further left.
+func TestSettingsFormsStartTheirInputsLevel(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(1366, 740))
+	s := newSetupScreen(x.u, false)
+	x.u.show(s.object())
+	x.pump()
+	xOf := func(o fyne.CanvasObject) float32 { return fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X }
+	want := xOf(s.addr)
+	for name, in := range map[string]fyne.CanvasObject{"账号": s.login, "所在地区": s.profile, "您的姓名": s.actor, "语言": s.language} {
+		if got := xOf(in); got != want {
+			t.Errorf("%s's input starts at x %v, 服务器地址's at %v", name, got, want)
+		}
+	}
+	// and its label is beside it, not under it
+	var label *widget.Label
+	walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "服务器地址" {
+			label = l
+		}
+	})
+	if label == nil {
+		t.Fatal("no label 服务器地址")
+	}
+	if lx, ly, iy := xOf(label)+label.Size().Width, fyne.CurrentApp().Driver().AbsolutePositionForObject(label).Y, fyne.CurrentApp().Driver().AbsolutePositionForObject(s.addr).Y; lx > want || ly != iy {
+		t.Errorf("the label 服务器地址 ends at x %v (its input starts at %v), at y %v (its input at %v)", lx, want, ly, iy)
+	}
+}

@@ -103,25 +103,22 @@ func (s *setupScreen) object() fyne.CanvasObject {
 			intro = Tf("本机现在离线工作，按%s的规则检查材料；提交的材料在连接数管局后才会发送。", T(s.u.profiles[sess.ProfileID].Jurisdiction))
 		}
 	}
+	// One column of labels for the screen's forms: with a column each,
+	// 所在地区's input started left of 服务器地址's.
+	labels := &labelColumn{}
 	online := container.NewVBox(heading(onlineTitle),
-		widget.NewForm(
-			widget.NewFormItem(T("服务器地址"), s.addr),
-			widget.NewFormItem(T("账号"), s.login),
-			widget.NewFormItem(T("密码"), s.password)),
+		labels.form(T("服务器地址"), s.addr, T("账号"), s.login, T("密码"), s.password),
 		container.NewHBox(s.connect,
 			newButton(&Button{Button: widget.Button{Text: T("导入数管局证书…"), Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: s.cert.onImport}})),
 		s.result, s.cert.problem, s.cert.trusted)
 	offline := container.NewVBox(heading(offlineTitle),
 		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),
-		widget.NewForm(
-			widget.NewFormItem(T("所在地区"), s.profile),
-			widget.NewFormItem(T("单位名称"), s.unit),
-			widget.NewFormItem(T("您的姓名"), s.actor)),
+		labels.form(T("所在地区"), s.profile, T("单位名称"), s.unit, T("您的姓名"), s.actor),
 		container.NewHBox(s.offline))
 	parts := []fyne.CanvasObject{note(intro), online, widget.NewSeparator(), offline}
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),
-			widget.NewForm(widget.NewFormItem(T("语言"), s.language)), note(T("更改后界面立即切换语言。")))
+			labels.form(T("语言"), s.language), note(T("更改后界面立即切换语言。")))
 		if s.u.link.Session().Bureau != "" {
 			parts = append(parts, newKeyChangePanel(s.u).obj)
 		}

@@ -175,3 +175,65 @@ func sendImportance(s app.Send) widget.Importance {
 	}
 	return widget.MediumImportance
 }
+
+// labelColumn is the column of labels that the forms of one screen share,
+// so that their inputs start at one x: two Fyne forms, each as wide in
+// labels as its own longest, put 所在地区's input left of 服务器地址's on
+// 设置.
+type labelColumn struct {
+	forms []*fyne.Container
+}
+
+// form returns a form of labels and inputs, given in pairs, laid out in
+// the column's labels: each label bold and right-aligned, beside its
+// input.
+func (c *labelColumn) form(pairs ...any) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for i := 0; i+1 < len(pairs); i += 2 {
+		objs = append(objs, &widget.Label{Text: pairs[i].(string), TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignTrailing},
+			pairs[i+1].(fyne.CanvasObject))
+	}
+	f := container.New(&columnFormLayout{col: c}, objs...)
+	c.forms = append(c.forms, f)
+	return f
+}
+
+// width is the widest label of every form of the column.
+func (c *labelColumn) width() float32 {
+	var w float32
+	for _, f := range c.forms {
+		for i := 0; i < len(f.Objects); i += 2 {
+			w = max(w, f.Objects[i].MinSize().Width)
+		}
+	}
+	return w
+}
+
+// columnFormLayout lays out a labelColumn's form: label, input, a row
+// each, as tall as the taller of the two.
+type columnFormLayout struct{ col *labelColumn }
+
+func (l *columnFormLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i := 0; i+1 < len(objs); i += 2 {
+		w = max(w, objs[i+1].MinSize().Width)
+		if i > 0 {
+			h += theme.Padding()
+		}
+		h += max(objs[i].MinSize().Height, objs[i+1].MinSize().Height)
+	}
+	return fyne.NewSize(l.col.width()+theme.Padding()+w, h)
+}
+
+func (l *columnFormLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	lw := l.col.width()
+	var y float32
+	for i := 0; i+1 < len(objs); i += 2 {
+		h := max(objs[i].MinSize().Height, objs[i+1].MinSize().Height)
+		objs[i].Move(fyne.NewPos(0, y))
+		objs[i].Resize(fyne.NewSize(lw, h))
+		objs[i+1].Move(fyne.NewPos(lw+theme.Padding(), y))
+		objs[i+1].Resize(fyne.NewSize(size.Width-lw-theme.Padding(), h))
+		y += h + theme.Padding()
+	}
+}
