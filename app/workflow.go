@@ -116,6 +116,21 @@ func (r Role) Label() string {
 	return string(r)
 }
 
+// Department names a joint review's role without its step (财政部门 for
+// 财政部门·联审), for a line that names the step itself: the inbox read
+// "财政部门·联审联审同意". Other roles are their Label.
+func (r Role) Department() string {
+	switch r {
+	case RoleFinance:
+		return "财政部门"
+	case RoleNDRC:
+		return "发展改革部门"
+	case RoleCrypto:
+		return "密码管理部门"
+	}
+	return r.Label()
+}
+
 // Action moves a filing from one state to another.
 type Action string
 

@@ -206,7 +206,7 @@ func headline(m app.Message) string {
 		if d := m.Decision; d.From == d.To {
 			// 联审同意 leaves the filing 专家论证中: four departments'
 			// entries all read "…：专家论证中".
-			return t + T("：") + T(d.Role.Label()) + T(d.Action.Label())
+			return Tf("%s：%s%s", t, T(d.Role.Department()), T(d.Action.Label()))
 		}
 		return t + T("：") + T(m.Decision.To.Label())
 	}

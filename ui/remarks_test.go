@@ -179,7 +179,8 @@ func TestInboxNamesAJointReviewersConcurrence(t *testing.T) {
 	tr := app.Transition{At: x.u.Now(), Actor: "钱财政", Role: app.RoleFinance, Action: app.ActionConcur,
 		From: app.StatusExpert, To: app.StatusExpert, RevisionNumber: 1}
 	m := app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f1", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At}
-	if h := headline(m); h != "城关镇智慧社区管理平台："+app.RoleFinance.Label()+app.ActionConcur.Label() {
+	// not 财政部门·联审联审同意 (found by a newcomer following the README)
+	if h := headline(m); h != "城关镇智慧社区管理平台：财政部门联审同意" {
 		t.Errorf("headline %q", h)
 	}
 	s := newInboxScreen(x.u)
