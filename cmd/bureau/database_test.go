@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +67,7 @@ func TestMigrateCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "1 units") {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
-	out, err = bureau(t, "", "unit", "list", "--data="+t.TempDir(), "--database="+url)
+	out, err = bureau(t, "", "unit", "list", "--data="+dir, "--database="+url) // the keys stay in the data directory
 	if err != nil || !strings.Contains(out, "11341522MB1234567F") {
 		t.Fatalf("unit list after migrate: %q, %v", out, err)
 	}
@@ -89,8 +92,9 @@ func TestServeOnPostgres(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var out, errs bytes.Buffer
+	data := t.TempDir()
 	go func() {
-		done <- run(ctx, []string{"serve", "--data=" + t.TempDir(), "--database=" + url, "--addr=" + addr, "--log-level=warn"},
+		done <- run(ctx, []string{"serve", "--data=" + data, "--database=" + url, "--addr=" + addr, "--log-level=warn"},
 			strings.NewReader(""), &out, &errs)
 	}()
 	defer func() {
@@ -112,7 +116,56 @@ func TestServeOnPostgres(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %s", resp.Status)
 	}
-	if o, err := bureau(t, "", "unit", "add", "--data="+t.TempDir(), "--database="+url, "--name", "城关镇人民政府", "--code", "11341522003064951U"); err != nil {
+	if o, err := bureau(t, "", "unit", "add", "--data="+data, "--database="+url, "--name", "城关镇人民政府", "--code", "11341522003064951U"); err != nil {
 		t.Fatalf("unit add while serving: %q, %v", o, err)
 	}
+}
+
+// An admin command reaches a bureau on PostgreSQL only with that bureau's
+// data directory, the one with its keys (found following the docs):
+//   - with another, it made a new key there and signed a checkpoint of the
+//     real trail with it, and audit verify then called the trail broken;
+//   - without --database (EGOVDESK_DATABASE set for the service only), it
+//     made an empty Badger store beside the bureau's keys and added the
+//     unit there, to a bureau nobody serves.
+//
+// Both are refused, saying what to add, and leave nothing behind.
+func TestAdminCommandsKeepToTheBureausDataDirectory(t *testing.T) {
+	url := pgtest.DB(t)
+	own := t.TempDir()
+	db := "--database=" + url
+	if out, err := bureau(t, "", "unit", "add", "--data="+own, db, "--name", "城关镇人民政府", "--code", "11341522003064951U"); err != nil {
+		t.Fatalf("unit add: %q, %v", out, err)
+	}
+
+	other := t.TempDir()
+	_, err := bureau(t, "", "unit", "list", "--data="+other, db)
+	if err == nil || !strings.Contains(err.Error(), "没有这个数管局的密钥") || !strings.Contains(err.Error(), "--data") {
+		t.Errorf("unit list with another data directory: %v", err)
+	}
+	if left, _ := os.ReadDir(other); len(left) > 1 { // attachments/, made before the store is opened
+		t.Errorf("the other data directory got %v", names(left))
+	}
+
+	t.Setenv(envDatabase, "")
+	_, err = bureau(t, "", "unit", "add", "--data="+own, "--name", "新店镇人民政府", "--code", "11341522MB1234567F")
+	if err == nil || !strings.Contains(err.Error(), "--database") || !strings.Contains(err.Error(), "EGOVDESK_DATABASE") {
+		t.Errorf("unit add without --database: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(own, "badger")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a Badger store was made in the PostgreSQL bureau's data directory: %v", err)
+	}
+
+	out, err := bureau(t, "", "audit", "verify", "--data="+own, db)
+	if err != nil || !strings.HasPrefix(out, "OK") {
+		t.Errorf("audit verify after the refused commands: %q, %v", out, err)
+	}
+}
+
+func names(es []os.DirEntry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }

@@ -310,6 +310,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	st := cfg.Storage
 	if st == nil {
+		if err := notOnPostgres(cfg.DataDir); err != nil {
+			return nil, err
+		}
 		bs, err := badgerstore.Open(ctx, filepath.Join(cfg.DataDir, "badger"), badgerstore.Options{
 			Logger: cfg.Logger, MemTable: cfg.memTable, Tune: cfg.tune,
 			EncryptionKey: cfg.EncryptionKey})
@@ -325,6 +328,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), hashing: make(chan struct{}, 4), hashingKnown: make(chan struct{}, 1),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
+	if cfg.Storage != nil {
+		if err := bindDataDir(ctx, cfg.DataDir, st); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	var err error
 	if s.receiptKey, err = LoadReceiptKey(cfg.DataDir, true); err != nil {
 		st.Close()
