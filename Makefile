@@ -29,6 +29,12 @@ help:
 	@echo "make console-screenshots  the review console's pages at 1366x768 into docs/screenshots/"
 	@echo "make dist    Windows/Linux client packages and bureau binaries/.deb into dist/ (scripts/dist)"
 	@echo "make dist-check  check what make dist built (PE, glibc floor, .deb/.rpm, systemd unit)"
+	@echo "make dist-ci     what CI builds and checks: the Linux amd64 client packages, the bureau and its .deb"
+	@echo "make dist-repro  build again and compare with dist/SHA256SUMS (reproducible builds)"
+	@echo "make bureau-pg   the bureau's tests and the crash/fault tests on PostgreSQL (a throwaway cluster)"
+	@echo "make store-conformance  the storage conformance suite on Badger and PostgreSQL"
+	@echo "make xlsx-roundtrip  catalogue spreadsheets through LibreOffice and back"
+	@echo "make xlsx-print  the first printed page of a catalogue export into docs/catalogue-print.png"
 
 check: fmt vet lint test
 

@@ -138,7 +138,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, defaultData string) {
 	fs.StringVar(&f.logLevel, "log-level", envOr("EGOV_BUREAU_LOG_LEVEL", "info"), "debug, info, warn or error (env EGOV_BUREAU_LOG_LEVEL)")
 	fs.StringVar(&f.logFormat, "log-format", envOr("EGOV_BUREAU_LOG_FORMAT", "json"), "json or text (env EGOV_BUREAU_LOG_FORMAT)")
 	fs.DurationVar(&f.tokenTTL, "token-ttl", envDuration("EGOV_BUREAU_TOKEN_TTL", d.TokenTTL), "lifetime of a login token (env EGOV_BUREAU_TOKEN_TTL)")
-	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM")
+	fs.DurationVar(&f.shutdown, "shutdown-timeout", envDuration("EGOV_BUREAU_SHUTDOWN_TIMEOUT", d.ShutdownTimeout), "grace period for running requests on SIGTERM (env EGOV_BUREAU_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&f.partRetention, "part-retention", envDuration("EGOV_BUREAU_PART_RETENTION", d.PartRetention), "how long an unfinished upload is kept without progress, and a complete attachment no filing names after it completed (env EGOV_BUREAU_PART_RETENTION)")
 	fs.Int64Var(&f.unitUploadMB, "unit-upload-mb-per-day", envInt("EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY", d.UnitUploadPerDay>>20), "most MiB one unit sends in 24 hours (attachments, drafts and revision bodies); 0: no limit (env EGOV_BUREAU_UNIT_UPLOAD_MB_PER_DAY)")
 	fs.Int64Var(&f.unitNewFilings, "unit-new-filings-per-day", envInt("EGOV_BUREAU_UNIT_NEW_FILINGS_PER_DAY", d.UnitNewFilingsPerDay), "most new filings one unit submits in 24 hours (revisions of its filings are not counted); 0: no limit (env EGOV_BUREAU_UNIT_NEW_FILINGS_PER_DAY)")
