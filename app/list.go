@@ -1,6 +1,9 @@
 package app
 
-import "time"
+import (
+	"time"
+	"unicode"
+)
 
 // SendState is where a filing's current revision stands on its way to the
 // bureau. The local store keeps these values in its summaries, indexes and
@@ -113,4 +116,38 @@ type RevisionInfo struct {
 	// sent before the client kept them, or restored from a bureau before
 	// restores carried receipts).
 	Receipt *ReceiptProof `json:"-"`
+}
+
+// WordsOfTwo splits each term of four or more Han characters into pieces of
+// two (an odd last one joins the piece before it: 智慧社区管理平台的 → …,
+// 平台的), Chinese words being mostly two characters; nil when no term is
+// such. A search typed in Chinese without spaces (社区平台) is read so when
+// nothing holds it as typed (the client's list) or always (the review
+// queue), to find 智慧社区管理平台.
+func WordsOfTwo(terms []string) []string {
+	var out []string
+	split := false
+	for _, t := range terms {
+		rs := []rune(t)
+		han := len(rs) >= 4
+		for _, r := range rs {
+			han = han && unicode.Is(unicode.Han, r)
+		}
+		if !han {
+			out = append(out, t)
+			continue
+		}
+		split = true
+		for i := 0; i < len(rs); i += 2 {
+			if len(rs)-i == 3 {
+				out = append(out, string(rs[i:]))
+				break
+			}
+			out = append(out, string(rs[i:i+2]))
+		}
+	}
+	if !split {
+		return nil
+	}
+	return out
 }

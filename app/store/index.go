@@ -259,44 +259,13 @@ func (s *Store) List(ctx context.Context, q app.Query) ([]app.FilingRow, error) 
 		// Nothing has the words as typed: a clerk types Chinese without
 		// spaces, and "社区平台" found nothing of 智慧社区管理平台, while
 		// "社区 平台" found it. Read such a term as its words of two.
-		if loose := wordsOfTwo(terms); loose != nil {
+		if loose := app.WordsOfTwo(terms); loose != nil {
 			return s.list(ctx, q, loose)
 		}
 	}
 	return out, err
 }
 
-// wordsOfTwo splits each term of four or more Han characters into pieces of
-// two (an odd last one joins the piece before it: 智慧社区管理平台的 → …,
-// 平台的), Chinese words being mostly two characters; nil when no term is
-// such.
-func wordsOfTwo(terms []string) []string {
-	var out []string
-	split := false
-	for _, t := range terms {
-		rs := []rune(t)
-		han := len(rs) >= 4
-		for _, r := range rs {
-			han = han && unicode.Is(unicode.Han, r)
-		}
-		if !han {
-			out = append(out, t)
-			continue
-		}
-		split = true
-		for i := 0; i < len(rs); i += 2 {
-			if len(rs)-i == 3 {
-				out = append(out, string(rs[i:]))
-				break
-			}
-			out = append(out, string(rs[i:i+2]))
-		}
-	}
-	if !split {
-		return nil
-	}
-	return out
-}
 
 func (s *Store) list(ctx context.Context, q app.Query, terms []string) ([]app.FilingRow, error) {
 	var out []app.FilingRow

@@ -382,8 +382,12 @@ func prefilter(q console.QueueQuery, text string) []needle {
 		field("status", strconv.Quote(string(q.Status)))
 	}
 	if text != "" && !strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || strings.ContainsRune("\\\"<>&", r) }) {
-		fold := strings.ContainsFunc(text, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
-		out = append(out, needle{b: []byte(text), fold: fold})
+		// Each of its words (社区平台: 社区, 平台) is in an entry that holds
+		// the text as typed, and in one found by its words.
+		for _, w := range bureaustore.QueueWords(text) {
+			fold := strings.ContainsFunc(w, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
+			out = append(out, needle{b: []byte(w), fold: fold})
+		}
 	}
 	return out
 }

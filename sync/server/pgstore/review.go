@@ -271,9 +271,19 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		// unit's name holds them as they are. QueueMatches decides.
 		// The rows holding all the text's character pairs come from the
 		// GIN index of schema 7 (queue_grams).
-		where = append(where, "grams @> "+arg(textGrams(text))+"::text[]")
-		t := arg(text)
-		where = append(where, "(strpos(title, "+t+") > 0 OR strpos(unit_name, "+t+") > 0)")
+		// Its words (QueueWords: 社区平台 → 社区, 平台) are each in an
+		// entry that holds the text as typed, and in one found by them.
+		var grams []string
+		for _, w := range bureaustore.QueueWords(text) {
+			for _, g := range textGrams(w) {
+				if !slices.Contains(grams, g) {
+					grams = append(grams, g)
+				}
+			}
+			t := arg(w)
+			where = append(where, "(strpos(title, "+t+") > 0 OR strpos(unit_name, "+t+") > 0)")
+		}
+		where = append(where, "grams @> "+arg(grams)+"::text[]")
 	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		// The whole queue's counts by kind and status, in the page's

@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"UnitScoping", testUnitScoping},
 		{"UnitFilingsPages", testUnitFilingsPages},
 		{"QueuePaging", testQueuePaging},
+		{"QueueSearchByWords", testQueueSearchByWords},
 		{"Accounts", testAccounts},
 		{"Tokens", testTokens},
 		{"Profile", testProfile},
@@ -1131,6 +1132,35 @@ func testQueuePaging(t *testing.T, st bureaustore.Storage) {
 	}
 	if ov, _ := st.QueueOverview(ctx, rules(t0.Add(30*24*time.Hour))); ov.Overdue != 7 {
 		t.Fatalf("overview a month later: %d overdue, want 7", ov.Overdue)
+	}
+}
+
+// A queue search typed in Chinese without spaces finds a title holding its
+// words of two apart (社区平台: 智慧社区管理平台), as terms separated by
+// spaces do, each in the title or in the unit's name; the literal search
+// still finds what holds it as typed, and a word no title or unit holds
+// finds nothing.
+func testQueueSearchByWords(t *testing.T, st bureaustore.Storage) {
+	addUnit(t, st, "u1")
+	for i, title := range []string{"城关镇智慧社区管理平台", "新店镇社区服务大厅", "政务外网接入平台"} {
+		fid := fmt.Sprintf("w%d", i)
+		mustSubmit(t, st, "u1", sub(t, fid, "r"+fid, "", 1, title), t0.Add(time.Duration(i)*time.Minute))
+	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"社区平台", []string{"w0"}},
+		{"社区 平台", []string{"w0"}},
+		{"平台社区", []string{"w0"}},
+		{"社区", []string{"w0", "w1"}},
+		{"智慧社区管理平台", []string{"w0"}},
+		{"社区大楼", nil},
+		{"平台 单位u1", []string{"w0", "w2"}}, // a word in the unit's name
+	} {
+		if got := queueIDs(t, st, console.QueueQuery{Text: c.text}); !slices.Equal(got, c.want) {
+			t.Errorf("search %q: %v, want %v", c.text, got, c.want)
+		}
 	}
 }
 
