@@ -266,7 +266,6 @@ func (s *Store) List(ctx context.Context, q app.Query) ([]app.FilingRow, error) 
 	return out, err
 }
 
-
 func (s *Store) list(ctx context.Context, q app.Query, terms []string) ([]app.FilingRow, error) {
 	var out []app.FilingRow
 	err := s.view(ctx, func(txn *badger.Txn) error {
