@@ -45,6 +45,9 @@ const (
 	// the filing has become meanwhile: another reviewer's decision or the
 	// unit's new revision. Read the detail and send its ETag.
 	CodePreconditionRequired = "precondition_required"
+	// CodeRangeNotSatisfiable (416): a download's Range is not within the
+	// file (Content-Range says its length); ask again without it.
+	CodeRangeNotSatisfiable = "range_not_satisfiable"
 )
 
 // Problem is an RFC 9457 problem details object, sent as
@@ -138,6 +141,8 @@ func StatusOf(code string) int {
 		return http.StatusInsufficientStorage
 	case CodePreconditionRequired:
 		return http.StatusPreconditionRequired
+	case CodeRangeNotSatisfiable:
+		return http.StatusRequestedRangeNotSatisfiable
 	}
 	return http.StatusInternalServerError
 }
@@ -214,6 +219,8 @@ func Title(code string) string {
 		return "须先修改密码"
 	case CodePreconditionRequired:
 		return "须说明依据的材料状态"
+	case CodeRangeNotSatisfiable:
+		return "请求的范围不在文件之内"
 	}
 	return "系统内部错误"
 }

@@ -1190,6 +1190,21 @@ func TestFiledDocumentsNotCachedAndRangesBounded(t *testing.T) {
 	if r.StatusCode != http.StatusOK || len(r.body) != len(pdf) {
 		t.Errorf("5,000 ranges: %d, %d bytes; want the whole file", r.StatusCode, len(r.body))
 	}
+	// A range past the end is refused as every other request is, with a
+	// problem (Go's text/plain before), saying the file's length.
+	for what, path := range map[string]string{"review": review, "unit": protocol.Path(protocol.PathFilingAttachment, f.ID, sha(pdf))} {
+		tok := fx.reviewer
+		if what == "unit" {
+			tok = fx.clerkA
+		}
+		r = fx.do("GET", path, tok, nil, "Range", fmt.Sprintf("bytes=%d-", len(pdf)+10))
+		p := r.problem(t)
+		if r.StatusCode != http.StatusRequestedRangeNotSatisfiable || p.Code != protocol.CodeRangeNotSatisfiable ||
+			!strings.Contains(p.Detail, strconv.Itoa(len(pdf))) || r.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(pdf)) ||
+			r.Header.Get("Content-Disposition") != "" {
+			t.Errorf("%s: a range past the end: %d %+v, headers %v", what, r.StatusCode, p, r.Header)
+		}
+	}
 }
 
 // TestUnitUploadPerDay: a unit's token cannot fill the bureau's disk with

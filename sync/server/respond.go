@@ -76,6 +76,15 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, p *protoco
 	w.Write(mustProblemJSON(p))
 }
 
+// rangeRefused answers a download whose Range is not within the file's
+// size bytes as every other refusal: a problem, not Go's text/plain.
+func (s *Server) rangeRefused(r *http.Request, size int64) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		s.writeProblem(w, r, protocol.NewProblem(protocol.CodeRangeNotSatisfiable,
+			fmt.Sprintf("请求的字节范围不在文件之内：文件共 %d 字节。请不带 Range 重新下载", size)))
+	}
+}
+
 func mustProblemJSON(p *protocol.Problem) []byte {
 	data, err := json.Marshal(p)
 	if err != nil {

@@ -177,6 +177,6 @@ func (s *Server) handleFilingAttachment(w http.ResponseWriter, r *http.Request, 
 	}
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	w.Header().Set("Content-Type", "application/octet-stream")
-	serve.Content(w, r, st.ModTime(), f)
+	serve.Content(w, r, st.ModTime(), f, s.rangeRefused(r, st.Size()))
 	return nil
 }

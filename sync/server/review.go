@@ -211,7 +211,7 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("Content-Disposition", contentDisposition(a.Name))
 	w.Header().Set(protocol.HeaderETag, `"`+sum+`"`)
 	s.auditDownload(r.Context(), fid, a)
-	serve.Content(w, r, st.ModTime(), f)
+	serve.Content(w, r, st.ModTime(), f, s.rangeRefused(r, st.Size()))
 	return nil
 }
 

@@ -349,7 +349,7 @@ func (c *Console) attachment(w http.ResponseWriter, r *http.Request, s *session)
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
-	serve.Content(w, r, mod, f)
+	serve.Content(w, r, mod, f, nil) // a browser's 416 is Go's
 }
 
 // pdf sends the printed copy of one revision, with its verification code,

@@ -17,11 +17,44 @@ const CacheControl = "private, no-store"
 
 // Content sends content as http.ServeContent does (ranges, conditional
 // requests), with CacheControl and at most protocol.MaxRanges ranges. The caller
-// sets Content-Type and Content-Disposition.
-func Content(w http.ResponseWriter, r *http.Request, mod time.Time, content io.ReadSeeker) {
+// sets Content-Type and Content-Disposition. A Range outside the content
+// is answered by refused, when it is not nil, with the 416 status and the
+// Content-Range Go set (the API's problem+json), instead of Go's plain
+// text.
+func Content(w http.ResponseWriter, r *http.Request, mod time.Time, content io.ReadSeeker, refused func(w http.ResponseWriter)) {
 	w.Header().Set("Cache-Control", CacheControl)
 	if rg := r.Header.Get("Range"); rg != "" && strings.Count(rg, ",") >= protocol.MaxRanges {
 		r.Header.Del("Range")
 	}
+	if refused != nil {
+		w = &rangeRefusal{ResponseWriter: w, refused: refused}
+	}
 	http.ServeContent(w, r, "", mod, content)
+}
+
+// rangeRefusal hands a 416 to its refused and drops what Go writes after.
+type rangeRefusal struct {
+	http.ResponseWriter
+	refused func(w http.ResponseWriter)
+	done    bool
+}
+
+func (w *rangeRefusal) WriteHeader(code int) {
+	if code != http.StatusRequestedRangeNotSatisfiable || w.done {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.done = true
+	h := w.Header()
+	for _, k := range []string{"Content-Length", "Content-Disposition", "X-Content-Type-Options"} {
+		h.Del(k)
+	}
+	w.refused(w.ResponseWriter)
+}
+
+func (w *rangeRefusal) Write(b []byte) (int, error) {
+	if w.done {
+		return len(b), nil // Go's text after the 416
+	}
+	return w.ResponseWriter.Write(b)
 }
