@@ -228,7 +228,11 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 		// room for the title only, the first block went over the page and
 		// left 三、建设目标与内容 alone at its foot (found in a clerk's
 		// walkthrough).
-		if w.y > marginT && w.y+chapterTitleH+headingKeep > pageH-marginB {
+		keep := headingKeep
+		if len(c.Blocks) > 0 {
+			keep = w.blockStart(c.Blocks[0])
+		}
+		if w.y > marginT && w.y+chapterTitleH+keep > pageH-marginB {
 			w.newPage()
 		}
 		starts[i] = f.PageNo()
@@ -241,10 +245,17 @@ func RenderDocument(doc *paper.Document, fonts *Fonts, code *app.PrintCode) (Res
 		w.line(marginL, w.y+chapterSize*0.3528, title, fontBold, chapterSize)
 		w.y += chapterTitleH - 3
 		sub := 0
-		for _, bl := range c.Blocks {
+		for j, bl := range c.Blocks {
 			switch {
 			case bl.Heading != "":
 				sub++
+				// with the start of the block after it: 投资概算明细 stood
+				// at a page's foot, its table on the next page
+				keep := headingKeep
+				if j+1 < len(c.Blocks) {
+					keep = w.blockStart(c.Blocks[j+1]) + 14*0.3528 + 6
+				}
+				w.need(keep)
 				w.heading("（"+paper.Numeral(sub)+"）"+bl.Heading, 14)
 			case bl.Text != nil:
 				w.text(bl.Text.Label, bl.Text.Value)
@@ -451,6 +462,28 @@ func (w *writer) fields(fs []paper.Field) {
 
 func (w *writer) table(t *paper.Table) { w.grid(t, false) }
 
+// wrapHead wraps a column's head: one with its unit in brackets that does
+// not fit on a line breaks before the bracket (金额 / （万元）), not inside
+// it (金额（万 / 元）).
+func (w *writer) wrapHead(s string, width float64) []string {
+	if i := strings.Index(s, "（"); i > 0 && strings.HasSuffix(s, "）") && w.width(s, fontBold, tableSize) > width {
+		a, b := s[:i], s[i:]
+		if w.width(a, fontBold, tableSize) <= width && w.width(b, fontBold, tableSize) <= width {
+			return []string{a, b}
+		}
+	}
+	return w.wrap(s, fontBold, tableSize, width)
+}
+
+// unitOf is the bracketed unit a column's head ends with (（万元）), which
+// wrapHead keeps on a line: "" when it has none.
+func unitOf(head string) string {
+	if i := strings.Index(head, "（"); i > 0 && strings.HasSuffix(head, "）") {
+		return head[i:]
+	}
+	return ""
+}
+
 // fitColumns widens the columns of t (widths cols, in mm) that cannot hold
 // what must not break, taking the room from columns that have some to
 // spare: a code or a date (a run of Latin letters, digits and signs, as
@@ -464,6 +497,9 @@ func (w *writer) fitColumns(t *paper.Table, cols []float64) {
 	for i := range cols {
 		if i < len(t.Head) && utf8.RuneCountInString(t.Head[i]) <= 4 {
 			need[i] = w.width(t.Head[i], fontBold, tableSize)
+		}
+		if i < len(t.Head) && utf8.RuneCountInString(unitOf(t.Head[i])) <= 6 {
+			need[i] = max(need[i], w.width(unitOf(t.Head[i]), fontBold, tableSize))
 		}
 		for _, r := range t.Rows {
 			if i >= len(r) {
@@ -507,9 +543,8 @@ func (w *writer) fitColumns(t *paper.Table, cols []float64) {
 	}
 }
 
-// grid prints a table; labels shades the first column (a field table).
-func (w *writer) grid(t *paper.Table, labels bool) {
-	f := w.f
+// columns returns the widths of t's columns, in mm.
+func (w *writer) columns(t *paper.Table) []float64 {
 	sum := 0.0
 	for _, x := range t.Widths {
 		sum += x
@@ -519,19 +554,67 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 		cols[i] = contentW * x / sum
 	}
 	w.fitColumns(t, cols)
+	return cols
+}
+
+// rowLines wraps a row's cells in columns cols; n is its height in lines.
+func (w *writer) rowLines(t *paper.Table, cols []float64, cells []string, font string) (lines [][]string, n int) {
+	lines = make([][]string, len(cols))
+	n = 1
+	for i := range cols {
+		s := ""
+		if i < len(cells) {
+			s = cells[i]
+		}
+		if font == fontBold && i < len(t.Head) && s == t.Head[i] {
+			lines[i] = w.wrapHead(s, cols[i]-2*cellPad)
+		} else {
+			lines[i] = w.wrap(s, font, tableSize, cols[i]-2*cellPad)
+		}
+		n = max(n, len(lines[i]))
+	}
+	return lines, n
+}
+
+// tableStart is the room a table needs on the page it starts on: its
+// head and the first lines of its first row (a row moves to the next page
+// when not even two of its lines fit).
+func (w *writer) tableStart(t *paper.Table) float64 {
+	cols := w.columns(t)
+	var first []string
+	switch {
+	case len(t.Rows) > 0:
+		first = t.Rows[0]
+	case len(t.Foot) > 0:
+		first = t.Foot[0]
+	}
+	_, fn := w.rowLines(t, cols, first, fontRegular)
+	if len(t.Head) == 0 {
+		return float64(min(fn, 2))*tableLineH + 2*cellPad
+	}
+	_, hn := w.rowLines(t, cols, t.Head, fontBold)
+	return float64(hn+min(fn, 2))*tableLineH + 4*cellPad
+}
+
+// blockStart is the room block bl needs to start on a page, for the
+// heading or title before it to keep with it: a table's start, or
+// headingKeep.
+func (w *writer) blockStart(bl paper.Block) float64 {
+	if bl.Table != nil {
+		return max(headingKeep, w.tableStart(bl.Table)+4)
+	}
+	return headingKeep
+}
+
+// grid prints a table; labels shades the first column (a field table).
+func (w *writer) grid(t *paper.Table, labels bool) {
+	f := w.f
+	cols := w.columns(t)
 	f.SetLineWidth(0.2)
 	f.SetDrawColor(0, 0, 0)
+	wrapRow := func(cells []string, font string) ([][]string, int) { return w.rowLines(t, cols, cells, font) }
 	row := func(cells []string, font string, fill bool) {
-		lines := make([][]string, len(cols))
-		n := 1
-		for i := range cols {
-			s := ""
-			if i < len(cells) {
-				s = cells[i]
-			}
-			lines[i] = w.wrap(s, font, tableSize, cols[i]-2*cellPad)
-			n = max(n, len(lines[i]))
-		}
+		lines, n := wrapRow(cells, font)
 		for {
 			fit := int((pageH - marginB - w.y - 2*cellPad) / tableLineH)
 			if fit < min(n, 2) && w.y > marginT+tableLineH*3 {
@@ -562,7 +645,10 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 	}
 	w.rowFn = row
 	if len(t.Head) > 0 {
-		w.need(2 * (tableLineH + 2*cellPad))
+		// The head and the first lines of the first row on one page: the
+		// head of 投资概算明细, two lines high, stood alone at a page's
+		// foot, its rows on the next page under a head of their own.
+		w.need(w.tableStart(t))
 		row(t.Head, fontBold, true)
 	}
 	for _, r := range t.Rows {

@@ -413,3 +413,39 @@ func TestNoChapterTitleEndsAPage(t *testing.T) {
 		}
 	}
 }
+
+// No page ends with a table's head, or with a heading whose table is on the
+// next page: with the content above it growing a line at a time, the head
+// of 投资概算明细 (two lines high: 金额 / （万元）) stood alone at a page's
+// foot and its rows went on under a head of their own; then its heading
+// did. A head broken over two lines breaks before its unit, not inside it.
+func TestNoTableHeadEndsAPage(t *testing.T) {
+	needPoppler(t)
+	for n := 0; n < 24; n++ {
+		b := declarationBody()
+		b.Declaration.CurrentState = strings.Repeat("现有系统将整合进本平台，原系统下线。\n", n)
+		res, err := Render(b, fonts(t), testOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writePDF(t, res.PDF)
+		for p := 1; p < res.Pages; p++ {
+			lines := strings.Split(strings.TrimSpace(run(t, "pdftotext", "-raw", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p),
+				"-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-")), "\n")
+			last := squeeze(lines[len(lines)-1])
+			before := ""
+			if len(lines) > 1 {
+				before = squeeze(lines[len(lines)-2])
+			}
+			if strings.HasPrefix(last, "序号") || strings.HasPrefix(before, "序号") && strings.HasPrefix(last, "（") ||
+				strings.HasPrefix(last, "（一）") || strings.HasPrefix(last, "（二）") {
+				t.Errorf("%d lines of 现有系统: page %d ends with %q / %q", n, p, before, last)
+			}
+		}
+		for _, l := range strings.Split(run(t, "pdftotext", "-raw", path, "-"), "\n") {
+			if strings.Contains(l, "（万") && !strings.Contains(l, "（万元）") {
+				t.Errorf("%d lines: a head is broken inside its unit: %q", n, l)
+			}
+		}
+	}
+}
