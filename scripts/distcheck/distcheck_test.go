@@ -578,8 +578,12 @@ mount --bind "$ETC" /etc
 mount --bind "$VARLIB" /var/lib
 # Keep the machine's systemd out of it: the postinst only talks to a running one.
 if [ -d /run/systemd ]; then mount -t tmpfs tmpfs /run/systemd; fi
+# bureau.env as dpkg unpacks it (0644, nfpm's file_info) before the postinst
+mkdir -p /etc/egov-bureau && echo 'EGOVDESK_DATABASE=postgres://egov:secret@db/egov' >/etc/egov-bureau/bureau.env
+chown root:root /etc/egov-bureau/bureau.env && chmod 0644 /etc/egov-bureau/bureau.env
 sh "$CTRL/postinst" configure ""
-echo "first: $(getent passwd egov-bureau | cut -d: -f1,6,7) $(stat -c '%U:%G %a' /var/lib/egov-bureau) $(stat -c '%U %a' /var/lib/egov-bureau/downloads)"
+echo "first: $(getent passwd egov-bureau | cut -d: -f1,6,7) $(stat -c '%U:%G %a' /var/lib/egov-bureau) $(stat -c '%U %a' /var/lib/egov-bureau/downloads) env $(stat -c '%U:%G %a' /etc/egov-bureau/bureau.env)"
+chmod 0600 /etc/egov-bureau/bureau.env
 # What an administrator and the server made of it.
 mkdir /var/lib/egov-bureau/badger
 echo data >/var/lib/egov-bureau/badger/MANIFEST
@@ -588,7 +592,7 @@ chown root /var/lib/egov-bureau/downloads
 echo pkg >/var/lib/egov-bureau/downloads/egovdesk.deb
 uid=$(id -u egov-bureau)
 sh "$CTRL/postinst" configure 0.1.0
-echo "upgrade: $(stat -c '%U:%G %a' /var/lib/egov-bureau) $(cat /var/lib/egov-bureau/badger/MANIFEST) $(cat /var/lib/egov-bureau/downloads/egovdesk.deb) $([ "$(id -u egov-bureau)" = "$uid" ] && echo same-uid)"
+echo "upgrade: $(stat -c '%U:%G %a' /var/lib/egov-bureau) $(cat /var/lib/egov-bureau/badger/MANIFEST) $(cat /var/lib/egov-bureau/downloads/egovdesk.deb) $([ "$(id -u egov-bureau)" = "$uid" ] && echo same-uid) env $(stat -c '%a' /etc/egov-bureau/bureau.env)"
 `
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
 	cmd.Env = append(os.Environ(), "ETC="+etc, "VARLIB="+varlib, "CTRL="+ctrl)
@@ -597,8 +601,9 @@ echo "upgrade: $(stat -c '%U:%G %a' /var/lib/egov-bureau) $(cat /var/lib/egov-bu
 		t.Fatalf("postinst: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"first: egov-bureau:/var/lib/egov-bureau:/usr/sbin/nologin egov-bureau:egov-bureau 750 root 755",
-		"upgrade: egov-bureau:egov-bureau 700 data pkg same-uid",
+		// bureau.env may hold the database's password: not world-readable
+		"first: egov-bureau:/var/lib/egov-bureau:/usr/sbin/nologin egov-bureau:egov-bureau 750 root 755 env root:egov-bureau 640",
+		"upgrade: egov-bureau:egov-bureau 700 data pkg same-uid env 600",
 	} {
 		if !strings.Contains(string(out), want+"\n") {
 			t.Errorf("postinst: want %q in:\n%s", want, out)
