@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/bureautest"
@@ -31,7 +32,10 @@ func TestDecideOnBehindAProxy(t *testing.T) {
 	b.AddAccount("reviewer", "王审核", app.RoleReviewer, "")
 	b.AddAccount("other", "张审核", app.RoleReviewer, "")
 	login := func(who string) *client.Client {
-		c := MustNew(t, b.HTTP)
+		// A login hashes the password: under -race on a loaded machine it
+		// took more than MustNew's 5 s once (nothing here waits for a
+		// timeout).
+		c := MustNew(t, b.HTTP, func(o *client.Options) { o.RequestTimeout = 30 * time.Second })
 		if _, err := c.Login(ctx, who, bureautest.Password); err != nil {
 			t.Fatal(err)
 		}
