@@ -128,6 +128,13 @@ var valueChoices = map[string][]Choice{
 	"unit_type": UnitTypeChoices, "share_type": ShareTypeChoices, "update_cycle": UpdateCycleChoices,
 	"format_class": FormatClassChoices, "data_type": DataTypeChoices, "share_mode_class": ShareModeClassChoices,
 	"usage": DemandUsageChoices, "negatives.category": NegativeCategoryChoices,
+	// The rest read as codes in a revision's changes (部分实现 as partial,
+	// 第三级 as 3, 项目调整 as content; found comparing them with the
+	// console's labels of the same fields).
+	"demands.frequency": UpdateCycleChoices, "security.level": SecurityLevelChoices, "crypto.level": SecurityLevelChoices,
+	"modules.status": ImplStatusChoices, "issues.severity": SeverityChoices, "issues.status": IssueStatusChoices,
+	"networks": NetworkChoices, "dengbao": DengbaoChoices, "security.crypto": CryptoStatusChoices,
+	"adjustment.type": AdjustTypeChoices, "performance.type": PerformanceTypeChoices,
 }
 
 // ValueLabel says a coded value of the body's field at path for people, as
