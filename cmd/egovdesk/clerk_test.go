@@ -199,17 +199,22 @@ func (c *clerk) section(title string) {
 	c.tapText("the section "+title, func(s string) bool { return s == title || strings.HasPrefix(s, title+"  ⚠") })
 }
 
-// field returns the box of the field labelled label: the label, its hint,
-// the input and the message line under it.
+// field returns the box of the field labelled label: its head (the label
+// and its hint) over its body (the input, the message line under it and a
+// remark), or, for other boxes, the label, its hint, the input and the
+// message line.
 func (c *clerk) field(label string) *fyne.Container {
 	c.tb.Helper()
 	c.d.pump()
-	box := first(c, func(b *fyne.Container) bool {
-		if len(b.Objects) < 3 {
-			return false
-		}
-		l, ok := b.Objects[0].(*widget.Label)
+	labelled := func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
 		return ok && l.Text == label && l.TextStyle.Bold
+	}
+	box := first(c, func(b *fyne.Container) bool {
+		if head, body := fieldParts(b); head != nil && body != nil {
+			return labelled(head.Objects[0])
+		}
+		return len(b.Objects) >= 3 && labelled(b.Objects[0])
 	})
 	if box == nil {
 		c.tb.Fatalf("no field %q on screen:\n%s", label, c.text())
@@ -293,12 +298,30 @@ func embedded[W any](o fyne.CanvasObject) *W {
 // sel returns the drop-down of the field labelled label.
 func (c *clerk) sel(label string) *widget.Select { return input[*widget.Select](c, label) }
 
+// fieldParts returns the head and the body of a field's box (ui's
+// fieldShown), or nils for another box.
+func fieldParts(b *fyne.Container) (head, body *fyne.Container) {
+	if len(b.Objects) != 2 {
+		return nil, nil
+	}
+	head, _ = b.Objects[0].(*fyne.Container)
+	body, _ = b.Objects[1].(*fyne.Container)
+	if head == nil || body == nil || len(head.Objects) == 0 || len(body.Objects) < 2 {
+		return nil, nil
+	}
+	return head, body
+}
+
 // message returns the message under the field labelled label.
 func (c *clerk) message(label string) string {
 	c.tb.Helper()
 	box := c.field(label)
-	if last := box.Objects[len(box.Objects)-1]; last.Visible() {
-		if s, ok := shownString(last); ok {
+	msg := box.Objects[len(box.Objects)-1]
+	if _, body := fieldParts(box); body != nil {
+		msg = body.Objects[1] // the input, the message, a remark
+	}
+	if msg.Visible() {
+		if s, ok := shownString(msg); ok {
 			return s
 		}
 	}
