@@ -468,11 +468,17 @@ func (e *editorScreen) applyEditable() {
 	switch {
 	case e.editable && e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.DocumentCreateIcon(), T("这是退回后的修改版本：改完后点“检查并提交”重新报送。")+e.lastComment(), widget.WarningImportance))
+		if l := e.remarksElsewhere(); l != nil {
+			e.banner.Add(l)
+		}
 		e.submit.Show()
 	case e.editable:
 		e.submit.Show()
 	case e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.WarningIcon(), T("只读 · 数管局已退回修改。")+e.lastComment(), widget.WarningImportance))
+		if l := e.remarksElsewhere(); l != nil {
+			e.banner.Add(l)
+		}
 		e.revise.Show()
 	case !e.f.Revision.Submitted() && e.f.Revision.Number > 1 && !e.f.Status.Final():
 		// A draft revision on top of one the bureau is reviewing: kept when
@@ -495,7 +501,7 @@ func (e *editorScreen) lastComment() string {
 	for i := len(e.f.History) - 1; i >= 0; i-- {
 		t := e.f.History[i]
 		if t.To == app.StatusReturned && t.Comment != "" {
-			c := fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment) + e.remarksElsewhere()
+			c := fmt.Sprintf(T("审核意见（%s）：%s"), t.Actor, t.Comment)
 			if len(e.f.LastRemarks()) > 0 {
 				c += "\n" + T("左侧标 ※ 的部分有逐项审核意见。")
 			}

@@ -38,10 +38,11 @@ func (e *editorScreen) remarkLine(path string) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(icon), nil, l))
 }
 
-// remarksElsewhere returns, for the banner, the remarks of the last return
-// on fields that have no line of their own in the editor (a row of a
-// table, for one), each on a line of its own; "" when there are none.
-func (e *editorScreen) remarksElsewhere() string {
+// remarksElsewhere returns, under the banner, the remarks of the last
+// return on fields that have no line of their own in the editor (a row of
+// a table, for one), each a link to its field; nil when there are none.
+// In the banner's text they led nowhere.
+func (e *editorScreen) remarksElsewhere() fyne.CanvasObject {
 	r := e.f.LastRemarks()
 	var paths []string
 	for p := range r {
@@ -49,12 +50,16 @@ func (e *editorScreen) remarksElsewhere() string {
 			paths = append(paths, p)
 		}
 	}
-	slices.Sort(paths)
-	var b strings.Builder
-	for _, p := range paths {
-		b.WriteString("\n" + Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p), r[p]))
+	if len(paths) == 0 {
+		return nil
 	}
-	return b.String()
+	slices.Sort(paths)
+	box := container.NewVBox()
+	for _, p := range paths {
+		path := p
+		box.Add(newTapLabel(Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p), r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(path) }))
+	}
+	return box
 }
 
 // decisionLines returns what a decision carries besides its comment, for

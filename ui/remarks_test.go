@@ -78,6 +78,21 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 		if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行 · 金额）：请附三家询价") || !strings.Contains(b, "请按逐项意见修改") {
 			t.Errorf("%s: banner %q", when, b)
 		}
+		// and that remark takes the clerk to the row's section
+		var link *tapLabel
+		walk(h.e.banner, func(o fyne.CanvasObject) {
+			if l, ok := o.(*tapLabel); ok && strings.HasPrefix(l.Text, "审核意见（投资概算明细 第 1 行 · 金额）") {
+				link = l
+			}
+		})
+		if link == nil {
+			t.Fatalf("%s: the remark on a budget row is no link", when)
+		}
+		h.e.showSection(0)
+		test.Tap(link)
+		if want := h.e.sectionOf("budget[0].amount"); h.e.current != want || want == 0 {
+			t.Errorf("%s: the budget row's remark shows section %d, the row is in %d", when, h.e.current, want)
+		}
 		// The section list says which sections have remarks: the clerk
 		// opened every one to find them.
 		for path, want := range map[string]bool{"goals": true, "budget": true, "project_name": false} {
