@@ -384,6 +384,24 @@ func newItemRow(t *itemsTable) *itemRow {
 	return r
 }
 
+// leaveFocus takes the keyboard from the row's input before the row shows
+// another item. The list reuses its rows as it scrolls: the clerk clicked
+// into item 3 (性别), scrolled, typed ABC, and item 11 became 登记ABC日期,
+// saved; a pinyin word being composed went there too (found typing through
+// fcitx in the real window). The text typed next goes nowhere instead.
+func (r *itemRow) leaveFocus() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(r)
+	if c == nil || c.Focused() == nil {
+		return
+	}
+	for _, in := range []fyne.Focusable{r.name, r.length, r.typ, r.share, r.extra, r.up, r.down, r.del} {
+		if c.Focused() == in {
+			c.Unfocus()
+			return
+		}
+	}
+}
+
 // CreateRenderer lays the row out.
 func (r *itemRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
@@ -392,6 +410,9 @@ func (r *itemRow) bind(i int) {
 	items := r.t.r.Items
 	if i >= len(items) {
 		return
+	}
+	if r.idx != i {
+		r.leaveFocus()
 	}
 	r.binding = true
 	defer func() { r.binding = false }()

@@ -1077,3 +1077,47 @@ func TestRemoveResourceOffWithNone(t *testing.T) {
 		t.Error("删除资源 is off with a resource shown")
 	}
 }
+
+// The items list reuses its rows as it scrolls: an item's name box that
+// had the keyboard, shown again for another item, took what the clerk
+// typed next into that item (性别 clicked, the list scrolled, ABC typed:
+// item 11 became 登记ABC日期, saved; found typing in the real window).
+// Scrolled away, the box lets go of the keyboard and no item changes.
+func TestScrolledItemsLetGoOfTheKeyboard(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	h := x.newEditor(t, app.KindCatalogue)
+	c := h.catalogue()
+	h.e.jump("entries")
+	test.Tap(c.addEntry)
+	for range 40 {
+		test.Tap(c.items.add)
+	}
+	items := c.items.r.Items
+	for j := range items {
+		items[j].Name = fmt.Sprintf("信息项%d", j+1)
+	}
+	c.items.list.Refresh()
+	c.items.list.ScrollToTop()
+	x.pump()
+	r := c.items.rows[2]
+	if r == nil || r.idx != 2 {
+		t.Fatal("item 3 is not shown")
+	}
+	x.w.Canvas().Focus(r.name)
+	// What the list does with a row scrolled out of view when another
+	// item scrolls in (it keeps unused rows in a pool, so which row comes
+	// back is the pool's choice): it shows the new item in it.
+	c.items.list.UpdateItem(30, r)
+	x.pump()
+	if f := x.w.Canvas().Focused(); f == fyne.Focusable(r.name) {
+		t.Errorf("item %d's name box still has the keyboard after showing item 3 before", r.idx+1)
+	}
+	if f := x.w.Canvas().Focused(); f != nil {
+		test.Type(f, "ABC")
+	}
+	for j, it := range c.items.r.Items {
+		if want := fmt.Sprintf("信息项%d", j+1); it.Name != want {
+			t.Errorf("item %d reads %q, want %q", j+1, it.Name, want)
+		}
+	}
+}
