@@ -173,7 +173,7 @@ func (t *itemsTable) focus(i int, field string) {
 				f = row.share
 			}
 		}
-		t.ce.e.u.win.Canvas().Focus(f)
+		focusAtEnd(t.ce.e.u.win.Canvas(), f)
 		return true
 	}
 	t.pending = nil

@@ -314,7 +314,7 @@ func (e *editorScreen) jump(path string) {
 		return
 	}
 	if f := firstFocusable(target); f != nil && e.editable {
-		e.u.win.Canvas().Focus(f)
+		focusAtEnd(e.u.win.Canvas(), f)
 	}
 }
 

@@ -98,8 +98,31 @@ func (e *editorScreen) tabsOf(i int) *container.AppTabs {
 // focusFirst gives the keyboard to the first enabled input inside o.
 func (e *editorScreen) focusFirst(o fyne.CanvasObject) {
 	if f := firstInput(o); f != nil {
-		e.u.win.Canvas().Focus(f)
+		focusAtEnd(e.u.win.Canvas(), f)
 	}
+}
+
+// focusAtEnd gives f the keyboard with, in a text box, the caret after its
+// text: a clerk taken to a field (a remark's link, the problem list) adds
+// to what is there, and the caret at the start put the answer to 请写明密钥
+// 的生成… before the text, "密钥采用 SM2…" (found typing in the real window).
+func focusAtEnd(c fyne.Canvas, f fyne.Focusable) {
+	c.Focus(f)
+	var in *widget.Entry
+	switch v := f.(type) {
+	case *widget.Entry:
+		v.ExtendBaseWidget(v) // one made as a struct and not drawn yet
+		in = v
+	case *textArea:
+		in = &v.Entry
+	default:
+		return
+	}
+	// As Page Down moves it: the rows are the box's wrapped lines. A box
+	// not drawn yet (a list's row) is given its renderer first, which
+	// Page Down needs.
+	in.Refresh()
+	in.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
 }
 
 // firstFocusable returns the first visible, enabled widget inside o that

@@ -205,3 +205,32 @@ func TestInboxNamesAJointReviewersConcurrence(t *testing.T) {
 		t.Errorf("inbox entry:\n%s", got)
 	}
 }
+
+// A field the clerk is taken to (a remark's link, the problem list) has
+// its caret after its text, to add to it: at the start, the answer to a
+// remark went before the text (found typing in the real window).
+func TestJumpPutsTheCaretAfterTheText(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	long := strings.Repeat("建成覆盖全镇的智慧社区管理平台，", 12) // wraps in its box
+	f.Declaration.Goals = long + "\n事件处置时限缩短 30%"
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	test.Tap(h.e.revise)
+	x.eventually(t, "the revision in the editor", func() bool {
+		return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable
+	})
+	h = x.editor(t)
+	h.e.jump("goals")
+	x.pump()
+	focused := x.w.Canvas().Focused()
+	if focused == nil {
+		t.Fatal("建设目标 has no keyboard")
+	}
+	test.Type(focused, "，覆盖社区数 12 个")
+	if got, want := h.e.f.Declaration.Goals, long+"\n事件处置时限缩短 30%，覆盖社区数 12 个"; got != want {
+		t.Errorf("建设目标 reads %q, want %q", got, want)
+	}
+}
