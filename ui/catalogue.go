@@ -93,7 +93,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 
 	ce.demandBox, ce.dutyBox, ce.negBox = container.NewVBox(), container.NewVBox(), container.NewVBox()
 	tab := func(box *fyne.Container, hint, addText string, add func()) fyne.CanvasObject {
-		b := e.addButton(addText, add)
+		b := e.addRowButton(addText, box, add)
 		ce.listAdd = append(ce.listAdd, b)
 		f := newFormScroll(container.NewVBox(note(T(hint)), box, container.NewHBox(b)))
 		ce.listForms = append(ce.listForms, f)

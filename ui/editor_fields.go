@@ -475,6 +475,19 @@ func (e *editorScreen) removeButton(what string, remove func()) *Button {
 	return b
 }
 
+// addRowButton is addButton for a table whose rows are rows: the row added
+// (the last) takes the keyboard. After 添加问题 nothing had it, and the
+// word typed next through the input method was dropped (found typing in
+// the real window); the declaration's own tables focus theirs already.
+func (e *editorScreen) addRowButton(text string, rows *fyne.Container, add func()) *Button {
+	return e.addButton(text, func() {
+		add()
+		if n := len(rows.Objects); n > 0 {
+			e.focusFirst(rows.Objects[n-1])
+		}
+	})
+}
+
 // addButton returns a button that adds a row to a table.
 func (e *editorScreen) addButton(text string, add func()) *Button {
 	b := newButton(&Button{Button: widget.Button{Text: T(text), OnTapped: add}})

@@ -96,7 +96,7 @@ func (e *editorScreen) buildSections() {
 
 // table lays out a table of rows with its add button.
 func (e *editorScreen) table(path, label string, rows *fyne.Container, addText string, add func()) fyne.CanvasObject {
-	return e.field(path, label, "", container.NewVBox(rows, container.NewHBox(e.addButton(addText, add))))
+	return e.field(path, label, "", container.NewVBox(rows, container.NewHBox(e.addRowButton(addText, rows, add))))
 }
 
 // serviceTypes edits the service types with one box each.

@@ -1121,3 +1121,35 @@ func TestScrolledItemsLetGoOfTheKeyboard(t *testing.T) {
 		}
 	}
 }
+
+// The same in the other kinds' tables: after 添加问题 nothing had the
+// keyboard and the word typed next through the input method was dropped
+// (found typing in the real window).
+func TestAddedRowTakesTheKeyboardInEveryKind(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	for _, c := range []struct {
+		kind                 app.Kind
+		section, button, row string
+	}{
+		{app.KindTrialReport, "modules", "添加功能", "modules[0]."},
+		{app.KindTrialReport, "issues", "添加问题", "issues[0]."},
+		{app.KindTrialReport, "feedback.opinions", "添加意见", "feedback.opinions[0]."},
+		{app.KindCatalogue, "demands", "添加需求", "demands[0]."},
+	} {
+		h := x.newEditor(t, c.kind)
+		h.e.jump(c.section)
+		x.pump()
+		tapButton(t, x.w.Content(), c.button)
+		x.pump()
+		f := x.w.Canvas().Focused()
+		var at string
+		for p, o := range h.e.targets {
+			if f != nil && o == f.(fyne.CanvasObject) {
+				at = p
+			}
+		}
+		if f == nil || !strings.HasPrefix(at, c.row) {
+			t.Errorf("%s: after %s the keyboard is on %T (%q), want the new row's first input", c.kind, c.button, f, at)
+		}
+	}
+}

@@ -173,9 +173,9 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 	e.addSection("概算调整", []string{"approved_total", "before", "after"},
 		e.money("approved_total", "批复概算总投资（万元）", "核定投资；调整数额占它的比例决定能否自行调整", &a.ApprovedTotal),
 		e.field("before", "原批复概算明细", "按批复逐项填写，合计须等于批复概算总投资",
-			container.NewVBox(le.beforeBox, container.NewHBox(e.addButton("添加一行", func() { le.addLine(&a.Before) })))),
+			container.NewVBox(le.beforeBox, container.NewHBox(e.addRowButton("添加一行", le.beforeBox, func() { le.addLine(&a.Before) })))),
 		e.field("after", "调整后概算明细", "删去的分项不必列出；新增的分项加一行",
-			container.NewVBox(le.afterBox, container.NewHBox(e.addButton("添加一行", func() { le.addLine(&a.After) })))),
+			container.NewVBox(le.afterBox, container.NewHBox(e.addRowButton("添加一行", le.afterBox, func() { le.addLine(&a.After) })))),
 		heading(T("调整前后对照")),
 		le.compare)
 	le.rebuildLines()
