@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,8 @@ type acceptanceEditor struct {
 	period    *paragraph
 	checklist *fyne.Container
 	summary   *fyne.Container
-	attachBtn map[string]*Button // material code → its 上传 button
+	attachBtn map[string]*Button  // material code → its 上传 button
+	items     []app.ChecklistItem // the materials, as rebuildChecklist last laid them out
 	// trialUnsent is set while the trial report chosen has a revision not
 	// submitted (a draft, or a revision after a return): the bureau
 	// refuses an application naming a report it does not hold, or whose
@@ -120,7 +122,9 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		}
 		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		var state *paragraph
-		if it.Linked != "" && len(it.Attachments) == 0 {
+		if it.Linked != "" && len(it.Attachments) == 0 && ae.trialUnsent {
+			state = &paragraph{Text: "⚠ " + T("所选的试运行报告还有未提交的内容：请先提交试运行报告"), Importance: widget.WarningImportance}
+		} else if it.Linked != "" && len(it.Attachments) == 0 {
 			state = &paragraph{Text: "✓ " + T("所选的试运行报告（随系统报送，无需另附文件）"), Importance: widget.SuccessImportance}
 		} else if it.Present {
 			state = &paragraph{Text: "✓ " + T("已附加：") + strings.Join(it.Attachments, "、"), Importance: widget.SuccessImportance}
@@ -143,24 +147,54 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		ae.checklist.Add(note(T("本地区规则没有列出验收材料。")))
 	}
 	ae.checklist.Refresh()
-	ae.updateSummary(items)
+	ae.items = items
+	ae.updateSummary()
 }
 
-func (ae *acceptanceEditor) updateSummary(items []app.ChecklistItem) {
+// updateSummary shows the materials beside the form and, under them, what
+// else stops the application: the panel said ✓ 试运行报告 and ✓ 合同
+// while 检查并提交 found the trial report not submitted and the trial
+// period too short (found in the real window).
+func (ae *acceptanceEditor) updateSummary() {
 	ae.summary.RemoveAll()
 	missing := 0
-	for _, it := range items {
+	for _, it := range ae.items {
 		imp := widget.SuccessImportance
+		text := checklistText(it)
 		if !it.Present && it.Required {
 			imp = widget.DangerImportance
 			missing++
 		} else if !it.Present {
 			imp = widget.LowImportance
+		} else if it.Linked != "" && len(it.Attachments) == 0 && ae.trialUnsent {
+			imp = widget.WarningImportance
+			text = "⚠ " + T(it.Label) + T("（未提交）")
 		}
-		ae.summary.Add(newTapLabel(checklistText(it), imp, func() { ae.e.jump("materials." + it.Material) }))
+		ae.summary.Add(newTapLabel(text, imp, func() { ae.e.jump("materials." + it.Material) }))
 	}
 	if missing > 0 {
 		ae.summary.Add(&paragraph{Text: fmt.Sprintf(T("还缺 %d 项必需材料，补齐后才能提交。"), missing), Importance: widget.DangerImportance})
+	}
+	if !ae.e.editable {
+		return
+	}
+	var other []app.FieldError
+	for _, p := range append(slices.Clip(ae.e.problems), ae.e.live...) {
+		if !strings.HasPrefix(p.Field, "materials.") {
+			other = append(other, p)
+		}
+	}
+	if len(other) == 0 {
+		return
+	}
+	ae.summary.Add(heading(T("需要修改")))
+	for i, p := range other {
+		if i == 8 {
+			ae.summary.Add(note(fmt.Sprintf(T("……还有 %d 处，点“检查并提交”查看全部"), len(other)-i)))
+			break
+		}
+		field := p.Field
+		ae.summary.Add(newTapLabel(fieldText(p), widget.DangerImportance, func() { ae.e.jump(field) }))
 	}
 }
 
@@ -171,6 +205,7 @@ func neverSent(f *app.Filing) bool { return !f.Revision.Submitted() }
 // minimum.
 func (ae *acceptanceEditor) changed(time.Time) {
 	a := ae.a
+	defer ae.updateSummary() // with what this found
 	minMonths := ae.e.trialMinMonths()
 	if ae.trialUnsent && a.TrialReportID != "" {
 		var p app.Problems

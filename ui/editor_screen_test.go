@@ -848,6 +848,17 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 		}) {
 			t.Fatalf("revised %v: problems: %v", revised, h.e.problems)
 		}
+		// The panel beside the form says so too, not ✓ 试运行报告 (found
+		// in the real window), and lists it with what else is to mend.
+		x.pump()
+		panel := textOf(h.acceptance().summary)
+		if strings.Contains(panel, "✓ 试运行报告") || !strings.Contains(panel, "⚠ 试运行报告（未提交）") ||
+			!strings.Contains(panel, "需要修改") || !strings.Contains(panel, "尚未提交") {
+			t.Errorf("revised %v: the panel reads:\n%s", revised, panel)
+		}
+		if state := textOf(h.acceptance().checklist); !strings.Contains(state, "请先提交试运行报告") || strings.Contains(state, "✓ 所选的试运行报告") {
+			t.Errorf("revised %v: the checklist reads:\n%s", revised, state)
+		}
 	}
 }
 
