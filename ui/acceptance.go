@@ -122,7 +122,7 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 		}
 		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		var state *paragraph
-		if it.Linked != "" && len(it.Attachments) == 0 && ae.trialUnsent {
+		if it.Linked != "" && ae.trialUnsent {
 			state = &paragraph{Text: "⚠ " + T("所选的试运行报告还有未提交的内容：请先提交试运行报告"), Importance: widget.WarningImportance}
 		} else if it.Linked != "" && len(it.Attachments) == 0 {
 			state = &paragraph{Text: "✓ " + T("所选的试运行报告（随系统报送，无需另附文件）"), Importance: widget.SuccessImportance}
@@ -166,7 +166,7 @@ func (ae *acceptanceEditor) updateSummary() {
 			missing++
 		} else if !it.Present {
 			imp = widget.LowImportance
-		} else if it.Linked != "" && len(it.Attachments) == 0 && ae.trialUnsent {
+		} else if it.Linked != "" && ae.trialUnsent {
 			imp = widget.WarningImportance
 			text = "⚠ " + T(it.Label) + T("（未提交）")
 		}
@@ -180,7 +180,9 @@ func (ae *acceptanceEditor) updateSummary() {
 	}
 	var other []app.FieldError
 	for _, p := range append(slices.Clip(ae.e.problems), ae.e.live...) {
-		if !strings.HasPrefix(p.Field, "materials.") {
+		// the trial period's is both a check's and a live one
+		same := func(q app.FieldError) bool { return q.Field == p.Field && q.Message == p.Message }
+		if !strings.HasPrefix(p.Field, "materials.") && !slices.ContainsFunc(other, same) {
 			other = append(other, p)
 		}
 	}

@@ -828,6 +828,7 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr.TrialReport = apptest.TrialReport()
+		tr.TrialReport.TrialEnd = tr.TrialReport.TrialStart // too short: a problem of the check's and a live one
 		if revised {
 			if _, err := tr.Submit(x.u.Now(), "陈晓"); err != nil {
 				t.Fatal(err)
@@ -853,8 +854,15 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 		x.pump()
 		panel := textOf(h.acceptance().summary)
 		if strings.Contains(panel, "✓ 试运行报告") || !strings.Contains(panel, "⚠ 试运行报告（未提交）") ||
-			!strings.Contains(panel, "需要修改") || !strings.Contains(panel, "尚未提交") {
+			!strings.Contains(panel, "需要修改") || strings.Count(panel, "尚未提交") != 1 {
 			t.Errorf("revised %v: the panel reads:\n%s", revised, panel)
+		}
+		seen := map[string]bool{}
+		for _, l := range strings.Split(panel, "\n") {
+			if l = strings.TrimSpace(l); l != "" && seen[l] {
+				t.Errorf("revised %v: the panel says twice %q", revised, l)
+			}
+			seen[l] = true
 		}
 		if state := textOf(h.acceptance().checklist); !strings.Contains(state, "请先提交试运行报告") || strings.Contains(state, "✓ 所选的试运行报告") {
 			t.Errorf("revised %v: the checklist reads:\n%s", revised, state)
