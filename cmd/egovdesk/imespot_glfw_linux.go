@@ -25,3 +25,20 @@ func x11SpotSetter(w fyne.Window) func(x, y int) {
 		})
 	}
 }
+
+// x11InputReset returns a function that drops what the X input method is
+// composing for w's window (the patched GLFW's ResetX11Input), or nil when
+// the window cannot run native code.
+func x11InputReset(w fyne.Window) func() {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return nil
+	}
+	return func() {
+		nw.RunNative(func(ctx any) {
+			if c, ok := ctx.(driver.X11WindowContext); ok && c.WindowHandle != 0 {
+				glfw.ResetX11Input(c.WindowHandle)
+			}
+		})
+	}
+}

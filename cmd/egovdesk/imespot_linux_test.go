@@ -23,8 +23,9 @@ func TestInputSpotFollowsTheCursor(t *testing.T) {
 
 	type spot struct{ x, y int }
 	var sent []spot
+	resets := 0
 	tr := &spotTracker{canvas: w.Canvas(), abs: a.Driver().AbsolutePositionForObject,
-		apply: func(x, y int) { sent = append(sent, spot{x, y}) }}
+		apply: func(x, y int) { sent = append(sent, spot{x, y}) }, reset: func() { resets++ }}
 	last := func() spot { return sent[len(sent)-1] }
 
 	tr.update()
@@ -57,9 +58,17 @@ func TestInputSpotFollowsTheCursor(t *testing.T) {
 		t.Errorf("after typing, spots %v: want one more, further right on the same line", sent)
 	}
 
+	if resets != 0 {
+		t.Errorf("%d resets of the input method while the focus stayed in one field", resets)
+	}
 	w.Canvas().Focus(multi)
 	test.Type(multi, "第一行\n")
 	tr.update()
+	// The focus moved: what was being composed is dropped, not committed
+	// into the field the clerk clicked.
+	if resets != 1 {
+		t.Errorf("the focus moved to another field: %d resets of the input method, want 1", resets)
+	}
 	if mp := a.Driver().AbsolutePositionForObject(multi); last().y <= int(mp.Y*scale)+empty.y-int(pos.Y*scale) {
 		t.Errorf("on the second line of a multi-line entry the spot y %d is not below the first line's", last().y)
 	}

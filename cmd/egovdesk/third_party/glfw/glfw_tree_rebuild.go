@@ -9,4 +9,4 @@ package glfw
 // inputs.
 //
 //lint:ignore U1000 ^
-const upstreamTreeSHA = "8c4af4a2a7184a3f86903c8d7aa6ab0df595eea6"
+const upstreamTreeSHA = "783f5331a75a59bbba741cc6490e084743bb03b4"

@@ -6,3 +6,6 @@ package glfw
 
 // SetX11InputSpot does nothing where GLFW is built without X11.
 func SetX11InputSpot(handle uintptr, x, y int) bool { return false }
+
+// ResetX11Input does nothing where GLFW is built without X11.
+func ResetX11Input(handle uintptr) bool { return false }

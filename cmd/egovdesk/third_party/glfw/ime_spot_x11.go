@@ -6,6 +6,7 @@ package glfw
 
 /*
 int glfwSetX11InputSpot(unsigned long handle, int x, int y);
+int glfwResetX11Input(unsigned long handle);
 */
 import "C"
 
@@ -16,4 +17,13 @@ import "C"
 // the input method refused. Call it on the main thread.
 func SetX11InputSpot(handle uintptr, x, y int) bool {
 	return C.glfwSetX11InputSpot(C.ulong(handle), C.int(x), C.int(y)) != 0
+}
+
+// ResetX11Input ends what the X input method is composing for the GLFW window
+// whose X11 window is handle and drops it: call it when the keyboard focus
+// moved to another field, which would otherwise get the pinyin being composed.
+// It reports false when the window has no input context. Call it on the main
+// thread.
+func ResetX11Input(handle uintptr) bool {
+	return C.glfwResetX11Input(C.ulong(handle)) != 0
 }

@@ -3386,5 +3386,28 @@ GLFWAPI int glfwSetX11InputSpot(unsigned long handle, int x, int y)
     return failed == NULL;
 }
 
+// PATCH (egovdesk, Fyne #618): ends what the input method is composing for the
+// GLFW window whose X11 window is handle, dropping it (Xutf8ResetIC): the
+// application calls it when its focus moved to another field, where the pinyin
+// being composed would otherwise be committed. Returns GLFW_FALSE when the
+// window has no input context. Must be called on the main thread.
+GLFWAPI int glfwResetX11Input(unsigned long handle)
+{
+    _GLFWwindow* window = NULL;
+
+    _GLFW_REQUIRE_INIT_OR_RETURN(GLFW_FALSE);
+
+    if (_glfw.platform.platformID != GLFW_PLATFORM_X11)
+        return GLFW_FALSE;
+    if (XFindContext(_glfw.x11.display, (Window) handle, _glfw.x11.context,
+                     (XPointer*) &window) != 0 || !window->x11.ic)
+        return GLFW_FALSE;
+
+    char* pending = Xutf8ResetIC(window->x11.ic);
+    if (pending)
+        XFree(pending);
+    return GLFW_TRUE;
+}
+
 #endif // _GLFW_X11
 
