@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -29,6 +31,10 @@ type formScroll struct {
 
 // newFormScroll returns a form scrolling content vertically.
 func newFormScroll(content fyne.CanvasObject) *formScroll {
+	// Room on the right for the scroll bar, which Fyne draws over the
+	// content: it covered the right border of every full-width input
+	// (seen in the real window).
+	content = container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()), content)
 	f := &formScroll{Scroll: container.NewVScroll(content)}
 	f.ExtendBaseWidget(f)
 	return f
