@@ -236,7 +236,7 @@ func (ce *catalogueEditor) showDetail() {
 		ce.cur = -1
 		ce.items = nil
 		ce.remove.Disable()
-		ce.detail.Content = container.NewVBox(note(T("左侧还没有资源。点“添加资源”登记一条信息资源，或在“目录信息”中导入 Excel。")))
+		ce.detail.Content = roomForBar(container.NewVBox(note(T("左侧还没有资源。点“添加资源”登记一条信息资源，或在“目录信息”中导入 Excel。"))))
 		ce.detail.Refresh()
 		return
 	}
@@ -320,7 +320,7 @@ func (ce *catalogueEditor) showDetail() {
 		}
 	}
 	e.inputs = e.inputs[:first]
-	ce.detail.Content = container.NewPadded(box)
+	ce.detail.Content = roomForBar(container.NewPadded(box))
 	ce.detail.Refresh()
 	ce.detail.ScrollToTop()
 }

@@ -182,7 +182,7 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	if s.fill {
 		e.setCenter(container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content))
 	} else {
-		e.body.Content = container.NewVBox(heading(T(s.title)), s.content)
+		e.body.Content = roomForBar(container.NewVBox(heading(T(s.title)), s.content))
 		e.setCenter(e.form)
 		e.body.ScrollToTop()
 	}

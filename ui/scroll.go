@@ -29,13 +29,18 @@ type formScroll struct {
 	lists []*widget.List // lists inside the form that scroll on their own
 }
 
+// roomForBar returns a form's content with room on its right for the
+// scroll bar at rest, which Fyne draws over the content: it covered the
+// right border of every full-width input (seen in the real window). The
+// bar widens over the content only while the pointer is on it. Content
+// set on a formScroll's Scroll later goes through it too.
+func roomForBar(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSmallSize()+2), content)
+}
+
 // newFormScroll returns a form scrolling content vertically.
 func newFormScroll(content fyne.CanvasObject) *formScroll {
-	// Room on the right for the scroll bar, which Fyne draws over the
-	// content: it covered the right border of every full-width input
-	// (seen in the real window).
-	content = container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()), content)
-	f := &formScroll{Scroll: container.NewVScroll(content)}
+	f := &formScroll{Scroll: container.NewVScroll(roomForBar(content))}
 	f.ExtendBaseWidget(f)
 	return f
 }
