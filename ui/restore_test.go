@@ -80,6 +80,14 @@ func TestOpenAttachmentFetchesIt(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the fetched file was not opened")
 	}
+	// The button comes back once the file is open. Waited for here: its
+	// goroutine set the text after the test had ended, while the next test
+	// drew (Fyne's text caches are not locked; found by a crash of the
+	// package's tests and go test -race).
+	u.wg.Wait()
+	if btn.Text != "打开" || btn.Disabled() {
+		t.Errorf("after opening, the button reads %q (disabled %v)", btn.Text, btn.Disabled())
+	}
 	if (&UI{link: offlineLink{}}).openAttachmentButton("x", a) != nil {
 		t.Error("a link that cannot fetch attachments gets a 打开 button")
 	}
