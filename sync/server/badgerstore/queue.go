@@ -247,7 +247,8 @@ func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, 
 		end = queueKey(q.To, "")
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
-	needles := prefilter(q, text)
+	words := bureaustore.QueueWords(text)
+	needles := prefilter(q, text, words)
 	// By the Beijing date a filing arrived, many sharing one: working days
 	// are counted on Beijing dates (app.Calendar), so two filings of one
 	// UTC date may have different limits.
@@ -316,7 +317,7 @@ func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, 
 				r := route(e.Total)
 				e.Route, e.RouteLabel = r.Code, r.Label
 			}
-			if !bureaustore.QueueMatches(q, text, e) {
+			if !bureaustore.QueueMatches(q, text, words, e) {
 				continue
 			}
 			if len(page.Items) == limit {
@@ -364,7 +365,7 @@ func (n needle) in(v []byte) bool {
 // in an entry's JSON encoding (encoding/json writes CJK as is and escapes
 // only <, >, & and control characters, which the text is checked for).
 // They are a necessary condition; matches decides.
-func prefilter(q console.QueueQuery, text string) []needle {
+func prefilter(q console.QueueQuery, text string, words []string) []needle {
 	var out []needle
 	field := func(name, value string) {
 		out = append(out, needle{b: []byte(`"` + name + `":` + value)})
@@ -384,7 +385,7 @@ func prefilter(q console.QueueQuery, text string) []needle {
 	if text != "" && !strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || strings.ContainsRune("\\\"<>&", r) }) {
 		// Each of its words (社区平台: 社区, 平台) is in an entry that holds
 		// the text as typed, and in one found by its words.
-		for _, w := range bureaustore.QueueWords(text) {
+		for _, w := range words {
 			fold := strings.ContainsFunc(w, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
 			out = append(out, needle{b: []byte(w), fold: fold})
 		}

@@ -218,8 +218,9 @@ func QueueFacts(f app.Filing, b *app.Body) (year int, total app.Money) {
 
 // QueueMatches reports whether the queue entry e (with its route filled
 // in) matches q, q.Waiting included; text is q.Text trimmed and in lower
-// case.
-func QueueMatches(q console.QueueQuery, text string, e console.QueueItem) bool {
+// case, words its QueueWords (worked out once a query: this runs for every
+// entry a page reads).
+func QueueMatches(q console.QueueQuery, text string, words []string, e console.QueueItem) bool {
 	switch {
 	case q.Kind != "" && e.Kind != q.Kind,
 		q.UnitID != "" && e.UnitID != q.UnitID,
@@ -236,7 +237,6 @@ func QueueMatches(q console.QueueQuery, text string, e console.QueueItem) bool {
 	if strings.Contains(title, text) || strings.Contains(unit, text) {
 		return true
 	}
-	words := QueueWords(text)
 	if len(words) < 2 {
 		return false
 	}

@@ -241,6 +241,7 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		afterNS, afterID = q.From.UnixNano(), "" // (since, "") is before every entry of that instant
 	}
 	text := strings.ToLower(strings.TrimSpace(q.Text))
+	words := bureaustore.QueueWords(text)
 	where := []string{"(since_ns, filing_id) > ($1, $2)"}
 	args := []any{afterNS, afterID}
 	arg := func(v any) string {
@@ -274,7 +275,7 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 		// Its words (QueueWords: 社区平台 → 社区, 平台) are each in an
 		// entry that holds the text as typed, and in one found by them.
 		var grams []string
-		for _, w := range bureaustore.QueueWords(text) {
+		for _, w := range words {
 			for _, g := range textGrams(w) {
 				if !slices.Contains(grams, g) {
 					grams = append(grams, g)
@@ -368,7 +369,7 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 					}
 					e.Route, e.RouteLabel = r.Code, r.Label
 				}
-				if local && !bureaustore.QueueMatches(q, text, e) {
+				if local && !bureaustore.QueueMatches(q, text, words, e) {
 					continue
 				}
 				if len(res.Page.Items) == limit {
