@@ -466,10 +466,10 @@ func (w *writer) table(t *paper.Table) { w.grid(t, false) }
 // not fit on a line breaks before the bracket (金额 / （万元）), not inside
 // it (金额（万 / 元）).
 func (w *writer) wrapHead(s string, width float64) []string {
-	if i := strings.Index(s, "（"); i > 0 && strings.HasSuffix(s, "）") && w.width(s, fontBold, tableSize) > width {
-		a, b := s[:i], s[i:]
-		if w.width(a, fontBold, tableSize) <= width && w.width(b, fontBold, tableSize) <= width {
-			return []string{a, b}
+	if unit := unitOf(s); unit != "" && w.width(s, fontBold, tableSize) > width {
+		name := strings.TrimSuffix(s, unit)
+		if w.width(name, fontBold, tableSize) <= width && w.width(unit, fontBold, tableSize) <= width {
+			return []string{name, unit}
 		}
 	}
 	return w.wrap(s, fontBold, tableSize, width)
