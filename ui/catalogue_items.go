@@ -92,8 +92,12 @@ func newItemsTable(ce *catalogueEditor, r *app.Resource, prefix string) *itemsTa
 	t.undoButton = newButton(&Button{Button: widget.Button{Text: T("撤销"), Icon: theme.ContentUndoIcon(), OnTapped: t.restore}})
 	t.undo = container.NewBorder(nil, nil, nil, t.undoButton, t.undoText)
 	t.undo.Hide()
-	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count),
-		note(T("字符型C须填写长度。共享类型默认同资源；比资源更严格时填写该项的共享条件或不予共享依据。行末按钮可上移、下移或删除该项。")), t.undo, frame, t.msg)
+	hint := T("字符型C须填写长度。共享类型默认同资源；比资源更严格时填写该项的共享条件或不予共享依据。行末按钮可上移、下移或删除该项。")
+	if !ce.e.editable {
+		// a submitted revision's rows have no buttons
+		hint = T("字符型C须填写长度。共享类型默认同资源；比资源更严格时填写该项的共享条件或不予共享依据。")
+	}
+	t.obj = container.NewVBox(container.NewBorder(nil, nil, nil, add, t.count), note(hint), t.undo, frame, t.msg)
 	t.updateCount()
 	return t
 }

@@ -1153,3 +1153,30 @@ func TestAddedRowTakesTheKeyboardInEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A submitted catalogue's items have no ↑ ↓ 删除, and the hint above them
+// does not point to them (found in the real window).
+func TestReadOnlyItemsHintNamesNoButtons(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	f, err := app.NewFiling(app.KindCatalogue, newID(), newID(), "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	if _, err := f.Submit(x.u.Now(), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	h.e.jump("entries")
+	x.pump()
+	c := h.catalogue()
+	if c.items == nil {
+		t.Fatal("no items shown")
+	}
+	if got := textOf(c.items.obj); strings.Contains(got, "行末按钮") || !strings.Contains(got, "字符型C须填写长度") {
+		t.Errorf("a read-only catalogue's items say:\n%s", got)
+	}
+}
