@@ -1199,6 +1199,11 @@ func TestFiledDocumentsNotCachedAndRangesBounded(t *testing.T) {
 		}
 		r = fx.do("GET", path, tok, nil, "Range", fmt.Sprintf("bytes=%d-", len(pdf)+10))
 		p := r.problem(t)
+		// and the last 0 bytes (Go's 206 of nothing, "bytes 91-90/91")
+		if r0 := fx.do("GET", path, tok, nil, "Range", "bytes=-0"); r0.StatusCode != http.StatusRequestedRangeNotSatisfiable ||
+			r0.problem(t).Code != protocol.CodeRangeNotSatisfiable || r0.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(pdf)) {
+			t.Errorf("%s: bytes=-0: %d, Content-Range %q", what, r0.StatusCode, r0.Header.Get("Content-Range"))
+		}
 		if r.StatusCode != http.StatusRequestedRangeNotSatisfiable || p.Code != protocol.CodeRangeNotSatisfiable ||
 			!strings.Contains(p.Detail, strconv.Itoa(len(pdf))) || r.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(pdf)) ||
 			r.Header.Get("Content-Disposition") != "" {

@@ -5,6 +5,7 @@ package serve
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +29,32 @@ func Content(w http.ResponseWriter, r *http.Request, mod time.Time, content io.R
 	}
 	if refused != nil {
 		w = &rangeRefusal{ResponseWriter: w, refused: refused}
+		if zeroSuffix(r.Header.Get("Range")) {
+			// The last 0 bytes: Go answers 206 with nothing and
+			// "bytes 91-90/91"; RFC 9110 (14.1.1) calls a suffix of 0
+			// unsatisfiable (found over a raw socket).
+			if size, err := content.Seek(0, io.SeekEnd); err == nil {
+				w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+			}
+			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+			return
+		}
 	}
 	http.ServeContent(w, r, "", mod, content)
+}
+
+// zeroSuffix reports whether rg asks only for the last 0 bytes.
+func zeroSuffix(rg string) bool {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(rg), "bytes=")
+	if !ok {
+		return false
+	}
+	for _, part := range strings.Split(spec, ",") {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(part), "-"); !ok || strings.TrimLeft(n, "0") != "" || n == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // rangeRefusal hands a 416 to its refused and drops what Go writes after.
