@@ -101,8 +101,8 @@ func (e *editorScreen) names(path, label string, ptr *[]string) fyne.CanvasObjec
 
 // listRow lays out one line of a list: its number, its fields in two
 // columns and the button that removes it.
-func (ce *catalogueEditor) listRow(n int, what string, remove func(), fields ...fyne.CanvasObject) fyne.CanvasObject {
-	del := ce.e.removeButton(what, remove)
+func (ce *catalogueEditor) listRow(rows *fyne.Container, n int, what string, remove func(), fields ...fyne.CanvasObject) fyne.CanvasObject {
+	del := ce.e.removeButton(what, rows, n, remove)
 	title := &widget.Label{Text: fmt.Sprintf(T("第 %d 行"), n+1), TextStyle: fyne.TextStyle{Bold: true}}
 	return container.NewVBox(container.NewBorder(nil, nil, nil, del, title), sideBySide(2, fields...), widget.NewSeparator())
 }
@@ -120,7 +120,7 @@ func (ce *catalogueEditor) rebuildDemands() {
 	for i := range ce.c.Demands {
 		d := &ce.c.Demands[i]
 		p := fmt.Sprintf("demands[%d].", i)
-		ce.demandBox.Add(ce.listRow(i, "需求", func() {
+		ce.demandBox.Add(ce.listRow(ce.demandBox, i, "需求", func() {
 			ce.c.Demands = append(ce.c.Demands[:i], ce.c.Demands[i+1:]...)
 			ce.rebuildDemands()
 			e.edited()
@@ -192,7 +192,7 @@ func (ce *catalogueEditor) rebuildDuties() {
 				}
 			}
 		}
-		ce.dutyBox.Add(ce.listRow(i, "责任", func() {
+		ce.dutyBox.Add(ce.listRow(ce.dutyBox, i, "责任", func() {
 			ce.c.Duties = append(ce.c.Duties[:i], ce.c.Duties[i+1:]...)
 			ce.rebuildDuties()
 			e.edited()
@@ -228,7 +228,7 @@ func (ce *catalogueEditor) rebuildNegatives() {
 	for i := range ce.c.Negatives {
 		n := &ce.c.Negatives[i]
 		p := fmt.Sprintf("negatives[%d].", i)
-		ce.negBox.Add(ce.listRow(i, "负面清单", func() {
+		ce.negBox.Add(ce.listRow(ce.negBox, i, "负面清单", func() {
 			ce.c.Negatives = append(ce.c.Negatives[:i], ce.c.Negatives[i+1:]...)
 			ce.rebuildNegatives()
 			e.edited()

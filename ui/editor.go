@@ -50,6 +50,7 @@ type editorScreen struct {
 	targets   map[string]fyne.CanvasObject // field path → the widget that edits it
 	msgs      map[string]*paragraph        // field path → the message shown under it
 	rowMsgs   map[*paragraph]bool          // the messages of table rows, hidden when empty
+	addFor    map[*fyne.Container]*Button  // each table's add button, by its rows
 	parseErrs map[string]string            // field path → why what was typed is not accepted
 	inputs    []fyne.Disableable
 	problems  []app.FieldError // of the last check

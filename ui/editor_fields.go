@@ -460,13 +460,17 @@ func (e *editorScreen) rowMessage(path string, target fyne.CanvasObject) *paragr
 	return msg
 }
 
-// removeButton returns the button that removes row i of a table.
-func (e *editorScreen) removeButton(what string, remove func()) *Button {
+// removeButton returns the button that removes row i of rows. The row
+// that takes its place (or the one before it, or the table's add button
+// when none is left) then has the keyboard: after 删除 → 是 nothing had it
+// and the next word typed was dropped (found typing in the real window).
+func (e *editorScreen) removeButton(what string, rows *fyne.Container, i int, remove func()) *Button {
 	b := newButton(&Button{Button: widget.Button{Text: T("删除"), Importance: widget.LowImportance}})
 	b.OnTapped = func() {
 		showConfirm(T("删除"), fmt.Sprintf(T("删除这一%s？"), T(what)), func(ok bool) {
 			if ok {
 				remove()
+				e.focusAfterRemoval(rows, i)
 			}
 		}, e.u.win)
 	}
@@ -475,17 +479,42 @@ func (e *editorScreen) removeButton(what string, remove func()) *Button {
 	return b
 }
 
+// focusAfterRemoval gives the keyboard to the row now at i in rows, or to
+// the last row when i was the last, or to the table's add button.
+func (e *editorScreen) focusAfterRemoval(rows *fyne.Container, i int) {
+	if n := len(rows.Objects); n > 0 {
+		if f := firstInput(rows.Objects[min(i, n-1)]); f != nil {
+			focusAtEnd(e.u.win.Canvas(), f)
+			return
+		}
+	}
+	if add := e.addFor[rows]; add != nil && add.Visible() && !add.Disabled() {
+		e.u.win.Canvas().Focus(add)
+	}
+}
+
 // addRowButton is addButton for a table whose rows are rows: the row added
 // (the last) takes the keyboard. After 添加问题 nothing had it, and the
 // word typed next through the input method was dropped (found typing in
 // the real window); the declaration's own tables focus theirs already.
 func (e *editorScreen) addRowButton(text string, rows *fyne.Container, add func()) *Button {
-	return e.addButton(text, func() {
+	return e.addButtonFor(rows, text, func() {
 		add()
 		if n := len(rows.Objects); n > 0 {
 			e.focusFirst(rows.Objects[n-1])
 		}
 	})
+}
+
+// addButtonFor is addButton for the table whose rows are rows: the button
+// takes the keyboard when the table's last row is removed.
+func (e *editorScreen) addButtonFor(rows *fyne.Container, text string, add func()) *Button {
+	b := e.addButton(text, add)
+	if e.addFor == nil {
+		e.addFor = map[*fyne.Container]*Button{}
+	}
+	e.addFor[rows] = b
+	return b
 }
 
 // addButton returns a button that adds a row to a table.

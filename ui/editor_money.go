@@ -32,9 +32,9 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 		e.money("total_investment", "总投资概算（万元）", "决定审批路径；监理、测评、安全评估等费用计入总投资", &d.TotalInvestment),
 		e.money("year_amount", "本年度申请资金（万元）", "", &d.YearAmount),
 		e.field("budget", "投资概算明细", "各分项之和须等于总投资概算",
-			container.NewVBox(budgetHead, e.budgetBox, container.NewHBox(e.addButton("添加一行", e.addBudgetLine)), e.budgetSum)),
+			container.NewVBox(budgetHead, e.budgetBox, container.NewHBox(e.addButtonFor(e.budgetBox, "添加一行", e.addBudgetLine)), e.budgetSum)),
 		e.field("funding", "资金来源", "各来源之和须等于总投资概算",
-			container.NewVBox(e.fundingBox, container.NewHBox(e.addButton("添加资金来源", e.addFunding)), e.fundingSum)),
+			container.NewVBox(e.fundingBox, container.NewHBox(e.addButtonFor(e.fundingBox, "添加资金来源", e.addFunding)), e.fundingSum)),
 	}
 }
 
@@ -75,7 +75,7 @@ func (e *editorScreen) rebuildBudget() {
 		e.targets[path+".amount"] = amount
 		e.targets[path+".category"] = cat
 		e.targets[path+".name"] = name
-		del := e.removeButton("预算明细", func() {
+		del := e.removeButton("预算明细", e.budgetBox, i, func() {
 			d.Budget = append(d.Budget[:i], d.Budget[i+1:]...)
 			e.dropRow("budget", i)
 			e.rebuildBudget()
@@ -108,7 +108,7 @@ func (e *editorScreen) rebuildFunding() {
 		msg := e.rowMessage(path, kind)
 		e.msgs[path+".amount"] = msg
 		e.targets[path+".amount"] = amount
-		del := e.removeButton("资金来源", func() {
+		del := e.removeButton("资金来源", e.fundingBox, i, func() {
 			d.Funding = append(d.Funding[:i], d.Funding[i+1:]...)
 			e.dropRow("funding", i)
 			e.rebuildFunding()
@@ -190,7 +190,7 @@ func (e *editorScreen) showFundingSum(d *app.Declaration) {
 // attachments returns the 附件 section: the attached files with what each
 // is, and the button that picks one from disk.
 func (e *editorScreen) attachments() fyne.CanvasObject {
-	add := e.addButton("添加附件…", e.onAddAttachment)
+	add := e.addButtonFor(e.attachBox, "添加附件…", e.onAddAttachment)
 	add.Icon = theme.FileIcon()
 	// A missing material takes the clerk to 添加附件…, not to the files
 	// already attached.
@@ -206,7 +206,7 @@ func (e *editorScreen) rebuildAttachments() {
 		a := &e.f.Attachments[i]
 		kind := e.choiceSelect(materials, func() string { return a.Material }, func(c string) { a.Material = c })
 		e.inputs = append(e.inputs, kind)
-		del := e.removeButton("附件", func() {
+		del := e.removeButton("附件", e.attachBox, i, func() {
 			e.f.Attachments = append(e.f.Attachments[:i], e.f.Attachments[i+1:]...)
 			e.rebuildAttachments()
 			e.edited()

@@ -126,7 +126,7 @@ func (e *editorScreen) rebuildModules() {
 		e.inputs = append(e.inputs, name, desc)
 		path := fmt.Sprintf("modules[%d]", i)
 		msg := e.rowMessage(path, name)
-		del := e.removeButton("功能模块", func() {
+		del := e.removeButton("功能模块", e.moduleBox, i, func() {
 			d.Modules = append(d.Modules[:i], d.Modules[i+1:]...)
 			e.rebuildModules()
 			e.edited()
@@ -158,7 +158,7 @@ func (e *editorScreen) rebuildSchedule() {
 		e.inputs = append(e.inputs, name, due)
 		path := fmt.Sprintf("schedule[%d]", i)
 		msg := e.rowMessage(path, name)
-		del := e.removeButton("进度节点", func() {
+		del := e.removeButton("进度节点", e.scheduleBox, i, func() {
 			d.Schedule = append(d.Schedule[:i], d.Schedule[i+1:]...)
 			e.rebuildSchedule()
 			e.edited()

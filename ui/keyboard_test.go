@@ -1180,3 +1180,65 @@ func TestReadOnlyItemsHintNamesNoButtons(t *testing.T) {
 		t.Errorf("a read-only catalogue's items say:\n%s", got)
 	}
 }
+
+// After 删除 → 是 the row that took the removed one's place has the
+// keyboard, or the one before it when the last went, or the table's add
+// button when none is left: nothing had it, and the next word typed was
+// dropped (found typing in the real window).
+func TestRemovedRowLeavesTheKeyboardNearby(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	focusedPath := func(h *probe) string {
+		f := x.w.Canvas().Focused()
+		if f == nil {
+			return ""
+		}
+		for p, o := range h.e.targets {
+			if o == f.(fyne.CanvasObject) {
+				return p
+			}
+		}
+		if b := buttonOf(f); b != nil {
+			return b.Text
+		}
+		return fmt.Sprintf("%T", f)
+	}
+	for _, c := range []struct {
+		kind                 app.Kind
+		section, button, row string
+		rows                 func(h *probe) *fyne.Container
+	}{
+		{app.KindTrialReport, "issues", "添加问题", "issues[%d].", func(h *probe) *fyne.Container { return h.e.kind.(*trialEditor).issueBox }},
+		{app.KindCatalogue, "demands", "添加需求", "demands[%d].", func(h *probe) *fyne.Container { return h.catalogue().demandBox }},
+		{app.KindDeclaration, "budget", "添加一行", "budget[%d]", func(h *probe) *fyne.Container { return h.e.budgetBox }},
+	} {
+		h := x.newEditor(t, c.kind)
+		h.e.jump(c.section)
+		x.pump()
+		rows := c.rows(h)
+		for len(rows.Objects) < 3 {
+			tapButton(t, x.w.Content(), c.button)
+			x.pump()
+		}
+		remove := func(i int) {
+			t.Helper()
+			x.w.Canvas().Unfocus()
+			tapButton(t, rows.Objects[i], "删除")
+			x.pump()
+			x.tapDialogButton(t, "Yes", "是")
+			x.pump()
+		}
+		for _, step := range []struct {
+			remove int
+			want   string
+		}{
+			{0, fmt.Sprintf(c.row, 0)}, // the row after it, now first
+			{1, fmt.Sprintf(c.row, 0)}, // the last: the one before it
+			{0, c.button},              // none left: the add button
+		} {
+			remove(step.remove)
+			if got := focusedPath(h); !strings.HasPrefix(got, step.want) {
+				t.Errorf("%s: after removing row %d the keyboard is on %q, want %q", c.kind, step.remove, got, step.want)
+			}
+		}
+	}
+}

@@ -242,7 +242,7 @@ func (le *lifecycleEditor) rebuildLines() {
 			e.targets[path+".category"] = cat
 			e.targets[path+".name"] = name
 			lines := side.lines
-			del := e.removeButton("预算明细", func() {
+			del := e.removeButton("预算明细", side.box, i, func() {
 				*lines = append((*lines)[:i], (*lines)[i+1:]...)
 				e.dropRow(side.root, i)
 				le.rebuildLines()

@@ -212,7 +212,7 @@ func (te *trialEditor) rebuildModules() {
 	for i := range t.Modules {
 		m := &t.Modules[i]
 		p := fmt.Sprintf("modules[%d].", i)
-		del := e.removeButton("功能", func() {
+		del := e.removeButton("功能", te.moduleBox, i, func() {
 			t.Modules = append(t.Modules[:i], t.Modules[i+1:]...)
 			te.rebuildModules()
 			e.edited()
@@ -241,7 +241,7 @@ func (te *trialEditor) rebuildIssues() {
 	for i := range t.Issues {
 		is := &t.Issues[i]
 		p := fmt.Sprintf("issues[%d].", i)
-		del := e.removeButton("问题", func() {
+		del := e.removeButton("问题", te.issueBox, i, func() {
 			t.Issues = append(t.Issues[:i], t.Issues[i+1:]...)
 			te.rebuildIssues()
 			e.edited()
@@ -274,7 +274,7 @@ func (te *trialEditor) rebuildOpinions() {
 	for i := range fb.Opinions {
 		o := &fb.Opinions[i]
 		p := fmt.Sprintf("feedback.opinions[%d].", i)
-		del := e.removeButton("意见", func() {
+		del := e.removeButton("意见", te.opinionBox, i, func() {
 			fb.Opinions = append(fb.Opinions[:i], fb.Opinions[i+1:]...)
 			te.rebuildOpinions()
 			e.edited()
