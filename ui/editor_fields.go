@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
@@ -247,6 +248,24 @@ func newTextArea(text string) *textArea {
 
 // AcceptsTab is false: Tab and Shift+Tab move the focus.
 func (t *textArea) AcceptsTab() bool { return false }
+
+// TypedShortcut adds Ctrl+Home and Ctrl+End, the start and the end of the
+// text, to the entry's: Fyne's multi-line entry did nothing with them,
+// and a clerk adding to a long 建设内容 used them first (found in the real
+// window). They move as PageUp and PageDown do.
+func (t *textArea) TypedShortcut(s fyne.Shortcut) {
+	if c, ok := s.(*desktop.CustomShortcut); ok && c.Modifier == fyne.KeyModifierShortcutDefault {
+		switch c.KeyName {
+		case fyne.KeyHome:
+			t.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageUp})
+			return
+		case fyne.KeyEnd:
+			t.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+			return
+		}
+	}
+	t.Entry.TypedShortcut(s)
+}
 
 // entryOf returns the entry of a field's input: the widget itself, or a
 // textArea's entry; nil for other inputs.

@@ -695,7 +695,7 @@ func TestResubmittingUnchangedIsSaid(t *testing.T) {
 func TestKeysHelpNamesEveryShortcut(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	help := strings.Join(keysHelp, "\n")
-	names := map[fyne.KeyName]string{fyne.KeyPageDown: "PageDown", fyne.KeyPageUp: "PageUp", fyne.Key1: "1", fyne.Key2: "2", fyne.KeyQ: "Q"}
+	names := map[fyne.KeyName]string{fyne.KeyReturn: "Enter", fyne.KeyPageDown: "PageDown", fyne.KeyPageUp: "PageUp", fyne.Key1: "1", fyne.Key2: "2", fyne.KeyQ: "Q"}
 	for _, m := range x.u.mainMenu().Items {
 		for _, it := range m.Items {
 			sc, ok := it.Shortcut.(*desktop.CustomShortcut)
@@ -1240,5 +1240,68 @@ func TestRemovedRowLeavesTheKeyboardNearby(t *testing.T) {
 				t.Errorf("%s: after removing row %d the keyboard is on %q, want %q", c.kind, step.remove, got, step.want)
 			}
 		}
+	}
+}
+
+// Ctrl+Enter is 检查并提交 from anywhere in the editor (it lay 19 to 57
+// Tabs away), and nothing elsewhere or while the filing cannot be
+// submitted; Fyne runs main-menu shortcuts before the field's own keys.
+func TestSubmitByKeyboard(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	var submit *fyne.MenuItem
+	for _, m := range x.u.mainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == submitShortcut.ShortcutName() {
+				submit = it
+			}
+		}
+	}
+	if submit == nil || submit.Label != "检查并提交" {
+		t.Fatalf("no menu item for Ctrl+Enter: %+v", submit)
+	}
+	submit.Action() // on the list: nothing
+	if top := x.w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Ctrl+Enter on the list showed %s", x.dialogText())
+	}
+	h := x.newEditor(t, app.KindDeclaration)
+	x.w.Canvas().Focus(h.entry("project_name"))
+	submit.Action()
+	x.pump()
+	if !strings.Contains(x.dialogText(), "点任一条即可转到要修改的地方") {
+		t.Fatalf("Ctrl+Enter in a new declaration shows %q, want its problem list", x.dialogText())
+	}
+	submit.Action() // a second one under the dialog: nothing more
+	x.pump()
+	if n := len(x.w.Canvas().Overlays().List()); n != 1 {
+		t.Errorf("Ctrl+Enter under the problem list opened %d overlays", n)
+	}
+	x.tapDialogButton(t, "关闭", "Close")
+	h.e.submit.Hide() // as for a submitted version
+	submit.Action()
+	if top := x.w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Ctrl+Enter without 检查并提交 showed %s", x.dialogText())
+	}
+}
+
+// Ctrl+End and Ctrl+Home go to the end and the start of a multi-line
+// text, as in any editor; Fyne's entry ignored them.
+func TestTextAreaCtrlHomeEnd(t *testing.T) {
+	test.NewTempApp(t)
+	a := newTextArea("第一行\n第二行较长一些\n第三行")
+	w := test.NewTempWindow(t, a)
+	w.Resize(fyne.NewSize(400, 300))
+	w.Canvas().Focus(a)
+	a.CursorRow, a.CursorColumn = 1, 2
+	a.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnd, Modifier: fyne.KeyModifierShortcutDefault})
+	if a.CursorRow != 2 || a.CursorColumn != 3 {
+		t.Errorf("Ctrl+End: row %d column %d, want 2 3", a.CursorRow, a.CursorColumn)
+	}
+	a.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierShortcutDefault})
+	if a.CursorRow != 0 || a.CursorColumn != 0 {
+		t.Errorf("Ctrl+Home: row %d column %d, want 0 0", a.CursorRow, a.CursorColumn)
+	}
+	a.TypedShortcut(&fyne.ShortcutSelectAll{}) // the entry's own still work
+	if a.SelectedText() != a.Text {
+		t.Errorf("Ctrl+A selected %q", a.SelectedText())
 	}
 }
