@@ -454,6 +454,17 @@ func (ce *catalogueEditor) reveal(path string) {
 			return
 		}
 		ce.entries.Select(i)
+		if rest == "items" && ce.items != nil {
+			// The table's own problem (本条资源至少要有一个信息项): its head
+			// with 添加信息项 in view, and the button with the keyboard. The
+			// list's top at 110 px cut the head off under the form's edge
+			// (found in the real window).
+			ce.detailForm.scrollTo(ce.items.obj, 40)
+			if ce.e.editable && !ce.items.add.Disabled() {
+				focusAtEnd(ce.e.u.win.Canvas(), ce.items.add)
+			}
+			return
+		}
 		if strings.HasPrefix(rest, "items[") && ce.items != nil {
 			if j, field, ok := idx(strings.TrimPrefix(rest, "items[")); ok {
 				ce.items.list.ScrollTo(j)

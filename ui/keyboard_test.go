@@ -1305,3 +1305,33 @@ func TestTextAreaCtrlHomeEnd(t *testing.T) {
 		t.Errorf("Ctrl+A selected %q", a.SelectedText())
 	}
 }
+
+// 本条资源至少要有一个信息项 takes the clerk to the items' head, with
+// 添加信息项 in view and the keyboard: the list's top was scrolled to the
+// form's edge and the head with the button was cut off above it (found in
+// the real window).
+func TestItemsProblemShowsTheAddButton(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	f, err := app.NewFiling(app.KindCatalogue, newID(), newID(), "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	f.Catalogue.Entries[0].Items = nil
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	x.w.Resize(fyne.NewSize(1366, 768))
+	h.e.jump("entries[0].items")
+	x.pump()
+	c := h.catalogue()
+	if got := x.w.Canvas().Focused(); got != fyne.Focusable(c.items.add) {
+		t.Errorf("the keyboard is on %T, want 添加信息项", got)
+	}
+	d := x.u.app.Driver()
+	top := d.AbsolutePositionForObject(c.items.count).Y - d.AbsolutePositionForObject(c.detailForm).Y
+	if top < 0 || top+c.items.count.Size().Height > c.detailForm.Size().Height {
+		t.Errorf("the items' head is %v px from the form's top (form %v high), want in view", top, c.detailForm.Size().Height)
+	}
+}
