@@ -470,6 +470,13 @@ func (ce *catalogueEditor) reveal(path string) {
 				ce.items.list.ScrollTo(j)
 				ce.items.focus(j, field)
 			}
+			// The table from its head when it fits (the list shows the
+			// row): the list's top at 110 px cut the head off once the
+			// hint above it wrapped to two lines.
+			if ce.items.obj.MinSize().Height+40 <= ce.detailForm.Size().Height {
+				ce.detailForm.scrollTo(ce.items.obj, 40)
+				return
+			}
 		}
 		if target, ok := lookup(ce.e.targets, path); ok {
 			ce.detailForm.scrollTo(target, 110)

@@ -1307,31 +1307,44 @@ func TestTextAreaCtrlHomeEnd(t *testing.T) {
 }
 
 // 本条资源至少要有一个信息项 takes the clerk to the items' head, with
-// 添加信息项 in view and the keyboard: the list's top was scrolled to the
-// form's edge and the head with the button was cut off above it (found in
-// the real window).
-func TestItemsProblemShowsTheAddButton(t *testing.T) {
+// 添加信息项 in view and the keyboard; an item's problem shows the head too
+// while the table fits. The list's top was scrolled to 110 px below the
+// form's edge, and the head (with the button, its hint now two lines) was
+// cut off above it (found in the real window).
+func TestItemsProblemShowsTheHead(t *testing.T) {
 	x := newScreens(t, "yunan", nil)
-	f, err := app.NewFiling(app.KindCatalogue, newID(), newID(), "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Catalogue = apptest.Catalogue()
-	f.Catalogue.Entries[0].Items = nil
-	x.store.put(f)
-	x.u.OpenFiling(f.ID)
-	x.pump()
-	h := x.editor(t)
 	x.w.Resize(fyne.NewSize(1366, 768))
-	h.e.jump("entries[0].items")
-	x.pump()
-	c := h.catalogue()
-	if got := x.w.Canvas().Focused(); got != fyne.Focusable(c.items.add) {
-		t.Errorf("the keyboard is on %T, want 添加信息项", got)
-	}
-	d := x.u.app.Driver()
-	top := d.AbsolutePositionForObject(c.items.count).Y - d.AbsolutePositionForObject(c.detailForm).Y
-	if top < 0 || top+c.items.count.Size().Height > c.detailForm.Size().Height {
-		t.Errorf("the items' head is %v px from the form's top (form %v high), want in view", top, c.detailForm.Size().Height)
+	for _, c := range []struct {
+		items []app.DataItem
+		path  string
+	}{
+		{nil, "entries[0].items"},
+		{[]app.DataItem{{Name: "姓名", DataType: "C"}}, "entries[0].items[0].length"},
+	} {
+		f, err := app.NewFiling(app.KindCatalogue, newID(), newID(), "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Catalogue = apptest.Catalogue()
+		f.Catalogue.Entries[0].Items = c.items
+		x.store.put(f)
+		x.u.OpenFiling(f.ID)
+		x.pump()
+		h := x.editor(t)
+		h.e.jump(c.path)
+		x.pump()
+		ce := h.catalogue()
+		want := fyne.Focusable(ce.items.add)
+		if c.items != nil {
+			want = ce.items.rows[0].length
+		}
+		if got := x.w.Canvas().Focused(); got != want {
+			t.Errorf("%s: the keyboard is on %T, want %T", c.path, got, want)
+		}
+		d := x.u.app.Driver()
+		top := d.AbsolutePositionForObject(ce.items.count).Y - d.AbsolutePositionForObject(ce.detailForm).Y
+		if top < 0 || top+ce.items.count.Size().Height > ce.detailForm.Size().Height {
+			t.Errorf("%s: the items' head is %v px from the form's top (form %v high), want in view", c.path, top, ce.detailForm.Size().Height)
+		}
 	}
 }
