@@ -147,6 +147,18 @@ func TestAdminCommandsKeepToTheBureausDataDirectory(t *testing.T) {
 		t.Errorf("the other data directory got %v", names(left))
 	}
 
+	// A stale directory with keys of its own (a demo's on Badger): its
+	// audit key did not sign the trail's checkpoints.
+	stale := t.TempDir()
+	if out, err := bureau(t, "", "unit", "add", "--data="+stale, "--name", "演示镇人民政府", "--code", "11341522MB1234567F"); err != nil {
+		t.Fatalf("unit add on Badger: %q, %v", out, err)
+	}
+	os.RemoveAll(filepath.Join(stale, "badger"))
+	_, err = bureau(t, "", "unit", "add", "--data="+stale, db, "--name", "新店镇人民政府", "--code", "11341522MB1234567F")
+	if err == nil || !strings.Contains(err.Error(), "不是这个数管局的") || !strings.Contains(err.Error(), "--data") {
+		t.Errorf("unit add with a stale data directory: %v", err)
+	}
+
 	t.Setenv(envDatabase, "")
 	_, err = bureau(t, "", "unit", "add", "--data="+own, "--name", "新店镇人民政府", "--code", "11341522MB1234567F")
 	if err == nil || !strings.Contains(err.Error(), "--database") || !strings.Contains(err.Error(), "EGOVDESK_DATABASE") {
@@ -159,6 +171,10 @@ func TestAdminCommandsKeepToTheBureausDataDirectory(t *testing.T) {
 	out, err := bureau(t, "", "audit", "verify", "--data="+own, db)
 	if err != nil || !strings.HasPrefix(out, "OK") {
 		t.Errorf("audit verify after the refused commands: %q, %v", out, err)
+	}
+	out, err = bureau(t, "", "unit", "list", "--data="+own, db)
+	if err != nil || !strings.Contains(out, "城关镇") || strings.Contains(out, "新店镇") {
+		t.Errorf("units after the refused commands: %q, %v", out, err)
 	}
 }
 

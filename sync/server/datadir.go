@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -50,6 +51,11 @@ func bindDataDir(ctx context.Context, dir string, st bureaustore.Storage) error 
 				"请加上那个 --data；命令未执行，也没有生成新密钥", dir, ReceiptKeyFile)
 		}
 	}
+	if keyErr == nil {
+		if err := sameBureau(ctx, dir, st); err != nil {
+			return err
+		}
+	}
 	marker := filepath.Join(dir, StorageMarkerFile)
 	if b, err := os.ReadFile(marker); err == nil && strings.TrimSpace(string(b)) == onPostgres {
 		return nil
@@ -58,4 +64,38 @@ func bindDataDir(ctx context.Context, dir string, st bureaustore.Storage) error 
 		return fmt.Errorf("open bureau: %w", err)
 	}
 	return nil
+}
+
+// sameBureau refuses dir when its keys are another bureau's: the newest
+// checkpoint of st's audit trail is not signed by dir's audit key. A stale
+// directory with keys of its own (a demo's, a test's) passed the check for
+// missing keys, and the command then signed the real trail with the wrong
+// key. A store without checkpoints yet, or a directory without an audit
+// key, is not refused here (the key is made at the first checkpoint).
+func sameBureau(ctx context.Context, dir string, st bureaustore.Storage) error {
+	if _, err := os.Stat(filepath.Join(dir, AuditKeyFile)); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	key, err := LoadAuditKey(dir, false)
+	if err != nil {
+		return err
+	}
+	cps, err := st.AuditCheckpoints(ctx)
+	if err != nil {
+		return fmt.Errorf("open bureau: %w", err)
+	}
+	if len(cps) == 0 {
+		return nil
+	}
+	last := cps[0]
+	for _, c := range cps[1:] {
+		if c.Seq > last.Seq || c.Seq == last.Seq && c.Time.After(last.Time) {
+			last = c
+		}
+	}
+	if bureaustore.VerifyCheckpoint(key.Public().(ed25519.PublicKey), last) {
+		return nil
+	}
+	return fmt.Errorf("数据目录 %s 中的密钥不是这个数管局的：数据库中最新的安全审计检查点（第 %d 条）不是用其中的 %s 签名的。"+
+		"请改用 bureau serve 所用的 --data 目录（它的密钥和附件都在那里）；命令未执行，也没有签名任何记录", dir, last.Seq, AuditKeyFile)
 }
