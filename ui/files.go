@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 )
 
 // FileFilter names the kinds of file a dialog offers: "PDF 或扫描件" with
@@ -162,7 +164,57 @@ func (u *UI) showFileDialog(d *dialog.FileDialog) {
 	fyne.Do(func() {
 		d.Show()
 		d.Resize(u.dialogSize()) // only once shown: before, it has no window to size
+		translatePlaces(u.win.Canvas())
 	})
+}
+
+// translatePlaces names the places of the file dialog shown on c (Home,
+// Computer, Documents…) in the window's language: Fyne's dialog shows them
+// in English only ("Home" and "Computer" beside 打开 and 取消, found in the
+// real window). Its list of places, the left side of its split, gets an
+// UpdateItem that translates each label after Fyne's; a dialog laid out
+// otherwise by a later Fyne is left as it is.
+func translatePlaces(c fyne.Canvas) {
+	pop := modalPopUp(c.Overlays().Top())
+	if pop == nil {
+		return
+	}
+	var find func(o fyne.CanvasObject) *widget.List
+	find = func(o fyne.CanvasObject) *widget.List {
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, o := range v.Objects {
+				if l := find(o); l != nil {
+					return l
+				}
+			}
+		case *container.Split:
+			if l, ok := v.Leading.(*widget.List); ok {
+				return l
+			}
+		}
+		return nil
+	}
+	places := find(pop.Content)
+	if places == nil || places.UpdateItem == nil {
+		return
+	}
+	update := places.UpdateItem
+	places.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
+		update(id, item)
+		box, ok := item.(*fyne.Container)
+		if !ok {
+			return
+		}
+		for _, o := range box.Objects {
+			if l, ok := o.(*widget.Label); ok {
+				if t := T(l.Text); t != l.Text {
+					l.SetText(t)
+				}
+			}
+		}
+	}
+	places.Refresh()
 }
 
 // startIn opens d in the user's documents folder when there is one.

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 	"egovdesk/assets"
@@ -271,5 +272,28 @@ func eachSource(t *testing.T, fn func(fset *token.FileSet, f *ast.File)) {
 			t.Fatal(err)
 		}
 		fn(fset, f)
+	}
+}
+
+// Fyne's file dialog (used where the desktop has no picker of its own)
+// names its places in the window's language: "Home" and "Computer" showed
+// in English beside 打开 and 取消 (found in the real window).
+func TestFileDialogPlacesInTheWindowsLanguage(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	if err := SetupLanguage(LangChinese); err != nil { // as the client does at its start
+		t.Fatal(err)
+	}
+	x := newScreens(t, "yunan", nil)
+	x.u.fyneOpen("添加附件", FileFilter{Exts: []string{".pdf"}}, func(string) {})
+	x.pump()
+	var labels []string
+	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			labels = append(labels, l.Text)
+		}
+	})
+	got := strings.Join(labels, " ")
+	if !strings.Contains(got, "主目录") || !strings.Contains(got, "父目录") || strings.Contains(got, "Home") || strings.Contains(got, "Computer") {
+		t.Errorf("the file dialog's labels: %s", got)
 	}
 }
