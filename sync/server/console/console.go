@@ -409,7 +409,7 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 	if r.ContentLength > limit || !sameToken(r.PostFormValue(csrfField), csrfToken(token)) {
 		return false
 	}
-	_, _, remarks, _ := decisionForm(r)
+	_, typed, remarks, _ := decisionForm(r)
 	// The filing is not read for a session gone: the form says its kind,
 	// which names the remarks' fields.
 	kind := app.Kind(r.PostFormValue("kind"))
@@ -420,6 +420,16 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 	if len(kept) == 0 {
 		return false
 	}
+	// The decision chosen and the amount typed, above what was written
+	// (the page listed the texts only).
+	var chosen []string
+	if a := app.Action(r.PostFormValue("action")); a.Valid() && a != app.ActionSubmit {
+		chosen = append(chosen, "决定："+a.LabelFor(kind))
+	}
+	if typed != "" {
+		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")
+	}
+	kept = append(chosen, kept...)
 	next := "/console/queue"
 	if p, ok := strings.CutSuffix(r.URL.Path, "/decision"); ok {
 		next = p

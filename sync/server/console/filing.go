@@ -37,6 +37,7 @@ type filingView struct {
 	Action  app.Action
 	Error   string // the decision was refused
 	Lost    bool   // someone else decided first
+	Own     bool   // with Lost: the decisions since the page were all the reviewer's own
 	// Since are the decisions taken after the page the reviewer decided
 	// on (Lost); Kept is what they typed that the page cannot show again
 	// in its form (no decision is left to them).
@@ -61,6 +62,13 @@ type filingView struct {
 	// Step is the review step the filing waits at (nil in the
 	// single-reviewer flow).
 	Step *stepView
+	// Prior are the decisions taken on the revision shown since it was
+	// submitted (初审, each department's concurrence), beside the decision
+	// form: the approver decided without them, the 初审's 核定 amount
+	// only at the foot of 办理记录. PriorApproved is the last amount they
+	// carry (0: none).
+	Prior         []app.Transition
+	PriorApproved app.Money
 	// Approve: a decision offered may carry the 核定 amount (a
 	// declaration's 批复立项 or 初审通过); Approved is what was typed.
 	Approve  bool
@@ -139,6 +147,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Actions = append(v.Actions, actionView{Action: a, Label: a.LabelFor(d.Kind), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
+	v.Prior, v.PriorApproved = priorDecisions(d.History, d.RevisionID)
 	var decl *app.Declaration // of the project the filing belongs to
 	if d.Kind != app.KindDeclaration && v.Body.ProjectID != "" {
 		if decl, err = c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID); err != nil {
@@ -288,6 +297,10 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		if transitions < len(v.D.History) {
 			v.Since = v.D.History[transitions:]
+			// The page was the reviewer's own, from before their decision
+			// (Back after it): not "已由他人处理" with their own decision
+			// listed under it.
+			v.Own = !slices.ContainsFunc(v.Since, func(t app.Transition) bool { return t.Actor != s.Name || t.Role != s.Role })
 		}
 		var keptComment string
 		var keptRemarks map[string]string
@@ -461,4 +474,27 @@ func commentHint(actions []actionView) string {
 		return strings.Join(need, "、") + "须写明意见，告诉建设单位需要怎样修改"
 	}
 	return strings.Join(need, "、") + "须写明意见"
+}
+
+// priorDecisions returns the decisions taken on revision rev since it was
+// last submitted, and the last approved (核定) amount among them.
+func priorDecisions(history []app.Transition, rev string) ([]app.Transition, app.Money) {
+	start := 0
+	for i, t := range history {
+		if t.Action == app.ActionSubmit {
+			start = i + 1
+		}
+	}
+	var out []app.Transition
+	var approved app.Money
+	for _, t := range history[start:] {
+		if t.RevisionID != rev {
+			continue
+		}
+		out = append(out, t)
+		if t.Approved > 0 {
+			approved = t.Approved
+		}
+	}
+	return out, approved
 }

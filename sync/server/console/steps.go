@@ -120,6 +120,12 @@ func decisionForm(r *http.Request) (app.Money, string, map[string]string, error)
 		return 0, typed, remarks, nil
 	}
 	approved, err := app.ParseWan(typed)
+	if err == nil && approved == 0 {
+		// 0 is no amount to the decision: it went through without one,
+		// saying nothing.
+		err = &app.Error{Code: app.EINVALID, Message: "核定金额须大于 0；不核定金额时请把这一栏留空",
+			Fields: []app.FieldError{{Field: "approved", Message: "核定金额须大于 0；不核定金额时请把这一栏留空"}}}
+	}
 	return approved, typed, remarks, err
 }
 

@@ -1,0 +1,124 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
+)
+
+// The approver sees, beside the decision form, the decisions already taken
+// on the revision: the 初审 with its 核定 amount, each department's
+// concurrence with its comment; the amount box says what was approved
+// before. The approver decided 700 万元 on a 初审 of 180 without seeing
+// it: it was only at the foot of 办理记录 (found by a reviewer's
+// walkthrough).
+func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	first := f.Declaration.TotalInvestment - app.Wans(10)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: first, Comment: "核减运维费"}, http.StatusOK)
+	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: r.Label() + "意见：资金来源为本级财政"}, http.StatusOK)
+	}
+	b := fx.browser()
+	b.login(string(app.RoleApprover), http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	decide := b.last[strings.Index(b.last, `class="card decide"`):]
+	decide = decide[:strings.Index(decide, "</section>")]
+	for _, want := range []string{"本版本已有的决定", "核定金额 <strong class=\"approved\">" + first.String(), "核减运维费",
+		app.RoleFinance.Label() + "意见：资金来源为本级财政", app.RoleCrypto.Label() + "意见", "此前核定 " + first.WanString() + " 万元"} {
+		if !strings.Contains(decide, want) {
+			t.Errorf("the approver's decision card lacks %q:\n%s", want, decide)
+		}
+	}
+}
+
+// 核定金额 0 is refused with what to do: it went through as no amount,
+// saying nothing.
+func TestConsoleRefusesAZeroApprovedAmount(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	for _, zero := range []string{"0", "0.00", "0 万元"} {
+		b.get(page)
+		r := b.post(page+"/decision", url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"},
+			"action": {"pass"}, "approved": {zero}, "comment": {"同意"}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "核定金额须大于 0") || !strings.Contains(b.last, `value="`+zero+`"`) {
+			t.Errorf("approved %q: %d", zero, r.StatusCode)
+		}
+	}
+	if h := fx.decisionsOf(fx.clerkA, f.ID); len(h) != 1 {
+		t.Errorf("decisions taken: %+v", h)
+	}
+}
+
+// Back after a decision and the stale form sent again: the page says the
+// reviewer decided already, not "已由他人处理" above their own decision.
+func TestConsoleStaleFormAfterOwnDecision(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", r.StatusCode)
+	}
+	form.Set("action", "return")
+	form.Set("comment", "请补充依据")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "您已处理过这份材料") || strings.Contains(b.last, "已由他人处理") {
+		t.Errorf("the stale form: %d", r.StatusCode)
+	}
+	fx.decide(fx.admin, f.ID, app.ActionReturn, "管理员退回", http.StatusOK)
+	b.get(page)
+	form.Set("csrf", b.csrf())
+	form.Set("transitions", "2")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "已由他人处理") {
+		t.Errorf("after another's decision: %d", r.StatusCode)
+	}
+}
+
+// A decision sent after the session idled out gives back the decision
+// chosen and the amount typed too, above the comment; and the comment's
+// lines are kept as lines (the page's style keeps a comment's line breaks).
+func TestConsoleIdleFormGivesBackTheDecision(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	fx.clock.Advance(16 * time.Minute)
+	r := b.post(page+"/decision", url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {strconv.Itoa(1)},
+		"kind": {string(app.KindDeclaration)}, "action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}})
+	if r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("after the session ended: %d", r.StatusCode)
+	}
+	for _, want := range []string{"<li>决定：退回修改</li>", "<li>审核意见：一、补充依据\n二、核减预算</li>"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the page lacks %q:\n%s", want, b.last)
+		}
+	}
+	b.get("/console/static/console.css")
+	if !strings.Contains(b.last, "ul.kept li") || !strings.Contains(b.last, "pre-line") {
+		t.Errorf("the style sheet does not keep a comment's lines")
+	}
+}
