@@ -241,8 +241,16 @@ func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.
 		Secure: c.b.SecureRequest(r), SameSite: http.SameSiteStrictMode}
 }
 
+// home sends a logged-in account to its home (an auditor's is 安全审计),
+// anyone else to the login page.
 func (c *Console) home(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/console/queue", http.StatusSeeOther)
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
+			http.Redirect(w, r, homeOf(acct.Role), http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
 }
 
 type loginView struct {
