@@ -160,6 +160,7 @@ func TestConsoleBrowserAdmin(t *testing.T) {
 	}
 	shot("console-admin-profile.png")
 	step("switch to 六安", chromedp.SetValue(chromedp.CSS(`select[name=builtin]`), "luan"),
+		chromedp.Click(chromedp.CSS(`input[name=confirm]`)), // another jurisdiction: ticked
 		chromedp.Click(chromedp.CSS(`form[action="/console/admin/profile"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
 	if p := text(`section.active-profile`); !strings.Contains(p, "六安") {

@@ -68,7 +68,7 @@ func TestConsoleAdminPagesAreAdminOnly(t *testing.T) {
 		"/console/admin/units/" + fx.unitA.ID + "/disable":  {"disabled": {"1"}, "confirm": {"1"}},
 		"/console/admin/accounts":                           {"login": {"x1"}, "role": {"admin"}, "password": {"12345678"}},
 		"/console/admin/accounts/admin/password":            {"password": {"12345678"}, "password2": {"12345678"}},
-		"/console/admin/accounts/admin/disable":             {"disabled": {"1"}},
+		"/console/admin/accounts/admin/disable":             {"disabled": {"1"}, "confirm": {"1"}},
 		"/console/admin/accounts/clerk-a/tokens/revoke-all": {},
 		"/console/admin/profile":                            {"builtin": {"huoqiu"}},
 	}
@@ -288,7 +288,16 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	// Disable the reviewer: its console session ends.
 	rv := fx.browser()
 	rv.login("reviewer", http.StatusSeeOther)
-	if r := ad.post("/console/admin/accounts/reviewer/disable", url.Values{"csrf": {tok}, "disabled": {"1"}}); r.StatusCode != http.StatusSeeOther {
+	// Without the tick, nothing happens (a unit's 停用 asked first, an
+	// account's took one click).
+	if r := ad.post("/console/admin/accounts/reviewer/disable", url.Values{"csrf": {tok}, "disabled": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(ad.last, "请勾选确认") {
+		t.Errorf("disable without the tick: %d", r.StatusCode)
+	}
+	if r := rv.get("/console/queue"); r.StatusCode != http.StatusOK {
+		t.Fatalf("the reviewer's session after the refused disable: %d", r.StatusCode)
+	}
+	if r := ad.post("/console/admin/accounts/reviewer/disable", url.Values{"csrf": {tok}, "disabled": {"1"}, "confirm": {"1"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d", r.StatusCode)
 	}
 	if r := rv.get("/console/queue"); r.StatusCode != http.StatusSeeOther {
@@ -296,7 +305,7 @@ func TestConsoleAdminAccounts(t *testing.T) {
 	}
 	// The only admin cannot disable itself.
 	ad.get("/console/admin/accounts/admin")
-	r = ad.post("/console/admin/accounts/admin/disable", url.Values{"csrf": {tok}, "disabled": {"1"}})
+	r = ad.post("/console/admin/accounts/admin/disable", url.Values{"csrf": {tok}, "disabled": {"1"}, "confirm": {"1"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "唯一启用的管理员") {
 		t.Errorf("disable the last admin: %d", r.StatusCode)
 	}
@@ -324,8 +333,14 @@ func TestConsoleAdminProfile(t *testing.T) {
 	if !strings.Contains(ad.last, "六安") {
 		t.Errorf("the active profile is not shown:\n%s", ad.last)
 	}
-	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"nowhere"}}); r.StatusCode != http.StatusUnprocessableEntity {
+	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"nowhere"}, "confirm": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("unknown built-in: %d", r.StatusCode)
+	}
+	// Another jurisdiction's rules take over the filings under review: 切换
+	// takes a tick, and without it nothing changes.
+	if r := ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"wuhan"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(ad.last, "请勾选确认") || !strings.Contains(ad.last, "正在审核的材料") || profileID(fx) != "luan" {
+		t.Errorf("switch to another jurisdiction without the tick: %d, profile %q", r.StatusCode, profileID(fx))
 	}
 	bad := []byte(`{"id": "mycounty", "jurisdiction": "某县", "routes": []}`)
 	r := ad.upload("/console/admin/profile/upload", url.Values{"csrf": {tok}}, "mycounty.json", bad)

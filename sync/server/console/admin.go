@@ -520,6 +520,14 @@ func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request, s *sessi
 func (c *Console) disableAccount(w http.ResponseWriter, r *http.Request, s *session) {
 	login := r.PathValue("login")
 	disable := r.PostFormValue("disabled") == "1"
+	if disable && r.PostFormValue("confirm") != "1" {
+		// A unit's 停用 asks first; an account's took one click (found in
+		// a walkthrough).
+		c.renderAccount(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{
+			Message: "停用后该账号不能登录，它的令牌全部失效（客户端需重新登录）。如确要停用，请勾选确认后再点“停用账号”。",
+			Fields:  map[string]string{"confirm": "请勾选确认"}}})
+		return
+	}
 	err := c.ab().SetAccountDisabled(r.Context(), s.token, login, disable)
 	if err == nil {
 		done := "account-enabled"
@@ -635,6 +643,15 @@ func (c *Console) setProfile(w http.ResponseWriter, r *http.Request, s *session)
 	if id == "" {
 		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: "请选择要切换的内置配置",
 			Fields: map[string]string{"builtin": "请选择辖区"}}})
+		return
+	}
+	if a := c.b.Profile(); a != nil && a.ID != id && r.PostFormValue("confirm") != "1" {
+		// Another jurisdiction's rules take over the filings under review
+		// at once (their next steps, who decides them): one click on 切换
+		// did that (found in a walkthrough).
+		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{
+			Message: fmt.Sprintf("切换会改用所选辖区的规则：正在审核的材料随即按其审核步骤继续办理（已作出的决定不变），各单位收到规则变更通知。如确要从“%s”切换，请勾选确认后再点“切换”。", a.Jurisdiction),
+			Fields:  map[string]string{"confirm": "请勾选确认"}}, Form: url.Values{"builtin": {id}}})
 		return
 	}
 	if a := c.b.Profile(); a != nil && customProfile(a, c.ab().BuiltinProfiles()) && r.PostFormValue("replace") != "1" {
