@@ -148,12 +148,13 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 					if results[i].Problem != nil || in != nil && !in[i] {
 						continue
 					}
-					invalid, err := s.contentRules(ctx, c, checked[i], profile, now)
+					invalid, year, err := s.contentRules(ctx, c, checked[i], profile, now)
 					if err != nil {
 						errs[w] = err
 						return
 					}
 					phase[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
+					phase[i].ProjectYear = year
 				}
 			})
 		}

@@ -19,9 +19,10 @@ import (
 // project's declaration as the bureau holds it (a batch stores its
 // declarations before it checks its later filings: submitBatch). A filing
 // is made in the name of the caller's unit (app.CheckOwnUnit). It returns
-// the refusal for the client (nil when the body passes) and fails only
-// with a wrapped storage error.
-func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time) (invalid, err error) {
+// the refusal for the client (nil when the body passes) and the plan year
+// of the project's declaration (0 when the body names none the bureau
+// holds), and fails only with a wrapped storage error.
+func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, prof *app.Profile, now time.Time) (invalid error, projectYear int, err error) {
 	if body.Kind == app.KindDeclaration && body.Revision > 1 {
 		// A revised declaration's plan year is judged as of its first
 		// submission (app.FactPlanYearAhead): sent on time for next year,
@@ -31,16 +32,25 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 		case err == nil:
 			body.FirstSent = app.FirstSubmission(v.Filing.Filing.History)
 		case !errors.Is(err, bureaustore.ErrNotFound):
-			return nil, fmt.Errorf("declaration %s: %w", body.ID, err)
+			return nil, 0, fmt.Errorf("declaration %s: %w", body.ID, err)
+		}
+	}
+	// The project's declaration: a later filing is checked against it, and
+	// every filing of a project is listed under its plan year (the queue's
+	// 年度 showed a 2027 project's catalogue under 2026, the year it was
+	// made, where the client lists it under 2027; found in a walkthrough).
+	var decl *app.Declaration
+	if body.Kind != app.KindDeclaration && body.ProjectID != "" {
+		if decl, err = s.projectDeclaration(ctx, c.UnitID, body.ProjectID); err != nil {
+			return nil, 0, err
+		}
+		if decl != nil {
+			projectYear = decl.PlanYear
 		}
 	}
 	if !laterKind(body.Kind) {
 		invalid = app.CheckBody(body, prof, now)
 	} else {
-		decl, err := s.projectDeclaration(ctx, c.UnitID, body.ProjectID)
-		if err != nil {
-			return nil, err
-		}
 		invalid = app.CheckProjectBody(body, prof, decl, now)
 	}
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
@@ -49,13 +59,13 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if body.Acceptance != nil && !s.olderIntake {
 		p, err := s.trialLink(ctx, c.UnitID, body)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if p != nil {
 			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 		}
 	}
-	return invalid, nil
+	return invalid, projectYear, nil
 }
 
 // trialLink checks the trial report an acceptance application names: it

@@ -184,3 +184,28 @@ func TestConsoleDoesNotCountAReportTheBureauLacks(t *testing.T) {
 		t.Errorf("an application naming a report the bureau lacks:\n%s", b.last)
 	}
 }
+
+// A filing of a project is listed under its project's plan year, as the
+// client lists it: the queue put a 2028 project's trial report under the
+// year it was made (found in a walkthrough). One whose project the bureau
+// does not hold keeps the year it was made.
+func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	decl.Declaration.PlanYear = 2028
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	other, _ := trialAndAcceptance(t, fx, fx.unitA.ID) // its project is not at the bureau
+	fx.submit(fx.clerkA, other, http.StatusCreated)
+	var page protocol.QueuePage
+	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=trial_report&year=2028", fx.reviewer, nil, http.StatusOK, &page)
+	if len(page.Filings) != 1 || page.Filings[0].ID != trial.ID {
+		t.Errorf("trial reports of 2028: %+v", page.Filings)
+	}
+	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=trial_report&year=2027", fx.reviewer, nil, http.StatusOK, &page)
+	if len(page.Filings) != 1 || page.Filings[0].ID != other.ID {
+		t.Errorf("trial reports of 2027, the year made (the fixture's): %+v", page.Filings)
+	}
+}

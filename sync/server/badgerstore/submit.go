@@ -145,7 +145,7 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 	if cur != nil {
 		oldProject = cur.Filing.ProjectID
 	}
-	fr, rev = bureaustore.NewRevision(fr, by, req, body, now)
+	fr, rev = bureaustore.NewRevision(fr, by, req, body, sub.ProjectYear, now)
 	if err := s.settle(txn, w, &fr, &rev, now, &body, true); err != nil {
 		return protocol.Receipt{}, false, err
 	}

@@ -89,9 +89,10 @@ func Advance(cur *Filing, by Actor, req protocol.SubmitRequest, body app.Body, n
 // NewRevision returns fr with what the bureau keeps of body (project,
 // attachments, title; the content stays in the body) and the revision
 // record of body, awaiting attachments until Settle says otherwise.
-func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body, now time.Time) (Filing, Revision) {
+func NewRevision(fr Filing, by Actor, req protocol.SubmitRequest, body app.Body, projectYear int, now time.Time) (Filing, Revision) {
 	f := &fr.Filing
 	f.ProjectID = body.ProjectID
+	f.ProjectYear = projectYear
 	f.Attachments = body.Attachments
 	var content app.Filing
 	content.SetContent(&body)

@@ -439,6 +439,10 @@ type Submission struct {
 	// the store's commit, which every writer waits for; nil: the store
 	// works it out (DeclarationPrint).
 	Print *app.Fingerprint
+	// ProjectYear is the plan year of the declaration of the project the
+	// filing belongs to, as the bureau holds it (0: none, or a
+	// declaration): the queue lists the filing under that year.
+	ProjectYear int
 }
 
 // NewSubmission returns the submission of body (req's, decoded) with the

@@ -367,7 +367,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
 	}
-	fr, newRev := bureaustore.NewRevision(fr, by, req, body, now)
+	fr, newRev := bureaustore.NewRevision(fr, by, req, body, sub.ProjectYear, now)
 	missing, err := missingMarking(ctx, tx, by.UnitID, fr.Filing.Attachments, true)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
