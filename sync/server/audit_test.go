@@ -165,10 +165,14 @@ func TestAuditRoles(t *testing.T) {
 	if got := server.AuditTrail(t, fx.srv); got[len(got)-1].Action != "export.audit_csv" || got[len(got)-1].Actor != "auditor" {
 		t.Fatalf("the auditor's export is not recorded: %+v", got[len(got)-1])
 	}
-	for _, p := range []string{"/console/queue", "/console/filings/" + f.ID, "/console/admin/units"} {
+	for _, p := range []string{"/console/filings/" + f.ID, "/console/admin/units"} {
 		if r := au.get(p); r.StatusCode != http.StatusForbidden {
 			t.Errorf("auditor GET %s: %d", p, r.StatusCode)
 		}
+	}
+	// The queue, where "回到待审核" leads, sends an auditor home.
+	if r := au.get("/console/queue"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/audit" {
+		t.Errorf("auditor GET /console/queue: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	tok := fx.login("auditor").Token
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, "forbidden")

@@ -122,3 +122,38 @@ func TestConsoleIdleFormGivesBackTheDecision(t *testing.T) {
 		t.Errorf("the style sheet does not keep a comment's lines")
 	}
 }
+
+// Under review steps the queue lists what waits for the account; 全部在办
+// (scope=all) lists every filing under review, which 概况's counts lead
+// to: a reviewer looking up a filing at the joint review found nothing,
+// and the 专家论证中 tile led to an empty list (found in a walkthrough).
+func TestConsoleQueueAllUnderReview(t *testing.T) {
+	fx := MustBureau(t)
+	atJoint := newFiling(t, fx.unitA.ID)
+	atJoint.Declaration.ProjectName = "电子档案管理系统升级"
+	fx.submit(fx.clerkA, atJoint, http.StatusCreated)
+	waiting := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, waiting, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	fx.decideReq(tok[app.RoleReviewer], atJoint.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], atJoint.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?q=" + url.QueryEscape("电子档案"))
+	if strings.Contains(b.last, atJoint.ID) || !strings.Contains(b.last, "全部在办") {
+		t.Errorf("the reviewer's own queue lists the filing at the joint review, or offers no wider scope")
+	}
+	b.get("/console/queue?scope=all&q=" + url.QueryEscape("电子档案"))
+	if !strings.Contains(b.last, atJoint.ID) || strings.Contains(b.last, waiting.ID) {
+		t.Errorf("全部在办 does not find the filing at the joint review by name")
+	}
+	b.get("/console/overview")
+	tile := `href="/console/queue?status=` + string(app.StatusExpert) + `&amp;scope=all"`
+	if !strings.Contains(b.last, tile) {
+		t.Fatalf("the overview's %s tile does not lead to every such filing", app.StatusExpert.Label())
+	}
+	b.get("/console/queue?status=" + string(app.StatusExpert) + "&scope=all")
+	if !strings.Contains(b.last, atJoint.ID) {
+		t.Errorf("the %s tile's list lacks the filing", app.StatusExpert.Label())
+	}
+}

@@ -193,7 +193,9 @@ func (c core) Queue(ctx context.Context, token string, q console.QueueQuery) (co
 	if err != nil {
 		return console.QueuePage{}, err
 	}
-	q.Waiting = c.s.waitingFor(who.Role)
+	if !q.All {
+		q.Waiting = c.s.waitingFor(who.Role)
+	}
 	res, err := c.s.reviewQueue(ctx, q)
 	return res.Page, err
 }

@@ -182,9 +182,9 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 		// The flow takes declarations only: the kind is said, and its
 		// count leads to the declarations at that step (the tiles above
 		// count every kind).
-		`<td>受理</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=submitted&amp;kind=declaration">2</a></td>`,
-		`<td>初审</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=preliminary_review&amp;kind=declaration">1</a></td>`,
-		`批复立项</td> <td>项目申报书</td> <td>财政部门·联审、发展改革部门·联审、密码管理部门·联审、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review&amp;kind=declaration">1</a></td>`,
+		`<td>受理</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=submitted&amp;kind=declaration&amp;scope=all">2</a></td>`,
+		`<td>初审</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=preliminary_review&amp;kind=declaration&amp;scope=all">1</a></td>`,
+		`批复立项</td> <td>项目申报书</td> <td>财政部门·联审、发展改革部门·联审、密码管理部门·联审、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review&amp;kind=declaration&amp;scope=all">1</a></td>`,
 		"只计按这些步骤办理的材料类型",
 	} {
 		if !strings.Contains(page, want) {

@@ -86,8 +86,13 @@ type QueueQuery struct {
 	After   string    // the Next of the page before
 	Limit   int       // page size; 50 when 0
 	// Waiting, when set, keeps only the filings waiting at a review step
-	// of the account asking (the server sets it from the session).
+	// of the account asking (the server sets it from the session, unless
+	// All).
 	Waiting func(QueueItem) bool
+	// All asks for every filing under review, not only those waiting at
+	// the account's steps (全部在办): a reviewer looking up a filing at
+	// the joint review found nothing, and 概况's counts led to empty lists.
+	All bool
 }
 
 // QueueItem is one line of the review queue.

@@ -227,7 +227,8 @@ func cloneValues(v url.Values) url.Values {
 // them.
 func parseQueueQuery(f url.Values) (QueueQuery, string) {
 	q := QueueQuery{Kind: app.Kind(f.Get("kind")), UnitID: f.Get("unit"), Route: f.Get("route"),
-		Status: app.Status(f.Get("status")), Overdue: f.Get("overdue") == "1", Text: f.Get("q"), After: f.Get("after")}
+		Status: app.Status(f.Get("status")), Overdue: f.Get("overdue") == "1", Text: f.Get("q"), After: f.Get("after"),
+		All: f.Get("scope") == "all"}
 	if problem := checkFormText(f); problem != "" {
 		return q, problem
 	}
