@@ -332,11 +332,14 @@ func checkRemarks(d Decision, body *Body) error {
 			p.Add(f, "“%s”不是这份材料中的一项（或没有这一行）：请对材料中有的项填写意见", k)
 			continue
 		}
+		// The field by its name on the page ("密码应用方案 · 摘要"), not its
+		// path ("crypto.summary", found in a walkthrough).
+		name := RemarkLabel(body.Kind, k)
 		v := d.Remarks[k]
 		if isBlank(v) {
-			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", k)
+			p.Add(f, "对“%s”的意见是空的：请填写意见，或不对这一项提意见", name)
 		} else if msg := checkString(v, MaxRemarkText, false); msg != "" { // a filing's text rule: length, UTF-8, controls
-			p.Add(f, "对“%s”的意见%s", k, msg)
+			p.Add(f, "对“%s”的意见%s", name, msg)
 		}
 	}
 	return p.Err()

@@ -219,7 +219,15 @@ func TestRemarks(t *testing.T) {
 			t.Errorf("%s: %v, want a problem at %s", c.name, err, c.field)
 		}
 	}
+	// A remark's problem names its field as the page does, not by its path
+	// ("对“goals”的意见不能超过…", found in a walkthrough).
 	f, b := submittedDeclaration(app.Wans(80))
+	f.Status = app.StatusPreliminary
+	_, err := f.Review(nil, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn, Comment: "意见", Remarks: map[string]string{"goals": long}})
+	if fe := app.FieldErrors(err); len(fe) != 1 || !strings.HasPrefix(fe[0].Message, "对“"+app.RemarkLabel(app.KindDeclaration, "goals")+"”的意见不能超过") || strings.Contains(fe[0].Message, "goals") {
+		t.Errorf("a remark too long: %v", err)
+	}
+	f, b = submittedDeclaration(app.Wans(80))
 	want := map[string]string{"goals": "建设目标请量化", "budget[0].amount": "单价偏高，请附询价单", "contact.phone": "请留手机号", "budget": "请按类别列全"}
 	tr, err := f.Review(nil, b, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn, Comment: "请按意见修改", Remarks: want})
 	if err != nil || fmt.Sprint(tr.Remarks) != fmt.Sprint(want) {
