@@ -109,6 +109,22 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("queue:\n%s", q)
 	}
 	shot("console-queue.png")
+	// At 800 px (or 1366 at 200 %) the queue fits the window and its
+	// names keep a readable width: the page scrolled sideways, names four
+	// characters a line (found in a walkthrough).
+	step("a narrow window", chromedp.EmulateViewport(800, 600))
+	fits, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil {
+		t.Fatalf("measure: %v", err)
+	}
+	nameW, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("table.queue tbody td").getBoundingClientRect().width`))
+	if err != nil {
+		t.Fatalf("measure: %v", err)
+	}
+	if !fits || nameW < 130 {
+		t.Errorf("at 800 px: fits the window %v, names %.0f px wide", fits, nameW)
+	}
+	step("a wide window again", chromedp.EmulateViewport(1366, 768))
 	step("the overview", chromedp.Click(chromedp.CSS(`nav a[href="/console/overview"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.tiles`)))
 	if o := text(`.tiles`); !strings.Contains(o, "超期") {
