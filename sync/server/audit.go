@@ -108,7 +108,15 @@ func (s *Server) audit(ctx context.Context, action, target string, opErr error, 
 // auditAs appends an event by w.
 func (s *Server) auditAs(ctx context.Context, w auditWho, action, target string, opErr error, detail string) error {
 	if opErr != nil && detail == "" {
-		detail = clip(opErr.Error(), 200)
+		// A refusal by its message, as the one refused read it; the wrapped
+		// chain read "disable account admin: disable account admin: …" to
+		// an auditor (found in a walkthrough). A fault keeps its chain, for
+		// the administrator.
+		if app.ErrorCode(opErr) != app.EINTERNAL {
+			detail = clip(app.ErrorMessage(opErr), 200)
+		} else {
+			detail = clip(opErr.Error(), 200)
+		}
 	}
 	if w.Issued {
 		detail = strings.TrimSuffix(issuedMark+"；"+detail, "；")

@@ -482,3 +482,21 @@ func TestAuditDecisionReadsInChinese(t *testing.T) {
 		t.Errorf("the decision's record: %+v", e)
 	}
 }
+
+// A refused operation's record says why as the admin was told, not by the
+// wrapped chain ("disable account admin: disable account admin: “admin”是唯一…",
+// found in a walkthrough).
+func TestAuditRecordsARefusalByItsMessage(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/accounts/admin")
+	if r := ad.post("/console/admin/accounts/admin/disable", url.Values{"csrf": {ad.csrf()}, "disabled": {"1"}, "confirm": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("disabling the only admin: %d", r.StatusCode)
+	}
+	got := server.AuditTrail(t, fx.srv)
+	last := got[len(got)-1]
+	if last.Action != "account.disable" || !strings.Contains(last.Detail, "唯一启用的管理员") || strings.Contains(last.Detail, "disable account") {
+		t.Errorf("the refusal's record: %+v", last)
+	}
+}
