@@ -207,9 +207,12 @@ func answerDialog(c fyne.Canvas, ev *fyne.KeyEvent) bool {
 			return
 		}
 		all = append(all, b)
-		if b.Importance == widget.HighImportance {
+		switch b.Importance {
+		case widget.HighImportance:
 			primary = append(primary, b)
-		} else {
+		case widget.DangerImportance:
+			// never a way out: Escape is not to press 仍然退出
+		default:
 			others = append(others, b)
 		}
 	})

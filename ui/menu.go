@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // quitShortcut is Ctrl+Q (⌘Q on a Mac). As a main-menu shortcut it works
@@ -26,7 +28,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: T("设置"), Action: u.showSettings},
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.app.Quit},
+		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Shortcut: quitShortcut, Action: u.quit},
 	)
 	help := fyne.NewMenu(T("帮助"),
 		&fyne.MenuItem{Label: T("键盘操作"), Action: u.showKeys},
@@ -40,4 +42,36 @@ func (u *UI) showAbout() {
 	m := u.app.Metadata()
 	showMessage(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目申报、共享资源目录、试运行报告和竣工验收申请。"),
 		m.Version, m.Build), u.win)
+}
+
+// quit ends the client once the open editor's last edit is stored. One the
+// store cannot take (a disk nearly full) would be lost with the window:
+// 退出 closed it at once, and the draft typed was gone at the next start
+// (found in a clerk's walkthrough on a full disk). Then the clerk is asked
+// first, and can go back to free space or export the filing to Word.
+func (u *UI) quit() {
+	e := u.editor
+	if e == nil || !e.saver.pending() {
+		u.app.Quit()
+		return
+	}
+	u.goWait(func(context.Context) {
+		err := e.saver.flush()
+		u.do(func() {
+			if err == nil && !e.saver.pending() {
+				u.app.Quit()
+				return
+			}
+			d := newConfirm(T("有内容未能保存"), T("刚才输入的内容还没有保存到本机（")+errorText(err)+T("）。现在退出，这些内容将丢失。\n\n请返回，释放磁盘空间后稍等片刻（会自动保存），或用“导出 Word”把材料另存到其他磁盘。"), func(ok bool) {
+				if ok {
+					u.app.Quit()
+				}
+			}, u.win)
+			d.SetConfirmText(T("仍然退出"))
+			d.SetDismissText(T("返回"))
+			// Enter goes back; Escape presses neither.
+			d.yes.Importance, d.no.Importance = widget.DangerImportance, widget.HighImportance
+			d.Show()
+		})
+	})
 }

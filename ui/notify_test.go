@@ -192,8 +192,13 @@ func TestTrayAppearsAndLeaves(t *testing.T) {
 	if x.app.menu == nil {
 		t.Fatal("the tray menu is not set up while no tray shows it")
 	}
-	if x.win.intercept != nil || x.u.TrayShown() {
-		t.Fatal("closing hides the window with no tray")
+	// Closing quits (through UI.quit, which first stores the last edit).
+	if x.win.intercept == nil || x.u.TrayShown() {
+		t.Fatal("closing hides the window with no tray, or does not go through UI.quit")
+	}
+	x.win.intercept()
+	if x.win.hides != 0 || x.app.quits != 1 {
+		t.Fatalf("closing with no tray: %d hides, %d quits", x.win.hides, x.app.quits)
 	}
 	x.u.SetTrayShown(true) // from the bus watcher's goroutine
 	x.pump()
@@ -207,7 +212,12 @@ func TestTrayAppearsAndLeaves(t *testing.T) {
 	shows := x.win.shows
 	x.u.SetTrayShown(false)
 	x.pump()
-	if x.win.intercept != nil || x.u.TrayShown() {
+	if x.u.TrayShown() {
+		t.Fatal("the tray left, but closing still hides the window")
+	}
+	hides := x.win.hides
+	x.win.intercept()
+	if x.win.hides != hides || x.app.quits != 2 {
 		t.Fatal("the tray left, but closing still hides the window")
 	}
 	if x.win.shows != shows+1 {
@@ -253,9 +263,12 @@ func (f *fakeNotifier) last(t *testing.T) Notice {
 // record of Fyne's notifications.
 type fakeDesktopApp struct {
 	fyne.App
-	menu *fyne.Menu
-	sent *fyne.Notification
+	menu  *fyne.Menu
+	sent  *fyne.Notification
+	quits int
 }
+
+func (a *fakeDesktopApp) Quit() { a.quits++ }
 
 func (a *fakeDesktopApp) SetSystemTrayMenu(m *fyne.Menu)        { a.menu = m }
 func (a *fakeDesktopApp) SetSystemTrayIcon(fyne.Resource)       {}

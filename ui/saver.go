@@ -20,6 +20,11 @@ type saver struct {
 	delay time.Duration
 	// saved is called on the saver's goroutine after each save
 	saved func(at time.Time, err error)
+	// retry is how soon an edit the store could not take (a full disk)
+	// is tried again with no edit after it; 15 s when 0. It said "有空间后
+	// 会自动保存" and waited for the next keystroke (found in a clerk's
+	// walkthrough on a full disk).
+	retry time.Duration
 
 	kick chan struct{}
 
@@ -59,9 +64,26 @@ func (s *saver) run(ctx context.Context) {
 			}
 		case <-timer:
 			timer = nil
-			s.flush()
+			if s.flush() != nil && s.pending() {
+				timer = time.After(s.retryDelay())
+			}
 		}
 	}
+}
+
+func (s *saver) retryDelay() time.Duration {
+	if s.retry > 0 {
+		return s.retry
+	}
+	return 15 * time.Second
+}
+
+// pending reports whether an edit waits to be stored: one not yet
+// saved, or one the store could not take.
+func (s *saver) pending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latest != nil
 }
 
 // flush saves the queued edit now, if there is one. It blocks; call it off

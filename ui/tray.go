@@ -48,7 +48,7 @@ func newTrayMenu(u *UI, text func(title, tooltip string)) *trayMenu {
 		fyne.NewMenuItemSeparator(),
 		t.pending, t.unread,
 		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Action: u.app.Quit},
+		&fyne.MenuItem{Label: T("退出"), IsQuit: true, Action: u.quit},
 	)
 	desk.SetSystemTrayMenu(t.menu)
 	return t
@@ -67,6 +67,7 @@ func (u *UI) SetTrayShown(shown bool) {
 func (u *UI) setTrayShown(shown bool) {
 	t := u.tray
 	if t == nil {
+		u.win.SetCloseIntercept(u.quit)
 		return
 	}
 	t.shown = shown
@@ -74,7 +75,7 @@ func (u *UI) setTrayShown(shown bool) {
 		u.win.SetCloseIntercept(t.hide) // the tray's 退出 quits
 		return
 	}
-	u.win.SetCloseIntercept(nil)
+	u.win.SetCloseIntercept(u.quit)
 	if t.hidden {
 		u.raise()
 	}
