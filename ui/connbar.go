@@ -24,11 +24,16 @@ type connBar struct {
 	progress *widget.ProgressBar
 	// progressBox holds progress at its width, shown and hidden with it.
 	progressBox *fyne.Container
-	upload      *widget.Label
 	sendNow     *Button
 	login       *Button
 	rekey       *Button // 核对并信任新密钥…, while the bureau's receipt key changed
 	keyChange   *ReceiptKeyChange
+	// box is the bar; root the window's content around it. A text that
+	// grows (离线工作… in place of 已连接…, a disk warning) lays them out
+	// again: the bar kept the positions of the texts before, and the state
+	// was drawn over the warning (found in a clerk's walkthrough).
+	box, root *fyne.Container
+	laidOut   string // what the last layout was for
 }
 
 func newConnBar(u *UI) *connBar {
@@ -38,7 +43,6 @@ func newConnBar(u *UI) *connBar {
 		last:     &widget.Label{Importance: widget.LowImportance},
 		reason:   &widget.Label{Importance: widget.DangerImportance, Truncation: fyne.TextTruncateEllipsis},
 		progress: &widget.ProgressBar{},
-		upload:   &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
 	}
 	b.sendNow = newButton(&Button{Button: widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}})
 	b.login = newButton(&Button{Button: widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}})
@@ -47,7 +51,6 @@ func newConnBar(u *UI) *connBar {
 	b.rekey.Hide()
 	b.progressBox = container.NewGridWrap(fyne.NewSize(140, b.progress.MinSize().Height), b.progress)
 	b.progressBox.Hide()
-	b.upload.Hide()
 	return b
 }
 
@@ -55,8 +58,24 @@ func (b *connBar) object() fyne.CanvasObject {
 	// In a narrow window the state, the reason and the buttons take a line
 	// each (barLayout).
 	left := newLeftFlow(b.state, b.waiting, b.last)
-	right := newFlow(b.upload, b.progressBox, b.login, b.rekey, b.sendNow)
-	return container.NewBorder(widget.NewSeparator(), nil, nil, nil, newBar(0, 160, left, b.reason, right))
+	right := newFlow(b.progressBox, b.login, b.rekey, b.sendNow)
+	b.box = container.NewBorder(widget.NewSeparator(), nil, nil, nil, newBar(0, 160, left, b.reason, right))
+	return b.box
+}
+
+// relayout lays the bar (and the window around it, for its height) out
+// again when what it shows changed its size.
+func (b *connBar) relayout() {
+	key := fmt.Sprint(b.state.Text, "|", b.waiting.Text, "|", b.last.Text, "|", b.reason.Text, b.reason.Visible(), "|",
+		b.progressBox.Visible(), b.login.Visible(), b.rekey.Visible())
+	if key == b.laidOut || b.box == nil {
+		return
+	}
+	b.laidOut = key
+	if b.root != nil && !b.root.Size().IsZero() {
+		b.root.Layout.Layout(b.root.Objects, b.root.Size())
+	}
+	b.box.Refresh()
 }
 
 func (b *connBar) onSendNow() { b.u.link.Kick() }
@@ -73,6 +92,11 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	case !st.Connected:
 		b.state.SetText("● " + T("离线工作（未连接数管局）"))
 		b.state.Importance = widget.MediumImportance
+	case st.NeedsLogin:
+		// Not a green 已连接 beside 登录已失效 (found in a clerk's
+		// walkthrough after the bureau revoked the login).
+		b.state.SetText("● " + T("登录已失效"))
+		b.state.Importance = widget.DangerImportance
 	case st.Online && st.Unavailable:
 		b.state.SetText("● " + T("已连接，数管局暂时无法受理"))
 		b.state.Importance = widget.WarningImportance
@@ -164,15 +188,16 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		if r.Total > 0 {
 			b.progress.SetValue(float64(r.Restored) / float64(r.Total))
 		}
-		b.upload.Hide()
 		b.progressBox.Show()
 	} else if up := st.Upload; up != nil && up.Total > 0 {
-		b.upload.SetText(fmt.Sprintf(T("正在上传 %s"), up.Name))
+		// On the left, in place of 上次同步, where it has room: on the
+		// right, beside the buttons, it was cut to "…" at 1366 px and only
+		// a bare bar showed (found in a clerk's walkthrough).
+		b.last.SetText(fmt.Sprintf(T("正在上传 %s（%s / %s）"), up.Name, sizeText(up.Sent), sizeText(up.Total)))
 		b.progress.SetValue(float64(up.Sent) / float64(up.Total))
-		b.upload.Show()
 		b.progressBox.Show()
 	} else {
-		b.upload.Hide()
 		b.progressBox.Hide()
 	}
+	b.relayout()
 }

@@ -269,3 +269,49 @@ func TestSettingsSayHowThisComputerWorks(t *testing.T) {
 		t.Errorf("settings when offline do not say so:\n%s", txt)
 	}
 }
+
+// The bar as the walkthrough saw it: after a text grew (离线工作… in place
+// of 已连接…, a disk warning beside it) the state was drawn over the
+// warning; a revoked login showed a green 已连接数管局 beside 登录已失效;
+// an upload's name was cut to "…" beside the buttons.
+func TestConnBarLaysOutWhatItShows(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(1366, 768))
+	b := x.u.bar
+	b.update(SyncStatus{Connected: true, Online: true}, app.Counts{})
+	x.pump()
+	b.update(SyncStatus{DiskWarning: "本机磁盘空间不足（剩余 19 MB）：不足 64 MB 时将暂停保存，请清理磁盘"}, app.Counts{})
+	x.pump()
+	// Where the state and the warning are in the bar (the flow of the
+	// left side is the bar's first object).
+	var bar *fyne.Container
+	for _, o := range b.box.Objects {
+		if c, ok := o.(*fyne.Container); ok {
+			if _, ok := c.Layout.(*barLayout); ok {
+				bar = c
+			}
+		}
+	}
+	if bar == nil {
+		t.Fatal("no bar")
+	}
+	state := bar.Objects[0].Position().Add(b.state.Position())
+	reason := b.reason.Position()
+	if sameLine := reason.Y < state.Y+b.state.Size().Height; sameLine && state.X+b.state.Size().Width > reason.X+1 {
+		t.Errorf("the state (%v, %v wide) runs into the warning at %v", state, b.state.Size().Width, reason)
+	}
+	if b.state.Size().Width < b.state.MinSize().Width {
+		t.Errorf("the state is cut: %v of %v", b.state.Size().Width, b.state.MinSize().Width)
+	}
+
+	b.update(SyncStatus{Connected: true, Online: true, NeedsLogin: true, LastError: "登录已失效，请重新登录"}, app.Counts{})
+	if b.state.Text != "● 登录已失效" || b.state.Importance != widget.DangerImportance || !b.login.Visible() {
+		t.Errorf("a revoked login: state %q (importance %v), 重新登录 shown %v", b.state.Text, b.state.Importance, b.login.Visible())
+	}
+
+	b.update(SyncStatus{Connected: true, Online: true, Upload: &Upload{Name: "城关镇智慧社区项目合同.pdf", Sent: 1 << 20, Total: 3 << 20}}, app.Counts{Outbox: 1})
+	x.pump()
+	if !strings.Contains(b.last.Text, "正在上传 城关镇智慧社区项目合同.pdf（") || b.last.Size().Width < b.last.MinSize().Width {
+		t.Errorf("the upload: %q, %v of %v wide", b.last.Text, b.last.Size().Width, b.last.MinSize().Width)
+	}
+}

@@ -151,7 +151,9 @@ func (u *UI) build() {
 	)
 	title := &widget.Label{Text: T("政务信息化项目申报"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, nil, newBar(0, 0, title, nav))
-	w.SetContent(container.NewBorder(top, u.bar.object(), nil, nil, u.center))
+	root := container.NewBorder(top, u.bar.object(), nil, nil, u.center)
+	u.bar.root = root
+	w.SetContent(root)
 	u.menuProfile = profileVersion(u.link.Profile())
 	w.SetMainMenu(u.mainMenu())
 	w.Canvas().SetOnTypedKey(u.dialogKeys)
