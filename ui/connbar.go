@@ -45,7 +45,7 @@ func newConnBar(u *UI) *connBar {
 		progress: &widget.ProgressBar{},
 	}
 	b.sendNow = newButton(&Button{Button: widget.Button{Text: T("立即发送"), Icon: theme.MailSendIcon(), OnTapped: b.onSendNow}})
-	b.login = newButton(&Button{Button: widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showSettings}})
+	b.login = newButton(&Button{Button: widget.Button{Text: T("重新登录"), Icon: theme.AccountIcon(), Importance: widget.WarningImportance, OnTapped: u.showLogin}})
 	b.login.Hide()
 	b.rekey = newButton(&Button{Button: widget.Button{Text: T("核对并信任新密钥…"), Icon: theme.ConfirmIcon(), Importance: widget.WarningImportance, OnTapped: b.onRekey}})
 	b.rekey.Hide()

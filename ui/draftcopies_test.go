@@ -253,12 +253,14 @@ func TestSettingsSayHowThisComputerWorks(t *testing.T) {
 	x.u.showSettings()
 	x.pump()
 	txt := shownText(x)
-	for _, want := range []string{"本机已连接数管局 https://sjj.huoqiu.gov.cn", "更换数管局或账号", "改为离线工作"} {
+	for _, want := range []string{"本机已连接数管局 https://sjj.huoqiu.gov.cn", "更换数管局或账号", "没有网络时", "无需改为离线"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("settings when connected do not say %q:\n%s", want, txt)
 		}
 	}
-	if strings.Contains(txt, "暂不连接，离线工作") {
+	// Not a form the link refuses while connected (离线开始工作 said
+	// "已连接数管局，使用数管局的规则").
+	if strings.Contains(txt, "暂不连接，离线工作") || strings.Contains(txt, "离线开始工作") {
 		t.Errorf("settings when connected offer 暂不连接，离线工作 as on the first run:\n%s", txt)
 	}
 
@@ -313,5 +315,24 @@ func TestConnBarLaysOutWhatItShows(t *testing.T) {
 	x.pump()
 	if !strings.Contains(b.last.Text, "正在上传 城关镇智慧社区项目合同.pdf（") || b.last.Size().Width < b.last.MinSize().Width {
 		t.Errorf("the upload: %q, %v of %v wide", b.last.Text, b.last.Size().Width, b.last.MinSize().Width)
+	}
+}
+
+// 重新登录 opens 设置 with the password, the one field to fill, holding
+// the keyboard, and says why; it read "本机已连接数管局…" with nothing
+// focused (found in a clerk's walkthrough after the bureau revoked the
+// login).
+func TestReloginFocusesThePassword(t *testing.T) {
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		return &draftLink{offlineLink: offlineLink{prof: prof}}
+	})
+	x.u.bar.login.OnTapped()
+	x.pump()
+	e, ok := x.w.Canvas().Focused().(*widget.Entry)
+	if !ok || !e.Password {
+		t.Fatalf("the keyboard is on %T, want the password", x.w.Canvas().Focused())
+	}
+	if txt := shownText(x); !strings.Contains(txt, "登录已失效：请输入密码") {
+		t.Errorf("设置 does not say why:\n%s", txt)
 	}
 }

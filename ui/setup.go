@@ -91,14 +91,15 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 func (s *setupScreen) object() fyne.CanvasObject {
 	intro := T("连接本县（市）数管局后，提交的材料会自动发送，审核决定会及时通知您。没有网络时也可以先离线填写，连接后再发送。")
 	onlineTitle, offlineTitle := T("连接数管局"), T("暂不连接，离线工作")
+	connected := false
 	// Later, 设置 says first how this computer works now, so that its
 	// forms read as a change, not as a client that is not connected.
 	if sess := s.u.link.Session(); !s.first && sess.Configured {
 		switch {
 		case sess.Bureau != "":
-			intro = Tf("本机已连接数管局 %s，账号 %s（%s）。提交的材料自动发送，审核决定会及时通知您。需要时可在下面更换数管局或账号，或改为离线工作。",
+			intro = Tf("本机已连接数管局 %s，账号 %s（%s）。提交的材料自动发送，审核决定会及时通知您。需要时可在下面更换数管局或账号。",
 				sess.Bureau, sess.Login, sess.UnitName)
-			onlineTitle, offlineTitle = T("更换数管局或账号"), T("改为离线工作")
+			onlineTitle, connected = T("更换数管局或账号"), true
 		case s.u.profiles[sess.ProfileID] != nil:
 			intro = Tf("本机现在离线工作，按%s的规则检查材料；提交的材料在连接数管局后才会发送。", T(s.u.profiles[sess.ProfileID].Jurisdiction))
 		}
@@ -115,6 +116,14 @@ func (s *setupScreen) object() fyne.CanvasObject {
 		note(T("选择所在地区，本机按该地区的规则检查申报材料。")),
 		labels.form(T("所在地区"), s.profile, T("单位名称"), s.unit, T("您的姓名"), s.actor),
 		container.NewHBox(s.offline))
+	if connected {
+		// A connected computer works on without the network by itself:
+		// 改为离线工作 was offered, and 离线开始工作 then refused with
+		// "已连接数管局，使用数管局的规则" (found in a clerk's walkthrough
+		// on a bad link).
+		offline = container.NewVBox(heading(T("没有网络时")),
+			note(T("本机照常工作，无需改为离线：材料保存在本机，可以编辑、检查和提交；提交的材料在网络恢复后自动发送，底部状态栏显示待发送的数量。")))
+	}
 	parts := []fyne.CanvasObject{note(intro), online, widget.NewSeparator(), offline}
 	if !s.first {
 		parts = append(parts, widget.NewSeparator(), heading(T("界面语言")),

@@ -417,6 +417,19 @@ func (u *UI) showSettings() {
 	u.show(newSetupScreen(u, false).object())
 }
 
+// showLogin is 设置 for logging in again (the bar's 重新登录): the
+// password, the one field to fill, has the keyboard; it had not, and the
+// clerk read "本机已连接数管局…" above (found in a clerk's walkthrough after
+// the bureau revoked the login).
+func (u *UI) showLogin() {
+	u.leaveEditor()
+	s := newSetupScreen(u, false)
+	u.show(s.object())
+	s.result.Importance = widget.WarningImportance
+	s.result.SetText(T("登录已失效：请输入密码，点“连接数管局”重新登录。待发送的材料在登录后自动发出。"))
+	u.win.Canvas().Focus(s.password)
+}
+
 // goWait runs fn on a goroutine the UI waits for in Stop; fn gets the
 // context Stop cancels.
 // After Stop it does nothing: Stop runs off the Fyne thread, and work
