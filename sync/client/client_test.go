@@ -149,6 +149,42 @@ func TestTransportErrorIsRetry(t *testing.T) {
 	}
 }
 
+// A reply cut off after the bureau answered (over a raw socket: the
+// status line and half a header, then the connection closed) is retried
+// and said to be a broken connection, not "网络不通或服务器未启动", which
+// sent the clerk to check a server that had answered (found in a clerk's
+// walkthrough on a bad link).
+func TestCutReplyIsABrokenConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			conn.Read(buf) // the request
+			conn.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/js"))
+			conn.Close()
+		}
+	}()
+	c, err := client.New(context.Background(), "http://"+ln.Addr().String(), client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Me(context.Background())
+	if got := client.Classify(err); got != client.ClassRetry {
+		t.Fatalf("Classify = %v (%v)", got, err)
+	}
+	if got := client.Message(err); !strings.Contains(got, "连接中途断开") || strings.Contains(got, "服务器未启动") {
+		t.Errorf("Message = %q (%v)", got, err)
+	}
+}
+
 func TestTimeoutIsRetryAndUnwrapsDeadline(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

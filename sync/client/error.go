@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"egovdesk/app"
@@ -146,6 +149,11 @@ func (e *Error) Message() string {
 		return ce.Message()
 	case e.Status == 0 && errors.Is(e.Err, context.DeadlineExceeded):
 		return "连接数管局服务器超时（网络缓慢或服务器无响应）"
+	case e.Status == 0 && !dialFailed(e.Err):
+		// Connected, then cut (a reply broken off, a reset): "网络不通或
+		// 服务器未启动" sent the clerk to check a server that had answered
+		// (found in a clerk's walkthrough on a bad link).
+		return "与数管局服务器的连接中途断开（网络不稳定），将自动重试；已送达的材料不会重复提交"
 	case e.Status == 0:
 		return "无法连接数管局服务器（网络不通或服务器未启动）"
 	case e.Status >= 200 && e.Status < 300:
@@ -251,4 +259,19 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 func PasswordChangeRequired(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code() == protocol.CodePasswordChange
+}
+
+// dialFailed reports whether err is a failure to reach the server at all
+// (a name not resolved, a connection refused or not answered), not one of
+// a connection made and then cut. An error it cannot tell counts as one.
+func dialFailed(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Op == "dial"
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	return !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE)
 }
