@@ -161,7 +161,7 @@ func TestConsoleLoginCookieAndHeaders(t *testing.T) {
 	// A wrong password.
 	b.get("/console/login")
 	r = b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {"wrong password"}})
-	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录名或密码不正确") || sessionCookieOf(r) != nil {
+	if r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录名或密码不正确") || !strings.Contains(b.last, "联系数管局的系统管理员重设") || sessionCookieOf(r) != nil {
 		t.Fatalf("wrong password: %d\n%s", r.StatusCode, b.last)
 	}
 

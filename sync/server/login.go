@@ -137,7 +137,10 @@ func (s *Server) credentials(login, password, ip string, forChange bool) (rec ac
 	}
 	if !ok {
 		s.log.Info("login failed", "login", clip(login, 64), "ip", ip)
-		return accountRecord{}, 0, app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确")
+		// With what to do next (found in a clerk's walkthrough: the message
+		// named no way on). The same for an unknown login and a disabled
+		// account: it must not tell which logins exist.
+		return accountRecord{}, 0, app.Errorf(app.EUNAUTHORIZED, "登录名或密码不正确：请核对后重新输入（注意大小写和输入法）；忘记密码请联系数管局的系统管理员重设")
 	}
 	s.throttle.succeeded(s.Now(), login, ip)
 	return rec, 0, nil
