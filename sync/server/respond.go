@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +51,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if p.Status >= 500 {
 			s.log.Error("store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away (it gave up on a slow upload's chunk and
+		// resumes it later): nothing for the administrator to look at. It
+		// was logged as an ERROR with status 500 (found on a bad link).
+		s.log.Info("request abandoned by the client", "method", r.Method, "path", r.URL.Path)
+		p = protocol.ProblemOf(app.Errorf(app.EUNAVAILABLE, "请求已被客户端中止"))
 	default:
 		if app.ErrorCode(err) == app.EINTERNAL {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -323,7 +323,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			// admin needs is at Info where it happens (logins, decisions,
 			// batches received) and failures at Warn or Error.
 			level := slog.LevelDebug
-			if rec.status >= 500 {
+			if rec.status >= 500 && r.Context().Err() == nil { // not a client gone away
 				level = slog.LevelWarn
 			}
 			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
