@@ -572,3 +572,101 @@ func TestRefusalsOfOnePushAreToldOnce(t *testing.T) {
 		t.Errorf("inbox has %d entries, want one a revision", len(inbox))
 	}
 }
+
+// probingRemote is a fakeRemote with the batch route, whose Limits the
+// test sets.
+type probingRemote struct {
+	fakeRemote
+	limits func() error
+}
+
+func (p *probingRemote) SubmitBatch(ctx context.Context, reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+	return nil, &client.Error{Op: "submit batch", Status: 404}
+}
+
+func (p *probingRemote) Limits(ctx context.Context) (protocol.Limits, error) {
+	p.mu.Lock()
+	fn := p.limits
+	p.mu.Unlock()
+	return protocol.Limits{}, fn()
+}
+
+// While a long backoff after the bureau was not reached runs, the loop
+// asks it something light every ProbeInterval and passes at once when it
+// answers: filings waited up to the backoff's 5 minutes after the link
+// returned (found in a clerk's walkthrough on a bad link).
+func TestProbeEndsABackoffWhenTheBureauIsBack(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	down := true
+	isDown := func() bool { mu.Lock(); defer mu.Unlock(); return down }
+	passes := make(chan struct{}, 16)
+	remote := &probingRemote{limits: func() error {
+		if isDown() {
+			return errRefused
+		}
+		return nil
+	}}
+	remote.setChanges(func(ctx context.Context, cursor string, wait time.Duration) (protocol.ChangesResponse, error) {
+		passes <- struct{}{}
+		if isDown() {
+			return protocol.ChangesResponse{}, errRefused
+		}
+		return protocol.ChangesResponse{Cursor: cursor}, nil
+	})
+	type after struct {
+		d time.Duration
+		c chan time.Time
+	}
+	afters := make(chan after, 16)
+	sy := syncer.New(MustMemStore(t), remote, nil, syncer.Options{
+		Jitter: func(c time.Duration) time.Duration { return c },
+		After: func(d time.Duration) <-chan time.Time {
+			c := make(chan time.Time, 1)
+			afters <- after{d, c}
+			return c
+		},
+		BackoffBase: 5 * time.Minute, BackoffMax: 5 * time.Minute, ProbeInterval: 20 * time.Second, PollInterval: time.Hour,
+	})
+	sy.Start(ctx)
+	defer sy.Stop()
+	next := func(want time.Duration) chan time.Time {
+		t.Helper()
+		select {
+		case a := <-afters:
+			if a.d != want {
+				t.Fatalf("a wait of %v, want %v", a.d, want)
+			}
+			return a.c
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no wait of %v asked for; status %+v", want, sy.Status())
+		}
+		return nil
+	}
+	<-passes // the first pass: the bureau is not reached
+	next(5 * time.Minute)
+	next(20 * time.Second) <- time.Time{} // a probe: still down
+	probe := next(20 * time.Second)       // the next probe is set
+	select {
+	case <-passes:
+		t.Fatal("a pass while the bureau is still down")
+	default:
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	probe <- time.Time{} // it finds the bureau: a pass at once, not in 5 minutes
+	select {
+	case <-passes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no pass after the probe found the bureau")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !sy.Status().Online {
+		if time.Now().After(deadline) {
+			t.Fatalf("status after the pass: %+v", sy.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

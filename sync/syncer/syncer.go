@@ -124,9 +124,15 @@ type Options struct {
 	BackoffMax   time.Duration // longest wait [5m]
 	LongPoll     time.Duration // how long the loop's pull waits for a change [protocol.MaxWait]
 	PollInterval time.Duration // pause between pulls when the bureau answers at once without changes [30s]
-	OnceWait     time.Duration // how long SyncOnce's pull waits [0: answer at once]
-	MaxPages     int           // pages of changes pulled in one pass [50]
-	RestorePage  int           // filings asked for per page when restoring from the bureau [200]
+	// ProbeInterval is how often, while a backoff after the bureau was not
+	// reached runs longer, the loop asks it something light (Limits, of a
+	// BatchRemote) to learn that the network is back [20s]: filings waited
+	// up to the backoff's 5 minutes after the link returned (found in a
+	// clerk's walkthrough on a bad link).
+	ProbeInterval time.Duration
+	OnceWait      time.Duration // how long SyncOnce's pull waits [0: answer at once]
+	MaxPages      int           // pages of changes pulled in one pass [50]
+	RestorePage   int           // filings asked for per page when restoring from the bureau [200]
 
 	DraftSettle time.Duration // a draft's copy goes up once it was not saved for this long [5s]
 	DraftUndo   time.Duration // a deleted draft's copy is deleted at the bureau this long after [30s]
@@ -164,6 +170,7 @@ func (o *Options) fill() {
 	def(&o.BackoffMax, 5*time.Minute)
 	def(&o.LongPoll, protocol.MaxWait)
 	def(&o.PollInterval, 30*time.Second)
+	def(&o.ProbeInterval, 20*time.Second)
 	def(&o.DraftSettle, defaultDraftSettle)
 	def(&o.DraftUndo, defaultDraftUndo)
 	def(&o.DraftList, defaultDraftList)
@@ -374,14 +381,40 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 		if wait <= 0 {
 			continue
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.kickC:
-			s.backoff.Reset()
-		case <-s.opts.After(wait):
+		waitC := s.opts.After(wait)
+		var probe <-chan time.Time
+		br, canProbe := s.remote.(BatchRemote)
+		if canProbe = canProbe && err != nil && offline(err) && wait > s.opts.ProbeInterval; canProbe {
+			probe = s.opts.After(s.opts.ProbeInterval)
+		}
+	waiting:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kickC:
+				s.backoff.Reset()
+				break waiting
+			case <-waitC:
+				break waiting
+			case <-probe:
+				if s.reachable(ctx, br) {
+					s.backoff.Reset()
+					break waiting
+				}
+				probe = s.opts.After(s.opts.ProbeInterval)
+			}
 		}
 	}
+}
+
+// reachable reports whether the bureau answers a light request now: its
+// limits, or any answer of its own.
+func (s *Syncer) reachable(ctx context.Context, br BatchRemote) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := br.Limits(ctx)
+	return err == nil || client.Classify(err) != client.ClassPermanent && !offline(err) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 // SyncOnce runs one pass: push the whole outbox, then pull changes waiting at
