@@ -135,6 +135,20 @@ var valueChoices = map[string][]Choice{
 	"modules.status": ImplStatusChoices, "issues.severity": SeverityChoices, "issues.status": IssueStatusChoices,
 	"networks": NetworkChoices, "dengbao": DengbaoChoices, "security.crypto": CryptoStatusChoices,
 	"adjustment.type": AdjustTypeChoices, "performance.type": PerformanceTypeChoices,
+	// A resource's format and share mode types read 302 and 3 in a
+	// revision's changes, where its page reads KingbaseES and 接口 (found
+	// in a reviewer's walkthrough). The format types' codes are unique
+	// across the classes; a free-text type reads as typed.
+	"format_type": allFormatTypes(), "share_mode_type": shareModeTypeChoices,
+}
+
+// allFormatTypes returns the format types of every class.
+func allFormatTypes() []Choice {
+	var out []Choice
+	for _, c := range FormatClassChoices {
+		out = append(out, FormatTypeChoices(FormatClass(c.Code))...)
+	}
+	return out
 }
 
 // ValueLabel says a coded value of the body's field at path for people, as

@@ -58,6 +58,9 @@ func TestValueLabel(t *testing.T) {
 		{"trial_report.security.crypto", app.CryptoStatusChoices[0].Code, "不涉及"},
 		{"adjustment.type", app.AdjustTypeChoices[0].Code, "项目调整"},
 		{"performance.type", app.PerformanceTypeChoices[0].Code, "绩效自评价报告"},
+		{"catalogue.entries.1.format_type", "302", "KingbaseES"},
+		{"catalogue.entries.1.format_type", "自定义的 XML 描述", "自定义的 XML 描述"},
+		{"catalogue.entries.1.share_mode_type", "3", "接口"},
 		// An attachment's code, size and digest, in a revision's changes.
 		{"attachments.0.material", "other", "其他材料"},
 		{"attachments.1.size", "2048", app.SizeLabel(2048)},
