@@ -157,3 +157,22 @@ func TestConsoleQueueAllUnderReview(t *testing.T) {
 		t.Errorf("the %s tile's list lacks the filing", app.StatusExpert.Label())
 	}
 }
+
+// A filing returned and not yet revised shows its return's remarks at
+// their fields, as a revised one shows the remarks it answers: they were
+// only in 办理记录 (found in a reviewer's walkthrough).
+func TestConsoleShowsAReturnsRemarksAtTheirFields(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改",
+		Remarks: map[string]string{"goals": "请把建设目标量化到指标"}}, http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	for _, want := range []string{"本版（第 1 版）退回修改的逐项意见", `<div class="earlier">退回意见：请把建设目标量化到指标</div>`} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the returned filing's page lacks %q", want)
+		}
+	}
+}

@@ -234,6 +234,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	slices.Sort(v.Prints)
 	v.Doc = &docCtx{Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
+	if d.Status == app.StatusReturned && v.Doc.Earlier == nil {
+		// Returned and not yet revised: its remarks at their fields too,
+		// not only in 办理记录 (a reviewer taking the unit's call scrolled
+		// a sidebar of 27,000 px; found in a walkthrough).
+		if rs := thisReturnRemarks(d.History, d.Revision); rs != nil {
+			v.ReturnedRev, v.Doc.Earlier, v.Doc.Returned = d.Revision, rs, true
+		}
+	}
 	for _, p := range slices.Sorted(maps.Keys(v.Doc.Earlier)) {
 		changed := false
 		for k := range v.Changed {
@@ -454,6 +462,20 @@ func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string
 		return t.RevisionNumber, t.Remarks
 	}
 	return 0, nil
+}
+
+// thisReturnRemarks returns the field remarks of the return of revision
+// itself, nil when its last return had none.
+func thisReturnRemarks(h []app.Transition, revision int) map[string]string {
+	for i := len(h) - 1; i >= 0; i-- {
+		if t := h[i]; t.To == app.StatusReturned {
+			if t.RevisionNumber == revision && len(t.Remarks) > 0 {
+				return t.Remarks
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // commentHint says which of actions need a comment, as the comment box's

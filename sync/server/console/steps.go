@@ -28,6 +28,9 @@ type docCtx struct {
 	// answers it: shown at their fields, so that a remark the unit left
 	// unanswered is seen without reading the history.
 	Earlier map[string]string
+	// Returned: Earlier are the remarks of this revision's own return (it
+	// waits for the unit's new version), not of one it answers.
+	Returned bool
 }
 
 // earlierView is a remark of the last return, and whether the revision
