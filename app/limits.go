@@ -209,7 +209,7 @@ func checkString(s string, limit int, short bool) string {
 		case lineBreak(r) && short:
 			return "是单行内容，不能含有换行或制表符，请删除"
 		case bidiControl(r):
-			return fmt.Sprintf("含有改变文字显示方向的控制字符（U+%04X），会让名称显示得与实际不同，请删除", r)
+			return fmt.Sprintf("含有改变文字显示方向的控制字符（U+%04X，不可见，多从网页或文档粘贴带入），会让文字显示得与实际不同，请删除后重新输入这一处", r)
 		case unicode.IsControl(r) && !lineBreak(r):
 			return fmt.Sprintf("含有不可见的控制字符（U+%04X），请删除", r)
 		}

@@ -269,3 +269,16 @@ func TestReviewFlowsChecked(t *testing.T) {
 		}
 	}
 }
+
+// A decision that needs a comment asks for what it is to tell the unit:
+// how to revise after 退回修改, why after 不予立项 (which said "需要怎样修改"
+// of a filing that cannot be revised; found in a walkthrough).
+func TestCommentNeededSaysWhatFor(t *testing.T) {
+	for action, want := range map[app.Action]string{app.ActionReturn: "需要怎样修改", app.ActionReject: "为什么"} {
+		_, err := app.Next(app.StatusSubmitted, app.RoleReviewer, action, "")
+		fe := app.FieldErrors(err)
+		if len(fe) != 1 || fe[0].Field != "comment" || !strings.Contains(fe[0].Message, want) {
+			t.Errorf("%s without a comment: %v", action, err)
+		}
+	}
+}

@@ -272,7 +272,7 @@ func Next(from Status, role Role, action Action, comment string) (Status, error)
 		}
 		if r.commentRequired && isBlank(comment) {
 			return "", &Error{Code: EINVALID, Message: fmt.Sprintf("“%s”须写明意见", action.Label()),
-				Fields: []FieldError{{Field: "comment", Message: fmt.Sprintf("请填写%s的意见，告诉建设单位需要怎样修改", action.Label())}}}
+				Fields: []FieldError{{Field: "comment", Message: commentNeeded(action)}}}
 		}
 		return r.to, nil
 	}
@@ -386,4 +386,15 @@ func (f *Filing) Revise(newID string, at time.Time) error {
 	f.Revision = Revision{ID: newID, Number: f.Revision.Number + 1, BaseID: f.Revision.ID}
 	f.Updated = at
 	return nil
+}
+
+// commentNeeded says what the comment of action is to tell the unit: how
+// to revise after 退回修改; why, after a decision that ends the filing
+// (不予立项 said "需要怎样修改" of a filing that cannot be revised; found
+// in a walkthrough).
+func commentNeeded(action Action) string {
+	if action == ActionReturn {
+		return fmt.Sprintf("请填写%s的意见，告诉建设单位需要怎样修改", action.Label())
+	}
+	return fmt.Sprintf("请填写%s的理由，告诉建设单位为什么", action.Label())
 }

@@ -115,8 +115,8 @@ func TestConsoleAdminUnits(t *testing.T) {
 		t.Fatalf("bad code: %d\n%s", r.StatusCode, ad.last)
 	}
 	r = ad.post("/console/admin/units", url.Values{"csrf": {tok}, "name": {"霍邱县冯井镇人民政府"}, "code": {fx.unitA.Code}})
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "已登记") {
-		t.Fatalf("a taken code: %d", r.StatusCode)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "已登记为“"+fx.unitA.Name+"”") {
+		t.Fatalf("a taken code (the page names the unit that holds it): %d", r.StatusCode)
 	}
 	r = ad.post("/console/admin/units", url.Values{"csrf": {tok}, "name": {"霍邱县冯井镇人民政府"}, "code": {"12341522mb0000010m"}})
 	if r.StatusCode != http.StatusSeeOther {

@@ -36,6 +36,17 @@ func (s *Server) AddUnit(ctx context.Context, name, code string) (_ Unit, err er
 	}
 	u := Unit{ID: uuid.NewString(), Name: name, Code: code, Created: s.Now()}
 	if err := s.store.AddUnit(ctx, u); err != nil {
+		if errors.Is(err, bureaustore.ErrDuplicate) {
+			// Which unit holds the code: "已登记" alone sent the admin
+			// searching (found in a walkthrough).
+			if units, lerr := s.store.Units(ctx); lerr == nil {
+				for _, o := range units {
+					if o.Code == code {
+						return Unit{}, app.Errorf(app.ECONFLICT, "统一社会信用代码 %s 已登记为“%s”：同一单位不必重复添加；代码填错了请核对", code, o.Name)
+					}
+				}
+			}
+		}
 		return Unit{}, err
 	}
 	return u, nil

@@ -740,9 +740,14 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 	refuse := func(msg string, fields map[string]string, extra []app.FieldError) {
 		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: msg, Fields: fields}, Form: form, Extra: extra})
 	}
-	year, err := strconv.Atoi(form.Get("year"))
-	if err != nil || year < 2000 || year > 2100 {
+	year, err := strconv.Atoi(strings.TrimSpace(form.Get("year")))
+	switch {
+	case strings.TrimSpace(form.Get("year")) == "":
 		fields["year"] = "请填写年份，如 2028"
+		year = 0
+	case err != nil || year < 2000 || year > 2100:
+		// "1999" was filled in, and was told to be (found in a walkthrough).
+		fields["year"] = "年份应为 2000 至 2100 之间的四位数字，如 2028"
 		year = 0
 	}
 	switch src := form.Get("source"); {

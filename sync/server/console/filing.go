@@ -492,6 +492,10 @@ func commentHint(actions []actionView) string {
 	switch {
 	case len(need) == 0:
 		return "可填写意见（选填）"
+	case ret && len(need) > 1:
+		// "需要怎样修改" is for 退回修改 only: a filing 不予立项 is not
+		// revised (found in a walkthrough).
+		return strings.Join(need, "、") + "须写明意见：退回修改写明需要怎样修改，其他写明理由"
 	case ret:
 		return strings.Join(need, "、") + "须写明意见，告诉建设单位需要怎样修改"
 	}
