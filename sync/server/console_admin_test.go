@@ -878,3 +878,18 @@ func TestConsoleHolidaysFormsAtOnceKeepBoth(t *testing.T) {
 		}
 	}
 }
+
+// A year typed but out of range is told so, not "请填写年份" (found in a
+// walkthrough: 1999 was filled in).
+func TestConsoleCalendarYearOutOfRange(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/admin/profile")
+	tok := ad.csrf()
+	ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
+	r := ad.post("/console/admin/profile/calendar", url.Values{"csrf": {tok}, "year": {"1999"}, "source": {"测试用"}, "holidays": {"1月1日"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "年份应为 2000 至 2100 之间") || strings.Contains(ad.last, "请填写年份") {
+		t.Errorf("year 1999: %d", r.StatusCode)
+	}
+}
