@@ -1,11 +1,14 @@
 package syncer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -443,4 +446,111 @@ func TestPushPastTheUnitsDailyBudget(t *testing.T) {
 		t.Fatalf("outbox after the wait: %+v", items)
 	}
 	e.bureauHolds(t, 6)
+}
+
+// While a large upload goes over a slow link, the plain filings that do
+// not wait for it are sent first: a filing of a few KB waited minutes
+// behind a 3 MB attachment (found in a clerk's walkthrough at 1 KB/s). One
+// that names the uploading filing's declaration as its project waits.
+func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newFiling := func(kind app.Kind, project string) *app.Filing {
+		f, err := app.NewFiling(kind, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch kind {
+		case app.KindDeclaration:
+			f.Declaration = apptest.Declaration()
+		case app.KindCatalogue:
+			f.Catalogue, f.ProjectID = apptest.Catalogue(), project
+		}
+		return f
+	}
+	submit := func(f *app.Filing) {
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := newFiling(app.KindDeclaration, "")
+	a, err := blobs.ImportReader(ctx, "合同.pdf", bytes.NewReader(content(300<<10, 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Material = "proposal"
+	big.Attachments = []app.Attachment{a}
+	submit(big)
+	itsCatalogue := newFiling(app.KindCatalogue, big.ID)
+	submit(itsCatalogue)
+	small := newFiling(app.KindDeclaration, "")
+	submit(small)
+
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var batches [][]string
+	remote := &fakeBatch{fakeRemote: &fakeRemote{
+		upload: func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error) {
+			select { // the slow link
+			case <-release:
+			case <-ctx.Done():
+				return protocol.UploadStatus{}, ctx.Err()
+			}
+			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
+		},
+	}}
+	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		var ids []string
+		var out []protocol.BatchResult
+		for _, r := range reqs {
+			ids = append(ids, r.FilingID)
+			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
+		}
+		mu.Lock()
+		batches = append(batches, ids)
+		mu.Unlock()
+		return out, nil
+	}
+	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	done := make(chan error, 1)
+	go func() { done <- sy.SyncOnce(ctx) }()
+	deadline := time.After(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(batches)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatal("nothing was sent while the upload went on")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	mu.Lock()
+	first := slices.Clone(batches[0])
+	mu.Unlock()
+	if !slices.Equal(first, []string{small.ID}) {
+		t.Errorf("sent while the upload went on: %v, want only the independent filing %s", first, small.ID)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := st.Outbox(ctx); len(left) != 0 {
+		t.Errorf("outbox after the pass: %+v", left)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(batches) != 2 || !slices.Equal(batches[1], []string{big.ID, itsCatalogue.ID}) {
+		t.Errorf("batches %v, want the uploading filing and its catalogue after the independent one", batches)
+	}
 }

@@ -242,7 +242,11 @@ func (s *Syncer) push(ctx context.Context) error {
 		case plain(sel):
 			err = p.launch(ctx, sel)
 		default: // uploads first: one batch at a time
-			if err = p.landFlight(ctx); err == nil {
+			// What does not wait for these uploads goes first.
+			if sel, err = p.aheadOfUploads(ctx, sel, items[n:]); err == nil {
+				err = p.landFlight(ctx)
+			}
+			if err == nil {
 				err = p.send(ctx, sel)
 			}
 		}
