@@ -57,8 +57,11 @@ func (u *UI) quit() {
 	}
 	u.goWait(func(context.Context) {
 		err := e.saver.flush()
+		if err == nil && e.saver.pending() {
+			err = e.saver.flush() // an edit that came in meanwhile
+		}
 		u.do(func() {
-			if err == nil && !e.saver.pending() {
+			if err == nil {
 				u.app.Quit()
 				return
 			}
