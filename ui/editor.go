@@ -69,12 +69,15 @@ type editorScreen struct {
 	dates map[*widget.Entry]func(string) (string, bool) // the date and month fields, with their reader (editorScreen.date, month)
 
 	// the kinds
-	kind   kindBody          // the declaration, catalogue, trial report or acceptance editor
-	live   []app.FieldError  // shown at the fields as the clerk types, before any submit
-	left   map[string]bool   // fields the clerk left with something in them: their problems show
-	fresh  map[string]bool   // rows added since the last 检查并提交 ("funding[1]"): their blanks wait to be left
-	center *fyne.Container   // holds body, or a section that fills the screen
-	side   fyne.CanvasObject // the panel on the right
+	kind  kindBody         // the declaration, catalogue, trial report or acceptance editor
+	live  []app.FieldError // shown at the fields as the clerk types, before any submit
+	left  map[string]bool  // fields the clerk left with something in them: their problems show
+	fresh map[string]bool  // rows added since the last 检查并提交 ("funding[1]"): their blanks wait to be left
+	// saveFailed: the last autosave failed (the bar is refreshed when it
+	// fails and when it works again)
+	saveFailed bool
+	center     *fyne.Container   // holds body, or a section that fills the screen
+	side       fyne.CanvasObject // the panel on the right
 }
 
 // section is one part of the declaration as the regulations order it.
@@ -434,6 +437,13 @@ func (e *editorScreen) showMessages() {
 
 func (e *editorScreen) onSaved(at time.Time, err error) {
 	e.u.do(func() {
+		if failed := err != nil; failed != e.saveFailed {
+			// The bar's disk warning is read when the bar is updated: it
+			// still said "只剩 119 MB" while saving had stopped at 49 (found
+			// in a clerk's walkthrough on a full disk).
+			e.saveFailed = failed
+			e.u.refresh()
+		}
 		if err != nil {
 			e.saved.SetText(T("自动保存失败：") + errorText(err))
 			e.saved.Importance = widget.DangerImportance

@@ -136,3 +136,36 @@ func TestQuitAsksWhileAnEditIsUnsaved(t *testing.T) {
 		t.Errorf("退出 with everything stored asked: %s", x.dialogText())
 	}
 }
+
+// diskLink is an offline link whose status carries the disk warning the
+// test sets.
+type diskLink struct {
+	offlineLink
+	warning atomic.Value // string
+}
+
+func (l *diskLink) Status() SyncStatus {
+	w, _ := l.warning.Load().(string)
+	return SyncStatus{DiskWarning: w}
+}
+
+// When an autosave fails for want of space, the bar reads the disk's
+// state again: it still said "只剩 119 MB" while saving had stopped at 49
+// (found in a clerk's walkthrough on a full disk).
+func TestFailedSaveRefreshesTheBar(t *testing.T) {
+	var l *diskLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		l = &diskLink{offlineLink: offlineLink{prof: prof}}
+		l.warning.Store("本机磁盘只剩 119 MB：请尽快删除不需要的文件")
+		return l
+	})
+	x.u.refresh()
+	x.eventually(t, "the first warning", func() bool { return strings.Contains(x.u.bar.reason.Text, "119 MB") })
+	h := x.newEditor(t, app.KindDeclaration)
+	disk := &fullDisk{memStore: x.store}
+	disk.full.Store(true)
+	h.e.saver.store = disk
+	l.warning.Store("本机磁盘只剩 49 MB：已暂停保存")
+	h.entry("project_name").SetText("城关镇智慧停车管理平台")
+	x.eventually(t, "the bar's warning read again", func() bool { return strings.Contains(x.u.bar.reason.Text, "49 MB") })
+}
