@@ -70,6 +70,20 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
+// ErrDiskFull is in the chain of the error a store returns when it
+// refuses to write for want of disk space (an EUNAVAILABLE *Error, see
+// DiskFull): the client says so briefly where it says what failed, beside
+// its fuller disk warning.
+var ErrDiskFull = errors.New("disk full")
+
+// DiskFull returns e with ErrDiskFull in its chain.
+func DiskFull(e *Error) error { return diskFull{e} }
+
+type diskFull struct{ e *Error }
+
+func (d diskFull) Error() string   { return d.e.Error() }
+func (d diskFull) Unwrap() []error { return []error{d.e, ErrDiskFull} }
+
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other non-nil error and "" for nil.
 func ErrorCode(err error) string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"strings"
@@ -445,7 +446,14 @@ func (e *editorScreen) onSaved(at time.Time, err error) {
 			e.u.refresh()
 		}
 		if err != nil {
-			e.saved.SetText(T("自动保存失败：") + errorText(err))
+			text := T("自动保存失败：") + errorText(err)
+			if errors.Is(err, app.ErrDiskFull) {
+				// Briefly, beside the bar's disk warning: the whole message
+				// wrapped the header and moved the fields under the pointer
+				// (found in a clerk's walkthrough on a full disk).
+				text = T("自动保存失败：磁盘空间不足，内容仍在窗口中，有空间后自动保存（见底部）")
+			}
+			e.saved.SetText(text)
 			e.saved.Importance = widget.DangerImportance
 		} else {
 			e.saved.SetText(T("已自动保存") + " " + at.Local().Format("15:04:05"))

@@ -26,8 +26,8 @@ func (s *Store) guardDisk() error {
 	if err != nil || free >= s.minFree {
 		return nil // cannot tell: let the write find out
 	}
-	return app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足（剩余 %s，至少需要 %s）：为防止数据损坏已暂停保存。请删除不需要的文件或清空回收站，刚才输入的内容仍在窗口中，有空间后会自动保存",
-		mib(free), mib(s.minFree))
+	return app.DiskFull(app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足（剩余 %s，至少需要 %s）：为防止数据损坏已暂停保存。请删除不需要的文件或清空回收站，刚才输入的内容仍在窗口中，有空间后会自动保存",
+		mib(free), mib(s.minFree)))
 }
 
 // DiskSpace returns the free space of the store's filesystem and whether it

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,7 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	}
 	f.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
 	err := st.Save(ctx, f)
-	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "磁盘空间不足") {
+	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "磁盘空间不足") || !errors.Is(err, app.ErrDiskFull) {
 		t.Fatalf("a save on a full disk: %v", err)
 	}
 	if g, err := st.Get(ctx, f.ID); err != nil || g.Title() != "城关镇智慧停车管理平台" {
