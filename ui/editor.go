@@ -451,7 +451,7 @@ func (e *editorScreen) onSaved(at time.Time, err error) {
 				// Briefly, beside the bar's disk warning: the whole message
 				// wrapped the header and moved the fields under the pointer
 				// (found in a clerk's walkthrough on a full disk).
-				text = T("自动保存失败：磁盘空间不足，内容仍在窗口中，有空间后自动保存（见底部）")
+				text = T("自动保存暂停：磁盘空间不足，内容仍在窗口中（见底部）")
 			}
 			e.saved.SetText(text)
 			e.saved.Importance = widget.DangerImportance

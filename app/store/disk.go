@@ -52,6 +52,11 @@ func (s *Store) DiskWarning() string {
 	if !ok || !low {
 		return ""
 	}
+	if free < s.minFree {
+		// Not "不足 64 MB 时将暂停保存" once it has (found in a clerk's
+		// walkthrough on a full disk).
+		return fmt.Sprintf("本机磁盘只剩 %s，不足 %s，已暂停保存：请删除不需要的文件或清空回收站；输入的内容仍在窗口中，有空间后自动保存", mib(free), mib(s.minFree))
+	}
 	return fmt.Sprintf("本机磁盘只剩 %s：请尽快删除不需要的文件；不足 %s 时将暂停保存", mib(free), mib(s.minFree))
 }
 
