@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"strings"
 
 	"egovdesk/app"
@@ -91,22 +92,30 @@ func (e *env) demo(ctx context.Context, args []string) error {
 		srv.Close()
 		return err
 	}
+	// Listen before the banner, so that it gives the address the bureau
+	// took (with -addr 127.0.0.1:0 it printed port 0).
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("listen %s: %w", f.addr, err)
+	}
+	addr := ln.Addr().String()
 	fmt.Fprintf(e.stdout, `演示数管局已就绪（数据目录 %s）
   地址      http://%s
   建设单位  %s
-`, f.data, f.addr, unit)
+`, f.data, addr, unit)
 	for _, a := range demoAccounts {
 		// The login first: the roles' Chinese names are of uneven width.
 		fmt.Fprintf(e.stdout, "  登录名 %-10s 密码 %-15s %s\n", a.login, a.password, a.role.Label())
 	}
-	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用上面任一数管局账号登录，各看各的待办步骤）\n", f.addr)
+	fmt.Fprintf(e.stdout, "  审核台    http://%s/console/ （用上面任一数管局账号登录，各看各的待办步骤）\n", addr)
 	fmt.Fprintf(e.stdout, `  规则配置  %s
 
 试一试：
   curl -s http://%s/api/v1/login -H 'Content-Type: application/json' -d '{"login":"chengguan","password":"chengguan-demo"}'
 按 Ctrl+C 停止。
-`, *prof, f.addr)
-	runErr := srv.Run(ctx, f.addr)
+`, *prof, addr)
+	runErr := srv.RunOn(ctx, ln)
 	if err := srv.Close(); err != nil && runErr == nil {
 		runErr = err
 	}

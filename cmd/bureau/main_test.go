@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -93,6 +94,10 @@ func TestDemoIgnoresTheDataEnvironment(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("bureau-demo", "badger")); err != nil {
 		t.Fatalf("demo data directory: %v", err)
+	}
+	// The banner gives the port the bureau took, not the 0 it was asked for.
+	if strings.Contains(out.String(), "127.0.0.1:0") || !regexp.MustCompile(`地址 +http://127\.0\.0\.1:[1-9][0-9]*\n`).MatchString(out.String()) {
+		t.Errorf("demo banner with --addr=127.0.0.1:0:\n%s", out.String())
 	}
 }
 

@@ -31,7 +31,7 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 		Office: "社会事务办", Abstract: "全镇 12 个社区常住人口的基本信息，用于网格化管理和民生服务",
 		FormatClass: app.FormatDatabase, FormatType: "302", ShareType: app.ShareConditional,
 		ShareCondition: "仅限民政、公安、卫健部门在履职范围内使用，经镇政府审批", ShareModeClass: app.ShareViaPlatform,
-		ShareModeType: app.ShareModeAPI, UpdateCycle: app.UpdateDaily, PublishDate: "2027-10-01"}
+		ShareModeType: app.ShareModeAPI, UpdateCycle: app.UpdateDaily, PublishDate: day(at.AddDate(0, 10, 0))}
 	people.Items = []app.DataItem{{Name: "公民身份号码", DataType: app.DataChar, Length: 18}, {Name: "姓名", DataType: app.DataChar, Length: 50},
 		{Name: "性别", DataType: app.DataChar, Length: 1}, {Name: "出生日期", DataType: app.DataDate}, {Name: "民族", DataType: app.DataChar, Length: 2},
 		{Name: "户籍地址", DataType: app.DataChar, Length: 200}, {Name: "现住址", DataType: app.DataChar, Length: 200},
@@ -53,33 +53,34 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 	c.Demands = []app.Demand{{ResourceName: "县公安局户籍人口信息", ResourceCode: "101001/000100", Items: []string{"公民身份号码", "姓名"},
 		Provider: "霍邱县公安局", Usage: app.UsageAPI, Frequency: app.UpdateDaily, Basis: "《安徽省政务数据资源管理办法》第十九条", Scenario: "网格员核验辖区常住人口身份"}}
 	c.Duties = []app.Duty{{ResourceCode: "307001/000002", Duty: "向县数据共享交换平台提供网格事件数据", UpdateCycle: app.UpdateWeekly,
-		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, Owner: "李梅", Due: "2027-12-31"}}
+		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, Owner: "李梅", Due: fmt.Sprintf("%d-12-31", at.Year()+1)}}
 	c.Negatives = []app.Negative{{ResourceCode: "101001/000001", Items: []string{"公民身份号码", "联系电话"}, Category: app.NegativeNoOpen,
-		Basis: "《中华人民共和国个人信息保护法》第二十八条、第三十四条", ReviewDate: "2028-12-31", Alternative: "提供身份核验接口"}}
+		Basis: "《中华人民共和国个人信息保护法》第二十八条、第三十四条", ReviewDate: fmt.Sprintf("%d-12-31", at.Year()+2), Alternative: "提供身份核验接口"}}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err
 	}
 	return f.ID, nil
 }
 
-// trialReport saves a draft trial report of project whose trial has run
-// three weeks, short of 霍邱县's month.
+// trialReport saves a draft trial report of project whose trial ran three
+// weeks, short of 霍邱县's month, and ended seven weeks before at.
 func trialReport(ctx context.Context, st *store.Store, unit, project string, at time.Time) (string, error) {
 	f, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), unit, at)
 	if err != nil {
 		return "", err
 	}
 	f.ProjectID = project
+	start := at.AddDate(0, 0, -75)
 	*f.TrialReport = app.TrialReport{
 		ProjectName: "城关镇便民服务中心自助终端采购", UnitName: "霍邱县城关镇人民政府", Contractor: "安徽皖通信息技术有限公司",
-		Supervisor: "六安市建设监理有限公司", TrialStart: "2027-10-08", TrialEnd: "2027-10-29",
+		Supervisor: "六安市建设监理有限公司", TrialStart: day(start), TrialEnd: day(start.AddDate(0, 0, 21)),
 		Scope:       "城关镇便民服务中心及 12 个社区服务站，窗口人员 36 人，群众自助办理",
 		Environment: app.TrialEnvironment{OS: "统信 UOS V20", Database: "达梦 DM8", Middleware: "东方通 TongWeb 7", Xinchuang: true, Networks: []app.Network{app.NetworkExtranet}},
 		Modules: []app.ModuleCheck{{Function: "自助查询打印", Requirement: "社保、不动产等 12 类证明自助打印", Status: app.ImplDone},
 			{Function: "身份核验", Requirement: "身份证、人脸双重核验", Status: app.ImplDone},
 			{Function: "预约叫号", Requirement: "对接县政务服务中心叫号系统", Status: app.ImplPartial, Deviation: "县叫号系统接口升级中，已约定 12 月前完成对接"}},
 		Figures:     app.TrialFigures{Users: 1860, ActiveUsers: 1420, BusinessVolume: 5230, VolumeUnit: "件", Availability: 9985, Faults: 2, DowntimeMinutes: 45},
-		Issues:      []app.TrialIssue{{No: "1", Found: "2027-10-12", Description: "高峰期打印排队", Severity: app.SeverityNormal, Handling: "增加一台打印机", Handled: "2027-10-15", Status: app.IssueResolved}},
+		Issues:      []app.TrialIssue{{No: "1", Found: day(start.AddDate(0, 0, 4)), Description: "高峰期打印排队", Severity: app.SeverityNormal, Handling: "增加一台打印机", Handled: day(start.AddDate(0, 0, 7)), Status: app.IssueResolved}},
 		Performance: app.TrialPerformance{Concurrency: 50, AvgResponseMs: 420, PeakResponseMs: 1800},
 		Security:    app.TrialSecurity{Dengbao: app.DengbaoFiled, Crypto: app.CryptoAssessing, BackupDrill: true},
 		Training:    app.TrialTraining{Sessions: 3, People: 48},
@@ -105,9 +106,9 @@ func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, uni
 	}
 	f.ProjectID = project
 	a := f.Acceptance
-	a.ApprovalRef, a.ContractAmount, a.CompletedOn = "霍数管〔2027〕8号", app.Wans(36), "2027-09-30"
+	a.ApprovalRef, a.ContractAmount, a.CompletedOn = approvalRef(at), app.Wans(36), day(at.AddDate(0, 0, -83))
 	a.Summary = "按备案内容完成 13 台自助终端的采购、安装和系统对接"
-	a.AppliedOn, a.Contact = "2027-11-20", app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	a.AppliedOn, a.Contact = day(at), app.Contact{Person: "李梅", Phone: "0564-6012345"}
 	a.CopyTrial(trial, tr.TrialReport)
 	att, err := blobs.ImportReader(ctx, "试运行报告（盖章版）.pdf", bytes.NewReader([]byte("%PDF-1.4\n% 试运行报告\n")))
 	if err != nil {
@@ -120,6 +121,10 @@ func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, uni
 	}
 	return f.ID, nil
 }
+
+// approvalRef is the number of the bureau's approval of the demo project,
+// given this year.
+func approvalRef(at time.Time) string { return fmt.Sprintf("霍数管〔%d〕8号", at.Year()) }
 
 // goLive records that project went into operation a month ago, made from
 // the project's dossier as the client makes it, and submits it (the
@@ -137,7 +142,7 @@ func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, proje
 		return "", err
 	}
 	g := f.GoLive
-	g.GoLiveOn, g.ApprovalRef = at.AddDate(0, -1, 0).Format("2006-01-02"), "霍数管〔2027〕8号"
+	g.GoLiveOn, g.ApprovalRef = day(at.AddDate(0, -1, 0)), approvalRef(at)
 	g.Scope = "城关镇便民服务中心 13 台自助终端上线，覆盖社保、医保、不动产登记查询等 23 项业务"
 	g.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
 	if err := st.Save(ctx, f); err != nil {

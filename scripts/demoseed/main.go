@@ -43,13 +43,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "demoseed: -data is required")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *bureau, *data, *clerk, *pw, *reviewer, *rpw); err != nil {
+	var s seeded
+	if err := run(context.Background(), *bureau, *data, *clerk, *pw, *reviewer, *rpw, &s); err != nil {
 		fmt.Fprintln(os.Stderr, "demoseed:", err)
 		os.Exit(1)
 	}
+	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\nLATER=%s\n",
+		s.returned, s.approved, s.half, s.editing, s.catalogue, s.trial, s.acceptance, s.goLive, s.later)
 }
 
-func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
+// seeded names the filings a seed made and the profile it made them under.
+type seeded struct {
+	returned, approved, half, editing    string
+	catalogue, trial, acceptance, goLive string
+	later                                string // the O&M filing, or what the profile has instead
+	prof                                 *app.Profile
+}
+
+// run seeds the client's data directory dir against the demo bureau at
+// addr and fills in out.
+func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *seeded) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -81,13 +94,19 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	unit := me.Account.UnitID
 	unitName, unitCode = me.Account.UnitName, me.Account.UnitCode
 	now := time.Now()
+	// Every date is the seed's day's: the approved project began ten
+	// months ago and has been built, tried out and put into operation
+	// since; the others are planned for next year. (Fixed dates went
+	// stale: a trial that ended in 2027 could not be reported in 2026.)
+	begun := now.AddDate(0, -10, 0)
+	nextYear := time.Date(now.Year()+1, time.March, 1, 0, 0, 0, 0, now.Location())
 
 	// Two complete declarations, submitted and delivered.
-	returned, err := draft(ctx, st, blobs, prof, unit, "城关镇智慧社区管理平台", 180, true, now.Add(-72*time.Hour))
+	returned, err := draft(ctx, st, blobs, prof, unit, "城关镇智慧社区管理平台", 180, true, nextYear, now.Add(-72*time.Hour))
 	if err != nil {
 		return err
 	}
-	approved, err := draft(ctx, st, blobs, prof, unit, "城关镇便民服务中心自助终端采购", 38, true, now.Add(-48*time.Hour))
+	approved, err := draft(ctx, st, blobs, prof, unit, "城关镇便民服务中心自助终端采购", 38, true, begun, now.Add(-48*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -152,16 +171,16 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	}
 
 	// Drafts: one half filled in (the problem list), one nearly done.
-	half, err := draft(ctx, st, blobs, prof, unit, "城关镇网格化治理平台二期", 120, false, now.Add(-2*time.Hour))
+	half, err := draft(ctx, st, blobs, prof, unit, "城关镇网格化治理平台二期", 120, false, nextYear, now.Add(-2*time.Hour))
 	if err != nil {
 		return err
 	}
-	editing, err := draft(ctx, st, blobs, prof, unit, "城关镇政务外网接入及安全改造", 560, true, now.Add(-30*time.Minute))
+	editing, err := draft(ctx, st, blobs, prof, unit, "城关镇政务外网接入及安全改造", 560, true, nextYear, now.Add(-30*time.Minute))
 	if err != nil {
 		return err
 	}
 	for i, name := range []string{"城关镇数字乡村综合服务平台", "城关镇应急指挥视频会商系统", "城关镇电子档案管理系统升级"} {
-		if _, err := draft(ctx, st, blobs, prof, unit, name, int64(15+i*40), false, now.Add(-time.Duration(200+i)*time.Hour)); err != nil {
+		if _, err := draft(ctx, st, blobs, prof, unit, name, int64(15+i*40), false, nextYear, now.Add(-time.Duration(200+i)*time.Hour)); err != nil {
 			return err
 		}
 	}
@@ -220,7 +239,8 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte(c.Token()), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\nLATER=%s\n", returned, approved, half, editing, cat, trial, acc, live, om)
+	*out = seeded{returned: returned, approved: approved, half: half, editing: editing,
+		catalogue: cat, trial: trial, acceptance: acc, goLive: live, later: om, prof: prof}
 	return nil
 }
 
@@ -228,15 +248,16 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string) error {
 // its filings are made in its own name (app.CheckOwnUnit).
 var unitName, unitCode string
 
-// draft saves a declaration of the demo unit; complete ones carry every
-// field, the profile's confirmations and the materials it asks for.
-func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *app.Profile, unit, name string, wan int64, complete bool, at time.Time) (string, error) {
+// draft saves a declaration of the demo unit, made at at, of a project
+// that starts in start's month; complete ones carry every field, the
+// profile's confirmations and the materials it asks for.
+func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *app.Profile, unit, name string, wan int64, complete bool, start, at time.Time) (string, error) {
 	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, at)
 	if err != nil {
 		return "", err
 	}
 	d := f.Declaration
-	d.PlanYear, d.ProjectName, d.UnitName = 2027, name, unitName
+	d.PlanYear, d.ProjectName, d.UnitName = start.Year(), name, unitName
 	d.Contact = app.Contact{Leader: "王建国", Person: "李梅"}
 	d.Nature, d.Class = app.NatureNew, app.ClassPublic
 	d.TotalInvestment = app.Wans(wan)
@@ -244,7 +265,7 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 	if complete {
 		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, "341522", "0564-6012345"
 		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}
-		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, "2027-03", "2027-12"
+		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, month(start), month(start.AddDate(0, 9, 0))
 		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接"
 		d.Modules = []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}}
 		d.Integrated, d.SharesData = true, true
@@ -255,7 +276,7 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 		d.Deployment = app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"}
 		d.Xinchuang = app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"}
 		d.OMPlan = "质保期一年，之后纳入县统一运维"
-		d.Schedule = []app.Milestone{{Name: "招标采购", Due: "2027-04"}, {Name: "上线试运行", Due: "2027-10"}}
+		d.Schedule = []app.Milestone{{Name: "招标采购", Due: month(start.AddDate(0, 1, 0))}, {Name: "上线试运行", Due: month(start.AddDate(0, 7, 0))}}
 		dev := app.Wans(wan) * 7 / 10
 		rest := app.Wans(wan) - dev - app.Wans(wan)/10
 		d.Budget = []app.BudgetItem{
@@ -283,6 +304,10 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 	}
 	return f.ID, nil
 }
+
+func month(t time.Time) string { return t.Format("2006-01") }
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
 
 // decide takes a decision on filing id as c reads it now, with the review
 // detail's ETag, as a script of the bureau's should.

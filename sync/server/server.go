@@ -396,12 +396,19 @@ func (s *Server) OpenConns() int {
 // Config.ShutdownTimeout to finish. It returns nil after a clean shutdown,
 // or the error that stopped the listener.
 func (s *Server) Run(ctx context.Context, addr string) error {
-	if err := s.recordPolicy(ctx); err != nil { // the password and session policy in force, in the audit trail (policy.go)
-		s.log.Error("security audit: password policy not recorded", "err", err)
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return s.RunOn(ctx, ln)
+}
+
+// RunOn is Run on a listener the caller opened (to say where it listens
+// before serving, as `bureau demo` does with port 0); it takes ownership
+// of ln.
+func (s *Server) RunOn(ctx context.Context, ln net.Listener) error {
+	if err := s.recordPolicy(ctx); err != nil { // the password and session policy in force, in the audit trail (policy.go)
+		s.log.Error("security audit: password policy not recorded", "err", err)
 	}
 	return s.Serve(ctx, ln)
 }

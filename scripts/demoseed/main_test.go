@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+)
+
+// TestSeedLeavesDraftsSubmittableToday: the seed runs against a real demo
+// bureau (cmd/bureau, built here) on today's clock, and the drafts it leaves
+// for the clerk carry only the problems it means to show, none of them a
+// date ahead of today: `make run` seeded a trial report that ended in 2027,
+// which on a 2026 clock no edit of the clerk's but the dates could send.
+func TestSeedLeavesDraftsSubmittableToday(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the bureau")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "bureau")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "egovdesk/cmd/bureau")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the bureau: %v\n%s", err, out)
+	}
+	bureau := exec.CommandContext(ctx, bin, "demo", "-data", filepath.Join(tmp, "bureau-data"), "-addr", "127.0.0.1:0", "-log-level", "info")
+	out, err := bureau.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bureau.Stdout = bureau.Stderr
+	if err := bureau.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = bureau.Process.Kill(); _ = bureau.Wait() }()
+	addr := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := re.FindString(sc.Text()); m != "" {
+				select {
+				case addr <- m:
+				default:
+				}
+			}
+		}
+	}()
+	var url string
+	select {
+	case url = <-addr:
+	case <-ctx.Done():
+		t.Fatal("the demo bureau never said where it listens")
+	}
+
+	dir := filepath.Join(tmp, "client")
+	var sd seeded
+	if err := run(ctx, url, dir, "chengguan", "chengguan-demo", "shenhe", "shenhe-demo", &sd); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	st, err := store.Open(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	approved, err := st.Get(ctx, sd.approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	// Each later draft and what it is meant to show (kinds.go); none of
+	// them a date ahead of today.
+	for _, d := range []struct{ id, meant string }{
+		{sd.catalogue, "share_condition"},     // shared on conditions without one
+		{sd.trial, "trial_end"},               // three weeks, short of the month
+		{sd.acceptance, "materials.contract"}, // the contract not attached yet
+	} {
+		f, err := st.Get(ctx, d.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := map[string]bool{}
+		for _, p := range app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)) {
+			fields[p.Field] = true
+			t.Logf("%s: %s: %s", f.Kind.Label(), p.Field, p.Message)
+			if strings.Contains(p.Message, "今天") {
+				t.Errorf("%s draft: a date the clerk did not make: %s: %s", f.Kind.Label(), p.Field, p.Message)
+			}
+		}
+		shown := false
+		for field := range fields {
+			shown = shown || strings.HasSuffix(field, d.meant)
+		}
+		if !shown {
+			t.Errorf("%s draft: no problem at %s, which it is meant to show", f.Kind.Label(), d.meant)
+		}
+	}
+}
