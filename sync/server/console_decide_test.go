@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -174,5 +175,84 @@ func TestConsoleShowsAReturnsRemarksAtTheirFields(t *testing.T) {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("the returned filing's page lacks %q", want)
 		}
+	}
+}
+
+// 查找材料 finds filings in every status, those no longer under review
+// too, by name, unit, kind and status, newest first, 50 a page: a
+// reviewer asked about a filing returned last month found it nowhere but
+// by its URL (found in a reviewer's walkthrough).
+func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
+	fx := MustBureau(t)
+	returned := newFiling(t, fx.unitA.ID)
+	returned.Declaration.ProjectName = "电子档案管理系统升级"
+	fx.submit(fx.clerkA, returned, http.StatusCreated)
+	fx.decideReq(fx.reviewer, returned.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充预算明细"}, http.StatusOK)
+	other := newFiling(t, fx.unitB.ID)
+	other.Declaration.ProjectName = "新店镇电子档案室改造"
+	fx.submit(fx.clerkB, other, http.StatusCreated)
+	waiting := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, waiting, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?q=" + url.QueryEscape("电子档案") + "&unit=" + fx.unitA.ID)
+	if strings.Contains(b.last, returned.ID) || !strings.Contains(b.last, `href="/console/find?q=`) {
+		t.Errorf("the queue lists the returned filing, or its empty list does not lead to 查找材料:\n%s", b.last)
+	}
+	if r := b.get("/console/find?q=" + url.QueryEscape("电子档案")); r.StatusCode != http.StatusOK ||
+		!strings.Contains(b.last, returned.ID) || !strings.Contains(b.last, other.ID) || strings.Contains(b.last, waiting.ID) ||
+		!strings.Contains(b.last, "退回修改") || !strings.Contains(b.last, "找到 2 件") {
+		t.Errorf("查找材料 by name (%d) does not list both units' filings of that name, and only them:\n%s", r.StatusCode, b.last)
+	}
+	b.get("/console/find?q=" + url.QueryEscape("电子档案") + "&unit=" + fx.unitA.ID)
+	if !strings.Contains(b.last, returned.ID) || strings.Contains(b.last, other.ID) {
+		t.Errorf("查找材料 by name and unit lists another unit's filing")
+	}
+	b.get("/console/find?status=" + string(app.StatusReturned))
+	if !strings.Contains(b.last, returned.ID) || strings.Contains(b.last, other.ID) || strings.Contains(b.last, waiting.ID) {
+		t.Errorf("查找材料 by status lists filings in another status")
+	}
+	b.get("/console/find?q=" + returned.ID[:8])
+	if !strings.Contains(b.last, returned.ID) || strings.Contains(b.last, waiting.ID) {
+		t.Errorf("查找材料 does not find a filing by the start of its number")
+	}
+	// The filing's page leads to its unit's filings.
+	b.get("/console/filings/" + returned.ID)
+	if !strings.Contains(b.last, `href="/console/find?unit=`+fx.unitA.ID+`"`) {
+		t.Errorf("the filing's page does not link its unit to 查找材料")
+	}
+	for q, want := range map[string]string{
+		"status=draft":                  "没有草稿",
+		"unit=no-such-unit":             "没有这个建设单位",
+		"kind=nonsense":                 "未知的材料类型",
+		"offset=-3":                     "页码不对",
+		"q=" + strings.Repeat("档", 101): "不能超过 100 个字",
+	} {
+		if r := b.get("/console/find?" + q); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, want) {
+			t.Errorf("查找材料 ?%.40s: %d, want 422 saying %q", q, r.StatusCode, want)
+		}
+	}
+
+	// Newest first, 50 a page.
+	var ids []string
+	for i := range 51 {
+		f := newFiling(t, fx.unitB.ID)
+		f.Declaration.ProjectName = fmt.Sprintf("新店镇批量项目%02d", i)
+		fx.submit(fx.clerkB, f, http.StatusCreated)
+		ids = append(ids, f.ID)
+		fx.clock.Advance(10 * time.Second) // within the session's idle limit
+	}
+	b.get("/console/find?q=" + url.QueryEscape("批量项目"))
+	if !strings.Contains(b.last, "找到 51 件") || !strings.Contains(b.last, ids[50]) || strings.Contains(b.last, ids[0]) ||
+		!strings.Contains(b.last, "下一页") {
+		t.Fatalf("the first page of 51 is not the newest 50 with a next page:\n%s", b.last)
+	}
+	if i, j := strings.Index(b.last, ids[50]), strings.Index(b.last, ids[49]); i > j {
+		t.Errorf("the newest filing is not listed first")
+	}
+	b.get("/console/find?q=" + url.QueryEscape("批量项目") + "&offset=50")
+	if !strings.Contains(b.last, ids[0]) || strings.Contains(b.last, ids[50]) || !strings.Contains(b.last, "上一页") {
+		t.Errorf("the second page does not hold the oldest filing alone")
 	}
 }

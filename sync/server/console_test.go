@@ -908,8 +908,19 @@ func TestConsoleQueueSaysWhenAYearsHolidaysAreMissing(t *testing.T) {
 		t.Errorf("the bureau's start does not log the missing %d:\n%s", year, logs.String())
 	}
 	b.get("/console/queue")
-	if !strings.Contains(b.last, fmt.Sprintf("尚未载入 %d 年的法定节假日安排", year)) {
+	if !strings.Contains(b.last, fmt.Sprintf("%d 年的法定节假日安排尚未载入", year)) {
 		t.Fatalf("no note of the missing %d:\n%s", year, b.last)
+	}
+	// The reviewer, who cannot enter them, reads it in a quiet line; the
+	// admin, who can, the whole warning with where to do it.
+	if strings.Contains(b.last, `class="warn calendar"`) || strings.Contains(b.last, "请管理员") {
+		t.Errorf("the reviewer's queue carries the admin's warning")
+	}
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/queue")
+	if !strings.Contains(ad.last, `class="warn calendar"`) || !strings.Contains(ad.last, fmt.Sprintf("尚未载入 %d 年的法定节假日安排", year)) {
+		t.Errorf("the admin's queue lacks the warning of the missing %d", year)
 	}
 
 	var p map[string]any

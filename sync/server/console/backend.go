@@ -62,6 +62,10 @@ type Backend interface {
 	Notify(ctx context.Context, token string, req protocol.NoticeRequest) (protocol.NoticeResponse, error)
 	// Units lists the units that file with the bureau, by name.
 	Units(ctx context.Context) ([]Unit, error)
+	// Find looks up filings in every status, those no longer under review
+	// (returned, approved, filed, rejected) too, the most recently changed
+	// first (查找材料).
+	Find(ctx context.Context, token string, q FindQuery) (FindPage, error)
 	// Profile returns the bureau's rule profile, nil when none is set.
 	Profile() *app.Profile
 	// Now is the server's clock.
@@ -93,6 +97,39 @@ type QueueQuery struct {
 	// the account's steps (全部在办): a reviewer looking up a filing at
 	// the joint review found nothing, and 概况's counts led to empty lists.
 	All bool
+}
+
+// FindQuery selects filings for 查找材料. Zero fields match everything.
+type FindQuery struct {
+	UnitID string
+	Kind   app.Kind
+	Status app.Status
+	Text   string // part of the title, or the start of the filing's ID
+	Offset int    // matches skipped (the pages before)
+	Limit  int    // page size; 50 when 0
+}
+
+// FindPage is a page of FindQuery's matches, the most recently changed
+// first. Matching counts every match among the filings read; Partial says
+// the search stopped after reading Scanned filings (the bureau's limit),
+// so older filings may match too.
+type FindPage struct {
+	Items    []FindItem
+	Matching int
+	Scanned  int
+	Partial  bool
+}
+
+// FindItem is one filing found.
+type FindItem struct {
+	ID       string
+	Kind     app.Kind
+	Title    string
+	UnitID   string
+	UnitName string
+	Status   app.Status
+	Revision int
+	Updated  time.Time
 }
 
 // QueueItem is one line of the review queue.

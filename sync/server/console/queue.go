@@ -27,10 +27,13 @@ type queueView struct {
 	FirstURL string
 	PageNo   int // the page's number, from 1
 	CSVURL   string
+	FindURL  string // 查找材料 with the name and unit filtered on
 	Error    string
 	Stepped  bool // the profile has review steps: the queue is the account's own
 	// CalendarNote says which years' holidays the time limits lack, "" when none.
 	CalendarNote string
+	// CalendarLine is the same for a reviewer, in a line.
+	CalendarLine string
 }
 
 // queueStatuses are the states a filing waits for the bureau in.
@@ -75,7 +78,11 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
-	v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
+	if s.Role == app.RoleAdmin {
+		v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
+	} else {
+		v.CalendarLine = calendarLine(c.b.Profile(), v.Now)
+	}
 	if prof := c.b.Profile(); prof != nil {
 		v.Stepped = len(prof.Flows) > 0
 		for _, rt := range prof.Routes {
@@ -106,6 +113,13 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		export.Del(k)
 	}
 	v.CSVURL = "/console/queue.csv?" + export.Encode()
+	find := url.Values{}
+	for _, k := range []string{"q", "unit", "kind"} {
+		if x := form.Get(k); x != "" {
+			find.Set(k, x)
+		}
+	}
+	v.FindURL = "/console/find?" + find.Encode()
 	c.render(w, r, status, "queue", page{Title: "待审核", Session: s, Data: v})
 }
 
@@ -212,6 +226,25 @@ func calendarNote(prof *app.Profile, now time.Time) string {
 	return cal.MissingNote(now)
 }
 
+// calendarLine is calendarNote for a reviewer, who cannot enter the
+// holidays: one quiet line (the admin's whole warning sat on every queue
+// page from December on, found in a reviewer's walkthrough).
+func calendarLine(prof *app.Profile, now time.Time) string {
+	cal := &app.Calendar{}
+	if prof != nil {
+		cal = &prof.Calendar
+	}
+	years := cal.Missing(now)
+	if len(years) == 0 {
+		return ""
+	}
+	names := make([]string, len(years))
+	for i, y := range years {
+		names[i] = strconv.Itoa(y)
+	}
+	return fmt.Sprintf("%s 年的法定节假日安排尚未载入，这些年份的办理期限暂按周一至周五计算。", strings.Join(names, "、"))
+}
+
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
@@ -248,7 +281,7 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 		for _, st := range queueStatuses {
 			in = append(in, st.Label())
 		}
-		return q, fmt.Sprintf("待审核中没有“%s”的材料：待审核只含%s的材料", q.Status.Label(), strings.Join(in, "、"))
+		return q, fmt.Sprintf("待审核中没有“%s”的材料：待审核只含%s的材料；已办结的材料请在“查找材料”中查找", q.Status.Label(), strings.Join(in, "、"))
 	}
 	if len([]rune(q.Text)) > 100 {
 		return q, "搜索内容不能超过 100 个字"

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"egovdesk/app"
+	"egovdesk/sync/server/console"
+)
+
+// Finding filings in every status (the console's 查找材料). The review
+// queue's index holds only the filings under review; a filing returned,
+// approved, filed or rejected is found by reading the records of its
+// unit's filings (one unit's, or every unit's in turn), which the stores
+// keep by unit without their bodies.
+const (
+	// findScanLimit is how many filing records one search reads at most:
+	// every filing of a county's bureau (a few hundred units of tens to
+	// hundreds each), about a second at the 61,000 of a load test's unit.
+	// Past it the page says the search stopped and asks for a unit.
+	findScanLimit = 50_000
+	findPageSize  = 50
+	findMaxOffset = 10_000 // how deep the pages go (200 pages of 50)
+	findBatch     = 500    // records read from the store at a time
+)
+
+func (c core) Find(ctx context.Context, token string, q console.FindQuery) (console.FindPage, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return console.FindPage{}, err
+	}
+	return c.s.find(ctx, q)
+}
+
+func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPage, error) {
+	if q.Limit <= 0 || q.Limit > findPageSize {
+		q.Limit = findPageSize
+	}
+	q.Offset = min(max(q.Offset, 0), findMaxOffset)
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return console.FindPage{}, err
+	}
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	scan := make([]string, 0, len(units))
+	if q.UnitID != "" {
+		if _, ok := names[q.UnitID]; !ok {
+			return console.FindPage{}, app.Errorf(app.EINVALID, "没有这个建设单位，请从列表中选择")
+		}
+		scan = append(scan, q.UnitID)
+	} else {
+		for _, u := range units {
+			scan = append(scan, u.ID)
+		}
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	keep := q.Offset + q.Limit
+	newestFirst := func(a, b console.FindItem) int {
+		if c := b.Updated.Compare(a.Updated); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	}
+	var page console.FindPage
+	var found []console.FindItem
+	for _, unit := range scan {
+		after := ""
+		for {
+			if page.Scanned >= findScanLimit {
+				page.Partial = true
+				break
+			}
+			frs, more, err := s.store.UnitFilingsPage(ctx, unit, after, min(findBatch, findScanLimit-page.Scanned))
+			if err != nil {
+				return console.FindPage{}, fmt.Errorf("find: %w", err)
+			}
+			page.Scanned += len(frs)
+			for _, fr := range frs {
+				f := fr.Filing
+				if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status {
+					continue
+				}
+				if text != "" && !strings.Contains(strings.ToLower(fr.Title), text) && !strings.HasPrefix(f.ID, text) {
+					continue
+				}
+				page.Matching++
+				found = append(found, console.FindItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID,
+					UnitName: names[f.UnitID], Status: f.Status, Revision: f.Revision.Number, Updated: f.Updated})
+				if len(found) >= 2*keep+findBatch { // keep memory to the pages asked for
+					slices.SortFunc(found, newestFirst)
+					found = found[:keep]
+				}
+			}
+			if !more || len(frs) == 0 {
+				break
+			}
+			after = frs[len(frs)-1].Filing.ID
+		}
+		if page.Partial {
+			break
+		}
+	}
+	slices.SortFunc(found, newestFirst)
+	if q.Offset < len(found) {
+		page.Items = found[q.Offset:min(len(found), keep)]
+	}
+	return page, nil
+}
