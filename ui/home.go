@@ -380,9 +380,17 @@ func (r *rowView) set(row app.FilingRow) {
 	r.title.Importance = widget.MediumImportance
 	r.title.SetText(title)
 	r.meta.Importance = widget.LowImportance
+	status := row.Status.LabelFor(row.Kind)
+	switch row.Send.State {
+	case app.SendQueued, app.SendSending, app.SendFailed, app.SendQuarantined:
+		if row.Status == app.StatusSubmitted {
+			status = T("尚未送达") // 已提交 read as "the bureau has it"
+		}
+	}
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
-		row.Kind.Label(), row.PlanYear, row.Status.LabelFor(row.Kind), row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
-	r.send.SetText(sendLabel(row.Send))
+		row.Kind.Label(), row.PlanYear, status, row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
+	// The state's word only: the reason is in the editor and the bar.
+	r.send.SetText(sendLabel(app.Send{State: row.Send.State}))
 	r.send.Importance = sendImportance(row.Send)
 	r.send.Refresh()
 	if row.Unread > 0 {

@@ -45,6 +45,28 @@ func TestSendLabel(t *testing.T) {
 	}
 }
 
+// A filing in the outbox reads 尚未送达 in the list, not 已提交 (which
+// a clerk on a bad link read as "the bureau has it"), and the list keeps
+// the send state short: the reason, cut to "等待发送（无法连接数管局服务器（…",
+// is in the editor and the connection bar (found in a clerk's walkthrough).
+func TestListRowSaysAQueuedFilingIsNotDelivered(t *testing.T) {
+	r := newRowView()
+	row := app.FilingRow{Kind: app.KindDeclaration, Title: "城关镇智慧社区管理平台", PlanYear: 2027, Status: app.StatusSubmitted,
+		RevisionNumber: 1, Send: app.Send{State: app.SendFailed, Reason: "无法连接数管局服务器（网络不通或服务器未启动），将自动重试"}}
+	r.set(row)
+	if strings.Contains(r.meta.Text, "已提交") || !strings.Contains(r.meta.Text, "尚未送达") {
+		t.Errorf("queued: %q", r.meta.Text)
+	}
+	if r.send.Text != "等待发送 · 联网后自动发送" {
+		t.Errorf("queued: send state %q", r.send.Text)
+	}
+	row.Send = app.Send{State: app.SendSent}
+	r.set(row)
+	if !strings.Contains(r.meta.Text, "已提交") || r.send.Text != "已送达" {
+		t.Errorf("delivered: %q, %q", r.meta.Text, r.send.Text)
+	}
+}
+
 // Every English translation is keyed by a Chinese source string and
 // SetupLanguage loads both files.
 func TestTranslations(t *testing.T) {
