@@ -35,6 +35,9 @@ type Store interface {
 	Get(ctx context.Context, id string) (*app.Filing, error)
 	// Save stores the working copy of a filing (the autosave).
 	Save(ctx context.Context, f *app.Filing) error
+	// Rescue keeps an edit Save refused (a disk below its reserve) beside
+	// the store, for the next start to save, when the window closes.
+	Rescue(f *app.Filing) error
 	// Submit freezes the filing's current revision and queues it for the bureau.
 	Submit(ctx context.Context, id, actor string, now time.Time) error
 	// Send returns where the filing's latest revision stands on its way to

@@ -60,6 +60,9 @@ func (u *UI) quit() {
 		if err == nil && e.saver.pending() {
 			err = e.saver.flush() // an edit that came in meanwhile
 		}
+		if err != nil && e.saver.rescue() == nil {
+			err = nil // kept aside, stored at the next start (Store.Rescue)
+		}
 		u.do(func() {
 			if err == nil {
 				u.app.Quit()

@@ -288,6 +288,8 @@ func (w *fakeWindow) Hide()                      { w.hides++ }
 func (w *fakeWindow) RequestFocus()              { w.focus++ }
 
 // fakeStore holds filings and inbox entries in memory.
+func (s *fakeStore) Rescue(*app.Filing) error { return app.Errorf(app.EUNAVAILABLE, "not kept") }
+
 type fakeStore struct {
 	mu      sync.Mutex
 	filings map[string]*app.Filing

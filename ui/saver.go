@@ -56,7 +56,9 @@ func (s *saver) run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			s.flush()
+			if s.flush() != nil && s.pending() {
+				s.rescue() // the window is closing (退出, a logout, a shutdown)
+			}
 			return
 		case <-s.kick:
 			if timer == nil {
@@ -114,6 +116,29 @@ func (s *saver) flush() error {
 	}
 	s.saved(f.Updated, err)
 	return err
+}
+
+// rescue hands the edit the store refused to Store.Rescue, to be stored at
+// the next start, when the window is about to close with it. It returns
+// Rescue's error; nil when no edit waits.
+func (s *saver) rescue() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	s.mu.Lock()
+	f := s.latest
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	if err := s.store.Rescue(f); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.latest == f {
+		s.latest = nil
+	}
+	s.mu.Unlock()
+	return nil
 }
 
 // copyFiling returns a deep copy of f.

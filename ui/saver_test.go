@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"github.com/google/uuid"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,7 +16,15 @@ import (
 // fullDisk is a store whose saves fail as on a full disk until freed.
 type fullDisk struct {
 	*memStore
-	full atomic.Bool
+	full     atomic.Bool
+	noRescue atomic.Bool // Rescue fails too
+}
+
+func (s *fullDisk) Rescue(f *app.Filing) error {
+	if s.noRescue.Load() {
+		return app.Errorf(app.EUNAVAILABLE, "本机磁盘已满")
+	}
+	return s.memStore.Rescue(f)
 }
 
 func newFullDisk() *fullDisk {
@@ -109,7 +118,8 @@ func TestQuitAsksWhileAnEditIsUnsaved(t *testing.T) {
 	h := x.newEditor(t, app.KindDeclaration)
 	disk := &fullDisk{memStore: x.store}
 	disk.full.Store(true)
-	h.e.saver.store = disk // before the first edit: the kick orders it before the save
+	disk.noRescue.Store(true) // nothing can be written: the question
+	h.e.saver.store = disk    // before the first edit: the kick orders it before the save
 	h.entry("project_name").SetText("城关镇智慧停车管理平台")
 	x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
 	x.u.quit()
@@ -204,3 +214,60 @@ type failingStore struct {
 }
 
 func (s failingStore) Save(context.Context, *app.Filing) error { return s.err }
+
+// An edit the disk refused is kept aside (Store.Rescue) when the window
+// closes with it — 退出, and the Stop of a SIGTERM (a logout, a shutdown),
+// which asked nothing and lost it — and the next start stores it and says
+// so (found in a clerk's walkthrough on a full disk).
+func TestClosingKeepsAsideAnEditTheDiskRefused(t *testing.T) {
+	for _, how := range []string{"退出", "SIGTERM"} {
+		t.Run(how, func(t *testing.T) {
+			x := newScreens(t, "huoqiu", nil)
+			h := x.newEditor(t, app.KindDeclaration)
+			disk := &fullDisk{memStore: x.store}
+			disk.full.Store(true)
+			h.e.saver.store = disk
+			h.entry("project_name").SetText("城关镇智慧停车管理平台")
+			x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
+			if how == "退出" {
+				x.u.quit()
+			} else {
+				done := make(chan struct{})
+				go func() { x.u.Stop(); close(done) }()
+				x.eventually(t, "Stop", func() bool {
+					select {
+					case <-done:
+						return true
+					default:
+						return false
+					}
+				})
+			}
+			x.eventually(t, "the edit kept aside", func() bool {
+				f := x.store.rescue(h.id())
+				return f != nil && f.Title() == "城关镇智慧停车管理平台"
+			})
+			x.pump()
+			if top := x.w.Canvas().Overlays().Top(); top != nil {
+				t.Errorf("%s asked, though the edit was kept aside: %s", how, x.dialogText())
+			}
+		})
+	}
+}
+
+// The next start names the filings whose kept-aside edits it stored.
+func TestStartSaysWhatWasRescued(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
+	x.store.put(f)
+	x.u.rescued = []string{f.ID}
+	x.u.tellRescued()
+	x.pump()
+	if got := x.dialogText(); !strings.Contains(got, "已恢复未保存的内容") || !strings.Contains(got, "“城关镇智慧停车管理平台”") {
+		t.Errorf("the start's message: %q", got)
+	}
+}

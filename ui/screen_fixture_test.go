@@ -39,7 +39,8 @@ type memStore struct {
 	imported  []string // paths imported into the attachment store
 	trash     map[string]*app.Filing
 	subs      []func()
-	anchored  bool // Anchors gives the filings' anchors, as the real store (else none)
+	anchored  bool                   // Anchors gives the filings' anchors, as the real store (else none)
+	rescued   map[string]*app.Filing // by Rescue
 }
 
 func newMemStore() *memStore {
@@ -146,6 +147,23 @@ func (s *memStore) Get(_ context.Context, id string) (*app.Filing, error) {
 func (s *memStore) Save(_ context.Context, f *app.Filing) error {
 	s.put(f)
 	return nil
+}
+
+func (s *memStore) Rescue(f *app.Filing) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rescued == nil {
+		s.rescued = map[string]*app.Filing{}
+	}
+	s.rescued[f.ID] = clone(f)
+	return nil
+}
+
+// rescue returns the edit of filing id kept aside by Rescue, nil if none.
+func (s *memStore) rescue(id string) *app.Filing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rescued[id]
 }
 
 func (s *memStore) Submit(_ context.Context, id, actor string, now time.Time) error {

@@ -51,6 +51,9 @@ type Options struct {
 	Notifier Notifier
 	// SaveDelay is how long an edit may wait before it is stored [500ms].
 	SaveDelay time.Duration
+	// Rescued are the filings whose edits the last run could not store and
+	// kept aside (Store.Rescue), stored at this start: Start tells the clerk.
+	Rescued []string
 	// Do runs a function on the Fyne thread [fyne.Do]. Tests replace it:
 	// Fyne's test driver runs fyne.Do at once on the calling goroutine.
 	Do func(func())
@@ -76,6 +79,7 @@ type UI struct {
 	trayText  func(title, tooltip string)
 	notifier  Notifier
 	do        func(func()) // every update from a goroutine goes through it
+	rescued   []string     // Options.Rescued
 
 	restoreKey func(path, recoveryKey string) error // Options.RestoreRecovery
 
@@ -125,7 +129,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, restoreKey: o.RestoreRecovery, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
-		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, ctx: ctx, cancel: cancel}
+		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, rescued: o.Rescued, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)
 	return u
@@ -179,6 +183,23 @@ func (u *UI) Start() {
 	go u.watchDecisions()
 	go u.followFocus()
 	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
+	if len(u.rescued) > 0 {
+		u.tellRescued()
+	}
+}
+
+// tellRescued says which filings' edits the last run kept aside when the
+// disk was full and this start stored, so the clerk looks them over.
+func (u *UI) tellRescued() {
+	var names []string
+	for _, id := range u.rescued {
+		name := T("（未命名）")
+		if f, err := u.store.Get(u.ctx, id); err == nil && f.Title() != "" {
+			name = f.Title()
+		}
+		names = append(names, "“"+name+"”")
+	}
+	showMessage(T("已恢复未保存的内容"), Tf("上次退出时磁盘空间不足，以下材料最后输入的内容未能存入本机，已另存并在这次启动时恢复，请打开核对：\n%s", strings.Join(names, "\n")), u.win)
 }
 
 // Stop ends the UI's goroutines, stores the open editor's last edits and

@@ -66,6 +66,62 @@ func TestFullDiskRefusesWritesAndRecovers(t *testing.T) {
 	}
 }
 
+// TestRescueOnAFullDisk: below the reserve, where Save refuses, the edit
+// can still be kept aside (rescue.go); an Open on the still full disk
+// leaves it waiting, and the first Open with room stores it.
+func TestRescueOnAFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("SKIPPED, NOT TESTED: cannot mount a tmpfs to fill (needs root or CAP_SYS_ADMIN): %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	ctx := context.Background()
+	dir := filepath.Join(mnt, "store")
+	open := func() *Store {
+		st, err := Open(dir, append(envOptions(), WithMinFree(64<<20))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := open()
+	f := newDeclaration(t, "城关镇智慧停车管理平台", 2027)
+	mustSave(t, st, f)
+	var fs unix.Statfs_t
+	if err := unix.Statfs(mnt, &fs); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(mnt, "filler")
+	if err := os.WriteFile(filler, make([]byte, int64(fs.Bavail)*int64(fs.Bsize)-32<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
+	if err := st.Save(ctx, f); !errors.Is(err, app.ErrDiskFull) {
+		t.Fatalf("a save on a full disk: %v", err)
+	}
+	if err := st.Rescue(f); err != nil {
+		t.Fatalf("keeping the edit aside on a full disk: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = open()
+	if len(st.Rescued()) > 0 {
+		t.Errorf("stored on a disk still full: %v", st.Rescued())
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	st = open()
+	defer st.Close()
+	if g, err := st.Get(ctx, f.ID); err != nil || g.Declaration.Goals != "建成覆盖全镇的停车诱导系统" || len(st.Rescued()) != 1 {
+		t.Fatalf("once there is room: %v, rescued %v", err, st.Rescued())
+	}
+}
+
 // TestNoDiskWarningWithRoom: a filesystem with room gives no warning.
 func TestNoDiskWarningWithRoom(t *testing.T) {
 	st := MustOpen(t, WithMinFree(1)) // 8 bytes would be "low"

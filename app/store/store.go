@@ -55,8 +55,10 @@ type Store struct {
 	syncInterval time.Duration
 	gcInterval   time.Duration
 	foldDelay    time.Duration
+	key          []byte // the encryption key, for rescues (rescue.go); nil: not encrypted
 
 	// state
+	rescued   []string      // filings whose rescued edits Open adopted (rescue.go)
 	dirty     atomic.Bool   // an unsynced write was committed
 	foldMu    sync.Mutex    // guards foldDue
 	foldDue   time.Time     // guarded by foldMu: when receipts are next to be folded (see foldWhenQuiet); zero: none
@@ -205,7 +207,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{db: db, log: c.logger, now: c.now, dir: dir,
-		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay, minFree: c.minFree,
+		syncInterval: c.syncInterval, gcInterval: c.gcInterval, foldDelay: c.foldDelay, minFree: c.minFree, key: c.key,
 		closing: make(chan struct{}), subs: map[*subscriber]struct{}{}}
 	if err := s.migrate(dir, c.migrations); err != nil {
 		db.Close()
@@ -222,6 +224,9 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if _, err := s.emptyTrash(context.Background(), s.now().Add(-TrashRetention)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if !c.inMemory {
+		s.adoptRescued(context.Background()) // edits the last run could not store (rescue.go)
 	}
 	s.foldDue = time.Now() // receipts the last run left: on the first tick, off the start-up path
 	if !c.inMemory {

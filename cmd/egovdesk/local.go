@@ -34,6 +34,8 @@ func (l *local) Get(ctx context.Context, id string) (*app.Filing, error) { retur
 
 func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Save(ctx, f) }
 
+func (l *local) Rescue(f *app.Filing) error { return l.st.Rescue(f) }
+
 func (l *local) Backup(_ context.Context, path string) error {
 	return writeBackup(path, l.dir, l.st, l.keys)
 }

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"egovdesk/app"
+)
+
+// An edit the store refused while the client closed (rescue.go) is written
+// beside it, encrypted like it, and the next Open saves it as the filing's
+// working copy, once.
+func TestRescuedEditIsAdoptedAtTheNextOpen(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []Option
+	}{{"plain", nil}, {"encrypted", []Option{WithEncryptionKey(testKey)}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			s, err := Open(dir, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Declaration.ProjectName = "城关镇智慧社区管理平台"
+			if err := s.Save(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			f.Declaration.Goals = secretSentence // typed after the last save the disk took
+			if err := s.Rescue(f); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			hits := grepDir(t, filepath.Join(dir, rescueDir), []byte(secretSentence))
+			if encrypted := tc.opts != nil; encrypted && len(hits) > 0 {
+				t.Errorf("the rescue of an encrypted store is plain text: %v", hits)
+			} else if !encrypted && len(hits) != 1 {
+				t.Errorf("no rescue file holds the edit: %v", hits)
+			}
+
+			s, err = Open(dir, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Get(ctx, f.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Declaration.Goals != secretSentence || !slices.Equal(s.Rescued(), []string{f.ID}) {
+				t.Errorf("after the next Open: goals %q, rescued %v", got.Declaration.Goals, s.Rescued())
+			}
+			if left, _ := os.ReadDir(filepath.Join(dir, rescueDir)); len(left) > 0 {
+				t.Errorf("the adopted rescue is still there: %v", left)
+			}
+			s.Close()
+			s, err = Open(dir, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if len(s.Rescued()) > 0 {
+				t.Errorf("adopted again: %v", s.Rescued())
+			}
+		})
+	}
+}
+
+// A rescue names a file by its filing's ID: anything but a UUID is refused.
+func TestRescueRefusesANameThatIsNoID(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range []string{"", "../../x", "urn:uuid:" + uuid.NewString(), "{" + uuid.NewString() + "}"} {
+		if err := s.Rescue(&app.Filing{ID: id, Kind: app.KindDeclaration}); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("Rescue(%q): %v", id, err)
+		}
+	}
+}
