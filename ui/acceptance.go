@@ -57,6 +57,14 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 	if a.TrialReportID != "" {
 		if f, err := e.u.store.Get(e.u.ctx, a.TrialReportID); err == nil {
 			ae.trialUnsent = neverSent(f)
+			// The report's period as it is now: a report mended (its trial
+			// extended to the month) after the application copied it left
+			// the application saying 不足 1 个月 until the report was chosen
+			// again (found by a newcomer trying the demo).
+			if t := f.TrialReport; t != nil && e.editable && (a.TrialStart != t.TrialStart || a.TrialEnd != t.TrialEnd) {
+				a.TrialStart, a.TrialEnd = t.TrialStart, t.TrialEnd
+				e.saver.put(e.f)
+			}
 		}
 	}
 	trial := e.filingSelect(app.KindTrialReport, a.TrialReportID, ae.onTrial)

@@ -870,6 +870,43 @@ func TestAcceptanceNamingADraftTrialReportWaits(t *testing.T) {
 	}
 }
 
+// An application opened after its trial report was mended copies the
+// report's period as it is now, and stores it.
+func TestAcceptanceFollowsItsMendedTrialReport(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000021", "3c2b1a09-8f7e-4d6c-9b5a-000000000022", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport = apptest.TrialReport()
+	tr.TrialReport.TrialStart, tr.TrialReport.TrialEnd = "2026-09-22", "2026-10-13" // three weeks
+	x.store.put(tr)
+	x.u.NewFiling(app.KindAcceptance)
+	h := x.editor(t)
+	h.sel("trial_report_id").SetSelectedIndex(0)
+	id := h.id()
+	x.eventually(t, "the application stored", func() bool {
+		f := x.store.stored(id)
+		return f != nil && f.Acceptance.TrialEnd == "2026-10-13"
+	})
+	x.u.ShowHome()
+	x.pump()
+
+	tr.TrialReport.TrialEnd = "2026-11-05" // the clerk extends the trial to the month
+	x.store.put(tr)
+	f := x.store.stored(id)
+	x.u.openEditor(f, false)
+	x.pump()
+	h = x.editor(t)
+	if a := h.e.f.Acceptance; a.TrialStart != "2026-09-22" || a.TrialEnd != "2026-11-05" {
+		t.Errorf("the application opened with the period %s–%s", a.TrialStart, a.TrialEnd)
+	}
+	if slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool { return strings.Contains(p.Message, "不足 1 个月") }) {
+		t.Errorf("the application still says the trial is short: %v", h.e.problems)
+	}
+	x.eventually(t, "the new period stored", func() bool { return x.store.stored(id).Acceptance.TrialEnd == "2026-11-05" })
+}
+
 // A row of the items list is reused for another item as the list scrolls.
 // Bound to an item whose stored code the drop-downs do not offer (a filing
 // written by another tool), it shows that code, not the choices of the item
