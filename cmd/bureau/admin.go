@@ -115,7 +115,7 @@ func (e *env) accountAdd(ctx context.Context, args []string) error {
 	return e.admin(ctx, "account add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&n.Login, "login", "", "login name")
 		fs.StringVar(&n.Name, "name", "", "display name (shown in decisions)")
-		fs.StringVar(&role, "role", "unit", "unit, reviewer, approver, finance, ndrc, crypto or admin")
+		fs.StringVar(&role, "role", "unit", "unit, reviewer, approver, finance, ndrc, crypto, admin or auditor")
 		fs.StringVar(&unit, "unit", "", "the unit of a unit account: id, credit code or exact name")
 		fs.BoolVar(&stdin, "password-stdin", false, "read the password from the first line of stdin (required)")
 	}, func(s adminAPI) error {

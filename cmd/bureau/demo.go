@@ -52,6 +52,11 @@ func (e *env) demo(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	var f serveFlags
 	f.register(fs, "bureau-demo")
+	// The demo reads neither variable (below): its help says so.
+	d := fs.Lookup("data")
+	d.Usage, d.DefValue = "the demo's data directory (EGOV_BUREAU_DATA is not read: it may name the real bureau's)", "bureau-demo"
+	db := fs.Lookup("database")
+	db.Usage, db.DefValue = "PostgreSQL database for the demo's records, postgres://user@host:port/db ("+envDatabase+" is not read); empty: the embedded Badger store in --data", ""
 	prof := fs.String("profile", demoProfile, "the rule profile the demo bureau serves: huoqiu, luan, tianning, wuhan or yunan")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)

@@ -272,3 +272,28 @@ func TestServiceUnitAllowsTheAdminSocket(t *testing.T) {
 		}
 	}
 }
+
+// An admin command never creates a bureau: `bureau backup --out F` without
+// --data made an empty one at the default directory and backed it up with
+// exit 0 (found by a newcomer following the README).
+func TestAdminCommandsRefuseAMissingDataDirectory(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "var-lib-egov-bureau")
+	out := filepath.Join(t.TempDir(), "b.zip")
+	for _, args := range [][]string{
+		{"backup", "--data", missing, "--out", out},
+		{"unit", "list", "--data", missing},
+		{"profile", "set", "huoqiu", "--data", missing},
+	} {
+		var o, errs bytes.Buffer
+		err := run(context.Background(), args, strings.NewReader(""), &o, &errs)
+		if err == nil || !strings.Contains(err.Error(), "不存在") || !strings.Contains(err.Error(), "--data") {
+			t.Errorf("%v: %v", args, err)
+		}
+		if _, serr := os.Stat(missing); serr == nil {
+			t.Fatalf("%v created the data directory", args)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a backup was written")
+	}
+}

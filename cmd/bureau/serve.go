@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
 	"runtime"
@@ -280,6 +282,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 // open opens the data directory for an admin command, logging only warnings.
 func (e *env) open(ctx context.Context, d dataFlags) (*server.Server, error) {
+	if d.database == "" {
+		// An admin command never creates a bureau: one run without --data
+		// (or with a mistyped one) made an empty bureau at the default
+		// directory and backed that up, 936 bytes and exit 0 (found by a
+		// newcomer following the README). serve and demo create theirs.
+		if _, err := os.Stat(d.data); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("数据目录 %s 不存在：已有的数管局请用 --data（或环境变量 EGOV_BUREAU_DATA）指明它的数据目录；"+
+				"新建数管局请先创建该目录（如 install -d -m 700 -o egov-bureau %s，见 docs/bureau.md），再运行此命令", d.data, d.data)
+		}
+	}
 	log, _ := e.logger("warn", "text")
 	st, err := openStorage(ctx, d.database, log)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
@@ -904,6 +905,23 @@ func TestConsoleQueueSaysWhenAYearsHolidaysAreMissing(t *testing.T) {
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	year := afterNationalYears(fx)
+	// Serving logs it (the fixture serves through httptest; an admin
+	// command, which opens the bureau without serving, does not).
+	if strings.Contains(logs.String(), "holidays of these years are not loaded") {
+		t.Errorf("opening the bureau logged the missing year; only serving should")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- fx.srv.Serve(ctx, ln) }()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "holidays of these years") && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	<-served
 	if fx.clock.Now().In(app.Beijing).Year() == year && !strings.Contains(logs.String(), fmt.Sprintf("holidays of these years are not loaded: working-day time limits count Monday to Friday until the profile's calendar lists them (docs/bureau.md)\" years=[%d]", year)) {
 		t.Errorf("the bureau's start does not log the missing %d:\n%s", year, logs.String())
 	}

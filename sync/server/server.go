@@ -347,7 +347,6 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s.warnCalendar()
 	s.dummyHash = sync.OnceValue(func() string { return hashPassword("egovdesk-no-such-account", cfg.Password) })
 	s.routes = s.routeTable()
 	s.wg.Add(2)
@@ -419,6 +418,9 @@ func (s *Server) RunOn(ctx context.Context, ln net.Listener) error {
 // Config.HeaderTimeout to send its headers; the read deadlines of the
 // bodies are set per request (see limitBody and handleUpload).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Here, not at Open: every admin command opens the bureau, and each
+	// printed the warning (found by a newcomer).
+	s.warnCalendar()
 	lim := newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerAddr,
 		func(a netip.Addr) bool { return s.trusted(a.String()) },
 		func(a netip.Addr, total bool) {
@@ -501,7 +503,7 @@ func (s *Server) gcLoop() {
 			}
 			if round%orphanRounds == 0 {
 				if round > 0 {
-					s.warnCalendar() // and at Open
+					s.warnCalendar() // and at Serve
 				}
 				if _, err := s.PruneOrphanFiles(ctx); err != nil && ctx.Err() == nil {
 					s.log.Error("prune attachment files no record names", "err", err)
