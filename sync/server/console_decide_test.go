@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -254,5 +255,47 @@ func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
 	b.get("/console/find?q=" + url.QueryEscape("批量项目") + "&offset=50")
 	if !strings.Contains(b.last, ids[0]) || strings.Contains(b.last, ids[50]) || !strings.Contains(b.last, "上一页") {
 		t.Errorf("the second page does not hold the oldest filing alone")
+	}
+}
+
+// A row of a table (a budget line, a funding source, a catalogue's
+// resource, a line of the three lists, a trial's issue) takes a remark of
+// its own, as the client shows it under the banner with a link to the
+// row: the console offered boxes beside single fields only, while its
+// hint invited remarks on every item (found in a reviewer's walkthrough).
+func TestConsoleRemarksOnTableRows(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	if len(f.Declaration.Budget) < 2 {
+		t.Fatalf("the fixture has %d budget lines", len(f.Declaration.Budget))
+	}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	for _, want := range []string{`name="remark:budget[1]"`, `name="remark:funding[0]"`, `aria-label="对“投资概算明细 第 2 行”的审核意见"`, `<th class="remark">审核意见</th>`} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the filing's page lacks %s", want)
+		}
+	}
+	n := regexp.MustCompile(`name="transitions" value="(\d+)"`).FindStringSubmatch(b.last)
+	if n == nil {
+		t.Fatal("no transitions field")
+	}
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {n[1]}, "action": {"return"},
+		"comment": {"请按逐项意见修改"}, "remark:budget[1]": {"硬件单价偏高，请附三家询价"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the return with a row's remark: %d\n%s", r.StatusCode, b.last)
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	last := d.History[len(d.History)-1]
+	if last.Action != app.ActionReturn || last.Remarks["budget[1]"] != "硬件单价偏高，请附三家询价" {
+		t.Fatalf("the return's remarks: %+v", last)
+	}
+	b.get(page)
+	if !strings.Contains(b.last, "硬件单价偏高，请附三家询价") {
+		t.Errorf("the returned filing's page does not show the row's remark")
 	}
 }

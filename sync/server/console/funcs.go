@@ -159,12 +159,23 @@ var funcs = template.FuncMap{
 	// dict2 and row pass a part of the document and the changed paths to
 	// a sub-template.
 	"dict2": func(v any, c *docCtx) docPart { return docPart{V: v, C: c} },
+	// rowRemark is the remark box of row i of a table (its path as the
+	// client's, budget[2]) and its label, 投资概算明细 第 3 行 (as app.RemarkLabel).
+	"rowRemark": func(c *docCtx, table string, i int, label string) rowRemarkView {
+		return rowRemarkView{C: c, P: fmt.Sprintf("%s[%d]", table, i), L: fmt.Sprintf("%s 第 %d 行", label, i+1)}
+	},
 	"row": func(c *docCtx, path, label string, v any) rowView {
 		return rowView{C: c, P: path, L: label, V: v}
 	},
 	"isPDF": func(name, mediaType string) bool {
 		return mediaType == "application/pdf" || strings.HasSuffix(strings.ToLower(name), ".pdf")
 	},
+}
+
+// rowRemarkView is a table row's remark box.
+type rowRemarkView struct {
+	C    *docCtx
+	P, L string
 }
 
 type docPart struct {
