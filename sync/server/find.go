@@ -24,6 +24,12 @@ const (
 	findPageSize  = 50
 	findMaxOffset = 10_000 // how deep the pages go (200 pages of 50)
 	findBatch     = 500    // records read from the store at a time
+	// findAtOnce is how many searches run at once, over every session: a
+	// search of the whole bureau is up to a second of a core, and the
+	// queries of the queue and the clerks' pushes must not wait behind a
+	// reviewer pressing 查找 again and again. The others wait their turn
+	// as long as their request does.
+	findAtOnce = 2
 )
 
 func (c core) Find(ctx context.Context, token string, q console.FindQuery) (console.FindPage, error) {
@@ -34,6 +40,12 @@ func (c core) Find(ctx context.Context, token string, q console.FindQuery) (cons
 }
 
 func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPage, error) {
+	select {
+	case s.finding <- struct{}{}:
+		defer func() { <-s.finding }()
+	case <-ctx.Done():
+		return console.FindPage{}, ctx.Err()
+	}
 	if q.Limit <= 0 || q.Limit > findPageSize {
 		q.Limit = findPageSize
 	}
@@ -70,6 +82,9 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 	for _, unit := range scan {
 		after := ""
 		for {
+			if err := ctx.Err(); err != nil {
+				return console.FindPage{}, err // the reviewer left
+			}
 			if page.Scanned >= findScanLimit {
 				page.Partial = true
 				break

@@ -268,6 +268,7 @@ type Server struct {
 	loggingIn  inflight      // logins of each account being checked (loginsAtOnce)
 	chunkMem   *chunkPool    // buffers of the chunks being received (Config.UploadBuffers)
 	printing   chan struct{} // copies being printed (printers)
+	finding    chan struct{} // 查找材料 searches running (findAtOnce, find.go)
 	printQueue inflight      // copies each account has waiting or printing (printers)
 	backingUp  atomic.Bool   // an online backup is being taken
 	hashing    chan struct{} // bounds concurrent argon2id hashing (memory)
@@ -325,7 +326,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st = bs
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, Now: cfg.Now, files: files,
-		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), hashing: make(chan struct{}, 4), hashingKnown: make(chan struct{}, 1),
+		feeds: newFeeds(), throttle: newThrottle(cfg.Throttle), uploaded: newUploadBudget(cfg.UnitUploadPerDay), newFilings: newUploadBudget(cfg.UnitNewFilingsPerDay), chunkMem: newChunkPool(cfg.UploadBuffers), printing: make(chan struct{}, printers), finding: make(chan struct{}, findAtOnce), hashing: make(chan struct{}, 4), hashingKnown: make(chan struct{}, 1),
 		stopping: make(chan struct{})}
 	s.syncs.Store(&syncFuncs{dir: badgerutil.SyncDir, part: syncData})
 	if cfg.Storage != nil {
