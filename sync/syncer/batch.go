@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"egovdesk/app"
@@ -301,10 +302,21 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 			ready = append(ready, it)
 			continue
 		}
-		err := s.uploadAll(ctx, it)
+		err := p.uploadYielding(ctx, it)
 		if err == nil {
 			ready = append(ready, it)
 			continue
+		}
+		if errors.Is(err, errYield) {
+			// The plain items before it go now; it and what follows it
+			// come again in the next push of the outbox.
+			if merr := s.markFailed(ctx, it, yielded, false); merr != nil {
+				return merr
+			}
+			if err := p.submit(ctx, ready); err != nil {
+				return err
+			}
+			return errYield
 		}
 		if stop := p.failed(ctx, it, err); stop != nil {
 			for _, later := range sel[i+1:] {
@@ -323,6 +335,58 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 		}
 	}
 	return p.submit(ctx, ready)
+}
+
+// errYield stops a push for a filing submitted while a long upload ran
+// (uploadYielding); push reads the outbox again.
+var errYield = errors.New("upload yields to a filing submitted meanwhile")
+
+// yielded is the reason an upload that yielded records: not a failure,
+// and gone once the next push takes it up again.
+const yielded = "先发送刚提交的材料，附件随后接着上传"
+
+// yieldAfter is how long an upload runs before a submit may stop it, so
+// that submits in a row do not stop it again and again before a byte goes.
+const yieldAfter = 2 * time.Second
+
+// uploadYielding is uploadAll, stopped (errYield) when the clerk submits
+// another filing while it runs: a filing submitted during a long upload
+// waited for the whole upload, minutes or hours on a slow link, though it
+// needed none of it (found in a clerk's walkthrough at 1 KB/s). The bureau
+// keeps what arrived of the chunk cut short, so the upload loses nothing
+// and goes on from there in the next push. Uploads under aheadAbove run
+// to their end.
+func (p *pushRun) uploadYielding(ctx context.Context, it store.OutboxItem) error {
+	var bytes int64
+	for _, a := range it.Attachments {
+		bytes += a.Size
+	}
+	if bytes < aheadAbove {
+		return p.s.uploadAll(ctx, it)
+	}
+	uctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stopped atomic.Bool
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-p.s.opts.After(yieldAfter):
+		}
+		select {
+		case <-done:
+		case <-p.s.grewC:
+			stopped.Store(true)
+			cancel()
+		}
+	}()
+	err := p.s.uploadAll(uctx, it)
+	if err != nil && stopped.Load() && ctx.Err() == nil {
+		return errYield
+	}
+	return err
 }
 
 // uploadAll marks it sending and uploads its attachments. It fails with the

@@ -554,3 +554,120 @@ func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
 		t.Errorf("batches %v, want the uploading filing and its catalogue after the independent one", batches)
 	}
 }
+
+// A filing submitted while a long upload runs goes before the upload ends:
+// the upload stops (the bureau keeps what arrived), the independent filing
+// is sent, and the upload goes on. It waited for the whole upload, hours
+// on a slow link (found in a clerk's walkthrough at 1 KB/s).
+func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(f *app.Filing) {
+		if err := st.Save(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	declaration := func() *app.Filing {
+		f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = apptest.Declaration()
+		return f
+	}
+	big := declaration()
+	a, err := blobs.ImportReader(ctx, "合同.pdf", bytes.NewReader(content(300<<10, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Material = "proposal"
+	big.Attachments = []app.Attachment{a}
+	submit(big)
+
+	release := make(chan struct{})
+	uploading := make(chan struct{}, 16)
+	var mu sync.Mutex
+	var batches [][]string
+	var uploads int
+	remote := &fakeBatch{fakeRemote: &fakeRemote{
+		upload: func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error) {
+			mu.Lock()
+			uploads++
+			mu.Unlock()
+			uploading <- struct{}{}
+			select { // the slow link
+			case <-release:
+			case <-ctx.Done():
+				return protocol.UploadStatus{}, ctx.Err()
+			}
+			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
+		},
+	}}
+	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		var ids []string
+		var out []protocol.BatchResult
+		for _, r := range reqs {
+			ids = append(ids, r.FilingID)
+			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
+		}
+		mu.Lock()
+		batches = append(batches, ids)
+		mu.Unlock()
+		return out, nil
+	}
+	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	sy.Start(runCtx)
+	defer sy.Stop()
+	select {
+	case <-uploading:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the upload did not start")
+	}
+	time.Sleep(2500 * time.Millisecond) // past yieldAfter
+	small := declaration()
+	submit(small)
+	deadline := time.After(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(batches)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatal("the filing submitted during the upload waited for it")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	mu.Lock()
+	first := slices.Clone(batches[0])
+	mu.Unlock()
+	if !slices.Equal(first, []string{small.ID}) {
+		t.Errorf("sent during the upload: %v, want the filing submitted meanwhile %s", first, small.ID)
+	}
+	close(release)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if left, _ := st.Outbox(ctx); len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the upload's filing was not sent once it went on")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if uploads < 2 || len(batches) != 2 || !slices.Equal(batches[1], []string{big.ID}) {
+		t.Errorf("uploads %d, batches %v: want the upload stopped and taken up again, then its filing", uploads, batches)
+	}
+}

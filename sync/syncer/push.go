@@ -181,6 +181,23 @@ func (s *Syncer) showOutbox(items []store.OutboxItem) {
 // by one. It stops at the first error that is not the item's own fault and
 // returns it.
 func (s *Syncer) push(ctx context.Context) error {
+	for {
+		select { // only a submit from now on makes an upload yield
+		case <-s.grewC:
+		default:
+		}
+		if err := s.pushOutbox(ctx); !errors.Is(err, errYield) {
+			return err
+		}
+		// A long upload stopped for a filing submitted meanwhile: read the
+		// outbox again, send what does not wait for the upload first
+		// (aheadOfUploads), then go on with the upload where the bureau
+		// holds it.
+	}
+}
+
+// pushOutbox is one push of the outbox as it stands; see push.
+func (s *Syncer) pushOutbox(ctx context.Context) error {
 	defer s.tellRefused()
 	// A long outbox is read a page at a time, the next page while the
 	// batches of the one before travel: reading 1,000 items before sending

@@ -198,6 +198,7 @@ type Syncer struct {
 	notes   chan Notification
 	updates chan struct{}
 	kickC   chan struct{}
+	grewC   chan struct{} // the outbox grew (a submit): a long upload yields to it (batch.go)
 
 	// resynced holds the decision keys the last resync announced; the feed
 	// after the reset cursor may carry them again. Guarded by passMu.
@@ -226,7 +227,7 @@ func New(local Local, remote Remote, blobs Blobs, opts Options) *Syncer {
 	opts.fill()
 	return &Syncer{local: local, remote: remote, blobs: blobs, log: opts.Logger, opts: opts,
 		backoff: Backoff{Base: opts.BackoffBase, Max: opts.BackoffMax, Jitter: opts.Jitter},
-		notes:   make(chan Notification, 256), updates: make(chan struct{}, 1), kickC: make(chan struct{}, 1)}
+		notes:   make(chan Notification, 256), updates: make(chan struct{}, 1), kickC: make(chan struct{}, 1), grewC: make(chan struct{}, 1)}
 }
 
 // Notifications returns the channel of newly applied decisions, notices and
@@ -349,6 +350,10 @@ func (s *Syncer) localChanged(ctx context.Context, w watcher) {
 	s.setStatus(func(st *Status) { st.Waiting = n })
 	s.draftSaved()
 	if grew {
+		select {
+		case s.grewC <- struct{}{}:
+		default:
+		}
 		s.Kick()
 	}
 }
