@@ -18,7 +18,8 @@ import (
 const (
 	// findScanLimit is how many filing records one search reads at most:
 	// every filing of a county's bureau (a few hundred units of tens to
-	// hundreds each), about a second at the 61,000 of a load test's unit.
+	// hundreds each), 0.65–0.85 s of a core (BenchmarkConsoleFind,
+	// docs/benchmarks.md). Records are read by unit and ID, not by time.
 	// Past it the page says the search stopped and asks for a unit.
 	findScanLimit = 50_000
 	findPageSize  = 50
