@@ -28,7 +28,6 @@ type editorScreen struct {
 	prof *app.Profile
 
 	saver *saver
-	stop  context.CancelFunc // ends the saver, which stores the last edit
 
 	// header
 	title    *widget.Label
@@ -93,10 +92,22 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e := &editorScreen{u: u, f: f, prof: u.link.Profile(),
 		targets: map[string]fyne.CanvasObject{}, msgs: map[string]*paragraph{}, rowMsgs: map[*paragraph]bool{}, parseErrs: map[string]string{}}
 	e.editable = f.Editable() && !f.Revision.Submitted()
-	ctx, cancel := context.WithCancel(u.ctx)
-	e.stop = cancel
+	// An edit the disk refused before the clerk left this filing, still
+	// waiting in the last editor's saver: this editor goes on from it.
+	carried := false
+	if old := u.takeSaver(f.ID); old != nil {
+		if latest := old.take(); latest != nil && latest.Revision.ID == f.Revision.ID && e.editable {
+			latest.Status, latest.History = f.Status, f.History
+			e.f, f, carried = latest, latest, true
+		}
+	}
 	e.saver = &saver{store: u.store, delay: u.delay, kick: make(chan struct{}, 1), saved: e.onSaved}
-	u.goWait(func(context.Context) { e.saver.run(ctx) })
+	u.putSaver(f.ID, e.saver)
+	sv := e.saver
+	u.goWait(func(appCtx context.Context) {
+		sv.run(appCtx) // beyond the editor: see saver.run
+		u.dropSaver(f.ID, sv)
+	})
 
 	e.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
 	e.status = &widget.Label{}
@@ -151,6 +162,10 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.changedView()
 	e.refreshState()
 	e.secList.Select(0)
+	if carried {
+		e.saver.put(e.f)
+		e.saved.SetText(T("正在保存…"))
+	}
 	return e
 }
 
@@ -463,8 +478,9 @@ func (e *editorScreen) onSaved(at time.Time, err error) {
 	})
 }
 
-// close ends the saver; it stores the last edit in the background.
-func (e *editorScreen) close() { e.stop() }
+// close ends the editor; its saver stores the last edit in the background
+// (saver.detach).
+func (e *editorScreen) close() { e.saver.detach() }
 
 // applyEditable disables the fields of a submitted revision and explains why.
 func (e *editorScreen) applyEditable() {

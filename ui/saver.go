@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"egovdesk/app"
@@ -32,6 +33,13 @@ type saver struct {
 	latest *app.Filing
 
 	saveMu sync.Mutex // one save at a time
+
+	// detached is set when the editor closed: the saver goes on trying an
+	// edit the store refused until it is stored, then ends (run). quit is
+	// closed when a new editor of the filing took that edit over (take).
+	detached atomic.Bool
+	quit     chan struct{}
+	quitOnce sync.Once
 }
 
 // put queues f (the editor's copy) to be saved. It copies f and never blocks.
@@ -50,15 +58,26 @@ func (s *saver) put(f *app.Filing) {
 	}
 }
 
-// run saves queued edits until ctx is done, then saves the last one.
+// run saves queued edits until ctx (the window's) is done, then saves the
+// last one, or keeps it aside when the store refuses it (Store.Rescue).
+// After detach it ends once nothing waits to be stored: an edit the full
+// disk refused when the clerk left the editor is still tried every
+// retryDelay, and a new editor of the filing takes it over (take). It was
+// lost with the editor, and then kept aside only to come back over what the
+// clerk saved after it (found in a clerk's walkthrough on a full disk).
 func (s *saver) run(ctx context.Context) {
 	var timer <-chan time.Time
 	for {
+		if s.detached.Load() && !s.pending() {
+			return
+		}
 		select {
 		case <-ctx.Done():
 			if s.flush() != nil && s.pending() {
 				s.rescue() // the window is closing (退出, a logout, a shutdown)
 			}
+			return
+		case <-s.quitC():
 			return
 		case <-s.kick:
 			if timer == nil {
@@ -71,6 +90,43 @@ func (s *saver) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+func (s *saver) quitC() chan struct{} {
+	s.quitOnce.Do(func() {
+		if s.quit == nil {
+			s.quit = make(chan struct{})
+		}
+	})
+	return s.quit
+}
+
+// detach is called when the editor closes: the saver stores what waits
+// (now, or by retrying) and then ends.
+func (s *saver) detach() {
+	s.detached.Store(true)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// take ends a detached saver and returns the edit it had not yet stored,
+// nil if none, for a new editor of the filing to go on from.
+func (s *saver) take() *app.Filing {
+	s.saveMu.Lock() // a save under way ends first
+	defer s.saveMu.Unlock()
+	s.mu.Lock()
+	f := s.latest
+	s.latest = nil
+	s.mu.Unlock()
+	q := s.quitC()
+	select {
+	case <-q:
+	default:
+		close(q)
+	}
+	return f
 }
 
 func (s *saver) retryDelay() time.Duration {

@@ -271,3 +271,50 @@ func TestStartSaysWhatWasRescued(t *testing.T) {
 		t.Errorf("the start's message: %q", got)
 	}
 }
+
+// Leaving the editor with an edit the full disk refused keeps trying it,
+// and stores it once there is room; opening the filing again goes on from
+// that edit, not from what the store held. The edit was kept aside at once
+// and came back at the next start over what the clerk saved after it (found
+// in a clerk's walkthrough on a full disk).
+func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
+	for _, how := range []string{"retried", "reopened"} {
+		t.Run(how, func(t *testing.T) {
+			x := newScreens(t, "huoqiu", nil)
+			h := x.newEditor(t, app.KindDeclaration)
+			h.entry("project_name").SetText("城关镇智慧停车管理平台")
+			id := h.id()
+			x.eventually(t, "the first save", func() bool {
+				f := x.store.stored(id)
+				return f != nil && f.Title() == "城关镇智慧停车管理平台"
+			})
+			disk := &fullDisk{memStore: x.store}
+			disk.full.Store(true)
+			h.e.saver.store, h.e.saver.retry = disk, 20*time.Millisecond
+			h.entry("goals").SetText("建成覆盖全镇的停车诱导系统")
+			x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
+			x.u.ShowHome()
+			x.pump()
+			if f := x.store.rescue(id); f != nil {
+				t.Errorf("leaving the editor kept the edit aside: it is still being tried")
+			}
+			if how == "reopened" {
+				f, err := x.store.Get(context.Background(), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				x.u.openEditor(f, false)
+				x.pump()
+				h = x.editor(t)
+				if got := h.entry("goals").Text; got != "建成覆盖全镇的停车诱导系统" {
+					t.Fatalf("the filing opened again shows goals %q, not the edit the disk refused", got)
+				}
+			}
+			disk.full.Store(false)
+			x.eventually(t, "the refused edit stored", func() bool {
+				f := x.store.stored(id)
+				return f != nil && f.Declaration.Goals == "建成覆盖全镇的停车诱导系统"
+			})
+		})
+	}
+}

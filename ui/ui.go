@@ -80,6 +80,8 @@ type UI struct {
 	notifier  Notifier
 	do        func(func()) // every update from a goroutine goes through it
 	rescued   []string     // Options.Rescued
+	saversMu  sync.Mutex
+	savers    map[string]*saver // the editors' savers by filing, open or detached (saver.run)
 
 	restoreKey func(path, recoveryKey string) error // Options.RestoreRecovery
 
@@ -185,6 +187,33 @@ func (u *UI) Start() {
 	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
 	if len(u.rescued) > 0 {
 		u.tellRescued()
+	}
+}
+
+// putSaver, takeSaver and dropSaver keep the savers by filing: a new editor
+// of a filing takes over the edit its last editor's saver could not store.
+func (u *UI) putSaver(id string, s *saver) {
+	u.saversMu.Lock()
+	defer u.saversMu.Unlock()
+	if u.savers == nil {
+		u.savers = map[string]*saver{}
+	}
+	u.savers[id] = s
+}
+
+func (u *UI) takeSaver(id string) *saver {
+	u.saversMu.Lock()
+	defer u.saversMu.Unlock()
+	s := u.savers[id]
+	delete(u.savers, id)
+	return s
+}
+
+func (u *UI) dropSaver(id string, s *saver) {
+	u.saversMu.Lock()
+	defer u.saversMu.Unlock()
+	if u.savers[id] == s {
+		delete(u.savers, id)
 	}
 }
 
