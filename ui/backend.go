@@ -38,6 +38,11 @@ type Store interface {
 	// Rescue keeps an edit Save refused (a disk below its reserve) beside
 	// the store, for the next start to save, when the window closes.
 	Rescue(f *app.Filing) error
+	// PendingRescue returns an edit kept aside that the store could not
+	// take at start yet (a disk still full), nil if none: the editor goes
+	// on from it; DropRescue removes it once the editor stored it.
+	PendingRescue(id string) *app.Filing
+	DropRescue(id string)
 	// Submit freezes the filing's current revision and queues it for the bureau.
 	Submit(ctx context.Context, id, actor string, now time.Time) error
 	// Send returns where the filing's latest revision stands on its way to

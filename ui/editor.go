@@ -101,7 +101,19 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 			e.f, f, carried = latest, latest, true
 		}
 	}
+	rescued := false
+	if !carried && e.editable {
+		// An edit kept aside when the window last closed, which the
+		// store could not take at this start (the disk still full).
+		if r := u.store.PendingRescue(f.ID); r != nil && r.Revision.ID == f.Revision.ID {
+			r.Status, r.History = f.Status, f.History
+			e.f, f, carried, rescued = r, r, true, true
+		}
+	}
 	e.saver = &saver{store: u.store, delay: u.delay, kick: make(chan struct{}, 1), saved: e.onSaved}
+	if rescued {
+		e.saver.rescueOf = f.ID // removed once stored
+	}
 	u.putSaver(f.ID, e.saver)
 	sv := e.saver
 	u.goWait(func(appCtx context.Context) {

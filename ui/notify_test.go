@@ -290,6 +290,10 @@ func (w *fakeWindow) RequestFocus()              { w.focus++ }
 // fakeStore holds filings and inbox entries in memory.
 func (s *fakeStore) Rescue(*app.Filing) error { return app.Errorf(app.EUNAVAILABLE, "not kept") }
 
+func (s *fakeStore) PendingRescue(string) *app.Filing { return nil }
+
+func (s *fakeStore) DropRescue(string) {}
+
 type fakeStore struct {
 	mu      sync.Mutex
 	filings map[string]*app.Filing

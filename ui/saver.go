@@ -40,6 +40,9 @@ type saver struct {
 	detached atomic.Bool
 	quit     chan struct{}
 	quitOnce sync.Once
+	// rescueOf names the filing whose edit kept aside this saver goes on
+	// from (Store.PendingRescue): the first save that stores it removes it.
+	rescueOf string
 }
 
 // put queues f (the editor's copy) to be saved. It copies f and never blocks.
@@ -161,6 +164,10 @@ func (s *saver) flush() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.store.Save(ctx, f)
+	if err == nil && s.rescueOf != "" {
+		s.store.DropRescue(s.rescueOf)
+		s.rescueOf = ""
+	}
 	if app.ErrorCode(err) == app.EUNAVAILABLE {
 		// The disk is full or the store is busy: keep the edit queued, so
 		// the next edit, or closing the editor, tries it again.

@@ -267,7 +267,7 @@ func TestStartSaysWhatWasRescued(t *testing.T) {
 	x.u.rescued = []string{f.ID}
 	x.u.tellRescued()
 	x.pump()
-	if got := x.dialogText(); !strings.Contains(got, "已恢复未保存的内容") || !strings.Contains(got, "“城关镇智慧停车管理平台”") {
+	if got := x.dialogText(); !strings.Contains(got, "已恢复未保存的内容") || !strings.Contains(got, "“城关镇智慧停车管理平台”") || !strings.Contains(got, "现已恢复") {
 		t.Errorf("the start's message: %q", got)
 	}
 }
@@ -317,4 +317,33 @@ func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A filing whose edit kept aside the store could not take at start (the
+// disk still full) opens with that edit, and the first save of it removes
+// what was kept aside: the clerk typed over the old text, and the next
+// start put the old edit back over the new (found on a full disk).
+func TestEditorGoesOnFromAPendingRescue(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
+	x.store.put(f)
+	kept := clone(f)
+	kept.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
+	if err := x.store.Rescue(kept); err != nil {
+		t.Fatal(err)
+	}
+	x.u.openEditor(x.store.stored(f.ID), false)
+	x.pump()
+	h := x.editor(t)
+	if got := h.entry("goals").Text; got != "建成覆盖全镇的停车诱导系统" {
+		t.Fatalf("the editor opened with goals %q, not the edit kept aside", got)
+	}
+	x.eventually(t, "the kept edit stored and dropped", func() bool {
+		g := x.store.stored(f.ID)
+		return g.Declaration.Goals == "建成覆盖全镇的停车诱导系统" && x.store.rescue(f.ID) == nil
+	})
 }

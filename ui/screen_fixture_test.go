@@ -159,6 +159,21 @@ func (s *memStore) Rescue(f *app.Filing) error {
 	return nil
 }
 
+func (s *memStore) PendingRescue(id string) *app.Filing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.rescued[id]; f != nil {
+		return clone(f)
+	}
+	return nil
+}
+
+func (s *memStore) DropRescue(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.rescued, id)
+}
+
 // rescue returns the edit of filing id kept aside by Rescue, nil if none.
 func (s *memStore) rescue(id string) *app.Filing {
 	s.mu.Lock()

@@ -54,6 +54,9 @@ type Options struct {
 	// Rescued are the filings whose edits the last run could not store and
 	// kept aside (Store.Rescue), stored at this start: Start tells the clerk.
 	Rescued []string
+	// RescueWaiting are those whose kept-aside edits the store could not
+	// take yet (the disk still full): the editor goes on from them.
+	RescueWaiting []string
 	// Do runs a function on the Fyne thread [fyne.Do]. Tests replace it:
 	// Fyne's test driver runs fyne.Do at once on the calling goroutine.
 	Do func(func())
@@ -80,6 +83,7 @@ type UI struct {
 	notifier  Notifier
 	do        func(func()) // every update from a goroutine goes through it
 	rescued   []string     // Options.Rescued
+	waiting   []string     // Options.RescueWaiting
 	saversMu  sync.Mutex
 	savers    map[string]*saver // the editors' savers by filing, open or detached (saver.run)
 
@@ -131,7 +135,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, restoreKey: o.RestoreRecovery, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
-		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, rescued: o.Rescued, ctx: ctx, cancel: cancel}
+		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, rescued: o.Rescued, waiting: o.RescueWaiting, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)
 	return u
@@ -185,7 +189,7 @@ func (u *UI) Start() {
 	go u.watchDecisions()
 	go u.followFocus()
 	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
-	if len(u.rescued) > 0 {
+	if len(u.rescued)+len(u.waiting) > 0 {
 		u.tellRescued()
 	}
 }
@@ -220,15 +224,25 @@ func (u *UI) dropSaver(id string, s *saver) {
 // tellRescued says which filings' edits the last run kept aside when the
 // disk was full and this start stored, so the clerk looks them over.
 func (u *UI) tellRescued() {
-	var names []string
-	for _, id := range u.rescued {
-		name := T("（未命名）")
-		if f, err := u.store.Get(u.ctx, id); err == nil && f.Title() != "" {
-			name = f.Title()
+	names := func(ids []string) string {
+		var out []string
+		for _, id := range ids {
+			name := T("（未命名）")
+			if f, err := u.store.Get(u.ctx, id); err == nil && f.Title() != "" {
+				name = f.Title()
+			}
+			out = append(out, "“"+name+"”")
 		}
-		names = append(names, "“"+name+"”")
+		return strings.Join(out, "\n")
 	}
-	showMessage(T("已恢复未保存的内容"), Tf("上次退出时磁盘空间不足，以下材料最后输入的内容未能存入本机，已另存并在这次启动时恢复，请打开核对：\n%s", strings.Join(names, "\n")), u.win)
+	var parts []string
+	if len(u.rescued) > 0 {
+		parts = append(parts, Tf("上次关闭时磁盘空间不足，以下材料最后输入的内容未能存入本机，已另存，现已恢复，请打开核对：\n%s", names(u.rescued)))
+	}
+	if len(u.waiting) > 0 {
+		parts = append(parts, Tf("以下材料上次关闭时未能保存的内容已另存，但磁盘空间仍不足，暂未存入：打开这些材料时会显示另存的内容，有空间后自动保存。请先删除不需要的文件。\n%s", names(u.waiting)))
+	}
+	showMessage(T("已恢复未保存的内容"), strings.Join(parts, "\n\n"), u.win)
 }
 
 // Stop ends the UI's goroutines, stores the open editor's last edits and

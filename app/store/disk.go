@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"egovdesk/app"
+	"egovdesk/app/badgerutil"
 )
 
 // DefaultMinFree is the free space the store keeps on its filesystem: below
@@ -66,3 +67,6 @@ func mib(n int64) string {
 	}
 	return fmt.Sprintf("%d MB", n>>20)
 }
+
+// freeBytes returns the bytes of dir's filesystem available to this user.
+func freeBytes(dir string) (int64, error) { return badgerutil.FreeBytes(dir) }

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
 	"egovdesk/app"
@@ -45,7 +47,7 @@ func (s *Store) Rescue(f *app.Filing) error {
 	if s.dir == "" {
 		return app.Errorf(app.EUNAVAILABLE, "本机存储在内存中，无法另存")
 	}
-	data, err := json.Marshal(f)
+	data, err := json.Marshal(rescue{At: s.now(), Filing: f})
 	if err != nil {
 		return fmt.Errorf("rescue %s: %w", f.ID, err)
 	}
@@ -93,6 +95,12 @@ func (s *Store) Rescue(f *app.Filing) error {
 	return SyncDir(dir)
 }
 
+// rescue is a rescue file's content: the edit and when it was kept aside.
+type rescue struct {
+	At     time.Time   `json:"at"`
+	Filing *app.Filing `json:"filing"`
+}
+
 // Rescued returns the IDs of the filings whose rescued edits this Open
 // adopted, for the client to tell the clerk.
 func (s *Store) Rescued() []string { return slices.Clone(s.rescued) }
@@ -121,8 +129,16 @@ func (s *Store) adoptRescued(ctx context.Context) {
 			continue
 		}
 		path := filepath.Join(dir, name)
-		f, err := s.readRescue(path)
+		f, at, err := s.readRescue(path)
 		if err == nil {
+			if aside := s.rescueOutdated(ctx, f, at); aside != "" {
+				// Never over what the clerk saved after it, nor bringing
+				// back a draft deleted since (found in a clerk's
+				// walkthrough on a full disk).
+				os.Rename(path, path+"."+aside)
+				s.log.Warn("a rescued edit was not saved; kept aside", "file", path+"."+aside, "why", aside)
+				continue
+			}
 			err = s.Save(ctx, f)
 		}
 		switch {
@@ -131,6 +147,7 @@ func (s *Store) adoptRescued(ctx context.Context) {
 			os.Remove(path)
 			s.log.Info("a rescued edit was saved", "filing", f.ID)
 		case app.ErrorCode(err) == app.EUNAVAILABLE:
+			s.waiting = append(s.waiting, f.ID)
 			s.log.Warn("a rescued edit waits for disk space", "file", path, "err", err)
 		default:
 			os.Rename(path, path+".refused")
@@ -139,31 +156,82 @@ func (s *Store) adoptRescued(ctx context.Context) {
 	}
 }
 
-func (s *Store) readRescue(path string) (*app.Filing, error) {
+// rescueOutdated says why the rescue f, kept aside at at, must not be
+// saved: "deleted" when its draft is in the trash, "stale" when the
+// store's copy was saved after it; "" when it may.
+func (s *Store) rescueOutdated(ctx context.Context, f *app.Filing, at time.Time) string {
+	if s.inTrash(f.ID) {
+		return "deleted"
+	}
+	if sum, err := s.Summary(ctx, f.ID); err == nil && sum.Updated.After(at) {
+		return "stale"
+	}
+	return ""
+}
+
+// inTrash reports whether draft id was deleted (trash.go).
+func (s *Store) inTrash(id string) bool {
+	found := false
+	_ = s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte("t/" + id))
+		found = err == nil
+		return nil
+	})
+	return found
+}
+
+// WaitingRescues returns the IDs of the filings whose rescued edits this
+// Open could not save for want of disk space (they stay for the next
+// Open, and PendingRescue gives them to the editor meanwhile).
+func (s *Store) WaitingRescues() []string { return slices.Clone(s.waiting) }
+
+// PendingRescue returns the rescued edit of filing id that waits to be
+// saved, nil if there is none: the editor goes on from it, and
+// DropRescue removes it once the editor's save of it went through.
+func (s *Store) PendingRescue(id string) *app.Filing {
+	if s.dir == "" || len(id) != 36 || uuid.Validate(id) != nil {
+		return nil
+	}
+	f, at, err := s.readRescue(filepath.Join(s.dir, rescueDir, id+".json"))
+	if err != nil || s.rescueOutdated(context.Background(), f, at) != "" {
+		return nil
+	}
+	return f
+}
+
+// DropRescue removes the rescued edit of filing id, once saved.
+func (s *Store) DropRescue(id string) {
+	if s.dir == "" || len(id) != 36 || uuid.Validate(id) != nil {
+		return
+	}
+	os.Remove(filepath.Join(s.dir, rescueDir, id+".json"))
+}
+
+func (s *Store) readRescue(path string) (*app.Filing, time.Time, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if len(data) > maxRescue {
-		return nil, fmt.Errorf("rescue %s: %d bytes", path, len(data))
+		return nil, time.Time{}, fmt.Errorf("rescue %s: %d bytes", path, len(data))
 	}
 	if s.key != nil {
 		r, err := atrest.NewReader(bytes.NewReader(data), int64(len(data)), s.key)
 		if err != nil {
-			return nil, fmt.Errorf("rescue %s: %w", path, err)
+			return nil, time.Time{}, fmt.Errorf("rescue %s: %w", path, err)
 		}
 		plain := make([]byte, r.Size())
 		if _, err := r.ReadAt(plain, 0); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("rescue %s: %w", path, err)
+			return nil, time.Time{}, fmt.Errorf("rescue %s: %w", path, err)
 		}
 		data = plain
 	}
-	var f app.Filing
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("rescue %s: %w", path, err)
+	var rc rescue
+	if err := json.Unmarshal(data, &rc); err != nil || rc.Filing == nil {
+		return nil, time.Time{}, fmt.Errorf("rescue %s: not a rescue (%v)", path, err)
 	}
-	if strings.TrimSuffix(filepath.Base(path), ".json") != f.ID {
-		return nil, fmt.Errorf("rescue %s holds filing %s", path, f.ID)
+	if strings.TrimSuffix(filepath.Base(path), ".json") != rc.Filing.ID {
+		return nil, time.Time{}, fmt.Errorf("rescue %s holds filing %s", path, rc.Filing.ID)
 	}
-	return &f, nil
+	return rc.Filing, rc.At, nil
 }

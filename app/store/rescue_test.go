@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,74 @@ func TestRescueRefusesANameThatIsNoID(t *testing.T) {
 		if err := s.Rescue(&app.Filing{ID: id, Kind: app.KindDeclaration}); app.ErrorCode(err) != app.EINVALID {
 			t.Errorf("Rescue(%q): %v", id, err)
 		}
+	}
+}
+
+// A rescue never comes back over what was saved after it, nor brings back
+// a draft deleted since (found by a clerk on a full disk: the rescue
+// overwrote the goals typed and saved once space was back).
+func TestRescueNeverOverwritesLaterWork(t *testing.T) {
+	for _, later := range []string{"saved", "deleted"} {
+		t.Run(later, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			s, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Declaration.ProjectName = "城关镇智慧社区管理平台"
+			if err := s.Save(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			rescued := *f
+			d := *f.Declaration
+			d.Goals = "旧的目标"
+			rescued.Declaration = &d
+			if err := s.Rescue(&rescued); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.PendingRescue(f.ID); got == nil || got.Declaration.Goals != "旧的目标" {
+				t.Fatalf("PendingRescue: %+v", got)
+			}
+			time.Sleep(2 * time.Millisecond)
+			switch later {
+			case "saved":
+				f.Declaration.Goals = "后来保存的目标"
+				if err := s.Save(ctx, f); err != nil {
+					t.Fatal(err)
+				}
+			case "deleted":
+				if err := s.DeleteDraft(ctx, f.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := s.PendingRescue(f.ID); got != nil {
+				t.Errorf("PendingRescue after the filing was %s: %q", later, got.Declaration.Goals)
+			}
+			s.Close()
+			s, err = Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if len(s.Rescued()) > 0 {
+				t.Errorf("adopted over a filing %s since: %v", later, s.Rescued())
+			}
+			g, err := s.Get(ctx, f.ID)
+			switch {
+			case later == "saved" && (err != nil || g.Declaration.Goals != "后来保存的目标"):
+				t.Errorf("the later save: %v %+v", err, g)
+			case later == "deleted" && err == nil:
+				t.Errorf("the deleted draft came back: %q", g.Title())
+			}
+			left, _ := os.ReadDir(filepath.Join(dir, rescueDir))
+			if len(left) != 1 || !strings.HasSuffix(left[0].Name(), map[string]string{"saved": ".stale", "deleted": ".deleted"}[later]) {
+				t.Errorf("the outdated rescue is not kept aside: %v", left)
+			}
+		})
 	}
 }

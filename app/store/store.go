@@ -59,6 +59,7 @@ type Store struct {
 
 	// state
 	rescued   []string      // filings whose rescued edits Open adopted (rescue.go)
+	waiting   []string      // filings whose rescued edits wait for disk space (rescue.go)
 	dirty     atomic.Bool   // an unsynced write was committed
 	foldMu    sync.Mutex    // guards foldDue
 	foldDue   time.Time     // guarded by foldMu: when receipts are next to be folded (see foldWhenQuiet); zero: none
@@ -282,11 +283,34 @@ func (s *Store) Close() error {
 		if err := s.db.Sync(); err != nil {
 			s.log.Warn("store: sync on close", "err", err)
 		}
+		if s.tooFullToClose() {
+			// Badger's Close writes the memtable out as a table through a
+			// memory map: on a full filesystem the process died of SIGBUS
+			// there (found by a clerk on a full disk). Everything is in the
+			// synced write-ahead log, which the next Open replays, as after
+			// a crash; the process exits, releasing the directory lock.
+			s.log.Warn("store: the disk is full: closed without writing the memtable out; the next start replays its log", "dir", s.dir)
+			return
+		}
 		if err := s.db.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.dir, err)
 		}
 	})
 	return s.closeErr
+}
+
+// closeRoom is the free space Close needs to write the memtable out: a
+// table as large as the memtable (8 MiB), with room.
+const closeRoom = 24 << 20
+
+// tooFullToClose reports whether the store's filesystem has too little
+// room left for Badger's Close.
+func (s *Store) tooFullToClose() bool {
+	if s.minFree <= 0 || s.dir == "" {
+		return false
+	}
+	free, err := freeBytes(s.dir)
+	return err == nil && free < closeRoom
 }
 
 // enter marks the start of an operation; it fails once the store is closed.

@@ -36,6 +36,10 @@ func (l *local) Save(ctx context.Context, f *app.Filing) error { return l.st.Sav
 
 func (l *local) Rescue(f *app.Filing) error { return l.st.Rescue(f) }
 
+func (l *local) PendingRescue(id string) *app.Filing { return l.st.PendingRescue(id) }
+
+func (l *local) DropRescue(id string) { l.st.DropRescue(id) }
+
 func (l *local) Backup(_ context.Context, path string) error {
 	return writeBackup(path, l.dir, l.st, l.keys)
 }

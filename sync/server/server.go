@@ -341,7 +341,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("open bureau: %w", err)
 	}
 	if cfg.MinFreeBytes > 0 {
-		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: freeBytes}
+		s.disk = &diskGuard{dir: cfg.DataDir, reserve: cfg.MinFreeBytes, free: badgerutil.FreeBytes}
 	}
 	st.OnChange(func(units []string) { s.feeds.notify(units...) })
 	if err := s.loadProfile(ctx); err != nil {

@@ -1,12 +1,12 @@
 //go:build unix
 
-package server
+package badgerutil
 
 import "golang.org/x/sys/unix"
 
-// freeBytes returns the bytes of dir's filesystem available to the bureau
+// FreeBytes returns the bytes of dir's filesystem available to this user
 // (not to root alone).
-func freeBytes(dir string) (int64, error) {
+func FreeBytes(dir string) (int64, error) {
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return 0, err

@@ -1,11 +1,11 @@
 //go:build windows
 
-package store
+package badgerutil
 
 import "golang.org/x/sys/windows"
 
-// freeBytes returns the bytes of dir's volume available to this user.
-func freeBytes(dir string) (int64, error) {
+// FreeBytes returns the bytes of dir's volume available to this user.
+func FreeBytes(dir string) (int64, error) {
 	p, err := windows.UTF16PtrFromString(dir)
 	if err != nil {
 		return 0, err
