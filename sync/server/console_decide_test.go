@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"github.com/google/uuid"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -297,5 +298,35 @@ func TestConsoleRemarksOnTableRows(t *testing.T) {
 	b.get(page)
 	if !strings.Contains(b.last, "硬件单价偏高，请附三家询价") {
 		t.Errorf("the returned filing's page does not show the row's remark")
+	}
+
+	// The unit changes that row and sends the filing again: the remark
+	// reads 已修改, and every bureau account sees it beside the row, those
+	// who cannot return the filing too (both were wrong; found in a
+	// reviewer's walkthrough).
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Budget[1].Name = "移动终端（三家询价后）"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b.get(page)
+	_, table, _ := strings.Cut(b.last, "退回时的逐项意见")
+	table, _, _ = strings.Cut(table, "</table>")
+	if !strings.Contains(table, "投资概算明细 第 2 行") || !strings.Contains(table, "已修改") || strings.Contains(table, "未修改") {
+		t.Errorf("the changed row's remark is not 已修改:\n%s", table)
+	}
+	stepAccounts(t, fx) // 霍邱's steps: the finance department decides nothing at 受理
+	ad := fx.browser()
+	ad.login(string(app.RoleFinance), http.StatusSeeOther)
+	ad.get(page)
+	_, budget, _ := strings.Cut(ad.last, "投资概算明细</h3>")
+	budget, _, _ = strings.Cut(budget, "</table>")
+	if strings.Contains(ad.last, `name="remark:budget[1]"`) {
+		t.Fatal("the finance department may return it: not the page without boxes")
+	}
+	if !strings.Contains(budget, "上次退回意见：硬件单价偏高，请附三家询价") {
+		t.Errorf("the budget table does not show the row's earlier remark:\n%s", budget)
 	}
 }

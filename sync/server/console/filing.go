@@ -232,7 +232,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 	}
 	slices.Sort(v.Prints)
-	v.Doc = &docCtx{Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
+	v.Doc = &docCtx{Kind: d.Kind, Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
 	if d.Status == app.StatusReturned && v.Doc.Earlier == nil {
 		// Returned and not yet revised: its remarks at their fields too,
@@ -243,9 +243,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(v.Doc.Earlier)) {
+		// A row's remark (budget[1]) is answered by any change in the row
+		// (declaration.budget.1.name): it read 未修改 beside a row the
+		// unit had changed (found in a reviewer's walkthrough).
+		dotted := rowDots.Replace(p)
 		changed := false
 		for k := range v.Changed {
-			changed = changed || remarkPath(k) == p
+			k = remarkPath(k)
+			changed = changed || k == dotted || strings.HasPrefix(k, dotted+".")
 		}
 		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: app.RemarkLabel(d.Kind, p), Text: v.Doc.Earlier[p], Changed: changed})
 	}
@@ -450,6 +455,10 @@ type projectLink struct {
 // lastReturnRemarks returns the field remarks of the last return in h and
 // the revision it returned, when revision (the one shown) came after it;
 // nothing otherwise.
+// rowDots writes a remark's path as the changes name it: budget[1].amount
+// as budget.1.amount.
+var rowDots = strings.NewReplacer("[", ".", "]", "")
+
 func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string) {
 	for i := len(h) - 1; i >= 0; i-- {
 		t := h[i]

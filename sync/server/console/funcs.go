@@ -159,11 +159,18 @@ var funcs = template.FuncMap{
 	// dict2 and row pass a part of the document and the changed paths to
 	// a sub-template.
 	"dict2": func(v any, c *docCtx) docPart { return docPart{V: v, C: c} },
-	// rowRemark is the remark box of row i of a table (its path as the
-	// client's, budget[2]) and its label, 投资概算明细 第 3 行 (as app.RemarkLabel).
-	"rowRemark": func(c *docCtx, table string, i int, label string) rowRemarkView {
-		return rowRemarkView{C: c, P: fmt.Sprintf("%s[%d]", table, i), L: fmt.Sprintf("%s 第 %d 行", label, i+1)}
+	// rowRemark is row i of a table's remark cell (its path as the
+	// client's, budget[2], labelled as app.RemarkLabel names it): a box
+	// while the reviewer may return the filing, and the last return's
+	// remark on the row.
+	"rowRemark": func(c *docCtx, table string, i int, _ string) rowRemarkView {
+		p := fmt.Sprintf("%s[%d]", table, i)
+		return rowRemarkView{C: c, P: p, L: app.RemarkLabel(c.Kind, p), Show: rowCol(c, table)}
 	},
+	// rowCol reports whether a table has the remark column: boxes to fill,
+	// or a remark of the last return on one of its rows to show (they
+	// were shown only beside the boxes, found in a reviewer's walkthrough).
+	"rowCol": rowCol,
 	"row": func(c *docCtx, path, label string, v any) rowView {
 		return rowView{C: c, P: path, L: label, V: v}
 	},
@@ -172,10 +179,23 @@ var funcs = template.FuncMap{
 	},
 }
 
-// rowRemarkView is a table row's remark box.
+// rowRemarkView is a table row's remark cell.
 type rowRemarkView struct {
 	C    *docCtx
 	P, L string
+	Show bool // the table has the remark column (rowCol)
+}
+
+func rowCol(c *docCtx, table string) bool {
+	if c.Remarks {
+		return true
+	}
+	for p := range c.Earlier {
+		if strings.HasPrefix(p, table+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 type docPart struct {

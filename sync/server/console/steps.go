@@ -18,6 +18,7 @@ const remarkPrefix = "remark:"
 // fields changed since the revision before, and whether and with what
 // text a remark box stands beside each field.
 type docCtx struct {
+	Kind    app.Kind
 	Changed map[string]bool
 	// Remarks: the reviewer may return the filing, so each field has a
 	// remark box (part of the decision form).
