@@ -219,6 +219,27 @@ func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
 	if !strings.Contains(b.last, returned.ID) || strings.Contains(b.last, waiting.ID) {
 		t.Errorf("查找材料 does not find a filing by the start of its number")
 	}
+	// As the queue's 名称, a unit's name finds its filings; the queue's
+	// 已批复 filter leads here with the status (found in a reviewer's
+	// walkthrough: both were lost on the way).
+	b.get("/console/find?q=" + url.QueryEscape(fx.unitB.Name))
+	if !strings.Contains(b.last, other.ID) || strings.Contains(b.last, returned.ID) {
+		t.Errorf("查找材料 by the unit's name does not list its filings")
+	}
+	b.get("/console/queue?status=" + string(app.StatusReturned))
+	if !strings.Contains(b.last, `href="/console/find?status=returned"`) {
+		t.Errorf("the queue's 退回修改 filter does not lead to 查找材料 with the status")
+	}
+	// A page past the last says so and leads back, and a refused search
+	// shows no empty table under its message.
+	b.get("/console/find?q=" + url.QueryEscape("电子档案") + "&offset=500")
+	if !strings.Contains(b.last, "这一页之后没有材料了") || !strings.Contains(b.last, `rel="prev"`) {
+		t.Errorf("a page past the last:\n%s", b.last)
+	}
+	b.get("/console/find?status=nonsense")
+	if strings.Contains(b.last, "没有符合条件的材料") || strings.Contains(b.last, "草稿") {
+		t.Errorf("a refused search shows an empty table or the draft note")
+	}
 	// The filing's page leads to its unit's filings.
 	b.get("/console/filings/" + returned.ID)
 	if !strings.Contains(b.last, `href="/console/find?unit=`+fx.unitA.ID+`"`) {

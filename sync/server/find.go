@@ -100,7 +100,8 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 				if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status {
 					continue
 				}
-				if text != "" && !strings.Contains(strings.ToLower(fr.Title), text) && !strings.HasPrefix(f.ID, text) {
+				if text != "" && !strings.Contains(strings.ToLower(fr.Title), text) && !strings.HasPrefix(f.ID, text) &&
+					!strings.Contains(strings.ToLower(names[f.UnitID]), text) { // as the queue's 名称: project or unit
 					continue
 				}
 				page.Matching++

@@ -20,6 +20,7 @@ type findView struct {
 	Offset   int
 	PageNo   int  // from 1
 	Searched bool // the form was sent: an empty result is "none found"
+	Beyond   bool // the page asked for is past the last one
 	NextURL  string
 	PrevURL  string
 	Error    string
@@ -71,7 +72,11 @@ func (c *Console) find(w http.ResponseWriter, r *http.Request, s *session) {
 			}
 			return "/console/find?" + u.Encode()
 		}
-		if q.Offset > 0 {
+		if q.Offset > 0 && len(v.Page.Items) == 0 && v.Page.Matching > 0 {
+			// Past the last page (a link kept, or typed): the way back
+			// is to the last page there is.
+			v.Beyond, v.PrevURL = true, link((v.Page.Matching-1)/findPage*findPage)
+		} else if q.Offset > 0 {
 			v.PrevURL = link(max(q.Offset-findPage, 0))
 		}
 		if q.Offset+len(v.Page.Items) < v.Page.Matching && q.Offset+findPage <= maxFindOffset {
@@ -101,8 +106,10 @@ func parseFindQuery(f url.Values) (FindQuery, string) {
 		return q, "单位的筛选值过长"
 	case q.Kind != "" && !q.Kind.Valid():
 		return q, "未知的材料类型"
-	case q.Status != "" && (!q.Status.Valid() || q.Status == app.StatusDraft):
-		return q, "未知的状态（数管局收到的材料没有草稿）"
+	case q.Status != "" && !q.Status.Valid():
+		return q, "未知的状态"
+	case q.Status == app.StatusDraft:
+		return q, "数管局收到的材料没有草稿：草稿只在建设单位的电脑上"
 	case len([]rune(q.Text)) > 100:
 		return q, "搜索内容不能超过 100 个字"
 	}

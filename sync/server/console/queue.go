@@ -119,6 +119,9 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			find.Set(k, x)
 		}
 	}
+	if st := app.Status(form.Get("status")); st.Valid() && st != app.StatusDraft {
+		find.Set("status", string(st)) // 已批复 asked of the queue: found there
+	}
 	v.FindURL = "/console/find?" + find.Encode()
 	c.render(w, r, status, "queue", page{Title: "待审核", Session: s, Data: v})
 }
