@@ -958,3 +958,29 @@ func TestUnitTypeDecidesTheRoute(t *testing.T) {
 	})
 	x.saved(t, "the unit's type", func(f *app.Filing) bool { return f.Declaration.UnitType == app.UnitSchool })
 }
+
+// A remark on a trial report's row (功能模块 第 2 行, 问题 第 1 行) leads to
+// that row's first field: it led to the table, and 功能 1's 删除 (found in
+// a reviewer-and-clerk walkthrough).
+func TestTrialRowRemarkLeadsToItsRow(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-000000000031", "3c2b1a09-8f7e-4d6c-9b5a-000000000032", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport = apptest.TrialReport()
+	for len(tr.TrialReport.Modules) < 2 {
+		tr.TrialReport.Modules = append(tr.TrialReport.Modules, app.ModuleCheck{Function: "预约叫号", Requirement: "对接叫号系统", Status: app.ImplDone})
+	}
+	if len(tr.TrialReport.Issues) == 0 {
+		tr.TrialReport.Issues = []app.TrialIssue{{No: "1", Description: "高峰期打印排队"}}
+	}
+	x.store.put(tr)
+	x.u.openEditor(x.store.stored(tr.ID), false)
+	x.pump()
+	h := x.editor(t)
+	for path, want := range map[string]string{"modules[1]": "modules[1].function", "issues[0]": "issues[0].no"} {
+		h.e.jump(path)
+		x.eventually(t, "the focus on "+path, func() bool { return x.w.Canvas().Focused() == h.entry(want) })
+	}
+}

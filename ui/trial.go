@@ -224,6 +224,9 @@ func (te *trialEditor) rebuildModules() {
 				e.choice(p+"status", "实现情况", "", app.ImplStatusChoices, func() string { return string(m.Status) }, func(c string) { m.Status = app.ImplStatus(c) }),
 				e.text(p+"deviation", "偏差说明", "部分实现或未实现时必填", &m.Deviation, false)),
 			widget.NewSeparator()))
+		// The row itself (a remark on 功能模块 第 2 行): its first field.
+		// Without it the row's remark led to the table, and 功能 1's 删除.
+		e.targets[fmt.Sprintf("modules[%d]", i)] = e.targets[p+"function"]
 	}
 	te.moduleBox.Refresh()
 }
@@ -257,6 +260,7 @@ func (te *trialEditor) rebuildIssues() {
 				e.choice(p+"status", "处理状态", "", app.IssueStatusChoices, func() string { return string(is.Status) }, func(c string) { is.Status = app.IssueStatus(c) }),
 				e.text(p+"remaining", "遗留问题说明", "遗留时必填：原因及整改计划", &is.Remaining, false)),
 			widget.NewSeparator()))
+		e.targets[fmt.Sprintf("issues[%d]", i)] = e.targets[p+"no"] // the row itself, as modules[i]
 	}
 	te.issueBox.Refresh()
 }
