@@ -981,6 +981,9 @@ func TestTrialRowRemarkLeadsToItsRow(t *testing.T) {
 	h := x.editor(t)
 	for path, want := range map[string]string{"modules[1]": "modules[1].function", "issues[0]": "issues[0].no"} {
 		h.e.jump(path)
-		x.eventually(t, "the focus on "+path, func() bool { return x.w.Canvas().Focused() == h.entry(want) })
+		x.pump()
+		if f := x.w.Canvas().Focused(); f != h.entry(want) {
+			t.Errorf("the remark on %s took the keyboard to %T %v, not %s", path, f, buttonOf(f) != nil, want)
+		}
 	}
 }
