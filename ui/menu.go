@@ -2,7 +2,10 @@ package ui
 
 import (
 	"context"
+	"egovdesk/app"
+	"errors"
 	"fmt"
+	"fyne.io/fyne/v2/theme"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -55,6 +58,10 @@ func (u *UI) quit() {
 		u.app.Quit()
 		return
 	}
+	if u.quitAsking {
+		return // the question is on the screen: 退出 again stacked another
+	}
+	u.quitAsking = true
 	u.goWait(func(context.Context) {
 		err := e.saver.flush()
 		if err == nil && e.saver.pending() {
@@ -65,16 +72,25 @@ func (u *UI) quit() {
 		}
 		u.do(func() {
 			if err == nil {
+				u.quitAsking = false
 				u.app.Quit()
 				return
 			}
-			d := newConfirm(T("有内容未能保存"), T("刚才输入的内容还没有保存到本机（")+errorText(err)+T("）。现在退出，这些内容将丢失。\n\n请返回，释放磁盘空间后稍等片刻（会自动保存），或用“导出 Word”把材料另存到其他磁盘。"), func(ok bool) {
+			why := T("本机磁盘已满")
+			if !errors.Is(err, app.ErrDiskFull) {
+				why = errorText(err)
+			}
+			// One sentence, not the store's message inside this one (it said
+			// 刚才输入的内容 and 会自动保存 twice; found on a full disk).
+			d := newConfirm(T("有内容未能保存"), Tf("刚才输入的内容未能保存到本机（%s），现在退出将丢失。\n\n请返回，释放磁盘空间后稍等片刻，内容会自动保存；或用“导出 Word”把材料另存到其他磁盘。", why), func(ok bool) {
+				u.quitAsking = false
 				if ok {
 					u.app.Quit()
 				}
 			}, u.win)
 			d.SetConfirmText(T("仍然退出"))
 			d.SetDismissText(T("返回"))
+			d.yes.Icon = theme.WarningIcon() // not ✓ on the button that loses the text
 			// Enter goes back; Escape presses neither.
 			d.yes.Importance, d.no.Importance = widget.DangerImportance, widget.HighImportance
 			d.Show()

@@ -35,7 +35,7 @@ func newFullDisk() *fullDisk {
 
 func (s *fullDisk) Save(ctx context.Context, f *app.Filing) error {
 	if s.full.Load() {
-		return app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足")
+		return app.DiskFull(app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足")) // as the store's guardDisk
 	}
 	return s.memStore.Save(ctx, f)
 }
@@ -121,9 +121,18 @@ func TestQuitAsksWhileAnEditIsUnsaved(t *testing.T) {
 	disk.noRescue.Store(true) // nothing can be written: the question
 	h.e.saver.store = disk    // before the first edit: the kick orders it before the save
 	h.entry("project_name").SetText("城关镇智慧停车管理平台")
-	x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
+	x.eventually(t, "the failed save", func() bool { return saveRefused(h.e) })
 	x.u.quit()
 	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "有内容未能保存") })
+	// 退出 again while it asks does not stack a second question.
+	x.u.quit()
+	x.pump()
+	if n := len(x.w.Canvas().Overlays().List()); n != 1 {
+		t.Errorf("退出 pressed twice: %d dialogs", n)
+	}
+	if txt := x.dialogText(); strings.Count(txt, "刚才输入的内容") != 1 || strings.Count(txt, "自动保存") != 1 {
+		t.Errorf("the question repeats itself: %q", txt)
+	}
 	for _, key := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn} {
 		answerDialog(x.w.Canvas(), &fyne.KeyEvent{Name: key})
 		x.pump()
@@ -228,7 +237,7 @@ func TestClosingKeepsAsideAnEditTheDiskRefused(t *testing.T) {
 			disk.full.Store(true)
 			h.e.saver.store = disk
 			h.entry("project_name").SetText("城关镇智慧停车管理平台")
-			x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
+			x.eventually(t, "the failed save", func() bool { return saveRefused(h.e) })
 			if how == "退出" {
 				x.u.quit()
 			} else {
@@ -292,7 +301,7 @@ func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
 			disk.full.Store(true)
 			h.e.saver.store, h.e.saver.retry = disk, 20*time.Millisecond
 			h.entry("goals").SetText("建成覆盖全镇的停车诱导系统")
-			x.eventually(t, "the failed save", func() bool { return strings.Contains(h.e.saved.Text, "自动保存失败") })
+			x.eventually(t, "the failed save", func() bool { return saveRefused(h.e) })
 			x.u.ShowHome()
 			x.pump()
 			if f := x.store.rescue(id); f != nil {
@@ -346,4 +355,40 @@ func TestEditorGoesOnFromAPendingRescue(t *testing.T) {
 		g := x.store.stored(f.ID)
 		return g.Declaration.Goals == "建成覆盖全镇的停车诱导系统" && x.store.rescue(f.ID) == nil
 	})
+}
+
+func (s *fullDisk) DeleteDraft(ctx context.Context, id string) error {
+	if s.full.Load() {
+		return app.DiskFull(app.Errorf(app.EUNAVAILABLE, "本机磁盘空间不足（剩余 0 KB，至少需要 64 MB）：为防止数据损坏已暂停保存"))
+	}
+	return s.memStore.DeleteDraft(ctx, id)
+}
+
+// Deleting a draft on a full disk says that it cannot be deleted now and
+// why, under its own title, and keeps the draft and what was typed: it
+// showed the autosave's message under 出错了 (found on a full disk).
+func TestDeletingADraftOnAFullDisk(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	h.entry("project_name").SetText("城关镇智慧停车管理平台")
+	id := h.id()
+	x.eventually(t, "the first save", func() bool { return x.store.stored(id) != nil })
+	disk := &fullDisk{memStore: x.store}
+	disk.full.Store(true)
+	h.e.saver.store, x.u.store = disk, disk
+	h.entry("goals").SetText("建成覆盖全镇的停车诱导系统")
+	x.u.deleteDraft(h.e, id, "城关镇智慧停车管理平台")
+	x.eventually(t, "the message", func() bool { return strings.Contains(x.dialogText(), "无法删除草稿") })
+	if txt := x.dialogText(); strings.Contains(txt, "出错了") || !strings.Contains(txt, "磁盘已满") {
+		t.Errorf("deleting on a full disk says %q", txt)
+	}
+	x.eventually(t, "the draft open again with what was typed", func() bool {
+		return x.u.editor != nil && x.u.editor.f.ID == id && x.editor(t).entry("goals").Text == "建成覆盖全镇的停车诱导系统"
+	})
+}
+
+// saveRefused reports whether e's header says its last save was refused
+// (自动保存暂停 for a full disk, 自动保存失败 otherwise).
+func saveRefused(e *editorScreen) bool {
+	return strings.Contains(e.saved.Text, "自动保存暂停") || strings.Contains(e.saved.Text, "自动保存失败")
 }

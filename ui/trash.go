@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,6 +54,13 @@ func (u *UI) deleteDraft(e *editorScreen, id, title string) {
 			err = u.store.DeleteDraft(ctx, id)
 		}
 		u.do(func() {
+			if errors.Is(err, app.ErrDiskFull) {
+				// Not the autosave's message under 出错了 (it spoke of
+				// the window's content and of saving; found on a full disk).
+				showMessage(T("无法删除草稿"), T("本机磁盘已满，暂时不能删除草稿。请删除不需要的文件或清空回收站后再删除；草稿和刚才输入的内容都还在。"), u.win)
+				u.OpenFiling(id)
+				return
+			}
 			if err != nil {
 				u.showError(err)
 				u.OpenFiling(id)

@@ -67,25 +67,26 @@ type Options struct {
 // closes.
 type UI struct {
 	// dependencies
-	app       fyne.App
-	win       fyne.Window
-	store     Store
-	link      Link
-	excel     Excel
-	files     Files
-	backups   Backups
-	restore   func(path string) error
-	focusTick func()
-	profiles  map[string]*app.Profile
-	now       func() time.Time
-	delay     time.Duration
-	trayText  func(title, tooltip string)
-	notifier  Notifier
-	do        func(func()) // every update from a goroutine goes through it
-	rescued   []string     // Options.Rescued
-	waiting   []string     // Options.RescueWaiting
-	saversMu  sync.Mutex
-	savers    map[string]*saver // the editors' savers by filing, open or detached (saver.run)
+	app        fyne.App
+	win        fyne.Window
+	store      Store
+	link       Link
+	excel      Excel
+	files      Files
+	backups    Backups
+	restore    func(path string) error
+	focusTick  func()
+	profiles   map[string]*app.Profile
+	now        func() time.Time
+	delay      time.Duration
+	trayText   func(title, tooltip string)
+	notifier   Notifier
+	do         func(func()) // every update from a goroutine goes through it
+	rescued    []string     // Options.Rescued
+	waiting    []string     // Options.RescueWaiting
+	quitAsking bool         // on the Fyne thread: 退出's question is on the screen (quit)
+	saversMu   sync.Mutex
+	savers     map[string]*saver // the editors' savers by filing, open or detached (saver.run)
 
 	restoreKey func(path, recoveryKey string) error // Options.RestoreRecovery
 
