@@ -1144,8 +1144,8 @@ func TestAddedRowTakesTheKeyboardInEveryKind(t *testing.T) {
 		f := x.w.Canvas().Focused()
 		var at string
 		for p, o := range h.e.targets {
-			if f != nil && o == f.(fyne.CanvasObject) {
-				at = p
+			if f != nil && o == f.(fyne.CanvasObject) && len(p) > len(at) {
+				at = p // the field's own path, not its row's (issues[0])
 			}
 		}
 		if f == nil || !strings.HasPrefix(at, c.row) {
@@ -1192,10 +1192,14 @@ func TestRemovedRowLeavesTheKeyboardNearby(t *testing.T) {
 		if f == nil {
 			return ""
 		}
+		at := ""
 		for p, o := range h.e.targets {
-			if o == f.(fyne.CanvasObject) {
-				return p
+			if o == f.(fyne.CanvasObject) && len(p) > len(at) {
+				at = p // the field's own path, not its row's (issues[0])
 			}
+		}
+		if at != "" {
+			return at
 		}
 		if b := buttonOf(f); b != nil {
 			return b.Text
