@@ -53,7 +53,7 @@ func (e *editorScreen) remarksElsewhere() fyne.CanvasObject {
 	if len(paths) == 0 {
 		return nil
 	}
-	slices.Sort(paths)
+	slices.SortFunc(paths, func(a, b string) int { return app.CompareRemarkPaths(e.f.Kind, a, b) }) // as the form reads
 	box := container.NewVBox()
 	for _, p := range paths {
 		path := p
@@ -80,7 +80,7 @@ func decisionLines(k app.Kind, h app.Transition, open func(path string)) []fyne.
 	for p := range h.Remarks {
 		paths = append(paths, p)
 	}
-	slices.Sort(paths)
+	slices.SortFunc(paths, func(a, b string) int { return app.CompareRemarkPaths(k, a, b) }) // as the form reads
 	for _, p := range paths {
 		text := Tf("审核意见（%s）：%s", remarkField(k, p), h.Remarks[p])
 		if open == nil {

@@ -242,7 +242,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			v.ReturnedRev, v.Doc.Earlier, v.Doc.Returned = d.Revision, rs, true
 		}
 	}
-	for _, p := range slices.Sorted(maps.Keys(v.Doc.Earlier)) {
+	for _, p := range slices.SortedFunc(maps.Keys(v.Doc.Earlier), func(a, b string) int { return app.CompareRemarkPaths(d.Kind, a, b) }) {
 		// A row's remark (budget[1]) is answered by any change in the row
 		// (declaration.budget.1.name): it read 未修改 beside a row the
 		// unit had changed (found in a reviewer's walkthrough).

@@ -67,7 +67,7 @@ func init() {
 		for p, t := range m {
 			out = append(out, remarkView{Path: p, Label: app.RemarkLabel(k, p), Text: t})
 		}
-		slices.SortFunc(out, func(a, b remarkView) int { return strings.Compare(a.Path, b.Path) })
+		slices.SortFunc(out, func(a, b remarkView) int { return app.CompareRemarkPaths(k, a.Path, b.Path) })
 		return out
 	}
 	funcs["money"] = func(m app.Money) string { return m.String() }
