@@ -56,7 +56,9 @@ func (s *Store) DiskWarning() string {
 	if free < s.minFree {
 		// Not "不足 64 MB 时将暂停保存" once it has (found in a clerk's
 		// walkthrough on a full disk).
-		return fmt.Sprintf("本机磁盘只剩 %s，不足 %s，已暂停保存：请删除不需要的文件或清空回收站；输入的内容仍在窗口中，有空间后自动保存", mib(free), mib(s.minFree))
+		// Short enough for the bar at 1366 px (the longer line was cut
+		// mid-sentence; the editor's header says the text is still there).
+		return fmt.Sprintf("本机磁盘只剩 %s，已暂停保存：请删除不需要的文件或清空回收站，有空间后自动保存", mib(free))
 	}
 	return fmt.Sprintf("本机磁盘只剩 %s：请尽快删除不需要的文件；不足 %s 时将暂停保存", mib(free), mib(s.minFree))
 }
