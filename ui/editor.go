@@ -99,6 +99,13 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		if latest := old.take(); latest != nil && latest.Revision.ID == f.Revision.ID && e.editable {
 			latest.Status, latest.History = f.Status, f.History
 			e.f, f, carried = latest, latest, true
+		} else if latest == nil {
+			// The old saver may have stored the last edit while this
+			// filing was being read: read it again, or the first
+			// keystroke would save the older copy over it.
+			if fresh, err := u.store.Get(u.ctx, f.ID); err == nil && fresh.Revision.ID == f.Revision.ID {
+				e.f, f = fresh, fresh
+			}
 		}
 	}
 	rescued := false

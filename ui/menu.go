@@ -67,7 +67,7 @@ func (u *UI) quit() {
 		if err == nil && e.saver.pending() {
 			err = e.saver.flush() // an edit that came in meanwhile
 		}
-		if err != nil && e.saver.rescue() == nil {
+		if err != nil && e.saver.pending() && e.saver.rescue() == nil {
 			err = nil // kept aside, stored at the next start (Store.Rescue)
 		}
 		u.do(func() {

@@ -168,9 +168,12 @@ func (s *saver) flush() error {
 		s.store.DropRescue(s.rescueOf)
 		s.rescueOf = ""
 	}
-	if app.ErrorCode(err) == app.EUNAVAILABLE {
-		// The disk is full or the store is busy: keep the edit queued, so
-		// the next edit, or closing the editor, tries it again.
+	if code := app.ErrorCode(err); err != nil && code != app.EINVALID && code != app.ECONFLICT {
+		// The disk is full, the store busy or failing (a write refused by
+		// the filesystem, a timeout): keep the edit queued, so that it is
+		// tried again, and kept aside if the window closes first. Only an
+		// edit the store can never take (not a filing, an out-of-date
+		// copy) is not.
 		s.mu.Lock()
 		if s.latest == nil {
 			s.latest = f

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"github.com/google/uuid"
 	"strings"
 	"sync/atomic"
@@ -273,10 +274,11 @@ func TestStartSaysWhatWasRescued(t *testing.T) {
 	}
 	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
 	x.store.put(f)
-	x.u.rescued = []string{f.ID}
+	x.u.rescued, x.u.setAside = []string{f.ID}, []string{uuid.NewString()}
 	x.u.tellRescued()
 	x.pump()
-	if got := x.dialogText(); !strings.Contains(got, "已恢复未保存的内容") || !strings.Contains(got, "“城关镇智慧停车管理平台”") || !strings.Contains(got, "现已恢复") {
+	if got := x.dialogText(); !strings.Contains(got, "已恢复未保存的内容") || !strings.Contains(got, "“城关镇智慧停车管理平台”") || !strings.Contains(got, "现已恢复") ||
+		!strings.Contains(got, "没有恢复") || !strings.Contains(got, "store/rescue") {
 		t.Errorf("the start's message: %q", got)
 	}
 }
@@ -391,4 +393,39 @@ func TestDeletingADraftOnAFullDisk(t *testing.T) {
 // (自动保存暂停 for a full disk, 自动保存失败 otherwise).
 func saveRefused(e *editorScreen) bool {
 	return strings.Contains(e.saved.Text, "自动保存暂停") || strings.Contains(e.saved.Text, "自动保存失败")
+}
+
+// brokenStore refuses every save with a fault of its own (a write the
+// filesystem refused past the guard, a timeout): not EUNAVAILABLE.
+type brokenStore struct{ *fullDisk }
+
+func (s *brokenStore) Save(context.Context, *app.Filing) error {
+	return fmt.Errorf("save: %w", app.Errorf(app.EINTERNAL, "本地数据库写入失败"))
+}
+
+// An edit the store refused with a fault of its own is kept too: 退出
+// keeps it aside, or asks when that fails as well. It was neither kept
+// queued nor asked about: 退出 quit and lost it (found in review).
+func TestQuitKeepsAnEditTheStoreFailedOn(t *testing.T) {
+	for _, rescue := range []bool{true, false} {
+		t.Run(fmt.Sprintf("rescue=%v", rescue), func(t *testing.T) {
+			x := newScreens(t, "huoqiu", nil)
+			h := x.newEditor(t, app.KindDeclaration)
+			broken := &brokenStore{&fullDisk{memStore: x.store}}
+			broken.noRescue.Store(!rescue)
+			h.e.saver.store = broken
+			h.entry("project_name").SetText("城关镇智慧停车管理平台")
+			x.eventually(t, "the failed save", func() bool { return saveRefused(h.e) })
+			x.u.quit()
+			if rescue {
+				x.eventually(t, "the edit kept aside", func() bool { return x.store.rescue(h.id()) != nil })
+				x.pump()
+				if top := x.w.Canvas().Overlays().Top(); top != nil {
+					t.Errorf("asked though the edit was kept aside: %s", x.dialogText())
+				}
+				return
+			}
+			x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "有内容未能保存") })
+		})
+	}
 }

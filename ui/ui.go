@@ -57,6 +57,9 @@ type Options struct {
 	// RescueWaiting are those whose kept-aside edits the store could not
 	// take yet (the disk still full): the editor goes on from them.
 	RescueWaiting []string
+	// RescueSetAside are those whose kept-aside edits were not saved
+	// (saved over since, or the draft deleted): the files stay.
+	RescueSetAside []string
 	// Do runs a function on the Fyne thread [fyne.Do]. Tests replace it:
 	// Fyne's test driver runs fyne.Do at once on the calling goroutine.
 	Do func(func())
@@ -84,6 +87,7 @@ type UI struct {
 	do         func(func()) // every update from a goroutine goes through it
 	rescued    []string     // Options.Rescued
 	waiting    []string     // Options.RescueWaiting
+	setAside   []string     // Options.RescueSetAside
 	quitAsking bool         // on the Fyne thread: 退出's question is on the screen (quit)
 	saversMu   sync.Mutex
 	savers     map[string]*saver // the editors' savers by filing, open or detached (saver.run)
@@ -136,7 +140,7 @@ func New(a fyne.App, w fyne.Window, o Options) *UI {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{notifier: o.Notifier, app: a, win: w, store: o.Store, link: o.Link, excel: o.Excel, files: o.Files, backups: o.Backups, restore: o.Restore, restoreKey: o.RestoreRecovery, focusTick: o.FocusTick, profiles: o.Profiles, now: o.Now,
-		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, rescued: o.Rescued, waiting: o.RescueWaiting, ctx: ctx, cancel: cancel}
+		delay: o.SaveDelay, trayText: o.TrayText, do: o.Do, rescued: o.Rescued, waiting: o.RescueWaiting, setAside: o.RescueSetAside, ctx: ctx, cancel: cancel}
 	u.build()
 	u.setTrayShown(o.Tray)
 	return u
@@ -190,7 +194,7 @@ func (u *UI) Start() {
 	go u.watchDecisions()
 	go u.followFocus()
 	u.store.Subscribe(u.ctx, func() { u.do(u.refresh) })
-	if len(u.rescued)+len(u.waiting) > 0 {
+	if len(u.rescued)+len(u.waiting)+len(u.setAside) > 0 {
 		u.tellRescued()
 	}
 }
@@ -242,6 +246,9 @@ func (u *UI) tellRescued() {
 	}
 	if len(u.waiting) > 0 {
 		parts = append(parts, Tf("以下材料上次关闭时未能保存的内容已另存，但磁盘空间仍不足，暂未存入：打开这些材料时会显示另存的内容，有空间后自动保存。请先删除不需要的文件。\n%s", names(u.waiting)))
+	}
+	if len(u.setAside) > 0 {
+		parts = append(parts, Tf("以下材料上次关闭时另存的内容没有恢复，因为之后已有更新的保存，或草稿已删除；另存的文件留在本机数据目录的 store/rescue 文件夹中：\n%s", names(u.setAside)))
 	}
 	showMessage(T("已恢复未保存的内容"), strings.Join(parts, "\n\n"), u.win)
 }

@@ -136,6 +136,7 @@ func (s *Store) adoptRescued(ctx context.Context) {
 				// back a draft deleted since (found in a clerk's
 				// walkthrough on a full disk).
 				os.Rename(path, path+"."+aside)
+				s.setAside = append(s.setAside, f.ID)
 				s.log.Warn("a rescued edit was not saved; kept aside", "file", path+"."+aside, "why", aside)
 				continue
 			}
@@ -151,6 +152,7 @@ func (s *Store) adoptRescued(ctx context.Context) {
 			s.log.Warn("a rescued edit waits for disk space", "file", path, "err", err)
 		default:
 			os.Rename(path, path+".refused")
+			s.setAside = append(s.setAside, f.ID)
 			s.log.Error("a rescued edit could not be saved; kept aside", "file", path+".refused", "err", err)
 		}
 	}
@@ -179,6 +181,10 @@ func (s *Store) inTrash(id string) bool {
 	})
 	return found
 }
+
+// SetAsideRescues returns the IDs of the filings whose rescued edits this
+// Open kept aside unsaved (outdated, or refused): the clerk is told.
+func (s *Store) SetAsideRescues() []string { return slices.Clone(s.setAside) }
 
 // WaitingRescues returns the IDs of the filings whose rescued edits this
 // Open could not save for want of disk space (they stay for the next

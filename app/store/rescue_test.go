@@ -146,6 +146,9 @@ func TestRescueNeverOverwritesLaterWork(t *testing.T) {
 			if len(s.Rescued()) > 0 {
 				t.Errorf("adopted over a filing %s since: %v", later, s.Rescued())
 			}
+			if a := s.SetAsideRescues(); len(a) != 1 || a[0] != f.ID {
+				t.Errorf("the rescue kept aside is not reported: %v", a)
+			}
 			g, err := s.Get(ctx, f.ID)
 			switch {
 			case later == "saved" && (err != nil || g.Declaration.Goals != "后来保存的目标"):

@@ -60,6 +60,7 @@ type Store struct {
 	// state
 	rescued   []string      // filings whose rescued edits Open adopted (rescue.go)
 	waiting   []string      // filings whose rescued edits wait for disk space (rescue.go)
+	setAside  []string      // filings whose rescued edits Open kept aside unsaved (rescue.go)
 	dirty     atomic.Bool   // an unsynced write was committed
 	foldMu    sync.Mutex    // guards foldDue
 	foldDue   time.Time     // guarded by foldMu: when receipts are next to be folded (see foldWhenQuiet); zero: none

@@ -96,7 +96,7 @@ func openDesk(a fyne.App, w fyne.Window, dir string, o deskOptions) (*desk, erro
 		return nil, errors.Join(err, st.Close())
 	}
 	u := ui.New(a, w, ui.Options{Store: &local{st: st, blobs: blobs, dir: dir, keys: o.keys}, Link: l, Excel: workbooks{}, Files: o.files, Backups: backups, Restore: o.restore, RestoreRecovery: o.restoreRecovery, FocusTick: o.focusTick, Profiles: profiles,
-		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do, Rescued: st.Rescued(), RescueWaiting: st.WaitingRescues()})
+		Tray: o.tray, TrayText: o.trayText, Notifier: o.notifier, SaveDelay: o.saveDelay, Now: o.now, Do: o.do, Rescued: st.Rescued(), RescueWaiting: st.WaitingRescues(), RescueSetAside: st.SetAsideRescues()})
 	d := &desk{store: st, blobs: blobs, link: l, ui: u, backups: backups, keys: o.keys, stop: func() {}}
 	if o.loop {
 		ctx, cancel := context.WithCancel(context.Background())
