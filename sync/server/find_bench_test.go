@@ -1,21 +1,14 @@
 package server_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
-	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/sync/bureautest"
-	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
 
@@ -31,36 +24,8 @@ func BenchmarkConsoleFind(b *testing.B) {
 			c.Storage = bureautest.PGStorage(b)
 		}
 	})
-	h := fx.srv.Handler()
-	const batch = protocol.MaxBatch
 	start := time.Now()
-	for i := 0; i < n; i += batch {
-		reqs := make([]protocol.SubmitRequest, 0, batch)
-		tok, unit := fx.clerkA, fx.unitA.ID
-		if (i/batch)%2 == 1 {
-			tok, unit = fx.clerkB, fx.unitB.ID
-		}
-		for j := i; j < min(i+batch, n); j++ {
-			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, fx.clock.Now())
-			if err != nil {
-				b.Fatal(err)
-			}
-			f.Declaration = apptest.ShortDeclaration(j)
-			reqs = append(reqs, submitReq(b, f))
-		}
-		data, err := json.Marshal(protocol.BatchSubmitRequest{Submissions: reqs})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r := httptest.NewRequest("POST", protocol.PathSubmissions, bytes.NewReader(data))
-		r.Header.Set("Content-Type", protocol.MediaJSON)
-		r.Header.Set(protocol.HeaderAuthorization, "Bearer "+tok)
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			b.Fatalf("seed: %d %s", w.Code, w.Body)
-		}
-	}
+	seedDeclarations(b, fx, n, nil)
 	b.Logf("seeded %d filings in %v", n, time.Since(start).Round(time.Second))
 	br := fx.browser()
 	br.login("reviewer", http.StatusSeeOther)

@@ -21,6 +21,46 @@ import (
 	"egovdesk/sync/server/pgstore"
 )
 
+// seedDeclarations submits n short declarations through the batch
+// endpoint, 200 a request, the batches alternating between units A and B,
+// each changed by edit first (nil: as apptest.ShortDeclaration makes
+// them), the clock a minute on after each batch.
+func seedDeclarations(b *testing.B, fx *fixture, n int, edit func(j int, d *app.Declaration)) {
+	h := fx.srv.Handler()
+	const batch = protocol.MaxBatch
+	for i := 0; i < n; i += batch {
+		reqs := make([]protocol.SubmitRequest, 0, batch)
+		tok, unit := fx.clerkA, fx.unitA.ID
+		if (i/batch)%2 == 1 {
+			tok, unit = fx.clerkB, fx.unitB.ID
+		}
+		for j := i; j < min(i+batch, n); j++ {
+			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, fx.clock.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.Declaration = apptest.ShortDeclaration(j)
+			if edit != nil {
+				edit(j, f.Declaration)
+			}
+			reqs = append(reqs, submitReq(b, f))
+		}
+		data, err := json.Marshal(protocol.BatchSubmitRequest{Submissions: reqs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := httptest.NewRequest("POST", protocol.PathSubmissions, bytes.NewReader(data))
+		r.Header.Set("Content-Type", protocol.MediaJSON)
+		r.Header.Set(protocol.HeaderAuthorization, "Bearer "+tok)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("seed: %d %s", w.Code, w.Body)
+		}
+		fx.clock.Advance(time.Minute)
+	}
+}
+
 // BenchmarkReviewQueueAPI serves one page of 50 of GET /review/queue over
 // QUEUE_BENCH_N queued declarations (100,000 by default, from two units,
 // three plan years), through the bureau's handler: the first page, a page
@@ -43,41 +83,12 @@ func BenchmarkReviewQueueAPI(b *testing.B) {
 		}
 	})
 	h := fx.srv.Handler()
-	const batch = protocol.MaxBatch
 	submitted := n
 	if pg != nil {
 		submitted = min(n, queueTemplates)
 	}
 	start := time.Now()
-	for i := 0; i < submitted; i += batch {
-		reqs := make([]protocol.SubmitRequest, 0, batch)
-		tok, unit := fx.clerkA, fx.unitA.ID
-		if (i/batch)%2 == 1 {
-			tok, unit = fx.clerkB, fx.unitB.ID
-		}
-		for j := i; j < min(i+batch, submitted); j++ {
-			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), unit, fx.clock.Now())
-			if err != nil {
-				b.Fatal(err)
-			}
-			f.Declaration = apptest.ShortDeclaration(j)
-			f.Declaration.PlanYear = 2025 + j%3
-			reqs = append(reqs, submitReq(b, f))
-		}
-		data, err := json.Marshal(protocol.BatchSubmitRequest{Submissions: reqs})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r := httptest.NewRequest("POST", protocol.PathSubmissions, bytes.NewReader(data))
-		r.Header.Set("Content-Type", protocol.MediaJSON)
-		r.Header.Set(protocol.HeaderAuthorization, "Bearer "+tok)
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			b.Fatalf("seed: %d %s", w.Code, w.Body)
-		}
-		fx.clock.Advance(time.Minute)
-	}
+	seedDeclarations(b, fx, submitted, func(j int, d *app.Declaration) { d.PlanYear = 2025 + j%3 })
 	if pg != nil && n > submitted {
 		seedQueueCopies(b, pg, submitted, n, fx.clock.Now())
 		fx.clock.Advance(time.Duration(n) * time.Millisecond)
