@@ -493,38 +493,15 @@ func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
 	small := newFiling(app.KindDeclaration, "")
 	submit(small)
 
-	release := make(chan struct{})
-	var mu sync.Mutex
-	var batches [][]string
-	remote := &fakeBatch{fakeRemote: &fakeRemote{
-		upload: func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error) {
-			select { // the slow link
-			case <-release:
-			case <-ctx.Done():
-				return protocol.UploadStatus{}, ctx.Err()
-			}
-			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
-		},
-	}}
-	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
-		var ids []string
-		var out []protocol.BatchResult
-		for _, r := range reqs {
-			ids = append(ids, r.FilingID)
-			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
-		}
-		mu.Lock()
-		batches = append(batches, ids)
-		mu.Unlock()
-		return out, nil
-	}
-	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	link := newSlowLink()
+	release, mu := link.release, &link.mu
+	sy := syncer.New(st, link.remote, blobs, syncer.Options{})
 	done := make(chan error, 1)
 	go func() { done <- sy.SyncOnce(ctx) }()
 	deadline := time.After(10 * time.Second)
 	for {
 		mu.Lock()
-		n := len(batches)
+		n := len(link.batches)
 		mu.Unlock()
 		if n > 0 {
 			break
@@ -536,7 +513,7 @@ func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	first := slices.Clone(batches[0])
+	first := slices.Clone(link.batches[0])
 	mu.Unlock()
 	if !slices.Equal(first, []string{small.ID}) {
 		t.Errorf("sent while the upload went on: %v, want only the independent filing %s", first, small.ID)
@@ -550,8 +527,8 @@ func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(batches) != 2 || !slices.Equal(batches[1], []string{big.ID, itsCatalogue.ID}) {
-		t.Errorf("batches %v, want the uploading filing and its catalogue after the independent one", batches)
+	if len(link.batches) != 2 || !slices.Equal(link.batches[1], []string{big.ID, itsCatalogue.ID}) {
+		t.Errorf("batches %v, want the uploading filing and its catalogue after the independent one", link.batches)
 	}
 }
 
@@ -591,38 +568,9 @@ func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
 	big.Attachments = []app.Attachment{a}
 	submit(big)
 
-	release := make(chan struct{})
-	uploading := make(chan struct{}, 16)
-	var mu sync.Mutex
-	var batches [][]string
-	var uploads int
-	remote := &fakeBatch{fakeRemote: &fakeRemote{
-		upload: func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error) {
-			mu.Lock()
-			uploads++
-			mu.Unlock()
-			uploading <- struct{}{}
-			select { // the slow link
-			case <-release:
-			case <-ctx.Done():
-				return protocol.UploadStatus{}, ctx.Err()
-			}
-			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
-		},
-	}}
-	remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
-		var ids []string
-		var out []protocol.BatchResult
-		for _, r := range reqs {
-			ids = append(ids, r.FilingID)
-			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
-		}
-		mu.Lock()
-		batches = append(batches, ids)
-		mu.Unlock()
-		return out, nil
-	}
-	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	link := newSlowLink()
+	release, uploading, mu := link.release, link.uploading, &link.mu
+	sy := syncer.New(st, link.remote, blobs, syncer.Options{})
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	sy.Start(runCtx)
@@ -638,7 +586,7 @@ func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
 	deadline := time.After(10 * time.Second)
 	for {
 		mu.Lock()
-		n := len(batches)
+		n := len(link.batches)
 		mu.Unlock()
 		if n > 0 {
 			break
@@ -650,7 +598,7 @@ func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	first := slices.Clone(batches[0])
+	first := slices.Clone(link.batches[0])
 	mu.Unlock()
 	if !slices.Equal(first, []string{small.ID}) {
 		t.Errorf("sent during the upload: %v, want the filing submitted meanwhile %s", first, small.ID)
@@ -667,7 +615,50 @@ func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if uploads < 2 || len(batches) != 2 || !slices.Equal(batches[1], []string{big.ID}) {
-		t.Errorf("uploads %d, batches %v: want the upload stopped and taken up again, then its filing", uploads, batches)
+	if link.uploads < 2 || len(link.batches) != 2 || !slices.Equal(link.batches[1], []string{big.ID}) {
+		t.Errorf("uploads %d, batches %v: want the upload stopped and taken up again, then its filing", link.uploads, link.batches)
 	}
+}
+
+// slowLink is a bureau behind a slow link: an upload waits for release
+// (or its context) and says so on uploading; batches are recorded by the
+// filings they carry.
+type slowLink struct {
+	remote    *fakeBatch
+	release   chan struct{}
+	uploading chan struct{}
+	mu        sync.Mutex
+	batches   [][]string // guarded by mu
+	uploads   int        // guarded by mu
+}
+
+func newSlowLink() *slowLink {
+	l := &slowLink{release: make(chan struct{}), uploading: make(chan struct{}, 16)}
+	l.remote = &fakeBatch{fakeRemote: &fakeRemote{
+		upload: func(ctx context.Context, sha string, size int64) (protocol.UploadStatus, error) {
+			l.mu.Lock()
+			l.uploads++
+			l.mu.Unlock()
+			l.uploading <- struct{}{}
+			select {
+			case <-l.release:
+			case <-ctx.Done():
+				return protocol.UploadStatus{}, ctx.Err()
+			}
+			return protocol.UploadStatus{SHA256: sha, Size: size, Offset: size, Complete: true}, nil
+		},
+	}}
+	l.remote.batch = func(reqs []protocol.SubmitRequest) ([]protocol.BatchResult, error) {
+		var ids []string
+		var out []protocol.BatchResult
+		for _, r := range reqs {
+			ids = append(ids, r.FilingID)
+			out = append(out, protocol.BatchResult{Status: 201, Receipt: receipt(r, protocol.ReceiptReceived)})
+		}
+		l.mu.Lock()
+		l.batches = append(l.batches, ids)
+		l.mu.Unlock()
+		return out, nil
+	}
+	return l
 }
