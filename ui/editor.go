@@ -94,11 +94,12 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.editable = f.Editable() && !f.Revision.Submitted()
 	// An edit the disk refused before the clerk left this filing, still
 	// waiting in the last editor's saver: this editor goes on from it.
-	carried := false
+	carried, keptAside := false, ""
 	if old := u.takeSaver(f.ID); old != nil {
 		if latest := old.take(); latest != nil && latest.Revision.ID == f.Revision.ID && e.editable {
 			latest.Status, latest.History = f.Status, f.History
 			e.f, f, carried = latest, latest, true
+			keptAside = old.rescueOf // still to drop once stored
 		} else if latest == nil {
 			// The old saver may have stored the last edit while this
 			// filing was being read: read it again, or the first
@@ -120,6 +121,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.saver = &saver{store: u.store, delay: u.delay, kick: make(chan struct{}, 1), saved: e.onSaved}
 	if rescued {
 		e.saver.rescueOf = f.ID // removed once stored
+	} else if keptAside != "" {
+		e.saver.rescueOf = keptAside
 	}
 	u.putSaver(f.ID, e.saver)
 	sv := e.saver

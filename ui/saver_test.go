@@ -429,3 +429,41 @@ func TestQuitKeepsAnEditTheStoreFailedOn(t *testing.T) {
 		})
 	}
 }
+
+// An edit kept aside that the editor took over, left and opened again
+// before the disk had room, is still dropped once stored: it lingered and
+// the next start called it outdated (found in review).
+func TestAPendingRescuePassedOnIsDroppedOnceStored(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
+	x.store.put(f)
+	kept := clone(f)
+	kept.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
+	if err := x.store.Rescue(kept); err != nil {
+		t.Fatal(err)
+	}
+	disk := &fullDisk{memStore: x.store}
+	disk.full.Store(true)
+	x.u.store = disk // the disk still full: the editor's saves are refused
+	x.u.openEditor(x.store.stored(f.ID), false)
+	x.pump()
+	h := x.editor(t)
+	h.e.saver.store, h.e.saver.retry = disk, 20*time.Millisecond
+	x.eventually(t, "the refused save", func() bool { return saveRefused(h.e) })
+	x.u.ShowHome()
+	x.pump()
+	x.u.openEditor(x.store.stored(f.ID), false)
+	x.pump()
+	h = x.editor(t)
+	if got := h.entry("goals").Text; got != "建成覆盖全镇的停车诱导系统" {
+		t.Fatalf("opened again with goals %q", got)
+	}
+	disk.full.Store(false)
+	x.eventually(t, "stored and dropped", func() bool {
+		return x.store.stored(f.ID).Declaration.Goals == "建成覆盖全镇的停车诱导系统" && x.store.rescue(f.ID) == nil
+	})
+}
