@@ -351,3 +351,56 @@ func TestConsoleRemarksOnTableRows(t *testing.T) {
 		t.Errorf("the budget table does not show the row's earlier remark:\n%s", budget)
 	}
 }
+
+// A row's remark follows its row when the unit takes a row out above it,
+// and a remark on a row taken out says so: by number they sat beside
+// another row (found in review).
+func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改",
+		Remarks: map[string]string{"budget[0]": "开发费用偏高，请删去", "budget[3]": "等保测评请附报价"}}, http.StatusOK)
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	moved := f.Declaration.Budget[3].Name // 等保测评, row 3, now row 2
+	f.Declaration.TotalInvestment -= f.Declaration.Budget[0].Amount
+	f.Declaration.YearAmount = f.Declaration.TotalInvestment
+	f.Declaration.Funding = []app.Funding{{Kind: app.FundLocal, Amount: f.Declaration.TotalInvestment}}
+	f.Declaration.Budget = f.Declaration.Budget[1:]
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	_, budget, _ := strings.Cut(b.last, "投资概算明细</h3>")
+	budget, _, _ = strings.Cut(budget, "</table>")
+	var row string
+	for _, tr := range strings.Split(budget, "<tr") {
+		if strings.Contains(tr, "等保测评请附报价") {
+			row = tr
+		}
+	}
+	if !strings.Contains(row, moved) || !strings.Contains(row, `name="remark:budget[2]"`) {
+		t.Errorf("the remark on 等保测评 is not beside its row, now row 2:\n%s", row)
+	}
+	_, list, _ := strings.Cut(b.last, "退回时的逐项意见")
+	list, _, _ = strings.Cut(list, "</table>")
+	for _, tr := range strings.Split(list, "<tr") {
+		switch {
+		case strings.Contains(tr, "开发费用偏高"):
+			if !strings.Contains(tr, "该行已删除") || !strings.Contains(tr, "已修改") {
+				t.Errorf("the removed row's remark: %s", tr)
+			}
+		case strings.Contains(tr, "等保测评请附报价"):
+			if !strings.Contains(tr, "未修改") {
+				t.Errorf("the moved, unchanged row's remark: %s", tr)
+			}
+		}
+	}
+	if strings.Count(budget, "开发费用偏高") != 0 {
+		t.Errorf("the removed row's remark sits beside another row")
+	}
+}

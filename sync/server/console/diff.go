@@ -19,11 +19,19 @@ import (
 // number marked with "~" ("declaration.budget.~1"), as it has no place in
 // the new revision.
 func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
+	changes, set, _ := diffRows(oldBody, newBody)
+	return changes, set
+}
+
+// diffRows is diff that also says where each old row went (align's moved:
+// "declaration.budget.3" → "declaration.budget.2", or ".~3" when taken out).
+func diffRows(oldBody, newBody []byte) ([]change, map[string]bool, map[string]string) {
 	var o, n any
 	if json.Unmarshal(oldBody, &o) != nil || json.Unmarshal(newBody, &n) != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	o, n = align(o, n)
+	moved := map[string]string{}
+	o, n = align(o, n, "", moved)
 	a, b := map[string]string{}, map[string]string{}
 	flatten("", o, a)
 	flatten("", n, b)
@@ -60,7 +68,7 @@ func diff(oldBody, newBody []byte) ([]change, map[string]bool) {
 		}
 	}
 	slices.SortFunc(kept, func(x, y change) int { return comparePaths(x.Path, y.Path) })
-	return rows(kept, a, b), set // a row's change takes its first field's place: the order holds
+	return rows(kept, a, b), set, moved // a row's change takes its first field's place: the order holds
 }
 
 // unmark drops the marks of removed rows from path, for its label.
@@ -102,8 +110,15 @@ func comparePaths(x, y string) int {
 // same path turned into an object keyed by row, so that flatten gives a
 // row the same path in both: a row of n keeps its number; a row of o takes
 // the number of the row of n it became, or "~" and its own number when it
-// was taken out. pairRows says which became which.
-func align(o, n any) (any, any) {
+// was taken out. pairRows says which became which; moved records it, by
+// the old row's path with its parents' new numbers (path is o's and n's).
+func align(o, n any, path string, moved map[string]string) (any, any) {
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
 	switch nt := n.(type) {
 	case map[string]any:
 		ot, ok := o.(map[string]any)
@@ -113,7 +128,7 @@ func align(o, n any) (any, any) {
 		o2, n2 := make(map[string]any, len(ot)), make(map[string]any, len(nt))
 		for k, v := range nt {
 			if ov, ok := ot[k]; ok {
-				o2[k], n2[k] = align(ov, v)
+				o2[k], n2[k] = align(ov, v, join(k), moved)
 			} else {
 				n2[k] = v
 			}
@@ -136,10 +151,12 @@ func align(o, n any) (any, any) {
 		for i, j := range pairRows(ot, nt) {
 			if j < 0 {
 				o2["~"+strconv.Itoa(i)] = ot[i]
+				moved[join(strconv.Itoa(i))] = join("~" + strconv.Itoa(i))
 				continue
 			}
 			k := strconv.Itoa(j)
-			o2[k], n2[k] = align(ot[i], nt[j])
+			moved[join(strconv.Itoa(i))] = join(k)
+			o2[k], n2[k] = align(ot[i], nt[j], join(k), moved)
 		}
 		return o2, n2
 	}

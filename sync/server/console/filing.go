@@ -218,13 +218,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			v.Similar, v.SimilarFailed = nil, true
 		}
 	}
+	var moved map[string]string // where the base revision's rows went (diffRows)
 	if v.Body.BaseID != "" {
 		old, err := c.b.RevisionBody(r.Context(), s.token, id, v.Body.BaseID)
 		if err != nil {
 			return nil, err
 		}
 		v.BaseNo = d.Revision - 1
-		v.Changes, v.Changed = diff(old, d.Body)
+		v.Changes, v.Changed, moved = diffRows(old, d.Body)
 	}
 	for _, t := range d.History {
 		if t.Action == app.ActionSubmit && t.RevisionNumber < d.Revision && !slices.Contains(v.Prints, t.RevisionNumber) {
@@ -242,18 +243,38 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			v.ReturnedRev, v.Doc.Earlier, v.Doc.Returned = d.Revision, rs, true
 		}
 	}
+	// The remarks were written on the returned revision's rows: when the
+	// diff is against it, each follows its row to where the unit moved it
+	// (a row inserted above, one taken out), and a row taken out is said
+	// so; by number they sat beside another row (found in review).
+	placed := v.Doc.Earlier
+	if moved != nil && v.ReturnedRev == v.BaseNo && !v.Doc.Returned {
+		placed = map[string]string{}
+	}
 	for _, p := range slices.SortedFunc(maps.Keys(v.Doc.Earlier), func(a, b string) int { return app.CompareRemarkPaths(d.Kind, a, b) }) {
+		now, removed := p, false
+		if moved != nil && v.ReturnedRev == v.BaseNo && !v.Doc.Returned {
+			now, removed = followRows(string(d.Kind), p, moved)
+			if !removed {
+				placed[now] = v.Doc.Earlier[p]
+			}
+		}
 		// A row's remark (budget[1]) is answered by any change in the row
 		// (declaration.budget.1.name): it read 未修改 beside a row the
 		// unit had changed (found in a reviewer's walkthrough).
-		dotted := rowDots.Replace(p)
-		changed := false
+		dotted := rowDots.Replace(now)
+		changed := removed
 		for k := range v.Changed {
 			k = remarkPath(k)
 			changed = changed || k == dotted || strings.HasPrefix(k, dotted+".")
 		}
-		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: app.RemarkLabel(d.Kind, p), Text: v.Doc.Earlier[p], Changed: changed})
+		label := app.RemarkLabel(d.Kind, p)
+		if removed {
+			label += "（该行已删除）"
+		}
+		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed})
 	}
+	v.Doc.Earlier = placed
 	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))
 	if prof != nil {
 		v.Step = stepOf(prof, v)
@@ -458,6 +479,37 @@ type projectLink struct {
 // rowDots writes a remark's path as the changes name it: budget[1].amount
 // as budget.1.amount.
 var rowDots = strings.NewReplacer("[", ".", "]", "")
+
+// followRows returns remark path p (budget[3].amount, of the base
+// revision's rows) with each row number the one the row has now, by
+// moved (diffRows, whose paths start with the content's key, kind), and
+// whether one of its rows was taken out.
+func followRows(kind, p string, moved map[string]string) (string, bool) {
+	cur := kind
+	var out strings.Builder
+	for _, seg := range strings.Split(rowDots.Replace(p), ".") {
+		if _, err := strconv.Atoi(seg); err == nil {
+			if to, ok := moved[cur+"."+seg]; ok {
+				n := to[strings.LastIndexByte(to, '.')+1:]
+				if strings.HasPrefix(n, "~") {
+					return p, true
+				}
+				cur = to
+				fmt.Fprintf(&out, "[%s]", n)
+				continue
+			}
+			cur += "." + seg
+			fmt.Fprintf(&out, "[%s]", seg)
+			continue
+		}
+		cur += "." + seg
+		if out.Len() > 0 {
+			out.WriteByte('.')
+		}
+		out.WriteString(seg)
+	}
+	return out.String(), false
+}
 
 func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string) {
 	for i := len(h) - 1; i >= 0; i-- {
