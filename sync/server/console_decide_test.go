@@ -360,7 +360,8 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 	f := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改",
-		Remarks: map[string]string{"budget[0]": "开发费用偏高，请删去", "budget[3]": "等保测评请附报价"}}, http.StatusOK)
+		Remarks: map[string]string{"budget[0]": "开发费用偏高，请删去", "budget[3]": "等保测评请附报价",
+			"budget[1].amount": "数量与单价不符"}}, http.StatusOK)
 	f.Revision.SubmittedAt = time.Now()
 	f.Status = app.StatusReturned
 	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
@@ -402,5 +403,16 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 	}
 	if strings.Count(budget, "开发费用偏高") != 0 {
 		t.Errorf("the removed row's remark sits beside another row")
+	}
+	// A remark on a row's field (as the API takes it) sits beside its row
+	// too, naming the field: it was listed above only.
+	row = ""
+	for _, tr := range strings.Split(budget, "<tr") {
+		if strings.Contains(tr, "数量与单价不符") {
+			row = tr
+		}
+	}
+	if !strings.Contains(row, "移动终端") || !strings.Contains(row, "上次退回意见（金额）：数量与单价不符") {
+		t.Errorf("the remark on a row's field is not beside its row:\n%s", row)
 	}
 }

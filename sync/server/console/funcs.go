@@ -1,6 +1,7 @@
 package console
 
 import (
+	"slices"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -171,6 +172,26 @@ var funcs = template.FuncMap{
 	// or a remark of the last return on one of its rows to show (they
 	// were shown only beside the boxes, found in a reviewer's walkthrough).
 	"rowCol": rowCol,
+	// rowEarlier lists the last return's remarks on row p and on its
+	// fields (budget[1] and budget[1].amount, the latter as the API takes
+	// them), each with the field it is on: a remark on a row's field was
+	// listed above but shown beside no row.
+	"rowEarlier": func(c *docCtx, p string) []remarkView {
+		var out []remarkView
+		for k, t := range c.Earlier {
+			if k == p {
+				out = append(out, remarkView{Path: k, Text: t})
+			} else if strings.HasPrefix(k, p+".") {
+				label := app.RemarkLabel(c.Kind, k)
+				if i := strings.LastIndex(label, " · "); i >= 0 {
+					label = label[i+len(" · "):]
+				}
+				out = append(out, remarkView{Path: k, Label: label, Text: t})
+			}
+		}
+		slices.SortFunc(out, func(a, b remarkView) int { return app.CompareRemarkPaths(c.Kind, a.Path, b.Path) })
+		return out
+	},
 	"row": func(c *docCtx, path, label string, v any) rowView {
 		return rowView{C: c, P: path, L: label, V: v}
 	},
