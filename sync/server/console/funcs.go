@@ -1,9 +1,9 @@
 package console
 
 import (
-	"slices"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
