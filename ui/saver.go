@@ -71,7 +71,7 @@ func (s *saver) put(f *app.Filing) {
 func (s *saver) run(ctx context.Context) {
 	var timer <-chan time.Time
 	for {
-		if s.detached.Load() && !s.pending() {
+		if s.detached.Load() && s.settled() {
 			return
 		}
 		select {
@@ -137,6 +137,17 @@ func (s *saver) retryDelay() time.Duration {
 		return s.retry
 	}
 	return 15 * time.Second
+}
+
+// settled reports whether no edit waits and no save is under way: a save
+// another goroutine runs (deleteDraft's) takes the edit out while it
+// tries, and puts it back when the store refuses it. A detached saver
+// that ended in between lost that edit (found in CI: the draft reopened
+// without what was typed).
+func (s *saver) settled() bool {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	return !s.pending()
 }
 
 // pending reports whether an edit waits to be stored: one not yet
