@@ -498,23 +498,7 @@ func TestPlainFilingsGoAheadOfALargeUpload(t *testing.T) {
 	sy := syncer.New(st, link.remote, blobs, syncer.Options{})
 	done := make(chan error, 1)
 	go func() { done <- sy.SyncOnce(ctx) }()
-	deadline := time.After(10 * time.Second)
-	for {
-		mu.Lock()
-		n := len(link.batches)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		select {
-		case <-deadline:
-			t.Fatal("nothing was sent while the upload went on")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	mu.Lock()
-	first := slices.Clone(link.batches[0])
-	mu.Unlock()
+	first := link.firstBatch(t, "nothing was sent while the upload went on")
 	if !slices.Equal(first, []string{small.ID}) {
 		t.Errorf("sent while the upload went on: %v, want only the independent filing %s", first, small.ID)
 	}
@@ -583,23 +567,7 @@ func TestASubmitDuringALongUploadGoesFirst(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond) // past yieldAfter
 	small := declaration()
 	submit(small)
-	deadline := time.After(10 * time.Second)
-	for {
-		mu.Lock()
-		n := len(link.batches)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		select {
-		case <-deadline:
-			t.Fatal("the filing submitted during the upload waited for it")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	mu.Lock()
-	first := slices.Clone(link.batches[0])
-	mu.Unlock()
+	first := link.firstBatch(t, "the filing submitted during the upload waited for it")
 	if !slices.Equal(first, []string{small.ID}) {
 		t.Errorf("sent during the upload: %v, want the filing submitted meanwhile %s", first, small.ID)
 	}
@@ -630,6 +598,26 @@ type slowLink struct {
 	mu        sync.Mutex
 	batches   [][]string // guarded by mu
 	uploads   int        // guarded by mu
+}
+
+// firstBatch waits (up to 10 s) for the first batch the bureau received
+// and returns its filings; it fails the test with why when none comes.
+func (l *slowLink) firstBatch(t *testing.T, why string) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		l.mu.Lock()
+		if len(l.batches) > 0 {
+			first := slices.Clone(l.batches[0])
+			l.mu.Unlock()
+			return first
+		}
+		l.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatal(why)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func newSlowLink() *slowLink {
