@@ -336,17 +336,7 @@ func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
 // start put the old edit back over the new (found on a full disk).
 func TestEditorGoesOnFromAPendingRescue(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
-	x.store.put(f)
-	kept := clone(f)
-	kept.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
-	if err := x.store.Rescue(kept); err != nil {
-		t.Fatal(err)
-	}
+	f := keptAside(t, x)
 	x.u.openEditor(x.store.stored(f.ID), false)
 	x.pump()
 	h := x.editor(t)
@@ -435,17 +425,7 @@ func TestQuitKeepsAnEditTheStoreFailedOn(t *testing.T) {
 // the next start called it outdated (found in review).
 func TestAPendingRescuePassedOnIsDroppedOnceStored(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
-	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
-	x.store.put(f)
-	kept := clone(f)
-	kept.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
-	if err := x.store.Rescue(kept); err != nil {
-		t.Fatal(err)
-	}
+	f := keptAside(t, x)
 	disk := &fullDisk{memStore: x.store}
 	disk.full.Store(true)
 	x.u.store = disk // the disk still full: the editor's saves are refused
@@ -466,4 +446,22 @@ func TestAPendingRescuePassedOnIsDroppedOnceStored(t *testing.T) {
 	x.eventually(t, "stored and dropped", func() bool {
 		return x.store.stored(f.ID).Declaration.Goals == "建成覆盖全镇的停车诱导系统" && x.store.rescue(f.ID) == nil
 	})
+}
+
+// keptAside stores a draft declaration and an edit of it kept aside
+// (Store.Rescue) with goals the store has not: 建成覆盖全镇的停车诱导系统.
+func keptAside(t *testing.T, x *screenFixture) *app.Filing {
+	t.Helper()
+	f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "u1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.ProjectName = "城关镇智慧停车管理平台"
+	x.store.put(f)
+	kept := clone(f)
+	kept.Declaration.Goals = "建成覆盖全镇的停车诱导系统"
+	if err := x.store.Rescue(kept); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -29,14 +29,8 @@ func TestRescuedEditIsAdoptedAtTheNextOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.Declaration.ProjectName = "城关镇智慧社区管理平台"
-			if err := s.Save(ctx, f); err != nil {
-				t.Fatal(err)
-			}
+			f := newDeclaration(t, "城关镇智慧社区管理平台", 2027)
+			mustSave(t, s, f)
 			f.Declaration.Goals = secretSentence // typed after the last save the disk took
 			if err := s.Rescue(f); err != nil {
 				t.Fatal(err)
@@ -104,14 +98,8 @@ func TestRescueNeverOverwritesLaterWork(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := app.NewFiling(app.KindDeclaration, uuid.NewString(), uuid.NewString(), "unit-1", time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.Declaration.ProjectName = "城关镇智慧社区管理平台"
-			if err := s.Save(ctx, f); err != nil {
-				t.Fatal(err)
-			}
+			f := newDeclaration(t, "城关镇智慧社区管理平台", 2027)
+			mustSave(t, s, f)
 			rescued := *f
 			d := *f.Declaration
 			d.Goals = "旧的目标"
