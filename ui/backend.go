@@ -61,6 +61,9 @@ type Store interface {
 	RestoreDraft(ctx context.Context, id string) error
 	// Revisions returns the filing's submitted revisions, oldest first.
 	Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error)
+	// RevisionBody returns the body of a submitted revision as it was
+	// sent (ENOTFOUND when this computer does not keep it).
+	RevisionBody(ctx context.Context, id, revID string) ([]byte, error)
 	// Inbox returns the decisions and notices, newest first.
 	Inbox(ctx context.Context) ([]app.Message, error)
 	// MarkRead marks an inbox entry as read.

@@ -65,6 +65,14 @@ type editorScreen struct {
 	// remarked holds, by field path, the bureau's remark shown under the
 	// field (remarks.go).
 	remarked map[string]*paragraph
+	// In a revision after a return: the returned revision's body, where
+	// its rows are now (app.RowMoves, nil when unknown), the box of the
+	// remarks shown under the banner and the timer that reads the moves
+	// again after an edit (remarks.go).
+	remarkBase []byte
+	rowMoves   map[string]string
+	remarkBox  *fyne.Container
+	movesTimer *time.Timer
 
 	dates map[*widget.Entry]func(string) (string, bool) // the date and month fields, with their reader (editorScreen.date, month)
 
@@ -180,6 +188,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, nil, container.New(sideLayout{}, container.NewPadded(e.center), right))
 
+	e.loadRemarkBase()
 	e.applyEditable()
 	e.changedView()
 	e.refreshState()
@@ -369,6 +378,7 @@ func (e *editorScreen) edited() {
 	e.changedView()
 	e.saver.put(e.f)
 	e.saved.SetText(T("正在保存…"))
+	e.rowsEdited()
 }
 
 // changedView recomputes the checks and the assessment and shows them.
@@ -502,7 +512,12 @@ func (e *editorScreen) onSaved(at time.Time, err error) {
 
 // close ends the editor; its saver stores the last edit in the background
 // (saver.detach).
-func (e *editorScreen) close() { e.saver.detach() }
+func (e *editorScreen) close() {
+	if e.movesTimer != nil {
+		e.movesTimer.Stop()
+	}
+	e.saver.detach()
+}
 
 // applyEditable disables the fields of a submitted revision and explains why.
 func (e *editorScreen) applyEditable() {

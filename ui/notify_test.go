@@ -360,8 +360,11 @@ func (s *fakeStore) RestoreDraft(context.Context, string) error {
 	return app.Errorf(app.ENOTFOUND, "not in this fake")
 }
 func (s *fakeStore) Revisions(context.Context, string) ([]app.RevisionInfo, error) { return nil, nil }
-func (s *fakeStore) Inbox(context.Context) ([]app.Message, error)                  { return slices.Clone(s.inbox), nil }
-func (s *fakeStore) Subscribe(context.Context, func())                             {}
+func (s *fakeStore) RevisionBody(context.Context, string, string) ([]byte, error) {
+	return nil, app.Errorf(app.ENOTFOUND, "not kept")
+}
+func (s *fakeStore) Inbox(context.Context) ([]app.Message, error) { return slices.Clone(s.inbox), nil }
+func (s *fakeStore) Subscribe(context.Context, func())            {}
 func (s *fakeStore) Import(context.Context, string) (app.Attachment, error) {
 	return app.Attachment{}, nil
 }

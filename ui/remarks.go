@@ -2,8 +2,11 @@ package ui
 
 import (
 	"image/color"
+	"log/slog"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -41,8 +44,22 @@ func (e *editorScreen) remarkLine(path string) fyne.CanvasObject {
 // remarksElsewhere returns, under the banner, the remarks of the last
 // return on fields that have no line of their own in the editor (a row of
 // a table, for one), each a link to its field; nil when there are none.
-// In the banner's text they led nowhere.
+// In the banner's text they led nowhere. A remark on a row follows the
+// row (followRemark): it is refilled as the clerk takes rows out, puts
+// them in or moves them.
 func (e *editorScreen) remarksElsewhere() fyne.CanvasObject {
+	e.remarkBox = nil
+	box := container.NewVBox()
+	if e.fillRemarks(box) == 0 {
+		return nil
+	}
+	e.remarkBox = box
+	return box
+}
+
+// fillRemarks puts into box the lines remarksElsewhere shows, and returns
+// how many.
+func (e *editorScreen) fillRemarks(box *fyne.Container) int {
 	r := e.f.LastRemarks()
 	var paths []string
 	for p := range r {
@@ -50,16 +67,121 @@ func (e *editorScreen) remarksElsewhere() fyne.CanvasObject {
 			paths = append(paths, p)
 		}
 	}
-	if len(paths) == 0 {
+	slices.SortFunc(paths, func(a, b string) int { return app.CompareRemarkPaths(e.f.Kind, a, b) }) // as the form reads
+	box.RemoveAll()
+	for _, p := range paths {
+		now, removed := e.followRemark(p)
+		switch {
+		case removed:
+			// Taken out, as the reviewer may have asked: nowhere to go.
+			box.Add(&paragraph{Text: Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p)+T("（该行已删除）"), r[p]), Importance: widget.HighImportance})
+		case now != p:
+			label := remarkField(e.f.Kind, now)
+			if n := app.RowMovedFrom(p, now); n > 0 {
+				label += Tf("（退回时为第 %d 行）", n)
+			}
+			box.Add(newTapLabel(Tf("审核意见（%s）：%s", label, r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(now) }))
+		default:
+			box.Add(newTapLabel(Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p), r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(p) }))
+		}
+	}
+	box.Refresh()
+	return len(paths)
+}
+
+// loadRemarkBase reads, in a revision being made after a return with
+// remarks on rows, the body of the revision returned: the remarks were
+// written on its rows, and follow them as the clerk changes the tables
+// (app.RowMoves, as the console places them beside the rows). Without it
+// a remark on 第 3 行 led to whatever row was third once a row above was
+// taken out (found in review). When the body cannot be read the remarks
+// stay by number, as before.
+func (e *editorScreen) loadRemarkBase() {
+	if !e.editable || e.f.Revision.BaseID == "" {
+		return
+	}
+	onRow := false
+	for p := range e.f.LastRemarks() {
+		onRow = onRow || strings.Contains(p, "[")
+	}
+	if !onRow {
+		return
+	}
+	body, err := e.u.store.RevisionBody(e.u.ctx, e.f.ID, e.f.Revision.BaseID)
+	if err != nil {
+		slog.Warn("remarks stay by row number: the returned revision's body", "filing", e.f.ID, "err", err)
+		return
+	}
+	e.remarkBase = body
+	e.rowMoves = e.currentMoves()
+}
+
+// currentMoves returns where the returned revision's rows are in the
+// working copy now, nil when that cannot be told.
+func (e *editorScreen) currentMoves() map[string]string {
+	now, _, err := e.f.Body().Encode()
+	if err != nil {
 		return nil
 	}
-	slices.SortFunc(paths, func(a, b string) int { return app.CompareRemarkPaths(e.f.Kind, a, b) }) // as the form reads
-	box := container.NewVBox()
-	for _, p := range paths {
-		path := p
-		box.Add(newTapLabel(Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p), r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(path) }))
+	m, err := app.RowMoves(e.remarkBase, now)
+	if err != nil {
+		return nil
 	}
-	return box
+	return m
+}
+
+// rowsEdited notes an edit of a revision whose remarks follow their rows:
+// the rows' places are read again once the clerk pauses (moves of
+// thousands of catalogue items are not read at every keystroke), and the
+// remarks' lines refilled when a row moved.
+func (e *editorScreen) rowsEdited() {
+	if e.remarkBase == nil {
+		return
+	}
+	if e.movesTimer != nil {
+		e.movesTimer.Reset(remarkFollowDelay)
+		return
+	}
+	e.movesTimer = time.AfterFunc(remarkFollowDelay, func() {
+		e.u.do(func() {
+			if e.u.editor != e {
+				return
+			}
+			m := e.currentMoves()
+			if m == nil || maps.Equal(m, e.rowMoves) {
+				return
+			}
+			e.rowMoves = m
+			if e.remarkBox != nil {
+				e.fillRemarks(e.remarkBox)
+			}
+		})
+	})
+}
+
+// remarkFollowDelay is how long after the last edit the remarks' rows are
+// read again.
+const remarkFollowDelay = 300 * time.Millisecond
+
+// jumpRemark takes the clerk to the field of remark path p of a
+// decision (the timeline's and the inbox's links): to where its row is
+// now when p is a remark of the last return.
+func (e *editorScreen) jumpRemark(p string) {
+	if _, ok := e.f.LastRemarks()[p]; ok {
+		if now, removed := e.followRemark(p); !removed {
+			p = now
+		}
+	}
+	e.jump(p)
+}
+
+// followRemark returns where the field or row of remark path p of the
+// last return is in the working copy, and whether its row was taken out.
+func (e *editorScreen) followRemark(p string) (string, bool) {
+	if e.rowMoves == nil {
+		return p, false
+	}
+	return app.FollowRows(e.f.Kind, p, e.rowMoves)
 }
 
 // decisionLines returns what a decision carries besides its comment, for

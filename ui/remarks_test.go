@@ -234,3 +234,80 @@ func TestJumpPutsTheCaretAfterTheText(t *testing.T) {
 		t.Errorf("建设目标 reads %q, want %q", got, want)
 	}
 }
+
+// A remark written on a row of the returned revision follows its row in
+// the revision being made: once the clerk takes out the row above it, the
+// link names the row as it is numbered now (and as it was) and leads
+// there, not to the row that took its number; a remark on the row taken
+// out says so and leads nowhere. It holds after the editor is opened
+// again, and from the timeline's link. The console places the same
+// remarks by the same moves (app.RowMoves).
+func TestRowRemarkFollowsItsRow(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	f.History[1].Remarks = map[string]string{"budget[0]": "软件开发费请拆分", "budget[2].amount": "请附监理取费依据"}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	test.Tap(x.editor(t).e.revise)
+	x.eventually(t, "the revision in the editor", func() bool { return x.u.editor != nil && x.u.editor.editable })
+	h := x.editor(t)
+	remarkLinks := func() map[string]*tapLabel {
+		out := map[string]*tapLabel{}
+		walk(h.e.banner, func(o fyne.CanvasObject) {
+			if l, ok := o.(*tapLabel); ok && strings.HasPrefix(l.Text, "审核意见") {
+				out[l.Text] = l
+			}
+		})
+		return out
+	}
+	const before = "审核意见（投资概算明细 第 3 行 · 金额）：请附监理取费依据（点此转到）"
+	if remarkLinks()[before] == nil {
+		t.Fatalf("before any change: %v", remarkLinks())
+	}
+
+	// 删除 on the first budget row (平台软件开发), and confirm.
+	var del *widget.Button
+	walk(h.e.budgetBox.Objects[0], func(o fyne.CanvasObject) {
+		if b := buttonOf(o); b != nil && b.Text == "删除" && del == nil {
+			del = b
+		}
+	})
+	if del == nil {
+		t.Fatal("no 删除 on the first budget row")
+	}
+	test.Tap(del)
+	x.tapDialogButton(t, "Yes", "是")
+	const after = "审核意见（投资概算明细 第 2 行 · 金额（退回时为第 3 行））：请附监理取费依据（点此转到）"
+	x.eventually(t, "the remark following its row", func() bool { return remarkLinks()[after] != nil })
+	if got := remarkLinks(); len(got) != 1 {
+		t.Errorf("links after the row was taken out: %v", got)
+	}
+	if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行（该行已删除））：软件开发费请拆分") {
+		t.Errorf("the remark on the row taken out:\n%s", b)
+	}
+	x.w.Canvas().Focus(nil)
+	test.Tap(remarkLinks()[after])
+	x.pump()
+	if got := x.w.Canvas().Focused(); got != h.entry("budget[1].amount") {
+		t.Errorf("the remark led to %T, not to 工程监理's amount (now row 2)", got)
+	}
+
+	// Stored, left and opened again: the moves are read from the bodies.
+	x.saved(t, "the row taken out", func(s *app.Filing) bool { return len(s.Declaration.Budget) == 5 })
+	x.u.ShowHome()
+	x.pump()
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h = x.editor(t)
+	if remarkLinks()[after] == nil {
+		t.Errorf("opened again: %v", remarkLinks())
+	}
+	// The timeline's link of the same remark goes to the row too.
+	x.u.OpenFilingAt(f.ID, "budget[2].amount")
+	x.pump()
+	h = x.editor(t)
+	if got := x.w.Canvas().Focused(); got != h.entry("budget[1].amount") {
+		t.Errorf("the timeline's link led to %T, not to 工程监理's amount", got)
+	}
+}

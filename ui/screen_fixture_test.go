@@ -41,6 +41,7 @@ type memStore struct {
 	subs      []func()
 	anchored  bool                   // Anchors gives the filings' anchors, as the real store (else none)
 	rescued   map[string]*app.Filing // by Rescue
+	bodies    map[string][]byte      // submitted revisions' bodies, by filing ID/revision ID
 }
 
 func newMemStore() *memStore {
@@ -69,12 +70,37 @@ func (s *memStore) changed() {
 	}
 }
 
-// put stores f as it is, as a test fixture.
+// put stores f as it is, as a test fixture; a submitted revision's body
+// is kept, as the real store keeps it (RevisionBody).
 func (s *memStore) put(f *app.Filing) {
 	s.mu.Lock()
 	s.filings[f.ID] = clone(f)
+	if f.Revision.Submitted() {
+		s.keepBody(f)
+	}
 	s.mu.Unlock()
 	s.changed()
+}
+
+// keepBody keeps the body of f's revision; s.mu is held.
+func (s *memStore) keepBody(f *app.Filing) {
+	b, _, err := f.Body().Encode()
+	if err != nil {
+		panic(err)
+	}
+	if s.bodies == nil {
+		s.bodies = map[string][]byte{}
+	}
+	s.bodies[f.ID+"/"+f.Revision.ID] = b
+}
+
+func (s *memStore) RevisionBody(_ context.Context, id, revID string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b, ok := s.bodies[id+"/"+revID]; ok {
+		return b, nil
+	}
+	return nil, app.Errorf(app.ENOTFOUND, "no revision %s of %s", revID, id)
 }
 
 // stored returns the stored copy of filing id, nil when none.
@@ -194,6 +220,7 @@ func (s *memStore) Submit(_ context.Context, id, actor string, now time.Time) er
 		return err
 	}
 	s.filings[id] = f
+	s.keepBody(f)
 	s.send[id] = app.Send{State: app.SendQueued}
 	s.submitted = append(s.submitted, id)
 	if _, sum, err := f.Body().Encode(); err == nil {

@@ -455,7 +455,7 @@ func (u *UI) OpenFiling(id string) {
 func (u *UI) OpenFilingAt(id, path string) {
 	u.OpenFiling(id)
 	if u.editor != nil && u.editor.f.ID == id {
-		u.editor.jump(path)
+		u.editor.jumpRemark(path)
 	}
 }
 

@@ -223,6 +223,32 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, e
 	return out, nil
 }
 
+// RevisionBody returns the body of filing id's submitted revision revID as
+// it was frozen (canonical JSON of app.Body). It fails with an ENOTFOUND
+// *app.Error when the store keeps no such revision.
+func (s *Store) RevisionBody(ctx context.Context, id, revID string) ([]byte, error) {
+	var body []byte
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("r/" + id + "/"), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var snap RevisionSnapshot
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &snap) }); err != nil {
+				return fmt.Errorf("revision %s: %w", it.Item().Key(), err)
+			}
+			if snap.Revision.ID == revID {
+				body = snap.Body
+				return nil
+			}
+		}
+		return app.Errorf(app.ENOTFOUND, "本机没有保存该材料的这一版（版本编号 %s）", revID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("revision %s of %s: %w", revID, id, err)
+	}
+	return body, nil
+}
+
 func revisionKey(id string, number int) string { return fmt.Sprintf("r/%s/%06d", id, number) }
 
 func putJSON(txn *badger.Txn, key string, v any) error {

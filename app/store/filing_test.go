@@ -120,6 +120,14 @@ func TestReviseKeepsSnapshot(t *testing.T) {
 		revs[0].Revision != snap.Revision {
 		t.Fatal("snapshot hash does not match its body")
 	}
+	// The returned revision's body, as sent: the editor of revision 2
+	// places the remarks written on its rows by it.
+	if b, err := s.RevisionBody(ctx, f.ID, item.RevisionID); err != nil || string(b) != string(snap.Body) {
+		t.Fatalf("body of revision 1: %v %q", err, b)
+	}
+	if _, err := s.RevisionBody(ctx, f.ID, f.Revision.ID); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("body of the unsubmitted revision 2: %v", err)
+	}
 
 	item2, err := s.Submit(ctx, f.ID, "张三", time.Now())
 	if err != nil {

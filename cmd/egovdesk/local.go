@@ -88,6 +88,10 @@ func (l *local) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, e
 	return l.st.Revisions(ctx, id)
 }
 
+func (l *local) RevisionBody(ctx context.Context, id, revID string) ([]byte, error) {
+	return l.st.RevisionBody(ctx, id, revID)
+}
+
 func (l *local) Inbox(ctx context.Context) ([]app.Message, error) { return l.st.Inbox(ctx) }
 
 func (l *local) MarkRead(ctx context.Context, id string) error { return l.st.MarkRead(ctx, id) }

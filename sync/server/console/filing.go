@@ -254,7 +254,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	for _, p := range slices.SortedFunc(maps.Keys(v.Doc.Earlier), func(a, b string) int { return app.CompareRemarkPaths(d.Kind, a, b) }) {
 		now, removed := p, false
 		if moved != nil && v.ReturnedRev == v.BaseNo && !v.Doc.Returned {
-			now, removed = followRows(string(d.Kind), p, moved)
+			now, removed = app.FollowRows(d.Kind, p, moved)
 			if !removed {
 				placed[now] = v.Doc.Earlier[p]
 			}
@@ -269,8 +269,12 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			changed = changed || k == dotted || strings.HasPrefix(k, dotted+".")
 		}
 		label := app.RemarkLabel(d.Kind, p)
-		if removed {
+		if n := app.RowMovedFrom(p, now); removed {
 			label += "（该行已删除）"
+		} else if n > 0 {
+			// Named as the unit's revision numbers it, beside which it
+			// is shown, and as it was when written (the client's words).
+			label = app.RemarkLabel(d.Kind, now) + fmt.Sprintf("（退回时为第 %d 行）", n)
 		}
 		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed})
 	}
@@ -479,37 +483,6 @@ type projectLink struct {
 // rowDots writes a remark's path as the changes name it: budget[1].amount
 // as budget.1.amount.
 var rowDots = strings.NewReplacer("[", ".", "]", "")
-
-// followRows returns remark path p (budget[3].amount, of the base
-// revision's rows) with each row number the one the row has now, by
-// moved (diffRows, whose paths start with the content's key, kind), and
-// whether one of its rows was taken out.
-func followRows(kind, p string, moved map[string]string) (string, bool) {
-	cur := kind
-	var out strings.Builder
-	for _, seg := range strings.Split(rowDots.Replace(p), ".") {
-		if _, err := strconv.Atoi(seg); err == nil {
-			if to, ok := moved[cur+"."+seg]; ok {
-				n := to[strings.LastIndexByte(to, '.')+1:]
-				if strings.HasPrefix(n, "~") {
-					return p, true
-				}
-				cur = to
-				fmt.Fprintf(&out, "[%s]", n)
-				continue
-			}
-			cur += "." + seg
-			fmt.Fprintf(&out, "[%s]", seg)
-			continue
-		}
-		cur += "." + seg
-		if out.Len() > 0 {
-			out.WriteByte('.')
-		}
-		out.WriteString(seg)
-	}
-	return out.String(), false
-}
 
 func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string) {
 	for i := len(h) - 1; i >= 0; i-- {

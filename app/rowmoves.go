@@ -1,0 +1,310 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Where the rows of a revision's tables went in the next: a reviewer's
+// remark is written on a row of the revision returned (budget[3]), and the
+// unit may take a row out above it, put one in, or move it. The console
+// shows the remark beside the row it was written on; the client links to
+// it there. Both read the rows' moves here, so that they agree.
+
+// AlignRows returns o and n (decoded JSON) with every table both have at the
+// same path turned into an object keyed by row, so that flatten gives a
+// row the same path in both: a row of n keeps its number; a row of o takes
+// the number of the row of n it became, or "~" and its own number when it
+// was taken out. pairRows says which became which; moved records it, by
+// the old row's path with its parents' new numbers (path is o's and n's).
+func AlignRows(o, n any, path string, moved map[string]string) (any, any) {
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch nt := n.(type) {
+	case map[string]any:
+		ot, ok := o.(map[string]any)
+		if !ok {
+			return o, n
+		}
+		o2, n2 := make(map[string]any, len(ot)), make(map[string]any, len(nt))
+		for k, v := range nt {
+			if ov, ok := ot[k]; ok {
+				o2[k], n2[k] = AlignRows(ov, v, join(k), moved)
+			} else {
+				n2[k] = v
+			}
+		}
+		for k, v := range ot {
+			if _, ok := nt[k]; !ok {
+				o2[k] = v
+			}
+		}
+		return o2, n2
+	case []any:
+		ot, ok := o.([]any)
+		if !ok {
+			return o, n
+		}
+		o2, n2 := make(map[string]any, len(ot)), make(map[string]any, len(nt))
+		for j, v := range nt {
+			n2[strconv.Itoa(j)] = v
+		}
+		for i, j := range pairRows(ot, nt) {
+			if j < 0 {
+				o2["~"+strconv.Itoa(i)] = ot[i]
+				moved[join(strconv.Itoa(i))] = join("~" + strconv.Itoa(i))
+				continue
+			}
+			k := strconv.Itoa(j)
+			moved[join(strconv.Itoa(i))] = join(k)
+			o2[k], n2[k] = AlignRows(ot[i], nt[j], join(k), moved)
+		}
+		return o2, n2
+	}
+	return o, n
+}
+
+// maxPairCells bounds the work of pairing two tables' rows by their
+// longest common run (rows × rows); past it the rows left between the
+// unchanged first and last ones are paired by name and in order only.
+const maxPairCells = 1 << 20
+
+// pairRows returns, for each row of o, the row of n it became, -1 for a
+// row taken out. Rows unchanged are paired first, as the longest common
+// subsequence of the two tables; a changed row then goes with the new row
+// of the same code or name (a resource moved and edited); between two
+// unchanged rows the rest go in order when as many were taken out as put
+// in (a row edited in place); any others were taken out or put in.
+func pairRows(o, n []any) []int {
+	ko, kn := rowKeys(o), rowKeys(n)
+	pair := make([]int, len(o))
+	for i := range pair {
+		pair[i] = -1
+	}
+	lo := 0
+	for lo < len(o) && lo < len(n) && ko[lo] == kn[lo] {
+		pair[lo] = lo
+		lo++
+	}
+	hio, hin := len(o), len(n)
+	for hio > lo && hin > lo && ko[hio-1] == kn[hin-1] {
+		hio, hin = hio-1, hin-1
+		pair[hio] = hin
+	}
+	// The longest common subsequence of the rows between.
+	mo, mn := hio-lo, hin-lo
+	var anchors [][2]int
+	if mo > 0 && mn > 0 && mo*mn <= maxPairCells {
+		l := make([][]int32, mo+1)
+		for i := range l {
+			l[i] = make([]int32, mn+1)
+		}
+		for i := mo - 1; i >= 0; i-- {
+			for j := mn - 1; j >= 0; j-- {
+				if ko[lo+i] == kn[lo+j] {
+					l[i][j] = l[i+1][j+1] + 1
+				} else {
+					l[i][j] = max(l[i+1][j], l[i][j+1])
+				}
+			}
+		}
+		for i, j := 0, 0; i < mo && j < mn; {
+			switch {
+			case ko[lo+i] == kn[lo+j]:
+				anchors = append(anchors, [2]int{lo + i, lo + j})
+				i, j = i+1, j+1
+			case l[i+1][j] >= l[i][j+1]:
+				i++
+			default:
+				j++
+			}
+		}
+	}
+	anchors = append(anchors, [2]int{hio, hin})
+	used := make([]bool, len(n)) // rows of n paired
+	for _, j := range pair {
+		if j >= 0 {
+			used[j] = true
+		}
+	}
+	for _, a := range anchors[:len(anchors)-1] {
+		pair[a[0]], used[a[1]] = a[1], true
+	}
+	// A table too long for the common run: its unchanged rows are paired
+	// as found, each with the first unused row of the same content.
+	if mo > 0 && mn > 0 && mo*mn > maxPairCells {
+		same := map[string][]int{}
+		for j := lo; j < hin; j++ {
+			same[kn[j]] = append(same[kn[j]], j)
+		}
+		for i := lo; i < hio; i++ {
+			if js := same[ko[i]]; len(js) > 0 {
+				pair[i], used[js[0]] = js[0], true
+				same[ko[i]] = js[1:]
+			}
+		}
+	}
+	// A changed row goes with the new row of its code or name, wherever
+	// it moved (the new rows' names read once: a table of thousands of
+	// renamed rows took seconds).
+	byID := map[string][]int{}
+	for j := range n {
+		if !used[j] {
+			if id := rowID(n[j]); id != "" {
+				byID[id] = append(byID[id], j)
+			}
+		}
+	}
+	for i := range o {
+		if pair[i] >= 0 {
+			continue
+		}
+		id := rowID(o[i])
+		for js := byID[id]; id != "" && len(js) > 0; js = js[1:] {
+			if j := js[0]; !used[j] {
+				pair[i], used[j] = j, true
+				byID[id] = js[1:]
+				break
+			}
+		}
+	}
+	// Between two unchanged rows, the rest in order when as many were
+	// taken out as put in.
+	pi, pj := lo, lo
+	for _, a := range anchors {
+		var leftO, leftN []int
+		for i := pi; i < a[0]; i++ {
+			if pair[i] < 0 {
+				leftO = append(leftO, i)
+			}
+		}
+		for j := pj; j < a[1]; j++ {
+			if !used[j] {
+				leftN = append(leftN, j)
+			}
+		}
+		if len(leftO) == len(leftN) {
+			for k, i := range leftO {
+				pair[i], used[leftN[k]] = leftN[k], true
+			}
+		}
+		pi, pj = a[0]+1, a[1]+1
+	}
+	return pair
+}
+
+// rowKeys returns each row's canonical JSON, to find the rows unchanged.
+func rowKeys(rows []any) []string {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		b, _ := json.Marshal(r) // decoded JSON: it encodes, keys in order
+		keys[i] = string(b)
+	}
+	return keys
+}
+
+// rowID is what names a row across revisions: its code, else its name
+// (a list's row: its resource's code, else its name).
+func rowID(row any) string {
+	m, ok := row.(map[string]any)
+	if !ok {
+		return ""
+	}
+	str := func(k string) string { s, _ := m[k].(string); return strings.TrimSpace(s) }
+	// A catalogue's resource goes by 分类码/顺序码, trimmed as app.Resource.Code
+	// reads them: a space typed after a code does not make another resource.
+	if cat, seq := str("category"), str("sequence"); cat != "" && seq != "" {
+		return "code:" + cat + "/" + seq
+	}
+	for _, k := range []string{"code", "resource_code", "name", "resource_name"} {
+		if s := str(k); s != "" {
+			return k + ":" + s
+		}
+	}
+	return ""
+}
+
+// RowMoves returns where each row of the tables of oldBody (a revision's
+// body, as encoded) went in newBody: by the old row's JSON path with its
+// parents' new numbers ("declaration.budget.3") the new row's
+// ("declaration.budget.2"), or the old number marked "~" when the row was
+// taken out ("declaration.budget.~3"). Rows are paired as AlignRows pairs
+// them.
+func RowMoves(oldBody, newBody []byte) (map[string]string, error) {
+	var o, n any
+	if err := json.Unmarshal(oldBody, &o); err != nil {
+		return nil, fmt.Errorf("row moves: old body: %w", err)
+	}
+	if err := json.Unmarshal(newBody, &n); err != nil {
+		return nil, fmt.Errorf("row moves: new body: %w", err)
+	}
+	moved := map[string]string{}
+	AlignRows(o, n, "", moved)
+	return moved, nil
+}
+
+// rowDots writes a remark's path as a body's JSON paths name it:
+// budget[1].amount as budget.1.amount.
+var rowDots = strings.NewReplacer("[", ".", "]", "")
+
+// FollowRows returns remark path p (budget[3].amount, written on a row of
+// the older revision of a filing of kind k) with each row number the one
+// the row has now, by moved (RowMoves), and whether one of its rows was
+// taken out (then p is returned as it is).
+func FollowRows(k Kind, p string, moved map[string]string) (string, bool) {
+	cur := string(k)
+	var out strings.Builder
+	for _, seg := range strings.Split(rowDots.Replace(p), ".") {
+		if _, err := strconv.Atoi(seg); err == nil {
+			if to, ok := moved[cur+"."+seg]; ok {
+				n := to[strings.LastIndexByte(to, '.')+1:]
+				if strings.HasPrefix(n, "~") {
+					return p, true
+				}
+				cur = to
+				fmt.Fprintf(&out, "[%s]", n)
+				continue
+			}
+			cur += "." + seg
+			fmt.Fprintf(&out, "[%s]", seg)
+			continue
+		}
+		cur += "." + seg
+		if out.Len() > 0 {
+			out.WriteByte('.')
+		}
+		out.WriteString(seg)
+	}
+	return out.String(), false
+}
+
+// RowMovedFrom returns the number (from 1) that the innermost row moved
+// between remark paths was and now (FollowRows) had in was: the number a
+// reviewer wrote the remark beside; 0 when no row moved.
+func RowMovedFrom(was, now string) int {
+	ws, ns := rowNumbers(was), rowNumbers(now)
+	n := 0
+	for i := range min(len(ws), len(ns)) {
+		if ws[i] != ns[i] {
+			n = ws[i] + 1
+		}
+	}
+	return n
+}
+
+// rowNumbers returns the row numbers of path (budget[2].x[5] → 2, 5).
+func rowNumbers(path string) []int {
+	var out []int
+	for _, seg := range strings.Split(path, "[")[1:] {
+		if n, err := strconv.Atoi(seg[:max(strings.IndexByte(seg, ']'), 0)]); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}

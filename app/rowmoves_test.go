@@ -1,0 +1,70 @@
+package app_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+)
+
+// A remark written on a row of the returned revision follows the row to
+// where the unit moved it: a row taken out above it, one put in, rows
+// swapped; a remark on a row taken out says so. The console places the
+// remarks by this and the client links to them by it.
+func TestRemarksFollowTheirRows(t *testing.T) {
+	encode := func(d *app.Declaration) []byte {
+		t.Helper()
+		f, err := app.NewFiling(app.KindDeclaration, "f", "r", "u", time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = d
+		b, _, err := f.Body().Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	old := apptest.Declaration() // 平台软件开发, 移动终端, 工程监理, 等保测评, …
+	base := encode(old)
+	for _, c := range []struct {
+		name   string
+		change func(d *app.Declaration)
+		want   map[string]string // remark path → where it is now, "" when taken out
+	}{
+		{"the first row taken out", func(d *app.Declaration) { d.Budget = slices.Delete(d.Budget, 0, 1) },
+			map[string]string{"budget[0]": "", "budget[1].amount": "budget[0].amount", "budget[3]": "budget[2]", "goals": "goals"}},
+		{"a row put in at the top", func(d *app.Declaration) {
+			d.Budget = slices.Insert(d.Budget, 0, app.BudgetItem{Category: app.BudgetIntegration, Name: "培训", Amount: app.Wans(2)})
+		}, map[string]string{"budget[0]": "budget[1]", "budget[1].amount": "budget[2].amount"}},
+		{"two rows swapped and one edited", func(d *app.Declaration) {
+			d.Budget[0], d.Budget[1] = d.Budget[1], d.Budget[0]
+			d.Budget[3].Amount = app.Wans(9)
+		}, map[string]string{"budget[0].name": "budget[1].name", "budget[1]": "budget[0]", "budget[3].amount": "budget[3].amount"}},
+		{"nothing changed", func(*app.Declaration) {}, map[string]string{"budget[2]": "budget[2]"}},
+	} {
+		d := apptest.Declaration()
+		c.change(d)
+		moved, err := app.RowMoves(base, encode(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, want := range c.want {
+			now, removed := app.FollowRows(app.KindDeclaration, p, moved)
+			if removed != (want == "") || !removed && now != want {
+				t.Errorf("%s: %s is now at %q (taken out %v), want %q", c.name, p, now, removed, want)
+			}
+			if was := app.RowMovedFrom(p, now); !removed && (now == p) != (was == 0) {
+				t.Errorf("%s: %s, now %s, was row %d", c.name, p, now, was)
+			}
+		}
+	}
+	if n := app.RowMovedFrom("resources[4].items[2].name", "resources[1].items[7].name"); n != 3 {
+		t.Errorf("an item moved within a resource that moved: was row %d, want 3", n)
+	}
+	if _, err := app.RowMoves(base, []byte("{")); err == nil {
+		t.Error("a body that is not JSON gave moves")
+	}
+}
