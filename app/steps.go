@@ -14,7 +14,7 @@ import (
 // through at the bureau, as the jurisdiction's regulation lays them out:
 // 受理 by the bureau, 初审 by the bureau, 专家论证/联审 with the finance,
 // development-and-reform and cryptography departments, 批复立项 by the
-// approver. It is data in the profile ("review_flows"); the first flow
+// development-and-reform department (霍邱, 六安). It is data in the profile ("review_flows"); the first flow
 // whose kinds and routes match a filing is its flow. A filing no flow
 // matches (and every filing under a profile without flows) is reviewed in
 // the single-reviewer flow: a reviewer or admin takes every decision.
@@ -108,13 +108,22 @@ func (s *ReviewStep) Takes(role Role) bool {
 	return slices.Contains(s.Roles, role) || role == RoleAdmin && slices.Contains(s.Roles, RoleReviewer)
 }
 
-// RoleLabels names the step's roles for people: "财政部门·联审、发展改革部门·联审".
-func (s *ReviewStep) RoleLabels() string {
-	var out []string
+// RoleLabels names the step's roles for people: "财政部门·联审、发展改革部门·联审"
+// at a joint review, the department alone at another step (批复立项 by
+// 发展改革部门, not by its 联审).
+func (s *ReviewStep) RoleLabels() string { return strings.Join(s.RoleNames(), "、") }
+
+// RoleNames is RoleLabels, one name a role.
+func (s *ReviewStep) RoleNames() []string {
+	out := make([]string, 0, len(s.Roles))
 	for _, r := range s.Roles {
-		out = append(out, r.Label())
+		if s.Joint {
+			out = append(out, r.Label())
+		} else {
+			out = append(out, r.Department())
+		}
 	}
-	return strings.Join(out, "、")
+	return out
 }
 
 // actions returns the decisions of the step.

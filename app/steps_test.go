@@ -73,8 +73,10 @@ func TestReviewStepsTakenByTheirRoles(t *testing.T) {
 	if !prof.Waiting(f.Kind, app.RouteApproval, f.Status, nil, app.RoleFinance) || prof.Waiting(f.Kind, app.RouteApproval, f.Status, nil, app.RoleApprover) {
 		t.Error("at the joint review the filing waits for finance, not the approver")
 	}
-	_, err = decide(app.RoleApprover, app.Decision{Action: app.ActionApprove})
-	mustCode(err, app.EFORBIDDEN, "approving before the joint review is over")
+	// 批复立项 is the development-and-reform department's (报县发改委审批),
+	// once the joint review it takes part in is over.
+	_, err = decide(app.RoleNDRC, app.Decision{Action: app.ActionApprove})
+	mustCode(err, app.EINVALID, "approving before the joint review is over")
 	tr, err = decide(app.RoleFinance, app.Decision{Action: app.ActionConcur, Comment: "资金来源可行"})
 	if err != nil || tr.To != app.StatusExpert || !strings.HasPrefix(tr.Step, "专家论证/联审") {
 		t.Fatalf("finance concurs: %v %+v", err, tr)
@@ -91,11 +93,19 @@ func TestReviewStepsTakenByTheirRoles(t *testing.T) {
 	}
 	_, err = decide(app.RoleFinance, app.Decision{Action: app.ActionReturn, Comment: "补充"})
 	mustCode(err, app.EFORBIDDEN, "a department after the joint review")
-	if got := fmt.Sprint(prof.AllowedFor(f, b, app.RoleApprover)); got != "[approve return reject]" {
-		t.Errorf("approver may %s", got)
+	if got := fmt.Sprint(prof.AllowedFor(f, b, app.RoleNDRC)); got != "[approve return reject]" {
+		t.Errorf("the development-and-reform department may %s", got)
 	}
-	tr, err = decide(app.RoleApprover, app.Decision{Action: app.ActionApprove, Approved: app.Wans(550)})
-	if err != nil || tr.Step != "批复立项" || tr.Approved != app.Wans(550) || f.Status != app.StatusApproved {
+	if got := prof.AllowedFor(f, b, app.RoleApprover); len(got) != 0 {
+		t.Errorf("the bureau's approver may %v: 霍邱's text has 县发改委 approve", got)
+	}
+	if s := prof.StepNow(f, b); s == nil || s.RoleLabels() != "发展改革部门" {
+		t.Errorf("批复立项 is named as taken by %q", s.RoleLabels())
+	}
+	_, err = decide(app.RoleApprover, app.Decision{Action: app.ActionApprove})
+	mustCode(err, app.EFORBIDDEN, "the bureau's approver at 批复立项")
+	tr, err = decide(app.RoleNDRC, app.Decision{Action: app.ActionApprove, Approved: app.Wans(550)})
+	if err != nil || tr.Step != "批复立项" || tr.Approved != app.Wans(550) || f.Status != app.StatusApproved || tr.Role != app.RoleNDRC {
 		t.Fatalf("approve: %v %+v", err, tr)
 	}
 	if len(f.History) != 6 { // accept, pass, three concurrences, approve

@@ -39,11 +39,11 @@ var demoAccounts = []struct {
 	{"chengguan", "建设单位项目专员", "chengguan-demo", app.RoleUnit},
 	{"shenhe", "{B}审核员", "shenhe-demo", app.RoleReviewer},
 	{"admin", "{B}管理员", "admin-demo-pw", app.RoleAdmin},
-	// the other steps of a review flow: the joint review and approval
+	// the other steps of a review flow: the joint review, and 批复立项 by
+	// the development-and-reform department (霍邱, 六安: 报发改委审批)
 	{"caizheng", "{L}财政局联审员", "caizheng-demo", app.RoleFinance},
 	{"fagai", "{L}发改委联审员", "fagai-demo", app.RoleNDRC},
 	{"mima", "{L}密码管理局联审员", "mima-demo", app.RoleCrypto},
-	{"pizhun", "{B}审批负责人", "pizhun-demo", app.RoleApprover},
 }
 
 // demo creates (once) a demo bureau in its data directory and serves it.

@@ -4,9 +4,11 @@
 // has the demo reviewer return one with a comment and remarks on two of
 // its fields, takes the other through the profile's review steps (受理 and
 // 初审 by the reviewer, 联审 by the finance, development-and-reform and
-// cryptography departments, 批复立项 with a 核定 amount by the approver), pulls the decisions into the inbox, and writes the session, the cached
-// profile and the token the client reads at start. It prints the IDs of the
-// filings as shell variables for scripts/screenshots.
+// cryptography departments, 批复立项 with a 核定 amount by the
+// development-and-reform department), pulls the decisions into the inbox,
+// and writes the session, the cached profile and the token the client
+// reads at start. It prints the IDs of the filings as shell variables for
+// scripts/screenshots.
 //
 //	go run ./scripts/demoseed -bureau http://127.0.0.1:8440 -data DIR
 package main
@@ -123,7 +125,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 	// The bureau decides: the reviewer, and the accounts of the other
 	// review steps of the demo profile (cmd/bureau/demo.go).
 	accounts := map[string]string{rlogin: rpw, "caizheng": "caizheng-demo", "fagai": "fagai-demo",
-		"mima": "mima-demo", "pizhun": "pizhun-demo"}
+		"mima": "mima-demo"}
 	clients := map[string]*client.Client{}
 	for l, p := range accounts {
 		rc, err := client.New(ctx, addr, client.Options{})
@@ -150,7 +152,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 		{approved, "caizheng", protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实。"}},
 		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionConcur}},
 		{approved, "mima", protocol.DecisionRequest{Action: app.ActionConcur}},
-		{approved, "pizhun", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
+		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
 			Comment: "同意立项，核定投资 36 万元。请按合同约定组织实施，项目完成后报送验收材料。"}},
 	} {
 		_, err := decide(ctx, clients[d.by], d.id, d.DecisionRequest)

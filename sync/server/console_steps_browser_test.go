@@ -19,10 +19,11 @@ import (
 // TestConsoleBrowserSteps drives the console in a headless Chromium
 // through 霍邱's review steps: each account's queue holds only the filings
 // waiting at its steps; a department concurs at the joint review; the
-// reviewer returns a filing with a remark beside one field; the approver
-// approves with a 核定 amount, first above the declared total (refused),
-// then within it. The clerk's feed carries the remark and the amount.
-// With CONSOLE_SCREENSHOTS set it saves the approver's filing page and the
+// reviewer returns a filing with a remark beside one field; the
+// development-and-reform department, its 联审 over, approves (报县发改委审批)
+// with a 核定 amount, first above the declared total (refused), then
+// within it. The clerk's feed carries the remark and the amount. With
+// CONSOLE_SCREENSHOTS set it saves the approving filing page and the
 // remark boxes there.
 func TestConsoleBrowserSteps(t *testing.T) {
 	// Skip before the set-up when there is no browser.
@@ -107,13 +108,14 @@ func TestConsoleBrowserSteps(t *testing.T) {
 	}
 	logOut()
 
-	// The other departments concur through the API; the approver approves.
+	// The other departments concur through the API; then the
+	// development-and-reform department approves.
 	for _, r := range []app.Role{app.RoleNDRC, app.RoleCrypto} {
 		fx.decideReq(tok[r], joint.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
 	}
-	logIn("approver")
+	logIn(string(app.RoleNDRC))
 	if q := queue(); !strings.Contains(q, joint.Declaration.ProjectName) {
-		t.Fatalf("approver's queue:\n%s", q)
+		t.Fatalf("the development-and-reform department's queue at 批复立项:\n%s", q)
 	}
 	step("open the approval", chromedp.Click(chromedp.CSS(`a[href="/console/filings/`+joint.ID+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=approved]`)),
@@ -128,7 +130,7 @@ func TestConsoleBrowserSteps(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`input[name=approved]`), "150.5"),
 		chromedp.Click(chromedp.CSS(`section.decide button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
-	if h := text(`ol.history`); !strings.Contains(h, "批复立项") || !strings.Contains(h, "核定金额 150.5 万元") || !strings.Contains(h, "审批负责人张（审批负责人）") {
+	if h := text(`ol.history`); !strings.Contains(h, "批复立项") || !strings.Contains(h, "核定金额 150.5 万元") || !strings.Contains(h, "发展改革部门·联审张（发展改革部门·联审）") {
 		t.Errorf("history after approving: %s", h)
 	}
 	if br.shots != "" { // the decision panel whole, with the history at its foot

@@ -108,18 +108,21 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 	}
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleFinance],
 		protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleFinance], f.ID)...)
-	// Refused for its amount, not as a decision overtaken by the concurrences.
+	// 批复立项 is 县发改委's (报县发改委审批), not the bureau's approver's.
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleApprover],
-		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(tok[app.RoleApprover], f.ID)...)
+		protocol.DecisionRequest{Action: app.ActionApprove}, http.StatusForbidden, app.EFORBIDDEN, fx.seen(tok[app.RoleApprover], f.ID)...)
+	// Refused for its amount, not as a decision overtaken by the concurrences.
+	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok[app.RoleNDRC],
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: declared + app.Yuan}, http.StatusUnprocessableEntity, app.EINVALID, fx.seen(tok[app.RoleNDRC], f.ID)...)
 	approved := declared - app.Wans(20)
-	fx.decideReq(tok[app.RoleApprover], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Approved: approved}, http.StatusOK)
+	fx.decideReq(tok[app.RoleNDRC], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Approved: approved}, http.StatusOK)
 
 	feed := fx.decisionsOf(fx.clerkA, f.ID)
 	if len(feed) != 6 {
 		t.Fatalf("the clerk's feed has %d decisions, want 6: %+v", len(feed), feed)
 	}
 	last := feed[5]
-	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleApprover || last.Actor != "审批负责人张" {
+	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleNDRC || last.Actor != "发展改革部门·联审张" {
 		t.Errorf("approval in the feed: %+v", last)
 	}
 	if feed[4].Action != app.ActionConcur || feed[4].Role != app.RoleFinance || feed[4].To != app.StatusExpert || feed[4].Comment != "资金来源已落实" {
@@ -184,7 +187,7 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 		// count every kind).
 		`<td>受理</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=submitted&amp;kind=declaration&amp;scope=all">2</a></td>`,
 		`<td>初审</td> <td>项目申报书</td> <td>审核人员</td> <td class="num"><a href="/console/queue?status=preliminary_review&amp;kind=declaration&amp;scope=all">1</a></td>`,
-		`批复立项</td> <td>项目申报书</td> <td>财政部门·联审、发展改革部门·联审、密码管理部门·联审、审批负责人</td> <td class="num"><a href="/console/queue?status=expert_review&amp;kind=declaration&amp;scope=all">1</a></td>`,
+		`批复立项</td> <td>项目申报书</td> <td>财政部门·联审、发展改革部门·联审、密码管理部门·联审、发展改革部门</td> <td class="num"><a href="/console/queue?status=expert_review&amp;kind=declaration&amp;scope=all">1</a></td>`,
 		"只计按这些步骤办理的材料类型",
 	} {
 		if !strings.Contains(page, want) {
@@ -195,8 +198,10 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 
 // TestQueueOverHTTPBySteps: GET /review/queue lists, as the console does,
 // the filings waiting at a step of the caller's role: a joint-review
-// department sees a filing only once it is in its 联审, the approver only
-// at 批复, the reviewer the steps that are the reviewer's.
+// department sees a filing only once it is in its 联审, the
+// development-and-reform department again at 批复立项, the bureau's
+// approver never (霍邱's text has 县发改委 approve), the reviewer the steps
+// that are the reviewer's.
 func TestQueueOverHTTPBySteps(t *testing.T) {
 	fx := MustBureau(t)
 	f := newFiling(t, fx.unitA.ID)
@@ -223,7 +228,7 @@ func TestQueueOverHTTPBySteps(t *testing.T) {
 	for _, role := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
 		fx.decideReq(tok[role], f.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
 	}
-	want("approval", map[app.Role]bool{app.RoleApprover: true, app.RoleFinance: false})
+	want("approval", map[app.Role]bool{app.RoleNDRC: true, app.RoleApprover: false, app.RoleFinance: false})
 }
 
 // The comment box says which of the decisions offered need a comment: the

@@ -112,10 +112,7 @@ func StepLoads(prof *app.Profile, byKindStatus map[app.Kind]map[app.Status]int) 
 	var out []console.StepLoad
 	for i, fl := range prof.Flows {
 		for _, s := range fl.Steps {
-			roles := make([]string, 0, len(s.Roles))
-			for _, r := range s.Roles {
-				roles = append(roles, r.Label())
-			}
+			roles := s.RoleNames()
 			if n := len(out); n > 0 && out[n-1].Status == s.Status && out[n-1].Flow == i {
 				out[n-1].Steps = append(out[n-1].Steps, s.Label)
 				out[n-1].Roles = append(out[n-1].Roles, roles...)
