@@ -16,7 +16,8 @@ import (
 	"egovdesk/sync/server"
 )
 
-// The approver sees, beside the decision form, the decisions already taken
+// The approver (霍邱: the development-and-reform department, once its 联审
+// is over) sees, beside the decision form, the decisions already taken
 // on the revision: the 初审 with its 核定 amount, each department's
 // concurrence with its comment; the amount box says what was approved
 // before. The approver decided 700 万元 on a 初审 of 180 without seeing
@@ -34,7 +35,7 @@ func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
 		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: r.Label() + "意见：资金来源为本级财政"}, http.StatusOK)
 	}
 	b := fx.browser()
-	b.login(string(app.RoleApprover), http.StatusSeeOther)
+	b.login(string(app.RoleNDRC), http.StatusSeeOther)
 	b.get("/console/filings/" + f.ID)
 	decide := b.last[strings.Index(b.last, `class="card decide"`):]
 	decide = decide[:strings.Index(decide, "</section>")]
