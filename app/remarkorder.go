@@ -34,6 +34,46 @@ func CompareRemarkPaths(k Kind, a, b string) int {
 	return len(as) - len(bs)
 }
 
+// CompareBodyPaths orders two paths of a body's JSON (as a revision's
+// changes name them: "declaration.budget.2.amount") as the form reads,
+// like CompareRemarkPaths: fields in the form's order, rows by number, a
+// row taken out ("declaration.budget.~2", AlignRows) before the row now in
+// its place. Changes were listed by their paths' letters: 代码 before 名称,
+// 投资概算 before 建设目标.
+func CompareBodyPaths(a, b string) int {
+	t := reflect.TypeFor[Body]()
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range min(len(as), len(bs)) {
+		x, y := as[i], bs[i]
+		if x == y {
+			t = stepType(t, strings.TrimPrefix(x, "~"))
+			continue
+		}
+		xn, xerr := strconv.Atoi(strings.TrimPrefix(x, "~"))
+		yn, yerr := strconv.Atoi(strings.TrimPrefix(y, "~"))
+		switch {
+		case xerr == nil && yerr == nil && xn != yn:
+			return xn - yn
+		case xerr == nil && yerr == nil: // the same row, one taken out
+			if strings.HasPrefix(x, "~") {
+				return -1
+			}
+			return 1
+		}
+		if i == 0 && (x == "attachments" || y == "attachments") {
+			if x == "attachments" { // the form's last section, after the content
+				return 1
+			}
+			return -1
+		}
+		if xi, yi := fieldIndex(t, x), fieldIndex(t, y); xi >= 0 && yi >= 0 {
+			return xi - yi
+		}
+		return strings.Compare(x, y)
+	}
+	return len(as) - len(bs)
+}
+
 // splitRemarkPath splits budget[2].amount into budget, 2, amount.
 func splitRemarkPath(p string) []string {
 	return strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' })

@@ -22,3 +22,17 @@ func TestCompareRemarkPaths(t *testing.T) {
 		}
 	}
 }
+
+// A revision's changes read in the form's order: a new resource's fields
+// as its page has them, not by their JSON names' letters.
+func TestCompareBodyPaths(t *testing.T) {
+	in := []string{"declaration.budget.2.amount", "declaration.goals", "declaration.budget.~2.name", "declaration.budget.10",
+		"declaration.budget.2.category", "declaration.project_name", "attachments.0.name", "kind"}
+	want := []string{"kind", "declaration.project_name", "declaration.goals", "declaration.budget.~2.name",
+		"declaration.budget.2.category", "declaration.budget.2.amount", "declaration.budget.10", "attachments.0.name"}
+	got := slices.Clone(in)
+	slices.SortFunc(got, CompareBodyPaths)
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+}

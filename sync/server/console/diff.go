@@ -67,8 +67,8 @@ func diffRows(oldBody, newBody []byte) ([]change, map[string]bool, map[string]st
 			p = p[:i]
 		}
 	}
-	slices.SortFunc(kept, func(x, y change) int { return comparePaths(x.Path, y.Path) })
-	return rows(kept, a, b), set, moved // a row's change takes its first field's place: the order holds
+	slices.SortFunc(kept, func(x, y change) int { return app.CompareBodyPaths(x.Path, y.Path) }) // as the form reads
+	return rows(kept, a, b), set, moved                                                          // a row's change takes its first field's place: the order holds
 }
 
 // unmark drops the marks of removed rows from path, for its label.
@@ -80,30 +80,6 @@ func rowNumber(seg string) (n int, removed, ok bool) {
 	removed = strings.HasPrefix(seg, "~")
 	n, err := strconv.Atoi(strings.TrimPrefix(seg, "~"))
 	return n, removed, err == nil && n >= 0
-}
-
-// comparePaths orders paths as the document reads: rows by number (row 10
-// after row 9), a row removed beside the row it came before.
-func comparePaths(x, y string) int {
-	xs, ys := strings.Split(x, "."), strings.Split(y, ".")
-	for i := range min(len(xs), len(ys)) {
-		if xs[i] == ys[i] {
-			continue
-		}
-		xn, xr, xok := rowNumber(xs[i])
-		yn, yr, yok := rowNumber(ys[i])
-		switch {
-		case xok && yok && xn != yn:
-			return xn - yn
-		case xok && yok && xr != yr:
-			if xr {
-				return -1 // the old row before the one in its place
-			}
-			return 1
-		}
-		return strings.Compare(xs[i], ys[i])
-	}
-	return len(xs) - len(ys)
 }
 
 // rows folds the changes of a row added or removed whole (a new line of the

@@ -40,13 +40,13 @@ func TestDiffPairsTheRowsOfATable(t *testing.T) {
 		name: "a row taken from the middle",
 		old:  budget("服务器=100", "交换机=200", "终端=300"),
 		new:  budget("服务器=100", "终端=300"),
-		want: []string{"投资概算明细 第 2 行|金额：0.0002 万元；类别：硬件设备购置费；名称：交换机|"},
+		want: []string{"投资概算明细 第 2 行|类别：硬件设备购置费；名称：交换机；金额：0.0002 万元|"},
 	}, {
 		name: "a row put in at the top, another edited",
 		old:  budget("服务器=100", "交换机=200"),
 		new:  budget("终端=300", "服务器=100", "交换机=250"),
 		want: []string{
-			"投资概算明细 第 1 行||金额：0.0003 万元；类别：硬件设备购置费；名称：终端",
+			"投资概算明细 第 1 行||类别：硬件设备购置费；名称：终端；金额：0.0003 万元",
 			"投资概算明细 第 3 行 · 金额|0.0002 万元|0.00025 万元",
 		},
 	}, {
@@ -160,7 +160,7 @@ func BenchmarkDiffRenamedRows(b *testing.B) {
 func TestDiffShowsTextAsTyped(t *testing.T) {
 	got := changesOf(t, `{"declaration":{"goals":"一、甲","content":"旧"}}`,
 		`{"declaration":{"goals":"一、甲；\n二、R&D 投入 < 2 秒","content":"C:\\data\\grid \"引号\""}}`)
-	want := []string{"建设内容|旧|C:\\data\\grid \"引号\"", "建设目标|一、甲|一、甲；\n二、R&D 投入 < 2 秒"}
+	want := []string{"建设目标|一、甲|一、甲；\n二、R&D 投入 < 2 秒", "建设内容|旧|C:\\data\\grid \"引号\""} // as the form has them
 	if !slices.Equal(got, want) {
 		t.Errorf("changes:\n%q\nwant\n%q", got, want)
 	}
