@@ -263,6 +263,33 @@ func TestProfileYunanObligations(t *testing.T) {
 			t.Errorf("materials = %v, want no catalogue for 备案", got)
 		}
 	})
+	// 第十二条第（一）项: a professional project applying for 立项 brings
+	// the 机要局's 密码应用备案意见 with its plan. A public one's plan is
+	// the bureau's to write (第十一条第（一）项), and the 机要局's opinion
+	// on it goes to the bureau (第十一条第（二）项): the unit was asked for
+	// a 密码应用方案 it does not write. A project under 备案 is not 立项.
+	t.Run(seedYunan+"/密码应用备案意见随专业类立项方案", func(t *testing.T) {
+		for _, c := range []struct {
+			total string
+			class app.Class
+			want  bool
+		}{{"120", app.ClassProfessional, true}, {"120", app.ClassPublic, false}, {"30", app.ClassProfessional, false}} {
+			d := declaration(t, "郁南县智慧水务监测平台", "郁南县水务局", c.total)
+			d.Class = c.class
+			a := p.Evaluate(d, now)
+			if got := slices.Contains(materialCodes(a), "crypto_plan"); got != c.want {
+				t.Errorf("%s 万元, %s: crypto_plan asked %v, want %v", c.total, c.class, got, c.want)
+			}
+			if got := slices.Contains(obligationIDs(a), "crypto_filing_professional"); got != (c.want) {
+				t.Errorf("%s 万元, %s: the 备案意见 obligation %v, want %v", c.total, c.class, got, c.want)
+			}
+			for _, m := range a.Materials {
+				if slices.Contains(m.Codes, "crypto_plan") && !strings.Contains(m.Label, "密码应用备案意见") {
+					t.Errorf("the crypto material reads %q: it does not ask for the 机要局's opinion", m.Label)
+				}
+			}
+		}
+	})
 }
 
 // confirmAll confirms every checklist item of p, as a careful commissioner would.
