@@ -358,6 +358,12 @@ func TestProfileTianningBlockers(t *testing.T) {
 			if b.Field != tt.field || !hasHan(b.Label) || !hasHan(b.Fix) || b.Source == "" {
 				t.Errorf("blocker %+v: want field %q, Chinese label and fix, a source", b, tt.field)
 			}
+			// The five 不予审核 hold "除法律法规明确规定外": a unit a law
+			// provides otherwise for is told whom to ask, not only to
+			// change what the law rules out.
+			if strings.HasPrefix(b.Label, "不予审核") && !strings.Contains(b.Fix, "法律法规对本项目另有明确规定的，请先与区数据局联系") {
+				t.Errorf("blocker %s: its fix %q does not say what to do where a law provides otherwise", b.ID, b.Fix)
+			}
 			tt.clear(d)
 			if a := p.Evaluate(d, now); !a.CanSubmit() {
 				t.Errorf("after the fix, blockers = %v", blockerIDs(a))
