@@ -398,6 +398,17 @@ func TestProfileCorrections(t *testing.T) {
 				t.Errorf("the sector's approval does not ask %s: %+v", f, a.Sections)
 			}
 		}
+		// 第十五条 binds the sector's approval too: at 3000 万元 and above
+		// it goes on to the city government (a school's 5000 万元 project
+		// was told the sector approves it, and nothing more).
+		if slices.Contains(obligationIDs(a), "sector_city_government") {
+			t.Errorf("680 万元 is told to go to the city government")
+		}
+		d.TotalInvestment = app.Wans(5000)
+		if a := p.Evaluate(d, now); a.Route.Code != app.RouteSectorApproval || !slices.Contains(obligationIDs(a), "sector_city_government") {
+			t.Errorf("a school's 5000 万元 project: route %s, obligations %v", a.Route.Code, obligationIDs(a))
+		}
+		d.TotalInvestment = app.Wans(680)
 		d.UnitType = app.UnitGovernment
 		if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
 			t.Errorf("a 党政机关 of 680 万元: %+v", a.Route)
