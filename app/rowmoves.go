@@ -193,10 +193,89 @@ func pairRows(o, n []any) []int {
 			for k, i := range leftO {
 				pair[i], used[leftN[k]] = leftN[k], true
 			}
+		} else {
+			pairAlike(o, n, leftO, leftN, pair)
 		}
 		pi, pj = a[0]+1, a[1]+1
 	}
 	return pair
+}
+
+// pairAlike pairs, in order, each row of o in leftO with the row of n in
+// leftN after the last one paired that keeps most of its fields, when it
+// keeps more than half of them: a row edited in place (renamed, its amount
+// kept) beside a row taken out or put in. Paired only by name or by count,
+// it read as taken out, and the remark the edit answered as on a row
+// deleted (found in a clerk's walkthrough).
+func pairAlike(o, n []any, leftO, leftN []int, pair []int) {
+	from := 0
+	for _, i := range leftO {
+		best, bestK := 0.5, -1
+		for k := from; k < len(leftN); k++ {
+			if s := alike(o[i], n[leftN[k]]); s > best {
+				best, bestK = s, k
+			}
+		}
+		if bestK >= 0 {
+			pair[i] = leftN[bestK]
+			from = bestK + 1
+		}
+	}
+}
+
+// alike is the share of the fields two rows have, either of them, that
+// both have with the same value; 0 for rows that are not objects.
+func alike(a, b any) float64 {
+	x, ok1 := a.(map[string]any)
+	y, ok2 := b.(map[string]any)
+	if !ok1 || !ok2 {
+		return 0
+	}
+	keys, same := 0, 0
+	for k, v := range x {
+		if isEmpty(v) {
+			continue
+		}
+		keys++
+		if w, ok := y[k]; ok && rowKey(v) == rowKey(w) {
+			same++
+		}
+	}
+	for k, w := range y {
+		if v, ok := x[k]; !isEmpty(w) && (!ok || isEmpty(v)) {
+			keys++
+		}
+	}
+	if keys == 0 {
+		return 0
+	}
+	return float64(same) / float64(keys)
+}
+
+// isEmpty reports whether a decoded JSON value says nothing: null, "",
+// 0, false, an empty list or object.
+func isEmpty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(t) == ""
+	case float64:
+		return t == 0
+	case bool:
+		return !t
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	}
+	return false
+}
+
+// rowKey is a decoded JSON value's canonical encoding.
+func rowKey(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // rowKeys returns each row's canonical JSON, to find the rows unchanged.

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ func TestRemarksFollowTheirRows(t *testing.T) {
 	}
 	old := apptest.Declaration() // 平台软件开发, 移动终端, 工程监理, 等保测评, …
 	base := encode(old)
+	last := fmt.Sprintf("budget[%d]", len(old.Budget)-1)
 	for _, c := range []struct {
 		name   string
 		change func(d *app.Declaration)
@@ -44,6 +46,20 @@ func TestRemarksFollowTheirRows(t *testing.T) {
 			d.Budget[3].Amount = app.Wans(9)
 		}, map[string]string{"budget[0].name": "budget[1].name", "budget[1]": "budget[0]", "budget[3].amount": "budget[3].amount"}},
 		{"nothing changed", func(*app.Declaration) {}, map[string]string{"budget[2]": "budget[2]"}},
+		// The edit a remark asked for, beside a row taken out or put in:
+		// it read as the row deleted (found in a clerk's walkthrough).
+		{"a row renamed, the row above taken out", func(d *app.Declaration) {
+			d.Budget[1].Name = "camera X100 x20"
+			d.Budget = slices.Delete(d.Budget, 0, 1)
+		}, map[string]string{"budget[0]": "", "budget[1]": "budget[0]", "budget[3]": "budget[2]"}},
+		{"the last row renamed, an empty row added after it", func(d *app.Declaration) {
+			d.Budget[len(d.Budget)-1].Name = "第三方软件测试（含性能测试）"
+			d.Budget = append(d.Budget, app.BudgetItem{})
+		}, map[string]string{last: last, "budget[3]": "budget[3]"}},
+		{"a row renamed and its amount changed, one taken out: no longer the row", func(d *app.Declaration) {
+			d.Budget[1].Name, d.Budget[1].Amount, d.Budget[1].Quantity = "培训", app.Wans(3), 0
+			d.Budget = slices.Delete(d.Budget, 0, 1)
+		}, map[string]string{"budget[1]": ""}},
 	} {
 		d := apptest.Declaration()
 		c.change(d)
