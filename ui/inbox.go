@@ -156,7 +156,7 @@ func (s *inboxScreen) show(m app.Message) {
 		s.detail.Add(&paragraph{Text: comment})
 		var open func(string)
 		if id := m.FilingID; id != "" {
-			open = func(path string) { s.u.OpenFilingAt(id, path) }
+			open = func(path string) { s.u.OpenRemark(id, d.RevisionID, path) }
 		}
 		for _, l := range decisionLines(m.FilingKind, *d, open) { // step, 核定 amount, remarks on fields ("" kind: a declaration's)
 			s.detail.Add(l)

@@ -74,11 +74,11 @@ func (e *editorScreen) fillRemarks(box *fyne.Container) int {
 		switch {
 		case removed:
 			// Taken out, as the reviewer may have asked: nowhere to go.
-			box.Add(&paragraph{Text: Tf("审核意见（%s）：%s", remarkField(e.f.Kind, p)+T("（该行已删除）"), r[p]), Importance: widget.HighImportance})
+			box.Add(&paragraph{Text: Tf("审核意见（%s，该行已删除）：%s", remarkField(e.f.Kind, p), r[p]), Importance: widget.HighImportance})
 		case now != p:
 			label := remarkField(e.f.Kind, now)
 			if n := app.RowMovedFrom(p, now); n > 0 {
-				label += Tf("（退回时为第 %d 行）", n)
+				label += Tf("，退回时为第 %d 行", n)
 			}
 			box.Add(newTapLabel(Tf("审核意见（%s）：%s", label, r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(now) }))
 		default:
@@ -164,15 +164,45 @@ func (e *editorScreen) rowsEdited() {
 const remarkFollowDelay = 300 * time.Millisecond
 
 // jumpRemark takes the clerk to the field of remark path p of a
-// decision (the timeline's and the inbox's links): to where its row is
-// now when p is a remark of the last return.
-func (e *editorScreen) jumpRemark(p string) {
-	if _, ok := e.f.LastRemarks()[p]; ok {
-		if now, removed := e.followRemark(p); !removed {
-			p = now
-		}
+// decision on revision revID (the timeline's and the inbox's links): to
+// where its row is in the working copy now, which may be a later revision
+// with rows taken out or put in. A row taken out since is said so, and the
+// keyboard goes to no other row: the link led to the row that took its
+// number (found in a clerk's walkthrough).
+func (e *editorScreen) jumpRemark(revID, p string) {
+	now, removed := e.followFrom(revID, p)
+	if !removed {
+		e.jump(now)
+		return
 	}
-	e.jump(p)
+	e.jump(rootOf(p))
+	e.u.win.Canvas().Unfocus()
+	showMessage(T("该行已删除"), Tf("这条审核意见所在的行（%s）已在第 %d 版中删除。", remarkField(e.f.Kind, p), e.f.Revision.Number), e.u.win)
+}
+
+// followFrom returns where the field or row of remark path p, written on
+// revision revID, is in the working copy, and whether its row was taken
+// out since. A path is kept as it is when revID's body is not kept here.
+func (e *editorScreen) followFrom(revID, p string) (string, bool) {
+	switch {
+	case !strings.Contains(p, "[") || revID == "" || revID == e.f.Revision.ID:
+		return p, false
+	case revID == e.f.Revision.BaseID && e.remarkBase != nil:
+		return e.followRemark(p)
+	}
+	body, err := e.u.store.RevisionBody(e.u.ctx, e.f.ID, revID)
+	if err != nil {
+		return p, false
+	}
+	now, _, err := e.f.Body().Encode()
+	if err != nil {
+		return p, false
+	}
+	moved, err := app.RowMoves(body, now)
+	if err != nil {
+		return p, false
+	}
+	return app.FollowRows(e.f.Kind, p, moved)
 }
 
 // followRemark returns where the field or row of remark path p of the

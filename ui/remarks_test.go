@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,12 +280,12 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	}
 	test.Tap(del)
 	x.tapDialogButton(t, "Yes", "是")
-	const after = "审核意见（投资概算明细 第 2 行 · 金额（退回时为第 3 行））：请附监理取费依据（点此转到）"
+	const after = "审核意见（投资概算明细 第 2 行 · 金额，退回时为第 3 行）：请附监理取费依据（点此转到）"
 	x.eventually(t, "the remark following its row", func() bool { return remarkLinks()[after] != nil })
 	if got := remarkLinks(); len(got) != 1 {
 		t.Errorf("links after the row was taken out: %v", got)
 	}
-	if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行（该行已删除））：软件开发费请拆分") {
+	if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行，该行已删除）：软件开发费请拆分") {
 		t.Errorf("the remark on the row taken out:\n%s", b)
 	}
 	x.w.Canvas().Focus(nil)
@@ -303,11 +305,42 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	if remarkLinks()[after] == nil {
 		t.Errorf("opened again: %v", remarkLinks())
 	}
-	// The timeline's link of the same remark goes to the row too.
-	x.u.OpenFilingAt(f.ID, "budget[2].amount")
+	// The timeline's link of the same remark goes to the row too, and
+	// the link of the remark on the row taken out to no other row.
+	x.u.OpenRemark(f.ID, "r1", "budget[2].amount")
 	x.pump()
 	h = x.editor(t)
 	if got := x.w.Canvas().Focused(); got != h.entry("budget[1].amount") {
 		t.Errorf("the timeline's link led to %T, not to 工程监理's amount", got)
+	}
+	x.u.OpenRemark(f.ID, "r1", "budget[0]")
+	x.pump()
+	if got := x.w.Canvas().Focused(); got != nil {
+		t.Errorf("the link of the row taken out gave the keyboard to %T", got)
+	}
+	if d := x.dialogText(); !strings.Contains(d, "这条审核意见所在的行（投资概算明细 第 1 行）已在第 2 版中删除") {
+		t.Errorf("the link of the row taken out says %q", d)
+	}
+	x.tapDialogButton(t, "OK", "确定", "好")
+
+	// Submitted, returned again and revised: a link of the first return
+	// in the timeline follows its row from revision 1 to revision 3.
+	if err := x.store.Submit(context.Background(), f.ID, "李梅", x.u.Now()); err != nil {
+		t.Fatal(err)
+	}
+	g := x.store.stored(f.ID)
+	g.Status = app.StatusReturned
+	g.History = append(g.History, app.Transition{At: x.u.Now(), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn,
+		From: app.StatusSubmitted, To: app.StatusReturned, RevisionID: g.Revision.ID, RevisionNumber: 2})
+	if err := g.Revise("r3", x.u.Now()); err != nil {
+		t.Fatal(err)
+	}
+	g.Declaration.Budget = slices.Delete(g.Declaration.Budget, 0, 1) // 移动终端 out: 工程监理 is row 1
+	x.store.put(g)
+	x.u.OpenRemark(f.ID, "r1", "budget[2].amount")
+	x.pump()
+	h = x.editor(t)
+	if got := x.w.Canvas().Focused(); got != h.entry("budget[0].amount") {
+		t.Errorf("the first return's link on revision 3 led to %T, not to 工程监理's amount (row 1)", got)
 	}
 }

@@ -134,7 +134,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenFilingAt(f.ID, path) }))
+		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))

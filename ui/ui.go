@@ -450,12 +450,13 @@ func (u *UI) OpenFiling(id string) {
 	u.openEditor(f, false)
 }
 
-// OpenFilingAt opens filing id in the editor at the field path: its
-// section shown, the field scrolled to and, when it can be edited, focused.
-func (u *UI) OpenFilingAt(id, path string) {
+// OpenRemark opens filing id in the editor at the field path of a remark
+// written on revision revID: its section shown, the field (where its row
+// is now) scrolled to and, when it can be edited, focused.
+func (u *UI) OpenRemark(id, revID, path string) {
 	u.OpenFiling(id)
 	if u.editor != nil && u.editor.f.ID == id {
-		u.editor.jumpRemark(path)
+		u.editor.jumpRemark(revID, path)
 	}
 }
 
@@ -538,7 +539,7 @@ func (u *UI) Show(screen string) {
 		if field == "" {
 			u.OpenFiling(id)
 		} else {
-			u.OpenFilingAt(id, field)
+			u.OpenRemark(id, "", field)
 		}
 	case "submit":
 		u.OpenFiling(id)
