@@ -126,7 +126,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 			e.f, f, carried, rescued = r, r, true, true
 		}
 	}
-	e.saver = &saver{store: u.store, delay: u.delay, kick: make(chan struct{}, 1), saved: e.onSaved}
+	e.saver = &saver{store: u.store, delay: u.delay, retry: u.retry, kick: make(chan struct{}, 1), saved: e.onSaved}
 	if rescued {
 		e.saver.rescueOf = f.ID // removed once stored
 	} else if keptAside != "" {

@@ -292,6 +292,7 @@ func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
 	for _, how := range []string{"retried", "reopened"} {
 		t.Run(how, func(t *testing.T) {
 			x := newScreens(t, "huoqiu", nil)
+			x.u.retry = 20 * time.Millisecond
 			h := x.newEditor(t, app.KindDeclaration)
 			h.entry("project_name").SetText("城关镇智慧停车管理平台")
 			id := h.id()
@@ -301,7 +302,7 @@ func TestLeavingTheEditorKeepsTheRefusedEdit(t *testing.T) {
 			})
 			disk := &fullDisk{memStore: x.store}
 			disk.full.Store(true)
-			h.e.saver.store, h.e.saver.retry = disk, 20*time.Millisecond
+			h.e.saver.store = disk
 			h.entry("goals").SetText("建成覆盖全镇的停车诱导系统")
 			x.eventually(t, "the failed save", func() bool { return saveRefused(h.e) })
 			x.u.ShowHome()
@@ -429,10 +430,13 @@ func TestAPendingRescuePassedOnIsDroppedOnceStored(t *testing.T) {
 	disk := &fullDisk{memStore: x.store}
 	disk.full.Store(true)
 	x.u.store = disk // the disk still full: the editor's saves are refused
+	// Each editor's saver tries again soon, not in 15 s: the second's
+	// first try may come before the disk has room (the test timed out
+	// under load in CI).
+	x.u.retry = 20 * time.Millisecond
 	x.u.openEditor(x.store.stored(f.ID), false)
 	x.pump()
 	h := x.editor(t)
-	h.e.saver.store, h.e.saver.retry = disk, 20*time.Millisecond
 	x.eventually(t, "the refused save", func() bool { return saveRefused(h.e) })
 	x.u.ShowHome()
 	x.pump()

@@ -82,6 +82,7 @@ type UI struct {
 	profiles   map[string]*app.Profile
 	now        func() time.Time
 	delay      time.Duration
+	retry      time.Duration // how soon a refused save is tried again (saver.retry; 0: its default)
 	trayText   func(title, tooltip string)
 	notifier   Notifier
 	do         func(func()) // every update from a goroutine goes through it
