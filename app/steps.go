@@ -118,7 +118,7 @@ func (s *ReviewStep) RoleNames() []string {
 	out := make([]string, 0, len(s.Roles))
 	for _, r := range s.Roles {
 		if s.Joint {
-			out = append(out, r.Label())
+			out = append(out, r.JointLabel())
 		} else {
 			out = append(out, r.Department())
 		}

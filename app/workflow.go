@@ -76,7 +76,7 @@ const (
 	// the bureau reviews jointly with (会同) in the expert round.
 	RoleApprover Role = "approver" // 审批负责人（批复立项、备案）
 	RoleFinance  Role = "finance"  // 财政部门·联审
-	RoleNDRC     Role = "ndrc"     // 发展改革部门·联审
+	RoleNDRC     Role = "ndrc"     // 发展改革部门（联审；霍邱、六安的批复立项）
 	RoleCrypto   Role = "crypto"   // 密码管理部门·联审
 )
 
@@ -109,12 +109,16 @@ func (r Role) Label() string {
 	case RoleFinance:
 		return "财政部门·联审"
 	case RoleNDRC:
-		return "发展改革部门·联审"
+		// It also takes 批复立项 (霍邱, 六安): not 联审 alone.
+		return "发展改革部门"
 	case RoleCrypto:
 		return "密码管理部门·联审"
 	}
 	return string(r)
 }
+
+// JointLabel names a role at a joint review: 发展改革部门·联审.
+func (r Role) JointLabel() string { return r.Department() + "·联审" }
 
 // Department names a joint review's role without its step (财政部门 for
 // 财政部门·联审), for a line that names the step itself: the inbox read

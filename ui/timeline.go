@@ -155,9 +155,15 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 		what = fmt.Sprintf(T("第 %d 版 · 联审同意（%s）"), h.RevisionNumber, h.From.Label())
 	}
 	who := h.Actor
-	if h.Role == app.RoleUnit {
+	switch {
+	case h.Role == app.RoleUnit:
 		who += T("（本单位）")
-	} else if who != "" {
+	case who == "":
+	case h.Role == app.RoleFinance || h.Role == app.RoleNDRC || h.Role == app.RoleCrypto:
+		// a department of the joint review, or 霍邱's 发改委 at 批复立项:
+		// not the bureau (found in a clerk's walkthrough)
+		who += "（" + T(h.Role.Department()) + "）"
+	default:
 		who += T("（数管局）")
 	}
 	extra := ""

@@ -42,7 +42,7 @@ var demoAccounts = []struct {
 	// the other steps of a review flow: the joint review, and 批复立项 by
 	// the development-and-reform department (霍邱, 六安: 报发改委审批)
 	{"caizheng", "{L}财政局联审员", "caizheng-demo", app.RoleFinance},
-	{"fagai", "{L}发改委联审员", "fagai-demo", app.RoleNDRC},
+	{"fagai", "{L}发改委联审及审批员", "fagai-demo", app.RoleNDRC},
 	{"mima", "{L}密码管理局联审员", "mima-demo", app.RoleCrypto},
 }
 

@@ -130,7 +130,7 @@ func TestConsoleBrowserSteps(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`input[name=approved]`), "150.5"),
 		chromedp.Click(chromedp.CSS(`section.decide button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
-	if h := text(`ol.history`); !strings.Contains(h, "批复立项") || !strings.Contains(h, "核定金额 150.5 万元") || !strings.Contains(h, "发展改革部门·联审张（发展改革部门·联审）") {
+	if h := text(`ol.history`); !strings.Contains(h, "批复立项") || !strings.Contains(h, "核定金额 150.5 万元") || !strings.Contains(h, "发展改革部门张（发展改革部门）") {
 		t.Errorf("history after approving: %s", h)
 	}
 	if br.shots != "" { // the decision panel whole, with the history at its foot

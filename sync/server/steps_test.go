@@ -122,7 +122,7 @@ func TestReviewStepsOverHTTP(t *testing.T) {
 		t.Fatalf("the clerk's feed has %d decisions, want 6: %+v", len(feed), feed)
 	}
 	last := feed[5]
-	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleNDRC || last.Actor != "发展改革部门·联审张" {
+	if last.Action != app.ActionApprove || last.Approved != approved || last.Step != "批复立项" || last.Role != app.RoleNDRC || last.Actor != "发展改革部门张" {
 		t.Errorf("approval in the feed: %+v", last)
 	}
 	if feed[4].Action != app.ActionConcur || feed[4].Role != app.RoleFinance || feed[4].To != app.StatusExpert || feed[4].Comment != "资金来源已落实" {

@@ -51,6 +51,7 @@ var funcs = template.FuncMap{
 	"actionLabelFor": func(a app.Action, k app.Kind) string { return a.LabelFor(k) },
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
+	"jointLabel":     func(r app.Role) string { return r.JointLabel() },
 	"similarWeight": func(of string) int { // app.SimilarityScore's, said in the score's tooltip
 		if of == "name" {
 			return app.SimilarNameWeight

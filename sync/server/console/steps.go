@@ -95,7 +95,7 @@ func stepOf(prof *app.Profile, v *filingView) *stepView {
 		var pending []string
 		for _, r := range s.Roles {
 			if !slices.Contains(sv.Concurred, r) {
-				pending = append(pending, r.Label())
+				pending = append(pending, r.JointLabel())
 			}
 		}
 		sv.Pending = strings.Join(pending, "、")
