@@ -126,6 +126,13 @@ func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 			t.Errorf("timeline entry lacks %q:\n%s", want, got)
 		}
 	}
+	// A department's decision is the department's, not the bureau's:
+	// 霍邱's 批复立项 is 县发改委's (found in a clerk's walkthrough).
+	by := app.Transition{At: tr.At, Actor: "县发改委联审及审批员", Role: app.RoleNDRC, Action: app.ActionApprove,
+		From: app.StatusExpert, To: app.StatusApproved, RevisionNumber: 1, Step: "批复立项"}
+	if got := textOf(transitionView(app.KindDeclaration, by, "", nil, nil, nil)); !strings.Contains(got, "县发改委联审及审批员（发展改革部门）") || strings.Contains(got, "数管局") {
+		t.Errorf("the approval by 县发改委 reads:\n%s", got)
+	}
 	// With nowhere to go, not in a link's blue.
 	walk(view, func(o fyne.CanvasObject) {
 		if p, ok := o.(*paragraph); ok && p.Importance == widget.HighImportance {
