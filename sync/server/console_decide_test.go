@@ -393,7 +393,7 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 	for _, tr := range strings.Split(list, "<tr") {
 		switch {
 		case strings.Contains(tr, "开发费用偏高"):
-			if !strings.Contains(tr, "该行已删除") || !strings.Contains(tr, "已修改") {
+			if !strings.Contains(tr, "该行已删除") || !strings.Contains(tr, "已删除该行") {
 				t.Errorf("the removed row's remark: %s", tr)
 			}
 		case strings.Contains(tr, "等保测评请附报价"):

@@ -1175,7 +1175,7 @@ func TestConsoleShowsARowAddedAsOneChange(t *testing.T) {
 	}
 	changes := b.last[i : strings.Index(b.last[i:], "</table>")+i]
 	n := len(budget) - 1
-	if got := strings.Count(changes, "<td title="); got != 2 || !strings.Contains(changes, fmt.Sprintf("投资概算明细 第 %d 行</td>", n+1)) ||
+	if got := strings.Count(changes, "<td title="); got != 2 || !strings.Contains(changes, fmt.Sprintf("投资概算明细 第 %d 行（新增）</td>", n+1)) ||
 		!strings.Contains(changes, "移动巡查终端") || !strings.Contains(changes, "询价") {
 		t.Errorf("changes (%d rows):\n%s", got, changes)
 	}

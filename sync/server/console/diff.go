@@ -174,6 +174,14 @@ func rows(cs []change, a, b map[string]string) []change {
 				c.Old = joinValues(c.Old, v)
 			}
 		}
+		// A row taken out keeps its old number, one put in takes its new:
+		// "第 4 行" twice, one of each, read as the same row (found in a
+		// reviewer's walkthrough).
+		if g.added {
+			c.Label += "（新增）"
+		} else {
+			c.Label += "（已删除）"
+		}
 	}
 	return out
 }

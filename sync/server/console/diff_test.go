@@ -40,13 +40,13 @@ func TestDiffPairsTheRowsOfATable(t *testing.T) {
 		name: "a row taken from the middle",
 		old:  budget("服务器=100", "交换机=200", "终端=300"),
 		new:  budget("服务器=100", "终端=300"),
-		want: []string{"投资概算明细 第 2 行|类别：硬件设备购置费；名称：交换机；金额：0.0002 万元|"},
+		want: []string{"投资概算明细 第 2 行（已删除）|类别：硬件设备购置费；名称：交换机；金额：0.0002 万元|"},
 	}, {
 		name: "a row put in at the top, another edited",
 		old:  budget("服务器=100", "交换机=200"),
 		new:  budget("终端=300", "服务器=100", "交换机=250"),
 		want: []string{
-			"投资概算明细 第 1 行||类别：硬件设备购置费；名称：终端；金额：0.0003 万元",
+			"投资概算明细 第 1 行（新增）||类别：硬件设备购置费；名称：终端；金额：0.0003 万元",
 			"投资概算明细 第 3 行 · 金额|0.0002 万元|0.00025 万元",
 		},
 	}, {
@@ -91,7 +91,7 @@ func TestDiffCountsTheItemsOfARemovedResource(t *testing.T) {
 	got := changesOf(t,
 		cat(res("101001/000001", "人口", 3), res("101001/000002", "法人", 12), res("101001/000003", "房屋", 2)),
 		cat(res("101001/000001", "人口", 3), res("101001/000003", "房屋", 2)))
-	if len(got) != 1 || !strings.HasPrefix(got[0], "信息资源 第 2 行|") || !strings.Contains(got[0], "法人") ||
+	if len(got) != 1 || !strings.HasPrefix(got[0], "信息资源 第 2 行（已删除）|") || !strings.Contains(got[0], "法人") ||
 		!strings.Contains(got[0], "信息项：12 行") || strings.Contains(got[0], "项11") || !strings.HasSuffix(got[0], "|") {
 		t.Errorf("changes:\n%s", strings.Join(got, "\n"))
 	}
@@ -115,7 +115,7 @@ func TestDiffPairsTheRowsOfALongTable(t *testing.T) {
 		return `{"declaration":{"funding":[` + strings.Join(rs, ",") + `]}}`
 	}
 	got := changesOf(t, rows(1500, -1, -1), rows(1500, 700, 900))
-	if len(got) != 2 || !strings.HasPrefix(got[0], "资金来源 第 701 行||") || !strings.HasPrefix(got[1], "资金来源 第 902 行 · 金额|") {
+	if len(got) != 2 || !strings.HasPrefix(got[0], "资金来源 第 701 行（新增）||") || !strings.HasPrefix(got[1], "资金来源 第 902 行 · 金额|") {
 		t.Errorf("%d changes:\n%s", len(got), strings.Join(got[:min(len(got), 10)], "\n"))
 	}
 }

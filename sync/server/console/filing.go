@@ -276,7 +276,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			// is shown, and as it was when written (the client's words).
 			label = app.RemarkLabel(d.Kind, now) + fmt.Sprintf("（退回时为第 %d 行）", n)
 		}
-		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed})
+		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed, Removed: removed})
 	}
 	v.Doc.Earlier = placed
 	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))

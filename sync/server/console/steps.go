@@ -39,6 +39,7 @@ type docCtx struct {
 type earlierView struct {
 	Path, Label, Text string
 	Changed           bool
+	Removed           bool // its row was taken out (Changed too)
 }
 
 // stepView is the review step a filing waits at under the bureau's
