@@ -418,3 +418,30 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 		t.Errorf("the remark on a row's field is not beside its row:\n%s", row)
 	}
 }
+
+// An account with no decision to take on a filing under review is told
+// why: a department that has concurred, what it waits for; another, whose
+// step it is. Both read "材料当前为“专家论证中”，没有可作的决定" (found in a
+// reviewers' walkthrough).
+func TestConsoleSaysWhyThereIsNoDecision(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	fx.decideReq(tok[app.RoleFinance], f.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
+	for role, want := range map[app.Role]string{
+		app.RoleFinance:  "您已联审同意；等待发展改革部门·联审、密码管理部门·联审。",
+		app.RoleReviewer: "由财政部门·联审、发展改革部门·联审、密码管理部门·联审办理，您的账号没有可作的决定。",
+	} {
+		b := fx.browser()
+		b.login(string(role), http.StatusSeeOther)
+		b.get("/console/filings/" + f.ID)
+		decide := b.last[strings.Index(b.last, `class="card decide"`):]
+		decide = decide[:strings.Index(decide, "</section>")]
+		if !strings.Contains(decide, want) || strings.Contains(decide, "材料当前为") {
+			t.Errorf("%s reads:\n%s", role, decide)
+		}
+	}
+}

@@ -52,6 +52,7 @@ var funcs = template.FuncMap{
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
 	"jointLabel":     func(r app.Role) string { return r.JointLabel() },
+	"hasRole":        func(rs []app.Role, r app.Role) bool { return slices.Contains(rs, r) },
 	"similarWeight": func(of string) int { // app.SimilarityScore's, said in the score's tooltip
 		if of == "name" {
 			return app.SimilarNameWeight
