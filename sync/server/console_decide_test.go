@@ -445,3 +445,37 @@ func TestConsoleSaysWhyThereIsNoDecision(t *testing.T) {
 		}
 	}
 }
+
+// The queue says which step each filing waits at: at 专家论证中 the
+// development-and-reform department could not tell a filing waiting for
+// its 联审同意 from one waiting for its 批复立项 (found in a reviewers'
+// walkthrough).
+func TestConsoleQueueNamesTheStep(t *testing.T) {
+	fx := MustBureau(t)
+	joint, approval := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID)
+	for _, f := range []*app.Filing{joint, approval} {
+		fx.submit(fx.clerkA, f, http.StatusCreated)
+	}
+	tok := stepAccounts(t, fx)
+	for _, f := range []*app.Filing{joint, approval} {
+		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	}
+	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[r], approval.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
+	}
+	b := fx.browser()
+	b.login(string(app.RoleNDRC), http.StatusSeeOther)
+	b.get("/console/queue")
+	for id, want := range map[string]string{joint.ID: "待专家论证/联审", approval.ID: "待批复立项"} {
+		i := strings.Index(b.last, `href="/console/filings/`+id+`"`)
+		if i < 0 {
+			t.Fatalf("the queue lacks %s", id)
+		}
+		row := b.last[i:]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, want) {
+			t.Errorf("the row of %s does not say %q:\n%s", id, want, row)
+		}
+	}
+}

@@ -151,6 +151,10 @@ type QueueItem struct {
 	// Concurred are the departments that concurred at the joint review
 	// step the filing waits at (app.Concurred).
 	Concurred []app.Role `json:"concurred,omitempty"`
+	// Step is the review step it waits at under the profile's flows, for
+	// the queue page ("" in the single-reviewer flow): at 专家论证中 a
+	// department could not tell its 联审 from its 批复立项.
+	Step string `json:"-"`
 }
 
 // QueuePage is a page of the queue. Next continues after it ("" at the

@@ -99,6 +99,16 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			problem = app.ErrorMessage(err) // a cursor that is not one
 		}
 	}
+	if prof := c.b.Profile(); prof != nil && v.Stepped {
+		for i := range v.Page.Items {
+			it := &v.Page.Items[i]
+			if fl := prof.Flow(it.Kind, it.Route); fl != nil {
+				if st := fl.StepAt(it.Status, it.Concurred); st != nil {
+					it.Step = st.Label
+				}
+			}
+		}
+	}
 	if problem != "" {
 		v.Error, status = problem, http.StatusUnprocessableEntity
 		// The counts stay (年度=abc showed every count as 0): they are the
