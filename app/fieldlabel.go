@@ -76,6 +76,9 @@ var fieldNamesIn = map[string]string{
 	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
 	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
 	"security.plan": "安全保障方案",
+	// as the client's form (密码应用方案摘要) and the console's page
+	// (密码应用方案) name it; 密码应用 · 摘要 read as another field
+	"crypto.summary": "方案摘要",
 }
 
 // FieldLabel names a path of a filing's body (its JSON fields, rows by
@@ -108,7 +111,7 @@ func FieldLabel(path string) string {
 // RemarkLabel names a field of a filing of kind k by the path Validate
 // and a reviewer's remark (Transition.Remarks) use, for people:
 // "budget[2].amount" → "投资概算明细 第 3 行 · 金额", "crypto.summary" →
-// "密码应用 · 摘要". The kind decides what some names mean: a trial
+// "密码应用 · 方案摘要". The kind decides what some names mean: a trial
 // report's performance is 性能, not the 绩效评价 filing. An unknown kind
 // ("") reads as a declaration's.
 func RemarkLabel(k Kind, path string) string {

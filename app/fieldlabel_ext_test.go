@@ -14,7 +14,7 @@ func TestRemarkLabel(t *testing.T) {
 		path, want string
 	}{
 		{"", "goals", "建设目标"},
-		{app.KindDeclaration, "crypto.summary", "密码应用 · 摘要"},
+		{app.KindDeclaration, "crypto.summary", "密码应用 · 方案摘要"},
 		{app.KindDeclaration, "budget[2].amount", "投资概算明细 第 3 行 · 金额"},
 		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
 		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
