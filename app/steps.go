@@ -145,7 +145,8 @@ func (s *ReviewStep) actions() []Action {
 
 // Concurred returns the roles that have concurred (ActionConcur) at the
 // joint step a filing in status st waits at, from its history: the
-// concurrences since it last moved.
+// concurrences since it last moved, in the order they were given (the
+// console's 已同意 listed the last first).
 func Concurred(history []Transition, st Status) []Role {
 	var out []Role
 	for i := len(history) - 1; i >= 0; i-- {
@@ -155,6 +156,7 @@ func Concurred(history []Transition, st Status) []Role {
 		}
 		out = append(out, t.Role)
 	}
+	slices.Reverse(out)
 	return out
 }
 

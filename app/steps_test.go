@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,9 @@ func TestReviewStepsTakenByTheirRoles(t *testing.T) {
 		if _, err := decide(r, app.Decision{Action: app.ActionConcur}); err != nil {
 			t.Fatalf("%s concurs: %v", r, err)
 		}
+	}
+	if got := app.Concurred(f.History, f.Status); !slices.Equal(got, []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto}) {
+		t.Errorf("concurred %v: not in the order given", got)
 	}
 	_, err = decide(app.RoleFinance, app.Decision{Action: app.ActionReturn, Comment: "补充"})
 	mustCode(err, app.EFORBIDDEN, "a department after the joint review")

@@ -159,8 +159,8 @@ func testJointConcurrences(t *testing.T, st bureaustore.Storage) {
 	if res.Transition.To != app.StatusExpert || res.Transition.Step != "联审" {
 		t.Fatalf("ndrc's concurrence: %+v", res.Transition)
 	}
-	if e := queueItem(t, st, "f1"); !slices.Equal(e.Concurred, []app.Role{app.RoleNDRC, app.RoleFinance}) {
-		t.Fatalf("queue entry after both concurred: concurred %v, want [ndrc finance] (latest first)", e.Concurred)
+	if e := queueItem(t, st, "f1"); !slices.Equal(e.Concurred, []app.Role{app.RoleFinance, app.RoleNDRC}) {
+		t.Fatalf("queue entry after both concurred: concurred %v, want [finance ndrc] (in the order given)", e.Concurred)
 	} else if !e.Since.Equal(joint) {
 		// A concurrence leaves the filing at its step: the step's review
 		// time still counts from 初审通过, not from the last concurrence.
