@@ -26,6 +26,16 @@ func AlignRows(o, n any, path string, moved map[string]string) (any, any) {
 		}
 		return path + "." + k
 	}
+	if ot, ok := o.([]any); ok {
+		if _, ok := n.([]any); !ok {
+			// A table emptied (null, or left out when empty): every row
+			// taken out. Its remarks led nowhere and read as answered.
+			for i := range ot {
+				moved[join(strconv.Itoa(i))] = join("~" + strconv.Itoa(i))
+			}
+			return o, n
+		}
+	}
 	switch nt := n.(type) {
 	case map[string]any:
 		ot, ok := o.(map[string]any)
@@ -42,7 +52,7 @@ func AlignRows(o, n any, path string, moved map[string]string) (any, any) {
 		}
 		for k, v := range ot {
 			if _, ok := nt[k]; !ok {
-				o2[k] = v
+				o2[k], _ = AlignRows(v, nil, join(k), moved) // a table left out: its rows taken out
 			}
 		}
 		return o2, n2
@@ -55,7 +65,8 @@ func AlignRows(o, n any, path string, moved map[string]string) (any, any) {
 		for j, v := range nt {
 			n2[strconv.Itoa(j)] = v
 		}
-		for i, j := range pairRows(ot, nt) {
+		pair, ko, kn := pairRows(ot, nt)
+		for i, j := range pair {
 			if j < 0 {
 				o2["~"+strconv.Itoa(i)] = ot[i]
 				moved[join(strconv.Itoa(i))] = join("~" + strconv.Itoa(i))
@@ -63,6 +74,13 @@ func AlignRows(o, n any, path string, moved map[string]string) (any, any) {
 			}
 			k := strconv.Itoa(j)
 			moved[join(strconv.Itoa(i))] = join(k)
+			if ko[i] == kn[j] {
+				// Unchanged: its own tables are too, row for row (a path
+				// not in moved keeps its number). Aligning them again took
+				// seconds for a catalogue of thousands of items.
+				o2[k], n2[k] = ot[i], nt[j]
+				continue
+			}
 			o2[k], n2[k] = AlignRows(ot[i], nt[j], join(k), moved)
 		}
 		return o2, n2
@@ -81,9 +99,9 @@ const maxPairCells = 1 << 20
 // of the same code or name (a resource moved and edited); between two
 // unchanged rows the rest go in order when as many were taken out as put
 // in (a row edited in place); any others were taken out or put in.
-func pairRows(o, n []any) []int {
-	ko, kn := rowKeys(o), rowKeys(n)
-	pair := make([]int, len(o))
+func pairRows(o, n []any) (pair []int, ko, kn []string) {
+	ko, kn = rowKeys(o), rowKeys(n)
+	pair = make([]int, len(o))
 	for i := range pair {
 		pair[i] = -1
 	}
@@ -189,7 +207,7 @@ func pairRows(o, n []any) []int {
 				leftN = append(leftN, j)
 			}
 		}
-		if len(leftO) == len(leftN) {
+		if len(leftO) == len(leftN) && !objects(o, leftO) {
 			for k, i := range leftO {
 				pair[i], used[leftN[k]] = leftN[k], true
 			}
@@ -198,30 +216,98 @@ func pairRows(o, n []any) []int {
 		}
 		pi, pj = a[0]+1, a[1]+1
 	}
-	return pair
+	return pair, ko, kn
 }
 
-// pairAlike pairs, in order, each row of o in leftO with the row of n in
-// leftN after the last one paired that keeps most of its fields, when it
-// keeps more than half of them: a row edited in place (renamed, its amount
-// kept) beside a row taken out or put in. Paired only by name or by count,
-// it read as taken out, and the remark the edit answered as on a row
-// deleted (found in a clerk's walkthrough).
+// pairAlike pairs rows of o in leftO with rows of n in leftN, in order,
+// that keep a field: a row edited in place (renamed, its amount changed,
+// its category kept) beside a row taken out or put in. Paired by name or
+// by count, it read as taken out, and the remark its edit answered as on
+// a row deleted; paired by count alone, a row taken out and one put in
+// read as one row changed (both found in clerks' walkthroughs). The pairs
+// kept are those that keep most fields together (a weighted common run);
+// a row as alike to two rows as to one is left unpaired, as there is no
+// telling which it became. Past maxAlikeCells the rows are left unpaired.
 func pairAlike(o, n []any, leftO, leftN []int, pair []int) {
-	from := 0
-	for _, i := range leftO {
-		best, bestK := 0.5, -1
-		for k := from; k < len(leftN); k++ {
-			if s := alike(o[i], n[leftN[k]]); s > best {
-				best, bestK = s, k
+	lo, ln := len(leftO), len(leftN)
+	if lo == 0 || ln == 0 || lo*ln > maxAlikeCells {
+		return
+	}
+	w := make([][]float64, lo)
+	for a, i := range leftO {
+		w[a] = make([]float64, ln)
+		for b, j := range leftN {
+			if s := alike(o[i], n[j]); s > 0 {
+				w[a][b] = s
 			}
 		}
-		if bestK >= 0 {
-			pair[i] = leftN[bestK]
-			from = bestK + 1
+	}
+	// A row as alike to another row as to this one is ambiguous either
+	// way: neither pair is kept.
+	tied := func(a, b int) bool {
+		for c := range lo {
+			if c != a && w[c][b] == w[a][b] {
+				return true
+			}
+		}
+		for d := range ln {
+			if d != b && w[a][d] == w[a][b] {
+				return true
+			}
+		}
+		return false
+	}
+	var ambiguous [][2]int
+	for a := range lo {
+		for b := range ln {
+			if w[a][b] > 0 && tied(a, b) {
+				ambiguous = append(ambiguous, [2]int{a, b})
+			}
+		}
+	}
+	for _, ab := range ambiguous {
+		w[ab[0]][ab[1]] = 0
+	}
+	// The pairs in order with the most kept in all.
+	best := make([][]float64, lo+1)
+	for a := range best {
+		best[a] = make([]float64, ln+1)
+	}
+	for a := lo - 1; a >= 0; a-- {
+		for b := ln - 1; b >= 0; b-- {
+			best[a][b] = max(best[a+1][b], best[a][b+1])
+			if w[a][b] > 0 {
+				best[a][b] = max(best[a][b], best[a+1][b+1]+w[a][b])
+			}
+		}
+	}
+	for a, b := 0, 0; a < lo && b < ln; {
+		switch {
+		case w[a][b] > 0 && best[a][b] == best[a+1][b+1]+w[a][b]:
+			pair[leftO[a]] = leftN[b]
+			a, b = a+1, b+1
+		case best[a][b] == best[a+1][b]:
+			a++
+		default:
+			b++
 		}
 	}
 }
+
+// objects reports whether the rows of t at is are objects (a table's
+// rows), not plain values (a list of codes, paired in order).
+func objects(t []any, is []int) bool {
+	for _, i := range is {
+		if _, ok := t[i].(map[string]any); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// maxAlikeCells bounds the rows pairAlike compares (taken out × put in
+// between two unchanged rows).
+const maxAlikeCells = 1 << 14
 
 // alike is the share of the fields two rows have, either of them, that
 // both have with the same value; 0 for rows that are not objects.
