@@ -54,11 +54,13 @@ func CompareBodyPaths(a, b string) int {
 		switch {
 		case xerr == nil && yerr == nil && xn != yn:
 			return xn - yn
-		case xerr == nil && yerr == nil: // the same row, one taken out
+		case xerr == nil && yerr == nil && strings.HasPrefix(x, "~") != strings.HasPrefix(y, "~"): // the same row, one taken out
 			if strings.HasPrefix(x, "~") {
 				return -1
 			}
 			return 1
+		case xerr == nil && yerr == nil:
+			return strings.Compare(x, y) // "1" and "01": not from a body
 		}
 		if i == 0 && (x == "attachments" || y == "attachments") {
 			if x == "attachments" { // the form's last section, after the content
@@ -66,8 +68,18 @@ func CompareBodyPaths(a, b string) int {
 			}
 			return -1
 		}
-		if xi, yi := fieldIndex(t, x), fieldIndex(t, y); xi >= 0 && yi >= 0 {
+		// Fields the form has, in its order, then any others (of an
+		// older or newer body) by their letters: an order, whatever the
+		// mix (unknown fields compared by letters among known ones made
+		// a cycle; found in review).
+		xi, yi := fieldIndex(t, x), fieldIndex(t, y)
+		switch {
+		case xi >= 0 && yi >= 0:
 			return xi - yi
+		case xi >= 0:
+			return -1
+		case yi >= 0:
+			return 1
 		}
 		return strings.Compare(x, y)
 	}

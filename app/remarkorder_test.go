@@ -35,4 +35,19 @@ func TestCompareBodyPaths(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
+	// A field this release does not know (an older or newer body's) goes
+	// after the known ones: compared by letters among them, it made a cycle.
+	unknown := []string{"declaration.project_name", "declaration.goals", "declaration.old_field"}
+	for _, a := range unknown {
+		for _, b := range unknown {
+			for _, c := range unknown {
+				if CompareBodyPaths(a, b) < 0 && CompareBodyPaths(b, c) < 0 && CompareBodyPaths(a, c) >= 0 {
+					t.Errorf("%s < %s < %s, but not %s < %s", a, b, c, a, c)
+				}
+			}
+		}
+	}
+	if CompareBodyPaths("declaration.old_field", "declaration.goals") <= 0 {
+		t.Error("an unknown field before a known one")
+	}
 }
