@@ -73,6 +73,7 @@ type editorScreen struct {
 	rowMoves   map[string]string
 	remarkBox  *fyne.Container
 	movesTimer *time.Timer
+	movesSeq   int // the last reading of the moves started (readMoves)
 
 	dates map[*widget.Entry]func(string) (string, bool) // the date and month fields, with their reader (editorScreen.date, month)
 
@@ -558,7 +559,14 @@ func (e *editorScreen) applyEditable() {
 		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机未被数管局接收的修改，已保存为草稿：本单位另一台电脑先提交了第 %d 版，数管局正在处理。请在“进度与批复”中对照第 %d 版核对；数管局退回修改后即可在此编辑并提交。",
 			e.f.Revision.Number, e.f.Revision.Number-1, e.f.Revision.Number-1), widget.WarningImportance))
 	case e.f.Status.Final():
-		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 数管局已作出决定：%s。本材料不能再修改。", e.f.Status.Label()), widget.MediumImportance))
+		// 霍邱's 批复立项 is 县发改委's: the banner said the bureau's.
+		who := T("数管局")
+		if n := len(e.f.History); n > 0 {
+			if r := e.f.History[n-1].Role; r == app.RoleFinance || r == app.RoleNDRC || r == app.RoleCrypto {
+				who = T(r.Department())
+			}
+		}
+		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.f.Status.Label()), widget.MediumImportance))
 	default:
 		// True whether or not it has reached the bureau yet (the send
 		// state beside the title says which): offline, "数管局处理期间"

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image/color"
 	"log/slog"
 	"maps"
@@ -27,7 +28,10 @@ var remarkTint = color.NRGBA{R: 0xee, G: 0xf4, B: 0xfc, A: 0xff}
 // revised after, or nil when the bureau remarked nothing on the field.
 func (e *editorScreen) remarkLine(path string) fyne.CanvasObject {
 	text, ok := e.f.LastRemarks()[path]
-	if !ok {
+	if !ok || strings.Contains(path, "[") {
+		// A row's field (a catalogue's 需求清单): its remark is in the
+		// banner's list, which follows the row; under the field it sat
+		// under whichever row had the number (found in review).
 		return nil
 	}
 	if e.remarked == nil {
@@ -67,7 +71,16 @@ func (e *editorScreen) fillRemarks(box *fyne.Container) int {
 			paths = append(paths, p)
 		}
 	}
-	slices.SortFunc(paths, func(a, b string) int { return app.CompareRemarkPaths(e.f.Kind, a, b) }) // as the form reads
+	// As the form reads now: by where each row is (rows swapped listed
+	// 第 2 行 before 第 1 行), a row taken out by its old place.
+	slices.SortFunc(paths, func(a, b string) int {
+		a2, _ := e.followRemark(a)
+		b2, _ := e.followRemark(b)
+		if c := app.CompareRemarkPaths(e.f.Kind, a2, b2); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	box.RemoveAll()
 	for _, p := range paths {
 		now, removed := e.followRemark(p)
@@ -113,21 +126,35 @@ func (e *editorScreen) loadRemarkBase() {
 		return
 	}
 	e.remarkBase = body
-	e.rowMoves = e.currentMoves()
+	e.readMoves()
 }
 
-// currentMoves returns where the returned revision's rows are in the
-// working copy now, nil when that cannot be told.
-func (e *editorScreen) currentMoves() map[string]string {
+// readMoves reads where the returned revision's rows are in the working
+// copy now, off the Fyne thread (a catalogue of thousands of items takes
+// a second), and refills the remarks' lines when a row moved. Only the
+// last reading started is kept.
+func (e *editorScreen) readMoves() {
 	now, _, err := e.f.Body().Encode()
 	if err != nil {
-		return nil
+		return
 	}
-	m, err := app.RowMoves(e.remarkBase, now)
-	if err != nil {
-		return nil
-	}
-	return m
+	e.movesSeq++
+	seq, base := e.movesSeq, e.remarkBase
+	e.u.goWait(func(ctx context.Context) {
+		m, err := app.RowMoves(base, now)
+		if err != nil || ctx.Err() != nil {
+			return
+		}
+		e.u.do(func() {
+			if e.u.editor != e || seq != e.movesSeq || maps.Equal(m, e.rowMoves) {
+				return
+			}
+			e.rowMoves = m
+			if e.remarkBox != nil {
+				e.fillRemarks(e.remarkBox)
+			}
+		})
+	})
 }
 
 // rowsEdited notes an edit of a revision whose remarks follow their rows:
@@ -143,17 +170,12 @@ func (e *editorScreen) rowsEdited() {
 		return
 	}
 	e.movesTimer = time.AfterFunc(remarkFollowDelay, func() {
+		if e.u.ctx.Err() != nil {
+			return // the window closed
+		}
 		e.u.do(func() {
-			if e.u.editor != e {
-				return
-			}
-			m := e.currentMoves()
-			if m == nil || maps.Equal(m, e.rowMoves) {
-				return
-			}
-			e.rowMoves = m
-			if e.remarkBox != nil {
-				e.fillRemarks(e.remarkBox)
+			if e.u.editor == e {
+				e.readMoves()
 			}
 		})
 	})
@@ -177,7 +199,7 @@ func (e *editorScreen) jumpRemark(revID, p string) {
 	}
 	e.jump(rootOf(p))
 	e.u.win.Canvas().Unfocus()
-	showMessage(T("该行已删除"), Tf("这条审核意见所在的行（%s）已在第 %d 版中删除。", remarkField(e.f.Kind, p), e.f.Revision.Number), e.u.win)
+	showMessage(T("该行已删除"), Tf("这条审核意见所在的行（%s）此后已删除。", remarkField(e.f.Kind, p)), e.u.win)
 }
 
 // followFrom returns where the field or row of remark path p, written on
@@ -187,7 +209,7 @@ func (e *editorScreen) followFrom(revID, p string) (string, bool) {
 	switch {
 	case !strings.Contains(p, "[") || revID == "" || revID == e.f.Revision.ID:
 		return p, false
-	case revID == e.f.Revision.BaseID && e.remarkBase != nil:
+	case revID == e.f.Revision.BaseID && e.rowMoves != nil:
 		return e.followRemark(p)
 	}
 	body, err := e.u.store.RevisionBody(e.u.ctx, e.f.ID, revID)

@@ -309,9 +309,7 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	x.u.OpenFiling(f.ID)
 	x.pump()
 	h = x.editor(t)
-	if remarkLinks()[after] == nil {
-		t.Errorf("opened again: %v", remarkLinks())
-	}
+	x.eventually(t, "the remark following its row, opened again", func() bool { return remarkLinks()[after] != nil })
 	// The timeline's link of the same remark goes to the row too, and
 	// the link of the remark on the row taken out to no other row.
 	x.u.OpenRemark(f.ID, "r1", "budget[2].amount")
@@ -325,7 +323,7 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	if got := x.w.Canvas().Focused(); got != nil {
 		t.Errorf("the link of the row taken out gave the keyboard to %T", got)
 	}
-	if d := x.dialogText(); !strings.Contains(d, "这条审核意见所在的行（投资概算明细 第 1 行）已在第 2 版中删除") {
+	if d := x.dialogText(); !strings.Contains(d, "这条审核意见所在的行（投资概算明细 第 1 行）此后已删除") {
 		t.Errorf("the link of the row taken out says %q", d)
 	}
 	x.tapDialogButton(t, "OK", "确定", "好")
@@ -349,5 +347,21 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	h = x.editor(t)
 	if got := x.w.Canvas().Focused(); got != h.entry("budget[0].amount") {
 		t.Errorf("the first return's link on revision 3 led to %T, not to 工程监理's amount (row 1)", got)
+	}
+}
+
+// A filing 县发改委 approved says so when opened, not that the bureau
+// decided (found in a clerk's walkthrough).
+func TestReadOnlyBannerNamesTheDepartmentThatDecided(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	f.Status = app.StatusApproved
+	f.History = append(f.History[:1], app.Transition{At: f.History[0].At.Add(time.Hour), Actor: "县发改委联审及审批员", Role: app.RoleNDRC,
+		Action: app.ActionApprove, From: app.StatusExpert, To: app.StatusApproved, RevisionID: "r1", RevisionNumber: 1, Step: "批复立项"})
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	if b := textOf(x.editor(t).e.banner); !strings.Contains(b, "只读 · 发展改革部门已作出决定：已批复") {
+		t.Errorf("banner %q", b)
 	}
 }

@@ -232,12 +232,24 @@ func (s *Store) RevisionBody(ctx context.Context, id, revID string) ([]byte, err
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("r/" + id + "/"), PrefetchValues: true})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			var snap RevisionSnapshot
-			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &snap) }); err != nil {
+			err := it.Item().Value(func(v []byte) error {
+				var head struct { // the revision alone: its body decoded only when it is the one
+					Revision app.Revision `json:"revision"`
+				}
+				if err := json.Unmarshal(v, &head); err != nil || head.Revision.ID != revID {
+					return err
+				}
+				var snap RevisionSnapshot
+				if err := json.Unmarshal(v, &snap); err != nil {
+					return err
+				}
+				body = snap.Body
+				return nil
+			})
+			if err != nil {
 				return fmt.Errorf("revision %s: %w", it.Item().Key(), err)
 			}
-			if snap.Revision.ID == revID {
-				body = snap.Body
+			if body != nil {
 				return nil
 			}
 		}
