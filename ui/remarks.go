@@ -87,7 +87,7 @@ func (e *editorScreen) fillRemarks(box *fyne.Container) int {
 		switch {
 		case removed:
 			// Taken out, as the reviewer may have asked: nowhere to go.
-			box.Add(&paragraph{Text: Tf("审核意见（%s，该行已删除）：%s", remarkField(e.f.Kind, p), r[p]), Importance: widget.HighImportance})
+			box.Add(&paragraph{Text: Tf("审核意见（%s，退回时的这一行已删除）：%s", remarkField(e.f.Kind, p), r[p]), Importance: widget.HighImportance})
 		case now != p:
 			label := remarkField(e.f.Kind, now)
 			if n := app.RowMovedFrom(p, now); n > 0 {

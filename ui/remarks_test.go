@@ -292,7 +292,7 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	if got := remarkLinks(); len(got) != 1 {
 		t.Errorf("links after the row was taken out: %v", got)
 	}
-	if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行，该行已删除）：软件开发费请拆分") {
+	if b := textOf(h.e.banner); !strings.Contains(b, "审核意见（投资概算明细 第 1 行，退回时的这一行已删除）：软件开发费请拆分") {
 		t.Errorf("the remark on the row taken out:\n%s", b)
 	}
 	x.w.Canvas().Focus(nil)

@@ -40,7 +40,8 @@ func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
 	decide := b.last[strings.Index(b.last, `class="card decide"`):]
 	decide = decide[:strings.Index(decide, "</section>")]
 	for _, want := range []string{"本版本已有的决定", "核定金额 <strong class=\"approved\">" + first.String(), "核减运维费",
-		app.RoleFinance.Label() + "意见：资金来源为本级财政", app.RoleCrypto.Label() + "意见", "此前核定 " + first.WanString() + " 万元"} {
+		app.RoleFinance.Label() + "意见：资金来源为本级财政", app.RoleCrypto.Label() + "意见", "此前核定 " + first.WanString() + " 万元",
+		"（发展改革部门·联审）联审同意"} { // a concurrence in the role it was given in
 		if !strings.Contains(decide, want) {
 			t.Errorf("the approver's decision card lacks %q:\n%s", want, decide)
 		}
@@ -393,7 +394,7 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 	for _, tr := range strings.Split(list, "<tr") {
 		switch {
 		case strings.Contains(tr, "开发费用偏高"):
-			if !strings.Contains(tr, "该行已删除") || !strings.Contains(tr, "已删除该行") {
+			if !strings.Contains(tr, "投资概算明细 第 1 行（退回时的这一行已删除）") || !strings.Contains(tr, "已删除该行") {
 				t.Errorf("the removed row's remark: %s", tr)
 			}
 		case strings.Contains(tr, "等保测评请附报价"):

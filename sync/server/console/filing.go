@@ -270,7 +270,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 		label := app.RemarkLabel(d.Kind, p)
 		if n := app.RowMovedFrom(p, now); removed {
-			label += "（该行已删除）"
+			label += "（退回时的这一行已删除）" // its number is the returned revision's, not this one's
 		} else if n > 0 {
 			// Named as the unit's revision numbers it, beside which it
 			// is shown, and as it was when written (the client's words).

@@ -52,7 +52,16 @@ var funcs = template.FuncMap{
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
 	"jointLabel":     func(r app.Role) string { return r.JointLabel() },
-	"hasRole":        func(rs []app.Role, r app.Role) bool { return slices.Contains(rs, r) },
+	// roleAs names the role a decision was taken in: a department's
+	// 联审同意 as 发展改革部门·联审, its 批复立项 as 发展改革部门 (the
+	// history read 县发改委…（发展改革部门）联审同意 beside （财政部门·联审）).
+	"roleAs": func(r app.Role, a app.Action) string {
+		if a == app.ActionConcur {
+			return r.JointLabel()
+		}
+		return r.Label()
+	},
+	"hasRole": func(rs []app.Role, r app.Role) bool { return slices.Contains(rs, r) },
 	"similarWeight": func(of string) int { // app.SimilarityScore's, said in the score's tooltip
 		if of == "name" {
 			return app.SimilarNameWeight
