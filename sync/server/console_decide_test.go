@@ -37,8 +37,7 @@ func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
 	b := fx.browser()
 	b.login(string(app.RoleNDRC), http.StatusSeeOther)
 	b.get("/console/filings/" + f.ID)
-	decide := b.last[strings.Index(b.last, `class="card decide"`):]
-	decide = decide[:strings.Index(decide, "</section>")]
+	decide := decideCard(b.last)
 	for _, want := range []string{"本版本已有的决定", "核定金额 <strong class=\"approved\">" + first.String(), "核减运维费",
 		app.RoleFinance.Label() + "意见：资金来源为本级财政", app.RoleCrypto.Label() + "意见", "此前核定 " + first.WanString() + " 万元",
 		"（发展改革部门·联审）联审同意"} { // a concurrence in the role it was given in
@@ -426,11 +425,8 @@ func TestConsoleRowRemarksFollowTheirRows(t *testing.T) {
 // reviewers' walkthrough).
 func TestConsoleSaysWhyThereIsNoDecision(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	tok := stepAccounts(t, fx)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	tok, fs := atJointReview(t, fx, 1)
+	f := fs[0]
 	fx.decideReq(tok[app.RoleFinance], f.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
 	for role, want := range map[app.Role]string{
 		app.RoleFinance:  "您已联审同意；等待发展改革部门·联审、密码管理部门·联审。",
@@ -439,9 +435,7 @@ func TestConsoleSaysWhyThereIsNoDecision(t *testing.T) {
 		b := fx.browser()
 		b.login(string(role), http.StatusSeeOther)
 		b.get("/console/filings/" + f.ID)
-		decide := b.last[strings.Index(b.last, `class="card decide"`):]
-		decide = decide[:strings.Index(decide, "</section>")]
-		if !strings.Contains(decide, want) || strings.Contains(decide, "材料当前为") {
+		if decide := decideCard(b.last); !strings.Contains(decide, want) || strings.Contains(decide, "材料当前为") {
 			t.Errorf("%s reads:\n%s", role, decide)
 		}
 	}
@@ -453,15 +447,8 @@ func TestConsoleSaysWhyThereIsNoDecision(t *testing.T) {
 // walkthrough).
 func TestConsoleQueueNamesTheStep(t *testing.T) {
 	fx := MustBureau(t)
-	joint, approval := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID)
-	for _, f := range []*app.Filing{joint, approval} {
-		fx.submit(fx.clerkA, f, http.StatusCreated)
-	}
-	tok := stepAccounts(t, fx)
-	for _, f := range []*app.Filing{joint, approval} {
-		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
-		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
-	}
+	tok, fs := atJointReview(t, fx, 2)
+	joint, approval := fs[0], fs[1]
 	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
 		fx.decideReq(tok[r], approval.ID, protocol.DecisionRequest{Action: app.ActionConcur}, http.StatusOK)
 	}
@@ -479,4 +466,27 @@ func TestConsoleQueueNamesTheStep(t *testing.T) {
 			t.Errorf("the row of %s does not say %q:\n%s", id, want, row)
 		}
 	}
+}
+
+// atJointReview submits n filings of unit A, sets 霍邱's steps and takes
+// each through 受理 and 初审: they wait at the joint review.
+func atJointReview(t *testing.T, fx *fixture, n int) (map[app.Role]string, []*app.Filing) {
+	t.Helper()
+	fs := make([]*app.Filing, n)
+	for i := range fs {
+		fs[i] = newFiling(t, fx.unitA.ID)
+		fx.submit(fx.clerkA, fs[i], http.StatusCreated)
+	}
+	tok := stepAccounts(t, fx) // after the submissions: the profile asks for attachments
+	for _, f := range fs {
+		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+		fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass}, http.StatusOK)
+	}
+	return tok, fs
+}
+
+// decideCard returns the decision card of a filing page.
+func decideCard(page string) string {
+	card := page[strings.Index(page, `class="card decide"`):]
+	return card[:strings.Index(card, "</section>")]
 }
