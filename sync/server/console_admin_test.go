@@ -675,6 +675,13 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 	if strings.Contains(ad.last, `value="tianning" selected`) || !strings.Contains(ad.last, "替换上传的规则文件") {
 		t.Errorf("the switch form invites replacing the upload:\n%s", ad.last)
 	}
+	// The page says the profile in force is not the one this release
+	// ships for the jurisdiction (an upload, or an earlier release's
+	// built-in one, which an upgrade does not replace).
+	const differs = "本程序内置的“常州市天宁区”规则与当前生效的不同"
+	if !strings.Contains(ad.last, differs) {
+		t.Errorf("the page does not say the built-in profile differs:\n%s", ad.last)
+	}
 	r = ad.post("/console/admin/profile", url.Values{"csrf": {tok}, "builtin": {"tianning"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请勾选确认") {
 		t.Fatalf("switch over the upload without the tick: %d", r.StatusCode)
@@ -687,8 +694,9 @@ func TestConsoleAdminEntersAYearsHolidays(t *testing.T) {
 		t.Fatalf("switch with the tick: %d\n%s", r.StatusCode, ad.last)
 	}
 	ad.get("/console/admin/profile")
-	if !strings.Contains(ad.last, "尚未载入") || strings.Contains(ad.last, "替换上传的规则文件") {
-		t.Errorf("after replacing the upload with the built-in one: missing-year note %v, tick %v", strings.Contains(ad.last, "尚未载入"), strings.Contains(ad.last, "替换上传的规则文件"))
+	if !strings.Contains(ad.last, "尚未载入") || strings.Contains(ad.last, "替换上传的规则文件") || strings.Contains(ad.last, differs) {
+		t.Errorf("after replacing the upload with the built-in one: missing-year note %v, tick %v, differs %v", strings.Contains(ad.last, "尚未载入"),
+			strings.Contains(ad.last, "替换上传的规则文件"), strings.Contains(ad.last, differs))
 	}
 
 	// A reviewer cannot download it.

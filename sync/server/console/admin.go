@@ -584,6 +584,11 @@ type profileData struct {
 	// uploaded file, a year's holidays added): switching replaces it, and
 	// the page asks to confirm that.
 	Custom bool
+	// Shipped is the built-in profile of the same jurisdiction when the one
+	// in force differs from it: an upload, or this built-in profile as an
+	// earlier release shipped it (a bureau keeps the profile it was given,
+	// so a new release's corrections were taken by no one); nil otherwise.
+	Shipped *ProfileChoice
 }
 
 func (c *Console) profilePage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -603,6 +608,9 @@ func (c *Console) renderProfile(w http.ResponseWriter, r *http.Request, s *sessi
 		d.Own = d.Active.Calendar.Years()
 		d.Refused = app.FieldErrors(d.Active.CheckNew())
 		d.Custom = customProfile(d.Active, d.Builtins)
+		if i := slices.IndexFunc(d.Builtins, func(b ProfileChoice) bool { return b.ID == d.Active.ID }); i >= 0 && d.Custom {
+			d.Shipped = &d.Builtins[i]
+		}
 	}
 	v.Data = d
 	c.renderAdmin(w, r, s, status, "admin-profile", "规则配置", v)
