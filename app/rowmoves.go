@@ -449,18 +449,29 @@ func FollowRows(k Kind, p string, moved map[string]string) (string, bool) {
 	return out.String(), false
 }
 
-// RowMovedFrom returns the number (from 1) that the innermost row moved
-// between remark paths was and now (FollowRows) had in was: the number a
-// reviewer wrote the remark beside; 0 when no row moved.
+// RowMovedFrom returns the number (from 1) that the last row of remark
+// path was had, when that row alone moved between was and now
+// (FollowRows): the number a reviewer wrote the remark beside, to be said
+// after now's label ("第 2 行，退回时为第 3 行"). It returns 0 when no row
+// moved, and when a row above the last moved (a catalogue's resource
+// whose item keeps its number): "信息项 第 3 行，退回时为第 5 行" named the
+// resource's old number as the item's (found in review); then the whole
+// old label is to be said.
 func RowMovedFrom(was, now string) int {
 	ws, ns := rowNumbers(was), rowNumbers(now)
-	n := 0
-	for i := range min(len(ws), len(ns)) {
+	if len(ws) == 0 || len(ws) != len(ns) {
+		return 0
+	}
+	last := len(ws) - 1
+	for i := range last {
 		if ws[i] != ns[i] {
-			n = ws[i] + 1
+			return 0
 		}
 	}
-	return n
+	if ws[last] == ns[last] {
+		return 0
+	}
+	return ws[last] + 1
 }
 
 // rowNumbers returns the row numbers of path (budget[2].x[5] → 2, 5).

@@ -80,12 +80,23 @@ func TestRemarksFollowTheirRows(t *testing.T) {
 				t.Errorf("%s: %s is now at %q (taken out %v), want %q", c.name, p, now, removed, want)
 			}
 			if was := app.RowMovedFrom(p, now); !removed && (now == p) != (was == 0) {
-				t.Errorf("%s: %s, now %s, was row %d", c.name, p, now, was)
+				t.Errorf("%s: %s, now %s, was row %d", c.name, p, now, was) // one level: the row's old number
 			}
 		}
 	}
-	if n := app.RowMovedFrom("resources[4].items[2].name", "resources[1].items[7].name"); n != 3 {
-		t.Errorf("an item moved within a resource that moved: was row %d, want 3", n)
+	// Nested rows: the number is said only when the last row alone moved.
+	for _, c := range []struct {
+		was, now string
+		want     int
+	}{
+		{"resources[4].items[2].name", "resources[4].items[7].name", 3},
+		{"resources[4].items[2].name", "resources[1].items[2].name", 0},
+		{"resources[4].items[2].name", "resources[1].items[7].name", 0},
+		{"goals", "goals", 0},
+	} {
+		if n := app.RowMovedFrom(c.was, c.now); n != c.want {
+			t.Errorf("%s → %s: was row %d, want %d", c.was, c.now, n, c.want)
+		}
 	}
 	if _, err := app.RowMoves(base, []byte("{")); err == nil {
 		t.Error("a body that is not JSON gave moves")

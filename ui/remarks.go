@@ -92,6 +92,8 @@ func (e *editorScreen) fillRemarks(box *fyne.Container) int {
 			label := remarkField(e.f.Kind, now)
 			if n := app.RowMovedFrom(p, now); n > 0 {
 				label += Tf("，退回时为第 %d 行", n)
+			} else {
+				label += Tf("，退回时为%s", remarkField(e.f.Kind, p)) // a row above it moved
 			}
 			box.Add(newTapLabel(Tf("审核意见（%s）：%s", label, r[p])+T("（点此转到）"), widget.HighImportance, func() { e.jump(now) }))
 		default:

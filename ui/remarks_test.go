@@ -365,3 +365,37 @@ func TestReadOnlyBannerNamesTheDepartmentThatDecided(t *testing.T) {
 		t.Errorf("banner %q", b)
 	}
 }
+
+// A remark on an item of a catalogue resource that moved (a resource
+// taken out above it) names the item as it is now and as it was written,
+// the resource's old number with it: "信息项 第 1 行，退回时为第 2 行" named
+// the resource's old number as the item's (found in review).
+func TestNestedRowRemarkNamesItsOldPlace(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	at := x.u.Now().Add(-time.Hour)
+	f, err := app.NewFiling(app.KindCatalogue, "f-nested", "r1", "u1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := func(seq, name string) app.Resource {
+		return app.Resource{Category: "101001", Sequence: seq, Name: name, Items: []app.DataItem{{Name: name + "编号"}}}
+	}
+	f.Catalogue.Entries = []app.Resource{res("000001", "人口"), res("000002", "法人")}
+	f.Revision.SubmittedAt, f.Status = at, app.StatusReturned
+	const p = "entries[1].items[0].name"
+	f.History = []app.Transition{
+		{At: at, Role: app.RoleUnit, Action: app.ActionSubmit, From: app.StatusDraft, To: app.StatusSubmitted, RevisionID: "r1", RevisionNumber: 1},
+		{At: at, Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted, To: app.StatusReturned,
+			RevisionID: "r1", RevisionNumber: 1, Remarks: map[string]string{p: "信息项名称请写全"}},
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	test.Tap(x.editor(t).e.revise)
+	x.eventually(t, "the revision in the editor", func() bool { return x.u.editor != nil && x.u.editor.editable })
+	h := x.editor(t)
+	h.e.f.Catalogue.Entries = h.e.f.Catalogue.Entries[1:] // 人口 taken out: 法人 is resource 1
+	h.e.edited()
+	want := remarkField(app.KindCatalogue, "entries[0].items[0].name") + "，退回时为" + remarkField(app.KindCatalogue, p)
+	x.eventually(t, "the remark naming the item's old place", func() bool { return strings.Contains(textOf(h.e.banner), want) })
+}

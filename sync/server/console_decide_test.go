@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
@@ -489,4 +491,41 @@ func atJointReview(t *testing.T, fx *fixture, n int) (map[app.Role]string, []*ap
 func decideCard(page string) string {
 	card := page[strings.Index(page, `class="card decide"`):]
 	return card[:strings.Index(card, "</section>")]
+}
+
+// A remark on an item of a resource that moved names the item as it is
+// now and as it was written, the resource's old number with it (the item
+// keeps its own): "信息项 第 1 行（退回时为第 2 行）" named the resource's old
+// number as the item's (found in review).
+func TestConsoleNestedRowRemarkNamesItsOldPlace(t *testing.T) {
+	fx := MustBureau(t)
+	f, err := app.NewFiling(app.KindCatalogue, uuid.NewString(), uuid.NewString(), fx.unitB.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	second := f.Catalogue.Entries[0]
+	second.Items = slices.Clone(second.Items)
+	second.Sequence, second.Name = "000009", second.Name+"（二）"
+	f.Catalogue.Entries = append(f.Catalogue.Entries, second)
+	f.Catalogue.Negatives = nil
+	fx.submit(fx.clerkB, f, http.StatusCreated)
+	const p = "entries[1].items[0].name"
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改",
+		Remarks: map[string]string{p: "信息项名称请写全"}}, http.StatusOK)
+	f.Revision.SubmittedAt, f.Status = time.Now(), app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue.Entries = f.Catalogue.Entries[1:] // the first resource taken out
+	fx.submit(fx.clerkB, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	want := app.RemarkLabel(app.KindCatalogue, "entries[0].items[0].name") + "（退回时为" + app.RemarkLabel(app.KindCatalogue, p) + "）"
+	if !strings.Contains(b.last, want) {
+		_, list, _ := strings.Cut(b.last, "退回时的逐项意见")
+		list, _, _ = strings.Cut(list, "</table>")
+		t.Errorf("the remark list lacks %q:\n%s", want, list)
+	}
 }

@@ -275,6 +275,8 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			// Named as the unit's revision numbers it, beside which it
 			// is shown, and as it was when written (the client's words).
 			label = app.RemarkLabel(d.Kind, now) + fmt.Sprintf("（退回时为第 %d 行）", n)
+		} else if now != p { // a row above it moved
+			label = app.RemarkLabel(d.Kind, now) + "（退回时为" + label + "）"
 		}
 		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed, Removed: removed})
 	}
