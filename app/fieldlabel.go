@@ -118,7 +118,7 @@ func RemarkLabel(k Kind, path string) string {
 	if k == "" {
 		k = KindDeclaration
 	}
-	path = strings.NewReplacer("[", ".", "]", "").Replace(path)
+	path = DottedPath(path)
 	return FieldLabel(string(k) + "." + path)
 }
 

@@ -414,8 +414,10 @@ func RowMoves(oldBody, newBody []byte) (map[string]string, error) {
 	return moved, nil
 }
 
-// rowDots writes a remark's path as a body's JSON paths name it:
-// budget[1].amount as budget.1.amount.
+// DottedPath writes a remark's path as a body's JSON paths (and a
+// revision's changes) name it: budget[1].amount as budget.1.amount.
+func DottedPath(p string) string { return rowDots.Replace(p) }
+
 var rowDots = strings.NewReplacer("[", ".", "]", "")
 
 // FollowRows returns remark path p (budget[3].amount, written on a row of
@@ -425,7 +427,7 @@ var rowDots = strings.NewReplacer("[", ".", "]", "")
 func FollowRows(k Kind, p string, moved map[string]string) (string, bool) {
 	cur := string(k)
 	var out strings.Builder
-	for _, seg := range strings.Split(rowDots.Replace(p), ".") {
+	for _, seg := range strings.Split(DottedPath(p), ".") {
 		if _, err := strconv.Atoi(seg); err == nil {
 			if to, ok := moved[cur+"."+seg]; ok {
 				n := to[strings.LastIndexByte(to, '.')+1:]

@@ -255,12 +255,7 @@ func TestRowRemarkFollowsItsRow(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	f := returnedWithRemarks(t)
 	f.History[1].Remarks = map[string]string{"budget[0]": "软件开发费请拆分", "budget[2].amount": "请附监理取费依据"}
-	x.store.put(f)
-	x.u.OpenFiling(f.ID)
-	x.pump()
-	test.Tap(x.editor(t).e.revise)
-	x.eventually(t, "the revision in the editor", func() bool { return x.u.editor != nil && x.u.editor.editable })
-	h := x.editor(t)
+	h := revising(t, x, f)
 	remarkLinks := func() map[string]*tapLabel {
 		out := map[string]*tapLabel{}
 		walk(h.e.banner, func(o fyne.CanvasObject) {
@@ -388,14 +383,21 @@ func TestNestedRowRemarkNamesItsOldPlace(t *testing.T) {
 		{At: at, Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted, To: app.StatusReturned,
 			RevisionID: "r1", RevisionNumber: 1, Remarks: map[string]string{p: "信息项名称请写全"}},
 	}
+	h := revising(t, x, f)
+	h.e.f.Catalogue.Entries = h.e.f.Catalogue.Entries[1:] // 人口 taken out: 法人 is resource 1
+	h.e.edited()
+	want := remarkField(app.KindCatalogue, "entries[0].items[0].name") + "，退回时为" + remarkField(app.KindCatalogue, p)
+	x.eventually(t, "the remark naming the item's old place", func() bool { return strings.Contains(textOf(h.e.banner), want) })
+}
+
+// revising stores f, a returned filing, opens it, taps 修改后重新提交 and
+// returns the editor of the revision.
+func revising(t *testing.T, x *screenFixture, f *app.Filing) *probe {
+	t.Helper()
 	x.store.put(f)
 	x.u.OpenFiling(f.ID)
 	x.pump()
 	test.Tap(x.editor(t).e.revise)
 	x.eventually(t, "the revision in the editor", func() bool { return x.u.editor != nil && x.u.editor.editable })
-	h := x.editor(t)
-	h.e.f.Catalogue.Entries = h.e.f.Catalogue.Entries[1:] // 人口 taken out: 法人 is resource 1
-	h.e.edited()
-	want := remarkField(app.KindCatalogue, "entries[0].items[0].name") + "，退回时为" + remarkField(app.KindCatalogue, p)
-	x.eventually(t, "the remark naming the item's old place", func() bool { return strings.Contains(textOf(h.e.banner), want) })
+	return x.editor(t)
 }

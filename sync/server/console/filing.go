@@ -262,7 +262,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// A row's remark (budget[1]) is answered by any change in the row
 		// (declaration.budget.1.name): it read 未修改 beside a row the
 		// unit had changed (found in a reviewer's walkthrough).
-		dotted := rowDots.Replace(now)
+		dotted := app.DottedPath(now)
 		changed := removed
 		for k := range v.Changed {
 			k = remarkPath(k)
@@ -482,10 +482,6 @@ type projectLink struct {
 // lastReturnRemarks returns the field remarks of the last return in h and
 // the revision it returned, when revision (the one shown) came after it;
 // nothing otherwise.
-// rowDots writes a remark's path as the changes name it: budget[1].amount
-// as budget.1.amount.
-var rowDots = strings.NewReplacer("[", ".", "]", "")
-
 func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string) {
 	for i := len(h) - 1; i >= 0; i-- {
 		t := h[i]
