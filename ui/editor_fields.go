@@ -379,20 +379,44 @@ func (e *editorScreen) remapRows(root string, to func(n int) (int, bool)) {
 	}
 	moved := map[string]string{}
 	for p, raw := range e.f.Unparsed {
-		if !strings.HasPrefix(p, root+"[") {
-			continue
-		}
-		var n int
-		if _, err := fmt.Sscanf(p[len(root)+1:], "%d", &n); err != nil {
-			continue
-		}
-		delete(e.f.Unparsed, p)
-		delete(e.parseErrs, p)
-		if m, ok := to(n); ok {
-			moved[fmt.Sprintf("%s[%d]%s", root, m, p[strings.IndexByte(p[len(root):], ']')+len(root)+1:])] = raw
+		if q, row, keep := renumber(root, to, p); row {
+			delete(e.f.Unparsed, p)
+			delete(e.parseErrs, p)
+			if keep {
+				moved[q] = raw
+			}
 		}
 	}
 	maps.Copy(e.f.Unparsed, moved)
+	// The fields left filled in move with their rows too: a row added
+	// after one was taken out above took the "left" of the row that had
+	// its number and showed its blanks red at once (found in the real
+	// window).
+	left := map[string]bool{}
+	for p := range e.left {
+		if q, row, keep := renumber(root, to, p); row {
+			delete(e.left, p)
+			if keep {
+				left[q] = true
+			}
+		}
+	}
+	maps.Copy(e.left, left)
+}
+
+// renumber returns path p of a row of the table at root with the row's
+// new number by to, whether p is of such a row at all, and whether the
+// row is kept.
+func renumber(root string, to func(n int) (int, bool), p string) (string, bool, bool) {
+	if !strings.HasPrefix(p, root+"[") {
+		return p, false, false
+	}
+	var n int
+	if _, err := fmt.Sscanf(p[len(root)+1:], "%d", &n); err != nil {
+		return p, false, false
+	}
+	m, ok := to(n)
+	return fmt.Sprintf("%s[%d]%s", root, m, p[strings.IndexByte(p[len(root):], ']')+len(root)+1:]), true, ok
 }
 
 // moneyEntry returns an entry of an amount in 万元 bound to *ptr. What does

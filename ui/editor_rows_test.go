@@ -40,3 +40,17 @@ func TestKeptTextFollowsRows(t *testing.T) {
 		t.Error("the removed row's message stayed at the index the next row now has")
 	}
 }
+
+// The fields the clerk left filled in follow their rows too: once a row
+// above was taken out, a row added at the end took the "left" of the row
+// that had had its number and showed its blanks red at once (found in
+// the real window).
+func TestLeftFieldsFollowRows(t *testing.T) {
+	e := &editorScreen{f: &app.Filing{}, left: map[string]bool{
+		"budget[0].name": true, "budget[2].amount": true, "funding[2].amount": true, "goals": true}}
+	e.dropRow("budget", 0)
+	want := map[string]bool{"budget[1].amount": true, "funding[2].amount": true, "goals": true}
+	if !maps.Equal(e.left, want) {
+		t.Errorf("left after taking out row 1:\n got %v\nwant %v", e.left, want)
+	}
+}
