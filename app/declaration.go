@@ -12,6 +12,7 @@ type Nature string
 // Natures.
 const (
 	NatureNew      Nature = "new"      // 新建
+	NatureRebuild  Nature = "rebuild"  // 改建、扩建、升级改造 (武汉 第三条; 天宁 names them beside 新建)
 	NatureContinue Nature = "continue" // 续建
 	NatureOM       Nature = "om"       // 运维
 	NatureService  Nature = "service"  // 购买服务
@@ -115,7 +116,7 @@ type Choice struct {
 
 // Code lists, in the order a form offers them.
 var (
-	NatureChoices = []Choice{{string(NatureNew), "新建"}, {string(NatureContinue), "续建"},
+	NatureChoices = []Choice{{string(NatureNew), "新建"}, {string(NatureRebuild), "改建、扩建、升级改造"}, {string(NatureContinue), "续建"},
 		{string(NatureOM), "运维"}, {string(NatureService), "购买服务"}}
 	ServiceTypeChoices = []Choice{{string(ServiceInfra), "基础设施服务"}, {string(ServiceSoftware), "软件开发服务"},
 		{string(ServiceOM), "运维服务"}, {string(ServiceOperation), "系统业务运营服务"}, {string(ServiceThirdParty), "第三方服务"}}

@@ -341,7 +341,7 @@ func TestProfileCorrections(t *testing.T) {
 	ps := MustProfiles(t)
 	t.Run(seedTianning+"/解读 三、（三）外网部署要求只适用于新建、改建、扩建项目", func(t *testing.T) {
 		p := ps["tianning"]
-		for nature, blocked := range map[app.Nature]bool{app.NatureNew: true, app.NatureContinue: true, app.NatureOM: false, app.NatureService: false} {
+		for nature, blocked := range map[app.Nature]bool{app.NatureNew: true, app.NatureRebuild: true, app.NatureContinue: true, app.NatureOM: false, app.NatureService: false} {
 			d := declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
 			d.Nature, d.Deployment = nature, app.Deployment{Mode: app.DeployExtranet}
 			if got := slices.Contains(blockerIDs(p.Evaluate(d, now)), "not_on_cloud"); got != blocked {
