@@ -387,9 +387,17 @@ func TestProfileCorrections(t *testing.T) {
 		p := ps["wuhan"]
 		d := declaration(t, "武汉市第一中学智慧校园平台", "武汉市第一中学", "680")
 		d.UnitType = app.UnitSchool
+		// Only a project on 市级财政性资金: a school's own money is routed
+		// by the amount, as any unit's.
+		d.Funding = []app.Funding{{Kind: app.FundSelf, Amount: app.Wans(680)}}
+		if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
+			t.Errorf("a self-funded school's 680 万元: %+v", a.Route)
+		}
+		d.Funding = []app.Funding{{Kind: app.FundSelf, Amount: app.Wans(80)}, {Kind: app.FundLocal, Amount: app.Wans(600)}}
 		a := p.Evaluate(d, now)
 		if a.Route.Code != app.RouteSectorApproval || !strings.Contains(a.Route.Approver, "行业主管部门") ||
-			!strings.Contains(a.Route.Approver, "备案") || a.Route.Source != "第九条" || a.Route.Basis != "unit_type" {
+			!strings.Contains(a.Route.Approver, "备案") || a.Route.Source != "第九条" || a.Route.Basis != "unit_type" ||
+			a.Route.Note != "按建设单位类型和资金来源确定，与投资额无关" || !strings.Contains(a.Route.Detail, "自建自用") {
 			t.Fatalf("route %+v", a.Route)
 		}
 		// 第十三条 and 第二十七条 are of every project that is approved (报批), the sector's too.

@@ -19,6 +19,9 @@ var Materials = []Material{
 	{"sharing_analysis", "信息资源共享分析篇"},
 	{"catalogue", "政务数据共享资源目录"},
 	{"crypto_plan", "密码应用方案"},
+	// 郁南 第十二条第（一）项: the 机要局's opinion on the plan, a document of
+	// its own (it rode on the plan's code with a label before).
+	{"crypto_filing_opinion", "密码应用备案意见（密码管理部门出具）"},
 	{"security_plan", "安全保障方案"},
 	{"special_request", "列入年度计划的专项请示"},
 	{"trial_report", "试运行报告"},

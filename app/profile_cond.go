@@ -21,6 +21,7 @@ import (
 //	{"fact": "plan", "op": "in", "values": ["urgent", "not_listed"]}
 //	{"fact": "integrated", "op": "=", "value": "false"}
 //	{"fact": "service_types", "op": "contains", "value": "software_dev"}
+//	{"fact": "funding.kind", "op": "contains", "value": "local_finance"}
 //	{"all": [...]}, {"any": [...]}, {"not": {...}}
 //
 // The facts are listed by Facts; see factKind for the operators each accepts.
@@ -109,6 +110,7 @@ var facts = map[string]factDef{
 	"deployment.mode":        {factCode, "部署方式", DeployChoices},
 	"route":                  {factCode, "审批路径", routeCodes},
 	"service_types":          {factSet, "服务类型", ServiceTypeChoices},
+	"funding.kind":           {factSet, "资金来源", FundingChoices},
 	"integrated":             {factFlag, "已完成现有系统整合", nil},
 	"shares_data":            {factFlag, "接入共享交换平台并提供数据共享", nil},
 	"xinchuang.supported":    {factFlag, "支持信创适配", nil},
@@ -162,6 +164,15 @@ func extractFacts(d *Declaration, route string) map[string]factValue {
 	for i, s := range d.ServiceTypes {
 		set[i] = string(s)
 	}
+	// The kinds of the declaration's funding sources, each once, in the
+	// order first given (武汉 第九条 turns on 市级财政性资金, 本级财政资金
+	// to a city's unit).
+	var funds []string
+	for _, f := range d.Funding {
+		if !slices.Contains(funds, string(f.Kind)) {
+			funds = append(funds, string(f.Kind))
+		}
+	}
 	f := map[string]factValue{
 		"total_investment":       {money: d.TotalInvestment},
 		"year_amount":            {money: d.YearAmount},
@@ -173,6 +184,7 @@ func extractFacts(d *Declaration, route string) map[string]factValue {
 		"deployment.mode":        {code: string(d.Deployment.Mode)},
 		"route":                  {code: route},
 		"service_types":          {set: set},
+		"funding.kind":           {set: funds},
 		"integrated":             {flag: d.Integrated},
 		"shares_data":            {flag: d.SharesData},
 		"xinchuang.supported":    {flag: d.Xinchuang.Supported},

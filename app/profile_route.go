@@ -75,9 +75,15 @@ func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
 		if !o.Off && o.When.eval(f) {
 			r := Route{Code: o.Code, Label: o.Label, Approver: o.Approver, Detail: o.Detail, Source: o.Source,
 				Basis: "unit_type", Addition: o.Addition}
-			if o.Addition {
+			// 武汉 第九条 turns on the unit's type and its funds.
+			switch byFunds := o.When.uses("funding.kind"); {
+			case byFunds && o.Addition:
+				r.setNote("按建设单位类型和资金来源确定，与投资额无关（%s）", AdditionNote)
+			case byFunds:
+				r.setNote("按建设单位类型和资金来源确定，与投资额无关")
+			case o.Addition:
 				r.setNote("按建设单位类型确定，与投资额无关（%s）", AdditionNote)
-			} else {
+			default:
 				r.setNote("按建设单位类型确定，与投资额无关")
 			}
 			return r

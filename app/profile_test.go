@@ -283,9 +283,14 @@ func TestProfileYunanObligations(t *testing.T) {
 			if got := slices.Contains(obligationIDs(a), "crypto_filing_professional"); got != (c.want) {
 				t.Errorf("%s 万元, %s: the 备案意见 obligation %v, want %v", c.total, c.class, got, c.want)
 			}
+			// The opinion is a document of its own, not a note on the
+			// plan's: the clerk attaches it, and the bureau sees it, apart.
+			if got := slices.Contains(materialCodes(a), "crypto_filing_opinion"); got != c.want {
+				t.Errorf("%s 万元, %s: the 备案意见 asked %v, want %v", c.total, c.class, got, c.want)
+			}
 			for _, m := range a.Materials {
-				if slices.Contains(m.Codes, "crypto_plan") && !strings.Contains(m.Label, "密码应用备案意见") {
-					t.Errorf("the crypto material reads %q: it does not ask for the 机要局's opinion", m.Label)
+				if slices.Contains(m.Codes, "crypto_filing_opinion") && !strings.Contains(m.Label, "县委机要局") {
+					t.Errorf("the opinion reads %q: it does not say who gives it", m.Label)
 				}
 			}
 		}

@@ -940,9 +940,11 @@ func TestReusedItemRowShowsAnUnknownStoredCode(t *testing.T) {
 	}
 }
 
-// 武汉 第九条: a school's or a hospital's own project is approved by its
-// sector, whatever it costs. The route follows the unit's type, which the
-// editor did not ask for, so a school was told the amount's route.
+// 武汉 第九条: a school's or a hospital's own project on city funds is
+// approved by its sector, whatever it costs. The route follows the unit's
+// type and its funds, which the editor did not ask for, so a school was
+// told the amount's route; then any school was told its sector's, on its
+// own money too.
 func TestUnitTypeDecidesTheRoute(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
 	x.u.NewDeclaration()
@@ -952,11 +954,21 @@ func TestUnitTypeDecidesTheRoute(t *testing.T) {
 		t.Fatalf("5000 万 of a government office:\n%s", p)
 	}
 	h.sel("unit_type").SetSelected("学校")
+	h.e.jump("funding")
+	test.Tap(findButton(h.e.sections[h.e.current].content, "添加资金来源"))
+	x.pump()
+	h.sel("funding[0].kind").SetSelected("单位自筹")
+	x.saved(t, "the unit's type and its funds", func(f *app.Filing) bool {
+		return f.Declaration.UnitType == app.UnitSchool && len(f.Declaration.Funding) == 1 && f.Declaration.Funding[0].Kind == app.FundSelf
+	})
+	if p := h.panel(); !strings.Contains(p, "市人民政府") || strings.Contains(p, "由行业主管部门负责审批") {
+		t.Fatalf("a school's 5000 万 of its own money:\n%s", p)
+	}
+	h.sel("funding[0].kind").SetSelected("本级财政资金")
 	x.eventually(t, "the sector's route", func() bool {
 		p := h.panel()
-		return strings.Contains(p, "由行业主管部门负责审批") && strings.Contains(p, "按建设单位类型确定")
+		return strings.Contains(p, "由行业主管部门负责审批") && strings.Contains(p, "按建设单位类型和资金来源确定")
 	})
-	x.saved(t, "the unit's type", func(f *app.Filing) bool { return f.Declaration.UnitType == app.UnitSchool })
 }
 
 // A remark on a trial report's row (功能模块 第 2 行, 问题 第 1 行) leads to

@@ -125,8 +125,8 @@ func TestOpenFillsConstructionPeriod(t *testing.T) {
 		}
 	}
 	s.db.View(func(txn *badger.Txn) error {
-		if v, _ := readSchema(txn); v != len(migrations) || v != 6 {
-			t.Errorf("schema %d, want 6", v)
+		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
+			t.Errorf("schema %d, want 7", v)
 		}
 		if _, err := txn.Get([]byte(keyFillAnchors)); !errors.Is(err, badger.ErrKeyNotFound) {
 			t.Errorf("the request to fill in anchors is left: %v", err)
@@ -145,4 +145,47 @@ func TestOpenFillsConstructionPeriod(t *testing.T) {
 	if _, err := Open(dir, withMigrations(migrations[:4])); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("a schema-4 binary opened the store: %v", err)
 	}
+}
+
+// 武汉 第九条 routes a school's project to its sector only when it uses
+// city funds, so since schema 7 a declaration's facts keep the kinds of its
+// funding sources; opening a schema-6 store fills them in, and the home
+// screen's route (which decides the deadlines) follows the funds.
+func TestOpenFillsFundingKinds(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, withMigrations(migrations[:6]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDeclaration(t, "武汉市第一中学智慧校园平台", 2027)
+	d.Declaration.UnitType = app.UnitSchool
+	d.Declaration.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(600)}}
+	mustSave(t, s, d)
+	// What the schema-6 code kept: every fact but the funding kinds.
+	unfunded := *d.Declaration
+	unfunded.Funding = nil
+	err = s.update(ctx, false, func(txn *badger.Txn) error {
+		sum, err := readStoredSummary(txn, d.ID)
+		if err != nil {
+			return err
+		}
+		sum.anchors.Facts = app.FactsOf(&unfunded)
+		return txn.Set([]byte("s/"+d.ID), sum.encodeStored())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := anchorsOf(t, s, app.KindDeclaration, d.ID); got.Facts != app.FactsOf(&unfunded) {
+		t.Fatal("the schema-6 summary was not written")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = mustOpenDir(t, dir)
+	if got := anchorsOf(t, s, app.KindDeclaration, d.ID); got.Facts != app.FactsOf(d.Declaration) || got.Facts == app.FactsOf(&unfunded) {
+		t.Error("the funding kinds are not filled in")
+	}
+	mustCheck(t, s)
 }

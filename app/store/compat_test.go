@@ -18,15 +18,16 @@ import (
 	"egovdesk/app"
 )
 
-// updateGolden rewrites testdata/store-v6.golden from what the code writes
+// updateGolden rewrites testdata/store-v7.golden from what the code writes
 // now. Only do it for a deliberate change of the stored format, with a new
 // schema version and a migration: stores on the clerks' disks hold the old
 // bytes. Keep the golden file of each older schema: the tests read it as a
 // store an older egovdesk left.
-var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v6.golden")
+var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v7.golden")
 
 const (
-	goldenPath   = "testdata/store-v6.golden"
+	goldenPath   = "testdata/store-v7.golden"
+	goldenV6Path = "testdata/store-v6.golden" // made by the schema-6 code, whose facts had no funding kinds
 	goldenV5Path = "testdata/store-v5.golden" // made by the schema-5 code, which kept no first submission
 	goldenV4Path = "testdata/store-v4.golden" // made by the schema-4 code, which kept no construction period
 )
@@ -64,6 +65,8 @@ func populateCompat(t *testing.T, s *Store, clock *compatClock) {
 			f.Declaration.TotalInvestment = app.Wans(int64(100 * n))
 			if n == 3 { // a construction period, kept in the summary since schema 5
 				f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-06"
+				// funding kinds, kept in its facts since schema 7
+				f.Declaration.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(200)}, {Kind: app.FundSelf, Amount: app.Wans(100)}}
 			}
 		case app.KindCatalogue:
 			f.Catalogue.Title = title
@@ -218,7 +221,7 @@ func openCompat(t *testing.T, clock *compatClock) *Store {
 }
 
 // TestStoredBytesUnchanged: what the store writes is byte for byte what it
-// wrote when testdata/store-v6.golden was made (schema 6), for every kind of
+// wrote when testdata/store-v7.golden was made (schema 7), for every kind of
 // key: summaries, index entries, counters, documents, revision snapshots,
 // outbox records, receipts, inbox entries and unread markers.
 //
@@ -420,8 +423,52 @@ func TestReadsStoreOfSchema5(t *testing.T) {
 		t.Error("no declaration of the fixture was ever submitted: nothing was checked")
 	}
 	s.db.View(func(txn *badger.Txn) error {
-		if v, _ := readSchema(txn); v != len(migrations) || v != 6 {
-			t.Errorf("schema %d, want 6", v)
+		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
+			t.Errorf("schema %d, want 7", v)
+		}
+		return nil
+	})
+}
+
+// TestReadsStoreOfSchema6: a store the schema-6 egovdesk left
+// (testdata/store-v6.golden) opens as schema 7 with its declarations' facts
+// as the declarations give them (its declarations have no funding, so
+// TestOpenFillsFundingKinds shows the facts are filled in).
+func TestReadsStoreOfSchema6(t *testing.T) {
+	ctx := context.Background()
+	old, err := os.ReadFile(goldenV6Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(old), `"meta/schema" "6"`) {
+		t.Fatal("the golden file is not of schema 6")
+	}
+	s := openDump(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)}, string(old))
+	mustCheck(t, s)
+	all, err := s.Anchors(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declarations := 0
+	for _, a := range all {
+		if a.Kind != app.KindDeclaration {
+			continue
+		}
+		f, err := s.Get(ctx, a.Project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := app.FactsOf(f.Declaration); a.Facts != want {
+			t.Errorf("%s: facts not as the declaration's", a.Project)
+		}
+		declarations++
+	}
+	if declarations == 0 {
+		t.Error("the fixture has no declaration: nothing was checked")
+	}
+	s.db.View(func(txn *badger.Txn) error {
+		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
+			t.Errorf("schema %d, want 7", v)
 		}
 		return nil
 	})

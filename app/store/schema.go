@@ -89,6 +89,11 @@ var migrations = []Migration{
 	// live for years before its project came to egovdesk). Filled in as
 	// for schema 4.
 	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 6")) },
+	// 6 → 7: a declaration's facts carry the kinds of its funding
+	// sources (app's "funding.kind"), by which 武汉 第九条 routes a school's
+	// or hospital's project to its sector only when it uses city funds.
+	// Filled in as for schema 4.
+	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 7")) },
 }
 
 // fillAnchorsIfAsked runs fillAnchors when a migration asked for it, then
