@@ -44,3 +44,32 @@ func TestConsoleGivesTypedTextBackAsUTF8(t *testing.T) {
 	fx.clock.Advance(16 * time.Minute)
 	check("after the session ended", http.StatusUnauthorized)
 }
+
+// A queue filter the console cannot read is named, and the page does not
+// give it back when no filter could take it: a kind of 20 KB came back
+// in the page, its export link and its 查找材料 link (44 KB). A search
+// typed too long comes back, to be shortened.
+func TestConsoleQueueDoesNotEchoAnUnreadableFilter(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	if r := b.get("/console/queue?kind=bogus"); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("kind=bogus: %d", r.StatusCode)
+	}
+	small := len(b.last)
+	long := strings.Repeat("x", 20<<10)
+	if r := b.get("/console/queue?kind=" + long); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "未知的材料类型") {
+		t.Fatalf("a kind of 20 KB: %d", r.StatusCode)
+	}
+	if strings.Contains(b.last, "xxxxxxxxxxxxxxxx") || len(b.last) > small+1<<10 {
+		t.Errorf("a kind of 20 KB comes back: the page has %d bytes, %d with kind=bogus", len(b.last), small)
+	}
+	if strings.Contains(b.last, "queue.csv") {
+		t.Error("the page offers to export a filter it cannot read")
+	}
+	typed := strings.Repeat("智慧", 75)
+	if r := b.get("/console/queue?q=" + url.QueryEscape(typed)); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(b.last, "搜索内容不能超过 100 个字") || !strings.Contains(b.last, typed) {
+		t.Errorf("a search of 150 字: %d, given back %v", r.StatusCode, strings.Contains(b.last, typed))
+	}
+}

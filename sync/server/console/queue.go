@@ -71,6 +71,18 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	form := r.URL.Query()
 	v := queueView{Form: form, Kinds: app.AllKinds(), Statuses: queueStatuses, Now: c.b.Now()}
 	q, problem := parseQueueQuery(form)
+	if problem != "" {
+		// A value no filter takes (kind=<20 KB>) is not echoed into the
+		// page, its links and its export twice over: a value a reviewer
+		// typed too long (a search of 150 字) is, to be shortened.
+		for _, vs := range form {
+			for i, x := range vs {
+				if len(x) > maxEchoText {
+					vs[i] = ""
+				}
+			}
+		}
+	}
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
@@ -122,7 +134,9 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, k := range pagingParams {
 		export.Del(k)
 	}
-	v.CSVURL = "/console/queue.csv?" + export.Encode()
+	if problem == "" {
+		v.CSVURL = "/console/queue.csv?" + export.Encode() // an export of a filter that cannot be read is refused
+	}
 	find := url.Values{}
 	for _, k := range []string{"q", "unit", "kind"} {
 		if x := form.Get(k); x != "" {
@@ -354,6 +368,10 @@ func checkFormText(f url.Values) string {
 	}
 	return problem
 }
+
+// maxEchoText is the longest filter value a page with a problem shows
+// back: past any the filters take (搜索 100 字, at most 400 bytes).
+const maxEchoText = 1 << 10
 
 // maxFilterText is past any filter value a request line can carry: the
 // values' own limits (搜索 100 字, unit and route 100 bytes) are checked
