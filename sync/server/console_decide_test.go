@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/csv"
 	"fmt"
 	"github.com/google/uuid"
 	"net/http"
@@ -466,6 +467,23 @@ func TestConsoleQueueNamesTheStep(t *testing.T) {
 		row = row[:strings.Index(row, "</tr>")]
 		if !strings.Contains(row, want) {
 			t.Errorf("the row of %s does not say %q:\n%s", id, want, row)
+		}
+	}
+	// The export says it too, in a column of its own after the status
+	// (it had no step: the two rows read alike).
+	b.get("/console/queue.csv")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.last, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("export: %d rows, %v", len(rows), err)
+	}
+	col := slices.Index(rows[0], "审核步骤")
+	if col != slices.Index(rows[0], "状态")+1 {
+		t.Fatalf("export heading: %v", rows[0])
+	}
+	for _, row := range rows[1:] {
+		id := row[len(row)-1]
+		if want := map[string]string{joint.ID: "待专家论证/联审", approval.ID: "待批复立项"}[id]; row[col] != want {
+			t.Errorf("export row of %s: step %q, want %q", id, row[col], want)
 		}
 	}
 }

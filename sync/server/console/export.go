@@ -29,12 +29,17 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	q.Limit = 500
 	now := c.b.Now()
 	var rows [][]string
+	stepped := false
 	for {
 		page, err := c.b.Queue(r.Context(), s.token, q)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
+		// The step a filing waits at, as the page says it under its
+		// status: the development-and-reform department's 联审 and its
+		// 批复 are one status.
+		stepped = c.nameSteps(page.Items)
 		for _, it := range page.Items {
 			total := ""
 			if it.Total != 0 {
@@ -44,8 +49,14 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 			if !it.Due.IsZero() && it.Due.Before(now) {
 				late = "超期"
 			}
-			rows = append(rows, []string{it.Title, it.Kind.Label(), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel,
-				total, it.Status.Label(), strconv.Itoa(it.Revision), fmtTime(it.Since), it.LastDay().Format(dateLayout), late, it.ID})
+			row := []string{it.Title, it.Kind.Label(), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel, total, it.Status.Label()}
+			if stepped {
+				row = append(row, "")
+				if it.Step != "" {
+					row[len(row)-1] = waitingAt(it.Step)
+				}
+			}
+			rows = append(rows, append(row, strconv.Itoa(it.Revision), fmtTime(it.Since), it.LastDay().Format(dateLayout), late, it.ID))
 		}
 		if page.Next == "" || len(rows) >= maxExportRows {
 			break
@@ -58,7 +69,11 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write([]string{"材料名称", "类型", "建设单位", "计划年度", "审批路径", "总投资（万元）", "状态", "版本", "到达时间", "办理期限", "超期", "材料编号"})
+	head := []string{"材料名称", "类型", "建设单位", "计划年度", "审批路径", "总投资（万元）", "状态"}
+	if stepped {
+		head = append(head, "审核步骤")
+	}
+	cw.Write(append(head, "版本", "到达时间", "办理期限", "超期", "材料编号"))
 	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = safeCell(cell)

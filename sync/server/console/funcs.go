@@ -166,6 +166,7 @@ var funcs = template.FuncMap{
 	// short is a route's label up to its colon: "总投资概算 500 万元以下".
 	// short2 is a step's label without what it adds in brackets:
 	// 专家论证/联审（会同…） as 专家论证/联审.
+	"waitingAt": waitingAt,
 	"short2": func(s string) string {
 		before, _, _ := strings.Cut(s, "（")
 		return before

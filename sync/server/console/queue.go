@@ -111,16 +111,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			problem = app.ErrorMessage(err) // a cursor that is not one
 		}
 	}
-	if prof := c.b.Profile(); prof != nil && v.Stepped {
-		for i := range v.Page.Items {
-			it := &v.Page.Items[i]
-			if fl := prof.Flow(it.Kind, it.Route); fl != nil {
-				if st := fl.StepAt(it.Status, it.Concurred); st != nil {
-					it.Step = st.Label
-				}
-			}
-		}
-	}
+	c.nameSteps(v.Page.Items)
 	if problem != "" {
 		v.Error, status = problem, http.StatusUnprocessableEntity
 		// The counts stay (年度=abc showed every count as 0): they are the
@@ -280,6 +271,32 @@ func cloneValues(v url.Values) url.Values {
 		}
 	}
 	return out
+}
+
+// nameSteps sets the review step each item waits at (Step) under the
+// profile's flows, and reports whether the profile has any: under none a
+// filing waits at no step but the reviewer's.
+func (c *Console) nameSteps(items []QueueItem) bool {
+	prof := c.b.Profile()
+	if prof == nil || len(prof.Flows) == 0 {
+		return false
+	}
+	for i := range items {
+		it := &items[i]
+		if fl := prof.Flow(it.Kind, it.Route); fl != nil {
+			if st := fl.StepAt(it.Status, it.Concurred); st != nil {
+				it.Step = st.Label
+			}
+		}
+	}
+	return true
+}
+
+// waitingAt says which step a filing waits at, by the step's name without
+// its note: 待专家论证/联审 for 专家论证/联审（会同…）.
+func waitingAt(step string) string {
+	name, _, _ := strings.Cut(step, "（")
+	return "待" + name
 }
 
 // parseQueueQuery reads the filter form. It returns a Chinese message
