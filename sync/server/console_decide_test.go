@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"github.com/google/uuid"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -545,5 +546,95 @@ func TestConsoleNestedRowRemarkNamesItsOldPlace(t *testing.T) {
 		_, list, _ := strings.Cut(b.last, "退回时的逐项意见")
 		list, _, _ = strings.Cut(list, "</table>")
 		t.Errorf("the remark list lacks %q:\n%s", want, list)
+	}
+}
+
+// The page of a decision sent after the session idled out logs the
+// reviewer in again and puts what they typed back in the filing's decision
+// form (a reviewer had to copy a long 退回修改 reason and its remarks, log
+// in, find the filing and paste them back one by one). A login refused
+// keeps it all; a filing that moved on in the meantime says so, with the
+// texts still in the form.
+func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	idle := func() {
+		t.Helper()
+		b.get(page)
+		fx.clock.Advance(16 * time.Minute)
+		r := b.post(page+"/decision", url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"},
+			"kind": {string(app.KindDeclaration)}, "action": {"return"}, "comment": {"一、补充依据\n二、核减预算"},
+			"remark:goals": {"目标须量化"}, "remark:budget[0]": {"单价偏高"}})
+		if r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, `action="/console/login/resume"`) {
+			t.Fatalf("after the session ended: %d, no login that carries the decision:\n%s", r.StatusCode, b.last)
+		}
+	}
+	resume := func(pw string) *http.Response {
+		t.Helper()
+		form := url.Values{"password": {pw}, "login": {"reviewer"}}
+		for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(b.last, -1) {
+			form.Add(m[1], html.UnescapeString(m[2]))
+		}
+		return b.post("/console/login/resume", form)
+	}
+	idle()
+	if r := resume("wrong"); r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "一、补充依据\n二、核减预算") ||
+		!strings.Contains(b.last, `name="remark:goals" value="目标须量化"`) || !strings.Contains(b.last, `action="/console/login/resume"`) {
+		t.Fatalf("a wrong password: %d, or the decision typed is gone:\n%s", r.StatusCode, b.last)
+	}
+	if r := resume(password); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "已重新登录") || !strings.Contains(b.last, "2 个“审核意见”框") {
+		t.Fatalf("logged in again: %d:\n%s", r.StatusCode, b.last)
+	}
+	for _, want := range []string{">一、补充依据\n二、核减预算</textarea>", ">目标须量化</textarea>", ">单价偏高</textarea>", `value="return" required checked`} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	if strings.Contains(b.last, "已由他人处理") {
+		t.Error("a filing nobody touched is said to have moved on")
+	}
+	// The form as given back goes through, on the new session.
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "kind": {string(app.KindDeclaration)},
+		"action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}, "remark:goals": {"目标须量化"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the decision given back: %d:\n%s", r.StatusCode, b.last)
+	}
+
+	// Another filing, decided by someone else while the reviewer was away.
+	f = newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	page = "/console/filings/" + f.ID
+	idle()
+	fx.decide(fx.admin, f.ID, app.ActionAccept, "", http.StatusOK)
+	if r := resume(password); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "已由他人处理") ||
+		!strings.Contains(b.last, ">一、补充依据\n二、核减预算</textarea>") || strings.Contains(b.last, "已重新登录。") {
+		t.Errorf("a filing decided meanwhile: %d:\n%s", r.StatusCode, b.last)
+	}
+}
+
+// The idle page's login reads a decision's worth of form without a
+// session: only from a browser that has the login page's cookie, and
+// never past its limit, announced or sent.
+func TestConsoleResumeReadsOnlyWhatItMay(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	form := url.Values{"next": {"/console/filings/x"}, "login": {"reviewer"}, "password": {password}, "comment": {"依据"}}
+	if r := b.post("/console/login/resume", form); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("without the login page's cookie: %d", r.StatusCode)
+	}
+	b.get("/console/login")
+	form.Set("csrf", b.csrf())
+	form.Set("comment", strings.Repeat("长", 300<<10))
+	if r := b.post("/console/login/resume", form); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("a form of %d KB: %d", len(form.Encode())>>10, r.StatusCode)
+	}
+	form.Set("comment", "依据")
+	form.Set("next", "https://evil.example/console/filings/x")
+	if r := b.post("/console/login/resume", form); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("a next that is not a filing of this console: %d", r.StatusCode)
 	}
 }

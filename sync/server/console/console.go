@@ -25,9 +25,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,14 +70,21 @@ type Console struct {
 	once  onceTokens // notices.go
 
 	profileMu sync.Mutex // the holidays form's read, change and write of the profile (admin.go)
+	// resuming bounds the idle pages' logins being read at once (resume):
+	// each carries a decision form of up to maxTextForm without a session.
+	resuming chan struct{}
 }
+
+// maxResuming is how many resume forms are read at once: 32 of 714 KiB.
+const maxResuming = 32
 
 // New returns the console over b. log may be nil.
 func New(b Backend, log *slog.Logger) *Console {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
+		resuming: make(chan struct{}, maxResuming)}
 	for _, p := range append([]string{"login", "password", "queue", "find", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
 		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
 		if strings.HasPrefix(p, "admin-") || p == "notices" {
@@ -101,6 +110,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.HandleFunc("GET /console/{$}", c.home)
 	c.mux.HandleFunc("GET /console/login", c.loginForm)
 	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
+	c.mux.Handle("POST /console/login/resume", cop.Handler(http.HandlerFunc(c.resume)))
 	c.mux.HandleFunc("GET /console/password", c.passwordForm) // password.go
 	c.mux.Handle("POST /console/password", cop.Handler(http.HandlerFunc(c.changePassword)))
 	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
@@ -375,6 +385,8 @@ type errorView struct {
 	// to copy; Next is where to log in again to (idleDecision).
 	Kept []string
 	Next string
+	// Resume is the login form that carries Kept back to its filing.
+	Resume *resumeForm
 }
 
 func (c *Console) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
@@ -418,6 +430,21 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 	if r.ContentLength > limit || !sameToken(r.PostFormValue(csrfField), csrfToken(token)) {
 		return false
 	}
+	next := "/console/queue"
+	if p, ok := strings.CutSuffix(r.URL.Path, "/decision"); ok {
+		next = p
+	}
+	return c.idlePage(w, r, http.StatusUnauthorized, next, "")
+}
+
+// idlePage shows what the decision form in r (sent after its session
+// idled out, or given back by resume) held, and reports whether it held
+// anything: the texts to copy and, when it was a filing's, a login form
+// that carries them and, once logged in, puts them back in the filing's
+// decision form (resume). A reviewer had to copy a long 退回修改 reason,
+// log in, find the filing again and paste it back, field by field.
+// problem says why a resume was refused.
+func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, next, problem string) bool {
 	_, typed, remarks, _ := decisionForm(r)
 	// The filing is not read for a session gone: the form says its kind,
 	// which names the remarks' fields.
@@ -439,17 +466,116 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")
 	}
 	kept = append(chosen, kept...)
-	next := "/console/queue"
-	if p, ok := strings.CutSuffix(r.URL.Path, "/decision"); ok {
-		next = p
-	}
-	c.render(w, r, http.StatusUnauthorized, "error", page{Title: "登录已超时", Data: errorView{
+	v := errorView{
 		Heading: "登录已超时，决定没有提交",
 		Text:    c.idleText() + "您填写的内容如下，请复制保存，重新登录后回到这份材料再提交。",
 		Kept:    kept,
 		Next:    "/console/login?next=" + url.QueryEscape(next),
-	}})
+	}
+	if _, ok := filingPath(next); ok {
+		v.Text = c.idleText() + "您填写的内容如下。在下面重新登录后，这些内容会填回这份材料的决定表单，核对后再提交。"
+		v.Resume = &resumeForm{CSRF: randomToken(), Next: next, Login: echo(strings.TrimSpace(r.PostFormValue("login"))), Error: problem}
+		for _, name := range resumeFields {
+			if x := r.PostFormValue(name); x != "" {
+				v.Resume.Fields = append(v.Resume.Fields, formField{name, echo(x)})
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(remarks)) {
+			v.Resume.Fields = append(v.Resume.Fields, formField{remarkPrefix + echo(p), echo(remarks[p])})
+		}
+		http.SetCookie(w, c.cookie(r, preCookie, v.Resume.CSRF, 3600))
+	}
+	c.render(w, r, status, "error", page{Title: "登录已超时", Data: v})
 	return true
+}
+
+// resumeFields are the fields of the decision form an idle page carries
+// over the login (resume), the remarks aside: what was chosen and typed,
+// and the page's revision and decisions, to tell the reviewer when the
+// filing moved on while they were away.
+var resumeFields = []string{"action", "approved", "comment", "kind", "revision", "transitions"}
+
+// resumeForm is the idle page's login form, which carries the decision
+// typed (Fields) back to the filing at Next.
+type resumeForm struct {
+	CSRF, Next, Login, Error string
+	Fields                   []formField
+}
+
+type formField struct{ Name, Value string }
+
+// filingPath returns the ID of the filing whose page p is.
+func filingPath(p string) (string, bool) {
+	id, ok := strings.CutPrefix(p, "/console/filings/")
+	return id, ok && id != "" && !strings.ContainsAny(id, "/?#")
+}
+
+// resume logs in from an idle page and shows the filing with the decision
+// the reviewer typed back in its form. A login refused gives the idle page
+// again, with everything it carried.
+func (c *Console) resume(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(preCookie); err != nil || r.ContentLength > maxTextForm {
+		// Not from an idle page of this browser, or past the limit: not
+		// read (the login form's pre-login cookie goes with the page).
+		c.errorPage(w, r, http.StatusBadRequest, "请求无效", "登录表单已过期或不完整，请回到待审核重新打开材料。")
+		return
+	}
+	select {
+	case c.resuming <- struct{}{}:
+		defer func() { <-c.resuming }()
+	default:
+		w.Header().Set("Retry-After", "5")
+		c.errorPage(w, r, http.StatusServiceUnavailable, "请稍后重试", "审核台正忙，请等几秒后按浏览器的“后退”，再点“重新登录并填回”。您填写的内容仍在上一页。")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxTextForm)
+	if tooLarge(r) {
+		c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", tooLargeText(maxTextForm))
+		return
+	}
+	next := safeNext(r.PostFormValue("next"))
+	id, ok := filingPath(next)
+	if !ok || len(r.Header.Values("Content-Type")) > 1 {
+		c.errorPage(w, r, http.StatusBadRequest, "请求无效", "表单不完整，请回到待审核重新打开材料。")
+		return
+	}
+	refuse := func(status int, problem string) {
+		if !c.idlePage(w, r, status, next, problem) {
+			c.errorPage(w, r, status, "无法登录", problem)
+		}
+	}
+	pre, err := r.Cookie(preCookie)
+	if err != nil || !sameToken(r.PostFormValue(csrfField), pre.Value) {
+		refuse(http.StatusForbidden, "登录表单已过期，请重新输入登录名和密码。")
+		return
+	}
+	login, password := strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("password")
+	if login == "" || password == "" {
+		refuse(http.StatusUnprocessableEntity, "请填写登录名和密码。")
+		return
+	}
+	token, acct, wait, err := c.b.Login(r.Context(), r, login, password)
+	switch {
+	case errors.Is(err, ErrPasswordChange):
+		// The password must be changed first, on a page that cannot
+		// carry the decision: the texts stay here to copy.
+		refuse(http.StatusForbidden, app.ErrorMessage(err)+"请先复制保存上面的内容，再点“重新登录”修改密码。")
+		return
+	case app.ErrorCode(err) == app.ETOOMANY:
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		refuse(http.StatusTooManyRequests, app.ErrorMessage(err))
+		return
+	case app.ErrorCode(err) == app.EUNAUTHORIZED || app.ErrorCode(err) == app.EFORBIDDEN:
+		refuse(http.StatusUnauthorized, app.ErrorMessage(err))
+		return
+	case err != nil:
+		c.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, c.cookie(r, preCookie, "", -1))
+	http.SetCookie(w, c.cookie(r, sessionCookie, token, 0))
+	s := c.newSession(token, acct)
+	c.refill(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, s)), s, id)
 }
 
 // fail shows err: its message for a problem the reviewer can act on, a

@@ -52,7 +52,11 @@ type filingView struct {
 	// offered need a comment (finance, offered no 不予立项, was told it).
 	CommentHint string
 	Done        string // the decision just taken
-	Checklist   []app.ChecklistItem
+	// Resumed: the form holds what the reviewer typed before their
+	// session idled out, given back after they logged in again (refill):
+	// 1 and the number of field remarks given back.
+	Resumed   int
+	Checklist []app.ChecklistItem
 	// Project is the declaration of the project a later filing, catalogue,
 	// trial report or acceptance application belongs to, when the bureau
 	// holds it as the unit's: the page links to it.
@@ -327,30 +331,8 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	status := http.StatusUnprocessableEntity
 	if code == app.ECONFLICT {
-		// What the reviewer typed stays: in the form when a decision is
-		// still theirs to take, else on the page to copy. The decisions
-		// they had not seen say who came first.
-		v.Lost, status = true, http.StatusConflict
-		v.Comment, v.Approved, v.Doc.Values = echo(comment), echo(typed), echoRemarks(remarks)
-		if slices.ContainsFunc(v.Actions, func(a actionView) bool { return a.Action == action }) {
-			v.Action = action
-		}
-		if transitions < len(v.D.History) {
-			v.Since = v.D.History[transitions:]
-			// The page was the reviewer's own, from before their decision
-			// (Back after it): not "已由他人处理" with their own decision
-			// listed under it.
-			v.Own = !slices.ContainsFunc(v.Since, func(t app.Transition) bool { return t.Actor != s.Name || t.Role != s.Role })
-		}
-		var keptComment string
-		var keptRemarks map[string]string
-		if len(v.D.Allowed) == 0 {
-			keptComment = comment
-		}
-		if !v.Doc.Remarks {
-			keptRemarks = remarks
-		}
-		v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
+		status = http.StatusConflict
+		v.giveBack(s, true, transitions, action, comment, typed, remarks)
 	} else {
 		v.Error, v.Action, v.Comment = echo(app.ErrorMessage(err)), action, echo(comment)
 		for _, fe := range app.FieldErrors(err) {
@@ -359,6 +341,58 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
 	}
 	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
+}
+
+// giveBack puts what the reviewer typed back in v's form when a decision
+// is still theirs to take, else on the page to copy. When lost, their
+// decision did not count: the decisions they had not seen since the page
+// (transitions taken when it was shown) say who came first.
+func (v *filingView) giveBack(s *session, lost bool, transitions int, action app.Action, comment, typed string, remarks map[string]string) {
+	v.Comment, v.Approved, v.Doc.Values = echo(comment), echo(typed), echoRemarks(remarks)
+	if slices.ContainsFunc(v.Actions, func(a actionView) bool { return a.Action == action }) {
+		v.Action = action
+	}
+	if !lost {
+		return
+	}
+	v.Lost = true
+	if transitions < len(v.D.History) {
+		v.Since = v.D.History[transitions:]
+		// The page was the reviewer's own, from before their decision
+		// (Back after it): not "已由他人处理" with their own decision
+		// listed under it.
+		v.Own = !slices.ContainsFunc(v.Since, func(t app.Transition) bool { return t.Actor != s.Name || t.Role != s.Role })
+	}
+	var keptComment string
+	var keptRemarks map[string]string
+	if len(v.D.Allowed) == 0 {
+		keptComment = comment
+	}
+	if !v.Doc.Remarks {
+		keptRemarks = remarks
+	}
+	v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
+}
+
+// refill shows filing id to the reviewer who has just logged in again from
+// an idle page (resume) with the decision form they sent after their
+// session ended, in r, back in its form. When the filing moved on in the
+// meantime (another decision, a new revision), the page says so, as it
+// does when another reviewer decided first.
+func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id string) {
+	v, err := c.filingView(r, s, id)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	_, typed, remarks, _ := decisionForm(r)
+	transitions, err := strconv.Atoi(r.PostFormValue("transitions"))
+	moved := err != nil || transitions < 0 || transitions < len(v.D.History) || r.PostFormValue("revision") != v.D.RevisionID
+	v.giveBack(s, moved, max(transitions, 0), app.Action(r.PostFormValue("action")), strings.TrimSpace(r.PostFormValue("comment")), typed, remarks)
+	if !moved {
+		v.Resumed = len(remarks) + 1
+	}
+	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }
 
 // sameDecision reports whether since, the decisions taken after the page

@@ -163,6 +163,7 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
 	// short is a route's label up to its colon: "总投资概算 500 万元以下".
 	// short2 is a step's label without what it adds in brackets:
 	// 专家论证/联审（会同…） as 专家论证/联审.
