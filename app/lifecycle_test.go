@@ -406,6 +406,13 @@ func TestProfileCorrections(t *testing.T) {
 				t.Errorf("the sector's approval does not ask %s: %+v", f, a.Sections)
 			}
 		}
+		// So are 第十一条's qualified compiler and 第十三条's obligation
+		// (its sections asked for the chapters, its obligations did not).
+		for _, id := range []string{"qualified_compiler", "sharing_and_crypto"} {
+			if !slices.Contains(obligationIDs(a), id) {
+				t.Errorf("the sector's approval is not told %s: %v", id, obligationIDs(a))
+			}
+		}
 		// 第十五条 binds the sector's approval too: at 3000 万元 and above
 		// it goes on to the city government (a school's 5000 万元 project
 		// was told the sector approves it, and nothing more).
