@@ -124,6 +124,7 @@ var facts = map[string]factDef{
 	"deployment.explanation": {factFlag, "已填写部署情况说明", nil},
 	"xinchuang.notes":        {factFlag, "已填写信创适配说明", nil},
 	"plan_basis":             {factFlag, "已填写规划依据", nil},
+	"legal_exception":        {factFlag, "已写明法律法规另有规定的依据", nil},
 	"current_state":          {factFlag, "已填写现有系统与整合情况", nil},
 	"indicators":             {factFlag, "已填写绩效目标及指标", nil},
 	FactPlanYearAhead:        {factFlag, "申报下一年度（申报年度晚于当年）", nil},
@@ -198,6 +199,7 @@ func extractFacts(d *Declaration, route string) map[string]factValue {
 		"deployment.explanation": present(d.Deployment.Explanation),
 		"xinchuang.notes":        present(d.Xinchuang.Notes),
 		"plan_basis":             present(d.PlanBasis),
+		"legal_exception":        present(d.LegalException),
 		"current_state":          present(d.CurrentState),
 		"indicators":             present(d.Indicators),
 	}

@@ -1,6 +1,9 @@
 package app
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // RouteOverride routes a declaration by a fact other than its investment:
 // when When holds (it may not use the route fact), the declaration takes
@@ -33,6 +36,57 @@ func (o *RouteOverride) validate(p *Problems, f string) {
 	if o.When.uses("route") {
 		p.Add(f+".when", "%s.when：改变路径的条件不能使用 route（审批路径本身）", f)
 	}
+}
+
+// Reads reports whether a rule of prof that is not switched off reads
+// fact in its condition: the editor shows a field that only rules read
+// (legal_exception) under the profiles that have such a rule.
+func (prof *Profile) Reads(fact string) bool {
+	if prof == nil {
+		return false
+	}
+	var conds []*Cond
+	for _, r := range prof.RouteOverrides {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Obligations {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Sections {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Materials {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Checklist {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Blockers {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Deadlines {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	for _, r := range prof.Lifecycle {
+		if !r.Off {
+			conds = append(conds, r.When)
+		}
+	}
+	return slices.ContainsFunc(conds, func(c *Cond) bool { return c.uses(fact) })
 }
 
 // uses reports whether c or any condition inside it reads fact.

@@ -364,10 +364,28 @@ func TestProfileTianningBlockers(t *testing.T) {
 				t.Errorf("blocker %+v: want field %q, Chinese label and fix, a source", b, tt.field)
 			}
 			// The five 不予审核 hold "除法律法规明确规定外": a unit a law
-			// provides otherwise for is told whom to ask, not only to
-			// change what the law rules out.
-			if strings.HasPrefix(b.Label, "不予审核") && !strings.Contains(b.Fix, "法律法规对本项目另有明确规定的，请先与区数据局联系") {
-				t.Errorf("blocker %s: its fix %q does not say what to do where a law provides otherwise", b.ID, b.Fix)
+			// provides otherwise for says which and attaches it, and the
+			// 不予审核 is lifted (it could only be told whom to ask, and
+			// could not submit at all).
+			if strings.HasPrefix(b.Label, "不予审核") {
+				if !strings.Contains(b.Fix, "在“法律法规另有规定的依据”中写明") {
+					t.Errorf("blocker %s: its fix %q does not say what to do where a law provides otherwise", b.ID, b.Fix)
+				}
+				excepted := *d
+				excepted.LegalException = "《中华人民共和国数据安全法》第××条：本系统数据不得接入共享平台"
+				a := p.Evaluate(&excepted, now)
+				if !a.CanSubmit() {
+					t.Errorf("blocker %s holds where a law provides otherwise: %v", b.ID, blockerIDs(a))
+				}
+				if i := slices.IndexFunc(a.Materials, func(m app.MaterialNeed) bool { return slices.Contains(m.Codes, "basis_docs") }); i < 0 || !a.Materials[i].Addition {
+					t.Errorf("a law cited without its text asked for: %+v", a.Materials)
+				}
+			} else {
+				excepted := *d
+				excepted.LegalException = "《某法》第一条"
+				if a := p.Evaluate(&excepted, now); a.CanSubmit() {
+					t.Errorf("blocker %s, which is not one of the five, lifted by a law cited", b.ID)
+				}
 			}
 			tt.clear(d)
 			if a := p.Evaluate(d, now); !a.CanSubmit() {

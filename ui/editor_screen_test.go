@@ -999,3 +999,28 @@ func TestTrialRowRemarkLeadsToItsRow(t *testing.T) {
 		}
 	}
 }
+
+// 天宁's five 不予审核 hold 除法律法规明确规定外: the clerk of a project a
+// law provides otherwise for writes which, and the 不予审核 are lifted
+// with its text asked for among the attachments (the project could not be
+// submitted at all). Only a profile with such a rule asks for it.
+func TestLegalExceptionLiftsTianningsRefusals(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	if h.target("legal_exception") != nil {
+		t.Fatal("霍邱's declaration asks for an exception no rule of its has")
+	}
+	x = newScreens(t, "tianning", nil)
+	h = x.newEditor(t, app.KindDeclaration)
+	if !strings.Contains(h.panel(), "不予审核") {
+		t.Fatalf("an empty 天宁 declaration is not refused:\n%s", h.panel())
+	}
+	test.Type(h.entry("legal_exception"), "《中华人民共和国保守国家秘密法》第二十四条")
+	x.eventually(t, "the refusals lifted", func() bool {
+		p := h.panel()
+		return !strings.Contains(p, "不予审核") && strings.Contains(p, "法律法规另有明确规定的依据")
+	})
+	x.saved(t, "the exception", func(f *app.Filing) bool {
+		return strings.Contains(f.Declaration.LegalException, "保守国家秘密法")
+	})
+}

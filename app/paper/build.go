@@ -108,13 +108,17 @@ func declaration(d *app.Declaration, atts []app.Attachment) *Document {
 		Field{"统一社会信用代码", v(d.UnitCreditCode)}, Field{"主管部门", v(d.SupervisingDept)},
 		Field{"行政区划代码", v(d.RegionCode)}, Field{"项目负责人", v(d.Contact.Leader)},
 		Field{"联系人", v(d.Contact.Person)}, Field{"联系电话", v(d.Contact.Phone)}))
-	ch("项目性质与类别", fields(
+	nature := []Block{fields(
 		Field{"建设性质", v(app.LabelOf(app.NatureChoices, string(d.Nature)))},
 		Field{"服务类型", v(strings.Join(services, "、"))},
 		Field{"项目类别", v(app.LabelOf(app.ClassChoices, string(d.Class)))},
 		Field{"年度计划", v(app.LabelOf(app.PlanChoices, string(d.Plan)))},
 		Field{"建设周期", month(d.PeriodStart) + " 至 " + month(d.PeriodEnd)}),
-		text("规划依据", d.PlanBasis))
+		text("规划依据", d.PlanBasis)}
+	if strings.TrimSpace(d.LegalException) != "" { // only a profile's exception asks for it (天宁)
+		nature = append(nature, text("法律法规另有规定的依据", d.LegalException))
+	}
+	ch("项目性质与类别", nature...)
 	goals := []Block{text("建设目标", d.Goals), text("绩效目标及指标", d.Indicators), text("建设内容", d.Content)}
 	if len(d.Modules) > 0 {
 		t := &Table{Head: []string{"序号", "功能模块", "功能说明"}, Widths: []float64{1, 3, 8}}

@@ -53,6 +53,14 @@ func TestDeclarationLayout(t *testing.T) {
 			t.Errorf("layout lacks %q", w)
 		}
 	}
+	if strings.Contains(text, "法律法规另有规定的依据") {
+		t.Error("a declaration citing no law prints the exception's heading")
+	}
+	d.LegalException = "《中华人民共和国保守国家秘密法》第二十四条"
+	doc, _ = Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{})
+	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "法律法规另有规定的依据") || !strings.Contains(text, "保守国家秘密法") {
+		t.Error("the law a declaration cites for its exception is not printed")
+	}
 	if _, err := Build(app.Body{Kind: app.KindDeclaration}, Options{}); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("a body without content: %v", err)
 	}

@@ -1338,3 +1338,26 @@ func TestConsoleReturnSentAgainChanged(t *testing.T) {
 		t.Errorf("the return sent again with a remark changed: %d", r.StatusCode)
 	}
 }
+
+// A declaration citing a law for 天宁's exception shows it to the
+// reviewer, with a remark box beside it; one that cites none does not
+// show the heading.
+func TestConsoleShowsTheLawCitedForAnException(t *testing.T) {
+	fx := MustBureau(t)
+	plain := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, plain, http.StatusCreated)
+	cited := newFiling(t, fx.unitA.ID)
+	cited.Declaration.LegalException = "《中华人民共和国保守国家秘密法》第二十四条"
+	fx.submit(fx.clerkA, cited, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + plain.ID)
+	if strings.Contains(b.last, "法律法规另有规定的依据") {
+		t.Error("a declaration citing no law shows the exception's heading")
+	}
+	b.get("/console/filings/" + cited.ID)
+	if !strings.Contains(b.last, "<th>法律法规另有规定的依据</th>") || !strings.Contains(b.last, "保守国家秘密法") ||
+		!strings.Contains(b.last, `name="remark:legal_exception"`) {
+		t.Error("the law cited is not shown with a remark box")
+	}
+}
