@@ -44,6 +44,8 @@ type editorScreen struct {
 	secList  *enterList
 	form     *formScroll       // the middle column of ordinary sections
 	body     *container.Scroll // form's scroll
+	shown    *fyne.Container   // the ordinary section in body, under its heading
+	marked   *canvas.Rectangle // the outline of where a link led in a read-only filing (mark)
 	obj      fyne.CanvasObject
 
 	// fields
@@ -234,7 +236,8 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	if s.fill {
 		e.setCenter(container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content))
 	} else {
-		e.body.Content = roomForBar(container.NewVBox(heading(T(s.title)), s.content))
+		e.shown, e.marked = container.NewVBox(heading(T(s.title)), s.content), nil
+		e.body.Content = roomForBar(e.shown)
 		e.setCenter(e.form)
 		e.body.ScrollToTop()
 	}
@@ -353,6 +356,9 @@ func (e *editorScreen) jump(path string) {
 		return
 	}
 	if !e.sections[i].fill {
+		if !e.editable {
+			e.mark(target)
+		}
 		if !e.form.scrollTo(target, 40) {
 			e.form.reveal(target)
 		}
@@ -369,6 +375,42 @@ func (e *editorScreen) jump(path string) {
 		focusAtEnd(e.u.win.Canvas(), f)
 	}
 }
+
+// mark outlines target, in the section shown, until another section is
+// shown: in a read-only filing a remark's link led to its field, which
+// takes no keyboard to show it, and a clerk looking at a table of twenty
+// budget lines could not tell which the remark was on.
+func (e *editorScreen) mark(target fyne.CanvasObject) {
+	if e.shown == nil {
+		return
+	}
+	e.marked = canvas.NewRectangle(color.Transparent)
+	e.marked.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	e.marked.StrokeWidth = 2
+	e.marked.CornerRadius = theme.InputRadiusSize()
+	layer := container.New(&markLayout{root: e.shown, target: target}, e.marked)
+	e.body.Content = roomForBar(container.NewStack(e.shown, layer))
+	e.body.Refresh()
+}
+
+// markLayout places its one object around target, wherever target is
+// inside root after root is laid out (a resized window moves it), and
+// hides it when target is not there.
+type markLayout struct{ root, target fyne.CanvasObject }
+
+func (l *markLayout) Layout(objs []fyne.CanvasObject, _ fyne.Size) {
+	pos, ok := offsetIn(l.root, l.target)
+	if !ok || !l.target.Visible() {
+		objs[0].Hide()
+		return
+	}
+	pad := theme.Padding()
+	objs[0].Move(pos.SubtractXY(pad, pad))
+	objs[0].Resize(l.target.Size().AddWidthHeight(2*pad, 2*pad))
+	objs[0].Show()
+}
+
+func (l *markLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
 
 // edited is called after every change of the working copy: it updates the
 // consequences and queues the autosave.

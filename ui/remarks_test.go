@@ -401,3 +401,60 @@ func revising(t *testing.T, x *screenFixture, f *app.Filing) *probe {
 	x.eventually(t, "the revision in the editor", func() bool { return x.u.editor != nil && x.u.editor.editable })
 	return x.editor(t)
 }
+
+// A remark's link in a read-only filing outlines the field it leads to,
+// which takes no keyboard to show where it is: it scrolled to a budget
+// line among many and marked none. The outline follows its field when the
+// window is resized; the revision being edited has the keyboard's own.
+func TestReadOnlyLinkOutlinesItsField(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	for len(f.Declaration.Budget) < 12 {
+		f.Declaration.Budget = append(f.Declaration.Budget, f.Declaration.Budget[0])
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	if h.e.editable {
+		t.Fatal("a returned filing opens for editing before 修改")
+	}
+	outlined := func(path string) {
+		t.Helper()
+		m := h.e.marked
+		if m == nil || !m.Visible() {
+			t.Fatalf("%s: nothing marked", path)
+		}
+		target, _ := lookup(h.e.targets, path)
+		pos, ok := offsetIn(h.e.shown, target)
+		if !ok || m.Position().Y > pos.Y || m.Position().Y+m.Size().Height < pos.Y+target.Size().Height || m.Size().Width < target.Size().Width {
+			t.Errorf("%s: the outline at %v %v does not go round the field at %v %v", path, m.Position(), m.Size(), pos, target.Size())
+		}
+	}
+	outlines := func(path string) {
+		t.Helper()
+		h.e.jump(path)
+		x.pump()
+		outlined(path)
+	}
+	outlines("budget[9].amount")
+	before := h.e.marked.Size()
+	x.w.Resize(x.w.Canvas().Size().SubtractWidthHeight(300, 0))
+	x.pump()
+	if h.e.marked.Size() == before {
+		t.Errorf("the outline kept its size %v in a narrower window", before)
+	}
+	outlined("budget[9].amount")
+	outlines("goals")
+
+	test.Tap(h.e.revise)
+	x.eventually(t, "the revision in the editor", func() bool {
+		return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable
+	})
+	h = x.editor(t)
+	h.e.jump("goals")
+	x.pump()
+	if h.e.marked != nil {
+		t.Error("the revision being edited is outlined as well as focused")
+	}
+}
