@@ -237,12 +237,12 @@ type Declaration struct {
 	Class        Class         `json:"class"`
 	Plan         PlanStatus    `json:"plan"`
 	PlanBasis    string        `json:"plan_basis,omitempty"` // 规划依据、上级文件、会议纪要
+	PeriodStart  string        `json:"period_start"`         // YYYY-MM
+	PeriodEnd    string        `json:"period_end"`           // YYYY-MM
 	// LegalException names the law or regulation that provides otherwise
 	// for this project (天宁's 不予审核 hold 除法律法规明确规定外): a
 	// profile lifts its blockers on it, and asks for the basis attached.
 	LegalException string `json:"legal_exception,omitempty"`
-	PeriodStart    string `json:"period_start"` // YYYY-MM
-	PeriodEnd      string `json:"period_end"`   // YYYY-MM
 
 	// 建设目标与内容
 	Goals        string   `json:"goals"`

@@ -89,6 +89,7 @@ type editorScreen struct {
 	saveFailed bool
 	center     *fyne.Container   // holds body, or a section that fills the screen
 	side       fyne.CanvasObject // the panel on the right
+	sideScroll *container.Scroll // side's scroll
 }
 
 // section is one part of the declaration as the regulations order it.
@@ -173,6 +174,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	left := container.NewStack(minWidth(170), e.secList)
 	e.side = side
 	right := container.NewVScroll(container.NewPadded(side)) // sideLayout sizes it
+	e.sideScroll = right
 
 	// 草稿 · 第 1 版 · 未提交: the send state in its own colour, spaced as
 	// the dots inside the status are (the labels' inner padding cancelled).
@@ -438,6 +440,9 @@ func (e *editorScreen) changedView() {
 	}
 	e.title.SetText(title)
 	e.kind.changed(now)
+	if e.sideScroll != nil {
+		keepInContent(e.sideScroll)
+	}
 	e.showMessages()
 	if e.secList != nil {
 		e.secList.Refresh()

@@ -1015,11 +1015,22 @@ func TestLegalExceptionLiftsTianningsRefusals(t *testing.T) {
 	if !strings.Contains(h.panel(), "不予审核") {
 		t.Fatalf("an empty 天宁 declaration is not refused:\n%s", h.panel())
 	}
+	// The panel, scrolled to its foot, is not left showing blank once
+	// it gets shorter (found in the real window).
+	side := h.e.sideScroll
+	side.ScrollToOffset(fyne.NewPos(0, side.Content.MinSize().Height))
+	x.pump()
+	if side.Offset.Y == 0 {
+		t.Fatal("the panel does not scroll: nothing is tested")
+	}
 	test.Type(h.entry("legal_exception"), "《中华人民共和国保守国家秘密法》第二十四条")
 	x.eventually(t, "the refusals lifted", func() bool {
 		p := h.panel()
 		return !strings.Contains(p, "不予审核") && strings.Contains(p, "法律法规另有明确规定的依据")
 	})
+	if end := side.Content.MinSize().Height - side.Size().Height; side.Offset.Y > max(0, end) {
+		t.Errorf("the panel is scrolled to %v, past its content's end at %v", side.Offset.Y, end)
+	}
 	x.saved(t, "the exception", func(f *app.Filing) bool {
 		return strings.Contains(f.Declaration.LegalException, "保守国家秘密法")
 	})

@@ -36,6 +36,8 @@ func (e *editorScreen) buildSections() {
 		e.choice("class", "项目类别", "公共类与专业类的审批流程不同", app.ClassChoices, func() string { return string(d.Class) }, func(c string) { d.Class = app.Class(c) }),
 		e.choice("plan", "是否列入年度计划", "", app.PlanChoices, func() string { return string(d.Plan) }, func(c string) { d.Plan = app.PlanStatus(c) }),
 		e.text("plan_basis", "规划依据", "上级文件、会议纪要或领导批示；申请补充列入的紧急项目必填", &d.PlanBasis, true),
+		e.month("period_start", "建设周期开始", "年月，如 2027-03", &d.PeriodStart),
+		e.month("period_end", "建设周期结束", "年月，如 2027-12", &d.PeriodEnd),
 	}
 	// Only where a rule reads it (天宁's 不予审核 hold 除法律法规明确规定外),
 	// or where it was written under such a profile: elsewhere it would ask
@@ -44,10 +46,7 @@ func (e *editorScreen) buildSections() {
 		nature = append(nature, e.text("legal_exception", "法律法规另有规定的依据",
 			"法律法规对本项目另有明确规定、不适用“不予审核”情形的，写明法律法规名称及条款，并在附件中附上依据；没有的留空", &d.LegalException, true))
 	}
-	nature = append(nature,
-		e.month("period_start", "建设周期开始", "年月，如 2027-03", &d.PeriodStart),
-		e.month("period_end", "建设周期结束", "年月，如 2027-12", &d.PeriodEnd))
-	add("性质与类别", []string{"nature", "service_types", "class", "plan", "plan_basis", "legal_exception", "period_start", "period_end"}, nature...)
+	add("性质与类别", []string{"nature", "service_types", "class", "plan", "plan_basis", "period_start", "period_end", "legal_exception"}, nature...)
 	e.moduleBox = container.NewVBox()
 	add("建设目标与内容", []string{"goals", "indicators", "content", "modules", "current_state", "integrated"},
 		e.text("goals", "建设目标", "", &d.Goals, true),

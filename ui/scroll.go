@@ -288,3 +288,17 @@ func revealIn(s *container.Scroll, o fyne.CanvasObject) {
 	}
 	s.ScrollToOffset(fyne.NewPos(s.Offset.X, off))
 }
+
+// keepInContent scrolls s back so that it shows content after its content
+// got shorter: the panel beside a form, scrolled to its foot, showed two
+// lines and blank below them once the clerk's edit lifted four refusals
+// (found in the real window), until scrolled by hand.
+func keepInContent(s *container.Scroll) {
+	if s.Content == nil {
+		return
+	}
+	end := max(0, s.Content.MinSize().Height-s.Size().Height)
+	if s.Offset.Y > end {
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, end))
+	}
+}
