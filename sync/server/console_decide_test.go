@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"github.com/google/uuid"
@@ -573,14 +574,16 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 			t.Fatalf("after the session ended: %d, no login that carries the decision:\n%s", r.StatusCode, b.last)
 		}
 	}
-	resume := func(pw string) *http.Response {
+	var sent url.Values // the last idle-page login sent
+	resumeAs := func(login, pw string) *http.Response {
 		t.Helper()
-		form := url.Values{"password": {pw}, "login": {"reviewer"}}
+		sent = url.Values{"password": {pw}, "login": {login}}
 		for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(b.last, -1) {
-			form.Add(m[1], html.UnescapeString(m[2]))
+			sent.Add(m[1], html.UnescapeString(m[2]))
 		}
-		return b.post("/console/login/resume", form)
+		return b.post("/console/login/resume", sent)
 	}
+	resume := func(pw string) *http.Response { t.Helper(); return resumeAs("reviewer", pw) }
 	idle()
 	if r := resume("wrong"); r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "一、补充依据\n二、核减预算") ||
 		!strings.Contains(b.last, `name="remark:goals" value="目标须量化"`) || !strings.Contains(b.last, `action="/console/login/resume"`) {
@@ -597,11 +600,49 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	if strings.Contains(b.last, "已由他人处理") {
 		t.Error("a filing nobody touched is said to have moved on")
 	}
+	// The browser's reload sends the login again: the session it began
+	// refills without it (it gave a page saying the form had expired,
+	// with nothing of what was typed).
+	if r := b.post("/console/login/resume", sent); r.StatusCode != http.StatusOK || !strings.Contains(b.last, ">一、补充依据\n二、核减预算</textarea>") {
+		t.Errorf("reloaded after the login: %d:\n%s", r.StatusCode, b.last)
+	}
 	// The form as given back goes through, on the new session.
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "kind": {string(app.KindDeclaration)},
 		"action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}, "remark:goals": {"目标须量化"}}
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the decision given back: %d:\n%s", r.StatusCode, b.last)
+	}
+
+	// Logged in again as an account with no decision at the step (the
+	// login box is empty): the page named the texts put back, which it
+	// had nowhere to show. They are listed to copy.
+	f = newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "finance", Name: "钱财政", Role: app.RoleFinance, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	page = "/console/filings/" + f.ID
+	b = fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	idle()
+	if r := resumeAs("finance", password); r.StatusCode != http.StatusOK || strings.Contains(b.last, "已填回右侧") ||
+		!strings.Contains(b.last, "未能填回的内容如下") || !strings.Contains(b.last, "<li>审核意见：一、补充依据\n二、核减预算</li>") ||
+		!strings.Contains(b.last, "目标须量化") {
+		t.Errorf("logged in again as an account with no decision here: %d:\n%s", r.StatusCode, b.last)
+	}
+	// A filing that cannot be opened once logged in (gone, another
+	// unit's): the texts to copy, not an error page without them.
+	b = fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	idle()
+	form = url.Values{"password": {password}, "login": {"reviewer"}}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(b.last, -1) {
+		form.Add(m[1], html.UnescapeString(m[2]))
+	}
+	form.Set("next", "/console/filings/"+uuid.NewString())
+	if r := b.post("/console/login/resume", form); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "无法打开这份材料") ||
+		!strings.Contains(b.last, "<li>审核意见：一、补充依据\n二、核减预算</li>") {
+		t.Errorf("logged in again to a filing that cannot be opened: %d:\n%s", r.StatusCode, b.last)
 	}
 
 	// Another filing, decided by someone else while the reviewer was away.

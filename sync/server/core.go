@@ -33,6 +33,15 @@ var _ console.Backend = core{}
 
 // consoleHandler is the console mounted under /console/, its requests
 // logged as the API's are (without the session cookie).
+// consolePublicBody is past the longest console form sent without a
+// session (the idle page's login, which carries a decision): it times
+// such a body (limitBody); the console's own limits refuse what is longer.
+const consolePublicBody = 1 << 20
+
+// maxResumesPerAddress is how many idle-page logins one address sends at
+// once.
+const maxResumesPerAddress = 2
+
 func (s *Server) consoleHandler() http.Handler {
 	h := console.New(core{s}, s.log)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +50,9 @@ func (s *Server) consoleHandler() http.Handler {
 		// bound, and 16 prints of one filing at once took 4.3 GB). Per
 		// session, not per account: an account holds at most
 		// maxLoginTokens sessions and logins.
-		if ck, err := r.Cookie(console.SessionCookie); err == nil && ck.Value != "" {
+		ck, err := r.Cookie(console.SessionCookie)
+		session := err == nil && ck.Value != ""
+		if session {
 			release, ok := s.inflight.acquire("console:"+tokenHash(ck.Value), s.cfg.AccountRequests)
 			if !ok {
 				w.Header().Set(protocol.HeaderRetryAfter, "1")
@@ -49,6 +60,32 @@ func (s *Server) consoleHandler() http.Handler {
 				return
 			}
 			defer release()
+		}
+		if r.URL.Path == console.ResumePath {
+			// The idle page's login carries a decision's worth of form
+			// without a session: two at once from one address.
+			release, ok := s.inflight.acquire("resume:"+s.clientIP(r), maxResumesPerAddress)
+			if !ok {
+				w.Header().Set(protocol.HeaderRetryAfter, "5")
+				http.Error(w, "同一地址同时重新登录的请求过多，请等几秒后按浏览器的“后退”再试；您填写的内容仍在上一页", http.StatusTooManyRequests)
+				return
+			}
+			defer release()
+		}
+		// A form's body keeps the pace the API's keep: one sent slowly,
+		// or never, does not hold its connection (and, for the idle
+		// page's login, one of its few places) for as long as the sender
+		// likes (found from outside). Without a session it has the short
+		// grace of a body without login.
+		if r.Method == http.MethodPost {
+			var max int64
+			if !session {
+				max = consolePublicBody
+			}
+			s.limitBody(w, r, max)
+			if b, ok := r.Body.(*deadlineBody); ok {
+				defer b.finished()
+			}
 		}
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}

@@ -17,6 +17,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
@@ -2534,5 +2535,81 @@ func TestPrintNameIsEncodedAsRFC8187Says(t *testing.T) {
 	}
 	if _, params, err := mime.ParseMediaType(cd); err != nil || !strings.Contains(params["filename"], "HYPERLINK") {
 		t.Errorf("Content-Disposition %q: %v %v", cd, params, err)
+	}
+}
+
+// The console's forms keep the pace the API's bodies keep: the idle page's
+// login, which reads a decision's worth of form without a session, held
+// one of its places (and its connection) for as long as a sender trickled
+// it, so 32 stalled senders shut it for every reviewer (found in review).
+// One address sends two at once; the third is refused before it is read.
+func TestConsoleFormsKeepPace(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) {
+		c.MaxConns, c.MaxConnsPerAddr, c.BodyIdle = 50, 1000, 2*time.Second
+	})
+	trickle := func(from, head string) net.Conn {
+		t.Helper()
+		c, err := fx.dialFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := io.WriteString(c, head); err != nil {
+			t.Fatal(err)
+		}
+		go func() { // a byte a second until cut
+			for range 120 {
+				time.Sleep(time.Second)
+				if _, err := c.Write([]byte("x")); err != nil {
+					return
+				}
+			}
+		}()
+		return c
+	}
+	resume := "POST /console/login/resume HTTP/1.1\r\nHost: x\r\nCookie: egovdesk_console_login=made-up\r\n" +
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 700000\r\n\r\ncomment="
+	for _, c := range []struct{ what, head string }{
+		{"the idle page's login, 700 KB a byte a second", resume},
+		{"a login a byte a second", "POST /console/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8000\r\n\r\nlogin="},
+	} {
+		conn := trickle("127.0.0.2", c.head)
+		start := time.Now()
+		conn.SetReadDeadline(start.Add(20 * time.Second))
+		io.Copy(io.Discard, conn)
+		if took := time.Since(start); took > 8*time.Second {
+			t.Errorf("%s: cut after %v, want within 8s", c.what, took.Round(100*time.Millisecond))
+		}
+	}
+
+	trickle("127.0.0.3", resume)
+	trickle("127.0.0.3", resume)
+	time.Sleep(300 * time.Millisecond) // both in their handlers
+	third := trickle("127.0.0.3", resume)
+	third.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, _ := bufio.NewReader(third).ReadString('\n')
+	if !strings.Contains(line, " 429 ") {
+		t.Errorf("a third idle-page login from one address: %q, want 429", line)
+	}
+	// Another address is served meanwhile.
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	r, err := hc.Get(fx.url + "/console/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	m := csrfPattern.FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatalf("no login form:\n%s", page)
+	}
+	r, err = hc.PostForm(fx.url+"/console/login/resume", url.Values{"csrf": {m[1]}, "next": {"/console/filings/x"},
+		"login": {"reviewer"}, "password": {"wrong"}, "comment": {"依据"}})
+	if err != nil || r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("another address's idle-page login: %v %v", r, err)
+	}
+	if r != nil {
+		r.Body.Close()
 	}
 }

@@ -110,7 +110,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.HandleFunc("GET /console/{$}", c.home)
 	c.mux.HandleFunc("GET /console/login", c.loginForm)
 	c.mux.Handle("POST /console/login", cop.Handler(http.HandlerFunc(c.login)))
-	c.mux.Handle("POST /console/login/resume", cop.Handler(http.HandlerFunc(c.resume)))
+	c.mux.Handle("POST "+ResumePath, cop.Handler(http.HandlerFunc(c.resume)))
 	c.mux.HandleFunc("GET /console/password", c.passwordForm) // password.go
 	c.mux.Handle("POST /console/password", cop.Handler(http.HandlerFunc(c.changePassword)))
 	c.mux.Handle("POST /console/logout", cop.Handler(c.authed(c.logout)))
@@ -445,27 +445,11 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 // log in, find the filing again and paste it back, field by field.
 // problem says why a resume was refused.
 func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, next, problem string) bool {
-	_, typed, remarks, _ := decisionForm(r)
-	// The filing is not read for a session gone: the form says its kind,
-	// which names the remarks' fields.
-	kind := app.Kind(r.PostFormValue("kind"))
-	if !kind.Valid() {
-		kind = ""
-	}
-	kept := keptLines(kind, strings.TrimSpace(r.PostFormValue("comment")), remarks)
+	kept := typedLines(r)
 	if len(kept) == 0 {
 		return false
 	}
-	// The decision chosen and the amount typed, above what was written
-	// (the page listed the texts only).
-	var chosen []string
-	if a := app.Action(r.PostFormValue("action")); a.Valid() && a != app.ActionSubmit {
-		chosen = append(chosen, "决定："+a.LabelFor(kind))
-	}
-	if typed != "" {
-		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")
-	}
-	kept = append(chosen, kept...)
+	_, _, remarks, _ := decisionForm(r)
 	v := errorView{
 		Heading: "登录已超时，决定没有提交",
 		Text:    c.idleText() + "您填写的内容如下，请复制保存，重新登录后回到这份材料再提交。",
@@ -487,6 +471,35 @@ func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, n
 	}
 	c.render(w, r, status, "error", page{Title: "登录已超时", Data: v})
 	return true
+}
+
+// ResumePath is where the idle page's login is sent (resume): the server
+// bounds how many one address sends at once.
+const ResumePath = "/console/login/resume"
+
+// typedLines lists what the decision form in r holds, to copy: the
+// decision chosen and the amount typed above the comment and the field
+// remarks; none when nothing was written.
+func typedLines(r *http.Request) []string {
+	_, typed, remarks, _ := decisionForm(r)
+	// The filing is not read for a session gone: the form says its kind,
+	// which names the remarks' fields.
+	kind := app.Kind(r.PostFormValue("kind"))
+	if !kind.Valid() {
+		kind = ""
+	}
+	kept := keptLines(kind, strings.TrimSpace(r.PostFormValue("comment")), remarks)
+	if len(kept) == 0 {
+		return nil
+	}
+	var chosen []string
+	if a := app.Action(r.PostFormValue("action")); a.Valid() && a != app.ActionSubmit {
+		chosen = append(chosen, "决定："+a.LabelFor(kind))
+	}
+	if typed != "" {
+		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")
+	}
+	return append(chosen, kept...)
 }
 
 // resumeFields are the fields of the decision form an idle page carries
@@ -514,19 +527,30 @@ func filingPath(p string) (string, bool) {
 // the reviewer typed back in its form. A login refused gives the idle page
 // again, with everything it carried.
 func (c *Console) resume(w http.ResponseWriter, r *http.Request) {
-	if _, err := r.Cookie(preCookie); err != nil || r.ContentLength > maxTextForm {
+	// Sent again from the filing's page it gave (the browser's reload
+	// after the login): the session it began refills without a login, and
+	// the password sent again is not read.
+	var live *session
+	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if acct, err := c.b.Session(r.Context(), ck.Value); err == nil {
+			live = c.newSession(ck.Value, acct)
+		}
+	}
+	if _, err := r.Cookie(preCookie); err != nil && live == nil || r.ContentLength > maxTextForm {
 		// Not from an idle page of this browser, or past the limit: not
 		// read (the login form's pre-login cookie goes with the page).
 		c.errorPage(w, r, http.StatusBadRequest, "请求无效", "登录表单已过期或不完整，请回到待审核重新打开材料。")
 		return
 	}
-	select {
-	case c.resuming <- struct{}{}:
-		defer func() { <-c.resuming }()
-	default:
-		w.Header().Set("Retry-After", "5")
-		c.errorPage(w, r, http.StatusServiceUnavailable, "请稍后重试", "审核台正忙，请等几秒后按浏览器的“后退”，再点“重新登录并填回”。您填写的内容仍在上一页。")
-		return
+	if live == nil {
+		select {
+		case c.resuming <- struct{}{}:
+			defer func() { <-c.resuming }()
+		default:
+			w.Header().Set("Retry-After", "5")
+			c.errorPage(w, r, http.StatusServiceUnavailable, "请稍后重试", "审核台正忙，请等几秒后按浏览器的“后退”，再点“重新登录并填回”。您填写的内容仍在上一页。")
+			return
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxTextForm)
 	if tooLarge(r) {
@@ -537,6 +561,10 @@ func (c *Console) resume(w http.ResponseWriter, r *http.Request) {
 	id, ok := filingPath(next)
 	if !ok || len(r.Header.Values("Content-Type")) > 1 {
 		c.errorPage(w, r, http.StatusBadRequest, "请求无效", "表单不完整，请回到待审核重新打开材料。")
+		return
+	}
+	if live != nil {
+		c.refill(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, live)), live, id)
 		return
 	}
 	refuse := func(status int, problem string) {

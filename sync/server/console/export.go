@@ -29,7 +29,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	q.Limit = 500
 	now := c.b.Now()
 	var rows [][]string
-	stepped := false
+	stepped := c.nameSteps(nil) // once: a profile changed during the export would shift the columns
 	for {
 		page, err := c.b.Queue(r.Context(), s.token, q)
 		if err != nil {
@@ -39,7 +39,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 		// The step a filing waits at, as the page says it under its
 		// status: the development-and-reform department's 联审 and its
 		// 批复 are one status.
-		stepped = c.nameSteps(page.Items)
+		c.nameSteps(page.Items)
 		for _, it := range page.Items {
 			total := ""
 			if it.Total != 0 {

@@ -382,15 +382,50 @@ func (v *filingView) giveBack(s *session, lost bool, transitions int, action app
 func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id string) {
 	v, err := c.filingView(r, s, id)
 	if err != nil {
-		c.fail(w, r, err)
+		if app.ErrorCode(err) == app.EINTERNAL {
+			c.log.Error("console", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		// Logged in, but the filing cannot be shown (another account's
+		// unit, gone): what was typed is given back to copy, not lost.
+		c.render(w, r, http.StatusOK, "error", page{Title: "无法打开材料", Session: s, Data: errorView{
+			Heading: "已重新登录，但无法打开这份材料",
+			Text:    echo(app.ErrorMessage(err)) + " 您填写的内容如下，请复制保存。",
+			Kept:    typedLines(r),
+		}})
 		return
 	}
 	_, typed, remarks, _ := decisionForm(r)
+	action, comment := app.Action(r.PostFormValue("action")), strings.TrimSpace(r.PostFormValue("comment"))
 	transitions, err := strconv.Atoi(r.PostFormValue("transitions"))
 	moved := err != nil || transitions < 0 || transitions < len(v.D.History) || r.PostFormValue("revision") != v.D.RevisionID
-	v.giveBack(s, moved, max(transitions, 0), app.Action(r.PostFormValue("action")), strings.TrimSpace(r.PostFormValue("comment")), typed, remarks)
-	if !moved {
-		v.Resumed = len(remarks) + 1
+	if err != nil || transitions < 0 || transitions > len(v.D.History) {
+		transitions = len(v.D.History) // not the page's: moved, without a list of what came since
+	}
+	v.giveBack(s, moved, transitions, action, comment, typed, remarks)
+	if moved {
+		c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
+		return
+	}
+	// What the form cannot take back is listed to copy: the account
+	// logged in may have no decision at this step (another account), or
+	// not the one chosen, or no remark boxes (no 退回修改).
+	var keptComment string
+	var keptRemarks map[string]string
+	if len(v.D.Allowed) == 0 {
+		keptComment = comment
+	}
+	if !v.Doc.Remarks {
+		keptRemarks = remarks
+	}
+	v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
+	if action.Valid() && action != app.ActionSubmit && v.Action != action {
+		v.Kept = append([]string{"决定：" + action.LabelFor(v.D.Kind)}, v.Kept...)
+	}
+	if len(v.D.Allowed) > 0 {
+		v.Resumed = 1
+		if v.Doc.Remarks {
+			v.Resumed += len(remarks)
+		}
 	}
 	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
 }
