@@ -378,6 +378,20 @@ func (e *editorScreen) jump(path string) {
 	}
 }
 
+// profileChanged checks the filing open under the profile the bureau now
+// has (p): its route, obligations, materials, checklist and problems. An
+// editor kept the profile it opened with, so a clerk typed against rules
+// the bureau had replaced until they opened the filing again (found in the
+// real window). Fields only another profile's rules read (legal_exception)
+// appear or go when the filing is opened again.
+func (e *editorScreen) profileChanged(p *app.Profile) {
+	if p == e.prof {
+		return
+	}
+	e.prof = p
+	e.changedView()
+}
+
 // mark outlines target, in the section shown, until another section is
 // shown: in a read-only filing a remark's link led to its field, which
 // takes no keyboard to show it, and a clerk looking at a table of twenty

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"egovdesk/app"
 	"egovdesk/app/apptest"
 	"egovdesk/app/xlsx"
+	"egovdesk/assets"
 )
 
 // The clerk types the total investment under 郁南县's rules and the panel
@@ -1033,5 +1035,38 @@ func TestLegalExceptionLiftsTianningsRefusals(t *testing.T) {
 	}
 	x.saved(t, "the exception", func(f *app.Filing) bool {
 		return strings.Contains(f.Declaration.LegalException, "保守国家秘密法")
+	})
+}
+
+// switchLink is offlineLink whose profile the bureau changes (prof).
+type switchLink struct {
+	offlineLink
+	prof *atomic.Pointer[app.Profile]
+}
+
+func (l switchLink) Profile() *app.Profile { return l.prof.Load() }
+
+// A filing open when the bureau changes its profile is checked under the
+// new one at the next sync: it kept the one it opened with (found in the
+// real window: 依据《霍邱县…》 and 霍邱's route under 天宁's rules).
+func TestOpenEditorTakesTheNewProfile(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var current atomic.Pointer[app.Profile]
+	current.Store(profs["huoqiu"])
+	x := newScreensLinked(t, "huoqiu", func(*app.Profile) Link { return switchLink{offlineLink{prof: profs["huoqiu"]}, &current} })
+	h := x.newEditor(t, app.KindDeclaration)
+	test.Type(h.entry("total_investment"), "260")
+	x.pump()
+	if p := h.panel(); !strings.Contains(p, "霍邱") {
+		t.Fatalf("under 霍邱:\n%s", p)
+	}
+	current.Store(profs["tianning"])
+	x.u.refresh()
+	x.eventually(t, "天宁's rules", func() bool {
+		p := h.panel()
+		return strings.Contains(p, "天宁") && !strings.Contains(p, "霍邱") && strings.Contains(p, "不予审核")
 	})
 }

@@ -341,6 +341,9 @@ func (u *UI) showCounts(st SyncStatus, c app.Counts) {
 	if v := profileVersion(u.link.Profile()); v != u.menuProfile {
 		u.menuProfile = v
 		u.win.SetMainMenu(u.mainMenu())
+		if u.editor != nil {
+			u.editor.profileChanged(u.link.Profile())
+		}
 	}
 	if c.Unread > 0 {
 		u.inboxBtn.SetText(fmt.Sprintf(T("收件箱（%d 条未读）"), c.Unread))
