@@ -28,13 +28,19 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance}))
+	// The funding rows are headed as the budget's: a row read "请选择"
+	// beside a box, without saying what either was (found in the real
+	// window).
+	fundingHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(2,
+		&widget.Label{Text: T("资金类别"), Importance: widget.LowImportance},
+		&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance}))
 	return []fyne.CanvasObject{
 		e.money("total_investment", "总投资概算（万元）", "决定审批路径；监理、测评、安全评估等费用计入总投资", &d.TotalInvestment),
 		e.money("year_amount", "本年度申请资金（万元）", "", &d.YearAmount),
 		e.field("budget", "投资概算明细", "各分项之和须等于总投资概算",
 			container.NewVBox(budgetHead, e.budgetBox, container.NewHBox(e.addButtonFor(e.budgetBox, "添加一行", e.addBudgetLine)), e.budgetSum)),
 		e.field("funding", "资金来源", "各来源之和须等于总投资概算",
-			container.NewVBox(e.fundingBox, container.NewHBox(e.addButtonFor(e.fundingBox, "添加资金来源", e.addFunding)), e.fundingSum)),
+			container.NewVBox(fundingHead, e.fundingBox, container.NewHBox(e.addButtonFor(e.fundingBox, "添加资金来源", e.addFunding)), e.fundingSum)),
 	}
 }
 
