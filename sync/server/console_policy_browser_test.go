@@ -4,6 +4,7 @@ package server_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -71,4 +72,69 @@ func TestConsoleBrowserPasswordAndIdle(t *testing.T) {
 		t.Errorf("idle notice: %q", a)
 	}
 	shot("console-idle-logout.png")
+}
+
+// TestConsoleBrowserIdleResume drives the idle page's login in a real
+// headless Chromium: a reviewer writes a 退回修改 reason and a remark on
+// 建设目标, leaves the page past the idle time (a page with a decision to
+// write does not reload itself), sends it, is told the session ended, logs
+// in again on that page and finds the reason, the remark and the decision
+// back in the form, and sends it: taken.
+func TestConsoleBrowserIdleResume(t *testing.T) {
+	chromium(t)
+	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	br := newChromeTab(t, 90*time.Second)
+	step, text, value, shot := br.step, br.text, br.value, br.shot
+	const reason, remark = "一、补充与县级平台对接的接口清单；二、核减硬件购置费", "目标须量化到可考核的指标"
+	step("write a return",
+		chromedp.Navigate(fx.http.URL+"/console/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "reviewer"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.list`)),
+		chromedp.Navigate(fx.http.URL+"/console/filings/"+f.ID),
+		chromedp.WaitVisible(chromedp.CSS(`form#decide`)),
+		chromedp.Click(chromedp.CSS(`input[name=action][value=return]`)),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=comment]`), reason),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="remark:goals"]`), remark))
+	fx.clock.Advance(16 * time.Minute)
+	step("send it after the session ended",
+		chromedp.Click(chromedp.CSS(`form#decide button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/console/login/resume"]`)))
+	if h := text("h1"); !strings.Contains(h, "登录已超时") {
+		t.Errorf("after the session ended: %q", h)
+	}
+	shot("console-idle-resume.png")
+	if got := value(`form[action="/console/login/resume"] input[name=login]`); got != "reviewer" {
+		t.Errorf("the login name is not filled in: %q", got)
+	}
+	step("log in again on that page",
+		chromedp.SendKeys(chromedp.CSS(`form[action="/console/login/resume"] input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/console/login/resume"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form#decide`)))
+	if got := value(`textarea[name=comment]`); got != reason {
+		t.Errorf("the reason given back: %q", got)
+	}
+	if got := value(`textarea[name="remark:goals"]`); got != remark {
+		t.Errorf("the remark given back: %q", got)
+	}
+	checked, err := chromedp.Run(br.ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=action][value=return]').checked`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !checked {
+		t.Error("退回修改 is not chosen again")
+	}
+	if s := text("p[role=status]"); !strings.Contains(s, "已填回") {
+		t.Errorf("notice: %q", s)
+	}
+	step("send it",
+		chromedp.Click(chromedp.CSS(`form#decide button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.ok`)))
+	if s := text("p.ok"); !strings.Contains(s, "已退回修改") {
+		t.Errorf("after sending: %q", s)
+	}
 }
