@@ -389,9 +389,19 @@ func TestProfileCorrections(t *testing.T) {
 		d.UnitType = app.UnitSchool
 		// Only a project on 市级财政性资金: a school's own money is routed
 		// by the amount, as any unit's.
-		d.Funding = []app.Funding{{Kind: app.FundSelf, Amount: app.Wans(680)}}
-		if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
-			t.Errorf("a self-funded school's 680 万元: %+v", a.Route)
+		for _, kind := range []app.FundingKind{app.FundSelf, app.FundTransfer, app.FundOther} {
+			d.Funding = []app.Funding{{Kind: kind, Amount: app.Wans(680)}}
+			if a := p.Evaluate(d, now); a.Route.Code != app.RouteApproval {
+				t.Errorf("a school's 680 万元 of %s: %+v", kind, a.Route)
+			}
+		}
+		// 市级财政性资金 is the city's money in any form: its budget, its
+		// borrowing, its bonds.
+		for _, kind := range []app.FundingKind{app.FundFinance, app.FundBond} {
+			d.Funding = []app.Funding{{Kind: kind, Amount: app.Wans(680)}}
+			if a := p.Evaluate(d, now); a.Route.Code != app.RouteSectorApproval {
+				t.Errorf("a school's 680 万元 of %s: %+v", kind, a.Route)
+			}
 		}
 		d.Funding = []app.Funding{{Kind: app.FundSelf, Amount: app.Wans(80)}, {Kind: app.FundLocal, Amount: app.Wans(600)}}
 		a := p.Evaluate(d, now)
@@ -408,7 +418,7 @@ func TestProfileCorrections(t *testing.T) {
 		}
 		// So are 第十一条's qualified compiler and 第十三条's obligation
 		// (its sections asked for the chapters, its obligations did not).
-		for _, id := range []string{"qualified_compiler", "sharing_and_crypto"} {
+		for _, id := range []string{"qualified_compiler", "sharing_and_crypto", "merged_plan", "no_funds_before_approval"} {
 			if !slices.Contains(obligationIDs(a), id) {
 				t.Errorf("the sector's approval is not told %s: %v", id, obligationIDs(a))
 			}

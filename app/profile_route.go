@@ -46,45 +46,34 @@ func (prof *Profile) Reads(fact string) bool {
 		return false
 	}
 	var conds []*Cond
-	for _, r := range prof.RouteOverrides {
-		if !r.Off {
-			conds = append(conds, r.When)
+	add := func(off bool, c *Cond) {
+		if !off {
+			conds = append(conds, c)
 		}
+	}
+	for _, r := range prof.RouteOverrides {
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Obligations {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Sections {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Materials {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Checklist {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Blockers {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Deadlines {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	for _, r := range prof.Lifecycle {
-		if !r.Off {
-			conds = append(conds, r.When)
-		}
+		add(r.Off, r.When)
 	}
 	return slices.ContainsFunc(conds, func(c *Cond) bool { return c.uses(fact) })
 }

@@ -285,6 +285,10 @@ func TestProfileYunanObligations(t *testing.T) {
 			}
 			// The opinion is a document of its own, not a note on the
 			// plan's: the clerk attaches it, and the bureau sees it, apart.
+			// The plan the opinion is on is the bureau's inference: said so.
+			if i := slices.IndexFunc(a.Materials, func(m app.MaterialNeed) bool { return slices.Contains(m.Codes, "crypto_plan") }); i >= 0 && !a.Materials[i].Addition {
+				t.Errorf("the 密码应用方案, which 第十二条 does not name, is not marked as the bureau's own")
+			}
 			if got := slices.Contains(materialCodes(a), "crypto_filing_opinion"); got != c.want {
 				t.Errorf("%s 万元, %s: the 备案意见 asked %v, want %v", c.total, c.class, got, c.want)
 			}

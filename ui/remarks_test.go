@@ -447,11 +447,7 @@ func TestReadOnlyLinkOutlinesItsField(t *testing.T) {
 	outlined("budget[9].amount")
 	outlines("goals")
 
-	test.Tap(h.e.revise)
-	x.eventually(t, "the revision in the editor", func() bool {
-		return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable
-	})
-	h = x.editor(t)
+	h = revising(t, x, f)
 	h.e.jump("goals")
 	x.pump()
 	if h.e.marked != nil {

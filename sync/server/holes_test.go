@@ -42,6 +42,29 @@ import (
 
 // dialFrom connects to the fixture's server from source address ip (any
 // 127.x.y.z reaches a loopback listener on Linux).
+// trickle connects from ip, sends head and then the byte b once a second
+// (for two minutes) until the server cuts the connection.
+func (fx *fixture) trickle(t *testing.T, ip, head string, b byte) net.Conn {
+	t.Helper()
+	c, err := fx.dialFrom(ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := io.WriteString(c, head); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range 120 {
+			time.Sleep(time.Second)
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
 func (fx *fixture) dialFrom(ip string) (net.Conn, error) {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
 	return d.Dial("tcp", fx.addr)
@@ -1939,26 +1962,7 @@ func TestSlowBodiesKeepPaceOrGo(t *testing.T) {
 		c.MaxConns, c.MaxConnsPerAddr, c.BodyIdle = 10, 1000, 2*time.Second
 	})
 	fx.client.CloseIdleConnections() // the fixture's own: the test counts every place
-	trickle := func(from, head string) net.Conn {
-		t.Helper()
-		c, err := fx.dialFrom(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := io.WriteString(c, head); err != nil {
-			t.Fatal(err)
-		}
-		go func() { // a byte a second until cut
-			for range 120 {
-				time.Sleep(time.Second)
-				if _, err := c.Write([]byte(" ")); err != nil {
-					return
-				}
-			}
-		}()
-		return c
-	}
+	trickle := func(from, head string) net.Conn { t.Helper(); return fx.trickle(t, from, head, ' ') }
 	cutWithin := func(c net.Conn, d time.Duration, what string) {
 		t.Helper()
 		start := time.Now()
@@ -2547,26 +2551,7 @@ func TestConsoleFormsKeepPace(t *testing.T) {
 	fx := MustServedBureau(t, func(c *server.Config) {
 		c.MaxConns, c.MaxConnsPerAddr, c.BodyIdle = 50, 1000, 2*time.Second
 	})
-	trickle := func(from, head string) net.Conn {
-		t.Helper()
-		c, err := fx.dialFrom(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := io.WriteString(c, head); err != nil {
-			t.Fatal(err)
-		}
-		go func() { // a byte a second until cut
-			for range 120 {
-				time.Sleep(time.Second)
-				if _, err := c.Write([]byte("x")); err != nil {
-					return
-				}
-			}
-		}()
-		return c
-	}
+	trickle := func(from, head string) net.Conn { t.Helper(); return fx.trickle(t, from, head, 'x') }
 	resume := "POST /console/login/resume HTTP/1.1\r\nHost: x\r\nCookie: egovdesk_console_login=made-up\r\n" +
 		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 700000\r\n\r\ncomment="
 	for _, c := range []struct{ what, head string }{

@@ -363,6 +363,13 @@ func (v *filingView) giveBack(s *session, lost bool, transitions int, action app
 		// listed under it.
 		v.Own = !slices.ContainsFunc(v.Since, func(t app.Transition) bool { return t.Actor != s.Name || t.Role != s.Role })
 	}
+	v.Kept = v.untaken(comment, remarks)
+}
+
+// untaken lists, to copy, what of a comment and field remarks v's form
+// cannot take back: the comment when no decision is left to the account,
+// the remarks when it has no remark boxes (no 退回修改).
+func (v *filingView) untaken(comment string, remarks map[string]string) []string {
 	var keptComment string
 	var keptRemarks map[string]string
 	if len(v.D.Allowed) == 0 {
@@ -371,7 +378,7 @@ func (v *filingView) giveBack(s *session, lost bool, transitions int, action app
 	if !v.Doc.Remarks {
 		keptRemarks = remarks
 	}
-	v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
+	return keptLines(v.D.Kind, keptComment, keptRemarks)
 }
 
 // refill shows filing id to the reviewer who has just logged in again from
@@ -409,15 +416,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 	// What the form cannot take back is listed to copy: the account
 	// logged in may have no decision at this step (another account), or
 	// not the one chosen, or no remark boxes (no 退回修改).
-	var keptComment string
-	var keptRemarks map[string]string
-	if len(v.D.Allowed) == 0 {
-		keptComment = comment
-	}
-	if !v.Doc.Remarks {
-		keptRemarks = remarks
-	}
-	v.Kept = keptLines(v.D.Kind, keptComment, keptRemarks)
+	v.Kept = v.untaken(comment, remarks)
 	if action.Valid() && action != app.ActionSubmit && v.Action != action {
 		v.Kept = append([]string{"决定：" + action.LabelFor(v.D.Kind)}, v.Kept...)
 	}
