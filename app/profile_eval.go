@@ -19,6 +19,11 @@ type Assessment struct {
 	Checklist   []Check        `json:"checklist,omitempty"`
 	Deadlines   []Deadline     `json:"deadlines,omitempty"`
 	Blockers    []Blocker      `json:"blockers,omitempty"`
+	// Excepted are the blockers that would hold but for the law the
+	// declaration cites (LegalException; 天宁's 不予审核 hold 除法律法规明确
+	// 规定外): the clerk is told they are lifted on it, and the reviewer
+	// what to check the law against.
+	Excepted []Blocker `json:"excepted,omitempty"`
 }
 
 // Route is how a declaration is handled, by its total investment.
@@ -232,5 +237,14 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		}
 	}
 	a.Deadlines = prof.deadlines(f, projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}, nil, now)
+	if !isBlank(d.LegalException) {
+		without := *d
+		without.LegalException = ""
+		for _, b := range prof.evaluate(&without, approved, now, asOf).Blockers {
+			if !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
+				a.Excepted = append(a.Excepted, b)
+			}
+		}
+	}
 	return a
 }

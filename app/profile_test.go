@@ -384,6 +384,11 @@ func TestProfileTianningBlockers(t *testing.T) {
 				if i := slices.IndexFunc(a.Materials, func(m app.MaterialNeed) bool { return slices.Contains(m.Codes, "basis_docs") }); i < 0 || !a.Materials[i].Addition {
 					t.Errorf("a law cited without its text asked for: %+v", a.Materials)
 				}
+				// The blocker lifted is named, for the reviewer to check
+				// the law against.
+				if len(a.Excepted) != 1 || a.Excepted[0].ID != b.ID {
+					t.Errorf("lifted by the law cited: %+v, want %s", a.Excepted, b.ID)
+				}
 			} else {
 				excepted := *d
 				excepted.LegalException = "《某法》第一条"

@@ -58,6 +58,15 @@ func (p *assessmentPanel) update(now time.Time) {
 			p.item("× "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
 	}
+	// The refusals the law cited lifts: said, so the clerk knows they are
+	// the bureau's to check, not gone.
+	if len(a.Excepted) > 0 {
+		p.box.Add(heading(Tf("按所写明的法律法规依据不作阻止（%d）", len(a.Excepted))))
+		p.box.Add(note(T("以下情形因“法律法规另有规定的依据”不按“不予审核”处理，数管局审核时将核实所援引的规定是否适用：")))
+		for _, b := range a.Excepted {
+			p.item("• "+T(b.Label), widget.MediumImportance, "legal_exception")
+		}
+	}
 	// The materials missing, said here too: once they were all that was
 	// left, the top of the panel said neither ✓ nor what was missing, far
 	// down under 须附的材料 (found in a clerk's walkthrough).

@@ -1028,7 +1028,8 @@ func TestLegalExceptionLiftsTianningsRefusals(t *testing.T) {
 	test.Type(h.entry("legal_exception"), "《中华人民共和国保守国家秘密法》第二十四条")
 	x.eventually(t, "the refusals lifted", func() bool {
 		p := h.panel()
-		return !strings.Contains(p, "不予审核") && strings.Contains(p, "法律法规另有明确规定的依据")
+		return !strings.Contains(p, "× 不予审核") && strings.Contains(p, "法律法规另有明确规定的依据") &&
+			strings.Contains(p, "按所写明的法律法规依据不作阻止")
 	})
 	if end := side.Content.MinSize().Height - side.Size().Height; side.Offset.Y > max(0, end) {
 		t.Errorf("the panel is scrolled to %v, past its content's end at %v", side.Offset.Y, end)

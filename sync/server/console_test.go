@@ -1348,16 +1348,30 @@ func TestConsoleShowsTheLawCitedForAnException(t *testing.T) {
 	fx.submit(fx.clerkA, plain, http.StatusCreated)
 	cited := newFiling(t, fx.unitA.ID)
 	cited.Declaration.LegalException = "《中华人民共和国保守国家秘密法》第二十四条"
+	cited.Declaration.SharesData = false // 不予审核 under 天宁 but for the law cited
 	fx.submit(fx.clerkA, cited, http.StatusCreated)
+	// 天宁's rules, once the filings are in (they ask for attachments
+	// the fixture's declaration lacks).
+	data, err := assets.Profiles.ReadFile("profiles/tianning.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.srv.SetProfile(context.Background(), "tianning.json", data); err != nil {
+		t.Fatal(err)
+	}
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/filings/" + plain.ID)
-	if strings.Contains(b.last, "法律法规另有规定的依据") {
-		t.Error("a declaration citing no law shows the exception's heading")
+	if strings.Contains(b.last, "法律法规另有规定的依据") || strings.Contains(b.last, "援引法律法规另有规定") {
+		t.Error("a declaration citing no law shows the exception")
 	}
 	b.get("/console/filings/" + cited.ID)
 	if !strings.Contains(b.last, "<th>法律法规另有规定的依据</th>") || !strings.Contains(b.last, "保守国家秘密法") ||
 		!strings.Contains(b.last, `name="remark:legal_exception"`) {
 		t.Error("the law cited is not shown with a remark box")
+	}
+	// The verdict names the 不予审核 the law lifts, to be checked against it.
+	if i := strings.Index(b.last, "<h3>援引法律法规另有规定</h3>"); i < 0 || !strings.Contains(b.last[i:], "<li>不予审核：不支持区政务信息资源共享交换平台") {
+		t.Error("the verdict does not name the 不予审核 the law cited lifts")
 	}
 }
