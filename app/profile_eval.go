@@ -241,7 +241,8 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		without := *d
 		without.LegalException = ""
 		for _, b := range prof.evaluate(&without, approved, now, asOf).Blockers {
-			if !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
+			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID }) // not a section's or a confirmation's
+			if own && !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
 				a.Excepted = append(a.Excepted, b)
 			}
 		}

@@ -606,7 +606,19 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	if r := b.post("/console/login/resume", sent); r.StatusCode != http.StatusOK || !strings.Contains(b.last, ">一、补充依据\n二、核减预算</textarea>") {
 		t.Errorf("reloaded after the login: %d:\n%s", r.StatusCode, b.last)
 	}
+	// Not into another account's session (another person's tab): that
+	// goes through a login, which this form's expired token refuses,
+	// giving the texts back.
+	other := url.Values{}
+	for k, vs := range sent {
+		other[k] = vs
+	}
+	other.Set("login", "admin")
+	if r := b.post("/console/login/resume", other); r.StatusCode == http.StatusOK || !strings.Contains(b.last, "一、补充依据") {
+		t.Errorf("the form of another login, in this session: %d:\n%s", r.StatusCode, b.last)
+	}
 	// The form as given back goes through, on the new session.
+	b.get(page)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "kind": {string(app.KindDeclaration)},
 		"action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}, "remark:goals": {"目标须量化"}}
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,7 +123,12 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 // tooLarge parses a POST's form and reports whether its body passed the
 // limit, so that an upload too large is said to be, not taken for a form
 // without its CSRF token.
-func tooLarge(r *http.Request) bool {
+func tooLarge(r *http.Request) bool { return formProblem(r) == http.StatusRequestEntityTooLarge }
+
+// formProblem reads r's form and says what kept it from being read: 413
+// when it is over its limit, 408 when its body came too slowly or stopped
+// (the server's pace); 0 when it was read.
+func formProblem(r *http.Request) int {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(1 << 20) // parts past 1 MB go to temporary files
@@ -130,8 +136,17 @@ func tooLarge(r *http.Request) bool {
 		err = r.ParseForm()
 	}
 	var mb *http.MaxBytesError
-	return errors.As(err, &mb)
+	switch {
+	case errors.As(err, &mb):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout
+	}
+	return 0
 }
+
+// stalledText says that a form whose body stopped coming was not taken.
+const stalledText = "提交的内容发送过慢或中断，审核台已停止等待，没有作处理。请检查网络后返回上一页重新提交。"
 
 // maxProfileUpload bounds an uploaded profile file with its form.
 const maxProfileUpload = 1 << 20

@@ -207,8 +207,19 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 			// An announced length over the limit is refused before the
 			// body is read, so a browser that asked first is not told to
 			// send it (found in review).
-			if r.ContentLength > limit || tooLarge(r) {
-				c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", tooLargeText(limit))
+			problem := 0
+			if r.ContentLength > limit {
+				problem = http.StatusRequestEntityTooLarge
+			} else {
+				problem = formProblem(r)
+			}
+			switch problem {
+			case http.StatusRequestEntityTooLarge:
+				c.errorPage(w, r, problem, "内容过长", tooLargeText(limit))
+				return
+			case http.StatusRequestTimeout:
+				// not "缺少校验码": the form was cut short (found in review)
+				c.errorPage(w, r, problem, "发送中断", stalledText)
 				return
 			}
 			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
@@ -473,6 +484,14 @@ func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, n
 	return true
 }
 
+// Public reports whether path takes a form without a session: the login,
+// the idle page's login and the password change. The server gives their
+// bodies the short allowance of a body without login, whatever cookie
+// comes with them.
+func Public(path string) bool {
+	return path == "/console/login" || path == ResumePath || path == "/console/password"
+}
+
 // ResumePath is where the idle page's login is sent (resume): the server
 // bounds how many one address sends at once.
 const ResumePath = "/console/login/resume"
@@ -553,8 +572,12 @@ func (c *Console) resume(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxTextForm)
-	if tooLarge(r) {
+	switch formProblem(r) {
+	case http.StatusRequestEntityTooLarge:
 		c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", tooLargeText(maxTextForm))
+		return
+	case http.StatusRequestTimeout:
+		c.errorPage(w, r, http.StatusRequestTimeout, "发送中断", stalledText)
 		return
 	}
 	next := safeNext(r.PostFormValue("next"))
@@ -563,7 +586,9 @@ func (c *Console) resume(w http.ResponseWriter, r *http.Request) {
 		c.errorPage(w, r, http.StatusBadRequest, "请求无效", "表单不完整，请回到待审核重新打开材料。")
 		return
 	}
-	if live != nil {
+	// Only the account the form names: another person logged in in
+	// another tab does not take this reviewer's decision (found in review).
+	if live != nil && strings.EqualFold(live.Login, strings.TrimSpace(r.PostFormValue("login"))) {
 		c.refill(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, live)), live, id)
 		return
 	}

@@ -394,9 +394,13 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 		}
 		// Logged in, but the filing cannot be shown (another account's
 		// unit, gone): what was typed is given back to copy, not lost.
+		why := echo(app.ErrorMessage(err))
+		if app.ErrorCode(err) == app.EINTERNAL {
+			why = "审核台内部错误，已记录日志。"
+		}
 		c.render(w, r, http.StatusOK, "error", page{Title: "无法打开材料", Session: s, Data: errorView{
 			Heading: "已重新登录，但无法打开这份材料",
-			Text:    echo(app.ErrorMessage(err)) + " 您填写的内容如下，请复制保存。",
+			Text:    why + " 您填写的内容如下，请复制保存。",
 			Kept:    typedLines(r),
 		}})
 		return
