@@ -385,63 +385,19 @@ func TestReadsStoreOfSchema4(t *testing.T) {
 	}
 }
 
-// TestReadsStoreOfSchema5: a store the schema-5 egovdesk left
-// (testdata/store-v5.golden), opened, has its declarations' anchors filled
-// in with when each was first submitted, which its summaries lacked: the
-// home screen asks for no yearly filing due before it.
-func TestReadsStoreOfSchema5(t *testing.T) {
+// openGolden opens the store an egovdesk of an older schema left in golden
+// (testdata/store-v<schema>.golden), checks it, calls fn with each
+// declaration's anchors and the declaration, and reports how many there
+// were. The store opened is at the schema this code writes.
+func openGolden(t *testing.T, golden string, schema int, fn func(a app.FilingAnchors, f *app.Filing)) int {
+	t.Helper()
 	ctx := context.Background()
-	want, err := os.ReadFile(goldenV5Path)
+	old, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(want), `"meta/schema" "5"`) {
-		t.Fatal("the golden file is not of schema 5")
-	}
-	s := openDump(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)}, string(want))
-	mustCheck(t, s)
-	all, err := s.Anchors(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sent := 0
-	for _, a := range all {
-		if a.Kind != app.KindDeclaration {
-			continue
-		}
-		f, err := s.Get(ctx, a.Project)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first := app.FirstSubmitted(f); !a.FirstSent.Equal(first) {
-			t.Errorf("%s: first sent %v, want %v", a.Project, a.FirstSent, first)
-		} else if !first.IsZero() {
-			sent++
-		}
-	}
-	if sent == 0 {
-		t.Error("no declaration of the fixture was ever submitted: nothing was checked")
-	}
-	s.db.View(func(txn *badger.Txn) error {
-		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
-			t.Errorf("schema %d, want 7", v)
-		}
-		return nil
-	})
-}
-
-// TestReadsStoreOfSchema6: a store the schema-6 egovdesk left
-// (testdata/store-v6.golden) opens as schema 7 with its declarations' facts
-// as the declarations give them (its declarations have no funding, so
-// TestOpenFillsFundingKinds shows the facts are filled in).
-func TestReadsStoreOfSchema6(t *testing.T) {
-	ctx := context.Background()
-	old, err := os.ReadFile(goldenV6Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(old), `"meta/schema" "6"`) {
-		t.Fatal("the golden file is not of schema 6")
+	if !strings.Contains(string(old), fmt.Sprintf(`"meta/schema" "%d"`, schema)) {
+		t.Fatalf("%s is not of schema %d", golden, schema)
 	}
 	s := openDump(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)}, string(old))
 	mustCheck(t, s)
@@ -449,7 +405,7 @@ func TestReadsStoreOfSchema6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	declarations := 0
+	n := 0
 	for _, a := range all {
 		if a.Kind != app.KindDeclaration {
 			continue
@@ -458,13 +414,8 @@ func TestReadsStoreOfSchema6(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := app.FactsOf(f.Declaration); a.Facts != want {
-			t.Errorf("%s: facts not as the declaration's", a.Project)
-		}
-		declarations++
-	}
-	if declarations == 0 {
-		t.Error("the fixture has no declaration: nothing was checked")
+		fn(a, f)
+		n++
 	}
 	s.db.View(func(txn *badger.Txn) error {
 		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
@@ -472,4 +423,38 @@ func TestReadsStoreOfSchema6(t *testing.T) {
 		}
 		return nil
 	})
+	return n
+}
+
+// TestReadsStoreOfSchema5: a store the schema-5 egovdesk left
+// (testdata/store-v5.golden), opened, has its declarations' anchors filled
+// in with when each was first submitted, which its summaries lacked: the
+// home screen asks for no yearly filing due before it.
+func TestReadsStoreOfSchema5(t *testing.T) {
+	sent := 0
+	openGolden(t, goldenV5Path, 5, func(a app.FilingAnchors, f *app.Filing) {
+		if first := app.FirstSubmitted(f); !a.FirstSent.Equal(first) {
+			t.Errorf("%s: first sent %v, want %v", a.Project, a.FirstSent, first)
+		} else if !first.IsZero() {
+			sent++
+		}
+	})
+	if sent == 0 {
+		t.Error("no declaration of the fixture was ever submitted: nothing was checked")
+	}
+}
+
+// TestReadsStoreOfSchema6: a store the schema-6 egovdesk left
+// (testdata/store-v6.golden) opens as schema 7 with its declarations' facts
+// as the declarations give them (its declarations have no funding, so
+// TestOpenFillsFundingKinds shows the facts are filled in).
+func TestReadsStoreOfSchema6(t *testing.T) {
+	n := openGolden(t, goldenV6Path, 6, func(a app.FilingAnchors, f *app.Filing) {
+		if a.Facts != app.FactsOf(f.Declaration) {
+			t.Errorf("%s: facts not as the declaration's", a.Project)
+		}
+	})
+	if n == 0 {
+		t.Error("the fixture has no declaration: nothing was checked")
+	}
 }
