@@ -120,14 +120,11 @@ func (c *Console) adminRoutes(cop *http.CrossOriginProtection) {
 	c.registerRoutes(cop)
 }
 
-// tooLarge parses a POST's form and reports whether its body passed the
-// limit, so that an upload too large is said to be, not taken for a form
-// without its CSRF token.
-func tooLarge(r *http.Request) bool { return formProblem(r) == http.StatusRequestEntityTooLarge }
-
-// formProblem reads r's form and says what kept it from being read: 413
-// when it is over its limit, 408 when its body came too slowly or stopped
-// (the server's pace); 0 when it was read.
+// formProblem reads a POST's form and says what kept it from being read,
+// so that an upload too large, or a body cut short, is said to be, not
+// taken for a form without its CSRF token: 413 when it is over its limit,
+// 408 when its body came too slowly or stopped (the server's pace); 0 when
+// it was read.
 func formProblem(r *http.Request) int {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
