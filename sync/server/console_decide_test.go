@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -113,12 +112,7 @@ func TestConsoleIdleFormGivesBackTheDecision(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
-	fx.clock.Advance(16 * time.Minute)
-	r := b.post(page+"/decision", url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {strconv.Itoa(1)},
-		"kind": {string(app.KindDeclaration)}, "action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}})
-	if r.StatusCode != http.StatusUnauthorized {
+	if r := decideAfterIdle(fx, b, f, nil); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("after the session ended: %d", r.StatusCode)
 	}
 	for _, want := range []string{"<li>决定：退回修改</li>", "<li>审核意见：一、补充依据\n二、核减预算</li>"} {
@@ -565,11 +559,7 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	page := "/console/filings/" + f.ID
 	idle := func() {
 		t.Helper()
-		b.get(page)
-		fx.clock.Advance(16 * time.Minute)
-		r := b.post(page+"/decision", url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"},
-			"kind": {string(app.KindDeclaration)}, "action": {"return"}, "comment": {"一、补充依据\n二、核减预算"},
-			"remark:goals": {"目标须量化"}, "remark:budget[0]": {"单价偏高"}})
+		r := decideAfterIdle(fx, b, f, url.Values{"remark:goals": {"目标须量化"}, "remark:budget[0]": {"单价偏高"}})
 		if r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, `action="/console/login/resume"`) {
 			t.Fatalf("after the session ended: %d, no login that carries the decision:\n%s", r.StatusCode, b.last)
 		}
@@ -577,10 +567,9 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	var sent url.Values // the last idle-page login sent
 	resumeAs := func(login, pw string) *http.Response {
 		t.Helper()
-		sent = url.Values{"password": {pw}, "login": {login}}
-		for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(b.last, -1) {
-			sent.Add(m[1], html.UnescapeString(m[2]))
-		}
+		sent = hiddenFields(b.last)
+		sent.Set("password", pw)
+		sent.Set("login", login)
 		return b.post("/console/login/resume", sent)
 	}
 	resume := func(pw string) *http.Response { t.Helper(); return resumeAs("reviewer", pw) }
@@ -647,10 +636,9 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	b = fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	idle()
-	form = url.Values{"password": {password}, "login": {"reviewer"}}
-	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(b.last, -1) {
-		form.Add(m[1], html.UnescapeString(m[2]))
-	}
+	form = hiddenFields(b.last)
+	form.Set("password", password)
+	form.Set("login", "reviewer")
 	form.Set("next", "/console/filings/"+uuid.NewString())
 	if r := b.post("/console/login/resume", form); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "无法打开这份材料") ||
 		!strings.Contains(b.last, "<li>审核意见：一、补充依据\n二、核减预算</li>") {
@@ -691,3 +679,30 @@ func TestConsoleResumeReadsOnlyWhatItMay(t *testing.T) {
 		t.Errorf("a next that is not a filing of this console: %d", r.StatusCode)
 	}
 }
+
+// decideAfterIdle opens f's page in b, lets the session idle out and sends
+// a 退回修改 with a two-line comment and the fields in extra (remarks):
+// the page that answers is the idle page.
+func decideAfterIdle(fx *fixture, b *browser, f *app.Filing, extra url.Values) *http.Response {
+	b.tb.Helper()
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	fx.clock.Advance(16 * time.Minute)
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"},
+		"kind": {string(app.KindDeclaration)}, "action": {"return"}, "comment": {"一、补充依据\n二、核减预算"}}
+	for k, vs := range extra {
+		form[k] = vs
+	}
+	return b.post(page+"/decision", form)
+}
+
+// hiddenFields returns the hidden inputs of page, as a browser sends them.
+func hiddenFields(page string) url.Values {
+	form := url.Values{}
+	for _, m := range hiddenInput.FindAllStringSubmatch(page, -1) {
+		form.Add(m[1], html.UnescapeString(m[2]))
+	}
+	return form
+}
+
+var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)

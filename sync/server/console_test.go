@@ -1352,13 +1352,7 @@ func TestConsoleShowsTheLawCitedForAnException(t *testing.T) {
 	fx.submit(fx.clerkA, cited, http.StatusCreated)
 	// 天宁's rules, once the filings are in (they ask for attachments
 	// the fixture's declaration lacks).
-	data, err := assets.Profiles.ReadFile("profiles/tianning.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fx.srv.SetProfile(context.Background(), "tianning.json", data); err != nil {
-		t.Fatal(err)
-	}
+	setProfile(t, fx, "tianning")
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/filings/" + plain.ID)
