@@ -622,7 +622,6 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "finance", Name: "钱财政", Role: app.RoleFinance, Password: password}); err != nil {
 		t.Fatal(err)
 	}
-	page = "/console/filings/" + f.ID
 	b = fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	idle()
@@ -648,7 +647,6 @@ func TestConsoleIdleFormLogsInAndRefills(t *testing.T) {
 	// Another filing, decided by someone else while the reviewer was away.
 	f = newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, f, http.StatusCreated)
-	page = "/console/filings/" + f.ID
 	idle()
 	fx.decide(fx.admin, f.ID, app.ActionAccept, "", http.StatusOK)
 	if r := resume(password); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "已由他人处理") ||
