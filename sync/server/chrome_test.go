@@ -4,6 +4,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,25 @@ func (b *chromeTab) text(sel string) string {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return s
+}
+
+// waitText waits until the first element sel matches says want: for a
+// page that already shows such an element (a notice) before the one to
+// wait for is loaded, where WaitVisible would find the old one. It asks
+// again every 100 ms; an answer lost to the navigation is asked again.
+func (b *chromeTab) waitText(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q) })()`, sel, want)
+	for {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+			return
+		}
+		select {
+		case <-b.ctx.Done():
+			b.t.Fatalf("waiting for %s to say %q: %v", sel, want, b.ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // value returns the value of the first input sel matches.
