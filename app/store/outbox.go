@@ -35,6 +35,11 @@ type OutboxItem struct {
 	LastError      string           `json:"last_error,omitempty"` // Chinese, shown to the user
 	LastTried      time.Time        `json:"last_tried,omitzero"`
 	Queued         time.Time        `json:"queued"`
+	// MaybeSent says a request that carried the item may have reached the
+	// bureau: it was sent and no answer said the bureau did not keep it (a
+	// timeout, a connection cut, the program stopped). Such an item cannot
+	// be withdrawn here (Withdraw); it stays set until the item is delivered.
+	MaybeSent bool `json:"maybe_sent,omitempty"`
 }
 
 // outboxRecord is an OutboxItem as stored, with its bulky fields kept as
@@ -56,6 +61,7 @@ type outboxRecord struct {
 	LastError      string          `json:"last_error,omitempty"`
 	LastTried      time.Time       `json:"last_tried,omitzero"`
 	Queued         time.Time       `json:"queued"`
+	MaybeSent      bool            `json:"maybe_sent,omitempty"`
 }
 
 // outboxRef is what acknowledging an item needs of it.

@@ -259,7 +259,7 @@ func TestOutboxRecordMatchesItem(t *testing.T) {
 	in := OutboxItem{Seq: 7, FilingID: "f", RevisionID: "r", BaseID: "b", RevisionNumber: 2, Body: []byte(`{"id":"f"}`),
 		BodyHash: "h", Attachments: []app.Attachment{{Name: "a.pdf", SHA256: "s", Size: 3}},
 		Transition: app.Transition{Action: app.ActionSubmit, Comment: "提交"}, State: app.SendFailed, Attempts: 3,
-		LastError: "网络不通", LastTried: time.Unix(100, 0).UTC(), Queued: time.Unix(50, 0).UTC()}
+		LastError: "网络不通", LastTried: time.Unix(100, 0).UTC(), Queued: time.Unix(50, 0).UTC(), MaybeSent: true}
 	data, _ := json.Marshal(in)
 	var rec outboxRecord
 	if err := json.Unmarshal(data, &rec); err != nil {

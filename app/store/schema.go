@@ -40,10 +40,12 @@ import (
 //	rc/<id>/<revision id>         the bureau's receipt, not yet folded into s/ and x/ (schema 3; see receipt.go)
 //	t/<id>                        a deleted draft: deletion time and its d/ value (see trash.go)
 //	dc/<id>, dx/<id>, da/<id>     a draft's copy at the bureau: held, to delete there, taken over (see draftcopy.go)
+//	meta/push-mark                while submissions are on their way: the last outbox seq they may include (see withdraw.go)
 const (
 	keySchema      = "meta/schema"
 	keyCursor      = "meta/cursor"
 	keyOutSeq      = "meta/outseq"
+	keyPushMark    = "meta/push-mark" // withdraw.go
 	keyFillAnchors = "meta/fill-anchors"
 	keyLastSync    = "meta/last-sync"
 )

@@ -74,6 +74,8 @@ type Store struct {
 
 	subMu sync.Mutex
 	subs  map[*subscriber]struct{} // guarded by subMu
+
+	push pushState // the syncer's submissions on their way, against Withdraw (withdraw.go)
 }
 
 // Option configures Open.
@@ -220,6 +222,10 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	if err := s.requeueSending(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if err := s.recoverPushMark(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}

@@ -90,6 +90,8 @@ func TestHelperProcess(t *testing.T) {
 	case "crash":
 		crashWriter(os.Getenv("EGOVDESK_STORE_DIR"))
 		os.Exit(0)
+	case "pushing":
+		pushingChild(os.Getenv("EGOVDESK_STORE_DIR"))
 	case "encrypt":
 		migrateChild(os.Getenv("EGOVDESK_STORE_DIR"), os.Getenv("EGOVDESK_KILL_AT"))
 	}

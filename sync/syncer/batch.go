@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -131,6 +130,9 @@ func (p *pushRun) one(ctx context.Context, it store.OutboxItem) error {
 // the store's.
 func (p *pushRun) failed(ctx context.Context, it store.OutboxItem, err error) error {
 	s := p.s
+	if s.unsent != nil && notKept(err) {
+		s.unsent[it.Seq] = true
+	}
 	if ctx.Err() != nil {
 		// Stopped: the store puts "sending" items back in the queue when it opens.
 		s.markFailed(ctx, it, interrupted, false)
@@ -220,6 +222,10 @@ func plain(sel []store.OutboxItem) bool {
 // one is on its way; its error stops the push, once this one has landed
 // too, so that whatever the bureau answered for it is recorded.
 func (p *pushRun) launch(ctx context.Context, sel []store.OutboxItem) error {
+	sel, err := p.s.sending(ctx, sel)
+	if err != nil || len(sel) == 0 {
+		return err
+	}
 	f := &flight{items: sel, filings: make(map[string]bool, len(sel)), done: make(chan struct{})}
 	reqs := make([]protocol.SubmitRequest, len(sel))
 	for i, it := range sel {
@@ -307,6 +313,9 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 			ready = append(ready, it)
 			continue
 		}
+		if errors.Is(err, errGone) {
+			continue
+		}
 		if errors.Is(err, errYield) {
 			// The plain items before it go now; it and what follows it
 			// come again in the next push of the outbox.
@@ -336,6 +345,11 @@ func (p *pushRun) send(ctx context.Context, sel []store.OutboxItem) error {
 	}
 	return p.submit(ctx, ready)
 }
+
+// errGone is uploadAll's error for an item no longer in the outbox: the
+// clerk withdrew it after the push read it (or it was delivered). It is
+// not sent, and nothing is recorded for it.
+var errGone = errors.New("outbox item gone")
 
 // errYield stops a push for a filing submitted while a long upload ran
 // (uploadYielding); push reads the outbox again.
@@ -392,7 +406,9 @@ func (p *pushRun) uploadYielding(ctx context.Context, it store.OutboxItem) error
 // uploadAll marks it sending and uploads its attachments. It fails with the
 // remote's error, a *localFileError, or a local store error.
 func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
-	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); err != nil {
+	if err := s.local.MarkSending(ctx, []uint64{it.Seq}); app.ErrorCode(err) == app.ENOTFOUND {
+		return errGone
+	} else if err != nil {
 		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
 	}
 	for _, a := range unique(it.Attachments) {
@@ -412,8 +428,9 @@ func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
 // and so is the rest of the push for 404 and 405. It returns the first
 // error that stops the push, after every result has been recorded.
 func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
-	if len(items) == 0 {
-		return nil
+	items, err := p.s.sending(ctx, items)
+	if err != nil || len(items) == 0 {
+		return err
 	}
 	reqs := make([]protocol.SubmitRequest, len(items))
 	for i, it := range items {
@@ -519,6 +536,11 @@ func (p *pushRun) abandon(ctx context.Context, items []store.OutboxItem, err err
 		return
 	}
 	s := p.s
+	if s.unsent != nil && notKept(err) {
+		for _, it := range items {
+			s.unsent[it.Seq] = true
+		}
+	}
 	msg := interrupted
 	if ctx.Err() == nil {
 		if msg, _ = s.refusal(items[0], err); msg == "" {
@@ -600,22 +622,4 @@ const aheadAbove = 256 << 10
 // itemDeps returns the filings an outbox item's body names that must reach
 // the bureau before it: its project's declaration, and an acceptance
 // application's trial report.
-func itemDeps(it store.OutboxItem) []string {
-	var b struct {
-		ProjectID  string `json:"project_id"`
-		Acceptance *struct {
-			TrialReportID string `json:"trial_report_id"`
-		} `json:"acceptance"`
-	}
-	if json.Unmarshal(it.Body, &b) != nil {
-		return []string{"?"} // unreadable here: it keeps its place
-	}
-	var out []string
-	if b.ProjectID != "" {
-		out = append(out, b.ProjectID)
-	}
-	if b.Acceptance != nil && b.Acceptance.TrialReportID != "" {
-		out = append(out, b.Acceptance.TrialReportID)
-	}
-	return out
-}
+func itemDeps(it store.OutboxItem) []string { return store.ItemDeps(it.Body) }

@@ -3,10 +3,13 @@ package syncer
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
 	"strconv"
 	"time"
 
@@ -180,7 +183,21 @@ func (s *Syncer) showOutbox(items []store.OutboxItem) {
 // on. With a BatchRemote the items go in batches (see pushRun.next), else one
 // by one. It stops at the first error that is not the item's own fault and
 // returns it.
-func (s *Syncer) push(ctx context.Context) error {
+func (s *Syncer) push(ctx context.Context) (err error) {
+	if t, ok := s.local.(pushTracker); ok {
+		s.unsent = map[uint64]bool{}
+		defer func() {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if derr := t.PushDone(dctx, s.unsent); derr != nil {
+				s.log.Warn("record what the push sent", "err", derr)
+				if err == nil {
+					err = derr
+				}
+			}
+			s.unsent = nil
+		}()
+	}
 	for {
 		select { // only a submit from now on makes an upload yield
 		case <-s.grewC:
@@ -354,7 +371,9 @@ func conflictMessage(it store.OutboxItem, err error) string {
 func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string, quarantine bool) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := s.local.MarkAttempt(ctx, it.Seq, msg, quarantine); err != nil {
+	if err := s.local.MarkAttempt(ctx, it.Seq, msg, quarantine); app.ErrorCode(err) == app.ENOTFOUND {
+		return nil // withdrawn by the clerk while its upload ran: nothing to record
+	} else if err != nil {
 		return fmt.Errorf("record failed attempt of outbox item %d: %w", it.Seq, err)
 	}
 	s.log.Info("outbox item not delivered", "seq", it.Seq, "filing", it.FilingID,
@@ -397,7 +416,9 @@ func (s *Syncer) tellRefused() {
 // acknowledges a "received" receipt (deliver). It fails with the remote's
 // error, a *localFileError, or a local store error.
 func (s *Syncer) pushItem(ctx context.Context, it store.OutboxItem) error {
-	if err := s.uploadAll(ctx, it); err != nil {
+	if err := s.uploadAll(ctx, it); errors.Is(err, errGone) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	return s.deliver(ctx, it, nil, maxRounds)
@@ -413,6 +434,11 @@ func (s *Syncer) deliver(ctx context.Context, it store.OutboxItem, pending []app
 			if err := s.upload(ctx, it.FilingID, a); err != nil {
 				return err
 			}
+		}
+		if sel, err := s.sending(ctx, []store.OutboxItem{it}); err != nil {
+			return err
+		} else if len(sel) == 0 {
+			return nil // withdrawn by the clerk meanwhile: nothing to send
 		}
 		rc, err := s.remote.Submit(ctx, req)
 		if err != nil {
@@ -436,6 +462,52 @@ func (s *Syncer) deliver(ctx context.Context, it store.OutboxItem, pending []app
 	}
 	return &client.Error{Op: "submit revision", Status: 503,
 		Err: fmt.Errorf("bureau still misses attachments of %s after %d rounds", it.FilingID, maxRounds)}
+}
+
+// sending tells a pushTracker that items are about to be submitted and
+// returns items without those the clerk withdrew meanwhile; with no
+// tracker, items. It fails with the tracker's error: nothing may be sent.
+func (s *Syncer) sending(ctx context.Context, items []store.OutboxItem) ([]store.OutboxItem, error) {
+	t, ok := s.local.(pushTracker)
+	if !ok {
+		return items, nil
+	}
+	seqs := make([]uint64, len(items))
+	for i, it := range items {
+		seqs[i] = it.Seq
+		delete(s.unsent, it.Seq) // a new attempt: what the last one said no longer holds
+	}
+	gone, err := t.Sending(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	if len(gone) == 0 {
+		return items, nil
+	}
+	s.log.Info("withdrawn before they were sent", "count", len(gone))
+	return slices.DeleteFunc(slices.Clone(items), func(it store.OutboxItem) bool { return gone[it.Seq] }), nil
+}
+
+// notKept reports whether err, the failure of a request that submitted
+// outbox items, says the bureau did not keep them: it answered with a 4xx
+// status, or no connection to it was made. Anything else — a 5xx (a proxy's
+// timeout after the bureau committed), a connection cut, a stop — may have
+// come after the bureau kept them.
+func notKept(err error) bool {
+	var ce *client.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	switch {
+	case ce.Status >= 400 && ce.Status < 500:
+		return true
+	case ce.Status != 0:
+		return false
+	}
+	var op *net.OpError
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	return errors.As(ce.Err, &op) && op.Op == "dial" || errors.As(ce.Err, &dns) || errors.As(ce.Err, &cert)
 }
 
 // submitRequest returns the submission of it.

@@ -79,6 +79,15 @@ type watcher interface {
 	PendingCount(ctx context.Context) (int, error)
 }
 
+// pushTracker is what the syncer tells a Local that lets the clerk
+// withdraw a submission still waiting (the store's Sending and PushDone,
+// see app/store/withdraw.go): which items are about to be sent, and at the
+// end of a push which of them the bureau certainly did not keep.
+type pushTracker interface {
+	Sending(ctx context.Context, seqs []uint64) (withdrawn map[uint64]bool, err error)
+	PushDone(ctx context.Context, unsent map[uint64]bool) error
+}
+
 // Remote is what the syncer needs of the bureau (*client.Client). Its errors
 // are classified with client.Classify.
 type Remote interface {
@@ -203,6 +212,11 @@ type Syncer struct {
 	// resynced holds the decision keys the last resync announced; the feed
 	// after the reset cursor may carry them again. Guarded by passMu.
 	resynced map[string]bool
+
+	// unsent holds the items sent in the push under way that the bureau
+	// certainly did not keep (withdraw.go): a tracker's PushDone marks the
+	// others as perhaps delivered. Guarded by passMu; nil without a tracker.
+	unsent map[uint64]bool
 
 	// restoreChecked is set once no restore is due (see restoreIfDue).
 	restoreChecked atomic.Bool

@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"egovdesk/app"
+)
+
+// A clerk who submitted a filing by mistake — the wrong attachment, a
+// figure not yet signed off — while offline, or before the next sync, can
+// take the submission back (Withdraw): the filing is a draft (or returned)
+// again, as it was, and the bureau never hears of it. That is safe only
+// while no request that carried the revision can have reached the bureau:
+// once one may have, the bureau may hold it (exactly once, by revision ID),
+// and a local draft of the same revision would contradict it.
+//
+// So the store keeps track of what the syncer sends. Before a request that
+// submits outbox items leaves, the syncer calls Sending with their
+// sequence numbers: from then until PushDone, Withdraw refuses those items
+// (正在发送), and the durable mark meta/push-mark says which items a push
+// may have sent, for the case the program dies meanwhile: Open then marks
+// every item up to it MaybeSent. PushDone marks MaybeSent the items sent
+// that are still queued unless the syncer knows the bureau did not keep
+// them (it refused them, or the connection never opened), and removes the
+// mark. Items withdrawn after the syncer read them but before it sent
+// them are left out by Sending.
+//
+// Two writes per push (the mark and its removal, the first synced) are
+// what this costs the push; a push of 1,000 filings writes the mark once,
+// for every item queued when it began.
+
+// pushState is what the store knows of the push under way.
+type pushState struct {
+	mu        sync.Mutex
+	high      uint64          // the durable mark's value; 0: none written by this run
+	covered   map[uint64]bool // items Sending let go in this push
+	withdrawn map[uint64]bool // items withdrawn while this push ran (or since the last one)
+}
+
+// Sending is called by the syncer before a request that submits the outbox
+// items seqs leaves. It writes the push's durable mark when they are not
+// covered by it yet (synced before it returns) and returns the items of
+// seqs withdrawn meanwhile, which the request must leave out. It fails with
+// a wrapped storage error; nothing may then be sent.
+func (s *Store) Sending(ctx context.Context, seqs []uint64) (withdrawn map[uint64]bool, err error) {
+	p := &s.push
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var top uint64
+	for _, q := range seqs {
+		if p.withdrawn[q] {
+			if withdrawn == nil {
+				withdrawn = map[uint64]bool{}
+			}
+			withdrawn[q] = true
+			continue
+		}
+		top = max(top, q)
+	}
+	if top > p.high {
+		// Every item queued so far, so that the rest of a long push
+		// needs no other write.
+		var high uint64
+		err := s.update(ctx, true, func(txn *badger.Txn) error {
+			b, err := getValue(txn, keyOutSeq)
+			if err != nil {
+				return err
+			}
+			if high, err = strconv.ParseUint(string(b), 10, 64); err != nil {
+				return fmt.Errorf("bad outbox sequence %q: %w", b, err)
+			}
+			high = max(high, top)
+			return txn.Set([]byte(keyPushMark), []byte(strconv.FormatUint(high, 10)))
+		})
+		if err != nil {
+			return nil, fmt.Errorf("mark the push: %w", err)
+		}
+		p.high = high
+	}
+	if p.covered == nil {
+		p.covered = map[uint64]bool{}
+	}
+	for _, q := range seqs {
+		if !withdrawn[q] {
+			p.covered[q] = true
+		}
+	}
+	return withdrawn, nil
+}
+
+// PushDone ends what Sending began: the items sent in this push that are
+// still in the outbox are marked MaybeSent, except those in unsent, which
+// the bureau certainly did not keep; then the mark goes. The syncer calls
+// it at the end of every push, whatever happened. It fails with a wrapped
+// storage error; the mark then stays, and the next Open marks the items.
+func (s *Store) PushDone(ctx context.Context, unsent map[uint64]bool) error {
+	p := &s.push
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var maybe []uint64
+	for q := range p.covered {
+		if !unsent[q] {
+			maybe = append(maybe, q)
+		}
+	}
+	slices.Sort(maybe)
+	err := s.updateEach(ctx, true, len(maybe), func(txn *badger.Txn, i int) error {
+		return markMaybeSent(txn, maybe[i])
+	})
+	if err == nil && p.high > 0 {
+		err = s.update(ctx, false, func(txn *badger.Txn) error { return txn.Delete([]byte(keyPushMark)) })
+	}
+	if err != nil {
+		return fmt.Errorf("end the push: %w", err)
+	}
+	p.high, p.covered, p.withdrawn = 0, nil, nil
+	return nil
+}
+
+// markMaybeSent marks item seq MaybeSent, if it is still queued.
+func markMaybeSent(txn *badger.Txn, seq uint64) error {
+	var o outboxRecord
+	if err := getJSON(txn, outboxKey(seq), &o); errors.Is(err, badger.ErrKeyNotFound) {
+		return nil // delivered
+	} else if err != nil || o.MaybeSent {
+		return err
+	}
+	o.MaybeSent = true
+	return putJSON(txn, outboxKey(seq), &o)
+}
+
+// recoverPushMark marks MaybeSent every queued item up to the mark a push
+// left when the program stopped during it, and removes the mark. Open runs it.
+func (s *Store) recoverPushMark() error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		b, err := getValue(txn, keyPushMark)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		high, err := strconv.ParseUint(string(b), 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad push mark %q: %w", b, err)
+		}
+		var seqs []uint64
+		err = iterate(txn, "o/", func(k, _ []byte) error {
+			q, err := strconv.ParseUint(string(k), 10, 64)
+			if err == nil && q <= high {
+				seqs = append(seqs, q)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, q := range seqs {
+			if err := markMaybeSent(txn, q); err != nil {
+				return err
+			}
+		}
+		s.log.Info("a push was cut short: its items may have reached the bureau", "items", len(seqs), "up_to", high)
+		return txn.Delete([]byte(keyPushMark))
+	})
+}
+
+// Withdraw takes back the submission of filing id while it waits to be
+// sent: the revision is unfrozen and the filing is a draft (or returned)
+// again with everything in it, out of the outbox, as before Submit. It
+// fails with an ENOTFOUND *app.Error when there is no such filing, with an
+// EINVALID *app.Error in Chinese saying why and what to do when the
+// submission cannot be taken back here (delivered, being sent, perhaps
+// delivered, or a filing queued after it needs it), and with a wrapped
+// error otherwise.
+func (s *Store) Withdraw(ctx context.Context, id string, now time.Time) error {
+	p := &s.push
+	p.mu.Lock() // Sending waits: what it lets go cannot be withdrawn after all
+	defer p.mu.Unlock()
+	var seq uint64
+	err := s.update(ctx, true, func(txn *badger.Txn) error {
+		f, err := readFiling(txn, id)
+		if err != nil {
+			return err
+		}
+		old, err := readSummary(txn, id)
+		if err != nil {
+			return err
+		}
+		n := len(f.History)
+		if f.Status != app.StatusSubmitted || !f.Revision.Submitted() || n == 0 ||
+			f.History[n-1].Action != app.ActionSubmit || f.History[n-1].RevisionID != f.Revision.ID {
+			return app.Errorf(app.EINVALID, "只有已提交、还在等待发送的材料可以撤回（这份材料现在是“%s”）", f.Status.Label())
+		}
+		o, queued, err := queuedItem(txn, id, f.Revision.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case o == nil:
+			return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回。如需修改，请联系数管局退回修改", f.Revision.Number)
+		case p.covered[o.Seq]:
+			return app.Errorf(app.EINVALID, "第 %d 版正在发送给数管局，现在不能撤回。请等发送结束后再看：已送达的如需修改，请联系数管局退回修改", f.Revision.Number)
+		case o.MaybeSent:
+			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改", f.Revision.Number)
+		}
+		if f.Revision.Number == 1 {
+			// The bureau does not know this filing yet: a filing queued
+			// after it that names it would be refused without it.
+			if names := dependents(txn, id, queued); len(names) > 0 {
+				return app.Errorf(app.EINVALID, "%s也在等待发送，要用到这份材料。请先撤回%s，再撤回这份", names, names)
+			}
+		}
+		seq = o.Seq
+		for _, k := range []string{outboxKey(seq), outboxBodyKey(seq), revisionKey(id, f.Revision.Number)} {
+			if err := txn.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+		if err := markFailed(txn, seq, app.SendQueued); err != nil { // drops the failed marker
+			return err
+		}
+		f.Status = f.History[n-1].From
+		f.History = f.History[:n-1]
+		f.Revision.SubmittedAt = time.Time{}
+		f.Updated = now
+		ns := summaryOf(f, old)
+		ns.Send, ns.ReceiptID, ns.ReceiptAt = app.Send{}, "", time.Time{}
+		return writeFiling(txn, f, old, &ns)
+	})
+	if err != nil {
+		return fmt.Errorf("withdraw filing %s: %w", id, err)
+	}
+	if p.withdrawn == nil {
+		p.withdrawn = map[uint64]bool{}
+	}
+	p.withdrawn[seq] = true
+	return nil
+}
+
+// queuedItem returns the outbox record of filing id's revision rev (nil
+// when none is queued) and every other queued record.
+func queuedItem(txn *badger.Txn, id, rev string) (*outboxRecord, []outboxRecord, error) {
+	var mine *outboxRecord
+	var others []outboxRecord
+	err := iterate(txn, "o/", func(k, v []byte) error {
+		var o outboxRecord
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("outbox item o/%s: %w", k, err)
+		}
+		if o.FilingID == id && o.RevisionID == rev {
+			mine = &o
+		} else {
+			others = append(others, o)
+		}
+		return nil
+	})
+	return mine, others, err
+}
+
+// dependents names the filings of queued whose bodies name filing id
+// (ItemDeps), as 《title》 each, "" when none does or none can be read.
+func dependents(txn *badger.Txn, id string, queued []outboxRecord) string {
+	var names []string
+	for _, o := range queued {
+		var body []byte
+		if len(o.Body) > 0 { // base64 in the record, before schema 2
+			if json.Unmarshal(o.Body, &body) != nil {
+				continue
+			}
+		} else if body, _ = getValue(txn, outboxBodyKey(o.Seq)); body == nil {
+			continue
+		}
+		if !slices.Contains(ItemDeps(body), id) {
+			continue
+		}
+		title := "另一份材料"
+		if sum, err := readSummary(txn, o.FilingID); err == nil && sum != nil && sum.Title != "" {
+			title = sum.Title
+		}
+		if name := "《" + title + "》"; !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, "、")
+}
+
+// ItemDeps returns the filings a submission's body names and needs the
+// bureau to hold first: its project's declaration, and an acceptance
+// application's trial report. A body that cannot be read gives "?".
+func ItemDeps(body []byte) []string {
+	var b struct {
+		ProjectID  string `json:"project_id"`
+		Acceptance *struct {
+			TrialReportID string `json:"trial_report_id"`
+		} `json:"acceptance"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return []string{"?"}
+	}
+	var out []string
+	if b.ProjectID != "" {
+		out = append(out, b.ProjectID)
+	}
+	if b.Acceptance != nil && b.Acceptance.TrialReportID != "" {
+		out = append(out, b.Acceptance.TrialReportID)
+	}
+	return out
+}
