@@ -52,6 +52,11 @@ type Store interface {
 	// aside (app.SendQuarantined) back in the queue, after the clerk dealt with
 	// the reason.
 	Retry(ctx context.Context, id string) error
+	// Withdraw takes back the filing's submission while it waits to be
+	// sent: the filing is a draft (or returned) again, as before Submit.
+	// It fails with an EINVALID *app.Error in Chinese saying why when the
+	// bureau has, or may have, the revision.
+	Withdraw(ctx context.Context, id string, now time.Time) error
 	// Backup writes a backup of everything this computer holds (filings,
 	// attachments, the bureau's address and certificates) to path.
 	Backup(ctx context.Context, path string) error

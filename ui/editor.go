@@ -39,6 +39,7 @@ type editorScreen struct {
 	submit   *Button
 	revise   *Button
 	retry    *Button
+	withdraw *Button // 撤回提交: shown while the submission waits to be sent
 	sections []*section
 	current  int
 	secList  *enterList
@@ -153,6 +154,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.revise = newButton(&Button{Button: widget.Button{Text: T("修改后重新提交"), Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: e.onRevise}})
 	e.retry = newButton(&Button{Button: widget.Button{Text: T("重新发送"), Icon: theme.MailSendIcon(), Importance: widget.WarningImportance, OnTapped: e.onRetry}})
 	e.retry.Hide()
+	e.withdraw = newButton(&Button{Button: widget.Button{Text: T("撤回提交"), Icon: theme.ContentUndoIcon(), OnTapped: e.onWithdraw}})
+	e.withdraw.Hide()
 	e.banner = container.NewVBox()
 	timeline := newButton(&Button{Button: widget.Button{Text: T("进度与批复"), Icon: theme.HistoryIcon(), OnTapped: func() { u.OpenTimeline(f.ID) }}})
 	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
@@ -180,7 +183,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	// the dots inside the status are (the labels' inner padding cancelled).
 	status := container.New(layout.NewCustomPaddedHBoxLayout(-2*theme.InnerPadding()), e.status, e.send)
 	state := container.NewHBox(status, e.saved)
-	buttons := newFlow(back, timeline, e.printButtons(), e.retry, e.revise, e.submit)
+	buttons := newFlow(back, timeline, e.printButtons(), e.withdraw, e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
 		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID)}, buttons.Objects...)
@@ -710,6 +713,48 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
 	} else {
 		e.retry.Hide()
 	}
+	// Not sent yet as far as this computer knows: the store says whether
+	// it may have reached the bureau after all.
+	if e.f.Status == app.StatusSubmitted && s.State != app.SendSent && s.State != app.SendNone {
+		e.withdraw.Show()
+	} else {
+		e.withdraw.Hide()
+	}
+}
+
+// onWithdraw takes back a submission that has not reached the bureau, after
+// the clerk confirms: the filing opens again as the draft (or returned
+// filing) it was, with everything in it.
+func (e *editorScreen) onWithdraw() {
+	id, title, rev := e.f.ID, e.f.Title(), e.f.Revision.Number
+	if title == "" {
+		title = T(e.f.Kind.Label())
+	}
+	msg := Tf("撤回“%s”第 %d 版的提交？", title, rev) + "\n\n" +
+		T("这一版还没有送达数管局。撤回后可以继续修改，改好后重新提交；数管局不会收到这次提交。")
+	newCustomConfirm(T("撤回提交"), T("撤回提交"), T("不撤回"), messageContent(msg, e.u.win), func(ok bool) {
+		if !ok {
+			return
+		}
+		e.withdraw.Disable()
+		e.u.goWait(func(ctx context.Context) {
+			err := e.u.store.Withdraw(ctx, id, e.u.now())
+			var f *app.Filing
+			if err == nil {
+				f, err = e.u.store.Get(ctx, id)
+			}
+			e.u.do(func() {
+				e.withdraw.Enable()
+				if err != nil {
+					e.u.showError(err)
+					return
+				}
+				if e.u.editor == e {
+					e.u.openEditor(f, false)
+				}
+			})
+		})
+	}, e.u.win).Show()
 }
 
 // onRetry sends a submission the bureau refused or the syncer set aside
@@ -756,7 +801,7 @@ func (e *editorScreen) onSubmit() {
 		e.showProblemList()
 		return
 	}
-	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局。确认提交？")
+	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局（送达前可以撤回）。确认提交？")
 	ask := func(unchangedFrom int) {
 		m := msg
 		if unchangedFrom > 0 {

@@ -234,6 +234,36 @@ func (s *memStore) Submit(_ context.Context, id, actor string, now time.Time) er
 	return nil
 }
 
+// Withdraw takes back a submission not marked sent, as the real store
+// does for one still in its outbox: the submit transition goes, the
+// filing is back where it was.
+func (s *memStore) Withdraw(_ context.Context, id string, now time.Time) error {
+	s.mu.Lock()
+	f, ok := s.filings[id]
+	if !ok {
+		s.mu.Unlock()
+		return app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
+	}
+	n := len(f.History)
+	if st := s.send[id].State; st == app.SendSent || f.Status != app.StatusSubmitted || n == 0 {
+		s.mu.Unlock()
+		return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回", f.Revision.Number)
+	}
+	f = clone(f)
+	f.Status, f.History = f.History[n-1].From, f.History[:n-1]
+	f.Revision.SubmittedAt, f.Updated = time.Time{}, now
+	s.filings[id] = f
+	s.send[id] = app.Send{}
+	s.submitted = slices.DeleteFunc(s.submitted, func(q string) bool { return q == id })
+	revs := s.revisions[id]
+	if len(revs) > 0 {
+		s.revisions[id] = revs[:len(revs)-1]
+	}
+	s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
 func (s *memStore) Send(_ context.Context, id string) (app.Send, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -84,6 +84,10 @@ func (l *local) Retry(ctx context.Context, id string) error {
 	return nil
 }
 
+func (l *local) Withdraw(ctx context.Context, id string, now time.Time) error {
+	return l.st.Withdraw(ctx, id, now)
+}
+
 func (l *local) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error) {
 	return l.st.Revisions(ctx, id)
 }

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+	"egovdesk/app/apptest"
+)
+
+// TestWithdrawAQueuedSubmission: a submission waiting to be sent shows
+// 撤回提交; confirmed, the filing opens again as an editable draft with its
+// content. Once sent, the button is gone.
+func TestWithdrawAQueuedSubmission(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	ctx := context.Background()
+	d, err := app.NewFiling(app.KindDeclaration, "0b7c2f1e-5a3d-4e8f-9c61-000000000001", "0b7c2f1e-5a3d-4e8f-9c61-000000000002", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	x.store.put(d)
+	if err := x.store.Submit(ctx, d.ID, "陈晓", x.u.Now()); err != nil {
+		t.Fatal(err)
+	}
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	if e := x.u.editor; e.editable || !strings.Contains(e.send.Text, "待发送") {
+		t.Fatalf("the submitted filing: editable %v, state %q", e.editable, e.send.Text)
+	}
+	test.Tap(x.u.editor.withdraw)
+	x.pump()
+	if s := x.dialogText(); !strings.Contains(s, "还没有送达数管局") || !strings.Contains(s, d.Declaration.ProjectName) {
+		t.Fatalf("the confirmation: %q", s)
+	}
+	x.tapDialogButton(t, "撤回提交")
+	x.eventually(t, "the draft open again", func() bool {
+		e := x.u.editor
+		return e != nil && e.editable && e.f.Status == app.StatusDraft
+	})
+	if f := x.store.stored(d.ID); f.Status != app.StatusDraft || f.Revision.Submitted() {
+		t.Fatalf("stored: %s %+v", f.Status, f.Revision)
+	}
+	if x.u.editor.withdraw.Visible() || !x.u.editor.submit.Visible() {
+		t.Error("the draft shows 撤回提交, or no 检查并提交")
+	}
+
+	// Submitted again and delivered: nothing to withdraw.
+	if err := x.store.Submit(ctx, d.ID, "陈晓", x.u.Now()); err != nil {
+		t.Fatal(err)
+	}
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the delivered filing", func() bool {
+		e := x.u.editor
+		return e != nil && !e.editable && strings.Contains(e.send.Text, "已送达")
+	})
+	if x.u.editor.withdraw.Visible() {
+		t.Error("a delivered submission offers 撤回提交")
+	}
+}
