@@ -40,14 +40,16 @@ type editorScreen struct {
 	revise   *Button
 	retry    *Button
 	withdraw *Button // 撤回提交: shown while the submission waits to be sent
-	sections []*section
-	current  int
-	secList  *enterList
-	form     *formScroll       // the middle column of ordinary sections
-	body     *container.Scroll // form's scroll
-	shown    *fyne.Container   // the ordinary section in body, under its heading
-	marked   *canvas.Rectangle // the outline of where a link led in a read-only filing (mark)
-	obj      fyne.CanvasObject
+	// submittedNote: the banner is a submitted revision's (showSubmittedNote)
+	submittedNote bool
+	sections      []*section
+	current       int
+	secList       *enterList
+	form          *formScroll       // the middle column of ordinary sections
+	body          *container.Scroll // form's scroll
+	shown         *fyne.Container   // the ordinary section in body, under its heading
+	marked        *canvas.Rectangle // the outline of where a link led in a read-only filing (mark)
+	obj           fyne.CanvasObject
 
 	// fields
 	targets   map[string]fyne.CanvasObject // field path → the widget that edits it
@@ -602,6 +604,7 @@ func (e *editorScreen) applyEditable() {
 	e.banner.RemoveAll()
 	e.submit.Hide()
 	e.revise.Hide()
+	e.submittedNote = false
 	switch {
 	case e.editable && e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.DocumentCreateIcon(), T("这是退回后的修改版本：改完后点“检查并提交”重新报送。")+e.lastComment(), widget.WarningImportance))
@@ -635,9 +638,22 @@ func (e *editorScreen) applyEditable() {
 		// True whether or not it has reached the bureau yet (the send
 		// state beside the title says which): offline, "数管局处理期间"
 		// told of handling that had not begun.
-		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number,
-			e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")), widget.MediumImportance))
+		e.submittedNote = true
+		e.showSubmittedNote(e.withdraw.Visible())
 	}
+}
+
+// showSubmittedNote shows the banner of a submitted revision: with
+// withdrawable, that it may still be taken back (撤回提交, shown while it
+// waits to be sent); otherwise that it changes only once returned.
+func (e *editorScreen) showSubmittedNote(withdrawable bool) {
+	at := e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")
+	text := Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number, at)
+	if withdrawable {
+		text = Tf("只读 · 第 %d 版已于 %s 提交，还没有送达数管局：如需修改，可以点“撤回提交”收回。", e.f.Revision.Number, at)
+	}
+	e.banner.RemoveAll()
+	e.banner.Add(banner(theme.InfoIcon(), text, widget.MediumImportance))
 }
 
 // lastComment returns the reviewer's comment of the last return, quoted.
@@ -715,10 +731,17 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
 	}
 	// Not sent yet as far as this computer knows: the store says whether
 	// it may have reached the bureau after all.
-	if e.f.Status == app.StatusSubmitted && s.State != app.SendSent && s.State != app.SendNone {
+	withdrawable := e.f.Status == app.StatusSubmitted && s.State != app.SendSent && s.State != app.SendNone
+	if withdrawable == e.withdraw.Visible() {
+		return
+	}
+	if withdrawable {
 		e.withdraw.Show()
 	} else {
 		e.withdraw.Hide()
+	}
+	if e.submittedNote {
+		e.showSubmittedNote(withdrawable)
 	}
 }
 
@@ -731,7 +754,7 @@ func (e *editorScreen) onWithdraw() {
 		title = T(e.f.Kind.Label())
 	}
 	msg := Tf("撤回“%s”第 %d 版的提交？", title, rev) + "\n\n" +
-		T("这一版还没有送达数管局。撤回后可以继续修改，改好后重新提交；数管局不会收到这次提交。")
+		T("这一版还没有送达数管局。撤回后可以接着修改再提交，数管局不会收到这一次。")
 	newCustomConfirm(T("撤回提交"), T("撤回提交"), T("不撤回"), messageContent(msg, e.u.win), func(ok bool) {
 		if !ok {
 			return

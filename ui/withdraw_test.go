@@ -31,6 +31,9 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 	if e := x.u.editor; e.editable || !strings.Contains(e.send.Text, "待发送") {
 		t.Fatalf("the submitted filing: editable %v, state %q", e.editable, e.send.Text)
 	}
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "还没有送达数管局") || !strings.Contains(b, "撤回提交") {
+		t.Errorf("the banner of a waiting submission: %q", b)
+	}
 	test.Tap(x.u.editor.withdraw)
 	x.pump()
 	if s := x.dialogText(); !strings.Contains(s, "还没有送达数管局") || !strings.Contains(s, d.Declaration.ProjectName) {
@@ -62,5 +65,8 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 	})
 	if x.u.editor.withdraw.Visible() {
 		t.Error("a delivered submission offers 撤回提交")
+	}
+	if b := textOf(x.u.editor.banner); strings.Contains(b, "撤回") || !strings.Contains(b, "退回修改后可以再编辑") {
+		t.Errorf("the banner of a delivered submission: %q", b)
 	}
 }
