@@ -125,8 +125,8 @@ func TestOpenFillsConstructionPeriod(t *testing.T) {
 		}
 	}
 	s.db.View(func(txn *badger.Txn) error {
-		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
-			t.Errorf("schema %d, want 7", v)
+		if v, _ := readSchema(txn); v != len(migrations) || v != 8 {
+			t.Errorf("schema %d, want 8", v)
 		}
 		if _, err := txn.Get([]byte(keyFillAnchors)); !errors.Is(err, badger.ErrKeyNotFound) {
 			t.Errorf("the request to fill in anchors is left: %v", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,15 +19,16 @@ import (
 	"egovdesk/app"
 )
 
-// updateGolden rewrites testdata/store-v7.golden from what the code writes
+// updateGolden rewrites testdata/store-v8.golden from what the code writes
 // now. Only do it for a deliberate change of the stored format, with a new
 // schema version and a migration: stores on the clerks' disks hold the old
 // bytes. Keep the golden file of each older schema: the tests read it as a
 // store an older egovdesk left.
-var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v7.golden")
+var updateGolden = flag.Bool("update", false, "rewrite testdata/store-v8.golden")
 
 const (
-	goldenPath   = "testdata/store-v7.golden"
+	goldenPath   = "testdata/store-v8.golden"
+	goldenV7Path = "testdata/store-v7.golden" // made by the schema-7 code, which recorded no MaybeSent
 	goldenV6Path = "testdata/store-v6.golden" // made by the schema-6 code, whose facts had no funding kinds
 	goldenV5Path = "testdata/store-v5.golden" // made by the schema-5 code, which kept no first submission
 	goldenV4Path = "testdata/store-v4.golden" // made by the schema-4 code, which kept no construction period
@@ -418,8 +420,8 @@ func openGolden(t *testing.T, golden string, schema int, fn func(a app.FilingAnc
 		n++
 	}
 	s.db.View(func(txn *badger.Txn) error {
-		if v, _ := readSchema(txn); v != len(migrations) || v != 7 {
-			t.Errorf("schema %d, want 7", v)
+		if v, _ := readSchema(txn); v != len(migrations) || v != 8 {
+			t.Errorf("schema %d, want 8", v)
 		}
 		return nil
 	})
@@ -445,7 +447,7 @@ func TestReadsStoreOfSchema5(t *testing.T) {
 }
 
 // TestReadsStoreOfSchema6: a store the schema-6 egovdesk left
-// (testdata/store-v6.golden) opens as schema 7 with its declarations' facts
+// (testdata/store-v6.golden) opens as schema 8 with its declarations' facts
 // as the declarations give them (its declarations have no funding, so
 // TestOpenFillsFundingKinds shows the facts are filled in).
 func TestReadsStoreOfSchema6(t *testing.T) {
@@ -457,4 +459,42 @@ func TestReadsStoreOfSchema6(t *testing.T) {
 	if n == 0 {
 		t.Error("the fixture has no declaration: nothing was checked")
 	}
+}
+
+// TestReadsStoreOfSchema7: a store the schema-7 egovdesk left
+// (testdata/store-v7.golden) opens as schema 8 with every outbox item that
+// egovdesk tried marked MaybeSent (it may have reached the bureau: it cannot
+// be withdrawn), and the items it never tried withdrawable.
+func TestReadsStoreOfSchema7(t *testing.T) {
+	openGolden(t, goldenV7Path, 7, func(app.FilingAnchors, *app.Filing) {})
+	old, err := os.ReadFile(goldenV7Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openDump(t, &compatClock{t: time.Date(2027, 4, 1, 9, 0, 0, 0, cst)}, string(old))
+	items, err := s.Outbox(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tried, untried int
+	for _, it := range items {
+		was := it.Attempts > 0 || !it.LastTried.IsZero()
+		if it.MaybeSent != was {
+			t.Errorf("item %d (attempts %d): MaybeSent %v", it.Seq, it.Attempts, it.MaybeSent)
+		}
+		if was {
+			tried++
+		} else {
+			untried++
+		}
+	}
+	if tried == 0 || untried == 0 {
+		t.Errorf("the fixture's outbox has %d tried and %d untried items: both are needed", tried, untried)
+	}
+	s.db.View(func(txn *badger.Txn) error {
+		if _, err := txn.Get([]byte(keyMarkTried)); !errors.Is(err, badger.ErrKeyNotFound) {
+			t.Errorf("the request to mark is still there: %v", err)
+		}
+		return nil
+	})
 }

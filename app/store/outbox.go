@@ -375,8 +375,8 @@ func markAttempt(txn *badger.Txn, seq uint64, errMsg string, quarantine bool, no
 }
 
 // RefusedPrefix begins the ID of the inbox entry of a revision the bureau
-// refused (or that could not be sent): RefusedPrefix, the revision's ID, "/"
-// and the attempt.
+// refused (or that could not be sent): RefusedPrefix, the revision's ID, "/",
+// the outbox item's seq, "/" and the attempt.
 const RefusedPrefix = "refused/"
 
 // refusedEntry puts an inbox entry for the quarantined item o, once per
@@ -386,7 +386,9 @@ const RefusedPrefix = "refused/"
 // is at now (a later one may be drafted on top of the refused one). It does
 // nothing when the attempt had its entry already or the filing is gone.
 func refusedEntry(txn *badger.Txn, o outboxRecord, now time.Time) error {
-	id := fmt.Sprintf("%s%s/%d", RefusedPrefix, o.RevisionID, o.Attempts)
+	// The item's seq too: a revision withdrawn and submitted again is a
+	// new item whose attempts count from 1 again.
+	id := fmt.Sprintf("%s%s/%d/%d", RefusedPrefix, o.RevisionID, o.Seq, o.Attempts)
 	if seen, err := entered(txn, id); err != nil || seen {
 		return err
 	}

@@ -108,7 +108,12 @@ func requeue(txn *badger.Txn, id string, heads map[string]int, now time.Time) (*
 	if snap.Revision.ID != f.Revision.ID || snap.BodyHash == "" || submit == nil {
 		return nil, nil
 	}
-	if _, err := enqueue(txn, f, *submit, snap.Body, snap.BodyHash, now); err != nil {
+	item, err := enqueue(txn, f, *submit, snap.Body, snap.BodyHash, now)
+	if err != nil {
+		return nil, err
+	}
+	// The bureau once gave a receipt for it: never to be withdrawn.
+	if err := markMaybeSent(txn, item.Seq); err != nil {
 		return nil, err
 	}
 	// The revision is on its way again: a receipt of it recorded by a

@@ -140,39 +140,82 @@ func markMaybeSent(txn *badger.Txn, seq uint64) error {
 }
 
 // recoverPushMark marks MaybeSent every queued item up to the mark a push
-// left when the program stopped during it, and removes the mark. Open runs it.
+// left when the program stopped during it, and removes the mark; and, once
+// after the move to schema 8 (keyMarkTried), every item an older binary
+// tried. Open runs it. The items are marked in transactions of at most
+// markBatch, synced before the marks go.
 func (s *Store) recoverPushMark() error {
-	return s.db.Update(func(txn *badger.Txn) error {
+	var high uint64
+	var pushed, tried bool
+	var seqs []uint64
+	err := s.db.View(func(txn *badger.Txn) error {
 		b, err := getValue(txn, keyPushMark)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
+		switch {
+		case err == nil:
+			if high, err = strconv.ParseUint(string(b), 10, 64); err != nil {
+				return fmt.Errorf("bad push mark %q: %w", b, err)
+			}
+			pushed = true
+		case !errors.Is(err, badger.ErrKeyNotFound):
 			return err
 		}
-		high, err := strconv.ParseUint(string(b), 10, 64)
-		if err != nil {
-			return fmt.Errorf("bad push mark %q: %w", b, err)
+		if _, err := txn.Get([]byte(keyMarkTried)); err == nil {
+			tried = true
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
 		}
-		var seqs []uint64
-		err = iterate(txn, "o/", func(k, _ []byte) error {
+		if !pushed && !tried {
+			return nil
+		}
+		return iterate(txn, "o/", func(k, v []byte) error {
 			q, err := strconv.ParseUint(string(k), 10, 64)
-			if err == nil && q <= high {
+			if err != nil {
+				return fmt.Errorf("outbox key o/%s: %w", k, err)
+			}
+			var o outboxRecord
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("outbox item o/%s: %w", k, err)
+			}
+			if !o.MaybeSent && (pushed && q <= high || tried && (o.Attempts > 0 || !o.LastTried.IsZero() || o.State == app.SendSending)) {
 				seqs = append(seqs, q)
+			}
+			return nil
+		})
+	})
+	if err != nil || !pushed && !tried {
+		return err
+	}
+	for lo := 0; lo < len(seqs); lo += markBatch {
+		batch := seqs[lo:min(lo+markBatch, len(seqs))]
+		err := s.db.Update(func(txn *badger.Txn) error {
+			for _, q := range batch {
+				if err := markMaybeSent(txn, q); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, q := range seqs {
-			if err := markMaybeSent(txn, q); err != nil {
-				return err
-			}
+	}
+	if err := s.db.Sync(); err != nil {
+		return err
+	}
+	err = s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete([]byte(keyPushMark)); err != nil {
+			return err
 		}
-		s.log.Info("a push was cut short: its items may have reached the bureau", "items", len(seqs), "up_to", high)
-		return txn.Delete([]byte(keyPushMark))
+		return txn.Delete([]byte(keyMarkTried))
 	})
+	if err == nil && len(seqs) > 0 {
+		s.log.Info("outbox items that may have reached the bureau marked", "items", len(seqs), "push_cut_short", pushed, "schema_8", tried)
+	}
+	return err
 }
+
+// markBatch is how many outbox items recoverPushMark marks in one transaction.
+const markBatch = 500
 
 // Withdraw takes back the submission of filing id while it waits to be
 // sent: the revision is unfrozen and the filing is a draft (or returned)
@@ -183,11 +226,24 @@ func (s *Store) recoverPushMark() error {
 // delivered, or a filing queued after it needs it), and with a wrapped
 // error otherwise.
 func (s *Store) Withdraw(ctx context.Context, id string, now time.Time) error {
+	return s.withdraw(ctx, id, now, false)
+}
+
+// CanWithdraw reports whether Withdraw would take filing id's submission
+// back now: nil, or the error Withdraw would fail with. The clerk is asked
+// to confirm only what can be done.
+func (s *Store) CanWithdraw(ctx context.Context, id string) error {
+	return s.withdraw(ctx, id, time.Time{}, true)
+}
+
+// withdraw is Withdraw; with check set it stops before writing anything.
+func (s *Store) withdraw(ctx context.Context, id string, now time.Time, check bool) error {
 	p := &s.push
 	p.mu.Lock() // Sending waits: what it lets go cannot be withdrawn after all
 	defer p.mu.Unlock()
 	var seq uint64
-	err := s.update(ctx, true, func(txn *badger.Txn) error {
+	run := func(txn *badger.Txn) error {
+		seq = 0 // a retried transaction starts again
 		f, err := readFiling(txn, id)
 		if err != nil {
 			return err
@@ -220,13 +276,15 @@ func (s *Store) Withdraw(ctx context.Context, id string, now time.Time) error {
 				return app.Errorf(app.EINVALID, "%s也在等待发送，要用到这份材料。请先撤回%s，再撤回这份", names, names)
 			}
 		}
-		seq = o.Seq
-		for _, k := range []string{outboxKey(seq), outboxBodyKey(seq), revisionKey(id, f.Revision.Number)} {
+		if check {
+			return nil
+		}
+		for _, k := range []string{outboxKey(o.Seq), outboxBodyKey(o.Seq), revisionKey(id, f.Revision.Number)} {
 			if err := txn.Delete([]byte(k)); err != nil {
 				return err
 			}
 		}
-		if err := markFailed(txn, seq, app.SendQueued); err != nil { // drops the failed marker
+		if err := markFailed(txn, o.Seq, app.SendQueued); err != nil { // drops the failed marker
 			return err
 		}
 		f.Status = f.History[n-1].From
@@ -235,15 +293,29 @@ func (s *Store) Withdraw(ctx context.Context, id string, now time.Time) error {
 		f.Updated = now
 		ns := summaryOf(f, old)
 		ns.Send, ns.ReceiptID, ns.ReceiptAt = app.Send{}, "", time.Time{}
-		return writeFiling(txn, f, old, &ns)
-	})
+		if err := writeFiling(txn, f, old, &ns); err != nil {
+			return err
+		}
+		seq = o.Seq
+		return nil
+	}
+	var err error
+	if check {
+		err = s.view(ctx, run)
+	} else {
+		err = s.update(ctx, true, run)
+	}
+	if seq != 0 {
+		// Committed, even when the sync after it failed: a push that read
+		// the item before must not send it.
+		if p.withdrawn == nil {
+			p.withdrawn = map[uint64]bool{}
+		}
+		p.withdrawn[seq] = true
+	}
 	if err != nil {
 		return fmt.Errorf("withdraw filing %s: %w", id, err)
 	}
-	if p.withdrawn == nil {
-		p.withdrawn = map[uint64]bool{}
-	}
-	p.withdrawn[seq] = true
 	return nil
 }
 

@@ -61,6 +61,12 @@ func TestWithdrawBeforeSending(t *testing.T) {
 	if err := s.MarkAttempts(ctx, []uint64{it.Seq}, "无法连接数管局服务器", false); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.CanWithdraw(ctx, f.ID); err != nil {
+		t.Fatalf("can withdraw: %v", err)
+	}
+	if items, _ := s.Outbox(ctx); len(items) != 1 {
+		t.Fatalf("CanWithdraw changed the outbox: %+v", items)
+	}
 	if err := s.Withdraw(ctx, f.ID, time.Now()); err != nil {
 		t.Fatalf("withdraw: %v", err)
 	}
@@ -129,6 +135,9 @@ func TestWithdrawRefusedOnceItMayHaveArrived(t *testing.T) {
 	s := MustOpen(t)
 	refused := func(id, want string) {
 		t.Helper()
+		if err := s.CanWithdraw(ctx, id); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), want) {
+			t.Fatalf("can withdraw: %v, want a refusal saying %q", err, want)
+		}
 		err := s.Withdraw(ctx, id, time.Now())
 		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), want) {
 			t.Fatalf("withdraw: %v, want a refusal saying %q", err, want)
@@ -306,4 +315,47 @@ func pushingChild(dir string) {
 	os.Stdout.WriteString("SENDING\n")
 	time.Sleep(time.Minute)
 	os.Exit(2)
+}
+
+// TestWithdrawRequeuedIsRefused: a revision the bureau gave a receipt for,
+// queued again because the bureau no longer lists it (RequeueLost), is
+// never withdrawn.
+func TestWithdrawRequeuedIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	it := mustSubmit(t, s, "霍邱县智慧社区管理平台")
+	if err := s.Ack(ctx, it.Seq, Receipt{ID: "receipt-" + it.RevisionID, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RequeueLost(ctx, map[string]int{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Withdraw(ctx, it.FilingID, time.Now()); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "可能已经送达") {
+		t.Fatalf("withdraw a requeued revision: %v", err)
+	}
+}
+
+// TestRefusedAgainAfterWithdrawIsEntered: withdrawn and submitted again
+// (the same revision ID, attempts from 1 again), a second refusal gets its
+// own inbox entry.
+func TestRefusedAgainAfterWithdrawIsEntered(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	it := mustSubmit(t, s, "霍邱县政务外网升级改造")
+	if err := s.MarkAttempt(ctx, it.Seq, "数管局未接收第 1 版：缺少附件", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Withdraw(ctx, it.FilingID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Submit(ctx, it.FilingID, "李梅", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkAttempt(ctx, again.Seq, "数管局未接收第 1 版：金额超限", true); err != nil {
+		t.Fatal(err)
+	}
+	if msgs, _ := s.Inbox(ctx); len(msgs) != 2 {
+		t.Fatalf("%d inbox entries after two refusals, want 2", len(msgs))
+	}
 }

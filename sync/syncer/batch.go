@@ -130,9 +130,7 @@ func (p *pushRun) one(ctx context.Context, it store.OutboxItem) error {
 // the store's.
 func (p *pushRun) failed(ctx context.Context, it store.OutboxItem, err error) error {
 	s := p.s
-	if s.unsent != nil && notKept(err) {
-		s.unsent[it.Seq] = true
-	}
+	s.outcome(it.Seq, err)
 	if ctx.Err() != nil {
 		// Stopped: the store puts "sending" items back in the queue when it opens.
 		s.markFailed(ctx, it, interrupted, false)
@@ -235,6 +233,9 @@ func (p *pushRun) launch(ctx context.Context, sel []store.OutboxItem) error {
 	go func() {
 		defer close(f.done)
 		f.results, f.err = p.batch.SubmitBatch(ctx, reqs)
+		if f.err != nil {
+			f.err = &submitError{f.err}
+		}
 	}()
 	prev := p.flight
 	p.flight = f
@@ -437,6 +438,9 @@ func (p *pushRun) submit(ctx context.Context, items []store.OutboxItem) error {
 		reqs[i] = submitRequest(it)
 	}
 	results, err := p.batch.SubmitBatch(ctx, reqs)
+	if err != nil {
+		err = &submitError{err}
+	}
 	return p.settle(ctx, items, results, err)
 }
 
@@ -457,7 +461,13 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 	var awaiting []int
 	received := make([]*protocol.Receipt, len(results))
 	for i, r := range results {
-		if client.ResultError(r) == nil && r.Receipt.Status == protocol.ReceiptReceived {
+		if client.ResultError(r) != nil {
+			continue
+		}
+		if s.reached != nil && i < len(items) {
+			s.reached[items[i].Seq] = true // answered with a receipt: the bureau holds it
+		}
+		if r.Receipt.Status == protocol.ReceiptReceived {
 			received[i] = r.Receipt
 		}
 	}
@@ -470,7 +480,7 @@ func (p *pushRun) settle(ctx context.Context, items []store.OutboxItem, results 
 	for i, r := range results {
 		it := items[i]
 		if err := client.ResultError(r); err != nil {
-			keep(p.failed(ctx, it, fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)))
+			keep(p.failed(ctx, it, fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, &submitError{err})))
 			continue
 		}
 		if r.Receipt.Status != protocol.ReceiptReceived {
@@ -536,10 +546,8 @@ func (p *pushRun) abandon(ctx context.Context, items []store.OutboxItem, err err
 		return
 	}
 	s := p.s
-	if s.unsent != nil && notKept(err) {
-		for _, it := range items {
-			s.unsent[it.Seq] = true
-		}
+	for _, it := range items {
+		s.outcome(it.Seq, err)
 	}
 	msg := interrupted
 	if ctx.Err() == nil {

@@ -185,7 +185,7 @@ func (s *Syncer) showOutbox(items []store.OutboxItem) {
 // returns it.
 func (s *Syncer) push(ctx context.Context) (err error) {
 	if t, ok := s.local.(pushTracker); ok {
-		s.unsent = map[uint64]bool{}
+		s.unsent, s.reached = map[uint64]bool{}, map[uint64]bool{}
 		defer func() {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
@@ -195,7 +195,7 @@ func (s *Syncer) push(ctx context.Context) (err error) {
 					err = derr
 				}
 			}
-			s.unsent = nil
+			s.unsent, s.reached = nil, nil
 		}()
 	}
 	for {
@@ -442,7 +442,10 @@ func (s *Syncer) deliver(ctx context.Context, it store.OutboxItem, pending []app
 		}
 		rc, err := s.remote.Submit(ctx, req)
 		if err != nil {
-			return fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, err)
+			return fmt.Errorf("submit %s revision %d: %w", it.FilingID, it.RevisionNumber, &submitError{err})
+		}
+		if s.reached != nil {
+			s.reached[it.Seq] = true // answered: the bureau may hold it now
 		}
 		if rc.Status == protocol.ReceiptReceived {
 			errs, err := s.checkReceipts(ctx, []*protocol.Receipt{&rc})
@@ -475,7 +478,6 @@ func (s *Syncer) sending(ctx context.Context, items []store.OutboxItem) ([]store
 	seqs := make([]uint64, len(items))
 	for i, it := range items {
 		seqs[i] = it.Seq
-		delete(s.unsent, it.Seq) // a new attempt: what the last one said no longer holds
 	}
 	gone, err := t.Sending(ctx, seqs)
 	if err != nil {
@@ -488,17 +490,47 @@ func (s *Syncer) sending(ctx context.Context, items []store.OutboxItem) ([]store
 	return slices.DeleteFunc(slices.Clone(items), func(it store.OutboxItem) bool { return gone[it.Seq] }), nil
 }
 
+// submitError is the failure of a request that submitted outbox items, or
+// the bureau's answer refusing one of them: what notKept reads. Failures of
+// anything else (an upload, the receipt key) say nothing of whether the
+// bureau kept a submission.
+type submitError struct{ err error }
+
+func (e *submitError) Error() string { return e.err.Error() }
+func (e *submitError) Unwrap() error { return e.err }
+
+// outcome records for a pushTracker what the failure err of item seq says:
+// the bureau certainly did not keep it (unsent), unless an answer or an
+// uncertain attempt earlier in this push says it may have (reached, which
+// then holds for the rest of the push).
+func (s *Syncer) outcome(seq uint64, err error) {
+	if s.unsent == nil {
+		return
+	}
+	if notKept(err) && !s.reached[seq] {
+		s.unsent[seq] = true
+		return
+	}
+	s.reached[seq] = true
+	delete(s.unsent, seq)
+}
+
 // notKept reports whether err, the failure of a request that submitted
-// outbox items, says the bureau did not keep them: it answered with a 4xx
-// status, or no connection to it was made. Anything else — a 5xx (a proxy's
-// timeout after the bureau committed), a connection cut, a stop — may have
-// come after the bureau kept them.
+// outbox items (a *submitError), says the bureau did not keep them: it
+// answered with a 4xx status other than a revision conflict (which says it
+// holds that revision ID), or no connection to it was made. Anything else —
+// a 5xx (a proxy's timeout after the bureau committed), a connection cut, a
+// stop, a failure of another request — may have come after the bureau kept
+// them.
 func notKept(err error) bool {
+	var se *submitError
 	var ce *client.Error
-	if !errors.As(err, &ce) {
+	if !errors.As(err, &se) || !errors.As(se.err, &ce) {
 		return false
 	}
 	switch {
+	case client.ProblemCode(err) == protocol.CodeRevisionConflict:
+		return false
 	case ce.Status >= 400 && ce.Status < 500:
 		return true
 	case ce.Status != 0:

@@ -217,6 +217,10 @@ type Syncer struct {
 	// certainly did not keep (withdraw.go): a tracker's PushDone marks the
 	// others as perhaps delivered. Guarded by passMu; nil without a tracker.
 	unsent map[uint64]bool
+	// reached holds the items of the push under way that the bureau
+	// answered with a receipt, or whose attempt may have reached it:
+	// a later refusal in the same push does not make them unsent.
+	reached map[uint64]bool
 
 	// restoreChecked is set once no restore is due (see restoreIfDue).
 	restoreChecked atomic.Bool

@@ -3,12 +3,14 @@ package syncer_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
 	"egovdesk/sync/syncer"
 )
 
@@ -79,5 +81,67 @@ func TestWithdrawWhatNeverReachedTheBureau(t *testing.T) {
 	}
 	if items := e.outbox(t); len(items) != 0 {
 		t.Fatalf("outbox: %+v", items)
+	}
+}
+
+// keyFail is the real client whose GET /receipt-key fails with 429, as a
+// rate-limiting proxy would right after the bureau took a batch.
+type keyFail struct{ *client.Client }
+
+func (k *keyFail) ReceiptKey(context.Context) (protocol.ReceiptKey, error) {
+	return protocol.ReceiptKey{}, &client.Error{Op: "receipt key", Status: http.StatusTooManyRequests}
+}
+
+// TestWithdrawRefusedWhenTheReceiptKeyFailed: the bureau answered
+// "received", then fetching its receipt key failed with a 4xx: the failure
+// is not the submission's, and the bureau holds it — not withdrawn.
+func TestWithdrawRefusedWhenTheReceiptKeyFailed(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	a := e.draft(t, "霍邱县城关镇智慧社区管理平台")
+	e.submit(t, a.ID)
+	sy := syncer.New(e.store, &keyFail{e.clerk}, e.blobs, syncer.Options{})
+	if err := sy.SyncOnce(ctx); err == nil {
+		t.Fatal("pass succeeded")
+	}
+	mine, err := e.clerk.Filings(ctx)
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("bureau holds %+v %v", mine, err)
+	}
+	if err := e.store.Withdraw(ctx, a.ID, time.Now()); err == nil {
+		t.Fatal("withdrew a submission the bureau holds (receipt key fetch failed with 429)")
+	}
+}
+
+// TestWithdrawRefusedAfterAwaitingAttachments: round 1 answered
+// awaiting_attachments (the bureau stored the revision), round 2 got a 401
+// (the token expired): what the first answer said holds — not withdrawn.
+func TestWithdrawRefusedAfterAwaitingAttachments(t *testing.T) {
+	ctx := context.Background()
+	st := MustMemStore(t)
+	blobs, err := syncer.OpenBlobDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := withAttachment(t, st, blobs)
+	n := 0
+	remote := &fakeRemote{submit: func(_ context.Context, req protocol.SubmitRequest) (protocol.Receipt, error) {
+		n++
+		if n == 1 {
+			return protocol.Receipt{FilingID: req.FilingID, RevisionID: req.RevisionID, Status: protocol.ReceiptAwaitingAttachments,
+				Missing: []protocol.AttachmentRef{{SHA256: a.SHA256, Size: a.Size, Name: a.Name}}}, nil
+		}
+		return protocol.Receipt{}, &client.Error{Op: "submit revision", Status: http.StatusUnauthorized}
+	}}
+	sy := syncer.New(st, remote, blobs, syncer.Options{})
+	if err := sy.SyncOnce(ctx); err == nil {
+		t.Fatal("pass succeeded")
+	}
+	items, _ := st.Outbox(ctx)
+	if len(items) != 1 {
+		t.Fatalf("outbox %+v", items)
+	}
+	if err := st.Withdraw(ctx, items[0].FilingID, time.Now()); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("withdrew a revision the bureau answered awaiting_attachments for: %v", err)
 	}
 }
