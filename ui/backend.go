@@ -57,6 +57,9 @@ type Store interface {
 	// It fails with an EINVALID *app.Error in Chinese saying why when the
 	// bureau has, or may have, the revision.
 	Withdraw(ctx context.Context, id string, now time.Time) error
+	// CanWithdraw returns nil when Withdraw would succeed now, else the
+	// error it would fail with.
+	CanWithdraw(ctx context.Context, id string) error
 	// Backup writes a backup of everything this computer holds (filings,
 	// attachments, the bureau's address and certificates) to path.
 	Backup(ctx context.Context, path string) error

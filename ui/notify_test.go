@@ -352,6 +352,9 @@ func (s *fakeStore) Retry(context.Context, string) error { return nil }
 func (s *fakeStore) Withdraw(context.Context, string, time.Time) error {
 	return app.Errorf(app.EINVALID, "no withdrawals in this fake")
 }
+func (s *fakeStore) CanWithdraw(context.Context, string) error {
+	return app.Errorf(app.EINVALID, "no withdrawals in this fake")
+}
 func (s *fakeStore) Backup(context.Context, string) error {
 	return app.Errorf(app.EUNAVAILABLE, "no backups in this fake")
 }

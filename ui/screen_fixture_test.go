@@ -42,6 +42,7 @@ type memStore struct {
 	anchored  bool                   // Anchors gives the filings' anchors, as the real store (else none)
 	rescued   map[string]*app.Filing // by Rescue
 	bodies    map[string][]byte      // submitted revisions' bodies, by filing ID/revision ID
+	maybeSent map[string]bool        // submissions CanWithdraw refuses as perhaps delivered
 }
 
 func newMemStore() *memStore {
@@ -261,6 +262,20 @@ func (s *memStore) Withdraw(_ context.Context, id string, now time.Time) error {
 	}
 	s.mu.Unlock()
 	s.changed()
+	return nil
+}
+
+// CanWithdraw answers as Withdraw would, without writing.
+func (s *memStore) CanWithdraw(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.filings[id]
+	if !ok {
+		return app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
+	}
+	if s.send[id].State == app.SendSent || f.Status != app.StatusSubmitted || s.maybeSent[id] {
+		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改", f.Revision.Number)
+	}
 	return nil
 }
 

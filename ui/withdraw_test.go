@@ -70,3 +70,43 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 		t.Errorf("the banner of a delivered submission: %q", b)
 	}
 }
+
+// TestWithdrawRefusedBeforeTheConfirmation: a submission that may have
+// reached the bureau is not offered for confirmation: 撤回提交 says why at
+// once, in English too.
+func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	ctx := context.Background()
+	d, err := app.NewFiling(app.KindDeclaration, "0b7c2f1e-5a3d-4e8f-9c61-000000000003", "0b7c2f1e-5a3d-4e8f-9c61-000000000004", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	x.store.put(d)
+	if err := x.store.Submit(ctx, d.ID, "陈晓", x.u.Now()); err != nil {
+		t.Fatal(err)
+	}
+	x.store.mu.Lock()
+	x.store.maybeSent = map[string]bool{d.ID: true}
+	x.store.send[d.ID] = app.Send{State: app.SendFailed, Reason: "连接数管局服务器超时，将自动重试"}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	test.Tap(x.u.editor.withdraw)
+	x.eventually(t, "the refusal", func() bool { return strings.Contains(x.dialogText(), "可能已经送达") })
+	if strings.Contains(x.dialogText(), "还没有送达数管局") {
+		t.Errorf("asked to confirm what cannot be done: %q", x.dialogText())
+	}
+	if f := x.store.stored(d.ID); f.Status != app.StatusSubmitted {
+		t.Fatalf("withdrawn after all: %s", f.Status)
+	}
+
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	err = x.store.CanWithdraw(ctx, d.ID)
+	if s := errorText(err); !strings.Contains(s, "may have arrived") || hasHan(s) {
+		t.Errorf("the refusal in English: %q", s)
+	}
+}

@@ -88,6 +88,8 @@ func (l *local) Withdraw(ctx context.Context, id string, now time.Time) error {
 	return l.st.Withdraw(ctx, id, now)
 }
 
+func (l *local) CanWithdraw(ctx context.Context, id string) error { return l.st.CanWithdraw(ctx, id) }
+
 func (l *local) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error) {
 	return l.st.Revisions(ctx, id)
 }
