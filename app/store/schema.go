@@ -46,7 +46,7 @@ const (
 	keySchema      = "meta/schema"
 	keyCursor      = "meta/cursor"
 	keyOutSeq      = "meta/outseq"
-	keyPushMark    = "meta/push-mark" // withdraw.go
+	keyPushMark    = "meta/push-mark"  // withdraw.go
 	keyMarkTried   = "meta/mark-tried" // withdraw.go
 	keyFillAnchors = "meta/fill-anchors"
 	keyLastSync    = "meta/last-sync"

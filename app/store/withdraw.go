@@ -98,6 +98,14 @@ func (s *Store) Sending(ctx context.Context, seqs []uint64) (withdrawn map[uint6
 	return withdrawn, nil
 }
 
+// Withdrawn reports whether item seq was withdrawn during the push under
+// way: an upload for it can stop.
+func (s *Store) Withdrawn(seq uint64) bool {
+	s.push.mu.Lock()
+	defer s.push.mu.Unlock()
+	return s.push.withdrawn[seq]
+}
+
 // PushDone ends what Sending began: the items sent in this push that are
 // still in the outbox are marked MaybeSent, except those in unsent, which
 // the bureau certainly did not keep; then the mark goes. The syncer calls

@@ -398,7 +398,7 @@ func (p *pushRun) uploadYielding(ctx context.Context, it store.OutboxItem) error
 		}
 	}()
 	err := p.s.uploadAll(uctx, it)
-	if err != nil && stopped.Load() && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, errGone) && stopped.Load() && ctx.Err() == nil {
 		return errYield
 	}
 	return err
@@ -412,12 +412,61 @@ func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
 	} else if err != nil {
 		return fmt.Errorf("mark outbox item %d sending: %w", it.Seq, err)
 	}
+	ctx, gone, stop := s.watchWithdrawal(ctx, it.Seq)
+	defer stop()
 	for _, a := range unique(it.Attachments) {
 		if err := s.upload(ctx, it.FilingID, a); err != nil {
+			if gone() {
+				return errGone
+			}
 			return err
 		}
 	}
 	return nil
+}
+
+// withdrawalChecker is what the syncer asks a Local that lets the clerk
+// withdraw a submission (the store's Withdrawn): whether an item was
+// withdrawn during the push under way.
+type withdrawalChecker interface {
+	Withdrawn(seq uint64) bool
+}
+
+// withdrawPoll is how often an upload looks whether the clerk withdrew
+// its submission meanwhile.
+const withdrawPoll = 250 * time.Millisecond
+
+// watchWithdrawal returns ctx, cancelled when the clerk withdraws item seq
+// (an upload over a slow link went on for minutes for a submission taken
+// back), gone, which reports whether that happened, and stop, which ends
+// the watch.
+func (s *Syncer) watchWithdrawal(ctx context.Context, seq uint64) (context.Context, func() bool, func()) {
+	c, ok := s.local.(withdrawalChecker)
+	if !ok {
+		return ctx, func() bool { return false }, func() {}
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	var gone atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(withdrawPoll)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-wctx.Done():
+				return
+			case <-t.C:
+				if c.Withdrawn(seq) {
+					gone.Store(true)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return wctx, gone.Load, func() { close(done); cancel() }
 }
 
 // submit sends items in one batch and deals with each result as one by one:

@@ -2,6 +2,7 @@ package syncer_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -143,5 +144,57 @@ func TestWithdrawRefusedAfterAwaitingAttachments(t *testing.T) {
 	}
 	if err := st.Withdraw(ctx, items[0].FilingID, time.Now()); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("withdrew a revision the bureau answered awaiting_attachments for: %v", err)
+	}
+}
+
+// stalledUpload is the real client over a link so slow that no upload
+// ends: Upload waits until its context is cancelled.
+type stalledUpload struct {
+	*client.Client
+	started chan struct{}
+}
+
+func (r *stalledUpload) Upload(ctx context.Context, sha string, size int64, src io.ReaderAt, progress func(sent, total int64)) (protocol.UploadStatus, error) {
+	select {
+	case r.started <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return protocol.UploadStatus{}, &client.Error{Op: "upload", Err: ctx.Err()}
+}
+
+// TestWithdrawStopsTheUpload: a submission withdrawn while its attachment
+// crawls up a slow link stops the upload (it went on for minutes), and the
+// push goes on without it: the bureau never gets the filing.
+func TestWithdrawStopsTheUpload(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	f := e.draft(t, "霍邱县城关镇智慧社区管理平台", 300<<10)
+	e.submit(t, f.ID)
+	remote := &stalledUpload{Client: e.clerk, started: make(chan struct{}, 1)}
+	sy := syncer.New(e.store, remote, e.blobs, syncer.Options{LongPoll: 100 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() { done <- sy.SyncOnce(ctx) }()
+	select {
+	case <-remote.started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the upload did not start")
+	}
+	if err := e.store.Withdraw(ctx, f.ID, time.Now()); err != nil {
+		t.Fatalf("withdraw during the upload: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Logf("the pass after the withdrawal: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the upload of a withdrawn submission went on")
+	}
+	if mine, err := e.clerk.Filings(ctx); err != nil || len(mine) != 0 {
+		t.Fatalf("the bureau holds %+v (%v)", mine, err)
+	}
+	if g := e.get(t, f.ID); g.Status != app.StatusDraft {
+		t.Fatalf("the filing is %s", g.Status)
 	}
 }
