@@ -416,6 +416,13 @@ func TestProfileCorrections(t *testing.T) {
 				t.Errorf("the sector's approval does not ask %s: %+v", f, a.Sections)
 			}
 		}
+		// And their materials: the plan 第十条 and 第十一条 name and 第十三条's
+		// 密码应用方案 (asked of the bureau's own approvals only).
+		for _, code := range []string{"implementation_plan", "crypto_plan"} {
+			if !slices.ContainsFunc(a.Materials, func(m app.MaterialNeed) bool { return slices.Contains(m.Codes, code) }) {
+				t.Errorf("the sector's approval does not ask the material %s: %+v", code, a.Materials)
+			}
+		}
 		// So are 第十一条's qualified compiler and 第十三条's obligation
 		// (its sections asked for the chapters, its obligations did not).
 		for _, id := range []string{"qualified_compiler", "sharing_and_crypto", "merged_plan", "no_funds_before_approval"} {
