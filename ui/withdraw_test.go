@@ -35,8 +35,9 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 		t.Errorf("the banner of a waiting submission: %q", b)
 	}
 	test.Tap(x.u.editor.withdraw)
-	x.pump()
-	if s := x.dialogText(); !strings.Contains(s, "还没有送达数管局") || !strings.Contains(s, d.Declaration.ProjectName) {
+	// The store is asked first (CanWithdraw), off the Fyne thread.
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "还没有送达数管局") })
+	if s := x.dialogText(); !strings.Contains(s, d.Declaration.ProjectName) {
 		t.Fatalf("the confirmation: %q", s)
 	}
 	x.tapDialogButton(t, "撤回提交")
