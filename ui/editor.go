@@ -755,41 +755,30 @@ func (e *editorScreen) onWithdraw() {
 	}
 	msg := Tf("撤回“%s”第 %d 版的提交？", title, rev) + "\n\n" +
 		T("这一版还没有送达数管局。撤回后可以接着修改再提交，数管局不会收到这一次。")
-	confirm := func() {
-		newCustomConfirm(T("撤回提交"), T("撤回提交"), T("不撤回"), messageContent(msg, e.u.win), func(ok bool) {
-			if ok {
-				e.doWithdraw(id)
-			}
-		}, e.u.win).Show()
-	}
 	// Asked first: a submission sent without an answer may have arrived,
 	// and the clerk is not asked to confirm what then cannot be done.
-	e.withdraw.Disable()
-	e.u.goWait(func(ctx context.Context) {
-		err := e.u.store.CanWithdraw(ctx, id)
-		e.u.do(func() {
-			e.withdraw.Enable()
-			if err != nil {
-				e.u.showError(err)
+	e.withdrawStep(func(ctx context.Context) (*app.Filing, error) { return nil, e.u.store.CanWithdraw(ctx, id) }, func(*app.Filing) {
+		newCustomConfirm(T("撤回提交"), T("撤回提交"), T("不撤回"), messageContent(msg, e.u.win), func(ok bool) {
+			if !ok {
 				return
 			}
-			if e.u.editor == e {
-				confirm()
-			}
-		})
+			e.withdrawStep(func(ctx context.Context) (*app.Filing, error) {
+				if err := e.u.store.Withdraw(ctx, id, e.u.now()); err != nil {
+					return nil, err
+				}
+				return e.u.store.Get(ctx, id)
+			}, func(f *app.Filing) { e.u.openEditor(f, false) })
+		}, e.u.win).Show()
 	})
 }
 
-// doWithdraw withdraws filing id's submission, off the Fyne thread, and
-// opens the filing again as it is then.
-func (e *editorScreen) doWithdraw(id string) {
+// withdrawStep runs ask off the Fyne thread with 撤回提交 disabled, then
+// on it shows ask's error, or calls then with the filing ask returned while
+// this editor is still the one shown.
+func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, error), then func(*app.Filing)) {
 	e.withdraw.Disable()
 	e.u.goWait(func(ctx context.Context) {
-		err := e.u.store.Withdraw(ctx, id, e.u.now())
-		var f *app.Filing
-		if err == nil {
-			f, err = e.u.store.Get(ctx, id)
-		}
+		f, err := ask(ctx)
 		e.u.do(func() {
 			e.withdraw.Enable()
 			if err != nil {
@@ -797,7 +786,7 @@ func (e *editorScreen) doWithdraw(id string) {
 				return
 			}
 			if e.u.editor == e {
-				e.u.openEditor(f, false)
+				then(f)
 			}
 		})
 	})

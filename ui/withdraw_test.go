@@ -11,21 +11,29 @@ import (
 	"egovdesk/app/apptest"
 )
 
-// TestWithdrawAQueuedSubmission: a submission waiting to be sent shows
-// 撤回提交; confirmed, the filing opens again as an editable draft with its
-// content. Once sent, the button is gone.
-func TestWithdrawAQueuedSubmission(t *testing.T) {
-	x := newScreens(t, "huoqiu", nil)
-	ctx := context.Background()
+// queuedDeclaration stores a complete declaration and submits it: it waits
+// to be sent.
+func queuedDeclaration(t *testing.T, x *screenFixture) *app.Filing {
+	t.Helper()
 	d, err := app.NewFiling(app.KindDeclaration, "0b7c2f1e-5a3d-4e8f-9c61-000000000001", "0b7c2f1e-5a3d-4e8f-9c61-000000000002", "local", x.u.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.Declaration = apptest.Declaration()
 	x.store.put(d)
-	if err := x.store.Submit(ctx, d.ID, "陈晓", x.u.Now()); err != nil {
+	if err := x.store.Submit(context.Background(), d.ID, "陈晓", x.u.Now()); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// TestWithdrawAQueuedSubmission: a submission waiting to be sent shows
+// 撤回提交; confirmed, the filing opens again as an editable draft with its
+// content. Once sent, the button is gone.
+func TestWithdrawAQueuedSubmission(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	ctx := context.Background()
+	d := queuedDeclaration(t, x)
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
 	if e := x.u.editor; e.editable || !strings.Contains(e.send.Text, "待发送") {
@@ -78,15 +86,7 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	ctx := context.Background()
-	d, err := app.NewFiling(app.KindDeclaration, "0b7c2f1e-5a3d-4e8f-9c61-000000000003", "0b7c2f1e-5a3d-4e8f-9c61-000000000004", "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Declaration = apptest.Declaration()
-	x.store.put(d)
-	if err := x.store.Submit(ctx, d.ID, "陈晓", x.u.Now()); err != nil {
-		t.Fatal(err)
-	}
+	d := queuedDeclaration(t, x)
 	x.store.mu.Lock()
 	x.store.maybeSent = map[string]bool{d.ID: true}
 	x.store.send[d.ID] = app.Send{State: app.SendFailed, Reason: "连接数管局服务器超时，将自动重试"}
@@ -106,7 +106,7 @@ func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
-	err = x.store.CanWithdraw(ctx, d.ID)
+	err := x.store.CanWithdraw(ctx, d.ID)
 	if s := errorText(err); !strings.Contains(s, "may have arrived") || hasHan(s) {
 		t.Errorf("the refusal in English: %q", s)
 	}
