@@ -40,6 +40,8 @@ type editorScreen struct {
 	revise   *Button
 	retry    *Button
 	withdraw *Button // 撤回提交: shown while the submission waits to be sent
+	// withdrawal is what readState last learnt of 撤回提交
+	withdrawal withdrawal
 	// submittedNote: the banner is a submitted revision's (showSubmittedNote)
 	submittedNote bool
 	sections      []*section
@@ -639,18 +641,24 @@ func (e *editorScreen) applyEditable() {
 		// state beside the title says which): offline, "数管局处理期间"
 		// told of handling that had not begun.
 		e.submittedNote = true
-		e.showSubmittedNote(e.withdraw.Visible())
+		e.showSubmittedNote()
 	}
 }
 
 // showSubmittedNote shows the banner of a submitted revision: with
 // withdrawable, that it may still be taken back (撤回提交, shown while it
 // waits to be sent); otherwise that it changes only once returned.
-func (e *editorScreen) showSubmittedNote(withdrawable bool) {
+func (e *editorScreen) showSubmittedNote() {
 	at := e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")
 	text := Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number, at)
-	if withdrawable {
+	switch w := e.withdrawal; {
+	case w.ok:
 		text = Tf("只读 · 第 %d 版已于 %s 提交，还没有送达数管局：如需修改，可以点“撤回提交”收回。", e.f.Revision.Number, at)
+	case w.why != "":
+		// Sent without an answer (it may have arrived), on its way now,
+		// or needed by a filing queued after it: why it cannot be taken
+		// back, instead of an invitation the button would refuse.
+		text = Tf("只读 · 第 %d 版已于 %s 提交，不能再修改。", e.f.Revision.Number, at) + w.why
 	}
 	e.banner.RemoveAll()
 	e.banner.Add(banner(theme.InfoIcon(), text, widget.MediumImportance))
@@ -674,36 +682,54 @@ func (e *editorScreen) lastComment() string {
 // refreshState shows the filing's workflow and send state. A decision that
 // arrived while a read-only revision is open reopens it with the new state.
 func (e *editorScreen) refreshState() {
-	latest, send, err := e.readState(e.u.ctx)
-	e.showState(latest, send, err)
+	latest, send, w, err := e.readState(e.u.ctx)
+	e.showState(latest, send, w, err)
 }
 
 // refreshStateLater is refreshState with the store read off the Fyne thread,
 // for a store change: during a push the store changes many times a second.
 func (e *editorScreen) refreshStateLater() {
 	e.u.goWait(func(ctx context.Context) {
-		latest, send, err := e.readState(ctx)
+		latest, send, w, err := e.readState(ctx)
 		e.u.do(func() {
 			if e.u.editor == e {
-				e.showState(latest, send, err)
+				e.showState(latest, send, w, err)
 			}
 		})
 	})
 }
 
+// withdrawal is whether a submitted revision can be taken back now
+// (撤回提交), and if not, why, as the clerk reads it ("" when it is not a
+// question: delivered, or not submitted).
+type withdrawal struct {
+	ok  bool
+	why string
+}
+
 // readState reads the filing's send state and, for a read-only revision,
-// the filing as stored now (nil when it cannot be read).
-func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send app.Send, err error) {
+// the filing as stored now (nil when it cannot be read), and for a
+// submission not known to be delivered whether it can be withdrawn: one
+// sent without an answer may have arrived (the store knows).
+func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send app.Send, w withdrawal, err error) {
 	if !e.editable {
 		latest, _ = e.u.store.Get(ctx, e.f.ID)
 	}
 	send, err = e.u.store.Send(ctx, e.f.ID)
-	return latest, send, err
+	if err == nil && e.f.Status == app.StatusSubmitted && send.State != app.SendSent && send.State != app.SendNone {
+		switch werr := e.u.store.CanWithdraw(ctx, e.f.ID); {
+		case werr == nil:
+			w.ok = true
+		case app.ErrorCode(werr) == app.EINVALID:
+			w.why = errorText(werr)
+		}
+	}
+	return latest, send, w, err
 }
 
 // showState shows the state read by readState. A decision that arrived
 // while a read-only revision is open reopens it with the new state.
-func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
+func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, err error) {
 	if latest != nil && (latest.Status != e.f.Status || latest.Revision.ID != e.f.Revision.ID) {
 		e.u.openEditor(latest, false)
 		return
@@ -729,19 +755,19 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, err error) {
 	} else {
 		e.retry.Hide()
 	}
-	// Not sent yet as far as this computer knows: the store says whether
+	// Not sent yet as far as this computer knows: the store said whether
 	// it may have reached the bureau after all.
-	withdrawable := e.f.Status == app.StatusSubmitted && s.State != app.SendSent && s.State != app.SendNone
-	if withdrawable == e.withdraw.Visible() {
+	if w == e.withdrawal {
 		return
 	}
-	if withdrawable {
+	e.withdrawal = w
+	if w.ok {
 		e.withdraw.Show()
 	} else {
 		e.withdraw.Hide()
 	}
 	if e.submittedNote {
-		e.showSubmittedNote(withdrawable)
+		e.showSubmittedNote()
 	}
 }
 
@@ -781,6 +807,10 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 		f, err := ask(ctx)
 		e.u.do(func() {
 			e.withdraw.Enable()
+			if app.ErrorCode(err) == app.EINVALID {
+				showMessage(T("无法撤回"), errorText(err), e.u.win)
+				return
+			}
 			if err != nil {
 				e.u.showError(err)
 				return

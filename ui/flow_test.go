@@ -97,7 +97,7 @@ func TestLongSendReasonWraps(t *testing.T) {
 		t.Errorf("state %q, reason %q (shown %v), 重新发送 shown %v", e.send.Text, e.sendWhy.Text, e.sendWhy.Visible(), e.retry.Visible())
 	}
 	// showState runs on the UI thread; nothing else runs until the next pump.
-	e.showState(nil, app.Send{State: app.SendSent}, nil)
+	e.showState(nil, app.Send{State: app.SendSent}, withdrawal{}, nil)
 	if e.sendWhy.Visible() || e.retry.Visible() || !strings.Contains(e.send.Text, "已送达") {
 		t.Errorf("sent: state %q, the reason still shown %v", e.send.Text, e.sendWhy.Visible())
 	}

@@ -81,8 +81,9 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 }
 
 // TestWithdrawRefusedBeforeTheConfirmation: a submission that may have
-// reached the bureau is not offered for confirmation: 撤回提交 says why at
-// once, in English too.
+// reached the bureau offers no 撤回提交; its banner says why (it invited a
+// withdrawal the button then refused), and a tap that races the state
+// gets a 无法撤回 message, not a confirmation. In English too.
 func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	ctx := context.Background()
@@ -92,11 +93,16 @@ func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 	x.store.send[d.ID] = app.Send{State: app.SendFailed, Reason: "连接数管局服务器超时，将自动重试"}
 	x.store.mu.Unlock()
 	x.u.Show("filing:" + d.ID)
-	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
-	test.Tap(x.u.editor.withdraw)
+	x.eventually(t, "the banner saying why", func() bool {
+		return x.u.editor != nil && strings.Contains(textOf(x.u.editor.banner), "可能已经送达")
+	})
+	if b := textOf(x.u.editor.banner); strings.Contains(b, "还没有送达") || x.u.editor.withdraw.Visible() {
+		t.Errorf("a submission that may have arrived: banner %q, 撤回提交 shown %v", b, x.u.editor.withdraw.Visible())
+	}
+	x.u.editor.onWithdraw()
 	x.eventually(t, "the refusal", func() bool { return strings.Contains(x.dialogText(), "可能已经送达") })
-	if strings.Contains(x.dialogText(), "还没有送达数管局") {
-		t.Errorf("asked to confirm what cannot be done: %q", x.dialogText())
+	if s := x.dialogText(); strings.Contains(s, "还没有送达数管局") || !strings.Contains(s, "无法撤回") {
+		t.Errorf("the answer to 撤回提交: %q", s)
 	}
 	if f := x.store.stored(d.ID); f.Status != app.StatusSubmitted {
 		t.Fatalf("withdrawn after all: %s", f.Status)

@@ -263,7 +263,7 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, check bo
 		n := len(f.History)
 		if f.Status != app.StatusSubmitted || !f.Revision.Submitted() || n == 0 ||
 			f.History[n-1].Action != app.ActionSubmit || f.History[n-1].RevisionID != f.Revision.ID {
-			return app.Errorf(app.EINVALID, "只有已提交、还在等待发送的材料可以撤回（这份材料现在是“%s”）", f.Status.Label())
+			return app.Errorf(app.EINVALID, "只有已提交、还在等待发送的材料可以撤回（这份材料现在是“%s”）。", f.Status.Label())
 		}
 		o, queued, err := queuedItem(txn, id, f.Revision.ID)
 		if err != nil {
@@ -271,17 +271,17 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, check bo
 		}
 		switch {
 		case o == nil:
-			return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回。如需修改，请联系数管局退回修改", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回。如需修改，请联系数管局退回修改。", f.Revision.Number)
 		case p.covered[o.Seq]:
-			return app.Errorf(app.EINVALID, "第 %d 版正在发送给数管局，现在不能撤回。请等发送结束后再看：已送达的如需修改，请联系数管局退回修改", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版正在发送给数管局，现在不能撤回。请等发送结束后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
 		case o.MaybeSent:
-			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
 		}
 		if f.Revision.Number == 1 {
 			// The bureau does not know this filing yet: a filing queued
 			// after it that names it would be refused without it.
 			if names := dependents(txn, id, queued); len(names) > 0 {
-				return app.Errorf(app.EINVALID, "%s也在等待发送，要用到这份材料。请先撤回%s，再撤回这份", names, names)
+				return app.Errorf(app.EINVALID, "%s也在等待发送，要用到这份材料。请先撤回%s，再撤回这份。", names, names)
 			}
 		}
 		if check {
