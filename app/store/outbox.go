@@ -417,6 +417,7 @@ func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 	if err != nil {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
 	}
+	s.delivered(1, func(int) uint64 { return seq })
 	return nil
 }
 
@@ -452,6 +453,7 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	if err != nil {
 		return fmt.Errorf("ack %d outbox items: %w", len(acks), err)
 	}
+	s.delivered(len(acks), func(i int) uint64 { return acks[i].Seq })
 	return nil
 }
 
