@@ -130,7 +130,7 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	default:
 		b.last.SetText(T("连接数管局后自动发送"))
 	}
-	reason := st.LastError
+	reason := T(st.LastError) // the sync loop's reasons are Chinese; the common ones have English
 	if reason != "" && !st.NextRetry.IsZero() {
 		reason += fmt.Sprintf(T("（%s 自动重试）"), clock(st.NextRetry, b.u.now()))
 	}

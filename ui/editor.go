@@ -741,7 +741,9 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 	e.send.Importance = sendImportance(s)
 	e.send.SetText(" · " + sendLabel(s))
 	e.sendWhy.Hide()
-	if s.Reason != "" && (s.State == app.SendQuarantined || s.State == app.SendFailed) {
+	if s.Reason != "" && (s.State == app.SendQuarantined || s.State == app.SendFailed) && sendLabel(s) != sendLabel(app.Send{State: s.State}) {
+		// Only when the reason says more than the state (in English an
+		// untranslated reason gave the same line twice).
 		// The state line keeps the short word; the reason, which can be
 		// long, wraps on a line of its own: as one label it made the
 		// window wider than the screen and pushed 重新发送 off it.

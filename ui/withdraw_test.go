@@ -117,3 +117,28 @@ func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 		t.Errorf("the refusal in English: %q", s)
 	}
 }
+
+// TestOfflineReasonsInEnglish: in English the connection bar says why the
+// bureau cannot be reached in English (it stayed Chinese), and a waiting
+// filing's header does not give the same line twice.
+func TestOfflineReasonsInEnglish(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := queuedDeclaration(t, x)
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	b := newConnBar(x.u)
+	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器（网络不通或服务器未启动）"}, app.Counts{})
+	if s := b.reason.Text; hasHan(s) || !strings.Contains(s, "Cannot reach the bureau") {
+		t.Errorf("the bar in English: %q", s)
+	}
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendFailed, Reason: "数管局服务器暂时出现故障（HTTP 502），将自动重试"}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the waiting state", func() bool { return x.u.editor != nil && strings.Contains(x.u.editor.send.Text, "Waiting") })
+	if e := x.u.editor; e.sendWhy.Visible() {
+		t.Errorf("the state twice: %q and %q", e.send.Text, e.sendWhy.Text)
+	}
+}
