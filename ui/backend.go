@@ -58,8 +58,11 @@ type Store interface {
 	// bureau has, or may have, the revision.
 	Withdraw(ctx context.Context, id string, now time.Time) error
 	// CanWithdraw returns nil when Withdraw would succeed now, else the
-	// error it would fail with.
+	// error it would fail with. Withdrawable is the same without asking
+	// whether a filing queued after it needs it: quick enough to ask on
+	// every change of the store.
 	CanWithdraw(ctx context.Context, id string) error
+	Withdrawable(ctx context.Context, id string) error
 	// Backup writes a backup of everything this computer holds (filings,
 	// attachments, the bureau's address and certificates) to path.
 	Backup(ctx context.Context, path string) error

@@ -42,6 +42,9 @@ type editorScreen struct {
 	withdraw *Button // 撤回提交: shown while the submission waits to be sent
 	// withdrawal is what readState last learnt of 撤回提交
 	withdrawal withdrawal
+	// stateReading: a refreshStateLater read is under way; stateAgain: the
+	// store changed meanwhile (both on the Fyne thread only)
+	stateReading, stateAgain bool
 	// submittedNote: the banner is a submitted revision's (showSubmittedNote)
 	submittedNote bool
 	sections      []*section
@@ -688,12 +691,27 @@ func (e *editorScreen) refreshState() {
 
 // refreshStateLater is refreshState with the store read off the Fyne thread,
 // for a store change: during a push the store changes many times a second.
+//
+// One read at a time: the reads of a burst of changes queued behind each
+// other (each looks through the outbox for 撤回提交); one more read follows
+// the one under way when changes came meanwhile.
 func (e *editorScreen) refreshStateLater() {
+	if e.stateReading {
+		e.stateAgain = true
+		return
+	}
+	e.stateReading = true
 	e.u.goWait(func(ctx context.Context) {
 		latest, send, w, err := e.readState(ctx)
 		e.u.do(func() {
-			if e.u.editor == e {
-				e.showState(latest, send, w, err)
+			e.stateReading = false
+			if e.u.editor != e {
+				return
+			}
+			e.showState(latest, send, w, err)
+			if e.stateAgain && e.u.editor == e {
+				e.stateAgain = false
+				e.refreshStateLater()
 			}
 		})
 	})
@@ -717,7 +735,7 @@ func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send 
 	}
 	send, err = e.u.store.Send(ctx, e.f.ID)
 	if err == nil && e.f.Status == app.StatusSubmitted && send.State != app.SendSent && send.State != app.SendNone {
-		switch werr := e.u.store.CanWithdraw(ctx, e.f.ID); {
+		switch werr := e.u.store.Withdrawable(ctx, e.f.ID); {
 		case werr == nil:
 			w.ok = true
 		case app.ErrorCode(werr) == app.EINVALID:

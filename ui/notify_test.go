@@ -355,6 +355,7 @@ func (s *fakeStore) Withdraw(context.Context, string, time.Time) error {
 func (s *fakeStore) CanWithdraw(context.Context, string) error {
 	return app.Errorf(app.EINVALID, "no withdrawals in this fake")
 }
+func (s *fakeStore) Withdrawable(ctx context.Context, id string) error { return s.CanWithdraw(ctx, id) }
 func (s *fakeStore) Backup(context.Context, string) error {
 	return app.Errorf(app.EUNAVAILABLE, "no backups in this fake")
 }

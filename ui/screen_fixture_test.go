@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,6 +44,8 @@ type memStore struct {
 	rescued   map[string]*app.Filing // by Rescue
 	bodies    map[string][]byte      // submitted revisions' bodies, by filing ID/revision ID
 	maybeSent map[string]bool        // submissions CanWithdraw refuses as perhaps delivered
+	// withdrawables counts Withdrawable calls
+	withdrawables atomic.Int64
 }
 
 func newMemStore() *memStore {
@@ -277,6 +280,11 @@ func (s *memStore) CanWithdraw(_ context.Context, id string) error {
 		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
 	}
 	return nil
+}
+
+func (s *memStore) Withdrawable(ctx context.Context, id string) error {
+	s.withdrawables.Add(1)
+	return s.CanWithdraw(ctx, id)
 }
 
 func (s *memStore) Send(_ context.Context, id string) (app.Send, error) {

@@ -142,3 +142,23 @@ func TestOfflineReasonsInEnglish(t *testing.T) {
 		t.Errorf("the state twice: %q and %q", e.send.Text, e.sendWhy.Text)
 	}
 }
+
+// TestStateReadsDoNotPileUp: a burst of store changes (a push writes many
+// times a second) reads an open filing's state once, and once more after
+// it, not once per change: each read looks through the outbox.
+func TestStateReadsDoNotPileUp(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := queuedDeclaration(t, x)
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	x.pump()
+	before := x.store.withdrawables.Load()
+	e := x.u.editor
+	for range 10 {
+		e.refreshStateLater() // the Fyne thread: showCounts after each change
+	}
+	x.eventually(t, "the reads done", func() bool { return !e.stateReading })
+	if n := x.store.withdrawables.Load() - before; n > 2 {
+		t.Errorf("10 changes in a burst read the state %d times", n)
+	}
+}

@@ -165,8 +165,9 @@ func markMaybeSent(txn *badger.Txn, seq uint64) error {
 // recoverPushMark marks MaybeSent every queued item up to the mark a push
 // left when the program stopped during it, and removes the mark; and, once
 // after the move to schema 8 (keyMarkTried), every item an older binary
-// tried. Open runs it. The items are marked in transactions of at most
-// markBatch, synced before the marks go.
+// queued. Open runs it. The items are marked in transactions of at most
+// markBatch (fewer when Badger finds that too big), synced before the
+// marks go.
 func (s *Store) recoverPushMark() error {
 	var high uint64
 	var pushed, tried bool
@@ -199,7 +200,11 @@ func (s *Store) recoverPushMark() error {
 			if err := json.Unmarshal(v, &o); err != nil {
 				return fmt.Errorf("outbox item o/%s: %w", k, err)
 			}
-			if !o.MaybeSent && (pushed && q <= high || tried && (o.Attempts > 0 || !o.LastTried.IsZero() || o.State == app.SendSending)) {
+			// After schema 8 every item: a binary before it recorded
+			// nothing before a batch of plain items left (only items with
+			// attachments were marked sending), so an item it never
+			// recorded an attempt of may still have reached the bureau.
+			if !o.MaybeSent && (tried || pushed && q <= high) {
 				seqs = append(seqs, q)
 			}
 			return nil
@@ -208,8 +213,8 @@ func (s *Store) recoverPushMark() error {
 	if err != nil || !pushed && !tried {
 		return err
 	}
-	for lo := 0; lo < len(seqs); lo += markBatch {
-		batch := seqs[lo:min(lo+markBatch, len(seqs))]
+	var mark func(batch []uint64) error
+	mark = func(batch []uint64) error {
 		err := s.db.Update(func(txn *badger.Txn) error {
 			for _, q := range batch {
 				if err := markMaybeSent(txn, q); err != nil {
@@ -218,7 +223,16 @@ func (s *Store) recoverPushMark() error {
 			}
 			return nil
 		})
-		if err != nil {
+		if errors.Is(err, badger.ErrTxnTooBig) && len(batch) > 1 {
+			if err := mark(batch[:len(batch)/2]); err != nil {
+				return err
+			}
+			return mark(batch[len(batch)/2:])
+		}
+		return err
+	}
+	for lo := 0; lo < len(seqs); lo += markBatch {
+		if err := mark(seqs[lo:min(lo+markBatch, len(seqs))]); err != nil {
 			return err
 		}
 	}
@@ -249,21 +263,48 @@ const markBatch = 500
 // delivered, or a filing queued after it needs it), and with a wrapped
 // error otherwise.
 func (s *Store) Withdraw(ctx context.Context, id string, now time.Time) error {
-	return s.withdraw(ctx, id, now, false)
+	return s.withdraw(ctx, id, now, doWithdraw)
 }
 
 // CanWithdraw reports whether Withdraw would take filing id's submission
 // back now: nil, or the error Withdraw would fail with. The clerk is asked
 // to confirm only what can be done.
 func (s *Store) CanWithdraw(ctx context.Context, id string) error {
-	return s.withdraw(ctx, id, time.Time{}, true)
+	return s.withdraw(ctx, id, time.Time{}, checkAll)
 }
 
-// withdraw is Withdraw; with check set it stops before writing anything.
-func (s *Store) withdraw(ctx context.Context, id string, now time.Time, check bool) error {
+// Withdrawable is CanWithdraw without asking whether a filing queued after
+// it needs it (which reads every queued body): what an open filing's
+// screen asks whenever the store changes, many times a second during a
+// push, to show 撤回提交 or why not.
+func (s *Store) Withdrawable(ctx context.Context, id string) error {
+	return s.withdraw(ctx, id, time.Time{}, checkQuick)
+}
+
+// How far withdraw goes.
+const (
+	doWithdraw = iota // check, then withdraw
+	checkAll          // only check
+	checkQuick        // only check, not what other queued filings need
+)
+
+// withdraw is Withdraw, or with mode checkAll or checkQuick only its
+// checks, which write nothing and hold the push's lock only to look up
+// what is being sent (Sending must not wait for them).
+func (s *Store) withdraw(ctx context.Context, id string, now time.Time, mode int) error {
 	p := &s.push
-	p.mu.Lock() // Sending waits: what it lets go cannot be withdrawn after all
-	defer p.mu.Unlock()
+	check := mode != doWithdraw
+	covered := func(seq uint64) bool {
+		if check {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+		}
+		return p.covered[seq]
+	}
+	if !check {
+		p.mu.Lock() // Sending waits: what it lets go cannot be withdrawn after all
+		defer p.mu.Unlock()
+	}
 	var seq uint64
 	run := func(txn *badger.Txn) error {
 		seq = 0 // a retried transaction starts again
@@ -287,12 +328,12 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, check bo
 		switch {
 		case o == nil:
 			return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回。如需修改，请联系数管局退回修改。", f.Revision.Number)
-		case p.covered[o.Seq]:
+		case covered(o.Seq):
 			return app.Errorf(app.EINVALID, "第 %d 版正在发送给数管局，现在不能撤回。请等发送结束后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
 		case o.MaybeSent:
 			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
 		}
-		if f.Revision.Number == 1 {
+		if f.Revision.Number == 1 && mode != checkQuick {
 			// The bureau does not know this filing yet: a filing queued
 			// after it that names it would be refused without it.
 			if names := dependents(txn, id, queued); len(names) > 0 {

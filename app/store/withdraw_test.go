@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -229,6 +230,13 @@ func TestWithdrawKeepsWhatNeedsIt(t *testing.T) {
 	if _, err := s.Submit(ctx, c.ID, "李梅", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// The quick check leaves this to the full one (and to Withdraw).
+	if err := s.Withdrawable(ctx, d.FilingID); err != nil {
+		t.Fatalf("the quick check: %v", err)
+	}
+	if err := s.CanWithdraw(ctx, d.FilingID); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "请先撤回") {
+		t.Fatalf("the full check: %v", err)
+	}
 	err = s.Withdraw(ctx, d.FilingID, time.Now())
 	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "请先撤回") {
 		t.Fatalf("withdraw the declaration: %v", err)
@@ -357,5 +365,72 @@ func TestRefusedAgainAfterWithdrawIsEntered(t *testing.T) {
 	}
 	if msgs, _ := s.Inbox(ctx); len(msgs) != 2 {
 		t.Fatalf("%d inbox entries after two refusals, want 2", len(msgs))
+	}
+}
+
+// TestSchema8MarksAnOldBatchSend: a binary before schema 8 sent plain
+// items in a batch without recording an attempt; killed while the batch
+// was on its way (or after the bureau's "received", before the
+// acknowledgement was written), it left the item queued with no attempt.
+// After the upgrade it is not withdrawable.
+func TestSchema8MarksAnOldBatchSend(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old, err := Open(dir, withMigrations(migrations[:7]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newDeclaration(t, "霍邱县城关镇智慧社区管理平台", 2027)
+	mustSave(t, old, f)
+	if _, err := old.Submit(ctx, f.ID, "李梅", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// The old syncer's SubmitBatch is on its way here; the program is killed.
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpenDir(t, dir)
+	if err := s.CanWithdraw(ctx, f.ID); err == nil {
+		t.Fatal("an item the schema-7 binary may have sent in a batch is withdrawable after the upgrade")
+	}
+}
+
+// TestRecoverPushMarkBigOutbox: the marks after a push cut short are
+// written in transactions Badger can take, however small its tables: a
+// store with small ones could not be opened again.
+func TestRecoverPushMarkBigOutbox(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, withMemTableSize(1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []uint64
+	for i := range 600 {
+		f := newDeclaration(t, fmt.Sprintf("霍邱县第%03d号政务信息化项目", i), 2026)
+		mustSave(t, s, f)
+		it, err := s.Submit(ctx, f.ID, "张三", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, it.Seq)
+	}
+	if _, err := s.Sending(ctx, seqs); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // killed during the push: the mark stays
+	s2, err := Open(dir, withMemTableSize(1<<20))
+	if err != nil {
+		t.Fatalf("reopen after a push cut short: %v", err)
+	}
+	defer s2.Close()
+	items, err := s2.Outbox(ctx)
+	if err != nil || len(items) != 600 {
+		t.Fatalf("outbox: %d items, %v", len(items), err)
+	}
+	for _, it := range items {
+		if !it.MaybeSent {
+			t.Fatalf("item %d not marked", it.Seq)
+		}
 	}
 }

@@ -90,6 +90,8 @@ func (l *local) Withdraw(ctx context.Context, id string, now time.Time) error {
 
 func (l *local) CanWithdraw(ctx context.Context, id string) error { return l.st.CanWithdraw(ctx, id) }
 
+func (l *local) Withdrawable(ctx context.Context, id string) error { return l.st.Withdrawable(ctx, id) }
+
 func (l *local) Revisions(ctx context.Context, id string) ([]app.RevisionInfo, error) {
 	return l.st.Revisions(ctx, id)
 }
