@@ -189,7 +189,15 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	// 草稿 · 第 1 版 · 未提交: the send state in its own colour, spaced as
 	// the dots inside the status are (the labels' inner padding cancelled).
 	status := container.New(layout.NewCustomPaddedHBoxLayout(-2*theme.InnerPadding()), e.status, e.send)
-	state := container.NewHBox(status, e.saved)
+	var saved fyne.CanvasObject = e.saved
+	if e.editable {
+		// The room 已自动保存 hh:mm:ss takes, kept when the line is empty:
+		// its coming and going moved the header's buttons from one line
+		// to two and back, under the clerk's pointer (found in English).
+		w := fyne.MeasureText(T("已自动保存")+" 00:00:00", theme.TextSize(), e.saved.TextStyle).Width + 2*theme.InnerPadding()
+		saved = container.NewStack(minWidth(w), e.saved)
+	}
+	state := container.NewHBox(status, saved)
 	buttons := newFlow(back, timeline, e.printButtons(), e.withdraw, e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:

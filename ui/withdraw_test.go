@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
@@ -160,5 +161,31 @@ func TestStateReadsDoNotPileUp(t *testing.T) {
 	x.eventually(t, "the reads done", func() bool { return !e.stateReading })
 	if n := x.store.withdrawables.Load() - before; n > 2 {
 		t.Errorf("10 changes in a burst read the state %d times", n)
+	}
+}
+
+// TestSavedNoteDoesNotMoveTheButtons: the autosave note coming and going
+// leaves the editor's header buttons where they are (in English they went
+// from one line to two and back under the clerk's pointer).
+func TestSavedNoteDoesNotMoveTheButtons(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	for _, width := range []float32{1366, 1180, 1000} {
+		x.w.Resize(fyne.NewSize(width, 768))
+		p := x.newEditor(t, app.KindDeclaration)
+		e := p.e
+		e.saved.SetText("")
+		x.w.Content().Refresh()
+		x.pump()
+		before := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.submit)
+		e.saved.SetText(T("已自动保存") + " 15:04:05")
+		x.w.Content().Refresh()
+		x.pump()
+		if after := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.submit); after != before {
+			t.Errorf("at %v px the autosave note moved the submit button from %v to %v", width, before, after)
+		}
 	}
 }
