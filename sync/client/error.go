@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -261,17 +262,29 @@ func PasswordChangeRequired(err error) bool {
 	return errors.As(err, &e) && e.Code() == protocol.CodePasswordChange
 }
 
+// NeverConnected reports whether err, a request's transport error, says
+// no connection to the server was made — a name not resolved, a
+// connection refused or not answered, the server's certificate refused —
+// so that nothing of the request was sent. An error it cannot tell is not
+// one: the syncer lets a clerk withdraw a submission only when this holds.
+func NeverConnected(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	return errors.As(err, &op) && op.Op == "dial" || errors.As(err, &dns) || errors.As(err, &cert)
+}
+
 // dialFailed reports whether err is a failure to reach the server at all
-// (a name not resolved, a connection refused or not answered), not one of
-// a connection made and then cut. An error it cannot tell counts as one.
+// (NeverConnected), not one of a connection made and then cut. Unlike
+// NeverConnected, an error it cannot tell counts as one: it only chooses
+// the clerk's message.
 func dialFailed(err error) bool {
+	if NeverConnected(err) {
+		return true
+	}
 	var op *net.OpError
 	if errors.As(err, &op) {
-		return op.Op == "dial"
-	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return true
+		return false
 	}
 	return !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE)
 }

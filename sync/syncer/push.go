@@ -3,12 +3,10 @@ package syncer
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strconv"
 	"time"
@@ -536,10 +534,7 @@ func notKept(err error) bool {
 	case ce.Status != 0:
 		return false
 	}
-	var op *net.OpError
-	var dns *net.DNSError
-	var cert *tls.CertificateVerificationError
-	return errors.As(ce.Err, &op) && op.Op == "dial" || errors.As(ce.Err, &dns) || errors.As(ce.Err, &cert)
+	return client.NeverConnected(ce.Err)
 }
 
 // submitRequest returns the submission of it.
