@@ -425,13 +425,6 @@ func (s *Syncer) uploadAll(ctx context.Context, it store.OutboxItem) error {
 	return nil
 }
 
-// withdrawalChecker is what the syncer asks a Local that lets the clerk
-// withdraw a submission (the store's Withdrawn): whether an item was
-// withdrawn during the push under way.
-type withdrawalChecker interface {
-	Withdrawn(seq uint64) bool
-}
-
 // withdrawPoll is how often an upload looks whether the clerk withdrew
 // its submission meanwhile.
 const withdrawPoll = 250 * time.Millisecond
@@ -441,7 +434,7 @@ const withdrawPoll = 250 * time.Millisecond
 // back), gone, which reports whether that happened, and stop, which ends
 // the watch.
 func (s *Syncer) watchWithdrawal(ctx context.Context, seq uint64) (context.Context, func() bool, func()) {
-	c, ok := s.local.(withdrawalChecker)
+	c, ok := s.local.(pushTracker)
 	if !ok {
 		return ctx, func() bool { return false }, func() {}
 	}

@@ -83,10 +83,17 @@ type watcher interface {
 // withdraw a submission still waiting (the store's Sending and PushDone,
 // see app/store/withdraw.go): which items are about to be sent, and at the
 // end of a push which of them the bureau certainly did not keep.
+// Withdrawn tells an upload that its submission was withdrawn meanwhile.
 type pushTracker interface {
 	Sending(ctx context.Context, seqs []uint64) (withdrawn map[uint64]bool, err error)
 	PushDone(ctx context.Context, unsent map[uint64]bool) error
+	Withdrawn(seq uint64) bool
 }
+
+// The real store is one; cmd/egovdesk hands the syncer *store.Store
+// itself: a wrapper that hid these methods would switch off what keeps a
+// withdrawal from taking back what the bureau may hold.
+var _ pushTracker = (*store.Store)(nil)
 
 // Remote is what the syncer needs of the bureau (*client.Client). Its errors
 // are classified with client.Classify.
