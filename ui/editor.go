@@ -656,9 +656,10 @@ func (e *editorScreen) applyEditable() {
 	}
 }
 
-// showSubmittedNote shows the banner of a submitted revision: with
-// withdrawable, that it may still be taken back (撤回提交, shown while it
-// waits to be sent); otherwise that it changes only once returned.
+// showSubmittedNote shows the banner of a submitted revision as
+// e.withdrawal has it: that it may still be taken back (撤回提交 shown),
+// why it cannot (sent without an answer, on its way, needed by a filing
+// queued after it), or, delivered, that it changes only once returned.
 func (e *editorScreen) showSubmittedNote() {
 	at := e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")
 	text := Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number, at)
