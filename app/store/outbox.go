@@ -417,7 +417,7 @@ func (s *Store) Ack(ctx context.Context, seq uint64, r Receipt) error {
 	if err != nil {
 		return fmt.Errorf("ack outbox item %d: %w", seq, err)
 	}
-	s.delivered(1, func(int) uint64 { return seq })
+	s.delivered(seq)
 	return nil
 }
 
@@ -453,7 +453,11 @@ func (s *Store) AckMany(ctx context.Context, acks []AckEntry) error {
 	if err != nil {
 		return fmt.Errorf("ack %d outbox items: %w", len(acks), err)
 	}
-	s.delivered(len(acks), func(i int) uint64 { return acks[i].Seq })
+	seqs := make([]uint64, len(acks))
+	for i, a := range acks {
+		seqs[i] = a.Seq
+	}
+	s.delivered(seqs...)
 	return nil
 }
 

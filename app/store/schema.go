@@ -41,7 +41,7 @@ import (
 //	t/<id>                        a deleted draft: deletion time and its d/ value (see trash.go)
 //	dc/<id>, dx/<id>, da/<id>     a draft's copy at the bureau: held, to delete there, taken over (see draftcopy.go)
 //	meta/push-mark                while submissions are on their way: the last outbox seq they may include (see withdraw.go)
-//	meta/mark-tried               schema 8 asks Open to mark the outbox items older binaries tried (see withdraw.go)
+//	meta/mark-tried               schema 8 asks Open to mark the outbox items older binaries queued (see withdraw.go)
 const (
 	keySchema      = "meta/schema"
 	keyCursor      = "meta/cursor"
@@ -100,11 +100,11 @@ var migrations = []Migration{
 	func(txn *badger.Txn) error { return txn.Set([]byte(keyFillAnchors), []byte("schema 7")) },
 	// 7 → 8: an outbox item says whether a request that carried it may
 	// have reached the bureau (MaybeSent), and a submission that may not
-	// have can be withdrawn (withdraw.go). Items queued before were tried
-	// by a binary that did not record it: the migration asks Open to mark
-	// every item it tried (keyMarkTried; too many to rewrite in one
-	// transaction, as for schema 4), so that none the bureau may hold is
-	// withdrawn. The version keeps older binaries, which would drop the
+	// have can be withdrawn (withdraw.go). Items queued before were queued
+	// by a binary that recorded nothing before a batch of plain items
+	// left: the migration asks Open to mark every one of them
+	// (keyMarkTried; too many to rewrite in one transaction, as for
+	// schema 4), so that none the bureau may hold is withdrawn. The version keeps older binaries, which would drop the
 	// mark when they record an attempt, out of the directory.
 	func(txn *badger.Txn) error { return txn.Set([]byte(keyMarkTried), []byte("schema 8")) },
 }
