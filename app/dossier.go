@@ -185,10 +185,11 @@ func projectName(fs []*Filing, id string) string {
 
 // sent reports whether the filing is with the bureau or decided in its
 // favour: submitted and neither returned for revision nor rejected. A
-// returned filing meets no deadline until its revision is sent.
+// returned (or withdrawn) filing meets no deadline until its revision is
+// sent.
 func sent(f *Filing) bool {
 	switch f.Status {
-	case StatusDraft, StatusReturned, StatusRejected:
+	case StatusDraft, StatusReturned, StatusWithdrawn, StatusRejected:
 		return false
 	}
 	return f.Status.Valid()

@@ -45,6 +45,11 @@ const (
 	RemarkFieldExpr = `^[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?(\.[a-z][a-z0-9_]*(\[[0-9]{1,5}\])?)*$`
 )
 
+// MaxWithdrawReason is the length in characters of the reason a unit may
+// give when it withdraws a submission (Filing.Withdraw); the OpenAPI
+// document states it on WithdrawRequest.comment.
+const MaxWithdrawReason = 500
+
 // shortTextFields are the JSON names of the one-line text fields of the
 // content; a name means the same kind of field wherever it appears.
 var shortTextFields = map[string]bool{

@@ -20,11 +20,16 @@ const (
 	StatusFiled       Status = "filed"              // 已备案
 	StatusReturned    Status = "returned"           // 退回修改
 	StatusRejected    Status = "rejected"           // 不予立项
+	// StatusWithdrawn is a submission the unit took back after it reached
+	// the bureau and before the bureau began on it (受理): the bureau keeps
+	// the revision and the unit's reason, and the unit owns the content
+	// again, to send as a new revision (as after 退回修改).
+	StatusWithdrawn Status = "withdrawn" // 已撤回
 )
 
 // Statuses lists every state in workflow order.
 var Statuses = []Status{StatusDraft, StatusSubmitted, StatusPreliminary, StatusExpert,
-	StatusApproved, StatusFiled, StatusReturned, StatusRejected}
+	StatusApproved, StatusFiled, StatusReturned, StatusRejected, StatusWithdrawn}
 
 // Label returns the Chinese name of the state.
 func (s Status) Label() string {
@@ -45,6 +50,8 @@ func (s Status) Label() string {
 		return "退回修改"
 	case StatusRejected:
 		return "不予立项"
+	case StatusWithdrawn:
+		return "已撤回"
 	}
 	return string(s)
 }
@@ -53,7 +60,14 @@ func (s Status) Label() string {
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
 // Editable reports whether the unit may change a filing's content in this state.
-func (s Status) Editable() bool { return s == StatusDraft || s == StatusReturned }
+func (s Status) Editable() bool {
+	return s == StatusDraft || s == StatusReturned || s == StatusWithdrawn
+}
+
+// Reopened reports whether the unit has a filing back after submitting it:
+// returned by the bureau, or withdrawn by the unit. Its next submission is a
+// new revision (see Revise).
+func (s Status) Reopened() bool { return s == StatusReturned || s == StatusWithdrawn }
 
 // Final reports whether no further decision can follow.
 func (s Status) Final() bool {
@@ -151,6 +165,10 @@ const (
 	// (联审): the filing stays where it is until every department of the
 	// step has concurred, then the next step takes it.
 	ActionConcur Action = "concur" // 联审同意
+	// ActionWithdraw is the unit taking back a submission the bureau holds
+	// but has not begun on (see StatusWithdrawn). A submission that never
+	// left the unit's computer is withdrawn there and leaves no transition.
+	ActionWithdraw Action = "withdraw" // 撤回（单位）
 )
 
 // Decisions lists the bureau's actions in the order a reviewer is offered them.
@@ -175,6 +193,8 @@ func (a Action) Label() string {
 		return "不予立项"
 	case ActionConcur:
 		return "联审同意"
+	case ActionWithdraw:
+		return "撤回"
 	}
 	return string(a)
 }
@@ -230,7 +250,9 @@ func (s Status) LabelFor(k Kind) string {
 }
 
 // Valid reports whether a is a known action.
-func (a Action) Valid() bool { return a == ActionSubmit || slices.Contains(Decisions, a) }
+func (a Action) Valid() bool {
+	return a == ActionSubmit || a == ActionWithdraw || slices.Contains(Decisions, a)
+}
 
 type rule struct {
 	action          Action
@@ -240,12 +262,14 @@ type rule struct {
 	commentRequired bool
 }
 
-// rules is the whole state machine. Only the unit submits; which of the
+// rules is the whole state machine. Only the unit submits and withdraws
+// (only before the bureau has begun: from submitted); which of the
 // bureau's roles takes which bureau action is the profile's review flow's
 // word (see Filing.Review), or, without one, the reviewer's and admin's.
 // ActionConcur is no rule: it keeps the state, in a joint step only.
 var rules = []rule{
-	{ActionSubmit, RoleUnit, []Status{StatusDraft, StatusReturned}, StatusSubmitted, false},
+	{ActionSubmit, RoleUnit, []Status{StatusDraft, StatusReturned, StatusWithdrawn}, StatusSubmitted, false},
+	{ActionWithdraw, RoleUnit, []Status{StatusSubmitted}, StatusWithdrawn, false},
 	{ActionAccept, RoleReviewer, []Status{StatusSubmitted}, StatusPreliminary, false},
 	{ActionPass, RoleReviewer, []Status{StatusPreliminary}, StatusExpert, false},
 	{ActionApprove, RoleReviewer, []Status{StatusPreliminary, StatusExpert}, StatusApproved, false},
@@ -339,6 +363,26 @@ func (f *Filing) Submit(at time.Time, actor string) (Transition, error) {
 	return t, nil
 }
 
+// Withdraw records the unit taking back its submission before the bureau
+// has begun on it (受理), with the reason the unit gave, if any: the filing
+// is the unit's to change again, as a new revision. It fails with EINVALID
+// when the filing is not submitted (the bureau has begun, or decided), or
+// when the reason is too long or not plain text.
+func (f *Filing) Withdraw(at time.Time, actor, reason string) (Transition, error) {
+	if msg := CheckString(reason, MaxWithdrawReason, false); msg != "" {
+		return Transition{}, &Error{Code: EINVALID, Message: "撤回原因" + msg,
+			Fields: []FieldError{{Field: "comment", Message: "撤回原因" + msg}}}
+	}
+	if f.Status != StatusSubmitted {
+		return Transition{}, Errorf(EINVALID, "材料现为“%s”，只有数管局尚未受理（已提交）的材料才能撤回：如需修改，请联系数管局退回修改", f.Status.Label())
+	}
+	if c := Concurred(f.History, f.Status); len(c) > 0 {
+		// a joint step at intake: a department has begun on it
+		return Transition{}, Errorf(EINVALID, "%s已在办理这份材料，不能再撤回：如需修改，请联系数管局退回修改", c[0].Label())
+	}
+	return f.apply(at, actor, RoleUnit, ActionWithdraw, reason)
+}
+
 // Decide applies a bureau decision to the filing and records it, in the
 // single-reviewer flow (see Review for a profile's steps, amounts and
 // remarks).
@@ -377,15 +421,15 @@ func (f *Filing) Unchanged(base Revision, baseHash string) bool {
 	return err == nil && sum == baseHash
 }
 
-// Revise starts a new revision of a returned filing, so that the submitted one
+// Revise starts a new revision of a returned (or withdrawn) filing, so that the submitted one
 // stays as it was. newID is a UUID minted by the caller. Revising a filing whose
 // current revision is still unsubmitted is a no-op.
 func (f *Filing) Revise(newID string, at time.Time) error {
 	if !f.Revision.Submitted() {
 		return nil
 	}
-	if f.Status != StatusReturned {
-		return Errorf(EINVALID, "只有退回修改的材料才能修订（当前为“%s”）", f.Status.Label())
+	if !f.Status.Reopened() {
+		return Errorf(EINVALID, "只有退回修改或已撤回的材料才能修订（当前为“%s”）", f.Status.Label())
 	}
 	f.Revision = Revision{ID: newID, Number: f.Revision.Number + 1, BaseID: f.Revision.ID}
 	f.Updated = at

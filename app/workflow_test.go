@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +18,8 @@ func TestNextAllowed(t *testing.T) {
 	}{
 		{StatusDraft, RoleUnit, ActionSubmit, "", StatusSubmitted},
 		{StatusReturned, RoleUnit, ActionSubmit, "", StatusSubmitted},
+		{StatusWithdrawn, RoleUnit, ActionSubmit, "", StatusSubmitted},
+		{StatusSubmitted, RoleUnit, ActionWithdraw, "", StatusWithdrawn},
 		{StatusSubmitted, RoleReviewer, ActionAccept, "", StatusPreliminary},
 		{StatusSubmitted, RoleAdmin, ActionAccept, "", StatusPreliminary},
 		{StatusPreliminary, RoleReviewer, ActionPass, "", StatusExpert},
@@ -67,6 +70,12 @@ func TestNextRefused(t *testing.T) {
 		{"return with an invisible comment", StatusSubmitted, RoleReviewer, ActionReturn, "\u200b\u3000\ufeff", EINVALID},
 		{"reject without comment", StatusExpert, RoleReviewer, ActionReject, "", EINVALID},
 		{"unknown action", StatusDraft, RoleUnit, Action("delete"), "", EINVALID},
+		{"withdraw once accepted", StatusPreliminary, RoleUnit, ActionWithdraw, "", EINVALID},
+		{"withdraw a returned", StatusReturned, RoleUnit, ActionWithdraw, "", EINVALID},
+		{"withdraw twice", StatusWithdrawn, RoleUnit, ActionWithdraw, "", EINVALID},
+		{"reviewer cannot withdraw", StatusSubmitted, RoleReviewer, ActionWithdraw, "", EFORBIDDEN},
+		{"accept a withdrawn", StatusWithdrawn, RoleReviewer, ActionAccept, "", EINVALID},
+		{"return a withdrawn", StatusWithdrawn, RoleReviewer, ActionReturn, "x", EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +97,7 @@ func TestAllowedMatchesNext(t *testing.T) {
 	for _, s := range Statuses {
 		for _, r := range []Role{RoleUnit, RoleReviewer} {
 			allowed := Allowed(s, r)
-			for _, a := range append([]Action{ActionSubmit}, Decisions...) {
+			for _, a := range append([]Action{ActionSubmit, ActionWithdraw}, Decisions...) {
 				_, err := Next(s, r, a, "意见")
 				if got := slices.Contains(allowed, a); got != (err == nil) {
 					t.Errorf("Allowed(%s, %s) has %s = %v, but Next error = %v", s, r, a, got, err)
@@ -168,5 +177,57 @@ func TestDecideRefusesSubmit(t *testing.T) {
 	}
 	if f.Status != StatusDraft || len(f.History) != 0 {
 		t.Fatal("refused action changed the filing")
+	}
+}
+
+// TestWithdrawThenResubmit: a submission the unit takes back before the
+// bureau begins is the unit's again, sent once more as a new revision; the
+// withdrawal and its reason stay in the history. Once the bureau has begun
+// (受理, or a department's concurrence at a joint intake step) it cannot be
+// taken back, and a refusal leaves the filing as it was.
+func TestWithdrawThenResubmit(t *testing.T) {
+	t0 := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	f, _ := NewFiling(KindDeclaration, "f1", "r1", "u1", t0)
+	if _, err := f.Withdraw(t0, "张三", ""); ErrorCode(err) != EINVALID {
+		t.Fatalf("withdrew a draft: %v", err)
+	}
+	if _, err := f.Submit(t0.Add(time.Hour), "张三"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Withdraw(t0.Add(2*time.Hour), "张三", "附件传错了\x00"); ErrorCode(err) != EINVALID || f.Status != StatusSubmitted || len(f.History) != 1 {
+		t.Fatalf("a reason with a NUL: %v, status %s", err, f.Status)
+	}
+	tr, err := f.Withdraw(t0.Add(2*time.Hour), "张三", "附件传错了")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Action != ActionWithdraw || tr.Role != RoleUnit || tr.From != StatusSubmitted || tr.To != StatusWithdrawn ||
+		tr.Comment != "附件传错了" || tr.RevisionID != "r1" || !f.Editable() || !f.Status.Reopened() {
+		t.Fatalf("withdrawal = %+v, filing %s editable %v", tr, f.Status, f.Editable())
+	}
+	if _, err := f.Submit(t0.Add(3*time.Hour), "张三"); err == nil {
+		t.Fatal("sent the withdrawn revision again: it must be a new one")
+	}
+	if err := f.Revise("r2", t0.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Submit(t0.Add(4*time.Hour), "张三"); err != nil || f.Revision.Number != 2 || f.Status != StatusSubmitted {
+		t.Fatalf("resubmit: %v, revision %d, %s", err, f.Revision.Number, f.Status)
+	}
+	if _, err := f.Decide(t0.Add(5*time.Hour), "李审核", RoleReviewer, ActionAccept, ""); err != nil {
+		t.Fatal(err)
+	}
+	n := len(f.History)
+	if _, err := f.Withdraw(t0.Add(6*time.Hour), "张三", ""); ErrorCode(err) != EINVALID ||
+		!strings.Contains(ErrorMessage(err), "初审中") || f.Status != StatusPreliminary || len(f.History) != n {
+		t.Fatalf("withdrew after 受理: %v", err)
+	}
+
+	// A department concurring at a joint intake step has begun on it.
+	g, _ := NewFiling(KindDeclaration, "f2", "s1", "u1", t0)
+	g.Submit(t0, "张三")
+	g.History = append(g.History, Transition{Action: ActionConcur, Role: RoleFinance, From: StatusSubmitted, To: StatusSubmitted, RevisionID: "s1"})
+	if _, err := g.Withdraw(t0, "张三", ""); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "财政") {
+		t.Fatalf("withdrew after a concurrence: %v", err)
 	}
 }

@@ -144,7 +144,8 @@ func (s *Store) DraftUploads(ctx context.Context, settled time.Time, limit int) 
 			}
 			return nil
 		}
-		for _, prefix := range []string{"x/status/" + string(app.StatusDraft) + "/", "x/status/" + string(app.StatusReturned) + "/", keyWaitingDraft} {
+		for _, prefix := range []string{"x/status/" + string(app.StatusDraft) + "/", "x/status/" + string(app.StatusReturned) + "/",
+			"x/status/" + string(app.StatusWithdrawn) + "/", keyWaitingDraft} {
 			if err := scan(prefix); err != nil {
 				return err
 			}

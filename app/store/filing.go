@@ -106,11 +106,11 @@ func checkSave(old *Summary, f *app.Filing) error {
 		return app.Errorf(app.EINVALID, "材料类型不能从“%s”改为“%s”", old.Kind.Label(), f.Kind.Label())
 	case f.Revision.ID == old.RevisionID:
 		if !old.SubmittedAt.IsZero() {
-			return app.Errorf(app.EINVALID, "第 %d 版已提交，内容不能再修改；退回后请先修订为新版本", old.RevisionNumber)
+			return app.Errorf(app.EINVALID, "第 %d 版已提交，内容不能再修改；退回或撤回后请先修订为新版本", old.RevisionNumber)
 		}
 		return nil
 	case f.Revision.BaseID == old.RevisionID && f.Revision.Number == old.RevisionNumber+1 &&
-		!old.SubmittedAt.IsZero() && old.Status == app.StatusReturned:
+		!old.SubmittedAt.IsZero() && old.Status.Reopened():
 		return nil // the first save of a revision made by Revise
 	}
 	return app.Errorf(app.ECONFLICT, "材料已在别处更新（当前为第 %d 版，%s），请重新打开后再编辑",

@@ -72,7 +72,7 @@ func Advance(cur *Filing, by Actor, req protocol.SubmitRequest, body app.Body, n
 		return fr, StaleBase(f.Revision.ID)
 	case !f.Revision.Submitted():
 		return fr, Refuse(ErrConflict, app.Errorf(app.ECONFLICT, "第 %d 版的附件尚未上传完整，请先完成上传", f.Revision.Number))
-	case f.Status != app.StatusReturned:
+	case !f.Status.Reopened():
 		return fr, Refuse(ErrConflict, app.Errorf(app.ECONFLICT, "材料当前为“%s”，不能提交新版本", f.Status.Label()))
 	case f.Kind != body.Kind:
 		return fr, fieldErr("kind", fmt.Sprintf("材料类型不能从“%s”改为“%s”", f.Kind.Label(), body.Kind.Label()))
@@ -181,6 +181,9 @@ func Missing(atts []app.Attachment, complete func(sum string) (int64, bool, erro
 // (d.Expected) that only departments' concurrences have overtaken is not
 // stale (OnlyConcurredSince).
 func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, error) {
+	if d.Action == app.ActionWithdraw {
+		return applyWithdrawal(f, d)
+	}
 	if d.From != "" && d.From != f.Status {
 		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
 	}
@@ -192,6 +195,27 @@ func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, e
 	before.History = append([]app.Transition(nil), f.History...)
 	t, err := f.Review(d.Profile, body, d.Now, d.Actor, d.Role,
 		app.Decision{Action: d.Action, Comment: d.Comment, Approved: d.Approved, Remarks: d.Remarks})
+	if err != nil {
+		*f = before
+		return app.Transition{}, &DecisionRefused{Current: before, Reason: err}
+	}
+	return t, nil
+}
+
+// applyWithdrawal applies a unit's withdrawal d to f: another unit's
+// filing is not found, one whose head is not d.RevisionID is refused with
+// ErrConflict, and Filing.Withdraw's refusal (the bureau has begun) is the
+// reason of a *DecisionRefused.
+func applyWithdrawal(f *app.Filing, d Decision) (app.Transition, error) {
+	if d.Unit == "" || d.Role != app.RoleUnit || f.UnitID != d.Unit {
+		return app.Transition{}, NotFound()
+	}
+	if f.Revision.ID != d.RevisionID {
+		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
+	}
+	before := *f
+	before.History = append([]app.Transition(nil), f.History...)
+	t, err := f.Withdraw(d.Now, d.Actor, d.Comment)
 	if err != nil {
 		*f = before
 		return app.Transition{}, &DecisionRefused{Current: before, Reason: err}

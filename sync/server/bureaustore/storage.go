@@ -509,13 +509,20 @@ type RevisionView struct {
 	Unit       protocol.Unit
 }
 
-// Decision is a bureau account's decision as the store applies it.
+// Decision is a bureau account's decision as the store applies it, or a
+// unit's withdrawal of its submission (Action app.ActionWithdraw, Role
+// app.RoleUnit, Unit and RevisionID set).
 type Decision struct {
 	FilingID string
 	Actor    string
 	Role     app.Role
 	Action   app.Action
 	Comment  string
+	// Unit, for a withdrawal, is the unit withdrawing: another unit's
+	// filing is not found. RevisionID is the revision it withdraws: a
+	// filing whose head is another is refused (ErrConflict).
+	Unit       string
+	RevisionID string
 	// From, when not empty, is the status the reviewer saw: a filing in
 	// another status is refused.
 	From app.Status

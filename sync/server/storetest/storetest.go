@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"RevisionConflict", testRevisionConflict},
 		{"SubmitRefusalLeavesNothing", testSubmitRefusal},
 		{"NewRevisionOfReturnedFiling", testNewRevision},
+		{"UnitWithdraws", testWithdraw},
 		{"Attachments", testAttachments},
 		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
 		{"ProjectFilings", testProjectFilings},
@@ -459,6 +460,90 @@ func testNewRevision(t *testing.T, st bureaustore.Storage) {
 		t.Fatalf("RevisionsByCode: %+v, %v", vs, err)
 	}
 	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f1"}) {
+		t.Fatalf("queue after revision 2: %v", ids)
+	}
+}
+
+// withdraw is unit's withdrawal of revision rid of filing fid, as the API
+// asks the store for it.
+func withdraw(st bureaustore.Storage, unit, fid, rid, reason string, now time.Time) (bureaustore.DecisionResult, error) {
+	return st.Decide(context.Background(), bureaustore.Decision{FilingID: fid, Actor: "张三", Role: app.RoleUnit,
+		Action: app.ActionWithdraw, Comment: reason, Unit: unit, RevisionID: rid, Now: now})
+}
+
+// testWithdraw: a unit takes back a submission the bureau has not begun on
+// (受理); it leaves the queue, the unit's feed says so, and the unit sends a
+// new revision of it. Another unit's filing is not found; another revision
+// than the head, or a filing the bureau has accepted, is refused and
+// nothing changes.
+func testWithdraw(t *testing.T, st bureaustore.Storage) {
+	ctx := context.Background()
+	addUnit(t, st, "u1")
+	addUnit(t, st, "u2")
+	mustSubmit(t, st, "u1", sub(t, "f1", "r1", "", 1, "撤回"), t0)
+	mustSubmit(t, st, "u1", sub(t, "f2", "s1", "", 1, "已受理"), t0)
+
+	if _, err := withdraw(st, "u2", "f1", "r1", "", t0.Add(time.Hour)); !errors.Is(err, bureaustore.ErrNotFound) {
+		t.Fatalf("another unit's withdrawal: %v", err)
+	}
+	if _, err := withdraw(st, "u1", "f1", "r0", "", t0.Add(time.Hour)); !errors.Is(err, bureaustore.ErrConflict) {
+		t.Fatalf("withdrawal of a revision that is not the head: %v", err)
+	}
+	res, err := withdraw(st, "u1", "f1", "r1", "附件传错了", t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := res.Transition; tr.Action != app.ActionWithdraw || tr.Role != app.RoleUnit || tr.To != app.StatusWithdrawn ||
+		tr.Comment != "附件传错了" || tr.RevisionID != "r1" || res.Filing.Filing.Status != app.StatusWithdrawn {
+		t.Fatalf("withdrawal: %+v", res)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); !slices.Equal(ids, []string{"f2"}) {
+		t.Fatalf("queue after the withdrawal: %v", ids)
+	}
+	p := changes(t, st, bureaustore.ChangesQuery{Unit: "u1"})
+	if c := p.Changes[len(p.Changes)-1]; c.Type != protocol.ChangeDecision || c.FilingID != "f1" || c.Transition == nil ||
+		c.Transition.Action != app.ActionWithdraw {
+		t.Fatalf("feed after the withdrawal: %+v", p.Changes)
+	}
+	// Twice: refused, the filing as it stands (the API answers a repeat).
+	_, err = withdraw(st, "u1", "f1", "r1", "", t0.Add(2*time.Hour))
+	var refused *bureaustore.DecisionRefused
+	if !errors.As(err, &refused) || refused.Current.Status != app.StatusWithdrawn || app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("second withdrawal: %v", err)
+	}
+	// A reviewer's decision on it is refused.
+	if _, err := st.Decide(ctx, bureaustore.Decision{FilingID: "f1", Actor: "审核员", Role: app.RoleReviewer,
+		Action: app.ActionAccept, Now: t0.Add(2 * time.Hour)}); !errors.As(err, &refused) {
+		t.Fatalf("受理 of a withdrawn filing: %v", err)
+	}
+
+	// Once accepted, it cannot be withdrawn.
+	decide(t, st, bureaustore.Decision{FilingID: "f2", Action: app.ActionAccept, From: app.StatusSubmitted})
+	if _, err := withdraw(st, "u1", "f2", "s1", "", t0.Add(2*time.Hour)); !errors.As(err, &refused) ||
+		refused.Current.Status != app.StatusPreliminary || app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("withdrawal after 受理: %v", err)
+	}
+	if v, err := st.Filing(ctx, "u1", "f2"); err != nil || v.Filing.Filing.Status != app.StatusPreliminary || len(v.Filing.Filing.History) != 2 {
+		t.Fatalf("accepted filing after a refused withdrawal: %+v, %v", v.Filing.Filing, err)
+	}
+
+	// The unit sends it again as revision 2: back in the queue.
+	rc := mustSubmit(t, st, "u1", sub(t, "f1", "r2", "r1", 2, "撤回后重报"), t0.Add(3*time.Hour))
+	if rc.Revision != 2 || rc.FilingStatus != app.StatusSubmitted {
+		t.Fatalf("revision 2 after the withdrawal: %+v", rc)
+	}
+	v, err := st.Filing(ctx, "u1", "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acts []app.Action
+	for _, h := range v.Filing.Filing.History {
+		acts = append(acts, h.Action)
+	}
+	if !slices.Equal(acts, []app.Action{app.ActionSubmit, app.ActionWithdraw, app.ActionSubmit}) {
+		t.Fatalf("history: %v", acts)
+	}
+	if ids := queueIDs(t, st, console.QueueQuery{}); len(ids) != 2 {
 		t.Fatalf("queue after revision 2: %v", ids)
 	}
 }
