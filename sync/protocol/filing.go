@@ -174,6 +174,21 @@ type AttachmentInfo struct {
 	Complete  bool   `json:"complete"`
 }
 
+// WithdrawRequest is the body of POST /filings/{id}/withdrawal: the unit
+// takes back its submission of revision RevisionID while the bureau has
+// not begun on it (the filing is 已提交, not yet 受理). The answer is a
+// DecisionResponse whose transition (action withdraw) is also in the
+// unit's change feed. Asking again for a revision already withdrawn
+// answers the same withdrawal (a client whose answer was lost asks
+// again); once the bureau has begun it is refused with 409 conflict, and
+// a revision that is not the filing's head with 409 too.
+type WithdrawRequest struct {
+	RevisionID string `json:"revision_id"`
+	// Comment is the unit's reason, optional, shown to the reviewers: at
+	// most app.MaxWithdrawReason characters.
+	Comment string `json:"comment,omitempty"`
+}
+
 // DecisionRequest is the body of POST /review/filings/{id}/decisions. Return
 // and reject need a comment.
 type DecisionRequest struct {

@@ -34,7 +34,8 @@ const (
 	PathFilings          = Prefix + "/filings"
 	PathFiling           = Prefix + "/filings/{id}"
 	PathRevision         = Prefix + "/filings/{id}/revisions/{rev}"
-	PathSubmissions      = Prefix + "/submissions" // POST: many revisions in one request (BatchSubmitRequest)
+	PathWithdrawal       = Prefix + "/filings/{id}/withdrawal" // POST: the unit takes back a submission not yet accepted (WithdrawRequest)
+	PathSubmissions      = Prefix + "/submissions"             // POST: many revisions in one request (BatchSubmitRequest)
 	PathAttachment       = Prefix + "/attachments/{sha256}"
 	PathChanges          = Prefix + "/changes"
 	PathReviewQueue      = Prefix + "/review/queue"

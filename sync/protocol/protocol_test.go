@@ -71,6 +71,7 @@ func TestSchemasMatchTypes(t *testing.T) {
 		"Draft":                 reflect.TypeFor[protocol.Draft](),
 		"DraftPut":              reflect.TypeFor[protocol.DraftPut](),
 		"DraftPage":             reflect.TypeFor[protocol.DraftPage](),
+		"WithdrawRequest":       reflect.TypeFor[protocol.WithdrawRequest](),
 	}
 	var doc struct {
 		Components struct {
@@ -242,6 +243,8 @@ func TestOpenAPIStatesTheLimits(t *testing.T) {
 		{"NoticeRequest", "unit_id", protocol.MaxID},
 		{"LoginRequest", "login", protocol.MaxLogin},
 		{"DecisionRequest", "comment", protocol.MaxComment},
+		{"WithdrawRequest", "comment", app.MaxWithdrawReason},
+		{"WithdrawRequest", "revision_id", protocol.MaxID},
 		{"NoticeRequest", "title", protocol.MaxNoticeTitle},
 		{"NoticeRequest", "text", protocol.MaxNoticeText},
 		{"AttachmentRef", "name", app.MaxAttachmentName},

@@ -29,6 +29,8 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 	fx.upload(fx.clerkA, pdf, 1<<20)
 	g := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, g, http.StatusCreated)
+	h := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, h, http.StatusCreated)
 	var extra protocol.Unit
 	fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县冯井镇人民政府", Code: "12341522MB0000010M"}, http.StatusCreated, &extra)
 	profile, err := os.ReadFile("../../assets/profiles/huoqiu.json")
@@ -62,6 +64,12 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 		{"decide", "reviewer", bureaustore.AuditOK, func() { fx.decide(fx.reviewer, f.ID, app.ActionAccept, "受理", http.StatusOK) }},
 		{"decide", "reviewer", bureaustore.AuditOK, func() { fx.decide(fx.reviewer, g.ID, app.ActionReturn, "请补充建设内容", http.StatusOK) }},
 		{"decide", "reviewer", bureaustore.AuditFailed, func() { fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理", http.StatusUnprocessableEntity) }},
+		{"withdraw", "clerk-a", bureaustore.AuditOK, func() {
+			fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, h.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: h.Revision.ID}, http.StatusOK, nil)
+		}},
+		{"withdraw", "clerk-a", bureaustore.AuditFailed, func() {
+			fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusConflict, nil)
+		}},
 		{"unit.create", "admin", bureaustore.AuditOK, func() {
 			fx.mustJSON("POST", protocol.PathAdminUnits, fx.admin, protocol.AdminUnitRequest{Name: "霍邱县石店镇人民政府", Code: "91330100799655058B"}, http.StatusCreated, nil)
 		}},

@@ -337,6 +337,9 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if !req.Action.Valid() {
 		return protocol.DecisionResponse{}, fieldErr("action", fmt.Sprintf("未知的操作“%s”", clip(string(req.Action), 40)))
 	}
+	if req.Action == app.ActionWithdraw {
+		return protocol.DecisionResponse{}, fieldErr("action", "撤回提交由建设单位在客户端办理；审核人员可以“退回修改”")
+	}
 	if req.From != "" && !req.From.Valid() {
 		return protocol.DecisionResponse{}, fieldErr("from", fmt.Sprintf("未知的状态“%s”", clip(string(req.From), 40)))
 	}
@@ -373,6 +376,16 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 // and a refusal is the decision's own: an 受理 of a returned filing sent
 // with a fresh ETag was told 已由您本人处理 (found from outside).
 func decisionRefusal(f app.Filing, c *caller, req protocol.DecisionRequest, reason error, seen bool) error {
+	if n := len(f.History); f.Status == app.StatusWithdrawn && n > 0 {
+		// Not 已由他人处理: the unit took it back, and sends it again.
+		last := f.History[n-1]
+		why := ""
+		if last.Comment != "" {
+			why = "（原因：" + clip(last.Comment, 200) + "）"
+		}
+		return app.Errorf(app.ECONFLICT, "建设单位已于 %s 撤回第 %d 版%s，不需要审核：单位修改后会重新提交", last.At.In(app.Beijing).Format("2006-01-02 15:04"),
+			last.RevisionNumber, why)
+	}
 	if errors.Is(reason, bureaustore.ErrConflict) {
 		if req.From != "" && req.From != f.Status {
 			if raced := decidedMeanwhile(f, c, req); raced != nil {

@@ -60,6 +60,7 @@ func (s *Server) routeTable() []route {
 		r("GET", protocol.PathFilings, AccessUnit, s.handleFilings),
 		r("GET", protocol.PathFiling, AccessUnit, s.handleFiling),
 		r("POST", protocol.PathRevision, AccessUnit, s.handleSubmit),
+		r("POST", protocol.PathWithdrawal, AccessUnit, s.handleWithdraw),
 		r("POST", protocol.PathSubmissions, AccessUnit, s.handleSubmitBatch),
 		r("GET", protocol.PathAttachment, AccessUnit, s.handleUploadStatus),
 		r("HEAD", protocol.PathAttachment, AccessUnit, s.handleUploadStatus),

@@ -118,6 +118,20 @@ func TestEveryRouteIsScoped(t *testing.T) {
 			denied(fx.do("POST", revPath(f), fx.clerkB, submitReq(t, f))) // A's exact revision
 			return r
 		},
+		"POST " + protocol.PathWithdrawal: func() response {
+			// A's filing waiting for 受理, which A could withdraw: B cannot,
+			// and it stays in the queue.
+			g := newFiling(t, fx.unitA.ID)
+			fx.submit(fx.clerkA, g, http.StatusCreated)
+			r := fx.do("POST", protocol.Path(protocol.PathWithdrawal, g.ID), fx.clerkB, protocol.WithdrawRequest{RevisionID: g.Revision.ID})
+			denied(r)
+			var d protocol.FilingDetail
+			fx.mustJSON("GET", protocol.Path(protocol.PathFiling, g.ID), fx.clerkA, nil, http.StatusOK, &d)
+			if d.Status != app.StatusSubmitted {
+				t.Errorf("A's filing after B's withdrawal: %s", d.Status)
+			}
+			return r
+		},
 		"POST " + protocol.PathSubmissions: func() response {
 			// B's batch resends A's revision and revises A's filing: each
 			// item is "not found", and nothing of A's comes back.

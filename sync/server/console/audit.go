@@ -179,6 +179,7 @@ func (c *Console) auditCSV(w http.ResponseWriter, r *http.Request, s *session) {
 var auditActions = []app.Choice{
 	{Code: "login", Label: "登录"}, {Code: "session.idle_logout", Label: "审核台空闲退出"},
 	{Code: "password.change", Label: "修改密码"}, {Code: "decide", Label: "审核决定"},
+	{Code: "withdraw", Label: "单位撤回提交"},
 	{Code: "attachment.download", Label: "下载附件"}, {Code: "export.queue_csv", Label: "导出待审核 CSV"},
 	{Code: "export.audit_csv", Label: "导出审计记录 CSV"}, {Code: "export.backup", Label: "在线备份"},
 	{Code: "restore.page", Label: "客户端恢复（材料列表）"}, {Code: "restore.filing", Label: "客户端恢复（单份材料）"},
