@@ -112,6 +112,9 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 		if e.Body == "" {
 			e.Body = t.Comment
 		}
+		// The unit's own act (a withdrawal, from this computer or another
+		// of the unit's) is entered read: nobody needs telling.
+		e.Read = t.Role == app.RoleUnit
 		f, err := readFiling(txn, c.FilingID)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
@@ -120,7 +123,12 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 		default:
 			e.FilingTitle, e.FilingKind = f.Title(), f.Kind
 			e.Stale = t.RevisionID != f.Revision.ID
-			if err := applyDecision(txn, f, t, now); err != nil {
+			if c.ID == "" && hasTransition(f.History, t) {
+				// Recorded from the bureau's answer and now pulled from the
+				// feed before it, or the other way round (RecordOwn).
+				return nil
+			}
+			if err := applyDecision(txn, f, t, now, !e.Read); err != nil {
 				return err
 			}
 		}
@@ -135,8 +143,9 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 }
 
 // applyDecision records t in f's history (once) and, when it is about the
-// current revision, moves f to t.To. The filing's unread count goes up.
-func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Time) error {
+// current revision, moves f to t.To. The filing's unread count goes up
+// when unread.
+func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Time, unread bool) error {
 	old, err := readSummary(txn, f.ID)
 	if err != nil {
 		return err
@@ -149,8 +158,23 @@ func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Ti
 		}
 	}
 	ns := summaryOf(f, old)
-	ns.Unread++
+	if unread {
+		ns.Unread++
+	}
 	return writeFiling(txn, f, old, &ns)
+}
+
+// RecordOwn records a transition the unit made at the bureau from this
+// computer (a withdrawal), as the bureau answered it, before the change
+// feed brings it: the filing moves as the feed's copy would move it, and
+// the inbox keeps it, read. Whichever of the two comes second changes
+// nothing. It fails with a wrapped storage error.
+func (s *Store) RecordOwn(ctx context.Context, filingID string, t app.Transition) error {
+	c := Change{Kind: app.MessageDecision, FilingID: filingID, Transition: t, At: t.At}
+	if err := s.applyChanges(ctx, "", []Change{c}, false); err != nil {
+		return fmt.Errorf("record %s of %s: %w", t.Action, filingID, err)
+	}
+	return nil
 }
 
 func decisionTitle(filing string, t *app.Transition) string {

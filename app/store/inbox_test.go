@@ -168,3 +168,49 @@ func TestApplyChangesLargePage(t *testing.T) {
 		t.Fatalf("replay changed the unread count to %d", n)
 	}
 }
+
+// TestRecordOwnAndTheFeedEnterItOnce: the unit's withdrawal, recorded from
+// the bureau's answer (RecordOwn) and pulled from the feed, in either
+// order, moves the filing once and is in the inbox once, read; the cursor
+// stays where the last pull left it.
+func TestRecordOwnAndTheFeedEnterItOnce(t *testing.T) {
+	ctx := context.Background()
+	for _, feedFirst := range []bool{false, true} {
+		s := MustOpen(t)
+		f := newDeclaration(t, "霍邱县智慧社区管理平台", 2026)
+		mustSave(t, s, f)
+		if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		f, _ = s.Get(ctx, f.ID)
+		if err := s.ApplyChanges(ctx, "cursor-1", nil); err != nil {
+			t.Fatal(err)
+		}
+		tr := app.Transition{At: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC), Actor: "张三", Role: app.RoleUnit, Action: app.ActionWithdraw,
+			From: app.StatusSubmitted, To: app.StatusWithdrawn, Comment: "附件传错了", RevisionID: f.Revision.ID, RevisionNumber: 1}
+		feed := Change{ID: "change-9", Kind: app.MessageDecision, FilingID: f.ID, Transition: tr, At: tr.At}
+		steps := []func() error{
+			func() error { return s.RecordOwn(ctx, f.ID, tr) },
+			func() error { return s.ApplyChanges(ctx, "cursor-2", []Change{feed}) },
+		}
+		if feedFirst {
+			steps[0], steps[1] = steps[1], steps[0]
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := s.Get(ctx, f.ID)
+		inbox, _ := s.Inbox(ctx)
+		unread, _ := s.UnreadCount(ctx)
+		cursor, _ := s.Cursor(ctx)
+		if got.Status != app.StatusWithdrawn || len(got.History) != 2 || len(inbox) != 1 || !inbox[0].Read || unread != 0 || cursor != "cursor-2" {
+			t.Fatalf("feed first %v: %s, %d transitions, inbox %+v, unread %d, cursor %q", feedFirst, got.Status, len(got.History), inbox, unread, cursor)
+		}
+		sums, _ := s.List(ctx, app.Query{Status: app.StatusWithdrawn})
+		if len(sums) != 1 || sums[0].Unread != 0 {
+			t.Fatalf("feed first %v: list %+v", feedFirst, sums)
+		}
+	}
+}

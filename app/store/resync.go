@@ -173,7 +173,7 @@ func entered(txn *badger.Txn, id string) (bool, error) {
 	return err == nil, err
 }
 
-// putEntry writes inbox entry e, unread, with its lookup keys.
+// putEntry writes inbox entry e, unread unless e.Read, with its lookup keys.
 func putEntry(txn *badger.Txn, e *app.Message) error {
 	key := "i/" + desc(e.At) + "/" + e.ID
 	if err := putJSON(txn, key, e); err != nil {
@@ -181,6 +181,9 @@ func putEntry(txn *badger.Txn, e *app.Message) error {
 	}
 	if err := txn.Set([]byte("ii/"+e.ID), []byte(key)); err != nil {
 		return err
+	}
+	if e.Read {
+		return nil
 	}
 	return txn.Set([]byte("iu/"+e.ID), []byte(e.FilingID))
 }

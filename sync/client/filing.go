@@ -55,6 +55,19 @@ func (c *Client) Filing(ctx context.Context, id string) (protocol.FilingDetail, 
 	return d, err
 }
 
+// Withdraw asks the bureau to take back the unit's submission of revision
+// req.RevisionID of filing id, which the bureau holds and has not begun on.
+// It returns the withdrawal (the transition the unit's feed carries too);
+// asking again for a revision withdrawn already returns the same one, so a
+// withdrawal whose answer was lost may be asked again. It fails with an
+// *Error: code app.ECONFLICT, in Chinese, when the bureau has begun (受理)
+// or holds a later revision, ENOTFOUND for a filing it does not hold.
+func (c *Client) Withdraw(ctx context.Context, id string, req protocol.WithdrawRequest) (protocol.DecisionResponse, error) {
+	var d protocol.DecisionResponse
+	err := c.call(ctx, "withdraw", http.MethodPost, protocol.Path(protocol.PathWithdrawal, id), req, &d)
+	return d, err
+}
+
 // SubmitBatch sends up to protocol.MaxBatch revisions in one request; the
 // bureau stores the ones it accepts with one commit. It returns one result
 // per request, in order; turn each into the error Submit would have

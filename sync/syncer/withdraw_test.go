@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"egovdesk/app"
 	"egovdesk/sync/client"
 	"egovdesk/sync/protocol"
@@ -196,5 +198,92 @@ func TestWithdrawStopsTheUpload(t *testing.T) {
 	}
 	if g := e.get(t, f.ID); g.Status != app.StatusDraft {
 		t.Fatalf("the filing is %s", g.Status)
+	}
+}
+
+// TestWithdrawAtTheBureau drives a withdrawal of a delivered submission
+// through the real syncer, client and bureau: the bureau takes it out of
+// its queue, the filing here is 已撤回 and the clerk's to change, the
+// clerk's own act is in the inbox once, read, and tells nobody; the
+// revision sent after it reaches the bureau. Without an answer nothing
+// changes here and the clerk is told to try again; once the bureau has
+// accepted a filing it is refused with the bureau's words, and the next
+// pass brings the 受理.
+func TestWithdrawAtTheBureau(t *testing.T) {
+	e := MustEnv(t)
+	ctx := context.Background()
+	a := e.draft(t, "霍邱县城关镇智慧社区管理平台")
+	b := e.draft(t, "霍邱县城关镇政务服务一网通办")
+	e.submit(t, a.ID)
+	e.submit(t, b.ID)
+	e.mustSync(t)
+	drain(e.syncer.Notifications())
+	unread, _ := e.store.UnreadCount(ctx)
+
+	// No answer (the proxy in front answers 503): nothing changes here.
+	e.bureau.down.Store(true)
+	if err := e.syncer.Withdraw(ctx, a.ID, "附件传错了"); app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "再点“撤回提交”") {
+		t.Fatalf("withdraw with the bureau down: %v", err)
+	}
+	e.bureau.down.Store(false)
+	if f := e.get(t, a.ID); f.Status != app.StatusSubmitted {
+		t.Fatalf("after an unanswered withdrawal: %s", f.Status)
+	}
+
+	if err := e.syncer.Withdraw(ctx, a.ID, "附件传错了"); err != nil {
+		t.Fatal(err)
+	}
+	f := e.get(t, a.ID)
+	if last := f.History[len(f.History)-1]; f.Status != app.StatusWithdrawn || !f.Editable() || last.Action != app.ActionWithdraw || last.Comment != "附件传错了" {
+		t.Fatalf("after the withdrawal: %s %+v", f.Status, f.History)
+	}
+	d, err := e.reviewer.ReviewFiling(ctx, a.ID)
+	if err != nil || d.Status != app.StatusWithdrawn {
+		t.Fatalf("the bureau's copy: %s, %v", d.Status, err)
+	}
+	e.mustSync(t) // the feed's copy of the withdrawal
+	inbox, _ := e.store.Inbox(ctx)
+	n := 0
+	for _, m := range inbox {
+		if m.Decision != nil && m.Decision.Action == app.ActionWithdraw {
+			n++
+			if !m.Read {
+				t.Error("the clerk's own withdrawal is unread in the inbox")
+			}
+		}
+	}
+	if now, _ := e.store.UnreadCount(ctx); n != 1 || now != unread {
+		t.Fatalf("inbox holds the withdrawal %d times, unread %d → %d", n, unread, now)
+	}
+	if notes := drain(e.syncer.Notifications()); len(notes) != 0 {
+		t.Fatalf("the clerk's own withdrawal was notified: %+v", notes)
+	}
+	if err := e.syncer.Withdraw(ctx, a.ID, ""); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("a second withdrawal: %v", err)
+	}
+
+	// Changed and sent again.
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Goals += "；已换上正确的附件"
+	if err := e.store.Save(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	e.submit(t, a.ID)
+	e.mustSync(t)
+	if d, err := e.reviewer.ReviewFiling(ctx, a.ID); err != nil || d.Status != app.StatusSubmitted || d.Revision != 2 {
+		t.Fatalf("revision 2 at the bureau: %+v, %v", d.FilingSummary, err)
+	}
+
+	// Accepted meanwhile: refused, and the next pass brings the 受理.
+	e.decide(t, b.ID, app.ActionAccept, "")
+	err = e.syncer.Withdraw(ctx, b.ID, "")
+	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(app.ErrorMessage(err), "受理") {
+		t.Fatalf("withdraw after 受理: %v", err)
+	}
+	e.mustSync(t)
+	if g := e.get(t, b.ID); g.Status != app.StatusPreliminary {
+		t.Fatalf("after the refusal and a pass: %s", g.Status)
 	}
 }

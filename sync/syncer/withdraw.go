@@ -1,0 +1,85 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+
+	"egovdesk/app"
+	"egovdesk/app/store"
+	"egovdesk/sync/client"
+	"egovdesk/sync/protocol"
+)
+
+// withdrawer is a Remote that can ask the bureau to take back a submission
+// (*client.Client).
+type withdrawer interface {
+	Withdraw(ctx context.Context, id string, req protocol.WithdrawRequest) (protocol.DecisionResponse, error)
+}
+
+// ownRecorder is a Local that records what the unit did at the bureau as
+// the bureau answered it, before the change feed brings it (the store's
+// RecordOwn).
+type ownRecorder interface {
+	RecordOwn(ctx context.Context, filingID string, t app.Transition) error
+}
+
+var (
+	_ withdrawer  = (*client.Client)(nil)
+	_ ownRecorder = (*store.Store)(nil)
+)
+
+// Withdraw asks the bureau to take back the unit's submission of filing id,
+// which the bureau holds and has not begun on (已提交, not yet 受理), with
+// the clerk's reason (may be empty), and records the withdrawal: the
+// filing is 已撤回, the unit's to change and send again as a new revision.
+// A submission still waiting on this computer is withdrawn by the store
+// (store.Withdraw), without the bureau.
+//
+// It fails with an *app.Error in Chinese saying what to do: EUNAVAILABLE
+// when the bureau did not answer (the withdrawal may or may not have been
+// made: asking again is safe, the bureau answers a repeat with the same
+// withdrawal, and the feed brings it either way), EUNAUTHORIZED when the
+// login has expired, ECONFLICT with the bureau's words when it has begun
+// (受理) or holds another revision, EINVALID when the filing is not one
+// waiting for the bureau here.
+func (s *Syncer) Withdraw(ctx context.Context, id, reason string) error {
+	w, ok := s.remote.(withdrawer)
+	own, ok2 := s.local.(ownRecorder)
+	if !ok || !ok2 {
+		return app.Errorf(app.EINTERNAL, "this connection cannot withdraw a submission")
+	}
+	f, err := s.local.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if f.Status != app.StatusSubmitted || !f.Revision.Submitted() {
+		return app.Errorf(app.EINVALID, "材料现为“%s”，只有已提交、数管局尚未受理的材料才能撤回", f.Status.Label())
+	}
+	resp, err := w.Withdraw(ctx, id, protocol.WithdrawRequest{RevisionID: f.Revision.ID, Comment: reason})
+	switch client.Classify(err) {
+	case client.ClassNone:
+	case client.ClassRetry:
+		return app.Errorf(app.EUNAVAILABLE, "%s：没有收到数管局的确认，撤回可能没有办成。请连上网络后再点“撤回提交”（已撤回的不会重复撤回）",
+			client.Message(err))
+	case client.ClassReauth:
+		return app.Errorf(app.EUNAUTHORIZED, "登录已过期：请重新登录后再撤回")
+	default:
+		// The bureau moved on (受理) or holds another revision: the feed
+		// brings what this computer has not heard of yet.
+		s.Kick()
+		code := client.ProblemCode(err)
+		if code != app.ECONFLICT && code != app.ENOTFOUND && code != app.EINVALID && code != app.EFORBIDDEN {
+			code = app.EINVALID
+		}
+		return app.Errorf(code, "%s", client.Message(err))
+	}
+	t := resp.Transition
+	if t.Action != app.ActionWithdraw || t.RevisionID != f.Revision.ID || t.To != app.StatusWithdrawn {
+		return app.Errorf(app.EUNAVAILABLE, "数管局的回答与撤回请求不符（%s，第 %d 版）：请稍后在“进度与批复”中查看", t.Action.Label(), t.RevisionNumber)
+	}
+	if err := own.RecordOwn(ctx, id, t); err != nil {
+		return fmt.Errorf("withdraw %s: %w", id, err)
+	}
+	s.log.Info("withdrawn at the bureau", "filing", id, "revision", t.RevisionNumber)
+	return nil
+}
