@@ -269,6 +269,20 @@ type DraftKeeper interface {
 	SetKeepDrafts(on bool) error
 }
 
+// Withdrawer is a Link that can ask the bureau to take back a submission
+// it holds and has not begun on (已提交, not yet 受理): 撤回提交 of a
+// delivered filing. The editor offers it when the Link is one and a bureau
+// is configured.
+type Withdrawer interface {
+	// Withdraw asks the bureau and records its answer: the filing is then
+	// 已撤回 in the store, the unit's to change and send again. reason
+	// (may be empty) is shown to the reviewers. It fails with an
+	// *app.Error in Chinese saying what to do: EUNAVAILABLE when the
+	// bureau did not answer (asking again is safe), ECONFLICT when it has
+	// begun (受理).
+	Withdraw(ctx context.Context, id, reason string) error
+}
+
 // Upload is an attachment upload under way.
 type Upload struct {
 	FilingID string

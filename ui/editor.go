@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -42,6 +43,9 @@ type editorScreen struct {
 	withdraw *Button // 撤回提交: shown while the submission waits to be sent
 	// withdrawal is what readState last learnt of 撤回提交
 	withdrawal withdrawal
+	// withdrawReason is the reason typed for a withdrawal at the bureau
+	// that did not go through, offered again on the next try.
+	withdrawReason string
 	// stateReading: a refreshStateLater read is under way; stateAgain: the
 	// store changed meanwhile (both on the Fyne thread only)
 	stateReading, stateAgain bool
@@ -619,6 +623,9 @@ func (e *editorScreen) applyEditable() {
 	e.revise.Hide()
 	e.submittedNote = false
 	switch {
+	case e.editable && e.f.Status == app.StatusWithdrawn:
+		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从数管局撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1), widget.WarningImportance))
+		e.submit.Show()
 	case e.editable && e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.DocumentCreateIcon(), T("这是退回后的修改版本：改完后点“检查并提交”重新报送。")+e.lastComment(), widget.WarningImportance))
 		if l := e.remarksElsewhere(); l != nil {
@@ -627,6 +634,9 @@ func (e *editorScreen) applyEditable() {
 		e.submit.Show()
 	case e.editable:
 		e.submit.Show()
+	case e.f.Status == app.StatusWithdrawn:
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版已从数管局撤回，数管局不再审核这一版。点“修改后重新提交”接着修改。", e.f.Revision.Number), widget.WarningImportance))
+		e.revise.Show()
 	case e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.WarningIcon(), T("只读 · 数管局已退回修改。")+e.lastComment(), widget.WarningImportance))
 		if l := e.remarksElsewhere(); l != nil {
@@ -666,6 +676,8 @@ func (e *editorScreen) showSubmittedNote() {
 	switch w := e.withdrawal; {
 	case w.ok:
 		text = Tf("只读 · 第 %d 版已于 %s 提交，还没有送达数管局：如需修改，可以点“撤回提交”收回。", e.f.Revision.Number, at)
+	case w.atBureau:
+		text = Tf("只读 · 第 %d 版已于 %s 提交，已送达数管局，等待受理：受理前如需修改，可以点“撤回提交”向数管局撤回。", e.f.Revision.Number, at)
 	case w.why != "":
 		// Sent without an answer (it may have arrived), on its way now,
 		// or needed by a filing queued after it: why it cannot be taken
@@ -728,10 +740,13 @@ func (e *editorScreen) refreshStateLater() {
 
 // withdrawal is whether a submitted revision can be taken back now
 // (撤回提交), and if not, why, as the clerk reads it ("" when it is not a
-// question: delivered, or not submitted).
+// question: delivered, or not submitted). atBureau is a delivered one the
+// bureau has not begun on as far as this computer knows: the bureau is
+// asked (Withdrawer).
 type withdrawal struct {
-	ok  bool
-	why string
+	ok       bool
+	why      string
+	atBureau bool
 }
 
 // readState reads the filing's send state and, for a read-only revision,
@@ -743,7 +758,9 @@ func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send 
 		latest, _ = e.u.store.Get(ctx, e.f.ID)
 	}
 	send, err = e.u.store.Send(ctx, e.f.ID)
-	if err == nil && e.f.Status == app.StatusSubmitted && send.State != app.SendSent && send.State != app.SendNone {
+	if err == nil && e.f.Status == app.StatusSubmitted && send.State == app.SendSent {
+		w.atBureau = e.u.withdrawer() != nil
+	} else if err == nil && e.f.Status == app.StatusSubmitted && send.State != app.SendNone {
 		switch werr := e.u.store.Withdrawable(ctx, e.f.ID); {
 		case werr == nil:
 			w.ok = true
@@ -790,7 +807,7 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 		return
 	}
 	e.withdrawal = w
-	if w.ok {
+	if w.ok || w.atBureau {
 		e.withdraw.Show()
 	} else {
 		e.withdraw.Hide()
@@ -807,6 +824,10 @@ func (e *editorScreen) onWithdraw() {
 	id, title, rev := e.f.ID, e.f.Title(), e.f.Revision.Number
 	if title == "" {
 		title = T(e.f.Kind.Label())
+	}
+	if e.withdrawal.atBureau {
+		e.withdrawAtBureau(title, e.withdrawReason)
+		return
 	}
 	msg := Tf("撤回“%s”第 %d 版的提交？", title, rev) + "\n\n" +
 		T("这一版还没有送达数管局。撤回后可以接着修改再提交，数管局不会收到这一次。")
@@ -827,6 +848,55 @@ func (e *editorScreen) onWithdraw() {
 	})
 }
 
+// withdrawAtBureau asks the bureau to take back a delivered submission it
+// has not begun on, after the clerk confirms, with the reason the clerk
+// types (reason: what was typed before, when the dialog comes back after a
+// reason it refused). Once the bureau agrees, the filing opens as the next
+// revision, ready to change.
+func (e *editorScreen) withdrawAtBureau(title, reason string) {
+	wd := e.u.withdrawer()
+	if wd == nil {
+		return
+	}
+	id, rev := e.f.ID, e.f.Revision.Number
+	why := newTextArea(reason)
+	why.SetPlaceHolder(Tf("选填，数管局审核人员可以看到（%d 字以内）", app.MaxWithdrawReason))
+	why.SetMinRowsVisible(3)
+	msg := Tf("向数管局撤回“%s”第 %d 版？", title, rev) + "\n\n" +
+		T("这一版已送达数管局，还没有受理。撤回后数管局不再审核这一版，可以修改后重新提交（作为下一版）。需要连上数管局；数管局已受理的，不能再撤回。")
+	content := container.NewVBox(messageContent(msg, e.u.win), widget.NewLabel(T("撤回原因")), why)
+	d := newCustomConfirm(T("撤回提交"), T("向数管局撤回"), T("不撤回"), content, func(ok bool) {
+		if !ok {
+			return
+		}
+		text := why.Text
+		if msg := app.CheckString(text, app.MaxWithdrawReason, false); msg != "" {
+			// Back with what was typed, and why it cannot go as it is.
+			dlg := newCloseDialog(T("无法撤回"), lang.L("OK"), messageContent(T("撤回原因")+T(msg), e.u.win), e.u.win)
+			dlg.SetOnClosed(func() { e.withdrawAtBureau(title, text) })
+			dlg.Show()
+			return
+		}
+		// Kept for the next try should this one fail (no answer, say).
+		e.withdrawReason = text
+		e.withdrawStep(func(ctx context.Context) (*app.Filing, error) {
+			if err := wd.Withdraw(ctx, id, text); err != nil {
+				return nil, err
+			}
+			return e.u.store.Get(ctx, id)
+		}, func(f *app.Filing) {
+			e.withdrawReason = ""
+			if f.Status == app.StatusWithdrawn {
+				e.u.revise(f, e.withdraw)
+				return
+			}
+			e.u.openEditor(f, false)
+		})
+	}, e.u.win)
+	d.Show()
+	e.u.win.Canvas().Focus(why)
+}
+
 // withdrawStep runs ask off the Fyne thread with 撤回提交 disabled, then
 // on it shows ask's error, or calls then with the filing ask returned while
 // this editor is still the one shown.
@@ -836,7 +906,7 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 		f, err := ask(ctx)
 		e.u.do(func() {
 			e.withdraw.Enable()
-			if app.ErrorCode(err) == app.EINVALID {
+			if c := app.ErrorCode(err); c == app.EINVALID || c == app.ECONFLICT || c == app.EUNAVAILABLE {
 				showMessage(T("无法撤回"), errorText(err), e.u.win)
 				return
 			}

@@ -146,13 +146,18 @@ func (s *inboxScreen) show(m app.Message) {
 		if d.From == d.To { // a step within a state: a department's 联审同意
 			what = Tf("%s：%s，材料仍为“%s”", T(d.Role.Label()), T(d.Action.Label()), T(d.To.Label()))
 		}
+		who, heads, none := T("审核人：%s · 第 %d 版"), T("审核意见"), T("（无审核意见）")
+		if d.Role == app.RoleUnit { // the unit's own withdrawal
+			what = Tf("本单位已从数管局撤回（原状态：%s）", T(d.From.Label()))
+			who, heads, none = T("撤回人：%s · 第 %d 版"), T("撤回原因"), T("（没有写原因）")
+		}
 		s.detail.Add(&widget.Label{Text: what, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
-		s.detail.Add(&widget.Label{Text: fmt.Sprintf(T("审核人：%s · 第 %d 版"), d.Actor, d.RevisionNumber)})
+		s.detail.Add(&widget.Label{Text: fmt.Sprintf(who, d.Actor, d.RevisionNumber)})
 		comment := d.Comment
 		if comment == "" {
-			comment = T("（无审核意见）")
+			comment = none
 		}
-		s.detail.Add(heading(T("审核意见")))
+		s.detail.Add(heading(heads))
 		s.detail.Add(&paragraph{Text: comment})
 		var open func(string)
 		if id := m.FilingID; id != "" {

@@ -277,7 +277,7 @@ func (s *memStore) CanWithdraw(_ context.Context, id string) error {
 		return app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
 	}
 	if s.send[id].State == app.SendSent || f.Status != app.StatusSubmitted || s.maybeSent[id] {
-		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：已送达的如需修改，请联系数管局退回修改。", f.Revision.Number)
+		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：送达后、数管局受理前，可以向数管局撤回。", f.Revision.Number)
 	}
 	return nil
 }

@@ -110,7 +110,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
 	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", f.Kind.Label(), f.Status.Label(), f.Revision.Number, sendLabel(send)))
-	if f.Status == app.StatusReturned && f.Revision.Submitted() {
+	if f.Status.Reopened() && f.Revision.Submitted() {
 		t.revise.Show()
 	} else {
 		t.revise.Hide()
@@ -153,6 +153,8 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)
 	case h.Action == app.ActionConcur:
 		what = fmt.Sprintf(T("第 %d 版 · 联审同意（%s）"), h.RevisionNumber, h.From.Label())
+	case h.Action == app.ActionWithdraw:
+		what = fmt.Sprintf(T("第 %d 版 · 已从数管局撤回（数管局尚未受理）"), h.RevisionNumber)
 	}
 	who := h.Actor
 	switch {
@@ -182,7 +184,13 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	box := event(h.At, what, who, h.Comment, extra, imp, decisionLines(k, h, open)...)
+	comment := h.Comment
+	if h.Action == app.ActionWithdraw && comment != "" {
+		// the unit's reason, not a reviewer's 意见
+		what += "\n" + T("撤回原因：") + comment
+		comment = ""
+	}
+	box := event(h.At, what, who, comment, extra, imp, decisionLines(k, h, open)...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
 		btn := newButton(&Button{Button: widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
 		sep := c.Objects[len(c.Objects)-1]
@@ -253,7 +261,7 @@ func (t *timelineScreen) onRevise() {
 	t.u.revise(t.f, t.revise)
 }
 
-// revise makes a new editable revision of returned filing f off the Fyne
+// revise makes a new editable revision of returned (or withdrawn) filing f off the Fyne
 // thread and opens it in the editor; btn is disabled meanwhile.
 func (u *UI) revise(f *app.Filing, btn *Button) {
 	c, err := copyFiling(f)

@@ -464,6 +464,15 @@ func (u *UI) OpenRemark(id, revID, path string) {
 	}
 }
 
+// withdrawer is the Link as a Withdrawer while a bureau is configured, nil
+// otherwise: 撤回提交 of a delivered submission asks the bureau.
+func (u *UI) withdrawer() Withdrawer {
+	if w, ok := u.link.(Withdrawer); ok && u.link.Session().Bureau != "" {
+		return w
+	}
+	return nil
+}
+
 func (u *UI) openEditor(f *app.Filing, fresh bool) {
 	u.leaveEditor()
 	u.editor = newEditorScreen(u, f)

@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -152,9 +154,19 @@ func TestStateReadsDoNotPileUp(t *testing.T) {
 	d := queuedDeclaration(t, x)
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
-	x.pump()
-	before := x.store.withdrawables.Load()
 	e := x.u.editor
+	// Quiet first: a read the opening's own store changes started may
+	// still be under way (seen once in a loaded run: 3 reads counted).
+	for quiet := 0; quiet < 5; {
+		x.pump()
+		if e.stateReading {
+			quiet = 0
+		} else {
+			quiet++
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	before := x.store.withdrawables.Load()
 	for range 10 {
 		e.refreshStateLater() // the Fyne thread: showCounts after each change
 	}
@@ -187,5 +199,128 @@ func TestSavedNoteDoesNotMoveTheButtons(t *testing.T) {
 		if after := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.submit); after != before {
 			t.Errorf("at %v px the autosave note moved the submit button from %v to %v", width, before, after)
 		}
+	}
+}
+
+// bureauLink is an offline link with a bureau configured that withdraws at
+// the bureau as refuse says (nil: agreed, the filing 已撤回 in store).
+type bureauLink struct {
+	offlineLink
+	store   *memStore
+	mu      sync.Mutex
+	refuse  error
+	reasons []string
+}
+
+func (l *bureauLink) Session() Session {
+	s := l.offlineLink.Session()
+	s.Bureau = "https://bureau.example"
+	return s
+}
+
+func (l *bureauLink) Withdraw(_ context.Context, id, reason string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reasons = append(l.reasons, reason)
+	if l.refuse != nil {
+		return l.refuse
+	}
+	l.store.mu.Lock()
+	defer l.store.mu.Unlock()
+	f := l.store.filings[id]
+	f.Status = app.StatusWithdrawn
+	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "陈晓", Role: app.RoleUnit, Action: app.ActionWithdraw,
+		From: app.StatusSubmitted, To: app.StatusWithdrawn, Comment: reason, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number})
+	return nil
+}
+
+// TestWithdrawADeliveredSubmissionAtTheBureau: a delivered submission the
+// bureau has not accepted shows 撤回提交 and says so; the confirmation
+// takes a reason, which goes to the bureau; once it agrees the filing opens
+// as revision 2, editable. A refusal (受理 meanwhile, no answer) is shown
+// as 无法撤回 with the bureau's words, and the reason typed is offered
+// again on the next try; a reason too long is refused here and kept.
+func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
+	var link *bureauLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
+		return link
+	})
+	link.store = x.store
+	d := queuedDeclaration(t, x)
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+	link.refuse = app.Errorf(app.ECONFLICT, "数管局已于 2026-12-06 10:00 受理（现为“初审中”），不能再撤回：如需修改，请联系数管局退回修改")
+
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "等待受理") || !strings.Contains(b, "向数管局撤回") {
+		t.Errorf("the banner of a delivered submission: %q", b)
+	}
+	typeReason := func(text string) {
+		t.Helper()
+		test.Tap(x.u.editor.withdraw)
+		x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "已送达数管局，还没有受理") })
+		ta, ok := x.w.Canvas().Focused().(*textArea)
+		if !ok {
+			t.Fatalf("the focus is on %T, not the reason", x.w.Canvas().Focused())
+		}
+		ta.SetText(text)
+		x.tapDialogButton(t, "向数管局撤回")
+	}
+
+	// Refused by the bureau: its words, and the reason kept.
+	typeReason("附件传错了")
+	x.eventually(t, "the refusal", func() bool { return strings.Contains(x.dialogText(), "无法撤回") })
+	if s := x.dialogText(); !strings.Contains(s, "受理") {
+		t.Fatalf("the refusal: %q", s)
+	}
+	x.tapDialogButton(t, "OK", "确定")
+	test.Tap(x.u.editor.withdraw)
+	x.eventually(t, "the confirmation again", func() bool { return strings.Contains(x.dialogText(), "已送达数管局") })
+	if ta := x.w.Canvas().Focused().(*textArea); ta.Text != "附件传错了" {
+		t.Fatalf("the reason offered again: %q", ta.Text)
+	}
+	x.tapDialogButton(t, "不撤回")
+
+	// Too long: refused here, and back with the text.
+	link.mu.Lock()
+	link.refuse = nil
+	asked := len(link.reasons)
+	link.mu.Unlock()
+	long := strings.Repeat("错", app.MaxWithdrawReason+1)
+	typeReason(long)
+	x.eventually(t, "the reason refused", func() bool {
+		return strings.Contains(x.dialogText(), "撤回原因") && strings.Contains(x.dialogText(), "无法撤回")
+	})
+	x.tapDialogButton(t, "OK", "确定")
+	x.eventually(t, "the confirmation with the text", func() bool {
+		ta, ok := x.w.Canvas().Focused().(*textArea)
+		return ok && ta.Text == long
+	})
+	x.tapDialogButton(t, "不撤回")
+	link.mu.Lock()
+	if len(link.reasons) != asked {
+		t.Fatal("a reason too long was sent to the bureau")
+	}
+	link.mu.Unlock()
+
+	// Agreed: revision 2, editable, the withdrawal's banner.
+	typeReason("附件传错了")
+	x.eventually(t, "revision 2 open", func() bool {
+		e := x.u.editor
+		return e != nil && e.editable && e.f.Revision.Number == 2
+	})
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "撤回后的修改版本") || !x.u.editor.submit.Visible() {
+		t.Errorf("the withdrawn filing's banner: %q", b)
+	}
+	if f := x.store.stored(d.ID); f.Status != app.StatusWithdrawn || f.Revision.Number != 2 {
+		t.Fatalf("stored: %s revision %d", f.Status, f.Revision.Number)
+	}
+	link.mu.Lock()
+	defer link.mu.Unlock()
+	if got := link.reasons[len(link.reasons)-1]; got != "附件传错了" {
+		t.Fatalf("the reason the bureau got: %q", got)
 	}
 }

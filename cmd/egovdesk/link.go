@@ -240,6 +240,20 @@ func (l *link) refreshProfile(ctx context.Context) error {
 	return nil
 }
 
+var _ ui.Withdrawer = (*link)(nil)
+
+// Withdraw asks the bureau to take back the unit's delivered submission of
+// filing id (syncer.Withdraw).
+func (l *link) Withdraw(ctx context.Context, id, reason string) error {
+	l.mu.Lock()
+	sy := l.syncer
+	l.mu.Unlock()
+	if sy == nil {
+		return app.Errorf(app.EUNAVAILABLE, "还没有连接数管局：撤回要由数管局确认，请先登录连接数管局")
+	}
+	return sy.Withdraw(ctx, id, reason)
+}
+
 var _ ui.DraftKeeper = (*link)(nil)
 
 // SetKeepDrafts switches the copies of the drafts at the bureau on or off
