@@ -60,6 +60,9 @@ type bureau struct {
 	// receipts (whose receipts carry no signature: they are stripped).
 	noReceiptKey atomic.Bool
 	waits        chan string // the wait of every GET /changes, when not nil
+	// noWithdrawal serves the withdrawal route as a bureau of an earlier
+	// release does: the real server's answer to a path it does not have.
+	noWithdrawal atomic.Bool
 }
 
 // MustBureau starts a bureau in a temporary directory, closed when the
@@ -121,6 +124,9 @@ func (b *bureau) wrap(h http.Handler) http.Handler {
 		if b.down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
+		}
+		if b.noWithdrawal.Load() && strings.HasSuffix(r.URL.Path, "/withdrawal") {
+			r.URL.Path += "-of-a-later-release"
 		}
 		if r.URL.Path == protocol.PathChanges && b.waits != nil {
 			select {

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"egovdesk/app"
 	"egovdesk/app/store"
@@ -68,6 +69,10 @@ func (s *Syncer) Withdraw(ctx context.Context, id, reason string) error {
 		// brings what this computer has not heard of yet.
 		s.Kick()
 		code := client.ProblemCode(err)
+		if code == app.ENOTFOUND && strings.Contains(client.Message(err), "没有这个接口") {
+			// a bureau of an earlier release: the route is not there
+			return app.Errorf(app.EINVALID, "数管局的服务器版本较早，还不能撤回已送达的材料：如需修改，请联系数管局退回修改")
+		}
 		if code != app.ECONFLICT && code != app.ENOTFOUND && code != app.EINVALID && code != app.EFORBIDDEN {
 			code = app.EINVALID
 		}

@@ -220,6 +220,13 @@ func TestWithdrawAtTheBureau(t *testing.T) {
 	drain(e.syncer.Notifications())
 	unread, _ := e.store.UnreadCount(ctx)
 
+	// A bureau of an earlier release: told so, in words a clerk reads.
+	e.bureau.noWithdrawal.Store(true)
+	if err := e.syncer.Withdraw(ctx, a.ID, ""); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "版本较早") {
+		t.Fatalf("withdraw at a bureau without the route: %v", err)
+	}
+	e.bureau.noWithdrawal.Store(false)
+
 	// No answer (the proxy in front answers 503): nothing changes here.
 	e.bureau.down.Store(true)
 	if err := e.syncer.Withdraw(ctx, a.ID, "附件传错了"); app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "再点“撤回提交”") {
