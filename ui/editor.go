@@ -965,7 +965,7 @@ func (e *editorScreen) onSubmit() {
 		e.showProblemList()
 		return
 	}
-	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局（送达前可以撤回）。确认提交？")
+	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局（数管局受理前可以撤回）。确认提交？")
 	ask := func(unchangedFrom int) {
 		m := msg
 		if unchangedFrom > 0 {

@@ -98,3 +98,38 @@ func TestUnitWithdrawsBeforeAcceptance(t *testing.T) {
 		t.Errorf("withdrawal of revision 1 once 2 came: %+v", p)
 	}
 }
+
+// TestWithdrawalAsAnAttackerSendsIt sends withdrawals over raw sockets as a
+// careless or hostile client would: invalid UTF-8 or an escaped NUL in the
+// reason, unknown fields, a body past the route's bound, no token, another
+// unit's filing. Each is refused with a problem body, and the filing is
+// still waiting for 受理.
+func TestWithdrawalAsAnAttackerSendsIt(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	path := protocol.Path(protocol.PathWithdrawal, f.ID)
+	rid := f.Revision.ID
+	for _, c := range []struct {
+		name, token, body string
+		status            int
+	}{
+		{"invalid UTF-8 in the reason", fx.clerkA, `{"revision_id":"` + rid + `","comment":"原因\xff\xfe"}`, http.StatusUnprocessableEntity},
+		{"an escaped NUL in the reason", fx.clerkA, `{"revision_id":"` + rid + `","comment":"原因\u0000"}`, http.StatusUnprocessableEntity},
+		{"an unknown field", fx.clerkA, `{"revision_id":"` + rid + `","status":"draft"}`, http.StatusUnprocessableEntity},
+		{"no revision", fx.clerkA, `{"comment":"x"}`, http.StatusUnprocessableEntity},
+		{"a body past the bound", fx.clerkA, `{"revision_id":"` + rid + `","comment":"` + strings.Repeat("a", 20<<10) + `"}`, http.StatusRequestEntityTooLarge},
+		{"no token", "", `{"revision_id":"` + rid + `"}`, http.StatusUnauthorized},
+		{"another unit", fx.clerkB, `{"revision_id":"` + rid + `"}`, http.StatusNotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := fx.raw(rawJSON("POST", path, c.token, protocol.MediaJSON, []byte(c.body)))
+			r.status(t, c.status).problem(t)
+		})
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathFiling, f.ID), fx.clerkA, nil, http.StatusOK, &d)
+	if d.Status != app.StatusSubmitted || len(d.History) != 1 {
+		t.Fatalf("after the refused withdrawals: %s, %d transitions", d.Status, len(d.History))
+	}
+}
