@@ -324,3 +324,38 @@ func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
 		t.Fatalf("the reason the bureau got: %q", got)
 	}
 }
+
+// TestAFilingWithdrawnElsewhereOpensReadOnly: a filing withdrawn at the
+// bureau from another computer of the unit (the feed brought it here)
+// opens read-only, saying so, with 修改后重新提交, which starts the next
+// revision; its timeline names the withdrawal and its reason.
+func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := queuedDeclaration(t, x)
+	x.store.mu.Lock()
+	f := x.store.filings[d.ID]
+	f.Status = app.StatusWithdrawn
+	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "陈晓", Role: app.RoleUnit, Action: app.ActionWithdraw,
+		From: app.StatusSubmitted, To: app.StatusWithdrawn, Comment: "换可研报告", RevisionID: f.Revision.ID, RevisionNumber: 1})
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the withdrawn filing", func() bool { return x.u.editor != nil && x.u.editor.f.Status == app.StatusWithdrawn })
+	e := x.u.editor
+	if b := textOf(e.banner); e.editable || !strings.Contains(b, "已从数管局撤回") || !e.revise.Visible() || e.withdraw.Visible() {
+		t.Fatalf("withdrawn elsewhere: editable %v, banner %q, revise %v, withdraw %v", e.editable, b, e.revise.Visible(), e.withdraw.Visible())
+	}
+	x.u.Show("timeline:" + d.ID)
+	x.eventually(t, "the timeline", func() bool {
+		s := textOf(x.u.timeline.events)
+		return strings.Contains(s, "已从数管局撤回") && strings.Contains(s, "撤回原因：换可研报告")
+	})
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the editor again", func() bool { return x.u.editor != nil && x.u.editor.revise.Visible() })
+	test.Tap(x.u.editor.revise)
+	x.eventually(t, "revision 2, editable", func() bool {
+		e := x.u.editor
+		return e != nil && e.editable && e.f.Revision.Number == 2 && strings.Contains(textOf(e.banner), "撤回后的修改版本")
+	})
+}
