@@ -704,3 +704,36 @@ func hiddenFields(page string) url.Values {
 }
 
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// TestConsoleDecisionOnAWithdrawnFiling: a reviewer whose page was opened
+// before the unit withdrew the filing is told that the unit withdrew it,
+// with its reason, not "已由他人处理"; the filing page then says it has no
+// decision to take, and 查找材料 finds it under 已撤回.
+func TestConsoleDecisionOnAWithdrawnFiling(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
+	fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA,
+		protocol.WithdrawRequest{RevisionID: f.Revision.ID, Comment: "附件传错了"}, http.StatusOK, nil)
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "建设单位已撤回这一版") ||
+		!strings.Contains(b.last, "撤回原因：<q>附件传错了") || strings.Contains(b.last, "已由他人处理") {
+		t.Errorf("受理 of a withdrawn filing: %d\n%s", r.StatusCode, b.last)
+	}
+	b.get(page)
+	if !strings.Contains(b.last, "已撤回") || !strings.Contains(b.last, "没有可作的决定") || strings.Contains(b.last, `value="accept"`) {
+		t.Errorf("the withdrawn filing's page:\n%s", b.last)
+	}
+	b.get("/console/find?status=" + string(app.StatusWithdrawn))
+	if !strings.Contains(b.last, f.ID) {
+		t.Errorf("查找材料 by 已撤回 does not list it")
+	}
+	b.get("/console/queue")
+	if strings.Contains(b.last, f.ID) {
+		t.Errorf("the queue lists a withdrawn filing")
+	}
+}

@@ -38,6 +38,8 @@ type filingView struct {
 	Error   string // the decision was refused
 	Lost    bool   // someone else decided first
 	Own     bool   // with Lost: the decisions since the page were all the reviewer's own
+	// Withdrawn, with Lost: the unit took the filing back meanwhile.
+	Withdrawn bool
 	// Since are the decisions taken after the page the reviewer decided
 	// on (Lost); Kept is what they typed that the page cannot show again
 	// in its form (no decision is left to them).
@@ -356,6 +358,7 @@ func (v *filingView) giveBack(s *session, lost bool, transitions int, action app
 		return
 	}
 	v.Lost = true
+	v.Withdrawn = v.D.Status == app.StatusWithdrawn
 	if transitions < len(v.D.History) {
 		v.Since = v.D.History[transitions:]
 		// The page was the reviewer's own, from before their decision
