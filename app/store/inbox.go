@@ -29,6 +29,10 @@ type Change struct {
 	Title string
 	Body  string
 	At    time.Time
+
+	// own marks the unit's act recorded from the bureau's answer on this
+	// computer (RecordOwn): entered read, and not again from the feed.
+	own bool
 }
 
 // entryID returns the deterministic inbox entry ID of c.
@@ -112,9 +116,10 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 		if e.Body == "" {
 			e.Body = t.Comment
 		}
-		// The unit's own act (a withdrawal, from this computer or another
-		// of the unit's) is entered read: nobody needs telling.
-		e.Read = t.Role == app.RoleUnit
+		// What the clerk did here is entered read: nobody needs telling.
+		// The unit's act done elsewhere (another computer, or here with
+		// the answer lost) comes from the feed as news.
+		e.Read = c.own
 		f, err := readFiling(txn, c.FilingID)
 		switch {
 		case app.ErrorCode(err) == app.ENOTFOUND:
@@ -123,10 +128,10 @@ func applyChange(txn *badger.Txn, c *Change, now time.Time) error {
 		default:
 			e.FilingTitle, e.FilingKind = f.Title(), f.Kind
 			e.Stale = t.RevisionID != f.Revision.ID
-			if c.ID == "" && hasTransition(f.History, t) {
-				// Recorded from the bureau's answer and now pulled from the
-				// feed before it, or the other way round (RecordOwn).
-				return nil
+			if c.own && hasTransition(f.History, t) {
+				// Pulled from the feed before the bureau's answer came:
+				// the entry is there, news to nobody now.
+				return markOwnRead(txn, f.ID, t)
 			}
 			if err := applyDecision(txn, f, t, now, !e.Read); err != nil {
 				return err
@@ -167,10 +172,11 @@ func applyDecision(txn *badger.Txn, f *app.Filing, t app.Transition, now time.Ti
 // RecordOwn records a transition the unit made at the bureau from this
 // computer (a withdrawal), as the bureau answered it, before the change
 // feed brings it: the filing moves as the feed's copy would move it, and
-// the inbox keeps it, read. Whichever of the two comes second changes
-// nothing. It fails with a wrapped storage error.
+// the inbox keeps it, read; the feed's copy is not entered again. When the
+// feed brought it first, its entry is marked read. It fails with a wrapped
+// storage error.
 func (s *Store) RecordOwn(ctx context.Context, filingID string, t app.Transition) error {
-	c := Change{Kind: app.MessageDecision, FilingID: filingID, Transition: t, At: t.At}
+	c := Change{Kind: app.MessageDecision, FilingID: filingID, Transition: t, At: t.At, own: true}
 	if err := s.applyChanges(ctx, "", []Change{c}, false); err != nil {
 		return fmt.Errorf("record %s of %s: %w", t.Action, filingID, err)
 	}
@@ -208,49 +214,78 @@ func (s *Store) Inbox(ctx context.Context) ([]app.Message, error) {
 	return out, nil
 }
 
+// markOwnRead marks read the inbox entries of filing fid's transition t
+// (the feed's copy of what RecordOwn records), found by their time.
+func markOwnRead(txn *badger.Txn, fid string, t app.Transition) error {
+	prefix := []byte("i/" + desc(t.At) + "/")
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	var ids []string
+	for it.Rewind(); it.Valid(); it.Next() {
+		var e app.Message
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			it.Close()
+			return err
+		}
+		if e.FilingID == fid && e.Decision != nil && !e.Read && e.Decision.RevisionID == t.RevisionID &&
+			e.Decision.Action == t.Action && e.Decision.At.Equal(t.At) {
+			ids = append(ids, e.ID)
+		}
+	}
+	it.Close()
+	for _, id := range ids {
+		if err := markRead(txn, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // MarkRead marks inbox entry id as read and lowers its filing's unread count.
 // Marking a read entry again does nothing. It fails with an ENOTFOUND
 // *app.Error for an unknown entry and a wrapped error otherwise.
 func (s *Store) MarkRead(ctx context.Context, id string) error {
-	err := s.update(ctx, false, func(txn *badger.Txn) error {
-		key, err := getValue(txn, "ii/"+id)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return app.Errorf(app.ENOTFOUND, "找不到这条消息")
-		} else if err != nil {
-			return err
-		}
-		filingID, err := getValue(txn, "iu/"+id)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		var e app.Message
-		if err := getJSON(txn, string(key), &e); err != nil {
-			return err
-		}
-		e.Read = true
-		if err := putJSON(txn, string(key), &e); err != nil {
-			return err
-		}
-		if err := txn.Delete([]byte("iu/" + id)); err != nil {
-			return err
-		}
-		if len(filingID) == 0 {
-			return nil
-		}
-		old, err := readSummary(txn, string(filingID))
-		if err != nil || old == nil || old.Unread == 0 {
-			return err
-		}
-		ns := *old
-		ns.Unread--
-		return writeSummary(txn, old, &ns)
-	})
+	err := s.update(ctx, false, func(txn *badger.Txn) error { return markRead(txn, id) })
 	if err != nil {
 		return fmt.Errorf("mark inbox entry %s read: %w", id, err)
 	}
 	return nil
+}
+
+// markRead is MarkRead in txn.
+func markRead(txn *badger.Txn, id string) error {
+	key, err := getValue(txn, "ii/"+id)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return app.Errorf(app.ENOTFOUND, "找不到这条消息")
+	} else if err != nil {
+		return err
+	}
+	filingID, err := getValue(txn, "iu/"+id)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var e app.Message
+	if err := getJSON(txn, string(key), &e); err != nil {
+		return err
+	}
+	e.Read = true
+	if err := putJSON(txn, string(key), &e); err != nil {
+		return err
+	}
+	if err := txn.Delete([]byte("iu/" + id)); err != nil {
+		return err
+	}
+	if len(filingID) == 0 {
+		return nil
+	}
+	old, err := readSummary(txn, string(filingID))
+	if err != nil || old == nil || old.Unread == 0 {
+		return err
+	}
+	ns := *old
+	ns.Unread--
+	return writeSummary(txn, old, &ns)
 }
 
 // UnreadCount returns the number of unread inbox entries, counting keys only.

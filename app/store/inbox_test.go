@@ -172,7 +172,8 @@ func TestApplyChangesLargePage(t *testing.T) {
 // TestRecordOwnAndTheFeedEnterItOnce: the unit's withdrawal, recorded from
 // the bureau's answer (RecordOwn) and pulled from the feed, in either
 // order, moves the filing once and is in the inbox once, read; the cursor
-// stays where the last pull left it.
+// stays where the last pull left it. Pulled alone (done elsewhere) it is
+// unread news.
 func TestRecordOwnAndTheFeedEnterItOnce(t *testing.T) {
 	ctx := context.Background()
 	for _, feedFirst := range []bool{false, true} {
@@ -212,5 +213,24 @@ func TestRecordOwnAndTheFeedEnterItOnce(t *testing.T) {
 		if len(sums) != 1 || sums[0].Unread != 0 {
 			t.Fatalf("feed first %v: list %+v", feedFirst, sums)
 		}
+	}
+
+	// Done on another computer of the unit (or here, the answer lost): the
+	// feed's copy alone is news, unread.
+	s := MustOpen(t)
+	f := newDeclaration(t, "霍邱县政务服务一网通办", 2026)
+	mustSave(t, s, f)
+	if _, err := s.Submit(ctx, f.ID, "张三", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = s.Get(ctx, f.ID)
+	tr := app.Transition{At: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC), Actor: "李四", Role: app.RoleUnit, Action: app.ActionWithdraw,
+		From: app.StatusSubmitted, To: app.StatusWithdrawn, RevisionID: f.Revision.ID, RevisionNumber: 1}
+	if err := s.ApplyChanges(ctx, "cursor-3", []Change{{ID: "change-10", Kind: app.MessageDecision, FilingID: f.ID, Transition: tr, At: tr.At}}); err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := s.Inbox(ctx)
+	if unread, _ := s.UnreadCount(ctx); len(inbox) != 1 || inbox[0].Read || unread != 1 {
+		t.Fatalf("a withdrawal from elsewhere: inbox %+v, unread %d", inbox, unread)
 	}
 }

@@ -90,8 +90,8 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 		}
 		if note.Kind == NotifyDecision {
 			key := decisionKey(c.FilingID, note.Decision)
-			if known[key] || s.resynced[key] || note.Decision.Role == app.RoleUnit {
-				continue // known, or the unit's own (a withdrawal): nothing to tell
+			if known[key] || s.resynced[key] || s.ownAct(ctx, c.FilingID, note.Decision) {
+				continue
 			}
 		}
 		notes = append(notes, note)

@@ -244,6 +244,10 @@ type Syncer struct {
 	savedSync  time.Time          // guarded by mu: the last success recorded in a syncClock
 	refused    []Notification     // guarded by mu: the refusals of the push under way (tellRefused)
 	drafts     draftState         // guarded by mu: the drafts kept at the bureau (drafts.go)
+	// withdrawing holds the filings whose withdrawal this process is
+	// asking the bureau for (withdraw.go): the feed's copy of it may come
+	// before the answer, and is no news to the clerk. Guarded by mu.
+	withdrawing map[string]int
 }
 
 // New returns a syncer of local with remote, reading attachments from blobs.

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"egovdesk/app"
@@ -53,13 +54,36 @@ func (s *Syncer) Withdraw(ctx context.Context, id, reason string) error {
 	if err != nil {
 		return err
 	}
-	if f.Status != app.StatusSubmitted || !f.Revision.Submitted() {
+	if !f.Revision.Submitted() {
 		return app.Errorf(app.EINVALID, "材料现为“%s”，只有已提交、数管局尚未受理的材料才能撤回", f.Status.Label())
 	}
+	// What this computer knows already rules out (受理 pulled, a
+	// department's concurrence at an intake step, a reason too long) is
+	// refused without asking.
+	probe := *f
+	probe.History = slices.Clone(f.History)
+	if _, err := probe.Withdraw(s.opts.Now(), "", reason); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.withdrawing == nil {
+		s.withdrawing = map[string]int{}
+	}
+	s.withdrawing[id]++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.withdrawing[id]--; s.withdrawing[id] <= 0 {
+			delete(s.withdrawing, id)
+		}
+		s.mu.Unlock()
+	}()
 	resp, err := w.Withdraw(ctx, id, protocol.WithdrawRequest{RevisionID: f.Revision.ID, Comment: reason})
 	switch client.Classify(err) {
 	case client.ClassNone:
 	case client.ClassRetry:
+		// It may have been made: the feed says, the sooner the better.
+		s.Kick()
 		return app.Errorf(app.EUNAVAILABLE, "%s：没有收到数管局的确认，撤回可能没有办成。请连上网络后再点“撤回提交”（已撤回的不会重复撤回）",
 			client.Message(err))
 	case client.ClassReauth:
@@ -87,4 +111,31 @@ func (s *Syncer) Withdraw(ctx context.Context, id, reason string) error {
 	}
 	s.log.Info("withdrawn at the bureau", "filing", id, "revision", t.RevisionNumber)
 	return nil
+}
+
+// ownAct reports whether decision t on filing fid is the unit's own act
+// this computer did (a withdrawal it recorded from the bureau's answer, or
+// is asking for now), which the feed brings back: no news to the clerk.
+// The unit's act done on another computer, or here with the answer lost,
+// is news like a decision.
+func (s *Syncer) ownAct(ctx context.Context, fid string, t *app.Transition) bool {
+	if t == nil || t.Role != app.RoleUnit {
+		return false
+	}
+	s.mu.Lock()
+	asking := s.withdrawing[fid] > 0
+	s.mu.Unlock()
+	if asking {
+		return true
+	}
+	f, err := s.local.Get(ctx, fid)
+	if err != nil {
+		return false
+	}
+	for _, h := range f.History {
+		if h.RevisionID == t.RevisionID && h.Action == t.Action && h.At.Equal(t.At) {
+			return true
+		}
+	}
+	return false
 }

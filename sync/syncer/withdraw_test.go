@@ -283,6 +283,26 @@ func TestWithdrawAtTheBureau(t *testing.T) {
 		t.Fatalf("revision 2 at the bureau: %+v, %v", d.FilingSummary, err)
 	}
 
+	// Withdrawn on another computer of the unit (its answer not this
+	// computer's): news here, notified and unread.
+	c := e.draft(t, "霍邱县城关镇视频会议系统")
+	e.submit(t, c.ID)
+	e.mustSync(t)
+	drain(e.syncer.Notifications())
+	cf := e.get(t, c.ID)
+	if _, err := e.clerk.Withdraw(ctx, c.ID, protocol.WithdrawRequest{RevisionID: cf.Revision.ID, Comment: "另一台电脑撤回"}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.store.UnreadCount(ctx)
+	e.mustSync(t)
+	notes := drain(e.syncer.Notifications())
+	if len(notes) != 1 || notes[0].Decision == nil || notes[0].Decision.Action != app.ActionWithdraw || notes[0].FilingID != c.ID {
+		t.Fatalf("a withdrawal from another computer: notifications %+v", notes)
+	}
+	if after, _ := e.store.UnreadCount(ctx); after != before+1 || e.get(t, c.ID).Status != app.StatusWithdrawn {
+		t.Fatalf("a withdrawal from another computer: unread %d → %d, status %s", before, after, e.get(t, c.ID).Status)
+	}
+
 	// Accepted meanwhile: refused, and the next pass brings the 受理.
 	e.decide(t, b.ID, app.ActionAccept, "")
 	err = e.syncer.Withdraw(ctx, b.ID, "")
