@@ -201,6 +201,11 @@ type DecisionRequest struct {
 	// which also catches a new revision in the same status); with neither
 	// it is refused with 428 (CodePreconditionRequired).
 	From app.Status `json:"from,omitempty"`
+	// RevisionID, optional, is the revision the reviewer read: a filing
+	// whose head is another is refused with 409. A decision with From
+	// alone on a filing the unit withdrew and sent again since the
+	// bureau's last decision is refused (409): it needs If-Match or this.
+	RevisionID string `json:"revision_id,omitempty"`
 	// Approved is the approved (核定) amount in fen with 批复立项 or
 	// 初审通过 of a declaration, optional: at most the declared total
 	// investment unless the profile allows more.

@@ -245,6 +245,7 @@ func TestOpenAPIStatesTheLimits(t *testing.T) {
 		{"DecisionRequest", "comment", protocol.MaxComment},
 		{"WithdrawRequest", "comment", app.MaxWithdrawReason},
 		{"WithdrawRequest", "revision_id", protocol.MaxID},
+		{"DecisionRequest", "revision_id", protocol.MaxID},
 		{"NoticeRequest", "title", protocol.MaxNoticeTitle},
 		{"NoticeRequest", "text", protocol.MaxNoticeText},
 		{"AttachmentRef", "name", app.MaxAttachmentName},

@@ -351,8 +351,11 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 			"请说明您依据的材料状态：在 If-Match 中给出审核详情返回的 ETag（推荐），或在 from 中写明您看到的状态。"+
 				"这样，他人已作出决定或单位已提交新版本时，您的决定不会落在您没有看到的内容上")
 	}
+	if req.RevisionID != "" && !validID(req.RevisionID) {
+		return protocol.DecisionResponse{}, fieldErr("revision_id", fmt.Sprintf("版本编号须为 1–%d 个字母、数字或 - _ .（您看的那一版）", maxID))
+	}
 	d := bureaustore.Decision{FilingID: fid, Actor: c.Name, Role: c.Role, Action: req.Action, Comment: req.Comment,
-		From: req.From, Now: s.Now(), Approved: req.Approved, Remarks: req.Remarks, Profile: s.profile.Load()}
+		From: req.From, RevisionID: req.RevisionID, Now: s.Now(), Approved: req.Approved, Remarks: req.Remarks, Profile: s.profile.Load()}
 	if want != nil {
 		d.Expected = &bureaustore.Expected{RevisionID: want.revisionID, Transitions: want.transitions}
 	}

@@ -187,6 +187,16 @@ func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, e
 	if d.From != "" && d.From != f.Status {
 		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
 	}
+	if d.RevisionID != "" && d.RevisionID != f.Revision.ID {
+		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
+	}
+	if d.Expected == nil && d.RevisionID == "" && resubmittedByTheUnit(f.History) {
+		// The unit withdrew and sent another revision since the bureau's
+		// last act: "from" alone cannot tell which one the reviewer read
+		// (found in review: 备案 landed on a revision never seen).
+		return app.Transition{}, &DecisionRefused{Current: *f, Reason: app.Errorf(app.ECONFLICT,
+			"建设单位撤回后重新提交了第 %d 版：只凭状态（from）不能确定您看的是哪一版。请重新查看，在 If-Match 中给出审核详情的 ETag（或在 revision_id 中写明版本）后再作决定", f.Revision.Number)}
+	}
 	if d.Expected != nil && (f.Revision.ID != d.Expected.RevisionID || len(f.History) != d.Expected.Transitions) &&
 		!OnlyConcurredSince(*f, *d.Expected) {
 		return app.Transition{}, &DecisionRefused{Current: *f, Reason: ErrConflict}
@@ -200,6 +210,17 @@ func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, e
 		return app.Transition{}, &DecisionRefused{Current: before, Reason: err}
 	}
 	return t, nil
+}
+
+// resubmittedByTheUnit reports whether the unit withdrew a revision since
+// the bureau last acted on the filing (its next revision may be in).
+func resubmittedByTheUnit(h []app.Transition) bool {
+	for i := len(h) - 1; i >= 0 && !h[i].Role.Bureau(); i-- {
+		if h[i].Action == app.ActionWithdraw {
+			return true
+		}
+	}
+	return false
 }
 
 // applyWithdrawal applies a unit's withdrawal d to f: another unit's

@@ -519,8 +519,11 @@ type Decision struct {
 	Action   app.Action
 	Comment  string
 	// Unit, for a withdrawal, is the unit withdrawing: another unit's
-	// filing is not found. RevisionID is the revision it withdraws: a
-	// filing whose head is another is refused (ErrConflict).
+	// filing is not found. RevisionID is the revision withdrawn, or
+	// decided on: a filing whose head is another is refused (ErrConflict).
+	// A decision with neither Expected nor RevisionID on a filing the unit
+	// withdrew and sent again since the bureau's last act is refused: From
+	// alone cannot tell the revisions apart.
 	Unit       string
 	RevisionID string
 	// From, when not empty, is the status the reviewer saw: a filing in
