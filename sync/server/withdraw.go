@@ -36,20 +36,24 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request, c *calle
 // revision withdrawn already is answered with its withdrawal: the clerk's
 // computer asks again when the first answer was lost on the way.
 func (s *Server) withdraw(ctx context.Context, c *caller, fid string, req protocol.WithdrawRequest) (resp protocol.DecisionResponse, err error) {
+	repeat := false
 	defer func() {
 		w := whoOf(ctx)
 		w.Actor, w.Role = c.Login, string(c.Role)
 		target := clip(fid, 64) + " (" + clip(req.RevisionID, 64) + ")"
-		if err != nil {
+		switch {
+		case err != nil:
 			s.auditRepeat(ctx, w, "withdraw", target, false, err, "")
-			return
+		case repeat:
+			// asked again, answered with the first: one record a
+			// minute however often (the trail would show many)
+			s.auditRepeat(ctx, w, "withdraw", target, false, nil, "重复的撤回请求，答以原撤回记录")
+		default:
+			t := resp.Transition
+			s.auditAs(ctx, w, "withdraw", fmt.Sprintf("%s 第%d版 (%s)", fid, t.RevisionNumber, t.RevisionID), nil, "单位撤回："+clip(t.Comment, 200))
 		}
-		t := resp.Transition
-		s.auditAs(ctx, w, "withdraw", fmt.Sprintf("%s 第%d版 (%s)", fid, t.RevisionNumber, t.RevisionID), nil, "单位撤回："+clip(t.Comment, 200))
 	}()
-	if c.issued {
-		return resp, app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，只能用于查询和导出，不能撤回提交：请%s本人在客户端登录后撤回", c.Name)
-	}
+	// (An admin's issued token is refused on every POST before this.)
 	if !validID(req.RevisionID) {
 		return resp, fieldErr("revision_id", fmt.Sprintf("版本编号须为 1–%d 个字母、数字或 - _ .（要撤回的那一版）", maxID))
 	}
@@ -60,7 +64,9 @@ func (s *Server) withdraw(ctx context.Context, c *caller, fid string, req protoc
 		Action: app.ActionWithdraw, Comment: req.Comment, Unit: c.UnitID, RevisionID: req.RevisionID, Now: s.Now()})
 	var refused *bureaustore.DecisionRefused
 	if errors.As(err, &refused) {
-		return s.withdrawRefused(ctx, c, refused.Current, req)
+		resp, err = s.withdrawRefused(ctx, c, refused.Current, refused.Reason, req)
+		repeat = err == nil
+		return resp, err
 	}
 	if err != nil {
 		return resp, fmt.Errorf("withdraw %s: %w", fid, err)
@@ -70,10 +76,16 @@ func (s *Server) withdraw(ctx context.Context, c *caller, fid string, req protoc
 }
 
 // withdrawRefused answers a withdrawal the store refused on f, the filing
-// as it stands: the withdrawal itself when this revision is withdrawn
-// already, else why not, as a conflict with the state the clerk's
-// computer has not heard of yet.
-func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, req protocol.WithdrawRequest) (protocol.DecisionResponse, error) {
+// as it stands, for reason: the withdrawal itself when this revision is
+// withdrawn already, else why not, as a conflict with the state the
+// clerk's computer has not heard of yet.
+func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, reason error, req protocol.WithdrawRequest) (protocol.DecisionResponse, error) {
+	if !f.Revision.Submitted() {
+		// the head revision is waiting for its attachments: not under
+		// review, not withdrawn, nothing to take back yet
+		return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT,
+			"数管局还没有收齐第 %d 版的附件，这一版尚未进入审核，不能撤回：请等附件上传完成后再看", f.Revision.Number)
+	}
 	if f.Revision.ID != req.RevisionID {
 		return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT,
 			"要撤回的版本不是这份材料的最新版本（数管局现有第 %d 版，为“%s”）：请等客户端同步后再看", f.Revision.Number, f.Status.Label())
@@ -89,7 +101,7 @@ func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, r
 			}
 		}
 	}
-	msg := fmt.Sprintf("数管局已开始办理这份材料（现为“%s”），不能再撤回：如需修改，请联系数管局退回修改", f.Status.Label())
+	msg := app.ErrorMessage(reason) // a department began at an intake step, named
 	if n := len(f.History); n > 0 && f.Status != app.StatusSubmitted {
 		last := f.History[n-1]
 		msg = fmt.Sprintf("数管局已于 %s %s（现为“%s”），不能再撤回：如需修改，请联系数管局退回修改",

@@ -7,6 +7,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/sync/protocol"
+	"egovdesk/sync/server"
 )
 
 // status fails the test unless r answered want.
@@ -47,9 +48,21 @@ func TestUnitWithdrawsBeforeAcceptance(t *testing.T) {
 		t.Fatalf("withdrawal: %+v", w)
 	}
 	var again protocol.DecisionResponse
-	fx.mustJSON("POST", path, fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusOK, &again)
+	for range 20 {
+		fx.mustJSON("POST", path, fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusOK, &again)
+	}
 	if !again.Transition.At.Equal(w.Transition.At) || again.Transition.Comment != "附件传错了" {
 		t.Fatalf("asked again: %+v, want the first withdrawal %+v", again.Transition, w.Transition)
+	}
+	// Asked again 20 times: not 20 withdrawals in the audit trail.
+	n := 0
+	for _, e := range server.AuditTrail(t, fx.srv) {
+		if e.Action == "withdraw" && e.Actor == "clerk-a" {
+			n++
+		}
+	}
+	if n > 2 {
+		t.Errorf("one withdrawal asked again 20 times left %d records in the audit trail", n)
 	}
 	var q protocol.FilingList
 	fx.mustJSON("GET", protocol.PathReviewQueue, fx.reviewer, nil, http.StatusOK, &q)
@@ -132,4 +145,37 @@ func TestWithdrawalAsAnAttackerSendsIt(t *testing.T) {
 	if d.Status != app.StatusSubmitted || len(d.History) != 1 {
 		t.Fatalf("after the refused withdrawals: %s, %d transitions", d.Status, len(d.History))
 	}
+}
+
+// TestADecisionByStatusAloneAfterAResubmission (found in review): a
+// reviewer who read revision 1 and decides with "from" alone must not see
+// the decision land on a revision 2 the unit sent after withdrawing 1. It
+// is refused until the reviewer says which revision (If-Match or
+// revision_id); with revision 2 named, it goes through.
+func TestADecisionByStatusAloneAfterAResubmission(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusOK, nil)
+	next := *f
+	d := *f.Declaration
+	next.Declaration = &d
+	next.Declaration.Goals = "另一份建设目标"
+	next.Revision = app.Revision{ID: "rev-2-swapped", Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+
+	path := protocol.Path(protocol.PathDecisions, f.ID)
+	r := fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionFile, From: app.StatusSubmitted})
+	if p := r.status(t, http.StatusConflict).problem(t); !strings.Contains(p.Detail, "撤回后重新提交了第 2 版") {
+		t.Fatalf("备案 by status alone: %+v", p)
+	}
+	fx.do("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionFile, From: app.StatusSubmitted, RevisionID: f.Revision.ID}).
+		status(t, http.StatusConflict)
+	var resp protocol.DecisionResponse
+	fx.mustJSON("POST", path, fx.reviewer, protocol.DecisionRequest{Action: app.ActionAccept, From: app.StatusSubmitted, RevisionID: next.Revision.ID}, http.StatusOK, &resp)
+	if resp.Transition.RevisionNumber != 2 {
+		t.Fatalf("受理 of revision 2: %+v", resp.Transition)
+	}
+	// The bureau has acted since: "from" alone is enough again.
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请补充", From: app.StatusPreliminary}, http.StatusOK)
 }
