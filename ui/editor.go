@@ -759,7 +759,8 @@ func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send 
 	}
 	send, err = e.u.store.Send(ctx, e.f.ID)
 	if err == nil && e.f.Status == app.StatusSubmitted && send.State == app.SendSent {
-		w.atBureau = e.u.withdrawer() != nil
+		// not once a department has concurred at an intake step: begun
+		w.atBureau = e.u.withdrawer() != nil && len(app.Concurred(e.f.History, e.f.Status)) == 0
 	} else if err == nil && e.f.Status == app.StatusSubmitted && send.State != app.SendNone {
 		switch werr := e.u.store.Withdrawable(ctx, e.f.ID); {
 		case werr == nil:
@@ -914,7 +915,9 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 				e.u.showError(err)
 				return
 			}
-			if e.u.editor == e {
+			// This filing's editor: a store change may have opened it
+			// again (the withdrawal arrived from the feed first).
+			if cur := e.u.editor; cur != nil && cur.f.ID == e.f.ID {
 				then(f)
 			}
 		})
@@ -970,6 +973,9 @@ func (e *editorScreen) onSubmit() {
 		m := msg
 		if unchangedFrom > 0 {
 			m = Tf("与退回的第 %d 版相比，这一版没有任何修改。数管局退回的材料，一般要按审核意见修改后再提交。", unchangedFrom) + "\n\n" + msg
+			if e.f.Status == app.StatusWithdrawn {
+				m = Tf("与撤回的第 %d 版相比，这一版没有任何修改：数管局会收到与撤回前相同的内容。", unchangedFrom) + "\n\n" + msg
+			}
 		}
 		showConfirm(T("提交")+T(e.f.Kind.Label()), m, func(ok bool) {
 			if ok {

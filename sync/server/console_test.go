@@ -893,6 +893,15 @@ func TestConsoleVerifiesPrintedCodes(t *testing.T) {
 	if strings.Contains(b.last, "核验通过") {
 		t.Error("a revision waiting for its attachments verified")
 	}
+	// A revision the unit withdrew is the head still, but not under
+	// review: the paper is not what the bureau goes on with.
+	h := newFiling(t, fx.unitA.ID)
+	rch := fx.submit(fx.clerkA, h, http.StatusCreated)
+	fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, h.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: h.Revision.ID}, http.StatusOK, nil)
+	check(app.PrintCode{RevisionID: h.Revision.ID, Revision: 1, BodySHA256: rch.BodySHA256}.String(), "已由建设单位撤回")
+	if strings.Contains(b.last, "核验通过") {
+		t.Error("a withdrawn revision verified as current")
+	}
 }
 
 // The time limits count working days; a year whose holidays nobody has
