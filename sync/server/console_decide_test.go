@@ -737,3 +737,35 @@ func TestConsoleDecisionOnAWithdrawnFiling(t *testing.T) {
 		t.Errorf("the queue lists a withdrawn filing")
 	}
 }
+
+// TestConsoleComparesWithWhatTheBureauHad (found in a walkthrough): the
+// unit answers a return's remark in revision 2, withdraws it, and sends
+// revision 3 unchanged. Revision 3 is compared with revision 1, which the
+// bureau returned — not with the withdrawn revision 2 it never reviewed —
+// so the remark reads 已修改, not 未修改.
+func TestConsoleComparesWithWhatTheBureauHad(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "请按逐项意见修改",
+		Remarks: map[string]string{"goals": "请把建设目标量化到指标"}}, http.StatusOK)
+	f.Revision.SubmittedAt, f.Status = time.Now(), app.StatusReturned
+	if err := f.Revise("rev-2-answered", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Goals += "，事件处置时限缩短 30%"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusOK, nil)
+	f.Revision.SubmittedAt, f.Status = time.Now(), app.StatusWithdrawn
+	if err := f.Revise("rev-3-as-2", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if !strings.Contains(b.last, "与第 1 版相比的修改") || !strings.Contains(b.last, "已修改") || strings.Contains(b.last, "未修改") {
+		t.Errorf("revision 3 after a withdrawn revision 2:\n%s", b.last)
+	}
+}

@@ -226,11 +226,12 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	}
 	var moved map[string]string // where the base revision's rows went (diffRows)
 	if v.Body.BaseID != "" {
-		old, err := c.b.RevisionBody(r.Context(), s.token, id, v.Body.BaseID)
+		baseID, baseNo := reviewedBase(d.History, v.Body.BaseID, d.Revision-1)
+		old, err := c.b.RevisionBody(r.Context(), s.token, id, baseID)
 		if err != nil {
 			return nil, err
 		}
-		v.BaseNo = d.Revision - 1
+		v.BaseNo = baseNo
 		v.Changes, v.Changed, moved = diffRows(old, d.Body)
 	}
 	for _, t := range d.History {
@@ -569,6 +570,26 @@ func lastReturnRemarks(h []app.Transition, revision int) (int, map[string]string
 		return t.RevisionNumber, t.Remarks
 	}
 	return 0, nil
+}
+
+// reviewedBase returns the revision the changes of a revision are shown
+// against: its base (baseID, number baseNo), or, when the unit withdrew
+// that one, the last revision before it the unit did not withdraw — the
+// one the bureau last had before it. Found in a walkthrough: against the
+// withdrawn revision, which held the unit's answer to a return, the
+// return's remarks read 未修改 though they were answered.
+func reviewedBase(h []app.Transition, baseID string, baseNo int) (string, int) {
+	withdrawn := func(n int) bool {
+		return slices.ContainsFunc(h, func(t app.Transition) bool { return t.Action == app.ActionWithdraw && t.RevisionNumber == n })
+	}
+	for baseNo > 1 && withdrawn(baseNo) {
+		i := slices.IndexFunc(h, func(t app.Transition) bool { return t.Action == app.ActionSubmit && t.RevisionNumber == baseNo-1 })
+		if i < 0 {
+			break
+		}
+		baseID, baseNo = h[i].RevisionID, baseNo-1
+	}
+	return baseID, baseNo
 }
 
 // thisReturnRemarks returns the field remarks of the return of revision
