@@ -861,6 +861,7 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 	}
 	id, rev := e.f.ID, e.f.Revision.Number
 	why := newTextArea(reason)
+	why.Wrapping = wrapping()
 	why.SetPlaceHolder(Tf("选填，数管局审核人员可以看到（%d 字以内）", app.MaxWithdrawReason))
 	why.SetMinRowsVisible(3)
 	msg := Tf("向数管局撤回“%s”第 %d 版？", title, rev) + "\n\n" +

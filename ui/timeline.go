@@ -184,13 +184,15 @@ func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptPr
 	case app.StatusApproved, app.StatusFiled:
 		imp = widget.SuccessImportance
 	}
-	comment := h.Comment
+	comment, lines := h.Comment, decisionLines(k, h, open)
 	if h.Action == app.ActionWithdraw && comment != "" {
-		// the unit's reason, not a reviewer's 意见
-		what += "\n" + T("撤回原因：") + comment
+		// The unit's reason, not a reviewer's 意见, wrapped as a comment
+		// is: in the bold heading a long one widened the window past the
+		// screen (found in a walkthrough).
+		lines = append([]fyne.CanvasObject{&paragraph{Text: T("撤回原因：") + comment, Importance: imp}}, lines...)
 		comment = ""
 	}
-	box := event(h.At, what, who, comment, extra, imp, decisionLines(k, h, open)...)
+	box := event(h.At, what, who, comment, extra, imp, lines...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
 		btn := newButton(&Button{Button: widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
 		sep := c.Objects[len(c.Objects)-1]

@@ -328,7 +328,8 @@ func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
 // TestAFilingWithdrawnElsewhereOpensReadOnly: a filing withdrawn at the
 // bureau from another computer of the unit (the feed brought it here)
 // opens read-only, saying so, with 修改后重新提交, which starts the next
-// revision; its timeline names the withdrawal and its reason.
+// revision; its timeline names the withdrawal and its reason, a long one
+// wrapped.
 func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	d := queuedDeclaration(t, x)
@@ -336,7 +337,7 @@ func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
 	f := x.store.filings[d.ID]
 	f.Status = app.StatusWithdrawn
 	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "陈晓", Role: app.RoleUnit, Action: app.ActionWithdraw,
-		From: app.StatusSubmitted, To: app.StatusWithdrawn, Comment: "换可研报告", RevisionID: f.Revision.ID, RevisionNumber: 1})
+		From: app.StatusSubmitted, To: app.StatusWithdrawn, Comment: "换可研报告" + strings.Repeat("，可研报告的投资估算与申报书不一致", 20), RevisionID: f.Revision.ID, RevisionNumber: 1})
 	x.store.send[d.ID] = app.Send{State: app.SendSent}
 	x.store.mu.Unlock()
 
@@ -351,6 +352,10 @@ func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
 		s := textOf(x.u.timeline.events)
 		return strings.Contains(s, "已从数管局撤回") && strings.Contains(s, "撤回原因：换可研报告")
 	})
+	// A long reason wraps: it widened the window past the screen.
+	if w := x.w.Content().MinSize().Width; w > 1366 {
+		t.Errorf("the timeline with a long reason needs a window %.0f px wide", w)
+	}
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "the editor again", func() bool { return x.u.editor != nil && x.u.editor.revise.Visible() })
 	test.Tap(x.u.editor.revise)
