@@ -409,14 +409,20 @@ func jsonField(v reflect.Value, name string) (f reflect.Value, ok bool) {
 }
 
 // LastRemarks returns the remarks on fields of the decision that returned
-// f for revision, while it is returned (being revised), or nil.
+// f for revision, while it is returned (being revised), or nil. A filing
+// the unit withdrew before the bureau acted on its answer to a return is
+// still answering that return: its remarks too (found in a walkthrough:
+// the next revision after a withdrawal lost what the clerk was fixing).
 func (f *Filing) LastRemarks() map[string]string {
-	if f.Status != StatusReturned {
+	if !f.Status.Reopened() {
 		return nil
 	}
 	for i := len(f.History) - 1; i >= 0; i-- {
-		if t := f.History[i]; t.Action == ActionReturn {
+		switch t := f.History[i]; {
+		case t.Action == ActionReturn:
 			return t.Remarks
+		case t.Role.Bureau():
+			return nil // the bureau acted since: that return was answered
 		}
 	}
 	return nil

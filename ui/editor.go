@@ -624,7 +624,16 @@ func (e *editorScreen) applyEditable() {
 	e.submittedNote = false
 	switch {
 	case e.editable && e.f.Status == app.StatusWithdrawn:
-		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从数管局撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1), widget.WarningImportance))
+		// Withdrawn while answering a return: that return's comment and
+		// remarks still say what to fix.
+		comment := ""
+		if e.answersReturn() {
+			comment = e.lastComment()
+		}
+		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从数管局撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1)+comment, widget.WarningImportance))
+		if l := e.remarksElsewhere(); l != nil {
+			e.banner.Add(l)
+		}
 		e.submit.Show()
 	case e.editable && e.f.Status == app.StatusReturned:
 		e.banner.Add(banner(theme.DocumentCreateIcon(), T("这是退回后的修改版本：改完后点“检查并提交”重新报送。")+e.lastComment(), widget.WarningImportance))
@@ -686,6 +695,17 @@ func (e *editorScreen) showSubmittedNote() {
 	}
 	e.banner.RemoveAll()
 	e.banner.Add(banner(theme.InfoIcon(), text, widget.MediumImportance))
+}
+
+// answersReturn reports whether the bureau's last act on the filing was a
+// return: the revisions since (withdrawn ones too) answer it.
+func (e *editorScreen) answersReturn() bool {
+	for i := len(e.f.History) - 1; i >= 0; i-- {
+		if t := e.f.History[i]; t.Role.Bureau() {
+			return t.Action == app.ActionReturn
+		}
+	}
+	return false
 }
 
 // lastComment returns the reviewer's comment of the last return, quoted.

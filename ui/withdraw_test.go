@@ -364,3 +364,42 @@ func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
 		return e != nil && e.editable && e.f.Revision.Number == 2 && strings.Contains(textOf(e.banner), "撤回后的修改版本")
 	})
 }
+
+// TestWithdrawnWhileAnsweringAReturn (found in a walkthrough): the clerk
+// withdraws the revision that answered a return; the next revision still
+// shows the return's comment and its remarks on fields, which say what to
+// fix.
+func TestWithdrawnWhileAnsweringAReturn(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := queuedDeclaration(t, x)
+	x.store.mu.Lock()
+	f := x.store.filings[d.ID]
+	r1 := f.Revision
+	t0 := time.Now().Add(-time.Hour)
+	f.History = append(f.History,
+		app.Transition{At: t0, Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn, From: app.StatusSubmitted,
+			To: app.StatusReturned, Comment: "请量化建设目标", RevisionID: r1.ID, RevisionNumber: 1,
+			Remarks: map[string]string{"goals": "写明事件处置时限"}},
+		app.Transition{At: t0.Add(time.Minute), Actor: "陈晓", Role: app.RoleUnit, Action: app.ActionSubmit, From: app.StatusReturned,
+			To: app.StatusSubmitted, RevisionID: "r2", RevisionNumber: 2},
+		app.Transition{At: t0.Add(2 * time.Minute), Actor: "陈晓", Role: app.RoleUnit, Action: app.ActionWithdraw, From: app.StatusSubmitted,
+			To: app.StatusWithdrawn, RevisionID: "r2", RevisionNumber: 2})
+	f.Revision = app.Revision{ID: "r2", Number: 2, BaseID: r1.ID, SubmittedAt: t0.Add(time.Minute)}
+	f.Status = app.StatusWithdrawn
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "修改后重新提交", func() bool { return x.u.editor != nil && x.u.editor.revise.Visible() })
+	test.Tap(x.u.editor.revise)
+	x.eventually(t, "revision 3, editable", func() bool {
+		e := x.u.editor
+		return e != nil && e.editable && e.f.Revision.Number == 3
+	})
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "撤回后的修改版本") || !strings.Contains(b, "请量化建设目标") || !strings.Contains(b, "※") {
+		t.Errorf("the revision after withdrawing an answer to a return: %q", b)
+	}
+	if r := x.u.editor.f.LastRemarks(); r["goals"] != "写明事件处置时限" {
+		t.Errorf("the return's remarks: %v", r)
+	}
+}
