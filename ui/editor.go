@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -894,7 +895,11 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 		text := why.Text
 		if msg := app.CheckString(text, app.MaxWithdrawReason, false); msg != "" {
 			// Back with what was typed, and why it cannot go as it is.
-			dlg := newCloseDialog(T("无法撤回"), lang.L("OK"), messageContent(T("撤回原因")+T(msg), e.u.win), e.u.win)
+			why := T("撤回原因") + "：" + msg
+			if n := utf8.RuneCountInString(text); n > app.MaxWithdrawReason {
+				why = Tf("撤回原因不能超过 %d 个字（现有 %d 个字）", app.MaxWithdrawReason, n)
+			}
+			dlg := newCloseDialog(T("无法撤回"), lang.L("OK"), messageContent(why, e.u.win), e.u.win)
 			dlg.SetOnClosed(func() { e.withdrawAtBureau(title, text) })
 			dlg.Show()
 			return
@@ -928,8 +933,17 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 		f, err := ask(ctx)
 		e.u.do(func() {
 			e.withdraw.Enable()
-			if c := app.ErrorCode(err); c == app.EINVALID || c == app.ECONFLICT || c == app.EUNAVAILABLE {
-				showMessage(T("无法撤回"), errorText(err), e.u.win)
+			switch c := app.ErrorCode(err); c {
+			case app.EUNAVAILABLE: // no answer: not known to have failed
+				showMessage(T("撤回提交"), errorText(err), e.u.win)
+				return
+			case app.EINVALID, app.ECONFLICT:
+				text := errorText(err)
+				if c == app.ECONFLICT && hasHan(text) && Language() == LangEnglish {
+					// the bureau's own words, composed there
+					text = T("数管局已开始办理这份材料，或已收到更新的版本，不能再撤回：如需修改，请联系数管局退回修改。")
+				}
+				showMessage(T("无法撤回"), text, e.u.win)
 				return
 			}
 			if err != nil {

@@ -82,10 +82,14 @@ func (s *Syncer) Withdraw(ctx context.Context, id, reason string) error {
 	switch client.Classify(err) {
 	case client.ClassNone:
 	case client.ClassRetry:
-		// It may have been made: the feed says, the sooner the better.
+		if client.NeverConnected(err) {
+			return app.Errorf(app.EUNAVAILABLE, "无法连接数管局服务器，撤回没有办成：撤回要由数管局确认，请连上网络后再点“撤回提交”")
+		}
+		// Sent, and no answer (cut, a timeout, a 5xx): it may have been
+		// made. The feed says, the sooner the better. (The client's words
+		// for this are about sending filings.)
 		s.Kick()
-		return app.Errorf(app.EUNAVAILABLE, "%s：没有收到数管局的确认，撤回可能没有办成。请连上网络后再点“撤回提交”（已撤回的不会重复撤回）",
-			client.Message(err))
+		return app.Errorf(app.EUNAVAILABLE, "没有收到数管局对撤回的确认（连接中断、超时或服务器故障），撤回可能已经办成，也可能没有：稍后同步即可看到结果；如仍显示“等待受理”，可再点“撤回提交”（不会重复撤回）")
 	case client.ClassReauth:
 		return app.Errorf(app.EUNAUTHORIZED, "登录已过期：请重新登录后再撤回")
 	default:

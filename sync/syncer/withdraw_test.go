@@ -229,7 +229,8 @@ func TestWithdrawAtTheBureau(t *testing.T) {
 
 	// No answer (the proxy in front answers 503): nothing changes here.
 	e.bureau.down.Store(true)
-	if err := e.syncer.Withdraw(ctx, a.ID, "附件传错了"); app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "再点“撤回提交”") {
+	if err := e.syncer.Withdraw(ctx, a.ID, "附件传错了"); app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(app.ErrorMessage(err), "可能已经办成") ||
+		strings.Contains(app.ErrorMessage(err), "不会重复提交") {
 		t.Fatalf("withdraw with the bureau down: %v", err)
 	}
 	e.bureau.down.Store(false)
