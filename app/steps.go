@@ -414,18 +414,32 @@ func jsonField(v reflect.Value, name string) (f reflect.Value, ok bool) {
 // still answering that return: its remarks too (found in a walkthrough:
 // the next revision after a withdrawal lost what the clerk was fixing).
 func (f *Filing) LastRemarks() map[string]string {
-	if !f.Status.Reopened() {
-		return nil
-	}
-	for i := len(f.History) - 1; i >= 0; i-- {
-		switch t := f.History[i]; {
-		case t.Action == ActionReturn:
-			return t.Remarks
-		case t.Role.Bureau():
-			return nil // the bureau acted since: that return was answered
-		}
+	if r := f.OpenReturn(); r != nil && f.Status.Reopened() {
+		return r.Remarks
 	}
 	return nil
+}
+
+// OpenReturn returns the return (退回修改) the unit's revisions since
+// answer: the bureau's last act on f when it is a return, else nil (the
+// bureau acted on the answer, or never returned it).
+func (f *Filing) OpenReturn() *Transition {
+	if i := LastBureauAct(f.History); i >= 0 && f.History[i].Action == ActionReturn {
+		return &f.History[i]
+	}
+	return nil
+}
+
+// LastBureauAct returns the index in h of the bureau's last act on the
+// filing, -1 when it never acted: what follows it is the unit's
+// (submissions and withdrawals).
+func LastBureauAct(h []Transition) int {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Role.Bureau() {
+			return i
+		}
+	}
+	return -1
 }
 
 // validateFlows checks the profile's review flows: known kinds, routes,

@@ -628,7 +628,7 @@ func (e *editorScreen) applyEditable() {
 		// Withdrawn while answering a return: that return's comment and
 		// remarks still say what to fix.
 		comment := ""
-		if e.answersReturn() {
+		if e.f.OpenReturn() != nil {
 			comment = e.lastComment()
 		}
 		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从数管局撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1)+comment, widget.WarningImportance))
@@ -696,17 +696,6 @@ func (e *editorScreen) showSubmittedNote() {
 	}
 	e.banner.RemoveAll()
 	e.banner.Add(banner(theme.InfoIcon(), text, widget.MediumImportance))
-}
-
-// answersReturn reports whether the bureau's last act on the filing was a
-// return: the revisions since (withdrawn ones too) answer it.
-func (e *editorScreen) answersReturn() bool {
-	for i := len(e.f.History) - 1; i >= 0; i-- {
-		if t := e.f.History[i]; t.Role.Bureau() {
-			return t.Action == app.ActionReturn
-		}
-	}
-	return false
 }
 
 // lastComment returns the reviewer's comment of the last return, quoted.

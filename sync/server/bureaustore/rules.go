@@ -3,6 +3,7 @@ package bureaustore
 import (
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,12 +216,7 @@ func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, e
 // resubmittedByTheUnit reports whether the unit withdrew a revision since
 // the bureau last acted on the filing (its next revision may be in).
 func resubmittedByTheUnit(h []app.Transition) bool {
-	for i := len(h) - 1; i >= 0 && !h[i].Role.Bureau(); i-- {
-		if h[i].Action == app.ActionWithdraw {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(h[app.LastBureauAct(h)+1:], func(t app.Transition) bool { return t.Action == app.ActionWithdraw })
 }
 
 // applyWithdrawal applies a unit's withdrawal d to f: another unit's
