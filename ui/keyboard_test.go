@@ -481,7 +481,9 @@ func TestRemovedItemCanBeRestored(t *testing.T) {
 	if c.items.undo.Visible() {
 		t.Errorf("撤销 still offered after 添加信息项")
 	}
-	x.saved(t, "the items", func(f *app.Filing) bool { return f.Catalogue != nil && len(f.Catalogue.Entries[0].Items) == 3 })
+	x.saved(t, "the items", func(f *app.Filing) bool {
+		return f.Catalogue != nil && len(f.Catalogue.Entries) > 0 && len(f.Catalogue.Entries[0].Items) == 3
+	})
 }
 
 // Enter opens the highlighted filing of the list, as Space does (the

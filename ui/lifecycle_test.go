@@ -74,7 +74,7 @@ func TestAdjustmentEditorShowsMovedShareAndRoute(t *testing.T) {
 		t.Errorf("one 分 over 15 %%: %q / %q\n%s", le.moved.Text, le.route.Text, textOf(le.conditions))
 	}
 	x.saved(t, "the adjusted lines", func(f *app.Filing) bool {
-		return f.Adjustment != nil && f.Adjustment.After[0].Amount == app.Wans(147)+1
+		return f.Adjustment != nil && len(f.Adjustment.After) > 0 && f.Adjustment.After[0].Amount == app.Wans(147)+1
 	})
 }
 
