@@ -23,6 +23,20 @@ import (
 type Button struct {
 	widget.Button
 	enterDown bool // Enter went down on the button, not yet up
+
+	// moving, when set and true, refuses the pointer's taps: the button
+	// has just moved under the pointer by itself (editorScreen.unsteady).
+	// The keyboard's presses are taken: the focus does not move with it.
+	moving func() bool
+}
+
+// Tapped presses the button, unless it is a pointer's tap while the
+// button is moving.
+func (b *Button) Tapped(ev *fyne.PointEvent) {
+	if ev != nil && b.moving != nil && b.moving() {
+		return
+	}
+	b.Button.Tapped(ev)
 }
 
 // newButton returns b, extended as a widget of its own: made with its

@@ -44,6 +44,9 @@ type editorScreen struct {
 	withdraw *Button // 撤回提交: shown while the submission waits to be sent
 	// withdrawal is what readState last learnt of 撤回提交
 	withdrawal withdrawal
+	// moved is when the header's buttons last moved by themselves (a
+	// decision pulled, the send state changed): unsteady.
+	moved time.Time
 	// withdrawReason is the reason typed for a withdrawal at the bureau
 	// that did not go through, offered again on the next try.
 	withdrawReason string
@@ -211,6 +214,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		dossier := newButton(&Button{Button: widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}})
 		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)
 	}
+	steadyButtons(buttons, e.unsteady)
 	top := newBar(headerTitleMin, 0, container.NewVBox(e.title, state), buttons)
 	header := container.NewVBox(top, e.sendWhy, e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
@@ -739,13 +743,52 @@ func (e *editorScreen) refreshStateLater() {
 			if e.u.editor != e {
 				return
 			}
+			shape := e.headerShape()
 			e.showState(latest, send, w, err)
+			switch {
+			case e.u.editor != e && e.u.editor != nil:
+				e.u.editor.moved = time.Now() // reopened with the new state
+			case e.headerShape() != shape:
+				e.moved = time.Now()
+			}
 			if e.stateAgain && e.u.editor == e {
 				e.stateAgain = false
 				e.refreshStateLater()
 			}
 		})
 	})
+}
+
+// settleTime is how long the header's buttons take no pointer's tap after
+// they moved by themselves: a click aimed at 撤回提交 as the bureau's 受理
+// arrived landed on 导出 Word, which had moved to where 撤回提交 was, and
+// opened its dialog (found in a walkthrough). Browsers hold a permission
+// prompt's buttons about as long for the same reason.
+const settleTime = 600 * time.Millisecond
+
+// unsteady is whether the header's buttons moved by themselves within
+// settleTime.
+func (e *editorScreen) unsteady() bool {
+	return !e.moved.IsZero() && time.Since(e.moved) < settleTime
+}
+
+// headerShape is which of the header's buttons the send state shows or
+// hides: when it changes, the buttons beside them move.
+func (e *editorScreen) headerShape() [2]bool {
+	return [2]bool{e.withdraw.Visible(), e.retry.Visible()}
+}
+
+// steadyButtons has every Button in o take no pointer's tap while moving
+// says so.
+func steadyButtons(o fyne.CanvasObject, moving func() bool) {
+	switch o := o.(type) {
+	case *Button:
+		o.moving = moving
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			steadyButtons(c, moving)
+		}
+	}
 }
 
 // withdrawal is whether a submitted revision can be taken back now

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"egovdesk/app"
+)
+
+// headerButton returns the editor's header button with text.
+func headerButton(t *testing.T, e *editorScreen, text string) *Button {
+	t.Helper()
+	var found *Button
+	walk(e.obj, func(o fyne.CanvasObject) {
+		if b, ok := o.(*Button); ok && found == nil && b.Text == T(text) {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no %s in the header", text)
+	}
+	return found
+}
+
+// TestHeaderButtonsThatMovedTakeNoClick (found in a walkthrough): the
+// bureau's 受理 arrived as the clerk clicked 撤回提交; the editor opened
+// again without it and 导出 Word, moved to where 撤回提交 had been, took
+// the click. Buttons that moved by themselves take no pointer's tap for a
+// moment; the keyboard's press is taken, and a screen the clerk opened is
+// not held.
+func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
+	var link *bureauLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
+		return link
+	})
+	link.store = x.store
+	d := queuedDeclaration(t, x)
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	if x.u.editor.unsteady() {
+		t.Fatal("a filing the clerk opened holds its buttons")
+	}
+
+	// 受理 arrives from the feed: the editor opens again without 撤回提交.
+	x.store.mu.Lock()
+	f := x.store.filings[d.ID]
+	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionAccept,
+		From: app.StatusSubmitted, To: app.StatusPreliminary, RevisionID: f.Revision.ID, RevisionNumber: 1})
+	f.Status = app.StatusPreliminary
+	x.store.mu.Unlock()
+	x.store.changed()
+	x.eventually(t, "the accepted filing", func() bool {
+		return x.u.editor != nil && x.u.editor.f.Status == app.StatusPreliminary
+	})
+	e := x.u.editor
+	if e.withdraw.Visible() {
+		t.Fatal("撤回提交 after 受理")
+	}
+	timeline := headerButton(t, e, "进度与批复")
+	test.Tap(timeline)
+	x.pump()
+	if x.u.editor != e {
+		t.Fatal("a click on a header button that had just moved was taken")
+	}
+	timeline.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	x.eventually(t, "the timeline by the keyboard", func() bool { return x.u.editor == nil })
+
+	// Opened by the clerk: taken at once.
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the editor again", func() bool { return x.u.editor != nil })
+	test.Tap(headerButton(t, x.u.editor, "进度与批复"))
+	x.eventually(t, "the timeline by a click", func() bool { return x.u.editor == nil })
+
+	// 重新发送 shown by itself moves the buttons beside it.
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "the editor once more", func() bool { return x.u.editor != nil })
+	e = x.u.editor
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendQuarantined, Reason: "数管局拒收：附件无法读取"}
+	x.store.mu.Unlock()
+	x.store.changed()
+	x.eventually(t, "重新发送", func() bool { return e.retry.Visible() })
+	if x.u.editor != e || !e.unsteady() {
+		t.Fatal("重新发送 appeared and the header's buttons were not held")
+	}
+	test.Tap(headerButton(t, e, "进度与批复"))
+	x.pump()
+	if x.u.editor != e {
+		t.Fatal("a click on a button moved by 重新发送 was taken")
+	}
+}
