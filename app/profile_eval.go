@@ -241,11 +241,28 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		without := *d
 		without.LegalException = ""
 		for _, b := range prof.evaluate(&without, approved, now, asOf).Blockers {
-			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID }) // not a section's or a confirmation's
+			// the profile's own 不予审核 and confirmations, not a section's
+			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID }) ||
+				slices.ContainsFunc(prof.Checklist, func(r CheckRule) bool { return "check."+r.ID == b.ID })
 			if own && !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
 				a.Excepted = append(a.Excepted, b)
 			}
 		}
 	}
 	return a
+}
+
+// ConfirmationLabel is what a clerk confirmed by checking checklist item
+// id, as prof words it: printed and shown to reviewers, who read the
+// sentence, not the code. An id prof does not have (its profile changed
+// since) is given as it is.
+func (prof *Profile) ConfirmationLabel(id string) string {
+	if prof != nil {
+		for _, c := range prof.Checklist {
+			if c.ID == id {
+				return c.Label
+			}
+		}
+	}
+	return id
 }

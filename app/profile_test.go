@@ -311,7 +311,9 @@ func confirmAll(d *app.Declaration, p *app.Profile) {
 func TestProfileTianningBlockers(t *testing.T) {
 	p := MustProfiles(t)["tianning"]
 	base := func(t *testing.T) *app.Declaration {
-		return declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+		d := declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+		confirmAll(d, p)
+		return d
 	}
 	t.Run(seedTianning+"/完整申报无阻止项", func(t *testing.T) {
 		if a := p.Evaluate(base(t), now); !a.CanSubmit() {
@@ -328,6 +330,10 @@ func TestProfileTianningBlockers(t *testing.T) {
 		{"未完成迁移整合", "not_integrated", "integrated",
 			func(d *app.Declaration) { d.Integrated = false },
 			func(d *app.Declaration) { d.Integrated = true }},
+		// The first kind's second half: 或违反政务信息资源共享管理规定的单位申报的.
+		{"违反政务信息资源共享管理规定", "check.sharing_compliant", "confirmations",
+			func(d *app.Declaration) { d.Confirmations = nil },
+			func(d *app.Declaration) { d.Confirmations = []string{"sharing_compliant"} }},
 		{"未上政务云且无情况说明", "not_on_cloud", "deployment.mode",
 			func(d *app.Declaration) { d.Deployment.Mode = app.DeployOther },
 			func(d *app.Declaration) {
@@ -371,7 +377,7 @@ func TestProfileTianningBlockers(t *testing.T) {
 			// provides otherwise for says which and attaches it, and the
 			// 不予审核 is lifted (it could only be told whom to ask, and
 			// could not submit at all).
-			if strings.HasPrefix(b.Label, "不予审核") {
+			if strings.HasPrefix(b.Label, "不予审核") || b.ID == "check.sharing_compliant" {
 				if !strings.Contains(b.Fix, "在“法律法规另有规定的依据”中写明") {
 					t.Errorf("blocker %s: its fix %q does not say what to do where a law provides otherwise", b.ID, b.Fix)
 				}

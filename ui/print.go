@@ -56,6 +56,26 @@ func (e *editorScreen) printButtons() fyne.CanvasObject {
 // fileName is the name a printed filing is offered under.
 func fileName(f *app.Filing) string { return app.PrintName(f) }
 
+// paperOptions are the profile's part of a printed copy, PDF or Word
+// alike: the acceptance materials it requires (the Word copy of an
+// acceptance application had none) and the words of what was confirmed.
+func (e *editorScreen) paperOptions() paper.Options {
+	o := paper.Options{ConfirmLabel: e.prof.ConfirmationLabel}
+	if e.prof != nil {
+		o.Required = e.prof.AcceptanceMaterials
+	}
+	return o
+}
+
+// printDate is a printed copy's 编制日期: when rev was submitted, today
+// for a draft.
+func printDate(rev app.Revision) time.Time {
+	if rev.Submitted() {
+		return rev.SubmittedAt
+	}
+	return time.Now()
+}
+
 // exportPDF prints the filing to path and opens it: with its verification
 // code when the bureau has received this revision, watermarked as a draft
 // otherwise. Characters no font has are named to the clerk.
@@ -63,21 +83,15 @@ func (e *editorScreen) exportPDF(path string) {
 	f := e.f
 	body := f.Body()
 	id, rev := f.ID, f.Revision
-	var required []string
-	if e.prof != nil {
-		required = e.prof.AcceptanceMaterials
-	}
+	o := e.paperOptions()
 	e.saved.SetText(T("正在生成 PDF…"))
 	e.u.goWait(func(ctx context.Context) {
 		code := e.receivedCode(ctx, id, rev)
-		date := time.Now()
-		if rev.Submitted() {
-			date = rev.SubmittedAt
-		}
+		o.Date = printDate(rev)
 		var res pdf.Result
 		fonts, err := printFonts()
 		if err == nil {
-			res, err = pdf.Render(body, fonts, pdf.Options{Options: paper.Options{Date: date, Required: required}, Code: code})
+			res, err = pdf.Render(body, fonts, pdf.Options{Options: o, Code: code})
 		}
 		if err == nil {
 			err = os.WriteFile(path, res.PDF, 0o644)
@@ -89,12 +103,10 @@ func (e *editorScreen) exportPDF(path string) {
 // exportWord writes the filing as a .docx document to path and opens it.
 func (e *editorScreen) exportWord(path string) {
 	body, rev := e.f.Body(), e.f.Revision
+	o := e.paperOptions()
 	e.u.goWait(func(context.Context) {
-		date := time.Now()
-		if rev.Submitted() {
-			date = rev.SubmittedAt
-		}
-		data, err := docx.Render(body, paper.Options{Date: date})
+		o.Date = printDate(rev)
+		data, err := docx.Render(body, o)
 		if err == nil {
 			err = os.WriteFile(path, data, 0o644)
 		}

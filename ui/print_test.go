@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"archive/zip"
 	"context"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,13 +63,14 @@ func TestPrintFromEditor(t *testing.T) {
 		st := &sentStore{fakeStore: &fakeStore{filings: map[string]*app.Filing{}}, sent: sent, sum: strings.Repeat("9f", 32)}
 		f := st.add(t, "")
 		f.Declaration = apptest.Declaration()
+		f.Declaration.Confirmations = []string{"not_excluded"} // 武汉 第三条第二款
 		f.Status, f.Revision.SubmittedAt = app.StatusSubmitted, time.Date(2027, 3, 15, 9, 0, 0, 0, time.UTC)
 		dir := t.TempDir()
 		files := &saveTo{}
 		a := test.NewTempApp(t)
 		queue := make(chan func(), 64)
 		u := New(a, a.NewWindow("t"), Options{Store: st, Files: files, Do: func(f func()) { queue <- f },
-			Link: &profileLink{fakeLink: &fakeLink{decisions: make(chan Decision)}, prof: profs["huoqiu"]}})
+			Link: &profileLink{fakeLink: &fakeLink{decisions: make(chan Decision)}, prof: profs["wuhan"]}})
 		opened := make(chan string, 2)
 		openInViewer = func(path string) error { opened <- path; return nil }
 		u.OpenFiling(f.ID)
@@ -109,6 +112,42 @@ func TestPrintFromEditor(t *testing.T) {
 		if data, err := os.ReadFile(filepath.Join(dir, "out.docx")); err != nil || !strings.HasPrefix(string(data), "PK") {
 			t.Errorf("Word file not written: %v", err)
 		}
+		// What was confirmed, in the profile's words, on both copies (they
+		// printed nothing of it; the ID would be no better).
+		const confirmed = "本项目不属于集中采购的办公设备"
+		all, _ := exec.Command("pdftotext", filepath.Join(dir, "out.pdf"), "-").Output()
+		if !strings.Contains(strings.Join(strings.Fields(string(all)), ""), confirmed) {
+			t.Errorf("the PDF does not say what was confirmed:\n%s", all)
+		}
+		if !strings.Contains(docxText(t, filepath.Join(dir, "out.docx")), confirmed) {
+			t.Errorf("the Word copy does not say what was confirmed")
+		}
 		u.Stop()
 	}
+}
+
+// docxText is the text of a Word document's body, its runs joined.
+func docxText(t *testing.T, path string) string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	r, err := z.Open("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var b strings.Builder
+	for dec := xml.NewDecoder(r); ; {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if c, ok := tok.(xml.CharData); ok {
+			b.Write(c)
+		}
+	}
+	return b.String()
 }

@@ -13,7 +13,7 @@ func Build(b app.Body, o Options) (*Document, error) {
 	var d *Document
 	switch {
 	case b.Declaration != nil:
-		d = declaration(b.Declaration, b.Attachments)
+		d = declaration(b.Declaration, b.Attachments, o)
 	case b.Catalogue != nil:
 		d = catalogue(b.Catalogue, o)
 	case b.TrialReport != nil:
@@ -90,7 +90,7 @@ func text(label, value string) Block { return Block{Text: &Field{label, v(value)
 
 func fields(fs ...Field) Block { return Block{Fields: fs} }
 
-func declaration(d *app.Declaration, atts []app.Attachment) *Document {
+func declaration(d *app.Declaration, atts []app.Attachment, o Options) *Document {
 	doc := &Document{Name: "政务信息化项目申报书", Project: strings.TrimSpace(d.ProjectName),
 		Unit: v(d.UnitName), Dept: strings.TrimSpace(d.SupervisingDept)}
 	services := make([]string, len(d.ServiceTypes))
@@ -149,6 +149,19 @@ func declaration(d *app.Declaration, atts []app.Attachment) *Document {
 	}
 	ch("实施进度", Block{Table: sched})
 	ch("投资估算与资金来源", investment(d)...)
+	if len(d.Confirmations) > 0 {
+		// What the unit confirmed (天宁's 没有违反政务信息资源共享管理规定),
+		// on the copy it stamps.
+		t := &Table{Head: []string{"序号", "确认事项", "确认"}, Widths: []float64{1, 9, 2}}
+		for i, id := range d.Confirmations {
+			label := id
+			if o.ConfirmLabel != nil {
+				label = o.ConfirmLabel(id)
+			}
+			t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), label, "已确认"})
+		}
+		ch("确认事项", Block{Table: t})
+	}
 	ch("申报材料", materialsChapter(atts).Blocks...)
 	return doc
 }

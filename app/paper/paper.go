@@ -93,6 +93,9 @@ type Options struct {
 	// Required lists the material codes the jurisdiction requires (the
 	// profile's acceptance materials) for the acceptance checklist.
 	Required []string
+	// ConfirmLabel words a declaration's confirmation (the profile's
+	// checklist item by ID: Profile.ConfirmationLabel); nil prints the ID.
+	ConfirmLabel func(id string) string
 }
 
 // Numeral returns the Chinese chapter numeral of n ≥ 1 (一, 十二, 二十).

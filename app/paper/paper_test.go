@@ -149,3 +149,30 @@ func TestItemPrintsItsOwnShareBasis(t *testing.T) {
 	}
 	t.Fatal("no items table")
 }
+
+// What the unit confirmed is printed in the profile's words on the copy it
+// stamps (天宁's 本单位没有违反政务信息资源共享管理规定的情形); a declaration
+// without confirmations has no such chapter.
+func TestDeclarationPrintsWhatWasConfirmed(t *testing.T) {
+	d := apptest.Declaration()
+	doc, _ := Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{})
+	if text := strings.Join(doc.Text(), "\n"); strings.Contains(text, "确认事项") {
+		t.Error("a declaration without confirmations prints the chapter")
+	}
+	d.Confirmations = []string{"sharing_compliant", "gone"}
+	words := map[string]string{"sharing_compliant": "本单位没有违反政务信息资源共享管理规定的情形"}
+	doc, _ = Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{ConfirmLabel: func(id string) string {
+		if w, ok := words[id]; ok {
+			return w
+		}
+		return id
+	}})
+	i := slices.IndexFunc(doc.Chapters, func(c Chapter) bool { return c.Title == "确认事项" })
+	if i < 0 || doc.Chapters[i+1].Title != "申报材料" {
+		t.Fatalf("no 确认事项 before 申报材料: %v", doc.Chapters)
+	}
+	rows := doc.Chapters[i].Blocks[0].Table.Rows
+	if len(rows) != 2 || rows[0][1] != words["sharing_compliant"] || rows[0][2] != "已确认" || rows[1][1] != "gone" {
+		t.Errorf("confirmations printed as %v", rows)
+	}
+}

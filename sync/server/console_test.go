@@ -14,6 +14,8 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -1365,7 +1367,8 @@ func TestConsoleShowsTheLawCitedForAnException(t *testing.T) {
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/filings/" + plain.ID)
-	if strings.Contains(b.last, "法律法规另有规定的依据") || strings.Contains(b.last, "援引法律法规另有规定") {
+	// (A 不予审核's fix, in the verdict, says where such a law is named.)
+	if strings.Contains(b.last, "<th>法律法规另有规定的依据</th>") || strings.Contains(b.last, "援引法律法规另有规定") {
 		t.Error("a declaration citing no law shows the exception")
 	}
 	b.get("/console/filings/" + cited.ID)
@@ -1377,4 +1380,61 @@ func TestConsoleShowsTheLawCitedForAnException(t *testing.T) {
 	if i := strings.Index(b.last, "<h3>援引法律法规另有规定</h3>"); i < 0 || !strings.Contains(b.last[i:], "<li>不予审核：不支持区政务信息资源共享交换平台") {
 		t.Error("the verdict does not name the 不予审核 the law cited lifts")
 	}
+}
+
+// TestConsoleShowsConfirmationsInTheProfilesWords: a declaration's
+// confirmations are stored as the checklist items' IDs; the reviewer read
+// "sharing_compliant", not what the unit confirmed. The page and its
+// changes give the profile's words; the printed copy too.
+func TestConsoleShowsConfirmationsInTheProfilesWords(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请确认是否违反共享管理规定", http.StatusOK)
+	next := *f
+	d := *f.Declaration
+	d.Confirmations = []string{"sharing_compliant"}
+	next.Declaration = &d
+	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f.Revision.ID}
+	fx.submit(fx.clerkA, &next, http.StatusCreated)
+	// 天宁's rules once it is in (they ask for attachments the fixture's
+	// declaration lacks).
+	setProfile(t, fx, "tianning")
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	const words = "本单位没有违反政务信息资源共享管理规定的情形"
+	if !strings.Contains(b.last, "<h3>确认事项</h3>") || !strings.Contains(b.last, "<li>"+words+"</li>") {
+		t.Errorf("the confirmation is not shown in the profile's words")
+	}
+	if i := strings.Index(b.last, "确认事项 第 1 行"); i < 0 || !strings.Contains(b.last[i:], words) {
+		t.Errorf("the change does not name what was confirmed")
+	}
+	if strings.Contains(b.last, ">sharing_compliant<") || strings.Contains(b.last, "、sharing_compliant") {
+		t.Errorf("the page shows the checklist item's ID")
+	}
+	r := b.get(page + "/revisions/2/pdf")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("the printed copy: %d", r.StatusCode)
+	}
+	if text := pdfText(t, []byte(b.last)); !strings.Contains(text, "确认事项") || !strings.Contains(text, "共享管理规定的情形") {
+		t.Errorf("the printed copy does not say what was confirmed:\n%s", text)
+	}
+}
+
+// pdfText is the text of a PDF's every page (pdftotext, poppler-utils:
+// .ci/run installs it).
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "copy.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

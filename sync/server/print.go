@@ -146,6 +146,7 @@ func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) 
 		Code: &app.PrintCode{RevisionID: rid, Revision: rec.Receipt.Revision, BodySHA256: rec.Receipt.BodySHA256}}
 	if p := s.profile.Load(); p != nil {
 		o.Required = p.AcceptanceMaterials
+		o.ConfirmLabel = p.ConfirmationLabel
 	}
 	select { // a printer, once the copy is known to be there
 	case s.printing <- struct{}{}:

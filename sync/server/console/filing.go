@@ -241,6 +241,18 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	}
 	slices.Sort(v.Prints)
 	v.Doc = &docCtx{Kind: d.Kind, Changed: v.Changed, Remarks: slices.Contains(d.Allowed, app.ActionReturn)}
+	if dd := v.Body.Declaration; dd != nil {
+		// A reviewer read not_excluded、sharing_compliant: the checklist
+		// items' IDs, not what the unit confirmed.
+		for _, id := range dd.Confirmations {
+			v.Doc.Confirms = append(v.Doc.Confirms, prof.ConfirmationLabel(id))
+		}
+		for i := range v.Changes {
+			if c := &v.Changes[i]; strings.HasPrefix(unmark(c.Path), "declaration.confirmations.") {
+				c.Old, c.New = confirmLabel(prof, c.Old), confirmLabel(prof, c.New)
+			}
+		}
+	}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
 	if d.Status == app.StatusReturned && v.Doc.Earlier == nil {
 		// Returned and not yet revised: its remarks at their fields too,
@@ -651,4 +663,12 @@ func priorDecisions(history []app.Transition, rev string) ([]app.Transition, app
 		}
 	}
 	return out, approved
+}
+
+// confirmLabel is prof's words for a confirmation's ID, "" for none.
+func confirmLabel(prof *app.Profile, id string) string {
+	if id == "" {
+		return ""
+	}
+	return prof.ConfirmationLabel(id)
 }

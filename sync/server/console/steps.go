@@ -32,6 +32,9 @@ type docCtx struct {
 	// Returned: Earlier are the remarks of this revision's own return (it
 	// waits for the unit's new version), not of one it answers.
 	Returned bool
+	// Confirms are the declaration's confirmations as the bureau's profile
+	// words them (they are stored as the checklist items' IDs).
+	Confirms []string
 }
 
 // earlierView is a remark of the last return, and whether the revision
