@@ -747,7 +747,10 @@ func (e *editorScreen) refreshStateLater() {
 			e.showState(latest, send, w, err)
 			switch {
 			case e.u.editor != e && e.u.editor != nil:
-				e.u.editor.moved = time.Now() // reopened with the new state
+				// Reopened with the new state: at the place the clerk was
+				// reading, not at the first section.
+				e.u.editor.moved = time.Now()
+				e.u.editor.keepPlace(e)
 			case e.headerShape() != shape:
 				e.moved = time.Now()
 			}
@@ -757,6 +760,20 @@ func (e *editorScreen) refreshStateLater() {
 			}
 		})
 	})
+}
+
+// keepPlace shows the section old showed, scrolled as it was, when the
+// editor of the same filing opened again by itself (a decision arrived): a
+// clerk reading 安全保障 of a submitted filing was put back at 基本信息.
+func (e *editorScreen) keepPlace(old *editorScreen) {
+	i := old.current
+	if e.f.ID != old.f.ID || i <= 0 || i >= len(e.sections) || i >= len(old.sections) || e.sections[i].title != old.sections[i].title {
+		return
+	}
+	e.secList.Select(i)
+	if !e.sections[i].fill {
+		e.body.ScrollToOffset(old.body.Offset)
+	}
 }
 
 // settleTime is how long the header's buttons take no pointer's tap after

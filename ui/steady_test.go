@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -30,7 +31,8 @@ func headerButton(t *testing.T, e *editorScreen, text string) *Button {
 // again without it and 导出 Word, moved to where 撤回提交 had been, took
 // the click. Buttons that moved by themselves take no pointer's tap for a
 // moment; the keyboard's press is taken, and a screen the clerk opened is
-// not held.
+// not held. The editor opened again keeps the section and scroll the clerk
+// was reading (it went back to 基本信息).
 func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	var link *bureauLink
 	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
@@ -47,6 +49,15 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	if x.u.editor.unsteady() {
 		t.Fatal("a filing the clerk opened holds its buttons")
 	}
+	// The clerk reads 建设目标与内容, scrolled down.
+	old := x.u.editor
+	sec := slices.IndexFunc(old.sections, func(s *section) bool { return s.title == "建设目标与内容" })
+	old.secList.Select(sec)
+	x.pump()
+	old.body.ScrollToOffset(fyne.NewPos(0, 120))
+	if old.body.Offset.Y != 120 {
+		t.Fatalf("the section scrolled to %v (content %v, viewport %v)", old.body.Offset, old.body.Content.MinSize(), old.body.Size())
+	}
 
 	// 受理 arrives from the feed: the editor opens again without 撤回提交.
 	x.store.mu.Lock()
@@ -62,6 +73,10 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	e := x.u.editor
 	if e.withdraw.Visible() {
 		t.Fatal("撤回提交 after 受理")
+	}
+	x.pump()
+	if e.current != sec || e.body.Offset.Y != 120 {
+		t.Errorf("reopened at section %d scrolled to %v, want section %d at 120", e.current, e.body.Offset, sec)
 	}
 	timeline := headerButton(t, e, "进度与批复")
 	test.Tap(timeline)
