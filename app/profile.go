@@ -204,12 +204,22 @@ type MaterialRule struct {
 
 // CheckRule is a statement the unit's commissioner must confirm before
 // submitting (e.g. "not routine office equipment"). A confirmed check is
-// recorded by ID in Declaration.Confirmations; an unconfirmed one blocks.
+// recorded by ID in Declaration.Confirmations; an unconfirmed one blocks,
+// except while WaivedWhen holds.
 type CheckRule struct {
-	ID     string `json:"id"`
-	Label  string `json:"label"`
-	Fix    string `json:"fix,omitempty"`
-	When   *Cond  `json:"when,omitempty"`
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Fix   string `json:"fix,omitempty"`
+	When  *Cond  `json:"when,omitempty"`
+	// WaivedWhen: while it holds, the item is still asked and shown, but
+	// left unconfirmed it does not block (天宁's 不予审核 hold 除法律法规明确
+	// 规定外: a law cited lifts it). Hidden instead (When), a confirmation
+	// given could not be taken back, nor one asked for by a reviewer given.
+	WaivedWhen *Cond `json:"waived_when,omitempty"`
+	// Ground names the 不予审核 ground an unconfirmed item stands for,
+	// where a cited law lifts it (Assessment.Excepted): "尚未确认：…" read
+	// as a ground of its own.
+	Ground string `json:"ground,omitempty"`
 	Source string `json:"source"`
 	Own
 }
@@ -564,6 +574,7 @@ func (prof *Profile) validate(p *Problems, want string) {
 		required(f+".label", c.Label, "须确认的中文内容")
 		required(f+".source", c.Source, "出处（条款）")
 		cond(c.When, f+".when")
+		cond(c.WaivedWhen, f+".waived_when")
 	}
 	for i := range prof.Blockers {
 		b := &prof.Blockers[i]

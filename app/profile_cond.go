@@ -199,7 +199,7 @@ func extractFacts(d *Declaration, route string) map[string]factValue {
 		"deployment.explanation": present(d.Deployment.Explanation),
 		"xinchuang.notes":        present(d.Xinchuang.Notes),
 		"plan_basis":             present(d.PlanBasis),
-		"legal_exception":        present(d.LegalException),
+		"legal_exception":        {flag: CitesLaw(d.LegalException)},
 		"current_state":          present(d.CurrentState),
 		"indicators":             present(d.Indicators),
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -93,6 +94,8 @@ type Check struct {
 	Confirmed bool   `json:"confirmed"`
 	Source    string `json:"source"`
 	Addition  bool   `json:"addition,omitempty"` // the bureau's own addition (AdditionNote)
+	// Waived: left unconfirmed it does not block (CheckRule.WaivedWhen).
+	Waived bool `json:"waived,omitempty"`
 }
 
 // Blocker is a reason the declaration cannot be submitted yet. Field is the
@@ -221,8 +224,9 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 			continue
 		}
 		ok := slices.Contains(d.Confirmations, c.ID)
-		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source, Addition: c.Addition})
-		if !ok {
+		waived := c.WaivedWhen != nil && c.WaivedWhen.eval(f)
+		a.Checklist = append(a.Checklist, Check{ID: c.ID, Label: c.Label, Confirmed: ok, Source: c.Source, Addition: c.Addition, Waived: waived})
+		if !ok && !waived {
 			fix := c.Fix
 			if fix == "" {
 				fix = "请核实并勾选确认：" + c.Label
@@ -237,13 +241,18 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		}
 	}
 	a.Deadlines = prof.deadlines(f, projectDates{planYear: d.PlanYear, periodStart: d.PeriodStart, periodEnd: d.PeriodEnd}, nil, now)
-	if !isBlank(d.LegalException) {
+	if CitesLaw(d.LegalException) {
 		without := *d
 		without.LegalException = ""
 		for _, b := range prof.evaluate(&without, approved, now, asOf).Blockers {
 			// the profile's own 不予审核 and confirmations, not a section's
-			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID }) ||
-				slices.ContainsFunc(prof.Checklist, func(r CheckRule) bool { return "check."+r.ID == b.ID })
+			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID })
+			if i := slices.IndexFunc(prof.Checklist, func(r CheckRule) bool { return "check."+r.ID == b.ID }); i >= 0 {
+				own = true
+				if g := prof.Checklist[i].Ground; g != "" {
+					b.Label = g // the ground, not 尚未确认：…
+				}
+			}
 			if own && !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
 				a.Excepted = append(a.Excepted, b)
 			}
@@ -255,7 +264,7 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 // ConfirmationLabel is what a clerk confirmed by checking checklist item
 // id, as prof words it: printed and shown to reviewers, who read the
 // sentence, not the code. An id prof does not have (its profile changed
-// since) is given as it is.
+// since) is said to be one, with the id.
 func (prof *Profile) ConfirmationLabel(id string) string {
 	if prof != nil {
 		for _, c := range prof.Checklist {
@@ -264,5 +273,24 @@ func (prof *Profile) ConfirmationLabel(id string) string {
 			}
 		}
 	}
-	return id
+	return fmt.Sprintf("（现行规则中没有的确认事项：%s）", id)
+}
+
+// OrderConfirmations returns ids in prof's checklist order, ids it does not
+// have after them as they were: a box ticked again does not move its item
+// (the console read the new order as a change, and the printed copy listed
+// the items in the order they were clicked).
+func (prof *Profile) OrderConfirmations(ids []string) []string {
+	out := slices.Clone(ids)
+	if prof == nil {
+		return out
+	}
+	rank := func(id string) int {
+		if i := slices.IndexFunc(prof.Checklist, func(c CheckRule) bool { return c.ID == id }); i >= 0 {
+			return i
+		}
+		return len(prof.Checklist)
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return out
 }

@@ -65,6 +65,9 @@ func (prof *Profile) Reads(fact string) bool {
 	}
 	for _, r := range prof.Checklist {
 		add(r.Off, r.When)
+		if r.WaivedWhen != nil {
+			add(r.Off, r.WaivedWhen)
+		}
 	}
 	for _, r := range prof.Blockers {
 		add(r.Off, r.When)

@@ -392,8 +392,17 @@ func TestProfileTianningBlockers(t *testing.T) {
 				}
 				// The blocker lifted is named, for the reviewer to check
 				// the law against.
-				if len(a.Excepted) != 1 || a.Excepted[0].ID != b.ID {
-					t.Errorf("lifted by the law cited: %+v, want %s", a.Excepted, b.ID)
+				if len(a.Excepted) != 1 || a.Excepted[0].ID != b.ID || !strings.HasPrefix(a.Excepted[0].Label, "不予审核") {
+					t.Errorf("lifted by the law cited: %+v, want %s named as a 不予审核 ground", a.Excepted, b.ID)
+				}
+				// The confirmation lifted is still asked, shown and can be
+				// given or taken back (hidden, a reviewer's 请勾选 could not
+				// be answered; found in a walkthrough).
+				if b.ID == "check.sharing_compliant" {
+					i := slices.IndexFunc(a.Checklist, func(c app.Check) bool { return c.ID == "sharing_compliant" })
+					if i < 0 || !a.Checklist[i].Waived || a.Checklist[i].Confirmed {
+						t.Errorf("the lifted confirmation in the checklist: %+v", a.Checklist)
+					}
 				}
 			} else {
 				excepted := *d
@@ -719,5 +728,44 @@ func TestProfileEvaluateIsPure(t *testing.T) {
 		if a := p.Evaluate(nil, now); a.Profile != id {
 			t.Errorf("%s: Evaluate(nil) = %+v", id, a)
 		}
+	}
+}
+
+// 法律法规另有规定的依据 of "无" lifted every 不予审核 of 天宁 (found in a
+// walkthrough): only a text naming a law or regulation cites one; one that
+// names none is refused, saying what to write, and lifts nothing.
+func TestALegalExceptionNamesALaw(t *testing.T) {
+	for s, want := range map[string]bool{
+		"《中华人民共和国保守国家秘密法》第二十四条": true, "保密法第二十四条": true, "国务院办公厅关于……的规定": true, "某某条例第三条": true,
+		"": false, "无": false, "  无  ": false, "没有": false, "暂无": false, "不适用": false, "无相关法律法规": false, "—": false, "/": false, "本项目涉密": false,
+	} {
+		if got := app.CitesLaw(s); got != want {
+			t.Errorf("CitesLaw(%q) = %v, want %v", s, got, want)
+		}
+	}
+	p := MustProfiles(t)["tianning"]
+	d := declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+	d.SharesData = false
+	msg := func() string {
+		for _, fe := range app.FieldErrors(d.Validate()) {
+			if fe.Field == "legal_exception" {
+				return fe.Message
+			}
+		}
+		return ""
+	}
+	d.LegalException = "无"
+	if m := msg(); !strings.Contains(m, "请留空") || !strings.Contains(m, "名称及条款") {
+		t.Errorf("无 as the law cited: %q", m)
+	}
+	if !slices.Contains(blockerIDs(p.Evaluate(d, now)), "no_data_sharing") {
+		t.Error("无 lifted a 不予审核")
+	}
+	d.LegalException = "《中华人民共和国保守国家秘密法》第二十四条"
+	if m := msg(); m != "" {
+		t.Errorf("a law cited refused: %q", m)
+	}
+	if slices.Contains(blockerIDs(p.Evaluate(d, now)), "no_data_sharing") {
+		t.Error("a law cited lifts nothing")
 	}
 }

@@ -194,7 +194,7 @@ func (e *editorScreen) syncChecklist() {
 	a := e.prof.EvaluateSent(e.decl(), e.u.now(), app.FirstSubmitted(e.f))
 	ids := "list\n" // never "" (nothing shown yet) nor "none" (no profile)
 	for _, c := range a.Checklist {
-		ids += c.ID + "\n"
+		ids += fmt.Sprintf("%s %v\n", c.ID, c.Waived)
 	}
 	if ids == e.checkIDs {
 		return
@@ -212,7 +212,7 @@ func (e *editorScreen) syncChecklist() {
 		box.OnChanged = func(on bool) {
 			d.Confirmations = removeString(d.Confirmations, id)
 			if on {
-				d.Confirmations = append(d.Confirmations, id)
+				d.Confirmations = e.prof.OrderConfirmations(append(d.Confirmations, id))
 			}
 			e.edited()
 		}
@@ -221,8 +221,11 @@ func (e *editorScreen) syncChecklist() {
 		}
 		e.inputs = append(e.inputs, box)
 		e.targets["confirmations."+id] = box
-		e.checksBox.Add(container.NewBorder(nil, nil, container.NewVBox(box), nil,
-			container.NewVBox(&paragraph{Text: T(c.Label)}, note(T(c.Source)))))
+		text := container.NewVBox(&paragraph{Text: T(c.Label)}, note(T(c.Source)))
+		if c.Waived {
+			text.Add(note(T("已写明“法律法规另有规定的依据”：这一项不勾选也可以提交，数管局将核实所援引的规定是否适用。")))
+		}
+		e.checksBox.Add(container.NewBorder(nil, nil, container.NewVBox(box), nil, text))
 	}
 	if len(a.Checklist) == 0 {
 		e.checksBox.Add(note(T("本地区规则对本项目没有须确认的事项。")))

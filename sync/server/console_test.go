@@ -1405,12 +1405,12 @@ func TestConsoleShowsConfirmationsInTheProfilesWords(t *testing.T) {
 	b.login("reviewer", http.StatusSeeOther)
 	page := "/console/filings/" + f.ID
 	b.get(page)
-	const words = "本单位没有违反政务信息资源共享管理规定的情形"
+	const words = "本单位目前不存在违反政务信息资源共享管理规定的情形"
 	if !strings.Contains(b.last, "<h3>确认事项</h3>") || !strings.Contains(b.last, "<li>"+words+"</li>") {
 		t.Errorf("the confirmation is not shown in the profile's words")
 	}
-	if i := strings.Index(b.last, "确认事项 第 1 行"); i < 0 || !strings.Contains(b.last[i:], words) {
-		t.Errorf("the change does not name what was confirmed")
+	if i := strings.Index(b.last, "确认事项："+words); i < 0 || !strings.Contains(b.last[i:], "未确认") || !strings.Contains(b.last[i:], "已确认") {
+		t.Errorf("the change does not say what was confirmed")
 	}
 	if strings.Contains(b.last, ">sharing_compliant<") || strings.Contains(b.last, "、sharing_compliant") {
 		t.Errorf("the page shows the checklist item's ID")

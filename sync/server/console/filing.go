@@ -233,6 +233,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 		v.BaseNo = baseNo
 		v.Changes, v.Changed, moved = diffRows(old, d.Body)
+		v.Changes = confirmChanges(prof, v.Changes, v.Changed, old, d.Body)
 	}
 	for _, t := range d.History {
 		if t.Action == app.ActionSubmit && t.RevisionNumber < d.Revision && !slices.Contains(v.Prints, t.RevisionNumber) {
@@ -246,11 +247,6 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// items' IDs, not what the unit confirmed.
 		for _, id := range dd.Confirmations {
 			v.Doc.Confirms = append(v.Doc.Confirms, prof.ConfirmationLabel(id))
-		}
-		for i := range v.Changes {
-			if c := &v.Changes[i]; strings.HasPrefix(unmark(c.Path), "declaration.confirmations.") {
-				c.Old, c.New = confirmLabel(prof, c.Old), confirmLabel(prof, c.New)
-			}
 		}
 	}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
@@ -665,10 +661,40 @@ func priorDecisions(history []app.Transition, rev string) ([]app.Transition, app
 	return out, approved
 }
 
-// confirmLabel is prof's words for a confirmation's ID, "" for none.
-func confirmLabel(prof *app.Profile, id string) string {
-	if id == "" {
-		return ""
+// confirmChanges replaces the row-by-row changes of a declaration's
+// confirmations (确认事项 第 1 行：sharing_compliant → 空) with one change an
+// item confirmed or no longer confirmed, in prof's words, and drops them
+// when only their order changed (a box ticked again). changed loses their
+// marks then.
+func confirmChanges(prof *app.Profile, cs []change, changed map[string]bool, oldBody, newBody []byte) []change {
+	var was, is struct {
+		Declaration *struct {
+			Confirmations []string `json:"confirmations"`
+		} `json:"declaration"`
 	}
-	return prof.ConfirmationLabel(id)
+	if json.Unmarshal(oldBody, &was) != nil || json.Unmarshal(newBody, &is) != nil || was.Declaration == nil || is.Declaration == nil {
+		return cs
+	}
+	const prefix = "declaration.confirmations"
+	out := slices.DeleteFunc(cs, func(c change) bool { return strings.HasPrefix(unmark(c.Path), prefix) })
+	n := len(out)
+	before, after := was.Declaration.Confirmations, is.Declaration.Confirmations
+	for _, id := range before {
+		if !slices.Contains(after, id) {
+			out = append(out, change{Path: prefix, Label: "确认事项：" + prof.ConfirmationLabel(id), Old: "已确认", New: "未确认"})
+		}
+	}
+	for _, id := range after {
+		if !slices.Contains(before, id) {
+			out = append(out, change{Path: prefix, Label: "确认事项：" + prof.ConfirmationLabel(id), Old: "未确认", New: "已确认"})
+		}
+	}
+	if len(out) == n {
+		for p := range changed {
+			if strings.HasPrefix(unmark(p), prefix) {
+				delete(changed, p)
+			}
+		}
+	}
+	return out
 }
