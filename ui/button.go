@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -28,12 +29,14 @@ type Button struct {
 	// has just moved under the pointer by itself (editorScreen.unsteady).
 	// The keyboard's presses are taken: the focus does not move with it.
 	moving func() bool
+	// movedAt is when a flow or bar last moved the button (moveTo).
+	movedAt time.Time
 }
 
 // Tapped presses the button, unless it is a pointer's tap while the
 // button is moving.
 func (b *Button) Tapped(ev *fyne.PointEvent) {
-	if ev != nil && b.moving != nil && b.moving() {
+	if ev != nil && (b.moving != nil && b.moving() || !b.movedAt.IsZero() && time.Since(b.movedAt) < settleTime) {
 		return
 	}
 	b.Button.Tapped(ev)

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
 )
@@ -84,7 +85,9 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	if x.u.editor != e {
 		t.Fatal("a click on a header button that had just moved was taken")
 	}
-	timeline.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	// Enter, which presses the button through Tapped: taken.
+	timeline.KeyDown(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	timeline.KeyUp(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	x.eventually(t, "the timeline by the keyboard", func() bool { return x.u.editor == nil })
 
 	// Opened by the clerk: taken at once.
@@ -109,5 +112,44 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	x.pump()
 	if x.u.editor != e {
 		t.Fatal("a click on a button moved by 重新发送 was taken")
+	}
+	// Once settleTime has passed, a click is taken.
+	e.moved = time.Now().Add(-settleTime)
+	test.Tap(headerButton(t, e, "进度与批复"))
+	x.eventually(t, "the timeline once the buttons settled", func() bool { return x.u.editor == nil })
+}
+
+// TestButtonsAFlowMovedTakeNoClick (found in review): a header's text grew
+// (已导出 …pdf), the bar wrapped, and a button the flow or bar moved was
+// under the pointer. A Button a flow moves takes no pointer's tap for
+// settleTime; one placed the first time, or not moved, takes it.
+func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
+	test.NewTempApp(t)
+	taps := map[string]int{}
+	button := func(text string) *Button {
+		return newButton(&Button{Button: widget.Button{Text: text, OnTapped: func() { taps[text]++ }}})
+	}
+	a, b, c := button("导出 Word"), button("撤回提交"), button("检查并提交")
+	flow := newFlow(a, b, c)
+	flow.Resize(fyne.NewSize(800, 60))
+	test.Tap(a)
+	test.Tap(c)
+	if taps["导出 Word"] != 1 || taps["检查并提交"] != 1 {
+		t.Fatalf("buttons placed the first time: %v", taps)
+	}
+	b.Hide()
+	flow.Refresh() // the flow lays out again: 导出 Word moves right, 检查并提交 stays
+	if a.movedAt.IsZero() || !c.movedAt.IsZero() {
+		t.Fatalf("moved: 导出 Word %v, 检查并提交 %v", a.movedAt, c.movedAt)
+	}
+	test.Tap(a)
+	test.Tap(c)
+	if taps["导出 Word"] != 1 || taps["检查并提交"] != 2 {
+		t.Errorf("after the move: %v", taps)
+	}
+	a.movedAt = time.Now().Add(-settleTime)
+	test.Tap(a)
+	if taps["导出 Word"] != 2 {
+		t.Errorf("once settled: %v", taps)
 	}
 }
