@@ -47,6 +47,9 @@ type editorScreen struct {
 	// moved is when the header's buttons last moved by themselves (a
 	// decision pulled, the send state changed): unsteady.
 	moved time.Time
+	// stateBox holds the status, the send state and 已自动保存: laid out
+	// again when their texts change (showState).
+	stateBox *fyne.Container
 	// withdrawReason is the reason typed for a withdrawal at the bureau
 	// that did not go through, offered again on the next try.
 	withdrawReason string
@@ -206,6 +209,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		saved = container.NewStack(minWidth(w), e.saved)
 	}
 	state := container.NewHBox(status, saved)
+	e.stateBox = state
 	buttons := newFlow(back, timeline, e.printButtons(), e.withdraw, e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
@@ -856,6 +860,10 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 	}
 	e.send.Importance = sendImportance(s)
 	e.send.SetText(" · " + sendLabel(s))
+	// A label's new text does not lay its container out again: a new
+	// filing's · 未提交, set once it was first saved, was drawn under
+	// 已自动保存 (found in a walkthrough).
+	defer e.stateBox.Refresh()
 	e.sendWhy.Hide()
 	if s.Reason != "" && (s.State == app.SendQuarantined || s.State == app.SendFailed) && sendLabel(s) != sendLabel(app.Send{State: s.State}) {
 		// Only when the reason says more than the state (in English an
