@@ -47,6 +47,8 @@ type editorScreen struct {
 	// moved is when the header's buttons last moved by themselves (a
 	// decision pulled, the send state changed): unsteady.
 	moved time.Time
+	// withdrawDlg is 撤回提交's confirmation while it is open.
+	withdrawDlg *confirmDialog
 	// stateBox holds the status, the send state and 已自动保存: laid out
 	// again when their texts change (showState).
 	stateBox *fyne.Container
@@ -755,6 +757,7 @@ func (e *editorScreen) refreshStateLater() {
 				// reading, not at the first section.
 				e.u.editor.moved = time.Now()
 				e.u.editor.keepPlace(e)
+				e.withdrawOvertaken(e.u.editor.f)
 			case e.headerShape() != shape:
 				e.moved = time.Now()
 			}
@@ -946,7 +949,11 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 	msg := Tf("向数管局撤回“%s”第 %d 版？", title, rev) + "\n\n" +
 		T("这一版已送达数管局，还没有受理。撤回后数管局不再审核这一版，可以修改后重新提交（作为下一版）。需要连上数管局；数管局已受理的，不能再撤回。")
 	content := container.NewVBox(messageContent(msg, e.u.win), widget.NewLabel(T("撤回原因")), why)
-	d := newCustomConfirm(T("撤回提交"), T("向数管局撤回"), T("不撤回"), content, func(ok bool) {
+	var d *confirmDialog
+	d = newCustomConfirm(T("撤回提交"), T("向数管局撤回"), T("不撤回"), content, func(ok bool) {
+		if e.withdrawDlg == d {
+			e.withdrawDlg = nil
+		}
 		if !ok {
 			return
 		}
@@ -979,7 +986,24 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 		})
 	}, e.u.win)
 	d.Show()
+	e.withdrawDlg = d
 	e.u.win.Canvas().Focus(why)
+}
+
+// withdrawOvertaken closes the withdrawal's confirmation, open while a
+// decision arrived that reopened the filing as f, and says why it cannot
+// be done now: it said 还没有受理 over a header saying 初审中 (found in a
+// walkthrough).
+func (e *editorScreen) withdrawOvertaken(f *app.Filing) {
+	if e.withdrawDlg == nil {
+		return
+	}
+	e.withdrawDlg.Hide()
+	e.withdrawDlg = nil
+	if f.Status == app.StatusWithdrawn {
+		return // withdrawn meanwhile (another computer of the unit)
+	}
+	showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(f.Status.Label())), e.u.win)
 }
 
 // withdrawStep runs ask off the Fyne thread with 撤回提交 disabled, then

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,7 +61,11 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 		t.Fatalf("the section scrolled to %v (content %v, viewport %v)", old.body.Offset, old.body.Content.MinSize(), old.body.Size())
 	}
 
-	// 受理 arrives from the feed: the editor opens again without 撤回提交.
+	// The clerk opens 撤回提交's confirmation; 受理 arrives from the feed
+	// meanwhile: the editor opens again without 撤回提交, and the
+	// confirmation, which said 还没有受理, is replaced by why it cannot be.
+	test.Tap(old.withdraw)
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "还没有受理") })
 	x.store.mu.Lock()
 	f := x.store.filings[d.ID]
 	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionAccept,
@@ -74,6 +79,13 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 	e := x.u.editor
 	if e.withdraw.Visible() {
 		t.Fatal("撤回提交 after 受理")
+	}
+	if d := x.dialogText(); strings.Contains(d, "还没有受理") || !strings.Contains(d, "不能再撤回") || !strings.Contains(d, "初审中") {
+		t.Errorf("the dialog after 受理: %q", d)
+	}
+	x.tapDialogButton(t, "OK", "确定", "好")
+	if x.w.Canvas().Overlays().Top() != nil {
+		t.Errorf("another dialog open: %q", x.dialogText())
 	}
 	x.pump()
 	if e.current != sec || e.body.Offset.Y != 120 {
