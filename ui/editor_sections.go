@@ -93,8 +93,11 @@ func (e *editorScreen) buildSections() {
 	e.attachBox = container.NewVBox()
 	add("附件", []string{"attachments"}, e.attachments())
 	e.checksBox = container.NewVBox()
-	add("确认事项", []string{"confirmations"},
-		e.checksBox, e.rowMessage("confirmations", e.checksBox))
+	checks := []fyne.CanvasObject{e.checksBox, e.rowMessage("confirmations", e.checksBox)}
+	if r := e.remarkLine("confirmations"); r != nil { // a reviewer's 请确认…
+		checks = append(checks, r)
+	}
+	add("确认事项", []string{"confirmations"}, checks...)
 	e.rebuildModules()
 	e.rebuildSchedule()
 	e.rebuildBudget()

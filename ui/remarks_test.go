@@ -454,3 +454,26 @@ func TestReadOnlyLinkOutlinesItsField(t *testing.T) {
 		t.Error("the revision being edited is outlined as well as focused")
 	}
 }
+
+// A reviewer's remark on 确认事项 (the console gives it a remark box: 请核实
+// 本单位…) is shown in that section, under the items, as at any field.
+func TestRemarkOnTheConfirmations(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	f := returnedWithRemarks(t)
+	f.History[1].Remarks = map[string]string{"confirmations": "请核实本单位是否存在违反共享管理规定的情形"}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	l, ok := h.e.remarked["confirmations"]
+	if !ok || !strings.Contains(l.Text, "请核实本单位") {
+		t.Fatalf("no remark at 确认事项: %v", h.e.remarked)
+	}
+	h.e.jump("confirmations")
+	if !strings.Contains(textOf(h.e.body.Content), "审核意见：请核实本单位") {
+		t.Errorf("the remark is not in 确认事项's section")
+	}
+	if b := textOf(h.e.banner); strings.Contains(b, "审核意见（确认事项）") {
+		t.Errorf("the remark is in the banner too: %q", b)
+	}
+}

@@ -1406,8 +1406,21 @@ func TestConsoleShowsConfirmationsInTheProfilesWords(t *testing.T) {
 	page := "/console/filings/" + f.ID
 	b.get(page)
 	const words = "本单位目前不存在违反政务信息资源共享管理规定的情形"
-	if !strings.Contains(b.last, "<h3>确认事项</h3>") || !strings.Contains(b.last, "<li>"+words+"</li>") {
+	if !strings.Contains(b.last, "<h3>确认事项</h3>") || !strings.Contains(b.last, "<th>建设单位已确认</th><td>"+words) {
 		t.Errorf("the confirmation is not shown in the profile's words")
+	}
+	// With a remark box as every other item has: a reviewer can ask for a
+	// confirmation there.
+	if !strings.Contains(b.last, `name="remark:confirmations"`) {
+		t.Errorf("no remark box at 确认事项")
+	}
+	var ret protocol.DecisionResponse
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn,
+		Comment: "请核实", Remarks: map[string]string{"confirmations": "请核实本单位是否存在违反共享管理规定的情形"}},
+		http.StatusOK, &ret, fx.seen(fx.reviewer, f.ID)...)
+	b.get(page)
+	if !strings.Contains(b.last, "请核实本单位是否存在违反共享管理规定的情形") {
+		t.Errorf("the remark at 确认事项 is not shown at it")
 	}
 	if i := strings.Index(b.last, "确认事项："+words); i < 0 || !strings.Contains(b.last[i:], "未确认") || !strings.Contains(b.last[i:], "已确认") {
 		t.Errorf("the change does not say what was confirmed")

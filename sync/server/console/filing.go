@@ -248,6 +248,11 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for _, id := range dd.Confirmations {
 			v.Doc.Confirms = append(v.Doc.Confirms, prof.ConfirmationLabel(id))
 		}
+		v.Doc.Asks = prof != nil && len(prof.Checklist) > 0
+		v.Doc.ConfirmText = strings.Join(v.Doc.Confirms, "\n")
+		if len(v.Doc.Confirms) == 0 {
+			v.Doc.ConfirmText = "未确认任何事项"
+		}
 	}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
 	if d.Status == app.StatusReturned && v.Doc.Earlier == nil {

@@ -35,6 +35,12 @@ type docCtx struct {
 	// Confirms are the declaration's confirmations as the bureau's profile
 	// words them (they are stored as the checklist items' IDs).
 	Confirms []string
+	// ConfirmText is Confirms as one cell, each on a line of its own
+	// ("未确认任何事项" for none); Asks: the profile in force has a
+	// checklist, so the block shows, with its remark box, even when
+	// nothing was confirmed (a reviewer could not ask for one).
+	ConfirmText string
+	Asks        bool
 }
 
 // earlierView is a remark of the last return, and whether the revision
