@@ -33,7 +33,7 @@ var factNumbers = []string{
 	"current_state", "deployment.explanation", "deployment.mode", "indicators", "integrated", "nature", "om_annual",
 	"plan", "plan_basis", "security.assess", "security.level", "security.plan", "service_types", "shares_data",
 	"sharing_analysis", "total_investment", "xinchuang.notes", "xinchuang.supported", "year_amount",
-	"unit_type", "funding.kind", "legal_exception",
+	"unit_type", "funding.kind", "legal_exception", "capital_project",
 }
 
 // FactsOf returns the facts of d (of an empty declaration when d is nil).

@@ -243,6 +243,10 @@ type Declaration struct {
 	// for this project (天宁's 不予审核 hold 除法律法规明确规定外): a
 	// profile lifts its blockers on it, and asks for the basis attached.
 	LegalException string `json:"legal_exception,omitempty"`
+	// CapitalProject: the project's hardware, equipment and software are
+	// planned and built with a fixed-asset investment project (武汉 第九条:
+	// 纳入基本建设项目管理). Asked only where a profile reads it.
+	CapitalProject bool `json:"capital_project,omitempty"`
 
 	// 建设目标与内容
 	Goals        string   `json:"goals"`

@@ -361,6 +361,31 @@ func TestProfileCorrections(t *testing.T) {
 			}
 		}
 	})
+	t.Run(seedWuhan+"/第九条 与固定资产投资项目同步规划、同步施工的纳入基本建设项目管理", func(t *testing.T) {
+		// It read a 建筑工程费 line as "built with a fixed-asset project":
+		// a 机房 refitted inside an IT project is not one, and a system
+		// built with a new office building may have no such line.
+		p := ps["wuhan"]
+		has := func(d *app.Declaration) bool {
+			return slices.ContainsFunc(p.Evaluate(d, now).Obligations, func(o app.Obligation) bool { return o.ID == "capital_construction" })
+		}
+		d := declaration(t, "武汉市民政局养老服务信息平台", "武汉市民政局", "680", "software_dev", "600", "construction", "80")
+		if has(d) {
+			t.Error("a 建筑工程费 line alone made it 基本建设")
+		}
+		d = declaration(t, "武汉市民政局养老服务信息平台", "武汉市民政局", "680")
+		d.CapitalProject = true
+		if !has(d) {
+			t.Error("a project built with a fixed-asset investment project is not told 第九条")
+		}
+		// Only a profile with such a rule asks (the editor shows the
+		// question only there).
+		for id, prof := range ps {
+			if got := prof.Reads("capital_project"); got != (id == "wuhan") {
+				t.Errorf("%s reads capital_project: %v", id, got)
+			}
+		}
+	})
 	t.Run(seedWuhan+"/第二十条 年度绩效评价报告只在建设期内", func(t *testing.T) {
 		p := ps["wuhan"]
 		d := declaration(t, "武汉市民政局养老服务信息平台", "武汉市民政局", "680")

@@ -1074,3 +1074,29 @@ func TestOpenEditorTakesTheNewProfile(t *testing.T) {
 		return strings.Contains(p, "天宁") && !strings.Contains(p, "霍邱") && strings.Contains(p, "不予审核")
 	})
 }
+
+// 武汉 第九条: a project planned and built with a fixed-asset investment
+// project is managed as one (基本建设). Its clerk is asked, in 性质与类别,
+// and the panel says what follows; 霍邱's clerk is not asked.
+func TestCapitalProjectAskedWhereARuleReadsIt(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	if h.target("capital_project") != nil {
+		t.Fatal("霍邱's declaration asks whether it is built with a fixed-asset project")
+	}
+	x = newScreens(t, "wuhan", nil)
+	h = x.newEditor(t, app.KindDeclaration)
+	box, ok := h.target("capital_project").(*widget.Check)
+	if !ok {
+		t.Fatalf("武汉's declaration does not ask: %T", h.target("capital_project"))
+	}
+	if h.e.sectionOf("capital_project") != h.e.sectionOf("nature") {
+		t.Error("the question is not in 性质与类别")
+	}
+	if strings.Contains(h.panel(), "纳入基本建设项目管理") {
+		t.Fatal("told 第九条 before saying so")
+	}
+	box.SetChecked(true)
+	x.eventually(t, "第九条 in the panel", func() bool { return strings.Contains(h.panel(), "纳入基本建设项目管理") })
+	x.saved(t, "the answer", func(f *app.Filing) bool { return f.Declaration != nil && f.Declaration.CapitalProject })
+}

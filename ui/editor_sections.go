@@ -46,7 +46,12 @@ func (e *editorScreen) buildSections() {
 		nature = append(nature, e.text("legal_exception", "法律法规另有规定的依据",
 			"法律法规对本项目另有明确规定、不适用“不予审核”情形的，写明法律法规名称及条款，并在附件中附上依据；没有的留空", &d.LegalException, true))
 	}
-	add("性质与类别", []string{"nature", "service_types", "class", "plan", "plan_basis", "period_start", "period_end", "legal_exception"}, nature...)
+	// 武汉 第九条: built with a fixed-asset investment project, it is
+	// managed as one (基本建设项目管理).
+	if e.prof.Reads("capital_project") || d.CapitalProject {
+		nature = append(nature, e.check("capital_project", "与固定资产投资项目（如新建办公楼、场馆）同步规划、同步施工", &d.CapitalProject))
+	}
+	add("性质与类别", []string{"nature", "service_types", "class", "plan", "plan_basis", "period_start", "period_end", "legal_exception", "capital_project"}, nature...)
 	e.moduleBox = container.NewVBox()
 	add("建设目标与内容", []string{"goals", "indicators", "content", "modules", "current_state", "integrated"},
 		e.text("goals", "建设目标", "", &d.Goals, true),
