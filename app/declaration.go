@@ -316,24 +316,51 @@ var yearMonth = regexp.MustCompile(`^(20\d\d|2100)-(0[1-9]|1[0-2])$`) // 2000-01
 
 var regionCodePattern = regexp.MustCompile(`^\d{6}$`)
 
-// Validate checks the declaration's own rules (not those of a jurisdiction,
-// see Profile.Evaluate) and returns every problem at once as an EINVALID
-// *Error, or nil. It never changes the declaration.
 // CitesLaw reports whether s, a declaration's 法律法规另有规定的依据, names
 // a law or regulation: "无", "没有" or "不适用" lifted every 不予审核 of
 // 天宁 (found in a walkthrough; the hint says 没有的留空, and 无 is what
-// a clerk writes for none). A law is named in 书名号 or by its kind.
+// a clerk writes for none), and so did a sentence saying there is none
+// (本项目无法律法规另有规定) or naming none (根据国家有关规定; found in
+// review). A law is named in 书名号, or by a name of its kind: 保密法,
+// 无线电管理条例, …关于…的规定.
 func CitesLaw(s string) bool {
 	s = strings.TrimSpace(s)
-	for _, none := range []string{"无", "没有", "暂无", "不适用", "否", "未"} {
-		if strings.HasPrefix(s, none) {
-			return false // 无相关法律法规, 没有另有规定的
+	for _, none := range noLaw {
+		if s == none || strings.HasPrefix(s, none) && strings.ContainsAny(string([]rune(s[len(none):])[:1]), "，,。.；;、 ：:（(") {
+			return false // 无。 没有，…
 		}
 	}
-	return strings.ContainsAny(s, "《法") || strings.Contains(s, "条例") || strings.Contains(s, "规定") ||
-		strings.Contains(s, "办法") || strings.Contains(s, "决定") || strings.Contains(s, "细则")
+	for _, neg := range noLawSaid {
+		if strings.Contains(s, neg) {
+			return false
+		}
+	}
+	if strings.Contains(s, "《") && strings.Contains(s, "》") {
+		return true
+	}
+	for _, g := range lawWords {
+		s = strings.ReplaceAll(s, g, "、")
+	}
+	return lawName.MatchString(s)
 }
 
+var (
+	// noLaw are answers that mean "none", whole or before punctuation.
+	noLaw = []string{"无", "没有", "暂无", "不适用", "否", "无此情况", "无此情形", "不涉及", "-", "—", "——", "/", "／", "N/A", "n/a", "NA", "none", "None", "0"}
+	// noLawSaid are phrases saying there is no law providing otherwise.
+	noLawSaid = []string{"无法律", "没有法律", "不存在法律", "无相关法律", "没有相关法律", "无另有规定", "没有另有规定", "不存在另有规定",
+		"无明确规定", "没有明确规定", "未作规定", "无特别规定", "没有特别规定", "无此类", "没有此类", "无上述", "没有上述"}
+	// lawWords are generic words that name no law: taken out before a
+	// name is looked for.
+	lawWords = []string{"法律法规", "法律", "法规", "有关规定", "相关规定", "另有规定", "明确规定", "国家规定", "依法", "无法", "方法", "合法", "法定", "办法规定"}
+	// lawName is a law's name by its kind: two characters or more before
+	// 法, 条例, 规定, 办法, 细则 or 决定.
+	lawName = regexp.MustCompile(`\p{Han}{2,}(法|条例|规定|办法|细则|决定)`)
+)
+
+// Validate checks the declaration's own rules (not those of a jurisdiction,
+// see Profile.Evaluate) and returns every problem at once as an EINVALID
+// *Error, or nil. It never changes the declaration.
 func (d *Declaration) Validate() error {
 	var p Problems
 	if d.PlanYear < 2000 || d.PlanYear > 2100 {

@@ -18,7 +18,7 @@ var fieldNames = map[string]string{
 	"unit_credit_code": "统一社会信用代码", "supervising_dept": "主管部门", "region_code": "行政区划代码",
 	"contact": "联系人信息", "leader": "项目负责人", "person": "联系人", "phone": "联系电话",
 	"nature": "建设性质", "service_types": "服务类型", "class": "项目类别", "plan": "年度计划",
-	"plan_basis": "规划依据", "legal_exception": "法律法规另有规定的依据", "capital_project": "与固定资产投资项目同步建设", "period_start": "建设周期起", "period_end": "建设周期止", "goals": "建设目标",
+	"plan_basis": "规划依据", "legal_exception": "法律法规另有规定的依据", "capital_project": "信息化硬件、专用设备或成套软件与固定资产投资项目同步设计、同步施工", "period_start": "建设周期起", "period_end": "建设周期止", "goals": "建设目标",
 	"indicators": "绩效目标及指标", "content": "建设内容", "modules": "功能模块", "name": "名称",
 	"description": "说明", "current_state": "现有系统与整合", "integrated": "已完成系统整合",
 	"data_resources": "数据资源", "sharing_analysis": "信息资源共享分析", "shares_data": "接入共享交换平台",

@@ -125,7 +125,7 @@ var facts = map[string]factDef{
 	"xinchuang.notes":        {factFlag, "已填写信创适配说明", nil},
 	"plan_basis":             {factFlag, "已填写规划依据", nil},
 	"legal_exception":        {factFlag, "已写明法律法规另有规定的依据", nil},
-	"capital_project":        {factFlag, "与固定资产投资项目同步规划、同步施工", nil},
+	"capital_project":        {factFlag, "信息化硬件、专用设备或成套软件与固定资产投资项目同步设计、同步施工", nil},
 	"current_state":          {factFlag, "已填写现有系统与整合情况", nil},
 	"indicators":             {factFlag, "已填写绩效目标及指标", nil},
 	FactPlanYearAhead:        {factFlag, "申报下一年度（申报年度晚于当年）", nil},

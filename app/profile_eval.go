@@ -266,11 +266,12 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 // sentence, not the code. An id prof does not have (its profile changed
 // since) is said to be one, with the id.
 func (prof *Profile) ConfirmationLabel(id string) string {
-	if prof != nil {
-		for _, c := range prof.Checklist {
-			if c.ID == id {
-				return c.Label
-			}
+	if prof == nil {
+		return fmt.Sprintf("（确认事项：%s）", id) // no rules loaded: nothing to say of it
+	}
+	for _, c := range prof.Checklist {
+		if c.ID == id {
+			return c.Label
 		}
 	}
 	return fmt.Sprintf("（现行规则中没有的确认事项：%s）", id)

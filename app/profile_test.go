@@ -736,8 +736,11 @@ func TestProfileEvaluateIsPure(t *testing.T) {
 // names none is refused, saying what to write, and lifts nothing.
 func TestALegalExceptionNamesALaw(t *testing.T) {
 	for s, want := range map[string]bool{
-		"《中华人民共和国保守国家秘密法》第二十四条": true, "保密法第二十四条": true, "国务院办公厅关于……的规定": true, "某某条例第三条": true,
-		"": false, "无": false, "  无  ": false, "没有": false, "暂无": false, "不适用": false, "无相关法律法规": false, "—": false, "/": false, "本项目涉密": false,
+		"《中华人民共和国保守国家秘密法》第二十四条": true, "保密法第二十四条": true, "国务院办公厅关于加强政务数据共享的规定": true, "某某条例第三条": true,
+		"无线电管理条例第十条": true, "未成年人保护法第七十二条": true, "无障碍环境建设法第三十条": true, "涉密项目适用保密法": true,
+		"": false, "无": false, "  无  ": false, "无。": false, "没有": false, "暂无": false, "不适用": false, "无相关法律法规": false, "—": false, "/": false,
+		"本项目涉密": false, "本项目无法律法规另有规定": false, "本项目不存在法律法规另有规定的情形": false, "本项目没有另有规定": false,
+		"根据国家有关规定": false, "依法": false, "无，按要求部署": false,
 	} {
 		if got := app.CitesLaw(s); got != want {
 			t.Errorf("CitesLaw(%q) = %v, want %v", s, got, want)

@@ -1000,10 +1000,16 @@ func (e *editorScreen) withdrawOvertaken(f *app.Filing) {
 	}
 	e.withdrawDlg.Hide()
 	e.withdrawDlg = nil
-	if f.Status == app.StatusWithdrawn {
-		return // withdrawn meanwhile (another computer of the unit)
+	switch {
+	case f.Status == app.StatusWithdrawn:
+		// withdrawn meanwhile (another computer of the unit)
+	case f.Status == app.StatusReturned:
+		showMessage(T("无需撤回"), T("数管局已退回修改这一版：不需要撤回，点“修改后重新提交”修改后再报送。"), e.u.win)
+	case f.Status.Final():
+		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(f.Status.Label())), e.u.win)
+	default:
+		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(f.Status.Label())), e.u.win)
 	}
-	showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(f.Status.Label())), e.u.win)
 }
 
 // withdrawStep runs ask off the Fyne thread with 撤回提交 disabled, then

@@ -49,7 +49,7 @@ func (e *editorScreen) buildSections() {
 	// 武汉 第九条: built with a fixed-asset investment project, it is
 	// managed as one (基本建设项目管理).
 	if e.prof.Reads("capital_project") || d.CapitalProject {
-		nature = append(nature, e.check("capital_project", "与固定资产投资项目（如新建办公楼、场馆）同步规划、同步施工", &d.CapitalProject))
+		nature = append(nature, e.check("capital_project", "信息化硬件、专用设备或成套软件与固定资产投资项目（如新建办公楼、场馆）同步设计、同步施工", &d.CapitalProject))
 	}
 	add("性质与类别", []string{"nature", "service_types", "class", "plan", "plan_basis", "period_start", "period_end", "legal_exception", "capital_project"}, nature...)
 	e.moduleBox = container.NewVBox()

@@ -165,3 +165,34 @@ func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 		t.Errorf("once settled: %v", taps)
 	}
 }
+
+// 撤回提交's confirmation open when the bureau returned the revision: it
+// said 已开始办理…请联系数管局退回修改 of a filing already returned (found
+// in review); it says there is nothing to withdraw and what to do.
+func TestWithdrawalOvertakenByAReturn(t *testing.T) {
+	var link *bureauLink
+	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
+		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
+		return link
+	})
+	link.store = x.store
+	d := queuedDeclaration(t, x)
+	x.store.mu.Lock()
+	x.store.send[d.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+	x.u.Show("filing:" + d.ID)
+	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
+	test.Tap(x.u.editor.withdraw)
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "还没有受理") })
+	x.store.mu.Lock()
+	f := x.store.filings[d.ID]
+	f.History = append(f.History, app.Transition{At: time.Now(), Actor: "王审核", Role: app.RoleReviewer, Action: app.ActionReturn,
+		From: app.StatusSubmitted, To: app.StatusReturned, Comment: "请补充", RevisionID: f.Revision.ID, RevisionNumber: 1})
+	f.Status = app.StatusReturned
+	x.store.mu.Unlock()
+	x.store.changed()
+	x.eventually(t, "the returned filing", func() bool { return x.u.editor != nil && x.u.editor.f.Status == app.StatusReturned })
+	if d := x.dialogText(); !strings.Contains(d, "不需要撤回") || !strings.Contains(d, "修改后重新提交") || strings.Contains(d, "联系数管局退回修改") {
+		t.Errorf("the dialog after a return: %q", d)
+	}
+}

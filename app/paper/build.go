@@ -119,7 +119,7 @@ func declaration(d *app.Declaration, atts []app.Attachment, o Options) *Document
 		nature = append(nature, text("法律法规另有规定的依据", d.LegalException))
 	}
 	if d.CapitalProject { // only a profile's rule asks for it (武汉 第九条)
-		nature = append(nature, fields(Field{"与固定资产投资项目同步规划、同步施工", "是"}))
+		nature = append(nature, fields(Field{"信息化硬件、专用设备或成套软件与固定资产投资项目同步设计、同步施工", "是"}))
 	}
 	ch("项目性质与类别", nature...)
 	goals := []Block{text("建设目标", d.Goals), text("绩效目标及指标", d.Indicators), text("建设内容", d.Content)}

@@ -61,12 +61,12 @@ func TestDeclarationLayout(t *testing.T) {
 	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "法律法规另有规定的依据") || !strings.Contains(text, "保守国家秘密法") {
 		t.Error("the law a declaration cites for its exception is not printed")
 	}
-	if strings.Contains(text, "同步规划") {
+	if strings.Contains(text, "同步设计") {
 		t.Error("a project not built with a fixed-asset project says it is")
 	}
 	d.CapitalProject = true // 武汉 第九条
 	doc, _ = Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{})
-	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "与固定资产投资项目同步规划、同步施工") {
+	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "信息化硬件、专用设备或成套软件与固定资产投资项目同步设计、同步施工") {
 		t.Error("a project built with a fixed-asset investment project does not say so on paper")
 	}
 	if _, err := Build(app.Body{Kind: app.KindDeclaration}, Options{}); app.ErrorCode(err) != app.EINVALID {

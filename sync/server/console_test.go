@@ -1451,3 +1451,30 @@ func pdfText(t *testing.T, data []byte) string {
 	}
 	return string(out)
 }
+
+// 确认事项 is shown where the profile asks this project for confirmations:
+// under 郁南 a project the unit manages itself (under 10 万元) is asked
+// none, and read 建设单位已确认：未确认任何事项 as a failure (found in
+// review); a larger one that confirmed nothing says so.
+func TestConsoleConfirmationsOnlyWhereAsked(t *testing.T) {
+	fx := MustBureau(t)
+	small := newFiling(t, fx.unitA.ID)
+	d := small.Declaration
+	d.TotalInvestment, d.YearAmount = app.Wans(8), app.Wans(8)
+	d.Budget = []app.BudgetItem{{Category: app.BudgetHardware, Name: "终端", Amount: app.Wans(8)}}
+	d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(8)}}
+	fx.submit(fx.clerkA, small, http.StatusCreated)
+	large := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, large, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + small.ID)
+	if strings.Contains(b.last, "<h3>确认事项</h3>") {
+		t.Error("a self-managed project, asked nothing, shows 确认事项")
+	}
+	b.get("/console/filings/" + large.ID)
+	if !strings.Contains(b.last, "<h3>确认事项</h3>") || !strings.Contains(b.last, "未确认任何事项") {
+		t.Error("a project asked to confirm that confirmed nothing does not say so")
+	}
+}

@@ -27,3 +27,16 @@ func TestConfirmationsCompareAsASet(t *testing.T) {
 		t.Errorf("one the profile does not have: %+v", cs)
 	}
 }
+
+// A flag turned off is left out of the body (omitempty): the change read
+// 是 → (空), as if the answer had been taken away (found in review).
+func TestAFlagTurnedOffReadsNo(t *testing.T) {
+	cs, _, _ := diffRows([]byte(`{"declaration":{"capital_project":true,"goals":"x"}}`), []byte(`{"declaration":{"goals":"x"}}`))
+	if len(cs) != 1 || cs[0].Old != "是" || cs[0].New != "否" {
+		t.Errorf("turned off: %+v", cs)
+	}
+	cs, _, _ = diffRows([]byte(`{"declaration":{"goals":"x"}}`), []byte(`{"declaration":{"capital_project":true,"goals":"x"}}`))
+	if len(cs) != 1 || cs[0].Old != "否" || cs[0].New != "是" {
+		t.Errorf("turned on: %+v", cs)
+	}
+}

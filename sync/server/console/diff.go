@@ -54,6 +54,13 @@ func diffRows(oldBody, newBody []byte) ([]change, map[string]bool, map[string]st
 			continue
 		}
 		p := unmark(c.Path)
+		// A flag turned off is left out of the body (false, or omitempty):
+		// 是 → (空) read as if the answer had been taken away.
+		if c.Old == "true" && c.New == "" {
+			c.New = "false"
+		} else if c.New == "true" && c.Old == "" {
+			c.Old = "false"
+		}
 		c.Label = app.FieldLabel(p)
 		c.Old, c.New = fieldValue(p, c.Old), fieldValue(p, c.New)
 		kept = append(kept, c)

@@ -248,7 +248,9 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for _, id := range dd.Confirmations {
 			v.Doc.Confirms = append(v.Doc.Confirms, prof.ConfirmationLabel(id))
 		}
-		v.Doc.Asks = prof != nil && len(prof.Checklist) > 0
+		// Asked of this project (郁南 asks nothing of a self-managed one):
+		// 未确认任何事项 read as a failure to confirm.
+		v.Doc.Asks = v.Verdict != nil && v.Verdict.Assessment != nil && len(v.Verdict.Assessment.Checklist) > 0
 		v.Doc.ConfirmText = strings.Join(v.Doc.Confirms, "\n")
 		if len(v.Doc.Confirms) == 0 {
 			v.Doc.ConfirmText = "未确认任何事项"

@@ -24,6 +24,8 @@ func fieldValue(path, v string) string {
 		}
 	case v == "true":
 		return "是"
+	case v == "false":
+		return "否"
 	}
 	return app.ValueLabel(path, v) // a code as the document shows it
 }
