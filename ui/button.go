@@ -29,8 +29,11 @@ type Button struct {
 	// has just moved under the pointer by itself (editorScreen.unsteady).
 	// The keyboard's presses are taken: the focus does not move with it.
 	moving func() bool
-	// movedAt is when a flow or bar last moved the button (moveTo).
-	movedAt time.Time
+	// movedAt is when a flow last moved the button on the screen, abs
+	// where it was then (noteMoves); placed: abs is known.
+	movedAt  time.Time
+	abs, rel fyne.Position // on the screen, in its container
+	placed   bool
 }
 
 // Tapped presses the button, unless it is a pointer's tap while the

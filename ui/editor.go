@@ -787,8 +787,8 @@ func (e *editorScreen) keepPlace(old *editorScreen) {
 // they moved by themselves: a click aimed at 撤回提交 as the bureau's 受理
 // arrived landed on 导出 Word, which had moved to where 撤回提交 was, and
 // opened its dialog (found in a walkthrough). Browsers hold a permission
-// prompt's buttons about as long for the same reason. A button a flow or
-// bar moves is held as long (moveTo).
+// prompt's buttons about as long for the same reason. A button a flow
+// moves on the screen is held as long (noteMoves).
 const settleTime = 600 * time.Millisecond
 
 // unsteady is whether the header's buttons moved by themselves within

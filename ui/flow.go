@@ -106,11 +106,12 @@ func (l *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		y := float32(i) * (h + pad)
 		for _, o := range line {
 			s := o.MinSize()
-			moveTo(o, fyne.NewPos(max(x, 0), y+(h-s.Height)/2))
+			o.Move(fyne.NewPos(max(x, 0), y+(h-s.Height)/2))
 			o.Resize(s)
 			x += s.Width + pad
 		}
 	}
+	noteMoves(objs)
 }
 
 // barLayout is a header or a status bar: objs[0] on the left and the last
@@ -124,26 +125,47 @@ type barLayout struct {
 	middleMin float32
 }
 
-// moveTo moves o, laid out by a flow or a bar, to pos. The Buttons under
-// it that were shown elsewhere are marked moved, and take no pointer's tap
-// for settleTime (Button.Tapped): a bar wrapping to two lines when a
-// header's text grew (已导出 …pdf, 收件箱（3 条未读）) put another button
-// under the pointer (found in review). Placed the first time (no size
-// yet), nothing moved.
-func moveTo(o fyne.CanvasObject, pos fyne.Position) {
-	if o.Position() != pos && o.Size() != (fyne.Size{}) {
-		markMoved(o, time.Now())
+// noteMoves marks the Buttons in objs, laid out by a flow, whose place on
+// the screen changed since the flow last laid them out: they take no
+// pointer's tap for settleTime (Button.Tapped). A bar wrapping to two lines
+// when a header's text grew (已导出 …pdf) put another button under the
+// pointer (found in review). Compared on the screen, not in the flow: a
+// button growing in a right-aligned flow moves the flow left and the
+// buttons after it right by as much, and those stay where they were (收件
+// 箱（3 条未读） held 新建材料 and 设置, found in review). A button not yet
+// on a canvas, or placed the first time, has not moved.
+func noteMoves(objs []fyne.CanvasObject) {
+	a := fyne.CurrentApp()
+	if a == nil {
+		return
 	}
-	o.Move(pos)
+	d := a.Driver()
+	now := time.Now()
+	for _, o := range objs {
+		eachButton(o, func(b *Button) {
+			if !b.Visible() || d.CanvasForObject(b) == nil {
+				return
+			}
+			// Moved in its flow and on the screen: a place on the screen
+			// taken before the window moved the flow's ancestors (its
+			// padding, a line wrapping above) is not a move of the flow's.
+			abs, rel := d.AbsolutePositionForObject(b), b.Position()
+			if b.placed && abs != b.abs && rel != b.rel {
+				b.movedAt = now
+			}
+			b.abs, b.rel, b.placed = abs, rel, true
+		})
+	}
 }
 
-func markMoved(o fyne.CanvasObject, at time.Time) {
+// eachButton calls fn for every Button o is or holds.
+func eachButton(o fyne.CanvasObject, fn func(*Button)) {
 	switch o := o.(type) {
 	case *Button:
-		o.movedAt = at
+		fn(o)
 	case *fyne.Container:
 		for _, c := range o.Objects {
-			markMoved(c, at)
+			eachButton(c, fn)
 		}
 	}
 }
@@ -231,18 +253,18 @@ func (l *barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			lw = natural(left)
 			mh := middle.MinSize().Height
 			h = max(h, mh)
-			moveTo(middle, fyne.NewPos(lw+pad, (h-mh)/2))
+			middle.Move(fyne.NewPos(lw+pad, (h-mh)/2))
 			middle.Resize(fyne.NewSize(size.Width-rw-lw-2*pad, mh))
 		}
-		moveTo(left, fyne.NewPos(0, (h-lh)/2))
+		left.Move(fyne.NewPos(0, (h-lh)/2))
 		left.Resize(fyne.NewSize(lw, lh))
-		moveTo(right, fyne.NewPos(size.Width-rw, (h-rh)/2))
+		right.Move(fyne.NewPos(size.Width-rw, (h-rh)/2))
 		right.Resize(fyne.NewSize(rw, rh))
 		return
 	}
 	y := float32(0)
 	place := func(o fyne.CanvasObject, h float32) {
-		moveTo(o, fyne.NewPos(0, y))
+		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h + pad
 	}

@@ -132,9 +132,11 @@ func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
 }
 
 // TestButtonsAFlowMovedTakeNoClick (found in review): a header's text grew
-// (已导出 …pdf), the bar wrapped, and a button the flow or bar moved was
-// under the pointer. A Button a flow moves takes no pointer's tap for
-// settleTime; one placed the first time, or not moved, takes it.
+// (已导出 …pdf), the bar wrapped, and a button the flow moved was under the
+// pointer. A Button a flow moves on the screen takes no pointer's tap for
+// settleTime; one placed the first time, or not moved on the screen, takes
+// it — a button growing moves the flow, not the buttons after it (收件箱（3
+// 条未读） held 新建材料 and 设置).
 func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 	test.NewTempApp(t)
 	taps := map[string]int{}
@@ -143,7 +145,15 @@ func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 	}
 	a, b, c := button("导出 Word"), button("撤回提交"), button("检查并提交")
 	flow := newFlow(a, b, c)
-	flow.Resize(fyne.NewSize(800, 60))
+	w := test.NewWindow(flow)
+	defer w.Close()
+	w.Resize(fyne.NewSize(800, 80))
+	settled := func(bs ...*Button) { // the window's own resizing moved them
+		for _, b := range bs {
+			b.movedAt = time.Time{}
+		}
+	}
+	settled(a, b, c)
 	test.Tap(a)
 	test.Tap(c)
 	if taps["导出 Word"] != 1 || taps["检查并提交"] != 1 {
@@ -163,6 +173,23 @@ func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 	test.Tap(a)
 	if taps["导出 Word"] != 2 {
 		t.Errorf("once settled: %v", taps)
+	}
+	// A button growing: the one after it stays on the screen.
+	c.movedAt, a.movedAt = time.Time{}, time.Time{}
+	a.SetText("导出 Word（已导出）")
+	flow.Refresh()
+	if a.movedAt.IsZero() || !c.movedAt.IsZero() {
+		t.Errorf("a grown button moves itself, not the one after it: %v / %v", a.movedAt, c.movedAt)
+	}
+	wide := newFlow(button("全部材料"), button("收件箱"), button("设置"))
+	w.SetContent(wide)
+	w.Resize(fyne.NewSize(800, 80))
+	inbox, settings := wide.Objects[1].(*Button), wide.Objects[2].(*Button)
+	settled(inbox, settings)
+	inbox.SetText("收件箱（3 条未读）")
+	wide.Refresh()
+	if !settings.movedAt.IsZero() {
+		t.Error("设置, after the grown 收件箱, is held though it did not move")
 	}
 }
 
