@@ -378,6 +378,12 @@ func TestProfileCorrections(t *testing.T) {
 		if !has(d) {
 			t.Error("a project built with a fixed-asset investment project is not told 第九条")
 		}
+		// and routed as it says: the route said 报项目审批部门审批 beside
+		// an obligation saying the bureau only gives a technical opinion
+		// (found in a walkthrough).
+		if r := p.Evaluate(d, now).Route; !strings.Contains(r.Label, "纳入基本建设项目管理") || !strings.Contains(r.Approver, "技术审查意见") {
+			t.Errorf("routed %+v", r)
+		}
 		// Only a profile with such a rule asks (the editor shows the
 		// question only there).
 		for id, prof := range ps {

@@ -1478,3 +1478,20 @@ func TestConsoleConfirmationsOnlyWhereAsked(t *testing.T) {
 		t.Error("a project asked to confirm that confirmed nothing does not say so")
 	}
 }
+
+// The queue's 审批路径 filter offers a route only an override gives (武汉's
+// 行业主管部门审批 for schools and hospitals): their filings could not be
+// picked out (found in a walkthrough).
+func TestConsoleQueueFiltersByAnOverridesRoute(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "wuhan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if !strings.Contains(b.last, `value="sector_approval"`) {
+		t.Error("no 行业主管部门审批 in the route filter")
+	}
+	if strings.Count(b.last, `value="approval"`) != 1 {
+		t.Error("a route code offered twice")
+	}
+}

@@ -100,6 +100,13 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		for _, rt := range prof.Routes {
 			v.Routes = append(v.Routes, app.Choice{Code: rt.Code, Label: rt.Label})
 		}
+		// A route only an override gives (武汉's 行业主管部门审批): its
+		// filings could not be picked out (found in a walkthrough).
+		for _, o := range prof.RouteOverrides {
+			if !o.Off && !slices.ContainsFunc(v.Routes, func(c app.Choice) bool { return c.Code == o.Code }) {
+				v.Routes = append(v.Routes, app.Choice{Code: o.Code, Label: o.Label})
+			}
+		}
 	}
 	status := http.StatusOK
 	if problem == "" {
