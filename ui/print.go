@@ -104,8 +104,10 @@ func (e *editorScreen) exportPDF(path string) {
 func (e *editorScreen) exportWord(path string) {
 	body, rev := e.f.Body(), e.f.Revision
 	o := e.paperOptions()
-	e.u.goWait(func(context.Context) {
+	id := e.f.ID
+	e.u.goWait(func(ctx context.Context) {
 		o.Date = printDate(rev)
+		o.Draft = e.receivedCode(ctx, id, rev) == nil
 		data, err := docx.Render(body, o)
 		if err == nil {
 			err = os.WriteFile(path, data, 0o644)

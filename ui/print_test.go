@@ -122,19 +122,30 @@ func TestPrintFromEditor(t *testing.T) {
 		if !strings.Contains(docxText(t, filepath.Join(dir, "out.docx")), confirmed) {
 			t.Errorf("the Word copy does not say what was confirmed")
 		}
+		// A draft's Word copy says so on every page, as its PDF does (it
+		// looked formal; found in a walkthrough).
+		foot, head := docxText(t, filepath.Join(dir, "out.docx"), "word/footer1.xml"), docxText(t, filepath.Join(dir, "out.docx"), "word/header1.xml")
+		if got := strings.Contains(foot, "本件未经数管局接收") && strings.Contains(head, "草稿"); got == sent {
+			t.Errorf("sent=%v: the Word copy marked as a draft: %v (%q / %q)", sent, got, head, foot)
+		}
 		u.Stop()
 	}
 }
 
-// docxText is the text of a Word document's body, its runs joined.
-func docxText(t *testing.T, path string) string {
+// docxText is the text of a Word document's body (or of its part, as
+// "word/footer1.xml"), its runs joined.
+func docxText(t *testing.T, path string, part ...string) string {
 	t.Helper()
 	z, err := zip.OpenReader(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer z.Close()
-	r, err := z.Open("word/document.xml")
+	name := "word/document.xml"
+	if len(part) > 0 {
+		name = part[0]
+	}
+	r, err := z.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}

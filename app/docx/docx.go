@@ -38,7 +38,7 @@ func Write(doc *paper.Document) ([]byte, error) {
 		{"docProps/core.xml", fmt.Sprintf(core, esc(doc.Project+" "+doc.Name))},
 		{"word/document.xml", document(doc)},
 		{"word/header1.xml", header(doc)},
-		{"word/footer1.xml", footer},
+		{"word/footer1.xml", footer(doc)},
 	}
 	for _, f := range files {
 		w, err := z.Create(f.name)
@@ -199,15 +199,30 @@ func document(doc *paper.Document) string {
 	return b.String()
 }
 
-// header is the running header: the project and the document's name.
+// header is the running header: the project and the document's name, a
+// draft's marked as one.
 func header(doc *paper.Document) string {
+	text := doc.Project + " " + doc.Name
+	if doc.Draft {
+		text = paper.DraftMark + " · " + text
+	}
 	return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 		`<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
-		para("Header", doc.Project+" "+doc.Name) + `</w:hdr>`
+		para("Header", text) + `</w:hdr>`
 }
 
-// footer numbers the pages 第 X 页 共 Y 页 with PAGE and NUMPAGES fields.
-const footer = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
+// footer numbers the pages 第 X 页 共 Y 页 with PAGE and NUMPAGES fields,
+// under a draft's note that the bureau has not received it: the PDF of a
+// draft said so and its Word copy looked formal (found in a walkthrough).
+func footer(doc *paper.Document) string {
+	if !doc.Draft {
+		return footerXML
+	}
+	note := para("Footer", paper.DraftNote)
+	return strings.Replace(footerXML, `<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>`, note+`<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>`, 1)
+}
+
+const footerXML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
 	`<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>` +
 	`<w:r><w:t xml:space="preserve">第 </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>` +
 	`<w:r><w:t xml:space="preserve"> 页 共 </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>` +

@@ -75,7 +75,9 @@ func TestLibreOfficeReadsIt(t *testing.T) {
 			t.Skipf("%s is not installed (libreoffice-writer-nogui, poppler-utils)", tool)
 		}
 	}
-	data, err := Render(body(), opts)
+	draft := opts
+	draft.Draft = true // its note in the footer, its mark in the header
+	data, err := Render(body(), draft)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +116,9 @@ func TestLibreOfficeReadsIt(t *testing.T) {
 	n := strings.Count(string(out), "\f")
 	if want := fmt.Sprintf("第%d页共%d页", n, n); !strings.Contains(last, want) || !strings.Contains(last, squeeze(doc.Project)) {
 		t.Errorf("last page (%d) lacks %s or the header %s: %.300s", n, want, doc.Project, last)
+	}
+	if !strings.Contains(last, squeeze(paper.DraftNote)) || !strings.Contains(last, squeeze(paper.DraftMark+" · ")) {
+		t.Errorf("a draft's last page lacks its note or mark: %.300s", last)
 	}
 }
 

@@ -29,7 +29,7 @@ func Build(b app.Body, o Options) (*Document, error) {
 	if d.Dept == "" {
 		d.Dept = o.Dept
 	}
-	d.Date, d.At = ChineseDate(o.Date), o.Date
+	d.Date, d.At, d.Draft = ChineseDate(o.Date), o.Date, o.Draft
 	if d.Project == "" {
 		d.Project = "（未填写项目名称）"
 	}

@@ -21,8 +21,15 @@ type Document struct {
 	Dept     string    // 主管部门
 	Date     string    // 编制日期, "2027年3月15日"
 	At       time.Time // when it was drawn up (Options.Date): the PDF's creation date
+	Draft    bool      // Options.Draft
 	Chapters []Chapter
 }
+
+// What marks a copy the bureau has not received, on every page.
+const (
+	DraftMark = "草稿 — 未提交"
+	DraftNote = "草稿 — 未提交：本件未经数管局接收，不能作为正式材料"
+)
 
 // Chapter is a numbered chapter (一、基本信息) of blocks.
 type Chapter struct {
@@ -96,6 +103,9 @@ type Options struct {
 	// ConfirmLabel words a declaration's confirmation (the profile's
 	// checklist item by ID: Profile.ConfirmationLabel); nil prints the ID.
 	ConfirmLabel func(id string) string
+	// Draft: the bureau has not received this revision; every page says
+	// so (DraftNote). The PDF says it by its missing verification code.
+	Draft bool
 }
 
 // Numeral returns the Chinese chapter numeral of n ≥ 1 (一, 十二, 二十).

@@ -164,8 +164,8 @@ const (
 	subsetTagRegular       = "/EGVDAA+noto"
 	subsetTagBold          = "/EGVDAB+noto"
 	subsetTagFallback      = "/EGVDAC+fallback"
-	watermark              = "草稿 — 未提交"
-	draftFooter            = "草稿 — 未提交：本件未经数管局接收，不能作为正式材料"
+	watermark              = paper.DraftMark
+	draftFooter            = paper.DraftNote
 	mm2pt                  = 72 / 25.4
 	qrSide                 = 16.0
 	headingKeep            = 30.0 // a heading needs this much room below it
