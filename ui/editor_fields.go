@@ -490,7 +490,14 @@ func (e *editorScreen) check(path, statement string, ptr *bool) fyne.CanvasObjec
 	e.msgs[path] = msg
 	e.targets[path] = c
 	e.inputs = append(e.inputs, c)
-	return container.NewVBox(container.NewBorder(nil, nil, c, nil, &paragraph{Text: T(statement)}), msg)
+	box := container.NewVBox(container.NewBorder(nil, nil, c, nil, &paragraph{Text: T(statement)}), msg)
+	// A reviewer's remark under the box, as under a text field: it was
+	// only a link in the banner, which led to the box without it (found
+	// in a walkthrough).
+	if r := e.remarkLine(path); r != nil {
+		box.Add(r)
+	}
+	return box
 }
 
 // rowMessage returns the message line of a table row, registered for path.

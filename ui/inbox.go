@@ -28,6 +28,10 @@ type inboxScreen struct {
 	msgs     []app.Message
 	selected string
 	shown    bool
+	// opened: the clerk just opened the inbox; the next reload shows the
+	// newest unread message, not the one read last time (the new one sat
+	// above, scrolled out of sight; found in a walkthrough).
+	opened bool
 }
 
 func newInboxScreen(u *UI) *inboxScreen {
@@ -97,6 +101,20 @@ func (s *inboxScreen) showAll(msgs []app.Message, err error) {
 		s.detail.RemoveAll()
 	} else {
 		s.empty.SetText(fmt.Sprintf(T("共 %d 条"), len(msgs)))
+	}
+	if s.opened {
+		s.opened = false
+		for i, m := range msgs {
+			if !m.Read {
+				s.list.ScrollTo(i)
+				// The list keeps the row selected by its number: the
+				// message read last time was row 0 too, and selecting
+				// row 0 again did nothing.
+				s.list.UnselectAll()
+				s.list.Select(i) // shows it and marks it read (onSelected)
+				return
+			}
+		}
 	}
 	for i, m := range msgs {
 		if m.ID == s.selected {

@@ -455,3 +455,33 @@ func TestActivate(t *testing.T) {
 		t.Fatal("a notice to the unit did not open the inbox")
 	}
 }
+
+// The inbox, opened after a decision arrived, shows the newest unread
+// message, not the one read last time (the new one sat above it, scrolled
+// out of sight; found in a walkthrough). Opened with nothing unread, the
+// message last read stays shown.
+func TestInboxOpensOnTheUnread(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{}, false)
+	f := x.store.add(t, "霍邱县智慧社区管理平台")
+	x.store.inbox = []app.Message{
+		{ID: "old", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionAccept}, Read: true},
+	}
+	x.u.ShowInbox()
+	x.eventually(t, "the inbox", func() bool { return len(x.u.inbox.msgs) == 1 })
+	x.u.inbox.list.Select(0)
+	x.pump()
+	x.u.ShowHome()
+	x.store.mu.Lock()
+	x.store.inbox = append([]app.Message{{ID: "new", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionReturn, Comment: "请补充"}}}, x.store.inbox...)
+	x.store.mu.Unlock()
+	x.u.ShowInbox()
+	x.eventually(t, "the new message shown", func() bool { return x.u.inbox.selected == "new" })
+	x.eventually(t, "it marked read", func() bool { return slices.Contains(x.store.readIDs(), "new") })
+	x.u.ShowHome()
+	x.u.ShowInbox()
+	x.eventually(t, "the inbox again", func() bool { return len(x.u.inbox.msgs) == 2 })
+	x.pump()
+	if x.u.inbox.selected != "new" {
+		t.Errorf("with nothing unread, the inbox shows %q", x.u.inbox.selected)
+	}
+}

@@ -477,3 +477,22 @@ func TestRemarkOnTheConfirmations(t *testing.T) {
 		t.Errorf("the remark is in the banner too: %q", b)
 	}
 }
+
+// A remark on a checkbox (接入共享交换平台) is under the box, as under a
+// text field; it was only a link in the banner, which led to the box
+// without it (found in a walkthrough).
+func TestRemarkUnderACheckbox(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	f.History[1].Remarks = map[string]string{"shares_data": "请接入县政务数据共享交换平台"}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	if _, ok := h.e.remarked["shares_data"]; !ok {
+		t.Fatal("no remark under the checkbox")
+	}
+	if b := textOf(h.e.banner); strings.Contains(b, "请接入县政务数据共享交换平台") {
+		t.Errorf("the remark is in the banner too: %q", b)
+	}
+}

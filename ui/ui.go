@@ -418,7 +418,7 @@ func (u *UI) ShowHome() {
 // ShowInbox shows the inbox.
 func (u *UI) ShowInbox() {
 	u.leaveEditor()
-	u.inbox.shown = true
+	u.inbox.shown, u.inbox.opened = true, true
 	u.show(u.inbox.object())
 	u.inbox.reload()
 }
