@@ -34,6 +34,7 @@ type Button struct {
 	movedAt  time.Time
 	abs, rel fyne.Position // on the screen, in its container
 	placed   bool
+	placedAt time.Time // first placed on a canvas
 }
 
 // Tapped presses the button, unless it is a pointer's tap while the

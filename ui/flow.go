@@ -149,8 +149,14 @@ func noteMoves(objs []fyne.CanvasObject) {
 			// Moved in its flow and on the screen: a place on the screen
 			// taken before the window moved the flow's ancestors (its
 			// padding, a line wrapping above) is not a move of the flow's.
+			// A screen just shown settles over its first layouts (the
+			// status saved, the bar wrapping): its buttons are where
+			// the clerk first sees them (检查并提交 tapped as a new
+			// filing opened was held).
 			abs, rel := d.AbsolutePositionForObject(b), b.Position()
-			if b.placed && abs != b.abs && rel != b.rel {
+			if !b.placed {
+				b.placedAt = now
+			} else if abs != b.abs && rel != b.rel && now.Sub(b.placedAt) >= settleTime {
 				b.movedAt = now
 			}
 			b.abs, b.rel, b.placed = abs, rel, true

@@ -148,9 +148,9 @@ func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 	w := test.NewWindow(flow)
 	defer w.Close()
 	w.Resize(fyne.NewSize(800, 80))
-	settled := func(bs ...*Button) { // the window's own resizing moved them
+	settled := func(bs ...*Button) { // shown a while ago, the window's own resizing done
 		for _, b := range bs {
-			b.movedAt = time.Time{}
+			b.movedAt, b.placedAt = time.Time{}, time.Now().Add(-settleTime)
 		}
 	}
 	settled(a, b, c)
