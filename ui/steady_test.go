@@ -36,16 +36,7 @@ func headerButton(t *testing.T, e *editorScreen, text string) *Button {
 // not held. The editor opened again keeps the section and scroll the clerk
 // was reading (it went back to 基本信息).
 func TestHeaderButtonsThatMovedTakeNoClick(t *testing.T) {
-	var link *bureauLink
-	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
-		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
-		return link
-	})
-	link.store = x.store
-	d := queuedDeclaration(t, x)
-	x.store.mu.Lock()
-	x.store.send[d.ID] = app.Send{State: app.SendSent}
-	x.store.mu.Unlock()
+	x, _, d := deliveredAtBureau(t)
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
 	if x.u.editor.unsteady() {
@@ -197,16 +188,7 @@ func TestButtonsAFlowMovedTakeNoClick(t *testing.T) {
 // said 已开始办理…请联系数管局退回修改 of a filing already returned (found
 // in review); it says there is nothing to withdraw and what to do.
 func TestWithdrawalOvertakenByAReturn(t *testing.T) {
-	var link *bureauLink
-	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
-		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
-		return link
-	})
-	link.store = x.store
-	d := queuedDeclaration(t, x)
-	x.store.mu.Lock()
-	x.store.send[d.ID] = app.Send{State: app.SendSent}
-	x.store.mu.Unlock()
+	x, _, d := deliveredAtBureau(t)
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
 	test.Tap(x.u.editor.withdraw)

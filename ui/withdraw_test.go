@@ -234,13 +234,10 @@ func (l *bureauLink) Withdraw(_ context.Context, id, reason string) error {
 	return nil
 }
 
-// TestWithdrawADeliveredSubmissionAtTheBureau: a delivered submission the
-// bureau has not accepted shows 撤回提交 and says so; the confirmation
-// takes a reason, which goes to the bureau; once it agrees the filing opens
-// as revision 2, editable. A refusal (受理 meanwhile, no answer) is shown
-// as 无法撤回 with the bureau's words, and the reason typed is offered
-// again on the next try; a reason too long is refused here and kept.
-func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
+// deliveredAtBureau is a screen fixture linked to a bureau (bureauLink),
+// with a declaration submitted and delivered to it, not yet accepted.
+func deliveredAtBureau(t *testing.T) (*screenFixture, *bureauLink, *app.Filing) {
+	t.Helper()
 	var link *bureauLink
 	x := newScreensLinked(t, "huoqiu", func(prof *app.Profile) Link {
 		link = &bureauLink{offlineLink: offlineLink{prof: prof}}
@@ -251,6 +248,17 @@ func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
 	x.store.mu.Lock()
 	x.store.send[d.ID] = app.Send{State: app.SendSent}
 	x.store.mu.Unlock()
+	return x, link, d
+}
+
+// TestWithdrawADeliveredSubmissionAtTheBureau: a delivered submission the
+// bureau has not accepted shows 撤回提交 and says so; the confirmation
+// takes a reason, which goes to the bureau; once it agrees the filing opens
+// as revision 2, editable. A refusal (受理 meanwhile, no answer) is shown
+// as 无法撤回 with the bureau's words, and the reason typed is offered
+// again on the next try; a reason too long is refused here and kept.
+func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
+	x, link, d := deliveredAtBureau(t)
 	link.refuse = app.Errorf(app.ECONFLICT, "数管局已于 2026-12-06 10:00 受理（现为“初审中”），不能再撤回：如需修改，请联系数管局退回修改")
 
 	x.u.Show("filing:" + d.ID)
