@@ -79,12 +79,7 @@ func TestConsoleRefusesAZeroApprovedAmount(t *testing.T) {
 // reviewer decided already, not "已由他人处理" above their own decision.
 func TestConsoleStaleFormAfterOwnDecision(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", r.StatusCode)
@@ -703,6 +698,19 @@ func hiddenFields(page string) url.Values {
 	return form
 }
 
+// reviewerOpens submits a new declaration of unit A and opens its page in
+// the console as the reviewer: the page, its browser and the filing.
+func (fx *fixture) reviewerOpens(t *testing.T) (*app.Filing, *browser, string) {
+	t.Helper()
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	return f, b, page
+}
+
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
 // TestConsoleDecisionOnAWithdrawnFiling: a reviewer whose page was opened
@@ -711,12 +719,7 @@ var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value=
 // decision to take, and 查找材料 finds it under 已撤回.
 func TestConsoleDecisionOnAWithdrawnFiling(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"accept"}}
 	fx.mustJSON("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA,
 		protocol.WithdrawRequest{RevisionID: f.Revision.ID, Comment: "附件传错了"}, http.StatusOK, nil)

@@ -1241,12 +1241,7 @@ func TestConsoleSteppedCountsAreNotLinks(t *testing.T) {
 // outside); what is over the form's limit is refused saying the limit in KB.
 func TestConsoleTakesADecisionAtItsLimits(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
 		"comment": {strings.Repeat("请", protocol.MaxComment)}}
 	for _, field := range []string{"goals", "content", "project_name", "current_state", "plan_basis", "indicators", "om_plan", "contact.phone"} {
@@ -1328,12 +1323,7 @@ func TestConsoleErrorPageKeepsTheMenu(t *testing.T) {
 // says so (it was told 已退回修改 with the change dropped; found in review).
 func TestConsoleReturnSentAgainChanged(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
 		"comment": {"请补充"}, "remark:goals": {"目标应可量化"}}
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
