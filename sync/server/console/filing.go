@@ -233,7 +233,9 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 		v.BaseNo = baseNo
 		v.Changes, v.Changed, moved = diffRows(old, d.Body)
-		v.Changes = confirmChanges(prof, v.Changes, v.Changed, old, d.Body)
+		if v.Body.Declaration != nil { // only a declaration has confirmations: a catalogue's body is not read again
+			v.Changes = confirmChanges(prof, v.Changes, v.Changed, old, d.Body)
+		}
 	}
 	for _, t := range d.History {
 		if t.Action == app.ActionSubmit && t.RevisionNumber < d.Revision && !slices.Contains(v.Prints, t.RevisionNumber) {
