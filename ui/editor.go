@@ -262,12 +262,19 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	if i < 0 || i >= len(e.sections) {
 		return
 	}
-	e.current = i
-	s := e.sections[i]
 	// Picked from the section list with the keyboard: the section's first
 	// input takes it, instead of the next Tab going on to the toolbar.
+	// Picked with the mouse while a field of the section shown had it: so
+	// does the first input, as Tab went on from the hidden field and the
+	// section it was in came back (found in the real window).
 	c := e.u.win.Canvas()
 	keyboard := c != nil && c.Focused() == fyne.Focusable(e.secList)
+	if c != nil && c.Focused() != nil && i != e.current && e.current < len(e.sections) &&
+		holds(e.sections[e.current].content, c.Focused()) {
+		keyboard = true
+	}
+	e.current = i
+	s := e.sections[i]
 	if s.fill {
 		e.setCenter(container.NewBorder(heading(T(s.title)), nil, nil, nil, s.content))
 	} else {
@@ -279,6 +286,21 @@ func (e *editorScreen) showSection(i widget.ListItemID) {
 	if keyboard {
 		e.focusFirst(s.content)
 	}
+}
+
+// holds reports whether f is o or in the containers under o.
+func holds(o fyne.CanvasObject, f fyne.Focusable) bool {
+	if fo, ok := f.(fyne.CanvasObject); ok && fo == o {
+		return true
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, ch := range c.Objects {
+			if holds(ch, f) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // setCenter shows o in the middle, laid out at once at the middle's size.

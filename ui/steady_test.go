@@ -205,3 +205,21 @@ func TestWithdrawalOvertakenByAReturn(t *testing.T) {
 		t.Errorf("the dialog after a return: %q", d)
 	}
 }
+
+// A section picked with the mouse while a field of the section shown has
+// the keyboard: the next Tab went on from that hidden field and brought
+// its section back (found in the real window). The picked section's
+// first input takes the keyboard.
+func TestMousePickedSectionTakesTheKeyboard(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	invest := h.e.sectionOf("total_investment")
+	h.e.secList.Select(invest)
+	x.w.Canvas().Focus(h.entry("total_investment"))
+	checks := h.e.sectionOf("confirmations")
+	h.e.secList.Select(checks)
+	x.pump()
+	if f := x.w.Canvas().Focused(); f == fyne.Focusable(h.entry("total_investment")) || !holds(h.e.sections[checks].content, f) {
+		t.Errorf("the keyboard is on %T, not in 确认事项", f)
+	}
+}
