@@ -187,8 +187,8 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 
 	e.secList = &enterList{List: widget.List{
 		Length:     func() int { return len(e.sections) },
-		CreateItem: func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
-		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(e.sectionLabel(i)) },
+		CreateItem: newNavRow,
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) { navRowLabel(o).SetText(e.sectionLabel(i)) },
 		OnSelected: e.showSection,
 	}}
 	e.secList.ExtendBaseWidget(e.secList)

@@ -293,3 +293,30 @@ func TestSettingsFormsStartTheirInputsLevel(t *testing.T) {
 		t.Errorf("the label 服务器地址 ends at x %v (its input starts at %v), at y %v (its input at %v)", lx, want, ly, iy)
 	}
 }
+
+// A declaration's sections all show in the editor's list at 1366×768 (a
+// window of 700 px inside the title bar and taskbar): the last, 确认事项,
+// whose unticked items block the submission, was cut off under 附件, and a
+// click on its sliver picked the row above (found in the real window).
+func TestEverySectionShowsAtALaptopsHeight(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	x.w.Resize(fyne.NewSize(1366, 700))
+	h := x.newEditor(t, app.KindDeclaration)
+	x.pump()
+	list := h.e.secList
+	d := fyne.CurrentApp().Driver()
+	bottom := d.AbsolutePositionForObject(list).Y + list.Size().Height
+	last := h.e.sectionLabel(len(h.e.sections) - 1)
+	var row *widget.Label
+	walkRendered(list, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == last && l.Visible() {
+			row = l
+		}
+	})
+	if row == nil {
+		t.Fatalf("the section list (%v high) has no row %q", list.Size().Height, last)
+	}
+	if end := d.AbsolutePositionForObject(row).Y + row.Size().Height; end > bottom {
+		t.Errorf("the last section %q ends %v px below the list's bottom (rows %v high)", last, end-bottom, row.Size().Height)
+	}
+}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// navPadding is the space above and below the text of a navigation list's
+// row (a label has theme.InnerPadding, 8 px). A declaration's thirteen
+// sections took 520 px in Fyne's rows of 40, and at 1366×768 the editor
+// leaves its list 500: 确认事项, whose unticked items block the submission,
+// was cut off under 附件, and a click on its sliver picked the row above.
+// Rows of 36 fit.
+const navPadding = 6
+
+// newNavRow returns a row for a navigation list: a truncated label, closer
+// to its neighbours than a plain label's row. navRowLabel returns its label.
+func newNavRow() fyne.CanvasObject {
+	return container.New(navRowLayout{}, &widget.Label{Truncation: fyne.TextTruncateEllipsis})
+}
+
+// navRowLabel returns the label of a row newNavRow made.
+func navRowLabel(o fyne.CanvasObject) *widget.Label {
+	return o.(*fyne.Container).Objects[0].(*widget.Label)
+}
+
+// navRowLayout is as tall as its label less what navPadding takes off each
+// side, and centres the label in it: the label's own padding is then drawn
+// over the row's edges, which are empty.
+type navRowLayout struct{}
+
+func (navRowLayout) trim() float32 { return 2 * (theme.InnerPadding() - navPadding) }
+
+func (l navRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := objs[0].MinSize()
+	return fyne.NewSize(m.Width, max(m.Height-l.trim(), 0))
+}
+
+func (navRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	h := objs[0].MinSize().Height
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[0].Move(fyne.NewPos(0, (size.Height-h)/2))
+}
