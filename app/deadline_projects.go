@@ -142,6 +142,12 @@ func decidedAt(history []Transition, statuses ...Status) (time.Time, bool) {
 type ProjectDeadline struct {
 	Project string // the project's ID
 	Name    string // the project's name
+	// PlanYear is the plan year of the project's declaration, zero when
+	// the declaration is not among the filings; ApprovedAt is when the
+	// bureau approved it (立项批复), zero when it has not. They tell apart
+	// two projects of one name.
+	PlanYear   int
+	ApprovedAt time.Time
 	Deadline
 }
 
@@ -256,7 +262,11 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		}
 		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
 			if counted(dd) && !dd.Met {
-				out = append(out, ProjectDeadline{Project: id, Name: p.name, Deadline: dd.Deadline})
+				pd := ProjectDeadline{Project: id, Name: p.name, ApprovedAt: p.events[AnchorApproval], Deadline: dd.Deadline}
+				if p.decl != nil {
+					pd.PlanYear = p.decl.PlanYear
+				}
+				out = append(out, pd)
 			}
 		}
 	}

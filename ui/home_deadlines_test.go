@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,59 @@ func TestHomeShowsProjectDeadlines(t *testing.T) {
 	if got := settle(); !strings.Contains(got, "《郁南县应急指挥平台》立项审批意见有效期届满") ||
 		strings.Index(got, "应急指挥") > strings.Index(got, "智慧农业") {
 		t.Errorf("after a second approval the deadlines are, earliest first:\n%s", got)
+	}
+}
+
+// Two projects of one name (a unit's 数字乡村 of 2026 and of 2027, or the
+// demo seeded twice) showed the same deadline twice, word for word: each
+// now says which project it is — by plan year, else by the day it was
+// approved, else by its place among them.
+func TestSameNamedProjectsDeadlinesAreToldApart(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newNotifyFixture(t, nil, false)
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.Local)
+	approval := func(id string, year int, at time.Time) app.FilingAnchors {
+		return app.FilingAnchors{Kind: app.KindDeclaration, Project: id, Name: "郁南县智慧农业平台", ApprovedAt: at, PlanYear: year,
+			Facts: app.FactsOf(&app.Declaration{TotalInvestment: app.Wans(120), Class: app.ClassProfessional})}
+	}
+	march, may := time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local), time.Date(2026, 5, 20, 9, 0, 0, 0, time.Local)
+	for _, c := range []struct {
+		name    string
+		anchors []app.FilingAnchors
+		want    []string
+	}{
+		{"plan years differ", []app.FilingAnchors{approval("p1", 2026, march), approval("p2", 2027, may)},
+			[]string{"（2026 年度申报的项目）", "（2027 年度申报的项目）"}},
+		{"approved on different days", []app.FilingAnchors{approval("p1", 2026, may), approval("p2", 2026, march)},
+			[]string{"（2026-03-02 批复立项的项目）", "（2026-05-20 批复立项的项目）"}},
+		{"nothing differs", []app.FilingAnchors{approval("p1", 2026, march), approval("p2", 2026, march.Add(time.Hour))},
+			[]string{"（同名的第 1 个项目）", "（同名的第 2 个项目）"}},
+	} {
+		x.store.mu.Lock()
+		x.store.anchors = append(c.anchors, approval("p3", 2026, march)) // another name's: nothing added
+		x.store.anchors[2].Name = "郁南县应急指挥平台"
+		x.store.mu.Unlock()
+		dls, err := projectDeadlines(t.Context(), x.store, profs["yunan"], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := map[string]bool{}
+		for _, d := range dls {
+			if labels[d.Label] {
+				t.Errorf("%s: %q is shown twice", c.name, d.Label)
+			}
+			labels[d.Label] = true
+			if strings.Contains(d.Label, "应急指挥") && strings.Contains(d.Label, "项目）") {
+				t.Errorf("%s: a project alone of its name is qualified: %q", c.name, d.Label)
+			}
+		}
+		for _, w := range c.want {
+			if !strings.Contains(fmt.Sprint(dls), "》立项审批意见有效期届满"+w) {
+				t.Errorf("%s: no deadline ends in %q:\n%v", c.name, w, dls)
+			}
+		}
 	}
 }
