@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -197,6 +198,61 @@ func (f *Filing) Title() string {
 		return titled(f.Performance.ProjectName, f.Performance.what())
 	}
 	return ""
+}
+
+// titleWhats are what Title names a later filing of kind k by after its
+// project's name (without a year), the most specific first.
+func titleWhats(k Kind) []string {
+	switch k {
+	case KindTrialReport:
+		return []string{"试运行报告"}
+	case KindAcceptance:
+		return []string{"竣工验收申请"}
+	case KindGoLive:
+		return []string{"投入运行"}
+	case KindAdjustment:
+		var out []string
+		for _, c := range AdjustTypeChoices {
+			out = append(out, c.Label+"备案")
+		}
+		return append(out, "备案")
+	case KindAcceptanceFiling:
+		return []string{"验收后备案"}
+	case KindOMFiling:
+		return []string{"运维备案"}
+	case KindPerformance:
+		var out []string
+		for _, c := range PerformanceTypeChoices {
+			out = append(out, c.Label)
+		}
+		return append(out, "绩效评价报告")
+	}
+	return nil
+}
+
+// SplitTitle undoes Title for a filing of kind k: the project's name, what
+// the filing is (the words Title put after it, without a year: 试运行报告,
+// 重大变更备案, 年度绩效评价报告) and the year it is for, 0 when the title
+// has none. ok is false for a title Title does not compose so (a
+// declaration's, a catalogue's, an unnamed filing's). A screen in another
+// language shows the parts with what translated; a list keeps only the
+// title.
+func SplitTitle(k Kind, title string) (project, what string, year int, ok bool) {
+	for _, w := range titleWhats(k) {
+		// "…平台 2027 年度运维备案", "…平台 2027 年度绩效评价报告": Title
+		// writes the year before the words, its 年度 standing for theirs.
+		if rest, found := strings.CutSuffix(title, " 年度"+strings.TrimPrefix(w, "年度")); found {
+			if i := strings.LastIndexByte(rest, ' '); i > 0 {
+				if y, err := strconv.Atoi(rest[i+1:]); err == nil && y > 0 {
+					return rest[:i], w, y, true
+				}
+			}
+		}
+		if rest, found := strings.CutSuffix(title, w); found && strings.TrimSpace(rest) != "" {
+			return rest, w, 0, true
+		}
+	}
+	return "", "", 0, false
 }
 
 // titled names a filing about project as documents are titled: the

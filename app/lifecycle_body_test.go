@@ -3,6 +3,7 @@ package app
 import (
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,50 @@ func TestAdjustmentLimitsKeepSumsExact(t *testing.T) {
 	}
 	if bp := a.MovedBasisPoints(); bp != int64(MaxAdjustLines)*10000 {
 		t.Errorf("share %d bp", bp)
+	}
+}
+
+// SplitTitle gives back the parts Title joined, for every kind, type and
+// year, with project names that end in a year or a space, so a screen in
+// another language can translate what the filing is.
+func TestSplitTitleUndoesTitle(t *testing.T) {
+	var fs []*Filing
+	for _, name := range []string{"城关镇智慧社区平台", "智慧城市 2027", "Chengguan Platform"} {
+		fs = append(fs, &Filing{Kind: KindTrialReport, TrialReport: &TrialReport{ProjectName: name}},
+			&Filing{Kind: KindAcceptance, Acceptance: &Acceptance{ProjectName: name}},
+			&Filing{Kind: KindGoLive, GoLive: &GoLive{ProjectName: name}},
+			&Filing{Kind: KindAcceptanceFiling, AcceptanceFiling: &AcceptanceFiling{ProjectName: name}})
+		for _, c := range AdjustTypeChoices {
+			fs = append(fs, &Filing{Kind: KindAdjustment, Adjustment: &Adjustment{ProjectName: name, Type: AdjustType(c.Code)}})
+		}
+		for _, y := range []int{0, 2027} {
+			fs = append(fs, &Filing{Kind: KindOMFiling, OMFiling: &OMFiling{ProjectName: name, Year: y}})
+			for _, c := range append(PerformanceTypeChoices, Choice{Code: ""}) {
+				fs = append(fs, &Filing{Kind: KindPerformance, Performance: &Performance{ProjectName: name, Type: PerformanceType(c.Code), Year: y}})
+			}
+		}
+	}
+	for _, f := range fs {
+		title := f.Title()
+		project, what, year, ok := SplitTitle(f.Kind, title)
+		if !ok {
+			t.Errorf("%s %q: not split", f.Kind, title)
+			continue
+		}
+		again := titled(project, what)
+		if year != 0 {
+			again = titled(project, yearLabel(year)+strings.TrimPrefix(what, "年度"))
+		}
+		if again != title || !slices.Contains([]string{"城关镇智慧社区平台", "智慧城市 2027", "Chengguan Platform"}, project) {
+			t.Errorf("%s %q: split into %q, %q, %d", f.Kind, title, project, what, year)
+		}
+	}
+	for _, c := range []struct {
+		k     Kind
+		title string
+	}{{KindDeclaration, "城关镇智慧社区平台"}, {KindCatalogue, "城关镇政务数据共享资源目录"}, {KindTrialReport, "试运行报告"}} {
+		if _, _, _, ok := SplitTitle(c.k, c.title); ok {
+			t.Errorf("%s %q was split", c.k, c.title)
+		}
 	}
 }

@@ -257,7 +257,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	d.body.Add(heading(Tf("本项目的材料（%d 份）", len(ds.Entries))))
 	for _, e := range ds.Entries {
 		id := e.FilingID
-		title := e.Title
+		title := shownTitle(e.Kind, e.Title)
 		if title == "" {
 			title = T(e.Kind.Label())
 		}

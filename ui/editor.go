@@ -503,7 +503,7 @@ func (e *editorScreen) changedView() {
 		// the bureau refuses a filing in another unit's name: say so here
 		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
 	}
-	title := e.f.Title()
+	title := shownTitle(e.f.Kind, e.f.Title())
 	if title == "" {
 		title = Tf("（未命名的%s）", e.f.Kind.Label())
 	}
@@ -926,7 +926,7 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 // the clerk confirms: the filing opens again as the draft (or returned
 // filing) it was, with everything in it.
 func (e *editorScreen) onWithdraw() {
-	id, title, rev := e.f.ID, e.f.Title(), e.f.Revision.Number
+	id, title, rev := e.f.ID, shownTitle(e.f.Kind, e.f.Title()), e.f.Revision.Number
 	if title == "" {
 		title = T(e.f.Kind.Label())
 	}

@@ -373,7 +373,7 @@ func newRowView() *rowView {
 }
 
 func (r *rowView) set(row app.FilingRow) {
-	title := row.Title
+	title := shownTitle(row.Kind, row.Title)
 	if title == "" {
 		title = T("（未命名）")
 	}

@@ -222,7 +222,7 @@ func (s *inboxScreen) restoreDraft(id string) {
 // headline returns the entry's one-line title.
 func headline(m app.Message) string {
 	if m.Decision != nil {
-		t := m.FilingTitle
+		t := shownTitle(m.FilingKind, m.FilingTitle)
 		if t == "" {
 			t = T("（未命名）")
 		}

@@ -344,3 +344,21 @@ var certProblemText = map[CertProblem]string{
 	CertChanged:   "The bureau's certificate is not the one confirmed earlier. The bureau may have changed it, or someone may be posing as the bureau: confirm the new fingerprint with the bureau by phone before connecting.",
 	CertUnusable:  "The bureau's certificate cannot be used: it has expired, is not valid yet (check this computer's date and time) or was issued for another address. Check the address, or ask the bureau to renew the certificate.",
 }
+
+// shownTitle is a filing's title as the screen's language reads it. A later
+// filing's title is composed in Chinese by app.Filing.Title (…平台验收后备案,
+// …平台 2027 年度运维备案): on an English screen what the filing is is
+// translated after the project's name, which is the unit's own words.
+func shownTitle(k app.Kind, title string) string {
+	if Language() != LangEnglish {
+		return title
+	}
+	project, what, year, ok := app.SplitTitle(k, title)
+	switch {
+	case !ok:
+		return title
+	case year != 0:
+		return fmt.Sprintf("%s — %s %d", project, T(what), year)
+	}
+	return fmt.Sprintf("%s — %s", project, T(what))
+}

@@ -297,3 +297,45 @@ func TestFileDialogPlacesInTheWindowsLanguage(t *testing.T) {
 		t.Errorf("the file dialog's labels: %s", got)
 	}
 }
+
+// A later filing's title, composed in Chinese by app.Filing.Title, reads in
+// English on an English screen, every kind, type and year of it; the
+// project's name is kept as the unit wrote it, and a Chinese screen shows
+// the title as it is.
+func TestLaterFilingTitlesInEnglish(t *testing.T) {
+	var fs []*app.Filing
+	name := "Chengguan Platform"
+	fs = append(fs, &app.Filing{Kind: app.KindTrialReport, TrialReport: &app.TrialReport{ProjectName: name}},
+		&app.Filing{Kind: app.KindAcceptance, Acceptance: &app.Acceptance{ProjectName: name}},
+		&app.Filing{Kind: app.KindGoLive, GoLive: &app.GoLive{ProjectName: name}},
+		&app.Filing{Kind: app.KindAcceptanceFiling, AcceptanceFiling: &app.AcceptanceFiling{ProjectName: name}},
+		&app.Filing{Kind: app.KindOMFiling, OMFiling: &app.OMFiling{ProjectName: name, Year: 2027}},
+		&app.Filing{Kind: app.KindOMFiling, OMFiling: &app.OMFiling{ProjectName: name}})
+	for _, c := range app.AdjustTypeChoices {
+		fs = append(fs, &app.Filing{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: name, Type: app.AdjustType(c.Code)}})
+	}
+	for _, c := range append(app.PerformanceTypeChoices, app.Choice{}) {
+		for _, y := range []int{0, 2027} {
+			fs = append(fs, &app.Filing{Kind: app.KindPerformance, Performance: &app.Performance{ProjectName: name, Type: app.PerformanceType(c.Code), Year: y}})
+		}
+	}
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	for _, f := range fs {
+		got := shownTitle(f.Kind, f.Title())
+		if hasHan(got) || !strings.HasPrefix(got, name+" — ") {
+			t.Errorf("%s %q reads %q in English", f.Kind, f.Title(), got)
+		}
+	}
+	if got := shownTitle(app.KindDeclaration, "城关镇智慧社区平台"); got != "城关镇智慧社区平台" {
+		t.Errorf("a declaration's title reads %q", got)
+	}
+	if err := SetupLanguage(LangChinese); err != nil {
+		t.Fatal(err)
+	}
+	if f := fs[0]; shownTitle(f.Kind, f.Title()) != f.Title() {
+		t.Errorf("in Chinese %q reads %q", f.Title(), shownTitle(f.Kind, f.Title()))
+	}
+}

@@ -104,7 +104,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		return
 	}
 	t.f = f
-	title := f.Title()
+	title := shownTitle(f.Kind, f.Title())
 	if title == "" {
 		title = T("（未命名）")
 	}
