@@ -49,8 +49,9 @@ type editorScreen struct {
 	moved time.Time
 	// withdrawDlg is 撤回提交's confirmation while it is open.
 	withdrawDlg *confirmDialog
-	// stateBox holds the status, the send state and 已自动保存: laid out
-	// again when their texts change (showState).
+	// stateBox is the header's bar, with the status, the send state and
+	// 已自动保存: laid out again when their texts change (showState), the
+	// bar wrapping to two lines if they no longer fit beside the buttons.
 	stateBox *fyne.Container
 	// withdrawReason is the reason typed for a withdrawal at the bureau
 	// that did not go through, offered again on the next try.
@@ -211,7 +212,6 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 		saved = container.NewStack(minWidth(w), e.saved)
 	}
 	state := container.NewHBox(status, saved)
-	e.stateBox = state
 	buttons := newFlow(back, timeline, e.printButtons(), e.withdraw, e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
@@ -222,6 +222,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	}
 	steadyButtons(buttons, e.unsteady)
 	top := newBar(headerTitleMin, 0, container.NewVBox(e.title, state), buttons)
+	e.stateBox = top
 	header := container.NewVBox(top, e.sendWhy, e.banner, widget.NewSeparator())
 	e.center = container.NewStack(e.form)
 	e.obj = container.NewBorder(header, nil, left, nil, container.New(sideLayout{}, container.NewPadded(e.center), right))
