@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Profile is the rule profile of one jurisdiction: how its data bureau routes
@@ -87,6 +88,13 @@ type Profile struct {
 	// the clerk as such. The bureau switches one off by taking it out of
 	// AcceptanceMaterials.
 	AcceptanceAdditions []string `json:"acceptance_additions,omitempty"`
+
+	// KindNames are the names the regulation gives kinds of filing it
+	// knows by another: 郁南's 第二十一条 has a professional project
+	// reported for 验收前置审核 before the unit organises its acceptance,
+	// which is what the 竣工验收申请 is there. Shown wherever the kind is
+	// named to the clerk and the reviewer (KindName).
+	KindNames []KindName `json:"kind_names,omitempty"`
 
 	// KeepDrafts says whether the bureau keeps a private copy of each
 	// unit's unsent drafts (the draft area, GET/PUT /drafts), so that a
@@ -617,6 +625,101 @@ func (prof *Profile) validate(p *Problems, want string) {
 		prof.RouteOverrides[i].validate(p, fmt.Sprintf("route_overrides[%d]", i))
 	}
 	prof.validateLifecycle(p, ids)
+	seen := map[Kind]bool{}
+	for i, n := range prof.KindNames {
+		f := fmt.Sprintf("kind_names[%d]", i)
+		switch {
+		case !n.Kind.Valid():
+			p.Add(f+".kind", "%s.kind：未知的材料类型“%s”", f, n.Kind)
+		case seen[n.Kind]:
+			p.Add(f+".kind", "%s.kind：材料类型“%s”重复", f, n.Kind)
+		}
+		seen[n.Kind] = true
+		required(f+".name", n.Name, "本地区对这类材料的称呼")
+		for _, c := range [][2]string{{"name", n.Name}, {"approve", n.Approve}, {"approved", n.Approved}, {"reject", n.Reject}} {
+			if utf8.RuneCountInString(c[1]) > maxKindName {
+				p.Add(f+"."+c[0], "%s.%s：名称不超过 %d 个字", f, c[0], maxKindName)
+			}
+		}
+		required(f+".source", n.Source, "出处（条款）")
+	}
+}
+
+// KindName is the name a regulation gives a kind of filing, and the names
+// of the bureau's decisions on it where they differ from the kind's own
+// (the bureau approves a 验收前置审核, it does not accept the project).
+type KindName struct {
+	Kind     Kind   `json:"kind"`
+	Name     string `json:"name"`               // 验收前置审核申请
+	Approve  string `json:"approve,omitempty"`  // the approval: 前置审核通过
+	Approved string `json:"approved,omitempty"` // the state it leaves: 已通过前置审核
+	Reject   string `json:"reject,omitempty"`   // the refusal, and the state: 前置审核不予通过
+	Source   string `json:"source"`             // 第二十一条第一款
+}
+
+// maxKindName is the longest a kind's name may be, in characters: it heads
+// the editor and a list's rows.
+const maxKindName = 20
+
+// KindName returns what prof's regulation calls filings of kind k: its
+// KindNames entry, else the kind's own label. A nil prof gives the label.
+func (prof *Profile) KindName(k Kind) string {
+	if n := prof.kindName(k); n != nil {
+		return n.Name
+	}
+	return k.Label()
+}
+
+// kindName returns prof's entry for kind k, nil when it has none.
+func (prof *Profile) kindName(k Kind) *KindName {
+	if prof != nil {
+		for i := range prof.KindNames {
+			if prof.KindNames[i].Kind == k {
+				return &prof.KindNames[i]
+			}
+		}
+	}
+	return nil
+}
+
+// ActionLabel names action a on a filing of kind k as prof's regulation
+// does (KindName's Approve and Reject), else as a.LabelFor(k).
+func (prof *Profile) ActionLabel(a Action, k Kind) string {
+	if n := prof.kindName(k); n != nil {
+		switch {
+		case a == ActionApprove && n.Approve != "":
+			return n.Approve
+		case a == ActionReject && n.Reject != "":
+			return n.Reject
+		}
+	}
+	return a.LabelFor(k)
+}
+
+// StatusLabel names state s of a filing of kind k as prof's regulation
+// does (KindName's Approved and Reject), else as s.LabelFor(k).
+func (prof *Profile) StatusLabel(s Status, k Kind) string {
+	if n := prof.kindName(k); n != nil {
+		switch {
+		case s == StatusApproved && n.Approved != "":
+			return n.Approved
+		case s == StatusRejected && n.Reject != "":
+			return n.Reject
+		}
+	}
+	return s.LabelFor(k)
+}
+
+// ShownTitle returns title, Title's of a filing of kind k, with the kind
+// named as prof's regulation names it (…平台竣工验收申请 is …平台验收前置审核申请
+// under 郁南). Titles are composed, and kept by stores, with the kind's own
+// label; this is how they are shown.
+func (prof *Profile) ShownTitle(k Kind, title string) string {
+	project, what, year, ok := SplitTitle(k, title)
+	if name := prof.KindName(k); ok && what == k.Label() && year == 0 && name != what {
+		return project + name
+	}
+	return title
 }
 
 func materialList(p *Problems, field string, list []string) {

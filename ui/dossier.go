@@ -108,7 +108,7 @@ func (u *UI) chooseProject(k app.Kind) {
 		return
 	}
 	if len(rows) == 0 {
-		showMessage(T("新建")+T(k.Label()), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
+		showMessage(T("新建")+T(u.kindName(k)), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
 		return
 	}
 	opts := make([]string, len(rows))
@@ -129,7 +129,7 @@ func (u *UI) chooseProject(k app.Kind) {
 	}
 	// As wide as a message dialog: the paragraph alone would let the
 	// dialog shrink to the select's width and cut the project's name.
-	newCustomConfirm(T("新建")+T(k.Label()), T("新建"), T("取消"),
+	newCustomConfirm(T("新建")+T(u.kindName(k)), T("新建"), T("取消"),
 		container.NewStack(minWidth(messageWidth(u.win)), container.NewVBox(
 			&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel)),
 		func(ok bool) {
@@ -144,7 +144,7 @@ func (u *UI) chooseProject(k app.Kind) {
 func (u *UI) projectMenu(project string) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
 	for _, k := range u.offeredKinds(slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds)) {
-		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewForProject(project, k) }))
+		items = append(items, fyne.NewMenuItem(T("新建")+T(u.kindName(k)), func() { u.NewForProject(project, k) }))
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -257,18 +257,18 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	d.body.Add(heading(Tf("本项目的材料（%d 份）", len(ds.Entries))))
 	for _, e := range ds.Entries {
 		id := e.FilingID
-		title := shownTitle(e.Kind, e.Title)
+		title := shownTitle(d.u.link.Profile(), e.Kind, e.Title)
 		if title == "" {
-			title = T(e.Kind.Label())
+			title = T(d.u.kindName(e.Kind))
 		}
-		state := Tf("%s · 第 %d 版 · %s", e.Kind.Label(), e.Revision, e.Status.LabelFor(e.Kind))
+		state := Tf("%s · 第 %d 版 · %s", d.u.kindName(e.Kind), e.Revision, d.u.link.Profile().StatusLabel(e.Status, e.Kind))
 		if !e.SubmittedAt.IsZero() {
 			state += " · " + T("提交于 ") + e.SubmittedAt.Format("2006-01-02")
 		}
 		rows := []fyne.CanvasObject{newTapLabel(title, widget.HighImportance, func() { d.u.OpenFiling(id) }),
 			&paragraph{Text: state, Importance: widget.LowImportance}}
 		for _, t := range e.Decisions {
-			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), t.Action.LabelFor(e.Kind))
+			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
 			if t.Comment != "" {
 				line += "：" + t.Comment
 			}

@@ -504,9 +504,9 @@ func (e *editorScreen) changedView() {
 		// the bureau refuses a filing in another unit's name: say so here
 		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
 	}
-	title := shownTitle(e.f.Kind, e.f.Title())
+	title := shownTitle(e.prof, e.f.Kind, e.f.Title())
 	if title == "" {
-		title = Tf("（未命名的%s）", e.f.Kind.Label())
+		title = Tf("（未命名的%s）", e.u.kindName(e.f.Kind))
 	}
 	e.title.SetText(title)
 	e.kind.changed(now)
@@ -699,7 +699,7 @@ func (e *editorScreen) applyEditable() {
 				who = T(r.Department())
 			}
 		}
-		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.f.Status.Label()), widget.MediumImportance))
+		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.prof.StatusLabel(e.f.Status, e.f.Kind)), widget.MediumImportance))
 	default:
 		// True whether or not it has reached the bureau yet (the send
 		// state beside the title says which): offline, "数管局处理期间"
@@ -880,7 +880,7 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 		e.u.openEditor(latest, false)
 		return
 	}
-	e.status.SetText(Tf("%s · 第 %d 版", e.f.Status.Label(), e.f.Revision.Number))
+	e.status.SetText(Tf("%s · 第 %d 版", e.prof.StatusLabel(e.f.Status, e.f.Kind), e.f.Revision.Number))
 	if err != nil {
 		return
 	}
@@ -927,9 +927,9 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 // the clerk confirms: the filing opens again as the draft (or returned
 // filing) it was, with everything in it.
 func (e *editorScreen) onWithdraw() {
-	id, title, rev := e.f.ID, shownTitle(e.f.Kind, e.f.Title()), e.f.Revision.Number
+	id, title, rev := e.f.ID, shownTitle(e.prof, e.f.Kind, e.f.Title()), e.f.Revision.Number
 	if title == "" {
-		title = T(e.f.Kind.Label())
+		title = T(e.u.kindName(e.f.Kind))
 	}
 	if e.withdrawal.atBureau {
 		e.withdrawAtBureau(title, e.withdrawReason)
@@ -1029,9 +1029,9 @@ func (e *editorScreen) withdrawOvertaken(f *app.Filing) {
 	case f.Status == app.StatusReturned:
 		showMessage(T("无需撤回"), T("数管局已退回修改这一版：不需要撤回，点“修改后重新提交”修改后再报送。"), e.u.win)
 	case f.Status.Final():
-		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(f.Status.Label())), e.u.win)
+		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(e.prof.StatusLabel(f.Status, f.Kind))), e.u.win)
 	default:
-		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(f.Status.Label())), e.u.win)
+		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(e.prof.StatusLabel(f.Status, f.Kind))), e.u.win)
 	}
 }
 
@@ -1123,7 +1123,7 @@ func (e *editorScreen) onSubmit() {
 				m = Tf("与撤回的第 %d 版相比，这一版没有任何修改：数管局会收到与撤回前相同的内容。", unchangedFrom) + "\n\n" + msg
 			}
 		}
-		showConfirm(T("提交")+T(e.f.Kind.Label()), m, func(ok bool) {
+		showConfirm(T("提交")+T(e.u.kindName(e.f.Kind)), m, func(ok bool) {
 			if ok {
 				e.doSubmit()
 			}

@@ -108,7 +108,7 @@ func (u *UI) newFilingMenu() *fyne.Menu {
 			items = append(items, fyne.NewMenuItemSeparator())
 			later = true
 		}
-		items = append(items, fyne.NewMenuItem(T("新建")+T(k.Label()), func() { u.NewFiling(k) }))
+		items = append(items, fyne.NewMenuItem(T("新建")+T(u.kindName(k)), func() { u.NewFiling(k) }))
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -165,7 +165,7 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 func (e *editorScreen) filingSelect(k app.Kind, cur string, set func(id string)) *widget.Select {
 	choices := e.filingsOf(k)
 	opts := make([]string, len(choices))
-	sel := &widget.Select{PlaceHolder: fmt.Sprintf(T("请选择%s"), T(k.Label()))}
+	sel := &widget.Select{PlaceHolder: fmt.Sprintf(T("请选择%s"), T(e.u.kindName(k)))}
 	for i, c := range choices {
 		opts[i] = c.label
 		if c.id == cur {

@@ -65,10 +65,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		deadlines: container.NewVBox(),
 	}
 	h.search.OnChanged = func(string) { h.load() }
-	kinds := []string{T(allKinds)}
-	for _, k := range app.AllKinds() {
-		kinds = append(kinds, T(k.Label()))
-	}
+	kinds := h.kindOptions()
 	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.load() }}
 	statuses := []string{T(allStatuses)}
 	for _, s := range app.Statuses {
@@ -96,7 +93,7 @@ func newHomeScreen(u *UI) *homeScreen {
 				return
 			}
 			if it := h.items[i]; it.row != nil {
-				o.(*rowView).set(*it.row)
+				o.(*rowView).set(*it.row, h.u.link.Profile())
 			} else {
 				o.(*rowView).setGroup(it.group, h.u.now())
 			}
@@ -256,6 +253,14 @@ type deadlinesShown struct {
 // the Fyne thread.
 func (h *homeScreen) showDeadlines() {
 	prof := h.u.link.Profile()
+	if kinds := h.kindOptions(); !slices.Equal(kinds, h.kind.Options) {
+		// the kinds as the regulation in force names them (a profile
+		// loaded or set since the screen was made)
+		i := h.kind.SelectedIndex()
+		h.kind.Options = kinds
+		h.kind.Selected = kinds[max(i, 0)]
+		h.kind.Refresh()
+	}
 	if prof == nil {
 		h.dlShown = deadlinesShown{}
 		h.deadlines.RemoveAll()
@@ -280,6 +285,16 @@ func (h *homeScreen) showDeadlines() {
 	}
 	h.deadlines.Objects = objs // at once: Add lays the box out again for each one
 	h.deadlines.Refresh()
+}
+
+// kindOptions are the kind filter's choices: 全部类型, then each kind as
+// the regulation in force names it, in app.AllKinds' order.
+func (h *homeScreen) kindOptions() []string {
+	kinds := []string{T(allKinds)}
+	for _, k := range app.AllKinds() {
+		kinds = append(kinds, T(h.u.kindName(k)))
+	}
+	return kinds
 }
 
 // sameDeadline reports whether a and b show the same.
@@ -372,15 +387,15 @@ func newRowView() *rowView {
 	return r
 }
 
-func (r *rowView) set(row app.FilingRow) {
-	title := shownTitle(row.Kind, row.Title)
+func (r *rowView) set(row app.FilingRow, prof *app.Profile) {
+	title := shownTitle(prof, row.Kind, row.Title)
 	if title == "" {
 		title = T("（未命名）")
 	}
 	r.title.Importance = widget.MediumImportance
 	r.title.SetText(title)
 	r.meta.Importance = widget.LowImportance
-	status := row.Status.LabelFor(row.Kind)
+	status := prof.StatusLabel(row.Status, row.Kind)
 	switch row.Send.State {
 	case app.SendQueued, app.SendSending, app.SendFailed, app.SendQuarantined:
 		if row.Status == app.StatusSubmitted {
@@ -388,7 +403,7 @@ func (r *rowView) set(row app.FilingRow) {
 		}
 	}
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
-		row.Kind.Label(), row.PlanYear, status, row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
+		prof.KindName(row.Kind), row.PlanYear, status, row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
 	// The state's word only: the reason is in the editor and the bar.
 	r.send.SetText(sendLabel(app.Send{State: row.Send.State}))
 	r.send.Importance = sendImportance(row.Send)

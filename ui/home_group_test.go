@@ -116,11 +116,11 @@ func TestHomeGroupsByProject(t *testing.T) {
 func TestRowNamesARefusalInTheKindsTerms(t *testing.T) {
 	test.NewTempApp(t)
 	r := newRowView()
-	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1})
+	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1}, nil)
 	if !strings.Contains(r.meta.Text, "不予备案") || strings.Contains(r.meta.Text, "不予立项") {
 		t.Errorf("a refused go-live: %q", r.meta.Text)
 	}
-	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1})
+	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1}, nil)
 	if !strings.Contains(r.meta.Text, "不予立项") {
 		t.Errorf("a refused declaration: %q", r.meta.Text)
 	}
@@ -155,7 +155,7 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 		}
 	}
 	r := newRowView()
-	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1})
+	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1}, nil)
 	if !strings.Contains(r.meta.Text, "已通过验收") {
 		t.Errorf("an approved acceptance application: %q", r.meta.Text)
 	}

@@ -49,7 +49,7 @@ func newInboxScreen(u *UI) *inboxScreen {
 			m := s.msgs[i]
 			c := o.(*fyne.Container)
 			title := c.Objects[0].(*widget.Label)
-			title.SetText(headline(m))
+			title.SetText(headline(s.u.link.Profile(), m))
 			title.TextStyle = fyne.TextStyle{Bold: !m.Read}
 			title.Refresh()
 			read := T("已读")
@@ -148,7 +148,7 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 // show shows one entry: the filing, the decision and the comment.
 func (s *inboxScreen) show(m app.Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&paragraph{Text: headline(m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
+	s.detail.Add(&paragraph{Text: headline(s.u.link.Profile(), m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -160,13 +160,14 @@ func (s *inboxScreen) show(m app.Message) {
 		case app.StatusApproved, app.StatusFiled:
 			imp = widget.SuccessImportance
 		}
-		what := Tf("决定：%s（原状态：%s）", T(d.To.Label()), T(d.From.Label()))
+		prof, k := s.u.link.Profile(), m.FilingKind
+		what := Tf("决定：%s（原状态：%s）", T(prof.StatusLabel(d.To, k)), T(prof.StatusLabel(d.From, k)))
 		if d.From == d.To { // a step within a state: a department's 联审同意
-			what = Tf("%s：%s，材料仍为“%s”", T(d.Role.Label()), T(d.Action.Label()), T(d.To.Label()))
+			what = Tf("%s：%s，材料仍为“%s”", T(d.Role.Label()), T(d.Action.Label()), T(prof.StatusLabel(d.To, k)))
 		}
 		who, heads, none := T("审核人：%s · 第 %d 版"), T("审核意见"), T("（无审核意见）")
 		if d.Role == app.RoleUnit { // the unit's own withdrawal
-			what = Tf("本单位已从数管局撤回（原状态：%s）", T(d.From.Label()))
+			what = Tf("本单位已从数管局撤回（原状态：%s）", T(prof.StatusLabel(d.From, k)))
 			who, heads, none = T("撤回人：%s · 第 %d 版"), T("撤回原因"), T("（没有写原因）")
 		}
 		s.detail.Add(&widget.Label{Text: what, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
@@ -220,9 +221,9 @@ func (s *inboxScreen) restoreDraft(id string) {
 }
 
 // headline returns the entry's one-line title.
-func headline(m app.Message) string {
+func headline(prof *app.Profile, m app.Message) string {
 	if m.Decision != nil {
-		t := shownTitle(m.FilingKind, m.FilingTitle)
+		t := shownTitle(prof, m.FilingKind, m.FilingTitle)
 		if t == "" {
 			t = T("（未命名）")
 		}
@@ -231,7 +232,7 @@ func headline(m app.Message) string {
 			// entries all read "…：专家论证中".
 			return Tf("%s：%s%s", t, T(d.Role.Department()), T(d.Action.Label()))
 		}
-		return t + T("：") + T(m.Decision.To.Label())
+		return t + T("：") + T(prof.StatusLabel(m.Decision.To, m.FilingKind))
 	}
 	if m.Title != "" {
 		return m.Title

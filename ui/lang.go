@@ -345,20 +345,28 @@ var certProblemText = map[CertProblem]string{
 	CertUnusable:  "The bureau's certificate cannot be used: it has expired, is not valid yet (check this computer's date and time) or was issued for another address. Check the address, or ask the bureau to renew the certificate.",
 }
 
-// shownTitle is a filing's title as the screen's language reads it. A later
-// filing's title is composed in Chinese by app.Filing.Title (…平台验收后备案,
-// …平台 2027 年度运维备案): on an English screen what the filing is is
-// translated after the project's name, which is the unit's own words.
-func shownTitle(k app.Kind, title string) string {
-	if Language() != LangEnglish {
-		return title
-	}
+// shownTitle is a filing's title as prof's regulation and the screen's
+// language read it. A later filing's title is composed in Chinese by
+// app.Filing.Title (…平台验收后备案, …平台 2027 年度运维备案) with the kind's
+// own name: where the regulation names the kind otherwise (郁南's
+// 验收前置审核申请) its name is put in, and on an English screen what the
+// filing is is translated after the project's name, which is the unit's own
+// words.
+func shownTitle(prof *app.Profile, k app.Kind, title string) string {
 	project, what, year, ok := app.SplitTitle(k, title)
 	switch {
 	case !ok:
 		return title
+	case Language() != LangEnglish:
+		return prof.ShownTitle(k, title)
 	case year != 0:
 		return fmt.Sprintf("%s — %s %d", project, T(what), year)
+	case what == k.Label():
+		what = prof.KindName(k) // the regulation's name
 	}
 	return fmt.Sprintf("%s — %s", project, T(what))
 }
+
+// kindName is what the regulation in force calls filings of kind k (see
+// app.Profile.KindName), in Chinese.
+func (u *UI) kindName(k app.Kind) string { return u.link.Profile().KindName(k) }

@@ -324,18 +324,18 @@ func TestLaterFilingTitlesInEnglish(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
 	for _, f := range fs {
-		got := shownTitle(f.Kind, f.Title())
+		got := shownTitle(nil, f.Kind, f.Title())
 		if hasHan(got) || !strings.HasPrefix(got, name+" — ") {
 			t.Errorf("%s %q reads %q in English", f.Kind, f.Title(), got)
 		}
 	}
-	if got := shownTitle(app.KindDeclaration, "城关镇智慧社区平台"); got != "城关镇智慧社区平台" {
+	if got := shownTitle(nil, app.KindDeclaration, "城关镇智慧社区平台"); got != "城关镇智慧社区平台" {
 		t.Errorf("a declaration's title reads %q", got)
 	}
 	if err := SetupLanguage(LangChinese); err != nil {
 		t.Fatal(err)
 	}
-	if f := fs[0]; shownTitle(f.Kind, f.Title()) != f.Title() {
-		t.Errorf("in Chinese %q reads %q", f.Title(), shownTitle(f.Kind, f.Title()))
+	if f := fs[0]; shownTitle(nil, f.Kind, f.Title()) != f.Title() {
+		t.Errorf("in Chinese %q reads %q", f.Title(), shownTitle(nil, f.Kind, f.Title()))
 	}
 }

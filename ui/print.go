@@ -60,7 +60,7 @@ func fileName(f *app.Filing) string { return app.PrintName(f) }
 // alike: the acceptance materials it requires (the Word copy of an
 // acceptance application had none) and the words of what was confirmed.
 func (e *editorScreen) paperOptions() paper.Options {
-	o := paper.Options{ConfirmLabel: e.prof.ConfirmationLabel}
+	o := paper.Options{ConfirmLabel: e.prof.ConfirmationLabel, KindName: e.prof.KindName(e.f.Kind)}
 	if e.prof != nil {
 		o.Required = e.prof.AcceptanceMaterials
 	}

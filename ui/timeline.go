@@ -104,12 +104,12 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		return
 	}
 	t.f = f
-	title := shownTitle(f.Kind, f.Title())
+	title := shownTitle(t.u.link.Profile(), f.Kind, f.Title())
 	if title == "" {
 		title = T("（未命名）")
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
-	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", f.Kind.Label(), f.Status.Label(), f.Revision.Number, sendLabel(send)))
+	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", t.u.kindName(f.Kind), t.u.link.Profile().StatusLabel(f.Status, f.Kind), f.Revision.Number, sendLabel(send)))
 	if f.Status.Reopened() && f.Revision.Submitted() {
 		t.revise.Show()
 	} else {
@@ -134,7 +134,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
 	for _, h := range history {
-		t.events.Add(transitionView(f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
+		t.events.Add(transitionView(t.u.link.Profile(), f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
@@ -146,8 +146,8 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 // (rc), whether its SM2 signature verified and the SM3 the bureau computed,
 // with a button that calls save to keep the receipt in a file (none when
 // save is nil).
-func transitionView(k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof), open func(path string)) fyne.CanvasObject {
-	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, h.To.Label(), h.From.Label())
+func transitionView(prof *app.Profile, k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof), open func(path string)) fyne.CanvasObject {
+	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, prof.StatusLabel(h.To, k), prof.StatusLabel(h.From, k))
 	switch {
 	case h.Action == app.ActionSubmit:
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)

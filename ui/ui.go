@@ -235,7 +235,7 @@ func (u *UI) tellRescued() {
 		for _, id := range ids {
 			name := T("（未命名）")
 			if f, err := u.store.Get(u.ctx, id); err == nil && f.Title() != "" {
-				name = shownTitle(f.Kind, f.Title())
+				name = shownTitle(u.link.Profile(), f.Kind, f.Title())
 			}
 			out = append(out, "“"+name+"”")
 		}

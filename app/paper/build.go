@@ -26,6 +26,9 @@ func Build(b app.Body, o Options) (*Document, error) {
 		}
 	}
 	d.Kind = b.Kind
+	if label := b.Kind.Label(); o.KindName != "" && o.KindName != label && strings.Contains(d.Name, label) {
+		d.Name = strings.Replace(d.Name, label, o.KindName, 1)
+	}
 	if d.Dept == "" {
 		d.Dept = o.Dept
 	}

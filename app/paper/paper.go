@@ -106,6 +106,10 @@ type Options struct {
 	// Draft: the bureau has not received this revision; every page says
 	// so (DraftNote). The PDF says it by its missing verification code.
 	Draft bool
+	// KindName is what the jurisdiction's regulation calls this kind of
+	// filing (Profile.KindName): printed in the document's name in place
+	// of the kind's own (郁南's 验收前置审核申请 for 竣工验收申请).
+	KindName string
 }
 
 // Numeral returns the Chinese chapter numeral of n ≥ 1 (一, 十二, 二十).

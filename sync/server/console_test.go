@@ -1485,3 +1485,37 @@ func TestConsoleQueueFiltersByAnOverridesRoute(t *testing.T) {
 		t.Error("a route code offered twice")
 	}
 }
+
+// Under 郁南 the 竣工验收申请 is the 验收前置审核申请 of 第二十一条: the
+// reviewer's queue, the filing's page and its decisions say so (前置审核通过,
+// 已通过前置审核), not 竣工验收申请 and 验收通过.
+func TestConsoleNamesAKindAsTheRegulationDoes(t *testing.T) {
+	fx := MustBureau(t)
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	withContract(fx, acc)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?kind=acceptance")
+	if !strings.Contains(b.last, "验收前置审核申请") || strings.Contains(b.last, "竣工验收申请") {
+		t.Errorf("the queue does not name the application as 郁南 does")
+	}
+	page := "/console/filings/" + acc.ID
+	b.get(page)
+	if !strings.Contains(b.last, "<title>"+acc.Acceptance.ProjectName+"验收前置审核申请") || strings.Contains(b.last, "竣工验收申请") {
+		t.Errorf("the filing's page does not name the application as 郁南 does")
+	}
+	fx.decide(fx.reviewer, acc.ID, app.ActionAccept, "", http.StatusOK)
+	b.get(page)
+	if !strings.Contains(b.last, "> 前置审核通过</label>") || !strings.Contains(b.last, "> 前置审核不予通过 ") || strings.Contains(b.last, "验收通过") {
+		t.Errorf("the decisions are not named as 郁南 does")
+	}
+	fx.decide(fx.reviewer, acc.ID, app.ActionApprove, "", http.StatusOK)
+	b.get(page)
+	if !strings.Contains(b.last, "已通过前置审核") || strings.Contains(b.last, "已通过验收") {
+		t.Errorf("the approved application's state is not named as 郁南 does")
+	}
+}

@@ -147,6 +147,7 @@ func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) 
 	if p := s.profile.Load(); p != nil {
 		o.Required = p.AcceptanceMaterials
 		o.ConfirmLabel = p.ConfirmationLabel
+		o.KindName = p.KindName(body.Kind)
 	}
 	select { // a printer, once the copy is known to be there
 	case s.printing <- struct{}{}:

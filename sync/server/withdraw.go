@@ -103,9 +103,9 @@ func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, r
 	}
 	msg := app.ErrorMessage(reason) // a department began at an intake step, named
 	if n := len(f.History); n > 0 && f.Status != app.StatusSubmitted {
-		last := f.History[n-1]
+		last, prof := f.History[n-1], s.profile.Load()
 		msg = fmt.Sprintf("数管局已于 %s %s（现为“%s”），不能再撤回：如需修改，请联系数管局退回修改",
-			last.At.In(app.Beijing).Format("2006-01-02 15:04"), last.Action.LabelFor(f.Kind), f.Status.LabelFor(f.Kind))
+			last.At.In(app.Beijing).Format("2006-01-02 15:04"), prof.ActionLabel(last.Action, f.Kind), prof.StatusLabel(f.Status, f.Kind))
 	}
 	return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT, "%s", msg)
 }

@@ -66,7 +66,7 @@ func (c *Console) auditRoutes() {
 	if _, ok := c.b.(AuditBackend); !ok {
 		return
 	}
-	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{
+	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(c.funcs()).Funcs(template.FuncMap{
 		"outcomeLabel": auditOutcomeLabel, "auditRole": auditRoleLabel, "auditAction": auditActionLabel, "auditTarget": auditTarget}).ParseFS(files,
 		"templates/layout.html", "templates/doc.html", "templates/audit.html"))
 	c.mux.Handle("GET /console/audit", c.authed(c.auditPage))

@@ -90,7 +90,7 @@ func New(b Backend, log *slog.Logger) *Console {
 		if strings.HasPrefix(p, "admin-") || p == "notices" {
 			parts = append(parts, "templates/adminnav.html")
 		}
-		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, parts...))
+		c.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).Funcs(c.funcs()).ParseFS(files, parts...))
 	}
 	static, _ := fs.Sub(files, "static")
 	cop := http.NewCrossOriginProtection() // Sec-Fetch-Site / Origin, on top of the tokens
@@ -410,6 +410,22 @@ func (c *Console) newSession(token string, acct protocol.Account) *session {
 		Refresh: c.refreshAfter()}
 }
 
+// funcs are the templates' functions that read the bureau's rules in force.
+func (c *Console) funcs() template.FuncMap {
+	return template.FuncMap{
+		// kindLabel names a kind of filing as the regulation does (郁南's
+		// 验收前置审核申请 for 竣工验收申请).
+		"kindLabel": func(k app.Kind) string { return c.b.Profile().KindName(k) },
+		// titleOf is a filing's title with its kind so named.
+		"titleOf": func(k app.Kind, title string) string { return c.b.Profile().ShownTitle(k, title) },
+		// actionLabelFor and statusLabelFor name a decision and a state in
+		// the terms of the filing's kind and the regulation (不予备案, not
+		// 不予立项, for a later filing; 郁南's 前置审核通过).
+		"actionLabelFor": func(a app.Action, k app.Kind) string { return c.b.Profile().ActionLabel(a, k) },
+		"statusLabelFor": func(s app.Status, k app.Kind) string { return c.b.Profile().StatusLabel(s, k) },
+	}
+}
+
 // sessionKey is the key of a request's live session in its context.
 type sessionKey struct{}
 
@@ -456,7 +472,7 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 // log in, find the filing again and paste it back, field by field.
 // problem says why a resume was refused.
 func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, next, problem string) bool {
-	kept := typedLines(r)
+	kept := c.typedLines(r)
 	if len(kept) == 0 {
 		return false
 	}
@@ -499,7 +515,7 @@ const ResumePath = "/console/login/resume"
 // typedLines lists what the decision form in r holds, to copy: the
 // decision chosen and the amount typed above the comment and the field
 // remarks; none when nothing was written.
-func typedLines(r *http.Request) []string {
+func (c *Console) typedLines(r *http.Request) []string {
 	_, typed, remarks, _ := decisionForm(r)
 	// The filing is not read for a session gone: the form says its kind,
 	// which names the remarks' fields.
@@ -513,7 +529,7 @@ func typedLines(r *http.Request) []string {
 	}
 	var chosen []string
 	if a := app.Action(r.PostFormValue("action")); a.Valid() && a != app.ActionSubmit {
-		chosen = append(chosen, "决定："+a.LabelFor(kind))
+		chosen = append(chosen, "决定："+c.b.Profile().ActionLabel(a, kind))
 	}
 	if typed != "" {
 		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")

@@ -49,7 +49,8 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 			if !it.Due.IsZero() && it.Due.Before(now) {
 				late = "超期"
 			}
-			row := []string{it.Title, it.Kind.Label(), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel, total, it.Status.Label()}
+			prof := c.b.Profile()
+			row := []string{prof.ShownTitle(it.Kind, it.Title), prof.KindName(it.Kind), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel, total, it.Status.Label()}
 			if stepped {
 				row = append(row, "")
 				if it.Step != "" {

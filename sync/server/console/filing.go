@@ -122,7 +122,7 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 	// in the banner (found from outside).
 	if a := app.Action(r.URL.Query().Get("done")); a != "" && len(v.D.History) > 0 {
 		if last := v.D.History[len(v.D.History)-1]; a.Valid() && last.Action == a && last.Actor == s.Name && last.Role == s.Role {
-			v.Done = a.LabelFor(v.D.Kind)
+			v.Done = c.b.Profile().ActionLabel(a, v.D.Kind)
 		}
 	}
 	if len(v.Actions) > 0 {
@@ -132,7 +132,7 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 		// (idleForm).
 		s.Refresh = 0
 	}
-	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
+	c.render(w, r, http.StatusOK, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 }
 
 func (c *Console) filingView(r *http.Request, s *session, id string) (*filingView, error) {
@@ -150,7 +150,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for _, fe := range app.FieldErrors(err) {
 			required = required || fe.Field == "comment"
 		}
-		v.Actions = append(v.Actions, actionView{Action: a, Label: a.LabelFor(d.Kind), CommentRequired: required})
+		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().ActionLabel(a, d.Kind), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
 	v.Prior, v.PriorApproved = priorDecisions(d.History, d.RevisionID)
@@ -360,7 +360,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
 	}
-	c.render(w, r, status, "filing", page{Title: v.D.Title, Session: s, Data: v})
+	c.render(w, r, status, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 }
 
 // giveBack puts what the reviewer typed back in v's form when a decision
@@ -422,7 +422,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 		c.render(w, r, http.StatusOK, "error", page{Title: "无法打开材料", Session: s, Data: errorView{
 			Heading: "已重新登录，但无法打开这份材料",
 			Text:    why + " 您填写的内容如下，请复制保存。",
-			Kept:    typedLines(r),
+			Kept:    c.typedLines(r),
 		}})
 		return
 	}
@@ -435,7 +435,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 	}
 	v.giveBack(s, moved, transitions, action, comment, typed, remarks)
 	if moved {
-		c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
+		c.render(w, r, http.StatusOK, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 		return
 	}
 	// What the form cannot take back is listed to copy: the account
@@ -443,7 +443,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 	// not the one chosen, or no remark boxes (no 退回修改).
 	v.Kept = v.untaken(comment, remarks)
 	if action.Valid() && action != app.ActionSubmit && v.Action != action {
-		v.Kept = append([]string{"决定：" + action.LabelFor(v.D.Kind)}, v.Kept...)
+		v.Kept = append([]string{"决定：" + c.b.Profile().ActionLabel(action, v.D.Kind)}, v.Kept...)
 	}
 	if len(v.D.Allowed) > 0 {
 		v.Resumed = 1
@@ -451,7 +451,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 			v.Resumed += len(remarks)
 		}
 	}
-	c.render(w, r, http.StatusOK, "filing", page{Title: v.D.Title, Session: s, Data: v})
+	c.render(w, r, http.StatusOK, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 }
 
 // sameDecision reports whether since, the decisions taken after the page

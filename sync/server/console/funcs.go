@@ -43,7 +43,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"kindLabel":   func(k app.Kind) string { return k.Label() },
+	"kindLabel":   func(k app.Kind) string { return k.Label() }, // the rules' names: Console.funcs
 	"statusLabel": func(s app.Status) string { return s.Label() },
 	"actionLabel": func(a app.Action) string { return a.Label() },
 	// actionLabelFor names an action in the terms of the filing's kind

@@ -1,0 +1,77 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+
+	"egovdesk/app"
+)
+
+// 郁南's 第二十一条 has a professional project reported to the bureau for
+// 验收前置审核 before the unit organises its acceptance: there the
+// 竣工验收申请 is named so, and the bureau's decisions on it as a review's,
+// in titles (composed and stored with the kind's own label), the states
+// and the decisions. Other profiles keep the kind's own names.
+func TestProfileNamesAKindAsItsRegulation(t *testing.T) {
+	yunan, wuhan := loadProfile(t, "yunan"), loadProfile(t, "wuhan")
+	f := &app.Filing{Kind: app.KindAcceptance, Acceptance: &app.Acceptance{ProjectName: "郁南县智慧农业平台"}}
+	for _, c := range []struct {
+		prof                                   *app.Profile
+		name, title, approve, approved, reject string
+	}{
+		{yunan, "验收前置审核申请", "郁南县智慧农业平台验收前置审核申请", "前置审核通过", "已通过前置审核", "前置审核不予通过"},
+		{wuhan, "竣工验收申请", "郁南县智慧农业平台竣工验收申请", "验收通过", "已通过验收", "验收不予通过"},
+		{nil, "竣工验收申请", "郁南县智慧农业平台竣工验收申请", "验收通过", "已通过验收", "验收不予通过"},
+	} {
+		got := []string{c.prof.KindName(f.Kind), c.prof.ShownTitle(f.Kind, f.Title()), c.prof.ActionLabel(app.ActionApprove, f.Kind),
+			c.prof.StatusLabel(app.StatusApproved, f.Kind), c.prof.ActionLabel(app.ActionReject, f.Kind), c.prof.StatusLabel(app.StatusRejected, f.Kind)}
+		want := []string{c.name, c.title, c.approve, c.approved, c.reject, c.reject}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%v:\n got %q\nwant %q", c.prof != nil, got, want)
+		}
+	}
+	// The other kinds, and other decisions, keep their names under 郁南.
+	if got := yunan.KindName(app.KindTrialReport); got != "试运行报告" {
+		t.Errorf("郁南's trial report is %q", got)
+	}
+	if got := yunan.ActionLabel(app.ActionReturn, app.KindAcceptance); got != app.ActionReturn.Label() {
+		t.Errorf("郁南's return of an acceptance application is %q", got)
+	}
+	if got := yunan.ShownTitle(app.KindTrialReport, "郁南县智慧农业平台试运行报告"); got != "郁南县智慧农业平台试运行报告" {
+		t.Errorf("a trial report's title reads %q", got)
+	}
+}
+
+// A kind_names entry names a kind app knows, once, in at most 20
+// characters, with its source; LoadProfile says which is wrong, in Chinese.
+func TestProfileKindNamesChecked(t *testing.T) {
+	for _, c := range []struct {
+		entry map[string]any
+		field string
+	}{
+		{map[string]any{"kind": "acceptence", "name": "验收前置审核申请", "source": "第二十一条"}, "kind_names[0].kind"},
+		{map[string]any{"kind": "acceptance", "name": " ", "source": "第二十一条"}, "kind_names[0].name"},
+		{map[string]any{"kind": "acceptance", "name": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].name"},
+		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "approve": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].approve"},
+		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请"}, "kind_names[0].source"},
+	} {
+		data := mutate(t, func(p map[string]any) { p["kind_names"] = []any{c.entry} })
+		_, err := app.LoadProfile("sample.json", data)
+		var fields []string
+		if e, ok := err.(*app.Error); ok {
+			for _, fe := range e.Fields {
+				fields = append(fields, fe.Field)
+			}
+		}
+		if len(fields) != 1 || fields[0] != c.field {
+			t.Errorf("%v: %v (fields %v), want a problem at %s", c.entry, err, fields, c.field)
+		}
+	}
+	twice := mutate(t, func(p map[string]any) {
+		e := map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条"}
+		p["kind_names"] = []any{e, e}
+	})
+	if _, err := app.LoadProfile("sample.json", twice); err == nil || !strings.Contains(err.Error(), "重复") {
+		t.Errorf("a kind named twice: %v", err)
+	}
+}

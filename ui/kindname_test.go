@@ -1,0 +1,63 @@
+//go:build ci
+
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"egovdesk/app"
+)
+
+// Under 郁南 the 竣工验收申请 is the 验收前置审核申请 of 第二十一条, and the
+// bureau's approval 前置审核通过: the list, the editor's title and state,
+// 新建材料 and the printed copy's name say so, not the kind's own words.
+func TestYunanNamesTheAcceptanceApplicationAPreAcceptanceReview(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	f, err := app.NewFiling(app.KindAcceptance, newID(), newID(), "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Acceptance.ProjectName = "郁南县智慧农业平台"
+	f.Status = app.StatusApproved
+	x.store.put(f)
+	x.u.ShowHome()
+	x.pump()
+	shown := func() string {
+		var b strings.Builder
+		walkRendered(x.u.home.list, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				b.WriteString(l.Text + "\n")
+			}
+		})
+		return b.String()
+	}
+	x.eventually(t, "the list", func() bool { return strings.Contains(shown(), "郁南县智慧农业平台") })
+	list := shown()
+	if !strings.Contains(list, "郁南县智慧农业平台验收前置审核申请") || !strings.Contains(list, "验收前置审核申请 · ") ||
+		!strings.Contains(list, "已通过前置审核") || strings.Contains(list, "竣工验收") || strings.Contains(list, "已通过验收") {
+		t.Errorf("the list reads:\n%s", list)
+	}
+	if kinds := strings.Join(x.u.home.kind.Options, "、"); !strings.Contains(kinds, "验收前置审核申请") || strings.Contains(kinds, "竣工验收申请") {
+		t.Errorf("the kind filter offers %s", kinds)
+	}
+	var menu []string
+	for _, it := range x.u.newFilingMenu().Items {
+		menu = append(menu, it.Label)
+	}
+	if m := strings.Join(menu, "、"); !strings.Contains(m, "新建验收前置审核申请") || strings.Contains(m, "竣工验收申请") {
+		t.Errorf("新建材料 offers %s", m)
+	}
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	e := x.editor(t).e
+	if got := e.title.Text + " / " + e.status.Text; got != "郁南县智慧农业平台验收前置审核申请 / 已通过前置审核 · 第 1 版" {
+		t.Errorf("the editor's header reads %q", got)
+	}
+	if got := e.paperOptions().KindName; got != "验收前置审核申请" {
+		t.Errorf("the printed copy names it %q", got)
+	}
+}
