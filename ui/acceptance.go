@@ -122,11 +122,15 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 	ae.checklist.RemoveAll()
 	ae.attachBtn = map[string]*Button{}
 	items := ae.a.Checklist(ae.required(), e.f.Attachments)
+	var additions []string // the bureau's own, marked as such
+	if e.prof != nil {
+		additions = e.prof.AcceptanceAdditions
+	}
 	for _, it := range items {
 		code := it.Material
 		label := T(it.Label)
 		if it.Required {
-			label += T("（必需）")
+			label = own(label+T("（必需）"), slices.Contains(additions, code))
 		}
 		name := &paragraph{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		var state *paragraph

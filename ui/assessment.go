@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,9 +54,13 @@ func (p *assessmentPanel) update(now time.Time) {
 		p.box.Add(&paragraph{Text: T("✓ 本地区规则没有阻止提交的事项"), Importance: widget.SuccessImportance})
 	}
 	if blockers > 0 {
-		p.box.Add(heading(fmt.Sprintf(T("按办法不能提交的原因（%d）"), blockers)))
+		head := T("按办法不能提交的原因（%d）")
+		if slices.ContainsFunc(a.Blockers, func(b app.Blocker) bool { return b.Addition }) {
+			head = T("不能提交的原因（%d）") // not all the regulation's: each of the bureau's is marked
+		}
+		p.box.Add(heading(fmt.Sprintf(head, blockers)))
 		for _, b := range a.Blockers {
-			p.item("× "+T(b.Label)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
+			p.item("× "+own(T(b.Label), b.Addition)+T("：")+T(b.Fix), widget.DangerImportance, b.Field)
 		}
 	}
 	// The refusals the law cited lifts: said, so the clerk knows they are
@@ -100,7 +105,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	if len(a.Obligations) > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("须履行的义务（%d）"), len(a.Obligations))))
 		for _, o := range a.Obligations {
-			text := "• " + T(o.Label)
+			text := "• " + own(T(o.Label), o.Addition)
 			imp := widget.MediumImportance
 			field := ""
 			if o.Budget != "" && !o.Budgeted {
@@ -114,7 +119,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	if len(unfilled) > 0 {
 		p.box.Add(heading(fmt.Sprintf(T("本地区要求填写（%d 项未填）"), len(unfilled))))
 		for _, s := range unfilled {
-			p.item("○ "+T(s.Label), widget.WarningImportance, s.Field)
+			p.item("○ "+own(T(s.Label), s.Addition), widget.WarningImportance, s.Field)
 		}
 	}
 
@@ -123,9 +128,9 @@ func (p *assessmentPanel) update(now time.Time) {
 		p.box.Add(heading(fmt.Sprintf(T("须附的材料（缺 %d 项）"), len(missing))))
 		for _, m := range needs {
 			if m.Satisfied(e.f.Attachments) {
-				p.item("✓ "+T(m.Label), widget.SuccessImportance, "attachments")
+				p.item("✓ "+own(T(m.Label), m.Addition), widget.SuccessImportance, "attachments")
 			} else {
-				p.item("○ "+T(m.Label)+T("（尚未上传）"), widget.WarningImportance, "attachments")
+				p.item("○ "+own(T(m.Label), m.Addition)+T("（尚未上传）"), widget.WarningImportance, "attachments")
 			}
 		}
 	}
@@ -137,7 +142,7 @@ func (p *assessmentPanel) update(now time.Time) {
 			if c.Confirmed {
 				mark, imp = "✓ ", widget.SuccessImportance
 			}
-			p.item(mark+T(c.Label), imp, "confirmations."+c.ID)
+			p.item(mark+own(T(c.Label), c.Addition), imp, "confirmations."+c.ID)
 		}
 	}
 
@@ -184,4 +189,15 @@ func (e *editorScreen) showProblemList() {
 	dlg = newCloseDialog(fmt.Sprintf(T("还有 %d 处需要修改才能提交"), len(e.problems)), T("关闭"),
 		container.NewBorder(intro, nil, nil, nil, scroll), e.u.win)
 	dlg.Show()
+}
+
+// own marks a requirement no clause of the regulation states: the bureau's
+// own addition (app.AdditionNote). The panel gave them as the regulation's
+// (按办法不能提交的原因: 缺少等级保护级别 under 六安, whose 办法 asks no level
+// at declaration; found in a clerk's walkthrough).
+func own(label string, addition bool) string {
+	if addition {
+		return label + Tf("（%s）", app.AdditionNote)
+	}
+	return label
 }

@@ -427,7 +427,7 @@ func TestPanelAndProblemListAgree(t *testing.T) {
 	panel := h.panel()
 	var rules, other, missing int
 	for _, line := range strings.Split(panel, "\n") {
-		fmt.Sscanf(line, "按办法不能提交的原因（%d）", &rules)
+		fmt.Sscanf(strings.TrimPrefix(line, "按办法"), "不能提交的原因（%d）", &rules)
 		fmt.Sscanf(line, "另有 %d 处未填或格式不对", &other)
 		fmt.Sscanf(line, "缺少 %d 项须附的材料", &missing) // said at the top too
 	}

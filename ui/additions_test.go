@@ -1,0 +1,46 @@
+//go:build ci
+
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+// A requirement no clause of the regulation states is marked as the
+// bureau's own wherever the panel lists it: under 六安 a new declaration's
+// 缺少等级保护级别 (the 办法 asks no level at declaration) was listed under
+// 按办法不能提交的原因, and the 申请报告 among the materials as the 办法's.
+func TestPanelMarksTheBureausAdditions(t *testing.T) {
+	x := newScreens(t, "luan", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	panel := h.panel()
+	mark := "（" + app.AdditionNote + "）"
+	var marked []string
+	for _, line := range strings.Split(panel, "\n") {
+		if strings.Contains(line, mark) {
+			marked = append(marked, line)
+		}
+	}
+	a := h.e.prof.EvaluateSent(h.e.decl(), x.u.Now(), time.Time{})
+	want := 0
+	for _, b := range a.Blockers {
+		if b.Addition {
+			want++
+		}
+	}
+	for _, m := range a.Materials {
+		if m.Addition {
+			want++
+		}
+	}
+	if want < 2 || len(marked) < want || !strings.Contains(strings.Join(marked, "\n"), "等级保护级别") {
+		t.Errorf("%d of the bureau's additions marked, want %d:\n%s", len(marked), want, panel)
+	}
+	if strings.Contains(panel, "按办法不能提交的原因") {
+		t.Errorf("the reasons, one of them the bureau's, are headed 按办法:\n%s", panel)
+	}
+}
