@@ -772,3 +772,38 @@ func TestConsoleComparesWithWhatTheBureauHad(t *testing.T) {
 		t.Errorf("revision 3 after a withdrawn revision 2:\n%s", b.last)
 	}
 }
+
+// A browser sends a text box's line breaks as CR LF, and the box's
+// maxlength counts each as one: a 退回修改 reason of 4,000 characters with
+// 60 line breaks, which the box took, was refused as over 4,000, and the
+// reasons taken were kept with CRs (found from outside). Line breaks are
+// LF once the form is read, in the comment and the remarks alike.
+func TestConsoleCountsABrowsersLineBreaksOnce(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	n := regexp.MustCompile(`name="transitions" value="(\d+)"`).FindStringSubmatch(b.last)
+	if n == nil {
+		t.Fatal("no transitions field")
+	}
+	// 4,000 characters as the box counts them, 61 of them line breaks, and
+	// a remark of 401 (the box's limit 500), 200 of them breaks.
+	lf := string([]rune(strings.Repeat(strings.Repeat("请", 65)+"\n", 62))[:4000])
+	remark := strings.Repeat("补\n", 200) + "写"
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {n[1]}, "action": {"return"},
+		"comment": {crlf(lf)}, "remark:goals": {crlf(remark)}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a return of 4,000 characters as the box counts them: %d\n%.600s", r.StatusCode, b.last)
+	}
+	var d protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+	last := d.History[len(d.History)-1]
+	if last.Comment != strings.TrimSpace(lf) || last.Remarks["goals"] != remark {
+		t.Errorf("the return was kept with CRs or changed: %q…", last.Comment[:min(len(last.Comment), 80)])
+	}
+}

@@ -139,6 +139,21 @@ func formProblem(r *http.Request) int {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return http.StatusRequestTimeout
 	}
+	// A browser sends a text box's line breaks as CR LF, and its
+	// maxlength counts each as one character: a 退回修改 reason the box
+	// took was refused as over 4,000 characters, its 60 line breaks
+	// counted twice, and the ones taken were kept with CRs (found from
+	// outside). Line breaks are LF from here on, as the API's are.
+	for _, form := range []url.Values{r.PostForm, r.Form} {
+		for k, vs := range form {
+			for i, v := range vs {
+				if strings.ContainsRune(v, '\r') {
+					vs[i] = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
+				}
+			}
+			form[k] = vs
+		}
+	}
 	return 0
 }
 
