@@ -287,14 +287,29 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 	c.renderLogin(w, r, http.StatusOK, v)
 }
 
-// smallFormTooLarge refuses, before reading it, a login or password form
-// announced over its 8 KB (found from outside: they waited for a
-// gigabyte announced, as the API no longer does), and says it did.
-func (c *Console) smallFormTooLarge(w http.ResponseWriter, r *http.Request) bool {
-	if r.ContentLength <= 8<<10 {
+// maxSmallForm bounds the login and password forms.
+const maxSmallForm = 8 << 10
+
+// smallFormUnread reads a login or password form and reports whether it
+// could not be, having said why: one announced over maxSmallForm is
+// refused before it is read (found from outside: they waited for a
+// gigabyte announced, as the API no longer does), one sent over it is cut,
+// and one that came too slowly or stopped is said to have (it was read
+// empty and taken for an expired form, 表单已过期: found from outside).
+func (c *Console) smallFormUnread(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSmallForm)
+	problem := http.StatusRequestEntityTooLarge
+	if r.ContentLength <= maxSmallForm {
+		problem = formProblem(r)
+	}
+	switch problem {
+	case http.StatusRequestEntityTooLarge:
+		c.errorPage(w, r, problem, "内容过长", tooLargeText(maxSmallForm))
+	case http.StatusRequestTimeout:
+		c.errorPage(w, r, problem, "发送中断", stalledText)
+	default:
 		return false
 	}
-	c.errorPage(w, r, http.StatusRequestEntityTooLarge, "内容过长", "提交的内容超过上限，未作处理。请刷新页面后重新填写。")
 	return true
 }
 
@@ -305,8 +320,7 @@ func (c *Console) renderLogin(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	if c.smallFormTooLarge(w, r) {
+	if c.smallFormUnread(w, r) {
 		return
 	}
 	v := loginView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: safeNext(r.PostFormValue("next"))}

@@ -64,8 +64,7 @@ func (c *Console) renderPassword(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (c *Console) changePassword(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	if c.smallFormTooLarge(w, r) {
+	if c.smallFormUnread(w, r) {
 		return
 	}
 	v := passwordView{Login: strings.TrimSpace(r.PostFormValue("login")), Next: safeNext(r.PostFormValue("next")),
