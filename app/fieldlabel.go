@@ -76,6 +76,10 @@ var fieldNamesIn = map[string]string{
 	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
 	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
 	"security.plan": "安全保障方案",
+	// as the form names them beside the box (等级保护级别, 密码应用等级):
+	// 安全设计 · 级别 and 密码应用 · 级别 read as other fields (found in a
+	// walkthrough, in the console's 逐项意见 and the client's banner)
+	"security.level": "等级保护级别", "crypto.level": "等级",
 	// as the client's form (密码应用方案摘要) and the console's page
 	// (密码应用方案) name it; 密码应用 · 摘要 read as another field
 	"crypto.summary": "方案摘要",

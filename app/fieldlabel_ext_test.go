@@ -19,6 +19,9 @@ func TestRemarkLabel(t *testing.T) {
 		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
 		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
 		{app.KindDeclaration, "security.plan", "安全设计 · 安全保障方案"},
+		// and one on 等级保护级别 "安全设计 · 级别", on 密码应用等级 "密码应用 · 级别"
+		{app.KindDeclaration, "security.level", "安全设计 · 等级保护级别"},
+		{app.KindDeclaration, "crypto.level", "密码应用 · 等级"},
 		// The kind decides what a name means (found in review: a trial
 		// report's performance read as the 绩效评价 filing).
 		{app.KindTrialReport, "performance.cpu_peak", "性能 · CPU 峰值"},
