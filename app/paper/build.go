@@ -154,7 +154,7 @@ func declaration(d *app.Declaration, atts []app.Attachment, o Options) *Document
 		sched.Rows = append(sched.Rows, []string{strconv.Itoa(i + 1), v(m.Name), month(m.Due)})
 	}
 	ch("实施进度", Block{Table: sched})
-	ch("投资估算与资金来源", investment(d)...)
+	ch("投资概算与资金来源", investment(d)...)
 	if len(d.Confirmations) > 0 {
 		// What the unit confirmed (天宁's 没有违反政务信息资源共享管理规定),
 		// on the copy it stamps.

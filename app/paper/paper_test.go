@@ -43,7 +43,7 @@ func TestDeclarationLayout(t *testing.T) {
 		titles = append(titles, c.Title)
 	}
 	want := []string{"基本信息", "项目性质与类别", "建设目标与内容", "数据资源", "安全保障", "密码应用方案", "部署方案", "信创适配",
-		"运行维护", "实施进度", "投资估算与资金来源", "申报材料"}
+		"运行维护", "实施进度", "投资概算与资金来源", "申报材料"}
 	if !slices.Equal(titles, want) {
 		t.Errorf("chapters %v, want %v", titles, want)
 	}
