@@ -278,7 +278,7 @@ func trialPeriodProblems(start, end string, minMonths int) []FieldError {
 	case e.before(s):
 		p.Add("trial_end", "试运行结束日期 %s 早于开始日期 %s，请改正", e, s)
 	case monthsBetween(s, e) < minMonths:
-		p.Add("trial_end", "试运行期为 %s 至 %s，不足 %d 个月，不能申请竣工验收（试运行应至少持续到 %s）", s, e, minMonths, s.addMonths(minMonths))
+		p.Add("trial_end", "试运行期为 %s 至 %s，不足 %d 个月，不能申请竣工验收（开始当日不计入，试运行应至少持续到 %s）", s, e, minMonths, s.addMonths(minMonths))
 	}
 	if len(p) == 0 {
 		return nil

@@ -125,7 +125,11 @@ func (p *assessmentPanel) update(now time.Time) {
 
 	needs := a.Materials
 	if len(needs) > 0 {
-		p.box.Add(heading(fmt.Sprintf(T("须附的材料（缺 %d 项）"), len(missing))))
+		head := T("须附的材料（已齐全）")
+		if len(missing) > 0 {
+			head = fmt.Sprintf(T("须附的材料（缺 %d 项）"), len(missing))
+		}
+		p.box.Add(heading(head))
 		for _, m := range needs {
 			if m.Satisfied(e.f.Attachments) {
 				p.item("✓ "+own(T(m.Label), m.Addition), widget.SuccessImportance, "attachments")
