@@ -111,6 +111,11 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 	x.eventually(t, "the revision in the editor", func() bool {
 		return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable
 	})
+	// at the section the remark took the clerk to, not at 基本信息 (found
+	// in a clerk's walkthrough)
+	if was, now := h.e.current, x.u.editor.current; now != was || was == 0 {
+		t.Errorf("修改后重新提交 opened section %d, the clerk was reading %d", now, was)
+	}
 	h = x.editor(t)
 	check("revising")
 }

@@ -275,6 +275,7 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 		return
 	}
 	btn.Disable()
+	old := u.editor // the returned revision's, when revised from it
 	u.goWait(func(ctx context.Context) {
 		err := u.store.Save(ctx, c)
 		u.do(func() {
@@ -284,6 +285,12 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 				return
 			}
 			u.openEditor(c, false)
+			if old != nil && u.editor != nil && u.editor != old {
+				// At the section the clerk was reading, often the one a
+				// remark took them to: the new revision opened at 基本信息
+				// (found in a clerk's walkthrough).
+				u.editor.keepPlace(old)
+			}
 		})
 	})
 }
