@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -41,7 +42,7 @@ func attachMaterials(c *clerk, files *pickedFiles, codes ...string) {
 	c.section("验收材料")
 	for _, code := range codes {
 		label := app.MaterialLabel(code)
-		up := c.near(label, func(s string) bool { return s == label || s == label+"（必需）" }, "附加文件…")
+		up := c.near(label, func(s string) bool { return s == label || strings.HasPrefix(s, label+"（必需）") }, "附加文件…")
 		c.attach(files, pdf(c.tb, dir, label+".pdf"), up)
 	}
 }
