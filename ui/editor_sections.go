@@ -25,7 +25,7 @@ func (e *editorScreen) buildSections() {
 			func() string { return string(d.UnitType) }, func(c string) { d.UnitType = app.UnitType(c) }),
 		e.text("unit_credit_code", "统一社会信用代码", "18 位，见单位法人证书", &d.UnitCreditCode, false),
 		e.text("supervising_dept", "主管部门", "", &d.SupervisingDept, false),
-		e.text("region_code", "行政区划代码", "6 位数字，如 341522", &d.RegionCode, false),
+		e.text("region_code", "行政区划代码", "6 位数字：本单位所在县（市、区）的行政区划代码", &d.RegionCode, false),
 		e.text("contact.leader", "项目负责人", "", &d.Contact.Leader, false),
 		e.text("contact.person", "联系人", "", &d.Contact.Person, false),
 		e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &d.Contact.Phone, false),
