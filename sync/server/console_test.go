@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"maps"
@@ -1517,5 +1518,36 @@ func TestConsoleNamesAKindAsTheRegulationDoes(t *testing.T) {
 	b.get(page)
 	if !strings.Contains(b.last, "已通过前置审核") || strings.Contains(b.last, "已通过验收") {
 		t.Errorf("the approved application's state is not named as 郁南 does")
+	}
+}
+
+// One file attached as two materials (the same PDF as 申请报告 and as
+// 项目建设方案) downloaded under the first one's name from either link:
+// saving 项目建设方案 wrote 申请报告….pdf (found from outside). Each link
+// names its own attachment.
+func TestConsoleSameFileTwiceKeepsEachName(t *testing.T) {
+	fx := MustBureau(t)
+	pdf := []byte("%PDF-1.4 one file attached twice, with some bytes to it.")
+	fx.upload(fx.clerkA, pdf, len(pdf))
+	f := newFiling(t, fx.unitA.ID)
+	f.Attachments = []app.Attachment{
+		{Material: "application_report", Name: "申请报告.pdf", SHA256: sha(pdf), Size: int64(len(pdf)), MediaType: "application/pdf"},
+		{Material: "feasibility", Name: "项目建设方案.pdf", SHA256: sha(pdf), Size: int64(len(pdf)), MediaType: "application/pdf"},
+	}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	links := regexp.MustCompile(`href="(`+regexp.QuoteMeta(page)+`/attachments/[0-9a-f]{64}[^"]*)"`).FindAllStringSubmatch(b.last, -1)
+	if len(links) != 2 {
+		t.Fatalf("%d attachment links", len(links))
+	}
+	for i, want := range []string{"申请报告.pdf", "项目建设方案.pdf"} {
+		r := b.get(html.UnescapeString(links[i][1]))
+		_, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+		if r.StatusCode != http.StatusOK || err != nil || params["filename"] != want {
+			t.Errorf("link %d: %d, named %q (%v), want %q", i+1, r.StatusCode, params["filename"], err, want)
+		}
 	}
 }

@@ -284,7 +284,7 @@ func (c core) Decide(ctx context.Context, token, id string, req protocol.Decisio
 	return c.s.decide(ctx, who, id, req, &seen{revisionID: rid, transitions: transitions})
 }
 
-func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attachment, io.ReadSeekCloser, time.Time, error) {
+func (c core) Attachment(ctx context.Context, token, id, sum string, n int) (app.Attachment, io.ReadSeekCloser, time.Time, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return app.Attachment{}, nil, time.Time{}, err
 	}
@@ -299,6 +299,9 @@ func (c core) Attachment(ctx context.Context, token, id, sum string) (app.Attach
 	i := slices.IndexFunc(fr.Filing.Attachments, func(a app.Attachment) bool { return a.SHA256 == sum })
 	if i < 0 {
 		return app.Attachment{}, nil, time.Time{}, app.Errorf(app.ENOTFOUND, "材料没有这个附件")
+	}
+	if n >= 0 && n < len(fr.Filing.Attachments) && fr.Filing.Attachments[n].SHA256 == sum {
+		i = n // one file attached twice (申请报告 and 项目建设方案) downloads under the name of the link
 	}
 	a := fr.Filing.Attachments[i]
 	f, err := os.Open(c.s.attachmentPath(fr.Filing.UnitID, sum, true))

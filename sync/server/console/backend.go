@@ -49,7 +49,7 @@ type Backend interface {
 	// as the reviewer saw it, or it fails with ECONFLICT.
 	Decide(ctx context.Context, token, id string, req protocol.DecisionRequest, revisionID string, transitions int) (protocol.DecisionResponse, error)
 	// Attachment opens an attachment of a filing's current revision.
-	Attachment(ctx context.Context, token, id, sha256 string) (app.Attachment, io.ReadSeekCloser, time.Time, error)
+	Attachment(ctx context.Context, token, id, sha256 string, n int) (app.Attachment, io.ReadSeekCloser, time.Time, error)
 	// Verify finds the received revision a printed verification code
 	// belongs to, and whether it is still the filing's current one.
 	Verify(ctx context.Context, token, code string) (protocol.Verification, error)

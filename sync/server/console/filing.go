@@ -472,7 +472,14 @@ func sameDecision(since []app.Transition, s *session, d app.Transition) bool {
 // unit's word, so a file is shown inline only when it is a PDF by its
 // first bytes, never sniffed, and never rendered as a page of the console.
 func (c *Console) attachment(w http.ResponseWriter, r *http.Request, s *session) {
-	a, f, mod, err := c.b.Attachment(r.Context(), s.token, r.PathValue("id"), r.PathValue("sha256"))
+	// n is which of the filing's attachments the link was: the same file
+	// attached as two materials downloaded under the first one's name
+	// (found from outside).
+	which, err := strconv.Atoi(r.URL.Query().Get("n"))
+	if err != nil {
+		which = -1
+	}
+	a, f, mod, err := c.b.Attachment(r.Context(), s.token, r.PathValue("id"), r.PathValue("sha256"), which)
 	if err != nil {
 		c.fail(w, r, err)
 		return
