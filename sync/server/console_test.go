@@ -1277,11 +1277,18 @@ func TestConsoleRefusesOtherSitesInChinese(t *testing.T) {
 	if r.StatusCode != http.StatusForbidden || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(b.last, "跨站请求") {
 		t.Errorf("a form from another site: %d %s\n%s", r.StatusCode, r.Header.Get("Content-Type"), b.last)
 	}
-	if r := b.get("/console/static/"); r.StatusCode != http.StatusNotFound || strings.Contains(b.last, "console.css") {
+	if r := b.get("/console/static/"); r.StatusCode != http.StatusNotFound || strings.Contains(b.last, `<a href="console.css">`) || !strings.Contains(b.last, "页面不存在") {
 		t.Errorf("the static folder: %d\n%s", r.StatusCode, b.last)
 	}
 	if r := b.get("/console/static/console.css"); r.StatusCode != http.StatusOK {
 		t.Errorf("the style sheet: %d", r.StatusCode)
+	}
+	// a file that is not there: the console's page, in Chinese (Go's
+	// "404 page not found" before; found from outside)
+	for _, path := range []string{"/console/static/nothing.js", "/console/static/static", "/console/static/%2e%2e%2fconsole.go"} {
+		if r := b.get(path); r.StatusCode != http.StatusNotFound || !strings.Contains(b.last, "页面不存在") {
+			t.Errorf("%s: %d\n%.200s", path, r.StatusCode, b.last)
+		}
 	}
 }
 

@@ -101,8 +101,12 @@ func New(b Backend, log *slog.Logger) *Console {
 	}))
 	files := http.StripPrefix("/console/static/", http.FileServerFS(static))
 	c.mux.Handle("GET /console/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") { // the files are named in the pages; no listing of them
-			http.NotFound(w, r)
+		// The files are named in the pages; no listing of them, and a name
+		// that is none of them gets the console's page, in Chinese (it got
+		// Go's "404 page not found"; found from outside).
+		name := strings.TrimPrefix(r.URL.Path, "/console/static/")
+		if st, err := fs.Stat(static, name); err != nil || st.IsDir() || !fs.ValidPath(name) {
+			c.errorPage(w, r, http.StatusNotFound, "页面不存在", "请从审核台的工作台进入。")
 			return
 		}
 		files.ServeHTTP(w, r)
