@@ -245,7 +245,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, c *caller)
 		// upload still moving belongs to a client that is sending it.
 		idle := !s.Now().Before(up.Updated.Add(s.cfg.UploadIdle))
 		if offset != 0 || up.Complete || up.Referenced || !up.Tracked || !idle {
-			return fieldErr(protocol.HeaderUploadLength, fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size))
+			msg := fmt.Sprintf("附件大小（%d 字节）与此前声明的 %d 字节不一致", length, up.Size)
+			if offset == 0 && !up.Complete && !up.Referenced && up.Tracked {
+				// say how to get out (found from outside: it read as for good)
+				wait := max(up.Updated.Add(s.cfg.UploadIdle).Sub(s.Now()), time.Second).Round(time.Second)
+				msg += fmt.Sprintf("：未传完的上一次上传停止 %s 后，可从第 0 字节按新的大小重新上传", wait)
+			}
+			return fieldErr(protocol.HeaderUploadLength, msg)
 		}
 		s.log.Warn("upload started again with another length", "unit", c.UnitID, "sha256", sum, "was", up.Size, "now", length)
 		up, started = uploadRecord{Size: length, Created: s.Now(), Tracked: true}, true

@@ -208,8 +208,10 @@ func TestUploadStartedWithAWrongLengthStartsOver(t *testing.T) {
 		t.Fatalf("resumed with another length: %d %s", r.StatusCode, r.body)
 	}
 	// While the upload moves, it belongs to the client sending it.
+	// The refusal says when it may start over (it read as for good; found
+	// from outside).
 	r = fx.do("PATCH", path, fx.clerkA, data, protocol.HeaderUploadOffset, "0", protocol.HeaderUploadLength, real)
-	if r.StatusCode != http.StatusUnprocessableEntity {
+	if p := r.problem(t); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "后，可从第 0 字节按新的大小重新上传") {
 		t.Fatalf("restarted while it moves: %d %s", r.StatusCode, r.body)
 	}
 	fx.clock.Advance(10 * time.Minute) // idle past UploadIdle
