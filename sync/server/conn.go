@@ -54,12 +54,19 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		}
 		addr := peerAddr(c.RemoteAddr())
 		total, ok := l.admit(addr)
-		if !ok && total {
+		if !ok {
 			// Full: a connection doing nothing useful makes room (found
 			// from outside: 9 addresses × 1,024 kept-alive connections,
 			// each asking something every two minutes, held every place
-			// and every other client got 503).
-			if idle := l.longestIdle(); idle != nil {
+			// and every other client got 503). At the limit of one
+			// address, one of that address's: an office behind one NAT
+			// address, one PC of which reopened half-sent requests, had
+			// every colleague answered 503 (found from outside).
+			of := netip.Addr{}
+			if !total {
+				of = limitKey(addr)
+			}
+			if idle := l.longestIdle(of); idle != nil {
 				idle.Close()
 				total, ok = l.admit(addr)
 			}
@@ -101,17 +108,22 @@ func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 // nothing else can), or else the one that has not sent a whole
 // first request for longest, if one has been open a second without it; else the one whose request body has been coming for
 // longest, if one has for a second; else the one that has waited longest
-// for its next request; nil when there is none of these. Found from
+// for its next request; nil when there is none of these. A valid of
+// limits the choice to the connections from that address (limitKey).
+// Found from
 // outside: connections that sent nothing (reconnecting at each header
 // timeout) or trickled a body were never idle, so a client's kept-alive
 // connection was closed for them and then every newcomer got 503.
-func (l *connLimiter) longestIdle() *limitedConn {
+func (l *connLimiter) longestIdle(of netip.Addr) *limitedConn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var fresh, body, idle, answering *limitedConn
 	var freshSince, bodySince, idleSince int64
 	young := time.Now().Add(-time.Second).UnixNano()
 	for c := range l.conns {
+		if of.IsValid() && limitKey(c.addr) != of {
+			continue
+		}
 		switch t, bt := c.idleSince.Load(), c.bodySince.Load(); {
 		case c.answering.Load():
 			answering = c

@@ -54,15 +54,15 @@ func TestLingeringConnectionMakesRoomOnceAnswered(t *testing.T) {
 	}
 	lingering := conn(0)
 	lingering.lingering()
-	if l.longestIdle() != lingering {
+	if l.longestIdle(netip.Addr{}) != lingering {
 		t.Fatal("a lingering connection, alone, does not make room")
 	}
 	kept := conn(time.Now().Add(-time.Minute).UnixNano()) // waiting for its next request
-	if got := l.longestIdle(); got != kept {
+	if got := l.longestIdle(netip.Addr{}); got != kept {
 		t.Errorf("while the 413 goes out, room is made from %p, want the idle connection %p", got, kept)
 	}
 	lingering.answerSent()
-	if got := l.longestIdle(); got != lingering {
+	if got := l.longestIdle(netip.Addr{}); got != lingering {
 		t.Errorf("once answered, room is made from %p, want the lingering connection %p", got, lingering)
 	}
 }

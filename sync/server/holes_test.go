@@ -2651,3 +2651,51 @@ func TestConsoleStalledLoginIsSaidSo(t *testing.T) {
 		}
 	}
 }
+
+// TestOneAddressMakesRoomForItself (found from outside): at the limit of
+// one address — an office behind one NAT address — connections of that
+// address that sent no whole request for a second were kept, and every
+// colleague was answered 503: one PC reopening half-sent requests shut the
+// office out. As at the total limit, such a connection makes room.
+func TestOneAddressMakesRoomForItself(t *testing.T) {
+	fx := MustServedBureau(t, func(c *server.Config) { c.MaxConns, c.MaxConnsPerAddr = 1000, 5 })
+	fx.noConnections(t)
+	var silent []net.Conn
+	for range 5 {
+		c, err := fx.dialFrom("127.0.0.3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET "+protocol.PathHealth+" HTTP/1.1\r\nHo") // half a header, and no more
+		silent = append(silent, c)
+	}
+	for fx.srv.OpenConns() < 5 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // more than a second without a whole request
+	for i := range 3 {
+		r, err := fx.clientFrom("127.0.0.3").Get(fx.url + protocol.PathHealth)
+		if err != nil {
+			t.Fatalf("colleague %d: %v", i, err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("colleague %d from the same address: %d, want 200", i, r.StatusCode)
+		}
+	}
+	// Another address's connections are not closed for it.
+	other, err := fx.dialFrom("127.0.0.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	time.Sleep(1200 * time.Millisecond)
+	if r, err := fx.clientFrom("127.0.0.3").Get(fx.url + protocol.PathHealth); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("one more from the same address: %v %v", r, err)
+	}
+	other.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, err := other.Read(make([]byte, 1)); err == io.EOF {
+		t.Errorf("another address's connection was closed to make room for this one")
+	}
+}
