@@ -2699,3 +2699,16 @@ func TestOneAddressMakesRoomForItself(t *testing.T) {
 		t.Errorf("another address's connection was closed to make room for this one")
 	}
 }
+
+// A login form refused (too large) leads back to the login page, not to
+// 回到待审核, which a visitor without a session cannot open (found from
+// outside); a logged-in reviewer's refused form leads to the queue.
+func TestConsoleRefusalLeadsWhereTheVisitorCanGo(t *testing.T) {
+	fx := MustBureau(t)
+	b := fx.browser()
+	b.get("/console/login")
+	r := b.post("/console/login", url.Values{"csrf": {b.csrf()}, "login": {"reviewer"}, "password": {strings.Repeat("x", 9000)}})
+	if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b.last, `href="/console/login"`) || strings.Contains(b.last, "回到待审核") || !strings.Contains(b.last, "8 KB") {
+		t.Errorf("a login form too large: %d\n%.600s", r.StatusCode, b.last)
+	}
+}
