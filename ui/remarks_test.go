@@ -501,3 +501,23 @@ func TestRemarkUnderACheckbox(t *testing.T) {
 		t.Errorf("the remark is in the banner too: %q", b)
 	}
 }
+
+// A revision the bureau has acted on does not say 已送达 beside its state:
+// 退回修改 · 第 1 版 · 已送达, in green, read as the returned revision sent
+// again (found in a clerk's walkthrough). While it waits at the bureau it
+// does.
+func TestDecidedRevisionDoesNotSayDelivered(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	f := returnedWithRemarks(t)
+	x.store.put(f)
+	x.store.mu.Lock()
+	x.store.send[f.ID] = app.Send{State: app.SendSent}
+	x.store.mu.Unlock()
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	e := x.editor(t).e
+	x.eventually(t, "the state line", func() bool { return e.status.Text != "" })
+	if line := e.status.Text + e.send.Text; strings.Contains(line, "已送达") || !strings.Contains(line, "退回修改") {
+		t.Errorf("a returned revision's state line reads %q", line)
+	}
+}
