@@ -205,7 +205,7 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		if t, err := time.ParseInLocation(dateLayout, f.CompletedOn, now.Location()); err == nil {
 			p.events[AnchorCompletion] = t
 		}
-		if !f.AcceptedAt.IsZero() {
+		if !f.AcceptedAt.IsZero() && !prof.UnitAccepts() {
 			p.events[AnchorAcceptance] = f.AcceptedAt
 		}
 	}
@@ -230,7 +230,7 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		fs := later[id]
 		slices.SortStableFunc(fs, func(a, b *Filing) int { return cmp.Compare(stage[a.Kind], stage[b.Kind]) })
 		ds := Dossier{Events: p.events}
-		ds.events(fs, now.Location())
+		ds.events(fs, now.Location(), prof.UnitAccepts())
 		if len(p.events) == 0 {
 			continue
 		}

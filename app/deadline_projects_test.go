@@ -22,6 +22,11 @@ func TestProjectDeadlines(t *testing.T) {
 		return app.FilingAnchors{Kind: app.KindAcceptance, Project: project, Name: name,
 			CompletedOn: completed, AcceptedAt: accepted}
 	}
+	// filed is the unit's 验收后备案, sent, saying when the project passed
+	// the acceptance the unit organised.
+	filed := func(project, on string) app.FilingAnchors {
+		return app.FilingAnchors{Kind: app.KindAcceptanceFiling, Project: project, ID: "af-" + project, Sent: true, On: on}
+	}
 	tests := []struct {
 		name, profile string
 		filings       []app.FilingAnchors
@@ -37,8 +42,11 @@ func TestProjectDeadlines(t *testing.T) {
 			[]app.FilingAnchors{decl("p1", "120", time.Time{})},
 			nil},
 		{seedYunan + "/验收通过后12个月自评价，项目名取自申报书", "yunan",
-			[]app.FilingAnchors{acc("p1", "验收申请里的名称", "", at(2026, 1, 31, 15)), decl("p1", "120", time.Time{})},
+			[]app.FilingAnchors{acc("p1", "验收申请里的名称", "", at(2026, 1, 20, 15)), filed("p1", "2026-01-31"), decl("p1", "120", time.Time{})},
 			[]string{"项目p1/self_evaluation//2027-01-31"}},
+		{seedYunan + "/前置审核通过不是通过验收（第二十一条）：自评价从单位自行验收起算，立项有效期仍在", "yunan",
+			[]app.FilingAnchors{decl("p1", "120", at(2025, 3, 15, 10)), acc("p1", "", "", at(2026, 1, 31, 15))},
+			[]string{"项目p1/approval_expiry//2027-03-15"}},
 		{seedYunan + "/本机没有申报书：按空申报书（单位自行管理）判断，不自评价", "yunan",
 			[]app.FilingAnchors{acc("p9", "外单位项目", "", at(2026, 1, 31, 15))},
 			nil},
@@ -57,7 +65,7 @@ func TestProjectDeadlines(t *testing.T) {
 			[]string{"第二份/acceptance//2026-03-30"}},
 		{seedYunan + "/多个项目按截止日期排序；通过验收的项目立项有效期已无意义（第十二条第（二）项）", "yunan",
 			[]app.FilingAnchors{decl("b", "120", at(2025, 6, 1, 9)), decl("a", "200", at(2025, 3, 1, 9)),
-				{Kind: app.KindCatalogue}, acc("a", "", "", at(2026, 2, 1, 9))},
+				{Kind: app.KindCatalogue}, acc("a", "", "", at(2026, 1, 20, 9)), filed("a", "2026-02-01")},
 			[]string{"项目a/self_evaluation//2027-02-01", "项目b/approval_expiry//2027-06-01"}},
 		{seedWuhan + "/通过验收后不再提示建成后半年内组织验收（第二十一条），如项目档案", "wuhan",
 			[]app.FilingAnchors{acc("p3", "武汉项目", "2025-08-31", at(2026, 1, 20, 10))},
@@ -108,6 +116,13 @@ func TestProjectDeadlinesMatchDeadlinesFor(t *testing.T) {
 			filings := []app.FilingAnchors{
 				{Kind: app.KindDeclaration, Project: "p", Name: "项目", ApprovedAt: approved, Facts: app.FactsOf(d)},
 				{Kind: app.KindAcceptance, Project: "p", AcceptedAt: accepted},
+			}
+			if p.UnitAccepts() {
+				// The bureau's approval of the application reviewed the
+				// project (郁南 第二十一条); the unit's 验收后备案 says when it
+				// passed its own acceptance.
+				filings = append(filings, app.FilingAnchors{Kind: app.KindAcceptanceFiling, Project: "p", ID: "af", Sent: true,
+					On: accepted.Format(time.DateOnly)})
 			}
 			var got []string
 			for _, dl := range p.ProjectDeadlines(filings, now) {

@@ -106,7 +106,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 			ds.Declaration = f
 		}
 	}
-	ds.events(mine, now.Location())
+	ds.events(mine, now.Location(), prof.UnitAccepts())
 	for _, e := range ds.Entries {
 		if ds.Name = strings.TrimSpace(projectName(mine, e.FilingID)); ds.Name != "" {
 			break
@@ -198,10 +198,11 @@ func sent(f *Filing) bool {
 // events sets the project's event dates from its filings (ordered by
 // stage): 立项批复 from the bureau's approval of the declaration, 建设完成
 // from an acceptance application's completion date (in loc), 通过验收 from
-// the bureau's approval or filing of an acceptance application, else from a
-// sent acceptance filing's acceptance date, and 投入运行 from the last sent
-// go-live record.
-func (ds *Dossier) events(fs []*Filing, loc *time.Location) {
+// the bureau's approval or filing of an acceptance application (unless
+// unitAccepts: then it only reviewed the project before the unit's own
+// acceptance), else from a sent acceptance filing's acceptance date, and
+// 投入运行 from the last sent go-live record.
+func (ds *Dossier) events(fs []*Filing, loc *time.Location, unitAccepts bool) {
 	date := func(s string) (time.Time, bool) {
 		d, ok := parseCalDate(s)
 		return d.time(loc), ok
@@ -216,7 +217,7 @@ func (ds *Dossier) events(fs []*Filing, loc *time.Location) {
 			if t, ok := date(f.Acceptance.CompletedOn); ok {
 				ds.Events[AnchorCompletion] = t
 			}
-			if t, ok := decidedAt(f.History, StatusApproved, StatusFiled); ok {
+			if t, ok := decidedAt(f.History, StatusApproved, StatusFiled); ok && !unitAccepts {
 				ds.Events[AnchorAcceptance] = t
 			}
 		case f.GoLive != nil && sent(f):
@@ -289,7 +290,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				dd.Type = lr.Types[0]
 			}
 		}
-		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events)
+		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.UnitAccepts())
 		// A yearly deadline met for this year is owed next year.
 		for i := 0; dd.MetBy != "" && yearlyAnchor(rule.Anchor) && dl.Known() && i < 50; i++ {
 			next, ok := prof.deadline(&rule, dates, events, dl.Due.AddDate(0, 0, 1))
@@ -297,7 +298,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				break
 			}
 			dl = next
-			if by := metBy(&rule, lr, owned, fs, dl, events); by == "" {
+			if by := metBy(&rule, lr, owned, fs, dl, events, prof.UnitAccepts()); by == "" {
 				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Since: dd.Since}
 				break
 			}
@@ -358,7 +359,7 @@ func yearlyAnchor(a string) bool {
 
 // metBy returns the ID of the sent filing that meets deadline dl of rule
 // (whose lifecycle rule is lr when owned), or "".
-func metBy(rule *DeadlineRule, lr LifecycleRule, owned bool, fs []*Filing, dl Deadline, events map[string]time.Time) string {
+func metBy(rule *DeadlineRule, lr LifecycleRule, owned bool, fs []*Filing, dl Deadline, events map[string]time.Time, unitAccepts bool) string {
 	if owned {
 		typ := ""
 		if len(lr.Types) == 1 {
@@ -379,20 +380,21 @@ func metBy(rule *DeadlineRule, lr LifecycleRule, owned bool, fs []*Filing, dl De
 		// validity (郁南 第十二条): over once the project passed
 		// acceptance, not when an application for it is merely sent (the
 		// home screen counts the same, from the store's anchors).
-		return acceptedBy(fs, events)
+		return acceptedBy(fs, events, unitAccepts)
 	}
 	return ""
 }
 
 // acceptedBy returns the ID of the filing that shows the project passed
 // acceptance (events has 通过验收): the acceptance application the bureau
-// approved or filed, else a sent 验收后备案; "" when it has not passed.
-func acceptedBy(fs []*Filing, events map[string]time.Time) string {
+// approved or filed (unless unitAccepts), else a sent 验收后备案; "" when it
+// has not passed.
+func acceptedBy(fs []*Filing, events map[string]time.Time, unitAccepts bool) string {
 	if _, ok := events[AnchorAcceptance]; !ok {
 		return ""
 	}
 	for _, f := range fs {
-		if f.Kind == KindAcceptance && (f.Status == StatusApproved || f.Status == StatusFiled) {
+		if f.Kind == KindAcceptance && (f.Status == StatusApproved || f.Status == StatusFiled) && !unitAccepts {
 			return f.ID
 		}
 	}

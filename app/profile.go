@@ -642,7 +642,18 @@ func (prof *Profile) validate(p *Problems, want string) {
 			}
 		}
 		required(f+".source", n.Source, "出处（条款）")
+		if n.ReviewOnly && n.Kind != KindAcceptance {
+			p.Add(f+".review_only", "%s.review_only：只适用于竣工验收申请（acceptance）", f)
+		}
 	}
+}
+
+// UnitAccepts reports whether the unit organises the project's acceptance
+// itself after the bureau's review of its acceptance application
+// (KindName.ReviewOnly): the bureau's approval is then no 通过验收.
+func (prof *Profile) UnitAccepts() bool {
+	n := prof.kindName(KindAcceptance)
+	return n != nil && n.ReviewOnly
 }
 
 // KindName is the name a regulation gives a kind of filing, and the names
@@ -654,7 +665,13 @@ type KindName struct {
 	Approve  string `json:"approve,omitempty"`  // the approval: 前置审核通过
 	Approved string `json:"approved,omitempty"` // the state it leaves: 已通过前置审核
 	Reject   string `json:"reject,omitempty"`   // the refusal, and the state: 前置审核不予通过
-	Source   string `json:"source"`             // 第二十一条第一款
+	// ReviewOnly, for the acceptance application, says the bureau's
+	// approval reviews the project before the unit organises its own
+	// acceptance (郁南 第二十一条: 经审核通过后，由项目建设单位自行组织验收): it
+	// is not the project's 通过验收, which the unit's 验收后备案 records with
+	// its 验收日期, and from which the deadlines after acceptance count.
+	ReviewOnly bool   `json:"review_only,omitempty"`
+	Source     string `json:"source"` // 第二十一条第一款
 }
 
 // maxKindName is the longest a kind's name may be, in characters: it heads
