@@ -146,6 +146,9 @@ func formProblem(r *http.Request) int {
 	// outside). Line breaks are LF from here on, as the API's are.
 	for _, form := range []url.Values{r.PostForm, r.Form} {
 		for k, vs := range form {
+			if k == "password" || k == "new_password" || k == "confirm" {
+				continue // a password is what was typed, every byte of it
+			}
 			for i, v := range vs {
 				if strings.ContainsRune(v, '\r') {
 					vs[i] = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")

@@ -43,3 +43,19 @@ func TestFormProblemTellsAStalledBody(t *testing.T) {
 		t.Errorf("a form read: %d %q", got, r.PostFormValue("comment"))
 	}
 }
+
+// A form's line breaks are LF once read (a browser sends a text box's as
+// CR LF), except in a password, which is every byte as typed.
+func TestFormLineBreaksAreLF(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/console/filings/x/decision",
+		strings.NewReader("comment=a%0D%0Ab%0Dc&remark%3Agoals=x%0D%0Ay&password=p%0D%0Aw&new_password=n%0Dw"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if got := formProblem(r); got != 0 {
+		t.Fatalf("read: %d", got)
+	}
+	for k, want := range map[string]string{"comment": "a\nb\nc", "remark:goals": "x\ny", "password": "p\r\nw", "new_password": "n\rw"} {
+		if got := r.PostFormValue(k); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+}
