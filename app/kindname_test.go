@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"egovdesk/app"
+	"egovdesk/app/paper"
 )
 
 // 郁南's 第二十一条 has a professional project reported to the bureau for
@@ -30,6 +31,15 @@ func TestProfileNamesAKindAsItsRegulation(t *testing.T) {
 			t.Errorf("%v:\n got %q\nwant %q", c.prof != nil, got, want)
 		}
 	}
+	// The copy is saved under the regulation's name, and headed with it.
+	if got := yunan.PrintName(f); got != "郁南县智慧农业平台验收前置审核申请-第0版" {
+		t.Errorf("郁南's copy is saved as %q", got)
+	}
+	body := f.Body()
+	doc, err := paper.Build(body, paper.Options{KindName: yunan.KindName(f.Kind)})
+	if err != nil || doc.Name != "政务信息化项目验收前置审核申请" {
+		t.Errorf("郁南's copy is headed %q (%v)", doc.Name, err)
+	}
 	// The other kinds, and other decisions, keep their names under 郁南.
 	if got := yunan.KindName(app.KindTrialReport); got != "试运行报告" {
 		t.Errorf("郁南's trial report is %q", got)
@@ -50,6 +60,9 @@ func TestProfileKindNamesChecked(t *testing.T) {
 		field string
 	}{
 		{map[string]any{"kind": "acceptence", "name": "验收前置审核申请", "source": "第二十一条"}, "kind_names[0].kind"},
+		// a title names the type or year, not the kind: not renamed
+		{map[string]any{"kind": "performance", "name": "绩效报告", "source": "第二十三条"}, "kind_names[0].kind"},
+		{map[string]any{"kind": "trial_report", "name": "试运行报告", "review_only": true, "source": "第二十一条"}, "kind_names[0].review_only"},
 		{map[string]any{"kind": "acceptance", "name": " ", "source": "第二十一条"}, "kind_names[0].name"},
 		{map[string]any{"kind": "acceptance", "name": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].name"},
 		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "approve": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].approve"},

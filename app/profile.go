@@ -631,6 +631,10 @@ func (prof *Profile) validate(p *Problems, want string) {
 		switch {
 		case !n.Kind.Valid():
 			p.Add(f+".kind", "%s.kind：未知的材料类型“%s”", f, n.Kind)
+		case n.Kind == KindAdjustment || n.Kind == KindOMFiling || n.Kind == KindPerformance:
+			// their titles name the type or year, not the kind: a new
+			// name would head the menus while every title kept the old
+			p.Add(f+".kind", "%s.kind：“%s”的名称随类型或年度而定，不能另行命名", f, n.Kind.Label())
 		case seen[n.Kind]:
 			p.Add(f+".kind", "%s.kind：材料类型“%s”重复", f, n.Kind)
 		}
