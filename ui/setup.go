@@ -46,7 +46,7 @@ func newSetupScreen(u *UI, first bool) *setupScreen {
 		login:    &widget.Entry{PlaceHolder: T("数管局分配的账号")},
 		password: &widget.Entry{Password: true, PlaceHolder: T("密码")},
 		result:   &paragraph{},
-		unit:     &widget.Entry{PlaceHolder: T("如 霍邱县城关镇人民政府")},
+		unit:     &widget.Entry{PlaceHolder: T("本单位全称，与公章一致")},
 		actor:    &widget.Entry{PlaceHolder: T("您的姓名")},
 	}
 	s.pick = func(_ fyne.Window, done func([]byte, error)) { u.pickCertificate(done) }
