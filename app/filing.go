@@ -491,11 +491,16 @@ func wantJSON(t reflect.Type) string {
 // "城关镇智慧社区平台-第2版", with the characters file systems refuse
 // replaced and at most 80 characters of title. The client and the bureau
 // name the same copy alike (the bureau's was "项目申报书-第2版" for every
-// project).
-func PrintName(f *Filing) string {
-	t := strings.TrimSpace(f.Title())
+// project). Under a profile, Profile.PrintName names the kind as its
+// regulation does.
+func PrintName(f *Filing) string { return (*Profile)(nil).PrintName(f) }
+
+// PrintName is app.PrintName with f's kind named as prof's regulation
+// names it (郁南's …验收前置审核申请-第1版, as the copy's heading says).
+func (prof *Profile) PrintName(f *Filing) string {
+	t := strings.TrimSpace(prof.ShownTitle(f.Kind, f.Title()))
 	if t == "" {
-		t = f.Kind.Label()
+		t = prof.KindName(f.Kind)
 	}
 	t = strings.Map(func(r rune) rune {
 		if r < ' ' || r == 0x7f || strings.ContainsRune(`\/:*?"<>|`, r) {

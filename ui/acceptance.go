@@ -170,9 +170,13 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 func (ae *acceptanceEditor) updateSummary() {
 	ae.summary.RemoveAll()
 	missing := 0
+	var additions []string // the bureau's own, marked as in the form
+	if ae.e.prof != nil {
+		additions = ae.e.prof.AcceptanceAdditions
+	}
 	for _, it := range ae.items {
 		imp := widget.SuccessImportance
-		text := checklistText(it)
+		text := checklistText(it, slices.Contains(additions, it.Material))
 		if !it.Present && it.Required {
 			imp = widget.DangerImportance
 			missing++

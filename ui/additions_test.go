@@ -44,3 +44,19 @@ func TestPanelMarksTheBureausAdditions(t *testing.T) {
 		t.Errorf("the reasons, one of them the bureau's, are headed 按办法:\n%s", panel)
 	}
 }
+
+// The acceptance application's materials are marked as the bureau's own
+// where they are, in the form and in the panel beside it (六安 asks the
+// 合同, which its 办法 does not).
+func TestAcceptanceMarksTheBureausMaterials(t *testing.T) {
+	x := newScreens(t, "luan", nil)
+	h := x.newEditor(t, app.KindAcceptance)
+	ae := h.acceptance()
+	mark := "合同（必需）（" + app.AdditionNote + "）"
+	if form := textOf(ae.checklist); !strings.Contains(form, mark) {
+		t.Errorf("the form's checklist:\n%s", form)
+	}
+	if panel := textOf(ae.summary); !strings.Contains(panel, mark) {
+		t.Errorf("the panel beside it:\n%s", panel)
+	}
+}

@@ -150,11 +150,11 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 		if r.ID == e.f.ID {
 			continue
 		}
-		title := r.Title
+		title := shownTitle(e.prof, r.Kind, r.Title)
 		if title == "" {
 			title = T("（未命名）")
 		}
-		out = append(out, projectChoice{id: r.ID, label: Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())})
+		out = append(out, projectChoice{id: r.ID, label: Tf("%s（%d 年度 · %s）", title, r.PlanYear, e.prof.StatusLabel(r.Status, r.Kind))})
 	}
 	return out
 }

@@ -324,8 +324,8 @@ func (u *UI) SetLanguage(language string) error {
 }
 
 // checklistText is app.ChecklistItem.String in the UI's language: "×
-// 合同（必需）".
-func checklistText(c app.ChecklistItem) string {
+// 合同（必需）", marked when the item is the bureau's own addition.
+func checklistText(c app.ChecklistItem, addition bool) string {
 	mark := "×"
 	if c.Present {
 		mark = "✓"
@@ -334,7 +334,7 @@ func checklistText(c app.ChecklistItem) string {
 	if c.Required {
 		req = T("（必需）")
 	}
-	return mark + " " + T(c.Label) + req
+	return mark + " " + own(T(c.Label)+req, addition)
 }
 
 // certProblemText says in English what is wrong with a refused certificate

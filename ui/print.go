@@ -45,16 +45,16 @@ var openInViewer = func(path string) error {
 // printButtons are 打印/导出 PDF and 导出 Word for the filing in the editor.
 func (e *editorScreen) printButtons() fyne.CanvasObject {
 	pdfB := newButton(&Button{Button: widget.Button{Text: T("打印/导出 PDF"), Icon: theme.DocumentPrintIcon(), OnTapped: func() {
-		e.u.saveFile("导出 PDF", fileName(e.f)+".pdf", filterPDF, e.exportPDF)
+		e.u.saveFile("导出 PDF", fileName(e.prof, e.f)+".pdf", filterPDF, e.exportPDF)
 	}}})
 	wordB := newButton(&Button{Button: widget.Button{Text: T("导出 Word"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
-		e.u.saveFile("导出 Word", fileName(e.f)+".docx", filterWord, e.exportWord)
+		e.u.saveFile("导出 Word", fileName(e.prof, e.f)+".docx", filterWord, e.exportWord)
 	}}})
 	return container.NewHBox(pdfB, wordB)
 }
 
 // fileName is the name a printed filing is offered under.
-func fileName(f *app.Filing) string { return app.PrintName(f) }
+func fileName(prof *app.Profile, f *app.Filing) string { return prof.PrintName(f) }
 
 // paperOptions are the profile's part of a printed copy, PDF or Word
 // alike: the acceptance materials it requires (the Word copy of an

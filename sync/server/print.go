@@ -161,6 +161,6 @@ func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) 
 	}
 	named := app.Filing{Kind: body.Kind, Revision: app.Revision{Number: rec.Receipt.Revision}}
 	named.SetContent(&body)
-	name := app.PrintName(&named) + ".pdf"
+	name := s.profile.Load().PrintName(&named) + ".pdf"
 	return printed{PDF: res.PDF, Name: name, Missing: res.Missing}, nil
 }

@@ -88,7 +88,7 @@ func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, r
 	}
 	if f.Revision.ID != req.RevisionID {
 		return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT,
-			"要撤回的版本不是这份材料的最新版本（数管局现有第 %d 版，为“%s”）：请等客户端同步后再看", f.Revision.Number, f.Status.Label())
+			"要撤回的版本不是这份材料的最新版本（数管局现有第 %d 版，为“%s”）：请等客户端同步后再看", f.Revision.Number, s.profile.Load().StatusLabel(f.Status, f.Kind))
 	}
 	if f.Status == app.StatusWithdrawn {
 		for i := len(f.History) - 1; i >= 0; i-- {
