@@ -158,6 +158,7 @@ func (s Session) creditCode() string {
 type Decision struct {
 	FilingID    string
 	FilingTitle string     // "" when the store does not hold the filing
+	FilingKind  app.Kind   // its kind, "" when the store does not hold it
 	Revision    int        // the revision decided on
 	Action      app.Action // what the bureau decided; "" for a notice
 	Title       string     // a notice's title
@@ -168,25 +169,29 @@ type Decision struct {
 }
 
 // headline returns d as one line in the UI's language, the title of its
-// OS notification: "《…平台》第 2 版：退回修改", "数管局通知：…".
-func (d Decision) headline() string {
+// OS notification: "《…平台》第 2 版：退回修改", "数管局通知：…", the filing
+// and the decision named as prof's regulation names them (郁南's
+// 验收前置审核申请 and 前置审核通过; the notification said 竣工验收申请 and
+// 批复立项: found in review).
+func (d Decision) headline(prof *app.Profile) string {
+	title := shownTitle(prof, d.FilingKind, d.FilingTitle)
 	switch {
 	case d.FilingID != "" && d.Action != "":
 		name := T("材料")
-		if d.FilingTitle != "" {
-			name = Tf("《%s》", d.FilingTitle)
+		if title != "" {
+			name = Tf("《%s》", title)
 		}
-		return Tf("%s第 %d 版：%s", name, d.Revision, T(d.Action.Label()))
+		return Tf("%s第 %d 版：%s", name, d.Revision, T(prof.ActionLabel(d.Action, d.FilingKind)))
 	case d.RefusedCount > 1:
 		return Tf("%d 份材料未能发送，请查看收件箱", d.RefusedCount)
 	case d.Refused > 0:
 		name := T("材料")
-		if d.FilingTitle != "" {
-			name = Tf("“%s”", d.FilingTitle)
+		if title != "" {
+			name = Tf("“%s”", title)
 		}
 		return Tf("%s第 %d 版未能发送", name, d.Refused)
-	case d.FilingID != "" && d.FilingTitle != "":
-		return Tf("《%s》有新的审核结果", d.FilingTitle)
+	case d.FilingID != "" && title != "":
+		return Tf("《%s》有新的审核结果", title)
 	case d.FilingID != "":
 		return T("材料有新的审核结果")
 	case d.Title != "":

@@ -46,7 +46,7 @@ func (f fyneNotifier) Notify(n Notice) error {
 // notice returns the OS notification of decision d.
 func (u *UI) notice(d Decision) Notice {
 	id := d.FilingID
-	return Notice{FilingID: id, Title: d.headline(), Body: noticeBody(d),
+	return Notice{FilingID: id, Title: d.headline(u.link.Profile()), Body: noticeBody(d),
 		Open: func() { u.do(func() { u.openNotice(id) }) }}
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"egovdesk/app"
+	"egovdesk/assets"
 )
 
 // notifyFixture is a UI over fakes at its seams: the store, the link, the
@@ -407,20 +408,37 @@ func (l *fakeLink) Untrust(string) error                                  { retu
 // the filing's own name stays Chinese.
 func TestDecisionHeadlineInEnglish(t *testing.T) {
 	d := Decision{FilingID: "f", FilingTitle: "平台", Revision: 2, Action: app.ActionReturn}
-	if got := d.headline(); got != "《平台》第 2 版：退回修改" {
+	if got := d.headline(nil); got != "《平台》第 2 版：退回修改" {
 		t.Errorf("Chinese headline %q", got)
 	}
 	refused := Decision{FilingID: "f", FilingTitle: "平台", Refused: 2}
-	if got := refused.headline(); got != "“平台”第 2 版未能发送" {
+	if got := refused.headline(nil); got != "“平台”第 2 版未能发送" {
 		t.Errorf("Chinese headline of a refusal %q", got)
+	}
+	// The filing and the decision as the regulation names them: under 郁南
+	// the acceptance application is the 验收前置审核申请, approved 前置审核通过;
+	// elsewhere an approved acceptance application is 验收通过, not 批复立项.
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := Decision{FilingID: "a", FilingTitle: "郁南县智慧农业平台竣工验收申请", FilingKind: app.KindAcceptance, Revision: 1, Action: app.ActionApprove}
+	if got := acc.headline(profs["yunan"]); got != "《郁南县智慧农业平台验收前置审核申请》第 1 版：前置审核通过" {
+		t.Errorf("郁南's approval of a pre-acceptance review reads %q", got)
+	}
+	if got := acc.headline(profs["huoqiu"]); got != "《郁南县智慧农业平台竣工验收申请》第 1 版：验收通过" {
+		t.Errorf("霍邱's approval of an acceptance application reads %q", got)
 	}
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if got := (Decision{FilingID: "a", FilingTitle: "Chengguan Platform竣工验收申请", FilingKind: app.KindAcceptance, Revision: 1, Action: app.ActionApprove}).headline(nil); hasHan(got) {
+		t.Errorf("English headline %q has Chinese", got)
+	}
 	for _, d := range []Decision{d, refused, {RefusedCount: 3}, {Title: "2027 plan"}, {}} {
-		if got := strings.ReplaceAll(d.headline(), "平台", ""); hasHan(got) {
-			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline())
+		if got := strings.ReplaceAll(d.headline(nil), "平台", ""); hasHan(got) {
+			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline(nil))
 		}
 	}
 }

@@ -188,7 +188,7 @@ func (l *link) forward(ctx context.Context, s *syncer.Syncer) {
 				}
 				continue
 			}
-			d := ui.Decision{FilingID: n.FilingID, FilingTitle: n.FilingTitle, Title: n.Title, Text: n.Text, Refused: n.Refused, RefusedCount: n.RefusedCount}
+			d := ui.Decision{FilingID: n.FilingID, FilingTitle: n.FilingTitle, FilingKind: n.FilingKind, Title: n.Title, Text: n.Text, Refused: n.Refused, RefusedCount: n.RefusedCount}
 			if n.Decision != nil {
 				d.Text, d.Action, d.Revision = n.Decision.Comment, n.Decision.Action, n.Decision.RevisionNumber
 			}

@@ -92,7 +92,7 @@ func TestReturnReviseApprove(t *testing.T) {
 	e.mustSync(t)
 	notes := drain(e.syncer.Notifications())
 	if len(notes) != 1 || notes[0].Kind != syncer.NotifyDecision || notes[0].Decision.Comment != comment ||
-		notes[0].FilingTitle != name {
+		notes[0].FilingTitle != name || notes[0].FilingKind != app.KindDeclaration {
 		t.Fatalf("notifications: %+v", notes)
 	}
 	if h := notes[0].Headline(); !strings.Contains(h, "退回修改") || !strings.Contains(h, name) {

@@ -116,7 +116,7 @@ func (s *Syncer) apply(ctx context.Context, oldCursor string, resp protocol.Chan
 	for _, n := range notes {
 		if n.Kind == NotifyDecision {
 			if f, err := s.local.Get(ctx, n.FilingID); err == nil {
-				n.FilingTitle = f.Title()
+				n.FilingTitle, n.FilingKind = f.Title(), f.Kind
 			}
 		}
 		s.publish(n)
@@ -168,7 +168,7 @@ func (s *Syncer) resync(ctx context.Context, oldCursor, cursor string, replayed 
 	for _, e := range added {
 		s.resynced[decisionKey(e.FilingID, e.Decision)] = true
 		notes = append(notes, Notification{Kind: NotifyDecision, ChangeID: e.ID, At: e.At,
-			FilingID: e.FilingID, FilingTitle: e.FilingTitle, Decision: e.Decision})
+			FilingID: e.FilingID, FilingTitle: e.FilingTitle, FilingKind: e.FilingKind, Decision: e.Decision})
 	}
 	for _, e := range requeued {
 		notes = append(notes, Notification{Kind: NotifyNotice, ChangeID: e.ID, At: e.At, Title: e.Title, Text: e.Body})

@@ -381,7 +381,7 @@ func (s *Syncer) markFailed(ctx context.Context, it store.OutboxItem, msg string
 		n := Notification{Kind: NotifyNotice, ChangeID: store.RefusedPrefix + it.RevisionID,
 			At: s.opts.Now(), FilingID: it.FilingID, Refused: it.RevisionNumber, Text: msg}
 		if f, err := s.local.Get(ctx, it.FilingID); err == nil && f != nil {
-			n.FilingTitle = f.Title()
+			n.FilingTitle, n.FilingKind = f.Title(), f.Kind
 		}
 		s.mu.Lock()
 		s.refused = append(s.refused, n)

@@ -86,6 +86,7 @@ type Notification struct {
 	// decision
 	FilingID    string
 	FilingTitle string          // "" when the store does not hold the filing
+	FilingKind  app.Kind        // its kind, "" when the store does not hold it
 	Decision    *app.Transition // what was decided, with the reviewer's comment
 
 	// notice
@@ -112,7 +113,7 @@ func (n Notification) Headline() string {
 		if n.Decision == nil {
 			return name + "有新的审核结果"
 		}
-		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.Label())
+		return fmt.Sprintf("%s第 %d 版：%s", name, n.Decision.RevisionNumber, n.Decision.Action.LabelFor(n.FilingKind))
 	case NotifyNotice:
 		if n.RefusedCount > 1 {
 			return fmt.Sprintf("%d 份材料未能发送", n.RefusedCount)
