@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -293,7 +294,9 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 			d.Confirmations = append(d.Confirmations, c.ID)
 		}
 		for _, m := range a.Materials {
-			att, err := blobs.ImportReader(ctx, m.Label+".pdf", bytes.NewReader([]byte("%PDF-1.4\n% "+name+" "+m.Label+"\n")))
+			// a label may hold a / (郁南's 年度需求计划（含需求方案）/ 项目方案),
+			// which no file name may: the bureau refused the demo's filings
+			att, err := blobs.ImportReader(ctx, strings.ReplaceAll(m.Label, "/", "／")+".pdf", bytes.NewReader([]byte("%PDF-1.4\n% "+name+" "+m.Label+"\n")))
 			if err != nil {
 				return "", err
 			}
