@@ -60,3 +60,24 @@ func TestAcceptanceMarksTheBureausMaterials(t *testing.T) {
 		t.Errorf("the panel beside it:\n%s", panel)
 	}
 }
+
+// The dossier's decisions read in English on an English screen, but the
+// reviewer's name and words: 县政务和数据局审核员（审核人员）受理 was shown
+// whole (found in a walkthrough).
+func TestDossierDecisionsInEnglish(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	x.u.Show("dossier:" + d.ID)
+	x.eventually(t, "the dossier", func() bool {
+		return x.u.dossier != nil && strings.Contains(textOf(x.u.dossier.body), "王审核")
+	})
+	for _, line := range strings.Split(textOf(x.u.dossier.body), "\n") {
+		if strings.Contains(line, "王审核") && hasHan(strings.NewReplacer("王审核", "", "同意", "").Replace(line)) {
+			t.Errorf("a decision reads %q", line)
+		}
+	}
+}

@@ -268,9 +268,10 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		rows := []fyne.CanvasObject{newTapLabel(title, widget.HighImportance, func() { d.u.OpenFiling(id) }),
 			&paragraph{Text: state, Importance: widget.LowImportance}}
 		for _, t := range e.Decisions {
-			line := fmt.Sprintf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
+			// in the screen's language, but the reviewer's name and words
+			line := Tf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
 			if t.Comment != "" {
-				line += "：" + t.Comment
+				line += T("：") + t.Comment
 			}
 			// Indented as a block, so that a wrapped decision keeps the
 			// indent on every line.

@@ -322,7 +322,11 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 			if d.Anchor == app.AnchorYearly {
 				year = d.Due.Year() // the year it is due in, not the plan year's
 			}
-			d.Label = Tf("%d 年度%s", year, strings.TrimPrefix(d.Label, "年度")) // "年度需求计划…" reads "2028 年度需求计划…"
+			what := strings.TrimPrefix(d.Label, "年度") // "年度需求计划…" reads "2028 年度需求计划…"
+			if Language() == LangEnglish {
+				what = d.Label // translated whole: the part after 年度 has no translation of its own
+			}
+			d.Label = Tf("%d 年度%s", year, what)
 			out = append(out, d)
 		}
 	}

@@ -106,6 +106,22 @@ func TestUpcomingDeadlines(t *testing.T) {
 			t.Errorf("deadline %s due %s", d.Label, d.Due.Format(time.DateOnly))
 		}
 	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	// in English too, the label whole (Plan year 2028: 需求计划申报截止 was
+	// shown: the part after 年度 has no translation; found in a walkthrough)
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"} {
+		for _, d := range upcoming(profs[id], now) {
+			if hasHan(d.Label) {
+				t.Errorf("%s in English: %q", id, d.Label)
+			}
+		}
+	}
+	if err := SetupLanguage(LangChinese); err != nil {
+		t.Fatal(err)
+	}
 	for _, id := range []string{"huoqiu", "luan", "yunan", "tianning", "wuhan"} {
 		for _, d := range upcoming(profs[id], now) {
 			if strings.Contains(d.Label, "年度年度") {
