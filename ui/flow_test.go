@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -319,5 +320,44 @@ func TestEverySectionShowsAtALaptopsHeight(t *testing.T) {
 	}
 	if end := d.AbsolutePositionForObject(row).Y + row.Size().Height; end > bottom {
 		t.Errorf("the last section %q ends %v px below the list's bottom (rows %v high)", last, end-bottom, row.Size().Height)
+	}
+}
+
+// With a returned filing's banner above it, the section list shortens its
+// rows so that all still show at 1366×768: 确认事项, to be ticked on that
+// very screen, was below the fold (found in a walkthrough). A click on a
+// row still picks that row.
+func TestEverySectionShowsUnderABanner(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	x.w.Resize(fyne.NewSize(1366, 700))
+	f := returnedWithRemarks(t)
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	test.Tap(h.e.revise)
+	x.eventually(t, "the revision", func() bool { return x.u.editor != nil && x.u.editor != h.e && x.u.editor.editable })
+	x.pump()
+	e := x.u.editor
+	if textOf(e.banner) == "" {
+		t.Fatal("no banner")
+	}
+	list := e.secList
+	d := fyne.CurrentApp().Driver()
+	bottom := d.AbsolutePositionForObject(list).Y + list.Size().Height
+	last := e.sectionLabel(len(e.sections) - 1)
+	var row fyne.CanvasObject
+	walkRendered(list, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == last && l.Visible() {
+			row = o
+		}
+	})
+	if row == nil {
+		t.Fatalf("the section list (%v high) has no row %q", list.Size().Height, last)
+	}
+	// the row's text, centred in its label
+	text := d.AbsolutePositionForObject(row).Y + row.Size().Height/2 + 10
+	if text > bottom {
+		t.Errorf("the last section's text ends %v px below the list's bottom", text-bottom)
 	}
 }

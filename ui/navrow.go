@@ -43,3 +43,42 @@ func (navRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Resize(fyne.NewSize(size.Width, h))
 	objs[0].Move(fyne.NewPos(0, (size.Height-h)/2))
 }
+
+// navMinRow is the shortest a navigation row gets to fit its list (navFit):
+// the text with 3 px above and below.
+const navMinRow = 26
+
+// navFit lays out a navigation list (with what stacks under it) so that all
+// its n() rows show: they shorten, down to navMinRow, when the height given
+// holds fewer. A returned filing's banner of two or three lines left the
+// declaration's list room for eleven, and 确认事项, which the clerk must
+// tick on that very screen, was below the fold (found in a walkthrough).
+type navFit struct {
+	list *widget.List
+	n    func() int
+}
+
+func (f navFit) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (f navFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if n := f.n(); n > 0 {
+		pad := theme.Padding() // the list's separator
+		row := newNavRow().MinSize().Height
+		if fit := (size.Height+pad)/float32(n) - pad; fit < row {
+			row = max(navMinRow, fit)
+		}
+		for i := range n {
+			f.list.SetItemHeight(i, row)
+		}
+	}
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
