@@ -649,6 +649,10 @@ func (prof *Profile) validate(p *Problems, want string) {
 		if n.ReviewOnly && n.Kind != KindAcceptance {
 			p.Add(f+".review_only", "%s.review_only：只适用于竣工验收申请（acceptance）", f)
 		}
+		if n.When != nil {
+			n.When.validate(p, f+".when", 0)
+			required(f+".otherwise", n.Otherwise, "其他项目应当怎样做")
+		}
 	}
 }
 
@@ -674,8 +678,14 @@ type KindName struct {
 	// acceptance (郁南 第二十一条: 经审核通过后，由项目建设单位自行组织验收): it
 	// is not the project's 通过验收, which the unit's 验收后备案 records with
 	// its 验收日期, and from which the deadlines after acceptance count.
-	ReviewOnly bool   `json:"review_only,omitempty"`
-	Source     string `json:"source"` // 第二十一条第一款
+	ReviewOnly bool `json:"review_only,omitempty"`
+	// When limits the kind to the projects whose declaration it holds for
+	// (郁南's 验收前置审核: a professional project under 立项审批); the
+	// clerk of another project is told Otherwise, what the regulation has
+	// it do instead.
+	When      *Cond  `json:"when,omitempty"`
+	Otherwise string `json:"otherwise,omitempty"`
+	Source    string `json:"source"` // 第二十一条第一款
 }
 
 // maxKindName is the longest a kind's name may be, in characters: it heads
@@ -701,6 +711,24 @@ func (prof *Profile) kindName(k Kind) *KindName {
 		}
 	}
 	return nil
+}
+
+// KindNotFor returns what prof's regulation has a project do instead of a
+// filing of kind k when its KindNames entry's When does not hold for the
+// project's declaration d (郁南: a public project's acceptance is the
+// bureau's own, a professional project under 备案 needs no 验收前置审核);
+// "" when the kind is for the project, or d is nil (not known here).
+func (prof *Profile) KindNotFor(k Kind, d *Declaration) string {
+	n := prof.kindName(k)
+	if n == nil || n.When == nil || d == nil {
+		return ""
+	}
+	f := extractFacts(d, "")
+	f["route"] = factValue{code: prof.routing(f, 0).Code}
+	if n.When.eval(f) {
+		return ""
+	}
+	return n.Otherwise
 }
 
 // ActionLabel names action a on a filing of kind k as prof's regulation

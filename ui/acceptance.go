@@ -33,6 +33,10 @@ type acceptanceEditor struct {
 	// refuses an application naming a report it does not hold, or whose
 	// period is not the one it holds.
 	trialUnsent bool
+	// declOf is the project whose declaration decl is (nil when it is not
+	// on this computer), read for the rules that depend on it.
+	declOf string
+	decl   *app.Declaration
 }
 
 func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
@@ -169,6 +173,18 @@ func (ae *acceptanceEditor) rebuildChecklist() {
 // period too short (found in the real window).
 func (ae *acceptanceEditor) updateSummary() {
 	ae.summary.RemoveAll()
+	if id := ae.e.f.ProjectID; id != ae.declOf {
+		ae.declOf, ae.decl = id, nil
+		if d, err := ae.e.u.store.Get(ae.e.u.ctx, id); id != "" && err == nil && d.Declaration != nil {
+			ae.decl = d.Declaration
+		}
+	}
+	if not := ae.e.prof.KindNotFor(ae.e.f.Kind, ae.decl); not != "" {
+		// the regulation has this project do something else (郁南: a
+		// public or 备案 project needs no 验收前置审核; it was offered and
+		// taken without a word; found in a walkthrough)
+		ae.summary.Add(&paragraph{Text: "⚠ " + T(not), Importance: widget.WarningImportance})
+	}
 	missing := 0
 	var additions []string // the bureau's own, marked as in the form
 	if ae.e.prof != nil {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // Under 郁南 the 竣工验收申请 is the 验收前置审核申请 of 第二十一条, and the
@@ -59,5 +60,38 @@ func TestYunanNamesTheAcceptanceApplicationAPreAcceptanceReview(t *testing.T) {
 	}
 	if got := e.paperOptions().KindName; got != "验收前置审核申请" {
 		t.Errorf("the printed copy names it %q", got)
+	}
+}
+
+// Under 郁南 the 验收前置审核 is for a professional project under 立项审批
+// (第二十一条): the application of a public project, or of one under 备案,
+// says what the regulation has that project do instead; it was offered and
+// taken without a word (found in a walkthrough).
+func TestYunanPreAcceptanceReviewOnlyForItsProjects(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	for _, c := range []struct {
+		class app.Class
+		total int64
+		note  bool
+	}{{app.ClassProfessional, 120, false}, {app.ClassPublic, 120, true}, {app.ClassProfessional, 30, true}} {
+		d, err := app.NewFiling(app.KindDeclaration, newID(), newID(), "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Declaration = apptest.Declaration()
+		d.Declaration.Class, d.Declaration.TotalInvestment = c.class, app.Wans(c.total)
+		x.store.put(d)
+		f, err := app.NewFiling(app.KindAcceptance, newID(), newID(), "local", x.u.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ProjectID = d.ID
+		x.store.put(f)
+		x.u.OpenFiling(f.ID)
+		x.pump()
+		panel := textOf(x.editor(t).acceptance().summary)
+		if got := strings.Contains(panel, "验收前置审核只适用于立项审批的专业类项目"); got != c.note {
+			t.Errorf("%s, %d 万元: the note shown %v, want %v:\n%s", c.class, c.total, got, c.note, panel)
+		}
 	}
 }
