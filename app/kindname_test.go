@@ -67,6 +67,10 @@ func TestProfileKindNamesChecked(t *testing.T) {
 		{map[string]any{"kind": "acceptance", "name": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].name"},
 		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "approve": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].approve"},
 		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请"}, "kind_names[0].source"},
+		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条",
+			"when": map[string]any{"fact": "class", "op": "=", "value": "professional"}}, "kind_names[0].otherwise"},
+		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条", "otherwise": "……",
+			"when": map[string]any{"fact": "klass", "op": "=", "value": "professional"}}, "kind_names[0].when.fact"},
 	} {
 		data := mutate(t, func(p map[string]any) { p["kind_names"] = []any{c.entry} })
 		_, err := app.LoadProfile("sample.json", data)
