@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -146,6 +147,37 @@ func (h *homeScreen) query() app.Query {
 	if i := h.year.SelectedIndex(); i > 0 {
 		q.PlanYear, _ = strconv.Atoi(h.year.Selected)
 	}
+	return kindNamedIn(h.u.link.Profile(), q)
+}
+
+// kindNamedIn reads a search term that is part of the name the regulation
+// gives a kind (郁南's 验收前置审核申请), and not of the kind's own label,
+// which the titles are stored with, as that kind: 前置审核 found nothing
+// while the list showed …验收前置审核申请 (found in review). A term of
+// fewer than three characters (审核) is more likely part of a project's
+// name, and stays a search.
+func kindNamedIn(prof *app.Profile, q app.Query) app.Query {
+	if prof == nil || q.Text == "" {
+		return q
+	}
+	var rest []string
+	for _, term := range strings.Fields(q.Text) {
+		kind := app.Kind("")
+		for _, k := range app.AllKinds() {
+			if utf8.RuneCountInString(term) < 3 {
+				break
+			}
+			if name := prof.KindName(k); name != k.Label() && strings.Contains(name, term) && !strings.Contains(k.Label(), term) {
+				kind = k
+			}
+		}
+		if kind == "" || q.Kind != "" && q.Kind != kind {
+			rest = append(rest, term)
+			continue
+		}
+		q.Kind = kind
+	}
+	q.Text = strings.Join(rest, " ")
 	return q
 }
 

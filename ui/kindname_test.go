@@ -11,6 +11,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/assets"
 )
 
 // Under 郁南 the 竣工验收申请 is the 验收前置审核申请 of 第二十一条, and the
@@ -93,5 +94,35 @@ func TestYunanPreAcceptanceReviewOnlyForItsProjects(t *testing.T) {
 		if got := strings.Contains(panel, "验收前置审核只适用于立项审批的专业类项目"); got != c.note {
 			t.Errorf("%s, %d 万元: the note shown %v, want %v:\n%s", c.class, c.total, got, c.note, panel)
 		}
+	}
+}
+
+// Under 郁南 a search for part of 验收前置审核申请 finds the applications,
+// whose titles are kept with 竣工验收申请; a short term stays a search of
+// the titles.
+func TestSearchFindsAKindByTheRegulationsName(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yunan := profs["yunan"]
+	for _, c := range []struct {
+		text string
+		want app.Query
+	}{
+		{"前置审核", app.Query{Kind: app.KindAcceptance}},
+		{"智慧农业 前置审核申请", app.Query{Kind: app.KindAcceptance, Text: "智慧农业"}},
+		{"审核", app.Query{Text: "审核"}},
+		{"竣工验收", app.Query{Text: "竣工验收"}},
+	} {
+		if got := kindNamedIn(yunan, app.Query{Text: c.text}); got != c.want {
+			t.Errorf("%q under 郁南: %+v, want %+v", c.text, got, c.want)
+		}
+		if got := kindNamedIn(profs["huoqiu"], app.Query{Text: c.text}); got != (app.Query{Text: c.text}) {
+			t.Errorf("%q under 霍邱: %+v", c.text, got)
+		}
+	}
+	if got := kindNamedIn(yunan, app.Query{Text: "前置审核", Kind: app.KindTrialReport}); got.Kind != app.KindTrialReport || got.Text != "前置审核" {
+		t.Errorf("with another kind chosen: %+v", got)
 	}
 }
