@@ -2684,6 +2684,17 @@ func TestOneAddressMakesRoomForItself(t *testing.T) {
 			t.Fatalf("colleague %d from the same address: %d, want 200", i, r.StatusCode)
 		}
 	}
+	// The room was made by the silent ones.
+	closed := 0
+	for _, c := range silent {
+		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			closed++
+		}
+	}
+	if closed == 0 { // one, for the colleagues' one kept-alive connection
+		t.Errorf("none of the silent connections closed")
+	}
 	// Another address's connections are not closed for it.
 	other, err := fx.dialFrom("127.0.0.4")
 	if err != nil {
