@@ -1790,6 +1790,17 @@ func TestPublicBodiesAreSmall(t *testing.T) {
 	if r.StatusCode != http.StatusRequestEntityTooLarge || time.Since(start) > 5*time.Second {
 		t.Fatalf("a 4 MB login: %d after %v: %s", r.StatusCode, time.Since(start), r.body)
 	}
+	// One limit, the one the refusal names, announced or sent (a body of
+	// 5 KB was over 4096 bytes, one announced of 17 KB over 16384).
+	for _, path := range []string{protocol.PathLogin, protocol.PathPassword} {
+		for _, n := range []int{5000, 17000} {
+			r := fx.raw(fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{\"login\":\"%s\"}",
+				path, n, strings.Repeat("x", n-12)))
+			if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.body), "4096 字节") {
+				t.Errorf("%s of %d bytes: %d %s", path, n, r.StatusCode, r.body)
+			}
+		}
+	}
 }
 
 // TestRequestsInProgressPerAccount (found from outside): 1,000 connections

@@ -22,7 +22,7 @@ import (
 // login, lock further attempts with 429 (see ThrottleConfig).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	var req protocol.LoginRequest
-	if err := decode(w, r, 4<<10, &req); err != nil {
+	if err := decode(w, r, publicBody, &req); err != nil {
 		return err
 	}
 	login := strings.ToLower(strings.TrimSpace(req.Login))

@@ -249,7 +249,7 @@ func (s *Server) reused(rec accountRecord, pw string) bool {
 // token.
 func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	var req protocol.PasswordChangeRequest
-	if err := decode(w, r, 4<<10, &req); err != nil {
+	if err := decode(w, r, publicBody, &req); err != nil {
 		return err
 	}
 	var p app.Problems
