@@ -167,9 +167,10 @@ type ProjectDeadline struct {
 // project name, ID and the profile's order of deadlines.
 func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []ProjectDeadline {
 	type project struct {
-		decl   *FilingAnchors
-		name   string
-		events map[string]time.Time
+		decl     *FilingAnchors
+		name     string
+		events   map[string]time.Time
+		accepted time.Time // the bureau's approval of an acceptance application
 	}
 	projects := map[string]*project{}
 	var order []string
@@ -205,8 +206,8 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		if t, err := time.ParseInLocation(dateLayout, f.CompletedOn, now.Location()); err == nil {
 			p.events[AnchorCompletion] = t
 		}
-		if !f.AcceptedAt.IsZero() && !prof.UnitAccepts() {
-			p.events[AnchorAcceptance] = f.AcceptedAt
+		if !f.AcceptedAt.IsZero() {
+			p.accepted = f.AcceptedAt // 通过验收, unless it only reviewed (below)
 		}
 	}
 	// The later filings: 投入运行 from the last sent go-live, 通过验收 from
@@ -229,11 +230,6 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		p := projects[id]
 		fs := later[id]
 		slices.SortStableFunc(fs, func(a, b *Filing) int { return cmp.Compare(stage[a.Kind], stage[b.Kind]) })
-		ds := Dossier{Events: p.events}
-		ds.events(fs, now.Location(), prof.UnitAccepts())
-		if len(p.events) == 0 {
-			continue
-		}
 		var facts DeclarationFacts
 		var approved Money
 		dates := projectDates{}
@@ -244,6 +240,15 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 		}
 		values := facts.values(prof)
 		values["route"] = factValue{code: prof.routing(values, approved).Code}
+		unitAccepts := prof.unitAccepts(values)
+		if !p.accepted.IsZero() && !unitAccepts {
+			p.events[AnchorAcceptance] = p.accepted
+		}
+		ds := Dossier{Events: p.events}
+		ds.events(fs, now.Location(), unitAccepts)
+		if len(p.events) == 0 {
+			continue
+		}
 		// Deadlines counted from an event known, or from the project's own
 		// years (a yearly report in the construction period, a yearly O&M
 		// filing after go-live); not those of the calendar (the plan

@@ -117,7 +117,7 @@ func TestProjectDeadlinesMatchDeadlinesFor(t *testing.T) {
 				{Kind: app.KindDeclaration, Project: "p", Name: "项目", ApprovedAt: approved, Facts: app.FactsOf(d)},
 				{Kind: app.KindAcceptance, Project: "p", AcceptedAt: accepted},
 			}
-			if p.UnitAccepts() {
+			if p.UnitAccepts(d) {
 				// The bureau's approval of the application reviewed the
 				// project (郁南 第二十一条); the unit's 验收后备案 says when it
 				// passed its own acceptance.

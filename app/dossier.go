@@ -106,7 +106,11 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 			ds.Declaration = f
 		}
 	}
-	ds.events(mine, now.Location(), prof.UnitAccepts())
+	var decl0 *Declaration
+	if ds.Declaration != nil {
+		decl0 = ds.Declaration.Declaration
+	}
+	ds.events(mine, now.Location(), prof.UnitAccepts(decl0))
 	for _, e := range ds.Entries {
 		if ds.Name = strings.TrimSpace(projectName(mine, e.FilingID)); ds.Name != "" {
 			break
@@ -290,7 +294,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				dd.Type = lr.Types[0]
 			}
 		}
-		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.UnitAccepts())
+		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
 		// A yearly deadline met for this year is owed next year.
 		for i := 0; dd.MetBy != "" && yearlyAnchor(rule.Anchor) && dl.Known() && i < 50; i++ {
 			next, ok := prof.deadline(&rule, dates, events, dl.Due.AddDate(0, 0, 1))
@@ -298,7 +302,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				break
 			}
 			dl = next
-			if by := metBy(&rule, lr, owned, fs, dl, events, prof.UnitAccepts()); by == "" {
+			if by := metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f)); by == "" {
 				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Since: dd.Since}
 				break
 			}
@@ -307,8 +311,14 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		dd.Overdue = !dd.Met && dd.Known() && dd.Due.Before(today)
 		out = append(out, dd)
 	}
+	// The acceptance filing is owed once the project passed acceptance;
+	// where the unit organises it after the bureau's review (郁南), once
+	// the review passed: it is what records the acceptance.
+	reviewed := prof.unitAccepts(f) && slices.ContainsFunc(fs, func(x *Filing) bool {
+		return x.Kind == KindAcceptance && (x.Status == StatusApproved || x.Status == StatusFiled)
+	})
 	for _, r := range undated {
-		if _, accepted := events[AnchorAcceptance]; !accepted {
+		if _, accepted := events[AnchorAcceptance]; !accepted && !reviewed {
 			continue
 		}
 		dd := DossierDeadline{Deadline: Deadline{ID: r.ID, Label: r.Label, Rule: r.Label, Source: r.Source,

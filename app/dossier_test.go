@@ -414,3 +414,87 @@ func TestDraftDeclarationOwesNoPastYears(t *testing.T) {
 		t.Errorf("sent 2027-02-03: due %s since %s, want 2027-12-31 since 2027-02-03", ymd(dl.Due), ymd(dl.Since))
 	}
 }
+
+// 郁南 第二十一条: a professional project is reported for 验收前置审核 and then
+// accepted by its unit, which files the report; a public project's
+// acceptance is the bureau's own. So the bureau's approval of a
+// professional project's acceptance application is no 通过验收: the
+// 验收后备案 is owed from it and records the acceptance, from which 应用效果
+// 自评价 counts (第二十三条, 12 months on); a public project's approval is.
+func TestDossierYunanPreAcceptanceReview(t *testing.T) {
+	p := MustProfiles(t)["yunan"]
+	project := func(id string, class app.Class) []*app.Filing {
+		d := newFiling(t, app.KindDeclaration, id, "", day(2025, 9, 5), func(f *app.Filing) {
+			f.Declaration = declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "120")
+			f.Declaration.Class = class
+		})
+		submitAt(t, d, day(2025, 9, 10), app.ActionAccept, app.ActionApprove)
+		acc := newFiling(t, app.KindAcceptance, id+"-acc", id, day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
+		submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24
+		return []*app.Filing{d, acc}
+	}
+	if !p.UnitAccepts(project("pro", app.ClassProfessional)[0].Declaration) || p.UnitAccepts(project("pub", app.ClassPublic)[0].Declaration) {
+		t.Fatal("郁南: the unit accepts a professional project, the bureau a public one")
+	}
+
+	// professional: reviewed, not accepted; the 验收后备案 is owed
+	pro := project("pro", app.ClassProfessional)
+	ds := p.Dossier("pro", pro, day(2026, 9, 25))
+	if at, ok := ds.Events[app.AnchorAcceptance]; ok {
+		t.Errorf("the review's approval read as 通过验收 %s", ymd(at))
+	}
+	if dl, ok := dueOf(ds, "acceptance_report_filing"); !ok || dl.Met {
+		t.Errorf("the 验收后备案 is not owed after the review: %+v (%v)", dl, ok)
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); dl.Known() {
+		t.Errorf("自评价 counted before the unit's acceptance: %+v", dl)
+	}
+	if pre := ds.Prefill(pro, cst); pre.AcceptedOn != "" {
+		t.Errorf("验收通过日期 prefilled from the review: %q", pre.AcceptedOn)
+	}
+	af := newFiling(t, app.KindAcceptanceFiling, "pro-af", "pro", day(2026, 10, 20), func(f *app.Filing) {
+		f.AcceptanceFiling.AcceptedOn = "2026-10-15"
+	})
+	submitAt(t, af, day(2026, 10, 20))
+	ds = p.Dossier("pro", append(pro, af), day(2026, 10, 21))
+	if at := ds.Events[app.AnchorAcceptance]; ymd(at) != "2026-10-15" {
+		t.Errorf("通过验收 %s, want the unit's 2026-10-15", ymd(at))
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2027-10-15" {
+		t.Errorf("自评价 due %s, want 12 months after the unit's acceptance", ymd(dl.Due))
+	}
+	if dl, _ := dueOf(ds, "acceptance_report_filing"); !dl.Met || dl.MetBy != "pro-af" {
+		t.Errorf("the 验收后备案 sent: %+v", dl)
+	}
+
+	// the home panel counts alike, from the store's anchors
+	anchors := func(fs []*app.Filing) (out []app.FilingAnchors) {
+		for _, f := range fs {
+			out = append(out, app.AnchorsOf(f))
+		}
+		return out
+	}
+	selfDue := func(fs []*app.Filing) string {
+		for _, pd := range p.ProjectDeadlines(anchors(fs), day(2026, 9, 25)) {
+			if pd.ID == "self_evaluation" {
+				return ymd(pd.Due)
+			}
+		}
+		return "-"
+	}
+	if got := selfDue(pro); got != "-" {
+		t.Errorf("the home panel counts 自评价 from the review: %s", got)
+	}
+	if got := selfDue(project("pub", app.ClassPublic)); got != "2027-09-24" {
+		t.Errorf("the home panel's 自评价 of a public project: %s", got)
+	}
+
+	// public: the bureau's approval is the acceptance
+	ds = p.Dossier("pub", project("pub", app.ClassPublic), day(2026, 9, 25))
+	if at := ds.Events[app.AnchorAcceptance]; ymd(at) != "2026-09-24" {
+		t.Errorf("a public project's 通过验收 %s, want the bureau's approval of 2026-09-24", ymd(at))
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2027-09-24" {
+		t.Errorf("a public project's 自评价 due %s", ymd(dl.Due))
+	}
+}

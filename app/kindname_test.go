@@ -63,6 +63,8 @@ func TestProfileKindNamesChecked(t *testing.T) {
 		// a title names the type or year, not the kind: not renamed
 		{map[string]any{"kind": "performance", "name": "绩效报告", "source": "第二十三条"}, "kind_names[0].kind"},
 		{map[string]any{"kind": "trial_report", "name": "试运行报告", "review_only": true, "source": "第二十一条"}, "kind_names[0].review_only"},
+		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条",
+			"review_only_when": map[string]any{"fact": "class", "op": "=", "value": "professional"}}, "kind_names[0].review_only_when"},
 		{map[string]any{"kind": "acceptance", "name": " ", "source": "第二十一条"}, "kind_names[0].name"},
 		{map[string]any{"kind": "acceptance", "name": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].name"},
 		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "approve": strings.Repeat("审", 21), "source": "第二十一条"}, "kind_names[0].approve"},

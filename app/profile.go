@@ -649,6 +649,12 @@ func (prof *Profile) validate(p *Problems, want string) {
 		if n.ReviewOnly && n.Kind != KindAcceptance {
 			p.Add(f+".review_only", "%s.review_only：只适用于竣工验收申请（acceptance）", f)
 		}
+		if n.ReviewOnlyWhen != nil {
+			n.ReviewOnlyWhen.validate(p, f+".review_only_when", 0)
+			if !n.ReviewOnly {
+				p.Add(f+".review_only_when", "%s.review_only_when：须与 review_only 一起使用", f)
+			}
+		}
 		if n.When != nil {
 			n.When.validate(p, f+".when", 0)
 			required(f+".otherwise", n.Otherwise, "其他项目应当怎样做")
@@ -656,12 +662,27 @@ func (prof *Profile) validate(p *Problems, want string) {
 	}
 }
 
-// UnitAccepts reports whether the unit organises the project's acceptance
+// UnitAccepts reports whether the unit organises the acceptance of the
+// project whose declaration is d (nil: not known, read as an empty one)
 // itself after the bureau's review of its acceptance application
-// (KindName.ReviewOnly): the bureau's approval is then no 通过验收.
-func (prof *Profile) UnitAccepts() bool {
+// (KindName.ReviewOnly, for the projects ReviewOnlyWhen holds for): the
+// bureau's approval is then no 通过验收.
+func (prof *Profile) UnitAccepts(d *Declaration) bool {
+	if prof.kindName(KindAcceptance) == nil {
+		return false // nil prof too
+	}
+	if d == nil {
+		d = &Declaration{}
+	}
+	f := extractFacts(d, "")
+	f["route"] = factValue{code: prof.routing(f, 0).Code}
+	return prof.unitAccepts(f)
+}
+
+// unitAccepts is UnitAccepts for a project of facts f.
+func (prof *Profile) unitAccepts(f map[string]factValue) bool {
 	n := prof.kindName(KindAcceptance)
-	return n != nil && n.ReviewOnly
+	return n != nil && n.ReviewOnly && (n.ReviewOnlyWhen == nil || n.ReviewOnlyWhen.eval(f))
 }
 
 // KindName is the name a regulation gives a kind of filing, and the names
@@ -679,6 +700,10 @@ type KindName struct {
 	// is not the project's 通过验收, which the unit's 验收后备案 records with
 	// its 验收日期, and from which the deadlines after acceptance count.
 	ReviewOnly bool `json:"review_only,omitempty"`
+	// ReviewOnlyWhen limits ReviewOnly to the projects whose declaration it
+	// holds for (郁南: a professional project; a public project's
+	// acceptance is the bureau's own, its approval the acceptance).
+	ReviewOnlyWhen *Cond `json:"review_only_when,omitempty"`
 	// When limits the kind to the projects whose declaration it holds for
 	// (郁南's 验收前置审核: a professional project under 立项审批); the
 	// clerk of another project is told Otherwise, what the regulation has
