@@ -175,8 +175,10 @@ func (ae *acceptanceEditor) updateSummary() {
 	ae.summary.RemoveAll()
 	if id := ae.e.f.ProjectID; id != ae.declOf {
 		ae.declOf, ae.decl = id, nil
-		if d, err := ae.e.u.store.Get(ae.e.u.ctx, id); id != "" && err == nil && d.Declaration != nil {
-			ae.decl = d.Declaration
+		if id != "" {
+			if d, err := ae.e.u.store.Get(ae.e.u.ctx, id); err == nil && d.Declaration != nil {
+				ae.decl = d.Declaration
+			}
 		}
 	}
 	if not := ae.e.prof.KindNotFor(ae.e.f.Kind, ae.decl); not != "" {

@@ -269,7 +269,8 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			&paragraph{Text: state, Importance: widget.LowImportance}}
 		for _, t := range e.Decisions {
 			// in the screen's language, but the reviewer's name and words
-			line := Tf("%s %s（%s）%s", t.At.Format("2006-01-02"), t.Actor, t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
+			// (the reviewer's name is no message to translate)
+			line := t.At.Format("2006-01-02") + " " + t.Actor + Tf("（%s）%s", t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
 			if t.Comment != "" {
 				line += T("：") + t.Comment
 			}

@@ -195,7 +195,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	e.secList.ExtendBaseWidget(e.secList)
 	e.form = newFormScroll(container.NewStack())
 	e.body = e.form.Scroll
-	left := container.New(navFit{list: &e.secList.List, n: func() int { return len(e.sections) }}, minWidth(170), e.secList)
+	left := container.New(navFit{list: &e.secList.List, n: func() int { return len(e.sections) }, set: new(float32)}, minWidth(170), e.secList)
 	e.side = side
 	right := container.NewVScroll(container.NewPadded(side)) // sideLayout sizes it
 	e.sideScroll = right

@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"math"
+	"sync"
 )
 
 // navPadding is the space above and below the text of a navigation list's
@@ -20,6 +22,23 @@ const navPadding = 6
 func newNavRow() fyne.CanvasObject {
 	return container.New(navRowLayout{}, &widget.Label{Truncation: fyne.TextTruncateEllipsis})
 }
+
+// navRowHeight is a navigation row's natural height, measured once a
+// theme size.
+func navRowHeight() float32 {
+	navRowMu.Lock()
+	defer navRowMu.Unlock()
+	if pad := theme.InnerPadding(); navRowFor != pad {
+		navRowFor, navRowH = pad, newNavRow().MinSize().Height
+	}
+	return navRowH
+}
+
+var (
+	navRowMu  sync.Mutex
+	navRowFor float32 // the inner padding navRowH was measured at
+	navRowH   float32
+)
 
 // navRowLabel returns the label of a row newNavRow made.
 func navRowLabel(o fyne.CanvasObject) *widget.Label {
@@ -56,6 +75,7 @@ const navMinRow = 26
 type navFit struct {
 	list *widget.List
 	n    func() int
+	set  *float32 // the row height set last, so unchanged rows are not set again
 }
 
 func (f navFit) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -69,12 +89,17 @@ func (f navFit) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (f navFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if n := f.n(); n > 0 {
 		pad := theme.Padding() // the list's separator
-		row := newNavRow().MinSize().Height
+		row := navRowHeight()
 		if fit := (size.Height+pad)/float32(n) - pad; fit < row {
-			row = max(navMinRow, fit)
+			// whole pixels: a fraction over showed the list's scroll
+			// shadow, a hint of rows below that are not there (review)
+			row = max(navMinRow, float32(math.Floor(float64(fit))))
 		}
-		for i := range n {
-			f.list.SetItemHeight(i, row)
+		if *f.set != row {
+			*f.set = row
+			for i := range n {
+				f.list.SetItemHeight(i, row)
+			}
 		}
 	}
 	for _, o := range objs {

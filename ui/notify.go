@@ -46,14 +46,14 @@ func (f fyneNotifier) Notify(n Notice) error {
 // notice returns the OS notification of decision d.
 func (u *UI) notice(d Decision) Notice {
 	id := d.FilingID
-	return Notice{FilingID: id, Title: d.headline(u.link.Profile()), Body: noticeBody(d),
+	return Notice{FilingID: id, Title: d.headline(u.link.Profile()), Body: noticeBody(u.link.Profile(), d),
 		Open: func() { u.do(func() { u.openNotice(id) }) }}
 }
 
 // noticeBody returns the reviewer's comment or the notice's text, and when
 // there is none (受理 and 初审通过 usually come without a comment) what the
 // decision means for the clerk.
-func noticeBody(d Decision) string {
+func noticeBody(prof *app.Profile, d Decision) string {
 	if d.Text != "" {
 		return d.Text
 	}
@@ -63,6 +63,11 @@ func noticeBody(d Decision) string {
 	case app.ActionPass:
 		return T("初审通过，已转专家论证；有结果会再通知您。")
 	case app.ActionApprove:
+		if d.FilingKind != "" && d.FilingKind != app.KindDeclaration {
+			// 已通过验收, 已通过前置审核…: a later filing is not 立项
+			// (found in review)
+			return Tf("%s。", prof.StatusLabel(app.StatusApproved, d.FilingKind))
+		}
 		return T("已批复立项。")
 	case app.ActionFile:
 		return T("已予以备案。")

@@ -429,6 +429,13 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 	if got := acc.headline(profs["huoqiu"]); got != "《郁南县智慧农业平台竣工验收申请》第 1 版：验收通过" {
 		t.Errorf("霍邱's approval of an acceptance application reads %q", got)
 	}
+	// and its body, without a comment, is no 已批复立项
+	if got := noticeBody(profs["yunan"], acc); got != "已通过前置审核。" {
+		t.Errorf("郁南's approval of a pre-acceptance review says %q", got)
+	}
+	if got := noticeBody(profs["huoqiu"], Decision{Action: app.ActionApprove, FilingKind: app.KindDeclaration}); got != "已批复立项。" {
+		t.Errorf("a declaration's approval says %q", got)
+	}
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}
