@@ -395,7 +395,7 @@ func decisionRefusal(prof *app.Profile, f app.Filing, c *caller, req protocol.De
 				return raced
 			}
 			// not "已不是": the filing may never have been in it (round 10)
-			return app.Errorf(app.ECONFLICT, "材料现为“%s”状态，不是请求中的“%s”：可能已由他人处理，请刷新后查看", f.Status.Label(), req.From.Label())
+			return app.Errorf(app.ECONFLICT, "材料现为“%s”状态，不是请求中的“%s”：可能已由他人处理，请刷新后查看", prof.StatusLabel(f.Status, f.Kind), prof.StatusLabel(req.From, f.Kind))
 		}
 		return errStale()
 	}
