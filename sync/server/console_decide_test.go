@@ -780,12 +780,7 @@ func TestConsoleComparesWithWhatTheBureauHad(t *testing.T) {
 // LF once the form is read, in the comment and the remarks alike.
 func TestConsoleCountsABrowsersLineBreaksOnce(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	n := regexp.MustCompile(`name="transitions" value="(\d+)"`).FindStringSubmatch(b.last)
 	if n == nil {
 		t.Fatal("no transitions field")
