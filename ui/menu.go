@@ -43,7 +43,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 // for first.
 func (u *UI) showAbout() {
 	m := u.app.Metadata()
-	showMessage(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目申报、共享资源目录、试运行报告和竣工验收申请。"),
+	showMessage(T("关于"), fmt.Sprintf(T("政务信息化项目申报（egovdesk）\n版本 %s（构建 %d）\n\n起草、提交和跟踪政务信息化项目从申报到验收、运维各阶段的材料，接收数管局的审核决定。"),
 		m.Version, m.Build), u.win)
 }
 
