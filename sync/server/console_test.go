@@ -1521,6 +1521,10 @@ func TestConsoleNamesAKindAsTheRegulationDoes(t *testing.T) {
 	if !strings.Contains(b.last, "> 前置审核通过</label>") || !strings.Contains(b.last, "> 前置审核不予通过 ") || strings.Contains(b.last, "验收通过") {
 		t.Errorf("the decisions are not named as 郁南 does")
 	}
+	// The fixture's project is not on the bureau: nothing said of its scope.
+	if strings.Contains(b.last, "本项目不适用") {
+		t.Errorf("a project the bureau has no declaration of is said out of 第二十一条's scope")
+	}
 	fx.decide(fx.reviewer, acc.ID, app.ActionApprove, "", http.StatusOK)
 	b.get(page)
 	if !strings.Contains(b.last, "已通过前置审核") || strings.Contains(b.last, "已通过验收") {
@@ -1556,5 +1560,27 @@ func TestConsoleSameFileTwiceKeepsEachName(t *testing.T) {
 		if r.StatusCode != http.StatusOK || err != nil || params["filename"] != want {
 			t.Errorf("link %d: %d, named %q (%v), want %q", i+1, r.StatusCode, params["filename"], err, want)
 		}
+	}
+}
+
+// Under 郁南 the reviewer is told, as the clerk is, when the project of a
+// 验收前置审核申请 is one 第二十一条 does not send for it (a public project,
+// whose acceptance is the bureau's own).
+func TestConsoleSaysAKindIsNotForTheProject(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	decl.Declaration.Class = app.ClassPublic
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, acc.ProjectID = decl.ID, decl.ID
+	withContract(fx, acc)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + acc.ID)
+	if !strings.Contains(b.last, "本项目不适用：按第二十一条，验收前置审核只适用于立项审批的专业类项目") {
+		t.Errorf("the reviewer is not told the project is out of 第二十一条's scope")
 	}
 }

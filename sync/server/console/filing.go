@@ -94,6 +94,9 @@ type verdict struct {
 	Missing    []app.MaterialNeed
 	Problems   []app.FieldError
 	Adjust     *app.AdjustVerdict // an adjustment's route and the money it moves
+	// NotFor is what the regulation has this filing's project do instead
+	// (app.Profile.KindNotFor: 郁南's 验收前置审核 of a public project).
+	NotFor string
 }
 
 // actionView is a decision the reviewer may take now.
@@ -186,6 +189,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 				}
 			}
 		}
+		vd.NotFor = prof.KindNotFor(v.Body.Kind, decl)
 		v.Verdict = vd
 		if v.Body.Acceptance != nil {
 			v.Checklist = v.Body.Acceptance.Checklist(prof.AcceptanceMaterials, v.Body.Attachments)
