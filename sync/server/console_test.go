@@ -1499,14 +1499,7 @@ func TestConsoleQueueFiltersByAnOverridesRoute(t *testing.T) {
 // 已通过前置审核), not 竣工验收申请 and 验收通过.
 func TestConsoleNamesAKindAsTheRegulationDoes(t *testing.T) {
 	fx := MustBureau(t)
-	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
-	withContract(fx, acc)
-	fx.submit(fx.clerkA, trial, http.StatusCreated)
-	fx.submit(fx.clerkA, acc, http.StatusCreated)
-	setProfile(t, fx, "yunan")
-
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
+	acc, b := yunanReviewerOf(t, fx, "")
 	b.get("/console/queue?kind=acceptance")
 	if !strings.Contains(b.last, "验收前置审核申请") || strings.Contains(b.last, "竣工验收申请") {
 		t.Errorf("the queue does not name the application as 郁南 does")
@@ -1571,16 +1564,27 @@ func TestConsoleSaysAKindIsNotForTheProject(t *testing.T) {
 	decl := newFiling(t, fx.unitA.ID)
 	decl.Declaration.Class = app.ClassPublic
 	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	acc, b := yunanReviewerOf(t, fx, decl.ID)
+	b.get("/console/filings/" + acc.ID)
+	if !strings.Contains(b.last, "本项目不适用：按第二十一条，验收前置审核只适用于立项审批的专业类项目") {
+		t.Errorf("the reviewer is not told the project is out of 第二十一条's scope")
+	}
+}
+
+// yunanReviewerOf sends unit A's trial report and acceptance application
+// of project (a new one when ""), sets 郁南's rules and logs the reviewer
+// in: the application and the reviewer's browser.
+func yunanReviewerOf(t *testing.T, fx *fixture, project string) (*app.Filing, *browser) {
+	t.Helper()
 	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
-	trial.ProjectID, acc.ProjectID = decl.ID, decl.ID
+	if project != "" {
+		trial.ProjectID, acc.ProjectID = project, project
+	}
 	withContract(fx, acc)
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
 	fx.submit(fx.clerkA, acc, http.StatusCreated)
 	setProfile(t, fx, "yunan")
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
-	b.get("/console/filings/" + acc.ID)
-	if !strings.Contains(b.last, "本项目不适用：按第二十一条，验收前置审核只适用于立项审批的专业类项目") {
-		t.Errorf("the reviewer is not told the project is out of 第二十一条's scope")
-	}
+	return acc, b
 }
