@@ -24,7 +24,7 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 		return "", err
 	}
 	f.ProjectID = project
-	const prov, code = "霍邱县城关镇人民政府", "11341522003064951U"
+	prov, code := unitName, unitCode
 	c := f.Catalogue
 	c.Title, c.ProjectName, c.ProviderName, c.ProviderCode = "城关镇智慧社区管理平台政务数据共享资源目录", "城关镇智慧社区管理平台", prov, code
 	people := app.Resource{Category: "101001", Sequence: "000001", Name: "城关镇社区常住人口信息", ProviderName: prov, ProviderCode: code,
@@ -50,9 +50,9 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 		ShareType: app.ShareConditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeDatabase, UpdateCycle: app.UpdateMonthly,
 		Items: []app.DataItem{{Name: "救助对象姓名", DataType: app.DataChar, Length: 50}, {Name: "救助类别", DataType: app.DataChar}}}
 	c.Entries = []app.Resource{people, events, help}
-	c.Demands = []app.Demand{{ResourceName: "县公安局户籍人口信息", ResourceCode: "101001/000100", Items: []string{"公民身份号码", "姓名"},
-		Provider: "霍邱县公安局", Usage: app.UsageAPI, Frequency: app.UpdateDaily, Basis: "《安徽省政务数据资源管理办法》第十九条", Scenario: "网格员核验辖区常住人口身份"}}
-	c.Duties = []app.Duty{{ResourceCode: "307001/000002", Duty: "向县数据共享交换平台提供网格事件数据", UpdateCycle: app.UpdateWeekly,
+	c.Demands = []app.Demand{{ResourceName: place.police + "户籍人口信息", ResourceCode: "101001/000100", Items: []string{"公民身份号码", "姓名"},
+		Provider: place.police, Usage: app.UsageAPI, Frequency: app.UpdateDaily, Basis: "《政务信息资源共享管理暂行办法》（国发〔2016〕51号）", Scenario: "网格员核验辖区常住人口身份"}}
+	c.Duties = []app.Duty{{ResourceCode: "307001/000002", Duty: "向" + place.level + "数据共享交换平台提供网格事件数据", UpdateCycle: app.UpdateWeekly,
 		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, Owner: "李梅", Due: fmt.Sprintf("%d-12-31", at.Year()+1)}}
 	c.Negatives = []app.Negative{{ResourceCode: "101001/000001", Items: []string{"公民身份号码", "联系电话"}, Category: app.NegativeNoOpen,
 		Basis: "《中华人民共和国个人信息保护法》第二十八条、第三十四条", ReviewDate: fmt.Sprintf("%d-12-31", at.Year()+2), Alternative: "提供身份核验接口"}}
@@ -63,7 +63,7 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 }
 
 // trialReport saves a draft trial report of project whose trial ran three
-// weeks, short of 霍邱县's month, and ended seven weeks before at.
+// weeks, short of the month most regulations ask for, and ended seven weeks before at.
 func trialReport(ctx context.Context, st *store.Store, unit, project string, at time.Time) (string, error) {
 	f, err := app.NewFiling(app.KindTrialReport, uuid.NewString(), uuid.NewString(), unit, at)
 	if err != nil {
@@ -72,13 +72,13 @@ func trialReport(ctx context.Context, st *store.Store, unit, project string, at 
 	f.ProjectID = project
 	start := at.AddDate(0, 0, -75)
 	*f.TrialReport = app.TrialReport{
-		ProjectName: "城关镇便民服务中心自助终端采购", UnitName: "霍邱县城关镇人民政府", Contractor: "安徽皖通信息技术有限公司",
-		Supervisor: "六安市建设监理有限公司", TrialStart: day(start), TrialEnd: day(start.AddDate(0, 0, 21)),
+		ProjectName: "城关镇便民服务中心自助终端采购", UnitName: unitName, Contractor: "皖通信息技术有限公司",
+		Supervisor: "华信建设监理有限公司", TrialStart: day(start), TrialEnd: day(start.AddDate(0, 0, 21)),
 		Scope:       "城关镇便民服务中心及 12 个社区服务站，窗口人员 36 人，群众自助办理",
 		Environment: app.TrialEnvironment{OS: "统信 UOS V20", Database: "达梦 DM8", Middleware: "东方通 TongWeb 7", Xinchuang: true, Networks: []app.Network{app.NetworkExtranet}},
 		Modules: []app.ModuleCheck{{Function: "自助查询打印", Requirement: "社保、不动产等 12 类证明自助打印", Status: app.ImplDone},
 			{Function: "身份核验", Requirement: "身份证、人脸双重核验", Status: app.ImplDone},
-			{Function: "预约叫号", Requirement: "对接县政务服务中心叫号系统", Status: app.ImplPartial, Deviation: "县叫号系统接口升级中，已约定 12 月前完成对接"}},
+			{Function: "预约叫号", Requirement: "对接政务服务中心叫号系统", Status: app.ImplPartial, Deviation: "叫号系统接口升级中，已约定 12 月前完成对接"}},
 		Figures:     app.TrialFigures{Users: 1860, ActiveUsers: 1420, BusinessVolume: 5230, VolumeUnit: "件", Availability: 9985, Faults: 2, DowntimeMinutes: 45},
 		Issues:      []app.TrialIssue{{No: "1", Found: day(start.AddDate(0, 0, 4)), Description: "高峰期打印排队", Severity: app.SeverityNormal, Handling: "增加一台打印机", Handled: day(start.AddDate(0, 0, 7)), Status: app.IssueResolved}},
 		Performance: app.TrialPerformance{Concurrency: 50, AvgResponseMs: 420, PeakResponseMs: 1800},
@@ -108,7 +108,7 @@ func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, uni
 	a := f.Acceptance
 	a.ApprovalRef, a.ContractAmount, a.CompletedOn = approvalRef(at), app.Wans(36), day(at.AddDate(0, 0, -83))
 	a.Summary = "按备案内容完成 13 台自助终端的采购、安装和系统对接"
-	a.AppliedOn, a.Contact = day(at), app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	a.AppliedOn, a.Contact = day(at), app.Contact{Person: "李梅", Phone: place.phone}
 	a.CopyTrial(trial, tr.TrialReport)
 	att, err := blobs.ImportReader(ctx, "试运行报告（盖章版）.pdf", bytes.NewReader([]byte("%PDF-1.4\n% 试运行报告\n")))
 	if err != nil {
@@ -144,7 +144,7 @@ func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, proje
 	g := f.GoLive
 	g.GoLiveOn, g.ApprovalRef = day(at.AddDate(0, -1, 0)), approvalRef(at)
 	g.Scope = "城关镇便民服务中心 13 台自助终端上线，覆盖社保、医保、不动产登记查询等 23 项业务"
-	g.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	g.Contact = app.Contact{Person: "李梅", Phone: place.phone}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err
 	}
@@ -186,10 +186,10 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 	}
 	o := f.OMFiling
 	o.Year = at.Year()
-	o.Provider = "霍邱县城关镇信息技术服务中心"
+	o.Provider = "城关镇信息技术服务中心"
 	o.Amount = app.Wans(6)
-	o.Situation = "自助终端全年在线率 99.2%，发生硬件故障 3 次，均在 4 小时内修复；未发生安全事件；业务数据每日与县政务数据共享平台同步。"
-	o.Contact = app.Contact{Person: "李梅", Phone: "0564-6012345"}
+	o.Situation = "自助终端全年在线率 99.2%，发生硬件故障 3 次，均在 4 小时内修复；未发生安全事件；业务数据每日与" + place.level + "政务数据共享平台同步。"
+	o.Contact = app.Contact{Person: "李梅", Phone: place.phone}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err
 	}
@@ -244,7 +244,7 @@ func performanceDraft(ctx context.Context, st *store.Store, pre app.Prefill, uni
 	p := f.Performance
 	p.Type, p.Year = app.PerformanceAnnual, at.Year()
 	p.Goals = "年度目标基本完成：13 台自助终端全部上线，可办理社保、医保、不动产登记查询等 23 项业务，月均办件 2,100 件。"
-	p.Progress = "设备采购、安装和系统对接已完成，正在试运行；剩余工作为与县政务服务平台的统一身份认证对接。"
+	p.Progress = "设备采购、安装和系统对接已完成，正在试运行；剩余工作为与" + place.level + "政务服务平台的统一身份认证对接。"
 	p.Contact = app.Contact{Person: "李梅", Phone: "027-85012345"}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err

@@ -96,6 +96,9 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 	}
 	unit := me.Account.UnitID
 	unitName, unitCode = me.Account.UnitName, me.Account.UnitCode
+	if p, ok := places[prof.ID]; ok {
+		place = p
+	}
 	now := time.Now()
 	// Every date is the seed's day's: the approved project began ten
 	// months ago and has been built, tried out and put into operation
@@ -143,7 +146,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 		protocol.DecisionRequest
 	}{
 		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionAccept}},
-		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与县级网格化平台存在重复，请补充与县级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。",
+		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与" + place.level + "级网格化平台存在重复，请补充与" + place.level + "级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。",
 			Remarks: map[string]string{
 				"goals":          "建设目标请量化到可考核的指标（如事件处置时限、覆盖社区数）。",
 				"crypto.summary": "请写明密钥的生成、存储、分发和销毁方式，以及使用的密码产品型号。",
@@ -251,6 +254,21 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 // its filings are made in its own name (app.CheckOwnUnit).
 var unitName, unitCode string
 
+// place is where the demo unit is: the level of its government (县, 市,
+// 区: "the 县's platform"), its administrative division code, an office
+// telephone number and the public security bureau whose data it asks for.
+// Under 武汉 the demo's catalogue named 霍邱县城关镇人民政府 as its provider
+// and was refused as another unit's.
+var place = places["huoqiu"]
+
+var places = map[string]struct{ level, region, phone, police string }{
+	"huoqiu":   {"县", "341522", "0564-6012345", "霍邱县公安局"},
+	"luan":     {"市", "341500", "0564-3312345", "六安市公安局"},
+	"tianning": {"区", "320402", "0519-8812345", "常州市公安局天宁分局"},
+	"wuhan":    {"市", "420100", "027-85712345", "武汉市公安局"},
+	"yunan":    {"县", "445322", "0766-7512345", "郁南县公安局"},
+}
+
 // draft saves a declaration of the demo unit, made at at, of a project
 // that starts in start's month; complete ones carry every field, the
 // profile's confirmations and the materials it asks for.
@@ -266,19 +284,19 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 	d.TotalInvestment = app.Wans(wan)
 	d.Goals = "建成覆盖全镇 12 个社区的" + name + "，事件处置时限缩短 30%"
 	if complete {
-		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, "341522", "0564-6012345"
+		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, place.region, place.phone
 		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}
 		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, month(start), month(start.AddDate(0, 9, 0))
-		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与县级平台对接"
+		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与" + place.level + "级平台对接"
 		d.Modules = []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}}
 		d.Integrated, d.SharesData = true, true
-		d.DataResources = "产生社区人口、房屋、事件数据，共享至县数据共享交换平台"
-		d.SharingAnalysis = "向县数据共享交换平台提供人口、房屋数据"
+		d.DataResources = "产生社区人口、房屋、事件数据，共享至" + place.level + "数据共享交换平台"
+		d.SharingAnalysis = "向" + place.level + "数据共享交换平台提供人口、房屋数据"
 		d.Security = app.Security{Level: 2, Plan: "按等保二级建设，三同步", Assess: true}
 		d.Crypto = app.CryptoPlan{Level: 2, Summary: "采用 SM2/SM3/SM4，身份鉴别使用数字证书", Review: true}
 		d.Deployment = app.Deployment{Mode: app.DeployEgovCloud, Resources: "8 核 32G，存储 2T"}
 		d.Xinchuang = app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"}
-		d.OMPlan = "质保期一年，之后纳入县统一运维"
+		d.OMPlan = "质保期一年，之后纳入" + place.level + "统一运维"
 		d.Schedule = []app.Milestone{{Name: "招标采购", Due: month(start.AddDate(0, 1, 0))}, {Name: "上线试运行", Due: month(start.AddDate(0, 7, 0))}}
 		dev := app.Wans(wan) * 7 / 10
 		rest := app.Wans(wan) - dev - app.Wans(wan)/10

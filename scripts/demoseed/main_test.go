@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 // for the clerk carry only the problems it means to show, none of them a
 // date ahead of today: `make run` seeded a trial report that ended in 2027,
 // which on a 2026 clock no edit of the clerk's but the dates could send.
+// Under every profile's demo, not 霍邱's alone: under 武汉 the catalogue
+// and the trial report were 霍邱县城关镇人民政府's, another unit's.
 func TestSeedLeavesDraftsSubmittableToday(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the bureau")
@@ -33,7 +36,14 @@ func TestSeedLeavesDraftsSubmittableToday(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build the bureau: %v\n%s", err, out)
 	}
-	bureau := exec.CommandContext(ctx, bin, "demo", "-data", filepath.Join(tmp, "bureau-data"), "-addr", "127.0.0.1:0", "-log-level", "info")
+	for _, prof := range []string{"huoqiu", "wuhan"} {
+		t.Run(prof, func(t *testing.T) { seedUnder(ctx, t, bin, prof) })
+	}
+}
+
+func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
+	tmp := t.TempDir()
+	bureau := exec.CommandContext(ctx, bin, "demo", "-data", filepath.Join(tmp, "bureau-data"), "-addr", "127.0.0.1:0", "-log-level", "info", "-profile", prof)
 	out, err := bureau.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -77,29 +87,43 @@ func TestSeedLeavesDraftsSubmittableToday(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sd.prof.ID != prof {
+		t.Fatalf("seeded under %s, want %s", sd.prof.ID, prof)
+	}
 	now := time.Now()
 	// Each later draft and what it is meant to show (kinds.go); none of
-	// them a date ahead of today.
+	// them a date ahead of today, nor another unit's name. A profile with
+	// no minimum trial has nothing against the three weeks, and one that
+	// does not ask for the contract at acceptance asks for others.
+	trialMeant, accMeant := "trial_end", "materials.contract"
+	if sd.prof.TrialMinMonths == 0 {
+		trialMeant = ""
+	}
+	if !slices.Contains(sd.prof.AcceptanceMaterials, "contract") {
+		accMeant = "materials."
+	}
 	for _, d := range []struct{ id, meant string }{
-		{sd.catalogue, "share_condition"},     // shared on conditions without one
-		{sd.trial, "trial_end"},               // three weeks, short of the month
-		{sd.acceptance, "materials.contract"}, // the contract not attached yet
+		{sd.catalogue, "share_condition"}, // shared on conditions without one
+		{sd.trial, trialMeant},            // three weeks, short of the month
+		{sd.acceptance, accMeant},         // the contract not attached yet
 	} {
 		f, err := st.Get(ctx, d.id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fields := map[string]bool{}
-		for _, p := range app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)) {
-			fields[p.Field] = true
+		shown := d.meant == ""
+		for _, p := range append(app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)),
+			app.CheckOwnUnit(f.Body(), unitName, unitCode)...) {
 			t.Logf("%s: %s: %s", f.Kind.Label(), p.Field, p.Message)
-			if strings.Contains(p.Message, "今天") {
+			switch {
+			case strings.Contains(p.Message, "今天"):
 				t.Errorf("%s draft: a date the clerk did not make: %s: %s", f.Kind.Label(), p.Field, p.Message)
+			case strings.Contains(p.Message, "本账号所属单位"):
+				t.Errorf("%s draft: another unit's: %s: %s", f.Kind.Label(), p.Field, p.Message)
+			case d.meant == "":
+				t.Errorf("%s draft: a problem it is not meant to show: %s: %s", f.Kind.Label(), p.Field, p.Message)
 			}
-		}
-		shown := false
-		for field := range fields {
-			shown = shown || strings.HasSuffix(field, d.meant)
+			shown = shown || strings.Contains(p.Field, d.meant)
 		}
 		if !shown {
 			t.Errorf("%s draft: no problem at %s, which it is meant to show", f.Kind.Label(), d.meant)
