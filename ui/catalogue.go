@@ -393,6 +393,10 @@ func (ce *catalogueEditor) changed(time.Time) {
 	e.live = e.live[:0]
 	prefix := fmt.Sprintf("entries[%d].", ce.cur)
 	for _, p := range e.problems {
+		if _, typed := e.parseErrs[p.Field]; typed {
+			// explained by what was typed: a length of "abc" read 长度请填写整数，如 18；信息资源 第 3 行 · 信息项 第 2 行 · 长度“abc”无法识别
+			continue
+		}
 		if ce.cur >= 0 && strings.HasPrefix(p.Field, prefix) ||
 			strings.HasPrefix(p.Field, "demands[") || strings.HasPrefix(p.Field, "duties[") || strings.HasPrefix(p.Field, "negatives[") {
 			e.live = append(e.live, p)

@@ -224,6 +224,13 @@ func TestCatalogueEditorChecksAsTheClerkTypes(t *testing.T) {
 	if _, _, _, msg := shownItem(c, 0); !strings.Contains(msg, "请填写数据长度") {
 		t.Errorf("字符型C without a length: row message %q", msg)
 	}
+	// A length that is no number is said once, not again with the
+	// check's 信息资源 第 1 行 · 信息项 第 1 行 · 长度“abc”无法识别.
+	test.Type(length, "abc")
+	if _, _, _, msg := shownItem(c, 0); msg != "长度请填写整数，如 18" {
+		t.Errorf("a length of abc: row message %q", msg)
+	}
+	length.SetText("")
 	test.Type(length, "32")
 	if _, _, _, msg := shownItem(c, 0); msg != "" {
 		t.Errorf("row message after the length: %q", msg)
