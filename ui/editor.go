@@ -885,12 +885,9 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 		return
 	}
 	e.send.Importance = sendImportance(s)
-	e.send.SetText(" · " + sendLabel(s))
-	if s.State == app.SendSent && e.f.Status != app.StatusSubmitted {
-		// The bureau has acted on it: 退回修改 · 第 1 版 · 已送达, in
-		// green, read as the returned revision sent again (found in a
-		// clerk's walkthrough).
-		e.send.SetText("")
+	e.send.SetText("")
+	if w := sendWord(s, e.f.Status); w != "" {
+		e.send.SetText(" · " + w)
 	}
 	// A label's new text does not lay its container out again: a new
 	// filing's · 未提交, set once it was first saved, was drawn under

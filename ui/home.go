@@ -441,7 +441,7 @@ func (r *rowView) set(row app.FilingRow, prof *app.Profile) {
 	r.meta.SetText(Tf("%s · %d 年度 · %s · 第 %d 版 · 更新于 %s",
 		prof.KindName(row.Kind), row.PlanYear, status, row.RevisionNumber, row.Updated.Local().Format("2006-01-02 15:04")))
 	// The state's word only: the reason is in the editor and the bar.
-	r.send.SetText(sendLabel(app.Send{State: row.Send.State}))
+	r.send.SetText(sendWord(app.Send{State: row.Send.State}, row.Status))
 	r.send.Importance = sendImportance(row.Send)
 	r.send.Refresh()
 	if row.Unread > 0 {

@@ -520,4 +520,11 @@ func TestDecidedRevisionDoesNotSayDelivered(t *testing.T) {
 	if line := e.status.Text + e.send.Text; strings.Contains(line, "已送达") || !strings.Contains(line, "退回修改") {
 		t.Errorf("a returned revision's state line reads %q", line)
 	}
+	x.u.OpenTimeline(f.ID)
+	x.pump()
+	tl := x.u.timeline
+	x.eventually(t, "进度与批复's state line", func() bool { return strings.Contains(tl.state.Text, "退回修改") })
+	if strings.Contains(tl.state.Text, "已送达") {
+		t.Errorf("进度与批复 of a returned revision reads %q", tl.state.Text)
+	}
 }

@@ -109,7 +109,11 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		title = T("（未命名）")
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
-	t.state.SetText(Tf("%s · %s · 当前第 %d 版 · %s", t.u.kindName(f.Kind), t.u.link.Profile().StatusLabel(f.Status, f.Kind), f.Revision.Number, sendLabel(send)))
+	state := Tf("%s · %s · 当前第 %d 版", t.u.kindName(f.Kind), t.u.link.Profile().StatusLabel(f.Status, f.Kind), f.Revision.Number)
+	if w := sendWord(send, f.Status); w != "" {
+		state += " · " + w
+	}
+	t.state.SetText(state)
 	if f.Status.Reopened() && f.Revision.Submitted() {
 		t.revise.Show()
 	} else {

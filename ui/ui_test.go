@@ -65,6 +65,15 @@ func TestListRowSaysAQueuedFilingIsNotDelivered(t *testing.T) {
 	if !strings.Contains(r.meta.Text, "已提交") || r.send.Text != "已送达" {
 		t.Errorf("delivered: %q, %q", r.meta.Text, r.send.Text)
 	}
+	// Once the bureau has acted on it, 已送达 in green beside 退回修改
+	// read as the returned revision sent again.
+	for _, st := range []app.Status{app.StatusReturned, app.StatusApproved, app.StatusFiled} {
+		row.Status = st
+		r.set(row, nil)
+		if r.send.Text != "" {
+			t.Errorf("%s: send state %q beside %q", st, r.send.Text, r.meta.Text)
+		}
+	}
 }
 
 // Every English translation is keyed by a Chinese source string and

@@ -163,6 +163,17 @@ func sendLabel(s app.Send) string {
 	return T("未提交")
 }
 
+// sendWord is sendLabel beside a filing's state st: nothing for a revision
+// delivered and since acted on by the bureau. 退回修改 · 已送达, in green,
+// read as the returned revision sent again (the editor's state line, then
+// the list's and 进度与批复's; found in clerks' walkthroughs).
+func sendWord(s app.Send, st app.Status) string {
+	if s.State == app.SendSent && st != app.StatusSubmitted {
+		return ""
+	}
+	return sendLabel(s)
+}
+
 // sendImportance returns how a send state is coloured.
 func sendImportance(s app.Send) widget.Importance {
 	switch s.State {
