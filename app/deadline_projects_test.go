@@ -67,8 +67,11 @@ func TestProjectDeadlines(t *testing.T) {
 			[]app.FilingAnchors{decl("b", "120", at(2025, 6, 1, 9)), decl("a", "200", at(2025, 3, 1, 9)),
 				{Kind: app.KindCatalogue}, acc("a", "", "", at(2026, 1, 20, 9)), filed("a", "2026-02-01")},
 			[]string{"项目a/self_evaluation//2027-02-01", "项目b/approval_expiry//2027-06-01"}},
-		{seedWuhan + "/通过验收后不再提示建成后半年内组织验收（第二十一条），如项目档案", "wuhan",
+		{seedWuhan + "/数管局确认可组织验收不是验收（第二十一条）：仍提示建成后半年内组织验收", "wuhan",
 			[]app.FilingAnchors{acc("p3", "武汉项目", "2025-08-31", at(2026, 1, 20, 10))},
+			[]string{"武汉项目/acceptance//2026-02-28"}},
+		{seedWuhan + "/单位组织验收并报备案后不再提示（第二十一条），如项目档案", "wuhan",
+			[]app.FilingAnchors{acc("p3", "武汉项目", "2025-08-31", at(2026, 1, 20, 10)), filed("p3", "2026-02-10")},
 			nil},
 	}
 	for _, tt := range tests {

@@ -140,14 +140,28 @@ func TestDossierWuhanProject(t *testing.T) {
 	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Opens) != "2029-03-15" || dl.Met {
 		t.Errorf("第二十二条 window opens %s", ymd(dl.Opens))
 	}
-	if dl, _ := dueOf(ds, "acceptance"); !dl.Met {
-		t.Errorf("第二十一条: the acceptance application met the six months")
+	if dl, _ := dueOf(ds, "acceptance"); dl.Met {
+		t.Errorf("第二十一条: the bureau's confirmation that acceptance may be organised met the six months: %+v", dl)
 	}
 	if dl, ok := dueOf(ds, "performance_report"); ok && (!dl.Met || dl.MetBy != "perf2027") {
 		t.Errorf("第二十条: after the construction period only 2027's report, met: %+v", dl)
 	}
 	if dl, ok := dueOf(ds, "acceptance_filing"); !ok || dl.Known() || dl.Met || dl.Kind != app.KindAcceptanceFiling {
-		t.Errorf("第二十一条 备案 after acceptance is owed, undated (及时): %+v", dl)
+		t.Errorf("第二十一条 备案 after acceptance is owed once the bureau confirmed, undated (及时): %+v", dl)
+	}
+	if next, _ := ds.Next(); next.ID != "acceptance" {
+		t.Errorf("next %+v, want the acceptance the unit is to organise", next)
+	}
+	// The unit organises the acceptance and files it with the 审批部门.
+	af := newFiling(t, app.KindAcceptanceFiling, "af", "p1", day(2028, 8, 25), func(f *app.Filing) { f.AcceptanceFiling.AcceptedOn = "2028-08-20" })
+	submitAt(t, af, day(2028, 8, 25))
+	all = append(all, af)
+	ds = p.Dossier("p1", all, day(2028, 9, 1))
+	if dl, _ := dueOf(ds, "acceptance"); !dl.Met || dl.MetBy != "af" {
+		t.Errorf("第二十一条: the unit's acceptance, filed, met the six months: %+v", dl)
+	}
+	if dl, _ := dueOf(ds, "acceptance_filing"); !dl.Met || dl.MetBy != "af" {
+		t.Errorf("第二十一条 备案 after acceptance sent: %+v", dl)
 	}
 	if next, _ := ds.Next(); next.ID != "self_evaluation" {
 		t.Errorf("next %+v", next)
@@ -279,8 +293,11 @@ func TestDossierAcceptanceDeadlineMetOnAcceptance(t *testing.T) {
 		{"sent, undecided: still owed", nil, false},
 		{"accepted for review: still owed", []app.Action{app.ActionAccept}, false},
 		{"returned for revision: owed", []app.Action{app.ActionAccept, app.ActionReturn}, false},
-		{"refused (验收不予通过): owed", []app.Action{app.ActionAccept, app.ActionReject}, false},
-		{"passed (验收通过): met", []app.Action{app.ActionAccept, app.ActionApprove}, true},
+		{"refused (不予确认): owed", []app.Action{app.ActionAccept, app.ActionReject}, false},
+		// 第二十一条: the bureau confirms that acceptance may be organised;
+		// the unit then organises it and files it (below).
+		{"confirmed (确认可组织验收): still owed", []app.Action{app.ActionAccept, app.ActionApprove}, false},
+		{"confirmed, the acceptance filed: met", []app.Action{app.ActionAccept, app.ActionApprove}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,17 +310,27 @@ func TestDossierAcceptanceDeadlineMetOnAcceptance(t *testing.T) {
 				f.Acceptance.ProjectName, f.Acceptance.CompletedOn = "武汉城市大脑", "2027-05-31"
 			})
 			submitAt(t, acc, day(2027, 6, 10), tt.actions...)
+			fs := []*app.Filing{d, acc}
+			if tt.met {
+				af := newFiling(t, app.KindAcceptanceFiling, "af", "p1", day(2027, 6, 28), func(f *app.Filing) { f.AcceptanceFiling.AcceptedOn = "2027-06-25" })
+				submitAt(t, af, day(2027, 6, 28))
+				fs = append(fs, af)
+			}
 			now := day(2027, 7, 1)
-			ds := p.Dossier("p1", []*app.Filing{d, acc}, now)
+			ds := p.Dossier("p1", fs, now)
 			dl, ok := dueOf(ds, "acceptance")
 			if !ok || ymd(dl.Due) != "2027-11-30" {
 				t.Fatalf("组织项目验收 %+v (listed %v), want due 2027-11-30", dl, ok)
 			}
-			if dl.Met != tt.met || tt.met && dl.MetBy != "acc" {
+			if dl.Met != tt.met || tt.met && dl.MetBy != "af" {
 				t.Errorf("dossier: met %v by %q, want %v", dl.Met, dl.MetBy, tt.met)
 			}
+			var anchors []app.FilingAnchors
+			for _, f := range fs {
+				anchors = append(anchors, app.AnchorsOf(f))
+			}
 			var home []string
-			for _, pd := range p.ProjectDeadlines([]app.FilingAnchors{app.AnchorsOf(d), app.AnchorsOf(acc)}, now) {
+			for _, pd := range p.ProjectDeadlines(anchors, now) {
 				home = append(home, pd.ID+" "+ymd(pd.Due))
 			}
 			want := []string{"acceptance 2027-11-30"}

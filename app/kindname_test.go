@@ -14,6 +14,8 @@ import (
 // in titles (composed and stored with the kind's own label), the states
 // and the decisions. Other profiles keep the kind's own names.
 func TestProfileNamesAKindAsItsRegulation(t *testing.T) {
+	// 武汉 第二十一条 has the bureau confirm (确认) that the acceptance may
+	// be organised: the application is named so there.
 	yunan, wuhan := loadProfile(t, "yunan"), loadProfile(t, "wuhan")
 	f := &app.Filing{Kind: app.KindAcceptance, Acceptance: &app.Acceptance{ProjectName: "郁南县智慧农业平台"}}
 	for _, c := range []struct {
@@ -21,7 +23,8 @@ func TestProfileNamesAKindAsItsRegulation(t *testing.T) {
 		name, title, approve, approved, reject string
 	}{
 		{yunan, "验收前置审核申请", "郁南县智慧农业平台验收前置审核申请", "前置审核通过", "已通过前置审核", "前置审核不予通过"},
-		{wuhan, "竣工验收申请", "郁南县智慧农业平台竣工验收申请", "验收通过", "已通过验收", "验收不予通过"},
+		{wuhan, "验收前确认申请", "郁南县智慧农业平台验收前确认申请", "确认可组织验收", "已确认可组织验收", "不予确认"},
+		{loadProfile(t, "tianning"), "竣工验收申请", "郁南县智慧农业平台竣工验收申请", "验收通过", "已通过验收", "验收不予通过"},
 		{nil, "竣工验收申请", "郁南县智慧农业平台竣工验收申请", "验收通过", "已通过验收", "验收不予通过"},
 	} {
 		got := []string{c.prof.KindName(f.Kind), c.prof.ShownTitle(f.Kind, f.Title()), c.prof.ActionLabel(app.ActionApprove, f.Kind),

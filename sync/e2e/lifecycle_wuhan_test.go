@@ -311,10 +311,11 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 	home(clock, "acceptance sent", dl{"acceptance", date(2029, 8, 28), time.Time{}})
 	at(2029, 3, 20)
 	decide(a.ID, app.StatusApproved, act(app.ActionAccept), act(app.ActionApprove))
-	// 通过验收 2029-03-20 meets 组织项目验收. The 验收后备案 is owed
-	// "及时" (第二十一条), without a date: the dossier shows it owed, the
-	// home screen (dated deadlines only) nothing.
-	home(clock, "accepted")
+	// The bureau confirms (确认可组织验收, 2029-03-20) that the unit may
+	// organise the acceptance: 组织项目验收 is still owed (第二十一条), and
+	// the 验收后备案 that records it is owed "及时", without a date: the
+	// dossier shows it owed, the home screen (dated deadlines only) not.
+	home(clock, "confirmed", dl{"acceptance", date(2029, 8, 28), time.Time{}})
 	owed := func(ds app.Dossier, id string) (app.DossierDeadline, bool) {
 		for _, d := range ds.Deadlines {
 			if d.ID == id {
@@ -324,15 +325,18 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 		return app.DossierDeadline{}, false
 	}
 	if af, ok := owed(dossier(clock), "acceptance_filing"); !ok || af.Met || af.Known() {
-		t.Errorf("accepted: the dossier's 验收后备案 %+v (listed %v), want owed without a date", af, ok)
+		t.Errorf("confirmed: the dossier's 验收后备案 %+v (listed %v), want owed without a date", af, ok)
 	}
 
-	// 4. The 验收后备案, drafted from the dossier, filed.
+	// 4. The unit organises the acceptance (passed 2029-03-25) and files
+	// it: the 验收后备案, drafted from the dossier, which cannot know the
+	// day the unit's acceptance passed.
 	at(2029, 3, 27)
 	af := later(app.KindAcceptanceFiling)
-	if af.AcceptanceFiling.AcceptedOn != "2029-03-20" || af.AcceptanceFiling.AcceptanceID != a.ID {
+	if af.AcceptanceFiling.AcceptedOn != "" || af.AcceptanceFiling.AcceptanceID != a.ID {
 		t.Fatalf("pre-filled 验收后备案 %+v", af.AcceptanceFiling)
 	}
+	af.AcceptanceFiling.AcceptedOn = "2029-03-25"
 	af.AcceptanceFiling.Conclusion = "验收组同意通过验收"
 	af.AcceptanceFiling.Contact.Phone = "027-85551234"
 	attach(af, "acceptance_report")
