@@ -178,18 +178,25 @@ func (prof *Profile) Waiting(k Kind, route string, st Status, concurred []Role, 
 // flow).
 func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 	fl := prof.FlowOf(body)
-	if fl == nil {
-		if role != RoleReviewer && role != RoleAdmin {
+	var acts []Action
+	switch {
+	case fl == nil && role != RoleReviewer && role != RoleAdmin:
+		return nil
+	case fl == nil:
+		acts = Allowed(f.Status, role)
+	default:
+		concurred := Concurred(f.History, f.Status)
+		s := fl.StepAt(f.Status, concurred)
+		if s == nil || !s.Takes(role) || s.Joint && slices.Contains(concurred, role) {
 			return nil
 		}
-		return Allowed(f.Status, role)
+		acts = s.actions()
 	}
-	concurred := Concurred(f.History, f.Status)
-	s := fl.StepAt(f.Status, concurred)
-	if s == nil || !s.Takes(role) || s.Joint && slices.Contains(concurred, role) {
-		return nil
+	if prof != nil && body != nil && body.Declaration != nil {
+		route := prof.RouteFor(body.Declaration, 0).Code
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return routeForbids(route, a) })
 	}
-	return s.actions()
+	return acts
 }
 
 // StepNow returns the step f waits at under prof, or nil in the
@@ -264,6 +271,9 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		}
 		t.To = to
 	}
+	if err := checkRouteOutcome(prof, body, d); err != nil {
+		return Transition{}, err
+	}
 	if err := checkApproved(prof, body, d); err != nil {
 		return Transition{}, err
 	}
@@ -275,6 +285,40 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		t.Remarks = d.Remarks
 	}
 	return f.record(t), nil
+}
+
+// routeForbids reports whether a declaration on route may not end with
+// action a: a project that is filed (备案: 武汉 第八条 under 50 万元, 郁南
+// 第十条 from 10 to 50 万元; or approved by its 行业主管部门 and filed, 武汉
+// 第九条) is 予以备案, not 批复立项; one the bureau or a government approves
+// (立项审批, 报政府批准, 打捆编制项目建议书, 评审) is 批复立项, not 予以备案. The
+// 武汉 reviewer's walkthrough took a 38 万元 project through 批复立项 with a
+// 核定 amount. A route that needs no filing (单位自行管理) is not held.
+func routeForbids(route string, a Action) bool {
+	switch route {
+	case RouteFiling, RouteSectorApproval:
+		return a == ActionApprove
+	case RouteApproval, RouteCityGovernment, RouteBundledProposal, RouteReview:
+		return a == ActionFile
+	}
+	return false
+}
+
+// checkRouteOutcome refuses a decision on a declaration that its route
+// does not end with (routeForbids), saying which one it does.
+func checkRouteOutcome(prof *Profile, body *Body, d Decision) error {
+	if prof == nil || body == nil || body.Declaration == nil {
+		return nil
+	}
+	r := prof.RouteFor(body.Declaration, d.Approved)
+	if !routeForbids(r.Code, d.Action) {
+		return nil
+	}
+	instead := ActionFile
+	if d.Action == ActionFile {
+		instead = ActionApprove
+	}
+	return Errorf(EINVALID, "本项目的审批路径是“%s”（%s）：应“%s”，不能“%s”", r.Label, r.Source, instead.Label(), d.Action.Label())
 }
 
 // pendingLabels names the roles of joint step s that have not concurred.

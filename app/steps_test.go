@@ -296,3 +296,51 @@ func TestCommentNeededSaysWhatFor(t *testing.T) {
 		}
 	}
 }
+
+// A declaration's route decides how the review ends: a project the
+// regulation has filed (备案: 武汉 第八条 under 50 万元, 郁南 第十条 10 to 50
+// 万元) is 予以备案, never 批复立项 (the 武汉 reviewer's walkthrough approved a
+// 38 万元 project with a 核定 amount); one that is approved is never filed.
+// The console offers only what the route allows, and the bureau refuses
+// the rest saying which decision the route ends with.
+func TestDeclarationRouteDecidesItsOutcome(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		profile, wan     string
+		allowed, refused app.Action
+		source           string
+	}{
+		{"wuhan", "38", app.ActionFile, app.ActionApprove, "第八条"},
+		{"wuhan", "500", app.ActionApprove, app.ActionFile, "第八条"},
+		{"yunan", "30", app.ActionFile, app.ActionApprove, "第十条"},
+		{"yunan", "120", app.ActionApprove, app.ActionFile, "第十条"},
+		{"tianning", "30", app.ActionApprove, app.ActionFile, "政策解读"},
+	} {
+		prof := loadProfile(t, c.profile)
+		f, err := app.NewFiling(app.KindDeclaration, "d1", "d1-r1", "unit-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = declaration(t, "项目", "单位", c.wan)
+		if _, err := f.Submit(at, "李娟"); err != nil {
+			t.Fatal(err)
+		}
+		body := f.Body()
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
+			t.Fatal(err)
+		}
+		acts := prof.AllowedFor(f, &body, app.RoleReviewer)
+		if !slices.Contains(acts, c.allowed) || slices.Contains(acts, c.refused) {
+			t.Errorf("%s %s 万元: the console offers %v, want %s and not %s", c.profile, c.wan, acts, c.allowed, c.refused)
+		}
+		g := *f
+		g.History = slices.Clone(f.History)
+		_, err = g.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.refused})
+		if msg := app.ErrorMessage(err); app.ErrorCode(err) != app.EINVALID || !strings.Contains(msg, c.allowed.Label()) || !strings.Contains(msg, c.source) {
+			t.Errorf("%s %s 万元: %s refused with %q, want one naming %s and %s", c.profile, c.wan, c.refused, msg, c.allowed.Label(), c.source)
+		}
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.allowed}); err != nil {
+			t.Errorf("%s %s 万元: %s: %v", c.profile, c.wan, c.allowed, err)
+		}
+	}
+}

@@ -141,10 +141,27 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 		}
 		clients[l] = rc
 	}
-	for _, d := range []struct {
+	// The 便民服务中心 project is approved, or filed where its amount is
+	// one the profile files (备案: 武汉 第八条 under 50 万元), which no
+	// reviewer may approve.
+	type decision struct {
 		id, by string
 		protocol.DecisionRequest
-	}{
+	}
+	end := []decision{
+		{approved, rlogin, protocol.DecisionRequest{Action: app.ActionPass, Approved: app.Wans(36)}},
+		{approved, "caizheng", protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实。"}},
+		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionConcur}},
+		{approved, "mima", protocol.DecisionRequest{Action: app.ActionConcur}},
+		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
+			Comment: "同意立项，核定投资 36 万元。请按合同约定组织实施，项目完成后报送验收材料。"}},
+	}
+	if f, err := st.Get(ctx, approved); err == nil && f.Declaration != nil {
+		if r := prof.RouteFor(f.Declaration, 0).Code; r == app.RouteFiling || r == app.RouteSectorApproval {
+			end = []decision{{approved, rlogin, protocol.DecisionRequest{Action: app.ActionFile, Comment: "予以备案。请按合同约定组织实施，项目完成后报送验收材料。"}}}
+		}
+	}
+	for _, d := range append([]decision{
 		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionAccept}},
 		{returned, rlogin, protocol.DecisionRequest{Action: app.ActionReturn, Comment: "建设内容与" + place.level + "级网格化平台存在重复，请补充与" + place.level + "级平台对接的接口清单；密码应用方案须细化密钥管理，并补充第三方软件测试费用。",
 			Remarks: map[string]string{
@@ -152,13 +169,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 				"crypto.summary": "请写明密钥的生成、存储、分发和销毁方式，以及使用的密码产品型号。",
 			}}},
 		{approved, rlogin, protocol.DecisionRequest{Action: app.ActionAccept}},
-		{approved, rlogin, protocol.DecisionRequest{Action: app.ActionPass, Approved: app.Wans(36)}},
-		{approved, "caizheng", protocol.DecisionRequest{Action: app.ActionConcur, Comment: "资金来源已落实。"}},
-		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionConcur}},
-		{approved, "mima", protocol.DecisionRequest{Action: app.ActionConcur}},
-		{approved, "fagai", protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(36),
-			Comment: "同意立项，核定投资 36 万元。请按合同约定组织实施，项目完成后报送验收材料。"}},
-	} {
+	}, end...) {
 		_, err := decide(ctx, clients[d.by], d.id, d.DecisionRequest)
 		if d.by != rlogin && app.ErrorCode(err) == app.EFORBIDDEN {
 			// A profile without this review step (bureau demo -profile):
