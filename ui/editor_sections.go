@@ -77,9 +77,9 @@ func (e *editorScreen) buildSections() {
 		e.check("crypto.review", "已（拟）报密码管理部门审核", &d.Crypto.Review),
 	)
 	add("部署", []string{"deployment"},
-		e.choice("deployment.mode", "部署方式", "原则上部署在政务云或电子政务外网", app.DeployChoices,
+		e.choice("deployment.mode", "部署方式", "部署在哪里以本辖区规则为准（见右侧）；未按要求部署的，在下方说明理由", app.DeployChoices,
 			func() string { return string(d.Deployment.Mode) }, func(c string) { d.Deployment.Mode = app.DeployMode(c) }),
-		e.text("deployment.explanation", "不部署在政务云或电子政务外网的理由", "", &d.Deployment.Explanation, true),
+		e.text("deployment.explanation", "未按要求部署的理由（情况说明）", "", &d.Deployment.Explanation, true),
 		e.text("deployment.resources", "资源需求", "CPU、内存、存储、带宽", &d.Deployment.Resources, true),
 	)
 	add("信创", []string{"xinchuang"},
