@@ -145,9 +145,21 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 		fyne.LogError("list "+string(k), err)
 		return nil
 	}
+	// A later filing refers to filings of its own project: the 竣工验收申请
+	// offered another project's 试运行报告 under 选择本项目的试运行报告 (found
+	// in a 天宁 walkthrough; the bureau refuses it once sent).
+	// A unit has a few of them: each is read (a row does not say its
+	// project).
+	other := func(id string) bool {
+		if k == app.KindDeclaration || e.f.ProjectID == "" {
+			return false
+		}
+		f, err := e.u.store.Get(e.u.ctx, id)
+		return err == nil && f.ProjectID != "" && f.ProjectID != e.f.ProjectID
+	}
 	var out []projectChoice
 	for _, r := range rows {
-		if r.ID == e.f.ID {
+		if r.ID == e.f.ID || other(r.ID) {
 			continue
 		}
 		title := shownTitle(e.prof, r.Kind, r.Title)
