@@ -257,6 +257,12 @@ func pathTo(root, target fyne.CanvasObject, path *[]fyne.CanvasObject) bool {
 		}
 	case *widget.Card:
 		children = []fyne.CanvasObject{v.Content}
+	case *widget.CheckGroup, *widget.RadioGroup:
+		// Their boxes are inside their renderers, which no one may walk:
+		// a box is theirs when it lies within them. Tab onto 网络环境's
+		// 电子政务外网 left it below the fold, and Space ticked it unseen
+		// (found in a 天宁 walkthrough).
+		return within(root, target)
 	}
 	*path = append(*path, root)
 	for _, c := range children {
@@ -266,6 +272,17 @@ func pathTo(root, target fyne.CanvasObject, path *[]fyne.CanvasObject) bool {
 	}
 	*path = (*path)[:len(*path)-1]
 	return false
+}
+
+// within reports whether target is drawn inside outer's bounds.
+func within(outer, target fyne.CanvasObject) bool {
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(target) == nil || d.CanvasForObject(outer) == nil {
+		return false
+	}
+	at, o := d.AbsolutePositionForObject(target), d.AbsolutePositionForObject(outer)
+	end := o.Add(outer.Size())
+	return at.X >= o.X && at.Y >= o.Y && at.X < end.X && at.Y < end.Y
 }
 
 // revealIn scrolls s, a vertical scroll, so that o inside it is in view

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -111,5 +112,44 @@ func TestFocusPollRunsTickUnlessHidden(t *testing.T) {
 	pumpFor(350 * time.Millisecond)
 	if ticks != 0 {
 		t.Fatalf("the tick ran %d times while the window was hidden to the tray", ticks)
+	}
+}
+
+// A box of a check group below the fold is brought into view when Tab
+// lands on it: the group's boxes are inside its renderer, where the search
+// for the scrolls above the focus did not look (a 天宁 walkthrough tabbed
+// onto 网络环境's 电子政务外网 unseen and ticked it with Space).
+func TestRevealFindsACheckGroupsBox(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme())
+	w := a.NewWindow("form")
+	t.Cleanup(w.Close)
+	form := container.NewVBox()
+	for i := range 30 {
+		form.Add(widget.NewLabel(fmt.Sprintf("字段 %d", i+1)))
+	}
+	group := widget.NewCheckGroup([]string{"电子政务外网", "互联网", "业务专网"}, nil)
+	form.Add(group)
+	f := newFormScroll(form)
+	w.SetContent(f)
+	w.Resize(fyne.NewSize(600, 400))
+	var box fyne.CanvasObject
+	for _, o := range test.WidgetRenderer(group).Objects() {
+		if c, ok := o.(*widget.Check); ok && c.Text == "互联网" {
+			box = c
+		}
+	}
+	if box == nil {
+		t.Fatal("no box 互联网 in the group")
+	}
+	var path []fyne.CanvasObject
+	if !pathTo(f, box, &path) || !slices.Contains(path, fyne.CanvasObject(f)) {
+		t.Fatalf("the box is not found under the form (path %d long)", len(path))
+	}
+	f.reveal(box)
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(box).Y - d.AbsolutePositionForObject(f).Y
+	if f.Scroll.Offset.Y == 0 || y < 0 || y+box.Size().Height > f.Size().Height {
+		t.Errorf("the box is at %v of a view %v high (offset %v)", y, f.Size().Height, f.Scroll.Offset.Y)
 	}
 }
