@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -375,14 +376,7 @@ func (le *lifecycleEditor) ruleText() string {
 	if prof == nil {
 		return T("尚未取得本地区规则，联网后按规则检查。")
 	}
-	typ := ""
-	switch {
-	case le.e.f.Adjustment != nil:
-		typ = string(le.e.f.Adjustment.Type)
-	case le.e.f.Performance != nil:
-		typ = string(le.e.f.Performance.Type)
-	}
-	rules := prof.LifecycleRules(le.e.f.Kind, typ, le.decl)
+	rules := prof.LifecycleRules(le.e.f.Kind, le.typ(), le.decl)
 	if len(rules) == 0 {
 		return Tf("%s的规则中没有这类材料；如确需报送，请先与数管局联系。", prof.Jurisdiction)
 	}
@@ -409,7 +403,38 @@ func (le *lifecycleEditor) reveal(string) {}
 
 func (le *lifecycleEditor) attached() { le.e.rebuildAttachments() }
 
-func (le *lifecycleEditor) material() string { return "" }
+// material proposes the first material the filing's rule asks for that no
+// attachment is yet: five files attached to a 验收后备案 (评审意见, 招标文件,
+// 中标书, 合同, 验收报告) each came up as 请选择, to be picked from the whole
+// list of materials (found in a 天宁 walkthrough).
+func (le *lifecycleEditor) material() string {
+	prof := le.e.prof
+	if prof == nil {
+		return ""
+	}
+	rules := prof.LifecycleRules(le.e.f.Kind, le.typ(), le.decl)
+	if len(rules) == 0 {
+		return ""
+	}
+	for _, code := range prof.FilingMaterials(&rules[0]) {
+		if !slices.ContainsFunc(le.e.f.Attachments, func(a app.Attachment) bool { return a.Material == code }) {
+			return code
+		}
+	}
+	return ""
+}
+
+// typ is the type of the filing its rules are chosen by (an adjustment's,
+// a performance report's), "" for the other kinds.
+func (le *lifecycleEditor) typ() string {
+	switch {
+	case le.e.f.Adjustment != nil:
+		return string(le.e.f.Adjustment.Type)
+	case le.e.f.Performance != nil:
+		return string(le.e.f.Performance.Type)
+	}
+	return ""
+}
 
 func (le *lifecycleEditor) confirmation() string {
 	if le.adj == nil || le.e.prof == nil {

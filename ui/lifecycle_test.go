@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,25 @@ func TestDossierMarksAnEstimatedDeadline(t *testing.T) {
 	}
 	if !strings.Contains(line, "（估算）") || !strings.Contains(txt, "该年的法定节假日安排尚未载入") {
 		t.Errorf("the 备案 deadline is not marked as an estimate: %q\n%s", line, txt)
+	}
+}
+
+// A file attached to a later filing is proposed as the first material its
+// rule asks for that none is yet: the five a 天宁 验收后备案 asks for each
+// came up as 请选择, to be picked from the whole list (found in a 天宁
+// walkthrough).
+func TestLaterFilingProposesTheMaterialItLacks(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	d := declared(t, x)
+	x.u.NewForProject(d.ID, app.KindAcceptanceFiling)
+	x.eventually(t, "the 验收后备案 editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAcceptanceFiling })
+	e := x.editor(t).e
+	var got []string
+	for range 6 {
+		e.attach(app.Attachment{Name: "文件.pdf", Size: 10, SHA256: strings.Repeat("a", 64)})
+		got = append(got, e.f.Attachments[len(e.f.Attachments)-1].Material)
+	}
+	if want := []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report", ""}; !slices.Equal(got, want) {
+		t.Errorf("the files were proposed as %q, want %q", got, want)
 	}
 }
