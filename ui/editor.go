@@ -699,7 +699,15 @@ func (e *editorScreen) applyEditable() {
 				who = T(r.Department())
 			}
 		}
-		e.banner.Add(banner(theme.InfoIcon(), Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.prof.StatusLabel(e.f.Status, e.f.Kind)), widget.MediumImportance))
+		text := Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.prof.StatusLabel(e.f.Status, e.f.Kind))
+		// With the decision's words, as a return's are: an approval said
+		// only 已批复 while its conditions were in 进度与批复 alone (found
+		// in a 天宁 walkthrough).
+		if n := len(e.f.History); n > 0 && e.f.History[n-1].Comment != "" {
+			t := e.f.History[n-1]
+			text += "\n" + Tf("决定意见（%s）：%s", t.Actor, t.Comment)
+		}
+		e.banner.Add(banner(theme.InfoIcon(), text, widget.MediumImportance))
 	default:
 		// True whether or not it has reached the bureau yet (the send
 		// state beside the title says which): offline, "数管局处理期间"

@@ -357,11 +357,14 @@ func TestReadOnlyBannerNamesTheDepartmentThatDecided(t *testing.T) {
 	f := returnedWithRemarks(t)
 	f.Status = app.StatusApproved
 	f.History = append(f.History[:1], app.Transition{At: f.History[0].At.Add(time.Hour), Actor: "县发改委联审及审批员", Role: app.RoleNDRC,
-		Action: app.ActionApprove, From: app.StatusExpert, To: app.StatusApproved, RevisionID: "r1", RevisionNumber: 1, Step: "批复立项"})
+		Action: app.ActionApprove, From: app.StatusExpert, To: app.StatusApproved, RevisionID: "r1", RevisionNumber: 1, Step: "批复立项",
+		Comment: "同意立项，核定投资 36 万元。"})
 	x.store.put(f)
 	x.u.OpenFiling(f.ID)
 	x.pump()
-	if b := textOf(x.editor(t).e.banner); !strings.Contains(b, "只读 · 发展改革部门已作出决定：已批复") {
+	// and what it said with it, as a return's banner does
+	if b := textOf(x.editor(t).e.banner); !strings.Contains(b, "只读 · 发展改革部门已作出决定：已批复") ||
+		!strings.Contains(b, "决定意见（县发改委联审及审批员）：同意立项，核定投资 36 万元。") {
 		t.Errorf("banner %q", b)
 	}
 }
