@@ -191,10 +191,13 @@ const AdditionNote = "本局补充要求，管理办法未作规定"
 // SectionRule makes a declaration field mandatory (non-empty) when When holds.
 // Field is one of the paths listed by SectionFields.
 type SectionRule struct {
-	Field  string `json:"field"`
-	Label  string `json:"label,omitempty"` // defaults to the field's name
-	Fix    string `json:"fix,omitempty"`
-	When   *Cond  `json:"when,omitempty"`
+	Field string `json:"field"`
+	Label string `json:"label,omitempty"` // defaults to the field's name
+	Fix   string `json:"fix,omitempty"`
+	When  *Cond  `json:"when,omitempty"`
+	// Ground names the 不予审核 ground a missing section stands for, where
+	// a cited law lifts it (Assessment.Excepted), as CheckRule's does.
+	Ground string `json:"ground,omitempty"`
 	Source string `json:"source"`
 	Own
 }

@@ -245,13 +245,17 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		without := *d
 		without.LegalException = ""
 		for _, b := range prof.evaluate(&without, approved, now, asOf).Blockers {
-			// the profile's own 不予审核 and confirmations, not a section's
+			// the profile's own 不予审核, confirmations, and sections that
+			// stand for a 不予审核 ground (天宁's 未明确部门之间信息共享需求)
 			own := slices.ContainsFunc(prof.Blockers, func(r BlockerRule) bool { return r.ID == b.ID })
 			if i := slices.IndexFunc(prof.Checklist, func(r CheckRule) bool { return "check."+r.ID == b.ID }); i >= 0 {
 				own = true
 				if g := prof.Checklist[i].Ground; g != "" {
 					b.Label = g // the ground, not 尚未确认：…
 				}
+			}
+			if i := slices.IndexFunc(prof.Sections, func(r SectionRule) bool { return "section."+r.Field == b.ID }); i >= 0 && prof.Sections[i].Ground != "" {
+				own, b.Label = true, prof.Sections[i].Ground
 			}
 			if own && !slices.ContainsFunc(a.Blockers, func(x Blocker) bool { return x.ID == b.ID }) {
 				a.Excepted = append(a.Excepted, b)
