@@ -97,3 +97,26 @@ func TestProfileKindNamesChecked(t *testing.T) {
 		t.Errorf("a kind named twice: %v", err)
 	}
 }
+
+// A state is named in its kind's terms: a later filing the bureau passed
+// with 审核通过 is 已审核通过, not 已批复, a project's word (a trial report
+// the console passed read 已批复 in the client; found in a 天宁 walkthrough).
+func TestStateNamedInItsKindsTerms(t *testing.T) {
+	for _, c := range []struct {
+		k    app.Kind
+		s    app.Status
+		want string
+	}{
+		{app.KindDeclaration, app.StatusApproved, "已批复"},
+		{app.KindTrialReport, app.StatusApproved, "已审核通过"},
+		{app.KindCatalogue, app.StatusApproved, "已审核通过"},
+		{app.KindAcceptance, app.StatusApproved, "已通过验收"},
+		{app.KindAdjustment, app.StatusApproved, "已批准调整"},
+		{app.KindTrialReport, app.StatusRejected, "不予通过"},
+		{app.KindGoLive, app.StatusRejected, "不予备案"},
+	} {
+		if got := c.s.LabelFor(c.k); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.k, c.s, got, c.want)
+		}
+	}
+}

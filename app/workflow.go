@@ -235,8 +235,8 @@ func (a Action) LabelFor(k Kind) string {
 // LabelFor returns the name of state s of a filing of kind k: a rejected
 // filing is named by its refusal (ActionReject.LabelFor), so a later
 // filing refused is 不予备案, not 不予立项; an acceptance application
-// approved 已通过验收 and an adjustment 已批准调整, not 已批复 (立项); the
-// other states as Label.
+// approved 已通过验收, an adjustment 已批准调整, and the kinds approved with
+// 审核通过 已审核通过, not 已批复 (立项); the other states as Label.
 func (s Status) LabelFor(k Kind) string {
 	switch {
 	case s == StatusRejected:
@@ -245,6 +245,10 @@ func (s Status) LabelFor(k Kind) string {
 		return "已通过验收"
 	case s == StatusApproved && k == KindAdjustment:
 		return "已批准调整"
+	case s == StatusApproved && ActionApprove.LabelFor(k) == "审核通过":
+		// A trial report the console passed with 审核通过 read 已批复 in
+		// the client, a project's word (found in a 天宁 walkthrough).
+		return "已审核通过"
 	}
 	return s.Label()
 }
