@@ -503,6 +503,11 @@ func TestProfileCorrections(t *testing.T) {
 				t.Errorf("declared %s approved %s: %+v", c.declared, c.approved, r)
 			}
 		}
+		// 天宁 has one band for every amount (解读未按投资额分档): no amount
+		// decided its route, and the note said one did.
+		if r := ps["tianning"].Evaluate(declaration(t, "天宁区智慧城管", "天宁区城管局", "115"), now).Route; r.Code != app.RouteReview || r.Note != "" {
+			t.Errorf("天宁's one route: %+v", r)
+		}
 		h := []app.Transition{{Action: app.ActionApprove, Approved: app.Wans(3100)}, {Action: app.ActionReturn}}
 		if app.ApprovedInvestment(h) != app.Wans(3100) || app.ApprovedInvestment(nil) != 0 {
 			t.Errorf("approved investment of a history")

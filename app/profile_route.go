@@ -148,6 +148,11 @@ func (prof *Profile) routing(f map[string]factValue, approved Money) Route {
 	out := Route{Code: r.Code, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source,
 		Basis: basis, Amount: amount}
 	switch line := prof.approvedLine(); {
+	case len(prof.Routes) == 1:
+		// One band for every amount (天宁: 解读未按投资额分档): the amount
+		// decides nothing, and 按申报的总投资概算 115 万元确定 beside the
+		// route's 未按投资额分档 read as a contradiction (found in a 天宁
+		// walkthrough).
 	case basis == BasisApproved:
 		out.setNote("按批复核定的投资 %s确定", amount)
 	case line != nil:
