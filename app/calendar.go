@@ -296,16 +296,27 @@ func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
 // Estimated reports whether a count of working days from the day after
 // from to the day of to ran through a year whose holidays are not known, so
 // that the day it gave may be earlier than the true one.
-func (c *Calendar) Estimated(from, to time.Time) bool {
+func (c *Calendar) Estimated(from, to time.Time) bool { return len(c.Unknown(from, to)) > 0 }
+
+// Unknown returns the years whose holidays a count of working days from
+// the day after from to to needs and the calendar lacks, in order: those
+// it runs through, and the next year's for a count into December. The
+// client named them "该年" while the year of the count was known and the
+// next one's was missing (found in a 天宁 walkthrough).
+func (c *Calendar) Unknown(from, to time.Time) []int {
 	end := to.In(Beijing)
+	var out []int
 	for y := day(from.In(Beijing)).AddDate(0, 0, 1).Year(); y <= end.Year(); y++ {
 		if !c.Covers(y) {
-			return true
+			out = append(out, y)
 		}
 	}
 	// A notice may move days of the December before its year (the 2019
 	// notice did): a count into December waits for the next year's too.
-	return end.Month() == time.December && !c.Covers(end.Year()+1)
+	if end.Month() == time.December && !c.Covers(end.Year()+1) {
+		out = append(out, end.Year()+1)
+	}
+	return out
 }
 
 // Missing returns the years whose holidays the bureau should enter by now:

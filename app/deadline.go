@@ -154,6 +154,8 @@ type Deadline struct {
 	// Estimated marks a working-day deadline counted through a year whose
 	// holidays are not known (Calendar.Estimated): the true day may differ.
 	Estimated bool `json:"estimated,omitempty"`
+	// Unknown are the years whose holidays it lacks (Calendar.Unknown).
+	Unknown []int `json:"unknown_years,omitempty"`
 }
 
 // Known reports whether the deadline's date could be computed.
@@ -307,7 +309,8 @@ func (prof *Profile) deadline(r *DeadlineRule, dates projectDates, events map[st
 		switch {
 		case r.WorkingDays > 0:
 			dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
-			dl.Estimated = prof.Calendar.Estimated(at, dl.Due)
+			dl.Unknown = prof.Calendar.Unknown(at, dl.Due)
+			dl.Estimated = len(dl.Unknown) > 0
 		case r.Days > 0:
 			dl.Due = day(at).AddDate(0, 0, r.Days)
 		default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -304,7 +305,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			text += "　" + dl.Source
 		}
 		if dl.Estimated && !dl.Met {
-			text += "\n" + T("该年的法定节假日安排尚未载入，期限暂按周一至周五估算（不计节假日和调休），与实际期限可能不同。")
+			text += "\n" + Tf("尚未载入 %s 年的法定节假日安排，期限暂按周一至周五估算（不计节假日和调休），与实际期限可能不同。", yearList(dl.Unknown))
 		}
 		if !dl.Since.IsZero() {
 			text += "\n" + Tf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算；已线下报送的，无需补报。", dl.Since.Format("2006-01-02"))
@@ -312,6 +313,15 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		d.body.Add(&paragraph{Text: text, Importance: imp})
 	}
 	d.body.Refresh()
+}
+
+// yearList names years as a list does: 2026、2027.
+func yearList(ys []int) string {
+	s := make([]string, len(ys))
+	for i, y := range ys {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, T("、"))
 }
 
 // dueDate is a deadline's last day, marked when it was counted without
