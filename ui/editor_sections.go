@@ -68,7 +68,7 @@ func (e *editorScreen) buildSections() {
 	)
 	add("安全", []string{"security"},
 		e.level("security.level", "等级保护级别", "", &d.Security.Level),
-		e.text("security.plan", "安全保障方案", "技术与管理措施；安全与系统同步规划、同步建设、同步运行", &d.Security.Plan, true),
+		e.text("security.plan", "安全保障方案", "技术与管理措施；安全与系统同步规划、同步建设、同步使用", &d.Security.Plan, true),
 		e.check("security.assess", "拟开展等保测评或安全风险评估", &d.Security.Assess),
 	)
 	add("密码应用方案", []string{"crypto"},
