@@ -184,11 +184,17 @@ func (e *editorScreen) showBudgetSum(d *app.Declaration) {
 func (e *editorScreen) showFundingSum(d *app.Declaration) {
 	fs := d.FundingSum()
 	ftext := fmt.Sprintf(T("资金来源合计 %s 万元"), fs.WanString())
-	if fd := d.TotalInvestment - fs; fd != 0 && len(d.Funding) > 0 {
-		ftext += fmt.Sprintf(T(" · 与总投资概算相差 %s 万元"), fd.WanString())
-		e.fundingSum.Importance = widget.WarningImportance
-	} else {
+	// Which way it is off, as the budget's sum says: 相差 -5.123 万元 left the
+	// clerk to work out the sign (found in a 天宁 walkthrough).
+	switch fd := d.TotalInvestment - fs; {
+	case len(d.Funding) == 0 || fd == 0:
 		e.fundingSum.Importance = widget.MediumImportance
+	case fd > 0:
+		ftext += fmt.Sprintf(T(" · 比总投资概算少 %s 万元"), fd.WanString())
+		e.fundingSum.Importance = widget.WarningImportance
+	default:
+		ftext += fmt.Sprintf(T(" · 比总投资概算多 %s 万元"), (-fd).WanString())
+		e.fundingSum.Importance = widget.WarningImportance
 	}
 	e.fundingSum.SetText(ftext)
 }

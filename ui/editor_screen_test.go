@@ -1137,3 +1137,22 @@ func TestAcceptanceOffersItsProjectsTrialReports(t *testing.T) {
 		t.Errorf("the trial reports offered:\n%s", opts)
 	}
 }
+
+// The funding sources' total says which way it is off the total
+// estimate: 与总投资概算相差 -5.123 万元 left the clerk to work out the sign
+// (found in a 天宁 walkthrough).
+func TestFundingSumSaysWhichWayItIsOff(t *testing.T) {
+	test.NewTempApp(t)
+	e := &editorScreen{fundingSum: &paragraph{}}
+	d := &app.Declaration{TotalInvestment: app.Wans(100), Funding: []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(105)}}}
+	for _, c := range []struct {
+		funded app.Money
+		want   string
+	}{{app.Wans(105), "比总投资概算多 5 万元"}, {app.Wans(95), "比总投资概算少 5 万元"}, {app.Wans(100), ""}} {
+		d.Funding[0].Amount = c.funded
+		e.showFundingSum(d)
+		if got := e.fundingSum.Text; c.want == "" && strings.Contains(got, "总投资概算") || c.want != "" && !strings.Contains(got, c.want) || strings.Contains(got, "-") {
+			t.Errorf("funded %s of 100 万元: %q, want %q", c.funded, got, c.want)
+		}
+	}
+}
