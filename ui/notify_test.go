@@ -510,3 +510,32 @@ func TestInboxOpensOnTheUnread(t *testing.T) {
 		t.Errorf("with nothing unread, the inbox shows %q", x.u.inbox.selected)
 	}
 }
+
+// A returned filing revised is one whose return the clerk has read: the
+// list and 收件箱 still counted it unread after the revision was sent
+// (found in a 天宁 walkthrough). Entries about other filings stay unread.
+func TestRevisingReadsTheFilingsDecisions(t *testing.T) {
+	x := newNotifyFixture(t, nil, false)
+	f := returnedWithRemarks(t)
+	x.store.filings[f.ID] = f
+	x.store.inbox = []app.Message{
+		{ID: "m1", Kind: app.MessageDecision, FilingID: f.ID, Title: "退回修改"},
+		{ID: "m2", Kind: app.MessageDecision, FilingID: "other", Title: "退回修改"},
+		{ID: "m3", Kind: app.MessageDecision, FilingID: f.ID, Title: "受理", Read: true},
+	}
+	x.u.revise(f, NewTextButton("修改后重新提交", 0, nil))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		x.pump()
+		x.store.mu.Lock()
+		read := slices.Clone(x.store.read)
+		x.store.mu.Unlock()
+		if len(read) > 0 || time.Now().After(deadline) {
+			if !slices.Equal(read, []string{"m1"}) {
+				t.Errorf("marked read %v, want [m1]", read)
+			}
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -282,6 +282,9 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 	old := u.editor // the returned revision's, when revised from it
 	u.goWait(func(ctx context.Context) {
 		err := u.store.Save(ctx, c)
+		if err == nil {
+			u.readDecisionsOf(ctx, f.ID)
+		}
 		u.do(func() {
 			btn.Enable()
 			if err != nil {
@@ -297,6 +300,26 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 			}
 		})
 	})
+}
+
+// readDecisionsOf marks the unread inbox entries about filing id read: the
+// clerk who revises a returned filing has read what the bureau said, and
+// the list and 收件箱 still counted the return unread after the revision was
+// sent (found in a 天宁 walkthrough). A failure leaves them unread.
+func (u *UI) readDecisionsOf(ctx context.Context, id string) {
+	msgs, err := u.store.Inbox(ctx)
+	if err != nil {
+		fyne.LogError("read the inbox", err)
+		return
+	}
+	for _, m := range msgs {
+		if m.FilingID == id && !m.Read {
+			if err := u.store.MarkRead(ctx, m.ID); err != nil {
+				fyne.LogError("mark read", err)
+				return
+			}
+		}
+	}
 }
 
 // receiptLine is what the timeline says of a kept receipt, on a line of its
