@@ -96,6 +96,10 @@ type Profile struct {
 	// named to the clerk and the reviewer (KindName).
 	KindNames []KindName `json:"kind_names,omitempty"`
 
+	// ApprovalOpinion is what a declaration's approval must speak to
+	// (武汉 第十三条), nil when the regulation says nothing of it.
+	ApprovalOpinion *ApprovalOpinion `json:"approval_opinion,omitempty"`
+
 	// KeepDrafts says whether the bureau keeps a private copy of each
 	// unit's unsent drafts (the draft area, GET/PUT /drafts), so that a
 	// clerk's dead laptop loses none; nil is on. A bureau that may not
@@ -607,6 +611,9 @@ func (prof *Profile) validate(p *Problems, want string) {
 	}
 	prof.Calendar.validate(p)
 	prof.validateFlows(p)
+	if prof.ApprovalOpinion != nil {
+		prof.ApprovalOpinion.validate(p)
+	}
 	if r := prof.Review; r != nil {
 		if r.WorkingDays < 1 || r.WorkingDays > 60 {
 			p.Add("review.working_days", "review.working_days：办理时限应在 1–60 个工作日之间，不是 %d", r.WorkingDays)

@@ -274,6 +274,9 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	if err := checkRouteOutcome(prof, body, d); err != nil {
 		return Transition{}, err
 	}
+	if err := checkOpinion(prof, body, d); err != nil {
+		return Transition{}, err
+	}
 	if err := checkApproved(prof, body, d); err != nil {
 		return Transition{}, err
 	}

@@ -339,8 +339,59 @@ func TestDeclarationRouteDecidesItsOutcome(t *testing.T) {
 		if msg := app.ErrorMessage(err); app.ErrorCode(err) != app.EINVALID || !strings.Contains(msg, c.allowed.Label()) || !strings.Contains(msg, c.source) {
 			t.Errorf("%s %s 万元: %s refused with %q, want one naming %s and %s", c.profile, c.wan, c.refused, msg, c.allowed.Label(), c.source)
 		}
-		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.allowed}); err != nil {
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.allowed, Comment: "同意。信息资源共享分析和密码应用方案可行。"}); err != nil {
 			t.Errorf("%s %s 万元: %s: %v", c.profile, c.wan, c.allowed, err)
 		}
+	}
+}
+
+// 武汉 第十三条: the approving department's 批复 includes its opinion on the
+// project's 信息资源共享 and 密码应用. 批复立项 without a word on either is
+// refused, saying which it lacks; a 备案 (no 批复文件) and other profiles
+// are not held to it.
+func TestApprovalSpeaksToSharingAndCryptography(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	review := func(profile, wan string, d app.Decision) error {
+		f, err := app.NewFiling(app.KindDeclaration, "d1", "d1-r1", "unit-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Declaration = declaration(t, "项目", "单位", wan)
+		if _, err := f.Submit(at, "李娟"); err != nil {
+			t.Fatal(err)
+		}
+		prof, body := loadProfile(t, profile), f.Body()
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.Review(prof, &body, at, "王审核", app.RoleReviewer, d)
+		return err
+	}
+	for _, c := range []struct {
+		comment string
+		lacks   string // "" accepted
+	}{
+		{"", "信息资源共享、密码应用"},
+		{"同意立项。", "信息资源共享、密码应用"},
+		{"同意立项。数据共享清单完整。", "密码应用"},
+		{"同意立项。共享分析充分；密码应用方案须经密码管理部门审核。", ""},
+	} {
+		err := review("wuhan", "500", app.Decision{Action: app.ActionApprove, Comment: c.comment})
+		fe := app.FieldErrors(err)
+		switch {
+		case c.lacks == "" && err != nil:
+			t.Errorf("%q refused: %v", c.comment, err)
+		case c.lacks != "" && (len(fe) != 1 || fe[0].Field != "comment" || !strings.Contains(fe[0].Message, "请补充"+c.lacks+"方面的意见") || !strings.Contains(fe[0].Message, "第十三条")):
+			t.Errorf("%q: %v, want a problem of the comment naming %s", c.comment, err, c.lacks)
+		}
+	}
+	if err := review("wuhan", "3100", app.Decision{Action: app.ActionApprove, Comment: "同意"}); err == nil {
+		t.Error("报市人民政府批准的项目 approved without the opinion")
+	}
+	if err := review("wuhan", "30", app.Decision{Action: app.ActionFile}); err != nil {
+		t.Errorf("a 备案 held to the approval's opinion: %v", err)
+	}
+	if err := review("yunan", "120", app.Decision{Action: app.ActionApprove}); err != nil {
+		t.Errorf("郁南 held to 武汉's 第十三条: %v", err)
 	}
 }

@@ -241,7 +241,8 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 
 	at(2026, 12, 15)
 	decide(d.ID, app.StatusApproved, act(app.ActionAccept),
-		protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(170)})
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(170),
+			Comment: "同意立项。信息资源共享分析充分，密码应用方案可行。"}) // 第十三条
 	approved = true
 	if ds := dossier(clock); ds.Approved != app.Wans(170) || ds.Route.Code != "approval" {
 		t.Fatalf("approved project: 核定 %v, route %q; want 170 万元 on the 审批 route (第八条)", ds.Approved, ds.Route.Code)

@@ -1588,3 +1588,31 @@ func yunanReviewerOf(t *testing.T, fx *fixture, project string) (*app.Filing, *b
 	b.login("reviewer", http.StatusSeeOther)
 	return acc, b
 }
+
+// 武汉 第十三条 in the console: the decision form says, before the reviewer
+// writes, that 批复立项's words include the opinion on 信息资源共享 and 密码
+// 应用; sent without them the form comes back with what it lacks and what
+// was typed kept.
+func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	if !strings.Contains(b.last, "批复立项的意见须包含对信息资源共享、密码应用情况的意见（第十三条）") {
+		t.Errorf("the form does not say what the approval's words include")
+	}
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"}, "action": {"approve"}, "comment": {"同意立项，共享分析充分。"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "请补充密码应用方面的意见") ||
+		!strings.Contains(b.last, "同意立项，共享分析充分。") {
+		t.Errorf("an approval without a word on 密码应用: %d", r.StatusCode)
+	}
+	form.Set("comment", "同意立项，共享分析充分；密码应用方案可行。")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the approval with its opinion: %d %s", r.StatusCode, b.last)
+	}
+}

@@ -156,6 +156,16 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().ActionLabel(a, d.Kind), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
+	// 武汉 第十三条: the 批复's opinion on 信息资源共享 and 密码应用, said
+	// before the reviewer writes, not only when refused.
+	if o := c.b.Profile().OpinionFor(v.Body.Declaration, 0); o != nil && slices.Contains(d.Allowed, app.ActionApprove) {
+		for i := range v.Actions {
+			if v.Actions[i].Action == app.ActionApprove {
+				v.Actions[i].CommentRequired = true
+			}
+		}
+		v.CommentHint += fmt.Sprintf("；%s的意见须包含对%s情况的意见（%s）", c.b.Profile().ActionLabel(app.ActionApprove, d.Kind), o.Labels(), o.Source)
+	}
 	v.Prior, v.PriorApproved = priorDecisions(d.History, d.RevisionID)
 	var decl *app.Declaration // of the project the filing belongs to
 	if d.Kind != app.KindDeclaration && v.Body.ProjectID != "" {
