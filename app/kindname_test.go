@@ -77,17 +77,7 @@ func TestProfileKindNamesChecked(t *testing.T) {
 		{map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条", "otherwise": "……",
 			"when": map[string]any{"fact": "klass", "op": "=", "value": "professional"}}, "kind_names[0].when.fact"},
 	} {
-		data := mutate(t, func(p map[string]any) { p["kind_names"] = []any{c.entry} })
-		_, err := app.LoadProfile("sample.json", data)
-		var fields []string
-		if e, ok := err.(*app.Error); ok {
-			for _, fe := range e.Fields {
-				fields = append(fields, fe.Field)
-			}
-		}
-		if len(fields) != 1 || fields[0] != c.field {
-			t.Errorf("%v: %v (fields %v), want a problem at %s", c.entry, err, fields, c.field)
-		}
+		wantProblemAt(t, "kind_names", []any{c.entry}, c.field)
 	}
 	twice := mutate(t, func(p map[string]any) {
 		e := map[string]any{"kind": "acceptance", "name": "验收前置审核申请", "source": "第二十一条"}
@@ -118,5 +108,41 @@ func TestStateNamedInItsKindsTerms(t *testing.T) {
 		if got := c.s.LabelFor(c.k); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.k, c.s, got, c.want)
 		}
+	}
+}
+
+// An approval_opinion names known routes, topics with their words, and its
+// source; LoadProfile says which is wrong.
+func TestProfileApprovalOpinionChecked(t *testing.T) {
+	topics := []any{map[string]any{"label": "密码应用", "terms": []any{"密码"}}}
+	for _, c := range []struct {
+		entry map[string]any
+		field string
+	}{
+		{map[string]any{"routes": []any{"aproval"}, "covers": topics, "source": "第十三条"}, "approval_opinion.routes[0]"},
+		{map[string]any{"covers": topics, "source": "第十三条"}, "approval_opinion.routes"},
+		{map[string]any{"routes": []any{"approval"}, "source": "第十三条"}, "approval_opinion.covers"},
+		{map[string]any{"routes": []any{"approval"}, "covers": []any{map[string]any{"label": "密码应用", "terms": []any{" "}}}, "source": "第十三条"}, "approval_opinion.covers[0].terms"},
+		{map[string]any{"routes": []any{"approval"}, "covers": []any{map[string]any{"terms": []any{"密码"}}}, "source": "第十三条"}, "approval_opinion.covers[0].label"},
+		{map[string]any{"routes": []any{"approval"}, "covers": topics}, "approval_opinion.source"},
+	} {
+		wantProblemAt(t, "approval_opinion", c.entry, c.field)
+	}
+}
+
+// wantProblemAt loads the sample profile with key set to v and wants one
+// problem, at field.
+func wantProblemAt(t *testing.T, key string, v any, field string) {
+	t.Helper()
+	data := mutate(t, func(p map[string]any) { p[key] = v })
+	_, err := app.LoadProfile("sample.json", data)
+	var fields []string
+	if e, ok := err.(*app.Error); ok {
+		for _, fe := range e.Fields {
+			fields = append(fields, fe.Field)
+		}
+	}
+	if len(fields) != 1 || fields[0] != field {
+		t.Errorf("%s %v: %v (fields %v), want a problem at %s", key, v, err, fields, field)
 	}
 }
