@@ -307,6 +307,19 @@ func routeForbids(route string, a Action) bool {
 	return false
 }
 
+// DecisionLabel names decision a on a filing of kind k whose declaration
+// (for a declaration, its own) is d, as ActionLabel does, with the refusal
+// of a declaration that is filed (备案) named 不予备案: the console offered
+// a 38 万元 project of 武汉 第八条 不予立项, a project no one approves.
+func (prof *Profile) DecisionLabel(a Action, k Kind, d *Declaration) string {
+	if k == KindDeclaration && a == ActionReject && d != nil && prof != nil {
+		if r := prof.RouteFor(d, 0).Code; r == RouteFiling || r == RouteSectorApproval {
+			return "不予备案"
+		}
+	}
+	return prof.ActionLabel(a, k)
+}
+
 // checkRouteOutcome refuses a decision on a declaration that its route
 // does not end with (routeForbids), saying which one it does.
 func checkRouteOutcome(prof *Profile, body *Body, d Decision) error {

@@ -153,7 +153,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		for _, fe := range app.FieldErrors(err) {
 			required = required || fe.Field == "comment"
 		}
-		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().ActionLabel(a, d.Kind), CommentRequired: required})
+		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().DecisionLabel(a, d.Kind, v.Body.Declaration), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
 	// 武汉 第十三条: the 批复's opinion on 信息资源共享 and 密码应用, said
