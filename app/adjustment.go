@@ -254,3 +254,29 @@ func (a *Adjustment) validateBudgets(p *Problems) {
 		}
 	}
 }
+
+// CheckApprovedTotal holds an adjustment's 原批复概算总投资 to the record
+// of its project, whose declaration is decl with the bureau's decisions
+// history: the 核定 amount of its last approval, or the declared total when
+// none carried one. The share an adjustment moves (武汉 第十九条: 15 %) is
+// counted against it, and a unit that typed its own (200 万元 for a project
+// approved at 100) moved 30 万元 as 15 % and was told it might adjust on
+// its own (found in a regulation review). The bureau checks it on receipt
+// and the client as the clerk types; nil for any other body, or without
+// the declaration.
+func CheckApprovedTotal(body Body, decl *Declaration, history []Transition) Problems {
+	a := body.Adjustment
+	if a == nil || decl == nil || a.ApprovedTotal <= 0 {
+		return nil
+	}
+	want, what := ApprovedInvestment(history), "核定投资"
+	if want == 0 {
+		want, what = decl.TotalInvestment, "申报的总投资概算"
+	}
+	if want <= 0 || a.ApprovedTotal == want {
+		return nil
+	}
+	var p Problems
+	p.Add("approved_total", "原批复概算总投资 %s 与项目的%s %s 不一致：请按批复填写（调整比例按它计算）", a.ApprovedTotal, what, want)
+	return p
+}

@@ -21,8 +21,9 @@ import (
 // budget lines side by side, the money moved and its share of the approved
 // estimate (exact, in 分) and the route that follows, as the clerk types.
 type lifecycleEditor struct {
-	e    *editorScreen
-	decl *app.Declaration // the project's declaration, nil when not on this machine
+	e           *editorScreen
+	decl        *app.Declaration // the project's declaration, nil when not on this machine
+	declHistory []app.Transition // the bureau's decisions on it
 
 	rule *paragraph // the profile's rule for this filing
 
@@ -125,12 +126,12 @@ func (le *lifecycleEditor) contact(c *app.Contact) fyne.CanvasObject {
 // readDeclaration reads the project's declaration from the local store,
 // as opening a filing does, for the rules that depend on it.
 func (le *lifecycleEditor) readDeclaration() {
-	le.decl = nil
+	le.decl, le.declHistory = nil, nil
 	if le.e.f.ProjectID == "" {
 		return
 	}
 	if d, err := le.e.u.store.Get(le.e.u.ctx, le.e.f.ProjectID); err == nil && d.Declaration != nil {
-		le.decl = d.Declaration
+		le.decl, le.declHistory = d.Declaration, d.History
 	}
 }
 
@@ -363,6 +364,7 @@ func (le *lifecycleEditor) changed(now time.Time) {
 		p.AddUnparsed(e.f.Kind, path, raw)
 	}
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
+	p = append(p, app.CheckApprovedTotal(e.f.Body(), le.decl, le.declHistory)...)
 	e.problems = p
 	le.rule.SetText(le.ruleText())
 	if le.adj != nil {

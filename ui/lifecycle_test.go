@@ -324,3 +324,28 @@ func TestLaterFilingProposesTheMaterialItLacks(t *testing.T) {
 		t.Errorf("the files were proposed as %q, want %q", got, want)
 	}
 }
+
+// An adjustment's 批复概算总投资 is the project's 核定 amount, as the bureau
+// holds it to: typed otherwise, the clerk is told before sending (the
+// bureau refuses it; a made-up total moved the 15 % line).
+func TestAdjustmentApprovedTotalIsTheProjects(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	d.History[len(d.History)-1].Approved = app.Wans(150)
+	x.store.put(d)
+	x.u.NewForProject(d.ID, app.KindAdjustment)
+	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
+	h := x.editor(t)
+	problem := func() bool {
+		return slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool { return p.Field == "approved_total" })
+	}
+	if h.e.f.Adjustment.ApprovedTotal != app.Wans(150) || problem() {
+		t.Fatalf("pre-filled %s, problems %v", h.e.f.Adjustment.ApprovedTotal, h.e.problems)
+	}
+	in := h.entry("approved_total")
+	in.SetText("")
+	test.Type(in, "180")
+	if !problem() {
+		t.Errorf("a total of 180 万元 for a project approved at 150: problems %v", h.e.problems)
+	}
+}

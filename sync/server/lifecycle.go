@@ -40,8 +40,9 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	// 年度 showed a 2027 project's catalogue under 2026, the year it was
 	// made, where the client lists it under 2027; found in a walkthrough).
 	var decl *app.Declaration
+	var history []app.Transition
 	if body.Kind != app.KindDeclaration && body.ProjectID != "" {
-		if decl, err = s.projectDeclaration(ctx, c.UnitID, body.ProjectID); err != nil {
+		if decl, history, err = s.projectDeclaration(ctx, c.UnitID, body.ProjectID); err != nil {
 			return nil, 0, err
 		}
 		if decl != nil {
@@ -52,6 +53,9 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 		invalid = app.CheckBody(body, prof, now)
 	} else {
 		invalid = app.CheckProjectBody(body, prof, decl, now)
+	}
+	if p := app.CheckApprovedTotal(body, decl, history); p != nil {
+		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
@@ -111,26 +115,27 @@ func (s *Server) trialLink(ctx context.Context, unit string, body app.Body) (app
 func laterKind(k app.Kind) bool { return !k.Offered() && k.Valid() }
 
 // projectDeclaration returns the declaration of project as unit last
-// submitted it, or nil when the unit has no such declaration (the rules
-// then apply what every rule of the kind asks).
-func (s *Server) projectDeclaration(ctx context.Context, unit, project string) (*app.Declaration, error) {
+// submitted it and the bureau's decisions on it, or nil when the unit has
+// no such declaration (the rules then apply what every rule of the kind
+// asks).
+func (s *Server) projectDeclaration(ctx context.Context, unit, project string) (*app.Declaration, []app.Transition, error) {
 	if project == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	v, err := s.store.Filing(ctx, unit, project)
 	switch {
 	case errors.Is(err, bureaustore.ErrNotFound):
-		return nil, nil
+		return nil, nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
+		return nil, nil, fmt.Errorf("declaration of project %s: %w", project, err)
 	case v.Filing.Filing.Kind != app.KindDeclaration:
-		return nil, nil
+		return nil, nil, nil
 	}
 	b, err := decodeBody(v.Body)
 	if err != nil {
-		return nil, fmt.Errorf("declaration of project %s: %w", project, err)
+		return nil, nil, fmt.Errorf("declaration of project %s: %w", project, err)
 	}
-	return b.Declaration, nil
+	return b.Declaration, v.Filing.Filing.History, nil
 }
 
 // handleProjectFilings lists a project's filings for the bureau: its

@@ -360,3 +360,36 @@ func TestReturnedDeclarationKeepsItsPlanYear(t *testing.T) {
 		t.Errorf("a new declaration for the year begun: %+v", p)
 	}
 }
+
+// An adjustment's 原批复概算总投资 is the bureau's record of the project:
+// the 核定 amount of its approval. 武汉 第十九条's 15 % is counted on it, and
+// a unit that typed its own total (180 万元 of a project approved at 150)
+// moved 27 万元 as 15 % and was told it might adjust on its own (found in
+// a regulation review). Refused naming the approved amount.
+func TestAdjustmentHeldToTheApprovedTotal(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	fx.decide(fx.reviewer, decl.ID, app.ActionAccept, "", http.StatusOK)
+	var resp protocol.DecisionResponse
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, decl.ID), fx.reviewer,
+		protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(150), Comment: "同意立项。共享分析充分，密码应用方案可行。"},
+		http.StatusOK, &resp, fx.seen(fx.reviewer, decl.ID)...)
+
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustContent, 27) // of 180 万元, as the unit typed it
+	var p protocol.Problem
+	fx.mustJSON("POST", revPath(adj), fx.clerkA, submitReq(t, adj), http.StatusUnprocessableEntity, &p)
+	if !slices.ContainsFunc(p.Errors, func(e app.FieldError) bool {
+		return e.Field == "approved_total" && strings.Contains(e.Message, "与项目的核定投资 150 万元 不一致")
+	}) {
+		t.Errorf("an adjustment of a made-up total: %s", messages(p))
+	}
+	// Of the approved 150 万元 (lines as approved), it is received.
+	a := adjustmentOf(app.AdjustContent, 20)
+	a.ApprovedTotal = app.Wans(150)
+	a.Before[1].Amount, a.After[1].Amount = app.Wans(90), app.Wans(110)
+	adj.Adjustment = a
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+}
