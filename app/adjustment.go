@@ -269,14 +269,12 @@ func CheckApprovedTotal(body Body, decl *Declaration, history []Transition) Prob
 	if a == nil || decl == nil || a.ApprovedTotal <= 0 {
 		return nil
 	}
-	want, what := ApprovedInvestment(history), "核定投资"
-	if want == 0 {
-		want, what = decl.TotalInvestment, "申报的总投资概算"
-	}
-	if want <= 0 || a.ApprovedTotal == want {
-		return nil
-	}
 	var p Problems
-	p.Add("approved_total", "原批复概算总投资 %s 与项目的%s %s 不一致：请按批复填写（调整比例按它计算）", a.ApprovedTotal, what, want)
+	switch approved := ApprovedInvestment(history); {
+	case approved > 0 && a.ApprovedTotal != approved:
+		p.Add("approved_total", "原批复概算总投资 %s 与项目的核定投资 %s 不一致：请按批复填写（调整比例按它计算）", a.ApprovedTotal, approved)
+	case approved == 0 && decl.TotalInvestment > 0 && a.ApprovedTotal != decl.TotalInvestment:
+		p.Add("approved_total", "原批复概算总投资 %s 与项目申报的总投资概算 %s 不一致：请按批复填写（调整比例按它计算）", a.ApprovedTotal, decl.TotalInvestment)
+	}
 	return p
 }
