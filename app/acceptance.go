@@ -128,7 +128,7 @@ func (a *Acceptance) validate(required, additions []string, attachments []Attach
 		p.Add("unit_name", "请填写建设单位")
 	}
 	if isBlank(a.ApprovalRef) {
-		p.Add("approval_ref", "请填写立项批复文号（立项批复文件上的文号，如 ××数管〔2026〕12号）")
+		p.Add("approval_ref", "请填写立项批复文号（立项批复文件上的文号，如 ××数管〔2026〕12号；备案的项目填写备案文号或备案回执编号）")
 	}
 	if a.ContractAmount <= 0 {
 		p.Add("contract_amount", "请填写合同金额（万元），须大于 0")

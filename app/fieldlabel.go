@@ -61,7 +61,7 @@ var fieldNames = map[string]string{
 	"people": "培训人次", "feedback": "用户意见", "satisfaction": "满意度", "opinions": "意见",
 	"opinion": "意见", "response": "处理情况", "conclusion": "结论", "ready": "具备竣工验收条件", "text": "内容",
 	"trial_report_id": "试运行报告", "acceptance_id": "竣工验收申请", "accepted_on": "验收日期",
-	"applied_on": "申请日期", "approval_ref": "立项批复文号", "approved_total": "批复概算总投资",
+	"applied_on": "申请日期", "approval_ref": "立项批复（备案）文号", "approved_total": "批复概算总投资",
 	"completed_on": "建设完成日期", "effect": "应用效果", "filed_on": "报送日期", "go_live_on": "投入运行日期",
 	"goal_unchanged": "建设目标不变", "investment": "投资计划执行情况", "new_due_on": "预计交付日期",
 	"progress": "建设进度", "reason": "调整原因及依据", "situation": "运行维护情况", "terminated_on": "合同终止日期",

@@ -49,7 +49,7 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 		e.field("project_id", "所属项目", "选择本单位的项目申报书", project),
 		e.text("project_name", "项目名称", "", &a.ProjectName, false),
 		e.text("unit_name", "建设单位", "", &a.UnitName, false),
-		e.text("approval_ref", "立项批复文号", "立项批复文件上的文号，如 ××数管〔2026〕12号", &a.ApprovalRef, false),
+		e.text("approval_ref", "立项批复（备案）文号", "立项批复文件上的文号，如 ××数管〔2026〕12号；备案的项目填写备案文号或备案回执编号", &a.ApprovalRef, false),
 		e.money("contract_amount", "合同金额（万元）", "", &a.ContractAmount),
 		e.date("completed_on", "建设完成日期", "如 2027-02-28", &a.CompletedOn),
 		e.text("summary", "建设内容完成情况", "对照批复和合同逐项说明", &a.Summary, true),

@@ -390,7 +390,7 @@ func acceptance(a *app.Acceptance, atts []app.Attachment, required []string) *Do
 	doc := &Document{Name: "政务信息化项目竣工验收申请", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
 	ch := func(title string, blocks ...Block) { doc.Chapters = append(doc.Chapters, Chapter{title, blocks}) }
 	ch("项目基本情况", fields(Field{"项目名称", v(a.ProjectName)}, Field{"建设单位", v(a.UnitName)},
-		Field{"立项批复文号", v(a.ApprovalRef)}, Field{"合同金额（万元）", wan(a.ContractAmount)},
+		Field{"立项批复（备案）文号", v(a.ApprovalRef)}, Field{"合同金额（万元）", wan(a.ContractAmount)},
 		Field{"合同金额（大写）", "人民币" + a.ContractAmount.Capital()}, Field{"建设完成日期", v(a.CompletedOn)},
 		Field{"试运行期", v(a.TrialStart) + " 至 " + v(a.TrialEnd)}, Field{"申请日期", v(a.AppliedOn)},
 		Field{"项目负责人", v(a.Contact.Leader)}, Field{"联系人", v(a.Contact.Person)}, Field{"联系电话", v(a.Contact.Phone)}))
