@@ -45,6 +45,31 @@ func (a *AcceptanceFiling) Validate(required []string, attachments []Attachment)
 	return p.Err()
 }
 
+// CheckAcceptedOn holds a 验收后备案's 验收通过日期 to the acceptance
+// application it names, acc: no project passes acceptance before the
+// bureau has approved its application (where the unit organises the
+// acceptance after the bureau's review, 郁南 and 武汉 第二十一条, it comes
+// after the review too). A 天宁 clerk entered 2026-11-02 for a project whose
+// application the bureau passed on 2026-12-07, and neither side said so
+// (found in a walkthrough). Nil for any other body, without acc, or
+// before the bureau approved it.
+func CheckAcceptedOn(body Body, acc *Filing) Problems {
+	a := body.AcceptanceFiling
+	if a == nil || acc == nil || acc.Kind != KindAcceptance || acc.ID != a.AcceptanceID {
+		return nil
+	}
+	at, ok := decidedAt(acc.History, StatusApproved, StatusFiled)
+	on, okOn := parseCalDate(a.AcceptedOn)
+	if !ok || !okOn {
+		return nil
+	}
+	var p Problems
+	if d := today(at.In(Beijing)); on.before(d) {
+		p.Add("accepted_on", "验收通过日期 %s 早于数管局通过所选验收申请的日期 %s：请核对，填写验收报告落款日期", on, d)
+	}
+	return p
+}
+
 // missingMaterials adds a problem for every material of required none of
 // attachments is; additions are the codes that are the bureau's own
 // addition, which the message says.

@@ -24,6 +24,8 @@ type lifecycleEditor struct {
 	e           *editorScreen
 	decl        *app.Declaration // the project's declaration, nil when not on this machine
 	declHistory []app.Transition // the bureau's decisions on it
+	acc         *app.Filing      // a 验收后备案's acceptance application (nil: not on this machine)
+	accID       string           // the ID acc was read for
 
 	rule *paragraph // the profile's rule for this filing
 
@@ -365,6 +367,13 @@ func (le *lifecycleEditor) changed(now time.Time) {
 	}
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
 	p = append(p, app.CheckApprovedTotal(e.f.Body(), le.decl, le.declHistory)...)
+	if af := e.f.AcceptanceFiling; af != nil && af.AcceptanceID != "" {
+		if le.accID != af.AcceptanceID {
+			le.acc, _ = e.u.store.Get(e.u.ctx, af.AcceptanceID) // once per link, as the declaration is read
+			le.accID = af.AcceptanceID
+		}
+		p = append(p, app.CheckAcceptedOn(e.f.Body(), le.acc)...)
+	}
 	e.problems = p
 	le.rule.SetText(le.ruleText())
 	if le.adj != nil {

@@ -349,3 +349,42 @@ func TestAdjustmentApprovedTotalIsTheProjects(t *testing.T) {
 		t.Errorf("a total of 180 万元 for a project approved at 150: problems %v", h.e.problems)
 	}
 }
+
+// The client tells the clerk what the bureau would refuse: a 验收后备案's
+// 验收通过日期 before the bureau approved its acceptance application.
+func TestAcceptanceFilingDateNotBeforeTheApproval(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	d := declared(t, x)
+	approved := x.u.Now().AddDate(0, 0, -3)
+	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000031", "5d2b1a09-8f7e-4d6c-9b5a-000000000032", "local", approved.AddDate(0, 0, -5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.ProjectID = d.ID
+	if _, err := acc.Submit(approved.AddDate(0, 0, -2), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := acc.Decide(approved, "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(acc)
+	x.u.NewForProject(d.ID, app.KindAcceptanceFiling)
+	x.eventually(t, "the 验收后备案 editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAcceptanceFiling })
+	h := x.editor(t)
+	problem := func() bool {
+		return slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool {
+			return p.Field == "accepted_on" && strings.Contains(p.Message, "早于数管局通过")
+		})
+	}
+	if h.e.f.AcceptanceFiling.AcceptanceID != acc.ID || problem() {
+		t.Fatalf("pre-filled %+v, problems %v", h.e.f.AcceptanceFiling, h.e.problems)
+	}
+	in := h.entry("accepted_on")
+	in.SetText("")
+	test.Type(in, approved.AddDate(0, 0, -35).In(app.Beijing).Format("2006-01-02"))
+	if !problem() {
+		t.Errorf("accepted five weeks before the approval: problems %v", h.e.problems)
+	}
+}

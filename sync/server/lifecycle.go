@@ -57,6 +57,17 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if p := app.CheckApprovedTotal(body, decl, history); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
+	if af := body.AcceptanceFiling; af != nil && strings.TrimSpace(af.AcceptanceID) != "" {
+		v, err := s.store.Filing(ctx, c.UnitID, af.AcceptanceID)
+		switch {
+		case err == nil:
+			if p := app.CheckAcceptedOn(body, &v.Filing.Filing); p != nil {
+				invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
+			}
+		case !errors.Is(err, bureaustore.ErrNotFound):
+			return nil, 0, fmt.Errorf("acceptance application %s: %w", af.AcceptanceID, err)
+		}
+	}
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}

@@ -209,3 +209,37 @@ func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
 		t.Errorf("trial reports of 2027, the year made (the fixture's): %+v", page.Filings)
 	}
 }
+
+// A 验收后备案 that names an acceptance application the bureau approved
+// gives a 验收通过日期 on or after that approval (a 天宁 clerk entered one
+// five weeks before it and the console said 按现行规则校验通过; found in a
+// walkthrough).
+func TestAcceptanceFilingNotAcceptedBeforeTheApproval(t *testing.T) {
+	fx := MustBureau(t)
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	withContract(fx, acc)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	fx.decide(fx.reviewer, acc.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, acc.ID, app.ActionApprove, "验收通过", http.StatusOK)
+	approved := fx.clock.Now().In(app.Beijing)
+
+	af, err := app.NewFiling(app.KindAcceptanceFiling, uuid.NewString(), uuid.NewString(), fx.unitA.ID, fx.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	af.ProjectID = acc.ProjectID
+	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: "城关镇智慧社区综合服务平台", UnitName: fx.unitA.Name, AcceptanceID: acc.ID,
+		AcceptedOn: approved.AddDate(0, 0, -35).Format(time.DateOnly), Conclusion: "验收组同意通过验收", FiledOn: approved.Format(time.DateOnly),
+		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
+	p := fx.expectProblem("POST", revPath(af), fx.clerkA, submitReq(t, af), http.StatusUnprocessableEntity, app.EINVALID)
+	if !slices.Contains(fieldsOf(&p), "accepted_on") || !strings.Contains(messages(p), "早于数管局通过所选验收申请的日期 "+approved.Format(time.DateOnly)) {
+		t.Errorf("accepted five weeks before the approval: %+v", p)
+	}
+	af.AcceptanceFiling.AcceptedOn = approved.Format(time.DateOnly)
+	if r := fx.do("POST", revPath(af), fx.clerkA, submitReq(t, af)); r.StatusCode != http.StatusCreated {
+		if p := r.problem(t); slices.Contains(fieldsOf(&p), "accepted_on") {
+			t.Errorf("accepted on the day of the approval: %+v", p)
+		}
+	}
+}
