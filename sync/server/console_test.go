@@ -1616,3 +1616,21 @@ func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
 		t.Errorf("the approval with its opinion: %d %s", r.StatusCode, b.last)
 	}
 }
+
+// The queue offers the kinds the profile takes: under 武汉, which takes no
+// 运维备案, its chip said 0 beside 武汉's own kinds (found in a regulation
+// review). A kind the queue holds from an earlier profile stays.
+func TestConsoleQueueOffersTheProfilesKinds(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "wuhan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if strings.Contains(b.last, "kind=om_filing") || !strings.Contains(b.last, "kind=go_live") || !strings.Contains(b.last, "kind=declaration") {
+		t.Errorf("the queue's kinds under 武汉 are not the profile's")
+	}
+	b.get("/console/queue?kind=om_filing")
+	if !strings.Contains(b.last, `value="om_filing" selected`) {
+		t.Errorf("a kind the filter names is not kept in it")
+	}
+}

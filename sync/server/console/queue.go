@@ -127,6 +127,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			v.Page = QueuePage{Counts: all.Counts}
 		}
 	}
+	v.Kinds = shownKinds(c.b.Profile(), v.Page.Counts.ByKind, form.Get("kind"))
 	v.pager(form)
 	export := cloneValues(form)
 	for _, k := range pagingParams {
@@ -401,3 +402,17 @@ const maxEchoText = 1 << 10
 // values' own limits (搜索 100 字, unit and route 100 bytes) are checked
 // where they are read.
 const maxFilterText = 1 << 16
+
+// shownKinds are the kinds the queue's chips and filter offer: those the
+// profile takes (武汉 takes no 运维备案, whose chip said 0 beside its own
+// kinds; found in a regulation review), and any other the queue holds or
+// the filter names (received under an earlier profile).
+func shownKinds(prof *app.Profile, held map[app.Kind]int, chosen string) []app.Kind {
+	var out []app.Kind
+	for _, k := range app.AllKinds() {
+		if prof == nil || prof.Accepts(k) || held[k] > 0 || string(k) == chosen {
+			out = append(out, k)
+		}
+	}
+	return out
+}
