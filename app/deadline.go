@@ -156,6 +156,10 @@ type Deadline struct {
 	Estimated bool `json:"estimated,omitempty"`
 	// Unknown are the years whose holidays it lacks (Calendar.Unknown).
 	Unknown []int `json:"unknown_years,omitempty"`
+	// Planned is the declared construction period's end (YYYY-MM) a
+	// deadline counted from completion was counted from, before the
+	// completion date is known; "" otherwise.
+	Planned string `json:"planned,omitempty"`
 }
 
 // Known reports whether the deadline's date could be computed.
@@ -303,6 +307,18 @@ func (prof *Profile) deadline(r *DeadlineRule, dates projectDates, events map[st
 		dl.Due = next(from)
 	default:
 		at, ok := events[r.Anchor]
+		if _, approved := events[AnchorApproval]; (!ok || at.IsZero()) && r.Anchor == AnchorCompletion && approved {
+			// An approved project not built yet: counted from the
+			// declared construction period's last day, so the unit is
+			// warned ahead (武汉 第二十一条
+			// 建成后半年内组织验收 appeared only once an acceptance
+			// application gave its completion date; found in a regulation
+			// review). The date given replaces it.
+			if end, okE := parseYearMonth(dates.periodEnd); okE {
+				at, ok = time.Date(end.y, time.Month(end.m)+1, 0, 0, 0, 0, 0, today.Location()), true
+				dl.Planned = dates.periodEnd
+			}
+		}
 		if !ok || at.IsZero() {
 			break
 		}

@@ -262,7 +262,7 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			_, event := p.events[dd.Anchor]
 			_, live := p.events[AnchorGoLive]
 			_, approved := p.events[AnchorApproval]
-			return dd.Known() && (event || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
+			return dd.Known() && (event || dd.Planned != "" || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
 				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
 		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {

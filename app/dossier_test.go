@@ -106,8 +106,10 @@ func TestDossierWuhanProject(t *testing.T) {
 	if dl, ok := dueOf(ds, "performance_report"); !ok || !dl.Met || dl.MetBy != "perf2027" {
 		t.Errorf("the 2027 report meets 2027's year-end: %+v", dl)
 	}
-	if next, ok := ds.Next(); ok {
-		t.Errorf("nothing dated is owed before completion, got %+v", next)
+	// Before completion, 组织项目验收 is counted from the construction
+	// period's declared end (2028-06), and says so.
+	if next, ok := ds.Next(); !ok || next.ID != "acceptance" || ymd(next.Due) != "2028-12-30" || next.Planned != "2028-06" {
+		t.Errorf("before completion the next deadline is %+v, want 组织项目验收 counted from the period's end", next)
 	}
 
 	acc := newFiling(t, app.KindAcceptance, "acc", "p1", day(2028, 7, 1), func(f *app.Filing) {

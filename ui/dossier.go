@@ -331,5 +331,10 @@ func dueDate(d app.Deadline) string {
 	if d.Estimated {
 		s += T("（估算）")
 	}
+	if d.Planned != "" {
+		// counted from the declared construction period's end until the
+		// completion date is known (app.Deadline.Planned)
+		s += Tf("（按建设周期 %s 结束推算）", d.Planned)
+	}
 	return s
 }

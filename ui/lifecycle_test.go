@@ -388,3 +388,18 @@ func TestAcceptanceFilingDateNotBeforeTheApproval(t *testing.T) {
 		t.Errorf("accepted five weeks before the approval: problems %v", h.e.problems)
 	}
 }
+
+// 武汉 第二十一条's 组织项目验收 of an approved project not yet built is
+// counted from its declared construction period's end, and the dossier
+// and the home screen say so (it appeared only once an acceptance
+// application gave the completion date; found in a regulation review).
+func TestPlannedAcceptanceDeadlineSaysSo(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	x.u.OpenDossier(d.ID)
+	want := fmt.Sprintf("（按建设周期 %s 结束推算）", d.Declaration.PeriodEnd)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "组织项目验收") })
+	if txt := scrolledText(x.u.center); !strings.Contains(txt, want) {
+		t.Errorf("the dossier does not say how 组织项目验收 was counted:\n%s", txt)
+	}
+}

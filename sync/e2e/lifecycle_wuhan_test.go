@@ -250,9 +250,11 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 	// 第二十条: a report before each year-end inside the construction period
 	// 2027-01..2029-03, that is 2027-12-31 and 2028-12-31; the next one on
 	// or after today is 2027-12-31 (2026-12-31 is before the period).
-	// 第二十一条's 组织项目验收 counts from 建成 and 第二十二条's
-	// self-evaluation from 投入运行, neither known yet.
-	home(clock, "approved", dl{"performance_report", date(2027, 12, 31), time.Time{}})
+	// 第二十一条's 组织项目验收 counts from 建成, not known yet: until it is,
+	// from the period's declared end (2029-03-31 + 6 months), so the unit
+	// is warned ahead; 第二十二条's self-evaluation counts from 投入运行.
+	planned := dl{"acceptance", date(2029, 9, 30), time.Time{}}
+	home(clock, "approved", dl{"performance_report", date(2027, 12, 31), time.Time{}}, planned)
 
 	// 2. The yearly reports of 第二十条, each drafted from the dossier,
 	// sent and filed (予以备案).
@@ -272,22 +274,22 @@ func TestWuhanProjectDeclarationToSelfEvaluation(t *testing.T) {
 		return rep
 	}
 	at(2027, 12, 20)
-	home(clock, "before the 2027 report", dl{"performance_report", date(2027, 12, 31), time.Time{}})
+	home(clock, "before the 2027 report", dl{"performance_report", date(2027, 12, 31), time.Time{}}, planned)
 	rep27 := report(2027)
 	// Sent, 2027's is met: the next year-end in the period, 2028-12-31, is owed.
-	home(clock, "2027 report sent", dl{"performance_report", date(2028, 12, 31), time.Time{}})
+	home(clock, "2027 report sent", dl{"performance_report", date(2028, 12, 31), time.Time{}}, planned)
 	decide(rep27.ID, app.StatusFiled, act(app.ActionFile))
-	home(clock, "2027 report filed", dl{"performance_report", date(2028, 12, 31), time.Time{}})
+	home(clock, "2027 report filed", dl{"performance_report", date(2028, 12, 31), time.Time{}}, planned)
 	// Past 2027's year-end, met: still 2028's.
-	home(time.Date(2028, 1, 2, 9, 0, 0, 0, cst), "new year 2028", dl{"performance_report", date(2028, 12, 31), time.Time{}})
+	home(time.Date(2028, 1, 2, 9, 0, 0, 0, cst), "new year 2028", dl{"performance_report", date(2028, 12, 31), time.Time{}}, planned)
 
 	at(2028, 12, 10)
 	rep28 := report(2028)
 	// 第二十条: 2029-12-31 is after the period's end (2029-03): no report
-	// is owed; no other event is known yet.
-	home(clock, "2028 report sent")
+	// is owed; the acceptance is still counted from the period's end.
+	home(clock, "2028 report sent", planned)
 	decide(rep28.ID, app.StatusFiled, act(app.ActionFile))
-	home(clock, "2028 report filed")
+	home(clock, "2028 report filed", planned)
 
 	// 3. The acceptance application: 建成 2029-02-28, with the materials
 	// 武汉 asks for before 验收 (第二十一条: 信息安全风险评估、密码应用安全性
