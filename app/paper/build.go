@@ -144,8 +144,13 @@ func declaration(d *app.Declaration, atts []app.Attachment, o Options) *Document
 	ch("密码应用方案", fields(Field{"密码应用等级", level(d.Crypto.Level)},
 		Field{"报密码管理部门审核", yes(d.Crypto.Review, "已报/拟报", "否")}),
 		text("方案摘要", d.Crypto.Summary))
-	ch("部署方案", fields(Field{"部署方式", v(app.LabelOf(app.DeployChoices, string(d.Deployment.Mode)))}),
-		text("不部署在政务云的理由", d.Deployment.Explanation), text("资源需求", d.Deployment.Resources))
+	deploy := []Block{fields(Field{"部署方式", v(app.LabelOf(app.DeployChoices, string(d.Deployment.Mode)))})}
+	if d.Deployment.Mode != app.DeployEgovCloud || strings.TrimSpace(d.Deployment.Explanation) != "" {
+		// "不部署在政务云的理由 —" was printed under 政务云 (found in a 天宁
+		// walkthrough); the label is the form's
+		deploy = append(deploy, text("未按要求部署的理由（情况说明）", d.Deployment.Explanation))
+	}
+	ch("部署方案", append(deploy, text("资源需求", d.Deployment.Resources))...)
 	ch("信创适配", fields(Field{"支持国产化软硬件", yes(d.Xinchuang.Supported, "是", "否")}),
 		text("适配说明", d.Xinchuang.Notes))
 	ch("运行维护", text("运维方案", d.OMPlan), fields(Field{"年运行维护经费（万元）", wan(d.OMAnnual)}))

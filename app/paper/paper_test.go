@@ -56,6 +56,17 @@ func TestDeclarationLayout(t *testing.T) {
 	if strings.Contains(text, "法律法规另有规定的依据") {
 		t.Error("a declaration citing no law prints the exception's heading")
 	}
+	// On the government cloud there is no reason not to be to print (it
+	// printed 不部署在政务云的理由 —; found in a 天宁 walkthrough).
+	if d.Deployment.Mode != app.DeployEgovCloud || strings.Contains(text, "部署的理由") {
+		t.Errorf("a project on the government cloud prints why it is not (mode %s)", d.Deployment.Mode)
+	}
+	other := *d
+	other.Deployment.Mode, other.Deployment.Explanation = app.DeployOther, "视频专网设备须就近部署"
+	doc, _ = Build(app.Body{Kind: app.KindDeclaration, Declaration: &other}, Options{})
+	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "未按要求部署的理由（情况说明）") || !strings.Contains(text, "视频专网设备须就近部署") {
+		t.Error("a project deployed otherwise does not print why")
+	}
 	d.LegalException = "《中华人民共和国保守国家秘密法》第二十四条"
 	doc, _ = Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{})
 	if text := strings.Join(doc.Text(), "\n"); !strings.Contains(text, "法律法规另有规定的依据") || !strings.Contains(text, "保守国家秘密法") {
