@@ -140,11 +140,11 @@ func (a *Acceptance) validate(required, additions []string, attachments []Attach
 	}
 	done, okDone := parseCalDate(a.CompletedOn)
 	if !okDone {
-		p.Add("completed_on", "请填写建设完成日期（如 2027-02-28）")
+		dateProblem(&p, "completed_on", a.CompletedOn, "请填写建设完成日期（如 2027-02-28）", "建设完成日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-02-28）")
 	}
 	applied, okApplied := parseCalDate(a.AppliedOn)
 	if !okApplied {
-		p.Add("applied_on", "请填写申请日期（如 2027-05-10）")
+		dateProblem(&p, "applied_on", a.AppliedOn, "请填写申请日期（如 2027-05-10）", "申请日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-05-10）")
 	}
 	if okDone && okApplied && applied.before(done) {
 		p.Add("applied_on", "申请日期 %s 早于建设完成日期 %s，请核对", applied, done)

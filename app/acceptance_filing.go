@@ -28,11 +28,11 @@ func (a *AcceptanceFiling) Validate(required []string, attachments []Attachment)
 	projectHead(&p, a.ProjectName, a.UnitName)
 	acc, okAcc := parseCalDate(a.AcceptedOn)
 	if !okAcc {
-		p.Add("accepted_on", "请填写验收通过日期（验收报告落款日期，如 2027-12-20）")
+		dateProblem(&p, "accepted_on", a.AcceptedOn, "请填写验收通过日期（验收报告落款日期，如 2027-12-20）", "验收通过日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-12-20）")
 	}
 	filed, okFiled := parseCalDate(a.FiledOn)
 	if !okFiled {
-		p.Add("filed_on", "请填写报送日期（如 2027-12-28）")
+		dateProblem(&p, "filed_on", a.FiledOn, "请填写报送日期（如 2027-12-28）", "报送日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-12-28）")
 	}
 	if okAcc && okFiled && filed.before(acc) {
 		p.Add("filed_on", "报送日期 %s 早于验收通过日期 %s：验收通过后才能备案，请核对", filed, acc)

@@ -48,3 +48,38 @@ func TestAcceptedOnNotBeforeTheApplicationsApproval(t *testing.T) {
 		t.Errorf("held to an application it does not name: %v", p)
 	}
 }
+
+// A date that is typed but no day (2026-02-30) is said to be one, with what
+// was typed; a blank one is asked for (a trial that began on 2026-02-30 was
+// told 请填写试运行开始日期, as if it had none; found in a 天宁 walkthrough).
+func TestTypedDateThatIsNoDaySaysSo(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	msg := func(err error, field string) string {
+		for _, fe := range app.FieldErrors(err) {
+			if fe.Field == field {
+				return fe.Message
+			}
+		}
+		return ""
+	}
+	tr := &app.TrialReport{TrialStart: "2026-02-30"}
+	err := tr.Validate()
+	if m := msg(err, "trial_start"); !strings.Contains(m, "“2026-02-30”不是实际存在的日期") {
+		t.Errorf("trial_start of 2026-02-30: %q", m)
+	}
+	if m := msg(err, "trial_end"); m != "请填写试运行结束日期（如 2027-04-01）" {
+		t.Errorf("a blank trial_end: %q", m)
+	}
+	g := &app.GoLive{GoLiveOn: "2027-13-01"}
+	if m := msg(g.Validate(at), "go_live_on"); !strings.Contains(m, "“2027-13-01”不是实际存在的日期") {
+		t.Errorf("go_live_on of 2027-13-01: %q", m)
+	}
+	af := &app.AcceptanceFiling{AcceptedOn: "2027-02-29", FiledOn: "明天"}
+	err = af.Validate(nil, nil)
+	if m := msg(err, "accepted_on"); !strings.Contains(m, "“2027-02-29”不是实际存在的日期") {
+		t.Errorf("accepted_on of 2027-02-29: %q", m)
+	}
+	if m := msg(err, "filed_on"); !strings.Contains(m, "“明天”不是实际存在的日期") {
+		t.Errorf("filed_on of 明天: %q", m)
+	}
+}

@@ -185,3 +185,16 @@ func WithCalendarYear(doc []byte, y CalendarYear) (_ []byte, year int, err error
 	out.WriteByte('}')
 	return out.Bytes(), year, nil
 }
+
+// dateProblem adds the problem of a date that could not be read: blank,
+// what to fill in; typed, that what was typed (in bad's %s) is no day — a
+// trial that began on 2026-02-30 was told to fill in its start, as if it
+// had none (found in a 天宁 walkthrough).
+func dateProblem(p *Problems, field, value, blank, bad string) {
+	if isBlank(value) {
+		*p = append(*p, FieldError{Field: field, Message: blank, format: blank})
+		return
+	}
+	typed := clipText(strings.TrimSpace(value), 20)
+	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(bad, typed), format: bad, args: []any{typed}})
+}

@@ -26,7 +26,7 @@ func (g *GoLive) Validate(now time.Time) error {
 	projectHead(&p, g.ProjectName, g.UnitName)
 	switch d, ok := parseCalDate(g.GoLiveOn); {
 	case !ok:
-		p.Add("go_live_on", "请填写投入运行日期（如 2027-06-01）")
+		dateProblem(&p, "go_live_on", g.GoLiveOn, "请填写投入运行日期（如 2027-06-01）", "投入运行日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-06-01）")
 	case today(now).before(d):
 		p.Add("go_live_on", "投入运行日期 %s 晚于今天（%s）：请在系统实际投入运行后再报送", d, today(now))
 	}

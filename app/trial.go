@@ -309,10 +309,10 @@ func (t *TrialReport) Validate() error {
 	s, okS := parseCalDate(t.TrialStart)
 	e, okE := parseCalDate(t.TrialEnd)
 	if !okS {
-		p.Add("trial_start", "请填写试运行开始日期（如 2027-03-01）")
+		dateProblem(&p, "trial_start", t.TrialStart, "请填写试运行开始日期（如 2027-03-01）", "试运行开始日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-03-01）")
 	}
 	if !okE {
-		p.Add("trial_end", "请填写试运行结束日期（如 2027-04-01）")
+		dateProblem(&p, "trial_end", t.TrialEnd, "请填写试运行结束日期（如 2027-04-01）", "试运行结束日期“%s”不是实际存在的日期，请按 年-月-日 改正（如 2027-04-01）")
 	}
 	period := okS && okE && s.before(e)
 	if okS && okE && !period {
