@@ -1492,6 +1492,16 @@ func TestConsoleQueueFiltersByAnOverridesRoute(t *testing.T) {
 	if strings.Count(b.last, `value="approval"`) != 1 {
 		t.Error("a route code offered twice")
 	}
+	// The kinds offered are the profile's: 武汉 takes no 运维备案, whose
+	// chip said 0 beside 武汉's own kinds (found in a regulation review). A
+	// kind the filter names stays in it.
+	if strings.Contains(b.last, "kind=om_filing") || !strings.Contains(b.last, "kind=go_live") || !strings.Contains(b.last, "kind=declaration") {
+		t.Errorf("the queue's kinds under 武汉 are not the profile's")
+	}
+	b.get("/console/queue?kind=om_filing")
+	if !strings.Contains(b.last, `value="om_filing" selected`) {
+		t.Errorf("a kind the filter names is not kept in it")
+	}
 }
 
 // Under 郁南 the 竣工验收申请 is the 验收前置审核申请 of 第二十一条: the
@@ -1595,10 +1605,7 @@ func yunanReviewerOf(t *testing.T, fx *fixture, project string) (*app.Filing, *b
 // was typed kept.
 func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	setProfile(t, fx, "wuhan")
-	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	f := wuhanAccepted(t, fx)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	page := "/console/filings/" + f.ID
@@ -1614,23 +1621,5 @@ func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
 	form.Set("comment", "同意立项，共享分析充分；密码应用方案可行。")
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the approval with its opinion: %d %s", r.StatusCode, b.last)
-	}
-}
-
-// The queue offers the kinds the profile takes: under 武汉, which takes no
-// 运维备案, its chip said 0 beside 武汉's own kinds (found in a regulation
-// review). A kind the queue holds from an earlier profile stays.
-func TestConsoleQueueOffersTheProfilesKinds(t *testing.T) {
-	fx := MustBureau(t)
-	setProfile(t, fx, "wuhan")
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	b.get("/console/queue")
-	if strings.Contains(b.last, "kind=om_filing") || !strings.Contains(b.last, "kind=go_live") || !strings.Contains(b.last, "kind=declaration") {
-		t.Errorf("the queue's kinds under 武汉 are not the profile's")
-	}
-	b.get("/console/queue?kind=om_filing")
-	if !strings.Contains(b.last, `value="om_filing" selected`) {
-		t.Errorf("a kind the filter names is not kept in it")
 	}
 }

@@ -29,6 +29,17 @@ func setProfile(t *testing.T, fx *fixture, name string) {
 	}
 }
 
+// wuhanAccepted submits unit A's declaration (180 万元: 武汉's 审批 route),
+// sets 武汉's profile and has the reviewer accept it.
+func wuhanAccepted(t *testing.T, fx *fixture) *app.Filing {
+	t.Helper()
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "", http.StatusOK)
+	return f
+}
+
 // laterFiling returns a draft of kind k in the project of decl.
 func laterFiling(t *testing.T, k app.Kind, decl *app.Filing) *app.Filing {
 	t.Helper()
@@ -368,10 +379,7 @@ func TestReturnedDeclarationKeepsItsPlanYear(t *testing.T) {
 // a regulation review). Refused naming the approved amount.
 func TestAdjustmentHeldToTheApprovedTotal(t *testing.T) {
 	fx := MustBureau(t)
-	decl := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
-	setProfile(t, fx, "wuhan")
-	fx.decide(fx.reviewer, decl.ID, app.ActionAccept, "", http.StatusOK)
+	decl := wuhanAccepted(t, fx)
 	var resp protocol.DecisionResponse
 	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, decl.ID), fx.reviewer,
 		protocol.DecisionRequest{Action: app.ActionApprove, Approved: app.Wans(150), Comment: "同意立项。共享分析充分，密码应用方案可行。"},
