@@ -46,26 +46,38 @@ func (a *AcceptanceFiling) Validate(required []string, attachments []Attachment)
 }
 
 // CheckAcceptedOn holds a 验收后备案's 验收通过日期 to the acceptance
-// application it names, acc: no project passes acceptance before the
-// bureau has approved its application (where the unit organises the
-// acceptance after the bureau's review, 郁南 and 武汉 第二十一条, it comes
-// after the review too). A 天宁 clerk entered 2026-11-02 for a project whose
-// application the bureau passed on 2026-12-07, and neither side said so
-// (found in a walkthrough). Nil for any other body, without acc, or
-// before the bureau approved it.
-func CheckAcceptedOn(body Body, acc *Filing) Problems {
+// application it names, acc, of a project whose declaration is decl under
+// prof. Where the unit organises the acceptance after the bureau's review
+// (郁南's 前置审核, 武汉's 验收前确认: UnitAccepts) it passes after the bureau
+// approved the application; elsewhere the acceptance is what the
+// application is about, and passes after the unit sent it (the bureau may
+// record its approval days after the 验收 meeting). A 天宁 clerk entered a
+// date five weeks before the application was sent and neither side said so
+// (found in a walkthrough). Nil for any other body, without acc, or while
+// the date it is held to is not known. The first submission bounds it: an
+// application returned and sent again may have been accepted in between.
+func CheckAcceptedOn(body Body, acc *Filing, prof *Profile, decl *Declaration) Problems {
 	a := body.AcceptanceFiling
 	if a == nil || acc == nil || acc.Kind != KindAcceptance || acc.ID != a.AcceptanceID {
 		return nil
 	}
-	at, ok := decidedAt(acc.History, StatusApproved, StatusFiled)
 	on, okOn := parseCalDate(a.AcceptedOn)
-	if !ok || !okOn {
+	if !okOn {
 		return nil
 	}
 	var p Problems
-	if d := today(at.In(Beijing)); on.before(d) {
-		p.Add("accepted_on", "验收通过日期 %s 早于数管局通过所选验收申请的日期 %s：请核对，填写验收报告落款日期", on, d)
+	if prof.UnitAccepts(decl) {
+		if at, ok := decidedAt(acc.History, StatusApproved, StatusFiled); ok {
+			if d := today(at.In(Beijing)); on.before(d) {
+				p.Add("accepted_on", "验收通过日期 %s 早于数管局通过所选申请的日期 %s：单位在数管局审核通过后才组织验收，请核对", on, d)
+			}
+		}
+		return p
+	}
+	if at := FirstSubmission(acc.History); !at.IsZero() {
+		if d := today(at.In(Beijing)); on.before(d) {
+			p.Add("accepted_on", "验收通过日期 %s 早于所选竣工验收申请提交的日期 %s：请核对，填写验收报告落款日期", on, d)
+		}
 	}
 	return p
 }

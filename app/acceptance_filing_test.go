@@ -8,16 +8,19 @@ import (
 	"egovdesk/app"
 )
 
-// A 验收后备案's 验收通过日期 is not before the bureau approved the
-// acceptance application it names (a 天宁 clerk entered a date five weeks
-// before it; found in a walkthrough).
-func TestAcceptedOnNotBeforeTheApplicationsApproval(t *testing.T) {
+// A 验收后备案's 验收通过日期 is held to the acceptance application it names
+// (a 天宁 clerk entered a date five weeks before it; found in a
+// walkthrough): where the bureau's approval is the acceptance (天宁), not
+// before the application was sent — the 验收 meeting may be days before the
+// reviewer records the approval (found in review); where the unit accepts
+// after the bureau's review (武汉's 验收前确认), not before the review passed.
+func TestAcceptedOnHeldToTheApplication(t *testing.T) {
 	at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) // 10:00 in Beijing
-	acc, err := app.NewFiling(app.KindAcceptance, "acc", "acc-r1", "u1", at.AddDate(0, 0, -3))
+	acc, err := app.NewFiling(app.KindAcceptance, "acc", "acc-r1", "u1", at.AddDate(0, 0, -10))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acc.Submit(at.AddDate(0, 0, -2), "李娟"); err != nil {
+	if _, err := acc.Submit(at.AddDate(0, 0, -7), "李娟"); err != nil { // sent 2026-11-30
 		t.Fatal(err)
 	}
 	filing := func(on string) app.Body {
@@ -28,23 +31,37 @@ func TestAcceptedOnNotBeforeTheApplicationsApproval(t *testing.T) {
 		f.AcceptanceFiling.AcceptanceID, f.AcceptanceFiling.AcceptedOn = "acc", on
 		return f.Body()
 	}
-	if p := app.CheckAcceptedOn(filing("2026-11-02"), acc); p != nil {
-		t.Errorf("before any decision: %v", p)
+	tianning, wuhan := loadProfile(t, "tianning"), loadProfile(t, "wuhan")
+	decl := declaration(t, "项目", "单位", "180")
+	if p := app.CheckAcceptedOn(filing("2026-11-02"), acc, wuhan, decl); p != nil {
+		t.Errorf("武汉, before any decision: %v", p)
 	}
-	for _, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+	for _, a := range []app.Action{app.ActionAccept, app.ActionApprove} { // approved 2026-12-07
 		if _, err := acc.Decide(at, "王审核", app.RoleReviewer, a, "同意"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for on, bad := range map[string]bool{"2026-11-02": true, "2026-12-06": true, "2026-12-07": false, "2026-12-20": false} {
-		p := app.CheckAcceptedOn(filing(on), acc)
-		if got := len(p) == 1 && p[0].Field == "accepted_on" && strings.Contains(p[0].Message, "2026-12-07"); got != bad || !bad && p != nil {
-			t.Errorf("验收通过日期 %s: %v, want refused %v", on, p, bad)
+	for _, c := range []struct {
+		prof *app.Profile
+		on   string
+		bad  string // the date named, "" accepted
+	}{
+		{tianning, "2026-11-02", "2026-11-30"}, {tianning, "2026-11-29", "2026-11-30"},
+		{tianning, "2026-12-04", ""}, {tianning, "2026-11-30", ""},
+		{wuhan, "2026-12-04", "2026-12-07"}, {wuhan, "2026-12-06", "2026-12-07"},
+		{wuhan, "2026-12-07", ""}, {wuhan, "2026-12-20", ""},
+	} {
+		p := app.CheckAcceptedOn(filing(c.on), acc, c.prof, decl)
+		switch {
+		case c.bad == "" && p != nil:
+			t.Errorf("%s 验收通过日期 %s: %v", c.prof.ID, c.on, p)
+		case c.bad != "" && (len(p) != 1 || p[0].Field != "accepted_on" || !strings.Contains(p[0].Message, c.bad)):
+			t.Errorf("%s 验收通过日期 %s: %v, want refused naming %s", c.prof.ID, c.on, p, c.bad)
 		}
 	}
 	other := filing("2026-11-02")
 	other.AcceptanceFiling.AcceptanceID = "another"
-	if p := app.CheckAcceptedOn(other, acc); p != nil {
+	if p := app.CheckAcceptedOn(other, acc, tianning, decl); p != nil {
 		t.Errorf("held to an application it does not name: %v", p)
 	}
 }

@@ -512,6 +512,12 @@ func TestProfileCorrections(t *testing.T) {
 		if app.ApprovedInvestment(h) != app.Wans(3100) || app.ApprovedInvestment(nil) != 0 {
 			t.Errorf("approved investment of a history")
 		}
+		// 霍邱, 六安: 核定 at 初审通过, 批复立项 by 县发改委 without an amount; a
+		// 初审 amount of a project not approved is no 核定 investment.
+		passed := []app.Transition{{Action: app.ActionAccept}, {Action: app.ActionPass, Approved: app.Wans(500)}, {Action: app.ActionConcur}}
+		if app.ApprovedInvestment(append(passed, app.Transition{Action: app.ActionApprove})) != app.Wans(500) || app.ApprovedInvestment(passed) != 0 {
+			t.Errorf("a 核定 amount given at 初审通过")
+		}
 	})
 	t.Run("无条款依据的要求标为本局补充要求", func(t *testing.T) {
 		// 霍邱/六安: the 申请报告 with every declaration.

@@ -185,11 +185,20 @@ func (prof *Profile) approvedLine() *RouteRule {
 }
 
 // ApprovedInvestment returns the approved (核定) investment the bureau's
-// last approval in history carries, or 0 when none carries one.
+// last approval in history carries, or, when it carries none, the one the
+// 初审通过 before it carried (霍邱, 六安: the bureau 核定 at 初审 and 县发改委's
+// 批复立项 may give no amount; an adjustment of such a project was held to
+// the declared total; found in review); 0 when none carries one or the
+// project was not approved.
 func ApprovedInvestment(history []Transition) Money {
+	approved := false
 	for i := len(history) - 1; i >= 0; i-- {
-		t := history[i]
-		if t.Action == ActionApprove && t.Approved > 0 {
+		switch t := history[i]; {
+		case t.Action == ActionApprove && t.Approved > 0:
+			return t.Approved
+		case t.Action == ActionApprove:
+			approved = true
+		case approved && t.Action == ActionPass && t.Approved > 0:
 			return t.Approved
 		}
 	}

@@ -372,7 +372,7 @@ func (le *lifecycleEditor) changed(now time.Time) {
 			le.acc, _ = e.u.store.Get(e.u.ctx, af.AcceptanceID) // once per link, as the declaration is read
 			le.accID = af.AcceptanceID
 		}
-		p = append(p, app.CheckAcceptedOn(e.f.Body(), le.acc)...)
+		p = append(p, app.CheckAcceptedOn(e.f.Body(), le.acc, e.prof, le.decl)...)
 	}
 	e.problems = p
 	le.rule.SetText(le.ruleText())

@@ -351,7 +351,8 @@ func TestAdjustmentApprovedTotalIsTheProjects(t *testing.T) {
 }
 
 // The client tells the clerk what the bureau would refuse: a 验收后备案's
-// 验收通过日期 before the bureau approved its acceptance application.
+// 验收通过日期 before its acceptance application was sent (天宁: the bureau's
+// approval of it is the acceptance).
 func TestAcceptanceFilingDateNotBeforeTheApproval(t *testing.T) {
 	x := newScreens(t, "tianning", nil)
 	d := declared(t, x)
@@ -375,7 +376,7 @@ func TestAcceptanceFilingDateNotBeforeTheApproval(t *testing.T) {
 	h := x.editor(t)
 	problem := func() bool {
 		return slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool {
-			return p.Field == "accepted_on" && strings.Contains(p.Message, "早于数管局通过")
+			return p.Field == "accepted_on" && strings.Contains(p.Message, "早于所选竣工验收申请提交的日期")
 		})
 	}
 	if h.e.f.AcceptanceFiling.AcceptanceID != acc.ID || problem() {

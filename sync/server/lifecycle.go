@@ -61,7 +61,7 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 		v, err := s.store.Filing(ctx, c.UnitID, af.AcceptanceID)
 		switch {
 		case err == nil:
-			if p := app.CheckAcceptedOn(body, &v.Filing.Filing); p != nil {
+			if p := app.CheckAcceptedOn(body, &v.Filing.Filing, prof, decl); p != nil {
 				invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 			}
 		case !errors.Is(err, bureaustore.ErrNotFound):

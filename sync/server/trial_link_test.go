@@ -210,10 +210,11 @@ func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
 	}
 }
 
-// A 验收后备案 that names an acceptance application the bureau approved
-// gives a 验收通过日期 on or after that approval (a 天宁 clerk entered one
-// five weeks before it and the console said 按现行规则校验通过; found in a
-// walkthrough).
+// A 验收后备案 that names an acceptance application gives a 验收通过日期 no
+// earlier than the application was sent (a 天宁 clerk entered one five
+// weeks before it and the console said 按现行规则校验通过; found in a
+// walkthrough). Under this bureau's profile (霍邱) the bureau's approval is
+// the acceptance: app.CheckAcceptedOn's test has the other case.
 func TestAcceptanceFilingNotAcceptedBeforeTheApproval(t *testing.T) {
 	fx := MustBureau(t)
 	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
@@ -233,7 +234,7 @@ func TestAcceptanceFilingNotAcceptedBeforeTheApproval(t *testing.T) {
 		AcceptedOn: approved.AddDate(0, 0, -35).Format(time.DateOnly), Conclusion: "验收组同意通过验收", FiledOn: approved.Format(time.DateOnly),
 		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
 	p := fx.expectProblem("POST", revPath(af), fx.clerkA, submitReq(t, af), http.StatusUnprocessableEntity, app.EINVALID)
-	if !slices.Contains(fieldsOf(&p), "accepted_on") || !strings.Contains(messages(p), "早于数管局通过所选验收申请的日期 "+approved.Format(time.DateOnly)) {
+	if !slices.Contains(fieldsOf(&p), "accepted_on") || !strings.Contains(messages(p), "早于所选竣工验收申请提交的日期 "+approved.Format(time.DateOnly)) {
 		t.Errorf("accepted five weeks before the approval: %+v", p)
 	}
 	af.AcceptanceFiling.AcceptedOn = approved.Format(time.DateOnly)
