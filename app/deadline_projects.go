@@ -262,7 +262,10 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			_, event := p.events[dd.Anchor]
 			_, live := p.events[AnchorGoLive]
 			_, approved := p.events[AnchorApproval]
-			return dd.Known() && (event || dd.Planned != "" || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
+			// one counted from the planned end of construction only while
+			// it lies ahead: past it, the project is not built yet, not late
+			planned := dd.Planned != "" && !dd.Passed(now)
+			return dd.Known() && (event || planned || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
 				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
 		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +208,36 @@ func TestOpenPlanYear(t *testing.T) {
 	var none *app.Profile
 	if got := none.OpenPlanYear(time.Date(2026, 12, 5, 9, 0, 0, 0, cst)); got != 2027 {
 		t.Errorf("with no profile: %d", got)
+	}
+}
+
+// 武汉 第二十一条's 组织项目验收 of an approved project not built yet is counted
+// from the planned end of its construction period: on the home panel while
+// it lies ahead; past it the project is not built, not late (found in
+// review), in the dossier and on the home panel alike.
+func TestPlannedAcceptanceIsNeverLate(t *testing.T) {
+	p := MustProfiles(t)["wuhan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 1, 5), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市民政局", "180")
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2026-03", "2026-06"
+	})
+	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
+	home := func(now time.Time) []string {
+		var out []string
+		for _, pd := range p.ProjectDeadlines([]app.FilingAnchors{app.AnchorsOf(d)}, now) {
+			out = append(out, pd.ID+" "+ymd(pd.Due))
+		}
+		return out
+	}
+	if got := home(day(2026, 9, 1)); !slices.Contains(got, "acceptance 2026-12-30") {
+		t.Errorf("ahead, the home panel shows %v", got)
+	}
+	late := day(2027, 2, 1)
+	if got := home(late); slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "acceptance") }) {
+		t.Errorf("past the planned end, the home panel shows %v", got)
+	}
+	ds := p.Dossier("p1", []*app.Filing{d}, late)
+	if dl, ok := dueOf(ds, "acceptance"); !ok || dl.Planned != "2026-06" || dl.Overdue {
+		t.Errorf("past the planned end, the dossier's 组织项目验收 %+v (listed %v), want counted from the plan, not overdue", dl, ok)
 	}
 }

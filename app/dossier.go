@@ -308,7 +308,9 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			}
 		}
 		dd.Met = dd.MetBy != ""
-		dd.Overdue = !dd.Met && dd.Known() && dd.Due.Before(today)
+		// A deadline counted from the planned end of construction is no
+		// deadline yet: a project not built is not late (found in review).
+		dd.Overdue = !dd.Met && dd.Known() && dd.Due.Before(today) && dd.Planned == ""
 		out = append(out, dd)
 	}
 	// The acceptance filing is owed once the project passed acceptance;
