@@ -392,7 +392,8 @@ func TestAcceptanceFilingDateNotBeforeTheApproval(t *testing.T) {
 
 // 武汉 第二十一条's 组织项目验收 of an approved project not yet built is
 // counted from its declared construction period's end, and the dossier
-// and the home screen say so (it appeared only once an acceptance
+// says so (app's TestPlannedAcceptanceIsNeverLate has the home panel's
+// count; it appeared only once an acceptance
 // application gave the completion date; found in a regulation review).
 func TestPlannedAcceptanceDeadlineSaysSo(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)

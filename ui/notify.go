@@ -96,20 +96,7 @@ func (u *UI) openNotice(filingID string) {
 		return
 	}
 	u.OpenTimeline(filingID)
-	u.goWait(func(ctx context.Context) {
-		msgs, err := u.store.Inbox(ctx)
-		if err != nil {
-			fyne.LogError("read inbox", err)
-			return
-		}
-		for _, m := range msgs {
-			if m.FilingID == filingID && m.Decision != nil && !m.Read {
-				if err := u.store.MarkRead(ctx, m.ID); err != nil {
-					fyne.LogError("mark read", err)
-				}
-			}
-		}
-	})
+	u.goWait(func(ctx context.Context) { u.readDecisionsOf(ctx, filingID) })
 }
 
 // Activate raises the window, as a second start of the program does, and

@@ -518,10 +518,11 @@ func TestRevisingReadsTheFilingsDecisions(t *testing.T) {
 	x := newNotifyFixture(t, nil, false)
 	f := returnedWithRemarks(t)
 	x.store.filings[f.ID] = f
+	ret := &app.Transition{Action: app.ActionReturn}
 	x.store.inbox = []app.Message{
-		{ID: "m1", Kind: app.MessageDecision, FilingID: f.ID, Title: "退回修改"},
-		{ID: "m2", Kind: app.MessageDecision, FilingID: "other", Title: "退回修改"},
-		{ID: "m3", Kind: app.MessageDecision, FilingID: f.ID, Title: "受理", Read: true},
+		{ID: "m1", Kind: app.MessageDecision, FilingID: f.ID, Title: "退回修改", Decision: ret},
+		{ID: "m2", Kind: app.MessageDecision, FilingID: "other", Title: "退回修改", Decision: ret},
+		{ID: "m3", Kind: app.MessageDecision, FilingID: f.ID, Title: "受理", Read: true, Decision: ret},
 	}
 	x.u.revise(f, NewTextButton("修改后重新提交", 0, nil))
 	deadline := time.Now().Add(5 * time.Second)

@@ -302,21 +302,21 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 	})
 }
 
-// readDecisionsOf marks the unread inbox entries about filing id read: the
-// clerk who revises a returned filing has read what the bureau said, and
-// the list and 收件箱 still counted the return unread after the revision was
-// sent (found in a 天宁 walkthrough). A failure leaves them unread.
+// readDecisionsOf marks the unread decisions on filing id read: the clerk
+// opened them from a notification, or revises a returned filing, having
+// read what the bureau said (the list and 收件箱 still counted the return
+// unread after the revision was sent; found in a 天宁 walkthrough). One
+// that fails stays unread.
 func (u *UI) readDecisionsOf(ctx context.Context, id string) {
 	msgs, err := u.store.Inbox(ctx)
 	if err != nil {
-		fyne.LogError("read the inbox", err)
+		fyne.LogError("read inbox", err)
 		return
 	}
 	for _, m := range msgs {
-		if m.FilingID == id && !m.Read {
+		if m.FilingID == id && m.Decision != nil && !m.Read {
 			if err := u.store.MarkRead(ctx, m.ID); err != nil {
 				fyne.LogError("mark read", err)
-				return
 			}
 		}
 	}
