@@ -320,6 +320,16 @@ func (prof *Profile) DecisionLabel(a Action, k Kind, d *Declaration) string {
 	return prof.ActionLabel(a, k)
 }
 
+// DecisionStatusLabel names state st of a filing of kind k whose
+// declaration is d as StatusLabel does, a declaration that is filed and was
+// refused 不予备案, as DecisionLabel names the refusal.
+func (prof *Profile) DecisionStatusLabel(st Status, k Kind, d *Declaration) string {
+	if st == StatusRejected {
+		return prof.DecisionLabel(ActionReject, k, d)
+	}
+	return prof.StatusLabel(st, k)
+}
+
 // checkRouteOutcome refuses a decision on a declaration that its route
 // does not end with (routeForbids), saying which one it does.
 func checkRouteOutcome(prof *Profile, body *Body, d Decision) error {

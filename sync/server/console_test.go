@@ -1623,3 +1623,32 @@ func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
 		t.Errorf("the approval with its opinion: %d %s", r.StatusCode, b.last)
 	}
 }
+
+// A 武汉 project under 50 万元 is filed (第八条): its refusal is 不予备案 on the
+// filing's page — the button, the 已… banner and 办理记录 — not 不予立项.
+func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	d := f.Declaration
+	d.TotalInvestment, d.YearAmount = app.Wans(38), app.Wans(38)
+	d.Budget = d.Budget[:1]
+	d.Budget[0].Amount = app.Wans(38)
+	d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(38)}}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	if !strings.Contains(b.last, "> 不予备案") || strings.Contains(b.last, "不予立项") || strings.Contains(b.last, `value="approve"`) {
+		t.Errorf("the decisions offered on a 备案 project")
+	}
+	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"reject"}, "comment": {"不属于本办法适用范围"}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("refusal: %d %s", r.StatusCode, b.last)
+	}
+	b.get(page + "?done=reject")
+	if strings.Contains(b.last, "不予立项") || strings.Count(b.last, "不予备案") < 2 {
+		t.Errorf("the refused 备案 project's page says 不予立项, or not 不予备案 in the banner and the record")
+	}
+}

@@ -125,7 +125,7 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 	// in the banner (found from outside).
 	if a := app.Action(r.URL.Query().Get("done")); a != "" && len(v.D.History) > 0 {
 		if last := v.D.History[len(v.D.History)-1]; a.Valid() && last.Action == a && last.Actor == s.Name && last.Role == s.Role {
-			v.Done = c.b.Profile().ActionLabel(a, v.D.Kind)
+			v.Done = c.b.Profile().DecisionLabel(a, v.D.Kind, v.Body.Declaration)
 		}
 	}
 	if len(v.Actions) > 0 {
@@ -457,7 +457,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 	// not the one chosen, or no remark boxes (no 退回修改).
 	v.Kept = v.untaken(comment, remarks)
 	if action.Valid() && action != app.ActionSubmit && v.Action != action {
-		v.Kept = append([]string{"决定：" + c.b.Profile().ActionLabel(action, v.D.Kind)}, v.Kept...)
+		v.Kept = append([]string{"决定：" + c.b.Profile().DecisionLabel(action, v.D.Kind, v.Body.Declaration)}, v.Kept...)
 	}
 	if len(v.D.Allowed) > 0 {
 		v.Resumed = 1

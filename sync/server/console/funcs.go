@@ -50,6 +50,8 @@ var funcs = template.FuncMap{
 	// (不予备案, not 不予立项, for a later filing).
 	"actionLabelFor": func(a app.Action, k app.Kind) string { return a.LabelFor(k) },
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
+	"actionOn":       func(a app.Action, k app.Kind, _ *app.Declaration) string { return a.LabelFor(k) },
+	"stateOn":        func(s app.Status, k app.Kind, _ *app.Declaration) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
 	"jointLabel":     func(r app.Role) string { return r.JointLabel() },
 	// roleAs names the role a decision was taken in: a department's
