@@ -500,6 +500,24 @@ func (f *Filing) OpenReturn() *Transition {
 	return nil
 }
 
+// routeCodesUsed returns the route codes the profile's bands and overrides
+// give, each once: a flow may be for an override's route (武汉 第九条's
+// 行业主管部门审批), which the bands alone do not name.
+func (prof *Profile) routeCodesUsed() []string {
+	var out []string
+	for _, r := range prof.Routes {
+		if !slices.Contains(out, r.Code) {
+			out = append(out, r.Code)
+		}
+	}
+	for _, o := range prof.RouteOverrides {
+		if !slices.Contains(out, o.Code) {
+			out = append(out, o.Code)
+		}
+	}
+	return out
+}
+
 // LastBureauAct returns the index in h of the bureau's last act on the
 // filing, -1 when it never acted: what follows it is the unit's
 // (submissions and withdrawals).
@@ -525,8 +543,9 @@ func (prof *Profile) validateFlows(p *Problems) {
 				p.Add(fmt.Sprintf("%s.kinds[%d]", f, j), "%s.kinds[%d]：未知的材料类型“%s”", f, j, k)
 			}
 		}
+		codes := prof.routeCodesUsed()
 		for j, r := range fl.Routes {
-			if !slices.ContainsFunc(prof.Routes, func(rr RouteRule) bool { return rr.Code == r }) {
+			if !slices.Contains(codes, r) {
 				p.Add(fmt.Sprintf("%s.routes[%d]", f, j), "%s.routes[%d]：本规则没有审批路径“%s”", f, j, r)
 			}
 		}
@@ -536,6 +555,26 @@ func (prof *Profile) validateFlows(p *Problems) {
 		if len(fl.Steps) == 0 {
 			p.Add(f+".steps", "%s.steps：请至少填写一个审核步骤", f)
 			continue
+		}
+		// A declaration's route decides how its review ends (routeForbids):
+		// a flow over a 备案 route with no 予以备案, or over an approved one
+		// with no 批复立项, would leave the filing only 退回 or 不予 (found in
+		// review).
+		if len(fl.Kinds) == 0 || slices.Contains(fl.Kinds, KindDeclaration) {
+			for _, r := range codes {
+				if len(fl.Routes) > 0 && !slices.Contains(fl.Routes, r) {
+					continue
+				}
+				end := ActionApprove
+				if routeForbids(r, ActionApprove) {
+					end = ActionFile
+				} else if !routeForbids(r, ActionFile) {
+					continue // a route that ends either way
+				}
+				if !slices.ContainsFunc(fl.Steps, func(s ReviewStep) bool { return slices.Contains(s.actions(), end) }) {
+					p.Add(f+".steps", "%s：审批路径“%s”的申报书须以“%s”结束，但没有哪一步可以“%s”", f, r, end.Label(), end.Label())
+				}
+			}
 		}
 		ids := map[string]bool{}
 		ordinary := map[Status]int{}

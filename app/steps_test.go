@@ -282,6 +282,30 @@ func TestReviewFlowsChecked(t *testing.T) {
 			t.Errorf("%s: flows %+v", id, p.Flows)
 		}
 	}
+	// A flow ends as its routes' declarations do (routeForbids): 天宁's 评审
+	// with 批复立项, 武汉's 备案 with 予以备案; a flow may be for a route only an
+	// override gives (武汉 第九条's 行业主管部门审批).
+	wuhan, _ := assets.Profiles.ReadFile("profiles/wuhan.json")
+	for _, c := range []struct {
+		file  string
+		data  []byte
+		flows string
+		bad   string // "" loads
+	}{
+		{"tianning.json", data, `[{"kinds": ["declaration"], "steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["return", "reject"]}], "source": "x"}]`, "批复立项"},
+		{"wuhan.json", wuhan, `[{"routes": ["filing"], "steps": [{"id": "a", "label": "受理", "status": "submitted", "roles": ["reviewer"], "actions": ["accept", "return"]}, {"id": "b", "label": "审核", "status": "preliminary_review", "roles": ["reviewer"], "actions": ["approve", "return"]}], "source": "x"}]`, "予以备案"},
+		{"wuhan.json", wuhan, `[{"routes": ["sector_approval"], "steps": [{"id": "a", "label": "备案", "status": "submitted", "roles": ["reviewer"], "actions": ["file", "return", "reject"]}], "source": "第九条"}]`, ""},
+	} {
+		_, err := app.LoadProfile(c.file, bytes.Replace(c.data, []byte("{"), []byte(`{"review_flows": `+c.flows+`,`), 1))
+		switch {
+		case c.bad == "" && err != nil:
+			t.Errorf("%s: %v", c.flows, err)
+		case c.bad != "" && !slices.ContainsFunc(app.FieldErrors(err), func(fe app.FieldError) bool {
+			return fe.Field == "review_flows[0].steps" && strings.Contains(fe.Message, c.bad)
+		}):
+			t.Errorf("%s: %v, want a flow that cannot end in %s refused", c.flows, err, c.bad)
+		}
+	}
 }
 
 // A decision that needs a comment asks for what it is to tell the unit:
