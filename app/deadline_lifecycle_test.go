@@ -15,11 +15,7 @@ import (
 // period, 第二十二条 self-evaluation 12–24 months after go-live).
 func TestProjectDeadlinesFromLaterFilings(t *testing.T) {
 	p := MustProfiles(t)["wuhan"]
-	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 11, 1), func(f *app.Filing) {
-		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", "2900")
-		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2027-03", "2028-06"
-	})
-	submitAt(t, d, day(2026, 11, 5), app.ActionAccept, app.ActionApprove)
+	d := approvedWuhanProject(t, "2900", "2027-03", "2028-06", day(2026, 11, 5))
 	due := func(fs []*app.Filing, now time.Time) []string {
 		var anchors []app.FilingAnchors
 		for _, f := range fs {
@@ -166,4 +162,17 @@ func TestProjectDeadlinesYearlySelfEvaluationPerProject(t *testing.T) {
 	if got := due([]*app.Filing{d, self}, day(2026, 11, 26)); !slices.Equal(got, []string{"p1 2027-11-30"}) {
 		t.Errorf("with 2026's sent, 2027's is owed: %v", got)
 	}
+}
+
+// approvedWuhanProject is project p1, 武汉城市大脑 of wan 万元 over the
+// construction period start to end (YYYY-MM), sent at sent and approved
+// (accepted and approved a day apart after it).
+func approvedWuhanProject(t *testing.T, wan, start, end string, sent time.Time) *app.Filing {
+	t.Helper()
+	d := newFiling(t, app.KindDeclaration, "p1", "", sent.AddDate(0, 0, -4), func(f *app.Filing) {
+		f.Declaration = declaration(t, "武汉城市大脑", "武汉市政务服务和大数据管理局", wan)
+		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = start, end
+	})
+	submitAt(t, d, sent, app.ActionAccept, app.ActionApprove)
+	return d
 }

@@ -217,11 +217,7 @@ func TestOpenPlanYear(t *testing.T) {
 // review), in the dossier and on the home panel alike.
 func TestPlannedAcceptanceIsNeverLate(t *testing.T) {
 	p := MustProfiles(t)["wuhan"]
-	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 1, 5), func(f *app.Filing) {
-		f.Declaration = declaration(t, "武汉城市大脑", "武汉市民政局", "180")
-		f.Declaration.PeriodStart, f.Declaration.PeriodEnd = "2026-03", "2026-06"
-	})
-	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
+	d := approvedWuhanProject(t, "180", "2026-03", "2026-06", day(2026, 1, 10))
 	home := func(now time.Time) []string {
 		var out []string
 		for _, pd := range p.ProjectDeadlines([]app.FilingAnchors{app.AnchorsOf(d)}, now) {
