@@ -308,8 +308,8 @@ func TestDeadlineMarkedEstimated(t *testing.T) {
 		for _, dl := range p.DeadlinesFor(d, events, tc.accepted) {
 			if dl.ID == "acceptance_filing" {
 				found = true
-				if dl.Estimated != tc.estimated {
-					t.Errorf("accepted %v: due %v estimated %v", tc.accepted, dl.Due, dl.Estimated)
+				if dl.Estimated() != tc.estimated {
+					t.Errorf("accepted %v: due %v estimated %v", tc.accepted, dl.Due, dl.Estimated())
 				}
 			}
 		}

@@ -151,16 +151,19 @@ type Deadline struct {
 	Due    time.Time `json:"due,omitzero"`   // last day, inclusive; zero while the anchor is unknown
 	// Addition marks a deadline no clause states (AdditionNote).
 	Addition bool `json:"addition,omitempty"`
-	// Estimated marks a working-day deadline counted through a year whose
-	// holidays are not known (Calendar.Estimated): the true day may differ.
-	Estimated bool `json:"estimated,omitempty"`
-	// Unknown are the years whose holidays it lacks (Calendar.Unknown).
+	// Unknown are the years whose holidays a working-day deadline was
+	// counted without (Calendar.Unknown): the true day may differ
+	// (Estimated).
 	Unknown []int `json:"unknown_years,omitempty"`
 	// Planned is the declared construction period's end (YYYY-MM) a
 	// deadline counted from completion was counted from, before the
 	// completion date is known; "" otherwise.
 	Planned string `json:"planned,omitempty"`
 }
+
+// Estimated reports whether the deadline was counted through a year whose
+// holidays are not known (Unknown).
+func (d Deadline) Estimated() bool { return len(d.Unknown) > 0 }
 
 // Known reports whether the deadline's date could be computed.
 func (d Deadline) Known() bool { return !d.Due.IsZero() }
@@ -326,7 +329,6 @@ func (prof *Profile) deadline(r *DeadlineRule, dates projectDates, events map[st
 		case r.WorkingDays > 0:
 			dl.Due = prof.Calendar.AddWorkingDays(at, r.WorkingDays)
 			dl.Unknown = prof.Calendar.Unknown(at, dl.Due)
-			dl.Estimated = len(dl.Unknown) > 0
 		case r.Days > 0:
 			dl.Due = day(at).AddDate(0, 0, r.Days)
 		default:

@@ -304,7 +304,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		if dl.Source != "" {
 			text += "　" + dl.Source
 		}
-		if dl.Estimated && !dl.Met {
+		if dl.Estimated() && !dl.Met {
 			text += "\n" + Tf("尚未载入 %s 年的法定节假日安排，期限暂按周一至周五估算（不计节假日和调休），与实际期限可能不同。", yearList(dl.Unknown))
 		}
 		if !dl.Since.IsZero() {
@@ -328,7 +328,7 @@ func yearList(ys []int) string {
 // its year's holidays (app.Deadline.Estimated).
 func dueDate(d app.Deadline) string {
 	s := d.Due.Format("2006-01-02")
-	if d.Estimated {
+	if d.Estimated() {
 		s += T("（估算）")
 	}
 	if d.Planned != "" {
