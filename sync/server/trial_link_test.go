@@ -237,6 +237,19 @@ func TestAcceptanceFilingNotAcceptedBeforeTheApproval(t *testing.T) {
 	if !slices.Contains(fieldsOf(&p), "accepted_on") || !strings.Contains(messages(p), "早于所选竣工验收申请提交的日期 "+approved.Format(time.DateOnly)) {
 		t.Errorf("accepted five weeks before the approval: %+v", p)
 	}
+	// Another unit naming this unit's application learns nothing of it:
+	// the bureau looks it up in the sender's unit only.
+	theirs, err := app.NewFiling(app.KindAcceptanceFiling, uuid.NewString(), uuid.NewString(), fx.unitB.ID, fx.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	*theirs.AcceptanceFiling = *af.AcceptanceFiling
+	theirs.AcceptanceFiling.UnitName = fx.unitB.Name
+	if r := fx.do("POST", revPath(theirs), fx.clerkB, submitReq(t, theirs)); r.StatusCode != http.StatusCreated {
+		if p := r.problem(t); slices.Contains(fieldsOf(&p), "accepted_on") || strings.Contains(messages(p), approved.Format(time.DateOnly)) {
+			t.Errorf("another unit's 验收后备案 was held to this unit's application: %+v", p)
+		}
+	}
 	af.AcceptanceFiling.AcceptedOn = approved.Format(time.DateOnly)
 	if r := fx.do("POST", revPath(af), fx.clerkA, submitReq(t, af)); r.StatusCode != http.StatusCreated {
 		if p := r.problem(t); slices.Contains(fieldsOf(&p), "accepted_on") {
