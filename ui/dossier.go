@@ -287,7 +287,12 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	}
 	for _, dl := range ds.Deadlines {
 		due := T("及时（无固定日期）")
-		switch {
+		switch _, happened := ds.Events[dl.Anchor]; {
+		case !dl.Known() && !happened && (dl.Anchor == app.AnchorGoLive || dl.Anchor == app.AnchorCompletion || dl.Anchor == app.AnchorAcceptance || dl.Anchor == app.AnchorApproval):
+			// Counted from an event still ahead: 绩效自评价 read 及时（无固定日期）
+			// before the go-live that starts its count (seen in the real
+			// window; a 天宁 walkthrough saw it of the 验收后备案).
+			due = Tf("自%s起算（尚未%s）", T(app.AnchorLabel(dl.Anchor)), T(app.AnchorLabel(dl.Anchor)))
 		case dl.Met && dl.Known():
 			due = dl.Due.Format("2006-01-02")
 		case dl.Known():

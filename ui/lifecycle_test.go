@@ -404,4 +404,10 @@ func TestPlannedAcceptanceDeadlineSaysSo(t *testing.T) {
 	if txt := scrolledText(x.u.center); !strings.Contains(txt, want) {
 		t.Errorf("the dossier does not say how 组织项目验收 was counted:\n%s", txt)
 	}
+	// 绩效自评价 counts from the go-live, still ahead: not 及时（无固定日期）.
+	for _, l := range strings.Split(scrolledText(x.u.center), "\n") {
+		if strings.Contains(l, "绩效自评价") && (strings.Contains(l, "及时") || !strings.Contains(l, "自投入运行起算（尚未投入运行）")) {
+			t.Errorf("the self-evaluation before the go-live reads %q", l)
+		}
+	}
 }
