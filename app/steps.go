@@ -307,25 +307,43 @@ func routeForbids(route string, a Action) bool {
 	return false
 }
 
-// DecisionLabel names decision a on a filing of kind k whose declaration
-// (for a declaration, its own) is d, as ActionLabel does, with the refusal
-// of a declaration that is filed (备案) named 不予备案: the console offered
-// a 38 万元 project of 武汉 第八条 不予立项, a project no one approves.
-func (prof *Profile) DecisionLabel(a Action, k Kind, d *Declaration) string {
-	if k == KindDeclaration && a == ActionReject && d != nil && prof != nil {
-		if r := prof.RouteFor(d, 0).Code; r == RouteFiling || r == RouteSectorApproval {
-			return "不予备案"
-		}
+// DeclarationRoute returns the code of the route declaration d takes on
+// its declared amount, which names its refusal (ActionOn); "" for a nil d
+// or prof.
+func (prof *Profile) DeclarationRoute(d *Declaration) string {
+	if prof == nil || d == nil {
+		return ""
+	}
+	return prof.RouteFor(d, 0).Code
+}
+
+// RouteOf returns the route that names decisions on f (DeclarationRoute
+// for a declaration; "" for the other kinds, whose words are their kind's).
+func (prof *Profile) RouteOf(f *Filing) string {
+	if f == nil || f.Kind != KindDeclaration || f.Declaration == nil {
+		return ""
+	}
+	return prof.DeclarationRoute(f.Declaration)
+}
+
+// ActionOn names decision a on a filing of kind k whose route
+// (DeclarationRoute; "" when not known) is route, as ActionLabel does, with
+// the refusal of a declaration that is filed (备案) named 不予备案: the
+// console offered a 38 万元 project of 武汉 第八条 不予立项, a project no one
+// approves, and the clerk's list said so after the console said 不予备案.
+func (prof *Profile) ActionOn(a Action, k Kind, route string) string {
+	if k == KindDeclaration && a == ActionReject && (route == RouteFiling || route == RouteSectorApproval) {
+		return "不予备案"
 	}
 	return prof.ActionLabel(a, k)
 }
 
-// DecisionStatusLabel names state st of a filing of kind k whose
-// declaration is d as StatusLabel does, a declaration that is filed and was
-// refused 不予备案, as DecisionLabel names the refusal.
-func (prof *Profile) DecisionStatusLabel(st Status, k Kind, d *Declaration) string {
+// StatusOn names state st of a filing of kind k on route as StatusLabel
+// does, a declaration that is filed and was refused 不予备案, as ActionOn
+// names the refusal.
+func (prof *Profile) StatusOn(st Status, k Kind, route string) string {
 	if st == StatusRejected {
-		return prof.DecisionLabel(ActionReject, k, d)
+		return prof.ActionOn(ActionReject, k, route)
 	}
 	return prof.StatusLabel(st, k)
 }

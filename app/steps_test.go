@@ -363,9 +363,15 @@ func TestDeclarationRouteDecidesItsOutcome(t *testing.T) {
 		if msg := app.ErrorMessage(err); app.ErrorCode(err) != app.EINVALID || !strings.Contains(msg, c.allowed.Label()) || !strings.Contains(msg, c.source) {
 			t.Errorf("%s %s 万元: %s refused with %q, want one naming %s and %s", c.profile, c.wan, c.refused, msg, c.allowed.Label(), c.source)
 		}
-		// A filed project's refusal is 不予备案, an approved one's 不予立项.
-		if got, want := prof.DecisionLabel(app.ActionReject, app.KindDeclaration, f.Declaration), map[app.Action]string{app.ActionFile: "不予备案", app.ActionApprove: "不予立项"}[c.allowed]; got != want {
+		// A filed project's refusal is 不予备案, an approved one's 不予立项,
+		// as the state it leaves.
+		route := prof.RouteOf(f)
+		want := map[app.Action]string{app.ActionFile: "不予备案", app.ActionApprove: "不予立项"}[c.allowed]
+		if got := prof.ActionOn(app.ActionReject, app.KindDeclaration, route); got != want {
 			t.Errorf("%s %s 万元: the refusal is named %q, want %q", c.profile, c.wan, got, want)
+		}
+		if got := prof.StatusOn(app.StatusRejected, app.KindDeclaration, route); got != want {
+			t.Errorf("%s %s 万元: the refused state is named %q, want %q", c.profile, c.wan, got, want)
 		}
 		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.allowed, Comment: "同意。信息资源共享分析和密码应用方案可行。"}); err != nil {
 			t.Errorf("%s %s 万元: %s: %v", c.profile, c.wan, c.allowed, err)

@@ -56,6 +56,19 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// FilterLabel names s in a filter over filings of every kind, where a
+// state's name must cover each kind's word for it: 查找材料's 不予立项 found
+// refused catalogues and 不予备案 projects too.
+func (s Status) FilterLabel() string {
+	switch s {
+	case StatusApproved:
+		return "已批复/已通过"
+	case StatusRejected:
+		return "不予立项/备案/通过"
+	}
+	return s.Label()
+}
+
 // Valid reports whether s is a known state.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 

@@ -166,6 +166,9 @@ type Decision struct {
 	// RefusedCount is how many revisions one push set aside, when more than one.
 	RefusedCount int
 	Text         string // the reviewer's comment or the notice
+	// Route is a refused declaration's (app.Profile.RouteOf), which names
+	// the refusal: 不予备案 for a 备案 project.
+	Route string
 }
 
 // headline returns d as one line in the UI's language, the title of its
@@ -181,7 +184,7 @@ func (d Decision) headline(prof *app.Profile) string {
 		if title != "" {
 			name = Tf("《%s》", title)
 		}
-		return Tf("%s第 %d 版：%s", name, d.Revision, T(prof.ActionLabel(d.Action, d.FilingKind)))
+		return Tf("%s第 %d 版：%s", name, d.Revision, T(prof.ActionOn(d.Action, d.FilingKind, d.Route)))
 	case d.RefusedCount > 1:
 		return Tf("%d 份材料未能发送，请查看收件箱", d.RefusedCount)
 	case d.Refused > 0:

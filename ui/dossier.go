@@ -256,13 +256,14 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		d.body.Add(&paragraph{Text: text, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
 	}
 	d.body.Add(heading(Tf("本项目的材料（%d 份）", len(ds.Entries))))
+	route := ds.Route.Code // names a refusal of the declaration (不予备案 for a 备案 project)
 	for _, e := range ds.Entries {
 		id := e.FilingID
 		title := shownTitle(d.u.link.Profile(), e.Kind, e.Title)
 		if title == "" {
 			title = T(d.u.kindName(e.Kind))
 		}
-		state := Tf("%s · 第 %d 版 · %s", d.u.kindName(e.Kind), e.Revision, d.u.link.Profile().StatusLabel(e.Status, e.Kind))
+		state := Tf("%s · 第 %d 版 · %s", d.u.kindName(e.Kind), e.Revision, d.u.link.Profile().StatusOn(e.Status, e.Kind, route))
 		if !e.SubmittedAt.IsZero() {
 			state += " · " + T("提交于 ") + e.SubmittedAt.Format("2006-01-02")
 		}
@@ -271,7 +272,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		for _, t := range e.Decisions {
 			// in the screen's language, but the reviewer's name and words
 			// (the reviewer's name is no message to translate)
-			line := t.At.Format("2006-01-02") + " " + t.Actor + Tf("（%s）%s", t.Role.Label(), d.u.link.Profile().ActionLabel(t.Action, e.Kind))
+			line := t.At.Format("2006-01-02") + " " + t.Actor + Tf("（%s）%s", t.Role.Label(), d.u.link.Profile().ActionOn(t.Action, e.Kind, route))
 			if t.Comment != "" {
 				line += T("：") + t.Comment
 			}

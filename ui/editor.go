@@ -699,7 +699,7 @@ func (e *editorScreen) applyEditable() {
 				who = T(r.Department())
 			}
 		}
-		text := Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.prof.StatusLabel(e.f.Status, e.f.Kind))
+		text := Tf("只读 · %s已作出决定：%s。本材料不能再修改。", who, e.prof.StatusOn(e.f.Status, e.f.Kind, e.prof.RouteOf(e.f)))
 		// With the decision's words, as a return's are: an approval said
 		// only 已批复 while its conditions were in 进度与批复 alone (found
 		// in a 天宁 walkthrough).
@@ -888,7 +888,7 @@ func (e *editorScreen) showState(latest *app.Filing, s app.Send, w withdrawal, e
 		e.u.openEditor(latest, false)
 		return
 	}
-	e.status.SetText(Tf("%s · 第 %d 版", e.prof.StatusLabel(e.f.Status, e.f.Kind), e.f.Revision.Number))
+	e.status.SetText(Tf("%s · 第 %d 版", e.prof.StatusOn(e.f.Status, e.f.Kind, e.prof.RouteOf(e.f)), e.f.Revision.Number))
 	if err != nil {
 		return
 	}
@@ -1040,9 +1040,9 @@ func (e *editorScreen) withdrawOvertaken(f *app.Filing) {
 	case f.Status == app.StatusReturned:
 		showMessage(T("无需撤回"), T("数管局已退回修改这一版：不需要撤回，点“修改后重新提交”修改后再报送。"), e.u.win)
 	case f.Status.Final():
-		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(e.prof.StatusLabel(f.Status, f.Kind))), e.u.win)
+		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f)))), e.u.win)
 	default:
-		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(e.prof.StatusLabel(f.Status, f.Kind))), e.u.win)
+		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f)))), e.u.win)
 	}
 }
 

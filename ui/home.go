@@ -42,6 +42,7 @@ type homeScreen struct {
 	// state, on the Fyne thread
 	rows       []app.FilingRow
 	items      []homeItem         // what the list shows: rows, grouped by project when group is on
+	routes     map[string]string  // of the refused declarations among rows (refusedRoutes)
 	projectDL  []app.Deadline     // deadlines counted from the projects' events
 	dlStale    bool               // projectDL predates a store or profile change
 	dlShown    deadlinesShown     // what the deadline panel shows
@@ -70,7 +71,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.kind = &widget.Select{Options: kinds, Selected: kinds[0], OnChanged: func(string) { h.load() }}
 	statuses := []string{T(allStatuses)}
 	for _, s := range app.Statuses {
-		statuses = append(statuses, T(s.Label()))
+		statuses = append(statuses, T(s.FilterLabel()))
 	}
 	h.status = &widget.Select{Options: statuses, Selected: statuses[0], OnChanged: func(string) { h.load() }}
 	years := []string{T(allYears)}
@@ -94,7 +95,7 @@ func newHomeScreen(u *UI) *homeScreen {
 				return
 			}
 			if it := h.items[i]; it.row != nil {
-				o.(*rowView).set(*it.row, h.u.link.Profile())
+				o.(*rowView).set(*it.row, h.u.link.Profile(), h.routes[it.row.ID])
 			} else {
 				o.(*rowView).setGroup(it.group, h.u.now())
 			}
@@ -205,6 +206,13 @@ func (h *homeScreen) load() {
 	h.u.goWait(func(context.Context) {
 		defer h.loading.Done()
 		rows, err := h.u.store.List(ctx, q)
+		var refused []string
+		for _, r := range rows {
+			if r.Kind == app.KindDeclaration && r.Status == app.StatusRejected {
+				refused = append(refused, r.ID)
+			}
+		}
+		routes := refusedRoutes(ctx, h.u.store, prof, refused)
 		items := flatItems(rows)
 		if err == nil && grouped {
 			items, err = groupByProject(ctx, h.u.store, prof, rows, now)
@@ -219,6 +227,7 @@ func (h *homeScreen) load() {
 				h.found.SetText(T("读取列表失败：") + errorText(err))
 				return
 			}
+			h.routes = routes
 			h.setRows(rows, items)
 		})
 		if err != nil || !withDL {
@@ -423,7 +432,8 @@ func newRowView() *rowView {
 	return r
 }
 
-func (r *rowView) set(row app.FilingRow, prof *app.Profile) {
+// set shows row, whose route (refusedRoutes) is route.
+func (r *rowView) set(row app.FilingRow, prof *app.Profile, route string) {
 	title := shownTitle(prof, row.Kind, row.Title)
 	if title == "" {
 		title = T("（未命名）")
@@ -431,7 +441,7 @@ func (r *rowView) set(row app.FilingRow, prof *app.Profile) {
 	r.title.Importance = widget.MediumImportance
 	r.title.SetText(title)
 	r.meta.Importance = widget.LowImportance
-	status := prof.StatusLabel(row.Status, row.Kind)
+	status := prof.StatusOn(row.Status, row.Kind, route)
 	switch row.Send.State {
 	case app.SendQueued, app.SendSending, app.SendFailed, app.SendQuarantined:
 		if row.Status == app.StatusSubmitted {

@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 )
 
 // listText returns the text of the labels the home list shows, one row's
@@ -116,11 +118,11 @@ func TestHomeGroupsByProject(t *testing.T) {
 func TestRowNamesARefusalInTheKindsTerms(t *testing.T) {
 	test.NewTempApp(t)
 	r := newRowView()
-	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1}, nil)
+	r.set(app.FilingRow{ID: "g", Kind: app.KindGoLive, Status: app.StatusRejected, Title: "投入运行", RevisionNumber: 1}, nil, "")
 	if !strings.Contains(r.meta.Text, "不予备案") || strings.Contains(r.meta.Text, "不予立项") {
 		t.Errorf("a refused go-live: %q", r.meta.Text)
 	}
-	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1}, nil)
+	r.set(app.FilingRow{ID: "d", Kind: app.KindDeclaration, Status: app.StatusRejected, Title: "申报", RevisionNumber: 1}, nil, "")
 	if !strings.Contains(r.meta.Text, "不予立项") {
 		t.Errorf("a refused declaration: %q", r.meta.Text)
 	}
@@ -155,7 +157,7 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 		}
 	}
 	r := newRowView()
-	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1}, nil)
+	r.set(app.FilingRow{ID: "a", Kind: app.KindAcceptance, Status: app.StatusApproved, Title: "验收", RevisionNumber: 1}, nil, "")
 	if !strings.Contains(r.meta.Text, "已通过验收") {
 		t.Errorf("an approved acceptance application: %q", r.meta.Text)
 	}
@@ -198,5 +200,68 @@ func TestSearchBoxGetsALineOfItsOwnWhenNarrow(t *testing.T) {
 	}
 	if w := row.MinSize().Width; w > f.Width*0.6 {
 		t.Errorf("the row's minimum width %v keeps the window from narrowing to %v", w, f.Width*0.6)
+	}
+}
+
+// A 备案 project the bureau refused (武汉 第八条: under 50 万元) is 不予备案
+// in the clerk's list, as the console names it; a project that is
+// approved, refused, is 不予立项.
+func TestListNamesAFiledProjectsRefusal(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	at := x.u.Now().AddDate(0, -1, 0)
+	refused := func(id, name string, wan int64) {
+		d, err := app.NewFiling(app.KindDeclaration, id, id+"-r1", "local", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Declaration = apptest.Declaration()
+		d.Declaration.ProjectName = name
+		d.Declaration.TotalInvestment, d.Declaration.YearAmount = app.Wans(wan), app.Wans(wan)
+		d.Declaration.Budget = d.Declaration.Budget[:1]
+		d.Declaration.Budget[0].Amount = app.Wans(wan)
+		d.Declaration.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(wan)}}
+		if _, err := d.Submit(at, "陈晓"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Decide(at.Add(time.Hour), "王审核", app.RoleReviewer, app.ActionReject, "不予支持"); err != nil {
+			t.Fatal(err)
+		}
+		x.store.put(d)
+	}
+	refused("5d2b1a09-8f7e-4d6c-9b5a-0000000000a1", "武汉市小型平台", 38)
+	refused("5d2b1a09-8f7e-4d6c-9b5a-0000000000b1", "武汉市大型平台", 560)
+	x.u.ShowHome()
+	h := x.u.home
+	x.eventually(t, "the list", func() bool { return len(h.items) == 2 && len(h.routes) == 2 })
+	h.list.Resize(fyne.NewSize(900, 400))
+	txt := listText(h.list)
+	for _, line := range strings.Split(txt, "\n") {
+		if strings.Contains(line, "项目申报书") && !strings.Contains(line, "不予备案") && !strings.Contains(line, "不予立项") {
+			t.Errorf("a refused declaration's row names no refusal: %q", line)
+		}
+	}
+	if strings.Count(txt, "不予备案") != 1 || strings.Count(txt, "不予立项") != 1 {
+		t.Errorf("the list names the 38 万元 (备案) and 560 万元 (审批) projects' refusals otherwise:\n%s", txt)
+	}
+	// Its editor says so too, and so does the inbox's entry and the
+	// notification of the refusal.
+	small := "5d2b1a09-8f7e-4d6c-9b5a-0000000000a1"
+	x.u.OpenFiling(small)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == small })
+	if got := x.u.editor.status.Text; !strings.Contains(got, "不予备案") {
+		t.Errorf("the refused 备案 project's editor: %q", got)
+	}
+	prof := x.u.link.Profile()
+	m := app.Message{FilingID: small, FilingKind: app.KindDeclaration, FilingTitle: "武汉市小型平台",
+		Decision: &app.Transition{Action: app.ActionReject, From: app.StatusSubmitted, To: app.StatusRejected}}
+	if got := headline(prof, m, app.RouteFiling); !strings.HasSuffix(got, "不予备案") {
+		t.Errorf("the inbox's entry: %q", got)
+	}
+	d := Decision{FilingID: small, FilingKind: app.KindDeclaration, FilingTitle: "武汉市小型平台", Revision: 1, Action: app.ActionReject, Route: app.RouteFiling}
+	if got := d.headline(prof); !strings.HasSuffix(got, "不予备案") {
+		t.Errorf("the notification: %q", got)
+	}
+	if routes := refusedRoutes(context.Background(), x.store, prof, []string{small, "5d2b1a09-8f7e-4d6c-9b5a-0000000000b1"}); routes[small] != app.RouteFiling || routes["5d2b1a09-8f7e-4d6c-9b5a-0000000000b1"] != app.RouteApproval {
+		t.Errorf("the refused projects' routes: %v", routes)
 	}
 }

@@ -26,6 +26,7 @@ type inboxScreen struct {
 
 	// state, on the Fyne thread
 	msgs     []app.Message
+	routes   map[string]string // of the refused declarations among msgs' filings (refusedRoutes)
 	selected string
 	shown    bool
 	// opened: the clerk just opened the inbox; the next reload shows the
@@ -49,7 +50,7 @@ func newInboxScreen(u *UI) *inboxScreen {
 			m := s.msgs[i]
 			c := o.(*fyne.Container)
 			title := c.Objects[0].(*widget.Label)
-			title.SetText(headline(s.u.link.Profile(), m))
+			title.SetText(headline(s.u.link.Profile(), m, s.routes[m.FilingID]))
 			title.TextStyle = fyne.TextStyle{Bold: !m.Read}
 			title.Refresh()
 			read := T("已读")
@@ -80,8 +81,16 @@ func (s *inboxScreen) reloadIfShown() {
 func (s *inboxScreen) reload() {
 	s.u.goWait(func(ctx context.Context) {
 		msgs, err := s.u.store.Inbox(ctx)
+		var refused []string
+		for _, m := range msgs {
+			if m.FilingKind == app.KindDeclaration && m.Decision != nil && m.Decision.To == app.StatusRejected {
+				refused = append(refused, m.FilingID)
+			}
+		}
+		routes := refusedRoutes(ctx, s.u.store, s.u.link.Profile(), refused)
 		s.u.do(func() {
 			if s.shown {
+				s.routes = routes
 				s.showAll(msgs, err)
 			}
 		})
@@ -148,7 +157,7 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 // show shows one entry: the filing, the decision and the comment.
 func (s *inboxScreen) show(m app.Message) {
 	s.detail.RemoveAll()
-	s.detail.Add(&paragraph{Text: headline(s.u.link.Profile(), m), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
+	s.detail.Add(&paragraph{Text: headline(s.u.link.Profile(), m, s.routes[m.FilingID]), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText})
 	s.detail.Add(note(m.At.Local().Format("2006-01-02 15:04")))
 	if d := m.Decision; d != nil {
 		imp := widget.MediumImportance
@@ -160,8 +169,8 @@ func (s *inboxScreen) show(m app.Message) {
 		case app.StatusApproved, app.StatusFiled:
 			imp = widget.SuccessImportance
 		}
-		prof, k := s.u.link.Profile(), m.FilingKind
-		what := Tf("决定：%s（原状态：%s）", T(prof.StatusLabel(d.To, k)), T(prof.StatusLabel(d.From, k)))
+		prof, k, route := s.u.link.Profile(), m.FilingKind, s.routes[m.FilingID]
+		what := Tf("决定：%s（原状态：%s）", T(prof.StatusOn(d.To, k, route)), T(prof.StatusLabel(d.From, k)))
 		if d.From == d.To { // a step within a state: a department's 联审同意
 			what = Tf("%s：%s，材料仍为“%s”", T(d.Role.Label()), T(d.Action.Label()), T(prof.StatusLabel(d.To, k)))
 		}
@@ -220,8 +229,9 @@ func (s *inboxScreen) restoreDraft(id string) {
 	})
 }
 
-// headline returns the entry's one-line title.
-func headline(prof *app.Profile, m app.Message) string {
+// headline returns the entry's one-line title; route is its filing's
+// (refusedRoutes), which names a refusal.
+func headline(prof *app.Profile, m app.Message, route string) string {
 	if m.Decision != nil {
 		t := shownTitle(prof, m.FilingKind, m.FilingTitle)
 		if t == "" {
@@ -232,7 +242,7 @@ func headline(prof *app.Profile, m app.Message) string {
 			// entries all read "…：专家论证中".
 			return Tf("%s：%s%s", t, T(d.Role.Department()), T(d.Action.Label()))
 		}
-		return t + T("：") + T(prof.StatusLabel(m.Decision.To, m.FilingKind))
+		return t + T("：") + T(prof.StatusOn(m.Decision.To, m.FilingKind, route))
 	}
 	if m.Title != "" {
 		return m.Title

@@ -124,7 +124,7 @@ func TestRemarkShownBesideTheField(t *testing.T) {
 func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	tr := returnedWithRemarks(t).History[1]
 	tr.Approved = app.Wans(150) + app.Wan/2
-	view := transitionView(nil, app.KindDeclaration, tr, "", nil, nil, nil)
+	view := transitionView(nil, app.KindDeclaration, "", tr, "", nil, nil, nil)
 	got := textOf(view)
 	for _, want := range []string{"审核步骤：受理", "核定金额：150.5 万元", "审核意见（建设目标）：建设目标请量化到可考核的指标", "意见：请按逐项意见修改"} {
 		if !strings.Contains(got, want) {
@@ -135,7 +135,7 @@ func TestTimelineShowsApprovedAndRemarks(t *testing.T) {
 	// 霍邱's 批复立项 is 县发改委's (found in a clerk's walkthrough).
 	by := app.Transition{At: tr.At, Actor: "县发改委联审及审批员", Role: app.RoleNDRC, Action: app.ActionApprove,
 		From: app.StatusExpert, To: app.StatusApproved, RevisionNumber: 1, Step: "批复立项"}
-	if got := textOf(transitionView(nil, app.KindDeclaration, by, "", nil, nil, nil)); !strings.Contains(got, "县发改委联审及审批员（发展改革部门）") || strings.Contains(got, "数管局") {
+	if got := textOf(transitionView(nil, app.KindDeclaration, "", by, "", nil, nil, nil)); !strings.Contains(got, "县发改委联审及审批员（发展改革部门）") || strings.Contains(got, "数管局") {
 		t.Errorf("the approval by 县发改委 reads:\n%s", got)
 	}
 	// With nowhere to go, not in a link's blue.
@@ -209,7 +209,7 @@ func TestInboxNamesAJointReviewersConcurrence(t *testing.T) {
 		From: app.StatusExpert, To: app.StatusExpert, RevisionNumber: 1}
 	m := app.Message{ID: "m1", Kind: app.MessageDecision, FilingID: "f1", FilingTitle: "城关镇智慧社区管理平台", Decision: &tr, At: tr.At}
 	// not 财政部门·联审联审同意 (found by a newcomer following the README)
-	if h := headline(nil, m); h != "城关镇智慧社区管理平台：财政部门联审同意" {
+	if h := headline(nil, m, ""); h != "城关镇智慧社区管理平台：财政部门联审同意" {
 		t.Errorf("headline %q", h)
 	}
 	s := newInboxScreen(x.u)

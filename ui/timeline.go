@@ -109,7 +109,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		title = T("（未命名）")
 	}
 	t.title.SetText(title + " · " + T("进度与批复"))
-	state := Tf("%s · %s · 当前第 %d 版", t.u.kindName(f.Kind), t.u.link.Profile().StatusLabel(f.Status, f.Kind), f.Revision.Number)
+	state := Tf("%s · %s · 当前第 %d 版", t.u.kindName(f.Kind), t.u.link.Profile().StatusOn(f.Status, f.Kind, t.u.link.Profile().RouteOf(f)), f.Revision.Number)
 	if w := sendWord(send, f.Status); w != "" {
 		state += " · " + w
 	}
@@ -137,8 +137,9 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 	if !f.Revision.Submitted() {
 		t.events.Add(event(time.Time{}, fmt.Sprintf(T("第 %d 版 · 正在修改（草稿，未提交）"), f.Revision.Number), "", "", "", widget.MediumImportance))
 	}
+	route := t.u.link.Profile().RouteOf(f)
 	for _, h := range history {
-		t.events.Add(transitionView(t.u.link.Profile(), f.Kind, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
+		t.events.Add(transitionView(t.u.link.Profile(), f.Kind, route, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
 	}
 	if len(history) == 0 {
 		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
@@ -149,9 +150,10 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 // submission also its check code and, when the bureau's receipt was kept
 // (rc), whether its SM2 signature verified and the SM3 the bureau computed,
 // with a button that calls save to keep the receipt in a file (none when
-// save is nil).
-func transitionView(prof *app.Profile, k app.Kind, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof), open func(path string)) fyne.CanvasObject {
-	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, prof.StatusLabel(h.To, k), prof.StatusLabel(h.From, k))
+// save is nil). route is the filing's (app.Profile.RouteOf), which names a
+// refusal.
+func transitionView(prof *app.Profile, k app.Kind, route string, h app.Transition, hash string, rc *app.ReceiptProof, save func(*app.ReceiptProof), open func(path string)) fyne.CanvasObject {
+	what := Tf("第 %d 版 · %s（原为%s）", h.RevisionNumber, prof.StatusOn(h.To, k, route), prof.StatusOn(h.From, k, route))
 	switch {
 	case h.Action == app.ActionSubmit:
 		what = fmt.Sprintf(T("第 %d 版 · 提交"), h.RevisionNumber)

@@ -53,7 +53,7 @@ func TestListRowSaysAQueuedFilingIsNotDelivered(t *testing.T) {
 	r := newRowView()
 	row := app.FilingRow{Kind: app.KindDeclaration, Title: "城关镇智慧社区管理平台", PlanYear: 2027, Status: app.StatusSubmitted,
 		RevisionNumber: 1, Send: app.Send{State: app.SendFailed, Reason: "无法连接数管局服务器（网络不通或服务器未启动），将自动重试"}}
-	r.set(row, nil)
+	r.set(row, nil, "")
 	if strings.Contains(r.meta.Text, "已提交") || !strings.Contains(r.meta.Text, "尚未送达") {
 		t.Errorf("queued: %q", r.meta.Text)
 	}
@@ -61,7 +61,7 @@ func TestListRowSaysAQueuedFilingIsNotDelivered(t *testing.T) {
 		t.Errorf("queued: send state %q", r.send.Text)
 	}
 	row.Send = app.Send{State: app.SendSent}
-	r.set(row, nil)
+	r.set(row, nil, "")
 	if !strings.Contains(r.meta.Text, "已提交") || r.send.Text != "已送达" {
 		t.Errorf("delivered: %q, %q", r.meta.Text, r.send.Text)
 	}
@@ -69,7 +69,7 @@ func TestListRowSaysAQueuedFilingIsNotDelivered(t *testing.T) {
 	// read as the returned revision sent again.
 	for _, st := range []app.Status{app.StatusReturned, app.StatusApproved, app.StatusFiled} {
 		row.Status = st
-		r.set(row, nil)
+		r.set(row, nil, "")
 		if r.send.Text != "" {
 			t.Errorf("%s: send state %q beside %q", st, r.send.Text, r.meta.Text)
 		}

@@ -191,6 +191,11 @@ func (l *link) forward(ctx context.Context, s *syncer.Syncer) {
 			d := ui.Decision{FilingID: n.FilingID, FilingTitle: n.FilingTitle, FilingKind: n.FilingKind, Title: n.Title, Text: n.Text, Refused: n.Refused, RefusedCount: n.RefusedCount}
 			if n.Decision != nil {
 				d.Text, d.Action, d.Revision = n.Decision.Comment, n.Decision.Action, n.Decision.RevisionNumber
+				if d.Action == app.ActionReject && d.FilingKind == app.KindDeclaration {
+					if f, err := l.store.Get(ctx, d.FilingID); err == nil {
+						d.Route = l.Profile().RouteOf(f)
+					}
+				}
 			}
 			select {
 			case l.decisions <- d:

@@ -1651,4 +1651,14 @@ func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
 	if strings.Contains(b.last, "不予立项") || strings.Count(b.last, "不予备案") < 2 {
 		t.Errorf("the refused 备案 project's page says 不予立项, or not 不予备案 in the banner and the record")
 	}
+	// 查找材料 lists it by the same word, and the clerk who tries to take
+	// it back is told it too.
+	b.get("/console/find?status=rejected")
+	if !strings.Contains(b.last, f.ID) || !strings.Contains(b.last, ">不予备案<") || strings.Contains(b.last, ">不予立项<") {
+		t.Errorf("查找材料 names the refused 备案 project's state otherwise:\n%s", b.last)
+	}
+	p := fx.expectProblem("POST", protocol.Path(protocol.PathWithdrawal, f.ID), fx.clerkA, protocol.WithdrawRequest{RevisionID: f.Revision.ID}, http.StatusConflict, app.ECONFLICT)
+	if !strings.Contains(p.Detail, "不予备案") || strings.Contains(p.Detail, "不予立项") {
+		t.Errorf("withdrawing the refused 备案 project: %q, want 不予备案", p.Detail)
+	}
 }

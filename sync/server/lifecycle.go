@@ -149,6 +149,25 @@ func (s *Server) projectDeclaration(ctx context.Context, unit, project string) (
 	return b.Declaration, v.Filing.Filing.History, nil
 }
 
+// refusedRoute returns the route of f when it is a refused declaration,
+// which names its refusal (不予备案 for a 备案 project, app.Profile.StatusOn),
+// reading its body only then; "" otherwise or when it cannot be read (the
+// kind's words are used).
+func (s *Server) refusedRoute(ctx context.Context, unit string, f *app.Filing) string {
+	if f.Kind != app.KindDeclaration || f.Status != app.StatusRejected {
+		return ""
+	}
+	prof := s.profile.Load()
+	if f.Declaration != nil {
+		return prof.DeclarationRoute(f.Declaration)
+	}
+	d, _, err := s.projectDeclaration(ctx, unit, f.ID)
+	if err != nil {
+		return ""
+	}
+	return prof.DeclarationRoute(d)
+}
+
 // handleProjectFilings lists a project's filings for the bureau: its
 // declaration and every filing that names it, in the order of the
 // project's life (app.Profile.Dossier's: declaration, catalogue, trial

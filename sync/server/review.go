@@ -220,7 +220,7 @@ func (s *Server) handleReviewAttachment(w http.ResponseWriter, r *http.Request, 
 // saw (req.From), or, when the request does not say, from a status that
 // allowed this action (two reviewers on one filing, or one reviewer's
 // second click). It returns nil for any other refusal.
-func decidedMeanwhile(prof *app.Profile, f app.Filing, c *caller, req protocol.DecisionRequest) error {
+func decidedMeanwhile(prof *app.Profile, route string, f app.Filing, c *caller, req protocol.DecisionRequest) error {
 	if len(f.History) == 0 {
 		return nil
 	}
@@ -240,7 +240,7 @@ func decidedMeanwhile(prof *app.Profile, f app.Filing, c *caller, req protocol.D
 		who = "您本人"
 	}
 	return app.Errorf(app.ECONFLICT, "已由%s处理：%s 于 %s 已将此材料处理为“%s”，请刷新后查看", who, last.Actor,
-		last.At.In(app.Beijing).Format("2006-01-02 15:04"), prof.StatusLabel(last.To, f.Kind))
+		last.At.In(app.Beijing).Format("2006-01-02 15:04"), prof.StatusOn(last.To, f.Kind, route))
 }
 
 // contentDisposition returns the Content-Disposition of an attachment
@@ -362,7 +362,8 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	res, err := s.store.Decide(ctx, d)
 	var refused *bureaustore.DecisionRefused
 	if errors.As(err, &refused) {
-		err = decisionRefusal(d.Profile, refused.Current, c, req, refused.Reason, want != nil)
+		route := s.refusedRoute(ctx, "", &refused.Current)
+		err = decisionRefusal(d.Profile, route, refused.Current, c, req, refused.Reason, want != nil)
 	}
 	if err != nil {
 		return protocol.DecisionResponse{}, fmt.Errorf("decide %s: %w", fid, err)
@@ -378,7 +379,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 // When the reviewer's view was found current (seen), nothing came between,
 // and a refusal is the decision's own: an 受理 of a returned filing sent
 // with a fresh ETag was told 已由您本人处理 (found from outside).
-func decisionRefusal(prof *app.Profile, f app.Filing, c *caller, req protocol.DecisionRequest, reason error, seen bool) error {
+func decisionRefusal(prof *app.Profile, route string, f app.Filing, c *caller, req protocol.DecisionRequest, reason error, seen bool) error {
 	if n := len(f.History); f.Status == app.StatusWithdrawn && n > 0 {
 		// Not 已由他人处理: the unit took it back, and sends it again.
 		last := f.History[n-1]
@@ -391,11 +392,11 @@ func decisionRefusal(prof *app.Profile, f app.Filing, c *caller, req protocol.De
 	}
 	if errors.Is(reason, bureaustore.ErrConflict) {
 		if req.From != "" && req.From != f.Status {
-			if raced := decidedMeanwhile(prof, f, c, req); raced != nil {
+			if raced := decidedMeanwhile(prof, route, f, c, req); raced != nil {
 				return raced
 			}
 			// not "已不是": the filing may never have been in it (round 10)
-			return app.Errorf(app.ECONFLICT, "材料现为“%s”状态，不是请求中的“%s”：可能已由他人处理，请刷新后查看", prof.StatusLabel(f.Status, f.Kind), prof.StatusLabel(req.From, f.Kind))
+			return app.Errorf(app.ECONFLICT, "材料现为“%s”状态，不是请求中的“%s”：可能已由他人处理，请刷新后查看", prof.StatusOn(f.Status, f.Kind, route), prof.StatusLabel(req.From, f.Kind))
 		}
 		return errStale()
 	}
@@ -403,7 +404,7 @@ func decisionRefusal(prof *app.Profile, f app.Filing, c *caller, req protocol.De
 	// overtaken; a step that is not this account's, an amount or a remark
 	// is refused as such.
 	if _, serr := app.Next(f.Status, c.Role, req.Action, req.Comment); serr != nil && app.ErrorCode(reason) != app.EFORBIDDEN && !seen {
-		if raced := decidedMeanwhile(prof, f, c, req); raced != nil {
+		if raced := decidedMeanwhile(prof, route, f, c, req); raced != nil {
 			return raced
 		}
 	}

@@ -88,7 +88,7 @@ func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, r
 	}
 	if f.Revision.ID != req.RevisionID {
 		return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT,
-			"要撤回的版本不是这份材料的最新版本（数管局现有第 %d 版，为“%s”）：请等客户端同步后再看", f.Revision.Number, s.profile.Load().StatusLabel(f.Status, f.Kind))
+			"要撤回的版本不是这份材料的最新版本（数管局现有第 %d 版，为“%s”）：请等客户端同步后再看", f.Revision.Number, s.profile.Load().StatusOn(f.Status, f.Kind, s.refusedRoute(ctx, c.UnitID, &f)))
 	}
 	if f.Status == app.StatusWithdrawn {
 		for i := len(f.History) - 1; i >= 0; i-- {
@@ -103,9 +103,9 @@ func (s *Server) withdrawRefused(ctx context.Context, c *caller, f app.Filing, r
 	}
 	msg := app.ErrorMessage(reason) // a department began at an intake step, named
 	if n := len(f.History); n > 0 && f.Status != app.StatusSubmitted {
-		last, prof := f.History[n-1], s.profile.Load()
+		last, prof, route := f.History[n-1], s.profile.Load(), s.refusedRoute(ctx, c.UnitID, &f)
 		msg = fmt.Sprintf("数管局已于 %s %s（现为“%s”），不能再撤回：如需修改，请联系数管局退回修改",
-			last.At.In(app.Beijing).Format("2006-01-02 15:04"), prof.ActionLabel(last.Action, f.Kind), prof.StatusLabel(f.Status, f.Kind))
+			last.At.In(app.Beijing).Format("2006-01-02 15:04"), prof.ActionOn(last.Action, f.Kind, route), prof.StatusOn(f.Status, f.Kind, route))
 	}
 	return protocol.DecisionResponse{}, app.Errorf(app.ECONFLICT, "%s", msg)
 }

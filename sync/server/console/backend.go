@@ -130,6 +130,9 @@ type FindItem struct {
 	Status   app.Status
 	Revision int
 	Updated  time.Time
+	// Route is a refused declaration's route, which names its refusal
+	// (app.Profile.StatusOn); "" otherwise.
+	Route string
 }
 
 // QueueItem is one line of the review queue.

@@ -441,13 +441,11 @@ func (c *Console) funcs() template.FuncMap {
 		// 不予立项, for a later filing; 郁南's 前置审核通过).
 		"actionLabelFor": func(a app.Action, k app.Kind) string { return c.b.Profile().ActionLabel(a, k) },
 		"statusLabelFor": func(s app.Status, k app.Kind) string { return c.b.Profile().StatusLabel(s, k) },
-		// actionOn and stateOn are the same on a filing's page, where
-		// the declaration says its route: a 备案 project's refusal is
-		// 不予备案, not 不予立项.
-		"actionOn": func(a app.Action, k app.Kind, d *app.Declaration) string { return c.b.Profile().DecisionLabel(a, k, d) },
-		"stateOn": func(s app.Status, k app.Kind, d *app.Declaration) string {
-			return c.b.Profile().DecisionStatusLabel(s, k, d)
-		},
+		// actionOn and stateOn are the same for a filing whose route is
+		// known (a declaration's: the filing page's, the queue's): a 备案
+		// project's refusal is 不予备案, not 不予立项.
+		"actionOn": func(a app.Action, k app.Kind, route string) string { return c.b.Profile().ActionOn(a, k, route) },
+		"stateOn":  func(s app.Status, k app.Kind, route string) string { return c.b.Profile().StatusOn(s, k, route) },
 	}
 }
 

@@ -50,7 +50,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 				late = "超期"
 			}
 			prof := c.b.Profile()
-			row := []string{prof.ShownTitle(it.Kind, it.Title), prof.KindName(it.Kind), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel, total, prof.StatusLabel(it.Status, it.Kind)}
+			row := []string{prof.ShownTitle(it.Kind, it.Title), prof.KindName(it.Kind), it.UnitName, strconv.Itoa(it.Year), it.RouteLabel, total, prof.StatusOn(it.Status, it.Kind, it.Route)}
 			if stepped {
 				row = append(row, "")
 				if it.Step != "" {

@@ -21,8 +21,11 @@ import (
 // filingView is a filing as a document, with the rule verdict, the
 // difference from the revision it revises and the decision form.
 type filingView struct {
-	D       protocol.FilingDetail
-	Body    app.Body
+	D    protocol.FilingDetail
+	Body app.Body
+	// Route is the code of the declaration's route, which names its
+	// refusal (app.Profile.ActionOn); "" for the other kinds.
+	Route   string
 	Verdict *verdict
 	// Changes are the fields that differ from the revision this one
 	// revises (nil for a first revision); Changed holds their paths.
@@ -125,7 +128,7 @@ func (c *Console) filing(w http.ResponseWriter, r *http.Request, s *session) {
 	// in the banner (found from outside).
 	if a := app.Action(r.URL.Query().Get("done")); a != "" && len(v.D.History) > 0 {
 		if last := v.D.History[len(v.D.History)-1]; a.Valid() && last.Action == a && last.Actor == s.Name && last.Role == s.Role {
-			v.Done = c.b.Profile().DecisionLabel(a, v.D.Kind, v.Body.Declaration)
+			v.Done = c.b.Profile().ActionOn(a, v.D.Kind, v.Route)
 		}
 	}
 	if len(v.Actions) > 0 {
@@ -147,13 +150,16 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	if err := json.Unmarshal(d.Body, &v.Body); err != nil {
 		return nil, fmt.Errorf("decode body of %s: %w", id, err)
 	}
+	if d.Kind == app.KindDeclaration {
+		v.Route = c.b.Profile().DeclarationRoute(v.Body.Declaration)
+	}
 	for _, a := range d.Allowed {
 		_, err := app.Next(d.Status, s.Role, a, "") // the workflow says whether a comment is required
 		required := false
 		for _, fe := range app.FieldErrors(err) {
 			required = required || fe.Field == "comment"
 		}
-		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().DecisionLabel(a, d.Kind, v.Body.Declaration), CommentRequired: required})
+		v.Actions = append(v.Actions, actionView{Action: a, Label: c.b.Profile().ActionOn(a, d.Kind, v.Route), CommentRequired: required})
 	}
 	v.CommentHint = commentHint(v.Actions)
 	// 武汉 第十三条: the 批复's opinion on 信息资源共享 and 密码应用, said
@@ -457,7 +463,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 	// not the one chosen, or no remark boxes (no 退回修改).
 	v.Kept = v.untaken(comment, remarks)
 	if action.Valid() && action != app.ActionSubmit && v.Action != action {
-		v.Kept = append([]string{"决定：" + c.b.Profile().DecisionLabel(action, v.D.Kind, v.Body.Declaration)}, v.Kept...)
+		v.Kept = append([]string{"决定：" + c.b.Profile().ActionOn(action, v.D.Kind, v.Route)}, v.Kept...)
 	}
 	if len(v.D.Allowed) > 0 {
 		v.Resumed = 1

@@ -45,13 +45,15 @@ var funcs = template.FuncMap{
 	},
 	"kindLabel":   func(k app.Kind) string { return k.Label() }, // the rules' names: Console.funcs
 	"statusLabel": func(s app.Status) string { return s.Label() },
-	"actionLabel": func(a app.Action) string { return a.Label() },
+	// statusFilter names a state in a filter over every kind.
+	"statusFilter": func(s app.Status) string { return s.FilterLabel() },
+	"actionLabel":  func(a app.Action) string { return a.Label() },
 	// actionLabelFor names an action in the terms of the filing's kind
 	// (不予备案, not 不予立项, for a later filing).
 	"actionLabelFor": func(a app.Action, k app.Kind) string { return a.LabelFor(k) },
 	"statusLabelFor": func(s app.Status, k app.Kind) string { return s.LabelFor(k) },
-	"actionOn":       func(a app.Action, k app.Kind, _ *app.Declaration) string { return a.LabelFor(k) },
-	"stateOn":        func(s app.Status, k app.Kind, _ *app.Declaration) string { return s.LabelFor(k) },
+	"actionOn":       func(a app.Action, k app.Kind, _ string) string { return a.LabelFor(k) },
+	"stateOn":        func(s app.Status, k app.Kind, _ string) string { return s.LabelFor(k) },
 	"roleLabel":      func(r app.Role) string { return r.Label() },
 	"jointLabel":     func(r app.Role) string { return r.JointLabel() },
 	// roleAs names the role a decision was taken in: a department's
