@@ -278,3 +278,34 @@ func CheckApprovedTotal(body Body, decl *Declaration, history []Transition) Prob
 	}
 	return p
 }
+
+// CheckProjectDecided refuses a filing of a project's later life (every
+// kind but the declaration and the catalogue, which is drafted with it)
+// while the bureau has not approved or filed the project's declaration,
+// decl, whose decisions are history: a trial report and a 竣工验收申请 of a
+// project only 已提交 were received and could be 验收通过, and a 验收后备案
+// of a project never approved counted as its acceptance (a review of 六安
+// and 郁南). Nothing is checked when decl is nil (a project the bureau does
+// not hold: approved before the unit used this) or when its route needs
+// no filing (单位自行管理).
+func CheckProjectDecided(body Body, prof *Profile, decl *Declaration, history []Transition) Problems {
+	if decl == nil || body.Kind == KindDeclaration || body.Kind == KindCatalogue {
+		return nil
+	}
+	if prof != nil && prof.DeclarationRoute(decl) == RouteSelfManaged {
+		return nil
+	}
+	st := StatusDraft
+	if n := len(history); n > 0 {
+		st = history[n-1].To
+	}
+	var p Problems
+	switch st {
+	case StatusApproved, StatusFiled:
+	case StatusRejected:
+		p.Add("project_id", "所属项目的申报书已被数管局决定不予立项（备案）：不能再为它报送本材料，请选择其他项目")
+	default:
+		p.Add("project_id", "所属项目的申报书尚未经数管局批复立项或备案：项目批复（备案）后才能报送本材料")
+	}
+	return p
+}

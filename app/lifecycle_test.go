@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/assets"
 )
 
@@ -630,3 +631,45 @@ func TestEveryLifecycleRuleCitesItsClause(t *testing.T) {
 }
 
 func assetsProfile(name string) ([]byte, error) { return assets.Profiles.ReadFile("profiles/" + name) }
+
+// A filing of a project's later life waits for the project's declaration
+// to be approved or filed (a review of 六安 and 郁南 sent a trial report and
+// a 竣工验收申请 of a project only 已提交, and the reviewer passed them); a
+// catalogue is drafted with its declaration, a project the bureau does
+// not hold is not held, nor one that needs no filing (单位自行管理).
+func TestLaterFilingWaitsForTheProjectsDecision(t *testing.T) {
+	prof := loadProfile(t, "yunan")
+	decl := apptest.Declaration()
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	step := func(to app.Status) []app.Transition { return []app.Transition{{At: at, To: app.StatusSubmitted}, {At: at, To: to}} }
+	trial := app.Body{Kind: app.KindTrialReport, ProjectID: "p"}
+	for _, c := range []struct {
+		name    string
+		body    app.Body
+		decl    *app.Declaration
+		history []app.Transition
+		field   string // "" when it may be sent
+	}{
+		{"a draft project", trial, decl, nil, "project_id"},
+		{"a project under review", trial, decl, step(app.StatusPreliminary), "project_id"},
+		{"a project returned", app.Body{Kind: app.KindAcceptance, ProjectID: "p"}, decl, step(app.StatusReturned), "project_id"},
+		{"a project refused", app.Body{Kind: app.KindAcceptanceFiling, ProjectID: "p"}, decl, step(app.StatusRejected), "project_id"},
+		{"an approved project", trial, decl, step(app.StatusApproved), ""},
+		{"a filed project", app.Body{Kind: app.KindAdjustment, ProjectID: "p"}, decl, step(app.StatusFiled), ""},
+		{"a catalogue of a project under review", app.Body{Kind: app.KindCatalogue, ProjectID: "p"}, decl, step(app.StatusSubmitted), ""},
+		{"a project the bureau does not hold", trial, nil, nil, ""},
+		{"a project below 10 万元 (单位自行管理)", trial, func() *app.Declaration {
+			d := *decl
+			d.TotalInvestment = app.Wans(8)
+			return &d
+		}(), nil, ""},
+	} {
+		p := app.CheckProjectDecided(c.body, prof, c.decl, c.history)
+		switch {
+		case c.field == "" && len(p) > 0:
+			t.Errorf("%s: refused: %v", c.name, p)
+		case c.field != "" && (len(p) != 1 || p[0].Field != c.field):
+			t.Errorf("%s: %v, want one problem on %s", c.name, p, c.field)
+		}
+	}
+}

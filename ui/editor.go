@@ -28,6 +28,11 @@ type editorScreen struct {
 	u    *UI
 	f    *app.Filing // the working copy, owned by the Fyne thread
 	prof *app.Profile
+	// project is the declaration of the project f names (projectID), read
+	// once per link as the lifecycle editor reads it; nil when the store
+	// holds none.
+	project   *app.Filing
+	projectID string
 
 	saver *saver
 
@@ -496,14 +501,49 @@ func (e *editorScreen) edited() {
 	e.rowsEdited()
 }
 
+// statusOf is f's status, "" for nil.
+func statusOf(f *app.Filing) app.Status {
+	if f == nil {
+		return ""
+	}
+	return f.Status
+}
+
+// bureauChecks are the checks of what the bureau holds beside the filing:
+// the unit it is made in the name of, the project it names.
+func (e *editorScreen) bureauChecks() app.Problems {
+	var p app.Problems
+	if s := e.u.link.Session(); s.UnitID == e.f.UnitID {
+		// the bureau refuses a filing in another unit's name: say so here
+		p = append(p, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
+	}
+	return append(p, e.projectDecided()...)
+}
+
+// projectDecided checks, as the bureau will, that the project a later
+// filing names was approved or filed (app.CheckProjectDecided): a trial
+// report of a project still under review was sent and received.
+func (e *editorScreen) projectDecided() app.Problems {
+	id := e.f.ProjectID
+	if id == "" || e.f.Kind == app.KindDeclaration || e.f.Kind == app.KindCatalogue {
+		return nil
+	}
+	if e.projectID != id {
+		e.project, e.projectID = nil, id
+		if d, err := e.u.store.Get(e.u.ctx, id); err == nil && d.Declaration != nil {
+			e.project = d
+		}
+	}
+	if e.project == nil {
+		return nil
+	}
+	return app.CheckProjectDecided(e.f.Body(), e.prof, e.project.Declaration, e.project.History)
+}
+
 // changedView recomputes the checks and the assessment and shows them.
 func (e *editorScreen) changedView() {
 	now := e.u.now()
-	e.problems = app.FieldErrors(e.f.Check(e.prof, now))
-	if s := e.u.link.Session(); s.UnitID == e.f.UnitID {
-		// the bureau refuses a filing in another unit's name: say so here
-		e.problems = append(e.problems, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
-	}
+	e.problems = append(app.FieldErrors(e.f.Check(e.prof, now)), e.bureauChecks()...)
 	title := shownTitle(e.prof, e.f.Kind, e.f.Title())
 	if title == "" {
 		title = Tf("（未命名的%s）", e.u.kindName(e.f.Kind))
@@ -773,12 +813,25 @@ func (e *editorScreen) refreshStateLater() {
 		return
 	}
 	e.stateReading = true
+	project := e.projectID
 	e.u.goWait(func(ctx context.Context) {
 		latest, send, w, err := e.readState(ctx)
+		var decl *app.Filing // the project's, which a decision pulled may have approved
+		if project != "" {
+			if d, err := e.u.store.Get(ctx, project); err == nil && d.Declaration != nil {
+				decl = d
+			}
+		}
 		e.u.do(func() {
 			e.stateReading = false
 			if e.u.editor != e {
 				return
+			}
+			if project != "" && e.projectID == project && statusOf(decl) != statusOf(e.project) {
+				e.project = decl
+				if e.editable {
+					e.changedView()
+				}
 			}
 			shape := e.headerShape()
 			e.showState(latest, send, w, err)

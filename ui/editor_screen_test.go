@@ -1156,3 +1156,45 @@ func TestFundingSumSaysWhichWayItIsOff(t *testing.T) {
 		}
 	}
 }
+
+// A trial report of a project still under review says so before it is
+// sent (the bureau refuses it: app.CheckProjectDecided), and stops saying
+// it once the bureau's approval of the project is pulled, with the editor
+// open.
+func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	at := x.u.Now().AddDate(0, -2, 0)
+	d, err := app.NewFiling(app.KindDeclaration, "3c2b1a09-8f7e-4d6c-9b5a-0000000000d1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000d2", "local", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	if _, err := d.Submit(at, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(d)
+	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-0000000000e1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000e2", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.TrialReport, tr.ProjectID = apptest.TrialReport(), d.ID
+	x.store.put(tr)
+	x.u.OpenFiling(tr.ID)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == tr.ID })
+	onProject := func() bool {
+		for _, p := range x.u.editor.problems {
+			if p.Field == "project_id" && strings.Contains(p.Message, "尚未经数管局批复立项或备案") {
+				return true
+			}
+		}
+		return false
+	}
+	x.eventually(t, "the project under review said", onProject)
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	x.eventually(t, "the approval pulled and the problem gone", func() bool { return !onProject() })
+}

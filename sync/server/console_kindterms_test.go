@@ -18,7 +18,9 @@ import (
 func TestConsoleNamesDecisionsInTheKindsTerms(t *testing.T) {
 	fx := MustBureau(t)
 	decl := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
+	pending := newFiling(t, fx.unitA.ID) // a project's decisions on offer
+	fx.submit(fx.clerkA, pending, http.StatusCreated)
 	setProfile(t, fx, "wuhan")
 	live := laterFiling(t, app.KindGoLive, decl)
 	live.GoLive = &app.GoLive{ProjectName: decl.Declaration.ProjectName, UnitName: decl.Declaration.UnitName,
@@ -48,7 +50,7 @@ func TestConsoleNamesDecisionsInTheKindsTerms(t *testing.T) {
 			}
 		}
 	}
-	page(decl.ID, []string{"> 不予立项", "退回修改、不予立项须写明意见：退回修改写明需要怎样修改，其他写明理由"})
+	page(pending.ID, []string{"> 不予立项", "退回修改、不予立项须写明意见：退回修改写明需要怎样修改，其他写明理由"})
 	page(live.ID, []string{"> 不予备案", "退回修改、不予备案须写明意见", "> 予以备案"}, "不予立项", "批复立项")
 	page(adj.ID, []string{"> 不予同意调整", "所属情形", "根据上级部门要求或者市委、市人民政府工作部署，确需改变建设内容的",
 		"第十九条第（一）项", "占批复概算 15%", "概算明细调整（原批复 → 调整后）", "调整数额 27"}, "不予立项", "未选择所列情形")

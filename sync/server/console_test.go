@@ -1573,7 +1573,7 @@ func TestConsoleSaysAKindIsNotForTheProject(t *testing.T) {
 	fx := MustBureau(t)
 	decl := newFiling(t, fx.unitA.ID)
 	decl.Declaration.Class = app.ClassPublic
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
 	acc, b := yunanReviewerOf(t, fx, decl.ID)
 	b.get("/console/filings/" + acc.ID)
 	if !strings.Contains(b.last, "本项目不适用：按第二十一条，验收前置审核只适用于立项审批的专业类项目") {

@@ -57,6 +57,9 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if p := app.CheckApprovedTotal(body, decl, history); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
+	if p := app.CheckProjectDecided(body, prof, decl, history); p != nil {
+		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
+	}
 	if af := body.AcceptanceFiling; af != nil && strings.TrimSpace(af.AcceptanceID) != "" {
 		v, err := s.store.Filing(ctx, c.UnitID, af.AcceptanceID)
 		switch {

@@ -40,6 +40,16 @@ func wuhanAccepted(t *testing.T, fx *fixture) *app.Filing {
 	return f
 }
 
+// decided submits unit A's declaration decl and has the reviewer accept
+// and approve it: a later filing waits for its project's decision
+// (app.CheckProjectDecided).
+func (fx *fixture) decided(t *testing.T, decl *app.Filing) {
+	t.Helper()
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decide(fx.reviewer, decl.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, decl.ID, app.ActionApprove, "同意。信息资源共享分析和密码应用方案可行。", http.StatusOK)
+}
+
 // laterFiling returns a draft of kind k in the project of decl.
 func laterFiling(t *testing.T, k app.Kind, decl *app.Filing) *app.Filing {
 	t.Helper()
@@ -80,7 +90,7 @@ func adjustmentOf(typ app.AdjustType, moved int64) *app.Adjustment {
 func TestLifecycleFilingsAreReceivedAndDecided(t *testing.T) {
 	fx := MustBureau(t) // served by httptest on a loopback socket, which the console's browser needs
 	decl := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
 	setProfile(t, fx, "wuhan")
 
 	live := laterFiling(t, app.KindGoLive, decl)
@@ -164,8 +174,8 @@ func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
 	public := newFiling(t, fx.unitA.ID)
 	professional := newFiling(t, fx.unitA.ID)
 	professional.Declaration.Class = app.ClassProfessional
-	fx.submit(fx.clerkA, public, http.StatusCreated)
-	fx.submit(fx.clerkA, professional, http.StatusCreated)
+	fx.decided(t, public)
+	fx.decided(t, professional)
 	setProfile(t, fx, "yunan")
 
 	bad := laterFiling(t, app.KindAdjustment, public)

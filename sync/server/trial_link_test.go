@@ -147,7 +147,7 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 func TestConsoleLinksAFilingToItsProject(t *testing.T) {
 	fx := MustBureau(t)
 	decl := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
 	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
 	trial.ProjectID = decl.ID
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
@@ -193,7 +193,7 @@ func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
 	fx := MustBureau(t)
 	decl := newFiling(t, fx.unitA.ID)
 	decl.Declaration.PlanYear = 2028
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
 	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
 	trial.ProjectID = decl.ID
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
@@ -256,4 +256,23 @@ func TestAcceptanceFilingNotAcceptedBeforeTheApproval(t *testing.T) {
 			t.Errorf("accepted on the day of the approval: %+v", p)
 		}
 	}
+}
+
+// A trial report of a project the bureau has not decided is refused on
+// receipt, naming the project (a review of 六安 and 郁南: a trial report and
+// a 竣工验收申请 of a project only 已提交 were received and passed); once
+// the project is approved the same revision is received.
+func TestLaterFilingWaitsForItsProjectsApproval(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	p := fx.expectProblem("POST", revPath(trial), fx.clerkA, submitReq(t, trial), http.StatusUnprocessableEntity, "invalid")
+	if len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, "尚未经数管局批复立项或备案") {
+		t.Errorf("a trial report of a project under review: %+v", p)
+	}
+	fx.decide(fx.reviewer, decl.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, decl.ID, app.ActionApprove, "同意", http.StatusOK)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
 }
