@@ -641,7 +641,9 @@ func TestLaterFilingWaitsForTheProjectsDecision(t *testing.T) {
 	prof := loadProfile(t, "yunan")
 	decl := apptest.Declaration()
 	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	step := func(to app.Status) []app.Transition { return []app.Transition{{At: at, To: app.StatusSubmitted}, {At: at, To: to}} }
+	step := func(to app.Status) []app.Transition {
+		return []app.Transition{{At: at, To: app.StatusSubmitted}, {At: at, To: to}}
+	}
 	trial := app.Body{Kind: app.KindTrialReport, ProjectID: "p"}
 	for _, c := range []struct {
 		name    string
