@@ -1,5 +1,7 @@
 package app
 
+import "strings"
+
 // AcceptanceFiling files a project with the bureau after it passed
 // acceptance (验收后备案): 天宁区 within 10 working days with the review
 // opinion, tender documents, winning bid, contract and acceptance report
@@ -77,6 +79,33 @@ func CheckAcceptedOn(body Body, acc *Filing, prof *Profile, decl *Declaration) P
 	if at := FirstSubmission(acc.History); !at.IsZero() {
 		if d := today(at.In(Beijing)); on.before(d) {
 			p.Add("accepted_on", "验收通过日期 %s 早于所选竣工验收申请提交的日期 %s：请核对，填写验收报告落款日期", on, d)
+		}
+	}
+	return p
+}
+
+// CheckAcceptanceReviewed holds a 验收后备案 of a project whose declaration
+// is decl to the bureau's review where the unit organises its acceptance
+// only after it (UnitAccepts: 郁南 第二十一条's 验收前置审核, 武汉 第二十一条's
+// 验收前确认): it names the acceptance application, acc as the store holds
+// it (nil when it holds none), and the bureau passed that application. A
+// 郁南 专业类 project's 验收后备案 naming none was received and counted as its
+// acceptance (a review of 郁南). Nil for any other body, a project the
+// review is not for (KindNotFor) or one the store does not hold.
+func CheckAcceptanceReviewed(body Body, acc *Filing, prof *Profile, decl *Declaration) Problems {
+	a := body.AcceptanceFiling
+	if a == nil || decl == nil || !prof.UnitAccepts(decl) || prof.KindNotFor(KindAcceptance, decl) != "" {
+		return nil // a 郁南 备案 project is accepted without the review
+	}
+	var p Problems
+	switch {
+	case strings.TrimSpace(a.AcceptanceID) == "":
+		p.Add("acceptance_id", "请选择本项目经数管局审核通过的验收申请：本地区规定，项目先经数管局审核（确认）通过，单位再组织验收并报送备案")
+	case acc == nil || acc.Kind != KindAcceptance || acc.ID != a.AcceptanceID:
+		p.Add("acceptance_id", "所选的验收申请数管局没有收到：请先提交验收申请，经数管局审核通过后再报送备案")
+	default:
+		if _, ok := decidedAt(acc.History, StatusApproved, StatusFiled); !ok {
+			p.Add("acceptance_id", "所选的验收申请尚未经数管局审核通过：审核通过后才能组织验收并报送备案")
 		}
 	}
 	return p

@@ -100,3 +100,54 @@ func TestTypedDateThatIsNoDaySaysSo(t *testing.T) {
 		t.Errorf("filed_on of 明天: %q", m)
 	}
 }
+
+// Where the unit organises its acceptance after the bureau's review (郁南
+// 第二十一条's 验收前置审核 of a 专业类 立项 project; 武汉 第二十一条's 验收前确认),
+// a 验收后备案 names the application the bureau passed: one naming none was
+// received and counted as the project's acceptance (a review of 郁南).
+// Elsewhere (天宁), and for a 郁南 备案 project, it need not.
+func TestAcceptanceFilingNamesTheReviewedApplication(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	acc, err := app.NewFiling(app.KindAcceptance, "acc", "acc-r1", "u1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.Submit(at, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	filing := func(id string) app.Body {
+		f, err := app.NewFiling(app.KindAcceptanceFiling, "af", "af-r1", "u1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.AcceptanceFiling.AcceptanceID = id
+		return f.Body()
+	}
+	yunan, wuhan, tianning := loadProfile(t, "yunan"), loadProfile(t, "wuhan"), loadProfile(t, "tianning")
+	professional := declaration(t, "项目", "单位", "180")
+	professional.Class = app.ClassProfessional
+	filed := declaration(t, "项目", "单位", "30")
+	filed.Class = app.ClassProfessional
+	want := func(name string, p app.Problems, says string) {
+		t.Helper()
+		switch {
+		case says == "" && p != nil:
+			t.Errorf("%s: refused: %v", name, p)
+		case says != "" && (len(p) != 1 || p[0].Field != "acceptance_id" || !strings.Contains(p[0].Message, says)):
+			t.Errorf("%s: %v, want one problem on acceptance_id saying %q", name, p, says)
+		}
+	}
+	want("郁南 专业类, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, professional), "请选择本项目经数管局审核通过的验收申请")
+	want("武汉, none named", app.CheckAcceptanceReviewed(filing(""), nil, wuhan, professional), "请选择本项目经数管局审核通过的验收申请")
+	want("郁南, one the bureau does not hold", app.CheckAcceptanceReviewed(filing("acc"), nil, yunan, professional), "数管局没有收到")
+	want("郁南, one under review", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "尚未经数管局审核通过")
+	want("天宁, none named", app.CheckAcceptanceReviewed(filing(""), nil, tianning, professional), "")
+	want("郁南 备案 project, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, filed), "")
+	want("a project the store does not hold", app.CheckAcceptanceReviewed(filing(""), nil, yunan, nil), "")
+	for _, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := acc.Decide(at.Add(time.Hour), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want("郁南, one passed", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "")
+}

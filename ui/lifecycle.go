@@ -368,11 +368,15 @@ func (le *lifecycleEditor) changed(now time.Time) {
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
 	p = append(p, app.CheckApprovedTotal(e.f.Body(), le.decl, le.declHistory)...)
 	p = append(p, e.bureauChecks()...) // changedView's, which this replaces
-	if af := e.f.AcceptanceFiling; af != nil && af.AcceptanceID != "" {
+	if af := e.f.AcceptanceFiling; af != nil {
 		if le.accID != af.AcceptanceID {
-			le.acc, _ = e.u.store.Get(e.u.ctx, af.AcceptanceID) // once per link, as the declaration is read
+			le.acc = nil
+			if af.AcceptanceID != "" {
+				le.acc, _ = e.u.store.Get(e.u.ctx, af.AcceptanceID) // once per link, as the declaration is read
+			}
 			le.accID = af.AcceptanceID
 		}
+		p = append(p, app.CheckAcceptanceReviewed(e.f.Body(), le.acc, e.prof, le.decl)...)
 		p = append(p, app.CheckAcceptedOn(e.f.Body(), le.acc, e.prof, le.decl)...)
 	}
 	e.problems = p

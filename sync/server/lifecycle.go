@@ -60,15 +60,20 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if p := app.CheckProjectDecided(body, prof, decl, history); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
-	if af := body.AcceptanceFiling; af != nil && strings.TrimSpace(af.AcceptanceID) != "" {
-		v, err := s.store.Filing(ctx, c.UnitID, af.AcceptanceID)
-		switch {
-		case err == nil:
-			if p := app.CheckAcceptedOn(body, &v.Filing.Filing, prof, decl); p != nil {
-				invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
+	if af := body.AcceptanceFiling; af != nil {
+		var acc *app.Filing // as the bureau holds it
+		if id := strings.TrimSpace(af.AcceptanceID); id != "" {
+			v, err := s.store.Filing(ctx, c.UnitID, id)
+			switch {
+			case err == nil:
+				acc = &v.Filing.Filing
+			case !errors.Is(err, bureaustore.ErrNotFound):
+				return nil, 0, fmt.Errorf("acceptance application %s: %w", id, err)
 			}
-		case !errors.Is(err, bureaustore.ErrNotFound):
-			return nil, 0, fmt.Errorf("acceptance application %s: %w", af.AcceptanceID, err)
+		}
+		p := append(app.CheckAcceptanceReviewed(body, acc, prof, decl), app.CheckAcceptedOn(body, acc, prof, decl)...)
+		if p != nil {
+			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 		}
 	}
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {

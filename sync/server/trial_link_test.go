@@ -276,3 +276,21 @@ func TestLaterFilingWaitsForItsProjectsApproval(t *testing.T) {
 	fx.decide(fx.reviewer, decl.ID, app.ActionApprove, "同意", http.StatusOK)
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
 }
+
+// 郁南 第二十一条 on receipt: a 专业类 立项 project's 验收后备案 names the
+// 验收前置审核申请 the bureau passed (a review of 郁南 filed one naming none,
+// and it counted as the project's acceptance).
+func TestYunanAcceptanceFilingNamesItsReview(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	decl.Declaration.Class = app.ClassProfessional
+	fx.decided(t, decl)
+	setProfile(t, fx, "yunan")
+	af := laterFiling(t, app.KindAcceptanceFiling, decl)
+	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
+		AcceptedOn: "2027-02-20", Conclusion: "验收组同意通过验收", FiledOn: "2027-02-27", Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
+	p := fx.expectProblem("POST", revPath(af), fx.clerkA, submitReq(t, af), http.StatusUnprocessableEntity, app.EINVALID)
+	if !slices.Contains(fieldsOf(&p), "acceptance_id") || !strings.Contains(messages(p), "请选择本项目经数管局审核通过的验收申请") {
+		t.Errorf("a 验收后备案 naming no 验收前置审核申请: %+v", p)
+	}
+}
