@@ -314,6 +314,24 @@ type Body struct {
 	// time for next year is not refused when it comes back for changes
 	// after New Year.
 	FirstSent time.Time `json:"-"`
+	// Project is the declaration of the project a later filing names, as
+	// the one who reviews it holds it (nil when none is known). It is not
+	// content either: an adjustment's route, and so how its review ends
+	// (LaterOutcome), depends on it.
+	Project *Declaration `json:"-"`
+}
+
+// Type returns the type of a later filing whose kind has types (an
+// adjustment's, a performance report's), the type its profile rules are
+// chosen by; "" for the other kinds.
+func (b *Body) Type() string {
+	switch {
+	case b.Adjustment != nil:
+		return string(b.Adjustment.Type)
+	case b.Performance != nil:
+		return string(b.Performance.Type)
+	}
+	return ""
 }
 
 // Body returns the filing's current body.

@@ -196,7 +196,73 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 		route := prof.RouteFor(body.Declaration, 0).Code
 		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return routeForbids(route, a) })
 	}
+	if end := prof.LaterOutcome(body); end != "" {
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a) })
+	}
 	return acts
+}
+
+// LaterOutcome returns how the review of body, a filing of a project's
+// later life, ends: ActionFile for a 备案 (投入运行, 验收后备案, 运维备案, a
+// performance report, an adjustment the profile files: 郁南 第二十条's
+// 重大变更备案), ActionApprove for a review (a trial report, an acceptance
+// application, an adjustment that needs approval: 天宁's 重大设计变更须经批准);
+// "" when either may (a declaration: its route decides, routeForbids; a
+// catalogue; an adjustment whose project is not known). Two reviews found
+// 予以备案 offered on a 竣工验收申请, which then read 已备案 and never said
+// whether the project passed, and 批准调整 on a 重大变更备案.
+func (prof *Profile) LaterOutcome(body *Body) Action {
+	if body == nil {
+		return ""
+	}
+	switch body.Kind {
+	case KindTrialReport, KindAcceptance:
+		return ActionApprove
+	case KindAdjustment:
+		if body.Adjustment == nil || body.Project == nil || prof == nil {
+			return ""
+		}
+		v, err := prof.AdjustmentRoute(body.Adjustment, body.Project)
+		if err != nil {
+			return ""
+		}
+		return outcomeOf(v.Route.Code)
+	case KindGoLive, KindAcceptanceFiling, KindOMFiling, KindPerformance:
+		if prof != nil && body.Project != nil {
+			if rules := prof.LifecycleRules(body.Kind, body.Type(), body.Project); len(rules) > 0 {
+				if end := outcomeOf(rules[0].Route); end != "" {
+					return end
+				}
+			}
+		}
+		return ActionFile
+	}
+	return ""
+}
+
+// outcomeOf is the decision route ends with: 予以备案 for a filing, 批复
+// (批准) for an approval, "" for a route that names neither.
+func outcomeOf(route string) Action {
+	switch route {
+	case RouteFiling, RouteSectorApproval:
+		return ActionFile
+	case RouteApproval, RouteCityGovernment, RouteBundledProposal, RouteReview:
+		return ActionApprove
+	}
+	return ""
+}
+
+// outcomeForbids reports whether a review that ends with end may not take
+// a: a 备案 is neither approved nor sent on to 专家论证 (初审通过), an
+// approval is not filed.
+func outcomeForbids(end, a Action) bool {
+	switch end {
+	case ActionFile:
+		return a == ActionApprove || a == ActionPass
+	case ActionApprove:
+		return a == ActionFile
+	}
+	return false
 }
 
 // StepNow returns the step f waits at under prof, or nil in the
@@ -274,6 +340,9 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	if err := checkRouteOutcome(prof, body, d); err != nil {
 		return Transition{}, err
 	}
+	if end := prof.LaterOutcome(body); outcomeForbids(end, d.Action) {
+		return Transition{}, Errorf(EINVALID, "本材料按本地区规则应“%s”，不能“%s”", prof.ActionLabel(end, body.Kind), prof.ActionLabel(d.Action, body.Kind))
+	}
 	if err := checkOpinion(prof, body, d); err != nil {
 		return Transition{}, err
 	}
@@ -296,15 +365,10 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 // 第九条) is 予以备案, not 批复立项; one the bureau or a government approves
 // (立项审批, 报政府批准, 打捆编制项目建议书, 评审) is 批复立项, not 予以备案. The
 // 武汉 reviewer's walkthrough took a 38 万元 project through 批复立项 with a
-// 核定 amount. A route that needs no filing (单位自行管理) is not held.
+// 核定 amount. Nor is a 备案 sent on to 专家论证 (初审通过: 郁南 第十条 has
+// no such step). A route that needs no filing (单位自行管理) is not held.
 func routeForbids(route string, a Action) bool {
-	switch route {
-	case RouteFiling, RouteSectorApproval:
-		return a == ActionApprove
-	case RouteApproval, RouteCityGovernment, RouteBundledProposal, RouteReview:
-		return a == ActionFile
-	}
-	return false
+	return outcomeForbids(outcomeOf(route), a)
 }
 
 // DeclarationRoute returns the code of the route declaration d takes on

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"egovdesk/app"
+	"egovdesk/app/apptest"
 	"egovdesk/assets"
 )
 
@@ -427,5 +428,53 @@ func TestApprovalSpeaksToSharingAndCryptography(t *testing.T) {
 	}
 	if err := review("yunan", "120", app.Decision{Action: app.ActionApprove}); err != nil {
 		t.Errorf("郁南 held to 武汉's 第十三条: %v", err)
+	}
+}
+
+// A later filing's review ends as its kind and the profile say: a 备案
+// (投入运行, 郁南 第二十条's 重大变更备案) is 予以备案, never 批准 nor sent to
+// 专家论证; a review (a trial report, a 竣工验收申请, 天宁's 重大设计变更) is
+// never 予以备案. Two reviews found 予以备案 offered on a 竣工验收申请, which
+// then read 已备案, and 批准调整 on a 郁南 重大变更备案.
+func TestLaterFilingsReviewEndsAsItsKindSays(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	project := apptest.Declaration()
+	project.Class = app.ClassProfessional
+	change := &app.Adjustment{Type: app.AdjustMajorChange}
+	for _, c := range []struct {
+		profile string
+		kind    app.Kind
+		fill    func(b *app.Body)
+		allowed []app.Action // after 受理
+		refused app.Action
+	}{
+		{"tianning", app.KindTrialReport, nil, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
+		{"huoqiu", app.KindAcceptance, nil, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
+		{"wuhan", app.KindGoLive, nil, []app.Action{app.ActionFile, app.ActionReturn, app.ActionReject}, app.ActionApprove},
+		{"yunan", app.KindAdjustment, func(b *app.Body) { b.Adjustment, b.Project = change, project }, []app.Action{app.ActionFile, app.ActionReturn, app.ActionReject}, app.ActionApprove},
+		{"tianning", app.KindAdjustment, func(b *app.Body) { b.Adjustment, b.Project = change, project }, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
+	} {
+		prof := loadProfile(t, c.profile)
+		f, err := app.NewFiling(c.kind, "f1", "f1-r1", "unit-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Submit(at, "李娟"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Decide(at, "王审核", app.RoleReviewer, app.ActionAccept, ""); err != nil {
+			t.Fatal(err)
+		}
+		body := f.Body()
+		if c.fill != nil {
+			c.fill(&body)
+		}
+		if got := prof.AllowedFor(f, &body, app.RoleReviewer); !slices.Equal(got, c.allowed) {
+			t.Errorf("%s %s: offered %v, want %v", c.profile, c.kind, got, c.allowed)
+		}
+		_, err = f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.refused, Comment: "同意"})
+		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "按本地区规则应") {
+			t.Errorf("%s %s: %s: %v, want it refused", c.profile, c.kind, c.refused, err)
+		}
 	}
 }

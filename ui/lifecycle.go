@@ -443,13 +443,8 @@ func (le *lifecycleEditor) material() string {
 // typ is the type of the filing its rules are chosen by (an adjustment's,
 // a performance report's), "" for the other kinds.
 func (le *lifecycleEditor) typ() string {
-	switch {
-	case le.e.f.Adjustment != nil:
-		return string(le.e.f.Adjustment.Type)
-	case le.e.f.Performance != nil:
-		return string(le.e.f.Performance.Type)
-	}
-	return ""
+	b := le.e.f.Body()
+	return b.Type()
 }
 
 func (le *lifecycleEditor) confirmation() string {

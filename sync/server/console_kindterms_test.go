@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"egovdesk/app"
+	"egovdesk/sync/protocol"
 )
 
 // The console names a reviewer's decisions in the terms of the filing's
@@ -65,5 +66,31 @@ func TestConsoleNamesDecisionsInTheKindsTerms(t *testing.T) {
 		if !strings.Contains(b.last, w) {
 			t.Errorf("after refusing the go-live the page lacks %q", w)
 		}
+	}
+}
+
+// 郁南 第二十条: a 专业类 project's 重大变更 is filed (及时备案): the console
+// offers 予以备案, not 批准调整 nor 初审通过, and the bureau refuses 批准调整
+// over the API, reading the project's declaration (found in a review).
+func TestConsoleFilesAnAdjustmentTheProfileFiles(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	decl.Declaration.Class = app.ClassProfessional
+	fx.decided(t, decl)
+	setProfile(t, fx, "yunan")
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+	fx.decide(fx.reviewer, adj.ID, app.ActionAccept, "", http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + adj.ID)
+	if !strings.Contains(b.last, `value="file"`) || strings.Contains(b.last, `value="approve"`) || strings.Contains(b.last, `value="pass"`) {
+		t.Errorf("the decisions offered on a 郁南 重大变更备案:\n%s", b.last)
+	}
+	p := fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, adj.ID), fx.reviewer,
+		protocol.DecisionRequest{Action: app.ActionApprove, From: app.StatusPreliminary, Comment: "同意"}, http.StatusUnprocessableEntity, app.EINVALID)
+	if !strings.Contains(p.Detail, "予以备案") {
+		t.Errorf("批准调整 of a 重大变更备案: %+v", p)
 	}
 }

@@ -158,7 +158,7 @@ func (s *Server) detail(ctx context.Context, id string, c *caller) (protocol.Fil
 			SHA256: a.SHA256, Size: a.Size, MediaType: a.MediaType, Complete: complete})
 	}
 	if c.Role != app.RoleUnit {
-		if d.Allowed, err = s.allowed(&f, v.Body, c.Role); err != nil {
+		if d.Allowed, err = s.allowed(ctx, &f, v.Body, c.Role); err != nil {
 			return protocol.FilingDetail{}, err
 		}
 	}

@@ -356,6 +356,9 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	}
 	d := bureaustore.Decision{FilingID: fid, Actor: c.Name, Role: c.Role, Action: req.Action, Comment: req.Comment,
 		From: req.From, RevisionID: req.RevisionID, Now: s.Now(), Approved: req.Approved, Remarks: req.Remarks, Profile: s.profile.Load()}
+	if d.Project, err = s.projectOfFiling(ctx, fid); err != nil {
+		return protocol.DecisionResponse{}, fmt.Errorf("decide %s: %w", fid, err)
+	}
 	if want != nil {
 		d.Expected = &bureaustore.Expected{RevisionID: want.revisionID, Transitions: want.transitions}
 	}

@@ -204,6 +204,7 @@ func ApplyDecision(f *app.Filing, body *app.Body, d Decision) (app.Transition, e
 	}
 	before := *f
 	before.History = append([]app.Transition(nil), f.History...)
+	body.Project = d.Project
 	t, err := f.Review(d.Profile, body, d.Now, d.Actor, d.Role,
 		app.Decision{Action: d.Action, Comment: d.Comment, Approved: d.Approved, Remarks: d.Remarks})
 	if err != nil {

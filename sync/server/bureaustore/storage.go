@@ -545,6 +545,10 @@ type Decision struct {
 	// its review steps say which role takes which step, and its rules
 	// bound the approved amount. nil is the single-reviewer flow.
 	Profile *app.Profile
+	// Project is the declaration of the project a later filing names, as
+	// the bureau holds it (nil when none: app.Body.Project), which decides
+	// how an adjustment's review ends (app.Profile.LaterOutcome).
+	Project *app.Declaration
 }
 
 // Expected is the state of a filing a reviewer saw (the decision ETag).
