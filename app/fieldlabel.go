@@ -123,8 +123,29 @@ func RemarkLabel(k Kind, path string) string {
 		k = KindDeclaration
 	}
 	path = DottedPath(path)
+	if r, ok := ranges[path]; ok && r.label[k] != "" {
+		return r.label[k]
+	}
 	return FieldLabel(string(k) + "." + path)
 }
+
+// ranges are the fields that start a range the console shows, and the
+// reviewer remarks on, as one row (建设周期, 试运行期间, 评价期间), by their
+// dotted path: the end, and the row's name by kind. A remark on
+// 试运行期间 was listed under 试运行开始 and read 未修改 when the unit moved
+// the end date (found in a reviewer's walkthrough).
+var ranges = map[string]struct {
+	end   string
+	label map[Kind]string
+}{
+	"period_start": {"period_end", map[Kind]string{KindDeclaration: "建设周期", KindPerformance: "评价期间"}},
+	"trial_start":  {"trial_end", map[Kind]string{KindTrialReport: "试运行期间", KindAcceptance: "试运行期间"}},
+}
+
+// RangeEnd returns the dotted path of the end of the range whose start is
+// path (a remark on the range is answered by a change of either), "" when
+// path starts none.
+func RangeEnd(path string) string { return ranges[DottedPath(path)].end }
 
 // valueChoices are the code sets of the body's coded fields, by the field's
 // JSON name, or its parent's and its own where the name alone is not

@@ -1026,7 +1026,7 @@ func TestConsoleShowsTheRemarksARevisionAnswers(t *testing.T) {
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	var resp protocol.DecisionResponse
 	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.reviewer, protocol.DecisionRequest{Action: app.ActionReturn,
-		Comment: "请按意见修改", Remarks: map[string]string{"goals": "目标应可量化", "total_investment": "请核对总投资"}},
+		Comment: "请按意见修改", Remarks: map[string]string{"goals": "目标应可量化", "total_investment": "请核对总投资", "period_start": "建设周期不宜跨年"}},
 		http.StatusOK, &resp, fx.seen(fx.reviewer, f.ID)...)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
@@ -1040,11 +1040,16 @@ func TestConsoleShowsTheRemarksARevisionAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Declaration.Goals = "社区事件按时办结率不低于 95%"
+	// The remark on 建设周期 is on its row, the start's path: the unit
+	// answered it by moving the end (a reviewer's walkthrough saw 未修改,
+	// under 试运行开始, for a trial report's period answered so).
+	f.Declaration.PeriodEnd = "2027-11"
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	b.get("/console/filings/" + f.ID)
-	_, card, _ := strings.Cut(b.last, "第 1 版退回时的逐项意见（2 条")
+	_, card, _ := strings.Cut(b.last, "第 1 版退回时的逐项意见（3 条")
 	card, _, _ = strings.Cut(card, "</section>")
-	for _, want := range []string{"建设目标</td><td>目标应可量化</td><td>已修改", "总投资概算</td><td>请核对总投资</td><td><span class=\"bad\">未修改"} {
+	for _, want := range []string{"建设目标</td><td>目标应可量化</td><td>已修改", "总投资概算</td><td>请核对总投资</td><td><span class=\"bad\">未修改",
+		"建设周期</td><td>建设周期不宜跨年</td><td>已修改"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("the remarks card lacks %q:\n%s", want, card)
 		}

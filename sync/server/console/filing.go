@@ -306,11 +306,11 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// A row's remark (budget[1]) is answered by any change in the row
 		// (declaration.budget.1.name): it read 未修改 beside a row the
 		// unit had changed (found in a reviewer's walkthrough).
-		dotted := app.DottedPath(now)
+		dotted, end := app.DottedPath(now), app.RangeEnd(now)
 		changed := removed
 		for k := range v.Changed {
 			k = remarkPath(k)
-			changed = changed || k == dotted || strings.HasPrefix(k, dotted+".")
+			changed = changed || k == dotted || strings.HasPrefix(k, dotted+".") || end != "" && k == end
 		}
 		label := app.RemarkLabel(d.Kind, p)
 		if n := app.RowMovedFrom(p, now); removed {
