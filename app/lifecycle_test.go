@@ -199,7 +199,7 @@ func TestAcceptanceFilingMaterials(t *testing.T) {
 		want       []string
 	}{
 		{seedTianning + "/解读 三、（二）五项材料", "tianning", nil, []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report"}},
-		{seedYunan + "/第二十一条第一款 立项项目", "yunan", approval, []string{"acceptance_report", "test_report", "security_assessment", "review_opinion"}},
+		{seedYunan + "/第二十一条第一款 立项项目", "yunan", approval, []string{"acceptance_report", "acceptance_test", "security_assessment", "review_opinion"}},
 		{seedYunan + "/第二十一条第二款 备案项目只报验收报告", "yunan", filed, []string{"acceptance_report"}},
 		{seedWuhan + "/第二十一条", "wuhan", nil, []string{"acceptance_report"}},
 	}
@@ -386,11 +386,21 @@ func TestProfileCorrections(t *testing.T) {
 			t.Errorf("routed %+v", r)
 		}
 		// Only a profile with such a rule asks (the editor shows the
-		// question only there).
+		// question only there): 武汉's, and 郁南 第二十八条's 固定资产投资
+		// notice, which a 5 万元 机房改造 line set off (a review of 郁南).
 		for id, prof := range ps {
-			if got := prof.Reads("capital_project"); got != (id == "wuhan") {
+			if got := prof.Reads("capital_project"); got != (id == "wuhan" || id == "yunan") {
 				t.Errorf("%s reads capital_project: %v", id, got)
 			}
+		}
+		y := ps["yunan"]
+		d = declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "30", "software_dev", "25", "construction", "5")
+		if slices.ContainsFunc(y.Evaluate(d, now).Obligations, func(o app.Obligation) bool { return o.ID == "fixed_asset_procedure" }) {
+			t.Error("郁南: a 机房改造 line alone was told 第二十八条's 固定资产投资 procedure")
+		}
+		d.CapitalProject = true
+		if !slices.ContainsFunc(y.Evaluate(d, now).Obligations, func(o app.Obligation) bool { return o.ID == "fixed_asset_procedure" }) {
+			t.Error("郁南: a project with a fixed-asset investment is not told 第二十八条")
 		}
 	})
 	t.Run(seedWuhan+"/第二十条 年度绩效评价报告只在建设期内", func(t *testing.T) {

@@ -28,6 +28,10 @@ var Materials = []Material{
 	{"user_report", "用户使用报告"},
 	{"training_report", "培训报告"},
 	{"test_report", "第三方软件测试报告"},
+	// 郁南 第二十二条's 第三方验收测评 of every 立项 project, not 第十六条's
+	// software test from 100 万元 of development, which a clerk below that
+	// line took it for (a review of 郁南).
+	{"acceptance_test", "第三方验收测评报告"},
 	{"security_assessment", "等级保护测评/安全风险评估报告"},
 	{"crypto_assessment", "商用密码应用安全性评估报告"},
 	{"supervision_report", "监理报告"},
