@@ -139,6 +139,28 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	if !strings.Contains(b.last, want) || !strings.Contains(b.last, "<td>合同</td><td>必须</td><td>已上传</td><td>合同.pdf</td>") {
 		t.Fatalf("checklist:\n%s", b.last)
 	}
+	// The report still under review, then returned, is said in the rules
+	// panel (it read 按现行规则校验通过 beside a returned report); passed,
+	// it is not.
+	if !strings.Contains(b.last, "所选的试运行报告现为“已提交”，尚未审核通过") {
+		t.Errorf("the report under review is not said")
+	}
+	fx.decide(fx.reviewer, trial.ID, app.ActionReturn, "试运行期不足", http.StatusOK)
+	b.get("/console/filings/" + acc.ID)
+	if !strings.Contains(b.last, "所选的试运行报告现为“退回修改”，尚未审核通过") {
+		t.Errorf("the returned report is not said")
+	}
+	trial.Revision.SubmittedAt, trial.Status = time.Now(), app.StatusReturned
+	if err := trial.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.decide(fx.reviewer, trial.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, trial.ID, app.ActionApprove, "同意", http.StatusOK)
+	b.get("/console/filings/" + acc.ID)
+	if strings.Contains(b.last, "所选的试运行报告现为") {
+		t.Errorf("the passed report is said not passed")
+	}
 }
 
 // A trial report (as a catalogue, an acceptance or a later filing) links

@@ -217,9 +217,16 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// The named report is the 试运行报告 material only if the bureau
 		// holds it as the unit's: an application received before the
 		// bureau checked the link may name one it never got.
-		held, err := c.heldTrialReport(r, s, d.UnitID, a.TrialReportID)
+		held, st, err := c.heldTrialReport(r, s, d.UnitID, a.TrialReportID)
 		if err != nil {
 			return nil, err
+		}
+		// A report the bureau has not passed is no 试运行报告 to accept on
+		// yet: an application whose report was returned still read
+		// 已上传 and 按现行规则校验通过 (found in a reviewer's walkthrough).
+		if held && v.Verdict != nil && st != app.StatusApproved && st != app.StatusFiled {
+			v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
+				Message: fmt.Sprintf("所选的试运行报告现为“%s”，尚未审核通过：宜待试运行报告审核通过后再审核本申请", c.b.Profile().StatusLabel(st, app.KindTrialReport))})
 		}
 		if !held {
 			for i := range v.Checklist {
@@ -582,16 +589,16 @@ func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project 
 }
 
 // heldTrialReport reports whether the bureau holds trial report id as
-// unit's.
-func (c *Console) heldTrialReport(r *http.Request, s *session, unit, id string) (bool, error) {
+// unit's, and the state it is in.
+func (c *Console) heldTrialReport(r *http.Request, s *session, unit, id string) (bool, app.Status, error) {
 	d, err := c.b.Filing(r.Context(), s.token, id)
 	switch {
 	case app.ErrorCode(err) == app.ENOTFOUND:
-		return false, nil
+		return false, "", nil
 	case err != nil:
-		return false, err
+		return false, "", err
 	}
-	return d.UnitID == unit && d.Kind == app.KindTrialReport, nil
+	return d.UnitID == unit && d.Kind == app.KindTrialReport, d.Status, nil
 }
 
 // projectLink names the project a filing belongs to.
