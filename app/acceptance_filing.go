@@ -98,14 +98,19 @@ func CheckAcceptanceReviewed(body Body, acc *Filing, prof *Profile, decl *Declar
 		return nil // a 郁南 备案 project is accepted without the review
 	}
 	var p Problems
-	switch {
-	case strings.TrimSpace(a.AcceptanceID) == "":
-		p.Add("acceptance_id", "请选择本项目经数管局审核通过的验收申请：本地区规定，项目先经数管局审核（确认）通过，单位再组织验收并报送备案")
-	case acc == nil || acc.Kind != KindAcceptance || acc.ID != a.AcceptanceID:
-		p.Add("acceptance_id", "所选的验收申请数管局没有收到：请先提交验收申请，经数管局审核通过后再报送备案")
+	name, passed := prof.KindName(KindAcceptance), prof.StatusLabel(StatusApproved, KindAcceptance)
+	switch id := strings.TrimSpace(a.AcceptanceID); {
+	case id == "":
+		p.Add("acceptance_id", "请选择本项目%s的%s：本地区规定，项目先经数管局审核（确认），单位再组织验收并报送备案", passed, name)
+	case acc == nil || acc.Kind != KindAcceptance || acc.ID != id:
+		p.Add("acceptance_id", "数管局没有收到所选的%s：请先提交，经数管局审核（确认）后再报送备案", name)
+	case acc.ProjectID != "" && body.ProjectID != "" && acc.ProjectID != body.ProjectID:
+		// the bureau looks it up in the unit: it could be another
+		// project's (found in review)
+		p.Add("acceptance_id", "所选的%s属于另一个项目：请选择本项目的%s", name, name)
 	default:
 		if _, ok := decidedAt(acc.History, StatusApproved, StatusFiled); !ok {
-			p.Add("acceptance_id", "所选的验收申请尚未经数管局审核通过：审核通过后才能组织验收并报送备案")
+			p.Add("acceptance_id", "所选的%s还没有经数管局审核（确认）通过：通过后才能组织验收并报送备案", name)
 		}
 	}
 	return p

@@ -137,10 +137,10 @@ func TestAcceptanceFilingNamesTheReviewedApplication(t *testing.T) {
 			t.Errorf("%s: %v, want one problem on acceptance_id saying %q", name, p, says)
 		}
 	}
-	want("郁南 专业类, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, professional), "请选择本项目经数管局审核通过的验收申请")
-	want("武汉, none named", app.CheckAcceptanceReviewed(filing(""), nil, wuhan, professional), "请选择本项目经数管局审核通过的验收申请")
-	want("郁南, one the bureau does not hold", app.CheckAcceptanceReviewed(filing("acc"), nil, yunan, professional), "数管局没有收到")
-	want("郁南, one under review", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "尚未经数管局审核通过")
+	want("郁南 专业类, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, professional), "请选择本项目已通过前置审核的验收前置审核申请")
+	want("武汉, none named", app.CheckAcceptanceReviewed(filing(""), nil, wuhan, professional), "请选择本项目已确认可组织验收的验收前确认申请")
+	want("郁南, one the bureau does not hold", app.CheckAcceptanceReviewed(filing("acc"), nil, yunan, professional), "数管局没有收到所选的验收前置审核申请")
+	want("郁南, one under review", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "所选的验收前置审核申请还没有经数管局审核（确认）通过")
 	want("天宁, none named", app.CheckAcceptanceReviewed(filing(""), nil, tianning, professional), "")
 	want("郁南 备案 project, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, filed), "")
 	want("a project the store does not hold", app.CheckAcceptanceReviewed(filing(""), nil, yunan, nil), "")
@@ -150,4 +150,9 @@ func TestAcceptanceFilingNamesTheReviewedApplication(t *testing.T) {
 		}
 	}
 	want("郁南, one passed", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "")
+	// Passed, but another project's: the bureau reads it in the unit.
+	acc.ProjectID = "another"
+	other := filing("acc")
+	other.ProjectID = "this"
+	want("郁南, another project's", app.CheckAcceptanceReviewed(other, acc, yunan, professional), "属于另一个项目")
 }

@@ -287,7 +287,8 @@ func CheckApprovedTotal(body Body, decl *Declaration, history []Transition) Prob
 // of a project never approved counted as its acceptance (a review of 六安
 // and 郁南). Nothing is checked when decl is nil (a project the bureau does
 // not hold: approved before the unit used this) or when its route needs
-// no filing (单位自行管理).
+// no filing (单位自行管理). The client, whose copy of the project's state may
+// be behind the bureau's, asks only what it knows (ProjectStateKnown).
 func CheckProjectDecided(body Body, prof *Profile, decl *Declaration, history []Transition) Problems {
 	if decl == nil || body.Kind == KindDeclaration || body.Kind == KindCatalogue {
 		return nil
@@ -295,17 +296,43 @@ func CheckProjectDecided(body Body, prof *Profile, decl *Declaration, history []
 	if prof != nil && prof.DeclarationRoute(decl) == RouteSelfManaged {
 		return nil
 	}
-	st := StatusDraft
-	if n := len(history); n > 0 {
-		st = history[n-1].To
-	}
+	st := projectState(history)
 	var p Problems
 	switch st {
 	case StatusApproved, StatusFiled:
 	case StatusRejected:
-		p.Add("project_id", "所属项目的申报书已被数管局决定不予立项（备案）：不能再为它报送本材料，请选择其他项目")
+		if outcomeOf(prof.DeclarationRoute(decl)) == ActionFile {
+			p.Add("project_id", "所属项目已被数管局决定不予备案：不能再为它报送本材料；如选错了项目，请改选")
+		} else {
+			p.Add("project_id", "所属项目已被数管局决定不予立项：不能再为它报送本材料；如选错了项目，请改选")
+		}
+	case StatusDraft:
+		p.Add("project_id", "所属项目的申报书尚未提交：请先提交项目申报书，经数管局批复立项或备案后再报送本材料")
+	case StatusReturned, StatusWithdrawn:
+		p.Add("project_id", "所属项目的申报书已退回修改或撤回，尚未批复：请修改后重新提交，经数管局批复立项或备案后再报送本材料")
 	default:
-		p.Add("project_id", "所属项目的申报书尚未经数管局批复立项或备案：项目批复（备案）后才能报送本材料")
+		p.Add("project_id", "所属项目的申报书尚在数管局审核中：批复立项或备案后才能报送本材料")
 	}
 	return p
+}
+
+// projectState is the state of a declaration whose decisions are history.
+func projectState(history []Transition) Status {
+	if n := len(history); n > 0 {
+		return history[n-1].To
+	}
+	return StatusDraft
+}
+
+// ProjectStateKnown reports whether a copy of a declaration whose
+// decisions are history knows whether the bureau has decided it: one
+// under review may have been approved since, which the bureau checks on
+// receipt (CheckProjectDecided); the client does not hold a later filing
+// back for it (an offline clerk could not queue it).
+func ProjectStateKnown(history []Transition) bool {
+	switch projectState(history) {
+	case StatusSubmitted, StatusPreliminary, StatusExpert:
+		return false
+	}
+	return true
 }

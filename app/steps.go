@@ -194,10 +194,10 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 	}
 	if prof != nil && body != nil && body.Declaration != nil {
 		route := prof.RouteFor(body.Declaration, 0).Code
-		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return routeForbids(route, a) })
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return routeForbids(route, a, fl != nil) })
 	}
 	if end := prof.LaterOutcome(body); end != "" {
-		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a) })
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a, fl != nil) })
 	}
 	return acts
 }
@@ -253,12 +253,13 @@ func outcomeOf(route string) Action {
 }
 
 // outcomeForbids reports whether a review that ends with end may not take
-// a: a 备案 is neither approved nor sent on to 专家论证 (初审通过), an
+// a: a 备案 is not approved, nor, in the single reviewer's flow, sent on to
+// 专家论证 (初审通过; a profile's flow says its own steps, stepped), an
 // approval is not filed.
-func outcomeForbids(end, a Action) bool {
+func outcomeForbids(end, a Action, stepped bool) bool {
 	switch end {
 	case ActionFile:
-		return a == ActionApprove || a == ActionPass
+		return a == ActionApprove || a == ActionPass && !stepped
 	case ActionApprove:
 		return a == ActionFile
 	}
@@ -337,10 +338,10 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		}
 		t.To = to
 	}
-	if err := checkRouteOutcome(prof, body, d); err != nil {
+	if err := checkRouteOutcome(prof, body, d, fl != nil); err != nil {
 		return Transition{}, err
 	}
-	if end := prof.LaterOutcome(body); outcomeForbids(end, d.Action) {
+	if end := prof.LaterOutcome(body); outcomeForbids(end, d.Action, fl != nil) {
 		return Transition{}, Errorf(EINVALID, "本材料按本地区规则应“%s”，不能“%s”", prof.ActionLabel(end, body.Kind), prof.ActionLabel(d.Action, body.Kind))
 	}
 	if err := checkOpinion(prof, body, d); err != nil {
@@ -367,8 +368,8 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 // 武汉 reviewer's walkthrough took a 38 万元 project through 批复立项 with a
 // 核定 amount. Nor is a 备案 sent on to 专家论证 (初审通过: 郁南 第十条 has
 // no such step). A route that needs no filing (单位自行管理) is not held.
-func routeForbids(route string, a Action) bool {
-	return outcomeForbids(outcomeOf(route), a)
+func routeForbids(route string, a Action, stepped bool) bool {
+	return outcomeForbids(outcomeOf(route), a, stepped)
 }
 
 // DeclarationRoute returns the code of the route declaration d takes on
@@ -414,12 +415,15 @@ func (prof *Profile) StatusOn(st Status, k Kind, route string) string {
 
 // checkRouteOutcome refuses a decision on a declaration that its route
 // does not end with (routeForbids), saying which one it does.
-func checkRouteOutcome(prof *Profile, body *Body, d Decision) error {
+func checkRouteOutcome(prof *Profile, body *Body, d Decision, stepped bool) error {
 	if prof == nil || body == nil || body.Declaration == nil {
 		return nil
 	}
 	r := prof.RouteFor(body.Declaration, d.Approved)
-	if !routeForbids(r.Code, d.Action) {
+	if d.Action == ActionPass {
+		r = prof.RouteFor(body.Declaration, 0) // the 核定 amount of a 初审通过 is no route yet
+	}
+	if !routeForbids(r.Code, d.Action, stepped) {
 		return nil
 	}
 	instead := ActionFile
@@ -648,9 +652,9 @@ func (prof *Profile) validateFlows(p *Problems) {
 					continue
 				}
 				end := ActionApprove
-				if routeForbids(r, ActionApprove) {
+				if routeForbids(r, ActionApprove, true) {
 					end = ActionFile
-				} else if !routeForbids(r, ActionFile) {
+				} else if !routeForbids(r, ActionFile, true) {
 					continue // a route that ends either way
 				}
 				if !slices.ContainsFunc(fl.Steps, func(s ReviewStep) bool { return slices.Contains(s.actions(), end) }) {

@@ -534,8 +534,8 @@ func (e *editorScreen) projectDecided() app.Problems {
 			e.project = d
 		}
 	}
-	if e.project == nil {
-		return nil
+	if e.project == nil || !app.ProjectStateKnown(e.project.History) {
+		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
 	return app.CheckProjectDecided(e.f.Body(), e.prof, e.project.Declaration, e.project.History)
 }
@@ -543,7 +543,9 @@ func (e *editorScreen) projectDecided() app.Problems {
 // changedView recomputes the checks and the assessment and shows them.
 func (e *editorScreen) changedView() {
 	now := e.u.now()
-	e.problems = append(app.FieldErrors(e.f.Check(e.prof, now)), e.bureauChecks()...)
+	// The bureau's first: no filling in answers a project not approved
+	// (it was listed last of 14 in the trial report's check).
+	e.problems = append(e.bureauChecks(), app.FieldErrors(e.f.Check(e.prof, now))...)
 	title := shownTitle(e.prof, e.f.Kind, e.f.Title())
 	if title == "" {
 		title = Tf("（未命名的%s）", e.u.kindName(e.f.Kind))
@@ -814,20 +816,30 @@ func (e *editorScreen) refreshStateLater() {
 	}
 	e.stateReading = true
 	project := e.projectID
+	if e.project != nil && e.project.Status.Final() {
+		project = "" // decided: nothing pulled changes it
+	}
 	e.u.goWait(func(ctx context.Context) {
 		latest, send, w, err := e.readState(ctx)
 		var decl *app.Filing // the project's, which a decision pulled may have approved
+		read := false
 		if project != "" {
-			if d, err := e.u.store.Get(ctx, project); err == nil && d.Declaration != nil {
-				decl = d
-			}
+			switch d, err := e.u.store.Get(ctx, project); {
+			case err == nil:
+				read = true
+				if d.Declaration != nil {
+					decl = d
+				}
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				read = true // moved to the trash: no project to hold the filing to
+			} // else kept as it was: a read that failed says nothing
 		}
 		e.u.do(func() {
 			e.stateReading = false
 			if e.u.editor != e {
 				return
 			}
-			if project != "" && e.projectID == project && statusOf(decl) != statusOf(e.project) {
+			if read && e.projectID == project && statusOf(decl) != statusOf(e.project) {
 				e.project = decl
 				if e.editable {
 					e.changedView()

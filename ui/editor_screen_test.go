@@ -1157,10 +1157,11 @@ func TestFundingSumSaysWhichWayItIsOff(t *testing.T) {
 	}
 }
 
-// A trial report of a project still under review says so before it is
-// sent (the bureau refuses it: app.CheckProjectDecided), and stops saying
-// it once the bureau's approval of the project is pulled, with the editor
-// open.
+// A trial report of a project whose declaration is not sent yet says so
+// before it is sent (the bureau refuses it: app.CheckProjectDecided), and
+// stops saying it once the bureau's approval of the project is pulled, with
+// the editor open. While the project is under review it is not held back:
+// the bureau may have approved it since, and checks on receipt.
 func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
@@ -1169,9 +1170,6 @@ func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Declaration = apptest.Declaration()
-	if _, err := d.Submit(at, "陈晓"); err != nil {
-		t.Fatal(err)
-	}
 	x.store.put(d)
 	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-0000000000e1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000e2", "local", x.u.Now())
 	if err != nil {
@@ -1181,20 +1179,26 @@ func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 	x.store.put(tr)
 	x.u.OpenFiling(tr.ID)
 	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == tr.ID })
-	onProject := func() bool {
+	onProject := func(says string) bool {
 		for _, p := range x.u.editor.problems {
-			if p.Field == "project_id" && strings.Contains(p.Message, "尚未经数管局批复立项或备案") {
+			if p.Field == "project_id" && strings.Contains(p.Message, says) {
 				return true
 			}
 		}
 		return false
 	}
-	x.eventually(t, "the project under review said", onProject)
-	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
-		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
-			t.Fatal(err)
-		}
+	x.eventually(t, "the project not sent said", func() bool { return onProject("所属项目的申报书尚未提交") })
+	if x.u.editor.problems[0].Field != "project_id" {
+		t.Errorf("the project's problem is not listed first: %v", x.u.editor.problems[0])
+	}
+	if _, err := d.Submit(at, "陈晓"); err != nil {
+		t.Fatal(err)
 	}
 	x.store.put(d)
-	x.eventually(t, "the approval pulled and the problem gone", func() bool { return !onProject() })
+	x.eventually(t, "the project under review not held against it", func() bool { return !onProject("") })
+	if _, err := d.Decide(at.AddDate(0, 0, 1), "王审核", app.RoleReviewer, app.ActionReject, "不属于本办法适用范围"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(d)
+	x.eventually(t, "the refusal pulled and said", func() bool { return onProject("所属项目已被数管局决定不予立项") })
 }

@@ -361,13 +361,12 @@ func (le *lifecycleEditor) side() fyne.CanvasObject {
 // bureau will, and shows the rule and, for an adjustment, its route.
 func (le *lifecycleEditor) changed(now time.Time) {
 	e := le.e
-	var p app.Problems
+	p := e.bureauChecks() // changedView's, which this replaces; first, as there
 	for path, raw := range e.f.Unparsed {
 		p.AddUnparsed(e.f.Kind, path, raw)
 	}
 	p = append(p, app.FieldErrors(app.CheckProjectBody(e.f.Body(), e.prof, le.decl, now))...)
 	p = append(p, app.CheckApprovedTotal(e.f.Body(), le.decl, le.declHistory)...)
-	p = append(p, e.bureauChecks()...) // changedView's, which this replaces
 	if af := e.f.AcceptanceFiling; af != nil {
 		if le.accID != af.AcceptanceID {
 			le.acc = nil

@@ -127,17 +127,9 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 	}
 	// A refused declaration is named by its route (不予备案 for a 备案
 	// project): its body is read for the page's few, not while scanning.
-	prof := s.profile.Load()
 	for i := range page.Items {
 		it := &page.Items[i]
-		if it.Kind != app.KindDeclaration || it.Status != app.StatusRejected {
-			continue
-		}
-		d, _, err := s.projectDeclaration(ctx, it.UnitID, it.ID)
-		if err != nil {
-			return console.FindPage{}, err
-		}
-		it.Route = prof.DeclarationRoute(d)
+		it.Route = s.refusedRoute(ctx, it.UnitID, &app.Filing{ID: it.ID, Kind: it.Kind, Status: it.Status})
 	}
 	return page, nil
 }

@@ -365,7 +365,7 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	res, err := s.store.Decide(ctx, d)
 	var refused *bureaustore.DecisionRefused
 	if errors.As(err, &refused) {
-		route := s.refusedRoute(ctx, "", &refused.Current)
+		route := s.refusedRoute(ctx, refused.Current.UnitID, &refused.Current)
 		err = decisionRefusal(d.Profile, route, refused.Current, c, req, refused.Reason, want != nil)
 	}
 	if err != nil {

@@ -25,19 +25,35 @@ func (s *Server) allowed(ctx context.Context, f *app.Filing, body []byte, role a
 	if err := json.Unmarshal(body, &b); err != nil {
 		return nil, fmt.Errorf("body of %s: %w", f.ID, err)
 	}
-	if b.Kind != app.KindDeclaration {
-		var err error
-		if b.Project, _, err = s.projectDeclaration(ctx, f.UnitID, b.ProjectID); err != nil {
-			return nil, err
-		}
-	}
+	b.Project = s.outcomeProject(ctx, f.UnitID, f.Kind, b.ProjectID)
 	return s.profile.Load().AllowedFor(f, &b, role), nil
 }
 
-// projectOfFiling returns the declaration of the project filing id names
-// (nil for a declaration, a filing that names none or one the bureau does
-// not hold): read before a decision, which may depend on it
-// (app.Profile.LaterOutcome). A filing not found is the decision's to say.
+// outcomeProject returns the declaration of project, unit's, when how a
+// filing of kind k naming it ends depends on it (app.Profile.LaterOutcome:
+// an adjustment's route, a later 备案's rule); nil otherwise, or when it
+// cannot be read, which is logged: the filing is then offered either
+// ending, and can still be read and returned (an unreadable project made
+// the filing's page fail; found in review).
+func (s *Server) outcomeProject(ctx context.Context, unit string, k app.Kind, project string) *app.Declaration {
+	switch k {
+	case app.KindAdjustment, app.KindGoLive, app.KindAcceptanceFiling, app.KindOMFiling, app.KindPerformance:
+	default:
+		return nil
+	}
+	d, _, err := s.projectDeclaration(ctx, unit, project)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("project of a filing cannot be read", "project", project, "err", err)
+		}
+		return nil
+	}
+	return d
+}
+
+// projectOfFiling returns outcomeProject of filing id: read before a
+// decision, which may depend on it. A filing not found is the decision's
+// to say.
 func (s *Server) projectOfFiling(ctx context.Context, id string) (*app.Declaration, error) {
 	v, err := s.store.Filing(ctx, "", id)
 	switch {
@@ -45,11 +61,9 @@ func (s *Server) projectOfFiling(ctx context.Context, id string) (*app.Declarati
 		return nil, nil
 	case err != nil:
 		return nil, err
-	case v.Filing.Filing.Kind == app.KindDeclaration || v.Filing.Filing.ProjectID == "":
-		return nil, nil
 	}
-	d, _, err := s.projectDeclaration(ctx, v.Filing.Filing.UnitID, v.Filing.Filing.ProjectID)
-	return d, err
+	f := v.Filing.Filing
+	return s.outcomeProject(ctx, f.UnitID, f.Kind, f.ProjectID), nil
 }
 
 // waitingFor returns the console queue's filter for an account of role

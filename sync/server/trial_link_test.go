@@ -291,7 +291,7 @@ func TestLaterFilingWaitsForItsProjectsApproval(t *testing.T) {
 	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
 	trial.ProjectID = decl.ID
 	p := fx.expectProblem("POST", revPath(trial), fx.clerkA, submitReq(t, trial), http.StatusUnprocessableEntity, "invalid")
-	if len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, "尚未经数管局批复立项或备案") {
+	if len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, "尚在数管局审核中") {
 		t.Errorf("a trial report of a project under review: %+v", p)
 	}
 	fx.decide(fx.reviewer, decl.ID, app.ActionAccept, "", http.StatusOK)
@@ -312,7 +312,27 @@ func TestYunanAcceptanceFilingNamesItsReview(t *testing.T) {
 	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
 		AcceptedOn: "2027-02-20", Conclusion: "验收组同意通过验收", FiledOn: "2027-02-27", Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
 	p := fx.expectProblem("POST", revPath(af), fx.clerkA, submitReq(t, af), http.StatusUnprocessableEntity, app.EINVALID)
-	if !slices.Contains(fieldsOf(&p), "acceptance_id") || !strings.Contains(messages(p), "请选择本项目经数管局审核通过的验收申请") {
+	if !slices.Contains(fieldsOf(&p), "acceptance_id") || !strings.Contains(messages(p), "请选择本项目已通过前置审核的验收前置审核申请") {
 		t.Errorf("a 验收后备案 naming no 验收前置审核申请: %+v", p)
+	}
+}
+
+// The console's rules panel says, as the bureau now checks on receipt, that
+// a later filing's project is not decided: a trial report received before
+// its declaration reached the bureau (or before this rule) read
+// 按现行规则校验通过.
+func TestConsoleSaysTheProjectIsNotDecided(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated) // the bureau does not hold the project yet
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	setProfile(t, fx, "huoqiu")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + trial.ID)
+	if !strings.Contains(b.last, "所属项目的申报书尚在数管局审核中") {
+		t.Errorf("the rules panel does not say the project is under review:\n%s", b.last)
 	}
 }

@@ -173,9 +173,10 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.CommentHint += fmt.Sprintf("；%s的意见须包含对%s情况的意见（%s）", c.b.Profile().ActionLabel(app.ActionApprove, d.Kind), o.Labels(), o.Source)
 	}
 	v.Prior, v.PriorApproved = priorDecisions(d.History, d.RevisionID)
-	var decl *app.Declaration // of the project the filing belongs to
+	var decl *app.Declaration    // of the project the filing belongs to
+	var history []app.Transition // its decisions
 	if d.Kind != app.KindDeclaration && v.Body.ProjectID != "" {
-		if decl, err = c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID); err != nil {
+		if decl, history, err = c.projectDeclaration(r, s, d.UnitID, v.Body.ProjectID); err != nil {
 			return nil, err
 		}
 		if decl != nil {
@@ -200,10 +201,21 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			// checked it on receipt, against the project's declaration.
 			vd.Problems = app.FieldErrors(app.CheckProjectBody(v.Body, prof, decl, c.b.Now()))
 			if v.Body.Adjustment != nil {
+				vd.Problems = append(vd.Problems, app.CheckApprovedTotal(v.Body, decl, history)...)
 				if av, err := prof.AdjustmentRoute(v.Body.Adjustment, decl); err == nil {
 					vd.Adjust = &av
 				}
 			}
+		}
+		// as the bureau checks now on receipt: a filing received before it
+		// did reads so (a review of 六安 and 郁南)
+		vd.Problems = append(vd.Problems, app.CheckProjectDecided(v.Body, prof, decl, history)...)
+		if af := v.Body.AcceptanceFiling; af != nil {
+			acc, err := c.unitsFiling(r, s, d.UnitID, strings.TrimSpace(af.AcceptanceID))
+			if err != nil {
+				return nil, err
+			}
+			vd.Problems = append(vd.Problems, app.CheckAcceptanceReviewed(v.Body, acc, prof, decl)...)
 		}
 		vd.NotFor = prof.KindNotFor(v.Body.Kind, decl)
 		v.Verdict = vd
@@ -217,16 +229,25 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// The named report is the 试运行报告 material only if the bureau
 		// holds it as the unit's: an application received before the
 		// bureau checked the link may name one it never got.
-		held, st, err := c.heldTrialReport(r, s, d.UnitID, a.TrialReportID)
+		tr, err := c.unitsFiling(r, s, d.UnitID, a.TrialReportID)
 		if err != nil {
 			return nil, err
 		}
+		held := tr != nil && tr.Kind == app.KindTrialReport
 		// A report the bureau has not passed is no 试运行报告 to accept on
 		// yet: an application whose report was returned still read
 		// 已上传 and 按现行规则校验通过 (found in a reviewer's walkthrough).
-		if held && v.Verdict != nil && st != app.StatusApproved && st != app.StatusFiled {
-			v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
-				Message: fmt.Sprintf("所选的试运行报告现为“%s”，尚未审核通过：宜待试运行报告审核通过后再审核本申请", c.b.Profile().StatusLabel(st, app.KindTrialReport))})
+		if held && v.Verdict != nil {
+			state := c.b.Profile().StatusLabel(tr.Status, app.KindTrialReport)
+			switch tr.Status {
+			case app.StatusApproved, app.StatusFiled:
+			case app.StatusRejected:
+				v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
+					Message: fmt.Sprintf("所选的试运行报告已“%s”：本申请宜退回，由单位重新试运行并报送试运行报告", state)})
+			default:
+				v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
+					Message: fmt.Sprintf("所选的试运行报告现为“%s”，尚未审核通过：宜待试运行报告审核通过后再审核本申请", state)})
+			}
 		}
 		if !held {
 			for i := range v.Checklist {
@@ -567,38 +588,48 @@ func fmtTime(t time.Time) string {
 // the bureau read it on receipt, only unit's own (found from outside: a
 // project_id naming another unit's declaration was checked here against
 // that one).
-func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project string) (*app.Declaration, error) {
+func (c *Console) projectDeclaration(r *http.Request, s *session, unit, project string) (*app.Declaration, []app.Transition, error) {
 	if project == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	d, err := c.b.Filing(r.Context(), s.token, project)
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if d.UnitID != unit || d.Kind != app.KindDeclaration {
+		return nil, nil, nil
+	}
+	var b app.Body
+	if err := json.Unmarshal(d.Body, &b); err != nil {
+		return nil, nil, fmt.Errorf("decode body of %s: %w", project, err)
+	}
+	return b.Declaration, d.History, nil
+}
+
+// unitsFiling returns filing id as the bureau holds it, its kind, project
+// and decisions, when it is unit's; nil when there is none or it is
+// another unit's (a filing names one of its own unit only).
+func (c *Console) unitsFiling(r *http.Request, s *session, unit, id string) (*app.Filing, error) {
+	if id == "" {
+		return nil, nil
+	}
+	d, err := c.b.Filing(r.Context(), s.token, id)
+	switch {
+	case app.ErrorCode(err) == app.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case d.UnitID != unit:
 		return nil, nil
 	}
 	var b app.Body
 	if err := json.Unmarshal(d.Body, &b); err != nil {
-		return nil, fmt.Errorf("decode body of %s: %w", project, err)
+		return nil, fmt.Errorf("decode body of %s: %w", id, err)
 	}
-	return b.Declaration, nil
-}
-
-// heldTrialReport reports whether the bureau holds trial report id as
-// unit's, and the state it is in.
-func (c *Console) heldTrialReport(r *http.Request, s *session, unit, id string) (bool, app.Status, error) {
-	d, err := c.b.Filing(r.Context(), s.token, id)
-	switch {
-	case app.ErrorCode(err) == app.ENOTFOUND:
-		return false, "", nil
-	case err != nil:
-		return false, "", err
-	}
-	return d.UnitID == unit && d.Kind == app.KindTrialReport, d.Status, nil
+	return &app.Filing{ID: d.ID, Kind: d.Kind, UnitID: d.UnitID, ProjectID: b.ProjectID, Status: d.Status, History: d.History}, nil
 }
 
 // projectLink names the project a filing belongs to.
