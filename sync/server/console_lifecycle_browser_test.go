@@ -26,7 +26,7 @@ func TestConsoleBrowserAdjustment(t *testing.T) {
 	fx := MustBureau(t)
 
 	decl := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	fx.decided(t, decl)
 	setProfile(t, fx, "wuhan")
 	adj := laterFiling(t, app.KindAdjustment, decl)
 	adj.Adjustment = adjustmentOf(app.AdjustContent, 27)
