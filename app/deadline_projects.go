@@ -81,7 +81,7 @@ func AnchorsOf(f *Filing) FilingAnchors {
 		return a
 	case slices.Contains(LifecycleKinds, f.Kind):
 		a := FilingAnchors{Kind: f.Kind, Project: f.ProjectID, Name: projectName([]*Filing{f}, f.ID), ID: f.ID,
-			Sent: sent(f), Type: filingType(f)}
+			Sent: sent(f), Type: f.Type()}
 		switch {
 		case f.GoLive != nil:
 			a.On = f.GoLive.GoLiveOn

@@ -94,7 +94,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 		return cmp.Or(cmp.Compare(stage[a.Kind], stage[b.Kind]), a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
 	})
 	for _, f := range mine {
-		e := DossierEntry{FilingID: f.ID, Kind: f.Kind, Type: filingType(f), Title: f.Title(), Status: f.Status,
+		e := DossierEntry{FilingID: f.ID, Kind: f.Kind, Type: f.Type(), Title: f.Title(), Status: f.Status,
 			Revision: f.Revision.Number, Created: f.Created, SubmittedAt: f.Revision.SubmittedAt}
 		for _, t := range f.History {
 			if t.Role != RoleUnit {
@@ -144,17 +144,6 @@ func (ds *Dossier) Next() (DossierDeadline, bool) {
 		}
 	}
 	return DossierDeadline{}, false
-}
-
-// filingType returns the type of an adjustment or performance report.
-func filingType(f *Filing) string {
-	switch {
-	case f.Adjustment != nil:
-		return string(f.Adjustment.Type)
-	case f.Performance != nil:
-		return string(f.Performance.Type)
-	}
-	return ""
 }
 
 // projectName returns the project name the filing id gives.
@@ -417,7 +406,7 @@ func acceptedBy(fs []*Filing, events map[string]time.Time, unitAccepts bool) str
 // when not "", for year when not 0), or "".
 func firstSent(fs []*Filing, k Kind, typ string, year int) string {
 	for _, f := range fs {
-		if f.Kind != k || !sent(f) || typ != "" && filingType(f) != typ {
+		if f.Kind != k || !sent(f) || typ != "" && f.Type() != typ {
 			continue
 		}
 		if year != 0 && filingYear(f) != year {

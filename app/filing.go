@@ -324,12 +324,19 @@ type Body struct {
 // Type returns the type of a later filing whose kind has types (an
 // adjustment's, a performance report's), the type its profile rules are
 // chosen by; "" for the other kinds.
-func (b *Body) Type() string {
+func (b *Body) Type() string { return typeOf(b.Adjustment, b.Performance) }
+
+// Type is the type of the filing's body (Body.Type).
+func (f *Filing) Type() string { return typeOf(f.Adjustment, f.Performance) }
+
+// typeOf is the type of a filing whose adjustment is a and performance
+// report p (one at most is not nil).
+func typeOf(a *Adjustment, p *Performance) string {
 	switch {
-	case b.Adjustment != nil:
-		return string(b.Adjustment.Type)
-	case b.Performance != nil:
-		return string(b.Performance.Type)
+	case a != nil:
+		return string(a.Type)
+	case p != nil:
+		return string(p.Type)
 	}
 	return ""
 }

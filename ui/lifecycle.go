@@ -441,10 +441,7 @@ func (le *lifecycleEditor) material() string {
 
 // typ is the type of the filing its rules are chosen by (an adjustment's,
 // a performance report's), "" for the other kinds.
-func (le *lifecycleEditor) typ() string {
-	b := le.e.f.Body()
-	return b.Type()
-}
+func (le *lifecycleEditor) typ() string { return le.e.f.Type() }
 
 func (le *lifecycleEditor) confirmation() string {
 	if le.adj == nil || le.e.prof == nil {

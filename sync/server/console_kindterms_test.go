@@ -74,10 +74,7 @@ func TestConsoleNamesDecisionsInTheKindsTerms(t *testing.T) {
 // over the API, reading the project's declaration (found in a review).
 func TestConsoleFilesAnAdjustmentTheProfileFiles(t *testing.T) {
 	fx := MustBureau(t)
-	decl := newFiling(t, fx.unitA.ID)
-	decl.Declaration.Class = app.ClassProfessional
-	fx.decided(t, decl)
-	setProfile(t, fx, "yunan")
+	decl := yunanProfessional(t, fx)
 	adj := laterFiling(t, app.KindAdjustment, decl)
 	adj.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
 	fx.submit(fx.clerkA, adj, http.StatusCreated)

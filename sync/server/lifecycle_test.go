@@ -50,6 +50,17 @@ func (fx *fixture) decided(t *testing.T, decl *app.Filing) {
 	fx.decide(fx.reviewer, decl.ID, app.ActionApprove, "同意。信息资源共享分析和密码应用方案可行。", http.StatusOK)
 }
 
+// yunanProfessional is unit A's 专业类 project (180 万元: 郁南's 立项审批),
+// approved, with 郁南's profile set.
+func yunanProfessional(t *testing.T, fx *fixture) *app.Filing {
+	t.Helper()
+	decl := newFiling(t, fx.unitA.ID)
+	decl.Declaration.Class = app.ClassProfessional
+	fx.decided(t, decl)
+	setProfile(t, fx, "yunan")
+	return decl
+}
+
 // laterFiling returns a draft of kind k in the project of decl.
 func laterFiling(t *testing.T, k app.Kind, decl *app.Filing) *app.Filing {
 	t.Helper()

@@ -304,10 +304,7 @@ func TestLaterFilingWaitsForItsProjectsApproval(t *testing.T) {
 // and it counted as the project's acceptance).
 func TestYunanAcceptanceFilingNamesItsReview(t *testing.T) {
 	fx := MustBureau(t)
-	decl := newFiling(t, fx.unitA.ID)
-	decl.Declaration.Class = app.ClassProfessional
-	fx.decided(t, decl)
-	setProfile(t, fx, "yunan")
+	decl := yunanProfessional(t, fx)
 	af := laterFiling(t, app.KindAcceptanceFiling, decl)
 	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
 		AcceptedOn: "2027-02-20", Conclusion: "验收组同意通过验收", FiledOn: "2027-02-27", Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
