@@ -28,9 +28,8 @@ type editorScreen struct {
 	u    *UI
 	f    *app.Filing // the working copy, owned by the Fyne thread
 	prof *app.Profile
-	// project is the declaration of the project f names (projectID), read
-	// once per link as the lifecycle editor reads it; nil when the store
-	// holds none.
+	// project is the declaration of the project f names (projectID), as
+	// projectFiling read it; nil when the store holds none.
 	project   *app.Filing
 	projectID string
 
@@ -520,21 +519,28 @@ func (e *editorScreen) bureauChecks() app.Problems {
 	return append(p, e.projectDecided()...)
 }
 
+// projectFiling returns the declaration of the project f names as the
+// store holds it, read once per link (on the Fyne thread, as opening a
+// filing reads it) and again when a decision is pulled
+// (refreshStateLater); nil when f names none or the store holds none.
+func (e *editorScreen) projectFiling() *app.Filing {
+	if id := e.f.ProjectID; e.projectID != id {
+		e.project, e.projectID = nil, id
+		if d, err := e.u.store.Get(e.u.ctx, id); id != "" && err == nil && d.Declaration != nil {
+			e.project = d
+		}
+	}
+	return e.project
+}
+
 // projectDecided checks, as the bureau will, that the project a later
 // filing names was approved or filed (app.CheckProjectDecided): a trial
 // report of a project still under review was sent and received.
 func (e *editorScreen) projectDecided() app.Problems {
-	id := e.f.ProjectID
-	if id == "" || e.f.Kind == app.KindDeclaration || e.f.Kind == app.KindCatalogue {
+	if e.f.Kind == app.KindDeclaration || e.f.Kind == app.KindCatalogue || e.projectFiling() == nil {
 		return nil
 	}
-	if e.projectID != id {
-		e.project, e.projectID = nil, id
-		if d, err := e.u.store.Get(e.u.ctx, id); err == nil && d.Declaration != nil {
-			e.project = d
-		}
-	}
-	if e.project == nil || !app.ProjectStateKnown(e.project.History) {
+	if !app.ProjectStateKnown(e.project.History) {
 		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
 	return app.CheckProjectDecided(e.f.Body(), e.prof, e.project.Declaration, e.project.History)
@@ -841,6 +847,9 @@ func (e *editorScreen) refreshStateLater() {
 			}
 			if read && e.projectID == project && statusOf(decl) != statusOf(e.project) {
 				e.project = decl
+				if le, ok := e.kind.(*lifecycleEditor); ok {
+					le.readDeclaration() // its rules and 原批复概算 read the decisions too
+				}
 				if e.editable {
 					e.changedView()
 				}

@@ -1202,3 +1202,43 @@ func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 	x.store.put(d)
 	x.eventually(t, "the refusal pulled and said", func() bool { return onProject("所属项目已被数管局决定不予立项") })
 }
+
+// An adjustment's editor takes the project's decisions pulled while it is
+// open: its rules (the 原批复概算 check, the route) read the project as the
+// editor holds it, not the copy read when it opened.
+func TestAdjustmentTakesTheProjectsDecisionPulled(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	at := x.u.Now().AddDate(0, -2, 0)
+	d, err := app.NewFiling(app.KindDeclaration, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f2", "local", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	if _, err := d.Submit(at, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(d)
+	adj, err := app.NewFiling(app.KindAdjustment, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f3", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f4", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	adj.ProjectID = d.ID
+	x.store.put(adj)
+	x.u.OpenFiling(adj.ID)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == adj.ID })
+	le, ok := x.u.editor.kind.(*lifecycleEditor)
+	if !ok {
+		t.Fatalf("the adjustment's editor is a %T", x.u.editor.kind)
+	}
+	for i, a := range []app.Action{app.ActionAccept, app.ActionReturn} {
+		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "请修改"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	x.eventually(t, "the return pulled into the rules", func() bool {
+		return len(le.declHistory) == 3 && slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool {
+			return p.Field == "project_id" && strings.Contains(p.Message, "已退回修改或撤回")
+		})
+	})
+}

@@ -125,14 +125,11 @@ func (le *lifecycleEditor) contact(c *app.Contact) fyne.CanvasObject {
 		le.e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &c.Phone, false))
 }
 
-// readDeclaration reads the project's declaration from the local store,
-// as opening a filing does, for the rules that depend on it.
+// readDeclaration takes the project's declaration as the editor holds it
+// (projectFiling), for the rules that depend on it.
 func (le *lifecycleEditor) readDeclaration() {
 	le.decl, le.declHistory = nil, nil
-	if le.e.f.ProjectID == "" {
-		return
-	}
-	if d, err := le.e.u.store.Get(le.e.u.ctx, le.e.f.ProjectID); err == nil && d.Declaration != nil {
+	if d := le.e.projectFiling(); d != nil {
 		le.decl, le.declHistory = d.Declaration, d.History
 	}
 }
