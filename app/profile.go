@@ -176,6 +176,10 @@ type ObligationRule struct {
 	When   *Cond  `json:"when,omitempty"`
 	// Budget is the budget category whose fee the total should include, if any.
 	Budget string `json:"budget,omitempty"`
+	// BudgetRequired makes a total without that fee a blocker, where the
+	// regulation says the fee is part of it (郁南 第十六条: 监理费用、第三方
+	// 测试费用和安全评估费用纳入总投资); otherwise a missing line is a warning.
+	BudgetRequired bool `json:"budget_required,omitempty"`
 	Source string `json:"source"`
 	Own
 }
@@ -547,6 +551,9 @@ func (prof *Profile) validate(p *Problems, want string) {
 		required(f+".label", o.Label, "中文说明")
 		required(f+".source", o.Source, "出处（条款）")
 		cond(o.When, f+".when")
+		if o.BudgetRequired && o.Budget == "" {
+			p.Add(f+".budget_required", "%s.budget_required：须同时写明费用类别 budget", f)
+		}
 		if o.Budget != "" && !known(BudgetChoices, o.Budget) {
 			p.Add(f+".budget", "%s.budget：未知的费用类别“%s”（可用：%s）", f, o.Budget, codes(BudgetChoices))
 		}

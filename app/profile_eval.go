@@ -184,6 +184,12 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		if o.Budget != "" {
 			ob.Budgeted = d.BudgetOf(BudgetCategory(o.Budget)) > 0
 		}
+		if o.BudgetRequired && !ob.Budgeted {
+			// 郁南's 180 万元 demo project with 126 万元 of development and no
+			// 第三方测试 line passed every rule (a review of 郁南).
+			a.Blockers = append(a.Blockers, Blocker{ID: o.ID, Label: o.Label, Field: "budget", Source: o.Source, Addition: o.Addition,
+				Fix: "这项费用须纳入总投资：请在投资概算明细中列出该费用类别"})
+		}
 		a.Obligations = append(a.Obligations, ob)
 	}
 	for _, s := range prof.Sections {

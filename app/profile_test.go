@@ -471,6 +471,9 @@ func TestProfilePlanAndChecklist(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := ps[tt.profile]
 			d := declaration(t, "示范项目信息化平台", "示范单位", tt.total)
+			if tt.profile == "yunan" && tt.total == "120" { // 第十六条's fees in the total
+				d = declaration(t, "示范项目信息化平台", "示范单位", "120", "software_dev", "105", "supervision", "5", "software_testing", "5", "security_assessment", "5")
+			}
 			d.Plan = tt.plan
 			if tt.year != 0 {
 				d.PlanYear = tt.year
@@ -793,5 +796,29 @@ func TestALegalExceptionNamesALaw(t *testing.T) {
 	}
 	if slices.Contains(blockerIDs(p.Evaluate(d, now)), "no_data_sharing") {
 		t.Error("a law cited lifts nothing")
+	}
+}
+
+// 郁南 第十六条: 监理费用、第三方测试费用和安全评估费用纳入总投资. A project
+// that must have them and lists none of them is held back, naming each
+// (the 180 万元 demo project with 126 万元 of development and no 第三方测试
+// line passed every rule: a review of 郁南); listed, it is not.
+func TestYunanFeesInTheTotal(t *testing.T) {
+	p := MustProfiles(t)["yunan"]
+	d := declaration(t, "示范项目信息化平台", "示范单位", "120")
+	confirmAll(d, p)
+	if got := blockerIDs(p.Evaluate(d, now)); !slices.Equal(got, []string{"supervision", "software_testing", "security_assessment"}) {
+		t.Errorf("120 万元 of development alone: blockers %v", got)
+	}
+	d = declaration(t, "示范项目信息化平台", "示范单位", "120", "software_dev", "105", "supervision", "5", "software_testing", "5", "security_assessment", "5")
+	confirmAll(d, p)
+	if got := blockerIDs(p.Evaluate(d, now)); len(got) != 0 {
+		t.Errorf("with the three fees: blockers %v", got)
+	}
+	// Below 100 万元 of development and of total only the assessment is owed.
+	d = declaration(t, "示范项目信息化平台", "示范单位", "60")
+	confirmAll(d, p)
+	if got := blockerIDs(p.Evaluate(d, now)); !slices.Equal(got, []string{"security_assessment"}) {
+		t.Errorf("60 万元: blockers %v", got)
 	}
 }

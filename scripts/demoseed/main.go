@@ -309,12 +309,16 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 		d.Xinchuang = app.Xinchuang{Supported: true, Notes: "麒麟 V10、达梦 8"}
 		d.OMPlan = "质保期一年，之后纳入" + place.level + "统一运维"
 		d.Schedule = []app.Milestone{{Name: "招标采购", Due: month(start.AddDate(0, 1, 0))}, {Name: "上线试运行", Due: month(start.AddDate(0, 7, 0))}}
-		dev := app.Wans(wan) * 7 / 10
-		rest := app.Wans(wan) - dev - app.Wans(wan)/10
+		// The fees a regulation puts in the total (郁南 第十六条: 监理、第三方
+		// 测试、安全评估) are lines of their own, as a real estimate has them.
+		total := app.Wans(wan)
+		dev, supervision, testing, assessment := total*65/100, total/10, total*3/100, total*2/100
 		d.Budget = []app.BudgetItem{
 			{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: dev},
-			{Category: app.BudgetHardware, Name: "终端设备", Amount: rest},
-			{Category: app.BudgetSupervision, Name: "工程监理", Amount: app.Wans(wan) / 10},
+			{Category: app.BudgetHardware, Name: "终端设备", Amount: total - dev - supervision - testing - assessment},
+			{Category: app.BudgetSupervision, Name: "工程监理", Amount: supervision},
+			{Category: app.BudgetTesting, Name: "第三方软件测试", Amount: testing},
+			{Category: app.BudgetSecurityEval, Name: "等保测评及安全评估", Amount: assessment},
 		}
 		d.YearAmount = app.Wans(wan)
 		d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(wan)}}
