@@ -179,8 +179,8 @@ type ObligationRule struct {
 	// BudgetRequired makes a total without that fee a blocker, where the
 	// regulation says the fee is part of it (郁南 第十六条: 监理费用、第三方
 	// 测试费用和安全评估费用纳入总投资); otherwise a missing line is a warning.
-	BudgetRequired bool `json:"budget_required,omitempty"`
-	Source string `json:"source"`
+	BudgetRequired bool   `json:"budget_required,omitempty"`
+	Source         string `json:"source"`
 	Own
 }
 
