@@ -141,22 +141,35 @@ func (u *UI) chooseProject(k app.Kind) {
 }
 
 // projectMenu returns the items of 为此项目新建…: one per kind of a
-// project's later filings, and the project's dossier.
-func (u *UI) projectMenu(project string) *fyne.Menu {
+// project's later filings, and the project's dossier. A project whose
+// declaration is, as this computer knows, st and not decided (a draft,
+// returned, withdrawn or refused: app.CheckProjectDecided) offers only its
+// catalogue, and says why: the menu offered a 试运行报告 of a draft project,
+// which the bureau refuses (seen in the real window). st "" is not known.
+func (u *UI) projectMenu(project string, st app.Status) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
+	held := false
+	switch st {
+	case app.StatusDraft, app.StatusReturned, app.StatusWithdrawn, app.StatusRejected:
+		held = true
+		items = append(items, &fyne.MenuItem{Label: T("项目批复（备案）后才能新建试运行报告等后续材料"), Disabled: true})
+	}
 	for _, k := range u.offeredKinds(slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds)) {
-		items = append(items, fyne.NewMenuItem(T("新建")+T(u.kindName(k)), func() { u.NewForProject(project, k) }))
+		it := fyne.NewMenuItem(T("新建")+T(u.kindName(k)), func() { u.NewForProject(project, k) })
+		it.Disabled = held && k != app.KindCatalogue
+		items = append(items, it)
 	}
 	return fyne.NewMenu("", items...)
 }
 
-// projectButton returns the 为此项目新建… button of a declaration.
-func (u *UI) projectButton(project string) *Button {
+// projectButton returns the 为此项目新建… button of a declaration, whose
+// state state returns when it is tapped ("" when not known).
+func (u *UI) projectButton(project string, state func() app.Status) *Button {
 	b := newButton(&Button{Button: widget.Button{Text: T("为此项目新建…"), Icon: theme.ContentAddIcon()}})
 	b.OnTapped = func() {
 		c := u.win.Canvas()
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
-		widget.ShowPopUpMenuAtPosition(u.projectMenu(project), c, pos)
+		widget.ShowPopUpMenuAtPosition(u.projectMenu(project, state()), c, pos)
 	}
 	return b
 }
@@ -165,12 +178,13 @@ func (u *UI) projectButton(project string) *Button {
 // project in the order of its life with its state and the bureau's
 // decisions, and the project's deadlines with the next one first.
 type dossierScreen struct {
-	u       *UI
-	project string
-	title   *widget.Label
-	state   *paragraph
-	body    *fyne.Container
-	obj     fyne.CanvasObject
+	u         *UI
+	project   string
+	title     *widget.Label
+	state     *paragraph
+	body      *fyne.Container
+	obj       fyne.CanvasObject
+	declState app.Status // the state of the project's declaration as shown ("" before)
 }
 
 func newDossierScreen(u *UI, project string) *dossierScreen {
@@ -179,7 +193,7 @@ func newDossierScreen(u *UI, project string) *dossierScreen {
 		state: &paragraph{},
 		body:  container.NewVBox()}
 	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
-	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project))), container.NewVBox(d.title, d.state))
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project, func() app.Status { return d.declState }))), container.NewVBox(d.title, d.state))
 	d.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(d.body)))
 	return d
@@ -223,6 +237,12 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		name = T("（未命名）")
 	}
 	d.title.SetText(T("项目档案：") + name)
+	d.declState = ""
+	for _, e := range ds.Entries {
+		if e.FilingID == d.project && e.Kind == app.KindDeclaration {
+			d.declState = e.Status
+		}
+	}
 	// The route on a line of its own, the amounts and dates under it: one
 	// long line wrapped inside a date ("2026-11-" / "03").
 	var lines, facts []string

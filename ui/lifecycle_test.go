@@ -411,3 +411,31 @@ func TestPlannedAcceptanceDeadlineSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// 为此项目新建… of a project not decided, as this computer knows it, offers
+// only its catalogue and says why (it offered a 试运行报告 of a draft
+// project, which the bureau refuses: seen in the real window); of an
+// approved project, or one under review, everything.
+func TestProjectMenuWaitsForTheDecision(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	enabled := func(st app.Status) (on []string, note bool) {
+		for _, it := range x.u.projectMenu("p", st).Items {
+			switch {
+			case it.IsSeparator:
+			case strings.HasPrefix(it.Label, "项目批复（备案）后"):
+				note = it.Disabled
+			case !it.Disabled:
+				on = append(on, it.Label)
+			}
+		}
+		return on, note
+	}
+	if on, note := enabled(app.StatusDraft); !note || !slices.Equal(on, []string{"查看项目档案", "新建共享资源目录"}) {
+		t.Errorf("a draft project offers %v (note %v)", on, note)
+	}
+	for _, st := range []app.Status{app.StatusApproved, app.StatusSubmitted, ""} {
+		if on, note := enabled(st); note || len(on) < 5 || !slices.Contains(on, "新建试运行报告") {
+			t.Errorf("a project %q offers %v (note %v)", st, on, note)
+		}
+	}
+}
