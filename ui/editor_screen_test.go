@@ -1157,6 +1157,36 @@ func TestFundingSumSaysWhichWayItIsOff(t *testing.T) {
 	}
 }
 
+// laterOfProject stores a declaration made at (submitted then when
+// submitted) and a filing of kind k of its project, opens the filing's
+// editor and returns the declaration.
+func laterOfProject(t *testing.T, x *screenFixture, at time.Time, k app.Kind, submitted bool) *app.Filing {
+	t.Helper()
+	d, err := app.NewFiling(app.KindDeclaration, "3c2b1a09-8f7e-4d6c-9b5a-0000000000d1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000d2", "local", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	if submitted {
+		if _, err := d.Submit(at, "陈晓"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	f, err := app.NewFiling(k, "3c2b1a09-8f7e-4d6c-9b5a-0000000000e1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000e2", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ProjectID = d.ID
+	if f.TrialReport != nil {
+		f.TrialReport = apptest.TrialReport()
+	}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == f.ID })
+	return d
+}
+
 // A trial report of a project whose declaration is not sent yet says so
 // before it is sent (the bureau refuses it: app.CheckProjectDecided), and
 // stops saying it once the bureau's approval of the project is pulled, with
@@ -1165,20 +1195,7 @@ func TestFundingSumSaysWhichWayItIsOff(t *testing.T) {
 func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
-	d, err := app.NewFiling(app.KindDeclaration, "3c2b1a09-8f7e-4d6c-9b5a-0000000000d1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000d2", "local", at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Declaration = apptest.Declaration()
-	x.store.put(d)
-	tr, err := app.NewFiling(app.KindTrialReport, "3c2b1a09-8f7e-4d6c-9b5a-0000000000e1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000e2", "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.TrialReport, tr.ProjectID = apptest.TrialReport(), d.ID
-	x.store.put(tr)
-	x.u.OpenFiling(tr.ID)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == tr.ID })
+	d := laterOfProject(t, x, at, app.KindTrialReport, false)
 	onProject := func(says string) bool {
 		for _, p := range x.u.editor.problems {
 			if p.Field == "project_id" && strings.Contains(p.Message, says) {
@@ -1209,23 +1226,7 @@ func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 func TestAdjustmentTakesTheProjectsDecisionPulled(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
-	d, err := app.NewFiling(app.KindDeclaration, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f2", "local", at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Declaration = apptest.Declaration()
-	if _, err := d.Submit(at, "陈晓"); err != nil {
-		t.Fatal(err)
-	}
-	x.store.put(d)
-	adj, err := app.NewFiling(app.KindAdjustment, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f3", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f4", "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	adj.ProjectID = d.ID
-	x.store.put(adj)
-	x.u.OpenFiling(adj.ID)
-	x.eventually(t, "the editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == adj.ID })
+	d := laterOfProject(t, x, at, app.KindAdjustment, true)
 	le, ok := x.u.editor.kind.(*lifecycleEditor)
 	if !ok {
 		t.Fatalf("the adjustment's editor is a %T", x.u.editor.kind)
