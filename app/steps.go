@@ -192,11 +192,13 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 		}
 		acts = s.actions()
 	}
-	if prof != nil && body != nil && body.Declaration != nil {
-		route := prof.RouteFor(body.Declaration, 0).Code
-		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return routeForbids(route, a, fl != nil) })
+	// How the review ends: a declaration's route says (routeForbids), a
+	// later filing's kind and rule (LaterOutcome).
+	end := prof.LaterOutcome(body)
+	if body != nil && body.Declaration != nil {
+		end = outcomeOf(prof.DeclarationRoute(body.Declaration))
 	}
-	if end := prof.LaterOutcome(body); end != "" {
+	if end != "" {
 		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a, fl != nil) })
 	}
 	return acts
