@@ -268,7 +268,8 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			return dd.Known() && (event || planned || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
 				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
-		for _, dd := range prof.dossierDeadlines(values, dates, fs, p.events, now) {
+		dls, _ := prof.dossierDeadlines(values, dates, fs, p.events, now)
+		for _, dd := range dls {
 			if counted(dd) && !dd.Met {
 				pd := ProjectDeadline{Project: id, Name: p.name, ApprovedAt: p.events[AnchorApproval], Deadline: dd.Deadline}
 				if p.decl != nil {

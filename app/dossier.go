@@ -27,6 +27,10 @@ type Dossier struct {
 	// (approval, completion, go_live, acceptance), those known.
 	Events    map[string]time.Time
 	Deadlines []DossierDeadline
+	// ByFiling is the deadline each filing met, by the filing's ID, with
+	// when it was met: a yearly one's every year, which Deadlines has
+	// moved past to the year owed next.
+	ByFiling map[string]DossierDeadline
 }
 
 // DossierEntry is one filing of a dossier.
@@ -39,6 +43,7 @@ type DossierEntry struct {
 	Revision    int
 	Created     time.Time
 	SubmittedAt time.Time    // of the current revision; zero while drafted
+	FirstSent   time.Time    // its first submission (FirstSubmitted); zero while drafted
 	Decisions   []Transition // the bureau's decisions, oldest first
 }
 
@@ -60,6 +65,31 @@ type DossierDeadline struct {
 	// due before it are not asked for here — they were filed, or not,
 	// before the project was in egovdesk — and the dossier says so.
 	Since time.Time
+	// MetOn is when the deadline was met (Met): when the filing that met
+	// it first reached the bureau, or, for one met by the project passing
+	// acceptance (组织验收, an approval's validity), the day it passed.
+	MetOn time.Time
+}
+
+// LateDays returns by how many days the deadline was met late: the days
+// from its last day to the day it was met (MetOn, in the deadline's time
+// zone); 0 when it was met on time, is not met or has no date. A 验收后备案
+// sent a week after its 10 working days read, to the reviewer, like one
+// sent on time (a reviewer's walkthrough under 天宁).
+func (d DossierDeadline) LateDays() int {
+	if !d.Met || !d.Known() || d.MetOn.IsZero() {
+		return 0
+	}
+	on := day(d.MetOn.In(d.Due.Location()))
+	due := day(d.Due)
+	if !on.After(due) {
+		return 0
+	}
+	n := 0
+	for t := due; t.Before(on); t = t.AddDate(0, 0, 1) {
+		n++
+	}
+	return n
 }
 
 // stage orders the kinds in a dossier as a project lives them.
@@ -95,7 +125,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 	})
 	for _, f := range mine {
 		e := DossierEntry{FilingID: f.ID, Kind: f.Kind, Type: f.Type(), Title: f.Title(), Status: f.Status,
-			Revision: f.Revision.Number, Created: f.Created, SubmittedAt: f.Revision.SubmittedAt}
+			Revision: f.Revision.Number, Created: f.Created, SubmittedAt: f.Revision.SubmittedAt, FirstSent: FirstSubmitted(f)}
 		for _, t := range f.History {
 			if t.Role != RoleUnit {
 				e.Decisions = append(e.Decisions, t)
@@ -131,7 +161,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 	if ds.Declaration != nil {
 		dates = dates.sinceFirstSent(FirstSubmitted(ds.Declaration), now)
 	}
-	ds.Deadlines = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
+	ds.Deadlines, ds.ByFiling = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
 	return ds
 }
 
@@ -231,8 +261,11 @@ func (ds *Dossier) events(fs []*Filing, loc *time.Location, unitAccepts bool) {
 }
 
 // dossierDeadlines returns the deadlines of a project whose declaration
-// has facts f (the route among them) and dates, and filings fs, each marked met when a sent filing meets it.
-func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates, fs []*Filing, events map[string]time.Time, now time.Time) []DossierDeadline {
+// has facts f (the route among them) and dates, and filings fs, each marked
+// met when a sent filing meets it; and the deadline each filing met, by its
+// ID (Dossier.ByFiling).
+func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates, fs []*Filing, events map[string]time.Time, now time.Time) ([]DossierDeadline, map[string]DossierDeadline) {
+	byFiling := map[string]DossierDeadline{}
 	meets := map[string]LifecycleRule{} // deadline ID → the rule of the filing that meets it
 	var undated []LifecycleRule
 	for _, r := range prof.Lifecycle {
@@ -284,6 +317,14 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			}
 		}
 		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
+		byAcceptance := !owned && (rule.Anchor == AnchorCompletion || rule.Anchor == AnchorApproval)
+		met := func(by string, dl Deadline) {
+			if _, ok := byFiling[by]; by != "" && !ok {
+				byFiling[by] = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Met: true, MetBy: by,
+					MetOn: metOn(by, fs, events, byAcceptance)}
+			}
+		}
+		met(dd.MetBy, dl)
 		// A yearly deadline met for this year is owed next year.
 		for i := 0; dd.MetBy != "" && yearlyAnchor(rule.Anchor) && dl.Known() && i < 50; i++ {
 			next, ok := prof.deadline(&rule, dates, events, dl.Due.AddDate(0, 0, 1))
@@ -291,12 +332,17 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				break
 			}
 			dl = next
-			if by := metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f)); by == "" {
+			by := metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
+			if by == "" {
 				dd = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Since: dd.Since}
 				break
 			}
+			met(by, dl)
 		}
 		dd.Met = dd.MetBy != ""
+		if dd.Met {
+			dd.MetOn = metOn(dd.MetBy, fs, events, byAcceptance)
+		}
 		// A deadline counted from the planned end of construction is no
 		// deadline yet: a project not built is not late (found in review).
 		dd.Overdue = !dd.Met && dd.Known() && dd.Due.Before(today) && dd.Planned == ""
@@ -316,6 +362,10 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			Anchor: AnchorAcceptance, Addition: r.Addition}, Kind: r.Kind}
 		dd.MetBy = firstSent(fs, r.Kind, "", 0)
 		dd.Met = dd.MetBy != ""
+		dd.MetOn = metOn(dd.MetBy, fs, events, false)
+		if _, ok := byFiling[dd.MetBy]; dd.Met && !ok {
+			byFiling[dd.MetBy] = dd
+		}
 		out = append(out, dd)
 	}
 	slices.SortStableFunc(out, func(a, b DossierDeadline) int {
@@ -327,7 +377,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		}
 		return a.Due.Compare(b.Due)
 	})
-	return out
+	return out, byFiling
 }
 
 // yearlyFrom is the day the years of a yearly deadline with anchor a
@@ -400,6 +450,24 @@ func acceptedBy(fs []*Filing, events map[string]time.Time, unitAccepts bool) str
 		}
 	}
 	return firstSent(fs, KindAcceptanceFiling, "", 0)
+}
+
+// metOn returns when the filing id met a deadline: when it first reached
+// the bureau (FirstSubmitted); with byAcceptance, when the project passed
+// acceptance, which is what met it. Zero when id is "" or not among fs.
+func metOn(id string, fs []*Filing, events map[string]time.Time, byAcceptance bool) time.Time {
+	if id == "" {
+		return time.Time{}
+	}
+	if byAcceptance {
+		return events[AnchorAcceptance]
+	}
+	for _, f := range fs {
+		if f.ID == id {
+			return FirstSubmitted(f)
+		}
+	}
+	return time.Time{}
 }
 
 // firstSent returns the ID of the first sent filing of kind k (of type typ

@@ -243,6 +243,53 @@ func TestDossierTianningAcceptanceFiling(t *testing.T) {
 	}
 }
 
+// 天宁 政策解读 三、（二）: a 验收后备案 sent a week after its 10 working
+// days, and a self-evaluation sent after 11月底, are met late, and the
+// dossier says by how much, for each year's report too.
+func TestDossierSaysWhenADeadlineWasMetLate(t *testing.T) {
+	p := MustProfiles(t)["tianning"]
+	d := newFiling(t, app.KindDeclaration, "tn", "", day(2026, 1, 5), func(f *app.Filing) {
+		f.Declaration = declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+	})
+	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
+	acc := newFiling(t, app.KindAcceptance, "tn-acc", "tn", day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
+	submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24, due 2026-10-15
+	af := newFiling(t, app.KindAcceptanceFiling, "tn-af", "tn", day(2026, 10, 20), func(f *app.Filing) {
+		f.AcceptanceFiling.AcceptanceID, f.AcceptanceFiling.AcceptedOn = "tn-acc", "2026-09-24"
+	})
+	submitAt(t, af, day(2026, 10, 22), app.ActionFile)
+	self := func(id string, year int, sent time.Time) *app.Filing {
+		f := newFiling(t, app.KindPerformance, id, "tn", sent, func(f *app.Filing) {
+			f.Performance = performance(app.PerformanceSelf)
+			f.Performance.Year = year
+		})
+		submitAt(t, f, sent)
+		return f
+	}
+	s26, s27 := self("tn-self-26", 2026, day(2026, 11, 30)), self("tn-self-27", 2027, day(2027, 12, 3))
+	ds := p.Dossier("tn", []*app.Filing{d, acc, af, s26, s27}, day(2027, 12, 10))
+
+	dl, ok := dueOf(ds, "acceptance_filing")
+	if !ok || !dl.Met || ymd(dl.MetOn) != "2026-10-22" || dl.LateDays() != 7 {
+		t.Errorf("验收后备案 due 2026-10-15, sent 2026-10-22: met on %s, %d days late (%+v)", ymd(dl.MetOn), dl.LateDays(), dl)
+	}
+	if by := ds.ByFiling["tn-af"]; by.ID != "acceptance_filing" || by.LateDays() != 7 {
+		t.Errorf("by filing: %+v", by)
+	}
+	if by := ds.ByFiling["tn-self-26"]; ymd(by.Due) != "2026-11-30" || by.LateDays() != 0 || !by.Met {
+		t.Errorf("2026's self-evaluation sent on its last day is on time: %+v", by)
+	}
+	if by := ds.ByFiling["tn-self-27"]; ymd(by.Due) != "2027-11-30" || by.LateDays() != 3 {
+		t.Errorf("2027's sent 2027-12-03 is 3 days late: %+v (late %d)", by, by.LateDays())
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2028-11-30" || dl.Met || dl.LateDays() != 0 {
+		t.Errorf("2028's is owed: %+v", dl)
+	}
+	if by, ok := ds.ByFiling["tn-acc"]; ok {
+		t.Errorf("the acceptance application meets no 天宁 deadline: %+v", by)
+	}
+}
+
 // 霍邱 六、第四部分: O&M filed by year from go-live; the date is the
 // bureau's own (addition).
 func TestDossierHuoqiuOMYears(t *testing.T) {

@@ -322,6 +322,9 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		text := fmt.Sprintf("%s　%s", due, dl.Label)
 		imp := widget.MediumImportance
 		switch {
+		case dl.Met && dl.LateDays() > 0:
+			// as the bureau's reviewer sees it beside the filing
+			text, imp = "✓ "+text+Tf("（%s 完成，逾期 %d 天）", dl.MetOn.Format("2006-01-02"), dl.LateDays()), widget.WarningImportance
 		case dl.Met:
 			text, imp = "✓ "+text+T("（已完成）"), widget.SuccessImportance
 		case dl.Overdue:

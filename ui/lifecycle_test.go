@@ -439,3 +439,35 @@ func TestProjectMenuWaitsForTheDecision(t *testing.T) {
 		}
 	}
 }
+
+// A 验收后备案 sent weeks after its 10 working days (天宁 政策解读 三、（二）)
+// is done, but late, and the dossier says when it was sent and by how
+// much, as the bureau's reviewer sees it beside the filing.
+func TestDossierSaysADeadlineWasMetLate(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	d := declared(t, x)
+	af, err := app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-000000000007", "5d2b1a09-8f7e-4d6c-9b5a-000000000008", "local", x.u.Now().AddDate(0, 0, -30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	af.ProjectID = d.ID
+	af.AcceptanceFiling.ProjectName = d.Declaration.ProjectName
+	af.AcceptanceFiling.AcceptedOn = x.u.Now().AddDate(0, 0, -60).Format("2006-01-02")
+	sent := x.u.Now().AddDate(0, 0, -20)
+	if _, err := af.Submit(sent, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(af)
+
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "验收后向区数据局备案") })
+	var line string
+	for _, l := range strings.Split(scrolledText(x.u.center), "\n") {
+		if strings.Contains(l, "验收后向区数据局备案") && strings.HasPrefix(l, "✓") {
+			line = l
+		}
+	}
+	if want := "（" + sent.Format("2006-01-02") + " 完成，逾期 "; !strings.Contains(line, want) || strings.Contains(line, "（已完成）") {
+		t.Errorf("the late 备案 reads %q, want it to say %q … 天", line, want)
+	}
+}

@@ -262,6 +262,13 @@ func (c core) Similar(ctx context.Context, token, id string) ([]console.SimilarI
 	return c.s.store.Similar(ctx, id)
 }
 
+func (c core) Project(ctx context.Context, token, id string) (app.Dossier, error) {
+	if _, err := c.reviewer(token); err != nil {
+		return app.Dossier{}, err
+	}
+	return c.s.projectDossier(ctx, id)
+}
+
 func (c core) RevisionBody(ctx context.Context, token, id, rid string) ([]byte, error) {
 	if _, err := c.reviewer(token); err != nil {
 		return nil, err

@@ -184,14 +184,7 @@ func (s *Server) refusedRoute(ctx context.Context, unit string, f *app.Filing) s
 // declaration's unit's filings that name it (ProjectFilings), by index.
 func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id := r.PathValue("id")
-	v, err := s.store.Filing(r.Context(), "", id)
-	if err != nil {
-		return err
-	}
-	if v.Filing.Filing.Kind != app.KindDeclaration {
-		return app.Errorf(app.ENOTFOUND, "%s 不是项目申报书：请用项目申报书的材料编号", clip(id, 40))
-	}
-	frs, err := s.store.ProjectFilings(r.Context(), v.Filing.Filing.UnitID, id)
+	v, frs, err := s.projectRecords(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -209,4 +202,49 @@ func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c 
 	}
 	s.writeJSON(w, http.StatusOK, list)
 	return nil
+}
+
+// projectRecords returns the declaration id of a project as the bureau
+// holds it and the records of its unit's filings that name it, the
+// declaration's among them; ENOTFOUND when id is no declaration.
+func (s *Server) projectRecords(ctx context.Context, id string) (bureaustore.FilingView, []filingRecord, error) {
+	v, err := s.store.Filing(ctx, "", id)
+	if err != nil {
+		return v, nil, err
+	}
+	if v.Filing.Filing.Kind != app.KindDeclaration {
+		return v, nil, app.Errorf(app.ENOTFOUND, "%s 不是项目申报书：请用项目申报书的材料编号", clip(id, 40))
+	}
+	frs, err := s.store.ProjectFilings(ctx, v.Filing.Filing.UnitID, id)
+	return v, frs, err
+}
+
+// projectDossier returns the dossier of the project whose declaration is
+// id, as the bureau holds it and under its profile at its clock: the
+// declaration and its unit's filings that name it, each with the content
+// of its current revision (the dates its deadlines count from). A filing
+// whose content cannot be read is listed without it, and logged.
+func (s *Server) projectDossier(ctx context.Context, id string) (app.Dossier, error) {
+	v, frs, err := s.projectRecords(ctx, id)
+	if err != nil {
+		return app.Dossier{}, err
+	}
+	fs := make([]*app.Filing, 0, len(frs))
+	for _, fr := range frs {
+		f, body := fr.Filing, v.Body
+		if f.ID != id {
+			fv, err := s.store.Filing(ctx, v.Filing.Filing.UnitID, f.ID)
+			if err != nil {
+				return app.Dossier{}, fmt.Errorf("filing %s of project %s: %w", f.ID, id, err)
+			}
+			f, body = fv.Filing.Filing, fv.Body
+		}
+		if b, err := decodeBody(body); err != nil {
+			s.log.Error("a project's filing cannot be read", "project", id, "filing", f.ID, "err", err)
+		} else {
+			f.SetContent(&b)
+		}
+		fs = append(fs, &f)
+	}
+	return s.profile.Load().Dossier(id, fs, s.Now()), nil
 }

@@ -42,6 +42,11 @@ type Backend interface {
 	// all units and years (避免重复建设), best first; none for a filing
 	// that is not a declaration.
 	Similar(ctx context.Context, token, id string) ([]SimilarItem, error)
+	// Project returns the dossier of the project whose declaration is id,
+	// as the bureau holds it: the declaration and the filings of its unit
+	// that name it, with their deadlines under the profile at the bureau's
+	// clock; ENOTFOUND when id is no declaration.
+	Project(ctx context.Context, token, id string) (app.Dossier, error)
 	// RevisionBody returns the body of an earlier revision of a filing, as received.
 	RevisionBody(ctx context.Context, token, id, revisionID string) ([]byte, error)
 	// Decide takes a decision through the server's one decision path. The

@@ -86,6 +86,13 @@ type filingView struct {
 	// SimilarFailed says the index could not answer.
 	Similar       []SimilarItem
 	SimilarFailed bool
+	// Dossier is the project's dossier as the bureau holds it (the
+	// declaration's own, a later filing's project's): its filings and
+	// deadlines; DossierFailed says it could not be read. Late is the
+	// deadline the filing shown met late (nil: on time, or none).
+	Dossier       *dossierView
+	DossierFailed bool
+	Late          *lateView
 	CSRF          string
 }
 
@@ -270,6 +277,24 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			}
 			c.log.Error("console: similar projects", "filing", id, "err", err)
 			v.Similar, v.SimilarFailed = nil, true
+		}
+	}
+	project := v.Body.ProjectID // the declaration the dossier is of
+	if d.Kind == app.KindDeclaration {
+		project = d.ID
+	}
+	if d.Kind == app.KindDeclaration || v.Project != nil {
+		// Beside the filing, as advice: when it cannot be read the page
+		// says so and the filing can still be read and decided.
+		ds, err := c.b.Project(r.Context(), s.token, project)
+		if err != nil {
+			if r.Context().Err() != nil {
+				return nil, err
+			}
+			c.log.Error("console: project dossier", "filing", id, "project", project, "err", err)
+			v.DossierFailed = true
+		} else {
+			v.Dossier, v.Late = dossierOf(prof, ds, id, c.b.Now())
 		}
 	}
 	var moved map[string]string // where the base revision's rows went (diffRows)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -85,13 +84,7 @@ var funcs = template.FuncMap{
 	"yuan": func(m app.Money) string { return m.YuanString() },
 	"time": fmtTime,
 	// years lists years as 2025、2026.
-	"years": func(ys []int) string {
-		out := make([]string, len(ys))
-		for i, y := range ys {
-			out[i] = strconv.Itoa(y)
-		}
-		return strings.Join(out, "、")
-	},
+	"years": yearsText,
 	// percent writes a similarity from 0 to 1 as a whole percentage.
 	"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 	// percentBP is a share in basis points as app words it ("12.5%").

@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+)
+
+// The filing page shows the project's dossier as the bureau holds it: a
+// declaration its later filings, and every page of the project the
+// project's deadlines, met or not, and when. A 天宁 reviewer on a
+// declaration saw none of its later filings, and a 验收后备案 sent a week
+// after its 10 working days read like one sent on time (a walkthrough).
+func TestConsoleShowsTheProjectsDossier(t *testing.T) {
+	fx := MustBureau(t) // 2027-03-01
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	other := newFiling(t, fx.unitA.ID) // another project of the unit
+	other.Declaration.ProjectName = "城关镇数字乡村综合平台"
+	fx.submit(fx.clerkA, other, http.StatusCreated)
+	setProfile(t, fx, "tianning")
+
+	// Accepted on Tuesday 2027-03-02: 10 working days end 2027-03-16;
+	// sent 2027-03-23, 7 days late.
+	fx.clock.Advance(time.Date(2027, 3, 23, 10, 0, 0, 0, app.Beijing).Sub(fx.clock.Now()))
+	af := laterFiling(t, app.KindAcceptanceFiling, decl)
+	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
+		AcceptedOn: "2027-03-02", Conclusion: "验收组同意通过验收", FiledOn: "2027-03-23",
+		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
+	for _, m := range []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report"} {
+		data := []byte("%PDF-1.4 " + m + " of the project, as the unit scanned it.")
+		fx.upload(fx.clerkA, data, len(data))
+		af.Attachments = append(af.Attachments, app.Attachment{Material: m, Name: m + ".pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	}
+	fx.submit(fx.clerkA, af, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + decl.ID)
+	page := b.last
+	for _, want := range []string{
+		"<h2>项目档案：" + decl.Declaration.ProjectName + "</h2>",
+		"本项目报送的材料（2 份）",
+		`<a href="/console/filings/` + af.ID + `">`,
+		"2027-03-23 首次报送</span></span> <span class=\"late\">逾期 7 天</span>",
+		"<span class=\"due\">2027-03-16",
+		"已报送（2027-03-23，逾期 7 天）",
+		"年度项目建设管理绩效自评价报送：<span class=\"\">待报送</span>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the declaration's page lacks %q", want)
+		}
+	}
+	if dossier := section(page, `<section class="card dossier">`); strings.Contains(dossier, other.ID) {
+		t.Errorf("the dossier lists another project of the unit:\n%s", dossier)
+	}
+	if strings.Contains(page, "逾期报送：") {
+		t.Errorf("the declaration's page says it was sent late")
+	}
+
+	b.get("/console/filings/" + af.ID)
+	page = b.last
+	for _, want := range []string{
+		`逾期报送：验收后向区数据局备案，应于 <span class="nowrap">2027-03-16`,
+		`本材料 <span class="nowrap">2027-03-23</span> 首次报送，逾期 7 天。`,
+		`<a href="/console/filings/` + decl.ID + `">`, // the declaration in the dossier
+		"（本材料）",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the 验收后备案's page lacks %q", want)
+		}
+	}
+
+	// Another unit's filing naming this project sees no dossier of it.
+	theirs, _ := trialAndAcceptance(t, fx, fx.unitB.ID)
+	theirs.ProjectID = decl.ID
+	fx.submit(fx.clerkB, theirs, http.StatusCreated) // the bureau does not hold the project as unit B's
+	b.get("/console/filings/" + theirs.ID)
+	if strings.Contains(b.last, "项目档案") || strings.Contains(b.last, af.ID) {
+		t.Errorf("another unit's filing shows this unit's project dossier")
+	}
+}
+
+// section returns the part of page from the first start to the end of
+// its element's </section>, "" when page has no start.
+func section(page, start string) string {
+	i := strings.Index(page, start)
+	if i < 0 {
+		return ""
+	}
+	s := page[i:]
+	if j := strings.Index(s, "</section>"); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
