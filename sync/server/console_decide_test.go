@@ -802,3 +802,79 @@ func TestConsoleCountsABrowsersLineBreaksOnce(t *testing.T) {
 		t.Errorf("the return was kept with CRs or changed: %q…", last.Comment[:min(len(last.Comment), 80)])
 	}
 }
+
+// A decision sent from a page of an earlier login of this browser is not
+// taken, and what was typed is not lost: to the same account, logged in
+// again in another tab, the filing's page comes back with it in the form;
+// after 退出 (no session), the page gives it back with a login that
+// carries it; to another account it is shown to copy. A cross-site form
+// gets none of this. A 天宁 reviewer who had logged out and in again in
+// another tab lost a 退回修改 reason to 表单已过期 (a walkthrough).
+func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := hiddenFields(b.last)
+	form.Set("action", "return")
+	form.Set("comment", "一、补充依据\n二、核减预算")
+	form.Set("remark:goals", "目标须量化")
+	relogin := func(as string) {
+		t.Helper()
+		b.get("/console/queue")
+		if r := b.post("/console/logout", url.Values{"csrf": {b.csrf()}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logout: %d", r.StatusCode)
+		}
+		if as != "" {
+			b.login(as, http.StatusSeeOther)
+		}
+	}
+	undecided := func() {
+		t.Helper()
+		var d protocol.FilingDetail
+		fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
+		if d.Status != app.StatusSubmitted || len(d.History) != 1 {
+			t.Fatalf("the stale form took a decision: %s, %d decisions", d.Status, len(d.History))
+		}
+	}
+
+	relogin("reviewer")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "决定没有提交：您提交的页面是此前登录时打开的") {
+		t.Fatalf("the same account logged in again: %d\n%s", r.StatusCode, b.last)
+	}
+	for _, want := range []string{">一、补充依据\n二、核减预算</textarea>", ">目标须量化</textarea>", `value="return" required checked`} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the form given back lacks %q", want)
+		}
+	}
+	undecided()
+
+	// From another site, the form gets the cross-origin refusal, and what
+	// it carries is not shown on the console's page.
+	if r := b.post(page+"/decision", form, "Sec-Fetch-Site", "cross-site"); r.StatusCode != http.StatusForbidden || strings.Contains(b.last, "补充依据") {
+		t.Errorf("a cross-site form: %d\n%s", r.StatusCode, b.last)
+	}
+
+	relogin("")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录已失效，决定没有提交") ||
+		!strings.Contains(b.last, `action="/console/login/resume"`) || !strings.Contains(b.last, "一、补充依据\n二、核减预算") {
+		t.Fatalf("after 退出: %d\n%s", r.StatusCode, b.last)
+	}
+	sent := hiddenFields(b.last)
+	sent.Set("login", "reviewer")
+	sent.Set("password", password)
+	if r := b.post("/console/login/resume", sent); r.StatusCode != http.StatusOK || !strings.Contains(b.last, ">一、补充依据\n二、核减预算</textarea>") {
+		t.Errorf("logged in from the page given back: %d\n%s", r.StatusCode, b.last)
+	}
+	undecided()
+
+	relogin("admin")
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "用另一个账号登录时打开的") ||
+		!strings.Contains(b.last, "一、补充依据\n二、核减预算") || strings.Contains(b.last, "</textarea>") {
+		t.Errorf("another account's session: %d\n%s", r.StatusCode, b.last)
+	}
+	undecided()
+}

@@ -199,6 +199,9 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 				http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
+			if c.endedForm(w, r, limit) {
+				return
+			}
 			c.errorPage(w, r, http.StatusUnauthorized, "登录已失效", "请重新登录后再操作。")
 			return
 		}
@@ -227,6 +230,9 @@ func (c *Console) authedLimit(h sessionHandler, limit int64) http.Handler {
 				return
 			}
 			if !sameToken(r.PostFormValue(csrfField), s.CSRF) {
+				if c.staleForm(w, r, s) {
+					return
+				}
 				c.errorPage(w, r, http.StatusForbidden, "请求已被拒绝", "表单已过期或不是从审核台提交的（缺少校验码）。请刷新页面后重试。")
 				return
 			}
@@ -487,6 +493,64 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 	return c.idlePage(w, r, http.StatusUnauthorized, next, "")
 }
 
+// decisionPage returns the filing page a decision form in r was sent
+// from, and whether r is one. The decision's route is behind the
+// cross-origin check (http.CrossOriginProtection: Sec-Fetch-Site, Origin),
+// so a browser sent such a form from one of the console's own pages:
+// what it carries is the reviewer's, and may be shown back to them.
+func decisionPage(r *http.Request) (string, bool) {
+	next, ok := strings.CutSuffix(r.URL.Path, "/decision")
+	if _, filing := filingPath(next); !ok || !filing || r.Method != http.MethodPost || len(r.Header.Values("Content-Type")) > 1 {
+		return "", false
+	}
+	return next, true
+}
+
+// endedForm answers a decision form sent after its session ended other
+// than by idling out (退出 in this tab or another, which took the cookie;
+// a session revoked) as idleForm does: the decision is not taken, and the
+// page gives back what was typed with a login that carries it back to the
+// filing. It reports whether it answered. A 天宁 reviewer who had logged
+// out in another tab lost a 退回修改 reason (a walkthrough).
+func (c *Console) endedForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	next, ok := decisionPage(r)
+	if !ok {
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if r.ContentLength > limit || formProblem(r) != 0 {
+		return false
+	}
+	return c.lostPage(w, r, http.StatusUnauthorized, next, "", "登录已失效，决定没有提交",
+		"您已在这个或另一个浏览器窗口退出登录，这个页面的登录随之失效。")
+}
+
+// staleForm answers a decision form sent from a page of an earlier
+// session of this browser, which another login has replaced since (退出
+// and 登录 in another tab): its token is that session's. The decision is
+// not taken. To the same account the filing's page comes back with what
+// was typed in its form, as after an idle logout (refill); to another
+// account, the texts are shown to copy. It reports whether it answered.
+func (c *Console) staleForm(w http.ResponseWriter, r *http.Request, s *session) bool {
+	next, ok := decisionPage(r)
+	if !ok || len(c.typedLines(r)) == 0 {
+		return false
+	}
+	id, _ := filingPath(next)
+	if strings.EqualFold(s.Login, strings.TrimSpace(r.PostFormValue("login"))) {
+		c.refillWith(w, r, s, id, true)
+		return true
+	}
+	c.render(w, r, http.StatusConflict, "error", page{Title: "决定没有提交", Session: s, Data: errorView{
+		Heading: "决定没有提交",
+		Text: "这个页面是用另一个账号登录时打开的；此后本浏览器已改为现在的账号（" + echo(s.Name) +
+			"）登录，决定没有以任何账号提交。您填写的内容如下，请复制保存。",
+		Kept: c.typedLines(r),
+		Next: next,
+	}})
+	return true
+}
+
 // idlePage shows what the decision form in r (sent after its session
 // idled out, or given back by resume) held, and reports whether it held
 // anything: the texts to copy and, when it was a filing's, a login form
@@ -495,19 +559,24 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 // log in, find the filing again and paste it back, field by field.
 // problem says why a resume was refused.
 func (c *Console) idlePage(w http.ResponseWriter, r *http.Request, status int, next, problem string) bool {
+	return c.lostPage(w, r, status, next, problem, "登录已超时，决定没有提交", c.idleText())
+}
+
+// lostPage is idlePage for a session lost as why says, under heading.
+func (c *Console) lostPage(w http.ResponseWriter, r *http.Request, status int, next, problem, heading, why string) bool {
 	kept := c.typedLines(r)
 	if len(kept) == 0 {
 		return false
 	}
 	_, _, remarks, _ := decisionForm(r)
 	v := errorView{
-		Heading: "登录已超时，决定没有提交",
-		Text:    c.idleText() + "您填写的内容如下，请复制保存，重新登录后回到这份材料再提交。",
+		Heading: heading,
+		Text:    why + "您填写的内容如下，请复制保存，重新登录后回到这份材料再提交。",
 		Kept:    kept,
 		Next:    "/console/login?next=" + url.QueryEscape(next),
 	}
 	if _, ok := filingPath(next); ok {
-		v.Text = c.idleText() + "您填写的内容如下。在下面重新登录后，这些内容会填回这份材料的决定表单，核对后再提交。"
+		v.Text = why + "您填写的内容如下。在下面重新登录后，这些内容会填回这份材料的决定表单，核对后再提交。"
 		v.Resume = &resumeForm{CSRF: randomToken(), Next: next, Login: echo(strings.TrimSpace(r.PostFormValue("login"))), Error: problem}
 		for _, name := range resumeFields {
 			if x := r.PostFormValue(name); x != "" {

@@ -60,7 +60,10 @@ type filingView struct {
 	// Resumed: the form holds what the reviewer typed before their
 	// session idled out, given back after they logged in again (refill):
 	// 1 and the number of field remarks given back.
-	Resumed   int
+	Resumed int
+	// Stale: what Resumed gives back came from a page of an earlier login
+	// of this browser (staleForm), not from before an idle logout.
+	Stale     bool
 	Checklist []app.ChecklistItem
 	// Project is the declaration of the project a later filing, catalogue,
 	// trial report or acceptance application belongs to, when the bureau
@@ -481,6 +484,12 @@ func (v *filingView) untaken(comment string, remarks map[string]string) []string
 // meantime (another decision, a new revision), the page says so, as it
 // does when another reviewer decided first.
 func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id string) {
+	c.refillWith(w, r, s, id, false)
+}
+
+// refillWith is refill; stale says the form came from a page of an
+// earlier login of this browser (staleForm), not an idled one.
+func (c *Console) refillWith(w http.ResponseWriter, r *http.Request, s *session, id string, stale bool) {
 	v, err := c.filingView(r, s, id)
 	if err != nil {
 		if app.ErrorCode(err) == app.EINTERNAL {
@@ -507,6 +516,7 @@ func (c *Console) refill(w http.ResponseWriter, r *http.Request, s *session, id 
 		transitions = len(v.D.History) // not the page's: moved, without a list of what came since
 	}
 	v.giveBack(s, moved, transitions, action, comment, typed, remarks)
+	v.Stale = stale
 	if moved {
 		c.render(w, r, http.StatusOK, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 		return
