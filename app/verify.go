@@ -2,8 +2,11 @@ package app
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/width"
 )
 
 // PrintCode is what a printed filing carries so that a paper copy can be
@@ -64,36 +67,35 @@ func (c PrintCode) Matches(id string, rev int, sum string) bool {
 }
 
 // ParsePrintCode reads a code typed or scanned from paper: spaces are
-// ignored and letters may be in either case. It fails with an EINVALID
-// *Error in Chinese that says what the code should look like.
+// ignored and letters may be in either case. The code may come with what
+// surrounds it on the page (核验码：…, the whole footer line copied from a
+// PDF, the address a QR code reader shows) and typed through an input
+// method's full-width mode (３ｆ２ａ…－２－…): a reviewer who pasted
+// 核验码 3f2a9c1e-2-… was told the code was malformed (a walkthrough). The
+// first code in the text is read. It fails with an EINVALID *Error in
+// Chinese that says what the code should look like.
 func ParsePrintCode(s string) (PrintCode, error) {
-	t := strings.ToLower(strings.Join(strings.Fields(s), ""))
-	bad := Errorf(EINVALID, "核验码“%s”格式不正确：应为页脚“核验码”后的三段，如 3f2a9c1e-2-9f86d081884c", echoCode(s))
-	i := strings.LastIndexByte(t, '-')
-	if i < 0 {
-		return PrintCode{}, bad
+	t := strings.ToLower(strings.Join(strings.Fields(width.Fold.String(s)), ""))
+	t = dashes.Replace(t)
+	m := printCodePattern.FindStringSubmatch(t)
+	if m == nil {
+		return PrintCode{}, Errorf(EINVALID, "核验码“%s”格式不正确：应为页脚“核验码”后的三段，如 3f2a9c1e-2-9f86d081884c", echoCode(s))
 	}
-	j := strings.LastIndexByte(t[:i], '-')
-	if j <= 0 {
-		return PrintCode{}, bad
+	n, err := strconv.Atoi(m[2])
+	if err != nil || n < 1 {
+		return PrintCode{}, Errorf(EINVALID, "核验码“%s”的第二段（版本号）应为从 1 起的数字，如 3f2a9c1e-2-9f86d081884c", echoCode(s))
 	}
-	id, num, digest := t[:j], t[j+1:i], t[i+1:]
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || len(digest) != printCodeDigestLen || !isHex(digest) ||
-		len(id) == 0 || len(id) > printCodeIDLen || strings.Contains(id, "-") {
-		return PrintCode{}, bad
-	}
-	return PrintCode{RevisionID: id, Revision: n, BodySHA256: digest}, nil
+	return PrintCode{RevisionID: m[1], Revision: n, BodySHA256: m[3]}, nil
 }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+// printCodePattern finds a printed code in text folded to lower case
+// without spaces: the revision part (1 to 8 letters or digits), the
+// revision number and the 12 hex digits of the digest, each part whole
+// (not the tail of a longer run of letters and digits).
+var printCodePattern = regexp.MustCompile(`(?:^|[^0-9a-z])([0-9a-z]{1,8})-([0-9]{1,9})-([0-9a-f]{12})(?:$|[^0-9a-z])`)
+
+// dashes are the dashes an input method or a PDF copy may give for '-'.
+var dashes = strings.NewReplacer("‐", "-", "‑", "-", "‒", "-", "–", "-", "—", "-", "―", "-", "−", "-", "ー", "-")
 
 // Label returns the line a page footer carries: the code, and the receipt,
 // revision and digest it is made of, for a reader without a scanner.

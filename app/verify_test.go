@@ -37,6 +37,35 @@ func TestPrintCode(t *testing.T) {
 	}
 }
 
+// A code comes as a reviewer has it: with the footer's 核验码 before it,
+// the whole footer line copied from the PDF, the address a QR code reader
+// shows, or typed in an input method's full-width mode. Each is read as
+// the code it carries; a 核验码 pasted with its label was refused (a
+// walkthrough).
+func TestPrintCodeAsAReviewerHasIt(t *testing.T) {
+	c := PrintCode{RevisionID: "3F2A9C1E-77aa-4b1e-9a77-0c6d2b8e1f00", Revision: 2,
+		BodySHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+	tricky := PrintCode{RevisionID: "3f2a9c1e-0001-4b1e-9777-0c6d2b8e1f00", Revision: 3, BodySHA256: c.BodySHA256}
+	for _, in := range []string{
+		"核验码 3f2a9c1e-2-9f86d081884c",
+		"核验码：3F2A9C1E-2-9F86D081884C。",
+		c.Label(),
+		"https://bureau.example.gov.cn/console/verify?code=3f2a9c1e-2-9f86d081884c",
+		"３ｆ２ａ９ｃ１ｅ－２－９ｆ８６ｄ０８１８８４ｃ",
+		"3f2a9c1e—2—9f86d081884c",
+	} {
+		p, err := ParsePrintCode(in)
+		if err != nil || p.String() != c.String() {
+			t.Errorf("ParsePrintCode(%q) = %v, %v; want %s", in, p, err, c)
+		}
+	}
+	// The receipt in the label, whose UUID has a group of digits and ends
+	// in 12 hex digits, is not read before the code.
+	if p, err := ParsePrintCode(tricky.Label()); err != nil || p.String() != tricky.String() {
+		t.Errorf("the label %q read as %v, %v", tricky.Label(), p, err)
+	}
+}
+
 // TestPrintCodeErrorQuotesSafely: a refused code is quoted as valid UTF-8
 // and cut short, whatever bytes or length were typed or scanned.
 func TestPrintCodeErrorQuotesSafely(t *testing.T) {
