@@ -147,6 +147,15 @@ func TestCheckTextControlCharacters(t *testing.T) {
 	if got := check(func(d *app.Declaration) { d.Goals = "目标\u202e" }); !strings.Contains(got["goals"], "U+202E") {
 		t.Errorf("an override in goals: %q", got["goals"])
 	}
+	// Where the invisible character is: a reviewer told of a U+202E
+	// somewhere in a long text could not find it (a walkthrough).
+	long := strings.Repeat("建设内容包括平台开发。", 30) + "与区级平台对接\u202e数据"
+	if got := check(func(d *app.Declaration) { d.Goals = long }); !strings.Contains(got["goals"], "在第 338 个字处，“…。与区级平台对接”之后") {
+		t.Errorf("the override's place is not said: %q", got["goals"])
+	}
+	if got := check(func(d *app.Declaration) { d.ProjectName = "\x07项目" }); !strings.Contains(got["project_name"], "在第 1 个字处，即开头") {
+		t.Errorf("a bell at the start: %q", got["project_name"])
+	}
 	// Right-to-left text and the marks are text.
 	if got := check(func(d *app.Declaration) { d.Contact.Person = "ئابدۇرېھىم\u200f" }); len(got) != 0 {
 		t.Errorf("a Uyghur name: %v", got)

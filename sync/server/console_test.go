@@ -1253,6 +1253,14 @@ func TestConsoleTakesADecisionAtItsLimits(t *testing.T) {
 	for _, field := range []string{"goals", "content", "project_name", "current_state", "plan_basis", "indicators", "om_plan", "contact.phone"} {
 		form.Set("remark:"+field, strings.Repeat("改", app.MaxRemarkText-50))
 	}
+	// A comment over its limit (typed without the page's maxlength, or
+	// through the API) says by how much: it said only 不能超过 4000 个字.
+	over := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
+		"comment": {strings.Repeat("请", protocol.MaxComment+12)}}
+	if r := b.post(page+"/decision", over); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(b.last, fmt.Sprintf("意见不能超过 %d 个字（现有 %d 个字，请删减 12 个字）", protocol.MaxComment, protocol.MaxComment+12)) {
+		t.Errorf("a comment 12 characters over: %d", r.StatusCode)
+	}
 	if n := len(form.Encode()); n <= 64<<10 {
 		t.Fatalf("the form is %d bytes: it tests nothing", n)
 	}

@@ -328,8 +328,8 @@ func (s *Server) decide(ctx context.Context, c *caller, fid string, req protocol
 	if c.issued {
 		return protocol.DecisionResponse{}, app.Errorf(app.EFORBIDDEN, "这个令牌由管理员签发，只能用于查询和导出，不能作出审核决定：审核决定须由%s本人登录后作出", c.Name)
 	}
-	if utf8.RuneCountInString(req.Comment) > maxComment {
-		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字", maxComment))
+	if n := utf8.RuneCountInString(req.Comment); n > maxComment {
+		return protocol.DecisionResponse{}, fieldErr("comment", fmt.Sprintf("意见不能超过 %d 个字（现有 %d 个字，请删减 %d 个字）", maxComment, n, n-maxComment))
 	}
 	if msg := app.CheckString(req.Comment, maxComment, false); msg != "" {
 		return protocol.DecisionResponse{}, fieldErr("comment", "意见"+msg)
