@@ -273,6 +273,17 @@ func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
 	if !strings.Contains(b.last, ids[0]) || strings.Contains(b.last, ids[50]) || !strings.Contains(b.last, "上一页") {
 		t.Errorf("the second page does not hold the oldest filing alone")
 	}
+	// The kinds offered are the profile's: 天宁 takes no 投入运行 (its
+	// list offered one; a walkthrough), but a link may name it.
+	setProfile(t, fx, "tianning")
+	b.get("/console/find")
+	if option := `<option value="` + string(app.KindGoLive) + `"`; strings.Contains(b.last, option) || !strings.Contains(b.last, `<option value="`+string(app.KindAcceptanceFiling)+`"`) {
+		t.Errorf("查找材料 under 天宁 offers 投入运行, or not 验收后备案")
+	}
+	b.get("/console/find?kind=" + string(app.KindGoLive))
+	if !strings.Contains(b.last, `<option value="`+string(app.KindGoLive)+`" selected`) {
+		t.Errorf("a link naming 投入运行 loses it from the form")
+	}
 }
 
 // A row of a table (a budget line, a funding source, a catalogue's

@@ -40,7 +40,10 @@ func (c *Console) find(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	form := r.URL.Query()
-	v := findView{Form: form, Kinds: app.AllKinds(), Statuses: findStatuses}
+	// The kinds the profile takes (天宁's list offered 投入运行, which it
+	// does not; a walkthrough), and the one a link names; a filing of
+	// another kind, received under an earlier profile, is found under 全部.
+	v := findView{Form: form, Kinds: shownKinds(c.b.Profile(), nil, form.Get("kind")), Statuses: findStatuses}
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
