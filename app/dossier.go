@@ -279,6 +279,18 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		}
 	}
 	today := day(now)
+	// The plan year's first deadline is the declaration's own (项目申报
+	// 截止); the later ones a declaration "meets" are the bureau's steps
+	// (六安's 初审及专家集中审查论证结束), which a declaration sent after
+	// them did not meet late.
+	declares := ""
+	var first DeadlineRule
+	for _, rule := range prof.Deadlines {
+		if !rule.Off && rule.When.eval(f) && rule.Anchor == AnchorPlanYear && meets[rule.ID].Kind == "" &&
+			(declares == "" || cmp.Or(cmp.Compare(rule.YearOffset, first.YearOffset), cmp.Compare(rule.Month, first.Month), cmp.Compare(rule.Day, first.Day)) < 0) {
+			declares, first = rule.ID, rule
+		}
+	}
 	var out []DossierDeadline
 	for _, rule := range prof.Deadlines {
 		if rule.Off || !rule.When.eval(f) {
@@ -318,8 +330,9 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		}
 		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
 		byAcceptance := !owned && (rule.Anchor == AnchorCompletion || rule.Anchor == AnchorApproval)
+		bureaus := !owned && rule.Anchor == AnchorPlanYear && rule.ID != declares // met when the declaration is, not by it
 		met := func(by string, dl Deadline) {
-			if _, ok := byFiling[by]; by != "" && !ok {
+			if _, ok := byFiling[by]; by != "" && !ok && !bureaus {
 				byFiling[by] = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Met: true, MetBy: by,
 					MetOn: metOn(by, fs, events, byAcceptance)}
 			}
@@ -340,7 +353,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			met(by, dl)
 		}
 		dd.Met = dd.MetBy != ""
-		if dd.Met {
+		if dd.Met && !bureaus {
 			dd.MetOn = metOn(dd.MetBy, fs, events, byAcceptance)
 		}
 		// A deadline counted from the planned end of construction is no

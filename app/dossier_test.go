@@ -574,3 +574,34 @@ func TestDossierYunanPreAcceptanceReview(t *testing.T) {
 		t.Errorf("a public project's 自评价 due %s", ymd(dl.Due))
 	}
 }
+
+// A declaration sent after its plan year's 申报截止 met it late: 六安's
+// 7月前 and 郁南's 11月底 passed silently (a review of both profiles). The
+// bureau's own step counted from the plan year (六安's 初审及专家集中审查
+// 论证结束) is not the declaration's to meet late.
+func TestDossierSaysADeclarationCameAfterItsDeadline(t *testing.T) {
+	ps := MustProfiles(t)
+	for _, c := range []struct {
+		profile, deadline string
+		sent              time.Time
+		late              int
+	}{
+		{"luan", "declare", day(2026, 9, 5), 67},      // due 2026-06-30
+		{"yunan", "demand_plan", day(2026, 12, 5), 5}, // due 2026-11-30
+		{"yunan", "demand_plan", day(2026, 11, 30), 0},
+	} {
+		d := newFiling(t, app.KindDeclaration, "d", "", day(2026, 5, 1), func(f *app.Filing) {
+			f.Declaration = declaration(t, "城关镇智慧社区综合服务平台", "城关镇人民政府", "80")
+			f.Declaration.PlanYear = 2027
+		})
+		submitAt(t, d, c.sent)
+		ds := ps[c.profile].Dossier("d", []*app.Filing{d}, c.sent.AddDate(0, 0, 1))
+		by, ok := ds.ByFiling["d"]
+		if !ok || by.ID != c.deadline || by.LateDays() != c.late {
+			t.Errorf("%s, sent %s: the declaration met %+v, %d days late; want %s, %d", c.profile, ymd(c.sent), by, by.LateDays(), c.deadline, c.late)
+		}
+		if dl, ok := dueOf(ds, "expert_review"); ok && (!dl.Met || dl.LateDays() != 0) {
+			t.Errorf("%s: the bureau's review step reads as the declaration's, late: %+v", c.profile, dl)
+		}
+	}
+}
