@@ -18,6 +18,9 @@ var Materials = []Material{
 	{"basis_docs", "依据文件（上级文件、会议纪要、领导批示）"},
 	{"sharing_analysis", "信息资源共享分析篇"},
 	{"catalogue", "政务数据共享资源目录"},
+	// 郁南 第十二条第（一）项: a 专业类 plan is argued (组织论证) before the
+	// unit applies; the review had no place for that opinion.
+	{"plan_review_opinion", "项目方案论证意见"},
 	{"crypto_plan", "密码应用方案"},
 	// 郁南 第十二条第（一）项: the 机要局's opinion on the plan, a document of
 	// its own (it rode on the plan's code with a label before).

@@ -334,12 +334,13 @@ func TestDeclarationRouteDecidesItsOutcome(t *testing.T) {
 		profile, wan     string
 		allowed, refused app.Action
 		source           string
+		through          []app.Action // the review steps before the last (郁南 第十二条's 初审)
 	}{
-		{"wuhan", "38", app.ActionFile, app.ActionApprove, "第八条"},
-		{"wuhan", "500", app.ActionApprove, app.ActionFile, "第八条"},
-		{"yunan", "30", app.ActionFile, app.ActionApprove, "第十条"},
-		{"yunan", "120", app.ActionApprove, app.ActionFile, "第十条"},
-		{"tianning", "30", app.ActionApprove, app.ActionFile, "政策解读"},
+		{"wuhan", "38", app.ActionFile, app.ActionApprove, "第八条", nil},
+		{"wuhan", "500", app.ActionApprove, app.ActionFile, "第八条", nil},
+		{"yunan", "30", app.ActionFile, app.ActionApprove, "第十条", nil},
+		{"yunan", "120", app.ActionApprove, app.ActionFile, "专家论证和造价审核", []app.Action{app.ActionPass}},
+		{"tianning", "30", app.ActionApprove, app.ActionFile, "政策解读", nil},
 	} {
 		prof := loadProfile(t, c.profile)
 		f, err := app.NewFiling(app.KindDeclaration, "d1", "d1-r1", "unit-1", at)
@@ -351,8 +352,10 @@ func TestDeclarationRouteDecidesItsOutcome(t *testing.T) {
 			t.Fatal(err)
 		}
 		body := f.Body()
-		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
-			t.Fatal(err)
+		for _, a := range append([]app.Action{app.ActionAccept}, c.through...) {
+			if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: a}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		acts := prof.AllowedFor(f, &body, app.RoleReviewer)
 		if !slices.Contains(acts, c.allowed) || slices.Contains(acts, c.refused) {
@@ -396,8 +399,14 @@ func TestApprovalSpeaksToSharingAndCryptography(t *testing.T) {
 			t.Fatal(err)
 		}
 		prof, body := loadProfile(t, profile), f.Body()
-		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
-			t.Fatal(err)
+		steps := []app.Action{app.ActionAccept}
+		if prof.FlowOf(&body) != nil {
+			steps = append(steps, app.ActionPass) // 郁南 第十二条's 初审
+		}
+		for _, a := range steps {
+			if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: a}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		_, err = f.Review(prof, &body, at, "王审核", app.RoleReviewer, d)
 		return err
@@ -479,5 +488,64 @@ func TestLaterFilingsReviewEndsAsItsKindSays(t *testing.T) {
 		if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "应“") {
 			t.Errorf("%s %s: %s: %v, want it refused", c.profile, c.kind, c.refused, err)
 		}
+	}
+}
+
+// 郁南 第十二条第（二）项: a project of 50 万元 and more is 初审ed, then argued
+// by experts with its cost reviewed (专家论证和造价审核) before the 立项审批
+// 意见; its plan comes argued (第（一）项: 方案经组织论证后申请立项). The
+// reviewer could approve it at 受理 with neither step (a review of 郁南). A
+// 备案 project (10 to 50 万元) has no such steps.
+func TestYunanApprovalGoesThroughTheExperts(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	prof := loadProfile(t, "yunan")
+	f, err := app.NewFiling(app.KindDeclaration, "d1", "d1-r1", "unit-1", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = declaration(t, "郁南县智慧农业监管平台", "郁南县农业农村局", "120")
+	f.Declaration.Class = app.ClassProfessional
+	if codes := materialCodes(prof.Evaluate(f.Declaration, at)); !slices.Contains(codes, "plan_review_opinion") {
+		t.Errorf("a 专业类 project is not asked for its plan's 论证意见: %v", codes)
+	}
+	if _, err := f.Submit(at, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	body := f.Body()
+	for _, step := range []struct {
+		action   app.Action
+		offered  []app.Action
+		status   app.Status
+		stepName string
+	}{
+		{app.ActionAccept, []app.Action{app.ActionAccept, app.ActionReturn, app.ActionReject}, app.StatusPreliminary, "受理"},
+		{app.ActionPass, []app.Action{app.ActionPass, app.ActionReturn, app.ActionReject}, app.StatusExpert, "初审"},
+		{app.ActionApprove, []app.Action{app.ActionApprove, app.ActionReturn, app.ActionReject}, app.StatusApproved, "专家论证和造价审核（第三方机构），出具立项审批意见"},
+	} {
+		if got := prof.AllowedFor(f, &body, app.RoleReviewer); !slices.Equal(got, step.offered) {
+			t.Errorf("at %s the reviewer is offered %v, want %v", step.stepName, got, step.offered)
+		}
+		if st := prof.StepNow(f, &body); st == nil || st.Label != step.stepName {
+			t.Errorf("the filing waits at %+v, want %s", st, step.stepName)
+		}
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: step.action, Comment: "同意"}); err != nil || f.Status != step.status {
+			t.Fatalf("%s: %v, now %s", step.action, err, f.Status)
+		}
+	}
+
+	small, _ := app.NewFiling(app.KindDeclaration, "d2", "d2-r1", "unit-1", at)
+	small.Declaration = declaration(t, "郁南县档案数字化", "郁南县档案馆", "30")
+	small.Declaration.Class = app.ClassProfessional
+	if _, err := small.Submit(at, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	sb := small.Body()
+	for _, a := range []app.Action{app.ActionAccept, app.ActionFile} {
+		if _, err := small.Review(prof, &sb, at, "王审核", app.RoleReviewer, app.Decision{Action: a}); err != nil {
+			t.Fatalf("a 30 万元 备案: %s: %v", a, err)
+		}
+	}
+	if codes := materialCodes(prof.Evaluate(small.Declaration, at)); slices.Contains(codes, "plan_review_opinion") {
+		t.Errorf("a 备案 project is asked for a 论证意见: %v", codes)
 	}
 }
