@@ -77,19 +77,17 @@ type DossierDeadline struct {
 // sent a week after its 10 working days read, to the reviewer, like one
 // sent on time (a reviewer's walkthrough under 天宁).
 func (d DossierDeadline) LateDays() int {
-	if !d.Met || !d.Known() || d.MetOn.IsZero() {
+	if !d.Met || !d.Known() || d.MetOn.IsZero() || d.Planned != "" {
 		return 0
 	}
-	on := day(d.MetOn.In(d.Due.Location()))
-	due := day(d.Due)
-	if !on.After(due) {
-		return 0
-	}
-	n := 0
-	for t := due; t.Before(on); t = t.AddDate(0, 0, 1) {
-		n++
-	}
-	return n
+	return max(DaysBetween(d.Due, d.MetOn.In(d.Due.Location())), 0)
+}
+
+// DaysBetween counts the calendar days from a's date to b's, each in its
+// own location: 1 from any time on 30 November to any on 1 December.
+func DaysBetween(a, b time.Time) int {
+	civil := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	return int(civil(b).Sub(civil(a)) / (24 * time.Hour))
 }
 
 // stage orders the kinds in a dossier as a project lives them.
@@ -331,8 +329,14 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
 		byAcceptance := !owned && (rule.Anchor == AnchorCompletion || rule.Anchor == AnchorApproval)
 		bureaus := !owned && rule.Anchor == AnchorPlanYear && rule.ID != declares // met when the declaration is, not by it
+		// ByFiling has the deadlines a filing meets by being sent: its
+		// kind's, and the 申报截止 its declaration meets. One met by an act
+		// (组织验收, an approval's validity, the bureau's steps) is not the
+		// filing's to be late on: a 验收后备案 read 逾期报送 against 武汉's
+		// 组织项目验收 (found in review).
+		sentFor := owned || rule.Anchor == AnchorPlanYear && rule.ID == declares
 		met := func(by string, dl Deadline) {
-			if _, ok := byFiling[by]; by != "" && !ok && !bureaus {
+			if _, ok := byFiling[by]; by != "" && !ok && sentFor {
 				byFiling[by] = DossierDeadline{Deadline: dl, Kind: dd.Kind, Type: dd.Type, Met: true, MetBy: by,
 					MetOn: metOn(by, fs, events, byAcceptance)}
 			}
@@ -351,6 +355,20 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 				break
 			}
 			met(by, dl)
+		}
+		if owned && yearlyAnchor(rule.Anchor) {
+			// Each year's filing against its own year's deadline: the walk
+			// above stops at the first year not met, and a filing sent late
+			// for a year after one missed was not marked (found in review).
+			for _, x := range fs {
+				if x.Kind != dd.Kind || !sent(x) || dd.Type != "" && x.Type() != dd.Type {
+					continue
+				}
+				y := filingYear(x)
+				if ydl, ok := prof.deadline(&rule, dates, events, time.Date(y, 1, 1, 0, 0, 0, 0, today.Location())); ok && ydl.Known() && ydl.Due.Year() == y {
+					met(x.ID, ydl)
+				}
+			}
 		}
 		dd.Met = dd.MetBy != ""
 		if dd.Met && !bureaus {

@@ -165,6 +165,12 @@ func TestDossierWuhanProject(t *testing.T) {
 	if dl, _ := dueOf(ds, "acceptance_filing"); !dl.Met || dl.MetBy != "af" {
 		t.Errorf("第二十一条 备案 after acceptance sent: %+v", dl)
 	}
+	// What the 验收后备案 met by being sent is its own 备案, not the
+	// 组织项目验收 it records (an act of the unit's, whose date it carries):
+	// its page read 逾期报送 against that (found in review).
+	if by := ds.ByFiling["af"]; by.ID != "acceptance_filing" || by.LateDays() != 0 {
+		t.Errorf("the 验收后备案 met %+v", by)
+	}
 	if next, _ := ds.Next(); next.ID != "self_evaluation" {
 		t.Errorf("next %+v", next)
 	}
@@ -287,6 +293,18 @@ func TestDossierSaysWhenADeadlineWasMetLate(t *testing.T) {
 	}
 	if by, ok := ds.ByFiling["tn-acc"]; ok {
 		t.Errorf("the acceptance application meets no 天宁 deadline: %+v", by)
+	}
+
+	// A year missed: 2027's report, sent 2027-12-20, is 20 days late
+	// against its own year's 11月底, though 2026's was never sent (the walk
+	// of the years stopped at 2026 and left it unmarked; found in review).
+	s27 = self("tn-self-27b", 2027, day(2027, 12, 20))
+	ds = p.Dossier("tn", []*app.Filing{d, acc, af, s27}, day(2027, 12, 21))
+	if by := ds.ByFiling["tn-self-27b"]; ymd(by.Due) != "2027-11-30" || by.LateDays() != 20 {
+		t.Errorf("2027's report after 2026's missed: %+v, %d days late", by, by.LateDays())
+	}
+	if dl, _ := dueOf(ds, "self_evaluation"); ymd(dl.Due) != "2026-11-30" || !dl.Overdue {
+		t.Errorf("2026's is still owed, overdue: %+v", dl)
 	}
 }
 

@@ -324,7 +324,11 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		switch {
 		case dl.Met && dl.LateDays() > 0:
 			// as the bureau's reviewer sees it beside the filing
-			text, imp = "✓ "+text+Tf("（%s 完成，逾期 %d 天）", dl.MetOn.Format("2006-01-02"), dl.LateDays()), widget.WarningImportance
+			late := "（%s 完成，逾期 %d 天）" // by an act (组织验收)
+			if dl.Kind != "" {
+				late = "（%s 报送，逾期 %d 天）"
+			}
+			text, imp = "✓ "+text+Tf(late, dl.MetOn.In(dl.Due.Location()).Format("2006-01-02"), dl.LateDays()), widget.WarningImportance
 		case dl.Met:
 			text, imp = "✓ "+text+T("（已完成）"), widget.SuccessImportance
 		case dl.Overdue:

@@ -467,7 +467,7 @@ func TestDossierSaysADeadlineWasMetLate(t *testing.T) {
 			line = l
 		}
 	}
-	if want := "（" + sent.Format("2006-01-02") + " 完成，逾期 "; !strings.Contains(line, want) || strings.Contains(line, "（已完成）") {
+	if want := "（" + sent.Format("2006-01-02") + " 报送，逾期 "; !strings.Contains(line, want) || strings.Contains(line, "（已完成）") {
 		t.Errorf("the late 备案 reads %q, want it to say %q … 天", line, want)
 	}
 }

@@ -833,6 +833,7 @@ func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 	form.Set("action", "return")
 	form.Set("comment", "一、补充依据\n二、核减预算")
 	form.Set("remark:goals", "目标须量化")
+	same := []string{"Sec-Fetch-Site", "same-origin"} // as a browser sends a form of the page's own origin
 	relogin := func(as string) {
 		t.Helper()
 		b.get("/console/queue")
@@ -853,7 +854,7 @@ func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 	}
 
 	relogin("reviewer")
-	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "决定没有提交：您提交的页面是此前登录时打开的") {
+	if r := b.post(page+"/decision", form, same...); r.StatusCode != http.StatusOK || !strings.Contains(b.last, "决定没有提交：您提交的页面是此前登录时打开的") {
 		t.Fatalf("the same account logged in again: %d\n%s", r.StatusCode, b.last)
 	}
 	for _, want := range []string{">一、补充依据\n二、核减预算</textarea>", ">目标须量化</textarea>", `value="return" required checked`} {
@@ -864,13 +865,22 @@ func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 	undecided()
 
 	// From another site, the form gets the cross-origin refusal, and what
-	// it carries is not shown on the console's page.
-	if r := b.post(page+"/decision", form, "Sec-Fetch-Site", "cross-site"); r.StatusCode != http.StatusForbidden || strings.Contains(b.last, "补充依据") {
-		t.Errorf("a cross-site form: %d\n%s", r.StatusCode, b.last)
+	// it carries is not shown on the console's page; nor when nothing says
+	// where it came from (no Sec-Fetch-Site, no Origin), or another origin.
+	for _, h := range [][]string{{"Sec-Fetch-Site", "cross-site"}, nil, {"Origin", "https://evil.example"}} {
+		if r := b.post(page+"/decision", form, h...); r.StatusCode != http.StatusForbidden || strings.Contains(b.last, "补充依据") {
+			t.Errorf("a form with %q: %d\n%s", h, r.StatusCode, b.last)
+		}
+	}
+	if r := b.post(page+"/decision", form, "Origin", fx.http.URL); r.StatusCode != http.StatusOK || !strings.Contains(b.last, ">一、补充依据\n二、核减预算</textarea>") {
+		t.Errorf("a form with this origin's Origin (a browser without Sec-Fetch-Site): %d", r.StatusCode)
 	}
 
 	relogin("")
-	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录已失效，决定没有提交") ||
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnauthorized || strings.Contains(b.last, "补充依据") {
+		t.Errorf("after 退出, a form that does not say it is the console's: %d\n%s", r.StatusCode, b.last)
+	}
+	if r := b.post(page+"/decision", form, same...); r.StatusCode != http.StatusUnauthorized || !strings.Contains(b.last, "登录已失效，决定没有提交") ||
 		!strings.Contains(b.last, `action="/console/login/resume"`) || !strings.Contains(b.last, "一、补充依据\n二、核减预算") {
 		t.Fatalf("after 退出: %d\n%s", r.StatusCode, b.last)
 	}
@@ -883,8 +893,8 @@ func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 	undecided()
 
 	relogin("admin")
-	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "用另一个账号登录时打开的") ||
-		!strings.Contains(b.last, "一、补充依据\n二、核减预算") || strings.Contains(b.last, "</textarea>") {
+	if r := b.post(page+"/decision", form, same...); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "用另一个账号登录时打开的") ||
+		!strings.Contains(b.last, "一、补充依据\n二、核减预算") || strings.Contains(b.last, "</textarea>") || !strings.Contains(b.last, "以现在的账号打开这份材料") {
 		t.Errorf("another account's session: %d\n%s", r.StatusCode, b.last)
 	}
 	undecided()

@@ -25,17 +25,7 @@ func TestConsoleShowsTheProjectsDossier(t *testing.T) {
 
 	// Accepted on Tuesday 2027-03-02: 10 working days end 2027-03-16;
 	// sent 2027-03-23, 7 days late.
-	fx.clock.Advance(time.Date(2027, 3, 23, 10, 0, 0, 0, app.Beijing).Sub(fx.clock.Now()))
-	af := laterFiling(t, app.KindAcceptanceFiling, decl)
-	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
-		AcceptedOn: "2027-03-02", Conclusion: "验收组同意通过验收", FiledOn: "2027-03-23",
-		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
-	for _, m := range []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report"} {
-		data := []byte("%PDF-1.4 " + m + " of the project, as the unit scanned it.")
-		fx.upload(fx.clerkA, data, len(data))
-		af.Attachments = append(af.Attachments, app.Attachment{Material: m, Name: m + ".pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
-	}
-	fx.submit(fx.clerkA, af, http.StatusCreated)
+	af := fx.acceptanceFilingAt(t, decl, time.Date(2027, 3, 23, 10, 0, 0, 0, app.Beijing))
 
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
@@ -96,4 +86,47 @@ func section(page, start string) string {
 		s = s[:j]
 	}
 	return s
+}
+
+// acceptanceFilingAt sends, at sent, unit A's 验收后备案 of decl, accepted
+// on 2027-03-02 (its 10 working days under 天宁 end 2027-03-16), with the
+// five materials 天宁 asks for.
+func (fx *fixture) acceptanceFilingAt(t *testing.T, decl *app.Filing, sent time.Time) *app.Filing {
+	t.Helper()
+	fx.clock.Advance(sent.Sub(fx.clock.Now()))
+	af := laterFiling(t, app.KindAcceptanceFiling, decl)
+	af.AcceptanceFiling = &app.AcceptanceFiling{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name,
+		AcceptedOn: "2027-03-02", Conclusion: "验收组同意通过验收", FiledOn: sent.In(app.Beijing).Format(time.DateOnly),
+		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
+	for _, m := range []string{"review_opinion", "tender_docs", "bid_docs", "contract", "acceptance_report"} {
+		data := []byte("%PDF-1.4 " + m + " of the project, as the unit scanned it.")
+		fx.upload(fx.clerkA, data, len(data))
+		af.Attachments = append(af.Attachments, app.Attachment{Material: m, Name: m + ".pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
+	}
+	fx.submit(fx.clerkA, af, http.StatusCreated)
+	return af
+}
+
+// A bureau whose server runs on UTC counts lateness by Beijing's
+// calendar: 天宁's 绩效自评价 sent at 07:00 on 1 December in Beijing (23:00
+// on 30 November in UTC) is a day after 11月底 (found in review: on a UTC
+// server it read as on time).
+func TestConsoleCountsLatenessInBeijing(t *testing.T) {
+	fx := newFixtureAt(t, time.Date(2027, 11, 20, 1, 0, 0, 0, time.UTC), false)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	setProfile(t, fx, "tianning")
+	fx.clock.Advance(time.Date(2027, 11, 30, 23, 0, 0, 0, time.UTC).Sub(fx.clock.Now()))
+	self := laterFiling(t, app.KindPerformance, decl)
+	self.Performance = &app.Performance{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name, Type: app.PerformanceSelf, Year: 2027,
+		PeriodStart: decl.Declaration.PeriodStart, PeriodEnd: decl.Declaration.PeriodEnd, Goals: "完成", Progress: "已完成 60%", Investment: "已支付 30 万元",
+		Opinions: "使用单位无异议", Effect: "日均办件 300 件", Conclusion: "良好", FiledOn: "2027-12-01",
+		Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	fx.submit(fx.clerkA, self, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + self.ID)
+	if !strings.Contains(b.last, `本材料 <span class="nowrap">2027-12-01</span> 首次报送，逾期 1 天。`) {
+		t.Errorf("sent at 07:00 Beijing the day after 11月底, it is not said late:\n%s", section(b.last, `<section class="card verdict">`))
+	}
 }

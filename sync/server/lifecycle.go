@@ -195,7 +195,7 @@ func (s *Server) handleProjectFilings(w http.ResponseWriter, r *http.Request, c 
 		fs = append(fs, &fr.Filing)
 	}
 	var prof *app.Profile // the order needs no rules
-	ds := prof.Dossier(id, fs, s.Now())
+	ds := prof.Dossier(id, fs, s.Now().In(app.Beijing))
 	list := protocol.FilingList{Filings: []protocol.FilingSummary{}}
 	for _, e := range ds.Entries {
 		list.Filings = append(list.Filings, summary(byID[e.FilingID], v.Unit.Name))
@@ -246,5 +246,8 @@ func (s *Server) projectDossier(ctx context.Context, id string) (app.Dossier, er
 		}
 		fs = append(fs, &f)
 	}
-	return s.profile.Load().Dossier(id, fs, s.Now()), nil
+	// Counted by Beijing's calendar, whatever the server's zone: a report
+	// sent at 07:00 on 1 December was on time on a UTC server (found in
+	// review).
+	return s.profile.Load().Dossier(id, fs, s.Now().In(app.Beijing)), nil
 }

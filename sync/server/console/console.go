@@ -420,6 +420,8 @@ type errorView struct {
 	// to copy; Next is where to log in again to (idleDecision).
 	Kept []string
 	Next string
+	// NextLabel names the link to Next ("" says 重新登录).
+	NextLabel string
 	// Resume is the login form that carries Kept back to its filing.
 	Resume *resumeForm
 }
@@ -500,10 +502,28 @@ func (c *Console) idleForm(w http.ResponseWriter, r *http.Request, token string,
 // what it carries is the reviewer's, and may be shown back to them.
 func decisionPage(r *http.Request) (string, bool) {
 	next, ok := strings.CutSuffix(r.URL.Path, "/decision")
-	if _, filing := filingPath(next); !ok || !filing || r.Method != http.MethodPost || len(r.Header.Values("Content-Type")) > 1 {
+	if _, filing := filingPath(next); !ok || !filing || r.Method != http.MethodPost || len(r.Header.Values("Content-Type")) > 1 || !sameOrigin(r) {
 		return "", false
 	}
 	return next, true
+}
+
+// sameOrigin reports whether the browser says r came from one of this
+// origin's pages: Sec-Fetch-Site same-origin or, from a browser without
+// it, an Origin of this host. The cross-origin check lets a request with
+// neither through (no current browser sends a cross-site form so), which
+// is no evidence the form was the console's: one sent with neither had its
+// text shown on the console's page (found in review).
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 }
 
 // endedForm answers a decision form sent after its session ended other
@@ -522,7 +542,7 @@ func (c *Console) endedForm(w http.ResponseWriter, r *http.Request, limit int64)
 		return false
 	}
 	return c.lostPage(w, r, http.StatusUnauthorized, next, "", "登录已失效，决定没有提交",
-		"您已在这个或另一个浏览器窗口退出登录，这个页面的登录随之失效。")
+		"这个页面的登录已失效（已退出、已过期或已被管理员注销）。")
 }
 
 // staleForm answers a decision form sent from a page of an earlier
@@ -545,8 +565,9 @@ func (c *Console) staleForm(w http.ResponseWriter, r *http.Request, s *session) 
 		Heading: "决定没有提交",
 		Text: "这个页面是用另一个账号登录时打开的；此后本浏览器已改为现在的账号（" + echo(s.Name) +
 			"）登录，决定没有以任何账号提交。您填写的内容如下，请复制保存。",
-		Kept: c.typedLines(r),
-		Next: next,
+		Kept:      c.typedLines(r),
+		Next:      next,
+		NextLabel: "以现在的账号打开这份材料",
 	}})
 	return true
 }
@@ -588,7 +609,8 @@ func (c *Console) lostPage(w http.ResponseWriter, r *http.Request, status int, n
 		}
 		http.SetCookie(w, c.cookie(r, preCookie, v.Resume.CSRF, 3600))
 	}
-	c.render(w, r, status, "error", page{Title: "登录已超时", Data: v})
+	title, _, _ := strings.Cut(heading, "，")
+	c.render(w, r, status, "error", page{Title: title, Data: v})
 	return true
 }
 

@@ -15,7 +15,6 @@ import (
 // declaration saw none of its later filings, and on a 验收后备案 nothing
 // said it came a week after its 10 working days (a walkthrough under 天宁).
 type dossierView struct {
-	ID        string // the declaration's
 	Name      string
 	Entries   []dossierEntryView
 	Deadlines []deadlineView
@@ -45,7 +44,7 @@ type lateView struct {
 // dossierOf returns the view of ds for the page of filing current, and
 // the deadline current met late (nil when it met none, or on time).
 func dossierOf(prof *app.Profile, ds app.Dossier, current string, now time.Time) (*dossierView, *lateView) {
-	v := &dossierView{ID: ds.Project, Name: ds.Name}
+	v := &dossierView{Name: ds.Name}
 	route := ""
 	if ds.Declaration != nil {
 		route = prof.DeclarationRoute(ds.Declaration.Declaration)
@@ -96,17 +95,17 @@ func deadlineOf(ds app.Dossier, dl app.DossierDeadline, now time.Time) deadlineV
 	case dl.Met:
 		v.State, v.Class = done, "good"
 	case dl.Overdue:
-		v.State, v.Class = fmt.Sprintf("已逾期 %d 天", daysAfter(dl.Due, now)), "bad"
+		v.State, v.Class = fmt.Sprintf("已逾期 %d 天", app.DaysBetween(dl.Due, now.In(dl.Due.Location()))), "bad"
 	case dl.Kind != "":
 		v.State = "待报送"
 	default:
 		v.State = "待完成"
 	}
-	if dl.Estimated() && !dl.Met {
+	if dl.Estimated() && (!dl.Met || dl.LateDays() > 0) { // lateness counted against an estimate
 		v.Note = fmt.Sprintf("尚未载入 %s 年的法定节假日安排，期限暂按周一至周五估算。", yearsText(dl.Unknown))
 	}
 	if !dl.Since.IsZero() {
-		v.Note = fmt.Sprintf("本项目于 %s 首次通过本系统报送，此前各年度不在此计算。", day(dl.Since))
+		v.Note = strings.TrimSpace(v.Note + fmt.Sprintf(" 本项目于 %s 首次通过本系统报送，此前各年度不在此计算。", day(dl.Since)))
 	}
 	return v
 }
@@ -122,16 +121,6 @@ func dueText(d app.Deadline) string {
 		s += fmt.Sprintf("（按建设周期 %s 结束推算）", d.Planned)
 	}
 	return s
-}
-
-// daysAfter counts the days from due, the last day, to now's.
-func daysAfter(due, now time.Time) int {
-	n := 0
-	today := now.In(due.Location())
-	for t := due.AddDate(0, 0, 1); !t.After(today); t = t.AddDate(0, 0, 1) {
-		n++
-	}
-	return n
 }
 
 func day(t time.Time) string { return t.In(app.Beijing).Format(dateLayout) }
