@@ -146,10 +146,14 @@ func (prof *Profile) ReviewDays() int {
 // Bands run from MinWan (inclusive) to MaxWan (exclusive, empty for no upper
 // limit); together they must cover 0 to infinity without gaps or overlaps.
 type RouteRule struct {
-	MinWan   string `json:"min_wan"`
-	MaxWan   string `json:"max_wan,omitempty"`
-	Code     string `json:"code"`     // one of the Route* constants
-	Label    string `json:"label"`    // 总投资 500万元（含）以上：单位编制项目意见书及实施方案
+	MinWan string `json:"min_wan"`
+	MaxWan string `json:"max_wan,omitempty"`
+	Code   string `json:"code"`  // one of the Route* constants
+	Label  string `json:"label"` // 总投资 500万元（含）以上：单位编制项目意见书及实施方案
+	// Short is the route in a few words, for a list's column (编制意见书及
+	// 实施方案): a label's part before its colon is the band's condition,
+	// which the queue's 审批路径 column showed (a 天宁 walkthrough).
+	Short    string `json:"short,omitempty"`
 	Approver string `json:"approver"` // 县发改委
 	Detail   string `json:"detail,omitempty"`
 	// Basis "approved" says the band is measured against the approved
@@ -159,6 +163,20 @@ type RouteRule struct {
 	Source string `json:"source"`
 
 	min, max Money // set by validate; max 0 means no upper limit
+}
+
+// RouteShort returns the short name of the route with code (RouteRule.Short),
+// "" when the profile gives none.
+func (prof *Profile) RouteShort(code string) string {
+	if prof == nil {
+		return ""
+	}
+	for _, r := range prof.Routes {
+		if r.Code == code && r.Short != "" {
+			return r.Short
+		}
+	}
+	return ""
 }
 
 // Route bases: what amount a band is measured against.

@@ -130,3 +130,21 @@ func TestConsoleCountsLatenessInBeijing(t *testing.T) {
 		t.Errorf("sent at 07:00 Beijing the day after 11月底, it is not said late:\n%s", section(b.last, `<section class="card verdict">`))
 	}
 }
+
+// The queue's 审批路径 column names the route, not the band's condition:
+// under 天宁 it read 列入年度计划的项目 (a walkthrough); the whole label is
+// its tooltip.
+func TestConsoleQueueNamesTheRoute(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	for profile, want := range map[string]string{"tianning": "区数据局牵头评审", "huoqiu": "打捆编制项目建议书"} {
+		setProfile(t, fx, profile)
+		b := fx.browser()
+		b.login("reviewer", http.StatusSeeOther)
+		b.get("/console/queue?scope=all")
+		if !strings.Contains(b.last, `">`+want+`</td>`) || strings.Contains(b.last, `">列入年度计划的项目</td>`) {
+			t.Errorf("%s: the route column lacks %q:\n%s", profile, want, section(b.last, `<table class="list queue">`))
+		}
+	}
+}

@@ -442,6 +442,15 @@ func (c *Console) funcs() template.FuncMap {
 		// kindLabel names a kind of filing as the regulation does (郁南's
 		// 验收前置审核申请 for 竣工验收申请).
 		"kindLabel": func(k app.Kind) string { return c.b.Profile().KindName(k) },
+		// routeShort names a route in a list's column: the profile's short
+		// name for it, else its label's part before the colon.
+		"routeShort": func(code, label string) string {
+			if s := c.b.Profile().RouteShort(code); s != "" {
+				return s
+			}
+			before, _, _ := strings.Cut(label, "：")
+			return before
+		},
 		// titleOf is a filing's title with its kind so named.
 		"titleOf": func(k app.Kind, title string) string { return c.b.Profile().ShownTitle(k, title) },
 		// actionLabelFor and statusLabelFor name a decision and a state in

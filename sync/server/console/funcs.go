@@ -169,10 +169,6 @@ var funcs = template.FuncMap{
 		before, _, _ := strings.Cut(s, "（")
 		return before
 	},
-	"short": func(s string) string {
-		before, _, _ := strings.Cut(s, "：")
-		return before
-	},
 	// dict2 and row pass a part of the document and the changed paths to
 	// a sub-template.
 	"dict2": func(v any, c *docCtx) docPart { return docPart{V: v, C: c} },
