@@ -58,6 +58,8 @@ func TestConsoleShowsTheProjectsDossier(t *testing.T) {
 		`本材料 <span class="nowrap">2027-03-23</span> 首次报送，逾期 7 天。`,
 		`<a href="/console/filings/` + decl.ID + `">`, // the declaration in the dossier
 		"（本材料）",
+		// A field left empty says so: it showed nothing (a walkthrough).
+		`<th>立项批复文号</th><td><span class="muted">未填写</span>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the 验收后备案's page lacks %q", want)

@@ -204,6 +204,14 @@ var funcs = template.FuncMap{
 		slices.SortFunc(out, func(a, b remarkView) int { return app.CompareRemarkPaths(c.Kind, a.Path, b.Path) })
 		return out
 	},
+	// between is a period as 2027-03 至 2028-06, "" when neither end is
+	// given (it read " 至 " beside nothing).
+	"between": func(from, to string) string {
+		if from == "" && to == "" {
+			return ""
+		}
+		return from + " 至 " + to
+	},
 	"row": func(c *docCtx, path, label string, v any) rowView {
 		return rowView{C: c, P: path, L: label, V: v}
 	},
