@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +149,25 @@ func TestConsoleQueueNamesTheRoute(t *testing.T) {
 		if !strings.Contains(b.last, `">`+want+`</td>`) || strings.Contains(b.last, `">列入年度计划的项目</td>`) {
 			t.Errorf("%s: the route column lacks %q:\n%s", profile, want, section(b.last, `<table class="list queue">`))
 		}
+	}
+}
+
+// The queue's chips keep the filters typed, and say their counts are the
+// whole queue's: a chip dropped the search, and its count did not match
+// the list it led to (a walkthrough).
+func TestConsoleQueueChipsKeepTheFilters(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	if strings.Contains(b.last, "未按名称、单位") {
+		t.Errorf("the unfiltered queue says its counts are unfiltered")
+	}
+	b.get("/console/queue?q=" + url.QueryEscape("城关") + "&unit=" + fx.unitA.ID + "&after=x")
+	want := `href="/console/queue?q=` + url.QueryEscape("城关") + `&amp;status=submitted&amp;unit=` + fx.unitA.ID + `"`
+	if !strings.Contains(b.last, want) || !strings.Contains(b.last, "未按名称、单位、年度等条件筛选") {
+		t.Errorf("the 已提交 chip does not keep the name and unit (%s), or the counts are not said to be the whole queue's:\n%s", want, b.last)
 	}
 }

@@ -34,6 +34,42 @@ type queueView struct {
 	CalendarNote string
 	// CalendarLine is the same for a reviewer, in a line.
 	CalendarLine string
+	// The chips' links keep the other filters (名称, 单位…): a chip dropped
+	// the search typed (a walkthrough). Narrowed says other filters are
+	// set, which the chips' counts (the whole queue's) do not follow.
+	ChipAll    string
+	ChipStatus map[app.Status]string
+	ChipKind   map[app.Kind]string
+	Narrowed   bool
+}
+
+// chips sets the chips' links from the filters of form.
+func (v *queueView) chips(form url.Values) {
+	base := url.Values{}
+	for _, k := range []string{"scope", "q", "unit", "year", "route", "from", "to", "overdue"} {
+		if x := form.Get(k); x != "" {
+			base.Set(k, x)
+			v.Narrowed = v.Narrowed || k != "scope"
+		}
+	}
+	link := func(k, x string) string {
+		u := cloneValues(base)
+		if k != "" {
+			u.Set(k, x)
+		}
+		if len(u) == 0 {
+			return "/console/queue"
+		}
+		return "/console/queue?" + u.Encode()
+	}
+	v.ChipAll = link("", "")
+	v.ChipStatus, v.ChipKind = map[app.Status]string{}, map[app.Kind]string{}
+	for _, st := range v.Statuses {
+		v.ChipStatus[st] = link("status", string(st))
+	}
+	for _, k := range v.Kinds {
+		v.ChipKind[k] = link("kind", string(k))
+	}
 }
 
 // queueStatuses are the states a filing waits for the bureau in.
@@ -128,6 +164,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	v.Kinds = shownKinds(c.b.Profile(), v.Page.Counts.ByKind, form.Get("kind"))
+	v.chips(form)
 	v.pager(form)
 	export := cloneValues(form)
 	for _, k := range pagingParams {
