@@ -335,6 +335,12 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	if r := b.get("/console/queue?from=2027-03-05&to=2027-03-01"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "“到达自”的日期晚于“至”的日期") {
 		t.Errorf("从 after 至: %d", r.StatusCode)
 	}
+	// A four-digit year out of range is not told to be four digits, and
+	// two problems are told at once (a walkthrough).
+	if r := b.get("/console/queue?year=1999&to=2027-13-01"); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(b.last, "计划年度 1999 不在 2000 至 2100 年之间；“至”的日期应写作 2027-03-01") || strings.Contains(b.last, "四位年份") {
+		t.Errorf("year 1999 and a 13th month: %d", r.StatusCode)
+	}
 	if r := b.get("/console/queue?year=abc"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "计划年度") {
 		t.Errorf("bad year: %d", r.StatusCode)
 	}

@@ -357,48 +357,58 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 	if len(q.UnitID) > 100 || len(q.Route) > 100 {
 		return q, "单位或审批路径的筛选值过长"
 	}
+	// Every problem at once: a year and a date both wrong were told one
+	// at a time (a walkthrough).
+	var problems []string
 	if q.Kind != "" && !q.Kind.Valid() {
-		return q, "未知的材料类型"
+		problems = append(problems, "未知的材料类型")
 	}
 	if q.Status != "" && !q.Status.Valid() {
-		return q, "未知的状态"
-	}
-	if q.Status != "" && !slices.Contains(queueStatuses, q.Status) {
+		problems = append(problems, "未知的状态")
+	} else if q.Status != "" && !slices.Contains(queueStatuses, q.Status) {
 		// 已批复, 草稿…: never in the queue, which listed none of them
 		// without a word (found from outside); the API answers 422 too.
 		var in []string
 		for _, st := range queueStatuses {
 			in = append(in, st.Label())
 		}
-		return q, fmt.Sprintf("待审核中没有“%s”的材料：待审核只含%s的材料；已办结的材料请在“查找材料”中查找", q.Status.Label(), strings.Join(in, "、"))
+		problems = append(problems, fmt.Sprintf("待审核中没有“%s”的材料：待审核只含%s的材料；已办结的材料请在“查找材料”中查找", q.Status.Label(), strings.Join(in, "、")))
 	}
 	if len([]rune(q.Text)) > 100 {
-		return q, "搜索内容不能超过 100 个字"
+		problems = append(problems, "搜索内容不能超过 100 个字")
 	}
 	if y := strings.TrimSpace(f.Get("year")); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 2000 || n > 2100 {
-			return q, "计划年度应为四位年份，如 2027"
+		// 1999 is four digits: it was told to be a 四位年份 (a walkthrough)
+		switch n, err := strconv.Atoi(y); {
+		case err != nil:
+			problems = append(problems, "计划年度应为四位年份，如 2027")
+		case n < 2000 || n > 2100:
+			problems = append(problems, fmt.Sprintf("计划年度 %d 不在 2000 至 2100 年之间", n))
+		default:
+			q.Year = n
 		}
-		q.Year = n
 	}
 	for _, d := range []struct {
-		name string
-		to   *time.Time
-		add  int
-	}{{"from", &q.From, 0}, {"to", &q.To, 1}} {
+		name, label string
+		to          *time.Time
+		add         int
+	}{{"from", "到达自", &q.From, 0}, {"to", "至", &q.To, 1}} {
 		s := strings.TrimSpace(f.Get(d.name))
 		if s == "" {
 			continue
 		}
 		t, ok := parseDay(s)
 		if !ok {
-			return q, "日期应写作 2027-03-01（2000 至 2100 年）"
+			problems = append(problems, fmt.Sprintf("“%s”的日期应写作 2027-03-01（2000 至 2100 年）", d.label))
+			continue
 		}
 		*d.to = t.AddDate(0, 0, d.add) // "to" includes its day
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		return q, "“到达自”的日期晚于“至”的日期，请改正"
+		problems = append(problems, "“到达自”的日期晚于“至”的日期，请改正")
+	}
+	if len(problems) > 0 {
+		return q, strings.Join(problems, "；")
 	}
 	return q, ""
 }
