@@ -243,9 +243,14 @@ type TrialReport struct {
 // TrialMonths returns the whole calendar months the trial lasted and true,
 // or 0 and false when a date is missing or invalid or the end is before the
 // start. See monthsBetween for the rule.
-func (t *TrialReport) TrialMonths() (int, bool) {
-	s, ok1 := parseCalDate(t.TrialStart)
-	e, ok2 := parseCalDate(t.TrialEnd)
+func (t *TrialReport) TrialMonths() (int, bool) { return MonthsBetween(t.TrialStart, t.TrialEnd) }
+
+// MonthsBetween returns the whole calendar months from the date start to
+// end (YYYY-MM-DD) by monthsBetween's rule, and false when a date is
+// missing or invalid or end is before start.
+func MonthsBetween(start, end string) (int, bool) {
+	s, ok1 := parseCalDate(start)
+	e, ok2 := parseCalDate(end)
 	if !ok1 || !ok2 || e.before(s) {
 		return 0, false
 	}

@@ -695,6 +695,13 @@ func TestConsoleQueueCSV(t *testing.T) {
 
 func TestConsoleOverview(t *testing.T) {
 	fx := MustBureau(t)
+	// Nothing overdue: the 超期 tile is not red (a walkthrough saw a red 0).
+	b0 := fx.browser()
+	b0.login("reviewer", http.StatusSeeOther)
+	b0.get("/console/overview")
+	if !strings.Contains(b0.last, `<a class="tile" href="/console/queue?overdue=1&amp;scope=all"><strong>0</strong>超期`) {
+		t.Errorf("the 超期 tile of nothing overdue:\n%s", b0.last)
+	}
 	var ids []string
 	for i := range 5 {
 		tok, unit := fx.clerkA, fx.unitA.ID
@@ -716,7 +723,7 @@ func TestConsoleOverview(t *testing.T) {
 	}
 	page := regexp.MustCompile(`\s+`).ReplaceAllString(b.last, " ")
 	for _, want := range []string{
-		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中`, `<strong>5</strong>超期`,
+		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中`, `<a class="tile late" href="/console/queue?overdue=1&amp;scope=all"><strong>5</strong>超期`,
 		// Unit A has 3 overdue, unit B 2 of 3: A first.
 		`>` + fx.unitA.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitA.ID + `&amp;overdue=1&amp;scope=all">3</a>`,
 		`>` + fx.unitB.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitB.ID + `&amp;overdue=1&amp;scope=all">2</a>`,
@@ -848,6 +855,10 @@ func TestConsoleNotices(t *testing.T) {
 	i, j := strings.Index(sent, "<td>系统维护</td><td>发送给全部建设单位（"), strings.Index(sent, "<td>年度计划报送</td><td>发送给 "+fx.unitB.Name+"</td>")
 	if i < 0 || j < i {
 		t.Errorf("the notices sent:\n%s", sent)
+	}
+	// 发布人 by name, the login beside it: it read admin (a walkthrough).
+	if !strings.Contains(sent, "<td>系统管理员（admin）</td>") {
+		t.Errorf("the notices' 发布人 is not named:\n%s", sent)
 	}
 }
 

@@ -110,6 +110,15 @@ func TestConsoleForcedChange(t *testing.T) {
 		!strings.Contains(b.last, `value="zhaoliu"`) || sessionCookieOf(r) != nil {
 		t.Fatalf("login with an initial password: %d\n%s", r.StatusCode, b.last)
 	}
+	// The way back (修改密码 had none; a walkthrough): a change that must be
+	// made leads back to the login page, one chosen to where it came from.
+	if !strings.Contains(b.last, `<a href="/console/login">返回登录页</a>`) {
+		t.Errorf("the forced change has no way back to the login page")
+	}
+	b.get("/console/password?next=/console/queue")
+	if !strings.Contains(b.last, `<a href="/console/queue">不修改，返回</a>`) {
+		t.Errorf("a chosen change has no way back:\n%s", b.last)
+	}
 	form := url.Values{"csrf": {b.csrf()}, "login": {"zhaoliu"}, "password": {"Initial-2027"}, "new_password": {"Mine-2027-z"}, "confirm": {"Mine-2027-y"}}
 	if r := b.post("/console/password", form); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "两次输入的新密码不一致") {
 		t.Fatalf("mismatch: %d\n%s", r.StatusCode, b.last)

@@ -139,6 +139,11 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	if !strings.Contains(b.last, want) || !strings.Contains(b.last, "<td>合同</td><td>必须</td><td>已上传</td><td>合同.pdf</td>") {
 		t.Fatalf("checklist:\n%s", b.last)
 	}
+	// The trial's length and the rule, beside its dates: a reviewer
+	// counted the months by hand (a walkthrough). 霍邱 asks for a month.
+	if !strings.Contains(b.last, "2026-10-08 至 2027-02-09（满 4 个月；本局规则要求至少 1 个月，开始当日不计入）") {
+		t.Errorf("the trial's length is not said")
+	}
 	// The report still under review, then returned, is said in the rules
 	// panel (it read 按现行规则校验通过 beside a returned report); passed,
 	// it is not.

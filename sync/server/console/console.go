@@ -442,6 +442,26 @@ func (c *Console) funcs() template.FuncMap {
 		// kindLabel names a kind of filing as the regulation does (郁南's
 		// 验收前置审核申请 for 竣工验收申请).
 		"kindLabel": func(k app.Kind) string { return c.b.Profile().KindName(k) },
+		// trialSpan is a trial period with its length and the profile's
+		// minimum: a reviewer counted the months by hand (a walkthrough).
+		"trialSpan": func(start, end string) string {
+			if start == "" && end == "" {
+				return ""
+			}
+			s := start + " 至 " + end
+			n, ok := app.MonthsBetween(start, end)
+			if !ok {
+				return s
+			}
+			length := fmt.Sprintf("满 %d 个月", n)
+			if n == 0 {
+				length = "不足 1 个月"
+			}
+			if prof := c.b.Profile(); prof != nil && prof.TrialMinMonths > 0 {
+				length += fmt.Sprintf("；本局规则要求至少 %d 个月，开始当日不计入", prof.TrialMinMonths)
+			}
+			return s + "（" + length + "）"
+		},
 		// routeShort names a route in a list's column: the profile's short
 		// name for it, else its label's part before the colon.
 		"routeShort": func(code, label string) string {

@@ -73,6 +73,24 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 			c.fail(w, r, err)
 			return
 		}
+		// 发布人 by name, as people know them: the trail keeps the login,
+		// which read as 发布人 admin (a walkthrough).
+		if len(v.Sent) > 0 {
+			accts, err := c.b.Accounts(r.Context(), s.token)
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			names := map[string]string{}
+			for _, a := range accts {
+				names[a.Login] = a.Name
+			}
+			for i := range v.Sent {
+				if n := names[v.Sent[i].Actor]; n != "" && n != v.Sent[i].Actor {
+					v.Sent[i].Actor = n + "（" + v.Sent[i].Actor + "）"
+				}
+			}
+		}
 	}
 	c.render(w, r, status, "notices", page{Title: "发布通知", Session: s, Data: v})
 }
