@@ -85,10 +85,33 @@ var fieldNamesIn = map[string]string{
 	"crypto.summary": "方案摘要",
 }
 
+// pathNames name whole paths (kind.field…) as the client's form and the
+// console's page name them, where the names of their parts joined read
+// otherwise: the console's remarks read 密码应用 · 方案摘要, 摘要, 金额 and
+// 验收日期 beside rows the page and the form call 密码应用方案, 建设内容完成
+// 情况, 本年度运维经费 and 验收通过日期 (a 天宁 reviewer's walkthrough).
+var pathNames = map[string]string{
+	"declaration.integrated": "已完成现有系统整合", "declaration.security.assess": "拟开展等保测评",
+	"declaration.crypto.level": "密码应用等级", "declaration.crypto.summary": "密码应用方案",
+	"declaration.crypto.review": "报密码管理部门审核", "declaration.deployment.explanation": "部署说明",
+	"declaration.xinchuang.supported": "信创适配", "declaration.xinchuang.notes": "信创说明",
+	"catalogue.title": "目录名称", "catalogue.project_name": "所属项目",
+	"trial_report.environment.xinchuang": "信创环境", "trial_report.scope": "试运行范围",
+	"trial_report.conclusion.text": "试运行结论",
+	"acceptance.summary":           "建设内容完成情况", "acceptance.approval_ref": "立项批复文号",
+	"go_live.approval_ref": "立项批复文号", "acceptance_filing.approval_ref": "立项批复文号",
+	"acceptance_filing.accepted_on": "验收通过日期", "adjustment.approval_ref": "原立项批复文号",
+	"adjustment.applied_on": "报送日期", "om_filing.amount": "本年度运维经费", "om_filing.plan": "下一年度运维计划",
+	"performance.type": "报告类型", "performance.goals": "绩效目标完成情况", "performance.opinions": "使用单位和监理单位意见",
+}
+
 // FieldLabel names a path of a filing's body (its JSON fields, rows by
 // number) for people: "declaration.budget.1.amount" → "投资概算明细 第 2 行 · 金额".
 // The bureau's console lists changes with it.
 func FieldLabel(path string) string {
+	if name, ok := pathNames[path]; ok {
+		return name
+	}
 	var out []string
 	parent := ""
 	for i, seg := range strings.Split(path, ".") {

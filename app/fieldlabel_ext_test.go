@@ -14,14 +14,20 @@ func TestRemarkLabel(t *testing.T) {
 		path, want string
 	}{
 		{"", "goals", "建设目标"},
-		{app.KindDeclaration, "crypto.summary", "密码应用 · 方案摘要"},
+		// As the form and the console's page name them (the remarks read
+		// 密码应用 · 方案摘要, 摘要, 金额 beside 密码应用方案, 建设内容完成情况,
+		// 本年度运维经费; a walkthrough).
+		{app.KindDeclaration, "crypto.summary", "密码应用方案"},
+		{app.KindAcceptance, "summary", "建设内容完成情况"},
+		{app.KindOMFiling, "amount", "本年度运维经费"},
+		{app.KindAcceptanceFiling, "accepted_on", "验收通过日期"},
 		{app.KindDeclaration, "budget[2].amount", "投资概算明细 第 3 行 · 金额"},
 		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
 		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
 		{app.KindDeclaration, "security.plan", "安全设计 · 安全保障方案"},
 		// and one on 等级保护级别 "安全设计 · 级别", on 密码应用等级 "密码应用 · 级别"
 		{app.KindDeclaration, "security.level", "安全设计 · 等级保护级别"},
-		{app.KindDeclaration, "crypto.level", "密码应用 · 等级"},
+		{app.KindDeclaration, "crypto.level", "密码应用等级"},
 		// The kind decides what a name means (found in review: a trial
 		// report's performance read as the 绩效评价 filing).
 		{app.KindTrialReport, "performance.cpu_peak", "性能 · CPU 峰值"},
