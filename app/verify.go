@@ -95,7 +95,8 @@ func ParsePrintCode(s string) (PrintCode, error) {
 var printCodePattern = regexp.MustCompile(`(?:^|[^0-9a-z])([0-9a-z]{1,8})-([0-9]{1,9})-([0-9a-f]{12})(?:$|[^0-9a-z])`)
 
 // dashes are the dashes an input method or a PDF copy may give for '-'.
-var dashes = strings.NewReplacer("‐", "-", "‑", "-", "‒", "-", "–", "-", "—", "-", "―", "-", "−", "-", "ー", "-")
+var dashes = strings.NewReplacer("‐", "-", "‑", "-", "‒", "-", "–", "-", "—", "-", "―", "-", "−", "-",
+	string(rune(0x30FC)), "-") // the long-vowel mark a Japanese IME gives for a dash; no text of ours shows it
 
 // Label returns the line a page footer carries: the code, and the receipt,
 // revision and digest it is made of, for a reader without a scanner.
