@@ -71,35 +71,29 @@ var fieldNames = map[string]string{
 // fieldNamesIn are the names a field takes under a parent that gives it
 // another meaning than fieldNames does, by "parent.field".
 var fieldNamesIn = map[string]string{
-	"demands.provider": "提供部门", "om_filing.provider": "运维服务单位", "trial_report.scope": "试运行地点及用户范围",
-	"trial_report.performance": "性能", "modules.status": "实现情况", "adjustment.type": "调整类型",
+	"demands.provider": "提供部门", "om_filing.provider": "运维服务单位", "trial_report.performance": "性能", "modules.status": "实现情况", "adjustment.type": "调整类型",
 	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
 	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
 	"security.plan": "安全保障方案",
-	// as the form names them beside the box (等级保护级别, 密码应用等级):
-	// 安全设计 · 级别 and 密码应用 · 级别 read as other fields (found in a
-	// walkthrough, in the console's 逐项意见 and the client's banner)
-	"security.level": "等级保护级别", "crypto.level": "等级",
-	// as the client's form (密码应用方案摘要) and the console's page
-	// (密码应用方案) name it; 密码应用 · 摘要 read as another field
-	"crypto.summary": "方案摘要",
 }
 
-// pathNames name whole paths (kind.field…) as the client's form and the
-// console's page name them, where the names of their parts joined read
-// otherwise: the console's remarks read 密码应用 · 方案摘要, 摘要, 金额 and
-// 验收日期 beside rows the page and the form call 密码应用方案, 建设内容完成
-// 情况, 本年度运维经费 and 验收通过日期 (a 天宁 reviewer's walkthrough).
+// pathNames name whole paths (kind.field…) as the clerk's form names
+// them, where the names of their parts joined read otherwise: the
+// console's remarks read 密码应用 · 摘要, 摘要, 金额 and 验收日期 beside the
+// form's 密码应用方案摘要, 建设内容完成情况, 本年度运维经费 and 验收通过日期 (a 天宁
+// reviewer's walkthrough). The console's page names its rows the same
+// (console.TestDocumentNamesRowsAsTheirRemarks).
 var pathNames = map[string]string{
-	"declaration.integrated": "已完成现有系统整合", "declaration.security.assess": "拟开展等保测评",
-	"declaration.crypto.level": "密码应用等级", "declaration.crypto.summary": "密码应用方案",
-	"declaration.crypto.review": "报密码管理部门审核", "declaration.deployment.explanation": "部署说明",
-	"declaration.xinchuang.supported": "信创适配", "declaration.xinchuang.notes": "信创说明",
-	"catalogue.title": "目录名称", "catalogue.project_name": "所属项目",
-	"trial_report.environment.xinchuang": "信创环境", "trial_report.scope": "试运行范围",
+	"declaration.integrated": "已完成本单位现有信息系统整合", "declaration.security.assess": "拟开展等保测评或安全风险评估",
+	"declaration.security.level": "等级保护级别", "declaration.crypto.level": "密码应用等级",
+	"declaration.crypto.summary": "密码应用方案摘要", "declaration.crypto.review": "已（拟）报密码管理部门审核",
+	"declaration.deployment.explanation": "未按要求部署的理由（情况说明）",
+	"declaration.xinchuang.supported":    "支持国产化（信创）软硬件", "declaration.xinchuang.notes": "信创适配说明",
+	"catalogue.title":                    "目录名称",
+	"trial_report.environment.xinchuang": "运行在信创（国产化）环境", "trial_report.scope": "试运行范围",
 	"trial_report.conclusion.text": "试运行结论",
-	"acceptance.summary":           "建设内容完成情况", "acceptance.approval_ref": "立项批复文号",
-	"go_live.approval_ref": "立项批复文号", "acceptance_filing.approval_ref": "立项批复文号",
+	"acceptance.summary":           "建设内容完成情况",
+	"go_live.approval_ref":         "立项批复文号", "acceptance_filing.approval_ref": "立项批复文号",
 	"acceptance_filing.accepted_on": "验收通过日期", "adjustment.approval_ref": "原立项批复文号",
 	"adjustment.applied_on": "报送日期", "om_filing.amount": "本年度运维经费", "om_filing.plan": "下一年度运维计划",
 	"performance.type": "报告类型", "performance.goals": "绩效目标完成情况", "performance.opinions": "使用单位和监理单位意见",
@@ -138,7 +132,7 @@ func FieldLabel(path string) string {
 // RemarkLabel names a field of a filing of kind k by the path Validate
 // and a reviewer's remark (Transition.Remarks) use, for people:
 // "budget[2].amount" → "投资概算明细 第 3 行 · 金额", "crypto.summary" →
-// "密码应用 · 方案摘要". The kind decides what some names mean: a trial
+// "密码应用方案摘要" (pathNames). The kind decides what some names mean: a trial
 // report's performance is 性能, not the 绩效评价 filing. An unknown kind
 // ("") reads as a declaration's.
 func RemarkLabel(k Kind, path string) string {

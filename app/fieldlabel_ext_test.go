@@ -14,10 +14,12 @@ func TestRemarkLabel(t *testing.T) {
 		path, want string
 	}{
 		{"", "goals", "建设目标"},
-		// As the form and the console's page name them (the remarks read
-		// 密码应用 · 方案摘要, 摘要, 金额 beside 密码应用方案, 建设内容完成情况,
-		// 本年度运维经费; a walkthrough).
-		{app.KindDeclaration, "crypto.summary", "密码应用方案"},
+		// As the clerk's form and the console's page name them (the remarks
+		// read 密码应用 · 方案摘要, 摘要, 金额 beside 密码应用方案摘要, 建设内容
+		// 完成情况, 本年度运维经费; a walkthrough).
+		{app.KindDeclaration, "crypto.summary", "密码应用方案摘要"},
+		{app.KindCatalogue, "project_name", "项目名称"},
+		{app.KindAcceptance, "approval_ref", "立项批复（备案）文号"},
 		{app.KindAcceptance, "summary", "建设内容完成情况"},
 		{app.KindOMFiling, "amount", "本年度运维经费"},
 		{app.KindAcceptanceFiling, "accepted_on", "验收通过日期"},
@@ -26,7 +28,7 @@ func TestRemarkLabel(t *testing.T) {
 		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
 		{app.KindDeclaration, "security.plan", "安全设计 · 安全保障方案"},
 		// and one on 等级保护级别 "安全设计 · 级别", on 密码应用等级 "密码应用 · 级别"
-		{app.KindDeclaration, "security.level", "安全设计 · 等级保护级别"},
+		{app.KindDeclaration, "security.level", "等级保护级别"},
 		{app.KindDeclaration, "crypto.level", "密码应用等级"},
 		// The kind decides what a name means (found in review: a trial
 		// report's performance read as the 绩效评价 filing).

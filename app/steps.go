@@ -501,7 +501,7 @@ func checkRemarks(d Decision, body *Body) error {
 			p.Add(f, "“%s”不是这份材料中的一项（或没有这一行）：请对材料中有的项填写意见", k)
 			continue
 		}
-		// The field by its name on the page ("密码应用方案 · 摘要"), not its
+		// The field by its name on the page ("密码应用方案摘要"), not its
 		// path ("crypto.summary", found in a walkthrough).
 		name := RemarkLabel(body.Kind, k)
 		v := d.Remarks[k]

@@ -520,7 +520,7 @@ func TestYunanApprovalGoesThroughTheExperts(t *testing.T) {
 	}{
 		{app.ActionAccept, []app.Action{app.ActionAccept, app.ActionReturn, app.ActionReject}, app.StatusPreliminary, "受理"},
 		{app.ActionPass, []app.Action{app.ActionPass, app.ActionReturn, app.ActionReject}, app.StatusExpert, "初审"},
-		{app.ActionApprove, []app.Action{app.ActionApprove, app.ActionReturn, app.ActionReject}, app.StatusApproved, "专家论证和造价审核（第三方机构），出具立项审批意见"},
+		{app.ActionApprove, []app.Action{app.ActionApprove, app.ActionReturn, app.ActionReject}, app.StatusApproved, "专家论证和造价审核（第三方机构）"},
 	} {
 		if got := prof.AllowedFor(f, &body, app.RoleReviewer); !slices.Equal(got, step.offered) {
 			t.Errorf("at %s the reviewer is offered %v, want %v", step.stepName, got, step.offered)
@@ -547,5 +547,12 @@ func TestYunanApprovalGoesThroughTheExperts(t *testing.T) {
 	}
 	if codes := materialCodes(prof.Evaluate(small.Declaration, at)); slices.Contains(codes, "plan_review_opinion") {
 		t.Errorf("a 备案 project is asked for a 论证意见: %v", codes)
+	}
+	// A 公共类 project's plan is the bureau's own (第十一条): the unit is not
+	// asked for its 论证意见.
+	public := declaration(t, "郁南县政务云扩容", "郁南县政务服务和数据管理局", "120")
+	public.Class = app.ClassPublic
+	if codes := materialCodes(prof.Evaluate(public, at)); slices.Contains(codes, "plan_review_opinion") {
+		t.Errorf("a 公共类 project is asked for a 论证意见: %v", codes)
 	}
 }

@@ -270,7 +270,7 @@ func decisionLines(k app.Kind, h app.Transition, open func(path string)) []fyne.
 }
 
 // remarkField names the field a remark on a filing of kind k is on as the clerk knows it
-// (app.RemarkLabel: "密码应用 · 方案摘要", not "crypto.summary"), each name in
+// (app.RemarkLabel: "密码应用方案摘要", not "crypto.summary"), each name in
 // the UI's language.
 func remarkField(k app.Kind, path string) string {
 	parts := strings.Split(app.RemarkLabel(k, path), " · ")

@@ -165,9 +165,15 @@ func TestConsoleQueueChipsKeepTheFilters(t *testing.T) {
 	if strings.Contains(b.last, "未按名称、单位") {
 		t.Errorf("the unfiltered queue says its counts are unfiltered")
 	}
-	b.get("/console/queue?q=" + url.QueryEscape("城关") + "&unit=" + fx.unitA.ID + "&after=x")
+	b.get("/console/queue?q=" + url.QueryEscape("城关") + "&unit=" + fx.unitA.ID + "&n=3")
 	want := `href="/console/queue?q=` + url.QueryEscape("城关") + `&amp;status=submitted&amp;unit=` + fx.unitA.ID + `"`
 	if !strings.Contains(b.last, want) || !strings.Contains(b.last, "未按名称、单位、年度等条件筛选") {
 		t.Errorf("the 已提交 chip does not keep the name and unit (%s), or the counts are not said to be the whole queue's:\n%s", want, b.last)
+	}
+	// A filter that cannot be read is not carried into every chip, to be
+	// refused again at each click (found in review).
+	b.get("/console/queue?q=" + url.QueryEscape("城关") + "&year=1999")
+	if !strings.Contains(b.last, `href="/console/queue?status=submitted"`) || strings.Contains(b.last, "year=1999&amp;") {
+		t.Errorf("the chips carry a filter refused:\n%s", b.last)
 	}
 }

@@ -144,6 +144,13 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	if !strings.Contains(b.last, "2026-10-08 至 2027-02-09（满 4 个月；本局规则要求至少 1 个月，开始当日不计入）") {
 		t.Errorf("the trial's length is not said")
 	}
+	// A count of 0 is an answer, not a field left empty (found in review:
+	// 未修复高危漏洞 0 read 未填写).
+	b.get("/console/filings/" + trial.ID)
+	if !strings.Contains(b.last, "<th>未修复高危漏洞</th><td>0") {
+		t.Errorf("0 unfixed high-risk vulnerabilities:\n%s", b.last)
+	}
+	b.get("/console/filings/" + acc.ID)
 	// The report still under review, then returned, is said in the rules
 	// panel (it read 按现行规则校验通过 beside a returned report); passed,
 	// it is not.

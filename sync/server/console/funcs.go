@@ -204,6 +204,13 @@ var funcs = template.FuncMap{
 		slices.SortFunc(out, func(a, b remarkView) int { return app.CompareRemarkPaths(c.Kind, a.Path, b.Path) })
 		return out
 	},
+	// blank reports whether a row's value is text left empty (a name
+	// and phone of spaces too): a number is shown as it is, 0 included
+	// (未修复高危漏洞 0 read 未填写; found in review).
+	"blank": func(v any) bool {
+		s, ok := v.(string)
+		return ok && strings.TrimSpace(s) == ""
+	},
 	// between is a period as 2027-03 至 2028-06, "" when neither end is
 	// given (it read " 至 " beside nothing).
 	"between": func(from, to string) string {

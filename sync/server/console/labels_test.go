@@ -11,7 +11,7 @@ import (
 
 // Each row of the filing's page is named as a remark on it is named
 // (app.RemarkLabel: the remarks tables, 办理记录, the clerk's banner): the
-// remarks read 密码应用 · 方案摘要, 摘要 and 金额 beside rows called 密码应用方案,
+// remarks read 密码应用 · 方案摘要, 摘要 and 金额 beside rows called 密码应用方案摘要,
 // 建设内容完成情况 and 本年度运维经费 (a 天宁 reviewer's walkthrough). A row
 // may add its unit, and a row of two fields is named for both.
 func TestDocumentNamesRowsAsTheirRemarks(t *testing.T) {

@@ -47,7 +47,7 @@ type queueView struct {
 func (v *queueView) chips(form url.Values) {
 	base := url.Values{}
 	for _, k := range []string{"scope", "q", "unit", "year", "route", "from", "to", "overdue"} {
-		if x := form.Get(k); x != "" {
+		if x := form.Get(k); x != "" && (k != "overdue" || x == "1") {
 			base.Set(k, x)
 			v.Narrowed = v.Narrowed || k != "scope"
 		}
@@ -164,7 +164,11 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	v.Kinds = shownKinds(c.b.Profile(), v.Page.Counts.ByKind, form.Get("kind"))
-	v.chips(form)
+	if problem == "" {
+		v.chips(form)
+	} else {
+		v.chips(url.Values{}) // a filter that cannot be read is not carried into every chip (found in review)
+	}
 	v.pager(form)
 	export := cloneValues(form)
 	for _, k := range pagingParams {
