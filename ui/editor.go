@@ -802,6 +802,27 @@ func (e *editorScreen) lastComment() string {
 	return ""
 }
 
+// readLinked reads filing id a filing links to (its project, the
+// application a 验收后备案 names) for refreshStateLater: the filing when the
+// store holds it and it is one (is), nil when it does not, and whether
+// the read said either; a read that failed says nothing. id "" reads
+// nothing.
+func (e *editorScreen) readLinked(ctx context.Context, id string, is func(*app.Filing) bool) (*app.Filing, bool) {
+	if id == "" {
+		return nil, false
+	}
+	switch f, err := e.u.store.Get(ctx, id); {
+	case err == nil:
+		if is(f) {
+			return f, true
+		}
+		return nil, true
+	case app.ErrorCode(err) == app.ENOTFOUND:
+		return nil, true // moved to the trash: nothing to hold the filing to
+	}
+	return nil, false
+}
+
 // refreshState shows the filing's workflow and send state. A decision that
 // arrived while a read-only revision is open reopens it with the new state.
 func (e *editorScreen) refreshState() {
@@ -825,34 +846,35 @@ func (e *editorScreen) refreshStateLater() {
 	if e.project != nil && e.project.Status.Final() {
 		project = "" // decided: nothing pulled changes it
 	}
+	// A 验收后备案's chosen acceptance application, which a decision pulled
+	// may have passed: the editor said 还没有经数管局审核通过 until it was
+	// opened again (found in review).
+	accID := ""
+	if le, ok := e.kind.(*lifecycleEditor); ok && le.accID != "" && (le.acc == nil || !le.acc.Status.Final()) {
+		accID = le.accID
+	}
 	e.u.goWait(func(ctx context.Context) {
 		latest, send, w, err := e.readState(ctx)
-		var decl *app.Filing // the project's, which a decision pulled may have approved
-		read := false
-		if project != "" {
-			switch d, err := e.u.store.Get(ctx, project); {
-			case err == nil:
-				read = true
-				if d.Declaration != nil {
-					decl = d
-				}
-			case app.ErrorCode(err) == app.ENOTFOUND:
-				read = true // moved to the trash: no project to hold the filing to
-			} // else kept as it was: a read that failed says nothing
-		}
+		decl, read := e.readLinked(ctx, project, func(d *app.Filing) bool { return d.Declaration != nil }) // the project's
+		acc, accRead := e.readLinked(ctx, accID, func(*app.Filing) bool { return true })
 		e.u.do(func() {
 			e.stateReading = false
 			if e.u.editor != e {
 				return
 			}
+			changed := false
 			if read && e.projectID == project && statusOf(decl) != statusOf(e.project) {
 				e.project = decl
 				if le, ok := e.kind.(*lifecycleEditor); ok {
 					le.readDeclaration() // its rules and 原批复概算 read the decisions too
 				}
-				if e.editable {
-					e.changedView()
-				}
+				changed = true
+			}
+			if le, ok := e.kind.(*lifecycleEditor); ok && accRead && le.accID == accID && statusOf(acc) != statusOf(le.acc) {
+				le.acc, changed = acc, true
+			}
+			if changed && e.editable {
+				e.changedView()
 			}
 			shape := e.headerShape()
 			e.showState(latest, send, w, err)

@@ -471,3 +471,44 @@ func TestDossierSaysADeadlineWasMetLate(t *testing.T) {
 		t.Errorf("the late 备案 reads %q, want it to say %q … 天", line, want)
 	}
 }
+
+// 武汉 第二十一条: a 验收后备案 names the acceptance application the bureau
+// confirmed. With the editor open, the confirmation pulled ends the
+// problem that said it was not yet confirmed: it stayed until the editor
+// was opened again (found in review).
+func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000009", "5d2b1a09-8f7e-4d6c-9b5a-00000000000a", "local", x.u.Now().AddDate(0, 0, -20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.ProjectID = d.ID
+	acc.Acceptance.ProjectName = d.Declaration.ProjectName
+	if _, err := acc.Submit(x.u.Now().AddDate(0, 0, -19), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(acc)
+	af, err := app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	af.ProjectID = d.ID
+	af.AcceptanceFiling.ProjectName = d.Declaration.ProjectName
+	af.AcceptanceFiling.AcceptanceID = acc.ID
+	x.store.put(af)
+	x.u.OpenFiling(af.ID)
+	notYet := func() bool {
+		return slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool {
+			return p.Field == "acceptance_id" && strings.Contains(p.Message, "还没有经数管局审核")
+		})
+	}
+	x.eventually(t, "the application not yet confirmed", func() bool { return x.u.editor != nil && x.u.editor.f.ID == af.ID && notYet() })
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := acc.Decide(x.u.Now().AddDate(0, 0, i-2), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(acc)
+	x.eventually(t, "the confirmation pulled into the checks", func() bool { return !notYet() })
+}
