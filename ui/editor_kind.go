@@ -157,6 +157,13 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 		f, err := e.u.store.Get(e.u.ctx, id)
 		return err == nil && f.ProjectID != "" && f.ProjectID != e.f.ProjectID
 	}
+	var refused []string // their refusal is named by their route (不予备案)
+	for _, r := range rows {
+		if r.Kind == app.KindDeclaration && r.Status == app.StatusRejected {
+			refused = append(refused, r.ID)
+		}
+	}
+	routes := refusedRoutes(e.u.ctx, e.u.store, e.prof, refused)
 	var out []projectChoice
 	for _, r := range rows {
 		if r.ID == e.f.ID || other(r.ID) {
@@ -166,7 +173,7 @@ func (e *editorScreen) filingsOf(k app.Kind) []projectChoice {
 		if title == "" {
 			title = T("（未命名）")
 		}
-		out = append(out, projectChoice{id: r.ID, label: Tf("%s（%d 年度 · %s）", title, r.PlanYear, e.prof.StatusLabel(r.Status, r.Kind))})
+		out = append(out, projectChoice{id: r.ID, label: Tf("%s（%d 年度 · %s）", title, r.PlanYear, e.prof.StatusOn(r.Status, r.Kind, routes[r.ID]))})
 	}
 	return out
 }

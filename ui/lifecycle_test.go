@@ -512,3 +512,41 @@ func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
 	x.store.put(acc)
 	x.eventually(t, "the confirmation pulled into the checks", func() bool { return !notYet() })
 }
+
+// The project picker names a refused 备案 project's state as the list and
+// the bureau do, 不予备案 (武汉 第八条, under 50 万元), not 不予立项 (a code
+// review: the picker kept the kind's words).
+func TestProjectPickerNamesAFiledProjectsRefusal(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-00000000000d", "5d2b1a09-8f7e-4d6c-9b5a-00000000000e", "local", x.u.Now().AddDate(0, -2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	d.Declaration.TotalInvestment = app.Wans(30)
+	if _, err := d.Submit(x.u.Now().AddDate(0, -1, 0), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range []app.Action{app.ActionAccept, app.ActionReject} {
+		if _, err := d.Decide(x.u.Now().AddDate(0, 0, i-5), "王审核", app.RoleReviewer, a, "不符合要求"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	cat, err := app.NewFiling(app.KindCatalogue, "5d2b1a09-8f7e-4d6c-9b5a-00000000000f", "5d2b1a09-8f7e-4d6c-9b5a-000000000010", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(cat)
+	x.u.OpenFiling(cat.ID)
+	x.eventually(t, "the catalogue's editor", func() bool { return x.u.editor != nil && x.u.editor.f.ID == cat.ID })
+	var label string
+	for _, c := range x.u.editor.filingsOf(app.KindDeclaration) {
+		if c.id == d.ID {
+			label = c.label
+		}
+	}
+	if !strings.Contains(label, "不予备案") || strings.Contains(label, "不予立项") {
+		t.Errorf("the refused 30 万元 project is offered as %q", label)
+	}
+}
