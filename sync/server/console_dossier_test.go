@@ -177,3 +177,28 @@ func TestConsoleQueueChipsKeepTheFilters(t *testing.T) {
 		t.Errorf("the chips carry a filter refused:\n%s", b.last)
 	}
 }
+
+// 相似项目 names a refused 备案 project 不予备案, as its own page does (武汉
+// 第八条: under 50 万元 a project is filed; a code review found the panel
+// kept the kind's words, 不予立项).
+func TestConsoleSimilarNamesAFiledProjectsRefusal(t *testing.T) {
+	fx := MustBureau(t)
+	refused := newFiling(t, fx.unitA.ID)
+	refused.Declaration.TotalInvestment = app.Wans(30)
+	refused.Declaration.Budget = []app.BudgetItem{{Category: app.BudgetSoftwareDev, Name: "平台软件开发", Amount: app.Wans(30)}}
+	refused.Declaration.YearAmount = app.Wans(30)
+	refused.Declaration.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(30)}}
+	fx.submit(fx.clerkA, refused, http.StatusCreated)
+	fx.decide(fx.reviewer, refused.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, refused.ID, app.ActionReject, "与区级平台重复建设", http.StatusOK)
+	again := newFiling(t, fx.unitB.ID) // the same project, from another unit
+	fx.submit(fx.clerkB, again, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + again.ID)
+	similar := section(b.last, `<section class="card similar">`)
+	if !strings.Contains(similar, refused.ID) || !strings.Contains(similar, "不予备案") || strings.Contains(similar, "不予立项") {
+		t.Errorf("the refused 30 万元 project in 相似项目:\n%s", similar)
+	}
+}

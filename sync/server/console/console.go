@@ -462,6 +462,16 @@ func (c *Console) funcs() template.FuncMap {
 			}
 			return s + "（" + length + "）"
 		},
+		// declState names a declaration's state where only its total is at
+		// hand (相似项目): a refused 备案 project is 不予备案, by the route its
+		// total gives (as the queue's route is), not 不予立项.
+		"declState": func(st app.Status, total app.Money) string {
+			prof := c.b.Profile()
+			if st != app.StatusRejected || prof == nil {
+				return prof.StatusLabel(st, app.KindDeclaration)
+			}
+			return prof.StatusOn(st, app.KindDeclaration, prof.RouteFor(&app.Declaration{TotalInvestment: total}, 0).Code)
+		},
 		// routeShort names a route in a list's column: the profile's short
 		// name for it, else its label's part before the colon.
 		"routeShort": func(code, label string) string {
