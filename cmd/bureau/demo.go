@@ -13,21 +13,33 @@ import (
 
 // The demo bureau's unit and accounts. The passwords are printed on start:
 // a demo directory is for trying egovdesk out, never for real filings.
-const (
-	demoCode    = "11341522003064951U"
-	demoProfile = "huoqiu"
-)
+const demoProfile = "huoqiu"
 
-// demoPlaces are the demo's 建设单位 under each profile, the level of the
-// government it belongs to (县, 市, 区) and its data bureau's short name,
-// for the accounts' names. The unit is created once: a demo directory
-// first served under another profile keeps its unit.
-var demoPlaces = map[string]struct{ unit, level, bureau string }{
-	"huoqiu":   {"霍邱县城关镇人民政府", "县", "县数管局"},
-	"luan":     {"六安市民政局", "市", "市数管局"},
-	"tianning": {"常州市天宁区雕庄街道办事处", "区", "区数据局"},
-	"wuhan":    {"武汉市民政局", "市", "市大数据局"},
-	"yunan":    {"郁南县都城镇人民政府", "县", "县政务和数据局"},
+// demoPlaces are the demo's 建设单位 under each profile, its unified
+// social credit code (registered in the place: the 天宁 demo's unit had a
+// 霍邱 code, found in a walkthrough), the level of the government it
+// belongs to (县, 市, 区) and its data bureau's short name, for the
+// accounts' names. The unit is created once: a demo directory first
+// served under another profile keeps its unit.
+var demoPlaces = map[string]struct{ unit, code, level, bureau string }{
+	"huoqiu":   {"霍邱县城关镇人民政府", "11341522003064951U", "县", "县数管局"},
+	"luan":     {"六安市民政局", "113415000030649510", "市", "市数管局"},
+	"tianning": {"常州市天宁区雕庄街道办事处", "113204020030649513", "区", "区数据局"},
+	"wuhan":    {"武汉市民政局", "11420100003064951D", "市", "市大数据局"},
+	"yunan":    {"郁南县都城镇人民政府", "11445322003064951R", "县", "县政务和数据局"},
+}
+
+// demoUnit returns the demo unit the directory has, under whichever
+// profile it was first served, or creates place's.
+func demoUnit(ctx context.Context, srv *server.Server, unit, code string) (server.Unit, error) {
+	for _, p := range demoPlaces {
+		if u, err := srv.FindUnit(ctx, p.code); err == nil {
+			return u, nil
+		} else if app.ErrorCode(err) != app.ENOTFOUND {
+			return u, err
+		}
+	}
+	return srv.AddUnit(ctx, unit, code)
 }
 
 // demoAccounts are the demo's accounts; in names, {L} is the level and {B}
@@ -144,10 +156,7 @@ func seedDemo(ctx context.Context, srv *server.Server, profile string) (string, 
 	if !ok { // a profile of the bureau's own, from a file
 		place = demoPlaces[demoProfile]
 	}
-	u, err := srv.FindUnit(ctx, demoCode)
-	if app.ErrorCode(err) == app.ENOTFOUND {
-		u, err = srv.AddUnit(ctx, place.unit, demoCode)
-	}
+	u, err := demoUnit(ctx, srv, place.unit, place.code)
 	if err != nil {
 		return "", fmt.Errorf("demo unit: %w", err)
 	}

@@ -26,9 +26,9 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 	f.ProjectID = project
 	prov, code := unitName, unitCode
 	c := f.Catalogue
-	c.Title, c.ProjectName, c.ProviderName, c.ProviderCode = "城关镇智慧社区管理平台政务数据共享资源目录", "城关镇智慧社区管理平台", prov, code
-	people := app.Resource{Category: "101001", Sequence: "000001", Name: "城关镇社区常住人口信息", ProviderName: prov, ProviderCode: code,
-		Office: "社会事务办", Abstract: "全镇 12 个社区常住人口的基本信息，用于网格化管理和民生服务",
+	c.Title, c.ProjectName, c.ProviderName, c.ProviderCode = place.town+"智慧社区管理平台政务数据共享资源目录", place.town+"智慧社区管理平台", prov, code
+	people := app.Resource{Category: "101001", Sequence: "000001", Name: place.town + "社区常住人口信息", ProviderName: prov, ProviderCode: code,
+		Office: "社会事务办", Abstract: place.scope + "常住人口的基本信息，用于网格化管理和民生服务",
 		FormatClass: app.FormatDatabase, FormatType: "302", ShareType: app.ShareConditional,
 		ShareCondition: "仅限民政、公安、卫健部门在履职范围内使用，经镇政府审批", ShareModeClass: app.ShareViaPlatform,
 		ShareModeType: app.ShareModeAPI, UpdateCycle: app.UpdateDaily, PublishDate: day(at.AddDate(0, 10, 0))}
@@ -40,12 +40,12 @@ func catalogue(ctx context.Context, st *store.Store, unit, project string, at ti
 	for i := len(people.Items); i < 40; i++ {
 		people.Items = append(people.Items, app.DataItem{Name: fmt.Sprintf("扩展字段%02d", i-10), DataType: app.DataChar, Length: 64})
 	}
-	events := app.Resource{Category: "307001", Sequence: "000002", Name: "城关镇社区网格事件信息", ProviderName: prov, ProviderCode: code,
+	events := app.Resource{Category: "307001", Sequence: "000002", Name: place.town + "社区网格事件信息", ProviderName: prov, ProviderCode: code,
 		Abstract: "网格员上报的社区事件及其分拨、处置、督办情况", FormatClass: app.FormatSpreadsheet, FormatType: "203",
 		ShareType: app.ShareUnconditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeFile, UpdateCycle: app.UpdateWeekly,
 		Items: []app.DataItem{{Name: "事件编号", DataType: app.DataChar, Length: 32}, {Name: "上报时间", DataType: app.DataDateTime},
 			{Name: "事件类别", DataType: app.DataChar, Length: 20}, {Name: "处置结果", DataType: app.DataMemo}}}
-	help := app.Resource{Category: "307001", Sequence: "000003", Name: "城关镇困难群众救助信息", ProviderName: prov, ProviderCode: code,
+	help := app.Resource{Category: "307001", Sequence: "000003", Name: place.town + "困难群众救助信息", ProviderName: prov, ProviderCode: code,
 		Abstract: "低保、特困供养人员的救助情况", FormatClass: app.FormatDatabase, FormatType: "302",
 		ShareType: app.ShareConditional, ShareModeClass: app.ShareViaPlatform, ShareModeType: app.ShareModeDatabase, UpdateCycle: app.UpdateMonthly,
 		Items: []app.DataItem{{Name: "救助对象姓名", DataType: app.DataChar, Length: 50}, {Name: "救助类别", DataType: app.DataChar}}}
@@ -72,9 +72,9 @@ func trialReport(ctx context.Context, st *store.Store, unit, project string, at 
 	f.ProjectID = project
 	start := at.AddDate(0, 0, -75)
 	*f.TrialReport = app.TrialReport{
-		ProjectName: "城关镇便民服务中心自助终端采购", UnitName: unitName, Contractor: "皖通信息技术有限公司",
+		ProjectName: place.town + "便民服务中心自助终端采购", UnitName: unitName, Contractor: place.vendor,
 		Supervisor: "华信建设监理有限公司", TrialStart: day(start), TrialEnd: day(start.AddDate(0, 0, 21)),
-		Scope:       "城关镇便民服务中心及 12 个社区服务站，窗口人员 36 人，群众自助办理",
+		Scope:       place.town + "便民服务中心及 12 个社区服务站，窗口人员 36 人，群众自助办理",
 		Environment: app.TrialEnvironment{OS: "统信 UOS V20", Database: "达梦 DM8", Middleware: "东方通 TongWeb 7", Xinchuang: true, Networks: []app.Network{app.NetworkExtranet}},
 		Modules: []app.ModuleCheck{{Function: "自助查询打印", Requirement: "社保、不动产等 12 类证明自助打印", Status: app.ImplDone},
 			{Function: "身份核验", Requirement: "身份证、人脸双重核验", Status: app.ImplDone},
@@ -143,7 +143,7 @@ func goLive(ctx context.Context, st *store.Store, prof *app.Profile, unit, proje
 	}
 	g := f.GoLive
 	g.GoLiveOn, g.ApprovalRef = day(at.AddDate(0, -1, 0)), approvalRef(at)
-	g.Scope = "城关镇便民服务中心 13 台自助终端上线，覆盖社保、医保、不动产登记查询等 23 项业务"
+	g.Scope = place.town + "便民服务中心 13 台自助终端上线，覆盖社保、医保、不动产登记查询等 23 项业务"
 	g.Contact = app.Contact{Person: "李梅", Phone: place.phone}
 	if err := st.Save(ctx, f); err != nil {
 		return "", err
@@ -186,7 +186,7 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 	}
 	o := f.OMFiling
 	o.Year = at.Year()
-	o.Provider = "城关镇信息技术服务中心"
+	o.Provider = place.vendor
 	o.Amount = app.Wans(6)
 	o.Situation = "自助终端全年在线率 99.2%，发生硬件故障 3 次，均在 4 小时内修复；未发生安全事件；业务数据每日与" + place.level + "政务数据共享平台同步。"
 	o.Contact = app.Contact{Person: "李梅", Phone: place.phone}

@@ -108,11 +108,11 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 	nextYear := time.Date(now.Year()+1, time.March, 1, 0, 0, 0, 0, now.Location())
 
 	// Two complete declarations, submitted and delivered.
-	returned, err := draft(ctx, st, blobs, prof, unit, "城关镇智慧社区管理平台", 180, true, nextYear, now.Add(-72*time.Hour))
+	returned, err := draft(ctx, st, blobs, prof, unit, place.town+"智慧社区管理平台", 180, true, nextYear, now.Add(-72*time.Hour))
 	if err != nil {
 		return err
 	}
-	approved, err := draft(ctx, st, blobs, prof, unit, "城关镇便民服务中心自助终端采购", 38, true, begun, now.Add(-48*time.Hour))
+	approved, err := draft(ctx, st, blobs, prof, unit, place.town+"便民服务中心自助终端采购", 38, true, begun, now.Add(-48*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -188,15 +188,15 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 	}
 
 	// Drafts: one half filled in (the problem list), one nearly done.
-	half, err := draft(ctx, st, blobs, prof, unit, "城关镇网格化治理平台二期", 120, false, nextYear, now.Add(-2*time.Hour))
+	half, err := draft(ctx, st, blobs, prof, unit, place.town+"网格化治理平台二期", 120, false, nextYear, now.Add(-2*time.Hour))
 	if err != nil {
 		return err
 	}
-	editing, err := draft(ctx, st, blobs, prof, unit, "城关镇政务外网接入及安全改造", 560, true, nextYear, now.Add(-30*time.Minute))
+	editing, err := draft(ctx, st, blobs, prof, unit, place.town+"政务外网接入及安全改造", 560, true, nextYear, now.Add(-30*time.Minute))
 	if err != nil {
 		return err
 	}
-	for i, name := range []string{"城关镇数字乡村综合服务平台", "城关镇应急指挥视频会商系统", "城关镇电子档案管理系统升级"} {
+	for i, name := range []string{place.town + "数字乡村综合服务平台", place.town + "应急指挥视频会商系统", place.town + "电子档案管理系统升级"} {
 		if _, err := draft(ctx, st, blobs, prof, unit, name, int64(15+i*40), false, nextYear, now.Add(-time.Duration(200+i)*time.Hour)); err != nil {
 			return err
 		}
@@ -272,12 +272,15 @@ var unitName, unitCode string
 // and was refused as another unit's.
 var place = places["huoqiu"]
 
-var places = map[string]struct{ level, region, phone, police string }{
-	"huoqiu":   {"县", "341522", "0564-6012345", "霍邱县公安局"},
-	"luan":     {"市", "341500", "0564-3312345", "六安市公安局"},
-	"tianning": {"区", "320402", "0519-8812345", "常州市公安局天宁分局"},
-	"wuhan":    {"市", "420100", "027-85712345", "武汉市公安局"},
-	"yunan":    {"县", "445322", "0766-7512345", "郁南县公安局"},
+// town starts the projects' names, scope is what they cover and vendor
+// builds them: under 天宁 the demo's projects were 城关镇's, a 霍邱 town,
+// built by a company of 安徽 (皖; found in a walkthrough).
+var places = map[string]struct{ level, region, phone, police, town, scope, vendor string }{
+	"huoqiu":   {"县", "341522", "0564-6012345", "霍邱县公安局", "城关镇", "全镇 12 个社区", "皖通信息技术有限公司"},
+	"luan":     {"市", "341500", "0564-3312345", "六安市公安局", "六安市", "全市 4 个区的 86 个社区", "皖通信息技术有限公司"},
+	"tianning": {"区", "320402", "0519-8812345", "常州市公安局天宁分局", "雕庄街道", "全街道 12 个社区", "常州龙城信息技术有限公司"},
+	"wuhan":    {"市", "420100", "027-85712345", "武汉市公安局", "武汉市", "全市 13 个区的社区", "武汉楚天信息技术有限公司"},
+	"yunan":    {"县", "445322", "0766-7512345", "郁南县公安局", "都城镇", "全镇 12 个社区", "云浮南粤信息技术有限公司"},
 }
 
 // draft saves a declaration of the demo unit, made at at, of a project
@@ -293,7 +296,7 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 	d.Contact = app.Contact{Leader: "王建国", Person: "李梅"}
 	d.Nature, d.Class = app.NatureNew, app.ClassPublic
 	d.TotalInvestment = app.Wans(wan)
-	d.Goals = "建成覆盖全镇 12 个社区的" + name + "，事件处置时限缩短 30%"
+	d.Goals = "建成覆盖" + place.scope + "的" + name + "，事件处置时限缩短 30%"
 	if complete {
 		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, place.region, place.phone
 		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}

@@ -90,6 +90,15 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 	if sd.prof.ID != prof {
 		t.Fatalf("seeded under %s, want %s", sd.prof.ID, prof)
 	}
+	// The demo is the place's: its unit registered there, its projects
+	// named after it (under 天宁 the unit had a 霍邱 code and the projects
+	// were 城关镇's; a walkthrough).
+	if got := unitCode[2:8]; got != places[prof].region {
+		t.Errorf("the demo unit %s (%s) is registered in %s, not the profile's %s", unitName, unitCode, got, places[prof].region)
+	}
+	if !strings.HasPrefix(approved.Title(), places[prof].town) || prof != "huoqiu" && strings.Contains(approved.Title(), "城关镇") {
+		t.Errorf("the approved project is named %q under %s", approved.Title(), prof)
+	}
 	now := time.Now()
 	// Each later draft and what it is meant to show (kinds.go); none of
 	// them a date ahead of today, nor another unit's name. A profile with
