@@ -202,3 +202,21 @@ func TestConsoleSimilarNamesAFiledProjectsRefusal(t *testing.T) {
 		t.Errorf("the refused 30 万元 project in 相似项目:\n%s", similar)
 	}
 }
+
+// A material the bureau asks for of its own (本局补充要求) says so among
+// the missing ones, as the clerk is told: 郁南's 密码应用方案 beside the
+// 机要局's 备案意见 (第十二条第（一）项 names the opinion only).
+func TestConsoleMarksTheBureausOwnMaterials(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	f.Declaration.Class = app.ClassProfessional
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	setProfile(t, fx, "yunan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	verdict := section(b.last, `<section class="card verdict">`)
+	if !strings.Contains(verdict, "<li>"+app.MaterialLabel("crypto_plan")+"（本局补充要求）</li>") || strings.Contains(verdict, "密码应用备案意见（密码管理部门出具）（本局补充要求）") {
+		t.Errorf("the missing materials:\n%s", verdict)
+	}
+}

@@ -472,6 +472,13 @@ func (c *Console) funcs() template.FuncMap {
 			}
 			return prof.StatusOn(st, app.KindDeclaration, prof.RouteFor(&app.Declaration{TotalInvestment: total}, 0).Code)
 		},
+		// acceptanceAddition reports whether the profile asks for an
+		// acceptance material of its own (本局补充要求): the checklist read
+		// 必须 beside them as beside the regulation's (a walkthrough).
+		"acceptanceAddition": func(code string) bool {
+			prof := c.b.Profile()
+			return prof != nil && slices.Contains(prof.AcceptanceAdditions, code)
+		},
 		// routeShort names a route in a list's column: the profile's short
 		// name for it, else its label's part before the colon.
 		"routeShort": func(code, label string) string {
