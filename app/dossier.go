@@ -65,6 +65,11 @@ type DossierDeadline struct {
 	// due before it are not asked for here — they were filed, or not,
 	// before the project was in egovdesk — and the dossier says so.
 	Since time.Time
+	// Bureau marks a step of the bureau's own that the plan year times
+	// (六安's 初审及专家集中审查论证结束): a declaration neither meets nor
+	// misses it; it read 已完成 as soon as one arrived (found in a
+	// walkthrough).
+	Bureau bool
 	// MetOn is when the deadline was met (Met): when the filing that met
 	// it first reached the bureau, or, for one met by the project passing
 	// acceptance (组织验收, an approval's validity), the day it passed.
@@ -365,11 +370,16 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 					continue
 				}
 				y := filingYear(x)
-				if ydl, ok := prof.deadline(&rule, dates, events, time.Date(y, 1, 1, 0, 0, 0, 0, today.Location())); ok && ydl.Known() && ydl.Due.Year() == y {
+				ydl, ok := prof.deadline(&rule, dates, events, time.Date(y, 1, 1, 0, 0, 0, 0, today.Location()))
+				// not a year before the project came to egovdesk (Since):
+				// its 2025 report read 逾期 341 天 beside the note that such
+				// years are not counted here (found in a walkthrough)
+				if ok && ydl.Known() && ydl.Due.Year() == y && (dates.since.IsZero() || !ydl.Due.Before(day(dates.since.In(today.Location())))) {
 					met(x.ID, ydl)
 				}
 			}
 		}
+		dd.Bureau = bureaus
 		dd.Met = dd.MetBy != ""
 		if dd.Met && !bureaus {
 			dd.MetOn = metOn(dd.MetBy, fs, events, byAcceptance)

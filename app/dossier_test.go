@@ -343,6 +343,29 @@ func TestDossierHuoqiuOMYears(t *testing.T) {
 	if ds := nilProf.Dossier("hq", all, day(2027, 7, 1)); len(ds.Entries) != 3 || ds.Deadlines != nil {
 		t.Errorf("without a profile: entries only, %+v", ds)
 	}
+
+	// A system live since 2025, whose project came to egovdesk on
+	// 2027-12-01: its 2025 report, sent now, is no late filing of a year
+	// this project owed here (the page read 逾期 341 天 beside the note that
+	// such years are not counted; a walkthrough); its 2027 one, sent
+	// 2028-01-10, is 10 days late.
+	old := newFiling(t, app.KindDeclaration, "old", "", day(2027, 11, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "霍邱县城关镇政务外网", "霍邱县城关镇人民政府", "180")
+	})
+	submitAt(t, old, day(2027, 12, 1), app.ActionAccept, app.ActionApprove)
+	oldLive := newFiling(t, app.KindGoLive, "old-live", "old", day(2027, 12, 3), func(f *app.Filing) { f.GoLive.GoLiveOn = "2025-03-01" })
+	submitAt(t, oldLive, day(2027, 12, 3))
+	y25 := newFiling(t, app.KindOMFiling, "old-25", "old", day(2027, 12, 4), func(f *app.Filing) { f.OMFiling.Year = 2025 })
+	submitAt(t, y25, day(2027, 12, 5))
+	y27 := newFiling(t, app.KindOMFiling, "old-27", "old", day(2028, 1, 9), func(f *app.Filing) { f.OMFiling.Year = 2027 })
+	submitAt(t, y27, day(2028, 1, 10))
+	ds = p.Dossier("old", []*app.Filing{old, oldLive, y25, y27}, day(2028, 1, 11))
+	if by, ok := ds.ByFiling["old-25"]; ok && by.LateDays() > 0 {
+		t.Errorf("2025's report, a year before the project came here, is called late: %+v", by)
+	}
+	if by := ds.ByFiling["old-27"]; by.LateDays() != 10 {
+		t.Errorf("2027's report sent 2028-01-10: %+v, %d days late", by, by.LateDays())
+	}
 }
 
 // 武汉 第二十一条 "信息化项目建成后半年内…组织项目验收": the deadline counted
@@ -618,8 +641,26 @@ func TestDossierSaysADeclarationCameAfterItsDeadline(t *testing.T) {
 		if !ok || by.ID != c.deadline || by.LateDays() != c.late {
 			t.Errorf("%s, sent %s: the declaration met %+v, %d days late; want %s, %d", c.profile, ymd(c.sent), by, by.LateDays(), c.deadline, c.late)
 		}
-		if dl, ok := dueOf(ds, "expert_review"); ok && (!dl.Met || dl.LateDays() != 0) {
+		if dl, ok := dueOf(ds, "expert_review"); ok && (!dl.Bureau || dl.LateDays() != 0) {
 			t.Errorf("%s: the bureau's review step reads as the declaration's, late: %+v", c.profile, dl)
+		}
+	}
+	// 郁南 第八条: an urgent project (紧急项目，申请补充列入) is declared when
+	// it arises, not by 第七条's 11月底; it read 逾期 372 天 (a walkthrough).
+	for _, profile := range []string{"yunan", "luan", "huoqiu"} {
+		d := newFiling(t, app.KindDeclaration, "u", "", day(2026, 5, 1), func(f *app.Filing) {
+			f.Declaration = declaration(t, "城关镇应急指挥视频会商系统", "城关镇人民政府", "80")
+			f.Declaration.PlanYear, f.Declaration.Plan = 2027, app.PlanUrgent
+		})
+		submitAt(t, d, day(2026, 12, 5))
+		ds := ps[profile].Dossier("u", []*app.Filing{d}, day(2026, 12, 6))
+		if by, ok := ds.ByFiling["u"]; ok {
+			t.Errorf("%s: an urgent project met %+v", profile, by)
+		}
+		for _, dl := range ds.Deadlines {
+			if dl.Anchor == app.AnchorPlanYear {
+				t.Errorf("%s: an urgent project owes the annual %s", profile, dl.Label)
+			}
 		}
 	}
 }

@@ -299,6 +299,11 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	if !role.Bureau() {
 		return Transition{}, Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), d.Action.Label())
 	}
+	if d.Action == ActionReturn && isBlank(d.Comment) && len(d.Remarks) > 0 {
+		// The remarks on fields are the 意见 a return must give: one with
+		// them and no word besides was refused 须写明意见 (a walkthrough).
+		d.Comment = fmt.Sprintf("请按各项审核意见修改（共 %d 项）。", len(d.Remarks))
+	}
 	t := Transition{At: at, Actor: actor, Role: role, Action: d.Action, From: f.Status,
 		Comment: d.Comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}
 	fl := prof.FlowOf(body)

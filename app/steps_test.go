@@ -248,6 +248,17 @@ func TestRemarks(t *testing.T) {
 	if err != nil || fmt.Sprint(tr.Remarks) != fmt.Sprint(want) {
 		t.Fatalf("return with remarks: %v %v", err, tr.Remarks)
 	}
+	// The remarks are the 意见 a return must give: with them and no word
+	// besides it is taken, the comment saying to follow them (it was
+	// refused 须写明意见; a walkthrough). Without either it is refused.
+	g, gb := submittedDeclaration(app.Wans(80))
+	if tr, err := g.Review(nil, gb, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn, Remarks: map[string]string{"goals": "建设目标请量化"}}); err != nil || tr.Comment != "请按各项审核意见修改（共 1 项）。" {
+		t.Errorf("a return with a remark and no comment: %v, comment %q", err, tr.Comment)
+	}
+	g, gb = submittedDeclaration(app.Wans(80))
+	if _, err := g.Review(nil, gb, time.Now(), "审核", app.RoleReviewer, app.Decision{Action: app.ActionReturn}); err == nil {
+		t.Error("a return with neither comment nor remarks is taken")
+	}
 	if got := f.LastRemarks(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("LastRemarks %v", got)
 	}

@@ -194,6 +194,17 @@ func TestConsoleOverviewBySteps(t *testing.T) {
 			t.Errorf("overview lacks %s", want)
 		}
 	}
+	if strings.Contains(page, "件数无法从计数得出") {
+		t.Error("霍邱's counted steps are said not to be counted")
+	}
+	// 郁南's flow covers its approval route only: its steps cannot be
+	// counted from the counters, and the page says why its dashes are
+	// there (they went unexplained; a walkthrough).
+	setProfile(t, fx, "yunan")
+	b.get("/console/overview")
+	if !strings.Contains(b.last, "这一步只办理部分审批路径的材料") || !strings.Contains(b.last, "件数无法从计数得出，请点上方的状态") {
+		t.Errorf("郁南's overview by steps does not say why its counts are —:\n%s", b.last)
+	}
 }
 
 // TestQueueOverHTTPBySteps: GET /review/queue lists, as the console does,

@@ -83,11 +83,22 @@ func deadlineOf(ds app.Dossier, dl app.DossierDeadline, now time.Time) deadlineV
 	case dl.Known():
 		v.Due = dueText(dl.Deadline) + " 前"
 	}
-	done := "已完成" // by an act (组织验收)
-	if dl.Kind != "" {
-		done = "已报送" // by a filing, decided or not
+	// What meets the deadline names its state: a filing is 已报送, decided
+	// or not (a declaration's 申报截止 too); a deadline counted to the
+	// project's acceptance (组织验收, an approval's validity) is met by
+	// passing it; nobody "completes" an expiry (found in a walkthrough).
+	done, pending := "已完成", "待完成"
+	switch {
+	case dl.Kind != "" || dl.Anchor == app.AnchorPlanYear:
+		done, pending = "已报送", "待报送"
+	case dl.Anchor == app.AnchorCompletion || dl.Anchor == app.AnchorApproval:
+		done, pending = "已通过验收", "尚未通过验收"
 	}
 	switch {
+	case dl.Bureau:
+		// the bureau's own step, timed by the plan year: neither met nor
+		// missed by a declaration (it read 已完成 once one arrived)
+		v.State = "本局办理的环节"
 	case dl.Met && dl.LateDays() > 0:
 		v.State, v.Class = fmt.Sprintf("%s（%s，逾期 %d 天）", done, day(dl.MetOn), dl.LateDays()), "late"
 	case dl.Met && !dl.MetOn.IsZero():
@@ -96,10 +107,8 @@ func deadlineOf(ds app.Dossier, dl app.DossierDeadline, now time.Time) deadlineV
 		v.State, v.Class = done, "good"
 	case dl.Overdue:
 		v.State, v.Class = fmt.Sprintf("已逾期 %d 天", app.DaysBetween(dl.Due, now.In(dl.Due.Location()))), "bad"
-	case dl.Kind != "":
-		v.State = "待报送"
 	default:
-		v.State = "待完成"
+		v.State = pending
 	}
 	if dl.Estimated() && (!dl.Met || dl.LateDays() > 0) { // lateness counted against an estimate
 		v.Note = fmt.Sprintf("尚未载入 %s 年的法定节假日安排，期限暂按周一至周五估算。", yearsText(dl.Unknown))
