@@ -143,6 +143,19 @@ func (s *ReviewStep) actions() []Action {
 	return out
 }
 
+// EnteredStep returns when a filing with history came to its current
+// step: its last transition other than a department's concurrence (联审同
+// 意 leaves the filing at its step), zero when it has none. The bureau's
+// review time limit counts from it, in the queue and on the filing's page.
+func EnteredStep(history []Transition) time.Time {
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].Action != ActionConcur {
+			return history[i].At
+		}
+	}
+	return time.Time{}
+}
+
 // Concurred returns the roles that have concurred (ActionConcur) at the
 // joint step a filing in status st waits at, from its history: the
 // concurrences since it last moved, in the order they were given (the

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,31 @@ func TestConsoleMarksTheBureausOwnMaterials(t *testing.T) {
 	verdict := section(b.last, `<section class="card verdict">`)
 	if !strings.Contains(verdict, "<li>"+app.MaterialLabel("crypto_plan")+"（本局补充要求）</li>") || strings.Contains(verdict, "密码应用备案意见（密码管理部门出具）（本局补充要求）") {
 		t.Errorf("the missing materials:\n%s", verdict)
+	}
+}
+
+// The filing's page says the bureau's time limit and whether it has
+// passed, as the queue does: only the queue said it (a walkthrough).
+func TestConsoleFilingSaysItsTimeLimit(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue")
+	m := regexp.MustCompile(`<td class="when">([0-9-]{10})`).FindAllStringSubmatch(b.last, -1)
+	if len(m) < 2 {
+		t.Fatalf("the queue's dates:\n%s", b.last)
+	}
+	lastDay := m[1][1] // 到达时间 is first, then 办理期限
+	b.get("/console/filings/" + f.ID)
+	if !strings.Contains(b.last, "· 办理期限 "+lastDay+" ·") || strings.Contains(b.last, `<span class="tag late">超期</span>`) {
+		t.Errorf("the page's time limit (the queue's %s):\n%s", lastDay, section(b.last, `<div class="head">`))
+	}
+	fx.clock.Advance(40 * 24 * time.Hour)
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if !strings.Contains(b.last, "· 办理期限 "+lastDay+` <span class="tag late">超期</span>`) {
+		t.Errorf("40 days on, the page does not say the limit passed")
 	}
 }

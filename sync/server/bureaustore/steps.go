@@ -29,17 +29,13 @@ func QueueEntry(fr Filing, unitName string) console.QueueItem {
 // where it is, do not restart the step's review time: after them, the
 // decision before them counts.
 func enteredAt(f app.Filing) time.Time {
-	i := len(f.History) - 1
-	if i < 0 || f.History[i].Action != app.ActionConcur {
+	if n := len(f.History); n == 0 || f.History[n-1].Action != app.ActionConcur {
 		return f.Updated
 	}
-	for i >= 0 && f.History[i].Action == app.ActionConcur {
-		i--
+	if t := app.EnteredStep(f.History); !t.IsZero() {
+		return t
 	}
-	if i < 0 {
-		return f.Updated
-	}
-	return f.History[i].At
+	return f.Updated
 }
 
 // Waiting returns the queue's filter (console.QueueQuery.Waiting) for an

@@ -96,7 +96,13 @@ type filingView struct {
 	Dossier       *dossierView
 	DossierFailed bool
 	Late          *lateView
-	CSRF          string
+	// LastDay is the last day of the bureau's review time limit of a
+	// filing waiting for it, as the queue counts it from its arrival at the
+	// current step; Overdue says it has passed. The page did not say
+	// either: only the queue did (a walkthrough).
+	LastDay time.Time
+	Overdue bool
+	CSRF    string
 }
 
 // verdict is the server's own rule verdict under the bureau's profile:
@@ -381,6 +387,18 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		v.Earlier = append(v.Earlier, earlierView{Path: p, Label: label, Text: v.Doc.Earlier[p], Changed: changed, Removed: removed})
 	}
 	v.Doc.Earlier = placed
+	if slices.Contains(queueStatuses, d.Status) {
+		since := app.EnteredStep(d.History) // as the queue counts it (bureaustore's enteredAt)
+		if n := len(d.History); n == 0 || d.History[n-1].Action != app.ActionConcur {
+			since = d.Updated
+		}
+		cal := &app.Calendar{} // as the queue's, without a profile too (server.reviewDue)
+		if prof != nil {
+			cal = &prof.Calendar
+		}
+		v.LastDay = cal.AddWorkingDays(since, prof.ReviewDays())
+		v.Overdue = !c.b.Now().Before(v.LastDay.AddDate(0, 0, 1))
+	}
 	v.Approve = d.Kind == app.KindDeclaration && (slices.Contains(d.Allowed, app.ActionApprove) || slices.Contains(d.Allowed, app.ActionPass))
 	if prof != nil {
 		v.Step = stepOf(prof, v)
