@@ -191,18 +191,26 @@ func TestDossierWuhanProject(t *testing.T) {
 	}
 }
 
+// tianningAccepted is a 天宁 project approved in January 2026 and its
+// acceptance application, approved on 2026-09-24.
+func tianningAccepted(t *testing.T) (d, acc *app.Filing) {
+	t.Helper()
+	d = newFiling(t, app.KindDeclaration, "tn", "", day(2026, 1, 5), func(f *app.Filing) {
+		f.Declaration = declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
+	})
+	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
+	acc = newFiling(t, app.KindAcceptance, "tn-acc", "tn", day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
+	submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24
+	return d, acc
+}
+
 // A 天宁 project to its post-acceptance 备案: 10 working days of the 2026
 // calendar (解读 三、（二）), counted by hand: accepted Thu 2026-09-24;
 // 09-25..27 and 10-01..07 are holidays, Sat 10-10 a working day: 09-28,
 // 29, 30, 10-08, 09, 10, 12, 13, 14, 15.
 func TestDossierTianningAcceptanceFiling(t *testing.T) {
 	p := MustProfiles(t)["tianning"]
-	d := newFiling(t, app.KindDeclaration, "tn", "", day(2026, 1, 5), func(f *app.Filing) {
-		f.Declaration = declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
-	})
-	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
-	acc := newFiling(t, app.KindAcceptance, "tn-acc", "tn", day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
-	submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24
+	d, acc := tianningAccepted(t)
 	all := []*app.Filing{d, acc}
 
 	ds := p.Dossier("tn", all, day(2026, 9, 25))
@@ -254,12 +262,7 @@ func TestDossierTianningAcceptanceFiling(t *testing.T) {
 // dossier says by how much, for each year's report too.
 func TestDossierSaysWhenADeadlineWasMetLate(t *testing.T) {
 	p := MustProfiles(t)["tianning"]
-	d := newFiling(t, app.KindDeclaration, "tn", "", day(2026, 1, 5), func(f *app.Filing) {
-		f.Declaration = declaration(t, "天宁区智慧城管综合指挥平台", "天宁区城市管理局", "260")
-	})
-	submitAt(t, d, day(2026, 1, 10), app.ActionAccept, app.ActionApprove)
-	acc := newFiling(t, app.KindAcceptance, "tn-acc", "tn", day(2026, 9, 1), func(f *app.Filing) { f.Acceptance.CompletedOn = "2026-08-20" })
-	submitAt(t, acc, day(2026, 9, 22), app.ActionAccept, app.ActionApprove) // approved 2026-09-24, due 2026-10-15
+	d, acc := tianningAccepted(t) // its 验收后备案 due 2026-10-15
 	af := newFiling(t, app.KindAcceptanceFiling, "tn-af", "tn", day(2026, 10, 20), func(f *app.Filing) {
 		f.AcceptanceFiling.AcceptanceID, f.AcceptanceFiling.AcceptedOn = "tn-acc", "2026-09-24"
 	})

@@ -823,12 +823,7 @@ func TestConsoleCountsABrowsersLineBreaksOnce(t *testing.T) {
 // another tab lost a 退回修改 reason to 表单已过期 (a walkthrough).
 func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
-	page := "/console/filings/" + f.ID
-	b.get(page)
+	f, b, page := fx.reviewerOpens(t)
 	form := hiddenFields(b.last)
 	form.Set("action", "return")
 	form.Set("comment", "一、补充依据\n二、核减预算")

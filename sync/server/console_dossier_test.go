@@ -158,10 +158,7 @@ func TestConsoleQueueNamesTheRoute(t *testing.T) {
 // the list it led to (a walkthrough).
 func TestConsoleQueueChipsKeepTheFilters(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
+	_, b, _ := fx.reviewerOpens(t)
 	b.get("/console/queue")
 	if strings.Contains(b.last, "未按名称、单位") {
 		t.Errorf("the unfiltered queue says its counts are unfiltered")
@@ -226,23 +223,20 @@ func TestConsoleMarksTheBureausOwnMaterials(t *testing.T) {
 // passed, as the queue does: only the queue said it (a walkthrough).
 func TestConsoleFilingSaysItsTimeLimit(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	b := fx.browser()
-	b.login("reviewer", http.StatusSeeOther)
+	_, b, page := fx.reviewerOpens(t)
 	b.get("/console/queue")
 	m := regexp.MustCompile(`<td class="when">([0-9-]{10})`).FindAllStringSubmatch(b.last, -1)
 	if len(m) < 2 {
 		t.Fatalf("the queue's dates:\n%s", b.last)
 	}
 	lastDay := m[1][1] // 到达时间 is first, then 办理期限
-	b.get("/console/filings/" + f.ID)
+	b.get(page)
 	if !strings.Contains(b.last, "· 办理期限 "+lastDay+" ·") || strings.Contains(b.last, `<span class="tag late">超期</span>`) {
 		t.Errorf("the page's time limit (the queue's %s):\n%s", lastDay, section(b.last, `<div class="head">`))
 	}
 	fx.clock.Advance(40 * 24 * time.Hour)
 	b.login("reviewer", http.StatusSeeOther)
-	b.get("/console/filings/" + f.ID)
+	b.get(page)
 	if !strings.Contains(b.last, "· 办理期限 "+lastDay+` <span class="tag late">超期</span>`) {
 		t.Errorf("40 days on, the page does not say the limit passed")
 	}
