@@ -214,7 +214,19 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 	if end != "" {
 		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a, fl != nil) })
 	}
+	if prof.reviewOnly(body, fl != nil) {
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return a == ActionPass })
+	}
 	return acts
+}
+
+// reviewOnly reports whether body is an acceptance application the bureau
+// only reviews before the unit organises the acceptance itself (郁南 第二十
+// 一条's 验收前置审核, UnitAccepts), in the single reviewer's flow: it has no
+// 专家论证 to pass it on to; 初审通过 sent a 前置审核 to 专家论证中 (a
+// walkthrough).
+func (prof *Profile) reviewOnly(body *Body, stepped bool) bool {
+	return !stepped && body != nil && body.Kind == KindAcceptance && body.Project != nil && prof.UnitAccepts(body.Project)
 }
 
 // LaterOutcome returns how the review of body, a filing of a project's
@@ -363,6 +375,10 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	}
 	if end := prof.LaterOutcome(body); outcomeForbids(end, d.Action, fl != nil) {
 		return Transition{}, Errorf(EINVALID, "本材料按本地区规则应“%s”，不能“%s”", prof.ActionLabel(end, body.Kind), prof.ActionLabel(d.Action, body.Kind))
+	}
+	if d.Action == ActionPass && prof.reviewOnly(body, fl != nil) {
+		return Transition{}, Errorf(EINVALID, "%s没有专家论证环节：审核后请“%s”或“%s”", prof.KindName(body.Kind),
+			prof.ActionLabel(ActionApprove, body.Kind), prof.ActionLabel(ActionReturn, body.Kind))
 	}
 	if err := checkOpinion(prof, body, d); err != nil {
 		return Transition{}, err

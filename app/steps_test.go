@@ -567,3 +567,41 @@ func TestYunanApprovalGoesThroughTheExperts(t *testing.T) {
 		t.Errorf("a 公共类 project is asked for a 论证意见: %v", codes)
 	}
 }
+
+// 郁南 第二十一条: the bureau's 验收前置审核 of a 专业类 立项 project has no
+// 专家论证 to pass it on to; 初审通过 sent one to 专家论证中 (a walkthrough).
+// Other acceptance applications keep it.
+func TestPreAcceptanceReviewHasNoExpertStep(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	prof := loadProfile(t, "yunan")
+	decl := declaration(t, "郁南县智慧农业监管平台", "郁南县农业农村局", "120")
+	decl.Class = app.ClassProfessional
+	acceptance := func(project *app.Declaration) (*app.Filing, app.Body) {
+		f, err := app.NewFiling(app.KindAcceptance, "a1", "a1-r1", "unit-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ProjectID = "d1"
+		if _, err := f.Submit(at, "李娟"); err != nil {
+			t.Fatal(err)
+		}
+		body := f.Body()
+		body.Project = project
+		if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
+			t.Fatal(err)
+		}
+		return f, body
+	}
+	f, body := acceptance(decl)
+	if acts := prof.AllowedFor(f, &body, app.RoleReviewer); slices.Contains(acts, app.ActionPass) || !slices.Contains(acts, app.ActionApprove) {
+		t.Errorf("the 前置审核 of a 专业类 project offers %v", acts)
+	}
+	if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionPass}); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "没有专家论证环节") {
+		t.Errorf("初审通过 of a 前置审核: %v", err)
+	}
+	public := declaration(t, "郁南县政务云扩容", "郁南县政务服务和数据管理局", "120")
+	public.Class = app.ClassPublic
+	if f, body := acceptance(public); !slices.Contains(prof.AllowedFor(f, &body, app.RoleReviewer), app.ActionPass) {
+		t.Errorf("a 公共类 project's acceptance, which the bureau accepts, lost 初审通过")
+	}
+}
