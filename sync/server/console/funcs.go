@@ -71,7 +71,15 @@ var funcs = template.FuncMap{
 		}
 		return app.SimilarContentWeight
 	},
-	"materialLabel": app.MaterialLabel,
+	// materialLabel names an attachment's material; a code egovdesk does
+	// not know (a client of another release) says so, not only the code
+	// (data_sharing was shown bare; a walkthrough).
+	"materialLabel": func(code string) string {
+		if code == "" || app.KnownMaterial(code) {
+			return app.MaterialLabel(code)
+		}
+		return "本系统未列明的材料（代码 " + code + "）"
+	},
 	// wan and yuan are app's own formatting of integer fen.
 	"wan": func(m app.Money) string { return m.WanString() },
 	// wanIfSet leaves an optional amount not given blank, not "0".

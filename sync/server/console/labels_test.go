@@ -42,3 +42,15 @@ func TestDocumentNamesRowsAsTheirRemarks(t *testing.T) {
 		}
 	}
 }
+
+// An attachment's material code this release does not know (a client of
+// another release sent it) is said to be one, not shown bare.
+func TestUnknownMaterialIsSaidToBeOne(t *testing.T) {
+	label := funcs["materialLabel"].(func(string) string)
+	if got := label("data_sharing"); got != "本系统未列明的材料（代码 data_sharing）" {
+		t.Errorf("an unknown code: %q", got)
+	}
+	if got := label("contract"); got != app.MaterialLabel("contract") {
+		t.Errorf("a known code: %q", got)
+	}
+}
