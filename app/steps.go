@@ -143,17 +143,22 @@ func (s *ReviewStep) actions() []Action {
 	return out
 }
 
-// EnteredStep returns when a filing with history came to its current
-// step: its last transition other than a department's concurrence (联审同
-// 意 leaves the filing at its step), zero when it has none. The bureau's
-// review time limit counts from it, in the queue and on the filing's page.
-func EnteredStep(history []Transition) time.Time {
+// EnteredStep returns when a filing last updated at updated, with
+// history, came to its current step: when it was last updated, except
+// that concurrences (联审同意), which leave the filing where it is, do not
+// restart the step: after them, the transition before them counts. The
+// bureau's review time limit counts from it, in the queue (bureaustore)
+// and on the filing's page (console), which wrote the rule out apart.
+func EnteredStep(history []Transition, updated time.Time) time.Time {
+	if n := len(history); n == 0 || history[n-1].Action != ActionConcur {
+		return updated
+	}
 	for i := len(history) - 1; i >= 0; i-- {
 		if history[i].Action != ActionConcur {
 			return history[i].At
 		}
 	}
-	return time.Time{}
+	return updated
 }
 
 // Concurred returns the roles that have concurred (ActionConcur) at the

@@ -2,7 +2,6 @@ package bureaustore
 
 import (
 	"slices"
-	"time"
 
 	"egovdesk/app"
 	"egovdesk/sync/server/console"
@@ -21,21 +20,7 @@ import (
 func QueueEntry(fr Filing, unitName string) console.QueueItem {
 	f := fr.Filing
 	return console.QueueItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID, UnitName: unitName,
-		Status: f.Status, Revision: f.Revision.Number, Since: enteredAt(f), Concurred: app.Concurred(f.History, f.Status)}
-}
-
-// enteredAt is when f's wait at its step began: when it was last
-// updated, except that concurrences (联审同意), which leave the filing
-// where it is, do not restart the step's review time: after them, the
-// decision before them counts.
-func enteredAt(f app.Filing) time.Time {
-	if n := len(f.History); n == 0 || f.History[n-1].Action != app.ActionConcur {
-		return f.Updated
-	}
-	if t := app.EnteredStep(f.History); !t.IsZero() {
-		return t
-	}
-	return f.Updated
+		Status: f.Status, Revision: f.Revision.Number, Since: app.EnteredStep(f.History, f.Updated), Concurred: app.Concurred(f.History, f.Status)}
 }
 
 // Waiting returns the queue's filter (console.QueueQuery.Waiting) for an

@@ -599,7 +599,11 @@ func (c *Console) endedForm(w http.ResponseWriter, r *http.Request, limit int64)
 // account, the texts are shown to copy. It reports whether it answered.
 func (c *Console) staleForm(w http.ResponseWriter, r *http.Request, s *session) bool {
 	next, ok := decisionPage(r)
-	if !ok || len(c.typedLines(r)) == 0 {
+	if !ok {
+		return false
+	}
+	kept := c.typedLines(r)
+	if len(kept) == 0 {
 		return false
 	}
 	id, _ := filingPath(next)
@@ -611,7 +615,7 @@ func (c *Console) staleForm(w http.ResponseWriter, r *http.Request, s *session) 
 		Heading: "决定没有提交",
 		Text: "这个页面是用另一个账号登录时打开的；此后本浏览器已改为现在的账号（" + echo(s.Name) +
 			"）登录，决定没有以任何账号提交。您填写的内容如下，请复制保存。",
-		Kept:      c.typedLines(r),
+		Kept:      kept,
 		Next:      next,
 		NextLabel: "以现在的账号打开这份材料",
 	}})

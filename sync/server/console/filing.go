@@ -388,11 +388,8 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	}
 	v.Doc.Earlier = placed
 	if slices.Contains(queueStatuses, d.Status) {
-		since := app.EnteredStep(d.History) // as the queue counts it (bureaustore's enteredAt)
-		if n := len(d.History); n == 0 || d.History[n-1].Action != app.ActionConcur {
-			since = d.Updated
-		}
-		cal := &app.Calendar{} // as the queue's, without a profile too (server.reviewDue)
+		since := app.EnteredStep(d.History, d.Updated) // as the queue counts it
+		cal := &app.Calendar{}                         // as the queue's, without a profile too (server.reviewDue)
 		if prof != nil {
 			cal = &prof.Calendar
 		}
