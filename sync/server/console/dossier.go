@@ -132,7 +132,13 @@ func dueText(d app.Deadline) string {
 	return s
 }
 
-func day(t time.Time) string { return t.In(app.Beijing).Format(dateLayout) }
+// day is t's date in Beijing, as the console writes dates; "" for none.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(app.Beijing).Format(dateLayout)
+}
 
 // yearsText lists years as 2025、2026.
 func yearsText(ys []int) string {
