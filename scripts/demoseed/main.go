@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -301,6 +302,14 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 		d.UnitCreditCode, d.RegionCode, d.Contact.Phone = unitCode, place.region, place.phone
 		d.ServiceTypes = []app.ServiceType{app.ServiceSoftware}
 		d.Plan, d.PeriodStart, d.PeriodEnd = app.PlanListed, month(start), month(start.AddDate(0, 9, 0))
+		if start.Year() <= time.Now().Year() && slices.ContainsFunc(prof.Deadlines, func(r app.DeadlineRule) bool { return r.Anchor == app.AnchorPlanYear && !r.Off }) {
+			// A project of this year, declared now, under a profile with an
+			// annual 申报截止: one added to the year's plan (郁南 第八条's 紧急
+			// 项目), not one of the plan declared by last year's deadline,
+			// which it read 逾期 524 天 against (seen in the real window).
+			// 天宁 has no such path, and no such deadline.
+			d.Plan, d.PlanBasis = app.PlanUrgent, "政府常务会议同意补充列入本年度计划"
+		}
 		d.Content = "网格事件上报、分拨、督办；社区人口与房屋基础信息管理；与" + place.level + "级平台对接"
 		d.Modules = []app.Module{{Name: "事件上报", Description: "网格员移动端上报"}, {Name: "督办考核"}}
 		d.Integrated, d.SharesData = true, true

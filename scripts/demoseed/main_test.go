@@ -96,6 +96,11 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 	if got := unitCode[2:8]; got != places[prof].region {
 		t.Errorf("the demo unit %s (%s) is registered in %s, not the profile's %s", unitName, unitCode, got, places[prof].region)
 	}
+	// Declared now for this year, it is not late against last year's
+	// 申报截止 (霍邱's dossier read 逾期 524 天; seen in the real window).
+	if by := sd.prof.Dossier(approved.ID, []*app.Filing{approved}, time.Now()).ByFiling[approved.ID]; by.LateDays() > 0 {
+		t.Errorf("the demo's approved project is %d days late against %s", by.LateDays(), by.Label)
+	}
 	if !strings.HasPrefix(approved.Title(), places[prof].town) || prof != "huoqiu" && strings.Contains(approved.Title(), "城关镇") {
 		t.Errorf("the approved project is named %q under %s", approved.Title(), prof)
 	}
