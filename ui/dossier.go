@@ -326,8 +326,8 @@ func (d *dossierScreen) show(ds app.Dossier) {
 			text += T("（数管局办理的环节）") // the bureau's step, neither met nor missed by the unit
 		case dl.Met && dl.LateDays() > 0:
 			// as the bureau's reviewer sees it beside the filing
-			late := "（%s 完成，逾期 %d 天）" // by an act (组织验收)
-			if dl.Kind != "" {
+			late := "（%s 完成，逾期 %d 天）"                             // by an act (组织验收)
+			if dl.Kind != "" || dl.Anchor == app.AnchorPlanYear { // a filing, a declaration: as the console says
 				late = "（%s 报送，逾期 %d 天）"
 			}
 			text, imp = "✓ "+text+Tf(late, dl.MetOn.In(dl.Due.Location()).Format("2006-01-02"), dl.LateDays()), widget.WarningImportance

@@ -550,3 +550,31 @@ func TestProjectPickerNamesAFiledProjectsRefusal(t *testing.T) {
 		t.Errorf("the refused 30 万元 project is offered as %q", label)
 	}
 }
+
+// A declaration sent after its plan year's 申报截止 was 报送 late, as the
+// console says, not 完成 (霍邱's dossier read "2026-12-06 完成，逾期 524 天";
+// seen in the real window).
+func TestDossierSaysADeclarationWasSentLate(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-000000000011", "5d2b1a09-8f7e-4d6c-9b5a-000000000012", "local", x.u.Now().AddDate(0, -2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Declaration = apptest.Declaration()
+	d.Declaration.PlanYear = x.u.Now().Year() // due 30 June last year; sent a month ago
+	if _, err := d.Submit(x.u.Now().AddDate(0, -1, 0), "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(d)
+	x.u.OpenDossier(d.ID)
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), "项目申报截止") })
+	var line string
+	for _, l := range strings.Split(scrolledText(x.u.center), "\n") {
+		if strings.Contains(l, "项目申报截止") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, " 报送，逾期 ") || strings.Contains(line, "完成") {
+		t.Errorf("the declaration's deadline reads %q", line)
+	}
+}

@@ -97,7 +97,7 @@ var funcs = template.FuncMap{
 	"percent": func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 	// percentBP is a share in basis points as app words it ("12.5%").
 	"percentBP": app.PercentText,
-	"date": day,
+	"date":      day,
 	// optCount and optShare write an optional figure left at zero as
 	// 未填写, as the printed copy does.
 	"optCount": app.OptionalCount,
