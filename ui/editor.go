@@ -535,15 +535,18 @@ func (e *editorScreen) projectFiling() *app.Filing {
 
 // projectDecided checks, as the bureau will, that the project a later
 // filing names was approved or filed (app.CheckProjectDecided): a trial
-// report of a project still under review was sent and received.
+// report of a project still under review was sent and received; and that
+// it dates no event of the project before the project's plan year
+// (app.CheckProjectDates).
 func (e *editorScreen) projectDecided() app.Problems {
 	if e.f.Kind == app.KindDeclaration || e.f.Kind == app.KindCatalogue || e.projectFiling() == nil {
 		return nil
 	}
-	if !app.ProjectStateKnown(e.project.History) {
+	body, decl, history := e.f.Body(), e.project.Declaration, e.project.History
+	if !app.ProjectStateKnown(history) {
 		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
-	return app.CheckProjectDecided(e.f.Body(), e.prof, e.project.Declaration, e.project.History)
+	return append(app.CheckProjectDecided(body, e.prof, decl, history), app.CheckProjectDates(body, decl)...)
 }
 
 // changedView recomputes the checks and the assessment and shows them.

@@ -1243,3 +1243,32 @@ func TestAdjustmentTakesTheProjectsDecisionPulled(t *testing.T) {
 		})
 	})
 }
+
+// A later filing that dates its project's event before the project's plan
+// year says so as the clerk types, as the bureau will on receipt
+// (app.CheckProjectDates), and stops saying it once the year is put right.
+func TestGoLiveBeforeThePlanYearIsSaid(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	at := x.u.Now().AddDate(0, -2, 0)
+	d := laterOfProject(t, x, at, app.KindGoLive, true)
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	h := x.editor(t)
+	before := fmt.Sprintf("%d-06-01", d.Declaration.PlanYear-1)
+	says := fmt.Sprintf("投入运行日期 %s 早于项目的计划年度（%d 年）", before, d.Declaration.PlanYear)
+	x.eventually(t, "the approval pulled", func() bool { return h.e.project != nil && len(h.e.project.History) == 3 })
+	retype(h.entry("go_live_on"), before)
+	if len(h.e.problems) == 0 || h.e.problems[0].Field != "go_live_on" || !strings.Contains(h.e.problems[0].Message, says) {
+		t.Errorf("the problems are %v, want the first to say %q", h.e.problems, says)
+	}
+	retype(h.entry("go_live_on"), fmt.Sprintf("%d-01-01", d.Declaration.PlanYear))
+	for _, p := range h.e.problems {
+		if strings.Contains(p.Message, "早于项目的计划年度") {
+			t.Errorf("a go-live on the plan year's first day: %v", p)
+		}
+	}
+}

@@ -30,6 +30,9 @@ func declared(t *testing.T, x *screenFixture) *app.Filing {
 	}
 	d.Declaration = apptest.Declaration()
 	at := x.u.Now().AddDate(0, -10, 0)
+	// a project of the year it was sent in: its go-live and acceptance
+	// come after its plan year begins (app.CheckProjectDates)
+	d.Declaration.PlanYear = at.Year()
 	if _, err := d.Submit(at, "陈晓"); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,8 @@ func TestLifecycleFilingsThroughTheBureau(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Declaration = apptest.Declaration()
+	// a project of the plan of the year it went live, 13 months ago (below)
+	d.Declaration.PlanYear = time.Now().AddDate(-1, -1, 0).Year()
 	if err := st.Save(ctx, d); err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +279,7 @@ func TestTianningProjectToItsAcceptanceFiling(t *testing.T) {
 	d.Declaration = apptest.Declaration()
 	d.Declaration.ProjectName, d.Declaration.UnitName = "天宁区智慧城管综合指挥平台", "天宁区城市管理局"
 	d.Declaration.Deployment.Mode = app.DeployEgovCloud // 解读 3.(3): on the e-gov cloud
+	d.Declaration.PlanYear = 2026                       // built, completed and accepted in 2026
 	send(d)
 	decide(d.ID, app.ActionAccept, app.ActionApprove)
 	if got := home(clock); !slices.Equal(got, []string{"self_evaluation 2026-11-30"}) {

@@ -209,8 +209,9 @@ func decisions(e app.DossierEntry) []string {
 // the home screen owes next year's instead.
 func TestOMFilingThroughTheBureau(t *testing.T) {
 	y := newYearly(t, "huoqiu")
-	d := y.approved(nil)
 	now := time.Now()
+	// a project of this year's plan: it went live on the year's first day
+	d := y.approved(func(d *app.Declaration) { d.PlanYear = now.Year() })
 	live := y.later(d.ID, app.KindGoLive)
 	// Live since the first of this year: this year's O&M filing is the
 	// first owed (an earlier go-live year would owe that year's too).

@@ -26,7 +26,7 @@ func trialAndAcceptance(t *testing.T, fx *fixture, unit string) (trial, acc *app
 	}
 	trial.ProjectID = project
 	trial.TrialReport = apptest.TrialReport()
-	trial.TrialReport.TrialStart, trial.TrialReport.TrialEnd = "2026-10-08", "2027-02-09"
+	trial.TrialReport.TrialStart, trial.TrialReport.TrialEnd = "2027-01-08", "2027-02-09" // in the plan year (2027) of newFiling's project
 	trial.TrialReport.UnitName = fx.unitA.Name
 	acc, err = app.NewFiling(app.KindAcceptance, uuid.NewString(), uuid.NewString(), unit, time.Now())
 	if err != nil {
@@ -34,7 +34,7 @@ func trialAndAcceptance(t *testing.T, fx *fixture, unit string) (trial, acc *app
 	}
 	acc.ProjectID = project
 	acc.Acceptance = &app.Acceptance{UnitName: fx.unitA.Name, ApprovalRef: "霍数管〔2026〕12号", ContractAmount: app.Wans(86),
-		CompletedOn: "2026-09-30", Summary: "按批复和合同完成全部建设内容", AppliedOn: "2027-02-20",
+		CompletedOn: "2027-01-05", Summary: "按批复和合同完成全部建设内容", AppliedOn: "2027-02-20",
 		Contact: app.Contact{Person: "王芳", Phone: "0564-6021234"}}
 	acc.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
 	return trial, acc
@@ -143,7 +143,7 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	}
 	// The trial's length and the rule, beside its dates: a reviewer
 	// counted the months by hand (a walkthrough). 霍邱 asks for a month.
-	if !strings.Contains(b.last, "2026-10-08 至 2027-02-09（满 4 个月；本局规则要求至少 1 个月，开始当日不计入）") {
+	if !strings.Contains(b.last, "2027-01-08 至 2027-02-09（满 1 个月；本局规则要求至少 1 个月，开始当日不计入）") {
 		t.Errorf("the trial's length is not said")
 	}
 	// A count of 0 is an answer, not a field left empty (found in review:
@@ -224,11 +224,12 @@ func TestConsoleDoesNotCountAReportTheBureauLacks(t *testing.T) {
 // A filing of a project is listed under its project's plan year, as the
 // client lists it: the queue put a 2028 project's trial report under the
 // year it was made (found in a walkthrough). One whose project the bureau
-// does not hold keeps the year it was made.
+// does not hold keeps the year it was made. (The project is 2026's: a trial
+// of a 2028 project cannot have run by the fixture's 2027.)
 func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
 	fx := MustBureau(t)
 	decl := newFiling(t, fx.unitA.ID)
-	decl.Declaration.PlanYear = 2028
+	decl.Declaration.PlanYear = 2026
 	fx.decided(t, decl)
 	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
 	trial.ProjectID = decl.ID
@@ -236,9 +237,9 @@ func TestQueueListsAProjectsFilingsUnderItsYear(t *testing.T) {
 	other, _ := trialAndAcceptance(t, fx, fx.unitA.ID) // its project is not at the bureau
 	fx.submit(fx.clerkA, other, http.StatusCreated)
 	var page protocol.QueuePage
-	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=trial_report&year=2028", fx.reviewer, nil, http.StatusOK, &page)
+	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=trial_report&year=2026", fx.reviewer, nil, http.StatusOK, &page)
 	if len(page.Filings) != 1 || page.Filings[0].ID != trial.ID {
-		t.Errorf("trial reports of 2028: %+v", page.Filings)
+		t.Errorf("trial reports of 2026: %+v", page.Filings)
 	}
 	fx.mustJSON("GET", protocol.PathReviewQueue+"?kind=trial_report&year=2027", fx.reviewer, nil, http.StatusOK, &page)
 	if len(page.Filings) != 1 || page.Filings[0].ID != other.ID {
@@ -345,5 +346,38 @@ func TestConsoleSaysTheProjectIsNotDecided(t *testing.T) {
 	b.get("/console/filings/" + trial.ID)
 	if !strings.Contains(b.last, "所属项目的申报书尚在数管局审核中") {
 		t.Errorf("the rules panel does not say the project is under review:\n%s", b.last)
+	}
+}
+
+// A later filing dates no event of its project before the project's plan
+// year (a reviewer found a go-live in 2025 of a 2026 project received
+// without a word): refused on receipt over a real socket, naming the date
+// and the year; and the console's rules panel says so of one received
+// before the bureau held the project (or before this rule).
+func TestLaterFilingIsNotDatedBeforeItsPlanYear(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID) // plan year 2027
+	early, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	early.ProjectID = decl.ID
+	early.TrialReport.TrialStart = "2026-11-30"
+	fx.submit(fx.clerkA, early, http.StatusCreated) // the bureau does not hold the project yet
+	fx.decided(t, decl)
+
+	live := laterFiling(t, app.KindGoLive, decl)
+	live.GoLive = &app.GoLive{ProjectName: decl.Declaration.ProjectName, UnitName: decl.Declaration.UnitName,
+		GoLiveOn: "2026-02-20", Scope: "全镇 12 个社区上线受理、办件和统计功能", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	p := fx.expectProblem("POST", revPath(live), fx.clerkA, submitReq(t, live), http.StatusUnprocessableEntity, app.EINVALID)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "go_live_on" || !strings.Contains(p.Errors[0].Message, "投入运行日期 2026-02-20 早于项目的计划年度（2027 年）") {
+		t.Errorf("a go-live a year before the plan year: %+v", p)
+	}
+	live.GoLive.GoLiveOn = "2027-02-20"
+	fx.submit(fx.clerkA, live, http.StatusCreated)
+
+	setProfile(t, fx, "huoqiu") // the rules panel is the profile's
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + early.ID)
+	if !strings.Contains(b.last, "试运行开始日期 2026-11-30 早于项目的计划年度（2027 年）") {
+		t.Errorf("the rules panel does not say the trial began before the plan year:\n%s", b.last)
 	}
 }

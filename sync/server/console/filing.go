@@ -226,6 +226,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		// as the bureau checks now on receipt: a filing received before it
 		// did reads so (a review of 六安 and 郁南)
 		vd.Problems = append(vd.Problems, app.CheckProjectDecided(v.Body, prof, decl, history)...)
+		vd.Problems = append(vd.Problems, app.CheckProjectDates(v.Body, decl)...)
 		if af := v.Body.AcceptanceFiling; af != nil {
 			acc, err := c.unitsFiling(r, s, d.UnitID, strings.TrimSpace(af.AcceptanceID))
 			if err != nil {
