@@ -159,6 +159,12 @@ type Deadline struct {
 	// deadline counted from completion was counted from, before the
 	// completion date is known; "" otherwise.
 	Planned string `json:"planned,omitempty"`
+	// Bureau marks a step of the bureau's own that the plan year times
+	// (六安's 初审及专家集中审查论证结束): a declaration neither meets nor
+	// misses it; the dossier read 已完成 as soon as one arrived, and the
+	// client listed it among the clerk's deadlines (found in a walkthrough
+	// and in review).
+	Bureau bool `json:"bureau,omitempty"`
 }
 
 // Estimated reports whether the deadline was counted through a year whose
@@ -248,12 +254,15 @@ func (d projectDates) sinceFirstSent(firstSent, now time.Time) projectDates {
 func (prof *Profile) deadlines(f map[string]factValue, dates projectDates, events map[string]time.Time, now time.Time) []Deadline {
 	out := make([]Deadline, 0, len(prof.Deadlines))
 	today := day(now)
+	meets, _ := prof.meetsOf(f)
+	declares := prof.declares(f, meets)
 	for _, r := range prof.Deadlines {
 		if r.Off || !r.When.eval(f) {
 			continue
 		}
 		dl, ok := prof.deadline(&r, dates, events, today)
 		if ok {
+			dl.Bureau = r.Anchor == AnchorPlanYear && meets[r.ID].Kind == "" && r.ID != declares
 			out = append(out, dl)
 		}
 	}

@@ -65,11 +65,6 @@ type DossierDeadline struct {
 	// due before it are not asked for here — they were filed, or not,
 	// before the project was in egovdesk — and the dossier says so.
 	Since time.Time
-	// Bureau marks a step of the bureau's own that the plan year times
-	// (六安's 初审及专家集中审查论证结束): a declaration neither meets nor
-	// misses it; it read 已完成 as soon as one arrived (found in a
-	// walkthrough).
-	Bureau bool
 	// MetOn is when the deadline was met (Met): when the filing that met
 	// it first reached the bureau, or, for one met by the project passing
 	// acceptance (组织验收, an approval's validity), the day it passed.
@@ -263,14 +258,29 @@ func (ds *Dossier) events(fs []*Filing, loc *time.Location, unitAccepts bool) {
 	}
 }
 
-// dossierDeadlines returns the deadlines of a project whose declaration
-// has facts f (the route among them) and dates, and filings fs, each marked
-// met when a sent filing meets it; and the deadline each filing met, by its
-// ID (Dossier.ByFiling).
-func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates, fs []*Filing, events map[string]time.Time, now time.Time) ([]DossierDeadline, map[string]DossierDeadline) {
-	byFiling := map[string]DossierDeadline{}
-	meets := map[string]LifecycleRule{} // deadline ID → the rule of the filing that meets it
-	var undated []LifecycleRule
+// declares returns the ID of the plan year's deadline a declaration with
+// facts f meets by being sent, "" when none: the first one no later filing
+// meets (meets: deadline ID → the lifecycle rule that meets it), the
+// project's 申报截止. The later ones are the bureau's steps (六安's
+// 初审及专家集中审查论证结束), which a declaration sent after them did not
+// meet late.
+func (prof *Profile) declares(f map[string]factValue, meets map[string]LifecycleRule) string {
+	declares := ""
+	var first DeadlineRule
+	for _, rule := range prof.Deadlines {
+		if !rule.Off && rule.When.eval(f) && rule.Anchor == AnchorPlanYear && meets[rule.ID].Kind == "" &&
+			(declares == "" || cmp.Or(cmp.Compare(rule.YearOffset, first.YearOffset), cmp.Compare(rule.Month, first.Month), cmp.Compare(rule.Day, first.Day)) < 0) {
+			declares, first = rule.ID, rule
+		}
+	}
+	return declares
+}
+
+// meetsOf returns, for a project whose declaration has facts f, the
+// lifecycle rule whose filing meets each deadline (by the deadline's ID),
+// and the acceptance filings that meet none (undated).
+func (prof *Profile) meetsOf(f map[string]factValue) (meets map[string]LifecycleRule, undated []LifecycleRule) {
+	meets = map[string]LifecycleRule{}
 	for _, r := range prof.Lifecycle {
 		if r.Off || !r.When.eval(f) {
 			continue
@@ -281,19 +291,18 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 			undated = append(undated, r)
 		}
 	}
+	return meets, undated
+}
+
+// dossierDeadlines returns the deadlines of a project whose declaration
+// has facts f (the route among them) and dates, and filings fs, each marked
+// met when a sent filing meets it; and the deadline each filing met, by its
+// ID (Dossier.ByFiling).
+func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates, fs []*Filing, events map[string]time.Time, now time.Time) ([]DossierDeadline, map[string]DossierDeadline) {
+	byFiling := map[string]DossierDeadline{}
+	meets, undated := prof.meetsOf(f)
 	today := day(now)
-	// The plan year's first deadline is the declaration's own (项目申报
-	// 截止); the later ones a declaration "meets" are the bureau's steps
-	// (六安's 初审及专家集中审查论证结束), which a declaration sent after
-	// them did not meet late.
-	declares := ""
-	var first DeadlineRule
-	for _, rule := range prof.Deadlines {
-		if !rule.Off && rule.When.eval(f) && rule.Anchor == AnchorPlanYear && meets[rule.ID].Kind == "" &&
-			(declares == "" || cmp.Or(cmp.Compare(rule.YearOffset, first.YearOffset), cmp.Compare(rule.Month, first.Month), cmp.Compare(rule.Day, first.Day)) < 0) {
-			declares, first = rule.ID, rule
-		}
-	}
+	declares := prof.declares(f, meets)
 	var out []DossierDeadline
 	for _, rule := range prof.Deadlines {
 		if rule.Off || !rule.When.eval(f) {

@@ -404,6 +404,12 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	} else {
 		when = T(d.Rule)
 	}
+	if d.Bureau {
+		// the bureau's step, which the unit waits on but neither meets
+		// nor misses: not in the colours of the clerk's own deadlines
+		when += T("（数管局办理的环节）")
+		imp = widget.LowImportance
+	}
 	return container.NewVBox(title, &paragraph{Text: when, Importance: imp})
 }
 

@@ -187,3 +187,34 @@ func TestConnBarKeepsRedForTheClerk(t *testing.T) {
 		t.Errorf("a nearly full disk: %q", b.reason.Text)
 	}
 }
+
+// The bureau's own step that the plan year times (霍邱's, 六安's 初审及专家
+// 集中审查论证结束) is listed as the bureau's, not in the colours of the
+// clerk's deadlines; the declaration's 申报截止 stays the clerk's (found
+// in review: the home screen listed the bureau's step among them).
+func TestUpcomingMarksTheBureausStep(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
+	var bureau, clerk int
+	for _, d := range upcoming(profs["huoqiu"], now) {
+		txt := textOf(deadlineView(d, now))
+		step := strings.Contains(d.Label, "初审")
+		switch {
+		case step && (!d.Bureau || !strings.Contains(txt, "（数管局办理的环节）")):
+			t.Errorf("the bureau's step is not marked: %q", txt)
+		case !step && strings.Contains(txt, "数管局办理"):
+			t.Errorf("the clerk's deadline is marked the bureau's: %q", txt)
+		}
+		if step {
+			bureau++
+		} else {
+			clerk++
+		}
+	}
+	if bureau == 0 || clerk == 0 {
+		t.Errorf("霍邱's upcoming deadlines: %d of the bureau's, %d of the clerk's; want some of each", bureau, clerk)
+	}
+}

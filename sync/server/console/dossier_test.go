@@ -17,7 +17,7 @@ func TestDeadlineStatesSayWhatMeetsThem(t *testing.T) {
 	now := time.Date(2027, 12, 10, 9, 0, 0, 0, loc)
 	due := time.Date(2027, 11, 30, 0, 0, 0, 0, loc)
 	dl := func(anchor string, kind app.Kind, met, bureau bool, on time.Time) app.DossierDeadline {
-		return app.DossierDeadline{Deadline: app.Deadline{Label: "期限", Anchor: anchor, Due: due}, Kind: kind, Met: met, Bureau: bureau, MetOn: on}
+		return app.DossierDeadline{Deadline: app.Deadline{Label: "期限", Anchor: anchor, Due: due, Bureau: bureau}, Kind: kind, Met: met, MetOn: on}
 	}
 	sent := time.Date(2027, 12, 3, 10, 0, 0, 0, loc)
 	for _, c := range []struct {
