@@ -146,3 +146,32 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// CheckOneAcceptance refuses a second acceptance application of a project
+// while another is under review or once one passed: project are the
+// project's filings as the bureau (or the client) holds them. A 郁南 unit
+// sent a second 验收前置审核申请 after the first had passed and the bureau
+// received it (a review of 郁南). One refused (验收不通过) may be followed by
+// a new one, and one returned or withdrawn is the unit's to send again or
+// leave. Nil for any other body or one naming no project.
+func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
+	if body.Kind != KindAcceptance || body.ProjectID == "" {
+		return nil
+	}
+	name := prof.KindName(KindAcceptance)
+	var p Problems
+	for _, f := range project {
+		if f.Kind != KindAcceptance || f.ID == body.ID || f.ProjectID != body.ProjectID {
+			continue
+		}
+		sent := FirstSubmission(f.History)
+		switch f.Status {
+		case StatusApproved, StatusFiled:
+			at, _ := decidedAt(f.History, StatusApproved, StatusFiled)
+			p.Add("project_id", "本项目的%s已办结（%s %s）：不需再次申请，请勿重复报送", name, today(at.In(Beijing)), prof.StatusLabel(f.Status, KindAcceptance))
+		case StatusSubmitted, StatusPreliminary, StatusExpert:
+			p.Add("project_id", "本项目已有一份%s在数管局办理中（%s 提交）：请等数管局的决定，不要重复报送；如需改正，请撤回那一份或待退回后修改", name, today(sent.In(Beijing)))
+		}
+	}
+	return p
+}

@@ -156,3 +156,44 @@ func TestAcceptanceFilingNamesTheReviewedApplication(t *testing.T) {
 	other.ProjectID = "this"
 	want("郁南, another project's", app.CheckAcceptanceReviewed(other, acc, yunan, professional), "属于另一个项目")
 }
+
+// A project has one acceptance application at a time, and none after one
+// passed (a 郁南 unit sent a second 验收前置审核申请 after the first had
+// passed, and it was received); after one refused, or beside one returned,
+// a new one may be sent. The messages use the profile's words.
+func TestOneAcceptanceApplicationAtATime(t *testing.T) {
+	prof := loadProfile(t, "yunan")
+	at := time.Date(2027, 3, 1, 17, 0, 0, 0, time.UTC) // 2027-03-02 in Beijing
+	other := func(to ...app.Status) *app.Filing {
+		f := &app.Filing{ID: "a1", Kind: app.KindAcceptance, ProjectID: "p", Status: app.StatusSubmitted}
+		f.History = []app.Transition{{At: at.Add(-24 * time.Hour), Action: app.ActionSubmit, To: app.StatusSubmitted}}
+		for _, s := range to {
+			f.History = append(f.History, app.Transition{At: at, Action: app.ActionAccept, To: s})
+			f.Status = s
+		}
+		return f
+	}
+	body := app.Body{ID: "a2", Kind: app.KindAcceptance, ProjectID: "p"}
+	for _, c := range []struct {
+		name  string
+		other *app.Filing
+		says  string // "" when it may be sent
+	}{
+		{"one passed", other(app.StatusPreliminary, app.StatusApproved), "本项目的验收前置审核申请已办结（2027-03-02 已通过前置审核）：不需再次申请"},
+		{"one sent", other(), "本项目已有一份验收前置审核申请在数管局办理中（2027-03-01 提交）"},
+		{"one under review", other(app.StatusPreliminary), "在数管局办理中"},
+		{"one refused", other(app.StatusPreliminary, app.StatusRejected), ""},
+		{"one returned", other(app.StatusReturned), ""},
+		{"one withdrawn", other(app.StatusWithdrawn), ""},
+		{"one of another project", func() *app.Filing { f := other(app.StatusApproved); f.ProjectID = "q"; return f }(), ""},
+		{"the same application, sent again", func() *app.Filing { f := other(app.StatusApproved); f.ID = "a2"; return f }(), ""},
+	} {
+		p := app.CheckOneAcceptance(body, prof, []*app.Filing{c.other})
+		switch {
+		case c.says == "" && len(p) > 0:
+			t.Errorf("%s: refused: %v", c.name, p)
+		case c.says != "" && (len(p) != 1 || p[0].Field != "project_id" || !strings.Contains(p[0].Message, c.says)):
+			t.Errorf("%s: %v, want one problem on project_id saying %q", c.name, p, c.says)
+		}
+	}
+}

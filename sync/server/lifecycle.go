@@ -76,6 +76,20 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 		}
 	}
+	if body.Kind == app.KindAcceptance && decl != nil {
+		// one application of the project at a time, none after one passed
+		frs, err := s.store.ProjectFilings(ctx, c.UnitID, body.ProjectID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("project %s: %w", body.ProjectID, err)
+		}
+		fs := make([]*app.Filing, len(frs))
+		for i := range frs {
+			fs[i] = &frs[i].Filing
+		}
+		if p := app.CheckOneAcceptance(body, prof, fs); p != nil {
+			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
+		}
+	}
 	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}

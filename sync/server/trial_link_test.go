@@ -381,3 +381,54 @@ func TestLaterFilingIsNotDatedBeforeItsPlanYear(t *testing.T) {
 		t.Errorf("the rules panel does not say the trial began before the plan year:\n%s", b.last)
 	}
 }
+
+// A project has one acceptance application at a time at the bureau, and
+// none after one passed (a 郁南 unit sent a second 验收前置审核申请 after the
+// first had passed, and it was received): refused over a real socket while
+// the first is in the bureau's hands and once it passed; after it was
+// refused (验收不通过) a new one is received.
+func TestOneAcceptanceApplicationOfAProject(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, first := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, first.ProjectID = decl.ID, decl.ID
+	withContract(fx, first)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, first, http.StatusCreated)
+
+	again := func(says string) {
+		t.Helper()
+		_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
+		second.ProjectID = decl.ID
+		second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+		withContract(fx, second)
+		p := fx.expectProblem("POST", revPath(second), fx.clerkA, submitReq(t, second), http.StatusUnprocessableEntity, app.EINVALID)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, says) {
+			t.Errorf("a second application: %+v, want it to say %q", p, says)
+		}
+	}
+	again("本项目已有一份竣工验收申请在数管局办理中（2027-03-01 提交）")
+	fx.decide(fx.reviewer, first.ID, app.ActionAccept, "", http.StatusOK)
+	again("在数管局办理中")
+	fx.decide(fx.reviewer, first.ID, app.ActionApprove, "验收通过", http.StatusOK)
+	again("本项目的竣工验收申请已办结（2027-03-01 已通过验收）：不需再次申请")
+	fx.submit(fx.clerkA, first, http.StatusOK) // the first sent again (a lost answer) is still its receipt
+
+	// after a refusal, a new application
+	decl2 := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl2)
+	trial2, refused := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial2.ProjectID, refused.ProjectID = decl2.ID, decl2.ID
+	refused.Acceptance.CopyTrial(trial2.ID, trial2.TrialReport)
+	withContract(fx, refused)
+	fx.submit(fx.clerkA, trial2, http.StatusCreated)
+	fx.submit(fx.clerkA, refused, http.StatusCreated)
+	fx.decide(fx.reviewer, refused.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, refused.ID, app.ActionReject, "验收不通过：功能未达合同要求", http.StatusOK)
+	_, next := trialAndAcceptance(t, fx, fx.unitA.ID)
+	next.ProjectID = decl2.ID
+	next.Acceptance.CopyTrial(trial2.ID, trial2.TrialReport)
+	withContract(fx, next)
+	fx.submit(fx.clerkA, next, http.StatusCreated)
+}
