@@ -58,6 +58,21 @@ type Adjustment struct {
 	Contact   Contact `json:"contact"`
 }
 
+// MovesMoney reports whether the adjustment is about money: a 项目调整,
+// or one that gives an approved estimate or budget lines. A 逾期交付 or a
+// 终止 is not, and its 批复概算总投资 0 printed and shown as a fact (found
+// in a walkthrough).
+func (a *Adjustment) MovesMoney() bool {
+	return a.Type == AdjustContent || a.ApprovedTotal != 0 || len(a.Before)+len(a.After) > 0
+}
+
+// AsksGoal reports whether 建设目标不变 is said of the adjustment: of one
+// about money (a self-adjustment keeps the goal, 武汉 第十九条) and a 重大
+// 变更, or when the unit ticked it.
+func (a *Adjustment) AsksGoal() bool {
+	return a.MovesMoney() || a.Type == AdjustMajorChange || a.GoalUnchanged
+}
+
 // BudgetChange is one budget line of an adjustment, before and after: a
 // line is the same line on both sides when its category and its name
 // (spaces trimmed) are the same.

@@ -225,6 +225,10 @@ type AdjustVerdict struct {
 	// changed since) keeps the code with no label.
 	Situation Situation
 	Listed    bool
+	// Money says the adjustment is about money (Adjustment.MovesMoney):
+	// a 逾期交付 or a 终止 moves none, and its 资金调整数额 0 read as a
+	// fact (found in a walkthrough).
+	Money bool
 }
 
 // AdjustmentRoute returns how the profile routes adjustment a of a project
@@ -237,7 +241,7 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 		return AdjustVerdict{}, prof.notAccepted(KindAdjustment, LabelOf(AdjustTypeChoices, string(a.Type)), "type")
 	}
 	r := rules[0]
-	v := AdjustVerdict{Rule: r.ID, Moved: a.Moved(), ShareBP: a.MovedBasisPoints(),
+	v := AdjustVerdict{Rule: r.ID, Moved: a.Moved(), ShareBP: a.MovedBasisPoints(), Money: a.MovesMoney(),
 		Route: Route{Code: r.Route, Label: r.Label, Approver: r.Approver, Detail: r.Detail, Source: r.Source, Addition: r.Addition}}
 	s := r.SelfAdjust
 	if s == nil {

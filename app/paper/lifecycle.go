@@ -45,8 +45,13 @@ func adjustment(a *app.Adjustment) *Document {
 	}
 	doc := &Document{Name: "政务信息化" + what + "备案表", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
 	ch := func(title string, blocks ...Block) { doc.Chapters = append(doc.Chapters, Chapter{title, blocks}) }
-	fs := []Field{{"项目名称", v(a.ProjectName)}, {"建设单位", v(a.UnitName)}, {"原立项批复文号", v(a.ApprovalRef)},
-		{"调整类型", v(what)}, {"批复概算总投资（万元）", wan(a.ApprovedTotal)}, {"建设目标不变", yes(a.GoalUnchanged, "是", "否")}}
+	fs := []Field{{"项目名称", v(a.ProjectName)}, {"建设单位", v(a.UnitName)}, {"原立项批复文号", v(a.ApprovalRef)}, {"调整类型", v(what)}}
+	if a.MovesMoney() {
+		fs = append(fs, Field{"批复概算总投资（万元）", wan(a.ApprovedTotal)})
+	}
+	if a.AsksGoal() {
+		fs = append(fs, Field{"建设目标不变", yes(a.GoalUnchanged, "是", "否")})
+	}
 	if a.NewDueOn != "" {
 		fs = append(fs, Field{"预计交付日期", a.NewDueOn})
 	}

@@ -46,3 +46,35 @@ func TestLaterFilingsLayout(t *testing.T) {
 		}
 	}
 }
+
+// A 逾期交付's printed copy gives its new date, and neither the 批复概算总投资
+// nor 建设目标不变 it was never asked for (they printed 0 and 否; found in a
+// walkthrough); a 项目调整's gives both.
+func TestOverdueAdjustmentPrintsWhatItSays(t *testing.T) {
+	for _, tc := range []struct {
+		a      *app.Adjustment
+		want   []string
+		unsaid []string
+	}{
+		{&app.Adjustment{ProjectName: "平台", Type: app.AdjustOverdue, NewDueOn: "2027-09-30", Reason: "芯片到货延迟"},
+			[]string{"逾期交付备案表", "预计交付日期", "2027-09-30"}, []string{"批复概算总投资", "建设目标不变", "资金调整数额"}},
+		{&app.Adjustment{ProjectName: "平台", Type: app.AdjustContent, ApprovedTotal: app.Wans(180)},
+			[]string{"批复概算总投资", "180", "建设目标不变"}, nil},
+	} {
+		doc, err := Build(app.Body{Kind: app.KindAdjustment, Adjustment: tc.a}, Options{Date: time.Date(2027, 10, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := doc.Name + "\n" + strings.Join(doc.Text(), "\n")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", tc.a.Type, w, text)
+			}
+		}
+		for _, w := range tc.unsaid {
+			if strings.Contains(text, w) {
+				t.Errorf("%s says %q:\n%s", tc.a.Type, w, text)
+			}
+		}
+	}
+}

@@ -422,3 +422,28 @@ func TestAdjustmentHeldToTheApprovedTotal(t *testing.T) {
 	adj.Adjustment = a
 	fx.submit(fx.clerkA, adj, http.StatusCreated)
 }
+
+// A 逾期交付 moves no money and keeps no goal: its page lists neither the
+// 批复概算总投资 nor 建设目标不变 it was never asked for, and its rules panel
+// no 资金调整数额 (they read 0, 否 and 0; found in a walkthrough); it gives
+// its new date.
+func TestOverdueAdjustmentShowsWhatItSays(t *testing.T) {
+	fx := MustBureau(t)
+	decl := yunanProfessional(t, fx)
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = &app.Adjustment{ProjectName: decl.Declaration.ProjectName, UnitName: fx.unitA.Name, Type: app.AdjustOverdue,
+		Reason: "供应商芯片到货延迟，经协商延期交付", NewDueOn: "2027-09-30", AppliedOn: "2027-02-27",
+		Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + adj.ID)
+	for _, unasked := range []string{"批复概算总投资", "建设目标不变", "资金调整数额"} {
+		if strings.Contains(b.last, unasked) {
+			t.Errorf("the 逾期交付's page shows %s", unasked)
+		}
+	}
+	if !strings.Contains(b.last, "预计交付日期") || !strings.Contains(b.last, "2027-09-30") || !strings.Contains(b.last, "调整路径") {
+		t.Errorf("the 逾期交付's page lacks its date or its route:\n%s", b.last)
+	}
+}
