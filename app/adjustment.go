@@ -58,12 +58,15 @@ type Adjustment struct {
 	Contact   Contact `json:"contact"`
 }
 
-// MovesMoney reports whether the adjustment is about money: a 项目调整,
-// or one that gives an approved estimate or budget lines. A 逾期交付 or a
-// 终止 is not, and its 批复概算总投资 0 printed and shown as a fact (found
-// in a walkthrough).
+// MovesMoney reports whether the adjustment is about money: a 项目调整, a
+// 重大变更 that gives an estimate or budget lines, or any whose lines move
+// money. A 逾期交付 or a 终止 is not, though the client fills in the
+// project's approved lines for every type: its 批复概算总投资 0 and 资金调整数额
+// 0 were printed and shown as facts (found in a walkthrough), and its
+// unchanged lines are not checked (Validate).
 func (a *Adjustment) MovesMoney() bool {
-	return a.Type == AdjustContent || a.ApprovedTotal != 0 || len(a.Before)+len(a.After) > 0
+	return a.Type == AdjustContent || a.Moved() != 0 ||
+		a.Type == AdjustMajorChange && (a.ApprovedTotal != 0 || len(a.Before)+len(a.After) > 0)
 }
 
 // AsksGoal reports whether 建设目标不变 is said of the adjustment: of one
@@ -200,7 +203,7 @@ func (a *Adjustment) Validate() error {
 	if isBlank(a.Reason) {
 		p.Add("reason", "请写明调整原因及依据（上级要求、政策调整、业务发展需要等）")
 	}
-	lines := a.Type == AdjustContent || len(a.Before)+len(a.After) > 0
+	lines := a.Type == AdjustContent || len(a.Before)+len(a.After) > 0 && a.MovesMoney()
 	if lines {
 		a.validateBudgets(&p)
 	} else if a.ApprovedTotal < 0 || a.ApprovedTotal > MaxAmount {

@@ -685,3 +685,43 @@ func TestLaterFilingWaitsForTheProjectsDecision(t *testing.T) {
 		}
 	}
 }
+
+// An adjustment is about money when it is a 项目调整, a 重大变更 giving an
+// estimate or lines, or any whose lines move money; a 逾期交付 or 项目终止
+// the client filled in with the project's unchanged lines is not, and its
+// lines are not checked (they printed as 资金调整数额 0; found in a
+// walkthrough).
+func TestAdjustmentMovesMoney(t *testing.T) {
+	lines := func(before, after int64) ([]app.BudgetItem, []app.BudgetItem) {
+		return []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(before)}},
+			[]app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(after)}}
+	}
+	same, sameAfter := lines(180, 180)
+	moved, movedAfter := lines(180, 150)
+	for _, c := range []struct {
+		name        string
+		a           app.Adjustment
+		money, goal bool
+	}{
+		{"a 项目调整 with nothing yet", app.Adjustment{Type: app.AdjustContent}, true, true},
+		{"a 逾期交付 with the project's lines", app.Adjustment{Type: app.AdjustOverdue, ApprovedTotal: app.Wans(170), Before: same, After: sameAfter}, false, false},
+		{"a 逾期交付 that moves money", app.Adjustment{Type: app.AdjustOverdue, ApprovedTotal: app.Wans(180), Before: moved, After: movedAfter}, true, true},
+		{"a 项目终止 with nothing", app.Adjustment{Type: app.AdjustTerminate}, false, false},
+		{"a 项目终止 whose goal the unit ticked", app.Adjustment{Type: app.AdjustTerminate, GoalUnchanged: true}, false, true},
+		{"a 重大变更 with nothing", app.Adjustment{Type: app.AdjustMajorChange}, false, true},
+		{"a 重大变更 with an estimate", app.Adjustment{Type: app.AdjustMajorChange, ApprovedTotal: app.Wans(180)}, true, true},
+	} {
+		if got := c.a.MovesMoney(); got != c.money {
+			t.Errorf("%s: MovesMoney %v, want %v", c.name, got, c.money)
+		}
+		if got := c.a.AsksGoal(); got != c.goal {
+			t.Errorf("%s: AsksGoal %v, want %v", c.name, got, c.goal)
+		}
+	}
+	// the 逾期交付's unchanged lines, 180 against an estimate of 170, are not its subject
+	a := app.Adjustment{ProjectName: "平台", UnitName: "城关镇", Type: app.AdjustOverdue, Reason: "芯片到货延迟", NewDueOn: "2027-09-30",
+		ApprovedTotal: app.Wans(170), Before: same, After: sameAfter, AppliedOn: "2027-03-01", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
+	for _, p := range app.FieldErrors(a.Validate()) {
+		t.Errorf("a 逾期交付's unchanged lines checked: %v", p)
+	}
+}

@@ -38,6 +38,13 @@ type lifecycleEditor struct {
 	situation           *widget.Select
 	situationCodes      []string
 	lastType            string
+	// what an adjustment's type asks (typeShown): a 逾期交付 showed the
+	// 建设目标不变, 所属情形, 合同终止日期 and 概算调整 of the other types
+	// (found in a walkthrough of the console, which showed them as 否 and 0)
+	goal, situ, due, end fyne.CanvasObject
+	budget, noBudget     fyne.CanvasObject
+	dates                *fyne.Container
+	typeSections         []*fyne.Container // laid out again when typeShown changes them
 }
 
 func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
@@ -156,6 +163,11 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 	e.inputs = append(e.inputs, le.situation)
 	e.targets["situation"] = le.situation
 	le.fillSituations()
+	le.goal = e.check("goal_unchanged", "建设目标不变", &a.GoalUnchanged)
+	le.situ = e.field("situation", "所属情形", "本地区规则列出的可自行调整情形", le.situation)
+	le.due = e.date("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn)
+	le.end = e.date("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn)
+	le.dates = sideBySide(2, le.due, le.end)
 	e.addSection("调整事项", []string{"project_id", "project_name", "unit_name", "approval_ref", "type", "reason", "goal_unchanged", "situation", "new_due_on", "terminated_on", "applied_on", "contact"},
 		projectField,
 		e.text("project_name", "项目名称", "", &a.ProjectName, false),
@@ -164,14 +176,12 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.choice("type", "调整类型", "", app.AdjustTypeChoices, func() string { return string(a.Type) },
 			func(c string) { a.Type = app.AdjustType(c) }),
 		e.text("reason", "调整原因及依据", "上级要求、政策调整、业务发展需要等", &a.Reason, true),
-		e.check("goal_unchanged", "建设目标不变", &a.GoalUnchanged),
-		e.field("situation", "所属情形", "本地区规则列出的可自行调整情形", le.situation),
-		sideBySide(2,
-			e.date("new_due_on", "预计交付日期（逾期交付）", "如 2028-03-31", &a.NewDueOn),
-			e.date("terminated_on", "合同终止日期（项目终止）", "如 2028-03-31", &a.TerminatedOn)),
+		le.goal,
+		le.situ,
+		le.dates,
 		e.date("applied_on", "报送日期", "", &a.AppliedOn),
 		le.contact(&a.Contact))
-	e.addSection("概算调整", []string{"approved_total", "before", "after"},
+	le.budget = container.NewVBox(
 		e.money("approved_total", "批复概算总投资（万元）", "核定投资；调整数额占它的比例决定能否自行调整", &a.ApprovedTotal),
 		e.field("before", "原批复概算明细", "按批复逐项填写，合计须等于批复概算总投资",
 			container.NewVBox(le.beforeBox, container.NewHBox(e.addRowButton("添加一行", le.beforeBox, func() { le.addLine(&a.Before) })))),
@@ -179,7 +189,48 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 			container.NewVBox(le.afterBox, container.NewHBox(e.addRowButton("添加一行", le.afterBox, func() { le.addLine(&a.After) })))),
 		heading(T("调整前后对照")),
 		le.compare)
+	le.noBudget = note(T("逾期交付、项目终止不调整概算，本部分不必填写；如同时调整概算，请把调整类型选为“项目调整”或“重大变更”。"))
+	e.addSection("概算调整", []string{"approved_total", "before", "after"}, le.noBudget, le.budget)
+	le.typeSections = []*fyne.Container{e.sections[len(e.sections)-2].content, e.sections[len(e.sections)-1].content, le.dates}
 	le.rebuildLines()
+	le.typeShown()
+}
+
+// typeShown shows the fields the adjustment's type asks for
+// (app.Adjustment.MovesMoney, AsksGoal): a 逾期交付 its new date, a 终止
+// its end; 建设目标不变, 所属情形 and the budget lines where the type is
+// about money. A field already filled in stays shown, so that nothing
+// typed is out of sight; with no type chosen, everything is.
+func (le *lifecycleEditor) typeShown() {
+	a := le.adj
+	none := a.Type == ""
+	money := none || a.MovesMoney()
+	changed := false
+	for _, o := range []struct {
+		obj   fyne.CanvasObject
+		shown bool
+	}{
+		{le.goal, none || a.AsksGoal()},
+		{le.situ, none || len(le.situationCodes) > 1 || a.Situation != ""},
+		{le.due, none || a.Type == app.AdjustOverdue || a.NewDueOn != ""},
+		{le.end, none || a.Type == app.AdjustTerminate || a.TerminatedOn != ""},
+		{le.budget, money},
+		{le.noBudget, !money},
+	} {
+		if o.obj.Visible() != o.shown {
+			changed = true
+			if o.shown {
+				o.obj.Show()
+			} else {
+				o.obj.Hide()
+			}
+		}
+	}
+	if changed {
+		for _, c := range le.typeSections {
+			c.Refresh()
+		}
+	}
 }
 
 // fillSituations offers the situations of the profile's self-adjustment
@@ -265,6 +316,7 @@ func (le *lifecycleEditor) showAdjustment() {
 	if string(a.Type) != le.lastType {
 		le.fillSituations()
 	}
+	le.typeShown()
 	le.compare.RemoveAll()
 	cell := func(s string, imp widget.Importance) *widget.Label {
 		return &widget.Label{Text: s, Importance: imp, Truncation: fyne.TextTruncateEllipsis}

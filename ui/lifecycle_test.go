@@ -581,3 +581,45 @@ func TestDossierSaysADeclarationWasSentLate(t *testing.T) {
 		t.Errorf("the declaration's deadline reads %q", line)
 	}
 }
+
+// An adjustment's editor shows what its type asks: a 逾期交付 its new date
+// and a note instead of the budget lines the project filled in; a 项目终止
+// its end; a 项目调整 建设目标不变, 所属情形 and the lines, without the other
+// types' dates (a 逾期交付 showed them all, and the console showed its
+// 建设目标不变 否 and 资金调整数额 0; found in a walkthrough). A field filled
+// in stays in sight.
+func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	d := declared(t, x)
+	x.u.NewForProject(d.ID, app.KindAdjustment)
+	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
+	h := x.editor(t)
+	le := h.e.kind.(*lifecycleEditor)
+	shown := func(o fyne.CanvasObject) bool { return o.Visible() }
+	for _, c := range []struct {
+		index                        int // in app.AdjustTypeChoices
+		goal, situ, due, end, budget bool
+	}{
+		{2, false, false, true, false, false}, // 逾期交付
+		{3, false, false, false, true, false}, // 项目终止
+		{0, true, true, false, false, true},   // 项目调整
+	} {
+		h.sel("type").SetSelectedIndex(c.index)
+		got := []bool{shown(le.goal), shown(le.situ), shown(le.due), shown(le.end), shown(le.budget), shown(le.noBudget)}
+		want := []bool{c.goal, c.situ, c.due, c.end, c.budget, !c.budget}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: goal, situation, due, end, budget, note shown %v, want %v", app.AdjustTypeChoices[c.index].Label, got, want)
+		}
+	}
+	h.sel("type").SetSelectedIndex(2) // 逾期交付
+	retype(h.entry("new_due_on"), "2027-09-30")
+	h.sel("type").SetSelectedIndex(3) // 项目终止: the date typed stays in sight
+	if !shown(le.due) || !shown(le.end) {
+		t.Errorf("a 项目终止 with a 预计交付日期 typed hides it (due %v, end %v)", shown(le.due), shown(le.end))
+	}
+	for _, p := range h.e.problems {
+		if strings.HasPrefix(p.Field, "before") || strings.HasPrefix(p.Field, "after") || p.Field == "approved_total" {
+			t.Errorf("a 项目终止's lines, out of sight, have a problem: %v", p)
+		}
+	}
+}

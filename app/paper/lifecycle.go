@@ -60,7 +60,7 @@ func adjustment(a *app.Adjustment) *Document {
 	}
 	fs = append(fs, Field{"报送日期", v(a.AppliedOn)})
 	ch("调整事项", fields(append(fs, contactFields(a.Contact)...)...), text("调整原因及依据", a.Reason))
-	if changes := a.Changes(); len(changes) > 0 {
+	if changes := a.Changes(); len(changes) > 0 && a.MovesMoney() {
 		t := &Table{Head: []string{"序号", "费用类别", "名称", "原批复（万元）", "调整后（万元）", "增减（万元）"},
 			Widths: []float64{1, 3, 4, 2.5, 2.5, 2.5}, Right: []bool{false, false, false, true, true, true}}
 		for i, c := range changes {

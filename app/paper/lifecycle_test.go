@@ -58,6 +58,11 @@ func TestOverdueAdjustmentPrintsWhatItSays(t *testing.T) {
 	}{
 		{&app.Adjustment{ProjectName: "平台", Type: app.AdjustOverdue, NewDueOn: "2027-09-30", Reason: "芯片到货延迟"},
 			[]string{"逾期交付备案表", "预计交付日期", "2027-09-30"}, []string{"批复概算总投资", "建设目标不变", "资金调整数额"}},
+		// as the client fills it in from the project: the approved lines, unchanged
+		{&app.Adjustment{ProjectName: "平台", Type: app.AdjustTerminate, TerminatedOn: "2027-08-31", ApprovedTotal: app.Wans(180),
+			Before: []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(180)}},
+			After:  []app.BudgetItem{{Category: app.BudgetHardware, Name: "移动终端", Amount: app.Wans(180)}}},
+			[]string{"项目终止备案表", "合同终止日期", "2027-08-31"}, []string{"批复概算总投资", "建设目标不变", "资金调整数额", "移动终端"}},
 		{&app.Adjustment{ProjectName: "平台", Type: app.AdjustContent, ApprovedTotal: app.Wans(180)},
 			[]string{"批复概算总投资", "180", "建设目标不变"}, nil},
 	} {
