@@ -45,6 +45,7 @@ type lifecycleEditor struct {
 	budget, noBudget     fyne.CanvasObject
 	dates                *fyne.Container
 	typeSections         []*fyne.Container // laid out again when typeShown changes them
+	sideBox              *fyne.Container   // the side panel, laid out again when moved is shown or hidden
 }
 
 func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
@@ -343,13 +344,26 @@ func (le *lifecycleEditor) showAdjustment() {
 		cell(a.AfterSum().WanString(), widget.MediumImportance), cell("", widget.MediumImportance)))
 	le.compare.Refresh()
 
-	if le.e.unreadable("before[") || le.e.unreadable("after[") || le.e.unreadable("approved_total") {
+	unreadable := le.e.unreadable("before[") || le.e.unreadable("after[") || le.e.unreadable("approved_total")
+	if unreadable {
 		le.moved.Importance = widget.DangerImportance
 		le.moved.SetText(T("有金额不是有效数字（见红字），改正后再计算调整数额"))
 	} else {
 		text := Tf("资金调整数额 %s，占批复概算 %s", a.Moved(), app.PercentText(a.MovedBasisPoints()))
 		le.moved.Importance = widget.MediumImportance
 		le.moved.SetText(text)
+	}
+	// not of a 逾期交付 or 终止, nor before a type is chosen: it read
+	// 资金调整数额 0 万元 beside them (seen in the real window)
+	if shown := unreadable || a.MovesMoney(); shown != le.moved.Visible() {
+		if shown {
+			le.moved.Show()
+		} else {
+			le.moved.Hide()
+		}
+		if le.sideBox != nil {
+			le.sideBox.Refresh()
+		}
 	}
 	le.conditions.RemoveAll()
 	if le.e.prof == nil {
@@ -401,7 +415,8 @@ func (le *lifecycleEditor) showAdjustment() {
 // the route with the conditions of a self-adjustment, each met or not.
 func (le *lifecycleEditor) side() fyne.CanvasObject {
 	if le.adj != nil {
-		return container.NewVBox(heading(T("调整路径")), le.moved, le.route, le.conditions)
+		le.sideBox = container.NewVBox(heading(T("调整路径")), le.moved, le.route, le.conditions)
+		return le.sideBox
 	}
 	return container.NewVBox(heading(T("本地区规则")), le.rule)
 }

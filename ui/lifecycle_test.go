@@ -605,10 +605,10 @@ func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
 		{0, true, true, false, false, true},   // 项目调整
 	} {
 		h.sel("type").SetSelectedIndex(c.index)
-		got := []bool{shown(le.goal), shown(le.situ), shown(le.due), shown(le.end), shown(le.budget), shown(le.noBudget)}
-		want := []bool{c.goal, c.situ, c.due, c.end, c.budget, !c.budget}
+		got := []bool{shown(le.goal), shown(le.situ), shown(le.due), shown(le.end), shown(le.budget), shown(le.noBudget), shown(le.moved)}
+		want := []bool{c.goal, c.situ, c.due, c.end, c.budget, !c.budget, c.budget}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: goal, situation, due, end, budget, note shown %v, want %v", app.AdjustTypeChoices[c.index].Label, got, want)
+			t.Errorf("%s: goal, situation, due, end, budget, note, 资金调整数额 shown %v, want %v", app.AdjustTypeChoices[c.index].Label, got, want)
 		}
 	}
 	h.sel("type").SetSelectedIndex(2) // 逾期交付

@@ -124,7 +124,7 @@ func acceptance(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, uni
 
 // approvalRef is the number of the bureau's approval of the demo project,
 // given this year.
-func approvalRef(at time.Time) string { return fmt.Sprintf("霍数管〔%d〕8号", at.Year()) }
+func approvalRef(at time.Time) string { return fmt.Sprintf("%s〔%d〕8号", place.ref, at.Year()) }
 
 // goLive records that project went into operation a month ago, made from
 // the project's dossier as the client makes it, and submits it (the

@@ -276,12 +276,14 @@ var place = places["huoqiu"]
 // town starts the projects' names, scope is what they cover and vendor
 // builds them: under 天宁 the demo's projects were 城关镇's, a 霍邱 town,
 // built by a company of 安徽 (皖; found in a walkthrough).
-var places = map[string]struct{ level, region, phone, police, town, scope, vendor string }{
-	"huoqiu":   {"县", "341522", "0564-6012345", "霍邱县公安局", "城关镇", "全镇 12 个社区", "皖通信息技术有限公司"},
-	"luan":     {"市", "341500", "0564-3312345", "六安市公安局", "六安市", "全市 4 个区的 86 个社区", "皖通信息技术有限公司"},
-	"tianning": {"区", "320402", "0519-8812345", "常州市公安局天宁分局", "雕庄街道", "全街道 12 个社区", "常州龙城信息技术有限公司"},
-	"wuhan":    {"市", "420100", "027-85712345", "武汉市公安局", "武汉市", "全市 13 个区的社区", "武汉楚天信息技术有限公司"},
-	"yunan":    {"县", "445322", "0766-7512345", "郁南县公安局", "都城镇", "全镇 12 个社区", "云浮南粤信息技术有限公司"},
+// ref is the prefix of the place's bureau's document numbers (六安's demo
+// approval read 霍数管〔2026〕8号).
+var places = map[string]struct{ level, region, phone, police, town, scope, vendor, ref string }{
+	"huoqiu":   {"县", "341522", "0564-6012345", "霍邱县公安局", "城关镇", "全镇 12 个社区", "皖通信息技术有限公司", "霍数管"},
+	"luan":     {"市", "341500", "0564-3312345", "六安市公安局", "六安市", "全市 4 个区的 86 个社区", "皖通信息技术有限公司", "六数管"},
+	"tianning": {"区", "320402", "0519-8812345", "常州市公安局天宁分局", "雕庄街道", "全街道 12 个社区", "常州龙城信息技术有限公司", "天数据"},
+	"wuhan":    {"市", "420100", "027-85712345", "武汉市公安局", "武汉市", "全市 13 个区的社区", "武汉楚天信息技术有限公司", "武政数"},
+	"yunan":    {"县", "445322", "0766-7512345", "郁南县公安局", "都城镇", "全镇 12 个社区", "云浮南粤信息技术有限公司", "郁政数"},
 }
 
 // draft saves a declaration of the demo unit, made at at, of a project

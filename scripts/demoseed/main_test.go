@@ -126,8 +126,13 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 			t.Fatal(err)
 		}
 		shown := d.meant == ""
-		for _, p := range append(app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)),
-			app.CheckOwnUnit(f.Body(), unitName, unitCode)...) {
+		if f.Acceptance != nil && !strings.HasPrefix(f.Acceptance.ApprovalRef, places[prof].ref+"〔") {
+			// 六安's demo approval read 霍数管〔2026〕8号 (a walkthrough)
+			t.Errorf("the acceptance's approval number %q is not %s's", f.Acceptance.ApprovalRef, prof)
+		}
+		problems := append(app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)),
+			app.CheckOwnUnit(f.Body(), unitName, unitCode)...)
+		for _, p := range append(problems, app.CheckProjectDates(f.Body(), approved.Declaration)...) {
 			t.Logf("%s: %s: %s", f.Kind.Label(), p.Field, p.Message)
 			switch {
 			case strings.Contains(p.Message, "今天"):
