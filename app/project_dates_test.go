@@ -14,7 +14,7 @@ import (
 // due date or termination; the day a paper was sent is not an event.
 func TestLaterFilingsDatesAreNotBeforeThePlanYear(t *testing.T) {
 	decl := apptest.Declaration()
-	decl.PlanYear = 2026
+	decl.PlanYear, decl.PeriodStart = 2026, "2026-03"
 	for _, c := range []struct {
 		name  string
 		body  app.Body
@@ -41,6 +41,16 @@ func TestLaterFilingsDatesAreNotBeforeThePlanYear(t *testing.T) {
 		case c.field != "" && !strings.Contains(p[0].Message, c.says):
 			t.Errorf("%s: %q does not say %q", c.name, p[0].Message, c.says)
 		}
+	}
+	// a project whose construction began the year before its plan year
+	// (续建, or approved ahead of it) dates its events from that month
+	decl.PeriodStart = "2025-10"
+	golive := func(on string) app.Body { return app.Body{Kind: app.KindGoLive, GoLive: &app.GoLive{GoLiveOn: on}} }
+	if p := app.CheckProjectDates(golive("2025-10-01"), decl); p != nil {
+		t.Errorf("a go-live in the declared period, before the plan year: %v", p)
+	}
+	if p := app.CheckProjectDates(golive("2025-09-30"), decl); len(p) != 1 || !strings.Contains(p[0].Message, "早于项目建设周期的开始（2025-10）") {
+		t.Errorf("a go-live before the declared period: %v", p)
 	}
 	if p := app.CheckProjectDates(app.Body{Kind: app.KindGoLive, GoLive: &app.GoLive{GoLiveOn: "2025-06-01"}}, nil); p != nil {
 		t.Errorf("a project the bureau does not hold: %v", p)

@@ -546,7 +546,7 @@ func (e *editorScreen) projectDecided() app.Problems {
 	if !app.ProjectStateKnown(history) {
 		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
-	return append(app.CheckProjectDecided(body, e.prof, decl, history), app.CheckProjectDates(body, decl)...)
+	return app.CheckProject(body, e.prof, decl, history)
 }
 
 // changedView recomputes the checks and the assessment and shows them.

@@ -57,7 +57,7 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 	if p := app.CheckApprovedTotal(body, decl, history); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
-	if p := append(app.CheckProjectDecided(body, prof, decl, history), app.CheckProjectDates(body, decl)...); p != nil {
+	if p := app.CheckProject(body, prof, decl, history); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
 	if af := body.AcceptanceFiling; af != nil {
