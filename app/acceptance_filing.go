@@ -1,6 +1,9 @@
 package app
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // AcceptanceFiling files a project with the bureau after it passed
 // acceptance (验收后备案): 天宁区 within 10 working days with the review
@@ -148,12 +151,13 @@ func contains(list []string, s string) bool {
 }
 
 // CheckOneAcceptance refuses a second acceptance application of a project
-// while another is under review or once one passed: project are the
-// project's filings as the bureau (or the client) holds them. A 郁南 unit
-// sent a second 验收前置审核申请 after the first had passed and the bureau
-// received it (a review of 郁南). One refused (验收不通过) may be followed by
-// a new one, and one returned or withdrawn is the unit's to send again or
-// leave. Nil for any other body or one naming no project.
+// while another is in the bureau's hands or once one passed: project are
+// the project's filings as the bureau holds them (and those sent before it
+// in the same batch). A 郁南 unit sent a second 验收前置审核申请 after the
+// first had passed and the bureau received it (a review of 郁南). One
+// refused (验收不通过) may be followed by a new one, and one returned or
+// withdrawn is the unit's to send again or leave. Nil for any other body or
+// one naming no project.
 func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
 	if body.Kind != KindAcceptance || body.ProjectID == "" {
 		return nil
@@ -164,14 +168,53 @@ func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
 		if f.Kind != KindAcceptance || f.ID == body.ID || f.ProjectID != body.ProjectID {
 			continue
 		}
-		sent := FirstSubmission(f.History)
+		sent := "" // the day its current revision was sent
+		for _, t := range f.History {
+			if t.Action == ActionSubmit {
+				sent = today(t.At.In(Beijing)).String() + " "
+			}
+		}
 		switch f.Status {
 		case StatusApproved, StatusFiled:
-			at, _ := decidedAt(f.History, StatusApproved, StatusFiled)
-			p.Add("project_id", "本项目的%s已办结（%s %s）：不需再次申请，请勿重复报送", name, today(at.In(Beijing)), prof.StatusLabel(f.Status, KindAcceptance))
-		case StatusSubmitted, StatusPreliminary, StatusExpert:
-			p.Add("project_id", "本项目已有一份%s在数管局办理中（%s 提交）：请等数管局的决定，不要重复报送；如需改正，请撤回那一份或待退回后修改", name, today(sent.In(Beijing)))
+			when := ""
+			if at, ok := decidedAt(f.History, StatusApproved, StatusFiled); ok {
+				when = today(at.In(Beijing)).String() + " "
+			}
+			p.Add("project_id", "本项目的%s已办结（%s%s）：不需再次申请，请勿重复报送", name, when, prof.StatusLabel(f.Status, KindAcceptance))
+		case StatusSubmitted:
+			p.Add("project_id", "本项目已有一份%s待数管局受理（%s报送）：请勿重复报送；如需改正，请撤回那一份，修改后再报送", name, sent)
+		case StatusPreliminary, StatusExpert:
+			p.Add("project_id", "本项目已有一份%s在数管局审核中（%s报送）：请等数管局的决定，不要重复报送；如需改正，请与数管局联系", name, sent)
 		}
 	}
 	return p
+}
+
+// AcceptancesBefore returns the acceptance applications of the dossier's
+// project that reached the bureau before filing id first did and are
+// neither refused, returned nor withdrawn now: the one a second
+// application repeats. The bureau refuses such a second one on receipt
+// (CheckOneAcceptance); one received before that rule is said to the
+// reviewer beside it (found in review).
+func (ds Dossier) AcceptancesBefore(id string) []DossierEntry {
+	var first time.Time
+	for _, e := range ds.Entries {
+		if e.FilingID == id {
+			first = e.FirstSent
+		}
+	}
+	if first.IsZero() {
+		return nil
+	}
+	var out []DossierEntry
+	for _, e := range ds.Entries {
+		if e.Kind != KindAcceptance || e.FilingID == id || e.FirstSent.IsZero() || !e.FirstSent.Before(first) {
+			continue
+		}
+		switch e.Status {
+		case StatusSubmitted, StatusPreliminary, StatusExpert, StatusApproved, StatusFiled:
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -180,8 +180,8 @@ func TestOneAcceptanceApplicationAtATime(t *testing.T) {
 		says  string // "" when it may be sent
 	}{
 		{"one passed", other(app.StatusPreliminary, app.StatusApproved), "本项目的验收前置审核申请已办结（2027-03-02 已通过前置审核）：不需再次申请"},
-		{"one sent", other(), "本项目已有一份验收前置审核申请在数管局办理中（2027-03-01 提交）"},
-		{"one under review", other(app.StatusPreliminary), "在数管局办理中"},
+		{"one sent", other(), "本项目已有一份验收前置审核申请待数管局受理（2027-03-01 报送）：请勿重复报送；如需改正，请撤回那一份"},
+		{"one under review", other(app.StatusPreliminary), "在数管局审核中（2027-03-01 报送）：请等数管局的决定"},
 		{"one refused", other(app.StatusPreliminary, app.StatusRejected), ""},
 		{"one returned", other(app.StatusReturned), ""},
 		{"one withdrawn", other(app.StatusWithdrawn), ""},

@@ -162,6 +162,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		if err := errors.Join(errs...); err != nil {
 			return fail(n, err)
 		}
+		oneAcceptanceInBatch(phase, profile, now)
 		if err := s.storeBatch(ctx, c, phase, results, now); err != nil {
 			return fail(n, err)
 		}
@@ -276,4 +277,28 @@ func refused(req protocol.SubmitRequest, err error) protocol.BatchResult {
 	}
 	p.Instance = protocol.Path(protocol.PathRevision, req.FilingID, req.RevisionID)
 	return protocol.BatchResult{Status: p.Status, Problem: p}
+}
+
+// oneAcceptanceInBatch holds the acceptance applications of a batch to
+// those sent before them in it, as contentRules holds each to those the
+// bureau holds (app.CheckOneAcceptance): two applications of one project
+// pushed together (made twice offline) were both received (found in
+// review). The first of a project is taken; a later one is refused as if
+// the first were already at the bureau.
+func oneAcceptanceInBatch(phase []*bureaustore.Submission, prof *app.Profile, now time.Time) {
+	var sent []*app.Filing
+	for _, sub := range phase {
+		if sub == nil || sub.Body.Kind != app.KindAcceptance || sub.Body.ProjectID == "" {
+			continue
+		}
+		b := sub.Body
+		if p := app.CheckOneAcceptance(b, prof, sent); p != nil {
+			sub.Invalid = app.Problems(append(app.FieldErrors(sub.Invalid), p...)).Err()
+			continue
+		}
+		if sub.Invalid == nil {
+			sent = append(sent, &app.Filing{ID: b.ID, Kind: b.Kind, ProjectID: b.ProjectID, Status: app.StatusSubmitted,
+				History: []app.Transition{{At: now, Action: app.ActionSubmit, To: app.StatusSubmitted}}})
+		}
+	}
 }

@@ -408,9 +408,9 @@ func TestOneAcceptanceApplicationOfAProject(t *testing.T) {
 			t.Errorf("a second application: %+v, want it to say %q", p, says)
 		}
 	}
-	again("本项目已有一份竣工验收申请在数管局办理中（2027-03-01 提交）")
+	again("本项目已有一份竣工验收申请待数管局受理（2027-03-01 报送）")
 	fx.decide(fx.reviewer, first.ID, app.ActionAccept, "", http.StatusOK)
-	again("在数管局办理中")
+	again("在数管局审核中")
 	fx.decide(fx.reviewer, first.ID, app.ActionApprove, "验收通过", http.StatusOK)
 	again("本项目的竣工验收申请已办结（2027-03-01 已通过验收）：不需再次申请")
 	fx.submit(fx.clerkA, first, http.StatusOK) // the first sent again (a lost answer) is still its receipt
@@ -431,4 +431,61 @@ func TestOneAcceptanceApplicationOfAProject(t *testing.T) {
 	next.Acceptance.CopyTrial(trial2.ID, trial2.TrialReport)
 	withContract(fx, next)
 	fx.submit(fx.clerkA, next, http.StatusCreated)
+}
+
+// Two acceptance applications of one project pushed in one batch (made
+// twice offline) are not both received: the first is, the second refused
+// as if the first were already at the bureau (found in review).
+func TestOneAcceptanceApplicationInABatch(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, first := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, first.ProjectID = decl.ID, decl.ID
+	withContract(fx, first)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
+	second.ProjectID = decl.ID
+	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	withContract(fx, second)
+	rs := fx.submitBatch(fx.clerkA, submitReq(t, first), submitReq(t, second))
+	if rs[0].Status != http.StatusCreated {
+		t.Errorf("the first application: %+v", rs[0])
+	}
+	if p := rs[1].Problem; p == nil || len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, "本项目已有一份竣工验收申请待数管局受理") {
+		t.Errorf("the second application in the same batch: %+v", rs[1])
+	}
+}
+
+// A second acceptance application received before the bureau refused
+// them (its project not yet at the bureau, or before this rule) is said to
+// the reviewer beside it, not beside the first (found in review).
+func TestConsoleSaysAnAcceptanceApplicationRepeatsOne(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	trial, first := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, first.ProjectID = decl.ID, decl.ID
+	withContract(fx, first)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, first, http.StatusCreated) // the bureau does not hold the project yet
+	fx.clock.Advance(time.Minute)
+	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
+	second.ProjectID = decl.ID
+	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	withContract(fx, second)
+	fx.submit(fx.clerkA, second, http.StatusCreated)
+	fx.decided(t, decl)
+
+	setProfile(t, fx, "huoqiu")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	const says = "本项目在此之前已报送竣工验收申请（2027-03-01 报送，现为已提交）：请核对本申请是否重复报送"
+	b.get("/console/filings/" + second.ID)
+	if !strings.Contains(b.last, says) {
+		t.Errorf("the second application's page does not say it repeats the first:\n%s", b.last)
+	}
+	b.get("/console/filings/" + first.ID)
+	if strings.Contains(b.last, "本项目在此之前已报送") {
+		t.Error("the first application's page says it repeats one")
+	}
 }

@@ -225,8 +225,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 		// as the bureau checks now on receipt: a filing received before it
 		// did reads so (a review of 六安 and 郁南)
-		vd.Problems = append(vd.Problems, app.CheckProjectDecided(v.Body, prof, decl, history)...)
-		vd.Problems = append(vd.Problems, app.CheckProjectDates(v.Body, decl)...)
+		vd.Problems = append(vd.Problems, app.CheckProject(v.Body, prof, decl, history)...)
 		if af := v.Body.AcceptanceFiling; af != nil {
 			acc, err := c.unitsFiling(r, s, d.UnitID, strings.TrimSpace(af.AcceptanceID))
 			if err != nil {
@@ -305,6 +304,14 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			v.DossierFailed = true
 		} else {
 			v.Dossier, v.Late = dossierOf(prof, ds, id, c.b.Now())
+			if v.Verdict != nil && d.Kind == app.KindAcceptance {
+				for _, e := range ds.AcceptancesBefore(id) {
+					// received before the bureau refused a second one (app.CheckOneAcceptance)
+					v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "project_id",
+						Message: fmt.Sprintf("本项目在此之前已报送%s（%s 报送，现为%s）：请核对本申请是否重复报送",
+							prof.KindName(app.KindAcceptance), day(e.FirstSent), prof.StatusLabel(e.Status, app.KindAcceptance))})
+				}
+			}
 		}
 	}
 	var moved map[string]string // where the base revision's rows went (diffRows)
