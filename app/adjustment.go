@@ -58,15 +58,21 @@ type Adjustment struct {
 	Contact   Contact `json:"contact"`
 }
 
-// MovesMoney reports whether the adjustment is about money: a 项目调整, a
-// 重大变更 that gives an estimate or budget lines, or any whose lines move
-// money. A 逾期交付 or a 终止 is not, though the client fills in the
-// project's approved lines for every type: its 批复概算总投资 0 and 资金调整数额
-// 0 were printed and shown as facts (found in a walkthrough), and its
-// unchanged lines are not checked (Validate).
+// MovesMoney reports whether the adjustment is about money: a 项目调整 (or
+// one of no type yet), a 重大变更 that gives an estimate or budget lines,
+// or any whose lines move money. A 逾期交付 or a 终止 is not, though the
+// client fills in the project's approved lines for every type: its
+// 批复概算总投资 0 and 资金调整数额 0 were printed and shown as facts (found in
+// a walkthrough), and its unchanged lines and estimate are not checked
+// (Validate, CheckApprovedTotal).
 func (a *Adjustment) MovesMoney() bool {
-	return a.Type == AdjustContent || a.Moved() != 0 ||
-		a.Type == AdjustMajorChange && (a.ApprovedTotal != 0 || len(a.Before)+len(a.After) > 0)
+	switch a.Type {
+	case AdjustOverdue, AdjustTerminate:
+		return a.Moved() != 0
+	case AdjustMajorChange:
+		return a.ApprovedTotal != 0 || len(a.Before)+len(a.After) > 0
+	}
+	return true
 }
 
 // AsksGoal reports whether 建设目标不变 is said of the adjustment: of one
@@ -284,8 +290,8 @@ func (a *Adjustment) validateBudgets(p *Problems) {
 // the declaration.
 func CheckApprovedTotal(body Body, decl *Declaration, history []Transition) Problems {
 	a := body.Adjustment
-	if a == nil || decl == nil || a.ApprovedTotal <= 0 {
-		return nil
+	if a == nil || decl == nil || a.ApprovedTotal <= 0 || !a.MovesMoney() {
+		return nil // a 逾期交付's estimate, out of sight, is not its subject (found in review)
 	}
 	var p Problems
 	switch approved := ApprovedInvestment(history); {

@@ -718,7 +718,17 @@ func TestAdjustmentMovesMoney(t *testing.T) {
 			t.Errorf("%s: AsksGoal %v, want %v", c.name, got, c.goal)
 		}
 	}
-	// the 逾期交付's unchanged lines, 180 against an estimate of 170, are not its subject
+	// the 逾期交付's unchanged lines, 180 against an estimate of 170, are not its subject,
+	// nor its estimate against the project's (CheckApprovedTotal)
+	decl := &app.Declaration{TotalInvestment: app.Wans(180)}
+	overdue := app.Adjustment{Type: app.AdjustOverdue, ApprovedTotal: app.Wans(170), Before: same, After: sameAfter}
+	if p := app.CheckApprovedTotal(app.Body{Kind: app.KindAdjustment, Adjustment: &overdue}, decl, nil); p != nil {
+		t.Errorf("a 逾期交付's estimate, not its subject, checked: %v", p)
+	}
+	overdue.Type = app.AdjustContent
+	if p := app.CheckApprovedTotal(app.Body{Kind: app.KindAdjustment, Adjustment: &overdue}, decl, nil); len(p) != 1 {
+		t.Errorf("a 项目调整's estimate of 170 against 180: %v", p)
+	}
 	a := app.Adjustment{ProjectName: "平台", UnitName: "城关镇", Type: app.AdjustOverdue, Reason: "芯片到货延迟", NewDueOn: "2027-09-30",
 		ApprovedTotal: app.Wans(170), Before: same, After: sameAfter, AppliedOn: "2027-03-01", Contact: app.Contact{Person: "李梅", Phone: "0564-6012345"}}
 	for _, p := range app.FieldErrors(a.Validate()) {

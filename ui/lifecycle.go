@@ -205,7 +205,13 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 func (le *lifecycleEditor) typeShown() {
 	a := le.adj
 	none := a.Type == ""
-	money := none || a.MovesMoney()
+	// A 项目调整 and a 重大变更 ask for the lines even while empty (the
+	// section went away as a clerk cleared the estimate to retype it), and
+	// a problem on them keeps them in sight (found in review).
+	money := none || a.Type == app.AdjustContent || a.Type == app.AdjustMajorChange || a.MovesMoney() ||
+		slices.ContainsFunc(le.e.problems, func(p app.FieldError) bool {
+			return p.Field == "approved_total" || strings.HasPrefix(p.Field, "before") || strings.HasPrefix(p.Field, "after")
+		})
 	changed := false
 	for _, o := range []struct {
 		obj   fyne.CanvasObject

@@ -603,6 +603,7 @@ func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
 		{2, false, false, true, false, false}, // 逾期交付
 		{3, false, false, false, true, false}, // 项目终止
 		{0, true, true, false, false, true},   // 项目调整
+		{1, true, true, false, false, true},   // 重大变更 (武汉's self-adjustment covers it)
 	} {
 		h.sel("type").SetSelectedIndex(c.index)
 		got := []bool{shown(le.goal), shown(le.situ), shown(le.due), shown(le.end), shown(le.budget), shown(le.noBudget), shown(le.moved)}
@@ -621,5 +622,11 @@ func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
 		if strings.HasPrefix(p.Field, "before") || strings.HasPrefix(p.Field, "after") || p.Field == "approved_total" {
 			t.Errorf("a 项目终止's lines, out of sight, have a problem: %v", p)
 		}
+	}
+	// a 重大变更 whose estimate the clerk clears to retype keeps its lines in sight
+	h.sel("type").SetSelectedIndex(1)
+	h.entry("approved_total").SetText("")
+	if !shown(le.budget) {
+		t.Error("a 重大变更's budget went out of sight as its estimate was cleared")
 	}
 }
