@@ -262,7 +262,7 @@ func (prof *Profile) deadlines(f map[string]factValue, dates projectDates, event
 		}
 		dl, ok := prof.deadline(&r, dates, events, today)
 		if ok {
-			dl.Bureau = r.Anchor == AnchorPlanYear && meets[r.ID].Kind == "" && r.ID != declares
+			dl.Bureau = bureauStep(&r, meets, declares)
 			out = append(out, dl)
 		}
 	}

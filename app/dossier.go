@@ -276,6 +276,15 @@ func (prof *Profile) declares(f map[string]factValue, meets map[string]Lifecycle
 	return declares
 }
 
+// bureauStep reports whether deadline rule r is a step of the bureau's own
+// that the plan year times (Deadline.Bureau): of the plan year, met by no
+// filing (meets, by deadline ID), and not the declaration's 申报截止
+// (declares).
+func bureauStep(r *DeadlineRule, meets map[string]LifecycleRule, declares string) bool {
+	_, owned := meets[r.ID]
+	return !owned && r.Anchor == AnchorPlanYear && r.ID != declares
+}
+
 // meetsOf returns, for a project whose declaration has facts f, the
 // lifecycle rule whose filing meets each deadline (by the deadline's ID),
 // and the acceptance filings that meet none (undated).
@@ -342,7 +351,7 @@ func (prof *Profile) dossierDeadlines(f map[string]factValue, dates projectDates
 		}
 		dd.MetBy = metBy(&rule, lr, owned, fs, dl, events, prof.unitAccepts(f))
 		byAcceptance := !owned && (rule.Anchor == AnchorCompletion || rule.Anchor == AnchorApproval)
-		bureaus := !owned && rule.Anchor == AnchorPlanYear && rule.ID != declares // met when the declaration is, not by it
+		bureaus := bureauStep(&rule, meets, declares) // met when the declaration is, not by it
 		// ByFiling has the deadlines a filing meets by being sent: its
 		// kind's, and the 申报截止 its declaration meets. One met by an act
 		// (组织验收, an approval's validity, the bureau's steps) is not the

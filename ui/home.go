@@ -406,7 +406,11 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 	}
 	if d.Bureau {
 		// the bureau's step, which the unit waits on but neither meets
-		// nor misses: not in the colours of the clerk's own deadlines
+		// nor misses: not in the colours, nor the words (截止, 已过期), of
+		// the clerk's own deadlines (found in review)
+		if d.Known() {
+			when = Tf("数管局于 %s 前完成", dueDate(d))
+		}
 		when += T("（数管局办理的环节）")
 		imp = widget.LowImportance
 	}
