@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,11 @@ type editorScreen struct {
 	// projectFiling read it; nil when the store holds none.
 	project   *app.Filing
 	projectID string
+	// siblings are the other acceptance applications of the project an
+	// acceptance application names (siblingsFor), sent or decided, as
+	// acceptancesOf read them; nil for any other kind.
+	siblings    []*app.Filing
+	siblingsFor string
 
 	saver *saver
 
@@ -546,7 +552,46 @@ func (e *editorScreen) projectDecided() app.Problems {
 	if !app.ProjectStateKnown(history) {
 		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
-	return app.CheckProject(body, e.prof, decl, history)
+	p := app.CheckProject(body, e.prof, decl, history)
+	if e.f.Kind == app.KindAcceptance {
+		if e.siblingsFor != e.f.ProjectID { // once per link, as the project is read
+			e.siblings, _ = acceptancesOf(e.u.ctx, e.u.store, e.f.ProjectID, e.f.ID)
+			e.siblingsFor = e.f.ProjectID
+		}
+		// as the bureau will refuse it: a clerk learned of a second
+		// application only from the refusal (found in review)
+		p = append(p, app.CheckOneAcceptance(body, e.prof, e.siblings)...)
+	}
+	return p
+}
+
+// acceptancesOf reads the acceptance applications of project other than
+// self that were sent or decided (those app.CheckOneAcceptance weighs):
+// the list's rows say which, so drafts and returned ones are not read.
+func acceptancesOf(ctx context.Context, s Store, project, self string) ([]*app.Filing, error) {
+	rows, err := s.List(ctx, app.Query{Kind: app.KindAcceptance})
+	if err != nil {
+		return nil, err
+	}
+	var out []*app.Filing
+	for _, r := range rows {
+		switch r.Status {
+		case app.StatusSubmitted, app.StatusPreliminary, app.StatusExpert, app.StatusApproved, app.StatusFiled:
+		default:
+			continue
+		}
+		if r.ID == self {
+			continue
+		}
+		f, err := s.Get(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if f.ProjectID == project {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // changedView recomputes the checks and the assessment and shows them.
@@ -856,16 +901,27 @@ func (e *editorScreen) refreshStateLater() {
 	if le, ok := e.kind.(*lifecycleEditor); ok && le.accID != "" && (le.acc == nil || !le.acc.Status.Final()) {
 		accID = le.accID
 	}
+	siblingsFor, self := e.siblingsFor, e.f.ID // an acceptance application's others, which a decision may have moved
 	e.u.goWait(func(ctx context.Context) {
 		latest, send, w, err := e.readState(ctx)
 		decl, read := e.readLinked(ctx, project, func(d *app.Filing) bool { return d.Declaration != nil }) // the project's
 		acc, accRead := e.readLinked(ctx, accID, func(*app.Filing) bool { return true })
+		var siblings []*app.Filing
+		siblingsErr := errors.New("not read")
+		if siblingsFor != "" {
+			siblings, siblingsErr = acceptancesOf(ctx, e.u.store, siblingsFor, self)
+		}
 		e.u.do(func() {
 			e.stateReading = false
 			if e.u.editor != e {
 				return
 			}
 			changed := false
+			if siblingsErr == nil && e.siblingsFor == siblingsFor && !slices.EqualFunc(siblings, e.siblings, func(a, b *app.Filing) bool {
+				return a.ID == b.ID && a.Status == b.Status
+			}) {
+				e.siblings, changed = siblings, true
+			}
 			if read && e.projectID == project && statusOf(decl) != statusOf(e.project) {
 				e.project = decl
 				if le, ok := e.kind.(*lifecycleEditor); ok {

@@ -1272,3 +1272,44 @@ func TestGoLiveBeforeThePlanYearIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// A second acceptance application of a project says so before it is sent,
+// as the bureau will refuse it (app.CheckOneAcceptance), and stops saying
+// it once the first is refused (验收不通过), with the editor open; a clerk
+// learned of it only from the refusal (found in review).
+func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	at := x.u.Now().AddDate(0, -2, 0)
+	d := laterOfProject(t, x, at, app.KindAcceptance, true)
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(d)
+	first, err := app.NewFiling(app.KindAcceptance, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f2", "local", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.ProjectID = d.ID
+	sent := at.AddDate(0, 0, 20)
+	if _, err := first.Submit(sent, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(first)
+	says := func(what string) bool {
+		return slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool {
+			return p.Field == "project_id" && strings.Contains(p.Message, what)
+		})
+	}
+	x.eventually(t, "the first application said", func() bool {
+		return says(fmt.Sprintf("本项目已有一份竣工验收申请待数管局受理（%s 报送）", sent.In(app.Beijing).Format(time.DateOnly)))
+	})
+	for i, a := range []app.Action{app.ActionAccept, app.ActionReject} {
+		if _, err := first.Decide(sent.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "验收不通过：功能未达合同要求"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(first)
+	x.eventually(t, "the refused application no longer said", func() bool { return !says("本项目") })
+}
