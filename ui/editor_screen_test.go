@@ -1251,11 +1251,7 @@ func TestGoLiveBeforeThePlanYearIsSaid(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
 	d := laterOfProject(t, x, at, app.KindGoLive, true)
-	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
-		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	approve(t, d, at)
 	x.store.put(d)
 	h := x.editor(t)
 	before := fmt.Sprintf("%d-06-01", d.Declaration.PlanYear-1)
@@ -1281,11 +1277,7 @@ func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
 	d := laterOfProject(t, x, at, app.KindAcceptance, true)
-	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
-		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	approve(t, d, at)
 	x.store.put(d)
 	first, err := app.NewFiling(app.KindAcceptance, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f2", "local", at)
 	if err != nil {

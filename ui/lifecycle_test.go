@@ -36,13 +36,20 @@ func declared(t *testing.T, x *screenFixture) *app.Filing {
 	if _, err := d.Submit(at, "陈晓"); err != nil {
 		t.Fatal(err)
 	}
+	approve(t, d, at)
+	x.store.put(d)
+	return d
+}
+
+// approve has the bureau accept the submitted filing f the day after at
+// and approve it the day after that.
+func approve(t *testing.T, f *app.Filing, at time.Time) {
+	t.Helper()
 	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
-		if _, err := d.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+		if _, err := f.Decide(at.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "同意"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	x.store.put(d)
-	return d
 }
 
 // 武汉 第十九条 in the editor: an adjustment started from its project
