@@ -80,6 +80,16 @@ var funcs = template.FuncMap{
 		}
 		return "本系统未列明的材料（代码 " + code + "）"
 	},
+	// code writes a resource code (分类码/顺序码) to break only after its
+	// slash: in a narrow window 307001/000001 broke as 307001/00 | 0001
+	// (found at 800 px). What is not one is written as it is.
+	"code": func(s string) template.HTML {
+		c, q, ok := strings.Cut(s, "/")
+		if !ok {
+			return template.HTML(template.HTMLEscapeString(s))
+		}
+		return template.HTML(`<span class="rescode">` + template.HTMLEscapeString(c) + `/<wbr>` + template.HTMLEscapeString(q) + `</span>`)
+	},
 	// wan and yuan are app's own formatting of integer fen.
 	"wan": func(m app.Money) string { return m.WanString() },
 	// wanIfSet leaves an optional amount not given blank, not "0".
