@@ -735,3 +735,32 @@ func TestAdjustmentMovesMoney(t *testing.T) {
 		t.Errorf("a 逾期交付's unchanged lines checked: %v", p)
 	}
 }
+
+// An adjustment's title says what it is where the profile routes it:
+// 天宁's 重大设计变更 须经批准 read …重大变更备案 (a walkthrough); 郁南 files
+// them; 武汉's self-adjustment makes it depend on the adjustment, so the
+// title says neither.
+func TestAdjustmentTitleSaysHowItIsRouted(t *testing.T) {
+	title := func(typ app.AdjustType) string {
+		f := &app.Filing{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: "城关镇平台", Type: typ}}
+		return f.Title()
+	}
+	for _, c := range []struct {
+		prof string
+		typ  app.AdjustType
+		want string
+	}{
+		{"tianning", app.AdjustMajorChange, "城关镇平台重大变更申请"},
+		{"yunan", app.AdjustMajorChange, "城关镇平台重大变更备案"},
+		{"yunan", app.AdjustOverdue, "城关镇平台逾期交付备案"},
+		{"wuhan", app.AdjustContent, "城关镇平台项目调整"},
+		{"wuhan", app.AdjustMajorChange, "城关镇平台重大变更"},
+	} {
+		if got := loadProfile(t, c.prof).ShownTitle(app.KindAdjustment, title(c.typ)); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.prof, c.typ, got, c.want)
+		}
+	}
+	if got := (*app.Profile)(nil).ShownTitle(app.KindAdjustment, title(app.AdjustMajorChange)); got != "城关镇平台重大变更备案" {
+		t.Errorf("with no profile: %q", got)
+	}
+}

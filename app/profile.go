@@ -828,7 +828,44 @@ func (prof *Profile) ShownTitle(k Kind, title string) string {
 	if name := prof.KindName(k); ok && what == k.Label() && year == 0 && name != what {
 		return project + name
 	}
+	if ok && k == KindAdjustment && prof != nil {
+		if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
+			return project + typ + prof.adjustmentSuffix(typ)
+		}
+	}
 	return title
+}
+
+// adjustmentSuffix is what an adjustment of type label typ is, as prof
+// routes it: 备案 where every rule for it is a filing, 申请 where every one
+// needs an approval, nothing where that depends on the adjustment (武汉's
+// self-adjustment) or no rule says. A 天宁 重大设计变更, which 须经批准, read
+// …重大变更备案 (a walkthrough).
+func (prof *Profile) adjustmentSuffix(typ string) string {
+	code := ""
+	for _, c := range AdjustTypeChoices {
+		if c.Label == typ {
+			code = c.Code
+		}
+	}
+	filing, approval := false, false
+	for _, r := range prof.LifecycleRules(KindAdjustment, code, nil) {
+		switch {
+		case r.SelfAdjust != nil:
+			filing, approval = true, true
+		case r.Route == RouteFiling:
+			filing = true
+		default:
+			approval = true
+		}
+	}
+	switch {
+	case filing && !approval:
+		return "备案"
+	case approval && !filing:
+		return "申请"
+	}
+	return ""
 }
 
 func materialList(p *Problems, field string, list []string) {
