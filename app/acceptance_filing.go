@@ -165,13 +165,13 @@ func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
 	name := prof.KindName(KindAcceptance)
 	var p Problems
 	for _, f := range project {
-		if f.Kind != KindAcceptance || f.ID == body.ID || f.ProjectID != body.ProjectID {
+		if f.Kind != KindAcceptance || f.ID == body.ID || f.ProjectID != body.ProjectID || !f.Status.Stands() {
 			continue
 		}
-		sent := "" // the day its current revision was sent
+		sent := "" // （the day its current revision was sent）
 		for _, t := range f.History {
 			if t.Action == ActionSubmit {
-				sent = today(t.At.In(Beijing)).String() + " "
+				sent = "（" + today(t.At.In(Beijing)).String() + " 报送）"
 			}
 		}
 		switch f.Status {
@@ -182,9 +182,9 @@ func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
 			}
 			p.Add("project_id", "本项目的%s已办结（%s%s）：不需再次申请，请勿重复报送", name, when, prof.StatusLabel(f.Status, KindAcceptance))
 		case StatusSubmitted:
-			p.Add("project_id", "本项目已有一份%s待数管局受理（%s报送）：请勿重复报送；如需改正，请撤回那一份，修改后再报送", name, sent)
+			p.Add("project_id", "本项目已有一份%s待数管局受理%s：请勿重复报送；如需改正，请撤回那一份，修改后再报送", name, sent)
 		case StatusPreliminary, StatusExpert:
-			p.Add("project_id", "本项目已有一份%s在数管局审核中（%s报送）：请等数管局的决定，不要重复报送；如需改正，请与数管局联系", name, sent)
+			p.Add("project_id", "本项目已有一份%s在数管局审核中%s：请等数管局的决定，不要重复报送；如需改正，请与数管局联系", name, sent)
 		}
 	}
 	return p
@@ -208,11 +208,7 @@ func (ds Dossier) AcceptancesBefore(id string) []DossierEntry {
 	}
 	var out []DossierEntry
 	for _, e := range ds.Entries {
-		if e.Kind != KindAcceptance || e.FilingID == id || e.FirstSent.IsZero() || !e.FirstSent.Before(first) {
-			continue
-		}
-		switch e.Status {
-		case StatusSubmitted, StatusPreliminary, StatusExpert, StatusApproved, StatusFiled:
+		if e.Kind == KindAcceptance && e.FilingID != id && !e.FirstSent.IsZero() && e.FirstSent.Before(first) && e.Status.Stands() {
 			out = append(out, e)
 		}
 	}

@@ -755,6 +755,7 @@ func TestAdjustmentTitleSaysHowItIsRouted(t *testing.T) {
 		{"yunan", app.AdjustOverdue, "城关镇平台逾期交付备案"},
 		{"wuhan", app.AdjustContent, "城关镇平台项目调整"},
 		{"wuhan", app.AdjustMajorChange, "城关镇平台重大变更"},
+		{"tianning", app.AdjustOverdue, "城关镇平台逾期交付备案"}, // no rule says: as without a profile
 	} {
 		if got := loadProfile(t, c.prof).ShownTitle(app.KindAdjustment, title(c.typ)); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.prof, c.typ, got, c.want)

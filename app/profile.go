@@ -830,18 +830,22 @@ func (prof *Profile) ShownTitle(k Kind, title string) string {
 	}
 	if ok && k == KindAdjustment && prof != nil {
 		if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
-			return project + typ + prof.adjustmentSuffix(typ)
+			return project + typ + prof.AdjustmentAs(typ)
 		}
 	}
 	return title
 }
 
-// adjustmentSuffix is what an adjustment of type label typ is, as prof
-// routes it: 备案 where every rule for it is a filing, 申请 where every one
-// needs an approval, nothing where that depends on the adjustment (武汉's
-// self-adjustment) or no rule says. A 天宁 重大设计变更, which 须经批准, read
-// …重大变更备案 (a walkthrough).
-func (prof *Profile) adjustmentSuffix(typ string) string {
+// AdjustmentAs is what an adjustment of type label typ (项目调整, 重大变更…)
+// is, as prof routes it, for its title and its printed form's name: 备案
+// where every rule for it is a filing, or where no rule says (as without a
+// profile); 申请 where every one needs an approval; nothing where that
+// depends on the adjustment (武汉's self-adjustment). A 天宁 重大设计变更,
+// which 须经批准, read …重大变更备案 (a walkthrough).
+func (prof *Profile) AdjustmentAs(typ string) string {
+	if prof == nil {
+		return "备案"
+	}
 	code := ""
 	for _, c := range AdjustTypeChoices {
 		if c.Label == typ {
@@ -860,12 +864,12 @@ func (prof *Profile) adjustmentSuffix(typ string) string {
 		}
 	}
 	switch {
-	case filing && !approval:
-		return "备案"
 	case approval && !filing:
 		return "申请"
+	case approval && filing:
+		return ""
 	}
-	return ""
+	return "备案"
 }
 
 func materialList(p *Problems, field string, list []string) {

@@ -82,6 +82,17 @@ func (s Status) Editable() bool {
 // new revision (see Revise).
 func (s Status) Reopened() bool { return s == StatusReturned || s == StatusWithdrawn }
 
+// Stands reports whether a submission in state s stands at the bureau:
+// sent and neither refused, returned nor withdrawn — under review or
+// passed (what app.CheckOneAcceptance holds a second application to).
+func (s Status) Stands() bool {
+	switch s {
+	case StatusSubmitted, StatusPreliminary, StatusExpert, StatusApproved, StatusFiled:
+		return true
+	}
+	return false
+}
+
 // Final reports whether no further decision can follow.
 func (s Status) Final() bool {
 	return s == StatusApproved || s == StatusFiled || s == StatusRejected

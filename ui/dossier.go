@@ -38,19 +38,11 @@ func projectFilings(ctx context.Context, s Store, project string) ([]*app.Filing
 	}
 	var out []*app.Filing
 	for _, k := range []app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance} {
-		rows, err := s.List(ctx, app.Query{Kind: k})
+		fs, err := ofProject(ctx, s, k, project, nil)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			f, err := s.Get(ctx, r.ID)
-			if err != nil {
-				return nil, err
-			}
-			if f.ProjectID == project {
-				out = append(out, f)
-			}
-		}
+		out = append(out, fs...)
 	}
 	for _, id := range ids {
 		f, err := s.Get(ctx, id)
@@ -61,6 +53,30 @@ func projectFilings(ctx context.Context, s Store, project string) ([]*app.Filing
 			return nil, err
 		}
 		out = append(out, f)
+	}
+	return out, nil
+}
+
+// ofProject reads the filings of kind k that name project, of those whose
+// list row keep takes (nil: every one): a filing's project is in its
+// document, not in its row, so each is read. It runs off the Fyne thread.
+func ofProject(ctx context.Context, s Store, k app.Kind, project string, keep func(app.FilingRow) bool) ([]*app.Filing, error) {
+	rows, err := s.List(ctx, app.Query{Kind: k})
+	if err != nil {
+		return nil, err
+	}
+	var out []*app.Filing
+	for _, r := range rows {
+		if keep != nil && !keep(r) {
+			continue
+		}
+		f, err := s.Get(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if f.ProjectID == project {
+			out = append(out, f)
+		}
 	}
 	return out, nil
 }

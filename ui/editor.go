@@ -36,8 +36,9 @@ type editorScreen struct {
 	// siblings are the other acceptance applications of the project an
 	// acceptance application names (siblingsFor), sent or decided, as
 	// acceptancesOf read them; nil for any other kind.
-	siblings    []*app.Filing
-	siblingsFor string
+	siblings        []*app.Filing
+	siblingsFor     string
+	siblingsReading string // the project readSiblingsLater reads for (Fyne thread only)
 
 	saver *saver
 
@@ -554,44 +555,46 @@ func (e *editorScreen) projectDecided() app.Problems {
 	}
 	p := app.CheckProject(body, e.prof, decl, history)
 	if e.f.Kind == app.KindAcceptance {
-		if e.siblingsFor != e.f.ProjectID { // once per link, as the project is read
-			e.siblings, _ = acceptancesOf(e.u.ctx, e.u.store, e.f.ProjectID, e.f.ID)
-			e.siblingsFor = e.f.ProjectID
+		if e.siblingsFor != e.f.ProjectID { // once per link, read off the Fyne thread
+			e.readSiblingsLater(e.f.ProjectID)
+		} else {
+			// as the bureau will refuse it: a clerk learned of a second
+			// application only from the refusal (found in review)
+			p = append(p, app.CheckOneAcceptance(body, e.prof, e.siblings)...)
 		}
-		// as the bureau will refuse it: a clerk learned of a second
-		// application only from the refusal (found in review)
-		p = append(p, app.CheckOneAcceptance(body, e.prof, e.siblings)...)
 	}
 	return p
 }
 
+// readSiblingsLater reads the other acceptance applications of project
+// off the Fyne thread (a unit holds many) and checks the filing again
+// with them; one read at a time.
+func (e *editorScreen) readSiblingsLater(project string) {
+	if e.siblingsReading == project {
+		return
+	}
+	e.siblingsReading = project
+	self := e.f.ID
+	e.u.goWait(func(ctx context.Context) {
+		siblings, err := acceptancesOf(ctx, e.u.store, project, self)
+		e.u.do(func() {
+			e.siblingsReading = ""
+			if err != nil || e.u.editor != e || e.f.ProjectID != project {
+				return
+			}
+			e.siblings, e.siblingsFor = siblings, project
+			if e.editable {
+				e.changedView()
+			}
+		})
+	})
+}
+
 // acceptancesOf reads the acceptance applications of project other than
-// self that were sent or decided (those app.CheckOneAcceptance weighs):
-// the list's rows say which, so drafts and returned ones are not read.
+// self that stand at the bureau (those app.CheckOneAcceptance weighs): the
+// list's rows say which, so drafts and returned ones are not read.
 func acceptancesOf(ctx context.Context, s Store, project, self string) ([]*app.Filing, error) {
-	rows, err := s.List(ctx, app.Query{Kind: app.KindAcceptance})
-	if err != nil {
-		return nil, err
-	}
-	var out []*app.Filing
-	for _, r := range rows {
-		switch r.Status {
-		case app.StatusSubmitted, app.StatusPreliminary, app.StatusExpert, app.StatusApproved, app.StatusFiled:
-		default:
-			continue
-		}
-		if r.ID == self {
-			continue
-		}
-		f, err := s.Get(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		if f.ProjectID == project {
-			out = append(out, f)
-		}
-	}
-	return out, nil
+	return ofProject(ctx, s, app.KindAcceptance, project, func(r app.FilingRow) bool { return r.ID != self && r.Status.Stands() })
 }
 
 // changedView recomputes the checks and the assessment and shows them.

@@ -21,7 +21,7 @@ func Build(b app.Body, o Options) (*Document, error) {
 	case b.Acceptance != nil:
 		d = acceptance(b.Acceptance, b.Attachments, o.Required)
 	default:
-		if d = laterFiling(b); d == nil { // lifecycle.go
+		if d = laterFiling(b, o); d == nil { // lifecycle.go
 			return nil, app.Errorf(app.EINVALID, "材料没有内容，无法打印")
 		}
 	}

@@ -9,12 +9,12 @@ import (
 
 // laterFiling lays out a filing of a project's later life
 // (app.LifecycleKinds), nil when b holds none.
-func laterFiling(b app.Body) *Document {
+func laterFiling(b app.Body, o Options) *Document {
 	switch {
 	case b.GoLive != nil:
 		return goLive(b.GoLive)
 	case b.Adjustment != nil:
-		return adjustment(b.Adjustment)
+		return adjustment(b.Adjustment, o.AdjustAs)
 	case b.AcceptanceFiling != nil:
 		return acceptanceFiling(b.AcceptanceFiling)
 	case b.OMFiling != nil:
@@ -38,12 +38,16 @@ func goLive(g *app.GoLive) *Document {
 	return doc
 }
 
-func adjustment(a *app.Adjustment) *Document {
+func adjustment(a *app.Adjustment, as func(typ string) string) *Document {
 	what := app.LabelOf(app.AdjustTypeChoices, string(a.Type))
 	if what == "" {
 		what = "项目调整"
 	}
-	doc := &Document{Name: "政务信息化" + what + "备案表", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
+	suffix := "备案"
+	if as != nil {
+		suffix = as(what) // 天宁's 重大设计变更 须经批准: 政务信息化重大变更申请表
+	}
+	doc := &Document{Name: "政务信息化" + what + suffix + "表", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
 	ch := func(title string, blocks ...Block) { doc.Chapters = append(doc.Chapters, Chapter{title, blocks}) }
 	fs := []Field{{"项目名称", v(a.ProjectName)}, {"建设单位", v(a.UnitName)}, {"原立项批复文号", v(a.ApprovalRef)}, {"调整类型", v(what)}}
 	if a.MovesMoney() {

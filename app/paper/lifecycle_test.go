@@ -83,3 +83,22 @@ func TestOverdueAdjustmentPrintsWhatItSays(t *testing.T) {
 		}
 	}
 }
+
+// The form's name says what the adjustment is where the jurisdiction
+// routes it (天宁's 重大设计变更 须经批准 printed as …备案表), as its title
+// does (Profile.AdjustmentAs); without one it is a 备案表.
+func TestAdjustmentFormNamedAsRouted(t *testing.T) {
+	a := &app.Adjustment{ProjectName: "平台", Type: app.AdjustMajorChange, Reason: "政策调整"}
+	for as, want := range map[string]string{"申请": "政务信息化重大变更申请表", "": "政务信息化重大变更表", "备案": "政务信息化重大变更备案表"} {
+		doc, err := Build(app.Body{Kind: app.KindAdjustment, Adjustment: a}, Options{AdjustAs: func(string) string { return as }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Name != want {
+			t.Errorf("as %q: %q, want %q", as, doc.Name, want)
+		}
+	}
+	if doc, err := Build(app.Body{Kind: app.KindAdjustment, Adjustment: a}, Options{}); err != nil || doc.Name != "政务信息化重大变更备案表" {
+		t.Errorf("without a profile: %v %v", doc, err)
+	}
+}

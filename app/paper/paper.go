@@ -110,6 +110,10 @@ type Options struct {
 	// filing (Profile.KindName): printed in the document's name in place
 	// of the kind's own (郁南's 验收前置审核申请 for 竣工验收申请).
 	KindName string
+	// AdjustAs is what an adjustment of a type (its label) is, as the
+	// jurisdiction routes it (Profile.AdjustmentAs): 备案, 申请 or nothing,
+	// printed in the form's name (政务信息化重大变更申请表); nil prints 备案.
+	AdjustAs func(typ string) string
 }
 
 // Numeral returns the Chinese chapter numeral of n ≥ 1 (一, 十二, 二十).

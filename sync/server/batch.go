@@ -288,8 +288,8 @@ func refused(req protocol.SubmitRequest, err error) protocol.BatchResult {
 func oneAcceptanceInBatch(phase []*bureaustore.Submission, prof *app.Profile, now time.Time) {
 	var sent []*app.Filing
 	for _, sub := range phase {
-		if sub == nil || sub.Body.Kind != app.KindAcceptance || sub.Body.ProjectID == "" {
-			continue
+		if sub == nil || sub.Body.Kind != app.KindAcceptance || sub.Body.ProjectID == "" || sub.ProjectYear == 0 {
+			continue // as contentRules: only of a project the bureau holds (ProjectYear its plan year)
 		}
 		b := sub.Body
 		if p := app.CheckOneAcceptance(b, prof, sent); p != nil {

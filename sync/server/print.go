@@ -148,6 +148,7 @@ func (s *Server) printRevision(ctx context.Context, c *caller, fid, rev string) 
 		o.Required = p.AcceptanceMaterials
 		o.ConfirmLabel = p.ConfirmationLabel
 		o.KindName = p.KindName(body.Kind)
+		o.AdjustAs = p.AdjustmentAs
 	}
 	select { // a printer, once the copy is known to be there
 	case s.printing <- struct{}{}:
