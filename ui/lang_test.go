@@ -339,3 +339,24 @@ func TestLaterFilingTitlesInEnglish(t *testing.T) {
 		t.Errorf("in Chinese %q reads %q", f.Title(), shownTitle(nil, f.Kind, f.Title()))
 	}
 }
+
+// An adjustment's title reads in English as its Chinese title says it
+// under the profile (app.Profile.ShownTitle): 天宁's 重大设计变更 须经批准
+// is an application, not a filing.
+func TestAdjustmentTitleInEnglishAsRouted(t *testing.T) {
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &app.Filing{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: "Chengguan Platform", Type: app.AdjustMajorChange}}
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	for id, want := range map[string]string{"tianning": "Chengguan Platform — major change application", "yunan": "Chengguan Platform — major change filing",
+		"wuhan": "Chengguan Platform — Major change"} {
+		if got := shownTitle(profs[id], f.Kind, f.Title()); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+}
