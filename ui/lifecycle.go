@@ -208,7 +208,7 @@ func (le *lifecycleEditor) typeShown() {
 	// A 项目调整 and a 重大变更 ask for the lines even while empty (the
 	// section went away as a clerk cleared the estimate to retype it), and
 	// a problem on them keeps them in sight (found in review).
-	money := none || a.Type == app.AdjustContent || a.Type == app.AdjustMajorChange || a.MovesMoney() ||
+	money := a.Type == app.AdjustMajorChange || a.MovesMoney() || // MovesMoney: every 项目调整, and one of no type yet
 		slices.ContainsFunc(le.e.problems, func(p app.FieldError) bool {
 			return p.Field == "approved_total" || strings.HasPrefix(p.Field, "before") || strings.HasPrefix(p.Field, "after")
 		})
@@ -359,8 +359,8 @@ func (le *lifecycleEditor) showAdjustment() {
 		le.moved.Importance = widget.MediumImportance
 		le.moved.SetText(text)
 	}
-	// not of a 逾期交付 or 终止, nor before a type is chosen: it read
-	// 资金调整数额 0 万元 beside them (seen in the real window)
+	// not of a 逾期交付 or 终止 (MovesMoney): it read 资金调整数额 0 万元
+	// beside them (seen in the real window)
 	if shown := unreadable || a.MovesMoney(); shown != le.moved.Visible() {
 		if shown {
 			le.moved.Show()
