@@ -829,11 +829,21 @@ func (prof *Profile) ShownTitle(k Kind, title string) string {
 		return project + name
 	}
 	if ok && k == KindAdjustment && prof != nil {
-		if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
-			return project + typ + prof.AdjustmentAs(typ)
-		}
+		return project + prof.ShownAdjustment(what)
 	}
 	return title
+}
+
+// ShownAdjustment returns what, the words of an adjustment's title after
+// its project (项目调整备案, 重大变更备案…, as Title writes them), as prof
+// routes the adjustment (AdjustmentAs): 重大变更申请 under 天宁. Words of no
+// type are returned as they are. The Chinese title (ShownTitle) and the
+// client's English one both say it so.
+func (prof *Profile) ShownAdjustment(what string) string {
+	if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
+		return typ + prof.AdjustmentAs(typ)
+	}
+	return what
 }
 
 // AdjustmentAs is what an adjustment of type label typ (项目调整, 重大变更…)

@@ -364,10 +364,7 @@ func shownTitle(prof *app.Profile, k app.Kind, title string) string {
 	case what == k.Label():
 		what = prof.KindName(k) // the regulation's name
 	case k == app.KindAdjustment:
-		// as the Chinese title says it (Profile.ShownTitle): 天宁's 重大变更申请
-		if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
-			what = typ + prof.AdjustmentAs(typ)
-		}
+		what = prof.ShownAdjustment(what) // as the Chinese title says it: 天宁's 重大变更申请
 	}
 	return fmt.Sprintf("%s — %s", project, T(what))
 }
