@@ -1187,6 +1187,16 @@ func laterOfProject(t *testing.T, x *screenFixture, at time.Time, k app.Kind, su
 	return d
 }
 
+// approvedLaterOfProject is laterOfProject of a project the bureau then
+// accepted and approved (approve), its decisions pulled with the editor open.
+func approvedLaterOfProject(t *testing.T, x *screenFixture, at time.Time, k app.Kind) *app.Filing {
+	t.Helper()
+	d := laterOfProject(t, x, at, k, true)
+	approve(t, d, at)
+	x.store.put(d)
+	return d
+}
+
 // A trial report of a project whose declaration is not sent yet says so
 // before it is sent (the bureau refuses it: app.CheckProjectDecided), and
 // stops saying it once the bureau's approval of the project is pulled, with
@@ -1250,9 +1260,7 @@ func TestAdjustmentTakesTheProjectsDecisionPulled(t *testing.T) {
 func TestGoLiveBeforeThePlanYearIsSaid(t *testing.T) {
 	x := newScreens(t, "wuhan", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
-	d := laterOfProject(t, x, at, app.KindGoLive, true)
-	approve(t, d, at)
-	x.store.put(d)
+	d := approvedLaterOfProject(t, x, at, app.KindGoLive)
 	h := x.editor(t)
 	before := fmt.Sprintf("%d-06-01", d.Declaration.PlanYear-1)
 	says := fmt.Sprintf("投入运行日期 %s 早于项目的计划年度（%d 年）", before, d.Declaration.PlanYear)
@@ -1276,9 +1284,7 @@ func TestGoLiveBeforeThePlanYearIsSaid(t *testing.T) {
 func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	at := x.u.Now().AddDate(0, -2, 0)
-	d := laterOfProject(t, x, at, app.KindAcceptance, true)
-	approve(t, d, at)
-	x.store.put(d)
+	d := approvedLaterOfProject(t, x, at, app.KindAcceptance)
 	first, err := app.NewFiling(app.KindAcceptance, "3c2b1a09-8f7e-4d6c-9b5a-0000000000f1", "3c2b1a09-8f7e-4d6c-9b5a-0000000000f2", "local", at)
 	if err != nil {
 		t.Fatal(err)
