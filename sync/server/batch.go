@@ -153,8 +153,7 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 						errs[w] = err
 						return
 					}
-					phase[i] = bureaustore.NewSubmission(reqs[i], checked[i], invalid)
-					phase[i].ProjectYear = year
+					phase[i] = newSubmission(reqs[i], checked[i], invalid, year, profile)
 				}
 			})
 		}
@@ -162,7 +161,6 @@ func (s *Server) submitBatch(ctx context.Context, c *caller, reqs []protocol.Sub
 		if err := errors.Join(errs...); err != nil {
 			return fail(n, err)
 		}
-		oneAcceptanceInBatch(phase, profile, now)
 		if err := s.storeBatch(ctx, c, phase, results, now); err != nil {
 			return fail(n, err)
 		}
@@ -279,26 +277,20 @@ func refused(req protocol.SubmitRequest, err error) protocol.BatchResult {
 	return protocol.BatchResult{Status: p.Status, Problem: p}
 }
 
-// oneAcceptanceInBatch holds the acceptance applications of a batch to
-// those sent before them in it, as contentRules holds each to those the
-// bureau holds (app.CheckOneAcceptance): two applications of one project
-// pushed together (made twice offline) were both received (found in
-// review). The first of a project is taken; a later one is refused as if
-// the first were already at the bureau.
-func oneAcceptanceInBatch(phase []*bureaustore.Submission, prof *app.Profile, now time.Time) {
-	var sent []*app.Filing
-	for _, sub := range phase {
-		if sub == nil || sub.Body.Kind != app.KindAcceptance || sub.Body.ProjectID == "" || sub.ProjectYear == 0 {
-			continue // as contentRules: only of a project the bureau holds (ProjectYear its plan year)
-		}
-		b := sub.Body
-		if p := app.CheckOneAcceptance(b, prof, sent); p != nil {
-			sub.Invalid = app.Problems(append(app.FieldErrors(sub.Invalid), p...)).Err()
-			continue
-		}
-		if sub.Invalid == nil {
-			sent = append(sent, &app.Filing{ID: b.ID, Kind: b.Kind, ProjectID: b.ProjectID, Status: app.StatusSubmitted,
-				History: []app.Transition{{At: now, Action: app.ActionSubmit, To: app.StatusSubmitted}}})
+// newSubmission returns the submission of body (req's) with the content
+// rules' verdict and its project's plan year (contentRules), and the rule
+// the store holds it to in its commit: an acceptance application of a
+// project the bureau holds (year its plan year) is refused while another
+// of the project stands (app.CheckOneAcceptance). contentRules says that
+// with the other problems; only the store's commit sees an application
+// sent at once beside it (in the same batch, or another request).
+func newSubmission(req protocol.SubmitRequest, body app.Body, invalid error, year int, prof *app.Profile) *bureaustore.Submission {
+	sub := bureaustore.NewSubmission(req, body, invalid)
+	sub.ProjectYear = year
+	if body.Kind == app.KindAcceptance && body.ProjectID != "" && year != 0 {
+		sub.ProjectRule = func(project []*app.Filing) error {
+			return app.CheckOneAcceptance(body, prof, project).Err()
 		}
 	}
+	return sub
 }

@@ -55,12 +55,12 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, c *caller)
 func (s *Server) submit(ctx context.Context, c *caller, req protocol.SubmitRequest, body app.Body) (protocol.Receipt, bool, error) {
 	now := s.Now()
 	// The content rules run before the write is queued.
-	invalid, year, err := s.contentRules(ctx, c, body, s.profile.Load(), now)
+	prof := s.profile.Load()
+	invalid, year, err := s.contentRules(ctx, c, body, prof, now)
 	if err != nil {
 		return protocol.Receipt{}, false, fmt.Errorf("submit %s/%s: %w", body.ID, body.RevisionID, err)
 	}
-	sub := bureaustore.NewSubmission(req, body, invalid)
-	sub.ProjectYear = year
+	sub := newSubmission(req, body, invalid, year, prof)
 	var out [1]protocol.BatchResult
 	err = s.applyBatch(ctx, c, []*bureaustore.Submission{sub}, out[:], now)
 	if err != nil {

@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,8 +13,11 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/sync/bureautest"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
+	"egovdesk/sync/server/badgerstore"
+	"egovdesk/sync/server/bureaustore"
 )
 
 // trialAndAcceptance returns a trial report of unit, ended by the fixture's
@@ -454,6 +459,102 @@ func TestOneAcceptanceApplicationInABatch(t *testing.T) {
 	}
 	if p := rs[1].Problem; p == nil || len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, "本项目已有一份竣工验收申请待数管局受理") {
 		t.Errorf("the second application in the same batch: %+v", rs[1])
+	}
+}
+
+// meetingReads is a store whose ProjectFilings, once armed for n callers,
+// holds each caller until n have read: n requests checked before the
+// bureau's commit then all see the project as it was before any of them.
+type meetingReads struct {
+	bureaustore.Storage
+	mu      sync.Mutex
+	waiting int
+	met     chan struct{}
+}
+
+func (m *meetingReads) arm(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.waiting, m.met = n, make(chan struct{})
+}
+
+func (m *meetingReads) ProjectFilings(ctx context.Context, unit, project string) ([]bureaustore.Filing, error) {
+	fs, err := m.Storage.ProjectFilings(ctx, unit, project)
+	m.mu.Lock()
+	met := m.met
+	if met != nil {
+		if m.waiting--; m.waiting == 0 {
+			close(met)
+			m.met = nil
+		}
+	}
+	m.mu.Unlock()
+	if met != nil {
+		select {
+		case <-met:
+		case <-time.After(10 * time.Second): // not all came: the test fails on its count
+		}
+	}
+	return fs, err
+}
+
+// Acceptance applications of one project sent at once, each in a request
+// of its own (two laptops of the unit, or a push and a resend), are not
+// all received: the bureau checked them before its commit only, and two
+// sent at once were both received (found in review). Here each request's
+// check reads the project before any of them is stored; one is received,
+// the others are refused in the commit as if it had come first.
+func TestAcceptanceApplicationsSentAtOnce(t *testing.T) {
+	st := &meetingReads{}
+	fx := MustBureau(t, func(cfg *server.Config) {
+		if bureautest.Postgres() {
+			st.Storage = bureautest.PGStorage(t)
+		} else {
+			bs, err := badgerstore.Open(context.Background(), t.TempDir(), badgerstore.Options{MemTable: 4 << 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { bs.Close() })
+			st.Storage = bs
+		}
+		cfg.Storage = st
+	})
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	reqs := make([]protocol.SubmitRequest, 4)
+	paths := make([]string, len(reqs))
+	for i := range reqs {
+		_, a := trialAndAcceptance(t, fx, fx.unitA.ID)
+		a.ProjectID = decl.ID
+		a.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+		withContract(fx, a)
+		reqs[i], paths[i] = submitReq(t, a), revPath(a)
+	}
+	st.arm(len(reqs))
+	answers := make([]response, len(reqs))
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Go(func() { answers[i] = fx.do("POST", paths[i], fx.clerkA, reqs[i]) })
+	}
+	wg.Wait()
+	created := 0
+	for i, a := range answers {
+		switch a.StatusCode {
+		case http.StatusCreated:
+			created++
+		case http.StatusUnprocessableEntity:
+			if !strings.Contains(string(a.body), "本项目已有一份竣工验收申请待数管局受理") {
+				t.Errorf("application %d refused for another reason: %s", i, a.body)
+			}
+		default:
+			t.Errorf("application %d: %d %s", i, a.StatusCode, a.body)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d of %d applications of one project sent at once were received, want 1", created, len(reqs))
 	}
 }
 

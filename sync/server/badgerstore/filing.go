@@ -52,27 +52,34 @@ func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.Filing
 // the filings of unit that name it (fp/ keys).
 func (s *Store) ProjectFilings(ctx context.Context, unit, project string) ([]bureaustore.Filing, error) {
 	var out []bureaustore.Filing
-	err := s.db.View(func(txn *badger.Txn) error {
-		var fr bureaustore.Filing
-		switch err := getJSON(txn, key("f", project), &fr); {
-		case err == nil && fr.Filing.UnitID == unit:
-			out = append(out, fr)
-		case err != nil && !errors.Is(err, badger.ErrKeyNotFound):
-			return err
-		}
-		for _, id := range keysWithPrefix(txn, key("fp", unit, project, "")) {
-			var fr bureaustore.Filing
-			if err := getJSON(txn, key("f", id), &fr); err != nil {
-				return err
-			}
-			if fr.Filing.ProjectID == project { // a key an older bureau left behind names it no more
-				out = append(out, fr)
-			}
-		}
-		return nil
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		out, err = projectFilings(txn, unit, project)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("filings of project %s: %w", project, err)
+	}
+	return out, nil
+}
+
+// projectFilings is ProjectFilings in txn, which sees its own writes.
+func projectFilings(txn *badger.Txn, unit, project string) ([]bureaustore.Filing, error) {
+	var out []bureaustore.Filing
+	var fr bureaustore.Filing
+	switch err := getJSON(txn, key("f", project), &fr); {
+	case err == nil && fr.Filing.UnitID == unit:
+		out = append(out, fr)
+	case err != nil && !errors.Is(err, badger.ErrKeyNotFound):
+		return nil, err
+	}
+	for _, id := range keysWithPrefix(txn, key("fp", unit, project, "")) {
+		var fr bureaustore.Filing
+		if err := getJSON(txn, key("f", id), &fr); err != nil {
+			return nil, err
+		}
+		if fr.Filing.ProjectID == project { // a key an older bureau left behind names it no more
+			out = append(out, fr)
+		}
 	}
 	return out, nil
 }

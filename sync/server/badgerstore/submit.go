@@ -130,6 +130,9 @@ func (s *Store) apply(txn *badger.Txn, w writer, by bureaustore.Actor, sub burea
 	if sub.Invalid != nil {
 		return protocol.Receipt{}, false, sub.Invalid
 	}
+	if err := projectRule(txn, by.UnitID, sub); err != nil {
+		return protocol.Receipt{}, false, err
+	}
 	var cur *bureaustore.Filing
 	if fitem != nil {
 		cur = new(bureaustore.Filing)
@@ -279,4 +282,23 @@ func (s *Store) attachmentsOf(txn *badger.Txn, unit string, atts []app.Attachmen
 		return up.Size, err == nil && up.Complete, err
 	}, strict)
 	return missing, unmarked, err
+}
+
+// projectRule runs sub's ProjectRule, if any, on its project's filings as
+// txn holds them: after those of every submission before it, which the
+// one writer committed or staged in txn (runGroup). It returns the rule's
+// refusal or a storage error.
+func projectRule(txn *badger.Txn, unit string, sub bureaustore.Submission) error {
+	if sub.ProjectRule == nil || sub.Body.ProjectID == "" {
+		return nil
+	}
+	frs, err := projectFilings(txn, unit, sub.Body.ProjectID)
+	if err != nil {
+		return err
+	}
+	fs := make([]*app.Filing, len(frs))
+	for i := range frs {
+		fs[i] = &frs[i].Filing
+	}
+	return sub.ProjectRule(fs)
 }

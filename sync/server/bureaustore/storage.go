@@ -443,6 +443,18 @@ type Submission struct {
 	// filing belongs to, as the bureau holds it (0: none, or a
 	// declaration): the queue lists the filing under that year.
 	ProjectYear int
+	// ProjectRule, when set, is a rule on the filings of the submission's
+	// project that two submissions racing each other must not both pass
+	// (one acceptance application of a project at a time). The store runs
+	// it on a new revision with Invalid nil, in the transaction that would
+	// store it, after every submission of the project before it (of the
+	// same call, another call, another process) is stored or refused: it
+	// gets the project's filings of the unit as they then stand (the
+	// declaration and those naming it, the submission's own filing
+	// included when it has one). An error it returns refuses the
+	// submission as Invalid does. Checked before, outside that transaction,
+	// two applications sent at once were both received (found in review).
+	ProjectRule func(project []*app.Filing) error
 }
 
 // NewSubmission returns the submission of body (req's, decoded) with the

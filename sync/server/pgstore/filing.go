@@ -47,20 +47,26 @@ func (s *Store) Filing(ctx context.Context, unit, id string) (bureaustore.Filing
 // ProjectFilings returns the records of unit's declaration project and of
 // unit's filings that name it (filings_project).
 func (s *Store) ProjectFilings(ctx context.Context, unit, project string) ([]bureaustore.Filing, error) {
-	rows, err := s.pool.Query(ctx, `SELECT record FROM filings WHERE unit_id = $1 AND id = $2
-		UNION ALL SELECT record FROM filings WHERE unit_id = $1 AND record->'filing'->>'project_id' = $2
-			AND record->'filing'->>'project_id' <> '' AND id <> $2`, unit, project)
-	if err != nil {
-		return nil, storeErr(fmt.Errorf("filings of project %s: %w", project, err))
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.Filing, error) {
-		var f bureaustore.Filing
-		return f, scanJSON(r, "filing", &f)
-	})
+	out, err := projectFilings(ctx, s.pool, unit, project)
 	if err != nil {
 		return nil, storeErr(fmt.Errorf("filings of project %s: %w", project, err))
 	}
 	return out, nil
+}
+
+// projectFilings is ProjectFilings through q (the pool, or a transaction,
+// which sees its own writes).
+func projectFilings(ctx context.Context, q Querier, unit, project string) ([]bureaustore.Filing, error) {
+	rows, err := q.Query(ctx, `SELECT record FROM filings WHERE unit_id = $1 AND id = $2
+		UNION ALL SELECT record FROM filings WHERE unit_id = $1 AND record->'filing'->>'project_id' = $2
+			AND record->'filing'->>'project_id' <> '' AND id <> $2`, unit, project)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (bureaustore.Filing, error) {
+		var f bureaustore.Filing
+		return f, scanJSON(r, "filing", &f)
+	})
 }
 
 // UnitFilings returns the filing records of unit, in no order.

@@ -131,6 +131,11 @@ func (s *Store) submitIn(ctx context.Context, tx pgx.Tx, calls []*submitCall, fa
 		for _, sum := range attachmentSums(c.subs) {
 			locks = append(locks, uploadLock(c.by.UnitID, sum))
 		}
+		for _, sub := range c.subs {
+			if sub != nil && sub.ProjectRule != nil && sub.Body.ProjectID != "" {
+				locks = append(locks, projectLock(c.by.UnitID, sub.Body.ProjectID))
+			}
+		}
 		all = append(all, c.subs...)
 	}
 	slices.Sort(locks)
@@ -201,8 +206,14 @@ func attachmentSums(subs []*bureaustore.Submission) []string {
 // uploadLock names the lock of unit's upload sum.
 func uploadLock(unit, sum string) string { return unit + "/" + sum }
 
-// lockUploads takes, to the end of tx, the locks (uploadLock) of uploads,
-// which must be sorted.
+// projectLock names the lock a submission with a ProjectRule takes on
+// unit's project: the rule then reads the project's filings after every
+// other transaction holding it committed (read committed: each statement
+// sees what committed before it began), in this process or another.
+func projectLock(unit, project string) string { return "project/" + unit + "/" + project }
+
+// lockUploads takes, to the end of tx, the locks (uploadLock, projectLock)
+// of uploads, which must be sorted: one order for every transaction.
 func lockUploads(ctx context.Context, tx pgx.Tx, locks []string) error {
 	for _, l := range locks {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", l); err != nil {
@@ -363,6 +374,9 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	if sub.Invalid != nil {
 		return bureaustore.SubmitResult{}, invalid{sub.Invalid}
 	}
+	if err := projectRule(ctx, st, by.UnitID, sub); err != nil {
+		return bureaustore.SubmitResult{}, err
+	}
 	fr, err := bureaustore.Advance(cur, by, req, body, now)
 	if err != nil {
 		return bureaustore.SubmitResult{}, err
@@ -402,6 +416,31 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 		r.similar(body.ID, body.Declaration, sub.DeclarationPrint())
 	}
 	return bureaustore.SubmitResult{Receipt: newRev.Receipt, Created: true}, nil
+}
+
+// projectRule runs sub's ProjectRule, if any, on its project's filings as
+// st's transaction sees them, holding the project's lock (submitIn): with
+// the writes queued before it in this transaction sent first. It returns
+// the rule's refusal (as invalid) or a storage error.
+func projectRule(ctx context.Context, st *submitState, unit string, sub *bureaustore.Submission) error {
+	if sub.ProjectRule == nil || sub.Body.ProjectID == "" {
+		return nil
+	}
+	if err := st.flush(ctx); err != nil {
+		return err
+	}
+	frs, err := projectFilings(ctx, st.tx, unit, sub.Body.ProjectID)
+	if err != nil {
+		return fmt.Errorf("filings of project %s: %w", sub.Body.ProjectID, err)
+	}
+	fs := make([]*app.Filing, len(frs))
+	for i := range frs {
+		fs[i] = &frs[i].Filing
+	}
+	if err := sub.ProjectRule(fs); err != nil {
+		return invalid{err}
+	}
+	return nil
 }
 
 // lockFiling reads filing id's record, locked to the end of tx; nil when

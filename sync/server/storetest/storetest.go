@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) bureaustore.Storage) {
 		{"Attachments", testAttachments},
 		{"ManyRevisionsWaitForOneUpload", testManyWaiting},
 		{"ProjectFilings", testProjectFilings},
+		{"ProjectRule", testProjectRule},
 		{"RevisionsByCode", testRevisionsByCode},
 		{"AttachmentSizes", testAttachmentSizes},
 		{"ChangeFeed", testChangeFeed},
