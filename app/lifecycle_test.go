@@ -765,3 +765,37 @@ func TestAdjustmentTitleSaysHowItIsRouted(t *testing.T) {
 		t.Errorf("with no profile: %q", got)
 	}
 }
+
+// A title as a profile shows it, searched for, finds the title as stored:
+// a reviewer who pasted 天宁's …重大变更申请 or 郁南's …验收前置审核申请 from a
+// page into the queue's search found nothing (found in review).
+func TestShownTitleFindsTheStoredOne(t *testing.T) {
+	for _, id := range []string{"tianning", "wuhan", "yunan", "luan", "huoqiu"} {
+		prof := loadProfile(t, id)
+		type titled struct {
+			k     app.Kind
+			title string
+		}
+		var titles []titled
+		for _, c := range app.AdjustTypeChoices {
+			f := &app.Filing{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: "城关镇平台", Type: app.AdjustType(c.Code)}}
+			titles = append(titles, titled{app.KindAdjustment, f.Title()})
+		}
+		for _, k := range app.AllKinds() {
+			titles = append(titles, titled{k, "城关镇平台" + k.Label()})
+		}
+		for _, c := range titles {
+			shown := prof.ShownTitle(c.k, c.title)
+			if got := prof.StoredTitleWords(shown); !strings.Contains(c.title, got) {
+				t.Errorf("%s: %q searched for as %q does not find the stored %q", id, shown, got, c.title)
+			}
+		}
+	}
+	yunan := loadProfile(t, "yunan")
+	if got := yunan.StoredTitleWords("城关镇平台验收前置审核申请"); got != "城关镇平台竣工验收申请" {
+		t.Errorf("郁南's acceptance application searched for as %q", got)
+	}
+	if got := loadProfile(t, "tianning").StoredTitleWords("重大变更申请 城关"); got != "重大变更备案 城关" {
+		t.Errorf("天宁's major change application searched for as %q", got)
+	}
+}

@@ -834,6 +834,28 @@ func (prof *Profile) ShownTitle(k Kind, title string) string {
 	return title
 }
 
+// StoredTitleWords returns text, words a reviewer searches titles by as
+// prof shows them (ShownTitle), in the words titles are stored in: 天宁's
+// …重大变更申请 is stored …重大变更备案, 郁南's …验收前置审核申请 …竣工验收申请.
+// A reviewer who pasted a title seen on a page into the queue's search
+// found nothing (found in review).
+func (prof *Profile) StoredTitleWords(text string) string {
+	if prof == nil {
+		return text
+	}
+	for _, k := range AllKinds() {
+		if name := prof.KindName(k); name != k.Label() && name != "" {
+			text = strings.ReplaceAll(text, name, k.Label())
+		}
+	}
+	for _, c := range AdjustTypeChoices {
+		if as := prof.AdjustmentAs(c.Label); as != "备案" && as != "" {
+			text = strings.ReplaceAll(text, c.Label+as, c.Label+"备案")
+		}
+	}
+	return text
+}
+
 // ShownAdjustment returns what, the words of an adjustment's title after
 // its project (项目调整备案, 重大变更备案…, as Title writes them), as prof
 // routes the adjustment (AdjustmentAs): 重大变更申请 under 天宁. Words of no

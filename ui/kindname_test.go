@@ -114,6 +114,7 @@ func TestSearchFindsAKindByTheRegulationsName(t *testing.T) {
 		{"智慧农业 前置审核申请", app.Query{Kind: app.KindAcceptance, Text: "智慧农业"}},
 		{"审核", app.Query{Text: "审核"}},
 		{"竣工验收", app.Query{Text: "竣工验收"}},
+		{"郁南县智慧农业平台验收前置审核申请", app.Query{Text: "郁南县智慧农业平台竣工验收申请"}}, // a title pasted whole
 	} {
 		if got := kindNamedIn(yunan, app.Query{Text: c.text}); got != c.want {
 			t.Errorf("%q under 郁南: %+v, want %+v", c.text, got, c.want)
@@ -124,5 +125,8 @@ func TestSearchFindsAKindByTheRegulationsName(t *testing.T) {
 	}
 	if got := kindNamedIn(yunan, app.Query{Text: "前置审核", Kind: app.KindTrialReport}); got.Kind != app.KindTrialReport || got.Text != "前置审核" {
 		t.Errorf("with another kind chosen: %+v", got)
+	}
+	if got := kindNamedIn(profs["tianning"], app.Query{Text: "智慧社区平台重大变更申请"}); got.Text != "智慧社区平台重大变更备案" {
+		t.Errorf("天宁's major change application pasted whole: %+v", got)
 	}
 }

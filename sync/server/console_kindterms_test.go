@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -89,5 +90,35 @@ func TestConsoleFilesAnAdjustmentTheProfileFiles(t *testing.T) {
 		protocol.DecisionRequest{Action: app.ActionApprove, From: app.StatusPreliminary, Comment: "同意"}, http.StatusUnprocessableEntity, app.EINVALID)
 	if !strings.Contains(p.Detail, "予以备案") {
 		t.Errorf("批准调整 of a 重大变更备案: %+v", p)
+	}
+}
+
+// A title the console shows in the profile's words is found by them: 天宁's
+// 重大设计变更 须经批准 and reads …重大变更申请, stored …重大变更备案; a reviewer
+// who pasted it into the queue's search or 查找 found nothing (found in
+// review).
+func TestConsoleFindsATitleByItsShownWords(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	setProfile(t, fx, "tianning")
+	adj := laterFiling(t, app.KindAdjustment, decl)
+	adj.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
+	fx.submit(fx.clerkA, adj, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	shown := adj.Adjustment.ProjectName + "重大变更申请"
+	b.get("/console/filings/" + adj.ID)
+	if !strings.Contains(b.last, shown) {
+		t.Fatalf("the page does not show the title %q", shown)
+	}
+	for _, page := range []string{"/console/queue?q=", "/console/find?q="} {
+		b.get(page + url.QueryEscape(shown))
+		if !strings.Contains(b.last, "/console/filings/"+adj.ID) {
+			t.Errorf("%s%s does not find the adjustment", page, shown)
+		}
+		if !strings.Contains(b.last, `value="`+shown+`"`) {
+			t.Errorf("%s: the search box does not keep what was typed", page)
+		}
 	}
 }

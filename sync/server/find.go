@@ -70,7 +70,7 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 			scan = append(scan, u.ID)
 		}
 	}
-	text := strings.ToLower(strings.TrimSpace(q.Text))
+	text := strings.ToLower(strings.TrimSpace(s.profile.Load().StoredTitleWords(q.Text))) // as reviewQueue
 	keep := q.Offset + q.Limit
 	newestFirst := func(a, b console.FindItem) int {
 		if c := b.Updated.Compare(a.Updated); c != 0 {

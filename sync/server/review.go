@@ -128,7 +128,10 @@ func checkQueryText(v url.Values) error {
 // console: the page of the queue that q selects, under the review time
 // limits and the routes of the bureau's profile, with the page's filing
 // records. It fails with EINVALID for a cursor that is not one.
+// A title is searched for in the words it is stored in, whatever words
+// the profile shows it in (app.Profile.StoredTitleWords).
 func (s *Server) reviewQueue(ctx context.Context, q console.QueueQuery) (bureaustore.QueueResult, error) {
+	q.Text = s.profile.Load().StoredTitleWords(q.Text)
 	return s.store.Queue(ctx, q, s.queueRules())
 }
 
