@@ -262,12 +262,16 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 	if situation != "" {
 		sit = condition(true, s.Source, "符合所列情形之一：%s", situation)
 	}
-	v.Conditions = []AdjustCondition{
-		condition(a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source, "项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal),
-		condition(a.GoalUnchanged, s.Source, "建设目标不变"),
-		condition(a.movedWithin(s.maxBP), s.Source, "资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP)),
-		sit,
+	invest := condition(a.ApprovedTotal > 0 && a.AfterSum() <= a.ApprovedTotal, s.Source, "项目投资规模未超出概算批复（调整后 %s，批复 %s）", a.AfterSum(), a.ApprovedTotal)
+	moved := condition(a.movedWithin(s.maxBP), s.Source, "资金调整数额 %s 不超过概算总投资的 %s（现为 %s）", v.Moved, PercentText(s.maxBP), PercentText(v.ShareBP))
+	if !v.Money {
+		// A change of the content alone (a 重大变更 with no estimate
+		// and no lines) keeps the investment and moves nothing: its
+		// money conditions read ✗ on an estimate of 0 (found in review).
+		invest = condition(true, s.Source, "项目投资规模未超出概算批复（不涉及资金调整）")
+		moved = condition(true, s.Source, "资金调整数额不超过概算总投资的 %s（不涉及资金调整）", PercentText(s.maxBP))
 	}
+	v.Conditions = []AdjustCondition{invest, condition(a.GoalUnchanged, s.Source, "建设目标不变"), moved, sit}
 	v.Self = true
 	for _, c := range v.Conditions {
 		v.Self = v.Self && c.Met

@@ -82,6 +82,15 @@ func TestAdjustmentRouteWuhan(t *testing.T) {
 		{seedWuhan + "/第十九条 建设目标改变：重新报批", func(a *app.Adjustment) { a.GoalUnchanged = false }, false, "建设目标不变"},
 		{seedWuhan + "/第十九条 不属所列情形：重新报批", func(a *app.Adjustment) { a.Situation = "" }, false, "所列情形"},
 		{seedWuhan + "/第十九条第（三）项 业务发展需要", func(a *app.Adjustment) { a.Situation = "business_need" }, true, ""},
+		// A 重大变更 of the content that moves no money (no estimate, no
+		// lines) keeps the investment and moves 0: the money conditions are
+		// met, not ✗ on an estimate of 0 (found in review).
+		{seedWuhan + "/第十九条 不涉及资金的重大变更：自行调整并备案", func(a *app.Adjustment) {
+			a.Type, a.ApprovedTotal, a.Before, a.After = app.AdjustMajorChange, 0, nil, nil
+		}, true, ""},
+		{seedWuhan + "/第十九条 不涉及资金、建设目标改变：重新报批", func(a *app.Adjustment) {
+			a.Type, a.ApprovedTotal, a.Before, a.After, a.GoalUnchanged = app.AdjustMajorChange, 0, nil, nil, false
+		}, false, "建设目标不变"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +118,10 @@ func TestAdjustmentRouteWuhan(t *testing.T) {
 			}
 			if v.LimitBP != 1500 || len(v.Conditions) != 4 {
 				t.Errorf("limit %d, %d conditions", v.LimitBP, len(v.Conditions))
+			}
+			if !a.MovesMoney() && (!v.Conditions[0].Met || !v.Conditions[2].Met ||
+				!strings.Contains(v.Conditions[0].Label, "不涉及资金调整") || !strings.Contains(v.Conditions[2].Label, "不涉及资金调整")) {
+				t.Errorf("the money conditions of an adjustment that moves none: %+v", v.Conditions)
 			}
 		})
 	}
