@@ -83,6 +83,15 @@ func (d DossierDeadline) LateDays() int {
 	return max(DaysBetween(d.Due, d.MetOn.In(d.Due.Location())), 0)
 }
 
+// OverdueDays returns by how many days the deadline, not met, is past its
+// last day at now (in the deadline's time zone); 0 when it is not overdue.
+func (d DossierDeadline) OverdueDays(now time.Time) int {
+	if !d.Overdue {
+		return 0
+	}
+	return max(DaysBetween(d.Due, now.In(d.Due.Location())), 0)
+}
+
 // DaysBetween counts the calendar days from a's date to b's, each in its
 // own location: 1 from any time on 30 November to any on 1 December.
 func DaysBetween(a, b time.Time) int {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"egovdesk/app"
+	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
 )
 
@@ -51,25 +52,6 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 		q.Limit = findPageSize
 	}
 	q.Offset = min(max(q.Offset, 0), findMaxOffset)
-	units, err := s.store.Units(ctx)
-	if err != nil {
-		return console.FindPage{}, err
-	}
-	names := make(map[string]string, len(units))
-	for _, u := range units {
-		names[u.ID] = u.Name
-	}
-	scan := make([]string, 0, len(units))
-	if q.UnitID != "" {
-		if _, ok := names[q.UnitID]; !ok {
-			return console.FindPage{}, app.Errorf(app.EINVALID, "没有这个建设单位，请从列表中选择")
-		}
-		scan = append(scan, q.UnitID)
-	} else {
-		for _, u := range units {
-			scan = append(scan, u.ID)
-		}
-	}
 	text := strings.ToLower(strings.TrimSpace(s.profile.Load().StoredTitleWords(q.Text))) // as reviewQueue
 	keep := q.Offset + q.Limit
 	newestFirst := func(a, b console.FindItem) int {
@@ -80,47 +62,27 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 	}
 	var page console.FindPage
 	var found []console.FindItem
-	for _, unit := range scan {
-		after := ""
-		for {
-			if err := ctx.Err(); err != nil {
-				return console.FindPage{}, err // the reviewer left
-			}
-			if page.Scanned >= findScanLimit {
-				page.Partial = true
-				break
-			}
-			frs, more, err := s.store.UnitFilingsPage(ctx, unit, after, min(findBatch, findScanLimit-page.Scanned))
-			if err != nil {
-				return console.FindPage{}, fmt.Errorf("find: %w", err)
-			}
-			page.Scanned += len(frs)
-			for _, fr := range frs {
-				f := fr.Filing
-				if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status {
-					continue
-				}
-				if text != "" && !strings.Contains(strings.ToLower(fr.Title), text) && !strings.HasPrefix(f.ID, text) &&
-					!strings.Contains(strings.ToLower(names[f.UnitID]), text) { // as the queue's 名称: project or unit
-					continue
-				}
-				page.Matching++
-				found = append(found, console.FindItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID,
-					UnitName: names[f.UnitID], Status: f.Status, Revision: f.Revision.Number, Updated: f.Updated})
-				if len(found) >= 2*keep+findBatch { // keep memory to the pages asked for
-					slices.SortFunc(found, newestFirst)
-					found = found[:keep]
-				}
-			}
-			if !more || len(frs) == 0 {
-				break
-			}
-			after = frs[len(frs)-1].Filing.ID
+	scan, err := s.scanUnits(ctx, q.UnitID, func(fr bureaustore.Filing, unitName string) {
+		f := fr.Filing
+		if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status {
+			return
 		}
-		if page.Partial {
-			break
+		if text != "" && !strings.Contains(strings.ToLower(fr.Title), text) && !strings.HasPrefix(f.ID, text) &&
+			!strings.Contains(strings.ToLower(unitName), text) { // as the queue's 名称: project or unit
+			return
 		}
+		page.Matching++
+		found = append(found, console.FindItem{ID: f.ID, Kind: f.Kind, Title: fr.Title, UnitID: f.UnitID,
+			UnitName: unitName, Status: f.Status, Revision: f.Revision.Number, Updated: f.Updated})
+		if len(found) >= 2*keep+findBatch { // keep memory to the pages asked for
+			slices.SortFunc(found, newestFirst)
+			found = found[:keep]
+		}
+	})
+	if err != nil {
+		return console.FindPage{}, err
 	}
+	page.Scanned, page.Partial = scan.scanned, scan.partial
 	slices.SortFunc(found, newestFirst)
 	if q.Offset < len(found) {
 		page.Items = found[q.Offset:min(len(found), keep)]
@@ -132,4 +94,62 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 		it.Route = s.refusedRoute(ctx, it.UnitID, &app.Filing{ID: it.ID, Kind: it.Kind, Status: it.Status})
 	}
 	return page, nil
+}
+
+// unitScan is how far scanUnits read.
+type unitScan struct {
+	scanned int  // filing records read
+	partial bool // it stopped at findScanLimit
+}
+
+// scanUnits reads the filing records of unit ("" every unit, in turn) in
+// batches, calling fn with each and its unit's name, up to findScanLimit
+// records. It fails with EINVALID for a unit the bureau does not have,
+// with ctx's error when the reviewer left, or a wrapped storage error.
+func (s *Server) scanUnits(ctx context.Context, unit string, fn func(fr bureaustore.Filing, unitName string)) (unitScan, error) {
+	var sc unitScan
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return sc, err
+	}
+	names := make(map[string]string, len(units))
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	scan := make([]string, 0, len(units))
+	if unit != "" {
+		if _, ok := names[unit]; !ok {
+			return sc, app.Errorf(app.EINVALID, "没有这个建设单位，请从列表中选择")
+		}
+		scan = append(scan, unit)
+	} else {
+		for _, u := range units {
+			scan = append(scan, u.ID)
+		}
+	}
+	for _, unit := range scan {
+		after := ""
+		for {
+			if err := ctx.Err(); err != nil {
+				return sc, err // the reviewer left
+			}
+			if sc.scanned >= findScanLimit {
+				sc.partial = true
+				return sc, nil
+			}
+			frs, more, err := s.store.UnitFilingsPage(ctx, unit, after, min(findBatch, findScanLimit-sc.scanned))
+			if err != nil {
+				return sc, fmt.Errorf("filings of %s: %w", unit, err)
+			}
+			sc.scanned += len(frs)
+			for _, fr := range frs {
+				fn(fr, names[fr.Filing.UnitID])
+			}
+			if !more || len(frs) == 0 {
+				break
+			}
+			after = frs[len(frs)-1].Filing.ID
+		}
+	}
+	return sc, nil
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // setProfile sets one of the shipped rule profiles on fx's bureau.
-func setProfile(t *testing.T, fx *fixture, name string) {
+func setProfile(t testing.TB, fx *fixture, name string) {
 	t.Helper()
 	data, err := assets.Profiles.ReadFile("profiles/" + name + ".json")
 	if err != nil {

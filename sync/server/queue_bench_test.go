@@ -24,8 +24,8 @@ import (
 // seedDeclarations submits n short declarations through the batch
 // endpoint, 200 a request, the batches alternating between units A and B,
 // each changed by edit first (nil: as apptest.ShortDeclaration makes
-// them), the clock a minute on after each batch.
-func seedDeclarations(b *testing.B, fx *fixture, n int, edit func(j int, d *app.Declaration)) {
+// them), the clock a minute on after each batch, and returns their IDs.
+func seedDeclarations(b *testing.B, fx *fixture, n int, edit func(j int, d *app.Declaration)) (ids []string) {
 	h := fx.srv.Handler()
 	const batch = protocol.MaxBatch
 	for i := 0; i < n; i += batch {
@@ -44,6 +44,7 @@ func seedDeclarations(b *testing.B, fx *fixture, n int, edit func(j int, d *app.
 				edit(j, f.Declaration)
 			}
 			reqs = append(reqs, submitReq(b, f))
+			ids = append(ids, f.ID)
 		}
 		data, err := json.Marshal(protocol.BatchSubmitRequest{Submissions: reqs})
 		if err != nil {
@@ -59,6 +60,7 @@ func seedDeclarations(b *testing.B, fx *fixture, n int, edit func(j int, d *app.
 		}
 		fx.clock.Advance(time.Minute)
 	}
+	return ids
 }
 
 // BenchmarkReviewQueueAPI serves one page of 50 of GET /review/queue over

@@ -71,6 +71,10 @@ type Backend interface {
 	// (returned, approved, filed, rejected) too, the most recently changed
 	// first (查找材料).
 	Find(ctx context.Context, token string, q FindQuery) (FindPage, error)
+	// Late returns the approved projects (of one unit, or of all) with a
+	// deadline of the unit's that has passed unmet (逾期事项): their
+	// dossiers under the profile at the bureau's clock.
+	Late(ctx context.Context, token string, q LateQuery) (LatePage, error)
 	// Profile returns the bureau's rule profile, nil when none is set.
 	Profile() *app.Profile
 	// Now is the server's clock.
@@ -123,6 +127,29 @@ type FindPage struct {
 	Matching int
 	Scanned  int
 	Partial  bool
+}
+
+// LateQuery selects the projects of 逾期事项: of one unit ("" all).
+type LateQuery struct {
+	UnitID string
+}
+
+// LatePage is the projects LateQuery found with a unit's deadline passed
+// unmet. Projects counts the approved projects whose dossiers were read;
+// Partial says the bureau stopped after reading Scanned filing records or
+// its limit of projects, so other projects may be late too.
+type LatePage struct {
+	Projects []LateProject
+	Checked  int
+	Scanned  int
+	Partial  bool
+}
+
+// LateProject is one project with an unmet deadline past due.
+type LateProject struct {
+	UnitID   string
+	UnitName string
+	Dossier  app.Dossier
 }
 
 // FindItem is one filing found.

@@ -85,7 +85,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
 		resuming: make(chan struct{}, maxResuming)}
-	for _, p := range append([]string{"login", "password", "queue", "find", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
+	for _, p := range append([]string{"login", "password", "queue", "find", "overdue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
 		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
 		if strings.HasPrefix(p, "admin-") || p == "notices" {
 			parts = append(parts, "templates/adminnav.html")
@@ -123,6 +123,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/queue.csv", c.authed(c.queueCSV))
 	c.mux.Handle("GET /console/overview", c.authed(c.overview))
 	c.mux.Handle("GET /console/find", c.authed(c.find)) // find.go
+	c.mux.Handle("GET /console/late", c.authed(c.late)) // overdue.go
 	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))
 	c.mux.Handle("POST /console/notices", cop.Handler(c.authedLimit(c.notice, maxTextForm)))
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))

@@ -106,7 +106,7 @@ func deadlineOf(ds app.Dossier, dl app.DossierDeadline, now time.Time) deadlineV
 	case dl.Met:
 		v.State, v.Class = done, "good"
 	case dl.Overdue:
-		v.State, v.Class = fmt.Sprintf("已逾期 %d 天", app.DaysBetween(dl.Due, now.In(dl.Due.Location()))), "bad"
+		v.State, v.Class = fmt.Sprintf("已逾期 %d 天", dl.OverdueDays(now)), "bad"
 	default:
 		v.State = pending
 	}

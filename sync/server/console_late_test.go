@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"egovdesk/app"
+	"egovdesk/sync/server"
+)
+
+// 逾期事项 lists the approved projects whose unit let a deadline of the
+// profile pass unmet, the most overdue first, and no project whose
+// deadlines are still ahead: 郁南's 立项审批意见 lapses 24 months after the
+// approval unless the project passed acceptance (第十七条). Each filing
+// page showed its project's deadlines, and nothing showed the bureau which
+// projects were behind.
+func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
+	// two years in the life of the bureau: passwords never expire here
+	fx := MustBureau(t, func(c *server.Config) { c.PasswordPolicy.MaxAge = -1 })
+	recent := newFiling(t, fx.unitA.ID)
+	recent.Declaration.ProjectName = "城关镇智慧党建平台"
+	recent.Declaration.Class = app.ClassProfessional
+	fx.submit(fx.clerkA, recent, http.StatusCreated)
+	late := yunanProfessional(t, fx) // approved on the fixture's first day
+	fx.clock.Advance(20 * 30 * 24 * time.Hour)
+	fx.reviewer = fx.login("reviewer").Token                               // a session of then
+	fx.decide(fx.reviewer, recent.ID, app.ActionAccept, "", http.StatusOK) // 郁南's steps
+	fx.decide(fx.reviewer, recent.ID, app.ActionPass, "", http.StatusOK)
+	fx.decide(fx.reviewer, recent.ID, app.ActionApprove, "同意", http.StatusOK) // twenty months later: not lapsed
+	fx.clock.Advance(5 * 30 * 24 * time.Hour)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/late")
+	for _, want := range []string{"逾期事项", "立项审批意见有效期届满", "/console/filings/" + late.ID, late.Declaration.ProjectName, "1 个项目"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("逾期事项 lacks %q:\n%s", want, b.last)
+		}
+	}
+	if strings.Contains(b.last, recent.Declaration.ProjectName) {
+		t.Errorf("a project approved five months ago is listed as late:\n%s", b.last)
+	}
+	b.get("/console/late?unit=" + fx.unitB.ID)
+	if !strings.Contains(b.last, "没有逾期事项") || strings.Contains(b.last, late.Declaration.ProjectName) {
+		t.Errorf("another unit's 逾期事项:\n%s", b.last)
+	}
+	if r := b.get("/console/late?unit=nobody"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "没有这个建设单位") {
+		t.Errorf("an unknown unit: %d", r.StatusCode)
+	}
+}
