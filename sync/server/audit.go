@@ -392,6 +392,8 @@ func (s *Server) auditExport(r *http.Request, status int) {
 	switch r.URL.Path {
 	case console.Prefix + "queue.csv": // the query is the caller's: not a key (found from outside)
 		s.auditRepeat(r.Context(), whoOf(r.Context()), "export.queue_csv", r.URL.RawQuery, false, nil, "")
+	case console.Prefix + "late.csv":
+		s.auditRepeat(r.Context(), whoOf(r.Context()), "export.late_csv", r.URL.RawQuery, false, nil, "")
 	case console.Prefix + "audit.csv":
 		s.auditRepeat(r.Context(), whoOf(r.Context()), "export.audit_csv", r.URL.RawQuery, false, nil, "")
 	}

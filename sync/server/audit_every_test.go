@@ -124,6 +124,7 @@ func TestEveryAuditedActionLeavesOneRecord(t *testing.T) {
 			console.login("reviewer", http.StatusSeeOther)
 		}},
 		{"export.queue_csv", "reviewer", bureaustore.AuditOK, func() { console.get("/console/queue.csv") }},
+		{"export.late_csv", "reviewer", bureaustore.AuditOK, func() { console.get("/console/late.csv") }},
 		{"session.idle_logout", "reviewer", bureaustore.AuditOK, func() {
 			fx.clock.Advance(16 * time.Minute)
 			console.get("/console/queue")

@@ -42,6 +42,11 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 	if strings.Contains(b.last, recent.Declaration.ProjectName) {
 		t.Errorf("a project approved five months ago is listed as late:\n%s", b.last)
 	}
+	// the same as a spreadsheet, every row whole
+	if r := b.get("/console/late.csv"); r.StatusCode != http.StatusOK || !strings.HasPrefix(b.last, "\ufeff建设单位,项目,逾期事项,应报送,期限,逾期天数,依据,项目申报书编号\r\n") ||
+		!strings.Contains(b.last, "霍邱县城关镇人民政府,"+late.Declaration.ProjectName+",立项审批意见有效期届满,,2029-03-01,") || strings.Contains(b.last, recent.Declaration.ProjectName) {
+		t.Errorf("逾期事项 as CSV: %d\n%s", r.StatusCode, b.last)
+	}
 	b.get("/console/late?unit=" + fx.unitB.ID)
 	if !strings.Contains(b.last, "没有逾期事项") || strings.Contains(b.last, late.Declaration.ProjectName) {
 		t.Errorf("another unit's 逾期事项:\n%s", b.last)

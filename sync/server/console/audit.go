@@ -180,7 +180,7 @@ var auditActions = []app.Choice{
 	{Code: "login", Label: "登录"}, {Code: "session.idle_logout", Label: "审核台空闲退出"},
 	{Code: "password.change", Label: "修改密码"}, {Code: "decide", Label: "审核决定"},
 	{Code: "withdraw", Label: "单位撤回提交"},
-	{Code: "attachment.download", Label: "下载附件"}, {Code: "export.queue_csv", Label: "导出待审核 CSV"},
+	{Code: "attachment.download", Label: "下载附件"}, {Code: "export.queue_csv", Label: "导出待审核 CSV"}, {Code: "export.late_csv", Label: "导出逾期事项 CSV"},
 	{Code: "export.audit_csv", Label: "导出审计记录 CSV"}, {Code: "export.backup", Label: "在线备份"},
 	{Code: "restore.page", Label: "客户端恢复（材料列表）"}, {Code: "restore.filing", Label: "客户端恢复（单份材料）"},
 	{Code: "token.issue", Label: "签发令牌"}, {Code: "token.use", Label: "使用令牌"}, {Code: "token.refused", Label: "令牌被拒"},

@@ -124,6 +124,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/overview", c.authed(c.overview))
 	c.mux.Handle("GET /console/find", c.authed(c.find)) // find.go
 	c.mux.Handle("GET /console/late", c.authed(c.late)) // overdue.go
+	c.mux.Handle("GET /console/late.csv", c.authed(c.lateCSV))
 	c.mux.Handle("GET /console/notices", c.authed(c.noticeForm))
 	c.mux.Handle("POST /console/notices", cop.Handler(c.authedLimit(c.notice, maxTextForm)))
 	c.mux.Handle("GET /console/filings/{id}", c.authed(c.filing))

@@ -1,8 +1,12 @@
 package console
 
 import (
+	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"egovdesk/app"
 )
@@ -16,6 +20,7 @@ type overdueView struct {
 	Page    LatePage
 	Error   string
 	Queried bool
+	CSVURL  string
 }
 
 // overdueRow is one deadline passed unmet.
@@ -46,14 +51,9 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
-	q := LateQuery{UnitID: form.Get("unit")}
+	q, problem := parseLateQuery(form)
 	status := http.StatusOK
-	switch problem := checkFormText(form); {
-	case problem != "":
-		v.Error = problem
-	case len(q.UnitID) > 100:
-		v.Error = "单位的筛选值过长"
-	}
+	v.Error = problem
 	if v.Error == "" {
 		if v.Page, err = c.b.Late(r.Context(), s.token, q); err != nil {
 			if app.ErrorCode(err) != app.EINVALID {
@@ -67,8 +67,35 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 		status = http.StatusUnprocessableEntity
 	}
 	v.Queried = v.Error == ""
-	prof, now := c.b.Profile(), c.b.Now()
-	for _, p := range v.Page.Projects {
+	v.Rows = overdueRows(c.b.Profile(), c.b.Now(), v.Page)
+	if v.Queried {
+		export := url.Values{}
+		if q.UnitID != "" {
+			export.Set("unit", q.UnitID)
+		}
+		v.CSVURL = "/console/late.csv?" + export.Encode()
+	}
+	c.render(w, r, status, "overdue", page{Title: "逾期事项", Session: s, Data: v})
+}
+
+// parseLateQuery reads 逾期事项's form; it returns the problem to show
+// when a value cannot be one.
+func parseLateQuery(f url.Values) (LateQuery, string) {
+	q := LateQuery{UnitID: f.Get("unit")}
+	if problem := checkFormText(f); problem != "" {
+		return q, problem
+	}
+	if len(q.UnitID) > 100 {
+		return q, "单位的筛选值过长"
+	}
+	return q, ""
+}
+
+// overdueRows are the deadlines passed unmet of page's projects, one row
+// each, a project's rows together in the page's order.
+func overdueRows(prof *app.Profile, now time.Time, page LatePage) []overdueRow {
+	var rows []overdueRow
+	for _, p := range page.Projects {
 		ds := p.Dossier
 		first := true
 		for _, dl := range ds.Deadlines {
@@ -80,9 +107,55 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 			if dl.Kind != "" {
 				row.What = prof.KindName(dl.Kind)
 			}
-			v.Rows = append(v.Rows, row)
+			rows = append(rows, row)
 			first = false
 		}
 	}
-	c.render(w, r, status, "overdue", page{Title: "逾期事项", Session: s, Data: v})
+	return rows
+}
+
+// lateCSV sends 逾期事项 (of the unit the form names, or all) as CSV for
+// Excel, as queueCSV does: a bureau reports its overdue projects upwards
+// and to the units in a spreadsheet.
+func (c *Console) lateCSV(w http.ResponseWriter, r *http.Request, s *session) {
+	if s.Role == app.RoleAuditor {
+		http.Redirect(w, r, homeOf(s.Role), http.StatusSeeOther)
+		return
+	}
+	q, problem := parseLateQuery(r.URL.Query())
+	if problem != "" {
+		c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", problem)
+		return
+	}
+	page, err := c.b.Late(r.Context(), s.token, q)
+	if err != nil {
+		if app.ErrorCode(err) == app.EINVALID {
+			c.errorPage(w, r, http.StatusUnprocessableEntity, "无法导出", app.ErrorMessage(err))
+			return
+		}
+		c.fail(w, r, err)
+		return
+	}
+	now := c.b.Now()
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="late-%s.csv"`, now.In(app.Beijing).Format("20060102-1504")))
+	w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write([]string{"建设单位", "项目", "逾期事项", "应报送", "期限", "逾期天数", "依据", "项目申报书编号"})
+	for _, row := range overdueRows(c.b.Profile(), now, page) {
+		cells := []string{row.UnitName, row.Project, row.Label, row.What, row.Due, strconv.Itoa(row.Days), row.Source, row.ProjectID}
+		for i, cell := range cells {
+			cells[i] = safeCell(cell)
+		}
+		cw.Write(cells)
+	}
+	if page.Partial {
+		cw.Write([]string{fmt.Sprintf("（项目较多，只查了 %d 个已批复项目，其余项目中可能还有逾期的：请按建设单位分别导出）", page.Checked)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		c.log.Warn("late export", "err", err)
+	}
 }
