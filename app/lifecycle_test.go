@@ -769,6 +769,8 @@ func TestAdjustmentTitleSaysHowItIsRouted(t *testing.T) {
 		{"wuhan", app.AdjustContent, "城关镇平台项目调整"},
 		{"wuhan", app.AdjustMajorChange, "城关镇平台重大变更"},
 		{"tianning", app.AdjustOverdue, "城关镇平台逾期交付备案"}, // no rule says: as without a profile
+		{"wuhan", "", "城关镇平台项目调整（变更、终止）"},              // no type yet: not …备案
+		{"yunan", "", "城关镇平台项目调整（变更、终止）"},
 	} {
 		if got := loadProfile(t, c.prof).ShownTitle(app.KindAdjustment, title(c.typ)); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.prof, c.typ, got, c.want)
@@ -776,6 +778,9 @@ func TestAdjustmentTitleSaysHowItIsRouted(t *testing.T) {
 	}
 	if got := (*app.Profile)(nil).ShownTitle(app.KindAdjustment, title(app.AdjustMajorChange)); got != "城关镇平台重大变更备案" {
 		t.Errorf("with no profile: %q", got)
+	}
+	if got := (*app.Profile)(nil).ShownTitle(app.KindAdjustment, title("")); got != "城关镇平台项目调整（变更、终止）" {
+		t.Errorf("no type yet, with no profile: %q", got)
 	}
 }
 

@@ -828,7 +828,7 @@ func (prof *Profile) ShownTitle(k Kind, title string) string {
 	if name := prof.KindName(k); ok && what == k.Label() && year == 0 && name != what {
 		return project + name
 	}
-	if ok && k == KindAdjustment && prof != nil {
+	if ok && k == KindAdjustment {
 		return project + prof.ShownAdjustment(what)
 	}
 	return title
@@ -862,7 +862,14 @@ func (prof *Profile) StoredTitleWords(text string) string {
 // type are returned as they are. The Chinese title (ShownTitle) and the
 // client's English one both say it so.
 func (prof *Profile) ShownAdjustment(what string) string {
-	if typ, found := strings.CutSuffix(what, "备案"); found && typ != "" {
+	typ, found := strings.CutSuffix(what, "备案")
+	switch {
+	case found && typ == "":
+		// no type chosen yet (a draft): the kind, not a bare 备案, which
+		// read as the project's own filing (…自助终端采购备案) in the
+		// clerk's editor (found in a walkthrough)
+		return KindAdjustment.Label()
+	case found:
 		return typ + prof.AdjustmentAs(typ)
 	}
 	return what
