@@ -86,20 +86,26 @@ func TestFocusedButtonIsDrawnDifferently(t *testing.T) {
 // 1.3:1, and a clerk took an unticked box for a disabled one).
 func TestInputOutlinesAreSeen(t *testing.T) {
 	th := NewTheme()
-	lum := func(c color.Color) float64 {
-		r, g, b, _ := c.RGBA()
-		ch := func(v uint32) float64 {
-			x := float64(v) / 0xffff
-			if x <= 0.03928 {
-				return x / 12.92
-			}
-			return math.Pow((x+0.055)/1.055, 2.4)
-		}
-		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
-	}
-	fg, bg := lum(th.Color(theme.ColorNameInputBorder, theme.VariantLight)), lum(th.Color(theme.ColorNameBackground, theme.VariantLight))
-	if ratio := (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05); ratio < 3 {
+	if ratio := contrast(th.Color(theme.ColorNameInputBorder, theme.VariantLight), th.Color(theme.ColorNameBackground, theme.VariantLight)); ratio < 3 {
 		t.Errorf("input outline contrast %.2f:1, want at least 3:1", ratio)
+	}
+}
+
+// What the screens say in colour is read as text: ✓ and ✗ of the rules,
+// 已连接数管局, a problem under a field, 未读批复. Each colour has the 4.5:1
+// contrast on the background that text needs (WCAG 1.4.3), and white
+// text on it as a button's (收件箱) has it too: Fyne's green was 1.5:1.
+func TestTextColoursAreRead(t *testing.T) {
+	th := NewTheme()
+	bg := th.Color(theme.ColorNameBackground, theme.VariantLight)
+	for _, n := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameWarning, theme.ColorNameError, theme.ColorNamePrimary} {
+		c := th.Color(n, theme.VariantLight)
+		if r := contrast(c, bg); r < 4.5 {
+			t.Errorf("%s on the background: %.2f:1, want at least 4.5:1", n, r)
+		}
+		if r := contrast(c, color.White); r < 4.5 {
+			t.Errorf("white on %s: %.2f:1, want at least 4.5:1", n, r)
+		}
 	}
 }
 
@@ -155,4 +161,21 @@ func sliceMin(m uint8, vs ...uint8) uint8 {
 		m = min(m, v)
 	}
 	return m
+}
+
+// contrast is the WCAG contrast ratio of two colours (1 to 21).
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
+	}
+	la, lb := lum(a), lum(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
