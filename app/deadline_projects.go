@@ -268,6 +268,9 @@ func (prof *Profile) ProjectDeadlines(filings []FilingAnchors, now time.Time) []
 			return dd.Known() && (event || planned || dd.Anchor == AnchorConstructionYearly || dd.Anchor == AnchorOperationYearly && live ||
 				dd.Anchor == AnchorYearly && dd.Kind != "" && approved)
 		}
+		if termination(fs) != nil {
+			continue // ended: owes no more (as Dossier)
+		}
 		dls, _ := prof.dossierDeadlines(values, dates, fs, p.events, now)
 		for _, dd := range dls {
 			if counted(dd) && !dd.Met {

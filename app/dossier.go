@@ -31,6 +31,10 @@ type Dossier struct {
 	// when it was met: a yearly one's every year, which Deadlines has
 	// moved past to the year owed next.
 	ByFiling map[string]DossierDeadline
+	// Terminated is when the project's 项目终止 (郁南 第二十条) first reached
+	// the bureau, zero when none stands (termination): a project ended owes
+	// no more, and Deadlines keeps only those met.
+	Terminated time.Time
 }
 
 // DossierEntry is one filing of a dossier.
@@ -169,7 +173,26 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 		dates = dates.sinceFirstSent(FirstSubmitted(ds.Declaration), now)
 	}
 	ds.Deadlines, ds.ByFiling = prof.dossierDeadlines(f, dates, mine, ds.Events, now)
+	if t := termination(mine); t != nil {
+		// Its yearly filings, its acceptance, its approval's validity are
+		// owed no more: 逾期事项 listed a terminated 郁南 project as 逾期
+		// (found in review), and the clerk's home would have too.
+		ds.Terminated = FirstSubmitted(t)
+		ds.Deadlines = slices.DeleteFunc(ds.Deadlines, func(d DossierDeadline) bool { return !d.Met })
+	}
 	return ds
+}
+
+// termination returns the project's 项目终止 among fs that stands: sent to
+// the bureau, or approved or filed by it; nil when none does. One refused,
+// returned or withdrawn ends nothing.
+func termination(fs []*Filing) *Filing {
+	for _, f := range fs {
+		if f.Kind == KindAdjustment && f.Type() == string(AdjustTerminate) && sent(f) {
+			return f
+		}
+	}
+	return nil
 }
 
 // Next returns the first deadline still owed with a date (overdue ones

@@ -667,3 +667,34 @@ func TestDossierSaysADeclarationCameAfterItsDeadline(t *testing.T) {
 		}
 	}
 }
+
+// A project ended by a 项目终止 (郁南 第二十条) owes no more: once the
+// termination reaches the bureau, the dossier keeps only the deadlines met
+// and says when; one refused ends nothing. 逾期事项 listed a terminated
+// project as 逾期 19 天 on its approval's validity (found in review).
+func TestTerminatedProjectOwesNoMore(t *testing.T) {
+	p := MustProfiles(t)["yunan"]
+	d := newFiling(t, app.KindDeclaration, "p1", "", day(2026, 3, 1), func(f *app.Filing) {
+		f.Declaration = declaration(t, "郁南县智慧农业平台", "郁南县农业农村局", "120")
+	})
+	submitAt(t, d, day(2026, 3, 2), app.ActionAccept, app.ActionPass, app.ActionApprove)
+	later := day(2028, 6, 1) // past the approval's two years
+	if dl, ok := dueOf(p.Dossier("p1", []*app.Filing{d}, later), "approval_expiry"); !ok || !dl.Overdue {
+		t.Fatalf("the approval's validity before any termination: %+v", dl)
+	}
+	end := newFiling(t, app.KindAdjustment, "end", "p1", day(2027, 1, 1), func(f *app.Filing) {
+		f.Adjustment = &app.Adjustment{ProjectName: "郁南县智慧农业平台", Type: app.AdjustTerminate, TerminatedOn: "2026-12-31"}
+	})
+	submitAt(t, end, day(2027, 1, 5))
+	ds := p.Dossier("p1", []*app.Filing{d, end}, later)
+	if ymd(ds.Terminated) != "2027-01-05" || slices.ContainsFunc(ds.Deadlines, func(dl app.DossierDeadline) bool { return !dl.Met }) {
+		t.Errorf("terminated %s, deadlines %+v", ymd(ds.Terminated), ds.Deadlines)
+	}
+	if _, err := end.Decide(day(2027, 1, 6), "王审核", app.RoleReviewer, app.ActionReject, "终止理由不充分"); err != nil {
+		t.Fatal(err)
+	}
+	ds = p.Dossier("p1", []*app.Filing{d, end}, later)
+	if dl, ok := dueOf(ds, "approval_expiry"); !ds.Terminated.IsZero() || !ok || !dl.Overdue {
+		t.Errorf("a refused termination ended the project: %s, %+v", ymd(ds.Terminated), dl)
+	}
+}

@@ -844,7 +844,9 @@ func (prof *Profile) StoredTitleWords(text string) string {
 		return text
 	}
 	for _, k := range AllKinds() {
-		if name := prof.KindName(k); name != k.Label() && name != "" {
+		// a declaration's title is its project's name alone: ShownTitle
+		// never puts a kind's name in
+		if name := prof.KindName(k); k != KindDeclaration && name != k.Label() && name != "" {
 			text = strings.ReplaceAll(text, name, k.Label())
 		}
 	}

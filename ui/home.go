@@ -156,14 +156,14 @@ func (h *homeScreen) query() app.Query {
 // which the titles are stored with, as that kind: 前置审核 found nothing
 // while the list showed …验收前置审核申请 (found in review). A term of
 // fewer than three characters (审核) is more likely part of a project's
-// name, and stays a search. A title pasted whole as the list shows it
-// (…验收前置审核申请, 天宁's …重大变更申请) is searched for as it is stored
-// (app.Profile.StoredTitleWords), as the bureau's console does.
+// name, and stays a search. What stays, a title pasted whole as the list
+// shows it (…验收前置审核申请, 天宁's …重大变更申请), is searched for as it is
+// stored (app.Profile.StoredTitleWords), as the bureau's console does; a
+// kind's whole name still chooses the kind, drafts with no name yet too.
 func kindNamedIn(prof *app.Profile, q app.Query) app.Query {
 	if prof == nil || q.Text == "" {
 		return q
 	}
-	q.Text = prof.StoredTitleWords(q.Text)
 	var rest []string
 	for _, term := range strings.Fields(q.Text) {
 		kind := app.Kind("")
@@ -181,7 +181,7 @@ func kindNamedIn(prof *app.Profile, q app.Query) app.Query {
 		}
 		q.Kind = kind
 	}
-	q.Text = strings.Join(rest, " ")
+	q.Text = prof.StoredTitleWords(strings.Join(rest, " "))
 	return q
 }
 

@@ -111,6 +111,7 @@ func TestSearchFindsAKindByTheRegulationsName(t *testing.T) {
 		want app.Query
 	}{
 		{"前置审核", app.Query{Kind: app.KindAcceptance}},
+		{"验收前置审核申请", app.Query{Kind: app.KindAcceptance}}, // the whole name: the kind, not a title search
 		{"智慧农业 前置审核申请", app.Query{Kind: app.KindAcceptance, Text: "智慧农业"}},
 		{"审核", app.Query{Text: "审核"}},
 		{"竣工验收", app.Query{Text: "竣工验收"}},

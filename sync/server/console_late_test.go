@@ -23,7 +23,20 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 	recent.Declaration.ProjectName = "城关镇智慧党建平台"
 	recent.Declaration.Class = app.ClassProfessional
 	fx.submit(fx.clerkA, recent, http.StatusCreated)
+	ended := newFiling(t, fx.unitB.ID)
+	ended.Declaration.ProjectName = "新店镇数字乡村平台"
+	ended.Declaration.Class = app.ClassProfessional
+	fx.submit(fx.clerkB, ended, http.StatusCreated)
+	fx.decide(fx.reviewer, ended.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, ended.ID, app.ActionApprove, "同意", http.StatusOK)
 	late := yunanProfessional(t, fx) // approved on the fixture's first day
+	// unit B's project is ended by a 项目终止 (郁南 第二十条): it owes no more
+	end := laterFiling(t, app.KindAdjustment, ended)
+	end.Adjustment = adjustmentOf(app.AdjustTerminate, 0)
+	end.Adjustment.ProjectName, end.Adjustment.UnitName = ended.Declaration.ProjectName, "霍邱县新店镇人民政府"
+	end.Adjustment.ApprovedTotal, end.Adjustment.Before, end.Adjustment.After = 0, nil, nil
+	end.Adjustment.TerminatedOn = "2027-02-20"
+	fx.submit(fx.clerkB, end, http.StatusCreated)
 	fx.clock.Advance(20 * 30 * 24 * time.Hour)
 	fx.reviewer = fx.login("reviewer").Token                               // a session of then
 	fx.decide(fx.reviewer, recent.ID, app.ActionAccept, "", http.StatusOK) // 郁南's steps
@@ -41,6 +54,13 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 	}
 	if strings.Contains(b.last, recent.Declaration.ProjectName) {
 		t.Errorf("a project approved five months ago is listed as late:\n%s", b.last)
+	}
+	if strings.Contains(b.last, ended.Declaration.ProjectName) {
+		t.Errorf("a terminated project is listed as late:\n%s", b.last)
+	}
+	b.get("/console/filings/" + ended.ID)
+	if !strings.Contains(b.last, "报送项目终止，此后不再计算期限") || strings.Contains(b.last, "已逾期") {
+		t.Errorf("the terminated project's page:\n%s", b.last)
 	}
 	// the same as a spreadsheet, every row whole
 	if r := b.get("/console/late.csv"); r.StatusCode != http.StatusOK || !strings.HasPrefix(b.last, "\ufeff建设单位,项目,逾期事项,应报送,期限,逾期天数,依据,项目申报书编号\r\n") ||

@@ -15,9 +15,10 @@ import (
 // declaration saw none of its later filings, and on a 验收后备案 nothing
 // said it came a week after its 10 working days (a walkthrough under 天宁).
 type dossierView struct {
-	Name      string
-	Entries   []dossierEntryView
-	Deadlines []deadlineView
+	Name       string
+	Entries    []dossierEntryView
+	Deadlines  []deadlineView
+	Terminated string // when its 项目终止 reached the bureau: no deadlines are counted since
 }
 
 type dossierEntryView struct {
@@ -44,7 +45,7 @@ type lateView struct {
 // dossierOf returns the view of ds for the page of filing current, and
 // the deadline current met late (nil when it met none, or on time).
 func dossierOf(prof *app.Profile, ds app.Dossier, current string, now time.Time) (*dossierView, *lateView) {
-	v := &dossierView{Name: ds.Name}
+	v := &dossierView{Name: ds.Name, Terminated: day(ds.Terminated)}
 	route := ""
 	if ds.Declaration != nil {
 		route = prof.DeclarationRoute(ds.Declaration.Declaration)
