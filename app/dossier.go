@@ -87,6 +87,10 @@ func (d DossierDeadline) LateDays() int {
 	return max(DaysBetween(d.Due, d.MetOn.In(d.Due.Location())), 0)
 }
 
+// UnitOverdue reports whether the deadline is past and unmet, and the
+// unit's to meet: not a step of the bureau's own (Bureau).
+func (d DossierDeadline) UnitOverdue() bool { return d.Overdue && !d.Bureau }
+
 // OverdueDays returns by how many days the deadline, not met, is past its
 // last day at now (in the deadline's time zone); 0 when it is not overdue.
 func (d DossierDeadline) OverdueDays(now time.Time) int {

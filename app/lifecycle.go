@@ -268,8 +268,10 @@ func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdi
 		// A change of the content alone (a 重大变更 with no estimate
 		// and no lines) keeps the investment and moves nothing: its
 		// money conditions read ✗ on an estimate of 0 (found in review).
-		invest = condition(true, s.Source, "项目投资规模未超出概算批复（不涉及资金调整）")
-		moved = condition(true, s.Source, "资金调整数额不超过概算总投资的 %s（不涉及资金调整）", PercentText(s.maxBP))
+		// The words say it was read from the empty lines, so that the
+		// reviewer sees what the verdict rests on.
+		invest = condition(true, s.Source, "项目投资规模未超出概算批复（未填写概算调整，视为不涉及资金调整）")
+		moved = condition(true, s.Source, "资金调整数额不超过概算总投资的 %s（未填写概算调整，视为不涉及资金调整）", PercentText(s.maxBP))
 	}
 	v.Conditions = []AdjustCondition{invest, condition(a.GoalUnchanged, s.Source, "建设目标不变"), moved, sit}
 	v.Self = true

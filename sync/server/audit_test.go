@@ -170,9 +170,12 @@ func TestAuditRoles(t *testing.T) {
 			t.Errorf("auditor GET %s: %d", p, r.StatusCode)
 		}
 	}
-	// The queue, where "回到待审核" leads, sends an auditor home.
-	if r := au.get("/console/queue"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/audit" {
-		t.Errorf("auditor GET /console/queue: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	// The queue, where "回到待审核" leads, and the pages that read every
+	// unit's filings send an auditor home.
+	for _, p := range []string{"/console/queue", "/console/find?q=x", "/console/late", "/console/late.csv"} {
+		if r := au.get(p); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/console/audit" {
+			t.Errorf("auditor GET %s: %d to %q", p, r.StatusCode, r.Header.Get("Location"))
+		}
 	}
 	tok := fx.login("auditor").Token
 	fx.expectProblem("POST", protocol.Path(protocol.PathDecisions, f.ID), tok, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusForbidden, "forbidden")

@@ -75,3 +75,27 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 		t.Errorf("an unknown unit: %d", r.StatusCode)
 	}
 }
+
+// 武汉's 组织项目验收 (six months after completion, 第二十一条) waits on the
+// bureau's 确认 of the 验收前确认申请: past it, the row says the application
+// is with the bureau, not only that the unit is late (found in review).
+func TestConsoleSaysALateAcceptanceWaitsOnTheBureau(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.PasswordPolicy.MaxAge = -1 })
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, acc.ProjectID = decl.ID, decl.ID
+	withContract(fx, acc)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	fx.clock.Advance(8 * 30 * 24 * time.Hour) // completion + 6 months is past
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/late")
+	for _, want := range []string{"组织项目验收", "本项目的验收前确认申请在本局办理中（2027-03-01 报送）", "本辖区规则计算的期限：", "年度项目绩效评价报告"} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("逾期事项 lacks %q:\n%s", want, b.last)
+		}
+	}
+}

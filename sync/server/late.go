@@ -12,11 +12,11 @@ import (
 )
 
 // The console's 逾期事项: the approved projects whose unit has let a
-// deadline of the profile pass unmet — a trial report, an acceptance, a
-// yearly O&M filing or performance report not sent, an acceptance not
-// organised in time. Each filing page showed its own project's deadlines,
-// and nothing showed the bureau which projects were behind (the last
-// notes' "no overdue-projects view").
+// deadline of the profile pass unmet — a yearly O&M filing, a 验收后备案 or
+// a performance report not sent, an acceptance not organised in time, an
+// approval's validity lapsed. Each filing page showed its own project's
+// deadlines, and nothing showed the bureau which projects were behind (the
+// last notes' "no overdue-projects view").
 
 // lateProjectLimit is how many projects' dossiers one 逾期事项 reads at
 // most: a county's approved projects of many years. Past it the page says
@@ -67,7 +67,7 @@ func (s *Server) late(ctx context.Context, q console.LateQuery) (console.LatePag
 		page.Checked++
 		days := -1
 		for _, dl := range ds.Deadlines {
-			if dl.Overdue && !dl.Bureau {
+			if dl.UnitOverdue() {
 				days = max(days, dl.OverdueDays(now))
 			}
 		}

@@ -558,6 +558,40 @@ func TestAcceptanceApplicationsSentAtOnce(t *testing.T) {
 	}
 }
 
+// An application sent while its attachments are still on their way is not
+// yet with the bureau (its receipt says 待上传附件), so a second one sent
+// before they arrive is received; when the first's attachments complete it
+// is received too, and the console says of it that it repeats the other
+// (found in review: the desktop client sends a body before its files).
+func TestAcceptanceApplicationWaitingForItsFilesIsSaidToRepeat(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, first := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID, first.ProjectID = decl.ID, decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	report := []byte("%PDF-1.4 an acceptance report still on its way to the bureau.")
+	first.Attachments = append(first.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(report), Size: int64(len(report)), MediaType: "application/pdf"})
+	if rc := fx.submit(fx.clerkA, first, http.StatusCreated); rc.Status != protocol.ReceiptAwaitingAttachments {
+		t.Fatalf("the first application: %+v, want it waiting for its file", rc)
+	}
+	fx.clock.Advance(time.Hour)
+	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
+	second.ProjectID = decl.ID
+	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	withContract(fx, second)
+	fx.submit(fx.clerkA, second, http.StatusCreated)
+	fx.clock.Advance(time.Hour)
+	fx.upload(fx.clerkA, report, len(report)) // the first's file arrives: it is received
+	setProfile(t, fx, "huoqiu")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + first.ID)
+	if !strings.Contains(b.last, "本项目在此之前已报送竣工验收申请") {
+		t.Errorf("the page of the application received last does not say it repeats one:\n%s", b.last)
+	}
+}
+
 // A second acceptance application received before the bureau refused
 // them (its project not yet at the bureau, or before this rule) is said to
 // the reviewer beside it, not beside the first (found in review).

@@ -454,6 +454,9 @@ type Submission struct {
 	// included when it has one). An error it returns refuses the
 	// submission as Invalid does. Checked before, outside that transaction,
 	// two applications sent at once were both received (found in review).
+	// It is not run again when a revision stored waiting for attachments
+	// is received later (CompleteUpload): its receipt is given; a filing
+	// waiting so is a draft, which rules on what stands at the bureau pass.
 	ProjectRule func(project []*app.Filing) error
 }
 

@@ -135,9 +135,10 @@ type LateQuery struct {
 }
 
 // LatePage is the projects LateQuery found with a unit's deadline passed
-// unmet. Projects counts the approved projects whose dossiers were read;
-// Partial says the bureau stopped after reading Scanned filing records or
-// its limit of projects, so other projects may be late too.
+// unmet, the most overdue first. Checked counts the approved projects whose
+// dossiers were read; Partial says the bureau stopped after reading Scanned
+// filing records or its limit of projects, so other projects may be late
+// too.
 type LatePage struct {
 	Projects []LateProject
 	Checked  int

@@ -21,6 +21,10 @@ type overdueView struct {
 	Error   string
 	Queried bool
 	CSVURL  string
+	// Counted are the labels of the profile's deadlines a project can
+	// be late on here: those of its later life, not the plan year's
+	// (met by the declaration, or the bureau's own).
+	Counted []string
 }
 
 // overdueRow is one deadline passed unmet.
@@ -29,14 +33,15 @@ type overdueRow struct {
 	ProjectID, Project string
 	Label, Due, Source string
 	What               string // the filing that meets it, "" for an act (组织验收)
+	Waiting            string // the project's acceptance application the bureau is still deciding, when the act waits on it
 	Days               int
 	First              bool // the first row of its project
 }
 
 // late is 逾期事项. The filing pages showed each project's own deadlines,
-// but nothing showed the bureau which projects were behind: a trial report
-// or an acceptance not sent, a yearly O&M filing missed (the last notes'
-// "no overdue-projects view").
+// but nothing showed the bureau which projects were behind: a yearly O&M
+// filing missed, an acceptance not organised (the last notes' "no
+// overdue-projects view").
 func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 	if s.Role == app.RoleAuditor {
 		http.Redirect(w, r, homeOf(s.Role), http.StatusSeeOther)
@@ -67,7 +72,15 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 		status = http.StatusUnprocessableEntity
 	}
 	v.Queried = v.Error == ""
-	v.Rows = overdueRows(c.b.Profile(), c.b.Now(), v.Page)
+	prof := c.b.Profile()
+	v.Rows = overdueRows(prof, c.b.Now(), v.Page)
+	if prof != nil {
+		for _, d := range prof.Deadlines {
+			if d.Anchor != app.AnchorPlanYear {
+				v.Counted = append(v.Counted, d.Label)
+			}
+		}
+	}
 	if v.Queried {
 		export := url.Values{}
 		if q.UnitID != "" {
@@ -99,13 +112,17 @@ func overdueRows(prof *app.Profile, now time.Time, page LatePage) []overdueRow {
 		ds := p.Dossier
 		first := true
 		for _, dl := range ds.Deadlines {
-			if !dl.Overdue || dl.Bureau {
+			if !dl.UnitOverdue() {
 				continue
 			}
 			row := overdueRow{UnitID: p.UnitID, UnitName: p.UnitName, ProjectID: ds.Project, Project: ds.Name,
 				Label: dl.Label, Due: dueText(dl.Deadline), Source: dl.Source, Days: dl.OverdueDays(now), First: first}
 			if dl.Kind != "" {
 				row.What = prof.KindName(dl.Kind)
+			} else if e, ok := acceptanceUnderReview(ds); ok {
+				// 武汉's 组织项目验收 waits on the bureau's 确认 (第二十一条): a
+				// row that blamed the unit alone (found in review)
+				row.Waiting = fmt.Sprintf("本项目的%s在本局办理中（%s 报送）", prof.KindName(app.KindAcceptance), day(e.FirstSent))
 			}
 			rows = append(rows, row)
 			first = false
@@ -158,4 +175,15 @@ func (c *Console) lateCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	if err := cw.Error(); err != nil {
 		c.log.Warn("late export", "err", err)
 	}
+}
+
+// acceptanceUnderReview returns the project's acceptance application the
+// bureau holds and has not decided (submitted or under review), if any.
+func acceptanceUnderReview(ds app.Dossier) (app.DossierEntry, bool) {
+	for _, e := range ds.Entries {
+		if e.Kind == app.KindAcceptance && e.Status.Stands() && e.Status != app.StatusApproved && e.Status != app.StatusFiled {
+			return e, true
+		}
+	}
+	return app.DossierEntry{}, false
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"egovdesk/app"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/pgtest"
@@ -60,5 +61,35 @@ func TestSubmitGroup(t *testing.T) {
 	s.pool.QueryRow(ctx, "SELECT count(*) FROM changes WHERE unit_id = 'u2'").Scan(&feed2)
 	if revs != 2 || feed1 != 1 || feed2 != 1 {
 		t.Fatalf("%d revisions, feeds %d and %d changes; want 2, 1 and 1", revs, feed1, feed2)
+	}
+}
+
+// A call whose writes fail when another call's submission sends them
+// (its ProjectRule reads the project after the writes queued before it)
+// fails alone: the call that sent them is not blamed. The group left out
+// the rule's call and kept the faulty one (found in review).
+func TestSubmitGroupBlamesTheFaultyWrites(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, pgtest.DB(t))
+	if err := s.AddUnit(ctx, protocol.Unit{ID: "u1", Name: "单位u1", Code: "C-u1", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	call := func(unit string, subs ...*bureaustore.Submission) *submitCall {
+		return &submitCall{ctx: ctx, by: bureaustore.Actor{UnitID: unit, Name: "填报人"}, now: now, subs: subs}
+	}
+	ruled := storetest.Submission(t, "g1", "g1r", "", 1, "项目g1")
+	ruled.Body.ProjectID = "d1"
+	ruled.ProjectRule = func([]*app.Filing) error { return nil }
+	calls := []*submitCall{
+		call("ghost", storetest.Submission(t, "f1", "f1r", "", 1, "项目f1")), // no such unit: its rows break a key
+		call("u1", ruled),
+	}
+	s.submitGroup(calls)
+	if calls[0].err == nil {
+		t.Errorf("the call of a unit that does not exist: %+v, want an error", calls[0].out)
+	}
+	if c := calls[1]; c.err != nil || len(c.out) != 1 || c.out[0].Err != nil || !c.out[0].Created {
+		t.Errorf("the call whose rule sent the other's writes: %+v, %v; want it stored", c.out, c.err)
 	}
 }

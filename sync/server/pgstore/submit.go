@@ -159,9 +159,12 @@ func (s *Store) submitIn(ctx context.Context, tx pgx.Tx, calls []*submitCall, fa
 			res, err := s.apply(ctx, st, c.by, sub, c.now)
 			if err != nil {
 				var inv invalid
+				var earlier earlierWrites
 				switch {
 				case errors.As(err, &inv):
 					err = inv.err
+				case errors.As(err, &earlier):
+					return nil, err // not this call's fault: submitGroup runs each alone
 				case !isRefusal(err):
 					*failed = ci
 					return nil, err
@@ -297,6 +300,24 @@ func prefetch(ctx context.Context, tx pgx.Tx, subs []*bureaustore.Submission) (*
 	return st, rows.Err()
 }
 
+// earlierWrites is the failure of a flush, within a submission, of writes
+// queued before it, of this call or of others in the group: no one call's
+// fault, so submitIn does not leave out the call whose submission sent
+// them (it blamed an acceptance application for another call's failed
+// write; found in review).
+type earlierWrites struct{ err error }
+
+func (e earlierWrites) Error() string { return e.err.Error() }
+func (e earlierWrites) Unwrap() error { return e.err }
+
+// flushEarlier is flush, its failure an earlierWrites.
+func (st *submitState) flushEarlier(ctx context.Context) error {
+	if err := st.flush(ctx); err != nil {
+		return earlierWrites{err}
+	}
+	return nil
+}
+
 // flush sends the writes queued so far, in one round trip: a statement a
 // table (submitRows).
 func (st *submitState) flush(ctx context.Context) error {
@@ -321,7 +342,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 	var rev *revisionRow
 	if st.touched[body.ID] {
 		// Written earlier in this transaction: read it back as it now stands.
-		if err := st.flush(ctx); err != nil {
+		if err := st.flushEarlier(ctx); err != nil {
 			return bureaustore.SubmitResult{}, err
 		}
 		var err error
@@ -356,7 +377,7 @@ func (s *Store) apply(ctx context.Context, st *submitState, by bureaustore.Actor
 			return bureaustore.SubmitResult{}, bureaustore.RevisionConflict(r)
 		}
 		if r.Receipt.Status == protocol.ReceiptAwaitingAttachments {
-			if err := st.flush(ctx); err != nil {
+			if err := st.flushEarlier(ctx); err != nil {
 				return bureaustore.SubmitResult{}, err
 			}
 			var err error
@@ -426,7 +447,7 @@ func projectRule(ctx context.Context, st *submitState, unit string, sub *bureaus
 	if sub.ProjectRule == nil || sub.Body.ProjectID == "" {
 		return nil
 	}
-	if err := st.flush(ctx); err != nil {
+	if err := st.flushEarlier(ctx); err != nil {
 		return err
 	}
 	frs, err := projectFilings(ctx, st.tx, unit, sub.Body.ProjectID)
