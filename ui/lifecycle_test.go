@@ -637,3 +637,30 @@ func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
 		t.Error("a 重大变更's budget went out of sight as its estimate was cleared")
 	}
 }
+
+// A project ended by a 项目终止 sent to the bureau owes no more: the
+// dossier says since when no deadline is counted and lists none owed, as
+// the bureau's page does.
+func TestDossierOfATerminatedProject(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	d := declared(t, x)
+	end, err := app.NewFiling(app.KindAdjustment, "5d2b1a09-8f7e-4d6c-9b5a-00000000000d", "5d2b1a09-8f7e-4d6c-9b5a-00000000000e", "local", x.u.Now().AddDate(0, 0, -10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	end.ProjectID = d.ID
+	end.Adjustment.ProjectName, end.Adjustment.Type = d.Declaration.ProjectName, app.AdjustTerminate
+	sent := x.u.Now().AddDate(0, 0, -9)
+	if _, err := end.Submit(sent, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(end)
+	x.u.OpenDossier(d.ID)
+	want := "本项目已于 " + sent.In(app.Beijing).Format("2006-01-02") + " 报送项目终止，此后不再计算期限。"
+	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), want) })
+	// the self-evaluation counted from an acceptance that will not come
+	// is gone; the 申报截止 its declaration met stays
+	if text := scrolledText(x.u.center); strings.Contains(text, "应用效果自评价报告报送") || !strings.Contains(text, "年度需求计划申报截止") {
+		t.Errorf("a terminated project's deadlines:\n%s", text)
+	}
+}
