@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"html"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +69,36 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 	if r := b.get("/console/late.csv"); r.StatusCode != http.StatusOK || !strings.HasPrefix(b.last, "\ufeff建设单位,项目,逾期事项,应报送,期限,逾期天数,依据,项目申报书编号\r\n") ||
 		!strings.Contains(b.last, "霍邱县城关镇人民政府,"+late.Declaration.ProjectName+",立项审批意见有效期届满,,2029-03-01,") || strings.Contains(b.last, recent.Declaration.ProjectName) {
 		t.Errorf("逾期事项 as CSV: %d\n%s", r.StatusCode, b.last)
+	}
+	if strings.Contains(b.last, "发送提醒") {
+		t.Error("a reviewer is offered to send a notice")
+	}
+	// An admin drafts the reminder from here: the unit's overdue items in
+	// the notice form, to read and send.
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/late")
+	if !strings.Contains(ad.last, "/console/notices?unit="+fx.unitA.ID+"&amp;late=1") {
+		t.Errorf("the admin's 逾期事项 offers no reminder:\n%s", ad.last)
+	}
+	ad.get("/console/notices?unit=" + fx.unitA.ID + "&late=1")
+	for _, want := range []string{`<option value="` + fx.unitA.ID + `" selected>`, `value="逾期事项提醒"`,
+		"1. 《" + late.Declaration.ProjectName + "》立项审批意见有效期届满：期限 2029-03-01，已逾期 ", "请与郁南县政务服务和数据管理局（县政务和数据局）联系"} {
+		if !strings.Contains(ad.last, want) {
+			t.Errorf("the reminder drafted lacks %q:\n%s", want, ad.last)
+		}
+	}
+	if strings.Contains(ad.last, recent.Declaration.ProjectName) {
+		t.Error("the reminder lists a project not late")
+	}
+	text := regexp.MustCompile(`(?s)<textarea name="text"[^>]*>(.*?)</textarea>`).FindStringSubmatch(ad.last)
+	if text == nil {
+		t.Fatal("no notice text drafted")
+	}
+	// the draft is a notice the bureau takes: its preview
+	form := url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitA.ID}, "title": {"逾期事项提醒"}, "text": {html.UnescapeString(text[1])}}
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "确认发送") {
+		t.Errorf("the reminder's preview: %d\n%s", r.StatusCode, ad.last)
 	}
 	b.get("/console/late?unit=" + fx.unitB.ID)
 	if !strings.Contains(b.last, "没有逾期事项") || strings.Contains(b.last, late.Declaration.ProjectName) {

@@ -52,6 +52,21 @@ func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session)
 		v.Done = strconv.Itoa(n)
 	}
 	v.Again = r.URL.Query().Get("again") == "1"
+	if unit := r.URL.Query().Get("unit"); unit != "" && len(unit) <= 100 && r.URL.Query().Get("late") == "1" {
+		// 提醒 from 逾期事项: the unit's overdue deadlines, read here from
+		// the unit's ID (no text comes through the URL), drafted for the
+		// admin to read and send.
+		page, err := c.b.Late(r.Context(), s.token, LateQuery{UnitID: unit})
+		switch {
+		case app.ErrorCode(err) == app.EINVALID: // no such unit: the blank form
+		case err != nil:
+			c.fail(w, r, err)
+			return
+		default:
+			v.UnitID = unit
+			v.Title, v.Text = reminder(c.b.Profile(), overdueRows(c.b.Profile(), c.b.Now(), page))
+		}
+	}
 	c.renderNotice(w, r, s, http.StatusOK, v)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -25,6 +26,7 @@ type overdueView struct {
 	// be late on here: those of its later life, not the plan year's
 	// (met by the declaration, or the bureau's own).
 	Counted []string
+	Admin   bool // may send the units a reminder (发布通知)
 }
 
 // overdueRow is one deadline passed unmet.
@@ -48,7 +50,7 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	form := r.URL.Query()
-	v := overdueView{Form: form}
+	v := overdueView{Form: form, Admin: s.Role == app.RoleAdmin}
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
@@ -186,4 +188,41 @@ func acceptanceUnderReview(ds app.Dossier) (app.DossierEntry, bool) {
 		}
 	}
 	return app.DossierEntry{}, false
+}
+
+// maxReminderItems is how many overdue deadlines a reminder lists; the
+// rest are counted.
+const maxReminderItems = 30
+
+// reminder drafts the notice that reminds a unit of its overdue deadlines
+// (rows, one unit's), for the admin to read, change and send: 逾期事项
+// showed the bureau who was late, and telling the unit meant typing it all
+// again into 发布通知. Empty when there is nothing overdue.
+func reminder(prof *app.Profile, rows []overdueRow) (title, text string) {
+	if len(rows) == 0 {
+		return "", ""
+	}
+	bureau := "数管局"
+	if prof != nil && prof.Bureau != "" {
+		bureau = prof.Bureau
+	}
+	var b strings.Builder
+	b.WriteString("贵单位以下项目的事项已超过规定期限，请尽快办理：\n")
+	for i, r := range rows {
+		if i == maxReminderItems {
+			fmt.Fprintf(&b, "……另有 %d 项。\n", len(rows)-i)
+			break
+		}
+		what := r.Label
+		if r.What != "" {
+			what += "（报送" + r.What + "）"
+		}
+		fmt.Fprintf(&b, "%d. 《%s》%s：期限 %s，已逾期 %d 天", i+1, r.Project, what, r.Due, r.Days)
+		if r.Source != "" {
+			fmt.Fprintf(&b, "（%s）", r.Source)
+		}
+		b.WriteString("。\n")
+	}
+	fmt.Fprintf(&b, "已经办理的，请忽略本通知；如有疑问，请与%s联系。", bureau)
+	return "逾期事项提醒", b.String()
 }
