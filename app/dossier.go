@@ -31,9 +31,11 @@ type Dossier struct {
 	// when it was met: a yearly one's every year, which Deadlines has
 	// moved past to the year owed next.
 	ByFiling map[string]DossierDeadline
-	// Terminated is when the project's 项目终止 (郁南 第二十条) first reached
-	// the bureau, zero when none stands (termination): a project ended owes
-	// no more, and Deadlines keeps only those met.
+	// Terminated is when the project's 项目终止 (郁南 第二十条) that stands
+	// was submitted (its current revision: sent, or approved or filed),
+	// zero when none stands (termination): a project ended owes no more,
+	// and Deadlines keeps only those met. One returned or refused brings
+	// the deadlines back, counted as before.
 	Terminated time.Time
 }
 
@@ -181,7 +183,7 @@ func (prof *Profile) Dossier(project string, filings []*Filing, now time.Time) D
 		// Its yearly filings, its acceptance, its approval's validity are
 		// owed no more: 逾期事项 listed a terminated 郁南 project as 逾期
 		// (found in review), and the clerk's home would have too.
-		ds.Terminated = FirstSubmitted(t)
+		ds.Terminated = t.Revision.SubmittedAt
 		ds.Deadlines = slices.DeleteFunc(ds.Deadlines, func(d DossierDeadline) bool { return !d.Met })
 	}
 	return ds

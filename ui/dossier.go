@@ -324,7 +324,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 	}
 	if !ds.Terminated.IsZero() {
 		// as the bureau's page says it: the deadlines not met are gone
-		d.body.Add(&paragraph{Text: Tf("本项目已于 %s 报送项目终止，此后不再计算期限。", ds.Terminated.In(app.Beijing).Format("2006-01-02")), Importance: widget.LowImportance})
+		d.body.Add(&paragraph{Text: Tf("本项目已于 %s 报送项目终止：未完成的期限不再计算。", ds.Terminated.In(app.Beijing).Format("2006-01-02")), Importance: widget.LowImportance})
 	}
 	for _, dl := range ds.Deadlines {
 		due := T("及时（无固定日期）")

@@ -656,7 +656,7 @@ func TestDossierOfATerminatedProject(t *testing.T) {
 	}
 	x.store.put(end)
 	x.u.OpenDossier(d.ID)
-	want := "本项目已于 " + sent.In(app.Beijing).Format("2006-01-02") + " 报送项目终止，此后不再计算期限。"
+	want := "本项目已于 " + sent.In(app.Beijing).Format("2006-01-02") + " 报送项目终止：未完成的期限不再计算。"
 	x.eventually(t, "the dossier", func() bool { return strings.Contains(scrolledText(x.u.center), want) })
 	// the self-evaluation counted from an acceptance that will not come
 	// is gone; the 申报截止 its declaration met stays

@@ -93,18 +93,21 @@ func TestInputOutlinesAreSeen(t *testing.T) {
 
 // What the screens say in colour is read as text: ✓ and ✗ of the rules,
 // 已连接数管局, a problem under a field, 未读批复. Each colour has the 4.5:1
-// contrast on the background that text needs (WCAG 1.4.3), and white
-// text on it as a button's (收件箱) has it too: Fyne's green was 1.5:1.
+// contrast on the background that text needs (WCAG 1.4.3), and a button's
+// text on it (收件箱) has it too: Fyne's green was 1.5:1.
 func TestTextColoursAreRead(t *testing.T) {
 	th := NewTheme()
 	bg := th.Color(theme.ColorNameBackground, theme.VariantLight)
-	for _, n := range []fyne.ThemeColorName{theme.ColorNameSuccess, theme.ColorNameWarning, theme.ColorNameError, theme.ColorNamePrimary} {
+	for n, on := range map[fyne.ThemeColorName]fyne.ThemeColorName{
+		theme.ColorNameSuccess: theme.ColorNameForegroundOnSuccess, theme.ColorNameWarning: theme.ColorNameForegroundOnWarning,
+		theme.ColorNameError: theme.ColorNameForegroundOnError, theme.ColorNamePrimary: theme.ColorNameForegroundOnPrimary,
+	} {
 		c := th.Color(n, theme.VariantLight)
 		if r := contrast(c, bg); r < 4.5 {
 			t.Errorf("%s on the background: %.2f:1, want at least 4.5:1", n, r)
 		}
-		if r := contrast(c, color.White); r < 4.5 {
-			t.Errorf("white on %s: %.2f:1, want at least 4.5:1", n, r)
+		if r := contrast(th.Color(on, theme.VariantLight), c); r < 4.5 {
+			t.Errorf("%s on %s (a button's text): %.2f:1, want at least 4.5:1", on, n, r)
 		}
 	}
 }

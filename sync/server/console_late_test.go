@@ -50,6 +50,9 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/late")
+	if strings.Contains(b.last, "发送提醒") {
+		t.Error("a reviewer is offered to send a notice")
+	}
 	for _, want := range []string{"逾期事项", "立项审批意见有效期届满", "/console/filings/" + late.ID, late.Declaration.ProjectName, "1 个项目"} {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("逾期事项 lacks %q:\n%s", want, b.last)
@@ -62,7 +65,7 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 		t.Errorf("a terminated project is listed as late:\n%s", b.last)
 	}
 	b.get("/console/filings/" + ended.ID)
-	if !strings.Contains(b.last, "报送项目终止，此后不再计算期限") || strings.Contains(b.last, "已逾期") {
+	if !strings.Contains(b.last, "报送项目终止：未完成的期限不再计算") || strings.Contains(b.last, "已逾期") {
 		t.Errorf("the terminated project's page:\n%s", b.last)
 	}
 	// the same as a spreadsheet, every row whole
@@ -70,9 +73,7 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 		!strings.Contains(b.last, "霍邱县城关镇人民政府,"+late.Declaration.ProjectName+",立项审批意见有效期届满,,2029-03-01,") || strings.Contains(b.last, recent.Declaration.ProjectName) {
 		t.Errorf("逾期事项 as CSV: %d\n%s", r.StatusCode, b.last)
 	}
-	if strings.Contains(b.last, "发送提醒") {
-		t.Error("a reviewer is offered to send a notice")
-	}
+
 	// An admin drafts the reminder from here: the unit's overdue items in
 	// the notice form, to read and send.
 	ad := fx.browser()
@@ -82,8 +83,9 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 		t.Errorf("the admin's 逾期事项 offers no reminder:\n%s", ad.last)
 	}
 	ad.get("/console/notices?unit=" + fx.unitA.ID + "&late=1")
-	for _, want := range []string{`<option value="` + fx.unitA.ID + `" selected>`, `value="逾期事项提醒"`,
-		"1. 《" + late.Declaration.ProjectName + "》立项审批意见有效期届满：期限 2029-03-01，已逾期 ", "请与郁南县政务服务和数据管理局（县政务和数据局）联系"} {
+	for _, want := range []string{`<option value="` + fx.unitA.ID + `" selected>`, `value="逾期事项提醒"`, `name="for" value="` + fx.unitA.ID + `"`,
+		"经核查，截至 " + fx.clock.Now().In(app.Beijing).Format("2006-01-02") + "，贵单位下列项目有事项已超过《郁南县政务信息化服务项目管理办法》",
+		"1. 《" + late.Declaration.ProjectName + "》立项审批意见有效期届满：期限 2029-03-01，已逾期 ", "如有疑问，请与我局联系。"} {
 		if !strings.Contains(ad.last, want) {
 			t.Errorf("the reminder drafted lacks %q:\n%s", want, ad.last)
 		}
@@ -96,9 +98,15 @@ func TestConsoleListsProjectsPastTheirDeadlines(t *testing.T) {
 		t.Fatal("no notice text drafted")
 	}
 	// the draft is a notice the bureau takes: its preview
-	form := url.Values{"csrf": {ad.csrf()}, "unit": {fx.unitA.ID}, "title": {"逾期事项提醒"}, "text": {html.UnescapeString(text[1])}}
-	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "确认发送") {
+	form := url.Values{"csrf": {ad.csrf()}, "for": {fx.unitA.ID}, "unit": {fx.unitA.ID}, "title": {"逾期事项提醒"}, "text": {html.UnescapeString(text[1])}}
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusOK || !strings.Contains(ad.last, "确认发送") ||
+		!strings.Contains(ad.last, `name="for" value="`+fx.unitA.ID+`"`) {
 		t.Errorf("the reminder's preview: %d\n%s", r.StatusCode, ad.last)
+	}
+	// one unit's late projects go to that unit only, not to all
+	form.Set("unit", "")
+	if r := ad.post("/console/notices", form); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "只能发给该单位") {
+		t.Errorf("the reminder sent to every unit: %d", r.StatusCode)
 	}
 	b.get("/console/late?unit=" + fx.unitB.ID)
 	if !strings.Contains(b.last, "没有逾期事项") || strings.Contains(b.last, late.Declaration.ProjectName) {
@@ -130,5 +138,12 @@ func TestConsoleSaysALateAcceptanceWaitsOnTheBureau(t *testing.T) {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("逾期事项 lacks %q:\n%s", want, b.last)
 		}
+	}
+	// the reminder does not hurry the unit on what the bureau holds
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/notices?unit=" + fx.unitA.ID + "&late=1")
+	if strings.Contains(ad.last, "组织项目验收：") {
+		t.Errorf("the reminder asks the unit to hurry an acceptance the bureau holds:\n%s", ad.last)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"egovdesk/app"
@@ -64,17 +65,24 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		q.After = page.Next
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="queue-%s.csv"`, now.In(app.Beijing).Format("20060102-1504")))
-	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
 	head := []string{"材料名称", "类型", "建设单位", "计划年度", "审批路径", "总投资（万元）", "状态"}
 	if stepped {
 		head = append(head, "审核步骤")
 	}
-	cw.Write(append(head, "版本", "到达时间", "办理期限", "超期", "材料编号"))
+	c.writeCSV(w, "queue", now, append(head, "版本", "到达时间", "办理期限", "超期", "材料编号"), rows)
+}
+
+// writeCSV sends head and rows as the CSV file name-<time>.csv for Excel:
+// UTF-8 with a byte order mark (which Excel needs to read Chinese), CRLF
+// lines, every cell through safeCell.
+func (c *Console) writeCSV(w http.ResponseWriter, name string, now time.Time, head []string, rows [][]string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, now.In(app.Beijing).Format("20060102-1504")))
+	w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write(head)
 	for _, row := range rows {
 		for i, cell := range row {
 			row[i] = safeCell(cell)
@@ -83,7 +91,7 @@ func (c *Console) queueCSV(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		c.log.Warn("queue export", "err", err)
+		c.log.Warn(name+" export", "err", err)
 	}
 }
 

@@ -13,8 +13,12 @@ import (
 )
 
 type noticeView struct {
-	Units             []Unit
-	UnitID            string
+	Units  []Unit
+	UnitID string
+	// For is the unit a reminder drafted from 逾期事项 is about: it lists
+	// that unit's late projects, and is sent to that unit only (one click
+	// on 全部建设单位 would have told every unit of them; found in review).
+	For               string
 	Title, Text       string
 	Error, Done, CSRF string
 	// Preview is set while the notice waits for 确认发送: what the units
@@ -63,8 +67,9 @@ func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session)
 			c.fail(w, r, err)
 			return
 		default:
-			v.UnitID = unit
-			v.Title, v.Text = reminder(c.b.Profile(), overdueRows(c.b.Profile(), c.b.Now(), page))
+			v.UnitID, v.For = unit, unit
+			now := c.b.Now()
+			v.Title, v.Text = reminder(c.b.Profile(), now, overdueRows(c.b.Profile(), now, page), page.Partial)
 		}
 	}
 	c.renderNotice(w, r, s, http.StatusOK, v)
@@ -117,6 +122,12 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	req := protocol.NoticeRequest{UnitID: r.PostFormValue("unit"), Title: r.PostFormValue("title"), Text: r.PostFormValue("text")}
+	about := r.PostFormValue("for")
+	if about != "" && req.UnitID != about {
+		c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: echo(req.UnitID), For: echo(about), Title: echo(req.Title), Text: echo(req.Text),
+			Error: "这则提醒列出的是一个建设单位的逾期事项，只能发给该单位：请在“发送给”中选回该单位。"})
+		return
+	}
 	if r.PostFormValue("confirm") != "1" && r.PostFormValue("edit") != "1" {
 		// A notice reaches every unit's inbox and cannot be taken back:
 		// the admin reads it as the units will, and who gets it, first.
@@ -124,7 +135,7 @@ func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if r.PostFormValue("edit") == "1" {
-		c.renderNotice(w, r, s, http.StatusOK, noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text)})
+		c.renderNotice(w, r, s, http.StatusOK, noticeView{UnitID: echo(req.UnitID), For: echo(about), Title: echo(req.Title), Text: echo(req.Text)})
 		return
 	}
 	// 确认发送 clicked twice (the console has no script to stop it) sent the
@@ -172,7 +183,7 @@ func (c *Console) noticeRefused(w http.ResponseWriter, r *http.Request, s *sessi
 	if len(msgs) == 0 {
 		msgs = append(msgs, app.ErrorMessage(err))
 	}
-	c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text),
+	c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: echo(req.UnitID), For: echo(r.PostFormValue("for")), Title: echo(req.Title), Text: echo(req.Text),
 		Error: echo(strings.Join(msgs, "；"))})
 }
 
@@ -180,7 +191,7 @@ func (c *Console) noticeRefused(w http.ResponseWriter, r *http.Request, s *sessi
 // goes, with 确认发送 and 返回修改. What the bureau refuses in it is said
 // when it is sent, with the text kept in the form.
 func (c *Console) previewNotice(w http.ResponseWriter, r *http.Request, s *session, req protocol.NoticeRequest) {
-	v := noticeView{UnitID: echo(req.UnitID), Title: echo(req.Title), Text: echo(req.Text), Once: randomToken()}
+	v := noticeView{UnitID: echo(req.UnitID), For: echo(r.PostFormValue("for")), Title: echo(req.Title), Text: echo(req.Text), Once: randomToken()}
 	units, err := c.b.Units(r.Context())
 	if err != nil {
 		c.fail(w, r, err)

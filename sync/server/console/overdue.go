@@ -1,10 +1,11 @@
 package console
 
 import (
-	"encoding/csv"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 	v.Rows = overdueRows(prof, c.b.Now(), v.Page)
 	if prof != nil {
 		for _, d := range prof.Deadlines {
-			if d.Anchor != app.AnchorPlanYear {
+			if d.Anchor != app.AnchorPlanYear && !d.Off {
 				v.Counted = append(v.Counted, d.Label)
 			}
 		}
@@ -156,27 +157,14 @@ func (c *Console) lateCSV(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	now := c.b.Now()
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="late-%s.csv"`, now.In(app.Beijing).Format("20060102-1504")))
-	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	cw.Write([]string{"建设单位", "项目", "逾期事项", "应报送", "期限", "逾期天数", "依据", "项目申报书编号"})
+	var rows [][]string
 	for _, row := range overdueRows(c.b.Profile(), now, page) {
-		cells := []string{row.UnitName, row.Project, row.Label, row.What, row.Due, strconv.Itoa(row.Days), row.Source, row.ProjectID}
-		for i, cell := range cells {
-			cells[i] = safeCell(cell)
-		}
-		cw.Write(cells)
+		rows = append(rows, []string{row.UnitName, row.Project, row.Label, row.What, row.Due, strconv.Itoa(row.Days), row.Source, row.ProjectID})
 	}
 	if page.Partial {
-		cw.Write([]string{fmt.Sprintf("（项目较多，只查了 %d 个已批复项目，其余项目中可能还有逾期的：请按建设单位分别导出）", page.Checked)})
+		rows = append(rows, []string{fmt.Sprintf("（项目较多，只查了 %d 个已批复项目，其余项目中可能还有逾期的：请按建设单位分别导出）", page.Checked)})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		c.log.Warn("late export", "err", err)
-	}
+	c.writeCSV(w, "late", now, []string{"建设单位", "项目", "逾期事项", "应报送", "期限", "逾期天数", "依据", "项目申报书编号"}, rows)
 }
 
 // acceptanceUnderReview returns the project's acceptance application the
@@ -195,34 +183,36 @@ func acceptanceUnderReview(ds app.Dossier) (app.DossierEntry, bool) {
 const maxReminderItems = 30
 
 // reminder drafts the notice that reminds a unit of its overdue deadlines
-// (rows, one unit's), for the admin to read, change and send: 逾期事项
-// showed the bureau who was late, and telling the unit meant typing it all
-// again into 发布通知. Empty when there is nothing overdue.
-func reminder(prof *app.Profile, rows []overdueRow) (title, text string) {
+// (rows, one unit's, at now), for the admin to read, change and send:
+// 逾期事项 showed the bureau who was late, and telling the unit meant typing
+// it all again into 发布通知. A deadline that waits on the bureau itself (an
+// acceptance application it holds) is left out: the unit cannot hurry it.
+// partial says the list stopped early. Empty when nothing is the unit's.
+func reminder(prof *app.Profile, now time.Time, rows []overdueRow, partial bool) (title, text string) {
+	rows = slices.DeleteFunc(slices.Clone(rows), func(r overdueRow) bool { return r.Waiting != "" })
 	if len(rows) == 0 {
 		return "", ""
 	}
-	bureau := "数管局"
-	if prof != nil && prof.Bureau != "" {
-		bureau = prof.Bureau
+	rules := "规定"
+	if prof != nil && prof.Regulation != "" {
+		rules = prof.Regulation + "规定"
 	}
 	var b strings.Builder
-	b.WriteString("贵单位以下项目的事项已超过规定期限，请尽快办理：\n")
+	fmt.Fprintf(&b, "经核查，截至 %s，贵单位下列项目有事项已超过%s的期限：\n", day(now), rules)
 	for i, r := range rows {
 		if i == maxReminderItems {
-			fmt.Fprintf(&b, "……另有 %d 项。\n", len(rows)-i)
+			fmt.Fprintf(&b, "……另有 %d 项，详见数管局审核台的逾期事项。\n", len(rows)-i)
 			break
 		}
-		what := r.Label
-		if r.What != "" {
-			what += "（报送" + r.What + "）"
-		}
-		fmt.Fprintf(&b, "%d. 《%s》%s：期限 %s，已逾期 %d 天", i+1, r.Project, what, r.Due, r.Days)
+		fmt.Fprintf(&b, "%d. 《%s》%s：期限 %s，已逾期 %d 天", i+1, cmp.Or(r.Project, "未命名项目"), r.Label, r.Due, r.Days)
 		if r.Source != "" {
 			fmt.Fprintf(&b, "（%s）", r.Source)
 		}
 		b.WriteString("。\n")
 	}
-	fmt.Fprintf(&b, "已经办理的，请忽略本通知；如有疑问，请与%s联系。", bureau)
+	if partial {
+		b.WriteString("（项目较多，以上未必是全部。）\n")
+	}
+	b.WriteString("请尽快办理；已经办理的，请忽略本通知。如有疑问，请与我局联系。")
 	return "逾期事项提醒", b.String()
 }
