@@ -44,12 +44,11 @@ func (c *Console) find(w http.ResponseWriter, r *http.Request, s *session) {
 	// does not; a walkthrough), and the one a link names; a filing of
 	// another kind, received under an earlier profile, is found under 全部.
 	v := findView{Form: form, Kinds: shownKinds(c.b.Profile(), nil, form.Get("kind")), Statuses: findStatuses}
-	units, err := c.b.Units(r.Context())
+	units, err := c.unitsByName(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
 	q, problem := parseFindQuery(form)
 	v.Offset, v.PageNo = q.Offset, q.Offset/findPage+1

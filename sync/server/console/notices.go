@@ -76,12 +76,11 @@ func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session)
 }
 
 func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *session, status int, v noticeView) {
-	units, err := c.b.Units(r.Context())
+	units, err := c.unitsByName(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units, v.CSRF, v.Nav, v.Here = units, s.CSRF, adminNav, "/console/notices"
 	if ab, ok := c.b.(AuditBackend); ok && !v.Preview {
 		// Through the trail's index by operation; bounded in time as well,

@@ -52,12 +52,11 @@ func (c *Console) late(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	form := r.URL.Query()
 	v := overdueView{Form: form, Admin: s.Role == app.RoleAdmin}
-	units, err := c.b.Units(r.Context())
+	units, err := c.unitsByName(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
 	q, problem := parseLateQuery(form)
 	status := http.StatusOK

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"slices"
 
 	"golang.org/x/text/collate"
@@ -14,4 +15,15 @@ import (
 func byPinyin[T any](xs []T, name func(T) string) {
 	c := collate.New(language.Chinese)
 	slices.SortStableFunc(xs, func(a, b T) int { return c.CompareString(name(a), name(b)) })
+}
+
+// unitsByName returns the bureau's units in the order of their names'
+// pinyin, as the pages' unit filters offer them.
+func (c *Console) unitsByName(ctx context.Context) ([]Unit, error) {
+	units, err := c.b.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byPinyin(units, func(u Unit) string { return u.Name })
+	return units, nil
 }

@@ -119,12 +119,11 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 			}
 		}
 	}
-	units, err := c.b.Units(r.Context())
+	units, err := c.unitsByName(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	byPinyin(units, func(u Unit) string { return u.Name })
 	v.Units = units
 	if s.Role == app.RoleAdmin {
 		v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
