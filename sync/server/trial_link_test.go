@@ -52,6 +52,18 @@ func withContract(fx *fixture, acc *app.Filing) {
 	acc.Attachments = append(acc.Attachments, app.Attachment{Material: "contract", Name: "合同.pdf", SHA256: sha(data), Size: int64(len(data)), MediaType: "application/pdf"})
 }
 
+// anotherApplication returns an acceptance application of unit A's project
+// decl naming its trial report trial, with a contract uploaded: a second
+// (third…) application of the project.
+func anotherApplication(t *testing.T, fx *fixture, decl, trial *app.Filing) *app.Filing {
+	t.Helper()
+	_, a := trialAndAcceptance(t, fx, fx.unitA.ID)
+	a.ProjectID = decl.ID
+	a.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
+	withContract(fx, a)
+	return a
+}
+
 // fieldsOf returns the fields a problem names.
 func fieldsOf(p *protocol.Problem) []string {
 	if p == nil {
@@ -404,10 +416,7 @@ func TestOneAcceptanceApplicationOfAProject(t *testing.T) {
 
 	again := func(says string) {
 		t.Helper()
-		_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
-		second.ProjectID = decl.ID
-		second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
-		withContract(fx, second)
+		second := anotherApplication(t, fx, decl, trial)
 		p := fx.expectProblem("POST", revPath(second), fx.clerkA, submitReq(t, second), http.StatusUnprocessableEntity, app.EINVALID)
 		if len(p.Errors) != 1 || p.Errors[0].Field != "project_id" || !strings.Contains(p.Errors[0].Message, says) {
 			t.Errorf("a second application: %+v, want it to say %q", p, says)
@@ -431,10 +440,7 @@ func TestOneAcceptanceApplicationOfAProject(t *testing.T) {
 	fx.submit(fx.clerkA, refused, http.StatusCreated)
 	fx.decide(fx.reviewer, refused.ID, app.ActionAccept, "", http.StatusOK)
 	fx.decide(fx.reviewer, refused.ID, app.ActionReject, "验收不通过：功能未达合同要求", http.StatusOK)
-	_, next := trialAndAcceptance(t, fx, fx.unitA.ID)
-	next.ProjectID = decl2.ID
-	next.Acceptance.CopyTrial(trial2.ID, trial2.TrialReport)
-	withContract(fx, next)
+	next := anotherApplication(t, fx, decl2, trial2)
 	fx.submit(fx.clerkA, next, http.StatusCreated)
 }
 
@@ -449,10 +455,7 @@ func TestOneAcceptanceApplicationInABatch(t *testing.T) {
 	trial.ProjectID, first.ProjectID = decl.ID, decl.ID
 	withContract(fx, first)
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
-	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
-	second.ProjectID = decl.ID
-	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
-	withContract(fx, second)
+	second := anotherApplication(t, fx, decl, trial)
 	rs := fx.submitBatch(fx.clerkA, submitReq(t, first), submitReq(t, second))
 	if rs[0].Status != http.StatusCreated {
 		t.Errorf("the first application: %+v", rs[0])
@@ -527,10 +530,7 @@ func TestAcceptanceApplicationsSentAtOnce(t *testing.T) {
 	reqs := make([]protocol.SubmitRequest, 4)
 	paths := make([]string, len(reqs))
 	for i := range reqs {
-		_, a := trialAndAcceptance(t, fx, fx.unitA.ID)
-		a.ProjectID = decl.ID
-		a.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
-		withContract(fx, a)
+		a := anotherApplication(t, fx, decl, trial)
 		reqs[i], paths[i] = submitReq(t, a), revPath(a)
 	}
 	st.arm(len(reqs))
@@ -576,10 +576,7 @@ func TestAcceptanceApplicationWaitingForItsFilesIsSaidToRepeat(t *testing.T) {
 		t.Fatalf("the first application: %+v, want it waiting for its file", rc)
 	}
 	fx.clock.Advance(time.Hour)
-	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
-	second.ProjectID = decl.ID
-	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
-	withContract(fx, second)
+	second := anotherApplication(t, fx, decl, trial)
 	fx.submit(fx.clerkA, second, http.StatusCreated)
 	fx.clock.Advance(time.Hour)
 	fx.upload(fx.clerkA, report, len(report)) // the first's file arrives: it is received
@@ -604,10 +601,7 @@ func TestConsoleSaysAnAcceptanceApplicationRepeatsOne(t *testing.T) {
 	fx.submit(fx.clerkA, trial, http.StatusCreated)
 	fx.submit(fx.clerkA, first, http.StatusCreated) // the bureau does not hold the project yet
 	fx.clock.Advance(time.Minute)
-	_, second := trialAndAcceptance(t, fx, fx.unitA.ID)
-	second.ProjectID = decl.ID
-	second.Acceptance.CopyTrial(trial.ID, trial.TrialReport)
-	withContract(fx, second)
+	second := anotherApplication(t, fx, decl, trial)
 	fx.submit(fx.clerkA, second, http.StatusCreated)
 	fx.decided(t, decl)
 
