@@ -82,6 +82,13 @@ func (s Status) Editable() bool {
 // new revision (see Revise).
 func (s Status) Reopened() bool { return s == StatusReturned || s == StatusWithdrawn }
 
+// UnderReview reports whether a submission in state s is with the bureau
+// and not yet decided: waiting to be accepted, or in one of its review
+// steps (the review queue's states).
+func (s Status) UnderReview() bool {
+	return s == StatusSubmitted || s == StatusPreliminary || s == StatusExpert
+}
+
 // Stands reports whether a submission in state s stands at the bureau:
 // sent and neither refused, returned nor withdrawn — under review or
 // passed (what app.CheckOneAcceptance holds a second application to).

@@ -242,9 +242,7 @@ func applyWithdrawal(f *app.Filing, d Decision) (app.Transition, error) {
 }
 
 // InQueue reports whether a filing in status st awaits review.
-func InQueue(st app.Status) bool {
-	return st == app.StatusSubmitted || st == app.StatusPreliminary || st == app.StatusExpert
-}
+func InQueue(st app.Status) bool { return st.UnderReview() }
 
 // QueueFacts returns what the queue filters on from a revision's content:
 // the plan year, and for a declaration its total (whose route is worked

@@ -170,7 +170,7 @@ func (c *Console) lateCSV(w http.ResponseWriter, r *http.Request, s *session) {
 // bureau holds and has not decided (submitted or under review), if any.
 func acceptanceUnderReview(ds app.Dossier) (app.DossierEntry, bool) {
 	for _, e := range ds.Entries {
-		if e.Kind == app.KindAcceptance && e.Status.Stands() && e.Status != app.StatusApproved && e.Status != app.StatusFiled {
+		if e.Kind == app.KindAcceptance && e.Status.UnderReview() {
 			return e, true
 		}
 	}
