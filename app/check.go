@@ -150,7 +150,7 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 		if len(typeChoices(k)) > 0 && !known(typeChoices(k), typ) {
 			return nil // the body's own rules ask for the type
 		}
-		*p = append(*p, FieldErrors(prof.notAccepted(k, LabelOf(typeChoices(k), typ), "kind"))...)
+		*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "kind", decl))...)
 		return nil
 	}
 	r := rules[0]
@@ -181,7 +181,7 @@ func checkAdjustment(p *Problems, prof *Profile, a *Adjustment, decl *Declaratio
 	}
 	rules := prof.LifecycleRules(KindAdjustment, string(a.Type), decl)
 	if len(rules) == 0 {
-		*p = append(*p, FieldErrors(prof.notAccepted(KindAdjustment, LabelOf(AdjustTypeChoices, string(a.Type)), "type"))...)
+		*p = append(*p, FieldErrors(prof.notAccepted(KindAdjustment, string(a.Type), "type", decl))...)
 		return
 	}
 	if s := rules[0].SelfAdjust; s != nil && a.Situation != "" && !slices.ContainsFunc(s.Situations, func(x Situation) bool { return x.Code == a.Situation }) {

@@ -238,7 +238,7 @@ type AdjustVerdict struct {
 func (prof *Profile) AdjustmentRoute(a *Adjustment, d *Declaration) (AdjustVerdict, error) {
 	rules := prof.LifecycleRules(KindAdjustment, string(a.Type), d)
 	if len(rules) == 0 {
-		return AdjustVerdict{}, prof.notAccepted(KindAdjustment, LabelOf(AdjustTypeChoices, string(a.Type)), "type")
+		return AdjustVerdict{}, prof.notAccepted(KindAdjustment, string(a.Type), "type", d)
 	}
 	r := rules[0]
 	v := AdjustVerdict{Rule: r.ID, Moved: a.Moved(), ShareBP: a.MovedBasisPoints(), Money: a.MovesMoney(),
@@ -296,13 +296,62 @@ func (prof *Profile) Accepts(k Kind) bool {
 	return slices.ContainsFunc(prof.Lifecycle, func(r LifecycleRule) bool { return !r.Off && r.Kind == k })
 }
 
-// notAccepted is the problem of a filing the profile has no rule for.
-func (prof *Profile) notAccepted(k Kind, what, field string) error {
+// AdjustTypes returns the adjustment types the profile takes of a project
+// whose declaration is d (every type some rule names when d is nil), in
+// the order a form offers them. 郁南 takes a 项目终止 of a 专业类 project
+// only: its clerk of a 公共类 one was offered it and told after choosing
+// that 郁南 takes none (found in a walkthrough).
+func (prof *Profile) AdjustTypes(d *Declaration) []Choice {
+	var out []Choice
+	for _, c := range AdjustTypeChoices {
+		if len(prof.LifecycleRules(KindAdjustment, c.Code, d)) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TakesAdjustment returns nil when the profile has a rule for an
+// adjustment of type typ of a project whose declaration is d, and
+// otherwise the problem (field "type") that says which projects its rules
+// are for. With no type yet it asks whether any type is taken.
+func (prof *Profile) TakesAdjustment(typ AdjustType, d *Declaration) error {
+	if typ == "" && len(prof.AdjustTypes(d)) > 0 || typ != "" && len(prof.LifecycleRules(KindAdjustment, string(typ), d)) > 0 {
+		return nil
+	}
+	return prof.notAccepted(KindAdjustment, string(typ), "type", d)
+}
+
+// notAccepted is the problem of a filing of kind k and type typ that the
+// profile has no rule for, for a project whose declaration is d. When
+// rules for it exist but none for this project, it says which projects
+// they are for: a 公共类 project's 项目终止 at 郁南 read "郁南县的规则中没有
+// 项目终止", though 第二十条 has it for 专业类 projects.
+func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) error {
+	what := LabelOf(typeChoices(k), typ)
 	label := k.Label()
 	if what != "" && !strings.Contains(label, what) { // not "项目调整（变更、终止）（项目调整）"
 		label += "（" + what + "）"
 	}
+	others := prof.LifecycleRules(k, typ, nil)
+	if typ == "" && typeChoices(k) != nil { // no type chosen yet: the rules of every type
+		others = slices.DeleteFunc(slices.Clone(prof.Lifecycle), func(r LifecycleRule) bool { return r.Off || r.Kind != k })
+	}
 	var p Problems
+	if d != nil && len(others) > 0 {
+		var b strings.Builder
+		for i, r := range others {
+			if i > 0 {
+				b.WriteString("；")
+			}
+			b.WriteString(strings.TrimRight(r.Label, "。"))
+			if r.Source != "" {
+				b.WriteString("（" + r.Source + "）")
+			}
+		}
+		p.Add(field, "按%s的规则，“%s”只适用于：%s。本项目不在此列；如确需报送，请先与%s联系", prof.Jurisdiction, label, b.String(), prof.Bureau)
+		return p.Err()
+	}
 	p.Add(field, "%s的规则中没有“%s”：%s不受理此类材料；如确需报送，请先与数管局联系", prof.Jurisdiction, label, prof.Bureau)
 	return p.Err()
 }

@@ -175,8 +175,34 @@ func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
 	}
 	public := declaration(t, "郁南县政务云扩容", "郁南县政务和数据局", "120")
 	public.Class = app.ClassPublic
-	if _, err := yn.AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, public); !strings.Contains(problemOn(err, "type"), "不受理") {
+	// A 公共类 project is told which projects the clause is for, not that
+	// 郁南 has no such rule.
+	if _, err := yn.AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, public); !strings.Contains(problemOn(err, "type"), "“项目调整（变更、终止）（重大变更）”只适用于：专业类项目因法律法规") ||
+		!strings.Contains(problemOn(err, "type"), "（第二十条）。本项目不在此列；如确需报送，请先与郁南县政务服务和数据管理局（县政务和数据局）联系") {
 		t.Errorf("%s 第二十条 concerns 专业类 projects only: %v", seedYunan, err)
+	}
+	codes := func(cs []app.Choice) (s []string) {
+		for _, c := range cs {
+			s = append(s, c.Code)
+		}
+		return s
+	}
+	for _, c := range []struct {
+		prof string
+		d    *app.Declaration
+		want []string
+	}{
+		{"yunan", prof, []string{"major_change", "overdue", "terminate"}},
+		{"yunan", public, nil},
+		{"yunan", nil, []string{"major_change", "overdue", "terminate"}},
+		{"huoqiu", prof, nil},
+		{"huoqiu", nil, nil},
+		{"tianning", prof, []string{"major_change"}},
+		{"wuhan", prof, []string{"adjust", "major_change"}},
+	} {
+		if got := codes(ps[c.prof].AdjustTypes(c.d)); !slices.Equal(got, c.want) {
+			t.Errorf("%s adjustment types of %v: %v, want %v", c.prof, c.d != nil, got, c.want)
+		}
 	}
 	if _, err := ps["huoqiu"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "霍邱县的规则中没有") {
 		t.Errorf("%s has no adjustment rule: %v", seedHuoqiu, err)

@@ -37,6 +37,8 @@ type lifecycleEditor struct {
 	conditions          *fyne.Container
 	situation           *widget.Select
 	situationCodes      []string
+	typeSel             *widget.Select
+	types               []app.Choice // typeSel's (fillTypes)
 	lastType            string
 	// what an adjustment's type asks (typeShown): a 逾期交付 showed the
 	// 建设目标不变, 所属情形, 合同终止日期 and 概算调整 of the other types
@@ -140,6 +142,9 @@ func (le *lifecycleEditor) readDeclaration() {
 	if d := le.e.projectFiling(); d != nil {
 		le.decl, le.declHistory = d.Declaration, d.History
 	}
+	if le.typeSel != nil {
+		le.fillTypes()
+	}
 }
 
 // buildAdjustment lays out an adjustment: its facts, the situation the
@@ -151,6 +156,17 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 	le.beforeBox, le.afterBox, le.compare, le.conditions = container.NewVBox(), container.NewVBox(), container.NewVBox(), container.NewVBox()
 	le.moved = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
 	le.route = &paragraph{}
+	le.typeSel = &widget.Select{}
+	le.typeSel.ExtendBaseWidget(le.typeSel)
+	le.typeSel.OnChanged = func(string) {
+		i := le.typeSel.SelectedIndex()
+		if i < 0 || i >= len(le.types) || le.types[i].Code == string(a.Type) {
+			return
+		}
+		a.Type = app.AdjustType(le.types[i].Code)
+		e.edited()
+	}
+	le.fillTypes()
 	le.situation = &widget.Select{PlaceHolder: T("不属所列情形（按重新报批处理）")}
 	le.situation.ExtendBaseWidget(le.situation)
 	le.situation.OnChanged = func(string) {
@@ -174,8 +190,7 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.text("project_name", "项目名称", "", &a.ProjectName, false),
 		e.text("unit_name", "建设单位", "", &a.UnitName, false),
 		e.text("approval_ref", "原立项批复文号", "", &a.ApprovalRef, false),
-		e.choice("type", "调整类型", "", app.AdjustTypeChoices, func() string { return string(a.Type) },
-			func(c string) { a.Type = app.AdjustType(c) }),
+		e.field("type", "调整类型", "", le.typeSel),
 		e.text("reason", "调整原因及依据", "上级要求、政策调整、业务发展需要等", &a.Reason, true),
 		le.goal,
 		le.situ,
@@ -238,6 +253,57 @@ func (le *lifecycleEditor) typeShown() {
 			c.Refresh()
 		}
 	}
+}
+
+// problemText is the message of err's first field problem in the UI's
+// language, or err's own message.
+func problemText(err error) string {
+	if fs := app.FieldErrors(err); len(fs) > 0 {
+		return fieldText(fs[0])
+	}
+	return errorText(err)
+}
+
+// choiceLabels names choices as a list does: 重大变更、逾期交付.
+func choiceLabels(cs []app.Choice) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = T(c.Label)
+	}
+	return strings.Join(s, T("、"))
+}
+
+// fillTypes offers the adjustment types the profile takes of the project
+// (app.Profile.AdjustTypes), and the type chosen even when it does not take
+// it, so that the choice stays in sight with its problem. When the project
+// is taken for none, the profile's types stay offered and the placeholder
+// says so; the rule panel says why (ruleText).
+func (le *lifecycleEditor) fillTypes() {
+	a := le.adj
+	le.types = app.AdjustTypeChoices
+	le.typeSel.PlaceHolder = T("请选择")
+	if prof := le.e.prof; prof != nil {
+		le.types = prof.AdjustTypes(le.decl)
+		if len(le.types) == 0 {
+			le.types = prof.AdjustTypes(nil)
+			le.typeSel.PlaceHolder = T("按本地区规则，本项目无需报送调整")
+		}
+		if a.Type != "" && !slices.ContainsFunc(le.types, func(c app.Choice) bool { return c.Code == string(a.Type) }) {
+			le.types = slices.DeleteFunc(slices.Clone(app.AdjustTypeChoices), func(c app.Choice) bool {
+				return c.Code != string(a.Type) && !slices.Contains(le.types, c)
+			})
+		}
+	}
+	opts := make([]string, len(le.types))
+	for i, c := range le.types {
+		opts[i] = T(c.Label)
+	}
+	le.typeSel.Options = opts
+	le.typeSel.Selected = ""
+	if a.Type != "" {
+		le.typeSel.Selected = T(app.LabelOf(app.AdjustTypeChoices, string(a.Type)))
+	}
+	le.typeSel.Refresh()
 }
 
 // fillSituations offers the situations of the profile's self-adjustment
@@ -321,6 +387,7 @@ func (le *lifecycleEditor) rebuildLines() {
 func (le *lifecycleEditor) showAdjustment() {
 	a := le.adj
 	if string(a.Type) != le.lastType {
+		le.fillTypes()
 		le.fillSituations()
 	}
 	le.typeShown()
@@ -376,18 +443,22 @@ func (le *lifecycleEditor) showAdjustment() {
 		le.route.SetText(T("尚未取得本地区规则，联网后显示调整路径。"))
 		return
 	}
-	if a.Type == "" { // not "the rules have no such filing": the clerk has not chosen yet
+	if a.Type == "" {
+		// not "the rules have no such filing": the clerk has not chosen
+		// yet. Which types the project may file, or why it may file none
+		// (郁南 第二十条 is for 专业类 projects).
 		le.route.Importance = widget.WarningImportance
-		le.route.SetText(T("请先选择调整类型，再显示调整路径"))
+		if err := le.e.prof.TakesAdjustment("", le.decl); err != nil {
+			le.route.SetText(problemText(err))
+		} else {
+			le.route.SetText(Tf("请先选择调整类型：本项目可报送%s，选定后显示调整路径。", choiceLabels(le.e.prof.AdjustTypes(le.decl))))
+		}
 		return
 	}
 	v, err := le.e.prof.AdjustmentRoute(a, le.decl)
 	if err != nil {
 		le.route.Importance = widget.DangerImportance
-		le.route.SetText(app.ErrorMessage(err))
-		for _, fe := range app.FieldErrors(err) {
-			le.route.SetText(fe.Message)
-		}
+		le.route.SetText(problemText(err))
 		return
 	}
 	route := T(v.Route.Label)

@@ -21,6 +21,12 @@ import (
 // six budget lines) into x's store and returns it.
 func declared(t *testing.T, x *screenFixture) *app.Filing {
 	t.Helper()
+	return declaredWith(t, x, nil)
+}
+
+// declaredWith is declared for the apptest project as edit changes it.
+func declaredWith(t *testing.T, x *screenFixture, edit func(*app.Declaration)) *app.Filing {
+	t.Helper()
 	x.store.mu.Lock()
 	x.store.anchored = true // read by the home screen's goroutines
 	x.store.mu.Unlock()
@@ -29,6 +35,9 @@ func declared(t *testing.T, x *screenFixture) *app.Filing {
 		t.Fatal(err)
 	}
 	d.Declaration = apptest.Declaration()
+	if edit != nil {
+		edit(d.Declaration)
+	}
 	at := x.u.Now().AddDate(0, -10, 0)
 	// a project of the year it was sent in: its go-live and acceptance
 	// come after its plan year begins (app.CheckProjectDates)
@@ -596,32 +605,29 @@ func TestDossierSaysADeclarationWasSentLate(t *testing.T) {
 // 建设目标不变 否 and 资金调整数额 0; found in a walkthrough). A field filled
 // in stays in sight.
 func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
-	x := newScreens(t, "wuhan", nil)
-	d := declared(t, x)
-	x.u.NewForProject(d.ID, app.KindAdjustment)
-	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
-	h := x.editor(t)
-	le := h.e.kind.(*lifecycleEditor)
 	shown := func(o fyne.CanvasObject) bool { return o.Visible() }
 	for _, c := range []struct {
-		index                        int // in app.AdjustTypeChoices
+		profile                      string
+		typ                          app.AdjustType
 		goal, situ, due, end, budget bool
 	}{
-		{2, false, false, true, false, false}, // 逾期交付
-		{3, false, false, false, true, false}, // 项目终止
-		{0, true, true, false, false, true},   // 项目调整
-		{1, true, true, false, false, true},   // 重大变更 (武汉's self-adjustment covers it)
+		{"yunan", app.AdjustOverdue, false, false, true, false, false},
+		{"yunan", app.AdjustTerminate, false, false, false, true, false},
+		{"wuhan", app.AdjustContent, true, true, false, false, true},
+		{"wuhan", app.AdjustMajorChange, true, true, false, false, true}, // 武汉's self-adjustment covers it
 	} {
-		h.sel("type").SetSelectedIndex(c.index)
+		h, le := adjustmentEditor(t, c.profile, app.ClassProfessional)
+		chooseType(t, h, c.typ)
 		got := []bool{shown(le.goal), shown(le.situ), shown(le.due), shown(le.end), shown(le.budget), shown(le.noBudget), shown(le.moved)}
 		want := []bool{c.goal, c.situ, c.due, c.end, c.budget, !c.budget, c.budget}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: goal, situation, due, end, budget, note, 资金调整数额 shown %v, want %v", app.AdjustTypeChoices[c.index].Label, got, want)
+			t.Errorf("%s %s: goal, situation, due, end, budget, note, 资金调整数额 shown %v, want %v", c.profile, c.typ, got, want)
 		}
 	}
-	h.sel("type").SetSelectedIndex(2) // 逾期交付
+	h, le := adjustmentEditor(t, "yunan", app.ClassProfessional)
+	chooseType(t, h, app.AdjustOverdue)
 	retype(h.entry("new_due_on"), "2027-09-30")
-	h.sel("type").SetSelectedIndex(3) // 项目终止: the date typed stays in sight
+	chooseType(t, h, app.AdjustTerminate) // the date typed stays in sight
 	if !shown(le.due) || !shown(le.end) {
 		t.Errorf("a 项目终止 with a 预计交付日期 typed hides it (due %v, end %v)", shown(le.due), shown(le.end))
 	}
@@ -631,10 +637,77 @@ func TestAdjustmentEditorShowsWhatItsTypeAsks(t *testing.T) {
 		}
 	}
 	// a 重大变更 whose estimate the clerk clears to retype keeps its lines in sight
-	h.sel("type").SetSelectedIndex(1)
+	chooseType(t, h, app.AdjustMajorChange)
 	h.entry("approved_total").SetText("")
 	if !shown(le.budget) {
 		t.Error("a 重大变更's budget went out of sight as its estimate was cleared")
+	}
+}
+
+// adjustmentEditor opens a new adjustment of an approved project of class
+// class under profile.
+func adjustmentEditor(t *testing.T, profile string, class app.Class) (*probe, *lifecycleEditor) {
+	t.Helper()
+	x := newScreens(t, profile, nil)
+	d := declaredWith(t, x, func(d *app.Declaration) { d.Class = class })
+	x.u.NewForProject(d.ID, app.KindAdjustment)
+	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
+	h := x.editor(t)
+	return h, h.e.kind.(*lifecycleEditor)
+}
+
+// chooseType chooses typ in the adjustment's type list, as a clerk does:
+// it fails when the list does not offer it.
+func chooseType(t *testing.T, h *probe, typ app.AdjustType) {
+	t.Helper()
+	label := app.LabelOf(app.AdjustTypeChoices, string(typ))
+	sel := h.sel("type")
+	if !slices.Contains(sel.Options, label) {
+		t.Fatalf("the type list %v does not offer %s", sel.Options, label)
+	}
+	sel.SetSelected(label)
+}
+
+// The type list offers what the project's rules take: a 郁南 专业类
+// project its three types of 第二十条 and no 项目调整; a 公共类 one none, and
+// the route panel says which projects 第二十条 is for. A type chosen that
+// the rules do not take stays offered, with its problem.
+func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
+	h, le := adjustmentEditor(t, "yunan", app.ClassProfessional)
+	if got := h.sel("type").Options; !slices.Equal(got, []string{"重大变更", "逾期交付", "项目终止"}) {
+		t.Errorf("郁南 专业类: offered %v", got)
+	}
+	if got := le.route.Text; got != "请先选择调整类型：本项目可报送重大变更、逾期交付、项目终止，选定后显示调整路径。" {
+		t.Errorf("郁南 专业类, no type yet: %q", got)
+	}
+	chooseType(t, h, app.AdjustTerminate)
+	if got := le.route.Text; !strings.Contains(got, "终止合同") || !strings.Contains(got, "县财政局") {
+		t.Errorf("郁南 专业类 项目终止: %q", got)
+	}
+
+	h, le = adjustmentEditor(t, "yunan", app.ClassPublic)
+	if sel := h.sel("type"); sel.PlaceHolder != "按本地区规则，本项目无需报送调整" {
+		t.Errorf("郁南 公共类: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
+	}
+	if got := le.route.Text; !strings.Contains(got, "“项目调整（变更、终止）”只适用于：专业类项目因法律法规") || !strings.Contains(got, "本项目不在此列") {
+		t.Errorf("郁南 公共类: %q", got)
+	}
+	chooseType(t, h, app.AdjustTerminate)
+	want := "“项目调整（变更、终止）（项目终止）”只适用于：专业类项目因目标无法完全实现"
+	if got := le.route.Text; !strings.Contains(got, want) {
+		t.Errorf("郁南 公共类 项目终止: route %q", got)
+	}
+	if !slices.ContainsFunc(h.e.problems, func(p app.FieldError) bool { return p.Field == "type" && strings.Contains(p.Message, want) }) {
+		t.Errorf("郁南 公共类 项目终止: problems %v", h.e.problems)
+	}
+
+	// A draft of 项目调整 (from another profile, or typed before the
+	// rules came) keeps its type in the list.
+	h, le = adjustmentEditor(t, "yunan", app.ClassProfessional)
+	le.adj.Type = app.AdjustContent
+	le.fillTypes()
+	if got := h.sel("type"); !slices.Equal(got.Options, []string{"项目调整", "重大变更", "逾期交付", "项目终止"}) || got.Selected != "项目调整" {
+		t.Errorf("a 项目调整 under 郁南's rules: offered %v, chosen %q", got.Options, got.Selected)
 	}
 }
 
