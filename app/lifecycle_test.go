@@ -821,12 +821,16 @@ func TestShownTitleFindsTheStoredOne(t *testing.T) {
 			title string
 		}
 		var titles []titled
-		for _, c := range app.AdjustTypeChoices {
+		// an adjustment of every type, and a draft of none yet (shown
+		// …项目调整（变更、终止）, stored …备案)
+		for _, c := range append([]app.Choice{{}}, app.AdjustTypeChoices...) {
 			f := &app.Filing{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: "城关镇平台", Type: app.AdjustType(c.Code)}}
 			titles = append(titles, titled{app.KindAdjustment, f.Title()})
 		}
 		for _, k := range app.AllKinds() {
-			titles = append(titles, titled{k, "城关镇平台" + k.Label()})
+			if k != app.KindAdjustment { // titled by type, above
+				titles = append(titles, titled{k, "城关镇平台" + k.Label()})
+			}
 		}
 		for _, c := range titles {
 			shown := prof.ShownTitle(c.k, c.title)
@@ -841,5 +845,9 @@ func TestShownTitleFindsTheStoredOne(t *testing.T) {
 	}
 	if got := loadProfile(t, "tianning").StoredTitleWords("重大变更申请 城关"); got != "重大变更备案 城关" {
 		t.Errorf("天宁's major change application searched for as %q", got)
+	}
+	// the kind's name alone is not a draft's title: it stays a search for it
+	if got := yunan.StoredTitleWords("项目调整（变更、终止）"); got != "项目调整（变更、终止）" {
+		t.Errorf("the adjustment's kind name searched for as %q", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -855,7 +856,32 @@ func (prof *Profile) StoredTitleWords(text string) string {
 			text = strings.ReplaceAll(text, c.Label+as, c.Label+"备案")
 		}
 	}
-	return text
+	return untypedAdjustment(text)
+}
+
+// untypedAdjustment returns text with the words a draft adjustment of no
+// type is shown with after its project (…项目调整（变更、终止）, see
+// ShownAdjustment) in the words its title is stored with (…备案). The
+// kind's name standing alone, at the start of text or of a word, is not a
+// title, and stays: it searches for the kind.
+func untypedAdjustment(text string) string {
+	label := KindAdjustment.Label()
+	var b strings.Builder
+	for {
+		i := strings.Index(text, label)
+		if i < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		if r, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && !unicode.IsSpace(r) {
+			b.WriteString("备案")
+		} else {
+			b.WriteString(label)
+		}
+		text = text[i+len(label):]
+	}
+	b.WriteString(text)
+	return b.String()
 }
 
 // ShownAdjustment returns what, the words of an adjustment's title after
