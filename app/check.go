@@ -176,6 +176,25 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 // checkAdjustment checks an adjustment against the profile: that it has a
 // rule for its type and that a situation named is one the rule lists.
 func checkAdjustment(p *Problems, prof *Profile, a *Adjustment, decl *Declaration) {
+	if a.Type == "" {
+		// Validate's 请选择调整类型 named all four types, 项目调整 too,
+		// which 郁南 takes none of (found in review): the project's, or
+		// why there are none.
+		if i := slices.IndexFunc(*p, func(f FieldError) bool { return f.Field == "type" }); i >= 0 {
+			var q Problems
+			if ts := prof.AdjustTypes(decl); len(ts) > 0 {
+				labels := List{Sep: "、"}
+				for _, c := range ts {
+					labels.Items = append(labels.Items, c.Label)
+				}
+				q.Add("type", "请选择调整类型（%s）", labels)
+			} else {
+				q = FieldErrors(prof.notAccepted(KindAdjustment, "", "type", decl))
+			}
+			(*p)[i] = q[0]
+		}
+		return
+	}
 	if !known(AdjustTypeChoices, string(a.Type)) {
 		return
 	}

@@ -298,10 +298,13 @@ func (prof *Profile) Accepts(k Kind) bool {
 
 // AdjustTypes returns the adjustment types the profile takes of a project
 // whose declaration is d (every type some rule names when d is nil), in
-// the order a form offers them. 郁南 takes a 项目终止 of a 专业类 project
-// only: its clerk of a 公共类 one was offered it and told after choosing
-// that 郁南 takes none (found in a walkthrough).
+// the order a form offers them; none for a nil profile. 郁南 takes a 项目终止
+// of a 专业类 project only: its clerk of a 公共类 one was offered it and
+// told after choosing that 郁南 takes none (found in a walkthrough).
 func (prof *Profile) AdjustTypes(d *Declaration) []Choice {
+	if prof == nil {
+		return nil
+	}
 	var out []Choice
 	for _, c := range AdjustTypeChoices {
 		if len(prof.LifecycleRules(KindAdjustment, c.Code, d)) > 0 {
@@ -312,26 +315,38 @@ func (prof *Profile) AdjustTypes(d *Declaration) []Choice {
 }
 
 // TakesAdjustment returns nil when the profile has a rule for an
-// adjustment of type typ of a project whose declaration is d, and
-// otherwise the problem (field "type") that says which projects its rules
-// are for. With no type yet it asks whether any type is taken.
+// adjustment of type typ of a project whose declaration is d, or when
+// there is no profile to tell; otherwise the problem (field "type") that
+// says so and names the rules there are. With no type yet it asks whether
+// any type is taken.
 func (prof *Profile) TakesAdjustment(typ AdjustType, d *Declaration) error {
-	if typ == "" && len(prof.AdjustTypes(d)) > 0 || typ != "" && len(prof.LifecycleRules(KindAdjustment, string(typ), d)) > 0 {
+	if prof == nil || typ == "" && len(prof.AdjustTypes(d)) > 0 || typ != "" && len(prof.LifecycleRules(KindAdjustment, string(typ), d)) > 0 {
 		return nil
 	}
 	return prof.notAccepted(KindAdjustment, string(typ), "type", d)
 }
 
-// notAccepted is the problem of a filing of kind k and type typ that the
-// profile has no rule for, for a project whose declaration is d. When
-// rules for it exist but none for this project, it says which projects
-// they are for: a 公共类 project's 项目终止 at 郁南 read "郁南县的规则中没有
-// 项目终止", though 第二十条 has it for 专业类 projects.
+// List is words a message lists, joined by Sep when printed; a client
+// translates each item and the separator (its Tf), where a joined string
+// would not be found.
+type List struct {
+	Items []string
+	Sep   string
+}
+
+func (l List) String() string { return strings.Join(l.Items, l.Sep) }
+
+// notAccepted is the problem of a filing of kind k and type typ ("" for
+// none yet, or a kind without types) that the profile has no rule for, for
+// a project whose declaration is d. When rules for it exist but none for
+// this project, it quotes them: a 公共类 project's 项目终止 at 郁南 read
+// "郁南县的规则中没有项目终止", though 第二十条 has it for 专业类 projects. The
+// rules' labels say the projects they are for (专业类项目因…) or when
+// (项目通过验收后 12 个月内…), each in its own words.
 func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) error {
 	what := LabelOf(typeChoices(k), typ)
-	label := k.Label()
-	if what != "" && !strings.Contains(label, what) { // not "项目调整（变更、终止）（项目调整）"
-		label += "（" + what + "）"
+	if strings.Contains(k.Label(), what) { // not "项目调整（变更、终止）中的项目调整"
+		what = ""
 	}
 	others := prof.LifecycleRules(k, typ, nil)
 	if typ == "" && typeChoices(k) != nil { // no type chosen yet: the rules of every type
@@ -339,19 +354,24 @@ func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) erro
 	}
 	var p Problems
 	if d != nil && len(others) > 0 {
-		var b strings.Builder
-		for i, r := range others {
-			if i > 0 {
-				b.WriteString("；")
-			}
-			b.WriteString(strings.TrimRight(r.Label, "。"))
-			if r.Source != "" {
-				b.WriteString("（" + r.Source + "）")
+		labels, sources := List{Sep: "；"}, List{Sep: "、"}
+		for _, r := range others {
+			labels.Items = append(labels.Items, strings.TrimRight(r.Label, "。；;. "))
+			if r.Source != "" && !slices.Contains(sources.Items, r.Source) {
+				sources.Items = append(sources.Items, r.Source)
 			}
 		}
-		p.Add(field, "按%s的规则，“%s”只适用于：%s。本项目不在此列；如确需报送，请先与%s联系", prof.Jurisdiction, label, b.String(), prof.Bureau)
+		if what != "" {
+			p.Add(field, "按%s的规则，本项目不适用“%s”中的“%s”。相关规定：%s（%s）。如确需报送，请先与%s联系", prof.Jurisdiction, k.Label(), what, labels, sources, prof.Bureau)
+		} else {
+			p.Add(field, "按%s的规则，本项目不适用“%s”。相关规定：%s（%s）。如确需报送，请先与%s联系", prof.Jurisdiction, k.Label(), labels, sources, prof.Bureau)
+		}
 		return p.Err()
 	}
-	p.Add(field, "%s的规则中没有“%s”：%s不受理此类材料；如确需报送，请先与数管局联系", prof.Jurisdiction, label, prof.Bureau)
+	if what != "" {
+		p.Add(field, "%s的规则中没有“%s”中的“%s”：%s不受理此类材料；如确需报送，请先与其联系", prof.Jurisdiction, k.Label(), what, prof.Bureau)
+	} else {
+		p.Add(field, "%s的规则中没有“%s”：%s不受理此类材料；如确需报送，请先与其联系", prof.Jurisdiction, k.Label(), prof.Bureau)
+	}
 	return p.Err()
 }

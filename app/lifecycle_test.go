@@ -177,8 +177,8 @@ func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
 	public.Class = app.ClassPublic
 	// A 公共类 project is told which projects the clause is for, not that
 	// 郁南 has no such rule.
-	if _, err := yn.AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, public); !strings.Contains(problemOn(err, "type"), "“项目调整（变更、终止）（重大变更）”只适用于：专业类项目因法律法规") ||
-		!strings.Contains(problemOn(err, "type"), "（第二十条）。本项目不在此列；如确需报送，请先与郁南县政务服务和数据管理局（县政务和数据局）联系") {
+	if _, err := yn.AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, public); !strings.Contains(problemOn(err, "type"), "按郁南县的规则，本项目不适用“项目调整（变更、终止）”中的“重大变更”。相关规定：专业类项目因法律法规") ||
+		!strings.Contains(problemOn(err, "type"), "（第二十条）。如确需报送，请先与郁南县政务服务和数据管理局（县政务和数据局）联系") {
 		t.Errorf("%s 第二十条 concerns 专业类 projects only: %v", seedYunan, err)
 	}
 	codes := func(cs []app.Choice) (s []string) {
@@ -203,6 +203,26 @@ func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
 		if got := codes(ps[c.prof].AdjustTypes(c.d)); !slices.Equal(got, c.want) {
 			t.Errorf("%s adjustment types of %v: %v, want %v", c.prof, c.d != nil, got, c.want)
 		}
+	}
+	// With no type chosen yet, the project's types are asked for, or
+	// why there are none: not 项目调整, which 郁南 takes of no project.
+	for _, c := range []struct {
+		prof string
+		d    *app.Declaration
+		want string
+	}{
+		{"yunan", prof, "请选择调整类型（重大变更、逾期交付、项目终止）"},
+		{"yunan", public, "按郁南县的规则，本项目不适用“项目调整（变更、终止）”。相关规定：专业类项目因法律法规"},
+		{"huoqiu", prof, "霍邱县的规则中没有“项目调整（变更、终止）”"},
+		{"wuhan", prof, "请选择调整类型（项目调整、重大变更）"},
+	} {
+		b := app.Body{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{ProjectName: "郁南县智慧农业平台"}}
+		if got := problemOn(app.CheckProjectBody(b, ps[c.prof], c.d, time.Now()), "type"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s, no type yet: %q, want %q…", c.prof, got, c.want)
+		}
+	}
+	if got := problemOn(app.CheckProjectBody(app.Body{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{}}, nil, nil, time.Now()), "type"); got != "请选择调整类型（项目调整、重大变更、逾期交付或项目终止）" {
+		t.Errorf("no profile, no type yet: %q", got)
 	}
 	if _, err := ps["huoqiu"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "霍邱县的规则中没有") {
 		t.Errorf("%s has no adjustment rule: %v", seedHuoqiu, err)

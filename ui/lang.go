@@ -185,6 +185,12 @@ func Tf(format string, args ...any) string {
 		switch v := a.(type) {
 		case string:
 			targs[i] = T(v)
+		case app.List: // rules' labels: each translated, not the joined text
+			items := make([]string, len(v.Items))
+			for j, it := range v.Items {
+				items[j] = T(it)
+			}
+			targs[i] = strings.Join(items, T(v.Sep))
 		case fmt.Stringer: // an amount: 8万元
 			if s := v.String(); hasHan(s) {
 				targs[i] = T(s)

@@ -39,6 +39,7 @@ type lifecycleEditor struct {
 	situationCodes      []string
 	typeSel             *widget.Select
 	types               []app.Choice // typeSel's (fillTypes)
+	listedFor           *app.Profile // the profile typeSel and situation were filled for
 	lastType            string
 	// what an adjustment's type asks (typeShown): a 逾期交付 showed the
 	// 建设目标不变, 所属情形, 合同终止日期 and 概算调整 of the other types
@@ -277,16 +278,17 @@ func choiceLabels(cs []app.Choice) string {
 // (app.Profile.AdjustTypes), and the type chosen even when it does not take
 // it, so that the choice stays in sight with its problem. When the project
 // is taken for none, the profile's types stay offered and the placeholder
-// says so; the rule panel says why (ruleText).
+// says so; the route panel says why (showAdjustment).
 func (le *lifecycleEditor) fillTypes() {
 	a := le.adj
+	le.listedFor = le.e.prof
 	le.types = app.AdjustTypeChoices
 	le.typeSel.PlaceHolder = T("请选择")
 	if prof := le.e.prof; prof != nil {
 		le.types = prof.AdjustTypes(le.decl)
 		if len(le.types) == 0 {
 			le.types = prof.AdjustTypes(nil)
-			le.typeSel.PlaceHolder = T("按本地区规则，本项目无需报送调整")
+			le.typeSel.PlaceHolder = T("本地区规则未规定本项目的调整备案（见右侧说明）")
 		}
 		if a.Type != "" && !slices.ContainsFunc(le.types, func(c app.Choice) bool { return c.Code == string(a.Type) }) {
 			le.types = slices.DeleteFunc(slices.Clone(app.AdjustTypeChoices), func(c app.Choice) bool {
@@ -386,7 +388,9 @@ func (le *lifecycleEditor) rebuildLines() {
 // moved, its share of the approved estimate and the route that follows.
 func (le *lifecycleEditor) showAdjustment() {
 	a := le.adj
-	if string(a.Type) != le.lastType {
+	// A profile that arrived or changed since asks for the lists again:
+	// the list offered 武汉's types under 郁南's rules (found in review).
+	if string(a.Type) != le.lastType || le.listedFor != le.e.prof {
 		le.fillTypes()
 		le.fillSituations()
 	}

@@ -15,6 +15,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/assets"
 )
 
 // declared puts an approved declaration of the apptest project (180 万元,
@@ -671,7 +672,8 @@ func chooseType(t *testing.T, h *probe, typ app.AdjustType) {
 // The type list offers what the project's rules take: a 郁南 专业类
 // project its three types of 第二十条 and no 项目调整; a 公共类 one none, and
 // the route panel says which projects 第二十条 is for. A type chosen that
-// the rules do not take stays offered, with its problem.
+// the rules do not take stays offered, with its problem; a profile that
+// arrives or changes after the editor opened fills the list again.
 func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 	h, le := adjustmentEditor(t, "yunan", app.ClassProfessional)
 	if got := h.sel("type").Options; !slices.Equal(got, []string{"重大变更", "逾期交付", "项目终止"}) {
@@ -686,14 +688,16 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 	}
 
 	h, le = adjustmentEditor(t, "yunan", app.ClassPublic)
-	if sel := h.sel("type"); sel.PlaceHolder != "按本地区规则，本项目无需报送调整" {
+	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目的调整备案（见右侧说明）" {
 		t.Errorf("郁南 公共类: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
 	}
-	if got := le.route.Text; !strings.Contains(got, "“项目调整（变更、终止）”只适用于：专业类项目因法律法规") || !strings.Contains(got, "本项目不在此列") {
+	// both rules of 第二十条, the clause once
+	if got := le.route.Text; !strings.Contains(got, "按郁南县的规则，本项目不适用“项目调整（变更、终止）”。相关规定：专业类项目因法律法规") ||
+		!strings.Contains(got, "；专业类项目因目标无法完全实现") || strings.Count(got, "第二十条") != 1 {
 		t.Errorf("郁南 公共类: %q", got)
 	}
 	chooseType(t, h, app.AdjustTerminate)
-	want := "“项目调整（变更、终止）（项目终止）”只适用于：专业类项目因目标无法完全实现"
+	want := "本项目不适用“项目调整（变更、终止）”中的“项目终止”。相关规定：专业类项目因目标无法完全实现"
 	if got := le.route.Text; !strings.Contains(got, want) {
 		t.Errorf("郁南 公共类 项目终止: route %q", got)
 	}
@@ -708,6 +712,36 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 	le.fillTypes()
 	if got := h.sel("type"); !slices.Equal(got.Options, []string{"项目调整", "重大变更", "逾期交付", "项目终止"}) || got.Selected != "项目调整" {
 		t.Errorf("a 项目调整 under 郁南's rules: offered %v, chosen %q", got.Options, got.Selected)
+	}
+
+	// 武汉's list, then 郁南's rules for the same 公共类 project
+	h, _ = adjustmentEditor(t, "wuhan", app.ClassPublic)
+	if got := h.sel("type").Options; !slices.Equal(got, []string{"项目调整", "重大变更"}) {
+		t.Errorf("武汉: offered %v", got)
+	}
+	profs, err := app.LoadProfiles(assets.Profiles, "profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.e.profileChanged(profs["yunan"])
+	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目的调整备案（见右侧说明）" {
+		t.Errorf("郁南's rules arrived: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
+	}
+}
+
+// The refusal reads in English, the rules' words each translated: they
+// were joined in Chinese before the client could translate them.
+func TestAdjustmentRefusalInEnglish(t *testing.T) {
+	_, le := adjustmentEditor(t, "yunan", app.ClassPublic)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []app.AdjustType{"", app.AdjustTerminate} {
+		text := problemText(le.e.prof.TakesAdjustment(typ, le.decl))
+		if hasHan(text) {
+			t.Errorf("the refusal of %q in English: %q", typ, text)
+		}
 	}
 }
 

@@ -40,14 +40,17 @@ func goLive(g *app.GoLive) *Document {
 
 func adjustment(a *app.Adjustment, as func(typ string) string) *Document {
 	what := app.LabelOf(app.AdjustTypeChoices, string(a.Type))
+	name := what
 	if what == "" {
-		what = "项目调整"
+		// a draft of no type yet: the kind, and its type left blank (it
+		// printed as a 项目调整, a type 郁南 takes of no project)
+		name = app.KindAdjustment.Label()
 	}
 	suffix := "备案"
-	if as != nil {
+	if as != nil && what != "" {
 		suffix = as(what) // 天宁's 重大设计变更 须经批准: 政务信息化重大变更申请表
 	}
-	doc := &Document{Name: "政务信息化" + what + suffix + "表", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
+	doc := &Document{Name: "政务信息化" + name + suffix + "表", Project: strings.TrimSpace(a.ProjectName), Unit: v(a.UnitName)}
 	ch := func(title string, blocks ...Block) { doc.Chapters = append(doc.Chapters, Chapter{title, blocks}) }
 	fs := []Field{{"项目名称", v(a.ProjectName)}, {"建设单位", v(a.UnitName)}, {"原立项批复文号", v(a.ApprovalRef)}, {"调整类型", v(what)}}
 	if a.MovesMoney() {

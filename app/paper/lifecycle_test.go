@@ -101,4 +101,23 @@ func TestAdjustmentFormNamedAsRouted(t *testing.T) {
 	if doc, err := Build(app.Body{Kind: app.KindAdjustment, Adjustment: a}, Options{}); err != nil || doc.Name != "政务信息化重大变更备案表" {
 		t.Errorf("without a profile: %v %v", doc, err)
 	}
+	// A draft of no type yet printed as a 项目调整备案表 of type 项目调整,
+	// a type 郁南 takes of no project (found in review).
+	draft := &app.Adjustment{ProjectName: "平台"}
+	doc, err := Build(app.Body{Kind: app.KindAdjustment, Adjustment: draft}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Name != "政务信息化项目调整（变更、终止）备案表" {
+		t.Errorf("a draft of no type: %q", doc.Name)
+	}
+	for _, ch := range doc.Chapters {
+		for _, b := range ch.Blocks {
+			for _, f := range b.Fields {
+				if f.Label == "调整类型" && f.Value != dash {
+					t.Errorf("a draft of no type prints its type as %q", f.Value)
+				}
+			}
+		}
+	}
 }

@@ -191,7 +191,7 @@ func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
 
 	bad := laterFiling(t, app.KindAdjustment, public)
 	bad.Adjustment = adjustmentOf(app.AdjustMajorChange, 10)
-	if p := fx.expectProblem("POST", revPath(bad), fx.clerkA, submitReq(t, bad), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "本项目不在此列") {
+	if p := fx.expectProblem("POST", revPath(bad), fx.clerkA, submitReq(t, bad), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "本项目不适用") {
 		t.Errorf("公共类 project's change: %+v", p)
 	}
 	good := laterFiling(t, app.KindAdjustment, professional)
@@ -208,7 +208,7 @@ func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
 	if r := resp.Results[0]; r.Status != http.StatusCreated {
 		t.Fatalf("the declaration: %d %+v", r.Status, r.Problem)
 	}
-	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "本项目不在此列") {
+	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "本项目不适用") {
 		t.Errorf("adjustment batched with its 公共类 declaration: %d %+v", r.Status, r.Problem)
 	}
 
@@ -228,7 +228,7 @@ func TestLifecycleRulesReadTheStoredDeclaration(t *testing.T) {
 	if r := resp.Results[0]; r.Status < 400 {
 		t.Fatalf("the made-up revision was not refused: %d", r.Status)
 	}
-	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "本项目不在此列") {
+	if r := resp.Results[1]; r.Status != http.StatusUnprocessableEntity || r.Problem == nil || !strings.Contains(messages(*r.Problem), "本项目不适用") {
 		t.Errorf("a change batched after a refused revision of its declaration: %d %+v", r.Status, r.Problem)
 	}
 	// Nor a declaration that fails its own rules: the change is checked
@@ -285,7 +285,7 @@ func TestConsoleChecksALaterFilingAgainstItsUnitsDeclaration(t *testing.T) {
 	if !strings.Contains(b.last, "重大变更备案") {
 		t.Fatalf("the change's page:\n%s", b.last)
 	}
-	if strings.Contains(b.last, "不受理") || strings.Contains(b.last, "本项目不在此列") {
+	if strings.Contains(b.last, "不受理") || strings.Contains(b.last, "本项目不适用") {
 		t.Error("the change of unit B is checked against unit A's declaration")
 	}
 }
