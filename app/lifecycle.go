@@ -314,6 +314,29 @@ func (prof *Profile) AdjustTypes(d *Declaration) []Choice {
 	return out
 }
 
+// ForProject reports whether a filing of kind k is for a project whose
+// declaration is d: a later filing when one of the profile's rules for it
+// (of any type) holds for the project, an acceptance application unless
+// the regulation has the project do otherwise (KindNotFor); every kind
+// when d or the profile is nil. 为此项目新建… of a 郁南 公共类 project
+// offered its 项目调整, 验收后备案 and 验收前置审核申请, none of which 郁南
+// takes of it (found in review).
+func (prof *Profile) ForProject(k Kind, d *Declaration) bool {
+	if prof == nil || d == nil {
+		return true
+	}
+	if prof.KindNotFor(k, d) != "" {
+		return false
+	}
+	if !slices.Contains(LifecycleKinds, k) {
+		return true
+	}
+	if types := typeChoices(k); types != nil {
+		return slices.ContainsFunc(types, func(c Choice) bool { return len(prof.LifecycleRules(k, c.Code, d)) > 0 })
+	}
+	return len(prof.LifecycleRules(k, "", d)) > 0
+}
+
 // TakesAdjustment returns nil when the profile has a rule for an
 // adjustment of type typ of a project whose declaration is d, or when
 // there is no profile to tell; otherwise the problem (field "type") that

@@ -162,7 +162,9 @@ func (u *UI) chooseProject(k app.Kind) {
 // returned, withdrawn or refused: app.CheckProjectDecided) offers only its
 // catalogue, and says why: the menu offered a 试运行报告 of a draft project,
 // which the bureau refuses (seen in the real window). st "" is not known.
-func (u *UI) projectMenu(project string, st app.Status) *fyne.Menu {
+// A kind the profile does not take of the project as decl declares it
+// (app.Profile.ForProject; nil when not at hand) is greyed and says so.
+func (u *UI) projectMenu(project string, st app.Status, decl *app.Declaration) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
 	held := false
 	switch st {
@@ -173,19 +175,24 @@ func (u *UI) projectMenu(project string, st app.Status) *fyne.Menu {
 	for _, k := range u.offeredKinds(slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds)) {
 		it := fyne.NewMenuItem(T("新建")+T(u.kindName(k)), func() { u.NewForProject(project, k) })
 		it.Disabled = held && k != app.KindCatalogue
+		if !held && !u.link.Profile().ForProject(k, decl) {
+			it.Label, it.Disabled = it.Label+T("（本项目不适用）"), true
+		}
 		items = append(items, it)
 	}
 	return fyne.NewMenu("", items...)
 }
 
 // projectButton returns the 为此项目新建… button of a declaration, whose
-// state state returns when it is tapped ("" when not known).
-func (u *UI) projectButton(project string, state func() app.Status) *Button {
+// state and content state returns when it is tapped ("" and nil when not
+// known).
+func (u *UI) projectButton(project string, state func() (app.Status, *app.Declaration)) *Button {
 	b := newButton(&Button{Button: widget.Button{Text: T("为此项目新建…"), Icon: theme.ContentAddIcon()}})
 	b.OnTapped = func() {
 		c := u.win.Canvas()
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
-		widget.ShowPopUpMenuAtPosition(u.projectMenu(project, state()), c, pos)
+		st, decl := state()
+		widget.ShowPopUpMenuAtPosition(u.projectMenu(project, st, decl), c, pos)
 	}
 	return b
 }
@@ -200,7 +207,8 @@ type dossierScreen struct {
 	state     *paragraph
 	body      *fyne.Container
 	obj       fyne.CanvasObject
-	declState app.Status // the state of the project's declaration as shown ("" before)
+	declState app.Status       // the state of the project's declaration as shown ("" before)
+	decl      *app.Declaration // its content as shown, nil before
 }
 
 func newDossierScreen(u *UI, project string) *dossierScreen {
@@ -209,7 +217,7 @@ func newDossierScreen(u *UI, project string) *dossierScreen {
 		state: &paragraph{},
 		body:  container.NewVBox()}
 	back := newButton(&Button{Button: widget.Button{Text: T("返回列表"), Icon: theme.NavigateBackIcon(), OnTapped: u.ShowHome}})
-	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project, func() app.Status { return d.declState }))), container.NewVBox(d.title, d.state))
+	header := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(back, u.projectButton(project, func() (app.Status, *app.Declaration) { return d.declState, d.decl }))), container.NewVBox(d.title, d.state))
 	d.obj = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(d.body)))
 	return d
@@ -253,7 +261,10 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		name = T("（未命名）")
 	}
 	d.title.SetText(T("项目档案：") + name)
-	d.declState = ""
+	d.declState, d.decl = "", nil
+	if ds.Declaration != nil {
+		d.decl = ds.Declaration.Declaration
+	}
 	for _, e := range ds.Entries {
 		if e.FilingID == d.project && e.Kind == app.KindDeclaration {
 			d.declState = e.Status

@@ -226,7 +226,7 @@ func newEditorScreen(u *UI, f *app.Filing) *editorScreen {
 	buttons := newFlow(back, timeline, e.printButtons(), e.withdraw, e.retry, e.revise, e.submit)
 	switch { // dossier.go
 	case f.Kind == app.KindDeclaration:
-		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID, func() app.Status { return e.f.Status })}, buttons.Objects...)
+		buttons.Objects = append([]fyne.CanvasObject{u.projectButton(f.ID, func() (app.Status, *app.Declaration) { return e.f.Status, e.f.Declaration })}, buttons.Objects...)
 	case f.ProjectID != "":
 		dossier := newButton(&Button{Button: widget.Button{Text: T("项目档案"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.OpenDossier(f.ProjectID) }}})
 		buttons.Objects = append([]fyne.CanvasObject{dossier}, buttons.Objects...)

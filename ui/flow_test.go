@@ -119,7 +119,7 @@ func TestNewMenusOfferWhatTheProfileTakes(t *testing.T) {
 		x := newScreens(t, tc.profile, nil)
 		d := declared(t, x)
 		x.store.put(d)
-		for name, m := range map[string]*fyne.Menu{"新建材料": x.u.newFilingMenu(), "为此项目新建": x.u.projectMenu(d.ID, ""), "文件": x.u.mainMenu().Items[0]} {
+		for name, m := range map[string]*fyne.Menu{"新建材料": x.u.newFilingMenu(), "为此项目新建": x.u.projectMenu(d.ID, "", nil), "文件": x.u.mainMenu().Items[0]} {
 			labels := map[string]bool{}
 			for _, it := range m.Items {
 				labels[it.Label] = true

@@ -439,7 +439,7 @@ func TestPlannedAcceptanceDeadlineSaysSo(t *testing.T) {
 func TestProjectMenuWaitsForTheDecision(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	enabled := func(st app.Status) (on []string, note bool) {
-		for _, it := range x.u.projectMenu("p", st).Items {
+		for _, it := range x.u.projectMenu("p", st, nil).Items {
 			switch {
 			case it.IsSeparator:
 			case strings.HasPrefix(it.Label, "项目批复（备案）后"):
@@ -726,6 +726,44 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 	h.e.profileChanged(profs["yunan"])
 	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目的调整备案（见右侧说明）" {
 		t.Errorf("郁南's rules arrived: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
+	}
+}
+
+// 为此项目新建… greys the kinds the profile does not take of the project,
+// and says so: a 郁南 公共类 project's 项目调整, 验收后备案 and 验收前置审核申请
+// (第二十条, 第二十一条), which its 专业类 project under 立项审批 offers.
+func TestProjectMenuOffersWhatTheProjectsRulesTake(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	offered := func(class app.Class) (on, off []string) {
+		d := apptest.Declaration()
+		d.Class = class
+		d.TotalInvestment = app.Wans(180) // 立项审批
+		for _, it := range x.u.projectMenu("p", app.StatusApproved, d).Items {
+			switch {
+			case it.IsSeparator:
+			case it.Disabled:
+				off = append(off, it.Label)
+			default:
+				on = append(on, it.Label)
+			}
+		}
+		return on, off
+	}
+	later := []string{"新建验收前置审核申请", "新建项目调整（变更、终止）", "新建验收后备案"}
+	on, off := offered(app.ClassProfessional)
+	for _, k := range later {
+		if !slices.Contains(on, k) {
+			t.Errorf("a 专业类 project does not offer %s: on %v, off %v", k, on, off)
+		}
+	}
+	on, off = offered(app.ClassPublic)
+	for _, k := range later {
+		if !slices.Contains(off, k+"（本项目不适用）") {
+			t.Errorf("a 公共类 project offers %s: on %v, off %v", k, on, off)
+		}
+	}
+	if !slices.Contains(on, "新建共享资源目录") || !slices.Contains(on, "新建试运行报告") {
+		t.Errorf("a 公共类 project's catalogue and trial report: on %v", on)
 	}
 }
 
