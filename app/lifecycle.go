@@ -53,6 +53,10 @@ type Situation struct {
 	Source string `json:"source"`
 }
 
+// TypeChoices are the types a lifecycle kind has (an adjustment's, a
+// performance report's), nil for a kind without types.
+func TypeChoices(k Kind) []Choice { return typeChoices(k) }
+
 // typeChoices are the types a lifecycle kind has, nil for a kind without types.
 func typeChoices(k Kind) []Choice {
 	switch k {
@@ -297,17 +301,22 @@ func (prof *Profile) Accepts(k Kind) bool {
 }
 
 // AdjustTypes returns the adjustment types the profile takes of a project
-// whose declaration is d (every type some rule names when d is nil), in
-// the order a form offers them; none for a nil profile. 郁南 takes a 项目终止
-// of a 专业类 project only: its clerk of a 公共类 one was offered it and
-// told after choosing that 郁南 takes none (found in a walkthrough).
-func (prof *Profile) AdjustTypes(d *Declaration) []Choice {
+// whose declaration is d (TypesFor). 郁南 takes a 项目终止 of a 专业类
+// project only: its clerk of a 公共类 one was offered it and told after
+// choosing that 郁南 takes none (found in a walkthrough).
+func (prof *Profile) AdjustTypes(d *Declaration) []Choice { return prof.TypesFor(KindAdjustment, d) }
+
+// TypesFor returns the types of kind k (TypeChoices) the profile takes of
+// a project whose declaration is d (every type some rule names when d is
+// nil), in the order a form offers them; none for a nil profile or a kind
+// without types. 天宁 and 郁南 take a 绩效自评价报告 and no 年度绩效评价报告.
+func (prof *Profile) TypesFor(k Kind, d *Declaration) []Choice {
 	if prof == nil {
 		return nil
 	}
 	var out []Choice
-	for _, c := range AdjustTypeChoices {
-		if len(prof.LifecycleRules(KindAdjustment, c.Code, d)) > 0 {
+	for _, c := range typeChoices(k) {
+		if len(prof.LifecycleRules(k, c.Code, d)) > 0 {
 			out = append(out, c)
 		}
 	}
@@ -337,16 +346,32 @@ func (prof *Profile) ForProject(k Kind, d *Declaration) bool {
 	return len(prof.LifecycleRules(k, "", d)) > 0
 }
 
-// TakesAdjustment returns nil when the profile has a rule for an
-// adjustment of type typ of a project whose declaration is d, or when
-// there is no profile to tell; otherwise the problem (field "type") that
-// says so and names the rules there are. With no type yet it asks whether
-// any type is taken.
+// TakesAdjustment is Takes for an adjustment of type typ.
 func (prof *Profile) TakesAdjustment(typ AdjustType, d *Declaration) error {
-	if prof == nil || typ == "" && len(prof.AdjustTypes(d)) > 0 || typ != "" && len(prof.LifecycleRules(KindAdjustment, string(typ), d)) > 0 {
+	return prof.Takes(KindAdjustment, string(typ), d)
+}
+
+// Takes returns nil when the profile has a rule for a later filing of kind
+// k and type typ ("" for none yet, or a kind without types) of a project
+// whose declaration is d, when the kind is not a later one, or when there
+// is no profile to tell; otherwise the problem (field "type" of a kind with
+// types, else "kind") that says so and quotes the rules there are. With no
+// type yet it asks whether any type is taken.
+func (prof *Profile) Takes(k Kind, typ string, d *Declaration) error {
+	if prof == nil || !slices.Contains(LifecycleKinds, k) {
 		return nil
 	}
-	return prof.notAccepted(KindAdjustment, string(typ), "type", d)
+	field := "kind"
+	if typeChoices(k) != nil {
+		field = "type"
+		if typ == "" && len(prof.TypesFor(k, d)) > 0 {
+			return nil
+		}
+	}
+	if (typ != "" || typeChoices(k) == nil) && len(prof.LifecycleRules(k, typ, d)) > 0 {
+		return nil
+	}
+	return prof.notAccepted(k, typ, field, d)
 }
 
 // List is words a message lists, joined by Sep when printed; a client

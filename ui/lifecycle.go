@@ -37,10 +37,17 @@ type lifecycleEditor struct {
 	conditions          *fyne.Container
 	situation           *widget.Select
 	situationCodes      []string
-	typeSel             *widget.Select
-	types               []app.Choice // typeSel's (fillTypes)
-	listedFor           *app.Profile // the profile typeSel and situation were filled for
-	lastType            string
+	lastType            string       // the type the situations were filled for
+	situationsFor       *app.Profile // and the profile
+
+	// the filing's type (an adjustment's, a performance report's): typeField
+	typeSel          *widget.Select
+	types            []app.Choice // typeSel's (fillTypes)
+	typeGet          func() string
+	typeSet          func(string)
+	listedFor        *app.Profile // the profile and type typeSel was filled for
+	listedType       string
+	listedForProject *app.Declaration
 	// what an adjustment's type asks (typeShown): a 逾期交付 showed the
 	// 建设目标不变, 所属情形, 合同终止日期 and 概算调整 of the other types
 	// (found in a walkthrough of the console, which showed them as 否 and 0)
@@ -103,8 +110,7 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 		p := f.Performance
 		e.addSection("绩效评价", []string{"project_id", "type", "project_name", "unit_name", "year", "period_start", "period_end", "go_live_on", "accepted_on", "filed_on", "contact"},
 			projectField,
-			e.choice("type", "报告类型", "", app.PerformanceTypeChoices, func() string { return string(p.Type) },
-				func(c string) { p.Type = app.PerformanceType(c) }),
+			le.typeField("报告类型", func() string { return string(p.Type) }, func(c string) { p.Type = app.PerformanceType(c) }),
 			e.text("project_name", "项目名称", "", &p.ProjectName, false),
 			e.text("unit_name", "建设单位", "", &p.UnitName, false),
 			e.number("year", "评价年度", "年度绩效评价报告填报告所属年度", &p.Year),
@@ -157,17 +163,7 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 	le.beforeBox, le.afterBox, le.compare, le.conditions = container.NewVBox(), container.NewVBox(), container.NewVBox(), container.NewVBox()
 	le.moved = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
 	le.route = &paragraph{}
-	le.typeSel = &widget.Select{}
-	le.typeSel.ExtendBaseWidget(le.typeSel)
-	le.typeSel.OnChanged = func(string) {
-		i := le.typeSel.SelectedIndex()
-		if i < 0 || i >= len(le.types) || le.types[i].Code == string(a.Type) {
-			return
-		}
-		a.Type = app.AdjustType(le.types[i].Code)
-		e.edited()
-	}
-	le.fillTypes()
+	typeField := le.typeField("调整类型", func() string { return string(a.Type) }, func(c string) { a.Type = app.AdjustType(c) })
 	le.situation = &widget.Select{PlaceHolder: T("不属所列情形（按重新报批处理）")}
 	le.situation.ExtendBaseWidget(le.situation)
 	le.situation.OnChanged = func(string) {
@@ -191,7 +187,7 @@ func (le *lifecycleEditor) buildAdjustment(projectField fyne.CanvasObject) {
 		e.text("project_name", "项目名称", "", &a.ProjectName, false),
 		e.text("unit_name", "建设单位", "", &a.UnitName, false),
 		e.text("approval_ref", "原立项批复文号", "", &a.ApprovalRef, false),
-		e.field("type", "调整类型", "", le.typeSel),
+		typeField,
 		e.text("reason", "调整原因及依据", "上级要求、政策调整、业务发展需要等", &a.Reason, true),
 		le.goal,
 		le.situ,
@@ -274,25 +270,46 @@ func choiceLabels(cs []app.Choice) string {
 	return strings.Join(s, T("、"))
 }
 
-// fillTypes offers the adjustment types the profile takes of the project
-// (app.Profile.AdjustTypes), and the type chosen even when it does not take
+// typeField is the drop-down of the filing's type (an adjustment's, a
+// performance report's), reading it with get and changing it with set.
+func (le *lifecycleEditor) typeField(label string, get func() string, set func(string)) fyne.CanvasObject {
+	le.typeGet, le.typeSet = get, set
+	le.typeSel = &widget.Select{}
+	le.typeSel.ExtendBaseWidget(le.typeSel)
+	le.typeSel.OnChanged = func(string) {
+		i := le.typeSel.SelectedIndex()
+		if i < 0 || i >= len(le.types) || le.types[i].Code == get() {
+			return
+		}
+		set(le.types[i].Code)
+		le.e.edited()
+	}
+	le.fillTypes()
+	return le.e.field("type", label, "", le.typeSel)
+}
+
+// fillTypes offers the types the profile takes of the project
+// (app.Profile.TypesFor), and the type chosen even when it does not take
 // it, so that the choice stays in sight with its problem. When the project
 // is taken for none, the profile's types stay offered and the placeholder
-// says so; the route panel says why (showAdjustment).
+// says so; the side panel says why (showAdjustment, ruleText). 郁南's
+// 公共类 project was offered 项目终止, and 天宁's every project a
+// 年度绩效评价报告, which the rules do not take.
 func (le *lifecycleEditor) fillTypes() {
-	a := le.adj
-	le.listedFor = le.e.prof
-	le.types = app.AdjustTypeChoices
+	k, cur := le.e.f.Kind, le.typeGet()
+	le.listedFor, le.listedType, le.listedForProject = le.e.prof, cur, le.decl
+	all := app.TypeChoices(k)
+	le.types = all
 	le.typeSel.PlaceHolder = T("请选择")
 	if prof := le.e.prof; prof != nil {
-		le.types = prof.AdjustTypes(le.decl)
+		le.types = prof.TypesFor(k, le.decl)
 		if len(le.types) == 0 {
-			le.types = prof.AdjustTypes(nil)
-			le.typeSel.PlaceHolder = T("本地区规则未规定本项目的调整备案（见右侧说明）")
+			le.types = prof.TypesFor(k, nil)
+			le.typeSel.PlaceHolder = T("本地区规则未规定本项目报送此类材料（见右侧说明）")
 		}
-		if a.Type != "" && !slices.ContainsFunc(le.types, func(c app.Choice) bool { return c.Code == string(a.Type) }) {
-			le.types = slices.DeleteFunc(slices.Clone(app.AdjustTypeChoices), func(c app.Choice) bool {
-				return c.Code != string(a.Type) && !slices.Contains(le.types, c)
+		if cur != "" && !slices.ContainsFunc(le.types, func(c app.Choice) bool { return c.Code == cur }) {
+			le.types = slices.DeleteFunc(slices.Clone(all), func(c app.Choice) bool {
+				return c.Code != cur && !slices.Contains(le.types, c)
 			})
 		}
 	}
@@ -302,10 +319,18 @@ func (le *lifecycleEditor) fillTypes() {
 	}
 	le.typeSel.Options = opts
 	le.typeSel.Selected = ""
-	if a.Type != "" {
-		le.typeSel.Selected = T(app.LabelOf(app.AdjustTypeChoices, string(a.Type)))
+	if cur != "" {
+		le.typeSel.Selected = T(app.LabelOf(all, cur))
 	}
 	le.typeSel.Refresh()
+}
+
+// typesStale reports whether the type list was filled for another
+// profile, project or type than the editor's now: a profile that arrived
+// or changed since (the list offered 武汉's types under 郁南's rules; found
+// in review), or a type set other than through the list.
+func (le *lifecycleEditor) typesStale() bool {
+	return le.typeSel != nil && (le.listedFor != le.e.prof || le.listedType != le.typeGet() || le.listedForProject != le.decl)
 }
 
 // fillSituations offers the situations of the profile's self-adjustment
@@ -333,7 +358,7 @@ func (le *lifecycleEditor) fillSituations() {
 		le.situation.Selected = a.Situation
 	}
 	le.situation.Refresh()
-	le.lastType = string(a.Type)
+	le.lastType, le.situationsFor = string(a.Type), le.e.prof
 }
 
 func (le *lifecycleEditor) addLine(lines *[]app.BudgetItem) {
@@ -388,10 +413,9 @@ func (le *lifecycleEditor) rebuildLines() {
 // moved, its share of the approved estimate and the route that follows.
 func (le *lifecycleEditor) showAdjustment() {
 	a := le.adj
-	// A profile that arrived or changed since asks for the lists again:
-	// the list offered 武汉's types under 郁南's rules (found in review).
-	if string(a.Type) != le.lastType || le.listedFor != le.e.prof {
-		le.fillTypes()
+	// A profile that arrived or changed since asks for the situations
+	// again, as for the types (changed).
+	if string(a.Type) != le.lastType || le.situationsFor != le.e.prof {
 		le.fillSituations()
 	}
 	le.typeShown()
@@ -506,6 +530,9 @@ func (le *lifecycleEditor) side() fyne.CanvasObject {
 // bureau will, and shows the rule and, for an adjustment, its route.
 func (le *lifecycleEditor) changed(now time.Time) {
 	e := le.e
+	if le.typesStale() {
+		le.fillTypes()
+	}
 	p := e.bureauChecks() // changedView's, which this replaces; first, as there
 	for path, raw := range e.f.Unparsed {
 		p.AddUnparsed(e.f.Kind, path, raw)
@@ -538,7 +565,13 @@ func (le *lifecycleEditor) ruleText() string {
 	}
 	rules := prof.LifecycleRules(le.e.f.Kind, le.typ(), le.decl)
 	if len(rules) == 0 {
-		return Tf("%s的规则中没有这类材料；如确需报送，请先与数管局联系。", prof.Jurisdiction)
+		// which types the project may file, or why none: the rules quoted
+		// (app.Profile.Takes), as for an adjustment (showAdjustment)
+		err := prof.Takes(le.e.f.Kind, le.typ(), le.decl)
+		if err == nil {
+			return Tf("请先选择报告类型：本项目可报送%s。", choiceLabels(prof.TypesFor(le.e.f.Kind, le.decl)))
+		}
+		return problemText(err)
 	}
 	var b strings.Builder
 	for i, r := range rules {

@@ -688,7 +688,7 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 	}
 
 	h, le = adjustmentEditor(t, "yunan", app.ClassPublic)
-	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目的调整备案（见右侧说明）" {
+	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目报送此类材料（见右侧说明）" {
 		t.Errorf("郁南 公共类: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
 	}
 	// both rules of 第二十条, the clause once
@@ -724,7 +724,7 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.e.profileChanged(profs["yunan"])
-	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目的调整备案（见右侧说明）" {
+	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目报送此类材料（见右侧说明）" {
 		t.Errorf("郁南's rules arrived: placeholder %q, offered %v", sel.PlaceHolder, sel.Options)
 	}
 }
@@ -764,6 +764,46 @@ func TestProjectMenuOffersWhatTheProjectsRulesTake(t *testing.T) {
 	}
 	if !slices.Contains(on, "新建共享资源目录") || !slices.Contains(on, "新建试运行报告") {
 		t.Errorf("a 公共类 project's catalogue and trial report: on %v", on)
+	}
+}
+
+// A performance report offers the types the project's rules take: 天宁
+// and 郁南 a 绩效自评价报告 only, 武汉 both; a 郁南 project under 10 万元
+// (自行实施) none, and the rules are quoted.
+func TestPerformanceTypesAreTheProjectsRules(t *testing.T) {
+	open := func(profile string, total app.Money) (*probe, *lifecycleEditor) {
+		t.Helper()
+		x := newScreens(t, profile, nil)
+		d := declaredWith(t, x, func(d *app.Declaration) { d.Class, d.TotalInvestment = app.ClassProfessional, total })
+		x.u.NewForProject(d.ID, app.KindPerformance)
+		x.eventually(t, "the performance editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindPerformance })
+		h := x.editor(t)
+		return h, h.e.kind.(*lifecycleEditor)
+	}
+	for _, c := range []struct {
+		profile string
+		want    []string
+	}{
+		{"tianning", []string{"绩效自评价报告"}},
+		{"yunan", []string{"绩效自评价报告"}},
+		{"wuhan", []string{"绩效自评价报告", "年度绩效评价报告"}},
+	} {
+		h, le := open(c.profile, app.Wans(180))
+		if got := h.sel("type").Options; !slices.Equal(got, c.want) {
+			t.Errorf("%s: offered %v, want %v", c.profile, got, c.want)
+		}
+		if h.e.f.Performance.Type == "" {
+			if got, want := le.ruleText(), "请先选择报告类型：本项目可报送"+strings.Join(c.want, "、")+"。"; got != want {
+				t.Errorf("%s, no type yet: %q, want %q", c.profile, got, want)
+			}
+		}
+	}
+	h, le := open("yunan", app.Wans(8))
+	if sel := h.sel("type"); sel.PlaceHolder != "本地区规则未规定本项目报送此类材料（见右侧说明）" {
+		t.Errorf("郁南 自行实施: placeholder %q, offered %v (type %q)", sel.PlaceHolder, sel.Options, h.e.f.Performance.Type)
+	}
+	if got := le.ruleText(); !strings.Contains(got, "按郁南县的规则，本项目不适用") || !strings.Contains(got, "第二十三条") {
+		t.Errorf("郁南 自行实施: %q", got)
 	}
 }
 
