@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"slices"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"egovdesk/app"
 	"egovdesk/sync/server/bureaustore"
 	"egovdesk/sync/server/console"
@@ -77,9 +80,18 @@ func (s *Server) late(ctx context.Context, q console.LateQuery) (console.LatePag
 		worst[p.id] = days
 		page.Projects = append(page.Projects, console.LateProject{UnitID: p.unit, UnitName: p.unitName, Dossier: ds})
 	}
-	slices.SortStableFunc(page.Projects, func(a, b console.LateProject) int {
-		return cmp.Or(cmp.Compare(worst[b.Dossier.Project], worst[a.Dossier.Project]),
-			cmp.Compare(a.UnitName, b.UnitName), cmp.Compare(a.Dossier.Name, b.Dossier.Name))
-	})
+	sortLate(page.Projects, worst)
 	return page, nil
+}
+
+// sortLate orders late projects with the most overdue (worst, days by
+// project ID) first, and those as overdue by unit and then project name
+// in pinyin order, as the console's unit lists are (安乐乡 before 城关镇;
+// they tied in code point order).
+func sortLate(ps []console.LateProject, worst map[string]int) {
+	c := collate.New(language.Chinese) // not safe for concurrent use: one per call
+	slices.SortStableFunc(ps, func(a, b console.LateProject) int {
+		return cmp.Or(cmp.Compare(worst[b.Dossier.Project], worst[a.Dossier.Project]),
+			c.CompareString(a.UnitName, b.UnitName), c.CompareString(a.Dossier.Name, b.Dossier.Name))
+	})
 }
