@@ -336,6 +336,7 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	}
 	t := Transition{At: at, Actor: actor, Role: role, Action: d.Action, From: f.Status,
 		Comment: d.Comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}
+	label := prof.ActionLabel(d.Action, f.Kind) // the action as the reviewer chose it: 不予通过, not 不予立项
 	fl := prof.FlowOf(body)
 	switch {
 	case fl == nil && role != RoleReviewer && role != RoleAdmin:
@@ -346,7 +347,7 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		concurred := Concurred(f.History, f.Status)
 		s := fl.StepAt(f.Status, concurred)
 		if s == nil {
-			if _, err := Next(f.Status, role, d.Action, d.Comment); err != nil {
+			if _, err := NextAs(label, f.Status, role, d.Action, d.Comment); err != nil {
 				return Transition{}, err
 			}
 			return Transition{}, Errorf(EINVALID, "材料当前为“%s”，不在审核步骤中", f.Status.Label())
@@ -360,16 +361,16 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		if !slices.Contains(s.actions(), d.Action) {
 			var can []string
 			for _, a := range s.actions() {
-				can = append(can, "“"+a.Label()+"”")
+				can = append(can, "“"+prof.ActionLabel(a, f.Kind)+"”")
 			}
-			return Transition{}, Errorf(EINVALID, "“%s”这一步不能“%s”，可以%s", s.Label, d.Action.Label(), strings.Join(can, "、"))
+			return Transition{}, Errorf(EINVALID, "“%s”这一步不能“%s”，可以%s", s.Label, label, strings.Join(can, "、"))
 		}
 		t.Step = s.Label
 	}
 	if d.Action == ActionConcur {
 		t.To = f.Status
 	} else {
-		to, err := Next(f.Status, role, d.Action, d.Comment)
+		to, err := NextAs(label, f.Status, role, d.Action, d.Comment)
 		if err != nil {
 			return Transition{}, err
 		}

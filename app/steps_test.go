@@ -333,6 +333,40 @@ func TestCommentNeededSaysWhatFor(t *testing.T) {
 	}
 }
 
+// The comment a refusal needs is asked for by the action's name on the
+// filing's kind under the profile: a trial report's 不予通过 asked for
+// "不予立项的理由" (found in a walkthrough of the console).
+func TestCommentNeededNamesTheKindsAction(t *testing.T) {
+	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		profile string
+		kind    app.Kind
+		action  app.Action
+		want    string
+	}{
+		{"tianning", app.KindTrialReport, app.ActionReject, "请填写不予通过的理由"},
+		{"tianning", app.KindCatalogue, app.ActionReject, "请填写不予通过的理由"},
+		{"huoqiu", app.KindAcceptance, app.ActionReject, "请填写验收不予通过的理由"},
+		{"yunan", app.KindAcceptance, app.ActionReject, "请填写前置审核不予通过的理由"},
+		{"wuhan", app.KindGoLive, app.ActionReject, "请填写不予备案的理由"},
+		{"wuhan", app.KindDeclaration, app.ActionReject, "请填写不予立项的理由"},
+		{"wuhan", app.KindTrialReport, app.ActionReturn, "请填写退回修改的意见"},
+	} {
+		f, err := app.NewFiling(c.kind, "f1", "f1-r1", "unit-1", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Submit(at, "李娟"); err != nil {
+			t.Fatal(err)
+		}
+		body := f.Body()
+		_, err = f.Review(loadProfile(t, c.profile), &body, at, "王审核", app.RoleReviewer, app.Decision{Action: c.action})
+		if got := problemOn(err, "comment"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s %s %s without a comment: %q, want %q…", c.profile, c.kind, c.action, got, c.want)
+		}
+	}
+}
+
 // A declaration's route decides how the review ends: a project the
 // regulation has filed (备案: 武汉 第八条 under 50 万元, 郁南 第十条 10 to 50
 // 万元) is 予以备案, never 批复立项 (the 武汉 reviewer's walkthrough approved a

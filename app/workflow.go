@@ -320,6 +320,14 @@ var rules = []rule{
 // bureau role is the reviewer here: which one takes a step is decided by
 // the profile's review flow (see Filing.Review). It has no side effects.
 func Next(from Status, role Role, action Action, comment string) (Status, error) {
+	return NextAs(action.Label(), from, role, action, comment)
+}
+
+// NextAs is Next with the action named label in its messages: its name on
+// the filing's kind under the profile (Profile.ActionLabel). A trial
+// report's 不予通过 without a comment asked for "不予立项的理由" (found in a
+// walkthrough of the console).
+func NextAs(label string, from Status, role Role, action Action, comment string) (Status, error) {
 	if role.Bureau() {
 		role = RoleReviewer
 	}
@@ -328,14 +336,14 @@ func Next(from Status, role Role, action Action, comment string) (Status, error)
 			continue
 		}
 		if r.role != role {
-			return "", Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), action.Label())
+			return "", Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), label)
 		}
 		if !slices.Contains(r.from, from) {
-			return "", Errorf(EINVALID, "材料当前为“%s”，不能执行“%s”", from.Label(), action.Label())
+			return "", Errorf(EINVALID, "材料当前为“%s”，不能执行“%s”", from.Label(), label)
 		}
 		if r.commentRequired && isBlank(comment) {
-			return "", &Error{Code: EINVALID, Message: fmt.Sprintf("“%s”须写明意见", action.Label()),
-				Fields: []FieldError{{Field: "comment", Message: commentNeeded(action)}}}
+			return "", &Error{Code: EINVALID, Message: fmt.Sprintf("“%s”须写明意见", label),
+				Fields: []FieldError{{Field: "comment", Message: commentNeeded(action, label)}}}
 		}
 		return r.to, nil
 	}
@@ -426,7 +434,7 @@ func (f *Filing) Decide(at time.Time, actor string, role Role, action Action, co
 }
 
 func (f *Filing) apply(at time.Time, actor string, role Role, action Action, comment string) (Transition, error) {
-	to, err := Next(f.Status, role, action, comment)
+	to, err := NextAs(action.LabelFor(f.Kind), f.Status, role, action, comment)
 	if err != nil {
 		return Transition{}, err
 	}
@@ -475,9 +483,9 @@ func (f *Filing) Revise(newID string, at time.Time) error {
 // to revise after 退回修改; why, after a decision that ends the filing
 // (不予立项 said "需要怎样修改" of a filing that cannot be revised; found
 // in a walkthrough).
-func commentNeeded(action Action) string {
+func commentNeeded(action Action, label string) string {
 	if action == ActionReturn {
-		return fmt.Sprintf("请填写%s的意见，告诉建设单位需要怎样修改", action.Label())
+		return fmt.Sprintf("请填写%s的意见，告诉建设单位需要怎样修改", label)
 	}
-	return fmt.Sprintf("请填写%s的理由，告诉建设单位为什么", action.Label())
+	return fmt.Sprintf("请填写%s的理由，告诉建设单位为什么", label)
 }
