@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/width"
 )
 
 // Money is an exact amount in fen (分, 1/100 yuan). Amounts are never floats.
@@ -30,7 +32,9 @@ const (
 func Wans(n int64) Money { return Money(n) * Wan }
 
 // ParseWan parses an amount in 万元 as typed by a user: "120", "99.5",
-// "1,200.123456" (full-width digits such as "１２０" are not accepted). At
+// "1,200.123456", also in full-width forms ("１２０", "１，２００．５") and
+// with the Chinese full stop for the point ("12。5"), as an input method
+// types them: "５００" was refused as not a number (found in the console). At
 // most six decimals are allowed, which is exactly one fen. It fails with an
 // EINVALID *Error in Chinese.
 func ParseWan(s string) (Money, error) { return parseDecimal(s, 6, "万元") }
@@ -40,7 +44,7 @@ func ParseWan(s string) (Money, error) { return parseDecimal(s, 6, "万元") }
 func ParseYuan(s string) (Money, error) { return parseDecimal(s, 2, "元") }
 
 func parseDecimal(s string, scale int, unit string) (Money, error) {
-	t := strings.TrimSpace(s)
+	t := width.Narrow.String(strings.ReplaceAll(strings.TrimSpace(s), "。", "."))
 	t = strings.TrimSuffix(t, unit)
 	t = strings.TrimSpace(t)
 	if t == "" {

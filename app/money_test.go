@@ -27,7 +27,13 @@ func TestParseWan(t *testing.T) {
 		{"1.0000001", 0, false}, // below one fen
 		{"12a", 0, false},
 		{"1e3", 0, false},
-		{"１２０", 0, false},
+		// typed with an input method in full-width mode, or with its
+		// Chinese full stop for the decimal point (found in the console)
+		{"１２０", 120 * Wan, true},
+		{"１，２００．５", 1200*Wan + 500_000, true},
+		{"12。5", 12*Wan + 500_000, true},
+		{"－３", -3 * Wan, true},
+		{"1。2。3", 0, false},
 		{"99999999999999999", 0, false},
 		// A comma only between groups of three: "1,2" was read as 12.
 		{"12,345,678", 12_345_678 * Wan, true},
