@@ -58,6 +58,8 @@ func TestConsoleShowsTheProjectsDossier(t *testing.T) {
 	for _, want := range []string{
 		`逾期报送：验收后向区数据局备案，应于 <span class="nowrap">2027-03-16`,
 		`本材料 <span class="nowrap">2027-03-23</span> 首次报送，逾期 7 天。`,
+		// not a plain 校验通过 under the lateness (a walkthrough)
+		"材料内容按现行规则校验通过；上面所列情况请另行核实。",
 		`<a href="/console/filings/` + decl.ID + `">`, // the declaration in the dossier
 		"（本材料）",
 		// A field left empty says so: it showed nothing (a walkthrough).
