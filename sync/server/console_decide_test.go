@@ -75,6 +75,29 @@ func TestConsoleRefusesAZeroApprovedAmount(t *testing.T) {
 	}
 }
 
+// An approved declaration's page states its approved investment in its
+// head, also when it was set at 初审 and not again at 批复立项: it read
+// only in the history (郁南's flow, found in a walkthrough).
+func TestConsoleStatesTheApprovedInvestment(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	approved := f.Declaration.TotalInvestment - app.Wans(10)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: approved, Comment: "同意"}, http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	if strings.Contains(b.last, "核定投资 <strong") {
+		t.Error("a declaration under review states an approved investment in its head")
+	}
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Comment: "同意立项"}, http.StatusOK)
+	b.get("/console/filings/" + f.ID)
+	if want := `核定投资 <strong class="approved">` + approved.String() + `</strong>`; !strings.Contains(b.last, want) {
+		t.Errorf("the approved page lacks %q", want)
+	}
+}
+
 // Back after a decision and the stale form sent again: the page says the
 // reviewer decided already, not "已由他人处理" above their own decision.
 func TestConsoleStaleFormAfterOwnDecision(t *testing.T) {

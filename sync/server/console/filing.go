@@ -25,8 +25,13 @@ type filingView struct {
 	Body app.Body
 	// Route is the code of the declaration's route, which names its
 	// refusal (app.Profile.ActionOn); "" for the other kinds.
-	Route   string
-	Verdict *verdict
+	Route string
+	// ApprovedTotal is an approved declaration's approved (核定) investment,
+	// 0 when no decision gave one: set at 初审 and not again at 批复立项,
+	// the approved page stated it nowhere but in the history (郁南's flow,
+	// found in a walkthrough).
+	ApprovedTotal app.Money
+	Verdict       *verdict
 	// Changes are the fields that differ from the revision this one
 	// revises (nil for a first revision); Changed holds their paths.
 	Changes []change
@@ -168,6 +173,9 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	}
 	if d.Kind == app.KindDeclaration {
 		v.Route = c.b.Profile().DeclarationRoute(v.Body.Declaration)
+		if d.Status == app.StatusApproved {
+			v.ApprovedTotal = app.ApprovedInvestment(d.History)
+		}
 	}
 	for _, a := range d.Allowed {
 		_, err := app.Next(d.Status, s.Role, a, "") // the workflow says whether a comment is required
