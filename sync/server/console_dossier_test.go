@@ -113,6 +113,36 @@ func (fx *fixture) acceptanceFilingAt(t *testing.T, decl *app.Filing, sent time.
 	return af
 }
 
+// A 验收后备案 sent while the project's acceptance application is still
+// with the bureau says so: a 天宁 one read 按现行规则校验通过 beside an
+// application 已提交 (a walkthrough). Once the application passes, it
+// does not.
+func TestConsoleAcceptanceFilingBeforeItsApplicationPassed(t *testing.T) {
+	fx := MustBureau(t)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.decided(t, decl)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	trial.ProjectID = decl.ID
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	application := anotherApplication(t, fx, decl, trial)
+	fx.submit(fx.clerkA, application, http.StatusCreated)
+	setProfile(t, fx, "tianning")
+	af := fx.acceptanceFilingAt(t, decl, time.Date(2027, 3, 10, 10, 0, 0, 0, app.Beijing))
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + af.ID)
+	want := "本项目的竣工验收申请（2027-03-01 报送）现为“已提交”，尚未验收通过：请核实本备案所报的验收结果"
+	if v := section(b.last, `<section class="card verdict">`); !strings.Contains(v, want) || strings.Contains(v, "校验通过") {
+		t.Errorf("the 验收后备案 beside an application under review:\n%s", v)
+	}
+	fx.decide(fx.reviewer, application.ID, app.ActionAccept, "", http.StatusOK)
+	fx.decide(fx.reviewer, application.ID, app.ActionApprove, "验收通过", http.StatusOK)
+	b.get("/console/filings/" + af.ID)
+	if strings.Contains(b.last, "尚未验收通过") {
+		t.Error("the 验收后备案 still says its application has not passed")
+	}
+}
+
 // A bureau whose server runs on UTC counts lateness by Beijing's
 // calendar: 天宁's 绩效自评价 sent at 07:00 on 1 December in Beijing (23:00
 // on 30 November in UTC) is a day after 11月底 (found in review: on a UTC

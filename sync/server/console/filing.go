@@ -312,6 +312,19 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			v.DossierFailed = true
 		} else {
 			v.Dossier, v.Late = dossierOf(prof, ds, id, c.b.Now())
+			if v.Verdict != nil && d.Kind == app.KindAcceptanceFiling && !slices.ContainsFunc(v.Verdict.Problems, func(p app.FieldError) bool { return p.Field == "acceptance_id" }) {
+				// The acceptance it files is the bureau's to pass while
+				// the project's application is with it: a 天宁 验收后备案
+				// read 校验通过 beside an application still 已提交 (a
+				// walkthrough). Said once: CheckAcceptanceReviewed says it
+				// where the application is named.
+				if e, ok := acceptanceUnderReview(ds); ok {
+					v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "acceptance_id",
+						Message: fmt.Sprintf("本项目的%s（%s 报送）现为“%s”，尚未%s：请核实本备案所报的验收结果",
+							prof.KindName(app.KindAcceptance), day(e.FirstSent), prof.StatusLabel(e.Status, app.KindAcceptance),
+							prof.ActionLabel(app.ActionApprove, app.KindAcceptance))})
+				}
+			}
 			if v.Verdict != nil && d.Kind == app.KindAcceptance {
 				for _, e := range ds.AcceptancesBefore(id) {
 					// received before the bureau refused a second one (app.CheckOneAcceptance)
