@@ -820,6 +820,23 @@ func (prof *Profile) StatusLabel(s Status, k Kind) string {
 	return s.LabelFor(k)
 }
 
+// BureauShort returns the name the bureau goes by in a sentence or a
+// heading: the short name its profile gives in brackets (霍邱县数据资源管理局
+// （县数管局）: 县数管局), else its name (天宁区数据局); "数管局" without a
+// profile. The console said 数管局审核台 beside 区数据局审核员 (a walkthrough).
+func (prof *Profile) BureauShort() string {
+	if prof == nil || strings.TrimSpace(prof.Bureau) == "" {
+		return "数管局"
+	}
+	name := strings.TrimSpace(prof.Bureau)
+	if body, ok := strings.CutSuffix(name, "）"); ok {
+		if i := strings.LastIndex(body, "（"); i > 0 && i+len("（") < len(body) {
+			return body[i+len("（"):]
+		}
+	}
+	return name
+}
+
 // ShownTitle returns title, Title's of a filing of kind k, with the kind
 // named as prof's regulation names it (…平台竣工验收申请 is …平台验收前置审核申请
 // under 郁南). Titles are composed, and kept by stores, with the kind's own

@@ -822,3 +822,18 @@ func TestYunanFeesInTheTotal(t *testing.T) {
 		t.Errorf("60 万元: blockers %v", got)
 	}
 }
+
+// The bureau goes by its short name where the profile gives one.
+func TestBureauShort(t *testing.T) {
+	ps := MustProfiles(t)
+	for id, want := range map[string]string{"huoqiu": "县数管局", "luan": "市数管局", "yunan": "县政务和数据局",
+		"tianning": "天宁区数据局", "wuhan": "武汉市政务服务和大数据管理局"} {
+		if got := ps[id].BureauShort(); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+	var none *app.Profile
+	if got := none.BureauShort(); got != "数管局" {
+		t.Errorf("without a profile: %q", got)
+	}
+}

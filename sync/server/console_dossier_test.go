@@ -273,3 +273,20 @@ func TestConsoleFilingSaysItsTimeLimit(t *testing.T) {
 		t.Errorf("40 days on, the page does not say the limit passed")
 	}
 }
+
+// The console calls the bureau what its profile does: 天宁's pages said
+// 数管局审核台 beside 区数据局审核员 (a walkthrough).
+func TestConsoleNamesTheBureauAsItsProfileDoes(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "tianning")
+	b := fx.browser()
+	b.get("/console/login")
+	if !strings.Contains(b.last, "<title>登录 · 天宁区数据局审核台</title>") || !strings.Contains(b.last, "天宁区数据局审核人员") {
+		t.Errorf("the login page:\n%s", b.last)
+	}
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/find")
+	if !strings.Contains(b.last, ">天宁区数据局审核台</a>") || !strings.Contains(b.last, "查找天宁区数据局收到的所有材料") || strings.Contains(b.last, "数管局") {
+		t.Errorf("查找's page names the bureau otherwise")
+	}
+}

@@ -401,10 +401,14 @@ type page struct {
 	Title   string
 	Session *session
 	Data    any
+	// Bureau is the name the bureau goes by (app.Profile.BureauShort),
+	// filled in by render: the pages said 数管局 beside 区数据局审核员.
+	Bureau string
 }
 
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	p.Bureau = c.b.Profile().BureauShort()
 	var buf strings.Builder
 	if err := c.pages[name].Execute(&buf, p); err != nil {
 		c.log.Error("console template", "page", name, "err", err)

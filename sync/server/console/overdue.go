@@ -200,7 +200,7 @@ func reminder(prof *app.Profile, now time.Time, rows []overdueRow, partial bool)
 	fmt.Fprintf(&b, "经核查，截至 %s，贵单位下列项目有事项已超过%s的期限：\n", day(now), rules)
 	for i, r := range rows {
 		if i == maxReminderItems {
-			fmt.Fprintf(&b, "……另有 %d 项，详见数管局审核台的逾期事项。\n", len(rows)-i)
+			fmt.Fprintf(&b, "……另有 %d 项未列出，请在 egovdesk 客户端各项目的项目档案中查看。\n", len(rows)-i)
 			break
 		}
 		fmt.Fprintf(&b, "%d. 《%s》%s：期限 %s，已逾期 %d 天", i+1, cmp.Or(r.Project, "未命名项目"), r.Label, r.Due, r.Days)
