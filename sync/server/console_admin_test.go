@@ -114,6 +114,11 @@ func TestConsoleAdminUnits(t *testing.T) {
 		!strings.Contains(ad.last, `value="霍邱县冯井镇人民政府"`) || !strings.Contains(ad.last, `value="12341522MB0000011M"`) {
 		t.Fatalf("bad code: %d\n%s", r.StatusCode, ad.last)
 	}
+	// an empty code is asked for, not called “” and 无效 (a walkthrough)
+	r = ad.post("/console/admin/units", url.Values{"csrf": {tok}, "name": {"霍邱县冯井镇人民政府"}, "code": {" "}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "请填写统一社会信用代码") || strings.Contains(ad.last, "“”无效") {
+		t.Fatalf("no code: %d", r.StatusCode)
+	}
 	r = ad.post("/console/admin/units", url.Values{"csrf": {tok}, "name": {"霍邱县冯井镇人民政府"}, "code": {fx.unitA.Code}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "已登记为“"+fx.unitA.Name+"”") {
 		t.Fatalf("a taken code (the page names the unit that holds it): %d", r.StatusCode)

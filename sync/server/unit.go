@@ -124,7 +124,10 @@ func checkUnit(name, code string) (string, string, error) {
 	} else if msg := checkName(name, 100); msg != "" {
 		p.Add("name", "单位名称%s", msg)
 	}
-	if !app.ValidCreditCode(code) {
+	switch {
+	case code == "": // it read 统一社会信用代码“”无效 (a walkthrough)
+		p.Add("code", "请填写统一社会信用代码（18 位，见单位的法人证书或营业执照）")
+	case !app.ValidCreditCode(code):
 		p.Add("code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确", code)
 	}
 	return name, code, p.Err()
