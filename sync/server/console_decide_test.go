@@ -274,6 +274,10 @@ func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
 			t.Errorf("查找材料 ?%.40s: %d, want 422 saying %q", q, r.StatusCode, want)
 		}
 	}
+	// the queue says it as 查找 does: it showed an empty queue
+	if r := b.get("/console/queue?unit=no-such-unit"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "没有这个建设单位") {
+		t.Errorf("待审核 of an unknown unit: %d", r.StatusCode)
+	}
 
 	// Newest first, 50 a page.
 	var ids []string

@@ -125,6 +125,11 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	v.Units = units
+	if problem == "" && q.UnitID != "" && !slices.ContainsFunc(units, func(u Unit) bool { return u.ID == q.UnitID }) {
+		// as 查找 and 逾期事项 say it: an unknown unit showed an empty
+		// queue without a word (a walkthrough)
+		problem = "没有这个建设单位，请从列表中选择"
+	}
 	if s.Role == app.RoleAdmin {
 		v.CalendarNote = calendarNote(c.b.Profile(), v.Now)
 	} else {
