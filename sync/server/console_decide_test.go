@@ -338,8 +338,23 @@ func TestConsoleRemarksOnTableRows(t *testing.T) {
 	if n == nil {
 		t.Fatal("no transitions field")
 	}
+	// A remark over its limit (pasted: the box no longer cuts it at 500
+	// without a word) is refused at its box, kept whole, and the row's
+	// box says why, as well as the decision card.
+	long := strings.Repeat("单价", 251)
 	form := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {n[1]}, "action": {"return"},
-		"comment": {"请按逐项意见修改"}, "remark:budget[1]": {"硬件单价偏高，请附三家询价"}}
+		"comment": {"请按逐项意见修改"}, "remark:budget[1]": {long}}
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a remark of 502 characters: %d", r.StatusCode)
+	}
+	box := regexp.MustCompile(`<textarea form="decide" name="remark:budget\[1\]"[^>]*>([^<]*)</textarea>(<p class="bad small" role="alert">[^<]*</p>)?`).FindStringSubmatch(b.last)
+	if box == nil || !strings.Contains(box[0], `class="invalid" aria-invalid="true"`) || box[1] != long ||
+		!strings.Contains(box[2], "不能超过 500 个字（现有 502 个字）") || strings.Contains(b.last, `maxlength="500"`) {
+		t.Errorf("the refused remark's box: %q", box)
+	}
+	b.get(page)
+	form.Set("csrf", b.csrf())
+	form.Set("remark:budget[1]", "硬件单价偏高，请附三家询价")
 	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the return with a row's remark: %d\n%s", r.StatusCode, b.last)
 	}

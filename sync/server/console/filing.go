@@ -479,6 +479,14 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 			v.Error = echo(fe.Message) // it may quote what was typed
 		}
 		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
+		for _, fe := range app.FieldErrors(err) {
+			if path, ok := strings.CutPrefix(fe.Field, "remarks."); ok {
+				if v.Doc.Refused == nil {
+					v.Doc.Refused = map[string]string{}
+				}
+				v.Doc.Refused[path] = echo(fe.Message)
+			}
+		}
 	}
 	c.render(w, r, status, "filing", page{Title: c.b.Profile().ShownTitle(v.D.Kind, v.D.Title), Session: s, Data: v})
 }

@@ -23,8 +23,12 @@ type docCtx struct {
 	// Remarks: the reviewer may return the filing, so each field has a
 	// remark box (part of the decision form).
 	Remarks bool
-	// Values are the remarks typed before a refused decision, by path.
-	Values map[string]string
+	// Values are the remarks typed before a refused decision, by path;
+	// Refused the paths whose remark the decision was refused for (too
+	// long…), so that the box says so where it is, far below the message
+	// in the decision card beside a long field (a walkthrough).
+	Values  map[string]string
+	Refused map[string]string
 	// Earlier are the field remarks of the last return, when this revision
 	// answers it: shown at their fields, so that a remark the unit left
 	// unanswered is seen without reading the history.
@@ -71,6 +75,7 @@ func init() {
 	// console's rows name it: "declaration.contact.phone" → "contact.phone".
 	funcs["remarkPath"] = remarkPath
 	funcs["remarkValue"] = func(c *docCtx, path string) string { return c.Values[remarkPath(path)] }
+	funcs["remarkRefused"] = func(c *docCtx, path string) string { return c.Refused[remarkPath(path)] }
 	funcs["earlier"] = func(c *docCtx, path string) string { return c.Earlier[remarkPath(path)] }
 	funcs["remarks"] = func(k app.Kind, m map[string]string) []remarkView {
 		var out []remarkView
