@@ -346,6 +346,27 @@ func (prof *Profile) ForProject(k Kind, d *Declaration) bool {
 	return len(prof.LifecycleRules(k, "", d)) > 0
 }
 
+// ChooseOnlyType sets the type of f, a filing of a typed kind with none
+// yet, when the profile takes exactly one type of it of the project whose
+// declaration is d: 天宁's 绩效评价 can only be a 绩效自评价报告 and its 项目
+// 调整 a 重大变更, and the clerk had to choose the one choice offered (seen
+// in the real window). It reports whether it chose.
+func (prof *Profile) ChooseOnlyType(f *Filing, d *Declaration) bool {
+	ts := prof.TypesFor(f.Kind, d)
+	if len(ts) != 1 || f.Type() != "" {
+		return false
+	}
+	switch {
+	case f.Adjustment != nil:
+		f.Adjustment.Type = AdjustType(ts[0].Code)
+	case f.Performance != nil:
+		f.Performance.Type = PerformanceType(ts[0].Code)
+	default:
+		return false
+	}
+	return true
+}
+
 // TakesAdjustment is Takes for an adjustment of type typ.
 func (prof *Profile) TakesAdjustment(typ AdjustType, d *Declaration) error {
 	return prof.Takes(KindAdjustment, string(typ), d)

@@ -105,6 +105,9 @@ func (u *UI) NewForProject(project string, k app.Kind) {
 				pre.Contact.Person = s.Actor
 			}
 			f, err = pre.NewFiling(k, newID(), newID(), s.UnitID, now)
+			if err == nil && ds.Declaration != nil {
+				prof.ChooseOnlyType(f, ds.Declaration.Declaration) // the one type the project's rules take
+			}
 		}
 		u.do(func() {
 			if err != nil {

@@ -792,10 +792,14 @@ func TestPerformanceTypesAreTheProjectsRules(t *testing.T) {
 		if got := h.sel("type").Options; !slices.Equal(got, c.want) {
 			t.Errorf("%s: offered %v, want %v", c.profile, got, c.want)
 		}
-		if h.e.f.Performance.Type == "" {
-			if got, want := le.ruleText(), "请先选择报告类型：本项目可报送"+strings.Join(c.want, "、")+"。"; got != want {
-				t.Errorf("%s, no type yet: %q, want %q", c.profile, got, want)
+		// the one type taken is chosen (app.Profile.ChooseOnlyType);
+		// of two, the clerk is asked to choose
+		if len(c.want) == 1 {
+			if got := h.sel("type").Selected; got != c.want[0] || h.e.f.Performance.Type != app.PerformanceSelf {
+				t.Errorf("%s: chosen %q (%q), want the only type %s", c.profile, got, h.e.f.Performance.Type, c.want[0])
 			}
+		} else if got, want := le.ruleText(), "请先选择报告类型：本项目可报送"+strings.Join(c.want, "、")+"。"; got != want {
+			t.Errorf("%s, no type yet: %q, want %q", c.profile, got, want)
 		}
 	}
 	h, le := open("yunan", app.Wans(8))
