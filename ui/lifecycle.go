@@ -456,7 +456,11 @@ func (le *lifecycleEditor) showAdjustment() {
 	}
 	// not of a 逾期交付 or 终止 (MovesMoney): it read 资金调整数额 0 万元
 	// beside them (seen in the real window)
-	if shown := unreadable || a.MovesMoney(); shown != le.moved.Visible() {
+	// nor of an adjustment of no type the project's rules take none of
+	// (a 郁南 公共类 project): 资金调整数额 0 万元 stood over why (seen in the
+	// real window)
+	takesNone := a.Type == "" && le.e.prof != nil && len(le.e.prof.AdjustTypes(le.decl)) == 0
+	if shown := unreadable || a.MovesMoney() && !takesNone; shown != le.moved.Visible() {
 		if shown {
 			le.moved.Show()
 		} else {

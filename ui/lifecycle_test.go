@@ -696,6 +696,9 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 		!strings.Contains(got, "；专业类项目因目标无法完全实现") || strings.Count(got, "第二十条") != 1 {
 		t.Errorf("郁南 公共类: %q", got)
 	}
+	if le.moved.Visible() {
+		t.Errorf("郁南 公共类, no type: %q shown over why there is none", le.moved.Text)
+	}
 	chooseType(t, h, app.AdjustTerminate)
 	want := "本项目不适用“项目调整（变更、终止）”中的“项目终止”。相关规定：专业类项目因目标无法完全实现"
 	if got := le.route.Text; !strings.Contains(got, want) {
