@@ -336,7 +336,13 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	}
 	t := Transition{At: at, Actor: actor, Role: role, Action: d.Action, From: f.Status,
 		Comment: d.Comment, RevisionID: f.Revision.ID, RevisionNumber: f.Revision.Number}
-	label := prof.ActionLabel(d.Action, f.Kind) // the action as the reviewer chose it: 不予通过, not 不予立项
+	// the action as the reviewer chose it: 不予通过, not 不予立项; a filed
+	// declaration's 不予备案 (ActionOn), as the console's button says
+	var decl *Declaration
+	if body != nil {
+		decl = body.Declaration
+	}
+	label := prof.ActionOn(d.Action, f.Kind, prof.DeclarationRoute(decl))
 	fl := prof.FlowOf(body)
 	switch {
 	case fl == nil && role != RoleReviewer && role != RoleAdmin:

@@ -343,18 +343,26 @@ func TestCommentNeededNamesTheKindsAction(t *testing.T) {
 		kind    app.Kind
 		action  app.Action
 		want    string
+		wan     int64 // a declaration's total investment
 	}{
-		{"tianning", app.KindTrialReport, app.ActionReject, "请填写不予通过的理由"},
-		{"tianning", app.KindCatalogue, app.ActionReject, "请填写不予通过的理由"},
-		{"huoqiu", app.KindAcceptance, app.ActionReject, "请填写验收不予通过的理由"},
-		{"yunan", app.KindAcceptance, app.ActionReject, "请填写前置审核不予通过的理由"},
-		{"wuhan", app.KindGoLive, app.ActionReject, "请填写不予备案的理由"},
-		{"wuhan", app.KindDeclaration, app.ActionReject, "请填写不予立项的理由"},
-		{"wuhan", app.KindTrialReport, app.ActionReturn, "请填写退回修改的意见"},
+		{"tianning", app.KindTrialReport, app.ActionReject, "请填写不予通过的理由", 0},
+		{"tianning", app.KindCatalogue, app.ActionReject, "请填写不予通过的理由", 0},
+		{"huoqiu", app.KindAcceptance, app.ActionReject, "请填写验收不予通过的理由", 0},
+		{"yunan", app.KindAcceptance, app.ActionReject, "请填写前置审核不予通过的理由", 0},
+		{"wuhan", app.KindGoLive, app.ActionReject, "请填写不予备案的理由", 0},
+		{"wuhan", app.KindDeclaration, app.ActionReject, "请填写不予立项的理由", 380},
+		// 武汉 第八条 files a project under 50 万元: its console offers
+		// 不予备案, and the reason was asked for as 不予立项's (found in review)
+		{"wuhan", app.KindDeclaration, app.ActionReject, "请填写不予备案的理由", 38},
+		{"wuhan", app.KindTrialReport, app.ActionReturn, "请填写退回修改的意见", 0},
 	} {
 		f, err := app.NewFiling(c.kind, "f1", "f1-r1", "unit-1", at)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if c.kind == app.KindDeclaration {
+			f.Declaration = apptest.Declaration()
+			f.Declaration.TotalInvestment = app.Wans(c.wan)
 		}
 		if _, err := f.Submit(at, "李娟"); err != nil {
 			t.Fatal(err)
