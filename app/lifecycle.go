@@ -413,9 +413,9 @@ func (l List) String() string { return strings.Join(l.Items, l.Sep) }
 // rules' labels say the projects they are for (专业类项目因…) or when
 // (项目通过验收后 12 个月内…), each in its own words.
 func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) error {
-	what := LabelOf(typeChoices(k), typ)
-	if strings.Contains(k.Label(), what) { // not "项目调整（变更、终止）中的项目调整"
-		what = ""
+	what := "" // the type's label; a 项目调整 too, though the kind's label holds it:
+	if typ != "" { // 天宁's read 规则中没有“项目调整（变更、终止）”, 天宁 taking 重大变更 (found in review)
+		what = LabelOf(typeChoices(k), typ)
 	}
 	others := prof.LifecycleRules(k, typ, nil)
 	if typ == "" && typeChoices(k) != nil { // no type chosen yet: the rules of every type

@@ -227,6 +227,12 @@ func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
 	if _, err := ps["huoqiu"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "霍邱县的规则中没有") {
 		t.Errorf("%s has no adjustment rule: %v", seedHuoqiu, err)
 	}
+	// A type not taken is named as a type: 天宁's 项目调整 read 规则中没有
+	// “项目调整（变更、终止）”, as if 天宁 took no adjustment, though it
+	// takes a 重大变更 (found in review).
+	if _, err := ps["tianning"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "常州市天宁区的规则中没有“项目调整（变更、终止）”中的“项目调整”") {
+		t.Errorf("%s 项目调整, a type it does not take: %v", seedTianning, err)
+	}
 	v, err := ps["tianning"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustMajorChange}, nil)
 	if err != nil || v.Route.Code != app.RouteApproval || v.Route.Source != "政策解读 三、（九）" {
 		t.Errorf("%s 重大设计变更须经批准: %+v %v", seedTianning, v, err)
