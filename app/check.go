@@ -147,10 +147,14 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 	}
 	rules := prof.LifecycleRules(k, typ, decl)
 	if len(rules) == 0 {
-		if len(typeChoices(k)) > 0 && !known(typeChoices(k), typ) {
-			return nil // the body's own rules ask for the type
+		switch {
+		case typeChoices(k) == nil:
+			*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "kind", decl))...)
+		case !known(typeChoices(k), typ):
+			askType(p, prof, k, decl) // the body's own rules ask for the type
+		default: // at the type's select, as Takes says it
+			*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "type", decl))...)
 		}
-		*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "kind", decl))...)
 		return nil
 	}
 	r := rules[0]
@@ -173,26 +177,39 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 	return &r
 }
 
+// askType has the body's problem asking for the type of a filing of kind
+// k name the types the profile takes of the project whose declaration is
+// decl, or say why there are none. Validate's 请选择调整类型 named all four
+// types, 项目调整 too, which 郁南 takes none of; its 请选择报告类型 both
+// reports, of a 郁南 project under 10 万元 that files neither (found in
+// review).
+func askType(p *Problems, prof *Profile, k Kind, decl *Declaration) {
+	i := slices.IndexFunc(*p, func(f FieldError) bool { return f.Field == "type" })
+	if i < 0 {
+		return
+	}
+	var q Problems
+	ts := prof.TypesFor(k, decl)
+	labels := List{Sep: "、"}
+	for _, c := range ts {
+		labels.Items = append(labels.Items, c.Label)
+	}
+	switch {
+	case len(ts) == 0:
+		q = FieldErrors(prof.notAccepted(k, "", "type", decl))
+	case k == KindAdjustment:
+		q.Add("type", "请选择调整类型（%s）", labels)
+	default:
+		q.Add("type", "请选择报告类型（%s）", labels)
+	}
+	(*p)[i] = q[0]
+}
+
 // checkAdjustment checks an adjustment against the profile: that it has a
 // rule for its type and that a situation named is one the rule lists.
 func checkAdjustment(p *Problems, prof *Profile, a *Adjustment, decl *Declaration) {
 	if a.Type == "" {
-		// Validate's 请选择调整类型 named all four types, 项目调整 too,
-		// which 郁南 takes none of (found in review): the project's, or
-		// why there are none.
-		if i := slices.IndexFunc(*p, func(f FieldError) bool { return f.Field == "type" }); i >= 0 {
-			var q Problems
-			if ts := prof.AdjustTypes(decl); len(ts) > 0 {
-				labels := List{Sep: "、"}
-				for _, c := range ts {
-					labels.Items = append(labels.Items, c.Label)
-				}
-				q.Add("type", "请选择调整类型（%s）", labels)
-			} else {
-				q = FieldErrors(prof.notAccepted(KindAdjustment, "", "type", decl))
-			}
-			(*p)[i] = q[0]
-		}
+		askType(p, prof, KindAdjustment, decl)
 		return
 	}
 	if !known(AdjustTypeChoices, string(a.Type)) {

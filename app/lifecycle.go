@@ -413,8 +413,11 @@ func (l List) String() string { return strings.Join(l.Items, l.Sep) }
 // rules' labels say the projects they are for (专业类项目因…) or when
 // (项目通过验收后 12 个月内…), each in its own words.
 func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) error {
-	what := "" // the type's label; a 项目调整 too, though the kind's label holds it:
-	if typ != "" { // 天宁's read 规则中没有“项目调整（变更、终止）”, 天宁 taking 重大变更 (found in review)
+	// what is the type's label, a 项目调整 too, though the kind's label
+	// holds it: 天宁's read 规则中没有“项目调整（变更、终止）”, and 天宁 takes
+	// a 重大变更 (found in review).
+	what := ""
+	if typ != "" {
 		what = LabelOf(typeChoices(k), typ)
 	}
 	others := prof.LifecycleRules(k, typ, nil)

@@ -224,6 +224,27 @@ func TestAdjustmentRouteYunanAndOthers(t *testing.T) {
 	if got := problemOn(app.CheckProjectBody(app.Body{Kind: app.KindAdjustment, Adjustment: &app.Adjustment{}}, nil, nil, time.Now()), "type"); got != "请选择调整类型（项目调整、重大变更、逾期交付或项目终止）" {
 		t.Errorf("no profile, no type yet: %q", got)
 	}
+	// A performance report likewise: 天宁 takes a 绩效自评价报告 only, 郁南
+	// none of a project under 10 万元, which it was asked to choose one of
+	// both; and a type not taken is said at the type's select, not the
+	// kind's (found in review).
+	small := declaration(t, "郁南县河口镇视频会商终端", "郁南县河口镇人民政府", "8")
+	for _, c := range []struct {
+		prof string
+		d    *app.Declaration
+		typ  app.PerformanceType
+		want string
+	}{
+		{"tianning", prof, "", "请选择报告类型（绩效自评价报告）"},
+		{"wuhan", prof, "", "请选择报告类型（绩效自评价报告、年度绩效评价报告）"},
+		{"yunan", small, "", "按郁南县的规则，本项目不适用“绩效评价”。相关规定："},
+		{"tianning", prof, app.PerformanceAnnual, "常州市天宁区的规则中没有“绩效评价”中的“年度绩效评价报告”"},
+	} {
+		b := app.Body{Kind: app.KindPerformance, Performance: &app.Performance{Type: c.typ, ProjectName: "郁南县智慧农业平台"}}
+		if got := problemOn(app.CheckProjectBody(b, ps[c.prof], c.d, time.Now()), "type"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s performance report of type %q: %q, want %q…", c.prof, c.typ, got, c.want)
+		}
+	}
 	if _, err := ps["huoqiu"].AdjustmentRoute(&app.Adjustment{Type: app.AdjustContent}, nil); !strings.Contains(problemOn(err, "type"), "霍邱县的规则中没有") {
 		t.Errorf("%s has no adjustment rule: %v", seedHuoqiu, err)
 	}

@@ -555,9 +555,10 @@ func (le *lifecycleEditor) changed(now time.Time) {
 		p = append(p, app.CheckAcceptedOn(e.f.Body(), le.acc, e.prof, le.decl)...)
 	}
 	e.problems = p
-	le.rule.SetText(le.ruleText())
 	if le.adj != nil {
-		le.showAdjustment()
+		le.showAdjustment() // its route panel stands for the rule's
+	} else {
+		le.rule.SetText(le.ruleText())
 	}
 }
 
