@@ -136,12 +136,13 @@ func TestDecodeBodyMoneyProblem(t *testing.T) {
 // A count is read with commas between groups of three only: "1,2" users
 // was read as 12.
 func TestParseCount(t *testing.T) {
-	for in, want := range map[string]int64{"": 0, "12": 12, " 12,345 ": 12345, "1,000,000": 1000000} {
+	// full-width, as an input method types them
+	for in, want := range map[string]int64{"": 0, "12": 12, " 12,345 ": 12345, "1,000,000": 1000000, "１２，３４５": 12345, "　８　": 8} {
 		if got, err := ParseCount(in); err != nil || got != want {
 			t.Errorf("ParseCount(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"1,2", "1,23", "12,34,567", "1.5", "十二"} {
+	for _, in := range []string{"1,2", "1,23", "12,34,567", "1.5", "十二", "１，２", "1。5"} {
 		if _, err := ParseCount(in); err == nil {
 			t.Errorf("ParseCount(%q) was read", in)
 		}

@@ -277,6 +277,8 @@ func TestParsePercent(t *testing.T) {
 	}{
 		{"99.95", 9995, false}, {"99.95%", 9995, false}, {" 100 ", 10000, false}, {"99.9", 9990, false},
 		{"0", 0, false}, {"99.951", 0, true}, {"abc", 0, true}, {"", 0, true}, {"-1", 0, true}, {".5", 0, true},
+		// full-width, as an input method types them
+		{"９９．９５", 9995, false}, {"９９．９５％", 9995, false}, {"99。95%", 9995, false}, {"９９．９５１", 0, true},
 	}
 	for _, tt := range tests {
 		got, err := ParsePercent(tt.in)
