@@ -120,7 +120,11 @@ func (u *UI) NewForProject(project string, k app.Kind) {
 }
 
 // chooseProject asks which of the unit's projects a new filing of kind k
-// is for, then starts it with NewForProject.
+// is for, then starts it with NewForProject. A project whose rules do not
+// take kind k (app.Profile.ForProject) is marked so, as 为此项目新建…
+// greys it, and choosing it says why instead of starting a filing the
+// bureau refuses: the question offered a 郁南 公共类 project for a 项目调整
+// without a word (found in review).
 func (u *UI) chooseProject(k app.Kind) {
 	rows, err := u.store.List(u.ctx, app.Query{Kind: app.KindDeclaration})
 	if err != nil {
@@ -131,6 +135,17 @@ func (u *UI) chooseProject(k app.Kind) {
 		showMessage(T("新建")+T(u.kindName(k)), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
 		return
 	}
+	prof := u.link.Profile()
+	// A unit's projects are tens, each a local read: the question waits
+	// for them rather than changing its choices under the clerk.
+	takes := make([]bool, len(rows))
+	decls := make([]*app.Declaration, len(rows))
+	for i, r := range rows {
+		if f, err := u.store.Get(u.ctx, r.ID); err == nil {
+			decls[i] = f.Declaration
+		}
+		takes[i] = prof.ForProject(k, decls[i])
+	}
 	opts := make([]string, len(rows))
 	for i, r := range rows {
 		title := r.Title
@@ -138,11 +153,14 @@ func (u *UI) chooseProject(k app.Kind) {
 			title = T("（未命名）")
 		}
 		opts[i] = Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())
+		if !takes[i] {
+			opts[i] += T("（本项目不适用）")
+		}
 	}
 	sel := widget.NewSelect(opts, nil)
-	sel.SetSelectedIndex(0)
+	sel.SetSelectedIndex(max(slices.Index(takes, true), 0))
 	for i, r := range rows { // a later filing is most often for an approved project
-		if r.Status == app.StatusApproved || r.Status == app.StatusFiled {
+		if takes[i] && (r.Status == app.StatusApproved || r.Status == app.StatusFiled) {
 			sel.SetSelectedIndex(i)
 			break
 		}
@@ -153,10 +171,27 @@ func (u *UI) chooseProject(k app.Kind) {
 		container.NewStack(minWidth(messageWidth(u.win)), container.NewVBox(
 			&paragraph{Text: T("这份材料属于哪个项目？项目名称、单位、批复文号、核定金额和日期将从项目档案带入。")}, sel)),
 		func(ok bool) {
-			if i := sel.SelectedIndex(); ok && i >= 0 {
+			i := sel.SelectedIndex()
+			switch {
+			case !ok || i < 0:
+			case !takes[i]:
+				u.notForProject(k, decls[i])
+			default:
 				u.NewForProject(rows[i].ID, k)
 			}
 		}, u.win).Show()
+}
+
+// notForProject says why a filing of kind k is not for the project whose
+// declaration is d: what the regulation has it do instead, or the rules
+// there are for the kind (app.Profile.Takes).
+func (u *UI) notForProject(k app.Kind, d *app.Declaration) {
+	prof := u.link.Profile()
+	text := T(prof.KindNotFor(k, d))
+	if text == "" {
+		text = problemText(prof.Takes(k, "", d))
+	}
+	showMessage(T("新建")+T(u.kindName(k)), text, u.win)
 }
 
 // projectMenu returns the items of 为此项目新建…: one per kind of a

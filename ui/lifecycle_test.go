@@ -209,6 +209,67 @@ func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
 	}
 }
 
+// The question marks a project whose rules do not take the kind, offers a
+// project they take first, and says why when the marked one is chosen
+// rather than starting a filing the bureau refuses: 郁南 takes no 项目调整 of
+// a 公共类 project (第二十条), and the question offered one without a word.
+func TestNewLaterFilingMarksProjectsItsRulesDoNotTake(t *testing.T) {
+	x := newScreens(t, "yunan", nil)
+	public := declaredWith(t, x, func(d *app.Declaration) { d.Class, d.TotalInvestment = app.ClassPublic, app.Wans(180) })
+	pro, err := app.NewFiling(app.KindDeclaration, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now().AddDate(-1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pro.Declaration = apptest.Declaration()
+	pro.Declaration.ProjectName, pro.Declaration.Class, pro.Declaration.TotalInvestment = "郁南县城管执法移动巡查系统", app.ClassProfessional, app.Wans(180)
+	pro.Declaration.PlanYear = public.Declaration.PlanYear
+	at := x.u.Now().AddDate(0, -11, 0)
+	if _, err := pro.Submit(at, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	approve(t, pro, at)
+	x.store.put(pro)
+
+	choice := func() *widget.Select {
+		t.Helper()
+		x.u.NewFiling(app.KindAdjustment)
+		x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+		var sel *widget.Select
+		walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok {
+				sel = s
+			}
+		})
+		if sel == nil || len(sel.Options) != 2 {
+			t.Fatalf("project choice: %+v", sel)
+		}
+		return sel
+	}
+	sel := choice()
+	if !strings.HasPrefix(sel.Selected, pro.Declaration.ProjectName) || strings.Contains(sel.Selected, "不适用") {
+		t.Errorf("preselected %q, want the 专业类 project", sel.Selected)
+	}
+	i := slices.IndexFunc(sel.Options, func(o string) bool { return strings.HasPrefix(o, public.Declaration.ProjectName) })
+	if i < 0 || !strings.HasSuffix(sel.Options[i], "（本项目不适用）") {
+		t.Fatalf("the 公共类 project is not marked: %q", sel.Options)
+	}
+	sel.SetSelectedIndex(i)
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "why not", func() bool {
+		return strings.Contains(x.dialogText(), "本项目不适用“项目调整（变更、终止）”")
+	})
+	if x.u.editor != nil || !strings.Contains(x.dialogText(), "第二十条") {
+		t.Errorf("a 公共类 project's adjustment: editor %v, said %q", x.u.editor != nil, x.dialogText())
+	}
+	x.tapDialogButton(t, "OK", "确定", "好")
+	choice()
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "the adjustment editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindAdjustment })
+	if x.u.editor.f.ProjectID != pro.ID {
+		t.Errorf("the adjustment is for %s, want the 专业类 project %s", x.u.editor.f.ProjectID, pro.ID)
+	}
+}
+
 // A decision under a filing in the dossier is indented as a block: its
 // wrapped lines keep the indent, which leading spaces gave the first only.
 func TestDossierIndentsDecisionsAsABlock(t *testing.T) {
