@@ -1231,9 +1231,11 @@ func TestConsoleShowsTheUnitType(t *testing.T) {
 	if !strings.Contains(b.last, "<th>建设单位类型</th><td>学校") {
 		t.Errorf("no unit type:\n%s", b.last)
 	}
-	// The comment's limit is said: the browser cuts a longer paste short.
-	if !strings.Contains(b.last, fmt.Sprintf("（不超过 %d 字；粘贴更长的内容会被截断）", protocol.MaxComment)) ||
-		!strings.Contains(b.last, fmt.Sprintf(`maxlength="%d"`, protocol.MaxComment)) || !strings.Contains(b.last, fmt.Sprintf("每项不超过 %d 字", app.MaxRemarkText)) {
+	// The comment's limit is said; the box does not cut a longer paste
+	// short without a word (TestConsoleTakesADecisionAtItsLimits).
+	if !strings.Contains(b.last, fmt.Sprintf("（不超过 %d 字）", protocol.MaxComment)) ||
+		regexp.MustCompile(`<textarea name="comment"[^>]*maxlength`).MatchString(b.last) ||
+		!strings.Contains(b.last, fmt.Sprintf("每项不超过 %d 字", app.MaxRemarkText)) {
 		t.Errorf("the decision form does not state its limits")
 	}
 	if !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td></td>") && !strings.Contains(b.last, "<th>年运行维护经费（万元）</th><td><") {
@@ -1272,13 +1274,19 @@ func TestConsoleTakesADecisionAtItsLimits(t *testing.T) {
 	for _, field := range []string{"goals", "content", "project_name", "current_state", "plan_basis", "indicators", "om_plan", "contact.phone"} {
 		form.Set("remark:"+field, strings.Repeat("改", app.MaxRemarkText-50))
 	}
-	// A comment over its limit (typed without the page's maxlength, or
-	// through the API) says by how much: it said only 不能超过 4000 个字.
+	// A comment over its limit (pasted: the box has no maxlength to cut it
+	// short without a word) says by how much: it said only 不能超过 4000
+	// 个字; and it comes back whole, in a box marked as refused.
+	tooLong := strings.Repeat("请", protocol.MaxComment+12)
 	over := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"1"}, "action": {"return"},
-		"comment": {strings.Repeat("请", protocol.MaxComment+12)}}
+		"comment": {tooLong}}
 	if r := b.post(page+"/decision", over); r.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(b.last, fmt.Sprintf("意见不能超过 %d 个字（现有 %d 个字，请删减 12 个字）", protocol.MaxComment, protocol.MaxComment+12)) {
 		t.Errorf("a comment 12 characters over: %d", r.StatusCode)
+	}
+	if box := regexp.MustCompile(`<textarea name="comment"([^>]*)>([^<]*)</textarea>`).FindStringSubmatch(b.last); box == nil ||
+		box[2] != tooLong || !strings.Contains(box[1], `class="invalid" aria-invalid="true"`) || strings.Contains(box[1], "maxlength") {
+		t.Errorf("the refused comment's box: %.300q", box)
 	}
 	if n := len(form.Encode()); n <= 64<<10 {
 		t.Fatalf("the form is %d bytes: it tests nothing", n)

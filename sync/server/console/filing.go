@@ -42,10 +42,13 @@ type filingView struct {
 	Prints  []int
 	Actions []actionView
 	Comment string
-	Action  app.Action
-	Error   string // the decision was refused
-	Lost    bool   // someone else decided first
-	Own     bool   // with Lost: the decisions since the page were all the reviewer's own
+	// CommentRefused: the decision was refused for its comment (too long,
+	// a control character): the box is marked beside the alert.
+	CommentRefused bool
+	Action         app.Action
+	Error          string // the decision was refused
+	Lost           bool   // someone else decided first
+	Own            bool   // with Lost: the decisions since the page were all the reviewer's own
 	// Withdrawn, with Lost: the unit took the filing back meanwhile.
 	Withdrawn bool
 	// Since are the decisions taken after the page the reviewer decided
@@ -480,6 +483,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 		v.Approved, v.Doc.Values = echo(typed), echoRemarks(remarks)
 		for _, fe := range app.FieldErrors(err) {
+			v.CommentRefused = v.CommentRefused || fe.Field == "comment"
 			if path, ok := strings.CutPrefix(fe.Field, "remarks."); ok {
 				if v.Doc.Refused == nil {
 					v.Doc.Refused = map[string]string{}
