@@ -174,13 +174,17 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 	if err != nil {
 		return "", err
 	}
+	var decl *app.Declaration // what the project's rules are read off
+	if ds.Declaration != nil {
+		decl = ds.Declaration.Declaration
+	}
 	switch {
-	case offers(prof, app.KindOMFiling):
-	case offersType(prof, app.KindPerformance, string(app.PerformanceAnnual)):
+	case prof.ForProject(app.KindOMFiling, decl):
+	case slices.ContainsFunc(prof.TypesFor(app.KindPerformance, decl), func(c app.Choice) bool { return c.Code == string(app.PerformanceAnnual) }):
 		// No O&M filing (武汉): this year's 绩效评价报告 of the
 		// construction period instead (第二十条).
 		return performanceDraft(ctx, st, ds.Prefill(fs, at.Location()), unit, at)
-	case offers(prof, app.KindAcceptanceFiling):
+	case prof.ForProject(app.KindAcceptanceFiling, decl):
 		// 天宁, 郁南: the filing after acceptance.
 		return acceptanceFilingDraft(ctx, st, ds.Prefill(fs, at.Location()), unit, at)
 	}
@@ -200,16 +204,6 @@ func omDraft(ctx context.Context, st *store.Store, prof *app.Profile, unit, proj
 func offers(prof *app.Profile, k app.Kind) bool {
 	for _, r := range prof.Lifecycle {
 		if r.Kind == k {
-			return true
-		}
-	}
-	return false
-}
-
-// offersType reports whether prof has a later filing of kind k and type t.
-func offersType(prof *app.Profile, k app.Kind, t string) bool {
-	for _, r := range prof.Lifecycle {
-		if r.Kind == k && slices.Contains(r.Types, t) {
 			return true
 		}
 	}

@@ -297,7 +297,11 @@ func draft(ctx context.Context, st *store.Store, blobs *syncer.BlobDir, prof *ap
 	d := f.Declaration
 	d.PlanYear, d.ProjectName, d.UnitName = start.Year(), name, unitName
 	d.Contact = app.Contact{Leader: "王建国", Person: "李梅"}
-	d.Nature, d.Class = app.NatureNew, app.ClassPublic
+	// 专业类: a unit's own system, used in its own line of work (郁南
+	// 第二条); 公共类 projects are the bureau's (第三条), and 郁南 takes no
+	// 验收后备案 or 项目调整 of them from a unit. Only 郁南's rules tell them
+	// apart.
+	d.Nature, d.Class = app.NatureNew, app.ClassProfessional
 	d.TotalInvestment = app.Wans(wan)
 	d.Goals = "建成覆盖" + place.scope + "的" + name + "，事件处置时限缩短 30%"
 	if complete {

@@ -36,7 +36,7 @@ func TestSeedLeavesDraftsSubmittableToday(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build the bureau: %v\n%s", err, out)
 	}
-	for _, prof := range []string{"huoqiu", "wuhan"} {
+	for _, prof := range []string{"huoqiu", "wuhan", "yunan"} {
 		t.Run(prof, func(t *testing.T) { seedUnder(ctx, t, bin, prof) })
 	}
 }
@@ -103,6 +103,15 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 	}
 	if !strings.HasPrefix(approved.Title(), places[prof].town) || prof != "huoqiu" && strings.Contains(approved.Title(), "城关镇") {
 		t.Errorf("the approved project is named %q under %s", approved.Title(), prof)
+	}
+	// The later draft is one the project's rules take: under 郁南 the
+	// demo's 公共类 project had a 验收后备案 郁南 takes of 专业类 ones only.
+	later, err := st.Get(ctx, sd.later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sd.prof.Takes(later.Kind, later.Type(), approved.Declaration); err != nil || !sd.prof.ForProject(later.Kind, approved.Declaration) {
+		t.Errorf("the later draft, a %s, is not for the project: %v", later.Kind.Label(), err)
 	}
 	now := time.Now()
 	// Each later draft and what it is meant to show (kinds.go); none of
