@@ -769,6 +769,13 @@ func TestAdjustmentTypesAreTheProjectsRules(t *testing.T) {
 		t.Errorf("郁南 公共类 项目终止: problems %v", h.e.problems)
 	}
 
+	// 天宁 takes a 重大变更 only: a new adjustment is one, without the
+	// clerk choosing the one choice offered (app.Profile.ChooseOnlyType).
+	h, le = adjustmentEditor(t, "tianning", app.ClassProfessional)
+	if le.adj.Type != app.AdjustMajorChange || h.sel("type").Selected != "重大变更" {
+		t.Errorf("天宁's new adjustment: type %q, chosen %q of %v", le.adj.Type, h.sel("type").Selected, h.sel("type").Options)
+	}
+
 	// A draft of 项目调整 (from another profile, or typed before the
 	// rules came) keeps its type in the list.
 	h, le = adjustmentEditor(t, "yunan", app.ClassProfessional)
