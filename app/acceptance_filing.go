@@ -74,7 +74,7 @@ func CheckAcceptedOn(body Body, acc *Filing, prof *Profile, decl *Declaration) P
 	if prof.UnitAccepts(decl) {
 		if at, ok := decidedAt(acc.History, StatusApproved, StatusFiled); ok {
 			if d := today(at.In(Beijing)); on.before(d) {
-				p.Add("accepted_on", "验收通过日期 %s 早于数管局通过所选申请的日期 %s：单位在数管局审核通过后才组织验收，请核对", on, d)
+				p.Add("accepted_on", "验收通过日期 %s 早于%s通过所选申请的日期 %s：单位在%s审核通过后才组织验收，请核对", on, prof.BureauShort(), d, prof.BureauShort())
 			}
 		}
 		return p
@@ -104,16 +104,16 @@ func CheckAcceptanceReviewed(body Body, acc *Filing, prof *Profile, decl *Declar
 	name, passed := prof.KindName(KindAcceptance), prof.StatusLabel(StatusApproved, KindAcceptance)
 	switch id := strings.TrimSpace(a.AcceptanceID); {
 	case id == "":
-		p.Add("acceptance_id", "请选择本项目%s的%s：本地区规定，项目先经数管局审核（确认），单位再组织验收并报送备案", passed, name)
+		p.Add("acceptance_id", "请选择本项目%s的%s：本地区规定，项目先经%s审核（确认），单位再组织验收并报送备案", passed, name, prof.BureauShort())
 	case acc == nil || acc.Kind != KindAcceptance || acc.ID != id:
-		p.Add("acceptance_id", "数管局没有收到所选的%s：请先提交，经数管局审核（确认）后再报送备案", name)
+		p.Add("acceptance_id", "%s没有收到所选的%s：请先提交，经审核（确认）后再报送备案", prof.BureauShort(), name)
 	case acc.ProjectID != "" && body.ProjectID != "" && acc.ProjectID != body.ProjectID:
 		// the bureau looks it up in the unit: it could be another
 		// project's (found in review)
 		p.Add("acceptance_id", "所选的%s属于另一个项目：请选择本项目的%s", name, name)
 	default:
 		if _, ok := decidedAt(acc.History, StatusApproved, StatusFiled); !ok {
-			p.Add("acceptance_id", "所选的%s还没有经数管局审核（确认）通过：通过后才能组织验收并报送备案", name)
+			p.Add("acceptance_id", "所选的%s还没有经%s审核（确认）通过：通过后才能组织验收并报送备案", name, prof.BureauShort())
 		}
 	}
 	return p
@@ -182,9 +182,9 @@ func CheckOneAcceptance(body Body, prof *Profile, project []*Filing) Problems {
 			}
 			p.Add("project_id", "本项目的%s已办结（%s%s）：不需再次申请，请勿重复报送", name, when, prof.StatusLabel(f.Status, KindAcceptance))
 		case StatusSubmitted:
-			p.Add("project_id", "本项目已有一份%s待数管局受理%s：请勿重复报送；如需改正，请撤回那一份，修改后再报送", name, sent)
+			p.Add("project_id", "本项目已有一份%s待%s受理%s：请勿重复报送；如需改正，请撤回那一份，修改后再报送", name, prof.BureauShort(), sent)
 		case StatusPreliminary, StatusExpert:
-			p.Add("project_id", "本项目已有一份%s在数管局审核中%s：请等数管局的决定，不要重复报送；如需改正，请与数管局联系", name, sent)
+			p.Add("project_id", "本项目已有一份%s在%s审核中%s：请等审核决定，不要重复报送；如需改正，请与%s联系", name, prof.BureauShort(), sent, prof.BureauShort())
 		}
 	}
 	return p

@@ -139,8 +139,8 @@ func TestAcceptanceFilingNamesTheReviewedApplication(t *testing.T) {
 	}
 	want("郁南 专业类, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, professional), "请选择本项目已通过前置审核的验收前置审核申请")
 	want("武汉, none named", app.CheckAcceptanceReviewed(filing(""), nil, wuhan, professional), "请选择本项目已确认可组织验收的验收前确认申请")
-	want("郁南, one the bureau does not hold", app.CheckAcceptanceReviewed(filing("acc"), nil, yunan, professional), "数管局没有收到所选的验收前置审核申请")
-	want("郁南, one under review", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "所选的验收前置审核申请还没有经数管局审核（确认）通过")
+	want("郁南, one the bureau does not hold", app.CheckAcceptanceReviewed(filing("acc"), nil, yunan, professional), "县政务和数据局没有收到所选的验收前置审核申请")
+	want("郁南, one under review", app.CheckAcceptanceReviewed(filing("acc"), acc, yunan, professional), "所选的验收前置审核申请还没有经县政务和数据局审核（确认）通过")
 	want("天宁, none named", app.CheckAcceptanceReviewed(filing(""), nil, tianning, professional), "")
 	want("郁南 备案 project, none named", app.CheckAcceptanceReviewed(filing(""), nil, yunan, filed), "")
 	want("a project the store does not hold", app.CheckAcceptanceReviewed(filing(""), nil, yunan, nil), "")
@@ -180,8 +180,8 @@ func TestOneAcceptanceApplicationAtATime(t *testing.T) {
 		says  string // "" when it may be sent
 	}{
 		{"one passed", other(app.StatusPreliminary, app.StatusApproved), "本项目的验收前置审核申请已办结（2027-03-02 已通过前置审核）：不需再次申请"},
-		{"one sent", other(), "本项目已有一份验收前置审核申请待数管局受理（2027-03-01 报送）：请勿重复报送；如需改正，请撤回那一份"},
-		{"one under review", other(app.StatusPreliminary), "在数管局审核中（2027-03-01 报送）：请等数管局的决定"},
+		{"one sent", other(), "本项目已有一份验收前置审核申请待县政务和数据局受理（2027-03-01 报送）：请勿重复报送；如需改正，请撤回那一份"},
+		{"one under review", other(app.StatusPreliminary), "在县政务和数据局审核中（2027-03-01 报送）：请等审核决定，不要重复报送；如需改正，请与县政务和数据局联系"},
 		{"one refused", other(app.StatusPreliminary, app.StatusRejected), ""},
 		{"one returned", other(app.StatusReturned), ""},
 		{"one withdrawn", other(app.StatusWithdrawn), ""},

@@ -326,16 +326,16 @@ func CheckProjectDecided(body Body, prof *Profile, decl *Declaration, history []
 	case StatusApproved, StatusFiled:
 	case StatusRejected:
 		if outcomeOf(prof.DeclarationRoute(decl)) == ActionFile {
-			p.Add("project_id", "所属项目已被数管局决定不予备案：不能再为它报送本材料；如选错了项目，请改选")
+			p.Add("project_id", "所属项目已被%s决定不予备案：不能再为它报送本材料；如选错了项目，请改选", prof.BureauShort())
 		} else {
-			p.Add("project_id", "所属项目已被数管局决定不予立项：不能再为它报送本材料；如选错了项目，请改选")
+			p.Add("project_id", "所属项目已被%s决定不予立项：不能再为它报送本材料；如选错了项目，请改选", prof.BureauShort())
 		}
 	case StatusDraft:
-		p.Add("project_id", "所属项目的申报书尚未提交：请先提交项目申报书，经数管局批复立项或备案后再报送本材料")
+		p.Add("project_id", "所属项目的申报书尚未提交：请先提交项目申报书，经%s批复立项或备案后再报送本材料", prof.BureauShort())
 	case StatusReturned, StatusWithdrawn:
-		p.Add("project_id", "所属项目的申报书已退回修改或撤回，尚未批复：请修改后重新提交，经数管局批复立项或备案后再报送本材料")
+		p.Add("project_id", "所属项目的申报书已退回修改或撤回，尚未批复：请修改后重新提交，经%s批复立项或备案后再报送本材料", prof.BureauShort())
 	default:
-		p.Add("project_id", "所属项目的申报书尚在数管局审核中：批复立项或备案后才能报送本材料")
+		p.Add("project_id", "所属项目的申报书尚在%s审核中：批复立项或备案后才能报送本材料", prof.BureauShort())
 	}
 	return p
 }

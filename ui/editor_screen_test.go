@@ -1227,7 +1227,7 @@ func TestTrialReportWaitsForItsProjectsApproval(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.store.put(d)
-	x.eventually(t, "the refusal pulled and said", func() bool { return onProject("所属项目已被数管局决定不予立项") })
+	x.eventually(t, "the refusal pulled and said", func() bool { return onProject("所属项目已被县数管局决定不予立项") })
 }
 
 // An adjustment's editor takes the project's decisions pulled while it is
@@ -1301,7 +1301,7 @@ func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
 		})
 	}
 	x.eventually(t, "the first application said", func() bool {
-		return says(fmt.Sprintf("本项目已有一份竣工验收申请待数管局受理（%s 报送）", sent.In(app.Beijing).Format(time.DateOnly)))
+		return says(fmt.Sprintf("本项目已有一份竣工验收申请待县数管局受理（%s 报送）", sent.In(app.Beijing).Format(time.DateOnly)))
 	})
 	for i, a := range []app.Action{app.ActionAccept, app.ActionReject} {
 		if _, err := first.Decide(sent.AddDate(0, 0, i+1), "王审核", app.RoleReviewer, a, "验收不通过：功能未达合同要求"); err != nil {

@@ -581,7 +581,7 @@ func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
 	x.u.OpenFiling(af.ID)
 	notYet := func() bool {
 		return slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool {
-			return p.Field == "acceptance_id" && strings.Contains(p.Message, "还没有经数管局审核")
+			return p.Field == "acceptance_id" && strings.Contains(p.Message, "还没有经武汉市政务服务和大数据管理局审核")
 		})
 	}
 	x.eventually(t, "the application not yet confirmed", func() bool { return x.u.editor != nil && x.u.editor.f.ID == af.ID && notYet() })
