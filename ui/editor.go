@@ -34,8 +34,8 @@ type editorScreen struct {
 	project   *app.Filing
 	projectID string
 	// siblings are the other acceptance applications of the project an
-	// acceptance application names (siblingsFor), sent or decided, as
-	// acceptancesOf read them; nil for any other kind.
+	// acceptance application or a 验收后备案 names (siblingsFor), sent or
+	// decided, as acceptancesOf read them; nil for any other kind.
 	siblings        []*app.Filing
 	siblingsFor     string
 	siblingsReading string // the project readSiblingsLater reads for (Fyne thread only)
@@ -554,10 +554,10 @@ func (e *editorScreen) projectDecided() app.Problems {
 		return nil // under review: the bureau may have decided it since, and checks on receipt
 	}
 	p := app.CheckProject(body, e.prof, decl, history)
-	if e.f.Kind == app.KindAcceptance {
+	if e.f.Kind == app.KindAcceptance || e.f.Kind == app.KindAcceptanceFiling { // a 验收后备案 says one still under review (pendingText)
 		if e.siblingsFor != e.f.ProjectID { // once per link, read off the Fyne thread
 			e.readSiblingsLater(e.f.ProjectID)
-		} else {
+		} else if e.f.Kind == app.KindAcceptance {
 			// as the bureau will refuse it: a clerk learned of a second
 			// application only from the refusal (found in review)
 			p = append(p, app.CheckOneAcceptance(body, e.prof, e.siblings)...)

@@ -28,6 +28,9 @@ type lifecycleEditor struct {
 	accID       string           // the ID acc was read for
 
 	rule *paragraph // the profile's rule for this filing
+	// pending says, beside a 验收后备案, that the project's acceptance
+	// application is still with the bureau (pendingText); hidden otherwise
+	pending *paragraph
 
 	// an adjustment's
 	adj                 *app.Adjustment
@@ -59,7 +62,8 @@ type lifecycleEditor struct {
 }
 
 func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
-	le := &lifecycleEditor{e: e, rule: &paragraph{}}
+	le := &lifecycleEditor{e: e, rule: &paragraph{}, pending: &paragraph{Importance: widget.WarningImportance}}
+	le.pending.Hide()
 	le.readDeclaration()
 	e.attachBox = container.NewVBox()
 	project := e.filingSelect(app.KindDeclaration, e.f.ProjectID, func(id string) {
@@ -527,7 +531,29 @@ func (le *lifecycleEditor) side() fyne.CanvasObject {
 		le.sideBox = container.NewVBox(heading(T("调整路径")), le.moved, le.route, le.conditions)
 		return le.sideBox
 	}
-	return container.NewVBox(heading(T("本地区规则")), le.rule)
+	return container.NewVBox(heading(T("本地区规则")), le.rule, le.pending)
+}
+
+// pendingText returns what a 验收后备案 says while the project's acceptance
+// application is still with the bureau (sent, not yet decided), as the
+// editor's copy of the project's applications (siblings) has it; "" when
+// none is, or a problem already names the application (acceptance_id:
+// app.CheckAcceptanceReviewed). The bureau takes such a 备案 and its
+// reviewer is told; the clerk sent it without a word (found in review).
+func (le *lifecycleEditor) pendingText(problems []app.FieldError) string {
+	e := le.e
+	if e.f.AcceptanceFiling == nil || e.siblingsFor != e.f.ProjectID || slices.ContainsFunc(problems, func(p app.FieldError) bool { return p.Field == "acceptance_id" }) {
+		return ""
+	}
+	for _, a := range e.siblings {
+		if !a.Status.UnderReview() {
+			continue
+		}
+		sent := app.FirstSubmission(a.History).In(app.Beijing).Format(time.DateOnly)
+		return "⚠ " + Tf("本项目的%s（%s 报送）现为“%s”，尚未%s：请待%s作出决定后再报送本备案。", e.prof.KindName(app.KindAcceptance), sent,
+			e.prof.StatusLabel(a.Status, app.KindAcceptance), e.prof.ActionLabel(app.ActionApprove, app.KindAcceptance), e.prof.BureauShort())
+	}
+	return ""
 }
 
 // changed checks the filing against the project's declaration, as the
@@ -559,6 +585,15 @@ func (le *lifecycleEditor) changed(now time.Time) {
 		le.showAdjustment() // its route panel stands for the rule's
 	} else {
 		le.rule.SetText(le.ruleText())
+		if t := le.pendingText(p); t != le.pending.Text {
+			le.pending.Text = t
+			le.pending.Refresh()
+		}
+		if le.pending.Text == "" {
+			le.pending.Hide()
+		} else {
+			le.pending.Show()
+		}
 	}
 }
 

@@ -594,6 +594,57 @@ func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
 	x.eventually(t, "the confirmation pulled into the checks", func() bool { return !notYet() })
 }
 
+// A 验收后备案 of a project whose acceptance application is still with the
+// bureau says so beside the rule, until the decision is pulled: a 天宁
+// clerk sent one beside an application 已提交 without a word, and only the
+// reviewer was told (found in review). It does not stop the sending: the
+// bureau takes it.
+func TestAcceptanceFilingSaysItsApplicationIsUnderReview(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	d := declared(t, x)
+	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000009", "5d2b1a09-8f7e-4d6c-9b5a-00000000000a", "local", x.u.Now().AddDate(0, 0, -20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc.ProjectID = d.ID
+	acc.Acceptance.ProjectName = d.Declaration.ProjectName
+	sent := x.u.Now().AddDate(0, 0, -19)
+	if _, err := acc.Submit(sent, "陈晓"); err != nil {
+		t.Fatal(err)
+	}
+	x.store.put(acc)
+	af, err := app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	af.ProjectID = d.ID
+	af.AcceptanceFiling.ProjectName = d.Declaration.ProjectName
+	x.store.put(af)
+	x.u.OpenFiling(af.ID)
+	want := "本项目的竣工验收申请（" + sent.In(app.Beijing).Format(time.DateOnly) + " 报送）现为“已提交”，尚未验收通过：请待天宁区数据局作出决定后再报送本备案。"
+	pending := func() *paragraph {
+		if x.u.editor == nil || x.u.editor.f.ID != af.ID {
+			return nil
+		}
+		le, _ := x.u.editor.kind.(*lifecycleEditor)
+		return le.pending
+	}
+	x.eventually(t, "the application under review said", func() bool {
+		p := pending()
+		return p != nil && p.Visible() && strings.Contains(p.Text, want)
+	})
+	if slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool { return strings.Contains(p.Message, "现为“已提交”") }) {
+		t.Errorf("the application under review stops the sending: %v", x.u.editor.problems)
+	}
+	for i, a := range []app.Action{app.ActionAccept, app.ActionApprove} {
+		if _, err := acc.Decide(x.u.Now().AddDate(0, 0, i-2), "王审核", app.RoleReviewer, a, "同意"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.store.put(acc)
+	x.eventually(t, "the decision pulled", func() bool { p := pending(); return p != nil && !p.Visible() })
+}
+
 // The project picker names a refused 备案 project's state as the list and
 // the bureau do, 不予备案 (武汉 第八条, under 50 万元), not 不予立项 (a code
 // review: the picker kept the kind's words).
