@@ -361,7 +361,7 @@ func TestConsoleSaysTheProjectIsNotDecided(t *testing.T) {
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/filings/" + trial.ID)
-	if !strings.Contains(b.last, "所属项目的申报书尚在数管局审核中") {
+	if !strings.Contains(b.last, "所属项目的申报书尚在县数管局审核中") {
 		t.Errorf("the rules panel does not say the project is under review:\n%s", b.last)
 	}
 }
