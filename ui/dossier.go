@@ -120,11 +120,12 @@ func (u *UI) NewForProject(project string, k app.Kind) {
 }
 
 // chooseProject asks which of the unit's projects a new filing of kind k
-// is for, then starts it with NewForProject. A project whose rules do not
-// take kind k (app.Profile.ForProject) is marked so, as 为此项目新建…
-// greys it, and choosing it says why instead of starting a filing the
-// bureau refuses: the question offered a 郁南 公共类 project for a 项目调整
-// without a word (found in review).
+// (one of app.LifecycleKinds) is for, then starts it with NewForProject. A
+// project not decided yet (app.CheckProjectDecided) or whose rules do not
+// take kind k (app.Profile.ForProject) is marked so, as 为此项目新建… greys
+// it, and choosing it says why instead of starting a filing the bureau
+// refuses: the question offered a 郁南 公共类 project for a 项目调整, and
+// drafts, without a word (found in review).
 func (u *UI) chooseProject(k app.Kind) {
 	rows, err := u.store.List(u.ctx, app.Query{Kind: app.KindDeclaration})
 	if err != nil {
@@ -138,29 +139,43 @@ func (u *UI) chooseProject(k app.Kind) {
 	prof := u.link.Profile()
 	// A unit's projects are tens, each a local read: the question waits
 	// for them rather than changing its choices under the clerk.
-	takes := make([]bool, len(rows))
-	decls := make([]*app.Declaration, len(rows))
-	for i, r := range rows {
-		if f, err := u.store.Get(u.ctx, r.ID); err == nil {
-			decls[i] = f.Declaration
-		}
-		takes[i] = prof.ForProject(k, decls[i])
-	}
+	why := make([]string, len(rows)) // "" for a project that takes k
 	opts := make([]string, len(rows))
 	for i, r := range rows {
+		var decl *app.Declaration
+		var history []app.Transition
+		if f, err := u.store.Get(u.ctx, r.ID); err == nil {
+			decl, history = f.Declaration, f.History
+		}
 		title := r.Title
 		if title == "" {
 			title = T("（未命名）")
 		}
 		opts[i] = Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())
-		if !takes[i] {
+		// as the editor will say, and the bureau on receipt (its copy of a
+		// project under review may be behind the bureau's: not then)
+		var p []app.FieldError
+		if decl != nil && app.ProjectStateKnown(history) {
+			p = app.CheckProjectDecided(app.Body{Kind: k}, prof, decl, history)
+		}
+		switch {
+		case len(p) > 0:
+			why[i] = fieldText(p[0])
+			if r.Status != app.StatusRejected { // its state says it
+				opts[i] += T("（尚未批复）")
+			}
+		case !prof.ForProject(k, decl):
+			why[i] = T(prof.KindNotFor(k, decl))
+			if why[i] == "" {
+				why[i] = problemText(prof.Takes(k, "", decl))
+			}
 			opts[i] += T("（本项目不适用）")
 		}
 	}
 	sel := widget.NewSelect(opts, nil)
-	sel.SetSelectedIndex(max(slices.Index(takes, true), 0))
+	sel.SetSelectedIndex(max(slices.Index(why, ""), 0))
 	for i, r := range rows { // a later filing is most often for an approved project
-		if takes[i] && (r.Status == app.StatusApproved || r.Status == app.StatusFiled) {
+		if why[i] == "" && (r.Status == app.StatusApproved || r.Status == app.StatusFiled) {
 			sel.SetSelectedIndex(i)
 			break
 		}
@@ -174,24 +189,23 @@ func (u *UI) chooseProject(k app.Kind) {
 			i := sel.SelectedIndex()
 			switch {
 			case !ok || i < 0:
-			case !takes[i]:
-				u.notForProject(k, decls[i])
+			case why[i] != "":
+				showMessage(T("新建")+T(u.kindName(k)), why[i], u.win)
 			default:
 				u.NewForProject(rows[i].ID, k)
 			}
 		}, u.win).Show()
 }
 
-// notForProject says why a filing of kind k is not for the project whose
-// declaration is d: what the regulation has it do instead, or the rules
-// there are for the kind (app.Profile.Takes).
-func (u *UI) notForProject(k app.Kind, d *app.Declaration) {
-	prof := u.link.Profile()
-	text := T(prof.KindNotFor(k, d))
-	if text == "" {
-		text = problemText(prof.Takes(k, "", d))
+// projectHeld reports whether a project whose declaration is st, as this
+// computer knows, is not decided (a draft, returned, withdrawn or refused:
+// app.CheckProjectDecided) and so takes no later filing yet.
+func projectHeld(st app.Status) bool {
+	switch st {
+	case app.StatusDraft, app.StatusReturned, app.StatusWithdrawn, app.StatusRejected:
+		return true
 	}
-	showMessage(T("新建")+T(u.kindName(k)), text, u.win)
+	return false
 }
 
 // projectMenu returns the items of 为此项目新建…: one per kind of a
@@ -204,10 +218,8 @@ func (u *UI) notForProject(k app.Kind, d *app.Declaration) {
 // (app.Profile.ForProject; nil when not at hand) is greyed and says so.
 func (u *UI) projectMenu(project string, st app.Status, decl *app.Declaration) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
-	held := false
-	switch st {
-	case app.StatusDraft, app.StatusReturned, app.StatusWithdrawn, app.StatusRejected:
-		held = true
+	held := projectHeld(st)
+	if held {
 		items = append(items, &fyne.MenuItem{Label: T("项目批复（备案）后才能新建试运行报告等后续材料"), Disabled: true})
 	}
 	for _, k := range u.offeredKinds(slices.Concat([]app.Kind{app.KindCatalogue, app.KindTrialReport, app.KindAcceptance}, app.LifecycleKinds)) {

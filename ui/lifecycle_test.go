@@ -207,6 +207,18 @@ func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
 	if w := sel.Size().Width; w < messageMaxWidth {
 		t.Errorf("the project choice is %v wide, want at least %v", w, float32(messageMaxWidth))
 	}
+	// The draft is marked, and choosing it says what the bureau would:
+	// a 运维备案 of a project not yet declared was started without a word.
+	i := slices.IndexFunc(sel.Options, func(o string) bool { return strings.HasPrefix(o, draft.Declaration.ProjectName) })
+	if i < 0 || !strings.HasSuffix(sel.Options[i], "（尚未批复）") {
+		t.Fatalf("the draft project is not marked: %q", sel.Options)
+	}
+	sel.SetSelectedIndex(i)
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "why not", func() bool { return strings.Contains(x.dialogText(), "所属项目的申报书尚未提交：请先提交项目申报书") })
+	if x.u.editor != nil {
+		t.Errorf("an O&M filing was started for a draft project")
+	}
 }
 
 // The question marks a project whose rules do not take the kind, offers a
