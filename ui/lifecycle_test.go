@@ -215,7 +215,9 @@ func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
 	}
 	sel.SetSelectedIndex(i)
 	x.tapDialogButton(t, "新建")
-	x.eventually(t, "why not", func() bool { return strings.Contains(x.dialogText(), "所属项目的申报书尚未提交：请先提交项目申报书") })
+	x.eventually(t, "why not", func() bool {
+		return strings.Contains(x.dialogText(), "所属项目的申报书尚未提交：请先提交项目申报书")
+	})
 	if x.u.editor != nil {
 		t.Errorf("an O&M filing was started for a draft project")
 	}
