@@ -43,16 +43,16 @@ func ParseWan(s string) (Money, error) { return parseDecimal(s, 6, "万元") }
 // an EINVALID *Error in Chinese.
 func ParseYuan(s string) (Money, error) { return parseDecimal(s, 2, "元") }
 
-// asTyped returns the number s as an input method may type it in ASCII:
+// AsTyped returns the number s as an input method may type it in ASCII:
 // full-width digits, point, comma and sign (１２，３４５．５％) narrowed, and
 // the Chinese full stop read as the point (12。5). The console refused ５００
 // as a 核定金额, and a trial report's ９９．９５ as a percentage.
-func asTyped(s string) string {
+func AsTyped(s string) string {
 	return width.Narrow.String(strings.ReplaceAll(strings.TrimSpace(s), "。", "."))
 }
 
 func parseDecimal(s string, scale int, unit string) (Money, error) {
-	t := asTyped(s)
+	t := AsTyped(s)
 	t = strings.TrimSuffix(t, unit)
 	t = strings.TrimSpace(t)
 	if t == "" {
@@ -98,7 +98,7 @@ func parseDecimal(s string, scale int, unit string) (Money, error) {
 // calls): digits, with commas between groups of three (12,345) or none;
 // "" is 0. A comma elsewhere is refused: "1,2" was read as 12.
 func ParseCount(s string) (int64, error) {
-	t := asTyped(s)
+	t := AsTyped(s)
 	if t == "" {
 		return 0, nil
 	}

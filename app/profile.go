@@ -539,7 +539,7 @@ func (prof *Profile) validate(p *Problems, want string) {
 		p.Add("id", "id：“%s”与文件名“%s.json”不一致", prof.ID, want)
 	}
 	required("jurisdiction", prof.Jurisdiction, "辖区名称")
-	required("bureau", prof.Bureau, "主管部门（数管局）名称")
+	required("bureau", prof.Bureau, "受理审核单位（数管局）名称")
 	required("regulation", prof.Regulation, "依据的管理办法名称")
 	required("seed", prof.Seed, "来源文件名")
 	if prof.Year != 0 && (prof.Year < 2000 || prof.Year > 2100) {

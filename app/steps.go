@@ -367,7 +367,7 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 		if !slices.Contains(s.actions(), d.Action) {
 			var can []string
 			for _, a := range s.actions() {
-				can = append(can, "“"+prof.ActionLabel(a, f.Kind)+"”")
+				can = append(can, "“"+prof.ActionOn(a, f.Kind, prof.DeclarationRoute(decl))+"”")
 			}
 			return Transition{}, Errorf(EINVALID, "“%s”这一步不能“%s”，可以%s", s.Label, label, strings.Join(can, "、"))
 		}

@@ -90,7 +90,7 @@ type BasisPoints int
 // ParsePercent parses a percentage as typed ("99.95", "99.95%", "100"),
 // with at most two decimals. It fails with an EINVALID *Error in Chinese.
 func ParsePercent(s string) (BasisPoints, error) {
-	t := strings.TrimSpace(strings.TrimSuffix(asTyped(s), "%"))
+	t := strings.TrimSpace(strings.TrimSuffix(AsTyped(s), "%"))
 	whole, frac, _ := strings.Cut(t, ".")
 	if whole == "" || !digits(whole) || !digits(frac) || len(whole) > 5 {
 		return 0, Errorf(EINVALID, "“%s”不是有效的百分比：请填写数字，如 99.95", s)

@@ -585,7 +585,7 @@ func (r *itemRow) onLength(s string) {
 		return
 	}
 	s = strings.TrimSpace(s)
-	n, err := strconv.Atoi(s)
+	n, err := strconv.Atoi(app.AsTyped(s)) // ６４ as an input method types it
 	switch {
 	case s == "":
 		it.Length = 0

@@ -151,7 +151,8 @@ func (u *UI) chooseProject(k app.Kind) {
 		if title == "" {
 			title = T("（未命名）")
 		}
-		opts[i] = Tf("%s（%d 年度 · %s）", title, r.PlanYear, r.Status.Label())
+		// a refused 备案 is 不予备案, as the bureau and the list say (StatusOn)
+		opts[i] = Tf("%s（%d 年度 · %s）", title, r.PlanYear, prof.StatusOn(r.Status, app.KindDeclaration, prof.DeclarationRoute(decl)))
 		// as the editor will say, and the bureau on receipt (its copy of a
 		// project under review may be behind the bureau's: not then)
 		var p []app.FieldError
@@ -161,7 +162,11 @@ func (u *UI) chooseProject(k app.Kind) {
 		switch {
 		case len(p) > 0:
 			why[i] = fieldText(p[0])
-			if r.Status != app.StatusRejected { // its state says it
+			switch r.Status {
+			case app.StatusRejected: // its state says it
+			case app.StatusDraft:
+				opts[i] += T("（尚未提交）")
+			default:
 				opts[i] += T("（尚未批复）")
 			}
 		case !prof.ForProject(k, decl):

@@ -284,7 +284,7 @@ func entryOf(o fyne.CanvasObject) *widget.Entry {
 func (e *editorScreen) number(path, label, hint string, ptr *int) fyne.CanvasObject {
 	why := func(error) string { return T("请填写数字，如 2027") }
 	in := parsedEntry(e, path, "", ptr, strconv.Itoa, func(s string) (int, error) {
-		return strconv.Atoi(strings.TrimSpace(s))
+		return strconv.Atoi(app.AsTyped(s)) // ２０２７ as an input method types it
 	}, why)
 	return e.field(path, label, hint, in)
 }

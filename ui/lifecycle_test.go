@@ -178,6 +178,20 @@ func TestNewLaterFilingAsksForTheProject(t *testing.T) {
 	}
 }
 
+// A year typed with an input method's full-width digits (２０２８) is read,
+// as amounts are; it was kept as not a number (found in review).
+func TestYearTypedFullWidthIsRead(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	d := declared(t, x)
+	x.u.NewForProject(d.ID, app.KindOMFiling)
+	x.eventually(t, "the O&M filing editor", func() bool { return x.u.editor != nil && x.u.editor.f.Kind == app.KindOMFiling })
+	h := x.editor(t)
+	h.entry("year").SetText("２０２８")
+	if got := h.e.f.OMFiling.Year; got != 2028 || h.message("year") != "" {
+		t.Errorf("运维年度 ２０２８: %d, %q", got, h.message("year"))
+	}
+}
+
 // The question offers the approved project first, even when a newer draft
 // declaration is listed before it, and is wide enough to show its name.
 func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
@@ -210,7 +224,7 @@ func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
 	// The draft is marked, and choosing it says what the bureau would:
 	// a 运维备案 of a project not yet declared was started without a word.
 	i := slices.IndexFunc(sel.Options, func(o string) bool { return strings.HasPrefix(o, draft.Declaration.ProjectName) })
-	if i < 0 || !strings.HasSuffix(sel.Options[i], "（尚未批复）") {
+	if i < 0 || !strings.HasSuffix(sel.Options[i], "草稿）（尚未提交）") {
 		t.Fatalf("the draft project is not marked: %q", sel.Options)
 	}
 	sel.SetSelectedIndex(i)
@@ -696,6 +710,22 @@ func TestProjectPickerNamesAFiledProjectsRefusal(t *testing.T) {
 	if !strings.Contains(label, "不予备案") || strings.Contains(label, "不予立项") {
 		t.Errorf("the refused 30 万元 project is offered as %q", label)
 	}
+	// and 新建's question, which says on choosing it what the bureau would
+	x.u.NewFiling(app.KindGoLive)
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+	var sel *widget.Select
+	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			sel = s
+		}
+	})
+	if sel == nil || len(sel.Options) != 1 || !strings.Contains(sel.Options[0], "不予备案") || strings.Contains(sel.Options[0], "不予立项") {
+		t.Fatalf("新建's question offers the refused 30 万元 project as %+v", sel)
+	}
+	x.tapDialogButton(t, "新建")
+	x.eventually(t, "why not", func() bool {
+		return strings.Contains(x.dialogText(), "决定不予备案：不能再为它报送本材料")
+	})
 }
 
 // A declaration sent after its plan year's 申报截止 was 报送 late, as the
