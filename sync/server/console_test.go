@@ -768,6 +768,33 @@ func TestDecisionIfMatch(t *testing.T) {
 	}
 }
 
+// A notice over its limits (pasted: the boxes no longer cut it short
+// without a word) is refused saying by how much, and comes back whole in
+// boxes marked as refused.
+func TestConsoleNoticeOverItsLimitsIsKept(t *testing.T) {
+	fx := MustBureau(t)
+	ad := fx.browser()
+	ad.login("admin", http.StatusSeeOther)
+	ad.get("/console/notices")
+	if strings.Contains(ad.last, "maxlength") {
+		t.Errorf("the notice form cuts what is pasted:\n%s", ad.last)
+	}
+	title, text := strings.Repeat("通", protocol.MaxNoticeTitle+3), strings.Repeat("知", protocol.MaxNoticeText+5)
+	if r := ad.post("/console/notices", url.Values{"csrf": {ad.csrf()}, "title": {title}, "text": {text}, "confirm": {"1"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a notice over its limits: %d", r.StatusCode)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("通知标题不能超过 %d 个字（现有 %d 个字，请删减 3 个字）", protocol.MaxNoticeTitle, protocol.MaxNoticeTitle+3),
+		fmt.Sprintf("通知内容不能超过 %d 个字（现有 %d 个字，请删减 5 个字）", protocol.MaxNoticeText, protocol.MaxNoticeText+5),
+		`<input name="title" value="` + title + `" required class="invalid" aria-invalid="true">`,
+		`<textarea name="text" rows="8" required class="invalid" aria-invalid="true">` + text + `</textarea>`,
+	} {
+		if !strings.Contains(ad.last, want) {
+			t.Errorf("the refused notice's page lacks %.120q", want)
+		}
+	}
+}
+
 func TestConsoleNotices(t *testing.T) {
 	fx := MustBureau(t)
 	var before protocol.ChangesResponse

@@ -23,15 +23,27 @@ func (s *Server) Notify(ctx context.Context, req protocol.NoticeRequest) (_ prot
 	defer s.auditedDetail(ctx, "notice.send", req.Title, &to, &err)
 	req.Title, req.Text = strings.TrimSpace(req.Title), strings.TrimSpace(req.Text)
 	var p app.Problems
-	if req.Title == "" || utf8.RuneCountInString(req.Title) > protocol.MaxNoticeTitle {
+	// Over a limit says by how much: the console's boxes do not cut a
+	// pasted text short without a word.
+	switch n := utf8.RuneCountInString(req.Title); {
+	case n == 0:
 		p.Add("title", "请填写通知标题（不超过 %d 个字）", protocol.MaxNoticeTitle)
-	} else if msg := checkName(req.Title, protocol.MaxNoticeTitle); msg != "" { // a name's rules: no invisible characters either
-		p.Add("title", "通知标题%s", msg)
+	case n > protocol.MaxNoticeTitle:
+		p.Add("title", "通知标题不能超过 %d 个字（现有 %d 个字，请删减 %d 个字）", protocol.MaxNoticeTitle, n, n-protocol.MaxNoticeTitle)
+	default:
+		if msg := checkName(req.Title, protocol.MaxNoticeTitle); msg != "" { // a name's rules: no invisible characters either
+			p.Add("title", "通知标题%s", msg)
+		}
 	}
-	if req.Text == "" || utf8.RuneCountInString(req.Text) > protocol.MaxNoticeText {
+	switch n := utf8.RuneCountInString(req.Text); {
+	case n == 0:
 		p.Add("text", "请填写通知内容（不超过 %d 个字）", protocol.MaxNoticeText)
-	} else if msg := app.CheckString(req.Text, protocol.MaxNoticeText, false); msg != "" {
-		p.Add("text", "通知内容%s", msg)
+	case n > protocol.MaxNoticeText:
+		p.Add("text", "通知内容不能超过 %d 个字（现有 %d 个字，请删减 %d 个字）", protocol.MaxNoticeText, n, n-protocol.MaxNoticeText)
+	default:
+		if msg := app.CheckString(req.Text, protocol.MaxNoticeText, false); msg != "" {
+			p.Add("text", "通知内容%s", msg)
+		}
 	}
 	if req.UnitID != "" && !validID(req.UnitID) {
 		p.Add("unit_id", "单位编号须为 1–%d 个字母、数字或 - _ .", protocol.MaxID)

@@ -21,6 +21,9 @@ type noticeView struct {
 	For               string
 	Title, Text       string
 	Error, Done, CSRF string
+	// Refused are the fields (title, text) the bureau refused: their
+	// boxes are marked beside the alert.
+	Refused map[string]bool
 	// Preview is set while the notice waits for 确认发送: what the units
 	// will read, and To, who they are.
 	Preview bool
@@ -176,14 +179,16 @@ func (c *Console) noticeRefused(w http.ResponseWriter, r *http.Request, s *sessi
 		return
 	}
 	var msgs []string
+	refused := map[string]bool{}
 	for _, fe := range app.FieldErrors(err) {
 		msgs = append(msgs, fe.Message)
+		refused[fe.Field] = true
 	}
 	if len(msgs) == 0 {
 		msgs = append(msgs, app.ErrorMessage(err))
 	}
 	c.renderNotice(w, r, s, http.StatusUnprocessableEntity, noticeView{UnitID: echo(req.UnitID), For: echo(r.PostFormValue("for")), Title: echo(req.Title), Text: echo(req.Text),
-		Error: echo(strings.Join(msgs, "；"))})
+		Error: echo(strings.Join(msgs, "；")), Refused: refused})
 }
 
 // previewNotice shows the notice as the units will read it, and to whom it
