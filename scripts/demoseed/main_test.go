@@ -113,6 +113,20 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 	if err := sd.prof.Takes(later.Kind, later.Type(), approved.Declaration); err != nil || !sd.prof.ForProject(later.Kind, approved.Declaration) {
 		t.Errorf("the later draft, a %s, is not for the project: %v", later.Kind.Label(), err)
 	}
+	// and so is every draft of the project (郁南 drafted a 验收前置审核申请 of
+	// a 备案 project, which accepts itself)
+	for _, id := range []string{sd.trial, sd.acceptance, sd.catalogue} {
+		if id == "" {
+			continue
+		}
+		f, err := st.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.ProjectID == approved.ID && !sd.prof.ForProject(f.Kind, approved.Declaration) {
+			t.Errorf("the demo drafted a %s of its approved project, which the rules do not take of it", sd.prof.KindName(f.Kind))
+		}
+	}
 	now := time.Now()
 	// Each later draft and what it is meant to show (kinds.go); none of
 	// them a date ahead of today, nor another unit's name. A profile with
@@ -130,6 +144,9 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 		{sd.trial, trialMeant},            // three weeks, short of the month
 		{sd.acceptance, accMeant},         // the contract not attached yet
 	} {
+		if d.id == "" && d.meant == accMeant && sd.prof.KindNotFor(app.KindAcceptance, approved.Declaration) != "" {
+			continue // 郁南's 备案 project accepts itself (第二十一条第二款)
+		}
 		f, err := st.Get(ctx, d.id)
 		if err != nil {
 			t.Fatal(err)
