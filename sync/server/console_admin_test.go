@@ -905,4 +905,12 @@ func TestConsoleCalendarYearOutOfRange(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, "年份应为 2000 至 2100 之间") || strings.Contains(ad.last, "请填写年份") {
 		t.Errorf("year 1999: %d", r.StatusCode)
 	}
+	// one typed with an input method's full-width digits is read
+	r = ad.post("/console/admin/profile/calendar", url.Values{"csrf": {tok}, "year": {"２０３１"}, "source": {"测试用"}, "holidays": {"1月1日\n5月1日，10月1日至10月3日"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("year ２０３１: %d\n%s", r.StatusCode, ad.last)
+	}
+	if ad.get("/console/admin/profile.json"); !strings.Contains(ad.last, `"year": 2031`) {
+		t.Errorf("year ２０３１ was not kept")
+	}
 }

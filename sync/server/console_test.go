@@ -319,9 +319,20 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	check("kind=catalogue", 0)
 	check("year=2026", 0)
 	check("year="+fmt.Sprint(newFiling(t, fx.unitA.ID).Declaration.PlanYear), 50)
+	// typed with an input method's full-width digits, as a reviewer may
+	wide := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r - '0' + '０'
+			}
+			return r
+		}, s)
+	}
+	check("year="+url.QueryEscape(wide(fmt.Sprint(newFiling(t, fx.unitA.ID).Declaration.PlanYear))), 50)
 	// The clock started on 2027-03-01 09:00 in the bureau's zone: 15 arrived that day.
 	day := fx.clock.Now().Add(-55 * time.Hour).Format("2006-01-02")
 	check("from="+day+"&to="+day, 15)
+	check("from="+url.QueryEscape(wide(day))+"&to="+url.QueryEscape(wide(day)), 15)
 	check("from="+day, 50)
 	// A filter or a page position that cannot be read is named, and the
 	// queue's counts stay.

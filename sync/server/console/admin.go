@@ -778,7 +778,7 @@ func (c *Console) addCalendarYear(w http.ResponseWriter, r *http.Request, s *ses
 	refuse := func(msg string, fields map[string]string, extra []app.FieldError) {
 		c.renderProfile(w, r, s, http.StatusUnprocessableEntity, adminView{Err: formError{Message: msg, Fields: fields}, Form: form, Extra: extra})
 	}
-	year, err := strconv.Atoi(strings.TrimSpace(form.Get("year")))
+	year, err := strconv.Atoi(app.AsTyped(form.Get("year"))) // ２０２８ as an input method types it
 	switch {
 	case strings.TrimSpace(form.Get("year")) == "":
 		fields["year"] = "请填写年份，如 2028"

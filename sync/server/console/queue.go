@@ -385,7 +385,9 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 	if len([]rune(q.Text)) > 100 {
 		problems = append(problems, "搜索内容不能超过 100 个字")
 	}
-	if y := strings.TrimSpace(f.Get("year")); y != "" {
+	// a year or date typed with an input method's full-width digits
+	// (２０２７) is read, as amounts are (app.AsTyped)
+	if y := app.AsTyped(f.Get("year")); y != "" {
 		// 1999 is four digits: it was told to be a 四位年份 (a walkthrough)
 		switch n, err := strconv.Atoi(y); {
 		case err != nil:
@@ -401,7 +403,7 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 		to          *time.Time
 		add         int
 	}{{"from", "到达自", &q.From, 0}, {"to", "至", &q.To, 1}} {
-		s := strings.TrimSpace(f.Get(d.name))
+		s := app.AsTyped(f.Get(d.name))
 		if s == "" {
 			continue
 		}
