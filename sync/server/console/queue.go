@@ -403,7 +403,7 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 		to          *time.Time
 		add         int
 	}{{"from", "到达自", &q.From, 0}, {"to", "至", &q.To, 1}} {
-		s := app.AsTyped(f.Get(d.name))
+		s := strings.TrimSpace(f.Get(d.name))
 		if s == "" {
 			continue
 		}
@@ -425,9 +425,11 @@ func parseQueueQuery(f url.Values) (QueueQuery, string) {
 
 // parseDay reads a filter's date, 2027-03-01, as a Beijing date from
 // 2000 to 2100: the stores key times in nanoseconds since 1970, which do
-// not reach past 2262, and a year 9999 turned a filter inside out.
+// not reach past 2262, and a year 9999 turned a filter inside out. One
+// typed with an input method's full-width digits (２０２７－０３－０１) is
+// read (app.AsTyped).
 func parseDay(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(dateLayout, s, app.Beijing)
+	t, err := time.ParseInLocation(dateLayout, app.AsTyped(s), app.Beijing)
 	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
 		return time.Time{}, false
 	}
