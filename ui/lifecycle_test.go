@@ -582,12 +582,11 @@ func TestDossierSaysADeadlineWasMetLate(t *testing.T) {
 	}
 }
 
-// 武汉 第二十一条: a 验收后备案 names the acceptance application the bureau
-// confirmed. With the editor open, the confirmation pulled ends the
-// problem that said it was not yet confirmed: it stayed until the editor
-// was opened again (found in review).
-func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
-	x := newScreens(t, "wuhan", nil)
+// acceptanceFiled stores an approved project, its acceptance application
+// sent 19 days ago and not decided, and a 验收后备案 of the project, naming
+// the application when named, and opens the 备案 in its editor.
+func acceptanceFiled(t *testing.T, x *screenFixture, named bool) (acc, af *app.Filing) {
+	t.Helper()
 	d := declared(t, x)
 	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000009", "5d2b1a09-8f7e-4d6c-9b5a-00000000000a", "local", x.u.Now().AddDate(0, 0, -20))
 	if err != nil {
@@ -599,15 +598,27 @@ func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.store.put(acc)
-	af, err := app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now())
+	af, err = app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	af.ProjectID = d.ID
 	af.AcceptanceFiling.ProjectName = d.Declaration.ProjectName
-	af.AcceptanceFiling.AcceptanceID = acc.ID
+	if named {
+		af.AcceptanceFiling.AcceptanceID = acc.ID
+	}
 	x.store.put(af)
 	x.u.OpenFiling(af.ID)
+	return acc, af
+}
+
+// 武汉 第二十一条: a 验收后备案 names the acceptance application the bureau
+// confirmed. With the editor open, the confirmation pulled ends the
+// problem that said it was not yet confirmed: it stayed until the editor
+// was opened again (found in review).
+func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
+	x := newScreens(t, "wuhan", nil)
+	acc, af := acceptanceFiled(t, x, true)
 	notYet := func() bool {
 		return slices.ContainsFunc(x.u.editor.problems, func(p app.FieldError) bool {
 			return p.Field == "acceptance_id" && strings.Contains(p.Message, "还没有经武汉市政务服务和大数据管理局审核")
@@ -630,26 +641,8 @@ func TestAcceptanceFilingTakesItsApplicationsApprovalPulled(t *testing.T) {
 // bureau takes it.
 func TestAcceptanceFilingSaysItsApplicationIsUnderReview(t *testing.T) {
 	x := newScreens(t, "tianning", nil)
-	d := declared(t, x)
-	acc, err := app.NewFiling(app.KindAcceptance, "5d2b1a09-8f7e-4d6c-9b5a-000000000009", "5d2b1a09-8f7e-4d6c-9b5a-00000000000a", "local", x.u.Now().AddDate(0, 0, -20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc.ProjectID = d.ID
-	acc.Acceptance.ProjectName = d.Declaration.ProjectName
-	sent := x.u.Now().AddDate(0, 0, -19)
-	if _, err := acc.Submit(sent, "陈晓"); err != nil {
-		t.Fatal(err)
-	}
-	x.store.put(acc)
-	af, err := app.NewFiling(app.KindAcceptanceFiling, "5d2b1a09-8f7e-4d6c-9b5a-00000000000b", "5d2b1a09-8f7e-4d6c-9b5a-00000000000c", "local", x.u.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	af.ProjectID = d.ID
-	af.AcceptanceFiling.ProjectName = d.Declaration.ProjectName
-	x.store.put(af)
-	x.u.OpenFiling(af.ID)
+	acc, af := acceptanceFiled(t, x, false)
+	sent := app.FirstSubmission(acc.History)
 	want := "本项目的竣工验收申请（" + sent.In(app.Beijing).Format(time.DateOnly) + " 报送）现为“已提交”，尚未验收通过：请待天宁区数据局作出决定后再报送本备案。"
 	pending := func() *paragraph {
 		if x.u.editor == nil || x.u.editor.f.ID != af.ID {
