@@ -126,25 +126,45 @@ func (u *UI) NewForProject(project string, k app.Kind) {
 // it, and choosing it says why instead of starting a filing the bureau
 // refuses: the question offered a 郁南 公共类 project for a 项目调整, and
 // drafts, without a word (found in review).
+// The unit's declarations are read off the Fyne thread (a department
+// files projects for years), each in full: what the question says of a
+// project depends on its content and decisions.
 func (u *UI) chooseProject(k app.Kind) {
-	rows, err := u.store.List(u.ctx, app.Query{Kind: app.KindDeclaration})
-	if err != nil {
-		u.showError(err)
-		return
-	}
+	prof := u.link.Profile()
+	u.goWait(func(ctx context.Context) {
+		rows, err := u.store.List(ctx, app.Query{Kind: app.KindDeclaration})
+		decls := make([]*app.Filing, len(rows))
+		for i, r := range rows {
+			if err != nil {
+				break
+			}
+			if f, gerr := u.store.Get(ctx, r.ID); gerr == nil {
+				decls[i] = f
+			}
+		}
+		u.do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.askProject(k, prof, rows, decls)
+		})
+	})
+}
+
+// askProject is chooseProject's question of the unit's declarations rows,
+// as decls holds them (nil where one could not be read).
+func (u *UI) askProject(k app.Kind, prof *app.Profile, rows []app.FilingRow, decls []*app.Filing) {
 	if len(rows) == 0 {
 		showMessage(T("新建")+T(u.kindName(k)), T("本机还没有项目申报书：请先新建或恢复项目申报书。"), u.win)
 		return
 	}
-	prof := u.link.Profile()
-	// A unit's projects are tens, each a local read: the question waits
-	// for them rather than changing its choices under the clerk.
 	why := make([]string, len(rows)) // "" for a project that takes k
 	opts := make([]string, len(rows))
 	for i, r := range rows {
 		var decl *app.Declaration
 		var history []app.Transition
-		if f, err := u.store.Get(u.ctx, r.ID); err == nil {
+		if f := decls[i]; f != nil {
 			decl, history = f.Declaration, f.History
 		}
 		title := r.Title

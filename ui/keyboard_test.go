@@ -400,7 +400,7 @@ func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 		t.Fatalf("Tab does not reach %s; it reaches %T", text, x.w.Canvas().Focused())
 	}
 	x.u.chooseProject(app.KindTrialReport)
-	x.pump()
+	x.eventually(t, "the question", open) // its projects are read off the Fyne thread
 	focusButton(T("取消"))
 	x.w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	x.pump()
@@ -408,7 +408,7 @@ func TestChooseProjectAnswersTheKeyboard(t *testing.T) {
 		t.Fatalf("Escape on 取消: dialog open %v, editor %v", open(), x.u.editor != nil)
 	}
 	x.u.chooseProject(app.KindTrialReport)
-	x.pump()
+	x.eventually(t, "the question", open)
 	focusButton(T("新建"))
 	pressKey(x.w.Canvas().Focused(), fyne.KeyReturn)
 	x.eventually(t, "the new trial report", func() bool { return x.u.editor != nil })
