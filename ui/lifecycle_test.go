@@ -160,6 +160,24 @@ func scrolledText(o fyne.CanvasObject) string {
 	return textOf(o) + b.String()
 }
 
+// projectQuestion starts 新建 of a later filing of kind k and returns the
+// select of its "which project" question.
+func projectQuestion(t *testing.T, x *screenFixture, k app.Kind) *widget.Select {
+	t.Helper()
+	x.u.NewFiling(k)
+	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
+	var sel *widget.Select
+	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			sel = s
+		}
+	})
+	if sel == nil {
+		t.Fatal("the question has no project choice")
+	}
+	return sel
+}
+
 // 新建 of a later filing asks which project it is for and starts it from
 // that project's dossier.
 func TestNewLaterFilingAsksForTheProject(t *testing.T) {
@@ -204,15 +222,8 @@ func TestNewLaterFilingOffersTheApprovedProject(t *testing.T) {
 	draft.Declaration = apptest.Declaration()
 	draft.Declaration.ProjectName = "霍邱县城关镇电子档案管理系统升级"
 	x.store.put(draft)
-	x.u.NewFiling(app.KindOMFiling)
-	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
-	var sel *widget.Select
-	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
-			sel = s
-		}
-	})
-	if sel == nil || len(sel.Options) != 2 {
+	sel := projectQuestion(t, x, app.KindOMFiling)
+	if len(sel.Options) != 2 {
 		t.Fatalf("project choice: %+v", sel)
 	}
 	if !strings.HasPrefix(sel.Selected, d.Declaration.ProjectName) {
@@ -260,15 +271,8 @@ func TestNewLaterFilingMarksProjectsItsRulesDoNotTake(t *testing.T) {
 
 	choice := func() *widget.Select {
 		t.Helper()
-		x.u.NewFiling(app.KindAdjustment)
-		x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
-		var sel *widget.Select
-		walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-			if s, ok := o.(*widget.Select); ok {
-				sel = s
-			}
-		})
-		if sel == nil || len(sel.Options) != 2 {
+		sel := projectQuestion(t, x, app.KindAdjustment)
+		if len(sel.Options) != 2 {
 			t.Fatalf("project choice: %+v", sel)
 		}
 		return sel
@@ -704,15 +708,8 @@ func TestProjectPickerNamesAFiledProjectsRefusal(t *testing.T) {
 		t.Errorf("the refused 30 万元 project is offered as %q", label)
 	}
 	// and 新建's question, which says on choosing it what the bureau would
-	x.u.NewFiling(app.KindGoLive)
-	x.eventually(t, "the question", func() bool { return strings.Contains(x.dialogText(), "这份材料属于哪个项目") })
-	var sel *widget.Select
-	walkRendered(x.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
-			sel = s
-		}
-	})
-	if sel == nil || len(sel.Options) != 1 || !strings.Contains(sel.Options[0], "不予备案") || strings.Contains(sel.Options[0], "不予立项") {
+	sel := projectQuestion(t, x, app.KindGoLive)
+	if len(sel.Options) != 1 || !strings.Contains(sel.Options[0], "不予备案") || strings.Contains(sel.Options[0], "不予立项") {
 		t.Fatalf("新建's question offers the refused 30 万元 project as %+v", sel)
 	}
 	x.tapDialogButton(t, "新建")
