@@ -148,9 +148,9 @@ func lifecycleRule(p *Problems, prof *Profile, k Kind, typ string, decl *Declara
 	rules := prof.LifecycleRules(k, typ, decl)
 	if len(rules) == 0 {
 		switch {
-		case typeChoices(k) == nil:
+		case TypeChoices(k) == nil:
 			*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "kind", decl))...)
-		case !known(typeChoices(k), typ):
+		case !known(TypeChoices(k), typ):
 			askType(p, prof, k, decl) // the body's own rules ask for the type
 		default: // at the type's select, as Takes says it
 			*p = append(*p, FieldErrors(prof.notAccepted(k, typ, "type", decl))...)

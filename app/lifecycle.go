@@ -55,10 +55,7 @@ type Situation struct {
 
 // TypeChoices are the types a lifecycle kind has (an adjustment's, a
 // performance report's), nil for a kind without types.
-func TypeChoices(k Kind) []Choice { return typeChoices(k) }
-
-// typeChoices are the types a lifecycle kind has, nil for a kind without types.
-func typeChoices(k Kind) []Choice {
+func TypeChoices(k Kind) []Choice {
 	switch k {
 	case KindAdjustment:
 		return AdjustTypeChoices
@@ -83,7 +80,7 @@ func (prof *Profile) validateLifecycle(p *Problems, ids map[string]string) {
 		if !slices.Contains(LifecycleKinds, r.Kind) {
 			p.Add(f+".kind", "%s.kind：“%s”不是项目后续阶段的材料类型（可用：%s）", f, r.Kind, kindCodes(LifecycleKinds))
 		}
-		types := typeChoices(r.Kind)
+		types := TypeChoices(r.Kind)
 		for j, t := range r.Types {
 			if !known(types, t) {
 				p.Add(fmt.Sprintf("%s.types[%d]", f, j), "%s.types[%d]：“%s”不是%s的类型（可用：%s）", f, j, t, r.Kind.Label(), codes(types))
@@ -315,7 +312,7 @@ func (prof *Profile) TypesFor(k Kind, d *Declaration) []Choice {
 		return nil
 	}
 	var out []Choice
-	for _, c := range typeChoices(k) {
+	for _, c := range TypeChoices(k) {
 		if len(prof.LifecycleRules(k, c.Code, d)) > 0 {
 			out = append(out, c)
 		}
@@ -340,8 +337,8 @@ func (prof *Profile) ForProject(k Kind, d *Declaration) bool {
 	if !slices.Contains(LifecycleKinds, k) {
 		return true
 	}
-	if types := typeChoices(k); types != nil {
-		return slices.ContainsFunc(types, func(c Choice) bool { return len(prof.LifecycleRules(k, c.Code, d)) > 0 })
+	if TypeChoices(k) != nil {
+		return len(prof.TypesFor(k, d)) > 0
 	}
 	return len(prof.LifecycleRules(k, "", d)) > 0
 }
@@ -383,13 +380,13 @@ func (prof *Profile) Takes(k Kind, typ string, d *Declaration) error {
 		return nil
 	}
 	field := "kind"
-	if typeChoices(k) != nil {
+	if TypeChoices(k) != nil {
 		field = "type"
 		if typ == "" && len(prof.TypesFor(k, d)) > 0 {
 			return nil
 		}
 	}
-	if (typ != "" || typeChoices(k) == nil) && len(prof.LifecycleRules(k, typ, d)) > 0 {
+	if (typ != "" || TypeChoices(k) == nil) && len(prof.LifecycleRules(k, typ, d)) > 0 {
 		return nil
 	}
 	return prof.notAccepted(k, typ, field, d)
@@ -418,10 +415,10 @@ func (prof *Profile) notAccepted(k Kind, typ, field string, d *Declaration) erro
 	// a 重大变更 (found in review).
 	what := ""
 	if typ != "" {
-		what = LabelOf(typeChoices(k), typ)
+		what = LabelOf(TypeChoices(k), typ)
 	}
 	others := prof.LifecycleRules(k, typ, nil)
-	if typ == "" && typeChoices(k) != nil { // no type chosen yet: the rules of every type
+	if typ == "" && TypeChoices(k) != nil { // no type chosen yet: the rules of every type
 		others = slices.DeleteFunc(slices.Clone(prof.Lifecycle), func(r LifecycleRule) bool { return r.Off || r.Kind != k })
 	}
 	var p Problems

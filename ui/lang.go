@@ -268,6 +268,15 @@ func errorText(err error) string {
 	return translate(e.Code, e.Message, format, args)
 }
 
+// problemText is the message of err's first field problem in the UI's
+// language, or err's own message.
+func problemText(err error) string {
+	if fs := app.FieldErrors(err); len(fs) > 0 {
+		return fieldText(fs[0])
+	}
+	return errorText(err)
+}
+
 // fieldText returns a field problem's message in the UI's language.
 func fieldText(f app.FieldError) string {
 	format, args := f.Template()

@@ -256,15 +256,6 @@ func (le *lifecycleEditor) typeShown() {
 	}
 }
 
-// problemText is the message of err's first field problem in the UI's
-// language, or err's own message.
-func problemText(err error) string {
-	if fs := app.FieldErrors(err); len(fs) > 0 {
-		return fieldText(fs[0])
-	}
-	return errorText(err)
-}
-
 // choiceLabels names choices as a list does: 重大变更、逾期交付.
 func choiceLabels(cs []app.Choice) string {
 	s := make([]string, len(cs))
