@@ -223,12 +223,15 @@ func (u *UI) askProject(k app.Kind, prof *app.Profile, rows []app.FilingRow, dec
 }
 
 // projectHeld reports whether a project whose declaration is st, as this
-// computer knows, is not decided (a draft, returned, withdrawn or refused:
-// app.CheckProjectDecided) and so takes no later filing yet.
-func projectHeld(st app.Status) bool {
+// computer knows, and decl (nil when not at hand) is not decided (a draft,
+// returned, withdrawn or refused) and so takes no later filing yet, as
+// app.CheckProjectDecided holds it: not one its route leaves to the unit
+// (郁南's 单位自行管理 under 10 万元), which the bureau takes later filings of
+// undecided, and the menu held back.
+func projectHeld(prof *app.Profile, st app.Status, decl *app.Declaration) bool {
 	switch st {
 	case app.StatusDraft, app.StatusReturned, app.StatusWithdrawn, app.StatusRejected:
-		return true
+		return decl == nil || prof.DeclarationRoute(decl) != app.RouteSelfManaged
 	}
 	return false
 }
@@ -243,7 +246,7 @@ func projectHeld(st app.Status) bool {
 // (app.Profile.ForProject; nil when not at hand) is greyed and says so.
 func (u *UI) projectMenu(project string, st app.Status, decl *app.Declaration) *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(T("查看项目档案"), func() { u.OpenDossier(project) }), fyne.NewMenuItemSeparator()}
-	held := projectHeld(st)
+	held := projectHeld(u.link.Profile(), st, decl)
 	if held {
 		items = append(items, &fyne.MenuItem{Label: T("项目批复（备案）后才能新建试运行报告等后续材料"), Disabled: true})
 	}

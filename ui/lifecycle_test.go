@@ -551,6 +551,20 @@ func TestProjectMenuWaitsForTheDecision(t *testing.T) {
 			t.Errorf("a project %q offers %v (note %v)", st, on, note)
 		}
 	}
+	// 郁南's project under 10 万元 is the unit's own (单位自行管理): the bureau
+	// takes its later filings undecided (app.CheckProjectDecided), and the
+	// menu held them back; one of 12 万元 (备案) waits.
+	x = newScreens(t, "yunan", nil)
+	held := func(wan int64) bool {
+		d := apptest.Declaration()
+		d.TotalInvestment = app.Wans(wan)
+		return slices.ContainsFunc(x.u.projectMenu("p", app.StatusDraft, d).Items, func(it *fyne.MenuItem) bool {
+			return strings.HasPrefix(it.Label, "项目批复（备案）后")
+		})
+	}
+	if held(8) || !held(12) {
+		t.Errorf("郁南's draft projects held back: 8 万元 %v, 12 万元 %v", held(8), held(12))
+	}
 }
 
 // A 验收后备案 sent weeks after its 10 working days (天宁 政策解读 三、（二）)
