@@ -144,6 +144,35 @@ func TestConsoleIdleFormGivesBackTheDecision(t *testing.T) {
 	}
 }
 
+// The idle page names a filed project's refusal 不予备案 as the filing's page
+// did: the form carries the declaration's route, since the filing is not
+// read once the session is gone (it said 决定：不予立项).
+func TestConsoleIdleFormNamesAFiledProjectsRefusal(t *testing.T) {
+	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
+	f := newFiling(t, fx.unitA.ID)
+	d := f.Declaration
+	d.TotalInvestment, d.YearAmount = app.Wans(38), app.Wans(38)
+	d.Budget = d.Budget[:1]
+	d.Budget[0].Amount = app.Wans(38)
+	d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(38)}}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	setProfile(t, fx, "wuhan")
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	form := hiddenFields(b.last)
+	form.Set("action", "reject")
+	form.Set("comment", "不属于本办法适用范围")
+	fx.clock.Advance(16 * time.Minute)
+	if r := b.post(page+"/decision", form); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("after the session ended: %d", r.StatusCode)
+	}
+	if !strings.Contains(b.last, "<li>决定：不予备案</li>") || strings.Contains(b.last, "不予立项") {
+		t.Errorf("the idle page names the refusal otherwise:\n%s", b.last)
+	}
+}
+
 // Under review steps the queue lists what waits for the account; 全部在办
 // (scope=all) lists every filing under review, which 概况's counts lead
 // to: a reviewer looking up a filing at the joint review found nothing,

@@ -688,18 +688,20 @@ const ResumePath = "/console/login/resume"
 func (c *Console) typedLines(r *http.Request) []string {
 	_, typed, remarks, _ := decisionForm(r)
 	// The filing is not read for a session gone: the form says its kind,
-	// which names the remarks' fields.
+	// which names the remarks' fields, and a declaration's route, which
+	// names its refusal (不予备案 of a filed project, not 不予立项).
 	kind := app.Kind(r.PostFormValue("kind"))
 	if !kind.Valid() {
 		kind = ""
 	}
+	route := r.PostFormValue("route")
 	kept := keptLines(kind, strings.TrimSpace(r.PostFormValue("comment")), remarks)
 	if len(kept) == 0 {
 		return nil
 	}
 	var chosen []string
 	if a := app.Action(r.PostFormValue("action")); a.Valid() && a != app.ActionSubmit {
-		chosen = append(chosen, "决定："+c.b.Profile().ActionLabel(a, kind))
+		chosen = append(chosen, "决定："+c.b.Profile().ActionOn(a, kind, route))
 	}
 	if typed != "" {
 		chosen = append(chosen, "核定金额："+echo(typed)+"（万元）")
@@ -711,7 +713,7 @@ func (c *Console) typedLines(r *http.Request) []string {
 // over the login (resume), the remarks aside: what was chosen and typed,
 // and the page's revision and decisions, to tell the reviewer when the
 // filing moved on while they were away.
-var resumeFields = []string{"action", "approved", "comment", "kind", "revision", "transitions"}
+var resumeFields = []string{"action", "approved", "comment", "kind", "revision", "route", "transitions"}
 
 // resumeForm is the idle page's login form, which carries the decision
 // typed (Fields) back to the filing at Next.
