@@ -3,7 +3,10 @@ package app
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // creditAlphabet is the character set of GB 32100-2015 with the value of each
@@ -46,6 +49,33 @@ func CreditCodeProblem(s string) string {
 		return "第 18 位校验位不符，代码中可能有字符输错，请逐位核对"
 	}
 	return ""
+}
+
+// NormalizeCode reads a code as a clerk may type it — a credit code, a
+// provider code, a region code — through an input method left in
+// full-width mode (９１３２０１…), in small letters, or grouped with spaces,
+// and returns it as codes are kept: half-width, capital letters, no spaces.
+// It returns false, and s as it was, when what is left is not made of
+// ASCII letters, digits and hyphens only (a name typed into the wrong
+// field stays for the clerk to see). Such codes were refused with
+// “只用半角数字…” though nothing was wrong but the width.
+func NormalizeCode(s string) (string, bool) {
+	t := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, width.Narrow.String(s))
+	t = strings.ToUpper(t)
+	if t == "" {
+		return s, false
+	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '-') {
+			return s, false
+		}
+	}
+	return t, true
 }
 
 // ProviderCodeProblem checks a 信息资源提供方代码: a code of 18 characters,

@@ -41,3 +41,27 @@ func TestCreditCodeProblem(t *testing.T) {
 		}
 	}
 }
+
+// A code typed through an input method in full-width mode, in small
+// letters or in groups is read as the code it is; a name typed into the
+// field is left as it was.
+func TestNormalizeCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"９１４４０３００７０８４６１１３６Ｔ": "91440300708461136T",
+		"９1440300708461136t":       "91440300708461136T",
+		" 9144 0300 7084 6113 6T ": "91440300708461136T",
+		"９１４４０３　００７０８４６１１３６Ｔ":      "91440300708461136T",
+		"３４１５２２":                   "341522",
+		"JG-001":                   "JG-001",
+	} {
+		got, ok := NormalizeCode(in)
+		if !ok || got != want {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "   ", "霍邱县城关镇人民政府", "9144O3００7０８4611３6T号", "91.44"} {
+		if got, ok := NormalizeCode(in); ok || got != in {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want it left as it was", in, got, ok)
+		}
+	}
+}

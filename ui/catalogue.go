@@ -64,7 +64,7 @@ func newCatalogueEditor(e *editorScreen) *catalogueEditor {
 		e.text("title", "目录名称", "如“城关镇智慧社区项目政务数据共享资源目录”", &c.Title, false),
 		e.text("project_name", "项目名称", "选择所属项目后自动填写", &c.ProjectName, false),
 		e.text("provider_name", "信息资源提供方", "编制目录的部门名称", &c.ProviderName, false),
-		e.text("provider_code", "提供方代码", "统一社会信用代码或机构代码", &c.ProviderCode, false),
+		e.code("provider_code", "提供方代码", "统一社会信用代码或机构代码", &c.ProviderCode),
 		ce.excel.buttons(),
 	)
 
@@ -284,12 +284,12 @@ func (ce *catalogueEditor) showDetail() {
 
 	box := container.NewVBox(ce.code,
 		sideBySide(2,
-			e.text(p+"category", "分类码", "类 1 位 + 项 2 位 + 目 3 位…，如 101 或 307001", &r.Category, false),
-			e.text(p+"sequence", "顺序码", "数字，如 000001", &r.Sequence, false)),
+			e.code(p+"category", "分类码", "类 1 位 + 项 2 位 + 目 3 位…，如 101 或 307001", &r.Category),
+			e.code(p+"sequence", "顺序码", "数字，如 000001", &r.Sequence)),
 		e.text(p+"name", "信息资源名称", "不超过 128 个字", &r.Name, false),
 		sideBySide(2,
 			e.text(p+"provider_name", "提供方", "", &r.ProviderName, false),
-			e.text(p+"provider_code", "提供方代码", "", &r.ProviderCode, false)),
+			e.code(p+"provider_code", "提供方代码", "", &r.ProviderCode)),
 		e.text(p+"office", "内设科室", "", &r.Office, false),
 		e.text(p+"abstract", "摘要", "资源的内容、范围和用途", &r.Abstract, true),
 		sideBySide(2, fmtClass, fmtType),

@@ -1262,8 +1262,9 @@ func (e *editorScreen) onRetry() {
 // onSubmit checks the declaration under the profile in force; with problems
 // it lists them, each taking the clerk to its field; otherwise it asks for
 // confirmation and submits.
-// normalize puts the text of a date or month field the way the filing
-// keeps it (2027-03 for 2027年3月), when it can read it.
+// normalize puts the text of a date, month or code field the way the
+// filing keeps it (2027-03 for 2027年3月, 341522 for ３４１５２２), when it
+// can read it.
 func (e *editorScreen) normalize(in *widget.Entry) {
 	if read := e.dates[in]; read != nil {
 		if d, ok := read(in.Text); ok && d != in.Text {

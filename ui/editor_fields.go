@@ -202,6 +202,13 @@ func (e *editorScreen) text(path, label, hint string, ptr *string, multi bool) f
 	return e.field(path, label, hint, in)
 }
 
+// code is text for a code (统一社会信用代码, 提供方代码, 行政区划代码): typed
+// full-width through an input method, in small letters or in groups, it is
+// written as codes are kept on leaving the field (app.NormalizeCode).
+func (e *editorScreen) code(path, label, hint string, ptr *string) fyne.CanvasObject {
+	return e.dateLike(path, label, hint, ptr, app.NormalizeCode)
+}
+
 // date is text for a date: what the clerk types in another common form
 // (2027/6/30, 2027年6月30日) is written YYYY-MM-DD on leaving the field.
 func (e *editorScreen) date(path, label, hint string, ptr *string) fyne.CanvasObject {

@@ -900,6 +900,38 @@ func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
 	}
 }
 
+// A credit code and a region code typed through an input method left in
+// full-width mode are written half-width when the clerk leaves the field
+// or clicks 检查并提交 while typing: they were refused with “只用半角数字…”
+// though nothing was wrong but the width.
+func TestCodeTypedFullWidthIsKept(t *testing.T) {
+	x := newScreens(t, "huoqiu", nil)
+	h := x.newEditor(t, app.KindDeclaration)
+	h.e.jump("unit_credit_code")
+	x.pump()
+	code, region := h.entry("unit_credit_code"), h.entry("region_code")
+	code.SetText("")
+	x.w.Canvas().Focus(code)
+	test.Type(code, "９１４４０３００７０８４６１１３６ｔ")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	region.SetText("")
+	x.w.Canvas().Focus(region)
+	test.Type(region, "３４１５２２")
+	x.eventually(t, "the credit code written half-width", func() bool { return code.Text == "91440300708461136T" })
+	h.e.onSubmit()
+	x.pump()
+	if region.Text != "341522" {
+		t.Errorf("the region code, being typed in at 检查并提交: %q", region.Text)
+	}
+	x.saved(t, "the codes stored", func(f *app.Filing) bool {
+		return f.Declaration.UnitCreditCode == "91440300708461136T" && f.Declaration.RegionCode == "341522"
+	})
+	if msg := h.message("unit_credit_code"); msg != "" {
+		t.Errorf("the code read half-width still says %q", msg)
+	}
+}
+
 // A row added from the keyboard takes the keyboard: after 添加资金来源 (or
 // a module, a schedule node), Tab went back to the top of the form.
 func TestAddedRowTakesTheKeyboard(t *testing.T) {
