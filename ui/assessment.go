@@ -153,7 +153,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	if len(a.Deadlines) > 0 {
 		p.box.Add(heading(T("时间要求")))
 		for _, dl := range a.Deadlines {
-			p.box.Add(deadlineView(dl, now))
+			p.box.Add(deadlineView(e.prof.BureauShort(), dl, now))
 		}
 	}
 }

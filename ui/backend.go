@@ -198,9 +198,9 @@ func (d Decision) headline(prof *app.Profile) string {
 	case d.FilingID != "":
 		return T("材料有新的审核结果")
 	case d.Title != "":
-		return T("数管局通知：") + d.Title
+		return Tf("%s通知：%s", prof.BureauShort(), d.Title)
 	}
-	return T("数管局通知")
+	return Tf("%s通知", prof.BureauShort())
 }
 
 // SyncStatus is what the connection bar shows.

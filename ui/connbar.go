@@ -90,7 +90,7 @@ func (b *connBar) onRekey() {
 func (b *connBar) update(st SyncStatus, c app.Counts) {
 	switch {
 	case !st.Connected:
-		b.state.SetText("● " + T("离线工作（未连接数管局）"))
+		b.state.SetText("● " + Tf("离线工作（未连接%s）", b.u.bureau()))
 		b.state.Importance = widget.MediumImportance
 	case st.NeedsLogin:
 		// Not a green 已连接 beside 登录已失效 (found in a clerk's
@@ -98,10 +98,10 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		b.state.SetText("● " + T("登录已失效"))
 		b.state.Importance = widget.DangerImportance
 	case st.Online && st.Unavailable:
-		b.state.SetText("● " + T("已连接，数管局暂时无法受理"))
+		b.state.SetText("● " + Tf("已连接，%s暂时无法受理", b.u.bureau()))
 		b.state.Importance = widget.WarningImportance
 	case st.Online:
-		b.state.SetText("● " + T("已连接数管局"))
+		b.state.SetText("● " + Tf("已连接%s", b.u.bureau()))
 		b.state.Importance = widget.SuccessImportance
 	case st.Syncing:
 		b.state.SetText("● " + T("正在连接…"))
@@ -124,11 +124,11 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	case st.Connected && !st.LastSuccess.IsZero():
 		b.last.SetText(T("上次同步") + " " + clock(st.LastSuccess, b.u.now()))
 	case st.Connected && st.Online && !st.Unavailable:
-		b.last.SetText(T("正在接收数管局的消息"))
+		b.last.SetText(Tf("正在接收%s的消息", b.u.bureau()))
 	case st.Connected:
 		b.last.SetText(T("尚未同步"))
 	default:
-		b.last.SetText(T("连接数管局后自动发送"))
+		b.last.SetText(Tf("连接%s后自动发送", b.u.bureau()))
 	}
 	reason := T(st.LastError) // the sync loop's reasons are Chinese; the common ones have English
 	if reason != "" && !st.NextRetry.IsZero() {

@@ -432,7 +432,7 @@ func (d *dossierScreen) show(ds app.Dossier) {
 		imp := widget.MediumImportance
 		switch {
 		case dl.Bureau:
-			text += T("（数管局办理的环节）") // the bureau's step, neither met nor missed by the unit
+			text += Tf("（%s办理的环节）", d.u.bureau()) // the bureau's step, neither met nor missed by the unit
 		case dl.Met && dl.LateDays() > 0:
 			// as the bureau's reviewer sees it beside the filing
 			late := "（%s 完成，逾期 %d 天）"                             // by an act (组织验收)

@@ -129,20 +129,21 @@ func TestConnBarDraftsProblem(t *testing.T) {
 // TestConnBarBureauUnavailable: a bureau that answered it cannot take
 // anything now (its database away) was reached: the bar says so, in the
 // warning colour, with what the bureau said — not 离线, which sent clerks
-// to check their network, and not the green 已连接数管局.
+// to check their network, and not the green 已连接…; the bureau named as
+// the rules name it (霍邱's 县数管局).
 func TestConnBarBureauUnavailable(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	b := newConnBar(x.u)
 	b.update(SyncStatus{Connected: true, Online: true, Unavailable: true,
 		LastError: "数管局服务器的存储暂时不可用；已收到的材料不受影响，请稍后重试"}, app.Counts{Outbox: 1})
-	if b.state.Text != "● 已连接，数管局暂时无法受理" || b.state.Importance != widget.WarningImportance {
+	if b.state.Text != "● 已连接，县数管局暂时无法受理" || b.state.Importance != widget.WarningImportance {
 		t.Errorf("state: %q (importance %v)", b.state.Text, b.state.Importance)
 	}
-	if !strings.Contains(b.reason.Text, "存储暂时不可用") || b.last.Text == "正在接收数管局的消息" {
+	if !strings.Contains(b.reason.Text, "存储暂时不可用") || b.last.Text == "正在接收县数管局的消息" {
 		t.Errorf("reason %q, last %q", b.reason.Text, b.last.Text)
 	}
 	b.update(SyncStatus{Connected: true, Online: true}, app.Counts{})
-	if b.state.Text != "● 已连接数管局" || b.state.Importance != widget.SuccessImportance {
+	if b.state.Text != "● 已连接县数管局" || b.state.Importance != widget.SuccessImportance {
 		t.Errorf("state once it takes filings again: %q", b.state.Text)
 	}
 }

@@ -763,7 +763,7 @@ func (e *editorScreen) applyEditable() {
 		if e.f.OpenReturn() != nil {
 			comment = e.lastComment()
 		}
-		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从数管局撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1)+comment, widget.WarningImportance))
+		e.banner.Add(banner(theme.DocumentCreateIcon(), Tf("这是撤回后的修改版本：第 %d 版已从%s撤回，改完后点“检查并提交”重新报送。", e.f.Revision.Number-1, e.prof.BureauShort())+comment, widget.WarningImportance))
 		if l := e.remarksElsewhere(); l != nil {
 			e.banner.Add(l)
 		}
@@ -777,10 +777,10 @@ func (e *editorScreen) applyEditable() {
 	case e.editable:
 		e.submit.Show()
 	case e.f.Status == app.StatusWithdrawn:
-		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版已从数管局撤回，数管局不再审核这一版。点“修改后重新提交”接着修改。", e.f.Revision.Number), widget.WarningImportance))
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版已从%s撤回，这一版不再审核。点“修改后重新提交”接着修改。", e.f.Revision.Number, e.prof.BureauShort()), widget.WarningImportance))
 		e.revise.Show()
 	case e.f.Status == app.StatusReturned:
-		e.banner.Add(banner(theme.WarningIcon(), T("只读 · 数管局已退回修改。")+e.lastComment(), widget.WarningImportance))
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · %s已退回修改。", e.prof.BureauShort())+e.lastComment(), widget.WarningImportance))
 		if l := e.remarksElsewhere(); l != nil {
 			e.banner.Add(l)
 		}
@@ -788,11 +788,11 @@ func (e *editorScreen) applyEditable() {
 	case !e.f.Revision.Submitted() && e.f.Revision.Number > 1 && !e.f.Status.Final():
 		// A draft revision on top of one the bureau is reviewing: kept when
 		// another computer of the unit revised the filing first.
-		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机未被数管局接收的修改，已保存为草稿：本单位另一台电脑先提交了第 %d 版，数管局正在处理。请在“进度与批复”中对照第 %d 版核对；数管局退回修改后即可在此编辑并提交。",
-			e.f.Revision.Number, e.f.Revision.Number-1, e.f.Revision.Number-1), widget.WarningImportance))
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机的修改，%s没有接收，已保存为草稿：本单位另一台电脑先提交了第 %d 版，正在办理。请在“进度与批复”中对照第 %d 版核对；退回修改后即可在此编辑并提交。",
+			e.f.Revision.Number, e.prof.BureauShort(), e.f.Revision.Number-1, e.f.Revision.Number-1), widget.WarningImportance))
 	case e.f.Status.Final():
 		// 霍邱's 批复立项 is 县发改委's: the banner said the bureau's.
-		who := T("数管局")
+		who := e.prof.BureauShort()
 		if n := len(e.f.History); n > 0 {
 			if r := e.f.History[n-1].Role; r == app.RoleFinance || r == app.RoleNDRC || r == app.RoleCrypto {
 				who = T(r.Department())
@@ -822,12 +822,12 @@ func (e *editorScreen) applyEditable() {
 // queued after it), or, delivered, that it changes only once returned.
 func (e *editorScreen) showSubmittedNote() {
 	at := e.f.Revision.SubmittedAt.Local().Format("2006-01-02 15:04")
-	text := Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；数管局退回修改后可以再编辑。", e.f.Revision.Number, at)
+	text := Tf("只读 · 第 %d 版已于 %s 提交，提交后不能再修改；%s退回修改后可以再编辑。", e.f.Revision.Number, at, e.prof.BureauShort())
 	switch w := e.withdrawal; {
 	case w.ok:
-		text = Tf("只读 · 第 %d 版已于 %s 提交，还没有送达数管局：如需修改，可以点“撤回提交”收回。", e.f.Revision.Number, at)
+		text = Tf("只读 · 第 %d 版已于 %s 提交，还没有送达%s：如需修改，可以点“撤回提交”收回。", e.f.Revision.Number, at, e.prof.BureauShort())
 	case w.atBureau:
-		text = Tf("只读 · 第 %d 版已于 %s 提交，已送达数管局，等待受理：受理前如需修改，可以点“撤回提交”向数管局撤回。", e.f.Revision.Number, at)
+		text = Tf("只读 · 第 %d 版已于 %s 提交，已送达%s，等待受理：受理前如需修改，可以点“撤回提交”撤回。", e.f.Revision.Number, at, e.prof.BureauShort())
 	case w.why != "":
 		// Sent without an answer (it may have arrived), on its way now,
 		// or needed by a filing queued after it: why it cannot be taken
@@ -1105,7 +1105,7 @@ func (e *editorScreen) onWithdraw() {
 		return
 	}
 	msg := Tf("撤回“%s”第 %d 版的提交？", title, rev) + "\n\n" +
-		T("这一版还没有送达数管局。撤回后可以接着修改再提交，数管局不会收到这一次。")
+		Tf("这一版还没有送达%s。撤回后可以接着修改再提交，这一次不会送达。", e.prof.BureauShort())
 	// Asked first: a submission sent without an answer may have arrived,
 	// and the clerk is not asked to confirm what then cannot be done.
 	e.withdrawStep(func(ctx context.Context) (*app.Filing, error) { return nil, e.u.store.CanWithdraw(ctx, id) }, func(*app.Filing) {
@@ -1136,13 +1136,13 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 	id, rev := e.f.ID, e.f.Revision.Number
 	why := newTextArea(reason)
 	why.Wrapping = wrapping()
-	why.SetPlaceHolder(Tf("选填，数管局审核人员可以看到（%d 字以内）", app.MaxWithdrawReason))
+	why.SetPlaceHolder(Tf("选填，%s审核人员可以看到（%d 字以内）", e.prof.BureauShort(), app.MaxWithdrawReason))
 	why.SetMinRowsVisible(3)
-	msg := Tf("向数管局撤回“%s”第 %d 版？", title, rev) + "\n\n" +
-		T("这一版已送达数管局，还没有受理。撤回后数管局不再审核这一版，可以修改后重新提交（作为下一版）。需要连上数管局；数管局已受理的，不能再撤回。")
+	msg := Tf("向%s撤回“%s”第 %d 版？", e.prof.BureauShort(), title, rev) + "\n\n" +
+		Tf("这一版已送达%s，还没有受理。撤回后不再审核这一版，可以修改后重新提交（作为下一版）。需要连上网络；已受理的，不能再撤回。", e.prof.BureauShort())
 	content := container.NewVBox(messageContent(msg, e.u.win), widget.NewLabel(T("撤回原因")), why)
 	var d *confirmDialog
-	d = newCustomConfirm(T("撤回提交"), T("向数管局撤回"), T("不撤回"), content, func(ok bool) {
+	d = newCustomConfirm(T("撤回提交"), T("确认撤回"), T("不撤回"), content, func(ok bool) {
 		if e.withdrawDlg == d {
 			e.withdrawDlg = nil
 		}
@@ -1196,11 +1196,11 @@ func (e *editorScreen) withdrawOvertaken(f *app.Filing) {
 	case f.Status == app.StatusWithdrawn:
 		// withdrawn meanwhile (another computer of the unit)
 	case f.Status == app.StatusReturned:
-		showMessage(T("无需撤回"), T("数管局已退回修改这一版：不需要撤回，点“修改后重新提交”修改后再报送。"), e.u.win)
+		showMessage(T("无需撤回"), Tf("%s已退回修改这一版：不需要撤回，点“修改后重新提交”修改后再报送。", e.prof.BureauShort()), e.u.win)
 	case f.Status.Final():
-		showMessage(T("无法撤回"), Tf("数管局已对这一版作出决定（现为“%s”），不能再撤回。", T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f)))), e.u.win)
+		showMessage(T("无法撤回"), Tf("%s已对这一版作出决定（现为“%s”），不能再撤回。", e.prof.BureauShort(), T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f)))), e.u.win)
 	default:
-		showMessage(T("无法撤回"), Tf("材料现为“%s”：数管局已开始办理这一版，不能再撤回。如需修改，请联系数管局退回修改。", T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f)))), e.u.win)
+		showMessage(T("无法撤回"), Tf("材料现为“%s”：%s已开始办理这一版，不能再撤回。如需修改，请联系%s退回修改。", T(e.prof.StatusOn(f.Status, f.Kind, e.prof.RouteOf(f))), e.prof.BureauShort(), e.prof.BureauShort()), e.u.win)
 	}
 }
 
@@ -1221,7 +1221,7 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 				text := errorText(err)
 				if c == app.ECONFLICT && hasHan(text) && Language() == LangEnglish {
 					// the bureau's own words, composed there
-					text = T("数管局已开始办理这份材料，或已收到更新的版本，不能再撤回：如需修改，请联系数管局退回修改。")
+					text = Tf("%s已开始办理这份材料，或已收到更新的版本，不能再撤回：如需修改，请联系%s退回修改。", e.prof.BureauShort(), e.prof.BureauShort())
 				}
 				showMessage(T("无法撤回"), text, e.u.win)
 				return
@@ -1284,13 +1284,13 @@ func (e *editorScreen) onSubmit() {
 		e.showProblemList()
 		return
 	}
-	msg := e.kind.confirmation() + T("提交后本版本不能再修改，将在联网时发送给数管局（数管局受理前可以撤回）。确认提交？")
+	msg := e.kind.confirmation() + Tf("提交后本版本不能再修改，将在联网时发送给%s（受理前可以撤回）。确认提交？", e.prof.BureauShort())
 	ask := func(unchangedFrom int) {
 		m := msg
 		if unchangedFrom > 0 {
-			m = Tf("与退回的第 %d 版相比，这一版没有任何修改。数管局退回的材料，一般要按审核意见修改后再提交。", unchangedFrom) + "\n\n" + msg
+			m = Tf("与退回的第 %d 版相比，这一版没有任何修改。%s退回的材料，一般要按审核意见修改后再提交。", unchangedFrom, e.prof.BureauShort()) + "\n\n" + msg
 			if e.f.Status == app.StatusWithdrawn {
-				m = Tf("与撤回的第 %d 版相比，这一版没有任何修改：数管局会收到与撤回前相同的内容。", unchangedFrom) + "\n\n" + msg
+				m = Tf("与撤回的第 %d 版相比，这一版没有任何修改：%s会收到与撤回前相同的内容。", unchangedFrom, e.prof.BureauShort()) + "\n\n" + msg
 			}
 		}
 		showConfirm(T("提交")+T(e.u.kindName(e.f.Kind)), m, func(ok bool) {

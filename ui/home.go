@@ -319,10 +319,10 @@ func (h *homeScreen) showDeadlines() {
 	h.dlShown = shown
 	var objs []fyne.CanvasObject
 	for _, d := range h.projectDL {
-		objs = append(objs, deadlineView(d, now))
+		objs = append(objs, deadlineView(prof.BureauShort(), d, now))
 	}
 	for _, d := range upcoming(prof, now) {
-		objs = append(objs, deadlineView(d, now))
+		objs = append(objs, deadlineView(prof.BureauShort(), d, now))
 	}
 	if len(objs) == 0 {
 		objs = append(objs, note(T("本地区规则没有固定的申报期限")))
@@ -379,7 +379,7 @@ func upcoming(prof *app.Profile, now time.Time) []app.Deadline {
 
 // deadlineView shows one deadline: its label, the due date and days left, or
 // how it will be counted when its anchor event has not happened.
-func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
+func deadlineView(bureau string, d app.Deadline, now time.Time) fyne.CanvasObject {
 	title := &paragraph{Text: T(d.Label), TextStyle: fyne.TextStyle{Bold: true}}
 	var when string
 	imp := widget.LowImportance
@@ -412,9 +412,9 @@ func deadlineView(d app.Deadline, now time.Time) fyne.CanvasObject {
 		// nor misses: not in the colours, nor the words (截止, 已过期), of
 		// the clerk's own deadlines (found in review)
 		if d.Known() {
-			when = Tf("数管局于 %s 前完成", dueDate(d))
+			when = Tf("%s于 %s 前完成", bureau, dueDate(d))
 		}
-		when += T("（数管局办理的环节）")
+		when += Tf("（%s办理的环节）", bureau)
 		imp = widget.LowImportance
 	}
 	return container.NewVBox(title, &paragraph{Text: when, Importance: imp})

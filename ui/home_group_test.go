@@ -136,10 +136,10 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.Local)
 	d := app.Deadline{ID: "self_evaluation", Label: "绩效自评价报告报送",
 		Opens: time.Date(2027, 11, 3, 0, 0, 0, 0, time.Local), Due: time.Date(2028, 11, 3, 0, 0, 0, 0, time.Local)}
-	if got := textOf(deadlineView(d, now)); !strings.Contains(got, "2027-11-03 至 2028-11-03（335 天后开始）") {
+	if got := textOf(deadlineView("数管局", d, now)); !strings.Contains(got, "2027-11-03 至 2028-11-03（335 天后开始）") {
 		t.Errorf("before the window opens:\n%s", got)
 	}
-	if got := textOf(deadlineView(d, now.AddDate(1, 0, 1))); !strings.Contains(got, "截止 2028-11-03（还有 335 天）") {
+	if got := textOf(deadlineView("数管局", d, now.AddDate(1, 0, 1))); !strings.Contains(got, "截止 2028-11-03（还有 335 天）") {
 		t.Errorf("in the window:\n%s", got)
 	}
 	// The last day is the due date itself: not past until the day after.
@@ -152,7 +152,7 @@ func TestDeadlineViewShowsAWindowNotOpenYet(t *testing.T) {
 		{time.Date(2028, 11, 3, 23, 59, 0, 0, time.Local), "截止 2028-11-03（今天截止）"},
 		{time.Date(2028, 11, 4, 0, 0, 0, 0, time.Local), "截止 2028-11-03（已过期）"},
 	} {
-		if got := textOf(deadlineView(d, tc.at)); !strings.Contains(got, tc.want) {
+		if got := textOf(deadlineView("数管局", d, tc.at)); !strings.Contains(got, tc.want) {
 			t.Errorf("at %v: %q, want %q", tc.at, got, tc.want)
 		}
 	}

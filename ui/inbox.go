@@ -106,7 +106,7 @@ func (s *inboxScreen) showAll(msgs []app.Message, err error) {
 	s.msgs = msgs
 	s.list.Refresh()
 	if len(msgs) == 0 {
-		s.empty.SetText(T("还没有消息。数管局的每个决定都会出现在这里，并弹出桌面通知。"))
+		s.empty.SetText(Tf("还没有消息。%s的每个决定都会出现在这里，并弹出桌面通知。", s.u.bureau()))
 		s.detail.RemoveAll()
 	} else {
 		s.empty.SetText(fmt.Sprintf(T("共 %d 条"), len(msgs)))
@@ -176,7 +176,7 @@ func (s *inboxScreen) show(m app.Message) {
 		}
 		who, heads, none := T("审核人：%s · 第 %d 版"), T("审核意见"), T("（无审核意见）")
 		if d.Role == app.RoleUnit { // the unit's own withdrawal
-			what = Tf("本单位已从数管局撤回（原状态：%s）", T(prof.StatusLabel(d.From, k)))
+			what = Tf("本单位已从%s撤回（原状态：%s）", prof.BureauShort(), T(prof.StatusLabel(d.From, k)))
 			who, heads, none = T("撤回人：%s · 第 %d 版"), T("撤回原因"), T("（没有写原因）")
 		}
 		s.detail.Add(&widget.Label{Text: what, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
@@ -247,5 +247,5 @@ func headline(prof *app.Profile, m app.Message, route string) string {
 	if m.Title != "" {
 		return m.Title
 	}
-	return T("数管局通知")
+	return Tf("%s通知", prof.BureauShort())
 }

@@ -201,7 +201,17 @@ func Tf(format string, args ...any) string {
 			targs[i] = a
 		}
 	}
-	return fmt.Sprintf(T(format), targs...)
+	return sentence(fmt.Sprintf(T(format), targs...))
+}
+
+// sentence starts an English message with a capital letter: an argument
+// that begins it, such as the bureau's name (the bureau, in a sentence),
+// is written as it reads mid-sentence. Chinese is left as it is.
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' && Language() == LangEnglish {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // hasHan reports whether s holds a Chinese character.
@@ -387,3 +397,9 @@ func shownTitle(prof *app.Profile, k app.Kind, title string) string {
 // kindName is what the regulation in force calls filings of kind k (see
 // app.Profile.KindName), in Chinese.
 func (u *UI) kindName(k app.Kind) string { return u.link.Profile().KindName(k) }
+
+// bureau is what the rules in force call the bureau in a sentence (天宁区数据局,
+// 县数管局; app.Profile.BureauShort), in Chinese: Tf translates it. Without
+// rules chosen yet it is 数管局. A 天宁 clerk read 已连接数管局 above rules
+// that name no 数管局 at all.
+func (u *UI) bureau() string { return u.link.Profile().BureauShort() }

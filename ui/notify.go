@@ -59,7 +59,7 @@ func noticeBody(prof *app.Profile, d Decision) string {
 	}
 	switch d.Action {
 	case app.ActionAccept:
-		return T("数管局已受理，正在审核；有结果会再通知您。")
+		return Tf("%s已受理，正在审核；有结果会再通知您。", prof.BureauShort())
 	case app.ActionPass:
 		return T("初审通过，已转专家论证；有结果会再通知您。")
 	case app.ActionApprove:

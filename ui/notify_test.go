@@ -436,6 +436,14 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 	if got := noticeBody(profs["huoqiu"], Decision{Action: app.ActionApprove, FilingKind: app.KindDeclaration}); got != "已批复立项。" {
 		t.Errorf("a declaration's approval says %q", got)
 	}
+	// The bureau as the rules name it: 郁南's has no 数管局.
+	accepted := Decision{FilingID: "a", Action: app.ActionAccept}
+	if got := noticeBody(profs["yunan"], accepted); got != "县政务和数据局已受理，正在审核；有结果会再通知您。" {
+		t.Errorf("郁南's acceptance says %q", got)
+	}
+	if got := (Decision{Title: "2027 年度申报通知"}).headline(profs["tianning"]); got != "天宁区数据局通知：2027 年度申报通知" {
+		t.Errorf("天宁's notice reads %q", got)
+	}
 	if err := SetupLanguage(LangEnglish); err != nil {
 		t.Fatal(err)
 	}
@@ -447,6 +455,14 @@ func TestDecisionHeadlineInEnglish(t *testing.T) {
 		if got := strings.ReplaceAll(d.headline(nil), "平台", ""); hasHan(got) {
 			t.Errorf("English headline %q has Chinese beyond the filing's name", d.headline(nil))
 		}
+	}
+	// A sentence the bureau's name begins starts with a capital letter;
+	// the name is the rules' own.
+	if got := noticeBody(nil, accepted); got != "The bureau accepted it and is reviewing it; you will be notified of the result." {
+		t.Errorf("English acceptance without rules: %q", got)
+	}
+	if got := noticeBody(profs["tianning"], accepted); got != "Tianning District Data Bureau accepted it and is reviewing it; you will be notified of the result." {
+		t.Errorf("天宁's acceptance in English: %q", got)
 	}
 }
 

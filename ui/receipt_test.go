@@ -22,7 +22,7 @@ func TestTimelineShowsTheReceipt(t *testing.T) {
 	sm := "d2437cafd85fd9ce4156f137bc9c2b0ac010216ceec76611ded8e32b99ee5292"
 	rc := &app.ReceiptProof{Verified: true, BodySM3: sm, Revision: 1}
 	got := textOf(transitionView(nil, app.KindDeclaration, "", tr, hash, rc, nil, nil))
-	if !strings.Contains(got, "校验码 ABAB-ABAB") || !strings.Contains(got, "数管局回执已验签（SM2），SM3 摘要 D243-7CAF-D85F-D9CE") {
+	if !strings.Contains(got, "校验码 ABAB-ABAB") || !strings.Contains(got, "回执已验签（SM2），SM3 摘要 D243-7CAF-D85F-D9CE") {
 		t.Errorf("verified receipt:\n%s", got)
 	}
 	got = textOf(transitionView(nil, app.KindDeclaration, "", tr, hash, &app.ReceiptProof{Problem: "数管局未提供回执签名公钥（较早版本的数管局服务器），回执未验签"}, nil, nil))
@@ -36,7 +36,7 @@ func TestTimelineShowsTheReceipt(t *testing.T) {
 	var saved *app.ReceiptProof
 	var btn *widget.Button
 	walk(transitionView(nil, app.KindDeclaration, "", tr, hash, rc, func(p *app.ReceiptProof) { saved = p }, nil), func(o fyne.CanvasObject) {
-		if b := buttonOf(o); b != nil && b.Text == "保存数管局回执…" {
+		if b := buttonOf(o); b != nil && b.Text == "保存签名回执…" {
 			btn = b
 		}
 	})
@@ -48,7 +48,7 @@ func TestTimelineShowsTheReceipt(t *testing.T) {
 		t.Errorf("the button saved %+v, want %+v", saved, rc)
 	}
 	walk(transitionView(nil, app.KindDeclaration, "", tr, hash, nil, func(*app.ReceiptProof) {}, nil), func(o fyne.CanvasObject) {
-		if b := buttonOf(o); b != nil && b.Text == "保存数管局回执…" {
+		if b := buttonOf(o); b != nil && b.Text == "保存签名回执…" {
 			t.Error("a save button without a receipt")
 		}
 	})

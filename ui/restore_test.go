@@ -17,8 +17,7 @@ import (
 // filings are back; a conflict another machine caused is red, since the
 // clerk must reconcile.
 func TestConnBarShowsRestoreAndConflict(t *testing.T) {
-	test.NewTempApp(t)
-	b := newConnBar(&UI{now: time.Now})
+	b := newConnBar(newScreens(t, "huoqiu", nil).u)
 	b.update(SyncStatus{Connected: true, Online: true, Restore: &RestoreProgress{Restored: 400, Total: 10000}}, app.Counts{})
 	if b.last.Text != "正在从数管局恢复：已恢复 400 / 10000 份" || !b.progressBox.Visible() || b.progress.Value != 0.04 {
 		t.Errorf("restore under way: %q, progress %v %v", b.last.Text, b.progressBox.Visible(), b.progress.Value)
@@ -109,7 +108,7 @@ func TestReconciledDraftSaysWhatItIs(t *testing.T) {
 	x.u.OpenFiling(f.ID)
 	x.pump()
 	text := textOf(x.editor(t).e.banner)
-	if !strings.Contains(text, "第 3 版是本机未被数管局接收的修改") || !strings.Contains(text, "第 2 版") ||
+	if !strings.Contains(text, "第 3 版是本机的修改，县数管局没有接收") || !strings.Contains(text, "第 2 版") ||
 		strings.Contains(text, "0001") {
 		t.Errorf("banner of a reconciled draft: %q", text)
 	}

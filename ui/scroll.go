@@ -206,7 +206,7 @@ func (u *UI) followFocus() {
 // revealFocused brings o, which has the keyboard, into view in every
 // scroll between the window's screen (or the dialog shown) and o: the
 // settings page, the timeline, the dossier, the editor's side panel (the
-// keyboard walkthrough pressed a 保存数管局回执… it could not see), the
+// keyboard walkthrough pressed a 保存签名回执… it could not see), the
 // problem list. Scrolls are found through containers, splits, the shown
 // tab, forms and cards; other widgets' insides are not searched.
 func (u *UI) revealFocused(o fyne.CanvasObject) {

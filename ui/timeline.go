@@ -142,7 +142,7 @@ func (t *timelineScreen) show(f *app.Filing, revs []app.RevisionInfo, send app.S
 		t.events.Add(transitionView(t.u.link.Profile(), f.Kind, route, h, hashes[h.RevisionID], receipts[h.RevisionID], t.saveReceipt, func(path string) { t.u.OpenRemark(f.ID, h.RevisionID, path) }))
 	}
 	if len(history) == 0 {
-		t.events.Add(note(T("还没有提交过。提交后，数管局的每个决定和审核意见都会显示在这里。")))
+		t.events.Add(note(Tf("还没有提交过。提交后，%s的每个决定和审核意见都会显示在这里。", t.u.bureau())))
 	}
 }
 
@@ -160,7 +160,7 @@ func transitionView(prof *app.Profile, k app.Kind, route string, h app.Transitio
 	case h.Action == app.ActionConcur:
 		what = fmt.Sprintf(T("第 %d 版 · 联审同意（%s）"), h.RevisionNumber, h.From.Label())
 	case h.Action == app.ActionWithdraw:
-		what = fmt.Sprintf(T("第 %d 版 · 已从数管局撤回（数管局尚未受理）"), h.RevisionNumber)
+		what = Tf("第 %d 版 · 已从%s撤回（尚未受理）", h.RevisionNumber, prof.BureauShort())
 	}
 	who := h.Actor
 	switch {
@@ -172,13 +172,13 @@ func transitionView(prof *app.Profile, k app.Kind, route string, h app.Transitio
 		// not the bureau (found in a clerk's walkthrough)
 		who += "（" + T(h.Role.Department()) + "）"
 	default:
-		who += T("（数管局）")
+		who += Tf("（%s）", prof.BureauShort())
 	}
 	extra := ""
 	if hash != "" && h.Action == app.ActionSubmit {
 		// The digest as a short code a clerk can read out over the phone
 		// to check that the bureau holds what was sent, not as a hash.
-		extra = fmt.Sprintf(T("校验码 %s（与数管局核对所收内容时使用）"), strings.ToUpper(hash[:4]+"-"+hash[4:8]))
+		extra = Tf("校验码 %s（与%s核对所收内容时使用）", strings.ToUpper(hash[:4]+"-"+hash[4:8]), prof.BureauShort())
 		extra += receiptLine(rc)
 	}
 	imp := widget.MediumImportance
@@ -200,7 +200,7 @@ func transitionView(prof *app.Profile, k app.Kind, route string, h app.Transitio
 	}
 	box := event(h.At, what, who, comment, extra, imp, lines...)
 	if c, ok := box.(*fyne.Container); ok && save != nil && rc != nil && h.Action == app.ActionSubmit && len(c.Objects) > 0 {
-		btn := newButton(&Button{Button: widget.Button{Text: T("保存数管局回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
+		btn := newButton(&Button{Button: widget.Button{Text: T("保存签名回执…"), Importance: widget.LowImportance, OnTapped: func() { save(rc) }}})
 		sep := c.Objects[len(c.Objects)-1]
 		c.Objects = append(c.Objects[:len(c.Objects)-1], container.NewHBox(btn), sep)
 	}
@@ -333,9 +333,9 @@ func receiptLine(rc *app.ReceiptProof) string {
 		return ""
 	case rc.Verified && len(rc.BodySM3) >= 16:
 		sm := strings.ToUpper(rc.BodySM3)
-		return "\n" + Tf("数管局回执已验签（SM2），SM3 摘要 %s", sm[:4]+"-"+sm[4:8]+"-"+sm[8:12]+"-"+sm[12:16])
+		return "\n" + Tf("回执已验签（SM2），SM3 摘要 %s", sm[:4]+"-"+sm[4:8]+"-"+sm[8:12]+"-"+sm[12:16])
 	case rc.Verified:
-		return "\n" + T("数管局回执已验签（SM2）")
+		return "\n" + T("回执已验签（SM2）")
 	}
 	return "\n⚠ " + T(rc.Problem)
 }

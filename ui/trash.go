@@ -25,10 +25,10 @@ func (u *UI) deleteCurrentDraft() {
 	e := u.editor
 	switch {
 	case e == nil:
-		showMessage(T("删除草稿"), T("请先打开要删除的草稿。只有从未提交过的草稿可以删除；已提交的材料数管局存有记录，不能删除。"), u.win)
+		showMessage(T("删除草稿"), Tf("请先打开要删除的草稿。只有从未提交过的草稿可以删除；已提交的材料%s存有记录，不能删除。", u.bureau()), u.win)
 		return
 	case e.f.Status != app.StatusDraft || e.f.Revision.Submitted() || e.f.Revision.Number > 1:
-		showMessage(T("删除草稿"), Tf("“%s”已提交过，数管局存有记录，不能删除。只有从未提交过的草稿可以删除。", e.title.Text), u.win)
+		showMessage(T("删除草稿"), Tf("“%s”已提交过，%s存有记录，不能删除。只有从未提交过的草稿可以删除。", e.title.Text, u.bureau()), u.win)
 		return
 	}
 	id, title := e.f.ID, e.title.Text // as the editor's header names it: （未命名的试运行报告）

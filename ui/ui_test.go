@@ -167,8 +167,7 @@ func TestClock(t *testing.T) {
 // Offline, the connection bar says why calmly: red is for what the clerk
 // must do (log in again).
 func TestConnBarKeepsRedForTheClerk(t *testing.T) {
-	test.NewTempApp(t)
-	b := newConnBar(&UI{now: time.Now})
+	b := newConnBar(newScreens(t, "huoqiu", nil).u)
 	retry := time.Now().Add(30 * time.Second)
 	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器", NextRetry: retry}, app.Counts{Outbox: 1})
 	if b.reason.Importance == widget.DangerImportance {
@@ -200,7 +199,7 @@ func TestUpcomingMarksTheBureausStep(t *testing.T) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
 	var bureau, clerk int
 	for _, d := range upcoming(profs["huoqiu"], now) {
-		txt := textOf(deadlineView(d, now))
+		txt := textOf(deadlineView("数管局", d, now))
 		step := strings.Contains(d.Label, "初审")
 		switch {
 		case step && (!d.Bureau || !strings.Contains(txt, "数管局于 2027-08-31 前完成（数管局办理的环节）") || strings.Contains(txt, "截止")):

@@ -42,12 +42,12 @@ func TestWithdrawAQueuedSubmission(t *testing.T) {
 	if e := x.u.editor; e.editable || !strings.Contains(e.send.Text, "待发送") {
 		t.Fatalf("the submitted filing: editable %v, state %q", e.editable, e.send.Text)
 	}
-	if b := textOf(x.u.editor.banner); !strings.Contains(b, "还没有送达数管局") || !strings.Contains(b, "撤回提交") {
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "还没有送达县数管局") || !strings.Contains(b, "撤回提交") {
 		t.Errorf("the banner of a waiting submission: %q", b)
 	}
 	test.Tap(x.u.editor.withdraw)
 	// The store is asked first (CanWithdraw), off the Fyne thread.
-	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "还没有送达数管局") })
+	x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "还没有送达县数管局") })
 	if s := x.dialogText(); !strings.Contains(s, d.Declaration.ProjectName) {
 		t.Fatalf("the confirmation: %q", s)
 	}
@@ -263,19 +263,19 @@ func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
 
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "撤回提交", func() bool { return x.u.editor != nil && x.u.editor.withdraw.Visible() })
-	if b := textOf(x.u.editor.banner); !strings.Contains(b, "等待受理") || !strings.Contains(b, "向数管局撤回") {
+	if b := textOf(x.u.editor.banner); !strings.Contains(b, "等待受理") || !strings.Contains(b, "点“撤回提交”撤回") {
 		t.Errorf("the banner of a delivered submission: %q", b)
 	}
 	typeReason := func(text string) {
 		t.Helper()
 		test.Tap(x.u.editor.withdraw)
-		x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "已送达数管局，还没有受理") })
+		x.eventually(t, "the confirmation", func() bool { return strings.Contains(x.dialogText(), "已送达县数管局，还没有受理") })
 		ta, ok := x.w.Canvas().Focused().(*textArea)
 		if !ok {
 			t.Fatalf("the focus is on %T, not the reason", x.w.Canvas().Focused())
 		}
 		ta.SetText(text)
-		x.tapDialogButton(t, "向数管局撤回")
+		x.tapDialogButton(t, "确认撤回")
 	}
 
 	// Refused by the bureau: its words, and the reason kept.
@@ -286,7 +286,7 @@ func TestWithdrawADeliveredSubmissionAtTheBureau(t *testing.T) {
 	}
 	x.tapDialogButton(t, "OK", "确定")
 	test.Tap(x.u.editor.withdraw)
-	x.eventually(t, "the confirmation again", func() bool { return strings.Contains(x.dialogText(), "已送达数管局") })
+	x.eventually(t, "the confirmation again", func() bool { return strings.Contains(x.dialogText(), "已送达县数管局") })
 	if ta := x.w.Canvas().Focused().(*textArea); ta.Text != "附件传错了" {
 		t.Fatalf("the reason offered again: %q", ta.Text)
 	}
@@ -352,13 +352,13 @@ func TestAFilingWithdrawnElsewhereOpensReadOnly(t *testing.T) {
 	x.u.Show("filing:" + d.ID)
 	x.eventually(t, "the withdrawn filing", func() bool { return x.u.editor != nil && x.u.editor.f.Status == app.StatusWithdrawn })
 	e := x.u.editor
-	if b := textOf(e.banner); e.editable || !strings.Contains(b, "已从数管局撤回") || !e.revise.Visible() || e.withdraw.Visible() {
+	if b := textOf(e.banner); e.editable || !strings.Contains(b, "已从县数管局撤回") || !e.revise.Visible() || e.withdraw.Visible() {
 		t.Fatalf("withdrawn elsewhere: editable %v, banner %q, revise %v, withdraw %v", e.editable, b, e.revise.Visible(), e.withdraw.Visible())
 	}
 	x.u.Show("timeline:" + d.ID)
 	x.eventually(t, "the timeline", func() bool {
 		s := textOf(x.u.timeline.events)
-		return strings.Contains(s, "已从数管局撤回") && strings.Contains(s, "撤回原因：换可研报告")
+		return strings.Contains(s, "已从县数管局撤回") && strings.Contains(s, "撤回原因：换可研报告")
 	})
 	// A long reason wraps: it widened the window past the screen.
 	if w := x.w.Content().MinSize().Width; w > 1366 {
