@@ -60,7 +60,8 @@ func fileName(prof *app.Profile, f *app.Filing) string { return prof.PrintName(f
 // alike: the acceptance materials it requires (the Word copy of an
 // acceptance application had none) and the words of what was confirmed.
 func (e *editorScreen) paperOptions() paper.Options {
-	o := paper.Options{ConfirmLabel: e.prof.ConfirmationLabel, KindName: e.prof.KindName(e.f.Kind), AdjustAs: e.prof.AdjustmentAs}
+	o := paper.Options{ConfirmLabel: e.prof.ConfirmationLabel, KindName: e.prof.KindName(e.f.Kind), AdjustAs: e.prof.AdjustmentAs,
+		Bureau: e.prof.BureauShort()}
 	if e.prof != nil {
 		o.Required = e.prof.AcceptanceMaterials
 	}

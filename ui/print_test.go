@@ -125,7 +125,7 @@ func TestPrintFromEditor(t *testing.T) {
 		// A draft's Word copy says so on every page, as its PDF does (it
 		// looked formal; found in a walkthrough).
 		foot, head := docxText(t, filepath.Join(dir, "out.docx"), "word/footer1.xml"), docxText(t, filepath.Join(dir, "out.docx"), "word/header1.xml")
-		if got := strings.Contains(foot, "本件未经数管局接收") && strings.Contains(head, "草稿"); got == sent {
+		if got := strings.Contains(foot, "本件未经武汉市政务服务和大数据管理局接收") && strings.Contains(head, "草稿"); got == sent {
 			t.Errorf("sent=%v: the Word copy marked as a draft: %v (%q / %q)", sent, got, head, foot)
 		}
 		u.Stop()

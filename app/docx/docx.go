@@ -218,7 +218,7 @@ func footer(doc *paper.Document) string {
 	if !doc.Draft {
 		return footerXML
 	}
-	note := para("Footer", paper.DraftNote)
+	note := para("Footer", doc.DraftNote())
 	return strings.Replace(footerXML, `<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>`, note+`<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>`, 1)
 }
 

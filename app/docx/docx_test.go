@@ -77,6 +77,7 @@ func TestLibreOfficeReadsIt(t *testing.T) {
 	}
 	draft := opts
 	draft.Draft = true // its note in the footer, its mark in the header
+	draft.Bureau = "县政务和数据局"
 	data, err := Render(body(), draft)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func TestLibreOfficeReadsIt(t *testing.T) {
 	if want := fmt.Sprintf("第%d页共%d页", n, n); !strings.Contains(last, want) || !strings.Contains(last, squeeze(doc.Project)) {
 		t.Errorf("last page (%d) lacks %s or the header %s: %.300s", n, want, doc.Project, last)
 	}
-	if !strings.Contains(last, squeeze(paper.DraftNote)) || !strings.Contains(last, squeeze(paper.DraftMark+" · ")) {
+	if !strings.Contains(last, "本件未经县政务和数据局接收") || !strings.Contains(last, squeeze(paper.DraftMark+" · ")) {
 		t.Errorf("a draft's last page lacks its note or mark: %.300s", last)
 	}
 }

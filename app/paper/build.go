@@ -32,7 +32,7 @@ func Build(b app.Body, o Options) (*Document, error) {
 	if d.Dept == "" {
 		d.Dept = o.Dept
 	}
-	d.Date, d.At, d.Draft = ChineseDate(o.Date), o.Date, o.Draft
+	d.Date, d.At, d.Draft, d.Bureau = ChineseDate(o.Date), o.Date, o.Draft, o.Bureau
 	if d.Project == "" {
 		d.Project = "（未填写项目名称）"
 	}

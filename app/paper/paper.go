@@ -22,14 +22,23 @@ type Document struct {
 	Date     string    // 编制日期, "2027年3月15日"
 	At       time.Time // when it was drawn up (Options.Date): the PDF's creation date
 	Draft    bool      // Options.Draft
+	Bureau   string    // Options.Bureau
 	Chapters []Chapter
 }
 
-// What marks a copy the bureau has not received, on every page.
-const (
-	DraftMark = "草稿 — 未提交"
-	DraftNote = "草稿 — 未提交：本件未经数管局接收，不能作为正式材料"
-)
+// DraftMark marks a copy the bureau has not received, on every page.
+const DraftMark = "草稿 — 未提交"
+
+// DraftNote is the footer of a copy the bureau has not received, the
+// bureau named as its rules name it (本件未经天宁区数据局接收): a 天宁 clerk's
+// printed draft named a 数管局 their rules do not have.
+func (d *Document) DraftNote() string {
+	bureau := d.Bureau
+	if bureau == "" {
+		bureau = "数管局"
+	}
+	return DraftMark + "：本件未经" + bureau + "接收，不能作为正式材料"
+}
 
 // Chapter is a numbered chapter (一、基本信息) of blocks.
 type Chapter struct {
@@ -106,6 +115,9 @@ type Options struct {
 	// Draft: the bureau has not received this revision; every page says
 	// so (DraftNote). The PDF says it by its missing verification code.
 	Draft bool
+	// Bureau is what the jurisdiction calls the bureau in a sentence
+	// (Profile.BureauShort), named in a draft's note; "" says 数管局.
+	Bureau string
 	// KindName is what the jurisdiction's regulation calls this kind of
 	// filing (Profile.KindName): printed in the document's name in place
 	// of the kind's own (郁南's 验收前置审核申请 for 竣工验收申请).

@@ -165,7 +165,6 @@ const (
 	subsetTagBold          = "/EGVDAB+noto"
 	subsetTagFallback      = "/EGVDAC+fallback"
 	watermark              = paper.DraftMark
-	draftFooter            = paper.DraftNote
 	mm2pt                  = 72 / 25.4
 	qrSide                 = 16.0
 	headingKeep            = 30.0 // a heading needs this much room below it
@@ -815,7 +814,7 @@ func (w *writer) pageFrame(doc *paper.Document, p, total int, code *app.PrintCod
 	f.SetLineWidth(0.2)
 	f.Line(marginL, pageH-24, pageW-marginR, pageH-24)
 	w.forceFont(fontRegular, 7)
-	label := draftFooter
+	label := doc.DraftNote()
 	if code != nil {
 		label = code.Label()
 	}

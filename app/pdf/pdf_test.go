@@ -116,17 +116,20 @@ func TestRenderEveryKind(t *testing.T) {
 }
 
 // TestDraftWatermark: a filing the bureau has not received is marked on
-// every page and carries no verification code.
+// every page, naming the bureau as the rules do, and carries no
+// verification code.
 func TestDraftWatermark(t *testing.T) {
 	needPoppler(t)
-	res, err := Render(declarationBody(), fonts(t), testOptions(false))
+	o := testOptions(false)
+	o.Bureau = "天宁区数据局"
+	res, err := Render(declarationBody(), fonts(t), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := writePDF(t, res.PDF)
 	for p := 1; p <= res.Pages; p++ {
 		page := run(t, "pdftotext", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p), path, "-")
-		if !strings.Contains(page, watermark) || !strings.Contains(page, "本件未经数管局接收") {
+		if !strings.Contains(page, watermark) || !strings.Contains(page, "本件未经天宁区数据局接收") {
 			t.Errorf("draft page %d lacks the watermark or the draft footer", p)
 		}
 		if strings.Contains(page, "核验码") {
