@@ -233,7 +233,7 @@ func TestConsoleDoesNotCountAReportTheBureauLacks(t *testing.T) {
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/filings/" + acc.ID)
 	if strings.Contains(b.last, "本系统报送的试运行报告") || !strings.Contains(b.last, `<td>试运行报告</td><td>必须</td><td><span class="bad">缺少</span>`) ||
-		!strings.Contains(b.last, "所选的试运行报告数管局没有收到") {
+		!strings.Contains(b.last, "所选的试运行报告本局没有收到") {
 		t.Errorf("an application naming a report the bureau lacks:\n%s", b.last)
 	}
 }

@@ -170,7 +170,7 @@ const maxProfileUpload = 1 << 20
 func (c *Console) admin(h sessionHandler) sessionHandler {
 	return func(w http.ResponseWriter, r *http.Request, s *session) {
 		if s.Role != app.RoleAdmin {
-			c.errorPage(w, r, http.StatusForbidden, "无权访问", "单位、账号、令牌和规则配置仅供数管局管理员管理。")
+			c.errorPage(w, r, http.StatusForbidden, "无权访问", "单位、账号、令牌和规则配置仅供本局管理员管理。")
 			return
 		}
 		h(w, r, s)

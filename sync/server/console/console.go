@@ -413,7 +413,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if err := c.pages[name].Execute(&buf, p); err != nil {
 		c.log.Error("console template", "page", name, "err", err)
 		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("页面生成失败，请联系数管局管理员。"))
+		w.Write([]byte("页面生成失败，请联系系统管理员。"))
 		return
 	}
 	w.WriteHeader(status)
@@ -838,6 +838,6 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 			return
 		}
 		c.log.Error("console", "method", r.Method, "path", r.URL.Path, "err", err)
-		c.errorPage(w, r, http.StatusInternalServerError, "出错了", "审核台内部错误，已记录日志；请稍后重试或联系数管局管理员。")
+		c.errorPage(w, r, http.StatusInternalServerError, "出错了", "审核台内部错误，已记录日志；请稍后重试或联系系统管理员。")
 	}
 }

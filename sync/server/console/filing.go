@@ -284,7 +284,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 			}
 			if v.Verdict != nil {
 				v.Verdict.Problems = append(v.Verdict.Problems, app.FieldError{Field: "trial_report_id",
-					Message: "所选的试运行报告数管局没有收到（本申请在数管局核对这一关联之前报送）"})
+					Message: "所选的试运行报告本局没有收到（本申请在本局核对这一关联之前报送）"})
 			}
 		}
 	}

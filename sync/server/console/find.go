@@ -111,7 +111,7 @@ func parseFindQuery(f url.Values) (FindQuery, string) {
 	case q.Status != "" && !q.Status.Valid():
 		return q, "未知的状态"
 	case q.Status == app.StatusDraft:
-		return q, "数管局收到的材料没有草稿：草稿只在建设单位的电脑上"
+		return q, "本局收到的材料没有草稿：草稿只在建设单位的电脑上"
 	case len([]rune(q.Text)) > 100:
 		return q, "搜索内容不能超过 100 个字"
 	}

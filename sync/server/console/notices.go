@@ -49,7 +49,7 @@ const (
 // units' clients show it as they show a notice sent through the API.
 func (c *Console) noticeForm(w http.ResponseWriter, r *http.Request, s *session) {
 	if s.Role != app.RoleAdmin {
-		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供数管局管理员使用。")
+		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供本局管理员使用。")
 		return
 	}
 	v := noticeView{}
@@ -120,7 +120,7 @@ func (c *Console) renderNotice(w http.ResponseWriter, r *http.Request, s *sessio
 
 func (c *Console) notice(w http.ResponseWriter, r *http.Request, s *session) {
 	if s.Role != app.RoleAdmin {
-		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供数管局管理员使用。")
+		c.errorPage(w, r, http.StatusForbidden, "无权访问", "发布通知仅供本局管理员使用。")
 		return
 	}
 	req := protocol.NoticeRequest{UnitID: r.PostFormValue("unit"), Title: r.PostFormValue("title"), Text: r.PostFormValue("text")}
