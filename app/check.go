@@ -28,7 +28,7 @@ import (
 func CheckBody(b Body, prof *Profile, now time.Time) error {
 	var p Problems
 	if b.Kind.Valid() && !b.Kind.Offered() {
-		p.Add("kind", "数管局暂不受理“%s”：本版本尚未开通此类材料的报送", b.Kind.Label())
+		p.Add("kind", "%s暂不受理“%s”：本版本尚未开通此类材料的报送", prof.BureauShort(), b.Kind.Label())
 	}
 	p = append(p, checkBody(b, prof, nil, now)...)
 	if len(p) == 0 {

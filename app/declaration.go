@@ -604,20 +604,21 @@ func (b Body) OwnUnit() UnitFields {
 // provincial organisation code, which is no credit code, is not compared.
 // It returns nil when unitCode is not a valid code (a desktop client that
 // never reached the bureau knows nothing to compare with). The desktop
-// client checks it with its login's unit, the bureau with the caller's.
-func CheckOwnUnit(b Body, unitName, unitCode string) Problems {
+// client checks it with its login's unit, the bureau with the caller's;
+// prof names the bureau that registered the unit.
+func CheckOwnUnit(b Body, prof *Profile, unitName, unitCode string) Problems {
 	u := b.OwnUnit()
 	if !ValidCreditCode(unitCode) || u.Name == nil {
 		return nil
 	}
 	var p Problems
 	if got := strings.TrimSpace(*u.Name); got != "" && SameName(got) != SameName(unitName) {
-		p.Add(u.NameField, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如数管局登记的单位名称有误，请联系数管局更正",
-			u.NameLabel, got, unitName, unitName)
+		p.Add(u.NameField, "%s“%s”不是本账号所属单位：材料只能以本单位（%s）的名义报送，请改为“%s”；如%s登记的单位名称有误，请联系%s更正",
+			u.NameLabel, got, unitName, unitName, prof.BureauShort(), prof.BureauShort())
 	}
 	if u.Code != nil && ValidCreditCode(*u.Code) && !strings.EqualFold(*u.Code, unitCode) {
-		p.Add(u.CodeField, "%s“%s”不是本账号所属单位（%s）的代码 %s：材料只能以本单位的名义报送，请改为 %s；如数管局登记的代码有误，请联系数管局更正",
-			u.CodeLabel, *u.Code, unitName, unitCode, unitCode)
+		p.Add(u.CodeField, "%s“%s”不是本账号所属单位（%s）的代码 %s：材料只能以本单位的名义报送，请改为 %s；如%s登记的代码有误，请联系%s更正",
+			u.CodeLabel, *u.Code, unitName, unitCode, unitCode, prof.BureauShort(), prof.BureauShort())
 	}
 	return p
 }

@@ -208,12 +208,18 @@ func TestOwnUnitComparesNamesAsAReaderWould(t *testing.T) {
 		"安徽省霍邱县城关镇\u200b人民政府(城关镇便民服务中心)",
 	} {
 		f.Declaration.UnitName = typed
-		if p := app.CheckOwnUnit(f.Body(), unit, code); len(p) != 0 {
+		if p := app.CheckOwnUnit(f.Body(), nil, unit, code); len(p) != 0 {
 			t.Errorf("%q refused as another unit's name: %v", typed, p)
 		}
 	}
 	f.Declaration.UnitName = "安徽省霍邱县新店镇人民政府"
-	if p := app.CheckOwnUnit(f.Body(), unit, code); len(p) != 1 || !strings.Contains(p[0].Message, "不是本账号所属单位") {
+	if p := app.CheckOwnUnit(f.Body(), nil, unit, code); len(p) != 1 || !strings.Contains(p[0].Message, "不是本账号所属单位") {
 		t.Errorf("another unit's name: %v", p)
+	}
+	// The bureau that registered the unit, as its rules name it: 郁南's
+	// has no 数管局.
+	p := app.CheckOwnUnit(f.Body(), loadProfile(t, "yunan"), unit, code)
+	if len(p) != 1 || !strings.Contains(p[0].Message, "如县政务和数据局登记的单位名称有误，请联系县政务和数据局更正") {
+		t.Errorf("another unit's name under 郁南's rules: %v", p)
 	}
 }

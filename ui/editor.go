@@ -521,7 +521,7 @@ func (e *editorScreen) bureauChecks() app.Problems {
 	var p app.Problems
 	if s := e.u.link.Session(); s.UnitID == e.f.UnitID {
 		// the bureau refuses a filing in another unit's name: say so here
-		p = append(p, app.CheckOwnUnit(e.f.Body(), s.UnitName, s.UnitCode)...)
+		p = append(p, app.CheckOwnUnit(e.f.Body(), e.prof, s.UnitName, s.UnitCode)...)
 	}
 	return append(p, e.projectDecided()...)
 }

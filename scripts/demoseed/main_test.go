@@ -157,7 +157,7 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 			t.Errorf("the acceptance's approval number %q is not %s's", f.Acceptance.ApprovalRef, prof)
 		}
 		problems := append(app.FieldErrors(app.CheckProjectBody(f.Body(), sd.prof, approved.Declaration, now)),
-			app.CheckOwnUnit(f.Body(), unitName, unitCode)...)
+			app.CheckOwnUnit(f.Body(), sd.prof, unitName, unitCode)...)
 		for _, p := range append(problems, app.CheckProjectDates(f.Body(), approved.Declaration)...) {
 			t.Logf("%s: %s: %s", f.Kind.Label(), p.Field, p.Message)
 			switch {

@@ -90,7 +90,7 @@ func (s *Server) contentRules(ctx context.Context, c *caller, body app.Body, pro
 			invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 		}
 	}
-	if p := app.CheckOwnUnit(body, c.UnitName, c.UnitCode); p != nil {
+	if p := app.CheckOwnUnit(body, prof, c.UnitName, c.UnitCode); p != nil {
 		invalid = app.Problems(append(app.FieldErrors(invalid), p...)).Err()
 	}
 	if body.Acceptance != nil && !s.olderIntake {
