@@ -69,6 +69,12 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 		if prof != nil {
 			a := prof.EvaluateSent(b.Declaration, now, b.FirstSent)
 			for _, bl := range a.Blockers {
+				if strings.HasPrefix(bl.ID, "section.") && slices.ContainsFunc(p, func(e FieldError) bool { return e.Field == bl.Field }) {
+					// The declaration's own check asked for it already
+					// (请填写建设内容): a clerk counted 23 problems, five of
+					// them twice (缺少建设内容：请填写“建设内容”).
+					continue
+				}
 				if bl.Addition {
 					p.Add(bl.Field, "%s（%s）：%s", bl.Label, AdditionNote, bl.Fix)
 				} else {

@@ -49,6 +49,35 @@ func TestCheckBodyCombinesRulesAndProfile(t *testing.T) {
 	}
 }
 
+// A part the declaration's own check asks for is not asked for again by
+// the profile's section rule: a 郁南 clerk counted 23 problems, five of
+// them twice (请填写建设内容 and 缺少建设内容：请填写“建设内容”). A part only
+// the profile asks for is still asked for.
+func TestCheckBodyAsksForAPartOnce(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	f, err := app.NewFiling(app.KindDeclaration, "f1", "r1", "u1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = declaration(t, "郁南县都城镇电子档案管理系统升级", "郁南县都城镇人民政府", "180")
+	f.Declaration.Content, f.Declaration.DataResources, f.Declaration.OMPlan = "", "", ""
+	f.Declaration.Modules = nil
+	count := map[string]int{}
+	for _, fe := range app.FieldErrors(f.Check(profs["yunan"], now)) {
+		count[fe.Field]++
+		t.Logf("%s: %s", fe.Field, fe.Message)
+	}
+	for _, field := range []string{"content", "data_resources", "om_plan"} {
+		if count[field] != 1 {
+			t.Errorf("%s asked for %d times, want once", field, count[field])
+		}
+	}
+	if count["modules"] == 0 {
+		t.Errorf("功能应用, which only 郁南's rules ask for, is not asked for")
+	}
+}
+
 func TestCheckBodyAcceptanceUsesProfileMaterials(t *testing.T) {
 	profs := MustProfiles(t)
 	now := time.Date(2027, 12, 1, 0, 0, 0, 0, time.UTC)
