@@ -215,7 +215,7 @@ var filterReceipt = FileFilter{Name: "回执文件（.json）", Exts: []string{"
 // (bureau receipt verify), which proves what the bureau acknowledged.
 func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
 	u := t.u
-	name := Tf("数管局回执-第%d版", rc.Revision) + ".json"
+	name := fmt.Sprintf(T("数管局回执-第%d版"), rc.Revision) + ".json" // a file name: not a sentence (Tf would capitalise it)
 	u.saveFile("保存数管局回执", name, filterReceipt, func(path string) {
 		var b bytes.Buffer
 		if err := json.Indent(&b, rc.Receipt, "", "  "); err != nil {
