@@ -68,11 +68,17 @@ func checkBody(b Body, prof *Profile, decl *Declaration, now time.Time) Problems
 		add(b.Declaration.Validate())
 		if prof != nil {
 			a := prof.EvaluateSent(b.Declaration, now, b.FirstSent)
+			asked := map[string]bool{}
+			for _, e := range p {
+				asked[e.Field] = true
+			}
 			for _, bl := range a.Blockers {
-				if strings.HasPrefix(bl.ID, "section.") && slices.ContainsFunc(p, func(e FieldError) bool { return e.Field == bl.Field }) {
-					// The declaration's own check asked for it already
-					// (请填写建设内容): a clerk counted 23 problems, five of
-					// them twice (缺少建设内容：请填写“建设内容”).
+				if strings.HasPrefix(bl.ID, "section.") && asked[bl.Field] {
+					// The declaration's own check asked for it already, and
+					// says what it holds (请填写运维方案（运维范围、服务级别、
+					// 费用来源）); the rules panel still names it in the
+					// regulation's words (运维服务). A clerk counted 23
+					// problems, five of them twice (缺少建设内容：请填写“建设内容”).
 					continue
 				}
 				if bl.Addition {

@@ -183,7 +183,7 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 	}
 	if r := st.Restore; r != nil {
 		// In place of 上次同步: the left side has room for the count.
-		b.last.SetText(restoreText(r))
+		b.last.SetText(restoreText(b.u.bureau(), r))
 		b.progress.SetValue(0)
 		if r.Total > 0 {
 			b.progress.SetValue(float64(r.Restored) / float64(r.Total))

@@ -788,7 +788,7 @@ func (e *editorScreen) applyEditable() {
 	case !e.f.Revision.Submitted() && e.f.Revision.Number > 1 && !e.f.Status.Final():
 		// A draft revision on top of one the bureau is reviewing: kept when
 		// another computer of the unit revised the filing first.
-		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机的修改，%s没有接收，已保存为草稿：本单位另一台电脑先提交了第 %d 版，正在办理。请在“进度与批复”中对照第 %d 版核对；退回修改后即可在此编辑并提交。",
+		e.banner.Add(banner(theme.WarningIcon(), Tf("只读 · 第 %d 版是本机的修改，%s没有接收，已保存为草稿：本单位另一台电脑先提交了第 %d 版，该版正在办理中。请在“进度与批复”中对照第 %d 版核对；退回修改后即可在此编辑并提交。",
 			e.f.Revision.Number, e.prof.BureauShort(), e.f.Revision.Number-1, e.f.Revision.Number-1), widget.WarningImportance))
 	case e.f.Status.Final():
 		// 霍邱's 批复立项 is 县发改委's: the banner said the bureau's.
@@ -1139,7 +1139,7 @@ func (e *editorScreen) withdrawAtBureau(title, reason string) {
 	why.SetPlaceHolder(Tf("选填，%s审核人员可以看到（%d 字以内）", e.prof.BureauShort(), app.MaxWithdrawReason))
 	why.SetMinRowsVisible(3)
 	msg := Tf("向%s撤回“%s”第 %d 版？", e.prof.BureauShort(), title, rev) + "\n\n" +
-		Tf("这一版已送达%s，还没有受理。撤回后不再审核这一版，可以修改后重新提交（作为下一版）。需要连上网络；已受理的，不能再撤回。", e.prof.BureauShort())
+		Tf("这一版已送达%s，还没有受理。撤回后不再审核这一版，可以修改后重新提交（作为下一版）。需要能连上%s；已受理的，不能再撤回。", e.prof.BureauShort(), e.prof.BureauShort())
 	content := container.NewVBox(messageContent(msg, e.u.win), widget.NewLabel(T("撤回原因")), why)
 	var d *confirmDialog
 	d = newCustomConfirm(T("撤回提交"), T("确认撤回"), T("不撤回"), content, func(ok bool) {

@@ -201,12 +201,28 @@ func Tf(format string, args ...any) string {
 			targs[i] = a
 		}
 	}
-	return sentence(fmt.Sprintf(T(format), targs...))
+	f := T(format)
+	s := fmt.Sprintf(f, targs...)
+	if a, ok := firstArg(args); ok && strings.HasPrefix(f, "%s") && T(a) != a {
+		// A translated term begins the sentence, such as the bureau's name,
+		// written as it reads mid-sentence (the bureau): a capital. Not
+		// what the clerk typed (iPad采购项目), which T leaves as it is.
+		s = sentence(s)
+	}
+	return s
 }
 
-// sentence starts an English message with a capital letter: an argument
-// that begins it, such as the bureau's name (the bureau, in a sentence),
-// is written as it reads mid-sentence. Chinese is left as it is.
+// firstArg returns args' first, when it is a string.
+func firstArg(args []any) (string, bool) {
+	if len(args) == 0 {
+		return "", false
+	}
+	s, ok := args[0].(string)
+	return s, ok
+}
+
+// sentence starts English text with a capital letter; Chinese is left as
+// it is.
 func sentence(s string) string {
 	if s != "" && s[0] >= 'a' && s[0] <= 'z' && Language() == LangEnglish {
 		return string(s[0]-'a'+'A') + s[1:]

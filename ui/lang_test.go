@@ -360,3 +360,23 @@ func TestAdjustmentTitleInEnglishAsRouted(t *testing.T) {
 		}
 	}
 }
+
+// In English a sentence a translated term begins, such as the bureau's
+// name, starts with a capital; one the clerk's own text begins is left as
+// typed (iPad采购项目 read IPad采购项目).
+func TestEnglishSentencesStartWithACapital(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	if got := Tf("%s已受理，正在审核；有结果会再通知您。", "数管局"); !strings.HasPrefix(got, "The bureau accepted it") {
+		t.Errorf("the bureau beginning a sentence: %q", got)
+	}
+	if got := Tf("已连接%s", "县数管局"); got != "Connected to the county data bureau" {
+		t.Errorf("the bureau within a sentence: %q", got)
+	}
+	if got := Tf("%s（%d 年度 · %s）", "iPad采购项目", 2027, "草稿"); !strings.HasPrefix(got, "iPad采购项目") {
+		t.Errorf("the clerk's own title: %q", got)
+	}
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -56,12 +55,13 @@ func (u *UI) restoreFromBureau() {
 		}, u.win)
 }
 
-// restoreText is the connection bar's line for a restore under way.
-func restoreText(p *RestoreProgress) string {
+// restoreText is the connection bar's line for a restore under way from
+// bureau (as the rules name it).
+func restoreText(bureau string, p *RestoreProgress) string {
 	if p.Total == 0 {
-		return T("正在从数管局恢复材料…")
+		return Tf("正在从%s恢复材料…", bureau)
 	}
-	return fmt.Sprintf(T("正在从数管局恢复：已恢复 %d / %d 份"), p.Restored, p.Total)
+	return Tf("正在从%s恢复：已恢复 %d / %d 份", bureau, p.Restored, p.Total)
 }
 
 // openAttachmentButton returns the 打开 button of attachment a of filing

@@ -19,7 +19,7 @@ import (
 func TestConnBarShowsRestoreAndConflict(t *testing.T) {
 	b := newConnBar(newScreens(t, "huoqiu", nil).u)
 	b.update(SyncStatus{Connected: true, Online: true, Restore: &RestoreProgress{Restored: 400, Total: 10000}}, app.Counts{})
-	if b.last.Text != "正在从数管局恢复：已恢复 400 / 10000 份" || !b.progressBox.Visible() || b.progress.Value != 0.04 {
+	if b.last.Text != "正在从县数管局恢复：已恢复 400 / 10000 份" || !b.progressBox.Visible() || b.progress.Value != 0.04 {
 		t.Errorf("restore under way: %q, progress %v %v", b.last.Text, b.progressBox.Visible(), b.progress.Value)
 	}
 	if b.reason.Text != "" {

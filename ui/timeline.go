@@ -216,7 +216,7 @@ var filterReceipt = FileFilter{Name: "回执文件（.json）", Exts: []string{"
 func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
 	u := t.u
 	name := fmt.Sprintf(T("数管局回执-第%d版"), rc.Revision) + ".json" // a file name: not a sentence (Tf would capitalise it)
-	u.saveFile("保存数管局回执", name, filterReceipt, func(path string) {
+	u.saveFile("保存签名回执", name, filterReceipt, func(path string) {
 		var b bytes.Buffer
 		if err := json.Indent(&b, rc.Receipt, "", "  "); err != nil {
 			b.Reset()
@@ -230,7 +230,7 @@ func (t *timelineScreen) saveReceipt(rc *app.ReceiptProof) {
 					u.showError(fmt.Errorf(T("回执未能保存：%w"), err))
 					return
 				}
-				showMessage(T("回执已保存"), Tf("已把数管局对第 %d 版的签名回执保存到\n%s\n\n凭此文件和数管局的回执公钥，可以证明数管局收到了哪一版内容、何时收到（数管局可用 bureau receipt verify 核验）。", rc.Revision, filepath.Clean(path)), u.win)
+				showMessage(T("回执已保存"), Tf("已把%s对第 %d 版的签名回执保存到\n%s\n\n凭此文件和回执签名公钥，可以证明对方收到了哪一版内容、何时收到（可用 bureau receipt verify 核验）。", u.bureau(), rc.Revision, filepath.Clean(path)), u.win)
 			})
 		})
 	})
