@@ -67,7 +67,7 @@ func (p *assessmentPanel) update(now time.Time) {
 	// the bureau's to check, not gone.
 	if len(a.Excepted) > 0 {
 		p.box.Add(heading(Tf("按所写明的法律法规依据不作阻止（%d）", len(a.Excepted))))
-		p.box.Add(note(T("以下情形因“法律法规另有规定的依据”不按“不予审核”处理，数管局审核时将核实所援引的规定是否适用：")))
+		p.box.Add(note(Tf("以下情形因“法律法规另有规定的依据”不按“不予审核”处理，%s审核时将核实所援引的规定是否适用：", e.prof.BureauShort())))
 		for _, b := range a.Excepted {
 			p.item("• "+T(b.Label), widget.MediumImportance, "legal_exception")
 		}

@@ -206,7 +206,7 @@ func (e *editorScreen) attachments() fyne.CanvasObject {
 	add.Icon = theme.FileIcon()
 	// A missing material takes the clerk to 添加附件…, not to the files
 	// already attached.
-	return e.fieldShown("attachments", "附件", "PDF 为宜。附件复制到本机的附件库，提交后随材料发送给数管局。",
+	return e.fieldShown("attachments", "附件", Tf("PDF 为宜。附件复制到本机的附件库，提交后随材料发送给%s。", e.prof.BureauShort()),
 		add, container.NewVBox(e.attachBox, container.NewHBox(add)))
 }
 

@@ -231,7 +231,7 @@ func (e *editorScreen) syncChecklist() {
 		e.targets["confirmations."+id] = box
 		text := container.NewVBox(&paragraph{Text: T(c.Label)}, note(T(c.Source)))
 		if c.Waived {
-			text.Add(note(T("已写明“法律法规另有规定的依据”：这一项不勾选也可以提交，数管局将核实所援引的规定是否适用。")))
+			text.Add(note(Tf("已写明“法律法规另有规定的依据”：这一项不勾选也可以提交，%s将核实所援引的规定是否适用。", e.prof.BureauShort())))
 		}
 		e.checksBox.Add(container.NewBorder(nil, nil, container.NewVBox(box), nil, text))
 	}
