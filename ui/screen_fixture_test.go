@@ -251,7 +251,7 @@ func (s *memStore) Withdraw(_ context.Context, id string, now time.Time) error {
 	n := len(f.History)
 	if st := s.send[id].State; st == app.SendSent || f.Status != app.StatusSubmitted || n == 0 {
 		s.mu.Unlock()
-		return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回", f.Revision.Number)
+		return app.Errorf(app.EINVALID, "第 %d 版已送达，不能在本机撤回", f.Revision.Number)
 	}
 	f = clone(f)
 	f.Status, f.History = f.History[n-1].From, f.History[:n-1]
@@ -277,7 +277,7 @@ func (s *memStore) CanWithdraw(_ context.Context, id string) error {
 		return app.Errorf(app.ENOTFOUND, "找不到材料 %s", id)
 	}
 	if s.send[id].State == app.SendSent || f.Status != app.StatusSubmitted || s.maybeSent[id] {
-		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：送达后、数管局受理前，可以向数管局撤回。", f.Revision.Number)
+		return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到答复，可能已经送达，不能在本机撤回。请联网同步后再看：送达后、受理前，可以点“撤回提交”撤回。", f.Revision.Number)
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func TestWithdrawRefusedBeforeTheConfirmation(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
 	err := x.store.CanWithdraw(ctx, d.ID)
-	if s := errorText(err); !strings.Contains(s, "may have arrived") || hasHan(s) {
+	if s := errorText(err); !strings.Contains(s, "may have been delivered") || hasHan(s) {
 		t.Errorf("the refusal in English: %q", s)
 	}
 }

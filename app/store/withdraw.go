@@ -325,11 +325,11 @@ func (s *Store) withdraw(ctx context.Context, id string, now time.Time, mode int
 		}
 		switch {
 		case o == nil:
-			return app.Errorf(app.EINVALID, "第 %d 版已送达数管局，不能在本机撤回：数管局受理前，可以连上数管局后向数管局撤回；已受理的如需修改，请联系数管局退回修改。", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版已送达，不能在本机撤回：受理前，可以联网后点“撤回提交”撤回；已受理的如需修改，请联系审核人员退回修改。", f.Revision.Number)
 		case covered(o.Seq):
-			return app.Errorf(app.EINVALID, "第 %d 版正在发送给数管局，现在不能撤回。请等发送结束后再看：送达后、数管局受理前，可以向数管局撤回。", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版正在发送，现在不能撤回。请等发送结束后再看：送达后、受理前，可以点“撤回提交”撤回。", f.Revision.Number)
 		case o.MaybeSent:
-			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到数管局的答复，可能已经送达，不能在本机撤回。请联网同步后再看：送达后、数管局受理前，可以向数管局撤回。", f.Revision.Number)
+			return app.Errorf(app.EINVALID, "第 %d 版发送时没有收到答复，可能已经送达，不能在本机撤回。请联网同步后再看：送达后、受理前，可以点“撤回提交”撤回。", f.Revision.Number)
 		}
 		if f.Revision.Number == 1 && mode != checkQuick {
 			// The bureau does not know this filing yet: a filing queued

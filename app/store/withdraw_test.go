@@ -158,7 +158,7 @@ func TestWithdrawRefusedOnceItMayHaveArrived(t *testing.T) {
 	if err := s.PushDone(ctx, map[uint64]bool{b.Seq: true}); err != nil {
 		t.Fatal(err)
 	}
-	refused(a.FilingID, "已送达数管局")
+	refused(a.FilingID, "已送达，不能在本机撤回")
 	if err := s.Withdraw(ctx, b.FilingID, time.Now()); err != nil {
 		t.Fatalf("withdraw what the bureau refused: %v", err)
 	}
