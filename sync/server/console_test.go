@@ -1740,3 +1740,32 @@ func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
 		t.Errorf("withdrawing the refused 备案 project: %q, want 不予备案", p.Detail)
 	}
 }
+
+// A later filing's row leaves 审批路径 and 总投资 to its project's
+// declaration, saying so, where a declaration's row gives its own: the
+// cells stood blank, as if the reviewer's page had failed to load them.
+func TestConsoleQueueLeavesALaterFilingsRouteToItsProject(t *testing.T) {
+	fx := MustBureau(t)
+	trial, _ := trialAndAcceptance(t, fx, fx.unitA.ID)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	decl := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, decl, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/queue?scope=all")
+	row := func(id string) string {
+		i := strings.Index(b.last, "/console/filings/"+id)
+		if i < 0 {
+			t.Fatalf("the queue lacks %s:\n%s", id, b.last)
+		}
+		end := strings.Index(b.last[i:], "</tr>")
+		return b.last[i : i+end]
+	}
+	const left = `title="审批路径和总投资属于项目申报书：见所属项目">—</td>`
+	if r := row(trial.ID); strings.Count(r, left) != 2 {
+		t.Errorf("the trial report's row:\n%s", r)
+	}
+	if r := row(decl.ID); strings.Contains(r, left) || !strings.Contains(r, `<td class="num">`+decl.Declaration.TotalInvestment.WanString()+`</td>`) {
+		t.Errorf("the declaration's row:\n%s", r)
+	}
+}
