@@ -52,12 +52,12 @@ func CreditCodeProblem(s string) string {
 }
 
 // NormalizeCode reads a code as a clerk may type it — a credit code, a
-// provider code, a region code — through an input method left in
-// full-width mode (９１３２０１…), in small letters, or grouped with spaces,
-// and returns it as codes are kept: half-width, capital letters, no spaces.
-// It returns false, and s as it was, when what is left is not made of
-// ASCII letters, digits and hyphens only (a name typed into the wrong
-// field stays for the clerk to see). Such codes were refused with
+// provider code, a region code, a resource code (101001/000001) — through
+// an input method left in full-width mode (９１３２０１…), in small letters,
+// or grouped with spaces, and returns it as codes are kept: half-width,
+// capital letters, no spaces. It returns false, and s as it was, when what
+// is left is not made of ASCII letters, digits, hyphens and slashes only
+// (a name typed into the wrong field stays for the clerk to see). Such codes were refused with
 // “只用半角数字…” though nothing was wrong but the width.
 func NormalizeCode(s string) (string, bool) {
 	t := strings.Map(func(r rune) rune {
@@ -71,7 +71,7 @@ func NormalizeCode(s string) (string, bool) {
 		return s, false
 	}
 	for i := 0; i < len(t); i++ {
-		if c := t[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '-') {
+		if c := t[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '-' || c == '/') {
 			return s, false
 		}
 	}

@@ -53,6 +53,7 @@ func TestNormalizeCode(t *testing.T) {
 		"９１４４０３　００７０８４６１１３６Ｔ":      "91440300708461136T",
 		"３４１５２２":                   "341522",
 		"JG-001":                   "JG-001",
+		"１０１００１／０００１００":            "101001/000100",
 	} {
 		got, ok := NormalizeCode(in)
 		if !ok || got != want {

@@ -128,7 +128,7 @@ func (ce *catalogueEditor) rebuildDemands() {
 			// Each field beside one with a hint has one too, so that the
 			// two inputs sit level (所需资源代码's stood a line lower).
 			e.text(p+"resource_name", "所需信息资源名称", "提供部门目录中的资源名称", &d.ResourceName, false),
-			e.text(p+"resource_code", "所需资源代码", "已知时填写，如 101001/000001", &d.ResourceCode, false),
+			e.code(p+"resource_code", "所需资源代码", "已知时填写，如 101001/000001", &d.ResourceCode),
 			e.names(p+"items", "所需信息项", &d.Items),
 			e.text(p+"provider", "提供部门", "", &d.Provider, false),
 			e.choice(p+"usage", "使用方式", "", app.DemandUsageChoices, func() string { return string(d.Usage) }, func(c string) { d.Usage = app.DemandUsage(c) }),

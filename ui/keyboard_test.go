@@ -932,6 +932,35 @@ func TestCodeTypedFullWidthIsKept(t *testing.T) {
 	}
 }
 
+// A 需求清单 line's 所需资源代码 typed full-width (１０１００１／０００１００) is
+// written as codes are kept when the clerk leaves it: it was refused as
+// 格式不正确 (found in a 天宁 window).
+func TestResourceCodeTypedFullWidthIsKept(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	f, err := app.NewFiling(app.KindCatalogue, newID(), newID(), "local", x.u.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Catalogue = apptest.Catalogue()
+	f.Catalogue.Demands = []app.Demand{{ResourceName: "户籍人口信息", Items: []string{"公民身份号码", "姓名"}, Provider: "常州市公安局天宁分局"}}
+	x.store.put(f)
+	x.u.OpenFiling(f.ID)
+	x.pump()
+	h := x.editor(t)
+	h.e.jump("demands[0].resource_code")
+	x.pump()
+	code := h.entry("demands[0].resource_code")
+	x.w.Canvas().Focus(code)
+	test.Type(code, "１０１００１／０００１００")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(h.entry("demands[0].items"))
+	x.eventually(t, "the code written half-width", func() bool { return code.Text == "101001/000100" })
+	if msg := h.message("demands[0].resource_code"); msg != "" {
+		t.Errorf("the code read half-width still says %q", msg)
+	}
+}
+
 // A row added from the keyboard takes the keyboard: after 添加资金来源 (or
 // a module, a schedule node), Tab went back to the top of the form.
 func TestAddedRowTakesTheKeyboard(t *testing.T) {
