@@ -88,10 +88,16 @@ func TestAccountRules(t *testing.T) {
 	if _, err := fx.srv.AddUnit(ctx, "重复", fx.unitA.Code); app.ErrorCode(err) != app.ECONFLICT {
 		t.Errorf("duplicate unit code: %v", err)
 	}
-	if _, err := fx.srv.AddUnit(ctx, "无效", "123"); app.ErrorCode(err) != app.EINVALID {
+	if _, err := fx.srv.AddUnit(ctx, "无效", "123"); app.ErrorCode(err) != app.EINVALID || !strings.Contains(fmt.Sprint(app.FieldErrors(err)), "应为 18 位，现为 3 位") {
 		t.Errorf("invalid unit code: %v", err)
 	}
-	u, err := fx.srv.FindUnit(ctx, fx.unitB.Name)
+	// Typed through an input method left in full-width mode, the code is
+	// kept as it is written: half-width, in capitals.
+	u, err := fx.srv.AddUnit(ctx, "霍邱县石店镇人民政府", "９１３３０１００７９９６５５０５８ｂ")
+	if err != nil || u.Code != "91330100799655058B" {
+		t.Errorf("a code typed full-width: %+v, %v", u, err)
+	}
+	u, err = fx.srv.FindUnit(ctx, fx.unitB.Name)
 	if err != nil || u.ID != fx.unitB.ID {
 		t.Errorf("FindUnit by name = %+v, %v", u, err)
 	}

@@ -144,7 +144,7 @@ func TestConsoleAdminUnits(t *testing.T) {
 	ad.get("/console/admin/units/" + fx.unitA.ID)
 	r = ad.post("/console/admin/units/"+fx.unitA.ID, url.Values{"csrf": {tok}, "name": {"霍邱县城关镇"}, "code": {"123"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, `value="霍邱县城关镇"`) || !strings.Contains(ad.last, `value="123"`) ||
-		!strings.Contains(ad.last, "校验位") {
+		!strings.Contains(ad.last, "应为 18 位，现为 3 位") {
 		t.Fatalf("edit with a bad code: %d\n%s", r.StatusCode, ad.last)
 	}
 	r = ad.post("/console/admin/units/"+fx.unitA.ID, url.Values{"csrf": {tok}, "name": {"霍邱县城关镇人民政府（新）"}, "code": {fx.unitA.Code}})

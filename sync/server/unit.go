@@ -114,10 +114,15 @@ func (s *Server) checkUnitNameFree(ctx context.Context, id, name string) error {
 }
 
 // checkUnit returns a unit's name and credit code as stored (trimmed, the
-// code in upper case), or the EINVALID field problems of a blank name or
-// an invalid code: the one rule for adding and editing a unit.
+// code half-width and in upper case: an administrator's input method in
+// full-width mode typed ９１３４…), or the EINVALID field problems of a
+// blank name or an invalid code, saying what is wrong with it: the one
+// rule for adding and editing a unit.
 func checkUnit(name, code string) (string, string, error) {
 	name, code = strings.TrimSpace(name), strings.ToUpper(strings.TrimSpace(code))
+	if c, ok := app.NormalizeCode(code); ok {
+		code = c
+	}
 	var p app.Problems
 	if name == "" {
 		p.Add("name", "请填写单位名称")
@@ -128,7 +133,7 @@ func checkUnit(name, code string) (string, string, error) {
 	case code == "": // it read 统一社会信用代码“”无效 (a walkthrough)
 		p.Add("code", "请填写统一社会信用代码（18 位，见单位的法人证书或营业执照）")
 	case !app.ValidCreditCode(code):
-		p.Add("code", "统一社会信用代码“%s”无效：应为 18 位且校验位正确", code)
+		p.Add("code", "统一社会信用代码“%s”无效：%s", code, app.CreditCodeProblem(code))
 	}
 	return name, code, p.Err()
 }
