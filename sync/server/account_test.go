@@ -91,6 +91,11 @@ func TestAccountRules(t *testing.T) {
 	if _, err := fx.srv.AddUnit(ctx, "无效", "123"); app.ErrorCode(err) != app.EINVALID || !strings.Contains(fmt.Sprint(app.FieldErrors(err)), "应为 18 位，现为 3 位") {
 		t.Errorf("invalid unit code: %v", err)
 	}
+	long := strings.Repeat("9", 5000)
+	if _, err := fx.srv.AddUnit(ctx, "过长", long); app.ErrorCode(err) != app.EINVALID || strings.Contains(fmt.Sprint(app.FieldErrors(err)), long) ||
+		!strings.Contains(fmt.Sprint(app.FieldErrors(err)), "现为 5000 位") {
+		t.Errorf("a code of 5,000 characters is quoted back, or not refused by its length: %.200v", err)
+	}
 	// Typed through an input method left in full-width mode, the code is
 	// kept as it is written: half-width, in capitals.
 	u, err := fx.srv.AddUnit(ctx, "霍邱县石店镇人民政府", "９１３３０１００７９９６５５０５８ｂ")

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -132,6 +133,8 @@ func checkUnit(name, code string) (string, string, error) {
 	switch {
 	case code == "": // it read 统一社会信用代码“”无效 (a walkthrough)
 		p.Add("code", "请填写统一社会信用代码（18 位，见单位的法人证书或营业执照）")
+	case utf8.RuneCountInString(code) > 40: // not quoted back whole
+		p.Add("code", "统一社会信用代码无效：%s", app.CreditCodeProblem(code))
 	case !app.ValidCreditCode(code):
 		p.Add("code", "统一社会信用代码“%s”无效：%s", code, app.CreditCodeProblem(code))
 	}
