@@ -56,7 +56,7 @@ func newAcceptanceEditor(e *editorScreen) *acceptanceEditor {
 		e.date("applied_on", "申请日期", "如 2027-05-10", &a.AppliedOn),
 		sideBySide(2,
 			e.text("contact.person", "联系人", "", &a.Contact.Person, false),
-			e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &a.Contact.Phone, false)),
+			e.phone("contact.phone", "联系电话", "手机号或带区号的座机号", &a.Contact.Phone)),
 	)
 	if a.TrialReportID != "" {
 		if f, err := e.u.store.Get(e.u.ctx, a.TrialReportID); err == nil {

@@ -209,6 +209,13 @@ func (e *editorScreen) code(path, label, hint string, ptr *string) fyne.CanvasOb
 	return e.dateLike(path, label, hint, ptr, app.NormalizeCode)
 }
 
+// phone is text for a telephone number: typed full-width (１３９…) or in
+// groups (139 1234 5678), it is written as the filing keeps numbers on
+// leaving the field (13912345678, 0564-6021234); it was refused as 格式不正确.
+func (e *editorScreen) phone(path, label, hint string, ptr *string) fyne.CanvasObject {
+	return e.dateLike(path, label, hint, ptr, app.NormalizeCode)
+}
+
 // date is text for a date: what the clerk types in another common form
 // (2027/6/30, 2027年6月30日) is written YYYY-MM-DD on leaving the field.
 func (e *editorScreen) date(path, label, hint string, ptr *string) fyne.CanvasObject {

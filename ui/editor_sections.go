@@ -28,7 +28,7 @@ func (e *editorScreen) buildSections() {
 		e.code("region_code", "行政区划代码", "6 位数字：本单位所在县（市、区）的行政区划代码", &d.RegionCode),
 		e.text("contact.leader", "项目负责人", "", &d.Contact.Leader, false),
 		e.text("contact.person", "联系人", "", &d.Contact.Person, false),
-		e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &d.Contact.Phone, false),
+		e.phone("contact.phone", "联系电话", "手机号或带区号的座机号", &d.Contact.Phone),
 	)
 	nature := []fyne.CanvasObject{
 		e.choice("nature", "建设性质", "", app.NatureChoices, func() string { return string(d.Nature) }, func(c string) { d.Nature = app.Nature(c) }),

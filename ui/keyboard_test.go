@@ -900,16 +900,22 @@ func TestMonthWrittenAsPeopleWriteItIsKept(t *testing.T) {
 	}
 }
 
-// A credit code and a region code typed through an input method left in
-// full-width mode are written half-width when the clerk leaves the field
-// or clicks 检查并提交 while typing: they were refused with “只用半角数字…”
+// A credit code, a region code and a phone number typed through an input
+// method left in full-width mode (or grouped: 139 1234 5678) are written
+// as the filing keeps them when the clerk leaves the field or clicks
+// 检查并提交 while typing: they were refused with “只用半角数字…” or 格式不正确
 // though nothing was wrong but the width.
 func TestCodeTypedFullWidthIsKept(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	h := x.newEditor(t, app.KindDeclaration)
 	h.e.jump("unit_credit_code")
 	x.pump()
-	code, region := h.entry("unit_credit_code"), h.entry("region_code")
+	code, region, phone := h.entry("unit_credit_code"), h.entry("region_code"), h.entry("contact.phone")
+	phone.SetText("")
+	x.w.Canvas().Focus(phone)
+	test.Type(phone, "１３９ １２３４ ５６７８")
+	time.Sleep(3 * focusPoll)
+	x.pump()
 	code.SetText("")
 	x.w.Canvas().Focus(code)
 	test.Type(code, "９１４４０３００７０８４６１１３６ｔ")
@@ -919,13 +925,16 @@ func TestCodeTypedFullWidthIsKept(t *testing.T) {
 	x.w.Canvas().Focus(region)
 	test.Type(region, "３４１５２２")
 	x.eventually(t, "the credit code written half-width", func() bool { return code.Text == "91440300708461136T" })
+	if phone.Text != "13912345678" {
+		t.Errorf("the phone number typed full-width and grouped: %q", phone.Text)
+	}
 	h.e.onSubmit()
 	x.pump()
 	if region.Text != "341522" {
 		t.Errorf("the region code, being typed in at 检查并提交: %q", region.Text)
 	}
 	x.saved(t, "the codes stored", func(f *app.Filing) bool {
-		return f.Declaration.UnitCreditCode == "91440300708461136T" && f.Declaration.RegionCode == "341522"
+		return f.Declaration.UnitCreditCode == "91440300708461136T" && f.Declaration.RegionCode == "341522" && f.Declaration.Contact.Phone == "13912345678"
 	})
 	if msg := h.message("unit_credit_code"); msg != "" {
 		t.Errorf("the code read half-width still says %q", msg)

@@ -143,7 +143,7 @@ func newLifecycleEditor(e *editorScreen) *lifecycleEditor {
 func (le *lifecycleEditor) contact(c *app.Contact) fyne.CanvasObject {
 	return sideBySide(2,
 		le.e.text("contact.person", "联系人", "", &c.Person, false),
-		le.e.text("contact.phone", "联系电话", "手机号或带区号的座机号", &c.Phone, false))
+		le.e.phone("contact.phone", "联系电话", "手机号或带区号的座机号", &c.Phone))
 }
 
 // readDeclaration takes the project's declaration as the editor holds it
