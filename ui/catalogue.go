@@ -279,6 +279,7 @@ func (ce *catalogueEditor) showDetail() {
 	e.inputs = append(e.inputs, ce.modeTyp)
 	related := &widget.Entry{Text: strings.Join(r.RelatedCodes, "；"), PlaceHolder: T("如 101001/000001")} // the rest is the hint: the half-width box cut it
 	related.OnChanged = func(s string) { r.RelatedCodes = splitList(s); e.edited() }
+	e.readAs(related, codeList)
 	ce.items = newItemsTable(ce, r, p)
 	ce.detailForm.lists = []*widget.List{ce.items.list}
 
@@ -511,6 +512,20 @@ func (ce *catalogueEditor) tabsOf(i int) *container.AppTabs {
 // detail and the three lists.
 func (ce *catalogueEditor) forms() []*formScroll {
 	return append([]*formScroll{ce.detailForm}, ce.listForms...)
+}
+
+// codeList reads the 关联资源代码 typed as the filing keeps them: each code
+// typed full-width or grouped written as codes are kept (app.NormalizeCode),
+// joined with “；”; false when nothing changes.
+func codeList(s string) (string, bool) {
+	codes := splitList(s)
+	for i, c := range codes {
+		if n, ok := app.NormalizeCode(c); ok {
+			codes[i] = n
+		}
+	}
+	out := strings.Join(codes, "；")
+	return out, out != s
 }
 
 // splitList splits what was typed at "；", "、", "," or ";" into trimmed,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -968,6 +969,20 @@ func TestResourceCodeTypedFullWidthIsKept(t *testing.T) {
 	if msg := h.message("demands[0].resource_code"); msg != "" {
 		t.Errorf("the code read half-width still says %q", msg)
 	}
+	// and a resource's 关联资源代码, a list
+	h.e.jump("entries[0].related_codes")
+	x.pump()
+	related := h.entry("entries[0].related_codes")
+	related.SetText("")
+	x.w.Canvas().Focus(related)
+	test.Type(related, "３０７００１／０００００２，３０７００１／０００００３")
+	time.Sleep(3 * focusPoll)
+	x.pump()
+	x.w.Canvas().Focus(h.entry("entries[0].name"))
+	x.eventually(t, "the related codes written half-width", func() bool { return related.Text == "307001/000002；307001/000003" })
+	x.saved(t, "the related codes stored", func(f *app.Filing) bool {
+		return slices.Equal(f.Catalogue.Entries[0].RelatedCodes, []string{"307001/000002", "307001/000003"})
+	})
 }
 
 // A row added from the keyboard takes the keyboard: after 添加资金来源 (or
