@@ -254,7 +254,7 @@ func TestSettingsSayHowThisComputerWorks(t *testing.T) {
 	x.u.showSettings()
 	x.pump()
 	txt := shownText(x)
-	for _, want := range []string{"本机已连接数管局 https://sjj.huoqiu.gov.cn", "更换数管局或账号", "没有网络时", "无需改为离线"} {
+	for _, want := range []string{"本机已连接县数管局（https://sjj.huoqiu.gov.cn）", "更换数管局或账号", "没有网络时", "无需改为离线"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("settings when connected do not say %q:\n%s", want, txt)
 		}

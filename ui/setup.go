@@ -97,8 +97,8 @@ func (s *setupScreen) object() fyne.CanvasObject {
 	if sess := s.u.link.Session(); !s.first && sess.Configured {
 		switch {
 		case sess.Bureau != "":
-			intro = Tf("本机已连接数管局 %s，账号 %s（%s）。提交的材料自动发送，审核决定会及时通知您。需要时可在下面更换数管局或账号。",
-				sess.Bureau, sess.Login, sess.UnitName)
+			intro = Tf("本机已连接%s（%s），账号 %s（%s）。提交的材料自动发送，审核决定会及时通知您。需要时可在下面更换数管局或账号。",
+				s.u.bureau(), sess.Bureau, sess.Login, sess.UnitName)
 			onlineTitle, connected = T("更换数管局或账号"), true
 		case s.u.profiles[sess.ProfileID] != nil:
 			intro = Tf("本机现在离线工作，按%s的规则检查材料；提交的材料在连接数管局后才会发送。", T(s.u.profiles[sess.ProfileID].Jurisdiction))
