@@ -202,7 +202,7 @@ func (ae *acceptanceEditor) updateSummary() {
 			imp = widget.LowImportance
 		} else if it.Linked != "" && ae.trialUnsent {
 			imp = widget.WarningImportance
-			text = "⚠ " + T(it.Label) + T("（未提交）")
+			text = "⚠ " + sentence(T(it.Label)) + T("（未提交）")
 		}
 		ae.summary.Add(newTapLabel(text, imp, func() { ae.e.jump("materials." + it.Material) }))
 	}

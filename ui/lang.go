@@ -375,7 +375,7 @@ func checklistText(c app.ChecklistItem, addition bool) string {
 	if c.Required {
 		req = T("（必需）")
 	}
-	return mark + " " + own(T(c.Label)+req, addition)
+	return mark + " " + own(sentence(T(c.Label))+req, addition) // a kind's label begins it: trial-operation report
 }
 
 // certProblemText says in English what is wrong with a refused certificate

@@ -379,4 +379,8 @@ func TestEnglishSentencesStartWithACapital(t *testing.T) {
 	if got := Tf("%s（%d 年度 · %s）", "iPad采购项目", 2027, "草稿"); !strings.HasPrefix(got, "iPad采购项目") {
 		t.Errorf("the clerk's own title: %q", got)
 	}
+	// a checklist line a kind's label begins (it read "× trial-operation report")
+	if got := checklistText(app.ChecklistItem{Label: "试运行报告", Required: true}, false); !strings.HasPrefix(got, "× Trial-operation report") {
+		t.Errorf("an acceptance checklist line: %q", got)
+	}
 }
