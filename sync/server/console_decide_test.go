@@ -245,6 +245,18 @@ func TestConsoleFindsFilingsInEveryStatus(t *testing.T) {
 
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
+	// Opened, it lists nothing yet, and says how to list everything (a
+	// reviewer read the empty page as a failure); 查找 with nothing chosen
+	// lists all.
+	b.get("/console/find")
+	if strings.Contains(b.last, returned.ID) || !strings.Contains(b.last, "不选条件直接点“查找”，列出收到的全部材料") {
+		t.Errorf("查找材料 opened:\n%s", b.last)
+	}
+	b.get("/console/find?q=&unit=&kind=&status=")
+	if !strings.Contains(b.last, returned.ID) || !strings.Contains(b.last, other.ID) || !strings.Contains(b.last, waiting.ID) ||
+		strings.Contains(b.last, "不选条件直接点") {
+		t.Errorf("查找 with nothing chosen does not list every filing:\n%s", b.last)
+	}
 	b.get("/console/queue?q=" + url.QueryEscape("电子档案") + "&unit=" + fx.unitA.ID)
 	if strings.Contains(b.last, returned.ID) || !strings.Contains(b.last, `href="/console/find?q=`) {
 		t.Errorf("the queue lists the returned filing, or its empty list does not lead to 查找材料:\n%s", b.last)
