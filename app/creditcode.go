@@ -60,6 +60,11 @@ func CreditCodeProblem(s string) string {
 // (a name typed into the wrong field stays for the clerk to see). Such codes were refused with
 // “只用半角数字…” though nothing was wrong but the width.
 func NormalizeCode(s string) (string, bool) {
+	if resourceCodes(s) > 1 {
+		// 101001/000001 101001/000002: two codes with a space between,
+		// not one to glue together.
+		return s, false
+	}
 	t := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
@@ -76,6 +81,18 @@ func NormalizeCode(s string) (string, bool) {
 		}
 	}
 	return t, true
+}
+
+// resourceCodes counts the parts of s between spaces that hold a slash, as
+// a resource code does (101001/000001).
+func resourceCodes(s string) int {
+	n := 0
+	for _, f := range strings.Fields(width.Narrow.String(s)) {
+		if strings.Contains(f, "/") {
+			n++
+		}
+	}
+	return n
 }
 
 // ProviderCodeProblem checks a 信息资源提供方代码: a code of 18 characters,

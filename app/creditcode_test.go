@@ -60,9 +60,29 @@ func TestNormalizeCode(t *testing.T) {
 			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"", "   ", "霍邱县城关镇人民政府", "9144O3００7０８4611３6T号", "91.44"} {
+	for _, in := range []string{"", "   ", "霍邱县城关镇人民政府", "101001/000001 101001/000002", "１０１００１／０００００１　１０１００１／０００００２", "9144O3００7０８4611３6T号", "91.44"} {
 		if got, ok := NormalizeCode(in); ok || got != in {
 			t.Errorf("NormalizeCode(%q) = %q, %v; want it left as it was", in, got, ok)
+		}
+	}
+}
+
+// A phone number typed full-width keeps its groups; two numbers, or a
+// number with words, are left as typed, never glued together.
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"１３９ １２３４ ５６７８":    "139 1234 5678",
+		"０５６４－６０２１２３４":     "0564-6021234",
+		"0564-6021234-801": "0564-6021234-801",
+		" 0564 6021234 ":   "0564 6021234",
+	} {
+		if got, ok := NormalizePhone(in); !ok || got != want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"0564-6021234 13912345678", "13912345678 13812345678", "0564-6021234 ext 801", "0564-6021234转801", "（0564）6021234", ""} {
+		if got, ok := NormalizePhone(in); ok || got != in {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want it left as typed", in, got, ok)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"golang.org/x/text/width"
 )
 
 // Nature is the construction nature of a project (建设性质).
@@ -549,6 +551,20 @@ var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})
 
 func validPhone(s string) bool {
 	return phonePattern.MatchString(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+}
+
+// NormalizePhone reads a telephone number typed through an input method
+// left in full-width mode (１３９ １２３４ ５６７８, ０５６４－６０２１２３４) as
+// the filing keeps it: half-width, its groups kept (139 1234 5678). It
+// returns false, and s as it was, when the result is no phone number the
+// filings take: text with more than a number is left for the clerk to see,
+// never glued together.
+func NormalizePhone(s string) (string, bool) {
+	t := strings.TrimSpace(width.Narrow.String(s))
+	if !validPhone(t) {
+		return s, false
+	}
+	return t, true
 }
 
 // String returns the code.

@@ -516,12 +516,25 @@ func (ce *catalogueEditor) forms() []*formScroll {
 
 // codeList reads the 关联资源代码 typed as the filing keeps them: each code
 // typed full-width or grouped written as codes are kept (app.NormalizeCode),
-// joined with “；”; false when nothing changes.
+// codes separated by spaces alone taken apart, joined with “；”; false when
+// nothing changes. What is not a code stays as typed.
 func codeList(s string) (string, bool) {
-	codes := splitList(s)
-	for i, c := range codes {
+	var codes []string
+	for _, c := range splitList(s) {
 		if n, ok := app.NormalizeCode(c); ok {
-			codes[i] = n
+			codes = append(codes, n)
+			continue
+		}
+		var apart []string
+		for _, f := range strings.Fields(c) {
+			if n, ok := app.NormalizeCode(f); ok {
+				apart = append(apart, n)
+			}
+		}
+		if f := strings.Fields(c); len(f) > 1 && len(apart) == len(f) {
+			codes = append(codes, apart...)
+		} else {
+			codes = append(codes, c)
 		}
 	}
 	out := strings.Join(codes, "；")

@@ -209,11 +209,11 @@ func (e *editorScreen) code(path, label, hint string, ptr *string) fyne.CanvasOb
 	return e.dateLike(path, label, hint, ptr, app.NormalizeCode)
 }
 
-// phone is text for a telephone number: typed full-width (１３９…) or in
-// groups (139 1234 5678), it is written as the filing keeps numbers on
-// leaving the field (13912345678, 0564-6021234); it was refused as 格式不正确.
+// phone is text for a telephone number: typed full-width (１３９ １２３４…),
+// it is written half-width on leaving the field (app.NormalizePhone); it
+// was refused as 格式不正确.
 func (e *editorScreen) phone(path, label, hint string, ptr *string) fyne.CanvasObject {
-	return e.dateLike(path, label, hint, ptr, app.NormalizeCode)
+	return e.dateLike(path, label, hint, ptr, app.NormalizePhone)
 }
 
 // date is text for a date: what the clerk types in another common form

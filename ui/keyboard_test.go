@@ -926,7 +926,7 @@ func TestCodeTypedFullWidthIsKept(t *testing.T) {
 	x.w.Canvas().Focus(region)
 	test.Type(region, "３４１５２２")
 	x.eventually(t, "the credit code written half-width", func() bool { return code.Text == "91440300708461136T" })
-	if phone.Text != "13912345678" {
+	if phone.Text != "139 1234 5678" {
 		t.Errorf("the phone number typed full-width and grouped: %q", phone.Text)
 	}
 	h.e.onSubmit()
@@ -935,7 +935,7 @@ func TestCodeTypedFullWidthIsKept(t *testing.T) {
 		t.Errorf("the region code, being typed in at 检查并提交: %q", region.Text)
 	}
 	x.saved(t, "the codes stored", func(f *app.Filing) bool {
-		return f.Declaration.UnitCreditCode == "91440300708461136T" && f.Declaration.RegionCode == "341522" && f.Declaration.Contact.Phone == "13912345678"
+		return f.Declaration.UnitCreditCode == "91440300708461136T" && f.Declaration.RegionCode == "341522" && f.Declaration.Contact.Phone == "139 1234 5678"
 	})
 	if msg := h.message("unit_credit_code"); msg != "" {
 		t.Errorf("the code read half-width still says %q", msg)
@@ -1436,6 +1436,22 @@ func TestItemsProblemShowsTheHead(t *testing.T) {
 		top := d.AbsolutePositionForObject(ce.items.count).Y - d.AbsolutePositionForObject(ce.detailForm).Y
 		if top < 0 || top+ce.items.count.Size().Height > ce.detailForm.Size().Height {
 			t.Errorf("%s: the items' head is %v px from the form's top (form %v high), want in view", c.path, top, ce.detailForm.Size().Height)
+		}
+	}
+}
+
+// codeList takes apart codes separated by spaces alone, where they were
+// glued into one (101001/000001101001/000002), and leaves what is no code.
+func TestCodeListKeepsCodesApart(t *testing.T) {
+	for in, want := range map[string]string{
+		"101001/000001 101001/000002": "101001/000001；101001/000002",
+		"１０１００１／０００００１　１０１００１／０００００２": "101001/000001；101001/000002",
+		"101001 / 000001": "101001/000001",
+		"见人口库（101001/000001）、101001/000002": "见人口库（101001/000001）；101001/000002",
+		"３０７００１／０００００２，３０７００１／０００００３":       "307001/000002；307001/000003",
+	} {
+		if got, _ := codeList(in); got != want {
+			t.Errorf("codeList(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -102,6 +102,13 @@ func TestAccountRules(t *testing.T) {
 	if err != nil || u.Code != "91330100799655058B" {
 		t.Errorf("a code typed full-width: %+v, %v", u, err)
 	}
+	// recorded under the code as kept, which the trail is searched by
+	if trail := server.AuditTrail(t, fx.srv); trail[len(trail)-1].Action != "unit.create" || trail[len(trail)-1].Target != "91330100799655058B" {
+		t.Errorf("the unit's creation recorded as %+v", trail[len(trail)-1])
+	}
+	if found, err := fx.srv.FindUnit(ctx, "９１３３ ０１００ ７９９６ ５５０５ ８ｂ"); err != nil || found.ID != u.ID {
+		t.Errorf("the unit found by its code typed full-width and grouped: %+v, %v", found, err)
+	}
 	u, err = fx.srv.FindUnit(ctx, fx.unitB.Name)
 	if err != nil || u.ID != fx.unitB.ID {
 		t.Errorf("FindUnit by name = %+v, %v", u, err)

@@ -27,11 +27,13 @@ func (s *Server) AddUnit(ctx context.Context, name, code string) (_ Unit, err er
 	if err = s.auditReady(); err != nil {
 		return
 	}
-	defer s.audited(ctx, "unit.create", code, &err)
+	target := code
+	defer func() { s.audited(ctx, "unit.create", target, &err) }()
 	name, code, err = checkUnit(name, code)
 	if err != nil {
 		return Unit{}, err
 	}
+	target = code // as kept: a code typed full-width is found in the trail as stored
 	if err := s.checkUnitNameFree(ctx, "", name); err != nil {
 		return Unit{}, err
 	}
@@ -157,7 +159,11 @@ func (s *Server) FindUnit(ctx context.Context, ref string) (Unit, error) {
 	ref = strings.TrimSpace(ref)
 	u, err := s.store.Unit(ctx, ref)
 	if errors.Is(err, bureaustore.ErrNotFound) {
-		u, err = s.store.UnitByCode(ctx, strings.ToUpper(ref))
+		code := strings.ToUpper(ref)
+		if c, ok := app.NormalizeCode(ref); ok { // typed as checkUnit reads it
+			code = c
+		}
+		u, err = s.store.UnitByCode(ctx, code)
 	}
 	if err == nil {
 		return u, nil
