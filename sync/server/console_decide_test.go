@@ -149,14 +149,7 @@ func TestConsoleIdleFormGivesBackTheDecision(t *testing.T) {
 // read once the session is gone (it said 决定：不予立项).
 func TestConsoleIdleFormNamesAFiledProjectsRefusal(t *testing.T) {
 	fx := MustBureau(t, func(c *server.Config) { c.SessionIdle = 15 * time.Minute })
-	f := newFiling(t, fx.unitA.ID)
-	d := f.Declaration
-	d.TotalInvestment, d.YearAmount = app.Wans(38), app.Wans(38)
-	d.Budget = d.Budget[:1]
-	d.Budget[0].Amount = app.Wans(38)
-	d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(38)}}
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	setProfile(t, fx, "wuhan")
+	f := filedUnderWuhan(t, fx)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	page := "/console/filings/" + f.ID

@@ -1702,10 +1702,10 @@ func TestConsoleAsksTheApprovalForItsOpinion(t *testing.T) {
 	}
 }
 
-// A 武汉 project under 50 万元 is filed (第八条): its refusal is 不予备案 on the
-// filing's page — the button, the 已… banner and 办理记录 — not 不予立项.
-func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
-	fx := MustBureau(t)
+// filedUnderWuhan submits unit A's declaration of 38 万元 and turns the
+// bureau to 武汉's rules, under which such a project is filed (第八条).
+func filedUnderWuhan(t *testing.T, fx *fixture) *app.Filing {
+	t.Helper()
 	f := newFiling(t, fx.unitA.ID)
 	d := f.Declaration
 	d.TotalInvestment, d.YearAmount = app.Wans(38), app.Wans(38)
@@ -1714,6 +1714,14 @@ func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
 	d.Funding = []app.Funding{{Kind: app.FundLocal, Amount: app.Wans(38)}}
 	fx.submit(fx.clerkA, f, http.StatusCreated)
 	setProfile(t, fx, "wuhan")
+	return f
+}
+
+// A 武汉 project under 50 万元 is filed (第八条): its refusal is 不予备案 on the
+// filing's page — the button, the 已… banner and 办理记录 — not 不予立项.
+func TestConsoleNamesAFiledProjectsRefusal(t *testing.T) {
+	fx := MustBureau(t)
+	f := filedUnderWuhan(t, fx)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	page := "/console/filings/" + f.ID
