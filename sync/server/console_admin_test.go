@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -146,6 +147,12 @@ func TestConsoleAdminUnits(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(ad.last, `value="霍邱县城关镇"`) || !strings.Contains(ad.last, `value="123"`) ||
 		!strings.Contains(ad.last, "应为 18 位，现为 3 位") {
 		t.Fatalf("edit with a bad code: %d\n%s", r.StatusCode, ad.last)
+	}
+	// A code with bytes that are no UTF-8 comes back in its box as valid
+	// text (the page is UTF-8): it came back raw.
+	r = ad.post("/console/admin/units/"+fx.unitA.ID, url.Values{"csrf": {tok}, "name": {"霍邱县城关镇"}, "code": {"\xff\xfe91330100799655058B"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !utf8.ValidString(ad.last) {
+		t.Fatalf("edit with a code of invalid UTF-8: %d, the page valid UTF-8: %v", r.StatusCode, utf8.ValidString(ad.last))
 	}
 	r = ad.post("/console/admin/units/"+fx.unitA.ID, url.Values{"csrf": {tok}, "name": {"霍邱县城关镇人民政府（新）"}, "code": {fx.unitA.Code}})
 	if r.StatusCode != http.StatusSeeOther {

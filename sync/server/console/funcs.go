@@ -166,9 +166,12 @@ var funcs = template.FuncMap{
 	"selected": func(form map[string][]string, key, value string) bool {
 		return len(form[key]) > 0 && form[key][0] == value
 	},
+	// get is a form's value as typed, put back into its box: valid UTF-8
+	// (echo), as the page must be; a unit's code sent with bytes FF FE came
+	// back raw in its box.
 	"get": func(form map[string][]string, key string) string {
 		if len(form[key]) > 0 {
-			return form[key][0]
+			return echo(form[key][0])
 		}
 		return ""
 	},
