@@ -525,13 +525,14 @@ func codeList(s string) (string, bool) {
 			codes = append(codes, n)
 			continue
 		}
+		fields := strings.Fields(c)
 		var apart []string
-		for _, f := range strings.Fields(c) {
+		for _, f := range fields {
 			if n, ok := app.NormalizeCode(f); ok {
 				apart = append(apart, n)
 			}
 		}
-		if f := strings.Fields(c); len(f) > 1 && len(apart) == len(f) {
+		if len(fields) > 1 && len(apart) == len(fields) {
 			codes = append(codes, apart...)
 		} else {
 			codes = append(codes, c)
