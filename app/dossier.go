@@ -583,21 +583,29 @@ func firstSent(fs []*Filing, k Kind, typ string, year int) string {
 }
 
 // FirstSubmitted returns when f was first submitted (its history's first
-// submission, else its current revision's), zero when it never was.
+// submission the unit did not withdraw, else its current revision's while
+// its history has none), zero when it never was.
 func FirstSubmitted(f *Filing) time.Time {
-	if t := FirstSubmission(f.History); !t.IsZero() {
+	if t := FirstSubmission(f.History); !t.IsZero() || slices.ContainsFunc(f.History, func(t Transition) bool { return t.Action == ActionSubmit }) {
 		return t
 	}
 	return f.Revision.SubmittedAt
 }
 
-// FirstSubmission returns the time of history's first submission, zero when
-// it has none.
+// FirstSubmission returns the time of history's first submission that the
+// unit did not withdraw, zero when it has none. A withdrawn submission is
+// one the bureau never kept (撤回 is only before 受理): a declaration sent
+// in December, withdrawn and sent again in January was judged as of
+// December (plan year, rules in force) and met a deadline it had missed.
 func FirstSubmission(history []Transition) time.Time {
-	for _, t := range history {
-		if t.Action == ActionSubmit {
-			return t.At
+	for i, t := range history {
+		if t.Action != ActionSubmit {
+			continue
 		}
+		if i+1 < len(history) && history[i+1].Action == ActionWithdraw {
+			continue
+		}
+		return t.At
 	}
 	return time.Time{}
 }

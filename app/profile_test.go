@@ -604,6 +604,44 @@ func TestPlanYearIsJudgedAsOfTheFirstSubmission(t *testing.T) {
 	}
 }
 
+// A submission the unit withdrew is one the bureau never kept: a
+// declaration sent in June 2026 for 2027, withdrawn the same day and sent
+// again in January 2027 is judged as of January, a mid-year addition, as
+// one first sent then; returned by the bureau instead, it would not be.
+func TestWithdrawnSubmissionIsNotTheFirst(t *testing.T) {
+	p := MustProfiles(t)["huoqiu"]
+	d := declaration(t, "示范项目信息化平台", "示范单位", "180")
+	d.Plan, d.PlanYear = app.PlanNotListed, 2027
+	confirmAll(d, p)
+	f, err := app.NewFiling(app.KindDeclaration, "decl", "rev-1", "unit", time.Date(2026, 6, 1, 9, 0, 0, 0, cst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration = d
+	june, jan := time.Date(2026, 6, 20, 10, 0, 0, 0, cst), time.Date(2027, 1, 5, 10, 0, 0, 0, cst)
+	if _, err := f.Submit(june, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Withdraw(june.Add(time.Hour), "李娟", "附件传错了"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Revise("rev-2", june.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := app.FirstSubmitted(f); !got.IsZero() {
+		t.Errorf("withdrawn, not sent again: first submitted %v, want none", got)
+	}
+	if _, err := f.Submit(jan, "李娟"); err != nil {
+		t.Fatal(err)
+	}
+	if got := app.FirstSubmitted(f); !got.Equal(jan) {
+		t.Errorf("first submitted %v, want the January submission %v", got, jan)
+	}
+	if !slices.ContainsFunc(app.FieldErrors(f.Check(p, jan)), func(fe app.FieldError) bool { return fe.Field == "plan" }) {
+		t.Error("sent in June, withdrawn, sent again in January 2027 for 2027: the plan year is not checked as of January")
+	}
+}
+
 // Requirements no clause states are marked as the bureau's own, so that the
 // clerk is told so and the bureau may switch them off: the unit's building
 // plan for a bundled proposal (the regulations have the bureau compile it),
