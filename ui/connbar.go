@@ -160,7 +160,7 @@ func (b *connBar) update(st SyncStatus, c app.Counts) {
 		reason = w
 		b.reason.Importance = widget.DangerImportance
 	}
-	b.reason.SetText(reason)
+	b.reason.SetText(b.u.named(reason))
 	if reason == "" { // no empty line for it in a narrow window (barLayout)
 		b.reason.Hide()
 	} else {

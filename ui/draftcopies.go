@@ -27,10 +27,10 @@ const draftCopiesNote = "开启后，未提交的草稿在您停止输入几秒�
 
 func newDraftCopiesPanel(u *UI, dk DraftKeeper) *draftCopiesPanel {
 	p := &draftCopiesPanel{u: u, dk: dk, state: &paragraph{}}
-	p.check = widget.NewCheck(T("在数管局保留草稿副本"), nil)
+	p.check = widget.NewCheck(u.named(T("在数管局保留草稿副本")), nil)
 	p.check.SetChecked(!u.link.Session().DraftsLocalOnly)
 	p.check.OnChanged = p.onChanged
-	p.obj = container.NewVBox(heading(T("草稿副本")), p.check, note(T(draftCopiesNote)), p.state)
+	p.obj = container.NewVBox(heading(T("草稿副本")), p.check, note(u.named(T(draftCopiesNote))), p.state)
 	p.show()
 	u.drafts = p // kept up to date by UI.showCounts while 设置 is shown
 	return p
@@ -48,13 +48,13 @@ func (p *draftCopiesPanel) showStatus(st SyncStatus) {
 		p.state.SetText(T("草稿只保存在本机。请记得备份（见下方“自动备份”）。"))
 	case st.DraftsOff != "":
 		p.state.Importance = widget.WarningImportance
-		p.state.SetText(T(st.DraftsOff))
+		p.state.SetText(p.u.named(T(st.DraftsOff)))
 	case st.DraftsProblem != "":
 		p.state.Importance = widget.WarningImportance
-		p.state.SetText(T(st.DraftsProblem))
+		p.state.SetText(p.u.named(T(st.DraftsProblem)))
 	case !st.DraftsCopied.IsZero():
 		p.state.Importance = widget.SuccessImportance
-		p.state.SetText(Tf("草稿副本已开启，最近一次在数管局保存：%s。", copiedAt(st.DraftsCopied, p.u.now())))
+		p.state.SetText(p.u.named(Tf("草稿副本已开启，最近一次在数管局保存：%s。", copiedAt(st.DraftsCopied, p.u.now()))))
 	default:
 		p.state.Importance = widget.SuccessImportance
 		p.state.SetText(T("草稿副本已开启。"))

@@ -77,12 +77,12 @@ func TestDraftCopiesSetting(t *testing.T) {
 	})
 	x.u.showSettings()
 	x.pump()
-	ch := findCheck(t, x.w.Content(), "在数管局保留草稿副本")
+	ch := findCheck(t, x.w.Content(), "在县数管局保留草稿副本")
 	if !ch.Checked {
 		t.Error("the copies are off by default")
 	}
 	txt := shownText(x)
-	for _, want := range []string{"数管局的审核人员看不到", "草稿副本已开启"} {
+	for _, want := range []string{"县数管局的审核人员看不到", "草稿副本已开启"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("settings do not say %q:\n%s", want, txt)
 		}
@@ -96,7 +96,7 @@ func TestDraftCopiesSetting(t *testing.T) {
 	l.mu.Unlock()
 	x.u.showSettings()
 	x.pump()
-	if txt := shownText(x); !strings.Contains(txt, "本数管局不保留草稿副本") {
+	if txt := shownText(x); !strings.Contains(txt, "本县数管局不保留草稿副本") {
 		t.Errorf("settings under a bureau that keeps no drafts:\n%s", txt)
 	}
 }
@@ -117,7 +117,7 @@ func TestConnBarDraftsProblem(t *testing.T) {
 	x := newScreens(t, "huoqiu", nil)
 	b := newConnBar(x.u)
 	b.update(SyncStatus{Connected: true, Online: true, DraftsProblem: "草稿副本暂未保存到数管局：数管局服务器繁忙；草稿仍在本机，稍后自动重试"}, app.Counts{})
-	if !strings.Contains(b.reason.Text, "草稿副本暂未保存到数管局") || b.reason.Importance != widget.WarningImportance {
+	if b.reason.Text != "草稿副本暂未保存到县数管局：县数管局服务器繁忙；草稿仍在本机，稍后自动重试" || b.reason.Importance != widget.WarningImportance {
 		t.Errorf("bar: %q (importance %v)", b.reason.Text, b.reason.Importance)
 	}
 	b.update(SyncStatus{Connected: true, Online: true}, app.Counts{})
@@ -168,7 +168,7 @@ func TestDraftCopiesLineIsLive(t *testing.T) {
 	l.status.DraftsCopied = copied
 	l.mu.Unlock()
 	x.u.do(x.u.refresh) // what UI.watchLink does when the link says it changed
-	want := "最近一次在数管局保存：" + copied.Format("15:04:05")
+	want := "最近一次在县数管局保存：" + copied.Format("15:04:05")
 	x.eventually(t, "the line says when the copies were kept", func() bool { return strings.Contains(shownText(x), want) })
 
 	l.mu.Lock()
@@ -176,7 +176,7 @@ func TestDraftCopiesLineIsLive(t *testing.T) {
 	l.mu.Unlock()
 	x.u.do(x.u.refresh)
 	x.eventually(t, "the line says why the copies did not go", func() bool {
-		return strings.Contains(shownText(x), "草稿副本暂未保存到数管局") && !strings.Contains(shownText(x), want)
+		return strings.Contains(shownText(x), "草稿副本暂未保存到县数管局") && !strings.Contains(shownText(x), want)
 	})
 	panel := x.u.drafts
 	if panel == nil || panel.state.Importance != widget.WarningImportance {
@@ -192,7 +192,7 @@ func TestDraftCopiesLineIsLive(t *testing.T) {
 	l.mu.Unlock()
 	x.u.do(x.u.refresh)
 	x.pump()
-	if !strings.Contains(panel.state.Text, "草稿副本暂未保存到数管局") {
+	if !strings.Contains(panel.state.Text, "草稿副本暂未保存到县数管局") {
 		t.Errorf("a panel no longer shown changed: %q", panel.state.Text)
 	}
 }

@@ -1033,7 +1033,7 @@ func (e *editorScreen) readState(ctx context.Context) (latest *app.Filing, send 
 		case werr == nil:
 			w.ok = true
 		case app.ErrorCode(werr) == app.EINVALID:
-			w.why = errorText(werr)
+			w.why = e.u.named(errorText(werr))
 		}
 	}
 	return latest, send, w, err
@@ -1215,7 +1215,7 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 			e.withdraw.Enable()
 			switch c := app.ErrorCode(err); c {
 			case app.EUNAVAILABLE: // no answer: not known to have failed
-				showMessage(T("撤回提交"), errorText(err), e.u.win)
+				showMessage(T("撤回提交"), e.u.named(errorText(err)), e.u.win)
 				return
 			case app.EINVALID, app.ECONFLICT:
 				text := errorText(err)
@@ -1223,7 +1223,7 @@ func (e *editorScreen) withdrawStep(ask func(ctx context.Context) (*app.Filing, 
 					// the bureau's own words, composed there
 					text = Tf("%s已开始办理这份材料，或已收到更新的版本，不能再撤回：如需修改，请联系%s退回修改。", e.prof.BureauShort(), e.prof.BureauShort())
 				}
-				showMessage(T("无法撤回"), text, e.u.win)
+				showMessage(T("无法撤回"), e.u.named(text), e.u.win)
 				return
 			}
 			if err != nil {

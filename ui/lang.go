@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -419,3 +420,38 @@ func (u *UI) kindName(k app.Kind) string { return u.link.Profile().KindName(k) }
 // rules chosen yet it is 数管局. A 天宁 clerk read 已连接数管局 above rules
 // that name no 数管局 at all.
 func (u *UI) bureau() string { return u.link.Profile().BureauShort() }
+
+// named returns s, a message written with the bureau's generic name 数管局
+// (the sync layer's, the connection's and the certificate's: they do not
+// know the rules in force), with the bureau named as the rules name it
+// (bureau()) when the client is in Chinese: a 天宁 clerk read 无法连接数管局服务器
+// beside 已连接天宁区数据局, two offices. A 数管局 that a place's name begins
+// (市数管局, 县数管局: the rules' own words, quoted by the bureau) stays as it
+// is, so does s in English, where T said "the bureau".
+func (u *UI) named(s string) string {
+	b := u.bureau()
+	if b == genericBureau || Language() != LangChinese || !strings.Contains(s, genericBureau) {
+		return s
+	}
+	var out strings.Builder
+	for {
+		i := strings.Index(s, genericBureau)
+		if i < 0 {
+			break
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		out.WriteString(s[:i])
+		if strings.ContainsRune("省市州县区镇乡", r) {
+			out.WriteString(genericBureau)
+		} else {
+			out.WriteString(b)
+		}
+		s = s[i+len(genericBureau):]
+	}
+	out.WriteString(s)
+	return out.String()
+}
+
+// genericBureau is what a message says of the bureau when it does not know
+// the rules in force (app.Profile.BureauShort without a profile).
+const genericBureau = "数管局"

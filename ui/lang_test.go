@@ -384,3 +384,37 @@ func TestEnglishSentencesStartWithACapital(t *testing.T) {
 		t.Errorf("an acceptance checklist line: %q", got)
 	}
 }
+
+// The sync layer's messages, which do not know the rules, say 数管局; they
+// are shown with the bureau named as the rules name it, a place's own
+// 数管局 (the rules' 市数管局, quoted by the bureau) kept, and in English as
+// T translated them.
+func TestSyncMessagesNameTheBureau(t *testing.T) {
+	x := newScreens(t, "tianning", nil)
+	for in, want := range map[string]string{
+		"无法连接数管局服务器（网络不通或服务器未启动）":          "无法连接天宁区数据局服务器（网络不通或服务器未启动）",
+		"请向数管局核实新密钥编号，并告诉数管局":              "请向天宁区数据局核实新密钥编号，并告诉天宁区数据局",
+		"数管局未接收第 2 版：总投资超过 200 万元的报市数管局审批": "天宁区数据局未接收第 2 版：总投资超过 200 万元的报市数管局审批",
+		"已送达": "已送达",
+	} {
+		if got := x.u.named(in); got != want {
+			t.Errorf("named(%q) = %q, want %q", in, got, want)
+		}
+	}
+	b := newConnBar(x.u)
+	b.update(SyncStatus{Connected: true, LastError: "无法连接数管局服务器（网络不通或服务器未启动）"}, app.Counts{})
+	if b.reason.Text != "无法连接天宁区数据局服务器（网络不通或服务器未启动）" {
+		t.Errorf("the bar's reason: %q", b.reason.Text)
+	}
+
+	t.Cleanup(func() { _ = SetupLanguage(LangChinese) })
+	if err := SetupLanguage(LangEnglish); err != nil {
+		t.Fatal(err)
+	}
+	if got := x.u.named(T("无法连接数管局服务器（网络不通或服务器未启动）")); strings.Contains(got, "天宁") || hasHan(got) {
+		t.Errorf("in English: %q", got)
+	}
+	if (*app.Profile)(nil).BureauShort() != genericBureau {
+		t.Error("without rules the bureau is not named as named expects")
+	}
+}

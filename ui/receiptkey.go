@@ -74,8 +74,8 @@ func (p *keyChangePanel) showStatus(st SyncStatus) {
 			if ch := tr.ReceiptKeyChanges(); len(ch) > 0 {
 				last := ch[len(ch)-1]
 				p.obj.Objects = []fyne.CanvasObject{heading(T("回执签名密钥")),
-					note(Tf("数管局的回执签名密钥于 %s 更换，经您核对后已信任：原密钥 %s，现密钥 %s。此前收到的回执是用原密钥核验的。",
-						last.At.Local().Format("2006-01-02 15:04"), shortKeyID(last.OldKeyID), shortKeyID(last.NewKeyID)))}
+					note(p.u.named(Tf("数管局的回执签名密钥于 %s 更换，经您核对后已信任：原密钥 %s，现密钥 %s。此前收到的回执是用原密钥核验的。",
+						last.At.Local().Format("2006-01-02 15:04"), shortKeyID(last.OldKeyID), shortKeyID(last.NewKeyID))))}
 			}
 		}
 		p.obj.Refresh()
@@ -83,8 +83,8 @@ func (p *keyChangePanel) showStatus(st SyncStatus) {
 	}
 	objs := []fyne.CanvasObject{
 		heading(T("回执签名密钥")),
-		&paragraph{Text: keyChangeWarning(kc), Importance: widget.DangerImportance},
-		&paragraph{Text: Tf("数管局现在使用的密钥编号：%s", groupKeyID(kc.ServedKeyID)),
+		&paragraph{Text: p.u.named(keyChangeWarning(kc)), Importance: widget.DangerImportance},
+		&paragraph{Text: p.u.named(Tf("数管局现在使用的密钥编号：%s", groupKeyID(kc.ServedKeyID))),
 			TextStyle: fyne.TextStyle{Monospace: true}},
 	}
 	if _, ok := p.u.link.(ReceiptKeyTruster); ok {
@@ -121,24 +121,24 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 	digits.SetPlaceHolder(Tf("新密钥编号的前 %d 位", keyIDDigits))
 	problem := &paragraph{Importance: widget.DangerImportance}
 	content := container.NewVBox(
-		&paragraph{Text: T("数管局的回执签名密钥与本机记录的不同。请以数管局的书面通知或您平时联系数管局的电话为准，核实数管局确实更换了密钥，并请对方读出新密钥的编号，与下面逐组核对：")},
+		&paragraph{Text: u.named(T("数管局的回执签名密钥与本机记录的不同。请以数管局的书面通知或您平时联系数管局的电话为准，核实数管局确实更换了密钥，并请对方读出新密钥的编号，与下面逐组核对："))},
 		widget.NewCard("", "", id),
 		&paragraph{Text: Tf("本机原来记录的密钥：%s", groupKeyID(kc.PinnedKeyID)), Importance: widget.LowImportance},
-		&paragraph{Text: Tf("请输入数管局告知的新密钥编号的前 %d 位（数字 0–9 和字母 a–f）：", keyIDDigits)},
+		&paragraph{Text: u.named(Tf("请输入数管局告知的新密钥编号的前 %d 位（数字 0–9 和字母 a–f）：", keyIDDigits))},
 		digits, problem,
-		&paragraph{Text: T("编号一致才信任。只要有一位不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。"), Importance: widget.WarningImportance},
+		&paragraph{Text: u.named(T("编号一致才信任。只要有一位不同，请不要信任，并告诉数管局：可能有人冒充数管局服务器。")), Importance: widget.WarningImportance},
 	)
-	d := dialog.NewCustomWithoutButtons(T("核对数管局的新回执签名密钥"), container.NewStack(minWidth(560), content), u.win)
+	d := dialog.NewCustomWithoutButtons(u.named(T("核对数管局的新回执签名密钥")), container.NewStack(minWidth(560), content), u.win)
 	cancel := newDialogButton(T("取消"), theme.CancelIcon(), widget.MediumImportance, d.Hide)
 	trust := newDialogButton(T("编号一致，信任新密钥"), theme.ConfirmIcon(), widget.HighImportance, nil)
 	trust.OnTapped = func() {
 		typed := normalKeyDigits(digits.Text)
 		switch {
 		case len(typed) != keyIDDigits || strings.Trim(typed, "0123456789abcdef") != "":
-			problem.SetText(Tf("请输入 %d 位编号（数字 0–9 和字母 a–f），以数管局告知的为准。", keyIDDigits))
+			problem.SetText(u.named(Tf("请输入 %d 位编号（数字 0–9 和字母 a–f），以数管局告知的为准。", keyIDDigits)))
 			return
 		case !strings.HasPrefix(kc.ServedKeyID, typed):
-			problem.SetText(T("您输入的编号与数管局服务器现在使用的密钥不一致，未信任。请再次向数管局核实；编号不一致时请不要信任，并告诉数管局。"))
+			problem.SetText(u.named(T("您输入的编号与数管局服务器现在使用的密钥不一致，未信任。请再次向数管局核实；编号不一致时请不要信任，并告诉数管局。")))
 			return
 		}
 		problem.SetText(T("正在信任新密钥…"))
@@ -150,11 +150,11 @@ func (u *UI) confirmReceiptKey(kc ReceiptKeyChange) {
 				trust.Enable()
 				cancel.Enable()
 				if err != nil {
-					problem.SetText(errorText(err))
+					problem.SetText(u.named(errorText(err)))
 					return
 				}
 				d.Hide()
-				showMessage(T("已信任新密钥"), T("已信任数管局的新回执签名密钥。发送队列中的材料将重新发送，回执用新密钥核验。"), u.win)
+				showMessage(T("已信任新密钥"), u.named(T("已信任数管局的新回执签名密钥。发送队列中的材料将重新发送，回执用新密钥核验。")), u.win)
 				u.refresh()
 			})
 		})

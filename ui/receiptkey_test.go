@@ -147,7 +147,7 @@ func TestReceiptKeyChangeTrustedAfterCheck(t *testing.T) {
 	entry.SetText("3F2A 9C01")
 	x.tapDialogButton(t, "编号一致，信任新密钥")
 	x.eventually(t, "the served key is trusted", func() bool { t := l.trustedSoFar(); return len(t) == 1 && t[0] == servedKeyID })
-	x.eventually(t, "the dialog says it was trusted", func() bool { return strings.Contains(x.dialogText(), "已信任数管局的新回执签名密钥") })
+	x.eventually(t, "the dialog says it was trusted", func() bool { return strings.Contains(x.dialogText(), "已信任县数管局的新回执签名密钥") })
 	x.eventually(t, "the warning goes", func() bool {
 		return !strings.Contains(shownText(x), "回执签名密钥已更换") && !x.u.bar.rekey.Visible()
 	})

@@ -494,7 +494,7 @@ func (u *UI) OpenTimeline(id string) {
 
 // showError shows err's Chinese message in a dialog.
 func (u *UI) showError(err error) {
-	showMessage(T("出错了"), errorText(err), u.win)
+	showMessage(T("出错了"), u.named(errorText(err)), u.win)
 }
 
 // showSettings shows the language choice and the bureau connection.

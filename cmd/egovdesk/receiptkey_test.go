@@ -148,7 +148,9 @@ func TestBureauReceiptKeyChangeOnTheDesk(t *testing.T) {
 	}
 	entry.SetText(served.KeyID[:8])
 	tapDialogButton(t, w, "编号一致，信任新密钥")
-	d.eventually(t, "the key trusted", func() bool { return strings.Contains(dialogText(w), "已信任数管局的新回执签名密钥") })
+	d.eventually(t, "the key trusted", func() bool {
+		return strings.Contains(dialogText(w), "数管局的新回执签名密钥。发送队列中")
+	})
 	if ch := d.link.ReceiptKeyChanges(); len(ch) != 1 || ch[0].NewKeyID != served.KeyID {
 		t.Fatalf("key changes %+v", ch)
 	}
