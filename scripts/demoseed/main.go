@@ -6,7 +6,7 @@
 // 初审 by the reviewer, 联审 by the finance, development-and-reform and
 // cryptography departments, 批复立项 with a 核定 amount by the
 // development-and-reform department), pulls the decisions into the inbox,
-// and writes the session, the cached profile and the token the client
+// delivers a third and leaves it in the reviewer's queue, and writes the session, the cached profile and the token the client
 // reads at start. It prints the IDs of the filings as shell variables for
 // scripts/screenshots.
 //
@@ -52,8 +52,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "demoseed:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\nLATER=%s\n",
-		s.returned, s.approved, s.half, s.editing, s.catalogue, s.trial, s.acceptance, s.goLive, s.later)
+	fmt.Printf("RETURNED=%s\nAPPROVED=%s\nHALF=%s\nEDITING=%s\nCATALOGUE=%s\nTRIAL=%s\nACCEPTANCE=%s\nGOLIVE=%s\nLATER=%s\nWAITING=%s\n",
+		s.returned, s.approved, s.half, s.editing, s.catalogue, s.trial, s.acceptance, s.goLive, s.later, s.waiting)
 }
 
 // seeded names the filings a seed made and the profile it made them under.
@@ -61,6 +61,7 @@ type seeded struct {
 	returned, approved, half, editing    string
 	catalogue, trial, acceptance, goLive string
 	later                                string // the O&M filing, or what the profile has instead
+	waiting                              string // a declaration delivered and left in the reviewer's queue
 	prof                                 *app.Profile
 }
 
@@ -203,6 +204,20 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 		}
 	}
 
+	// One declaration sent this morning and waiting for the reviewer: the
+	// console's queue was empty after the seed, and whoever tried the demo
+	// as the reviewer had to submit something as the clerk first.
+	waiting, err := draft(ctx, st, blobs, prof, unit, place.town+"村（社区）便民服务站视频联网", 46, true, nextYear, now.Add(-5*time.Hour))
+	if err != nil {
+		return err
+	}
+	if _, err := st.Submit(ctx, waiting, me.Account.Name, now.Add(-3*time.Hour)); err != nil {
+		return err
+	}
+	if err := sy.SyncOnce(ctx); err != nil {
+		return fmt.Errorf("deliver the waiting declaration: %w", err)
+	}
+
 	// The other kinds, for the 便民服务中心 project that was filed and the
 	// 智慧社区 one.
 	cat, err := catalogue(ctx, st, unit, returned, now.Add(-20*time.Minute))
@@ -268,7 +283,7 @@ func run(ctx context.Context, addr, dir, login, pw, rlogin, rpw string, out *see
 		return err
 	}
 	*out = seeded{returned: returned, approved: approved, half: half, editing: editing,
-		catalogue: cat, trial: trial, acceptance: acc, goLive: live, later: om, prof: prof}
+		catalogue: cat, trial: trial, acceptance: acc, goLive: live, later: om, waiting: waiting, prof: prof}
 	return nil
 }
 

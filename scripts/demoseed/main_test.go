@@ -14,6 +14,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/store"
+	"egovdesk/sync/client"
 )
 
 // TestSeedLeavesDraftsSubmittableToday: the seed runs against a real demo
@@ -126,6 +127,26 @@ func seedUnder(ctx context.Context, t *testing.T, bin, prof string) {
 		if f.ProjectID == approved.ID && !sd.prof.ForProject(f.Kind, approved.Declaration) {
 			t.Errorf("the demo drafted a %s of its approved project, which the rules do not take of it", sd.prof.KindName(f.Kind))
 		}
+	}
+	// The reviewer finds one declaration waiting: the seed's queue was
+	// empty, and trying the demo as the reviewer began with submitting as
+	// the clerk.
+	rc, err := client.New(ctx, url, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.Login(ctx, "shenhe", "shenhe-demo"); err != nil {
+		t.Fatal(err)
+	}
+	queue, err := rc.ReviewQueue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queue) != 1 || queue[0].ID != sd.waiting || queue[0].Status != app.StatusSubmitted {
+		t.Errorf("the reviewer's queue after the seed: %+v, want the waiting declaration %s alone, 已提交", queue, sd.waiting)
+	}
+	if items, err := st.Outbox(ctx); err != nil || len(items) != 0 {
+		t.Errorf("outbox after the seed: %d items (%v): something was not delivered", len(items), err)
 	}
 	now := time.Now()
 	// Each later draft and what it is meant to show (kinds.go); none of
