@@ -500,18 +500,25 @@ func (w *writer) fitColumns(t *paper.Table, cols []float64) {
 		if i < len(t.Head) && utf8.RuneCountInString(unitOf(t.Head[i])) <= 6 {
 			need[i] = max(need[i], w.width(unitOf(t.Head[i]), fontBold, tableSize))
 		}
-		for _, r := range t.Rows {
+		// The foot too, in its bold: 合计's 3580.432199 万元 broke before its
+		// last digit where the rows' amounts, in regular type, fitted
+		// (found by a reviewer printing a 六安 declaration).
+		for k, r := range slices.Concat(t.Rows, t.Foot) {
 			if i >= len(r) {
 				continue
 			}
+			font := fontRegular
+			if k >= len(t.Rows) {
+				font = fontBold
+			}
 			if utf8.RuneCountInString(r[i]) <= 5 { // a label: 有条件共享, 不予共享
-				need[i] = max(need[i], w.width(r[i], fontRegular, tableSize))
+				need[i] = max(need[i], w.width(r[i], font, tableSize))
 			}
 			for _, tok := range strings.FieldsFunc(r[i], func(c rune) bool { return c >= utf8.RuneSelf || c == ' ' }) {
 				// A code or a date; a longer run (a web address, a model
 				// number) breaks anyway and must not take the table.
 				if len(tok) <= maxWholeRun {
-					need[i] = max(need[i], w.width(tok, fontRegular, tableSize))
+					need[i] = max(need[i], w.width(tok, font, tableSize))
 				}
 			}
 		}
@@ -650,7 +657,10 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 		w.need(w.tableStart(t))
 		row(t.Head, fontBold, true)
 	}
-	for _, r := range t.Rows {
+	for i, r := range t.Rows {
+		if i == len(t.Rows)-1 {
+			w.keepWithFoot(t, cols, r)
+		}
 		row(r, fontRegular, false)
 	}
 	if len(t.Rows) == 0 && len(t.Head) > 0 {
@@ -672,6 +682,31 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 		w.y += 2
 	}
 	w.y += 2
+}
+
+// keepWithFoot starts t's last row, last, on the next page, under the
+// table's head again, when it and t's foot do not both fit on this one: the
+// 合计 row of 投资概算明细 stood alone at the top of a page, without the
+// head that names its columns (found by a reviewer printing a 六安
+// declaration). A last row and foot taller than half a page are left to
+// break as any row does.
+func (w *writer) keepWithFoot(t *paper.Table, cols []float64, last []string) {
+	if len(t.Foot) == 0 {
+		return
+	}
+	_, n := w.rowLines(t, cols, last, fontRegular)
+	h := float64(n)*tableLineH + 2*cellPad
+	for _, r := range t.Foot {
+		_, fn := w.rowLines(t, cols, r, fontBold)
+		h += float64(fn)*tableLineH + 2*cellPad
+	}
+	if w.y+h <= pageH-marginB || h > (pageH-marginB-marginT)/2 {
+		return
+	}
+	w.newPage()
+	if len(t.Head) > 0 {
+		w.headRow(t, cols)
+	}
 }
 
 // cells prints the first k lines of each cell of a row as one band of

@@ -452,3 +452,52 @@ func TestNoTableHeadEndsAPage(t *testing.T) {
 		}
 	}
 }
+
+// A budget's 合计 is printed whole in its bold (3580.432199 broke before
+// its last 9 where the rows' amounts fitted) and with the last line above
+// it: with the content before the table growing a line at a time (over a
+// page's height), it stood alone at the top of a page, under no head (both
+// found by a reviewer printing a 六安 declaration).
+func TestBudgetTotalStaysWholeAndWithItsRows(t *testing.T) {
+	needPoppler(t)
+	// Rows of one and two lines, as a declaration's are.
+	lines := []struct {
+		c            app.BudgetCategory
+		name, amount string
+	}{
+		{app.BudgetSoftwareDev, "平台软件开发", "2327.280929"}, {app.BudgetHardware, "终端设备", "716.086443"},
+		{app.BudgetSupervision, "工程监理", "358.043219"}, {app.BudgetTesting, "第三方软件测试", "107.412965"},
+		{app.BudgetSecurityEval, "等保测评及安全评估", "71.608643"},
+	}
+	for n := 0; n < 48; n++ {
+		b := declarationBody()
+		d := b.Declaration
+		d.Budget = nil
+		for _, l := range lines {
+			m, err := app.ParseWan(l.amount)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Budget = append(d.Budget, app.BudgetItem{Category: l.c, Name: l.name, Amount: m})
+		}
+		d.CurrentState = strings.Repeat("现有系统将整合进本平台，原系统下线。\n", n)
+		res, err := Render(b, fonts(t), testOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := run(t, "pdftotext", "-raw", writePDF(t, res.PDF), "-")
+		if total := d.BudgetSum().WanString(); !strings.Contains(text, "合计 "+total) {
+			i := strings.Index(text, "合计")
+			t.Fatalf("%d lines: the budget's total %s is not printed whole on its line:\n%s", n, total, text[max(0, i-200):min(len(text), i+200)])
+		}
+		for p, page := range strings.Split(text, "\f")[1:] {
+			lines := strings.Split(strings.TrimSpace(page), "\n")
+			if len(lines) > 1 && strings.Contains(lines[0], "政务信息化项目申报书") { // the running head
+				lines = lines[1:]
+			}
+			if first := squeeze(lines[0]); strings.HasPrefix(first, "合计") {
+				t.Errorf("%d lines of 现有系统: page %d begins with the total %q", n, p+2, first)
+			}
+		}
+	}
+}
