@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 	"unicode"
 )
@@ -116,6 +117,28 @@ type RevisionInfo struct {
 	// sent before the client kept them, or restored from a bureau before
 	// restores carried receipts).
 	Receipt *ReceiptProof `json:"-"`
+}
+
+// SearchFold returns s as searches compare it, on the client and at the
+// bureau alike: lower-cased, full-width ASCII turned half-width (an input
+// method left in 全角 types ＧＩＳ, ＡＰＰ), the ideographic space a space,
+// control characters dropped. A reviewer's GIS found nothing of a
+// project named ＬＵＡＮ…ＧＩＳ (a walkthrough of the console).
+func SearchFold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		case unicode.IsControl(r):
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
 
 // WordsOfTwo splits each term of four or more Han characters into pieces of

@@ -160,24 +160,8 @@ func readStoredSummary(txn *badger.Txn, id string) (*Summary, error) {
 	return &s, nil
 }
 
-// fold returns s lower-cased, with full-width ASCII turned half-width and
-// control characters dropped, so that "ＡＰＰ" finds "app".
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
-		case r == 0x3000:
-			r = ' '
-		case unicode.IsControl(r):
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
+// fold is app.SearchFold: "ＡＰＰ" finds "app".
+func fold(s string) string { return app.SearchFold(s) }
 
 // grams returns the distinct unigrams and bigrams of the folded title,
 // skipping those that contain white space.

@@ -122,3 +122,26 @@ func TestConsoleFindsATitleByItsShownWords(t *testing.T) {
 		}
 	}
 }
+
+// Letters typed in 全角 (an input method left so) or in another case find
+// a title that has them either way, in the queue's search and 查找材料: a
+// reviewer's GIS found nothing of 民政ＧＩＳ一张图 (a walkthrough).
+func TestConsoleSearchFoldsWidthAndCase(t *testing.T) {
+	fx := MustBureau(t)
+	wide := newFiling(t, fx.unitA.ID)
+	wide.Declaration.ProjectName = "民政ＧＩＳ一张图"
+	fx.submit(fx.clerkA, wide, http.StatusCreated)
+	narrow := newFiling(t, fx.unitA.ID)
+	narrow.Declaration.ProjectName = "智慧民政APP及小程序"
+	fx.submit(fx.clerkA, narrow, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	for _, c := range []struct{ q, id string }{{"GIS", wide.ID}, {"gis一张图", wide.ID}, {"ＡＰＰ", narrow.ID}, {"ａｐｐ及", narrow.ID}} {
+		for _, page := range []string{"/console/queue?q=", "/console/find?q="} {
+			b.get(page + url.QueryEscape(c.q))
+			if !strings.Contains(b.last, "/console/filings/"+c.id) {
+				t.Errorf("%s%s does not find its filing", page, c.q)
+			}
+		}
+	}
+}

@@ -53,8 +53,8 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 	}
 	q.Offset = min(max(q.Offset, 0), findMaxOffset)
 	// as typed, or in the words titles are stored in (reviewQueue)
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	stored := strings.ToLower(strings.TrimSpace(s.profile.Load().StoredTitleWords(q.Text)))
+	text := strings.TrimSpace(app.SearchFold(q.Text))
+	stored := strings.TrimSpace(app.SearchFold(s.profile.Load().StoredTitleWords(q.Text)))
 	keep := q.Offset + q.Limit
 	newestFirst := func(a, b console.FindItem) int {
 		if c := b.Updated.Compare(a.Updated); c != 0 {
@@ -69,9 +69,9 @@ func (s *Server) find(ctx context.Context, q console.FindQuery) (console.FindPag
 		if q.Kind != "" && f.Kind != q.Kind || q.Status != "" && f.Status != q.Status {
 			return
 		}
-		title := strings.ToLower(fr.Title)
+		title := app.SearchFold(fr.Title)
 		if text != "" && !strings.Contains(title, text) && !strings.Contains(title, stored) && !strings.HasPrefix(f.ID, text) &&
-			!strings.Contains(strings.ToLower(unitName), text) { // as the queue's 名称: project or unit
+			!strings.Contains(app.SearchFold(unitName), text) { // as the queue's 名称: project or unit
 			return
 		}
 		page.Matching++

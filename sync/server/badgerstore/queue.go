@@ -246,7 +246,7 @@ func (s *Store) queuePage(txn *badger.Txn, q console.QueueQuery, now time.Time, 
 	if !q.To.IsZero() {
 		end = queueKey(q.To, "")
 	}
-	text := strings.ToLower(strings.TrimSpace(q.Text))
+	text := strings.TrimSpace(app.SearchFold(q.Text))
 	words := bureaustore.QueueWords(text)
 	needles := prefilter(q, text, words)
 	// By the Beijing date a filing arrived, many sharing one: working days
@@ -349,17 +349,9 @@ func keySince(k []byte) (time.Time, bool) {
 }
 
 // needle is a byte string an entry's JSON must hold to match a filter.
-type needle struct {
-	b    []byte
-	fold bool // compare with the record's ASCII letters in lower case
-}
+type needle struct{ b []byte }
 
-func (n needle) in(v []byte) bool {
-	if n.fold {
-		return bytes.Contains(bytes.ToLower(v), n.b)
-	}
-	return bytes.Contains(v, n.b)
-}
+func (n needle) in(v []byte) bool { return bytes.Contains(v, n.b) }
 
 // prefilter returns the needles of q's equality filters and search text
 // in an entry's JSON encoding (encoding/json writes CJK as is and escapes
@@ -384,10 +376,15 @@ func prefilter(q console.QueueQuery, text string, words []string) []needle {
 	}
 	if text != "" && !strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || strings.ContainsRune("\\\"<>&", r) }) {
 		// Each of its words (社区平台: 社区, 平台) is in an entry that holds
-		// the text as typed, and in one found by its words.
+		// the text as typed, and in one found by its words; not in these
+		// bytes when it has Latin letters or digits, which the title may
+		// hold in 全角 (gis finds ＧＩＳ: app.SearchFold): those are left to
+		// QueueMatches.
 		for _, w := range words {
-			fold := strings.ContainsFunc(w, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) })
-			out = append(out, needle{b: []byte(w), fold: fold})
+			if strings.ContainsFunc(w, func(r rune) bool { return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
+				continue
+			}
+			out = append(out, needle{b: []byte(w)})
 		}
 	}
 	return out

@@ -258,8 +258,8 @@ func QueueFacts(f app.Filing, b *app.Body) (year int, total app.Money) {
 }
 
 // QueueMatches reports whether the queue entry e (with its route filled
-// in) matches q, q.Waiting included; text is q.Text trimmed and in lower
-// case, words its QueueWords (worked out once a query: this runs for every
+// in) matches q, q.Waiting included; text is q.Text trimmed and folded
+// (app.SearchFold: ＧＩＳ finds GIS, gis finds ＧＩＳ), words its QueueWords (worked out once a query: this runs for every
 // entry a page reads).
 func QueueMatches(q console.QueueQuery, text string, words []string, e console.QueueItem) bool {
 	switch {
@@ -274,7 +274,7 @@ func QueueMatches(q console.QueueQuery, text string, words []string, e console.Q
 	if text == "" {
 		return true
 	}
-	title, unit := strings.ToLower(e.Title), strings.ToLower(e.UnitName)
+	title, unit := app.SearchFold(e.Title), app.SearchFold(e.UnitName)
 	if strings.Contains(title, text) || strings.Contains(unit, text) {
 		return true
 	}

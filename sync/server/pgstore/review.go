@@ -240,7 +240,7 @@ func (s *Store) Queue(ctx context.Context, q console.QueueQuery, rules bureausto
 	if !q.From.IsZero() && q.From.UnixNano() > afterNS {
 		afterNS, afterID = q.From.UnixNano(), "" // (since, "") is before every entry of that instant
 	}
-	text := strings.ToLower(strings.TrimSpace(q.Text))
+	text := strings.TrimSpace(app.SearchFold(q.Text))
 	words := bureaustore.QueueWords(text)
 	where := []string{"(since_ns, filing_id) > ($1, $2)"}
 	args := []any{afterNS, afterID}

@@ -1225,10 +1225,10 @@ func testQueuePaging(t *testing.T, st bureaustore.Storage) {
 // words of two apart (社区平台: 智慧社区管理平台), as terms separated by
 // spaces do, each in the title or in the unit's name; the literal search
 // still finds what holds it as typed, and a word no title or unit holds
-// finds nothing.
+// finds nothing. Latin letters match in either width and case.
 func testQueueSearchByWords(t *testing.T, st bureaustore.Storage) {
 	addUnit(t, st, "u1")
-	for i, title := range []string{"城关镇智慧社区管理平台", "新店镇社区服务大厅", "政务外网接入平台"} {
+	for i, title := range []string{"城关镇智慧社区管理平台", "新店镇社区服务大厅", "政务外网接入平台", "民政ＧＩＳ一张图", "OA系统升级"} {
 		fid := fmt.Sprintf("w%d", i)
 		mustSubmit(t, st, "u1", sub(t, fid, "r"+fid, "", 1, title), t0.Add(time.Duration(i)*time.Minute))
 	}
@@ -1243,6 +1243,12 @@ func testQueueSearchByWords(t *testing.T, st bureaustore.Storage) {
 		{"智慧社区管理平台", []string{"w0"}},
 		{"社区大楼", nil},
 		{"平台 单位u1", []string{"w0", "w2"}}, // a word in the unit's name
+		// Letters typed in 全角 or in either case find the title's,
+		// whichever way it has them (a reviewer's GIS found nothing).
+		{"GIS", []string{"w3"}},
+		{"gis一张图", []string{"w3"}},
+		{"ＯＡ", []string{"w4"}},
+		{"ｏａ系统", []string{"w4"}},
 	} {
 		if got := queueIDs(t, st, console.QueueQuery{Text: c.text}); !slices.Equal(got, c.want) {
 			t.Errorf("search %q: %v, want %v", c.text, got, c.want)
