@@ -225,13 +225,14 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 	return acts
 }
 
-// reviewOnly reports whether body is an acceptance application the bureau
-// only reviews before the unit organises the acceptance itself (郁南 第二十
-// 一条's 验收前置审核, UnitAccepts), in the single reviewer's flow: it has no
-// 专家论证 to pass it on to; 初审通过 sent a 前置审核 to 专家论证中 (a
-// walkthrough).
+// reviewOnly reports whether body is a filing the bureau reviews and
+// decides on without a 专家论证 to pass it on to, in the single reviewer's
+// flow: a trial report, a catalogue, an acceptance application (郁南 第二十
+// 一条's 验收前置审核 too). No regulation sends them to experts; 初审通过 sent a
+// 前置审核 and a 六安 trial report to 专家论证中, where the console, the
+// queue and the clerk's list then counted them (two walkthroughs).
 func (prof *Profile) reviewOnly(body *Body, stepped bool) bool {
-	return !stepped && body != nil && body.Kind == KindAcceptance && body.Project != nil && prof.UnitAccepts(body.Project)
+	return !stepped && body != nil && (body.Kind == KindAcceptance || body.Kind == KindTrialReport || body.Kind == KindCatalogue)
 }
 
 // LaterOutcome returns how the review of body, a filing of a project's

@@ -160,7 +160,7 @@ func TestApprovedAmount(t *testing.T) {
 		{"more than declared", app.ActionPass, app.Wans(81), app.KindDeclaration, "approved", "核定金额 81 万元 超过了申报的总投资概算 80 万元"},
 		{"with a return", app.ActionReturn, app.Wans(10), app.KindDeclaration, "approved", "核定金额只能随“批复立项”或“初审通过”填写"},
 		{"negative", app.ActionPass, -app.Yuan, app.KindDeclaration, "approved", "不能为负数"},
-		{"of a catalogue", app.ActionPass, app.Wans(1), app.KindCatalogue, "approved", "只有项目申报书可以核定金额"},
+		{"of a catalogue", app.ActionApprove, app.Wans(1), app.KindCatalogue, "approved", "只有项目申报书可以核定金额"},
 		{"less", app.ActionPass, app.Wans(79) + 1, app.KindDeclaration, "", ""},
 		{"all of it", app.ActionPass, app.Wans(80), app.KindDeclaration, "", ""},
 	} {
@@ -510,8 +510,8 @@ func TestLaterFilingsReviewEndsAsItsKindSays(t *testing.T) {
 		allowed []app.Action // after 受理
 		refused app.Action
 	}{
-		{"tianning", app.KindTrialReport, nil, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
-		{"huoqiu", app.KindAcceptance, nil, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
+		{"tianning", app.KindTrialReport, nil, []app.Action{app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
+		{"huoqiu", app.KindAcceptance, nil, []app.Action{app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
 		{"wuhan", app.KindGoLive, nil, []app.Action{app.ActionFile, app.ActionReturn, app.ActionReject}, app.ActionApprove},
 		{"yunan", app.KindAdjustment, func(b *app.Body) { b.Adjustment, b.Project = change, project }, []app.Action{app.ActionFile, app.ActionReturn, app.ActionReject}, app.ActionApprove},
 		{"tianning", app.KindAdjustment, func(b *app.Body) { b.Adjustment, b.Project = change, project }, []app.Action{app.ActionPass, app.ActionApprove, app.ActionReturn, app.ActionReject}, app.ActionFile},
@@ -612,7 +612,9 @@ func TestYunanApprovalGoesThroughTheExperts(t *testing.T) {
 
 // 郁南 第二十一条: the bureau's 验收前置审核 of a 专业类 立项 project has no
 // 专家论证 to pass it on to; 初审通过 sent one to 专家论证中 (a walkthrough).
-// Other acceptance applications keep it.
+// Nor has any other acceptance application, trial report or catalogue in
+// the single reviewer's flow: a 六安 trial report went to 专家论证中, where
+// the queue counted it (a walkthrough of the console).
 func TestPreAcceptanceReviewHasNoExpertStep(t *testing.T) {
 	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	prof := loadProfile(t, "yunan")
@@ -643,7 +645,29 @@ func TestPreAcceptanceReviewHasNoExpertStep(t *testing.T) {
 	}
 	public := declaration(t, "郁南县政务云扩容", "郁南县政务服务和数据管理局", "120")
 	public.Class = app.ClassPublic
-	if f, body := acceptance(public); !slices.Contains(prof.AllowedFor(f, &body, app.RoleReviewer), app.ActionPass) {
-		t.Errorf("a 公共类 project's acceptance, which the bureau accepts, lost 初审通过")
+	if f, body := acceptance(public); slices.Contains(prof.AllowedFor(f, &body, app.RoleReviewer), app.ActionPass) {
+		t.Errorf("a 公共类 project's acceptance, which the bureau accepts, offers 初审通过")
+	}
+	for _, name := range []string{"luan", "huoqiu", "tianning", "wuhan"} {
+		prof := loadProfile(t, name)
+		for _, k := range []app.Kind{app.KindTrialReport, app.KindCatalogue, app.KindAcceptance} {
+			f, err := app.NewFiling(k, "x1", "x1-r1", "unit-1", at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Submit(at, "李娟"); err != nil {
+				t.Fatal(err)
+			}
+			body := f.Body()
+			if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionAccept}); err != nil {
+				t.Fatal(err)
+			}
+			if acts := prof.AllowedFor(f, &body, app.RoleReviewer); slices.Contains(acts, app.ActionPass) || !slices.Contains(acts, app.ActionApprove) {
+				t.Errorf("%s: a %s after 受理 offers %v", name, k.Label(), acts)
+			}
+			if _, err := f.Review(prof, &body, at, "王审核", app.RoleReviewer, app.Decision{Action: app.ActionPass}); app.ErrorCode(err) != app.EINVALID {
+				t.Errorf("%s: 初审通过 of a %s: %v", name, k.Label(), err)
+			}
+		}
 	}
 }

@@ -267,7 +267,8 @@ func (a Action) LabelFor(k Kind) string {
 // filing is named by its refusal (ActionReject.LabelFor), so a later
 // filing refused is 不予备案, not 不予立项; an acceptance application
 // approved 已通过验收, an adjustment 已批准调整, and the kinds approved with
-// 审核通过 已审核通过, not 已批复 (立项); the other states as Label.
+// 审核通过 已审核通过, not 已批复 (立项); a later filing being reviewed
+// 审核中, not a declaration's 初审中; the other states as Label.
 func (s Status) LabelFor(k Kind) string {
 	switch {
 	case s == StatusRejected:
@@ -280,6 +281,11 @@ func (s Status) LabelFor(k Kind) string {
 		// A trial report the console passed with 审核通过 read 已批复 in
 		// the client, a project's word (found in a 天宁 walkthrough).
 		return "已审核通过"
+	case s == StatusPreliminary && k != KindDeclaration && k != "":
+		// 初审 is a declaration's stage (霍邱: 7–8 月 初审, then 专家论证):
+		// a 运维备案 or 竣工验收申请 the bureau had taken read 初审中, as if
+		// experts were to follow (a 霍邱 walkthrough).
+		return "审核中"
 	}
 	return s.Label()
 }
