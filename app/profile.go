@@ -715,6 +715,35 @@ func (prof *Profile) UnitAccepts(d *Declaration) bool {
 	return prof.unitAccepts(f)
 }
 
+// AcceptanceNote returns what a 竣工验收申请 of the project whose
+// declaration is d means under prof, for the reviewer deciding it and the
+// clerk sending it, where the bureau's 验收通过 records the acceptance
+// itself (not UnitAccepts): that decision is the acceptance's conclusion,
+// taken once it was held as the rules say (霍邱, 六安: 建设单位联合县数管局
+// 组织、县公管局见证, the profile's obligation "acceptance_witness"), not a
+// consent to organise it. A 霍邱 reviewer passed an application "同意组织
+// 竣工验收，请与县公管局联系见证", and the clerk's list read 已通过验收 the
+// same minute (two walkthroughs). "" where the unit accepts the project
+// itself after the bureau's review (郁南's 验收前置审核, 武汉's 验收前确认).
+// With reviewer false it is said to the clerk.
+func (prof *Profile) AcceptanceNote(d *Declaration, reviewer bool) string {
+	if prof == nil || prof.UnitAccepts(d) {
+		return ""
+	}
+	pass, fail := prof.ActionLabel(ActionApprove, KindAcceptance), prof.ActionLabel(ActionReject, KindAcceptance)
+	wait := prof.StatusLabel(StatusPreliminary, KindAcceptance)
+	note := fmt.Sprintf("“%s”“%s”是竣工验收的结论，不是同意组织验收：请在验收结束后作出，审核意见写明验收意见；受理后至验收结束，申请为“%s”。", pass, fail, wait)
+	if !reviewer {
+		note = fmt.Sprintf("提交后，%s受理本申请；竣工验收结束后，%s作出“%s”或“%s”的结论（受理后至验收结束为“%s”）。", prof.BureauShort(), prof.BureauShort(), pass, fail, wait)
+	}
+	for _, o := range prof.Obligations {
+		if o.ID == "acceptance_witness" && !o.Off {
+			note += fmt.Sprintf("本地区规定：%s（%s）。", strings.TrimRight(o.Label, "。"), o.Source)
+		}
+	}
+	return note
+}
+
 // unitAccepts is UnitAccepts for a project of facts f.
 func (prof *Profile) unitAccepts(f map[string]factValue) bool {
 	n := prof.kindName(KindAcceptance)

@@ -186,6 +186,10 @@ func (ae *acceptanceEditor) updateSummary() {
 		// public or 备案 project needs no 验收前置审核; it was offered and
 		// taken without a word; found in a walkthrough)
 		ae.summary.Add(&paragraph{Text: "⚠ " + T(not), Importance: widget.WarningImportance})
+	} else if n := ae.e.prof.AcceptanceNote(ae.decl, false); n != "" {
+		// what the bureau's 验收通过 will mean: a 霍邱 clerk read 已通过验收
+		// the minute the bureau took the application (a walkthrough)
+		ae.summary.Add(note(T(n)))
 	}
 	missing := 0
 	var additions []string // the bureau's own, marked as in the form

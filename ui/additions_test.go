@@ -61,6 +61,20 @@ func TestAcceptanceMarksTheBureausMaterials(t *testing.T) {
 	}
 }
 
+// Where the bureau's 验收通过 is the acceptance itself (六安), the panel
+// beside the application says so and how the acceptance is held: a 霍邱
+// clerk read 已通过验收 the minute the bureau took the application.
+func TestAcceptanceSaysWhatTheBureausDecisionMeans(t *testing.T) {
+	x := newScreens(t, "luan", nil)
+	h := x.newEditor(t, app.KindAcceptance)
+	panel := textOf(h.acceptance().summary)
+	for _, want := range []string{"竣工验收结束后，市数管局作出“验收通过”或“验收不予通过”的结论", "市公管局见证"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("the panel does not say %q:\n%s", want, panel)
+		}
+	}
+}
+
 // The dossier's decisions read in English on an English screen, but the
 // reviewer's name and words: 县政务和数据局审核员（审核人员）受理 was shown
 // whole (found in a walkthrough).

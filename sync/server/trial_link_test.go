@@ -158,6 +158,13 @@ func TestConsoleShowsTheNamedTrialReportAsItsMaterial(t *testing.T) {
 	if !strings.Contains(b.last, want) || !strings.Contains(b.last, `<td>合同</td><td>必须<br><span class="muted small" title="管理办法未作规定，本局补充的要求">本局补充要求</span></td><td>已上传</td><td>合同.pdf</td>`) {
 		t.Fatalf("checklist:\n%s", b.last)
 	}
+	// 验收通过 is the acceptance's conclusion, held as the rules say, and
+	// the reviewer is told so above the decisions: one passed an
+	// application "同意组织竣工验收" (a walkthrough).
+	if !strings.Contains(b.last, `<p class="muted small" role="note">“验收通过”“验收不予通过”是竣工验收的结论，不是同意组织验收`) ||
+		!strings.Contains(b.last, "竣工验收由建设单位联合县数管局组织、县公管局见证") {
+		t.Errorf("the decisions do not say what 验收通过 means:\n%s", b.last)
+	}
 	// The trial's length and the rule, beside its dates: a reviewer
 	// counted the months by hand (a walkthrough). 霍邱 asks for a month.
 	if !strings.Contains(b.last, "2027-01-08 至 2027-02-09（满 1 个月；本局规则要求至少 1 个月，开始当日不计入）") {

@@ -64,7 +64,10 @@ type filingView struct {
 	// CommentHint is the comment box's placeholder: which of the decisions
 	// offered need a comment (finance, offered no 不予立项, was told it).
 	CommentHint string
-	Done        string // the decision just taken
+	// DecisionNote is said above the decisions: what a 竣工验收申请's
+	// 验收通过 means here (app.Profile.AcceptanceNote).
+	DecisionNote string
+	Done         string // the decision just taken
 	// Resumed: the form holds what the reviewer typed before their
 	// session idled out, given back after they logged in again (refill):
 	// 1 and the number of field remarks given back.
@@ -211,6 +214,9 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 	}
 	prof := c.b.Profile()
+	if d.Kind == app.KindAcceptance && len(d.Allowed) > 0 {
+		v.DecisionNote = prof.AcceptanceNote(decl, true)
+	}
 	if prof != nil {
 		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
 		// The plan year is judged as of the first submission, as the bureau
