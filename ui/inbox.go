@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,10 +20,11 @@ import (
 type inboxScreen struct {
 	u *UI
 
-	list   *enterList
-	detail *fyne.Container
-	empty  *paragraph
-	obj    fyne.CanvasObject
+	list    *enterList
+	allRead *Button // 全部标为已读, while any is unread
+	detail  *fyne.Container
+	empty   *paragraph
+	obj     fyne.CanvasObject
 
 	// state, on the Fyne thread
 	msgs     []app.Message
@@ -62,7 +64,9 @@ func newInboxScreen(u *UI) *inboxScreen {
 		OnSelected: s.onSelected,
 	}}
 	s.list.ExtendBaseWidget(s.list)
-	left := container.NewBorder(heading(T("收件箱")), s.empty, nil, nil, s.list)
+	s.allRead = newButton(&Button{Button: widget.Button{Text: T("全部标为已读"), Icon: theme.ConfirmIcon(), Importance: widget.LowImportance, OnTapped: s.onAllRead}})
+	s.allRead.Disable()
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, s.allRead, heading(T("收件箱"))), s.empty, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.4
 	s.obj = container.NewPadded(split)
@@ -105,6 +109,11 @@ func (s *inboxScreen) showAll(msgs []app.Message, err error) {
 	}
 	s.msgs = msgs
 	s.list.Refresh()
+	if slices.ContainsFunc(msgs, func(m app.Message) bool { return !m.Read }) {
+		s.allRead.Enable()
+	} else {
+		s.allRead.Disable()
+	}
 	if len(msgs) == 0 {
 		s.empty.SetText(Tf("还没有消息。%s的每个决定都会出现在这里，并弹出桌面通知。", s.u.bureau()))
 		s.detail.RemoveAll()
@@ -152,6 +161,20 @@ func (s *inboxScreen) onSelected(i widget.ListItemID) {
 			}
 		})
 	}
+}
+
+// onAllRead marks every entry read: a clerk whose project went through
+// 受理, 初审, three departments' 联审 and 批复 had six unread entries of
+// it, and 21 in all, to open one by one (a 霍邱 walkthrough). The store's
+// change reloads the list and the counts.
+func (s *inboxScreen) onAllRead() {
+	s.allRead.Disable()
+	s.u.goWait(func(ctx context.Context) {
+		if _, err := s.u.store.MarkAllRead(ctx, ""); err != nil {
+			s.u.do(func() { s.u.showError(err) })
+		}
+		s.u.do(s.reloadIfShown)
+	})
 }
 
 // show shows one entry: the filing, the decision and the comment.

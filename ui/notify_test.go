@@ -382,6 +382,19 @@ func (s *fakeStore) MarkRead(_ context.Context, id string) error {
 	s.read = append(s.read, id)
 	return nil
 }
+func (s *fakeStore) MarkAllRead(_ context.Context, filingID string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for i, m := range s.inbox {
+		if !m.Read && (filingID == "" || m.FilingID == filingID) {
+			s.inbox[i].Read = true
+			s.read = append(s.read, m.ID)
+			n++
+		}
+	}
+	return n, nil
+}
 
 // fakeLink is a configured offline session whose decisions the test sends.
 type fakeLink struct {
@@ -525,6 +538,40 @@ func TestInboxOpensOnTheUnread(t *testing.T) {
 	if x.u.inbox.selected != "new" {
 		t.Errorf("with nothing unread, the inbox shows %q", x.u.inbox.selected)
 	}
+}
+
+// 全部标为已读 marks every entry read, and is offered only while one is
+// unread; 进度与批复 of a filing marks its own entries read, not others': a
+// 霍邱 clerk had six unread entries of one approval, 21 in all, to open one
+// by one, and reading them in 进度与批复 left them unread.
+func TestInboxMarksAllRead(t *testing.T) {
+	x := newNotifyFixture(t, &fakeNotifier{}, false)
+	f := x.store.add(t, "霍邱县智慧社区管理平台")
+	g := x.store.add(t, "霍邱县电子档案管理系统")
+	x.store.mu.Lock()
+	x.store.inbox = []app.Message{
+		{ID: "m1", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionAccept}},
+		{ID: "m2", FilingID: f.ID, Decision: &app.Transition{Action: app.ActionPass}},
+		{ID: "m3", FilingID: g.ID, Decision: &app.Transition{Action: app.ActionAccept}},
+		{ID: "m4", Kind: app.MessageNotice, Title: "关于报送2027年度项目的通知"},
+	}
+	x.store.mu.Unlock()
+	x.u.Show("timeline:" + f.ID)
+	x.eventually(t, "进度与批复 reads the filing's entries", func() bool {
+		r := x.store.readIDs()
+		slices.Sort(r)
+		return slices.Equal(r, []string{"m1", "m2"})
+	})
+	x.u.ShowInbox()
+	x.eventually(t, "the inbox", func() bool { return len(x.u.inbox.msgs) == 4 && !x.u.inbox.allRead.Disabled() })
+	test.Tap(x.u.inbox.allRead)
+	x.eventually(t, "every entry read", func() bool {
+		x.store.mu.Lock()
+		defer x.store.mu.Unlock()
+		return !slices.ContainsFunc(x.store.inbox, func(m app.Message) bool { return !m.Read })
+	})
+	x.u.inbox.reload()
+	x.eventually(t, "the button offered no more", func() bool { return x.u.inbox.allRead.Disabled() })
 }
 
 // A returned filing revised is one whose return the clerk has read: the

@@ -339,8 +339,9 @@ func (s *memStore) Revisions(_ context.Context, id string) ([]app.RevisionInfo, 
 	defer s.mu.Unlock()
 	return slices.Clone(s.revisions[id]), nil
 }
-func (s *memStore) Inbox(context.Context) ([]app.Message, error) { return nil, nil }
-func (s *memStore) MarkRead(context.Context, string) error       { return nil }
+func (s *memStore) Inbox(context.Context) ([]app.Message, error)     { return nil, nil }
+func (s *memStore) MarkRead(context.Context, string) error           { return nil }
+func (s *memStore) MarkAllRead(context.Context, string) (int, error) { return 0, nil }
 func (s *memStore) Subscribe(_ context.Context, fn func()) {
 	s.mu.Lock()
 	s.subs = append(s.subs, fn)

@@ -87,6 +87,12 @@ func (t *timelineScreen) reload() {
 		if err == nil {
 			revs, _ = t.u.store.Revisions(ctx, id)
 			send, _ = t.u.store.Send(ctx, id)
+			// The decisions and their comments are read here: their
+			// inbox entries stayed unread, one more each step of a
+			// review (a 霍邱 walkthrough).
+			if _, merr := t.u.store.MarkAllRead(ctx, id); merr != nil {
+				fyne.LogError("mark the filing's messages read", merr)
+			}
 		}
 		t.u.do(func() {
 			if t.id == id && t.shown {

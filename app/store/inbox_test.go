@@ -84,6 +84,63 @@ func TestApplyChangesIdempotent(t *testing.T) {
 	mustCheck(t, s)
 }
 
+// MarkAllRead marks a filing's unread entries read, then all of them, with
+// the counts the home screen and the list show: a 霍邱 clerk had six
+// unread entries of one approval to open one by one.
+func TestMarkAllRead(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	t0 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.Local)
+	var fs []*app.Filing
+	for _, name := range []string{"霍邱县智慧社区管理平台", "霍邱县电子档案管理系统"} {
+		f := newDeclaration(t, name, 2026)
+		mustSave(t, s, f)
+		if _, err := s.Submit(ctx, f.ID, "张三", t0); err != nil {
+			t.Fatal(err)
+		}
+		f, _ = s.Get(ctx, f.ID)
+		fs = append(fs, f)
+	}
+	if err := s.ApplyChanges(ctx, "c1", []Change{
+		decision(fs[0], app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0.Add(time.Hour), ""),
+		decision(fs[0], app.ActionPass, app.StatusPreliminary, app.StatusExpert, t0.Add(2*time.Hour), ""),
+		decision(fs[1], app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0.Add(3*time.Hour), ""),
+		{Kind: app.MessageNotice, Title: "关于报送2027年度项目的通知", At: t0.Add(4 * time.Hour)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.MarkAllRead(ctx, fs[0].ID); err != nil || n != 2 {
+		t.Fatalf("MarkAllRead of the first filing: %d, %v; want 2", n, err)
+	}
+	if n, _ := s.UnreadCount(ctx); n != 2 {
+		t.Fatalf("unread after the first filing's were read: %d, want 2", n)
+	}
+	for _, f := range fs {
+		sums, _ := s.List(ctx, app.Query{})
+		for _, sm := range sums {
+			if want := map[bool]int{true: 0, false: 1}[f == fs[0]]; sm.ID == f.ID && sm.Unread != want {
+				t.Errorf("%s: %d unread in the list, want %d", f.Title(), sm.Unread, want)
+			}
+		}
+	}
+	if n, err := s.MarkAllRead(ctx, ""); err != nil || n != 2 {
+		t.Fatalf("MarkAllRead: %d, %v; want 2 (the other filing's and the notice)", n, err)
+	}
+	if n, _ := s.UnreadCount(ctx); n != 0 {
+		t.Fatalf("unread after all were read: %d", n)
+	}
+	inbox, _ := s.Inbox(ctx)
+	for _, e := range inbox {
+		if !e.Read {
+			t.Errorf("entry %q still unread", e.Title)
+		}
+	}
+	if n, err := s.MarkAllRead(ctx, ""); err != nil || n != 0 {
+		t.Fatalf("MarkAllRead again: %d, %v", n, err)
+	}
+	mustCheck(t, s)
+}
+
 // A decision about an older revision lands in history and the inbox but does
 // not touch the newer revision being edited.
 func TestApplyChangesStaleRevision(t *testing.T) {

@@ -104,6 +104,10 @@ func (l *local) Inbox(ctx context.Context) ([]app.Message, error) { return l.st.
 
 func (l *local) MarkRead(ctx context.Context, id string) error { return l.st.MarkRead(ctx, id) }
 
+func (l *local) MarkAllRead(ctx context.Context, filingID string) (int, error) {
+	return l.st.MarkAllRead(ctx, filingID)
+}
+
 func (l *local) Subscribe(ctx context.Context, fn func()) { l.st.Subscribe(ctx, fn) }
 
 func (l *local) Import(ctx context.Context, path string) (app.Attachment, error) {
