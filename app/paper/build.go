@@ -191,6 +191,10 @@ func investment(d *app.Declaration) []Block {
 	sum := d.BudgetSum()
 	budget.Foot = [][]string{{"", "合计", "", "", "", sum.WanString(), ""}}
 	budget.Note = "合计（大写）：人民币" + sum.Capital()
+	// 规格, 数量 and 计算依据 are printed when a line has them: the client's
+	// form has no box for them (a program may send them), and a 霍邱 clerk's
+	// copy showed three columns always empty (a walkthrough).
+	budget.dropEmpty(3, 4, 6)
 	funding := &Table{Head: []string{"序号", "资金来源", "金额（万元）", "占比"},
 		Widths: []float64{1, 6, 3, 2}, Right: []bool{false, false, true, true}}
 	fsum := d.FundingSum()

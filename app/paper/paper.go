@@ -7,6 +7,8 @@
 package paper
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"egovdesk/app"
@@ -68,6 +70,39 @@ type Table struct {
 	Rows   [][]string
 	Foot   [][]string
 	Note   string // a line under the table (大写 amounts, units)
+}
+
+// dropEmpty removes those of the columns cols (indices into Head) that no
+// row or foot has anything in.
+func (t *Table) dropEmpty(cols ...int) {
+	keep := make([]bool, len(t.Head))
+	for i := range keep {
+		keep[i] = !slices.Contains(cols, i)
+		for _, r := range slices.Concat(t.Rows, t.Foot) {
+			keep[i] = keep[i] || i < len(r) && strings.TrimSpace(r[i]) != ""
+		}
+	}
+	pick := func(n int, get func(i int)) {
+		for i := range n {
+			if i < len(keep) && keep[i] {
+				get(i)
+			}
+		}
+	}
+	var head []string
+	var widths []float64
+	var right []bool
+	pick(len(t.Head), func(i int) { head = append(head, t.Head[i]) })
+	pick(len(t.Widths), func(i int) { widths = append(widths, t.Widths[i]) })
+	pick(len(t.Right), func(i int) { right = append(right, t.Right[i]) })
+	rows := func(rs [][]string) [][]string {
+		out := make([][]string, len(rs))
+		for j, r := range rs {
+			pick(len(r), func(i int) { out[j] = append(out[j], r[i]) })
+		}
+		return out
+	}
+	t.Head, t.Widths, t.Right, t.Rows, t.Foot = head, widths, right, rows(t.Rows), rows(t.Foot)
 }
 
 // Text returns the document's text in reading order, one field per line,

@@ -195,3 +195,44 @@ func TestDeclarationPrintsWhatWasConfirmed(t *testing.T) {
 		t.Errorf("confirmations printed as %v", rows)
 	}
 }
+
+// 规格, 数量 and 计算依据 are printed when a budget line has them: the
+// client's form has none, and a 霍邱 clerk's copy showed three columns
+// always empty (a walkthrough). A line that has one brings its column back,
+// right-aligned as before where it was.
+func TestBudgetPrintsOnlyColumnsItHas(t *testing.T) {
+	budgetOf := func(d *app.Declaration) *Table {
+		doc, err := Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{Date: time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range doc.Chapters {
+			for _, b := range c.Blocks {
+				if b.Table != nil && slices.Contains(b.Table.Head, "费用类别") {
+					return b.Table
+				}
+			}
+		}
+		t.Fatal("no budget table")
+		return nil
+	}
+	d := apptest.Declaration()
+	for i := range d.Budget {
+		d.Budget[i].Spec, d.Budget[i].Quantity, d.Budget[i].Basis = "", 0, ""
+	}
+	tb := budgetOf(d)
+	if want := []string{"序号", "费用类别", "名称", "金额（万元）"}; !slices.Equal(tb.Head, want) {
+		t.Errorf("head %v, want %v", tb.Head, want)
+	}
+	if len(tb.Widths) != 4 || !slices.Equal(tb.Right, []bool{false, false, false, true}) || len(tb.Rows[0]) != 4 || len(tb.Foot[0]) != 4 || tb.Foot[0][3] == "" {
+		t.Errorf("widths %v, right %v, row %v, foot %v", tb.Widths, tb.Right, tb.Rows[0], tb.Foot[0])
+	}
+	d.Budget[1].Quantity, d.Budget[0].Basis = 30, "市场询价"
+	tb = budgetOf(d)
+	if want := []string{"序号", "费用类别", "名称", "数量", "金额（万元）", "计算依据"}; !slices.Equal(tb.Head, want) {
+		t.Errorf("with a quantity and a basis: head %v, want %v", tb.Head, want)
+	}
+	if tb.Rows[1][3] != "30" || tb.Rows[0][5] != "市场询价" || !tb.Right[3] || !tb.Right[4] {
+		t.Errorf("rows %v, right %v", tb.Rows, tb.Right)
+	}
+}

@@ -685,7 +685,8 @@ func (w *writer) grid(t *paper.Table, labels bool) {
 }
 
 // keepWithFoot starts t's last row, last, on the next page, under the
-// table's head again, when it and t's foot do not both fit on this one: the
+// table's head again, when it, t's foot and its note (合计（大写）) do not
+// all fit on this one: the
 // 合计 row of 投资概算明细 stood alone at the top of a page, without the
 // head that names its columns (found by a reviewer printing a 六安
 // declaration). A last row and foot taller than half a page are left to
@@ -699,6 +700,9 @@ func (w *writer) keepWithFoot(t *paper.Table, cols []float64, last []string) {
 	for _, r := range t.Foot {
 		_, fn := w.rowLines(t, cols, r, fontBold)
 		h += float64(fn)*tableLineH + 2*cellPad
+	}
+	if t.Note != "" { // 合计（大写）, under it (grid)
+		h += 2 + float64(len(w.wrap(t.Note, fontRegular, tableSize, contentW)))*tableLineH
 	}
 	if w.y+h <= pageH-marginB || h > (pageH-marginB-marginT)/2 {
 		return

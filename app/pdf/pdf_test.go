@@ -280,7 +280,7 @@ func TestLongCellsBreakAcrossPages(t *testing.T) {
 	}
 	body := squeeze(run(t, "pdftotext", "-raw", "-x", "0", "-y", "71", "-W", "595", "-H", "700", path, "-"))
 	// The table's head is printed again on the next page, inside the cut row.
-	body = strings.ReplaceAll(body, "序号费用类别名称规格数量金额（万元）计算依据", "")
+	body = strings.ReplaceAll(body, "序号费用类别名称数量金额（万元）计算依据", "") // no line has a 规格: the column is left out
 	if !strings.Contains(body, squeeze(long)) {
 		t.Errorf("the long cell's text is not all there, in order: %s", body)
 	}
