@@ -420,6 +420,11 @@ func TestConsoleRemarksOnTableRows(t *testing.T) {
 	if !strings.Contains(table, "投资概算明细 第 2 行") || !strings.Contains(table, "已修改") || strings.Contains(table, "未修改") {
 		t.Errorf("the changed row's remark is not 已修改:\n%s", table)
 	}
+	// The return's own comment above its remarks, not only far below in
+	// 办理记录 (a reviewer missed an unanswered request; a walkthrough).
+	if !strings.Contains(table, `<p class="return-comment"><span class="muted">退回意见：</span><q>请按逐项意见修改</q></p>`) {
+		t.Errorf("the return's comment is not above its remarks:\n%s", table)
+	}
 	stepAccounts(t, fx) // 霍邱's steps: the finance department decides nothing at 受理
 	ad := fx.browser()
 	ad.login(string(app.RoleFinance), http.StatusSeeOther)
@@ -969,4 +974,27 @@ func TestConsoleDecisionFromAnEarlierLoginIsGivenBack(t *testing.T) {
 		t.Errorf("another account's session: %d\n%s", r.StatusCode, b.last)
 	}
 	undecided()
+}
+
+// A revision sent again after a return with a comment alone (no field
+// remarks) shows that comment at the top of the page: nothing said what
+// the return had asked for but 办理记录, at the bottom (a walkthrough).
+func TestConsoleShowsTheReturnsCommentOnTheNextRevision(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decide(fx.reviewer, f.ID, app.ActionReturn, "请补充与县级平台对接的接口清单", http.StatusOK)
+	f.Revision.SubmittedAt, f.Status = time.Now(), app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + f.ID)
+	_, top, _ := strings.Cut(b.last, `<article class="doc">`)
+	if !strings.HasPrefix(strings.TrimSpace(top), `<section class="card earlier-remarks">`) ||
+		!strings.Contains(top, "<h2>第 1 版退回时的意见</h2>") || !strings.Contains(top, "<q>请补充与县级平台对接的接口清单</q>") {
+		t.Errorf("the page does not begin with the return's comment:\n%.600s", top)
+	}
 }

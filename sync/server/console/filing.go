@@ -61,6 +61,11 @@ type filingView struct {
 	// changed since.
 	Earlier     []earlierView
 	ReturnedRev int
+	// ReturnComment is that return's comment, said above its remarks: a
+	// reviewer reading 第 2 版 saw the two field remarks there and the
+	// return's own request (接口清单, unanswered) only far below, in 办理记录
+	// (a walkthrough).
+	ReturnComment string
 	// CommentHint is the comment box's placeholder: which of the decisions
 	// offered need a comment (finance, offered no 不予立项, was told it).
 	CommentHint string
@@ -379,6 +384,9 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 		}
 	}
 	v.ReturnedRev, v.Doc.Earlier = lastReturnRemarks(d.History, d.Revision)
+	if n, comment := lastReturnComment(d.History, d.Revision); comment != "" {
+		v.ReturnedRev, v.ReturnComment = n, comment
+	}
 	if d.Status == app.StatusReturned && v.Doc.Earlier == nil {
 		// Returned and not yet revised: its remarks at their fields too,
 		// not only in 办理记录 (a reviewer taking the unit's call scrolled
@@ -769,6 +777,21 @@ func reviewedBase(h []app.Transition, baseID string, baseNo int) (string, int) {
 		baseID, baseNo = h[i].RevisionID, baseNo-1
 	}
 	return baseID, baseNo
+}
+
+// lastReturnComment returns the revision and comment of the last return in
+// h when it is of a revision before revision (the one this revision
+// answers), else 0 and "".
+func lastReturnComment(h []app.Transition, revision int) (int, string) {
+	for i := len(h) - 1; i >= 0; i-- {
+		if t := h[i]; t.To == app.StatusReturned {
+			if t.RevisionNumber < revision {
+				return t.RevisionNumber, strings.TrimSpace(t.Comment)
+			}
+			return 0, ""
+		}
+	}
+	return 0, ""
 }
 
 // thisReturnRemarks returns the field remarks of the return of revision
