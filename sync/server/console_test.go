@@ -592,9 +592,13 @@ func TestConsoleShowsChangesSinceReturn(t *testing.T) {
 	if !strings.Contains(b.last, "总投资请核实") {
 		t.Error("history lacks the return's comment")
 	}
-	// The keyboard reaches the decision without 45 Tab stops of remark boxes.
+	// The keyboard reaches the decision without 45 Tab stops of remark
+	// boxes, from the page's first stop: after the header's 退出, one Enter
+	// too early logged the reviewer out (a walkthrough).
 	if i, j := strings.Index(b.last, `<a class="skip" href="#decide">跳到审核决定</a>`), strings.Index(b.last, `<textarea`); i < 0 || j >= 0 && i > j {
 		t.Error("no 跳到审核决定 before the remark boxes")
+	} else if k := strings.Index(b.last, `<header`); k >= 0 && i > k {
+		t.Error("跳到审核决定 comes after the header's links")
 	}
 }
 
@@ -1775,5 +1779,25 @@ func TestConsoleQueueLeavesALaterFilingsRouteToItsProject(t *testing.T) {
 	}
 	if r := row(decl.ID); strings.Contains(r, left) || !strings.Contains(r, `<td class="num">`+decl.Declaration.TotalInvestment.WanString()+`</td>`) {
 		t.Errorf("the declaration's row:\n%s", r)
+	}
+}
+
+// The reason for not deploying as required is asked of a project not on
+// 政务云, and shown for it: the page read 未按要求部署的理由：未填写 beside a
+// project deployed on 政务云 (a walkthrough), as the printed copy no longer
+// did.
+func TestConsoleShowsTheDeploymentReasonWhereItIsAsked(t *testing.T) {
+	fx := MustBureau(t)
+	cloud := newFiling(t, fx.unitA.ID)
+	cloud.Declaration.Deployment = app.Deployment{Mode: app.DeployEgovCloud, Resources: "8核32G"}
+	fx.submit(fx.clerkA, cloud, http.StatusCreated)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	b.get("/console/filings/" + cloud.ID)
+	if strings.Contains(b.last, "未按要求部署的理由") {
+		t.Error("a project on 政务云 is shown a reason for not deploying as required")
+	}
+	if !strings.Contains(b.last, "8核32G") {
+		t.Fatalf("not the declaration's page:\n%s", b.last)
 	}
 }
