@@ -448,10 +448,20 @@ func (s *Server) auditUnrecordedRefusals(ctx context.Context, now time.Time) {
 // auditDecision records c's decision on filing fid with the revision it
 // was taken on.
 func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req protocol.DecisionRequest, resp *protocol.DecisionResponse, err *error) {
-	target, detail := clip(fid, 64), clip(string(req.Action), 40)
+	// Read by an auditor, in Chinese and in the filing's kind's terms: a
+	// 竣工验收申请's 验收通过 read 批复立项：初审中 → 已批复, a refusal
+	// "reject：decide 81ee…: …", and the target was an ID alone (a walkthrough).
+	target, detail := clip(fid, 64), req.Action.Label()
+	if !req.Action.Valid() {
+		detail = clip(string(req.Action), 40)
+	}
 	if t := resp.Transition; *err == nil {
+		prof, k := s.profile.Load(), resp.Filing.Kind
 		target = fmt.Sprintf("%s 第%d版 (%s)", fid, t.RevisionNumber, t.RevisionID)
-		detail = fmt.Sprintf("%s：%s → %s", req.Action.Label(), t.From.Label(), t.To.Label()) // read by an auditor, in Chinese
+		if title := strings.TrimSpace(resp.Filing.Title); title != "" {
+			target = fmt.Sprintf("《%s》%s", clip(prof.ShownTitle(k, title), 80), target)
+		}
+		detail = fmt.Sprintf("%s：%s → %s", prof.ActionLabel(t.Action, k), prof.StatusLabel(t.From, k), prof.StatusLabel(t.To, k))
 	}
 	w := whoOf(ctx)
 	w.Actor, w.Role = c.Login, string(c.Role)
@@ -459,10 +469,25 @@ func (s *Server) auditDecision(ctx context.Context, c *caller, fid string, req p
 		// A refusal, repeated at will (found from outside: a reviewer's
 		// 428s wrote 2,300 records a second): once a minute per account,
 		// naming the filings.
-		s.auditRepeat(ctx, w, "decide", target, false, *err, detail+"："+clip((*err).Error(), 200))
+		s.auditRepeat(ctx, w, "decide", target, false, *err, detail+"（未生效）："+clip(refusalText(*err), 200))
 		return
 	}
 	s.auditAs(ctx, w, "decide", target, nil, detail)
+}
+
+// refusalText is why a request was refused, in the words the caller was
+// given (a problem's detail, an app.Error's message), without the Go
+// wrapping ("decide 81ee…: ") the trail showed; else err's text.
+func refusalText(err error) string {
+	var p *protocol.Problem
+	var e *app.Error
+	switch {
+	case errors.As(err, &p):
+		return p.Detail
+	case errors.As(err, &e):
+		return e.Message
+	}
+	return err.Error()
 }
 
 // auditDownload records an attachment a bureau account downloaded: once

@@ -103,6 +103,13 @@ func TestAuditRecordsOverHTTP(t *testing.T) {
 	fx.decide(fx.reviewer, f.ID, app.ActionAccept, "再受理一次", http.StatusUnprocessableEntity)
 	if got := auditSince(t, fx, n, "decide"); len(got) != 1 || got[0].Outcome != bureaustore.AuditFailed {
 		t.Fatalf("refused decision: %+v", got)
+	} else if d := got[0].Detail; !strings.HasPrefix(d, "受理（未生效）：") || strings.Contains(d, "decide") || strings.Contains(d, f.ID) {
+		// in Chinese, as the reviewer was told: it read "accept：decide 81ee…: …"
+		t.Errorf("refused decision's detail: %q", d)
+	}
+	// The project by name beside its ID (the target was the ID alone).
+	if !strings.Contains(e.Target, "《"+f.Title()+"》") {
+		t.Errorf("decision's target: %q", e.Target)
 	}
 
 	b := fx.browser()
@@ -501,5 +508,23 @@ func TestAuditRecordsARefusalByItsMessage(t *testing.T) {
 	last := got[len(got)-1]
 	if last.Action != "account.disable" || !strings.Contains(last.Detail, "唯一启用的管理员") || strings.Contains(last.Detail, "disable account") {
 		t.Errorf("the refusal's record: %+v", last)
+	}
+}
+
+// A decision is recorded in its filing's terms: a 竣工验收申请 passed read
+// 批复立项：初审中 → 已批复 in the trail (a walkthrough of the console).
+func TestAuditNamesADecisionInItsKindsTerms(t *testing.T) {
+	fx := MustBureau(t)
+	setProfile(t, fx, "huoqiu")
+	trial, acc := trialAndAcceptance(t, fx, fx.unitA.ID)
+	fx.submit(fx.clerkA, trial, http.StatusCreated)
+	withContract(fx, acc)
+	fx.submit(fx.clerkA, acc, http.StatusCreated)
+	fx.decide(fx.reviewer, acc.ID, app.ActionAccept, "", http.StatusOK)
+	n := len(server.AuditTrail(t, fx.srv))
+	fx.decide(fx.reviewer, acc.ID, app.ActionApprove, "经建设单位联合县数管局组织、县公管局见证，验收通过。", http.StatusOK)
+	e := one(t, fx, n, "decide", "reviewer", bureaustore.AuditOK)
+	if e.Detail != "验收通过：审核中 → 已通过验收" {
+		t.Errorf("the acceptance's pass: %q", e.Detail)
 	}
 }
