@@ -471,7 +471,8 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	b.get(page)
 	stale := url.Values{"csrf": {b.csrf()}, "revision": {f.Revision.ID}, "transitions": {"2"}, "action": {"return"},
 		"comment": {"请补充建设内容的依据"}, "remark:goals": {"目标应可量化"}}
-	fx.decide(fx.admin, f.ID, app.ActionPass, "", http.StatusOK)
+	fx.mustJSON("POST", protocol.Path(protocol.PathDecisions, f.ID), fx.admin,
+		protocol.DecisionRequest{Action: app.ActionPass, Approved: app.Wans(80)}, http.StatusOK, nil, fx.seen(fx.admin, f.ID)...)
 	if r := b.post(page+"/decision", stale); r.StatusCode != http.StatusConflict || !strings.Contains(b.last, "已由他人处理") {
 		t.Fatalf("stale decision: %d\n%s", r.StatusCode, b.last)
 	}
@@ -486,6 +487,11 @@ func TestConsoleDecisionIsTheAPIsDecision(t *testing.T) {
 	since, _, _ = strings.Cut(since, "</ul>")
 	if !strings.Contains(since, "系统管理员") || !strings.Contains(since, app.ActionPass.LabelFor(app.KindDeclaration)) {
 		t.Errorf("the lost race's page does not say who decided first: %q", since)
+	}
+	// with the amount it approved (a walkthrough: the winner's 核定金额 was
+	// left out, its comment alone shown)
+	if !strings.Contains(since, `核定金额 <strong class="approved">80 万元</strong>`) {
+		t.Errorf("the lost race's page does not say the amount approved first: %q", since)
 	}
 	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &d)
 	if d.Status != app.StatusExpert {
