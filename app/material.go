@@ -26,7 +26,7 @@ var Materials = []Material{
 	// its own (it rode on the plan's code with a label before).
 	{"crypto_filing_opinion", "密码应用备案意见（密码管理部门出具）"},
 	{"security_plan", "安全保障方案"},
-	{"special_request", "列入年度计划的专项请示"},
+	{"special_request", "专题请示及政府批复（列入年度计划）"}, // 霍邱、六安: 须向县（市）政府专题请示，批准后列入计划
 	{"trial_report", "试运行报告"},
 	{"user_report", "用户使用报告"},
 	{"training_report", "培训报告"},

@@ -908,3 +908,26 @@ func TestAcceptanceNoteSaysWhatPassingMeans(t *testing.T) {
 		t.Errorf("no profile: %q", n)
 	}
 }
+
+// An urgent project's material is the request to the government and its
+// approval, in the regulations' words (向县（市）政府专题请示，批准后列入计划):
+// it was named 列入年度计划的专项请示, the request alone, and a reviewer
+// could not tell whether the approval was attached (a walkthrough).
+func TestUrgentProjectAttachesTheGovernmentsApproval(t *testing.T) {
+	for _, name := range []string{"huoqiu", "luan"} {
+		d := declaration(t, "城关镇智慧社区管理平台", "城关镇人民政府", "180")
+		d.Plan = app.PlanUrgent
+		found := false
+		for _, m := range MustProfiles(t)[name].Evaluate(d, now).Materials {
+			if slices.Contains(m.Codes, "special_request") {
+				found = true
+				if !strings.Contains(m.Label, "专题请示") || !strings.Contains(m.Label, "批复") {
+					t.Errorf("%s: the urgent project's material reads %q", name, m.Label)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: an urgent project is not asked for the request", name)
+		}
+	}
+}
