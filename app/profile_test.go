@@ -421,23 +421,30 @@ func TestProfileTianningBlockers(t *testing.T) {
 	}
 }
 
-// 六安's 专题请示 is for a project added outside the year's plan (如确需新增),
-// not for next year's, which the July declaration puts into the plan: a
-// declaration for next year read 未列入年度计划：须向市政府专题请示 among its
-// duties, against the blocker's own fix (found in a clerk's walkthrough).
+// 六安's and 霍邱's 专题请示 is for a project added outside the year's plan
+// (如确需新增), not for next year's, which the July declaration puts into
+// the plan: a declaration for next year read 未列入年度计划：须向市政府专题请示
+// among its duties, against the blocker's own fix (found in a clerk's
+// walkthrough; 霍邱's, and one with the plan not chosen yet, in another).
 func TestLuanSpecialRequestOnlyForAProjectAdded(t *testing.T) {
-	p := MustProfiles(t)["luan"]
+	for _, name := range []string{"luan", "huoqiu"} {
+		specialRequestOnlyForAProjectAdded(t, name)
+	}
+}
+
+func specialRequestOnlyForAProjectAdded(t *testing.T, name string) {
+	p := MustProfiles(t)[name]
 	for _, c := range []struct {
 		plan app.PlanStatus
 		year int
 		want bool
-	}{{app.PlanNotListed, 2027, false}, {app.PlanListed, 2026, false}, {app.PlanNotListed, 2026, true}, {app.PlanUrgent, 2026, true}} {
+	}{{app.PlanNotListed, 2027, false}, {app.PlanListed, 2026, false}, {"", 2027, false}, {app.PlanNotListed, 2026, true}, {app.PlanUrgent, 2026, true}} {
 		d := declaration(t, "示范项目信息化平台", "示范单位", "320")
 		d.Plan, d.PlanYear = c.plan, c.year
 		a := p.Evaluate(d, now)
 		got := slices.ContainsFunc(a.Obligations, func(o app.Obligation) bool { return o.ID == "special_request" })
 		if got != c.want {
-			t.Errorf("%s for %d: 专题请示 among the duties %v, want %v", c.plan, c.year, got, c.want)
+			t.Errorf("%s: %q for %d: 专题请示 among the duties %v, want %v", name, c.plan, c.year, got, c.want)
 		}
 	}
 }

@@ -79,8 +79,8 @@ type Store interface {
 	Inbox(ctx context.Context) ([]app.Message, error)
 	// MarkRead marks an inbox entry as read.
 	MarkRead(ctx context.Context, id string) error
-	// MarkAllRead marks read every unread inbox entry, or filing
-	// filingID's when not "", and returns how many it marked.
+	// MarkAllRead marks read every unread inbox entry, or the decisions
+	// on filing filingID when not "", and returns how many it marked.
 	MarkAllRead(ctx context.Context, filingID string) (int, error)
 	// Subscribe calls fn (on a goroutine of the store) after writes, until
 	// ctx is done.

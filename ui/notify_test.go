@@ -387,7 +387,7 @@ func (s *fakeStore) MarkAllRead(_ context.Context, filingID string) (int, error)
 	defer s.mu.Unlock()
 	n := 0
 	for i, m := range s.inbox {
-		if !m.Read && (filingID == "" || m.FilingID == filingID) {
+		if !m.Read && (filingID == "" || m.FilingID == filingID && m.Decision != nil) {
 			s.inbox[i].Read = true
 			s.read = append(s.read, m.ID)
 			n++

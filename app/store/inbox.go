@@ -252,8 +252,9 @@ func (s *Store) MarkRead(ctx context.Context, id string) error {
 	return nil
 }
 
-// MarkAllRead marks read every unread inbox entry, or only those of filing
-// filingID when it is not "", and returns how many it marked. A clerk
+// MarkAllRead marks read every unread inbox entry, or only the decisions
+// on filing filingID when it is not "" (what its 进度与批复 shows; a note
+// about it, as 材料已重新发送, stays unread), and returns how many it marked. A clerk
 // whose project went through 受理, 初审, three departments' 联审 and 批复
 // had six unread entries of it, and 21 in all, to open one by one (a 霍邱
 // walkthrough). It fails with a wrapped storage error; entries marked
@@ -265,6 +266,7 @@ func (s *Store) MarkAllRead(ctx context.Context, filingID string) (int, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("iu/"), PrefetchValues: filingID != ""})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			id := strings.TrimPrefix(string(it.Item().Key()), "iu/")
 			if filingID != "" {
 				v, err := it.Item().ValueCopy(nil)
 				if err != nil {
@@ -273,8 +275,19 @@ func (s *Store) MarkAllRead(ctx context.Context, filingID string) (int, error) {
 				if string(v) != filingID {
 					continue
 				}
+				key, err := getValue(txn, "ii/"+id)
+				if err != nil {
+					return err
+				}
+				var e app.Message
+				if err := getJSON(txn, string(key), &e); err != nil {
+					return err
+				}
+				if e.Decision == nil {
+					continue
+				}
 			}
-			ids = append(ids, strings.TrimPrefix(string(it.Item().Key()), "iu/"))
+			ids = append(ids, id)
 		}
 		return nil
 	})

@@ -106,14 +106,16 @@ func TestMarkAllRead(t *testing.T) {
 		decision(fs[0], app.ActionPass, app.StatusPreliminary, app.StatusExpert, t0.Add(2*time.Hour), ""),
 		decision(fs[1], app.ActionAccept, app.StatusSubmitted, app.StatusPreliminary, t0.Add(3*time.Hour), ""),
 		{Kind: app.MessageNotice, Title: "关于报送2027年度项目的通知", At: t0.Add(4 * time.Hour)},
+		{Kind: app.MessageNotice, FilingID: fs[0].ID, Title: "材料已重新发送", At: t0.Add(5 * time.Hour)},
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// A filing's decisions, what its 进度与批复 shows; not a note about it.
 	if n, err := s.MarkAllRead(ctx, fs[0].ID); err != nil || n != 2 {
 		t.Fatalf("MarkAllRead of the first filing: %d, %v; want 2", n, err)
 	}
-	if n, _ := s.UnreadCount(ctx); n != 2 {
-		t.Fatalf("unread after the first filing's were read: %d, want 2", n)
+	if n, _ := s.UnreadCount(ctx); n != 3 {
+		t.Fatalf("unread after the first filing's were read: %d, want 3", n)
 	}
 	for _, f := range fs {
 		sums, _ := s.List(ctx, app.Query{})
@@ -123,8 +125,8 @@ func TestMarkAllRead(t *testing.T) {
 			}
 		}
 	}
-	if n, err := s.MarkAllRead(ctx, ""); err != nil || n != 2 {
-		t.Fatalf("MarkAllRead: %d, %v; want 2 (the other filing's and the notice)", n, err)
+	if n, err := s.MarkAllRead(ctx, ""); err != nil || n != 3 {
+		t.Fatalf("MarkAllRead: %d, %v; want 3 (the other filing's, the notice and the note)", n, err)
 	}
 	if n, _ := s.UnreadCount(ctx); n != 0 {
 		t.Fatalf("unread after all were read: %d", n)
