@@ -159,7 +159,7 @@ func (te *trialEditor) changed(now time.Time) {
 	var text string
 	switch {
 	case ok && months == 0:
-		text = T("试运行还不满 1 个月")
+		text = T("试运行期不足 1 个月") // not 还不满: the period may have ended (a 霍邱 walkthrough)
 	case ok:
 		text = fmt.Sprintf(T("已试运行满 %d 个月"), months)
 	default:
