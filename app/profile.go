@@ -725,23 +725,32 @@ func (prof *Profile) UnitAccepts(d *Declaration) bool {
 // 竣工验收，请与县公管局联系见证", and the clerk's list read 已通过验收 the
 // same minute (two walkthroughs). "" where the unit accepts the project
 // itself after the bureau's review (郁南's 验收前置审核, 武汉's 验收前确认).
-// With reviewer false it is said to the clerk.
-func (prof *Profile) AcceptanceNote(d *Declaration, reviewer bool) string {
+// The client says the same to the clerk in its own words.
+func (prof *Profile) AcceptanceNote(d *Declaration) string {
 	if prof == nil || prof.UnitAccepts(d) {
 		return ""
 	}
-	pass, fail := prof.ActionLabel(ActionApprove, KindAcceptance), prof.ActionLabel(ActionReject, KindAcceptance)
-	wait := prof.StatusLabel(StatusPreliminary, KindAcceptance)
-	note := fmt.Sprintf("“%s”“%s”是竣工验收的结论，不是同意组织验收：请在验收结束后作出，审核意见写明验收意见；受理后至验收结束，申请为“%s”。", pass, fail, wait)
-	if !reviewer {
-		note = fmt.Sprintf("提交后，%s受理本申请；竣工验收结束后，%s作出“%s”或“%s”的结论（受理后至验收结束为“%s”）。", prof.BureauShort(), prof.BureauShort(), pass, fail, wait)
-	}
-	for _, o := range prof.Obligations {
-		if o.ID == "acceptance_witness" && !o.Off {
-			note += fmt.Sprintf("本地区规定：%s（%s）。", strings.TrimRight(o.Label, "。"), o.Source)
-		}
+	note := fmt.Sprintf("“%s”“%s”是竣工验收的结论，不是同意组织验收：请在验收结束后作出，审核意见写明验收意见；受理后至验收结束，申请为“%s”。",
+		prof.ActionLabel(ActionApprove, KindAcceptance), prof.ActionLabel(ActionReject, KindAcceptance), prof.StatusLabel(StatusPreliminary, KindAcceptance))
+	if o := prof.AcceptanceWitness(); o != nil {
+		note += fmt.Sprintf("本地区规定：%s（%s）。", strings.TrimRight(o.Label, "。"), o.Source)
 	}
 	return note
+}
+
+// AcceptanceWitness returns the profile's rule for how the acceptance is
+// held (its obligation "acceptance_witness": 霍邱's 建设单位联合县数管局组织、
+// 县公管局见证), nil when it has none.
+func (prof *Profile) AcceptanceWitness() *ObligationRule {
+	if prof == nil {
+		return nil
+	}
+	for i, o := range prof.Obligations {
+		if o.ID == "acceptance_witness" && !o.Off {
+			return &prof.Obligations[i]
+		}
+	}
+	return nil
 }
 
 // unitAccepts is UnitAccepts for a project of facts f.

@@ -893,25 +893,23 @@ func TestAcceptanceNoteSaysWhatPassingMeans(t *testing.T) {
 	ps := MustProfiles(t)
 	d := declaration(t, "城关镇智慧社区管理平台", "城关镇人民政府", "180")
 	for name, witness := range map[string]string{"huoqiu": "县公管局见证", "luan": "市公管局见证"} {
-		for _, reviewer := range []bool{true, false} {
-			n := ps[name].AcceptanceNote(d, reviewer)
-			for _, want := range []string{"验收通过", "验收不予通过", "审核中", witness} {
-				if !strings.Contains(n, want) {
-					t.Errorf("%s (reviewer %v): %q does not say %q", name, reviewer, n, want)
-				}
+		n := ps[name].AcceptanceNote(d)
+		for _, want := range []string{"验收通过", "验收不予通过", "审核中", witness} {
+			if !strings.Contains(n, want) {
+				t.Errorf("%s: %q does not say %q", name, n, want)
 			}
 		}
 	}
-	if n := ps["huoqiu"].AcceptanceNote(d, true); !strings.Contains(n, "不是同意组织验收") {
+	if n := ps["huoqiu"].AcceptanceNote(d); !strings.Contains(n, "不是同意组织验收") {
 		t.Errorf("the reviewer is not told 验收通过 is no consent to organise it: %q", n)
 	}
 	pro := declaration(t, "郁南县智慧农业监管平台", "郁南县农业农村局", "120")
 	pro.Class = app.ClassProfessional
-	if n := ps["yunan"].AcceptanceNote(pro, true); n != "" {
+	if n := ps["yunan"].AcceptanceNote(pro); n != "" {
 		t.Errorf("郁南's 验收前置审核 of a 专业类 project: %q", n)
 	}
 	var none *app.Profile
-	if n := none.AcceptanceNote(d, true); n != "" {
+	if n := none.AcceptanceNote(d); n != "" {
 		t.Errorf("no profile: %q", n)
 	}
 }

@@ -186,10 +186,17 @@ func (ae *acceptanceEditor) updateSummary() {
 		// public or 备案 project needs no 验收前置审核; it was offered and
 		// taken without a word; found in a walkthrough)
 		ae.summary.Add(&paragraph{Text: "⚠ " + T(not), Importance: widget.WarningImportance})
-	} else if n := ae.e.prof.AcceptanceNote(ae.decl, false); n != "" {
-		// what the bureau's 验收通过 will mean: a 霍邱 clerk read 已通过验收
-		// the minute the bureau took the application (a walkthrough)
-		ae.summary.Add(note(T(n)))
+	} else if prof := ae.e.prof; prof != nil && !prof.UnitAccepts(ae.decl) {
+		// what the bureau's 验收通过 will mean (app.Profile.AcceptanceNote,
+		// the reviewer's): a 霍邱 clerk read 已通过验收 the minute the
+		// bureau took the application (a walkthrough)
+		text := Tf("提交后，%s受理本申请；竣工验收结束后，%s作出“%s”或“%s”的结论（受理后至验收结束为“%s”）。", ae.e.u.bureau(), ae.e.u.bureau(),
+			prof.ActionLabel(app.ActionApprove, app.KindAcceptance), prof.ActionLabel(app.ActionReject, app.KindAcceptance),
+			prof.StatusLabel(app.StatusPreliminary, app.KindAcceptance))
+		if o := prof.AcceptanceWitness(); o != nil {
+			text += Tf("本地区规定：%s（%s）。", o.Label, o.Source)
+		}
+		ae.summary.Add(note(text))
 	}
 	missing := 0
 	var additions []string // the bureau's own, marked as in the form

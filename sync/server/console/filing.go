@@ -220,7 +220,7 @@ func (c *Console) filingView(r *http.Request, s *session, id string) (*filingVie
 	}
 	prof := c.b.Profile()
 	if d.Kind == app.KindAcceptance && len(d.Allowed) > 0 {
-		v.DecisionNote = prof.AcceptanceNote(decl, true)
+		v.DecisionNote = prof.AcceptanceNote(decl)
 	}
 	if prof != nil {
 		vd := &verdict{Profile: prof.Bureau + " · " + prof.Regulation}
