@@ -339,6 +339,9 @@ func TestConsoleQueuePagingAndFilters(t *testing.T) {
 	if r := b.get("/console/queue?year=abc"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "计划年度应为四位年份") ||
 		!strings.Contains(b.last, "全部 <b>55</b>") {
 		t.Errorf("年度=abc: %d", r.StatusCode)
+	} else if strings.Contains(b.last, "没有符合条件") || !strings.Contains(b.last, "未按上面无法使用的筛选条件列出材料") {
+		// not "no filings match" under the refused filter (a walkthrough)
+		t.Errorf("年度=abc: the table says there is nothing to list")
 	}
 	if r := b.get("/console/queue?after=bm90LWEtY3Vyc29y&n=2"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.last, "全部 <b>55</b>") {
 		t.Errorf("a cursor that is not one: %d", r.StatusCode)
