@@ -542,7 +542,14 @@ func validateMoney(p *Problems, d *Declaration) {
 	}
 	if len(d.Funding) > 0 && d.TotalInvestment > 0 {
 		if sum := d.FundingSum(); sum != d.TotalInvestment {
-			p.Add("funding", "资金来源合计 %s，与总投资概算 %s 不一致", sum, d.TotalInvestment)
+			// by how much, as the budget's says (it did not; a 霍邱 walkthrough)
+			diff := d.TotalInvestment - sum
+			word := "少"
+			if diff < 0 {
+				word, diff = "多", -diff
+			}
+			p.Add("funding", "资金来源合计 %s，与总投资概算 %s 不一致：资金来源比概算%s %s（%s 元），请调整资金来源或概算",
+				sum, d.TotalInvestment, word, diff, diff.YuanString())
 		}
 	}
 }

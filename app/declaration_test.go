@@ -93,7 +93,7 @@ func TestDeclarationProblems(t *testing.T) {
 		{"budget line zero", func(d *Declaration) { d.Budget[1].Amount = 0; d.TotalInvestment -= Wans(30) }, "budget[1].amount", "须大于 0"},
 		{"blank budget line zero", func(d *Declaration) { d.Budget[1].Name, d.Budget[1].Amount = "", 0; d.TotalInvestment -= Wans(30) }, "budget[1].amount", "第 2 行投资明细的金额须大于 0"},
 		{"year amount over total", func(d *Declaration) { d.YearAmount = Wans(181) }, "year_amount", "不能超过"},
-		{"funding mismatch", func(d *Declaration) { d.Funding[1].Amount = Wans(20) }, "funding", "资金来源合计"},
+		{"funding mismatch", func(d *Declaration) { d.Funding[1].Amount = Wans(20) }, "funding", "资金来源比概算少 10 万元（100000.00 元）"},
 		{"no funding", func(d *Declaration) { d.Funding = nil }, "funding", "资金来源"},
 		{"period in 1900", func(d *Declaration) { d.PeriodStart = "1900-01" }, "period_start", "2027-01"},
 		{"total above the bound", func(d *Declaration) { d.TotalInvestment = MaxAmount + 1 }, "total_investment", "不能超过 10000000 万元"},
