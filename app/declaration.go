@@ -518,11 +518,7 @@ func validateMoney(p *Problems, d *Declaration) {
 	}
 	if len(d.Budget) > 0 && d.TotalInvestment > 0 {
 		if sum := d.BudgetSum(); sum != d.TotalInvestment {
-			diff := d.TotalInvestment - sum
-			word := "少"
-			if diff < 0 {
-				word, diff = "多", -diff
-			}
+			word, diff := shortOrOver(sum, d.TotalInvestment)
 			p.Add("budget", "投资明细合计 %s，与总投资概算 %s 不一致：明细比概算%s %s（%s 元），请调整明细或概算",
 				sum, d.TotalInvestment, word, diff, diff.YuanString())
 		}
@@ -543,15 +539,20 @@ func validateMoney(p *Problems, d *Declaration) {
 	if len(d.Funding) > 0 && d.TotalInvestment > 0 {
 		if sum := d.FundingSum(); sum != d.TotalInvestment {
 			// by how much, as the budget's says (it did not; a 霍邱 walkthrough)
-			diff := d.TotalInvestment - sum
-			word := "少"
-			if diff < 0 {
-				word, diff = "多", -diff
-			}
+			word, diff := shortOrOver(sum, d.TotalInvestment)
 			p.Add("funding", "资金来源合计 %s，与总投资概算 %s 不一致：资金来源比概算%s %s（%s 元），请调整资金来源或概算",
 				sum, d.TotalInvestment, word, diff, diff.YuanString())
 		}
 	}
+}
+
+// shortOrOver says how sum stands against total: 少 (short) or 多 (over),
+// and by how much.
+func shortOrOver(sum, total Money) (word string, diff Money) {
+	if sum > total {
+		return "多", sum - total
+	}
+	return "少", total - sum
 }
 
 var phonePattern = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
