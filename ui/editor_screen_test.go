@@ -592,6 +592,11 @@ func TestDeclarationInTheUnitsOwnName(t *testing.T) {
 	if got := h.entry("unit_credit_code").Text; got != own {
 		t.Fatalf("the credit code starts as %q, want the unit's %s", got, own)
 	}
+	// and the region code as the credit code has it (its 3rd to 8th
+	// characters; a 霍邱 clerk typed 341522 into every declaration)
+	if got := h.entry("region_code").Text; got != own[2:8] {
+		t.Errorf("the region code starts as %q, want %s, the credit code's", got, own[2:8])
+	}
 	retype(h.entry("unit_credit_code"), other)
 	test.Tap(h.e.submit)
 	if txt := x.dialogText(); !strings.Contains(txt, "不是本账号所属单位") || !strings.Contains(txt, "请改为 "+own) {

@@ -440,6 +440,12 @@ func (u *UI) NewDeclaration() {
 	f.Declaration.PlanYear = u.link.Profile().OpenPlanYear(now)
 	f.Declaration.UnitName = s.UnitName
 	f.Declaration.UnitCreditCode = s.creditCode()
+	if c := s.creditCode(); c != "" {
+		// its 3rd to 8th characters are the county (city, district) the
+		// unit is registered in (GB 32100): a 霍邱 clerk typed 341522 into
+		// every new declaration (a walkthrough)
+		f.Declaration.RegionCode = c[2:8]
+	}
 	f.Declaration.Contact.Person = s.Actor
 	u.openEditor(f, true)
 }
