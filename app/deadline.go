@@ -185,23 +185,36 @@ func (d Deadline) Passed(now time.Time) bool {
 // was for a year whose 申报截止 had passed in June, while the home screen
 // pointed to the year after (found in a clerk's walkthrough).
 func (prof *Profile) OpenPlanYear(now time.Time) int {
-	first := now.Year() + 1
-	if prof == nil {
-		return first
-	}
-	for y := first; y <= now.Year()+2; y++ {
-		open := true
-		for _, d := range prof.DeadlinesFor(&Declaration{PlanYear: y}, nil, now) {
-			if d.Anchor == AnchorPlanYear && d.Known() {
-				open = !d.Passed(now) // the earliest: DeadlinesFor gives them in order
-				break
-			}
-		}
-		if open {
+	first := now.In(Beijing).Year() + 1
+	for y := first; y <= first+1; y++ {
+		if prof.DeclaresInTime(y, now) {
 			return y
 		}
 	}
 	return first
+}
+
+// DeclaresInTime reports whether a declaration for plan year y sent at at
+// is in time for that year's plan: y is after at's year (in Beijing) and,
+// where the profile sets plan-year deadlines (霍邱's 项目申报截止, 7 月份前;
+// 郁南's 需求计划 by 11 月 30 日), the first of them for y, a Beijing day,
+// is not over at at. A 霍邱 declaration for 2027 not in the plan went
+// through in December 2026, months after 2027's plan was compiled, where
+// the rule asks a 专题请示 (a walkthrough). prof may be nil.
+func (prof *Profile) DeclaresInTime(y int, at time.Time) bool {
+	at = at.In(Beijing)
+	if y <= at.Year() {
+		return false
+	}
+	if prof == nil {
+		return true
+	}
+	for _, d := range prof.DeadlinesFor(&Declaration{PlanYear: y}, nil, at) {
+		if d.Anchor == AnchorPlanYear && d.Known() {
+			return !d.Passed(at) // the earliest: DeadlinesFor gives them in order
+		}
+	}
+	return true
 }
 
 // DeadlinesFor returns the profile's deadlines that apply to d, for a

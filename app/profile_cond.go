@@ -90,9 +90,10 @@ var datedFacts = map[string]bool{FactPlanYearAhead: true}
 
 // FactPlanYearAhead is true when the declaration is for a later year than
 // the one (in Beijing) it was first submitted in, or, never submitted, than
-// the year of the check: a project declared for next year's plan, which in
-// 霍邱, 六安 and 郁南 is how a project gets into the plan, and not a
-// project added to this year's. Judged as of the first submission, a
+// the year of the check, and was (is) sent before that year's declaration
+// closed (Profile.DeclaresInTime): a project declared for a coming year's
+// plan, which in 霍邱, 六安 and 郁南 is how a project gets into the plan,
+// and not a project added to a plan already made. Judged as of the first submission, a
 // declaration sent on time is not refused when it comes back for changes
 // after New Year (Profile.EvaluateSent, Body.FirstSent).
 const FactPlanYearAhead = "plan_year_ahead"
@@ -128,7 +129,7 @@ var facts = map[string]factDef{
 	"capital_project":        {factFlag, "信息化硬件、专用设备或成套软件与固定资产投资项目同步设计、同步施工", nil},
 	"current_state":          {factFlag, "已填写现有系统与整合情况", nil},
 	"indicators":             {factFlag, "已填写绩效目标及指标", nil},
-	FactPlanYearAhead:        {factFlag, "申报下一年度（申报年度晚于当年）", nil},
+	FactPlanYearAhead:        {factFlag, "按时申报以后年度（申报年度晚于当年，且该年度申报尚未截止）", nil},
 }
 
 func init() {

@@ -438,7 +438,8 @@ func specialRequestOnlyForAProjectAdded(t *testing.T, name string) {
 		plan app.PlanStatus
 		year int
 		want bool
-	}{{app.PlanNotListed, 2027, false}, {app.PlanListed, 2026, false}, {"", 2027, false}, {app.PlanNotListed, 2026, true}, {app.PlanUrgent, 2026, true}} {
+	}{{app.PlanNotListed, 2028, false}, {app.PlanListed, 2026, false}, {"", 2028, false}, {app.PlanNotListed, 2026, true}, {app.PlanUrgent, 2026, true},
+		{app.PlanNotListed, 2027, true}} { // 2027's declaration closed on 30 June 2026: now is in November
 		d := declaration(t, "示范项目信息化平台", "示范单位", "320")
 		d.Plan, d.PlanYear = c.plan, c.year
 		a := p.Evaluate(d, now)
@@ -459,10 +460,12 @@ func TestProfilePlanAndChecklist(t *testing.T) {
 		blockers             []string
 		material             string // a material that must be required, if any
 	}{
-		{seedHuoqiu + "/申报下一年度：申报即是列入计划的途径，未列入不阻止", "huoqiu", "180", app.PlanNotListed, 0, true, nil, ""},
+		{seedHuoqiu + "/申报下一年度：申报即是列入计划的途径，未列入不阻止", "huoqiu", "180", app.PlanNotListed, 2028, true, nil, ""},
+		{seedHuoqiu + "/下一年度申报已截止（7 月份前）：未列入须专题请示", "huoqiu", "180", app.PlanNotListed, 2027, true, []string{"not_in_plan"}, ""},
 		{seedHuoqiu + "/本年度未列入年度计划 须专题请示", "huoqiu", "180", app.PlanNotListed, 2026, true, []string{"not_in_plan"}, ""},
 		{seedHuoqiu + "/紧急补充列入 附专题请示", "huoqiu", "180", app.PlanUrgent, 2026, true, nil, "special_request"},
-		{seedLuan + "/申报下一年度：未列入不阻止", "luan", "320", app.PlanNotListed, 0, true, nil, ""},
+		{seedLuan + "/申报下一年度：未列入不阻止", "luan", "320", app.PlanNotListed, 2028, true, nil, ""},
+		{seedLuan + "/下一年度申报已截止（7 月份前）：未列入须专题请示", "luan", "320", app.PlanNotListed, 2027, true, []string{"not_in_plan"}, ""},
 		{seedLuan + "/本年度未列入年度计划 须向市政府专题请示", "luan", "320", app.PlanNotListed, 2026, true, []string{"not_in_plan"}, ""},
 		{seedLuan + "/紧急补充列入 附专题请示", "luan", "1200", app.PlanUrgent, 2026, true, nil, "special_request"},
 		{seedYunan + "/11月底前申报下一年度需求计划：未纳入不阻止", "yunan", "120", app.PlanNotListed, 0, true, nil, ""},
@@ -588,12 +591,24 @@ func TestPlanYearIsJudgedAsOfTheFirstSubmission(t *testing.T) {
 	if blocked(p.EvaluateSent(d, jan, time.Date(2026, 6, 20, 10, 0, 0, 0, cst))) {
 		t.Error("first sent in June 2026 for 2027, revised in January: blocked")
 	}
-	if blocked(p.EvaluateSent(d, time.Date(2026, 12, 31, 15, 0, 0, 0, time.UTC), time.Time{})) {
-		t.Error("23:00 on 31 December in Beijing: blocked")
+	// 2027's declaration closes at the end of 30 June 2026 in Beijing
+	// (7 月份前), whatever zone the bureau's clock is in.
+	if blocked(p.EvaluateSent(d, time.Date(2026, 6, 30, 15, 0, 0, 0, time.UTC), time.Time{})) {
+		t.Error("23:00 on 30 June 2026 in Beijing: blocked")
 	}
-	if !blocked(p.EvaluateSent(d, time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC), time.Time{})) {
-		t.Error("01:00 on 1 January in Beijing, a UTC clock still in 2026: not blocked")
+	if !blocked(p.EvaluateSent(d, time.Date(2026, 6, 30, 17, 0, 0, 0, time.UTC), time.Time{})) {
+		t.Error("01:00 on 1 July 2026 in Beijing, a UTC clock still on 30 June: not blocked")
 	}
+	// Sent in December 2026 for 2027, months after 2027's plan was made:
+	// an addition, which asks the 专题请示 (it went through; a walkthrough).
+	if !blocked(p.Evaluate(d, time.Date(2026, 12, 7, 10, 0, 0, 0, cst))) {
+		t.Error("first sent in December 2026 for 2027: not blocked")
+	}
+	d.PlanYear = 2028
+	if blocked(p.Evaluate(d, time.Date(2026, 12, 7, 10, 0, 0, 0, cst))) {
+		t.Error("sent in December 2026 for 2028, whose declaration is open: blocked")
+	}
+	d.PlanYear = 2027
 
 	f, err := app.NewFiling(app.KindDeclaration, "decl", "rev-1", "unit", time.Date(2026, 6, 1, 9, 0, 0, 0, cst))
 	if err != nil {

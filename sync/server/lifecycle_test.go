@@ -388,7 +388,7 @@ func TestReturnedDeclarationKeepsItsPlanYear(t *testing.T) {
 	late.Declaration.Confirmations = f.Declaration.Confirmations
 	late.Declaration.Plan, late.Declaration.PlanYear = app.PlanNotListed, 2028
 	late.Attachments = f.Attachments
-	if p := fx.expectProblem("POST", revPath(late), fx.clerkA, submitReq(t, late), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "年中") {
+	if p := fx.expectProblem("POST", revPath(late), fx.clerkA, submitReq(t, late), http.StatusUnprocessableEntity, "invalid"); !strings.Contains(messages(p), "不能在计划形成后申报立项") {
 		t.Errorf("a new declaration for the year begun: %+v", p)
 	}
 }
