@@ -175,7 +175,7 @@ func (prof *Profile) evaluate(d *Declaration, approved Money, now, asOf time.Tim
 		a.Route = Route{}
 	}
 	f["route"] = factValue{code: a.Route.Code}
-	f[FactPlanYearAhead] = factValue{flag: prof.DeclaresInTime(d.PlanYear, asOf)}
+	f[FactPlanYearAhead] = factValue{flag: prof.declaresInTime(d.PlanYear, asOf, f)}
 	for _, o := range prof.Obligations {
 		if o.Off || !o.When.eval(f) {
 			continue
