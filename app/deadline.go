@@ -202,12 +202,11 @@ func (prof *Profile) OpenPlanYear(now time.Time) int {
 // through in December 2026, months after 2027's plan was compiled, where
 // the rule asks a 专题请示 (a walkthrough). prof may be nil.
 func (prof *Profile) DeclaresInTime(y int, at time.Time) bool {
-	if prof == nil || y <= at.In(Beijing).Year() {
-		return y > at.In(Beijing).Year()
+	var f map[string]factValue // of an empty declaration of year y
+	if prof != nil {
+		f = extractFacts(&Declaration{PlanYear: y}, "")
+		f["route"] = factValue{code: prof.routing(f, 0).Code}
 	}
-	d := &Declaration{PlanYear: y}
-	f := extractFacts(d, "")
-	f["route"] = factValue{code: prof.routing(f, 0).Code}
 	return prof.declaresInTime(y, at, f)
 }
 

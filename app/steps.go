@@ -219,19 +219,19 @@ func (prof *Profile) AllowedFor(f *Filing, body *Body, role Role) []Action {
 	if end != "" {
 		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return outcomeForbids(end, a, fl != nil) })
 	}
-	if prof.reviewOnly(body, fl != nil) {
+	if noExperts(body, fl != nil) {
 		acts = slices.DeleteFunc(slices.Clone(acts), func(a Action) bool { return a == ActionPass })
 	}
 	return acts
 }
 
-// reviewOnly reports whether body is a filing the bureau reviews and
+// noExperts reports whether body is a filing the bureau reviews and
 // decides on without a 专家论证 to pass it on to, in the single reviewer's
 // flow: a trial report, a catalogue, an acceptance application (郁南 第二十
 // 一条's 验收前置审核 too). No regulation sends them to experts; 初审通过 sent a
 // 前置审核 and a 六安 trial report to 专家论证中, where the console, the
 // queue and the clerk's list then counted them (two walkthroughs).
-func (prof *Profile) reviewOnly(body *Body, stepped bool) bool {
+func noExperts(body *Body, stepped bool) bool {
 	return !stepped && body != nil && (body.Kind == KindAcceptance || body.Kind == KindTrialReport || body.Kind == KindCatalogue)
 }
 
@@ -389,7 +389,7 @@ func (f *Filing) Review(prof *Profile, body *Body, at time.Time, actor string, r
 	if end := prof.LaterOutcome(body); outcomeForbids(end, d.Action, fl != nil) {
 		return Transition{}, Errorf(EINVALID, "本材料按本地区规则应“%s”，不能“%s”", prof.ActionLabel(end, body.Kind), prof.ActionLabel(d.Action, body.Kind))
 	}
-	if d.Action == ActionPass && prof.reviewOnly(body, fl != nil) {
+	if d.Action == ActionPass && noExperts(body, fl != nil) {
 		return Transition{}, Errorf(EINVALID, "%s没有专家论证环节：审核后请“%s”或“%s”", prof.KindName(body.Kind),
 			prof.ActionLabel(ActionApprove, body.Kind), prof.ActionLabel(ActionReturn, body.Kind))
 	}

@@ -160,13 +160,10 @@ func readStoredSummary(txn *badger.Txn, id string) (*Summary, error) {
 	return &s, nil
 }
 
-// fold is app.SearchFold: "ＡＰＰ" finds "app".
-func fold(s string) string { return app.SearchFold(s) }
-
 // grams returns the distinct unigrams and bigrams of the folded title,
 // skipping those that contain white space.
 func grams(title string) []string {
-	rs := []rune(fold(title))
+	rs := []rune(app.SearchFold(title))
 	out := make([]string, 0, 2*len(rs))
 	for i, r := range rs {
 		if unicode.IsSpace(r) {
@@ -203,7 +200,7 @@ func matches(q *app.Query, s *app.FilingRow, terms []string) bool {
 		return false
 	}
 	if len(terms) > 0 {
-		t := fold(s.Title)
+		t := app.SearchFold(s.Title)
 		for _, term := range terms {
 			if !strings.Contains(t, term) {
 				return false
@@ -237,7 +234,7 @@ const pointLookupMax = 256
 // posting lists before it reads any summary. It fails with ctx's error or a wrapped
 // storage error.
 func (s *Store) List(ctx context.Context, q app.Query) ([]app.FilingRow, error) {
-	terms := strings.Fields(fold(q.Text))
+	terms := strings.Fields(app.SearchFold(q.Text))
 	out, err := s.list(ctx, q, terms)
 	if err == nil && len(out) == 0 {
 		// Nothing has the words as typed: a clerk types Chinese without

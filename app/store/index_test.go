@@ -30,8 +30,8 @@ func TestGrams(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("grams = %q, want %q", got, want)
 	}
-	if fold("Ａbc\x00Ｄ") != "abcd" {
-		t.Fatalf("fold = %q", fold("Ａbc\x00Ｄ"))
+	if app.SearchFold("Ａbc\x00Ｄ") != "abcd" {
+		t.Fatalf("fold = %q", app.SearchFold("Ａbc\x00Ｄ"))
 	}
 }
 
