@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -95,8 +94,7 @@ func (u *UI) openNotice(filingID string) {
 		u.ShowInbox()
 		return
 	}
-	u.OpenTimeline(filingID)
-	u.goWait(func(ctx context.Context) { u.readDecisionsOf(ctx, filingID) })
+	u.OpenTimeline(filingID) // which marks the filing's decisions read
 }
 
 // Activate raises the window, as a second start of the program does, and

@@ -380,6 +380,11 @@ func (s *fakeStore) MarkRead(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.read = append(s.read, id)
+	for i := range s.inbox {
+		if s.inbox[i].ID == id {
+			s.inbox[i].Read = true
+		}
+	}
 	return nil
 }
 func (s *fakeStore) MarkAllRead(_ context.Context, filingID string) (int, error) {

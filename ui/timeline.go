@@ -291,7 +291,12 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 	u.goWait(func(ctx context.Context) {
 		err := u.store.Save(ctx, c)
 		if err == nil {
-			u.readDecisionsOf(ctx, f.ID)
+			// The clerk answers what the bureau said: it is read (the
+			// list and 收件箱 still counted the return unread after the
+			// revision was sent; a 天宁 walkthrough).
+			if _, merr := u.store.MarkAllRead(ctx, f.ID); merr != nil {
+				fyne.LogError("mark the filing's decisions read", merr)
+			}
 		}
 		u.do(func() {
 			btn.Enable()
@@ -308,26 +313,6 @@ func (u *UI) revise(f *app.Filing, btn *Button) {
 			}
 		})
 	})
-}
-
-// readDecisionsOf marks the unread decisions on filing id read: the clerk
-// opened them from a notification, or revises a returned filing, having
-// read what the bureau said (the list and 收件箱 still counted the return
-// unread after the revision was sent; found in a 天宁 walkthrough). One
-// that fails stays unread.
-func (u *UI) readDecisionsOf(ctx context.Context, id string) {
-	msgs, err := u.store.Inbox(ctx)
-	if err != nil {
-		fyne.LogError("read inbox", err)
-		return
-	}
-	for _, m := range msgs {
-		if m.FilingID == id && m.Decision != nil && !m.Read {
-			if err := u.store.MarkRead(ctx, m.ID); err != nil {
-				fyne.LogError("mark read", err)
-			}
-		}
-	}
 }
 
 // receiptLine is what the timeline says of a kept receipt, on a line of its
