@@ -52,6 +52,7 @@ type auditReadRun struct {
 	// maxRunTargets: found from outside, a reset of another account's
 	// password by an issued token, or a read of another unit's filing,
 	// sent between refusals of other targets was only counted, never named.
+	// An operation without a target (a login) adds none.
 	targets []string
 }
 
@@ -98,7 +99,7 @@ func (s *Server) auditRepeat(ctx context.Context, w auditWho, action, target str
 	// the admin actions back (auditReady).
 	if now.Sub(r.recorded) < readsEvery && !s.trail.down.Load() {
 		r.n, r.who, r.target, r.err, r.detail = r.n+1, w, target, opErr, detail
-		if len(r.targets) < maxRunTargets && !slices.Contains(r.targets, target) {
+		if target != "" && len(r.targets) < maxRunTargets && !slices.Contains(r.targets, target) {
 			r.targets = append(r.targets, target)
 		}
 		s.reads.mu.Unlock()
