@@ -65,6 +65,10 @@ func (s Status) FilterLabel() string {
 		return "已批复/已通过"
 	case StatusRejected:
 		return "不予立项/备案/通过"
+	case StatusPreliminary:
+		// A declaration's 初审中 and a later filing's 审核中 (LabelFor):
+		// the 概况 counted both under 初审中.
+		return "初审中/审核中"
 	}
 	return s.Label()
 }

@@ -747,7 +747,7 @@ func TestConsoleOverview(t *testing.T) {
 	}
 	page := regexp.MustCompile(`\s+`).ReplaceAllString(b.last, " ")
 	for _, want := range []string{
-		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中`, `<a class="tile late" href="/console/queue?overdue=1&amp;scope=all"><strong>5</strong>超期`,
+		`<strong>6</strong>待审核`, `<strong>5</strong>已提交`, `<strong>1</strong>初审中/审核中`, `<a class="tile late" href="/console/queue?overdue=1&amp;scope=all"><strong>5</strong>超期`,
 		// Unit A has 3 overdue, unit B 2 of 3: A first.
 		`>` + fx.unitA.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitA.ID + `&amp;overdue=1&amp;scope=all">3</a>`,
 		`>` + fx.unitB.Name + `</a></td> <td class="num">3</td> <td class="num"><a href="/console/queue?unit=` + fx.unitB.ID + `&amp;overdue=1&amp;scope=all">2</a>`,

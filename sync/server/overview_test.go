@@ -48,28 +48,28 @@ func TestConsoleOverviewCountsFollowTheQueue(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", what, got, want)
 		}
 	}
-	step("empty", "待审核 0, 已提交 0, 初审中 0, 专家论证中 0, 超期 0")
+	step("empty", "待审核 0, 已提交 0, 初审中/审核中 0, 专家论证中 0, 超期 0")
 	f1, f2, f3 := newFiling(t, fx.unitA.ID), newFiling(t, fx.unitA.ID), newFiling(t, fx.unitB.ID)
 	fx.submit(fx.clerkA, f1, http.StatusCreated)
 	fx.submit(fx.clerkA, f2, http.StatusCreated)
 	fx.submit(fx.clerkB, f3, http.StatusCreated)
-	step("submitted", "待审核 3, 已提交 3, 初审中 0, 专家论证中 0, 超期 0, "+a+" 2/0, "+b+" 1/0")
+	step("submitted", "待审核 3, 已提交 3, 初审中/审核中 0, 专家论证中 0, 超期 0, "+a+" 2/0, "+b+" 1/0")
 
 	fx.clock.Advance(24 * time.Hour)
 	br.login("reviewer", http.StatusSeeOther)
 	fx.decide(fx.reviewer, f1.ID, app.ActionAccept, "", http.StatusOK)
-	step("accepted", "待审核 3, 已提交 2, 初审中 1, 专家论证中 0, 超期 0, "+a+" 2/0, "+b+" 1/0")
+	step("accepted", "待审核 3, 已提交 2, 初审中/审核中 1, 专家论证中 0, 超期 0, "+a+" 2/0, "+b+" 1/0")
 
 	fx.decide(fx.reviewer, f2.ID, app.ActionReturn, "请补充资金来源", http.StatusOK)
 	fx.decide(fx.reviewer, f3.ID, app.ActionReject, "与已建系统重复", http.StatusOK)
-	step("returned and rejected", "待审核 1, 已提交 0, 初审中 1, 专家论证中 0, 超期 0, "+a+" 1/0")
+	step("returned and rejected", "待审核 1, 已提交 0, 初审中/审核中 1, 专家论证中 0, 超期 0, "+a+" 1/0")
 
 	fx.clock.Advance(24 * time.Hour)
 	br.login("reviewer", http.StatusSeeOther)
 	next := *f2
 	next.Revision = app.Revision{ID: uuid.NewString(), Number: 2, BaseID: f2.Revision.ID}
 	fx.submit(fx.clerkA, &next, http.StatusCreated)
-	step("resubmitted", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 0, "+a+" 2/0")
+	step("resubmitted", "待审核 2, 已提交 1, 初审中/审核中 1, 专家论证中 0, 超期 0, "+a+" 2/0")
 
 	// The day after the tenth working day after f1 was accepted (Tuesday
 	// 2 March; the tenth is 16 March) it is overdue; the resubmission, a
@@ -77,14 +77,14 @@ func TestConsoleOverviewCountsFollowTheQueue(t *testing.T) {
 	fx.clock.Advance(14*24*time.Hour + 3*time.Hour)
 	fx.reviewer = fx.login("reviewer").Token
 	br.login("reviewer", http.StatusSeeOther)
-	step("a limit ran out", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 1, "+a+" 2/1")
+	step("a limit ran out", "待审核 2, 已提交 1, 初审中/审核中 1, 专家论证中 0, 超期 1, "+a+" 2/1")
 	fx.clock.Advance(24 * time.Hour)
 	br.login("reviewer", http.StatusSeeOther)
-	step("both limits ran out", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 2, "+a+" 2/2")
+	step("both limits ran out", "待审核 2, 已提交 1, 初审中/审核中 1, 专家论证中 0, 超期 2, "+a+" 2/2")
 
 	// A store whose index predates the counters is indexed again.
 	server.MarkQueueIndexVersion1(t, fx.srv)
-	step("rebuilt", "待审核 2, 已提交 1, 初审中 1, 专家论证中 0, 超期 2, "+a+" 2/2")
+	step("rebuilt", "待审核 2, 已提交 1, 初审中/审核中 1, 专家论证中 0, 超期 2, "+a+" 2/2")
 }
 
 // TestConsoleReviewLimitFromProfile: the overdue marks follow the review

@@ -68,7 +68,7 @@ func TestQueueCounts(t *testing.T) {
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
 	b.get("/console/queue?kind=declaration")
-	for _, want := range []string{"符合条件 4 件 / 共 6 件", "已提交 <b>4</b>", "初审中 <b>2</b>", "项目申报书 <b>4</b>"} {
+	for _, want := range []string{"符合条件 4 件 / 共 6 件", "已提交 <b>4</b>", "初审中/审核中 <b>2</b>", "项目申报书 <b>4</b>"} {
 		if !strings.Contains(b.last, want) {
 			t.Errorf("queue page lacks %q", want)
 		}
