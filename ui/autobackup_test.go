@@ -35,7 +35,7 @@ type folderPick struct {
 	path string
 }
 
-func (f *folderPick) Folder(context.Context, string) (string, error) { return f.path, nil }
+func (f *folderPick) Folder(context.Context, string, string) (string, error) { return f.path, nil }
 
 // TestAutoBackupSettings: 设置 shows 自动备份; choosing a folder turns it
 // on (the folder dialog's answer reaches Backups) and says where and when.

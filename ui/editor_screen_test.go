@@ -563,6 +563,12 @@ func TestAttachmentIsShownBeforeItIsAttached(t *testing.T) {
 	if a := stored()[0]; a.Name != "申请报告扫描件.PDF" || a.Material == "" {
 		t.Fatalf("attached %+v, want the scan as a material", a)
 	}
+	// Each dialog after the first opens where the clerk last chose a file
+	// (a clerk attaching five scans from one folder went to it from the
+	// home folder each time; a 霍邱 walkthrough).
+	if want := []string{"", dir, dir}; !slices.Equal(files.dirs, want) {
+		t.Errorf("the dialogs started in %q, want %q", files.dirs, want)
+	}
 }
 
 // Without a desktop dialog program the client falls back to Fyne's own file

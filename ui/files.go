@@ -49,15 +49,55 @@ func (f FileFilter) accepts(path string) bool {
 // Fyne thread.
 type Files interface {
 	// Open returns the path of an existing file the clerk chose, "" when
-	// the dialog was cancelled. An error means no native dialog could be
-	// shown.
-	Open(ctx context.Context, title string, filter FileFilter) (string, error)
+	// the dialog was cancelled. It opens in dir, when not "". An error
+	// means no native dialog could be shown.
+	Open(ctx context.Context, title, dir string, filter FileFilter) (string, error)
 	// Save returns the path the clerk chose to write name to, "" when
-	// cancelled. An error means no native dialog could be shown.
-	Save(ctx context.Context, title, name string, filter FileFilter) (string, error)
+	// cancelled. It opens in dir, when not "". An error means no native
+	// dialog could be shown.
+	Save(ctx context.Context, title, dir, name string, filter FileFilter) (string, error)
 	// Folder returns the path of a folder the clerk chose, "" when
-	// cancelled. An error means no native dialog could be shown.
-	Folder(ctx context.Context, title string) (string, error)
+	// cancelled. It opens in dir, when not "". An error means no native
+	// dialog could be shown.
+	Folder(ctx context.Context, title, dir string) (string, error)
+}
+
+// Each dialog opens where the clerk last chose a file of its kind, to read
+// or to write (or a folder): a clerk attaching five scans from one folder
+// went to it from the home folder five times (a 霍邱 walkthrough). The
+// folder is kept in the preferences, one for each dialog and filter.
+
+// folderKey is the preference that keeps the last folder of op ("open",
+// "save", "folder") on files of filter's kind.
+func folderKey(op string, filter FileFilter) string {
+	key := "files.folder." + op
+	if len(filter.Exts) > 0 {
+		key += "." + strings.TrimPrefix(filter.Exts[0], ".")
+	}
+	return key
+}
+
+// lastFolder is the folder op last chose on filter's kind, "" when none
+// was chosen or it is gone.
+func (u *UI) lastFolder(op string, filter FileFilter) string {
+	if u.app == nil {
+		return ""
+	}
+	dir := u.app.Preferences().String(folderKey(op, filter))
+	if dir == "" {
+		return ""
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return ""
+	}
+	return dir
+}
+
+// remember keeps dir as the folder op chose last on filter's kind.
+func (u *UI) remember(op string, filter FileFilter, dir string) {
+	if u.app != nil && dir != "" {
+		u.app.Preferences().SetString(folderKey(op, filter), dir)
+	}
 }
 
 // openFile asks the clerk for a file to read and calls then with its path
@@ -65,6 +105,7 @@ type Files interface {
 // Nothing is called when the clerk cancels.
 func (u *UI) openFile(title string, filter FileFilter, then func(path string)) {
 	accept := func(path string) {
+		u.remember("open", filter, filepath.Dir(path))
 		if !filter.accepts(path) {
 			showMessage(T("文件类型不对"), fmt.Sprintf(T("“%s”不是可选的文件类型。请选择%s。"),
 				filepath.Base(path), T(filter.Name)), u.win)
@@ -76,8 +117,9 @@ func (u *UI) openFile(title string, filter FileFilter, then func(path string)) {
 		u.fyneOpen(title, filter, accept)
 		return
 	}
+	dir := u.lastFolder("open", filter)
 	u.goWait(func(ctx context.Context) {
-		path, err := u.files.Open(ctx, T(title), filter)
+		path, err := u.files.Open(ctx, T(title), dir, filter)
 		u.do(func() {
 			switch {
 			case err != nil:
@@ -93,12 +135,18 @@ func (u *UI) openFile(title string, filter FileFilter, then func(path string)) {
 // saveFile asks the clerk where to write name and calls then with the path
 // on the Fyne thread. Nothing is called when the clerk cancels.
 func (u *UI) saveFile(title, name string, filter FileFilter, then func(path string)) {
+	chosen := then
+	then = func(path string) {
+		u.remember("save", filter, filepath.Dir(path))
+		chosen(path)
+	}
 	if u.files == nil {
 		u.fyneSave(title, name, filter, then)
 		return
 	}
+	dir := u.lastFolder("save", filter)
 	u.goWait(func(ctx context.Context) {
-		path, err := u.files.Save(ctx, T(title), name, filter)
+		path, err := u.files.Save(ctx, T(title), dir, name, filter)
 		u.do(func() {
 			switch {
 			case err != nil:
@@ -131,9 +179,8 @@ func (u *UI) fyneOpen(title string, filter FileFilter, then func(path string)) {
 	}, u.win)
 	d.SetTitleText(T(title))
 	d.SetFilter(storage.NewExtensionFileFilter(filter.Exts))
-	startIn(d)
+	startIn(d, u.lastFolder("open", filter))
 	u.showFileDialog(d)
-
 }
 
 // fyneSave is saveFile with Fyne's dialog.
@@ -149,9 +196,8 @@ func (u *UI) fyneSave(title, name string, filter FileFilter, then func(path stri
 	d.SetTitleText(T(title))
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter(filter.Exts))
-	startIn(d)
+	startIn(d, u.lastFolder("save", filter))
 	u.showFileDialog(d)
-
 }
 
 // showFileDialog shows d on the next turn of the event loop, not at once: a
@@ -217,14 +263,19 @@ func translatePlaces(c fyne.Canvas) {
 	places.Refresh()
 }
 
-// startIn opens d in the user's documents folder when there is one.
-func startIn(d *dialog.FileDialog) {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return
+// startIn opens d in folder last, when not "", or else in the user's
+// documents folder when there is one.
+func startIn(d *dialog.FileDialog, last string) {
+	var dirs []string
+	if last != "" {
+		dirs = append(dirs, last)
 	}
-	for _, dir := range []string{"Documents", "文档", "Desktop", "桌面", ""} {
-		p := filepath.Join(home, dir)
+	if home, err := os.UserHomeDir(); err == nil {
+		for _, dir := range []string{"Documents", "文档", "Desktop", "桌面", ""} {
+			dirs = append(dirs, filepath.Join(home, dir))
+		}
+	}
+	for _, p := range dirs {
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			if l, err := storage.ListerForURI(storage.NewFileURI(p)); err == nil {
 				d.SetLocation(l)
@@ -237,12 +288,18 @@ func startIn(d *dialog.FileDialog) {
 // chooseFolder asks the clerk for a folder and calls then with its path on
 // the Fyne thread. Nothing is called when the clerk cancels.
 func (u *UI) chooseFolder(title string, then func(path string)) {
+	chosen := then
+	then = func(path string) {
+		u.remember("folder", FileFilter{}, path)
+		chosen(path)
+	}
 	if u.files == nil {
 		u.fyneFolder(title, then)
 		return
 	}
+	dir := u.lastFolder("folder", FileFilter{})
 	u.goWait(func(ctx context.Context) {
-		path, err := u.files.Folder(ctx, T(title))
+		path, err := u.files.Folder(ctx, T(title), dir)
 		u.do(func() {
 			switch {
 			case err != nil:
@@ -264,6 +321,7 @@ func (u *UI) fyneFolder(title string, then func(path string)) {
 		then(l.Path())
 	}, u.win)
 	d.SetTitleText(T(title))
+	startIn(d, u.lastFolder("folder", FileFilter{}))
 	d.Resize(u.dialogSize())
 	d.Show()
 }

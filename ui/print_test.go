@@ -40,10 +40,10 @@ func (s *sentStore) Revisions(_ context.Context, id string) ([]app.RevisionInfo,
 // saveTo is a Files whose save dialog answers path.
 type saveTo struct{ path string }
 
-func (s saveTo) Open(context.Context, string, FileFilter) (string, error) { return "", nil }
-func (s saveTo) Folder(context.Context, string) (string, error)           { return "", nil }
+func (s saveTo) Open(context.Context, string, string, FileFilter) (string, error) { return "", nil }
+func (s saveTo) Folder(context.Context, string, string) (string, error)           { return "", nil }
 
-func (s saveTo) Save(context.Context, string, string, FileFilter) (string, error) {
+func (s saveTo) Save(context.Context, string, string, string, FileFilter) (string, error) {
 	return s.path, nil
 }
 

@@ -395,10 +395,11 @@ type pickedFiles struct {
 	paths  []string
 	err    error
 	filter FileFilter
+	dirs   []string // the folder each Open was asked to start in
 }
 
-func (p *pickedFiles) Open(_ context.Context, _ string, f FileFilter) (string, error) {
-	p.filter = f
+func (p *pickedFiles) Open(_ context.Context, _, dir string, f FileFilter) (string, error) {
+	p.filter, p.dirs = f, append(p.dirs, dir)
 	if p.err != nil || len(p.paths) == 0 {
 		return "", p.err
 	}
@@ -407,9 +408,9 @@ func (p *pickedFiles) Open(_ context.Context, _ string, f FileFilter) (string, e
 	return path, nil
 }
 
-func (p *pickedFiles) Folder(context.Context, string) (string, error) { return "", nil }
+func (p *pickedFiles) Folder(context.Context, string, string) (string, error) { return "", nil }
 
-func (p *pickedFiles) Save(context.Context, string, string, FileFilter) (string, error) {
+func (p *pickedFiles) Save(context.Context, string, string, string, FileFilter) (string, error) {
 	return "", p.err
 }
 

@@ -23,10 +23,10 @@ import (
 // savedTo answers the save dialog with one path.
 type savedTo struct{ path string }
 
-func (s savedTo) Open(context.Context, string, ui.FileFilter) (string, error) { return "", nil }
-func (s savedTo) Folder(context.Context, string) (string, error)              { return "", nil }
+func (s savedTo) Open(context.Context, string, string, ui.FileFilter) (string, error) { return "", nil }
+func (s savedTo) Folder(context.Context, string, string) (string, error)              { return "", nil }
 
-func (s savedTo) Save(context.Context, string, string, ui.FileFilter) (string, error) {
+func (s savedTo) Save(context.Context, string, string, string, ui.FileFilter) (string, error) {
 	return s.path, nil
 }
 

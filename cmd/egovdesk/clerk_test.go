@@ -580,7 +580,7 @@ type pickedFiles struct {
 	filter ui.FileFilter
 }
 
-func (p *pickedFiles) Open(_ context.Context, _ string, f ui.FileFilter) (string, error) {
+func (p *pickedFiles) Open(_ context.Context, _, _ string, f ui.FileFilter) (string, error) {
 	p.filter = f
 	if p.err != nil || len(p.paths) == 0 {
 		return "", p.err
@@ -590,9 +590,9 @@ func (p *pickedFiles) Open(_ context.Context, _ string, f ui.FileFilter) (string
 	return path, nil
 }
 
-func (p *pickedFiles) Folder(context.Context, string) (string, error) { return "", nil }
+func (p *pickedFiles) Folder(context.Context, string, string) (string, error) { return "", nil }
 
-func (p *pickedFiles) Save(context.Context, string, string, ui.FileFilter) (string, error) {
+func (p *pickedFiles) Save(context.Context, string, string, string, ui.FileFilter) (string, error) {
 	return "", p.err
 }
 

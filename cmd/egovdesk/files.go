@@ -33,14 +33,20 @@ func newFiles(w fyne.Window) ui.Files {
 }
 
 // Open implements ui.Files. It is called off the Fyne thread.
-func (n nativeFiles) Open(ctx context.Context, title string, f ui.FileFilter) (string, error) {
+func (n nativeFiles) Open(ctx context.Context, title, dir string, f ui.FileFilter) (string, error) {
 	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), filters(f))
+	if dir != "" {
+		opts = append(opts, zenity.Filename(dir+string(filepath.Separator)))
+	}
 	path, err := zenity.SelectFile(opts...)
 	return chosen(path, err)
 }
 
 // Save implements ui.Files. It is called off the Fyne thread.
-func (n nativeFiles) Save(ctx context.Context, title, name string, f ui.FileFilter) (string, error) {
+func (n nativeFiles) Save(ctx context.Context, title, dir, name string, f ui.FileFilter) (string, error) {
+	if dir != "" {
+		name = filepath.Join(dir, name)
+	}
 	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), zenity.Filename(name),
 		zenity.ConfirmOverwrite(), filters(f))
 	path, err := zenity.SelectFileSave(opts...)
@@ -51,8 +57,11 @@ func (n nativeFiles) Save(ctx context.Context, title, name string, f ui.FileFilt
 }
 
 // Folder implements ui.Files. It is called off the Fyne thread.
-func (n nativeFiles) Folder(ctx context.Context, title string) (string, error) {
+func (n nativeFiles) Folder(ctx context.Context, title, dir string) (string, error) {
 	opts := append(n.parent(), zenity.Context(ctx), zenity.Title(title), zenity.Directory())
+	if dir != "" {
+		opts = append(opts, zenity.Filename(dir+string(filepath.Separator)))
+	}
 	path, err := zenity.SelectFile(opts...)
 	return chosen(path, err)
 }
