@@ -288,13 +288,13 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 }
 
 // overUnparsed reports whether field is one of the unparsed paths, or a
-// table holding one (budget over budget[2].amount).
+// table or a row holding one (budget or budget[2] over budget[2].amount).
 func overUnparsed(field string, unparsed map[string]string) bool {
 	if _, ok := unparsed[field]; ok {
 		return true
 	}
 	for path := range unparsed {
-		if strings.HasPrefix(path, field+"[") {
+		if strings.HasPrefix(path, field+"[") || strings.HasPrefix(path, field+".") {
 			return true
 		}
 	}

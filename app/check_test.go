@@ -128,6 +128,15 @@ func TestCheckReportsUnparsedInput(t *testing.T) {
 			t.Errorf("a problem over an unread text: %s %s", fe.Field, fe.Message)
 		}
 	}
+	// A row whose only text is the unread amount is not an empty row: the
+	// unread text is all that is said of it.
+	f.Declaration.TotalInvestment, f.Declaration.Budget[0] = app.Wans(180), app.BudgetItem{}
+	delete(f.Unparsed, "total_investment")
+	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
+		if strings.HasPrefix(fe.Field, "budget[0]") && fe.Field != "budget[0].amount" {
+			t.Errorf("a problem beside the unread amount: %s %s", fe.Field, fe.Message)
+		}
+	}
 	if _, sum1, _ := f.Body().Encode(); true {
 		f.Unparsed = nil
 		if _, sum2, _ := f.Body().Encode(); sum1 != sum2 {

@@ -213,6 +213,12 @@ type BudgetItem struct {
 	Domestic bool           `json:"domestic,omitempty"`
 }
 
+// blank reports whether nothing was filled in on the line (spaces count as
+// nothing).
+func (b BudgetItem) blank() bool {
+	return b.Category == "" && isBlank(b.Name+b.Spec+b.Basis) && b.Quantity == 0 && b.Amount == 0 && !b.Domestic
+}
+
 // Funding is one source of funds with its amount.
 type Funding struct {
 	Kind   FundingKind `json:"kind"`
@@ -498,6 +504,12 @@ func validateMoney(p *Problems, d *Declaration) {
 	}
 	for i, b := range d.Budget {
 		f := fmt.Sprintf("budget[%d]", i)
+		if b.blank() {
+			// A row added and left empty is one problem, not three (费用类别,
+			// 名称, 金额; a 霍邱 walkthrough).
+			p.Add(f, "第 %d 行投资明细是空行：请选择费用类别并填写名称和金额，不需要的行请删除", i+1)
+			continue
+		}
 		if !known(BudgetChoices, string(b.Category)) {
 			p.Add(f+".category", "第 %d 行投资明细请选择费用类别", i+1)
 		}
@@ -527,6 +539,10 @@ func validateMoney(p *Problems, d *Declaration) {
 		p.Add("funding", "请填写资金来源")
 	}
 	for i, f := range d.Funding {
+		if f == (Funding{}) {
+			p.Add(fmt.Sprintf("funding[%d]", i), "第 %d 项资金来源是空行：请选择类别并填写金额，不需要的请删除", i+1)
+			continue
+		}
 		if !known(FundingChoices, string(f.Kind)) {
 			p.Add(fmt.Sprintf("funding[%d].kind", i), "第 %d 项资金来源请选择类别", i+1)
 		}

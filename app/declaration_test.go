@@ -1,8 +1,10 @@
 package app
 
 import (
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -186,6 +188,33 @@ func TestDeclarationSumsDoNotWrap(t *testing.T) {
 	d.Funding = []Funding{{FundLocal, MaxAmount}}
 	if err := d.Validate(); err != nil {
 		t.Errorf("a declaration of exactly MaxAmount: %v", err)
+	}
+}
+
+// A budget line or funding source added and left empty is one problem on
+// its row, which says to fill it in or delete it: the clerk read three
+// (费用类别, 名称, 金额) for one empty line (a 霍邱 walkthrough). A line with
+// anything in it is checked cell by cell as before.
+func TestEmptyRowIsOneProblem(t *testing.T) {
+	d := declFixture()
+	d.Budget = append(d.Budget, BudgetItem{Name: "  "}, BudgetItem{Name: "机房改造"})
+	d.Funding = append(d.Funding, Funding{})
+	empty, named, funding := fmt.Sprintf("budget[%d]", len(d.Budget)-2), fmt.Sprintf("budget[%d]", len(d.Budget)-1), fmt.Sprintf("funding[%d]", len(d.Funding)-1)
+	var on []string
+	for _, fe := range FieldErrors(d.Validate()) {
+		switch {
+		case fe.Field == empty && strings.Contains(fe.Message, "是空行") && strings.Contains(fe.Message, "删除"),
+			fe.Field == funding && strings.Contains(fe.Message, "是空行"):
+			on = append(on, fe.Field)
+		case strings.HasPrefix(fe.Field, empty), strings.HasPrefix(fe.Field, funding):
+			t.Errorf("a second problem on an empty row: %s %s", fe.Field, fe.Message)
+		case strings.HasPrefix(fe.Field, named):
+			on = append(on, fe.Field)
+		}
+	}
+	want := []string{empty, named + ".category", named + ".amount", funding}
+	if !slices.Equal(on, want) {
+		t.Errorf("problems on %v, want %v", on, want)
 	}
 }
 
