@@ -73,9 +73,12 @@ func wan(m app.Money) string {
 	return m.WanString()
 }
 
+// level names a 等保 or 密码应用 level; one not chosen prints as 未填写 (a
+// draft's stamped copy said 未定级 of a box no one filled, which is a
+// level's state of its own).
 func level(n int) string {
 	if n <= 0 {
-		return "未定级"
+		return app.NotFilled
 	}
 	return app.LabelOf(app.SecurityLevelChoices, strconv.Itoa(n))
 }

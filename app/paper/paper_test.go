@@ -141,6 +141,28 @@ func TestTrialReportPrintsEmptyFiguresAsNotFilled(t *testing.T) {
 	}
 }
 
+// A 等保 or 密码应用 level not chosen prints as 未填写, not as 未定级 (a state
+// of its own, which a draft's copy claimed of an empty box).
+func TestLevelNotChosenPrintsAsNotFilled(t *testing.T) {
+	d := apptest.Declaration()
+	d.Security.Level, d.Crypto.Level = 0, 3
+	doc, err := Build(app.Body{Kind: app.KindDeclaration, Declaration: d}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ch := range doc.Chapters {
+		for _, b := range ch.Blocks {
+			for _, f := range b.Fields {
+				got[f.Label] = f.Value
+			}
+		}
+	}
+	if got["等级保护级别"] != app.NotFilled || got["密码应用等级"] != "第三级" {
+		t.Errorf("等级保护级别 %q, 密码应用等级 %q; want %q and 第三级", got["等级保护级别"], got["密码应用等级"], app.NotFilled)
+	}
+}
+
 // An item shared more strictly than its resource prints its own basis or
 // condition beside its share type: the stamped copy said 不予共享 with no
 // reason.
