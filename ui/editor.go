@@ -597,12 +597,26 @@ func acceptancesOf(ctx context.Context, s Store, project, self string) ([]*app.F
 	return ofProject(ctx, s, app.KindAcceptance, project, func(r app.FilingRow) bool { return r.ID != self && r.Status.Stands() })
 }
 
+// explainUnread gives the problem of a text that could not be read the
+// reason shown under its field (“12.3456789”小数位过多…): the list of problems
+// said only 无法识别 (a 霍邱 walkthrough).
+func (e *editorScreen) explainUnread() {
+	for i, p := range e.problems {
+		if why, ok := e.parseErrs[p.Field]; ok {
+			var one app.Problems
+			one.Add(p.Field, "%s：%s", app.RemarkLabel(e.f.Kind, p.Field), why)
+			e.problems[i] = one[0]
+		}
+	}
+}
+
 // changedView recomputes the checks and the assessment and shows them.
 func (e *editorScreen) changedView() {
 	now := e.u.now()
 	// The bureau's first: no filling in answers a project not approved
 	// (it was listed last of 14 in the trial report's check).
 	e.problems = append(e.bureauChecks(), app.FieldErrors(e.f.Check(e.prof, now))...)
+	e.explainUnread()
 	title := shownTitle(e.prof, e.f.Kind, e.f.Title())
 	if title == "" {
 		title = Tf("（未命名的%s）", e.u.kindName(e.f.Kind))

@@ -67,6 +67,18 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 	if p := h.panel(); !strings.Contains(p, "填写总投资概算后显示审批路径") || strings.Contains(p, "12 万元") {
 		t.Errorf("after 12o the route is still that of an amount:\n%s", p)
 	}
+	// The list of problems says why, as the field does: it said only
+	// 无法识别 of “12.3456789” (小数位过多; a 霍邱 walkthrough).
+	retype(total, "12.3456789")
+	said := ""
+	for _, p := range h.e.problems {
+		if p.Field == "total_investment" {
+			said = p.Message
+		}
+	}
+	if !strings.Contains(said, "总投资概算") || !strings.Contains(said, "小数位过多") {
+		t.Errorf("the problem list says of 12.3456789: %q", said)
+	}
 	retype(total, "120")
 	if msg := h.message("total_investment"); msg != "" {
 		t.Errorf("message after correcting = %q", msg)
