@@ -137,6 +137,21 @@ func (prof *Profile) Evaluate(d *Declaration, now time.Time) Assessment {
 	return prof.evaluate(d, 0, now, now)
 }
 
+// ReasonLiftsDeployment reports whether a new project deployed outside the
+// places the rules name (部署方式 其他) may go on once the reason is written
+// (天宁: 未部署…且未进行情况说明), or is refused whatever the reason (霍邱,
+// 武汉: 不按要求部署的，不予审批). The editor's hint said a reason would do
+// under every profile (a 霍邱 walkthrough).
+func (prof *Profile) ReasonLiftsDeployment(now time.Time) bool {
+	d := &Declaration{Nature: NatureNew, Deployment: Deployment{Mode: DeployOther, Explanation: "理由"}}
+	for _, b := range prof.Evaluate(d, now).Blockers {
+		if b.Field == "deployment.mode" {
+			return false
+		}
+	}
+	return true
+}
+
 // EvaluateSent is Evaluate for a declaration first submitted at firstSent
 // (zero: never): its plan year is judged as of then (FactPlanYearAhead),
 // everything else as of now.

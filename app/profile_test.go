@@ -951,3 +951,16 @@ func TestUrgentProjectAttachesTheGovernmentsApproval(t *testing.T) {
 		}
 	}
 }
+
+// A new project deployed under 其他 goes on with its reason written under
+// 天宁's rules (未部署…且未进行情况说明) and is refused whatever the reason
+// under 霍邱's and 武汉's (不按要求部署的，不予审批); 六安 only warns.
+func TestReasonLiftsDeployment(t *testing.T) {
+	profs := MustProfiles(t)
+	now := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	for id, want := range map[string]bool{"tianning": true, "luan": true, "yunan": true, "huoqiu": false, "wuhan": false} {
+		if got := profs[id].ReasonLiftsDeployment(now); got != want {
+			t.Errorf("%s: a reason lifts 其他: %v, want %v", id, got, want)
+		}
+	}
+}

@@ -76,8 +76,12 @@ func (e *editorScreen) buildSections() {
 		e.text("crypto.summary", "密码应用方案摘要", "算法、密钥管理、密码产品", &d.Crypto.Summary, true),
 		e.check("crypto.review", "已（拟）报密码管理部门审核", &d.Crypto.Review),
 	)
+	deployHint := "部署在哪里以本辖区规则为准（见右侧）；未按要求部署的，在下方说明理由"
+	if e.prof != nil && !e.prof.ReasonLiftsDeployment(e.u.now()) {
+		deployHint = "部署在哪里以本辖区规则为准（见右侧）：不按要求部署的不予审批，写明理由也不能提交"
+	}
 	add("部署", []string{"deployment"},
-		e.choice("deployment.mode", "部署方式", "部署在哪里以本辖区规则为准（见右侧）；未按要求部署的，在下方说明理由", app.DeployChoices,
+		e.choice("deployment.mode", "部署方式", deployHint, app.DeployChoices,
 			func() string { return string(d.Deployment.Mode) }, func(c string) { d.Deployment.Mode = app.DeployMode(c) }),
 		e.text("deployment.explanation", "未按要求部署的理由（情况说明）", "", &d.Deployment.Explanation, true),
 		e.text("deployment.resources", "资源需求", "CPU、内存、存储、带宽", &d.Deployment.Resources, true),
