@@ -1336,16 +1336,21 @@ func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
 	x.eventually(t, "the refused application no longer said", func() bool { return !says("本项目") })
 }
 
-// 部署方式's hint says what the jurisdiction does with 其他: under 霍邱's
-// rules a written reason does not get a project through (不按要求部署的，
-// 不予审批), under 天宁's it does; the hint said "说明理由" under both (a 霍邱
-// walkthrough).
-func TestDeploymentHintFollowsTheRules(t *testing.T) {
-	for prof, want := range map[string]string{"huoqiu": "写明理由也不能提交", "tianning": "在下方说明理由"} {
+// The hints follow the rules in force. 部署方式's says what the jurisdiction
+// does with 其他: under 霍邱's rules a written reason does not get a project
+// through (不按要求部署的，不予审批), under 天宁's it does; the hint said
+// "说明理由" under both (a 霍邱 walkthrough).
+func TestHintsFollowTheRules(t *testing.T) {
+	// 项目类别's says whether the two classes go different ways: only under
+	// 郁南's rules.
+	for prof, want := range map[string]string{"huoqiu": "写明理由也不能提交", "tianning": "在下方说明理由", "yunan": "两类的审批流程不同", "wuhan": "本辖区审批不按类别区分"} {
 		x := newScreens(t, prof, nil)
 		x.u.NewDeclaration()
 		h := x.editor(t)
 		h.e.jump("deployment.mode")
+		if prof == "yunan" || prof == "wuhan" {
+			h.e.jump("class")
+		}
 		var got strings.Builder
 		walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
 			if p, ok := o.(*paragraph); ok {
@@ -1353,7 +1358,7 @@ func TestDeploymentHintFollowsTheRules(t *testing.T) {
 			}
 		})
 		if !strings.Contains(got.String(), want) {
-			t.Errorf("%s: the 部署 section does not say %q:\n%s", prof, want, got.String())
+			t.Errorf("%s: the section shown does not say %q:\n%s", prof, want, got.String())
 		}
 	}
 }

@@ -30,10 +30,17 @@ func (e *editorScreen) buildSections() {
 		e.text("contact.person", "联系人", "", &d.Contact.Person, false),
 		e.phone("contact.phone", "联系电话", "手机号或带区号的座机号", &d.Contact.Phone),
 	)
+	// What the two classes are, and whether the rules in force tell them
+	// apart (only 郁南's do: its hint spoke of different flows under 霍邱's
+	// too; a 霍邱 walkthrough).
+	classHint := "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统；本辖区审批不按类别区分"
+	if e.prof != nil && e.prof.Reads("class") {
+		classHint = "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统；两类的审批流程不同"
+	}
 	nature := []fyne.CanvasObject{
 		e.choice("nature", "建设性质", "", app.NatureChoices, func() string { return string(d.Nature) }, func(c string) { d.Nature = app.Nature(c) }),
 		e.serviceTypes(),
-		e.choice("class", "项目类别", "公共类与专业类的审批流程不同", app.ClassChoices, func() string { return string(d.Class) }, func(c string) { d.Class = app.Class(c) }),
+		e.choice("class", "项目类别", classHint, app.ClassChoices, func() string { return string(d.Class) }, func(c string) { d.Class = app.Class(c) }),
 		e.choice("plan", "是否列入年度计划", "", app.PlanChoices, func() string { return string(d.Plan) }, func(c string) { d.Plan = app.PlanStatus(c) }),
 		e.text("plan_basis", "规划依据", "上级文件、会议纪要或领导批示；申请补充列入的紧急项目必填", &d.PlanBasis, true),
 		e.month("period_start", "建设周期开始", "年月，如 2027-03", &d.PeriodStart),
