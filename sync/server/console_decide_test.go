@@ -998,3 +998,52 @@ func TestConsoleShowsTheReturnsCommentOnTheNextRevision(t *testing.T) {
 		t.Errorf("the page does not begin with the return's comment:\n%.600s", top)
 	}
 }
+
+// TestConsolePrintsADecisionAsAnOpinion: each decision in 办理记录 opens as
+// the bureau's written opinion (审核意见), made for printing: the bureau's
+// name, the unit, the filing and the revision decided on with its printed
+// copy's verification code (of that revision, after a later one came), the
+// decision in the kind's terms, the comment, the remarks field by field, who
+// and when. A reviewer had no paper of a decision to hand a unit or file (a
+// 六安 walkthrough). The unit's own submission is no decision.
+func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	rc1 := fx.submit(fx.clerkA, f, http.StatusCreated)
+	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, From: app.StatusSubmitted,
+		Comment: "请补充绩效指标\n并核实预算", Remarks: map[string]string{"budget[1]": "硬件单价偏高，请附三家询价"}}, http.StatusOK)
+	f.Revision.SubmittedAt = time.Now()
+	f.Status = app.StatusReturned
+	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.Declaration.Indicators = "事件按时办结率不低于 95%"
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	page := "/console/filings/" + f.ID
+	b.get(page)
+	if !strings.Contains(b.last, `href="`+page+`/decisions/2"`) || strings.Contains(b.last, `href="`+page+`/decisions/1"`) {
+		t.Errorf("办理记录 does not link the return (2nd) alone to its opinion:\n%s", b.last[strings.Index(b.last, "办理记录"):])
+	}
+	if r := b.get(page + "/decisions/2"); r.StatusCode != http.StatusOK {
+		t.Fatalf("the opinion: %d", r.StatusCode)
+	}
+	code := app.PrintCode{RevisionID: rc1.RevisionID, Revision: 1, BodySHA256: rc1.BodySHA256}.String()
+	text := html.UnescapeString(b.last)
+	for _, want := range []string{"政务信息化项目审核意见", fx.unitA.Name, f.Declaration.ProjectName, "第 1 版", code,
+		"退回修改", "请补充绩效指标\n并核实预算", "投资概算明细 第 2 行", "硬件单价偏高，请附三家询价", "审核人：", "年", "/console/static/print.js"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the opinion lacks %q:\n%s", want, text)
+		}
+	}
+	for _, n := range []string{"1", "4", "0", "x", "99999999999999999999"} {
+		if r := b.get(page + "/decisions/" + n); r.StatusCode != http.StatusNotFound {
+			t.Errorf("decisions/%s: %d, want 404", n, r.StatusCode)
+		}
+	}
+	if r := b.get("/console/filings/" + uuid.NewString() + "/decisions/2"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown filing's opinion: %d", r.StatusCode)
+	}
+}

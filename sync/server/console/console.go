@@ -3,9 +3,10 @@
 // review queue, read a filing as a document with the server's own rule
 // verdict and its attachments, and decide.
 //
-// It is plain html/template with one embedded style sheet and no script at
-// all: nothing is fetched at run time, and the Content-Security-Policy
-// allows no inline code. Every form carries a CSRF token; the session is a
+// It is plain html/template with one embedded style sheet and, but for the
+// 打印 button of a printed opinion (static/print.js; Ctrl+P does the same),
+// no script: nothing is fetched at run time, and the
+// Content-Security-Policy allows no inline code. Every form carries a CSRF token; the session is a
 // bureau token in an HttpOnly, SameSite=Strict cookie (Secure over TLS).
 //
 // The console holds no storage and no rule: it calls the bureau through
@@ -51,7 +52,7 @@ const (
 var files embed.FS
 
 // securityHeaders are sent with every page: no script but the console's
-// own (there is none today), no framing, no sniffing, no referrer outside.
+// own (print.js), no framing, no sniffing, no referrer outside.
 var securityHeaders = map[string]string{
 	"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -85,7 +86,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	}
 	c := &Console{b: b, log: log, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
 		resuming: make(chan struct{}, maxResuming)}
-	for _, p := range append([]string{"login", "password", "queue", "find", "overdue", "filing", "overview", "notices", "verify", "error"}, adminPages...) {
+	for _, p := range append([]string{"login", "password", "queue", "find", "overdue", "filing", "overview", "notices", "verify", "opinion", "error"}, adminPages...) {
 		parts := []string{"templates/layout.html", "templates/doc.html", "templates/" + p + ".html"}
 		if strings.HasPrefix(p, "admin-") || p == "notices" {
 			parts = append(parts, "templates/adminnav.html")
@@ -131,6 +132,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("POST /console/filings/{id}/decision", cop.Handler(c.authedLimit(c.decide, maxTextForm)))
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
+	c.mux.Handle("GET /console/filings/{id}/decisions/{n}", c.authed(c.opinion)) // opinion.go
 	c.mux.Handle("GET /console/verify", c.authed(c.verify))
 	c.adminRoutes(cop)
 	c.auditRoutes() // 安全审计, audit.go

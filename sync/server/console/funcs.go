@@ -176,7 +176,10 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	// isDecision tells the bureau's decisions (which print as 审核意见)
+	// from the unit's submissions and withdrawals.
+	"isDecision": func(a app.Action) bool { return slices.Contains(app.Decisions, a) },
+	"sub":        func(a, b int) int { return a - b },
 	// short is a route's label up to its colon: "总投资概算 500 万元以下".
 	// short2 is a step's label without what it adds in brackets:
 	// 专家论证/联审（会同…） as 专家论证/联审.
