@@ -3,7 +3,24 @@ package console
 import (
 	"html/template"
 	"testing"
+
+	"egovdesk/app"
 )
+
+// An amount in 万元 with more than two decimals says it in 元 as well.
+func TestMoneyInYuanWhenFine(t *testing.T) {
+	money := funcs["money"].(func(app.Money) string)
+	for m, want := range map[app.Money]string{
+		8500037:           "8.500037 万元（85000.37 元）",
+		8510000:           "8.51 万元",
+		app.Wans(120):     "120 万元",
+		app.Wans(120) + 1: "120.000001 万元（1200000.01 元）",
+	} {
+		if got := money(m); got != want {
+			t.Errorf("money(%d) = %q, want %q", m, got, want)
+		}
+	}
+}
 
 // A resource code breaks after its slash only (307001/000001 broke as
 // 307001/00 | 0001 at 800 px); what is not a code is written escaped.

@@ -85,7 +85,15 @@ func init() {
 		slices.SortFunc(out, func(a, b remarkView) int { return app.CompareRemarkPaths(k, a.Path, b.Path) })
 		return out
 	}
-	funcs["money"] = func(m app.Money) string { return m.String() }
+	// money writes an amount in 万元 as the forms do, and in 元 beside it
+	// when 万元 takes more than two decimals: a 核定 amount of 8.500037 万元
+	// was exact but hard to read (a walkthrough).
+	funcs["money"] = func(m app.Money) string {
+		if m%(app.Wan/100) != 0 { // finer than 0.01 万元
+			return m.String() + "（" + m.YuanString() + " 元）"
+		}
+		return m.String()
+	}
 }
 
 func remarkPath(p string) string {
