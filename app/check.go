@@ -289,12 +289,13 @@ func (f *Filing) Check(prof *Profile, now time.Time) error {
 
 // overUnparsed reports whether field is one of the unparsed paths, or a
 // table or a row holding one (budget or budget[2] over budget[2].amount).
+// A table's total counts no quantity: an unread 数量 leaves it said.
 func overUnparsed(field string, unparsed map[string]string) bool {
 	if _, ok := unparsed[field]; ok {
 		return true
 	}
 	for path := range unparsed {
-		if strings.HasPrefix(path, field+"[") || strings.HasPrefix(path, field+".") {
+		if strings.HasPrefix(path, field+"[") && !strings.HasSuffix(path, ".quantity") || strings.HasPrefix(path, field+".") {
 			return true
 		}
 	}

@@ -137,6 +137,16 @@ func TestCheckReportsUnparsedInput(t *testing.T) {
 			t.Errorf("a problem beside the unread amount: %s %s", fe.Field, fe.Message)
 		}
 	}
+	// An unread quantity is no amount: the table's total is still said.
+	f.Declaration.Budget[0] = app.BudgetItem{Category: app.BudgetSoftwareDev, Name: "平台", Amount: app.Wans(100)}
+	f.Unparsed = map[string]string{"budget[0].quantity": "四"}
+	total := false
+	for _, fe := range app.FieldErrors(f.Check(profs["huoqiu"], now)) {
+		total = total || fe.Field == "budget" && strings.Contains(fe.Message, "不一致")
+	}
+	if !total {
+		t.Error("an unread quantity hid the budget's total against 总投资概算")
+	}
 	if _, sum1, _ := f.Body().Encode(); true {
 		f.Unparsed = nil
 		if _, sum2, _ := f.Body().Encode(); sum1 != sum2 {

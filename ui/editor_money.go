@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,10 +25,18 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	e.fundingBox = container.NewVBox()
 	e.budgetSum = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
 	e.fundingSum = &paragraph{TextStyle: fyne.TextStyle{Bold: true}}
-	budgetHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
-		&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
-		&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
-		&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance}))
+	// A line's second row holds what the form's 投资概算明细 asks beside
+	// the amount (规格/参数, 数量, 计算依据, 国产/信创): the client had no box
+	// for them, though reviewers ask for them of hardware (a walkthrough).
+	budgetHead := container.NewVBox(
+		container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
+			&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
+			&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
+			&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance})),
+		container.NewBorder(nil, nil, nil, minWidth(widget.NewCheck(T("国产/信创"), nil).MinSize().Width), container.NewGridWithColumns(3,
+			&widget.Label{Text: T("规格/参数（选填）"), Importance: widget.LowImportance},
+			&widget.Label{Text: T("数量（选填）"), Importance: widget.LowImportance},
+			&widget.Label{Text: T("计算依据（选填）"), Importance: widget.LowImportance})))
 	// The funding rows are headed as the budget's: a row read "请选择"
 	// beside a box, without saying what either was (found in the real
 	// window).
@@ -75,19 +84,33 @@ func (e *editorScreen) rebuildBudget() {
 		name := &widget.Entry{Text: item.Name, PlaceHolder: T("如 平台软件开发")}
 		name.OnChanged = func(s string) { item.Name = s; e.edited() }
 		amount := e.moneyEntry(path+".amount", &item.Amount)
-		e.inputs = append(e.inputs, cat, name, amount)
+		spec := &widget.Entry{Text: item.Spec, PlaceHolder: T("如 2 路 16 核，64G 内存")}
+		spec.OnChanged = func(s string) { item.Spec = s; e.edited() }
+		qty := parsedEntry(e, path+".quantity", T("如 4"), &item.Quantity,
+			func(n int64) string { return strconv.FormatInt(n, 10) },
+			func(s string) (int64, error) { return strconv.ParseInt(app.AsTyped(s), 10, 64) },
+			func(error) string {
+				return T("数量请填写整数，如 4（已保留您输入的内容，请改正）")
+			})
+		basis := &widget.Entry{Text: item.Basis, PlaceHolder: T("如 单价 3 万元×4 台")}
+		basis.OnChanged = func(s string) { item.Basis = s; e.edited() }
+		domestic := &widget.Check{Text: T("国产/信创"), Checked: item.Domestic}
+		domestic.OnChanged = func(b bool) { item.Domestic = b; e.edited() }
+		e.inputs = append(e.inputs, cat, name, amount, spec, qty, basis, domestic)
 		msg := e.rowMessage(path, cat) // a row's problem (an empty row) starts at its first cell
-		e.msgs[path+".amount"] = msg
-		e.targets[path+".amount"] = amount
-		e.targets[path+".category"] = cat
-		e.targets[path+".name"] = name
+		for field, in := range map[string]fyne.CanvasObject{"amount": amount, "category": cat, "name": name,
+			"spec": spec, "quantity": qty, "basis": basis, "domestic": domestic} {
+			e.msgs[path+"."+field] = msg
+			e.targets[path+"."+field] = in
+		}
 		del := e.removeButton("预算明细", e.budgetBox, i, func() {
 			d.Budget = append(d.Budget[:i], d.Budget[i+1:]...)
 			e.dropRow("budget", i)
 			e.rebuildBudget()
 			e.edited()
 		})
-		e.budgetBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, cat, name, amount)), msg))
+		e.budgetBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, cat, name, amount)),
+			container.NewBorder(nil, nil, nil, domestic, container.NewGridWithColumns(3, spec, qty, basis)), msg))
 	}
 	e.budgetBox.Refresh()
 }
@@ -148,10 +171,11 @@ func (e *editorScreen) updateTotals() {
 }
 
 // unreadable reports whether text that is not a number was typed at a path
-// starting with prefix.
+// starting with prefix, a quantity aside: no total counts it (a budget
+// line's 数量 of “4x” stopped its 分项合计).
 func (e *editorScreen) unreadable(prefix string) bool {
 	for p := range e.parseErrs {
-		if strings.HasPrefix(p, prefix) {
+		if strings.HasPrefix(p, prefix) && !strings.HasSuffix(p, ".quantity") {
 			return true
 		}
 	}

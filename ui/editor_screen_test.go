@@ -98,6 +98,22 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 	if msg := h.message("budget[0].amount"); msg != "" {
 		t.Errorf("message under a good amount: %q", msg)
 	}
+	// What the form asks beside the amount has boxes of its own (规格/参数,
+	// 数量, 计算依据, 国产/信创): the client had none.
+	test.Type(h.entry("budget[0].spec"), "微服务架构，8 个模块")
+	test.Type(h.entry("budget[0].quantity"), "四")
+	if msg := h.message("budget[0].quantity"); !strings.Contains(msg, "数量请填写整数") {
+		t.Errorf("message under a quantity of 四: %q", msg)
+	}
+	if sum := h.e.budgetSum.Text; !strings.Contains(sum, "分项合计 100 万元") {
+		t.Errorf("a quantity that is no number stopped the 分项合计: %q", sum)
+	}
+	retype(h.entry("budget[0].quantity"), "１２") // full-width, as an input method types it
+	if msg := h.message("budget[0].quantity"); msg != "" {
+		t.Errorf("message under a quantity of １２: %q", msg)
+	}
+	test.Type(h.entry("budget[0].basis"), "12 人月×8.33 万元")
+	test.Tap(h.check("budget[0].domestic"))
 	if !strings.Contains(h.panel(), "第三方测试") {
 		t.Errorf("software development of 100万 needs third-party testing:\n%s", h.panel())
 	}
@@ -108,7 +124,8 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 	// Autosave: no save button, the store has every edit within a second.
 	x.saved(t, "autosave", func(f *app.Filing) bool {
 		return f.Declaration.TotalInvestment == app.Wans(120) &&
-			len(f.Declaration.Budget) == 1 && f.Declaration.Budget[0].Amount == app.Wans(100)
+			len(f.Declaration.Budget) == 1 && f.Declaration.Budget[0] == app.BudgetItem{Category: f.Declaration.Budget[0].Category,
+			Name: "平台软件开发", Spec: "微服务架构，8 个模块", Quantity: 12, Amount: app.Wans(100), Basis: "12 人月×8.33 万元", Domestic: true}
 	})
 	x.eventually(t, "已自动保存", func() bool { return strings.HasPrefix(h.e.saved.Text, "已自动保存") })
 }
