@@ -168,7 +168,9 @@ func TestDraftCopiesLineIsLive(t *testing.T) {
 	l.status.DraftsCopied = copied
 	l.mu.Unlock()
 	x.u.do(x.u.refresh) // what UI.watchLink does when the link says it changed
-	want := "最近一次在县数管局保存：" + copied.Format("15:04:05")
+	// As copiedAt says it: a minute before midnight is yesterday's date
+	// (the test failed at 00:00:43, expecting the time alone).
+	want := "最近一次在县数管局保存：" + copiedAt(copied, time.Now())
 	x.eventually(t, "the line says when the copies were kept", func() bool { return strings.Contains(shownText(x), want) })
 
 	l.mu.Lock()
