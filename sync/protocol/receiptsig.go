@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -90,11 +92,35 @@ func ReceiptKeyID(pub *ecdsa.PublicKey) (string, error) {
 	return hex.EncodeToString(sum[:16]), nil
 }
 
+// keyIDs remembers the IDs of the keys named: a bureau signs with one key
+// and a client verifies with one, and ReceiptKeyID encodes and hashes the
+// key each time (5–10 µs, on every receipt signed and verified). An entry
+// keeps its key alive, so a key at the same address is the same key; past
+// maxKeyIDs keys (never, in use) the IDs are worked out each time.
+var (
+	keyIDs     sync.Map // *ecdsa.PublicKey → string
+	keyIDCount atomic.Int32
+)
+
+const maxKeyIDs = 16
+
+// keyID is ReceiptKeyID through keyIDs.
+func keyID(pub *ecdsa.PublicKey) (string, error) {
+	if id, ok := keyIDs.Load(pub); ok {
+		return id.(string), nil
+	}
+	id, err := ReceiptKeyID(pub)
+	if err == nil && keyIDCount.Add(1) <= maxKeyIDs {
+		keyIDs.Store(pub, id)
+	}
+	return id, err
+}
+
 // SignReceipt returns r with KeyID set to key's ID and
 // Signature to its SM2 signature (ASN.1 DER, base64) over
 // ReceiptSignedBytes.
 func SignReceipt(key *sm2.PrivateKey, r Receipt) (Receipt, error) {
-	id, err := ReceiptKeyID(&key.PublicKey)
+	id, err := keyID(&key.PublicKey)
 	if err != nil {
 		return r, err
 	}
@@ -118,7 +144,7 @@ func VerifyReceipt(pub *ecdsa.PublicKey, r Receipt) error {
 	if r.Signature == "" {
 		return ErrReceiptUnsigned
 	}
-	id, err := ReceiptKeyID(pub)
+	id, err := keyID(pub)
 	if err != nil {
 		return err
 	}
