@@ -116,6 +116,19 @@ func TestDemandListPrintsItsFrequency(t *testing.T) {
 	t.Fatal("no 需求清单")
 }
 
+// fieldValues is the value printed beside each label of doc's fields.
+func fieldValues(doc *Document) map[string]string {
+	got := map[string]string{}
+	for _, ch := range doc.Chapters {
+		for _, b := range ch.Blocks {
+			for _, f := range b.Fields {
+				got[f.Label] = f.Value
+			}
+		}
+	}
+	return got
+}
+
 // Optional figures left empty print as 未填写, not as a measured zero: the
 // stamped copy said 满意度 0% and 平均响应 0 毫秒 of boxes no one filled.
 func TestTrialReportPrintsEmptyFiguresAsNotFilled(t *testing.T) {
@@ -125,14 +138,7 @@ func TestTrialReportPrintsEmptyFiguresAsNotFilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, ch := range doc.Chapters {
-		for _, b := range ch.Blocks {
-			for _, f := range b.Fields {
-				got[f.Label] = f.Value
-			}
-		}
-	}
+	got := fieldValues(doc)
 	for label, want := range map[string]string{"并发用户数": app.NotFilled, "平均响应时间（毫秒）": "350", "CPU 峰值": app.NotFilled,
 		"用户满意度": app.NotFilled, "培训场次": "0", "未修复高危漏洞": "0"} {
 		if got[label] != want {
@@ -150,14 +156,7 @@ func TestLevelNotChosenPrintsAsNotFilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, ch := range doc.Chapters {
-		for _, b := range ch.Blocks {
-			for _, f := range b.Fields {
-				got[f.Label] = f.Value
-			}
-		}
-	}
+	got := fieldValues(doc)
 	if got["等级保护级别"] != app.NotFilled || got["密码应用等级"] != "第三级" {
 		t.Errorf("等级保护级别 %q, 密码应用等级 %q; want %q and 第三级", got["等级保护级别"], got["密码应用等级"], app.NotFilled)
 	}
