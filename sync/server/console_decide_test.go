@@ -1038,6 +1038,15 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 			t.Errorf("the opinion lacks %q:\n%s", want, text)
 		}
 	}
+	// Each printed page is headed with the filing, from the opinion's own
+	// style sheet (the console allows no inline style).
+	if r := b.get(page + "/decisions/2/page.css"); r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/css") ||
+		!strings.Contains(b.last, "@top-center") || !strings.Contains(b.last, f.Declaration.ProjectName+" · 第 1 版 · 核验码 "+code) {
+		t.Errorf("the opinion's page.css: %d %s\n%s", r.StatusCode, r.Header.Get("Content-Type"), b.last)
+	}
+	if !strings.Contains(text, `href="`+page+`/decisions/2/page.css"`) {
+		t.Error("the opinion does not link its page.css")
+	}
 	for _, n := range []string{"1", "4", "0", "x", "99999999999999999999"} {
 		if r := b.get(page + "/decisions/" + n); r.StatusCode != http.StatusNotFound {
 			t.Errorf("decisions/%s: %d, want 404", n, r.StatusCode)
@@ -1045,5 +1054,48 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 	}
 	if r := b.get("/console/filings/" + uuid.NewString() + "/decisions/2"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown filing's opinion: %d", r.StatusCode)
+	}
+}
+
+// Under 霍邱's steps an opinion is headed and signed by whoever decided: a
+// department's 联审 by the department, 发改委's 批复立项 by the route's
+// approver (县发改委), not in the data bureau's name; and it states the
+// declared total and the 核定 amount in force, whose it is, where the
+// decision names none (a 批复立项 without an amount keeps the 初审's; a
+// walkthrough printed a 批复 without its amount).
+func TestConsoleOpinionNamesWhoDecidedAndTheAmount(t *testing.T) {
+	fx := MustBureau(t)
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	first := f.Declaration.TotalInvestment - app.Wans(10)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: first, Comment: "核减运维费"}, http.StatusOK)
+	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: "同意"}, http.StatusOK)
+	}
+	fx.decideReq(tok[app.RoleNDRC], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Comment: "同意立项"}, http.StatusOK)
+	b := fx.browser()
+	b.login("reviewer", http.StatusSeeOther)
+	opinion := func(n int) string {
+		t.Helper()
+		if r := b.get(fmt.Sprintf("/console/filings/%s/decisions/%d", f.ID, n)); r.StatusCode != http.StatusOK {
+			t.Fatalf("opinion %d: %d", n, r.StatusCode)
+		}
+		return html.UnescapeString(b.last)
+	}
+	bureau := "霍邱县数据资源管理局（县数管局）"
+	declared := "<th>申报总投资</th><td>" + f.Declaration.TotalInvestment.String()
+	for n, want := range map[int][]string{
+		3: {`<p class="sheet-bureau">` + bureau + `</p>`, "<th>核定金额</th><td>" + first.String() + "</td>", declared},
+		4: {`<p class="sheet-bureau">财政部门</p>`, "<th>核定金额</th><td>" + first.String() + "（初审核定）", declared},
+		7: {`<p class="sheet-bureau">县发改委</p>`, `<p class="seal">县发改委<br>`, "<th>核定金额</th><td>" + first.String() + "（沿用初审核定）", declared},
+	} {
+		got := opinion(n)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("opinion %d lacks %q:\n%s", n, w, got[strings.Index(got, `<article`):])
+			}
+		}
 	}
 }

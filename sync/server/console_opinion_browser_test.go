@@ -3,6 +3,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -31,8 +32,16 @@ func TestConsoleBrowserPrintsAnOpinion(t *testing.T) {
 	fx := MustBureau(t)
 	f := newFiling(t, fx.unitA.ID)
 	fx.submit(fx.clerkA, f, http.StatusCreated)
+	// A return long enough for several pages: each says which filing it
+	// is about and its number (a ten-page return's last page held the
+	// signature alone; a walkthrough).
+	remarks := map[string]string{"budget[1]": "硬件单价偏高，请附三家询价"}
+	for _, field := range []string{"goals", "content", "data_resources", "sharing_analysis", "om_plan", "security.plan",
+		"crypto.summary", "deployment.resources", "current_state", "indicators", "plan_basis", "contact.person"} {
+		remarks[field] = strings.Repeat("请对照管理办法逐条说明本项内容的依据、范围和预期成效，补充量化指标和佐证材料。", 5)
+	}
 	fx.decideReq(fx.reviewer, f.ID, protocol.DecisionRequest{Action: app.ActionReturn, From: app.StatusSubmitted,
-		Comment: "请补充项目绩效指标，并核实硬件设备的数量与单价。", Remarks: map[string]string{"budget[1]": "硬件单价偏高，请附三家询价"}}, http.StatusOK)
+		Comment: "请补充项目绩效指标，并核实硬件设备的数量与单价。", Remarks: remarks}, http.StatusOK)
 
 	br := newChromeTab(t, 60*time.Second)
 	br.step("log in as the reviewer",
@@ -80,6 +89,11 @@ func TestConsoleBrowserPrintsAnOpinion(t *testing.T) {
 		if !strings.Contains(text, strings.Join(strings.Fields(want), "")) {
 			t.Errorf("the printed opinion lacks %q:\n%s", want, out)
 		}
+	}
+	pages := strings.Count(string(out), "\f")
+	if pages < 2 || !strings.Contains(text, fmt.Sprintf("第1页，共%d页", pages)) || !strings.Contains(text, fmt.Sprintf("第%d页，共%d页", pages, pages)) ||
+		strings.Count(text, f.Declaration.ProjectName+"·第1版·核验码") < pages {
+		t.Errorf("%d pages, not each numbered and headed with the filing:\n%s", pages, out)
 	}
 	for _, chrome := range []string{"待审核", "返回材料", "退出", "Ctrl+P"} {
 		if strings.Contains(text, chrome) {

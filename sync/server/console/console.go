@@ -133,6 +133,7 @@ func New(b Backend, log *slog.Logger) *Console {
 	c.mux.Handle("GET /console/filings/{id}/attachments/{sha256}", c.authed(c.attachment))
 	c.mux.Handle("GET /console/filings/{id}/revisions/{rev}/pdf", c.authed(c.pdf))
 	c.mux.Handle("GET /console/filings/{id}/decisions/{n}", c.authed(c.opinion)) // opinion.go
+	c.mux.Handle("GET /console/filings/{id}/decisions/{n}/page.css", c.authed(c.opinionPageCSS))
 	c.mux.Handle("GET /console/verify", c.authed(c.verify))
 	c.adminRoutes(cop)
 	c.auditRoutes() // 安全审计, audit.go

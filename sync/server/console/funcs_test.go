@@ -37,3 +37,18 @@ func TestCodeBreaksAfterItsSlashOnly(t *testing.T) {
 		}
 	}
 }
+
+// A title quoted into the printed opinion's style sheet cannot end its
+// string or its rule.
+func TestCSSStringEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		`城关镇"平台`:     `"城关镇\22 平台"`,
+		`a\b`:        `"a\5c b"`,
+		"x\n} body{": `"x\a } body{"`,
+		"</style>":   `"\3c /style\3e "`,
+	} {
+		if got := cssString(in); got != want {
+			t.Errorf("cssString(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

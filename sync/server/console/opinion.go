@@ -1,11 +1,15 @@
 package console
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"egovdesk/app"
 	"egovdesk/app/paper"
@@ -19,7 +23,18 @@ import (
 // console showed the decision on screen only (a 六安 walkthrough).
 
 type opinionView struct {
-	Bureau     string // the bureau's full name, as its profile gives it
+	Bureau string // the bureau's full name, as its profile gives it
+	// Issuer heads and signs the opinion: the bureau for its own roles, a
+	// department for its 联审 or 批复 (县发改委, the route's approver, for
+	// 批复立项): a 发改委 approval was headed and signed in the 数管局's name
+	// (a 霍邱 walkthrough).
+	Issuer string
+	// Declared is a declaration's 申报总投资; Approved the 核定 amount in
+	// force at the decision when the decision states none (a 批复立项
+	// without an amount keeps the 初审's), with InForce saying whose.
+	Declared   app.Money
+	Approved   app.Money
+	InForce    string
 	Unit       string
 	Title      string
 	Kind       app.Kind
@@ -36,20 +51,66 @@ type opinionView struct {
 // opinion shows decision n (1-based, in the filing's history) of filing id
 // as a page made for printing.
 func (c *Console) opinion(w http.ResponseWriter, r *http.Request, s *session) {
-	id := r.PathValue("id")
-	d, err := c.b.Filing(r.Context(), s.token, id)
+	v, err := c.opinionOf(r, s)
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
+	c.render(w, r, http.StatusOK, "opinion", page{Title: "审核意见 · " + v.Title, Session: s, Data: v})
+}
+
+// opinionPageCSS is the printed opinion's own style sheet: every page's
+// head names the filing, its revision and verification code, which CSS
+// can only say as a string of its own (the console's policy allows no
+// inline style), and a page of a long opinion said nothing of what it was
+// about (a walkthrough).
+func (c *Console) opinionPageCSS(w http.ResponseWriter, r *http.Request, s *session) {
+	v, err := c.opinionOf(r, s)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	head := fmt.Sprintf("%s · 第 %d 版", cmp.Or(v.Title, "（未命名）"), v.T.RevisionNumber)
+	if v.Code != "" {
+		head += " · 核验码 " + v.Code
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, "@page { @top-center { content: %s; font-size: 8.5pt; color: #333; } }\n", cssString(head))
+}
+
+// cssString quotes s as a CSS string: quotes, backslashes and what is not
+// printable are escaped as code points, so no title ends the string or the
+// rule.
+func cssString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		if r == '"' || r == '\\' || r == '<' || r == '>' || !unicode.IsPrint(r) {
+			fmt.Fprintf(&b, "\\%x ", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// opinionOf reads decision n (the path's) of filing id (the path's) as the
+// opinion shows it; ENOTFOUND when there is no such decision.
+func (c *Console) opinionOf(r *http.Request, s *session) (*opinionView, error) {
+	id := r.PathValue("id")
+	d, err := c.b.Filing(r.Context(), s.token, id)
+	if err != nil {
+		return nil, err
+	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 || n > len(d.History) || !slices.Contains(app.Decisions, d.History[n-1].Action) {
-		c.errorPage(w, r, http.StatusNotFound, "没有找到", "这份材料没有这一项审核决定。请从材料页面的“办理记录”打开要打印的意见。")
-		return
+		return nil, app.Errorf(app.ENOTFOUND, "这份材料没有这一项审核决定。请从材料页面的“办理记录”打开要打印的意见。")
 	}
 	t := d.History[n-1]
 	prof := c.b.Profile()
-	v := opinionView{Bureau: prof.BureauShort(), Unit: d.UnitName, Title: prof.ShownTitle(d.Kind, d.Title), Kind: d.Kind,
+	v := &opinionView{Bureau: prof.BureauShort(), Unit: d.UnitName, Title: prof.ShownTitle(d.Kind, d.Title), Kind: d.Kind,
 		T: t, N: n, Date: paper.ChineseDate(t.At), FilingID: d.ID, Superseded: n < len(d.History)}
 	if prof != nil && prof.Bureau != "" {
 		v.Bureau = prof.Bureau
@@ -63,8 +124,7 @@ func (c *Console) opinion(w http.ResponseWriter, r *http.Request, s *session) {
 	body := d.Body
 	if t.RevisionID != d.RevisionID {
 		if body, err = c.b.RevisionBody(r.Context(), s.token, id, t.RevisionID); err != nil {
-			c.fail(w, r, err)
-			return
+			return nil, err
 		}
 		h := sha256.Sum256(body)
 		sum = hex.EncodeToString(h[:])
@@ -72,10 +132,42 @@ func (c *Console) opinion(w http.ResponseWriter, r *http.Request, s *session) {
 	if t.RevisionID != "" && sum != "" {
 		v.Code = app.PrintCode{RevisionID: t.RevisionID, Revision: t.RevisionNumber, BodySHA256: sum}.String()
 	}
+	v.Issuer = v.Bureau
 	if d.Kind == app.KindDeclaration {
 		if b, err := app.DecodeBody(body); err == nil && b.Declaration != nil {
 			v.Route = prof.DeclarationRoute(b.Declaration)
+			v.Declared = b.Declaration.TotalInvestment
+			if prof != nil && t.Role == app.RoleNDRC && (t.Action == app.ActionApprove || t.Action == app.ActionReject) {
+				v.Issuer = prof.RouteFor(b.Declaration, app.ApprovedInvestment(d.History[:n])).Approver
+			}
+		}
+		if t.Approved == 0 {
+			v.Approved, v.InForce = approvedBefore(d.History[:n-1], t.Action)
 		}
 	}
-	c.render(w, r, http.StatusOK, "opinion", page{Title: "审核意见 · " + v.Title, Session: s, Data: v})
+	switch t.Role {
+	case app.RoleFinance, app.RoleNDRC, app.RoleCrypto:
+		if v.Issuer == v.Bureau || v.Issuer == "" {
+			v.Issuer = t.Role.Department()
+		}
+	}
+	return v, nil
+}
+
+// approvedBefore is the 核定 amount in force after decisions, and whose it
+// is: the last amount a 批复立项 or 初审通过 stated. A 批复立项 that states
+// none keeps it (app.ApprovedInvestment).
+func approvedBefore(decisions []app.Transition, a app.Action) (app.Money, string) {
+	for i := len(decisions) - 1; i >= 0; i-- {
+		switch t := decisions[i]; {
+		case t.Approved > 0 && t.Action == app.ActionPass:
+			if a == app.ActionApprove {
+				return t.Approved, "沿用初审核定"
+			}
+			return t.Approved, "初审核定"
+		case t.Approved > 0:
+			return t.Approved, "此前核定"
+		}
+	}
+	return 0, ""
 }
