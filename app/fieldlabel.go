@@ -75,6 +75,8 @@ var fieldNamesIn = map[string]string{
 	"performance.type": "评价类型", "om_filing.year": "运维年度", "performance.year": "评价年度",
 	"acceptance_filing.conclusion": "验收结论", "performance.conclusion": "评价结论及整改措施",
 	"security.plan": "安全保障方案",
+	// a budget line's optional boxes, as the client's form heads them
+	"budget.spec": "规格/参数", "budget.basis": "计算依据", "budget.domestic": "国产/信创",
 }
 
 // pathNames name whole paths (kind.field…) as the clerk's form names

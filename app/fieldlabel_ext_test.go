@@ -24,6 +24,10 @@ func TestRemarkLabel(t *testing.T) {
 		{app.KindOMFiling, "amount", "本年度运维经费"},
 		{app.KindAcceptanceFiling, "accepted_on", "验收通过日期"},
 		{app.KindDeclaration, "budget[2].amount", "投资概算明细 第 3 行 · 金额"},
+		// A budget line's optional boxes as the form heads them (依据 alone
+		// said little).
+		{app.KindDeclaration, "budget[0].basis", "投资概算明细 第 1 行 · 计算依据"},
+		{app.KindDeclaration, "budget[0].spec", "投资概算明细 第 1 行 · 规格/参数"},
 		{app.KindDeclaration, "contact.phone", "联系人信息 · 联系电话"},
 		// A reviewer's remark on 安全保障方案 read "安全设计 · 年度计划".
 		{app.KindDeclaration, "security.plan", "安全设计 · 安全保障方案"},

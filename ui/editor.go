@@ -604,7 +604,7 @@ func (e *editorScreen) explainUnread() {
 	for i, p := range e.problems {
 		if why, ok := e.parseErrs[p.Field]; ok {
 			var one app.Problems
-			one.Add(p.Field, "%s：%s", app.RemarkLabel(e.f.Kind, p.Field), why)
+			one.Add(p.Field, "%s：%s", remarkField(e.f.Kind, p.Field), why) // each name in the UI's language
 			e.problems[i] = one[0]
 		}
 	}

@@ -1360,14 +1360,16 @@ func TestSecondAcceptanceApplicationIsSaid(t *testing.T) {
 func TestHintsFollowTheRules(t *testing.T) {
 	// 项目类别's says whether the two classes go different ways: only under
 	// 郁南's rules.
-	for prof, want := range map[string]string{"huoqiu": "写明理由也不能提交", "tianning": "在下方说明理由", "yunan": "两类的审批流程不同", "wuhan": "本辖区审批不按类别区分"} {
+	for _, c := range []struct{ prof, field, want string }{
+		{"huoqiu", "deployment.mode", "写明理由也不能提交"}, {"wuhan", "deployment.mode", "写明理由也不能提交"},
+		{"tianning", "deployment.mode", "在下方说明理由"},
+		{"yunan", "class", "两类的审批流程不同"}, {"huoqiu", "class", "本辖区审批不按类别区分"}, {"wuhan", "class", "本辖区审批不按类别区分"},
+	} {
+		prof, want := c.prof, c.want
 		x := newScreens(t, prof, nil)
 		x.u.NewDeclaration()
 		h := x.editor(t)
-		h.e.jump("deployment.mode")
-		if prof == "yunan" || prof == "wuhan" {
-			h.e.jump("class")
-		}
+		h.e.jump(c.field)
 		var got strings.Builder
 		walkRendered(x.w.Content(), func(o fyne.CanvasObject) {
 			if p, ok := o.(*paragraph); ok {

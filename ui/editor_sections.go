@@ -33,9 +33,12 @@ func (e *editorScreen) buildSections() {
 	// What the two classes are, and whether the rules in force tell them
 	// apart (only 郁南's do: its hint spoke of different flows under 霍邱's
 	// too; a 霍邱 walkthrough).
-	classHint := "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统；本辖区审批不按类别区分"
-	if e.prof != nil && e.prof.Reads("class") {
+	classHint := "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统" // no rules known yet
+	switch {
+	case e.prof != nil && e.prof.Reads("class"):
 		classHint = "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统；两类的审批流程不同"
+	case e.prof != nil:
+		classHint = "公共类为基础设施、公共支撑平台、通用软件等共用服务，专业类为本单位的业务系统；本辖区审批不按类别区分"
 	}
 	nature := []fyne.CanvasObject{
 		e.choice("nature", "建设性质", "", app.NatureChoices, func() string { return string(d.Nature) }, func(c string) { d.Nature = app.Nature(c) }),

@@ -181,23 +181,26 @@ func declaration(d *app.Declaration, atts []app.Attachment, o Options) *Document
 }
 
 func investment(d *app.Declaration) []Block {
-	budget := &Table{Head: []string{"序号", "费用类别", "名称", "规格", "数量", "金额（万元）", "计算依据"},
-		Widths: []float64{1.3, 3, 4, 2.5, 1.4, 2.4, 3}, Right: []bool{false, false, false, false, true, true, false}}
+	budget := &Table{Head: []string{"序号", "费用类别", "名称", "规格/参数", "数量", "金额（万元）", "计算依据", "国产/信创"},
+		Widths: []float64{1.3, 3, 4, 2.5, 1.4, 2.4, 3, 1.6}, Right: []bool{false, false, false, false, true, true, false, false}}
 	for i, b := range d.Budget {
-		q := ""
+		q, dom := "", ""
 		if b.Quantity != 0 {
 			q = num(b.Quantity)
 		}
+		if b.Domestic {
+			dom = "是"
+		}
 		budget.Rows = append(budget.Rows, []string{strconv.Itoa(i + 1), app.LabelOf(app.BudgetChoices, string(b.Category)),
-			v(b.Name), b.Spec, q, b.Amount.WanString(), b.Basis})
+			v(b.Name), b.Spec, q, b.Amount.WanString(), b.Basis, dom})
 	}
 	sum := d.BudgetSum()
-	budget.Foot = [][]string{{"", "合计", "", "", "", sum.WanString(), ""}}
+	budget.Foot = [][]string{{"", "合计", "", "", "", sum.WanString(), "", ""}}
 	budget.Note = "合计（大写）：人民币" + sum.Capital()
-	// 规格, 数量 and 计算依据 are printed when a line has them: the client's
-	// form has no box for them (a program may send them), and a 霍邱 clerk's
-	// copy showed three columns always empty (a walkthrough).
-	budget.dropEmpty(3, 4, 6)
+	// 规格/参数, 数量, 计算依据 and 国产/信创 are optional on the client's form:
+	// each is printed when a line has it (a 霍邱 clerk's copy showed three
+	// columns always empty; a walkthrough).
+	budget.dropEmpty(3, 4, 6, 7)
 	funding := &Table{Head: []string{"序号", "资金来源", "金额（万元）", "占比"},
 		Widths: []float64{1, 6, 3, 2}, Right: []bool{false, false, true, true}}
 	fsum := d.FundingSum()

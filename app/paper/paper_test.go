@@ -239,7 +239,7 @@ func TestBudgetPrintsOnlyColumnsItHas(t *testing.T) {
 	}
 	d := apptest.Declaration()
 	for i := range d.Budget {
-		d.Budget[i].Spec, d.Budget[i].Quantity, d.Budget[i].Basis = "", 0, ""
+		d.Budget[i].Spec, d.Budget[i].Quantity, d.Budget[i].Basis, d.Budget[i].Domestic = "", 0, "", false
 	}
 	tb := budgetOf(d)
 	if want := []string{"序号", "费用类别", "名称", "金额（万元）"}; !slices.Equal(tb.Head, want) {
@@ -255,5 +255,13 @@ func TestBudgetPrintsOnlyColumnsItHas(t *testing.T) {
 	}
 	if tb.Rows[1][3] != "30" || tb.Rows[0][5] != "市场询价" || !tb.Right[3] || !tb.Right[4] {
 		t.Errorf("rows %v, right %v", tb.Rows, tb.Right)
+	}
+	// 国产/信创, ticked on one line, prints as 是 there (the client's box
+	// printed nowhere).
+	d.Budget[1].Domestic = true
+	tb = budgetOf(d)
+	if want := []string{"序号", "费用类别", "名称", "数量", "金额（万元）", "计算依据", "国产/信创"}; !slices.Equal(tb.Head, want) ||
+		tb.Rows[1][6] != "是" || tb.Rows[0][6] != "" {
+		t.Errorf("with a line 国产: head %v, rows %v", tb.Head, tb.Rows)
 	}
 }
