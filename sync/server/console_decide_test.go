@@ -16,6 +16,7 @@ import (
 
 	"egovdesk/app"
 	"egovdesk/app/apptest"
+	"egovdesk/app/paper"
 	"egovdesk/sync/protocol"
 	"egovdesk/sync/server"
 )
@@ -1017,8 +1018,12 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 	if err := f.Revise(uuid.NewString(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	oldName := f.Declaration.ProjectName
 	f.Declaration.Indicators = "事件按时办结率不低于 95%"
+	f.Declaration.ProjectName = oldName + "（二期）"
 	fx.submit(fx.clerkA, f, http.StatusCreated)
+	var detail protocol.FilingDetail
+	fx.mustJSON("GET", protocol.Path(protocol.PathReviewFiling, f.ID), fx.reviewer, nil, http.StatusOK, &detail)
 
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
@@ -1032,16 +1037,22 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 	}
 	code := app.PrintCode{RevisionID: rc1.RevisionID, Revision: 1, BodySHA256: rc1.BodySHA256}.String()
 	text := html.UnescapeString(b.last)
-	for _, want := range []string{"政务信息化项目审核意见", fx.unitA.Name, f.Declaration.ProjectName, "第 1 版", code,
-		"退回修改", "请补充绩效指标\n并核实预算", "投资概算明细 第 2 行", "硬件单价偏高，请附三家询价", "审核人：", "年", "/console/static/print.js"} {
+	// The revision decided on is named as it was (its title since changed),
+	// and the decision's day in Chinese.
+	for _, want := range []string{"政务信息化项目审核意见", fx.unitA.Name, oldName + "（项目申报书，第 1 版）", code,
+		"退回修改", "请补充绩效指标\n并核实预算", "投资概算明细 第 2 行", "硬件单价偏高，请附三家询价", "审核人：",
+		paper.ChineseDate(detail.History[1].At), "/console/static/print.js"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the opinion lacks %q:\n%s", want, text)
 		}
 	}
+	if strings.Contains(text, "（二期）") {
+		t.Error("the opinion of revision 1 names the project as revision 2 does")
+	}
 	// Each printed page is headed with the filing, from the opinion's own
 	// style sheet (the console allows no inline style).
 	if r := b.get(page + "/decisions/2/page.css"); r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/css") ||
-		!strings.Contains(b.last, "@top-center") || !strings.Contains(b.last, f.Declaration.ProjectName+" · 第 1 版 · 核验码 "+code) {
+		!strings.Contains(b.last, "@top-center") || !strings.Contains(b.last, oldName+" · 第 1 版 · 核验码 "+code) {
 		t.Errorf("the opinion's page.css: %d %s\n%s", r.StatusCode, r.Header.Get("Content-Type"), b.last)
 	}
 	if !strings.Contains(text, `href="`+page+`/decisions/2/page.css"`) {
@@ -1054,6 +1065,17 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 	}
 	if r := b.get("/console/filings/" + uuid.NewString() + "/decisions/2"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown filing's opinion: %d", r.StatusCode)
+	}
+	// An auditor reads no filing, nor its opinions.
+	if _, err := fx.srv.AddAccount(context.Background(), server.NewAccount{Login: "auditor", Name: "审计员甲", Role: app.RoleAuditor, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	au := fx.browser()
+	au.login("auditor", http.StatusSeeOther)
+	for _, p := range []string{page, page + "/decisions/2", page + "/decisions/2/page.css"} {
+		if r := au.get(p); r.StatusCode != http.StatusForbidden {
+			t.Errorf("an auditor's %s: %d", p, r.StatusCode)
+		}
 	}
 }
 

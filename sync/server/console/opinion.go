@@ -133,8 +133,18 @@ func (c *Console) opinionOf(r *http.Request, s *session) (*opinionView, error) {
 		v.Code = app.PrintCode{RevisionID: t.RevisionID, Revision: t.RevisionNumber, BodySHA256: sum}.String()
 	}
 	v.Issuer = v.Bureau
+	b, berr := app.DecodeBody(body)
+	if berr == nil && t.RevisionID != d.RevisionID {
+		// The title the decided revision had: an old decision's opinion
+		// printed today's beside that revision's code (found in review).
+		var f app.Filing
+		f.SetContent(&b)
+		if title := f.Title(); title != "" {
+			v.Title = prof.ShownTitle(d.Kind, title)
+		}
+	}
 	if d.Kind == app.KindDeclaration {
-		if b, err := app.DecodeBody(body); err == nil && b.Declaration != nil {
+		if berr == nil && b.Declaration != nil {
 			v.Route = prof.DeclarationRoute(b.Declaration)
 			v.Declared = b.Declaration.TotalInvestment
 			if prof != nil && t.Role == app.RoleNDRC && (t.Action == app.ActionApprove || t.Action == app.ActionReject) {
