@@ -254,6 +254,10 @@ func (a *Adjustment) validateBudgets(p *Problems) {
 		seen := map[string]int{}
 		for i, b := range side.items {
 			f := fmt.Sprintf("%s[%d]", side.field, i)
+			if b.blank() { // one problem for a line left empty, as the declaration's budget
+				p.Add(f, "%s第 %d 行是空行：请选择费用类别并填写名称和金额，不需要的行请删除", side.what, i+1)
+				continue
+			}
 			if !known(BudgetChoices, string(b.Category)) {
 				p.Add(f+".category", "%s第 %d 行请选择费用类别", side.what, i+1)
 			}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -145,6 +146,19 @@ func TestAdjustmentValidate(t *testing.T) {
 		if !strings.Contains(problemOn(err, field), says) {
 			t.Errorf("no problem on %s saying %q in %v", field, says, app.FieldErrors(err))
 		}
+	}
+	// A line added and left empty is one problem on its row, as a
+	// declaration's budget line is (found in review).
+	a.After = append(a.After, app.BudgetItem{})
+	empty := fmt.Sprintf("after[%d]", len(a.After)-1)
+	var on []string
+	for _, fe := range app.FieldErrors(a.Validate()) {
+		if strings.HasPrefix(fe.Field, empty) {
+			on = append(on, fe.Field+" "+fe.Message)
+		}
+	}
+	if len(on) != 1 || !strings.HasPrefix(on[0], empty+" ") || !strings.Contains(on[0], "是空行") {
+		t.Errorf("an empty line's problems: %q", on)
 	}
 	term := &app.Adjustment{ProjectName: "x", UnitName: "y", Type: app.AdjustTerminate, Reason: "目标无法实现", AppliedOn: "2027-01-02",
 		Contact: app.Contact{Person: "张", Phone: "13800000000"}}

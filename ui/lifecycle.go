@@ -383,7 +383,7 @@ func (le *lifecycleEditor) rebuildLines() {
 			name.OnChanged = func(s string) { item.Name = s; e.edited() }
 			amount := e.moneyEntry(path+".amount", &item.Amount)
 			e.inputs = append(e.inputs, cat, name, amount)
-			msg := e.rowMessage(path, name)
+			msg := e.rowMessage(path, cat) // a row's problem (an empty row) starts at its first cell
 			e.msgs[path+".amount"] = msg
 			e.targets[path+".amount"] = amount
 			e.targets[path+".category"] = cat
