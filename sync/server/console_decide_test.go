@@ -30,15 +30,7 @@ import (
 // walkthrough).
 func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	tok := stepAccounts(t, fx)
-	first := f.Declaration.TotalInvestment - app.Wans(10)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: first, Comment: "核减运维费"}, http.StatusOK)
-	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
-		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: r.Label() + "意见：资金来源为本级财政"}, http.StatusOK)
-	}
+	f, _, first := throughJointReview(t, fx, func(r app.Role) string { return r.Label() + "意见：资金来源为本级财政" })
 	b := fx.browser()
 	b.login(string(app.RoleNDRC), http.StatusSeeOther)
 	b.get("/console/filings/" + f.ID)
@@ -50,6 +42,24 @@ func TestConsoleShowsTheDecisionsBeforeTheApprovers(t *testing.T) {
 			t.Errorf("the approver's decision card lacks %q:\n%s", want, decide)
 		}
 	}
+}
+
+// throughJointReview takes a declaration of unit A under 霍邱's steps
+// through 受理, a 初审通过 with a 核定 amount (first: 10 万元 below its total)
+// and each department's 联审同意, saying comment(role); it returns the
+// filing, the accounts' tokens and first.
+func throughJointReview(t *testing.T, fx *fixture, comment func(app.Role) string) (*app.Filing, map[app.Role]string, app.Money) {
+	t.Helper()
+	f := newFiling(t, fx.unitA.ID)
+	fx.submit(fx.clerkA, f, http.StatusCreated)
+	tok := stepAccounts(t, fx)
+	first := f.Declaration.TotalInvestment - app.Wans(10)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
+	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: first, Comment: "核减运维费"}, http.StatusOK)
+	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
+		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: comment(r)}, http.StatusOK)
+	}
+	return f, tok, first
 }
 
 // 核定金额 0 is refused with what to do: it went through as no amount,
@@ -1087,15 +1097,7 @@ func TestConsolePrintsADecisionAsAnOpinion(t *testing.T) {
 // walkthrough printed a 批复 without its amount).
 func TestConsoleOpinionNamesWhoDecidedAndTheAmount(t *testing.T) {
 	fx := MustBureau(t)
-	f := newFiling(t, fx.unitA.ID)
-	fx.submit(fx.clerkA, f, http.StatusCreated)
-	tok := stepAccounts(t, fx)
-	first := f.Declaration.TotalInvestment - app.Wans(10)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionAccept}, http.StatusOK)
-	fx.decideReq(tok[app.RoleReviewer], f.ID, protocol.DecisionRequest{Action: app.ActionPass, Approved: first, Comment: "核减运维费"}, http.StatusOK)
-	for _, r := range []app.Role{app.RoleFinance, app.RoleNDRC, app.RoleCrypto} {
-		fx.decideReq(tok[r], f.ID, protocol.DecisionRequest{Action: app.ActionConcur, Comment: "同意"}, http.StatusOK)
-	}
+	f, tok, first := throughJointReview(t, fx, func(app.Role) string { return "同意" })
 	fx.decideReq(tok[app.RoleNDRC], f.ID, protocol.DecisionRequest{Action: app.ActionApprove, Comment: "同意立项"}, http.StatusOK)
 	b := fx.browser()
 	b.login("reviewer", http.StatusSeeOther)
