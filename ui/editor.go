@@ -94,6 +94,7 @@ type editorScreen struct {
 	editable  bool
 	// dynamic parts of sections
 	budgetBox, fundingBox, moduleBox, scheduleBox, attachBox, checksBox *fyne.Container
+	budgetHead, fundingHead                                             fyne.CanvasObject // the tables' column heads, hidden while they have no lines
 	budgetSum, fundingSum                                               *paragraph
 	checkIDs                                                            string
 

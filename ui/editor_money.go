@@ -28,7 +28,7 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	// A line's second row holds what the form's 投资概算明细 asks beside
 	// the amount (规格/参数, 数量, 计算依据, 国产/信创): the client had no box
 	// for them, though reviewers ask for them of hardware (a walkthrough).
-	budgetHead := container.NewVBox(
+	e.budgetHead = container.NewVBox(
 		container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(3,
 			&widget.Label{Text: T("费用类别"), Importance: widget.LowImportance},
 			&widget.Label{Text: T("名称"), Importance: widget.LowImportance},
@@ -40,16 +40,16 @@ func (e *editorScreen) investment() []fyne.CanvasObject {
 	// The funding rows are headed as the budget's: a row read "请选择"
 	// beside a box, without saying what either was (found in the real
 	// window).
-	fundingHead := container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(2,
+	e.fundingHead = container.NewBorder(nil, nil, nil, minWidth(60), container.NewGridWithColumns(2,
 		&widget.Label{Text: T("资金类别"), Importance: widget.LowImportance},
 		&widget.Label{Text: T("金额（万元）"), Importance: widget.LowImportance}))
 	return []fyne.CanvasObject{
 		e.money("total_investment", "总投资概算（万元）", "决定审批路径；监理、测评、安全评估等费用计入总投资", &d.TotalInvestment),
 		e.money("year_amount", "本年度申请资金（万元）", "", &d.YearAmount),
 		e.field("budget", "投资概算明细", "各分项之和须等于总投资概算",
-			container.NewVBox(budgetHead, e.budgetBox, container.NewHBox(e.addButtonFor(e.budgetBox, "添加一行", e.addBudgetLine)), e.budgetSum)),
+			container.NewVBox(e.budgetHead, e.budgetBox, container.NewHBox(e.addButtonFor(e.budgetBox, "添加一行", e.addBudgetLine)), e.budgetSum)),
 		e.field("funding", "资金来源", "各来源之和须等于总投资概算",
-			container.NewVBox(fundingHead, e.fundingBox, container.NewHBox(e.addButtonFor(e.fundingBox, "添加资金来源", e.addFunding)), e.fundingSum)),
+			container.NewVBox(e.fundingHead, e.fundingBox, container.NewHBox(e.addButtonFor(e.fundingBox, "添加资金来源", e.addFunding)), e.fundingSum)),
 	}
 }
 
@@ -112,6 +112,7 @@ func (e *editorScreen) rebuildBudget() {
 		e.budgetBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(3, cat, name, amount)),
 			container.NewBorder(nil, nil, nil, domestic, container.NewGridWithColumns(3, spec, qty, basis)), msg))
 	}
+	showIf(e.budgetHead, len(d.Budget) > 0) // no heads over no lines
 	e.budgetBox.Refresh()
 }
 
@@ -145,6 +146,7 @@ func (e *editorScreen) rebuildFunding() {
 		})
 		e.fundingBox.Add(container.NewVBox(container.NewBorder(nil, nil, nil, del, container.NewGridWithColumns(2, kind, amount)), msg))
 	}
+	showIf(e.fundingHead, len(d.Funding) > 0)
 	e.fundingBox.Refresh()
 }
 
@@ -346,4 +348,13 @@ func sizeText(n int64) string {
 		return Tf("%d 字节", n)
 	}
 	return app.SizeLabel(n)
+}
+
+// showIf shows o when show holds, else hides it.
+func showIf(o fyne.CanvasObject, show bool) {
+	if show {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }

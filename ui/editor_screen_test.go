@@ -85,8 +85,15 @@ func TestEditorFollowsTheProfileAsTheClerkTypes(t *testing.T) {
 	}
 
 	// The budget: add a line, pick its category, type an amount; the running
-	// total shows the difference against 总投资概算.
+	// total shows the difference against 总投资概算. Its column heads show
+	// once it has a line (they stood over nothing).
+	if h.e.budgetHead.Visible() || h.e.fundingHead.Visible() {
+		t.Error("the budget's or funding's column heads show over no lines")
+	}
 	test.Tap(h.addBudgetLine())
+	if !h.e.budgetHead.Visible() {
+		t.Error("the budget's column heads hidden over a line")
+	}
 	h.sel("budget[0].category").SetSelectedIndex(3) // 软件开发费
 	test.Type(h.entry("budget[0].name"), "平台软件开发")
 	amount := h.entry("budget[0].amount")
