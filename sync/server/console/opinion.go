@@ -132,7 +132,6 @@ func (c *Console) opinionOf(r *http.Request, s *session) (*opinionView, error) {
 	if t.RevisionID != "" && sum != "" {
 		v.Code = app.PrintCode{RevisionID: t.RevisionID, Revision: t.RevisionNumber, BodySHA256: sum}.String()
 	}
-	v.Issuer = v.Bureau
 	b, berr := app.DecodeBody(body)
 	if berr == nil && t.RevisionID != d.RevisionID {
 		// The title the decided revision had: an old decision's opinion
@@ -147,21 +146,31 @@ func (c *Console) opinionOf(r *http.Request, s *session) (*opinionView, error) {
 		if berr == nil && b.Declaration != nil {
 			v.Route = prof.DeclarationRoute(b.Declaration)
 			v.Declared = b.Declaration.TotalInvestment
-			if prof != nil && t.Role == app.RoleNDRC && (t.Action == app.ActionApprove || t.Action == app.ActionReject) {
-				v.Issuer = prof.RouteFor(b.Declaration, app.ApprovedInvestment(d.History[:n])).Approver
-			}
 		}
 		if t.Approved == 0 {
 			v.Approved, v.InForce = approvedBefore(d.History[:n-1], t.Action)
 		}
 	}
+	v.Issuer = issuer(prof, v.Bureau, t, b.Declaration, d.History[:n])
+	return v, nil
+}
+
+// issuer names who heads and signs the opinion of decision t, taken after
+// history: the bureau for its own roles; a department for its 联审; for
+// 发改委's 批复立项 (or its refusal) the approver of the declaration d's route
+// (县发改委), as far as the rules name one.
+func issuer(prof *app.Profile, bureau string, t app.Transition, d *app.Declaration, history []app.Transition) string {
 	switch t.Role {
 	case app.RoleFinance, app.RoleNDRC, app.RoleCrypto:
-		if v.Issuer == v.Bureau || v.Issuer == "" {
-			v.Issuer = t.Role.Department()
+	default:
+		return bureau
+	}
+	if prof != nil && d != nil && t.Role == app.RoleNDRC && (t.Action == app.ActionApprove || t.Action == app.ActionReject) {
+		if a := prof.RouteFor(d, app.ApprovedInvestment(history)).Approver; a != "" {
+			return a
 		}
 	}
-	return v, nil
+	return t.Role.Department()
 }
 
 // approvedBefore is the 核定 amount in force after decisions, and whose it
