@@ -78,19 +78,14 @@ func folderKey(op string, filter FileFilter) string {
 }
 
 // lastFolder is the folder op last chose on filter's kind, "" when none
-// was chosen or it is gone.
+// was. It may be gone since: the dialogs fall back by themselves (zenity,
+// startIn), and it is not looked at here, on the Fyne thread, where a
+// network drive gone away could hold the window for seconds.
 func (u *UI) lastFolder(op string, filter FileFilter) string {
 	if u.app == nil {
 		return ""
 	}
-	dir := u.app.Preferences().String(folderKey(op, filter))
-	if dir == "" {
-		return ""
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return ""
-	}
-	return dir
+	return u.app.Preferences().String(folderKey(op, filter))
 }
 
 // remember keeps dir as the folder op chose last on filter's kind.
